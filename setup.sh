@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set synsp up on a fresh machine, then run the main job (`synsp demo`).
+#   ./setup.sh                 install into .venv and run the demo
+#   ./setup.sh --install-only  install only (CI)
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+# The CPU wheel first: pyproject asks for a torch range this wheel satisfies, so pip adds no CUDA build.
+.venv/bin/pip install --quiet --disable-pip-version-check "torch==2.13.0"
+.venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+if [ "${1:-}" != "--install-only" ]; then
+  .venv/bin/synsp demo
+fi

@@ -1,0 +1,22 @@
+"""synsp: smooth and more precise human-pose sequences (SynSP, CVPR 2024, and peers).
+
+Arrays in, arrays out: sequences are NumPy arrays (T, J, C) or (V, T, J, C).
+
+>>> import synsp
+>>> refined = synsp.refine(noisy)                    # shipped SynSP model (3D: h36m17 mm)
+>>> smooth = synsp.refine(noisy, "one-euro", fps=30)  # a classic filter, same call
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from synsp.refine import METHODS, refine
+
+__all__ = ["METHODS", "refine", "load_model", "__version__"]
+
+
+def load_model(name_or_path, device=None):
+    """Rebuild a trained model from its checkpoint; see :func:`synsp.checkpoint.load_model`."""
+    from synsp.checkpoint import load_model as _load
+
+    return _load(name_or_path, device=device)

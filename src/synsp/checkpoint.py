@@ -1,0 +1,100 @@
+"""Checkpoints that carry their own config, and ``load_model(name_or_path)``.
+
+A checkpoint is a plain dict ``{"config", "state_dict", "meta"}`` (training checkpoints add
+``"optimizer"``, ``"scheduler"``, ``"epoch"``, ``"history"``, ``"rng"``), loadable with
+``torch.load(..., weights_only=True)``: no pickled classes, so loading never runs code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from synsp.atomic import atomic_path
+from synsp.config import Config
+from synsp.paths import resource
+from synsp.refiner import Refiner
+from synsp.skeleton import get_layout
+
+# Models shipped inside the package: name -> file under synsp/resources/models/.
+SHIPPED_MODELS = {
+    "synsp-h36m17": "synsp-h36m17.pt",
+    "smoothnet-h36m17": "smoothnet-h36m17.pt",
+    "synsp-coco17": "synsp-coco17.pt",
+    "smoothnet-coco17": "smoothnet-coco17.pt",
+}
+DEFAULT_MODEL = {"3d": "synsp-h36m17", "2d": "synsp-coco17"}
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """``None``/"auto" -> CUDA when available, else CPU; anything else as given."""
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def build_model(config: Config) -> torch.nn.Module:
+    """A fresh network for ``config``; joint count and 2D/3D come from the data section."""
+    from synsp.model import SmoothNet, SmoothNetConfig, SynSP, SynSPConfig
+
+    options = {k: v for k, v in config.model.items() if k != "kind"}
+    if config.model["kind"] == "smoothnet":  # per-coordinate network: blind to joints and coordinates
+        return SmoothNet(SmoothNetConfig.from_dict(options))
+    options["n_joints"] = len(get_layout(config.data.layout).joints)
+    options["n_coords"] = 3 if config.data.space == "3d" else 2
+    return SynSP(SynSPConfig.from_dict(options))
+
+
+def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` atomically (a crash mid-write leaves the previous file intact)."""
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+
+
+def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> dict[str, Any]:
+    """Read a checkpoint dict with ``weights_only=True``; clear errors for missing or foreign files."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    try:
+        payload = torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # torch raises many types for corrupt or foreign files
+        raise ValueError(f"{path}: not a readable synsp checkpoint ({type(err).__name__}: {err})") from None
+    if not isinstance(payload, dict) or not {"config", "state_dict"} <= set(payload):
+        raise ValueError(f"{path}: not a synsp checkpoint (needs 'config' and 'state_dict')")
+    return payload
+
+
+def shipped_path(name: str) -> Path:
+    """Path of a model shipped with the package, by name (see ``SHIPPED_MODELS``)."""
+    if name not in SHIPPED_MODELS:
+        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(SHIPPED_MODELS)}")
+    path = resource("models") / SHIPPED_MODELS[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"shipped model {name!r} is missing from this install ({path})")
+    return path
+
+
+def load_model(name_or_path: str | Path, device: str | torch.device | None = None) -> Refiner:
+    """Rebuild a trained model from a checkpoint's own config.
+
+    Parameters
+    ----------
+    name_or_path : a shipped model's name (``"synsp-h36m17"``, ``"synsp-coco17"``, ...) or a
+        checkpoint file written by ``synsp train``.
+    device : ``None`` picks CUDA when available, else CPU.
+
+    Returns
+    -------
+    Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
+    """
+    path = Path(name_or_path)
+    if not path.is_file() and str(name_or_path) in SHIPPED_MODELS:
+        path = shipped_path(str(name_or_path))
+    dev = resolve_device(device)
+    payload = load_checkpoint(path, dev)
+    config = Config.from_dict(payload["config"], source=str(path))
+    model = build_model(config).to(dev)
+    model.load_state_dict(payload["state_dict"])
+    return Refiner(model, config, dev, dict(payload.get("meta", {})))

@@ -1,0 +1,102 @@
+"""The ``synsp`` command: argument parsing only; the work is done by library functions.
+
+Every failure the user can cause (bad file, bad shape, unknown name) ends in one line on
+stderr and exit code 2, and nothing is written.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from synsp import __version__
+
+
+def _cmd_refine(args: argparse.Namespace) -> None:
+    from synsp.pipeline import refine_file
+
+    report = refine_file(
+        args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
+        in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
+        force=args.force, space=args.space,
+    )
+    print(report)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> None:
+    from synsp.benchmark import run_evaluation
+
+    print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
+                         max_clips=args.max_clips, tune=not args.paper_filters))
+
+
+def _cmd_train(args: argparse.Namespace) -> None:
+    from synsp.config import load_config
+    from synsp.train import train
+
+    config = load_config(args.config)
+    if args.out_dir:
+        config.train.out_dir = args.out_dir
+    best = train(config, resume=args.resume)
+    print(f"best checkpoint: {best}")
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from synsp.benchmark import run_demo
+
+    print(run_demo(clip=args.clip, preset=args.preset))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
+    parser.add_argument("--version", action="version", version=f"synsp {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("refine", help="refine a pose file and write the result")
+    p.add_argument("input", type=Path, help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
+    p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
+    p.add_argument("--method", default="synsp", help="synsp (default), smoothnet, one-euro, savgol, gaussian, identity")
+    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
+    p.add_argument("--layout", help="joint layout of the input (h36m17, coco17, mediapipe33, bandai22); guessed if omitted")
+    p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels (image) or 3D (world)")
+    p.add_argument("--input-format", help="force the input format instead of guessing from the file")
+    p.add_argument("--format", help="output format (default: the input's)")
+    p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
+    p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(run=_cmd_refine)
+
+    p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
+    p.add_argument("--methods", nargs="+", default=["one-euro", "savgol", "gaussian", "smoothnet", "synsp"])
+    p.add_argument("--preset", nargs="+", default=["typical"], help="error presets: clean-ish, typical, hard")
+    p.add_argument("--split", default="test", choices=["train", "val", "test"])
+    p.add_argument("--space", default="3d", choices=["3d", "2d"])
+    p.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    p.add_argument("--paper-filters", action="store_true", help="filters at the paper's settings instead of tuned on val")
+    p.set_defaults(run=_cmd_evaluate)
+
+    p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")
+    p.add_argument("--config", required=True, type=Path, help="TOML file (see configs/)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
+    p.add_argument("--out-dir", help="override [train] out_dir")
+    p.set_defaults(run=_cmd_train)
+
+    p = sub.add_parser("demo", help="refine a real mocap clip corrupted by simulated estimator errors")
+    p.add_argument("--clip", help="clip name (default: the first test clip)")
+    p.add_argument("--preset", default="typical")
+    p.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError) as err:
+        print(f"synsp {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"synsp {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0

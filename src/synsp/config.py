@@ -1,0 +1,106 @@
+"""Training configuration: one TOML file, three sections, every field documented here.
+
+A config file only lists what it changes::
+
+    [model]
+    kind = "synsp"          # "synsp" or "smoothnet"
+    [data]
+    preset = "typical"
+    [train]
+    epochs = 20
+
+Unknown keys are errors (a typo must not silently train the default).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class DataConfig:
+    """What the network sees: clean mocap windows and their simulated estimator output."""
+
+    layout: str = "h36m17"  # joint layout of inputs and targets
+    space: str = "3d"  # "3d": root-relative mm; "2d": pixels through random virtual cameras
+    presets: dict[str, float] = field(default_factory=lambda: {"typical": 1.0})  # error presets and their mixing weights
+    severity: tuple[float, float] = (0.8, 1.25)  # per-clip multiplier range of every error amplitude (robustness)
+    views: int = 1  # V: estimates of the same moment fed together (1 = single sequence)
+    multi_view: str = "cameras"  # V > 1: "cameras" (same motion, independent errors) or "random" (other clips as persons)
+    stride: int = 1  # stride between training windows inside a clip
+    windows_per_epoch: int = 0  # 0 = every window of every clip; otherwise a random subset of this size
+    scale: tuple[float, float] = (0.85, 1.15)  # random body-size factor (paper: 0.9-1.1; wider for unseen people)
+    time_scale: tuple[float, float] = (0.7, 1.5)  # random playback-speed factor: robustness to frame rate and tempo
+    flip: bool = True  # random left/right mirror
+    rotation: str = "yaw+tilt"  # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)
+    val_clips: int = 0  # 0 = whole validation split; otherwise its first N clips (fast smoke runs)
+    train_clips: int = 0  # 0 = whole train split; otherwise its first N clips
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation, bookkeeping and hardware."""
+
+    epochs: int = 30
+    batch_size: int = 256
+    lr: float = 1e-3  # Adam (amsgrad), as in the authors' recipe
+    lr_decay: float = 0.93  # multiplied into lr after every epoch
+    weight_decay: float = 0.0
+    lambda_p: float = 1.0  # Eq. 4 position weight
+    lambda_a: float = 1.0  # Eq. 4 acceleration weight (paper: 1 for 3D, 0.1 for 2D)
+    seed: int = 0
+    device: str = "auto"  # "auto" (CUDA when available), "cpu", "cuda", "cuda:1", ...
+    threads: int = 0  # torch CPU threads per process; 0 = leave torch's default
+    out_dir: str = "runs/default"  # checkpoints, config copy and log go here
+    max_minutes: float = 0.0  # stop after the epoch that crosses this wall-clock budget (0 = no limit)
+    progress: bool = True  # tqdm progress bar with loss and ETA
+
+
+@dataclass
+class Config:
+    """Everything a training run needs; stored inside every checkpoint."""
+
+    model: dict[str, Any] = field(default_factory=lambda: {"kind": "synsp"})
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": dict(self.model), "data": asdict(self.data), "train": asdict(self.train)}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], *, source: str = "config") -> "Config":
+        """Build from a plain dict (a parsed TOML file or a checkpoint's copy)."""
+        unknown = set(raw) - {"model", "data", "train"}
+        if unknown:
+            raise ValueError(f"{source}: unknown section(s) {sorted(unknown)}; expected model, data, train")
+        model = {"kind": "synsp", **raw.get("model", {})}
+        if model["kind"] not in ("synsp", "smoothnet"):
+            raise ValueError(f"{source}: model.kind must be 'synsp' or 'smoothnet', got {model['kind']!r}")
+        return cls(
+            model=model,
+            data=_section(DataConfig, raw.get("data", {}), f"{source} [data]"),
+            train=_section(TrainConfig, raw.get("train", {}), f"{source} [train]"),
+        )
+
+
+def _section(kind: type, raw: dict[str, Any], where: str) -> Any:
+    names = {f.name: f for f in fields(kind)}
+    unknown = set(raw) - set(names)
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(names)}")
+    values = {k: tuple(v) if isinstance(v, list) and names[k].type.startswith("tuple") else v for k, v in raw.items()}
+    return kind(**values)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a TOML training config; missing keys take the documented defaults."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config file not found: {path}")
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{path}: not valid TOML ({err})") from None
+    return Config.from_dict(raw, source=str(path))

@@ -1,0 +1,92 @@
+"""Side-by-side evaluation on a fixed split: raw input vs every refinement method.
+
+Protocol (as in the paper and SmoothNet): test clips are corrupted by the error simulator
+with a fixed seed; each method refines the whole clip; for 3D, outputs and ground truth are
+made root-relative before scoring (millimetres); 2D is scored in pixels. Scores are
+frame-weighted means over clips. The raw input row is the estimator output with its
+missing joints linearly interpolated (a NaN cannot be scored).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from synsp.config import DataConfig
+from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck
+from synsp.mocap import load_clips
+from synsp.pairs import TrainingPairs
+from synsp.skeleton import root_position
+from synsp.splits import load_split
+
+EVAL_SEED = 7  # one seed for every benchmark, so all methods see identical inputs
+
+
+@dataclass
+class Case:
+    """One evaluation clip: its name, simulated estimator output and ground truth (T, J, C)."""
+
+    name: str
+    noisy: np.ndarray
+    clean: np.ndarray
+
+
+def make_cases(
+    split: str = "test", preset: str = "typical", *, layout: str = "h36m17", space: str = "3d",
+    seed: int = EVAL_SEED, max_clips: int = 0,
+) -> list[Case]:
+    """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``)."""
+    names = load_split(split)
+    if max_clips:
+        names = names[:max_clips]
+    plain = DataConfig(layout=layout, space=space, presets={preset: 1.0}, severity=(1.0, 1.0), scale=(1.0, 1.0),
+                       time_scale=(1.0, 1.0), flip=False, rotation="none")
+    pairs = TrainingPairs(load_clips(names, layout=layout), plain, window=1)
+    rng = np.random.default_rng(seed)
+    cases = []
+    for name, clip in zip(names, pairs.clips):
+        other = pairs.clips[rng.integers(len(pairs.clips))]
+        noisy, clean = pairs.estimate(clip, other, rng)
+        cases.append(Case(name, noisy, clean))
+    return cases
+
+
+def score(pred: np.ndarray, clean: np.ndarray, *, layout: str, space: str) -> dict[str, float]:
+    """MPJPE, PA-MPJPE and Accel (3D, root-relative mm) or MPJPE, PCK@0.05 and Accel (2D, px)."""
+    if space == "3d":
+        pred = pred - root_position(pred, layout)
+        return {"MPJPE": mpjpe(pred, clean), "PA-MPJPE": pa_mpjpe(pred, clean), "Accel": accel_error(pred, clean)}
+    size = (clean.max(axis=1) - clean.min(axis=1)).max(axis=-1)  # (T,) person box side, px
+    return {"MPJPE": mpjpe(pred, clean), "PCK@0.05": pck(pred, clean, 0.05, normalize=size),
+            "Accel": accel_error(pred, clean)}
+
+
+def evaluate(
+    methods: dict[str, Callable[[np.ndarray], np.ndarray]], cases: list[Case], *, layout: str = "h36m17",
+    space: str = "3d", include_input: bool = True,
+) -> dict[str, dict[str, float]]:
+    """Score ``methods`` (and the raw input, first, unless ``include_input`` is False) on
+    ``cases``; returns name -> metric -> value."""
+    results: dict[str, dict[str, float]] = {}
+    weights = np.array([len(c.clean) for c in cases], float)
+    rows = {"input": lambda x: x, **methods} if include_input else methods
+    for name, method in rows.items():
+        per_clip = [score(method(c.noisy), c.clean, layout=layout, space=space) for c in cases]
+        results[name] = {k: float(np.average([s[k] for s in per_clip], weights=weights)) for k in per_clip[0]}
+    return results
+
+
+def markdown_table(results: dict[str, dict[str, float]], *, reference: str = "input") -> str:
+    """A markdown table: one row per method, each metric and its ratio to ``reference``."""
+    metrics = list(next(iter(results.values())))
+    head = "| method | " + " | ".join(f"{m} | x input" for m in metrics) + " |"
+    rule = "|---|" + "---:|---:|" * len(metrics)
+    rows = [head, rule]
+    for name, values in results.items():
+        cells = []
+        for m in metrics:
+            ref = results[reference][m]
+            cells += [f"{values[m]:.2f}", f"{values[m] / ref:.3f}" if ref else "-"]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)

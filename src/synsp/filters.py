@@ -1,0 +1,277 @@
+"""Classic smoothers: the baselines SynSP is compared with, behind one call shape.
+
+Every filter is ``f(x, **options) -> y`` with ``x`` a pose sequence (T, J, C) (any further
+leading axes such as (V, T, J, C) are smoothed independently; time is axis -3). The output
+has the shape and dtype of ``x``. Short sequences work: T = 1 returns the input, and a
+window longer than the sequence is shrunk (Savitzky-Golay) or fed by edge padding
+(Gaussian). Missing joints (NaN) are first filled by :func:`synsp.gaps.fill_gaps`, and the
+output is the smoothed *filled* sequence: it holds no NaN, since a smoother that
+interpolates gaps is what a user of a refined sequence wants.
+
+Paper settings (from SmoothNet's comparisons): Savitzky-Golay window 31, order 2; Gaussian
+window 31, sigma 3; One-Euro min_cutoff 0.04, beta 0.7 -- in that code's units (time in
+frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm/s and
+d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_euro`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from synsp.gaps import fill_gaps
+
+__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "FILTERS", "FILTER_GRIDS"]
+
+
+def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
+    """Validate (..., T, J, C); return a gap-free float64 copy and the dtype to give back."""
+    a = np.asarray(x)
+    if a.ndim < 3 or 0 in a.shape:
+        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
+    a = a.astype(np.float64)
+    if np.isnan(a).any():
+        a = fill_gaps(a)[0]
+    return a, dtype
+
+
+def _odd_window(window: int, name: str = "window") -> int:
+    if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
+        raise ValueError(f"{name} must be a positive odd int, got {window!r}")
+    return int(window)
+
+
+def identity(x: np.ndarray) -> np.ndarray:
+    """No smoothing: the input with its gaps filled (same shape and dtype).
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit.
+    """
+    a, dtype = _prepare(x)
+    return a.astype(dtype)
+
+
+def savgol(x: np.ndarray, *, window: int = 31, order: int = 2, mode: str = "interp") -> np.ndarray:
+    """Savitzky-Golay smoothing along time (``scipy.signal.savgol_filter``).
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit.
+    window : odd number of frames in the local polynomial fit (paper: 31).
+    order : polynomial order, < window (paper: 2).
+    mode : edge handling passed to scipy: "interp" (fit the edge window, default) or
+        "nearest", "mirror", "wrap", "constant".
+
+    Returns
+    -------
+    Smoothed array, same shape and dtype as ``x``.
+
+    Notes
+    -----
+    If T < window the window shrinks to the largest odd number <= T, and the order to at
+    most window - 1 (T = 1 and T = 2 therefore return the input unchanged).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(size=(100, 17, 3))
+    >>> savgol(x, window=9, order=2).shape
+    (100, 17, 3)
+    """
+    from scipy.signal import savgol_filter
+
+    window = _odd_window(window)
+    if not isinstance(order, (int, np.integer)) or not 0 <= order < window:
+        raise ValueError(f"order must be an int in [0, window={window}), got {order!r}")
+    a, dtype = _prepare(x)
+    t = a.shape[-3]
+    w = min(window, t if t % 2 else t - 1)
+    k = min(order, w - 1)
+    if w <= 1 or k >= w:
+        return a.astype(dtype)
+    return savgol_filter(a, w, k, axis=-3, mode=mode).astype(dtype)
+
+
+def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str = "nearest") -> np.ndarray:
+    """Gaussian smoothing along time with a kernel truncated to ``window`` frames.
+
+    A plain weighted average (no median pre-filter): weights ``exp(-k^2 / (2 sigma^2))`` for
+    ``|k| <= window // 2``, normalised to sum to 1.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit.
+    sigma : standard deviation in frames (paper: 3).
+    window : odd kernel length in frames (paper: 31).
+    mode : how frames beyond the ends are supplied: "nearest" (repeat the edge frame,
+        default), "reflect" or "mirror" (``scipy.ndimage`` modes). Sequences shorter than the
+        window work: the padding supplies the missing neighbours.
+
+    Returns
+    -------
+    Smoothed array, same shape and dtype as ``x``.
+    """
+    from scipy.ndimage import correlate1d
+
+    window = _odd_window(window)
+    if not sigma > 0:
+        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+    if mode not in ("nearest", "reflect", "mirror"):
+        raise ValueError(f"mode must be 'nearest', 'reflect' or 'mirror', got {mode!r}")
+    a, dtype = _prepare(x)
+    half = window // 2
+    k = np.arange(-half, half + 1, dtype=np.float64)
+    weights = np.exp(-0.5 * (k / sigma) ** 2)
+    weights /= weights.sum()
+    return correlate1d(a, weights, axis=a.ndim - 3, mode=mode).astype(dtype)
+
+
+def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
+    """Smoothing factor of a first-order low-pass at ``cutoff`` Hz sampled every ``dt`` s."""
+    r = 2.0 * math.pi * cutoff * dt
+    return r / (r + 1.0)
+
+
+class OneEuroFilter:
+    """Streaming One-Euro filter (Casiez et al., CHI 2012): one frame in, one frame out.
+
+    An exponential low-pass whose cutoff rises with the (low-passed) speed: steady joints
+    are smoothed hard, fast ones follow with little lag. Every joint and coordinate is
+    filtered independently but in one vectorised step.
+
+    Parameters
+    ----------
+    fps : frame rate in Hz; the time step when no timestamp is given is ``1 / fps`` s.
+    min_cutoff : cutoff in Hz at zero speed (lower = smoother).
+    beta : cutoff increase per unit of speed, in Hz per (input unit / s).
+    d_cutoff : cutoff in Hz of the low-pass applied to the speed estimate.
+
+    Notes
+    -----
+    Time is in seconds and cutoffs in Hz, so a setting means the same at any frame rate.
+    SmoothNet's and mmpose's implementations step time in frames (dt = 1): their settings
+    equal ours at ``fps=1``; at a frame rate F the same filter is ``min_cutoff * F``,
+    ``beta`` unchanged, ``d_cutoff * F``. ``beta`` multiplies a speed, so it also scales with
+    the position unit: the paper's (0.04, 0.7, d_cutoff 1) on metres at 30 fps is
+    (1.2, 0.0007, 30) on millimetres, the defaults. Taken literally in Hz and millimetres,
+    (0.04, 0.7) barely smooths (the speed term dominates the cutoff).
+
+    A joint that is NaN in a frame keeps its state and returns its last estimate (NaN until
+    it has been seen once); the filter cannot look ahead to fill it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = OneEuroFilter(fps=30.0)
+    >>> f(np.zeros((17, 3))).shape
+    (17, 3)
+    """
+
+    def __init__(self, fps: float = 30.0, min_cutoff: float = 1.2, beta: float = 0.0007, d_cutoff: float = 30.0):
+        for name, value in (("fps", fps), ("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
+            if not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value!r}")
+        if not beta >= 0:
+            raise ValueError(f"beta must be >= 0, got {beta!r}")
+        self.fps, self.min_cutoff = float(fps), float(min_cutoff)
+        self.beta, self.d_cutoff = float(beta), float(d_cutoff)
+        self.reset()
+
+    def __repr__(self) -> str:
+        return (f"OneEuroFilter(fps={self.fps}, min_cutoff={self.min_cutoff}, beta={self.beta}, "
+                f"d_cutoff={self.d_cutoff})")
+
+    def reset(self) -> None:
+        """Forget the past: the next frame is passed through as the first one."""
+        self._x: np.ndarray | None = None  # last estimate, float64
+        self._dx: np.ndarray | None = None  # last low-passed speed, input unit per second
+        self._t: float | None = None
+
+    def __call__(self, frame: np.ndarray, timestamp: float | None = None) -> np.ndarray:
+        """Filter one frame.
+
+        Parameters
+        ----------
+        frame : (J, C) array (any shape, as long as it stays the same between calls).
+        timestamp : time of this frame in seconds; if None, frames are ``1 / fps`` apart.
+
+        Returns
+        -------
+        The filtered frame, same shape and dtype as ``frame``.
+        """
+        a = np.asarray(frame)
+        dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
+        x = a.astype(np.float64)
+        if self._x is not None and x.shape != self._x.shape:
+            raise ValueError(f"frame must keep the shape {self._x.shape} of earlier frames, got shape {x.shape}")
+        if self._x is None:
+            self._x, self._dx = x.copy(), np.zeros_like(x)
+            self._t = timestamp
+            return x.astype(dtype)
+        dt = 1.0 / self.fps
+        if timestamp is not None and self._t is not None:
+            if not timestamp > self._t:
+                raise ValueError(f"timestamp must increase, got {timestamp!r} after {self._t!r}")
+            dt = float(timestamp - self._t)
+        self._t = timestamp if timestamp is not None else (None if self._t is None else self._t + dt)
+        fresh = np.isnan(self._x) & ~np.isnan(x)  # first sighting of a joint: take it as is
+        seen = ~np.isnan(x) & ~fresh
+        dx = (x - self._x) / dt
+        dx_hat = self._dx + _alpha(self.d_cutoff, dt) * (dx - self._dx)
+        cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
+        x_hat = self._x + _alpha(cutoff, dt) * (x - self._x)
+        self._dx = np.where(seen, dx_hat, self._dx)
+        self._x = np.where(seen, x_hat, np.where(fresh, x, self._x))
+        return self._x.astype(dtype)
+
+
+def one_euro(
+    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = 1.2, beta: float = 0.0007, d_cutoff: float = 30.0
+) -> np.ndarray:
+    """One-Euro filter over a whole sequence, frame by frame (causal, like live use).
+
+    Exactly what :class:`OneEuroFilter` gives when fed the frames one at a time, but all
+    joints, coordinates (and leading axes) of a frame are filtered in one step.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit; frames ``1 / fps`` seconds apart.
+    fps, min_cutoff, beta, d_cutoff : see :class:`OneEuroFilter` (Hz, and Hz per unit/s).
+        The defaults are the paper's setting converted to seconds and millimetres.
+
+    Returns
+    -------
+    Filtered array, same shape and dtype as ``x``.
+    """
+    a, dtype = _prepare(x)
+    frames = np.moveaxis(a, -3, 0)  # (T, ..., J, C)
+    f = OneEuroFilter(fps=fps, min_cutoff=min_cutoff, beta=beta, d_cutoff=d_cutoff)
+    out = np.empty_like(frames)
+    for i, frame in enumerate(frames):
+        out[i] = f(frame)
+    return np.moveaxis(out, 0, -3).astype(dtype)
+
+
+FILTERS: dict[str, Callable[..., np.ndarray]] = {
+    "identity": identity,
+    "one-euro": one_euro,
+    "savgol": savgol,
+    "gaussian": gaussian,
+}
+
+# Options searched when a filter is tuned on a validation split. Each grid holds the paper's
+# setting and neighbours on both sides (shorter/longer windows, weaker/stronger smoothing).
+FILTER_GRIDS: dict[str, list[dict]] = {
+    "identity": [{}],
+    "savgol": [{"window": w, "order": k} for w in (9, 15, 21, 31, 45) for k in (2, 3)],
+    "gaussian": [{"window": 31, "sigma": s} for s in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0)] + [{"window": 41, "sigma": 6.0}],
+    # min_cutoff in Hz, beta in Hz per (unit/s), d_cutoff 30 Hz unless given: the paper's
+    # setting converted to our units (1.2, 0.0007), the same numbers read literally
+    # (0.04, 0.7, d_cutoff 1), and a spread of both knobs, since a useful beta depends on the
+    # unit (mm or px).
+    "one-euro": [{"min_cutoff": 0.04, "beta": 0.7, "d_cutoff": 1.0}]
+    + [{"min_cutoff": m, "beta": b} for m in (0.3, 0.6, 1.2, 2.4, 4.8) for b in (0.0, 0.0007, 0.007, 0.07)],
+}

@@ -1,0 +1,117 @@
+"""NumPy files: ``.npy`` (one array) and ``.npz`` (named arrays).
+
+An ``.npz`` holds the poses under ``"poses"`` (or the file's only array, or a known
+estimator key such as ``"keypoints"``, ``"kp3d"``, ``"kp3d_world"``, ``"kp2d"``; option
+``key=`` picks one), with optional ``"scores"`` (T, J) or (V, T, J), ``"fps"`` (scalar),
+``"layout"`` (string) and ``"track_ids"`` (V,). Poses are (T, J, C) or (V, T, J, C); the
+reader remembers the rank and the writer writes the same rank back, under the same key,
+keeping every array it did not interpret.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from synsp.atomic import atomic_path
+from synsp.formats import PoseData
+
+KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
+_META_KEYS = ("scores", "fps", "layout", "track_ids")
+
+
+def _pick_key(files: list[str], key: str | None, where: Path) -> str:
+    if key is not None:
+        if key not in files:
+            raise ValueError(f"{where}: no array {key!r} (arrays: {', '.join(files)})")
+        return key
+    for name in KNOWN_KEYS:
+        if name in files:
+            return name
+    candidates = [f for f in files if f not in _META_KEYS]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise ValueError(f"{where}: which array holds the poses? pass key= one of {', '.join(files) or '(none)'}")
+
+
+def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
+    if array.ndim not in (3, 4) or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), got {array.dtype} {array.shape}")
+    rank = array.ndim
+    if not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float64)
+    return (array[None] if rank == 3 else array), rank
+
+
+def read(path: Path, key: str | None = None) -> PoseData:
+    """Read ``.npy``/``.npz`` poses; see the module doc for the keys understood.
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (V, T, J, C) in the file's dtype (integers become float64) and unit.
+    """
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # .npy header / zip (npz)
+        raise ValueError(f"{path}: not a NumPy .npy/.npz file")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except ValueError as err:  # includes "Object arrays cannot be loaded when allow_pickle=False"
+        raise ValueError(f"{path}: cannot load ({err})") from None
+    except Exception as err:  # corrupt zip / header: many exception types
+        raise ValueError(f"{path}: not a NumPy .npy/.npz file ({type(err).__name__}: {err})") from None
+    if isinstance(loaded, np.ndarray):
+        poses, rank = _as_poses(loaded, f"{path}")
+        info = {"rank": rank, "key": None, "others": {}}
+        return PoseData(poses=poses, format="npy", extra={"arrays": info})
+    with loaded as npz:
+        files = list(npz.files)
+        name = _pick_key(files, key, path)
+        poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
+        scores = fps = layout = track_ids = None
+        if "scores" in files:
+            scores = np.asarray(npz["scores"], dtype=np.float64)
+            scores = scores[None] if scores.ndim == 2 else scores
+            if scores.shape != poses.shape[:3]:
+                raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
+        if "fps" in files:
+            fps = float(np.asarray(npz["fps"]).reshape(()))
+        if "layout" in files:
+            layout = str(np.asarray(npz["layout"]).reshape(()))
+        if "track_ids" in files:
+            track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
+            if len(track_ids) != poses.shape[0]:
+                raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
+        consumed = {name, "scores", "fps", "layout", "track_ids"}
+        others = {f: npz[f] for f in files if f not in consumed}
+    info = {"rank": rank, "key": name, "others": others}
+    return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
+                    format="npz", extra={"arrays": info})
+
+
+def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
+    """Write ``.npz`` (poses and metadata) or ``.npy`` (poses only; scores are dropped).
+
+    Poses are written (T, J, C) when the source file was 3-D and there is one track,
+    else (V, T, J, C).
+    """
+    info = data.extra.get("arrays", {})
+    poses = np.asarray(data.poses)
+    three_d = info.get("rank") == 3 and poses.shape[0] == 1
+    out = poses[0] if three_d else poses
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        if fmt == "npy":
+            np.save(f, out)
+            return
+        arrays = dict(info.get("others", {}))
+        arrays[info.get("key") or "poses"] = out
+        if data.scores is not None:
+            arrays["scores"] = np.asarray(data.scores)[0] if three_d else np.asarray(data.scores)
+        if data.fps is not None:
+            arrays["fps"] = np.float64(data.fps)
+        if data.layout is not None:
+            arrays["layout"] = np.array(data.layout)
+        if data.track_ids is not None:
+            arrays["track_ids"] = np.asarray(data.track_ids, dtype=np.int64)
+        np.savez(f, **arrays)

@@ -1,0 +1,109 @@
+"""COCO keypoint results JSON: ``[{"image_id", "category_id", "keypoints": [x1, y1, c1, ...], "score"}]``.
+
+The format every COCO-evaluated 2D estimator can export (what ``COCOeval`` loads with
+``loadRes``). Frames are the sorted distinct ``image_id`` values; several results for one
+image are several persons, gathered into tracks by their ``track_id`` when every result has
+one, else by greedy nearest-centroid matching (:mod:`synsp.formats.instances`). The third
+value of each keypoint triple is its confidence. COCO marks an absent keypoint as
+``0, 0, 0``: such joints read as NaN, and NaN joints are written that way. Layout is
+``coco17`` for 17 keypoints.
+
+The writer puts back each result's other fields (``category_id``, ``score``, ``bbox``, ...);
+new results get ``category_id`` 1 and ``score`` = mean keypoint confidence.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from synsp.atomic import atomic_path
+from synsp.formats import PoseData
+from synsp.formats.instances import Instance, from_list, gather, present
+
+_OWN = ("image_id", "keypoints", "track_id")
+
+
+def _sort_key(image_id):
+    # ids are ints in COCO; tolerate strings (file names) by sorting them after numbers
+    return (0, image_id, "") if isinstance(image_id, (int, float)) else (1, 0, str(image_id))
+
+
+def read(path: Path) -> PoseData:
+    """Read COCO keypoint results.
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (V, T, J, 2) pixels, ``scores`` (V, T, J) from the keypoint triples,
+        ``extra["frame_ids"]`` = the image ids.
+    """
+    with open(path, encoding="utf-8") as f:
+        try:
+            results = json.load(f)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}: not valid JSON ({err})") from None
+    if isinstance(results, dict):
+        raise ValueError(f"{path}: a JSON object (annotation file?); expected a COCO results list")
+    if not isinstance(results, list) or not results:
+        raise ValueError(f"{path}: expected a non-empty list of keypoint results")
+    for k, res in enumerate(results):
+        if not isinstance(res, dict) or "image_id" not in res or "keypoints" not in res:
+            raise ValueError(f"{path}: result {k} lacks 'image_id' or 'keypoints'")
+        if not isinstance(res["image_id"], (int, float, str)) or isinstance(res["image_id"], bool):
+            raise ValueError(f"{path}: result {k} has image_id {res['image_id']!r}; expected a number or a string")
+        track = res.get("track_id")
+        if track is not None and (not isinstance(track, (int, float)) or not float(track).is_integer()):
+            raise ValueError(f"{path}: result {k} has track_id {track!r}; expected an integer")
+    image_ids = sorted({res["image_id"] for res in results}, key=_sort_key)
+    t_of = {iid: t for t, iid in enumerate(image_ids)}
+    frames: list[list[Instance]] = [[] for _ in image_ids]
+    for res in results:
+        t = t_of[res["image_id"]]
+        where = f"instance {len(frames[t])} of frame {t} (image_id {res['image_id']})"
+        flat = from_list(res["keypoints"], where)
+        if flat.ndim != 1 or flat.size % 3:
+            raise ValueError(f"{where}: keypoints must be a flat list of x, y, confidence triples, got {flat.size} values")
+        triples = flat.reshape(-1, 3)
+        kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
+        absent = (kp == 0).all(axis=1) & (conf == 0)
+        kp[absent] = np.nan
+        track = res.get("track_id")
+        fields = {k: v for k, v in res.items() if k not in _OWN}
+        frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
+    first = frames[0][0].keypoints.shape[0]
+    poses, scores, track_ids, fields = gather(frames, str(path), first)
+    extra = {"frame_ids": image_ids, "coco": {"fields": fields}}
+    return PoseData(poses=poses, scores=scores, layout="coco17" if poses.shape[2] == 17 else None,
+                    track_ids=track_ids, format="coco", extra=extra)
+
+
+def write(path: Path, data: PoseData, fmt: str = "coco") -> None:
+    """Write COCO keypoint results, one per (frame, track) with any finite joint."""
+    poses = np.asarray(data.poses, dtype=np.float64)
+    n_tracks, n_frames, n_joints, n_coords = poses.shape
+    if n_coords != 2:
+        raise ValueError(f"{path}: COCO results are 2D; poses have C = {n_coords}")
+    fields = data.extra.get("coco", {}).get("fields", {})
+    frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
+    shown = present(poses)
+    if data.scores is not None:
+        conf = np.nan_to_num(np.asarray(data.scores, dtype=np.float64), nan=0.0)
+    else:
+        conf = np.isfinite(poses).all(-1).astype(np.float64)
+    results = []
+    for t in range(n_frames):
+        for v in np.flatnonzero(shown[:, t]):
+            missing = ~np.isfinite(poses[v, t]).all(-1)
+            triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
+            triples[missing] = 0.0  # COCO's "not there"
+            res = {"image_id": frame_ids[t]}
+            res.update(fields.get((v, t)) or {"category_id": 1,
+                                              "score": float(conf[v, t][~missing].mean()) if (~missing).any() else 0.0})
+            res["keypoints"] = triples.reshape(-1).tolist()
+            if data.track_ids is not None:
+                res["track_id"] = int(data.track_ids[v])
+            results.append(res)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        json.dump(results, f)

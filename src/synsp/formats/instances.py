@@ -1,0 +1,174 @@
+"""Per-frame lists of detected persons -> tracks ``(V, T, J, C)``, and back.
+
+Multi-person estimators (mmpose, COCO results) write, for every frame, an unordered list of
+instances. Refinement needs one continuous sequence per person, so instances are gathered
+into tracks:
+
+- if every instance carries a ``track_id``, tracks are those ids (sorted);
+- otherwise tracks are assigned by greedy nearest-centroid matching, frame to frame: each
+  track remembers the centroid (mean of its finite joints) of its last detection; in every
+  frame the closest (instance, track) pair is matched first, then the next closest, until
+  instances or tracks run out; instances left over open new tracks. There is no distance
+  gate, so V equals the largest number of persons in any frame, and a track left unmatched
+  keeps its last centroid and can resume after a gap. Instances with no finite joint open
+  their own track.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Instance:
+    """One detected person in one frame, as read from a file."""
+
+    keypoints: np.ndarray          # (J, C) float, NaN = missing
+    scores: np.ndarray | None      # (J,) or None
+    track_id: int | None = None
+    fields: dict = field(default_factory=dict)  # everything else the file had (bbox, score, ...)
+
+
+def _centroid(keypoints: np.ndarray) -> np.ndarray | None:
+    finite = np.isfinite(keypoints).all(axis=-1)
+    return keypoints[finite].mean(axis=0) if finite.any() else None
+
+
+def greedy_tracks(frames: list[list[Instance]]) -> list[list[int]]:
+    """Track index of every instance by greedy nearest-centroid matching (see module doc).
+
+    Parameters
+    ----------
+    frames : list (T) of list of Instance
+        Instances per frame.
+
+    Returns
+    -------
+    list (T) of list of int
+        ``result[t][i]`` = track index (0 .. V-1) of instance i in frame t.
+    """
+    last: list[np.ndarray | None] = []  # last centroid per track
+    result = []
+    for instances in frames:
+        cents = [_centroid(inst.keypoints) for inst in instances]
+        pairs = []
+        for i, c in enumerate(cents):
+            for k, prev in enumerate(last):
+                if c is not None and prev is not None and c.shape == prev.shape:
+                    pairs.append((float(np.linalg.norm(c - prev)), i, k))
+        pairs.sort()
+        assigned = [-1] * len(instances)
+        taken: set[int] = set()
+        for _, i, k in pairs:
+            if assigned[i] < 0 and k not in taken:
+                assigned[i] = k
+                taken.add(k)
+        for i, c in enumerate(cents):
+            if assigned[i] < 0:
+                assigned[i] = len(last)
+                last.append(None)
+            if c is not None:
+                last[assigned[i]] = c
+        result.append(assigned)
+    return result
+
+
+def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None):
+    """Stack per-frame instances into tracks.
+
+    Parameters
+    ----------
+    frames : list (T) of list of Instance
+        Instances per frame; their keypoints must all be (J, C).
+    where : str
+        Prefix for error messages (the file name).
+    n_joints : int, optional
+        Expected J; by default the first instance's.
+
+    Returns
+    -------
+    poses : ndarray (V, T, J, C) float64
+        NaN where a track has no detection.
+    scores : ndarray (V, T, J) or None
+        0 where a track has no detection; None when no instance had scores.
+    track_ids : list of int
+        The file's track ids, or 0 .. V-1 for matched tracks.
+    fields : dict
+        ``(v, t) -> instance fields`` for writing back.
+    """
+    shape = None
+    for t, instances in enumerate(frames):
+        for i, inst in enumerate(instances):
+            kp = inst.keypoints
+            if kp.ndim != 2:
+                raise ValueError(f"{where}: instance {i} of frame {t}: keypoints are not a list of points")
+            if shape is None:
+                if n_joints is not None and kp.shape[0] != n_joints:
+                    raise ValueError(f"{where}: instance {i} of frame {t} has {kp.shape[0]} keypoints, expected {n_joints}")
+                shape = kp.shape
+            elif kp.shape != shape:
+                what = "keypoints" if kp.shape[0] != shape[0] else "coordinates per keypoint"
+                got, exp = (kp.shape[0], shape[0]) if kp.shape[0] != shape[0] else (kp.shape[-1], shape[1])
+                raise ValueError(f"{where}: instance {i} of frame {t} has {got} {what}, expected {exp}")
+            if inst.scores is not None and inst.scores.shape != (kp.shape[0],):
+                raise ValueError(f"{where}: instance {i} of frame {t} has {inst.scores.size} keypoint scores "
+                                 f"for {kp.shape[0]} keypoints")
+    if shape is None:
+        raise ValueError(f"{where}: no instances in any frame; nothing to read")
+    n_frames = len(frames)
+    all_insts = [inst for instances in frames for inst in instances]
+    if all(inst.track_id is not None for inst in all_insts):
+        track_ids = sorted({int(inst.track_id) for inst in all_insts})
+        column = {tid: v for v, tid in enumerate(track_ids)}
+        slots = []
+        for t, instances in enumerate(frames):
+            ids = [column[int(inst.track_id)] for inst in instances]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{where}: frame {t} has two instances with the same track_id")
+            slots.append(ids)
+    else:
+        slots = greedy_tracks(frames)
+        track_ids = list(range(1 + max((v for s in slots for v in s), default=-1)))
+    n_tracks = len(track_ids)
+    poses = np.full((n_tracks, n_frames) + shape, np.nan)
+    has_scores = any(inst.scores is not None for inst in all_insts)
+    scores = np.zeros((n_tracks, n_frames, shape[0])) if has_scores else None
+    fields = {}
+    for t, instances in enumerate(frames):
+        for inst, v in zip(instances, slots[t]):
+            poses[v, t] = inst.keypoints
+            if scores is not None:
+                # an instance without scores among scored ones: trust its finite joints
+                scores[v, t] = inst.scores if inst.scores is not None else np.isfinite(inst.keypoints).all(-1)
+            if inst.fields:
+                fields[(v, t)] = inst.fields
+    return poses, scores, track_ids, fields
+
+
+def present(poses: np.ndarray) -> np.ndarray:
+    """(V, T) bool: the track has at least one finite coordinate in the frame (is written)."""
+    return np.isfinite(poses).any(axis=(-1, -2))
+
+
+def to_list(values: np.ndarray) -> list:
+    """Nested lists with NaN -> None, so the JSON is standard (no bare NaN tokens)."""
+    values = np.asarray(values, dtype=np.float64)
+    obj = values.tolist()
+    if np.isfinite(values).all():
+        return obj
+
+    def clean(x):
+        if isinstance(x, list):
+            return [clean(y) for y in x]
+        return None if x != x else x
+
+    return clean(obj)
+
+
+def from_list(values, where: str) -> np.ndarray:
+    """Inverse of :func:`to_list`: None -> NaN, as float64."""
+    try:
+        return np.array(values, dtype=np.float64)  # None becomes NaN under float64
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: keypoints are not a regular array of numbers") from None

@@ -1,0 +1,138 @@
+"""Gap filling: turn a pose sequence with missing joints (NaN) into a complete one.
+
+Estimators lose joints (occlusion, a person not detected); filters and networks need every
+value. Each joint's track is interpolated across its gaps, never reading a NaN, so a gap
+cannot leak into its neighbours.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["fill_gaps"]
+
+_METHODS = ("linear", "pchip")
+
+
+def _missing_mask(x: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
+    """(..., T, J) bool: a joint is missing if any coordinate is NaN or ``missing`` says so."""
+    mask = np.isnan(x).any(axis=-1)
+    if missing is not None:
+        m = np.asarray(missing)
+        if m.shape != x.shape[:-1]:
+            raise ValueError(f"missing must have shape {x.shape[:-1]} to match x {x.shape}, got shape {m.shape}")
+        mask = mask | m.astype(bool)
+    return mask
+
+
+def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:
+    """Fill columns of ``values`` (T, M, C) where ``valid`` (T, M) is False.
+
+    Each missing frame takes the straight line between the previous and next valid frame of
+    its column; before the first or after the last valid frame, that frame's value is held.
+    Columns without any valid frame are left NaN. Fully vectorised: the previous/next valid
+    index of every frame comes from a running max/min over the frame axis.
+    """
+    t = values.shape[0]
+    frames = np.arange(t)[:, None]
+    prev = np.maximum.accumulate(np.where(valid, frames, -1), axis=0)  # (T, M)
+    nxt = np.minimum.accumulate(np.where(valid, frames, t)[::-1], axis=0)[::-1]
+    has_prev, has_next = prev >= 0, nxt < t
+    lo = np.where(has_prev, prev, nxt).clip(0, t - 1)
+    hi = np.where(has_next, nxt, prev).clip(0, t - 1)
+    v_lo = np.take_along_axis(values, lo[..., None], axis=0)
+    v_hi = np.take_along_axis(values, hi[..., None], axis=0)
+    span = np.maximum(hi - lo, 1)
+    frac = ((frames - lo) / span).clip(0.0, 1.0)[..., None]
+    filled = v_lo + frac * (v_hi - v_lo)
+    out = np.where(valid[..., None], values, filled)
+    out[~(has_prev | has_next)] = np.nan
+    if max_gap is not None:
+        # Run length of the gap holding each missing frame (ends: up to the sequence edge).
+        start = np.where(has_prev, prev + 1, 0)
+        stop = np.where(has_next, nxt, t)
+        too_long = ~valid & (stop - start > max_gap)
+        out[too_long] = np.nan
+    return out
+
+
+def _fill_pchip(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:
+    """Like :func:`_fill_linear` but shape-preserving cubic (PCHIP) inside gaps."""
+    from scipy.interpolate import PchipInterpolator
+
+    out = _fill_linear(values, valid, max_gap)  # ends held, long gaps and empty columns handled
+    frames = np.arange(values.shape[0])
+    for m in range(values.shape[1]):
+        ok = valid[:, m]
+        if ok.all() or ok.sum() < 3:
+            continue  # nothing to fill, or too few points for a cubic: keep the linear fill
+        first, last = frames[ok][0], frames[ok][-1]
+        inner = ~ok & (frames > first) & (frames < last) & ~np.isnan(out[:, m]).any(-1)
+        if inner.any():
+            out[inner, m] = PchipInterpolator(frames[ok], values[ok, m], axis=0)(frames[inner])
+    return out
+
+
+def fill_gaps(
+    x: np.ndarray, missing: np.ndarray | None = None, *, max_gap: int | None = None, method: str = "linear"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill missing joints of a pose sequence by interpolation over time.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (V, T, J, C) array (any (..., T, J, C)), any unit. NaN marks a missing
+        value; a joint with a NaN in any coordinate is missing as a whole.
+    missing : optional bool mask of shape x.shape[:-1], i.e. (T, J) or (V, T, J); True marks
+        a joint as missing even if it holds numbers (e.g. a low-confidence detection). Its
+        union with the NaN entries is what gets filled.
+    max_gap : if given, gaps longer than this many frames (including runs at either end)
+        are left NaN so the caller can decide; by default every gap is filled.
+    method : "linear" (default) or "pchip" (shape-preserving cubic inside gaps; the ends and
+        joints with fewer than three valid frames fall back to linear).
+
+    Returns
+    -------
+    filled : array of the same shape and floating dtype as ``x``. Inside a gap, each
+        coordinate is interpolated between the last valid frame before and the first after;
+        before the first or after the last valid frame the nearest valid value is held.
+        A joint missing in every frame sits at the centroid of that frame's other (filled)
+        joints, i.e. zero offset from the body's centre; if every joint of a sequence is
+        always missing, the sequence is zeros.
+    missing_mask : bool array of shape x.shape[:-1], True where the input was missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[0.0]], [[np.nan]], [[2.0]]])  # T=3, J=1, C=1
+    >>> fill_gaps(x)[0].ravel().tolist()
+    [0.0, 1.0, 2.0]
+    """
+    a = np.asarray(x)
+    if a.ndim < 3 or 0 in a.shape:
+        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    if max_gap is not None and (not isinstance(max_gap, (int, np.integer)) or max_gap < 0):
+        raise ValueError(f"max_gap must be a non-negative int or None, got {max_gap!r}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    if not np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float64)
+    mask = _missing_mask(a, missing)
+    if not mask.any():
+        return a.copy(), mask
+
+    t, j, c = a.shape[-3:]
+    lead = a.shape[:-3]
+    # (T, M, C) with M = every (sequence, joint) column, so one call fills them all.
+    seq = np.moveaxis(a.reshape(-1, t, j, c), 1, 0).reshape(t, -1, c)
+    valid = np.moveaxis(~mask.reshape(-1, t, j), 1, 0).reshape(t, -1)
+    fill = _fill_pchip if method == "pchip" else _fill_linear
+    out = fill(seq, valid, max_gap)
+    out = np.moveaxis(out.reshape(t, -1, j, c), 0, 1)  # (S, T, J, C)
+
+    never = ~valid.any(axis=0).reshape(-1, j)  # (S, J): joints without a single valid frame
+    if never.any() and (max_gap is None or max_gap >= t):  # else its gap (all T frames) stays NaN
+        usable = ~never[:, None, :, None] & ~np.isnan(out)  # (S, T, J, C); max_gap may leave NaN
+        n_seen = usable.sum(axis=2, keepdims=True)
+        total = np.where(usable, out, 0.0).sum(axis=2, keepdims=True)
+        centroid = np.where(n_seen > 0, total / np.maximum(n_seen, 1), 0.0)  # (S, T, 1, C)
+        out = np.where(never[:, None, :, None], centroid, out)
+    return out.reshape(*lead, t, j, c).astype(a.dtype, copy=False), mask

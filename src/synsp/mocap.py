@@ -1,0 +1,142 @@
+"""The Bandai Namco mocap clips as joint positions: listing, names, loading and a cache.
+
+Clips are named by their file stem, ``dataset-{1,2}_{content}_{style}_{take}`` (e.g.
+``dataset-1_walk-turn-left_not-confident_001``; contents and styles contain hyphens, never
+underscores). :func:`load_clip` returns world positions in millimetres, Y up, 30 fps, in
+any layout of :mod:`synsp.skeleton` that the mocap converts to (``bandai22``, ``h36m17``,
+``coco17``).
+
+Parsing and forward kinematics run once per file; the result (bandai22 positions in mm and
+the Head joint's orientation, all a layout conversion needs) is cached as one ``.npz`` per
+clip under ``synsp.paths.cache_dir() / "mocap"``, keyed by the BVH file's size and
+modification time, so an edited file rebuilds its entry. The data is CC BY-NC 4.0.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from synsp.atomic import atomic_path
+from synsp.bvh import forward_kinematics, read_bvh
+from synsp.paths import cache_dir, data_root
+from synsp.skeleton import BANDAI22, convert, get_layout
+
+FPS = 30.0
+CM_TO_MM = 10.0
+_CACHE_VERSION = 1  # bump when the cached arrays change meaning
+_DATASETS = ("ds1", "ds2")
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """What a clip's name says: ``dataset-{dataset}_{content}_{style}_{take}``."""
+
+    name: str
+    dataset: int
+    content: str
+    style: str
+    take: int
+
+
+def mocap_root(root: str | os.PathLike | None = None) -> Path:
+    """The folder holding ``ds1/`` and ``ds2/``: ``root``, or ``data_root() / "bandai-namco"``."""
+    path = Path(root) if root is not None else data_root() / "bandai-namco"
+    if not (path / "ds1").is_dir() and not (path / "ds2").is_dir():
+        raise FileNotFoundError(f"root: no ds1/ or ds2/ folder in {path}")
+    return path
+
+
+def list_clips(root: str | os.PathLike | None = None) -> list[str]:
+    """Sorted names (file stems) of every clip in ``ds1`` and ``ds2``."""
+    base = mocap_root(root)
+    return sorted(p.stem for d in _DATASETS if (base / d).is_dir() for p in (base / d).glob("*.bvh"))
+
+
+def clip_info(name: str) -> ClipInfo:
+    """Parse a clip name into dataset (1 or 2), content, style and take.
+
+    Raises ``ValueError`` for a name not of the form ``dataset-N_content_style_take``.
+    """
+    parts = str(name).split("_")
+    if (len(parts) != 4 or parts[0] not in ("dataset-1", "dataset-2") or not parts[3].isdigit()
+            or not parts[1] or not parts[2]):
+        raise ValueError(f"name: {name!r} is not a clip name like 'dataset-1_walk_normal_001'")
+    return ClipInfo(name=str(name), dataset=int(parts[0][-1]), content=parts[1], style=parts[2], take=int(parts[3]))
+
+
+def clip_path(name: str, root: str | os.PathLike | None = None) -> Path:
+    """The ``.bvh`` file of clip ``name``; ``FileNotFoundError`` if it is missing."""
+    info = clip_info(name)
+    path = mocap_root(root) / f"ds{info.dataset}" / f"{name}.bvh"
+    if not path.is_file():
+        raise FileNotFoundError(f"name: no clip {name!r} ({path} is missing)")
+    return path
+
+
+def _cache_file(path: Path) -> Path:
+    return cache_dir() / "mocap" / f"{path.stem}.npz"
+
+
+def _load_bandai(name: str, root: str | os.PathLike | None) -> tuple[np.ndarray, np.ndarray]:
+    """bandai22 positions (T, 22, 3) float32 mm and Head orientation (T, 3, 3) float32, cached."""
+    path = clip_path(name, root)
+    stat = path.stat()
+    key = np.array([_CACHE_VERSION, stat.st_size, stat.st_mtime_ns], dtype=np.int64)
+    cached = _cache_file(path)
+    if cached.is_file():
+        try:
+            with np.load(cached) as z:
+                if np.array_equal(z["key"], key):
+                    return z["positions"], z["head_rotation"]
+        except (OSError, ValueError, KeyError):
+            pass  # unreadable or old-format entry: rebuild it below
+    motion = read_bvh(path)
+    if motion.names != BANDAI22.joints:
+        raise ValueError(f"{path}: joints {motion.names} differ from the bandai22 layout")
+    positions, rotations = forward_kinematics(motion)
+    positions = (positions * CM_TO_MM).astype(np.float32)
+    head_rotation = rotations[:, BANDAI22.index("Head")].astype(np.float32)
+    try:
+        with atomic_path(cached) as tmp:
+            np.savez(tmp, key=key, positions=positions, head_rotation=head_rotation)
+    except OSError as err:  # a read-only cache slows loading down but must not stop it
+        warnings.warn(f"could not cache {name} in {cached.parent}: {err}", stacklevel=3)
+    return positions, head_rotation
+
+
+def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None = None) -> np.ndarray:
+    """Joint positions of one clip.
+
+    Parameters
+    ----------
+    name : str
+        Clip name, see :func:`list_clips`.
+    layout : str
+        ``"bandai22"`` (native), ``"h36m17"`` or ``"coco17"``; see :mod:`synsp.skeleton` for
+        how each joint is derived.
+    root : str or PathLike, optional
+        Folder holding ``ds1/`` and ``ds2/`` (default: the shared data).
+
+    Returns
+    -------
+    ndarray (T, J, 3) float32
+        World positions in millimetres, Y up, 30 fps.
+    """
+    target = get_layout(layout)
+    positions, head_rotation = _load_bandai(name, root)
+    if target.name == BANDAI22.name:
+        return positions
+    return convert(positions, BANDAI22, target, head_rotation=head_rotation).astype(np.float32)
+
+
+def load_clips(names: Iterable[str], layout: str = "h36m17", root: str | os.PathLike | None = None) -> list[np.ndarray]:
+    """:func:`load_clip` for every name, in order: a list of (T_i, J, 3) float32 mm arrays."""
+    if isinstance(names, str):
+        raise ValueError(f"names must be a list of clip names, got the string {names!r}")
+    get_layout(layout)  # fail before loading anything
+    return [load_clip(n, layout=layout, root=root) for n in names]

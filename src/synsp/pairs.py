@@ -1,0 +1,146 @@
+"""Training pairs: clean mocap windows and what an estimator would have made of them.
+
+Every epoch draws fresh augmentation (playback speed, rotation, body size, mirror) and
+fresh simulated estimator errors, so the network never sees the same noise twice.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+from synsp.config import DataConfig
+from synsp.gaps import fill_gaps
+from synsp.normalize import normalize, window_stats
+from synsp.simulator import corrupt, get_preset
+from synsp.skeleton import flip_lr, get_layout, root_position
+from synsp.swaa import sliding_windows
+
+FPS = 30.0  # the mocap's frame rate
+
+
+def resample(clip: np.ndarray, factor: float) -> np.ndarray:
+    """Play ``clip`` (T, J, C) ``factor`` times faster by linear interpolation in time."""
+    t = clip.shape[0]
+    n = max(int(round((t - 1) / factor)) + 1, 2)
+    pos = np.linspace(0.0, t - 1, n)
+    lo = np.floor(pos).astype(int).clip(0, t - 2) if t > 1 else np.zeros(n, int)
+    hi = np.minimum(lo + 1, t - 1)
+    w = (pos - lo)[:, None, None].astype(clip.dtype)
+    return clip[lo] * (1 - w) + clip[hi] * w
+
+
+def random_rotation(rng: np.random.Generator, mode: str) -> np.ndarray:
+    """A (3, 3) rotation for Y-up data: about the vertical, tilted, or (half the time in
+    "yaw+tilt") any orientation, so that camera-frame inputs are covered too."""
+    yaw = Rotation.from_euler("y", rng.uniform(0, 360), degrees=True)
+    if mode == "none":
+        return np.eye(3)
+    if mode == "yaw":
+        return yaw.as_matrix()
+    if rng.random() < 0.5:
+        return Rotation.random(random_state=rng).as_matrix()
+    tilt = Rotation.from_rotvec(_unit_horizontal(rng) * np.deg2rad(rng.uniform(0, 30)))
+    return (tilt * yaw).as_matrix()
+
+
+def _unit_horizontal(rng: np.random.Generator) -> np.ndarray:
+    a = rng.uniform(0, 2 * np.pi)
+    return np.array([np.cos(a), 0.0, np.sin(a)])
+
+
+class TrainingPairs:
+    """Makes (noisy, clean) window pairs from clean clips.
+
+    Parameters
+    ----------
+    clips : list of (T, J, 3) clean sequences in millimetres, Y up, 30 fps.
+    config : the run's :class:`DataConfig`.
+    window : F, frames per window.
+    """
+
+    def __init__(self, clips: list[np.ndarray], config: DataConfig, window: int):
+        if not clips:
+            raise ValueError("TrainingPairs needs at least one clip")
+        self.clips = [np.asarray(c, np.float32) for c in clips]
+        self.config = config
+        self.window = window
+        self.layout = get_layout(config.layout)
+        names = list(config.presets)
+        weights = np.array([config.presets[n] for n in names], float)
+        self.presets = [get_preset(n) for n in names]
+        self.preset_p = weights / weights.sum()
+
+    def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """One epoch of normalised windows.
+
+        Returns
+        -------
+        noisy, clean : float32 arrays (N, V, F, J*C); ``clean`` normalised with the noisy
+        window's statistics, so the network's target lives in the same frame as its input.
+        """
+        cfg = self.config
+        views = [self._clip_views(i, rng) for i in range(len(self.clips))]
+        noisy = np.concatenate([v[0] for v in views], axis=0)  # (N, V, F, J, C)
+        clean = np.concatenate([v[1] for v in views], axis=0)
+        if cfg.views > 1 and cfg.multi_view == "random":
+            # Other clips' windows play the extra persons: each view slot gets its own shuffle.
+            perms = [np.arange(len(noisy))] + [rng.permutation(len(noisy)) for _ in range(cfg.views - 1)]
+            noisy = np.stack([noisy[p, 0] for p in perms], axis=1)
+            clean = np.stack([clean[p, 0] for p in perms], axis=1)
+        if cfg.windows_per_epoch and cfg.windows_per_epoch < len(noisy):
+            keep = rng.choice(len(noisy), cfg.windows_per_epoch, replace=False)
+            noisy, clean = noisy[keep], clean[keep]
+        centre, scale = window_stats(noisy, cfg.space)
+        n, v, f, j, c = noisy.shape
+        noisy = normalize(noisy, centre, scale).reshape(n, v, f, j * c)
+        clean = normalize(clean, centre, scale).reshape(n, v, f, j * c)
+        return noisy.astype(np.float32), clean.astype(np.float32)
+
+    def _clip_views(self, index: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Windows (n, V, F, J, C) of one augmented clip: V corrupted estimates and their targets."""
+        cfg = self.config
+        clip = self._augment(self.clips[index], rng)
+        other = self.clips[rng.integers(len(self.clips))]
+        n_views = cfg.views if cfg.multi_view == "cameras" else 1
+        noisy_views, clean_views = [], []
+        for _ in range(n_views):
+            noisy, clean = self.estimate(clip, other, rng)
+            noisy_views.append(sliding_windows(noisy, self.window, cfg.stride))
+            clean_views.append(sliding_windows(clean, self.window, cfg.stride))
+        return np.stack(noisy_views, axis=1), np.stack(clean_views, axis=1)
+
+    def _augment(self, clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        cfg = self.config
+        clip = resample(clip, rng.uniform(*cfg.time_scale))
+        if cfg.flip and rng.random() < 0.5:
+            clip = flip_lr(clip, self.layout)
+        root = root_position(clip, self.layout)
+        mode = "yaw" if cfg.space == "2d" else cfg.rotation  # 2D: the random camera supplies the view
+        rot = random_rotation(rng, mode).astype(np.float32)
+        clip = (clip - root) @ rot.T * rng.uniform(*cfg.scale) + root
+        return clip.astype(np.float32)
+
+    def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Simulated estimator output for one clip, and its ground truth, in model space.
+
+        ``clip`` and ``other`` (another person, for swap errors) are (T, J, 3) mm. Returns
+        (noisy, clean), each (T, J, C): root-relative mm for 3D, pixels for 2D; the noisy
+        sequence's missing joints are already filled by interpolation.
+        """
+        cfg = self.config
+        preset = self.presets[rng.choice(len(self.presets), p=self.preset_p)]
+        severity = rng.uniform(*cfg.severity)
+        if cfg.space == "2d":
+            from synsp.camera import pixels_per_mm, project, random_camera
+
+            camera = random_camera(rng, subject=clip)
+            clean = project(clip, camera).astype(np.float32)
+            # The simulator places the other person beside the subject itself; it only needs their 2D pose.
+            other_2d = project(other - root_position(other, self.layout) + root_position(clip[:1], self.layout), camera)
+            scale = pixels_per_mm(clip, camera) * severity
+            result = corrupt(clean, preset, rng=rng, layout=self.layout.name, unit_scale=scale, others=other_2d, fps=FPS)
+            noisy, _ = fill_gaps(result.noisy)
+            return noisy.astype(np.float32), clean
+        result = corrupt(clip, preset, rng=rng, layout=self.layout.name, unit_scale=severity, others=other, fps=FPS)
+        noisy, _ = fill_gaps(result.noisy)
+        return (noisy - root_position(noisy, self.layout)).astype(np.float32), clip - root_position(clip, self.layout)

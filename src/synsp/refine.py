@@ -1,0 +1,86 @@
+"""``refine(poses, method)``: every refinement method behind one call shape.
+
+``METHODS`` is a plain dict from name to a function ``f(poses, **options) -> poses`` taking
+(T, J, C) or (V, T, J, C) arrays and returning the same shape and dtype.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from synsp import filters
+
+
+@lru_cache(maxsize=8)
+def _cached_model(name_or_path: str, device: str | None):
+    from synsp.checkpoint import load_model
+
+    return load_model(name_or_path, device=device)
+
+
+def _network(kind: str) -> Callable[..., np.ndarray]:
+    def run(poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int = 1) -> np.ndarray:
+        from synsp.checkpoint import DEFAULT_MODEL
+
+        if checkpoint is None:
+            space = "3d" if poses.shape[-1] == 3 else "2d"
+            checkpoint = DEFAULT_MODEL[space].replace("synsp", kind)
+        return _cached_model(str(checkpoint), device).refine(poses, stride=stride)
+
+    run.__name__ = kind
+    run.__doc__ = f"Refine with a trained {kind} network (the shipped default for the input's 2D/3D, or ``checkpoint``)."
+    return run
+
+
+def _per_view(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Lift a (T, J, C) filter to also take (V, T, J, C): classic filters see one sequence at a time."""
+
+    def run(poses: np.ndarray, **options) -> np.ndarray:
+        if poses.ndim == 4:
+            return np.stack([fn(view, **options) for view in poses])
+        return fn(poses, **options)
+
+    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    return run
+
+
+METHODS: dict[str, Callable[..., np.ndarray]] = {
+    "synsp": _network("synsp"),
+    "smoothnet": _network("smoothnet"),
+    **{name: _per_view(fn) for name, fn in filters.FILTERS.items()},
+}
+
+
+def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
+    """Refine a pose sequence.
+
+    Parameters
+    ----------
+    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). NaN marks
+        missing joints; they are filled.
+    method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
+        "gaussian", "identity".
+    **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
+        ``fps=`` for One-Euro, ``window=`` for Savitzky-Golay).
+
+    Returns
+    -------
+    The refined sequence, same shape and dtype as ``poses``.
+
+    Examples
+    --------
+    >>> import numpy as np, synsp
+    >>> noisy = np.random.default_rng(0).normal(size=(50, 17, 3)).astype(np.float32)
+    >>> synsp.refine(noisy, "savgol").shape
+    (50, 17, 3)
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    x = np.asarray(poses)
+    if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3) or 0 in x.shape:
+        raise ValueError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float32)
+    return METHODS[method](x, **options)

@@ -1,0 +1,107 @@
+"""Run a trained network over whole sequences: windows in, SWAA-merged sequence out."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from synsp.config import Config
+from synsp.gaps import fill_gaps
+from synsp.normalize import denormalize, normalize, window_stats
+from synsp.skeleton import get_layout, root_position
+from synsp.swaa import sliding_window_average, sliding_windows
+
+BRANCHES = ("position", "acceleration", "final")
+
+
+class Refiner:
+    """A trained SynSP or SmoothNet with everything needed to refine sequences.
+
+    Built by :func:`synsp.checkpoint.load_model`; holds the network, the training config
+    (joint layout, 2D/3D, window) and the checkpoint's metadata.
+    """
+
+    def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any]):
+        self.model = model.eval()
+        self.config = config
+        self.device = device
+        self.meta = meta
+        self.kind: str = config.model["kind"]
+        self.layout = get_layout(config.data.layout)
+        self.space: str = config.data.space
+        self.window: int = int(config.model.get("window", 8 if self.kind == "synsp" else 32))
+        self.n_coords = 3 if self.space == "3d" else 2
+
+    def __repr__(self) -> str:
+        return f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window})"
+
+    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048) -> np.ndarray:
+        """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
+
+        NaN joints are filled by interpolation first. 3D inputs are refined root-relative;
+        the root's own trajectory is smoothed by a Savitzky-Golay filter and added back.
+        """
+        return self.refine_branches(poses, stride=stride, batch_size=batch_size)["final"]
+
+    def refine_branches(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048) -> dict[str, np.ndarray]:
+        """Like :meth:`refine` but returns every output the network has: for SynSP
+        ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
+        refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``."""
+        x = self._validate(poses)
+        single = x.ndim == 3
+        seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
+        seq = np.stack([fill_gaps(v)[0] for v in seq])
+        root_track = None
+        if self.space == "3d":
+            from synsp.filters import savgol
+
+            root = root_position(seq, self.layout)  # (V, T, 1, 3)
+            root_track = np.stack([savgol(v, window=9, order=2) for v in root])
+            seq = seq - root
+        outputs = self._run(seq, stride, batch_size)
+        result = {}
+        for name, out in outputs.items():
+            if root_track is not None:
+                out = out + root_track
+            result[name] = (out[0] if single else out).astype(poses.dtype, copy=False)
+        return result
+
+    def _validate(self, poses: np.ndarray) -> np.ndarray:
+        x = np.asarray(poses)
+        j, c = len(self.layout.joints), self.n_coords
+        if x.ndim not in (3, 4) or x.shape[-2:] != (j, c):
+            raise ValueError(
+                f"poses must be (T, {j}, {c}) or (V, T, {j}, {c}) for this {self.layout.name} {self.space} model, "
+                f"got shape {x.shape}"
+            )
+        if x.shape[-3] == 0:
+            raise ValueError("poses has no frames")
+        return x
+
+    def _run(self, seq: np.ndarray, stride: int, batch_size: int) -> dict[str, np.ndarray]:
+        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
+        v, t, j, c = seq.shape
+        f = self.window
+        padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
+        length = padded.shape[1]
+        windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
+        centre, scale = window_stats(windows, self.space)
+        inputs = normalize(windows, centre, scale).reshape(len(windows), v, f, j * c)
+        merged = {}
+        for name, out in self._forward(inputs, batch_size).items():
+            out = denormalize(out.reshape(windows.shape), centre, scale)  # (N, V, F, J, C)
+            merged[name] = sliding_window_average(out.swapaxes(1, 2), length, stride).swapaxes(0, 1)[:, :t]
+        return merged
+
+    @torch.inference_mode()
+    def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:
+        """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs."""
+        chunks: dict[str, list[np.ndarray]] = {}
+        for start in range(0, len(inputs), batch_size):
+            batch = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch_size])).to(self.device)
+            out = self.model(batch)
+            named = out._asdict() if hasattr(out, "_asdict") else {"final": out}
+            for name, tensor in named.items():
+                chunks.setdefault(name, []).append(tensor.float().cpu().numpy())
+        return {name: np.concatenate(parts) for name, parts in chunks.items()}

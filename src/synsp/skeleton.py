@@ -1,0 +1,355 @@
+"""Joint layouts (Bandai Namco mocap, Human3.6M, COCO, MediaPipe) and conversions between them.
+
+A :class:`Layout` names the joints, the bones drawn between them, the left/right pairs and
+the root joint. Pairs in ``left_right`` are ``(left, right)``; bones are ``(parent, child)``.
+
+Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`convert`):
+
+- ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
+  Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
+- ``mediapipe33 -> h36m17`` and ``mediapipe33 -> coco17``: any units, any C (2D pixels with
+  a visibility channel are averaged like coordinates where joints are midpoints).
+
+``bandai22 -> h36m17``, joint by joint (mocap joint names as in the BVH files):
+
+=====  ===========  ====================================================================
+index  h36m joint   from the mocap
+=====  ===========  ====================================================================
+0      pelvis       midpoint of UpperLeg_L and UpperLeg_R (on the hip line, as in H36M;
+                    the mocap Hips joint sits 2 cm higher)
+1, 4   r/l hip      UpperLeg_R / UpperLeg_L pushed out along the hip line by
+                    ``HIP_WIDEN`` (x2): the mocap hip joints are 13 cm apart, H36M's about
+                    26 cm (pelvis-hip bones of ~13 cm), as are MediaPipe's and COCO's.
+                    The knees stay put, so the thigh is no longer rigid: its length
+                    (~40 cm) varies with hip abduction, by a std of ~2.6 mm per clip and a
+                    range of ~5% in walking (measured on all clips); the price of H36M-like
+                    hips without moving the knees
+2, 5   r/l knee     LowerLeg_R / LowerLeg_L
+3, 6   r/l ankle    Foot_R / Foot_L (toes are dropped)
+7      spine        midpoint of Spine and Chest: follows the mocap's own spine bend and
+                    lands, like H36M's, about half way from pelvis to thorax
+8      thorax       Neck (base of the neck, 3 cm above the shoulder joints)
+9      neck/nose    Head + head-frame offset ``HEAD_POINTS_MM["h36m_nose"]`` (chin/nose
+                    level in front of the neck, ~12 cm above the thorax like H36M's)
+10     head         Head + ``HEAD_POINTS_MM["h36m_head"]`` (extrapolated: the mocap has no
+                    head-top joint; H36M's head sits ~23 cm above the thorax)
+11-13  l sh/el/wr   UpperArm_L, LowerArm_L, Hand_L (Shoulder_L is the clavicle: dropped)
+14-16  r sh/el/wr   UpperArm_R, LowerArm_R, Hand_R (the shoulders are left narrow, ~21 cm
+                    apart vs ~30 cm in H36M: widening them would stretch the upper arms)
+=====  ===========  ====================================================================
+
+``bandai22 -> coco17``: shoulders, elbows, wrists, hips (widened as for H36M: COCO's hip
+keypoints, marked near the greater trochanter, are wider still), knees, ankles as above;
+nose, eyes and ears from the Head joint's frame (:data:`HEAD_POINTS_MM`). COCO has no root joint
+(``root=None``); :func:`root_position` gives the midpoint of the hips instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A joint layout.
+
+    Attributes
+    ----------
+    name : str
+        Key in :data:`LAYOUTS`.
+    joints : tuple[str, ...]
+        Joint names in array order.
+    bones : tuple[tuple[int, int], ...]
+        ``(parent, child)`` index pairs to draw or measure.
+    left_right : tuple[tuple[int, int], ...]
+        ``(left, right)`` index pairs swapped by a mirror.
+    root : int or None
+        Index of the root (pelvis) joint; ``None`` when the layout has none (COCO,
+        MediaPipe): use :func:`root_position`, the midpoint of the hips.
+    """
+
+    name: str
+    joints: tuple[str, ...]
+    bones: tuple[tuple[int, int], ...]
+    left_right: tuple[tuple[int, int], ...]
+    root: int | None
+
+    @property
+    def flip_index(self) -> np.ndarray:
+        """Permutation (J,) that swaps every left joint with its right partner."""
+        index = np.arange(len(self.joints))
+        for left, right in self.left_right:
+            index[left], index[right] = right, left
+        return index
+
+    def index(self, joint: str) -> int:
+        """Index of the joint called ``joint``."""
+        return self.joints.index(joint)
+
+
+def _chain(*joints: int) -> list[tuple[int, int]]:
+    return list(zip(joints[:-1], joints[1:]))
+
+
+BANDAI22 = Layout(
+    name="bandai22",
+    joints=("joint_Root", "Hips", "Spine", "Chest", "Neck", "Head",
+            "Shoulder_L", "UpperArm_L", "LowerArm_L", "Hand_L",
+            "Shoulder_R", "UpperArm_R", "LowerArm_R", "Hand_R",
+            "UpperLeg_L", "LowerLeg_L", "Foot_L", "Toes_L",
+            "UpperLeg_R", "LowerLeg_R", "Foot_R", "Toes_R"),
+    # joint_Root is the ground-level reference the capture moves the body with, not a
+    # body joint: the Hips hang from it by a varying translation, so no bone joins them.
+    bones=tuple(_chain(1, 2, 3, 4, 5) + _chain(3, 6, 7, 8, 9) + _chain(3, 10, 11, 12, 13)
+                + _chain(1, 14, 15, 16, 17) + _chain(1, 18, 19, 20, 21)),
+    left_right=((6, 10), (7, 11), (8, 12), (9, 13), (14, 18), (15, 19), (16, 20), (17, 21)),
+    root=1,  # Hips, the pelvis
+)
+
+H36M17 = Layout(
+    name="h36m17",
+    joints=("pelvis", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle",
+            "spine", "thorax", "neck_nose", "head", "left_shoulder", "left_elbow", "left_wrist",
+            "right_shoulder", "right_elbow", "right_wrist"),
+    bones=tuple(_chain(0, 1, 2, 3) + _chain(0, 4, 5, 6) + _chain(0, 7, 8, 9, 10)
+                + _chain(8, 11, 12, 13) + _chain(8, 14, 15, 16)),
+    left_right=((4, 1), (5, 2), (6, 3), (11, 14), (12, 15), (13, 16)),
+    root=0,
+)
+
+COCO17 = Layout(
+    name="coco17",
+    joints=("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+            "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip",
+            "left_knee", "right_knee", "left_ankle", "right_ankle"),
+    # The COCO keypoint skeleton (its 19 links), written parent -> child.
+    bones=((0, 1), (0, 2), (1, 2), (1, 3), (2, 4), (3, 5), (4, 6), (5, 6), (5, 7), (7, 9), (6, 8),
+           (8, 10), (5, 11), (6, 12), (11, 12), (11, 13), (13, 15), (12, 14), (14, 16)),
+    left_right=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)),
+    root=None,
+)
+
+MEDIAPIPE33 = Layout(
+    name="mediapipe33",
+    joints=("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+            "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
+            "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_pinky",
+            "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb", "left_hip",
+            "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel",
+            "right_heel", "left_foot_index", "right_foot_index"),
+    # MediaPipe's POSE_CONNECTIONS.
+    bones=((0, 1), (1, 2), (2, 3), (3, 7), (0, 4), (4, 5), (5, 6), (6, 8), (9, 10), (11, 12),
+           (11, 13), (13, 15), (15, 17), (15, 19), (15, 21), (17, 19), (12, 14), (14, 16), (16, 18),
+           (16, 20), (16, 22), (18, 20), (11, 23), (12, 24), (23, 24), (23, 25), (24, 26), (25, 27),
+           (26, 28), (27, 29), (28, 30), (29, 31), (30, 32), (27, 31), (28, 32)),
+    left_right=((1, 4), (2, 5), (3, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16), (17, 18),
+                (19, 20), (21, 22), (23, 24), (25, 26), (27, 28), (29, 30), (31, 32)),
+    root=None,
+)
+
+LAYOUTS: dict[str, Layout] = {l.name: l for l in (BANDAI22, H36M17, COCO17, MEDIAPIPE33)}
+
+HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
+
+# Points fixed to the head, in millimetres, as (up, forward, left) in the mocap Head joint's
+# frame. The BVH rest pose has that frame's local X along the neck (up), local Y out of the
+# face (checked: on walking clips the walking direction is +Y in the head frame to within
+# ~13 degrees) and local Z to the actor's left, so (up, forward, left) = (X, Y, Z) local.
+# The Head joint sits ~6.5 cm above the Neck joint, about chin height of a ~1.65 m actor
+# (shoulder joints at ~1.27 m): the face points use typical adult head proportions from
+# there (eyes 63 mm apart, head ~150 mm wide at the ears, nose tip ~4 cm below the eyes).
+HEAD_POINTS_MM: dict[str, tuple[float, float, float]] = {
+    "nose": (110.0, 100.0, 0.0),
+    "left_eye": (150.0, 75.0, 32.0),
+    "right_eye": (150.0, 75.0, -32.0),
+    "left_ear": (140.0, 0.0, 75.0),
+    "right_ear": (140.0, 0.0, -75.0),
+    "h36m_nose": (55.0, 55.0, 0.0),
+    "h36m_head": (165.0, 25.0, 0.0),
+}
+
+_B = {name: i for i, name in enumerate(BANDAI22.joints)}
+_MP = {name: i for i, name in enumerate(MEDIAPIPE33.joints)}
+_MP_TO_COCO = [_MP[name] for name in COCO17.joints]  # COCO's 17 names all exist in MediaPipe
+
+
+def get_layout(name: str | Layout) -> Layout:
+    """Return the :class:`Layout` called ``name`` (a Layout is returned as is).
+
+    Raises ``ValueError`` listing the supported names for an unknown one.
+    """
+    if isinstance(name, Layout):
+        return name
+    if name not in LAYOUTS:
+        raise ValueError(f"layout: unknown name {name!r}; supported: {', '.join(LAYOUTS)}")
+    return LAYOUTS[name]
+
+
+def _check(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim < 3 or x.shape[-2] != len(layout.joints) or (coords is not None and x.shape[-1] != coords):
+        c = coords if coords is not None else "C"
+        raise ValueError(f"x must be (..., T, {len(layout.joints)}, {c}) for {layout.name}, got shape {x.shape}")
+    return x
+
+
+def root_position(x: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """The root of every frame: the root joint, or the midpoint of the hips when there is none.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, J, C)
+        Poses in ``layout``.
+    layout : str or Layout
+
+    Returns
+    -------
+    ndarray (..., T, 1, C)
+        Same dtype as ``x``; subtract it for root-relative poses.
+    """
+    layout = get_layout(layout)
+    x = _check(x, layout)
+    if layout.root is not None:
+        return x[..., layout.root : layout.root + 1, :]
+    left, right = layout.index("left_hip"), layout.index("right_hip")
+    return ((x[..., left : left + 1, :] + x[..., right : right + 1, :]) / 2).astype(x.dtype, copy=False)
+
+
+def head_frame_from_positions(x: np.ndarray) -> np.ndarray:
+    """Estimate the mocap Head joint's orientation from bandai22 positions alone.
+
+    Up is Neck -> Head; left is the shoulder line made orthogonal to it; forward is
+    ``left x up``. Ignores head yaw relative to the shoulders, so use the real FK rotation
+    (``head_rotation`` in :func:`convert`) when there is one.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, 22, 3)
+
+    Returns
+    -------
+    ndarray (..., T, 3, 3)
+        Columns = (up, forward, left), the layout of the BVH Head frame's local (X, Y, Z).
+    """
+    x = _check(x, BANDAI22, coords=3).astype(np.float64)
+    up = x[..., _B["Head"], :] - x[..., _B["Neck"], :]
+    up /= np.linalg.norm(up, axis=-1, keepdims=True) + 1e-9
+    left = x[..., _B["UpperArm_L"], :] - x[..., _B["UpperArm_R"], :]
+    left -= np.sum(left * up, axis=-1, keepdims=True) * up
+    left /= np.linalg.norm(left, axis=-1, keepdims=True) + 1e-9
+    forward = np.cross(left, up)
+    return np.stack([up, forward, left], axis=-1)
+
+
+def _head_points(x: np.ndarray, head_rotation: np.ndarray | None, names: list[str]) -> np.ndarray:
+    """(..., T, len(names), 3) head-fixed points of bandai22 poses ``x`` (mm)."""
+    rot = head_frame_from_positions(x) if head_rotation is None else np.asarray(head_rotation, np.float64)
+    if rot.shape != x.shape[:-2] + (3, 3):
+        raise ValueError(f"head_rotation must be {x.shape[:-2] + (3, 3)}, got shape {rot.shape}")
+    offsets = np.array([HEAD_POINTS_MM[n] for n in names])  # (K, 3) in head-local (X, Y, Z)
+    head = x[..., _B["Head"], :].astype(np.float64)
+    return head[..., None, :] + np.einsum("...ab,kb->...ka", rot, offsets)
+
+
+def _bandai_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    j = {name: x[..., i, :].astype(np.float64) for name, i in _B.items()}
+    pelvis = (j["UpperLeg_L"] + j["UpperLeg_R"]) / 2
+    rhip = pelvis + HIP_WIDEN * (j["UpperLeg_R"] - pelvis)
+    lhip = pelvis + HIP_WIDEN * (j["UpperLeg_L"] - pelvis)
+    spine = (j["Spine"] + j["Chest"]) / 2
+    nose, head = np.moveaxis(_head_points(x, head_rotation, ["h36m_nose", "h36m_head"]), -2, 0)
+    out = [pelvis, rhip, j["LowerLeg_R"], j["Foot_R"], lhip, j["LowerLeg_L"], j["Foot_L"],
+           spine, j["Neck"], nose, head, j["UpperArm_L"], j["LowerArm_L"], j["Hand_L"],
+           j["UpperArm_R"], j["LowerArm_R"], j["Hand_R"]]
+    return np.stack(out, axis=-2)
+
+
+def _bandai_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    face = _head_points(x, head_rotation, ["nose", "left_eye", "right_eye", "left_ear", "right_ear"])
+    h36m = _bandai_to_h36m(x, head_rotation)
+    body = h36m[..., [11, 14, 12, 15, 13, 16, 4, 1, 5, 2, 6, 3], :]  # arms, widened hips, legs
+    return np.concatenate([face, body], axis=-2)
+
+
+def _mediapipe_to_h36m(x: np.ndarray) -> np.ndarray:
+    j = {name: x[..., i, :].astype(np.float64) for name, i in _MP.items()}
+    pelvis = (j["left_hip"] + j["right_hip"]) / 2
+    thorax = (j["left_shoulder"] + j["right_shoulder"]) / 2
+    ears = (j["left_ear"] + j["right_ear"]) / 2
+    # The ears' midpoint sits at eye height in the middle of the skull; H36M's head joint is
+    # a little higher, so step 15% further along thorax -> ears.
+    head = ears + 0.15 * (ears - thorax)
+    out = [pelvis, j["right_hip"], j["right_knee"], j["right_ankle"], j["left_hip"], j["left_knee"],
+           j["left_ankle"], (pelvis + thorax) / 2, thorax, j["nose"], head, j["left_shoulder"],
+           j["left_elbow"], j["left_wrist"], j["right_shoulder"], j["right_elbow"], j["right_wrist"]]
+    return np.stack(out, axis=-2)
+
+
+_CONVERSIONS = {
+    ("bandai22", "h36m17"): _bandai_to_h36m,
+    ("bandai22", "coco17"): _bandai_to_coco,
+    ("mediapipe33", "h36m17"): lambda x, _: _mediapipe_to_h36m(x),
+    ("mediapipe33", "coco17"): lambda x, _: x[..., _MP_TO_COCO, :],
+}
+
+
+def convert(
+    x: np.ndarray, src: str | Layout, dst: str | Layout, *, head_rotation: np.ndarray | None = None
+) -> np.ndarray:
+    """Map poses from layout ``src`` to layout ``dst``.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, J_src, C)
+        Poses. From ``bandai22``: 3D millimetres (C = 3; the head offsets are in mm). From
+        ``mediapipe33``: any unit and any C (extra channels such as visibility are averaged
+        where a joint is a midpoint).
+    src, dst : str or Layout
+        Supported: ``bandai22 -> h36m17 | coco17``, ``mediapipe33 -> h36m17 | coco17``, and
+        any layout to itself. See the module docstring for the joint-by-joint mapping.
+    head_rotation : ndarray (..., T, 3, 3), optional
+        Global orientation of the mocap Head joint (from :func:`synsp.bvh.forward_kinematics`)
+        for the face points of a ``bandai22`` source; estimated from the positions if omitted
+        (:func:`head_frame_from_positions`).
+
+    Returns
+    -------
+    ndarray (..., T, J_dst, C)
+        Same dtype as ``x``.
+    """
+    src, dst = get_layout(src), get_layout(dst)
+    x = _check(x, src, coords=3 if src.name == "bandai22" else None)
+    if src.name == dst.name:
+        return x.copy()
+    fn = _CONVERSIONS.get((src.name, dst.name))
+    if fn is None:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in _CONVERSIONS)
+        raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: {pairs}")
+    return np.asarray(fn(x, head_rotation)).astype(x.dtype, copy=False)
+
+
+def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
+    """Mirror poses: negate one coordinate and swap left and right joints.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, J, C)
+        Poses in ``layout``.
+    layout : str or Layout
+    axis : int
+        The coordinate to negate: the lateral one, 0 (x) for the Y-up mocap and for
+        root-relative image coordinates.
+
+    Returns
+    -------
+    ndarray (..., T, J, C)
+        Same shape and dtype; applying it twice gives ``x`` back.
+    """
+    layout = get_layout(layout)
+    x = _check(x, layout)
+    if not -x.shape[-1] <= axis < x.shape[-1]:
+        raise ValueError(f"axis must index one of the {x.shape[-1]} coordinates, got {axis}")
+    out = x[..., layout.flip_index, :].copy()
+    out[..., axis] = -out[..., axis]
+    return out

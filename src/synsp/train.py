@@ -1,0 +1,192 @@
+"""``synsp train``: Eq. 4 training on real mocap with simulated estimator errors.
+
+One process, or several under ``torchrun`` (DDP; gloo on CPU, NCCL on CUDA). Every epoch
+writes ``last.pt`` atomically (config, weights, optimizer, scheduler, RNG state, history)
+and ``best.pt`` when the validation MPJPE improves; ``resume=True`` continues exactly
+where ``last.pt`` left off.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+from synsp.checkpoint import build_model, load_checkpoint, resolve_device, save_checkpoint
+from synsp.config import Config
+from synsp.loss import smoothnet_loss, synsp_loss
+from synsp.evaluate import Case, evaluate, make_cases
+from synsp.mocap import load_clips
+from synsp.pairs import TrainingPairs
+from synsp.refiner import Refiner
+from synsp.splits import load_split
+
+VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scored on the same inputs
+
+
+# What may change between a run and its resumption (a longer budget, other hardware).
+RESUMABLE_CHANGES = {"train.epochs", "train.max_minutes", "train.progress", "train.device", "train.threads"}
+
+
+def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    return {f"{section}.{key}" for section in new for key in set(new[section]) | set(old.get(section, {}))
+            if old.get(section, {}).get(key) != new[section].get(key)}
+
+
+@dataclass
+class World:
+    """Where this process stands in a (possibly single-process) data-parallel run."""
+
+    rank: int = 0
+    size: int = 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def _init_world(device: torch.device) -> World:
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return World()
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return World(dist.get_rank(), dist.get_world_size())
+
+
+def _loss(kind: str, out: Any, target: torch.Tensor, config: Config) -> torch.Tensor:
+    weights = {"lambda_p": config.train.lambda_p, "lambda_a": config.train.lambda_a}
+    if kind == "synsp":
+        total, _ = synsp_loss(out, target, **weights)
+        return total
+    return smoothnet_loss(out, target, **weights)
+
+
+def validation_cases(config: Config) -> list[Case]:
+    """Whole validation clips under the run's main preset, with fixed noise."""
+    preset = max(config.data.presets, key=config.data.presets.get)
+    return make_cases("val", preset, layout=config.data.layout, space=config.data.space, seed=VAL_SEED,
+                      max_clips=config.data.val_clips)
+
+
+def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = print) -> Path:
+    """Train the model described by ``config``; returns the path of ``best.pt``."""
+    device = resolve_device(config.train.device)
+    world = _init_world(device)
+    if world.size > 1 and device.type == "cuda":
+        device = torch.device("cuda", world.rank % torch.cuda.device_count())
+    if config.train.threads:
+        torch.set_num_threads(config.train.threads)
+    out_dir = Path(config.train.out_dir)
+    torch.manual_seed(config.train.seed + world.rank)
+
+    model = build_model(config).to(device)
+    window = model.config.window
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=config.train.lr, weight_decay=config.train.weight_decay, amsgrad=True
+    )
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.train.lr_decay)
+    state = {"epoch": 0, "history": [], "best": float("inf"), "seconds": 0.0}
+    if resume and (out_dir / "last.pt").is_file():
+        ckpt = load_checkpoint(out_dir / "last.pt", device)
+        changed = _changed_fields(ckpt["config"], config.to_dict()) - RESUMABLE_CHANGES
+        if changed:
+            raise ValueError(f"{out_dir / 'last.pt'}: config differs in {sorted(changed)}; refusing to resume")
+        model.load_state_dict(ckpt["state_dict"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        scheduler.load_state_dict(ckpt["scheduler"])
+        state = {k: ckpt[k] for k in state}
+        torch.set_rng_state(ckpt["rng"]["torch"][world.rank % len(ckpt["rng"]["torch"])])
+        log(f"resumed from {out_dir / 'last.pt'} after epoch {state['epoch']}")
+    elif world.main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+
+    names = load_split("train")
+    if config.data.train_clips:
+        names = names[: config.data.train_clips]
+    pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window)
+    val = validation_cases(config) if world.main else []
+    net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
+    refiner = Refiner(model, config, device, {})
+
+    while state["epoch"] < config.train.epochs:
+        started = time.time()
+        epoch = state["epoch"] + 1
+        # Seeded by (seed, epoch, rank), so a resumed run draws exactly the noise it would have drawn.
+        noisy, clean = pairs.epoch(np.random.default_rng([config.train.seed, epoch, world.rank]))
+        train_loss = _train_epoch(net, optimizer, noisy, clean, config, device, epoch, world)
+        scheduler.step()
+        state["seconds"] += time.time() - started
+        state["epoch"] = epoch
+        if world.main:
+            model.eval()
+            metrics = evaluate({"model": refiner.refine}, val, layout=config.data.layout,
+                               space=config.data.space, include_input=False)["model"]
+            model.train()
+            entry = {"epoch": epoch, "loss": train_loss, "val_mpjpe": metrics["MPJPE"], "val_accel": metrics["Accel"],
+                     "lr": optimizer.param_groups[0]["lr"], "seconds": round(state["seconds"], 1)}
+            state["history"].append(entry)
+            improved = metrics["MPJPE"] < state["best"]
+            state["best"] = min(state["best"], metrics["MPJPE"])
+            _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved)
+            with open(out_dir / "log.jsonl", "a") as fh:
+                fh.write(json.dumps(entry) + "\n")
+            log(f"epoch {epoch}: loss {train_loss:.4f}  val MPJPE {metrics['MPJPE']:.2f}  "
+                f"Accel {metrics['Accel']:.2f}{'  (best)' if improved else ''}")
+        if world.size > 1:
+            dist.barrier()
+        if config.train.max_minutes and state["seconds"] > 60 * config.train.max_minutes:
+            log(f"stopping: time budget of {config.train.max_minutes} min used")
+            break
+    if world.size > 1:
+        dist.destroy_process_group()
+    return out_dir / "best.pt"
+
+
+def _train_epoch(net, optimizer, noisy, clean, config, device, epoch, world) -> float:
+    """One pass over this rank's shard of the epoch's windows; returns the mean loss."""
+    from tqdm import tqdm
+
+    net.train()
+    order = torch.randperm(len(noisy)).numpy()
+    per_rank = len(order) // world.size  # equal shards keep DDP's collective calls in step
+    order = order[world.rank * per_rank : (world.rank + 1) * per_rank]
+    batch = config.train.batch_size
+    steps = range(0, len(order) - batch + 1, batch) if len(order) >= batch else range(0, 1)
+    bar = tqdm(steps, desc=f"epoch {epoch}", disable=not (config.train.progress and world.main), leave=False)
+    total, count = 0.0, 0
+    kind = config.model["kind"]
+    for start in bar:
+        idx = order[start : start + batch]
+        x = torch.from_numpy(noisy[idx]).to(device)
+        y = torch.from_numpy(clean[idx]).to(device)
+        loss = _loss(kind, net(x), y, config)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+        count += 1
+        bar.set_postfix(loss=f"{total / count:.4f}")
+    return total / max(count, 1)
+
+
+def _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved) -> None:
+    payload = {
+        "config": config.to_dict(),
+        "state_dict": model.state_dict(),
+        "meta": {"epoch": state["epoch"], "val_mpjpe": state["history"][-1]["val_mpjpe"],
+                 "world_size": world.size, "torch": str(torch.__version__)},
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "rng": {"torch": [torch.get_rng_state()]},
+        **state,
+    }
+    save_checkpoint(out_dir / "last.pt", payload)
+    if improved:
+        save_checkpoint(out_dir / "best.pt", {k: payload[k] for k in ("config", "state_dict", "meta")})

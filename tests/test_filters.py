@@ -1,0 +1,133 @@
+"""Classic filters: one call shape, short sequences, dtypes, NaN, smoothing, One-Euro streaming."""
+import numpy as np
+import pytest
+
+from synsp.filters import FILTER_GRIDS, FILTERS, OneEuroFilter, gaussian, one_euro, savgol
+from synsp.metrics import accel_error
+
+
+def noisy_motion(t: int, j: int = 5, c: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    time = np.arange(t)[:, None, None] / 30.0
+    clean = 100 * np.sin(2 * np.pi * 0.5 * time + rng.uniform(0, 6, size=(1, j, c)))
+    return clean + rng.normal(scale=10.0, size=(t, j, c)), clean
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+@pytest.mark.parametrize("t", [1, 2, 32, 60])  # 32 = default window + 1
+@pytest.mark.parametrize("c", [2, 3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_filter_keeps_shape_and_dtype(name, t, c, dtype):
+    x, _ = noisy_motion(t, j=4, c=c)
+    out = FILTERS[name](x.astype(dtype))
+    assert out.shape == x.shape and out.dtype == dtype
+    assert np.isfinite(out).all()
+    if t == 1:
+        np.testing.assert_allclose(out, x.astype(dtype))  # one frame: nothing to smooth
+
+
+@pytest.mark.parametrize("name", [n for n in FILTERS if n != "identity"])
+def test_filters_lower_acceleration(name):
+    x, clean = noisy_motion(200)
+    out = FILTERS[name](x)
+    assert accel_error(out, clean) < 0.5 * accel_error(x, clean)
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_nan_does_not_spread(name):
+    x, _ = noisy_motion(80)
+    x[20:25, 1] = np.nan
+    x[:, 3, 2] = np.nan  # one coordinate missing in every frame
+    out = FILTERS[name](x)
+    assert np.isfinite(out).all()
+    ok = ~np.isnan(x).any(-1)
+    # joints that were never missing stay close to their input (no NaN, no wild fills)
+    assert np.abs(out[ok] - x[ok]).max() < 100
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_every_grid_entry_runs(name):
+    x, _ = noisy_motion(40, j=2)
+    for options in FILTER_GRIDS[name]:
+        assert FILTERS[name](x, **options).shape == x.shape
+
+
+def test_paper_settings_in_grids():
+    assert {"window": 31, "order": 2} in FILTER_GRIDS["savgol"]
+    assert {"window": 31, "sigma": 3.0} in FILTER_GRIDS["gaussian"]
+    assert {"min_cutoff": 1.2, "beta": 0.0007} in FILTER_GRIDS["one-euro"]  # paper's, in Hz and mm
+    assert {"min_cutoff": 0.04, "beta": 0.7, "d_cutoff": 1.0} in FILTER_GRIDS["one-euro"]  # read literally
+
+
+def test_one_euro_defaults_are_paper_setting_in_frames_and_metres():
+    # SmoothNet steps time in frames (= our fps 1) on metres with (0.04, 0.7, d_cutoff 1).
+    x, _ = noisy_motion(60)  # millimetres at 30 fps
+    paper = 1000.0 * one_euro(x / 1000.0, fps=1.0, min_cutoff=0.04, beta=0.7, d_cutoff=1.0)
+    np.testing.assert_allclose(one_euro(x), paper, rtol=1e-9, atol=1e-9)
+
+
+def test_filters_take_views():
+    x, _ = noisy_motion(50)
+    views = np.stack([x, x[::-1]])
+    for name, fn in FILTERS.items():
+        np.testing.assert_allclose(fn(views)[1], fn(x[::-1]), err_msg=name)
+
+
+def test_savgol_preserves_quadratics_and_shrinks_window():
+    t = np.arange(40.0)[:, None, None] * np.ones((1, 2, 3))
+    quad = 0.5 * t**2 - 3 * t
+    np.testing.assert_allclose(savgol(quad, window=31, order=2), quad, atol=1e-8)
+    np.testing.assert_allclose(savgol(quad[:10], window=31, order=2), quad[:10], atol=1e-8)  # window 9
+    with pytest.raises(ValueError, match="window"):
+        savgol(quad, window=30)
+    with pytest.raises(ValueError, match="order"):
+        savgol(quad, window=5, order=5)
+
+
+def test_gaussian_weights_and_constant():
+    x = np.zeros((21, 1, 1))
+    x[10] = 1.0
+    out = gaussian(x, sigma=2.0, window=7)[:, 0, 0]  # impulse response = the kernel
+    k = np.exp(-0.5 * (np.arange(-3, 4) / 2.0) ** 2)
+    np.testing.assert_allclose(out[7:14], k / k.sum())
+    assert out[:7].sum() == 0 and out[14:].sum() == 0
+    np.testing.assert_allclose(gaussian(np.full((3, 2, 2), 5.0)), 5.0)
+    with pytest.raises(ValueError, match="sigma"):
+        gaussian(x, sigma=0.0)
+
+
+def test_one_euro_sequence_equals_streaming():
+    x, _ = noisy_motion(50, c=2)
+    options = dict(fps=25.0, min_cutoff=0.5, beta=0.01, d_cutoff=2.0)
+    stream = OneEuroFilter(**options)
+    frames = np.stack([stream(frame) for frame in x])
+    np.testing.assert_array_equal(one_euro(x, **options), frames)
+    stream.reset()
+    np.testing.assert_array_equal(stream(x[5]), x[5])  # after reset the first frame passes through
+
+
+def test_one_euro_hand_step_and_timestamps():
+    f = OneEuroFilter(fps=10.0, min_cutoff=1.0, beta=0.0, d_cutoff=1.0)
+    assert f(np.array([[0.0]]))[0, 0] == 0.0
+    r = 2 * np.pi * 1.0 * 0.1
+    assert f(np.array([[1.0]]))[0, 0] == pytest.approx(r / (r + 1))
+    g = OneEuroFilter(fps=10.0, min_cutoff=1.0, beta=0.0)
+    g(np.array([[0.0]]), timestamp=0.0)
+    r2 = 2 * np.pi * 0.5
+    assert g(np.array([[1.0]]), timestamp=0.5)[0, 0] == pytest.approx(r2 / (r2 + 1))
+    with pytest.raises(ValueError, match="timestamp"):
+        g(np.array([[1.0]]), timestamp=0.5)
+
+
+def test_one_euro_streaming_nan_holds_last_estimate():
+    f = OneEuroFilter(fps=30.0)
+    f(np.array([[1.0, 2.0], [np.nan, np.nan]]))
+    out = f(np.array([[np.nan, np.nan], [5.0, 6.0]]))
+    np.testing.assert_array_equal(out, [[1.0, 2.0], [5.0, 6.0]])  # held / first sighting
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(ValueError, match=r"\(10, 3\)"):
+        savgol(np.zeros((10, 3)))
+    with pytest.raises(ValueError, match="fps"):
+        OneEuroFilter(fps=0)

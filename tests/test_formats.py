@@ -1,0 +1,194 @@
+"""Pose file formats: dispatch, arrays (npz/npy), CSV, errors, scores_to_missing.
+
+JSON formats, MediaPipe and BVH are in test_formats_json.py.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
+
+
+def make_data(n_tracks=2, n_frames=6, n_joints=17, n_coords=2, seed=0, **kwargs) -> PoseData:
+    """Random poses with a NaN frame per track, a NaN joint, and scores 0 where missing."""
+    rng = np.random.default_rng(seed)
+    poses = rng.uniform(0, 1000, (n_tracks, n_frames, n_joints, n_coords))
+    scores = rng.uniform(0.1, 1.0, (n_tracks, n_frames, n_joints))
+    for v in range(n_tracks):
+        poses[v, (2 + v) % n_frames] = np.nan  # this track is not seen in one frame
+    poses[0, 0, 3] = np.nan  # one missing joint in a seen frame
+    scores[~np.isfinite(poses).all(-1)] = 0.0
+    defaults = dict(poses=poses, scores=scores, track_ids=[3, 7][:n_tracks] + list(range(10, 10 + n_tracks - 2)))
+    defaults.update(kwargs)
+    return PoseData(**defaults)
+
+
+def assert_same(a: PoseData, b: PoseData, scores=True):
+    np.testing.assert_allclose(a.poses, b.poses, rtol=1e-12, atol=1e-9, equal_nan=True)
+    if scores:
+        np.testing.assert_allclose(a.scores, b.scores, rtol=1e-12, atol=1e-12)
+    assert a.track_ids == b.track_ids
+
+
+# ---- arrays -----------------------------------------------------------------------------
+
+def test_npz_round_trip_tracks_scores_meta(tmp_path):
+    data = make_data(fps=25.0, layout="coco17")
+    write_poses(tmp_path / "p.npz", data)
+    back = read_poses(tmp_path / "p.npz")
+    assert_same(data, back)
+    assert (back.fps, back.layout, back.format) == (25.0, "coco17", "npz")
+
+
+def test_npz_three_d_input_written_back_three_d_with_same_key(tmp_path):
+    poses = np.random.default_rng(1).normal(size=(40, 17, 3)).astype(np.float32)
+    np.savez(tmp_path / "in.npz", kp3d=poses, camera=np.eye(3))
+    data = read_poses(tmp_path / "in.npz")
+    assert data.poses.shape == (1, 40, 17, 3) and data.poses.dtype == np.float32
+    write_poses(tmp_path / "out.npz", data)
+    with np.load(tmp_path / "out.npz") as out:
+        assert set(out.files) == {"kp3d", "camera"}  # same key, untouched array kept
+        np.testing.assert_array_equal(out["kp3d"], poses)
+        np.testing.assert_array_equal(out["camera"], np.eye(3))
+
+
+def test_npy_round_trip_keeps_rank(tmp_path):
+    poses = np.random.default_rng(2).normal(size=(12, 5, 2))
+    poses[4] = np.nan
+    np.save(tmp_path / "a.npy", poses)
+    data = read_poses(tmp_path / "a.npy")
+    assert data.poses.shape == (1, 12, 5, 2) and data.format == "npy"
+    write_poses(tmp_path / "b.npy", data)
+    np.testing.assert_array_equal(np.load(tmp_path / "b.npy"), poses)
+    four = np.stack([poses, poses + 1])
+    np.save(tmp_path / "c.npy", four)
+    assert read_poses(tmp_path / "c.npy").poses.shape == (2, 12, 5, 2)
+
+
+def test_npz_key_option_and_ambiguity(tmp_path):
+    np.savez(tmp_path / "two.npz", a=np.zeros((3, 4, 2)), b=np.ones((3, 4, 3)))
+    with pytest.raises(ValueError, match="two.npz.*key="):
+        read_poses(tmp_path / "two.npz")
+    assert read_poses(tmp_path / "two.npz", key="b").poses.shape == (1, 3, 4, 3)
+    with pytest.raises(ValueError, match="two.npz.*no array 'c'"):
+        read_poses(tmp_path / "two.npz", key="c")
+
+
+def test_npz_integer_poses_become_float(tmp_path):
+    np.save(tmp_path / "i.npy", np.arange(24).reshape(2, 4, 3))
+    data = read_poses(tmp_path / "i.npy")
+    assert data.poses.dtype == np.float64
+
+
+# ---- CSV --------------------------------------------------------------------------------
+
+def test_csv_round_trip_tracks_nan_scores_layout_names(tmp_path):
+    data = make_data(layout="coco17")
+    write_poses(tmp_path / "p.csv", data)
+    header = (tmp_path / "p.csv").read_text().splitlines()[0].split(",")
+    assert header[:5] == ["track", "frame", "nose_x", "nose_y", "nose_score"]
+    back = read_poses(tmp_path / "p.csv")
+    assert_same(data, back)
+    assert back.layout == "coco17"  # joint names matched a known layout
+
+
+def test_csv_3d_single_track_generic_names_and_tsv(tmp_path):
+    data = make_data(n_tracks=1, n_joints=4, n_coords=3, track_ids=None, scores=None)
+    write_poses(tmp_path / "p.tsv", data)
+    text = (tmp_path / "p.tsv").read_text()
+    assert text.splitlines()[0].split("\t")[:3] == ["frame", "j0_x", "j0_y"]
+    back = read_poses(tmp_path / "p.tsv")
+    assert back.scores is None and back.track_ids is None and back.layout is None
+    np.testing.assert_allclose(back.poses, data.poses, equal_nan=True)
+
+
+def test_csv_hand_written_without_frame_column(tmp_path):
+    (tmp_path / "h.csv").write_text("hip_x,hip_y,hip_score,knee_x,knee_y,knee_score\n"
+                                    "1,2,0.5,3,4,0.9\n"
+                                    ",,0,5,6,1\n")
+    data = read_poses(tmp_path / "h.csv")
+    assert data.poses.shape == (1, 2, 2, 2)
+    assert np.isnan(data.poses[0, 1, 0]).all() and data.poses[0, 1, 1].tolist() == [5, 6]
+    assert data.scores[0, 0].tolist() == [0.5, 0.9]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a_x,a_y\n1,oops\n", "line 2 column 'a_y' is not a number"),
+    ("frame,value\n0,1\n", "no <joint>_x"),
+    ("frame,a_x,a_y\n0,1,2\n0,3,4\n", "second row"),
+    ("a_x,a_y\n1,2,3\n", "line 2 has 3 cells"),
+])
+def test_csv_bad_files_name_file_and_problem(tmp_path, text, message):
+    (tmp_path / "bad.csv").write_text(text)
+    with pytest.raises(ValueError, match=f"bad.csv: .*{message}"):
+        read_poses(tmp_path / "bad.csv")
+
+
+# ---- dispatch and errors ----------------------------------------------------------------
+
+def test_formats_and_detection_by_extension(tmp_path):
+    assert set(FORMATS) == {"npz", "npy", "csv", "mmpose", "coco", "mediapipe", "bvh"}
+    data = make_data()
+    for name, fmt in [("a.npz", "npz"), ("a.npy", "npy"), ("a.csv", "csv")]:
+        write_poses(tmp_path / name, data)
+        assert detect_format(tmp_path / name) == fmt
+
+
+def test_missing_file_and_unknown_extension(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.npz"):
+        read_poses(tmp_path / "nope.npz")
+    (tmp_path / "x.weird").write_text("hello")
+    with pytest.raises(ValueError, match="x.weird: unknown extension"):
+        read_poses(tmp_path / "x.weird")
+    with pytest.raises(ValueError, match="unknown extension"):
+        write_poses(tmp_path / "y.weird", make_data())
+
+
+def test_unknown_option_and_fps_override(tmp_path):
+    write_poses(tmp_path / "p.csv", make_data())
+    with pytest.raises(ValueError, match="p.csv: unknown option 'space'"):
+        read_poses(tmp_path / "p.csv", space="world")
+    assert read_poses(tmp_path / "p.csv", fps=50).fps == 50.0
+
+
+def test_corrupt_npz_is_value_error(tmp_path):
+    (tmp_path / "c.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ValueError, match="c.npz"):
+        read_poses(tmp_path / "c.npz")
+
+
+def test_failed_write_leaves_target_untouched(tmp_path):
+    target = tmp_path / "keep.json"
+    target.write_text("original")
+    with pytest.raises(ValueError, match="keep.json: COCO results are 2D"):
+        write_poses(target, make_data(n_coords=3), format="coco")
+    assert target.read_text() == "original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.json"]  # no temp file left
+
+
+def test_inconsistent_posedata_is_rejected(tmp_path):
+    bad = make_data()
+    bad.track_ids = [1]
+    with pytest.raises(ValueError, match="1 track_ids for 2 tracks"):
+        write_poses(tmp_path / "p.npz", bad)
+    with pytest.raises(ValueError, match="scores must be"):
+        write_poses(tmp_path / "p.npz", PoseData(poses=np.zeros((1, 2, 3, 2)), scores=np.zeros((2, 3))))
+
+
+# ---- scores_to_missing ------------------------------------------------------------------
+
+def test_scores_to_missing_marks_low_and_nan_scores():
+    poses = np.arange(2 * 3 * 2, dtype=np.float32).reshape(2, 3, 2)
+    scores = np.array([[0.9, 0.2, np.nan], [0.5, 0.3, 1.0]])
+    out = scores_to_missing(poses, scores, 0.3)
+    assert out.dtype == np.float32 and out.shape == poses.shape
+    assert np.isnan(out).all(-1).tolist() == [[False, True, True], [False, False, False]]
+    assert not np.isnan(poses).any()  # input untouched
+
+
+def test_scores_to_missing_validates_shapes():
+    with pytest.raises(ValueError, match=r"scores must have shape \(2, 3\)"):
+        scores_to_missing(np.zeros((2, 3, 2)), np.zeros((3, 2)), 0.5)
+    with pytest.raises(ValueError, match="float array"):
+        scores_to_missing(np.zeros((2, 3, 2), dtype=int), np.zeros((2, 3)), 0.5)

@@ -1,0 +1,259 @@
+"""Pose file formats: mmpose and COCO JSON, MediaPipe (real demo npz and JSON), BVH."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synsp.formats import PoseData, detect_format, read_poses, write_poses
+from test_formats import assert_same, make_data
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+MEDIAPIPE_NPZ = DATA / "mediapipe-sports2d" / "demo_mediapipe.npz"
+needs_mediapipe = pytest.mark.skipif(not MEDIAPIPE_NPZ.is_file(), reason=f"shared data missing: {MEDIAPIPE_NPZ}")
+
+
+def _instance(center, t, n_joints=17, **fields):
+    kp = (np.asarray(center) + np.arange(n_joints)[:, None] * [1.0, 2.0] + t).tolist()
+    return {"keypoints": kp, "keypoint_scores": [0.5] * n_joints, **fields}
+
+
+# ---- mmpose -----------------------------------------------------------------------------
+
+def test_mmpose_demo_file_meta_layout_bbox_and_greedy_tracks(tmp_path):
+    src = FIXTURES / "mmpose_demo.json"
+    assert detect_format(src) == "mmpose"
+    data = read_poses(src)
+    assert data.poses.shape == (2, 3, 17, 2) and data.layout == "coco17"
+    assert data.extra["frame_ids"] == [1, 2, 3]
+    # frame 2 lists the persons in the other order: matching keeps each person on one track
+    centres = np.nanmean(data.poses, axis=2)[..., 0]  # (V, T) mean x
+    assert (np.abs(np.diff(centres, axis=1)) < 100).all()
+    assert (np.abs(centres[0] - centres[1]) > 300).all()
+    write_poses(tmp_path / "out.json", data)
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert set(out) == {"meta_info", "instance_info"} and out["meta_info"]["dataset_name"] == "coco"
+    first = out["instance_info"][0]["instances"][0]
+    assert len(first["bbox"]) == 1 and len(first["bbox"][0]) == 4 and "bbox_score" in first  # kept as mmpose writes it
+    assert_same(data, read_poses(tmp_path / "out.json"))
+
+
+@pytest.mark.parametrize("style", ["inferencer", "frames", "demo"])
+def test_mmpose_round_trip_every_style(tmp_path, style):
+    data = make_data(extra={"mmpose": {"style": style, "meta_info": {"dataset_name": "coco"}}})
+    write_poses(tmp_path / "p.json", data)
+    back = read_poses(tmp_path / "p.json")
+    assert back.format == "mmpose" and back.extra["mmpose"]["style"] == style
+    assert_same(data, back)
+
+
+def test_mmpose_single_image_list_and_flat_keypoints(tmp_path):
+    inst = _instance([10, 20], 0)
+    inst["keypoints"] = np.asarray(inst["keypoints"]).reshape(-1).tolist()
+    (tmp_path / "img.json").write_text(json.dumps([inst]))
+    data = read_poses(tmp_path / "img.json")
+    assert data.poses.shape == (1, 1, 17, 2) and data.poses[0, 0, 1].tolist() == [11, 22]
+    write_poses(tmp_path / "img2.json", data)
+    again = json.loads((tmp_path / "img2.json").read_text())
+    assert isinstance(again, list) and len(again[0]["keypoints"]) == 34  # still flat, still one image
+
+
+def test_mmpose_3d_with_track_ids(tmp_path):
+    frames = [{"frame_id": t, "instances": [{"keypoints": np.full((17, 3), t + k).tolist(),
+                                             "keypoint_scores": [1.0] * 17, "track_id": tid}
+                                            for k, tid in enumerate([4, 9] if t != 1 else [9])]}
+              for t in range(3)]
+    (tmp_path / "p3d.json").write_text(json.dumps(frames))
+    data = read_poses(tmp_path / "p3d.json")
+    assert data.track_ids == [4, 9] and data.layout == "h36m17" and data.poses.shape == (2, 3, 17, 3)
+    assert np.isnan(data.poses[0, 1]).all() and data.scores[0, 1].sum() == 0  # track 4 absent in frame 1
+    assert data.poses[1, 1, 0, 0] == 1.0
+
+
+def test_mmpose_greedy_matching_follows_nearest_centroid(tmp_path):
+    # two persons walking towards each other, listed in random order; one missing in frame 3
+    rng = np.random.default_rng(0)
+    frames = []
+    for t in range(6):
+        insts = [_instance([100 + 20 * t, 50], t), _instance([500 - 20 * t, 50], t)]
+        if t == 3:
+            insts = insts[:1]
+        frames.append([insts[i] for i in rng.permutation(len(insts))])
+    (tmp_path / "f.json").write_text(json.dumps(frames))
+    data = read_poses(tmp_path / "f.json")
+    assert data.poses.shape[0] == 2 and data.track_ids == [0, 1]
+    x = data.poses[..., 0, 0]  # (V, T) x of joint 0
+    left = int(np.argmin(x[:, 0]))
+    np.testing.assert_allclose(x[left], [100 + 21 * t for t in range(6)])
+    assert np.isnan(x[1 - left, 3]) and x[1 - left, 4] == 500 - 20 * 4 + 4
+
+
+def test_mmpose_wrong_keypoint_count_names_instance_and_frame(tmp_path):
+    frames = [[_instance([0, 0], t), _instance([300, 0], t, n_joints=15 if t == 2 else 17)] for t in range(3)]
+    (tmp_path / "x.json").write_text(json.dumps(frames))
+    with pytest.raises(ValueError, match="x.json: instance 1 of frame 2 has 15 keypoints, expected 17"):
+        read_poses(tmp_path / "x.json")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "not valid JSON"),
+    ('{"foo": 1}', "unrecognised JSON object"),
+    ('[[{"keypoints": [[1, 2], [3]]}]]', "keypoints are not a regular array"),
+    ('[{"frame_id": 0, "instances": [{"bbox": [1]}]}]', "instance 0 of frame 0 is not an object with 'keypoints'"),
+    ("[]", "no instances"),
+])
+def test_bad_json_files_give_one_line_value_error(tmp_path, text, message):
+    (tmp_path / "bad.json").write_text(text)
+    with pytest.raises(ValueError, match=f"bad.json: .*{message}") as err:
+        read_poses(tmp_path / "bad.json")
+    assert "\n" not in str(err.value)
+
+
+# ---- COCO -------------------------------------------------------------------------------
+
+def test_coco_round_trip_sparse_image_ids_tracks_nan(tmp_path):
+    data = make_data(extra={"frame_ids": [3, 8, 9, 20, 21, 40]})
+    write_poses(tmp_path / "res.json", data, format="coco")
+    results = json.loads((tmp_path / "res.json").read_text())
+    assert len(results) == 2 * 6 - 2 and len(results[0]["keypoints"]) == 51
+    assert {r["category_id"] for r in results} == {1}
+    assert detect_format(tmp_path / "res.json") == "coco"
+    back = read_poses(tmp_path / "res.json")
+    assert back.layout == "coco17" and back.extra["frame_ids"] == [3, 8, 9, 20, 21, 40]
+    assert_same(data, back)
+    write_poses(tmp_path / "res2.json", back)  # format and per-result fields carried over
+    assert json.loads((tmp_path / "res2.json").read_text()) == results
+
+
+def test_coco_without_track_ids_uses_matching_and_absent_joints(tmp_path):
+    def result(image_id, x, score=0.9):
+        kp = np.zeros((17, 3))
+        kp[:, 0], kp[:, 1], kp[:, 2] = x + np.arange(17), 10, 0.8
+        kp[5] = 0  # an absent keypoint, as COCO writes it
+        return {"image_id": image_id, "category_id": 1, "keypoints": kp.reshape(-1).tolist(), "score": score}
+
+    results = [result(1, 0), result(1, 400), result(2, 405), result(2, 4), result(5, 8)]
+    (tmp_path / "r.json").write_text(json.dumps(results))
+    data = read_poses(tmp_path / "r.json")
+    assert data.poses.shape == (2, 3, 17, 2) and data.extra["frame_ids"] == [1, 2, 5]
+    np.testing.assert_allclose(data.poses[:, :, 0, 0], [[0, 4, 8], [400, 405, np.nan]])
+    assert np.isnan(data.poses[:, :2, 5]).all() and (data.scores[:, :2, 5] == 0).all()
+
+
+def test_coco_bad_triples(tmp_path):
+    (tmp_path / "r.json").write_text(json.dumps([{"image_id": 1, "keypoints": [1, 2, 3, 4]}]))
+    with pytest.raises(ValueError, match="r.json: instance 0 of frame 0 .* 4 values"):
+        read_poses(tmp_path / "r.json")
+
+
+# ---- MediaPipe --------------------------------------------------------------------------
+
+@needs_mediapipe
+def test_mediapipe_demo_npz_image_and_world_units():
+    assert detect_format(MEDIAPIPE_NPZ) == "mediapipe"
+    img = read_poses(MEDIAPIPE_NPZ)
+    assert img.poses.shape == (1, 230, 33, 2) and img.scores.shape == (1, 230, 33)
+    assert (img.layout, img.fps, img.format) == ("mediapipe33", 30.0, "mediapipe")
+    missing = np.isnan(img.poses).all(axis=(0, 2, 3))
+    assert missing.sum() == 8 and (img.scores[0, missing] == 0).all()
+    # pixels of a 1768x994 video (landmarks may stray a little outside the frame)
+    assert 100 < np.nanmedian(img.poses[..., 0]) < 1768 and 100 < np.nanmedian(img.poses[..., 1]) < 994
+    world = read_poses(MEDIAPIPE_NPZ, space="world")
+    assert world.poses.shape == (1, 230, 33, 3)
+    assert (np.isnan(world.poses).all(axis=(0, 2, 3)) == missing).all()
+    np.testing.assert_array_equal(world.scores, img.scores)
+    # left shoulder (11) to left hip (23): a torso, a few hundred millimetres
+    torso = np.linalg.norm(world.poses[0, :, 11] - world.poses[0, :, 23], axis=-1)
+    assert 300 < np.nanmedian(torso) < 700
+
+
+@needs_mediapipe
+@pytest.mark.parametrize("space", ["image", "world"])
+def test_mediapipe_npz_written_back_like_the_input(tmp_path, space):
+    data = read_poses(MEDIAPIPE_NPZ, space=space)
+    refined = dataclasses.replace(data, poses=data.poses + 1.0)
+    write_poses(tmp_path / "refined.npz", refined)
+    with np.load(MEDIAPIPE_NPZ) as src, np.load(tmp_path / "refined.npz") as out:
+        assert sorted(out.files) == sorted(src.files)
+        changed, kept = ("kp2d", "kp3d_world") if space == "image" else ("kp3d_world", "kp2d")
+        np.testing.assert_array_equal(out[kept], src[kept])
+        assert out[changed].shape == src[changed].shape
+        np.testing.assert_array_equal(np.isnan(out[changed]), np.isnan(src[changed]))
+        step = 1.0 if space == "image" else 1.0 / 1000  # world written back in metres
+        np.testing.assert_allclose(out[changed][..., :2], src[changed][..., :2] + step, equal_nan=True)
+        if space == "image":
+            np.testing.assert_allclose(out["kp2d"][..., 2], src["kp2d"][..., 2], equal_nan=True)
+    back = read_poses(tmp_path / "refined.npz", space=space)
+    np.testing.assert_allclose(back.poses, refined.poses, equal_nan=True, atol=1e-9)
+
+
+def test_mediapipe_json_bare_and_with_world(tmp_path):
+    rng = np.random.default_rng(3)
+    def marks(n=33):
+        return [{"x": float(a), "y": float(b), "z": float(c), "visibility": float(d)}
+                for a, b, c, d in rng.uniform(0, 1, (n, 4))]
+
+    bare = [marks(), None, marks()]
+    (tmp_path / "bare.json").write_text(json.dumps(bare))
+    assert detect_format(tmp_path / "bare.json") == "mediapipe"
+    data = read_poses(tmp_path / "bare.json")
+    assert data.poses.shape == (1, 3, 33, 2) and np.isnan(data.poses[0, 1]).all()
+    assert data.scores[0, 2, 4] == bare[2][4]["visibility"]
+    write_poses(tmp_path / "bare2.json", data)
+    again = json.loads((tmp_path / "bare2.json").read_text())
+    assert again[1] is None and again[0][7] == bare[0][7]  # z and visibility kept
+    with pytest.raises(ValueError, match="bare.json: .*world_landmarks"):
+        read_poses(tmp_path / "bare.json", space="world")
+
+    rich = {"fps": 25, "frames": [{"landmarks": marks(), "world_landmarks": marks()} for _ in range(4)]}
+    (tmp_path / "rich.json").write_text(json.dumps(rich))
+    world = read_poses(tmp_path / "rich.json", space="world")
+    assert world.poses.shape == (1, 4, 33, 3) and world.fps == 25.0
+    assert world.poses[0, 0, 0, 2] == pytest.approx(rich["frames"][0]["world_landmarks"][0]["z"] * 1000)
+    write_poses(tmp_path / "rich2.json", world)
+    assert_same(world, read_poses(tmp_path / "rich2.json", space="world"), scores=True)
+    # image landmarks untouched when the world ones are written
+    assert json.loads((tmp_path / "rich2.json").read_text())["frames"][2]["landmarks"] == rich["frames"][2]["landmarks"]
+
+
+def test_mediapipe_wrong_landmark_count(tmp_path):
+    (tmp_path / "m.json").write_text(json.dumps([[{"x": 0, "y": 0}] * 30]))
+    with pytest.raises(ValueError, match="m.json: frame 0 has 30 landmarks, expected 33"):
+        read_poses(tmp_path / "m.json")
+
+
+# ---- BVH --------------------------------------------------------------------------------
+
+def test_bvh_fixture_positions_in_mm_and_fps(tmp_path):
+    data = read_poses(FIXTURES / "tiny.bvh")
+    assert data.poses.shape == (1, 3, 2, 3) and data.fps == 25.0 and data.layout is None
+    np.testing.assert_allclose(data.poses[0, :, 1], [[0, 1000, 0], [10, 1000, 0], [-80, 900, 0]], atol=1e-9)
+    np.testing.assert_allclose(read_poses(FIXTURES / "tiny.bvh", scale=1.0).poses, data.poses / 10)
+    with pytest.raises(ValueError, match="x.bvh: cannot write format 'bvh' .*rotations"):
+        write_poses(tmp_path / "x.bvh", data)
+
+
+@pytest.mark.skipif(not (DATA / "bandai-namco").is_dir(), reason="shared Bandai Namco data missing")
+def test_bvh_bandai_clip_is_bandai22_in_mm():
+    clip = sorted((DATA / "bandai-namco" / "ds1").glob("*.bvh"))[0]
+    data = read_poses(clip)
+    assert data.layout == "bandai22" and data.poses.shape[2:] == (22, 3) and data.fps == 30.0
+    head, toes = data.poses[0, :, 5], data.poses[0, :, 17]
+    height = np.median(head[:, 1] - toes[:, 1])  # Y up
+    assert 1200 < height < 2000  # an adult, in millimetres
+
+
+def test_posedata_from_one_format_written_as_another(tmp_path):
+    data = read_poses(FIXTURES / "mmpose_demo.json")
+    write_poses(tmp_path / "as.csv", data)
+    back = read_poses(tmp_path / "as.csv")
+    assert_same(data, back)
+    assert back.extra["frame_ids"] == [1, 2, 3] and back.layout == "coco17"
+    write_poses(tmp_path / "as.json", back, format="coco")
+    coco = read_poses(tmp_path / "as.json")
+    np.testing.assert_allclose(coco.poses, data.poses)
+    assert isinstance(coco, PoseData) and coco.track_ids == data.track_ids

@@ -1,0 +1,80 @@
+"""Gap filling: interpolation, held ends, never-seen joints, masks, no NaN leaks."""
+import numpy as np
+import pytest
+
+from synsp.gaps import fill_gaps
+
+
+def test_linear_inside_and_held_ends():
+    track = np.array([np.nan, 1.0, np.nan, np.nan, 4.0, np.nan])
+    x = np.stack([track, 2 * track], axis=-1)[:, None, :]  # (T=6, J=1, C=2)
+    filled, missing = fill_gaps(x)
+    np.testing.assert_allclose(filled[:, 0, 0], [1, 1, 2, 3, 4, 4])
+    np.testing.assert_allclose(filled[:, 0, 1], [2, 2, 4, 6, 8, 8])
+    np.testing.assert_array_equal(missing[:, 0], [1, 0, 1, 1, 0, 1])
+
+
+def test_nan_in_one_coordinate_marks_whole_joint_and_does_not_leak():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 5, 3)).astype(np.float32)
+    x[10:14, 2, 1] = np.nan
+    filled, missing = fill_gaps(x)
+    assert filled.dtype == np.float32 and filled.shape == x.shape
+    assert not np.isnan(filled).any()
+    assert missing[10:14, 2].all() and missing.sum() == 4
+    untouched = ~missing
+    np.testing.assert_array_equal(filled[untouched], x[untouched])
+    # the whole joint is re-interpolated, all coordinates alike
+    expected = x[9, 2] + (x[14, 2] - x[9, 2]) * (np.arange(1, 5)[:, None] / 5)
+    np.testing.assert_allclose(filled[10:14, 2], expected, rtol=1e-5)
+
+
+def test_explicit_mask_and_views():
+    x = np.arange(10.0)[:, None, None] * np.ones((1, 2, 2))
+    x = np.stack([x, x + 100])  # (V=2, T=10, J=2, C=2)
+    mask = np.zeros((2, 10, 2), bool)
+    mask[1, 3:6, 0] = True
+    corrupted = x.copy()
+    corrupted[1, 3:6, 0] = 999.0  # numbers, but flagged as missing
+    filled, missing = fill_gaps(corrupted, mask)
+    np.testing.assert_allclose(filled, x)
+    np.testing.assert_array_equal(missing, mask)
+    with pytest.raises(ValueError, match="missing"):
+        fill_gaps(x, np.zeros((10, 2), bool))
+
+
+def test_joint_missing_everywhere_goes_to_centroid():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(8, 4, 3))
+    x[:, 3] = np.nan
+    filled, _ = fill_gaps(x)
+    np.testing.assert_allclose(filled[:, 3], x[:, :3].mean(axis=1))
+    assert np.all(fill_gaps(np.full((3, 2, 2), np.nan))[0] == 0)
+
+
+def test_max_gap_leaves_long_gaps():
+    track = np.array([0.0, np.nan, 2.0, np.nan, np.nan, np.nan, 6.0])
+    filled, _ = fill_gaps(track[:, None, None], max_gap=2)
+    np.testing.assert_allclose(filled[:3, 0, 0], [0, 1, 2])
+    assert np.isnan(filled[3:6]).all() and filled[6, 0, 0] == 6.0
+
+
+def test_pchip_keeps_monotone_and_matches_ends():
+    t = np.arange(20.0)
+    track = t**2
+    x = track.copy()
+    x[5:9] = np.nan
+    x[0] = np.nan
+    filled, _ = fill_gaps(x[:, None, None], method="pchip")
+    f = filled[:, 0, 0]
+    assert np.all(np.diff(f) >= 0) and f[0] == f[1] == 1.0
+    assert np.abs(f[5:9] - track[5:9]).max() < np.abs(np.interp(t[5:9], [4, 9], [16, 81]) - track[5:9]).max()
+
+
+def test_complete_input_is_copied_not_shared():
+    x = np.ones((4, 2, 3), np.float32)
+    filled, missing = fill_gaps(x)
+    assert not missing.any() and filled is not x
+    np.testing.assert_array_equal(filled, x)
+    with pytest.raises(ValueError, match=r"\(4, 3\)"):
+        fill_gaps(np.ones((4, 3)))

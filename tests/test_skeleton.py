@@ -1,0 +1,172 @@
+"""Joint layouts, conversions between them and the left/right mirror."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.skeleton import (
+    HEAD_POINTS_MM,
+    LAYOUTS,
+    convert,
+    flip_lr,
+    get_layout,
+    head_frame_from_positions,
+    root_position,
+)
+
+SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33}
+
+
+def side(name: str) -> str:
+    n = name.lower()
+    if "left" in n or n.endswith("_l"):
+        return "L"
+    if "right" in n or n.endswith("_r"):
+        return "R"
+    return "C"
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_layout_is_consistent(name):
+    layout = get_layout(name)
+    j = len(layout.joints)
+    assert j == SIZES[name] and len(set(layout.joints)) == j
+    assert all(0 <= p < j and 0 <= c < j and p != c for p, c in layout.bones)
+    flat = [i for pair in layout.left_right for i in pair]
+    assert len(flat) == len(set(flat))  # each joint in at most one pair
+    for left, right in layout.left_right:
+        assert side(layout.joints[left]) == "L" and side(layout.joints[right]) == "R"
+    sided = [i for i, n in enumerate(layout.joints) if side(n) != "C"]
+    assert sorted(flat) == sorted(sided)  # every sided joint has a partner
+    idx = layout.flip_index
+    assert sorted(idx.tolist()) == list(range(j)) and (idx[idx] == np.arange(j)).all()
+    if layout.root is not None:
+        assert 0 <= layout.root < j
+
+
+def test_h36m_order_and_roots():
+    h36m = get_layout("h36m17")
+    assert h36m.joints[:4] == ("pelvis", "right_hip", "right_knee", "right_ankle")
+    assert h36m.joints[11] == "left_shoulder" and h36m.joints[16] == "right_wrist" and h36m.root == 0
+    assert get_layout("bandai22").joints[get_layout("bandai22").root] == "Hips"
+    assert get_layout("coco17").root is None and get_layout("mediapipe33").root is None
+    assert get_layout(h36m) is h36m
+
+
+def test_get_layout_unknown_lists_names():
+    with pytest.raises(ValueError, match="h36m17.*coco17|coco17.*h36m17"):
+        get_layout("smpl24")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+@pytest.mark.parametrize("lead", [(), (2,)])
+def test_flip_twice_is_identity(name, lead):
+    x = np.random.default_rng(1).normal(size=lead + (5, SIZES[name], 3)).astype(np.float32)
+    once = flip_lr(x, name)
+    assert once.shape == x.shape and once.dtype == x.dtype
+    np.testing.assert_array_equal(flip_lr(once, name), x)
+    layout = get_layout(name)
+    left, right = layout.left_right[0]
+    np.testing.assert_array_equal(once[..., left, 0], -x[..., right, 0])
+    np.testing.assert_array_equal(once[..., left, 1:], x[..., right, 1:])
+    np.testing.assert_array_equal(flip_lr(x, name, axis=2)[..., right, 2], -x[..., left, 2])
+
+
+def test_flip_rejects_bad_shape_and_axis():
+    with pytest.raises(ValueError, match=r"\(4, 16, 3\)"):
+        flip_lr(np.zeros((4, 16, 3)), "h36m17")
+    with pytest.raises(ValueError, match="axis"):
+        flip_lr(np.zeros((4, 17, 2)), "h36m17", axis=2)
+
+
+@pytest.mark.parametrize("src, dst", [("bandai22", "h36m17"), ("bandai22", "coco17"),
+                                      ("mediapipe33", "h36m17"), ("mediapipe33", "coco17"),
+                                      ("h36m17", "h36m17")])
+@pytest.mark.parametrize("lead", [(), (3,)])
+def test_convert_shapes_and_dtype(src, dst, lead):
+    x = np.random.default_rng(2).normal(size=lead + (4, SIZES[src], 3)).astype(np.float32)
+    y = convert(x, src, dst)
+    assert y.shape == lead + (4, SIZES[dst], 3) and y.dtype == np.float32
+    assert np.isfinite(y).all()
+
+
+def test_convert_commutes_with_mirror():
+    """Mirroring then converting equals converting then mirroring: left/right pairs agree."""
+    x = np.random.default_rng(3).normal(size=(6, 33, 3))
+    for dst in ("h36m17", "coco17"):
+        np.testing.assert_allclose(convert(flip_lr(x, "mediapipe33"), "mediapipe33", dst),
+                                   flip_lr(convert(x, "mediapipe33", dst), dst), atol=1e-12)
+
+
+def test_mediapipe_maps():
+    mp, coco, h36m = get_layout("mediapipe33"), get_layout("coco17"), get_layout("h36m17")
+    x = np.random.default_rng(4).normal(size=(3, 33, 2))  # 2D works too
+    c = convert(x, mp, coco)
+    for i, name in enumerate(coco.joints):
+        np.testing.assert_array_equal(c[:, i], x[:, mp.index(name)])
+    h = convert(x, mp, h36m)
+    hips = (x[:, mp.index("left_hip")] + x[:, mp.index("right_hip")]) / 2
+    thorax = (x[:, mp.index("left_shoulder")] + x[:, mp.index("right_shoulder")]) / 2
+    np.testing.assert_allclose(h[:, 0], hips)
+    np.testing.assert_allclose(h[:, 8], thorax)
+    np.testing.assert_allclose(h[:, 7], (hips + thorax) / 2)
+    np.testing.assert_allclose(h[:, 9], x[:, 0])
+    np.testing.assert_allclose(h[:, 3], x[:, mp.index("right_ankle")])
+    np.testing.assert_allclose(root_position(x, "mediapipe33")[:, 0], hips)
+    np.testing.assert_allclose(root_position(c, "coco17")[:, 0], hips)
+    np.testing.assert_allclose(root_position(h, "h36m17"), h[:, :1])
+
+
+def t_pose() -> np.ndarray:
+    """A bandai22 pose (mm) facing +z, left = +x, Y up; head frame is then the identity-like
+    (up, forward, left) = (y, z, x) frame."""
+    b = get_layout("bandai22")
+    p = {"joint_Root": (0, 0, 0), "Hips": (0, 900, 0), "Spine": (0, 1050, 0), "Chest": (0, 1150, 0),
+         "Neck": (0, 1310, 0), "Head": (0, 1375, 0), "Shoulder_L": (50, 1280, 0), "UpperArm_L": (100, 1275, 0),
+         "LowerArm_L": (340, 1275, 0), "Hand_L": (560, 1275, 0), "UpperLeg_L": (65, 880, 0),
+         "LowerLeg_L": (65, 490, 0), "Foot_L": (65, 80, 0), "Toes_L": (65, 10, 110)}
+    for name in list(p):
+        if name.endswith("_L"):
+            x, y, z = p[name]
+            p[name[:-2] + "_R"] = (-x, y, z)
+    return np.array([[p[n] for n in b.joints]], dtype=np.float64)
+
+
+def test_bandai_to_h36m_geometry():
+    x = t_pose()
+    h = convert(x, "bandai22", "h36m17")[0]
+    np.testing.assert_allclose(h[0], [0, 880, 0])  # pelvis on the hip line
+    np.testing.assert_allclose(h[1], [-130, 880, 0])  # right hip, widened x2
+    np.testing.assert_allclose(h[4], [130, 880, 0])
+    np.testing.assert_allclose(h[7], [0, 1100, 0])  # spine = mid(Spine, Chest)
+    np.testing.assert_allclose(h[8], [0, 1310, 0])  # thorax = Neck
+    up, fwd, _ = HEAD_POINTS_MM["h36m_head"]
+    np.testing.assert_allclose(h[10], [0, 1375 + up, fwd], atol=1e-9)  # head top above, face forward (+z)
+    np.testing.assert_allclose(h[[11, 12, 13, 14, 15, 16]], x[0, [7, 8, 9, 11, 12, 13]])
+
+
+def test_bandai_face_points_use_head_rotation():
+    x = t_pose()
+    frame = head_frame_from_positions(x)
+    np.testing.assert_allclose(frame[0], [[0, 0, 1], [1, 0, 0], [0, 1, 0]], atol=1e-9)  # cols: up, fwd, left
+    default = convert(x, "bandai22", "coco17")
+    np.testing.assert_allclose(convert(x, "bandai22", "coco17", head_rotation=frame), default)
+    nose = default[0, 0] - x[0, 5]
+    assert nose[2] > 50 and nose[1] > 50  # in front of and above the Head joint
+    assert default[0, 1, 0] > 0 > default[0, 2, 0]  # left eye on the actor's left (+x)
+    # turning the head 90 degrees to the left (about world y) moves the nose to +x
+    turn = np.array([[0, 0, 1], [0, 1, 0], [-1, 0, 0]], dtype=float)  # rotation about y by +90
+    turned = convert(x, "bandai22", "coco17", head_rotation=turn @ frame)
+    assert turned[0, 0, 0] > 50 and abs(turned[0, 0, 2]) < 1e-9
+    np.testing.assert_allclose(turned[0, 5:], default[0, 5:])  # body untouched
+
+
+def test_convert_errors():
+    with pytest.raises(ValueError, match="no conversion h36m17 -> coco17"):
+        convert(np.zeros((2, 17, 3)), "h36m17", "coco17")
+    with pytest.raises(ValueError, match=r"\(2, 17, 3\)"):
+        convert(np.zeros((2, 17, 3)), "bandai22", "h36m17")
+    with pytest.raises(ValueError, match="head_rotation"):
+        convert(np.zeros((2, 22, 3)), "bandai22", "coco17", head_rotation=np.zeros((3, 3, 3)))
+    with pytest.raises(ValueError, match="shape"):
+        root_position(np.zeros((17, 3)), "coco17")
