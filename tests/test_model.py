@@ -14,6 +14,16 @@ from synsp.model.dct import TemporalDCT, dct_matrix
 from synsp.model.quality import PoseQualityEncoding, cross_view_similarity, own_view_tokens, pose_quality
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: these tiny nets gain nothing from two, and on the shared 2-core
+    machine a second thread competing with training runs makes them many times slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def tiny(**kw) -> SynSPConfig:
     base = dict(d_model=16, n_layers=2, n_heads=2, d_k=8, d_v=8, d_inner=16, dropout=0.0)
     return SynSPConfig(**{**base, **kw})
@@ -39,7 +49,7 @@ def test_bad_input_shape_raises(shape):
 
 
 def test_config_round_trip_and_unknown_key():
-    c = tiny(n_joints=21, n_coords=2, window=16, pose_residual=False)
+    c = tiny(n_joints=21, n_coords=2, window=16, pose_residual=False, spectral_output=False)
     assert SynSPConfig.from_dict(c.to_dict()) == c
     assert SynSPConfig() == SynSPConfig.from_dict(SynSPConfig().to_dict())
     with pytest.raises(ValueError, match="unknown"):
@@ -64,6 +74,50 @@ def test_dct_matrix_is_orthonormal_type_ii():
     s = np.random.default_rng(0).normal(size=(2, 3, 8, 5))
     ours = TemporalDCT(8).double()(torch.from_numpy(s)).numpy()
     assert np.allclose(ours, scipy.fft.dct(s, type=2, axis=-2, norm="ortho"))
+
+
+def test_dct_inverse_round_trips():
+    dct = TemporalDCT(8).double()
+    s = torch.randn(2, 3, 8, 5, dtype=torch.float64)
+    assert torch.allclose(dct.inverse(dct(s)), s) and torch.allclose(dct(dct.inverse(s)), s)
+
+
+@pytest.mark.parametrize("spectral", [True, False])
+def test_spectral_output_is_the_inverse_dct_of_the_heads(spectral):
+    """With spectral output, a head that outputs a constant spectrum c at coefficient 0
+    only moves every frame by c / sqrt(F); without it, the head writes frames directly."""
+    model = SynSP(tiny(spectral_output=spectral)).eval()
+    head = model.refinement.head
+    torch.nn.init.zeros_(head.fc_out.weight)
+    x = torch.randn(2, 1, 8, 51)
+    bias = torch.zeros(51)
+    bias[3] = 1.0
+    with torch.no_grad():
+        head.fc_out.bias.copy_(bias)
+    delta = model(x).final - x  # (B, V, F, D): every token's head adds `bias`
+    want = torch.zeros(8, 51)
+    if spectral:
+        want[:, 3] = dct_matrix(8).T.sum(dim=1)  # inverse DCT of the all-ones spectrum
+    else:
+        want[:, 3] = 1.0
+    assert torch.allclose(delta, want.expand_as(delta), atol=1e-5)
+
+
+def test_spectral_gain_can_remove_a_frequency():
+    """gain -1 (parameter -0.1, scaled x10) at coefficient k cancels the input's k-th
+    frequency in that output, whatever the input's amplitude: the LayerNorm-free path."""
+    model = SynSP(tiny()).eval()  # heads start at zero: only the gain path acts
+    k = 7
+    with torch.no_grad():
+        model.spectral_gain[2, k] = -0.1
+    dct = TemporalDCT(8)
+    for amplitude in (1e-3, 1.0):
+        x = amplitude * torch.randn(2, 1, 8, 51)
+        out = model(x)
+        want = dct(x)
+        want[:, :, k] = 0
+        assert torch.allclose(dct(out.final), want, atol=1e-6 * amplitude + 1e-7)
+        assert torch.equal(out.position, x)
 
 
 def test_cross_view_similarity_by_hand():
@@ -188,9 +242,9 @@ def test_tiny_model_overfits_a_few_windows():
     assert time.perf_counter() - start < 60  # ~5 s alone; generous for a shared 2-core machine
 
 
-def test_literal_variant_without_pose_residual_trains():
+def test_literal_variant_of_the_notes_trains():
     torch.manual_seed(0)
     noisy, target = smooth_windows(4, 1, 51, noise=0.1)
-    model = SynSP(tiny(d_model=32, d_k=16, d_v=16, d_inner=32, pose_residual=False))
+    model = SynSP(tiny(d_model=32, d_k=16, d_v=16, d_inner=32, pose_residual=False, spectral_output=False))
     losses = fit(model, noisy, target, steps=100, lr=2e-3)
     assert min(losses[-10:]) < losses[0] / 2, (losses[0], losses[-10:])

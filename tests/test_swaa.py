@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from synsp import swaa
 from synsp.swaa import sliding_window_average, sliding_window_average_naive, sliding_windows, window_starts
 
 
@@ -86,3 +87,35 @@ def test_non_contiguous_windows_with_views_axis():
     fast = sliding_window_average(windows, 40, 2)
     assert fast.shape == (40, 2, 5, 3)
     np.testing.assert_allclose(fast, sliding_window_average_naive(windows, 40, 2), rtol=1e-12, atol=1e-12)
+
+
+def test_naive_is_the_plain_mean_of_known_predictions():
+    windows = np.array([[1.0, 2.0], [4.0, 6.0]])
+    np.testing.assert_allclose(sliding_window_average_naive(windows, 3), [1.0, 3.0, 6.0])
+
+
+@pytest.mark.parametrize(("length", "window", "stride"), [(403, 8, 1), (401, 8, 3), (397, 6, 4), (400, 5, 5)])
+def test_many_chunks_equal_naive(monkeypatch, length, window, stride):
+    # a tiny chunk budget forces many chunks, so chunk seams and the deferred division of the
+    # frames under the end-aligned last window are exercised
+    monkeypatch.setattr(swaa, "_CHUNK_BYTES", 1)
+    monkeypatch.setattr(swaa, "_DIRECT_BYTES", 0)  # else small contiguous windows skip chunking
+    rng = np.random.default_rng(length + window + stride)
+    n = len(window_starts(length, window, stride))
+    windows = rng.normal(size=(n, window, 2, 3)).astype(np.float32)
+    fast = sliding_window_average(windows, length, stride)
+    np.testing.assert_allclose(fast, sliding_window_average_naive(windows, length, stride), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_dtype_is_kept(dtype):
+    windows = sliding_windows(np.linspace(0, 1, 30, dtype=dtype).reshape(10, 3), 4, 2)
+    out = sliding_window_average(windows, 10, 2)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out, sliding_window_average_naive(windows, 10, 2), rtol=2e-3)
+
+
+def test_integer_windows_give_float64():
+    out = sliding_window_average(np.array([[1, 2], [4, 6]]), 3)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [1.0, 3.0, 6.0])

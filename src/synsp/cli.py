@@ -47,6 +47,36 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     print(run_demo(clip=args.clip, preset=args.preset))
 
 
+def _cmd_show(args: argparse.Namespace) -> None:
+    from synsp.viz import files
+
+    read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
+    if args.output.exists() and not args.force:
+        raise FileExistsError(f"{args.output} exists; pass --force to replace it")
+    if args.command == "plot":
+        out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
+    elif args.command == "animate":
+        out = files.animate_files(args.before, args.after, args.output, video=args.video, max_frames=args.max_frames,
+                                  **read)
+    else:
+        out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
+    print(f"wrote {out}")
+
+
+def _add_show(sub, name: str, help: str, suffix: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help)
+    p.add_argument("before", type=Path, help="pose file before refinement")
+    p.add_argument("after", type=Path, help="the same sequence after refinement")
+    p.add_argument("output", type=Path, help=f"where to write the {suffix}")
+    p.add_argument("--truth", type=Path, help="ground-truth pose file (adds it to the drawing and metrics)")
+    p.add_argument("--track", type=int, default=0, help="which track/person of the files (default 0)")
+    p.add_argument("--layout", help="joint layout when the files do not say")
+    p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels or 3D world")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(run=_cmd_show)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
@@ -80,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
     p.add_argument("--out-dir", help="override [train] out_dir")
     p.set_defaults(run=_cmd_train)
+
+    p = _add_show(sub, "plot", "PNG: chosen joints' trajectories and acceleration, before vs after", "PNG")
+    p.add_argument("--joints", nargs="+", help="joint names or indices (default: wrists and ankles)")
+    p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side", ".gif or .mp4")
+    p.add_argument("--video", type=Path, help="draw 2D skeletons over this video's frames")
+    p.add_argument("--max-frames", type=int, help="only the first N frames")
+    p = _add_show(sub, "report", "one self-contained HTML page: player, metrics, plots", ".html page")
+    p.add_argument("--title", default="synsp report")
 
     p = sub.add_parser("demo", help="refine a real mocap clip corrupted by simulated estimator errors")
     p.add_argument("--clip", help="clip name (default: the first test clip)")

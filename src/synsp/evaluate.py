@@ -34,9 +34,13 @@ class Case:
 
 def make_cases(
     split: str = "test", preset: str = "typical", *, layout: str = "h36m17", space: str = "3d",
-    seed: int = EVAL_SEED, max_clips: int = 0,
+    seed: int = EVAL_SEED, max_clips: int = 0, views: int = 1, multi_view: str = "cameras",
 ) -> list[Case]:
-    """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``)."""
+    """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``).
+
+    With ``views`` > 1 each case holds (V, T, J, C) arrays: V independent estimates of the
+    same motion ("cameras"), or the clip plus V - 1 other clips of the split as extra
+    persons ("random", the paper's random combination; others are looped to length T)."""
     names = load_split(split)
     if max_clips:
         names = names[:max_clips]
@@ -46,18 +50,22 @@ def make_cases(
     rng = np.random.default_rng(seed)
     cases = []
     for name, clip in zip(names, pairs.clips):
-        other = pairs.clips[rng.integers(len(pairs.clips))]
-        noisy, clean = pairs.estimate(clip, other, rng)
-        cases.append(Case(name, noisy, clean))
+        subjects = [clip] * views
+        if multi_view == "random":
+            extra = rng.choice(len(pairs.clips), views - 1)
+            subjects = [clip] + [np.resize(pairs.clips[i], clip.shape) for i in extra]
+        estimates = [pairs.estimate(s, pairs.clips[rng.integers(len(pairs.clips))], rng) for s in subjects]
+        noisy, clean = (np.stack(parts) for parts in zip(*estimates))
+        cases.append(Case(name, noisy[0], clean[0]) if views == 1 else Case(name, noisy, clean))
     return cases
 
 
 def score(pred: np.ndarray, clean: np.ndarray, *, layout: str, space: str) -> dict[str, float]:
     """MPJPE, PA-MPJPE and Accel (3D, root-relative mm) or MPJPE, PCK@0.05 and Accel (2D, px)."""
-    if space == "3d":
+    if space == "3d":  # (..., T, J, C): one sequence or several views at once
         pred = pred - root_position(pred, layout)
         return {"MPJPE": mpjpe(pred, clean), "PA-MPJPE": pa_mpjpe(pred, clean), "Accel": accel_error(pred, clean)}
-    size = (clean.max(axis=1) - clean.min(axis=1)).max(axis=-1)  # (T,) person box side, px
+    size = (clean.max(axis=-2) - clean.min(axis=-2)).max(axis=-1)  # (..., T) person box side, px
     return {"MPJPE": mpjpe(pred, clean), "PCK@0.05": pck(pred, clean, 0.05, normalize=size),
             "Accel": accel_error(pred, clean)}
 
@@ -69,7 +77,7 @@ def evaluate(
     """Score ``methods`` (and the raw input, first, unless ``include_input`` is False) on
     ``cases``; returns name -> metric -> value."""
     results: dict[str, dict[str, float]] = {}
-    weights = np.array([len(c.clean) for c in cases], float)
+    weights = np.array([c.clean.shape[-3] for c in cases], float)
     rows = {"input": lambda x: x, **methods} if include_input else methods
     for name, method in rows.items():
         per_clip = [score(method(c.noisy), c.clean, layout=layout, space=space) for c in cases]

@@ -2,10 +2,12 @@
 
 Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
 refined over the span where it was detected (outside that span it stays missing, so no
-ghost person appears); gaps inside the span are filled before refinement and reported.
-When the file's joint layout differs from the model's (e.g. MediaPipe-33 into a
-Human3.6M-17 model), the poses are converted, refined, and each input joint moves with the
-model joint nearest to it, so the output keeps the input's layout and shape.
+ghost person appears); gaps inside the span are filled before refinement, and the output
+says which values were filled (``PoseData.filled``, stored by every format that has room;
+scores are kept as the estimator gave them). When the file's joint layout differs from the
+network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
+and each input joint moves with the model joint nearest to it, so the output keeps the
+input's layout and shape. Classic filters need no layout: they run on any joint set.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from synsp.refine import METHODS, refine
 from synsp.skeleton import LAYOUTS, convert
 
 MODEL_LAYOUT = {3: "h36m17", 2: "coco17"}  # what the shipped networks were trained on, by coordinate count
+NETWORKS = ("synsp", "smoothnet")  # methods that need a joint layout; the filters work on any joints
 
 
 @dataclass
@@ -28,7 +31,7 @@ class RefineSummary:
     output: Path
     tracks: int
     frames: int
-    filled: int  # joint values filled (missing or below the confidence threshold) inside detected spans
+    filled: int  # joint values filled by this run (missing or below the confidence threshold) inside detected spans
     accel_in: float  # mean |acceleration| of the input, unit per frame^2
     accel_out: float
     displacement: float  # mean distance between output and input joints
@@ -41,19 +44,25 @@ class RefineSummary:
                 f"(x{ratio:.3f}); mean displacement from input {self.displacement:.2f} {self.unit}")
 
 
-def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path) -> str:
+def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
+                guess: str | None) -> str | None:
+    """The input's layout: ``given`` (--layout), else the file's, else ``guess`` (the network's
+    layout) when the joint counts agree; None when nothing needs one (filters)."""
     name = given or declared
-    j, c = poses.shape[-2:]
-    if name is None:
-        guesses = [n for n, lay in LAYOUTS.items() if len(lay.joints) == j and MODEL_LAYOUT.get(c) == n]
-        if not guesses:
+    j = poses.shape[-2]
+    if name is None and guess is not None:
+        if len(LAYOUTS[guess].joints) != j:
             raise ValueError(f"{where}: cannot tell the joint layout of {j} joints; pass --layout "
                              f"(supported: {', '.join(LAYOUTS)}) or refine with a model trained for it")
-        name = guesses[0]
+        name = guess
+    if name is None:
+        return None
+    what = "--layout" if given else f"{where}: the file's layout"  # name the culprit: argument or file
     if name not in LAYOUTS:
-        raise ValueError(f"{where}: unknown layout {name!r}; supported: {', '.join(LAYOUTS)}")
+        raise ValueError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
     if len(LAYOUTS[name].joints) != j:
-        raise ValueError(f"{where}: layout {name} has {len(LAYOUTS[name].joints)} joints but the file has {j}")
+        has = f"{where} has" if given else "its poses have"
+        raise ValueError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
     return name
 
 
@@ -63,25 +72,64 @@ def nearest_joints(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.nanargmin(np.where(np.isnan(d), np.inf, d), axis=1)
 
 
-def refine_track(poses: np.ndarray, layout: str, method: str, **options) -> np.ndarray:
-    """Refine one track (T, J, C) in ``layout``, converting to the model's layout when needed.
+def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, device: str | None = None) -> str:
+    """Joint layout a network refines: the checkpoint's own, else the shipped default's.
 
-    Methods that work on any layout (filters, or a checkpoint for this layout) run
-    directly; the shipped networks see the poses converted to their layout and every input
-    joint takes the correction of its nearest model joint."""
-    target = MODEL_LAYOUT[poses.shape[-1]]
-    if method not in ("synsp", "smoothnet") or options.get("checkpoint") or layout == target:
+    Parameters
+    ----------
+    n_coords : 2 (pixels) or 3 (millimetres), the input's C.
+    checkpoint : a checkpoint file or shipped model name; None = the shipped default.
+    device : where to load the checkpoint (it is cached for the refinement that follows).
+
+    Returns
+    -------
+    Layout name, e.g. ``"h36m17"``. Raises ``ValueError`` when the checkpoint was trained
+    on the other dimensionality.
+    """
+    if n_coords not in MODEL_LAYOUT:
+        raise ValueError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
+    if checkpoint is None:
+        return MODEL_LAYOUT[n_coords]
+    from synsp.refine import _cached_model  # the same cache refine() uses: the model loads once
+
+    model = _cached_model(str(checkpoint), device)
+    if model.n_coords != n_coords:
+        raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
+                         f"the input has C = {n_coords} coordinates")
+    return model.layout.name
+
+
+def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
+    """Refine one track (T, J, C) in ``layout``, converting to the network's layout when needed.
+
+    Filters run directly on any layout (``layout`` may be None). A network (``"synsp"``,
+    ``"smoothnet"``; its layout from ``checkpoint=`` or the shipped default) runs directly
+    when the layouts agree; otherwise it sees the poses converted to its layout and every
+    input joint takes the correction of its nearest model joint. Returns (T, J, C) like
+    ``poses``."""
+    if method not in NETWORKS:
         return refine(poses, method, **options)
+    target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
+    if layout == target:
+        return refine(poses, method, **options)
+    if layout is None:
+        raise ValueError(f"the {method} model refines {target} poses; the layout of these "
+                         f"{poses.shape[-2]} joints is unknown")
     converted = convert(poses, layout, target)
     delta = refine(converted, method, **options) - converted
     return poses + delta[:, nearest_joints(poses, converted)]
+
+
+def _nanmean(x: np.ndarray) -> float:
+    finite = np.isfinite(x)
+    return float(x[finite].mean()) if finite.any() else float("nan")  # no "mean of empty slice" warning
 
 
 def _mean_accel(x: np.ndarray) -> float:
     if x.shape[-3] < 3:
         return float("nan")
     acc = x[..., :-2, :, :] - 2 * x[..., 1:-1, :, :] + x[..., 2:, :, :]
-    return float(np.nanmean(np.linalg.norm(acc, axis=-1)))
+    return _nanmean(np.linalg.norm(acc, axis=-1))
 
 
 def refine_file(
@@ -91,41 +139,82 @@ def refine_file(
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
-    Never writes over ``input``; refuses an existing ``output`` unless ``force``. Raises
-    ``ValueError``/``FileNotFoundError`` with one-line messages for bad input.
+    Parameters
+    ----------
+    input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``.
+    method : one of ``synsp.refine.METHODS``.
+    checkpoint : a checkpoint file or shipped model name for the network methods.
+    layout : the input's joint layout when the file does not say (networks need one).
+    in_format, out_format : force a format instead of guessing from the file / extension.
+    threshold : joints with a confidence below this are missing, and filled.
+    device : torch device for the networks.
+    force : replace an existing ``output``.
+    space : ``"image"`` or ``"world"`` for MediaPipe files.
+
+    Returns
+    -------
+    RefineSummary; the written file holds poses (V, T, J, C) shaped like the input's, in
+    its unit, NaN where a track was not yet / no longer detected, and ``filled`` (V, T, J)
+    flags where values were filled in.
+
+    Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
+    for bad input; nothing is written then.
     """
-    from synsp.formats import read_poses, scores_to_missing, write_poses
+    from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
     from synsp.gaps import fill_gaps
 
     src, dst = Path(input), Path(output)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a number, got {threshold!r}")
     if not src.is_file():
         raise FileNotFoundError(f"{src}: no such file")
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
         raise ValueError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
         raise FileExistsError(f"{dst} exists; pass --force to replace it")
-    data = read_poses(src, format=in_format, **({"space": space} if space else {}))
+    if dst.is_dir():
+        raise IsADirectoryError(f"{dst} is a directory; give a file name")
+    fmt = in_format or detect_format(src)
+    if space and fmt != "mediapipe":
+        raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
+    data = read_poses(src, format=fmt, **({"space": space} if space else {}))
+    v_count, t_count, j_count, c_count = data.poses.shape
+    if c_count not in (2, 3) or 0 in (t_count, j_count):
+        raise ValueError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
+                         f"got shape {data.poses.shape}")
     poses = data.poses.astype(np.float32)
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
-    name = _layout_for(poses, data.layout, layout, src)
-    options = {"checkpoint": checkpoint, "device": device} if method in ("synsp", "smoothnet") else {}
+    if not np.isfinite(poses).all(-1).any():
+        raise ValueError(f"{src}: no joint detected with confidence >= {threshold} in any frame; nothing to refine")
+    options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
+    target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
+    name = _layout_for(poses, data.layout, layout, src, target)
+    if target is not None and name != target:
+        try:
+            convert(np.zeros((1, j_count, c_count), np.float32), name, target)
+        except ValueError:
+            raise ValueError(f"{src}: the {method} model refines {target} poses and {name} cannot be converted "
+                             f"to it; use a model for {name} (--checkpoint) or a filter method") from None
     if method == "one-euro" and data.fps:
         options["fps"] = data.fps
     out = np.full_like(poses, np.nan)
-    filled = 0
+    filled = np.zeros(poses.shape[:3], dtype=bool)
     for v, track in enumerate(poses):
         seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
         if len(seen) == 0:
             continue
         span = slice(seen[0], seen[-1] + 1)
         values, missing = fill_gaps(track[span])
-        filled += int(missing.sum())
+        filled[v, span] = missing
         out[v, span] = refine_track(values, name, method, **options)
-    unit = "mm" if poses.shape[-1] == 3 else "px"
-    write_poses(dst, replace(data, poses=out.astype(data.poses.dtype)), format=out_format)
+    count = int(filled.sum())
+    if data.filled is not None:  # values filled before (an already refined file) are still not measurements
+        filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
+    unit = "mm" if c_count == 3 else "px"
+    write_poses(dst, replace(data, poses=out.astype(data.poses.dtype), filled=filled), format=out_format)
     valid = np.isfinite(poses)
-    return RefineSummary(dst, len(poses), poses.shape[1], filled, _mean_accel(poses), _mean_accel(out),
-                         float(np.nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1))), unit)
+    return RefineSummary(dst, v_count, t_count, count, _mean_accel(poses), _mean_accel(out),
+                         _nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)), unit)

@@ -118,9 +118,11 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     while state["epoch"] < config.train.epochs:
         started = time.time()
         epoch = state["epoch"] + 1
-        # Seeded by (seed, epoch, rank), so a resumed run draws exactly the noise it would have drawn.
-        noisy, clean = pairs.epoch(np.random.default_rng([config.train.seed, epoch, world.rank]))
-        train_loss = _train_epoch(net, optimizer, noisy, clean, config, device, epoch, world)
+        # Seeded by (seed, epoch): every rank builds the same epoch and takes its own shard, and a
+        # resumed run draws exactly the noise and order it would have drawn.
+        noisy, clean = pairs.epoch(np.random.default_rng([config.train.seed, epoch]))
+        order = np.random.default_rng([config.train.seed, epoch, 1]).permutation(len(noisy))
+        train_loss = _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world)
         scheduler.step()
         state["seconds"] += time.time() - started
         state["epoch"] = epoch
@@ -149,12 +151,11 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     return out_dir / "best.pt"
 
 
-def _train_epoch(net, optimizer, noisy, clean, config, device, epoch, world) -> float:
-    """One pass over this rank's shard of the epoch's windows; returns the mean loss."""
+def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world) -> float:
+    """One pass over this rank's shard of ``order`` (window indices); returns the mean loss."""
     from tqdm import tqdm
 
     net.train()
-    order = torch.randperm(len(noisy)).numpy()
     per_rank = len(order) // world.size  # equal shards keep DDP's collective calls in step
     order = order[world.rank * per_rank : (world.rank + 1) * per_rank]
     batch = config.train.batch_size

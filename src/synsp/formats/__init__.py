@@ -70,6 +70,12 @@ class PoseData:
     extra : dict
         What a writer needs to reproduce the file: ``"frame_ids"`` (one per frame, shared by
         formats) and a per-format sub-dict (e.g. ``extra["mmpose"]``) of bboxes, meta data, ...
+    filled : ndarray (V, T, J) bool or None
+        True where a joint value was not measured but filled in (interpolated over a gap or
+        a low-confidence detection), e.g. by ``synsp refine``. Writers store it where the
+        format has room (npz ``"filled"``, CSV ``<joint>_filled`` columns, JSON
+        ``"keypoint_filled"`` per instance, MediaPipe ``"filled_image"``/``"filled_world"``);
+        readers give it back, None when the file has none.
     """
 
     poses: np.ndarray
@@ -79,6 +85,7 @@ class PoseData:
     track_ids: list[int] | None = None
     format: str = ""
     extra: dict = field(default_factory=dict)
+    filled: np.ndarray | None = None
 
     def validate(self, where: str = "PoseData") -> PoseData:
         """Check shapes agree; raise ``ValueError`` naming ``where`` otherwise. Returns self."""
@@ -87,6 +94,8 @@ class PoseData:
             raise ValueError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
         if self.scores is not None and np.shape(self.scores) != poses.shape[:3]:
             raise ValueError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
+        if self.filled is not None and np.shape(self.filled) != poses.shape[:3]:
+            raise ValueError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
         if self.track_ids is not None and len(self.track_ids) != poses.shape[0]:
             raise ValueError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
         frame_ids = self.extra.get("frame_ids")
@@ -148,6 +157,8 @@ def detect_format(path: str | os.PathLike) -> str:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    if path.stat().st_size == 0:  # say so plainly rather than let each parser fail in its own words
+        raise ValueError(f"{path}: empty file")
     ext = path.suffix.lower()
     if ext == ".npy":
         return "npy"
@@ -164,7 +175,8 @@ def detect_format(path: str | os.PathLike) -> str:
         return "bvh"
     if ext == ".json":
         return _sniff_json(path)
-    raise ValueError(f"{path}: unknown extension {ext!r}; pass format= one of {', '.join(FORMATS)}")
+    raise ValueError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
+                     f"one of {', '.join(FORMATS)}")
 
 
 def _module(fmt: str, where: Path):
@@ -204,6 +216,8 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path}: empty file")
     fmt = format if format is not None else detect_format(path)
     reader = _module(fmt, path).read
     _check_options(reader, options, fmt, path)
@@ -259,7 +273,21 @@ def _format_for_writing(path: Path, data: PoseData) -> str:
         return "bvh"
     if ext == ".json":
         return data.format if data.format in _JSON_FORMATS else "mmpose"
-    raise ValueError(f"{path}: unknown extension {ext!r}; pass format= one of {', '.join(_WRITABLE)}")
+    raise ValueError(f"{path}: unknown extension {ext!r}; name the format (format=, --format): "
+                     f"one of {', '.join(_WRITABLE)}")
+
+
+def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """A file's filled flags (bools or 0/1 numbers) as a bool array of ``shape``; ValueError otherwise."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: filled flags must be booleans or 0/1") from None
+    if array.shape != tuple(shape):
+        raise ValueError(f"{where}: filled flags must have shape {tuple(shape)}, got {array.shape}")
+    if not np.isin(array, (0.0, 1.0)).all():
+        raise ValueError(f"{where}: filled flags must be booleans or 0/1")
+    return array.astype(bool)
 
 
 def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:

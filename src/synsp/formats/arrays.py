@@ -3,7 +3,8 @@
 An ``.npz`` holds the poses under ``"poses"`` (or the file's only array, or a known
 estimator key such as ``"keypoints"``, ``"kp3d"``, ``"kp3d_world"``, ``"kp2d"``; option
 ``key=`` picks one), with optional ``"scores"`` (T, J) or (V, T, J), ``"fps"`` (scalar),
-``"layout"`` (string) and ``"track_ids"`` (V,). Poses are (T, J, C) or (V, T, J, C); the
+``"layout"`` (string), ``"track_ids"`` (V,) and ``"filled"`` (T, J) or (V, T, J) bool (joint values
+filled in rather than measured). Poses are (T, J, C) or (V, T, J, C); the
 reader remembers the rank and the writer writes the same rank back, under the same key,
 keeping every array it did not interpret.
 """
@@ -14,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from synsp.atomic import atomic_path
-from synsp.formats import PoseData
+from synsp.formats import PoseData, as_filled
 
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
-_META_KEYS = ("scores", "fps", "layout", "track_ids")
+_META_KEYS = ("scores", "fps", "layout", "track_ids", "filled")
 
 
 def _pick_key(files: list[str], key: str | None, where: Path) -> str:
@@ -69,7 +70,7 @@ def read(path: Path, key: str | None = None) -> PoseData:
         files = list(npz.files)
         name = _pick_key(files, key, path)
         poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
-        scores = fps = layout = track_ids = None
+        scores = fps = layout = track_ids = filled = None
         if "scores" in files:
             scores = np.asarray(npz["scores"], dtype=np.float64)
             scores = scores[None] if scores.ndim == 2 else scores
@@ -83,15 +84,18 @@ def read(path: Path, key: str | None = None) -> PoseData:
             track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
             if len(track_ids) != poses.shape[0]:
                 raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
-        consumed = {name, "scores", "fps", "layout", "track_ids"}
+        if "filled" in files:
+            flags = npz["filled"]
+            filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
+        consumed = {name, *_META_KEYS}
         others = {f: npz[f] for f in files if f not in consumed}
     info = {"rank": rank, "key": name, "others": others}
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
-                    format="npz", extra={"arrays": info})
+                    format="npz", extra={"arrays": info}, filled=filled)
 
 
 def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
-    """Write ``.npz`` (poses and metadata) or ``.npy`` (poses only; scores are dropped).
+    """Write ``.npz`` (poses and metadata) or ``.npy`` (poses only; scores and filled flags are dropped).
 
     Poses are written (T, J, C) when the source file was 3-D and there is one track,
     else (V, T, J, C).
@@ -108,6 +112,8 @@ def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
         arrays[info.get("key") or "poses"] = out
         if data.scores is not None:
             arrays["scores"] = np.asarray(data.scores)[0] if three_d else np.asarray(data.scores)
+        if data.filled is not None:
+            arrays["filled"] = np.asarray(data.filled, dtype=bool)[0] if three_d else np.asarray(data.filled, dtype=bool)
         if data.fps is not None:
             arrays["fps"] = np.float64(data.fps)
         if data.layout is not None:

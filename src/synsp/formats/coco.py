@@ -8,6 +8,9 @@ value of each keypoint triple is its confidence. COCO marks an absent keypoint a
 ``0, 0, 0``: such joints read as NaN, and NaN joints are written that way. Layout is
 ``coco17`` for 17 keypoints.
 
+A result's ``"keypoint_filled": [0, 1, ...]`` (synsp's own key: 1 where a value was filled in
+rather than measured) gives ``filled``; COCO tools ignore extra keys.
+
 The writer puts back each result's other fields (``category_id``, ``score``, ``bbox``, ...);
 new results get ``category_id`` 1 and ``score`` = mean keypoint confidence.
 """
@@ -20,7 +23,7 @@ import numpy as np
 
 from synsp.atomic import atomic_path
 from synsp.formats import PoseData
-from synsp.formats.instances import Instance, from_list, gather, present
+from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
 
 _OWN = ("image_id", "keypoints", "track_id")
 
@@ -74,9 +77,10 @@ def read(path: Path) -> PoseData:
         frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
     first = frames[0][0].keypoints.shape[0]
     poses, scores, track_ids, fields = gather(frames, str(path), first)
+    filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"frame_ids": image_ids, "coco": {"fields": fields}}
     return PoseData(poses=poses, scores=scores, layout="coco17" if poses.shape[2] == 17 else None,
-                    track_ids=track_ids, format="coco", extra=extra)
+                    track_ids=track_ids, format="coco", extra=extra, filled=filled)
 
 
 def write(path: Path, data: PoseData, fmt: str = "coco") -> None:
@@ -102,6 +106,8 @@ def write(path: Path, data: PoseData, fmt: str = "coco") -> None:
             res.update(fields.get((v, t)) or {"category_id": 1,
                                               "score": float(conf[v, t][~missing].mean()) if (~missing).any() else 0.0})
             res["keypoints"] = triples.reshape(-1).tolist()
+            if data.filled is not None:
+                res[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
             if data.track_ids is not None:
                 res["track_id"] = int(data.track_ids[v])
             results.append(res)

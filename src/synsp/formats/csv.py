@@ -2,13 +2,14 @@
 
 Header columns ``<joint>_x, <joint>_y[, <joint>_z]`` name the joints (``nose_x`` or
 ``j0_x``), optional ``<joint>_score`` columns (also ``_conf``, ``_confidence``,
-``_visibility``, ``_likelihood``) give confidences, an optional ``frame`` (or ``frame_id``)
+``_visibility``, ``_likelihood``) give confidences, optional ``<joint>_filled`` columns (1 where
+the value was filled in rather than measured, else 0) give ``filled``, an optional ``frame`` (or ``frame_id``)
 column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
 separates persons. Empty cells and ``nan`` are missing values. Other columns are ignored.
 Joint names that equal a known layout's give ``layout``. ``.tsv`` files are tab-separated.
 
 The writer emits ``track`` (when there are track ids or several tracks), ``frame``, then per
-joint its coordinates and score, and one row for every (track, frame), so the table reads
+joint its coordinates, score and filled flag, and one row for every (track, frame), so the table reads
 back to exactly the same arrays.
 """
 from __future__ import annotations
@@ -20,12 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from synsp.atomic import atomic_path
-from synsp.formats import PoseData
+from synsp.formats import PoseData, as_filled
 from synsp.formats.joints import generic_names, layout_joint_names, match_layout
 
 _AXES = ("x", "y", "z")
 _COORD = re.compile(r"^(.+)_([xyz])$", re.IGNORECASE)
 _SCORE = re.compile(r"^(.+)_(score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
+_FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
 _TRACK_COLUMNS = ("track", "track_id", "person")
 _FRAME_COLUMNS = ("frame", "frame_id")
 
@@ -51,12 +53,15 @@ def _parse_header(header: list[str], path: Path):
     joints: list[str] = []
     coords: dict[str, dict[str, int]] = {}
     score_cols: dict[str, int] = {}
+    filled_cols: dict[str, int] = {}
     for col, name in enumerate(header):
         name = name.strip()
         if col in (track_col, frame_col):
             continue
         if m := _SCORE.match(name):
             score_cols[m.group(1)] = col
+        elif m := _FILLED.match(name):
+            filled_cols[m.group(1)] = col
         elif m := _COORD.match(name):
             joint, axis = m.group(1), m.group(2).lower()
             if joint not in coords:
@@ -74,9 +79,13 @@ def _parse_header(header: list[str], path: Path):
     if score_cols and set(score_cols) != set(joints):
         missing = sorted(set(joints) - set(score_cols)) or sorted(set(score_cols) - set(joints))
         raise ValueError(f"{path}: score columns must cover every joint exactly (mismatch at {missing[0]!r})")
+    if filled_cols and set(filled_cols) != set(joints):
+        missing = sorted(set(joints) - set(filled_cols)) or sorted(set(filled_cols) - set(joints))
+        raise ValueError(f"{path}: filled columns must cover every joint exactly (mismatch at {missing[0]!r})")
     columns = np.array([[coords[j][a] for a in axes] for j in joints])  # (J, C)
     scores = np.array([score_cols[j] for j in joints]) if score_cols else None
-    return track_col, frame_col, joints, columns, scores
+    filled = np.array([filled_cols[j] for j in joints]) if filled_cols else None
+    return track_col, frame_col, joints, columns, scores, filled
 
 
 def read(path: Path) -> PoseData:
@@ -94,9 +103,11 @@ def read(path: Path) -> PoseData:
     if not rows:
         raise ValueError(f"{path}: empty file")
     header, body = rows[0], rows[1:]
-    track_col, frame_col, joints, columns, score_columns = _parse_header(header, path)
-    numeric = set(columns.ravel().tolist()) | set(score_columns.tolist() if score_columns is not None else [])
-    records = []  # (track, frame key, coords (J, C), scores (J,) or None)
+    track_col, frame_col, joints, columns, score_columns, filled_columns = _parse_header(header, path)
+    numeric = set(columns.ravel().tolist())
+    for extra_columns in (score_columns, filled_columns):
+        numeric |= set(extra_columns.tolist() if extra_columns is not None else [])
+    records = []  # (track, frame key, coords (J, C), scores (J,) or None, filled (J,) or None)
     for r, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise ValueError(f"{path}: line {r} has {len(row)} cells, the header has {len(header)}")
@@ -111,7 +122,11 @@ def read(path: Path) -> PoseData:
         frame = _number(row[frame_col], f"line {r} column {header[frame_col]!r}") if frame_col is not None else None
         if frame is not None and frame != frame:
             raise ValueError(f"line {r}: empty frame number")
-        records.append((track, frame, values[columns], values[score_columns] if score_columns is not None else None))
+        flags = None
+        if filled_columns is not None:
+            flags = as_filled(np.nan_to_num(values[filled_columns]), (len(joints),), f"{path}: line {r}")
+        records.append((track, frame, values[columns], values[score_columns] if score_columns is not None else None,
+                        flags))
     if not records:
         raise ValueError(f"{path}: header but no data rows")
     track_ids = sorted({rec[0] for rec in records})
@@ -131,6 +146,7 @@ def read(path: Path) -> PoseData:
     n_frames = 1 + max(t for _, t in slots)
     poses = np.full((len(track_ids), n_frames, len(joints), columns.shape[1]), np.nan)
     scores = np.zeros(poses.shape[:3]) if score_columns is not None else None
+    filled = np.zeros(poses.shape[:3], dtype=bool) if filled_columns is not None else None
     seen = set()
     for (v, t), rec, line in zip(slots, records, range(2, 2 + len(records))):
         if (v, t) in seen:
@@ -139,10 +155,13 @@ def read(path: Path) -> PoseData:
         poses[v, t] = rec[2]
         if scores is not None:
             scores[v, t] = rec[3]
+        if filled is not None:
+            filled[v, t] = rec[4]
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints}
     return PoseData(poses=poses, scores=scores, layout=match_layout(joints),
-                    track_ids=track_ids if track_col is not None else None, format="csv", extra=extra)
+                    track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
+                    filled=filled)
 
 
 def _cell(x: float) -> str:
@@ -150,7 +169,7 @@ def _cell(x: float) -> str:
 
 
 def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
-    """Write a pose CSV: ``[track,] frame, <joint>_x, <joint>_y[, <joint>_z][, <joint>_score] ...``.
+    """Write a pose CSV: ``[track,] frame, <joint>_x, <joint>_y[, <joint>_z][, <joint>_score][, <joint>_filled] ...``.
 
     Joint names come from the source CSV, else the layout, else ``j0 .. j{J-1}``.
     """
@@ -170,6 +189,7 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     for name in names:
         header += [f"{name}_{a}" for a in _AXES[:n_coords]]
         header += [f"{name}_score"] if data.scores is not None else []
+        header += [f"{name}_filled"] if data.filled is not None else []
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, delimiter=_delimiter(path))
         writer.writerow(header)
@@ -180,4 +200,6 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
                     row += [_cell(x) for x in poses[v, t, j]]
                     if data.scores is not None:
                         row.append(_cell(data.scores[v, t, j]))
+                    if data.filled is not None:
+                        row.append("1" if data.filled[v, t, j] else "0")
                 writer.writerow(row)

@@ -151,6 +151,36 @@ def present(poses: np.ndarray) -> np.ndarray:
     return np.isfinite(poses).any(axis=(-1, -2))
 
 
+FILLED_KEY = "keypoint_filled"  # per-instance list of 0/1: joint values filled in rather than measured
+
+
+def pop_filled(fields: dict, shape: tuple[int, int, int], where: str) -> np.ndarray | None:
+    """Take every instance's ``"keypoint_filled"`` out of ``fields`` into a (V, T, J) bool array.
+
+    Parameters
+    ----------
+    fields : dict
+        ``(v, t) -> instance fields`` from :func:`gather`; the key is removed from them.
+    shape : (V, T, J)
+        Tracks, frames, joints.
+    where : str
+        Prefix for error messages (the file name).
+
+    Returns
+    -------
+    ndarray (V, T, J) bool, or None when no instance has the key (False where absent).
+    """
+    from synsp.formats import as_filled
+
+    filled = None
+    for (v, t), extra in fields.items():
+        if FILLED_KEY in extra:
+            if filled is None:
+                filled = np.zeros(shape, dtype=bool)
+            filled[v, t] = as_filled(extra.pop(FILLED_KEY), shape[2:], f"{where}: track {v} frame {t} {FILLED_KEY}")
+    return filled
+
+
 def to_list(values: np.ndarray) -> list:
     """Nested lists with NaN -> None, so the JSON is standard (no bare NaN tokens)."""
     values = np.asarray(values, dtype=np.float64)

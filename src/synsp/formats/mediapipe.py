@@ -16,7 +16,9 @@ Option ``space``:
 - ``"world"``: poses (1, T, 33, 3) in MILLIMETRES: MediaPipe's metres are multiplied by 1000
   on reading and divided back on writing, so that 3D data share synsp's unit (h36m, mocap).
 
-Scores are the landmark visibilities (0 where no person). fps is the file's, else 30 (the
+Scores are the landmark visibilities (0 where no person). Filled flags (landmarks filled in
+rather than measured, e.g. by ``synsp refine``) are the npz arrays ``filled_image`` /
+``filled_world`` (T, 33) bool, or a ``"filled"`` boolean on each JSON landmark. fps is the file's, else 30 (the
 rate of the demo video MediaPipe was run on). Writers put back the same keys / structure,
 replacing only the coordinates (and visibilities) of the refined space, so a refined file
 looks like the input.
@@ -30,12 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from synsp.atomic import atomic_path
-from synsp.formats import PoseData
+from synsp.formats import PoseData, as_filled
 
 N_LANDMARKS = 33
 DEFAULT_FPS = 30.0
 MM_PER_M = 1000.0
 _KEYS = {"image": "kp2d", "world": "kp3d_world"}
+_FILLED_KEYS = {"image": "filled_image", "world": "filled_world"}
 
 
 def _check_space(space: str) -> None:
@@ -73,9 +76,13 @@ def read(path: Path, space: str = "image") -> PoseData:
         visibility = arrays["kp2d"][..., 2].astype(np.float64)
         if visibility.shape[0] == raw.shape[0]:
             scores = np.nan_to_num(visibility, nan=0.0)[None]
+    filled = None
+    if _FILLED_KEYS[space] in arrays:
+        filled = as_filled(arrays[_FILLED_KEYS[space]][None], poses.shape[:3], f"{path}: {_FILLED_KEYS[space]}")
     fps = float(np.asarray(arrays["fps"]).reshape(())) if "fps" in arrays else DEFAULT_FPS
     extra = {"mediapipe": {"kind": "npz", "space": space, "arrays": arrays}}
-    return PoseData(poses=poses, scores=scores, layout="mediapipe33", fps=fps, format="mediapipe", extra=extra)
+    return PoseData(poses=poses, scores=scores, layout="mediapipe33", fps=fps, format="mediapipe", extra=extra,
+                    filled=filled)
 
 
 def _landmarks(frame, space: str):
@@ -101,6 +108,8 @@ def _read_json(path: Path, space: str) -> PoseData:
     n_coords = 2 if space == "image" else 3
     poses = np.full((1, len(frames), N_LANDMARKS, n_coords), np.nan)
     scores = np.zeros((1, len(frames), N_LANDMARKS))
+    filled = np.zeros((1, len(frames), N_LANDMARKS), dtype=bool)
+    has_filled = False
     for t, frame in enumerate(frames):
         marks = _landmarks(frame, space)
         if marks is None:
@@ -114,11 +123,15 @@ def _read_json(path: Path, space: str) -> PoseData:
             coords = [mark["x"], mark["y"]] + ([mark.get("z")] if space == "world" else [])
             poses[0, t, j] = np.array(coords, dtype=np.float64)
             scores[0, t, j] = mark.get("visibility", 1.0)
+            if "filled" in mark:
+                has_filled = True
+                filled[0, t, j] = as_filled(mark["filled"], (), f"{path}: landmark {j} of frame {t}")
     if space == "world":
         poses *= MM_PER_M
     fps = float(obj["fps"]) if isinstance(obj, dict) and obj.get("fps") else DEFAULT_FPS
     extra = {"mediapipe": {"kind": "json", "space": space, "json": obj}}
-    return PoseData(poses=poses, scores=scores, layout="mediapipe33", fps=fps, format="mediapipe", extra=extra)
+    return PoseData(poses=poses, scores=scores, layout="mediapipe33", fps=fps, format="mediapipe", extra=extra,
+                    filled=filled if has_filled else None)
 
 
 def _single_track(path: Path, data: PoseData) -> tuple[np.ndarray, str]:
@@ -153,6 +166,10 @@ def write(path: Path, data: PoseData, fmt: str = "mediapipe") -> None:
         arrays["kp2d"] = np.concatenate([poses, _visibility(data, poses)[..., None]], axis=-1).astype(dtype)
     else:
         arrays["kp3d_world"] = (poses / MM_PER_M).astype(dtype)
+    if data.filled is not None:
+        arrays[_FILLED_KEYS[space]] = np.asarray(data.filled[0], dtype=bool)
+    else:
+        arrays.pop(_FILLED_KEYS[space], None)  # flags of the source would no longer describe these poses
     if data.fps is not None and "fps" in arrays:
         arrays["fps"] = np.float64(data.fps)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
@@ -177,6 +194,10 @@ def _write_json(path: Path, data: PoseData, poses: np.ndarray, space: str, info:
             for axis, value in zip("xyz", poses[t, j]):
                 mark[axis] = None if value != value else float(value) * scale
             mark["visibility"] = None if vis[t, j] != vis[t, j] else float(vis[t, j])
+            if data.filled is not None:
+                mark["filled"] = bool(data.filled[0, t, j])
+            else:
+                mark.pop("filled", None)
             marks.append(mark)
         if isinstance(frame, dict) or (frame is None and space == "world"):
             out_frames.append({**(frame or {}), _landmark_key(space): marks})

@@ -10,7 +10,8 @@
 
 An instance is ``{"keypoints": [[x, y], ...] or [[x, y, z], ...] (or flat), "keypoint_scores":
 [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s, "track_id": k}``; only ``keypoints`` is
-required. Instances without ``track_id`` are gathered into tracks by greedy
+required; ``"keypoint_filled": [0, 1, ...]`` (synsp's own key: 1 where a value was filled in
+rather than measured) gives ``filled``. Instances without ``track_id`` are gathered into tracks by greedy
 nearest-centroid matching (:mod:`synsp.formats.instances`). Coordinates keep mmpose's unit
 (pixels for 2D). Layout: from ``meta_info`` keypoint names when present, else guessed from
 the shape: 17 points in 2D -> ``coco17`` (mmpose's body models), 17 in 3D -> ``h36m17``
@@ -28,7 +29,7 @@ import numpy as np
 
 from synsp.atomic import atomic_path
 from synsp.formats import PoseData
-from synsp.formats.instances import Instance, from_list, gather, present, to_list
+from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present, to_list
 from synsp.formats.joints import match_layout
 
 _OWN = ("keypoints", "keypoint_scores", "track_id")
@@ -127,12 +128,13 @@ def read(path: Path) -> PoseData:
         flat = flat or any(fl for _, fl in parsed)
         frames.append([inst for inst, _ in parsed])
     poses, scores, track_ids, fields = gather(frames, str(path), n_joints)
+    filled = pop_filled(fields, poses.shape[:3], str(path))
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):
         raise ValueError(f"{path}: frame_id values repeat; expected one entry per frame")
     extra = {"frame_ids": frame_ids, "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields}}
     return PoseData(poses=poses, scores=scores, layout=_layout(meta, poses.shape[2], poses.shape[3]),
-                    track_ids=track_ids, format="mmpose", extra=extra)
+                    track_ids=track_ids, format="mmpose", extra=extra, filled=filled)
 
 
 def instance_dicts(data: PoseData, t: int, fields: dict, flat: bool) -> list[dict]:
@@ -147,6 +149,8 @@ def instance_dicts(data: PoseData, t: int, fields: dict, flat: bool) -> list[dic
         else:  # no confidences known: 1 where a joint exists, 0 where it is missing
             sc = np.isfinite(poses[v, t]).all(-1).astype(float).tolist()
         inst = {"keypoints": kp, "keypoint_scores": sc}
+        if data.filled is not None:
+            inst[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
         inst.update(fields.get((v, t), {}))
         if data.track_ids is not None:
             inst["track_id"] = int(data.track_ids[v])

@@ -2,8 +2,8 @@
 
 The network sees each (view, coordinate) trajectory of a window as its cosine spectrum,
 so low temporal frequencies (the smooth motion) and high ones (the jitter) are separate
-input features. There is no inverse transform: the output heads map features straight
-back to coordinates and learn that mapping themselves.
+input features. The authors use no inverse transform (heads map features straight back to coordinates);
+``SynSPConfig.spectral_output`` chooses between that and an inverse DCT after the heads.
 """
 from __future__ import annotations
 
@@ -57,3 +57,7 @@ class TemporalDCT(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         # x: (..., F, D) -> spectrum (..., F, D), frequency replacing frame on dim -2.
         return torch.matmul(self.matrix, x)  # (F, F) @ (..., F, D) -> (..., F, D)
+
+    def inverse(self, spectrum: Tensor) -> Tensor:
+        """Inverse transform: ``(..., F, D)`` spectrum back to ``(..., F, D)`` frames."""
+        return torch.matmul(self.matrix.T, spectrum)

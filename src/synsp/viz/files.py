@@ -1,0 +1,65 @@
+"""File-level entry points of ``synsp plot``, ``synsp animate`` and ``synsp report``: read a
+pose file before and after refinement (any supported format), pick one track, draw."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def load_pair(
+    before: str | os.PathLike, after: str | os.PathLike, *, track: int = 0, space: str | None = None,
+    layout: str | None = None, truth: str | os.PathLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str, float]:
+    """Read two pose files of the same sequence and return track ``track`` of each.
+
+    Returns (before (T, J, C), after (T, J, C), ground truth or None, layout name, fps).
+    """
+    from synsp.formats import read_poses
+
+    options = {"space": space} if space else {}
+    first = read_poses(before, **options)
+    second = read_poses(after, **options)
+    name = layout or first.layout or second.layout
+    if name is None:
+        raise ValueError(f"{before}: the joint layout is unknown; pass --layout")
+    arrays = [first.poses, second.poses]
+    if truth is not None:
+        arrays.append(read_poses(truth, **options).poses)
+    for path, poses in zip((before, after, truth), arrays):
+        if not 0 <= track < len(poses):
+            raise ValueError(f"{path}: has {len(poses)} track(s); --track {track} does not exist")
+    b, a = arrays[0][track], arrays[1][track]
+    if b.shape != a.shape:
+        raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
+    gt = arrays[2][track] if truth is not None else None
+    return b, a, gt, name, float(first.fps or 30.0)
+
+
+def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
+    """PNG of chosen joints' trajectories and accelerations, before vs after."""
+    from synsp.viz.plot import plot_trajectories
+
+    b, a, gt, layout, fps = load_pair(before, after, **read)
+    plot_trajectories(b, a, layout=layout, joints=joints, ground_truth=gt, fps=fps, path=out)
+    return out
+
+
+def animate_files(before, after, out: Path, *, video=None, max_frames=None, **read) -> Path:
+    """GIF/MP4 of the skeleton before and after, side by side, or drawn over ``video`` (2D)."""
+    from synsp.viz.animate import animate
+    from synsp.viz.overlay import overlay_on_video
+
+    b, a, gt, layout, fps = load_pair(before, after, **read)
+    if video is not None:
+        return overlay_on_video(video, b, a, layout=layout, path=out, max_frames=max_frames)
+    return animate(b, a, layout=layout, path=out, fps=fps, ground_truth=gt, max_frames=max_frames)
+
+
+def report_files(before, after, out: Path, *, title: str = "synsp report", **read) -> Path:
+    """One self-contained HTML page: player, metric table (with ground truth), plots."""
+    from synsp.viz.report import write_report
+
+    b, a, gt, layout, fps = load_pair(before, after, **read)
+    return write_report(out, before=b, after=a, layout=layout, fps=fps, ground_truth=gt, title=title)

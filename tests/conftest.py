@@ -1,0 +1,31 @@
+"""Shared fixtures: tiny training configs and the skip marker for the shared data."""
+from __future__ import annotations
+
+import pytest
+
+from synsp.config import Config
+
+try:
+    from synsp.paths import data_root
+
+    data_root()
+    HAVE_DATA = True
+except FileNotFoundError:
+    HAVE_DATA = False
+
+needs_data = pytest.mark.skipif(not HAVE_DATA, reason="shared mocap data (../shared/data) not found")
+
+
+def tiny_config(out_dir, *, kind: str = "synsp", space: str = "3d", epochs: int = 1, **data) -> Config:
+    """A config that trains in a few seconds on CPU: a 1-layer net, 3 clips, 512 windows."""
+    model = {"kind": kind, "window": 8}
+    if kind == "synsp":
+        model.update(d_model=16, n_layers=1, n_heads=2, d_k=8, d_v=8, d_inner=16)
+    else:
+        model.update(hidden=32, res_hidden=16, n_blocks=1)
+    return Config.from_dict({
+        "model": model,
+        "data": {"layout": "h36m17" if space == "3d" else "coco17", "space": space, "train_clips": 3,
+                 "val_clips": 2, "windows_per_epoch": 512, **data},
+        "train": {"epochs": epochs, "batch_size": 64, "out_dir": str(out_dir), "progress": False, "threads": 1},
+    })

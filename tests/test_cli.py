@@ -1,0 +1,154 @@
+"""``synsp refine`` from the command line: never overwrites the input, refuses an existing
+output without --force, and turns every bad input into one line on stderr and exit code 2,
+with nothing written."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from synsp.cli import main
+from synsp.formats import read_poses
+
+
+def jittery(n_frames: int = 40, n_joints: int = 17, n_coords: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    frames = np.arange(n_frames)[:, None, None]
+    return 500 + 100 * np.sin(frames / 7 + rng.uniform(0, 6, (1, n_joints, n_coords))) + rng.normal(0, 5, (
+        n_frames, n_joints, n_coords))
+
+
+@pytest.fixture
+def pose_file(tmp_path):
+    path = tmp_path / "in.npz"
+    np.savez(path, poses=jittery())
+    return path
+
+
+def one_error_line(capsys, *needles: str) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("synsp refine: error: ") and "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def test_refine_writes_output_and_reports(tmp_path, pose_file, capsys):
+    out = tmp_path / "sub" / "out.npz"
+    assert main(["refine", str(pose_file), str(out), "--method", "savgol"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert read_poses(out).poses.shape == (1, 40, 17, 3)
+    assert np.load(out)["poses"].shape == (40, 17, 3)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_output_equal_to_input_is_refused_even_with_force(tmp_path, pose_file, capsys, force):
+    before = pose_file.read_bytes()
+    same = tmp_path / "." / "in.npz"
+    argv = ["refine", str(pose_file), str(same), "--method", "savgol"] + (["--force"] if force else [])
+    assert main(argv) == 2
+    one_error_line(capsys, "input", "in.npz")
+    assert pose_file.read_bytes() == before
+
+
+def test_existing_output_needs_force(tmp_path, pose_file, capsys):
+    out = tmp_path / "out.npz"
+    out.write_bytes(b"keep me")
+    assert main(["refine", str(pose_file), str(out), "--method", "savgol"]) == 2
+    one_error_line(capsys, "--force", "out.npz")
+    assert out.read_bytes() == b"keep me"
+    assert main(["refine", str(pose_file), str(out), "--method", "savgol", "--force"]) == 0
+    assert read_poses(out).poses.shape == (1, 40, 17, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.npz", "out.npz"]  # no temporary left behind
+
+
+def _npy_rank2(path):
+    np.save(path, np.zeros((10, 3)))
+
+
+def _corrupt_json(path):
+    path.write_text('[{"frame_id": 0, "instances": [{"keypoints": [[1, 2], ')
+
+
+def _c4(path):
+    np.save(path, np.zeros((10, 17, 4)))
+
+
+def _all_low_scores(path):
+    np.savez(path, poses=jittery(), scores=np.full((40, 17), 0.1))
+
+
+BAD_INPUTS = {
+    # name: (file name, how to make it (None: do not create), extra arguments, words the message must hold)
+    "missing file": ("nope.npz", None, [], ["nope.npz", "no such file"]),
+    "wrong extension": ("poses.xyz", lambda p: p.write_text("1 2 3"), [], ["poses.xyz", "extension"]),
+    "npy of wrong rank": ("bad.npy", _npy_rank2, [], ["bad.npy", "(10, 3)"]),
+    "four coordinates": ("c4.npy", _c4, [], ["c4.npy", "(1, 10, 17, 4)"]),
+    "corrupt json": ("bad.json", _corrupt_json, [], ["bad.json", "JSON"]),
+    "empty npz": ("empty.npz", lambda p: p.write_bytes(b""), [], ["empty.npz", "empty file"]),
+    "empty npy": ("empty.npy", lambda p: p.write_bytes(b""), [], ["empty.npy", "empty file"]),
+    "empty json": ("empty.json", lambda p: p.write_bytes(b""), [], ["empty.json", "empty file"]),
+    "empty csv": ("empty.csv", lambda p: p.write_bytes(b""), [], ["empty.csv", "empty file"]),
+    "csv header only": ("h.csv", lambda p: p.write_text("frame,j0_x,j0_y\n"), [], ["h.csv", "no data rows"]),
+    "json of another kind": ("other.json", lambda p: p.write_text('{"people": []}'), [], ["other.json", "JSON"]),
+    "nothing confident": ("low.npz", _all_low_scores, [], ["low.npz", "nothing to refine"]),
+    "layout of the wrong size": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--layout", "mediapipe33"],
+                                 ["mediapipe33", "33 joints", "17"]),
+    "wrong layout, network": ("in.npz", lambda p: np.savez(p, poses=jittery()),
+                              ["--layout", "mediapipe33", "--method", "synsp"], ["mediapipe33", "17"]),
+    "unknown layout": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--layout", "smpl24"],
+                       ["smpl24", "unknown", "h36m17"]),
+    "unknown method": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--method", "kalman"],
+                       ["kalman", "savgol"]),
+    "space for a non-MediaPipe file": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--space", "world"],
+                                       ["in.npz", "--space", "MediaPipe"]),
+    "missing checkpoint": ("in.npz", lambda p: np.savez(p, poses=jittery()),
+                           ["--method", "synsp", "--checkpoint", "none.pt"], ["none.pt"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, case):
+    name, make, extra, needles = BAD_INPUTS[case]
+    src = tmp_path / name
+    if make is not None:
+        make(src)
+    out = tmp_path / "out" / f"refined{src.suffix}"
+    method = [] if "--method" in extra else ["--method", "savgol"]
+    assert main(["refine", str(src), str(out), *method, *extra]) == 2
+    one_error_line(capsys, *needles)
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_shipped_network_missing_is_one_line(tmp_path, pose_file, capsys):
+    # until the shipped models exist this names the missing file; afterwards it must refine
+    code = main(["refine", str(pose_file), str(tmp_path / "out.npz"), "--device", "cpu"])
+    if code == 2:
+        one_error_line(capsys, "shipped model", "missing")
+        assert not (tmp_path / "out.npz").exists()
+    else:
+        assert code == 0 and (tmp_path / "out.npz").is_file()
+
+
+def test_mmpose_json_refines_back_to_mmpose(tmp_path, capsys):
+    poses = jittery(n_coords=2)
+    frames = [{"frame_id": t, "instances": [{"keypoints": poses[t].tolist(), "keypoint_scores": [0.9] * 17,
+                                             "bbox": [[0, 0, 5, 5]], "bbox_score": 0.8}]} for t in range(40)]
+    (tmp_path / "in.json").write_text(json.dumps(frames))
+    assert main(["refine", str(tmp_path / "in.json"), str(tmp_path / "out.json"), "--method", "one-euro"]) == 0
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert len(out) == 40 and out[3]["instances"][0]["bbox"] == [[0, 0, 5, 5]]
+    assert out[3]["instances"][0]["keypoint_filled"] == [0] * 17
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["refine", "--help"]])
+def test_help_from_python_dash_m(argv):
+    done = subprocess.run([sys.executable, "-m", "synsp", *argv], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "usage: synsp" in done.stdout
+    assert ("--threshold" in done.stdout) == (argv[0] == "refine")

@@ -1,0 +1,284 @@
+"""``refine_file`` over every input format: same format and shape back, smoother, gaps filled
+and flagged, no ghost frames before a track appears; the filled flags round-trip; a
+MediaPipe-33 file goes through an H36M-17 network and keeps its 33 joints."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import needs_data, tiny_config
+
+from synsp.formats import PoseData, read_poses, write_poses
+from synsp.pipeline import refine_file
+
+T = 60
+START = 8  # the last track is first detected in this frame
+HOLE = (0, 20, 5)  # (track, frame, joint) given as NaN
+LOW = (0, 30, 7)  # (track, frame, joint) given with a confidence below the threshold
+KEPT = (0, 25, 3)  # an ordinary measured joint
+DEMO = Path("/work/shared/data/mediapipe-sports2d/demo_mediapipe.npz")
+
+
+def motion(n_tracks: int, n_joints: int, n_coords: int, seed: int = 0, noise: float = 4.0) -> np.ndarray:
+    """(V, T, J, C) smooth oscillations around positive positions, plus white jitter."""
+    rng = np.random.default_rng(seed)
+    base = 400 + rng.uniform(0, 300, size=(n_tracks, 1, n_joints, n_coords))
+    phase = rng.uniform(0, 2 * np.pi, size=base.shape)
+    frames = np.arange(T)[None, :, None, None]
+    clean = base + 80 * np.sin(2 * np.pi * frames / 45 + phase)
+    return clean + rng.normal(0, noise, clean.shape)
+
+
+def corrupt(poses: np.ndarray, scores: np.ndarray | None) -> None:
+    """In place: the last track appears late, one joint is NaN, one has a low score."""
+    poses[-1, :START] = np.nan
+    if scores is not None:
+        scores[-1, :START] = 0.0
+        scores[LOW] = 0.05
+    poses[HOLE] = np.nan
+
+
+def none_for_nan(values: np.ndarray) -> list:
+    return [[None if v != v else float(v) for v in row] for row in values]
+
+
+def write_npz(path, poses, scores):
+    np.savez(path, poses=poses, scores=scores, layout=np.array("h36m17"))
+
+
+def write_npz_rank3(path, poses, scores):
+    np.savez(path, kp3d=poses[0])  # (T, J, C), no scores, no layout: filters need none
+
+
+def write_npy(path, poses, scores):
+    np.save(path, poses)
+
+
+def write_csv(path, poses, scores):
+    n_joints, n_coords = poses.shape[2:]
+    header = ["track", "frame"]
+    for j in range(n_joints):
+        header += [f"j{j}_{a}" for a in "xyz"[:n_coords]] + [f"j{j}_score"]
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        for v in range(poses.shape[0]):
+            for t in range(T):
+                if np.isnan(poses[v, t]).all():
+                    continue  # no row: the track is not in this frame
+                row = [v, t]
+                for j in range(n_joints):
+                    row += ["" if x != x else f"{x:.3f}" for x in poses[v, t, j]] + [f"{scores[v, t, j]:.3f}"]
+                out.writerow(row)
+
+
+def write_mmpose(path, poses, scores):
+    frames = []
+    for t in range(T):
+        instances = [{"keypoints": none_for_nan(poses[v, t]), "keypoint_scores": scores[v, t].tolist(),
+                      "bbox": [[0.0, 0.0, 10.0, 10.0]], "bbox_score": 0.9, "track_id": v}
+                     for v in range(poses.shape[0]) if not np.isnan(poses[v, t]).all()]
+        frames.append({"frame_id": t, "instances": instances})
+    Path(path).write_text(json.dumps(frames))
+
+
+def write_coco(path, poses, scores):
+    results = []
+    for t in range(T):
+        for v in range(poses.shape[0]):
+            if np.isnan(poses[v, t]).all():
+                continue
+            triples = np.concatenate([np.nan_to_num(poses[v, t]), scores[v, t, :, None]], axis=1)
+            triples[np.isnan(poses[v, t]).any(-1)] = 0.0  # COCO's "absent"
+            results.append({"image_id": 100 + t, "category_id": 1, "score": 0.9,
+                            "keypoints": triples.reshape(-1).tolist(), "track_id": v})
+    Path(path).write_text(json.dumps(results))
+
+
+def write_mediapipe(path, poses, scores, space):
+    """``poses`` are pixels (image) or millimetres (world); the file stores metres for world."""
+    visibility = scores[0].copy()
+    visibility[np.isnan(poses[0]).any(-1)] = np.nan
+    if space == "image":
+        kp2d = np.concatenate([poses[0], visibility[..., None]], axis=-1)
+        world = np.where(np.isnan(poses[0, ..., :1]), np.nan, np.full(poses.shape[1:3] + (3,), 0.5))
+    else:
+        kp2d = np.concatenate([np.where(np.isnan(poses[0]), np.nan, 300.0)[..., :2], visibility[..., None]], axis=-1)
+        world = poses[0] / 1000
+    np.savez(path, kp2d=kp2d, kp3d_world=world)
+
+
+# name: (writer, file name, V, J, C, has scores, read options, stores filled flags)
+CASES = {
+    "npz": (write_npz, "in.npz", 2, 17, 3, True, {}, True),
+    "npz-rank3": (write_npz_rank3, "in.npz", 1, 17, 3, False, {}, True),
+    "npy": (write_npy, "in.npy", 2, 17, 2, False, {}, False),
+    "csv": (write_csv, "in.csv", 2, 17, 2, True, {}, True),
+    "mmpose": (write_mmpose, "in.json", 2, 17, 2, True, {}, True),
+    "coco": (write_coco, "in.json", 2, 17, 2, True, {}, True),
+    "mediapipe-image": (lambda p, x, s: write_mediapipe(p, x, s, "image"), "in.npz", 1, 33, 2, True,
+                        {"space": "image"}, True),
+    "mediapipe-world": (lambda p, x, s: write_mediapipe(p, x, s, "world"), "in.npz", 1, 33, 3, True,
+                        {"space": "world"}, True),
+}
+
+
+def mean_accel(poses: np.ndarray) -> float:
+    acc = np.linalg.norm(poses[:, :-2] - 2 * poses[:, 1:-1] + poses[:, 2:], axis=-1)
+    return float(np.nanmean(acc))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_format_refines_into_the_same_format_and_shape(tmp_path, name):
+    writer, filename, n_tracks, n_joints, n_coords, has_scores, options, stores_filled = CASES[name]
+    poses = motion(n_tracks, n_joints, n_coords)
+    scores = np.full(poses.shape[:3], 0.9) if has_scores else None
+    corrupt(poses, scores)
+    src, dst = tmp_path / filename, tmp_path / f"out{Path(filename).suffix}"
+    writer(src, poses, scores)
+    before = read_poses(src, **options)
+
+    summary = refine_file(src, dst, method="savgol", **options)
+
+    after = read_poses(dst, **options)
+    assert after.format == before.format
+    assert after.poses.shape == before.poses.shape == poses.shape
+    assert summary.tracks == n_tracks and summary.frames == T
+    assert np.nanmax(np.abs(after.poses - before.poses)) > 0.1
+    assert mean_accel(after.poses) < 0.5 * mean_accel(before.poses)
+    # no ghost: the late track stays missing until it is detected, then is complete
+    assert np.isnan(after.poses[-1, :START]).all()
+    assert np.isfinite(after.poses[-1, START:]).all() and np.isfinite(after.poses[:-1]).all()
+    assert np.isfinite(after.poses[HOLE]).all()
+    if stores_filled:
+        flags = after.filled
+        assert flags is not None and flags.shape == poses.shape[:3] and flags.dtype == bool
+        assert flags[HOLE] and not flags[KEPT] and not flags[-1, :START].any()
+        assert flags[LOW] == has_scores
+        assert summary.filled == int(flags.sum()) == 1 + has_scores
+    else:
+        assert after.filled is None
+    if name.startswith("npz") or name == "npy":  # the raw arrays keep their key and rank
+        raw_in, raw_out = np.load(src), np.load(dst)
+        key = "kp3d" if name == "npz-rank3" else ("poses" if name == "npz" else None)
+        assert (raw_out[key] if key else raw_out).shape == (raw_in[key] if key else raw_in).shape
+
+
+def test_low_confidence_joint_is_replaced_not_kept(tmp_path):
+    poses = motion(1, 17, 3)
+    scores = np.full(poses.shape[:3], 0.9)
+    poses[LOW] += 500.0  # a wild detection the estimator itself doubted
+    scores[LOW] = 0.05
+    np.savez(tmp_path / "in.npz", poses=poses, scores=scores)
+    refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="identity")
+    out = read_poses(tmp_path / "out.npz")
+    assert out.filled[LOW] and out.filled.sum() == 1
+    assert np.linalg.norm(out.poses[LOW] - poses[LOW]) > 400  # interpolated from its neighbours instead
+    np.testing.assert_allclose(out.poses[KEPT], poses[KEPT], rtol=1e-6)  # identity leaves measured joints
+
+
+def filled_flags(shape) -> np.ndarray:
+    flags = np.zeros(shape, dtype=bool)
+    flags[..., 1, 2] = True
+    flags[..., 3, 0] = True
+    return flags
+
+
+@pytest.mark.parametrize("filename, fmt, n_tracks, n_joints, n_coords, options", [
+    ("f.npz", "npz", 2, 17, 3, {}),
+    ("f.csv", "csv", 2, 17, 2, {}),
+    ("f.json", "mmpose", 2, 17, 2, {}),
+    ("f.json", "coco", 2, 17, 2, {}),
+    ("f.npz", "mediapipe", 1, 33, 2, {"space": "image"}),
+    ("f.npz", "mediapipe", 1, 33, 3, {"space": "world"}),
+    ("f.json", "mediapipe", 1, 33, 3, {"space": "world"}),
+])
+def test_filled_flags_round_trip(tmp_path, filename, fmt, n_tracks, n_joints, n_coords, options):
+    poses = np.random.default_rng(1).uniform(10, 100, size=(n_tracks, 5, n_joints, n_coords))
+    data = PoseData(poses=poses, scores=np.full(poses.shape[:3], 0.8), layout=None, track_ids=list(range(n_tracks)),
+                    filled=filled_flags(poses.shape[:3]), extra={"mediapipe": {"space": options.get("space")}})
+    write_poses(tmp_path / filename, data, format=fmt)
+    back = read_poses(tmp_path / filename, format=fmt, **options)
+    assert back.filled is not None and back.filled.dtype == bool
+    np.testing.assert_array_equal(back.filled, data.filled)
+    # written again without flags, the file carries none (stale flags would lie)
+    write_poses(tmp_path / filename, PoseData(**{**vars(back), "filled": None}), format=fmt)
+    assert read_poses(tmp_path / filename, format=fmt, **options).filled is None
+
+
+def test_filled_flags_are_stored_where_the_brief_says(tmp_path):
+    poses = np.random.default_rng(2).uniform(10, 100, size=(1, 4, 17, 2))
+    data = PoseData(poses=poses, scores=np.ones(poses.shape[:3]), filled=filled_flags(poses.shape[:3]))
+    write_poses(tmp_path / "f.npz", data)
+    assert np.load(tmp_path / "f.npz")["filled"].shape == (1, 4, 17)
+    write_poses(tmp_path / "f.csv", data)
+    header = (tmp_path / "f.csv").read_text().splitlines()[0].split(",")
+    assert "j2_filled" in header and header.count("j2_filled") == 1
+    write_poses(tmp_path / "f.json", data, format="coco")
+    results = json.loads((tmp_path / "f.json").read_text())
+    assert results[1]["keypoint_filled"][2] == 1 and sum(results[0]["keypoint_filled"]) == 0
+    bad = [{**results[0], "keypoint_filled": [2] * 17}]
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="keypoint_filled"):
+        read_poses(tmp_path / "bad.json")
+
+
+@pytest.mark.skipif(not DEMO.is_file(), reason=f"real MediaPipe file {DEMO} not found")
+@pytest.mark.parametrize("space, n_coords", [("image", 2), ("world", 3)])
+def test_real_mediapipe_file_both_spaces(tmp_path, space, n_coords):
+    out = tmp_path / "demo_refined.npz"
+    summary = refine_file(DEMO, out, method="savgol", space=space)
+    before, after = read_poses(DEMO, space=space), read_poses(out, space=space)
+    assert after.poses.shape == before.poses.shape == (1, 230, 33, n_coords)
+    assert summary.accel_out < 0.5 * summary.accel_in
+    detected = np.flatnonzero(np.isfinite(before.poses[0]).all(-1).any(-1))
+    assert np.isnan(after.poses[0, : detected[0]]).all() and np.isnan(after.poses[0, detected[-1] + 1:]).all()
+    assert np.isfinite(after.poses[0, detected[0]: detected[-1] + 1]).all()  # frames 169, 201 have no person: filled
+    assert after.filled[0, 169].all() and summary.filled == int(after.filled.sum()) > 33 * 2
+    raw_in, raw_out = np.load(DEMO), np.load(out)
+    other = "kp3d_world" if space == "image" else "kp2d"  # the space not refined is left as it was
+    np.testing.assert_array_equal(raw_out[other], raw_in[other])
+
+
+@pytest.fixture(scope="module")
+def tiny_h36m_checkpoint(tmp_path_factory) -> Path:
+    from synsp.train import train
+
+    out = tmp_path_factory.mktemp("tiny")
+    return train(tiny_config(out, train_clips=2, val_clips=1, windows_per_epoch=256), log=lambda s: None)
+
+
+@needs_data
+def test_mediapipe_world_through_an_h36m_checkpoint_keeps_33_joints(tmp_path, tiny_h36m_checkpoint):
+    from synsp.refine import refine
+    from synsp.skeleton import convert
+
+    poses = motion(1, 33, 3, seed=3)
+    scores = np.full(poses.shape[:3], 0.9)
+    poses[0, :START] = np.nan
+    write_mediapipe(tmp_path / "in.npz", poses, scores, "world")
+    out = tmp_path / "out.npz"
+    refine_file(tmp_path / "in.npz", out, method="synsp", checkpoint=str(tiny_h36m_checkpoint), device="cpu",
+                space="world")
+
+    raw = np.load(out)
+    assert raw["kp3d_world"].shape == (T, 33, 3)
+    refined = raw["kp3d_world"] * 1000
+    assert np.isnan(refined[:START]).all() and np.isfinite(refined[START:]).all()
+    assert np.abs(refined[START:] - poses[0, START:]).max() > 0.1
+    # MediaPipe's left wrist is H36M's left wrist (index 13): it moves exactly as the model moved that joint
+    track = poses[0, START:].astype(np.float32)
+    converted = convert(track, "mediapipe33", "h36m17")
+    delta = refine(converted, "synsp", checkpoint=str(tiny_h36m_checkpoint), device="cpu") - converted
+    np.testing.assert_allclose(refined[START:, 15] - track[:, 15], delta[:, 13], atol=0.05)
+
+
+@needs_data
+def test_checkpoint_of_the_other_dimensionality_is_refused(tmp_path, tiny_h36m_checkpoint):
+    np.save(tmp_path / "in.npy", motion(1, 17, 2))
+    with pytest.raises(ValueError, match="refines 3D poses"):
+        refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="synsp", checkpoint=str(tiny_h36m_checkpoint))
+    assert not (tmp_path / "out.npy").exists()

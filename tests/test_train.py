@@ -1,0 +1,100 @@
+"""The trainer: checkpoints, exact resume, data-parallel runs, and the model they rebuild."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from synsp.checkpoint import load_checkpoint, load_model
+from synsp.config import load_config
+from synsp.train import train
+
+from conftest import needs_data, tiny_config
+
+pytestmark = needs_data
+
+
+def test_checkpoint_carries_config_and_loads_weights_only(tmp_path):
+    config = tiny_config(tmp_path)
+    best = train(config, log=lambda s: None)
+    payload = torch.load(best, weights_only=True)
+    assert set(payload) == {"config", "state_dict", "meta"}
+    assert payload["config"] == config.to_dict()
+    last = load_checkpoint(tmp_path / "last.pt")
+    assert {"optimizer", "scheduler", "rng", "epoch", "history"} <= set(last)
+    assert (tmp_path / "log.jsonl").read_text().count("\n") == 1
+
+
+def test_resume_continues_exactly(tmp_path):
+    straight = tiny_config(tmp_path / "a", epochs=2)
+    train(straight, log=lambda s: None)
+    first = tiny_config(tmp_path / "b", epochs=1)
+    train(first, log=lambda s: None)
+    resumed = tiny_config(tmp_path / "b", epochs=2)  # a longer budget may be given on resume
+    train(resumed, resume=True, log=lambda s: None)
+    a = load_checkpoint(tmp_path / "a" / "last.pt")["state_dict"]
+    b = load_checkpoint(tmp_path / "b" / "last.pt")["state_dict"]
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=0, msg=key)
+
+
+def test_resume_refuses_a_different_config(tmp_path):
+    train(tiny_config(tmp_path), log=lambda s: None)
+    other = tiny_config(tmp_path, epochs=2, flip=False)
+    with pytest.raises(ValueError, match="data.flip"):
+        train(other, resume=True, log=lambda s: None)
+
+
+@pytest.mark.parametrize("kind,space", [("synsp", "3d"), ("smoothnet", "3d"), ("synsp", "2d")])
+def test_trained_model_refines_any_length_keeping_shape_and_dtype(tmp_path, kind, space):
+    best = train(tiny_config(tmp_path, kind=kind, space=space), log=lambda s: None)
+    refiner = load_model(best, device="cpu")
+    c = 3 if space == "3d" else 2
+    rng = np.random.default_rng(0)
+    for shape in [(1, 17, c), (5, 17, c), (40, 17, c), (2, 33, 17, c)]:
+        x = (rng.normal(size=shape) * 100 + 500).astype(np.float32)
+        y = refiner.refine(x)
+        assert y.shape == x.shape and y.dtype == x.dtype and np.isfinite(y).all()
+    with pytest.raises(ValueError, match=r"\(T, 17, %d\)" % c):
+        refiner.refine(np.zeros((10, 16, c), np.float32))
+
+
+def test_synsp_branches_are_all_returned(tmp_path):
+    refiner = load_model(train(tiny_config(tmp_path), log=lambda s: None), device="cpu")
+    x = np.random.default_rng(1).normal(size=(30, 17, 3)).astype(np.float32) * 100
+    out = refiner.refine_branches(x)
+    assert set(out) == {"position", "acceleration", "final"}
+    assert all(v.shape == x.shape for v in out.values())
+
+
+def test_config_file_rejects_typos(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[train]\nepoch = 3\n")
+    with pytest.raises(ValueError, match="unknown key.*epoch"):
+        load_config(path)
+    path.write_text("[model]\nkind = 'lstm'\n")
+    with pytest.raises(ValueError, match="model.kind"):
+        load_config(path)
+
+
+@pytest.mark.slow
+def test_two_process_data_parallel_run(tmp_path):
+    """torchrun with 2 CPU processes (gloo) trains and writes one checkpoint."""
+    config = tmp_path / "ddp.toml"
+    config.write_text(
+        "[model]\nkind = 'synsp'\nd_model = 16\nn_layers = 1\nn_heads = 2\nd_k = 8\nd_v = 8\nd_inner = 16\n"
+        "[data]\ntrain_clips = 3\nval_clips = 2\nwindows_per_epoch = 512\n"
+        f"[train]\nepochs = 1\nbatch_size = 64\nthreads = 1\nprogress = false\nout_dir = '{tmp_path / 'run'}'\n"
+    )
+    torchrun = Path(sys.executable).with_name("torchrun")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([str(torchrun), "--standalone", "--nproc_per_node", "2", "-m", "synsp", "train",
+                           "--config", str(config)], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ckpt = load_checkpoint(tmp_path / "run" / "last.pt")
+    assert ckpt["meta"]["world_size"] == 2
