@@ -13,6 +13,8 @@ import pytest
 from synsp.cli import main
 from synsp.formats import read_poses
 
+from conftest import needs_data
+
 
 def jittery(n_frames: int = 40, n_joints: int = 17, n_coords: int = 3) -> np.ndarray:
     rng = np.random.default_rng(0)
@@ -152,3 +154,24 @@ def test_help_from_python_dash_m(argv):
     assert done.returncode == 0, done.stderr
     assert "usage: synsp" in done.stdout
     assert ("--threshold" in done.stdout) == (argv[0] == "refine")
+
+
+@needs_data
+@pytest.mark.parametrize("views", [1, 2])
+def test_evaluate_prints_a_table_with_the_input_first(capsys, views):
+    argv = ["evaluate", "--methods", "savgol", "--max-clips", "2", "--paper-filters", "--views", str(views)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| method")]
+    assert [r.split("|")[1].strip() for r in rows] == ["input", "savgol"]
+    assert ("2 views (cameras)" in out) == (views == 2)
+    accel = [float(r.split("|")[6]) for r in rows]  # savgol smooths: its Accel is below the input's
+    assert accel[1] < 0.5 * accel[0]
+
+
+@needs_data
+def test_evaluate_rejects_unknown_method_and_bad_views(capsys):
+    assert main(["evaluate", "--methods", "kalman", "--max-clips", "1"]) == 2
+    assert "kalman" in capsys.readouterr().err
+    assert main(["evaluate", "--methods", "savgol", "--views", "0", "--max-clips", "1"]) == 2
+    assert "views" in capsys.readouterr().err

@@ -19,7 +19,18 @@ START = 8  # the last track is first detected in this frame
 HOLE = (0, 20, 5)  # (track, frame, joint) given as NaN
 LOW = (0, 30, 7)  # (track, frame, joint) given with a confidence below the threshold
 KEPT = (0, 25, 3)  # an ordinary measured joint
-DEMO = Path("/work/shared/data/mediapipe-sports2d/demo_mediapipe.npz")
+
+
+def _demo_path() -> Path:
+    from synsp.paths import data_root
+
+    try:
+        return data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz"
+    except FileNotFoundError:
+        return Path("shared data not found")
+
+
+DEMO = _demo_path()
 
 
 def motion(n_tracks: int, n_joints: int, n_coords: int, seed: int = 0, noise: float = 4.0) -> np.ndarray:

@@ -98,3 +98,31 @@ def test_two_process_data_parallel_run(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     ckpt = load_checkpoint(tmp_path / "run" / "last.pt")
     assert ckpt["meta"]["world_size"] == 2
+
+
+def test_init_from_starts_at_the_checkpoint_weights_and_checks_the_model(tmp_path):
+    first = train(tiny_config(tmp_path / "a"), log=lambda s: None)
+    tuned = tiny_config(tmp_path / "b", views=2)
+    tuned.train.init_from = str(first)
+    tuned.train.lr = 0.0  # no step moves the weights: what is saved is what was loaded
+    train(tuned, log=lambda s: None)
+    a = load_checkpoint(first)["state_dict"]
+    b = load_checkpoint(tmp_path / "b" / "last.pt")["state_dict"]
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=0, msg=key)
+    other = tiny_config(tmp_path / "c", kind="smoothnet")
+    other.train.init_from = str(first)
+    with pytest.raises(ValueError, match="init_from"):
+        train(other, log=lambda s: None)
+
+
+def test_export_keeps_config_weights_and_run_history(tmp_path):
+    from synsp.checkpoint import export_model
+
+    best = train(tiny_config(tmp_path / "run", epochs=2), log=lambda s: None)
+    meta = export_model(best, tmp_path / "model.pt", note="trained on CC BY-NC data")
+    payload = torch.load(tmp_path / "model.pt", weights_only=True)
+    assert set(payload) == {"config", "state_dict", "meta"}
+    assert meta["trained_epochs"] == 2 and len(meta["history"]) == 2 and meta["note"].startswith("trained")
+    x = np.random.default_rng(0).normal(size=(20, 17, 3)).astype(np.float32) * 100
+    np.testing.assert_array_equal(load_model(tmp_path / "model.pt", "cpu").refine(x), load_model(best, "cpu").refine(x))

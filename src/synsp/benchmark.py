@@ -67,22 +67,30 @@ def quality_correlation(cases: list[Case], checkpoint: str | None = None, space:
 
 def run_evaluation(
     methods: list[str], presets: list[str], *, split: str = "test", space: str = "3d", max_clips: int = 0,
-    tune: bool = True, log: Callable[[str], None] = lambda s: None,
+    tune: bool = True, views: int = 1, multi_view: str = "cameras", checkpoint: str | None = None,
+    log: Callable[[str], None] = lambda s: None,
 ) -> str:
-    """Markdown report: one table per error preset, rows = input + methods."""
+    """Markdown report: one table per error preset, rows = input + methods.
+
+    ``views`` > 1 scores (V, T, J, C) cases (see :func:`synsp.evaluate.make_cases`): the
+    networks refine the V sequences jointly, the filters one by one. ``checkpoint`` replaces
+    the shipped SynSP model."""
     layout = "h36m17" if space == "3d" else "coco17"
+    if views < 1:
+        raise ValueError(f"views must be >= 1, got {views}")
     unknown = [m for m in methods if m not in FILTERS and m not in NETWORKS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {', '.join([*FILTERS, *NETWORKS])}")
     sections = []
     for preset in presets:
-        cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips)
+        cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
+                           multi_view=multi_view)
         val = make_cases("val", preset, layout=layout, space=space, max_clips=max_clips) if tune else []
         rows: dict[str, Callable] = {}
         notes = []
         for method in methods:
             if method in NETWORKS:
-                rows.update(network_methods(method, space))
+                rows.update(network_methods(method, space, checkpoint if method == "synsp" else None))
                 continue
             options = tune_filter(method, val, layout=layout, space=space) if tune else {}
             rows[method] = partial(FILTERS[method], **options)
@@ -90,21 +98,24 @@ def run_evaluation(
                 notes.append(f"{method} {options}")
             log(f"{preset}: {method} ready {options}")
         results = evaluate(rows, cases, layout=layout, space=space)
-        frames = sum(len(c.clean) for c in cases)
+        frames = sum(c.clean.shape[-3] for c in cases)
         unit = "mm" if space == "3d" else "px"
-        sections.append(f"### preset `{preset}` ({space}, {split} split: {len(cases)} clips, {frames} frames, {unit})\n\n"
+        setting = f", {views} views ({multi_view})" if views > 1 else ""
+        sections.append(f"### preset `{preset}` ({space}{setting}, {split} split: {len(cases)} clips, {frames} frames, {unit})\n\n"
                         + markdown_table(results))
         if notes:
             sections.append("Filters tuned on the validation split: " + "; ".join(notes))
         if "synsp" in methods:
-            r = quality_correlation(cases, space=space)
+            r = quality_correlation(cases, checkpoint, space=space)
             sections.append(f"Pearson r between ||PB - AB|| and the input's true error: {r:.3f}")
     return "\n\n".join(sections)
 
 
-def run_demo(clip: str | None = None, preset: str = "typical") -> str:
-    """Refine one real test clip corrupted by ``preset`` with every available method."""
-    from synsp.checkpoint import DEFAULT_MODEL, SHIPPED_MODELS, shipped_path
+def run_demo(clip: str | None = None, preset: str = "typical", out_dir: str | None = "out") -> str:
+    """The main job: (1) one real test clip corrupted by ``preset``, refined by every available
+    method and scored against its ground truth; (2) MediaPipe's real output on a real video,
+    refined in 2D and 3D, with smoothness figures and (into ``out_dir``) a before/after picture."""
+    from synsp.checkpoint import DEFAULT_MODEL, shipped_path
 
     cases = make_cases("test", preset)
     case = next((c for c in cases if c.name == clip), None) if clip else cases[0]
@@ -119,6 +130,37 @@ def run_demo(clip: str | None = None, preset: str = "typical") -> str:
             continue
         rows.update(network_methods(kind, "3d"))
     results = evaluate(rows, [case])
-    header = (f"clip {case.name}: {len(case.clean)} frames, 17 joints (h36m17, root-relative mm), "
-              f"simulated estimator errors: preset `{preset}`")
-    return header + "\n\n" + markdown_table(results)
+    header = (f"## 1. Motion capture with simulated estimator errors\n\nclip {case.name}: {len(case.clean)} frames, "
+              f"17 joints (h36m17, root-relative mm), simulated estimator errors: preset `{preset}`")
+    parts = [header, markdown_table(results)]
+    if out_dir is not None:
+        parts.append(mediapipe_demo(out_dir))
+    return "\n\n".join(parts)
+
+
+def mediapipe_demo(out_dir: str) -> str:
+    """Refine ``mediapipe-sports2d`` (MediaPipe on a real video, no ground truth) in 2D and 3D
+    with the default models; write the refined files and a before/after picture to ``out_dir``."""
+    from pathlib import Path
+
+    from synsp.paths import data_root
+    from synsp.pipeline import refine_file
+
+    folder = data_root() / "mediapipe-sports2d"
+    source, video = folder / "demo_mediapipe.npz", folder / "demo.mp4"
+    out = Path(out_dir)
+    lines = [f"## 2. MediaPipe on a real video ({source.name}, no ground truth)"]
+    refined = {}
+    for space in ("image", "world"):
+        refined[space] = out / f"demo_mediapipe_{space}.npz"
+        # Demo outputs are the demo's own files, rewritten on every run.
+        summary = refine_file(source, refined[space], layout="mediapipe33", space=space, force=True)
+        lines.append(f"{space} ({'2D pixels' if space == 'image' else '3D world, mm'}): {summary}")
+    try:
+        from synsp.viz.files import animate_files
+
+        picture = animate_files(source, refined["image"], out / "demo_overlay.png", video=video, space="image")
+        lines.append(f"before (red) / after (green) picture: {picture}")
+    except ImportError as err:  # the viz extra is optional
+        lines.append(f"(no picture: {err}; install the 'viz' extra)")
+    return "\n\n".join(lines)

@@ -20,6 +20,7 @@ from synsp.skeleton import get_layout
 # Models shipped inside the package: name -> file under synsp/resources/models/.
 SHIPPED_MODELS = {
     "synsp-h36m17": "synsp-h36m17.pt",
+    "synsp-h36m17-mv": "synsp-h36m17-mv.pt",  # fine-tuned on 3 views at once (configs/synsp-h36m17-mv.toml)
     "smoothnet-h36m17": "smoothnet-h36m17.pt",
     "synsp-coco17": "synsp-coco17.pt",
     "smoothnet-coco17": "smoothnet-coco17.pt",
@@ -98,3 +99,29 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     model = build_model(config).to(dev)
     model.load_state_dict(payload["state_dict"])
     return Refiner(model, config, dev, dict(payload.get("meta", {})))
+
+
+def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "") -> dict[str, Any]:
+    """Write the inference part of a training checkpoint (``best.pt``) to ``path``.
+
+    Keeps ``config`` and ``state_dict``; ``meta`` records the source run: its epochs, training
+    seconds and validation history (from ``last.pt`` beside the checkpoint, if present) and
+    ``note`` (e.g. the training command and the data licence). Returns the meta written.
+    """
+    src = Path(checkpoint)
+    payload = load_checkpoint(src)
+    meta = dict(payload.get("meta", {}))
+    last = src.with_name("last.pt")
+    if last.is_file() and last != src:
+        run = load_checkpoint(last)
+        meta.update(trained_epochs=run["epoch"], train_seconds=round(run["seconds"]),
+                    history=[{k: round(v, 4) if isinstance(v, float) else v for k, v in e.items()}
+                             for e in run["history"]])
+    if note:
+        meta["note"] = note
+    out = Path(path)
+    if out.exists() and out.resolve() == src.resolve():
+        raise ValueError(f"{out}: export target is the source checkpoint")
+    state = {k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
+    save_checkpoint(out, {"config": payload["config"], "state_dict": state, "meta": meta})
+    return meta

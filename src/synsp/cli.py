@@ -27,7 +27,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
     from synsp.benchmark import run_evaluation
 
     print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
-                         max_clips=args.max_clips, tune=not args.paper_filters))
+                         max_clips=args.max_clips, tune=not args.paper_filters, views=args.views,
+                         multi_view=args.multi_view, checkpoint=args.checkpoint))
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -41,10 +42,19 @@ def _cmd_train(args: argparse.Namespace) -> None:
     print(f"best checkpoint: {best}")
 
 
+def _cmd_export(args: argparse.Namespace) -> None:
+    from synsp.checkpoint import export_model
+
+    if args.output.exists() and not args.force:
+        raise FileExistsError(f"{args.output} exists; pass --force to replace it")
+    meta = export_model(args.checkpoint, args.output, note=args.note)
+    print(f"wrote {args.output} (epoch {meta.get('epoch')}, val MPJPE {meta.get('val_mpjpe', float('nan')):.2f})")
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from synsp.benchmark import run_demo
 
-    print(run_demo(clip=args.clip, preset=args.preset))
+    print(run_demo(clip=args.clip, preset=args.preset, out_dir=None if args.no_video else args.out_dir))
 
 
 def _cmd_show(args: argparse.Namespace) -> None:
@@ -103,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--space", default="3d", choices=["3d", "2d"])
     p.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     p.add_argument("--paper-filters", action="store_true", help="filters at the paper's settings instead of tuned on val")
+    p.add_argument("--views", type=int, default=1, help="V > 1: several estimates of each moment, refined jointly")
+    p.add_argument("--multi-view", default="cameras", choices=["cameras", "random"],
+                   help="cameras: V corrupted copies of the clip; random: other clips as extra persons")
+    p.add_argument("--checkpoint", help="a SynSP checkpoint file or shipped name instead of the default model")
     p.set_defaults(run=_cmd_evaluate)
 
     p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")
@@ -111,9 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", help="override [train] out_dir")
     p.set_defaults(run=_cmd_train)
 
+    p = sub.add_parser("export", help="keep only what inference needs of a training checkpoint (to ship it)")
+    p.add_argument("checkpoint", type=Path, help="a checkpoint written by synsp train (e.g. runs/x/best.pt)")
+    p.add_argument("output", type=Path, help="the model file to write")
+    p.add_argument("--note", default="", help="free text stored in the model's meta (training command, licence)")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(run=_cmd_export)
+
     p = _add_show(sub, "plot", "PNG: chosen joints' trajectories and acceleration, before vs after", "PNG")
     p.add_argument("--joints", nargs="+", help="joint names or indices (default: wrists and ankles)")
-    p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side", ".gif or .mp4")
+    p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side (a PNG still with --video)", ".gif, .mp4 or .png")
     p.add_argument("--video", type=Path, help="draw 2D skeletons over this video's frames")
     p.add_argument("--max-frames", type=int, help="only the first N frames")
     p = _add_show(sub, "report", "one self-contained HTML page: player, metrics, plots", ".html page")
@@ -122,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="refine a real mocap clip corrupted by simulated estimator errors")
     p.add_argument("--clip", help="clip name (default: the first test clip)")
     p.add_argument("--preset", default="typical")
+    p.add_argument("--out-dir", default="out", help="where the MediaPipe part writes its files (default: out)")
+    p.add_argument("--no-video", action="store_true", help="skip the MediaPipe part (mocap table only)")
     p.set_defaults(run=_cmd_demo)
     return parser
 

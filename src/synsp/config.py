@@ -55,6 +55,7 @@ class TrainConfig:
     threads: int = 0  # torch CPU threads per process; 0 = leave torch's default
     out_dir: str = "runs/default"  # checkpoints, config copy and log go here
     max_minutes: float = 0.0  # stop after the epoch that crosses this wall-clock budget (0 = no limit)
+    init_from: str = ""  # fine-tune: start from this checkpoint's (file or shipped name) weights; same [model], fresh optimizer
     progress: bool = True  # tqdm progress bar with loss and ETA
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from synsp.checkpoint import build_model, load_checkpoint, resolve_device, save_checkpoint
+from synsp.checkpoint import SHIPPED_MODELS, build_model, load_checkpoint, resolve_device, save_checkpoint, shipped_path
 from synsp.config import Config
 from synsp.loss import smoothnet_loss, synsp_loss
 from synsp.evaluate import Case, evaluate, make_cases
@@ -103,9 +103,12 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         state = {k: ckpt[k] for k in state}
         torch.set_rng_state(ckpt["rng"]["torch"][world.rank % len(ckpt["rng"]["torch"])])
         log(f"resumed from {out_dir / 'last.pt'} after epoch {state['epoch']}")
-    elif world.main:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    else:
+        if config.train.init_from:
+            _init_weights(model, config, device)
+        if world.main:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
 
     names = load_split("train")
     if config.data.train_clips:
@@ -149,6 +152,20 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     if world.size > 1:
         dist.destroy_process_group()
     return out_dir / "best.pt"
+
+
+def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) -> None:
+    """Load ``train.init_from``'s weights into ``model``; its model section must match ours
+    (the data may differ: that is the point of fine-tuning, e.g. on several views)."""
+    source = config.train.init_from
+    if not Path(source).is_file() and source in SHIPPED_MODELS:
+        source = shipped_path(source)
+    ckpt = load_checkpoint(source, device)
+    theirs = ckpt["config"]["model"]
+    if theirs != config.model or ckpt["config"]["data"]["layout"] != config.data.layout:
+        raise ValueError(f"train.init_from {source}: its model {theirs} / layout {ckpt['config']['data']['layout']} "
+                         f"differ from this config's {config.model} / {config.data.layout}")
+    model.load_state_dict(ckpt["state_dict"])
 
 
 def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world) -> float:
