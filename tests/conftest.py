@@ -1,7 +1,8 @@
-"""Shared fixtures: tiny training configs and the skip marker for the shared data."""
+"""Shared fixtures: one torch thread, tiny training configs and the skip marker for the shared data."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 from synsp.config import Config
 
@@ -14,6 +15,16 @@ except FileNotFoundError:
     HAVE_DATA = False
 
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="shared mocap data (../shared/data) not found")
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: the tiny nets of the tests gain nothing from two, and on the shared 2-core
+    machine a second thread competing with training runs makes them many times slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def tiny_config(out_dir, *, kind: str = "synsp", space: str = "3d", epochs: int = 1, **data) -> Config:

@@ -8,16 +8,6 @@ from synsp.loss import eq4_term, frame_acceleration, smoothnet_loss, synsp_loss
 from synsp.model import SynSPOutput
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: these tiny nets gain nothing from two, and on the shared 2-core
-    machine a second thread competing with training runs makes them many times slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_frame_acceleration_is_second_difference_along_frames():
     s = torch.randn(2, 3, 6, 4)
     a = frame_acceleration(s)

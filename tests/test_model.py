@@ -14,16 +14,6 @@ from synsp.model.dct import TemporalDCT, dct_matrix
 from synsp.model.quality import PoseQualityEncoding, cross_view_similarity, own_view_tokens, pose_quality
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: these tiny nets gain nothing from two, and on the shared 2-core
-    machine a second thread competing with training runs makes them many times slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def tiny(**kw) -> SynSPConfig:
     base = dict(d_model=16, n_layers=2, n_heads=2, d_k=8, d_v=8, d_inner=16, dropout=0.0)
     return SynSPConfig(**{**base, **kw})

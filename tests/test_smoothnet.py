@@ -8,16 +8,6 @@ from synsp.loss import smoothnet_loss
 from synsp.model import SmoothNet, SmoothNetConfig
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: these tiny nets gain nothing from two, and on the shared 2-core
-    machine a second thread competing with training runs makes them many times slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.mark.parametrize("shape", [(2, 1, 32, 51), (3, 4, 32, 34), (1, 2, 32, 15)])
 def test_shapes(shape):
     y = SmoothNet(SmoothNetConfig())(torch.randn(shape))
