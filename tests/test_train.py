@@ -126,3 +126,14 @@ def test_export_keeps_config_weights_and_run_history(tmp_path):
     assert meta["trained_epochs"] == 2 and len(meta["history"]) == 2 and meta["note"].startswith("trained")
     x = np.random.default_rng(0).normal(size=(20, 17, 3)).astype(np.float32) * 100
     np.testing.assert_array_equal(load_model(tmp_path / "model.pt", "cpu").refine(x), load_model(best, "cpu").refine(x))
+
+
+def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_path):
+    from synsp.normalize import mm_per_unit
+
+    refiner = load_model(train(tiny_config(tmp_path), log=lambda s: None), device="cpu")
+    rng = np.random.default_rng(2)
+    mm = (rng.normal(size=(30, 17, 3)) * 400).astype(np.float32)  # a ~1.6 m wide cloud of joints
+    for unit in (1.0, 10.0, 1000.0):
+        assert mm_per_unit(mm / unit) == unit
+        np.testing.assert_allclose(refiner.refine(mm / unit) * unit, refiner.refine(mm), rtol=1e-4, atol=1e-2)

@@ -8,7 +8,7 @@ import torch
 
 from synsp.config import Config
 from synsp.gaps import fill_gaps
-from synsp.normalize import denormalize, normalize, window_stats
+from synsp.normalize import denormalize, mm_per_unit, normalize, window_stats
 from synsp.skeleton import get_layout, root_position
 from synsp.swaa import sliding_window_average, sliding_windows
 
@@ -40,7 +40,10 @@ class Refiner:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. 3D inputs are refined root-relative;
-        the root's own trajectory is smoothed by a Savitzky-Golay filter and added back.
+        the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
+        inputs in metres or centimetres are recognised by the body's size
+        (:func:`synsp.normalize.mm_per_unit`) and refined in millimetres, then given back in
+        their own unit.
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size)["final"]
 
@@ -52,10 +55,12 @@ class Refiner:
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
-        root_track = None
+        root_track, unit = None, 1.0
         if self.space == "3d":
             from synsp.filters import savgol
 
+            unit = mm_per_unit(seq)
+            seq = seq * np.float32(unit)
             root = root_position(seq, self.layout)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=9, order=2) for v in root])
             seq = seq - root
@@ -63,8 +68,8 @@ class Refiner:
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
-                out = out + root_track
-            result[name] = (out[0] if single else out).astype(poses.dtype, copy=False)
+                out = (out + root_track) / np.float32(unit)
+            result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:
