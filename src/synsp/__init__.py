@@ -5,6 +5,7 @@ Arrays in, arrays out: sequences are NumPy arrays (T, J, C) or (V, T, J, C).
 >>> import synsp
 >>> refined = synsp.refine(noisy)                    # shipped SynSP model (3D: h36m17 mm)
 >>> smooth = synsp.refine(noisy, "one-euro", fps=30)  # a classic filter, same call
+>>> stream = synsp.StreamingRefiner(synsp.load_model("synsp-h36m17"))  # frame in, refined frame out
 """
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ __version__ = "0.1.0"
 
 from synsp.refine import METHODS, refine
 
-__all__ = ["METHODS", "refine", "load_model", "__version__"]
+__all__ = ["METHODS", "refine", "load_model", "StreamingRefiner", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "StreamingRefiner":  # imported on first use: it needs torch, `import synsp` does not
+        from synsp.streaming import StreamingRefiner
+
+        return StreamingRefiner
+    raise AttributeError(f"module 'synsp' has no attribute {name!r}")
 
 
 def load_model(name_or_path, device=None):

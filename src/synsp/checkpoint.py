@@ -101,10 +101,11 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     return Refiner(model, config, dev, dict(payload.get("meta", {})))
 
 
-def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "") -> dict[str, Any]:
+def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:
     """Write the inference part of a training checkpoint (``best.pt``) to ``path``.
 
-    Keeps ``config`` and ``state_dict``; ``meta`` records the source run: its epochs, training
+    Keeps ``config`` and ``state_dict`` (in float16 when ``half``: half the size, and
+    :func:`load_model` casts back to float32; outputs move by ~1e-4 of their scale); ``meta`` records the source run: its epochs, training
     seconds and validation history (from ``last.pt`` beside the checkpoint, if present) and
     ``note`` (e.g. the training command and the data licence). Returns the meta written.
     """
@@ -122,6 +123,7 @@ def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "") ->
     out = Path(path)
     if out.exists() and out.resolve() == src.resolve():
         raise ValueError(f"{out}: export target is the source checkpoint")
-    state = {k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
+    dtype = torch.float16 if half else torch.float32
+    state = {k: v.to(dtype) if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
     save_checkpoint(out, {"config": payload["config"], "state_dict": state, "meta": meta})
     return meta

@@ -13,6 +13,9 @@ from synsp.skeleton import get_layout, root_position
 from synsp.swaa import sliding_window_average, sliding_windows
 
 BRANCHES = ("position", "acceleration", "final")
+# 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
+# Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations.
+ROOT_WINDOW, ROOT_ORDER = 9, 2
 
 
 class Refiner:
@@ -62,7 +65,7 @@ class Refiner:
             unit = mm_per_unit(seq)
             seq = seq * np.float32(unit)
             root = root_position(seq, self.layout)  # (V, T, 1, 3)
-            root_track = np.stack([savgol(v, window=9, order=2) for v in root])
+            root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
             seq = seq - root
         outputs = self._run(seq, stride, batch_size)
         result = {}
@@ -86,18 +89,22 @@ class Refiner:
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int) -> dict[str, np.ndarray]:
         """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
-        v, t, j, c = seq.shape
+        t = seq.shape[1]
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
+        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride).swapaxes(0, 1)[:, :t]
+                for name, out in self.refine_windows(windows, batch_size).items()}
+
+    def refine_windows(self, windows: np.ndarray, batch_size: int = 2048) -> dict[str, np.ndarray]:
+        """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
+        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space."""
+        n, v, f, j, c = windows.shape
         centre, scale = window_stats(windows, self.space)
-        inputs = normalize(windows, centre, scale).reshape(len(windows), v, f, j * c)
-        merged = {}
-        for name, out in self._forward(inputs, batch_size).items():
-            out = denormalize(out.reshape(windows.shape), centre, scale)  # (N, V, F, J, C)
-            merged[name] = sliding_window_average(out.swapaxes(1, 2), length, stride).swapaxes(0, 1)[:, :t]
-        return merged
+        inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
+        return {name: denormalize(out.reshape(windows.shape), centre, scale)
+                for name, out in self._forward(inputs, batch_size).items()}
 
     @torch.inference_mode()
     def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:

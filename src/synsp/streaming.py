@@ -1,0 +1,183 @@
+"""Frame in, refined frame out: a trained network on a live pose stream, with a bounded lag.
+
+Every frame that arrives completes one window of F frames (stride 1); the network refines
+that window at once and its output is added to running sums for the frames it covers (the
+Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` later frames
+have arrived, as the mean of the windows that cover it and are complete by then. With
+``lag = F - 1`` (the default) that is every window, and the stream equals offline
+:meth:`synsp.refiner.Refiner.refine` on gap-free input, frame for frame, ends included; a
+smaller lag averages fewer windows (lag 0: only the window that ends at t), trading
+smoothness for latency.
+
+Where the stream cannot see the future it differs from offline refinement:
+
+- a missing (NaN) joint holds its last value (offline interpolates across the gap); a joint
+  not yet seen sits at the centroid of the frame's other joints; frames before the first
+  detection come back as NaN at once;
+- 3D units (mm, cm or m) are guessed from the first detected frame (offline: all frames);
+- the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
+  order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
+  frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
+
+>>> stream = StreamingRefiner(synsp.load_model("synsp-h36m17"))  # doctest: +SKIP
+>>> for frame in camera:                                          # doctest: +SKIP
+...     for refined in stream.push(frame):                       # 0 or more (J, C) frames
+...         show(refined)
+>>> tail = stream.flush()                                         # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import savgol_coeffs
+
+from synsp.normalize import mm_per_unit
+from synsp.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.skeleton import root_position
+
+
+class StreamingRefiner:
+    """Refine a stream of poses one frame at a time (see the module docstring).
+
+    Parameters
+    ----------
+    refiner : a trained model from :func:`synsp.load_model`.
+    lag : frames between a frame's arrival and its refined output, 0 <= lag <= F - 1
+        (default F - 1: the offline result). The first frames wait for the first complete
+        window (F frames).
+    """
+
+    def __init__(self, refiner: Refiner, *, lag: int | None = None):
+        f = refiner.window
+        lag = f - 1 if lag is None else lag
+        if not isinstance(lag, (int, np.integer)) or not 0 <= lag <= f - 1:
+            raise ValueError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
+        self.refiner = refiner
+        self.lag = int(lag)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the stream: the next frame starts a new one."""
+        self._frames = 0  # frames pushed, including those before the first detection
+        self._start: int | None = None  # index of the first detected frame
+        self._views: int | None = None  # None: frames are (J, C); else V of (V, J, C) frames
+        self._dtype = np.dtype(np.float32)  # of the input frames, if floating
+        self._unit = 1.0
+        self._last: np.ndarray | None = None  # (V, J, C) last filled frame, model units
+        self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
+        self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
+        self._sums: dict[int, dict[str, np.ndarray]] = {}  # frame -> branch -> (V, J, C) summed window outputs
+        self._counts: dict[int, int] = {}
+        self._next = 0  # next frame to give back
+
+    def push(self, frame: np.ndarray) -> np.ndarray:
+        """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
+
+        Returns the frames that became ready, oldest first: an array (k, J, C) or
+        (k, V, J, C) with k >= 0, in the input's unit and dtype.
+        """
+        x = self._validate(frame)
+        t = self._frames
+        self._frames += 1
+        if self._start is None:
+            if not np.isfinite(x).all(-1).any():
+                self._next = self._frames
+                return self._shape_out([np.full(x.shape, np.nan, np.float32)])
+            self._start = t
+            if self.refiner.space == "3d":
+                self._unit = mm_per_unit(x)
+        model_frame = self._fill(x.astype(np.float32) * np.float32(self._unit))
+        if self.refiner.space == "3d":
+            root = root_position(model_frame, self.refiner.layout)  # (V, 1, 3)
+            self._roots[t] = root
+            model_frame = model_frame - root
+        self._inputs[t] = model_frame
+        f = self.refiner.window
+        if t - self._start >= f - 1:  # the window of frames t-F+1..t is complete
+            self._add_window(t - f + 1)
+            self._inputs.pop(t - f + 1)
+        return self._emit(upto=t - self.lag, last=t)
+
+    def flush(self) -> np.ndarray:
+        """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        last = self._frames - 1
+        if self._start is not None and last - self._start < self.refiner.window - 1:
+            # A stream shorter than a window: pad with its last frame, as offline refinement does.
+            held = [self._inputs[i] for i in range(self._start, last + 1)]
+            held += [held[-1]] * (self.refiner.window - len(held))
+            self._add_window(self._start, np.stack(held, axis=1)[None])
+        out = self._emit(upto=last, last=last)
+        self.reset()
+        return out
+
+    def _validate(self, frame: np.ndarray) -> np.ndarray:
+        x = np.asarray(frame)
+        j, c = len(self.refiner.layout.joints), self.refiner.n_coords
+        if x.ndim not in (2, 3) or x.shape[-2:] != (j, c):
+            raise ValueError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
+                             f"{self.refiner.space} model, got shape {x.shape}")
+        views = x.shape[0] if x.ndim == 3 else None
+        if self._frames and views != self._views:
+            raise ValueError(f"frame has shape {x.shape}, but this stream's frames are "
+                             f"{'(J, C)' if self._views is None else f'({self._views}, J, C)'}; call reset() first")
+        self._views = views
+        if np.issubdtype(x.dtype, np.floating):
+            self._dtype = x.dtype
+        return x if x.ndim == 3 else x[None]
+
+    def _fill(self, x: np.ndarray) -> np.ndarray:
+        """(V, J, C) with NaN -> each missing joint at its last value, or the frame's centroid."""
+        missing = ~np.isfinite(x).all(-1)  # (V, J)
+        if missing.any():
+            x = x.copy()
+            with np.errstate(invalid="ignore"):
+                centroid = np.nanmean(np.where(missing[..., None], np.nan, x), axis=1, keepdims=True)  # (V, 1, C)
+            fallback = np.broadcast_to(np.nan_to_num(centroid), x.shape)
+            if self._last is not None:
+                fallback = self._last
+            x[missing] = fallback[missing]
+        self._last = x
+        return x
+
+    def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
+        """Refine the window starting at frame ``first`` and add it to the running sums."""
+        f = self.refiner.window
+        if window is None:
+            window = np.stack([self._inputs[first + k] for k in range(f)], axis=1)[None]  # (1, V, F, J, C)
+        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
+        for name, out in self.refiner.refine_windows(window).items():
+            for k in frames:
+                sums = self._sums.setdefault(first + k, {})
+                sums[name] = sums.get(name, 0.0) + out[0, :, k]
+        for k in frames:
+            self._counts[first + k] = self._counts.get(first + k, 0) + 1
+
+    def _emit(self, upto: int, last: int) -> np.ndarray:
+        """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
+        frames = []
+        while self._next <= upto and self._next in self._counts:
+            t = self._next
+            out = self._sums.pop(t)["final"] / self._counts.pop(t)
+            if self.refiner.space == "3d":
+                out = out + self._root_track(t, last)
+                self._roots = {i: r for i, r in self._roots.items() if i >= t - ROOT_WINDOW}
+            frames.append(out / np.float32(self._unit))
+            self._next += 1
+        return self._shape_out(frames)
+
+    def _root_track(self, t: int, last: int) -> np.ndarray:
+        """Savitzky-Golay value of the root at frame ``t`` from the frames seen up to ``last``:
+        the fit centred on t where the frames exist, else the one nearest the edge (as offline)."""
+        span = last - self._start + 1
+        w = min(ROOT_WINDOW, span if span % 2 else span - 1)
+        if w <= ROOT_ORDER:
+            return self._roots[t]
+        first = min(max(t - w // 2, self._start), last - w + 1)
+        coeffs = savgol_coeffs(w, ROOT_ORDER, pos=t - first, use="dot")
+        return np.tensordot(coeffs, np.stack([self._roots[first + k] for k in range(w)]), axes=1)
+
+    def _shape_out(self, frames: list[np.ndarray]) -> np.ndarray:
+        j, c = len(self.refiner.layout.joints), self.refiner.n_coords
+        v = 1 if self._views is None else self._views
+        out = np.stack(frames) if frames else np.zeros((0, v, j, c))
+        out = out.astype(self._dtype, copy=False)
+        return out[:, 0] if self._views is None else out

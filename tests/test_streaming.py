@@ -1,0 +1,89 @@
+"""StreamingRefiner: frame in, refined frame out; with the full lag it equals offline refinement."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import needs_data, tiny_config
+
+from synsp.checkpoint import load_model
+from synsp.streaming import StreamingRefiner
+from synsp.swaa import sliding_windows
+
+pytestmark = needs_data
+
+
+@pytest.fixture(scope="module", params=["3d", "2d"])
+def refiner(request, tmp_path_factory):
+    from synsp.train import train
+
+    best = train(tiny_config(tmp_path_factory.mktemp(request.param), space=request.param), log=lambda s: None)
+    return load_model(best, device="cpu")
+
+
+def motion(refiner, t: int, views: int | None = None, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    shape = (t, *(() if views is None else (views,)), len(refiner.layout.joints), refiner.n_coords)
+    frames = np.arange(t).reshape(-1, *([1] * (len(shape) - 1)))
+    x = 300 * np.sin(frames / 9 + rng.uniform(0, 6, shape[1:])) + rng.normal(0, 10, shape)
+    return (x + 800).astype(np.float32)
+
+
+def stream_all(stream: StreamingRefiner, x: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Push every frame; return all frames given back and how many came back after each push."""
+    parts, counts = [], []
+    for frame in x:
+        out = stream.push(frame)
+        parts.append(out)
+        counts.append(len(out))
+    parts.append(stream.flush())
+    return np.concatenate(parts), counts
+
+
+@pytest.mark.parametrize("t", [40, 9, 5, 1])
+def test_full_lag_equals_offline(refiner, t):
+    x = motion(refiner, t)
+    out, counts = stream_all(StreamingRefiner(refiner), x)
+    offline = refiner.refine(x)
+    assert out.shape == x.shape and out.dtype == x.dtype
+    # 3D: frame 0's root fit cannot wait for frame 8 (see the module docstring)
+    first = 1 if refiner.space == "3d" and t > 8 else 0
+    np.testing.assert_allclose(out[first:], offline[first:], rtol=0, atol=1e-2)
+    if t > 8:
+        assert counts[: refiner.window - 1] == [0] * (refiner.window - 1) and set(counts[refiner.window - 1:]) == {1}
+
+
+@pytest.mark.parametrize("lag", [0, 3])
+def test_short_lag_gives_each_frame_back_lag_frames_later(refiner, lag):
+    x = motion(refiner, 30)
+    out, counts = stream_all(StreamingRefiner(refiner, lag=lag), x)
+    f = refiner.window
+    assert out.shape == x.shape and np.isfinite(out).all()
+    assert counts[f - 1] == f - lag and set(counts[f:]) == {1}  # warm-up backlog, then one per frame
+    if refiner.space == "2d":  # 3D adds a root fit; 2D output is exactly the mean of the windows in by then
+        windows = refiner.refine_windows(sliding_windows(x, f)[:, None])["final"][:, 0]  # (N, F, J, C)
+        n, t = len(windows), len(x)
+        for s in range(t):
+            newest = min(s, n - 1) if s + lag > t - 1 else max(0, min(s, s + lag - f + 1))  # flush: every window
+            expected = np.mean([windows[w, s - w] for w in range(max(0, s - f + 1), newest + 1)], axis=0)
+            np.testing.assert_allclose(out[s], expected, rtol=0, atol=1e-2, err_msg=f"frame {s}")
+
+
+def test_views_missing_joints_and_frames_before_the_first_detection(refiner):
+    x = motion(refiner, 20, views=2)
+    x[:3] = np.nan  # nobody detected yet
+    x[10, 1, 4] = np.nan  # one joint of view 1 lost for a frame
+    stream = StreamingRefiner(refiner, lag=2)
+    first = stream.push(x[0])
+    assert first.shape == (1, 2, *x.shape[2:]) and np.isnan(first).all()
+    out = np.concatenate([first, *[stream.push(frame) for frame in x[1:]], stream.flush()])
+    assert out.shape == x.shape and np.isnan(out[:3]).all() and np.isfinite(out[3:]).all()
+    with pytest.raises(ValueError, match="reset"):
+        stream.push(x[5])  # after flush the stream restarts, but (V, J, C) then (J, C) must not mix
+        stream.push(x[5, 0])
+
+
+def test_bad_lag_and_frame_shape(refiner):
+    with pytest.raises(ValueError, match="lag"):
+        StreamingRefiner(refiner, lag=refiner.window)
+    with pytest.raises(ValueError, match=r"frame must be"):
+        StreamingRefiner(refiner).push(np.zeros((5, refiner.n_coords), np.float32))
