@@ -127,16 +127,6 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, case)
     assert not out.exists() and not out.parent.exists()
 
 
-def test_shipped_network_missing_is_one_line(tmp_path, pose_file, capsys):
-    # until the shipped models exist this names the missing file; afterwards it must refine
-    code = main(["refine", str(pose_file), str(tmp_path / "out.npz"), "--device", "cpu"])
-    if code == 2:
-        one_error_line(capsys, "shipped model", "missing")
-        assert not (tmp_path / "out.npz").exists()
-    else:
-        assert code == 0 and (tmp_path / "out.npz").is_file()
-
-
 def test_mmpose_json_refines_back_to_mmpose(tmp_path, capsys):
     poses = jittery(n_coords=2)
     frames = [{"frame_id": t, "instances": [{"keypoints": poses[t].tolist(), "keypoint_scores": [0.9] * 17,

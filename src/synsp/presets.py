@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ErrorModel", "PRESETS", "get_preset", "CLEAN_ISH", "TYPICAL", "HARD", "SYNTHETIC"]
+__all__ = ["ErrorModel", "PRESETS", "get_preset", "CLEAN_ISH", "TYPICAL", "HARD", "JITTER", "SYNTHETIC"]
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,21 @@ so a model trained with it learns to leave nearly clean input alone and to smoot
 white noise hard. Not an imitation of an estimator: a robustness preset.
 """
 
-PRESETS: dict[str, ErrorModel] = {"clean-ish": CLEAN_ISH, "typical": TYPICAL, "hard": HARD, "synthetic": SYNTHETIC}
+JITTER = ErrorModel(bias_mm=0.0, drift_mm=0.0, rotation_deg=0.0, scale_std=0.0, depth_std=0.0)
+"""`typical` without its slow errors: the same jitter, spikes, misses, swaps and inversions, but
+no bias, drift, rotation, size or depth error. In the training mix it makes the jitter carry no
+information about the slow error, so a model must find slow errors in the poses themselves
+(implausible bone lengths, asymmetric limbs) instead of pulling every input towards an average
+pose; without it the shipped models made nearly clean input worse (benchmarks/RESULTS.md).
+"""
+
+PRESETS: dict[str, ErrorModel] = {
+    "clean-ish": CLEAN_ISH, "typical": TYPICAL, "hard": HARD, "jitter": JITTER, "synthetic": SYNTHETIC,
+}
 
 
 def get_preset(name: str) -> ErrorModel:
-    """Return the preset ``name`` ("clean-ish", "typical", "hard", "synthetic").
+    """Return the preset ``name`` ("clean-ish", "typical", "hard", "jitter", "synthetic").
 
     Raises
     ------

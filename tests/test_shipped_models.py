@@ -1,0 +1,43 @@
+"""The models shipped inside the package: they load from their own config, say how they were
+trained and under which licence, and refine real mocap with simulated estimator errors
+better than the input (smoother and closer to the ground truth)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import needs_data
+
+from synsp.checkpoint import SHIPPED_MODELS, load_model, shipped_path
+from synsp.evaluate import evaluate, make_cases
+
+
+@pytest.mark.parametrize("name", list(SHIPPED_MODELS))
+def test_shipped_model_loads_with_its_training_record(name):
+    assert shipped_path(name).stat().st_size < 8 * 2**20  # a few MB, not a training checkpoint
+    refiner = load_model(name, device="cpu")
+    note = refiner.meta["note"]
+    assert "CC BY-NC" in note and "non-commercial" in note and "synsp train --config configs/" in note
+    assert refiner.meta["trained_epochs"] >= 1 and refiner.meta["history"]
+
+
+@needs_data
+@pytest.mark.parametrize("name", list(SHIPPED_MODELS))
+def test_shipped_model_beats_the_input_on_test_clips(name):
+    refiner = load_model(name, device="cpu")
+    cases = make_cases("test", "typical", layout=refiner.layout.name, space=refiner.space, max_clips=4)
+    scores = evaluate({"model": refiner.refine}, cases, layout=refiner.layout.name, space=refiner.space)
+    assert scores["model"]["Accel"] < 0.5 * scores["input"]["Accel"]
+    assert scores["model"]["MPJPE"] < scores["input"]["MPJPE"]
+
+
+def test_refine_cli_uses_the_shipped_model_out_of_the_box(tmp_path, capsys):
+    from synsp.cli import main
+
+    rng = np.random.default_rng(0)
+    frames = np.arange(60)[:, None, None]
+    poses = 400 * np.sin(frames / 10 + rng.uniform(0, 6, (1, 17, 3))) + rng.normal(0, 15, (60, 17, 3))
+    np.savez(tmp_path / "in.npz", poses=poses.astype(np.float32))
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--device", "cpu"]) == 0
+    assert "x0." in capsys.readouterr().out  # mean |accel| went down
+    out = np.load(tmp_path / "out.npz")["poses"]
+    assert out.shape == poses.shape and np.isfinite(out).all()
