@@ -244,11 +244,15 @@ def test_real_mediapipe_file_both_spaces(tmp_path, space, n_coords):
     summary = refine_file(DEMO, out, method="savgol", space=space)
     before, after = read_poses(DEMO, space=space), read_poses(out, space=space)
     assert after.poses.shape == before.poses.shape == (1, 230, 33, n_coords)
-    assert summary.accel_out < 0.5 * summary.accel_in
+    assert summary.accel_out[1] < 0.5 * summary.accel_in[1]  # the median: the mean is dominated by two jumps
     detected = np.flatnonzero(np.isfinite(before.poses[0]).all(-1).any(-1))
     assert np.isnan(after.poses[0, : detected[0]]).all() and np.isnan(after.poses[0, detected[-1] + 1:]).all()
-    assert np.isfinite(after.poses[0, detected[0]: detected[-1] + 1]).all()  # frames 169, 201 have no person: filled
-    assert after.filled[0, 169].all() and summary.filled == int(after.filled.sum()) > 33 * 2
+    # Frames 169 and 201 have no person. In the image MediaPipe jumps to another person across
+    # each (x ~900 -> ~310 -> ~1200 px): the track is cut there and those frames stay empty. The
+    # hip-centred world landmarks show no jump: the gaps are filled.
+    gaps = np.isnan(after.poses[0, detected[0]: detected[-1] + 1]).all((-1, -2))
+    assert np.flatnonzero(gaps).tolist() == ([169 - detected[0], 201 - detected[0]] if space == "image" else [])
+    assert after.filled[0, 169].all() == (space == "world") and summary.filled == int(after.filled.sum()) > 33 * 2
     raw_in, raw_out = np.load(DEMO), np.load(out)
     other = "kp3d_world" if space == "image" else "kp2d"  # the space not refined is left as it was
     np.testing.assert_array_equal(raw_out[other], raw_in[other])
@@ -293,3 +297,15 @@ def test_checkpoint_of_the_other_dimensionality_is_refused(tmp_path, tiny_h36m_c
     with pytest.raises(ValueError, match="refines 3D poses"):
         refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="synsp", checkpoint=str(tiny_h36m_checkpoint))
     assert not (tmp_path / "out.npy").exists()
+
+
+def test_track_is_cut_where_the_estimator_jumps_to_another_person():
+    from synsp.pipeline import track_segments
+
+    track = motion(1, 17, 2, noise=1.0)[0]  # (T, 17, 2), a person ~300 px wide
+    track[[5, 30, 31]] = np.nan
+    track[31:] += 1000.0  # after the two empty frames the estimator follows someone else
+    assert track_segments(track) == [slice(0, 30), slice(32, T)]
+    track[40:45] = np.nan  # a plain gap without a jump stays inside its segment
+    assert track_segments(track) == [slice(0, 30), slice(32, T)]
+    assert track_segments(np.full((4, 17, 2), np.nan)) == []

@@ -2,7 +2,7 @@
 
 Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
 refined over the span where it was detected (outside that span it stays missing, so no
-ghost person appears); gaps inside the span are filled before refinement, and the output
+ghost person appears), cut where the estimator jumped to another person (:func:`track_segments`); gaps inside the span are filled before refinement, and the output
 says which values were filled (``PoseData.filled``, stored by every format that has room;
 scores are kept as the estimator gave them). When the file's joint layout differs from the
 network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
@@ -26,22 +26,25 @@ NETWORKS = ("synsp", "smoothnet")  # methods that need a joint layout; the filte
 
 @dataclass
 class RefineSummary:
-    """What ``refine_file`` did, with two figures that need no ground truth."""
+    """What ``refine_file`` did, with figures that need no ground truth."""
 
     output: Path
     tracks: int
     frames: int
     filled: int  # joint values filled by this run (missing or below the confidence threshold) inside detected spans
-    accel_in: float  # mean |acceleration| of the input, unit per frame^2
-    accel_out: float
+    accel_in: tuple[float, float]  # mean and median |acceleration| of the input, unit per frame^2
+    accel_out: tuple[float, float]
     displacement: float  # mean distance between output and input joints
     unit: str
 
     def __str__(self) -> str:
-        ratio = self.accel_out / self.accel_in if self.accel_in else float("nan")
+        (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
+        ratio = mean_out / mean_in if mean_in else float("nan")
+        # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
         return (f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, {self.filled} joint values filled\n"
-                f"smoothness: mean |accel| {self.accel_in:.2f} -> {self.accel_out:.2f} {self.unit}/frame^2 "
-                f"(x{ratio:.3f}); mean displacement from input {self.displacement:.2f} {self.unit}")
+                f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
+                f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
+                f"{self.unit}")
 
 
 def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
@@ -120,16 +123,43 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     return poses + delta[:, nearest_joints(poses, converted)]
 
 
+def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
+    """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
+
+    A track runs from its first to its last detected frame, and is cut where the estimator
+    switched people: between two consecutive detected frames (any gap between them) the mean of
+    the joints seen in both moved by more than ``jump`` times the person's size (the median
+    largest side of the joints' box). Refining across a switch would smear two people into a
+    ghost; the frames between two segments stay missing.
+    """
+    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
+    if len(seen) == 0:
+        return []
+    with np.errstate(invalid="ignore"):
+        extent = np.nanmax(track[seen], axis=1) - np.nanmin(track[seen], axis=1)  # (n, C)
+    size = float(np.median(extent.max(axis=-1)))
+    cuts = [0]
+    for i in range(1, len(seen)):
+        a, b = track[seen[i - 1]], track[seen[i]]
+        both = np.isfinite(a).all(-1) & np.isfinite(b).all(-1)
+        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size:
+            cuts.append(i)
+    cuts.append(len(seen))
+    return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
 def _nanmean(x: np.ndarray) -> float:
     finite = np.isfinite(x)
     return float(x[finite].mean()) if finite.any() else float("nan")  # no "mean of empty slice" warning
 
 
-def _mean_accel(x: np.ndarray) -> float:
+def _accel_stats(x: np.ndarray) -> tuple[float, float]:
+    """Mean and median |second difference| over frames and joints of (..., T, J, C), NaN ignored."""
     if x.shape[-3] < 3:
-        return float("nan")
-    acc = x[..., :-2, :, :] - 2 * x[..., 1:-1, :, :] + x[..., 2:, :, :]
-    return _nanmean(np.linalg.norm(acc, axis=-1))
+        return float("nan"), float("nan")
+    acc = np.linalg.norm(x[..., :-2, :, :] - 2 * x[..., 1:-1, :, :] + x[..., 2:, :, :], axis=-1)
+    finite = acc[np.isfinite(acc)]
+    return _nanmean(acc), float(np.median(finite)) if finite.size else float("nan")
 
 
 def refine_file(
@@ -203,18 +233,15 @@ def refine_file(
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     for v, track in enumerate(poses):
-        seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
-        if len(seen) == 0:
-            continue
-        span = slice(seen[0], seen[-1] + 1)
-        values, missing = fill_gaps(track[span])
-        filled[v, span] = missing
-        out[v, span] = refine_track(values, name, method, **options)
+        for span in track_segments(track):
+            values, missing = fill_gaps(track[span])
+            filled[v, span] = missing
+            out[v, span] = refine_track(values, name, method, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     unit = "mm" if c_count == 3 else "px"
     write_poses(dst, replace(data, poses=out.astype(data.poses.dtype), filled=filled), format=out_format)
     valid = np.isfinite(poses)
-    return RefineSummary(dst, v_count, t_count, count, _mean_accel(poses), _mean_accel(out),
+    return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out),
                          _nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)), unit)
