@@ -159,7 +159,9 @@ def mediapipe_demo(out_dir: str) -> str:
     try:
         from synsp.viz.files import animate_files
 
-        picture = animate_files(source, refined["image"], out / "demo_overlay.png", video=video, space="image")
+        # Frames where MediaPipe follows the person on the box, then the walker it jumps to.
+        picture = animate_files(source, refined["image"], out / "demo_overlay.png", video=video, space="image",
+                                frames=[30, 70, 110, 215])
         lines.append(f"before (red) / after (green) picture: {picture}")
     except ImportError as err:  # the viz extra is optional
         lines.append(f"(no picture: {err}; install the 'viz' extra)")

@@ -67,7 +67,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
         out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
     elif args.command == "animate":
         out = files.animate_files(args.before, args.after, args.output, video=args.video, max_frames=args.max_frames,
-                                  **read)
+                                  frames=args.frames, **read)
     else:
         out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
     print(f"wrote {out}")
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side (a PNG still with --video)", ".gif, .mp4 or .png")
     p.add_argument("--video", type=Path, help="draw 2D skeletons over this video's frames")
     p.add_argument("--max-frames", type=int, help="only the first N frames")
+    p.add_argument("--frames", type=int, nargs="+", help="PNG still: which frames to show (default: four spread out)")
     p = _add_show(sub, "report", "one self-contained HTML page: player, metrics, plots", ".html page")
     p.add_argument("--title", default="synsp report")
 

@@ -46,9 +46,10 @@ def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
     return out
 
 
-def animate_files(before, after, out: Path, *, video=None, max_frames=None, **read) -> Path:
+def animate_files(before, after, out: Path, *, video=None, max_frames=None, frames=None, **read) -> Path:
     """GIF/MP4 of the skeleton before and after, side by side, or drawn over ``video`` (2D);
-    with ``video`` and a ``.png`` output, a still: four frames with both skeletons and their paths."""
+    with ``video`` and a ``.png`` output, a still: ``frames`` (default four spread over the clip)
+    with both skeletons and their paths."""
     from synsp.viz.animate import animate
     from synsp.viz.overlay import contact_sheet, overlay_on_video
 
@@ -56,7 +57,7 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, **re
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
     b, a, gt, layout, fps = load_pair(before, after, **read)
     if video is not None and Path(out).suffix.lower() == ".png":
-        return contact_sheet(video, b, a, layout=layout, path=out)
+        return contact_sheet(video, b, a, layout=layout, path=out, frames=frames)
     if video is not None:
         return overlay_on_video(video, b, a, layout=layout, path=out, max_frames=max_frames)
     return animate(b, a, layout=layout, path=out, fps=fps, ground_truth=gt, max_frames=max_frames)

@@ -143,12 +143,14 @@ def draw_skeleton(
 
 
 def draw_paths(draw: Any, track: np.ndarray, joints: Sequence[int], role: str, *, width: int = 2) -> None:
-    """Draw the recent path of each joint in ``joints`` from ``track`` (K, J, 2), oldest first."""
+    """Draw the recent path of each joint in ``joints`` from ``track`` (K, J, 2), oldest first;
+    a missing frame breaks the path (the estimator may have jumped to someone else there)."""
     colour = ROLE_COLOURS[role]["C"]
     for j in joints:
-        pts = [tuple(p) for p in track[:, j] if np.isfinite(p).all()]
-        if len(pts) >= 2:
-            draw.line(pts, fill=colour, width=width, joint="curve")
+        finite = np.isfinite(track[:, j]).all(-1)
+        for run in np.split(np.arange(len(finite)), np.flatnonzero(np.diff(finite)) + 1):
+            if finite[run[0]] and len(run) >= 2:
+                draw.line([tuple(p) for p in track[run, j]], fill=colour, width=width, joint="curve")
 
 
 def overlay_frame(
