@@ -95,6 +95,6 @@ def markdown_table(results: dict[str, dict[str, float]], *, reference: str = "in
         cells = []
         for m in metrics:
             ref = results[reference][m]
-            cells += [f"{values[m]:.2f}", f"{values[m] / ref:.3f}" if ref else "-"]
+            cells += [f"{values[m]:.2f}", f"{values[m] / ref:.3f}" if abs(ref) > 1e-9 else "-"]  # clean input: 0
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
