@@ -104,10 +104,11 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
 def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:
     """Write the inference part of a training checkpoint (``best.pt``) to ``path``.
 
-    Keeps ``config`` and ``state_dict`` (in float16 when ``half``: half the size, and
-    :func:`load_model` casts back to float32; outputs move by ~1e-4 of their scale); ``meta`` records the source run: its epochs, training
-    seconds and validation history (from ``last.pt`` beside the checkpoint, if present) and
-    ``note`` (e.g. the training command and the data licence). Returns the meta written.
+    Keeps ``config`` and ``state_dict`` (float16 when ``half``: half the size; :func:`load_model`
+    casts back to float32, and outputs move by ~1e-4 of their scale). ``meta`` records the
+    source run: its epochs, training seconds and validation history (from ``last.pt`` beside
+    the checkpoint, if present) and ``note`` (e.g. the training command and the data licence).
+    Returns the meta written.
     """
     src = Path(checkpoint)
     payload = load_checkpoint(src)

@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add_show(sub, "report", "one self-contained HTML page: player, metrics, plots", ".html page")
     p.add_argument("--title", default="synsp report")
 
-    p = sub.add_parser("demo", help="refine a real mocap clip corrupted by simulated estimator errors")
+    p = sub.add_parser("demo", help="the main job: mocap with simulated errors, scored; MediaPipe on a real video")
     p.add_argument("--clip", help="clip name (default: the first test clip)")
     p.add_argument("--preset", default="typical")
     p.add_argument("--out-dir", default="out", help="where the MediaPipe part writes its files (default: out)")
