@@ -15,7 +15,6 @@ Filters run at the paper's settings (no tuning on these noises). Root-relative m
 from __future__ import annotations
 
 import argparse
-from functools import partial
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -40,7 +39,7 @@ def main() -> None:
     parser.add_argument("--checkpoint", default="synsp-h36m17", help="the SynSP model (file or shipped name)")
     args = parser.parse_args()
     clean = make_cases("test", "clean-ish", max_clips=args.max_clips)  # only the ground truth is used
-    methods = {name: partial(fn) for name, fn in FILTERS.items() if name != "identity"}
+    methods = {name: fn for name, fn in FILTERS.items() if name != "identity"}
     methods["SmoothNet"] = load_model("smoothnet-h36m17").refine
     synsp = load_model(args.checkpoint)
     methods["SynSP"] = synsp.refine

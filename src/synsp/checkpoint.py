@@ -77,6 +77,14 @@ def shipped_path(name: str) -> Path:
     return path
 
 
+def model_path(name_or_path: str | Path) -> Path:
+    """The checkpoint file meant by ``name_or_path``: an existing file, else a shipped model's name."""
+    path = Path(name_or_path)
+    if not path.is_file() and str(name_or_path) in SHIPPED_MODELS:
+        return shipped_path(str(name_or_path))
+    return path
+
+
 def load_model(name_or_path: str | Path, device: str | torch.device | None = None) -> Refiner:
     """Rebuild a trained model from a checkpoint's own config.
 
@@ -90,9 +98,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     -------
     Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
     """
-    path = Path(name_or_path)
-    if not path.is_file() and str(name_or_path) in SHIPPED_MODELS:
-        path = shipped_path(str(name_or_path))
+    path = model_path(name_or_path)
     dev = resolve_device(device)
     payload = load_checkpoint(path, dev)
     config = Config.from_dict(payload["config"], source=str(path))

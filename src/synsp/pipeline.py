@@ -2,7 +2,8 @@
 
 Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
 refined over the span where it was detected (outside that span it stays missing, so no
-ghost person appears), cut where the estimator jumped to another person (:func:`track_segments`); gaps inside the span are filled before refinement, and the output
+ghost person appears), cut where the estimator jumped to another person
+(:func:`track_segments`); gaps inside the span are filled before refinement, and the output
 says which values were filled (``PoseData.filled``, stored by every format that has room;
 scores are kept as the estimator gave them). When the file's joint layout differs from the
 network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.normalize import body_size
 from synsp.refine import METHODS, refine
 from synsp.skeleton import LAYOUTS, convert
 
@@ -128,16 +130,14 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
 
     A track runs from its first to its last detected frame, and is cut where the estimator
     switched people: between two consecutive detected frames (any gap between them) the mean of
-    the joints seen in both moved by more than ``jump`` times the person's size (the median
-    largest side of the joints' box). Refining across a switch would smear two people into a
+    the joints seen in both moved by more than ``jump`` times the person's size
+    (:func:`synsp.normalize.body_size`). Refining across a switch would smear two people into a
     ghost; the frames between two segments stay missing.
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
         return []
-    with np.errstate(invalid="ignore"):
-        extent = np.nanmax(track[seen], axis=1) - np.nanmin(track[seen], axis=1)  # (n, C)
-    size = float(np.median(extent.max(axis=-1)))
+    size = body_size(track[seen])
     cuts = [0]
     for i in range(1, len(seen)):
         a, b = track[seen[i - 1]], track[seen[i]]

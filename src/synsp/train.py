@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from synsp.checkpoint import SHIPPED_MODELS, build_model, load_checkpoint, resolve_device, save_checkpoint, shipped_path
+from synsp.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
 from synsp.config import Config
 from synsp.loss import smoothnet_loss, synsp_loss
 from synsp.evaluate import Case, evaluate, make_cases
@@ -157,9 +157,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
 def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) -> None:
     """Load ``train.init_from``'s weights into ``model``; its model section must match ours
     (the data may differ: that is the point of fine-tuning, e.g. on several views)."""
-    source = config.train.init_from
-    if not Path(source).is_file() and source in SHIPPED_MODELS:
-        source = shipped_path(source)
+    source = model_path(config.train.init_from)
     ckpt = load_checkpoint(source, device)
     theirs = ckpt["config"]["model"]
     if theirs != config.model or ckpt["config"]["data"]["layout"] != config.data.layout:
