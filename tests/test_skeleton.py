@@ -7,10 +7,12 @@ import pytest
 from synsp.skeleton import (
     HEAD_POINTS_MM,
     LAYOUTS,
+    bone_tree,
     convert,
     flip_lr,
     get_layout,
     head_frame_from_positions,
+    reproportion,
     root_position,
 )
 
@@ -170,3 +172,34 @@ def test_convert_errors():
         convert(np.zeros((2, 22, 3)), "bandai22", "coco17", head_rotation=np.zeros((3, 3, 3)))
     with pytest.raises(ValueError, match="shape"):
         root_position(np.zeros((17, 3)), "coco17")
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_bone_tree_spans_the_layout_parents_first(name):
+    layout = get_layout(name)
+    tree = bone_tree(layout)
+    reached = {tree[0][0]} if tree else set()
+    for parent, child in tree:
+        assert parent in reached and child not in reached
+        reached.add(child)
+    assert len(tree) == len(reached) - 1
+    if name in ("h36m17", "coco17"):
+        assert reached == set(range(len(layout.joints)))
+
+
+@pytest.mark.parametrize("name", ["h36m17", "coco17"])
+def test_reproportion_scales_each_bone_and_keeps_its_direction(name):
+    layout = get_layout(name)
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 200, (5, len(layout.joints), 3)).astype(np.float32)
+    factors = rng.uniform(0.8, 1.2, len(layout.joints))
+    out = reproportion(x, layout, factors)
+    assert out.shape == x.shape and out.dtype == x.dtype
+    np.testing.assert_allclose(reproportion(x, layout, np.ones(len(layout.joints))), x, atol=1e-3)
+    start = bone_tree(layout)[0][0]
+    np.testing.assert_array_equal(out[:, start], x[:, start])
+    for parent, child in bone_tree(layout):
+        np.testing.assert_allclose(out[:, child] - out[:, parent], (x[:, child] - x[:, parent]) * factors[child],
+                                   rtol=1e-5, atol=1e-3)
+    with pytest.raises(ValueError, match="one entry per joint"):
+        reproportion(x, layout, factors[:-1])

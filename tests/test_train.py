@@ -143,3 +143,24 @@ def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_pat
     for unit in (1.0, 10.0, 1000.0):
         assert mm_per_unit(mm / unit) == unit
         np.testing.assert_allclose(refiner.refine(mm / unit) * unit, refiner.refine(mm), rtol=1e-4, atol=1e-2)
+
+
+def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
+    from synsp.config import DataConfig
+    from synsp.pairs import TrainingPairs
+    from synsp.skeleton import bone_tree, get_layout
+
+    layout = get_layout("h36m17")
+    clip = np.random.default_rng(1).normal(0, 300, (12, 17, 3)).astype(np.float32)
+    plain = dict(scale=(1.0, 1.0), time_scale=(1.0, 1.0), flip=False, rotation="none")
+    pairs = TrainingPairs([clip], DataConfig(proportions=0.2, **plain), window=8)
+    out = pairs._augment(clip, np.random.default_rng(2))
+    ratio = {child: np.linalg.norm(out[:, child] - out[:, parent], axis=-1)
+             / np.linalg.norm(clip[:, child] - clip[:, parent], axis=-1) for parent, child in bone_tree(layout)}
+    for child, r in ratio.items():
+        assert np.allclose(r, r[0], rtol=1e-4) and 0.8 <= r[0] <= 1.2  # one factor per bone, for every frame
+    assert np.ptp([r[0] for r in ratio.values()]) > 0.05
+    for left, right in layout.left_right:
+        assert ratio[left][0] == pytest.approx(ratio[right][0], rel=1e-4)
+    unchanged = TrainingPairs([clip], DataConfig(**plain), window=8)._augment(clip, np.random.default_rng(2))
+    np.testing.assert_allclose(unchanged, clip, atol=1e-3)

@@ -18,7 +18,7 @@ def _cmd_refine(args: argparse.Namespace) -> None:
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space,
+        force=args.force, space=args.space, fps=args.fps,
     )
     print(report)
 
@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
     p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
+    p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it (networks trained "
+                   "at 30 fps refine 50/60 fps input at 30 fps and interpolate back)")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)

@@ -1,7 +1,7 @@
 """Training pairs: clean mocap windows and what an estimator would have made of them.
 
-Every epoch draws fresh augmentation (playback speed, rotation, body size, mirror) and
-fresh simulated estimator errors, so the network never sees the same noise twice.
+Every epoch draws fresh augmentation (playback speed, rotation, body size and proportions,
+mirror) and fresh simulated estimator errors, so the network never sees the same noise twice.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from synsp.config import DataConfig
 from synsp.gaps import fill_gaps
 from synsp.normalize import normalize, window_stats
 from synsp.simulator import corrupt, get_preset
-from synsp.skeleton import flip_lr, get_layout, root_position
+from synsp.skeleton import flip_lr, get_layout, reproportion, root_position
 from synsp.swaa import sliding_windows
 
 FPS = 30.0  # the mocap's frame rate
@@ -118,7 +118,16 @@ class TrainingPairs:
         mode = "yaw" if cfg.space == "2d" else cfg.rotation  # 2D: the random camera supplies the view
         rot = random_rotation(rng, mode).astype(np.float32)
         clip = (clip - root) @ rot.T * rng.uniform(*cfg.scale) + root
+        if cfg.proportions:
+            clip = reproportion(clip, self.layout, self._random_proportions(rng))
         return clip.astype(np.float32)
+
+    def _random_proportions(self, rng: np.random.Generator) -> np.ndarray:
+        """(J,) bone-length factors, the same for a joint and its mirror: bodies (and mocap joint
+        conventions) other than the training actors', so the network cannot lean on theirs."""
+        spread = self.config.proportions
+        factors = rng.uniform(1 - spread, 1 + spread, len(self.layout.joints))
+        return factors[np.minimum(np.arange(len(factors)), self.layout.flip_index)]
 
     def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Simulated estimator output for one clip, and its ground truth, in model space.

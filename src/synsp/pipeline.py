@@ -165,7 +165,7 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
 def refine_file(
     input: str | os.PathLike, output: str | os.PathLike, *, method: str = "synsp", checkpoint: str | None = None,
     layout: str | None = None, in_format: str | None = None, out_format: str | None = None, threshold: float = 0.3,
-    device: str | None = None, force: bool = False, space: str | None = None,
+    device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -180,6 +180,8 @@ def refine_file(
     device : torch device for the networks.
     force : replace an existing ``output``.
     space : ``"image"`` or ``"world"`` for MediaPipe files.
+    fps : the input's frame rate, when the file does not say or says it wrongly (One-Euro
+        and the networks use it).
 
     Returns
     -------
@@ -209,7 +211,7 @@ def refine_file(
     fmt = in_format or detect_format(src)
     if space and fmt != "mediapipe":
         raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
-    data = read_poses(src, format=fmt, **({"space": space} if space else {}))
+    data = read_poses(src, format=fmt, fps=fps, **({"space": space} if space else {}))
     v_count, t_count, j_count, c_count = data.poses.shape
     if c_count not in (2, 3) or 0 in (t_count, j_count):
         raise ValueError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
@@ -228,7 +230,7 @@ def refine_file(
         except ValueError:
             raise ValueError(f"{src}: the {method} model refines {target} poses and {name} cannot be converted "
                              f"to it; use a model for {name} (--checkpoint) or a filter method") from None
-    if method == "one-euro" and data.fps:
+    if (method == "one-euro" or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)

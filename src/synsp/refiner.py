@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from synsp.config import Config
+from synsp.frame_rate import covered_rates, run_at_rate
 from synsp.gaps import fill_gaps
 from synsp.normalize import denormalize, mm_per_unit, normalize, window_stats
 from synsp.skeleton import get_layout, root_position
@@ -35,22 +36,27 @@ class Refiner:
         self.space: str = config.data.space
         self.window: int = int(config.model.get("window", 8 if self.kind == "synsp" else 32))
         self.n_coords = 3 if self.space == "3d" else 2
+        self.covered_fps = covered_rates(tuple(config.data.time_scale))
 
     def __repr__(self) -> str:
         return f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window})"
 
-    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048) -> np.ndarray:
+    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. 3D inputs are refined root-relative;
         the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
         inputs in metres or centimetres are recognised by the body's size
         (:func:`synsp.normalize.mm_per_unit`) and refined in millimetres, then given back in
-        their own unit.
+        their own unit. ``fps``, the input's frame rate, lets a rate the network was not
+        trained at be refined at its training rate (:mod:`synsp.frame_rate`); None assumes a
+        rate it knows.
         """
-        return self.refine_branches(poses, stride=stride, batch_size=batch_size)["final"]
+        return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps)["final"]
 
-    def refine_branches(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048) -> dict[str, np.ndarray]:
+    def refine_branches(
+        self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None,
+    ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
         refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``."""
@@ -67,7 +73,7 @@ class Refiner:
             root = root_position(seq, self.layout)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
             seq = seq - root
-        outputs = self._run(seq, stride, batch_size)
+        outputs = run_at_rate(lambda s: self._run(s, stride, batch_size), seq, fps, self.covered_fps)
         result = {}
         for name, out in outputs.items():
             if root_track is not None:

@@ -353,3 +353,49 @@ def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
     out = x[..., layout.flip_index, :].copy()
     out[..., axis] = -out[..., axis]
     return out
+
+
+def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
+    """The layout's bones as a spanning tree, ``(parent, child)`` in breadth-first order from
+    the root (joint 0 for root-less layouts), so that every parent comes before its children.
+    Bones that would close a loop (COCO's shoulder-shoulder link, say) are left out."""
+    layout = get_layout(layout)
+    start = layout.root if layout.root is not None else 0
+    neighbours: dict[int, list[int]] = {}
+    for a, b in layout.bones:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    tree, seen, queue = [], {start}, [start]
+    for joint in queue:
+        for other in neighbours.get(joint, []):
+            if other not in seen:
+                seen.add(other)
+                tree.append((joint, other))
+                queue.append(other)
+    return tree
+
+
+def reproportion(x: np.ndarray, layout: str | Layout, factors: np.ndarray) -> np.ndarray:
+    """Give the body other proportions: each bone of :func:`bone_tree` is stretched by its
+    child's factor, and everything below it moves along.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, J, C)
+        Poses in ``layout``, any unit.
+    factors : ndarray (J,)
+        Length factor of the bone ending at each joint (the tree's root entry is unused).
+
+    Returns
+    -------
+    ndarray (..., T, J, C), same dtype; the root keeps its place and every bone its direction.
+    """
+    layout = get_layout(layout)
+    x = _check(x, layout)
+    factors = np.asarray(factors, dtype=x.dtype)
+    if factors.shape != (len(layout.joints),):
+        raise ValueError(f"factors must have one entry per joint ({len(layout.joints)}), got shape {factors.shape}")
+    out = x.copy()
+    for parent, child in bone_tree(layout):
+        out[..., child, :] = out[..., parent, :] + (x[..., child, :] - x[..., parent, :]) * factors[child]
+    return out

