@@ -21,22 +21,17 @@ from synsp.filters import gaussian
 from synsp.gaps import fill_gaps
 from synsp.mocap import load_clips
 from synsp.simulator import corrupt
-from synsp.skeleton import get_layout, reproportion, root_position
+from synsp.skeleton import get_layout, random_proportions, reproportion, root_position
 from synsp.splits import load_split
 
 LAYOUT = get_layout("h36m17")
-
-
-def other_body(clip: np.ndarray, spread: float, rng: np.random.Generator) -> np.ndarray:
-    factors = rng.uniform(1 - spread, 1 + spread, len(LAYOUT.joints))
-    return reproportion(clip, LAYOUT, factors[np.minimum(np.arange(len(factors)), LAYOUT.flip_index)])
 
 
 def cases_for(clips: list[np.ndarray], names: list[str], preset: str, spread: float) -> list[Case]:
     rng = np.random.default_rng(EVAL_SEED)
     cases = []
     for name, clip in zip(names, clips):
-        clean = other_body(clip, spread, rng)
+        clean = reproportion(clip, LAYOUT, random_proportions(LAYOUT, spread, rng))
         noisy = clean.copy() if preset == "none" else fill_gaps(corrupt(clean, preset, rng=rng).noisy)[0]
         cases.append(Case(name, noisy - root_position(noisy, LAYOUT), clean - root_position(clean, LAYOUT)))
     return cases

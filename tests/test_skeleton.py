@@ -12,6 +12,7 @@ from synsp.skeleton import (
     flip_lr,
     get_layout,
     head_frame_from_positions,
+    random_proportions,
     reproportion,
     root_position,
 )
@@ -203,3 +204,12 @@ def test_reproportion_scales_each_bone_and_keeps_its_direction(name):
                                    rtol=1e-5, atol=1e-3)
     with pytest.raises(ValueError, match="one entry per joint"):
         reproportion(x, layout, factors[:-1])
+
+
+def test_random_proportions_are_mirror_symmetric_and_bounded():
+    layout = get_layout("h36m17")
+    factors = random_proportions(layout, 0.2, np.random.default_rng(0))
+    assert factors.shape == (17,) and ((0.8 <= factors) & (factors <= 1.2)).all()
+    np.testing.assert_array_equal(factors, factors[layout.flip_index])
+    with pytest.raises(ValueError, match="spread"):
+        random_proportions(layout, 1.5, np.random.default_rng(0))

@@ -12,7 +12,7 @@ from synsp.config import DataConfig
 from synsp.gaps import fill_gaps
 from synsp.normalize import normalize, window_stats
 from synsp.simulator import corrupt, get_preset
-from synsp.skeleton import flip_lr, get_layout, reproportion, root_position
+from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
 from synsp.swaa import sliding_windows
 
 FPS = 30.0  # the mocap's frame rate
@@ -119,15 +119,10 @@ class TrainingPairs:
         rot = random_rotation(rng, mode).astype(np.float32)
         clip = (clip - root) @ rot.T * rng.uniform(*cfg.scale) + root
         if cfg.proportions:
-            clip = reproportion(clip, self.layout, self._random_proportions(rng))
+            # Bodies (and mocap joint conventions) other than the training actors', so that the
+            # network cannot lean on theirs to "correct" every input towards them.
+            clip = reproportion(clip, self.layout, random_proportions(self.layout, cfg.proportions, rng))
         return clip.astype(np.float32)
-
-    def _random_proportions(self, rng: np.random.Generator) -> np.ndarray:
-        """(J,) bone-length factors, the same for a joint and its mirror: bodies (and mocap joint
-        conventions) other than the training actors', so the network cannot lean on theirs."""
-        spread = self.config.proportions
-        factors = rng.uniform(1 - spread, 1 + spread, len(self.layout.joints))
-        return factors[np.minimum(np.arange(len(factors)), self.layout.flip_index)]
 
     def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Simulated estimator output for one clip, and its ground truth, in model space.

@@ -399,3 +399,13 @@ def reproportion(x: np.ndarray, layout: str | Layout, factors: np.ndarray) -> np
     for parent, child in bone_tree(layout):
         out[..., child, :] = out[..., parent, :] + (x[..., child, :] - x[..., parent, :]) * factors[child]
     return out
+
+
+def random_proportions(layout: str | Layout, spread: float, rng: np.random.Generator) -> np.ndarray:
+    """(J,) bone-length factors for :func:`reproportion`, uniform in ``1 +- spread`` and the
+    same for a joint and its mirror (bodies are left/right symmetric)."""
+    layout = get_layout(layout)
+    if not 0 <= spread < 1:
+        raise ValueError(f"proportions spread must be in [0, 1), got {spread}")
+    factors = rng.uniform(1 - spread, 1 + spread, len(layout.joints))
+    return factors[np.minimum(np.arange(len(factors)), layout.flip_index)]
