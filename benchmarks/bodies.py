@@ -2,59 +2,47 @@
 
 The Bandai Namco actors are few, and another mocap system places joints differently (hip
 width, neck and head points). Here every test clip gets other proportions before errors are
-simulated: each bone's length is multiplied by a factor drawn uniformly in 1 +- spread (the
-same for a bone and its mirror; :func:`synsp.skeleton.reproportion`). Spread 0 is the plain
-test split. Rows: input, Gaussian (sigma 1.5 frames), SmoothNet, SynSP; 3D, root-relative mm.
-Run:
+simulated: each bone's length is multiplied by a factor drawn uniformly in 1 +- spread, the
+same for a bone and its mirror (``make_cases(..., proportions=spread)``). Spread 0 is the
+plain test split. Errors: `none` (the clean poses themselves: a refiner should leave them
+alone), `jitter` and `typical`. Rows: input, Gaussian (sigma 1.5 frames), SmoothNet, SynSP.
+3D root-relative mm, or 2D pixels with ``--space 2d``. Run:
 
-    .venv/bin/python benchmarks/bodies.py [--max-clips 20] [--checkpoint PATH ...]
+    .venv/bin/python benchmarks/bodies.py [--space 2d] [--max-clips 20] [--checkpoint PATH ...]
 """
 from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
-from synsp.checkpoint import load_model
-from synsp.evaluate import EVAL_SEED, Case, evaluate, markdown_table
+from synsp.checkpoint import DEFAULT_MODEL, load_model
+from synsp.evaluate import Case, evaluate, make_cases, markdown_table
 from synsp.filters import gaussian
-from synsp.gaps import fill_gaps
-from synsp.mocap import load_clips
-from synsp.simulator import corrupt
-from synsp.skeleton import get_layout, random_proportions, reproportion, root_position
-from synsp.splits import load_split
-
-LAYOUT = get_layout("h36m17")
-
-
-def cases_for(clips: list[np.ndarray], names: list[str], preset: str, spread: float) -> list[Case]:
-    rng = np.random.default_rng(EVAL_SEED)
-    cases = []
-    for name, clip in zip(names, clips):
-        clean = reproportion(clip, LAYOUT, random_proportions(LAYOUT, spread, rng))
-        noisy = clean.copy() if preset == "none" else fill_gaps(corrupt(clean, preset, rng=rng).noisy)[0]
-        cases.append(Case(name, noisy - root_position(noisy, LAYOUT), clean - root_position(clean, LAYOUT)))
-    return cases
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--space", choices=["3d", "2d"], default="3d")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N test clips (0 = all)")
-    parser.add_argument("--checkpoint", nargs="+", default=["synsp-h36m17"], help="SynSP model(s): files or shipped names")
+    parser.add_argument("--checkpoint", nargs="+", help="SynSP model(s), files or shipped names (default: the shipped one)")
     parser.add_argument("--spread", type=float, nargs="+", default=[0.0, 0.1, 0.2])
     parser.add_argument("--presets", nargs="+", default=["none", "jitter", "typical"])
     args = parser.parse_args()
-    names = load_split("test")
-    names = names[: args.max_clips] if args.max_clips else names
-    clips = load_clips(names)
-    methods = {"gaussian": lambda x: gaussian(x, sigma=1.5, window=13), "SmoothNet": load_model("smoothnet-h36m17").refine}
-    for checkpoint in args.checkpoint:
-        methods["SynSP" if len(args.checkpoint) == 1 else f"SynSP {checkpoint}"] = load_model(checkpoint).refine
+    default = DEFAULT_MODEL[args.space]
+    synsp = [load_model(c) for c in args.checkpoint or [default]]
+    layout = synsp[0].layout.name
+    methods = {"gaussian": lambda x: gaussian(x, sigma=1.5, window=13),
+               "SmoothNet": load_model(default.replace("synsp", "smoothnet")).refine}
+    for checkpoint, model in zip(args.checkpoint or [default], synsp):
+        methods["SynSP" if len(synsp) == 1 else f"SynSP {checkpoint}"] = model.refine
+    unit = "mm" if args.space == "3d" else "px"
     for spread in args.spread:
         for preset in args.presets:
-            cases = cases_for(clips, names, preset, spread)
-            print(f"### bone lengths x (1 +- {spread:g}), errors `{preset}` ({len(cases)} test clips, mm)\n")
-            print(markdown_table(evaluate(methods, cases)) + "\n", flush=True)
+            cases = make_cases("test", "jitter" if preset == "none" else preset, layout=layout, space=args.space,
+                               max_clips=args.max_clips, proportions=spread)
+            if preset == "none":
+                cases = [Case(c.name, c.clean.copy(), c.clean) for c in cases]
+            print(f"### bone lengths x (1 +- {spread:g}), errors `{preset}` ({len(cases)} test clips, {unit})\n")
+            print(markdown_table(evaluate(methods, cases, layout=layout, space=args.space)) + "\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,17 @@ def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
         assert ratio[left][0] == pytest.approx(ratio[right][0], rel=1e-4)
     unchanged = TrainingPairs([clip], DataConfig(**plain), window=8)._augment(clip, np.random.default_rng(2))
     np.testing.assert_allclose(unchanged, clip, atol=1e-3)
+
+
+def test_evaluation_cases_with_other_bodies():
+    from synsp.evaluate import make_cases
+    from synsp.skeleton import bone_tree
+
+    plain = make_cases("test", "typical", max_clips=2)
+    np.testing.assert_array_equal(make_cases("test", "typical", max_clips=2, proportions=0.0)[0].noisy, plain[0].noisy)
+    other = make_cases("test", "typical", max_clips=2, proportions=0.2)
+    for before, after in zip(plain, other):
+        assert before.clean.shape == after.clean.shape
+        ratios = [np.linalg.norm(after.clean[0, c] - after.clean[0, p]) / np.linalg.norm(before.clean[0, c] - before.clean[0, p])
+                  for p, c in bone_tree("h36m17")]
+        assert 0.8 - 1e-4 <= min(ratios) and max(ratios) <= 1.2 + 1e-4 and np.ptp(ratios) > 0.05

@@ -17,7 +17,7 @@ from synsp.config import DataConfig
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck
 from synsp.mocap import load_clips
 from synsp.pairs import TrainingPairs
-from synsp.skeleton import root_position
+from synsp.skeleton import random_proportions, reproportion, root_position
 from synsp.splits import load_split
 
 EVAL_SEED = 7  # one seed for every benchmark, so all methods see identical inputs
@@ -34,13 +34,15 @@ class Case:
 
 def make_cases(
     split: str = "test", preset: str = "typical", *, layout: str = "h36m17", space: str = "3d",
-    seed: int = EVAL_SEED, max_clips: int = 0, views: int = 1, multi_view: str = "cameras",
+    seed: int = EVAL_SEED, max_clips: int = 0, views: int = 1, multi_view: str = "cameras", proportions: float = 0.0,
 ) -> list[Case]:
     """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``).
 
     With ``views`` > 1 each case holds (V, T, J, C) arrays: V independent estimates of the
     same motion ("cameras"), or the clip plus V - 1 other clips of the split as extra
-    persons ("random", the paper's random combination; others are looped to length T)."""
+    persons ("random", the paper's random combination; others are looped to length T).
+    ``proportions`` > 0 gives every clip other bone lengths first (factors in 1 +- it, see
+    :func:`synsp.skeleton.random_proportions`): bodies unlike the training actors'."""
     names = load_split(split)
     if max_clips:
         names = names[:max_clips]
@@ -50,6 +52,8 @@ def make_cases(
     rng = np.random.default_rng(seed)
     cases = []
     for name, clip in zip(names, pairs.clips):
+        if proportions:
+            clip = reproportion(clip, layout, random_proportions(layout, proportions, rng))
         subjects = [clip] * views
         if multi_view == "random":
             extra = rng.choice(len(pairs.clips), views - 1)
