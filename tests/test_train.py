@@ -127,6 +127,8 @@ def test_export_keeps_config_weights_and_run_history(tmp_path):
     payload = torch.load(tmp_path / "model.pt", weights_only=True)
     assert set(payload) == {"config", "state_dict", "meta"}
     assert meta["trained_epochs"] == 2 and len(meta["history"]) == 2 and meta["note"].startswith("trained")
+    from_last = export_model(tmp_path / "run" / "last.pt", tmp_path / "last-model.pt")
+    assert from_last["trained_epochs"] == 2 and len(from_last["history"]) == 2
     x = np.random.default_rng(0).normal(size=(20, 17, 3)).astype(np.float32) * 100
     assert payload["state_dict"]["embedding.proj_in.weight"].dtype == torch.float16
     shipped, original = load_model(tmp_path / "model.pt", "cpu"), load_model(best, "cpu")

@@ -108,7 +108,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
 
 
 def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:
-    """Write the inference part of a training checkpoint (``best.pt``) to ``path``.
+    """Write the inference part of a training checkpoint (``best.pt`` or ``last.pt``) to ``path``.
 
     Keeps ``config`` and ``state_dict`` (float16 when ``half``: half the size; :func:`load_model`
     casts back to float32, and outputs move by ~1e-4 of their scale). ``meta`` records the
@@ -120,8 +120,8 @@ def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", ha
     payload = load_checkpoint(src)
     meta = dict(payload.get("meta", {}))
     last = src.with_name("last.pt")
-    if last.is_file() and last != src:
-        run = load_checkpoint(last)
+    run = payload if "history" in payload else load_checkpoint(last) if last.is_file() else None
+    if run is not None:
         meta.update(trained_epochs=run["epoch"], train_seconds=round(run["seconds"]),
                     history=[{k: round(v, 4) if isinstance(v, float) else v for k, v in e.items()}
                              for e in run["history"]])
