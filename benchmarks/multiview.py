@@ -29,8 +29,9 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=3)
     parser.add_argument("--preset", default="typical")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N test clips (0 = all)")
+    parser.add_argument("--mv-checkpoint", default="synsp-h36m17-mv", help="the multi-view model (file or shipped name)")
     args = parser.parse_args()
-    single, multi = load_model("synsp-h36m17"), load_model("synsp-h36m17-mv")
+    single, multi = load_model("synsp-h36m17"), load_model(args.mv_checkpoint)
     rows = {
         "SynSP, views apart": lambda x: np.stack([single.refine(view) for view in x]),
         "SynSP, views together": single.refine,
