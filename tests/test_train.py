@@ -50,6 +50,19 @@ def test_resume_refuses_a_different_config(tmp_path):
         train(other, resume=True, log=lambda s: None)
 
 
+def test_resume_accepts_a_checkpoint_older_than_a_new_config_field(tmp_path):
+    from synsp.checkpoint import save_checkpoint
+
+    train(tiny_config(tmp_path), log=lambda s: None)
+    ckpt = load_checkpoint(tmp_path / "last.pt")
+    del ckpt["config"]["data"]["proportions"]  # as written before the field existed
+    save_checkpoint(tmp_path / "last.pt", ckpt)
+    train(tiny_config(tmp_path, epochs=2), resume=True, log=lambda s: None)
+    assert load_checkpoint(tmp_path / "last.pt")["epoch"] == 2
+    with pytest.raises(ValueError, match="data.proportions"):
+        train(tiny_config(tmp_path, epochs=3, proportions=0.1), resume=True, log=lambda s: None)
+
+
 @pytest.mark.parametrize("kind,space", [("synsp", "3d"), ("smoothnet", "3d"), ("synsp", "2d")])
 def test_trained_model_refines_any_length_keeping_shape_and_dtype(tmp_path, kind, space):
     best = train(tiny_config(tmp_path, kind=kind, space=space), log=lambda s: None)

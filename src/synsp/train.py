@@ -94,7 +94,10 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     state = {"epoch": 0, "history": [], "best": float("inf"), "seconds": 0.0}
     if resume and (out_dir / "last.pt").is_file():
         ckpt = load_checkpoint(out_dir / "last.pt", device)
-        changed = _changed_fields(ckpt["config"], config.to_dict()) - RESUMABLE_CHANGES
+        # Read through Config so that fields added since the checkpoint was written take their
+        # defaults (which keep the old behaviour) instead of counting as changes.
+        saved = Config.from_dict(ckpt["config"], source=str(out_dir / "last.pt")).to_dict()
+        changed = _changed_fields(saved, config.to_dict()) - RESUMABLE_CHANGES
         if changed:
             raise ValueError(f"{out_dir / 'last.pt'}: config differs in {sorted(changed)}; refusing to resume")
         model.load_state_dict(ckpt["state_dict"])
