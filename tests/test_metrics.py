@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck, per_joint_mpjpe, root_relative
+from synsp.metrics import accel_error, acceleration, mpjpe, pa_mpjpe, pck, per_joint_mpjpe, root_relative
 
 
 def random_rotation(rng: np.random.Generator) -> np.ndarray:
@@ -113,3 +113,12 @@ def test_root_relative():
     np.testing.assert_array_equal(root_relative(x, root=-1)[:, 2], 0)
     with pytest.raises(ValueError, match="root"):
         root_relative(x, root=3)
+
+
+def test_acceleration_is_the_second_difference_norm():
+    x = np.zeros((5, 2, 3))
+    x[2, 1] = [3.0, 4.0, 0.0]  # one joint jumps out for one frame
+    acc = acceleration(x)
+    assert acc.shape == (3, 2)
+    np.testing.assert_allclose(acc[:, 1], [5.0, 10.0, 5.0])
+    np.testing.assert_array_equal(acc[:, 0], 0.0)

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["mpjpe", "pa_mpjpe", "accel_error", "per_joint_mpjpe", "pck", "root_relative"]
+__all__ = ["mpjpe", "pa_mpjpe", "accel_error", "acceleration", "per_joint_mpjpe", "pck", "root_relative"]
 
 
 def _pair(pred: np.ndarray, gt: np.ndarray, min_ndim: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -171,9 +171,16 @@ def accel_error(pred: np.ndarray, gt: np.ndarray) -> float:
     p, g = _pair(pred, gt)
     if p.shape[-3] < 3:
         return float("nan")
-    diff = p - g  # accel is linear, so accel(p) - accel(g) = accel(p - g)
-    acc = diff[..., :-2, :, :] - 2 * diff[..., 1:-1, :, :] + diff[..., 2:, :, :]
-    return float(_nanmean(np.linalg.norm(acc, axis=-1)))
+    return float(_nanmean(acceleration(p - g)))  # accel is linear: accel(p) - accel(g) = accel(p - g)
+
+
+def acceleration(x: np.ndarray) -> np.ndarray:
+    """|accel(x)|: the norm of the second finite difference along frames (axis -3).
+
+    ``x`` (..., T, J, C) with T >= 3 gives (..., T - 2, J), in the input's unit per frame
+    squared; NaN where a frame it uses is NaN.
+    """
+    return np.linalg.norm(x[..., :-2, :, :] - 2 * x[..., 1:-1, :, :] + x[..., 2:, :, :], axis=-1)
 
 
 def pck(pred: np.ndarray, gt: np.ndarray, threshold: float, *, normalize: np.ndarray | float | None = None) -> float:

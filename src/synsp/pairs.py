@@ -9,24 +9,21 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
+from synsp.frame_rate import interpolate_linear
 from synsp.gaps import fill_gaps
+from synsp.mocap import FPS
 from synsp.normalize import normalize, window_stats
 from synsp.simulator import corrupt, get_preset
 from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
 from synsp.swaa import sliding_windows
 
-FPS = 30.0  # the mocap's frame rate
-
-
 def resample(clip: np.ndarray, factor: float) -> np.ndarray:
     """Play ``clip`` (T, J, C) ``factor`` times faster by linear interpolation in time."""
     t = clip.shape[0]
     n = max(int(round((t - 1) / factor)) + 1, 2)
-    pos = np.linspace(0.0, t - 1, n)
-    lo = np.floor(pos).astype(int).clip(0, t - 2) if t > 1 else np.zeros(n, int)
-    hi = np.minimum(lo + 1, t - 1)
-    w = (pos - lo)[:, None, None].astype(clip.dtype)
-    return clip[lo] * (1 - w) + clip[hi] * w
+    if t == 1:
+        return np.repeat(clip, n, axis=0)
+    return interpolate_linear(clip[None], np.arange(t, dtype=float), np.linspace(0.0, t - 1, n))[0]
 
 
 def random_rotation(rng: np.random.Generator, mode: str) -> np.ndarray:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.metrics import acceleration
 from synsp.normalize import body_size
 from synsp.refine import METHODS, refine
 from synsp.skeleton import LAYOUTS, convert
@@ -157,7 +158,7 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
     """Mean and median |second difference| over frames and joints of (..., T, J, C), NaN ignored."""
     if x.shape[-3] < 3:
         return float("nan"), float("nan")
-    acc = np.linalg.norm(x[..., :-2, :, :] - 2 * x[..., 1:-1, :, :] + x[..., 2:, :, :], axis=-1)
+    acc = acceleration(x)
     finite = acc[np.isfinite(acc)]
     return _nanmean(acc), float(np.median(finite)) if finite.size else float("nan")
 
