@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from synsp.checkpoint import DEFAULT_MODEL, load_model
-from synsp.evaluate import Case, evaluate, make_cases, markdown_table
+from synsp.evaluate import evaluate, make_cases, markdown_table
 from synsp.filters import gaussian
 
 
@@ -37,10 +37,8 @@ def main() -> None:
     unit = "mm" if args.space == "3d" else "px"
     for spread in args.spread:
         for preset in args.presets:
-            cases = make_cases("test", "jitter" if preset == "none" else preset, layout=layout, space=args.space,
-                               max_clips=args.max_clips, proportions=spread)
-            if preset == "none":
-                cases = [Case(c.name, c.clean.copy(), c.clean) for c in cases]
+            cases = make_cases("test", preset, layout=layout, space=args.space, max_clips=args.max_clips,
+                               proportions=spread)
             print(f"### bone lengths x (1 +- {spread:g}), errors `{preset}` ({len(cases)} test clips, {unit})\n")
             print(markdown_table(evaluate(methods, cases, layout=layout, space=args.space)) + "\n", flush=True)
 

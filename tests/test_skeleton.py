@@ -17,7 +17,7 @@ from synsp.skeleton import (
     root_position,
 )
 
-SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33}
+SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco133": 133}
 
 
 def side(name: str) -> str:

@@ -73,8 +73,14 @@ def test_trained_model_refines_any_length_keeping_shape_and_dtype(tmp_path, kind
         x = (rng.normal(size=shape) * 100 + 500).astype(np.float32)
         y = refiner.refine(x)
         assert y.shape == x.shape and y.dtype == x.dtype and np.isfinite(y).all()
-    with pytest.raises(ValueError, match=r"\(T, 17, %d\)" % c):
-        refiner.refine(np.zeros((10, 16, c), np.float32))
+    if kind == "smoothnet":  # every coordinate on its own: any joint set
+        x = (rng.normal(size=(12, 26, c)) * 100 + 500).astype(np.float32)
+        assert refiner.refine(x).shape == x.shape
+        with pytest.raises(ValueError, match=r"\(T, J, %d\)" % c):
+            refiner.refine(np.zeros((10, 16, 5 - c), np.float32))
+    else:
+        with pytest.raises(ValueError, match=r"\(T, 17, %d\)" % c):
+            refiner.refine(np.zeros((10, 16, c), np.float32))
 
 
 def test_synsp_branches_are_all_returned(tmp_path):

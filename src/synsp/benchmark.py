@@ -68,13 +68,14 @@ def quality_correlation(cases: list[Case], checkpoint: str | None = None, space:
 def run_evaluation(
     methods: list[str], presets: list[str], *, split: str = "test", space: str = "3d", max_clips: int = 0,
     tune: bool = True, views: int = 1, multi_view: str = "cameras", checkpoint: str | None = None,
-    log: Callable[[str], None] = lambda s: None,
+    convention: str = "mocap", log: Callable[[str], None] = lambda s: None,
 ) -> str:
     """Markdown report: one table per error preset, rows = input + methods.
 
     ``views`` > 1 scores (V, T, J, C) cases (see :func:`synsp.evaluate.make_cases`): the
     networks refine the V sequences jointly, the filters one by one. ``checkpoint`` replaces
-    the shipped SynSP model."""
+    the shipped SynSP model. ``convention`` marks the test joints as another skeleton would
+    (:data:`synsp.conventions.CONVENTIONS`); filters are still tuned on the mocap convention."""
     layout = "h36m17" if space == "3d" else "coco17"
     if views < 1:
         raise ValueError(f"views must be >= 1, got {views}")
@@ -84,8 +85,8 @@ def run_evaluation(
     sections = []
     for preset in presets:
         cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
-                           multi_view=multi_view)
-        val = make_cases("val", preset, layout=layout, space=space, max_clips=max_clips) if tune else []
+                           multi_view=multi_view, convention=convention)
+        val = make_cases("val", "typical" if preset == "none" else preset, layout=layout, space=space, max_clips=max_clips) if tune else []
         rows: dict[str, Callable] = {}
         notes = []
         for method in methods:
@@ -101,11 +102,12 @@ def run_evaluation(
         frames = sum(c.clean.shape[-3] for c in cases)
         unit = "mm" if space == "3d" else "px"
         setting = f", {views} views ({multi_view})" if views > 1 else ""
+        setting += f", joint convention `{convention}`" if convention != "mocap" else ""
         sections.append(f"### preset `{preset}` ({space}{setting}, {split} split: {len(cases)} clips, {frames} frames, {unit})\n\n"
                         + markdown_table(results))
         if notes:
             sections.append("Filters tuned on the validation split: " + "; ".join(notes))
-        if "synsp" in methods:
+        if "synsp" in methods and preset != "none":
             r = quality_correlation(cases, checkpoint, space=space)
             sections.append(f"Pearson r between ||PB - AB|| and the input's true error: {r:.3f}")
     return "\n\n".join(sections)

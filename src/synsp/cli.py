@@ -28,7 +28,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
 
     print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
                          max_clips=args.max_clips, tune=not args.paper_filters, views=args.views,
-                         multi_view=args.multi_view, checkpoint=args.checkpoint))
+                         multi_view=args.multi_view, checkpoint=args.checkpoint, convention=args.convention))
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
     p.add_argument("--method", default="synsp", help="synsp (default), smoothnet, one-euro, savgol, gaussian, identity")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
-    p.add_argument("--layout", help="joint layout of the input (h36m17, coco17, mediapipe33, bandai22); guessed if omitted")
+    p.add_argument("--layout", help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "
+                   "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
     p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels (image) or 3D (world)")
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
@@ -110,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
     p.add_argument("--methods", nargs="+", default=["one-euro", "savgol", "gaussian", "smoothnet", "synsp"])
-    p.add_argument("--preset", nargs="+", default=["typical"], help="error presets: clean-ish, typical, hard")
+    p.add_argument("--preset", nargs="+", default=["typical"], help="error presets: clean-ish, typical, hard, jitter, synthetic, none (clean input)")
     p.add_argument("--split", default="test", choices=["train", "val", "test"])
     p.add_argument("--space", default="3d", choices=["3d", "2d"])
     p.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
@@ -119,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--multi-view", default="cameras", choices=["cameras", "random"],
                    help="cameras: V corrupted copies of the clip; random: other clips as extra persons")
     p.add_argument("--checkpoint", help="a SynSP checkpoint file or shipped name instead of the default model")
+    p.add_argument("--convention", default="mocap",
+                   help="mark the joints as another skeleton does (synsp.conventions.CONVENTIONS: smpl-pelvis, "
+                        "cmu-neck, clavicle-shoulders, wide-shoulders, head-centre, mediapipe-like, body25); "
+                        "preset 'none' scores how far each method moves the clean poses")
     p.set_defaults(run=_cmd_evaluate)
 
     p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")

@@ -33,6 +33,7 @@ class DataConfig:
     windows_per_epoch: int = 0  # 0 = every window of every clip; otherwise a random subset of this size
     scale: tuple[float, float] = (0.85, 1.15)  # random body-size factor (paper: 0.9-1.1; wider for unseen people)
     proportions: float = 0.0  # per-clip random bone-length factor in 1 +- this (left/right alike): other people, other mocap
+    conventions: float = 0.0  # per-clip joint-convention offsets (mm, before projection in 2D) up to U(0, this) per local axis: other skeletons' joint definitions
     time_scale: tuple[float, float] = (0.7, 1.5)  # random playback-speed factor: robustness to frame rate and tempo
     flip: bool = True  # random left/right mirror
     rotation: str = "yaw+tilt"  # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)

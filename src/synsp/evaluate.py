@@ -15,7 +15,8 @@ import numpy as np
 
 from synsp.config import DataConfig
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck
-from synsp.mocap import load_clips
+from synsp.conventions import convert_with_convention
+from synsp.mocap import load_bandai, load_clips
 from synsp.pairs import TrainingPairs
 from synsp.skeleton import random_proportions, reproportion, root_position
 from synsp.splits import load_split
@@ -35,21 +36,30 @@ class Case:
 def make_cases(
     split: str = "test", preset: str = "typical", *, layout: str = "h36m17", space: str = "3d",
     seed: int = EVAL_SEED, max_clips: int = 0, views: int = 1, multi_view: str = "cameras", proportions: float = 0.0,
+    convention: str = "mocap",
 ) -> list[Case]:
-    """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``).
+    """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``);
+    preset "none" gives the clean sequences themselves as input (what a refiner should leave alone).
 
     With ``views`` > 1 each case holds (V, T, J, C) arrays: V independent estimates of the
     same motion ("cameras"), or the clip plus V - 1 other clips of the split as extra
     persons ("random", the paper's random combination; others are looped to length T).
     ``proportions`` > 0 gives every clip other bone lengths first (factors in 1 +- it, see
-    :func:`synsp.skeleton.random_proportions`): bodies unlike the training actors'."""
+    :func:`synsp.skeleton.random_proportions`): bodies unlike the training actors'.
+    ``convention`` marks the joints as another skeleton would (a name of
+    :data:`synsp.conventions.CONVENTIONS`; "mocap" is the training convention)."""
     names = load_split(split)
     if max_clips:
         names = names[:max_clips]
-    plain = DataConfig(layout=layout, space=space, presets={preset: 1.0}, severity=(1.0, 1.0), scale=(1.0, 1.0),
+    plain = DataConfig(layout=layout, space=space, presets={"jitter" if preset == "none" else preset: 1.0}, severity=(1.0, 1.0), scale=(1.0, 1.0),
                        time_scale=(1.0, 1.0), flip=False, rotation="none")
-    pairs = TrainingPairs(load_clips(names, layout=layout), plain, window=1)
     rng = np.random.default_rng(seed)
+    if convention == "mocap":
+        clips = load_clips(names, layout=layout)
+    else:
+        draws = np.random.default_rng([seed, 1])  # its own stream: the errors stay those of "mocap"
+        clips = [convert_with_convention(*load_bandai(n), layout, convention, draws) for n in names]
+    pairs = TrainingPairs(clips, plain, window=1)
     cases = []
     for name, clip in zip(names, pairs.clips):
         if proportions:
@@ -60,6 +70,8 @@ def make_cases(
             subjects = [clip] + [np.resize(pairs.clips[i], clip.shape) for i in extra]
         estimates = [pairs.estimate(s, pairs.clips[rng.integers(len(pairs.clips))], rng) for s in subjects]
         noisy, clean = (np.stack(parts) for parts in zip(*estimates))
+        if preset == "none":
+            noisy = clean.copy()
         cases.append(Case(name, noisy[0], clean[0]) if views == 1 else Case(name, noisy, clean))
     return cases
 

@@ -82,7 +82,7 @@ def _cache_file(path: Path) -> Path:
     return cache_dir() / "mocap" / f"{path.stem}.npz"
 
 
-def _load_bandai(name: str, root: str | os.PathLike | None) -> tuple[np.ndarray, np.ndarray]:
+def load_bandai(name: str, root: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """bandai22 positions (T, 22, 3) float32 mm and Head orientation (T, 3, 3) float32, cached."""
     path = clip_path(name, root)
     stat = path.stat()
@@ -128,7 +128,7 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
         World positions in millimetres, Y up, 30 fps.
     """
     target = get_layout(layout)
-    positions, head_rotation = _load_bandai(name, root)
+    positions, head_rotation = load_bandai(name, root)
     if target.name == BANDAI22.name:
         return positions
     return convert(positions, BANDAI22, target, head_rotation=head_rotation).astype(np.float32)

@@ -9,6 +9,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
+from synsp.conventions import apply_offsets, random_joint_offsets
 from synsp.frame_rate import interpolate_linear
 from synsp.gaps import fill_gaps
 from synsp.mocap import FPS
@@ -119,6 +120,12 @@ class TrainingPairs:
             # Bodies (and mocap joint conventions) other than the training actors', so that the
             # network cannot lean on theirs to "correct" every input towards them.
             clip = reproportion(clip, self.layout, random_proportions(self.layout, cfg.proportions, rng))
+        if cfg.conventions:
+            # Other skeletons mark other points (SMPL's high pelvis, a clavicle shoulder, a head
+            # top): constant offsets in the body's frame, in input and target alike, so that
+            # keeping the input's own joint definitions is what the network learns.
+            offsets = random_joint_offsets(self.layout, rng.uniform(0, cfg.conventions), rng)
+            clip = apply_offsets(clip, self.layout, offsets)
         return clip.astype(np.float32)
 
     def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ input's layout and shape. Classic filters need no layout: they run on any joint 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 from synsp.metrics import acceleration
 from synsp.normalize import body_size
 from synsp.refine import METHODS, refine
-from synsp.skeleton import LAYOUTS, convert
+from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 MODEL_LAYOUT = {3: "h36m17", 2: "coco17"}  # what the shipped networks were trained on, by coordinate count
 NETWORKS = ("synsp", "smoothnet")  # methods that need a joint layout; the filters work on any joints
@@ -39,12 +39,13 @@ class RefineSummary:
     accel_out: tuple[float, float]
     displacement: float  # mean distance between output and input joints
     unit: str
+    notes: list[str] = field(default_factory=list)  # what was done with the input's layout and joint definitions
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
         ratio = mean_out / mean_in if mean_in else float("nan")
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        return (f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, {self.filled} joint values filled\n"
+        return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, {self.filled} joint values filled\n"
                 f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                 f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
                 f"{self.unit}")
@@ -53,14 +54,13 @@ class RefineSummary:
 def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
                 guess: str | None) -> str | None:
     """The input's layout: ``given`` (--layout), else the file's, else ``guess`` (the network's
-    layout) when the joint counts agree; None when nothing needs one (filters)."""
+    layout) when the joint counts agree, else the one known layout with that many joints; None
+    when nothing needs one (filters) or nothing fits (the networks then use SmoothNet alone)."""
     name = given or declared
     j = poses.shape[-2]
     if name is None and guess is not None:
-        if len(LAYOUTS[guess].joints) != j:
-            raise ValueError(f"{where}: cannot tell the joint layout of {j} joints; pass --layout "
-                             f"(supported: {', '.join(LAYOUTS)}) or refine with a model trained for it")
-        name = guess
+        same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
+        name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
     if name is None:
         return None
     what = "--layout" if given else f"{where}: the file's layout"  # name the culprit: argument or file
@@ -106,24 +106,36 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
-    """Refine one track (T, J, C) in ``layout``, converting to the network's layout when needed.
+    """Refine one track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
-    Filters run directly on any layout (``layout`` may be None). A network (``"synsp"``,
-    ``"smoothnet"``; its layout from ``checkpoint=`` or the shipped default) runs directly
-    when the layouts agree; otherwise it sees the poses converted to its layout and every
-    input joint takes the correction of its nearest model joint. Returns (T, J, C) like
-    ``poses``."""
+    Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;
+    ``layout`` may be None for them. SynSP runs directly when ``layout`` is its own; for
+    another layout it sees the poses converted to its layout, and:
+
+    - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
+      SynSP's output;
+    - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
+      the SynSP correction of the model joint nearest to it, so that hands stay on wrists;
+    - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
+    """
     if method not in NETWORKS:
         return refine(poses, method, **options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     if layout == target:
         return refine(poses, method, **options)
-    if layout is None:
-        raise ValueError(f"the {method} model refines {target} poses; the layout of these "
-                         f"{poses.shape[-2]} joints is unknown")
+    smoothnet = {**options, "checkpoint": None if method == "synsp" else options.get("checkpoint")}
+    if method == "smoothnet" or layout is None or not can_convert(layout, target):
+        return refine(poses, "smoothnet", **smoothnet)
     converted = convert(poses, layout, target)
-    delta = refine(converted, method, **options) - converted
-    return poses + delta[:, nearest_joints(poses, converted)]
+    refined = refine(converted, method, **options)
+    out = refine(poses, "smoothnet", **smoothnet)
+    correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
+    out += correction[:, nearest_joints(poses, converted)]
+    names, target_names = get_layout(layout).joints, get_layout(target).joints
+    for j, name in enumerate(names):
+        if name in target_names:
+            out[:, j] = refined[:, target_names.index(name)]
+    return out
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -225,12 +237,7 @@ def refine_file(
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     name = _layout_for(poses, data.layout, layout, src, target)
-    if target is not None and name != target:
-        try:
-            convert(np.zeros((1, j_count, c_count), np.float32), name, target)
-        except ValueError:
-            raise ValueError(f"{src}: the {method} model refines {target} poses and {name} cannot be converted "
-                             f"to it; use a model for {name} (--checkpoint) or a filter method") from None
+    notes = _layout_notes(name, target, method, j_count) if target is not None else []
     if (method == "one-euro" or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     out = np.full_like(poses, np.nan)
@@ -245,6 +252,42 @@ def refine_file(
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     unit = "mm" if c_count == 3 else "px"
     write_poses(dst, replace(data, poses=out.astype(data.poses.dtype), filled=filled), format=out_format)
+    if method == "synsp" and name is not None and can_convert(name, target):
+        notes += _convention_notes(checkpoint, device, c_count)
     valid = np.isfinite(poses)
     return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out),
-                         _nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)), unit)
+                         _nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)), unit, notes)
+
+
+def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> list[str]:
+    """What a network does with the input's joints, said before the figures."""
+    if name is None:
+        return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
+                "refined by SmoothNet, which works on any joints"]
+    if name == target:
+        return []
+    if method == "smoothnet":
+        return [f"layout: {name}, refined by SmoothNet joint by joint (it needs no conversion)"]
+    if not can_convert(name, target):
+        return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
+                "which works on any joints"]
+    kept = [n for n in get_layout(name).joints if n in get_layout(target).joints]
+    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
+            "SmoothNet plus the SynSP correction of their nearest model joint"]
+
+
+def _convention_notes(checkpoint: str | None, device: str | None, c_count: int) -> list[str]:
+    """How far the input's joint definitions were from the model's (its constant pull), and what was done."""
+    from synsp.checkpoint import DEFAULT_MODEL
+    from synsp.refine import _cached_model
+
+    model = _cached_model(str(checkpoint or DEFAULT_MODEL["3d" if c_count == 3 else "2d"]), device)
+    offsets = model.convention_offsets
+    if offsets is None:
+        return []
+    unit = "mm" if c_count == 3 else "px"
+    worst = int(np.argmax(offsets))
+    far = " (far from the model's)" if model.convention_far else ""
+    return [f"joint definitions: the input's differ from the model's by {offsets.mean():.1f} {unit} on average, "
+            f"most at {model.layout.joints[worst]} ({offsets[worst]:.1f} {unit}){far}; refined in the model's "
+            "definitions and moved back, so the output keeps the input's"]

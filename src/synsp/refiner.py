@@ -7,9 +7,10 @@ import numpy as np
 import torch
 
 from synsp.config import Config
+from synsp.conventions import constant_pull
 from synsp.frame_rate import covered_rates, run_at_rate
 from synsp.gaps import fill_gaps
-from synsp.normalize import denormalize, mm_per_unit, normalize, window_stats
+from synsp.normalize import body_size, denormalize, mm_per_unit, normalize, window_stats
 from synsp.skeleton import get_layout, root_position
 from synsp.swaa import sliding_window_average, sliding_windows
 
@@ -17,6 +18,15 @@ BRANCHES = ("position", "acceleration", "final")
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
 # Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations.
 ROOT_WINDOW, ROOT_ORDER = 9, 2
+KEEP_CONVENTION: bool | str = True  # the default of Refiner.keep_convention (benchmarks/RESULTS.md, section 7)
+# A joint definition moved by more than this fraction of the body's size (3D: ~1.7 m -> 3 cm)
+# is reported as far from the model's.
+FAR_CONVENTION = 0.018
+
+
+def _size(seq: np.ndarray, space: str) -> float:
+    """Body size for the 'far' test: 1700 mm in 3D (metric), the person's box side in 2D."""
+    return 1700.0 if space == "3d" else body_size(seq)
 
 
 class Refiner:
@@ -37,6 +47,11 @@ class Refiner:
         self.window: int = int(config.model.get("window", 8 if self.kind == "synsp" else 32))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
+        # Keep the input's joint definitions (module docstring of synsp.conventions): True,
+        # "symmetric" (undo only the left/right-symmetric part of the constant pull) or False.
+        self.keep_convention: bool | str = KEEP_CONVENTION
+        self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
+        self.convention_far = False  # whether that shift was far from the model's own definitions
 
     def __repr__(self) -> str:
         return f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window})"
@@ -70,10 +85,19 @@ class Refiner:
 
             unit = mm_per_unit(seq)
             seq = seq * np.float32(unit)
-            root = root_position(seq, self.layout)  # (V, T, 1, 3)
+            root = self._root(seq)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
             seq = seq - root
-        outputs = run_at_rate(lambda s: self._run(s, stride, batch_size), seq, fps, self.covered_fps)
+        run = lambda s: run_at_rate(lambda w: self._run(w, stride, batch_size), s, fps, self.covered_fps)  # noqa: E731
+        outputs = run(seq)
+        if self.keep_convention and seq.shape[-2] == len(self.layout.joints):
+            # Refine a second time from the input moved to the network's own joint convention
+            # (by the constant part of its first correction), then move back: the output keeps
+            # the input's joint definitions and the network works where it is precise.
+            shift = constant_pull(seq, outputs["final"], self.layout, symmetric=self.keep_convention == "symmetric")
+            outputs = {name: out - shift.astype(np.float32) for name, out in run(seq + shift.astype(np.float32)).items()}
+            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
+            self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
@@ -84,14 +108,20 @@ class Refiner:
     def _validate(self, poses: np.ndarray) -> np.ndarray:
         x = np.asarray(poses)
         j, c = len(self.layout.joints), self.n_coords
-        if x.ndim not in (3, 4) or x.shape[-2:] != (j, c):
-            raise ValueError(
-                f"poses must be (T, {j}, {c}) or (V, T, {j}, {c}) for this {self.layout.name} {self.space} model, "
-                f"got shape {x.shape}"
-            )
+        # SmoothNet refines every coordinate on its own, so it takes any joint set.
+        joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.kind == "smoothnet" and x.shape[-2] > 0))
+        if not joints_ok or x.shape[-1] != c:
+            want = f"(T, {j}, {c}) or (V, T, {j}, {c})" if self.kind != "smoothnet" else f"(T, J, {c}) or (V, T, J, {c})"
+            raise ValueError(f"poses must be {want} for this {self.layout.name} {self.space} model, got shape {x.shape}")
         if x.shape[-3] == 0:
             raise ValueError("poses has no frames")
         return x
+
+    def _root(self, seq: np.ndarray) -> np.ndarray:
+        """(V, T, 1, C) root of (V, T, J, C) poses: the layout's, or the joints' centroid for another joint set."""
+        if seq.shape[-2] == len(self.layout.joints):
+            return root_position(seq, self.layout)
+        return seq.mean(axis=-2, keepdims=True)
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int) -> dict[str, np.ndarray]:
         """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""

@@ -7,8 +7,12 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
 
 - ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
   Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
-- ``mediapipe33 -> h36m17`` and ``mediapipe33 -> coco17``: any units, any C (2D pixels with
-  a visibility channel are averaged like coordinates where joints are midpoints).
+- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``,
+  ``coco133``) ``-> coco17`` (those keypoints) and ``-> h36m17`` (pelvis and thorax at the
+  midpoints of the hips and shoulders, head above the ears): any units, any C (2D pixels with
+  a visibility channel are averaged like coordinates where joints are midpoints). Their
+  other joints (feet, hands, face, Halpe's head and neck) are not converted; the pipeline
+  refines them around their nearest model joint.
 
 ``bandai22 -> h36m17``, joint by joint (mocap joint names as in the BVH files):
 
@@ -148,7 +152,62 @@ MEDIAPIPE33 = Layout(
     root=None,
 )
 
-LAYOUTS: dict[str, Layout] = {l.name: l for l in (BANDAI22, H36M17, COCO17, MEDIAPIPE33)}
+_COCO_NAMES = COCO17.joints
+_COCO_BONES = COCO17.bones
+_COCO_PAIRS = COCO17.left_right
+_FEET = ("left_big_toe", "left_small_toe", "left_heel", "right_big_toe", "right_small_toe", "right_heel")
+
+HALPE26 = Layout(
+    name="halpe26",
+    # Halpe-26 (AlphaPose; Pose2Sim's and rtmlib's default body model): COCO-17, then head top,
+    # neck, mid-hip and six foot points.
+    joints=_COCO_NAMES + ("head", "neck", "hip", "left_big_toe", "right_big_toe", "left_small_toe",
+                          "right_small_toe", "left_heel", "right_heel"),
+    bones=_COCO_BONES + ((18, 17), (18, 5), (18, 6), (19, 11), (19, 12), (15, 20), (15, 22), (15, 24),
+                         (16, 21), (16, 23), (16, 25)),
+    left_right=_COCO_PAIRS + ((20, 21), (22, 23), (24, 25)),
+    root=19,
+)
+
+BODY25 = Layout(
+    name="body25",
+    # OpenPose BODY_25, in OpenPose's order.
+    joints=("nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow",
+            "left_wrist", "mid_hip", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee",
+            "left_ankle", "right_eye", "left_eye", "right_ear", "left_ear", "left_big_toe", "left_small_toe",
+            "left_heel", "right_big_toe", "right_small_toe", "right_heel"),
+    bones=((1, 0), (1, 2), (2, 3), (3, 4), (1, 5), (5, 6), (6, 7), (1, 8), (8, 9), (9, 10), (10, 11), (8, 12),
+           (12, 13), (13, 14), (0, 15), (15, 17), (0, 16), (16, 18), (14, 19), (19, 20), (14, 21), (11, 22),
+           (22, 23), (11, 24)),
+    left_right=((5, 2), (6, 3), (7, 4), (12, 9), (13, 10), (14, 11), (16, 15), (18, 17), (19, 22), (20, 23),
+                (21, 24)),
+    root=8,
+)
+
+
+def _hand(side: str, start: int) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """21 hand points, named as mmpose names them: the root, then 4 per finger from the thumb."""
+    fingers = ("thumb", "forefinger", "middle_finger", "ring_finger", "pinky_finger")
+    names = (f"{side}_hand_root",) + tuple(f"{side}_{finger}{k}" for finger in fingers for k in range(1, 5))
+    bones = [(start + (0 if k % 4 == 0 else k), start + k + 1) for k in range(20)]
+    return names, bones
+
+
+_LEFT_HAND, _LEFT_HAND_BONES = _hand("left", 91)
+_RIGHT_HAND, _RIGHT_HAND_BONES = _hand("right", 112)
+
+COCO133 = Layout(
+    name="coco133",
+    # COCO-WholeBody (mmpose, rtmlib; mmpose's names): COCO-17, six foot points, 68 face points
+    # (iBUG order; no left/right pairs: a mirror keeps them in place), 21 + 21 hand points.
+    joints=_COCO_NAMES + _FEET + tuple(f"face-{i}" for i in range(68)) + _LEFT_HAND + _RIGHT_HAND,
+    bones=_COCO_BONES + ((15, 17), (15, 18), (15, 19), (16, 20), (16, 21), (16, 22), (9, 91), (10, 112))
+    + tuple(_LEFT_HAND_BONES + _RIGHT_HAND_BONES),
+    left_right=_COCO_PAIRS + ((17, 20), (18, 21), (19, 22)) + tuple((91 + i, 112 + i) for i in range(21)),
+    root=None,
+)
+
+LAYOUTS: dict[str, Layout] = {l.name: l for l in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO133)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 
@@ -170,8 +229,6 @@ HEAD_POINTS_MM: dict[str, tuple[float, float, float]] = {
 }
 
 _B = {name: i for i, name in enumerate(BANDAI22.joints)}
-_MP = {name: i for i, name in enumerate(MEDIAPIPE33.joints)}
-_MP_TO_COCO = [_MP[name] for name in COCO17.joints]  # COCO's 17 names all exist in MediaPipe
 
 
 def get_layout(name: str | Layout) -> Layout:
@@ -272,8 +329,17 @@ def _bandai_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarr
     return np.concatenate([face, body], axis=-2)
 
 
-def _mediapipe_to_h36m(x: np.ndarray) -> np.ndarray:
-    j = {name: x[..., i, :].astype(np.float64) for name, i in _MP.items()}
+def _has_coco_names(layout: Layout) -> bool:
+    return set(COCO17.joints) <= set(layout.joints)
+
+
+def _to_coco(x: np.ndarray, layout: Layout) -> np.ndarray:
+    return x[..., [layout.index(name) for name in COCO17.joints], :]
+
+
+def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """H36M-17 from any layout that has COCO's 17 keypoints (MediaPipe, Halpe, BODY_25, ...)."""
+    j = {name: x[..., layout.index(name), :].astype(np.float64) for name in COCO17.joints}
     pelvis = (j["left_hip"] + j["right_hip"]) / 2
     thorax = (j["left_shoulder"] + j["right_shoulder"]) / 2
     ears = (j["left_ear"] + j["right_ear"]) / 2
@@ -289,9 +355,14 @@ def _mediapipe_to_h36m(x: np.ndarray) -> np.ndarray:
 _CONVERSIONS = {
     ("bandai22", "h36m17"): _bandai_to_h36m,
     ("bandai22", "coco17"): _bandai_to_coco,
-    ("mediapipe33", "h36m17"): lambda x, _: _mediapipe_to_h36m(x),
-    ("mediapipe33", "coco17"): lambda x, _: x[..., _MP_TO_COCO, :],
 }
+
+
+def can_convert(src: str | Layout, dst: str | Layout) -> bool:
+    """Whether :func:`convert` maps ``src`` poses to ``dst``."""
+    src, dst = get_layout(src), get_layout(dst)
+    return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS
+            or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
 
 
 def convert(
@@ -306,8 +377,8 @@ def convert(
         ``mediapipe33``: any unit and any C (extra channels such as visibility are averaged
         where a joint is a midpoint).
     src, dst : str or Layout
-        Supported: ``bandai22 -> h36m17 | coco17``, ``mediapipe33 -> h36m17 | coco17``, and
-        any layout to itself. See the module docstring for the joint-by-joint mapping.
+        Supported: ``bandai22 -> h36m17 | coco17``, any layout with COCO's 17 keypoint names
+        ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring for the joint-by-joint mapping.
     head_rotation : ndarray (..., T, 3, 3), optional
         Global orientation of the mocap Head joint (from :func:`synsp.bvh.forward_kinematics`)
         for the face points of a ``bandai22`` source; estimated from the positions if omitted
@@ -322,11 +393,15 @@ def convert(
     x = _check(x, src, coords=3 if src.name == "bandai22" else None)
     if src.name == dst.name:
         return x.copy()
+    if not can_convert(src, dst):
+        raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: bandai22 -> h36m17 | coco17, "
+                         "and any layout with COCO's 17 keypoints -> h36m17 | coco17")
     fn = _CONVERSIONS.get((src.name, dst.name))
-    if fn is None:
-        pairs = ", ".join(f"{a} -> {b}" for a, b in _CONVERSIONS)
-        raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: {pairs}")
-    return np.asarray(fn(x, head_rotation)).astype(x.dtype, copy=False)
+    if fn is not None:
+        out = fn(x, head_rotation)
+    else:
+        out = _to_coco(x, src) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
+    return np.asarray(out).astype(x.dtype, copy=False)
 
 
 def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:

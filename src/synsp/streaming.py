@@ -15,6 +15,9 @@ Where the stream cannot see the future it differs from offline refinement:
   not yet seen sits at the centroid of the frame's other joints; frames before the first
   detection come back as NaN at once;
 - 3D units (mm, cm or m) are guessed from the first detected frame (offline: all frames);
+- the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
+  the network's constant pull over the windows seen so far (offline: over the whole clip), so
+  the first windows, which have little to measure it on, are the least sure of it;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
@@ -30,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import savgol_coeffs
 
+from synsp.conventions import local_frames, symmetric_part
 from synsp.normalize import mm_per_unit
 from synsp.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.skeleton import root_position
@@ -68,6 +72,7 @@ class StreamingRefiner:
         self._sums: dict[int, dict[str, np.ndarray]] = {}  # frame -> branch -> (V, J, C) summed window outputs
         self._counts: dict[int, int] = {}
         self._next = 0  # next frame to give back
+        self._pulls: np.ndarray | None = None  # (windows, V, J, C) the network's local pull on each window so far
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -144,12 +149,29 @@ class StreamingRefiner:
         if window is None:
             window = np.stack([self._inputs[first + k] for k in range(f)], axis=1)[None]  # (1, V, F, J, C)
         frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
-        for name, out in self.refiner.refine_windows(window).items():
+        outputs = self.refiner.refine_windows(window)
+        if self.refiner.keep_convention:
+            outputs = self._keep_convention(window, outputs)
+        for name, out in outputs.items():
             for k in frames:
                 sums = self._sums.setdefault(first + k, {})
                 sums[name] = sums.get(name, 0.0) + out[0, :, k]
         for k in frames:
             self._counts[first + k] = self._counts.get(first + k, 0) + 1
+
+    def _keep_convention(self, window: np.ndarray, outputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
+        from the input moved by the running mean of the network's constant pull (measured, as
+        offline, in the body's local frames), then moved back."""
+        layout = self.refiner.layout
+        frames = local_frames(outputs["final"][0], layout)  # (V, F, J, C, C)
+        local = np.linalg.solve(frames, (outputs["final"][0] - window[0])[..., None])[..., 0].mean(axis=1)
+        if self.refiner.keep_convention == "symmetric":
+            local = symmetric_part(local, layout)
+        self._pulls = local[None] if self._pulls is None else np.concatenate([self._pulls, local[None]])
+        pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
+        shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
+        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-LAYOUTS: tuple[str, ...] = ("coco17", "h36m17", "mediapipe33", "bandai22")
-
 
 def layout_joint_names(layout: str | None) -> list[str] | None:
     """Joint names of a layout from ``synsp.skeleton``, or None if unknown/unavailable."""
@@ -24,6 +22,8 @@ def _norm(name: str) -> str:
 
 def match_layout(names: Sequence[str]) -> str | None:
     """The layout whose joint names equal ``names`` (case and ``-``/``_``/space blind), else None."""
+    from synsp.skeleton import LAYOUTS
+
     wanted = [_norm(n) for n in names]
     for layout in LAYOUTS:
         known = layout_joint_names(layout)

@@ -1,0 +1,164 @@
+"""Joint conventions: offsets in the body's frames, other skeletons' definitions of the mocap,
+the network's constant pull, and the skeletons people have (Halpe-26, COCO-133, BODY-25)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import needs_data
+from scipy.spatial.transform import Rotation
+
+from synsp.conventions import (apply_offsets, constant_pull, convention_names, convert_with_convention,
+                               local_frames, random_joint_offsets, symmetric_part)
+from synsp.skeleton import H36M17, flip_lr
+
+FIXTURES = Path(__file__).parent / "fixtures" / "skeletons"
+
+
+def walking(t: int = 50) -> np.ndarray:
+    """A turning, bending h36m17 body (mm) built from a rest pose: enough to move every frame."""
+    rest = np.array([[0, 0, 0], [-130, 0, 0], [-130, -420, 0], [-130, -840, 0], [130, 0, 0], [130, -420, 0],
+                     [130, -840, 0], [0, 230, 0], [0, 480, 0], [0, 600, 60], [0, 700, 20], [150, 470, 0],
+                     [160, 200, 0], [160, -40, 0], [-150, 470, 0], [-160, 200, 0], [-160, -40, 0]], float)
+    out = []
+    for k in range(t):
+        pose = rest.copy()
+        pose[[2, 3]] += [0, 0, 80 * np.sin(k / 5)]  # a swinging leg
+        turn = Rotation.from_euler("yx", [k * 4, 10 * np.sin(k / 7)], degrees=True)
+        out.append(turn.apply(pose))
+    return np.array(out)
+
+
+def test_offsets_stay_constant_in_the_body_frame_and_turn_with_the_body():
+    x = walking()
+    offsets = random_joint_offsets("h36m17", 60.0, np.random.default_rng(0), share=1.0)
+    moved = apply_offsets(x, "h36m17", offsets)
+    frames = local_frames(x, "h36m17")
+    local = np.linalg.solve(frames, (moved - x)[..., None])[..., 0]
+    np.testing.assert_allclose(local, np.broadcast_to(offsets, local.shape), atol=1e-6)
+    # mirrored partners: the same offset with the lateral axis flipped
+    for left, right in H36M17.left_right:
+        np.testing.assert_allclose(offsets[right], offsets[left] * [-1, 1, 1])
+    # the whole picture rotates: the shift rotates with it
+    r = Rotation.from_euler("z", 30, degrees=True)
+    np.testing.assert_allclose(apply_offsets(r.apply(x.reshape(-1, 3)).reshape(x.shape), "h36m17", offsets),
+                               r.apply(moved.reshape(-1, 3)).reshape(x.shape), atol=1e-6)
+
+
+def test_constant_pull_finds_the_constant_part_of_a_correction():
+    x = walking()
+    offsets = random_joint_offsets("h36m17", 50.0, np.random.default_rng(1), share=1.0)
+    noise = np.random.default_rng(2).normal(0, 5, x.shape)
+    refined = apply_offsets(x, "h36m17", offsets) + noise  # a "refiner" that moves every joint definition
+    shift = constant_pull(x, refined, "h36m17")
+    true_shift = apply_offsets(x, "h36m17", offsets) - x
+    assert np.linalg.norm(shift - true_shift, axis=-1).mean() < 3.0  # of a 5 mm per-axis noise
+    assert np.linalg.norm(true_shift, axis=-1).mean() > 30.0
+
+
+def test_symmetric_part_is_what_a_convention_can_be():
+    local = np.random.default_rng(3).normal(size=(17, 3))
+    sym = symmetric_part(local, "h36m17")
+    np.testing.assert_allclose(symmetric_part(sym, "h36m17"), sym)
+    for left, right in H36M17.left_right:
+        np.testing.assert_allclose(sym[right], sym[left] * [-1, 1, 1])
+    midline = [0, 7, 8, 9, 10]
+    assert np.all(sym[midline, 0] == 0)
+
+
+@needs_data
+def test_named_conventions_move_the_joints_they_name():
+    from synsp.mocap import load_bandai, load_clip
+    from synsp.splits import load_split
+
+    name = load_split("val")[0]
+    positions, head = load_bandai(name)
+    for layout in ("h36m17", "coco17"):
+        assert "mocap" in convention_names(layout) and "smpl-pelvis" in convention_names(layout)
+        mocap = convert_with_convention(positions, head, layout, "mocap", np.random.default_rng(0))
+        np.testing.assert_allclose(mocap, load_clip(name, layout), atol=1e-3)
+    smpl = convert_with_convention(positions, head, "h36m17", "smpl-pelvis", np.random.default_rng(0))
+    hip_line = (smpl[:, 1] + smpl[:, 4]) / 2
+    height = np.linalg.norm(smpl[:, 0] - hip_line, axis=-1)
+    assert 50 < np.median(height) < 160  # above the (3 cm deeper) hip line
+    moved = np.linalg.norm(smpl - load_clip(name, "h36m17"), axis=-1).mean(0)
+    assert moved[[2, 3, 5, 6, 11, 12, 13]].max() < 1e-3  # knees, ankles and arms stay
+    with pytest.raises(ValueError, match="unknown 'nope'"):
+        convert_with_convention(positions, head, "h36m17", "nope", np.random.default_rng(0))
+
+
+@needs_data
+def test_keep_convention_leaves_another_skeleton_nearly_as_it_is():
+    """The shipped 3D model on clean mocap whose pelvis sits high (SMPL-like): keeping the
+    input's definitions moves it far less than letting the network pull it to its own."""
+    from synsp.checkpoint import load_model
+    from synsp.evaluate import make_cases
+
+    cases = make_cases("val", "none", convention="smpl-pelvis", max_clips=2)
+    model = load_model("synsp-h36m17", device="cpu")
+    moved = {}
+    for keep in (False, True):
+        model.keep_convention = keep
+        moved[keep] = np.mean([np.linalg.norm(model.refine(c.noisy) - c.noisy, axis=-1).mean() for c in cases])
+    assert moved[True] < 0.6 * moved[False]
+    assert model.convention_offsets.shape == (17,) and model.convention_far
+
+
+def _cli(argv: list[str], capsys) -> str:
+    from synsp.cli import main
+
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+def _acceleration(x: np.ndarray) -> float:
+    return float(np.nanmean(np.linalg.norm(x[2:] - 2 * x[1:-1] + x[:-2], axis=-1)))
+
+
+@pytest.mark.parametrize("fixture,layout,joints", [("halpe26_mmpose.json", "halpe26", 26),
+                                                   ("coco133_mmpose.json", "coco133", 133),
+                                                   ("body25.csv", "body25", 25)])
+def test_other_skeletons_refine_end_to_end_keeping_every_joint(tmp_path, capsys, fixture, layout, joints):
+    from synsp.formats import read_poses
+    from synsp.skeleton import get_layout
+
+    out = tmp_path / f"out{Path(fixture).suffix}"
+    printed = _cli(["refine", str(FIXTURES / fixture), str(out), "--device", "cpu"], capsys)
+    assert f"layout: {layout} -> coco17" in printed and "joint definitions:" in printed
+    before, after = read_poses(FIXTURES / fixture).poses[0], read_poses(out).poses[0]
+    assert after.shape == before.shape == (60, joints, 2)
+    names = get_layout(layout).joints
+    extra = [j for j, n in enumerate(names) if n not in get_layout("coco17").joints]
+    # the joints the model does not know are refined too, not only carried along
+    assert _acceleration(after[:, extra]) < 0.7 * _acceleration(before[:, extra])
+    seen = np.isfinite(before).all(axis=(1, 2))
+    moved = np.linalg.norm(after[seen] - before[seen], axis=-1).mean()
+    assert moved < 0.03 * np.median((before[seen].max(1) - before[seen].min(1)).max(-1))
+
+
+def test_an_unknown_layout_gets_smoothnet_not_a_refusal(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    t = np.arange(50)[:, None, None]
+    poses = 300 * np.sin(t / 8 + rng.uniform(0, 6, (1, 40, 2))) + 500 + rng.normal(0, 4, (50, 40, 2))
+    np.save(tmp_path / "in.npy", poses.astype(np.float32))
+    printed = _cli(["refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy"), "--device", "cpu"], capsys)
+    assert "40 joints of an unknown layout" in printed and "SmoothNet" in printed
+    out = np.load(tmp_path / "out.npy")
+    assert out.shape == poses.shape and _acceleration(out) < 0.5 * _acceleration(poses)
+
+
+def test_mirrors_of_the_new_layouts_pair_left_with_right():
+    from synsp.skeleton import BODY25, COCO133, HALPE26
+
+    for layout in (HALPE26, BODY25, COCO133):
+        x = np.random.default_rng(0).normal(size=(3, len(layout.joints), 2))
+        np.testing.assert_allclose(flip_lr(flip_lr(x, layout), layout), x)
+        for left, right in layout.left_right:
+            assert layout.joints[left].startswith("left") and layout.joints[right].startswith("right")
+
+
+def test_fixture_files_are_the_documented_formats():
+    obj = json.loads((FIXTURES / "coco133_mmpose.json").read_text())
+    assert len(obj["meta_info"]["keypoint_id2name"]) == 133
