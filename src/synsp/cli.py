@@ -12,13 +12,16 @@ from pathlib import Path
 from synsp import __version__
 
 
+_KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
+
+
 def _cmd_refine(args: argparse.Namespace) -> None:
     from synsp.pipeline import refine_file
 
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps,
+        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints],
     )
     print(report)
 
@@ -106,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it (networks trained "
                    "at 30 fps refine 50/60 fps input at 30 fps and interpolate back)")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
+    p.add_argument("--joints", choices=list(_KEEP), default="keep",
+                   help="SynSP and the input's joint definitions: keep them (default), keep their left/right "
+                        "symmetric part only, or let the model move them to its own (mocap) definitions")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

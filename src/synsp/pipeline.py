@@ -40,6 +40,7 @@ class RefineSummary:
     displacement: float  # mean distance between output and input joints
     unit: str
     notes: list[str] = field(default_factory=list)  # what was done with the input's layout and joint definitions
+    groups: dict[str, float] = field(default_factory=dict)  # mean displacement per joint group (face, arms, ...)
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -48,7 +49,8 @@ class RefineSummary:
         return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, {self.filled} joint values filled\n"
                 f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                 f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
-                f"{self.unit}")
+                f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
+                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else ""))
 
 
 def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
@@ -123,7 +125,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     if layout == target:
         return refine(poses, method, **options)
-    smoothnet = {**options, "checkpoint": None if method == "synsp" else options.get("checkpoint")}
+    smoothnet = {k: v for k, v in options.items() if k != "keep_convention"}
+    smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)
     converted = convert(poses, layout, target)
@@ -179,6 +182,7 @@ def refine_file(
     input: str | os.PathLike, output: str | os.PathLike, *, method: str = "synsp", checkpoint: str | None = None,
     layout: str | None = None, in_format: str | None = None, out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
+    keep_convention: bool | str = True,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -195,6 +199,9 @@ def refine_file(
     space : ``"image"`` or ``"world"`` for MediaPipe files.
     fps : the input's frame rate, when the file does not say or says it wrongly (One-Euro
         and the networks use it).
+    keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
+        symmetric part ("symmetric"), or moves them to its own (False); see
+        :attr:`synsp.refiner.Refiner.keep_convention`.
 
     Returns
     -------
@@ -235,6 +242,8 @@ def refine_file(
     if not np.isfinite(poses).all(-1).any():
         raise ValueError(f"{src}: no joint detected with confidence >= {threshold} in any frame; nothing to refine")
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
+    if method == "synsp":
+        options["keep_convention"] = keep_convention
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     name = _layout_for(poses, data.layout, layout, src, target)
     notes = _layout_notes(name, target, method, j_count) if target is not None else []
@@ -255,8 +264,26 @@ def refine_file(
     if method == "synsp" and name is not None and can_convert(name, target):
         notes += _convention_notes(checkpoint, device, c_count)
     valid = np.isfinite(poses)
-    return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out),
-                         _nanmean(np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)), unit, notes)
+    moved = np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)  # (V, T, J)
+    groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
+    return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out), _nanmean(moved), unit,
+                         notes, groups)
+
+
+# Joint groups by name fragment, in the order they are reported (first match wins).
+_GROUPS = {"face": ("nose", "eye", "ear", "mouth", "face", "head", "neck"), "feet": ("toe", "heel", "foot"),
+           "hands": ("hand", "thumb", "finger", "pinky", "index"), "arms": ("shoulder", "elbow", "wrist", "arm"),
+           "trunk": ("hip", "pelvis", "spine", "thorax", "chest"), "legs": ("knee", "ankle", "leg")}
+
+
+def joint_groups(layout: str) -> dict[str, list[int]]:
+    """Joint indices of ``layout`` by body part (face, hands, feet, arms, trunk, legs; "other")."""
+    groups: dict[str, list[int]] = {}
+    for j, joint in enumerate(get_layout(layout).joints):
+        name = joint.lower()
+        group = next((g for g, parts in _GROUPS.items() if any(p in name for p in parts)), "other")
+        groups.setdefault(group, []).append(j)
+    return {g: groups[g] for g in [*_GROUPS, "other"] if g in groups}
 
 
 def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> list[str]:

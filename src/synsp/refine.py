@@ -23,14 +23,17 @@ def _cached_model(name_or_path: str, device: str | None):
 def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int = 1,
-        fps: float | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> np.ndarray:
         from synsp.checkpoint import DEFAULT_MODEL
 
         if checkpoint is None:
             space = "3d" if poses.shape[-1] == 3 else "2d"
             checkpoint = DEFAULT_MODEL[space].replace("synsp", kind)
-        return _cached_model(str(checkpoint), device).refine(poses, stride=stride, fps=fps)
+        model = _cached_model(str(checkpoint), device)
+        if kind == "synsp":
+            return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
+        return model.refine(poses, stride=stride, fps=fps)
 
     run.__name__ = kind
     run.__doc__ = f"Refine with a trained {kind} network (the shipped default for the input's 2D/3D, or ``checkpoint``)."
@@ -66,7 +69,8 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
-        ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay).
+        ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
+        ``keep_convention=`` for SynSP: keep the input's joint definitions, True by default).
 
     Returns
     -------

@@ -49,14 +49,16 @@ class Refiner:
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
         # Keep the input's joint definitions (module docstring of synsp.conventions): True,
         # "symmetric" (undo only the left/right-symmetric part of the constant pull) or False.
-        self.keep_convention: bool | str = KEEP_CONVENTION
+        # SmoothNet has no body to pull the joints towards.
+        self.keep_convention: bool | str = KEEP_CONVENTION if self.kind == "synsp" else False
         self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
         self.convention_far = False  # whether that shift was far from the model's own definitions
 
     def __repr__(self) -> str:
         return f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window})"
 
-    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None) -> np.ndarray:
+    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None,
+               keep_convention: bool | str | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. 3D inputs are refined root-relative;
@@ -65,12 +67,14 @@ class Refiner:
         (:func:`synsp.normalize.mm_per_unit`) and refined in millimetres, then given back in
         their own unit. ``fps``, the input's frame rate, lets a rate the network was not
         trained at be refined at its training rate (:mod:`synsp.frame_rate`); None assumes a
-        rate it knows.
+        rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call.
         """
-        return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps)["final"]
+        return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
+                                    keep_convention=keep_convention)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None,
+        keep_convention: bool | str | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -90,11 +94,12 @@ class Refiner:
             seq = seq - root
         run = lambda s: run_at_rate(lambda w: self._run(w, stride, batch_size), s, fps, self.covered_fps)  # noqa: E731
         outputs = run(seq)
-        if self.keep_convention and seq.shape[-2] == len(self.layout.joints):
+        keep = self.keep_convention if keep_convention is None else keep_convention
+        if keep and seq.shape[-2] == len(self.layout.joints):
             # Refine a second time from the input moved to the network's own joint convention
             # (by the constant part of its first correction), then move back: the output keeps
             # the input's joint definitions and the network works where it is precise.
-            shift = constant_pull(seq, outputs["final"], self.layout, symmetric=self.keep_convention == "symmetric")
+            shift = constant_pull(seq, outputs["final"], self.layout, symmetric=keep == "symmetric")
             outputs = {name: out - shift.astype(np.float32) for name, out in run(seq + shift.astype(np.float32)).items()}
             self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
