@@ -78,3 +78,22 @@ def test_complete_input_is_copied_not_shared():
     np.testing.assert_array_equal(filled, x)
     with pytest.raises(ValueError, match=r"\(4, 3\)"):
         fill_gaps(np.ones((4, 3)))
+
+
+def test_infinite_and_absurd_values_are_missing_joints_not_holes():
+    x = np.linspace(0, 10, 20)[:, None, None] * np.ones((1, 3, 2))
+    x[5, 1, 0] = np.inf
+    x[9, 2, 1] = 1e27
+    filled, missing = fill_gaps(x)
+    assert missing[5, 1] and missing[9, 2] and missing.sum() == 2
+    assert np.isfinite(filled).all()
+    np.testing.assert_allclose(filled[5, 1], np.linspace(0, 10, 20)[5])
+
+
+def test_refine_refuses_a_sequence_without_any_finite_joint():
+    import pytest
+
+    import synsp
+
+    with pytest.raises(ValueError, match="no joint has finite coordinates"):
+        synsp.refine(np.full((10, 17, 3), np.nan), "savgol")

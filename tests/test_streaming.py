@@ -19,7 +19,7 @@ def refiner(request, tmp_path_factory):
 
     best = train(tiny_config(tmp_path_factory.mktemp(request.param), space=request.param), log=lambda s: None)
     model = load_model(best, device="cpu")
-    model.keep_convention = False
+    model.keep_convention, model.bone_strength = False, 0.0  # the clip-level steps (tested below)
     return model
 
 
@@ -93,14 +93,15 @@ def test_bad_lag_and_frame_shape(refiner):
 
 
 def test_stream_keeps_the_input_convention_like_offline(refiner):
-    """With keep_convention the stream measures the pull as it goes: close to offline, and the
+    """With keep_convention and bone consistency the stream measures the pull and the bone
+    lengths as it goes: close to offline, and the
     same shape; frames after the first second agree within a few percent of the motion."""
     x = motion(refiner, 60)
-    refiner.keep_convention = True
+    refiner.keep_convention, refiner.bone_strength = True, 0.5
     try:
         out, _ = stream_all(StreamingRefiner(refiner), x)
         offline = refiner.refine(x)
     finally:
-        refiner.keep_convention = False
+        refiner.keep_convention, refiner.bone_strength = False, 0.0
     assert out.shape == x.shape and np.isfinite(out).all()
     assert np.abs(out[30:] - offline[30:]).mean() < 0.05 * np.abs(x - x.mean(0)).mean()

@@ -11,11 +11,14 @@ import numpy as np
 __all__ = ["fill_gaps"]
 
 _METHODS = ("linear", "pchip")
+ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
 
 
 def _missing_mask(x: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
-    """(..., T, J) bool: a joint is missing if any coordinate is NaN or ``missing`` says so."""
-    mask = np.isnan(x).any(axis=-1)
+    """(..., T, J) bool: a joint is missing if any coordinate is NaN, infinite or absurd
+    (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
+    with np.errstate(invalid="ignore"):
+        mask = ~(np.abs(x) <= ABSURD).all(axis=-1)
     if missing is not None:
         m = np.asarray(missing)
         if m.shape != x.shape[:-1]:

@@ -213,7 +213,7 @@ def refine_file(
     for bad input; nothing is written then.
     """
     from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
-    from synsp.gaps import fill_gaps
+    from synsp.gaps import ABSURD, fill_gaps
 
     src, dst = Path(input), Path(output)
     if method not in METHODS:
@@ -236,7 +236,10 @@ def refine_file(
     if c_count not in (2, 3) or 0 in (t_count, j_count):
         raise ValueError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
                          f"got shape {data.poses.shape}")
-    poses = data.poses.astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        poses = data.poses.astype(np.float32)
+        # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
+        poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
     if not np.isfinite(poses).all(-1).any():

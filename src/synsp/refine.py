@@ -90,4 +90,6 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
         raise ValueError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    if not np.isfinite(x).all(-1).any():
+        raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; nothing to refine")
     return METHODS[method](x, **options)

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from synsp.config import Config
+from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.frame_rate import covered_rates, run_at_rate
 from synsp.gaps import fill_gaps
@@ -51,6 +52,8 @@ class Refiner:
         # "symmetric" (undo only the left/right-symmetric part of the constant pull) or False.
         # SmoothNet has no body to pull the joints towards.
         self.keep_convention: bool | str = KEEP_CONVENTION if self.kind == "synsp" else False
+        # 3D SynSP: how far every bone is pulled towards the clip's own length (synsp.consistency).
+        self.bone_strength = STRENGTH if self.kind == "synsp" else 0.0
         self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
         self.convention_far = False  # whether that shift was far from the model's own definitions
 
@@ -61,7 +64,9 @@ class Refiner:
                keep_convention: bool | str | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
-        NaN joints are filled by interpolation first. 3D inputs are refined root-relative;
+        NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
+        (:attr:`keep_convention`) and, in 3D, pulls each bone towards the clip's own length
+        (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined root-relative;
         the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
         inputs in metres or centimetres are recognised by the body's size
         (:func:`synsp.normalize.mm_per_unit`) and refined in millimetres, then given back in
@@ -103,6 +108,8 @@ class Refiner:
             outputs = {name: out - shift.astype(np.float32) for name, out in run(seq + shift.astype(np.float32)).items()}
             self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
+        if self.bone_strength and self.space == "3d" and seq.shape[-2] == len(self.layout.joints):
+            outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength) for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
             if root_track is not None:

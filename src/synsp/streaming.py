@@ -17,7 +17,8 @@ Where the stream cannot see the future it differs from offline refinement:
 - 3D units (mm, cm or m) are guessed from the first detected frame (offline: all frames);
 - the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
   the network's constant pull over the windows seen so far (offline: over the whole clip), so
-  the first windows, which have little to measure it on, are the least sure of it;
+  the first windows, which have little to measure it on, are the least sure of it; in 3D the
+  bones are pulled towards the running mean of their lengths (offline: the clip's median);
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import savgol_coeffs
 
+from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.conventions import local_frames, symmetric_part
 from synsp.normalize import mm_per_unit
 from synsp.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
@@ -72,6 +74,8 @@ class StreamingRefiner:
         self._sums: dict[int, dict[str, np.ndarray]] = {}  # frame -> branch -> (V, J, C) summed window outputs
         self._counts: dict[int, int] = {}
         self._next = 0  # next frame to give back
+        self._bone_sum: np.ndarray | None = None  # (V, bones) summed bone lengths of the frames given back
+        self._bone_count = 0
         self._pulls: np.ndarray | None = None  # (windows, V, J, C) the network's local pull on each window so far
 
     def push(self, frame: np.ndarray) -> np.ndarray:
@@ -173,6 +177,20 @@ class StreamingRefiner:
         shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
         return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
 
+    def _consistent_bones(self, frame: np.ndarray) -> np.ndarray:
+        """:func:`synsp.consistency.constant_bone_lengths` of one (V, J, 3) frame, towards the
+        running mean of the lengths given back so far (offline: the median over the clip)."""
+        strength, layout = self.refiner.bone_strength, self.refiner.layout
+        if not strength:
+            return frame
+        lengths = np.stack([list(bone_lengths(view[None], layout).values()) for view in frame])  # (V, bones)
+        self._bone_sum = lengths if self._bone_sum is None else self._bone_sum + lengths
+        self._bone_count += 1
+        keys = list(bone_lengths(frame[:1], layout))
+        return np.stack([constant_bone_lengths(view[None], layout, strength,
+                                               dict(zip(keys, mean)))[0]
+                         for view, mean in zip(frame, self._bone_sum / self._bone_count)])
+
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
         frames = []
@@ -180,7 +198,7 @@ class StreamingRefiner:
             t = self._next
             out = self._sums.pop(t)["final"] / self._counts.pop(t)
             if self.refiner.space == "3d":
-                out = out + self._root_track(t, last)
+                out = self._consistent_bones(out) + self._root_track(t, last)
                 self._roots = {i: r for i, r in self._roots.items() if i >= t - ROOT_WINDOW}
             frames.append(out / np.float32(self._unit))
             self._next += 1
