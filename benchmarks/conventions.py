@@ -40,8 +40,10 @@ def _methods(space: str, checkpoints: list[str], max_clips: int) -> dict[str, Ca
     for checkpoint in checkpoints:
         name, _, keep = checkpoint.partition(":")
         model = load_model(name)
-        if keep:
-            model.keep_convention = {"raw": False, "full": True, "symmetric": "symmetric"}[keep]
+        if keep == "raw":  # the network alone, as before the clip-level steps
+            model.keep_convention, model.bone_strength = False, 0.0
+        elif keep:
+            model.keep_convention = {"full": True, "symmetric": "symmetric"}[keep]
         methods["SynSP" if len(checkpoints) == 1 else f"SynSP {checkpoint}"] = model.refine
     return methods
 
@@ -57,7 +59,8 @@ def main() -> None:
     parser.add_argument("--space", choices=["3d", "2d"], default="3d")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips of each split (0 = all)")
     parser.add_argument("--checkpoint", nargs="+", help="SynSP model(s), files or shipped names (default: the shipped "
-                        "one); NAME:raw, NAME:symmetric or NAME:full sets its keep_convention")
+                        "one); NAME:raw is the network alone (no keep_convention, no bone consistency), NAME:symmetric "
+                        "keeps only the symmetric part")
     parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
     parser.add_argument("--conventions", nargs="+", help="default: all, and other-proportions")
     args = parser.parse_args()
@@ -74,7 +77,7 @@ def main() -> None:
         cells = [f"{base:.1f}"]
         for method in methods.values():
             value = _mean_mpjpe(method, cases, layout, args.space)
-            cells.append(f"{value:.1f} ({value / base:.2f})")
+            cells.append(f"{value:.1f} ({value / base:.3f})")
         typical_rows.append(f"| {convention} | " + " | ".join(cells) + " |")
         moved = []
         for method in methods.values():

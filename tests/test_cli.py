@@ -172,3 +172,20 @@ def test_table_ratio_is_a_dash_when_the_input_scores_zero():
 
     table = markdown_table({"input": {"MPJPE": 0.0, "PA-MPJPE": 3e-14}, "savgol": {"MPJPE": 19.5, "PA-MPJPE": 20.4}})
     assert table.splitlines()[-1] == "| savgol | 19.50 | - | 20.40 | - |"
+
+
+@needs_data
+def test_evaluate_with_another_convention_and_clean_input(capsys):
+    moved = {}
+    for convention in ("mocap", "smpl-pelvis"):
+        assert main(["evaluate", "--methods", "savgol", "--preset", "none", "--convention", convention,
+                     "--max-clips", "1", "--paper-filters"]) == 0
+        out = capsys.readouterr().out
+        assert ("joint convention `smpl-pelvis`" in out) == (convention == "smpl-pelvis") and "preset `none`" in out
+        rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| method")]
+        assert float(rows[0].split("|")[2]) == 0.0  # the clean input scores zero
+        moved[convention] = float(rows[1].split("|")[2])
+    # a filter knows no skeleton: it moves the clean poses of either definition alike
+    assert 0 < moved["smpl-pelvis"] and abs(moved["smpl-pelvis"] / moved["mocap"] - 1) < 0.2
+    assert main(["evaluate", "--methods", "savgol", "--convention", "nope", "--max-clips", "1"]) == 2
+    assert "unknown 'nope'" in capsys.readouterr().err

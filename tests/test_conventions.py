@@ -162,3 +162,16 @@ def test_mirrors_of_the_new_layouts_pair_left_with_right():
 def test_fixture_files_are_the_documented_formats():
     obj = json.loads((FIXTURES / "coco133_mmpose.json").read_text())
     assert len(obj["meta_info"]["keypoint_id2name"]) == 133
+
+
+@needs_data
+def test_keep_convention_is_a_per_call_option_of_the_api():
+    import synsp
+    from synsp.evaluate import make_cases
+
+    case = make_cases("val", "none", convention="smpl-pelvis", max_clips=1)[0]
+    kept = synsp.refine(case.noisy, device="cpu")
+    pulled = synsp.refine(case.noisy, device="cpu", keep_convention=False)
+    again = synsp.refine(case.noisy, device="cpu")  # the option did not stick to the cached model
+    np.testing.assert_array_equal(kept, again)
+    assert np.linalg.norm(kept - case.noisy, axis=-1).mean() < np.linalg.norm(pulled - case.noisy, axis=-1).mean()
