@@ -23,7 +23,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", choices=["3d", "2d"], default="3d")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N test clips (0 = all)")
-    parser.add_argument("--checkpoint", nargs="+", help="SynSP model(s), files or shipped names (default: the shipped one)")
+    parser.add_argument("--checkpoint", nargs="+",
+                        help="SynSP model(s), files or shipped names (default: the shipped one)")
     parser.add_argument("--spread", type=float, nargs="+", default=[0.0, 0.1, 0.2])
     parser.add_argument("--presets", nargs="+", default=["none", "jitter", "typical"])
     args = parser.parse_args()

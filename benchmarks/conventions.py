@@ -94,7 +94,8 @@ def main() -> None:
     print("| convention | input | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * (len(names) + 1))
     print("\n".join(typical_rows))
-    print(f"\n### The clean sequence: how far each method moves it ({unit}{', % of the box side' if args.space == '2d' else ''})\n")
+    print(f"\n### The clean sequence: how far each method moves it "
+          f"({unit}{', % of the box side' if args.space == '2d' else ''})\n")
     print("| convention | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
     print("\n".join(clean_rows))

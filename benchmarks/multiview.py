@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=3)
     parser.add_argument("--preset", default="typical")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N test clips (0 = all)")
-    parser.add_argument("--mv-checkpoint", default="synsp-h36m17-mv", help="the multi-view model (file or shipped name)")
+    parser.add_argument("--mv-checkpoint", default="synsp-h36m17-mv",
+                        help="the multi-view model (file or shipped name)")
     args = parser.parse_args()
     single, multi = load_model("synsp-h36m17"), load_model(args.mv_checkpoint)
     rows = {
@@ -40,7 +41,8 @@ def main() -> None:
     for mode in ("cameras", "random"):
         cases = make_cases("test", args.preset, views=args.views, multi_view=mode, max_clips=args.max_clips)
         frames = sum(c.clean.shape[-3] for c in cases)
-        print(f"### {args.views} views ({mode}), preset `{args.preset}`: {len(cases)} test clips, {frames} frames, mm\n")
+        print(f"### {args.views} views ({mode}), preset `{args.preset}`: {len(cases)} test clips, "
+              f"{frames} frames, mm\n")
         print(markdown_table(evaluate(rows, cases)) + "\n")
 
 

@@ -51,8 +51,8 @@ def run(split: str = "test", seed: int = EVAL_SEED) -> str:
             frames = np.array([len(c.clean) for c in cases], float)
             per_clip = [score(c.noisy, c.clean) for c in cases]
             mean = {k: float(np.average([s[k] for s in per_clip], weights=frames)) for k in per_clip[0]}
-            rows.append(f"| {preset} | {space.upper()} {layout} ({unit}) | {mean['MPJPE']:.1f} | {mean['PA-MPJPE']:.1f} | "
-                        f"{mean['Accel']:.2f} | {mean['MPJPE slow']:.1f} |")
+            rows.append(f"| {preset} | {space.upper()} {layout} ({unit}) | {mean['MPJPE']:.1f} | "
+                        f"{mean['PA-MPJPE']:.1f} | {mean['Accel']:.2f} | {mean['MPJPE slow']:.1f} |")
     head = (f"Input errors of the simulated estimators ({split} split: {len(cases)} clips, {int(frames.sum())} frames, "
             f"30 fps, seed {seed}; 3D root-relative mm, 2D pixels through random virtual cameras; "
             "Accel per frame^2; missing joints filled linearly).")

@@ -111,7 +111,8 @@ def test_euler_rejects_bad_input():
     (TINY.split("MOTION")[0], "no MOTION"),
     (TINY.replace("HIERARCHY", "HIERARCH"), "HIERARCHY"),
     (TINY.replace("  }\n}\nMOTION", "}\nMOTION"), "unbalanced"),
-    (TINY.replace("Zrotation Xrotation Yrotation\n      End", "Zrotation Xrotation Wrotation\n      End"), "unknown channel"),
+    (TINY.replace("Zrotation Xrotation Yrotation\n      End", "Zrotation Xrotation Wrotation\n      End"),
+     "unknown channel"),
     (TINY.replace("Frame Time: 0.0333333", "Frame Time: soon"), "Frame Time"),
 ])
 def test_malformed_file_names_file_and_problem(tmp_path, broken, message):

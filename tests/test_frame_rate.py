@@ -30,7 +30,8 @@ def test_linear_interpolation_is_exact_on_straight_lines():
     times = np.arange(10) / 60
     x = (times[None, :, None, None] * 2 + 1) * np.ones((2, 10, 3, 2))
     grid = np.linspace(0, times[-1], 7)
-    np.testing.assert_allclose(interpolate_linear(x, times, grid), (grid[None, :, None, None] * 2 + 1) * np.ones((2, 7, 3, 2)))
+    np.testing.assert_allclose(interpolate_linear(x, times, grid),
+                               (grid[None, :, None, None] * 2 + 1) * np.ones((2, 7, 3, 2)))
 
 
 def test_known_rates_run_as_they_are():

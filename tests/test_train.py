@@ -196,6 +196,7 @@ def test_evaluation_cases_with_other_bodies():
     other = make_cases("test", "typical", max_clips=2, proportions=0.2)
     for before, after in zip(plain, other):
         assert before.clean.shape == after.clean.shape
-        ratios = [np.linalg.norm(after.clean[0, c] - after.clean[0, p]) / np.linalg.norm(before.clean[0, c] - before.clean[0, p])
+        ratios = [np.linalg.norm(after.clean[0, c] - after.clean[0, p])
+                  / np.linalg.norm(before.clean[0, c] - before.clean[0, p])
                   for p, c in bone_tree("h36m17")]
         assert 0.8 - 1e-4 <= min(ratios) and max(ratios) <= 1.2 + 1e-4 and np.ptp(ratios) > 0.05

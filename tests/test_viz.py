@@ -226,7 +226,8 @@ def test_animate_command_writes_a_png_still_over_a_video(tmp_path, capsys):
     np.savez(tmp_path / "before.npz", poses=noisy / 4)
     np.savez(tmp_path / "after.npz", poses=smooth / 4)
     files = [str(tmp_path / n) for n in ("before.npz", "after.npz", "still.png")]
-    assert main(["animate", *files, "--layout", "coco17", "--video", str(tmp_path / "in.mp4"), "--frames", "2", "6"]) == 0
+    assert main(["animate", *files, "--layout", "coco17", "--video", str(tmp_path / "in.mp4"),
+                 "--frames", "2", "6"]) == 0
     with Image.open(tmp_path / "still.png") as img:
         assert img.size == (2 * 480, 360)  # two tiles side by side, each a 160x120 frame drawn 480 wide
     assert main(["animate", files[0], files[1], str(tmp_path / "nope.png"), "--layout", "coco17"]) == 2

@@ -86,7 +86,8 @@ def run_evaluation(
     for preset in presets:
         cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
                            multi_view=multi_view, convention=convention)
-        val = make_cases("val", "typical" if preset == "none" else preset, layout=layout, space=space, max_clips=max_clips) if tune else []
+        val = make_cases("val", "typical" if preset == "none" else preset, layout=layout, space=space,
+                         max_clips=max_clips) if tune else []
         rows: dict[str, Callable] = {}
         notes = []
         for method in methods:
@@ -103,7 +104,8 @@ def run_evaluation(
         unit = "mm" if space == "3d" else "px"
         setting = f", {views} views ({multi_view})" if views > 1 else ""
         setting += f", joint convention `{convention}`" if convention != "mocap" else ""
-        sections.append(f"### preset `{preset}` ({space}{setting}, {split} split: {len(cases)} clips, {frames} frames, {unit})\n\n"
+        sections.append(f"### preset `{preset}` ({space}{setting}, {split} split: {len(cases)} clips, "
+                        f"{frames} frames, {unit})\n\n"
                         + markdown_table(results))
         if notes:
             sections.append("Filters tuned on the validation split: " + "; ".join(notes))

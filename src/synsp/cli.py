@@ -91,16 +91,19 @@ def _add_show(sub, name: str, help: str, suffix: str) -> argparse.ArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
+    parser = argparse.ArgumentParser(prog="synsp",
+                                     description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("refine", help="refine a pose file and write the result")
-    p.add_argument("input", type=Path, help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
+    p.add_argument("input", type=Path,
+                   help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
     p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
     p.add_argument("--method", default="synsp", help="synsp (default), smoothnet, one-euro, savgol, gaussian, identity")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
-    p.add_argument("--layout", help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "
+    p.add_argument("--layout",
+                   help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "
                    "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
     p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels (image) or 3D (world)")
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
@@ -117,11 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
     p.add_argument("--methods", nargs="+", default=["one-euro", "savgol", "gaussian", "smoothnet", "synsp"])
-    p.add_argument("--preset", nargs="+", default=["typical"], help="error presets: clean-ish, typical, hard, jitter, synthetic, none (clean input)")
+    p.add_argument("--preset", nargs="+", default=["typical"],
+                   help="error presets: clean-ish, typical, hard, jitter, synthetic, none (clean input)")
     p.add_argument("--split", default="test", choices=["train", "val", "test"])
     p.add_argument("--space", default="3d", choices=["3d", "2d"])
     p.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
-    p.add_argument("--paper-filters", action="store_true", help="filters at the paper's settings instead of tuned on val")
+    p.add_argument("--paper-filters", action="store_true",
+                   help="filters at the paper's settings instead of tuned on val")
     p.add_argument("--views", type=int, default=1, help="V > 1: several estimates of each moment, refined jointly")
     p.add_argument("--multi-view", default="cameras", choices=["cameras", "random"],
                    help="cameras: V corrupted copies of the clip; random: other clips as extra persons")
@@ -147,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add_show(sub, "plot", "PNG: chosen joints' trajectories and acceleration, before vs after", "PNG")
     p.add_argument("--joints", nargs="+", help="joint names or indices (default: wrists and ankles)")
-    p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side (a PNG still with --video)", ".gif, .mp4 or .png")
+    p = _add_show(sub, "animate", "GIF/MP4 of the skeleton before and after, side by side (a PNG still with --video)",
+                  ".gif, .mp4 or .png")
     p.add_argument("--video", type=Path, help="draw 2D skeletons over this video's frames")
     p.add_argument("--max-frames", type=int, help="only the first N frames")
     p.add_argument("--frames", type=int, nargs="+", help="PNG still: which frames to show (default: four spread out)")

@@ -25,18 +25,24 @@ class DataConfig:
 
     layout: str = "h36m17"  # joint layout of inputs and targets
     space: str = "3d"  # "3d": root-relative mm; "2d": pixels through random virtual cameras
-    presets: dict[str, float] = field(default_factory=lambda: {"typical": 1.0})  # error presets and their mixing weights
+    # error presets and their mixing weights
+    presets: dict[str, float] = field(default_factory=lambda: {"typical": 1.0})
     severity: tuple[float, float] = (0.8, 1.25)  # per-clip multiplier range of every error amplitude (robustness)
     views: int = 1  # V: estimates of the same moment fed together (1 = single sequence)
-    multi_view: str = "cameras"  # V > 1: "cameras" (same motion, independent errors) or "random" (other clips as persons)
+    # V > 1: "cameras" (same motion, independent errors) or "random" (other clips as persons)
+    multi_view: str = "cameras"
     stride: int = 1  # stride between training windows inside a clip
     windows_per_epoch: int = 0  # 0 = every window of every clip; otherwise a random subset of this size
     scale: tuple[float, float] = (0.85, 1.15)  # random body-size factor (paper: 0.9-1.1; wider for unseen people)
-    proportions: float = 0.0  # per-clip random bone-length factor in 1 +- this (left/right alike): other people, other mocap
-    conventions: float = 0.0  # per-clip joint-convention offsets (mm, before projection in 2D) up to U(0, this) per local axis: other skeletons' joint definitions
+    # per-clip random bone-length factor in 1 +- this (left/right alike): other people, other mocap
+    proportions: float = 0.0
+    # per-clip joint-convention offsets (mm, before projection in 2D) up to U(0, this) per local axis:
+    # other skeletons' joint definitions
+    conventions: float = 0.0
     time_scale: tuple[float, float] = (0.7, 1.5)  # random playback-speed factor: robustness to frame rate and tempo
     flip: bool = True  # random left/right mirror
-    rotation: str = "yaw+tilt"  # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)
+    # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)
+    rotation: str = "yaw+tilt"
     val_clips: int = 0  # 0 = whole validation split; otherwise its first N clips (fast smoke runs)
     train_clips: int = 0  # 0 = whole train split; otherwise its first N clips
 
@@ -57,7 +63,8 @@ class TrainConfig:
     threads: int = 0  # torch CPU threads per process; 0 = leave torch's default
     out_dir: str = "runs/default"  # checkpoints, config copy and log go here
     max_minutes: float = 0.0  # stop after the epoch that crosses this wall-clock budget (0 = no limit)
-    init_from: str = ""  # fine-tune: start from this checkpoint's (file or shipped name) weights; same [model], fresh optimizer
+    # fine-tune: start from this checkpoint's (file or shipped name) weights; same [model], fresh optimizer
+    init_from: str = ""
     progress: bool = True  # tqdm progress bar with loss and ETA
 
 

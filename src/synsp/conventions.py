@@ -250,7 +250,8 @@ def convert_with_convention(positions: np.ndarray, head_rotation: np.ndarray, la
     ndarray (T, J, 3) float32 mm.
     """
     if convention not in convention_names(layout):
-        raise ValueError(f"convention: unknown {convention!r} for {layout}; known: {', '.join(convention_names(layout))}")
+        raise ValueError(f"convention: unknown {convention!r} for {layout}; "
+                         f"known: {', '.join(convention_names(layout))}")
     options = dict(CONVENTIONS[convention][1 if layout == "h36m17" else 2])
     options = {k: rng.uniform(*v) if k == "pelvis_up" else v for k, v in options.items()}
     j = _bandai_points(positions, head_rotation)

@@ -8,7 +8,7 @@ missing joints linearly interpolated (a NaN cannot be scored).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -51,8 +51,8 @@ def make_cases(
     names = load_split(split)
     if max_clips:
         names = names[:max_clips]
-    plain = DataConfig(layout=layout, space=space, presets={"jitter" if preset == "none" else preset: 1.0}, severity=(1.0, 1.0), scale=(1.0, 1.0),
-                       time_scale=(1.0, 1.0), flip=False, rotation="none")
+    plain = DataConfig(layout=layout, space=space, presets={"jitter" if preset == "none" else preset: 1.0},
+                       severity=(1.0, 1.0), scale=(1.0, 1.0), time_scale=(1.0, 1.0), flip=False, rotation="none")
     rng = np.random.default_rng(seed)
     if convention == "mocap":
         clips = load_clips(names, layout=layout)

@@ -146,7 +146,8 @@ class TrainingPairs:
             # The simulator places the other person beside the subject itself; it only needs their 2D pose.
             other_2d = project(other - root_position(other, self.layout) + root_position(clip[:1], self.layout), camera)
             scale = pixels_per_mm(clip, camera) * severity
-            result = corrupt(clean, preset, rng=rng, layout=self.layout.name, unit_scale=scale, others=other_2d, fps=FPS)
+            result = corrupt(clean, preset, rng=rng, layout=self.layout.name, unit_scale=scale, others=other_2d,
+                             fps=FPS)
             noisy, _ = fill_gaps(result.noisy)
             return noisy.astype(np.float32), clean
         result = corrupt(clip, preset, rng=rng, layout=self.layout.name, unit_scale=severity, others=other, fps=FPS)

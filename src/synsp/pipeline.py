@@ -46,7 +46,8 @@ class RefineSummary:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
         ratio = mean_out / mean_in if mean_in else float("nan")
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, {self.filled} joint values filled\n"
+        return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), "
+                f"{self.frames} frames, {self.filled} joint values filled\n"
                 f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                 f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
                 f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(

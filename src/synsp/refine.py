@@ -36,7 +36,8 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
         return model.refine(poses, stride=stride, fps=fps)
 
     run.__name__ = kind
-    run.__doc__ = f"Refine with a trained {kind} network (the shipped default for the input's 2D/3D, or ``checkpoint``)."
+    run.__doc__ = (f"Refine with a trained {kind} network "
+                   f"(the shipped default for the input's 2D/3D, or ``checkpoint``).")
     return run
 
 
@@ -91,5 +92,6 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
     if not np.isfinite(x).all(-1).any():
-        raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; nothing to refine")
+        raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
+                         "nothing to refine")
     return METHODS[method](x, **options)

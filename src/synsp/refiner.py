@@ -105,11 +105,13 @@ class Refiner:
             # (by the constant part of its first correction), then move back: the output keeps
             # the input's joint definitions and the network works where it is precise.
             shift = constant_pull(seq, outputs["final"], self.layout, symmetric=keep == "symmetric")
-            outputs = {name: out - shift.astype(np.float32) for name, out in run(seq + shift.astype(np.float32)).items()}
+            outputs = {name: out - shift.astype(np.float32)
+                       for name, out in run(seq + shift.astype(np.float32)).items()}
             self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         if self.bone_strength and self.space == "3d" and seq.shape[-2] == len(self.layout.joints):
-            outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength) for name, out in outputs.items()}
+            outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
+                       for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
@@ -123,8 +125,10 @@ class Refiner:
         # SmoothNet refines every coordinate on its own, so it takes any joint set.
         joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.kind == "smoothnet" and x.shape[-2] > 0))
         if not joints_ok or x.shape[-1] != c:
-            want = f"(T, {j}, {c}) or (V, T, {j}, {c})" if self.kind != "smoothnet" else f"(T, J, {c}) or (V, T, J, {c})"
-            raise ValueError(f"poses must be {want} for this {self.layout.name} {self.space} model, got shape {x.shape}")
+            want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if self.kind != "smoothnet"
+                    else f"(T, J, {c}) or (V, T, J, {c})")
+            raise ValueError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
+                             f"got shape {x.shape}")
         if x.shape[-3] == 0:
             raise ValueError("poses has no frames")
         return x

@@ -207,7 +207,8 @@ COCO133 = Layout(
     root=None,
 )
 
-LAYOUTS: dict[str, Layout] = {l.name: l for l in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO133)}
+LAYOUTS: dict[str, Layout] = {layout.name: layout
+                              for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO133)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 
@@ -378,7 +379,8 @@ def convert(
         where a joint is a midpoint).
     src, dst : str or Layout
         Supported: ``bandai22 -> h36m17 | coco17``, any layout with COCO's 17 keypoint names
-        ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring for the joint-by-joint mapping.
+        ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring
+        for the joint-by-joint mapping.
     head_rotation : ndarray (..., T, 3, 3), optional
         Global orientation of the mocap Head joint (from :func:`synsp.bvh.forward_kinematics`)
         for the face points of a ``bandai22`` source; estimated from the positions if omitted

@@ -37,7 +37,8 @@ def _pick_key(files: list[str], key: str | None, where: Path) -> str:
 
 def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
     if array.ndim not in (3, 4) or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), got {array.dtype} {array.shape}")
+        raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
+                         f"got {array.dtype} {array.shape}")
     rank = array.ndim
     if not np.issubdtype(array.dtype, np.floating):
         array = array.astype(np.float64)
@@ -113,7 +114,8 @@ def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
         if data.scores is not None:
             arrays["scores"] = np.asarray(data.scores)[0] if three_d else np.asarray(data.scores)
         if data.filled is not None:
-            arrays["filled"] = np.asarray(data.filled, dtype=bool)[0] if three_d else np.asarray(data.filled, dtype=bool)
+            arrays["filled"] = (np.asarray(data.filled, dtype=bool)[0] if three_d
+                                else np.asarray(data.filled, dtype=bool))
         if data.fps is not None:
             arrays["fps"] = np.float64(data.fps)
         if data.layout is not None:

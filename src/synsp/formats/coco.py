@@ -67,7 +67,8 @@ def read(path: Path) -> PoseData:
         where = f"instance {len(frames[t])} of frame {t} (image_id {res['image_id']})"
         flat = from_list(res["keypoints"], where)
         if flat.ndim != 1 or flat.size % 3:
-            raise ValueError(f"{where}: keypoints must be a flat list of x, y, confidence triples, got {flat.size} values")
+            raise ValueError(f"{where}: keypoints must be a flat list of x, y, confidence triples, "
+                             f"got {flat.size} values")
         triples = flat.reshape(-1, 3)
         kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
         absent = (kp == 0).all(axis=1) & (conf == 0)

@@ -150,7 +150,8 @@ def read(path: Path) -> PoseData:
     seen = set()
     for (v, t), rec, line in zip(slots, records, range(2, 2 + len(records))):
         if (v, t) in seen:
-            raise ValueError(f"line {line}: a second row for track {rec[0]} frame {rec[1] if rec[1] is not None else t}")
+            raise ValueError(f"line {line}: a second row for track {rec[0]} "
+                             f"frame {rec[1] if rec[1] is not None else t}")
         seen.add((v, t))
         poses[v, t] = rec[2]
         if scores is not None:

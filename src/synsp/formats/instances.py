@@ -105,7 +105,8 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
                 raise ValueError(f"{where}: instance {i} of frame {t}: keypoints are not a list of points")
             if shape is None:
                 if n_joints is not None and kp.shape[0] != n_joints:
-                    raise ValueError(f"{where}: instance {i} of frame {t} has {kp.shape[0]} keypoints, expected {n_joints}")
+                    raise ValueError(f"{where}: instance {i} of frame {t} has {kp.shape[0]} keypoints, "
+                                     f"expected {n_joints}")
                 shape = kp.shape
             elif kp.shape != shape:
                 what = "keypoints" if kp.shape[0] != shape[0] else "coordinates per keypoint"

@@ -54,7 +54,8 @@ def _instance(obj, where: str, n_joints: int | None) -> tuple[Instance, bool]:
     if kp.ndim != 2 or kp.shape[1] not in (2, 3):
         raise ValueError(f"{where}: keypoints shaped {kp.shape}, expected (J, 2) or (J, 3)")
     track = obj.get("track_id")
-    if track is not None and (isinstance(track, bool) or not isinstance(track, (int, float)) or not float(track).is_integer()):
+    if track is not None and (isinstance(track, bool) or not isinstance(track, (int, float))
+                              or not float(track).is_integer()):
         raise ValueError(f"{where}: track_id {track!r} is not an integer")
     fields = {k: v for k, v in obj.items() if k not in _OWN}
     return Instance(kp, scores, None if track is None else int(track), fields), flat

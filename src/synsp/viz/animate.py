@@ -185,7 +185,10 @@ def animate(
     if not fps > 0:
         raise ValueError(f"fps must be positive; got {fps}")
     stop = None if max_frames is None else int(max_frames)
-    cut = (lambda s: None if s is None else np.asarray(s)[:stop])
+
+    def cut(s):
+        return None if s is None else np.asarray(s)[:stop]
+
     frames = render_frames(
         cut(before),
         cut(after),
