@@ -80,10 +80,10 @@ def main() -> None:
             cells.append(f"{value:.1f} ({value / base:.3f})")
         typical_rows.append(f"| {convention} | " + " | ".join(cells) + " |")
         moved = []
+        size = np.mean([np.median((c.clean.max(-2) - c.clean.min(-2)).max(-1)) for c in clean])  # 2D box side
         for method in methods.values():
             value = _mean_mpjpe(method, clean, layout, args.space)
             if args.space == "2d":
-                size = np.mean([np.median((c.clean.max(-2) - c.clean.min(-2)).max(-1)) for c in clean])
                 moved.append(f"{value:.1f} ({100 * value / size:.1f} %)")
             else:
                 moved.append(f"{value:.1f}")

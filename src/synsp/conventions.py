@@ -287,6 +287,15 @@ def local_frames(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     return np.broadcast_to(frame[..., None, :, :], x.shape + (2,))
 
 
+def local_correction(inputs: np.ndarray, refined: np.ndarray,
+                     layout: str | Layout) -> tuple[np.ndarray, np.ndarray]:
+    """A refiner's correction ``refined - inputs`` (..., T, J, C) in :func:`local_frames` of
+    ``refined``: returns those frames (..., T, J, C, C) and the local correction (..., T, J, C)."""
+    frames = local_frames(refined, layout)
+    local = np.linalg.solve(frames, (np.asarray(refined, np.float64) - inputs)[..., None])[..., 0]
+    return frames, local
+
+
 def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False) -> np.ndarray:
     """The part of a refiner's correction that is the same in every frame of the body's own
     frames: what it does to the joint *definitions*, not to the errors.
@@ -300,8 +309,7 @@ def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout,
     ndarray (..., T, J, C): that part, per frame, in the poses' coordinates (the median over
     frames of the local correction, turned back by :func:`local_frames` of ``refined``).
     """
-    frames = local_frames(refined, layout)
-    local = np.linalg.solve(frames, (np.asarray(refined, np.float64) - inputs)[..., None])[..., 0]
+    frames, local = local_correction(inputs, refined, layout)
     pull = np.median(local, axis=-3, keepdims=True)
     if symmetric:
         pull = symmetric_part(pull, layout)

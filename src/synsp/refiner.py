@@ -105,8 +105,8 @@ class Refiner:
             # (by the constant part of its first correction), then move back: the output keeps
             # the input's joint definitions and the network works where it is precise.
             shift = constant_pull(seq, outputs["final"], self.layout, symmetric=keep == "symmetric")
-            outputs = {name: out - shift.astype(np.float32)
-                       for name, out in run(seq + shift.astype(np.float32)).items()}
+            shift32 = shift.astype(np.float32)
+            outputs = {name: out - shift32 for name, out in run(seq + shift32).items()}
             self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         if self.bone_strength and self.space == "3d" and seq.shape[-2] == len(self.layout.joints):

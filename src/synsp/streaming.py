@@ -35,7 +35,7 @@ import numpy as np
 from scipy.signal import savgol_coeffs
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
-from synsp.conventions import local_frames, symmetric_part
+from synsp.conventions import local_correction, symmetric_part
 from synsp.normalize import mm_per_unit
 from synsp.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.skeleton import root_position
@@ -76,7 +76,7 @@ class StreamingRefiner:
         self._next = 0  # next frame to give back
         self._bone_sum: np.ndarray | None = None  # (V, bones) summed bone lengths of the frames given back
         self._bone_count = 0
-        self._pulls: np.ndarray | None = None  # (windows, V, J, C) the network's local pull on each window so far
+        self._pulls: list[np.ndarray] = []  # (V, J, C) the network's local pull on each window so far
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -165,14 +165,14 @@ class StreamingRefiner:
 
     def _keep_convention(self, window: np.ndarray, outputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
-        from the input moved by the running mean of the network's constant pull (measured, as
+        from the input moved by the running median of the network's constant pull (measured, as
         offline, in the body's local frames), then moved back."""
         layout = self.refiner.layout
-        frames = local_frames(outputs["final"][0], layout)  # (V, F, J, C, C)
-        local = np.linalg.solve(frames, (outputs["final"][0] - window[0])[..., None])[..., 0].mean(axis=1)
+        frames, local = local_correction(window[0], outputs["final"][0], layout)  # (V, F, J, C, C), (V, F, J, C)
+        local = local.mean(axis=1)
         if self.refiner.keep_convention == "symmetric":
             local = symmetric_part(local, layout)
-        self._pulls = local[None] if self._pulls is None else np.concatenate([self._pulls, local[None]])
+        self._pulls.append(local)
         pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
         shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
         return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
@@ -183,12 +183,12 @@ class StreamingRefiner:
         strength, layout = self.refiner.bone_strength, self.refiner.layout
         if not strength:
             return frame
-        lengths = np.stack([list(bone_lengths(view[None], layout).values()) for view in frame])  # (V, bones)
+        lengths = [bone_lengths(view[None], layout) for view in frame]  # per view: bone -> length
+        keys = list(lengths[0])
+        lengths = np.array([[view[k] for k in keys] for view in lengths])  # (V, bones)
         self._bone_sum = lengths if self._bone_sum is None else self._bone_sum + lengths
         self._bone_count += 1
-        keys = list(bone_lengths(frame[:1], layout))
-        return np.stack([constant_bone_lengths(view[None], layout, strength,
-                                               dict(zip(keys, mean)))[0]
+        return np.stack([constant_bone_lengths(view[None], layout, strength, dict(zip(keys, mean)))[0]
                          for view, mean in zip(frame, self._bone_sum / self._bone_count)])
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
