@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.skeleton import Layout, bone_tree, get_layout
+from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout
 
 # Joint-name fragments that belong to the trunk (offsets in the trunk frame) or to the face
 # (offsets in the head frame); every other joint is a limb joint (offsets in its bone's frame).
@@ -177,9 +177,10 @@ def _shoulders(j: dict[str, np.ndarray], kind: str) -> tuple[np.ndarray, np.ndar
     return left, right
 
 
-def _h36m(j: dict[str, np.ndarray], *, pelvis_up: float = 0.0, hips: tuple[float, float] = (2.0, 0.0),
-          shoulders: str = "humeral", thorax: str = "neck", nose: tuple[float, float, float] = (55, 55, 0),
-          head: tuple[float, float, float] = (165, 25, 0)) -> np.ndarray:
+def _h36m(j: dict[str, np.ndarray], *, pelvis_up: float = 0.0, hips: tuple[float, float] = (HIP_WIDEN, 0.0),
+          shoulders: str = "humeral", thorax: str = "neck",
+          nose: tuple[float, float, float] = HEAD_POINTS_MM["h36m_nose"],
+          head: tuple[float, float, float] = HEAD_POINTS_MM["h36m_head"]) -> np.ndarray:
     lhip, rhip = _hips(j, *hips)
     pelvis = (lhip + rhip) / 2 + pelvis_up * j["up"]
     lsh, rsh = _shoulders(j, shoulders)
@@ -190,11 +191,11 @@ def _h36m(j: dict[str, np.ndarray], *, pelvis_up: float = 0.0, hips: tuple[float
     return np.stack(out, axis=-2)
 
 
-_MOCAP_FACE = {"nose": (110, 100, 0), "eyes": (150, 75, 32), "ears": (140, 0, 75)}
+_MOCAP_FACE = {"nose": HEAD_POINTS_MM["nose"], "eyes": HEAD_POINTS_MM["left_eye"], "ears": HEAD_POINTS_MM["left_ear"]}
 _MEDIAPIPE_FACE = {"nose": (95, 110, 0), "eyes": (160, 85, 33), "ears": (150, -15, 72)}
 
 
-def _coco(j: dict[str, np.ndarray], *, hips: tuple[float, float] = (2.0, 0.0), shoulders: str = "humeral",
+def _coco(j: dict[str, np.ndarray], *, hips: tuple[float, float] = (HIP_WIDEN, 0.0), shoulders: str = "humeral",
           face: dict[str, tuple[float, float, float]] = _MOCAP_FACE) -> np.ndarray:
     (nu, nf, _), (eu, ef, el), (au, af, al) = face["nose"], face["eyes"], face["ears"]
     lhip, rhip = _hips(j, *hips)

@@ -135,11 +135,15 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     out = refine(poses, "smoothnet", **smoothnet)
     correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
     out += correction[:, nearest_joints(poses, converted)]
-    names, target_names = get_layout(layout).joints, get_layout(target).joints
-    for j, name in enumerate(names):
-        if name in target_names:
-            out[:, j] = refined[:, target_names.index(name)]
+    for j, k in shared_joints(layout, target):
+        out[:, j] = refined[:, k]
     return out
+
+
+def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
+    """(index in ``layout``, index in ``target``) of the joints both layouts name alike."""
+    target_names = get_layout(target).joints
+    return [(j, target_names.index(name)) for j, name in enumerate(get_layout(layout).joints) if name in target_names]
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -302,7 +306,7 @@ def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> l
     if not can_convert(name, target):
         return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
                 "which works on any joints"]
-    kept = [n for n in get_layout(name).joints if n in get_layout(target).joints]
+    kept = shared_joints(name, target)
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
             "SmoothNet plus the SynSP correction of their nearest model joint"]
 
