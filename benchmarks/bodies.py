@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 
-from synsp.checkpoint import DEFAULT_MODEL, load_model
-from synsp.evaluate import evaluate, make_cases, markdown_table
+from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
+from synsp.evaluation.protocol import evaluate, make_cases, markdown_table
 from synsp.filters import gaussian
 
 

@@ -23,10 +23,10 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.benchmark import tune_filter
-from synsp.checkpoint import DEFAULT_MODEL, load_model
+from synsp.evaluation.compare import tune_filter
+from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
 from synsp.conventions import convention_names
-from synsp.evaluate import make_cases, score
+from synsp.evaluation.protocol import make_cases, score
 from synsp.filters import FILTERS
 
 

@@ -3,7 +3,7 @@
 Test clips are resampled (cubic spline) to 25, 50 and 60 fps, then corrupted by the simulator
 at that rate (its times are in seconds). Rows: the input, a Gaussian filter whose sigma grows
 with the rate (1.5 frames at 30 fps), SynSP given the frames alone, and SynSP told the rate
-(``refine(..., fps=)``, see :mod:`synsp.frame_rate`). 3D, root-relative mm. Run:
+(``refine(..., fps=)``, see :mod:`synsp.inference.frame_rate`). 3D, root-relative mm. Run:
 
     .venv/bin/python benchmarks/frame_rate.py [--max-clips 20] [--checkpoint PATH]
 """
@@ -14,14 +14,14 @@ import argparse
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from synsp.checkpoint import load_model
-from synsp.evaluate import EVAL_SEED, Case, evaluate, markdown_table
+from synsp.inference.checkpoint import load_model
+from synsp.evaluation.protocol import EVAL_SEED, Case, evaluate, markdown_table
 from synsp.filters import gaussian
-from synsp.gaps import fill_gaps
-from synsp.mocap import load_clips
-from synsp.simulator import corrupt
+from synsp.sequence import fill_gaps
+from synsp.data.mocap import load_clips
+from synsp.data.simulator import corrupt
 from synsp.skeleton import root_position
-from synsp.splits import load_split
+from synsp.data.splits import load_split
 
 
 def at_rate(clip: np.ndarray, fps: float) -> np.ndarray:

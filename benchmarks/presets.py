@@ -10,7 +10,7 @@ ground truth:
 - 2D: the same clips in COCO-17 projected through random virtual cameras (fixed seed), pixels:
   MPJPE, PA-MPJPE (2D similarity), Accel (px/frame^2) and the same slow-part MPJPE.
 
-The inputs are exactly those the accuracy benchmark scores (``synsp.evaluate.make_cases``).
+The inputs are exactly those the accuracy benchmark scores (``synsp.evaluation.protocol.make_cases``).
 
 Scores are frame-weighted means over clips, at the mocap's 30 fps. Run::
 
@@ -25,10 +25,10 @@ import time
 
 import numpy as np
 
-from synsp.evaluate import EVAL_SEED, make_cases
+from synsp.evaluation.protocol import EVAL_SEED, make_cases
 from synsp.filters import gaussian
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe
-from synsp.simulator import PRESETS
+from synsp.data.simulator import PRESETS
 
 
 def score(noisy: np.ndarray, clean: np.ndarray) -> dict[str, float]:

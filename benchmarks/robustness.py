@@ -19,8 +19,8 @@ import argparse
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from synsp.checkpoint import load_model
-from synsp.evaluate import Case, evaluate, make_cases, markdown_table
+from synsp.inference.checkpoint import load_model
+from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTERS
 
 NOISES = {

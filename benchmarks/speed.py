@@ -15,10 +15,10 @@ import time
 import numpy as np
 import torch
 
-from synsp.checkpoint import load_model
-from synsp.evaluate import make_cases
+from synsp.inference.checkpoint import load_model
+from synsp.evaluation.protocol import make_cases
 from synsp.filters import FILTERS
-from synsp.streaming import StreamingRefiner
+from synsp.inference.streaming import StreamingRefiner
 from swaa_speed import best_time  # this folder's scripts share their timer
 
 

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from synsp.swaa import sliding_window_average, sliding_window_average_naive, window_starts
+from synsp.inference.swaa import sliding_window_average, sliding_window_average_naive, window_starts
 
 
 def best_time(fn: Callable[[], object], repeats: int) -> float:
@@ -33,7 +33,7 @@ def best_time(fn: Callable[[], object], repeats: int) -> float:
     return min(times)
 
 
-# Other exact stride-1 formulations, kept here so the choice made in synsp.swaa can be re-checked.
+# Other exact stride-1 formulations, kept here so the choice made in synsp.inference.swaa can be re-checked.
 def shifted_adds(windows: np.ndarray, length: int) -> np.ndarray:
     """F shifted in-place adds ``out[k:k+N] += windows[:, k]``, then divide by the coverage."""
     n, f = windows.shape[:2]

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from synsp.atomic import atomic_path
+from synsp.paths import atomic_path
 
 
 def test_written_file_has_the_mode_of_an_ordinary_new_file(tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
-from synsp.bvh import euler_to_matrix, forward_kinematics, read_bvh
+from synsp.formats.bvh import euler_to_matrix, forward_kinematics, read_bvh
 
 
 @pytest.fixture

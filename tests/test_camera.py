@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synsp.camera import Camera, look_at, pixels_per_mm, project, random_camera
+from synsp.data.camera import Camera, look_at, pixels_per_mm, project, random_camera
 
 
 def standing_person(t: int = 60) -> np.ndarray:
@@ -79,8 +79,8 @@ def test_random_cameras_keep_a_synthetic_person_in_view(seed):
 
 def test_random_cameras_keep_a_real_clip_in_view():
     try:
-        from synsp.mocap import load_clip
-        from synsp.splits import load_split
+        from synsp.data.mocap import load_clip
+        from synsp.data.splits import load_split
 
         names = load_split("test")[:3]
         clips = [load_clip(name) for name in names]

@@ -168,7 +168,7 @@ def test_evaluate_rejects_unknown_method_and_bad_views(capsys):
 
 
 def test_table_ratio_is_a_dash_when_the_input_scores_zero():
-    from synsp.evaluate import markdown_table
+    from synsp.evaluation.protocol import markdown_table
 
     table = markdown_table({"input": {"MPJPE": 0.0, "PA-MPJPE": 3e-14}, "savgol": {"MPJPE": 19.5, "PA-MPJPE": 20.4}})
     assert table.splitlines()[-1] == "| savgol | 19.50 | - | 20.40 | - |"

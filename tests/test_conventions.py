@@ -70,8 +70,8 @@ def test_symmetric_part_is_what_a_convention_can_be():
 
 @needs_data
 def test_named_conventions_move_the_joints_they_name():
-    from synsp.mocap import load_bandai, load_clip
-    from synsp.splits import load_split
+    from synsp.data.mocap import load_bandai, load_clip
+    from synsp.data.splits import load_split
 
     name = load_split("val")[0]
     positions, head = load_bandai(name)
@@ -93,8 +93,8 @@ def test_named_conventions_move_the_joints_they_name():
 def test_keep_convention_leaves_another_skeleton_nearly_as_it_is():
     """The shipped 3D model on clean mocap whose pelvis sits high (SMPL-like): keeping the
     input's definitions moves it far less than letting the network pull it to its own."""
-    from synsp.checkpoint import load_model
-    from synsp.evaluate import make_cases
+    from synsp.inference.checkpoint import load_model
+    from synsp.evaluation.protocol import make_cases
 
     cases = make_cases("val", "none", convention="smpl-pelvis", max_clips=2)
     model = load_model("synsp-h36m17", device="cpu")
@@ -167,7 +167,7 @@ def test_fixture_files_are_the_documented_formats():
 @needs_data
 def test_keep_convention_is_a_per_call_option_of_the_api():
     import synsp
-    from synsp.evaluate import make_cases
+    from synsp.evaluation.protocol import make_cases
 
     case = make_cases("val", "none", convention="smpl-pelvis", max_clips=1)[0]
     kept = synsp.refine(case.noisy, device="cpu")

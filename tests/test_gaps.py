@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from synsp.gaps import fill_gaps
+from synsp.sequence import fill_gaps
 
 
 def test_linear_inside_and_held_ends():

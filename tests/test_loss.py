@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from synsp.loss import eq4_term, frame_acceleration, smoothnet_loss, synsp_loss
+from synsp.training.loss import eq4_term, frame_acceleration, smoothnet_loss, synsp_loss
 from synsp.model import SynSPOutput
 
 

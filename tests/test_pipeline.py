@@ -12,7 +12,7 @@ import pytest
 from conftest import needs_data, tiny_config
 
 from synsp.formats import PoseData, read_poses, write_poses
-from synsp.pipeline import refine_file
+from synsp.refine_file import refine_file
 
 T = 60
 START = 8  # the last track is first detected in this frame
@@ -260,7 +260,7 @@ def test_real_mediapipe_file_both_spaces(tmp_path, space, n_coords):
 
 @pytest.fixture(scope="module")
 def tiny_h36m_checkpoint(tmp_path_factory) -> Path:
-    from synsp.train import train
+    from synsp.training.train import train
 
     out = tmp_path_factory.mktemp("tiny")
     return train(tiny_config(out, train_clips=2, val_clips=1, windows_per_epoch=256), log=lambda s: None)
@@ -300,7 +300,7 @@ def test_checkpoint_of_the_other_dimensionality_is_refused(tmp_path, tiny_h36m_c
 
 
 def test_track_is_cut_where_the_estimator_jumps_to_another_person():
-    from synsp.pipeline import track_segments
+    from synsp.refine_file import track_segments
 
     track = motion(1, 17, 2, noise=1.0)[0]  # (T, 17, 2), a person ~300 px wide
     track[[5, 30, 31]] = np.nan

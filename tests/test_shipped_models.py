@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import needs_data
 
-from synsp.checkpoint import SHIPPED_MODELS, load_model, shipped_path
-from synsp.evaluate import evaluate, make_cases
+from synsp.inference.checkpoint import SHIPPED_MODELS, load_model, shipped_path
+from synsp.evaluation.protocol import evaluate, make_cases
 
 
 @pytest.mark.parametrize("name", list(SHIPPED_MODELS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from synsp.loss import smoothnet_loss
+from synsp.training.loss import smoothnet_loss
 from synsp.model import SmoothNet, SmoothNetConfig
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from synsp.mocap import clip_info
-from synsp.splits import SPLITS, load_split, load_split_file, make_splits
+from synsp.data.mocap import clip_info
+from synsp.data.splits import SPLITS, load_split, load_split_file, make_splits
 
 
 @pytest.fixture
 def all_clips() -> list[str]:
-    from synsp.mocap import list_clips
+    from synsp.data.mocap import list_clips
 
     try:
         return list_clips()

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from conftest import needs_data, tiny_config
 
-from synsp.checkpoint import load_model
-from synsp.streaming import StreamingRefiner
-from synsp.swaa import sliding_windows
+from synsp.inference.checkpoint import load_model
+from synsp.inference.streaming import StreamingRefiner
+from synsp.inference.swaa import sliding_windows
 
 pytestmark = needs_data
 
 
 @pytest.fixture(scope="module", params=["3d", "2d"])
 def refiner(request, tmp_path_factory):
-    from synsp.train import train
+    from synsp.training.train import train
 
     best = train(tiny_config(tmp_path_factory.mktemp(request.param), space=request.param), log=lambda s: None)
     model = load_model(best, device="cpu")

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from synsp import swaa
-from synsp.swaa import sliding_window_average, sliding_window_average_naive, sliding_windows, window_starts
+from synsp.inference import swaa
+from synsp.inference.swaa import sliding_window_average, sliding_window_average_naive, sliding_windows, window_starts
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from synsp.checkpoint import load_checkpoint, load_model
+from synsp.inference.checkpoint import load_checkpoint, load_model
 from synsp.config import load_config
-from synsp.train import train
+from synsp.training.train import train
 
 from conftest import needs_data, tiny_config
 
@@ -51,7 +51,7 @@ def test_resume_refuses_a_different_config(tmp_path):
 
 
 def test_resume_accepts_a_checkpoint_older_than_a_new_config_field(tmp_path):
-    from synsp.checkpoint import save_checkpoint
+    from synsp.inference.checkpoint import save_checkpoint
 
     train(tiny_config(tmp_path), log=lambda s: None)
     ckpt = load_checkpoint(tmp_path / "last.pt")
@@ -139,7 +139,7 @@ def test_init_from_starts_at_the_checkpoint_weights_and_checks_the_model(tmp_pat
 
 
 def test_export_keeps_config_weights_and_run_history(tmp_path):
-    from synsp.checkpoint import export_model
+    from synsp.inference.checkpoint import export_model
 
     best = train(tiny_config(tmp_path / "run", epochs=2), log=lambda s: None)
     meta = export_model(best, tmp_path / "model.pt", note="trained on CC BY-NC data")
@@ -156,7 +156,7 @@ def test_export_keeps_config_weights_and_run_history(tmp_path):
 
 
 def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_path):
-    from synsp.normalize import mm_per_unit
+    from synsp.sequence import mm_per_unit
 
     refiner = load_model(train(tiny_config(tmp_path), log=lambda s: None), device="cpu")
     rng = np.random.default_rng(2)
@@ -168,7 +168,7 @@ def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_pat
 
 def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
     from synsp.config import DataConfig
-    from synsp.pairs import TrainingPairs
+    from synsp.training.pairs import TrainingPairs
     from synsp.skeleton import bone_tree, get_layout
 
     layout = get_layout("h36m17")
@@ -188,7 +188,7 @@ def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
 
 
 def test_evaluation_cases_with_other_bodies():
-    from synsp.evaluate import make_cases
+    from synsp.evaluation.protocol import make_cases
     from synsp.skeleton import bone_tree
 
     plain = make_cases("test", "typical", max_clips=2)

@@ -18,14 +18,14 @@ __all__ = ["METHODS", "refine", "load_model", "StreamingRefiner", "__version__"]
 
 def __getattr__(name: str):
     if name == "StreamingRefiner":  # imported on first use: it needs torch, `import synsp` does not
-        from synsp.streaming import StreamingRefiner
+        from synsp.inference.streaming import StreamingRefiner
 
         return StreamingRefiner
     raise AttributeError(f"module 'synsp' has no attribute {name!r}")
 
 
 def load_model(name_or_path, device=None):
-    """Rebuild a trained model from its checkpoint; see :func:`synsp.checkpoint.load_model`."""
-    from synsp.checkpoint import load_model as _load
+    """Rebuild a trained model from its checkpoint; see :func:`synsp.inference.checkpoint.load_model`."""
+    from synsp.inference.checkpoint import load_model as _load
 
     return _load(name_or_path, device=device)

@@ -16,7 +16,7 @@ _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> 
 
 
 def _cmd_refine(args: argparse.Namespace) -> None:
-    from synsp.pipeline import refine_file
+    from synsp.refine_file import refine_file
 
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
@@ -27,7 +27,7 @@ def _cmd_refine(args: argparse.Namespace) -> None:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
-    from synsp.benchmark import run_evaluation
+    from synsp.evaluation.compare import run_evaluation
 
     print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
                          max_clips=args.max_clips, tune=not args.paper_filters, views=args.views,
@@ -36,7 +36,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
 
 def _cmd_train(args: argparse.Namespace) -> None:
     from synsp.config import load_config
-    from synsp.train import train
+    from synsp.training.train import train
 
     config = load_config(args.config)
     if args.out_dir:
@@ -46,7 +46,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
-    from synsp.checkpoint import export_model
+    from synsp.inference.checkpoint import export_model
 
     if args.output.exists() and not args.force:
         raise FileExistsError(f"{args.output} exists; pass --force to replace it")
@@ -55,7 +55,7 @@ def _cmd_export(args: argparse.Namespace) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
-    from synsp.benchmark import run_demo
+    from synsp.evaluation.compare import run_demo
 
     print(run_demo(clip=args.clip, preset=args.preset, out_dir=None if args.no_video else args.out_dir))
 

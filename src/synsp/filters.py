@@ -4,7 +4,7 @@ Every filter is ``f(x, **options) -> y`` with ``x`` a pose sequence (T, J, C) (a
 leading axes such as (V, T, J, C) are smoothed independently; time is axis -3). The output
 has the shape and dtype of ``x``. Short sequences work: T = 1 returns the input, and a
 window longer than the sequence is shrunk (Savitzky-Golay) or fed by edge padding
-(Gaussian). Missing joints (NaN) are first filled by :func:`synsp.gaps.fill_gaps`, and the
+(Gaussian). Missing joints (NaN) are first filled by :func:`synsp.sequence.fill_gaps`, and the
 output is the smoothed *filled* sequence: it holds no NaN, since a smoother that
 interpolates gaps is what a user of a refined sequence wants.
 
@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.gaps import fill_gaps
+from synsp.sequence import fill_gaps
 
 __all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "FILTERS", "FILTER_GRIDS"]
 

@@ -15,7 +15,7 @@ from synsp import filters
 
 @lru_cache(maxsize=8)
 def _cached_model(name_or_path: str, device: str | None):
-    from synsp.checkpoint import load_model
+    from synsp.inference.checkpoint import load_model
 
     return load_model(name_or_path, device=device)
 
@@ -25,7 +25,7 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int = 1,
         fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> np.ndarray:
-        from synsp.checkpoint import DEFAULT_MODEL
+        from synsp.inference.checkpoint import DEFAULT_MODEL
 
         if checkpoint is None:
             space = "3d" if poses.shape[-1] == 3 else "2d"

@@ -49,6 +49,7 @@ nose, eyes and ears from the Head joint's frame (:data:`HEAD_POINTS_MM`). COCO h
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -244,6 +245,32 @@ def get_layout(name: str | Layout) -> Layout:
     return LAYOUTS[name]
 
 
+def layout_joint_names(layout: str | None) -> list[str] | None:
+    """Joint names of a layout, or None for None or an unknown name."""
+    if layout is None or layout not in LAYOUTS:
+        return None
+    return list(LAYOUTS[layout].joints)
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def match_layout(names: Sequence[str]) -> str | None:
+    """The layout whose joint names equal ``names`` (case and ``-``/``_``/space blind), else None:
+    how formats that name their joints (CSV, mmpose, BVH) find their layout."""
+    wanted = [_norm(n) for n in names]
+    for name, layout in LAYOUTS.items():
+        if [_norm(n) for n in layout.joints] == wanted:
+            return name
+    return None
+
+
+def generic_names(n_joints: int) -> list[str]:
+    """Placeholder names ``j0 .. j{J-1}`` for joints of an unknown layout."""
+    return [f"j{j}" for j in range(n_joints)]
+
+
 def _check(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim < 3 or x.shape[-2] != len(layout.joints) or (coords is not None and x.shape[-1] != coords):
@@ -382,7 +409,7 @@ def convert(
         ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring
         for the joint-by-joint mapping.
     head_rotation : ndarray (..., T, 3, 3), optional
-        Global orientation of the mocap Head joint (from :func:`synsp.bvh.forward_kinematics`)
+        Global orientation of the mocap Head joint (from :func:`synsp.formats.bvh.forward_kinematics`)
         for the face points of a ``bandai22`` source; estimated from the positions if omitted
         (:func:`head_frame_from_positions`).
 

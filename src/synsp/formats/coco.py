@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.formats import PoseData
+from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, first_entry, load_json
 from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
 
 _OWN = ("image_id", "keypoints", "track_id")
@@ -31,6 +31,12 @@ _OWN = ("image_id", "keypoints", "track_id")
 def _sort_key(image_id):
     # ids are ints in COCO; tolerate strings (file names) by sorting them after numbers
     return (0, image_id, "") if isinstance(image_id, (int, float)) else (1, 0, str(image_id))
+
+
+def sniff(content) -> bool:
+    """A COCO results list: entries with an ``image_id``."""
+    first = first_entry(content)
+    return isinstance(first, dict) and "image_id" in first
 
 
 def read(path: Path) -> PoseData:
@@ -42,11 +48,7 @@ def read(path: Path) -> PoseData:
         ``poses`` (V, T, J, 2) pixels, ``scores`` (V, T, J) from the keypoint triples,
         ``extra["frame_ids"]`` = the image ids.
     """
-    with open(path, encoding="utf-8") as f:
-        try:
-            results = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}: not valid JSON ({err})") from None
+    results = load_json(path)
     if isinstance(results, dict):
         raise ValueError(f"{path}: a JSON object (annotation file?); expected a COCO results list")
     if not isinstance(results, list) or not results:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.formats import PoseData, as_filled
-from synsp.formats.joints import generic_names, layout_joint_names, match_layout
+from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, as_filled
+from synsp.skeleton import generic_names, layout_joint_names, match_layout
 
 _AXES = ("x", "y", "z")
 _COORD = re.compile(r"^(.+)_([xyz])$", re.IGNORECASE)

@@ -171,7 +171,7 @@ def pop_filled(fields: dict, shape: tuple[int, int, int], where: str) -> np.ndar
     -------
     ndarray (V, T, J) bool, or None when no instance has the key (False where absent).
     """
-    from synsp.formats import as_filled
+    from synsp.formats.posedata import as_filled
 
     filled = None
     for (v, t), extra in fields.items():

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.formats import PoseData, as_filled
+from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, as_filled, first_entry, load_json
 
 N_LANDMARKS = 33
 DEFAULT_FPS = 30.0
@@ -44,6 +44,19 @@ _FILLED_KEYS = {"image": "filled_image", "world": "filled_world"}
 def _check_space(space: str) -> None:
     if space not in _KEYS:
         raise ValueError(f"space must be 'image' or 'world', got {space!r}")
+
+
+def sniff(content) -> bool:
+    """An npz with both landmark arrays, or landmark JSON (module doc)."""
+    if isinstance(content, set):
+        return {"kp2d", "kp3d_world"} <= content
+    if isinstance(content, dict):
+        return "frames" in content
+    first = first_entry(content)
+    if isinstance(first, dict):
+        return "landmarks" in first or "world_landmarks" in first
+    inner = next((x for x in first if x is not None), None) if isinstance(first, list) else None
+    return isinstance(inner, dict) and "x" in inner and "y" in inner
 
 
 def read(path: Path, space: str = "image") -> PoseData:
@@ -97,11 +110,7 @@ def _landmarks(frame, space: str):
 
 
 def _read_json(path: Path, space: str) -> PoseData:
-    with open(path, encoding="utf-8") as f:
-        try:
-            obj = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}: not valid JSON ({err})") from None
+    obj = load_json(path)
     frames = obj.get("frames") if isinstance(obj, dict) else obj
     if not isinstance(frames, list):
         raise ValueError(f"{path}: expected a list of frames (or {{'frames': [...]}})")

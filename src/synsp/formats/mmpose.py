@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.formats import PoseData
+from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, first_entry, load_json
 from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present, to_list
-from synsp.formats.joints import match_layout
+from synsp.skeleton import match_layout
 
 _OWN = ("keypoints", "keypoint_scores", "track_id")
 
@@ -105,6 +105,19 @@ def _layout(meta, n_joints: int, n_coords: int) -> str | None:
     return None
 
 
+def sniff(content) -> bool:
+    """Any mmpose style of the module doc (an empty list too: no detections at all)."""
+    if isinstance(content, dict):
+        return "instance_info" in content
+    if content == []:
+        return True
+    first = first_entry(content)
+    if isinstance(first, dict):
+        return "image_id" not in first and ("instances" in first or "keypoints" in first)
+    inner = next((x for x in first if x is not None), None) if isinstance(first, list) else None
+    return isinstance(inner, dict) and "keypoints" in inner
+
+
 def read(path: Path) -> PoseData:
     """Read an mmpose prediction JSON (any style in the module doc).
 
@@ -114,11 +127,7 @@ def read(path: Path) -> PoseData:
         ``poses`` (V, T, J, 2 or 3) in mmpose's unit, ``scores`` from ``keypoint_scores``,
         one frame per file entry (``extra["frame_ids"]`` keeps the ``frame_id`` values).
     """
-    with open(path, encoding="utf-8") as f:
-        try:
-            obj = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}: not valid JSON ({err})") from None
+    obj = load_json(path)
     style, meta, entries = _entries(obj, path)
     n_joints = meta.get("num_keypoints") if isinstance(meta, dict) else None
     frames, flat = [], False

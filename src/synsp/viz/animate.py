@@ -203,7 +203,7 @@ def animate(
 
 def write_movie(frames: Sequence[Any], path: str | os.PathLike, fps: float) -> Path:
     """Write Pillow images ``frames`` as a GIF or MP4 chosen by the suffix of ``path``."""
-    from synsp.atomic import atomic_path
+    from synsp.paths import atomic_path
 
     path = Path(path)
     suffix = path.suffix.lower()

@@ -295,7 +295,7 @@ def contact_sheet(
     """
     from PIL import Image
 
-    from synsp.atomic import atomic_path
+    from synsp.paths import atomic_path
 
     layout = resolve_layout(layout)
     b, a, _ = check_sequences(layout, before, after, dims=(2,))

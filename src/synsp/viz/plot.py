@@ -105,7 +105,7 @@ def plot_trajectories(
 
 def save_png(fig: Any, path: str | os.PathLike, dpi: int = 100) -> Path:
     """Save a matplotlib figure as PNG at ``path`` atomically; return the path."""
-    from synsp.atomic import atomic_path
+    from synsp.paths import atomic_path
 
     path = Path(path)
     with atomic_path(path) as tmp:

@@ -186,7 +186,7 @@ def write_report(
     Path of the written page. Coordinates are rounded (1 decimal for mm or px) and
     sequences longer than 1800 frames are subsampled in the player (the plots keep all).
     """
-    from synsp.atomic import atomic_path
+    from synsp.paths import atomic_path
     from synsp.viz.plot import plot_trajectories, png_bytes
 
     layout = resolve_layout(layout)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.metrics import acceleration
-from synsp.normalize import body_size
+from synsp.sequence import body_size
 from synsp.refine import METHODS, refine
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
@@ -152,7 +152,7 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     A track runs from its first to its last detected frame, and is cut where the estimator
     switched people: between two consecutive detected frames (any gap between them) the mean of
     the joints seen in both moved by more than ``jump`` times the person's size
-    (:func:`synsp.normalize.body_size`). Refining across a switch would smear two people into a
+    (:func:`synsp.sequence.body_size`). Refining across a switch would smear two people into a
     ghost; the frames between two segments stay missing.
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
@@ -206,7 +206,7 @@ def refine_file(
         and the networks use it).
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
-        :attr:`synsp.refiner.Refiner.keep_convention`.
+        :attr:`synsp.inference.refiner.Refiner.keep_convention`.
 
     Returns
     -------
@@ -218,7 +218,7 @@ def refine_file(
     for bad input; nothing is written then.
     """
     from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
-    from synsp.gaps import ABSURD, fill_gaps
+    from synsp.sequence import ABSURD, fill_gaps
 
     src, dst = Path(input), Path(output)
     if method not in METHODS:
@@ -313,7 +313,7 @@ def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> l
 
 def _convention_notes(checkpoint: str | None, device: str | None, c_count: int) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull), and what was done."""
-    from synsp.checkpoint import DEFAULT_MODEL
+    from synsp.inference.checkpoint import DEFAULT_MODEL
     from synsp.refine import _cached_model
 
     model = _cached_model(str(checkpoint or DEFAULT_MODEL["3d" if c_count == 3 else "2d"]), device)

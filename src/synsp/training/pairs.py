@@ -10,13 +10,13 @@ from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import apply_offsets, random_joint_offsets
-from synsp.frame_rate import interpolate_linear
-from synsp.gaps import fill_gaps
-from synsp.mocap import FPS
-from synsp.normalize import normalize, window_stats
-from synsp.simulator import corrupt, get_preset
+from synsp.inference.frame_rate import interpolate_linear
+from synsp.sequence import fill_gaps
+from synsp.data.mocap import FPS
+from synsp.inference.normalize import normalize, window_stats
+from synsp.data.simulator import corrupt, get_preset
 from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
-from synsp.swaa import sliding_windows
+from synsp.inference.swaa import sliding_windows
 
 def resample(clip: np.ndarray, factor: float) -> np.ndarray:
     """Play ``clip`` (T, J, C) ``factor`` times faster by linear interpolation in time."""
@@ -139,7 +139,7 @@ class TrainingPairs:
         preset = self.presets[rng.choice(len(self.presets), p=self.preset_p)]
         severity = rng.uniform(*cfg.severity)
         if cfg.space == "2d":
-            from synsp.camera import pixels_per_mm, project, random_camera
+            from synsp.data.camera import pixels_per_mm, project, random_camera
 
             camera = random_camera(rng, subject=clip)
             clean = project(clip, camera).astype(np.float32)

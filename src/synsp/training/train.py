@@ -18,14 +18,14 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from synsp.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
+from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
 from synsp.config import Config
-from synsp.loss import smoothnet_loss, synsp_loss
-from synsp.evaluate import Case, evaluate, make_cases
-from synsp.mocap import load_clips
-from synsp.pairs import TrainingPairs
-from synsp.refiner import Refiner
-from synsp.splits import load_split
+from synsp.training.loss import smoothnet_loss, synsp_loss
+from synsp.evaluation.protocol import Case, evaluate, make_cases
+from synsp.data.mocap import load_clips
+from synsp.training.pairs import TrainingPairs
+from synsp.inference.refiner import Refiner
+from synsp.data.splits import load_split
 
 VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scored on the same inputs
 

@@ -8,33 +8,9 @@ training and inference normalise identically.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 MM_PER_UNIT_3D = 1000.0
-
-
-def body_size(poses: np.ndarray) -> float:
-    """A person's size in the poses' unit: the median over frames of the largest side of the
-    joints' bounding box, for (..., T, J, C) poses. NaN joints are ignored; NaN if none is finite."""
-    with warnings.catch_warnings():  # all-NaN frames are expected (a person not detected)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        extent = np.nanmax(poses, axis=-2) - np.nanmin(poses, axis=-2)  # (..., T, C)
-        return float(np.nanmedian(np.nanmax(extent, axis=-1)))
-
-
-def mm_per_unit(poses: np.ndarray) -> float:
-    """Guess the unit of 3D poses (..., T, J, 3) from the body's size: 1000 for metres, 10 for
-    centimetres, 1 for millimetres.
-
-    A person measures 0.3-2.5 m in any posture (:func:`body_size`), so a size below 30 means
-    metres, below 300 centimetres. NaN joints are ignored; no finite joint gives 1.
-    """
-    size = body_size(poses)
-    if not np.isfinite(size) or size >= 300:
-        return 1.0
-    return 1000.0 if size < 30 else 10.0
 
 
 def window_stats(windows: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:

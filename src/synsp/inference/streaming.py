@@ -5,7 +5,7 @@ that window at once and its output is added to running sums for the frames it co
 Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` later frames
 have arrived, as the mean of the windows that cover it and are complete by then. With
 ``lag = F - 1`` (the default) that is every window, and the stream equals offline
-:meth:`synsp.refiner.Refiner.refine` on gap-free input, frame for frame, ends included; a
+:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included; a
 smaller lag averages fewer windows (lag 0: only the window that ends at t), trading
 smoothness for latency.
 
@@ -36,8 +36,8 @@ from scipy.signal import savgol_coeffs
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.conventions import local_correction, symmetric_part
-from synsp.normalize import mm_per_unit
-from synsp.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.sequence import mm_per_unit
+from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.skeleton import root_position
 
 

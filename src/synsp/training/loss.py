@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import torch
 from torch import Tensor
 
-if TYPE_CHECKING:  # keep `import synsp.loss` free of the model modules
+if TYPE_CHECKING:  # keep `import synsp.training.loss` free of the model modules
     from .model.synsp import SynSPOutput
 
 FRAME_AXIS = -2  # windows are (B, V, F, D): frames are the second-to-last axis

@@ -1,4 +1,4 @@
-"""Error models of pose estimators: the parameters of :func:`synsp.simulator.corrupt` and the presets.
+"""Error models of pose estimators: the parameters of :func:`synsp.data.simulator.corrupt` and the presets.
 
 An :class:`ErrorModel` says how a pose estimator errs, with the four error kinds of the
 SynSP paper (jitter, miss, swap, inversion; supplementary 1.1) plus the slow, structured

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.evaluate import Case, evaluate, make_cases, markdown_table
+from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTER_GRIDS, FILTERS
 
 NETWORKS = ("synsp", "smoothnet")
@@ -32,7 +32,7 @@ def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dic
 
     Each branch is computed by the same call, so the refiner runs once per clip and
     caches the other outputs for the next row."""
-    from synsp.checkpoint import DEFAULT_MODEL, load_model
+    from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
 
     name = checkpoint or DEFAULT_MODEL[space].replace("synsp", kind)
     refiner = load_model(name)
@@ -54,7 +54,7 @@ def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dic
 def quality_correlation(cases: list[Case], checkpoint: str | None = None, space: str = "3d") -> float:
     """Pearson r between the branches' disagreement ||PB - AB|| and the input's true error
     ||input - ground truth||, over every frame and joint (the supplementary reports 0.48)."""
-    from synsp.checkpoint import DEFAULT_MODEL, load_model
+    from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
 
     refiner = load_model(checkpoint or DEFAULT_MODEL[space])
     gaps, errors = [], []
@@ -72,7 +72,7 @@ def run_evaluation(
 ) -> str:
     """Markdown report: one table per error preset, rows = input + methods.
 
-    ``views`` > 1 scores (V, T, J, C) cases (see :func:`synsp.evaluate.make_cases`): the
+    ``views`` > 1 scores (V, T, J, C) cases (see :func:`synsp.evaluation.protocol.make_cases`): the
     networks refine the V sequences jointly, the filters one by one. ``checkpoint`` replaces
     the shipped SynSP model. ``convention`` marks the test joints as another skeleton would
     (:data:`synsp.conventions.CONVENTIONS`); filters are still tuned on the mocap convention."""
@@ -119,7 +119,7 @@ def run_demo(clip: str | None = None, preset: str = "typical", out_dir: str | No
     """The main job: (1) one real test clip corrupted by ``preset``, refined by every available
     method and scored against its ground truth; (2) MediaPipe's real output on a real video,
     refined in 2D and 3D, with smoothness figures and (into ``out_dir``) a before/after picture."""
-    from synsp.checkpoint import DEFAULT_MODEL, shipped_path
+    from synsp.inference.checkpoint import DEFAULT_MODEL, shipped_path
 
     cases = make_cases("test", preset)
     case = next((c for c in cases if c.name == clip), None) if clip else cases[0]
@@ -148,7 +148,7 @@ def mediapipe_demo(out_dir: str) -> str:
     from pathlib import Path
 
     from synsp.paths import data_root
-    from synsp.pipeline import refine_file
+    from synsp.refine_file import refine_file
 
     folder = data_root() / "mediapipe-sports2d"
     source, video = folder / "demo_mediapipe.npz", folder / "demo.mp4"

@@ -1,7 +1,7 @@
 """Pose-estimator error simulator: what an estimator would output for a clean pose sequence.
 
 Injects the SynSP paper's four error kinds (supplementary 1.1), each with its own
-parameters in an :class:`~synsp.presets.ErrorModel`:
+parameters in an :class:`~synsp.data.presets.ErrorModel`:
 
 - **jitter**: small, temporally correlated (AR(1)), heavy-tailed (occasional spikes) noise,
   larger at the ends of the limbs and for fast-moving joints;
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synsp.presets import PRESETS, ErrorModel, get_preset
+from synsp.data.presets import PRESETS, ErrorModel, get_preset
 
 __all__ = ["ErrorModel", "PRESETS", "Corruption", "corrupt", "get_preset", "NONE", "MISS", "SWAP", "INVERSION"]
 

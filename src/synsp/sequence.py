@@ -1,14 +1,17 @@
-"""Gap filling: turn a pose sequence with missing joints (NaN) into a complete one.
+"""Raw pose sequences as estimators give them: gaps filled, size and unit measured.
 
 Estimators lose joints (occlusion, a person not detected); filters and networks need every
 value. Each joint's track is interpolated across its gaps, never reading a NaN, so a gap
-cannot leak into its neighbours.
+cannot leak into its neighbours. A person's size (:func:`body_size`) tells the unit of 3D
+poses (:func:`mm_per_unit`).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-__all__ = ["fill_gaps"]
+__all__ = ["fill_gaps", "body_size", "mm_per_unit"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -139,3 +142,25 @@ def fill_gaps(
         centroid = np.where(n_seen > 0, total / np.maximum(n_seen, 1), 0.0)  # (S, T, 1, C)
         out = np.where(never[:, None, :, None], centroid, out)
     return out.reshape(*lead, t, j, c).astype(a.dtype, copy=False), mask
+
+
+def body_size(poses: np.ndarray) -> float:
+    """A person's size in the poses' unit: the median over frames of the largest side of the
+    joints' bounding box, for (..., T, J, C) poses. NaN joints are ignored; NaN if none is finite."""
+    with warnings.catch_warnings():  # all-NaN frames are expected (a person not detected)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        extent = np.nanmax(poses, axis=-2) - np.nanmin(poses, axis=-2)  # (..., T, C)
+        return float(np.nanmedian(np.nanmax(extent, axis=-1)))
+
+
+def mm_per_unit(poses: np.ndarray) -> float:
+    """Guess the unit of 3D poses (..., T, J, 3) from the body's size: 1000 for metres, 10 for
+    centimetres, 1 for millimetres.
+
+    A person measures 0.3-2.5 m in any posture (:func:`body_size`), so a size below 30 means
+    metres, below 300 centimetres. NaN joints are ignored; no finite joint gives 1.
+    """
+    size = body_size(poses)
+    if not np.isfinite(size) or size >= 300:
+        return 1.0
+    return 1000.0 if size < 30 else 10.0

@@ -11,10 +11,10 @@ from typing import Any
 
 import torch
 
-from synsp.atomic import atomic_path
+from synsp.paths import atomic_path
 from synsp.config import Config
 from synsp.paths import resource
-from synsp.refiner import Refiner
+from synsp.inference.refiner import Refiner
 from synsp.skeleton import get_layout
 
 # Models shipped inside the package: name -> file under synsp/resources/models/.

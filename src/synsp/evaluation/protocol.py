@@ -16,10 +16,10 @@ import numpy as np
 from synsp.config import DataConfig
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck
 from synsp.conventions import convert_with_convention
-from synsp.mocap import load_bandai, load_clips
-from synsp.pairs import TrainingPairs
+from synsp.data.mocap import load_bandai, load_clips
+from synsp.training.pairs import TrainingPairs
 from synsp.skeleton import random_proportions, reproportion, root_position
-from synsp.splits import load_split
+from synsp.data.splits import load_split
 
 EVAL_SEED = 7  # one seed for every benchmark, so all methods see identical inputs
 

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from synsp.mocap import FPS as TRAINING_FPS  # the mocap's rate: every shipped network was trained on it
+from synsp.data.mocap import FPS as TRAINING_FPS  # the mocap's rate: every shipped network was trained on it
 
 
 def covered_rates(time_scale: tuple[float, float], training_fps: float = TRAINING_FPS) -> tuple[float, float]:

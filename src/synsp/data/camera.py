@@ -105,7 +105,7 @@ def pixels_per_mm(points: np.ndarray, camera: Camera) -> float:
     Returns
     -------
     float, pixels per mm at the points' mean depth (use it as ``unit_scale`` of
-    :func:`synsp.simulator.corrupt` on projected data).
+    :func:`synsp.data.simulator.corrupt` on projected data).
     """
     p = np.asarray(points, float)
     if p.ndim < 1 or p.shape[-1] != 3:

@@ -21,13 +21,12 @@ from typing import Iterable
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.bvh import forward_kinematics, read_bvh
+from synsp.paths import atomic_path
+from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import cache_dir, data_root
 from synsp.skeleton import BANDAI22, convert, get_layout
 
 FPS = 30.0
-CM_TO_MM = 10.0
 _CACHE_VERSION = 1  # bump when the cached arrays change meaning
 _DATASETS = ("ds1", "ds2")
 
@@ -99,7 +98,7 @@ def load_bandai(name: str, root: str | os.PathLike | None = None) -> tuple[np.nd
     if motion.names != BANDAI22.joints:
         raise ValueError(f"{path}: joints {motion.names} differ from the bandai22 layout")
     positions, rotations = forward_kinematics(motion)
-    positions = (positions * CM_TO_MM).astype(np.float32)
+    positions = (positions * MM_PER_CM).astype(np.float32)
     head_rotation = rotations[:, BANDAI22.index("Head")].astype(np.float32)
     try:
         with atomic_path(cached) as tmp:

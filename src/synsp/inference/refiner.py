@@ -9,11 +9,12 @@ import torch
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
-from synsp.frame_rate import covered_rates, run_at_rate
-from synsp.gaps import fill_gaps
-from synsp.normalize import body_size, denormalize, mm_per_unit, normalize, window_stats
+from synsp.inference.frame_rate import covered_rates, run_at_rate
+from synsp.sequence import fill_gaps
+from synsp.inference.normalize import denormalize, normalize, window_stats
+from synsp.sequence import body_size, mm_per_unit
 from synsp.skeleton import get_layout, root_position
-from synsp.swaa import sliding_window_average, sliding_windows
+from synsp.inference.swaa import sliding_window_average, sliding_windows
 
 BRANCHES = ("position", "acceleration", "final")
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
@@ -33,7 +34,7 @@ def _size(seq: np.ndarray, space: str) -> float:
 class Refiner:
     """A trained SynSP or SmoothNet with everything needed to refine sequences.
 
-    Built by :func:`synsp.checkpoint.load_model`; holds the network, the training config
+    Built by :func:`synsp.inference.checkpoint.load_model`; holds the network, the training config
     (joint layout, 2D/3D, window) and the checkpoint's metadata.
     """
 
@@ -69,9 +70,9 @@ class Refiner:
         (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined root-relative;
         the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
         inputs in metres or centimetres are recognised by the body's size
-        (:func:`synsp.normalize.mm_per_unit`) and refined in millimetres, then given back in
+        (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in
         their own unit. ``fps``, the input's frame rate, lets a rate the network was not
-        trained at be refined at its training rate (:mod:`synsp.frame_rate`); None assumes a
+        trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call.
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,

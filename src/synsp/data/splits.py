@@ -16,7 +16,7 @@ way every time, from the clip names and frame counts:
    out, ~10% of every content's takes for test and ~10% for val (at least one each), chosen
    with ``seed``.
 
-That gives about 80/10/10 of the frames. Rebuild with ``python -m synsp.splits``.
+That gives about 80/10/10 of the frames. Rebuild with ``python -m synsp.data.splits``.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.atomic import atomic_path
-from synsp.mocap import clip_info, clip_path, list_clips
+from synsp.paths import atomic_path
+from synsp.data.mocap import clip_info, clip_path, list_clips
 from synsp.paths import resource
 
 SPLITS = ("train", "val", "test")
@@ -113,7 +113,7 @@ def make_splits(root: str | os.PathLike | None = None, seed: int = SEED) -> dict
     out["seed"] = seed
     out["method"] = ("dataset 1: whole (content, style) pairs held out for val/test (non-normal styles, "
                      "spread over contents, ~10% of frames each); dataset 2: ~10% of each content's "
-                     "takes for val and for test; see synsp.splits")
+                     "takes for val and for test; see synsp.data.splits")
     return out
 
 

@@ -1,0 +1,130 @@
+"""The one type every pose reader returns and every writer takes, and its small helpers."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class PoseData:
+    """Pose sequences read from a file, plus what is needed to write them back.
+
+    Attributes
+    ----------
+    poses : ndarray (V, T, J, C) float
+        V tracks (persons or views), T frames, J joints, C coordinates, in the file's unit
+        (pixels for 2D estimators, millimetres for MediaPipe world and BVH). NaN = missing.
+    scores : ndarray (V, T, J) or None
+        Per-joint confidence in [0, 1]; 0 where a track has no detection in a frame.
+    layout : str or None
+        Skeleton name (``"coco17"``, ``"mediapipe33"``, ``"h36m17"``, ``"bandai22"``) or None.
+    fps : float or None
+        Frame rate when the file records it.
+    track_ids : list of int or None
+        One id per track (length V). Readers order tracks by id; files without ids get
+        0 .. V-1 from greedy nearest-centroid matching (:mod:`synsp.formats.instances`).
+    format : str
+        The format read from (one of ``FORMATS``), "" for data built in memory.
+    extra : dict
+        What a writer needs to reproduce the file: ``"frame_ids"`` (one per frame, shared by
+        formats) and a per-format sub-dict (e.g. ``extra["mmpose"]``) of bboxes, meta data, ...
+    filled : ndarray (V, T, J) bool or None
+        True where a joint value was not measured but filled in (interpolated over a gap or
+        a low-confidence detection), e.g. by ``synsp refine``. Writers store it where the
+        format has room (npz ``"filled"``, CSV ``<joint>_filled`` columns, JSON
+        ``"keypoint_filled"`` per instance, MediaPipe ``"filled_image"``/``"filled_world"``);
+        readers give it back, None when the file has none.
+    """
+
+    poses: np.ndarray
+    scores: np.ndarray | None = None
+    layout: str | None = None
+    fps: float | None = None
+    track_ids: list[int] | None = None
+    format: str = ""
+    extra: dict = field(default_factory=dict)
+    filled: np.ndarray | None = None
+
+    def validate(self, where: str = "PoseData") -> PoseData:
+        """Check shapes agree; raise ``ValueError`` naming ``where`` otherwise. Returns self."""
+        poses = np.asarray(self.poses)
+        if poses.ndim != 4 or not np.issubdtype(poses.dtype, np.floating):
+            raise ValueError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
+        if self.scores is not None and np.shape(self.scores) != poses.shape[:3]:
+            raise ValueError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
+        if self.filled is not None and np.shape(self.filled) != poses.shape[:3]:
+            raise ValueError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
+        if self.track_ids is not None and len(self.track_ids) != poses.shape[0]:
+            raise ValueError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
+        frame_ids = self.extra.get("frame_ids")
+        if frame_ids is not None and len(frame_ids) != poses.shape[1]:
+            raise ValueError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
+        return self
+
+def load_json(path: Path) -> Any:
+    """Parse a JSON file; a one-line ``ValueError`` naming the file if it is not JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from None
+
+
+def first_entry(obj: Any) -> Any:
+    """The first entry of a JSON list that is not null or empty (None if there is none):
+    what tells one per-frame JSON format from another."""
+    if not isinstance(obj, list):
+        return None
+    return next((item for item in obj if item is not None and item != []), None)
+
+
+def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """A file's filled flags (bools or 0/1 numbers) as a bool array of ``shape``; ValueError otherwise."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: filled flags must be booleans or 0/1") from None
+    if array.shape != tuple(shape):
+        raise ValueError(f"{where}: filled flags must have shape {tuple(shape)}, got {array.shape}")
+    if not np.isin(array, (0.0, 1.0)).all():
+        raise ValueError(f"{where}: filled flags must be booleans or 0/1")
+    return array.astype(bool)
+
+
+def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
+    """Mark low-confidence joints missing: NaN where ``score < threshold`` (or score is NaN).
+
+    Parameters
+    ----------
+    poses : ndarray (..., T, J, C) float
+        Joint positions, any unit.
+    scores : ndarray (..., T, J)
+        Confidence per joint, same leading shape as ``poses``.
+    threshold : float
+        Minimum confidence kept.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as ``poses``
+        A copy with every coordinate of a low-confidence joint set to NaN.
+
+    Examples
+    --------
+    >>> p = np.zeros((2, 1, 2)); s = np.array([[0.9], [0.1]])
+    >>> np.isnan(scores_to_missing(p, s, 0.3)[:, 0, 0]).tolist()
+    [False, True]
+    """
+    poses = np.asarray(poses)
+    scores = np.asarray(scores)
+    if poses.ndim < 3 or not np.issubdtype(poses.dtype, np.floating):
+        raise ValueError(f"poses must be a float array (..., T, J, C), got {poses.dtype} {poses.shape}")
+    if scores.shape != poses.shape[:-1]:
+        raise ValueError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
+    out = poses.copy()
+    low = ~(scores >= threshold)  # NaN scores compare False, so they count as missing
+    out[low] = np.nan
+    return out
