@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 
-from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
 from synsp.evaluation.protocol import evaluate, make_cases, markdown_table
 from synsp.filters import gaussian
+from synsp.inference.checkpoint import DEFAULT_MODEL, default_model, load_model
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
     synsp = [load_model(c) for c in args.checkpoint or [default]]
     layout = synsp[0].layout.name
     methods = {"gaussian": lambda x: gaussian(x, sigma=1.5, window=13),
-               "SmoothNet": load_model(default.replace("synsp", "smoothnet")).refine}
+               "SmoothNet": load_model(default_model("smoothnet", args.space)).refine}
     for checkpoint, model in zip(args.checkpoint or [default], synsp):
         methods["SynSP" if len(synsp) == 1 else f"SynSP {checkpoint}"] = model.refine
     unit = "mm" if args.space == "3d" else "px"

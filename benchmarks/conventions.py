@@ -23,11 +23,11 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.evaluation.compare import tune_filter
-from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
 from synsp.conventions import convention_names
+from synsp.evaluation.compare import tune_filter
 from synsp.evaluation.protocol import make_cases, score
 from synsp.filters import FILTERS
+from synsp.inference.checkpoint import DEFAULT_MODEL, default_model, load_model
 
 
 def _methods(space: str, checkpoints: list[str], max_clips: int) -> dict[str, Callable]:
@@ -36,7 +36,7 @@ def _methods(space: str, checkpoints: list[str], max_clips: int) -> dict[str, Ca
     methods: dict[str, Callable] = {}
     for name in ("gaussian", "one-euro", "savgol"):
         methods[name] = partial(FILTERS[name], **tune_filter(name, val, layout=layout, space=space))
-    methods["SmoothNet"] = load_model(DEFAULT_MODEL[space].replace("synsp", "smoothnet")).refine
+    methods["SmoothNet"] = load_model(default_model("smoothnet", space)).refine
     for checkpoint in checkpoints:
         name, _, keep = checkpoint.partition(":")
         model = load_model(name)

@@ -14,14 +14,14 @@ import argparse
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from synsp.inference.checkpoint import load_model
-from synsp.evaluation.protocol import EVAL_SEED, Case, evaluate, markdown_table
-from synsp.filters import gaussian
-from synsp.sequence import fill_gaps
 from synsp.data.mocap import load_clips
 from synsp.data.simulator import corrupt
-from synsp.skeleton import root_position
 from synsp.data.splits import load_split
+from synsp.evaluation.protocol import EVAL_SEED, Case, evaluate, markdown_table
+from synsp.filters import gaussian
+from synsp.inference.checkpoint import load_model
+from synsp.sequence import fill_gaps
+from synsp.skeleton import root_position
 
 
 def at_rate(clip: np.ndarray, fps: float) -> np.ndarray:

@@ -20,8 +20,8 @@ import argparse
 
 import numpy as np
 
-from synsp.inference.checkpoint import load_model
 from synsp.evaluation.protocol import evaluate, make_cases, markdown_table
+from synsp.inference.checkpoint import load_model
 
 
 def main() -> None:

@@ -25,10 +25,10 @@ import time
 
 import numpy as np
 
+from synsp.data.simulator import PRESETS
 from synsp.evaluation.protocol import EVAL_SEED, make_cases
 from synsp.filters import gaussian
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe
-from synsp.data.simulator import PRESETS
 
 
 def score(noisy: np.ndarray, clean: np.ndarray) -> dict[str, float]:

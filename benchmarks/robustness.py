@@ -19,9 +19,9 @@ import argparse
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from synsp.inference.checkpoint import load_model
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTERS
+from synsp.inference.checkpoint import load_model
 
 NOISES = {
     "none": lambda x, rng: x,

@@ -15,11 +15,11 @@ import time
 import numpy as np
 import torch
 
-from synsp.inference.checkpoint import load_model
+from swaa_speed import best_time  # this folder's scripts share their timer
 from synsp.evaluation.protocol import make_cases
 from synsp.filters import FILTERS
+from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
-from swaa_speed import best_time  # this folder's scripts share their timer
 
 
 def main() -> None:

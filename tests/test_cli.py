@@ -10,10 +10,9 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import needs_data
 from synsp.cli import main
 from synsp.formats import read_poses
-
-from conftest import needs_data
 
 
 def jittery(n_frames: int = 40, n_joints: int = 17, n_coords: int = 3) -> np.ndarray:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from test_conventions import walking
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.skeleton import H36M17, bone_tree
+from test_conventions import walking
 
 
 def _lengths(x: np.ndarray) -> np.ndarray:

@@ -7,11 +7,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import needs_data
 from scipy.spatial.transform import Rotation
 
-from synsp.conventions import (apply_offsets, constant_pull, convention_names, convert_with_convention,
-                               local_frames, random_joint_offsets, symmetric_part)
+from conftest import needs_data
+from synsp.conventions import (
+    apply_offsets,
+    constant_pull,
+    convention_names,
+    convert_with_convention,
+    local_frames,
+    random_joint_offsets,
+    symmetric_part,
+)
 from synsp.skeleton import H36M17, flip_lr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skeletons"
@@ -93,8 +100,8 @@ def test_named_conventions_move_the_joints_they_name():
 def test_keep_convention_leaves_another_skeleton_nearly_as_it_is():
     """The shipped 3D model on clean mocap whose pelvis sits high (SMPL-like): keeping the
     input's definitions moves it far less than letting the network pull it to its own."""
-    from synsp.inference.checkpoint import load_model
     from synsp.evaluation.protocol import make_cases
+    from synsp.inference.checkpoint import load_model
 
     cases = make_cases("val", "none", convention="smpl-pelvis", max_clips=2)
     model = load_model("synsp-h36m17", device="cpu")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synsp.formats import read_poses
 from synsp.inference.checkpoint import load_model
 from synsp.inference.frame_rate import covered_rates, interpolate_linear, run_at_rate
 from synsp.refine_file import refine_file
-from synsp.formats import read_poses
 
 
 def identity(seq):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from synsp.training.loss import eq4_term, frame_acceleration, smoothnet_loss, synsp_loss
 from synsp.model import SynSPOutput
+from synsp.training.loss import eq4_term, frame_acceleration, smoothnet_loss, synsp_loss
 
 
 def test_frame_acceleration_is_second_difference_along_frames():

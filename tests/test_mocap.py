@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from synsp.data.mocap import ClipInfo, clip_info, list_clips, load_clip, load_clips
-from synsp.skeleton import get_layout
 from synsp.data.splits import clip_frames
+from synsp.skeleton import get_layout
 
 
 @pytest.fixture

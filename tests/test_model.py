@@ -8,10 +8,10 @@ import pytest
 import scipy.fft
 import torch
 
-from synsp.training.loss import synsp_loss
 from synsp.model import SynSP, SynSPConfig, SynSPOutput
 from synsp.model.dct import TemporalDCT, dct_matrix
 from synsp.model.quality import PoseQualityEncoding, cross_view_similarity, own_view_tokens, pose_quality
+from synsp.training.loss import synsp_loss
 
 
 def tiny(**kw) -> SynSPConfig:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import needs_data, tiny_config
 
+from conftest import needs_data, tiny_config
 from synsp.formats import PoseData, read_poses, write_poses
 from synsp.refine_file import refine_file
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from conftest import needs_data
-
-from synsp.inference.checkpoint import SHIPPED_MODELS, load_model, shipped_path
 from synsp.evaluation.protocol import evaluate, make_cases
+from synsp.inference.checkpoint import available_models, load_model, shipped_path
 
 
-@pytest.mark.parametrize("name", list(SHIPPED_MODELS))
+@pytest.mark.parametrize("name", available_models())
 def test_shipped_model_loads_with_its_training_record(name):
     assert shipped_path(name).stat().st_size < 8 * 2**20  # a few MB, not a training checkpoint
     refiner = load_model(name, device="cpu")
@@ -21,7 +21,7 @@ def test_shipped_model_loads_with_its_training_record(name):
 
 
 @needs_data
-@pytest.mark.parametrize("name", list(SHIPPED_MODELS))
+@pytest.mark.parametrize("name", available_models())
 def test_shipped_model_beats_the_input_on_test_clips(name):
     refiner = load_model(name, device="cpu")
     cases = make_cases("test", "typical", layout=refiner.layout.name, space=refiner.space, max_clips=4)

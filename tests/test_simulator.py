@@ -6,8 +6,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from synsp.metrics import accel_error, mpjpe
 from synsp.data.simulator import INVERSION, MISS, PRESETS, SWAP, Corruption, ErrorModel, corrupt, get_preset
+from synsp.metrics import accel_error, mpjpe
 from synsp.skeleton import get_layout
 
 # Every error switched off: tests switch on one kind at a time.
@@ -200,9 +200,9 @@ def test_bad_inputs_raise():
 
 def test_typical_preset_is_calibrated_on_real_clips():
     try:
-        from synsp.sequence import fill_gaps
         from synsp.data.mocap import load_clip
         from synsp.data.splits import load_split
+        from synsp.sequence import fill_gaps
 
         clips = [load_clip(name) for name in load_split("test")[::6]]
     except (FileNotFoundError, OSError) as err:

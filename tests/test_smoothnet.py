@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from synsp.training.loss import smoothnet_loss
 from synsp.model import SmoothNet, SmoothNetConfig
+from synsp.training.loss import smoothnet_loss
 
 
 @pytest.mark.parametrize("shape", [(2, 1, 32, 51), (3, 4, 32, 34), (1, 2, 32, 15)])

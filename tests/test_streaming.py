@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import needs_data, tiny_config
 
+from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import sliding_windows

@@ -10,11 +10,10 @@ import numpy as np
 import pytest
 import torch
 
-from synsp.inference.checkpoint import load_checkpoint, load_model
-from synsp.config import load_config
-from synsp.training.train import train
-
 from conftest import needs_data, tiny_config
+from synsp.config import load_config
+from synsp.inference.checkpoint import load_checkpoint, load_model
+from synsp.training.train import train
 
 pytestmark = needs_data
 
@@ -168,8 +167,8 @@ def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_pat
 
 def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
     from synsp.config import DataConfig
-    from synsp.training.pairs import TrainingPairs
     from synsp.skeleton import bone_tree, get_layout
+    from synsp.training.pairs import TrainingPairs
 
     layout = get_layout("h36m17")
     clip = np.random.default_rng(1).normal(0, 300, (12, 17, 3)).astype(np.float32)

@@ -14,7 +14,7 @@ Image = pytest.importorskip("PIL.Image")
 
 from synsp import metrics  # noqa: E402
 from synsp.paths import data_root  # noqa: E402
-from synsp.skeleton import get_layout  # noqa: E402
+from synsp.skeleton import get_layout, root_position  # noqa: E402
 from synsp.viz import (  # noqa: E402
     animate,
     contact_sheet,
@@ -167,7 +167,7 @@ def _report_data(html: str) -> dict:
 @pytest.mark.parametrize("dims", [2, 3])
 def test_report_is_self_contained_with_metrics(tmp_path, dims):
     noisy, smooth = _sequences(60, "h36m17", dims)
-    truth = smooth + 1.0
+    truth = smooth + np.linspace(0, 5, smooth.shape[1])[:, None]  # an offset that differs per joint
     noisy[7, 3] = np.nan  # a missed joint must survive as null, not break the JSON
     page = write_report(tmp_path / "r.html", before=noisy, after=smooth, layout="h36m17", ground_truth=truth,
                         title="A <b>test</b>", metrics_table={"one-euro": {"MPJPE": 1.5}})
@@ -178,8 +178,12 @@ def test_report_is_self_contained_with_metrics(tmp_path, dims):
     assert "data:image/png;base64," in html
     unit = "mm" if dims == 3 else "px"
     assert f"MPJPE ({unit})" in html and f"Accel ({unit}/frame²)" in html and "one-euro" in html
-    assert f"{metrics.mpjpe(smooth, truth):.2f}" in html and f"{metrics.pa_mpjpe(noisy, truth):.2f}" in html
-    assert f"{metrics.accel_error(noisy, truth):.2f}" in html
+    # 3D is compared root-relative, as in the evaluation tables; 2D where it is in the image
+    relative = (lambda s: s - root_position(s, "h36m17")) if dims == 3 else (lambda s: s)
+    assert ("MPJPE (root-relative)" in html) == (dims == 3)
+    assert f"{metrics.mpjpe(relative(smooth), relative(truth)):.2f}" in html
+    assert f"{metrics.pa_mpjpe(noisy, truth):.2f}" in html
+    assert f"{metrics.accel_error(relative(noisy), relative(truth)):.2f}" in html
     data = _report_data(html)
     assert data["dim"] == dims and data["frames"] == 60 and len(data["seqs"]["after"]) == 60 * 17 * dims
     assert data["seqs"]["before"][(7 * 17 + 3) * dims] is None

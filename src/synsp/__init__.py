@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 from synsp.refine import METHODS, refine
 
-__all__ = ["METHODS", "refine", "load_model", "StreamingRefiner", "__version__"]
+__all__ = ["METHODS", "refine", "load_model", "available_models", "StreamingRefiner", "__version__"]
 
 
 def __getattr__(name: str):
@@ -29,3 +29,10 @@ def load_model(name_or_path, device=None):
     from synsp.inference.checkpoint import load_model as _load
 
     return _load(name_or_path, device=device)
+
+
+def available_models() -> list[str]:
+    """Names of the shipped models :func:`load_model` takes, e.g. ``["smoothnet-coco17", ...]``."""
+    from synsp.inference.checkpoint import available_models as _available
+
+    return _available()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from synsp import __version__
 
-
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
 
 
@@ -55,7 +54,7 @@ def _cmd_export(args: argparse.Namespace) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
-    from synsp.evaluation.compare import run_demo
+    from synsp.evaluation.demo import run_demo
 
     print(run_demo(clip=args.clip, preset=args.preset, out_dir=None if args.no_video else args.out_dir))
 

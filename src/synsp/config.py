@@ -3,7 +3,7 @@
 A config file only lists what it changes::
 
     [model]
-    kind = "synsp"          # "synsp" or "smoothnet"
+    kind = "synsp"          # a key of synsp.model.NETWORKS: "synsp" or "smoothnet"
     [data]
     preset = "typical"
     [train]
@@ -13,11 +13,16 @@ Unknown keys are errors (a typo must not silently train the default).
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
+from synsp.model import NETWORKS
+
+TRAINING_FPS = 30.0  # the mocap's frame rate: every shipped network was trained at it
+DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17"}  # the joints of the shipped networks, by space
 
 @dataclass
 class DataConfig:
@@ -86,8 +91,9 @@ class Config:
         if unknown:
             raise ValueError(f"{source}: unknown section(s) {sorted(unknown)}; expected model, data, train")
         model = {"kind": "synsp", **raw.get("model", {})}
-        if model["kind"] not in ("synsp", "smoothnet"):
-            raise ValueError(f"{source}: model.kind must be 'synsp' or 'smoothnet', got {model['kind']!r}")
+        if model["kind"] not in NETWORKS:
+            raise ValueError(f"{source}: model.kind must be one of {', '.join(map(repr, NETWORKS))}, "
+                             f"got {model['kind']!r}")
         return cls(
             model=model,
             data=_section(DataConfig, raw.get("data", {}), f"{source} [data]"),

@@ -11,10 +11,12 @@ from typing import Callable
 import numpy as np
 
 from synsp import filters
+from synsp.model import NETWORKS
 
 
 @lru_cache(maxsize=8)
-def _cached_model(name_or_path: str, device: str | None):
+def cached_model(name_or_path: str, device: str | None):
+    """:func:`synsp.load_model`, loaded once per (model, device) for every call of :func:`refine`."""
     from synsp.inference.checkpoint import load_model
 
     return load_model(name_or_path, device=device)
@@ -25,15 +27,15 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int = 1,
         fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> np.ndarray:
-        from synsp.inference.checkpoint import DEFAULT_MODEL
+        from synsp.inference.checkpoint import default_model
 
         if checkpoint is None:
-            space = "3d" if poses.shape[-1] == 3 else "2d"
-            checkpoint = DEFAULT_MODEL[space].replace("synsp", kind)
-        model = _cached_model(str(checkpoint), device)
-        if kind == "synsp":
-            return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
-        return model.refine(poses, stride=stride, fps=fps)
+            checkpoint = default_model(kind, "3d" if poses.shape[-1] == 3 else "2d")
+        model = cached_model(str(checkpoint), device)
+        if model.kind != kind:
+            raise ValueError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
+                             f"use method {model.kind!r} or a {kind} checkpoint")
+        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "
@@ -54,8 +56,7 @@ def _per_view(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
 
 
 METHODS: dict[str, Callable[..., np.ndarray]] = {
-    "synsp": _network("synsp"),
-    "smoothnet": _network("smoothnet"),
+    **{kind: _network(kind) for kind in NETWORKS},
     **{name: _per_view(fn) for name, fn in filters.FILTERS.items()},
 }
 

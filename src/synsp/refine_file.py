@@ -18,13 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.config import DEFAULT_LAYOUT
 from synsp.metrics import acceleration
+from synsp.model import NETWORKS
+from synsp.refine import METHODS, cached_model, refine
 from synsp.sequence import body_size
-from synsp.refine import METHODS, refine
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
-
-MODEL_LAYOUT = {3: "h36m17", 2: "coco17"}  # what the shipped networks were trained on, by coordinate count
-NETWORKS = ("synsp", "smoothnet")  # methods that need a joint layout; the filters work on any joints
 
 
 @dataclass
@@ -95,13 +94,11 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
     Layout name, e.g. ``"h36m17"``. Raises ``ValueError`` when the checkpoint was trained
     on the other dimensionality.
     """
-    if n_coords not in MODEL_LAYOUT:
+    if n_coords not in (2, 3):
         raise ValueError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
     if checkpoint is None:
-        return MODEL_LAYOUT[n_coords]
-    from synsp.refine import _cached_model  # the same cache refine() uses: the model loads once
-
-    model = _cached_model(str(checkpoint), device)
+        return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+    model = cached_model(str(checkpoint), device)
     if model.n_coords != n_coords:
         raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
                          f"the input has C = {n_coords} coordinates")
@@ -314,9 +311,8 @@ def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> l
 def _convention_notes(checkpoint: str | None, device: str | None, c_count: int) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull), and what was done."""
     from synsp.inference.checkpoint import DEFAULT_MODEL
-    from synsp.refine import _cached_model
 
-    model = _cached_model(str(checkpoint or DEFAULT_MODEL["3d" if c_count == 3 else "2d"]), device)
+    model = cached_model(str(checkpoint or DEFAULT_MODEL["3d" if c_count == 3 else "2d"]), device)
     offsets = model.convention_offsets
     if offsets is None:
         return []

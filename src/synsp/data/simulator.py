@@ -23,7 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synsp.config import TRAINING_FPS
+from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.presets import PRESETS, ErrorModel, get_preset
+from synsp.sequence import fill_gaps
+from synsp.skeleton import Layout, get_layout, root_position
 
 __all__ = ["ErrorModel", "PRESETS", "Corruption", "corrupt", "get_preset", "NONE", "MISS", "SWAP", "INVERSION"]
 
@@ -69,8 +73,6 @@ def _joint_info(layout, x: np.ndarray) -> _Joints:
     """
     n_joints = x.shape[1]
     if isinstance(layout, str):
-        from synsp.skeleton import get_layout
-
         layout = get_layout(layout)
     if layout is not None and len(layout.joints) != n_joints:
         raise ValueError(f"clean must have {len(layout.joints)} joints for layout {getattr(layout, 'name', '')!r}, "
@@ -268,7 +270,7 @@ def _validate(clean, model, unit_scale, others, fps) -> tuple[np.ndarray, ErrorM
 
 def corrupt(
     clean: np.ndarray, model: str | ErrorModel = "typical", *, rng: np.random.Generator | int | None = None,
-    layout: object = "h36m17", unit_scale: float = 1.0, others: np.ndarray | None = None, fps: float = 30.0,
+    layout: object = "h36m17", unit_scale: float = 1.0, others: np.ndarray | None = None, fps: float = TRAINING_FPS,
 ) -> Corruption:
     """Simulate a pose estimator's output for the clean sequence ``clean``.
 
@@ -368,3 +370,31 @@ def corrupt(
         noisy = np.where(missing[..., None], np.nan, noisy)
     kind[missing] = MISS
     return Corruption(noisy.astype(dtype), missing, kind)
+
+
+def estimate(
+    clip: np.ndarray, other: np.ndarray, rng: np.random.Generator, *, preset: ErrorModel, layout: str | Layout,
+    space: str = "3d", severity: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simulated estimator output for one clip, and its ground truth, in model space.
+
+    ``clip`` and ``other`` (another person, for swap errors) are (T, J, 3) mm at the training
+    rate. 2D goes through a random virtual camera (:mod:`synsp.data.camera`). Returns
+    (noisy, clean), each (T, J, C): root-relative mm for 3D, pixels for 2D; the noisy
+    sequence's missing joints are already filled by interpolation.
+    """
+    layout = get_layout(layout)
+    if space == "2d":
+        camera = random_camera(rng, subject=clip)
+        clean = project(clip, camera).astype(np.float32)
+        # The simulator places the other person beside the subject itself; it only needs their 2D pose.
+        other_2d = project(other - root_position(other, layout) + root_position(clip[:1], layout), camera)
+        scale = pixels_per_mm(clip, camera) * severity
+        result = corrupt(clean, preset, rng=rng, layout=layout.name, unit_scale=scale, others=other_2d,
+                         fps=TRAINING_FPS)
+        noisy, _ = fill_gaps(result.noisy)
+        return noisy.astype(np.float32), clean
+    result = corrupt(clip, preset, rng=rng, layout=layout.name, unit_scale=severity, others=other, fps=TRAINING_FPS)
+    noisy, _ = fill_gaps(result.noisy)
+    return (noisy - root_position(noisy, layout)).astype(np.float32), clip - root_position(clip, layout)
+

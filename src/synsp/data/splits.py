@@ -26,9 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.paths import atomic_path
 from synsp.data.mocap import clip_info, clip_path, list_clips
-from synsp.paths import resource
+from synsp.paths import atomic_path, resource
 
 SPLITS = ("train", "val", "test")
 SEED = 2024

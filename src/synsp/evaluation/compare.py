@@ -1,4 +1,4 @@
-"""The accuracy benchmark behind ``synsp evaluate`` and ``synsp demo``.
+"""The accuracy comparison behind ``synsp evaluate`` (and the demo's table).
 
 Classic filters are tuned on the validation split (never the test split): each filter's
 grid in ``synsp.filters.FILTER_GRIDS`` is searched for the lowest validation MPJPE.
@@ -13,8 +13,7 @@ import numpy as np
 
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTER_GRIDS, FILTERS
-
-NETWORKS = ("synsp", "smoothnet")
+from synsp.model import NETWORKS, get_network
 
 
 def tune_filter(name: str, cases: list[Case], *, layout: str, space: str) -> dict:
@@ -28,13 +27,13 @@ def tune_filter(name: str, cases: list[Case], *, layout: str, space: str) -> dic
 
 
 def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dict[str, Callable]:
-    """Rows for a network: SynSP gives its PB, AB and final outputs, SmoothNet one output.
+    """Rows for a network, one per output (SynSP: its PB, AB and final; SmoothNet: one).
 
     Each branch is computed by the same call, so the refiner runs once per clip and
     caches the other outputs for the next row."""
-    from synsp.inference.checkpoint import DEFAULT_MODEL, load_model
+    from synsp.inference.checkpoint import default_model, load_model
 
-    name = checkpoint or DEFAULT_MODEL[space].replace("synsp", kind)
+    name = checkpoint or default_model(kind, space)
     refiner = load_model(name)
     cache: dict[int, dict[str, np.ndarray]] = {}
 
@@ -45,10 +44,12 @@ def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dic
             cache[key] = refiner.refine_branches(poses)
         return cache[key][which]
 
-    if kind == "smoothnet":
-        return {"SmoothNet": partial(branch, "final")}
-    return {"SynSP PB": partial(branch, "position"), "SynSP AB": partial(branch, "acceleration"),
-            "SynSP final": partial(branch, "final")}
+    title = refiner.model.__class__.__name__
+    outputs = get_network(kind).outputs
+    if len(outputs) == 1:
+        return {title: partial(branch, outputs[0])}
+    short = {"position": "PB", "acceleration": "AB"}  # the paper's branch names
+    return {f"{title} {short.get(out, out)}": partial(branch, out) for out in outputs}
 
 
 def quality_correlation(cases: list[Case], checkpoint: str | None = None, space: str = "3d") -> float:
@@ -113,60 +114,3 @@ def run_evaluation(
             r = quality_correlation(cases, checkpoint, space=space)
             sections.append(f"Pearson r between ||PB - AB|| and the input's true error: {r:.3f}")
     return "\n\n".join(sections)
-
-
-def run_demo(clip: str | None = None, preset: str = "typical", out_dir: str | None = "out") -> str:
-    """The main job: (1) one real test clip corrupted by ``preset``, refined by every available
-    method and scored against its ground truth; (2) MediaPipe's real output on a real video,
-    refined in 2D and 3D, with smoothness figures and (into ``out_dir``) a before/after picture."""
-    from synsp.inference.checkpoint import DEFAULT_MODEL, shipped_path
-
-    cases = make_cases("test", preset)
-    case = next((c for c in cases if c.name == clip), None) if clip else cases[0]
-    if case is None:
-        raise ValueError(f"clip {clip!r} is not in the test split")
-    rows: dict[str, Callable] = {name: fn for name, fn in FILTERS.items() if name != "identity"}
-    for kind in NETWORKS:
-        name = DEFAULT_MODEL["3d"].replace("synsp", kind)
-        try:
-            shipped_path(name)
-        except FileNotFoundError:
-            continue
-        rows.update(network_methods(kind, "3d"))
-    results = evaluate(rows, [case])
-    header = (f"## 1. Motion capture with simulated estimator errors\n\nclip {case.name}: {len(case.clean)} frames, "
-              f"17 joints (h36m17, root-relative mm), simulated estimator errors: preset `{preset}`")
-    parts = [header, markdown_table(results)]
-    if out_dir is not None:
-        parts.append(mediapipe_demo(out_dir))
-    return "\n\n".join(parts)
-
-
-def mediapipe_demo(out_dir: str) -> str:
-    """Refine ``mediapipe-sports2d`` (MediaPipe on a real video, no ground truth) in 2D and 3D
-    with the default models; write the refined files and a before/after picture to ``out_dir``."""
-    from pathlib import Path
-
-    from synsp.paths import data_root
-    from synsp.refine_file import refine_file
-
-    folder = data_root() / "mediapipe-sports2d"
-    source, video = folder / "demo_mediapipe.npz", folder / "demo.mp4"
-    out = Path(out_dir)
-    lines = [f"## 2. MediaPipe on a real video ({source.name}, no ground truth)"]
-    refined = {}
-    for space in ("image", "world"):
-        refined[space] = out / f"demo_mediapipe_{space}.npz"
-        # Demo outputs are the demo's own files, rewritten on every run.
-        summary = refine_file(source, refined[space], layout="mediapipe33", space=space, force=True)
-        lines.append(f"{space} ({'2D pixels' if space == 'image' else '3D world, mm'}): {summary}")
-    try:
-        from synsp.viz.files import animate_files
-
-        # Frames where MediaPipe follows the person on the box, then the walker it jumps to.
-        picture = animate_files(source, refined["image"], out / "demo_overlay.png", video=video, space="image",
-                                frames=[30, 70, 110, 215])
-        lines.append(f"before (red) / after (green) picture: {picture}")
-    except ImportError as err:  # the viz extra is optional
-        lines.append(f"(no picture: {err}; install the 'viz' extra)")
-    return "\n\n".join(lines)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.paths import atomic_path
 from synsp.formats.posedata import PoseData, as_filled
+from synsp.paths import atomic_path
 
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
 _META_KEYS = ("scores", "fps", "layout", "track_ids", "filled")

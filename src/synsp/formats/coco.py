@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.paths import atomic_path
-from synsp.formats.posedata import PoseData, first_entry, load_json
 from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
+from synsp.formats.posedata import PoseData, first_entry, load_json
+from synsp.paths import atomic_path
 
 _OWN = ("image_id", "keypoints", "track_id")
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.paths import atomic_path
 from synsp.formats.posedata import PoseData, as_filled
+from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
 
 _AXES = ("x", "y", "z")

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.paths import atomic_path
 from synsp.formats.posedata import PoseData, as_filled, first_entry, load_json
+from synsp.paths import atomic_path
 
 N_LANDMARKS = 33
 DEFAULT_FPS = 30.0

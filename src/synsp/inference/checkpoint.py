@@ -11,21 +11,27 @@ from typing import Any
 
 import torch
 
-from synsp.paths import atomic_path
-from synsp.config import Config
-from synsp.paths import resource
+from synsp.config import DEFAULT_LAYOUT, Config
 from synsp.inference.refiner import Refiner
+from synsp.model import get_network, network_classes
+from synsp.paths import atomic_path, resource
 from synsp.skeleton import get_layout
 
-# Models shipped inside the package: name -> file under synsp/resources/models/.
-SHIPPED_MODELS = {
-    "synsp-h36m17": "synsp-h36m17.pt",
-    "synsp-h36m17-mv": "synsp-h36m17-mv.pt",  # fine-tuned on 3 views at once (configs/synsp-h36m17-mv.toml)
-    "smoothnet-h36m17": "smoothnet-h36m17.pt",
-    "synsp-coco17": "synsp-coco17.pt",
-    "smoothnet-coco17": "smoothnet-coco17.pt",
-}
-DEFAULT_MODEL = {"3d": "synsp-h36m17", "2d": "synsp-coco17"}
+# The shipped models are the files synsp/resources/models/<name>.pt; each network kind has
+# one per space, named <kind>-<layout> (configs/ holds how each was trained).
+DEFAULT_MODEL = {space: f"synsp-{layout}" for space, layout in DEFAULT_LAYOUT.items()}
+
+
+def available_models() -> list[str]:
+    """Names of the models shipped with the package, for :func:`load_model`
+    (e.g. ``"synsp-h36m17"``, ``"synsp-h36m17-mv"`` for several views, ``"smoothnet-coco17"``)."""
+    return sorted(path.stem for path in resource("models").glob("*.pt"))
+
+
+def default_model(kind: str = "synsp", space: str = "3d") -> str:
+    """The shipped model of network ``kind`` for ``space`` ("3d" or "2d")."""
+    get_network(kind)
+    return f"{kind}-{DEFAULT_LAYOUT[space]}"
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -37,14 +43,13 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
 
 def build_model(config: Config) -> torch.nn.Module:
     """A fresh network for ``config``; joint count and 2D/3D come from the data section."""
-    from synsp.model import SmoothNet, SmoothNetConfig, SynSP, SynSPConfig
-
+    kind = config.model["kind"]
+    model_class, config_class = network_classes(kind)
     options = {k: v for k, v in config.model.items() if k != "kind"}
-    if config.model["kind"] == "smoothnet":  # per-coordinate network: blind to joints and coordinates
-        return SmoothNet(SmoothNetConfig.from_dict(options))
-    options["n_joints"] = len(get_layout(config.data.layout).joints)
-    options["n_coords"] = 3 if config.data.space == "3d" else 2
-    return SynSP(SynSPConfig.from_dict(options))
+    if not get_network(kind).per_coordinate:  # a per-coordinate network is blind to joints and coordinates
+        options["n_joints"] = len(get_layout(config.data.layout).joints)
+        options["n_coords"] = 3 if config.data.space == "3d" else 2
+    return model_class(config_class.from_dict(options))
 
 
 def save_checkpoint(path: str | Path, payload: dict[str, Any]) -> None:
@@ -68,19 +73,16 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> dic
 
 
 def shipped_path(name: str) -> Path:
-    """Path of a model shipped with the package, by name (see ``SHIPPED_MODELS``)."""
-    if name not in SHIPPED_MODELS:
-        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(SHIPPED_MODELS)}")
-    path = resource("models") / SHIPPED_MODELS[name]
-    if not path.is_file():
-        raise FileNotFoundError(f"shipped model {name!r} is missing from this install ({path})")
-    return path
+    """Path of a model shipped with the package, by name (one of :func:`available_models`)."""
+    if name not in available_models():
+        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(available_models())}")
+    return resource("models") / f"{name}.pt"
 
 
 def model_path(name_or_path: str | Path) -> Path:
     """The checkpoint file meant by ``name_or_path``: an existing file, else a shipped model's name."""
     path = Path(name_or_path)
-    if not path.is_file() and str(name_or_path) in SHIPPED_MODELS:
+    if not path.is_file() and str(name_or_path) in available_models():
         return shipped_path(str(name_or_path))
     return path
 

@@ -6,8 +6,7 @@ window spans half the time it did in training, and the learnt smoothing is too w
 the covered range, :func:`run_at_rate` resamples the input onto the training rate, runs the
 network there and interpolates the result back to the input's frames. Above the training
 rate it refines several phase-shifted resamplings and averages them, so that every input
-frame contributes. On the test clips at 60 fps with `typical` errors, the shipped 3D model's
-Accel falls from 0.146 to 0.069 x input this way, its MPJPE stays (benchmarks/RESULTS.md, section 6).
+frame contributes. What it gains: benchmarks/RESULTS.md, section 6.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from typing import Callable
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from synsp.data.mocap import FPS as TRAINING_FPS  # the mocap's rate: every shipped network was trained on it
+from synsp.config import TRAINING_FPS
 
 
 def covered_rates(time_scale: tuple[float, float], training_fps: float = TRAINING_FPS) -> tuple[float, float]:

@@ -1,6 +1,7 @@
 """Run a trained network over whole sequences: windows in, SWAA-merged sequence out."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -10,11 +11,11 @@ from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.sequence import fill_gaps
 from synsp.inference.normalize import denormalize, normalize, window_stats
-from synsp.sequence import body_size, mm_per_unit
-from synsp.skeleton import get_layout, root_position
 from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.model import get_network, network_classes
+from synsp.sequence import body_size, fill_gaps, mm_per_unit
+from synsp.skeleton import get_layout, root_position
 
 BRANCHES = ("position", "acceleration", "final")
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
@@ -24,6 +25,12 @@ KEEP_CONVENTION: bool | str = True  # the default of Refiner.keep_convention (be
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
+
+
+def _default_window(kind: str) -> int:
+    """The window of ``kind``'s config class, for checkpoints whose config does not say."""
+    config_class = network_classes(kind)[1]
+    return next(f.default for f in dataclasses.fields(config_class) if f.name == "window")
 
 
 def _size(seq: np.ndarray, space: str) -> float:
@@ -46,15 +53,16 @@ class Refiner:
         self.kind: str = config.model["kind"]
         self.layout = get_layout(config.data.layout)
         self.space: str = config.data.space
-        self.window: int = int(config.model.get("window", 8 if self.kind == "synsp" else 32))
+        self.network = get_network(self.kind)
+        self.window: int = int(config.model.get("window", _default_window(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
         # Keep the input's joint definitions (module docstring of synsp.conventions): True,
         # "symmetric" (undo only the left/right-symmetric part of the constant pull) or False.
         # SmoothNet has no body to pull the joints towards.
-        self.keep_convention: bool | str = KEEP_CONVENTION if self.kind == "synsp" else False
+        self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
         # 3D SynSP: how far every bone is pulled towards the clip's own length (synsp.consistency).
-        self.bone_strength = STRENGTH if self.kind == "synsp" else 0.0
+        self.bone_strength = 0.0 if self.network.per_coordinate else STRENGTH
         self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
         self.convention_far = False  # whether that shift was far from the model's own definitions
 
@@ -101,7 +109,7 @@ class Refiner:
         run = lambda s: run_at_rate(lambda w: self._run(w, stride, batch_size), s, fps, self.covered_fps)  # noqa: E731
         outputs = run(seq)
         keep = self.keep_convention if keep_convention is None else keep_convention
-        if keep and seq.shape[-2] == len(self.layout.joints):
+        if keep and not self.network.per_coordinate and seq.shape[-2] == len(self.layout.joints):
             # Refine a second time from the input moved to the network's own joint convention
             # (by the constant part of its first correction), then move back: the output keeps
             # the input's joint definitions and the network works where it is precise.
@@ -124,9 +132,9 @@ class Refiner:
         x = np.asarray(poses)
         j, c = len(self.layout.joints), self.n_coords
         # SmoothNet refines every coordinate on its own, so it takes any joint set.
-        joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.kind == "smoothnet" and x.shape[-2] > 0))
+        joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.network.per_coordinate and x.shape[-2] > 0))
         if not joints_ok or x.shape[-1] != c:
-            want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if self.kind != "smoothnet"
+            want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if not self.network.per_coordinate
                     else f"(T, J, {c}) or (V, T, J, {c})")
             raise ValueError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
                              f"got shape {x.shape}")

@@ -36,8 +36,8 @@ from scipy.signal import savgol_coeffs
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.conventions import local_correction, symmetric_part
-from synsp.sequence import mm_per_unit
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
 
 

@@ -10,13 +10,9 @@ paper's fast version is one convolution of the (N x F) window image with a flipp
 identity. :func:`sliding_window_average` computes the same sums with long contiguous adds
 instead: windows i, i + g, i + 2g, ... (g = ceil(F / stride)) cover disjoint frames, so each
 such phase is a single NumPy add of whole (F * D)-value window rows into the output, done in
-cache-sized chunks, then every frame is divided by its precomputed coverage. On 100,000
-frames (F = 8, stride 1, 51 float32 values) that is ~2.5% of the naive time and ~3x a plain
-read of the windows (which is itself ~0.8% of the naive time). Measured alternatives were
-slower: per-frame shifted adds (2.8x), an einsum over the anti-diagonal strided view (1.5x
-at F = 8, equal at F = 32), torch.sum over that view (1.6x) and the paper's form,
-torch conv_transpose1d with the identity kernel (45x, including the transpose it needs).
-See benchmarks/swaa_speed.py.
+cache-sized chunks, then every frame is divided by its precomputed coverage. Its speed against
+the naive loop, a plain read of the windows and the alternatives that were tried:
+benchmarks/swaa_speed.py and benchmarks/RESULTS.md, "Design measurements".
 """
 from __future__ import annotations
 

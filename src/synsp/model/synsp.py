@@ -19,16 +19,8 @@ coefficient k, so an inverse DCT turns the heads' outputs into frames
 (``spectral_output``), and the result is added to the input window with the heads' last
 layer zero-initialised, so the untrained network is the identity (``pose_residual``).
 The authors' code instead maps frequency token k straight to frame k's coordinates and
-leaves the inverse transform to be learnt through attention. Measured on Bandai Namco
-mocap windows with 25 mm jitter + spikes (21 joints, default size, batch 128, 1 CPU
-thread, inputs in units of 100 mm; input MPJPE/Accel 44.3 mm / 112.9):
-spectral + residual reach 31.3 / 37.6 after 100 steps and 33.8 / 13.7 after 300;
-residual without the inverse DCT stays at the identity (44.7 / 112.9 after 200 steps);
-the literal variant is at 105.3 / 13.5 after 200 steps (smooth, but far from the poses).
-Without ``spectral_gain`` the result depends on the input scale: in metres (1000 mm per
-unit) spectral + residual are still at the identity after 300 steps (44.2 / 106.7). With
-it (the default) the net reaches 24.4 / 5.3 after 134 steps in metres and 28.1 / 8.1 in
-units of 100 mm.
+leaves the inverse transform to be learnt through attention. The short runs behind these
+choices are in benchmarks/RESULTS.md, "Design measurements".
 """
 from __future__ import annotations
 

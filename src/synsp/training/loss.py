@@ -7,13 +7,13 @@ the final output balances both). SmoothNet: ``L(y, 1)``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 from torch import Tensor
 
 if TYPE_CHECKING:  # keep `import synsp.training.loss` free of the model modules
-    from .model.synsp import SynSPOutput
+    from synsp.model.synsp import SynSPOutput
 
 FRAME_AXIS = -2  # windows are (B, V, F, D): frames are the second-to-last axis
 
@@ -109,3 +109,19 @@ def smoothnet_loss(y: Tensor, g: Tensor, *, lambda_p: float = 1.0, lambda_a: flo
         Scalar loss.
     """
     return eq4_term(y, g, 1.0, lambda_p=lambda_p, lambda_a=lambda_a)
+
+
+def _synsp_total(out: "SynSPOutput", g: Tensor, **weights: float) -> Tensor:
+    return synsp_loss(out, g, **weights)[0]
+
+
+# The training loss of each network kind (synsp.model.NETWORKS): f(output, target, *,
+# lambda_p, lambda_a) -> scalar Tensor.
+LOSSES: dict[str, Callable[..., Tensor]] = {"synsp": _synsp_total, "smoothnet": smoothnet_loss}
+
+
+def training_loss(kind: str, out: Any, g: Tensor, *, lambda_p: float, lambda_a: float) -> Tensor:
+    """The loss of network ``kind`` (a key of :data:`LOSSES`) on one batch."""
+    if kind not in LOSSES:
+        raise ValueError(f"no training loss for network kind {kind!r}; add one to synsp.training.loss.LOSSES")
+    return LOSSES[kind](out, g, lambda_p=lambda_p, lambda_a=lambda_a)

@@ -10,13 +10,12 @@ from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import apply_offsets, random_joint_offsets
+from synsp.data.simulator import estimate, get_preset
 from synsp.inference.frame_rate import interpolate_linear
-from synsp.sequence import fill_gaps
-from synsp.data.mocap import FPS
 from synsp.inference.normalize import normalize, window_stats
-from synsp.data.simulator import corrupt, get_preset
-from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
 from synsp.inference.swaa import sliding_windows
+from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
+
 
 def resample(clip: np.ndarray, factor: float) -> np.ndarray:
     """Play ``clip`` (T, J, C) ``factor`` times faster by linear interpolation in time."""
@@ -129,27 +128,9 @@ class TrainingPairs:
         return clip.astype(np.float32)
 
     def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Simulated estimator output for one clip, and its ground truth, in model space.
-
-        ``clip`` and ``other`` (another person, for swap errors) are (T, J, 3) mm. Returns
-        (noisy, clean), each (T, J, C): root-relative mm for 3D, pixels for 2D; the noisy
-        sequence's missing joints are already filled by interpolation.
-        """
-        cfg = self.config
+        """:func:`synsp.data.simulator.estimate` with a preset drawn from the run's mix and a
+        severity from its range."""
         preset = self.presets[rng.choice(len(self.presets), p=self.preset_p)]
-        severity = rng.uniform(*cfg.severity)
-        if cfg.space == "2d":
-            from synsp.data.camera import pixels_per_mm, project, random_camera
-
-            camera = random_camera(rng, subject=clip)
-            clean = project(clip, camera).astype(np.float32)
-            # The simulator places the other person beside the subject itself; it only needs their 2D pose.
-            other_2d = project(other - root_position(other, self.layout) + root_position(clip[:1], self.layout), camera)
-            scale = pixels_per_mm(clip, camera) * severity
-            result = corrupt(clean, preset, rng=rng, layout=self.layout.name, unit_scale=scale, others=other_2d,
-                             fps=FPS)
-            noisy, _ = fill_gaps(result.noisy)
-            return noisy.astype(np.float32), clean
-        result = corrupt(clip, preset, rng=rng, layout=self.layout.name, unit_scale=severity, others=other, fps=FPS)
-        noisy, _ = fill_gaps(result.noisy)
-        return (noisy - root_position(noisy, self.layout)).astype(np.float32), clip - root_position(clip, self.layout)
+        severity = rng.uniform(*self.config.severity)
+        return estimate(clip, other, rng, preset=preset, layout=self.layout, space=self.config.space,
+                        severity=severity)

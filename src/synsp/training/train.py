@@ -18,14 +18,14 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
-from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
 from synsp.config import Config
-from synsp.training.loss import smoothnet_loss, synsp_loss
-from synsp.evaluation.protocol import Case, evaluate, make_cases
 from synsp.data.mocap import load_clips
-from synsp.training.pairs import TrainingPairs
-from synsp.inference.refiner import Refiner
 from synsp.data.splits import load_split
+from synsp.evaluation.protocol import Case, evaluate, make_cases
+from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
+from synsp.inference.refiner import Refiner
+from synsp.training.loss import training_loss
+from synsp.training.pairs import TrainingPairs
 
 VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scored on the same inputs
 
@@ -57,14 +57,6 @@ def _init_world(device: torch.device) -> World:
     if not dist.is_initialized():
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     return World(dist.get_rank(), dist.get_world_size())
-
-
-def _loss(kind: str, out: Any, target: torch.Tensor, config: Config) -> torch.Tensor:
-    weights = {"lambda_p": config.train.lambda_p, "lambda_a": config.train.lambda_a}
-    if kind == "synsp":
-        total, _ = synsp_loss(out, target, **weights)
-        return total
-    return smoothnet_loss(out, target, **weights)
 
 
 def validation_cases(config: Config) -> list[Case]:
@@ -185,7 +177,7 @@ def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, wor
         idx = order[start : start + batch]
         x = torch.from_numpy(noisy[idx]).to(device)
         y = torch.from_numpy(clean[idx]).to(device)
-        loss = _loss(kind, net(x), y, config)
+        loss = training_loss(kind, net(x), y, lambda_p=config.train.lambda_p, lambda_a=config.train.lambda_a)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

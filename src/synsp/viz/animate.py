@@ -6,13 +6,13 @@ instead of a few hundred, so a 10-second clip renders in about a second.
 from __future__ import annotations
 
 import os
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
-from synsp.viz.overlay import ROLE_COLOURS, check_sequences, draw_skeleton, resolve_layout, root_joints
+from synsp.viz.draw import ROLE_COLOURS, check_sequences, draw_skeleton, resolve_layout, root_joints
+from synsp.viz.video import write_movie
 
 BACKGROUND = (255, 255, 255)
 _TITLE_H = 24  # pixels above each panel for its title and the frame counter
@@ -199,56 +199,6 @@ def animate(
         follow=follow,
     )
     return write_movie(frames, path, fps)
-
-
-def write_movie(frames: Sequence[Any], path: str | os.PathLike, fps: float) -> Path:
-    """Write Pillow images ``frames`` as a GIF or MP4 chosen by the suffix of ``path``."""
-    from synsp.paths import atomic_path
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".gif", ".mp4"):
-        raise ValueError(f"path must end with .gif or .mp4; got {path.name!r}")
-    if suffix == ".mp4":
-        try:
-            import av
-        except ImportError as exc:
-            raise ImportError(f"writing {path.name} needs PyAV (pip install av); or write a .gif instead") from exc
-    with atomic_path(path) as tmp:
-        if suffix == ".gif":
-            # Our own fast palette per frame: Pillow's default conversion is ~100x slower on
-            # video frames (0.3 s each) and its dithering makes the file 2-3x larger.
-            quick = [_palette(im) for im in frames]
-            # GIF delays are in centiseconds; 30 fps plays at 30-40 ms per frame.
-            quick[0].save(
-                tmp, format="GIF", save_all=True, append_images=quick[1:],
-                duration=max(20, round(1000 / fps)), loop=0,
-            )
-        else:
-            _write_mp4(av, frames, tmp, fps)
-    return path
-
-
-def _write_mp4(av: Any, frames: Sequence[Any], tmp: Path, fps: float) -> None:
-    # H.264 with yuv420p needs even sizes; crop one pixel rather than rescale.
-    w, h = frames[0].size
-    w, h = w - w % 2, h - h % 2
-    with av.open(str(tmp), mode="w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        stream.options = {"crf": "23", "preset": "veryfast"}
-        for image in frames:
-            frame = av.VideoFrame.from_image(image.crop((0, 0, w, h)))
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-
-
-def _palette(image: Any) -> Any:
-    from PIL import Image
-
-    return image.convert("RGB").quantize(colors=255, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 
 
 def _as_image(frame: Any) -> Any:

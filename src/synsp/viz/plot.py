@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from synsp.viz.overlay import check_sequences, joint_indices, resolve_layout
+from synsp.viz.draw import check_sequences, joint_indices, resolve_layout
 
 # Line styles per role; colours match the skeleton drawings (before red, after green).
 _STYLES = {
