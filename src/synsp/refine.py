@@ -85,7 +85,8 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     >>> synsp.refine(noisy, "savgol").shape
     (50, 17, 3)
     """
-    if method not in METHODS:
+    run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)  # rows added after import
+    if run is None:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3) or 0 in x.shape:
@@ -95,4 +96,4 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     if not np.isfinite(x).all(-1).any():
         raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
-    return METHODS[method](x, **options)
+    return run(x, **options)

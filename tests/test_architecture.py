@@ -1,0 +1,214 @@
+"""The package layout: dependencies point one way, no import cycle, torch only where a
+network runs, and a new network, joint layout or file format goes in through one table."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.formats import FORMATS, Format, PoseData, read_poses, write_poses
+from synsp.skeleton import LAYOUTS, Layout
+
+PACKAGE = Path(synsp.__file__).parent
+
+# What each part may import besides itself, the numpy core at the top and the network table
+# (synsp.model, torch-free until a network is built); the networks import nothing else.
+CORE = {"skeleton", "sequence", "metrics", "config", "paths", "filters", "conventions", "consistency", "model"}
+ALLOWED = {
+    "core": set(),
+    "formats": set(),
+    "data": {"formats"},
+    "inference": set(),
+    "training": {"data", "inference", "evaluation"},
+    "evaluation": {"data", "inference", "formats", "refine", "refine_file", "viz"},
+    "viz": {"formats"},
+    "refine": {"inference"},
+    "refine_file": {"formats", "refine", "inference"},
+    "cli": {"formats", "refine_file", "evaluation", "training", "inference", "viz"},
+}
+
+
+def _part(module: str) -> str:
+    """'synsp.inference.refiner' -> 'inference'; core modules -> 'core'; the package itself -> ''."""
+    name = module.split(".")[1] if module.count(".") else ""
+    if name in ("__init__", "__main__"):
+        return ""
+    if name == "model":
+        return "model"
+    return "core" if name in CORE else name
+
+
+def _modules() -> dict[str, Path]:
+    return {"synsp." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__"): p
+            for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(path: Path, module_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if module_level_only else ast.walk(tree)
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("synsp"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("synsp")}
+    return found
+
+
+def test_every_part_imports_only_the_parts_below_it():
+    wrong = []
+    for module, path in _modules().items():
+        part = _part(module)
+        if part == "":
+            continue
+        for target in _imports(path, module_level_only=False):
+            other = _part(target)
+            below = {"model"} if part == "model" else {part, "core", "model", *ALLOWED[part]}
+            if other and other not in below:  # "" is `from synsp import <core module>`
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, wrong
+
+
+def test_no_import_cycle():
+    graph = {m: {t for t in _imports(p, module_level_only=True) if t != m} for m, p in _modules().items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(trail[trail.index(nxt):] + [nxt]))
+            if nxt in graph and not state.get(nxt):
+                visit(nxt, trail + [nxt])
+        state[node] = 2
+
+    for module in graph:
+        if not state.get(module):
+            visit(module, [module])
+
+
+def test_import_and_filter_refinement_do_not_import_torch(tmp_path):
+    source = tmp_path / "in.npy"
+    np.save(source, np.random.default_rng(0).normal(size=(40, 17, 3)).astype(np.float32) * 10)
+    code = textwrap.dedent(f"""
+        import sys
+        import numpy as np
+        import synsp
+        from synsp.cli import main
+        synsp.refine(np.load({str(source)!r}), "savgol")
+        main(["refine", {str(source)!r}, {str(tmp_path / 'out.npy')!r}, "--method", "one-euro"])
+        print("torch" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
+    assert (tmp_path / "out.npy").is_file()
+
+
+def test_available_models_are_what_load_model_takes():
+    names = synsp.available_models()
+    assert {"synsp-h36m17", "synsp-coco17", "smoothnet-h36m17", "smoothnet-coco17"} <= set(names)
+    assert synsp.load_model(names[0]).kind in ("synsp", "smoothnet")
+
+
+# --- adding a network: a module, one row of synsp.model.NETWORKS, one loss ---------------
+
+TOY_NETWORK = '''
+from dataclasses import dataclass
+import torch
+from torch import nn
+
+@dataclass
+class ToyConfig:
+    window: int = 4
+
+    @classmethod
+    def from_dict(cls, options):
+        return cls(**options)
+
+class Toy(nn.Module):
+    """Each coordinate's window mixed by one learnt F x F matrix (starts as the identity)."""
+    def __init__(self, config):
+        super().__init__()
+        self.mix = nn.Parameter(torch.eye(config.window))
+
+    def forward(self, x):  # (B, V, F, D)
+        return torch.einsum("gf,bvfd->bvgd", self.mix, x)
+'''
+
+
+def test_a_new_network_is_one_module_one_row_and_one_loss(tmp_path, monkeypatch):
+    from synsp.config import Config
+    from synsp.inference.checkpoint import build_model, load_model, save_checkpoint
+    from synsp.model import NETWORKS, Network
+    from synsp.training.loss import LOSSES, smoothnet_loss, training_loss
+
+    (tmp_path / "toy_network.py").write_text(TOY_NETWORK)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(NETWORKS, "toy", Network("toy_network", "Toy", "ToyConfig", per_coordinate=True))
+    monkeypatch.setitem(LOSSES, "toy", smoothnet_loss)
+
+    config = Config.from_dict({"model": {"kind": "toy", "window": 4}, "data": {"space": "2d", "layout": "coco17"}})
+    net = build_model(config)
+    x = __import__("torch").randn(2, 1, 4, 6)
+    assert training_loss("toy", net(x), x, lambda_p=1.0, lambda_a=0.1).item() == pytest.approx(0.0, abs=1e-6)
+    save_checkpoint(tmp_path / "toy.pt", {"config": config.to_dict(), "state_dict": net.state_dict()})
+    poses = np.random.default_rng(1).normal(size=(30, 5, 2)).astype(np.float32) * 100  # any joints: per coordinate
+    assert load_model(tmp_path / "toy.pt").kind == "toy"
+    out = synsp.refine(poses, "toy", checkpoint=str(tmp_path / "toy.pt"))
+    np.testing.assert_allclose(out, poses, atol=1e-3)  # the identity mix gives the input back
+
+
+# --- adding a joint layout: one entry of synsp.skeleton.LAYOUTS ------------------------------
+
+def test_a_new_layout_is_one_entry_of_layouts(tmp_path, monkeypatch):
+    from synsp.refine_file import refine_file
+
+    toy = Layout("toy3", ("head", "left_hand", "right_hand"), ((0, 1), (0, 2)), ((1, 2),), root=0)
+    monkeypatch.setitem(LAYOUTS, "toy3", toy)
+    poses = np.cumsum(np.random.default_rng(2).normal(size=(1, 50, 3, 2)), axis=1)
+    header = ",".join(f"{joint}_{axis}" for joint in toy.joints for axis in "xy")
+    source = tmp_path / "toy.csv"
+    np.savetxt(source, poses[0].reshape(50, -1), delimiter=",", header=header, comments="")
+    assert read_poses(source).layout == "toy3"  # found by its joint names
+    summary = refine_file(source, tmp_path / "out.csv", method="savgol")
+    out = read_poses(tmp_path / "out.csv")
+    assert out.layout == "toy3" and out.poses.shape == poses.shape and summary.frames == 50
+
+
+# --- adding a file format: a module with read/write and one row of FORMATS -----------------
+
+TOY_FORMAT = '''
+import numpy as np
+from synsp.formats.posedata import PoseData
+from synsp.paths import atomic_path
+
+def read(path):
+    rows = np.loadtxt(path, ndmin=2)
+    return PoseData(poses=rows.reshape(1, len(rows), -1, 2), format="toyfmt")
+
+def write(path, data, fmt="toyfmt"):
+    with atomic_path(path) as tmp:
+        np.savetxt(tmp, data.poses[0].reshape(data.poses.shape[1], -1))
+'''
+
+
+def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch):
+    from synsp.refine_file import refine_file
+
+    (tmp_path / "toy_format.py").write_text(TOY_FORMAT)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(FORMATS, "toyfmt", Format("toy_format", (".toy",)))
+    poses = np.cumsum(np.random.default_rng(3).normal(size=(1, 40, 4, 2)), axis=1)
+    write_poses(tmp_path / "in.toy", PoseData(poses=poses))
+    back = read_poses(tmp_path / "in.toy")
+    assert back.format == "toyfmt"
+    np.testing.assert_allclose(back.poses, poses)
+    refine_file(tmp_path / "in.toy", tmp_path / "out.toy", method="gaussian")
+    assert read_poses(tmp_path / "out.toy").poses.shape == poses.shape
+
