@@ -257,3 +257,17 @@ def test_posedata_from_one_format_written_as_another(tmp_path):
     coco = read_poses(tmp_path / "as.json")
     np.testing.assert_allclose(coco.poses, data.poses)
     assert isinstance(coco, PoseData) and coco.track_ids == data.track_ids
+
+
+def test_coco_string_image_ids_are_in_numeric_frame_order(tmp_path):
+    # AlphaPose writes file names as image ids: "10.jpg" comes after "2.jpg", not before it
+    names = [f"{t}.jpg" for t in (0, 1, 10, 11, 2, 3)]
+    def keypoints(x: float) -> list:
+        return np.column_stack([np.full(17, x), np.zeros(17), np.ones(17)]).ravel().tolist()
+
+    results = [{"image_id": name, "category_id": 1, "score": 0.9, "keypoints": keypoints(float(name[:-4]))}
+               for name in names]
+    (tmp_path / "alphapose.json").write_text(json.dumps(results))
+    data = read_poses(tmp_path / "alphapose.json")
+    assert data.extra["frame_ids"] == ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "10.jpg", "11.jpg"]
+    np.testing.assert_array_equal(data.poses[0, :, 0, 0], [0, 1, 2, 3, 10, 11])

@@ -41,3 +41,35 @@ def test_refine_cli_uses_the_shipped_model_out_of_the_box(tmp_path, capsys):
     assert "x0." in capsys.readouterr().out  # mean |accel| went down
     out = np.load(tmp_path / "out.npz")["poses"]
     assert out.shape == poses.shape and np.isfinite(out).all()
+
+
+def test_broken_checkpoints_and_devices_are_one_line_errors(tmp_path):
+    import torch
+
+    from synsp.inference.checkpoint import load_checkpoint, resolve_device, save_checkpoint
+
+    payload = load_checkpoint(shipped_path("smoothnet-coco17"))
+    nan = {**payload, "state_dict": {k: v.float() * float("nan") if v.is_floating_point() else v
+                                     for k, v in payload["state_dict"].items()}}
+    save_checkpoint(tmp_path / "nan.pt", nan)
+    with pytest.raises(ValueError, match="nan.pt: non-finite weights"):
+        load_model(tmp_path / "nan.pt")
+    wrong = {**payload, "config": {**payload["config"], "model": {**payload["config"]["model"], "hidden": 64}}}
+    save_checkpoint(tmp_path / "wrong.pt", wrong)
+    with pytest.raises(ValueError, match="wrong.pt: weights do not fit the checkpoint's config") as err:
+        load_model(tmp_path / "wrong.pt")
+    assert "\n" not in str(err.value)
+    with pytest.raises(ValueError, match="'foo' is not a torch device"):
+        resolve_device("foo")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
+
+
+def test_a_network_method_refuses_another_kinds_checkpoint():
+    import numpy as np
+
+    import synsp
+
+    with pytest.raises(ValueError, match="a synsp model, not smoothnet"):
+        synsp.refine(np.zeros((20, 17, 2), np.float32) + np.arange(17)[:, None], "smoothnet", checkpoint="synsp-coco17")

@@ -13,16 +13,21 @@ Unknown keys are errors (a typo must not silently train the default).
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
 from synsp.model import NETWORKS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 TRAINING_FPS = 30.0  # the mocap's frame rate: every shipped network was trained at it
 DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17"}  # the joints of the shipped networks, by space
+
 
 @dataclass
 class DataConfig:

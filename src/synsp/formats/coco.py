@@ -17,6 +17,7 @@ new results get ``category_id`` 1 and ``score`` = mean keypoint confidence.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +30,12 @@ _OWN = ("image_id", "keypoints", "track_id")
 
 
 def _sort_key(image_id):
-    # ids are ints in COCO; tolerate strings (file names) by sorting them after numbers
-    return (0, image_id, "") if isinstance(image_id, (int, float)) else (1, 0, str(image_id))
+    """Frame order of an image id: numbers as numbers; strings (AlphaPose's file names, "10.jpg")
+    by their digit runs as numbers, so "2.jpg" comes before "10.jpg", then the text."""
+    if isinstance(image_id, (int, float)):
+        return (0, (float(image_id),), "")
+    text = str(image_id)
+    return (1, tuple(float(d) for d in re.findall(r"\d+", text)), text)
 
 
 def sniff(content) -> bool:

@@ -38,7 +38,13 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     """``None``/"auto" -> CUDA when available, else CPU; anything else as given."""
     if device is None or device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"device {device!r} is not a torch device ({err}); use cpu, cuda, cuda:N or auto") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r}: CUDA is not available on this machine; use cpu or auto")
+    return dev
 
 
 def build_model(config: Config) -> torch.nn.Module:
@@ -105,7 +111,15 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     payload = load_checkpoint(path, dev)
     config = Config.from_dict(payload["config"], source=str(path))
     model = build_model(config).to(dev)
-    model.load_state_dict(payload["state_dict"])
+    state = payload["state_dict"]
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as err:  # names or shapes that the checkpoint's own config does not build
+        first = str(err).strip().splitlines()[1:2] or [str(err)[:200]]
+        raise ValueError(f"{path}: weights do not fit the checkpoint's config ({first[0].strip()})") from None
+    bad = [name for name, value in state.items() if value.is_floating_point() and not torch.isfinite(value).all()]
+    if bad:
+        raise ValueError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); the checkpoint is broken")
     return Refiner(model, config, dev, dict(payload.get("meta", {})))
 
 
