@@ -279,8 +279,18 @@ def _check(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> np.nd
     return x
 
 
+def root_joints(layout: str | Layout) -> list[int]:
+    """The joints whose mean is a pose's root: the root joint, else both hips, else the first joint."""
+    layout = get_layout(layout)
+    if layout.root is not None:
+        return [layout.root]
+    hips = [layout.joints.index(n) for n in ("left_hip", "right_hip") if n in layout.joints]
+    return hips if len(hips) == 2 else [0]
+
+
 def root_position(x: np.ndarray, layout: str | Layout) -> np.ndarray:
-    """The root of every frame: the root joint, or the midpoint of the hips when there is none.
+    """The root of every frame: the mean of :func:`root_joints` (the root joint, or the midpoint
+    of the hips when there is none).
 
     Parameters
     ----------
@@ -295,9 +305,10 @@ def root_position(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     """
     layout = get_layout(layout)
     x = _check(x, layout)
-    if layout.root is not None:
-        return x[..., layout.root : layout.root + 1, :]
-    left, right = layout.index("left_hip"), layout.index("right_hip")
+    joints = root_joints(layout)
+    if len(joints) == 1:
+        return x[..., joints[0] : joints[0] + 1, :]
+    left, right = joints
     return ((x[..., left : left + 1, :] + x[..., right : right + 1, :]) / 2).astype(x.dtype, copy=False)
 
 

@@ -27,7 +27,7 @@ from synsp.config import TRAINING_FPS
 from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.presets import PRESETS, ErrorModel, get_preset
 from synsp.sequence import fill_gaps
-from synsp.skeleton import Layout, get_layout, root_position
+from synsp.skeleton import Layout, get_layout, root_joints, root_position
 
 __all__ = ["ErrorModel", "PRESETS", "Corruption", "corrupt", "get_preset", "NONE", "MISS", "SWAP", "INVERSION"]
 
@@ -79,13 +79,7 @@ def _joint_info(layout, x: np.ndarray) -> _Joints:
                          f"got shape {x.shape}")
     bones = [] if layout is None else [tuple(map(int, b)) for b in layout.bones]
     pairs = [] if layout is None else [tuple(map(int, p)) for p in getattr(layout, "left_right", ())]
-    names = list(getattr(layout, "joints", ()))
-    if layout is not None and layout.root is not None:
-        roots = [int(layout.root)]
-    elif "left_hip" in names and "right_hip" in names:
-        roots = [names.index("left_hip"), names.index("right_hip")]
-    else:
-        roots = [0]
+    roots = [0] if layout is None else root_joints(layout)
     neighbours: list[list[int]] = [[] for _ in range(n_joints)]
     for a, b in bones:
         neighbours[a].append(b)

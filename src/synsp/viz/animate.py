@@ -11,7 +11,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from synsp.viz.draw import ROLE_COLOURS, check_sequences, draw_skeleton, resolve_layout, root_joints
+from synsp.skeleton import root_joints
+from synsp.viz.draw import ROLE_COLOURS, check_sequences, draw_skeleton, resolve_layout
 from synsp.viz.video import write_movie
 
 BACKGROUND = (255, 255, 255)

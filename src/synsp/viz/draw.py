@@ -73,15 +73,6 @@ def bone_sides(layout: Any) -> list[str]:
     return ["L" if int(c) in left else "R" if int(c) in right else "C" for _, c in layout.bones]
 
 
-def root_joints(layout: Any) -> list[int]:
-    """Joints whose mean is the root: the root joint, or both hips when the layout has no root."""
-    if getattr(layout, "root", None) is not None:
-        return [int(layout.root)]
-    names = [str(n).lower() for n in layout.joints]
-    hips = [names.index(n) for n in ("left_hip", "right_hip") if n in names]
-    return hips or [0]
-
-
 def default_joints(layout: Any) -> list[int]:
     """Indices of the wrists and ankles of ``layout`` (hands/feet when it has no wrist/ankle).
 

@@ -18,8 +18,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from synsp.paths import atomic_path, resource
-from synsp.skeleton import Layout, root_position
-from synsp.viz.draw import ROLE_COLOURS, bone_sides, check_sequences, resolve_layout, root_joints
+from synsp.skeleton import Layout, root_joints, root_position
+from synsp.viz.draw import ROLE_COLOURS, bone_sides, check_sequences, resolve_layout
 
 MAX_FRAMES = 1800  # longer sequences are subsampled in the player: the page stays under ~1 MB
 
