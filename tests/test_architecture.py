@@ -30,7 +30,7 @@ ALLOWED = {
     "viz": {"formats"},
     "refine": {"inference"},
     "refine_file": {"formats", "refine", "inference"},
-    "cli": {"formats", "refine_file", "evaluation", "training", "inference", "viz"},
+    "cli": {"formats", "refine", "refine_file", "evaluation", "training", "inference", "viz"},
 }
 
 

@@ -26,7 +26,8 @@ def test_every_filter_keeps_shape_and_dtype(name, t, c, dtype):
         np.testing.assert_allclose(out, x.astype(dtype))  # one frame: nothing to smooth
 
 
-@pytest.mark.parametrize("name", [n for n in FILTERS if n != "identity"])
+# Hampel only replaces outliers (tested on a spike below); every other filter smooths.
+@pytest.mark.parametrize("name", [n for n in FILTERS if n not in ("identity", "hampel")])
 def test_filters_lower_acceleration(name):
     x, clean = noisy_motion(200)
     out = FILTERS[name](x)
@@ -131,3 +132,41 @@ def test_bad_input_is_rejected():
         savgol(np.zeros((10, 3)))
     with pytest.raises(ValueError, match="fps"):
         OneEuroFilter(fps=0)
+
+
+def _sines(frames: int = 300, fps: float = 30.0, *freqs: float) -> np.ndarray:
+    t = np.arange(frames) / fps
+    return sum(np.sin(2 * np.pi * f * t) for f in freqs)[:, None, None] * np.ones((1, 2, 3))
+
+
+def test_butterworth_keeps_slow_motion_without_lag_and_removes_fast_jitter():
+    from synsp.filters import butterworth
+
+    slow, fast = _sines(300, 30.0, 1.0), _sines(300, 30.0, 12.0)
+    out = butterworth(slow + 0.3 * fast, cutoff=6.0, order=4, fps=30.0)
+    inner = slice(30, -30)  # away from the ends' padding
+    np.testing.assert_allclose(out[inner], slow[inner], atol=0.02)  # zero phase: no lag on the 1 Hz motion
+    assert np.abs(butterworth(fast, cutoff=6.0, fps=30.0)[inner]).max() < 0.01
+    # the same cut-off in Hz gives the same result at another frame rate
+    out60 = butterworth(_sines(600, 60.0, 1.0) + 0.3 * _sines(600, 60.0, 24.0), cutoff=6.0, fps=60.0)
+    np.testing.assert_allclose(out60[60:-60:2], slow[30:-30], atol=0.02)
+    assert butterworth(slow[:3].astype(np.float32), fps=30.0).dtype == np.float32  # short clips work
+    for bad, message in (({"cutoff": 15.0}, "cutoff"), ({"order": 3}, "order"), ({"fps": 0.0}, "fps")):
+        with pytest.raises(ValueError, match=message):
+            butterworth(slow, **bad)
+
+
+def test_median_and_hampel_remove_a_spike_and_hampel_keeps_everything_else():
+    from synsp.filters import hampel, median
+
+    x = _sines(120, 30.0, 0.5)
+    spiked = x.copy()
+    spiked[50, 1, 2] += 40.0  # one frame of one joint's coordinate: a swap or a glitch
+    np.testing.assert_allclose(median(spiked, window=5)[50, 1, 2], x[50, 1, 2], atol=0.15)
+    cleaned = hampel(spiked, window=7, n_sigma=3.0)
+    np.testing.assert_allclose(cleaned[50, 1, 2], x[50, 1, 2], atol=0.15)
+    keep = np.ones(x.shape, bool)
+    keep[50, 1, 2] = False
+    np.testing.assert_array_equal(cleaned[keep], spiked[keep])  # no other value touched
+    with pytest.raises(ValueError, match="n_sigma"):
+        hampel(x, n_sigma=0)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from synsp import __version__
+from synsp.refine import METHODS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
 
@@ -99,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", type=Path,
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
     p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
-    p.add_argument("--method", default="synsp", help="synsp (default), smoothnet, one-euro, savgol, gaussian, identity")
+    p.add_argument("--method", default="synsp", help=f"one of {', '.join(METHODS)} (default: synsp)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
                    help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "

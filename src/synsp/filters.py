@@ -15,6 +15,7 @@ d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_e
 """
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Callable
 
@@ -22,7 +23,8 @@ import numpy as np
 
 from synsp.sequence import fill_gaps
 
-__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "FILTERS", "FILTER_GRIDS"]
+__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "butterworth", "median", "hampel",
+           "FILTERS", "FILTER_GRIDS"]
 
 
 def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
@@ -255,12 +257,105 @@ def one_euro(
     return np.moveaxis(out, 0, -3).astype(dtype)
 
 
+def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: float = 30.0) -> np.ndarray:
+    """Zero-phase low-pass Butterworth filter along time: the biomechanics baseline
+    (Pose2Sim's default: 6 Hz, order 4).
+
+    A Butterworth of half the order is run forwards and backwards (``scipy.signal.sosfiltfilt``),
+    so the result has no lag and the effective order is ``order``, as in Pose2Sim.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit.
+    cutoff : cut-off frequency in Hz, below the Nyquist rate ``fps / 2``.
+    order : effective (zero-phase) order, even, >= 2.
+    fps : frame rate of ``x`` in frames per second.
+
+    Returns
+    -------
+    Filtered array, same shape and dtype as ``x``. Sequences too short to pad are padded
+    as far as they go.
+    """
+    from scipy.signal import butter, sosfiltfilt
+
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    if not 0 < cutoff < fps / 2:
+        raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
+    if int(order) != order or order < 2 or order % 2:
+        raise ValueError(f"order must be an even integer >= 2 (forwards + backwards), got {order!r}")
+    a, dtype = _prepare(x)
+    frames = a.shape[-3]
+    if frames < 2:
+        return a.astype(dtype)
+    sos = butter(int(order) // 2, cutoff, btype="low", fs=fps, output="sos")
+    padlen = min(3 * (2 * len(sos) + 1), frames - 1)
+    return sosfiltfilt(sos, a, axis=a.ndim - 3, padlen=padlen).astype(dtype)
+
+
+def median(x: np.ndarray, *, window: int = 5) -> np.ndarray:
+    """Running median along time over ``window`` frames (odd; edges repeat the end frames):
+    removes spikes shorter than half the window, keeps steps.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit.
+    window : odd number of frames.
+
+    Returns
+    -------
+    Filtered array, same shape and dtype as ``x``.
+    """
+    from scipy.ndimage import median_filter
+
+    window = _odd_window(window)
+    a, dtype = _prepare(x)
+    size = [1] * a.ndim
+    size[-3] = window
+    return median_filter(a, size=size, mode="nearest").astype(dtype)
+
+
+def hampel(x: np.ndarray, *, window: int = 7, n_sigma: float = 3.0) -> np.ndarray:
+    """Hampel outlier filter: a value further than ``n_sigma`` robust standard deviations
+    (1.4826 x the median absolute deviation over ``window`` frames) from the running median is
+    replaced by that median; every other value is kept as it is.
+
+    Parameters
+    ----------
+    x : (T, J, C) or (..., T, J, C) array, any unit; each coordinate is tested on its own.
+    window : odd number of frames around each value (edges repeat the end frames).
+    n_sigma : threshold in robust standard deviations.
+
+    Returns
+    -------
+    Filtered array, same shape and dtype as ``x``.
+    """
+    window = _odd_window(window)
+    if not n_sigma > 0:
+        raise ValueError(f"n_sigma must be > 0, got {n_sigma!r}")
+    a, dtype = _prepare(x)
+    axis = a.ndim - 3
+    half = window // 2
+    pad = [(0, 0)] * a.ndim
+    pad[axis] = (half, half)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(a, pad, mode="edge"), window, axis=axis)
+    centre = np.median(windows, axis=-1)
+    spread = 1.4826 * np.median(np.abs(windows - centre[..., None]), axis=-1)
+    outlier = np.abs(a - centre) > n_sigma * spread
+    return np.where(outlier, centre, a).astype(dtype)
+
+
 FILTERS: dict[str, Callable[..., np.ndarray]] = {
     "identity": identity,
     "one-euro": one_euro,
     "savgol": savgol,
     "gaussian": gaussian,
+    "butterworth": butterworth,
+    "median": median,
+    "hampel": hampel,
 }
+# Filters that need the sequence's frame rate (``fps=``): ``synsp refine`` passes the file's.
+FPS_FILTERS = tuple(name for name, fn in FILTERS.items() if "fps" in inspect.signature(fn).parameters)
 
 # Options searched when a filter is tuned on a validation split. Each grid holds the paper's
 # setting and neighbours on both sides (shorter/longer windows, weaker/stronger smoothing).
@@ -274,4 +369,8 @@ FILTER_GRIDS: dict[str, list[dict]] = {
     # unit (mm or px).
     "one-euro": [{"min_cutoff": 0.04, "beta": 0.7, "d_cutoff": 1.0}]
     + [{"min_cutoff": m, "beta": b} for m in (0.3, 0.6, 1.2, 2.4, 4.8) for b in (0.0, 0.0007, 0.007, 0.07)],
+    # cut-off in Hz at the 30 fps of the evaluation clips; Pose2Sim's 6 Hz in the middle
+    "butterworth": [{"cutoff": c, "order": 4} for c in (2.0, 3.0, 4.0, 6.0, 8.0, 10.0)],
+    "median": [{"window": w} for w in (3, 5, 7, 9, 11, 15)],
+    "hampel": [{"window": w, "n_sigma": s} for w in (5, 7, 11, 15) for s in (2.0, 3.0)],
 }

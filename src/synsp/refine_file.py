@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
+from synsp.filters import FPS_FILTERS
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
 from synsp.refine import METHODS, cached_model, refine
@@ -252,7 +253,7 @@ def refine_file(
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     name = _layout_for(poses, data.layout, layout, src, target)
     notes = _layout_notes(name, target, method, j_count) if target is not None else []
-    if (method == "one-euro" or method in NETWORKS) and data.fps:
+    if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
