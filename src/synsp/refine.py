@@ -61,6 +61,15 @@ METHODS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+def method_function(method: str) -> Callable[..., np.ndarray]:
+    """The function behind ``method``: a row of ``METHODS``, or a network added to
+    :data:`synsp.model.NETWORKS` after import; ``ValueError`` listing the methods otherwise."""
+    run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)
+    if run is None:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    return run
+
+
 def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     """Refine a pose sequence.
 
@@ -85,9 +94,7 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     >>> synsp.refine(noisy, "savgol").shape
     (50, 17, 3)
     """
-    run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)  # rows added after import
-    if run is None:
-        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    run = method_function(method)
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3) or 0 in x.shape:
         raise ValueError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")

@@ -20,10 +20,11 @@ import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
 from synsp.filters import FPS_FILTERS
+from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
-from synsp.refine import METHODS, cached_model, refine
-from synsp.sequence import body_size
+from synsp.refine import cached_model, method_function, refine
+from synsp.sequence import ABSURD, body_size, fill_gaps
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 
@@ -200,8 +201,8 @@ def refine_file(
     device : torch device for the networks.
     force : replace an existing ``output``.
     space : ``"image"`` or ``"world"`` for MediaPipe files.
-    fps : the input's frame rate, when the file does not say or says it wrongly (One-Euro
-        and the networks use it).
+    fps : the input's frame rate, when the file does not say or says it wrongly (the
+        networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
@@ -215,12 +216,8 @@ def refine_file(
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
     for bad input; nothing is written then.
     """
-    from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
-    from synsp.sequence import ABSURD, fill_gaps
-
     src, dst = Path(input), Path(output)
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a number, got {threshold!r}")
     if not src.is_file():

@@ -21,12 +21,10 @@ from typing import Iterable
 
 import numpy as np
 
-from synsp.config import TRAINING_FPS
 from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import atomic_path, cache_dir, data_root
 from synsp.skeleton import BANDAI22, convert, get_layout
 
-FPS = TRAINING_FPS  # the Bandai Namco clips' rate
 _CACHE_VERSION = 1  # bump when the cached arrays change meaning
 _DATASETS = ("ds1", "ds2")
 

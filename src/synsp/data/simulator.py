@@ -391,4 +391,3 @@ def estimate(
     result = corrupt(clip, preset, rng=rng, layout=layout.name, unit_scale=severity, others=other, fps=TRAINING_FPS)
     noisy, _ = fill_gaps(result.noisy)
     return (noisy - root_position(noisy, layout)).astype(np.float32), clip - root_position(clip, layout)
-

@@ -13,7 +13,7 @@ import numpy as np
 
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTER_GRIDS, FILTERS
-from synsp.model import NETWORKS, get_network
+from synsp.model import NETWORKS
 
 
 def tune_filter(name: str, cases: list[Case], *, layout: str, space: str) -> dict:
@@ -45,7 +45,7 @@ def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dic
         return cache[key][which]
 
     title = refiner.model.__class__.__name__
-    outputs = get_network(kind).outputs
+    outputs = refiner.network.outputs
     if len(outputs) == 1:
         return {title: partial(branch, outputs[0])}
     short = {"position": "PB", "acceleration": "AB"}  # the paper's branch names

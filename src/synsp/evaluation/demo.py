@@ -14,7 +14,7 @@ def run_demo(clip: str | None = None, preset: str = "typical", out_dir: str | No
     """The main job: (1) one real test clip corrupted by ``preset``, refined by every available
     method and scored against its ground truth; (2) MediaPipe's real output on a real video,
     refined in 2D and 3D, with smoothness figures and (into ``out_dir``) a before/after picture."""
-    from synsp.inference.checkpoint import default_model, shipped_path
+    from synsp.inference.checkpoint import available_models, default_model
 
     cases = make_cases("test", preset)
     case = next((c for c in cases if c.name == clip), None) if clip else cases[0]
@@ -22,11 +22,8 @@ def run_demo(clip: str | None = None, preset: str = "typical", out_dir: str | No
         raise ValueError(f"clip {clip!r} is not in the test split")
     rows: dict[str, Callable] = {name: fn for name, fn in FILTERS.items() if name != "identity"}
     for kind in NETWORKS:
-        try:
-            shipped_path(default_model(kind, "3d"))
-        except ValueError:  # not shipped with this install
-            continue
-        rows.update(network_methods(kind, "3d"))
+        if default_model(kind, "3d") in available_models():
+            rows.update(network_methods(kind, "3d"))
     results = evaluate(rows, [case])
     header = (f"## 1. Motion capture with simulated estimator errors\n\nclip {case.name}: {len(case.clean)} frames, "
               f"17 joints (h36m17, root-relative mm), simulated estimator errors: preset `{preset}`")

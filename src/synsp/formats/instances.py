@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synsp.formats.posedata import as_filled
+
 
 @dataclass
 class Instance:
@@ -171,8 +173,6 @@ def pop_filled(fields: dict, shape: tuple[int, int, int], where: str) -> np.ndar
     -------
     ndarray (V, T, J) bool, or None when no instance has the key (False where absent).
     """
-    from synsp.formats.posedata import as_filled
-
     filled = None
     for (v, t), extra in fields.items():
         if FILLED_KEY in extra:

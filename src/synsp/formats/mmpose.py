@@ -72,7 +72,7 @@ def _entries(obj, path: Path):
         return "demo", obj.get("meta_info"), [_frame_entry(f, t, path) for t, f in enumerate(frames)]
     if not isinstance(obj, list):
         raise ValueError(f"{path}: expected a JSON list or object, got {type(obj).__name__}")
-    first = next((x for x in obj if x not in (None, [])), None)
+    first = first_entry(obj)
     if isinstance(first, dict) and "instances" in first:
         return "inferencer", None, [_frame_entry(f, t, path) for t, f in enumerate(obj)]
     if isinstance(first, dict):

@@ -80,8 +80,9 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> dic
 
 def shipped_path(name: str) -> Path:
     """Path of a model shipped with the package, by name (one of :func:`available_models`)."""
-    if name not in available_models():
-        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(available_models())}")
+    names = available_models()
+    if name not in names:
+        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(names)}")
     return resource("models") / f"{name}.pt"
 
 

@@ -17,7 +17,6 @@ from synsp.model import get_network, network_classes
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
 from synsp.skeleton import get_layout, root_position
 
-BRANCHES = ("position", "acceleration", "final")
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
 # Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations.
 ROOT_WINDOW, ROOT_ORDER = 9, 2
@@ -174,7 +173,8 @@ class Refiner:
         for start in range(0, len(inputs), batch_size):
             batch = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch_size])).to(self.device)
             out = self.model(batch)
-            named = out._asdict() if hasattr(out, "_asdict") else {"final": out}
+            outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
+            named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
             for name, tensor in named.items():
                 chunks.setdefault(name, []).append(tensor.float().cpu().numpy())
         return {name: np.concatenate(parts) for name, parts in chunks.items()}

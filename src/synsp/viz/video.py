@@ -84,7 +84,6 @@ def video_fps(video_path: str | os.PathLike) -> float:
     return float(rate) if rate else 30.0
 
 
-
 def resize(image: Any, width: int | None) -> Any:
     """``image`` scaled to ``width`` pixels wide (aspect kept); as is for None."""
     if not width or image.size[0] == width:
