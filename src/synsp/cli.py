@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refine", help="refine a pose file and write the result")
     p.add_argument("input", type=Path,
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
-    p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
+    p.add_argument("output", type=Path, nargs="?",
+                   help="where to write the refined poses (never the input file); optional for a .trc input: "
+                        "<name>_filt_synsp.trc beside it, for Pose2Sim")
     p.add_argument("--method", default="synsp", help=f"one of {', '.join(METHODS)} (default: synsp)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",

@@ -12,6 +12,7 @@ input's layout and shape. Classic filters need no layout: they run on any joint 
 """
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
 from synsp.filters import FPS_FILTERS
-from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
+from synsp.formats import FORMATS, detect_format, format_for_writing, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
 from synsp.refine import cached_model, method_function, refine
@@ -135,7 +136,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
     out += correction[:, nearest_joints(poses, converted)]
     for j, k in shared_joints(layout, target):
-        out[:, j] = refined[:, k]
+        # only a joint the conversion copies: Halpe's "head" (head top) is not H36M's "head" (made from the ears)
+        if np.array_equal(converted[:, k], poses[:, j], equal_nan=True):
+            out[:, j] = refined[:, k]
     return out
 
 
@@ -183,8 +186,9 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
 
 
 def refine_file(
-    input: str | os.PathLike, output: str | os.PathLike, *, method: str = "synsp", checkpoint: str | None = None,
-    layout: str | None = None, in_format: str | None = None, out_format: str | None = None, threshold: float = 0.3,
+    input: str | os.PathLike, output: str | os.PathLike | None = None, *, method: str = "synsp",
+    checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
+    out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str = True,
 ) -> RefineSummary:
@@ -192,7 +196,9 @@ def refine_file(
 
     Parameters
     ----------
-    input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``.
+    input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``. Without
+        ``output`` a TRC file is written beside the input as ``<name>_filt_synsp.trc``, the name
+        Pose2Sim's later steps look for (:func:`default_output`).
     method : one of ``synsp.refine.METHODS``.
     checkpoint : a checkpoint file or shipped model name for the network methods.
     layout : the input's joint layout when the file does not say (networks need one).
@@ -216,7 +222,8 @@ def refine_file(
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
     for bad input; nothing is written then.
     """
-    src, dst = Path(input), Path(output)
+    src = Path(input)
+    dst = default_output(src, in_format) if output is None else Path(output)
     method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a number, got {threshold!r}")
@@ -263,7 +270,9 @@ def refine_file(
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     unit = "mm" if c_count == 3 else "px"
-    write_poses(dst, replace(data, poses=out.astype(data.poses.dtype), filled=filled), format=out_format)
+    refined = replace(data, poses=out.astype(data.poses.dtype), filled=filled)
+    notes += _writer_fill_notes(dst, refined, out_format)
+    write_poses(dst, refined, format=out_format)
     if method == "synsp" and name is not None and can_convert(name, target):
         notes += _convention_notes(checkpoint, device, c_count)
     valid = np.isfinite(poses)
@@ -271,6 +280,29 @@ def refine_file(
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
     return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out), _nanmean(moved), unit,
                          notes, groups)
+
+
+def default_output(src: Path, in_format: str | None = None) -> Path:
+    """Where ``synsp refine IN`` writes without OUT: a TRC's ``<name>_filt_synsp.trc`` beside it
+    (Pose2Sim's filtering step names its output ``<name>_filt_<filter>.trc`` and its later steps
+    pick up ``*_filt_*.trc``). Other formats need OUT (ValueError)."""
+    fmt = in_format or (detect_format(src) if src.is_file() else None)
+    if fmt != "trc":
+        raise ValueError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
+                         "<name>_filt_synsp.trc beside it, for Pose2Sim)")
+    return src.with_name(f"{src.stem}_filt_synsp.trc")
+
+
+def _writer_fill_notes(dst: Path, data, out_format: str | None) -> list[str]:
+    """What a format that cannot store missing values (TRC) does with the values still missing."""
+    fmt = out_format or format_for_writing(dst, data)
+    if FORMATS[fmt].holds_missing:
+        return []
+    count = importlib.import_module(FORMATS[fmt].module).gap_count(data.poses)
+    if not count:
+        return []
+    return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values outside the detected span "
+            "were interpolated or held at the nearest measured value (markers never seen are left out)"]
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).

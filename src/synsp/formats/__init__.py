@@ -43,12 +43,15 @@ class Format:
     -> PoseData`` and, if ``writable``, ``write(path, data, fmt)``. Formats that share an
     extension are told apart by the module's ``sniff(content) -> bool``, given the parsed
     JSON of a ``.json`` file or the array names of an ``.npz``; a format without ``sniff`` is
-    that extension's fallback.
+    that extension's fallback. A format that cannot store missing values (``holds_missing``
+    False, e.g. TRC for OpenSim) fills them when writing; its module's ``gap_count(poses)``
+    says how many values that is.
     """
 
     module: str
     extensions: tuple[str, ...]
     writable: bool = True
+    holds_missing: bool = True  # False: the file cannot say "missing" and the writer fills gaps
 
 
 FORMATS: dict[str, Format] = {
@@ -59,6 +62,7 @@ FORMATS: dict[str, Format] = {
     "coco": Format("synsp.formats.coco", (".json",)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),
+    "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
 }
 
 
@@ -208,14 +212,14 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
     if not isinstance(data, PoseData):
         raise ValueError(f"data must be a PoseData, got {type(data).__name__}")
     data.validate(f"{path}: data")
-    fmt = format if format is not None else _format_for_writing(path, data)
+    fmt = format if format is not None else format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
         why = " (positions do not determine a BVH's joint rotations)" if fmt == "bvh" else ""
         raise ValueError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
     _module(fmt, path).write(path, data, fmt=fmt)
 
 
-def _format_for_writing(path: Path, data: PoseData) -> str:
+def format_for_writing(path: Path, data: PoseData) -> str:
     """The format ``data`` came from if it takes this extension, else the extension's first."""
     ext = path.suffix.lower()
     names = _candidates(ext)
@@ -228,4 +232,5 @@ def _format_for_writing(path: Path, data: PoseData) -> str:
     return writable[0] if writable else names[0]
 
 
-__all__ = ["FORMATS", "Format", "PoseData", "detect_format", "read_poses", "write_poses", "scores_to_missing"]
+__all__ = ["FORMATS", "Format", "PoseData", "detect_format", "format_for_writing", "read_poses", "write_poses",
+           "scores_to_missing"]

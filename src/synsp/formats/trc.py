@@ -1,0 +1,254 @@
+"""TRC marker trajectories (OpenSim; what Pose2Sim and Sports2D write in ``pose-3d/``).
+
+The layout Pose2Sim's ``make_trc`` writes, tab-separated::
+
+    PathFileType  4  (X/Y/Z)  trial_0-99.trc
+    DataRate  CameraRate  NumFrames  NumMarkers  Units  OrigDataRate  OrigDataStartFrame  OrigNumFrames
+    30  30  100  22  m  30  0  100
+    Frame#  Time  Hip      RHip ...     (one name per marker, every third column)
+            X1  Y1  Z1  X2  Y2  Z2 ...
+    0  0.0  0.01  0.93  -0.02  ...
+
+Positions are read in millimetres (synsp's 3D unit): the ``Units`` field says what the file
+holds (``m``, ``cm`` or ``mm``) and the writer puts the same unit back. Empty cells and
+``nan`` are missing markers.
+
+Marker names map to a joint layout by name, in any order: Pose2Sim's ``HALPE_26`` markers
+(``Hip, RHip, RKnee, ..., Neck, Head, Nose, RShoulder, ...``) read as ``halpe26``, its
+``BODY_25`` (``CHip``, ...) and ``COCO_17`` sets as ``body25``; ``RBigToe`` is
+``right_big_toe``. The poses then hold the layout's joints in its order, NaN for the joints
+the file does not have, and only the file's own markers are written back, in the file's
+order. Pose2Sim leaves out the eyes and ears, from which the networks find the head: they
+are placed from the shoulders and hips (:func:`_place_face`) and flagged ``filled``. Any
+other marker set keeps its own names with no layout (the networks refine it with SmoothNet,
+the filters as is).
+
+OpenSim rejects missing values, so the writer never writes NaN: a missing value is linearly
+interpolated between the marker's neighbouring frames, or holds its first / last value at
+the ends (:func:`gap_count` tells how many values that is), and a marker never seen in any
+frame is left out of the file. ``synsp refine`` fills the gaps inside the person's span
+before refining and reports the ones the writer fills.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from synsp.formats.posedata import PoseData
+from synsp.paths import atomic_path
+from synsp.sequence import fill_gaps
+from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
+
+UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0}
+# The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
+_LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
+               for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
+# A name that means another joint in some layouts: Pose2Sim's "Hip" / "CHip" is the pelvis centre.
+_ALIASES = {"hip": ("hip", "mid_hip"), "chip": ("mid_hip", "hip"), "mid_hip": ("mid_hip", "hip"),
+            "midhip": ("mid_hip", "hip"), "pelvis": ("pelvis", "hip", "mid_hip")}
+
+
+def joint_name(marker: str) -> str:
+    """A marker name as synsp names joints: ``"RBigToe"`` -> ``"right_big_toe"``, ``"LHip"`` -> ``"left_hip"``."""
+    name = marker.strip()
+    side = ""
+    if len(name) > 1 and name[0] in "RL" and (name[1].isupper() or name[1] in "_."):
+        side, name = ("right_" if name[0] == "R" else "left_"), name[1:].lstrip("_.")
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_").replace(" ", "_")
+    return side + snake
+
+
+def match_markers(markers: list[str]) -> tuple[str, list[int]] | None:
+    """The layout holding every marker by name (and all its limb joints), and each marker's joint index.
+
+    Of several layouts the one with the fewest joints absent from the file wins; None when
+    no layout fits.
+    """
+    best = None
+    for name, layout in LAYOUTS.items():
+        index = {joint: j for j, joint in enumerate(layout.joints)}
+        columns = []
+        for marker in markers:
+            joint = joint_name(marker)
+            hits = [index[c] for c in _ALIASES.get(joint, (joint,)) if c in index]
+            columns.append(hits[0] if hits else None)
+        if None in columns or len(set(columns)) != len(columns):
+            continue
+        names = {layout.joints[j] for j in columns}
+        if not set(_LIMBS) <= names:
+            continue
+        absent = len(layout.joints) - len(columns)
+        if best is None or absent < best[0]:
+            best = (absent, name, columns)
+    return None if best is None else (best[1], best[2])
+
+
+def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
+    """Header fields, marker names and the index of the first data line."""
+    if len(lines) < 5 or not lines[0].startswith("PathFileType"):
+        raise ValueError(f"{path}: not a TRC file (the first line must start with 'PathFileType')")
+    keys = lines[1].rstrip("\r\n").split("\t")
+    values = lines[2].rstrip("\r\n").split("\t")
+    fields = {k.strip(): v.strip() for k, v in zip(keys, values) if k.strip()}
+    names = lines[3].rstrip("\r\n").split("\t")
+    if len(names) < 3 or names[0].strip() != "Frame#":
+        raise ValueError(f"{path}: line 4 must start with 'Frame#' and 'Time' then the marker names")
+    markers = [m.strip() for m in names[2::3] if m.strip()]
+    if not markers:
+        raise ValueError(f"{path}: no marker names on line 4")
+    start = 5 if lines[4].strip().startswith("X1") or not lines[4].strip() else 4
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return fields, markers, start
+
+
+def read(path: Path) -> PoseData:
+    """Read a TRC file.
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (1, T, J, 3) in millimetres, NaN where missing; ``fps`` = DataRate;
+        ``extra["frame_ids"]`` = the Frame# column; ``extra["trc"]`` the header, marker names,
+        their joint indices, units and times for writing back.
+    """
+    with open(path, encoding="utf-8-sig") as f:
+        lines = f.readlines()
+    fields, markers, start = _header(lines, path)
+    units = fields.get("Units", "m").strip().lower()
+    if units not in UNITS_TO_MM:
+        raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm or mm")
+    n_cols = 2 + 3 * len(markers)
+    rows = [line.rstrip("\r\n").split("\t") for line in lines[start:] if line.strip()]
+    if not rows:
+        raise ValueError(f"{path}: header but no data rows")
+    table = np.full((len(rows), n_cols), np.nan)
+    for r, row in enumerate(rows):
+        cells = row[:n_cols]
+        if len(cells) < 2:
+            raise ValueError(f"{path}: line {start + r + 1} has {len(row)} cells; expected {n_cols}")
+        try:
+            table[r, :len(cells)] = [float(c) if c.strip() else np.nan for c in cells]
+        except ValueError:
+            raise ValueError(f"{path}: line {start + r + 1} holds a value that is not a number") from None
+    values = table[:, 2:].reshape(len(rows), len(markers), 3) * UNITS_TO_MM[units]
+    matched = match_markers(markers)
+    estimated = None
+    if matched is None:
+        layout, columns, poses = None, list(range(len(markers))), values
+    else:
+        layout, columns = matched
+        poses = np.full((len(rows), len(LAYOUTS[layout].joints), 3), np.nan)
+        poses[:, columns] = values
+        estimated = _place_face(poses, layout, columns)
+    frames = table[:, 0]
+    frame_ids = [int(f) if np.isfinite(f) and float(f).is_integer() else t for t, f in enumerate(frames)]
+    rate = _number(fields.get("DataRate"))
+    extra = {"frame_ids": frame_ids,
+             "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
+                     "times": table[:, 1].tolist()}}
+    filled = None if estimated is None or not estimated.any() else estimated[None]
+    return PoseData(poses=poses[None], layout=layout, fps=rate, format="trc", extra=extra, filled=filled)
+
+
+EAR_HEIGHT = 0.4  # ears above the neck, as a fraction of hip centre -> neck (about 20 cm of 50)
+EAR_HALF_WIDTH_MM = 75.0  # half the head's width at the ears
+
+
+def _place_face(poses: np.ndarray, layout: str, columns: list[int]) -> np.ndarray | None:
+    """Put the eyes and ears a marker set leaves out (Pose2Sim's do) where a head would have them.
+
+    The networks find the head from the ears; left NaN they would be filled at the body's
+    centre and drag the head down. Ears go ``EAR_HEIGHT`` of the trunk above the neck (shoulder
+    midpoint), ``EAR_HALF_WIDTH_MM`` either side along the shoulder line; eyes a third of the
+    way from ears to nose. These estimates are flagged filled and never written back.
+
+    Returns the (T, J) mask of joints placed, or None when the file has them or the body to place them.
+    """
+    names = LAYOUTS[layout].joints
+    face = [n for n in ("left_ear", "right_ear", "left_eye", "right_eye") if n in names]
+    if not face or any(names.index(n) in columns for n in face):
+        return None
+    j = {n: poses[:, names.index(n)] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "nose")}
+    neck = (j["left_shoulder"] + j["right_shoulder"]) / 2
+    up = neck - (j["left_hip"] + j["right_hip"]) / 2
+    across = j["left_shoulder"] - j["right_shoulder"]
+    across = across / np.linalg.norm(across, axis=-1, keepdims=True)
+    centre = neck + EAR_HEIGHT * up
+    nose = np.where(np.isfinite(j["nose"]), j["nose"], centre)
+    placed = np.zeros(poses.shape[:2], dtype=bool)
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        ear = centre + sign * EAR_HALF_WIDTH_MM * across
+        for name, value in ((f"{side}_ear", ear), (f"{side}_eye", ear + (nose - ear) / 3)):
+            if name in names:
+                k = names.index(name)
+                poses[:, k] = value
+                placed[:, k] = np.isfinite(value).all(-1)
+    return placed
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and np.isfinite(value) and value > 0 else None
+
+
+def gap_count(poses: np.ndarray) -> int:
+    """How many joint values of ``poses`` (V, T, J, C) the TRC writer fills (missing, of markers seen at all)."""
+    poses = np.asarray(poses)
+    missing = ~np.isfinite(poses).all(-1)  # (V, T, J)
+    seen = (~missing).any(axis=1, keepdims=True)
+    return int((missing & seen).sum())
+
+
+def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
+    """Write a TRC file in Pose2Sim's layout (see the module doc); poses (1, T, J, 3) in millimetres.
+
+    Missing values are interpolated or held (never written as NaN); markers never seen are left out.
+    """
+    poses = np.asarray(data.poses, dtype=np.float64)
+    n_tracks, n_frames, n_joints, n_coords = poses.shape
+    if n_coords != 3:
+        raise ValueError(f"{path}: TRC holds 3D markers; poses have C = {n_coords}")
+    if n_tracks != 1:
+        raise ValueError(f"{path}: a TRC file holds one person; poses have {n_tracks} tracks "
+                         "(write one file per track, as Pose2Sim does)")
+    trc = data.extra.get("trc", {})
+    markers, columns = trc.get("markers"), trc.get("columns")
+    if markers is None or columns is None or max(columns, default=-1) >= n_joints:
+        markers = layout_joint_names(data.layout) or generic_names(n_joints)
+        columns = list(range(n_joints))
+    track = poses[0][:, columns]  # (T, M, 3)
+    seen = np.isfinite(track).all(-1).any(0)
+    markers = [m for m, s in zip(markers, seen) if s]
+    track = track[:, seen]
+    if not markers:
+        raise ValueError(f"{path}: no marker has a value in any frame; nothing to write")
+    track = fill_gaps(track)[0]
+    units = trc.get("units", "m")
+    track = track / UNITS_TO_MM[units]
+    fields = dict(trc.get("fields", {}))
+    rate = data.fps or _number(fields.get("DataRate")) or 30.0
+    frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
+    times = trc.get("times")
+    if times is None or len(times) != n_frames or not np.isfinite(times).all():
+        times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
+    rate_text = f"{rate:g}"
+    header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
+              "NumMarkers": str(len(markers)), "Units": units, "OrigDataRate": fields.get("OrigDataRate", rate_text),
+              "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
+              "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
+    lines = [f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
+             "\t".join(header), "\t".join(header.values()),
+             "Frame#\tTime\t" + "\t\t\t".join(markers) + "\t\t\t",
+             "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(markers))) + "\t"]
+    digits = {"m": 6, "cm": 4, "mm": 3}[units]  # micrometre precision in every unit
+    body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
+    text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in
+                     zip(frame_ids, np.char.mod(f"%.{digits}f", body).tolist()))
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n" + text + "\n")

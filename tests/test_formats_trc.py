@@ -1,0 +1,132 @@
+"""TRC (OpenSim, Pose2Sim): Pose2Sim's header, units, marker names to layouts, no NaN written, the drop-in."""
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synsp.cli import main
+from synsp.formats import PoseData, detect_format, read_poses, write_poses
+from synsp.formats.trc import joint_name, match_markers
+from synsp.skeleton import LAYOUTS
+
+ROOT = Path(__file__).resolve().parents[1]
+TRC = ROOT / "tests" / "fixtures" / "formats" / "pose2sim_halpe26.trc"
+
+
+def test_pose2sim_halpe26_reads_as_halpe26_in_millimetres():
+    assert detect_format(TRC) == "trc"
+    data = read_poses(TRC)
+    assert data.layout == "halpe26" and data.fps == 30.0 and data.poses.shape == (1, 60, 26, 3)
+    names = LAYOUTS["halpe26"].joints
+    hip = data.poses[0, 0, names.index("hip")]
+    assert np.allclose(hip, [-18.497263815, 880.825128925, -4071.663499597])  # metres in the file
+    wrist = names.index("left_wrist")
+    assert np.isnan(data.poses[0, 20:23, wrist]).all() and np.isfinite(data.poses[0, 23, wrist]).all()
+    # the eyes and ears Pose2Sim leaves out are placed for the networks and flagged as not measured
+    ear = names.index("left_ear")
+    assert data.filled[0, :, ear].all() and not data.filled[0, :, wrist].any()
+    assert data.extra["frame_ids"] == list(range(60))
+
+
+def test_round_trip_keeps_header_markers_and_values(tmp_path):
+    data = read_poses(TRC)
+    write_poses(tmp_path / "out.trc", data)
+    lines = (tmp_path / "out.trc").read_text().splitlines()
+    source = TRC.read_text().splitlines()
+    assert lines[0] == "PathFileType\t4\t(X/Y/Z)\tout.trc"
+    assert lines[1:5] == source[1:5]  # header fields, Frame#/Time + marker names, X1 Y1 Z1 row
+    assert "nan" not in (tmp_path / "out.trc").read_text().lower()
+    assert all(len(line.split("\t")) == 2 + 3 * 22 and "" not in line.split("\t") for line in lines[5:])
+    back = read_poses(tmp_path / "out.trc")
+    seen = np.isfinite(data.poses)
+    assert np.abs(back.poses[seen] - data.poses[seen]).max() < 1e-3  # micrometre precision in metres
+    # the gap is interpolated, never written as NaN
+    wrist = LAYOUTS["halpe26"].index("left_wrist")
+    gap = back.poses[0, 20:23, wrist]
+    ends = data.poses[0, [19, 23], wrist]
+    assert np.allclose(gap, ends[0] + (ends[1] - ends[0]) * np.array([1, 2, 3])[:, None] / 4, atol=1e-3)
+
+
+def test_marker_names_in_any_order_and_other_sets():
+    assert joint_name("RBigToe") == "right_big_toe" and joint_name("LShoulder") == "left_shoulder"
+    body25 = ["CHip", "RHip", "RKnee", "RAnkle", "RBigToe", "RSmallToe", "RHeel", "LHip", "LKnee", "LAnkle",
+              "LBigToe", "LSmallToe", "LHeel", "Neck", "Nose", "RShoulder", "RElbow", "RWrist", "LShoulder",
+              "LElbow", "LWrist"]
+    assert match_markers(body25)[0] == "body25"
+    coco17 = ["Hip", "RHip", "RKnee", "RAnkle", "LHip", "LKnee", "LAnkle", "Neck", "Nose", "RShoulder", "RElbow",
+              "RWrist", "LShoulder", "LElbow", "LWrist"]
+    layout, columns = match_markers(coco17[::-1])
+    assert layout == "body25" and [LAYOUTS[layout].joints[c] for c in columns][-1] == "mid_hip"
+    assert match_markers(["C7", "RASIS", "LASIS", "RKNE"]) is None  # a lab marker set: no layout
+
+
+def _write_trc(path: Path, markers: list[str], values: np.ndarray, units: str) -> None:
+    rows = "\n".join(f"{t + 1}\t{t / 100:.2f}\t" + "\t".join("" if v != v else f"{v:.5f}" for v in row)
+                     for t, row in enumerate(values.reshape(len(values), -1)))
+    path.write_text("PathFileType\t4\t(X/Y/Z)\tlab.trc\n"
+                    "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+                    f"100\t100\t{len(values)}\t{len(markers)}\t{units}\t100\t1\t{len(values)}\n"
+                    "Frame#\tTime\t" + "\t\t\t".join(markers) + "\n"
+                    "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, len(markers) + 1)) + "\n\n" + rows + "\n")
+
+
+def test_millimetre_units_unknown_markers_and_unseen_marker(tmp_path):
+    rng = np.random.default_rng(0)
+    values = rng.normal(500, 50, (40, 3, 3))
+    values[:, 2] = np.nan  # a marker never seen
+    _write_trc(tmp_path / "lab.trc", ["C7", "RASIS", "LASIS"], values, "mm")
+    data = read_poses(tmp_path / "lab.trc")
+    assert data.layout is None and data.fps == 100.0 and data.extra["frame_ids"][0] == 1
+    assert np.allclose(data.poses[0, :, :2], values[:, :2], atol=1e-5)
+    write_poses(tmp_path / "out.trc", data)
+    text = (tmp_path / "out.trc").read_text().splitlines()
+    assert text[2].split("\t")[3:5] == ["2", "mm"] and "LASIS" not in text[3]  # never-seen marker left out
+    assert np.allclose(read_poses(tmp_path / "out.trc").poses[0], values[:, :2], atol=1e-3)
+
+
+def test_bad_trc_is_one_line_error(tmp_path):
+    (tmp_path / "bad.trc").write_text("hello\n")
+    with pytest.raises(ValueError, match="bad.trc: not a TRC file"):
+        read_poses(tmp_path / "bad.trc")
+    with pytest.raises(ValueError, match="one person"):
+        write_poses(tmp_path / "two.trc", PoseData(poses=np.zeros((2, 3, 4, 3))))
+
+
+def test_pose2sim_drop_in_default_output_and_no_overwrite(tmp_path, capsys):
+    (tmp_path / "pose-3d").mkdir()
+    src = tmp_path / "pose-3d" / "trial.trc"
+    shutil.copy(TRC, src)
+    assert main(["refine", str(src), "--method", "butterworth"]) == 0
+    out = tmp_path / "pose-3d" / "trial_filt_synsp.trc"
+    assert out.is_file() and "nan" not in out.read_text().lower()
+    assert main(["refine", str(src), "--method", "savgol"]) == 2  # refuses to overwrite
+    assert "--force" in capsys.readouterr().err
+    assert main(["refine", str(TRC.with_name("mmpose_demo.json"))]) == 2  # only TRC has a default OUT
+
+
+def test_readme_pose2sim_command_runs(tmp_path, monkeypatch, capsys):
+    """The README's Pose2Sim block, run as written (in a scratch folder holding the fixture)."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"### Pose2Sim / Sports2D.*?```bash\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "tests" / "fixtures" / "formats").mkdir(parents=True)
+    shutil.copy(TRC, tmp_path / "tests" / "fixtures" / "formats" / TRC.name)
+    monkeypatch.chdir(tmp_path)
+    for line in block.strip().splitlines():
+        for command in line.split("#")[0].split("&&"):
+            argv = shlex.split(command)
+            if argv[0] == "mkdir":
+                for folder in argv[1:]:
+                    if folder != "-p":
+                        Path(folder).mkdir(parents=True, exist_ok=True)
+            elif argv[0] == "cp":
+                shutil.copy(argv[1], argv[2])
+            else:
+                assert argv[0] == ".venv/bin/synsp"
+                assert main(argv[1:]) == 0
+    assert (tmp_path / "out" / "pose-3d" / "trial_filt_synsp.trc").is_file()
+    assert "wrote out/pose-3d/trial_filt_synsp.trc" in capsys.readouterr().out
