@@ -17,7 +17,8 @@ from synsp.skeleton import (
     root_position,
 )
 
-SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco133": 133}
+SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco18": 18,
+         "coco133": 133}
 
 
 def side(name: str) -> str:

@@ -227,13 +227,13 @@ def refine_file(
     method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a number, got {threshold!r}")
-    if not src.is_file():
+    if not src.is_file() and not src.is_dir():
         raise FileNotFoundError(f"{src}: no such file")
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
         raise ValueError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
         raise FileExistsError(f"{dst} exists; pass --force to replace it")
-    if dst.is_dir():
+    if dst.is_dir() and not src.is_dir():  # a folder in, a folder out (OpenPose); else OUT is a file
         raise IsADirectoryError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src)
     if space and fmt != "mediapipe":

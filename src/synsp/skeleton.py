@@ -7,7 +7,7 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
 
 - ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
   Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
-- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``,
+- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``coco18``,
   ``coco133``) ``-> coco17`` (those keypoints) and ``-> h36m17`` (pelvis and thorax at the
   midpoints of the hips and shoulders, head above the ears): any units, any C (2D pixels with
   a visibility channel are averaged like coordinates where joints are midpoints). Their
@@ -186,6 +186,19 @@ BODY25 = Layout(
 )
 
 
+COCO18 = Layout(
+    name="coco18",
+    # OpenPose's COCO-18 (--model_pose COCO), in OpenPose's order: COCO-17 with a neck, ordered as BODY_25.
+    joints=("nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow",
+            "left_wrist", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle",
+            "right_eye", "left_eye", "right_ear", "left_ear"),
+    bones=((1, 0), (1, 2), (2, 3), (3, 4), (1, 5), (5, 6), (6, 7), (1, 8), (8, 9), (9, 10), (1, 11), (11, 12),
+           (12, 13), (0, 14), (14, 16), (0, 15), (15, 17)),
+    left_right=((5, 2), (6, 3), (7, 4), (11, 8), (12, 9), (13, 10), (15, 14), (17, 16)),
+    root=None,
+)
+
+
 def _hand(side: str, start: int) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
     """21 hand points, named as mmpose names them: the root, then 4 per finger from the thumb."""
     fingers = ("thumb", "forefinger", "middle_finger", "ring_finger", "pinky_finger")
@@ -209,7 +222,8 @@ COCO133 = Layout(
 )
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
-                              for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO133)}
+                              for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
+                                             COCO133)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 

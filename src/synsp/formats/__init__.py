@@ -63,6 +63,7 @@ FORMATS: dict[str, Format] = {
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
+    "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
 }
 
 
@@ -102,7 +103,7 @@ def detect_format(path: str | os.PathLike) -> str:
     Parameters
     ----------
     path : str or PathLike
-        An existing file.
+        An existing file, or an OpenPose folder (``"openpose"``).
 
     Returns
     -------
@@ -113,6 +114,10 @@ def detect_format(path: str | os.PathLike) -> str:
         with ``x``/``y`` -> mediapipe).
     """
     path = Path(path)
+    if path.is_dir():  # the one folder format: OpenPose's JSON per frame
+        if _folder_format(path):
+            return "openpose"
+        raise ValueError(f"{path}: a folder, but not an OpenPose one (JSON files all named *_keypoints.json)")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if path.stat().st_size == 0:  # say so plainly rather than let each parser fail in its own words
@@ -135,6 +140,12 @@ def detect_format(path: str | os.PathLike) -> str:
     if fallback is None:
         raise ValueError(f"{path}: unrecognised {ext[1:].upper()} {_describe(content)}; expected {', '.join(names)}")
     return fallback
+
+
+def _folder_format(path: Path) -> bool:
+    from synsp.formats.openpose import is_openpose_folder
+
+    return is_openpose_folder(path)
 
 
 def _module(fmt: str, where: Path):
@@ -172,9 +183,9 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
         ``poses`` (V, T, J, C), ``scores`` (V, T, J) or None, layout, fps, track ids.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise FileNotFoundError(f"{path}: no such file")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise ValueError(f"{path}: empty file")
     fmt = format if format is not None else detect_format(path)
     reader = _module(fmt, path).read
@@ -222,6 +233,8 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
 def format_for_writing(path: Path, data: PoseData) -> str:
     """The format ``data`` came from if it takes this extension, else the extension's first."""
     ext = path.suffix.lower()
+    if not ext and data.format == "openpose":  # a folder of per-frame JSON
+        return "openpose"
     names = _candidates(ext)
     if not names:
         raise ValueError(f"{path}: unknown extension {ext!r}; name the format (format=, --format): "

@@ -1,0 +1,148 @@
+"""OpenPose ``--write_json`` output: a folder of ``*_keypoints.json``, one file per frame.
+
+Each file is ``{"version": 1.3, "people": [{"person_id": [-1], "pose_keypoints_2d": [x1, y1,
+c1, ...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...]}``. The folder
+is one sequence (:func:`is_openpose_folder`: every JSON file in it ends in
+``_keypoints.json``); frames are ordered by the number before ``_keypoints.json`` taken as a
+number (``walk_9`` before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as
+``body25``, COCO-18 (18) as ``coco18``. A keypoint OpenPose did not find is ``0, 0, 0``: it
+reads as NaN and NaN is written that way. People are tracks by their ``person_id`` when every
+person has one other than -1 (OpenPose's "no id"), else they are matched frame to frame
+(:func:`synsp.formats.instances.gather`).
+
+The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
+with every other key of each person (face and hand keypoints, ...) unchanged, the track as
+``person_id`` and synsp's ``"keypoint_filled"``. A folder is replaced only if it is itself an
+OpenPose folder (or empty), and atomically: written beside it, then renamed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
+from synsp.formats.posedata import PoseData, load_json
+
+SUFFIX = "_keypoints.json"
+LAYOUT_OF_COUNT = {25: "body25", 18: "coco18"}
+_KEY = "pose_keypoints_2d"
+
+
+def is_openpose_folder(path: str | os.PathLike) -> bool:
+    """True when ``path`` is a folder holding JSON files that all end in ``_keypoints.json``:
+    one OpenPose sequence (not a batch of pose files)."""
+    path = Path(path)
+    if not path.is_dir():
+        return False
+    names = [p.name for p in path.iterdir() if p.suffix.lower() == ".json"]
+    return bool(names) and all(name.endswith(SUFFIX) for name in names)
+
+
+def frame_number(name: str) -> tuple:
+    """Sort key of a frame file: the number right before ``_keypoints.json``, as a number, then
+    every digit run, then the name (``walk_9_keypoints.json`` before ``walk_10_keypoints.json``)."""
+    stem = name[:-len(SUFFIX)] if name.endswith(SUFFIX) else name
+    last = re.search(r"(\d+)$", stem)
+    return (int(last.group(1)) if last else -1, tuple(int(d) for d in re.findall(r"\d+", stem)), name)
+
+
+def _person(obj, where: str) -> Instance:
+    if not isinstance(obj, dict) or _KEY not in obj:
+        raise ValueError(f"{where}: a person without '{_KEY}'")
+    flat = from_list(obj[_KEY], where)
+    if flat.ndim != 1 or flat.size % 3:
+        raise ValueError(f"{where}: {_KEY} must be x, y, confidence triples, got {flat.size} values")
+    triples = flat.reshape(-1, 3)
+    kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
+    kp[(kp == 0).all(axis=1) & (conf == 0)] = np.nan  # OpenPose's "not found"
+    pid = obj.get("person_id", -1)
+    pid = pid[0] if isinstance(pid, list) and len(pid) == 1 else pid
+    track = int(pid) if isinstance(pid, (int, float)) and not isinstance(pid, bool) and pid >= 0 else None
+    fields = {k: v for k, v in obj.items() if k not in (_KEY, "person_id")}
+    return Instance(kp, conf, track, fields)
+
+
+def read(path: Path) -> PoseData:
+    """Read an OpenPose JSON folder.
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (V, T, J, 2) pixels, ``scores`` (V, T, J); ``extra["frame_ids"]`` = the frame
+        numbers from the file names; ``extra["openpose"]`` the file names and other keys.
+    """
+    path = Path(path)
+    if not is_openpose_folder(path):
+        raise ValueError(f"{path}: not an OpenPose folder (JSON files all named *{SUFFIX})")
+    files = sorted((p for p in path.iterdir() if p.name.endswith(SUFFIX)), key=lambda p: frame_number(p.name))
+    frames, tops = [], []
+    for file in files:
+        content = load_json(file)
+        if not isinstance(content, dict) or not isinstance(content.get("people"), list):
+            raise ValueError(f"{file}: expected an object with a 'people' list (OpenPose --write_json)")
+        frames.append([_person(obj, f"{file.name}: person {i}") for i, obj in enumerate(content["people"])])
+        tops.append({k: v for k, v in content.items() if k != "people"})
+    poses, scores, track_ids, fields = gather(frames, str(path))
+    filled = pop_filled(fields, poses.shape[:3], str(path))
+    frame_ids = [frame_number(f.name)[0] for f in files]
+    extra = {"frame_ids": frame_ids if len(set(frame_ids)) == len(files) and min(frame_ids) >= 0 else None,
+             "openpose": {"files": [f.name for f in files], "tops": tops, "fields": fields}}
+    if extra["frame_ids"] is None:
+        del extra["frame_ids"]
+    return PoseData(poses=poses, scores=scores, layout=LAYOUT_OF_COUNT.get(poses.shape[2]), track_ids=track_ids,
+                    format="openpose", extra=extra, filled=filled)
+
+
+def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
+    """Write an OpenPose JSON folder at ``path`` (see the module doc); poses (V, T, J, 2)."""
+    path = Path(path)
+    poses = np.asarray(data.poses, dtype=np.float64)
+    n_tracks, n_frames, n_joints, n_coords = poses.shape
+    if n_coords != 2:
+        raise ValueError(f"{path}: OpenPose JSON holds 2D keypoints; poses have C = {n_coords}")
+    if path.exists() and not (is_openpose_folder(path) or (path.is_dir() and not any(path.iterdir()))):
+        raise ValueError(f"{path} exists and is not an OpenPose folder; refusing to replace it")
+    info = data.extra.get("openpose", {})
+    files = info.get("files")
+    if files is None or len(files) != n_frames:
+        files = [f"{path.name}_{t:012d}{SUFFIX}" for t in range(n_frames)]
+    tops = info.get("tops") or [{"version": 1.3}] * n_frames
+    fields = info.get("fields", {})
+    conf = (np.nan_to_num(np.asarray(data.scores, dtype=np.float64)) if data.scores is not None
+            else np.isfinite(poses).all(-1).astype(np.float64))
+    track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
+    shown = present(poses)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder gets the usual mode
+    try:
+        for t in range(n_frames):
+            people = []
+            for v in np.flatnonzero(shown[:, t]):
+                triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
+                triples[~np.isfinite(poses[v, t]).all(-1)] = 0.0
+                person = {"person_id": [int(track_ids[v])], _KEY: triples.reshape(-1).tolist()}
+                person.update(fields.get((v, t), {}))
+                if data.filled is not None:
+                    person[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
+                people.append(person)
+            with open(tmp / files[t], "w", encoding="utf-8") as f:
+                json.dump({**tops[t], "people": people}, f)
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+            os.replace(path, old / path.name)
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)

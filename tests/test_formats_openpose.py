@@ -1,0 +1,79 @@
+"""OpenPose JSON folders (BODY_25, COCO-18): numeric frame order, people kept apart, folder round trip."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synsp.cli import main
+from synsp.formats import detect_format, read_poses, write_poses
+from synsp.formats.openpose import is_openpose_folder
+from synsp.skeleton import can_convert
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+
+@pytest.mark.parametrize("name, layout, joints", [("openpose_body25", "body25", 25), ("openpose_coco18", "coco18", 18)])
+def test_folder_reads_as_one_sequence_with_two_people(name, layout, joints, tmp_path):
+    folder = FIXTURES / name
+    assert is_openpose_folder(folder) and detect_format(folder) == "openpose"
+    data = read_poses(folder)
+    assert data.poses.shape == (2, 60, joints, 2) and data.layout == layout and can_convert(layout, "coco17")
+    assert data.extra["frame_ids"] == list(range(60))
+    # OpenPose lists the two walkers in alternating order; the tracker keeps each on one track
+    x = np.nanmean(data.poses[..., 0], axis=2)  # (V, T)
+    assert (np.abs(np.diff(x, axis=1)) < 50).all() and (np.abs(x[0] - x[1]) > 300).all()
+    assert np.isnan(data.poses[:, 30, 4]).all(axis=-1).sum() == 1  # the wrist OpenPose did not find (0, 0, 0)
+    write_poses(tmp_path / "out", data)
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == sorted(p.name for p in folder.iterdir())
+    first = json.loads((tmp_path / "out" / files[0]).read_text())
+    assert first["version"] == 1.3 and "hand_left_keypoints_2d" in first["people"][0]
+    back = read_poses(tmp_path / "out")
+    assert np.array_equal(back.poses, data.poses, equal_nan=True) and np.allclose(back.scores, data.scores)
+
+
+def _frame(x: float, people=1) -> dict:
+    return {"version": 1.3, "people": [{"person_id": [-1], "pose_keypoints_2d": [x + 100 * p, 5.0, 0.9] * 18}
+                                       for p in range(people)]}
+
+
+def test_frames_in_numeric_order_not_text_order(tmp_path):
+    for t in range(12):  # frame_9 must come before frame_10 (text order puts 10 and 11 after 1)
+        (tmp_path / f"clip_{t}_keypoints.json").write_text(json.dumps(_frame(float(t))))
+    data = read_poses(tmp_path)
+    assert data.poses[0, :, 0, 0].tolist() == [float(t) for t in range(12)]
+    assert data.extra["frame_ids"] == list(range(12))
+
+
+def test_person_ids_are_tracks_and_not_a_folder_of_other_files(tmp_path):
+    for t in range(3):
+        frame = _frame(float(t), people=2)
+        frame["people"][0]["person_id"], frame["people"][1]["person_id"] = [7], [3]
+        frame["people"].reverse() if t == 1 else None
+        (tmp_path / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
+    data = read_poses(tmp_path)
+    assert data.track_ids == [3, 7] and (data.poses[1, :, 0, 0] == [0.0, 1.0, 2.0]).all()
+    (tmp_path / "notes.json").write_text("{}")
+    assert not is_openpose_folder(tmp_path)
+    with pytest.raises(ValueError, match="not an OpenPose one"):
+        read_poses(tmp_path)
+
+
+def test_refine_folder_to_folder_and_force(tmp_path, capsys):
+    src = tmp_path / "json"
+    shutil.copytree(FIXTURES / "openpose_coco18", src)
+    out = tmp_path / "refined"
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 0
+    assert read_poses(out).poses.shape == (2, 60, 18, 2)
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 2  # exists: --force needed
+    assert main(["refine", str(src), str(out), "--method", "savgol", "--force"]) == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    assert main(["refine", str(src), str(other), "--method", "savgol", "--force"]) == 2
+    assert (other / "keep.txt").read_text() == "mine"  # a folder of other files is never replaced
+    assert "not an OpenPose folder" in capsys.readouterr().err
