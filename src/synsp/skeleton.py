@@ -221,9 +221,21 @@ COCO133 = Layout(
     root=None,
 )
 
+_HALPE_LEFT_HAND, _HALPE_LEFT_HAND_BONES = _hand("left", 94)
+_HALPE_RIGHT_HAND, _HALPE_RIGHT_HAND_BONES = _hand("right", 115)
+
+HALPE136 = Layout(
+    name="halpe136",
+    # Halpe full body (AlphaPose's 136 keypoints): Halpe-26, 68 face points, 21 + 21 hand points.
+    joints=HALPE26.joints + tuple(f"face-{i}" for i in range(68)) + _HALPE_LEFT_HAND + _HALPE_RIGHT_HAND,
+    bones=HALPE26.bones + ((9, 94), (10, 115)) + tuple(_HALPE_LEFT_HAND_BONES + _HALPE_RIGHT_HAND_BONES),
+    left_right=HALPE26.left_right + tuple((94 + i, 115 + i) for i in range(21)),
+    root=19,
+)
+
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
-                                             COCO133)}
+                                             COCO133, HALPE136)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 

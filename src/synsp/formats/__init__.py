@@ -59,6 +59,7 @@ FORMATS: dict[str, Format] = {
     "npy": Format("synsp.formats.arrays", (".npy",)),
     "csv": Format("synsp.formats.csv", (".csv", ".tsv", ".txt")),
     "mmpose": Format("synsp.formats.mmpose", (".json",)),
+    "alphapose": Format("synsp.formats.alphapose", (".json",)),  # before coco: its results are COCO's too
     "coco": Format("synsp.formats.coco", (".json",)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),

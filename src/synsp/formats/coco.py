@@ -53,6 +53,13 @@ def read(path: Path) -> PoseData:
         ``poses`` (V, T, J, 2) pixels, ``scores`` (V, T, J) from the keypoint triples,
         ``extra["frame_ids"]`` = the image ids.
     """
+    return read_results(path)
+
+
+def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
+                 layouts: dict[int, str] | None = None) -> PoseData:
+    """Read a COCO-style results list whose tracks are in ``track_key``; ``layouts`` maps a
+    keypoint count to a layout (default: 17 -> coco17). See :func:`read`."""
     results = load_json(path)
     if isinstance(results, dict):
         raise ValueError(f"{path}: a JSON object (annotation file?); expected a COCO results list")
@@ -63,9 +70,9 @@ def read(path: Path) -> PoseData:
             raise ValueError(f"{path}: result {k} lacks 'image_id' or 'keypoints'")
         if not isinstance(res["image_id"], (int, float, str)) or isinstance(res["image_id"], bool):
             raise ValueError(f"{path}: result {k} has image_id {res['image_id']!r}; expected a number or a string")
-        track = res.get("track_id")
+        track = res.get(track_key)
         if track is not None and (not isinstance(track, (int, float)) or not float(track).is_integer()):
-            raise ValueError(f"{path}: result {k} has track_id {track!r}; expected an integer")
+            raise ValueError(f"{path}: result {k} has {track_key} {track!r}; expected an integer")
     image_ids = sorted({res["image_id"] for res in results}, key=_sort_key)
     t_of = {iid: t for t, iid in enumerate(image_ids)}
     frames: list[list[Instance]] = [[] for _ in image_ids]
@@ -80,19 +87,21 @@ def read(path: Path) -> PoseData:
         kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
         absent = (kp == 0).all(axis=1) & (conf == 0)
         kp[absent] = np.nan
-        track = res.get("track_id")
-        fields = {k: v for k, v in res.items() if k not in _OWN}
+        track = res.get(track_key)
+        fields = {k: v for k, v in res.items() if k not in _OWN and k != track_key}
         frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
     first = frames[0][0].keypoints.shape[0]
     poses, scores, track_ids, fields = gather(frames, str(path), first)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"frame_ids": image_ids, "coco": {"fields": fields}}
-    return PoseData(poses=poses, scores=scores, layout="coco17" if poses.shape[2] == 17 else None,
-                    track_ids=track_ids, format="coco", extra=extra, filled=filled)
+    layout = (layouts or {17: "coco17"}).get(poses.shape[2])
+    return PoseData(poses=poses, scores=scores, layout=layout, track_ids=track_ids, format=fmt, extra=extra,
+                    filled=filled)
 
 
-def write(path: Path, data: PoseData, fmt: str = "coco") -> None:
-    """Write COCO keypoint results, one per (frame, track) with any finite joint."""
+def write(path: Path, data: PoseData, fmt: str = "coco", track_key: str = "track_id") -> None:
+    """Write COCO keypoint results, one per (frame, track) with any finite joint; the track
+    (when known) in ``track_key``."""
     poses = np.asarray(data.poses, dtype=np.float64)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
     if n_coords != 2:
@@ -117,7 +126,7 @@ def write(path: Path, data: PoseData, fmt: str = "coco") -> None:
             if data.filled is not None:
                 res[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
             if data.track_ids is not None:
-                res["track_id"] = int(data.track_ids[v])
+                res[track_key] = int(data.track_ids[v])
             results.append(res)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         json.dump(results, f)
