@@ -65,6 +65,8 @@ FORMATS: dict[str, Format] = {
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
+    "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),
+    "anipose": Format("synsp.formats.anipose", (".csv",)),
 }
 
 
