@@ -67,6 +67,7 @@ FORMATS: dict[str, Format] = {
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
     "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),
     "anipose": Format("synsp.formats.anipose", (".csv",)),
+    "c3d": Format("synsp.formats.c3d", (".c3d",)),
 }
 
 

@@ -134,23 +134,32 @@ def read(path: Path) -> PoseData:
         except ValueError:
             raise ValueError(f"{path}: line {start + r + 1} holds a value that is not a number") from None
     values = table[:, 2:].reshape(len(rows), len(markers), 3) * UNITS_TO_MM[units]
-    matched = match_markers(markers)
-    estimated = None
-    if matched is None:
-        layout, columns, poses = None, list(range(len(markers))), values
-    else:
-        layout, columns = matched
-        poses = np.full((len(rows), len(LAYOUTS[layout].joints), 3), np.nan)
-        poses[:, columns] = values
-        estimated = _place_face(poses, layout, columns)
+    poses, layout, columns, estimated = markers_to_layout(values, markers)
     frames = table[:, 0]
     frame_ids = [int(f) if np.isfinite(f) and float(f).is_integer() else t for t, f in enumerate(frames)]
     rate = _number(fields.get("DataRate"))
     extra = {"frame_ids": frame_ids,
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist()}}
-    filled = None if estimated is None or not estimated.any() else estimated[None]
-    return PoseData(poses=poses[None], layout=layout, fps=rate, format="trc", extra=extra, filled=filled)
+    return PoseData(poses=poses[None], layout=layout, fps=rate, format="trc", extra=extra,
+                    filled=None if estimated is None else estimated[None])
+
+
+def markers_to_layout(values: np.ndarray, markers: list[str]):
+    """Named markers (T, M, 3) as a layout's joints when their names make one (:func:`match_markers`).
+
+    Returns ``poses`` (T, J, 3) (the layout's joints, NaN where the file has none; the markers
+    as they are when no layout fits), the layout name or None, each marker's joint index, and
+    the (T, J) mask of face points placed by :func:`_place_face` (None when none were).
+    """
+    matched = match_markers(markers)
+    if matched is None:
+        return values, None, list(range(len(markers))), None
+    layout, columns = matched
+    poses = np.full((len(values), len(LAYOUTS[layout].joints), 3), np.nan)
+    poses[:, columns] = values
+    estimated = _place_face(poses, layout, columns)
+    return poses, layout, columns, estimated if estimated is not None and estimated.any() else None
 
 
 EAR_HEIGHT = 0.4  # ears above the neck, as a fraction of hip centre -> neck (about 20 cm of 50)

@@ -1,0 +1,104 @@
+"""C3D motion capture files, through the maintained ``c3d`` package (``pip install synsp[c3d]``).
+
+Points are read with their labels (``POINT:LABELS``), rate (``POINT:RATE``) and unit
+(``POINT:UNITS``: m, cm or mm; positions come out in millimetres, synsp's 3D unit). A point
+whose residual is negative was not seen in that frame (C3D's "invalid"): NaN. Labels map to a
+joint layout exactly as TRC marker names do (:func:`synsp.formats.trc.match_markers`: Pose2Sim's
+marker sets read as ``halpe26`` / ``body25``; other marker sets keep their own labels).
+
+The writer writes the same labels (the source's markers, in its order), rate, first frame and
+unit, floating-point points, residual 0 for a value and -1 (invalid) for a missing one.
+Analog channels (force plates, EMG) are not carried over: the written file holds the points.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from synsp.formats.posedata import PoseData
+from synsp.formats.trc import UNITS_TO_MM, markers_to_layout
+from synsp.paths import atomic_path
+from synsp.skeleton import generic_names, layout_joint_names
+
+
+def _c3d():
+    try:
+        import c3d
+    except ImportError:
+        raise ValueError("C3D files need the c3d package: pip install synsp[c3d]") from None
+    return c3d
+
+
+def _units(text: str, path: Path) -> str:
+    units = text.strip().lower()
+    if units not in UNITS_TO_MM:
+        raise ValueError(f"{path}: POINT:UNITS {text.strip()!r} not understood; expected m, cm or mm")
+    return units
+
+
+def read(path: Path) -> PoseData:
+    """Read a C3D file's points.
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (1, T, J, 3) millimetres, NaN where the residual is negative; ``fps`` =
+        ``POINT:RATE``; ``extra["frame_ids"]`` the C3D frame numbers; ``extra["c3d"]`` the
+        labels, their joint indices and the unit.
+    """
+    c3d = _c3d()
+    with open(path, "rb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No analog data found in file": markers only is normal here
+        try:
+            reader = c3d.Reader(handle)
+        except Exception as err:  # the package raises bare errors of several kinds on a bad header
+            raise ValueError(f"{path}: not a readable C3D file ({err})") from None
+        labels = [label.strip() for label in reader.point_labels]
+        param = reader.get("POINT:UNITS")
+        units = _units(param.string_value if param is not None else "mm", path)
+        rate = float(reader.point_rate)
+        frame_ids, frames = [], []
+        for number, points, _ in reader.read_frames(copy=True):
+            frame_ids.append(int(number))
+            frames.append(points)
+    if not frames or not labels:
+        raise ValueError(f"{path}: no point data")
+    points = np.stack(frames).astype(np.float64)  # (T, M, 5): x, y, z, residual, cameras
+    values = points[..., :3] * UNITS_TO_MM[units]
+    values[points[..., 3] < 0] = np.nan
+    poses, layout, columns, estimated = markers_to_layout(values, labels)
+    extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units}}
+    return PoseData(poses=poses[None], layout=layout, fps=rate if rate > 0 else None, format="c3d", extra=extra,
+                    filled=None if estimated is None else estimated[None])
+
+
+def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
+    """Write the points of ``data`` (1, T, J, 3), millimetres, as a C3D file (see the module doc)."""
+    c3d = _c3d()
+    poses = np.asarray(data.poses, dtype=np.float64)
+    n_tracks, n_frames, n_joints, n_coords = poses.shape
+    if n_tracks != 1 or n_coords != 3:
+        raise ValueError(f"{path}: a C3D file holds one set of 3D points; poses are {poses.shape} (V, T, J, C)")
+    info = data.extra.get("c3d") or data.extra.get("trc") or {}
+    markers, columns = info.get("markers"), info.get("columns")
+    if markers is None or columns is None or max(columns, default=-1) >= n_joints:
+        markers, columns = layout_joint_names(data.layout) or generic_names(n_joints), list(range(n_joints))
+    units = info.get("units", "mm")
+    values = poses[0][:, columns] / UNITS_TO_MM[units]  # (T, M, 3)
+    missing = ~np.isfinite(values).all(-1)
+    points = np.zeros(values.shape[:2] + (5,), dtype=np.float32)
+    points[..., :3] = np.where(missing[..., None], 0.0, values)
+    points[..., 3] = np.where(missing, -1.0, 0.0)  # residual: -1 = invalid
+    points[..., 4] = np.where(missing, -1.0, 0.0)
+    writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=0.0, point_scale=-1.0,
+                        point_units=units.ljust(4))
+    writer.set_point_labels(markers)
+    frame_ids = data.extra.get("frame_ids")
+    first = frame_ids[0] if frame_ids and isinstance(frame_ids[0], int) and frame_ids[0] > 0 else 1
+    writer.set_start_frame(first)
+    writer.add_frames([(frame, np.zeros((0, 0), dtype=np.float32)) for frame in points])
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No analog data found": none is written
+        writer.write(handle)
