@@ -130,3 +130,13 @@ def test_readme_pose2sim_command_runs(tmp_path, monkeypatch, capsys):
                 assert main(argv[1:]) == 0
     assert (tmp_path / "out" / "pose-3d" / "trial_filt_synsp.trc").is_file()
     assert "wrote out/pose-3d/trial_filt_synsp.trc" in capsys.readouterr().out
+
+
+def test_halpe_head_top_is_not_the_models_head():
+    from synsp.refine_file import shared_joints
+    from synsp.skeleton import get_layout
+
+    pairs = shared_joints("halpe26", "h36m17")
+    names = [get_layout("halpe26").joints[j] for j, _ in pairs]
+    assert "head" not in names and "left_wrist" in names and len(pairs) == 12
+    assert len(shared_joints("halpe26", "coco17")) == 17

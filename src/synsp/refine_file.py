@@ -136,16 +136,19 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
     out += correction[:, nearest_joints(poses, converted)]
     for j, k in shared_joints(layout, target):
-        # only a joint the conversion copies: Halpe's "head" (head top) is not H36M's "head" (made from the ears)
-        if np.array_equal(converted[:, k], poses[:, j], equal_nan=True):
-            out[:, j] = refined[:, k]
+        out[:, j] = refined[:, k]
     return out
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
-    """(index in ``layout``, index in ``target``) of the joints both layouts name alike."""
+    """(index in ``layout``, index in ``target``) of the joints both layouts name alike and the
+    conversion copies as they are (Halpe's "head", the head top, is not H36M's "head", made from the ears)."""
     target_names = get_layout(target).joints
-    return [(j, target_names.index(name)) for j, name in enumerate(get_layout(layout).joints) if name in target_names]
+    probe = np.random.default_rng(0).normal(size=(1, len(get_layout(layout).joints), 3))
+    converted = convert(probe, layout, target) if can_convert(layout, target) else None
+    return [(j, k) for j, name in enumerate(get_layout(layout).joints) if name in target_names
+            for k in [target_names.index(name)]
+            if converted is None or np.array_equal(converted[:, k], probe[:, j])]
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
