@@ -1,4 +1,5 @@
-"""Read and write the pose files users bring: arrays, CSV, mmpose, COCO, MediaPipe, BVH.
+"""Read and write the pose files users bring: arrays, CSV, mmpose, COCO, AlphaPose, OpenPose,
+DeepLabCut, anipose, TRC, C3D, MediaPipe, BVH.
 
 Every reader returns a :class:`PoseData` whose ``poses`` are ``(V, T, J, C)`` (V tracks,
 persons or views; NaN = missing) and every writer takes one back, so a refined sequence can
@@ -11,11 +12,13 @@ be written in the format it came from:
 >>> write_poses("video_refined.json", refined)             # doctest: +SKIP
 
 Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/``npy``
-arrays, ``csv``, ``mmpose`` prediction JSON, ``coco`` keypoint results JSON, ``mediapipe``
-(the landmark npz or JSON), ``bvh`` (read only). A new format is a module here with
-``read`` (and ``write``, and ``sniff`` if it shares an extension) plus one row of the table.
-Units are the file's own except two documented conversions to millimetres: MediaPipe world
-landmarks (metres * 1000) and BVH positions (centimetres * 10).
+arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint results
+JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``anipose`` 3D
+CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON), ``bvh`` (read only). A new
+format is a module here with ``read`` (and ``write``, and ``sniff`` if it shares an
+extension) plus one row of the table. Units are the file's own except documented conversions
+to millimetres: MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10),
+TRC and C3D (their declared unit; written back in it).
 
 Readers raise ``FileNotFoundError`` for a missing file and a one-line ``ValueError``
 naming the file and the problem for a malformed one. Writers are atomic: they never leave a
