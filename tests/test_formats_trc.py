@@ -140,3 +140,18 @@ def test_halpe_head_top_is_not_the_models_head():
     names = [get_layout("halpe26").joints[j] for j, _ in pairs]
     assert "head" not in names and "left_wrist" in names and len(pairs) == 12
     assert len(shared_joints("halpe26", "coco17")) == 17
+
+
+def test_frames_before_the_person_appears_are_held_and_counted(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    markers = ["C7", "RASIS", "LASIS"]
+    values = 500 + np.cumsum(rng.normal(0, 2, (50, 3, 3)), axis=0)
+    values[:5] = np.nan  # nobody in view yet: outside the person's span, refinement leaves it missing
+    _write_trc(tmp_path / "lab.trc", markers, values, "mm")
+    assert main(["refine", str(tmp_path / "lab.trc"), "--method", "savgol"]) == 0
+    assert "gaps: TRC cannot store missing values; 15 joint values" in capsys.readouterr().out
+    out = tmp_path / "lab_filt_synsp.trc"
+    rows = [line.split("\t") for line in out.read_text().splitlines()[5:]]
+    assert len(rows) == 50 and all(cell.strip() and cell != "nan" for row in rows for cell in row)
+    back = read_poses(out).poses[0]
+    assert np.allclose(back[:5], back[5], atol=1e-3)  # held at the first refined frame

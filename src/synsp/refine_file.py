@@ -299,7 +299,7 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
 def _writer_fill_notes(dst: Path, data, out_format: str | None) -> list[str]:
     """What a format that cannot store missing values (TRC) does with the values still missing."""
     fmt = out_format or format_for_writing(dst, data)
-    if FORMATS[fmt].holds_missing:
+    if fmt not in FORMATS or FORMATS[fmt].holds_missing:  # (an unknown format: write_poses says so)
         return []
     count = importlib.import_module(FORMATS[fmt].module).gap_count(data.poses)
     if not count:
