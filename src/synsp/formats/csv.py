@@ -195,7 +195,7 @@ def read(path: Path) -> PoseData:
             t_index[rows_v] = np.arange(rows_v.sum())
         frame_ids = None
     slot = v_index * (int(t_index.max()) + 1) + t_index
-    _, first, counts = np.unique(slot, return_index=True, return_counts=True)
+    _, counts = np.unique(slot, return_counts=True)
     if (counts > 1).any():
         dup = int(np.flatnonzero(slot == np.unique(slot)[counts > 1][0])[1])
         frame = frame_ids[t_index[dup]] if frame_ids is not None else int(t_index[dup])
@@ -217,8 +217,10 @@ def read(path: Path) -> PoseData:
                     filled=filled)
 
 
-def _cell(x: float) -> str:
-    return "" if x != x else repr(float(x))
+def _text(value, delimiter: str) -> str:
+    """A header or key cell, quoted as the csv module would when it holds a delimiter or a quote."""
+    text = str(value)
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if delimiter in text or '"' in text or "\n" in text else text
 
 
 def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
@@ -255,11 +257,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     table = np.concatenate(parts, axis=-1).reshape(n_tracks * n_frames, -1)
     delimiter = _delimiter(path)
     row_format = delimiter.join(formats * n_joints)
-    keys = [(f"{track_ids[v]}{delimiter}" if with_track else "") + f"{frame_ids[t]}{delimiter}"
+    keys = [(f"{track_ids[v]}{delimiter}" if with_track else "") + f"{_text(frame_ids[t], delimiter)}{delimiter}"
             for v in range(n_tracks) for t in range(n_frames)]
     numbers = "\n".join(row_format % tuple(row) for row in table.tolist())
     numbers = numbers.replace("nan", "")  # only a missing value's repr says "nan"; it is an empty cell
     lines = [key + row for key, row in zip(keys, numbers.split("\n"))]
-    text = "\n".join([delimiter.join(header)] + lines) + "\n"
+    text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         f.write(text)
