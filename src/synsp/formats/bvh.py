@@ -31,12 +31,13 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.posedata import PoseData
+from synsp.rotations import forward_kinematics as chain_rotations
+from synsp.rotations import matrix_from_euler as euler_to_matrix  # the BVH convention, kept under its old name
 from synsp.skeleton import match_layout
 
 MM_PER_CM = 10.0
 
-_AXES = {"X": 0, "Y": 1, "Z": 2}
-_CHANNELS = {f"{a}{kind}" for a in _AXES for kind in ("position", "rotation")}
+_CHANNELS = {f"{a}{kind}" for a in "XYZ" for kind in ("position", "rotation")}
 
 
 @dataclass(frozen=True)
@@ -247,40 +248,6 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
     )
 
 
-def euler_to_matrix(angles: np.ndarray, order: str) -> np.ndarray:
-    """Rotation matrices from Euler angles in BVH (intrinsic) convention.
-
-    Parameters
-    ----------
-    angles : ndarray (..., 3)
-        Angles in degrees, listed in ``order``.
-    order : str
-        Axis letters, e.g. ``"ZXY"``: ``R = Rz(a0) @ Rx(a1) @ Ry(a2)``.
-
-    Returns
-    -------
-    ndarray (..., 3, 3)
-        Rotation matrices acting on column vectors.
-    """
-    angles = np.asarray(angles, dtype=np.float64)
-    if angles.shape[-1:] != (3,) or len(order) != 3 or set(order.upper()) != set("XYZ"):
-        raise ValueError(f"angles must be (..., 3) with an order like 'ZXY', got {angles.shape} and {order!r}")
-    rad = np.deg2rad(angles)
-    result = None
-    for k, axis in enumerate(order.upper()):
-        c, s = np.cos(rad[..., k]), np.sin(rad[..., k])
-        m = np.zeros(angles.shape[:-1] + (3, 3))
-        a = _AXES[axis]
-        b, d = (a + 1) % 3, (a + 2) % 3  # the plane the rotation about `a` acts in
-        m[..., a, a] = 1.0
-        m[..., b, b] = c
-        m[..., d, d] = c
-        m[..., b, d] = -s
-        m[..., d, b] = s
-        result = m if result is None else result @ m
-    return result
-
-
 def forward_kinematics(motion: BvhMotion) -> tuple[np.ndarray, np.ndarray]:
     """Global joint positions and orientations of every frame.
 
@@ -298,21 +265,11 @@ def forward_kinematics(motion: BvhMotion) -> tuple[np.ndarray, np.ndarray]:
     rotations : ndarray (T, J, 3, 3) float64
         Global orientation of every joint's frame (columns = its local axes in world).
     """
-    n_frames, n_joints = motion.translations.shape[:2]
-    local = np.empty((n_frames, n_joints, 3, 3))
+    local = np.empty(motion.rotations.shape + (3,))
     for order in set(motion.orders):
         idx = [j for j, o in enumerate(motion.orders) if o == order]
         local[:, idx] = euler_to_matrix(motion.rotations[:, idx], order)
-    positions = np.empty((n_frames, n_joints, 3))
-    rotations = np.empty_like(local)
-    for j, p in enumerate(motion.parents):
-        if p < 0:
-            positions[:, j] = motion.translations[:, j]
-            rotations[:, j] = local[:, j]
-        else:
-            positions[:, j] = positions[:, p] + np.einsum("tab,tb->ta", rotations[:, p], motion.translations[:, j])
-            rotations[:, j] = rotations[:, p] @ local[:, j]
-    return positions, rotations
+    return chain_rotations(motion.parents, local, motion.translations)
 
 
 def read(path: Path, scale: float = MM_PER_CM) -> PoseData:
