@@ -12,10 +12,14 @@ be written in the format it came from:
 
 Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/``npy``
 arrays, ``csv``, ``mmpose`` prediction JSON, ``coco`` keypoint results JSON, ``mediapipe``
-(the landmark npz or JSON), ``bvh`` (read only). A new format is a module here with
+(the landmark npz or JSON); and two that animate a skeleton by joint rotations (``motion``
+rows: their module also has ``read_motion``/``write_motion`` of a
+:class:`~synsp.formats.motion.JointMotion`, which ``synsp refine`` refines on the rotation
+manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter npz). As pose files
+they are read only (positions do not define rotations). A new format is a module here with
 ``read`` (and ``write``, and ``sniff`` if it shares an extension) plus one row of the table.
-Units are the file's own except two documented conversions to millimetres: MediaPipe world
-landmarks (metres * 1000) and BVH positions (centimetres * 10).
+Units are the file's own except documented conversions to millimetres: MediaPipe world
+landmarks (metres * 1000), BVH positions (centimetres * 10) and SMPL (metres * 1000).
 
 Readers raise ``FileNotFoundError`` for a missing file and a one-line ``ValueError``
 naming the file and the problem for a malformed one. Writers are atomic: they never leave a
@@ -49,6 +53,7 @@ class Format:
     module: str
     extensions: tuple[str, ...]
     writable: bool = True
+    motion: bool = False  # joint rotations: the module also has read_motion / write_motion (formats.motion)
 
 
 FORMATS: dict[str, Format] = {
@@ -58,7 +63,8 @@ FORMATS: dict[str, Format] = {
     "mmpose": Format("synsp.formats.mmpose", (".json",)),
     "coco": Format("synsp.formats.coco", (".json",)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
-    "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),
+    "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),
+    "smpl": Format("synsp.formats.smpl", (".npz",), writable=False, motion=True),
 }
 
 
@@ -210,7 +216,8 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
     data.validate(f"{path}: data")
     fmt = format if format is not None else _format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
-        why = " (positions do not determine a BVH's joint rotations)" if fmt == "bvh" else ""
+        why = " (positions do not determine joint rotations; synsp refine writes it from a file of its kind)" \
+            if fmt in FORMATS and FORMATS[fmt].motion else ""
         raise ValueError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
     _module(fmt, path).write(path, data, fmt=fmt)
 
