@@ -128,7 +128,7 @@ def test_csv_bad_files_name_file_and_problem(tmp_path, text, message):
 # ---- dispatch and errors ----------------------------------------------------------------
 
 def test_formats_and_detection_by_extension(tmp_path):
-    assert set(FORMATS) == {"npz", "npy", "csv", "mmpose", "coco", "mediapipe", "bvh"}
+    assert set(FORMATS) == {"npz", "npy", "csv", "mmpose", "coco", "mediapipe", "bvh", "smpl"}
     data = make_data()
     for name, fmt in [("a.npz", "npz"), ("a.npy", "npy"), ("a.csv", "csv")]:
         write_poses(tmp_path / name, data)
