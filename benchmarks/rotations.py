@@ -23,12 +23,13 @@ import time
 import numpy as np
 
 from synsp.data.rotation_errors import ROTATION_PRESETS, corrupt_rotations
-from synsp.data.smpl_mocap import load_smpl_clip, smpl_positions
+from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.filters import FILTER_GRIDS, gaussian
 from synsp.metrics import accel_error, mpjpe
 from synsp.rotation_filters import SPACES, smooth_rotations
 from synsp.rotations import euler_from_matrix, geodesic_angle, matrix_from_euler
+from synsp.smpl_template import smpl_positions
 
 SEED = 2024
 METHODS = ("gaussian", "savgol", "one-euro", "butterworth", "median", "hampel")

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from synsp.data.rotation_errors import ROTATION_PRESETS, RotationErrorModel, corrupt_rotations
-from synsp.formats.smpl import SMPL_JOINTS
 from synsp.metrics import accel_error, mpjpe
 from synsp.rotations import geodesic_angle, matrix_from_axis_angle
+from synsp.smpl_template import SMPL_JOINTS, smpl_positions
 
 CLIP = "dataset-1_walk_normal_001"
 
@@ -30,7 +30,7 @@ def test_retargeted_smpl_bones_follow_the_mocap_bones(smpl_clip):
     assert rotations.shape == (motion.n_frames, 24, 3, 3) and trans.shape == (motion.n_frames, 3)
     np.testing.assert_allclose(rotations @ np.swapaxes(rotations, -1, -2),
                                np.broadcast_to(np.eye(3), rotations.shape), atol=1e-9)
-    positions = smpl_mocap.smpl_positions(rotations, trans)  # mm
+    positions = smpl_positions(rotations, trans)  # mm
     mocap = motion.positions()
     for smpl, bandai, smpl_child, bandai_child in [("left_knee", "LowerLeg_L", "left_ankle", "Foot_L"),
                                                    ("right_elbow", "LowerArm_R", "right_wrist", "Hand_R"),

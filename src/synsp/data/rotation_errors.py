@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from synsp.rotations import matrix_from_axis_angle
+from synsp.smpl_template import SMPL_LEFT_RIGHT
 
 __all__ = ["RotationErrorModel", "ROTATION_PRESETS", "SMPL_LEFT_RIGHT", "corrupt_rotations"]
 
-SMPL_LEFT_RIGHT = ((1, 2), (4, 5), (7, 8), (10, 11), (13, 14), (16, 17), (18, 19), (20, 21), (22, 23))
 _MIRROR = np.diag([-1.0, 1.0, 1.0])  # SMPL's left-right axis is X in every (world-aligned) rest frame
 
 

@@ -37,11 +37,11 @@ import numpy as np
 from synsp.data.mocap import clip_path
 from synsp.formats.bvh import read_motion
 from synsp.formats.motion import JointMotion
-from synsp.formats.smpl import SMPL_JOINTS, SMPL_PARENTS, SMPL_REST, template
 from synsp.rotations import forward_kinematics
+from synsp.smpl_template import SMPL_JOINTS, SMPL_PARENTS, SMPL_REST
 
 __all__ = ["BANDAI_TO_SMPL", "ALIGNMENT_CLIPS", "load_bandai_motion", "smpl_alignment", "to_smpl",
-           "load_smpl_clip", "smpl_positions"]
+           "load_smpl_clip"]
 
 BANDAI_TO_SMPL: dict[str, str | None] = {
     "pelvis": "Hips", "left_hip": "UpperLeg_L", "right_hip": "UpperLeg_R", "spine1": "Spine",
@@ -165,16 +165,3 @@ def to_smpl(motion: JointMotion, align: np.ndarray | None = None) -> tuple[np.nd
 def load_smpl_clip(name: str, root: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One mocap clip as SMPL rotations (T, 24, 3, 3) and translation (T, 3) metres, see :func:`to_smpl`."""
     return to_smpl(load_bandai_motion(name, root), smpl_alignment(None if root is None else str(root)))
-
-
-def smpl_positions(rotations: np.ndarray, trans: np.ndarray | None = None) -> np.ndarray:
-    """Joint positions (..., T, 24, 3) in millimetres of SMPL rotations on the template skeleton.
-
-    ``trans`` (..., T, 3) metres, or None for root-relative positions (pelvis at the origin).
-    """
-    offsets = template(len(SMPL_JOINTS))[1].copy()
-    offsets[0] = 0.0
-    positions = forward_kinematics(SMPL_PARENTS, rotations, offsets)[0]
-    if trans is not None:
-        positions = positions + (np.asarray(trans) + SMPL_REST[0])[..., None, :]
-    return positions * 1000.0
