@@ -22,41 +22,14 @@ import time
 
 import numpy as np
 
-from synsp.data.rotation_errors import ROTATION_PRESETS, corrupt_rotations
-from synsp.data.smpl_mocap import load_smpl_clip
-from synsp.data.splits import load_split
+from synsp.data.rotation_errors import ROTATION_PRESETS
+from synsp.evaluation.rotations import evaluate_rotations, rotation_cases
 from synsp.filters import FILTER_GRIDS, gaussian
-from synsp.metrics import accel_error, mpjpe
 from synsp.rotation_filters import SPACES, smooth_rotations
-from synsp.rotations import euler_from_matrix, geodesic_angle, matrix_from_euler
-from synsp.smpl_template import smpl_positions
+from synsp.rotations import euler_from_matrix, matrix_from_euler
 
 SEED = 2024
 METHODS = ("gaussian", "savgol", "one-euro", "butterworth", "median", "hampel")
-
-
-def cases(split: str, preset: str, max_clips: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(noisy, clean) local SMPL rotations (T, 24, 3, 3) per clip, seeded by clip index."""
-    names = load_split(split)[: max_clips or None]
-    out = []
-    for i, name in enumerate(names):
-        clean, trans = load_smpl_clip(name)
-        noisy, _ = corrupt_rotations(clean, trans, preset, rng=np.random.default_rng([SEED, i]))
-        out.append((noisy, clean))
-    return out
-
-
-def score(pred: np.ndarray, clean: np.ndarray, clean_positions: np.ndarray) -> dict[str, float]:
-    positions = smpl_positions(pred)
-    return {"MPJPE": mpjpe(positions, clean_positions), "Angle": float(geodesic_angle(pred, clean).mean()),
-            "Accel": accel_error(positions, clean_positions)}
-
-
-def mean_scores(runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]], fn) -> dict[str, float]:
-    """Frame-weighted mean scores of ``fn(noisy) -> rotations`` over (noisy, clean, clean positions)."""
-    frames = np.array([len(c) for _, c, _ in runs], float)
-    per = [score(fn(noisy), clean, pos) for noisy, clean, pos in runs]
-    return {k: float(np.average([p[k] for p in per], weights=frames)) for k in per[0]}
 
 
 def euler_gaussian(rotations: np.ndarray, **options) -> np.ndarray:
@@ -70,7 +43,7 @@ def tune(runs, method: str) -> tuple[str, dict, dict[str, float], dict[str, dict
     best, per_space = None, {}
     for space in SPACES:
         for options in FILTER_GRIDS[method]:
-            result = mean_scores(runs, lambda r: smooth_rotations(r, method, space=space, **options))
+            result = evaluate_rotations(lambda r: smooth_rotations(r, method, space=space, **options), runs)
             if space not in per_space or result["MPJPE"] < per_space[space]["MPJPE"]:
                 per_space[space] = result
             if best is None or result["MPJPE"] < best[2]["MPJPE"]:
@@ -79,8 +52,8 @@ def tune(runs, method: str) -> tuple[str, dict, dict[str, float], dict[str, dict
 
 
 def calibrate(preset: str, max_clips: int) -> str:
-    runs = [(n, c, smpl_positions(c)) for n, c in cases("val", preset, max_clips)]
-    s = mean_scores(runs, lambda r: r)
+    runs = rotation_cases("val", preset, SEED, max_clips)
+    s = evaluate_rotations(lambda r: r, runs)
     return (f"preset {preset}, val split ({len(runs)} clips): input MPJPE {s['MPJPE']:.1f} mm, "
             f"Accel {s['Accel']:.1f} mm/frame^2, angle error {s['Angle']:.1f} deg "
             "(target 3DPW-PARE: 78.9 mm, 25.7 mm/frame^2)")
@@ -88,20 +61,20 @@ def calibrate(preset: str, max_clips: int) -> str:
 
 def run(preset: str, max_clips: int) -> str:
     start = time.time()
-    val = [(n, c, smpl_positions(c)) for n, c in cases("val", preset, max_clips)]
-    test = [(n, c, smpl_positions(c)) for n, c in cases("test", preset, max_clips)]
+    val = rotation_cases("val", preset, SEED, max_clips)
+    test = rotation_cases("test", preset, SEED, max_clips)
     chosen, val_rows = {}, []
     for method in METHODS:
         space, options, _, per_space = tune(val, method)
         chosen[method] = (space, options)
         val_rows.append(f"| {method} | " + " | ".join(f"{per_space[s]['MPJPE']:.1f}" for s in SPACES) + " |")
     euler_best = min(FILTER_GRIDS["gaussian"],
-                     key=lambda o: mean_scores(val, lambda r: euler_gaussian(r, **o))["MPJPE"])
+                     key=lambda o: evaluate_rotations(lambda r: euler_gaussian(r, **o), val)["MPJPE"])
     rows = ["| method | form (val) | setting (val) | MPJPE (mm) | angle (deg) | Accel (mm/frame^2) |",
             "|---|---|---|---:|---:|---:|"]
 
     def row(name, form, setting, fn):
-        s = mean_scores(test, fn)
+        s = evaluate_rotations(fn, test)
         rows.append(f"| {name} | {form} | {setting} | {s['MPJPE']:.1f} | {s['Angle']:.2f} | {s['Accel']:.2f} |")
 
     row("input", "-", "-", lambda r: r)
@@ -110,7 +83,7 @@ def run(preset: str, max_clips: int) -> str:
             lambda r, m=method, s=space, o=options: smooth_rotations(r, m, space=s, **o))
     row("gaussian on Euler angles", "ZXY unwrapped", ", ".join(f"{k}={v}" for k, v in euler_best.items()),
         lambda r: euler_gaussian(r, **euler_best))
-    frames = sum(len(c) for _, c, _ in test)
+    frames = sum(len(c.clean) for c in test)
     head = (f"Rotations, SMPL 24 joints, preset {preset}: test split {len(test)} clips, {frames} frames "
             f"(filters and forms chosen on val: {len(val)} clips); {time.time() - start:.0f} s.")
     val_table = ["Validation MPJPE (mm) of each filter at its best setting, by form:", "",

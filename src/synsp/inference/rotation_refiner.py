@@ -1,0 +1,40 @@
+"""A network on joint rotations, run over a whole sequence: 6D windows in, SWAA, Gram-Schmidt out.
+
+The rotation counterpart of :class:`synsp.inference.refiner.Refiner`'s core for networks
+trained with ``[data] space = "rotation"``: every window of F frames of the 6D form
+(Zhou et al. 2019) goes through the network, overlapping outputs are merged by the Sliding
+Window Average Algorithm, and each joint's 6 numbers become a rotation again.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.rotations import matrix_from_sixd, sixd_from_matrix
+
+
+@torch.no_grad()
+def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
+                             device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
+    """Refine local joint rotations (T, J, 3, 3) with ``model``; returns (T, J, 3, 3).
+
+    ``model`` maps (B, 1, F, J * 6) windows to the same shape (or a named tuple whose ``final``
+    field is); F = ``window``. Sequences shorter than a window are padded by their last frame.
+    """
+    r = np.asarray(rotations, dtype=np.float64)
+    if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
+        raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+    t, j = r.shape[:2]
+    length = max(t, window)
+    windows = sliding_windows(sixd_from_matrix(r).reshape(t, j * 6), window, stride)  # (N, F, J * 6)
+    was_training = model.training
+    model.eval()
+    outputs = []
+    for start in range(0, len(windows), batch):
+        x = torch.from_numpy(windows[start:start + batch, None].astype(np.float32)).to(device)
+        out = model(x)
+        outputs.append((out.final if hasattr(out, "final") else out)[:, 0].cpu().numpy())
+    model.train(was_training)
+    merged = sliding_window_average(np.concatenate(outputs).astype(np.float64), length, stride)[:t]
+    return matrix_from_sixd(merged.reshape(t, j, 6))
