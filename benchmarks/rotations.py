@@ -14,6 +14,8 @@ mm/frame^2), and the mean geodesic angle error of the 24 local rotations (degree
 
     .venv/bin/python benchmarks/rotations.py               # tune on val, table on test
     .venv/bin/python benchmarks/rotations.py --calibrate   # the preset's input figures on val
+    .venv/bin/python benchmarks/rotations.py --checkpoints synsp=runs/synsp-smpl24-rotation/best.pt \
+        smoothnet=runs/smoothnet-smpl24-rotation/best.pt   # adds rows for networks trained on rotations
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def calibrate(preset: str, max_clips: int) -> str:
             "(target 3DPW-PARE: 78.9 mm, 25.7 mm/frame^2)")
 
 
-def run(preset: str, max_clips: int) -> str:
+def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None) -> str:
     start = time.time()
     val = rotation_cases("val", preset, SEED, max_clips)
     test = rotation_cases("test", preset, SEED, max_clips)
@@ -83,6 +85,11 @@ def run(preset: str, max_clips: int) -> str:
             lambda r, m=method, s=space, o=options: smooth_rotations(r, m, space=s, **o))
     row("gaussian on Euler angles", "ZXY unwrapped", ", ".join(f"{k}={v}" for k, v in euler_best.items()),
         lambda r: euler_gaussian(r, **euler_best))
+    for name, path in (checkpoints or {}).items():
+        from synsp.inference.rotation_refiner import load_rotation_model
+
+        network = load_rotation_model(path)
+        row(name, "6D", path, network.refine)
     frames = sum(len(c.clean) for c in test)
     head = (f"Rotations, SMPL 24 joints, preset {preset}: test split {len(test)} clips, {frames} frames "
             f"(filters and forms chosen on val: {len(val)} clips); {time.time() - start:.0f} s.")
@@ -96,8 +103,11 @@ def main() -> None:
     parser.add_argument("--preset", default="3dpw-pare", choices=list(ROTATION_PRESETS))
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips of each split (0 = all)")
     parser.add_argument("--calibrate", action="store_true", help="print the preset's input figures on val")
+    parser.add_argument("--checkpoints", nargs="*", default=[], metavar="NAME=PATH",
+                        help="networks trained on rotations to add as rows (synsp train, [data] space = rotation)")
     args = parser.parse_args()
-    print(calibrate(args.preset, args.max_clips) if args.calibrate else run(args.preset, args.max_clips))
+    checkpoints = dict(item.split("=", 1) for item in args.checkpoints)
+    print(calibrate(args.preset, args.max_clips) if args.calibrate else run(args.preset, args.max_clips, checkpoints))
 
 
 if __name__ == "__main__":

@@ -77,5 +77,16 @@ def test_a_tiny_rotation_run_trains_validates_and_checkpoints(tmp_path):
     assert np.isfinite(history[0]["loss"]) and 20 < history[0]["val_mpjpe"] < 200
     with pytest.raises(ValueError, match="joint rotations"):
         load_model(best)
+    # an SMPL file refined by the trained network (the root by the default filter)
+    from synsp.refine_file import refine_file
+
+    poses = np.random.default_rng(4).normal(0, 0.2, (30, 72)).astype(np.float32)
+    np.savez(tmp_path / "in.npz", poses=poses, trans=np.zeros((30, 3)), betas=np.zeros(10))
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="synsp", checkpoint=str(best))
+    assert "by synsp" in summary.notes[0]
+    with np.load(tmp_path / "out.npz") as out:
+        assert out["poses"].shape == (30, 72) and np.isfinite(out["poses"]).all()
+    with pytest.raises(ValueError, match="not smoothnet|a synsp model"):
+        refine_file(tmp_path / "in.npz", tmp_path / "out2.npz", method="smoothnet", checkpoint=str(best))
     with pytest.raises(ValueError, match="space must be"):
         Config.from_dict({"data": {"space": "4d"}})

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.config import DEFAULT_LAYOUT
+from synsp.config import DEFAULT_LAYOUT, TRAINING_FPS
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
@@ -238,7 +238,8 @@ def refine_file(
         raise IsADirectoryError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src)
     if fmt in FORMATS and FORMATS[fmt].motion:
-        return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps)
+        return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
+                                  checkpoint=checkpoint, device=device)
     method = method or "synsp"
     if space and fmt != "mediapipe":
         raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
@@ -285,24 +286,36 @@ def refine_file(
 
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
-                       fps: float | None = None, **options) -> RefineSummary:
+                       fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
+                       **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) on the rotation manifold.
 
     Rotations go through :func:`synsp.rotation_filters.refine_rotations` with ``method`` (a
     filter of ``synsp.filters.FILTERS``; None: ``ROTATION_DEFAULT``, tuned on the validation
     split), animated translations (the root trajectory) through the same filter as positions.
+    A network method needs ``checkpoint``, a model trained on rotations (``[data] space =
+    "rotation"``: none is shipped yet), and an SMPL file; the root trajectory then gets
+    ``ROTATION_DEFAULT``.
     The output is the input's kind of file with its skeleton, channel orders and other data;
     the summary's figures are on the joint positions after forward kinematics, in mm.
     ``options`` override the filter's settings. Checks on ``dst`` are the caller's.
     """
+    network = None
     if method in NETWORKS:
-        raise ValueError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
-                         "shipped yet (the networks refine joint positions); refine it with a filter on the "
-                         f"rotation manifold: --method {' | '.join(n for n in METHODS if n not in NETWORKS)}")
+        if checkpoint is None or fmt != "smpl":
+            raise ValueError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
+                             "shipped yet (the networks refine joint positions); refine it with a filter on the "
+                             f"rotation manifold: --method {' | '.join(n for n in METHODS if n not in NETWORKS)}"
+                             + ("" if fmt != "smpl" else ", or pass --checkpoint of a model trained on rotations"))
+        from synsp.inference.rotation_refiner import load_rotation_model
+
+        network = load_rotation_model(checkpoint, device)
+        if network.kind != method:
+            raise ValueError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise ValueError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
                          "joint rotations cannot be converted to another format")
-    if method is None:
+    if method is None or network is not None:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     method_function(method)
     module = importlib.import_module(FORMATS[fmt].module)
@@ -314,16 +327,23 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         if not (np.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         motion.fps = float(fps)
+    if network is not None and abs(motion.fps - TRAINING_FPS) > 0.01 * TRAINING_FPS:
+        raise ValueError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
+                         "(resample it, or use a filter)")
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method, **options)
+    if network is not None:
+        rotations = network.refine(motion.rotations)
     translations = motion.translations.copy()
     translations[:, motion.animated] = root
     refined = replace(motion, rotations=rotations, translations=translations)
     module.write_motion(dst, refined)
     before, after = motion.positions()[None], refined.positions()[None]
     moved = np.linalg.norm(after - before, axis=-1)
-    note = f"{fmt}: {len(motion.names)} joint rotations refined on the rotation manifold by {method}"
+    note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
+        f"by {network.kind} ({checkpoint}), the root by {method}" if network else
+        f"on the rotation manifold by {method}")
     return RefineSummary(dst, 1, motion.n_frames, 0, _accel_stats(before), _accel_stats(after), _nanmean(moved),
                          "mm", [note])
 

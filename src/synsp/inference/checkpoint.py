@@ -114,8 +114,8 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     payload = load_checkpoint(path, dev)
     config = Config.from_dict(payload["config"], source=str(path))
     if config.data.space == "rotation":
-        raise ValueError(f"{path}: a model of joint rotations; it runs through "
-                         "synsp.inference.rotation_refiner.refine_rotation_sequence, not as a pose refiner")
+        raise ValueError(f"{path}: a model of joint rotations, not of positions; load it with "
+                         "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
     model = build_model(config).to(dev)
     state = payload["state_dict"]
     try:
