@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synsp.data.simulator import _events, _slow_noise  # the position simulator's event and slow-noise draws
 from synsp.rotations import matrix_from_axis_angle
 from synsp.smpl_template import SMPL_LEFT_RIGHT
 
@@ -66,23 +67,6 @@ ROTATION_PRESETS: dict[str, RotationErrorModel] = {
 }
 
 
-def _slow(rng: np.random.Generator, t: int, shape: tuple[int, ...], sigma: float) -> np.ndarray:
-    """(t, *shape) unit-variance noise smoothed over ``sigma`` frames."""
-    from scipy.ndimage import gaussian_filter1d
-
-    pad = int(np.ceil(4 * sigma))
-    white = rng.standard_normal((t + 2 * pad, *shape))
-    return (gaussian_filter1d(white, sigma, axis=0, mode="constant") * np.sqrt(2 * np.sqrt(np.pi) * sigma))[pad:pad + t]
-
-
-def _spans(rng: np.random.Generator, rate: float, duration: tuple[float, float], t: int,
-           fps: float) -> list[tuple[int, int]]:
-    n = int(rng.poisson(rate * t / fps)) if rate > 0 else 0
-    starts = rng.integers(0, t, n)
-    lengths = np.maximum(1, np.round(np.exp(rng.uniform(*np.log(duration), n)) * fps)).astype(int)
-    return [(int(s), int(min(t, s + n_))) for s, n_ in zip(starts, lengths)]
-
-
 def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,
                       model: str | RotationErrorModel = "3dpw-pare", *, rng: np.random.Generator | int | None = None,
                       pairs: tuple[tuple[int, int], ...] = SMPL_LEFT_RIGHT,
@@ -114,12 +98,12 @@ def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,
     t, n = r.shape[:2]
     out = r.copy()
     for a, b in pairs:  # identity errors first: which joint's rotation the estimator reports
-        for start, stop in _spans(rng, model.swap_rate, model.swap_duration, t, fps):
+        for start, stop in _events(rng, model.swap_rate, model.swap_duration, t, fps):
             span = slice(start, stop)
             out[span, a], out[span, b] = _MIRROR @ r[span, b] @ _MIRROR, _MIRROR @ r[span, a] @ _MIRROR
     sigma = float(np.exp(rng.uniform(*np.log(model.drift_time)))) * fps
     error = np.deg2rad(model.bias_deg) * rng.standard_normal((1, n, 3)) \
-        + np.deg2rad(model.drift_deg) * _slow(rng, t, (n, 3), sigma)
+        + np.deg2rad(model.drift_deg) * _slow_noise(rng, t, (n, 3), sigma)
     rho = float(np.exp(-1 / (model.jitter_time * fps))) if model.jitter_time > 0 else 0.0
     burn = int(np.ceil(5 * model.jitter_time * fps))
     size = np.where(rng.random((t + burn, n, 1)) < model.spike_rate / fps, model.spike_scale, 1.0)
@@ -128,12 +112,12 @@ def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,
     jitter = lfilter([1.0], [1.0, -rho], rng.standard_normal((t + burn, n, 3)) * size * np.sqrt(1 - rho**2), axis=0)
     error = error + np.deg2rad(model.jitter_deg) * jitter[burn:]
     out = matrix_from_axis_angle(error) @ out
-    for start, stop in _spans(rng, model.flip_rate, model.flip_duration, t, fps):
+    for start, stop in _events(rng, model.flip_rate, model.flip_duration, t, fps):
         axis = rng.standard_normal(3)
         angle = np.deg2rad(rng.uniform(90, 180))
         j = rng.integers(n)
         out[start:stop, j] = matrix_from_axis_angle(axis / np.linalg.norm(axis) * angle) @ out[start:stop, j]
-    for start, stop in _spans(rng, model.freeze_rate, model.freeze_duration, t, fps):
+    for start, stop in _events(rng, model.freeze_rate, model.freeze_duration, t, fps):
         j = rng.integers(n)
         out[start:stop, j] = out[start, j]
     noisy_trans = None
@@ -141,6 +125,6 @@ def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,
         tr = np.asarray(trans, dtype=np.float64)
         if tr.shape != (t, 3):
             raise ValueError(f"trans must be (T, 3) = ({t}, 3), got shape {tr.shape}")
-        noisy_trans = tr + (model.trans_drift_mm * _slow(rng, t, (3,), sigma)
+        noisy_trans = tr + (model.trans_drift_mm * _slow_noise(rng, t, (3,), sigma)
                             + model.trans_jitter_mm * rng.standard_normal((t, 3))) / 1000.0
     return out, noisy_trans
