@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh, SMPL .npz")
     p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
     p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for BVH and SMPL files, "
-                   "which hold joint rotations, a 3 Hz Butterworth filter on the rotation manifold)")
+                   "which hold joint rotations, a 4 Hz Butterworth filter on the rotation manifold)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
                    help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "

@@ -44,10 +44,11 @@ from synsp.rotations import (
 __all__ = ["SPACES", "ROTATION_DEFAULT", "smooth_rotations", "refine_rotations"]
 
 SPACES = ("tangent", "quaternion", "sixd")
-# The filter ``synsp refine`` uses on rotation files unless told otherwise: tied best on the
-# validation split with a Gaussian (benchmarks/rotations.py, RESULTS section 14), and its
-# cut-off is in Hz, so 60 and 120 fps mocap are smoothed alike.
-ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 3.0, "order": 4})
+# The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
+# best setting and form on the validation split, where it ties with the Gaussian
+# (benchmarks/rotations.py, RESULTS section 14); its cut-off is in Hz, so 60 and 120 fps
+# mocap are smoothed alike.
+ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4, "space": "quaternion"})
 
 
 def _filter(method: str, options: dict):

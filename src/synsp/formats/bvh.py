@@ -396,8 +396,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     The hierarchy, channel orders and frame time are the source file's; the Euler angles are
     recomputed from ``motion.rotations`` in each joint's own order, on the branch (of the two
     angle triples of a rotation, and their 360-degree turns) nearest the source's angles, so
-    untouched joints get their own numbers back. Frames may be fewer or more than the
-    source's only if the source is not used for that (it is not: the count is ``motion``'s).
+    untouched joints get their own numbers back. ``motion`` has the source's frames and joints.
     """
     source = motion.source
     if not isinstance(source, BvhMotion):

@@ -28,6 +28,7 @@ from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS, SMPL_REST, template
 
 MM_PER_M = 1000.0
 
+
 def sniff(content) -> bool:
     """An npz holding ``poses`` with a translation or shape: SMPL parameters."""
     return isinstance(content, set) and "poses" in content and bool({"trans", "transl", "betas"} & content)
