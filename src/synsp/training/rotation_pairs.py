@@ -66,16 +66,17 @@ class RotationPairs:
         for clip in self.clips:
             clip = self.augment(clip, rng)
             views = [self.estimate(clip, rng) for _ in range(self.config.views)]
-            noisy.append(np.stack([sliding_windows(sixd_from_matrix(v), self.window, self.config.stride)
-                                   for v in views], axis=1))
-            clean.append(np.repeat(sliding_windows(sixd_from_matrix(clip), self.window, self.config.stride)[:, None],
-                                   self.config.views, axis=1))
+            # float32 per clip: a whole epoch of float64 windows would take gigabytes
+            noisy.append(np.stack([sliding_windows(sixd_from_matrix(v).astype(np.float32), self.window,
+                                                   self.config.stride) for v in views], axis=1))
+            target = sliding_windows(sixd_from_matrix(clip).astype(np.float32), self.window, self.config.stride)
+            clean.append(np.repeat(target[:, None], self.config.views, axis=1))
         noisy, clean = np.concatenate(noisy), np.concatenate(clean)  # (N, V, F, J, 6)
         if self.config.windows_per_epoch and self.config.windows_per_epoch < len(noisy):
             keep = rng.choice(len(noisy), self.config.windows_per_epoch, replace=False)
             noisy, clean = noisy[keep], clean[keep]
         n, v, f = noisy.shape[:3]
-        return noisy.reshape(n, v, f, -1).astype(np.float32), clean.reshape(n, v, f, -1).astype(np.float32)
+        return noisy.reshape(n, v, f, -1), clean.reshape(n, v, f, -1)
 
     def augment(self, clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Playback speed, mirror and a turn about the vertical of one clip (T, 24, 3, 3)."""
