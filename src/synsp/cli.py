@@ -99,11 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refine", help="refine a pose file and write the result")
     p.add_argument("input", type=Path,
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO/AlphaPose .json, an "
-                        "OpenPose folder, DeepLabCut .csv/.h5, anipose .csv, .trc, .c3d, .bvh")
+                        "OpenPose folder, DeepLabCut .csv/.h5, anipose .csv, .trc, .c3d, .bvh, SMPL .npz")
     p.add_argument("output", type=Path, nargs="?",
                    help="where to write the refined poses (never the input file); optional for a .trc input: "
                         "<name>_filt_synsp.trc beside it, for Pose2Sim")
-    p.add_argument("--method", default="synsp", help=f"one of {', '.join(METHODS)} (default: synsp)")
+    p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for BVH and SMPL files, "
+                   "which hold joint rotations, a 4 Hz Butterworth filter on the rotation manifold)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
                    help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco18, coco133, "

@@ -27,6 +27,8 @@ else:  # Python 3.10: the same parser, from PyPI
 
 TRAINING_FPS = 30.0  # the mocap's frame rate: every shipped network was trained at it
 DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17"}  # the joints of the shipped networks, by space
+# numbers per joint the network sees, by space; "rotation": local joint rotations of the SMPL tree as 6D
+N_COORDS = {"3d": 3, "2d": 2, "rotation": 6}
 
 
 @dataclass
@@ -34,7 +36,10 @@ class DataConfig:
     """What the network sees: clean mocap windows and their simulated estimator output."""
 
     layout: str = "h36m17"  # joint layout of inputs and targets
-    space: str = "3d"  # "3d": root-relative mm; "2d": pixels through random virtual cameras
+    # "3d": root-relative mm; "2d": pixels through random virtual cameras; "rotation": the SMPL
+    # 24-joint tree's local rotations as 6D (layout, scale, proportions, conventions unused;
+    # presets are synsp.data.rotation_errors.ROTATION_PRESETS names)
+    space: str = "3d"
     # error presets and their mixing weights
     presets: dict[str, float] = field(default_factory=lambda: {"typical": 1.0})
     severity: tuple[float, float] = (0.8, 1.25)  # per-clip multiplier range of every error amplitude (robustness)
@@ -68,6 +73,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     lambda_p: float = 1.0  # Eq. 4 position weight
     lambda_a: float = 1.0  # Eq. 4 acceleration weight (paper: 1 for 3D, 0.1 for 2D)
+    lambda_fk: float = 1.0  # space "rotation": weight of the loss on joint positions (m) after forward kinematics
     seed: int = 0
     device: str = "auto"  # "auto" (CUDA when available), "cpu", "cuda", "cuda:1", ...
     threads: int = 0  # torch CPU threads per process; 0 = leave torch's default
@@ -99,9 +105,12 @@ class Config:
         if model["kind"] not in NETWORKS:
             raise ValueError(f"{source}: model.kind must be one of {', '.join(map(repr, NETWORKS))}, "
                              f"got {model['kind']!r}")
+        data = _section(DataConfig, raw.get("data", {}), f"{source} [data]")
+        if data.space not in N_COORDS:
+            raise ValueError(f"{source} [data]: space must be one of {', '.join(N_COORDS)}, got {data.space!r}")
         return cls(
             model=model,
-            data=_section(DataConfig, raw.get("data", {}), f"{source} [data]"),
+            data=data,
             train=_section(TrainConfig, raw.get("train", {}), f"{source} [train]"),
         )
 

@@ -9,6 +9,10 @@ scores are kept as the estimator gave them). When the file's joint layout differ
 network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
 and each input joint moves with the model joint nearest to it, so the output keeps the
 input's layout and shape. Classic filters need no layout: they run on any joint set.
+
+Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) are
+refined on the rotation manifold instead (:func:`refine_motion_file`) and written back as the
+same kind of file, with the input's skeleton; the networks refine positions and refuse them.
 """
 from __future__ import annotations
 
@@ -19,12 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.config import DEFAULT_LAYOUT
+from synsp.config import DEFAULT_LAYOUT, TRAINING_FPS
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, format_for_writing, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
-from synsp.refine import cached_model, method_function, refine
+from synsp.refine import METHODS, cached_model, method_function, refine
+from synsp.rotation_filters import ROTATION_DEFAULT, refine_rotations
 from synsp.sequence import ABSURD, body_size, fill_gaps
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
@@ -189,7 +194,7 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
 
 
 def refine_file(
-    input: str | os.PathLike, output: str | os.PathLike | None = None, *, method: str = "synsp",
+    input: str | os.PathLike, output: str | os.PathLike | None = None, *, method: str | None = None,
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
@@ -202,7 +207,8 @@ def refine_file(
     input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``. Without
         ``output`` a TRC file is written beside the input as ``<name>_filt_synsp.trc``, the name
         Pose2Sim's later steps look for (:func:`default_output`).
-    method : one of ``synsp.refine.METHODS``.
+    method : one of ``synsp.refine.METHODS``; None: "synsp" for positions, the rotation
+        filter tuned on the validation split for rotation files (``ROTATION_DEFAULT``).
     checkpoint : a checkpoint file or shipped model name for the network methods.
     layout : the input's joint layout when the file does not say (networks need one).
     in_format, out_format : force a format instead of guessing from the file / extension.
@@ -227,7 +233,8 @@ def refine_file(
     """
     src = Path(input)
     dst = default_output(src, in_format) if output is None else Path(output)
-    method_function(method)  # an unknown method fails before any file is read
+    if method is not None:
+        method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a number, got {threshold!r}")
     if not src.is_file() and not src.is_dir():
@@ -239,6 +246,10 @@ def refine_file(
     if dst.is_dir() and not src.is_dir():  # a folder in, a folder out (OpenPose); else OUT is a file
         raise IsADirectoryError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src)
+    if fmt in FORMATS and FORMATS[fmt].motion:
+        return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
+                                  checkpoint=checkpoint, device=device)
+    method = method or "synsp"
     if space and fmt != "mediapipe":
         raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
     data = read_poses(src, format=fmt, fps=fps, **({"space": space} if space else {}))
@@ -306,6 +317,69 @@ def _writer_fill_notes(dst: Path, data, out_format: str | None) -> list[str]:
         return []
     return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values outside the detected span "
             "were interpolated or held at the nearest measured value (markers never seen are left out)"]
+
+
+def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
+                       fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
+                       **options) -> RefineSummary:
+    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) on the rotation manifold.
+
+    Rotations go through :func:`synsp.rotation_filters.refine_rotations` with ``method`` (a
+    filter of ``synsp.filters.FILTERS``; None: ``ROTATION_DEFAULT``, tuned on the validation
+    split), animated translations (the root trajectory) through the same filter as positions.
+    A network method needs ``checkpoint``, a model trained on rotations (``[data] space =
+    "rotation"``: none is shipped yet), and an SMPL file; the root trajectory then gets
+    ``ROTATION_DEFAULT``.
+    The output is the input's kind of file with its skeleton, channel orders and other data;
+    the summary's figures are on the joint positions after forward kinematics, in mm.
+    ``options`` override the filter's settings. Checks on ``dst`` are the caller's.
+    """
+    network = None
+    if method in NETWORKS:
+        if checkpoint is None or fmt != "smpl":
+            raise ValueError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
+                             "shipped yet (the networks refine joint positions); refine it with a filter on the "
+                             f"rotation manifold: --method {' | '.join(n for n in METHODS if n not in NETWORKS)}"
+                             + ("" if fmt != "smpl" else ", or pass --checkpoint of a model trained on rotations"))
+        from synsp.inference.rotation_refiner import load_rotation_model
+
+        network = load_rotation_model(checkpoint, device)
+        if network.kind != method:
+            raise ValueError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
+    if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
+        raise ValueError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
+                         "joint rotations cannot be converted to another format")
+    if method is None or network is not None:
+        method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
+    method_function(method)
+    module = importlib.import_module(FORMATS[fmt].module)
+    try:
+        motion = module.read_motion(src)
+    except ValueError as err:
+        raise ValueError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
+    if fps is not None:
+        if not (np.isfinite(fps) and fps > 0):
+            raise ValueError(f"fps must be a positive number, got {fps!r}")
+        motion.fps = float(fps)
+    if network is not None and abs(motion.fps - TRAINING_FPS) > 0.01 * TRAINING_FPS:
+        raise ValueError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
+                         "(resample it, or use a filter)")
+    if method in FPS_FILTERS:
+        options.setdefault("fps", motion.fps)
+    rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method, **options)
+    if network is not None:
+        rotations = network.refine(motion.rotations)
+    translations = motion.translations.copy()
+    translations[:, motion.animated] = root
+    refined = replace(motion, rotations=rotations, translations=translations)
+    module.write_motion(dst, refined)
+    before, after = motion.positions()[None], refined.positions()[None]
+    moved = np.linalg.norm(after - before, axis=-1)
+    note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
+        f"by {network.kind} ({checkpoint}), the root by {method}" if network else
+        f"on the rotation manifold by {method}")
+    return RefineSummary(dst, 1, motion.n_frames, 0, _accel_stats(before), _accel_stats(after), _nanmean(moved),
+                         "mm", [note])
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).

@@ -14,11 +14,15 @@ be written in the format it came from:
 Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/``npy``
 arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint results
 JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``anipose`` 3D
-CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON), ``bvh`` (read only). A new
-format is a module here with ``read`` (and ``write``, and ``sniff`` if it shares an
-extension) plus one row of the table. Units are the file's own except documented conversions
-to millimetres: MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10),
-TRC and C3D (their declared unit; written back in it).
+CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
+skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
+``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
+refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
+npz). As pose files they are read only (positions do not define rotations). A new format is a
+module here with ``read`` (and ``write``, and ``sniff`` if it shares an extension) plus one row
+of the table. Units are the file's own except documented conversions to millimetres:
+MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *
+1000), TRC and C3D (their declared unit; written back in it).
 
 Readers raise ``FileNotFoundError`` for a missing file and a one-line ``ValueError``
 naming the file and the problem for a malformed one. Writers are atomic: they never leave a
@@ -55,6 +59,7 @@ class Format:
     extensions: tuple[str, ...]
     writable: bool = True
     holds_missing: bool = True  # False: the file cannot say "missing" and the writer fills gaps
+    motion: bool = False  # joint rotations: the module also has read_motion / write_motion (formats.motion)
 
 
 FORMATS: dict[str, Format] = {
@@ -65,12 +70,13 @@ FORMATS: dict[str, Format] = {
     "alphapose": Format("synsp.formats.alphapose", (".json",)),  # before coco: its results are COCO's too
     "coco": Format("synsp.formats.coco", (".json",)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
-    "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
     "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),
     "anipose": Format("synsp.formats.anipose", (".csv",)),
     "c3d": Format("synsp.formats.c3d", (".c3d",)),
+    "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),
+    "smpl": Format("synsp.formats.smpl", (".npz",), writable=False, motion=True),
 }
 
 
@@ -232,7 +238,8 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
     data.validate(f"{path}: data")
     fmt = format if format is not None else format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
-        why = " (positions do not determine a BVH's joint rotations)" if fmt == "bvh" else ""
+        why = " (positions do not determine joint rotations; synsp refine writes it from a file of its kind)" \
+            if fmt in FORMATS and FORMATS[fmt].motion else ""
         raise ValueError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
     _module(fmt, path).write(path, data, fmt=fmt)
 

@@ -14,7 +14,11 @@ order; scipy's ``Rotation.from_euler("ZXY", [z, x, y], degrees=True)``).
 >>> motion = read_bvh("dataset-1_walk_normal_001.bvh")          # doctest: +SKIP
 >>> positions, rotations = forward_kinematics(motion)           # (T, J, 3) cm, (T, J, 3, 3)
 
-As a pose file (:func:`read`, read only: positions alone do not define a BVH's rotations),
+As joint rotations (:func:`read_motion`, :func:`write_motion`), a BVH is refined on the
+rotation manifold by ``synsp refine`` and written back with the input's hierarchy, channel
+orders and frame time (:func:`write_bvh`); only the motion rows change.
+
+As a pose file (:func:`read`; not writable from positions, which do not define rotations),
 positions are converted from the file's unit to millimetres with ``scale`` (default 10:
 BVH from mocap studios, Bandai Namco included, is in centimetres). The layout is
 ``"bandai22"`` when the joint names are the Bandai Namco ones, fps is ``1 / Frame Time``
@@ -25,18 +29,21 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData
+from synsp.rotations import euler_from_matrix
+from synsp.rotations import forward_kinematics as chain_rotations
+from synsp.rotations import matrix_from_euler as euler_to_matrix  # the BVH convention, kept under its old name
 from synsp.skeleton import match_layout
 
 MM_PER_CM = 10.0
 
-_AXES = {"X": 0, "Y": 1, "Z": 2}
-_CHANNELS = {f"{a}{kind}" for a in _AXES for kind in ("position", "rotation")}
+_CHANNELS = {f"{a}{kind}" for a in "XYZ" for kind in ("position", "rotation")}
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,9 @@ class BvhMotion:
         Rotation order per joint, e.g. ``"ZXY"`` for ``Zrotation Xrotation Yrotation``.
     frame_time : float
         Seconds per frame (1/30 for Bandai Namco).
+    hierarchy : str
+        The file's HIERARCHY section as written (End Sites and formatting included), so
+        :func:`write_bvh` gives it back unchanged; "" for a motion built in memory.
     """
 
     names: tuple[str, ...]
@@ -73,6 +83,7 @@ class BvhMotion:
     rotations: np.ndarray
     orders: tuple[str, ...]
     frame_time: float
+    hierarchy: str = ""
 
     @property
     def n_frames(self) -> int:
@@ -244,41 +255,8 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         rotations=rotations,
         orders=tuple(orders),
         frame_time=frame_time,
+        hierarchy=head.strip(),
     )
-
-
-def euler_to_matrix(angles: np.ndarray, order: str) -> np.ndarray:
-    """Rotation matrices from Euler angles in BVH (intrinsic) convention.
-
-    Parameters
-    ----------
-    angles : ndarray (..., 3)
-        Angles in degrees, listed in ``order``.
-    order : str
-        Axis letters, e.g. ``"ZXY"``: ``R = Rz(a0) @ Rx(a1) @ Ry(a2)``.
-
-    Returns
-    -------
-    ndarray (..., 3, 3)
-        Rotation matrices acting on column vectors.
-    """
-    angles = np.asarray(angles, dtype=np.float64)
-    if angles.shape[-1:] != (3,) or len(order) != 3 or set(order.upper()) != set("XYZ"):
-        raise ValueError(f"angles must be (..., 3) with an order like 'ZXY', got {angles.shape} and {order!r}")
-    rad = np.deg2rad(angles)
-    result = None
-    for k, axis in enumerate(order.upper()):
-        c, s = np.cos(rad[..., k]), np.sin(rad[..., k])
-        m = np.zeros(angles.shape[:-1] + (3, 3))
-        a = _AXES[axis]
-        b, d = (a + 1) % 3, (a + 2) % 3  # the plane the rotation about `a` acts in
-        m[..., a, a] = 1.0
-        m[..., b, b] = c
-        m[..., d, d] = c
-        m[..., b, d] = -s
-        m[..., d, b] = s
-        result = m if result is None else result @ m
-    return result
 
 
 def forward_kinematics(motion: BvhMotion) -> tuple[np.ndarray, np.ndarray]:
@@ -298,21 +276,7 @@ def forward_kinematics(motion: BvhMotion) -> tuple[np.ndarray, np.ndarray]:
     rotations : ndarray (T, J, 3, 3) float64
         Global orientation of every joint's frame (columns = its local axes in world).
     """
-    n_frames, n_joints = motion.translations.shape[:2]
-    local = np.empty((n_frames, n_joints, 3, 3))
-    for order in set(motion.orders):
-        idx = [j for j, o in enumerate(motion.orders) if o == order]
-        local[:, idx] = euler_to_matrix(motion.rotations[:, idx], order)
-    positions = np.empty((n_frames, n_joints, 3))
-    rotations = np.empty_like(local)
-    for j, p in enumerate(motion.parents):
-        if p < 0:
-            positions[:, j] = motion.translations[:, j]
-            rotations[:, j] = local[:, j]
-        else:
-            positions[:, j] = positions[:, p] + np.einsum("tab,tb->ta", rotations[:, p], motion.translations[:, j])
-            rotations[:, j] = rotations[:, p] @ local[:, j]
-    return positions, rotations
+    return chain_rotations(motion.parents, _local_matrices(motion), motion.translations)
 
 
 def read(path: Path, scale: float = MM_PER_CM) -> PoseData:
@@ -341,3 +305,111 @@ def read(path: Path, scale: float = MM_PER_CM) -> PoseData:
     return PoseData(poses=positions[None] * scale, layout=match_layout(names), fps=fps,
                     format="bvh", extra={"bvh": {"joints": names}})
 
+
+
+def _hierarchy_text(motion: BvhMotion) -> str:
+    """A HIERARCHY section for a motion built in memory (an End Site of zero length on every leaf)."""
+    children: dict[int, list[int]] = {}
+    for j, p in enumerate(motion.parents):
+        children.setdefault(int(p), []).append(j)
+    lines = ["HIERARCHY"]
+
+    def joint(j: int, depth: int) -> None:
+        pad = "  " * depth
+        lines.append(f"{pad}{'ROOT' if motion.parents[j] < 0 else 'JOINT'} {motion.names[j]}")
+        lines.append(f"{pad}{{")
+        lines.append(f"{pad}  OFFSET {' '.join(f'{v:.6g}' for v in motion.offsets[j])}")
+        if motion.channels[j]:
+            lines.append(f"{pad}  CHANNELS {len(motion.channels[j])} {' '.join(motion.channels[j])}")
+        for k in children.get(j, []):
+            joint(k, depth + 1)
+        if j not in children:
+            lines.extend([f"{pad}  End Site", f"{pad}  {{", f"{pad}    OFFSET 0 0 0", f"{pad}  }}"])
+        lines.append(f"{pad}}}")
+
+    for root in children.get(-1, []):
+        joint(root, 0)
+    return "\n".join(lines)
+
+
+def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
+    """Write a BVH file atomically: ``motion.hierarchy`` as it was read (or one built from the
+    names, offsets and channels), then one row per frame of every joint's channels in their
+    CHANNELS order, from ``translations`` (file unit) and ``rotations`` (degrees).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The ``.bvh`` file to write.
+    motion : BvhMotion
+        Its ``translations`` (T, J, 3) and ``rotations`` (T, J, 3) must hold finite numbers.
+    """
+    from synsp.paths import atomic_path
+
+    n_frames, n_joints = motion.translations.shape[:2]
+    if motion.rotations.shape != (n_frames, n_joints, 3) or n_joints != len(motion.names):
+        raise ValueError(f"{path}: rotations {motion.rotations.shape} and translations {motion.translations.shape} "
+                         f"do not fit {len(motion.names)} joints")
+    columns = []
+    for j, chans in enumerate(motion.channels):
+        rotation = 0
+        for c in chans:
+            if c.endswith("position"):
+                columns.append(motion.translations[:, j, "XYZ".index(c[0])])
+            else:
+                columns.append(motion.rotations[:, j, rotation])
+                rotation += 1
+    data = np.stack(columns, axis=1) if columns else np.zeros((n_frames, 0))
+    if not np.isfinite(data).all():
+        raise ValueError(f"{path}: the motion holds NaN or inf values; a BVH cannot store them")
+    head = motion.hierarchy or _hierarchy_text(motion)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"{head}\nMOTION\nFrames: {n_frames}\nFrame Time: {motion.frame_time:.7g}\n")
+        np.savetxt(f, data, fmt="%.6f")
+
+
+def _local_matrices(motion: BvhMotion) -> np.ndarray:
+    """Every joint's local rotation (T, J, 3, 3) from its Euler channels."""
+    local = np.empty(motion.rotations.shape + (3,))
+    for order in set(motion.orders):
+        idx = [j for j, o in enumerate(motion.orders) if o == order]
+        local[:, idx] = euler_to_matrix(motion.rotations[:, idx], order)
+    return local
+
+
+def read_motion(path: str | os.PathLike, scale: float = MM_PER_CM) -> JointMotion:
+    """Read a BVH file as joint rotations (:class:`~synsp.formats.motion.JointMotion`).
+
+    Joints with position channels have an animated translation (the root's trajectory; in
+    Bandai Namco files every joint's, nearly constant below the hips).
+    """
+    motion = read_bvh(path)
+    animated = np.array([any(c.endswith("position") for c in chans) for chans in motion.channels])
+    return JointMotion(names=motion.names, parents=motion.parents, rotations=_local_matrices(motion),
+                       translations=motion.translations, animated=animated, fps=motion.fps, mm_per_unit=scale,
+                       format="bvh", source=motion)
+
+
+def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
+    """Write a :class:`~synsp.formats.motion.JointMotion` read from a BVH file back as BVH.
+
+    The hierarchy, channel orders and frame time are the source file's; the Euler angles are
+    recomputed from ``motion.rotations`` in each joint's own order, on the branch (of the two
+    angle triples of a rotation, and their 360-degree turns) nearest the source's angles, so
+    untouched joints get their own numbers back. ``motion`` has the source's frames and joints.
+    """
+    source = motion.source
+    if not isinstance(source, BvhMotion):
+        raise ValueError(f"{path}: only a motion read from a BVH file can be written as BVH (this one is "
+                         f"{motion.format or 'built in memory'})")
+    if motion.rotations.shape != (source.n_frames, len(source.names), 3, 3):
+        raise ValueError(f"{path}: rotations {motion.rotations.shape} do not fit the source's "
+                         f"{source.n_frames} frames of {len(source.names)} joints")
+    angles = np.empty_like(source.rotations)
+    for order in set(source.orders):
+        idx = [j for j, o in enumerate(source.orders) if o == order]
+        angles[:, idx] = euler_from_matrix(motion.rotations[:, idx], order, near=source.rotations[:, idx])
+    has_rotation = np.array([any(c.endswith("rotation") for c in chans) for chans in source.channels])
+    angles[:, ~has_rotation] = 0.0
+    translations = np.where(motion.animated[None, :, None], motion.translations, source.translations)
+    write_bvh(path, replace(source, rotations=angles, translations=translations))

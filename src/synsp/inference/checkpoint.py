@@ -11,11 +11,12 @@ from typing import Any
 
 import torch
 
-from synsp.config import DEFAULT_LAYOUT, Config
+from synsp.config import DEFAULT_LAYOUT, N_COORDS, Config
 from synsp.inference.refiner import Refiner
 from synsp.model import get_network, network_classes
 from synsp.paths import atomic_path, resource
 from synsp.skeleton import get_layout
+from synsp.smpl_template import SMPL_JOINTS
 
 # The shipped models are the files synsp/resources/models/<name>.pt; each network kind has
 # one per space, named <kind>-<layout> (configs/ holds how each was trained).
@@ -53,8 +54,9 @@ def build_model(config: Config) -> torch.nn.Module:
     model_class, config_class = network_classes(kind)
     options = {k: v for k, v in config.model.items() if k != "kind"}
     if not get_network(kind).per_coordinate:  # a per-coordinate network is blind to joints and coordinates
-        options["n_joints"] = len(get_layout(config.data.layout).joints)
-        options["n_coords"] = 3 if config.data.space == "3d" else 2
+        rotation = config.data.space == "rotation"  # the SMPL tree, whatever the layout says
+        options["n_joints"] = len(SMPL_JOINTS) if rotation else len(get_layout(config.data.layout).joints)
+        options["n_coords"] = N_COORDS[config.data.space]
     return model_class(config_class.from_dict(options))
 
 
@@ -111,6 +113,9 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     dev = resolve_device(device)
     payload = load_checkpoint(path, dev)
     config = Config.from_dict(payload["config"], source=str(path))
+    if config.data.space == "rotation":
+        raise ValueError(f"{path}: a model of joint rotations, not of positions; load it with "
+                         "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
     model = build_model(config).to(dev)
     state = payload["state_dict"]
     try:

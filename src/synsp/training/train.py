@@ -1,5 +1,10 @@
 """``synsp train``: Eq. 4 training on real mocap with simulated estimator errors.
 
+``[data] space = "rotation"`` trains on joint rotations instead: the mocap retargeted to the
+SMPL tree as 6D windows (:mod:`synsp.training.rotation_pairs`), the loss on 6D plus on joint
+positions after forward kinematics (:mod:`synsp.training.rotation_loss`), validation MPJPE
+after forward kinematics (:mod:`synsp.evaluation.rotations`).
+
 One process, or several under ``torchrun`` (DDP; gloo on CPU, NCCL on CUDA). Every epoch
 writes ``last.pt`` atomically (config, weights, optimizer, scheduler, RNG state, history)
 and ``best.pt`` when the validation MPJPE improves; ``resume=True`` continues exactly
@@ -20,12 +25,17 @@ import torch.distributed as dist
 
 from synsp.config import Config
 from synsp.data.mocap import load_clips
+from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import Case, evaluate, make_cases
+from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases
 from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
 from synsp.inference.refiner import Refiner
+from synsp.inference.rotation_refiner import refine_rotation_sequence
 from synsp.training.loss import training_loss
 from synsp.training.pairs import TrainingPairs
+from synsp.training.rotation_loss import rotation_loss
+from synsp.training.rotation_pairs import RotationPairs
 
 VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scored on the same inputs
 
@@ -59,9 +69,11 @@ def _init_world(device: torch.device) -> World:
     return World(dist.get_rank(), dist.get_world_size())
 
 
-def validation_cases(config: Config) -> list[Case]:
+def validation_cases(config: Config) -> list[Case] | list[RotationCase]:
     """Whole validation clips under the run's main preset, with fixed noise."""
     preset = max(config.data.presets, key=config.data.presets.get)
+    if config.data.space == "rotation":
+        return rotation_cases("val", preset, VAL_SEED, config.data.val_clips)
     return make_cases("val", preset, layout=config.data.layout, space=config.data.space, seed=VAL_SEED,
                       max_clips=config.data.val_clips)
 
@@ -108,10 +120,14 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     names = load_split("train")
     if config.data.train_clips:
         names = names[: config.data.train_clips]
-    pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window)
+    if config.data.space == "rotation":
+        pairs = RotationPairs([load_smpl_clip(name)[0] for name in names], config.data, window)
+        refiner = None
+    else:
+        pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window)
+        refiner = Refiner(model, config, device, {})
     val = validation_cases(config) if world.main else []
     net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
-    refiner = Refiner(model, config, device, {})
 
     while state["epoch"] < config.train.epochs:
         started = time.time()
@@ -125,10 +141,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         state["seconds"] += time.time() - started
         state["epoch"] = epoch
         if world.main:
-            model.eval()
-            metrics = evaluate({"model": refiner.refine}, val, layout=config.data.layout,
-                               space=config.data.space, include_input=False)["model"]
-            model.train()
+            metrics = _validate(model, refiner, val, config, device, window)
             entry = {"epoch": epoch, "loss": train_loss, "val_mpjpe": metrics["MPJPE"], "val_accel": metrics["Accel"],
                      "lr": optimizer.param_groups[0]["lr"], "seconds": round(state["seconds"], 1)}
             state["history"].append(entry)
@@ -147,6 +160,19 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     if world.size > 1:
         dist.destroy_process_group()
     return out_dir / "best.pt"
+
+
+def _validate(model, refiner, val, config: Config, device, window: int) -> dict[str, float]:
+    """The validation metrics (MPJPE, Accel, ...) of the model in its current state."""
+    model.eval()
+    if config.data.space == "rotation":
+        metrics = evaluate_rotations(
+            lambda r: refine_rotation_sequence(model, r, window=window, device=device), val)
+    else:
+        metrics = evaluate({"model": refiner.refine}, val, layout=config.data.layout,
+                           space=config.data.space, include_input=False)["model"]
+    model.train()
+    return metrics
 
 
 def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) -> None:
@@ -177,7 +203,11 @@ def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, wor
         idx = order[start : start + batch]
         x = torch.from_numpy(noisy[idx]).to(device)
         y = torch.from_numpy(clean[idx]).to(device)
-        loss = training_loss(kind, net(x), y, lambda_p=config.train.lambda_p, lambda_a=config.train.lambda_a)
+        weights = {"lambda_p": config.train.lambda_p, "lambda_a": config.train.lambda_a}
+        if config.data.space == "rotation":
+            loss = rotation_loss(kind, net(x), y, lambda_fk=config.train.lambda_fk, **weights)
+        else:
+            loss = training_loss(kind, net(x), y, **weights)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

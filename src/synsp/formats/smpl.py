@@ -1,0 +1,109 @@
+"""SMPL parameter files (``.npz``): joint rotations as AMASS and SMPL-based estimators write them.
+
+Arrays read (never unpickled: ``allow_pickle=False``):
+
+- ``poses``: (T, 3K) or (T, K, 3) axis-angle rotations in radians, K = 24 (SMPL: VIBE, PARE,
+  4D-Humans, WHAM), 22 (body only) or 52 (SMPL-H, AMASS: 22 body + 2 x 15 finger joints);
+  joint 0 is the global orientation;
+- ``trans`` (or ``transl``): (T, 3) root translation in metres, optional (zeros);
+- ``mocap_framerate`` or ``fps``: frames per second, optional (``synsp refine --fps``);
+- everything else (``betas``, ``gender``, ...) is kept and written back untouched.
+
+No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
+and for the pose-file view (:func:`read`), come from the template skeleton of
+:mod:`synsp.smpl_template`. Shape (``betas``) is ignored: positions are those of an average
+body. SMPL-H finger joints are refined as rotations but have no length in the template.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from synsp.formats.motion import JointMotion
+from synsp.formats.posedata import PoseData
+from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
+from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS, SMPL_REST, template
+
+MM_PER_M = 1000.0
+
+
+def sniff(content) -> bool:
+    """An npz holding ``poses`` with a translation or shape: SMPL parameters."""
+    return isinstance(content, set) and "poses" in content and bool({"trans", "transl", "betas"} & content)
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+    except ValueError as err:
+        if "pickle" in str(err).lower():
+            raise ValueError(f"{path}: holds pickled objects, which synsp never loads; save plain arrays") from None
+        raise ValueError(f"{path}: not a readable .npz ({err})") from None
+
+
+def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotion:
+    """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template skeleton."""
+    path = Path(path)
+    arrays = _load(path)
+    if "poses" not in arrays:
+        raise ValueError(f"{path}: no 'poses' array; an SMPL file has poses (T, 72) and trans (T, 3)")
+    poses = np.asarray(arrays["poses"], dtype=np.float64)
+    if poses.ndim == 2 and poses.shape[1] % 3 == 0:
+        poses = poses.reshape(len(poses), -1, 3)
+    if poses.ndim != 3 or poses.shape[-1] != 3 or len(poses) == 0:
+        raise ValueError(f"{path}: poses must be (T, 72) or (T, 24, 3) axis-angle, got shape {arrays['poses'].shape}")
+    if not np.isfinite(poses).all():
+        raise ValueError(f"{path}: poses hold NaN or inf values")
+    key = "trans" if "trans" in arrays else "transl" if "transl" in arrays else None
+    trans = np.zeros((len(poses), 3)) if key is None else np.asarray(arrays[key], dtype=np.float64)
+    if trans.shape != (len(poses), 3) or not np.isfinite(trans).all():
+        raise ValueError(f"{path}: {key} must be (T, 3) = ({len(poses)}, 3) finite, got shape {trans.shape}")
+    parents, offsets = template(poses.shape[1])
+    translations = np.broadcast_to(offsets, poses.shape).copy()
+    translations[:, 0] = trans + SMPL_REST[0]  # the global orientation turns the body about the pelvis
+    rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in ("mocap_framerate", "fps")
+                        if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
+    names = SMPL_JOINTS[:BODY_JOINTS] + tuple(f"finger_{i}" for i in range(poses.shape[1] - BODY_JOINTS)) \
+        if poses.shape[1] != len(SMPL_JOINTS) else SMPL_JOINTS
+    animated = np.zeros(len(parents), bool)
+    animated[0] = True
+    return JointMotion(names=names, parents=parents, rotations=matrix_from_axis_angle(poses),
+                       translations=translations, animated=animated, fps=rate, mm_per_unit=MM_PER_M, format="smpl",
+                       source={"arrays": arrays, "trans_key": key})
+
+
+def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
+    """Write a :class:`~synsp.formats.motion.JointMotion` read from an SMPL file back as one:
+    ``poses`` (axis-angle, the source's shape and dtype) and the translation from the motion,
+    every other array as the source had it. Atomic."""
+    from synsp.paths import atomic_path
+
+    source = motion.source
+    if not isinstance(source, dict) or "arrays" not in source:
+        raise ValueError(f"{path}: only a motion read from an SMPL file can be written as one")
+    arrays = dict(source["arrays"])
+    old = arrays["poses"]
+    arrays["poses"] = axis_angle_from_matrix(motion.rotations).reshape(old.shape).astype(old.dtype)
+    if source["trans_key"] is not None:
+        old = arrays[source["trans_key"]]
+        arrays[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).astype(old.dtype)
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+
+
+def read(path: Path, fps: float | None = None) -> PoseData:
+    """Read an SMPL file's joint positions on the template skeleton (module docstring).
+
+    Returns
+    -------
+    PoseData
+        ``poses`` (1, T, K, 3) millimetres, world frame of the file (Y up for AMASS after its
+        usual rotation; as written otherwise), ``extra["smpl"]["joints"]`` the names.
+    """
+    motion = read_motion(path, fps=fps)
+    return PoseData(poses=motion.positions()[None], fps=motion.fps, format="smpl",
+                    extra={"smpl": {"joints": list(motion.names)}})

@@ -1,0 +1,84 @@
+"""A network on joint rotations, run over a whole sequence: 6D windows in, SWAA, Gram-Schmidt out.
+
+The rotation counterpart of :class:`synsp.inference.refiner.Refiner`'s core for networks
+trained with ``[data] space = "rotation"``: every window of F frames of the 6D form
+(Zhou et al. 2019) goes through the network, overlapping outputs are merged by the Sliding
+Window Average Algorithm, and each joint's 6 numbers become a rotation again.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.rotations import matrix_from_sixd, sixd_from_matrix
+
+
+@torch.no_grad()
+def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
+                             device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
+    """Refine local joint rotations (T, J, 3, 3) with ``model``; returns (T, J, 3, 3).
+
+    ``model`` maps (B, 1, F, J * 6) windows to the same shape (or a named tuple whose ``final``
+    field is); F = ``window``. Sequences shorter than a window are padded by their last frame.
+    """
+    r = np.asarray(rotations, dtype=np.float64)
+    if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
+        raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+    t, j = r.shape[:2]
+    length = max(t, window)
+    windows = sliding_windows(sixd_from_matrix(r).reshape(t, j * 6), window, stride)  # (N, F, J * 6)
+    was_training = model.training
+    model.eval()
+    outputs = []
+    for start in range(0, len(windows), batch):
+        x = torch.from_numpy(windows[start:start + batch, None].astype(np.float32)).to(device)
+        out = model(x)
+        outputs.append((out.final if hasattr(out, "final") else out)[:, 0].cpu().numpy())
+    model.train(was_training)
+    merged = sliding_window_average(np.concatenate(outputs).astype(np.float64), length, stride)[:t]
+    return matrix_from_sixd(merged.reshape(t, j, 6))
+
+
+class RotationRefiner:
+    """A trained network of joint rotations (``[data] space = "rotation"``), ready to refine.
+
+    ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24 or 52
+    (SMPL-H): the network refines the 22 body joints and the two hands (identity when the
+    input has none); finger joints are returned as they came.
+    """
+
+    def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device):
+        self.model, self.kind, self.window, self.device = model, kind, window, device
+
+    def refine(self, rotations: np.ndarray, stride: int = 1) -> np.ndarray:
+        """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3)."""
+        from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS
+
+        r = np.asarray(rotations, dtype=np.float64)
+        if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in (BODY_JOINTS, len(SMPL_JOINTS), 52):
+            raise ValueError(f"rotations must be SMPL (T, 24, 3, 3), (T, 22, 3, 3) or SMPL-H (T, 52, 3, 3), "
+                             f"got shape {r.shape}")
+        full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
+        keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
+        full[:, :keep] = r[:, :keep]
+        refined = refine_rotation_sequence(self.model, full, window=self.window, stride=stride, device=self.device)
+        out = r.copy()
+        out[:, :keep] = refined[:, :keep]
+        return out
+
+
+def load_rotation_model(name_or_path: str, device: str | None = None) -> RotationRefiner:
+    """Rebuild a network of joint rotations from its checkpoint (a file written by ``synsp train``)."""
+    from synsp.config import Config
+    from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device
+
+    path = model_path(name_or_path)
+    dev = resolve_device(device)
+    payload = load_checkpoint(path, dev)
+    config = Config.from_dict(payload["config"], source=str(path))
+    if config.data.space != "rotation":
+        raise ValueError(f"{path}: a model of {config.data.space.upper()} positions, not of joint rotations")
+    model = build_model(config).to(dev)
+    model.load_state_dict({k: v.float() for k, v in payload["state_dict"].items()})
+    return RotationRefiner(model, config.model["kind"], model.config.window, dev)

@@ -1,0 +1,149 @@
+"""Rotation files: BVH written back with its hierarchy, SMPL npz kept but for the motion,
+both refined on the rotation manifold by synsp refine; manifold filters."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from synsp.cli import main
+from synsp.formats import detect_format, read_poses
+from synsp.formats.bvh import forward_kinematics, read_bvh, write_bvh
+from synsp.formats.smpl import read_motion as read_smpl
+from synsp.refine_file import refine_file
+from synsp.rotation_filters import SPACES, refine_rotations, smooth_rotations
+from synsp.rotations import geodesic_angle, matrix_from_axis_angle, quaternion_from_matrix
+from test_bvh import TINY
+
+
+@pytest.fixture
+def bandai_slice(tmp_path):
+    """120 frames of a real Bandai Namco clip (clean) and the same with rotation jitter (3 degrees)."""
+    from synsp.paths import data_root
+
+    try:
+        path = data_root() / "bandai-namco" / "ds1" / "dataset-1_walk_normal_001.bvh"
+    except FileNotFoundError:
+        pytest.skip("shared data folder (bandai-namco mocap) not found")
+    motion = read_bvh(path)
+    clean = replace(motion, rotations=motion.rotations[:120], translations=motion.translations[:120])
+    noise = np.random.default_rng(0).normal(0.0, 3.0, clean.rotations.shape)
+    jittery = replace(clean, rotations=clean.rotations + noise)
+    write_bvh(tmp_path / "jittery.bvh", jittery)
+    return clean, tmp_path / "jittery.bvh"
+
+
+def test_write_bvh_keeps_the_hierarchy_and_the_numbers(tmp_path):
+    (tmp_path / "tiny.bvh").write_text(TINY)
+    motion = read_bvh(tmp_path / "tiny.bvh")
+    write_bvh(tmp_path / "copy.bvh", motion)
+    text = (tmp_path / "copy.bvh").read_text()
+    assert text.split("MOTION")[0].strip() == TINY.split("MOTION")[0].strip()  # End Site included
+    back = read_bvh(tmp_path / "copy.bvh")
+    np.testing.assert_allclose(back.rotations, motion.rotations, atol=1e-6)
+    np.testing.assert_allclose(back.translations, motion.translations, atol=1e-6)
+    built = replace(motion, hierarchy="")  # a motion built in memory gets a hierarchy of its own
+    write_bvh(tmp_path / "built.bvh", built)
+    again = read_bvh(tmp_path / "built.bvh")
+    assert again.names == motion.names and again.channels == motion.channels
+    np.testing.assert_allclose(forward_kinematics(again)[0], forward_kinematics(motion)[0], atol=1e-5)
+
+
+def test_refine_bvh_end_to_end(bandai_slice, tmp_path, capsys):
+    clean, jittery = bandai_slice
+    out = tmp_path / "clean.bvh"
+    assert main(["refine", str(jittery), str(out)]) == 0
+    assert "rotation manifold" in capsys.readouterr().out
+    refined, noisy = read_bvh(out), read_bvh(jittery)
+    assert refined.names == clean.names and refined.channels == clean.channels and refined.orders == clean.orders
+    assert refined.n_frames == clean.n_frames and refined.frame_time == clean.frame_time
+    assert np.array_equal(refined.parents, clean.parents)
+    assert refined.hierarchy == noisy.hierarchy
+    truth = forward_kinematics(clean)[0]
+    error_in = np.linalg.norm(forward_kinematics(noisy)[0] - truth, axis=-1).mean()
+    error_out = np.linalg.norm(forward_kinematics(refined)[0] - truth, axis=-1).mean()
+    assert error_out < 0.6 * error_in
+    # bone lengths are the skeleton's: the refined file has the source's offsets below the hips
+    np.testing.assert_allclose(refined.translations[:, 2:], noisy.translations[:, 2:], atol=1e-2)
+
+
+def test_refine_bvh_with_a_chosen_filter_and_refused_network(bandai_slice, tmp_path, capsys):
+    _, jittery = bandai_slice
+    assert main(["refine", str(jittery), str(tmp_path / "a.bvh"), "--method", "savgol"]) == 0
+    assert read_bvh(tmp_path / "a.bvh").n_frames == 120
+    assert main(["refine", str(jittery), str(tmp_path / "b.bvh"), "--method", "synsp"]) == 2
+    err = capsys.readouterr().err
+    assert "joint rotations" in err and "--method" in err and not (tmp_path / "b.bvh").exists()
+    with pytest.raises(ValueError, match="cannot be converted"):
+        refine_file(jittery, tmp_path / "c.csv")
+
+
+def _smpl_file(path, poses, trans, **extra):
+    np.savez(path, poses=poses, trans=trans, betas=np.arange(10, dtype=np.float32), **extra)
+
+
+def test_smpl_npz_refined_on_the_manifold_keeps_other_arrays(tmp_path):
+    t = 90
+    rng = np.random.default_rng(1)
+    phase = np.linspace(0, 3 * np.pi, t)[:, None, None]
+    clean = 0.6 * np.sin(phase + rng.uniform(0, 6, (1, 24, 3))) * rng.uniform(0.2, 1, (1, 24, 3))
+    trans = np.stack([np.linspace(0, 2, t), np.full(t, 0.9), np.zeros(t)], -1)
+    noisy = Rotation.from_rotvec(rng.normal(0, 0.06, (t * 24, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
+    noisy = noisy.as_rotvec().reshape(t, 72).astype(np.float32)
+    _smpl_file(tmp_path / "in.npz", noisy, trans.astype(np.float32), mocap_framerate=np.array(30.0),
+               gender=np.array("neutral"))
+    _smpl_file(tmp_path / "truth.npz", clean.reshape(t, 72), trans)
+    assert detect_format(tmp_path / "in.npz") == "smpl"
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz")
+    assert summary.frames == t
+    with np.load(tmp_path / "out.npz", allow_pickle=False) as out, np.load(tmp_path / "in.npz") as src:
+        assert set(out.files) == set(src.files)
+        assert out["poses"].shape == (t, 72) and out["poses"].dtype == np.float32
+        assert str(out["gender"]) == "neutral" and np.array_equal(out["betas"], src["betas"])
+    truth, before, after = (read_smpl(tmp_path / f"{n}.npz") for n in ("truth", "in", "out"))
+    angle_in = geodesic_angle(before.rotations, truth.rotations).mean()
+    angle_out = geodesic_angle(after.rotations, truth.rotations).mean()
+    assert angle_out < 0.6 * angle_in
+    mpjpe = [np.linalg.norm(m.positions() - truth.positions(), axis=-1).mean() for m in (before, after)]
+    assert mpjpe[1] < mpjpe[0]
+    assert read_poses(tmp_path / "out.npz").poses.shape == (1, t, 24, 3)
+
+
+def test_smpl_files_never_unpickle_and_say_what_is_wrong(tmp_path):
+    np.savez(tmp_path / "pickled.npz", poses=np.zeros((5, 72)), trans=np.zeros((5, 3)),
+             meta=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="pickled"):
+        refine_file(tmp_path / "pickled.npz", tmp_path / "out.npz", in_format="smpl")
+    _smpl_file(tmp_path / "odd.npz", np.zeros((5, 30)), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="10 joints"):
+        refine_file(tmp_path / "odd.npz", tmp_path / "out.npz")
+
+
+@pytest.mark.parametrize("space", SPACES)
+def test_manifold_filters_reduce_rotation_error(space):
+    t = 100
+    rng = np.random.default_rng(2)
+    axis = np.array([0.3, 1.0, -0.2]) / np.linalg.norm([0.3, 1.0, -0.2])
+    # a full turn and more about one axis: Euler angles and unwrapped quaternions would break here
+    truth = matrix_from_axis_angle(np.linspace(0, 9, t)[:, None, None] * axis * np.ones((1, 3, 1)))
+    noisy = matrix_from_axis_angle(rng.normal(0, 0.08, (t, 3, 3))) @ truth
+    smoothed = smooth_rotations(noisy, "gaussian", space=space, sigma=2.0, window=13)
+    assert geodesic_angle(smoothed, truth).mean() < 0.5 * geodesic_angle(noisy, truth).mean()
+    quats = quaternion_from_matrix(noisy) * rng.choice([-1.0, 1.0], (t, 3, 1))  # arbitrary signs
+    from_quats = smooth_rotations(quats, "gaussian", space=space, sigma=2.0, window=13)
+    assert from_quats.shape == (t, 3, 4)
+
+
+def test_refine_rotations_shapes_and_short_sequences():
+    r = matrix_from_axis_angle(np.random.default_rng(3).normal(0, 0.5, (1, 4, 3)))
+    out, root = refine_rotations(r, np.zeros((1, 3)), "savgol")
+    assert out.shape == (1, 4, 3, 3) and root.shape == (1, 3)
+    np.testing.assert_allclose(out, r, atol=1e-9)
+    out, root = refine_rotations(np.broadcast_to(r, (20, 4, 3, 3)), np.zeros((20, 2, 3)), "one-euro", fps=30.0)
+    assert root.shape == (20, 2, 3)
+    with pytest.raises(ValueError, match="rotation filter"):
+        refine_rotations(r, None, "synsp")
+    with pytest.raises(ValueError, match="rotations must be"):
+        smooth_rotations(np.zeros((5, 3)), "gaussian")
