@@ -19,6 +19,17 @@ from pathlib import Path
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
+from synsp.errors import (
+    CheckpointError,
+    InputNotFoundError,
+    LayoutError,
+    MissingDataError,
+    OptionError,
+    OutputError,
+    OutputExistsError,
+    ShapeError,
+    SpaceError,
+)
 from synsp.filters import FPS_FILTERS
 from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
@@ -69,10 +80,10 @@ def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, wher
         return None
     what = "--layout" if given else f"{where}: the file's layout"  # name the culprit: argument or file
     if name not in LAYOUTS:
-        raise ValueError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
+        raise LayoutError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
     if len(LAYOUTS[name].joints) != j:
         has = f"{where} has" if given else "its poses have"
-        raise ValueError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+        raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
     return name
 
 
@@ -97,12 +108,12 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
     on the other dimensionality.
     """
     if n_coords not in (2, 3):
-        raise ValueError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
+        raise ShapeError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
     if checkpoint is None:
         return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
     model = cached_model(str(checkpoint), device)
     if model.n_coords != n_coords:
-        raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
+        raise CheckpointError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
                          f"the input has C = {n_coords} coordinates")
     return model.layout.name
 
@@ -219,22 +230,22 @@ def refine_file(
     src, dst = Path(input), Path(output)
     method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
-        raise ValueError(f"threshold must be a number, got {threshold!r}")
-    if not src.is_file():
-        raise FileNotFoundError(f"{src}: no such file")
+        raise OptionError(f"threshold must be a number, got {threshold!r}")
+    if not src.exists():
+        raise InputNotFoundError(f"{src}: no such file")
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
-        raise ValueError(f"{dst}: output is the input file; refusing to overwrite it")
+        raise OutputError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
-        raise FileExistsError(f"{dst} exists; pass --force to replace it")
+        raise OutputExistsError(f"{dst} exists; pass --force to replace it")
     if dst.is_dir():
-        raise IsADirectoryError(f"{dst} is a directory; give a file name")
+        raise OutputError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src)
     if space and fmt != "mediapipe":
-        raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
+        raise SpaceError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
     data = read_poses(src, format=fmt, fps=fps, **({"space": space} if space else {}))
     v_count, t_count, j_count, c_count = data.poses.shape
     if c_count not in (2, 3) or 0 in (t_count, j_count):
-        raise ValueError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
+        raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
                          f"got shape {data.poses.shape}")
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
@@ -243,7 +254,8 @@ def refine_file(
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
     if not np.isfinite(poses).all(-1).any():
-        raise ValueError(f"{src}: no joint detected with confidence >= {threshold} in any frame; nothing to refine")
+        raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame; "
+                               "nothing to refine")
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
         options["keep_convention"] = keep_convention

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from synsp.errors import FormatError, ShapeError
+
 
 @dataclass
 class PoseData:
@@ -53,25 +55,29 @@ class PoseData:
         """Check shapes agree; raise ``ValueError`` naming ``where`` otherwise. Returns self."""
         poses = np.asarray(self.poses)
         if poses.ndim != 4 or not np.issubdtype(poses.dtype, np.floating):
-            raise ValueError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
+            raise ShapeError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
         if self.scores is not None and np.shape(self.scores) != poses.shape[:3]:
-            raise ValueError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
+            raise ShapeError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
         if self.filled is not None and np.shape(self.filled) != poses.shape[:3]:
-            raise ValueError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
+            raise ShapeError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
         if self.track_ids is not None and len(self.track_ids) != poses.shape[0]:
-            raise ValueError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
+            raise ShapeError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
         frame_ids = self.extra.get("frame_ids")
         if frame_ids is not None and len(frame_ids) != poses.shape[1]:
-            raise ValueError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
+            raise ShapeError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
         return self
 
 def load_json(path: Path) -> Any:
-    """Parse a JSON file; a one-line ``ValueError`` naming the file if it is not JSON."""
+    """Parse a JSON file; a one-line :class:`FormatError` naming the file if it is not JSON."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: not valid JSON ({err})") from None
+    except json.JSONDecodeError as err:
+        raise FormatError(f"{path}: not valid JSON ({err})") from None
+    except UnicodeDecodeError as err:
+        raise FormatError(f"{path}: not UTF-8 text, so not JSON (byte {err.start})") from None
+    except RecursionError:
+        raise FormatError(f"{path}: JSON nested too deeply to be a pose file") from None
 
 
 def first_entry(obj: Any) -> Any:
@@ -121,9 +127,9 @@ def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -
     poses = np.asarray(poses)
     scores = np.asarray(scores)
     if poses.ndim < 3 or not np.issubdtype(poses.dtype, np.floating):
-        raise ValueError(f"poses must be a float array (..., T, J, C), got {poses.dtype} {poses.shape}")
+        raise ShapeError(f"poses must be a float array (..., T, J, C), got {poses.dtype} {poses.shape}")
     if scores.shape != poses.shape[:-1]:
-        raise ValueError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
+        raise ShapeError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
     out = poses.copy()
     low = ~(scores >= threshold)  # NaN scores compare False, so they count as missing
     out[low] = np.nan

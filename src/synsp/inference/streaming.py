@@ -36,6 +36,7 @@ from scipy.signal import savgol_coeffs
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.conventions import local_correction, symmetric_part
+from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
@@ -56,7 +57,7 @@ class StreamingRefiner:
         f = refiner.window
         lag = f - 1 if lag is None else lag
         if not isinstance(lag, (int, np.integer)) or not 0 <= lag <= f - 1:
-            raise ValueError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
+            raise OptionError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
         self.refiner = refiner
         self.lag = int(lag)
         self.reset()
@@ -122,11 +123,11 @@ class StreamingRefiner:
         x = np.asarray(frame)
         j, c = len(self.refiner.layout.joints), self.refiner.n_coords
         if x.ndim not in (2, 3) or x.shape[-2:] != (j, c):
-            raise ValueError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
+            raise ShapeError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
                              f"{self.refiner.space} model, got shape {x.shape}")
         views = x.shape[0] if x.ndim == 3 else None
         if self._frames and views != self._views:
-            raise ValueError(f"frame has shape {x.shape}, but this stream's frames are "
+            raise ShapeError(f"frame has shape {x.shape}, but this stream's frames are "
                              f"{'(J, C)' if self._views is None else f'({self._views}, J, C)'}; call reset() first")
         self._views = views
         if np.issubdtype(x.dtype, np.floating):
