@@ -1,15 +1,20 @@
 """The ``synsp`` command: argument parsing only; the work is done by library functions.
 
-Every failure the user can cause (bad file, bad shape, unknown name) ends in one line on
-stderr and exit code 2, and nothing is written.
+Every failure the user can cause (bad file, bad shape, unknown name, an OS error such as a
+full disk or a read-only folder, input nested too deeply) ends in one line on stderr,
+``synsp: error: ...``, and exit code 2 (130 for Ctrl-C), and nothing is written.
+``SYNSP_DEBUG=1`` re-raises instead, with the traceback, for developers.
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
 from synsp import __version__
+from synsp.errors import SynspError
 from synsp.refine import METHODS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
@@ -21,7 +26,7 @@ def _cmd_refine(args: argparse.Namespace) -> None:
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints],
+        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key,
     )
     print(report)
 
@@ -90,8 +95,15 @@ def _add_show(sub, name: str, help: str, suffix: str) -> argparse.ArgumentParser
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors in one line (no usage block): ``synsp refine: error: ... (see -h)``."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synsp",
+    parser = _Parser(prog="synsp",
                                      description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layout",
                    help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco133, bandai22); "
                    "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
-    p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels (image) or 3D (world)")
+    p.add_argument("--space", choices=["image", "world", "2d", "3d"],
+                   help="MediaPipe files: 2D pixels (image) or 3D (world); (T, J, 3) arrays and CSV: x, y, confidence "
+                        "(2d) or x, y, z (3d) when synsp cannot tell")
+    p.add_argument("--key", help="which array of an .npz holds the poses (default: 'poses', a known name, or the "
+                   "only one)")
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
     p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
@@ -169,15 +185,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(err: BaseException, limit: int = 400) -> str:
+    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix)."""
+    if isinstance(err, OSError) and not isinstance(err, SynspError) and err.strerror:
+        reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+                  errno.EACCES: "permission denied"}.get(err.errno, err.strerror)
+        where = err.filename if err.filename is not None else ""
+        text = f"{where}: {reason}" if where else reason
+    elif isinstance(err, RecursionError):
+        text = "input nested too deeply to read"
+    elif isinstance(err, MemoryError):
+        text = f"out of memory{f' ({err})' if str(err) else ''}: the input or a size given is too large"
+    elif isinstance(err, UnicodeError):
+        text = f"text is not valid UTF-8 ({err.__class__.__name__})"
+    else:
+        text = str(err) or type(err).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code."""
+    """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code.
+
+    Every user-caused failure is one line on stderr and exit code 2 (130 when interrupted);
+    ``SYNSP_DEBUG=1`` in the environment re-raises it with its traceback instead.
+    """
     args = build_parser().parse_args(argv)
+    debug = os.environ.get("SYNSP_DEBUG", "") not in ("", "0")
     try:
         args.run(args)
-    except (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError) as err:
-        print(f"synsp {args.command}: error: {err}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
+        if debug:
+            raise
         print(f"synsp {args.command}: interrupted", file=sys.stderr)
         return 130
+    except (SynspError, ValueError, OSError, RecursionError, MemoryError, UnicodeError) as err:
+        if debug:
+            raise
+        print(f"synsp {args.command}: error: {_one_line(err)}", file=sys.stderr)
+        return 2
     return 0

@@ -31,11 +31,11 @@ from synsp.errors import (
     SpaceError,
 )
 from synsp.filters import FPS_FILTERS
-from synsp.formats import detect_format, read_poses, scores_to_missing, write_poses
+from synsp.formats import PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
 from synsp.refine import cached_model, method_function, refine
-from synsp.sequence import ABSURD, body_size, fill_gaps
+from synsp.sequence import ABSURD, body_size, fill_gaps, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 
@@ -197,7 +197,7 @@ def refine_file(
     input: str | os.PathLike, output: str | os.PathLike, *, method: str = "synsp", checkpoint: str | None = None,
     layout: str | None = None, in_format: str | None = None, out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str = True,
+    keep_convention: bool | str = True, key: str | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -211,9 +211,14 @@ def refine_file(
     threshold : joints with a confidence below this are missing, and filled.
     device : torch device for the networks.
     force : replace an existing ``output``.
-    space : ``"image"`` or ``"world"`` for MediaPipe files.
+    space : ``"image"``/``"2d"`` or ``"world"``/``"3d"`` for MediaPipe files; for (T, J, 3) arrays
+        and CSV without confidences, ``"2d"`` reads the third channel as a confidence (x, y,
+        score) and ``"3d"`` as z. Without it synsp decides by
+        :func:`synsp.sequence.third_channel` and refuses (``SpaceError``) when it cannot tell. A
+        confidence channel makes low-confidence joints missing and is written back unchanged.
     fps : the input's frame rate, when the file does not say or says it wrongly (the
         networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
+    key : the array of an ``.npz`` that holds the poses (``--key``), when the file has several.
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
@@ -239,14 +244,20 @@ def refine_file(
         raise OutputExistsError(f"{dst} exists; pass --force to replace it")
     if dst.is_dir():
         raise OutputError(f"{dst} is a directory; give a file name")
+    _check_checkpoint(method, checkpoint, device)
     fmt = in_format or detect_format(src)
-    if space and fmt != "mediapipe":
-        raise SpaceError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
-    data = read_poses(src, format=fmt, fps=fps, **({"space": space} if space else {}))
+    if space not in (None, *_SPACES):
+        raise SpaceError(f"space must be one of {', '.join(_SPACES)}, got {space!r}")
+    if space in ("image", "world") and fmt != "mediapipe":
+        raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
+    options = {"space": _SPACES[space]} if space and fmt == "mediapipe" else {}
+    data = read_poses(src, format=fmt, fps=fps, **options, **({"key": key} if key is not None else {}))
     v_count, t_count, j_count, c_count = data.poses.shape
     if c_count not in (2, 3) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
                          f"got shape {data.poses.shape}")
+    data, confidence = _confidence_channel(data, space, src)
+    c_count = data.poses.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
@@ -275,14 +286,68 @@ def refine_file(
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     unit = "mm" if c_count == 3 else "px"
-    write_poses(dst, replace(data, poses=out.astype(data.poses.dtype), filled=filled), format=out_format)
+    written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
+    scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
+    write_poses(dst, replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled),
+                format=out_format)
     if method == "synsp" and name is not None and can_convert(name, target):
         notes += _convention_notes(checkpoint, device, c_count)
+    if confidence is not None:
+        notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
+                        "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
     valid = np.isfinite(poses)
     moved = np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)  # (V, T, J)
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
     return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out), _nanmean(moved), unit,
                          notes, groups)
+
+
+def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:
+    """``checkpoint`` fits ``method``: a network of that kind, and only for network methods."""
+    if checkpoint is None:
+        return
+    if method not in NETWORKS:
+        raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
+    kind = cached_model(str(checkpoint), device).kind
+    if kind != method:
+        raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
+                              f"use --method {kind} or a {method} checkpoint")
+
+
+# --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
+_SPACES = {"image": "image", "world": "world", "2d": "image", "3d": "world"}
+# Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence
+_UNDECLARED = ("npz", "npy", "csv")
+
+
+def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:
+    """(T, J, 3) poses without scores from an array or CSV file: x, y plus a confidence, or x, y, z?
+
+    ``space`` "2d"/"3d" says; else :func:`synsp.sequence.third_channel` decides, and an
+    ambiguous channel is a ``SpaceError`` asking for ``--space``. Returns the data to refine
+    (2D poses with the channel as scores when it is a confidence) and the channel (V, T, J) to
+    write back unchanged, or None.
+    """
+    c = data.poses.shape[-1]
+    if space == "3d" and c == 2:
+        raise SpaceError(f"{src}: --space 3d, but the poses have 2 coordinates {data.poses.shape}")
+    if space in ("3d", "world") or data.format not in _UNDECLARED:
+        return data, None
+    if c == 2:
+        return data, None
+    if data.scores is not None:
+        if space == "2d":
+            raise SpaceError(f"{src}: --space 2d, but the file has 3 coordinates and its own scores")
+        return data, None
+    reading = "confidence" if space == "2d" else third_channel(data.poses)
+    if reading is None:
+        raise SpaceError(f"{src}: poses {data.poses.shape} without scores: cannot tell whether the third channel is "
+                         "a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python)")
+    if reading == "z":
+        return data, None
+    channel = np.asarray(data.poses[..., 2]).copy()
+    scores = np.where(np.isfinite(channel), channel, 0.0)
+    return replace(data, poses=np.ascontiguousarray(data.poses[..., :2]), scores=scores), channel
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).

@@ -32,7 +32,10 @@ def _pick_key(files: list[str], key: str | None, where: Path) -> str:
     candidates = [f for f in files if f not in _META_KEYS]
     if len(candidates) == 1:
         return candidates[0]
-    raise ValueError(f"{where}: which array holds the poses? pass key= one of {', '.join(files) or '(none)'}")
+    if not candidates:
+        raise ValueError(f"{where}: no poses array (arrays: {', '.join(files) or 'none'})")
+    raise ValueError(f"{where}: which array holds the poses? arrays {', '.join(candidates)}; "
+                     f"pass --key NAME (key= in Python) or name it 'poses'")
 
 
 def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:

@@ -47,6 +47,10 @@ def _number(text: str, where: str) -> float:
 
 
 def _parse_header(header: list[str], path: Path):
+    for sep, name, hint in ((";", "semicolons", "convert it to commas, with decimal points"),
+                            ("\t", "tabs", "name it .tsv")):
+        if any(sep in cell for cell in header):  # the whole line landed in one cell: another separator
+            raise ValueError(f"{path}: columns look separated by {name}; synsp reads comma-separated CSV: {hint}")
     lower = [h.strip().lower() for h in header]
     track_col = next((lower.index(c) for c in _TRACK_COLUMNS if c in lower), None)
     frame_col = next((lower.index(c) for c in _FRAME_COLUMNS if c in lower), None)
@@ -69,7 +73,8 @@ def _parse_header(header: list[str], path: Path):
                 coords[joint] = {}
             coords[joint][axis] = col
     if not joints:
-        raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {', '.join(header[:6])} ...)")
+        shown = ", ".join(h[:20] for h in header[:6])
+        raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {shown[:120]} ...)")
     axes = sorted(coords[joints[0]])
     if axes not in (["x", "y"], ["x", "y", "z"]):
         raise ValueError(f"{path}: joint {joints[0]!r} has columns for axes {axes}; expected x, y[, z]")
