@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from synsp import __version__
 from synsp.errors import SynspError
+from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
@@ -55,7 +58,8 @@ def _cmd_export(args: argparse.Namespace) -> None:
 
     if args.output.exists() and not args.force:
         raise FileExistsError(f"{args.output} exists; pass --force to replace it")
-    meta = export_model(args.checkpoint, args.output, note=args.note)
+    with exclusive_writes(not args.force):
+        meta = export_model(args.checkpoint, args.output, note=args.note)
     print(f"wrote {args.output} (epoch {meta.get('epoch')}, val MPJPE {meta.get('val_mpjpe', float('nan')):.2f})")
 
 
@@ -71,13 +75,14 @@ def _cmd_show(args: argparse.Namespace) -> None:
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
     if args.output.exists() and not args.force:
         raise FileExistsError(f"{args.output} exists; pass --force to replace it")
-    if args.command == "plot":
-        out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
-    elif args.command == "animate":
-        out = files.animate_files(args.before, args.after, args.output, video=args.video, max_frames=args.max_frames,
-                                  frames=args.frames, **read)
-    else:
-        out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
+    with exclusive_writes(not args.force):
+        if args.command == "plot":
+            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
+        elif args.command == "animate":
+            out = files.animate_files(args.before, args.after, args.output, video=args.video,
+                                      max_frames=args.max_frames, frames=args.frames, **read)
+        else:
+            out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
     print(f"wrote {out}")
 
 
@@ -204,6 +209,14 @@ def _one_line(err: BaseException, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+class _Terminated(BaseException):
+    """SIGTERM as an exception, so that writes in progress clean up their temporary files."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code.
 
@@ -212,8 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     debug = os.environ.get("SYNSP_DEBUG", "") not in ("", "0")
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         args.run(args)
+    except _Terminated:
+        print(f"synsp {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         if debug:
             raise
@@ -224,4 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"synsp {args.command}: error: {_one_line(err)}", file=sys.stderr)
         return 2
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0

@@ -34,6 +34,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats import PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
+from synsp.paths import exclusive_writes
 from synsp.refine import cached_model, method_function, refine
 from synsp.sequence import ABSURD, body_size, fill_gaps, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
@@ -288,8 +289,9 @@ def refine_file(
     unit = "mm" if c_count == 3 else "px"
     written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
-    write_poses(dst, replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled),
-                format=out_format)
+    with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
+        write_poses(dst, replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled),
+                    format=out_format)
     if method == "synsp" and name is not None and can_convert(name, target):
         notes += _convention_notes(checkpoint, device, c_count)
     if confidence is not None:
