@@ -72,6 +72,8 @@ def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, wher
     """The input's layout: ``given`` (--layout), else the file's, else ``guess`` (the network's
     layout) when the joint counts agree, else the one known layout with that many joints; None
     when nothing needs one (filters) or nothing fits (the networks then use SmoothNet alone)."""
+    if given is not None and not given.strip():
+        raise LayoutError("--layout is empty; name a layout or leave it out")
     name = given or declared
     j = poses.shape[-2]
     if name is None and guess is not None:

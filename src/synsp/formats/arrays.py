@@ -39,7 +39,8 @@ def _pick_key(files: list[str], key: str | None, where: Path) -> str:
 
 
 def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
-    if array.ndim not in (3, 4) or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    if array.ndim not in (3, 4) or np.iscomplexobj(array) or not (np.issubdtype(array.dtype, np.number)
+                                                                  or array.dtype == bool):
         raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
                          f"got {array.dtype} {array.shape}")
     rank = array.ndim

@@ -103,7 +103,10 @@ def read(path: Path) -> PoseData:
         column; frames are the sorted distinct ``frame`` values, or row order.
     """
     with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f, delimiter=_delimiter(path)))
+        try:
+            rows = list(csv.reader(f, delimiter=_delimiter(path)))
+        except csv.Error as err:  # e.g. a cell over the csv module's field limit: no pose table
+            raise ValueError(f"{path}: not a CSV table ({err})") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise ValueError(f"{path}: empty file")
