@@ -63,6 +63,9 @@ def read(path: Path, key: str | None = None) -> PoseData:
         raise ValueError(f"{path}: not a NumPy .npy/.npz file")
     try:
         loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.ndarray):  # an npz reads its members lazily: read them here, where
+            with loaded as npz:                 # a corrupt member is caught like a corrupt header
+                loaded = {name: npz[name] for name in npz.files}
     except ValueError as err:  # includes "Object arrays cannot be loaded when allow_pickle=False"
         raise ValueError(f"{path}: cannot load ({err})") from None
     except Exception as err:  # corrupt zip / header: many exception types
@@ -71,29 +74,29 @@ def read(path: Path, key: str | None = None) -> PoseData:
         poses, rank = _as_poses(loaded, f"{path}")
         info = {"rank": rank, "key": None, "others": {}}
         return PoseData(poses=poses, format="npy", extra={"arrays": info})
-    with loaded as npz:
-        files = list(npz.files)
-        name = _pick_key(files, key, path)
-        poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
-        scores = fps = layout = track_ids = filled = None
-        if "scores" in files:
-            scores = np.asarray(npz["scores"], dtype=np.float64)
-            scores = scores[None] if scores.ndim == 2 else scores
-            if scores.shape != poses.shape[:3]:
-                raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
-        if "fps" in files:
-            fps = float(np.asarray(npz["fps"]).reshape(()))
-        if "layout" in files:
-            layout = str(np.asarray(npz["layout"]).reshape(()))
-        if "track_ids" in files:
-            track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
-            if len(track_ids) != poses.shape[0]:
-                raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
-        if "filled" in files:
-            flags = npz["filled"]
-            filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
-        consumed = {name, *_META_KEYS}
-        others = {f: npz[f] for f in files if f not in consumed}
+    npz = loaded
+    files = list(npz)
+    name = _pick_key(files, key, path)
+    poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
+    scores = fps = layout = track_ids = filled = None
+    if "scores" in files:
+        scores = np.asarray(npz["scores"], dtype=np.float64)
+        scores = scores[None] if scores.ndim == 2 else scores
+        if scores.shape != poses.shape[:3]:
+            raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
+    if "fps" in files:
+        fps = float(np.asarray(npz["fps"]).reshape(()))
+    if "layout" in files:
+        layout = str(np.asarray(npz["layout"]).reshape(()))
+    if "track_ids" in files:
+        track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
+        if len(track_ids) != poses.shape[0]:
+            raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
+    if "filled" in files:
+        flags = npz["filled"]
+        filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
+    consumed = {name, *_META_KEYS}
+    others = {f: npz[f] for f in files if f not in consumed}
     info = {"rank": rank, "key": name, "others": others}
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
                     format="npz", extra={"arrays": info}, filled=filled)
