@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from synsp.errors import FormatError, InputFileError, InputNotFoundError, OptionError, ShapeError, SynspError
-from synsp.formats.posedata import PoseData, first_entry, load_json, scores_to_missing
+from synsp.formats.posedata import PoseData, first_entry, load_json, numpy_failure, scores_to_missing
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _content(path: Path) -> Any:
             with np.load(path, allow_pickle=False) as npz:
                 return set(npz.files)
         except Exception as err:  # zip or header errors of all kinds
-            raise FormatError(f"{path}: not a readable .npz ({type(err).__name__}: {_first_line(err)})") from None
+            raise FormatError(f"{path}: not a readable .npz ({numpy_failure(err)})") from None
     return path
 
 
@@ -202,6 +202,8 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
     _check_options(reader, options, fmt, path)
     try:
         data = reader(path, **options).validate(str(path))
+    except UnicodeDecodeError as err:
+        raise FormatError(f"{path}: not UTF-8 text (byte {err.start}), so not a {fmt} file") from None
     except (ValueError, SynspError) as err:
         message = _first_line(err)
         message = message if message.startswith(str(path)) else f"{path}: {message}"

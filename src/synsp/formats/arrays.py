@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData, as_filled
+from synsp.formats.posedata import PoseData, as_filled, numpy_failure
 from synsp.paths import atomic_path
 
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
@@ -66,10 +66,11 @@ def read(path: Path, key: str | None = None) -> PoseData:
         if not isinstance(loaded, np.ndarray):  # an npz reads its members lazily: read them here, where
             with loaded as npz:                 # a corrupt member is caught like a corrupt header
                 loaded = {name: npz[name] for name in npz.files}
-    except ValueError as err:  # includes "Object arrays cannot be loaded when allow_pickle=False"
-        raise ValueError(f"{path}: cannot load ({err})") from None
-    except Exception as err:  # corrupt zip / header: many exception types
-        raise ValueError(f"{path}: not a NumPy .npy/.npz file ({type(err).__name__}: {err})") from None
+    except Exception as err:  # corrupt zip / header, object arrays: many exception types
+        raise ValueError(f"{path}: not a readable NumPy .npy/.npz file ({numpy_failure(err)})") from None
+    if isinstance(loaded, dict) and any(not isinstance(a, np.ndarray) for a in loaded.values()):
+        name = next(n for n, a in loaded.items() if not isinstance(a, np.ndarray))
+        raise ValueError(f"{path}: member {name!r} of the .npz is not a NumPy array")
     if isinstance(loaded, np.ndarray):
         poses, rank = _as_poses(loaded, f"{path}")
         info = {"rank": rank, "key": None, "others": {}}
@@ -85,6 +86,8 @@ def read(path: Path, key: str | None = None) -> PoseData:
         if scores.shape != poses.shape[:3]:
             raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
     if "fps" in files:
+        if np.asarray(npz["fps"]).size != 1:
+            raise ValueError(f"{path}: 'fps' must be one number, got shape {np.shape(npz['fps'])}")
         fps = float(np.asarray(npz["fps"]).reshape(()))
     if "layout" in files:
         layout = str(np.asarray(npz["layout"]).reshape(()))

@@ -80,6 +80,15 @@ def load_json(path: Path) -> Any:
         raise FormatError(f"{path}: JSON nested too deeply to be a pose file") from None
 
 
+def numpy_failure(err: Exception) -> str:
+    """Why NumPy could not load a file, in one line, without its advice to load pickles: synsp
+    never unpickles (``allow_pickle=False``), whatever the file says."""
+    text = " ".join(str(err).split())
+    if "pickle" in text.lower():
+        return "it holds pickled Python objects, which synsp does not load"
+    return f"{type(err).__name__}: {text[:160]}"
+
+
 def first_entry(obj: Any) -> Any:
     """The first entry of a JSON list that is not null or empty (None if there is none):
     what tells one per-frame JSON format from another."""

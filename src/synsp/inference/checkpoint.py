@@ -87,7 +87,10 @@ def _load_failure(err: Exception) -> str:
     """Why torch could not load a file, in one line, without torch's advice to load it unsafely:
     synsp never unpickles code (``weights_only=False``), whatever the file says."""
     text = " ".join(str(err).split())
-    if "weights only load failed" in text.lower() or "weights_only" in text:
+    lower = text.lower()
+    if isinstance(err, EOFError) or any(w in lower for w in ("eof", "invalid load key", "zip archive", "operand")):
+        return "empty, truncated or not a torch file"
+    if "weights only load failed" in lower or "weights_only" in lower:
         return "it holds pickled Python objects, which synsp does not load"
     return f"{type(err).__name__}: {text[:160]}"
 
