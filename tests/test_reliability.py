@@ -642,3 +642,48 @@ def test_killed_mid_write_then_a_second_run(tmp_path, sig, code):
     _, stderr = again.communicate(timeout=120)
     assert again.returncode == 0, stderr
     assert out.is_file() and not [n for n in os.listdir(tmp_path) if ".synsp-tmp-" in n]
+
+
+# ---- the Python API: one synsp error type per failure, never a TypeError naming internals ----
+
+def _stream_push(frame):
+    from synsp import StreamingRefiner, load_model
+
+    return StreamingRefiner(load_model("smoothnet-h36m17", device="cpu")).push(frame)
+
+
+def _api_cases():
+    import synsp
+    from synsp import errors
+    from synsp.refine_file import refine_file
+
+    x = motion().astype(np.float32)
+    return {
+        "refine(None)": (lambda: synsp.refine(None), errors.ShapeError),
+        "refine(a string)": (lambda: synsp.refine("poses.npy"), errors.ShapeError),
+        "refine(object array)": (lambda: synsp.refine(np.array([[[{}]]], dtype=object)), errors.ShapeError),
+        "refine(all NaN)": (lambda: synsp.refine(np.full((10, 17, 3), np.nan)), errors.MissingDataError),
+        "refine(x, unknown option)": (lambda: synsp.refine(x, "savgol", windw=5), errors.OptionError),
+        "refine(x, fps='a')": (lambda: synsp.refine(x, "one-euro", fps="a"), errors.OptionError),
+        "refine(x, fps=-1)": (lambda: synsp.refine(x, fps=-1), errors.OptionError),
+        "refine(x, method=3)": (lambda: synsp.refine(x, 3), errors.OptionError),
+        "refine(x, device='foo')": (lambda: synsp.refine(x, device="foo"), errors.DeviceError),
+        "refine(x, smoothnet, synsp checkpoint)": (lambda: synsp.refine(x, "smoothnet", checkpoint="synsp-h36m17"),
+                                                   errors.CheckpointError),
+        "load_model(123)": (lambda: synsp.load_model(123), errors.CheckpointError),
+        "load_model(unknown)": (lambda: synsp.load_model("synsp-smpl"), errors.InputNotFoundError),
+        "StreamingRefiner(None)": (lambda: synsp.StreamingRefiner(None), errors.OptionError),
+        "push(a string)": (lambda: _stream_push("abc"), errors.ShapeError),
+        "refine_file(123, ...)": (lambda: refine_file(123, "out.npz"), errors.OptionError),
+        "refine_file(missing)": (lambda: refine_file("/nonexistent/in.npz", "out.npz"), errors.InputNotFoundError),
+    }
+
+
+@pytest.mark.parametrize("name", list(_api_cases()))
+def test_api_raises_one_synsp_error_type_per_failure(name):
+    from synsp.errors import SynspError
+
+    call, kind = _api_cases()[name]
+    with pytest.raises(kind) as info:
+        call()
+    assert isinstance(info.value, SynspError) and "\n" not in str(info.value)

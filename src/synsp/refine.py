@@ -82,6 +82,9 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
     if unknown:
         raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
                           f"(its options: {', '.join(allowed) or 'none'})")
+    fps = options.get("fps")
+    if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
+        raise OptionError(f"fps must be a positive number, got {fps!r}")
 
 
 def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:

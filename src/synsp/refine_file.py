@@ -235,6 +235,8 @@ def refine_file(
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
     for bad input; nothing is written then.
     """
+    if not isinstance(input, (str, os.PathLike)) or not isinstance(output, (str, os.PathLike)):
+        raise OptionError(f"input and output must be file paths, got {input!r} and {output!r}")
     src, dst = Path(input), Path(output)
     method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):

@@ -124,6 +124,8 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     -------
     Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise CheckpointError(f"model must be a shipped model's name or a checkpoint path, got {name_or_path!r}")
     path = model_path(name_or_path)
     dev = resolve_device(device)
     payload = load_checkpoint(path, dev)

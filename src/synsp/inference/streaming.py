@@ -63,6 +63,8 @@ class StreamingRefiner:
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None):
+        if not isinstance(refiner, Refiner):
+            raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
         lag = f - 1 if lag is None else lag
         if not isinstance(lag, (int, np.integer)) or not 0 <= lag <= f - 1:
