@@ -687,3 +687,37 @@ def test_api_raises_one_synsp_error_type_per_failure(name):
     with pytest.raises(kind) as info:
         call()
     assert isinstance(info.value, SynspError) and "\n" not in str(info.value)
+
+
+# ---- (T, J, 3) without scores: x, y + confidence, or x, y, z? ----
+
+def test_third_channel_rule_both_sides():
+    from synsp.sequence import third_channel
+
+    assert third_channel(_xy_conf()) == "confidence"  # pixels + scores
+    assert third_channel(motion()) == "z"  # millimetres: the channel leaves [0, 1.5]
+    assert third_channel(_metres()) == "z"  # metres, depth happens to lie in [0, 1]
+    assert third_channel(motion() / 1000) is None  # metres, every coordinate in [0, 1]: could be either, ask
+    assert third_channel(_normalised()) is None  # x, y, score all in [0, 1]: ask
+    assert third_channel(np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1)) is None  # padded z = 0
+    scores_over_1 = _xy_conf()
+    scores_over_1[::10, ::4, 2] = 1.08  # RTMPose-like scores a little above 1, now and then
+    assert third_channel(scores_over_1) == "confidence"
+
+
+def test_confidence_channel_is_refined_in_2d_and_written_back_unchanged(tmp_path, capsys):
+    import synsp
+    from synsp.formats import read_poses
+
+    x = _xy_conf()
+    x[..., 2] = np.maximum(x[..., 2], 0.5)
+    x[5:9, 3, 2] = 0.05  # low confidence: missing, filled
+    np.savez(tmp_path / "in.npz", poses=x)
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--method", "savgol"]) == 0
+    report = capsys.readouterr().out
+    assert "third channel is a confidence" in report and "px/frame^2" in report
+    out = read_poses(tmp_path / "out.npz").poses[0]
+    np.testing.assert_array_equal(out[..., 2], x[..., 2].astype(out.dtype))
+    others = [j for j in range(17) if j != 3]  # every joint but the filled one is x, y refined alone, in 2D
+    np.testing.assert_allclose(out[:, others, :2], synsp.refine(x[..., :2], "savgol")[:, others], atol=1e-6)
+    assert np.linalg.norm(out[5:9, 3, :2] - x[5:9, 3, :2], axis=-1).max() < 60  # the low-confidence joint was filled

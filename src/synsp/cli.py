@@ -108,8 +108,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="synsp",
-                                     description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
+    parser = _Parser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
