@@ -145,4 +145,5 @@ def test_reader_raises_only_synsp_errors(fmt, folder):
         assert data.poses.ndim == 4
 
     read()
+    print(f"fuzz {fmt}: {len(seen)} inputs, none raised anything but a synsp error or ValueError")  # pytest -s
     assert len(seen) >= EXAMPLES

@@ -189,12 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line(err: BaseException, limit: int = 400) -> str:
-    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix)."""
+def _one_line(err: BaseException, output: Path | None = None, limit: int = 400) -> str:
+    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix; the
+    command's ``output`` when the error names no file, e.g. a full disk)."""
     if isinstance(err, OSError) and not isinstance(err, SynspError) and err.strerror:
         reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
                   errno.EACCES: "permission denied"}.get(err.errno, err.strerror)
-        where = err.filename if err.filename is not None else ""
+        where = err.filename if err.filename is not None else (output or "")
         text = f"{where}: {reason}" if where else reason
     elif isinstance(err, RecursionError):
         text = "input nested too deeply to read"
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SynspError, ValueError, OSError, RecursionError, MemoryError, UnicodeError) as err:
         if debug:
             raise
-        print(f"synsp {args.command}: error: {_one_line(err)}", file=sys.stderr)
+        print(f"synsp {args.command}: error: {_one_line(err, getattr(args, 'output', None))}", file=sys.stderr)
         return 2
     finally:
         if main_thread:
