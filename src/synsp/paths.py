@@ -53,6 +53,7 @@ def resource(name: str) -> Path:
     """Path of a file shipped inside the package (split lists, default models)."""
     return _PACKAGE_DIR / "resources" / name
 
+
 # Without --force an output is created exclusively: writers deep inside a format module need not
 # know, they all go through atomic_path, which reads this flag (a ContextVar: per thread/task).
 _EXCLUSIVE: ContextVar[bool] = ContextVar("synsp_exclusive_writes", default=False)
@@ -84,7 +85,9 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     """Delete the temporary files that killed synsp runs left in ``folder`` (their process is
-    gone); returns them. Files of running processes and every other file are left alone."""
+    gone); returns them. Files of running processes and every other file are left alone.
+    Process ids are this machine's: a folder shared with other machines or containers that write
+    into it at the same moment is not a supported place for outputs."""
     removed = []
     for path in Path(folder).glob(f".*{_TMP_TAG}*"):
         pid = path.name.split(_TMP_TAG, 1)[1].split("-", 1)[0]

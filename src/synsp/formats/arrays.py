@@ -81,6 +81,9 @@ def read(path: Path, key: str | None = None) -> PoseData:
     poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
     scores = fps = layout = track_ids = filled = None
     if "scores" in files:
+        if np.iscomplexobj(npz["scores"]) or not (np.issubdtype(npz["scores"].dtype, np.number)
+                                                  or npz["scores"].dtype == bool):
+            raise ValueError(f"{path}: 'scores' must be real numbers, got {npz['scores'].dtype}")
         scores = np.asarray(npz["scores"], dtype=np.float64)
         scores = scores[None] if scores.ndim == 2 else scores
         if scores.shape != poses.shape[:3]:
