@@ -172,14 +172,13 @@ def _file(name: str, content: bytes | Callable[[Path], None]) -> Callable[[Path]
 
 
 def _valid_bytes(reader: str) -> bytes:
+    import tempfile
+
     name, write = READERS[reader]
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"synsp-rel-{os.getpid()}"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    write(path, motion(c=2 if reader in ("mmpose", "coco") else 3))
-    data = path.read_bytes()
-    path.unlink()
-    return data
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        write(path, motion(c=2 if reader in ("mmpose", "coco") else 3))
+        return path.read_bytes()
 
 
 def _reader_cases() -> list[Case]:
