@@ -105,3 +105,25 @@ def test_stream_keeps_the_input_convention_like_offline(refiner):
         refiner.keep_convention, refiner.bone_strength = False, 0.0
     assert out.shape == x.shape and np.isfinite(out).all()
     assert np.abs(out[30:] - offline[30:]).mean() < 0.05 * np.abs(x - x.mean(0)).mean()
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.001])
+def test_3d_unit_waits_for_a_body_not_one_or_two_joints(refiner, scale):
+    """A 3D stream whose first frames show 1-2 joints: the unit is decided from the first frame
+    showing most of the body, so the stream ends where offline refinement does (in mm and m)."""
+    if refiner.space != "3d":
+        pytest.skip("units are a 3D question")
+    x = motion(refiner, 50) * np.float32(scale)
+    x[:4, 2:] = np.nan  # the estimator first sees two joints
+    x[4:6, 1:] = np.nan  # then one
+    out, counts = stream_all(StreamingRefiner(refiner), x)
+    offline = refiner.refine(x)
+    assert out.shape == x.shape and np.isfinite(out).all()
+    assert counts[:6] == [0] * 6  # held until frame 6 shows the body
+    gap = np.linalg.norm(out[15:] - offline[15:], axis=-1).mean() / scale  # mm
+    assert gap < 20, gap
+    told, counts = stream_all(StreamingRefiner(refiner, mm_per_unit=1 / scale), x)  # told the unit: nothing held
+    np.testing.assert_allclose(told, out, rtol=0, atol=1e-2 * scale)
+    assert counts[refiner.window - 1] == 1
+    with pytest.raises(ValueError, match="mm_per_unit"):
+        StreamingRefiner(refiner, mm_per_unit=0)

@@ -1,15 +1,23 @@
 """The ``synsp`` command: argument parsing only; the work is done by library functions.
 
-Every failure the user can cause (bad file, bad shape, unknown name) ends in one line on
-stderr and exit code 2, and nothing is written.
+Every failure the user can cause (bad file, bad shape, unknown name, an OS error such as a
+full disk or a read-only folder, input nested too deeply) ends in one line on stderr,
+``synsp: error: ...``, and exit code 2 (130 for Ctrl-C), and nothing is written.
+``SYNSP_DEBUG=1`` re-raises instead, with the traceback, for developers.
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from synsp import __version__
+from synsp.errors import SynspError
+from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
@@ -21,7 +29,7 @@ def _cmd_refine(args: argparse.Namespace) -> None:
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints],
+        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key,
     )
     print(report)
 
@@ -50,7 +58,8 @@ def _cmd_export(args: argparse.Namespace) -> None:
 
     if args.output.exists() and not args.force:
         raise FileExistsError(f"{args.output} exists; pass --force to replace it")
-    meta = export_model(args.checkpoint, args.output, note=args.note)
+    with exclusive_writes(not args.force):
+        meta = export_model(args.checkpoint, args.output, note=args.note)
     print(f"wrote {args.output} (epoch {meta.get('epoch')}, val MPJPE {meta.get('val_mpjpe', float('nan')):.2f})")
 
 
@@ -66,13 +75,14 @@ def _cmd_show(args: argparse.Namespace) -> None:
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
     if args.output.exists() and not args.force:
         raise FileExistsError(f"{args.output} exists; pass --force to replace it")
-    if args.command == "plot":
-        out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
-    elif args.command == "animate":
-        out = files.animate_files(args.before, args.after, args.output, video=args.video, max_frames=args.max_frames,
-                                  frames=args.frames, **read)
-    else:
-        out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
+    with exclusive_writes(not args.force):
+        if args.command == "plot":
+            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
+        elif args.command == "animate":
+            out = files.animate_files(args.before, args.after, args.output, video=args.video,
+                                      max_frames=args.max_frames, frames=args.frames, **read)
+        else:
+            out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
     print(f"wrote {out}")
 
 
@@ -90,9 +100,15 @@ def _add_show(sub, name: str, help: str, suffix: str) -> argparse.ArgumentParser
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors in one line (no usage block): ``synsp refine: error: ... (see -h)``."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synsp",
-                                     description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
+    parser = _Parser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -110,7 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco18, coco133, "
                    "halpe136, bandai22); "
                    "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
-    p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels (image) or 3D (world)")
+    p.add_argument("--space", choices=["image", "world", "2d", "3d"],
+                   help="MediaPipe files: 2D pixels (image) or 3D (world); (T, J, 3) arrays and CSV: x, y, confidence "
+                        "(2d) or x, y, z (3d) when synsp cannot tell")
+    p.add_argument("--key", help="which array of an .npz holds the poses (default: 'poses', a known name, or the "
+                   "only one)")
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
     p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
@@ -174,15 +194,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(err: BaseException, output: Path | None = None, limit: int = 400) -> str:
+    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix; the
+    command's ``output`` when the error names no file, e.g. a full disk)."""
+    if isinstance(err, OSError) and not isinstance(err, SynspError) and err.strerror:
+        reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+                  errno.EACCES: "permission denied"}.get(err.errno, err.strerror)
+        where = err.filename if err.filename is not None else (output or "")
+        text = f"{where}: {reason}" if where else reason
+    elif isinstance(err, RecursionError):
+        text = "input nested too deeply to read"
+    elif isinstance(err, MemoryError):
+        text = f"out of memory{f' ({err})' if str(err) else ''}: the input or a size given is too large"
+    elif isinstance(err, UnicodeError):
+        text = f"text is not valid UTF-8 ({err.__class__.__name__})"
+    else:
+        text = str(err) or type(err).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+class _Terminated(BaseException):
+    """SIGTERM as an exception, so that writes in progress clean up their temporary files."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code."""
+    """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code.
+
+    Every user-caused failure is one line on stderr and exit code 2 (130 when interrupted);
+    ``SYNSP_DEBUG=1`` in the environment re-raises it with its traceback instead.
+    """
     args = build_parser().parse_args(argv)
+    debug = os.environ.get("SYNSP_DEBUG", "") not in ("", "0")
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         args.run(args)
-    except (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError) as err:
-        print(f"synsp {args.command}: error: {err}", file=sys.stderr)
-        return 2
+    except _Terminated:
+        print(f"synsp {args.command}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
+        if debug:
+            raise
         print(f"synsp {args.command}: interrupted", file=sys.stderr)
         return 130
+    except (SynspError, ValueError, OSError, RecursionError, MemoryError, UnicodeError) as err:
+        if debug:
+            raise
+        print(f"synsp {args.command}: error: {_one_line(err, getattr(args, 'output', None))}", file=sys.stderr)
+        return 2
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
+
+from synsp.errors import OutputExistsError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,26 +53,99 @@ def resource(name: str) -> Path:
     """Path of a file shipped inside the package (split lists, default models)."""
     return _PACKAGE_DIR / "resources" / name
 
+
+# Without --force an output is created exclusively: writers deep inside a format module need not
+# know, they all go through atomic_path, which reads this flag (a ContextVar: per thread/task).
+_EXCLUSIVE: ContextVar[bool] = ContextVar("synsp_exclusive_writes", default=False)
+_TMP_TAG = ".synsp-tmp-"  # temporary files are .<target name>.synsp-tmp-<pid>-<random><suffix>
+
+
+@contextmanager
+def exclusive_writes(enabled: bool = True) -> Iterator[None]:
+    """Inside this block :func:`atomic_path` never replaces an existing file: the target is
+    created exclusively (a hard link, else ``O_EXCL``), so of two runs writing the same file
+    without ``--force`` the second fails with :class:`~synsp.errors.OutputExistsError` and the
+    first one's file is kept."""
+    token = _EXCLUSIVE.set(enabled)
+    try:
+        yield
+    finally:
+        _EXCLUSIVE.reset(token)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or a platform that cannot tell: leave its file alone
+    return True
+
+
+def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files that killed synsp runs left in ``folder`` (their process is
+    gone); returns them. Files of running processes and every other file are left alone.
+    Process ids are this machine's: a folder shared with other machines or containers that write
+    into it at the same moment is not a supported place for outputs."""
+    removed = []
+    for path in Path(folder).glob(f".*{_TMP_TAG}*"):
+        pid = path.name.split(_TMP_TAG, 1)[1].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:  # removed by another run meanwhile, or not ours to remove
+                pass
+    return removed
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success rename it over ``target``.
+    """Yield a temporary path beside ``target``; on success move it to ``target``.
 
-    The temporary file keeps the target's suffix so writers that choose a format by
-    extension (``np.savez``, ``torch.save``, PIL) still work. On error it is removed and
-    the target is left untouched.
+    The temporary file is ``.<name>.synsp-tmp-<pid>-<random><suffix>``: it keeps the target's
+    suffix so writers that choose a format by extension (``np.savez``, ``torch.save``, PIL)
+    still work, and names its process, so a later write to the folder removes it if that
+    process was killed (:func:`remove_stale_temporaries`). On error it is removed and the
+    target is left untouched. Inside :func:`exclusive_writes` an existing target is never
+    replaced (``OutputExistsError``, raised at the final step, which is atomic: no check-then-write race).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    remove_stale_temporaries(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-", suffix=target.suffix,
+                               dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, _new_file_mode())  # mkstemp makes 0600; a written file gets the usual mode
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        if _EXCLUSIVE.get():
+            _link_exclusive(tmp_path, target)
+        else:
+            os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _link_exclusive(tmp: Path, target: Path) -> None:
+    """Give ``tmp``'s content the name ``target`` only if no such file exists, atomically."""
+    try:
+        os.link(tmp, target)  # fails if target exists, whoever created it and when
+    except FileExistsError:
+        raise _exists(target) from None
+    except OSError:  # no hard links here (some network or FAT file systems): reserve the name
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _new_file_mode()))
+        except FileExistsError:
+            raise _exists(target) from None
+        os.replace(tmp, target)  # over our own empty reservation
+
+
+def _exists(target: Path) -> OutputExistsError:
+    return OutputExistsError(f"{target} exists (written meanwhile by another run?); pass --force to replace it")
 
 
 def _new_file_mode() -> int:

@@ -5,12 +5,14 @@
 """
 from __future__ import annotations
 
+import inspect
 from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
 from synsp import filters
+from synsp.errors import CheckpointError, MissingDataError, OptionError, ShapeError
 from synsp.model import NETWORKS
 
 
@@ -33,7 +35,7 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
             checkpoint = default_model(kind, "3d" if poses.shape[-1] == 3 else "2d")
         model = cached_model(str(checkpoint), device)
         if model.kind != kind:
-            raise ValueError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
+            raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
                              f"use method {model.kind!r} or a {kind} checkpoint")
         return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
 
@@ -51,7 +53,7 @@ def _per_view(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
             return np.stack([fn(view, **options) for view in poses])
         return fn(poses, **options)
 
-    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn  # __wrapped__: its signature
     return run
 
 
@@ -66,8 +68,23 @@ def method_function(method: str) -> Callable[..., np.ndarray]:
     :data:`synsp.model.NETWORKS` after import; ``ValueError`` listing the methods otherwise."""
     run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)
     if run is None:
-        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+        raise OptionError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     return run
+
+
+def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -> None:
+    """An option the method does not take is a one-line ``OptionError``, not a TypeError naming internals."""
+    params = inspect.signature(run).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    allowed = [name for name, p in list(params.items())[1:] if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
+                          f"(its options: {', '.join(allowed) or 'none'})")
+    fps = options.get("fps")
+    if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
+        raise OptionError(f"fps must be a positive number, got {fps!r}")
 
 
 def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
@@ -95,12 +112,15 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     (50, 17, 3)
     """
     run = method_function(method)
+    _check_options(run, method, options)
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3) or 0 in x.shape:
-        raise ValueError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
+        raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
+    if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
     if not np.isfinite(x).all(-1).any():
-        raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
+        raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
     return run(x, **options)

@@ -24,13 +24,34 @@ from pathlib import Path
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT, TRAINING_FPS
+from synsp.errors import (
+    CheckpointError,
+    FormatError,
+    InputNotFoundError,
+    LayoutError,
+    MissingDataError,
+    OptionError,
+    OutputError,
+    OutputExistsError,
+    ShapeError,
+    SpaceError,
+)
 from synsp.filters import FPS_FILTERS
-from synsp.formats import FORMATS, detect_format, format_for_writing, read_poses, scores_to_missing, write_poses
+from synsp.formats import (
+    FORMATS,
+    PoseData,
+    detect_format,
+    format_for_writing,
+    read_poses,
+    scores_to_missing,
+    write_poses,
+)
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
+from synsp.paths import exclusive_writes
 from synsp.refine import METHODS, cached_model, method_function, refine
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_rotations
-from synsp.sequence import ABSURD, body_size, fill_gaps
+from synsp.sequence import ABSURD, body_size, fill_gaps, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 
@@ -66,6 +87,8 @@ def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, wher
     """The input's layout: ``given`` (--layout), else the file's, else ``guess`` (the network's
     layout) when the joint counts agree, else the one known layout with that many joints; None
     when nothing needs one (filters) or nothing fits (the networks then use SmoothNet alone)."""
+    if given is not None and not given.strip():
+        raise LayoutError("--layout is empty; name a layout or leave it out")
     name = given or declared
     j = poses.shape[-2]
     if name is None and guess is not None:
@@ -75,10 +98,10 @@ def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, wher
         return None
     what = "--layout" if given else f"{where}: the file's layout"  # name the culprit: argument or file
     if name not in LAYOUTS:
-        raise ValueError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
+        raise LayoutError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
     if len(LAYOUTS[name].joints) != j:
         has = f"{where} has" if given else "its poses have"
-        raise ValueError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+        raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
     return name
 
 
@@ -103,12 +126,12 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
     on the other dimensionality.
     """
     if n_coords not in (2, 3):
-        raise ValueError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
+        raise ShapeError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
     if checkpoint is None:
         return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
     model = cached_model(str(checkpoint), device)
     if model.n_coords != n_coords:
-        raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
+        raise CheckpointError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
                          f"the input has C = {n_coords} coordinates")
     return model.layout.name
 
@@ -198,7 +221,7 @@ def refine_file(
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str = True,
+    keep_convention: bool | str = True, key: str | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -215,9 +238,14 @@ def refine_file(
     threshold : joints with a confidence below this are missing, and filled.
     device : torch device for the networks.
     force : replace an existing ``output``.
-    space : ``"image"`` or ``"world"`` for MediaPipe files.
+    space : ``"image"``/``"2d"`` or ``"world"``/``"3d"`` for MediaPipe files; for (T, J, 3) arrays
+        and CSV without confidences, ``"2d"`` reads the third channel as a confidence (x, y,
+        score) and ``"3d"`` as z. Without it synsp decides by
+        :func:`synsp.sequence.third_channel` and refuses (``SpaceError``) when it cannot tell. A
+        confidence channel makes low-confidence joints missing and is written back unchanged.
     fps : the input's frame rate, when the file does not say or says it wrongly (the
         networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
+    key : the array of an ``.npz`` that holds the poses (``--key``), when the file has several.
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
@@ -231,32 +259,42 @@ def refine_file(
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
     for bad input; nothing is written then.
     """
+    if not isinstance(input, (str, os.PathLike)) or not isinstance(output, (str, os.PathLike, type(None))):
+        raise OptionError(f"input and output must be file paths, got {input!r} and {output!r}")
     src = Path(input)
     dst = default_output(src, in_format) if output is None else Path(output)
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
     if not np.isfinite(threshold):
-        raise ValueError(f"threshold must be a number, got {threshold!r}")
-    if not src.is_file() and not src.is_dir():
-        raise FileNotFoundError(f"{src}: no such file")
+        raise OptionError(f"threshold must be a number, got {threshold!r}")
+    if not src.exists():
+        raise InputNotFoundError(f"{src}: no such file")
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
-        raise ValueError(f"{dst}: output is the input file; refusing to overwrite it")
+        raise OutputError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
-        raise FileExistsError(f"{dst} exists; pass --force to replace it")
+        raise OutputExistsError(f"{dst} exists; pass --force to replace it")
     if dst.is_dir() and not src.is_dir():  # a folder in, a folder out (OpenPose); else OUT is a file
-        raise IsADirectoryError(f"{dst} is a directory; give a file name")
+        raise OutputError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src)
-    if fmt in FORMATS and FORMATS[fmt].motion:
-        return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
-                                  checkpoint=checkpoint, device=device)
+    if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
+            and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
+        with exclusive_writes(not force):
+            return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
+                                      checkpoint=checkpoint, device=device)
     method = method or "synsp"
-    if space and fmt != "mediapipe":
-        raise ValueError(f"{src}: --space is for MediaPipe files; this is a {fmt} file")
-    data = read_poses(src, format=fmt, fps=fps, **({"space": space} if space else {}))
+    _check_checkpoint(method, checkpoint, device)
+    if space not in (None, *_SPACES):
+        raise SpaceError(f"space must be one of {', '.join(_SPACES)}, got {space!r}")
+    if space in ("image", "world") and fmt != "mediapipe":
+        raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
+    options = {"space": _SPACES[space]} if space and fmt == "mediapipe" else {}
+    data = read_poses(src, format=fmt, fps=fps, **options, **({"key": key} if key is not None else {}))
     v_count, t_count, j_count, c_count = data.poses.shape
     if c_count not in (2, 3) or 0 in (t_count, j_count):
-        raise ValueError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
+        raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
                          f"got shape {data.poses.shape}")
+    data, confidence = _confidence_channel(data, space, src)
+    c_count = data.poses.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
@@ -264,7 +302,8 @@ def refine_file(
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
     if not np.isfinite(poses).all(-1).any():
-        raise ValueError(f"{src}: no joint detected with confidence >= {threshold} in any frame; nothing to refine")
+        raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame; "
+                               "nothing to refine")
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
         options["keep_convention"] = keep_convention
@@ -284,11 +323,17 @@ def refine_file(
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     unit = "mm" if c_count == 3 else "px"
-    refined = replace(data, poses=out.astype(data.poses.dtype), filled=filled)
+    written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
+    scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
+    refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled)
     notes += _writer_fill_notes(dst, refined, out_format)
-    write_poses(dst, refined, format=out_format)
+    with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
+        write_poses(dst, refined, format=out_format)
     if method == "synsp" and name is not None and can_convert(name, target):
         notes += _convention_notes(checkpoint, device, c_count)
+    if confidence is not None:
+        notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
+                        "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
     valid = np.isfinite(poses)
     moved = np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)  # (V, T, J)
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
@@ -302,7 +347,7 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
     pick up ``*_filt_*.trc``). Other formats need OUT (ValueError)."""
     fmt = in_format or (detect_format(src) if src.is_file() else None)
     if fmt != "trc":
-        raise ValueError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
+        raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
                          "<name>_filt_synsp.trc beside it, for Pose2Sim)")
     return src.with_name(f"{src.stem}_filt_synsp.trc")
 
@@ -337,7 +382,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     network = None
     if method in NETWORKS:
         if checkpoint is None or fmt != "smpl":
-            raise ValueError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
+            raise OptionError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
                              "shipped yet (the networks refine joint positions); refine it with a filter on the "
                              f"rotation manifold: --method {' | '.join(n for n in METHODS if n not in NETWORKS)}"
                              + ("" if fmt != "smpl" else ", or pass --checkpoint of a model trained on rotations"))
@@ -345,9 +390,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
 
         network = load_rotation_model(checkpoint, device)
         if network.kind != method:
-            raise ValueError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
+            raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
-        raise ValueError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
+        raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
                          "joint rotations cannot be converted to another format")
     if method is None or network is not None:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
@@ -356,13 +401,13 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     try:
         motion = module.read_motion(src)
     except ValueError as err:
-        raise ValueError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
+        raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
     if fps is not None:
         if not (np.isfinite(fps) and fps > 0):
-            raise ValueError(f"fps must be a positive number, got {fps!r}")
+            raise OptionError(f"fps must be a positive number, got {fps!r}")
         motion.fps = float(fps)
     if network is not None and abs(motion.fps - TRAINING_FPS) > 0.01 * TRAINING_FPS:
-        raise ValueError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
+        raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
                          "(resample it, or use a filter)")
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
@@ -380,6 +425,54 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         f"on the rotation manifold by {method}")
     return RefineSummary(dst, 1, motion.n_frames, 0, _accel_stats(before), _accel_stats(after), _nanmean(moved),
                          "mm", [note])
+
+
+def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:
+    """``checkpoint`` fits ``method``: a network of that kind, and only for network methods."""
+    if checkpoint is None:
+        return
+    if method not in NETWORKS:
+        raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
+    kind = cached_model(str(checkpoint), device).kind
+    if kind != method:
+        raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
+                              f"use --method {kind} or a {method} checkpoint")
+
+
+# --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
+_SPACES = {"image": "image", "world": "world", "2d": "image", "3d": "world"}
+# Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence
+_UNDECLARED = ("npz", "npy", "csv")
+
+
+def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:
+    """(T, J, 3) poses without scores from an array or CSV file: x, y plus a confidence, or x, y, z?
+
+    ``space`` "2d"/"3d" says; else :func:`synsp.sequence.third_channel` decides, and an
+    ambiguous channel is a ``SpaceError`` asking for ``--space``. Returns the data to refine
+    (2D poses with the channel as scores when it is a confidence) and the channel (V, T, J) to
+    write back unchanged, or None.
+    """
+    c = data.poses.shape[-1]
+    if space == "3d" and c == 2:
+        raise SpaceError(f"{src}: --space 3d, but the poses have 2 coordinates {data.poses.shape}")
+    if space in ("3d", "world") or data.format not in _UNDECLARED:
+        return data, None
+    if c == 2:
+        return data, None
+    if data.scores is not None:
+        if space == "2d":
+            raise SpaceError(f"{src}: --space 2d, but the file has 3 coordinates and its own scores")
+        return data, None
+    reading = "confidence" if space == "2d" else third_channel(data.poses)
+    if reading is None:
+        raise SpaceError(f"{src}: poses {data.poses.shape} without scores: cannot tell whether the third channel is "
+                         "a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python)")
+    if reading == "z":
+        return data, None
+    channel = np.asarray(data.poses[..., 2]).copy()
+    scores = np.where(np.isfinite(channel), channel, 0.0)
+    return replace(data, poses=np.ascontiguousarray(data.poses[..., :2]), scores=scores), channel
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).

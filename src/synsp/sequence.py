@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "body_size", "mm_per_unit"]
+__all__ = ["fill_gaps", "body_size", "mm_per_unit", "third_channel"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -164,3 +164,39 @@ def mm_per_unit(poses: np.ndarray) -> float:
     if not np.isfinite(size) or size >= 300:
         return 1.0
     return 1000.0 if size < 30 else 10.0
+
+
+def third_channel(poses: np.ndarray) -> str | None:
+    """What the third channel of (..., T, J, 3) poses that come without confidences holds:
+    ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), or None when it cannot be told.
+
+    The rule, from cues that a 3D skeleton in any unit does not show all at once:
+
+    - ``"confidence"`` needs all three: (1) the channel's values are confidences: every finite
+      one in [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1];
+      (2) x, y span a person far beyond 1: the median per-frame bounding-box side of x, y is at
+      least 20 (pixels; a person in metres or in normalised image coordinates spans < 3);
+      (3) the channel varies (a constant one is a padded z = 0 or a fixed score). Together (1)
+      and (2) mean the channel's spread is under 8 % of the body's, while in 3D the three
+      coordinates share one unit and a body's depth is a sizeable part of its height in any
+      posture; so a channel that is in [0, 1] only because it is small is not read as a score.
+    - ``"z"``: the channel is not confidence-like (values outside [0, 1.5]), or x, y span < 3
+      units while not all of x, y lie in [0, 1] (a skeleton in metres whose z happens to lie
+      in [0, 1]).
+    - None otherwise, e.g. x, y and the channel all in [0, 1] (normalised image coordinates
+      with a score, or a skeleton in metres in the positive octant): the caller asks the user.
+    """
+    x = np.asarray(poses, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        channel = x[..., 2][np.isfinite(x[..., 2])]
+    if channel.size == 0:
+        return None
+    if channel.min() < 0 or channel.max() > 1.5 or np.mean(channel <= 1) < 0.9:
+        return "z"
+    span = body_size(x[..., :2])
+    if np.isfinite(span) and span >= 20:
+        return "confidence" if np.ptp(channel) > 1e-6 else None
+    xy = x[..., :2][np.isfinite(x[..., :2])]
+    if np.isfinite(span) and span < 3 and not (xy.min() >= 0 and xy.max() <= 1):
+        return "z"
+    return None

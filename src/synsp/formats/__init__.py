@@ -24,9 +24,10 @@ of the table. Units are the file's own except documented conversions to millimet
 MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *
 1000), TRC and C3D (their declared unit; written back in it).
 
-Readers raise ``FileNotFoundError`` for a missing file and a one-line ``ValueError``
-naming the file and the problem for a malformed one. Writers are atomic: they never leave a
-partial file behind.
+Readers raise :class:`synsp.errors.InputNotFoundError` (a ``FileNotFoundError``) for a
+missing file, ``InputFileError`` for a directory or an empty or unreadable file and
+``FormatError`` for a malformed one (both ``ValueError``), one line naming the file.
+Writers are atomic: they never leave a partial file behind.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData, first_entry, load_json, scores_to_missing
+from synsp.errors import FormatError, InputFileError, InputNotFoundError, OptionError, ShapeError, SynspError
+from synsp.formats.posedata import PoseData, first_entry, load_json, numpy_failure, scores_to_missing
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _content(path: Path) -> Any:
             with np.load(path, allow_pickle=False) as npz:
                 return set(npz.files)
         except Exception as err:  # zip or header errors of all kinds
-            raise ValueError(f"{path}: not a readable .npz ({err})") from None
+            raise FormatError(f"{path}: not a readable .npz ({numpy_failure(err)})") from None
     return path
 
 
@@ -108,6 +110,29 @@ def _describe(content: Any) -> str:
         first = next(iter(sorted(content)), None) if isinstance(content, set) else first_entry(content)
         return f"entries ({str(first)[:60]}...)"
     return f"content ({type(content).__name__})"
+
+
+def _first_line(err: BaseException, limit: int = 200) -> str:
+    """An exception's message as one line of at most ``limit`` characters."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _readable(path: Path) -> Path:
+    """``path`` if it is a non-empty regular file; else the one-line error saying what it is."""
+    if not path.exists():
+        raise InputNotFoundError(f"{path}: no such file")
+    if path.is_dir():  # the one folder format: OpenPose's JSON per frame
+        if _folder_format(path):
+            return path
+        raise InputFileError(f"{path}: a folder, but not an OpenPose one (JSON files all named *_keypoints.json)")
+    if not path.is_file():
+        raise InputFileError(f"{path}: not a regular file")
+    if not os.access(path, os.R_OK):
+        raise InputFileError(f"{path}: permission denied (not readable)")
+    if path.stat().st_size == 0:  # say so plainly rather than let each parser fail in its own words
+        raise InputFileError(f"{path}: empty file")
+    return path
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -126,19 +151,13 @@ def detect_format(path: str | os.PathLike) -> str:
         by structure (``image_id`` -> coco, ``instances``/``keypoints`` -> mmpose, landmarks
         with ``x``/``y`` -> mediapipe).
     """
-    path = Path(path)
-    if path.is_dir():  # the one folder format: OpenPose's JSON per frame
-        if _folder_format(path):
-            return "openpose"
-        raise ValueError(f"{path}: a folder, but not an OpenPose one (JSON files all named *_keypoints.json)")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.stat().st_size == 0:  # say so plainly rather than let each parser fail in its own words
-        raise ValueError(f"{path}: empty file")
+    path = _readable(Path(path))
+    if path.is_dir():
+        return "openpose"
     ext = path.suffix.lower()
     names = _candidates(ext)
     if not names:
-        raise ValueError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
+        raise FormatError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
                          f"one of {', '.join(FORMATS)}")
     if len(names) == 1:
         return names[0]
@@ -148,10 +167,10 @@ def detect_format(path: str | os.PathLike) -> str:
         sniff = getattr(importlib.import_module(FORMATS[name].module), "sniff", None)
         if sniff is None:
             fallback = fallback or name
-        elif sniff(content):
+        elif _sniffs(sniff, content):
             return name
     if fallback is None:
-        raise ValueError(f"{path}: unrecognised {ext[1:].upper()} {_describe(content)}; expected {', '.join(names)}")
+        raise FormatError(f"{path}: unrecognised {ext[1:].upper()} {_describe(content)}; expected {', '.join(names)}")
     return fallback
 
 
@@ -161,9 +180,17 @@ def _folder_format(path: Path) -> bool:
     return is_openpose_folder(path)
 
 
+def _sniffs(sniff, content: Any) -> bool:
+    """``sniff(content)``, False when the content is too odd for it to look at."""
+    try:
+        return bool(sniff(content))
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
+        return False
+
+
 def _module(fmt: str, where: Path):
     if fmt not in FORMATS:
-        raise ValueError(f"{where}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise OptionError(f"{where}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return importlib.import_module(FORMATS[fmt].module)
 
 
@@ -171,7 +198,7 @@ def _check_options(func, options: dict, fmt: str, where: Path) -> None:
     allowed = [p for p in inspect.signature(func).parameters if p != "path"]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
-        raise ValueError(f"{where}: unknown option {unknown[0]!r} for format {fmt!r} (allowed: {allowed or 'none'})")
+        raise OptionError(f"{where}: unknown option {unknown[0]!r} for format {fmt!r} (allowed: {allowed or 'none'})")
 
 
 def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float | None = None,
@@ -195,27 +222,32 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
     PoseData
         ``poses`` (V, T, J, C), ``scores`` (V, T, J) or None, layout, fps, track ids.
     """
-    path = Path(path)
-    if not path.is_file() and not path.is_dir():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.is_file() and path.stat().st_size == 0:
-        raise ValueError(f"{path}: empty file")
+    path = _readable(Path(path))
+    if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
+        raise OptionError(f"fps must be a positive number, got {fps!r}")
     fmt = format if format is not None else detect_format(path)
     reader = _module(fmt, path).read
     _check_options(reader, options, fmt, path)
     try:
-        data = reader(path, **options)
-    except ValueError as err:
-        message = str(err)
-        raise ValueError(message if message.startswith(str(path)) else f"{path}: {message}") from None
-    except (KeyError, TypeError, IndexError, AttributeError) as err:
+        data = reader(path, **options).validate(str(path))
+    except UnicodeDecodeError as err:
+        raise FormatError(f"{path}: not UTF-8 text (byte {err.start}), so not a {fmt} file") from None
+    except (ValueError, SynspError) as err:
+        message = _first_line(err)
+        message = message if message.startswith(str(path)) else f"{path}: {message}"
+        raise (type(err) if isinstance(err, SynspError) else FormatError)(message) from None
+    except RecursionError:
+        raise FormatError(f"{path}: nested too deeply to be a {fmt} file") from None
+    except MemoryError:
+        raise FormatError(f"{path}: too large to hold in memory as a {fmt} file") from None
+    except (KeyError, TypeError, IndexError, AttributeError, OverflowError, EOFError) as err:
         # a structurally wrong file that slipped past the reader's own checks
-        raise ValueError(f"{path}: malformed {fmt} file ({type(err).__name__}: {err})") from None
+        raise FormatError(f"{path}: malformed {fmt} file ({type(err).__name__}: {_first_line(err)})") from None
     if fps is not None:
-        if not np.isfinite(fps) or fps <= 0:
-            raise ValueError(f"fps must be a positive number, got {fps!r}")
         data.fps = float(fps)
-    return data.validate(str(path))
+    elif data.fps is not None and not (np.isfinite(data.fps) and data.fps > 0):
+        raise FormatError(f"{path}: the file's frame rate {data.fps!r} is not a positive number; pass --fps (fps=)")
+    return data
 
 
 def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None = None) -> None:
@@ -234,13 +266,13 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
     """
     path = Path(path)
     if not isinstance(data, PoseData):
-        raise ValueError(f"data must be a PoseData, got {type(data).__name__}")
+        raise ShapeError(f"data must be a PoseData, got {type(data).__name__}")
     data.validate(f"{path}: data")
     fmt = format if format is not None else format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
         why = " (positions do not determine joint rotations; synsp refine writes it from a file of its kind)" \
             if fmt in FORMATS and FORMATS[fmt].motion else ""
-        raise ValueError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
+        raise OptionError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
     _module(fmt, path).write(path, data, fmt=fmt)
 
 
@@ -251,7 +283,7 @@ def format_for_writing(path: Path, data: PoseData) -> str:
         return "openpose"
     names = _candidates(ext)
     if not names:
-        raise ValueError(f"{path}: unknown extension {ext!r}; name the format (format=, --format): "
+        raise OptionError(f"{path}: unknown extension {ext!r}; name the format (format=, --format): "
                          f"one of {', '.join(_writable())}")
     if data.format in names and FORMATS[data.format].writable:
         return data.format

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData, as_filled
+from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
 
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
@@ -32,11 +32,15 @@ def _pick_key(files: list[str], key: str | None, where: Path) -> str:
     candidates = [f for f in files if f not in _META_KEYS]
     if len(candidates) == 1:
         return candidates[0]
-    raise ValueError(f"{where}: which array holds the poses? pass key= one of {', '.join(files) or '(none)'}")
+    if not candidates:
+        raise ValueError(f"{where}: no poses array (arrays: {', '.join(files) or 'none'})")
+    raise ValueError(f"{where}: which array holds the poses? arrays {', '.join(candidates)}; "
+                     f"pass --key NAME (key= in Python) or name it 'poses'")
 
 
 def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
-    if array.ndim not in (3, 4) or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    if array.ndim not in (3, 4) or np.iscomplexobj(array) or not (np.issubdtype(array.dtype, np.number)
+                                                                  or array.dtype == bool):
         raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
                          f"got {array.dtype} {array.shape}")
     rank = array.ndim
@@ -53,43 +57,39 @@ def read(path: Path, key: str | None = None) -> PoseData:
     PoseData
         ``poses`` (V, T, J, C) in the file's dtype (integers become float64) and unit.
     """
-    with open(path, "rb") as f:
-        magic = f.read(6)
-    if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # .npy header / zip (npz)
-        raise ValueError(f"{path}: not a NumPy .npy/.npz file")
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except ValueError as err:  # includes "Object arrays cannot be loaded when allow_pickle=False"
-        raise ValueError(f"{path}: cannot load ({err})") from None
-    except Exception as err:  # corrupt zip / header: many exception types
-        raise ValueError(f"{path}: not a NumPy .npy/.npz file ({type(err).__name__}: {err})") from None
+    loaded = load_numpy(path)
     if isinstance(loaded, np.ndarray):
         poses, rank = _as_poses(loaded, f"{path}")
         info = {"rank": rank, "key": None, "others": {}}
         return PoseData(poses=poses, format="npy", extra={"arrays": info})
-    with loaded as npz:
-        files = list(npz.files)
-        name = _pick_key(files, key, path)
-        poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
-        scores = fps = layout = track_ids = filled = None
-        if "scores" in files:
-            scores = np.asarray(npz["scores"], dtype=np.float64)
-            scores = scores[None] if scores.ndim == 2 else scores
-            if scores.shape != poses.shape[:3]:
-                raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
-        if "fps" in files:
-            fps = float(np.asarray(npz["fps"]).reshape(()))
-        if "layout" in files:
-            layout = str(np.asarray(npz["layout"]).reshape(()))
-        if "track_ids" in files:
-            track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
-            if len(track_ids) != poses.shape[0]:
-                raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
-        if "filled" in files:
-            flags = npz["filled"]
-            filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
-        consumed = {name, *_META_KEYS}
-        others = {f: npz[f] for f in files if f not in consumed}
+    npz = loaded
+    files = list(npz)
+    name = _pick_key(files, key, path)
+    poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
+    scores = fps = layout = track_ids = filled = None
+    if "scores" in files:
+        if np.iscomplexobj(npz["scores"]) or not (np.issubdtype(npz["scores"].dtype, np.number)
+                                                  or npz["scores"].dtype == bool):
+            raise ValueError(f"{path}: 'scores' must be real numbers, got {npz['scores'].dtype}")
+        scores = np.asarray(npz["scores"], dtype=np.float64)
+        scores = scores[None] if scores.ndim == 2 else scores
+        if scores.shape != poses.shape[:3]:
+            raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
+    if "fps" in files:
+        if np.asarray(npz["fps"]).size != 1:
+            raise ValueError(f"{path}: 'fps' must be one number, got shape {np.shape(npz['fps'])}")
+        fps = float(np.asarray(npz["fps"]).reshape(()))
+    if "layout" in files:
+        layout = str(np.asarray(npz["layout"]).reshape(()))
+    if "track_ids" in files:
+        track_ids = [int(v) for v in np.asarray(npz["track_ids"]).reshape(-1)]
+        if len(track_ids) != poses.shape[0]:
+            raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
+    if "filled" in files:
+        flags = npz["filled"]
+        filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
+    consumed = {name, *_META_KEYS}
+    others = {f: npz[f] for f in files if f not in consumed}
     info = {"rank": rank, "key": name, "others": others}
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
                     format="npz", extra={"arrays": info}, filled=filled)

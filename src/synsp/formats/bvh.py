@@ -219,7 +219,8 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         try:
             data = np.loadtxt(io.StringIO(body), dtype=np.float64, ndmin=2)
         except ValueError as err:
-            raise ValueError(f"{where}: bad MOTION data: {err}") from None
+            reason = str(err).split(";")[0]  # without numpy's advice about usecols
+            raise ValueError(f"{where}: bad MOTION data, each row must hold {n_channels} numbers ({reason})") from None
     else:
         data = np.zeros((0, n_channels))
     if data.shape[0] != n_frames:

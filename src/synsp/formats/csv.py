@@ -51,7 +51,10 @@ def _rows(text: str, delimiter: str, path: Path) -> tuple[list[str], list[str] |
     """Header cells and the body: its lines, or (a file with quoted cells) its rows of cells.
     Blank lines are skipped; a line with another cell count than the header's is an error."""
     if '"' in text:
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in r)]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in r)]
+        except csv.Error as err:  # e.g. a cell over the csv module's field limit: no pose table
+            raise ValueError(f"{path}: not a CSV table ({err})") from None
         counts = [len(row) for row in rows]
     else:
         rows = [line for line in text.splitlines() if line.strip(delimiter + " \t")]
@@ -98,6 +101,10 @@ def _numbers(body: list, columns: list[int], header: list[str], delimiter: str) 
 
 
 def _parse_header(header: list[str], path: Path):
+    for sep, name, hint in ((";", "semicolons", "convert it to commas, with decimal points"),
+                            ("\t", "tabs", "name it .tsv")):
+        if any(sep in cell for cell in header):  # the whole line landed in one cell: another separator
+            raise ValueError(f"{path}: columns look separated by {name}; synsp reads comma-separated CSV: {hint}")
     lower = [h.strip().lower() for h in header]
     track_col = next((lower.index(c) for c in _TRACK_COLUMNS if c in lower), None)
     frame_col = next((lower.index(c) for c in _FRAME_COLUMNS if c in lower), None)
@@ -120,7 +127,8 @@ def _parse_header(header: list[str], path: Path):
                 coords[joint] = {}
             coords[joint][axis] = col
     if not joints:
-        raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {', '.join(header[:6])} ...)")
+        shown = ", ".join(h[:20] for h in header[:6])
+        raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {shown[:120]} ...)")
     axes = sorted(coords[joints[0]])
     if axes not in (["x", "y"], ["x", "y", "z"]):
         raise ValueError(f"{path}: joint {joints[0]!r} has columns for axes {axes}; expected x, y[, z]")
@@ -254,7 +262,7 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     if data.filled is not None:
         parts.append(np.asarray(data.filled, dtype=np.float64)[..., None])
         formats.append("%d")
-    table = np.concatenate(parts, axis=-1).reshape(n_tracks * n_frames, -1)
+    table = np.concatenate(parts, axis=-1).reshape(n_tracks * n_frames, n_joints * len(formats))
     delimiter = _delimiter(path)
     row_format = delimiter.join(formats * n_joints)
     keys = [(f"{track_ids[v]}{delimiter}" if with_track else "") + f"{_text(frame_ids[t], delimiter)}{delimiter}"

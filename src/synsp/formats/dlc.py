@@ -87,8 +87,8 @@ def _table_from_h5(path: Path):
     pd = _pandas()
     try:
         frame = pd.read_hdf(path)
-    except (ValueError, KeyError, OSError) as err:
-        raise ValueError(f"{path}: not a DeepLabCut h5 table ({err})") from None
+    except Exception as err:  # PyTables/HDF5 raise their own types for every kind of broken file
+        raise ValueError(f"{path}: not a DeepLabCut h5 table ({' '.join(str(err).split())[:120]})") from None
     if not isinstance(frame.columns, pd.MultiIndex) or "bodyparts" not in frame.columns.names:
         raise ValueError(f"{path}: the table's columns are not DeepLabCut's (scorer, bodyparts, coords)")
     names = list(frame.columns.names)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData, as_filled, first_entry, load_json
+from synsp.formats.posedata import PoseData, as_filled, first_entry, load_json, numpy_failure
 from synsp.paths import atomic_path
 
 N_LANDMARKS = 33
@@ -75,7 +75,7 @@ def read(path: Path, space: str = "image") -> PoseData:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except Exception as err:  # corrupt zip / header: many exception types
-        raise ValueError(f"{path}: not a readable .npz ({type(err).__name__}: {err})") from None
+        raise ValueError(f"{path}: not a readable .npz ({numpy_failure(err)})") from None
     key = _KEYS[space]
     if key not in arrays:
         raise ValueError(f"{path}: no {key!r} array for space={space!r} (arrays: {', '.join(arrays)})")

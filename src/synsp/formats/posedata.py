@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from synsp.errors import FormatError, ShapeError
+
 
 @dataclass
 class PoseData:
@@ -53,25 +55,58 @@ class PoseData:
         """Check shapes agree; raise ``ValueError`` naming ``where`` otherwise. Returns self."""
         poses = np.asarray(self.poses)
         if poses.ndim != 4 or not np.issubdtype(poses.dtype, np.floating):
-            raise ValueError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
+            raise ShapeError(f"{where}: poses must be a float array (V, T, J, C), got {poses.dtype} {poses.shape}")
         if self.scores is not None and np.shape(self.scores) != poses.shape[:3]:
-            raise ValueError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
+            raise ShapeError(f"{where}: scores must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.scores)}")
         if self.filled is not None and np.shape(self.filled) != poses.shape[:3]:
-            raise ValueError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
+            raise ShapeError(f"{where}: filled must be (V, T, J) = {poses.shape[:3]}, got {np.shape(self.filled)}")
         if self.track_ids is not None and len(self.track_ids) != poses.shape[0]:
-            raise ValueError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
+            raise ShapeError(f"{where}: {len(self.track_ids)} track_ids for {poses.shape[0]} tracks")
         frame_ids = self.extra.get("frame_ids")
         if frame_ids is not None and len(frame_ids) != poses.shape[1]:
-            raise ValueError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
+            raise ShapeError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
         return self
 
 def load_json(path: Path) -> Any:
-    """Parse a JSON file; a one-line ``ValueError`` naming the file if it is not JSON."""
+    """Parse a JSON file; a one-line :class:`FormatError` naming the file if it is not JSON."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: not valid JSON ({err})") from None
+    except json.JSONDecodeError as err:
+        raise FormatError(f"{path}: not valid JSON ({err})") from None
+    except UnicodeDecodeError as err:
+        raise FormatError(f"{path}: not UTF-8 text, so not JSON (byte {err.start})") from None
+    except RecursionError:
+        raise FormatError(f"{path}: JSON nested too deeply to be a pose file") from None
+
+
+def numpy_failure(err: Exception) -> str:
+    """Why NumPy could not load a file, in one line, without its advice to load pickles: synsp
+    never unpickles (``allow_pickle=False``), whatever the file says."""
+    text = " ".join(str(err).split())
+    if "pickle" in text.lower():
+        return "it holds pickled Python objects, which synsp does not load"
+    return f"{type(err).__name__}: {text[:160]}"
+
+
+def load_numpy(path: Path) -> np.ndarray | dict[str, np.ndarray]:
+    """A ``.npy`` array or every member of a ``.npz`` (read now: an npz reads lazily, and a
+    corrupt member must fail here, as one line), never unpickling; ValueError otherwise."""
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic != b"\x93NUMPY" and not magic.startswith(b"PK"):  # .npy header / zip (npz)
+        raise ValueError(f"{path}: not a NumPy .npy/.npz file")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.ndarray):
+            with loaded as npz:
+                loaded = {name: npz[name] for name in npz.files}
+    except Exception as err:  # corrupt zip / header, object arrays: many exception types
+        raise ValueError(f"{path}: not a readable NumPy .npy/.npz file ({numpy_failure(err)})") from None
+    if isinstance(loaded, dict) and any(not isinstance(a, np.ndarray) for a in loaded.values()):
+        name = next(n for n, a in loaded.items() if not isinstance(a, np.ndarray))
+        raise ValueError(f"{path}: member {name!r} of the .npz is not a NumPy array")
+    return loaded
 
 
 def first_entry(obj: Any) -> Any:
@@ -121,9 +156,9 @@ def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -
     poses = np.asarray(poses)
     scores = np.asarray(scores)
     if poses.ndim < 3 or not np.issubdtype(poses.dtype, np.floating):
-        raise ValueError(f"poses must be a float array (..., T, J, C), got {poses.dtype} {poses.shape}")
+        raise ShapeError(f"poses must be a float array (..., T, J, C), got {poses.dtype} {poses.shape}")
     if scores.shape != poses.shape[:-1]:
-        raise ValueError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
+        raise ShapeError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
     out = poses.copy()
     low = ~(scores >= threshold)  # NaN scores compare False, so they count as missing
     out[low] = np.nan

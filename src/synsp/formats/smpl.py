@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.motion import JointMotion
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, load_numpy
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS, SMPL_REST, template
 
@@ -35,13 +35,14 @@ def sniff(content) -> bool:
 
 
 def _load(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
-    except ValueError as err:
-        if "pickle" in str(err).lower():
-            raise ValueError(f"{path}: holds pickled objects, which synsp never loads; save plain arrays") from None
-        raise ValueError(f"{path}: not a readable .npz ({err})") from None
+    loaded = load_numpy(path)
+    if isinstance(loaded, np.ndarray):
+        raise ValueError(f"{path}: a single array, not an SMPL parameter .npz (poses, trans, betas)")
+    for key, array in loaded.items():
+        if key in ("poses", "trans", "transl", "mocap_framerate", "fps") and not (
+                np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+            raise ValueError(f"{path}: {key!r} must hold real numbers, got {array.dtype}")
+    return loaded
 
 
 def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotion:
@@ -66,6 +67,8 @@ def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotio
     translations[:, 0] = trans + SMPL_REST[0]  # the global orientation turns the body about the pelvis
     rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in ("mocap_framerate", "fps")
                         if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
+    if not (np.isfinite(rate) and rate > 0):
+        raise ValueError(f"{path}: the frame rate must be a positive number, got {rate!r}")
     names = SMPL_JOINTS[:BODY_JOINTS] + tuple(f"finger_{i}" for i in range(poses.shape[1] - BODY_JOINTS)) \
         if poses.shape[1] != len(SMPL_JOINTS) else SMPL_JOINTS
     animated = np.zeros(len(parents), bool)

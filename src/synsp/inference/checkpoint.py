@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from synsp.config import DEFAULT_LAYOUT, N_COORDS, Config
+from synsp.errors import CheckpointError, DeviceError, InputNotFoundError
 from synsp.inference.refiner import Refiner
 from synsp.model import get_network, network_classes
 from synsp.paths import atomic_path, resource
@@ -41,10 +42,11 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device {device!r} is not a torch device ({err}); use cpu, cuda, cuda:N or auto") from None
+    except (RuntimeError, TypeError):
+        raise DeviceError(f"device {device!r} is not a torch device; use cpu, cuda, cuda:N or auto") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r}: CUDA is not available on this machine; use cpu or auto")
+        raise DeviceError(f"device {device!r}: CUDA is not available on this machine; use --device cpu (device='cpu') "
+                          "or auto")
     return dev
 
 
@@ -70,21 +72,36 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> dic
     """Read a checkpoint dict with ``weights_only=True``; clear errors for missing or foreign files."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"checkpoint not found: {path}")
+        names = ", ".join(available_models())
+        raise InputNotFoundError(f"checkpoint {path}: no such file, nor a shipped model (shipped: {names})")
     try:
         payload = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # torch raises many types for corrupt or foreign files
-        raise ValueError(f"{path}: not a readable synsp checkpoint ({type(err).__name__}: {err})") from None
+        raise CheckpointError(f"{path}: not a readable synsp checkpoint ({_load_failure(err)})") from None
     if not isinstance(payload, dict) or not {"config", "state_dict"} <= set(payload):
-        raise ValueError(f"{path}: not a synsp checkpoint (needs 'config' and 'state_dict')")
+        raise CheckpointError(f"{path}: not a synsp checkpoint (needs 'config' and 'state_dict')")
+    if not isinstance(payload["config"], dict) or not isinstance(payload["state_dict"], dict):
+        raise CheckpointError(f"{path}: not a synsp checkpoint ('config' and 'state_dict' must be dicts)")
     return payload
+
+
+def _load_failure(err: Exception) -> str:
+    """Why torch could not load a file, in one line, without torch's advice to load it unsafely:
+    synsp never unpickles code (``weights_only=False``), whatever the file says."""
+    text = " ".join(str(err).split())
+    lower = text.lower()
+    if isinstance(err, EOFError) or any(w in lower for w in ("eof", "invalid load key", "zip archive", "operand")):
+        return "empty, truncated or not a torch file"
+    if "weights only load failed" in lower or "weights_only" in lower:
+        return "it holds pickled Python objects, which synsp does not load"
+    return f"{type(err).__name__}: {text[:160]}"
 
 
 def shipped_path(name: str) -> Path:
     """Path of a model shipped with the package, by name (one of :func:`available_models`)."""
     names = available_models()
     if name not in names:
-        raise ValueError(f"unknown model {name!r}; shipped models: {', '.join(names)}")
+        raise CheckpointError(f"unknown model {name!r}; shipped models: {', '.join(names)}")
     return resource("models") / f"{name}.pt"
 
 
@@ -109,23 +126,34 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     -------
     Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
     """
+    if not isinstance(name_or_path, (str, Path)):
+        raise CheckpointError(f"model must be a shipped model's name or a checkpoint path, got {name_or_path!r}")
     path = model_path(name_or_path)
     dev = resolve_device(device)
     payload = load_checkpoint(path, dev)
-    config = Config.from_dict(payload["config"], source=str(path))
+    try:
+        config = Config.from_dict(payload["config"], source=str(path))
+    except (ValueError, TypeError, KeyError) as err:  # a config that does not describe a network synsp builds
+        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
+            from None
     if config.data.space == "rotation":
-        raise ValueError(f"{path}: a model of joint rotations, not of positions; load it with "
-                         "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
-    model = build_model(config).to(dev)
+        raise CheckpointError(f"{path}: a model of joint rotations, not of positions; load it with "
+                              "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
+    try:
+        model = build_model(config).to(dev)
+    except (ValueError, TypeError, KeyError) as err:
+        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
+            from None
     state = payload["state_dict"]
     try:
         model.load_state_dict(state)
-    except RuntimeError as err:  # names or shapes that the checkpoint's own config does not build
+    except (RuntimeError, TypeError, AttributeError, ValueError) as err:  # names/shapes its own config does not build
         first = str(err).strip().splitlines()[1:2] or [str(err)[:200]]
-        raise ValueError(f"{path}: weights do not fit the checkpoint's config ({first[0].strip()})") from None
+        raise CheckpointError(f"{path}: weights do not fit the checkpoint's config ({first[0].strip()})") from None
     bad = [name for name, value in state.items() if value.is_floating_point() and not torch.isfinite(value).all()]
     if bad:
-        raise ValueError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); the checkpoint is broken")
+        raise CheckpointError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); "
+                              "the checkpoint is broken")
     return Refiner(model, config, dev, dict(payload.get("meta", {})))
 
 

@@ -10,6 +10,7 @@ import torch
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
+from synsp.errors import ShapeError
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -135,10 +136,10 @@ class Refiner:
         if not joints_ok or x.shape[-1] != c:
             want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if not self.network.per_coordinate
                     else f"(T, J, {c}) or (V, T, J, {c})")
-            raise ValueError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
+            raise ShapeError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
                              f"got shape {x.shape}")
         if x.shape[-3] == 0:
-            raise ValueError("poses has no frames")
+            raise ShapeError("poses has no frames")
         return x
 
     def _root(self, seq: np.ndarray) -> np.ndarray:

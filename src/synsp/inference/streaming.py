@@ -14,7 +14,10 @@ Where the stream cannot see the future it differs from offline refinement:
 - a missing (NaN) joint holds its last value (offline interpolates across the gap); a joint
   not yet seen sits at the centroid of the frame's other joints; frames before the first
   detection come back as NaN at once;
-- 3D units (mm, cm or m) are guessed from the first detected frame (offline: all frames);
+- 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
+  frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
+  then from the frame with the most joints), then catches up; ``mm_per_unit=`` says the unit
+  and nothing is held (offline: all frames);
 - the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
   the network's constant pull over the windows seen so far (offline: over the whole clip), so
   the first windows, which have little to measure it on, are the least sure of it; in 3D the
@@ -36,9 +39,13 @@ from scipy.signal import savgol_coeffs
 
 from synsp.consistency import bone_lengths, constant_bone_lengths
 from synsp.conventions import local_correction, symmetric_part
+from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
+
+UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
+UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
 
 
 class StreamingRefiner:
@@ -50,15 +57,24 @@ class StreamingRefiner:
     lag : frames between a frame's arrival and its refined output, 0 <= lag <= F - 1
         (default F - 1: the offline result). The first frames wait for the first complete
         window (F frames).
+    mm_per_unit : 3D only: millimetres per unit of the input (1000 for metres, 10 for
+        centimetres, 1 for millimetres). None: decided from the first frame that shows most of
+        the body (module docstring).
     """
 
-    def __init__(self, refiner: Refiner, *, lag: int | None = None):
+    def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None):
+        if not isinstance(refiner, Refiner):
+            raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
         lag = f - 1 if lag is None else lag
         if not isinstance(lag, (int, np.integer)) or not 0 <= lag <= f - 1:
-            raise ValueError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
+            raise OptionError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
+        if mm_per_unit is not None and not (isinstance(mm_per_unit, (int, float, np.number))
+                                            and np.isfinite(mm_per_unit) and mm_per_unit > 0):
+            raise OptionError(f"mm_per_unit must be a positive number (1000 for metres), got {mm_per_unit!r}")
         self.refiner = refiner
         self.lag = int(lag)
+        self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self.reset()
 
     def reset(self) -> None:
@@ -67,7 +83,8 @@ class StreamingRefiner:
         self._start: int | None = None  # index of the first detected frame
         self._views: int | None = None  # None: frames are (J, C); else V of (V, J, C) frames
         self._dtype = np.dtype(np.float32)  # of the input frames, if floating
-        self._unit = 1.0
+        self._unit = self.mm_per_unit if self.refiner.space == "3d" else 1.0  # None: not decided yet
+        self._held: list[np.ndarray] = []  # (V, J, C) frames held until the 3D unit is decided
         self._last: np.ndarray | None = None  # (V, J, C) last filled frame, model units
         self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
         self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
@@ -85,6 +102,35 @@ class StreamingRefiner:
         (k, V, J, C) with k >= 0, in the input's unit and dtype.
         """
         x = self._validate(frame)
+        if self._unit is None and (self._held or np.isfinite(x).all(-1).any()):  # undetected: NaN at once
+            self._held.append(x)
+            if not self._decide_unit(final=False):
+                return self._shape_out([])
+            return self._release()
+        return self._advance(x)
+
+    def _decide_unit(self, final: bool) -> bool:
+        """Set the 3D unit once a held frame shows a body (>= 60 % of the joints), or from the
+        held frame with the most joints after :data:`UNIT_WAIT` frames or at the end."""
+        counts = [int(np.isfinite(f).all(-1).sum(-1).max()) for f in self._held]  # joints seen, best view
+        j = self._held[0].shape[-2]
+        best = int(np.argmax(counts))
+        if counts[best] >= UNIT_EVIDENCE * j or ((final or len(self._held) >= UNIT_WAIT) and counts[best]):
+            self._unit = mm_per_unit(self._held[best])
+            return True
+        if final or len(self._held) >= UNIT_WAIT:
+            self._unit = 1.0  # nothing detected at all: the frames come back NaN whatever the unit
+            return True
+        return False
+
+    def _release(self) -> np.ndarray:
+        """Push the held frames now that the unit is known; their outputs, oldest first."""
+        held, self._held = self._held, []
+        out = [self._advance(x) for x in held]
+        return np.concatenate(out) if out else self._shape_out([])
+
+    def _advance(self, x: np.ndarray) -> np.ndarray:
+        """One (V, J, C) frame through the stream, the unit known."""
         t = self._frames
         self._frames += 1
         if self._start is None:
@@ -92,8 +138,6 @@ class StreamingRefiner:
                 self._next = self._frames
                 return self._shape_out([np.full(x.shape, np.nan, np.float32)])
             self._start = t
-            if self.refiner.space == "3d":
-                self._unit = mm_per_unit(x)
         model_frame = self._fill(x.astype(np.float32) * np.float32(self._unit))
         if self.refiner.space == "3d":
             root = root_position(model_frame, self.refiner.layout)  # (V, 1, 3)
@@ -108,6 +152,10 @@ class StreamingRefiner:
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        released = None
+        if self._held:
+            self._decide_unit(final=True)
+            released = self._release()
         last = self._frames - 1
         if self._start is not None and last - self._start < self.refiner.window - 1:
             # A stream shorter than a window: pad with its last frame, as offline refinement does.
@@ -116,17 +164,17 @@ class StreamingRefiner:
             self._add_window(self._start, np.stack(held, axis=1)[None])
         out = self._emit(upto=last, last=last)
         self.reset()
-        return out
+        return out if released is None else np.concatenate([released, out])
 
     def _validate(self, frame: np.ndarray) -> np.ndarray:
         x = np.asarray(frame)
         j, c = len(self.refiner.layout.joints), self.refiner.n_coords
         if x.ndim not in (2, 3) or x.shape[-2:] != (j, c):
-            raise ValueError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
+            raise ShapeError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
                              f"{self.refiner.space} model, got shape {x.shape}")
         views = x.shape[0] if x.ndim == 3 else None
-        if self._frames and views != self._views:
-            raise ValueError(f"frame has shape {x.shape}, but this stream's frames are "
+        if (self._frames or self._held) and views != self._views:
+            raise ShapeError(f"frame has shape {x.shape}, but this stream's frames are "
                              f"{'(J, C)' if self._views is None else f'({self._views}, J, C)'}; call reset() first")
         self._views = views
         if np.issubdtype(x.dtype, np.floating):

@@ -1,0 +1,69 @@
+"""One exception type per failure class, so callers can catch exactly what they mean.
+
+Every synsp error derives from :class:`SynspError`. Errors about the user's input or
+arguments also derive from ``ValueError`` (and a refused overwrite from ``FileExistsError``,
+a missing input from ``FileNotFoundError``), so code written against the built-in types
+keeps working. Messages are one line naming the file, shape or joint count at fault.
+
+>>> from synsp.errors import SynspError, FormatError
+>>> issubclass(FormatError, ValueError)
+True
+"""
+from __future__ import annotations
+
+
+class SynspError(Exception):
+    """Base of every error synsp raises on purpose."""
+
+
+class InputFileError(SynspError, ValueError):
+    """An input file that cannot be read at all: a directory, empty, not readable."""
+
+
+class InputNotFoundError(SynspError, FileNotFoundError):
+    """An input file (pose file or checkpoint) that does not exist."""
+
+
+class FormatError(InputFileError):
+    """A file whose format is unknown or whose content does not follow it."""
+
+
+class ShapeError(SynspError, ValueError):
+    """Poses of the wrong rank, coordinate count or joint count for what was asked."""
+
+
+class MissingDataError(SynspError, ValueError):
+    """Poses with no finite joint at all: nothing to refine."""
+
+
+class SpaceError(SynspError, ValueError):
+    """Poses whose 2D/3D reading is ambiguous (x, y, confidence or x, y, z?) or contradicts an option."""
+
+
+class LayoutError(SynspError, ValueError):
+    """An unknown joint layout, or one whose joint count differs from the poses'."""
+
+
+class OptionError(SynspError, ValueError):
+    """A bad argument: unknown method or format, a non-positive fps, a bad threshold or lag."""
+
+
+class CheckpointError(SynspError, ValueError):
+    """A model file that is not a synsp checkpoint, is broken, or is of the wrong kind."""
+
+
+class DeviceError(SynspError, ValueError):
+    """An unknown torch device, or CUDA asked for on a machine without it."""
+
+
+class OutputExistsError(SynspError, FileExistsError):
+    """The output exists (or appeared while writing) and ``force`` was not given."""
+
+
+class OutputError(SynspError, ValueError):
+    """An output path that cannot be written: the input itself, a directory."""
+
+
+__all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
+           "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
+           "OutputError"]
