@@ -21,7 +21,7 @@ def _cmd_refine(args: argparse.Namespace) -> None:
     report = refine_file(
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints],
+        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints], max_gap=args.max_gap,
     )
     print(report)
 
@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
     p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it (networks trained "
                    "at 30 fps refine 50/60 fps input at 30 fps and interpolate back)")
+    p.add_argument("--max-gap", help="leave gaps longer than this missing (NaN) instead of inventing them: frames "
+                   "(15) or seconds (0.5s, at the file's frame rate); default: fill every gap")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--joints", choices=list(_KEEP), default="keep",
                    help="SynSP and the input's joint definitions: keep them (default), keep their left/right "

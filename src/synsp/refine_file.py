@@ -24,7 +24,7 @@ from synsp.formats import detect_format, read_poses, scores_to_missing, write_po
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
 from synsp.refine import cached_model, method_function, refine
-from synsp.sequence import ABSURD, body_size, fill_gaps
+from synsp.sequence import ABSURD, body_size, fill_gaps, left_missing, max_gap_frames
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 
@@ -42,6 +42,9 @@ class RefineSummary:
     unit: str
     notes: list[str] = field(default_factory=list)  # what was done with the input's layout and joint definitions
     groups: dict[str, float] = field(default_factory=dict)  # mean displacement per joint group (face, arms, ...)
+    long_gaps: int = 0  # joint values left missing: in gaps longer than max_gap
+    never_seen: int = 0  # joint values left missing: the joint is never seen in its track
+    max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -52,7 +55,11 @@ class RefineSummary:
                 f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                 f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
                 f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
-                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else ""))
+                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else "")
+                + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
+                   if self.long_gaps else "")
+                + (f"\n{self.never_seen} joint values left missing: joints never seen in their track"
+                   if self.never_seen else ""))
 
 
 def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
@@ -186,7 +193,7 @@ def refine_file(
     input: str | os.PathLike, output: str | os.PathLike, *, method: str = "synsp", checkpoint: str | None = None,
     layout: str | None = None, in_format: str | None = None, out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str = True,
+    keep_convention: bool | str = True, max_gap: int | str | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -206,6 +213,9 @@ def refine_file(
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
+    max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
+        file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
+        never seen in a track always stay missing. Shorter gaps are filled.
 
     Returns
     -------
@@ -252,13 +262,20 @@ def refine_file(
     notes = _layout_notes(name, target, method, j_count) if target is not None else []
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
+    gap = max_gap_frames(max_gap, data.fps)
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
+    never = long = 0  # joint values left missing: never seen in their track / in too long a gap
     for v, track in enumerate(poses):
         for span in track_segments(track):
-            values, missing = fill_gaps(track[span])
-            filled[v, span] = missing
-            out[v, span] = refine_track(values, name, method, **options)
+            values, missing = fill_gaps(track[span])  # every value, as the refiners need
+            unknown = left_missing(missing, gap)
+            filled[v, span] = missing & ~unknown
+            n_never = int(missing.all(axis=0).sum()) * len(missing)
+            never, long = never + n_never, long + int(unknown.sum()) - n_never
+            refined = refine_track(values, name, method, **options)
+            refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
+            out[v, span] = refined
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -269,8 +286,9 @@ def refine_file(
     valid = np.isfinite(poses)
     moved = np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)  # (V, T, J)
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
+    limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out), _nanmean(moved), unit,
-                         notes, groups)
+                         notes, groups, long, never, limit)
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).
