@@ -169,10 +169,41 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     for i in range(1, len(seen)):
         a, b = track[seen[i - 1]], track[seen[i]]
         both = np.isfinite(a).all(-1) & np.isfinite(b).all(-1)
-        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size:
+        # size 0 (a single joint): nothing says how far is too far for a person, so no cut
+        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size > 0:
             cuts.append(i)
     cuts.append(len(seen))
     return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
+def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
+                  **options) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Refine tracks (V, T, J, C) with NaN where nothing was measured, as ``synsp refine`` does.
+
+    Each track is refined over the spans where it holds one person (:func:`track_segments`);
+    gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
+    frames and of joints never seen in a span are NaN again (never invented).
+
+    Returns
+    -------
+    refined : (V, T, J, C) like ``poses``, NaN outside the spans and where left missing.
+    filled : (V, T, J) bool, values filled in (not measured) and given.
+    long_gaps, never_seen : how many joint values were left missing for each reason.
+    """
+    out = np.full_like(poses, np.nan)
+    filled = np.zeros(poses.shape[:3], dtype=bool)
+    never = long = 0
+    for v, track in enumerate(poses):
+        for span in track_segments(track):
+            values, missing = fill_gaps(track[span])  # every value, as the refiners need
+            unknown = left_missing(missing, max_gap)
+            filled[v, span] = missing & ~unknown
+            n_never = int(missing.all(axis=0).sum()) * len(missing)
+            never, long = never + n_never, long + int(unknown.sum()) - n_never
+            refined = refine_track(values, layout, method, **options)
+            refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
+            out[v, span] = refined
+    return out, filled, long, never
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -263,19 +294,7 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out = np.full_like(poses, np.nan)
-    filled = np.zeros(poses.shape[:3], dtype=bool)
-    never = long = 0  # joint values left missing: never seen in their track / in too long a gap
-    for v, track in enumerate(poses):
-        for span in track_segments(track):
-            values, missing = fill_gaps(track[span])  # every value, as the refiners need
-            unknown = left_missing(missing, gap)
-            filled[v, span] = missing & ~unknown
-            n_never = int(missing.all(axis=0).sum()) * len(missing)
-            never, long = never + n_never, long + int(unknown.sum()) - n_never
-            refined = refine_track(values, name, method, **options)
-            refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
-            out[v, span] = refined
+    out, filled, long, never = refine_tracks(poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
