@@ -3,12 +3,13 @@
 Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
 refined over the span where it was detected (outside that span it stays missing, so no
 ghost person appears), cut where the estimator jumped to another person
-(:func:`track_segments`); gaps inside the span are filled before refinement, and the output
-says which values were filled (``PoseData.filled``, stored by every format that has room;
-scores are kept as the estimator gave them). When the file's joint layout differs from the
-network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
-and each input joint moves with the model joint nearest to it, so the output keeps the
-input's layout and shape. Classic filters need no layout: they run on any joint set.
+(:func:`track_segments`); gaps inside the span are filled before refinement (the refiners need
+every value), then the values of gaps longer than ``max_gap`` and of joints never seen in the
+span are missing again (never invented), and the output says which values were filled
+(``PoseData.filled``, stored by every format that has room; scores are kept as the estimator
+gave them). When the file's joint layout differs from the network's (e.g. MediaPipe-33 into
+a Human3.6M-17 model), the poses are converted, refined, and each input joint moves with the
+model joint nearest to it, so the output keeps the input's layout and shape. Classic filters need no layout: they run on any joint set.
 """
 from __future__ import annotations
 
