@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+import synsp
 from synsp.cli import main
 from synsp.formats import PoseData, read_poses, write_poses
 from synsp.refine_file import refine_file
@@ -89,3 +90,12 @@ def test_max_gap_in_seconds_needs_a_frame_rate(tmp_path, capsys):
     assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--method", "savgol",
                  "--max-gap", "0.5s", "--fps", "30"]) == 0
     assert np.isnan(read_poses(tmp_path / "out.npz").poses[0, 30:60, 4]).all()
+
+
+@pytest.mark.parametrize("method, options", [("savgol", {"max_gap": 15}), ("synsp", {"max_gap": "0.5s", "fps": 30})])
+def test_refine_arrays_leave_never_seen_joints_and_long_gaps_missing(method, options):
+    poses = _walk().poses[0].astype(np.float32)  # (T, 17, 2): joint 5 never seen, joint 4 lost for 30 frames
+    out = synsp.refine(poses, method)
+    assert np.isnan(out[:, 5]).all() and np.isfinite(np.delete(out, 5, axis=1)).all()
+    out = synsp.refine(poses, method, **options)
+    assert np.isnan(out[30:60, 4]).all() and np.isfinite(out[10:14, 3]).all() and out.dtype == np.float32

@@ -12,6 +12,7 @@ import numpy as np
 
 from synsp import filters
 from synsp.model import NETWORKS
+from synsp.sequence import left_missing, max_gap_frames, missing_mask
 
 
 @lru_cache(maxsize=8)
@@ -70,7 +71,7 @@ def method_function(method: str) -> Callable[..., np.ndarray]:
     return run
 
 
-def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
+def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, **options) -> np.ndarray:
     """Refine a pose sequence.
 
     Parameters
@@ -79,13 +80,16 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
         missing joints; they are filled.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
+    max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
+        for methods that take ``fps=``); by default every gap is filled.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: keep the input's joint definitions, True by default).
 
     Returns
     -------
-    The refined sequence, same shape and dtype as ``poses``.
+    The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
+    sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
 
     Examples
     --------
@@ -103,4 +107,8 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     if not np.isfinite(x).all(-1).any():
         raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
-    return run(x, **options)
+    out = run(x, **options)
+    unknown = left_missing(missing_mask(x), max_gap_frames(max_gap, options.get("fps")))
+    if unknown.any():
+        out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
+    return out

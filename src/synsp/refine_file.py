@@ -9,7 +9,8 @@ span are missing again (never invented), and the output says which values were f
 (``PoseData.filled``, stored by every format that has room; scores are kept as the estimator
 gave them). When the file's joint layout differs from the network's (e.g. MediaPipe-33 into
 a Human3.6M-17 model), the poses are converted, refined, and each input joint moves with the
-model joint nearest to it, so the output keeps the input's layout and shape. Classic filters need no layout: they run on any joint set.
+model joint nearest to it, so the output keeps the input's layout and shape. Classic filters
+need no layout: they run on any joint set.
 """
 from __future__ import annotations
 

@@ -11,15 +11,15 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "max_gap_frames", "left_missing", "body_size", "mm_per_unit"]
+__all__ = ["fill_gaps", "missing_mask", "max_gap_frames", "left_missing", "body_size", "mm_per_unit"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
 
 
-def _missing_mask(x: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
-    """(..., T, J) bool: a joint is missing if any coordinate is NaN, infinite or absurd
-    (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
+def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """(..., T, J) bool for poses (..., T, J, C): a joint is missing if any coordinate is NaN,
+    infinite or absurd (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
     with np.errstate(invalid="ignore"):
         mask = ~(np.abs(x) <= ABSURD).all(axis=-1)
     if missing is not None:
@@ -176,7 +176,7 @@ def fill_gaps(
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     if not np.issubdtype(a.dtype, np.floating):
         a = a.astype(np.float64)
-    mask = _missing_mask(a, missing)
+    mask = missing_mask(a, missing)
     if not mask.any():
         return a.copy(), mask
 
