@@ -36,7 +36,8 @@ def _cmd_stream(args: argparse.Namespace) -> None:
         # one frame is too little work to share: a second thread only adds waiting (and on a
         # busy machine, much more; benchmarks/stream_latency.py)
         torch.set_num_threads(args.threads)
-    stream = PoseStream(args.method, checkpoint=args.checkpoint, layout=args.layout, space=args.space, fps=args.fps,
+    space = {"image": "2d", "world": "3d"}.get(args.space, args.space)  # refine's names for the same choice
+    stream = PoseStream(args.method, checkpoint=args.checkpoint, layout=args.layout, space=space, fps=args.fps,
                         lag=args.lag, threshold=args.threshold, timeout=args.timeout, device=args.device)
     run_stream(stream, strict=args.strict)
 
@@ -142,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="synsp", help="synsp (default), smoothnet or one-euro")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout", help="the keypoints' joint layout (picks the shipped model, e.g. coco17, h36m17)")
-    p.add_argument("--space", choices=["2d", "3d"], help="2d: [x, y(, conf)] pixels (default); 3d: [x, y, z(, conf)]")
+    p.add_argument("--space", choices=["2d", "3d", "image", "world"],
+                   help="2d (or image): [x, y(, conf)] pixels (default); 3d (or world): [x, y, z(, conf)]")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate, for one-euro (default 30)")
     p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
                    "the offline result; less is faster but smooths less)")
