@@ -107,8 +107,9 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if not np.isfinite(x).all(-1).any():
         raise ValueError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
+    gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
     out = run(x, **options)
-    unknown = left_missing(missing_mask(x), max_gap_frames(max_gap, options.get("fps")))
+    unknown = left_missing(missing_mask(x), gap)
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
