@@ -191,3 +191,11 @@ def test_wrong_settings():
     stream = PoseStream("synsp", space="3d")
     with pytest.raises(ValueError, match="keypoints have 2 values; 3d takes 3"):
         stream.push(parse_frame("[[1, 2]]", 0))
+
+
+def test_one_euro_stream_does_not_import_torch():
+    code = ("import sys\nfrom synsp.cli import main\nmain(['stream', '--method', 'one-euro'])\n"
+            "print('torch' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], input="[[1, 2], [3, 4]]\n", capture_output=True, text=True,
+                            env=_env(), timeout=120)
+    assert result.stderr.strip() == "False" and json.loads(result.stdout)["people"][0]["keypoints"] == [[1, 2], [3, 4]]
