@@ -31,7 +31,8 @@ ALLOWED = {
     "viz": {"formats"},
     "refine": {"inference"},
     "refine_file": {"formats", "refine", "inference"},
-    "cli": {"formats", "refine", "refine_file", "evaluation", "training", "inference", "viz"},
+    "integrations": {"formats", "refine", "refine_file", "inference"},
+    "cli": {"formats", "refine", "refine_file", "evaluation", "training", "inference", "viz", "integrations"},
 }
 
 

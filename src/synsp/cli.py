@@ -30,8 +30,25 @@ def _cmd_refine(args: argparse.Namespace) -> None:
         args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
         in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
         force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key,
+        max_gap=args.max_gap,
     )
     print(report)
+
+
+def _cmd_stream(args: argparse.Namespace) -> None:
+    from synsp.integrations.stream import PoseStream, run_stream
+    from synsp.model import NETWORKS
+
+    if args.method in NETWORKS:
+        import torch
+
+        # one frame is too little work to share: a second thread only adds waiting (and on a
+        # busy machine, much more; benchmarks/stream_latency.py)
+        torch.set_num_threads(args.threads)
+    space = {"image": "2d", "world": "3d"}.get(args.space, args.space)  # refine's names for the same choice
+    stream = PoseStream(args.method, checkpoint=args.checkpoint, layout=args.layout, space=space, fps=args.fps,
+                        lag=args.lag, threshold=args.threshold, timeout=args.timeout, device=args.device)
+    run_stream(stream, strict=args.strict)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -136,12 +153,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
     p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it (networks trained "
                    "at 30 fps refine 50/60 fps input at 30 fps and interpolate back)")
+    p.add_argument("--max-gap", help="leave gaps longer than this missing (NaN) instead of inventing them: frames "
+                   "(15) or seconds (0.5s, at the file's frame rate); default: fill every gap")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--joints", choices=list(_KEEP), default="keep",
                    help="SynSP and the input's joint definitions: keep them (default), keep their left/right "
                         "symmetric part only, or let the model move them to its own (mocap) definitions")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
+
+    p = sub.add_parser("stream", help="live: JSON lines of poses on stdin -> refined JSON lines on stdout",
+                       description="One frame per line: {\"t\": 12, \"people\": [{\"id\": 0, \"keypoints\": "
+                       "[[x, y(, z)(, confidence)], ...]}]} or a bare list of keypoints; each output line is the "
+                       "refined frame, same form, with the input's t (see synsp.integrations.stream).")
+    p.add_argument("--method", default="synsp", help="synsp (default), smoothnet or one-euro")
+    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
+    p.add_argument("--layout", help="the keypoints' joint layout (picks the shipped model, e.g. coco17, h36m17)")
+    p.add_argument("--space", choices=["2d", "3d", "image", "world"],
+                   help="2d (or image): [x, y(, conf)] pixels (default); 3d (or world): [x, y, z(, conf)]")
+    p.add_argument("--fps", type=float, default=30.0, help="frame rate, for one-euro (default 30)")
+    p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
+                   "the offline result; less is faster but smooths less)")
+    p.add_argument("--threshold", type=float, default=0.3, help="keypoints with confidence below this are missing")
+    p.add_argument("--timeout", type=int, default=30, help="frames a person may go unseen before being forgotten")
+    p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
+    p.add_argument("--threads", type=int, default=1, help="torch threads for the networks (default 1: lowest latency)")
+    p.add_argument("--strict", action="store_true", help="stop at the first bad line (exit 2) instead of skipping it")
+    p.set_defaults(run=_cmd_stream)
 
     p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
     p.add_argument("--methods", nargs="+", default=["one-euro", "savgol", "gaussian", "smoothnet", "synsp"])

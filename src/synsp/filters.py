@@ -6,7 +6,8 @@ has the shape and dtype of ``x``. Short sequences work: T = 1 returns the input,
 window longer than the sequence is shrunk (Savitzky-Golay) or fed by edge padding
 (Gaussian). Missing joints (NaN) are first filled by :func:`synsp.sequence.fill_gaps`, and the
 output is the smoothed *filled* sequence: it holds no NaN, since a smoother that
-interpolates gaps is what a user of a refined sequence wants.
+interpolates gaps is what a user of a refined sequence wants (:func:`synsp.refine` then
+gives joints never seen, and gaps longer than its ``max_gap``, back as NaN).
 
 Paper settings (from SmoothNet's comparisons): Savitzky-Golay window 31, order 2; Gaussian
 window 31, sigma 3; One-Euro min_cutoff 0.04, beta 0.7 -- in that code's units (time in

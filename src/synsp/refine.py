@@ -14,6 +14,7 @@ import numpy as np
 from synsp import filters
 from synsp.errors import CheckpointError, MissingDataError, OptionError, ShapeError
 from synsp.model import NETWORKS
+from synsp.sequence import left_missing, max_gap_frames, missing_mask
 
 
 @lru_cache(maxsize=8)
@@ -87,7 +88,7 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"fps must be a positive number, got {fps!r}")
 
 
-def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
+def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, **options) -> np.ndarray:
     """Refine a pose sequence.
 
     Parameters
@@ -96,13 +97,16 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
         missing joints; they are filled.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
+    max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
+        for methods that take ``fps=``); by default every gap is filled.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: keep the input's joint definitions, True by default).
 
     Returns
     -------
-    The refined sequence, same shape and dtype as ``poses``.
+    The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
+    sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
 
     Examples
     --------
@@ -123,4 +127,9 @@ def refine(poses: np.ndarray, method: str = "synsp", **options) -> np.ndarray:
     if not np.isfinite(x).all(-1).any():
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
-    return run(x, **options)
+    gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
+    out = run(x, **options)
+    unknown = left_missing(missing_mask(x), gap)
+    if unknown.any():
+        out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
+    return out

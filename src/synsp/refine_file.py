@@ -3,16 +3,18 @@
 Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
 refined over the span where it was detected (outside that span it stays missing, so no
 ghost person appears), cut where the estimator jumped to another person
-(:func:`track_segments`); gaps inside the span are filled before refinement, and the output
-says which values were filled (``PoseData.filled``, stored by every format that has room;
-scores are kept as the estimator gave them). When the file's joint layout differs from the
-network's (e.g. MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined,
-and each input joint moves with the model joint nearest to it, so the output keeps the
-input's layout and shape. Classic filters need no layout: they run on any joint set.
+(:func:`track_segments`); gaps inside the span are filled before refinement (the refiners need
+every value), then the values of gaps longer than ``max_gap`` and of joints never seen in the
+span are missing again (never invented), and the output says which values were filled
+(``PoseData.filled``, stored by every format that has room; scores are kept as the estimator
+gave them). When the file's joint layout differs from the network's (e.g. MediaPipe-33 into
+a Human3.6M-17 model), the poses are converted, refined, and each input joint moves with the
+model joint nearest to it, so the output keeps the input's layout and shape. Classic filters
+need no layout: they run on any joint set.
 
-Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) are
-refined on the rotation manifold instead (:func:`refine_motion_file`) and written back as the
-same kind of file, with the input's skeleton; the networks refine positions and refuse them.
+Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) written to
+the same kind of file are refined on the rotation manifold instead (:func:`refine_motion_file`),
+with the input's skeleton; written to another format, their joint positions are refined.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
 from synsp.refine import METHODS, cached_model, method_function, refine
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_rotations
-from synsp.sequence import ABSURD, body_size, fill_gaps, third_channel
+from synsp.sequence import ABSURD, body_size, fill_gaps, left_missing, max_gap_frames, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
 
 
@@ -69,6 +71,9 @@ class RefineSummary:
     unit: str
     notes: list[str] = field(default_factory=list)  # what was done with the input's layout and joint definitions
     groups: dict[str, float] = field(default_factory=dict)  # mean displacement per joint group (face, arms, ...)
+    long_gaps: int = 0  # joint values left missing: in gaps longer than max_gap
+    never_seen: int = 0  # joint values left missing: the joint is never seen in its track
+    max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -79,7 +84,11 @@ class RefineSummary:
                 f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                 f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
                 f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
-                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else ""))
+                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else "")
+                + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
+                   if self.long_gaps else "")
+                + (f"\n{self.never_seen} joint values left missing: joints never seen in their track"
+                   if self.never_seen else ""))
 
 
 def _layout_for(poses: np.ndarray, declared: str | None, given: str | None, where: Path,
@@ -196,10 +205,41 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     for i in range(1, len(seen)):
         a, b = track[seen[i - 1]], track[seen[i]]
         both = np.isfinite(a).all(-1) & np.isfinite(b).all(-1)
-        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size:
+        # size 0 (a single joint): nothing says how far is too far for a person, so no cut
+        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size > 0:
             cuts.append(i)
     cuts.append(len(seen))
     return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
+def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
+                  **options) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Refine tracks (V, T, J, C) with NaN where nothing was measured, as ``synsp refine`` does.
+
+    Each track is refined over the spans where it holds one person (:func:`track_segments`);
+    gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
+    frames and of joints never seen in a span are NaN again (never invented).
+
+    Returns
+    -------
+    refined : (V, T, J, C) like ``poses``, NaN outside the spans and where left missing.
+    filled : (V, T, J) bool, values filled in (not measured) and given.
+    long_gaps, never_seen : how many joint values were left missing for each reason.
+    """
+    out = np.full_like(poses, np.nan)
+    filled = np.zeros(poses.shape[:3], dtype=bool)
+    never = long = 0
+    for v, track in enumerate(poses):
+        for span in track_segments(track):
+            values, missing = fill_gaps(track[span])  # every value, as the refiners need
+            unknown = left_missing(missing, max_gap)
+            filled[v, span] = missing & ~unknown
+            n_never = int(missing.all(axis=0).sum()) * len(missing)
+            never, long = never + n_never, long + int(unknown.sum()) - n_never
+            refined = refine_track(values, layout, method, **options)
+            refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
+            out[v, span] = refined
+    return out, filled, long, never
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -221,7 +261,7 @@ def refine_file(
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str = True, key: str | None = None,
+    keep_convention: bool | str = True, key: str | None = None, max_gap: int | str | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -249,6 +289,9 @@ def refine_file(
     keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
         symmetric part ("symmetric"), or moves them to its own (False); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
+    max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
+        file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
+        never seen in a track always stay missing. Shorter gaps are filled.
 
     Returns
     -------
@@ -312,13 +355,8 @@ def refine_file(
     notes = _layout_notes(name, target, method, j_count) if target is not None else []
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
-    out = np.full_like(poses, np.nan)
-    filled = np.zeros(poses.shape[:3], dtype=bool)
-    for v, track in enumerate(poses):
-        for span in track_segments(track):
-            values, missing = fill_gaps(track[span])
-            filled[v, span] = missing
-            out[v, span] = refine_track(values, name, method, **options)
+    gap = max_gap_frames(max_gap, data.fps)
+    out, filled, long, never = refine_tracks(poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -337,8 +375,9 @@ def refine_file(
     valid = np.isfinite(poses)
     moved = np.linalg.norm(np.where(valid, out - poses, np.nan), axis=-1)  # (V, T, J)
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(name).items()} if name else {}
+    limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     return RefineSummary(dst, v_count, t_count, count, _accel_stats(poses), _accel_stats(out), _nanmean(moved), unit,
-                         notes, groups)
+                         notes, groups, long, never, limit)
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

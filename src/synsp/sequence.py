@@ -11,15 +11,15 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "body_size", "mm_per_unit", "third_channel"]
+__all__ = ["fill_gaps", "missing_mask", "max_gap_frames", "left_missing", "body_size", "mm_per_unit", "third_channel"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
 
 
-def _missing_mask(x: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
-    """(..., T, J) bool: a joint is missing if any coordinate is NaN, infinite or absurd
-    (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
+def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """(..., T, J) bool for poses (..., T, J, C): a joint is missing if any coordinate is NaN,
+    infinite or absurd (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
     with np.errstate(invalid="ignore"):
         mask = ~(np.abs(x) <= ABSURD).all(axis=-1)
     if missing is not None:
@@ -78,8 +78,58 @@ def _fill_pchip(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> n
     return out
 
 
+def max_gap_frames(max_gap: int | float | str | None, fps: float | None = None) -> int | None:
+    """A gap limit in frames, from frames (``15``, ``"15"``) or seconds (``"0.5s"``, at ``fps``).
+
+    Returns None for None (no limit). Raises ``ValueError`` for a negative or unreadable
+    limit, or seconds without a frame rate.
+    """
+    if max_gap is None:
+        return None
+    text = str(max_gap).strip().lower()
+    seconds = text.endswith("s")
+    try:
+        value = float(text[:-1] if seconds else text)
+    except ValueError:
+        raise ValueError(f"max_gap must be frames (15) or seconds (0.5s), got {max_gap!r}") from None
+    if not 0 <= value < np.inf or (not seconds and value != int(value)):
+        raise ValueError(f"max_gap must be a whole number of frames >= 0 or seconds (0.5s), got {max_gap!r}")
+    if seconds and (fps is None or not fps > 0):
+        raise ValueError(f"max_gap {max_gap!r} is in seconds but the frame rate is unknown; give fps (--fps) "
+                         "or the gap in frames")
+    frames = value * fps if seconds else value
+    return int(round(frames))
+
+
+def left_missing(missing: np.ndarray, max_gap: int | None = None) -> np.ndarray:
+    """Where a missing joint is not to be filled in an output: its gap is longer than
+    ``max_gap`` frames (runs at either end count to the sequence's edge), or the joint is
+    missing in every frame (never seen, so nothing says where it is).
+
+    Parameters
+    ----------
+    missing : bool (..., T, J), True where a joint was not measured (see :func:`fill_gaps`).
+    max_gap : frames, or None for no limit (then only never-seen joints are left missing).
+
+    Returns
+    -------
+    bool (..., T, J), True where the joint stays missing (NaN).
+    """
+    m = np.asarray(missing, dtype=bool)
+    never = np.broadcast_to(m.all(axis=-2, keepdims=True), m.shape)
+    if max_gap is None or not m.any():
+        return never.copy()
+    # _fill_linear leaves exactly the too-long gaps NaN; one coordinate is enough to find them
+    t, j = m.shape[-2:]
+    valid = np.moveaxis(~m.reshape(-1, t, j), 1, 0).reshape(t, -1)
+    filled = _fill_linear(np.zeros(valid.shape + (1,)), valid, max_gap)[..., 0]
+    too_long = np.moveaxis(np.isnan(filled).reshape(t, -1, j), 0, 1).reshape(m.shape)
+    return too_long | never
+
+
 def fill_gaps(
-    x: np.ndarray, missing: np.ndarray | None = None, *, max_gap: int | None = None, method: str = "linear"
+    x: np.ndarray, missing: np.ndarray | None = None, *, max_gap: int | str | None = None, method: str = "linear",
+    fps: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fill missing joints of a pose sequence by interpolation over time.
 
@@ -90,10 +140,12 @@ def fill_gaps(
     missing : optional bool mask of shape x.shape[:-1], i.e. (T, J) or (V, T, J); True marks
         a joint as missing even if it holds numbers (e.g. a low-confidence detection). Its
         union with the NaN entries is what gets filled.
-    max_gap : if given, gaps longer than this many frames (including runs at either end)
-        are left NaN so the caller can decide; by default every gap is filled.
+    max_gap : if given, gaps longer than this many frames (including runs at either end),
+        or seconds as a string ``"0.5s"`` (needs ``fps``), are left NaN so the caller can
+        decide; by default every gap is filled.
     method : "linear" (default) or "pchip" (shape-preserving cubic inside gaps; the ends and
         joints with fewer than three valid frames fall back to linear).
+    fps : frame rate in Hz, for ``max_gap`` in seconds.
 
     Returns
     -------
@@ -102,7 +154,8 @@ def fill_gaps(
         before the first or after the last valid frame the nearest valid value is held.
         A joint missing in every frame sits at the centroid of that frame's other (filled)
         joints, i.e. zero offset from the body's centre; if every joint of a sequence is
-        always missing, the sequence is zeros.
+        always missing, the sequence is zeros. (This is input for refiners, which need every
+        value; :func:`left_missing` says which values an output should not claim to know.)
     missing_mask : bool array of shape x.shape[:-1], True where the input was missing.
 
     Examples
@@ -115,13 +168,15 @@ def fill_gaps(
     a = np.asarray(x)
     if a.ndim < 3 or 0 in a.shape:
         raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    if isinstance(max_gap, str):
+        max_gap = max_gap_frames(max_gap, fps)
     if max_gap is not None and (not isinstance(max_gap, (int, np.integer)) or max_gap < 0):
-        raise ValueError(f"max_gap must be a non-negative int or None, got {max_gap!r}")
+        raise ValueError(f"max_gap must be a non-negative int, a string of seconds ('0.5s') or None, got {max_gap!r}")
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     if not np.issubdtype(a.dtype, np.floating):
         a = a.astype(np.float64)
-    mask = _missing_mask(a, missing)
+    mask = missing_mask(a, missing)
     if not mask.any():
         return a.copy(), mask
 

@@ -3,7 +3,7 @@
 The format every COCO-evaluated 2D estimator can export (what ``COCOeval`` loads with
 ``loadRes``). Frames are the sorted distinct ``image_id`` values; several results for one
 image are several persons, gathered into tracks by their ``track_id`` when every result has
-one, else by greedy nearest-centroid matching (:mod:`synsp.formats.instances`). The third
+one, else by tracking across frames (:mod:`synsp.formats.tracking`). The third
 value of each keypoint triple is its confidence. COCO marks an absent keypoint as
 ``0, 0, 0``: such joints read as NaN, and NaN joints are written that way. Layout is
 ``coco17`` for 17 keypoints.

@@ -5,13 +5,10 @@ instances. Refinement needs one continuous sequence per person, so instances are
 into tracks:
 
 - if every instance carries a ``track_id``, tracks are those ids (sorted);
-- otherwise tracks are assigned by greedy nearest-centroid matching, frame to frame: each
-  track remembers the centroid (mean of its finite joints) of its last detection; in every
-  frame the closest (instance, track) pair is matched first, then the next closest, until
-  instances or tracks run out; instances left over open new tracks. There is no distance
-  gate, so V equals the largest number of persons in any frame, and a track left unmatched
-  keeps its last centroid and can resume after a gap. Instances with no finite joint open
-  their own track.
+- otherwise tracks are linked frame to frame by :func:`synsp.formats.tracking.link_tracks`:
+  optimal assignment on the distance between each track's expected pose and each
+  detection, in body sizes, with a distance limit beyond which a detection starts a new
+  track (so people do not swap, and a newcomer far away is not the one who left).
 """
 from __future__ import annotations
 
@@ -20,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from synsp.formats.posedata import as_filled
+from synsp.formats.tracking import link_tracks
 
 
 @dataclass
@@ -32,48 +30,10 @@ class Instance:
     fields: dict = field(default_factory=dict)  # everything else the file had (bbox, score, ...)
 
 
-def _centroid(keypoints: np.ndarray) -> np.ndarray | None:
-    finite = np.isfinite(keypoints).all(axis=-1)
-    return keypoints[finite].mean(axis=0) if finite.any() else None
-
-
-def greedy_tracks(frames: list[list[Instance]]) -> list[list[int]]:
-    """Track index of every instance by greedy nearest-centroid matching (see module doc).
-
-    Parameters
-    ----------
-    frames : list (T) of list of Instance
-        Instances per frame.
-
-    Returns
-    -------
-    list (T) of list of int
-        ``result[t][i]`` = track index (0 .. V-1) of instance i in frame t.
-    """
-    last: list[np.ndarray | None] = []  # last centroid per track
-    result = []
-    for instances in frames:
-        cents = [_centroid(inst.keypoints) for inst in instances]
-        pairs = []
-        for i, c in enumerate(cents):
-            for k, prev in enumerate(last):
-                if c is not None and prev is not None and c.shape == prev.shape:
-                    pairs.append((float(np.linalg.norm(c - prev)), i, k))
-        pairs.sort()
-        assigned = [-1] * len(instances)
-        taken: set[int] = set()
-        for _, i, k in pairs:
-            if assigned[i] < 0 and k not in taken:
-                assigned[i] = k
-                taken.add(k)
-        for i, c in enumerate(cents):
-            if assigned[i] < 0:
-                assigned[i] = len(last)
-                last.append(None)
-            if c is not None:
-                last[assigned[i]] = c
-        result.append(assigned)
-    return result
+def match_tracks(frames: list[list[Instance]]) -> list[list[int]]:
+    """Track index of every instance (``result[t][i]``), linked across frames by
+    :func:`synsp.formats.tracking.link_tracks`."""
+    return link_tracks([[inst.keypoints for inst in instances] for instances in frames])
 
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None):
@@ -131,7 +91,7 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
                 raise ValueError(f"{where}: frame {t} has two instances with the same track_id")
             slots.append(ids)
     else:
-        slots = greedy_tracks(frames)
+        slots = match_tracks(frames)
         track_ids = list(range(1 + max((v for s in slots for v in s), default=-1)))
     n_tracks = len(track_ids)
     poses = np.full((n_tracks, n_frames) + shape, np.nan)

@@ -28,7 +28,7 @@ class PoseData:
         Frame rate when the file records it.
     track_ids : list of int or None
         One id per track (length V). Readers order tracks by id; files without ids get
-        0 .. V-1 from greedy nearest-centroid matching (:mod:`synsp.formats.instances`).
+        0 .. V-1 from tracking across frames (:mod:`synsp.formats.tracking`).
     format : str
         The format read from (one of ``FORMATS``), "" for data built in memory.
     extra : dict

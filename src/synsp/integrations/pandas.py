@@ -1,0 +1,136 @@
+"""Refine poses held in a pandas DataFrame, one row per frame, in the usual wide layouts.
+
+Two layouts are recognised:
+
+- flat columns ``<joint>_x, <joint>_y[, <joint>_z]`` (also ``<joint>.x`` or ``<joint> x``),
+  as written by most CSV exporters (MediaPipe, Sports2D, hand-made);
+- MultiIndex columns whose last level is the coordinate (``x``, ``y``, ``z``) and the one
+  before it the joint, e.g. ``(joint, coord)`` or DeepLabCut's ``(scorer, bodyparts, coords)``;
+  any further levels before the joint (e.g. DeepLabCut's ``individuals``) tell persons apart,
+  each refined as its own track.
+
+A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``,
+``_visibility``, or the coordinate level's ``likelihood``) marks joints below ``threshold``
+missing. Every other column (frame numbers, time, scores, labels) is left as it is.
+pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from synsp.filters import FPS_FILTERS
+from synsp.model import NETWORKS
+from synsp.refine import method_function
+from synsp.refine_file import _layout_for, model_layout, refine_tracks
+from synsp.sequence import max_gap_frames
+from synsp.skeleton import match_layout
+
+__all__ = ["refine_dataframe"]
+
+_COORD = re.compile(r"^(?P<joint>.+?)[_. ](?P<axis>[xyz])$", re.I)
+_SCORES = ("likelihood", "score", "confidence", "visibility")
+_SCORE = re.compile(r"^(?P<joint>.+?)[_. ](?P<what>" + "|".join(_SCORES) + r")$", re.I)
+
+
+def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
+    """Group column labels: ``[(track, joint) ...]``, the axes (``"xy"`` or ``"xyz"``) and,
+    per (track, joint, axis) and (track, joint, "score"), the column label."""
+    found: dict[tuple, Any] = {}
+    keys: list[tuple] = []  # (track, joint) in column order
+    for label in columns:
+        if isinstance(label, tuple):  # MultiIndex
+            *track, joint, axis = label
+            axis = str(axis).lower()
+            key = (tuple(track), str(joint))
+        else:
+            match = _COORD.match(str(label)) or _SCORE.match(str(label))
+            if match is None:
+                continue
+            axis = match.groupdict().get("axis", "score").lower()
+            key = ((), match["joint"])
+        if axis in _SCORES:
+            axis = "score"
+        if axis not in ("x", "y", "z", "score"):
+            continue
+        found[key + (axis,)] = label
+        if axis != "score" and key not in keys:
+            keys.append(key)
+    if not keys:
+        raise ValueError("DataFrame has no pose columns: expected <joint>_x, <joint>_y[, <joint>_z] columns "
+                         f"or a (joint, coord) MultiIndex; got columns {list(columns)[:6]}")
+    axes = "xyz" if any(key + ("z",) in found for key in keys) else "xy"
+    for key in keys:
+        lacking = [a for a in axes if key + (a,) not in found]
+        if lacking:
+            name = "/".join(map(str, key[0] + (key[1],)))
+            raise ValueError(f"DataFrame: joint {name!r} has no {', '.join(lacking)} column, "
+                             f"but others have {', '.join(axes)}")
+    return keys, axes, found
+
+
+def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fps: float | None = None,
+                     max_gap: int | str | None = None, threshold: float | None = None, **options):
+    """Refine the poses of a DataFrame (one row per frame) and return a new DataFrame.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame with pose columns in one of the layouts of the module docstring;
+        rows are frames in time order. Pixels for 2D, any unit for 3D (millimetres assumed by
+        the networks' unit guess unless the body's size says metres or centimetres).
+    method : one of ``synsp.METHODS``.
+    layout : the joints' layout when their names do not say it (networks need one; see
+        ``synsp refine --layout``).
+    fps : frame rate in Hz (One-Euro, Butterworth, the networks; ``max_gap`` in seconds).
+    max_gap : gaps longer than this many frames, or seconds (``"0.5s"``), stay NaN.
+    threshold : with confidence columns, joints scoring below this are treated as missing.
+    **options : passed to the method (``checkpoint``, ``device``, ``window``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame with the same shape, index, columns and dtypes; the pose columns hold the
+    refined values (NaN where a track is never seen, or a gap is longer than ``max_gap``;
+    joints never seen stay NaN), every other column is unchanged.
+    """
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is in the dev extra
+        raise ImportError("refine_dataframe needs pandas: pip install synsp[pandas]") from None
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"refine_dataframe takes a pandas DataFrame, got {type(df).__name__}")
+    method_function(method)
+    if len(df) == 0:
+        raise ValueError("DataFrame has no rows (frames); nothing to refine")
+    keys, axes, found = _pose_columns(df.columns)
+    tracks = list(dict.fromkeys(track for track, _ in keys))
+    joints = list(dict.fromkeys(joint for _, joint in keys))
+    poses = np.full((len(tracks), len(df), len(joints), len(axes)), np.nan)
+    for track, joint in keys:
+        for c, axis in enumerate(axes):
+            column = df[found[(track, joint, axis)]]
+            try:
+                values = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+            except (TypeError, ValueError):
+                raise ValueError(f"DataFrame column {found[(track, joint, axis)]!r} is not numeric") from None
+            poses[tracks.index(track), :, joints.index(joint), c] = values
+            if threshold is not None and (track, joint, "score") in found:
+                scores = pd.to_numeric(df[found[(track, joint, "score")]], errors="coerce").to_numpy(np.float64)
+                poses[tracks.index(track), ~(scores >= threshold), joints.index(joint)] = np.nan
+    if not np.isfinite(poses).all(-1).any():
+        raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
+    if method in NETWORKS:
+        target = model_layout(len(axes), options.get("checkpoint"), options.get("device"))
+        layout = _layout_for(poses, match_layout(joints), layout, "DataFrame", target)
+    if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
+        options["fps"] = fps
+    refined, _, _, _ = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)
+    out = df.copy()
+    for track, joint in keys:
+        for c, axis in enumerate(axes):
+            label = found[(track, joint, axis)]
+            values = refined[tracks.index(track), :, joints.index(joint), c]
+            dtype = out[label].dtype
+            out[label] = values.astype(dtype) if np.issubdtype(dtype, np.floating) else values
+    return out

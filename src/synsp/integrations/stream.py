@@ -1,0 +1,297 @@
+"""``synsp stream``: JSON lines of poses in on stdin, refined JSON lines out on stdout, live.
+
+So that a webcam loop in any language can use synsp, one frame is one line of JSON:
+
+    {"t": 12, "people": [{"id": 0, "keypoints": [[x, y], [x, y], ...]}, ...]}
+
+- ``t`` (optional, any JSON value) is echoed in the output line that refines this frame;
+  without it, frames are numbered 0, 1, ... in the order they arrive;
+- ``people`` lists the persons seen in the frame (may be empty); ``id`` tells them apart
+  across frames (default: their place in the list); each ``keypoints`` is a list of J points
+  ``[x, y]`` or ``[x, y, confidence]`` in 2D, ``[x, y, z]`` or ``[x, y, z, confidence]`` in 3D
+  (``--space``), with ``null`` (or a point of nulls) for a joint not detected; a joint whose
+  confidence is below ``--threshold`` counts as not detected;
+- a bare list of keypoints is one person (id 0): ``[[x, y], [x, y], ...]``.
+
+Every valid input line gives exactly one output line, in input order, of the same form:
+``{"t": 12, "people": [{"id": 0, "keypoints": [...]}]}`` with the persons present in that
+frame, their keypoints refined (confidences passed through). A joint not detected in that
+frame holds its refined last position; a joint of a person not yet seen has null coordinates.
+Output lags input by the refiner's bounded lag: ``--lag`` frames for the networks (default
+window - 1 = 7: the offline result; a new person's first frames wait for their first full
+window), none for One-Euro. Each person gets its own refiner on first sight
+(:class:`synsp.inference.streaming.StreamingRefiner` or :class:`synsp.filters.OneEuroFilter`),
+dropped after ``--timeout`` frames unseen. A bad line is reported on stderr in one line and
+skipped (with ``--strict``: the stream stops, exit code 2). A person who leaves is refined,
+until the timeout, as holding still (so that the other persons' frames keep the bounded lag).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import numpy as np
+
+from synsp.filters import OneEuroFilter
+from synsp.model import NETWORKS
+from synsp.skeleton import LAYOUTS
+
+__all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
+
+STREAM_METHODS = (*NETWORKS, "one-euro")  # methods that refine frame by frame without the future
+
+
+@dataclass
+class Frame:
+    """One input line: its ``t`` and, per person id, keypoints (J, D) float (NaN = not detected)."""
+
+    t: Any
+    people: dict[Any, np.ndarray]
+
+
+def parse_frame(line: str, index: int) -> Frame:
+    """Read one JSON line (see the module docstring); ``ValueError`` naming the problem."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"not valid JSON ({err.msg} at column {err.colno})") from None
+    if isinstance(obj, list):
+        obj = {"people": [{"id": 0, "keypoints": obj}]}
+    if not isinstance(obj, dict) or not isinstance(obj.get("people"), list):
+        raise ValueError('expected {"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} '
+                         "or a list of keypoints")
+    people: dict[Any, np.ndarray] = {}
+    for i, person in enumerate(obj["people"]):
+        if not isinstance(person, dict) or "keypoints" not in person:
+            raise ValueError(f"person {i} is not an object with 'keypoints'")
+        pid = person.get("id", i)
+        if not isinstance(pid, (int, str)) or isinstance(pid, bool):
+            raise ValueError(f"person {i}: id must be a number or a string, got {pid!r}")
+        if pid in people:
+            raise ValueError(f"two persons with id {pid!r}")
+        people[pid] = _keypoints(person["keypoints"], f"person {pid!r}")
+    return Frame(obj.get("t", index), people)
+
+
+def _keypoints(values: Any, where: str) -> np.ndarray:
+    if not isinstance(values, list) or not values:
+        raise ValueError(f"{where}: keypoints must be a non-empty list of points")
+    width = next((len(p) for p in values if isinstance(p, list)), None)
+    if width is None:
+        raise ValueError(f"{where}: no keypoint is a list of numbers")
+    rows = [[None] * width if p is None else p for p in values]  # a whole point null: not detected
+    try:
+        x = np.array(rows, dtype=np.float64)  # None -> NaN
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: keypoints are not a regular array of numbers (one list per joint)") from None
+    if x.ndim != 2:
+        raise ValueError(f"{where}: keypoints are not a regular array of numbers (one list per joint)")
+    return x
+
+
+@dataclass
+class _Person:
+    """One person's refiner and the frames pushed into it that have not come back yet."""
+
+    refiner: Any
+    joints: int
+    seen: np.ndarray  # (J,) joints detected at least once
+    last: int  # last frame index the person was present
+    held: deque = field(default_factory=deque)  # (frame index, present, confidences, seen) per pushed frame
+
+
+class PoseStream:
+    """Per-person streaming refinement of frames (see the module docstring).
+
+    Parameters
+    ----------
+    method : a network (``synsp``, ``smoothnet``) or ``one-euro``.
+    checkpoint : a model file or shipped name (networks); default the shipped one for
+        ``layout`` and ``space``.
+    layout : the keypoints' layout (default: the model's; for One-Euro any joints, each
+        person keeping the count of its first frame).
+    space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else 2D.
+    fps : frame rate for One-Euro (Hz).
+    lag : frames of delay for the networks (0 .. window - 1; default window - 1).
+    threshold : confidence below which a joint counts as not detected.
+    timeout : frames a person may go unseen before their refiner is dropped.
+    device : torch device for the networks.
+    """
+
+    def __init__(self, method: str = "synsp", *, checkpoint: str | None = None, layout: str | None = None,
+                 space: str | None = None, fps: float = 30.0, lag: int | None = None, threshold: float = 0.3,
+                 timeout: int = 30, device: str | None = None):
+        if method not in STREAM_METHODS:
+            raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
+                             f"{', '.join(STREAM_METHODS)}")
+        if space not in (None, "2d", "3d"):
+            raise ValueError(f"space must be 2d or 3d, got {space!r}")
+        if not fps > 0 or not timeout >= 0:
+            raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
+        self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
+        self.model = None
+        if method in NETWORKS:
+            self.model = _load(method, checkpoint, layout, space, device)
+            space = self.model.space
+            window = self.model.window
+            if lag is not None and not 0 <= lag <= window - 1:
+                raise ValueError(f"lag must be in [0, {window - 1}] for a window of {window} frames, got {lag}")
+        elif lag not in (None, 0):
+            raise ValueError("one-euro has no lag: it gives each frame back at once")
+        elif layout is not None and layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+        self.lag = lag
+        self.layout = self.model.layout.name if self.model is not None else layout
+        self.space = space or "2d"
+        self.coords = 3 if self.space == "3d" else 2
+        self._people: dict[Any, _Person] = {}
+        self._count = 0  # frames pushed
+        self._out: dict[int, dict] = {}  # frame index -> {"t", "people": {id: keypoints or None}}
+        self._next = 0  # next frame index to write
+
+    def push(self, frame: Frame) -> list[dict]:
+        """Add one frame; return the output lines (dicts) that became ready, in input order.
+        A frame that does not fit (joint count, coordinates) raises ``ValueError`` and changes nothing."""
+        points = {pid: self._split(pid, kp) for pid, kp in frame.people.items()}  # validate all first
+        f = self._count
+        self._count += 1
+        self._out[f] = {"t": frame.t, "people": dict.fromkeys(points)}
+        for pid, (coords, conf) in points.items():
+            person = self._people.get(pid) or self._new_person(pid, coords.shape[0], f)
+            person.last = f
+            person.seen |= np.isfinite(coords).all(-1)
+            self._feed(pid, person, f, coords, conf)
+        for pid, person in list(self._people.items()):
+            if pid in points:
+                continue
+            if f - person.last > self.timeout:
+                self._finish(pid, person.refiner.flush() if self.model is not None else [])
+                del self._people[pid]
+            else:  # absent for now: time goes on for its refiner, nothing is written for it
+                self._feed(pid, person, f, np.full((person.joints, self.coords), np.nan), None, present=False)
+        return self._ready()
+
+    def close(self) -> list[dict]:
+        """End of input: every frame still held, in order."""
+        for pid, person in self._people.items():
+            self._finish(pid, person.refiner.flush() if self.model is not None else [])
+        self._people.clear()
+        return self._ready()
+
+    def _split(self, pid: Any, kp: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(J, D) -> coordinates (J, C) with NaN for joints not detected, and confidences or None."""
+        c = self.coords
+        if kp.shape[1] not in (c, c + 1):
+            raise ValueError(f"person {pid!r}: keypoints have {kp.shape[1]} values; {self.space} takes "
+                             f"{c} ({'x, y' if c == 2 else 'x, y, z'}) or {c + 1} (with a confidence)")
+        known = self._people.get(pid)
+        if self.layout is not None:
+            want, whose = len(LAYOUTS[self.layout].joints), f"{self.layout} has"
+        elif known is not None:
+            want, whose = known.joints, "its earlier frames had"
+        else:
+            want = None
+        if want is not None and kp.shape[0] != want:
+            raise ValueError(f"person {pid!r} has {kp.shape[0]} keypoints, {whose} {want}")
+        coords = kp[:, :c].copy()
+        conf = kp[:, c].copy() if kp.shape[1] > c else None
+        if conf is not None:
+            coords[~(conf >= self.threshold)] = np.nan
+        return coords, conf
+
+    def _new_person(self, pid: Any, joints: int, f: int) -> _Person:
+        if self.model is not None:
+            from synsp.inference.streaming import StreamingRefiner
+
+            refiner = StreamingRefiner(self.model, lag=self.lag)
+        else:
+            refiner = OneEuroFilter(fps=self.fps)
+        person = _Person(refiner, joints, np.zeros(joints, dtype=bool), f)
+        self._people[pid] = person
+        return person
+
+    def _feed(self, pid: Any, person: _Person, f: int, coords: np.ndarray, conf: np.ndarray | None,
+              present: bool = True) -> None:
+        person.held.append((f, present, conf, person.seen.copy()))
+        if self.model is not None:
+            with warnings.catch_warnings():  # an all-missing frame (person absent) has no centroid: expected
+                warnings.simplefilter("ignore", RuntimeWarning)
+                outputs = person.refiner.push(coords)
+        else:
+            outputs = [person.refiner(coords)]
+        self._finish(pid, outputs)
+
+    def _finish(self, pid: Any, outputs) -> None:
+        """Refined frames came back for the oldest held frames of person ``pid``: place them."""
+        person = self._people[pid]
+        for refined in outputs:
+            f, present, conf, seen = person.held.popleft()
+            if not present:
+                continue
+            points = np.where(seen[:, None], refined, np.nan)
+            if conf is not None:
+                points = np.concatenate([points, conf[:, None]], axis=1)
+            self._out[f]["people"][pid] = [[None if v != v else float(v) for v in p] for p in points]
+
+    def _ready(self) -> list[dict]:
+        lines = []
+        while self._next in self._out and all(v is not None for v in self._out[self._next]["people"].values()):
+            frame = self._out.pop(self._next)
+            lines.append({"t": frame["t"], "people": [{"id": pid, "keypoints": kp}
+                                                      for pid, kp in frame["people"].items()]})
+            self._next += 1
+        return lines
+
+
+def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
+    """The network to stream with: the checkpoint, else the shipped model for layout/space."""
+    from synsp.inference.checkpoint import available_models, default_model
+    from synsp.refine import cached_model
+
+    if checkpoint is None:
+        if layout is not None:
+            checkpoint = f"{method}-{layout}"
+            if checkpoint not in available_models():
+                raise ValueError(f"no shipped {method} model for layout {layout!r} (shipped: "
+                                 f"{', '.join(available_models())}); pass --checkpoint, or --method one-euro "
+                                 "(any joints)")
+        else:
+            checkpoint = default_model(method, space or "2d")
+    model = cached_model(str(checkpoint), device)
+    if model.kind != method:
+        raise ValueError(f"checkpoint {checkpoint}: a {model.kind} model, not {method}")
+    if space is not None and model.space != space:
+        raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
+    if layout is not None and model.layout.name != layout:
+        raise ValueError(f"checkpoint {checkpoint} refines {model.layout.name} joints, not {layout}")
+    return model
+
+
+def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+               stderr: TextIO = sys.stderr, strict: bool = False) -> None:
+    """Read frames from ``stdin`` until it ends, write refined frames to ``stdout`` as they are
+    ready (one line each, flushed). Bad lines: one line on ``stderr`` and skipped, or with
+    ``strict`` a ``ValueError`` naming the line."""
+    def write(lines: list[dict]) -> None:
+        for line in lines:
+            stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
+            stdout.flush()
+
+    index = 0
+    for number, line in enumerate(iter(stdin.readline, ""), 1):
+        if not line.strip():
+            continue
+        try:
+            lines = stream.push(parse_frame(line, index))
+        except ValueError as err:
+            if strict:
+                raise ValueError(f"line {number}: {err}") from None
+            print(f"synsp stream: line {number}: {err}; skipped", file=stderr, flush=True)
+            continue
+        index += 1
+        write(lines)
+    write(stream.close())

@@ -1,0 +1,96 @@
+"""refine_dataframe: wide <joint>_x/_y[/_z] columns or a MultiIndex in, the same frame out."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synsp.integrations.pandas import refine_dataframe
+from synsp.skeleton import LAYOUTS
+from walking import mean_accel, mpjpe, walking
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+COCO = LAYOUTS["coco17"].joints
+
+
+def _wide(poses: np.ndarray, names=COCO, index=None) -> pd.DataFrame:
+    axes = "xyz"[:poses.shape[-1]]
+    columns = {f"{joint}_{axis}": poses[:, j, c] for j, joint in enumerate(names) for c, axis in enumerate(axes)}
+    df = pd.DataFrame({"frame": np.arange(len(poses)) * 2, **columns}, index=index)
+    df["label"] = "walk"
+    return df
+
+
+def _stack(df: pd.DataFrame, names=COCO, axes="xy") -> np.ndarray:
+    return np.stack([[df[f"{joint}_{axis}"].to_numpy() for axis in axes] for joint in names]).transpose(2, 0, 1)
+
+
+def test_wide_columns_same_shape_index_columns_others_untouched():
+    clean, noisy = walking(60)
+    df = _wide(noisy, index=pd.RangeIndex(100, 160))
+    df["nose_score"] = 0.9
+    out = refine_dataframe(df, "synsp", fps=30)
+    assert out is not df and out.shape == df.shape and out.index.equals(df.index) and out.columns.equals(df.columns)
+    assert (out.dtypes == df.dtypes).all()
+    for column in ("frame", "label", "nose_score"):
+        assert out[column].equals(df[column])
+    refined = _stack(out)
+    assert mpjpe(refined, clean) < 0.8 * mpjpe(noisy, clean) and mean_accel(refined) < 0.3 * mean_accel(noisy)
+    np.testing.assert_array_equal(_stack(df), noisy)  # the input is not changed
+
+
+def test_multiindex_deeplabcut_style_with_individuals_and_likelihood():
+    clean, noisy = walking(50)
+    other = noisy + [300, 0]
+    columns = pd.MultiIndex.from_tuples([("dlc", who, joint, coord) for who in ("a", "b") for joint in COCO
+                                         for coord in ("x", "y", "likelihood")],
+                                        names=["scorer", "individuals", "bodyparts", "coords"])
+    values = np.concatenate([np.concatenate([p, np.full((50, 17, 1), 0.95)], -1).reshape(50, -1)
+                             for p in (noisy, other)], axis=1)
+    df = pd.DataFrame(values, columns=columns)
+    df.loc[10:14, ("dlc", "a", "left_wrist", "likelihood")] = 0.1  # low confidence: treated as missing
+    out = refine_dataframe(df, "savgol", threshold=0.5)
+    assert out.shape == df.shape and out.columns.equals(df.columns)
+    assert out.xs("likelihood", axis=1, level="coords").equals(df.xs("likelihood", axis=1, level="coords"))
+    a = out.xs("a", axis=1, level="individuals").xs("x", axis=1, level="coords").to_numpy()
+    b = out.xs("b", axis=1, level="individuals").xs("x", axis=1, level="coords").to_numpy()
+    wrist = COCO.index("left_wrist")
+    np.testing.assert_allclose(np.delete(b - a, wrist, axis=1), 300, atol=1e-6)  # each person refined on its own
+    assert np.isfinite(a).all() and np.abs(a[10:15, wrist] - noisy[10:15, wrist, 0]).max() > 1  # filled anew
+
+
+def test_3d_columns_and_max_gap():
+    rng = np.random.default_rng(0)
+    poses = np.cumsum(rng.normal(size=(40, 3, 3)), axis=0) + 1000
+    poses[5:20, 1] = np.nan
+    df = _wide(poses, names=["head", "hand", "foot"])
+    out = refine_dataframe(df, "gaussian", max_gap=10)
+    assert np.isnan(out.loc[5:19, ["hand_x", "hand_y", "hand_z"]].to_numpy()).all()
+    assert np.isfinite(out.loc[:, ["head_x", "foot_z"]].to_numpy()).all()
+    assert refine_dataframe(df, "gaussian")[["hand_x"]].notna().all().all()  # without the limit: filled
+
+
+def test_bad_frames_are_one_line_errors():
+    with pytest.raises(ValueError, match="no pose columns"):
+        refine_dataframe(pd.DataFrame({"a": [1.0]}), "savgol")
+    with pytest.raises(ValueError, match="'hand' has no y column"):
+        refine_dataframe(pd.DataFrame({"hand_x": [1.0, 2.0], "head_x": [0.0, 1], "head_y": [1.0, 2]}), "savgol")
+    with pytest.raises(ValueError, match="not numeric"):
+        refine_dataframe(pd.DataFrame({"hand_x": ["a", "b"], "hand_y": [1.0, 2]}), "savgol")
+    with pytest.raises(ValueError, match="DataFrame"):
+        refine_dataframe(np.zeros((3, 2)), "savgol")
+
+
+def test_readme_example_runs(capsys):
+    section = README.read_text().split("### pandas")[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)
+    df, smooth = namespace["df"], namespace["smooth"]
+    assert smooth.shape == df.shape and smooth["wrist_likelihood"].equals(df["wrist_likelihood"])
+    assert mean_accel(smooth[["wrist_x", "wrist_y"]].to_numpy()[:, None]) < 0.2 * mean_accel(
+        df[["wrist_x", "wrist_y"]].to_numpy()[:, None])
+    assert "wrist_x" in capsys.readouterr().out

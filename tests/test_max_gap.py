@@ -1,0 +1,101 @@
+"""--max-gap: long gaps and never-seen joints stay missing, never invented; short gaps are filled."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.cli import main
+from synsp.formats import PoseData, read_poses, write_poses
+from synsp.refine_file import refine_file
+from synsp.sequence import fill_gaps, left_missing, max_gap_frames
+
+
+@pytest.mark.parametrize("value, fps, frames", [(15, None, 15), ("15", None, 15), ("0.5s", 30, 15),
+                                                 (" 1S", 25.0, 25), (None, None, None), (0, None, 0)])
+def test_max_gap_in_frames_or_seconds(value, fps, frames):
+    assert max_gap_frames(value, fps) == frames
+
+
+@pytest.mark.parametrize("value, fps, message", [("x", 30, "frames .* or seconds"), ("-1", 30, "whole number"),
+                                                  ("1.5", 30, "whole number"), ("inf", 30, "whole number"),
+                                                  ("0.5s", None, "frame rate is unknown")])
+def test_bad_max_gap_is_one_line_error(value, fps, message):
+    with pytest.raises(ValueError, match=message):
+        max_gap_frames(value, fps)
+
+
+def test_left_missing_long_gaps_ends_and_never_seen():
+    missing = np.zeros((10, 3), bool)
+    missing[2:4, 0] = True   # 2 frames: filled
+    missing[5:, 1] = True    # 5 frames to the end: left missing with max_gap 2
+    missing[:, 2] = True     # never seen: always left missing
+    np.testing.assert_array_equal(left_missing(missing), np.repeat([[False, False, True]], 10, axis=0))
+    kept = left_missing(missing, max_gap=2)
+    assert not kept[:, 0].any() and kept[5:, 1].all() and not kept[:5, 1].any() and kept[:, 2].all()
+    x = np.where(missing[..., None], np.nan, np.ones((10, 3, 2)))
+    np.testing.assert_array_equal(np.isnan(fill_gaps(x, max_gap="0.1s", fps=20)[0]).any(-1), kept)
+
+
+def _walk(fps=30.0):
+    rng = np.random.default_rng(0)
+    poses = np.cumsum(rng.normal(size=(1, 90, 17, 2)), axis=1) + rng.normal(size=(17, 2)) * 50 + 300
+    poses[0, 10:14, 3] = np.nan   # 4 frames
+    poses[0, 30:60, 4] = np.nan   # 30 frames = 1 s
+    poses[0, :, 5] = np.nan       # never seen
+    return PoseData(poses=poses, layout="coco17", fps=fps)
+
+
+@pytest.mark.parametrize("max_gap", [15, "0.5s"])
+def test_refine_file_leaves_long_gaps_and_never_seen_joints_missing(tmp_path, max_gap):
+    write_poses(tmp_path / "in.npz", _walk())
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="savgol", max_gap=max_gap)
+    out = read_poses(tmp_path / "out.npz")
+    assert np.isfinite(out.poses[0, 10:14, 3]).all() and out.filled[0, 10:14, 3].all()  # short gap: filled
+    assert np.isnan(out.poses[0, 30:60, 4]).all() and not out.filled[0, 30:60, 4].any()  # long gap: missing
+    assert np.isnan(out.poses[0, :, 5]).all()  # never seen: not invented at the body's centre
+    assert np.isfinite(np.delete(out.poses, [4, 5], axis=2)).all()
+    assert (summary.filled, summary.long_gaps, summary.never_seen) == (4, 30, 90)
+    text = str(summary)
+    assert "30 joint values left missing: gaps longer than 15 frames (0.50 s)" in text
+    assert "90 joint values left missing: joints never seen in their track" in text
+
+
+def test_without_max_gap_every_gap_is_filled_but_never_seen_joints_stay_missing(tmp_path):
+    write_poses(tmp_path / "in.npz", _walk())
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="one-euro")
+    out = read_poses(tmp_path / "out.npz").poses
+    assert np.isnan(out[0, :, 5]).all() and np.isfinite(np.delete(out, 5, axis=2)).all()
+    assert summary.filled == 34 and summary.long_gaps == 0 and "gaps longer" not in str(summary)
+
+
+def test_networks_get_finite_input_and_json_writes_null(tmp_path):
+    write_poses(tmp_path / "in.npz", _walk())
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.json"), "--method", "synsp",
+                 "--max-gap", "15"]) == 0
+    doc = json.loads((tmp_path / "out.json").read_text())  # standard JSON: no NaN tokens
+    keypoints = [frame["instances"][0]["keypoints"] for frame in doc]
+    assert keypoints[40][4] == [None, None] and keypoints[0][5] == [None, None]
+    assert all(v is not None for v in keypoints[12][3])
+    back = read_poses(tmp_path / "out.json")
+    assert np.isnan(back.poses[0, 30:60, 4]).all() and np.isfinite(back.poses[0, :, :4]).all()
+
+
+def test_max_gap_in_seconds_needs_a_frame_rate(tmp_path, capsys):
+    write_poses(tmp_path / "in.npz", _walk(fps=None))
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--max-gap", "0.5s"]) == 2
+    assert "frame rate is unknown" in capsys.readouterr().err and not (tmp_path / "out.npz").exists()
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--method", "savgol",
+                 "--max-gap", "0.5s", "--fps", "30"]) == 0
+    assert np.isnan(read_poses(tmp_path / "out.npz").poses[0, 30:60, 4]).all()
+
+
+@pytest.mark.parametrize("method, options", [("savgol", {"max_gap": 15}), ("synsp", {"max_gap": "0.5s", "fps": 30})])
+def test_refine_arrays_leave_never_seen_joints_and_long_gaps_missing(method, options):
+    poses = _walk().poses[0].astype(np.float32)  # (T, 17, 2): joint 5 never seen, joint 4 lost for 30 frames
+    out = synsp.refine(poses, method)
+    assert np.isnan(out[:, 5]).all() and np.isfinite(np.delete(out, 5, axis=1)).all()
+    out = synsp.refine(poses, method, **options)
+    assert np.isnan(out[30:60, 4]).all() and np.isfinite(out[10:14, 3]).all() and out.dtype == np.float32

@@ -1,0 +1,201 @@
+"""``synsp stream``: JSON lines in, refined JSON lines out, in order, with the bounded lag, equal
+to the streaming API; bad lines are one-line errors."""
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.filters import OneEuroFilter
+from synsp.inference.streaming import StreamingRefiner
+from synsp.integrations.stream import PoseStream, parse_frame
+from walking import walking
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "synsp", "stream", *args]
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), "OMP_NUM_THREADS": "1"}
+
+
+def _lines(frames: np.ndarray, with_conf: bool = False) -> list[str]:
+    out = []
+    for t, frame in enumerate(frames):
+        kp = np.column_stack([frame, np.full(len(frame), 0.9)]) if with_conf else frame
+        out.append(json.dumps({"t": 100 + t, "people": [{"id": 3, "keypoints": kp.tolist()}]}))
+    return out
+
+
+def _api(frames: np.ndarray, lag: int | None = None) -> np.ndarray:
+    stream = StreamingRefiner(synsp.load_model("synsp-coco17"), lag=lag)
+    parts = [stream.push(frame) for frame in frames] + [stream.flush()]
+    return np.concatenate(parts)
+
+
+def test_subprocess_output_count_order_shape_and_agreement_with_the_streaming_api():
+    _, noisy = walking(40)
+    text = "\n".join(_lines(noisy, with_conf=True)) + "\n"
+    result = subprocess.run(_command(), input=text, capture_output=True, text=True, env=_env(), timeout=120)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [frame["t"] for frame in out] == list(range(100, 140))
+    points = np.array([frame["people"][0]["keypoints"] for frame in out])  # (T, 17, 3)
+    assert points.shape == (40, 17, 3) and (points[..., 2] == 0.9).all()  # confidences passed through
+    assert all(frame["people"][0]["id"] == 3 for frame in out)
+    np.testing.assert_allclose(points[..., :2], _api(noisy), atol=1e-6)
+
+
+class _Lines:
+    """Lines of a pipe as they come, with a timeout (no buffering hides a line from select)."""
+
+    def __init__(self, pipe):
+        self.fd, self.buffer = pipe.fileno(), b""
+
+    def read(self, timeout: float = 60.0) -> str | None:
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.fd, selectors.EVENT_READ)
+            while b"\n" not in self.buffer:
+                if not sel.select(timeout):
+                    return None
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    return None
+                self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode()
+
+
+@pytest.mark.parametrize("args, lag", [((), 7), (("--method", "one-euro"), 0)])
+def test_each_frame_comes_back_after_the_bounded_lag_line_by_line(args, lag):
+    _, noisy = walking(14)
+    proc = subprocess.Popen(_command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=_env())
+    try:
+        got, lines = [], _Lines(proc.stdout)
+        for k, line in enumerate(_lines(noisy)):
+            proc.stdin.write(line.encode() + b"\n")
+            proc.stdin.flush()
+            while (k >= 7 or lag == 0) and (not got or got[-1] < 100 + k - lag):
+                # past the first window (networks), frame k - lag is out once frame k is in
+                reply = lines.read()
+                assert reply is not None, f"no output after frame {k}"
+                got.append(json.loads(reply)["t"])
+            assert not got or got[-1] == 100 + k - lag  # and not a frame more
+        proc.stdin.close()
+        while (reply := lines.read()) is not None:
+            got.append(json.loads(reply)["t"])
+        assert got == list(range(100, 114))
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+        proc.stdout.close()
+
+
+def test_a_shorter_lag_gives_frames_back_sooner():
+    _, noisy = walking(14)
+    stream, got = PoseStream("synsp", lag=2), []
+    for k, frame in enumerate(noisy):
+        got += [line["t"] for line in stream.push(parse_frame(json.dumps(frame.tolist()), k))]
+        assert got == list(range(k - 1 if k >= 7 else 0))  # frames 0 .. k - 2, once the first window is full
+    assert got + [line["t"] for line in stream.close()] == list(range(14))
+
+
+def test_bad_lines_are_skipped_with_one_line_errors_or_stop_with_strict():
+    _, noisy = walking(12)
+    lines = _lines(noisy)
+    lines[3:3] = ["{bad json", '{"people": [{"id": 1, "keypoints": [[1, 2], [3, 4]]}]}', '"text"']
+    result = subprocess.run(_command("--method", "one-euro", "--layout", "coco17"), input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, env=_env(), timeout=120)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 12
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3 and "Traceback" not in result.stderr
+    assert errors[0].startswith("synsp stream: line 4: not valid JSON")
+    assert errors[1] == "synsp stream: line 5: person 1 has 2 keypoints, coco17 has 17; skipped"
+    strict = subprocess.run(_command("--method", "one-euro", "--strict"), input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, env=_env(), timeout=120)
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert strict.stderr.strip() == "synsp stream: error: line 4: not valid JSON (Expecting property name " \
+        "enclosed in double quotes at column 2)"
+
+
+def test_people_entering_and_leaving_each_get_their_own_refiner():
+    _, a = walking(40, seed=1)
+    _, b = walking(40, seed=2)
+    b = b + [300, 0]
+    stream = PoseStream("synsp", timeout=5)
+    out = []
+    for t in range(40):
+        people = [{"id": "a", "keypoints": a[t].tolist()}]
+        if 10 <= t < 25:
+            people.insert(0, {"id": 9, "keypoints": b[t].tolist()})
+        out += stream.push(parse_frame(json.dumps({"t": t, "people": people}), t))
+    out += stream.close()
+    assert [frame["t"] for frame in out] == list(range(40))
+    assert [[p["id"] for p in frame["people"]] for frame in out] == [[9, "a"] if 10 <= t < 25 else ["a"]
+                                                                     for t in range(40)]
+    got_a = np.array([frame["people"][-1]["keypoints"] for frame in out])
+    got_b = np.array([frame["people"][0]["keypoints"] for frame in out[10:25]])
+    np.testing.assert_allclose(got_a, _api(a), atol=1e-6)
+    alone = _api(b[10:25])
+    np.testing.assert_allclose(got_b[:8], alone[:8], atol=1e-6)  # as if streamed alone, until it left:
+    assert np.abs(got_b - alone).max() < 10  # its last frames also saw it hold still until the timeout
+    assert 9 not in stream._people  # dropped after the timeout
+
+
+def test_bare_lists_missing_joints_and_never_seen_joints():
+    _, noisy = walking(10)
+    stream = PoseStream("one-euro", fps=30)
+    frames = []
+    for t, frame in enumerate(noisy):
+        kp = frame.tolist()
+        kp[4] = None  # never detected
+        kp[2] = [None, None] if t == 5 else kp[2]  # lost once
+        frames += stream.push(parse_frame(json.dumps(kp), t))
+    frames += stream.close()
+    points = [frame["people"][0]["keypoints"] for frame in frames]
+    assert len(points) == 10 and all(p[4] == [None, None] for p in points)
+    assert points[5][2] == points[4][2]  # the filter holds its last estimate
+    expected = OneEuroFilter(fps=30)
+    np.testing.assert_allclose(points[3][0], [expected(f)[0] for f in noisy[:4]][-1])
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"people": 3}', "expected"), ('{"people": [{"id": 1}]}', "not an object with 'keypoints'"),
+    ('{"people": [{"id": 1, "keypoints": []}]}', "non-empty"),
+    ('{"people": [{"id": 1, "keypoints": [[1, 2], [3]]}]}', "regular array"),
+    ('{"people": [{"id": 1, "keypoints": [[1, 2]]}, {"id": 1, "keypoints": [[1, 2]]}]}', "two persons with id 1"),
+])
+def test_frame_errors_name_the_problem(line, message):
+    with pytest.raises(ValueError, match=message):
+        parse_frame(line, 0)
+
+
+def test_wrong_settings():
+    with pytest.raises(ValueError, match="cannot stream"):
+        PoseStream("savgol")
+    with pytest.raises(ValueError, match="no shipped synsp model for layout 'halpe26'"):
+        PoseStream("synsp", layout="halpe26")
+    with pytest.raises(ValueError, match="lag must be in"):
+        PoseStream("synsp", lag=8)
+    stream = PoseStream("synsp", space="3d")
+    with pytest.raises(ValueError, match="keypoints have 2 values; 3d takes 3"):
+        stream.push(parse_frame("[[1, 2]]", 0))
+
+
+def test_one_euro_stream_does_not_import_torch():
+    code = ("import sys\nfrom synsp.cli import main\nmain(['stream', '--method', 'one-euro'])\n"
+            "print('torch' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], input="[[1, 2], [3, 4]]\n", capture_output=True, text=True,
+                            env=_env(), timeout=120)
+    assert result.stderr.strip() == "False" and json.loads(result.stdout)["people"][0]["keypoints"] == [[1, 2], [3, 4]]
