@@ -15,15 +15,20 @@ from synsp.refine import METHODS
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
 
 
-def _cmd_refine(args: argparse.Namespace) -> None:
+def _cmd_refine(args: argparse.Namespace) -> int:
+    from synsp.refine_batch import is_batch, refine_batch
     from synsp.refine_file import refine_file
 
-    report = refine_file(
-        args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
-        in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints],
-    )
-    print(report)
+    options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
+                   out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
+                   fps=args.fps, keep_convention=_KEEP[args.joints])
+    if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
+        report = refine_batch(args.input, args.output, workers=args.workers, force=args.force,
+                              log=lambda line: print(line, file=sys.stderr), **options)
+        print(report.__str__().splitlines()[-1])
+        return 2 if report.failed else 0
+    print(refine_file(args.input, args.output, force=args.force, **options))
+    return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -97,9 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("refine", help="refine a pose file and write the result")
-    p.add_argument("input", type=Path,
-                   help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh")
+    p.add_argument("input",
+                   help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO .json, .bvh; or a "
+                   "directory or quoted glob ('clips/*.csv') of them: each refined into OUTPUT, a directory")
     p.add_argument("output", type=Path, help="where to write the refined poses (never the input file)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="for a directory or glob: processes refining files in parallel, one per core (default 1); "
+                   "outputs already written are skipped unless --force")
     p.add_argument("--method", default="synsp", help=f"one of {', '.join(METHODS)} (default: synsp)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
@@ -173,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``synsp`` and ``python -m synsp``; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        code = args.run(args)
     except (ValueError, FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError) as err:
         print(f"synsp {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"synsp {args.command}: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0

@@ -94,7 +94,7 @@ def model_path(name_or_path: str | Path) -> Path:
     return path
 
 
-def load_model(name_or_path: str | Path, device: str | torch.device | None = None) -> Refiner:
+def load_model(name_or_path: str | Path, device: str | torch.device | None = None, **speed: Any) -> Refiner:
     """Rebuild a trained model from a checkpoint's own config.
 
     Parameters
@@ -102,6 +102,8 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     name_or_path : a shipped model's name (``"synsp-h36m17"``, ``"synsp-coco17"``, ...) or a
         checkpoint file written by ``synsp train``.
     device : ``None`` picks CUDA when available, else CPU.
+    **speed : ``stride``, ``pull_stride``, ``quantize``: the :class:`Refiner`'s speed options
+        (default: the measured defaults, benchmarks/RESULTS.md section 15).
 
     Returns
     -------
@@ -121,7 +123,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     bad = [name for name, value in state.items() if value.is_floating_point() and not torch.isfinite(value).all()]
     if bad:
         raise ValueError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); the checkpoint is broken")
-    return Refiner(model, config, dev, dict(payload.get("meta", {})))
+    return Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
 
 
 def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:

@@ -149,13 +149,21 @@ class StreamingRefiner:
 
     def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
         """Refine the window starting at frame ``first`` and add it to the running sums."""
-        f = self.refiner.window
         if window is None:
-            window = np.stack([self._inputs[first + k] for k in range(f)], axis=1)[None]  # (1, V, F, J, C)
-        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
+            window = self._window(first)
         outputs = self.refiner.refine_windows(window)
         if self.refiner.keep_convention:
             outputs = self._keep_convention(window, outputs)
+        self._accumulate(first, outputs)
+
+    def _window(self, first: int) -> np.ndarray:
+        """(1, V, F, J, C) model-space input window starting at frame ``first``."""
+        return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
+
+    def _accumulate(self, first: int, outputs: dict[str, np.ndarray]) -> None:
+        """Add the window outputs (1, V, F, J, C) starting at frame ``first`` to the running sums."""
+        f = self.refiner.window
+        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
         for name, out in outputs.items():
             for k in frames:
                 sums = self._sums.setdefault(first + k, {})
@@ -167,15 +175,20 @@ class StreamingRefiner:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
         from the input moved by the running median of the network's constant pull (measured, as
         offline, in the body's local frames), then moved back."""
+        shift = self._convention_shift(window, outputs["final"])
+        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
+
+    def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
+        """(1, V, F, J, C) move of the window to the model's joint definitions: the running
+        median of the network's constant pull (``final`` is its first output on ``window``)."""
         layout = self.refiner.layout
-        frames, local = local_correction(window[0], outputs["final"][0], layout)  # (V, F, J, C, C), (V, F, J, C)
+        frames, local = local_correction(window[0], final[0], layout)  # (V, F, J, C, C), (V, F, J, C)
         local = local.mean(axis=1)
         if self.refiner.keep_convention == "symmetric":
             local = symmetric_part(local, layout)
         self._pulls.append(local)
         pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
-        shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
-        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
+        return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
 
     def _consistent_bones(self, frame: np.ndarray) -> np.ndarray:
         """:func:`synsp.consistency.constant_bone_lengths` of one (V, J, 3) frame, towards the
