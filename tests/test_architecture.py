@@ -30,7 +30,8 @@ ALLOWED = {
     "viz": {"formats"},
     "refine": {"inference"},
     "refine_file": {"formats", "refine", "inference"},
-    "cli": {"formats", "refine", "refine_file", "evaluation", "training", "inference", "viz"},
+    "refine_batch": {"formats", "refine_file"},
+    "cli": {"formats", "refine", "refine_file", "refine_batch", "evaluation", "training", "inference", "viz"},
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,9 +194,13 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
         raise ValueError(f"workers must be an int >= 1, got {workers!r}")
     jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"))
     options["force"] = force
-    record = report.recorder(log)
-
     from tqdm import tqdm
+
+    def write(line: str) -> None:  # failure lines above the progress bar, not through it
+        with tqdm.external_write_mode(file=sys.stderr):
+            log(line)
+
+    record = report.recorder(write if log else None)
 
     bar = tqdm(total=len(jobs), unit="file", disable=not progress or not jobs, desc="synsp refine")
     if workers == 1 or len(jobs) <= 1:
