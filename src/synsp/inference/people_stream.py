@@ -26,6 +26,7 @@ from typing import Hashable, Sequence
 
 import numpy as np
 
+from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
 from synsp.inference.streaming import StreamingRefiner
 
@@ -157,9 +158,10 @@ class MultiPersonStreamingRefiner:
             return
         windows = np.concatenate([window for _, _, window in jobs])  # (N, 1, F, J, C)
         outputs = self.refiner.refine_windows(windows)
-        if self.refiner.keep_convention:
-            shift = np.concatenate([stream._convention_shift(window, outputs["final"][i : i + 1])
-                                    for i, (stream, _, window) in enumerate(jobs)])
+        if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
+            frames, local = local_correction(windows[:, 0], outputs["final"][:, 0], self.refiner.layout)
+            shift = np.concatenate([stream._shift_from_local(frames[i : i + 1], local[i : i + 1])
+                                    for i, (stream, _, _) in enumerate(jobs)])
             outputs = {name: out - shift for name, out in self.refiner.refine_windows(windows + shift).items()}
         for i, (stream, first, _) in enumerate(jobs):
             stream._accumulate(first, {name: out[i : i + 1] for name, out in outputs.items()})

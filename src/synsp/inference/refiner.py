@@ -11,6 +11,7 @@ import torch
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
+from synsp.filters import gaussian, savgol
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -30,6 +31,7 @@ FAR_CONVENTION = 0.03
 # that only measures the constant pull of keep_convention (a median over the clip).
 STRIDE = 1
 PULL_STRIDE = 8
+SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
 # keep_convention's network passes: 2 refines again from the input moved to the model's joint
 # definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
@@ -149,7 +151,6 @@ class Refiner:
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         root_track, unit = None, 1.0
         if self.space == "3d":
-            from synsp.filters import savgol
 
             unit = mm_per_unit(seq)
             seq = seq * np.float32(unit)
@@ -168,6 +169,11 @@ class Refiner:
             # pass only measures a median over the clip, so it may cut its windows sparser.
             first = run(seq, stride if self.convention_passes == 1 else self.pull_stride)
             shift = constant_pull(seq, first["final"], self.layout, symmetric=keep == "symmetric")
+            if self.convention_passes == 2 and self.pull_stride > 1:
+                # Sparse windows jump at their borders, and so does the body frame the pull is
+                # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.
+                sigma, width = SHIFT_SIGMA * self.pull_stride, 4 * self.pull_stride + 1
+                shift = np.stack([gaussian(v, sigma=sigma, window=width) for v in shift])
             shift32 = shift.astype(np.float32)
             # One pass: the network moved to its definitions by about the shift, so moving its
             # output back approximates the second pass (benchmarks/RESULTS.md, section 15).

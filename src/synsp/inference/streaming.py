@@ -17,7 +17,8 @@ Where the stream cannot see the future it differs from offline refinement:
 - 3D units (mm, cm or m) are guessed from the first detected frame (offline: all frames);
 - the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
   the network's constant pull over the windows seen so far (offline: over the whole clip), so
-  the first windows, which have little to measure it on, are the least sure of it; in 3D the
+  the first windows, which have little to measure it on, are the least sure of it (past
+  ``PULL_HISTORY`` windows the history is thinned, evenly, to bound its cost); in 3D the
   bones are pulled towards the running mean of their lengths (offline: the clip's median);
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
@@ -39,6 +40,10 @@ from synsp.conventions import local_correction, symmetric_part
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
+
+# At most this many windows' pulls are kept for keep_convention's running median; beyond it
+# every other one is dropped, so the median costs the same after an hour as after a minute.
+PULL_HISTORY = 512
 
 
 class StreamingRefiner:
@@ -181,12 +186,18 @@ class StreamingRefiner:
     def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
         """(1, V, F, J, C) move of the window to the model's joint definitions: the running
         median of the network's constant pull (``final`` is its first output on ``window``)."""
-        layout = self.refiner.layout
-        frames, local = local_correction(window[0], final[0], layout)  # (V, F, J, C, C), (V, F, J, C)
+        frames, local = local_correction(window[0], final[0], self.refiner.layout)  # (V, F, J, C, C), (V, F, J, C)
+        return self._shift_from_local(frames, local)
+
+    def _shift_from_local(self, frames: np.ndarray, local: np.ndarray) -> np.ndarray:
+        """:meth:`_convention_shift` from the window's local frames and correction
+        (:func:`synsp.conventions.local_correction`): records its pull, returns (1, V, F, J, C)."""
         local = local.mean(axis=1)
         if self.refiner.keep_convention == "symmetric":
-            local = symmetric_part(local, layout)
+            local = symmetric_part(local, self.refiner.layout)
         self._pulls.append(local)
+        if len(self._pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
+            self._pulls = self._pulls[::2]
         pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
         return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
 
