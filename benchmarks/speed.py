@@ -11,9 +11,11 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
    defaults were chosen.
 2. Streaming: milliseconds per frame of :class:`MultiPersonStreamingRefiner` for 1, 10 and 50
    people (lag F - 1), and of the single-person :class:`StreamingRefiner`.
-3. SWAA: the fast merge against the memory-read floor (one plain pass over the windows).
+3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
+   ``--compile``), ONNX Runtime float32 / int8.
+4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows).
 
-    .venv/bin/python benchmarks/speed.py [--frames 20000] [--repeats 3] [--val-clips 12]
+    .venv/bin/python benchmarks/speed.py [--frames 20000] [--repeats 3] [--val-clips 12] [--only PART]
 """
 from __future__ import annotations
 
@@ -104,6 +106,55 @@ def streaming(args: argparse.Namespace) -> None:
         print(f"| {label} | {np.median(ms):.2f} | {np.percentile(ms, 95):.2f} | {np.median(ms) / people:.2f} |")
 
 
+def backends(args: argparse.Namespace) -> None:
+    """The network alone on a batch of windows: torch (float32, int8, and torch.compile with
+    ``--compile``) and ONNX Runtime (float32, int8), 1 thread; the largest output change against
+    torch float32, in mm."""
+    import io
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    torch.set_num_threads(1)
+    net = load_model("synsp-h36m17", "cpu", quantize=False).model
+    int8 = load_model("synsp-h36m17", "cpu", quantize=True).model
+    seq = np.concatenate([c.noisy for c in make_cases("val", "typical", max_clips=4)]).astype(np.float32)
+    windows = np.stack([seq[i : i + 8] for i in range(0, 8 * 256, 8)])
+    x = torch.from_numpy((windows - windows[:, :, :1]).reshape(256, 1, 8, 51) / 1000)  # root-relative metres
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        buffer = io.BytesIO()
+        torch.onnx.export(net, (x,), buffer, dynamo=False, input_names=["x"], dynamic_axes={"x": {0: "n"}})
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    sessions = {"ONNX Runtime float32": ort.InferenceSession(buffer.getvalue(), options)}
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "f.onnx").write_bytes(buffer.getvalue())
+        quantize_dynamic(Path(tmp, "f.onnx"), Path(tmp, "q.onnx"), weight_type=QuantType.QInt8)
+        sessions["ONNX Runtime int8"] = ort.InferenceSession(Path(tmp, "q.onnx").read_bytes(), options)
+    runs = {"torch float32": lambda: net(x)[2].numpy(), "torch int8 (default)": lambda: int8(x)[2].numpy()}
+    if args.compile:
+        compiled = torch.compile(net)
+        with torch.inference_mode():
+            compiled(x)  # compiling is not timed
+        runs["torch.compile float32"] = lambda: compiled(x)[2].numpy()
+    runs.update({name: (lambda s=sess: s.run(None, {"x": x.numpy()})[2]) for name, sess in sessions.items()})
+    with torch.inference_mode():
+        reference = runs["torch float32"]()
+        best = {name: np.inf for name in runs}
+        for _ in range(args.repeats + 2):
+            for name, run in runs.items():
+                best[name] = min(best[name], best_time(run, 1))
+        print(f"\nThe network alone: {len(x)} windows, 1 thread, best of {args.repeats + 2}\n")
+        print("| backend | windows/s | x torch float32 | max change, mm |\n|---|---:|---:|---:|")
+        for name, run in runs.items():
+            change = 1000 * float(np.abs(run() - reference).max())
+            print(f"| {name} | {len(x) / best[name]:,.0f} | {best['torch float32'] / best[name]:.2f} | {change:.2f} |")
+
+
 def swaa(args: argparse.Namespace) -> None:
     frames, dim, window = 100_000, 51, 8
     print(f"\nSWAA: {frames:,} frames x {dim} float32 values, F = {window}, best of 7\n")
@@ -122,9 +173,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--val-clips", type=int, default=12, help="validation clips for the precision columns")
     parser.add_argument("--stream-frames", type=int, default=300)
-    parser.add_argument("--only", choices=["offline", "streaming", "swaa"], help="run one part")
+    parser.add_argument("--compile", action="store_true", help="also time torch.compile (compiling takes minutes)")
+    parser.add_argument("--only", choices=["offline", "streaming", "backends", "swaa"], help="run one part")
     args = parser.parse_args()
-    for name, part in (("offline", offline), ("streaming", streaming), ("swaa", swaa)):
+    for name, part in (("offline", offline), ("streaming", streaming), ("backends", backends), ("swaa", swaa)):
         if args.only in (None, name):
             part(args)
 

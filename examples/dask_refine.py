@@ -19,11 +19,19 @@ from typing import Any
 from synsp.refine_batch import BatchReport, plan_batch, refine_one
 
 
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise SystemExit('dask_refine needs Dask: pip install "synsp[cluster]"') from None
+    return distributed
+
+
 def refine_on_dask(client: Any, source: str, out_dir: str, *, force: bool = False, **options: Any) -> BatchReport:
     """Refine every input of ``source`` (a glob or directory) into ``out_dir`` with the
     workers of ``client`` (a ``distributed.Client``); ``options`` as for
     :func:`synsp.refine_file.refine_file`. Returns the :class:`~synsp.refine_batch.BatchReport`."""
-    from distributed import as_completed
+    as_completed = _distributed().as_completed
 
     jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"))
     record = report.recorder(lambda line: print(line, file=sys.stderr))
@@ -45,7 +53,8 @@ def main() -> int:
     parser.add_argument("--method", default="synsp")
     parser.add_argument("--force", action="store_true", help="refine again files whose output exists")
     args = parser.parse_args()
-    from distributed import Client, LocalCluster
+    distributed = _distributed()
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     cluster = LocalCluster(n_workers=args.local, threads_per_worker=1, processes=True) if args.local else None
     with Client(cluster if cluster else args.scheduler) as client:

@@ -60,6 +60,14 @@ class Refiner:
 
     Built by :func:`synsp.inference.checkpoint.load_model`; holds the network, the training config
     (joint layout, 2D/3D, window) and the checkpoint's metadata.
+
+    Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
+    ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
+    the stride of keep_convention's first pass, which only measures a median over the clip;
+    ``quantize``, int8 linear layers on the CPU (SynSP by default; their activations are
+    quantised per batch of windows, so a sequence refined alone and in a batch with others
+    differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
+    1 to move the first pass back instead of refining again (not the default: less precise).
     """
 
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
