@@ -121,8 +121,8 @@ def backends(args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     net = load_model("synsp-h36m17", "cpu", quantize=False).model
     int8 = load_model("synsp-h36m17", "cpu", quantize=True).model
-    seq = np.concatenate([c.noisy for c in make_cases("val", "typical", max_clips=4)]).astype(np.float32)
-    windows = np.stack([seq[i : i + 8] for i in range(0, 8 * 256, 8)])
+    seq = np.concatenate([c.noisy for c in make_cases("val", "typical", max_clips=12)]).astype(np.float32)
+    windows = np.stack([seq[i : i + 8] for i in range(0, 8 * 256, 7)][:256])
     x = torch.from_numpy((windows - windows[:, :, :1]).reshape(256, 1, 8, 51) / 1000)  # root-relative metres
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
