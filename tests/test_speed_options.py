@@ -108,3 +108,16 @@ def test_many_people_input_is_checked():
         crowd.push(np.zeros((2, 17, 3)), ids=[1, 1])
     with pytest.raises(ValueError, match="patience"):
         MultiPersonStreamingRefiner(crowd.refiner, patience=-1)
+
+
+def test_stream_pull_history_is_bounded(clip, monkeypatch):
+    from synsp.inference import streaming
+
+    noisy, _ = clip
+    monkeypatch.setattr(streaming, "PULL_HISTORY", 6)
+    stream = StreamingRefiner(load_model("synsp-h36m17", "cpu", quantize=False))
+    sizes = []
+    for frame in noisy[:40]:
+        stream.push(frame)
+        sizes.append(len(stream._pulls))
+    assert max(sizes) <= 6 and sizes[-1] >= 3  # thinned, never emptied

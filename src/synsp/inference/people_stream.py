@@ -116,7 +116,7 @@ class MultiPersonStreamingRefiner:
             stream.deferred = True
             absent = pid not in frames
             stream.absent.append(absent)
-            early[pid] = stream.push(np.full((j, c), np.nan, np.float32) if absent else frames[pid])
+            early[pid] = stream.push(np.full((j, c), np.nan, stream._dtype) if absent else frames[pid])
         self._run_pending(list(streams.values()))
         for pid, stream in streams.items():
             stream.deferred = False

@@ -159,7 +159,6 @@ class Refiner:
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         root_track, unit = None, 1.0
         if self.space == "3d":
-
             unit = mm_per_unit(seq)
             seq = seq * np.float32(unit)
             root = self._root(seq)  # (V, T, 1, 3)
