@@ -10,7 +10,7 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
    PA-MPJPE and Accel on the first ``--val-clips`` clips of the VALIDATION split (`typical`), where the
    defaults were chosen.
 2. Streaming: milliseconds per frame of :class:`MultiPersonStreamingRefiner` for 1, 10 and 50
-   people (lag F - 1), and of the single-person :class:`StreamingRefiner`.
+   people (lag F - 1), and of the single-person :class:`StreamingRefiner`, int8 and float32.
 3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
    ``--compile``), ONNX Runtime float32 / int8.
 4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows).
@@ -86,24 +86,30 @@ def offline(args: argparse.Namespace) -> None:
 def streaming(args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     seq = np.concatenate([c.noisy for c in make_cases("test", "typical")]).astype(np.float32)
-    model = load_model("synsp-h36m17", "cpu")
-    print(f"\nStreaming: SynSP default, lag {model.window - 1}, 1 torch thread, {args.stream_frames} frames "
-          f"(first {model.window} not timed)\n")
-    print("| people | median ms/frame | p95 ms/frame | median ms/person |\n|---:|---:|---:|---:|")
-    single = StreamingRefiner(model)
-    rows = {"1 (StreamingRefiner)": (1, lambda t: single.push(seq[t]))}
-    for people in (1, 10, 50):
-        crowd = MultiPersonStreamingRefiner(model)
-        rows[str(people)] = (people, lambda t, p=people, c=crowd: c.push(
-            np.stack([seq[(t + 97 * i) % len(seq)] for i in range(p)])))
-    for label, (people, push) in rows.items():
-        times = []
-        for t in range(args.stream_frames):
+    models = {"int8 (default)": load_model("synsp-h36m17", "cpu"),
+              "float32": load_model("synsp-h36m17", "cpu", quantize=False)}
+    window = models["float32"].window
+    print(f"\nStreaming: SynSP, lag {window - 1}, 1 torch thread, {args.stream_frames} frames "
+          f"(first {window} not timed), runs interleaved\n")
+    rows = {}
+    for label, model in models.items():
+        single = StreamingRefiner(model)
+        rows[label, "1 (StreamingRefiner)"] = (1, lambda t, s=single: s.push(seq[t]))
+        for people in (1, 10, 50):
+            crowd = MultiPersonStreamingRefiner(model)
+            rows[label, str(people)] = (people, lambda t, p=people, c=crowd: c.push(
+                np.stack([seq[(t + 97 * i) % len(seq)] for i in range(p)])))
+    times: dict[tuple[str, str], list[float]] = {key: [] for key in rows}
+    for t in range(args.stream_frames):  # every stream gets frame t before any gets t + 1
+        for key, (_, push) in rows.items():
             start = time.perf_counter()
             push(t)
-            times.append(time.perf_counter() - start)
-        ms = np.array(times[model.window:]) * 1e3
-        print(f"| {label} | {np.median(ms):.2f} | {np.percentile(ms, 95):.2f} | {np.median(ms) / people:.2f} |")
+            times[key].append(time.perf_counter() - start)
+    print("| network | people | median ms/frame | p95 ms/frame | median ms/person |\n|---|---:|---:|---:|---:|")
+    for (label, people_label), (people, _) in rows.items():
+        ms = np.array(times[label, people_label][window:]) * 1e3
+        print(f"| {label} | {people_label} | {np.median(ms):.2f} | {np.percentile(ms, 95):.2f} "
+              f"| {np.median(ms) / people:.2f} |")
 
 
 def backends(args: argparse.Namespace) -> None:
