@@ -32,7 +32,9 @@ ALLOWED = {
     "refine": {"inference"},
     "refine_file": {"formats", "refine", "inference"},
     "integrations": {"formats", "refine", "refine_file", "inference"},
-    "cli": {"formats", "refine", "refine_file", "evaluation", "training", "inference", "viz", "integrations"},
+    "refine_batch": {"formats", "refine_file"},
+    "cli": {"formats", "refine", "refine_file", "refine_batch", "evaluation", "training", "inference", "viz",
+            "integrations"},
 }
 
 

@@ -13,7 +13,8 @@ __version__ = "0.1.0"
 
 from synsp.refine import METHODS, refine
 
-__all__ = ["METHODS", "refine", "load_model", "available_models", "StreamingRefiner", "__version__"]
+__all__ = ["METHODS", "refine", "load_model", "available_models", "StreamingRefiner", "MultiPersonStreamingRefiner",
+           "__version__"]
 
 
 def __getattr__(name: str):
@@ -21,14 +22,19 @@ def __getattr__(name: str):
         from synsp.inference.streaming import StreamingRefiner
 
         return StreamingRefiner
+    if name == "MultiPersonStreamingRefiner":
+        from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+        return MultiPersonStreamingRefiner
     raise AttributeError(f"module 'synsp' has no attribute {name!r}")
 
 
-def load_model(name_or_path, device=None):
-    """Rebuild a trained model from its checkpoint; see :func:`synsp.inference.checkpoint.load_model`."""
+def load_model(name_or_path, device=None, **speed):
+    """Rebuild a trained model from its checkpoint; see :func:`synsp.inference.checkpoint.load_model`
+    (``speed``: ``stride=``, ``pull_stride=``, ``quantize=``, ``convention_passes=``)."""
     from synsp.inference.checkpoint import load_model as _load
 
-    return _load(name_or_path, device=device)
+    return _load(name_or_path, device=device, **speed)
 
 
 def available_models() -> list[str]:

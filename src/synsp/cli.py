@@ -16,23 +16,29 @@ import threading
 from pathlib import Path
 
 from synsp import __version__
-from synsp.errors import SynspError
+from synsp.errors import OptionError, SynspError
 from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
 
 
-def _cmd_refine(args: argparse.Namespace) -> None:
+def _cmd_refine(args: argparse.Namespace) -> int:
+    from synsp.refine_batch import is_batch, refine_batch
     from synsp.refine_file import refine_file
 
-    report = refine_file(
-        args.input, args.output, method=args.method, checkpoint=args.checkpoint, layout=args.layout,
-        in_format=args.input_format, out_format=args.format, threshold=args.threshold, device=args.device,
-        force=args.force, space=args.space, fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key,
-        max_gap=args.max_gap,
-    )
-    print(report)
+    options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
+                   out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
+                   fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key, max_gap=args.max_gap)
+    if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
+        if args.output is None:
+            raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
+        report = refine_batch(args.input, args.output, workers=args.workers, force=args.force,
+                              log=lambda line: print(line, file=sys.stderr), **options)
+        print(report.__str__().splitlines()[-1])
+        return 2 if report.failed else 0
+    print(refine_file(args.input, args.output, force=args.force, **options))
+    return 0
 
 
 def _cmd_stream(args: argparse.Namespace) -> None:
@@ -130,12 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("refine", help="refine a pose file and write the result")
-    p.add_argument("input", type=Path,
+    p.add_argument("input",
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO/AlphaPose .json, an "
-                        "OpenPose folder, DeepLabCut .csv/.h5, anipose .csv, .trc, .c3d, .bvh, SMPL .npz")
+                        "OpenPose folder, DeepLabCut .csv/.h5, anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a "
+                        "directory or quoted glob ('clips/*.csv') of them: each refined into OUTPUT, a directory")
     p.add_argument("output", type=Path, nargs="?",
                    help="where to write the refined poses (never the input file); optional for a .trc input: "
                         "<name>_filt_synsp.trc beside it, for Pose2Sim")
+    p.add_argument("--workers", type=int, default=1,
+                   help="for a directory or glob: processes refining files in parallel, one per core (default 1); "
+                   "outputs already written are skipped unless --force")
     p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for BVH and SMPL files, "
                    "which hold joint rotations, a 4 Hz Butterworth filter on the rotation manifold)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
@@ -271,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
-        args.run(args)
+        code = args.run(args)
     except _Terminated:
         print(f"synsp {args.command}: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
@@ -288,4 +298,4 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    return 0
+    return code or 0

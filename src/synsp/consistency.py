@@ -20,8 +20,10 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     """The clip's length of the bone ending at each joint of :func:`bone_tree`: the median over
     frames, averaged between left and right partners. ``x`` (T, J, 3) without NaN."""
     layout = get_layout(layout)
-    lengths = {child: float(np.median(np.linalg.norm(x[:, child] - x[:, parent], axis=-1)))
-               for parent, child in bone_tree(layout)}
+    parents, children = np.array(bone_tree(layout)).T
+    # One median for all bones: streams call this for every frame.
+    medians = np.median(np.linalg.norm(x[:, children] - x[:, parents], axis=-1), axis=0)
+    lengths = dict(zip(children.tolist(), medians.tolist()))
     for left, right in layout.left_right:
         if left in lengths and right in lengths:
             lengths[left] = lengths[right] = (lengths[left] + lengths[right]) / 2

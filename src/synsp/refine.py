@@ -27,7 +27,7 @@ def cached_model(name_or_path: str, device: str | None):
 
 def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
-        poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int = 1,
+        poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> np.ndarray:
         from synsp.inference.checkpoint import default_model

@@ -113,7 +113,7 @@ def model_path(name_or_path: str | Path) -> Path:
     return path
 
 
-def load_model(name_or_path: str | Path, device: str | torch.device | None = None) -> Refiner:
+def load_model(name_or_path: str | Path, device: str | torch.device | None = None, **speed: Any) -> Refiner:
     """Rebuild a trained model from a checkpoint's own config.
 
     Parameters
@@ -121,6 +121,9 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     name_or_path : a shipped model's name (``"synsp-h36m17"``, ``"synsp-coco17"``, ...) or a
         checkpoint file written by ``synsp train``.
     device : ``None`` picks CUDA when available, else CPU.
+    **speed : ``stride``, ``pull_stride``, ``quantize``, ``convention_passes``: the
+        :class:`Refiner`'s speed options
+        (default: the measured defaults, benchmarks/RESULTS.md section 15).
 
     Returns
     -------
@@ -154,7 +157,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     if bad:
         raise CheckpointError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); "
                               "the checkpoint is broken")
-    return Refiner(model, config, dev, dict(payload.get("meta", {})))
+    return Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
 
 
 def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:

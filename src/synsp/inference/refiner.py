@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
+from synsp.filters import gaussian, savgol
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -25,6 +27,16 @@ KEEP_CONVENTION: bool | str = True  # the default of Refiner.keep_convention (be
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
+# Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
+# windows cut every STRIDE frames for the output, every PULL_STRIDE frames for the first pass
+# that only measures the constant pull of keep_convention (a median over the clip).
+STRIDE = 1
+PULL_STRIDE = 8
+SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
+QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
+# keep_convention's network passes: 2 refines again from the input moved to the model's joint
+# definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
+CONVENTION_PASSES = 2
 
 
 def _default_window(kind: str) -> int:
@@ -38,14 +50,30 @@ def _size(seq: np.ndarray, space: str) -> float:
     return 1700.0 if space == "3d" else body_size(seq)
 
 
+def _check_stride(name: str, value: int, window: int) -> int:
+    if not isinstance(value, (int, np.integer)) or not 1 <= value <= window:
+        raise ValueError(f"{name} must be an int in [1, {window}] for a window of {window} frames, got {value!r}")
+    return int(value)
+
+
 class Refiner:
     """A trained SynSP or SmoothNet with everything needed to refine sequences.
 
     Built by :func:`synsp.inference.checkpoint.load_model`; holds the network, the training config
     (joint layout, 2D/3D, window) and the checkpoint's metadata.
+
+    Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
+    ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
+    the stride of keep_convention's first pass, which only measures a median over the clip;
+    ``quantize``, int8 linear layers on the CPU (SynSP by default; their activations are
+    quantised per batch of windows, so a sequence refined alone and in a batch with others
+    differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
+    1 to move the first pass back instead of refining again (not the default: less precise).
     """
 
-    def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any]):
+    def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
+                 stride: int | None = None, pull_stride: int | None = None, quantize: bool | None = None,
+                 convention_passes: int | None = None):
         self.model = model.eval()
         self.config = config
         self.device = device
@@ -65,12 +93,42 @@ class Refiner:
         self.bone_strength = 0.0 if self.network.per_coordinate else STRENGTH
         self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
         self.convention_far = False  # whether that shift was far from the model's own definitions
+        # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
+        # of keep_convention's first (measuring) pass, batch of windows per forward pass.
+        self.stride = STRIDE if stride is None else _check_stride("stride", stride, self.window)
+        self.pull_stride = (PULL_STRIDE if pull_stride is None
+                            else _check_stride("pull_stride", pull_stride, self.window))
+        self.batch_size = 2048
+        self.convention_passes = CONVENTION_PASSES if convention_passes is None else convention_passes
+        if self.convention_passes not in (1, 2):
+            raise ValueError(f"convention_passes must be 1 or 2, got {self.convention_passes!r}")
+        self.quantized = False
+        # The int8 default was measured for SynSP only (section 15); SmoothNet stays float unless asked.
+        if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate):
+            self.quantize()
 
     def __repr__(self) -> str:
-        return f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window})"
+        return (f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window}, "
+                f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
-    def refine(self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None,
-               keep_convention: bool | str | None = None) -> np.ndarray:
+    def quantize(self) -> "Refiner":
+        """Run the network's linear layers in int8 (dynamic quantisation, weights int8,
+        activations quantised per batch); CPU only, irreversible. Returns ``self``."""
+        if self.device.type != "cpu":
+            raise ValueError(f"int8 quantisation runs on the CPU only; this model is on {self.device}")
+        if not self.quantized:
+            engines = torch.backends.quantized.supported_engines
+            if torch.backends.quantized.engine not in engines or torch.backends.quantized.engine == "none":
+                torch.backends.quantized.engine = next(e for e in ("x86", "fbgemm", "qnnpack") if e in engines)
+            with warnings.catch_warnings():  # torch.ao's deprecation notice (torchao is not a dependency)
+                warnings.simplefilter("ignore")
+                self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), {torch.nn.Linear},
+                                                                     dtype=torch.qint8)
+            self.quantized = True
+        return self
+
+    def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
+               fps: float | None = None, keep_convention: bool | str | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
@@ -82,13 +140,16 @@ class Refiner:
         their own unit. ``fps``, the input's frame rate, lets a rate the network was not
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call.
+        ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
+        (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
+        speed (benchmarks/RESULTS.md, section 15).
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
                                     keep_convention=keep_convention)["final"]
 
     def refine_branches(
-        self, poses: np.ndarray, *, stride: int = 1, batch_size: int = 2048, fps: float | None = None,
-        keep_convention: bool | str | None = None,
+        self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -99,25 +160,37 @@ class Refiner:
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         root_track, unit = None, 1.0
         if self.space == "3d":
-            from synsp.filters import savgol
-
             unit = mm_per_unit(seq)
             seq = seq * np.float32(unit)
             root = self._root(seq)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
             seq = seq - root
-        run = lambda s: run_at_rate(lambda w: self._run(w, stride, batch_size), s, fps, self.covered_fps)  # noqa: E731
-        outputs = run(seq)
+        stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
+        batch_size = self.batch_size if batch_size is None else batch_size
+        run = lambda s, step: run_at_rate(  # noqa: E731
+            lambda w: self._run(w, step, batch_size), s, fps, self.covered_fps)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and seq.shape[-2] == len(self.layout.joints):
             # Refine a second time from the input moved to the network's own joint convention
             # (by the constant part of its first correction), then move back: the output keeps
-            # the input's joint definitions and the network works where it is precise.
-            shift = constant_pull(seq, outputs["final"], self.layout, symmetric=keep == "symmetric")
+            # the input's joint definitions and the network works where it is precise. The first
+            # pass only measures a median over the clip, so it may cut its windows sparser.
+            first = run(seq, stride if self.convention_passes == 1 else self.pull_stride)
+            shift = constant_pull(seq, first["final"], self.layout, symmetric=keep == "symmetric")
+            if self.convention_passes == 2 and self.pull_stride > 1:
+                # Sparse windows jump at their borders, and so does the body frame the pull is
+                # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.
+                sigma, width = SHIFT_SIGMA * self.pull_stride, 4 * self.pull_stride + 1
+                shift = np.stack([gaussian(v, sigma=sigma, window=width) for v in shift])
             shift32 = shift.astype(np.float32)
-            outputs = {name: out - shift32 for name, out in run(seq + shift32).items()}
+            # One pass: the network moved to its definitions by about the shift, so moving its
+            # output back approximates the second pass (benchmarks/RESULTS.md, section 15).
+            second = first if self.convention_passes == 1 else run(seq + shift32, stride)
+            outputs = {name: out - shift32 for name, out in second.items()}
             self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
+        else:
+            outputs = run(seq, stride)
         if self.bone_strength and self.space == "3d" and seq.shape[-2] == len(self.layout.joints):
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
@@ -158,14 +231,14 @@ class Refiner:
         return {name: sliding_window_average(out.swapaxes(1, 2), length, stride).swapaxes(0, 1)[:, :t]
                 for name, out in self.refine_windows(windows, batch_size).items()}
 
-    def refine_windows(self, windows: np.ndarray, batch_size: int = 2048) -> dict[str, np.ndarray]:
+    def refine_windows(self, windows: np.ndarray, batch_size: int | None = None) -> dict[str, np.ndarray]:
         """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
         root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space."""
         n, v, f, j, c = windows.shape
         centre, scale = window_stats(windows, self.space)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         return {name: denormalize(out.reshape(windows.shape), centre, scale)
-                for name, out in self._forward(inputs, batch_size).items()}
+                for name, out in self._forward(inputs, batch_size or self.batch_size).items()}
 
     @torch.inference_mode()
     def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:

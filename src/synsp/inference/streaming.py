@@ -7,7 +7,10 @@ have arrived, as the mean of the windows that cover it and are complete by then.
 ``lag = F - 1`` (the default) that is every window, and the stream equals offline
 :meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included; a
 smaller lag averages fewer windows (lag 0: only the window that ends at t), trading
-smoothness for latency.
+smoothness for latency. (Exactly so with a float32 network, ``load_model(..., quantize=False)``:
+int8 layers quantise their activations per batch, and a stream's batch is one window, so with
+the default int8 network the stream is within about a tenth of what refinement moves.) Many
+tracked people at once, in one batch per frame: :mod:`synsp.inference.people_stream`.
 
 Where the stream cannot see the future it differs from offline refinement:
 
@@ -20,7 +23,8 @@ Where the stream cannot see the future it differs from offline refinement:
   and nothing is held (offline: all frames);
 - the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
   the network's constant pull over the windows seen so far (offline: over the whole clip), so
-  the first windows, which have little to measure it on, are the least sure of it; in 3D the
+  the first windows, which have little to measure it on, are the least sure of it (past
+  ``PULL_HISTORY`` windows the history is thinned, evenly, to bound its cost); in 3D the
   bones are pulled towards the running mean of their lengths (offline: the clip's median);
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
@@ -46,6 +50,9 @@ from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
+# At most this many windows' pulls are kept for keep_convention's running median; beyond it
+# every other one is dropped, so the median costs the same after an hour as after a minute.
+PULL_HISTORY = 512
 
 
 class StreamingRefiner:
@@ -197,13 +204,21 @@ class StreamingRefiner:
 
     def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
         """Refine the window starting at frame ``first`` and add it to the running sums."""
-        f = self.refiner.window
         if window is None:
-            window = np.stack([self._inputs[first + k] for k in range(f)], axis=1)[None]  # (1, V, F, J, C)
-        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
+            window = self._window(first)
         outputs = self.refiner.refine_windows(window)
         if self.refiner.keep_convention:
             outputs = self._keep_convention(window, outputs)
+        self._accumulate(first, outputs)
+
+    def _window(self, first: int) -> np.ndarray:
+        """(1, V, F, J, C) model-space input window starting at frame ``first``."""
+        return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
+
+    def _accumulate(self, first: int, outputs: dict[str, np.ndarray]) -> None:
+        """Add the window outputs (1, V, F, J, C) starting at frame ``first`` to the running sums."""
+        f = self.refiner.window
+        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
         for name, out in outputs.items():
             for k in frames:
                 sums = self._sums.setdefault(first + k, {})
@@ -215,15 +230,26 @@ class StreamingRefiner:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
         from the input moved by the running median of the network's constant pull (measured, as
         offline, in the body's local frames), then moved back."""
-        layout = self.refiner.layout
-        frames, local = local_correction(window[0], outputs["final"][0], layout)  # (V, F, J, C, C), (V, F, J, C)
+        shift = self._convention_shift(window, outputs["final"])
+        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
+
+    def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
+        """(1, V, F, J, C) move of the window to the model's joint definitions: the running
+        median of the network's constant pull (``final`` is its first output on ``window``)."""
+        frames, local = local_correction(window[0], final[0], self.refiner.layout)  # (V, F, J, C, C), (V, F, J, C)
+        return self._shift_from_local(frames, local)
+
+    def _shift_from_local(self, frames: np.ndarray, local: np.ndarray) -> np.ndarray:
+        """:meth:`_convention_shift` from the window's local frames and correction
+        (:func:`synsp.conventions.local_correction`): records its pull, returns (1, V, F, J, C)."""
         local = local.mean(axis=1)
         if self.refiner.keep_convention == "symmetric":
-            local = symmetric_part(local, layout)
+            local = symmetric_part(local, self.refiner.layout)
         self._pulls.append(local)
+        if len(self._pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
+            self._pulls = self._pulls[::2]
         pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
-        shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
-        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
+        return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
 
     def _consistent_bones(self, frame: np.ndarray) -> np.ndarray:
         """:func:`synsp.consistency.constant_bone_lengths` of one (V, J, 3) frame, towards the

@@ -1,0 +1,167 @@
+"""Many people live: one :class:`StreamingRefiner` per person, one network batch per frame.
+
+A frame of a multi-person estimator holds P people, each with an id that follows them from
+frame to frame (a tracker's). Each person is refined exactly as a single-person
+:class:`~synsp.inference.streaming.StreamingRefiner` would refine them alone (same lag, same
+output), but the windows that every person completes at a frame go through the network
+together, in one batch (two with ``keep_convention``), so the per-frame cost grows far more
+slowly than P streams would (benchmarks/speed.py, "Streaming, many people").
+
+People come and go: a new id starts a new stream; an id missing from a frame counts as a
+frame where every joint of that person is missing (held at its last value, as the
+single-person stream does for missing joints) and comes back as NaN; an id missing for more
+than ``patience`` frames in a row is ended (its held frames given back) and forgotten, so a
+later return starts afresh.
+
+>>> crowd = MultiPersonStreamingRefiner(synsp.load_model("synsp-h36m17"))  # doctest: +SKIP
+>>> for poses, ids in tracker:                           # poses (P, J, C), ids P track ids
+...     for person, frames in crowd.push(poses, ids).items():  # id -> (k, J, C), k >= 0
+...         show(person, frames)
+>>> tail = crowd.flush()                                 # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Hashable, Sequence
+
+import numpy as np
+
+from synsp.conventions import local_correction
+from synsp.inference.refiner import Refiner
+from synsp.inference.streaming import StreamingRefiner
+
+
+class _PersonStream(StreamingRefiner):
+    """A single-person stream whose windows wait for the crowd's batch while ``deferred``."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.deferred = False
+        self.pending: list[tuple[int, np.ndarray]] = []  # (first frame, (1, 1, F, J, C) window)
+        self.emit_request: tuple[int, int] | None = None
+        self.absent: deque[bool] = deque()  # per pushed frame not yet given back: was the person absent
+
+    def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
+        if not self.deferred:
+            return super()._add_window(first, window)
+        self.pending.append((first, self._window(first) if window is None else window))
+
+    def _emit(self, upto: int, last: int) -> np.ndarray:
+        if not self.deferred:
+            return super()._emit(upto, last)
+        self.emit_request = (upto, last)
+        return self._shape_out([])
+
+
+class MultiPersonStreamingRefiner:
+    """Refine P tracked people frame by frame, all in one network batch (module docstring).
+
+    Parameters
+    ----------
+    refiner : a trained model from :func:`synsp.load_model` (one person's poses (J, C)).
+    lag : as :class:`StreamingRefiner` (default F - 1: each person's offline result).
+    patience : frames an id may be missing before its stream ends (default 30).
+    """
+
+    def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30):
+        if not isinstance(patience, (int, np.integer)) or patience < 0:
+            raise ValueError(f"patience must be an int >= 0, got {patience!r}")
+        StreamingRefiner(refiner, lag=lag)  # checks lag
+        self.refiner, self.lag, self.patience = refiner, lag, int(patience)
+        self._people: dict[Hashable, _PersonStream] = {}
+        self._missed: dict[Hashable, int] = {}  # id -> frames missing in a row
+
+    @property
+    def people(self) -> list[Hashable]:
+        """Ids of the streams alive now (seen within ``patience`` frames)."""
+        return list(self._people)
+
+    def push(self, poses: np.ndarray, ids: Sequence[Hashable] | None = None) -> dict[Hashable, np.ndarray]:
+        """Add one frame of P people.
+
+        Parameters
+        ----------
+        poses : (P, J, C) array (P >= 0), NaN for missing joints, in any unit the single
+            stream takes (3D: mm, cm or m; 2D: pixels).
+        ids : P distinct track ids (default 0..P-1).
+
+        Returns
+        -------
+        dict id -> (k, J, C) frames of that person that became ready (k >= 0, oldest first;
+        NaN where the person was absent). Ids that ended this frame are included with all
+        their held frames.
+        """
+        x = np.asarray(poses)
+        j, c = len(self.refiner.layout.joints), self.refiner.n_coords
+        if x.ndim != 3 or x.shape[1:] != (j, c):
+            raise ValueError(f"poses must be (P, {j}, {c}) for this {self.refiner.layout.name} "
+                             f"{self.refiner.space} model, got shape {x.shape}")
+        ids = list(range(len(x))) if ids is None else list(ids)
+        if len(ids) != len(x) or len(set(ids)) != len(ids):
+            raise ValueError(f"ids must be {len(x)} distinct ids, one per person, got {ids!r}")
+        frames = dict(zip(ids, x))
+        out: dict[Hashable, np.ndarray] = {}
+        for pid in list(self._people):
+            if pid not in frames:
+                self._missed[pid] += 1
+                if self._missed[pid] > self.patience:
+                    out[pid] = self._end(pid)
+        for pid in frames:
+            if pid not in self._people:
+                self._people[pid] = _PersonStream(self.refiner, lag=self.lag)
+            self._missed[pid] = 0
+        streams = self._people
+        early: dict[Hashable, np.ndarray] = {}
+        for pid, stream in streams.items():
+            stream.deferred = True
+            absent = pid not in frames
+            stream.absent.append(absent)
+            early[pid] = stream.push(np.full((j, c), np.nan, stream._dtype) if absent else frames[pid])
+        self._run_pending(list(streams.values()))
+        for pid, stream in streams.items():
+            stream.deferred = False
+            ready = early[pid]
+            if stream.emit_request is not None:
+                ready = np.concatenate([ready, stream._emit(*stream.emit_request)])
+                stream.emit_request = None
+            out[pid] = self._mask_absent(stream, ready)
+        return out
+
+    def flush(self) -> dict[Hashable, np.ndarray]:
+        """End every stream: id -> all its held frames (k, J, C)."""
+        return {pid: self._end(pid) for pid in list(self._people)}
+
+    def _end(self, pid: Hashable) -> np.ndarray:
+        stream = self._people.pop(pid)
+        self._missed.pop(pid)
+        stream.deferred = False
+        absent = stream.absent
+        tail = stream.flush()
+        stream.absent = absent
+        return self._mask_absent(stream, tail)
+
+    @staticmethod
+    def _mask_absent(stream: _PersonStream, ready: np.ndarray) -> np.ndarray:
+        """NaN for the frames where the person was absent (popped in order from ``stream.absent``)."""
+        flags = np.array([stream.absent.popleft() for _ in range(len(ready))], dtype=bool)
+        if flags.any():
+            ready = ready.copy()
+            ready[flags] = np.nan
+        return ready
+
+    def _run_pending(self, streams: list[_PersonStream]) -> None:
+        """Every window the streams completed this frame, through the network in one batch."""
+        jobs = [(stream, first, window) for stream in streams for first, window in stream.pending]
+        for stream in streams:
+            stream.pending = []
+        if not jobs:
+            return
+        windows = np.concatenate([window for _, _, window in jobs])  # (N, 1, F, J, C)
+        outputs = self.refiner.refine_windows(windows)
+        if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
+            frames, local = local_correction(windows[:, 0], outputs["final"][:, 0], self.refiner.layout)
+            shift = np.concatenate([stream._shift_from_local(frames[i : i + 1], local[i : i + 1])
+                                    for i, (stream, _, _) in enumerate(jobs)])
+            outputs = {name: out - shift for name, out in self.refiner.refine_windows(windows + shift).items()}
+        for i, (stream, first, _) in enumerate(jobs):
+            stream._accumulate(first, {name: out[i : i + 1] for name, out in outputs.items()})

@@ -1,0 +1,218 @@
+"""``synsp refine 'poses/*.json' OUT --workers N``: refine a corpus, one process per core.
+
+The inputs are a glob or a directory (every pose file in it, recursively); each is refined by
+:func:`synsp.refine_file.refine_file` into the same relative path under the output directory.
+The batch is resumable: an output that already exists is skipped unless ``force`` (writes are
+atomic, so an interrupted run leaves no half-written output behind). A file that fails is
+reported on one line and the batch goes on. A folder of OpenPose ``*_keypoints.json`` frames
+is one sequence, never a batch of files.
+
+The same per-file function, :func:`refine_one`, runs on a cluster: ``examples/dask_refine.py``.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from synsp.formats import FORMATS
+
+# Extensions of every readable pose format (synsp.formats.FORMATS).
+POSE_EXTENSIONS = tuple(sorted({ext for fmt in FORMATS.values() for ext in fmt.extensions}))
+OPENPOSE_SUFFIX = "_keypoints.json"
+
+
+def is_openpose_sequence(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a folder of OpenPose frames (its JSON files all end in
+    ``_keypoints.json``): one sequence, not a batch. Uses
+    ``synsp.formats.openpose.is_openpose_folder`` where that format exists."""
+    try:
+        from synsp.formats.openpose import is_openpose_folder  # type: ignore[import-not-found]
+    except ImportError:
+        path = Path(path)
+        if not path.is_dir():
+            return False
+        names = [p.name for p in path.iterdir() if p.suffix.lower() == ".json"]
+        return bool(names) and all(name.endswith(OPENPOSE_SUFFIX) for name in names)
+    return bool(is_openpose_folder(path))
+
+
+def is_batch(source: str | os.PathLike) -> bool:
+    """Whether ``source`` names many inputs: a glob pattern, or a directory that is not one
+    OpenPose sequence."""
+    text = str(source)
+    if glob.has_magic(text) and not Path(text).exists():
+        return True
+    return Path(text).is_dir() and not is_openpose_sequence(text)
+
+
+def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
+    """The inputs of a batch and the root their outputs are named from.
+
+    Parameters
+    ----------
+    source : a glob (``"clips/**/*.csv"``, recursive ``**`` allowed) or a directory, whose pose
+        files (:data:`POSE_EXTENSIONS`, hidden ones skipped) are taken recursively; a folder of
+        OpenPose frames inside it is one input.
+
+    Returns
+    -------
+    (sorted inputs, root): each output is ``OUT / input.relative_to(root)``. ``ValueError``
+    when nothing matches.
+    """
+    text = str(source)
+    if Path(text).is_dir():
+        root = Path(text)
+        inputs = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            keep = []
+            for d in dirnames:
+                if is_openpose_sequence(Path(dirpath, d)):
+                    inputs.append(Path(dirpath, d))
+                else:
+                    keep.append(d)
+            dirnames[:] = keep
+            inputs += [Path(dirpath, f) for f in filenames
+                       if not f.startswith(".") and f.lower().endswith(POSE_EXTENSIONS)]
+    else:
+        inputs = [Path(p) for p in glob.glob(text, recursive=True)
+                  if Path(p).is_file() or is_openpose_sequence(p)]
+        root = Path(os.path.commonpath([p.parent for p in inputs])) if inputs else Path(".")
+    if not inputs:
+        raise ValueError(f"{text}: no pose files found (readable extensions: {', '.join(POSE_EXTENSIONS)})")
+    return sorted(inputs), root
+
+
+def output_path(input: Path, root: Path, out_dir: Path, out_format: str | None = None) -> Path:
+    """``out_dir / input.relative_to(root)``, with ``out_format``'s first extension if given."""
+    out = Path(out_dir) / Path(input).relative_to(root)
+    if out_format:
+        if out_format not in FORMATS:
+            raise ValueError(f"unknown output format {out_format!r}; choose from {', '.join(FORMATS)}")
+        out = out.with_suffix(FORMATS[out_format].extensions[0])
+    return out
+
+
+def refine_one(input: str | os.PathLike, output: str | os.PathLike, **options: Any) -> tuple[str, str | None]:
+    """Refine one file (:func:`synsp.refine_file.refine_file` with ``options``), never raising:
+    returns ``(input, None)`` on success, else ``(input, one-line error)``. Top level, so a
+    process pool or a Dask worker can run it."""
+    from synsp.refine_file import refine_file
+
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        refine_file(input, output, **options)
+    except Exception as err:  # noqa: BLE001 - one file's failure must not stop the batch
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return str(input), f"{type(err).__name__}: {first}"
+    return str(input), None
+
+
+def _one_thread() -> None:
+    """Worker start-up: one torch thread per process, as the processes already fill the cores."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # filters need no torch
+        pass
+
+
+@dataclass
+class BatchReport:
+    """What :func:`refine_batch` did."""
+
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # outputs already there (resumed)
+    failed: dict[str, str] = field(default_factory=dict)  # input -> one-line error
+
+    def recorder(self, log: Callable[[str], None] | None = None) -> Callable[[str, str | None], None]:
+        """A function taking :func:`refine_one`'s ``(input, error)`` into this report (and ``log``)."""
+
+        def record(name: str, error: str | None) -> None:
+            if error is None:
+                self.done.append(name)
+            else:
+                self.failed[name] = error
+                if log:
+                    log(f"failed: {name}: {error}")
+
+        return record
+
+    def __str__(self) -> str:
+        lines = [f"failed: {name}: {error}" for name, error in self.failed.items()]
+        lines.append(f"refined {len(self.done)} file(s), skipped {len(self.skipped)} already written, "
+                     f"{len(self.failed)} failed")
+        return "\n".join(lines)
+
+
+def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False,
+               out_format: str | None = None) -> tuple[list[tuple[Path, Path]], BatchReport]:
+    """The (input, output) pairs still to refine, and a report listing those skipped because
+    their output exists (all refined again if ``force``)."""
+    inputs, root = batch_inputs(source)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file; for many inputs the output must be a directory")
+    if out_dir.exists() and out_dir.resolve() == root.resolve():
+        raise ValueError(f"{out_dir}: the output directory is the input directory; choose another")
+    report, jobs = BatchReport(), []
+    for path in inputs:
+        dst = output_path(path, root, out_dir, out_format)
+        if dst.exists() and not force:
+            report.skipped.append(str(path))
+        else:
+            jobs.append((path, dst))
+    return jobs, report
+
+
+def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, workers: int = 1, force: bool = False,
+                 progress: bool = True, log: Callable[[str], None] | None = None, **options: Any) -> BatchReport:
+    """Refine every input of ``source`` (:func:`batch_inputs`) into ``out_dir``.
+
+    Parameters
+    ----------
+    source : a glob or a directory.
+    out_dir : output directory (made if missing); never the input directory.
+    workers : processes (one per core); 1 runs in this process.
+    force : refine again inputs whose output exists (default: skip them, so a stopped batch resumes).
+    progress : show a tqdm progress bar on stderr.
+    log : called with each failure's line as it happens (default: nothing until the report).
+    **options : for :func:`synsp.refine_file.refine_file` (method, checkpoint, out_format, ...).
+
+    Returns
+    -------
+    A :class:`BatchReport`.
+    """
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be an int >= 1, got {workers!r}")
+    jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"))
+    options["force"] = force
+    from tqdm import tqdm
+
+    def write(line: str) -> None:  # failure lines above the progress bar, not through it
+        with tqdm.external_write_mode(file=sys.stderr):
+            log(line)
+
+    record = report.recorder(write if log else None)
+
+    bar = tqdm(total=len(jobs), unit="file", disable=not progress or not jobs, desc="synsp refine")
+    if workers == 1 or len(jobs) <= 1:
+        for src, dst in jobs:
+            record(*refine_one(src, dst, **options))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_one_thread) as pool:
+            futures = [pool.submit(refine_one, src, dst, **options) for src, dst in jobs]
+            for future in as_completed(futures):
+                record(*future.result())
+                bar.update()
+    bar.close()
+    report.done.sort()
+    return report

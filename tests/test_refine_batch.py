@@ -1,0 +1,91 @@
+"""``synsp refine DIR|GLOB OUT --workers N``: many files, resumable, one line per failure; the same
+on a local Dask cluster (examples/dask_refine.py)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synsp.cli import main
+from synsp.refine_batch import batch_inputs, is_batch, refine_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus(tmp_path: Path, n: int = 3) -> Path:
+    """n small (T, 17, 3) sequences in clips/ and clips/sub/, plus one broken file."""
+    rng = np.random.default_rng(0)
+    src = tmp_path / "clips"
+    (src / "sub").mkdir(parents=True)
+    for i in range(n):
+        x = 800 + 300 * np.sin(np.arange(40)[:, None, None] / 7 + rng.uniform(0, 6, (17, 3)))
+        np.save(src / ("sub" if i == 0 else ".") / f"clip{i}.npy", x.astype(np.float32))
+    (src / "broken.npy").write_bytes(b"not an array")
+    (src / "notes.md").write_text("not a pose file")
+    return src
+
+
+def test_directory_and_glob_inputs(tmp_path):
+    src = corpus(tmp_path)
+    inputs, root = batch_inputs(src)
+    assert root == src and [p.name for p in inputs] == ["broken.npy", "clip1.npy", "clip2.npy", "clip0.npy"]
+    inputs, root = batch_inputs(str(src / "**" / "clip*.npy"))
+    assert root == src and len(inputs) == 3
+    assert is_batch(src) and is_batch(str(src / "*.npy")) and not is_batch(src / "clip1.npy")
+    with pytest.raises(ValueError, match="no pose files"):
+        batch_inputs(str(tmp_path / "*.csv"))
+
+
+def test_openpose_folder_is_one_sequence(tmp_path):
+    folder = tmp_path / "video"
+    folder.mkdir()
+    for t in range(3):
+        (folder / f"video_{t:012d}_keypoints.json").write_text(json.dumps({"people": []}))
+    assert not is_batch(folder)
+    outer = tmp_path / "many"
+    (outer / "a").mkdir(parents=True)
+    (folder / "video_000000000000_keypoints.json").rename(outer / "a" / "x_keypoints.json")
+    assert batch_inputs(outer)[0] == [outer / "a"]  # a folder of frames inside a batch: one input
+
+
+def test_cli_batch_resumes_and_reports_failures(tmp_path, capsys):
+    src = corpus(tmp_path)
+    out = tmp_path / "out"
+    code = main(["refine", str(src), str(out), "--method", "savgol", "--workers", "2"])
+    captured = capsys.readouterr()
+    assert code == 2  # broken.npy failed, on one line, and the others were written
+    assert [line for line in captured.err.splitlines() if line.startswith("failed:")] == [
+        next(line for line in captured.err.splitlines() if "broken.npy" in line)]
+    assert "refined 3 file(s), skipped 0 already written, 1 failed" in captured.out
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.npy")) == [
+        "clip1.npy", "clip2.npy", "sub/clip0.npy"]
+    written = (out / "clip1.npy").stat().st_mtime_ns
+    code = main(["refine", str(src / "*.npy"), str(out), "--method", "savgol"])
+    assert "refined 0 file(s), skipped 2 already written, 1 failed" in capsys.readouterr().out
+    assert (out / "clip1.npy").stat().st_mtime_ns == written
+    report = refine_batch(str(src / "clip1.npy"), out, method="savgol", force=True, progress=False)
+    assert report.done == [str(src / "clip1.npy")] and not report.failed
+
+
+def test_cli_batch_output_must_be_a_directory(tmp_path, capsys):
+    src = corpus(tmp_path)
+    (tmp_path / "file").write_text("")
+    assert main(["refine", str(src), str(tmp_path / "file"), "--method", "savgol"]) == 2
+    assert "must be a directory" in capsys.readouterr().err
+    assert main(["refine", str(src), str(src), "--method", "savgol"]) == 2
+
+
+def test_dask_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = importlib.util.spec_from_file_location("dask_refine", ROOT / "examples" / "dask_refine.py")
+    dask_refine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dask_refine)
+    src = corpus(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        report = dask_refine.refine_on_dask(client, str(src), str(tmp_path / "out"), method="savgol")
+    assert len(report.done) == 3 and list(report.failed) == [str(src / "broken.npy")]
+    assert len(list((tmp_path / "out").rglob("*.npy"))) == 3

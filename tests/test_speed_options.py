@@ -1,0 +1,123 @@
+"""Speed options of the Refiner (stride, pull_stride, int8) stay within stated tolerances of the
+exact path, and many people stream in one batch exactly as each would alone."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import needs_data
+from synsp.evaluation.protocol import make_cases
+from synsp.inference.checkpoint import load_model
+from synsp.inference.people_stream import MultiPersonStreamingRefiner
+from synsp.inference.streaming import StreamingRefiner
+
+pytestmark = needs_data
+
+
+@pytest.fixture(scope="module")
+def clip():
+    cases = make_cases("val", "typical", max_clips=3)
+    return np.concatenate([c.noisy for c in cases])[:240], np.concatenate([c.clean for c in cases])[:240]
+
+
+def exact():
+    return load_model("synsp-h36m17", "cpu", stride=1, pull_stride=1, quantize=False)
+
+
+def mean_distance(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b, axis=-1).mean())
+
+
+def test_fast_paths_stay_near_the_exact_output(clip):
+    noisy, _ = clip
+    reference = exact().refine(noisy)
+    moved = mean_distance(reference, noisy)  # what refinement itself changes, mm
+    # The pull pass only measures a median over the clip: a sparser cut barely moves the output.
+    assert mean_distance(load_model("synsp-h36m17", "cpu", pull_stride=8, quantize=False).refine(noisy),
+                         reference) < 0.05 * moved
+    # int8 linear layers: within a few percent of what the network moves the joints.
+    quantized = load_model("synsp-h36m17", "cpu", stride=1, pull_stride=1, quantize=True)
+    assert quantized.quantized
+    assert mean_distance(quantized.refine(noisy), reference) < 0.1 * moved
+    # A stride > 1 averages fewer windows per frame: close, but less smooth.
+    assert mean_distance(exact().refine(noisy, stride=4), reference) < 0.1 * moved
+
+
+def test_speed_options_are_checked():
+    with pytest.raises(ValueError, match="stride"):
+        load_model("synsp-h36m17", "cpu", stride=9)
+    with pytest.raises(ValueError, match="pull_stride"):
+        load_model("synsp-h36m17", "cpu", pull_stride=0)
+    with pytest.raises(ValueError, match="stride"):
+        exact().refine(np.zeros((20, 17, 3), np.float32), stride=0)
+
+
+def stream_people(crowd: MultiPersonStreamingRefiner, frames: list[tuple[np.ndarray, list]]) -> dict:
+    got: dict = {}
+    for poses, ids in frames:
+        for pid, out in crowd.push(poses, ids).items():
+            got.setdefault(pid, []).append(out)
+    for pid, out in crowd.flush().items():
+        got.setdefault(pid, []).append(out)
+    return {pid: np.concatenate(parts) for pid, parts in got.items()}
+
+
+def alone(model, x: np.ndarray) -> np.ndarray:
+    stream = StreamingRefiner(model)
+    return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+
+
+@pytest.mark.parametrize("quantize", [False, True])
+def test_many_people_equal_each_alone(clip, quantize):
+    noisy, _ = clip
+    model = load_model("synsp-h36m17", "cpu", quantize=quantize)
+    people = {"a": noisy[:40], "b": noisy[100:140] * 0.001, "c": noisy[200:240]}  # b in metres
+    got = stream_people(MultiPersonStreamingRefiner(model),
+                        [(np.stack([x[t] for x in people.values()]), list(people)) for t in range(40)])
+    for pid, x in people.items():
+        if not quantize:
+            np.testing.assert_allclose(got[pid], alone(model, x), rtol=1e-4, atol=1e-4 * np.abs(x).max())
+        else:  # int8 activations share one scale per batch: the others in it move the result a little
+            moved = mean_distance(alone(model, x), x)
+            assert mean_distance(got[pid], alone(model, x)) < 0.15 * moved  # measured 0.10 at most
+
+
+def test_people_come_and_go(clip):
+    noisy, _ = clip
+    model = load_model("synsp-h36m17", "cpu", quantize=False)
+    crowd = MultiPersonStreamingRefiner(model, patience=3)
+    frames = []
+    for t in range(30):  # person 0 throughout; 1 from frame 5; 2 absent on frames 10-11 and gone after 20
+        ids = [0] + ([1] if t >= 5 else []) + ([2] if t < 20 and t not in (10, 11) else [])
+        frames.append((np.stack([noisy[t + 50 * i] for i in ids]), ids))
+    got = stream_people(crowd, frames)
+    assert crowd.people == []
+    assert len(got[0]) == 30 and len(got[1]) == 25 and np.isfinite(got[1]).all()
+    # Person 2: 20 frames seen (two of them absent, NaN), then 3 frames of patience, also NaN.
+    assert len(got[2]) == 23
+    absent = ~np.isfinite(got[2]).all(axis=(1, 2))
+    assert absent.tolist() == [t in (10, 11) or t >= 20 for t in range(23)]
+    np.testing.assert_allclose(got[0], alone(model, noisy[:30]), rtol=1e-4, atol=1e-2)
+
+
+def test_many_people_input_is_checked():
+    crowd = MultiPersonStreamingRefiner(load_model("synsp-h36m17", "cpu"))
+    with pytest.raises(ValueError, match=r"\(P, 17, 3\)"):
+        crowd.push(np.zeros((17, 3)))
+    with pytest.raises(ValueError, match="distinct"):
+        crowd.push(np.zeros((2, 17, 3)), ids=[1, 1])
+    with pytest.raises(ValueError, match="patience"):
+        MultiPersonStreamingRefiner(crowd.refiner, patience=-1)
+
+
+def test_stream_pull_history_is_bounded(clip, monkeypatch):
+    from synsp.inference import streaming
+
+    noisy, _ = clip
+    monkeypatch.setattr(streaming, "PULL_HISTORY", 6)
+    stream = StreamingRefiner(load_model("synsp-h36m17", "cpu", quantize=False))
+    sizes = []
+    for frame in noisy[:40]:
+        stream.push(frame)
+        sizes.append(len(stream._pulls))
+    assert max(sizes) <= 6 and sizes[-1] >= 3  # thinned, never emptied
