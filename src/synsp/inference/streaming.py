@@ -193,8 +193,8 @@ class StreamingRefiner:
         missing = ~np.isfinite(x).all(-1)  # (V, J)
         if missing.any():
             x = x.copy()
-            with np.errstate(invalid="ignore"):
-                centroid = np.nanmean(np.where(missing[..., None], np.nan, x), axis=1, keepdims=True)  # (V, 1, C)
+            seen = (~missing)[..., None]  # a frame with no joint at all has no centroid: 0 then
+            centroid = np.where(seen, x, 0.0).sum(1, keepdims=True) / np.maximum(seen.sum(1, keepdims=True), 1)
             fallback = np.broadcast_to(np.nan_to_num(centroid), x.shape)
             if self._last is not None:
                 fallback = self._last
