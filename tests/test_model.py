@@ -9,9 +9,9 @@ import scipy.fft
 import torch
 
 from synsp.model import SynSP, SynSPConfig, SynSPOutput
-from synsp.model.synsp import OutputHead
 from synsp.model.dct import TemporalDCT, dct_matrix
 from synsp.model.quality import PoseQualityEncoding, cross_view_similarity, own_view_tokens, pose_quality
+from synsp.model.synsp import OutputHead
 from synsp.training.loss import synsp_loss
 
 
