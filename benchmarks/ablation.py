@@ -18,7 +18,8 @@ Rows (supplementary section and table of each in brackets):
   (lambda_a : lambda_p = 5 and 0.5) and the input's true error, vs the same r of one
   network's two branches;
 - ours: no ``spectral_gain``; the authors' output path (no residual, no inverse DCT);
-  ``variant = "official"``.
+  ``variant = "official"``; the final output as a correction of the branches' mean
+  (``final_from = "branches"``), a change meant to let the refinement stage earn its place.
 
 Run (about 9 x the budget, then a few minutes of scoring)::
 
@@ -65,6 +66,8 @@ VARIANTS: dict[str, Variant] = {
     "no-gain": Variant("without spectral_gain", {"spectral_gain": False}),
     "official-output": Variant("the authors' output path (no residual, no inverse DCT)",
                                {"pose_residual": False, "spectral_output": False}),
+    "final-on-branches": Variant("ours: the final output corrects the branches' mean, not the input",
+                                 {"final_from": "branches"}),
     "official": Variant("variant = \"official\" (the authors' forward pass, dropout 0.2)",
                         {"variant": "official", "dropout": 0.2}),
 }
@@ -246,7 +249,8 @@ def table(r: dict[str, Any], names: list[str], runs: Path, split: str) -> str:
         lines.append(f"| Sec. 2.7: claim | | | a random combination helps a little: {verdict(gain)} |")
     for name, label in (("no-gain", "ours: without spectral_gain"),
                         ("official-output", "ours: the authors' output path"),
-                        ("official", "ours: variant = \"official\"")):
+                        ("official", "ours: variant = \"official\""),
+                        ("final-on-branches", "ours: final corrects the branches' mean")):
         if r.get(name):
             for out, short in (("position", "PB"), ("acceleration", "AB"), ("final", "final")):
                 row(f"{label}, {short}", r[name][out], "-")

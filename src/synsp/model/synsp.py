@@ -41,6 +41,7 @@ from .transformer import Decoder, DecoderLayer, Encoder, init_xavier_, sinusoida
 
 VARIANTS = ("synsp", "official")
 REFINEMENTS = ("quality", "repeat")
+FINAL_STARTS = ("input", "branches")
 # The authors' attention layers drop attention weights with p = 0.1 whatever the model's
 # dropout (their ScaledDotProductAttention is built with its default).
 OFFICIAL_ATTN_DROPOUT = 0.1
@@ -88,6 +89,10 @@ class SynSPConfig:
     # supplementary's Sec. 2.5 alternative: the branches' average goes through a second copy of
     # the base pipeline (own weights) and the final output is the average of its two branches.
     refinement: str = "quality"
+    # With pose_residual, what the refinement stage's correction is added to: "input" (the
+    # estimator's window, like the branches) or "branches" (the detached mean of PB and AB: the
+    # final output starts where the base stage ended; tried in benchmarks/ablation.py).
+    final_from: str = "input"
 
     def __post_init__(self) -> None:
         for name in ("n_joints", "n_coords", "window", "d_model", "n_layers", "n_heads", "d_k", "d_v", "d_inner"):
@@ -99,6 +104,8 @@ class SynSPConfig:
             raise ValueError(f"variant must be one of {VARIANTS}, got {self.variant!r}")
         if self.refinement not in REFINEMENTS:
             raise ValueError(f"refinement must be one of {REFINEMENTS}, got {self.refinement!r}")
+        if self.final_from not in FINAL_STARTS:
+            raise ValueError(f"final_from must be one of {FINAL_STARTS}, got {self.final_from!r}")
         if self.variant == "official":  # the authors' heads output the window itself
             self.pose_residual = self.spectral_output = self.spectral_gain = False
 
@@ -299,11 +306,12 @@ class SynSP(nn.Module):
             out = out + 10.0 * self.spectral_gain[which] * spectrum
         return self.dct.inverse(out)
 
-    def _output(self, out: Tensor, x: Tensor, spectrum: Tensor, which: int) -> Tensor:
-        """A head's output (B, V, F, D) as a window of poses (the two switchable deviations)."""
+    def _output(self, out: Tensor, start: Tensor, spectrum: Tensor, which: int) -> Tensor:
+        """A head's output (B, V, F, D) as a window of poses (the two switchable deviations);
+        with ``pose_residual`` it is a correction of ``start`` (B, V, F, D)."""
         if self.config.spectral_output:
             out = self._to_frames(out, spectrum, which)
-        return x + out if self.config.pose_residual else out
+        return start + out if self.config.pose_residual else out
 
     def _base_pass(self, x: Tensor, parts: nn.Module, gains: Sequence[int]) -> "_BasePass":
         """Steps 1-6 on windows ``x`` (B, V, F, D) with the embedding, encoders and base
@@ -332,7 +340,8 @@ class SynSP(nn.Module):
         quality, similarity = self.quality(p, a)  # (B, V, V*F) each, detached; step 7
         memory = view_memory(base.ab_features, base.shared, similarity + quality)  # (B*V, F+V*F, d)
         final = self.refinement(base.query, memory).view(b, v, f, dim)  # (B, V, F, D) step 8
-        return SynSPOutput(p, a, self._output(final, x, base.spectrum, 2))
+        start = x if self.config.final_from == "input" else ((p + a) / 2).detach()
+        return SynSPOutput(p, a, self._output(final, start, base.spectrum, 2))
 
 
 class _BasePass(NamedTuple):
