@@ -275,3 +275,30 @@ def test_literal_variant_of_the_notes_outputs_the_heads_frames():
     want = x + TemporalDCT(8).inverse(torch.full((8, 1), 0.5))
     for y in model(x):
         torch.testing.assert_close(y, want)
+
+
+def test_final_from_branches_starts_at_the_branches_mean():
+    model = randomize_heads_(SynSP(tiny(final_from="branches")))
+    with torch.no_grad():
+        model.refinement.head.fc_out.weight.zero_()
+        model.refinement.head.fc_out.bias.zero_()
+        model.spectral_gain[2].zero_()
+    x = torch.randn(2, 1, 8, 51)
+    p, a, final = model(x)
+    assert (p - a).abs().max() > 1e-3
+    torch.testing.assert_close(final, (p + a) / 2)
+
+
+def test_repeated_base_stage_runs_the_branches_mean_through_a_second_copy():
+    """refinement = "repeat" (supplementary Sec. 2.5): the final output is the mean of a second
+    base pipeline's two branches, run on the first one's mean; the first pipeline is untouched."""
+    model = randomize_heads_(SynSP(tiny(refinement="repeat")))
+    assert not hasattr(model, "refinement") and model.spectral_gain.shape[0] == 5
+    x = torch.randn(2, 1, 8, 51)
+    p, a, final = model(x)
+    second = model._base_pass((p + a) / 2, model.second, (3, 4))
+    torch.testing.assert_close(final, (second.position + second.acceleration) / 2)
+    with torch.no_grad():
+        model.second.base.position.head.fc_out.bias.add_(0.1)
+    p2, a2, final2 = model(x)
+    assert torch.equal(p2, p) and torch.equal(a2, a) and not torch.allclose(final2, final)
