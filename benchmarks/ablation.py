@@ -1,10 +1,12 @@
 """The paper's ablations and our deviations, each variant trained from scratch on one budget.
 
 Every variant starts from configs/synsp-h36m17.toml (3D, Human3.6M-17 joints, the shipped
-first stage's error mix) with the same seed and the same CPU budget per variant
-(``--minutes`` of training time on one thread, batch 64, epochs of 6,400 windows). A run
-directory per variant holds its checkpoints: re-running continues a run whose budget is not
-used up and skips one that is done, so a larger ``--minutes`` extends every run. Scores are on
+first stage's error mix) with the same seed and the same training budget per variant:
+``--epochs`` epochs of 6,400 windows at batch 64 (100 steps each) on one CPU thread, the same
+data and the same learning-rate decay for all. Steps, not wall-clock minutes, because the
+machine is shared: the minutes each run took are printed with the table. A run directory per
+variant holds its checkpoints: re-running continues a run whose budget is not used up and
+skips one that is done, so a larger ``--epochs`` extends every run. Scores are on
 the VALIDATION split (``typical`` preset, fixed noise) unless ``--split test``; the refiner's
 post-processing (joint-convention pull, bone lengths) is off, so rows compare networks.
 
@@ -21,10 +23,10 @@ Rows (supplementary section and table of each in brackets):
   ``variant = "official"``; the final output as a correction of the branches' mean
   (``final_from = "branches"``), a change meant to let the refinement stage earn its place.
 
-Run (about 9 x the budget, then a few minutes of scoring)::
+Run (about an hour on one free core for 4 epochs, then ten minutes of scoring)::
 
-    .venv/bin/python benchmarks/ablation.py --minutes 7               # train (or resume) + table
-    .venv/bin/python benchmarks/ablation.py --minutes 7 --no-train    # table from what is there
+    .venv/bin/python benchmarks/ablation.py --epochs 4               # train (or resume) + table
+    .venv/bin/python benchmarks/ablation.py --no-train               # table from what is there
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
-def variant_config(name: str, minutes: float, runs: Path) -> Config:
+def variant_config(name: str, epochs: int, runs: Path) -> Config:
     """The base config with ``name``'s changes and the shared budget."""
     config = load_config(BASE_CONFIG)
     v = VARIANTS[name]
@@ -81,28 +83,31 @@ def variant_config(name: str, minutes: float, runs: Path) -> Config:
     config.data.windows_per_epoch = 6400
     config.data.val_clips = 4  # the per-epoch check only; scores below use the whole split
     t = config.train
-    t.batch_size, t.lr_decay, t.epochs, t.max_minutes = 64, 0.95, 10_000, minutes
+    t.batch_size, t.lr_decay, t.epochs, t.max_minutes = 64, 0.95, epochs, 0.0
     t.seed, t.threads, t.progress, t.out_dir = 0, 1, False, str(runs / name)
     for key, value in v.train.items():
         setattr(t, key, value)
     return config
 
 
-def trained_minutes(run: Path) -> float:
-    """Training minutes a run directory's ``last.pt`` holds (0 when there is none)."""
+def trained(run: Path) -> tuple[int, float]:
+    """(epochs, training minutes) a run directory's ``last.pt`` holds ((0, 0) when there is none)."""
     last = run / "last.pt"
-    return float(load_checkpoint(last)["seconds"]) / 60 if last.is_file() else 0.0
+    if not last.is_file():
+        return 0, 0.0
+    ckpt = load_checkpoint(last)
+    return int(ckpt["epoch"]), float(ckpt["seconds"]) / 60
 
 
-def train_variants(names: list[str], minutes: float, runs: Path) -> None:
-    """Train (or resume) each variant until it has used ``minutes`` of training time."""
+def train_variants(names: list[str], epochs: int, runs: Path) -> None:
+    """Train (or resume) each variant until it has ``epochs`` epochs."""
     for name in names:
-        done = trained_minutes(runs / name)
-        if done >= minutes:
-            print(f"[{name}] {done:.1f} min trained: skipped", flush=True)
+        done = trained(runs / name)[0]
+        if done >= epochs:
+            print(f"[{name}] {done} epochs trained: skipped", flush=True)
             continue
-        print(f"[{name}] training from {done:.1f} to {minutes} min", flush=True)
-        train(variant_config(name, minutes, runs), resume=True, log=lambda s, n=name: print(f"[{n}] {s}", flush=True))
+        print(f"[{name}] training from epoch {done} to {epochs}", flush=True)
+        train(variant_config(name, epochs, runs), resume=True, log=lambda s, n=name: print(f"[{n}] {s}", flush=True))
 
 
 def network_refiner(path: Path | str) -> Refiner:
@@ -208,8 +213,8 @@ def verdict(ok: bool) -> str:
 def table(r: dict[str, Any], names: list[str], runs: Path, split: str) -> str:
     """The markdown table: our figures beside the paper's, each claim marked."""
     lines = [f"Split `{split}`, preset `typical`, root-relative mm; network outputs only (no post-processing).",
-             "Training minutes and epochs per variant: " + ", ".join(
-                 f"{n} {trained_minutes(runs / n):.1f} min" for n in names if (runs / n / "last.pt").is_file()),
+             "Epochs (of 100 steps) and training minutes per variant: " + ", ".join(
+                 "{} {} ({:.1f} min)".format(n, *trained(runs / n)) for n in names if (runs / n / "last.pt").is_file()),
              "", "| row | ours: MPJPE / PA-MPJPE / Accel | paper (H36M-FCN): MPJPE / Accel | claim |",
              "|---|---|---|---|", f"| input | {fmt(r['input'])} | 54.6 / 19.2 | |"]
 
@@ -265,7 +270,7 @@ def table(r: dict[str, Any], names: list[str], runs: Path, split: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=7.0, help="training minutes per variant (resumable)")
+    parser.add_argument("--epochs", type=int, default=4, help="epochs of 100 steps per variant (resumable)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated subset of: "
                         + ", ".join(VARIANTS))
     parser.add_argument("--runs", default=str(ROOT / "runs" / "ablation"), help="one run directory per variant")
@@ -279,7 +284,7 @@ def main() -> None:
         parser.error(f"unknown variant(s) {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     runs = Path(args.runs)
     if not args.no_train:
-        train_variants(names, args.minutes, runs)
+        train_variants(names, args.epochs, runs)
     results = evaluate_variants(names, runs, args.split)
     print(table(results, names, runs, args.split))
 
