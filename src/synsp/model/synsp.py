@@ -25,7 +25,11 @@ choices are in benchmarks/RESULTS.md, "Design measurements".
 Every way this default model departs from the authors' code (InvertedForest/SynSP), with
 its measured effect and the command that measures it, is in ``docs/deviations.md``.
 ``SynSPConfig(variant="official")`` builds the authors' forward pass instead (tested
-against a transcription of it in ``tests/test_official_variant.py``).
+against a transcription of it in ``tests/test_official_variant.py``), with their two
+multi-view bugs fixed: their loss takes the acceleration along axis 1, which for
+``(B, V, F, D)`` windows is the views axis (here: frames, in ``training.loss``), and with
+V > 1 their forward returns ``(final, PB, AB)`` while the loss unpacks ``(PB, AB, final)``,
+so their final output was trained with k = 0 (here: one named tuple for any V).
 """
 from __future__ import annotations
 
