@@ -47,6 +47,7 @@ from synsp.training.train import train
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_CONFIG = ROOT / "configs" / "synsp-h36m17.toml"
+VARIANT_WINDOW = 8  # the default variant's window: stride = window gives each frame one window
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,6 @@ def evaluate_variants(names: list[str], runs: Path, split: str) -> dict[str, Any
     results["multi-view"] = cached(runs / f"multi-view-{split}.json", {"split": split}, lambda: multi_view(split))
     return results
 
-
-VARIANT_WINDOW = 8  # the default variant's window: stride = window gives each frame one window
 
 
 def multi_view(split: str) -> dict[str, dict[str, float]]:
