@@ -13,8 +13,8 @@ import torch
 from torch import Tensor, nn
 
 
-def dct_matrix(n: int, *, dtype: torch.dtype = torch.float32) -> Tensor:
-    """Orthonormal type-II DCT matrix.
+def dct_matrix(n: int, *, dtype: torch.dtype = torch.float32, orthonormal: bool = True) -> Tensor:
+    """Type-II DCT matrix, orthonormal (default) or unnormalised as in the authors' code.
 
     Parameters
     ----------
@@ -22,6 +22,9 @@ def dct_matrix(n: int, *, dtype: torch.dtype = torch.float32) -> Tensor:
         Signal length (frames in a window), ``n >= 1``.
     dtype : torch.dtype
         Dtype of the returned matrix.
+    orthonormal : bool
+        False: the unnormalised transform of ``torch_dct.dct`` (the authors' choice),
+        ``M[k, t] = 2 cos(pi (2t + 1) k / (2n))``.
 
     Returns
     -------
@@ -35,6 +38,8 @@ def dct_matrix(n: int, *, dtype: torch.dtype = torch.float32) -> Tensor:
     k = torch.arange(n, dtype=torch.float64)[:, None]  # (n, 1) frequency
     t = torch.arange(n, dtype=torch.float64)[None, :]  # (1, n) time
     m = torch.cos(math.pi * (2 * t + 1) * k / (2 * n))  # (n, n)
+    if not orthonormal:
+        return (2 * m).to(dtype)
     m[0] *= math.sqrt(1.0 / n)
     m[1:] *= math.sqrt(2.0 / n)
     return m.to(dtype)
@@ -49,10 +54,13 @@ class TemporalDCT(nn.Module):
     and is rebuilt from the config rather than stored in checkpoints.
     """
 
-    def __init__(self, window: int):
+    def __init__(self, window: int, *, orthonormal: bool = True):
         super().__init__()
         self.window = window
-        self.register_buffer("matrix", dct_matrix(window), persistent=False)  # (F, F)
+        m = dct_matrix(window, dtype=torch.float64, orthonormal=orthonormal)
+        self.register_buffer("matrix", m.float(), persistent=False)  # (F, F)
+        inverse = m.T if orthonormal else torch.linalg.inv(m)
+        self.register_buffer("inverse_matrix", inverse.float(), persistent=False)  # (F, F)
 
     def forward(self, x: Tensor) -> Tensor:
         # x: (..., F, D) -> spectrum (..., F, D), frequency replacing frame on dim -2.
@@ -60,4 +68,4 @@ class TemporalDCT(nn.Module):
 
     def inverse(self, spectrum: Tensor) -> Tensor:
         """Inverse transform: ``(..., F, D)`` spectrum back to ``(..., F, D)`` frames."""
-        return torch.matmul(self.matrix.T, spectrum)
+        return torch.matmul(self.inverse_matrix, spectrum)

@@ -35,7 +35,7 @@ def cross_view_similarity(x: Tensor) -> Tensor:
     return sim.reshape(b, v, v * f)  # (B, V, V*F), token index u*F + f
 
 
-def pose_quality(p: Tensor, a: Tensor) -> Tensor:
+def pose_quality(p: Tensor, a: Tensor, *, official: bool = False) -> Tensor:
     """Per-frame quality from the disagreement of the two base-stage branches.
 
     ``d = (p - a) / 2``; for every coordinate, ``|d|`` is scaled by its largest value over
@@ -46,14 +46,18 @@ def pose_quality(p: Tensor, a: Tensor) -> Tensor:
     ----------
     p, a : Tensor
         ``(B, V, F, D)`` outputs of the Position and Acceleration Branches.
+    official : bool
+        The authors' epsilon placement: the max is taken over ``|d|`` without the 1e-6
+        (``max_F |d| + 1e-5``); a difference of 1e-6 in the scale.
 
     Returns
     -------
     Tensor
         ``(B, V, F)`` quality in ``(exp(-1), 1]``; no gradient flows back to ``p``, ``a``.
     """
-    d = ((p.detach() - a.detach()) / 2).abs() + DIFF_EPS  # (B, V, F, D)
-    scale = d.amax(dim=2, keepdim=True) + MAX_EPS  # (B, V, 1, D) max over frames
+    diff = ((p.detach() - a.detach()) / 2).abs()  # (B, V, F, D)
+    d = diff + DIFF_EPS
+    scale = (diff if official else d).amax(dim=2, keepdim=True) + MAX_EPS  # (B, V, 1, D) max over frames
     return torch.exp(-d / scale).mean(dim=-1)  # (B, V, F)
 
 
@@ -86,9 +90,13 @@ class PoseQualityEncoding(nn.Module):
     similarity of the branches' averages ``(p + a) / 2`` across views.
     """
 
+    def __init__(self, *, official: bool = False):
+        super().__init__()
+        self.official = official  # the authors' epsilon placement (see pose_quality)
+
     def forward(self, p: Tensor, a: Tensor) -> tuple[Tensor, Tensor]:
         # p, a: (B, V, F, D)
         p, a = p.detach(), a.detach()
-        quality = own_view_tokens(pose_quality(p, a))  # (B, V, V*F)
+        quality = own_view_tokens(pose_quality(p, a, official=self.official))  # (B, V, V*F)
         similarity = cross_view_similarity((p + a) / 2)  # (B, V, V*F)
         return quality, similarity

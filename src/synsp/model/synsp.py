@@ -21,11 +21,20 @@ layer zero-initialised, so the untrained network is the identity (``pose_residua
 The authors' code instead maps frequency token k straight to frame k's coordinates and
 leaves the inverse transform to be learnt through attention. The short runs behind these
 choices are in benchmarks/RESULTS.md, "Design measurements".
+
+Every way this default model departs from the authors' code (InvertedForest/SynSP), with
+its measured effect and the command that measures it, is in ``docs/deviations.md``.
+``SynSPConfig(variant="official")`` builds the authors' forward pass instead (tested
+against a transcription of it in ``tests/test_official_variant.py``), with their two
+multi-view bugs fixed: their loss takes the acceleration along axis 1, which for
+``(B, V, F, D)`` windows is the views axis (here: frames, in ``training.loss``), and with
+V > 1 their forward returns ``(final, PB, AB)`` while the loss unpacks ``(PB, AB, final)``,
+so their final output was trained with k = 0 (here: one named tuple for any V).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 import torch
 from torch import Tensor, nn
@@ -33,6 +42,13 @@ from torch import Tensor, nn
 from .dct import TemporalDCT
 from .quality import PoseQualityEncoding, cross_view_similarity
 from .transformer import Decoder, DecoderLayer, Encoder, init_xavier_, sinusoidal_positions
+
+VARIANTS = ("synsp", "official")
+REFINEMENTS = ("quality", "repeat")
+FINAL_STARTS = ("input", "branches")
+# The authors' attention layers drop attention weights with p = 0.1 whatever the model's
+# dropout (their ScaledDotProductAttention is built with its default).
+OFFICIAL_ATTN_DROPOUT = 0.1
 
 
 @dataclass
@@ -64,6 +80,23 @@ class SynSPConfig:
     # features, and that amplitude is what a correction must cancel (jitter lives in the high
     # frequencies); this linear path keeps it. Starts at 0, i.e. the plain residual.
     spectral_gain: bool = True
+    # "synsp" (default): the model above. "official": the authors' forward pass line by line
+    # (Models_inf.Transformer): unnormalised DCT; base stage = all n_layers decoder layers, then
+    # the last one applied twice more with shared weights (once per branch); Linear-Linear heads;
+    # heads output the window itself (implies pose_residual = spectral_output = spectral_gain =
+    # False); the refinement memory takes the AB features after the residual; attention-weight
+    # dropout fixed at 0.1 (the authors' `dropout` is 0.2). Their multi-view bugs are not
+    # reproduced (they live in the loss and the output order, which synsp does not share):
+    # the accel loss runs over frames, not views, and the outputs come in the order the loss reads.
+    variant: str = "synsp"
+    # "quality" (the paper): the refinement stage reads the Pose Quality Encoding. "repeat": the
+    # supplementary's Sec. 2.5 alternative: the branches' average goes through a second copy of
+    # the base pipeline (own weights) and the final output is the average of its two branches.
+    refinement: str = "quality"
+    # With pose_residual, what the refinement stage's correction is added to: "input" (the
+    # estimator's window, like the branches) or "branches" (the detached mean of PB and AB: the
+    # final output starts where the base stage ended; tried in benchmarks/ablation.py).
+    final_from: str = "input"
 
     def __post_init__(self) -> None:
         for name in ("n_joints", "n_coords", "window", "d_model", "n_layers", "n_heads", "d_k", "d_v", "d_inner"):
@@ -71,6 +104,24 @@ class SynSPConfig:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {VARIANTS}, got {self.variant!r}")
+        if self.refinement not in REFINEMENTS:
+            raise ValueError(f"refinement must be one of {REFINEMENTS}, got {self.refinement!r}")
+        if self.final_from not in FINAL_STARTS:
+            raise ValueError(f"final_from must be one of {FINAL_STARTS}, got {self.final_from!r}")
+        if self.variant == "official":  # the authors' heads output the window itself
+            self.pose_residual = self.spectral_output = self.spectral_gain = False
+
+    @property
+    def official(self) -> bool:
+        """True for the authors' forward pass (``variant = "official"``)."""
+        return self.variant == "official"
+
+    @property
+    def attn_dropout(self) -> float | None:
+        """Dropout on attention weights: the authors' fixed 0.1, else ``dropout`` (None)."""
+        return OFFICIAL_ATTN_DROPOUT if self.official else None
 
     @property
     def n_features(self) -> int:
@@ -111,15 +162,20 @@ class Embedding(nn.Module):
 
 
 class OutputHead(nn.Module):
-    """MLP d_model -> 2*d_model -> D mapping token features back to pose coordinates."""
+    """MLP d_model -> 2*d_model -> D mapping token features back to pose coordinates.
 
-    def __init__(self, d_model: int, n_features: int):
+    ``activation=False`` is the authors' head: two Linear layers and no ReLU between (one
+    linear map in effect)."""
+
+    def __init__(self, d_model: int, n_features: int, *, activation: bool = True):
         super().__init__()
         self.fc_in = nn.Linear(d_model, 2 * d_model)
         self.fc_out = nn.Linear(2 * d_model, n_features)
+        self.activation = activation
 
     def forward(self, h: Tensor) -> Tensor:
-        return self.fc_out(torch.relu(self.fc_in(h)))  # (..., d_model) -> (..., D)
+        h = self.fc_in(h)
+        return self.fc_out(torch.relu(h) if self.activation else h)  # (..., d_model) -> (..., D)
 
 
 class Branch(nn.Module):
@@ -161,13 +217,38 @@ class BaseStage(nn.Module):
         return p, a, ab_features
 
 
+class RepeatedLastLayerBaseStage(nn.Module):
+    """The authors' base stage (``variant = "official"``): all ``n_layers`` decoder layers,
+    then the *last* layer applied twice more with the same weights, once per branch; each
+    branch adds the embedded input (the in-place residual) and has a Linear-Linear head.
+
+    In eval mode both extra passes compute the same features: the branches differ only by
+    their heads (and, in training, by dropout masks).
+    """
+
+    def __init__(self, c: SynSPConfig):
+        super().__init__()
+        self.decoder = Decoder(c.n_layers, c.d_model, c.n_heads, c.d_k, c.d_v, c.d_inner, c.dropout,
+                               c.attn_dropout)
+        self.position_head = OutputHead(c.d_model, c.n_features, activation=False)
+        self.acceleration_head = OutputHead(c.d_model, c.n_features, activation=False)
+
+    def forward(self, query: Tensor, memory: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        h = self.decoder(query, memory)  # (N, F, d_model)
+        last = self.decoder.layers[-1]
+        p_features = last(h, memory) + query
+        a_features = last(h, memory) + query  # the refinement memory takes it with the residual
+        return self.position_head(p_features), self.acceleration_head(a_features), a_features
+
+
 class RefinementStage(nn.Module):
     """Step 8: a decoder over AB features + quality-cued global tokens, then a head."""
 
     def __init__(self, c: SynSPConfig):
         super().__init__()
-        self.decoder = Decoder(c.n_layers, c.d_model, c.n_heads, c.d_k, c.d_v, c.d_inner, c.dropout)
-        self.head = OutputHead(c.d_model, c.n_features)
+        self.decoder = Decoder(c.n_layers, c.d_model, c.n_heads, c.d_k, c.d_v, c.d_inner, c.dropout,
+                               c.attn_dropout)
+        self.head = OutputHead(c.d_model, c.n_features, activation=not c.official)
 
     def forward(self, query: Tensor, memory: Tensor) -> Tensor:
         return self.head(self.decoder(query, memory) + query)  # (N, F, D)
@@ -193,22 +274,24 @@ class SynSP(nn.Module):
     def __init__(self, config: SynSPConfig):
         super().__init__()
         c = self.config = config
-        self.dct = TemporalDCT(c.window)
-        self.embedding = Embedding(c.n_features, c.d_model)
-        enc = (c.n_layers, c.d_model, c.n_heads, c.d_k, c.d_v, c.d_inner, c.dropout)
-        self.local_encoder = Encoder(*enc)
-        self.global_encoder = Encoder(*enc)
-        self.base = BaseStage(c)
-        self.quality = PoseQualityEncoding()
-        self.refinement = RefinementStage(c)
+        self.dct = TemporalDCT(c.window, orthonormal=not c.official)
+        for name, module in _base_pipeline(c).items():  # embedding, encoders, base stage
+            self.add_module(name, module)
+        if c.refinement == "repeat":
+            self.second = nn.ModuleDict(_base_pipeline(c))
+        else:
+            self.quality = PoseQualityEncoding(official=c.official)
+            self.refinement = RefinementStage(c)
         self.register_buffer("positions", sinusoidal_positions(c.window, c.d_model), persistent=False)
         init_xavier_(self)
-        if c.spectral_output and c.spectral_gain:  # one (F, D) gain per output: PB, AB, final
-            self.spectral_gain = nn.Parameter(torch.zeros(3, c.window, c.n_features))
+        if c.spectral_output and c.spectral_gain:  # one (F, D) gain per output: PB, AB, final (+ 2nd PB, AB)
+            self.spectral_gain = nn.Parameter(torch.zeros(5 if c.refinement == "repeat" else 3, c.window,
+                                                          c.n_features))
         if c.pose_residual:  # start as the identity map: every head's correction is 0
-            for head in (self.base.position.head, self.base.acceleration.head, self.refinement.head):
-                nn.init.zeros_(head.fc_out.weight)
-                nn.init.zeros_(head.fc_out.bias)
+            for head in self.modules():
+                if isinstance(head, OutputHead):
+                    nn.init.zeros_(head.fc_out.weight)
+                    nn.init.zeros_(head.fc_out.bias)
 
     def _check(self, x: Tensor) -> None:
         c = self.config
@@ -227,30 +310,56 @@ class SynSP(nn.Module):
             out = out + 10.0 * self.spectral_gain[which] * spectrum
         return self.dct.inverse(out)
 
+    def _output(self, out: Tensor, start: Tensor, spectrum: Tensor, which: int) -> Tensor:
+        """A head's output (B, V, F, D) as a window of poses (the two switchable deviations);
+        with ``pose_residual`` it is a correction of ``start`` (B, V, F, D)."""
+        if self.config.spectral_output:
+            out = self._to_frames(out, spectrum, which)
+        return start + out if self.config.pose_residual else out
+
+    def _base_pass(self, x: Tensor, parts: nn.Module, gains: Sequence[int]) -> "_BasePass":
+        """Steps 1-6 on windows ``x`` (B, V, F, D) with the embedding, encoders and base
+        stage of ``parts`` (this model, or its second copy for ``refinement = "repeat"``)."""
+        b, v, f, dim = x.shape
+        d = self.config.d_model
+        spectrum = self.dct(x)  # (B, V, F, D) step 1
+        emb = parts.embedding(spectrum)  # (B, V, F, d) step 2
+        query = emb.reshape(b * v, f, d)  # (B*V, F, d)
+        local = parts.local_encoder(query, self.positions).view(b, v, f, d)  # (B, V, F, d) step 3
+        shared = parts.global_encoder(emb.reshape(b, v * f, d), self.positions.repeat(v, 1))  # (B, V*F, d) step 4
+        cue = cross_view_similarity(x)  # (B, V, V*F) step 5
+        p, a, ab_features = parts.base(query, view_memory(local, shared, cue))  # step 6
+        p = self._output(p.view(b, v, f, dim), x, spectrum, gains[0])  # (B, V, F, D)
+        a = self._output(a.view(b, v, f, dim), x, spectrum, gains[1])
+        return _BasePass(p, a, ab_features.view(b, v, f, d), query, shared, spectrum)
+
     def forward(self, x: Tensor) -> SynSPOutput:
         self._check(x)
-        c = self.config
         b, v, f, dim = x.shape
-        d = c.d_model
-        spectrum = self.dct(x)  # (B, V, F, D) step 1
-        emb = self.embedding(spectrum)  # (B, V, F, d) step 2
-        query = emb.reshape(b * v, f, d)  # (B*V, F, d)
-        local = self.local_encoder(query, self.positions).view(b, v, f, d)  # (B, V, F, d) step 3
-        shared = self.global_encoder(emb.reshape(b, v * f, d), self.positions.repeat(v, 1))  # (B, V*F, d) step 4
-        cue = cross_view_similarity(x)  # (B, V, V*F) step 5
-
-        p, a, ab_features = self.base(query, view_memory(local, shared, cue))  # step 6
-        p, a = p.view(b, v, f, dim), a.view(b, v, f, dim)  # (B, V, F, D)
-        if c.spectral_output:
-            p, a = self._to_frames(p, spectrum, 0), self._to_frames(a, spectrum, 1)
-        if c.pose_residual:
-            p, a = x + p, x + a
-
+        base = self._base_pass(x, self, (0, 1))
+        p, a = base.position, base.acceleration
+        if self.config.refinement == "repeat":  # supplementary Sec. 2.5
+            second = self._base_pass((p + a) / 2, self.second, (3, 4))
+            return SynSPOutput(p, a, (second.position + second.acceleration) / 2)
         quality, similarity = self.quality(p, a)  # (B, V, V*F) each, detached; step 7
-        memory = view_memory(ab_features.view(b, v, f, d), shared, similarity + quality)  # (B*V, F+V*F, d)
-        final = self.refinement(query, memory).view(b, v, f, dim)  # (B, V, F, D) step 8
-        if c.spectral_output:
-            final = self._to_frames(final, spectrum, 2)
-        if c.pose_residual:
-            final = x + final
-        return SynSPOutput(p, a, final)
+        memory = view_memory(base.ab_features, base.shared, similarity + quality)  # (B*V, F+V*F, d)
+        final = self.refinement(base.query, memory).view(b, v, f, dim)  # (B, V, F, D) step 8
+        start = x if self.config.final_from == "input" else ((p + a) / 2).detach()
+        return SynSPOutput(p, a, self._output(final, start, base.spectrum, 2))
+
+
+class _BasePass(NamedTuple):
+    position: Tensor  # (B, V, F, D) PB window
+    acceleration: Tensor  # (B, V, F, D) AB window
+    ab_features: Tensor  # (B, V, F, d_model) what the refinement stage reads as its own memory
+    query: Tensor  # (B*V, F, d_model) embedded input
+    shared: Tensor  # (B, V*F, d_model) global encoder tokens
+    spectrum: Tensor  # (B, V, F, D) DCT of the input
+
+
+def _base_pipeline(c: SynSPConfig) -> dict[str, nn.Module]:
+    """Steps 2-6 as named modules: embedding, local and global encoders, base stage."""
+    enc = (c.n_layers, c.d_model, c.n_heads, c.d_k, c.d_v, c.d_inner, c.dropout, c.attn_dropout)
+    return {"embedding": Embedding(c.n_features, c.d_model), "local_encoder": Encoder(*enc),
+            "global_encoder": Encoder(*enc),
+            "base": RepeatedLastLayerBaseStage(c) if c.official else BaseStage(c)}

@@ -39,16 +39,21 @@ def sinusoidal_positions(n_positions: int, d_model: int) -> Tensor:
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head attention, post-norm: LN(query + dropout(W_o attn(q, k, v)))."""
+    """Multi-head attention, post-norm: LN(query + dropout(W_o attn(q, k, v))).
 
-    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, dropout: float):
+    ``attn_dropout`` (on the attention weights) defaults to ``dropout``; the authors' code
+    fixes it at 0.1 whatever ``dropout`` is (``variant = "official"`` does the same).
+    """
+
+    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, dropout: float,
+                 attn_dropout: float | None = None):
         super().__init__()
         self.n_heads, self.d_k, self.d_v = n_heads, d_k, d_v
         self.w_q = nn.Linear(d_model, n_heads * d_k, bias=False)
         self.w_k = nn.Linear(d_model, n_heads * d_k, bias=False)
         self.w_v = nn.Linear(d_model, n_heads * d_v, bias=False)
         self.w_o = nn.Linear(n_heads * d_v, d_model, bias=False)
-        self.attn_dropout = dropout  # on the attention weights, as in the reference layers
+        self.attn_dropout = dropout if attn_dropout is None else attn_dropout  # on the attention weights
         self.dropout = nn.Dropout(dropout)
         self.norm = nn.LayerNorm(d_model, eps=LAYER_NORM_EPS)
 
@@ -82,9 +87,10 @@ class FeedForward(nn.Module):
 class EncoderLayer(nn.Module):
     """Self-attention over the tokens, then feed-forward."""
 
-    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, d_inner: int, dropout: float):
+    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, d_inner: int, dropout: float,
+                 attn_dropout: float | None = None):
         super().__init__()
-        self.attn = MultiHeadAttention(d_model, n_heads, d_k, d_v, dropout)
+        self.attn = MultiHeadAttention(d_model, n_heads, d_k, d_v, dropout, attn_dropout)
         self.ffn = FeedForward(d_model, d_inner, dropout)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -97,9 +103,10 @@ class DecoderLayer(nn.Module):
     No self-attention over the queries: each query frame reads the memory only.
     """
 
-    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, d_inner: int, dropout: float):
+    def __init__(self, d_model: int, n_heads: int, d_k: int, d_v: int, d_inner: int, dropout: float,
+                 attn_dropout: float | None = None):
         super().__init__()
-        self.cross_attn = MultiHeadAttention(d_model, n_heads, d_k, d_v, dropout)
+        self.cross_attn = MultiHeadAttention(d_model, n_heads, d_k, d_v, dropout, attn_dropout)
         self.ffn = FeedForward(d_model, d_inner, dropout)
 
     def forward(self, query: Tensor, memory: Tensor) -> Tensor:
@@ -115,11 +122,11 @@ class Encoder(nn.Module):
     """
 
     def __init__(self, n_layers: int, d_model: int, n_heads: int, d_k: int, d_v: int,
-                 d_inner: int, dropout: float):
+                 d_inner: int, dropout: float, attn_dropout: float | None = None):
         super().__init__()
         self.dropout = nn.Dropout(dropout)
         self.layers = nn.ModuleList(
-            EncoderLayer(d_model, n_heads, d_k, d_v, d_inner, dropout) for _ in range(n_layers))
+            EncoderLayer(d_model, n_heads, d_k, d_v, d_inner, dropout, attn_dropout) for _ in range(n_layers))
 
     def forward(self, x: Tensor, positions: Tensor) -> Tensor:
         # x (N, L, d_model); positions (L, d_model)
@@ -134,10 +141,10 @@ class Decoder(nn.Module):
     authors' code)."""
 
     def __init__(self, n_layers: int, d_model: int, n_heads: int, d_k: int, d_v: int,
-                 d_inner: int, dropout: float):
+                 d_inner: int, dropout: float, attn_dropout: float | None = None):
         super().__init__()
         self.layers = nn.ModuleList(
-            DecoderLayer(d_model, n_heads, d_k, d_v, d_inner, dropout) for _ in range(n_layers))
+            DecoderLayer(d_model, n_heads, d_k, d_v, d_inner, dropout, attn_dropout) for _ in range(n_layers))
 
     def forward(self, query: Tensor, memory: Tensor) -> Tensor:
         h = query  # (N, Lq, d_model)
