@@ -22,6 +22,7 @@ import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -51,7 +52,7 @@ from synsp.formats import (
 from synsp.metrics import acceleration
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
-from synsp.refine import METHODS, cached_model, method_function, refine
+from synsp.refine import METHODS, cached_model, method_function, network_model, refine
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_rotations
 from synsp.sequence import ABSURD, body_size, fill_gaps, left_missing, max_gap_frames, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
@@ -212,34 +213,58 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
+class ConventionShift(NamedTuple):
+    """How far one track's joint definitions were from the model's, as SynSP measured while refining it."""
+
+    offsets: np.ndarray  # (J,) mean |constant pull| per model joint, mm (3D) or pixels (2D)
+    far: bool  # the pull was far from the model's own definitions (Refiner.convention_far)
+
+
+class RefinedTracks(NamedTuple):
+    """What :func:`refine_tracks` returns."""
+
+    refined: np.ndarray  # (V, T, J, C) like the input, NaN outside the spans and where left missing
+    filled: np.ndarray  # (V, T, J) bool, values filled in (not measured) and given
+    long_gaps: int  # joint values left missing: in gaps longer than max_gap
+    never_seen: int  # joint values left missing: joints never seen in their span
+    conventions: list[ConventionShift | None]  # per track; None where SynSP kept no joint definitions
+
+
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
-                  **options) -> tuple[np.ndarray, np.ndarray, int, int]:
+                  **options) -> RefinedTracks:
     """Refine tracks (V, T, J, C) with NaN where nothing was measured, as ``synsp refine`` does.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
-    frames and of joints never seen in a span are NaN again (never invented).
-
-    Returns
-    -------
-    refined : (V, T, J, C) like ``poses``, NaN outside the spans and where left missing.
-    filled : (V, T, J) bool, values filled in (not measured) and given.
-    long_gaps, never_seen : how many joint values were left missing for each reason.
+    frames and of joints never seen in a span are NaN again (never invented). For SynSP keeping
+    the input's joint definitions, the constant pull each track's refinement measured is kept
+    (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     never = long = 0
+    model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device")) \
+        if method in NETWORKS else None
+    conventions: list[ConventionShift | None] = []
     for v, track in enumerate(poses):
+        shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             values, missing = fill_gaps(track[span])  # every value, as the refiners need
             unknown = left_missing(missing, max_gap)
             filled[v, span] = missing & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
+            if model is not None:
+                model.convention_offsets = None  # a span refined without SynSP must not report the previous one
             refined = refine_track(values, layout, method, **options)
+            if model is not None and model.convention_offsets is not None:
+                shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
-    return out, filled, long, never
+        conventions.append(None if not shifts else ConventionShift(
+            np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
+            any(s.far for _, s in shifts)))
+    return RefinedTracks(out, filled, long, never, conventions)
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -356,7 +381,7 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out, filled, long, never = refine_tracks(poses, name, method, max_gap=gap, **options)
+    out, filled, long, never, conventions = refine_tracks(poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -367,8 +392,8 @@ def refine_file(
     notes += _writer_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
-    if method == "synsp" and name is not None and can_convert(name, target):
-        notes += _convention_notes(checkpoint, device, c_count)
+    if method == "synsp":
+        notes += _convention_notes(conventions, checkpoint, device, c_count)
     if confidence is not None:
         notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
                         "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
@@ -547,17 +572,24 @@ def _layout_notes(name: str | None, target: str, method: str, j_count: int) -> l
             "SmoothNet plus the SynSP correction of their nearest model joint"]
 
 
-def _convention_notes(checkpoint: str | None, device: str | None, c_count: int) -> list[str]:
-    """How far the input's joint definitions were from the model's (its constant pull), and what was done."""
-    from synsp.inference.checkpoint import DEFAULT_MODEL
-
-    model = cached_model(str(checkpoint or DEFAULT_MODEL["3d" if c_count == 3 else "2d"]), device)
-    offsets = model.convention_offsets
-    if offsets is None:
+def _convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
+                      c_count: int) -> list[str]:
+    """How far the input's joint definitions were from the model's (its constant pull), over every
+    track whose refinement measured it (:attr:`RefinedTracks.conventions`), and what was done."""
+    measured = [(v, shift) for v, shift in enumerate(conventions) if shift is not None]
+    if not measured:
         return []
+    joints = network_model("synsp", c_count, checkpoint, device).layout.joints
     unit = "mm" if c_count == 3 else "px"
-    worst = int(np.argmax(offsets))
-    far = " (far from the model's)" if model.convention_far else ""
-    return [f"joint definitions: the input's differ from the model's by {offsets.mean():.1f} {unit} on average, "
-            f"most at {model.layout.joints[worst]} ({offsets[worst]:.1f} {unit}){far}; refined in the model's "
+    far = " (far from the model's)" if any(shift.far for _, shift in measured) else ""
+    v, worst = max(measured, key=lambda m: float(m[1].offsets.mean()))
+    j = int(np.argmax(worst.offsets))
+    where = f"most at {joints[j]} ({worst.offsets[j]:.1f} {unit})"
+    if len(measured) == 1:
+        how_far = f"{worst.offsets.mean():.1f} {unit} on average, {where}"
+    else:  # the mean over tracks, and the track that differs most
+        mean = np.mean([shift.offsets.mean() for _, shift in measured])
+        how_far = (f"{mean:.1f} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
+                   f"{len(conventions)} ({worst.offsets.mean():.1f} {unit} on average, {where})")
+    return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]

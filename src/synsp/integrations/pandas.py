@@ -125,7 +125,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         layout = _layout_for(poses, match_layout(joints), layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
-    refined, _, _, _ = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)
+    refined = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options).refined
     out = df.copy()
     for track, joint in keys:
         for c, axis in enumerate(axes):
