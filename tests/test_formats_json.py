@@ -271,3 +271,15 @@ def test_coco_string_image_ids_are_in_numeric_frame_order(tmp_path):
     data = read_poses(tmp_path / "alphapose.json")
     assert data.extra["frame_ids"] == ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "10.jpg", "11.jpg"]
     np.testing.assert_array_equal(data.poses[0, :, 0, 0], [0, 1, 2, 3, 10, 11])
+
+
+def test_sniffers_share_the_inner_entry_of_nested_frames():
+    """mmpose and MediaPipe frames of persons: the first non-null person of the first non-empty frame."""
+    from synsp.formats import mediapipe, mmpose
+    from synsp.formats.posedata import inner_entry
+
+    person = {"keypoints": [[1.0, 2.0]], "x": 1.0, "y": 2.0}
+    assert inner_entry([None, [], [None, person]]) is person
+    assert inner_entry([{"a": 1}]) is None and inner_entry({"frames": []}) is None and inner_entry([[None]]) is None
+    assert mmpose.sniff([[], [None, {"keypoints": []}]]) and not mmpose.sniff([[None, {"x": 0, "y": 0}]])
+    assert mediapipe.sniff([[], [None, {"x": 0, "y": 0}]]) and not mediapipe.sniff([[None, {"keypoints": []}]])

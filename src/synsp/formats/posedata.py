@@ -117,6 +117,13 @@ def first_entry(obj: Any) -> Any:
     return next((item for item in obj if item is not None and item != []), None)
 
 
+def inner_entry(obj: Any) -> Any:
+    """The first non-null item inside :func:`first_entry` when that is itself a list (a frame
+    of persons, a person of landmarks), else None: the next level a sniffer looks at."""
+    first = first_entry(obj)
+    return next((item for item in first if item is not None), None) if isinstance(first, list) else None
+
+
 def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     """A file's filled flags (bools or 0/1 numbers) as a bool array of ``shape``; ValueError otherwise."""
     try:
