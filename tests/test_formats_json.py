@@ -283,3 +283,22 @@ def test_sniffers_share_the_inner_entry_of_nested_frames():
     assert inner_entry([{"a": 1}]) is None and inner_entry({"frames": []}) is None and inner_entry([[None]]) is None
     assert mmpose.sniff([[], [None, {"keypoints": []}]]) and not mmpose.sniff([[None, {"x": 0, "y": 0}]])
     assert mediapipe.sniff([[], [None, {"x": 0, "y": 0}]]) and not mediapipe.sniff([[None, {"keypoints": []}]])
+
+
+def test_a_json_file_is_parsed_once_for_sniffing_and_reading(tmp_path, monkeypatch):
+    """detect_format's parse is handed to the reader of the same unchanged file; a file changed
+    since is parsed again, and nothing is held once the reader has taken it."""
+    from synsp.formats import posedata
+
+    parses = []
+    real = posedata._parse_json
+    monkeypatch.setattr(posedata, "_parse_json", lambda p: parses.append(p) or real(p))
+    path = tmp_path / "video.json"
+    path.write_text(json.dumps([{"frame_id": t, "instances": [_instance([10, 20], t)]} for t in range(5)]))
+    assert read_poses(path).poses.shape == (1, 5, 17, 2) and len(parses) == 1
+    assert detect_format(path) == detect_format(path) == "mmpose" and len(parses) == 2
+    assert read_poses(path, format="mmpose").poses.shape == (1, 5, 17, 2) and len(parses) == 2
+    assert not posedata._SNIFFED
+    detect_format(path)
+    path.write_text(json.dumps([{"frame_id": t, "instances": [_instance([10, 20], t)] * 2} for t in range(7)]))
+    assert read_poses(path, format="mmpose").poses.shape == (2, 7, 17, 2) and len(parses) == 4
