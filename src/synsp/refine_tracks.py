@@ -164,7 +164,9 @@ class RefinedTracks(NamedTuple):
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
                   **options) -> RefinedTracks:
-    """Refine tracks (V, T, J, C) with NaN where nothing was measured, as ``synsp refine`` does.
+    """Refine tracks ``poses`` (V, T, J, C) in their own unit (mm or px), NaN where nothing was
+    measured, as ``synsp refine`` does; ``layout`` names their J joints (None: unknown),
+    ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
