@@ -182,3 +182,35 @@ def test_keep_convention_is_a_per_call_option_of_the_api():
     again = synsp.refine(case.noisy, device="cpu")  # the option did not stick to the cached model
     np.testing.assert_array_equal(kept, again)
     assert np.linalg.norm(kept - case.noisy, axis=-1).mean() < np.linalg.norm(pulled - case.noisy, axis=-1).mean()
+
+
+def _convention_figures(note: str) -> list[float]:
+    """The mm figures of a 'joint definitions:' note, in order."""
+    import re
+
+    return [float(x) for x in re.findall(r"([0-9.]+) mm", note)]
+
+
+@needs_data
+def test_refine_file_reports_joint_definitions_of_every_track(tmp_path):
+    """Two tracks: a skeleton whose pelvis sits high, then the training convention. The note
+    names the mean over both tracks and the first as the worst, with the figures each track
+    gives when refined alone, not those of the last track refined."""
+    from synsp.evaluation.protocol import make_cases
+    from synsp.refine_file import refine_file
+
+    far = make_cases("val", "none", convention="smpl-pelvis", max_clips=1)[0].noisy[:120]
+    near = make_cases("val", "none", max_clips=1)[0].noisy[:120]
+    notes = {}
+    for name, poses in {"far": far[None], "near": near[None], "both": np.stack([far, near])}.items():
+        np.savez(tmp_path / f"{name}.npz", poses=poses)
+        summary = refine_file(tmp_path / f"{name}.npz", tmp_path / f"{name}_out.npz", layout="h36m17",
+                              device="cpu")
+        notes[name] = [n for n in summary.notes if n.startswith("joint definitions:")]
+    (alone_far, _), (alone_near, _) = (_convention_figures(notes[k][0]) for k in ("far", "near"))
+    assert alone_far > 2 * alone_near
+    (note,) = notes["both"]
+    mean, worst, at_joint = _convention_figures(note)
+    assert "over 2 tracks, most in track 1 of 2" in note and "(far from the model's)" in note
+    assert mean == pytest.approx((alone_far + alone_near) / 2, abs=0.11)
+    assert worst == pytest.approx(alone_far, abs=0.05) and at_joint >= worst

@@ -271,3 +271,34 @@ def test_coco_string_image_ids_are_in_numeric_frame_order(tmp_path):
     data = read_poses(tmp_path / "alphapose.json")
     assert data.extra["frame_ids"] == ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "10.jpg", "11.jpg"]
     np.testing.assert_array_equal(data.poses[0, :, 0, 0], [0, 1, 2, 3, 10, 11])
+
+
+def test_sniffers_share_the_inner_entry_of_nested_frames():
+    """mmpose and MediaPipe frames of persons: the first non-null person of the first non-empty frame."""
+    from synsp.formats import mediapipe, mmpose
+    from synsp.formats.posedata import inner_entry
+
+    person = {"keypoints": [[1.0, 2.0]], "x": 1.0, "y": 2.0}
+    assert inner_entry([None, [], [None, person]]) is person
+    assert inner_entry([{"a": 1}]) is None and inner_entry({"frames": []}) is None and inner_entry([[None]]) is None
+    assert mmpose.sniff([[], [None, {"keypoints": []}]]) and not mmpose.sniff([[None, {"x": 0, "y": 0}]])
+    assert mediapipe.sniff([[], [None, {"x": 0, "y": 0}]]) and not mediapipe.sniff([[None, {"keypoints": []}]])
+
+
+def test_a_json_file_is_parsed_once_for_sniffing_and_reading(tmp_path, monkeypatch):
+    """detect_format's parse is handed to the reader of the same unchanged file; a file changed
+    since is parsed again, and nothing is held once the reader has taken it."""
+    from synsp.formats import posedata
+
+    parses = []
+    real = posedata._parse_json
+    monkeypatch.setattr(posedata, "_parse_json", lambda p: parses.append(p) or real(p))
+    path = tmp_path / "video.json"
+    path.write_text(json.dumps([{"frame_id": t, "instances": [_instance([10, 20], t)]} for t in range(5)]))
+    assert read_poses(path).poses.shape == (1, 5, 17, 2) and len(parses) == 1
+    assert detect_format(path) == detect_format(path) == "mmpose" and len(parses) == 2
+    assert read_poses(path, format="mmpose").poses.shape == (1, 5, 17, 2) and len(parses) == 2
+    assert not posedata._SNIFFED
+    detect_format(path)
+    path.write_text(json.dumps([{"frame_id": t, "instances": [_instance([10, 20], t)] * 2} for t in range(7)]))
+    assert read_poses(path, format="mmpose").poses.shape == (2, 7, 17, 2) and len(parses) == 4

@@ -518,7 +518,7 @@ def _no_memory(monkeypatch, folder: Path) -> None:
 def _interrupted(monkeypatch, folder: Path) -> None:
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr("synsp.refine_file.refine_track", stop)
+    monkeypatch.setattr("synsp.refine_tracks.refine_track", stop)
 
 
 def _no_link(monkeypatch, folder: Path) -> None:

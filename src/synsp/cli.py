@@ -16,9 +16,10 @@ import threading
 from pathlib import Path
 
 from synsp import __version__
-from synsp.errors import OptionError, SynspError
+from synsp.errors import OptionError, OutputExistsError, SynspError
 from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
+from synsp.skeleton import LAYOUTS
 
 _KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
 
@@ -35,7 +36,7 @@ def _cmd_refine(args: argparse.Namespace) -> int:
             raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
         report = refine_batch(args.input, args.output, workers=args.workers, force=args.force,
                               log=lambda line: print(line, file=sys.stderr), **options)
-        print(report.__str__().splitlines()[-1])
+        print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
         return 2 if report.failed else 0
     print(refine_file(args.input, args.output, force=args.force, **options))
     return 0
@@ -80,7 +81,7 @@ def _cmd_export(args: argparse.Namespace) -> None:
     from synsp.inference.checkpoint import export_model
 
     if args.output.exists() and not args.force:
-        raise FileExistsError(f"{args.output} exists; pass --force to replace it")
+        raise OutputExistsError(f"{args.output} exists; pass --force to replace it")
     with exclusive_writes(not args.force):
         meta = export_model(args.checkpoint, args.output, note=args.note)
     print(f"wrote {args.output} (epoch {meta.get('epoch')}, val MPJPE {meta.get('val_mpjpe', float('nan')):.2f})")
@@ -97,7 +98,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
     if args.output.exists() and not args.force:
-        raise FileExistsError(f"{args.output} exists; pass --force to replace it")
+        raise OutputExistsError(f"{args.output} exists; pass --force to replace it")
     with exclusive_writes(not args.force):
         if args.command == "plot":
             out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
@@ -131,6 +132,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``synsp`` argument parser: one sub-command per task, each calling a library function
+    (``args.run``); its errors are one line (:class:`_Parser`)."""
     parser = _Parser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,8 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "which hold joint rotations, a 4 Hz Butterworth filter on the rotation manifold)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
-                   help="joint layout of the input (h36m17, coco17, mediapipe33, halpe26, body25, coco18, coco133, "
-                   "halpe136, bandai22); "
+                   help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
                    "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
     p.add_argument("--space", choices=["image", "world", "2d", "3d"],
                    help="MediaPipe files: 2D pixels (image) or 3D (world); (T, J, 3) arrays and CSV: x, y, confidence "

@@ -25,19 +25,27 @@ def cached_model(name_or_path: str, device: str | None):
     return load_model(name_or_path, device=device)
 
 
+def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None):
+    """The :class:`~synsp.inference.refiner.Refiner` that :func:`refine` runs for network ``kind``
+    on poses with ``n_coords`` coordinates (2: pixels, 3: mm): ``checkpoint``, else the shipped
+    default for that space; cached, so it keeps what its last refinement measured."""
+    from synsp.inference.checkpoint import default_model
+
+    if checkpoint is None:
+        checkpoint = default_model(kind, "3d" if n_coords == 3 else "2d")
+    model = cached_model(str(checkpoint), device)
+    if model.kind != kind:
+        raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
+                              f"use method {model.kind!r} or a {kind} checkpoint")
+    return model
+
+
 def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None,
     ) -> np.ndarray:
-        from synsp.inference.checkpoint import default_model
-
-        if checkpoint is None:
-            checkpoint = default_model(kind, "3d" if poses.shape[-1] == 3 else "2d")
-        model = cached_model(str(checkpoint), device)
-        if model.kind != kind:
-            raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
-                             f"use method {model.kind!r} or a {kind} checkpoint")
+        model = network_model(kind, poses.shape[-1], checkpoint, device)
         return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
 
     run.__name__ = kind

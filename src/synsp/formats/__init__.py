@@ -93,7 +93,7 @@ def _candidates(ext: str) -> list[str]:
 def _content(path: Path) -> Any:
     """What ``sniff`` functions look at: the parsed JSON, or an npz's array names."""
     if path.suffix.lower() == ".json":
-        return load_json(path)
+        return load_json(path, keep=True)  # held for the reader: parsed once
     if path.suffix.lower() == ".npz":
         try:
             with np.load(path, allow_pickle=False) as npz:

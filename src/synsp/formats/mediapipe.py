@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData, as_filled, first_entry, load_json, numpy_failure
+from synsp.formats.posedata import PoseData, as_filled, first_entry, inner_entry, load_json, numpy_failure
 from synsp.paths import atomic_path
 
 N_LANDMARKS = 33
@@ -55,7 +55,7 @@ def sniff(content) -> bool:
     first = first_entry(content)
     if isinstance(first, dict):
         return "landmarks" in first or "world_landmarks" in first
-    inner = next((x for x in first if x is not None), None) if isinstance(first, list) else None
+    inner = inner_entry(content)
     return isinstance(inner, dict) and "x" in inner and "y" in inner
 
 

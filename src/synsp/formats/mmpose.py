@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present, to_list
-from synsp.formats.posedata import PoseData, first_entry, load_json
+from synsp.formats.posedata import PoseData, first_entry, inner_entry, load_json
 from synsp.paths import atomic_path
 from synsp.skeleton import match_layout
 
@@ -114,7 +114,7 @@ def sniff(content) -> bool:
     first = first_entry(content)
     if isinstance(first, dict):
         return "image_id" not in first and ("instances" in first or "keypoints" in first)
-    inner = next((x for x in first if x is not None), None) if isinstance(first, list) else None
+    inner = inner_entry(content)
     return isinstance(inner, dict) and "keypoints" in inner
 
 

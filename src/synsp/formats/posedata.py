@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,8 +69,41 @@ class PoseData:
             raise ShapeError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
         return self
 
-def load_json(path: Path) -> Any:
-    """Parse a JSON file; a one-line :class:`FormatError` naming the file if it is not JSON."""
+# The last JSON parsed for detect_format's sniffing, held until the reader of that same,
+# unchanged file takes it: a file is parsed once, not once to sniff and once to read.
+_SNIFFED: dict[tuple, Any] = {}
+_SNIFFED_LOCK = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple | None:
+    """(real path, mtime in ns, size, inode): a rewritten file is another file; None if unreadable."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None  # open() below says what is wrong
+    return os.path.realpath(path), stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def load_json(path: Path, *, keep: bool = False) -> Any:
+    """Parse a JSON file; a one-line :class:`FormatError` naming the file if it is not JSON.
+
+    ``keep`` (``detect_format``): hold the parsed content, so that the next ``load_json`` of
+    the same unchanged file (its reader) takes it instead of parsing again. Only one file is
+    held, and the reader takes it away, so it may change what it got.
+    """
+    key = _file_identity(path)
+    with _SNIFFED_LOCK:
+        if key is not None and key in _SNIFFED:
+            return _SNIFFED[key] if keep else _SNIFFED.pop(key)
+    content = _parse_json(path)
+    if keep and key is not None:
+        with _SNIFFED_LOCK:
+            _SNIFFED.clear()
+            _SNIFFED[key] = content
+    return content
+
+
+def _parse_json(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
@@ -115,6 +150,13 @@ def first_entry(obj: Any) -> Any:
     if not isinstance(obj, list):
         return None
     return next((item for item in obj if item is not None and item != []), None)
+
+
+def inner_entry(obj: Any) -> Any:
+    """The first non-null item inside :func:`first_entry` when that is itself a list (a frame
+    of persons, a person of landmarks), else None: the next level a sniffer looks at."""
+    first = first_entry(obj)
+    return next((item for item in first if item is not None), None) if isinstance(first, list) else None
 
 
 def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:

@@ -91,7 +91,9 @@ class Refiner:
         self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
         # 3D SynSP: how far every bone is pulled towards the clip's own length (synsp.consistency).
         self.bone_strength = 0.0 if self.network.per_coordinate else STRENGTH
-        self.convention_offsets: np.ndarray | None = None  # (J,) mean |shift| of the last sequence, model units
+        # (J,) mean |shift| to the model's joint definitions measured by the last call of refine
+        # (mm in 3D, pixels in 2D); None when that call kept no convention (SmoothNet, keep_convention=False).
+        self.convention_offsets: np.ndarray | None = None
         self.convention_far = False  # whether that shift was far from the model's own definitions
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
@@ -155,6 +157,7 @@ class Refiner:
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
         refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``."""
         x = self._validate(poses)
+        self.convention_offsets, self.convention_far = None, False  # never a previous call's figures
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         seq = np.stack([fill_gaps(v)[0] for v in seq])

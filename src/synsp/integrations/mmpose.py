@@ -23,7 +23,7 @@ import numpy as np
 from synsp.filters import FPS_FILTERS, OneEuroFilter
 from synsp.model import NETWORKS
 from synsp.refine import cached_model, method_function
-from synsp.refine_file import _layout_for, model_layout, refine_track
+from synsp.refine_tracks import input_layout, model_layout, refine_track
 
 __all__ = ["SynSPFilter", "FILTERS"]
 
@@ -86,7 +86,7 @@ class SynSPFilter:
         layout = None
         if self.method in NETWORKS:
             target = model_layout(a.shape[-1], self.options.get("checkpoint"), self.options.get("device"))
-            layout = _layout_for(a, None, self.layout, Path("SynSPFilter"), target)
+            layout = input_layout(a, None, self.layout, Path("SynSPFilter"), target)
         return refine_track(a.astype(np.float32), layout, self.method, **self.options).astype(dtype)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
 from synsp.refine import method_function
-from synsp.refine_file import _layout_for, model_layout, refine_tracks
+from synsp.refine_tracks import input_layout, model_layout, refine_tracks
 from synsp.sequence import max_gap_frames
 from synsp.skeleton import match_layout
 
@@ -122,10 +122,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
     if method in NETWORKS:
         target = model_layout(len(axes), options.get("checkpoint"), options.get("device"))
-        layout = _layout_for(poses, match_layout(joints), layout, "DataFrame", target)
+        layout = input_layout(poses, match_layout(joints), layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
-    refined, _, _, _ = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)
+    refined = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options).refined
     out = df.copy()
     for track, joint in keys:
         for c, axis in enumerate(axes):

@@ -1,0 +1,148 @@
+"""What ``synsp refine`` tells the user: figures that need no ground truth, and notes on what
+was done with the input's joint layout, joint definitions and gaps (:class:`RefineSummary`)."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from synsp.formats import FORMATS, PoseData, format_for_writing
+from synsp.metrics import acceleration
+from synsp.refine import network_model
+from synsp.refine_tracks import ConventionShift, shared_joints
+from synsp.skeleton import LAYOUTS, can_convert, get_layout
+
+
+@dataclass
+class RefineSummary:
+    """What ``refine_file`` did, with figures that need no ground truth."""
+
+    output: Path
+    tracks: int
+    frames: int
+    filled: int  # joint values filled by this run (missing or below the confidence threshold) inside detected spans
+    accel_in: tuple[float, float]  # mean and median |acceleration| of the input, unit per frame^2
+    accel_out: tuple[float, float]
+    displacement: float  # mean distance between output and input joints
+    unit: str
+    notes: list[str] = field(default_factory=list)  # what was done with the input's layout and joint definitions
+    groups: dict[str, float] = field(default_factory=dict)  # mean displacement per joint group (face, arms, ...)
+    long_gaps: int = 0  # joint values left missing: in gaps longer than max_gap
+    never_seen: int = 0  # joint values left missing: the joint is never seen in its track
+    max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
+
+    def __str__(self) -> str:
+        (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
+        ratio = mean_out / mean_in if mean_in else float("nan")
+        # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
+        return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), "
+                f"{self.frames} frames, {self.filled} joint values filled\n"
+                f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
+                f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
+                f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
+                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else "")
+                + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
+                   if self.long_gaps else "")
+                + (f"\n{self.never_seen} joint values left missing: joints never seen in their track"
+                   if self.never_seen else ""))
+
+
+def _nanmean(x: np.ndarray) -> float:
+    finite = np.isfinite(x)
+    return float(x[finite].mean()) if finite.any() else float("nan")  # no "mean of empty slice" warning
+
+
+def _accel_stats(x: np.ndarray) -> tuple[float, float]:
+    """Mean and median |second difference| over frames and joints of (..., T, J, C), NaN ignored."""
+    if x.shape[-3] < 3:
+        return float("nan"), float("nan")
+    acc = acceleration(x)
+    finite = acc[np.isfinite(acc)]
+    return _nanmean(acc), float(np.median(finite)) if finite.size else float("nan")
+
+
+def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
+              filled: int = 0, layout: str | None = None, long_gaps: int = 0, never_seen: int = 0,
+              max_gap: str = "") -> RefineSummary:
+    """The summary of a refinement of ``before`` into ``after``, both (V, T, J, C) in ``unit``
+    (mm or px), NaN where missing: smoothness (|acceleration|, unit/frame^2) of both, the mean
+    displacement, and per joint group of ``layout`` when it is known. The other arguments are
+    stored as given (see :class:`RefineSummary`)."""
+    moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
+    groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
+    return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
+                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap)
+
+
+# Joint groups by name fragment, in the order they are reported (first match wins).
+_GROUPS = {"face": ("nose", "eye", "ear", "mouth", "face", "head", "neck"), "feet": ("toe", "heel", "foot"),
+           "hands": ("hand", "thumb", "finger", "pinky", "index"), "arms": ("shoulder", "elbow", "wrist", "arm"),
+           "trunk": ("hip", "pelvis", "spine", "thorax", "chest"), "legs": ("knee", "ankle", "leg")}
+
+
+def joint_groups(layout: str) -> dict[str, list[int]]:
+    """Joint indices of ``layout`` by body part (face, hands, feet, arms, trunk, legs; "other")."""
+    groups: dict[str, list[int]] = {}
+    for j, joint in enumerate(get_layout(layout).joints):
+        name = joint.lower()
+        group = next((g for g, parts in _GROUPS.items() if any(p in name for p in parts)), "other")
+        groups.setdefault(group, []).append(j)
+    return {g: groups[g] for g in [*_GROUPS, "other"] if g in groups}
+
+
+def layout_notes(name: str | None, target: str, method: str, j_count: int) -> list[str]:
+    """What network ``method`` (whose model refines layout ``target``) does with the input's
+    ``j_count`` joints in layout ``name`` (None: unknown), said before the figures."""
+    if name is None:
+        return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
+                "refined by SmoothNet, which works on any joints"]
+    if name == target:
+        return []
+    if method == "smoothnet":
+        return [f"layout: {name}, refined by SmoothNet joint by joint (it needs no conversion)"]
+    if not can_convert(name, target):
+        return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
+                "which works on any joints"]
+    kept = shared_joints(name, target)
+    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
+            "SmoothNet plus the SynSP correction of their nearest model joint"]
+
+
+def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
+                      c_count: int) -> list[str]:
+    """How far the input's joint definitions were from the model's (its constant pull, mm in 3D
+    with ``c_count`` 3, px in 2D), over every track whose refinement measured it
+    (:attr:`synsp.refine_tracks.RefinedTracks.conventions`): the mean over tracks and the track
+    that differs most; and what was done. ``checkpoint``/``device`` name the SynSP model (for its joint names)."""
+    measured = [(v, shift) for v, shift in enumerate(conventions) if shift is not None]
+    if not measured:
+        return []
+    joints = network_model("synsp", c_count, checkpoint, device).layout.joints
+    unit = "mm" if c_count == 3 else "px"
+    far = " (far from the model's)" if any(shift.far for _, shift in measured) else ""
+    v, worst = max(measured, key=lambda m: float(m[1].offsets.mean()))
+    j = int(np.argmax(worst.offsets))
+    where = f"most at {joints[j]} ({worst.offsets[j]:.1f} {unit})"
+    if len(measured) == 1:
+        how_far = f"{worst.offsets.mean():.1f} {unit} on average, {where}"
+    else:  # the mean over tracks, and the track that differs most
+        mean = np.mean([shift.offsets.mean() for _, shift in measured])
+        how_far = (f"{mean:.1f} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
+                   f"{len(conventions)} ({worst.offsets.mean():.1f} {unit} on average, {where})")
+    return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
+            "definitions and moved back, so the output keeps the input's"]
+
+
+def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[str]:
+    """What the format ``dst`` is written in (``out_format``, else by extension) does with the
+    values of ``data.poses`` (V, T, J, C) still missing when it cannot store them (TRC)."""
+    fmt = out_format or format_for_writing(dst, data)
+    if fmt not in FORMATS or FORMATS[fmt].holds_missing:  # (an unknown format: write_poses says so)
+        return []
+    count = importlib.import_module(FORMATS[fmt].module).gap_count(data.poses)
+    if not count:
+        return []
+    return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values outside the detected span "
+            "were interpolated or held at the nearest measured value (markers never seen are left out)"]
