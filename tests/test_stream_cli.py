@@ -169,8 +169,11 @@ def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
     order = np.random.default_rng(0).permutation(list(people))
     lines = [json.dumps({"t": f"f{t}", "people": [{"id": pid, "keypoints": people[pid][t - int(pid[1:])].tolist()}
                                                   for pid in order if int(pid[1:]) <= t]}) for t in range(40)]
-    stdout, stderr = io.StringIO(), io.StringIO()
-    run_stream(PoseStream("synsp"), io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
+    stream, stdout, stderr, calls = PoseStream("synsp"), io.StringIO(), io.StringIO(), []
+    network = stream.model.refine_windows
+    stream.model.refine_windows = lambda windows: calls.append(len(windows)) or network(windows)
+    run_stream(stream, io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
+    assert len(calls) <= 2 * 40 and max(calls) == 10  # one batch per frame (two: keep_convention), not one per person
     out = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert stderr.getvalue() == "" and [frame["t"] for frame in out] == [f"f{t}" for t in range(40)]
     assert [[p["id"] for p in frame["people"]] for frame in out] == [[p for p in order if int(p[1:]) <= t]
