@@ -1,14 +1,18 @@
-"""Latency of ``synsp stream`` per frame: one person, 17 COCO keypoints in pixels, on CPU.
+"""Latency of ``synsp stream`` per frame: P people, 17 COCO keypoints in pixels, on CPU.
 
 A ``synsp stream`` process is fed one JSON line at a time, as a webcam loop would; for each
 frame past the first window the clock runs from writing the line to reading the refined line
 it releases (the frame ``lag`` older; for One-Euro the same frame). That is the work per
 frame, JSON and pipes included; the delay a viewer sees adds ``lag`` frames (lag / fps).
-The frames are the validation clips' 2D poses under the ``typical`` preset, one after another.
+The frames are the validation clips' 2D poses under the ``typical`` preset, one after another;
+person i of P starts 150 frames further into them (and 50 px to the right), ids 0..P-1.
 For comparison the same frames go through :class:`synsp.integrations.stream.PoseStream` in
-this process (no JSON, no pipes). Run:
+this process (no JSON, no pipes), and with ``--baseline SRC`` through the ``synsp stream`` of
+another source tree (e.g. an older checkout's ``src``), alternating with this one row by row.
+Run:
 
-    .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1]
+    .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1] [--people 1 10]
+        [--baseline /path/to/other/checkout/src]
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from synsp.evaluation.protocol import make_cases
 from synsp.integrations.stream import PoseStream, parse_frame
 
 WARM_UP = 20  # frames past the first window before timing starts (caches, allocator)
+SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 
 def _lines_of(pipe):
@@ -45,16 +50,16 @@ def _lines_of(pipe):
         yield line
 
 
-def time_cli(frames: np.ndarray, args: list[str], lag: int, threads: int) -> np.ndarray:
-    """Seconds from writing frame k to reading the line it releases, for the timed frames."""
-    src = str(Path(__file__).resolve().parents[1] / "src")
+def time_cli(frames: np.ndarray, args: list[str], lag: int, threads: int, src: str = SRC) -> np.ndarray:
+    """Seconds from writing frame k (frames (T, P, J, 2)) to reading the line it releases, for the
+    timed frames; ``src``: the source tree whose ``synsp stream`` runs."""
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen([sys.executable, "-m", "synsp", "stream", "--threads", str(threads), *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     replies, times = _lines_of(proc.stdout), []
     first = 0 if lag == 0 and "one-euro" in args else 7  # a network releases nothing before its first window
     for k, frame in enumerate(frames):
-        line = json.dumps({"t": k, "people": [{"id": 0, "keypoints": frame.tolist()}]}).encode() + b"\n"
+        line = json.dumps({"t": k, "people": _people(frame)}).encode() + b"\n"
         start = time.perf_counter()
         proc.stdin.write(line)
         proc.stdin.flush()
@@ -70,11 +75,16 @@ def time_cli(frames: np.ndarray, args: list[str], lag: int, threads: int) -> np.
     return np.array(times)
 
 
+def _people(frame: np.ndarray) -> list[dict]:
+    """One frame (P, J, 2) as the ``people`` of an input line."""
+    return [{"id": i, "keypoints": person.tolist()} for i, person in enumerate(frame)]
+
+
 def time_api(frames: np.ndarray, method: str, lag: int | None) -> np.ndarray:
     """Seconds per PoseStream.push in this process, for the timed frames."""
     stream, times = PoseStream(method, lag=lag), []
     for k, frame in enumerate(frames):
-        parsed = parse_frame(json.dumps(frame.tolist()), k)
+        parsed = parse_frame(json.dumps({"people": _people(frame)}), k)
         start = time.perf_counter()
         stream.push(parsed)
         if k >= 7 + WARM_UP:
@@ -87,23 +97,35 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (here and in synsp stream)")
     parser.add_argument("--fps", type=float, default=30.0, help="for the delay column")
+    parser.add_argument("--people", type=int, nargs="+", default=[1], help="people per frame, one table row each")
+    parser.add_argument("--baseline", help="another source tree's src/ whose synsp stream is timed alongside")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     seq = np.concatenate([c.noisy for c in make_cases("val", "typical", layout="coco17", space="2d")])
-    frames = seq[: args.frames + 7 + WARM_UP].astype(np.float64)
+    n = args.frames + 7 + WARM_UP
     runs = [("SynSP", ["--method", "synsp"], "synsp", 7), ("SynSP", ["--method", "synsp", "--lag", "0"], "synsp", 0),
             ("One-Euro", ["--method", "one-euro"], "one-euro", 0)]
-    print(f"synsp stream, 1 person x 17 keypoints (2D px), {args.frames} timed frames, "
-          f"{args.threads} torch thread(s)\n")
-    print("| method | lag (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms | in-process p95 ms "
-          f"| delay at {args.fps:g} fps (ms) |\n|---|---:|---:|---:|---:|---:|---:|")
-    for name, cli_args, method, lag in runs:
-        cli = time_cli(frames, cli_args, lag, args.threads) * 1000
-        api = time_api(frames, method, None if method == "one-euro" else lag) * 1000
-        delay = lag * 1000 / args.fps + cli.mean()
-        print(f"| {name} | {lag} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | {api.mean():.2f} | "
-              f"{np.percentile(api, 95):.2f} | {delay:.0f} |")
-
+    print(f"synsp stream, {' / '.join(map(str, args.people))} people x 17 keypoints (2D px), {args.frames} timed "
+          f"frames, {args.threads} torch thread(s)" + (f"; baseline: {args.baseline}" if args.baseline else "") + "\n")
+    base = " | baseline CLI mean ms | baseline CLI p95 ms | CLI mean / baseline" if args.baseline else ""
+    print(f"| people | method | lag (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms | in-process p95 ms "
+          f"| delay at {args.fps:g} fps (ms){base} |\n|---:|---|---:|---:|---:|---:|---:|---:"
+          + "|---:|---:|---:" * bool(args.baseline) + "|")
+    for people in args.people:
+        index = np.arange(n)[:, None] + 150 * np.arange(people)[None]  # (T, P) frame of each person
+        frames = seq.take(index, axis=0, mode="wrap").astype(np.float64)  # (T, P, J, 2)
+        frames[..., 0] += 50 * np.arange(people)[:, None]
+        for name, cli_args, method, lag in runs:
+            if args.baseline:  # first, so that a drift in the machine's load does not favour this tree
+                old = time_cli(frames, cli_args, lag, args.threads, args.baseline) * 1000
+            cli = time_cli(frames, cli_args, lag, args.threads) * 1000
+            api = time_api(frames, method, None if method == "one-euro" else lag) * 1000
+            delay = lag * 1000 / args.fps + cli.mean()
+            row = (f"| {people} | {name} | {lag} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
+                   f"{api.mean():.2f} | {np.percentile(api, 95):.2f} | {delay:.0f} |")
+            if args.baseline:
+                row += f" {old.mean():.2f} | {np.percentile(old, 95):.2f} | {cli.mean() / old.mean():.2f} |"
+            print(row, flush=True)
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,8 @@
 to the streaming API; bad lines are one-line errors."""
 from __future__ import annotations
 
+import importlib
+import io
 import json
 import os
 import selectors
@@ -15,7 +17,7 @@ import pytest
 import synsp
 from synsp.filters import OneEuroFilter
 from synsp.inference.streaming import StreamingRefiner
-from synsp.integrations.stream import PoseStream, parse_frame
+from synsp.integrations.stream import PoseStream, parse_frame, run_stream
 from walking import walking
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -37,8 +39,8 @@ def _lines(frames: np.ndarray, with_conf: bool = False) -> list[str]:
     return out
 
 
-def _api(frames: np.ndarray, lag: int | None = None) -> np.ndarray:
-    stream = StreamingRefiner(synsp.load_model("synsp-coco17"), lag=lag)
+def _api(frames: np.ndarray, lag: int | None = None, quantize: bool | None = None) -> np.ndarray:
+    stream = StreamingRefiner(synsp.load_model("synsp-coco17", quantize=quantize), lag=lag)
     parts = [stream.push(frame) for frame in frames] + [stream.flush()]
     return np.concatenate(parts)
 
@@ -129,7 +131,15 @@ def test_bad_lines_are_skipped_with_one_line_errors_or_stop_with_strict():
         "enclosed in double quotes at column 2)"
 
 
-def test_people_entering_and_leaving_each_get_their_own_refiner():
+@pytest.fixture
+def float_network(monkeypatch):
+    """``synsp stream``'s networks without int8: their activations are quantised per batch, so
+    with several people in a batch each is refined only nearly as alone (test_speed_options)."""
+    module = importlib.import_module("synsp.refine")  # the module, not synsp.refine the function
+    monkeypatch.setattr(module, "cached_model", lambda name, device: synsp.load_model(name, device, quantize=False))
+
+
+def test_people_entering_and_leaving_each_get_their_own_refiner(float_network):
     _, a = walking(40, seed=1)
     _, b = walking(40, seed=2)
     b = b + [300, 0]
@@ -146,11 +156,31 @@ def test_people_entering_and_leaving_each_get_their_own_refiner():
                                                                      for t in range(40)]
     got_a = np.array([frame["people"][-1]["keypoints"] for frame in out])
     got_b = np.array([frame["people"][0]["keypoints"] for frame in out[10:25]])
-    np.testing.assert_allclose(got_a, _api(a), atol=1e-6)
-    alone = _api(b[10:25])
+    np.testing.assert_allclose(got_a, _api(a, quantize=False), atol=1e-6)
+    alone = _api(b[10:25], quantize=False)
     np.testing.assert_allclose(got_b[:8], alone[:8], atol=1e-6)  # as if streamed alone, until it left:
     assert np.abs(got_b - alone).max() < 10  # its last frames also saw it hold still until the timeout
     assert 9 not in stream._people  # dropped after the timeout
+
+
+def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
+    # person i enters at frame i, listed in a shuffled order; one network batch per frame for all
+    people = {f"p{i}": walking(40, seed=10 + i)[1][i:] + [60 * i, 0] for i in range(10)}
+    order = np.random.default_rng(0).permutation(list(people))
+    lines = [json.dumps({"t": f"f{t}", "people": [{"id": pid, "keypoints": people[pid][t - int(pid[1:])].tolist()}
+                                                  for pid in order if int(pid[1:]) <= t]}) for t in range(40)]
+    stream, stdout, stderr, calls = PoseStream("synsp"), io.StringIO(), io.StringIO(), []
+    network = stream.model.refine_windows
+    stream.model.refine_windows = lambda windows: calls.append(len(windows)) or network(windows)
+    run_stream(stream, io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
+    assert len(calls) <= 2 * 40 and max(calls) == 10  # one batch per frame (two: keep_convention), not one per person
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert stderr.getvalue() == "" and [frame["t"] for frame in out] == [f"f{t}" for t in range(40)]
+    assert [[p["id"] for p in frame["people"]] for frame in out] == [[p for p in order if int(p[1:]) <= t]
+                                                                     for t in range(40)]
+    for pid, x in people.items():
+        got = np.array([p["keypoints"] for frame in out for p in frame["people"] if p["id"] == pid])
+        np.testing.assert_allclose(got, _api(x, quantize=False), atol=1e-3)  # pixels
 
 
 def test_bare_lists_missing_joints_and_never_seen_joints():

@@ -19,17 +19,20 @@ frame, their keypoints refined (confidences passed through). A joint not detecte
 frame holds its refined last position; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` frames for the networks (default
 window - 1 = 7: the offline result; a new person's first frames wait for their first full
-window), none for One-Euro. Each person gets its own refiner on first sight
-(:class:`synsp.inference.streaming.StreamingRefiner` or :class:`synsp.filters.OneEuroFilter`),
-dropped after ``--timeout`` frames unseen. A bad line is reported on stderr in one line and
-skipped (with ``--strict``: the stream stops, exit code 2). A person who leaves is refined,
-until the timeout, as holding still (so that the other persons' frames keep the bounded lag).
+window), none for One-Euro. The networks refine every person in one
+:class:`synsp.inference.people_stream.MultiPersonStreamingRefiner` (one network batch per
+frame, whatever the number of people; its ``patience`` is ``--timeout``), each person as if
+alone (with the default int8 network nearly so: its activations share one scale per batch,
+RESULTS.md section 15); One-Euro gives each person a :class:`synsp.filters.OneEuroFilter`. A
+person unseen for more than ``--timeout`` frames is forgotten (a return starts afresh). A bad
+line is reported on stderr in one line and skipped (with ``--strict``: the stream stops, exit
+code 2). A person who leaves is refined, until the timeout, as holding still (so that the
+other persons' frames keep the bounded lag).
 """
 from __future__ import annotations
 
 import json
 import sys
-import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -95,17 +98,18 @@ def _keypoints(values: Any, where: str) -> np.ndarray:
 
 @dataclass
 class _Person:
-    """One person's refiner and the frames pushed into it that have not come back yet."""
+    """What a person's output lines need: per frame given to the refiner and not back yet,
+    (frame index, confidences, joints seen by then), or None for a frame the person was absent."""
 
-    refiner: Any
     joints: int
     seen: np.ndarray  # (J,) joints detected at least once
     last: int  # last frame index the person was present
-    held: deque = field(default_factory=deque)  # (frame index, present, confidences, seen) per pushed frame
+    held: deque = field(default_factory=deque)
+    filter: OneEuroFilter | None = None  # One-Euro only; the networks' people live in one crowd
 
 
 class PoseStream:
-    """Per-person streaming refinement of frames (see the module docstring).
+    """Streaming refinement of frames of tracked people (see the module docstring).
 
     Parameters
     ----------
@@ -118,7 +122,7 @@ class PoseStream:
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
     threshold : confidence below which a joint counts as not detected.
-    timeout : frames a person may go unseen before their refiner is dropped.
+    timeout : frames a person may go unseen before being forgotten.
     device : torch device for the networks.
     """
 
@@ -133,13 +137,16 @@ class PoseStream:
         if not fps > 0 or not timeout >= 0:
             raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
         self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
-        self.model = None
+        self.model = self._crowd = None
         if method in NETWORKS:
+            from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
             self.model = _load(method, checkpoint, layout, space, device)
             space = self.model.space
             window = self.model.window
             if lag is not None and not 0 <= lag <= window - 1:
                 raise ValueError(f"lag must be in [0, {window - 1}] for a window of {window} frames, got {lag}")
+            self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout)
         elif lag not in (None, 0):
             raise ValueError("one-euro has no lag: it gives each frame back at once")
         elif layout is not None and layout not in LAYOUTS:
@@ -161,26 +168,42 @@ class PoseStream:
         self._count += 1
         self._out[f] = {"t": frame.t, "people": dict.fromkeys(points)}
         for pid, (coords, conf) in points.items():
-            person = self._people.get(pid) or self._new_person(pid, coords.shape[0], f)
+            person = self._people.get(pid)
+            if person is None:
+                joints = coords.shape[0]
+                person = self._people[pid] = _Person(joints, np.zeros(joints, dtype=bool), f)
+                if self._crowd is None:
+                    person.filter = OneEuroFilter(fps=self.fps)
             person.last = f
             person.seen |= np.isfinite(coords).all(-1)
-            self._feed(pid, person, f, coords, conf)
-        for pid, person in list(self._people.items()):
-            if pid in points:
-                continue
-            if f - person.last > self.timeout:
-                self._finish(pid, person.refiner.flush() if self.model is not None else [])
-                del self._people[pid]
-            else:  # absent for now: time goes on for its refiner, nothing is written for it
-                self._feed(pid, person, f, np.full((person.joints, self.coords), np.nan), None, present=False)
+            person.held.append((f, conf, person.seen.copy()))
+        coords = {pid: c for pid, (c, _) in points.items()}
+        if self._crowd is not None:
+            ready = self._crowd.push(self._stack(coords), list(coords))
+            alive = set(self._crowd.people)
+            for pid, person in self._people.items():
+                if pid not in coords and pid in alive:
+                    person.held.append(None)  # refined as holding still until the timeout; nothing written
+        else:  # One-Euro: each frame back at once; an absent person's filter waits (a NaN frame is a no-op)
+            ready = {pid: self._people[pid].filter(c)[None] for pid, c in coords.items()}
+            alive = {pid for pid, person in self._people.items() if f - person.last <= self.timeout}
+        self._place(ready)
+        for pid in [pid for pid in self._people if pid not in alive]:
+            del self._people[pid]
         return self._ready()
 
     def close(self) -> list[dict]:
         """End of input: every frame still held, in order."""
-        for pid, person in self._people.items():
-            self._finish(pid, person.refiner.flush() if self.model is not None else [])
+        if self._crowd is not None:
+            self._place(self._crowd.flush())
         self._people.clear()
         return self._ready()
+
+    def _stack(self, coords: dict[Any, np.ndarray]) -> np.ndarray:
+        """The crowd's frame (P, J, C) of the persons present."""
+        if not coords:
+            return np.empty((0, len(self.model.layout.joints), self.coords))
+        return np.stack(list(coords.values()))
 
     def _split(self, pid: Any, kp: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """(J, D) -> coordinates (J, C) with NaN for joints not detected, and confidences or None."""
@@ -203,39 +226,19 @@ class PoseStream:
             coords[~(conf >= self.threshold)] = np.nan
         return coords, conf
 
-    def _new_person(self, pid: Any, joints: int, f: int) -> _Person:
-        if self.model is not None:
-            from synsp.inference.streaming import StreamingRefiner
-
-            refiner = StreamingRefiner(self.model, lag=self.lag)
-        else:
-            refiner = OneEuroFilter(fps=self.fps)
-        person = _Person(refiner, joints, np.zeros(joints, dtype=bool), f)
-        self._people[pid] = person
-        return person
-
-    def _feed(self, pid: Any, person: _Person, f: int, coords: np.ndarray, conf: np.ndarray | None,
-              present: bool = True) -> None:
-        person.held.append((f, present, conf, person.seen.copy()))
-        if self.model is not None:
-            with warnings.catch_warnings():  # an all-missing frame (person absent) has no centroid: expected
-                warnings.simplefilter("ignore", RuntimeWarning)
-                outputs = person.refiner.push(coords)
-        else:
-            outputs = [person.refiner(coords)]
-        self._finish(pid, outputs)
-
-    def _finish(self, pid: Any, outputs) -> None:
-        """Refined frames came back for the oldest held frames of person ``pid``: place them."""
-        person = self._people[pid]
-        for refined in outputs:
-            f, present, conf, seen = person.held.popleft()
-            if not present:
-                continue
-            points = np.where(seen[:, None], refined, np.nan)
-            if conf is not None:
-                points = np.concatenate([points, conf[:, None]], axis=1)
-            self._out[f]["people"][pid] = [[None if v != v else float(v) for v in p] for p in points]
+    def _place(self, ready: dict[Any, np.ndarray]) -> None:
+        """Refined frames (k, J, C) came back for the oldest held frames of each person: place them."""
+        for pid, frames in ready.items():
+            held = self._people[pid].held
+            for refined in frames:
+                entry = held.popleft()
+                if entry is None:  # a frame the person was absent from
+                    continue
+                f, conf, seen = entry
+                points = np.where(seen[:, None], refined, np.nan)
+                if conf is not None:
+                    points = np.concatenate([points, conf[:, None]], axis=1)
+                self._out[f]["people"][pid] = [[None if v != v else float(v) for v in p] for p in points]
 
     def _ready(self) -> list[dict]:
         lines = []
