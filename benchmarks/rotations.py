@@ -61,17 +61,18 @@ def calibrate(preset: str, max_clips: int) -> str:
             "(target 3DPW-PARE: 78.9 mm, 25.7 mm/frame^2)")
 
 
-def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None) -> str:
+def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, filters: bool = True) -> str:
     start = time.time()
     val = rotation_cases("val", preset, SEED, max_clips)
     test = rotation_cases("test", preset, SEED, max_clips)
     chosen, val_rows = {}, []
-    for method in METHODS:
+    for method in METHODS if filters else ():
         space, options, _, per_space = tune(val, method)
         chosen[method] = (space, options)
         val_rows.append(f"| {method} | " + " | ".join(f"{per_space[s]['MPJPE']:.1f}" for s in SPACES) + " |")
     euler_best = min(FILTER_GRIDS["gaussian"],
-                     key=lambda o: evaluate_rotations(lambda r: euler_gaussian(r, **o), val)["MPJPE"])
+                     key=lambda o: evaluate_rotations(lambda r: euler_gaussian(r, **o), val)["MPJPE"]) \
+        if filters else None
     rows = ["| method | form (val) | setting (val) | MPJPE (mm) | angle (deg) | Accel (mm/frame^2) |",
             "|---|---|---|---:|---:|---:|"]
 
@@ -83,8 +84,9 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None) 
     for method, (space, options) in chosen.items():
         row(method, space, ", ".join(f"{k}={v}" for k, v in options.items()),
             lambda r, m=method, s=space, o=options: smooth_rotations(r, m, space=s, **o))
-    row("gaussian on Euler angles", "ZXY unwrapped", ", ".join(f"{k}={v}" for k, v in euler_best.items()),
-        lambda r: euler_gaussian(r, **euler_best))
+    if filters:
+        row("gaussian on Euler angles", "ZXY unwrapped", ", ".join(f"{k}={v}" for k, v in euler_best.items()),
+            lambda r: euler_gaussian(r, **euler_best))
     for name, path in (checkpoints or {}).items():
         from synsp.inference.rotation_refiner import load_rotation_model
 
@@ -95,7 +97,7 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None) 
             f"(filters and forms chosen on val: {len(val)} clips); {time.time() - start:.0f} s.")
     val_table = ["Validation MPJPE (mm) of each filter at its best setting, by form:", "",
                  "| filter | " + " | ".join(SPACES) + " |", "|---|" + "---:|" * len(SPACES), *val_rows]
-    return "\n".join([head, "", *rows, "", *val_table])
+    return "\n".join([head, "", *rows] + (["", *val_table] if filters else []))
 
 
 def main() -> None:
@@ -105,9 +107,12 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="print the preset's input figures on val")
     parser.add_argument("--checkpoints", nargs="*", default=[], metavar="NAME=PATH",
                         help="networks trained on rotations to add as rows (synsp train, [data] space = rotation)")
+    parser.add_argument("--no-filters", action="store_true",
+                        help="only the input and --checkpoints rows (the filters' rows take most of the time)")
     args = parser.parse_args()
     checkpoints = dict(item.split("=", 1) for item in args.checkpoints)
-    print(calibrate(args.preset, args.max_clips) if args.calibrate else run(args.preset, args.max_clips, checkpoints))
+    print(calibrate(args.preset, args.max_clips) if args.calibrate
+          else run(args.preset, args.max_clips, checkpoints, filters=not args.no_filters))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ else:  # Python 3.10: the same parser, from PyPI
     import tomli as tomllib
 
 TRAINING_FPS = 30.0  # the mocap's frame rate: every shipped network was trained at it
-DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17"}  # the joints of the shipped networks, by space
+DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17", "rotation": "smpl24"}  # the shipped networks' joints, by space
 # numbers per joint the network sees, by space; "rotation": local joint rotations of the SMPL tree as 6D
 N_COORDS = {"3d": 3, "2d": 2, "rotation": 6}
 

@@ -214,8 +214,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     Rotations go through :func:`synsp.rotation_filters.refine_rotations` with ``method`` (a
     filter of ``synsp.filters.FILTERS``; None: ``ROTATION_DEFAULT``, tuned on the validation
     split), animated translations (the root trajectory) through the same filter as positions.
-    A network method needs ``checkpoint``, a model trained on rotations (``[data] space =
-    "rotation"``: none is shipped yet), and an SMPL file; the root trajectory then gets
+    A network method refines SMPL files only (BVH skeletons are their own), with ``checkpoint``
+    or the shipped model of that network for rotations (``synsp-smpl24``, ``smoothnet-smpl24``:
+    trained with ``[data] space = "rotation"``); the root trajectory then gets
     ``ROTATION_DEFAULT``.
     The output is the input's kind of file with its skeleton, channel orders and other data;
     the summary's figures are on the joint positions after forward kinematics, in mm.
@@ -223,13 +224,14 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     """
     network = None
     if method in NETWORKS:
-        if checkpoint is None or fmt != "smpl":
-            raise OptionError(f"{src}: a {fmt} file holds joint rotations, and no {method} model for rotations is "
-                             "shipped yet (the networks refine joint positions); refine it with a filter on the "
-                             f"rotation manifold: --method {' | '.join(n for n in METHODS if n not in NETWORKS)}"
-                             + ("" if fmt != "smpl" else ", or pass --checkpoint of a model trained on rotations"))
+        if fmt != "smpl":
+            raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
+                              "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
+                              + " | ".join(n for n in METHODS if n not in NETWORKS))
+        from synsp.inference.checkpoint import default_model
         from synsp.inference.rotation_refiner import load_rotation_model
 
+        checkpoint = checkpoint or default_model(method, "rotation")
         network = load_rotation_model(checkpoint, device)
         if network.kind != method:
             raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")

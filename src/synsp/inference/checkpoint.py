@@ -31,7 +31,7 @@ def available_models() -> list[str]:
 
 
 def default_model(kind: str = "synsp", space: str = "3d") -> str:
-    """The shipped model of network ``kind`` for ``space`` ("3d" or "2d")."""
+    """The shipped model of network ``kind`` for ``space`` ("3d", "2d" or "rotation")."""
     get_network(kind)
     return f"{kind}-{DEFAULT_LAYOUT[space]}"
 
