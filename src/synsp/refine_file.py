@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.config import TRAINING_FPS
+from synsp.config import DEFAULT_LAYOUT, TRAINING_FPS
 from synsp.errors import (
     CheckpointError,
     FormatError,
@@ -43,7 +43,7 @@ from synsp.errors import (
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.model import NETWORKS
-from synsp.paths import exclusive_writes
+from synsp.paths import exclusive_writes, resource
 from synsp.refine import METHODS, cached_model, method_function
 from synsp.refine_summary import (
     RefineSummary,
@@ -209,38 +209,25 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
                        **options) -> RefineSummary:
-    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) on the rotation manifold.
+    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
 
-    Rotations go through :func:`synsp.rotation_filters.refine_rotations` with ``method`` (a
-    filter of ``synsp.filters.FILTERS``; None: ``ROTATION_DEFAULT``, tuned on the validation
-    split), animated translations (the root trajectory) through the same filter as positions.
-    A network method refines SMPL files only (BVH skeletons are their own), with ``checkpoint``
-    or the shipped model of that network for rotations (``synsp-smpl24``, ``smoothnet-smpl24``:
-    trained with ``[data] space = "rotation"``); the root trajectory then gets
-    ``ROTATION_DEFAULT``.
-    The output is the input's kind of file with its skeleton, channel orders and other data;
-    the summary's figures are on the joint positions after forward kinematics, in mm.
-    ``options`` override the filter's settings. Checks on ``dst`` are the caller's.
+    ``method`` None: SynSP's shipped model for rotations (``synsp-smpl24``) for an SMPL file at
+    30 fps, else ``ROTATION_DEFAULT`` (a filter on the rotation manifold tuned on the validation
+    split). A filter (``synsp.filters.FILTERS``) runs through
+    :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
+    translations (the root trajectory) alike. A network refines SMPL files only (a BVH skeleton
+    is its own), at 30 fps, with ``checkpoint`` or the network's shipped model for rotations
+    (trained with ``[data] space = "rotation"``); the root trajectory then gets
+    ``ROTATION_DEFAULT``. The output is the input's kind of file with its skeleton, channel
+    orders and other data; the summary's figures are on the joint positions after forward
+    kinematics, in mm. ``options`` override the filter's settings. Checks on ``dst`` are the
+    caller's.
     """
-    network = None
-    if method in NETWORKS:
-        if fmt != "smpl":
-            raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
-                              "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
-                              + " | ".join(n for n in METHODS if n not in NETWORKS))
-        from synsp.inference.checkpoint import default_model
-        from synsp.inference.rotation_refiner import load_rotation_model
-
-        checkpoint = checkpoint or default_model(method, "rotation")
-        network = load_rotation_model(checkpoint, device)
-        if network.kind != method:
-            raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
-                         "joint rotations cannot be converted to another format")
-    if method is None or network is not None:
-        method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
-    method_function(method)
+                          "joint rotations cannot be converted to another format")
+    if method is not None:
+        method_function(method)
     module = importlib.import_module(FORMATS[fmt].module)
     try:
         motion = module.read_motion(src)
@@ -250,9 +237,28 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         if not (np.isfinite(fps) and fps > 0):
             raise OptionError(f"fps must be a positive number, got {fps!r}")
         motion.fps = float(fps)
-    if network is not None and abs(motion.fps - TRAINING_FPS) > 0.01 * TRAINING_FPS:
-        raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
-                         "(resample it, or use a filter)")
+    at_training_rate = abs(motion.fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
+    shipped = resource("models") / f"synsp-{DEFAULT_LAYOUT['rotation']}.pt"
+    if method is None and fmt == "smpl" and at_training_rate and shipped.is_file():
+        method = "synsp"
+    network = None
+    if method in NETWORKS:
+        if fmt != "smpl":
+            raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
+                              "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
+                              + " | ".join(n for n in METHODS if n not in NETWORKS))
+        if not at_training_rate:
+            raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
+                              "(resample it, or use a filter)")
+        from synsp.inference.checkpoint import default_model
+        from synsp.inference.rotation_refiner import load_rotation_model
+
+        checkpoint = checkpoint or default_model(method, "rotation")
+        network = load_rotation_model(checkpoint, device)
+        if network.kind != method:
+            raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
+    if method is None or network is not None:
+        method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method, **options)
