@@ -147,3 +147,16 @@ def test_refine_rotations_shapes_and_short_sequences():
         refine_rotations(r, None, "synsp")
     with pytest.raises(ValueError, match="rotations must be"):
         smooth_rotations(np.zeros((5, 3)), "gaussian")
+
+
+def test_smpl_refined_by_the_shipped_rotation_network_on_request(tmp_path, capsys):
+    t = 40
+    poses = np.random.default_rng(3).normal(0, 0.2, (t, 72)).astype(np.float32)
+    _smpl_file(tmp_path / "in.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(30.0))
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--method", "synsp"]) == 0
+    assert "by synsp (synsp-smpl24)" in capsys.readouterr().out
+    with np.load(tmp_path / "out.npz") as out:
+        assert out["poses"].shape == (t, 72) and np.isfinite(out["poses"]).all() and "betas" in out.files
+    _smpl_file(tmp_path / "slow.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(25.0))
+    assert main(["refine", str(tmp_path / "slow.npz"), str(tmp_path / "slow_out.npz"), "--method", "synsp"]) == 2
+    assert "25 fps" in capsys.readouterr().err and not (tmp_path / "slow_out.npz").exists()

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.config import DEFAULT_LAYOUT, TRAINING_FPS
+from synsp.config import TRAINING_FPS
 from synsp.errors import (
     CheckpointError,
     FormatError,
@@ -43,7 +43,7 @@ from synsp.errors import (
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.model import NETWORKS
-from synsp.paths import exclusive_writes, resource
+from synsp.paths import exclusive_writes
 from synsp.refine import METHODS, cached_model, method_function
 from synsp.refine_summary import (
     RefineSummary,
@@ -211,9 +211,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
                        **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
 
-    ``method`` None: SynSP's shipped model for rotations (``synsp-smpl24``) for an SMPL file at
-    30 fps, else ``ROTATION_DEFAULT`` (a filter on the rotation manifold tuned on the validation
-    split). A filter (``synsp.filters.FILTERS``) runs through
+    ``method`` None: ``ROTATION_DEFAULT``, a filter on the rotation manifold tuned on the
+    validation split (the shipped ``synsp-smpl24`` is not the default: it moves clean motion by
+    32 mm, RESULTS.md section 14). A filter (``synsp.filters.FILTERS``) runs through
     :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
     translations (the root trajectory) alike. A network refines SMPL files only (a BVH skeleton
     is its own), at 30 fps, with ``checkpoint`` or the network's shipped model for rotations
@@ -238,9 +238,6 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
             raise OptionError(f"fps must be a positive number, got {fps!r}")
         motion.fps = float(fps)
     at_training_rate = abs(motion.fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
-    shipped = resource("models") / f"synsp-{DEFAULT_LAYOUT['rotation']}.pt"
-    if method is None and fmt == "smpl" and at_training_rate and shipped.is_file():
-        method = "synsp"
     network = None
     if method in NETWORKS:
         if fmt != "smpl":
