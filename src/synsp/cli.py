@@ -194,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_stream)
 
     p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
-    p.add_argument("--methods", nargs="+", default=["one-euro", "savgol", "gaussian", "smoothnet", "synsp"])
+    p.add_argument("--methods", nargs="+",
+                   default=["one-euro", "savgol", "gaussian", "butterworth", "smoothnet", "synsp"])
     p.add_argument("--preset", nargs="+", default=["typical"],
                    help="error presets: clean-ish, typical, hard, jitter, synthetic, none (clean input)")
     p.add_argument("--split", default="test", choices=["train", "val", "test"])
