@@ -105,3 +105,20 @@ def test_a_network_method_refuses_another_kinds_checkpoint():
 
     with pytest.raises(ValueError, match="a synsp model, not smoothnet"):
         synsp.refine(np.zeros((20, 17, 2), np.float32) + np.arange(17)[:, None], "smoothnet", checkpoint="synsp-coco17")
+
+
+@pytest.mark.parametrize("name", ROTATION_MODELS)
+def test_rotation_models_load_with_the_same_checks(name, tmp_path):
+    from synsp.inference.checkpoint import save_checkpoint
+    from synsp.inference.rotation_refiner import load_rotation_model
+
+    payload = load_checkpoint(shipped_path(name))
+    nan = {**payload, "state_dict": {k: v.float() * float("nan") if v.is_floating_point() else v
+                                     for k, v in payload["state_dict"].items()}}
+    save_checkpoint(tmp_path / "nan.pt", nan)
+    with pytest.raises(ValueError, match="nan.pt: non-finite weights"):
+        load_rotation_model(tmp_path / "nan.pt")
+    with pytest.raises(ValueError, match="not of joint rotations"):
+        load_rotation_model(POSITION_MODELS[0])
+    with pytest.raises(ValueError, match="a model of joint rotations, not of positions"):
+        load_model(name)

@@ -64,7 +64,7 @@ from synsp.refine_tracks import (
     shared_joints,
     track_segments,
 )
-from synsp.rotation_filters import ROTATION_DEFAULT, refine_rotations
+from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
 from synsp.sequence import ABSURD, max_gap_frames, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
@@ -258,9 +258,13 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
-    rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method, **options)
-    if network is not None:
+    if network is None:
+        rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
+                                           **options)
+    else:  # the network refines the rotations; the filter only the root trajectory
         rotations = network.refine(motion.rotations)
+        position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
+        root = refine_root(motion.translations[:, motion.animated], len(rotations), method, **position_options)
     translations = motion.translations.copy()
     translations[:, motion.animated] = root
     refined = replace(motion, rotations=rotations, translations=translations)

@@ -41,7 +41,7 @@ from synsp.rotations import (
     sixd_from_matrix,
 )
 
-__all__ = ["SPACES", "ROTATION_DEFAULT", "smooth_rotations", "refine_rotations"]
+__all__ = ["SPACES", "ROTATION_DEFAULT", "smooth_rotations", "refine_rotations", "refine_root"]
 
 SPACES = ("tangent", "quaternion", "sixd")
 # The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
@@ -134,11 +134,16 @@ def refine_rotations(rotations: np.ndarray, root_positions: np.ndarray | None, m
     refined = smooth_rotations(rotations, method, space=space, base_sigma=base_sigma, **options)
     if root_positions is None:
         return refined, None
+    return refined, refine_root(root_positions, len(refined), method, **options)
+
+
+def refine_root(root_positions: np.ndarray, frames: int, method: str = "gaussian", **options) -> np.ndarray:
+    """The root trajectory (T, 3) or (T, K, 3), any length unit, refined as positions by the
+    filter ``method`` of :data:`synsp.filters.FILTERS`; same shape. ``frames`` is the motion's T."""
     root = np.asarray(root_positions)
-    if root.ndim not in (2, 3) or root.shape[0] != refined.shape[0] or root.shape[-1] != 3:
-        raise ValueError(f"root_positions must be (T, 3) or (T, K, 3) with T = {refined.shape[0]}, "
-                         f"got shape {root.shape}")
+    if root.ndim not in (2, 3) or root.shape[0] != frames or root.shape[-1] != 3:
+        raise ValueError(f"root_positions must be (T, 3) or (T, K, 3) with T = {frames}, got shape {root.shape}")
     fn, options = _filter(method, options)
     flat = root[:, None] if root.ndim == 2 else root
     out = fn(flat, **options)
-    return refined, out[:, 0] if root.ndim == 2 else out
+    return out[:, 0] if root.ndim == 2 else out

@@ -113,6 +113,44 @@ def model_path(name_or_path: str | Path) -> Path:
     return path
 
 
+def trained_network(name_or_path: str | Path, device: str | torch.device | None = None, *,
+                    rotation: bool) -> tuple[torch.nn.Module, Config, dict[str, Any], torch.device]:
+    """(model, config, checkpoint payload, device) of a trained network, its weights checked
+    (they fit its config and are finite). ``rotation``: whether a model of joint rotations
+    (``[data] space = "rotation"``) is expected; the other kind is a one-line CheckpointError."""
+    if not isinstance(name_or_path, (str, Path)):
+        raise CheckpointError(f"model must be a shipped model's name or a checkpoint path, got {name_or_path!r}")
+    path = model_path(name_or_path)
+    dev = resolve_device(device)
+    payload = load_checkpoint(path, dev)
+    try:
+        config = Config.from_dict(payload["config"], source=str(path))
+    except (ValueError, TypeError, KeyError) as err:  # a config that does not describe a network synsp builds
+        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
+            from None
+    if config.data.space == "rotation" and not rotation:
+        raise CheckpointError(f"{path}: a model of joint rotations, not of positions; load it with "
+                              "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
+    if config.data.space != "rotation" and rotation:
+        raise CheckpointError(f"{path}: a model of {config.data.space.upper()} positions, not of joint rotations")
+    try:
+        model = build_model(config).to(dev)
+    except (ValueError, TypeError, KeyError) as err:
+        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
+            from None
+    state = payload["state_dict"]
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, TypeError, AttributeError, ValueError) as err:  # names/shapes its own config does not build
+        first = str(err).strip().splitlines()[1:2] or [str(err)[:200]]
+        raise CheckpointError(f"{path}: weights do not fit the checkpoint's config ({first[0].strip()})") from None
+    bad = [name for name, value in state.items() if value.is_floating_point() and not torch.isfinite(value).all()]
+    if bad:
+        raise CheckpointError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); "
+                              "the checkpoint is broken")
+    return model, config, payload, dev
+
+
 def load_model(name_or_path: str | Path, device: str | torch.device | None = None, **speed: Any) -> Refiner:
     """Rebuild a trained model from a checkpoint's own config.
 
@@ -129,34 +167,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     -------
     Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
     """
-    if not isinstance(name_or_path, (str, Path)):
-        raise CheckpointError(f"model must be a shipped model's name or a checkpoint path, got {name_or_path!r}")
-    path = model_path(name_or_path)
-    dev = resolve_device(device)
-    payload = load_checkpoint(path, dev)
-    try:
-        config = Config.from_dict(payload["config"], source=str(path))
-    except (ValueError, TypeError, KeyError) as err:  # a config that does not describe a network synsp builds
-        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
-            from None
-    if config.data.space == "rotation":
-        raise CheckpointError(f"{path}: a model of joint rotations, not of positions; load it with "
-                              "synsp.inference.rotation_refiner.load_rotation_model, or refine an SMPL file with it")
-    try:
-        model = build_model(config).to(dev)
-    except (ValueError, TypeError, KeyError) as err:
-        raise CheckpointError(f"{path}: its config does not build a network ({' '.join(str(err).split())[:160]})") \
-            from None
-    state = payload["state_dict"]
-    try:
-        model.load_state_dict(state)
-    except (RuntimeError, TypeError, AttributeError, ValueError) as err:  # names/shapes its own config does not build
-        first = str(err).strip().splitlines()[1:2] or [str(err)[:200]]
-        raise CheckpointError(f"{path}: weights do not fit the checkpoint's config ({first[0].strip()})") from None
-    bad = [name for name, value in state.items() if value.is_floating_point() and not torch.isfinite(value).all()]
-    if bad:
-        raise CheckpointError(f"{path}: non-finite weights in {bad[0]} (and {len(bad) - 1} more); "
-                              "the checkpoint is broken")
+    model, config, payload, dev = trained_network(name_or_path, device, rotation=False)
     return Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
 
 

@@ -69,16 +69,9 @@ class RotationRefiner:
 
 
 def load_rotation_model(name_or_path: str, device: str | None = None) -> RotationRefiner:
-    """Rebuild a network of joint rotations from its checkpoint (a file written by ``synsp train``)."""
-    from synsp.config import Config
-    from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device
+    """Rebuild a network of joint rotations from its checkpoint (a file written by ``synsp train``
+    or a shipped name such as ``"synsp-smpl24"``), its weights checked as :func:`load_model`'s are."""
+    from synsp.inference.checkpoint import trained_network
 
-    path = model_path(name_or_path)
-    dev = resolve_device(device)
-    payload = load_checkpoint(path, dev)
-    config = Config.from_dict(payload["config"], source=str(path))
-    if config.data.space != "rotation":
-        raise ValueError(f"{path}: a model of {config.data.space.upper()} positions, not of joint rotations")
-    model = build_model(config).to(dev)
-    model.load_state_dict({k: v.float() for k, v in payload["state_dict"].items()})
+    model, config, _, dev = trained_network(name_or_path, device, rotation=True)
     return RotationRefiner(model, config.model["kind"], model.config.window, dev)
