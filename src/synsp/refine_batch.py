@@ -20,25 +20,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from synsp.formats import FORMATS
+from synsp.formats.openpose import is_openpose_folder
 
 # Extensions of every readable pose format (synsp.formats.FORMATS).
 POSE_EXTENSIONS = tuple(sorted({ext for fmt in FORMATS.values() for ext in fmt.extensions}))
-OPENPOSE_SUFFIX = "_keypoints.json"
-
-
-def is_openpose_sequence(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a folder of OpenPose frames (its JSON files all end in
-    ``_keypoints.json``): one sequence, not a batch. Uses
-    ``synsp.formats.openpose.is_openpose_folder`` where that format exists."""
-    try:
-        from synsp.formats.openpose import is_openpose_folder  # type: ignore[import-not-found]
-    except ImportError:
-        path = Path(path)
-        if not path.is_dir():
-            return False
-        names = [p.name for p in path.iterdir() if p.suffix.lower() == ".json"]
-        return bool(names) and all(name.endswith(OPENPOSE_SUFFIX) for name in names)
-    return bool(is_openpose_folder(path))
 
 
 def is_batch(source: str | os.PathLike) -> bool:
@@ -47,7 +32,7 @@ def is_batch(source: str | os.PathLike) -> bool:
     text = str(source)
     if glob.has_magic(text) and not Path(text).exists():
         return True
-    return Path(text).is_dir() and not is_openpose_sequence(text)
+    return Path(text).is_dir() and not is_openpose_folder(text)
 
 
 def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
@@ -72,7 +57,7 @@ def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             keep = []
             for d in dirnames:
-                if is_openpose_sequence(Path(dirpath, d)):
+                if is_openpose_folder(Path(dirpath, d)):
                     inputs.append(Path(dirpath, d))
                 else:
                     keep.append(d)
@@ -81,7 +66,7 @@ def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
                        if not f.startswith(".") and f.lower().endswith(POSE_EXTENSIONS)]
     else:
         inputs = [Path(p) for p in glob.glob(text, recursive=True)
-                  if Path(p).is_file() or is_openpose_sequence(p)]
+                  if Path(p).is_file() or is_openpose_folder(p)]
         root = Path(os.path.commonpath([p.parent for p in inputs])) if inputs else Path(".")
     if not inputs:
         raise ValueError(f"{text}: no pose files found (readable extensions: {', '.join(POSE_EXTENSIONS)})")
