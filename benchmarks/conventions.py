@@ -38,12 +38,17 @@ def _methods(space: str, checkpoints: list[str], max_clips: int) -> dict[str, Ca
         methods[name] = partial(FILTERS[name], **tune_filter(name, val, layout=layout, space=space))
     methods["SmoothNet"] = load_model(default_model("smoothnet", space)).refine
     for checkpoint in checkpoints:
-        name, _, keep = checkpoint.partition(":")
+        name, *options = checkpoint.split(":")
         model = load_model(name)
-        if keep == "raw":  # the network alone, as before the clip-level steps
-            model.keep_convention, model.bone_strength = False, 0.0
-        elif keep:
-            model.keep_convention = {"full": True, "symmetric": "symmetric"}[keep]
+        for option in options:
+            if option == "raw":  # the network alone, as before the clip-level steps and mirrored windows
+                model.keep_convention, model.bone_strength, model.mirror_windows = False, 0.0, False
+            elif option == "unmirrored":
+                model.mirror_windows = False
+            elif option == "before":  # the default until RESULTS section 9's last update
+                model.keep_convention, model.mirror_windows, model.weights, model.stride = True, False, None, 1
+            else:
+                model.keep_convention = {"keep-all": True, "symmetric": "symmetric"}[option]
         methods["SynSP" if len(checkpoints) == 1 else f"SynSP {checkpoint}"] = model.refine
     return methods
 
@@ -59,8 +64,10 @@ def main() -> None:
     parser.add_argument("--space", choices=["3d", "2d"], default="3d")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips of each split (0 = all)")
     parser.add_argument("--checkpoint", nargs="+", help="SynSP model(s), files or shipped names (default: the shipped "
-                        "one); NAME:raw is the network alone (no keep_convention, no bone consistency), NAME:symmetric "
-                        "keeps only the symmetric part")
+                        "one); options after colons: NAME:raw is the network alone (no keep_convention, no bone "
+                        "consistency, no mirrored windows), :keep-all undoes all of the constant pull, :symmetric "
+                        "its symmetric part (the default), :unmirrored refines no window mirrored, :before is the "
+                        "previous default (keep-all, unmirrored, every window, plain SWAA mean)")
     parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
     parser.add_argument("--conventions", nargs="+", help="default: all, and other-proportions")
     args = parser.parse_args()

@@ -33,16 +33,18 @@ from synsp.inference.people_stream import MultiPersonStreamingRefiner
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import sliding_window_average, window_starts
 
-# SynSP options measured: label -> load_model keywords. "exact" is the code before issue 14
-# (every window, both keep_convention passes at stride 1, float32).
+# SynSP options measured: label -> load_model keywords. "exact" is every window, both
+# keep_convention passes at stride 1, float32; BEFORE is the default until RESULTS section 9's
+# last update (every window, plain SWAA mean, the whole constant pull undone, no mirrored windows).
+BEFORE = "SynSP before (every window, plain mean, keep-all, unmirrored, int8)"
 SYNSP_OPTIONS = {
-    "SynSP exact (pull stride 1, float32)": dict(pull_stride=1, quantize=False),
-    "SynSP pull stride 8, float32": dict(pull_stride=8, quantize=False),
-    "SynSP default (pull stride 8, int8)": {},
-    "SynSP default + stride 2": dict(stride=2),
-    "SynSP default + stride 4": dict(stride=4),
-    "SynSP default + stride 8": dict(stride=8),
-    "SynSP default + one pass": dict(convention_passes=1),
+    "SynSP exact (every window, pull stride 1, float32)": dict(stride=1, pull_stride=1, quantize=False),
+    "SynSP every window (stride 1), int8": dict(stride=1),
+    "SynSP default (stride 2, tapered merge, pull stride 8, int8)": {},
+    "SynSP stride 2, plain mean merge": dict(taper=False),
+    "SynSP stride 4": dict(stride=4),
+    "SynSP stride 8": dict(stride=8),
+    "SynSP one convention pass": dict(convention_passes=1),
 }
 
 
@@ -60,6 +62,9 @@ def offline(args: argparse.Namespace) -> None:
     methods = {name: fn for name, fn in FILTERS.items() if name != "identity"}
     methods["SmoothNet"] = load_model("smoothnet-h36m17", "cpu").refine
     methods.update({name: load_model("synsp-h36m17", "cpu", **opts).refine for name, opts in SYNSP_OPTIONS.items()})
+    before = load_model("synsp-h36m17", "cpu", stride=1, taper=False)
+    before.keep_convention, before.mirror_windows = True, False
+    methods[BEFORE] = before.refine
     threads = (1, 2)
     best: dict[tuple[str, int], float] = {}
     for _ in range(args.repeats):  # interleaved: every method sees the same load
@@ -74,13 +79,14 @@ def offline(args: argparse.Namespace) -> None:
     print(f"Offline: one sequence of {args.frames:,} frames x 17 joints x 3, best of {args.repeats}; "
           f"precision on {len(val)} validation clips ({sum(len(c.noisy) for c in val):,} frames), `typical`\n")
     print("| method | frames/s, 1 thread | frames/s, 2 threads | x SmoothNet (2 thr.) | x SynSP exact (2 thr.) "
-          "| MPJPE | vs exact | PA-MPJPE | Accel |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| MPJPE | vs exact | vs before | PA-MPJPE | Accel |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in methods:
         fps = [args.frames / best[name, t] for t in threads]
         s = scores[name]
         print(f"| {name} | {fps[0]:,.0f} | {fps[1]:,.0f} | {best['SmoothNet', 2] / best[name, 2]:.2f} "
               f"| {best[exact, 2] / best[name, 2]:.2f} | {s['MPJPE']:.2f} "
-              f"| {100 * (s['MPJPE'] / scores[exact]['MPJPE'] - 1):+.2f} % | {s['PA-MPJPE']:.2f} | {s['Accel']:.2f} |")
+              f"| {100 * (s['MPJPE'] / scores[exact]['MPJPE'] - 1):+.2f} % "
+              f"| {100 * (s['MPJPE'] / scores[BEFORE]['MPJPE'] - 1):+.2f} % | {s['PA-MPJPE']:.2f} | {s['Accel']:.2f} |")
 
 
 def streaming(args: argparse.Namespace) -> None:

@@ -106,11 +106,34 @@ def test_keep_convention_leaves_another_skeleton_nearly_as_it_is():
     cases = make_cases("val", "none", convention="smpl-pelvis", max_clips=2)
     model = load_model("synsp-h36m17", device="cpu")
     moved = {}
-    for keep in (False, True):
+    for keep in (False, True, "symmetric"):
         model.keep_convention = keep
         moved[keep] = np.mean([np.linalg.norm(model.refine(c.noisy) - c.noisy, axis=-1).mean() for c in cases])
-    assert moved[True] < 0.6 * moved[False]
+    assert moved[True] < 0.6 * moved[False] and moved["symmetric"] < 0.6 * moved[False]
     assert model.convention_offsets.shape == (17,) and model.convention_far
+
+
+@needs_data
+def test_every_other_window_goes_through_the_network_mirrored():
+    """Refiner.mirror_windows: odd windows are refined as their left/right mirror image and
+    mirrored back, even ones as they are; a mask chooses other windows (the streams' parity)."""
+    from synsp.evaluation.protocol import make_cases
+    from synsp.inference.checkpoint import load_model
+    from synsp.inference.swaa import sliding_windows
+
+    model = load_model("synsp-h36m17", device="cpu", quantize=False)  # float: no per-batch int8 scales
+    noisy = make_cases("val", "typical", max_clips=1)[0].noisy[:20]
+    windows = sliding_windows(noisy - noisy[:, :1], 8, 1)[:, None].astype(np.float32)  # (13, 1, 8, 17, 3)
+    out = model.refine_windows(windows)["final"]
+    model.mirror_windows = False
+    plain = model.refine_windows(windows)["final"]
+    by_hand = flip_lr(model.refine_windows(flip_lr(windows, H36M17))["final"], H36M17)
+    np.testing.assert_allclose(out[0::2], plain[0::2], atol=1e-3)
+    np.testing.assert_allclose(out[1::2], by_hand[1::2], atol=1e-3)
+    assert np.abs(out[1::2] - plain[1::2]).mean() > 0.1  # mm: the mirrored pass is another estimate
+    model.mirror_windows = True
+    chosen = model.refine_windows(windows, mirrored=np.arange(13) % 2 == 0)["final"]
+    np.testing.assert_allclose(chosen[0::2], by_hand[0::2], atol=1e-3)
 
 
 def _cli(argv: list[str], capsys) -> str:

@@ -171,7 +171,7 @@ def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
                                                   for pid in order if int(pid[1:]) <= t]}) for t in range(40)]
     stream, stdout, stderr, calls = PoseStream("synsp"), io.StringIO(), io.StringIO(), []
     network = stream.model.refine_windows
-    stream.model.refine_windows = lambda windows: calls.append(len(windows)) or network(windows)
+    stream.model.refine_windows = lambda windows, **kw: calls.append(len(windows)) or network(windows, **kw)
     run_stream(stream, io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
     assert len(calls) <= 2 * 40 and max(calls) == 10  # one batch per frame (two: keep_convention), not one per person
     out = [json.loads(line) for line in stdout.getvalue().splitlines()]

@@ -18,7 +18,8 @@ def refiner(request, tmp_path_factory):
     from synsp.training.train import train
 
     best = train(tiny_config(tmp_path_factory.mktemp(request.param), space=request.param), log=lambda s: None)
-    model = load_model(best, device="cpu", quantize=False)  # int8 depends on the batch: stream != offline
+    # int8 depends on the batch, and a stream cuts a window at every frame: stream == offline at stride 1, float
+    model = load_model(best, device="cpu", quantize=False, stride=1)
     model.keep_convention, model.bone_strength = False, 0.0  # the clip-level steps (tested below)
     return model
 
@@ -62,12 +63,15 @@ def test_short_lag_gives_each_frame_back_lag_frames_later(refiner, lag):
     f = refiner.window
     assert out.shape == x.shape and np.isfinite(out).all()
     assert counts[f - 1] == f - lag and set(counts[f:]) == {1}  # warm-up backlog, then one per frame
-    if refiner.space == "2d":  # 3D adds a root fit; 2D output is exactly the mean of the windows in by then
+    if refiner.space == "2d":  # 3D adds a root fit; 2D output is exactly the SWAA mean of the windows in by then
         windows = refiner.refine_windows(sliding_windows(x, f)[:, None])["final"][:, 0]  # (N, F, J, C)
         n, t = len(windows), len(x)
         for s in range(t):
             newest = min(s, n - 1) if s + lag > t - 1 else max(0, min(s, s + lag - f + 1))  # flush: every window
-            expected = np.mean([windows[w, s - w] for w in range(max(0, s - f + 1), newest + 1)], axis=0)
+            covering = range(max(0, s - f + 1), newest + 1)
+            weights = np.ones(f) if refiner.weights is None else refiner.weights
+            expected = np.average([windows[w, s - w] for w in covering], axis=0,
+                                  weights=[weights[s - w] for w in covering])
             np.testing.assert_allclose(out[s], expected, rtol=0, atol=1e-2, err_msg=f"frame {s}")
 
 

@@ -119,3 +119,28 @@ def test_integer_windows_give_float64():
     out = sliding_window_average(np.array([[1, 2], [4, 6]]), 3)
     assert out.dtype == np.float64
     np.testing.assert_array_equal(out, [1.0, 3.0, 6.0])
+
+
+@pytest.mark.parametrize(("length", "window", "stride"), [(50, 8, 1), (51, 8, 2), (53, 8, 4), (5, 8, 1), (403, 8, 3)])
+def test_weighted_fast_equals_weighted_naive(monkeypatch, length, window, stride):
+    """Taper weights: each frame is the weighted mean of its predictions, in both merges, also
+    across chunks; the windows given are not changed."""
+    monkeypatch.setattr(swaa, "_CHUNK_BYTES", 4096)  # many chunks
+    rng = np.random.default_rng(length + stride)
+    windows = rng.normal(size=(len(window_starts(length, window, stride)), window, 4, 3))
+    before = windows.copy()
+    weights = swaa.taper(window)
+    fast = sliding_window_average(windows, length, stride, weights)
+    np.testing.assert_allclose(fast, sliding_window_average_naive(windows, length, stride, weights), atol=1e-12)
+    np.testing.assert_array_equal(windows, before)
+    np.testing.assert_allclose(sliding_window_average(windows, length, stride, np.full(window, 3.0)),
+                               sliding_window_average(windows, length, stride), atol=1e-12)  # equal weights: the mean
+
+
+def test_weighted_mean_of_known_predictions_and_bad_weights():
+    windows = np.array([[1.0, 2.0], [4.0, 6.0]])  # frame 1 is predicted 2 (weight 3) and 4 (weight 1)
+    np.testing.assert_allclose(sliding_window_average(windows, 3, weights=[1.0, 3.0]), [1.0, 2.5, 6.0])
+    assert swaa.taper(8).shape == (8,) and swaa.taper(8)[0] < swaa.taper(8)[3]
+    for bad in ([1.0], [1.0, 0.0], [1.0, np.nan]):
+        with pytest.raises(ValueError, match="weights must be 2 positive"):
+            sliding_window_average(windows, 3, weights=bad)

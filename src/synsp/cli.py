@@ -21,7 +21,8 @@ from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
 from synsp.skeleton import LAYOUTS
 
-_KEEP = {"keep": True, "symmetric": "symmetric", "model": False}  # --joints -> Refiner.keep_convention
+# --joints -> Refiner.keep_convention ("keep": the default, undo the symmetric part of the pull)
+_KEEP = {"keep": "symmetric", "keep-all": True, "model": False}
 
 
 def _cmd_refine(args: argparse.Namespace) -> int:
@@ -169,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(15) or seconds (0.5s, at the file's frame rate); default: fill every gap")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--joints", choices=list(_KEEP), default="keep",
-                   help="SynSP and the input's joint definitions: keep them (default), keep their left/right "
-                        "symmetric part only, or let the model move them to its own (mocap) definitions")
+                   help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
+                        "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
+                        "constant corrections of errors), or let the model move them to its own (mocap) definitions")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

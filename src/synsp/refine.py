@@ -109,7 +109,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         for methods that take ``fps=``); by default every gap is filled.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
-        ``keep_convention=`` for SynSP: keep the input's joint definitions, True by default).
+        ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
+        by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`).
 
     Returns
     -------

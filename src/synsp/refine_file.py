@@ -78,7 +78,7 @@ def refine_file(
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str = True, key: str | None = None, max_gap: int | str | None = None,
+    keep_convention: bool | str | None = None, key: str | None = None, max_gap: int | str | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -103,8 +103,9 @@ def refine_file(
     fps : the input's frame rate, when the file does not say or says it wrongly (the
         networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
     key : the array of an ``.npz`` that holds the poses (``--key``), when the file has several.
-    keep_convention : SynSP keeps the input's joint definitions (True), only their left/right
-        symmetric part ("symmetric"), or moves them to its own (False); see
+    keep_convention : SynSP keeps the input's joint definitions by undoing the left/right
+        symmetric part of its constant pull ("symmetric", the default when None), all of it
+        (True) or none (False: it moves them to its own); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
     max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints

@@ -159,7 +159,7 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     name_or_path : a shipped model's name (``"synsp-h36m17"``, ``"synsp-coco17"``, ...) or a
         checkpoint file written by ``synsp train``.
     device : ``None`` picks CUDA when available, else CPU.
-    **speed : ``stride``, ``pull_stride``, ``quantize``, ``convention_passes``: the
+    **speed : ``stride``, ``pull_stride``, ``quantize``, ``convention_passes``, ``taper``: the
         :class:`Refiner`'s speed options
         (default: the measured defaults, benchmarks/RESULTS.md section 15).
 

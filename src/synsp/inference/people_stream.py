@@ -157,11 +157,13 @@ class MultiPersonStreamingRefiner:
         if not jobs:
             return
         windows = np.concatenate([window for _, _, window in jobs])  # (N, 1, F, J, C)
-        outputs = self.refiner.refine_windows(windows)
+        mirrored = np.array([first % 2 == 1 for _, first, _ in jobs])  # as offline (Refiner.mirror_windows)
+        outputs = self.refiner.refine_windows(windows, mirrored=mirrored)
         if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
             frames, local = local_correction(windows[:, 0], outputs["final"][:, 0], self.refiner.layout)
             shift = np.concatenate([stream._shift_from_local(frames[i : i + 1], local[i : i + 1])
                                     for i, (stream, _, _) in enumerate(jobs)])
-            outputs = {name: out - shift for name, out in self.refiner.refine_windows(windows + shift).items()}
+            outputs = {name: out - shift
+                       for name, out in self.refiner.refine_windows(windows + shift, mirrored=mirrored).items()}
         for i, (stream, first, _) in enumerate(jobs):
             stream._accumulate(first, {name: out[i : i + 1] for name, out in outputs.items()})

@@ -16,21 +16,31 @@ from synsp.filters import gaussian, savgol
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.inference.swaa import taper as swaa_taper
 from synsp.model import get_network, network_classes
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
-from synsp.skeleton import get_layout, root_position
+from synsp.skeleton import flip_lr, get_layout, root_position
 
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
 # Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations.
 ROOT_WINDOW, ROOT_ORDER = 9, 2
-KEEP_CONVENTION: bool | str = True  # the default of Refiner.keep_convention (benchmarks/RESULTS.md, section 9)
+# The default of Refiner.keep_convention (benchmarks/RESULTS.md, section 9): undo the left/right-
+# symmetric part of the network's constant pull, the only part a joint definition can have.
+KEEP_CONVENTION: bool | str = "symmetric"
+# Refine every other window mirrored left/right and mirror its output back: the network's
+# left/right-biased errors then cancel in the SWAA merge, at no extra cost (RESULTS section 9).
+MIRROR_WINDOWS = True
+# Merge the windows with Hann weights (swaa.taper) instead of the paper's plain mean: smoother
+# at every stride, and what makes strided windows smooth (RESULTS section 15).
+TAPER = True
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
-# windows cut every STRIDE frames for the output, every PULL_STRIDE frames for the first pass
-# that only measures the constant pull of keep_convention (a median over the clip).
-STRIDE = 1
+# SynSP's windows cut every STRIDE frames for the output (its tapered merge keeps them smooth;
+# SmoothNet, merged by the plain mean, cuts one at every frame), every PULL_STRIDE frames for
+# the first pass that only measures the constant pull of keep_convention (a median over the clip).
+STRIDE = 2
 PULL_STRIDE = 8
 SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
@@ -68,12 +78,13 @@ class Refiner:
     ``quantize``, int8 linear layers on the CPU (SynSP by default; their activations are
     quantised per batch of windows, so a sequence refined alone and in a batch with others
     differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
-    1 to move the first pass back instead of refining again (not the default: less precise).
+    1 to move the first pass back instead of refining again (not the default: less precise);
+    ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`).
     """
 
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
                  stride: int | None = None, pull_stride: int | None = None, quantize: bool | None = None,
-                 convention_passes: int | None = None):
+                 convention_passes: int | None = None, taper: bool | None = None):
         self.model = model.eval()
         self.config = config
         self.device = device
@@ -85,10 +96,17 @@ class Refiner:
         self.window: int = int(config.model.get("window", _default_window(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
-        # Keep the input's joint definitions (module docstring of synsp.conventions): True,
-        # "symmetric" (undo only the left/right-symmetric part of the constant pull) or False.
+        # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric"
+        # (the default: undo the left/right-symmetric part of the constant pull, the part a joint
+        # definition can have), True (undo all of it, also constant corrections of errors) or False.
         # SmoothNet has no body to pull the joints towards.
         self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
+        # Every other window mirrored (MIRROR_WINDOWS); SmoothNet refines each coordinate alone, with no left or right.
+        self.mirror_windows = MIRROR_WINDOWS and not self.network.per_coordinate and bool(self.layout.left_right)
+        # SWAA weights of the window frames: swaa.taper (TAPER) or None (the paper's mean); SmoothNet
+        # keeps its own plain mean, as it was measured.
+        tapered = (TAPER and not self.network.per_coordinate) if taper is None else taper
+        self.weights: np.ndarray | None = swaa_taper(self.window) if tapered else None
         # 3D SynSP: how far every bone is pulled towards the clip's own length (synsp.consistency).
         self.bone_strength = 0.0 if self.network.per_coordinate else STRENGTH
         # (J,) mean |shift| to the model's joint definitions measured by the last call of refine
@@ -97,7 +115,8 @@ class Refiner:
         self.convention_far = False  # whether that shift was far from the model's own definitions
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
-        self.stride = STRIDE if stride is None else _check_stride("stride", stride, self.window)
+        default_stride = 1 if self.network.per_coordinate else STRIDE
+        self.stride = default_stride if stride is None else _check_stride("stride", stride, self.window)
         self.pull_stride = (PULL_STRIDE if pull_stride is None
                             else _check_stride("pull_stride", pull_stride, self.window))
         self.batch_size = 2048
@@ -231,17 +250,30 @@ class Refiner:
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride).swapaxes(0, 1)[:, :t]
+        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
                 for name, out in self.refine_windows(windows, batch_size).items()}
 
-    def refine_windows(self, windows: np.ndarray, batch_size: int | None = None) -> dict[str, np.ndarray]:
+    def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
+                       mirrored: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
-        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space."""
+        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space.
+
+        With :attr:`mirror_windows`, the windows where the (N,) bool mask ``mirrored`` is True
+        (default: every odd index, i.e. every other window start) go through the network
+        mirrored left/right and their outputs are mirrored back."""
         n, v, f, j, c = windows.shape
+        if self.mirror_windows:
+            mirrored = np.arange(n) % 2 == 1 if mirrored is None else np.asarray(mirrored, bool)
+            windows = windows.copy()
+            windows[mirrored] = flip_lr(windows[mirrored], self.layout)
         centre, scale = window_stats(windows, self.space)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
-        return {name: denormalize(out.reshape(windows.shape), centre, scale)
-                for name, out in self._forward(inputs, batch_size or self.batch_size).items()}
+        outputs = {name: denormalize(out.reshape(windows.shape), centre, scale)
+                   for name, out in self._forward(inputs, batch_size or self.batch_size).items()}
+        if self.mirror_windows:
+            for out in outputs.values():
+                out[mirrored] = flip_lr(out[mirrored], self.layout)
+        return outputs
 
     @torch.inference_mode()
     def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:

@@ -96,7 +96,7 @@ class StreamingRefiner:
         self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
         self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
         self._sums: dict[int, dict[str, np.ndarray]] = {}  # frame -> branch -> (V, J, C) summed window outputs
-        self._counts: dict[int, int] = {}
+        self._counts: dict[int, float] = {}  # frame -> summed SWAA weights
         self._next = 0  # next frame to give back
         self._bone_sum: np.ndarray | None = None  # (V, bones) summed bone lengths of the frames given back
         self._bone_count = 0
@@ -206,9 +206,10 @@ class StreamingRefiner:
         """Refine the window starting at frame ``first`` and add it to the running sums."""
         if window is None:
             window = self._window(first)
-        outputs = self.refiner.refine_windows(window)
+        mirrored = np.array([first % 2 == 1])  # as offline: every other window start (Refiner.mirror_windows)
+        outputs = self.refiner.refine_windows(window, mirrored=mirrored)
         if self.refiner.keep_convention:
-            outputs = self._keep_convention(window, outputs)
+            outputs = self._keep_convention(window, outputs, mirrored)
         self._accumulate(first, outputs)
 
     def _window(self, first: int) -> np.ndarray:
@@ -216,22 +217,26 @@ class StreamingRefiner:
         return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
 
     def _accumulate(self, first: int, outputs: dict[str, np.ndarray]) -> None:
-        """Add the window outputs (1, V, F, J, C) starting at frame ``first`` to the running sums."""
+        """Add the window outputs (1, V, F, J, C) starting at frame ``first`` to the running sums,
+        each frame weighted as offline SWAA weights it (:attr:`Refiner.weights`)."""
         f = self.refiner.window
+        weights = np.ones(f) if self.refiner.weights is None else self.refiner.weights
         frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
         for name, out in outputs.items():
             for k in frames:
                 sums = self._sums.setdefault(first + k, {})
-                sums[name] = sums.get(name, 0.0) + out[0, :, k]
+                sums[name] = sums.get(name, 0.0) + weights[k] * out[0, :, k]
         for k in frames:
-            self._counts[first + k] = self._counts.get(first + k, 0) + 1
+            self._counts[first + k] = self._counts.get(first + k, 0.0) + weights[k]
 
-    def _keep_convention(self, window: np.ndarray, outputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _keep_convention(self, window: np.ndarray, outputs: dict[str, np.ndarray],
+                         mirrored: np.ndarray) -> dict[str, np.ndarray]:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
         from the input moved by the running median of the network's constant pull (measured, as
         offline, in the body's local frames), then moved back."""
         shift = self._convention_shift(window, outputs["final"])
-        return {name: out - shift for name, out in self.refiner.refine_windows(window + shift).items()}
+        second = self.refiner.refine_windows(window + shift, mirrored=mirrored)
+        return {name: out - shift for name, out in second.items()}
 
     def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
         """(1, V, F, J, C) move of the window to the model's joint definitions: the running

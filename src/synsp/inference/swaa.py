@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["window_starts", "sliding_windows", "sliding_window_average", "sliding_window_average_naive"]
+__all__ = ["window_starts", "sliding_windows", "sliding_window_average", "sliding_window_average_naive", "taper"]
 
 
 def _check(length: int, window: int, stride: int) -> None:
@@ -105,22 +105,43 @@ def _validate_windows(windows: np.ndarray, length: int, stride: int) -> tuple[np
     return w, starts
 
 
-def sliding_window_average_naive(windows: np.ndarray, length: int, stride: int = 1) -> np.ndarray:
+def taper(window: int) -> np.ndarray:
+    """(F,) Hann weights for :func:`sliding_window_average`'s ``weights``: a window's middle
+    frames count most, its edge frames (which see the least context) least. Not the paper's
+    plain mean: with strided windows it keeps the merged sequence smooth (benchmarks/RESULTS.md,
+    section 15; docs/deviations.md)."""
+    return np.hanning(window + 2)[1:-1]
+
+
+def _check_weights(weights: np.ndarray | None, window: int) -> np.ndarray | None:
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (window,) or not np.isfinite(weights).all() or (weights <= 0).any():
+        raise ValueError(f"weights must be {window} positive finite numbers (one per window frame), "
+                         f"got shape {weights.shape}")
+    return weights
+
+
+def sliding_window_average_naive(windows: np.ndarray, length: int, stride: int = 1,
+                                 weights: np.ndarray | None = None) -> np.ndarray:
     """Reference SWAA, the literal loop the paper's 0.374% speed figure is measured against.
 
     For each window, for each frame in it: add that frame's prediction (one ``(...)``-shaped
-    array) to the frame's running sum and add 1 to its count; then divide. Parameters and
-    result as :func:`sliding_window_average`; kept as the ground truth for tests and the
-    speed benchmark (benchmarks/swaa_speed.py), so deliberately not vectorised.
+    array) times its weight to the frame's running sum and the weight (1 by default) to its
+    count; then divide. Parameters and result as :func:`sliding_window_average`; kept as the
+    ground truth for tests and the speed benchmark (benchmarks/swaa_speed.py), so deliberately
+    not vectorised.
     """
     w, starts = _validate_windows(windows, length, stride)
     f = w.shape[1]
+    weights = np.ones(f) if weights is None else _check_weights(weights, f)
     total = np.zeros((max(length, f), *w.shape[2:]), dtype=w.dtype)
-    count = np.zeros(max(length, f), dtype=np.int64)
+    count = np.zeros(max(length, f), dtype=np.float64)
     for i, start in enumerate(starts):
         for k in range(f):
-            total[start + k] += w[i, k]
-            count[start + k] += 1
+            total[start + k] += w[i, k] * weights[k]
+            count[start + k] += weights[k]
     return (total / count.reshape(-1, *([1] * (w.ndim - 2))).astype(w.dtype))[:length]
 
 
@@ -134,15 +155,23 @@ _DIRECT_BYTES = 8 * 2**20
 _MIN_WINDOWS_PER_PHASE = 16
 
 
-def _coverage(starts: np.ndarray, window: int, rows: int, dtype: np.dtype) -> np.ndarray:
-    """(rows, 1) number of windows covering each frame (a difference array, cumulated)."""
+def _coverage(starts: np.ndarray, window: int, rows: int, dtype: np.dtype,
+              weights: np.ndarray | None = None) -> np.ndarray:
+    """(rows, 1) number of windows covering each frame (a difference array, cumulated), or
+    with ``weights`` the sum of the weights they give it."""
+    if weights is not None:
+        cover = np.zeros(rows + window, dtype=np.float64)
+        for k, weight in enumerate(weights):
+            cover[starts + k] += weight  # starts are distinct: each window adds once
+        return cover[:rows].astype(dtype).reshape(rows, 1)
     diff = np.zeros(rows + window + 1, dtype=np.int64)
     diff[starts] += 1  # starts are distinct, so fancy-index += counts each once
     diff[starts + window] -= 1
     return np.cumsum(diff[:rows]).astype(dtype).reshape(rows, 1)
 
 
-def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) -> np.ndarray:
+def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
+                           weights: np.ndarray | None = None) -> np.ndarray:
     """Merge overlapping window predictions into one sequence (SWAA).
 
     Parameters
@@ -153,6 +182,8 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) ->
     length : number of frames T of the sequence the windows were cut from. If T < F the
         windows are the single padded window and its first T frames are returned.
     stride : the stride the windows were cut with, 1 <= stride <= F.
+    weights : optional (F,) positive weight of each window frame (e.g. :func:`taper`); each
+        frame is then the weighted mean of its predictions. None: the paper's plain mean.
 
     Returns
     -------
@@ -171,6 +202,7 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) ->
     """
     w, starts = _validate_windows(windows, length, stride)
     n, f = w.shape[:2]
+    weights = _check_weights(weights, f)
     trailing = w.shape[2:]
     d = int(np.prod(trailing, dtype=np.int64))
     acc = np.result_type(w.dtype, np.float32)  # float16 is summed in float32, cast back at the end
@@ -183,10 +215,12 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) ->
     span = max(length, (regular - 1) * stride + f)
     total = np.zeros((span + g * stride, d), dtype=acc)  # slack rows: every phase view is a reshape
     flat = total.reshape(-1)
-    count = _coverage(starts, f, span, acc)
+    count = _coverage(starts, f, span, acc, weights)
     chunk = max(_CHUNK_BYTES // max(1, f * d * total.itemsize), _MIN_WINDOWS_PER_PHASE * g)
     chunk = -(-chunk // g) * g
-    direct = w.dtype == acc and w.flags.c_contiguous and w.nbytes <= _DIRECT_BYTES
+    # Weighted windows are scaled in the staging copy, never in place in the caller's array.
+    direct = w.dtype == acc and w.flags.c_contiguous and w.nbytes <= _DIRECT_BYTES and weights is None
+    frame_weights = None if weights is None else weights.astype(acc).reshape(1, f, 1)
     if direct:
         chunk = regular
     else:
@@ -202,6 +236,8 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) ->
         else:
             buf = stage[: c1 - c0]
             np.copyto(buf.reshape(c1 - c0, f, *trailing), w[c0:c1])
+            if frame_weights is not None:
+                buf *= frame_weights
             rows = buf.reshape(c1 - c0, f * d)
         for r in range(min(g, c1 - c0)):
             m = -(-(c1 - c0 - r) // g)  # windows of this phase in the chunk
@@ -213,6 +249,7 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1) ->
         np.divide(total[done:end], count[done:end], out=total[done:end])
         done = max(done, end)
     if last is not None:
-        total[last : last + f] += w[-1].reshape(f, d)
+        tail = w[-1].reshape(f, d)
+        total[last : last + f] += tail if frame_weights is None else tail * frame_weights[0]
     np.divide(total[done:span], count[done:span], out=total[done:span])
     return total[:length].reshape(length, *trailing).astype(w.dtype, copy=False)
