@@ -3,9 +3,9 @@ benchmarks/conventions.py, on the validation split.
 
 Every joint's local rotation is offset by one constant rotation (a random axis, ``deg`` degrees;
 another skeleton's rest orientation), in the estimator's output and the truth alike. Printed for
-each offset: MPJPE after forward kinematics (mm) of the input, the shipped ``synsp-smpl24`` and
-the default manifold filter under the ``3dpw-pare`` errors, and how far each moves the clean
-(offset) motion.
+each offset: MPJPE after forward kinematics (mm) of the input, each network of ``--checkpoints``
+(default: the shipped ``synsp-smpl24``) and the default manifold filter under the ``3dpw-pare``
+errors, and how far each moves the clean (offset) motion.
 
     .venv/bin/python benchmarks/rotation_conventions.py --clips 20
 """
@@ -26,25 +26,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="first N validation clips (0 = all)")
     parser.add_argument("--degrees", type=float, nargs="+", default=[0.0, 10.0, 20.0])
+    parser.add_argument("--checkpoints", nargs="+", default=["synsp-smpl24"],
+                        help="rotation networks: shipped names or checkpoint files")
     args = parser.parse_args()
-    network = load_rotation_model("synsp-smpl24")
     method, options = ROTATION_DEFAULT
-    methods = {"input": lambda r: r, "synsp": network.refine,
-               "filter": lambda r: smooth_rotations(r, method, **options)}
+    networks = {name: load_rotation_model(name).refine for name in args.checkpoints}
+    methods = {"input": lambda r: r, **networks, "filter": lambda r: smooth_rotations(r, method, **options)}
     cases = rotation_cases("val", "3dpw-pare", 2024, args.clips)
     rng = np.random.default_rng(0)
     print(f"validation, {len(cases)} clips, 3dpw-pare; MPJPE after forward kinematics (mm)\n")
-    print("| offset (deg) | input | synsp-smpl24 | filter | clean moved: synsp | clean moved: filter |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| offset (deg) | input | " + " | ".join(networks) + " | filter | "
+          + " | ".join(f"clean moved: {name}" for name in networks) + " | clean moved: filter |")
+    print("|---:|" + "---:|" * (2 * len(networks) + 3))
     for deg in args.degrees:
         axis = rng.normal(size=(24, 3))
         offset = matrix_from_axis_angle(axis / np.linalg.norm(axis, axis=1, keepdims=True) * np.radians(deg))
         shifted = [RotationCase(c.noisy @ offset, c.clean @ offset, smpl_positions(c.clean @ offset)) for c in cases]
         clean = [RotationCase(c.clean, c.clean, c.positions) for c in shifted]
         noisy = {name: evaluate_rotations(fn, shifted)["MPJPE"] for name, fn in methods.items()}
-        moved = {name: evaluate_rotations(methods[name], clean)["MPJPE"] for name in ("synsp", "filter")}
-        print(f"| {deg:g} | {noisy['input']:.1f} | {noisy['synsp']:.1f} ({noisy['synsp'] / noisy['input']:.2f}) | "
-              f"{noisy['filter']:.1f} | {moved['synsp']:.1f} | {moved['filter']:.1f} |")
+        moved = {name: evaluate_rotations(methods[name], clean)["MPJPE"] for name in [*networks, "filter"]}
+        cells = [f"{noisy['input']:.1f}", *(f"{noisy[n]:.1f} ({noisy[n] / noisy['input']:.2f})" for n in networks),
+                 f"{noisy['filter']:.1f}", *(f"{moved[n]:.1f}" for n in [*networks, "filter"])]
+        print(f"| {deg:g} | " + " | ".join(cells) + " |", flush=True)
 
 
 if __name__ == "__main__":
