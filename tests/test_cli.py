@@ -188,3 +188,23 @@ def test_evaluate_with_another_convention_and_clean_input(capsys):
     assert 0 < moved["smpl-pelvis"] and abs(moved["smpl-pelvis"] / moved["mocap"] - 1) < 0.2
     assert main(["evaluate", "--methods", "savgol", "--convention", "nope", "--max-clips", "1"]) == 2
     assert "unknown 'nope'" in capsys.readouterr().err
+
+
+def test_refine_stride_option(tmp_path, capsys):
+    """--stride reaches the network (a coarser stride gives another, still smooth output); a
+    stride the window cannot take, or --stride for a filter, is one line and exit 2."""
+    from pathlib import Path
+
+    src = Path(__file__).parent / "fixtures" / "skeletons" / "halpe26_mmpose.json"
+    outs = {}
+    for stride in (2, 4):
+        assert main(["refine", str(src), str(tmp_path / f"s{stride}.json"), "--stride", str(stride),
+                     "--device", "cpu"]) == 0
+        outs[stride] = read_poses(tmp_path / f"s{stride}.json").poses
+    assert 0 < np.nanmean(np.abs(outs[2] - outs[4])) < 5  # px: another cut of the windows, nearly the same poses
+    capsys.readouterr()
+    for extra in (["--stride", "9"], ["--stride", "2", "--method", "gaussian"]):
+        assert main(["refine", str(src), str(tmp_path / "bad.json"), *extra]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "stride" in err
+        assert not (tmp_path / "bad.json").exists()

@@ -31,7 +31,8 @@ def _cmd_refine(args: argparse.Namespace) -> int:
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
-                   fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key, max_gap=args.max_gap)
+                   fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key, max_gap=args.max_gap,
+                   stride=args.stride)
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
             raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
@@ -173,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions")
+    p.add_argument("--stride", type=int, help="frames between the network's windows (default 2 for SynSP; 4 is "
+                   "about 1.8 x faster and less smooth, benchmarks/RESULTS.md section 15)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

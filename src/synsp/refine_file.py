@@ -79,6 +79,7 @@ def refine_file(
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, key: str | None = None, max_gap: int | str | None = None,
+    stride: int | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -107,6 +108,8 @@ def refine_file(
         symmetric part of its constant pull ("symmetric", the default when None), all of it
         (True) or none (False: it moves them to its own); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
+    stride : frames between the network's windows (``--stride``; default: the model's, 2 for
+        SynSP): 4 is about 1.8 times faster and less smooth (benchmarks/RESULTS.md, section 15).
     max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
         never seen in a track always stay missing. Shorter gaps are filled.
@@ -170,6 +173,10 @@ def refine_file(
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
         options["keep_convention"] = keep_convention
+    if stride is not None:
+        if method not in NETWORKS:
+            raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
+        options["stride"] = stride
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     name = input_layout(poses, data.layout, layout, src, target)
     notes = layout_notes(name, target, method, j_count) if target is not None else []
