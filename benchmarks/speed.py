@@ -31,7 +31,7 @@ from synsp.filters import FILTERS
 from synsp.inference.checkpoint import load_model
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
 from synsp.inference.streaming import StreamingRefiner
-from synsp.inference.swaa import sliding_window_average, window_starts
+from synsp.inference.swaa import sliding_window_average, taper, window_starts
 
 # SynSP options measured: label -> load_model keywords. "exact" is every window, both
 # keep_convention passes at stride 1, float32; BEFORE is the default until RESULTS section 9's
@@ -170,13 +170,14 @@ def backends(args: argparse.Namespace) -> None:
 def swaa(args: argparse.Namespace) -> None:
     frames, dim, window = 100_000, 51, 8
     print(f"\nSWAA: {frames:,} frames x {dim} float32 values, F = {window}, best of 7\n")
-    print("| stride | fast merge ms | memory-read floor ms | fast / floor |\n|---:|---:|---:|---:|")
-    for stride in (1, 4):
+    print("| merge | stride | fast merge ms | memory-read floor ms | fast / floor |\n|---|---:|---:|---:|---:|")
+    for label, weights, stride in (("plain mean", None, 1), ("plain mean", None, 4),
+                                   ("tapered (SynSP's default)", taper(window), 2)):
         n = len(window_starts(frames, window, stride))
         windows = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
-        fast = best_time(lambda: sliding_window_average(windows, frames, stride), 7)
+        fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)
         floor = best_time(lambda: windows.sum(), 7)
-        print(f"| {stride} | {fast * 1e3:.2f} | {floor * 1e3:.2f} | {fast / floor:.2f} |")
+        print(f"| {label} | {stride} | {fast * 1e3:.2f} | {floor * 1e3:.2f} | {fast / floor:.2f} |")
 
 
 def main() -> None:

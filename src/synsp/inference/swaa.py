@@ -235,9 +235,10 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
             rows = w[:regular].reshape(regular, f * d)
         else:
             buf = stage[: c1 - c0]
-            np.copyto(buf.reshape(c1 - c0, f, *trailing), w[c0:c1])
-            if frame_weights is not None:
-                buf *= frame_weights
+            if frame_weights is None:
+                np.copyto(buf.reshape(c1 - c0, f, *trailing), w[c0:c1])
+            else:  # weighted while staged: one pass over the chunk
+                np.multiply(w[c0:c1].reshape(c1 - c0, f, d), frame_weights, out=buf)
             rows = buf.reshape(c1 - c0, f * d)
         for r in range(min(g, c1 - c0)):
             m = -(-(c1 - c0 - r) // g)  # windows of this phase in the chunk
