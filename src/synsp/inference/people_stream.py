@@ -157,7 +157,7 @@ class MultiPersonStreamingRefiner:
         if not jobs:
             return
         windows = np.concatenate([window for _, _, window in jobs])  # (N, 1, F, J, C)
-        mirrored = np.array([first % 2 == 1 for _, first, _ in jobs])  # as offline (Refiner.mirror_windows)
+        mirrored = self.refiner.mirrored(np.array([first for _, first, _ in jobs]))
         outputs = self.refiner.refine_windows(windows, mirrored=mirrored)
         if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
             frames, local = local_correction(windows[:, 0], outputs["final"][:, 0], self.refiner.layout)

@@ -253,6 +253,13 @@ class Refiner:
         return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
                 for name, out in self.refine_windows(windows, batch_size).items()}
 
+    @staticmethod
+    def mirrored(starts: np.ndarray) -> np.ndarray:
+        """(N,) bool: which windows :attr:`mirror_windows` refines mirrored, from their (N,)
+        indices in a regular cut or, in a stream, their first frames: every odd one. One rule,
+        so that streams refine the windows offline refinement refines."""
+        return np.asarray(starts) % 2 == 1
+
     def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
                        mirrored: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
@@ -263,7 +270,7 @@ class Refiner:
         mirrored left/right and their outputs are mirrored back."""
         n, v, f, j, c = windows.shape
         if self.mirror_windows:
-            mirrored = np.arange(n) % 2 == 1 if mirrored is None else np.asarray(mirrored, bool)
+            mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
             windows = windows.copy()
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
         centre, scale = window_stats(windows, self.space)

@@ -206,7 +206,7 @@ class StreamingRefiner:
         """Refine the window starting at frame ``first`` and add it to the running sums."""
         if window is None:
             window = self._window(first)
-        mirrored = np.array([first % 2 == 1])  # as offline: every other window start (Refiner.mirror_windows)
+        mirrored = self.refiner.mirrored(np.array([first]))
         outputs = self.refiner.refine_windows(window, mirrored=mirrored)
         if self.refiner.keep_convention:
             outputs = self._keep_convention(window, outputs, mirrored)
