@@ -42,6 +42,21 @@ def test_resume_continues_exactly(tmp_path):
         torch.testing.assert_close(a[key], b[key], rtol=0, atol=0, msg=key)
 
 
+def test_validation_scores_the_weights_of_each_epoch(tmp_path):
+    """Each epoch's validation figure is that epoch's float model (not an int8 copy of the start)."""
+    from synsp.evaluation.protocol import evaluate
+    from synsp.training.train import validation_cases
+
+    config = tiny_config(tmp_path, epochs=2)
+    train(config, log=lambda s: None)
+    history = load_checkpoint(tmp_path / "last.pt")["history"]
+    assert history[0]["val_mpjpe"] != history[1]["val_mpjpe"]
+    last = load_model(tmp_path / "last.pt", quantize=False)
+    metrics = evaluate({"last": last.refine}, validation_cases(config), layout="h36m17", space="3d",
+                       include_input=False)["last"]
+    assert metrics["MPJPE"] == pytest.approx(history[1]["val_mpjpe"], rel=1e-5)
+
+
 def test_resume_refuses_a_different_config(tmp_path):
     train(tiny_config(tmp_path), log=lambda s: None)
     other = tiny_config(tmp_path, epochs=2, flip=False)

@@ -125,7 +125,9 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         refiner = None
     else:
         pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window)
-        refiner = Refiner(model, config, device, {})
+        # Float and sharing the weights being trained: an int8 refiner would quantise a copy of
+        # the weights as they were at the start, and validate that copy every epoch.
+        refiner = Refiner(model, config, device, {}, quantize=False)
     val = validation_cases(config) if world.main else []
     net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
 
