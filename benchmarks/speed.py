@@ -40,8 +40,9 @@ BEFORE = "SynSP before (every window, plain mean, keep-all, unmirrored, int8)"
 SYNSP_OPTIONS = {
     "SynSP exact (every window, pull stride 1, float32)": dict(stride=1, pull_stride=1, quantize=False),
     "SynSP every window (stride 1), int8": dict(stride=1),
-    "SynSP default (stride 2, tapered merge, pull stride 8, int8)": {},
-    "SynSP stride 2, plain mean merge": dict(taper=False),
+    "SynSP stride 2 (the default until section 15's latest update)": dict(stride=2),
+    "SynSP default (stride 3, tapered merge, pull stride 8, int8)": {},
+    "SynSP stride 3, plain mean merge": dict(taper=False),
     "SynSP stride 4": dict(stride=4),
     "SynSP stride 8": dict(stride=8),
     "SynSP one convention pass": dict(convention_passes=1),
@@ -172,7 +173,7 @@ def swaa(args: argparse.Namespace) -> None:
     print(f"\nSWAA: {frames:,} frames x {dim} float32 values, F = {window}, best of 7\n")
     print("| merge | stride | fast merge ms | memory-read floor ms | fast / floor |\n|---|---:|---:|---:|---:|")
     for label, weights, stride in (("plain mean", None, 1), ("plain mean", None, 4),
-                                   ("tapered (SynSP's default)", taper(window), 2)):
+                                   ("tapered", taper(window), 2), ("tapered (SynSP's 3D default)", taper(window), 3)):
         n = len(window_starts(frames, window, stride))
         windows = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
         fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)

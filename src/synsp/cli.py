@@ -174,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions")
-    p.add_argument("--stride", type=int, help="frames between the network's windows (default 2 for SynSP; 4 is "
-                   "about 1.8 x faster and less smooth, benchmarks/RESULTS.md section 15)")
+    p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
+                   "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

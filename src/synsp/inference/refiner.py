@@ -37,10 +37,11 @@ TAPER = True
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
-# SynSP's windows cut every STRIDE frames for the output (its tapered merge keeps them smooth;
-# SmoothNet, merged by the plain mean, cuts one at every frame), every PULL_STRIDE frames for
-# the first pass that only measures the constant pull of keep_convention (a median over the clip).
-STRIDE = 2
+# SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
+# smooth; SmoothNet, merged by the plain mean, cuts one at every frame), every PULL_STRIDE frames
+# for the first pass that only measures the constant pull of keep_convention (a median over the
+# clip). 2D keeps stride 2: at 3 its jitter-only and Accel figures were worse (section 15).
+STRIDE = {"3d": 3, "2d": 2}
 PULL_STRIDE = 8
 SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
@@ -115,7 +116,7 @@ class Refiner:
         self.convention_far = False  # whether that shift was far from the model's own definitions
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
-        default_stride = 1 if self.network.per_coordinate else STRIDE
+        default_stride = 1 if self.network.per_coordinate else STRIDE[self.space]
         self.stride = default_stride if stride is None else _check_stride("stride", stride, self.window)
         self.pull_stride = (PULL_STRIDE if pull_stride is None
                             else _check_stride("pull_stride", pull_stride, self.window))
