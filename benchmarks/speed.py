@@ -93,8 +93,11 @@ def offline(args: argparse.Namespace) -> None:
 def streaming(args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     seq = np.concatenate([c.noisy for c in make_cases("test", "typical")]).astype(np.float32)
+    untraced = load_model("synsp-h36m17", "cpu")
+    untraced.trace_below = 0  # streams trace the network (Refiner.trace); this one never runs the trace
     models = {"int8 (default)": load_model("synsp-h36m17", "cpu"),
-              "float32": load_model("synsp-h36m17", "cpu", quantize=False)}
+              "float32": load_model("synsp-h36m17", "cpu", quantize=False),
+              "int8, not traced (before)": untraced}
     window = models["float32"].window
     print(f"\nStreaming: SynSP, lag {window - 1}, 1 torch thread, {args.stream_frames} frames "
           f"(first {window} not timed), runs interleaved\n")

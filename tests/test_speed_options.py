@@ -59,6 +59,32 @@ def test_tapered_merge_keeps_strided_windows_smooth(clip):
     assert plain[2] > 1.3 * plain[1]
 
 
+@pytest.mark.parametrize("name, joints, views", [("synsp-h36m17", 17, 1), ("synsp-h36m17-mv", 17, 3),
+                                                  ("smoothnet-h36m17", 23, 1)])
+def test_traced_network_gives_the_same_outputs(name, joints, views):
+    """Refiner.trace (what streams run): small batches go through the trace, which shares the
+    weights and gives the eager network's outputs exactly, for other batch sizes, views and
+    (SmoothNet) joint counts than it was traced with."""
+    eager, traced = load_model(name, "cpu"), load_model(name, "cpu").trace()
+    for n in (1, 5):
+        windows = np.random.default_rng(n).normal(0, 100, (n, views, eager.window, joints, 3)).astype(np.float32)
+        got, want = traced.refine_windows(windows), eager.refine_windows(windows)
+        assert set(got) == set(want)
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key])
+
+
+def test_streams_trace_and_a_later_quantize_retraces(clip):
+    noisy, _ = clip
+    model = load_model("synsp-h36m17", "cpu", quantize=False)
+    StreamingRefiner(model)
+    assert model._traced is not None
+    windows = noisy[None, None, :8].astype(np.float32)
+    model.quantize()
+    np.testing.assert_array_equal(model.refine_windows(windows)["final"],
+                                  load_model("synsp-h36m17", "cpu").refine_windows(windows)["final"])
+
+
 def test_speed_options_are_checked():
     with pytest.raises(ValueError, match="stride"):
         load_model("synsp-h36m17", "cpu", stride=9)

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -502,8 +503,13 @@ def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
     Bones that would close a loop (COCO's shoulder-shoulder link, say) are left out."""
     layout = get_layout(layout)
     start = layout.root if layout.root is not None else 0
+    return list(_spanning_tree(start, tuple(tuple(bone) for bone in layout.bones)))
+
+
+@lru_cache(maxsize=64)  # streams ask for it for every person at every frame
+def _spanning_tree(start: int, bones: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     neighbours: dict[int, list[int]] = {}
-    for a, b in layout.bones:
+    for a, b in bones:
         neighbours.setdefault(a, []).append(b)
         neighbours.setdefault(b, []).append(a)
     tree, seen, queue = [], {start}, [start]
@@ -513,7 +519,7 @@ def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
                 seen.add(other)
                 tree.append((joint, other))
                 queue.append(other)
-    return tree
+    return tuple(tree)
 
 
 def reproportion(x: np.ndarray, layout: str | Layout, factors: np.ndarray) -> np.ndarray:

@@ -45,6 +45,9 @@ STRIDE = {"3d": 3, "2d": 2}
 PULL_STRIDE = 8
 SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
+# Batches of fewer windows than this go through the traced network once Refiner.trace() has
+# run (streams): a few windows per frame cost mostly Python's per-module overhead.
+TRACE_BELOW = 64
 # keep_convention's network passes: 2 refines again from the input moved to the model's joint
 # definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
 CONVENTION_PASSES = 2
@@ -125,6 +128,8 @@ class Refiner:
         if self.convention_passes not in (1, 2):
             raise ValueError(f"convention_passes must be 1 or 2, got {self.convention_passes!r}")
         self.quantized = False
+        self._traced: torch.jit.ScriptModule | None = None  # see trace()
+        self.trace_below = TRACE_BELOW  # batches of fewer windows run traced, once traced (0: never)
         # The int8 default was measured for SynSP only (section 15); SmoothNet stays float unless asked.
         if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate):
             self.quantize()
@@ -147,6 +152,25 @@ class Refiner:
                 self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), {torch.nn.Linear},
                                                                      dtype=torch.qint8)
             self.quantized = True
+            if self._traced is not None:  # a trace of the float network would run the old weights
+                self._traced = None
+                self.trace()
+        return self
+
+    def trace(self) -> "Refiner":
+        """Run batches of fewer than :attr:`trace_below` windows (a stream's few per frame) through
+        a traced copy of the network: the same kernels and weights (shared, so the outputs are
+        identical) without Python's per-module overhead, about 4-5 x faster for one window
+        (benchmarks/RESULTS.md, section 15). Tracing takes a second or more, so streams do it
+        once, when they start. Returns ``self``."""
+        if self._traced is None:
+            d = len(self.layout.joints) * self.n_coords
+            example = torch.randn(2, 1, self.window, d, generator=torch.Generator().manual_seed(0)).to(self.device)
+            with warnings.catch_warnings(), torch.inference_mode():
+                # torch.jit.trace is deprecated in favour of torch.compile/export, which cost
+                # minutes here (section 15); the shape check in forward() is traced as a constant.
+                warnings.simplefilter("ignore")
+                self._traced = torch.jit.trace(self.model, example, check_trace=False)
         return self
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
@@ -289,7 +313,8 @@ class Refiner:
         chunks: dict[str, list[np.ndarray]] = {}
         for start in range(0, len(inputs), batch_size):
             batch = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch_size])).to(self.device)
-            out = self.model(batch)
+            small = self._traced is not None and len(batch) < self.trace_below
+            out = (self._traced if small else self.model)(batch)
             outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
             named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
             for name, tensor in named.items():

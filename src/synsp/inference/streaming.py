@@ -38,6 +38,8 @@ Where the stream cannot see the future it differs from offline refinement:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.signal import savgol_coeffs
 
@@ -79,7 +81,7 @@ class StreamingRefiner:
         if mm_per_unit is not None and not (isinstance(mm_per_unit, (int, float, np.number))
                                             and np.isfinite(mm_per_unit) and mm_per_unit > 0):
             raise OptionError(f"mm_per_unit must be a positive number (1000 for metres), got {mm_per_unit!r}")
-        self.refiner = refiner
+        self.refiner = refiner.trace()  # a stream's few windows per frame run traced (Refiner.trace)
         self.lag = int(lag)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self.reset()
@@ -291,7 +293,7 @@ class StreamingRefiner:
         if w <= ROOT_ORDER:
             return self._roots[t]
         first = min(max(t - w // 2, self._start), last - w + 1)
-        coeffs = savgol_coeffs(w, ROOT_ORDER, pos=t - first, use="dot")
+        coeffs = _root_coeffs(w, t - first)
         return np.tensordot(coeffs, np.stack([self._roots[first + k] for k in range(w)]), axes=1)
 
     def _shape_out(self, frames: list[np.ndarray]) -> np.ndarray:
@@ -300,3 +302,11 @@ class StreamingRefiner:
         out = np.stack(frames) if frames else np.zeros((0, v, j, c))
         out = out.astype(self._dtype, copy=False)
         return out[:, 0] if self._views is None else out
+
+
+@lru_cache(maxsize=128)  # every person's root at every frame asks for one of a few fits
+def _root_coeffs(window: int, pos: int) -> np.ndarray:
+    """Savitzky-Golay weights (window,) of the root's fit at position ``pos`` of its window."""
+    coeffs = savgol_coeffs(window, ROOT_ORDER, pos=pos, use="dot")
+    coeffs.flags.writeable = False
+    return coeffs
