@@ -143,9 +143,6 @@ class PoseStream:
 
             self.model = _load(method, checkpoint, layout, space, device)
             space = self.model.space
-            window = self.model.window
-            if lag is not None and not 0 <= lag <= window - 1:
-                raise ValueError(f"lag must be in [0, {window - 1}] for a window of {window} frames, got {lag}")
             self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout)
         elif lag not in (None, 0):
             raise ValueError("one-euro has no lag: it gives each frame back at once")
