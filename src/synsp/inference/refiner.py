@@ -83,7 +83,9 @@ class Refiner:
     quantised per batch of windows, so a sequence refined alone and in a batch with others
     differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
     1 to move the first pass back instead of refining again (not the default: less precise);
-    ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`).
+    ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`);
+    :meth:`trace`, batches of fewer than :attr:`trace_below` windows through a traced network
+    (what streams do).
     """
 
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
