@@ -77,3 +77,43 @@ def test_refine_folder_to_folder_and_force(tmp_path, capsys):
     assert main(["refine", str(src), str(other), "--method", "savgol", "--force"]) == 2
     assert (other / "keep.txt").read_text() == "mine"  # a folder of other files is never replaced
     assert "not an OpenPose folder" in capsys.readouterr().err
+
+
+def _whole_body_folder(folder: Path) -> None:
+    """The BODY_25 fixture with OpenPose's --face --hand keys: a face around the nose and a hand
+    at each wrist that follow the body, with a few pixels of jitter."""
+    rng = np.random.default_rng(0)
+    shutil.copytree(FIXTURES / "openpose_body25", folder)
+    for file in folder.iterdir():
+        frame = json.loads(file.read_text())
+        for person in frame["people"]:
+            body = np.array(person["pose_keypoints_2d"]).reshape(25, 3)
+            for key, anchor, count in (("face_keypoints_2d", 0, 70), ("hand_left_keypoints_2d", 7, 21),
+                                       ("hand_right_keypoints_2d", 4, 21)):
+                spread = np.linspace(-8, 8, count)[:, None] * [1.0, 0.5]
+                points = body[anchor, :2] + spread + rng.normal(0, 2.0, (count, 2))
+                found = body[anchor, 2] > 0
+                triples = np.column_stack([points, np.full(count, 0.8)]) if found else np.zeros((count, 3))
+                person[key] = triples.reshape(-1).tolist()
+        file.write_text(json.dumps(frame))
+
+
+def test_face_and_hands_are_refined_and_written_back_in_their_keys(tmp_path, capsys):
+    src, out = tmp_path / "json", tmp_path / "refined"
+    _whole_body_folder(src)
+    data = read_poses(src)
+    assert data.layout == "openpose137" and data.poses.shape == (2, 60, 137, 2)
+    assert main(["refine", str(src), str(out)]) == 0
+    assert "openpose137 -> coco17" in capsys.readouterr().out
+    first = json.loads(min(out.iterdir()).read_text())["people"][0]
+    assert [len(first[k]) for k in ("pose_keypoints_2d", "face_keypoints_2d", "hand_left_keypoints_2d",
+                                    "hand_right_keypoints_2d")] == [75, 210, 63, 63]
+    refined = read_poses(out)
+    assert refined.layout == "openpose137" and refined.poses.shape == data.poses.shape
+
+    def shake(x):  # mean |acceleration| of the face and hand points, px/frame^2
+        return float(np.nanmean(np.linalg.norm(np.diff(x[:, :, 25:], 2, axis=1), axis=-1)))
+
+    assert shake(refined.poses) < 0.6 * shake(data.poses)
+    # every point stays near where it was: moved, not replaced
+    assert np.nanmean(np.linalg.norm(refined.poses - data.poses, axis=-1)) < 5.0

@@ -8,9 +8,10 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
 - ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
   Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
 - any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``coco18``,
-  ``coco133``) ``-> coco17`` (those keypoints) and ``-> h36m17`` (pelvis and thorax at the
-  midpoints of the hips and shoulders, head above the ears): any units, any C (2D pixels with
-  a visibility channel are averaged like coordinates where joints are midpoints). Their
+  ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those keypoints) and ``-> h36m17``
+  (pelvis and thorax at the midpoints of the hips and shoulders, head above the ears): any
+  units, any C (2D pixels with a visibility channel are averaged like coordinates where joints
+  are midpoints). Their
   other joints (feet, hands, face, Halpe's head and neck) are not converted; the pipeline
   refines them around their nearest model joint.
 
@@ -234,9 +235,23 @@ HALPE136 = Layout(
     root=19,
 )
 
+_OPENPOSE_LEFT_HAND, _OPENPOSE_LEFT_HAND_BONES = _hand("left", 95)
+_OPENPOSE_RIGHT_HAND, _OPENPOSE_RIGHT_HAND_BONES = _hand("right", 116)
+
+OPENPOSE137 = Layout(
+    name="openpose137",
+    # OpenPose BODY_25 run with --face --hand, in the order of its JSON keys: the 25 body points,
+    # 70 face points (68 iBUG and the two pupils; no left/right pairs, as COCO-133's face) and
+    # 21 + 21 hand points (the same order as COCO-133's hands).
+    joints=BODY25.joints + tuple(f"face-{i}" for i in range(70)) + _OPENPOSE_LEFT_HAND + _OPENPOSE_RIGHT_HAND,
+    bones=BODY25.bones + ((7, 95), (4, 116)) + tuple(_OPENPOSE_LEFT_HAND_BONES + _OPENPOSE_RIGHT_HAND_BONES),
+    left_right=BODY25.left_right + tuple((95 + i, 116 + i) for i in range(21)),
+    root=8,
+)
+
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
-                                             COCO133, HALPE136)}
+                                             COCO133, HALPE136, OPENPOSE137)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 

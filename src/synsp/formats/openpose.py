@@ -5,15 +5,17 @@ c1, ...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...
 is one sequence (:func:`is_openpose_folder`: every JSON file in it ends in
 ``_keypoints.json``); frames are ordered by the number before ``_keypoints.json`` taken as a
 number (``walk_9`` before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as
-``body25``, COCO-18 (18) as ``coco18``. A keypoint OpenPose did not find is ``0, 0, 0``: it
-reads as NaN and NaN is written that way. People are tracks by their ``person_id`` when every
-person has one other than -1 (OpenPose's "no id"), else they are matched frame to frame
-(:func:`synsp.formats.instances.gather`).
+``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (every person with 70
+face and 21 + 21 hand points) reads as ``openpose137``: those points appended in that order,
+so face and hands are refined too, and split back into their keys by the writer. A keypoint
+OpenPose did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are
+tracks by their ``person_id`` when every person has one other than -1 (OpenPose's "no id"),
+else they are matched frame to frame (:func:`synsp.formats.instances.gather`).
 
 The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
-with every other key of each person (face and hand keypoints, ...) unchanged, the track as
-``person_id`` and synsp's ``"keypoint_filled"``. A folder is replaced only if it is itself an
-OpenPose folder (or empty), and atomically: written beside it, then renamed.
+with every other key of each person (3D keypoints, face and hands not read, ...) unchanged,
+the track as ``person_id`` and synsp's ``"keypoint_filled"``. A folder is replaced only if it
+is itself an OpenPose folder (or empty), and atomically: written beside it, then renamed.
 """
 from __future__ import annotations
 
@@ -30,8 +32,10 @@ from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop
 from synsp.formats.posedata import PoseData, load_json
 
 SUFFIX = "_keypoints.json"
-LAYOUT_OF_COUNT = {25: "body25", 18: "coco18"}
+LAYOUT_OF_COUNT = {25: "body25", 18: "coco18", 137: "openpose137"}
 _KEY = "pose_keypoints_2d"
+# OpenPose's --face --hand keys, in the order openpose137 appends them, with their point counts.
+_PARTS = (("face_keypoints_2d", 70), ("hand_left_keypoints_2d", 21), ("hand_right_keypoints_2d", 21))
 
 
 def is_openpose_folder(path: str | os.PathLike) -> bool:
@@ -52,19 +56,30 @@ def frame_number(name: str) -> tuple:
     return (int(last.group(1)) if last else -1, tuple(int(d) for d in re.findall(r"\d+", stem)), name)
 
 
-def _person(obj, where: str) -> Instance:
+def _triples(values, key: str, where: str) -> np.ndarray:
+    flat = from_list(values, where)
+    if flat.ndim != 1 or flat.size % 3:
+        raise ValueError(f"{where}: {key} must be x, y, confidence triples, got {flat.size} values")
+    return flat.reshape(-1, 3)
+
+
+def _whole_body(obj: dict) -> bool:
+    """Whether a person has BODY_25 and every --face --hand key with its full point count."""
+    sizes = [(_KEY, 25)] + list(_PARTS)
+    return all(isinstance(obj.get(k), list) and len(obj[k]) == 3 * n for k, n in sizes)
+
+
+def _person(obj, where: str, whole_body: bool = False) -> Instance:
     if not isinstance(obj, dict) or _KEY not in obj:
         raise ValueError(f"{where}: a person without '{_KEY}'")
-    flat = from_list(obj[_KEY], where)
-    if flat.ndim != 1 or flat.size % 3:
-        raise ValueError(f"{where}: {_KEY} must be x, y, confidence triples, got {flat.size} values")
-    triples = flat.reshape(-1, 3)
+    keys = [_KEY] + ([k for k, _ in _PARTS] if whole_body else [])
+    triples = np.concatenate([_triples(obj[k], k, where) for k in keys])
     kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
     kp[(kp == 0).all(axis=1) & (conf == 0)] = np.nan  # OpenPose's "not found"
     pid = obj.get("person_id", -1)
     pid = pid[0] if isinstance(pid, list) and len(pid) == 1 else pid
     track = int(pid) if isinstance(pid, (int, float)) and not isinstance(pid, bool) and pid >= 0 else None
-    fields = {k: v for k, v in obj.items() if k not in (_KEY, "person_id")}
+    fields = {k: v for k, v in obj.items() if k not in (*keys, "person_id")}
     return Instance(kp, conf, track, fields)
 
 
@@ -81,13 +96,17 @@ def read(path: Path) -> PoseData:
     if not is_openpose_folder(path):
         raise ValueError(f"{path}: not an OpenPose folder (JSON files all named *{SUFFIX})")
     files = sorted((p for p in path.iterdir() if p.name.endswith(SUFFIX)), key=lambda p: frame_number(p.name))
-    frames, tops = [], []
+    contents = []
     for file in files:
         content = load_json(file)
         if not isinstance(content, dict) or not isinstance(content.get("people"), list):
             raise ValueError(f"{file}: expected an object with a 'people' list (OpenPose --write_json)")
-        frames.append([_person(obj, f"{file.name}: person {i}") for i, obj in enumerate(content["people"])])
-        tops.append({k: v for k, v in content.items() if k != "people"})
+        contents.append(content)
+    people = [obj for content in contents for obj in content["people"]]
+    whole_body = bool(people) and all(isinstance(obj, dict) and _whole_body(obj) for obj in people)
+    frames = [[_person(obj, f"{file.name}: person {i}", whole_body) for i, obj in enumerate(content["people"])]
+              for file, content in zip(files, contents)]
+    tops = [{k: v for k, v in content.items() if k != "people"} for content in contents]
     poses, scores, track_ids, fields = gather(frames, str(path))
     filled = pop_filled(fields, poses.shape[:3], str(path))
     frame_ids = [frame_number(f.name)[0] for f in files]
@@ -118,6 +137,11 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
             else np.isfinite(poses).all(-1).astype(np.float64))
     track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
     shown = present(poses)
+    parts = {_KEY: (0, n_joints)}
+    if n_joints == 137:  # openpose137: the body, then the face and hand keys it was read from
+        parts, start = {_KEY: (0, 25)}, 25
+        for key, count in _PARTS:
+            parts[key], start = (start, start + count), start + count
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     umask = os.umask(0)
@@ -129,7 +153,9 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
             for v in np.flatnonzero(shown[:, t]):
                 triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
                 triples[~np.isfinite(poses[v, t]).all(-1)] = 0.0
-                person = {"person_id": [int(track_ids[v])], _KEY: triples.reshape(-1).tolist()}
+                person = {"person_id": [int(track_ids[v])]}
+                for key, (start, stop) in parts.items():
+                    person[key] = triples[start:stop].reshape(-1).tolist()
                 person.update(fields.get((v, t), {}))
                 if data.filled is not None:
                     person[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
