@@ -223,31 +223,27 @@ COCO133 = Layout(
     root=None,
 )
 
-_HALPE_LEFT_HAND, _HALPE_LEFT_HAND_BONES = _hand("left", 94)
-_HALPE_RIGHT_HAND, _HALPE_RIGHT_HAND_BONES = _hand("right", 115)
+def _with_face_and_hands(name: str, body: Layout, face_points: int, wrists: tuple[int, int]) -> Layout:
+    """``body``'s joints, then ``face_points`` face points (no left/right pairs: a mirror keeps
+    them in place) and 21 + 21 hand points hung from the (left, right) ``wrists``."""
+    left_start = len(body.joints) + face_points
+    right_start = left_start + 21
+    left, left_bones = _hand("left", left_start)
+    right, right_bones = _hand("right", right_start)
+    return Layout(
+        name=name,
+        joints=body.joints + tuple(f"face-{i}" for i in range(face_points)) + left + right,
+        bones=body.bones + ((wrists[0], left_start), (wrists[1], right_start)) + tuple(left_bones + right_bones),
+        left_right=body.left_right + tuple((left_start + i, right_start + i) for i in range(21)),
+        root=body.root,
+    )
 
-HALPE136 = Layout(
-    name="halpe136",
-    # Halpe full body (AlphaPose's 136 keypoints): Halpe-26, 68 face points, 21 + 21 hand points.
-    joints=HALPE26.joints + tuple(f"face-{i}" for i in range(68)) + _HALPE_LEFT_HAND + _HALPE_RIGHT_HAND,
-    bones=HALPE26.bones + ((9, 94), (10, 115)) + tuple(_HALPE_LEFT_HAND_BONES + _HALPE_RIGHT_HAND_BONES),
-    left_right=HALPE26.left_right + tuple((94 + i, 115 + i) for i in range(21)),
-    root=19,
-)
 
-_OPENPOSE_LEFT_HAND, _OPENPOSE_LEFT_HAND_BONES = _hand("left", 95)
-_OPENPOSE_RIGHT_HAND, _OPENPOSE_RIGHT_HAND_BONES = _hand("right", 116)
-
-OPENPOSE137 = Layout(
-    name="openpose137",
-    # OpenPose BODY_25 run with --face --hand, in the order of its JSON keys: the 25 body points,
-    # 70 face points (68 iBUG and the two pupils; no left/right pairs, as COCO-133's face) and
-    # 21 + 21 hand points (the same order as COCO-133's hands).
-    joints=BODY25.joints + tuple(f"face-{i}" for i in range(70)) + _OPENPOSE_LEFT_HAND + _OPENPOSE_RIGHT_HAND,
-    bones=BODY25.bones + ((7, 95), (4, 116)) + tuple(_OPENPOSE_LEFT_HAND_BONES + _OPENPOSE_RIGHT_HAND_BONES),
-    left_right=BODY25.left_right + tuple((95 + i, 116 + i) for i in range(21)),
-    root=8,
-)
+# Halpe full body (AlphaPose's 136 keypoints): Halpe-26, 68 face points, 21 + 21 hand points.
+HALPE136 = _with_face_and_hands("halpe136", HALPE26, 68, wrists=(9, 10))
+# OpenPose BODY_25 run with --face --hand, in the order of its JSON keys: the 25 body points,
+# 70 face points (68 iBUG and the two pupils) and 21 + 21 hand points (COCO-133's order).
+OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
