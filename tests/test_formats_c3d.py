@@ -53,3 +53,19 @@ def test_without_the_package_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ValueError, match=r"pip install synsp\[c3d\]"):
         read_poses(C3D)
+
+
+def test_analog_channels_are_carried_through_refinement(tmp_path):
+    """Force-plate channels of a trial survive `synsp refine` unchanged (labels, rate, units, values)."""
+    data = read_poses(C3D)
+    rng = np.random.default_rng(0)
+    values = rng.normal(0, 100, (data.poses.shape[1], 3, 10)).astype(np.float32)  # 10 samples per frame
+    data.extra["c3d"]["analog"] = {"rate": 300.0, "labels": ["Fx1", "Fy1", "Fz1"], "units": ["N", "N", "N"],
+                                   "values": values}
+    write_poses(tmp_path / "trial.c3d", data)
+    assert main(["refine", str(tmp_path / "trial.c3d"), str(tmp_path / "out.c3d"), "--method", "savgol"]) == 0
+    for path in (tmp_path / "trial.c3d", tmp_path / "out.c3d"):
+        analog = read_poses(path).extra["c3d"]["analog"]
+        assert analog["labels"] == ["Fx1", "Fy1", "Fz1"] and analog["rate"] == 300.0 and analog["units"] == ["N"] * 3
+        np.testing.assert_allclose(analog["values"], values, rtol=1e-6)
+    assert read_poses(C3D).extra["c3d"]["analog"] is None  # a file without analog channels

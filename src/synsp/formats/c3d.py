@@ -8,7 +8,9 @@ marker sets read as ``halpe26`` / ``body25``; other marker sets keep their own l
 
 The writer writes the same labels (the source's markers, in its order), rate, first frame and
 unit, floating-point points, residual 0 for a value and -1 (invalid) for a missing one.
-Analog channels (force plates, EMG) are not carried over: the written file holds the points.
+Analog channels (force plates, EMG) are carried over unchanged: their labels, rate, units and
+values (scaled and offset as the source file says, written as floats), so refining the
+points of a trial keeps its forces.
 """
 from __future__ import annotations
 
@@ -59,17 +61,20 @@ def read(path: Path) -> PoseData:
         param = reader.get("POINT:UNITS")
         units = _units(param.string_value if param is not None else "mm", path)
         rate = float(reader.point_rate)
-        frame_ids, frames = [], []
-        for number, points, _ in reader.read_frames(copy=True):
+        frame_ids, frames, analog = [], [], []
+        for number, points, samples in reader.read_frames(copy=True):
             frame_ids.append(int(number))
             frames.append(points)
+            analog.append(samples)
+        analog_info = _analog(reader, analog)
     if not frames or not labels:
         raise ValueError(f"{path}: no point data")
     points = np.stack(frames).astype(np.float64)  # (T, M, 5): x, y, z, residual, cameras
     values = points[..., :3] * UNITS_TO_MM[units]
     values[points[..., 3] < 0] = np.nan
     poses, layout, columns, estimated = markers_to_layout(values, labels)
-    extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units}}
+    extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units,
+                                             "analog": analog_info}}
     return PoseData(poses=poses[None], layout=layout, fps=rate if rate > 0 else None, format="c3d", extra=extra,
                     filled=None if estimated is None else estimated[None])
 
@@ -92,13 +97,35 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
     points[..., :3] = np.where(missing[..., None], 0.0, values)
     points[..., 3] = np.where(missing, -1.0, 0.0)  # residual: -1 = invalid
     points[..., 4] = np.where(missing, -1.0, 0.0)
-    writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=0.0, point_scale=-1.0,
-                        point_units=units.ljust(4))
+    analog = (data.extra.get("c3d") or {}).get("analog")
+    if analog is not None and len(analog["values"]) != n_frames:
+        analog = None  # another number of frames: the channels no longer line up with the points
+    writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=analog["rate"] if analog else 0.0,
+                        point_scale=-1.0, point_units=units.ljust(4))
     writer.set_point_labels(markers)
+    if analog:
+        writer.set_analog_labels(analog["labels"])
+        if analog["units"]:
+            width = max(len(u) for u in analog["units"]) or 1
+            writer.get("ANALOG").set_str("UNITS", "analog units", "".join(u.ljust(width) for u in analog["units"]),
+                                         width, len(analog["units"]))
     frame_ids = data.extra.get("frame_ids")
     first = frame_ids[0] if frame_ids and isinstance(frame_ids[0], int) and frame_ids[0] > 0 else 1
     writer.set_start_frame(first)
-    writer.add_frames([(frame, np.zeros((0, 0), dtype=np.float32)) for frame in points])
+    samples = analog["values"] if analog else [np.zeros((0, 0), dtype=np.float32)] * n_frames
+    writer.add_frames(list(zip(points, samples)))
     with atomic_path(path) as tmp, open(tmp, "wb") as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No analog data found": none is written
         writer.write(handle)
+
+
+def _analog(reader, samples: list[np.ndarray]) -> dict | None:
+    """The analog channels of a C3D file being read: ``{"rate", "labels", "units", "values"}``,
+    values (T, channels, samples per frame) float32 as ``read_frames`` scaled them; None if none."""
+    if not samples or samples[0].size == 0:
+        return None
+    units = reader.get("ANALOG:UNITS")
+    labels = [label.strip() for label in reader.analog_labels]
+    return {"rate": float(reader.analog_rate), "labels": labels,
+            "units": [u.strip() for u in units.string_array] if units is not None and units.string_array.size else [],
+            "values": np.stack(samples).astype(np.float32)}
