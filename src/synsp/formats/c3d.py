@@ -125,7 +125,10 @@ def _analog(reader, samples: list[np.ndarray]) -> dict | None:
     if not samples or samples[0].size == 0:
         return None
     units = reader.get("ANALOG:UNITS")
-    labels = [label.strip() for label in reader.analog_labels]
+    channels = samples[0].shape[0]
+    labels = [str(label).strip() for label in (reader.analog_labels if reader.analog_labels is not None else [])]
+    if len(labels) != channels:  # a file without (enough) ANALOG:LABELS
+        labels = [f"A{k + 1}" for k in range(channels)]
     return {"rate": float(reader.analog_rate), "labels": labels,
             "units": [u.strip() for u in units.string_array] if units is not None and units.string_array.size else [],
             "values": np.stack(samples).astype(np.float32)}
