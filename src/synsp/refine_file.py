@@ -108,8 +108,9 @@ def refine_file(
         symmetric part of its constant pull ("symmetric", the default when None), all of it
         (True) or none (False: it moves them to its own); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
-    stride : frames between the network's windows (``--stride``; default: the model's, 2 for
-        SynSP): 4 is about 1.8 times faster and less smooth (benchmarks/RESULTS.md, section 15).
+    stride : frames between the network's windows (``--stride``; default: the model's, for SynSP
+        3 in 3D and 2 in 2D): 1 is the smoothest, 4 faster and less smooth
+        (benchmarks/RESULTS.md, section 15).
     max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
         never seen in a track always stay missing. Shorter gaps are filled.

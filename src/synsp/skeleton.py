@@ -11,9 +11,8 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
   ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those keypoints) and ``-> h36m17``
   (pelvis and thorax at the midpoints of the hips and shoulders, head above the ears): any
   units, any C (2D pixels with a visibility channel are averaged like coordinates where joints
-  are midpoints). Their
-  other joints (feet, hands, face, Halpe's head and neck) are not converted; the pipeline
-  refines them around their nearest model joint.
+  are midpoints). Their other joints (feet, hands, face, Halpe's head and neck) are not
+  converted; the pipeline refines them around their nearest model joint.
 
 ``bandai22 -> h36m17``, joint by joint (mocap joint names as in the BVH files):
 
