@@ -249,21 +249,17 @@ class PoseStream:
 
 def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
     """The network to stream with: the checkpoint, else the shipped model for layout/space."""
-    from synsp.inference.checkpoint import available_models, default_model
-    from synsp.refine import cached_model
+    from synsp.inference.checkpoint import available_models
+    from synsp.refine import network_model
 
-    if checkpoint is None:
-        if layout is not None:
-            checkpoint = f"{method}-{layout}"
-            if checkpoint not in available_models():
-                raise ValueError(f"no shipped {method} model for layout {layout!r} (shipped: "
-                                 f"{', '.join(available_models())}); pass --checkpoint, or --method one-euro "
-                                 "(any joints)")
-        else:
-            checkpoint = default_model(method, space or "2d")
-    model = cached_model(str(checkpoint), device)
-    if model.kind != method:
-        raise ValueError(f"checkpoint {checkpoint}: a {model.kind} model, not {method}")
+    if checkpoint is None and layout is not None:
+        checkpoint = f"{method}-{layout}"
+        if checkpoint not in available_models():
+            raise ValueError(f"no shipped {method} model for layout {layout!r} (shipped: "
+                             f"{', '.join(available_models())}); pass --checkpoint, or --method one-euro "
+                             "(any joints)")
+    # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
+    model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:
         raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
     if layout is not None and model.layout.name != layout:
