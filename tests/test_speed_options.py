@@ -104,8 +104,8 @@ def stream_people(crowd: MultiPersonStreamingRefiner, frames: list[tuple[np.ndar
     return {pid: np.concatenate(parts) for pid, parts in got.items()}
 
 
-def alone(model, x: np.ndarray) -> np.ndarray:
-    stream = StreamingRefiner(model)
+def alone(model, x: np.ndarray, phase: int = 0) -> np.ndarray:
+    stream = StreamingRefiner(model, phase=phase)
     return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
 
 
@@ -114,14 +114,19 @@ def test_many_people_equal_each_alone(clip, quantize):
     noisy, _ = clip
     model = load_model("synsp-h36m17", "cpu", quantize=quantize)
     people = {"a": noisy[:40], "b": noisy[100:140] * 0.001, "c": noisy[200:240]}  # b in metres
-    got = stream_people(MultiPersonStreamingRefiner(model),
-                        [(np.stack([x[t] for x in people.values()]), list(people)) for t in range(40)])
-    for pid, x in people.items():
+    crowd = MultiPersonStreamingRefiner(model)
+    calls = []
+    network = model.refine_windows
+    model.refine_windows = lambda windows, **kw: calls.append(len(windows)) or network(windows, **kw)
+    got = stream_people(crowd, [(np.stack([x[t] for x in people.values()]), list(people)) for t in range(40)])
+    del model.refine_windows
+    assert max(calls) == 3 and calls.count(3) == 2  # the first windows only: then one person's at a frame
+    for phase, (pid, x) in enumerate(people.items()):  # three people, three phases of the 3D stride 3
         if not quantize:
-            np.testing.assert_allclose(got[pid], alone(model, x), rtol=1e-4, atol=1e-4 * np.abs(x).max())
+            np.testing.assert_allclose(got[pid], alone(model, x, phase), rtol=1e-4, atol=1e-4 * np.abs(x).max())
         else:  # int8 activations share one scale per batch: the others in it move the result a little
-            moved = mean_distance(alone(model, x), x)
-            assert mean_distance(got[pid], alone(model, x)) < 0.15 * moved  # measured 0.10 at most
+            moved = mean_distance(alone(model, x, phase), x)
+            assert mean_distance(got[pid], alone(model, x, phase)) < 0.15 * moved  # measured 0.10 at most
 
 
 def test_people_come_and_go(clip):

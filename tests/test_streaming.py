@@ -56,6 +56,32 @@ def test_full_lag_equals_offline(refiner, t):
         assert counts[: refiner.window - 1] == [0] * (refiner.window - 1) and set(counts[refiner.window - 1:]) == {1}
 
 
+@pytest.mark.parametrize("t", [40, 12, 9])
+def test_full_lag_at_a_stride_equals_offline_at_it(refiner, t):
+    """Windows every 3 frames, the last one ending at the last frame, mirrored by their index:
+    the windows offline refinement cuts at that stride. Frame T - F alone is given back before
+    the stream knows it ends, so without that last window."""
+    refiner.stride = 3
+    try:
+        stream = StreamingRefiner(refiner)
+        out, _ = stream_all(stream, motion(refiner, t))
+        offline = refiner.refine(motion(refiner, t))
+        shifted, counts = stream_all(StreamingRefiner(refiner, phase=2), motion(refiner, t))
+        with pytest.raises(ValueError, match="phase"):
+            StreamingRefiner(refiner, phase=3)
+    finally:
+        refiner.stride = 1
+    assert stream.stride == 3
+    # Another phase cuts other windows (a crowd's spread of the work): the same lag, nearly the same frames.
+    assert shifted.shape == out.shape and counts[refiner.window:] == [1] * (t - refiner.window)
+    assert np.abs(shifted - out).mean() < 0.05 * np.abs(out - out.mean(0)).mean()
+    first = 1 if refiner.space == "3d" else 0
+    keep = np.arange(first, t) != t - refiner.window
+    np.testing.assert_allclose(out[first:][keep], offline[first:][keep], rtol=0, atol=1e-2)
+    with pytest.raises(ValueError, match="stride"):
+        StreamingRefiner(refiner, lag=1, stride=3)  # frame t would wait for a window past t + lag
+
+
 @pytest.mark.parametrize("lag", [0, 3])
 def test_short_lag_gives_each_frame_back_lag_frames_later(refiner, lag):
     x = motion(refiner, 30)

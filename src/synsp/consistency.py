@@ -9,6 +9,8 @@ Only for 3D: in an image, bones shorten when they turn away from the camera.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from synsp.skeleton import Layout, bone_tree, get_layout
@@ -20,19 +22,32 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     """The clip's length of the bone ending at each joint of :func:`bone_tree`: the median over
     frames, averaged between left and right partners. ``x`` (T, J, 3) without NaN."""
     layout = get_layout(layout)
-    parents, children = np.array(bone_tree(layout)).T
-    # One median for all bones: streams call this for every frame.
-    bones = x[:, children] - x[:, parents]
-    medians = np.median(np.sqrt((bones * bones).sum(axis=-1)), axis=0)
-    lengths = dict(zip(children.tolist(), medians.tolist()))
-    for left, right in layout.left_right:
-        if left in lengths and right in lengths:
-            lengths[left] = lengths[right] = (lengths[left] + lengths[right]) / 2
-    return lengths
+    children = _tree(layout)[1]
+    medians = symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
+    return dict(zip(children.tolist(), medians.tolist()))
+
+
+def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """Each frame's bone lengths (..., B) of poses (..., J, 3), in :func:`bone_tree` order."""
+    parents, children = _tree(get_layout(layout))
+    bones = x[..., children, :] - x[..., parents, :]
+    return np.sqrt((bones * bones).sum(axis=-1))  # np.linalg.norm's overhead shows in streams
+
+
+def symmetric_lengths(lengths: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """Bone lengths (..., B) in :func:`bone_tree` order with left/right partners averaged."""
+    layout = get_layout(layout)
+    pairs = _pairs(layout)
+    if not len(pairs):
+        return lengths
+    out = np.array(lengths, dtype=np.float64)
+    mean = (out[..., pairs[:, 0]] + out[..., pairs[:, 1]]) / 2
+    out[..., pairs[:, 0]] = out[..., pairs[:, 1]] = mean
+    return out
 
 
 def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float = STRENGTH,
-                          lengths: dict[int, float] | None = None) -> np.ndarray:
+                          lengths: dict[int, float] | np.ndarray | None = None) -> np.ndarray:
     """Move each joint along its bone so that the bone's length comes ``strength`` of the way
     to the clip's length; the joints below it move along.
 
@@ -41,7 +56,9 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     x : ndarray (..., T, J, 3)
         Poses without NaN, any unit.
     strength : 0 (nothing) .. 1 (exactly the clip's lengths).
-    lengths : bone lengths to aim at (default: :func:`bone_lengths` of each sequence).
+    lengths : bone lengths to aim at: a dict joint -> length as :func:`bone_lengths` gives, or
+        an array (..., B) in :func:`bone_tree` order, one set per sequence of ``x``
+        (default: :func:`bone_lengths` of each sequence).
 
     Returns
     -------
@@ -49,14 +66,34 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     """
     layout = get_layout(layout)
     x = np.asarray(x)
-    if x.ndim > 3:
-        return np.stack([constant_bone_lengths(v, layout, strength, lengths) for v in x])
-    target = bone_lengths(x, layout) if lengths is None else lengths
+    parents, children = _tree(layout)
+    if lengths is None:
+        target = symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
+    elif isinstance(lengths, dict):
+        target = np.array([lengths[c] for c in children.tolist()])
+    else:
+        target = np.asarray(lengths, np.float64)
+    target = target[..., None, :]  # (..., 1, B): one length per sequence and bone
     source = x.astype(np.float64)
     out = source.copy()
-    for parent, child in bone_tree(layout):
-        bone = source[:, child] - source[:, parent]
-        length = np.sqrt((bone * bone).sum(axis=-1, keepdims=True))  # np.linalg.norm's overhead shows in streams
-        wanted = length + strength * (target[child] - length)
-        out[:, child] = out[:, parent] + bone / np.maximum(length, 1e-9) * wanted
+    for b, (parent, child) in enumerate(zip(parents.tolist(), children.tolist())):
+        bone = source[..., child, :] - source[..., parent, :]
+        length = np.sqrt((bone * bone).sum(axis=-1, keepdims=True))
+        wanted = length + strength * (target[..., b, None] - length)
+        out[..., child, :] = out[..., parent, :] + bone / np.maximum(length, 1e-9) * wanted
     return out.astype(x.dtype, copy=False)
+
+
+@lru_cache(maxsize=64)
+def _tree(layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) parents and (B,) children of :func:`bone_tree`."""
+    parents, children = np.array(bone_tree(layout), dtype=np.intp).reshape(-1, 2).T
+    return parents, children
+
+
+@lru_cache(maxsize=64)
+def _pairs(layout: Layout) -> np.ndarray:
+    """(P, 2) bone indices of left/right partner bones (bones named by the joint they end at)."""
+    index = {child: b for b, child in enumerate(_tree(layout)[1].tolist())}
+    return np.array([(index[left], index[right]) for left, right in layout.left_right
+                     if left in index and right in index], dtype=np.intp).reshape(-1, 2)

@@ -37,14 +37,15 @@ class _PersonStream(StreamingRefiner):
     def reset(self) -> None:
         super().reset()
         self.deferred = False
-        self.pending: list[tuple[int, np.ndarray]] = []  # (first frame, (1, 1, F, J, C) window)
+        self.pending: list[tuple[int, int, np.ndarray]] = []  # (first frame, index, (1, 1, F, J, C) window)
         self.emit_request: tuple[int, int] | None = None
         self.absent: deque[bool] = deque()  # per pushed frame not yet given back: was the person absent
+        self.created = 0  # the crowd's frame when this person was first seen
 
-    def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
+    def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
         if not self.deferred:
-            return super()._add_window(first, window)
-        self.pending.append((first, self._window(first) if window is None else window))
+            return super()._add_window(first, index, window)
+        self.pending.append((first, index, self._window(first) if window is None else window))
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         if not self.deferred:
@@ -59,17 +60,18 @@ class MultiPersonStreamingRefiner:
     Parameters
     ----------
     refiner : a trained model from :func:`synsp.load_model` (one person's poses (J, C)).
-    lag : as :class:`StreamingRefiner` (default F - 1: each person's offline result).
+    lag, stride : as :class:`StreamingRefiner` (default lag F - 1: each person's offline result).
     patience : frames an id may be missing before its stream ends (default 30).
     """
 
-    def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30):
+    def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30, stride: int | None = None):
         if not isinstance(patience, (int, np.integer)) or patience < 0:
             raise ValueError(f"patience must be an int >= 0, got {patience!r}")
-        StreamingRefiner(refiner, lag=lag)  # checks lag
-        self.refiner, self.lag, self.patience = refiner, lag, int(patience)
+        stride = StreamingRefiner(refiner, lag=lag, stride=stride).stride  # checks lag and stride
+        self.refiner, self.lag, self.stride, self.patience = refiner, lag, stride, int(patience)
         self._people: dict[Hashable, _PersonStream] = {}
         self._missed: dict[Hashable, int] = {}  # id -> frames missing in a row
+        self._frame = 0  # frames pushed
 
     @property
     def people(self) -> list[Hashable]:
@@ -108,8 +110,9 @@ class MultiPersonStreamingRefiner:
                     out[pid] = self._end(pid)
         for pid in frames:
             if pid not in self._people:
-                self._people[pid] = _PersonStream(self.refiner, lag=self.lag)
+                self._people[pid] = self._new_stream()
             self._missed[pid] = 0
+        self._frame += 1
         streams = self._people
         early: dict[Hashable, np.ndarray] = {}
         for pid, stream in streams.items():
@@ -118,14 +121,25 @@ class MultiPersonStreamingRefiner:
             stream.absent.append(absent)
             early[pid] = stream.push(np.full((j, c), np.nan, stream._dtype) if absent else frames[pid])
         self._run_pending(list(streams.values()))
+        emitted = self._emit_together([stream for stream in streams.values() if stream.emit_request is not None])
         for pid, stream in streams.items():
             stream.deferred = False
             ready = early[pid]
-            if stream.emit_request is not None:
-                ready = np.concatenate([ready, stream._emit(*stream.emit_request)])
-                stream.emit_request = None
+            if stream in emitted:
+                ready = np.concatenate([ready, emitted[stream]])
             out[pid] = self._mask_absent(stream, ready)
         return out
+
+    def _new_stream(self) -> _PersonStream:
+        """A stream for a person first seen this frame, its windows due on the frames (modulo
+        its stride) where the fewest people's fall due: the network's work spread over frames."""
+        stride = self.stride
+        load = np.bincount([(other.created + other.phase) % stride for other in self._people.values()],
+                           minlength=stride)
+        stream = _PersonStream(self.refiner, lag=self.lag, stride=stride,
+                               phase=(int(np.argmin(load)) - self._frame) % stride)
+        stream.created = self._frame
+        return stream
 
     def flush(self) -> dict[Hashable, np.ndarray]:
         """End every stream: id -> all its held frames (k, J, C)."""
@@ -151,19 +165,35 @@ class MultiPersonStreamingRefiner:
 
     def _run_pending(self, streams: list[_PersonStream]) -> None:
         """Every window the streams completed this frame, through the network in one batch."""
-        jobs = [(stream, first, window) for stream in streams for first, window in stream.pending]
+        jobs = [(stream, first, index, window) for stream in streams for first, index, window in stream.pending]
         for stream in streams:
             stream.pending = []
         if not jobs:
             return
-        windows = np.concatenate([window for _, _, window in jobs])  # (N, 1, F, J, C)
-        mirrored = self.refiner.mirrored(np.array([first for _, first, _ in jobs]))
-        outputs = self.refiner.refine_windows(windows, mirrored=mirrored)
+        windows = np.concatenate([window for *_, window in jobs])  # (N, 1, F, J, C)
+        mirrored = self.refiner.mirrored(np.array([index for _, _, index, _ in jobs]))
+        final = self.refiner.refine_windows(windows, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
-            frames, local = local_correction(windows[:, 0], outputs["final"][:, 0], self.refiner.layout)
-            shift = np.concatenate([stream._shift_from_local(frames[i : i + 1], local[i : i + 1])
-                                    for i, (stream, _, _) in enumerate(jobs)])
-            outputs = {name: out - shift
-                       for name, out in self.refiner.refine_windows(windows + shift, mirrored=mirrored).items()}
-        for i, (stream, first, _) in enumerate(jobs):
-            stream._accumulate(first, {name: out[i : i + 1] for name, out in outputs.items()})
+            frames, local = local_correction(windows[:, 0], final[:, 0], self.refiner.layout)
+            pulls = jobs[0][0]._window_pull(local)  # (N, J, C)
+            pulls = np.stack([job[0]._running_pull(pulls[i : i + 1])[0] for i, job in enumerate(jobs)])
+            shift = np.einsum("ntjab,njb->ntja", frames, pulls).astype(np.float32)[:, None]
+            final = self.refiner.refine_windows(windows + shift, mirrored=mirrored)["final"] - shift
+        for i, (stream, first, *_) in enumerate(jobs):
+            stream._accumulate(first, final[i : i + 1])
+
+    def _emit_together(self, streams: list[_PersonStream]) -> dict[_PersonStream, np.ndarray]:
+        """Each stream's frames ready this frame, as its ``_emit`` would give them, with the bone
+        step of every person's frames in one call."""
+        collected = [stream._collect(*stream.emit_request) for stream in streams]
+        if not collected:
+            return {}
+        for stream in streams:
+            stream.emit_request = None
+        frames = np.concatenate([frames for frames, _ in collected])  # (N, 1, J, C)
+        if streams[0]._bone_step and len(frames):
+            targets = np.concatenate([stream._bone_targets(f) for stream, (f, _) in zip(streams, collected)])
+            frames = streams[0]._bones(frames, targets)
+        bounds = np.cumsum([0] + [len(f) for f, _ in collected])
+        return {stream: stream._finish(frames[a:b], roots)
+                for stream, (a, b), (_, roots) in zip(streams, zip(bounds[:-1], bounds[1:]), collected)}

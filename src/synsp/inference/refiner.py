@@ -283,8 +283,8 @@ class Refiner:
     @staticmethod
     def mirrored(starts: np.ndarray) -> np.ndarray:
         """(N,) bool: which windows :attr:`mirror_windows` refines mirrored, from their (N,)
-        indices in a regular cut or, in a stream, their first frames: every odd one. One rule,
-        so that streams refine the windows offline refinement refines."""
+        indices in a regular cut (:func:`synsp.inference.swaa.window_starts`): every odd one.
+        One rule, so that streams refine the windows offline refinement refines."""
         return np.asarray(starts) % 2 == 1
 
     def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,

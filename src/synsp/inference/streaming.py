@@ -1,16 +1,19 @@
 """Frame in, refined frame out: a trained network on a live pose stream, with a bounded lag.
 
-Every frame that arrives completes one window of F frames (stride 1); the network refines
-that window at once and its output is added to running sums for the frames it covers (the
-Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` later frames
-have arrived, as the mean of the windows that cover it and are complete by then. With
-``lag = F - 1`` (the default) that is every window, and the stream equals offline
-:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included; a
-smaller lag averages fewer windows (lag 0: only the window that ends at t), trading
-smoothness for latency. (Exactly so with a float32 network, ``load_model(..., quantize=False)``:
-int8 layers quantise their activations per batch, and a stream's batch is one window, so with
-the default int8 network the stream is within about a tenth of what refinement moves.) Many
-tracked people at once, in one batch per frame: :mod:`synsp.inference.people_stream`.
+Every ``stride``-th frame that arrives completes a window of F frames (with the full lag,
+offline refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the
+network refines that window at once and its output is added to running sums for the frames it
+covers (the Sliding Window Average, kept incrementally). Frame t is given back once ``lag``
+later frames have arrived, as the weighted mean of the windows that cover it and are complete
+by then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
+:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included
+(at a stride > 1, except frame T - F: offline adds a last window ending at the last frame, which
+the stream cuts only when it ends); a smaller lag averages fewer windows (lag 0: only the window
+that ends at t), trading smoothness for latency. (Exactly so with a float32 network,
+``load_model(..., quantize=False)``: int8 layers quantise their activations per batch, and a
+stream's batch is one window, so with the default int8 network the stream is within about a
+tenth of what refinement moves.) Many tracked people at once, in one batch per frame:
+:mod:`synsp.inference.people_stream`.
 
 Where the stream cannot see the future it differs from offline refinement:
 
@@ -43,12 +46,12 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import savgol_coeffs
 
-from synsp.consistency import bone_lengths, constant_bone_lengths
+from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_lengths
 from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.sequence import mm_per_unit
-from synsp.skeleton import root_position
+from synsp.skeleton import bone_tree, root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
@@ -69,9 +72,17 @@ class StreamingRefiner:
     mm_per_unit : 3D only: millimetres per unit of the input (1000 for metres, 10 for
         centimetres, 1 for millimetres). None: decided from the first frame that shows most of
         the body (module docstring).
+    stride : frames between window starts, 1 <= stride <= lag + 1 (so that every frame has a
+        window by the time it is given back); default: the refiner's offline stride with the
+        full lag, else 1 (a shorter lag averages fewer windows, and every one of them counts:
+        benchmarks/RESULTS.md, section 15).
+    phase : 0 <= phase < stride: after the first window (at the first detected frame), windows
+        start where (start - first detected frame) % stride == phase; crowds give people
+        different phases so that their windows fall due on different frames.
     """
 
-    def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None):
+    def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None,
+                 stride: int | None = None, phase: int = 0):
         if not isinstance(refiner, Refiner):
             raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
@@ -83,6 +94,14 @@ class StreamingRefiner:
             raise OptionError(f"mm_per_unit must be a positive number (1000 for metres), got {mm_per_unit!r}")
         self.refiner = refiner.trace()  # a stream's few windows per frame run traced (Refiner.trace)
         self.lag = int(lag)
+        if stride is None:
+            stride = refiner.stride if self.lag == f - 1 else 1
+        if not isinstance(stride, (int, np.integer)) or not 1 <= stride <= self.lag + 1:
+            raise OptionError(f"stride must be an int in [1, lag + 1 = {self.lag + 1}], got {stride!r}")
+        self.stride = int(stride)
+        if not isinstance(phase, (int, np.integer)) or not 0 <= phase < self.stride:
+            raise OptionError(f"phase must be an int in [0, stride = {self.stride}), got {phase!r}")
+        self.phase = int(phase)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self.reset()
 
@@ -90,6 +109,8 @@ class StreamingRefiner:
         """Forget the stream: the next frame starts a new one."""
         self._frames = 0  # frames pushed, including those before the first detection
         self._start: int | None = None  # index of the first detected frame
+        self._windows = 0  # windows cut so far: the next one's index in the stream's regular cut
+        self._last_start = -1  # the last one's first frame, counted from self._start
         self._views: int | None = None  # None: frames are (J, C); else V of (V, J, C) frames
         self._dtype = np.dtype(np.float32)  # of the input frames, if floating
         self._unit = self.mm_per_unit if self.refiner.space == "3d" else 1.0  # None: not decided yet
@@ -97,7 +118,7 @@ class StreamingRefiner:
         self._last: np.ndarray | None = None  # (V, J, C) last filled frame, model units
         self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
         self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
-        self._sums: dict[int, dict[str, np.ndarray]] = {}  # frame -> branch -> (V, J, C) summed window outputs
+        self._sums: dict[int, np.ndarray] = {}  # frame -> (V, J, C) summed final window outputs
         self._counts: dict[int, float] = {}  # frame -> summed SWAA weights
         self._next = 0  # next frame to give back
         self._bone_sum: np.ndarray | None = None  # (V, bones) summed bone lengths of the frames given back
@@ -154,9 +175,11 @@ class StreamingRefiner:
             model_frame = model_frame - root
         self._inputs[t] = model_frame
         f = self.refiner.window
-        if t - self._start >= f - 1:  # the window of frames t-F+1..t is complete
-            self._add_window(t - f + 1)
-            self._inputs.pop(t - f + 1)
+        start = t - self._start - (f - 1)  # the window of frames t-F+1..t is complete; is it due?
+        if start == 0 or (start > 0 and start % self.stride == self.phase):
+            self._add_window(t - f + 1, self._windows)
+            self._windows, self._last_start = self._windows + 1, start
+        self._inputs.pop(t - f, None)  # flush's last window may still need frames t-F+1..t
         return self._emit(upto=t - self.lag, last=t)
 
     def flush(self) -> np.ndarray:
@@ -165,12 +188,16 @@ class StreamingRefiner:
         if self._held:
             self._decide_unit(final=True)
             released = self._release()
-        last = self._frames - 1
-        if self._start is not None and last - self._start < self.refiner.window - 1:
+        last, f = self._frames - 1, self.refiner.window
+        span = 0 if self._start is None else last - self._start + 1
+        if 0 < span < f:
             # A stream shorter than a window: pad with its last frame, as offline refinement does.
             held = [self._inputs[i] for i in range(self._start, last + 1)]
-            held += [held[-1]] * (self.refiner.window - len(held))
-            self._add_window(self._start, np.stack(held, axis=1)[None])
+            held += [held[-1]] * (f - len(held))
+            self._add_window(self._start, 0, np.stack(held, axis=1)[None])
+        elif span >= f and self._last_start != span - f:
+            # The last window due did not end at the last frame: one more that does, as offline.
+            self._add_window(last - f + 1, self._windows)
         out = self._emit(upto=last, last=last)
         self.reset()
         return out if released is None else np.concatenate([released, out])
@@ -204,41 +231,37 @@ class StreamingRefiner:
         self._last = x
         return x
 
-    def _add_window(self, first: int, window: np.ndarray | None = None) -> None:
-        """Refine the window starting at frame ``first`` and add it to the running sums."""
+    def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
+        """Refine the window starting at frame ``first``, the ``index``-th of the stream's
+        regular cut (:func:`synsp.inference.swaa.window_starts`), and add it to the running sums."""
         if window is None:
             window = self._window(first)
-        mirrored = self.refiner.mirrored(np.array([first]))
-        outputs = self.refiner.refine_windows(window, mirrored=mirrored)
+        mirrored = self.refiner.mirrored(np.array([index]))
+        final = self.refiner.refine_windows(window, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:
-            outputs = self._keep_convention(window, outputs, mirrored)
-        self._accumulate(first, outputs)
+            final = self._keep_convention(window, final, mirrored)
+        self._accumulate(first, final)
 
     def _window(self, first: int) -> np.ndarray:
         """(1, V, F, J, C) model-space input window starting at frame ``first``."""
         return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
 
-    def _accumulate(self, first: int, outputs: dict[str, np.ndarray]) -> None:
-        """Add the window outputs (1, V, F, J, C) starting at frame ``first`` to the running sums,
-        each frame weighted as offline SWAA weights it (:attr:`Refiner.weights`)."""
+    def _accumulate(self, first: int, final: np.ndarray) -> None:
+        """Add the window's final output (1, V, F, J, C) starting at frame ``first`` to the
+        running sums, each frame weighted as offline SWAA weights it (:attr:`Refiner.weights`)."""
         f = self.refiner.window
         weights = np.ones(f) if self.refiner.weights is None else self.refiner.weights
-        frames = [k for k in range(f) if first + k >= self._next]  # frames already given back take no more
-        for name, out in outputs.items():
-            for k in frames:
-                sums = self._sums.setdefault(first + k, {})
-                sums[name] = sums.get(name, 0.0) + weights[k] * out[0, :, k]
-        for k in frames:
-            self._counts[first + k] = self._counts.get(first + k, 0.0) + weights[k]
+        for k in range(f):
+            if first + k >= self._next:  # frames already given back take no more
+                self._sums[first + k] = self._sums.get(first + k, 0.0) + weights[k] * final[0, :, k]
+                self._counts[first + k] = self._counts.get(first + k, 0.0) + weights[k]
 
-    def _keep_convention(self, window: np.ndarray, outputs: dict[str, np.ndarray],
-                         mirrored: np.ndarray) -> dict[str, np.ndarray]:
+    def _keep_convention(self, window: np.ndarray, final: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
         from the input moved by the running median of the network's constant pull (measured, as
         offline, in the body's local frames), then moved back."""
-        shift = self._convention_shift(window, outputs["final"])
-        second = self.refiner.refine_windows(window + shift, mirrored=mirrored)
-        return {name: out - shift for name, out in second.items()}
+        shift = self._convention_shift(window, final)
+        return self.refiner.refine_windows(window + shift, mirrored=mirrored)["final"] - shift
 
     def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
         """(1, V, F, J, C) move of the window to the model's joint definitions: the running
@@ -249,41 +272,78 @@ class StreamingRefiner:
     def _shift_from_local(self, frames: np.ndarray, local: np.ndarray) -> np.ndarray:
         """:meth:`_convention_shift` from the window's local frames and correction
         (:func:`synsp.conventions.local_correction`): records its pull, returns (1, V, F, J, C)."""
-        local = local.mean(axis=1)
-        if self.refiner.keep_convention == "symmetric":
-            local = symmetric_part(local, self.refiner.layout)
-        self._pulls.append(local)
-        if len(self._pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
-            self._pulls = self._pulls[::2]
-        pull = np.median(self._pulls, axis=0)  # (V, J, C): robust to the windows with gross errors
+        pull = self._running_pull(self._window_pull(local))
         return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
 
-    def _consistent_bones(self, frame: np.ndarray) -> np.ndarray:
-        """:func:`synsp.consistency.constant_bone_lengths` of one (V, J, 3) frame, towards the
-        running mean of the lengths given back so far (offline: the median over the clip)."""
-        strength, layout = self.refiner.bone_strength, self.refiner.layout
-        if not strength:
-            return frame
-        lengths = [bone_lengths(view[None], layout) for view in frame]  # per view: bone -> length
-        keys = list(lengths[0])
-        lengths = np.array([[view[k] for k in keys] for view in lengths])  # (V, bones)
-        self._bone_sum = lengths if self._bone_sum is None else self._bone_sum + lengths
-        self._bone_count += 1
-        return np.stack([constant_bone_lengths(view[None], layout, strength, dict(zip(keys, mean)))[0]
-                         for view, mean in zip(frame, self._bone_sum / self._bone_count)])
+    def _window_pull(self, local: np.ndarray) -> np.ndarray:
+        """The network's constant pull (..., J, C) on windows from their local correction (..., F, J, C)."""
+        local = local.mean(axis=-3)
+        if self.refiner.keep_convention == "symmetric":
+            local = symmetric_part(local, self.refiner.layout)
+        return local
+
+    def _running_pull(self, pull: np.ndarray) -> np.ndarray:
+        """Records a window's pull (V, J, C); returns the running median (V, J, C) of them all,
+        robust to the windows with gross errors."""
+        self._pulls.append(pull)
+        if len(self._pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
+            self._pulls = self._pulls[::2]
+        return np.median(self._pulls, axis=0)
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
-        frames = []
+        frames, roots = self._collect(upto, last)
+        if self._bone_step and len(frames):
+            frames = self._bones(frames, self._bone_targets(frames))
+        return self._finish(frames, roots)
+
+    def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D
+        their smoothed roots (k, V, 1, 3); they count as given back."""
+        frames, roots = [], []
         while self._next <= upto and self._next in self._counts:
             t = self._next
-            out = self._sums.pop(t)["final"] / self._counts.pop(t)
+            frames.append(self._sums.pop(t) / self._counts.pop(t))
             if self.refiner.space == "3d":
-                out = self._consistent_bones(out) + self._root_track(t, last)
+                roots.append(self._root_track(t, last))
                 self._roots = {i: r for i, r in self._roots.items() if i >= t - ROOT_WINDOW}
-            frames.append(out / np.float32(self._unit))
             self._next += 1
-        return self._shape_out(frames)
+        v, j, c = self._frame_shape()
+        frames = np.stack(frames) if frames else np.zeros((0, v, j, c), np.float32)
+        if self.refiner.space != "3d":
+            return frames, None
+        return frames, np.stack(roots) if roots else np.zeros((0, v, 1, 3), np.float32)
+
+    @property
+    def _bone_step(self) -> bool:
+        """Whether frames given back get :meth:`_bones` (3D with a bone strength)."""
+        return self.refiner.space == "3d" and bool(self.refiner.bone_strength)
+
+    def _bones(self, frames: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """:func:`synsp.consistency.constant_bone_lengths` of frames (k, V, J, 3) towards
+        bone lengths (k, V, B): the running means of :meth:`_bone_targets` (offline: the median
+        over the clip)."""
+        return constant_bone_lengths(frames[:, :, None], self.refiner.layout, self.refiner.bone_strength,
+                                     targets)[:, :, 0]
+
+    def _bone_targets(self, frames: np.ndarray) -> np.ndarray:
+        """(k, V, B) running mean bone lengths, this frame's included, after each of the frames
+        (k, V, J, 3) about to be given back; records them."""
+        layout = self.refiner.layout
+        if not len(frames):
+            return np.zeros((0, *frames.shape[1:2], len(bone_tree(layout))))
+        running = np.cumsum(symmetric_lengths(frame_lengths(frames, layout), layout), axis=0)
+        if self._bone_sum is not None:
+            running += self._bone_sum
+        counts = self._bone_count + np.arange(1, len(frames) + 1)
+        self._bone_sum, self._bone_count = running[-1], int(counts[-1])
+        return running / counts[:, None, None]
+
+    def _finish(self, frames: np.ndarray, roots: np.ndarray | None) -> np.ndarray:
+        """Frames (k, V, J, C) in model space back to the input's place, unit and shape."""
+        if roots is not None:
+            frames = frames + roots
+        return self._shape_out(frames / np.float32(self._unit))
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
         """Savitzky-Golay value of the root at frame ``t`` from the frames seen up to ``last``:
@@ -296,10 +356,12 @@ class StreamingRefiner:
         coeffs = _root_coeffs(w, t - first)
         return np.tensordot(coeffs, np.stack([self._roots[first + k] for k in range(w)]), axes=1)
 
-    def _shape_out(self, frames: list[np.ndarray]) -> np.ndarray:
-        j, c = len(self.refiner.layout.joints), self.refiner.n_coords
-        v = 1 if self._views is None else self._views
-        out = np.stack(frames) if frames else np.zeros((0, v, j, c))
+    def _frame_shape(self) -> tuple[int, int, int]:
+        """(V, J, C) of one model-space frame (V = 1 for (J, C) frames)."""
+        return (1 if self._views is None else self._views), len(self.refiner.layout.joints), self.refiner.n_coords
+
+    def _shape_out(self, frames: list[np.ndarray] | np.ndarray) -> np.ndarray:
+        out = np.stack(frames) if len(frames) else np.zeros((0, *self._frame_shape()))
         out = out.astype(self._dtype, copy=False)
         return out[:, 0] if self._views is None else out
 
