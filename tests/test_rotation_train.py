@@ -8,9 +8,9 @@ import torch
 from synsp.config import Config
 from synsp.inference.rotation_refiner import refine_rotation_sequence
 from synsp.rotations import geodesic_angle, matrix_from_axis_angle, sixd_from_matrix
-from synsp.smpl_template import smpl_positions
+from synsp.smpl_template import SMPL_PARENTS, smpl_positions
 from synsp.training.rotation_loss import fk_positions, rotation_loss
-from synsp.training.rotation_pairs import RotationPairs, mirror_rotations
+from synsp.training.rotation_pairs import RotationPairs, mirror_rotations, other_rest_frames
 
 
 def _motion(t: int = 40, seed: int = 0) -> np.ndarray:
@@ -43,6 +43,23 @@ def test_pairs_are_6d_windows_and_mirroring_twice_is_identity():
     np.testing.assert_allclose(mirror_rotations(mirror_rotations(clips[0])), clips[0], atol=1e-12)
     with pytest.raises(ValueError, match="rotation error preset"):
         RotationPairs(clips, Config.from_dict({"data": {"space": "rotation"}}).data, window=8)
+
+
+def test_other_rest_frames_turn_every_joints_world_frame_by_one_constant_rotation():
+    rng = np.random.default_rng(0)
+    motion = matrix_from_axis_angle(rng.normal(0, 0.5, (6, 24, 3)))
+    turned = other_rest_frames(motion, 25.0, np.random.default_rng(1))
+
+    def world(local):
+        out = local.copy()
+        for j, parent in enumerate(SMPL_PARENTS[1:], start=1):
+            out[:, j] = out[:, parent] @ local[:, j]
+        return out
+
+    offsets = np.swapaxes(world(motion), -1, -2) @ world(turned)  # G_j^T G'_j, per frame
+    np.testing.assert_allclose(offsets, np.broadcast_to(offsets[:1], offsets.shape), atol=1e-12)
+    angles = geodesic_angle(offsets[0], np.eye(3))  # degrees
+    assert 0 < angles.max() <= 25.0 + 1e-9 and angles.std() > 0  # a turn of its own for each joint
 
 
 def test_sequence_refiner_of_an_identity_network_gives_the_input_back():

@@ -37,8 +37,8 @@ class DataConfig:
 
     layout: str = "h36m17"  # joint layout of inputs and targets
     # "3d": root-relative mm; "2d": pixels through random virtual cameras; "rotation": the SMPL
-    # 24-joint tree's local rotations as 6D (layout, scale, proportions, conventions unused;
-    # presets are synsp.data.rotation_errors.ROTATION_PRESETS names)
+    # 24-joint tree's local rotations as 6D (layout, scale, proportions unused; conventions in
+    # degrees; presets are synsp.data.rotation_errors.ROTATION_PRESETS names)
     space: str = "3d"
     # error presets and their mixing weights
     presets: dict[str, float] = field(default_factory=lambda: {"typical": 1.0})
@@ -52,7 +52,7 @@ class DataConfig:
     # per-clip random bone-length factor in 1 +- this (left/right alike): other people, other mocap
     proportions: float = 0.0
     # per-clip joint-convention offsets (mm, before projection in 2D) up to U(0, this) per local axis:
-    # other skeletons' joint definitions
+    # other skeletons' joint definitions ("rotation": rest-frame turns up to this many degrees)
     conventions: float = 0.0
     time_scale: tuple[float, float] = (0.7, 1.5)  # random playback-speed factor: robustness to frame rate and tempo
     flip: bool = True  # random left/right mirror

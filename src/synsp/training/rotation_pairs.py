@@ -7,8 +7,9 @@ The rotation counterpart of :class:`synsp.training.pairs.TrainingPairs` (``[data
 ``ROTATION_PRESETS`` name) and every amplitude times a severity from ``[data] severity``.
 Windows hold every joint's local rotation in the continuous 6D form (Zhou et al. 2019):
 ``(N, V, F, 24 * 6)``, unnormalised (6D values lie in [-1, 1]). Augmentation: playback speed
-(``time_scale``), left/right mirror (``flip``) and a random turn of the whole body about the
-vertical (``rotation`` other than "none").
+(``time_scale``), left/right mirror (``flip``), a random turn of the whole body about the
+vertical (``rotation`` other than "none") and, with ``conventions`` (degrees), another rig's rest
+orientations (:func:`other_rest_frames`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from synsp.config import DataConfig
 from synsp.data.rotation_errors import ROTATION_PRESETS, RotationErrorModel, corrupt_rotations
 from synsp.inference.swaa import sliding_windows
 from synsp.rotations import matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
-from synsp.smpl_template import SMPL_LEFT_RIGHT
+from synsp.smpl_template import SMPL_LEFT_RIGHT, SMPL_PARENTS
 from synsp.training.pairs import resample
 
 _MIRROR = np.diag([-1.0, 1.0, 1.0])
@@ -34,6 +35,17 @@ def mirror_rotations(rotations: np.ndarray) -> np.ndarray:
     for left, right in SMPL_LEFT_RIGHT:
         out[:, [left, right]] = out[:, [right, left]]
     return out
+
+
+def other_rest_frames(rotations: np.ndarray, max_deg: float, rng: np.random.Generator) -> np.ndarray:
+    """The same motion (T, 24, 3, 3) in a rig whose joints' rest frames are turned by constant
+    rotations ``O_j`` (a random axis each, angles up to U(0, ``max_deg``) degrees): every joint's
+    world frame becomes ``G_j O_j``, so its local rotation becomes ``O_parent^T R_j O_j``."""
+    axes = rng.standard_normal((len(SMPL_PARENTS), 3))
+    angles = rng.uniform(0.0, np.radians(rng.uniform(0.0, max_deg)), len(SMPL_PARENTS))
+    offsets = matrix_from_axis_angle(axes / np.linalg.norm(axes, axis=1, keepdims=True) * angles[:, None])
+    parents = np.concatenate([np.eye(3)[None], offsets[SMPL_PARENTS[1:]]])
+    return np.swapaxes(parents, -1, -2) @ rotations @ offsets
 
 
 class RotationPairs:
@@ -79,7 +91,7 @@ class RotationPairs:
         return noisy.reshape(n, v, f, -1), clean.reshape(n, v, f, -1)
 
     def augment(self, clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Playback speed, mirror and a turn about the vertical of one clip (T, 24, 3, 3)."""
+        """Playback speed, mirror, a turn about the vertical and rest frames of one clip (T, 24, 3, 3)."""
         cfg = self.config
         clip = matrix_from_sixd(resample(sixd_from_matrix(clip), rng.uniform(*cfg.time_scale)))
         if cfg.flip and rng.random() < 0.5:
@@ -87,6 +99,10 @@ class RotationPairs:
         if cfg.rotation != "none":
             clip = clip.copy()
             clip[:, 0] = matrix_from_axis_angle(np.array([0.0, rng.uniform(-np.pi, np.pi), 0.0])) @ clip[:, 0]
+        if cfg.conventions:
+            # In input and target alike: keeping the input's own rest frames is what the network
+            # learns, not pulling every joint towards the mocap's (RESULTS section 14).
+            clip = other_rest_frames(clip, cfg.conventions, rng)
         return clip
 
     def estimate(self, clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
