@@ -157,17 +157,18 @@ _MIN_WINDOWS_PER_PHASE = 16
 
 def _coverage(starts: np.ndarray, window: int, rows: int, dtype: np.dtype,
               weights: np.ndarray | None = None) -> np.ndarray:
-    """(rows, 1) number of windows covering each frame (a difference array, cumulated), or
-    with ``weights`` the sum of the weights they give it."""
-    if weights is not None:
-        cover = np.zeros(rows + window, dtype=np.float64)
-        for k, weight in enumerate(weights):
-            cover[starts + k] += weight  # starts are distinct: each window adds once
-        return cover[:rows].astype(dtype).reshape(rows, 1)
-    diff = np.zeros(rows + window + 1, dtype=np.int64)
-    diff[starts] += 1  # starts are distinct, so fancy-index += counts each once
-    diff[starts + window] -= 1
-    return np.cumsum(diff[:rows]).astype(dtype).reshape(rows, 1)
+    """(rows, 1) number of windows covering each frame, or with ``weights`` the sum of the
+    weights they give it."""
+    weights = np.ones(window) if weights is None else weights
+    n = len(starts)
+    stride = int(starts[1] - starts[0]) if n > 1 else 1
+    regular = n if starts[-1] == (n - 1) * stride else n - 1  # an end-aligned last window breaks the pattern
+    cover = np.zeros(rows + window + stride, dtype=np.float64)
+    for k, weight in enumerate(weights):
+        cover[k : k + stride * regular : stride] += weight  # a strided slice: no fancy indexing
+        if regular < n:
+            cover[starts[-1] + k] += weight
+    return cover[:rows].astype(dtype).reshape(rows, 1)
 
 
 def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
