@@ -5,7 +5,9 @@ frame to frame (a tracker's). Each person is refined exactly as a single-person
 :class:`~synsp.inference.streaming.StreamingRefiner` would refine them alone (same lag, same
 output), but the windows that every person completes at a frame go through the network
 together, in one batch (two with ``keep_convention``), so the per-frame cost grows far more
-slowly than P streams would (benchmarks/speed.py, "Streaming, many people").
+slowly than P streams would (benchmarks/speed.py, "Streaming, many people"). With a stride > 1
+each new person gets the ``phase`` of the stride where the fewest people's windows fall due,
+so that no frame carries everyone's windows (their stream alone: ``StreamingRefiner(phase=)``).
 
 People come and go: a new id starts a new stream; an id missing from a frame counts as a
 frame where every joint of that person is missing (held at its last value, as the
