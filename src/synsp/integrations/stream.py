@@ -25,11 +25,9 @@ frame, whatever the number of people, each person's windows on its own phase of 
 ``patience`` is ``--timeout``), each person as if alone (with the default int8 network nearly
 so: its activations share one scale per batch, RESULTS.md section 15); One-Euro gives each
 person a :class:`synsp.filters.OneEuroFilter`. A person unseen for more than ``--timeout``
-frames is forgotten (a return starts afresh).
-A bad
-line is reported on stderr in one line and skipped (with ``--strict``: the stream stops, exit
-code 2). A person who leaves is refined, until the timeout, as holding still (so that the
-other persons' frames keep the bounded lag).
+frames is forgotten (a return starts afresh). A bad line is reported on stderr in one line
+and skipped (with ``--strict``: the stream stops, exit code 2). A person who leaves is refined,
+until the timeout, as holding still (so that the other persons' frames keep the bounded lag).
 """
 from __future__ import annotations
 
