@@ -281,11 +281,11 @@ class Refiner:
                 for name, out in self.refine_windows(windows, batch_size).items()}
 
     @staticmethod
-    def mirrored(starts: np.ndarray) -> np.ndarray:
+    def mirrored(indices: np.ndarray) -> np.ndarray:
         """(N,) bool: which windows :attr:`mirror_windows` refines mirrored, from their (N,)
         indices in a regular cut (:func:`synsp.inference.swaa.window_starts`): every odd one.
         One rule, so that streams refine the windows offline refinement refines."""
-        return np.asarray(starts) % 2 == 1
+        return np.asarray(indices) % 2 == 1
 
     def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
                        mirrored: np.ndarray | None = None) -> dict[str, np.ndarray]:
