@@ -41,16 +41,17 @@ def _size(pose: np.ndarray) -> float:
 class _Track:
     """A track's memory: last known position of every joint, velocity, size, last frame seen."""
 
-    def __init__(self, pose: np.ndarray, t: int):
+    def __init__(self, pose: np.ndarray, t: int, size: float):
         self.pose = pose.astype(np.float64)  # (J, C), NaN for joints never seen
         self.velocity = np.zeros(pose.shape[-1])  # (C,) per frame
-        self.size = _size(pose)
+        self.size = size  # the pose's _size
         self.last = t
 
     def expected(self, t: int) -> np.ndarray:
         return self.pose + self.velocity * min(t - self.last, _PREDICT)
 
-    def update(self, pose: np.ndarray, t: int) -> None:
+    def update(self, pose: np.ndarray, t: int, size: float) -> None:
+        """Continue the track with a detection (J, C) at frame ``t`` whose :func:`_size` is ``size``."""
         seen = np.isfinite(pose).all(-1)
         common = seen & np.isfinite(self.pose).all(-1)
         if common.any():
@@ -58,20 +59,29 @@ class _Track:
         # joints not seen now move with the body, so the template stays whole
         moved = self.pose + self.velocity * (t - self.last)
         self.pose = np.where(seen[:, None], pose, moved)
-        self.size = _size(pose) or self.size
+        self.size = size or self.size
         self.last = t
 
 
-def _cost(track: _Track, pose: np.ndarray, t: int, scale: float) -> float:
-    """Mean distance (in body sizes) between a track's expected pose and a detection."""
-    expected = track.expected(t)
-    a_seen, b_seen = np.isfinite(expected).all(-1), np.isfinite(pose).all(-1)
-    common = a_seen & b_seen
-    if common.any():
-        d = float(np.linalg.norm(expected[common] - pose[common], axis=-1).mean())
-    else:  # nothing in common (e.g. upper body then legs only): compare where the bodies are
-        d = float(np.linalg.norm(expected[a_seen].mean(0) - pose[b_seen].mean(0)))
-    return d / (max(track.size, _size(pose)) or scale)
+def _costs(tracks: list[_Track], frame: list[np.ndarray], t: int, scale: float, sizes: np.ndarray) -> np.ndarray:
+    """(N, K) mean distance (in body sizes) between each of N detections (J, C) and the expected
+    pose of each of K tracks; ``sizes`` (N,) the detections' :func:`_size`."""
+    expected = np.stack([track.expected(t) for track in tracks])  # (K, J, C)
+    poses = np.stack(frame).astype(np.float64)  # (N, J, C)
+    a_seen, b_seen = np.isfinite(expected).all(-1), np.isfinite(poses).all(-1)  # (K, J), (N, J)
+    common = b_seen[:, None] & a_seen[None]  # (N, K, J)
+    n_common = common.sum(-1)
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd coordinates are just far: inf
+        diff = np.nan_to_num(poses[:, None] - expected[None], posinf=np.inf, neginf=-np.inf)
+        dist = np.sqrt((diff * diff).sum(-1))  # (N, K, J), 0 where either is missing
+        d = np.where(common, dist, 0.0).sum(-1) / np.maximum(n_common, 1)
+        # nothing in common (e.g. upper body then legs only): compare where the bodies are
+        a_centre = np.nanmean(np.where(a_seen[..., None], expected, np.nan), axis=1)  # (K, C)
+        b_centre = np.nanmean(np.where(b_seen[..., None], poses, np.nan), axis=1)  # (N, C)
+        centres = np.sqrt(((b_centre[:, None] - a_centre[None]) ** 2).sum(-1))
+    d = np.where(n_common > 0, d, centres)
+    size = np.maximum(np.array([track.size for track in tracks])[None], sizes[:, None])
+    return d / np.where(size > 0, size, scale)
 
 
 def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DISTANCE,
@@ -98,11 +108,13 @@ def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DIST
         raise ValueError(f"max_distance must be > 0 body sizes, got {max_distance!r}")
     if max_lost < 0:
         raise ValueError(f"max_lost must be >= 0 frames, got {max_lost!r}")
-    sizes = [s for frame in poses for p in frame if (s := _size(p)) > 0]
+    frame_sizes = [np.array([_size(p) for p in frame]) for frame in poses]
+    sizes = np.concatenate([[0.0], *frame_sizes])
+    sizes = sizes[sizes > 0]
     # for a detection too small to measure itself; when nobody can be measured (all joints on
     # one point), distances still rank the pairs but no limit can be said in body sizes
-    scale = float(np.median(sizes)) if sizes else 1.0
-    gate = max_distance if sizes else np.inf
+    scale = float(np.median(sizes)) if len(sizes) else 1.0
+    gate = max_distance if len(sizes) else np.inf
     tracks: list[_Track | None] = []  # None: a track of an empty detection, never continued
     result = []
     for t, frame in enumerate(poses):
@@ -110,7 +122,7 @@ def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DIST
         usable = [i for i, p in enumerate(frame) if np.isfinite(p).all(-1).any()]
         assigned = [-1] * len(frame)
         if open_ and usable:
-            cost = np.array([[_cost(tracks[k], frame[i], t, scale) for k in open_] for i in usable])
+            cost = _costs([tracks[k] for k in open_], [frame[i] for i in usable], t, scale, frame_sizes[t][usable])
             limit = np.array([gate * np.sqrt(t - tracks[k].last) for k in open_])
             allowed = cost <= limit[None, :]
             rows, cols = linear_sum_assignment(np.where(allowed, cost, 1e6))
@@ -120,8 +132,8 @@ def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DIST
         for i, pose in enumerate(frame):
             if assigned[i] < 0:
                 assigned[i] = len(tracks)
-                tracks.append(_Track(pose, t) if i in usable else None)
+                tracks.append(_Track(pose, t, frame_sizes[t][i]) if i in usable else None)
             else:
-                tracks[assigned[i]].update(pose, t)
+                tracks[assigned[i]].update(pose, t, frame_sizes[t][i])
         result.append(assigned)
     return result
