@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.consistency import bone_lengths, constant_bone_lengths
+from synsp.consistency import bone_lengths, constant_bone_lengths, frame_lengths, symmetric_lengths
 from synsp.skeleton import H36M17, bone_tree
 from test_conventions import walking
 
@@ -37,3 +37,16 @@ def test_strength_moves_lengths_part_of_the_way_and_zero_changes_nothing():
     assert abs(half - spread / 2) < 0.1 * spread
     views = np.stack([x, x + 1.0])
     assert constant_bone_lengths(views, "h36m17").shape == views.shape
+
+
+def test_per_sequence_target_lengths_as_an_array_match_the_dict_form():
+    """Streams pull every person's frames at once, each towards their own running lengths."""
+    rng = np.random.default_rng(2)
+    people = walking()[None] + rng.normal(0, 8, (4, 50, 17, 3))
+    targets = np.stack([[bone_lengths(p[:10], "h36m17")[c] for _, c in bone_tree(H36M17)] for p in people])
+    together = constant_bone_lengths(people, "h36m17", 0.5, targets)  # (4, B): one set per person
+    for person, target, out in zip(people, targets, together):
+        alone = constant_bone_lengths(person, "h36m17", 0.5, dict(zip([c for _, c in bone_tree(H36M17)], target)))
+        np.testing.assert_array_equal(out, alone)
+    assert np.array_equal(symmetric_lengths(frame_lengths(people[0, :1], "h36m17"), "h36m17")[0],
+                          [bone_lengths(people[0, :1], "h36m17")[c] for _, c in bone_tree(H36M17)])
