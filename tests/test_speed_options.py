@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import needs_data
 from synsp.evaluation.protocol import make_cases
@@ -168,3 +169,18 @@ def test_stream_pull_history_is_bounded(clip, monkeypatch):
         stream.push(frame)
         sizes.append(len(stream._pulls))
     assert max(sizes) <= 6 and sizes[-1] >= 3  # thinned, never emptied
+
+
+def test_batches_side_by_side_on_two_threads_give_what_one_thread_gives(clip):
+    noisy, _ = clip
+    model = load_model("synsp-h36m17", "cpu")
+    model.batch_size = 16  # several batches, so two threads run them side by side
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = model.refine(noisy)
+        torch.set_num_threads(2)
+        two = model.refine(noisy)
+    finally:
+        torch.set_num_threads(threads)
+    np.testing.assert_array_equal(one, two)  # int8 included: the batches, not the threads, set the scales

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -48,6 +50,12 @@ QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
 # Batches of fewer windows than this go through the traced network once Refiner.trace() has
 # run (streams): a few windows per frame cost mostly Python's per-module overhead.
 TRACE_BELOW = 64
+# Windows per forward pass: (CPU, CUDA). On a CPU the batches run side by side, one per torch
+# thread: the network's small matrices keep one thread busy but not two, so two batches on two
+# threads beat one batch on both by 1.3-1.5 x, and 256 windows beat 2,048 even on one thread
+# (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
+# the outputs (int8 activations are quantised per batch).
+BATCH_SIZE = (256, 2048)
 # keep_convention's network passes: 2 refines again from the input moved to the model's joint
 # definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
 CONVENTION_PASSES = 2
@@ -125,7 +133,7 @@ class Refiner:
         self.stride = default_stride if stride is None else _check_stride("stride", stride, self.window)
         self.pull_stride = (PULL_STRIDE if pull_stride is None
                             else _check_stride("pull_stride", pull_stride, self.window))
-        self.batch_size = 2048
+        self.batch_size = BATCH_SIZE[self.device.type == "cuda"]
         self.convention_passes = CONVENTION_PASSES if convention_passes is None else convention_passes
         if self.convention_passes not in (1, 2):
             raise ValueError(f"convention_passes must be 1 or 2, got {self.convention_passes!r}")
@@ -309,16 +317,29 @@ class Refiner:
                 out[mirrored] = flip_lr(out[mirrored], self.layout)
         return outputs
 
-    @torch.inference_mode()
     def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:
-        """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs."""
-        chunks: dict[str, list[np.ndarray]] = {}
-        for start in range(0, len(inputs), batch_size):
-            batch = torch.from_numpy(np.ascontiguousarray(inputs[start : start + batch_size])).to(self.device)
-            small = self._traced is not None and len(batch) < self.trace_below
-            out = (self._traced if small else self.model)(batch)
-            outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
-            named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
-            for name, tensor in named.items():
-                chunks.setdefault(name, []).append(tensor.float().cpu().numpy())
-        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+        """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs. On a CPU with several
+        torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`)."""
+        workers = torch.get_num_threads() if self.device.type == "cpu" else 1
+        batches = [inputs[start : start + batch_size] for start in range(0, len(inputs), batch_size)]
+        if workers > 1 and len(batches) > 1:
+            results = list(_pool(workers).map(self._forward_batch, batches))
+        else:
+            results = [self._forward_batch(batch) for batch in batches]
+        return {name: np.concatenate([out[name] for out in results]) for name in results[0]}
+
+    @torch.inference_mode()  # thread-local: each worker thread enters it itself
+    def _forward_batch(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
+        """One batch (n, V, F, D) through the network (traced if small and traced) -> its outputs."""
+        batch = torch.from_numpy(np.ascontiguousarray(inputs)).to(self.device)
+        small = self._traced is not None and len(batch) < self.trace_below
+        out = (self._traced if small else self.model)(batch)
+        outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
+        named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
+        return {name: tensor.float().cpu().numpy() for name, tensor in named.items()}
+
+
+@lru_cache(maxsize=4)
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """Threads for :meth:`Refiner._forward`'s side-by-side batches (kept: starting them costs)."""
+    return ThreadPoolExecutor(workers, thread_name_prefix="synsp-forward")
