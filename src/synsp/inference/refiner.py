@@ -326,7 +326,7 @@ class Refiner:
             results = list(_pool(workers).map(self._forward_batch, batches))
         else:
             results = [self._forward_batch(batch) for batch in batches]
-        return {name: np.concatenate([out[name] for out in results]) for name in results[0]}
+        return {name: np.concatenate([out[name] for out in results]) for name in (results[0] if results else ())}
 
     @torch.inference_mode()  # thread-local: each worker thread enters it itself
     def _forward_batch(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
