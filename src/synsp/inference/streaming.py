@@ -51,7 +51,7 @@ from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.sequence import mm_per_unit
-from synsp.skeleton import bone_tree, root_position
+from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
@@ -121,7 +121,7 @@ class StreamingRefiner:
         self._sums: dict[int, np.ndarray] = {}  # frame -> (V, J, C) summed final window outputs
         self._counts: dict[int, float] = {}  # frame -> summed SWAA weights
         self._next = 0  # next frame to give back
-        self._bone_sum: np.ndarray | None = None  # (V, bones) summed bone lengths of the frames given back
+        self._bone_sum: np.ndarray | float = 0.0  # (V, bones) summed bone lengths of the frames given back
         self._bone_count = 0
         self._pulls: list[np.ndarray] = []  # (V, J, C) the network's local pull on each window so far
 
@@ -330,11 +330,10 @@ class StreamingRefiner:
         """(k, V, B) running mean bone lengths, this frame's included, after each of the frames
         (k, V, J, 3) about to be given back; records them."""
         layout = self.refiner.layout
+        lengths = symmetric_lengths(frame_lengths(frames, layout), layout)
         if not len(frames):
-            return np.zeros((0, *frames.shape[1:2], len(bone_tree(layout))))
-        running = np.cumsum(symmetric_lengths(frame_lengths(frames, layout), layout), axis=0)
-        if self._bone_sum is not None:
-            running += self._bone_sum
+            return lengths
+        running = self._bone_sum + np.cumsum(lengths, axis=0)
         counts = self._bone_count + np.arange(1, len(frames) + 1)
         self._bone_sum, self._bone_count = running[-1], int(counts[-1])
         return running / counts[:, None, None]
