@@ -155,19 +155,17 @@ _DIRECT_BYTES = 8 * 2**20
 _MIN_WINDOWS_PER_PHASE = 16
 
 
-def _coverage(starts: np.ndarray, window: int, rows: int, dtype: np.dtype,
+def _coverage(window: int, rows: int, stride: int, regular: int, last: int | None, dtype: np.dtype,
               weights: np.ndarray | None = None) -> np.ndarray:
     """(rows, 1) number of windows covering each frame, or with ``weights`` the sum of the
-    weights they give it."""
+    weights they give it: ``regular`` windows starting at 0, stride, 2 * stride, ..., then one
+    starting at ``last`` (None: no such window)."""
     weights = np.ones(window) if weights is None else weights
-    n = len(starts)
-    stride = int(starts[1] - starts[0]) if n > 1 else 1
-    regular = n if starts[-1] == (n - 1) * stride else n - 1  # an end-aligned last window breaks the pattern
     cover = np.zeros(rows + window + stride, dtype=np.float64)
     for k, weight in enumerate(weights):
         cover[k : k + stride * regular : stride] += weight  # a strided slice: no fancy indexing
-        if regular < n:
-            cover[starts[-1] + k] += weight
+        if last is not None:
+            cover[last + k] += weight
     return cover[:rows].astype(dtype).reshape(rows, 1)
 
 
@@ -216,7 +214,7 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
     span = max(length, (regular - 1) * stride + f)
     total = np.zeros((span + g * stride, d), dtype=acc)  # slack rows: every phase view is a reshape
     flat = total.reshape(-1)
-    count = _coverage(starts, f, span, acc, weights)
+    count = _coverage(f, span, stride, regular, last, acc, weights)
     chunk = max(_CHUNK_BYTES // max(1, f * d * total.itemsize), _MIN_WINDOWS_PER_PHASE * g)
     chunk = -(-chunk // g) * g
     # Weighted windows are scaled in the staging copy, never in place in the caller's array.
