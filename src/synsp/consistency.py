@@ -22,9 +22,12 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     """The clip's length of the bone ending at each joint of :func:`bone_tree`: the median over
     frames, averaged between left and right partners. ``x`` (T, J, 3) without NaN."""
     layout = get_layout(layout)
-    children = _tree(layout)[1]
-    medians = symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
-    return dict(zip(children.tolist(), medians.tolist()))
+    return dict(zip(_tree(layout)[1].tolist(), _clip_lengths(x, layout).tolist()))
+
+
+def _clip_lengths(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order."""
+    return symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
 
 
 def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -68,7 +71,7 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     x = np.asarray(x)
     parents, children = _tree(layout)
     if lengths is None:
-        target = symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
+        target = _clip_lengths(x, layout)
     elif isinstance(lengths, dict):
         target = np.array([lengths[c] for c in children.tolist()])
     else:
