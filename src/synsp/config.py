@@ -81,6 +81,11 @@ class TrainConfig:
     max_minutes: float = 0.0  # stop after the epoch that crosses this wall-clock budget (0 = no limit)
     # fine-tune: start from this checkpoint's (file or shipped name) weights; same [model], fresh optimizer
     init_from: str = ""
+    # distil: also match this trained network's outputs (file or shipped name; same kind and layout),
+    # with this share of the loss (the rest is the ground truth's). A student with fewer layers
+    # than init_from's model starts from its layers (synsp.training.distill).
+    teacher: str = ""
+    teacher_weight: float = 0.5
     progress: bool = True  # tqdm progress bar with loss and ETA
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # keep `import synsp.training.loss` free of the model modules
     from synsp.model.synsp import SynSPOutput
 
 FRAME_AXIS = -2  # windows are (B, V, F, D): frames are the second-to-last axis
+# k of each SynSP output in Eq. 4: the position branch learns precision only, the acceleration
+# branch adds smoothness, the final output balances both.
+SYNSP_ACCEL_WEIGHTS = {"position": 0.0, "acceleration": 1.0, "final": 0.5}
 
 
 def frame_acceleration(s: Tensor) -> Tensor:
@@ -84,11 +87,7 @@ def synsp_loss(out: "SynSPOutput", g: Tensor, *, lambda_p: float = 1.0,
         ``"position"``, ``"acceleration"``, ``"final"``: each output's term, for logging.
     """
     kw = dict(lambda_p=lambda_p, lambda_a=lambda_a)
-    terms = {
-        "position": eq4_term(out.position, g, 0.0, **kw),
-        "acceleration": eq4_term(out.acceleration, g, 1.0, **kw),
-        "final": eq4_term(out.final, g, 0.5, **kw),
-    }
+    terms = {name: eq4_term(getattr(out, name), g, k, **kw) for name, k in SYNSP_ACCEL_WEIGHTS.items()}
     total = torch.stack(list(terms.values())).sum()
     return total, {name: float(t.detach()) for name, t in terms.items()}
 

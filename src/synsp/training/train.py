@@ -29,9 +29,17 @@ from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import Case, evaluate, make_cases
 from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases
-from synsp.inference.checkpoint import build_model, load_checkpoint, model_path, resolve_device, save_checkpoint
+from synsp.inference.checkpoint import (
+    build_model,
+    load_checkpoint,
+    model_path,
+    resolve_device,
+    save_checkpoint,
+    trained_network,
+)
 from synsp.inference.refiner import Refiner
 from synsp.inference.rotation_refiner import refine_rotation_sequence
+from synsp.training.distill import distillation_loss, shallower_state
 from synsp.training.loss import training_loss
 from synsp.training.pairs import TrainingPairs
 from synsp.training.rotation_loss import rotation_loss
@@ -130,6 +138,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         refiner = Refiner(model, config, device, {}, quantize=False)
     val = validation_cases(config) if world.main else []
     net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
+    teacher = _teacher(config, device)
 
     while state["epoch"] < config.train.epochs:
         started = time.time()
@@ -138,7 +147,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         # resumed run draws exactly the noise and order it would have drawn.
         noisy, clean = pairs.epoch(np.random.default_rng([config.train.seed, epoch]))
         order = np.random.default_rng([config.train.seed, epoch, 1]).permutation(len(noisy))
-        train_loss = _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world)
+        train_loss = _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world, teacher)
         scheduler.step()
         state["seconds"] += time.time() - started
         state["epoch"] = epoch
@@ -179,17 +188,33 @@ def _validate(model, refiner, val, config: Config, device, window: int) -> dict[
 
 def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) -> None:
     """Load ``train.init_from``'s weights into ``model``; its model section must match ours
-    (the data may differ: that is the point of fine-tuning, e.g. on several views)."""
+    (the data may differ: that is the point of fine-tuning, e.g. on several views), except
+    that ours may have fewer layers (a distillation student starts from its layers)."""
     source = model_path(config.train.init_from)
     ckpt = load_checkpoint(source, device)
     theirs = ckpt["config"]["model"]
-    if theirs != config.model or ckpt["config"]["data"]["layout"] != config.data.layout:
+    fewer_layers = ({**theirs, "n_layers": None} == {**config.model, "n_layers": None}
+                    and config.model.get("n_layers", 4) <= theirs.get("n_layers", 4))
+    if not fewer_layers or ckpt["config"]["data"]["layout"] != config.data.layout:
         raise ValueError(f"train.init_from {source}: its model {theirs} / layout {ckpt['config']['data']['layout']} "
                          f"differ from this config's {config.model} / {config.data.layout}")
-    model.load_state_dict(ckpt["state_dict"])
+    model.load_state_dict(shallower_state(ckpt["state_dict"], model.state_dict()))
 
 
-def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world) -> float:
+def _teacher(config: Config, device: torch.device) -> torch.nn.Module | None:
+    """``train.teacher``'s network, frozen in eval mode, or None without one."""
+    if not config.train.teacher:
+        return None
+    if config.data.space == "rotation":
+        raise ValueError("train.teacher: distillation is for networks of positions, not rotations")
+    teacher, theirs, _, _ = trained_network(config.train.teacher, device, rotation=False)
+    if theirs.model["kind"] != config.model["kind"] or theirs.data.layout != config.data.layout:
+        raise ValueError(f"train.teacher {config.train.teacher}: a {theirs.model['kind']} {theirs.data.layout} model, "
+                         f"not {config.model['kind']} {config.data.layout}")
+    return teacher.float().eval().requires_grad_(False)
+
+
+def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world, teacher=None) -> float:
     """One pass over this rank's shard of ``order`` (window indices); returns the mean loss."""
     from tqdm import tqdm
 
@@ -209,7 +234,13 @@ def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, wor
         if config.data.space == "rotation":
             loss = rotation_loss(kind, net(x), y, lambda_fk=config.train.lambda_fk, **weights)
         else:
-            loss = training_loss(kind, net(x), y, **weights)
+            out = net(x)
+            loss = training_loss(kind, out, y, **weights)
+            if teacher is not None:
+                with torch.no_grad():
+                    taught = teacher(x)
+                share = config.train.teacher_weight
+                loss = (1 - share) * loss + share * distillation_loss(kind, out, taught, **weights)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
