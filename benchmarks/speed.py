@@ -14,7 +14,8 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
    at the offline stride (the default) or at every frame, float32, and not traced.
 3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
    ``--compile``), ONNX Runtime float32 / int8.
-4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows).
+4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows), and
+   against reading the windows plus writing the output once.
 
     .venv/bin/python benchmarks/speed.py [--frames 20000] [--repeats 3] [--val-clips 12] [--only PART]
 """
@@ -34,19 +35,22 @@ from synsp.inference.people_stream import MultiPersonStreamingRefiner
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import sliding_window_average, taper, window_starts
 
-# SynSP options measured: label -> load_model keywords. "exact" is every window, both
-# keep_convention passes at stride 1, float32; BEFORE is the default until RESULTS section 9's
-# last update (every window, plain SWAA mean, the whole constant pull undone, no mirrored windows).
-BEFORE = "SynSP before (every window, plain mean, keep-all, unmirrored, int8)"
+# SynSP options measured: label -> (model, load_model keywords). "exact" is every window, both
+# keep_convention passes at stride 1, float32. FOUR_LAYER is the default model and options until
+# RESULTS section 15's latest update: the 4-layer network the shipped 1-layer one was distilled from.
+FOUR_LAYER = "SynSP 4-layer (synsp-h36m17-4layer), default options (the default until now)"
 SYNSP_OPTIONS = {
-    "SynSP exact (every window, pull stride 1, float32)": dict(stride=1, pull_stride=1, quantize=False),
-    "SynSP every window (stride 1), int8": dict(stride=1),
-    "SynSP stride 2 (the default until section 15's latest update)": dict(stride=2),
-    "SynSP default (stride 3, tapered merge, pull stride 8, int8)": {},
-    "SynSP stride 3, plain mean merge": dict(taper=False),
-    "SynSP stride 4": dict(stride=4),
-    "SynSP stride 8": dict(stride=8),
-    "SynSP one convention pass": dict(convention_passes=1),
+    "SynSP exact (every window, pull stride 1, float32)": ("synsp-h36m17", dict(stride=1, pull_stride=1,
+                                                                                 quantize=False)),
+    "SynSP every window (stride 1), int8": ("synsp-h36m17", dict(stride=1)),
+    "SynSP stride 2": ("synsp-h36m17", dict(stride=2)),
+    "SynSP default (1 layer, stride 3, tapered merge, pull stride 8, int8)": ("synsp-h36m17", {}),
+    "SynSP stride 3, plain mean merge": ("synsp-h36m17", dict(taper=False)),
+    "SynSP stride 4": ("synsp-h36m17", dict(stride=4)),
+    "SynSP stride 8": ("synsp-h36m17", dict(stride=8)),
+    "SynSP one convention pass": ("synsp-h36m17", dict(convention_passes=1)),
+    FOUR_LAYER: ("synsp-h36m17-4layer", {}),
+    "SynSP 4-layer, float32": ("synsp-h36m17-4layer", dict(quantize=False)),
 }
 
 
@@ -63,10 +67,7 @@ def offline(args: argparse.Namespace) -> None:
     val = make_cases("val", "typical", max_clips=args.val_clips)
     methods = {name: fn for name, fn in FILTERS.items() if name != "identity"}
     methods["SmoothNet"] = load_model("smoothnet-h36m17", "cpu").refine
-    methods.update({name: load_model("synsp-h36m17", "cpu", **opts).refine for name, opts in SYNSP_OPTIONS.items()})
-    before = load_model("synsp-h36m17", "cpu", stride=1, taper=False)
-    before.keep_convention, before.mirror_windows = True, False
-    methods[BEFORE] = before.refine
+    methods.update({name: load_model(model, "cpu", **opts).refine for name, (model, opts) in SYNSP_OPTIONS.items()})
     threads = (1, 2)
     best: dict[tuple[str, int], float] = {}
     for _ in range(args.repeats):  # interleaved: every method sees the same load
@@ -81,14 +82,15 @@ def offline(args: argparse.Namespace) -> None:
     print(f"Offline: one sequence of {args.frames:,} frames x 17 joints x 3, best of {args.repeats}; "
           f"precision on {len(val)} validation clips ({sum(len(c.noisy) for c in val):,} frames), `typical`\n")
     print("| method | frames/s, 1 thread | frames/s, 2 threads | x SmoothNet (2 thr.) | x SynSP exact (2 thr.) "
-          "| MPJPE | vs exact | vs before | PA-MPJPE | Accel |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| MPJPE | vs exact | vs 4-layer | PA-MPJPE | Accel |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in methods:
         fps = [args.frames / best[name, t] for t in threads]
         s = scores[name]
         print(f"| {name} | {fps[0]:,.0f} | {fps[1]:,.0f} | {best['SmoothNet', 2] / best[name, 2]:.2f} "
               f"| {best[exact, 2] / best[name, 2]:.2f} | {s['MPJPE']:.2f} "
               f"| {100 * (s['MPJPE'] / scores[exact]['MPJPE'] - 1):+.2f} % "
-              f"| {100 * (s['MPJPE'] / scores[BEFORE]['MPJPE'] - 1):+.2f} % | {s['PA-MPJPE']:.2f} | {s['Accel']:.2f} |")
+              f"| {100 * (s['MPJPE'] / scores[FOUR_LAYER]['MPJPE'] - 1):+.2f} % "
+              f"| {s['PA-MPJPE']:.2f} | {s['Accel']:.2f} |")
 
 
 def streaming(args: argparse.Namespace) -> None:
@@ -180,14 +182,20 @@ def backends(args: argparse.Namespace) -> None:
 def swaa(args: argparse.Namespace) -> None:
     frames, dim, window = 100_000, 51, 8
     print(f"\nSWAA: {frames:,} frames x {dim} float32 values, F = {window}, best of 7\n")
-    print("| merge | stride | fast merge ms | memory-read floor ms | fast / floor |\n|---|---:|---:|---:|---:|")
+    # Floors: reading every window value once (a sum), and that plus writing every output value
+    # once (a fill of a new array): what any merge must do. With strided windows the output is
+    # 3/8 (stride 3) to 1/2 (stride 4) the size of the windows, so its writes are no longer small.
+    print("| merge | stride | fast merge ms | read floor ms | fast / read floor | read + write floor ms "
+          "| fast / (read + write) |\n|---|---:|---:|---:|---:|---:|---:|")
     for label, weights, stride in (("plain mean", None, 1), ("plain mean", None, 4),
                                    ("tapered", taper(window), 2), ("tapered (SynSP's 3D default)", taper(window), 3)):
         n = len(window_starts(frames, window, stride))
         windows = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
         fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)
-        floor = best_time(lambda: windows.sum(), 7)
-        print(f"| {label} | {stride} | {fast * 1e3:.2f} | {floor * 1e3:.2f} | {fast / floor:.2f} |")
+        read = best_time(lambda: windows.sum(), 7)
+        both = best_time(lambda: (windows.sum(), np.empty((frames, dim), np.float32).fill(1.0)), 7)
+        print(f"| {label} | {stride} | {fast * 1e3:.2f} | {read * 1e3:.2f} | {fast / read:.2f} "
+              f"| {both * 1e3:.2f} | {fast / both:.2f} |")
 
 
 def main() -> None:
