@@ -17,7 +17,7 @@ from torch import Tensor
 
 from synsp.training.loss import SYNSP_ACCEL_WEIGHTS, eq4_term
 
-# "local_encoder.layers.3.slf_attn.w_q.weight" -> stack "local_encoder.layers", index 3, rest.
+# "local_encoder.layers.3.attn.w_q.weight" -> stack "local_encoder.layers", index 3, rest.
 _LAYER_KEY = re.compile(r"^(?P<stack>.*\.layers)\.(?P<index>\d+)\.(?P<rest>.*)$")
 
 
