@@ -211,7 +211,7 @@ def _teacher(config: Config, device: torch.device) -> torch.nn.Module | None:
     if theirs.model["kind"] != config.model["kind"] or theirs.data.layout != config.data.layout:
         raise ValueError(f"train.teacher {config.train.teacher}: a {theirs.model['kind']} {theirs.data.layout} model, "
                          f"not {config.model['kind']} {config.data.layout}")
-    return teacher.float().eval().requires_grad_(False)
+    return teacher.eval().requires_grad_(False)  # float32: trained_network loads into a float model
 
 
 def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world, teacher=None) -> float:
