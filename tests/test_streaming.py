@@ -20,7 +20,8 @@ def refiner(request, tmp_path_factory):
     best = train(tiny_config(tmp_path_factory.mktemp(request.param), space=request.param), log=lambda s: None)
     # int8 depends on the batch, and a stream cuts a window at every frame: stream == offline at stride 1, float
     model = load_model(best, device="cpu", quantize=False, stride=1)
-    model.keep_convention, model.bone_strength = False, 0.0  # the clip-level steps (tested below)
+    # the clip-level steps (tested below; the upright turn in test_upright.py)
+    model.keep_convention, model.bone_strength, model.upright = False, 0.0, False
     return model
 
 

@@ -160,6 +160,7 @@ class RefinedTracks(NamedTuple):
     long_gaps: int  # joint values left missing: in gaps longer than max_gap
     never_seen: int  # joint values left missing: joints never seen in their span
     conventions: list[ConventionShift | None]  # per track; None where SynSP kept no joint definitions
+    axes: list[np.ndarray]  # each distinct (C, C) map to the network's axes it refined a span in (Refiner.turn)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -180,6 +181,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device")) \
         if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
+    axes: list[np.ndarray] = []
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
@@ -188,14 +190,16 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             filled[v, span] = missing & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
-            if model is not None:
-                model.convention_offsets = None  # a span refined without SynSP must not report the previous one
+            if model is not None:  # a span refined without the network must not report the previous one
+                model.convention_offsets, model.turn = None, None
             refined = refine_track(values, layout, method, **options)
             if model is not None and model.convention_offsets is not None:
                 shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
+            if model is not None and model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
+                axes.append(model.turn)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions)
+    return RefinedTracks(out, filled, long, never, conventions, axes)

@@ -19,6 +19,7 @@ from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
+from synsp.inference.upright import model_axes
 from synsp.model import get_network, network_classes
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
 from synsp.skeleton import flip_lr, get_layout, root_position
@@ -35,6 +36,10 @@ MIRROR_WINDOWS = True
 # Merge the windows with Hann weights (swaa.taper) instead of the paper's plain mean: smoother
 # at every stride, and what makes strided windows smooth (RESULTS section 15).
 TAPER = True
+# Turn clips whose trunk points along another axis (Z-up files, camera coordinates, 2D tracks
+# on their side or head) to the model's up, and mirror left-handed 3D clips, before refining;
+# the result is turned back (synsp.inference.upright; RESULTS section 9, "Which way is up").
+UPRIGHT = True
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
@@ -127,6 +132,10 @@ class Refiner:
         # (mm in 3D, pixels in 2D); None when that call kept no convention (SmoothNet, keep_convention=False).
         self.convention_offsets: np.ndarray | None = None
         self.convention_far = False  # whether that shift was far from the model's own definitions
+        # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
+        # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
+        self.upright = UPRIGHT
+        self.turn: np.ndarray | None = None
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
         default_stride = 1 if self.network.per_coordinate else STRIDE[self.space]
@@ -215,6 +224,12 @@ class Refiner:
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
+        own_joints = seq.shape[-2] == len(self.layout.joints)
+        self.turn = model_axes(seq, self.layout) if self.upright and own_joints else None
+        if self.turn is not None and np.allclose(self.turn, np.eye(self.n_coords)):
+            self.turn = None
+        if self.turn is not None:
+            seq = seq @ self.turn.T.astype(np.float32)
         root_track, unit = None, 1.0
         if self.space == "3d":
             unit = mm_per_unit(seq)
@@ -227,7 +242,7 @@ class Refiner:
         run = lambda s, step: run_at_rate(  # noqa: E731
             lambda w: self._run(w, step, batch_size), s, fps, self.covered_fps)
         keep = self.keep_convention if keep_convention is None else keep_convention
-        if keep and not self.network.per_coordinate and seq.shape[-2] == len(self.layout.joints):
+        if keep and not self.network.per_coordinate and own_joints:
             # Refine a second time from the input moved to the network's own joint convention
             # (by the constant part of its first correction), then move back: the output keeps
             # the input's joint definitions and the network works where it is precise. The first
@@ -248,13 +263,15 @@ class Refiner:
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         else:
             outputs = run(seq, stride)
-        if self.bone_strength and self.space == "3d" and seq.shape[-2] == len(self.layout.joints):
+        if self.bone_strength and self.space == "3d" and own_joints:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
                 out = (out + root_track) / np.float32(unit)
+            if self.turn is not None:
+                out = out @ self.turn.astype(np.float32)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         return result
 

@@ -29,6 +29,9 @@ Where the stream cannot see the future it differs from offline refinement:
   the first windows, which have little to measure it on, are the least sure of it (past
   ``PULL_HISTORY`` windows the history is thinned, evenly, to bound its cost); in 3D the
   bones are pulled towards the running mean of their lengths (offline: the clip's median);
+- the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed)
+  are decided on the stream's first window (offline: on the whole clip) and kept until
+  :meth:`reset`;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
@@ -50,6 +53,7 @@ from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_le
 from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.inference.upright import model_axes
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
 
@@ -124,6 +128,7 @@ class StreamingRefiner:
         self._bone_sum: np.ndarray | float = 0.0  # (V, bones) summed bone lengths of the frames given back
         self._bone_count = 0
         self._pulls: list[np.ndarray] = []  # (V, J, C) the network's local pull on each window so far
+        self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -236,11 +241,16 @@ class StreamingRefiner:
         regular cut (:func:`synsp.inference.swaa.window_starts`), and add it to the running sums."""
         if window is None:
             window = self._window(first)
+        if index == 0 and self.refiner.upright:
+            axes = model_axes(window, self.refiner.layout)
+            self._axes = None if np.allclose(axes, np.eye(len(axes))) else axes.astype(np.float32)
+        if self._axes is not None:
+            window = window @ self._axes.T
         mirrored = self.refiner.mirrored(np.array([index]))
         final = self.refiner.refine_windows(window, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:
             final = self._keep_convention(window, final, mirrored)
-        self._accumulate(first, final)
+        self._accumulate(first, final if self._axes is None else final @ self._axes)
 
     def _window(self, first: int) -> np.ndarray:
         """(1, V, F, J, C) model-space input window starting at frame ``first``."""
