@@ -116,3 +116,24 @@ def test_stream_decides_the_axes_on_its_first_window(clip):
         return np.concatenate([*(s.push(frame) for frame in x), s.flush()])
 
     np.testing.assert_allclose(stream((clip @ Z_UP.T).astype(np.float32)) @ Z_UP, stream(clip), atol=0.05)
+
+
+@needs_data
+def test_people_streams_turn_each_person_like_their_own_stream(clip):
+    from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+    model = load_model("synsp-h36m17", device="cpu", quantize=False)
+    people = np.stack([clip, clip[::-1] + 2000], axis=1).astype(np.float32)  # (T, 2, J, 3)
+
+    def crowd(x: np.ndarray) -> dict:
+        c, out = MultiPersonStreamingRefiner(model), {0: [], 1: []}
+        for frame in x:
+            for person, ready in c.push(frame, [0, 1]).items():
+                out[person].append(ready)
+        for person, ready in c.flush().items():
+            out[person].append(ready)
+        return {person: np.concatenate(parts) for person, parts in out.items()}
+
+    upright, turned = crowd(people), crowd(people @ Z_UP.T)
+    for person in (0, 1):
+        np.testing.assert_allclose(turned[person] @ Z_UP, upright[person], atol=0.05)

@@ -47,7 +47,8 @@ class _PersonStream(StreamingRefiner):
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
         if not self.deferred:
             return super()._add_window(first, index, window)
-        self.pending.append((first, index, self._window(first) if window is None else window))
+        self.pending.append((first, index, self._in_model_axes(self._window(first) if window is None else window,
+                                                                index)))
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         if not self.deferred:

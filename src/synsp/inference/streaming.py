@@ -239,26 +239,31 @@ class StreamingRefiner:
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
         """Refine the window starting at frame ``first``, the ``index``-th of the stream's
         regular cut (:func:`synsp.inference.swaa.window_starts`), and add it to the running sums."""
-        if window is None:
-            window = self._window(first)
-        if index == 0 and self.refiner.upright:
-            axes = model_axes(window, self.refiner.layout)
-            self._axes = None if np.allclose(axes, np.eye(len(axes))) else axes.astype(np.float32)
-        if self._axes is not None:
-            window = window @ self._axes.T
+        window = self._in_model_axes(self._window(first) if window is None else window, index)
         mirrored = self.refiner.mirrored(np.array([index]))
         final = self.refiner.refine_windows(window, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:
             final = self._keep_convention(window, final, mirrored)
-        self._accumulate(first, final if self._axes is None else final @ self._axes)
+        self._accumulate(first, final)
+
+    def _in_model_axes(self, window: np.ndarray, index: int) -> np.ndarray:
+        """The window (1, V, F, J, C) turned to the model's axes (:attr:`Refiner.upright`),
+        which the stream's first window (``index`` 0) decides."""
+        if index == 0 and self.refiner.upright:
+            axes = model_axes(window, self.refiner.layout)
+            self._axes = None if np.allclose(axes, np.eye(len(axes))) else axes.astype(np.float32)
+        return window if self._axes is None else window @ self._axes.T
 
     def _window(self, first: int) -> np.ndarray:
         """(1, V, F, J, C) model-space input window starting at frame ``first``."""
         return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
 
     def _accumulate(self, first: int, final: np.ndarray) -> None:
-        """Add the window's final output (1, V, F, J, C) starting at frame ``first`` to the
-        running sums, each frame weighted as offline SWAA weights it (:attr:`Refiner.weights`)."""
+        """Add the window's final output (1, V, F, J, C) in the model's axes, starting at frame
+        ``first``, to the running sums (in the input's axes), each frame weighted as offline SWAA
+        weights it (:attr:`Refiner.weights`)."""
+        if self._axes is not None:
+            final = final @ self._axes
         f = self.refiner.window
         weights = np.ones(f) if self.refiner.weights is None else self.refiner.weights
         for k in range(f):
