@@ -89,6 +89,18 @@ def _cmd_export(args: argparse.Namespace) -> None:
     print(f"wrote {args.output} (epoch {meta.get('epoch')}, val MPJPE {meta.get('val_mpjpe', float('nan')):.2f})")
 
 
+def _cmd_floor(args: argparse.Namespace) -> None:
+    from synsp.inference.checkpoint import model_path
+    from synsp.training.floor import calibrate_floor
+
+    if args.output.exists() and not args.force:
+        same = args.output.resolve() == model_path(args.model).resolve()
+        kept = " (the model itself: its weights are kept, only the floor is added)" if same else ""
+        raise OutputExistsError(f"{args.output} exists; pass --force to replace it{kept}")
+    floor = calibrate_floor(args.model, args.output, clips=args.clips)
+    print(f"wrote {args.output}: floor {floor.mean():.4f} body sizes on average, most {floor.max():.4f}")
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from synsp.evaluation.demo import run_demo
 
@@ -230,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", default="", help="free text stored in the model's meta (training command, licence)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_export)
+
+    p = sub.add_parser("floor", help="measure how far a model moves clean training clips (its floor) and store "
+                       "it in the model, for the refiner's correction-above-floor step")
+    p.add_argument("model", help="a model file or shipped name")
+    p.add_argument("output", type=Path, help="the model file to write (the model's own file with --force)")
+    p.add_argument("--clips", type=int, default=40, help="clean train-split clips to measure on (default 40)")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.set_defaults(run=_cmd_floor)
 
     p = _add_show(sub, "plot", "PNG: chosen joints' trajectories and acceleration, before vs after", "PNG")
     p.add_argument("--joints", nargs="+", help="joint names or indices (default: wrists and ankles)")

@@ -15,6 +15,7 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import gaussian, savgol
+from synsp.inference.floor import SHRINK, keep_above_floor
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -132,6 +133,13 @@ class Refiner:
         # (mm in 3D, pixels in 2D); None when that call kept no convention (SmoothNet, keep_convention=False).
         self.convention_offsets: np.ndarray | None = None
         self.convention_far = False  # whether that shift was far from the model's own definitions
+        # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
+        # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
+        # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
+        floor = meta.get("correction_floor")
+        self.floor = (np.asarray(floor, np.float64) if floor is not None and len(floor) == len(self.layout.joints)
+                      and not self.network.per_coordinate else None)
+        self.shrink = SHRINK if self.floor is not None else 0.0
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
@@ -265,6 +273,9 @@ class Refiner:
             outputs = run(seq, stride)
         if self.bone_strength and self.space == "3d" and own_joints:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
+                       for name, out in outputs.items()}
+        if self.shrink and self.floor is not None and own_joints:
+            outputs = {name: keep_above_floor(seq, out, self.floor, shrink=self.shrink, fps=fps)
                        for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():

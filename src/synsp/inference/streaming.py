@@ -32,6 +32,9 @@ Where the stream cannot see the future it differs from offline refinement:
 - the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed)
   are decided on the stream's first window (offline: on the whole clip) and kept until
   :meth:`reset`;
+- the network's correction is kept whole: the offline step that keeps it in proportion to the
+  model's floor (:mod:`synsp.inference.floor`) needs the whole clip's correction and a
+  zero-phase baseline, which a stream does not have;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.

@@ -1,0 +1,95 @@
+"""The network's floor: how far it moves clean poses, and a correction kept in proportion to it.
+
+Beyond smoothing, a network corrects what it takes for an estimator's slow errors (bias, drift)
+from what poses usually look like. On clean poses, or on input whose errors are only fast
+(jitter, white noise, frame-to-frame wobble of the whole body), that "correction" is its own
+error: the shipped 3D model moves clean mocap by ~10 mm where a Butterworth filter moves it by
+2, and made jitter-only input worse than a filter does (benchmarks/RESULTS.md, section 9, "The
+network's floor").
+
+So the refiner measures its correction against a plain filter of the input (the Butterworth
+baseline, :data:`BASELINE_HZ`) and keeps it in proportion to how far it stands above the
+*floor*: the correction the same network makes on clean poses, per joint, measured once per
+model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per clip and joint,
+with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
+``max(0, 1 - SHRINK * f^2 / r^2)``: a James-Stein-like shrinkage, at half strength (the
+validation split's choice: 1 % of precision on `typical` input for a floor 40 % lower in 3D).
+A large correction (a real estimator's bias, a swap) is kept nearly whole; one the size of the
+floor is mostly dropped, leaving the filtered input.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import numpy as np
+
+from synsp.filters import butterworth
+from synsp.sequence import body_size
+
+__all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor", "keep_above_floor"]
+
+# The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
+BASELINE_HZ = 6.0
+# Strength of the shrinkage (1: James-Stein's); chosen on the validation split (RESULTS section 9).
+SHRINK = 0.5
+
+
+def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """The Butterworth baseline (..., T, J, C) of poses without NaN at ``fps`` (None: 30)."""
+    return butterworth(poses, cutoff=BASELINE_HZ, order=4, fps=30.0 if fps is None else float(fps))
+
+
+def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """Per joint, the RMS over frames of ``refined - baseline(inputs)`` in body sizes.
+
+    Parameters
+    ----------
+    inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement; the
+        leading dimensions are separate people or views, each with its own body size.
+
+    Returns
+    -------
+    ndarray (..., J): RMS distance per joint divided by the person's size
+    (:func:`synsp.sequence.body_size` of ``inputs``).
+    """
+    inputs = np.asarray(inputs, np.float64)
+    return _rms(np.asarray(refined, np.float64) - baseline(inputs, fps), inputs)
+
+
+def _rms(diff: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+    """(..., J) RMS over frames of ``diff`` (..., T, J, C) in body sizes of ``inputs``."""
+    flat = inputs.reshape(-1, *inputs.shape[-3:])
+    sizes = np.array([body_size(person) for person in flat]).reshape(*inputs.shape[:-3], 1)
+    return np.sqrt(np.mean(np.sum(diff ** 2, axis=-1), axis=-2)) / np.maximum(sizes, 1e-9)
+
+
+def measure_floor(refine: Callable[[np.ndarray], np.ndarray], clips: Iterable[np.ndarray],
+                  fps: float | None = None) -> np.ndarray:
+    """A refiner's floor: the median over clean ``clips`` (each (T, J, C)) of
+    :func:`correction_rms` of ``refine(clip)``; returns (J,) in body sizes."""
+    return np.median([correction_rms(clip, refine(clip), fps) for clip in clips], axis=0)
+
+
+def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray, *,
+                     shrink: float = SHRINK, fps: float | None = None) -> np.ndarray:
+    """Keep a refiner's correction in proportion to how far it stands above its floor.
+
+    Parameters
+    ----------
+    inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement.
+    floor : (J,) the refiner's :func:`measure_floor`, in body sizes.
+    shrink : strength; 0 gives ``refined`` back.
+    fps : frame rate of the poses (None: 30), for the Butterworth baseline.
+
+    Returns
+    -------
+    ndarray like ``refined``: ``baseline + gain * (refined - baseline)`` with, per clip (each
+    leading index) and joint, ``gain = max(0, 1 - shrink * floor^2 / rms^2)``.
+    """
+    if shrink <= 0:
+        return refined
+    inputs = np.asarray(inputs, np.float64)
+    base = baseline(inputs, fps)
+    diff = np.asarray(refined, np.float64) - base
+    gain = np.clip(1.0 - shrink * np.asarray(floor) ** 2 / np.maximum(_rms(diff, inputs), 1e-12) ** 2, 0.0, 1.0)
+    return (base + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)

@@ -1,0 +1,98 @@
+"""synsp.inference.floor: a network's correction is kept in proportion to how far it stands
+above the network's floor (how far it moves clean poses), measured by `synsp floor`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import needs_data, tiny_config
+from synsp.inference.checkpoint import load_model
+from synsp.inference.floor import baseline, correction_rms, keep_above_floor, measure_floor
+from synsp.sequence import body_size
+
+
+def walk(t: int = 90, seed: int = 0) -> np.ndarray:
+    """(t, 17, 3) smooth motion of a 1.7 m body, mm."""
+    rng = np.random.default_rng(seed)
+    rest = rng.uniform(-300, 300, (17, 3)) * [1, 2.8, 0.5]
+    return rest + 60 * np.sin(np.arange(t)[:, None, None] / 7 + rng.uniform(0, 6, (17, 3)))
+
+
+def test_a_constant_pull_measures_as_its_size():
+    x = walk()
+    pull = np.zeros((17, 3))
+    pull[9] = [30.0, 40.0, 0.0]  # 50 mm at one joint
+    rms = correction_rms(x, baseline(x) + pull)
+    assert rms[9] == pytest.approx(50 / body_size(x), rel=1e-6)
+    assert rms[np.arange(17) != 9].max() < 1e-9
+    floor = measure_floor(lambda c: baseline(c) + pull, [x, walk(seed=1)])
+    assert floor[9] == pytest.approx(np.median([50 / body_size(x), 50 / body_size(walk(seed=1))]), rel=1e-6)
+
+
+def test_a_correction_at_the_floor_shrinks_a_large_one_stays():
+    x = walk()
+    base = baseline(x)
+    small, large = np.zeros((17, 3)), np.zeros((17, 3))
+    small[3], large[5] = [10.0, 0, 0], [200.0, 0, 0]
+    floor = np.full(17, 10 / body_size(x))  # the small correction is exactly at the floor
+    out = keep_above_floor(x, base + small + large, floor, shrink=0.5)
+    gains = (out - base)[:, [3, 5], 0] / [small[3, 0], large[5, 0]]
+    np.testing.assert_allclose(gains, np.broadcast_to([1 - 0.5, 1 - 0.5 / 400], gains.shape), atol=1e-9)
+    np.testing.assert_array_equal(keep_above_floor(x, base + large, floor, shrink=0.0), base + large)
+    np.testing.assert_allclose(keep_above_floor(x, base + small, floor, shrink=2.0), base, atol=1e-9)  # gain >= 0
+
+
+def test_each_person_is_shrunk_on_its_own():
+    x = np.stack([walk(), walk(seed=3)])  # (V, T, J, C)
+    base = baseline(x)
+    refined = base.copy()
+    refined[0, :, 9] += [50.0, 0, 0]  # only the first person is corrected
+    floor = np.full(17, 20 / 1700)
+    out = keep_above_floor(x, refined, floor)
+    np.testing.assert_allclose(out[1], base[1], atol=1e-9)
+    assert 40 < np.abs(out[0, :, 9, 0] - base[0, :, 9, 0]).mean() < 50
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from synsp.training.train import train
+
+    return train(tiny_config(tmp_path_factory.mktemp("floor")), log=lambda s: None)
+
+
+@needs_data
+def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
+    model = load_model(tiny_model, device="cpu")
+    assert model.floor is None and model.shrink == 0.0  # a checkpoint without one: no step
+    x = walk().astype(np.float32)
+    plain = model.refine(x)
+    payload = torch.load(tiny_model, weights_only=True)
+    payload["meta"]["correction_floor"] = [0.02] * 17
+    torch.save(payload, tmp_path / "with_floor.pt")
+    floored = load_model(tmp_path / "with_floor.pt", device="cpu")
+    assert floored.shrink == 0.5 and floored.floor.shape == (17,)
+    out = floored.refine(x)
+    # every joint's correction from the baseline is shrunk, none grows
+    before = np.linalg.norm(plain - baseline(x), axis=-1).mean(0)
+    after = np.linalg.norm(out - baseline(x), axis=-1).mean(0)
+    assert (after <= before + 1e-3).all() and after.sum() < before.sum()
+    floored.shrink = 0.0
+    np.testing.assert_allclose(floored.refine(x), plain, atol=1e-4)
+
+
+@needs_data
+def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, tmp_path):
+    out = tmp_path / "floored.pt"
+    cmd = [sys.executable, "-m", "synsp", "floor", str(tiny_model), str(out), "--clips", "2"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "floor" in done.stdout and out.is_file()
+    before, after = torch.load(tiny_model, weights_only=True), torch.load(out, weights_only=True)
+    assert len(after["meta"]["correction_floor"]) == 17 and after["meta"]["correction_floor_clips"] == 2
+    assert all(torch.equal(before["state_dict"][k], v) for k, v in after["state_dict"].items())
+    again = subprocess.run(cmd, capture_output=True, text=True)
+    assert again.returncode != 0 and "exists; pass --force" in again.stderr and len(again.stderr.splitlines()) == 1
