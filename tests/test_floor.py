@@ -96,3 +96,21 @@ def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, tmp_
     assert all(torch.equal(before["state_dict"][k], v) for k, v in after["state_dict"].items())
     again = subprocess.run(cmd, capture_output=True, text=True)
     assert again.returncode != 0 and "exists; pass --force" in again.stderr and len(again.stderr.splitlines()) == 1
+
+
+def test_whole_correction_on_request(tmp_path):
+    import synsp
+
+    x = walk().astype(np.float32)
+    model = load_model("synsp-h36m17", device="cpu")
+    assert model.floor is not None and model.shrink > 0  # the shipped model carries its floor
+    whole, default = synsp.refine(x, floor=False), synsp.refine(x)
+    model.shrink = 0.0
+    np.testing.assert_allclose(whole, model.refine(x), atol=1e-4)
+    assert np.abs(whole - default).max() > 0.1
+    np.save(tmp_path / "x.npy", x)
+    for flag, expected in (([], default), (["--whole-correction"], whole)):
+        cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "x.npy"), str(tmp_path / f"y{len(flag)}.npy"),
+               "--layout", "h36m17", *flag]
+        assert subprocess.run(cmd, capture_output=True, text=True).returncode == 0
+        np.testing.assert_allclose(np.load(tmp_path / f"y{len(flag)}.npy"), expected, atol=1e-3)

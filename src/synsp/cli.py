@@ -31,7 +31,8 @@ def _cmd_refine(args: argparse.Namespace) -> int:
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
-                   fps=args.fps, keep_convention=_KEEP[args.joints], key=args.key, max_gap=args.max_gap,
+                   fps=args.fps, keep_convention=_KEEP[args.joints], floor=not args.whole_correction, key=args.key,
+                   max_gap=args.max_gap,
                    stride=args.stride)
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
@@ -186,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions")
+    p.add_argument("--whole-correction", action="store_true",
+                   help="SynSP: keep the network's whole correction, also where it is no larger than the model's "
+                        "floor (how far it moves clean poses); default: keep it in proportion to how far it "
+                        "stands above it (benchmarks/RESULTS.md section 9)")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")

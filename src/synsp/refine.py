@@ -43,10 +43,10 @@ def network_model(kind: str, n_coords: int, checkpoint: str | None = None, devic
 def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
-        fps: float | None = None, keep_convention: bool | str | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
     ) -> np.ndarray:
         model = network_model(kind, poses.shape[-1], checkpoint, device)
-        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention)
+        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor)
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "
@@ -110,7 +110,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
-        by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`).
+        by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
+        keeps the network's whole correction (:mod:`synsp.inference.floor`).
 
     Returns
     -------

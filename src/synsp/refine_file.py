@@ -79,8 +79,8 @@ def refine_file(
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
     out_format: str | None = None, threshold: float = 0.3,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
-    keep_convention: bool | str | None = None, key: str | None = None, max_gap: int | str | None = None,
-    stride: int | None = None,
+    keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
+    max_gap: int | str | None = None, stride: int | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -109,6 +109,9 @@ def refine_file(
         symmetric part of its constant pull ("symmetric", the default when None), all of it
         (True) or none (False: it moves them to its own); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`.
+    floor : SynSP keeps its correction in proportion to how far it stands above the model's
+        floor (None or True, the default; :mod:`synsp.inference.floor`) or whole (False:
+        ``--whole-correction``).
     stride : frames between the network's windows (``--stride``; default: the model's, for SynSP
         3 in 3D and 2 in 2D): 1 is the smoothest, 4 faster and less smooth
         (benchmarks/RESULTS.md, section 15).
@@ -175,6 +178,7 @@ def refine_file(
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
         options["keep_convention"] = keep_convention
+        options["floor"] = floor
     if stride is not None:
         if method not in NETWORKS:
             raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")

@@ -90,7 +90,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     if layout == target:
         return refine(poses, method, **options)
-    smoothnet = {k: v for k, v in options.items() if k != "keep_convention"}
+    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)

@@ -201,7 +201,8 @@ class Refiner:
         return self
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
-               fps: float | None = None, keep_convention: bool | str | None = None) -> np.ndarray:
+               fps: float | None = None, keep_convention: bool | str | None = None,
+               floor: bool | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
@@ -212,17 +213,18 @@ class Refiner:
         (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in
         their own unit. ``fps``, the input's frame rate, lets a rate the network was not
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
-        rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call.
+        rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
+        ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15).
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
-                                    keep_convention=keep_convention)["final"]
+                                    keep_convention=keep_convention, floor=floor)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
-        fps: float | None = None, keep_convention: bool | str | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -274,7 +276,7 @@ class Refiner:
         if self.bone_strength and self.space == "3d" and own_joints:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
-        if self.shrink and self.floor is not None and own_joints:
+        if self.shrink and self.floor is not None and own_joints and floor is not False:
             outputs = {name: keep_above_floor(seq, out, self.floor, shrink=self.shrink, fps=fps)
                        for name, out in outputs.items()}
         result = {}
