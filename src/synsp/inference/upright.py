@@ -22,13 +22,18 @@ import numpy as np
 from synsp.conventions import trunk_frame
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MIRROR_BEND", "upright_turn", "knee_bend", "model_axes", "describe_axes"]
+__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "upright_turn", "knee_bend", "model_axes",
+           "describe_axes"]
 
 # The model's up: +Y in 3D (the mocap's), image up (-y, rows grow downwards) in 2D.
 MODEL_UP = {3: np.array([0.0, 1.0, 0.0]), 2: np.array([0.0, -1.0])}
 # The trunk must point the same way through the clip: the mean of its per-frame unit up
 # vectors must be at least this long. A cartwheel or a somersault gives no up, and no turn.
 MIN_AGREEMENT = 0.5
+# ... and lie within this many degrees of another axis to be turned to it: a body bent over by
+# 45 degrees (a 2D track of someone picking a ball up) is as near one axis as the other, and
+# is left as it is.
+MAX_TILT = 30.0
 # A 3D clip whose knees bend backwards by more than this many thigh lengths (knee_bend) is
 # mirrored: a left-handed file (Unity, some exports) or every left/right label exchanged. On
 # the train and validation splits a right-handed clip never went below -0.071 (hard errors)
@@ -83,9 +88,10 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     Returns
     -------
     ndarray (C, C) rotation ``R``: ``x @ R.T`` is the turned clip, ``y @ R`` turns a result
-    back. The identity when the trunk's mean direction is already nearest to the model's up,
-    or when the trunk points no steady way (:data:`MIN_AGREEMENT`). In 3D the smallest turn
-    is chosen (90 degrees about a horizontal axis for a Z-up file, 180 for -Y up).
+    back. The identity when the trunk's mean direction is nearest to the model's up, when the
+    trunk points no steady way (:data:`MIN_AGREEMENT`), or when it is more than
+    :data:`MAX_TILT` degrees from every axis. In 3D the smallest turn is chosen (90 degrees
+    about a horizontal axis for a Z-up file, 180 for -Y up).
 
     Examples
     --------
@@ -100,7 +106,8 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
         raise ValueError(f"poses must have 2 or 3 coordinates, got shape {np.shape(x)}")
     up = trunk_up(x, layout)
     eye = np.eye(c)
-    if np.linalg.norm(up) < MIN_AGREEMENT:
+    norm = np.linalg.norm(up)
+    if norm < MIN_AGREEMENT or np.abs(up).max() < norm * np.cos(np.deg2rad(MAX_TILT)):
         return eye
     # The model's up must be where the trunk points most; among the turns that achieve it,
     # the one closest to the identity (largest trace: the smallest angle).
