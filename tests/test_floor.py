@@ -11,7 +11,7 @@ import torch
 
 from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
-from synsp.inference.floor import baseline, correction_rms, keep_above_floor, measure_floor
+from synsp.inference.floor import SHRINK, baseline, correction_rms, keep_above_floor, measure_floor
 from synsp.sequence import body_size
 
 
@@ -74,7 +74,7 @@ def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
     payload["meta"]["correction_floor"] = [0.02] * 17
     torch.save(payload, tmp_path / "with_floor.pt")
     floored = load_model(tmp_path / "with_floor.pt", device="cpu")
-    assert floored.shrink == 0.5 and floored.floor.shape == (17,)
+    assert floored.shrink == SHRINK and floored.floor.shape == (17,)
     out = floored.refine(x)
     # every joint's correction from the baseline is shrunk, none grows
     before = np.linalg.norm(plain - baseline(x), axis=-1).mean(0)

@@ -12,8 +12,9 @@ baseline, :data:`BASELINE_HZ`) and keeps it in proportion to how far it stands a
 *floor*: the correction the same network makes on clean poses, per joint, measured once per
 model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per clip and joint,
 with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
-``max(0, 1 - SHRINK * f^2 / r^2)``: a James-Stein-like shrinkage, at half strength (the
-validation split's choice: 1 % of precision on `typical` input for a floor 40 % lower in 3D).
+``max(0, 1 - SHRINK * f^2 / r^2)``: a James-Stein-like shrinkage at a quarter of its strength
+(the validation split's choice: under 1 % of precision on `typical` input, for a floor a
+third lower in 3D).
 A large correction (a real estimator's bias, a swap) is kept nearly whole; one the size of the
 floor is mostly dropped, leaving the filtered input.
 """
@@ -31,7 +32,7 @@ __all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
 # Strength of the shrinkage (1: James-Stein's); chosen on the validation split (RESULTS section 9).
-SHRINK = 0.5
+SHRINK = 0.25
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
