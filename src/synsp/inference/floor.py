@@ -15,8 +15,8 @@ with ``r`` the correction's RMS over the clip and ``f`` the floor, the correctio
 ``max(0, 1 - SHRINK * f^2 / r^2)``: a James-Stein-like shrinkage at a quarter of its strength
 (the validation split's choice: under 1 % of precision on `typical` input, for a floor a
 third lower in 3D).
-A large correction (a real estimator's bias, a swap) is kept nearly whole; one the size of the
-floor is mostly dropped, leaving the filtered input.
+A large correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor
+is cut (by a quarter at the floor, wholly at half of it), leaving more of the filtered input.
 """
 from __future__ import annotations
 

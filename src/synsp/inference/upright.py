@@ -22,8 +22,8 @@ import numpy as np
 from synsp.conventions import trunk_frame
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "upright_turn", "knee_bend", "model_axes",
-           "describe_axes"]
+__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "trunk_up", "upright_turn", "knee_bend",
+           "model_axes", "describe_axes"]
 
 # The model's up: +Y in 3D (the mocap's), image up (-y, rows grow downwards) in 2D.
 MODEL_UP = {3: np.array([0.0, 1.0, 0.0]), 2: np.array([0.0, -1.0])}
