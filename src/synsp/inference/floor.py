@@ -27,7 +27,7 @@ import numpy as np
 from synsp.filters import butterworth
 from synsp.sequence import body_size
 
-__all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor", "keep_above_floor"]
+__all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
@@ -54,13 +54,17 @@ def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = 
     (:func:`synsp.sequence.body_size` of ``inputs``).
     """
     inputs = np.asarray(inputs, np.float64)
-    return _rms(np.asarray(refined, np.float64) - baseline(inputs, fps), inputs)
+    return _rms(np.asarray(refined, np.float64) - baseline(inputs, fps), _sizes(inputs))
 
 
-def _rms(diff: np.ndarray, inputs: np.ndarray) -> np.ndarray:
-    """(..., J) RMS over frames of ``diff`` (..., T, J, C) in body sizes of ``inputs``."""
+def _sizes(inputs: np.ndarray) -> np.ndarray:
+    """(..., 1) body size of each person (leading index) of ``inputs`` (..., T, J, C)."""
     flat = inputs.reshape(-1, *inputs.shape[-3:])
-    sizes = np.array([body_size(person) for person in flat]).reshape(*inputs.shape[:-3], 1)
+    return np.array([body_size(person) for person in flat]).reshape(*inputs.shape[:-3], 1)
+
+
+def _rms(diff: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """(..., J) RMS over frames of ``diff`` (..., T, J, C) in ``sizes`` (..., 1)."""
     return np.sqrt(np.mean(np.sum(diff ** 2, axis=-1), axis=-2)) / np.maximum(sizes, 1e-9)
 
 
@@ -69,6 +73,23 @@ def measure_floor(refine: Callable[[np.ndarray], np.ndarray], clips: Iterable[np
     """A refiner's floor: the median over clean ``clips`` (each (T, J, C)) of
     :func:`correction_rms` of ``refine(clip)``; returns (J,) in body sizes."""
     return np.median([correction_rms(clip, refine(clip), fps) for clip in clips], axis=0)
+
+
+def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float = SHRINK,
+               fps: float | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`keep_above_floor` for several refinements of the same ``inputs`` (a refiner's
+    outputs): the baseline and the body sizes are computed once, here. Returns the function
+    ``refined -> kept`` (arrays shaped like ``inputs``)."""
+    inputs = np.asarray(inputs, np.float64)
+    base, sizes = baseline(inputs, fps), _sizes(inputs)
+    floor2 = shrink * np.asarray(floor, np.float64) ** 2
+
+    def step(refined: np.ndarray) -> np.ndarray:
+        diff = np.asarray(refined, np.float64) - base
+        gain = np.clip(1.0 - floor2 / np.maximum(_rms(diff, sizes), 1e-12) ** 2, 0.0, 1.0)
+        return (base + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)
+
+    return step
 
 
 def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray, *,
@@ -89,8 +110,4 @@ def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray,
     """
     if shrink <= 0:
         return refined
-    inputs = np.asarray(inputs, np.float64)
-    base = baseline(inputs, fps)
-    diff = np.asarray(refined, np.float64) - base
-    gain = np.clip(1.0 - shrink * np.asarray(floor) ** 2 / np.maximum(_rms(diff, inputs), 1e-12) ** 2, 0.0, 1.0)
-    return (base + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)
+    return floor_step(inputs, floor, shrink=shrink, fps=fps)(refined)

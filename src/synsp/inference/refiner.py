@@ -15,7 +15,7 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import gaussian, savgol
-from synsp.inference.floor import SHRINK, keep_above_floor
+from synsp.inference.floor import SHRINK, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -277,8 +277,8 @@ class Refiner:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
         if self.shrink and self.floor is not None and own_joints and floor is not False:
-            outputs = {name: keep_above_floor(seq, out, self.floor, shrink=self.shrink, fps=fps)
-                       for name, out in outputs.items()}
+            step = floor_step(seq, self.floor, shrink=self.shrink, fps=fps)
+            outputs = {name: step(out) for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
             if root_track is not None:

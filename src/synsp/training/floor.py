@@ -33,4 +33,3 @@ def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOO
                                           correction_floor_clips=len(cases))
     save_checkpoint(target, payload)
     return floor
-
