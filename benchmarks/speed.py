@@ -15,7 +15,8 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
 3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
    ``--compile``), ONNX Runtime float32 / int8.
 4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows), and
-   against reading the windows plus writing the output once.
+   against reading the windows plus writing the output once, for windows stored window by
+   window and frame-major (the Refiner's layout).
 
     .venv/bin/python benchmarks/speed.py [--frames 20000] [--repeats 3] [--val-clips 12] [--only PART]
 """
@@ -185,17 +186,21 @@ def swaa(args: argparse.Namespace) -> None:
     # Floors: reading every window value once (a sum), and that plus writing every output value
     # once (a fill of a new array): what any merge must do. With strided windows the output is
     # 3/8 (stride 3) to 1/2 (stride 4) the size of the windows, so its writes are no longer small.
-    print("| merge | stride | fast merge ms | read floor ms | fast / read floor | read + write floor ms "
-          "| fast / (read + write) |\n|---|---:|---:|---:|---:|---:|---:|")
+    # Windows come in two memory layouts: window by window (any caller's array) and frame offset
+    # by frame offset (the layout the Refiner gives its network outputs, merged without staging).
+    print("| merge | windows stored | stride | fast merge ms | read floor ms | fast / read floor "
+          "| read + write floor ms | fast / (read + write) |\n|---|---|---:|---:|---:|---:|---:|---:|")
     for label, weights, stride in (("plain mean", None, 1), ("plain mean", None, 4),
                                    ("tapered", taper(window), 2), ("tapered (SynSP's 3D default)", taper(window), 3)):
         n = len(window_starts(frames, window, stride))
-        windows = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
-        fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)
-        read = best_time(lambda: windows.sum(), 7)
-        both = best_time(lambda: (windows.sum(), np.empty((frames, dim), np.float32).fill(1.0)), 7)
-        print(f"| {label} | {stride} | {fast * 1e3:.2f} | {read * 1e3:.2f} | {fast / read:.2f} "
-              f"| {both * 1e3:.2f} | {fast / both:.2f} |")
+        values = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
+        for layout, windows in (("window by window", values),
+                                ("frame-major (Refiner)", np.ascontiguousarray(values.swapaxes(0, 1)).swapaxes(0, 1))):
+            fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)
+            read = best_time(lambda: windows.sum(), 7)
+            both = best_time(lambda: (windows.sum(), np.empty((frames, dim), np.float32).fill(1.0)), 7)
+            print(f"| {label} | {layout} | {stride} | {fast * 1e3:.2f} | {read * 1e3:.2f} | {fast / read:.2f} "
+                  f"| {both * 1e3:.2f} | {fast / both:.2f} |")
 
 
 def main() -> None:

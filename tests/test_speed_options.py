@@ -11,6 +11,7 @@ from synsp.evaluation.protocol import make_cases
 from synsp.inference.checkpoint import load_model
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
 from synsp.inference.streaming import StreamingRefiner
+from synsp.inference.swaa import sliding_window_average, sliding_window_average_naive, sliding_windows
 
 pytestmark = needs_data
 
@@ -184,3 +185,19 @@ def test_batches_side_by_side_on_two_threads_give_what_one_thread_gives(clip):
     finally:
         torch.set_num_threads(threads)
     np.testing.assert_array_equal(one, two)  # int8 included: the batches, not the threads, set the scales
+
+
+@pytest.mark.parametrize("name", ["synsp-h36m17", "synsp-h36m17-mv"])
+def test_window_outputs_are_frame_major_for_the_merge(clip, name):
+    """The Refiner stores its network outputs frame offset by frame offset (several batches
+    gathered), the layout SWAA merges without a staging copy, and the merge equals the naive loop."""
+    noisy, _ = clip
+    model = load_model(name, "cpu")
+    model.batch_size = 16
+    views = 3 if name.endswith("-mv") else 1
+    seq = np.stack([noisy[:64] - noisy[:64, :1]] * views)  # (V, T, J, C) root-relative
+    windows = np.stack([sliding_windows(v, model.window, 1) for v in seq], axis=1)  # (N, V, F, J, C)
+    final = model.refine_windows(windows)["final"].swapaxes(1, 2)  # (N, F, V, J, C)
+    assert np.swapaxes(final, 0, 1).flags.c_contiguous
+    np.testing.assert_allclose(sliding_window_average(final, 64, 1),
+                               sliding_window_average_naive(np.ascontiguousarray(final), 64, 1), rtol=1e-5, atol=1e-3)

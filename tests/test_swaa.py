@@ -144,3 +144,36 @@ def test_weighted_mean_of_known_predictions_and_bad_weights():
     for bad in ([1.0], [1.0, 0.0], [1.0, np.nan]):
         with pytest.raises(ValueError, match="weights must be 2 positive"):
             sliding_window_average(windows, 3, weights=bad)
+
+
+def _frame_major(windows: np.ndarray) -> np.ndarray:
+    """The same windows (N, F, ...) stored frame offset by frame offset, as the Refiner stores them."""
+    out = np.ascontiguousarray(np.swapaxes(windows, 0, 1)).swapaxes(0, 1)
+    assert np.swapaxes(out, 0, 1).flags.c_contiguous
+    return out
+
+
+@pytest.mark.parametrize(("length", "window", "stride"), CASES + [(403, 8, 1), (401, 8, 3), (397, 6, 4), (1003, 32, 5)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_frame_major_windows_equal_naive(monkeypatch, length, window, stride, weighted):
+    # one case in two with a tiny chunk budget: many chunks, so the seams and the carried sums are exercised
+    if length % 2:
+        monkeypatch.setattr(swaa, "_CHUNK_BYTES", 1)
+    rng = np.random.default_rng(length * 100 + window * 10 + stride)
+    n = len(window_starts(length, window, stride))
+    windows = rng.normal(size=(n, window, 2, 3))
+    weights = swaa.taper(window) if weighted else None
+    fast = sliding_window_average(_frame_major(windows), length, stride, weights)
+    np.testing.assert_allclose(fast, sliding_window_average_naive(windows, length, stride, weights),
+                               rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_frame_major_keeps_the_dtype(dtype):
+    n = len(window_starts(300, 8, 3))
+    windows = np.random.default_rng(3).normal(size=(n, 8, 51)).astype(dtype)
+    fast = sliding_window_average(_frame_major(windows), 300, 3, swaa.taper(8))
+    assert fast.dtype == dtype
+    naive = sliding_window_average_naive(windows.astype(np.float64), 300, 3, swaa.taper(8))
+    tolerance = 1e-2 if dtype == np.float16 else 1e-5
+    np.testing.assert_allclose(fast, naive, rtol=tolerance, atol=tolerance)

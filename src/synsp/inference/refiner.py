@@ -349,14 +349,28 @@ class Refiner:
 
     def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:
         """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs. On a CPU with several
-        torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`)."""
+        torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`).
+
+        The outputs are stored frame-major (each is a view of an (F, N, V, D) array): the
+        batches are gathered in that order instead of concatenated, so that SWAA reads every
+        frame offset as one contiguous block (:func:`sliding_window_average`)."""
         workers = torch.get_num_threads() if self.device.type == "cpu" else 1
         batches = [inputs[start : start + batch_size] for start in range(0, len(inputs), batch_size)]
         if workers > 1 and len(batches) > 1:
             results = list(_pool(workers).map(self._forward_batch, batches))
         else:
             results = [self._forward_batch(batch) for batch in batches]
-        return {name: np.concatenate([out[name] for out in results]) for name in (results[0] if results else ())}
+        n, v, f, d = inputs.shape
+        gathered = {}
+        for name in results[0] if results else ():
+            frame_major = np.empty((f, n, v, d), np.float32)
+            start = 0
+            for out in results:
+                block = out[name]
+                frame_major[:, start : start + len(block)] = block.transpose(2, 0, 1, 3)
+                start += len(block)
+            gathered[name] = frame_major.transpose(1, 2, 0, 3)
+        return gathered
 
     @torch.inference_mode()  # thread-local: each worker thread enters it itself
     def _forward_batch(self, inputs: np.ndarray) -> dict[str, np.ndarray]:

@@ -10,9 +10,12 @@ paper's fast version is one convolution of the (N x F) window image with a flipp
 identity. :func:`sliding_window_average` computes the same sums with long contiguous adds
 instead: windows i, i + g, i + 2g, ... (g = ceil(F / stride)) cover disjoint frames, so each
 such phase is a single NumPy add of whole (F * D)-value window rows into the output, done in
-cache-sized chunks, then every frame is divided by its precomputed coverage. Its speed against
-the naive loop, a plain read of the windows and the alternatives that were tried:
-benchmarks/swaa_speed.py and benchmarks/RESULTS.md, "Design measurements".
+cache-sized chunks, then every frame is divided by its precomputed coverage. Windows stored
+frame-major (each frame offset's predictions contiguous, as the Refiner stores its network
+outputs) are merged without that staging copy, one contiguous add per frame offset and chunk
+(:func:`_merge_frame_major`). Its speed against the naive loop, a plain read of the windows and
+the alternatives that were tried: benchmarks/swaa_speed.py, benchmarks/speed.py and
+benchmarks/RESULTS.md, "Design measurements" and section 15.
 """
 from __future__ import annotations
 
@@ -177,7 +180,8 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
     ----------
     windows : (N, F, ...) array: the predictions for the windows of
         ``window_starts(length, F, stride)``, in that order (any trailing shape, e.g.
-        (N, F, J, C) or (N, F, V, D); any memory layout).
+        (N, F, J, C) or (N, F, V, D); any memory layout; stored frame-major, i.e.
+        ``np.swapaxes(windows, 0, 1)`` C-contiguous, it is merged fastest).
     length : number of frames T of the sequence the windows were cut from. If T < F the
         windows are the single padded window and its first T frames are returned.
     stride : the stride the windows were cut with, 1 <= stride <= F.
@@ -202,6 +206,8 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
     w, starts = _validate_windows(windows, length, stride)
     n, f = w.shape[:2]
     weights = _check_weights(weights, f)
+    if n > 1 and np.swapaxes(w, 0, 1).flags.c_contiguous and not w.flags.c_contiguous:
+        return _merge_frame_major(w, starts, length, stride, weights)
     trailing = w.shape[2:]
     d = int(np.prod(trailing, dtype=np.int64))
     acc = np.result_type(w.dtype, np.float32)  # float16 is summed in float32, cast back at the end
@@ -252,4 +258,55 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
         tail = w[-1].reshape(f, d)
         total[last : last + f] += tail if frame_weights is None else tail * frame_weights[0]
     np.divide(total[done:span], count[done:span], out=total[done:span])
+    return total[:length].reshape(length, *trailing).astype(w.dtype, copy=False)
+
+
+def _merge_frame_major(w: np.ndarray, starts: np.ndarray, length: int, stride: int,
+                       weights: np.ndarray | None) -> np.ndarray:
+    """:func:`sliding_window_average` of windows (N, F, ...) stored frame-major (``w.swapaxes(0, 1)``
+    C-contiguous, as :class:`synsp.inference.refiner.Refiner` lays out its network outputs).
+
+    Frame offset k of window i predicts frame ``i * stride + k``. Writing ``k = r + q * stride``,
+    the offsets of one residue r predict frames ``(i + q) * stride + r``: for each r, a sum over
+    q of the contiguous block of offset k shifted by q rows. So every add is one contiguous
+    block, the windows are read once, in order, with no staging copy, and the residues are
+    interleaved into the output (divided by the coverage on the way) chunk by chunk in cache.
+    """
+    n, f = w.shape[:2]
+    trailing = w.shape[2:]
+    d = int(np.prod(trailing, dtype=np.int64))
+    acc = np.result_type(w.dtype, np.float32)
+    blocks = np.swapaxes(w, 0, 1).reshape(f, n, d)  # a view: (frame offset, window, value)
+    regular = n if starts[-1] == (n - 1) * stride else n - 1
+    last = int(starts[-1]) if regular < n else None
+    span = max(length, (regular - 1) * stride + f)
+    cover = _coverage(f, span + stride, stride, regular, None, acc, weights)  # the regular windows'
+    inverse = (1.0 / np.where(cover > 0, cover, 1)).astype(acc)  # multiplying is cheaper than dividing
+    total = np.zeros((span + stride, d), dtype=acc)  # slack: whole stride-sized rows
+    carry = (f - 1) // stride  # rows a residue's sums reach past a chunk's windows
+    chunk = max(1, _CHUNK_BYTES // max(1, d * total.itemsize * stride))  # windows per chunk
+    sums = np.zeros((stride, chunk + carry, d), dtype=acc)
+    scaled = None if weights is None else np.empty((chunk, d), acc)
+    for c0 in range(0, regular, chunk):
+        m = min(regular, c0 + chunk) - c0
+        for k in range(f):
+            src = blocks[k, c0 : c0 + m]
+            if weights is not None:
+                src = np.multiply(src, weights[k], out=scaled[:m], dtype=acc, casting="unsafe")
+            dst = sums[k % stride, k // stride : k // stride + m]
+            np.add(dst, src, out=dst)
+        # Rows 0..m-1 of every residue are complete: frames (c0 + j) * stride + r.
+        frames = slice(c0 * stride, (c0 + m) * stride)
+        np.multiply(sums[:, :m].transpose(1, 0, 2), inverse[frames].reshape(m, stride, 1),
+                    out=total[frames].reshape(m, stride, d))
+        sums[:, :carry] = sums[:, m : m + carry]
+        sums[:, carry:] = 0
+    for j in range(carry):  # frames past the last regular window's start
+        frames = slice((regular + j) * stride, (regular + j + 1) * stride)
+        np.multiply(sums[:, j], inverse[frames], out=total[frames])
+    if last is not None:  # the end-aligned window: its weighted frames join the means already taken
+        k = np.ones(f, acc) if weights is None else weights.astype(acc)
+        full = _coverage(f, span, stride, regular, last, acc, weights)[last : last + f]
+        ends = total[last : last + f]
+        ends[:] = (ends * cover[last : last + f] + k[:, None] * blocks[:, -1]) / full
     return total[:length].reshape(length, *trailing).astype(w.dtype, copy=False)
