@@ -220,15 +220,17 @@ class Refiner:
         speed (benchmarks/RESULTS.md, section 15).
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
-                                    keep_convention=keep_convention, floor=floor)["final"]
+                                    keep_convention=keep_convention, floor=floor, outputs=("final",))["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
+        outputs: tuple[str, ...] | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
-        refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``."""
+        refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``.
+        ``outputs`` names the ones wanted (None: all); the others are not merged or post-processed."""
         x = self._validate(poses)
         self.convention_offsets, self.convention_far = None, False  # never a previous call's figures
         single = x.ndim == 3
@@ -250,7 +252,7 @@ class Refiner:
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
         run = lambda s, step: run_at_rate(  # noqa: E731
-            lambda w: self._run(w, step, batch_size), s, fps, self.covered_fps)
+            lambda w: self._run(w, step, batch_size, outputs), s, fps, self.covered_fps)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and own_joints:
             # Refine a second time from the input moved to the network's own joint convention
@@ -308,7 +310,8 @@ class Refiner:
             return root_position(seq, self.layout)
         return seq.mean(axis=-2, keepdims=True)
 
-    def _run(self, seq: np.ndarray, stride: int, batch_size: int) -> dict[str, np.ndarray]:
+    def _run(self, seq: np.ndarray, stride: int, batch_size: int,
+             outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
         t = seq.shape[1]
         f = self.window
@@ -316,7 +319,7 @@ class Refiner:
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
         return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
-                for name, out in self.refine_windows(windows, batch_size).items()}
+                for name, out in self.refine_windows(windows, batch_size, outputs=outputs).items()}
 
     @staticmethod
     def mirrored(indices: np.ndarray) -> np.ndarray:
@@ -326,9 +329,11 @@ class Refiner:
         return np.asarray(indices) % 2 == 1
 
     def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
-                       mirrored: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                       mirrored: np.ndarray | None = None,
+                       outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
-        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space.
+        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space
+        (those named by ``outputs``; None: all).
 
         With :attr:`mirror_windows`, the windows where the (N,) bool mask ``mirrored`` is True
         (default: every odd index, i.e. every other window start) go through the network
@@ -340,14 +345,15 @@ class Refiner:
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
         centre, scale = window_stats(windows, self.space)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
-        outputs = {name: denormalize(out.reshape(windows.shape), centre, scale)
-                   for name, out in self._forward(inputs, batch_size or self.batch_size).items()}
+        refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
+                   for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
         if self.mirror_windows:
-            for out in outputs.values():
+            for out in refined.values():
                 out[mirrored] = flip_lr(out[mirrored], self.layout)
-        return outputs
+        return refined
 
-    def _forward(self, inputs: np.ndarray, batch_size: int) -> dict[str, np.ndarray]:
+    def _forward(self, inputs: np.ndarray, batch_size: int,
+                 outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
         """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs. On a CPU with several
         torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`).
 
@@ -362,7 +368,7 @@ class Refiner:
             results = [self._forward_batch(batch) for batch in batches]
         n, v, f, d = inputs.shape
         gathered = {}
-        for name in results[0] if results else ():
+        for name in (results[0] if results else ()) if outputs is None else outputs:
             frame_major = np.empty((f, n, v, d), np.float32)
             start = 0
             for out in results:
