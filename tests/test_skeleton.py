@@ -15,6 +15,7 @@ from synsp.skeleton import (
     random_proportions,
     reproportion,
     root_position,
+    trunk_vector,
 )
 
 SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco18": 18,
@@ -214,3 +215,12 @@ def test_random_proportions_are_mirror_symmetric_and_bounded():
     np.testing.assert_array_equal(factors, factors[layout.flip_index])
     with pytest.raises(ValueError, match="spread"):
         random_proportions(layout, 1.5, np.random.default_rng(0))
+
+
+def test_trunk_vector_runs_from_the_hips_midpoint_to_the_shoulders_midpoint():
+    layout = get_layout("coco17")
+    x = np.zeros((2, 17, 2))
+    for name, point in {"left_hip": (10, 100), "right_hip": (-10, 100), "left_shoulder": (12, 40),
+                        "right_shoulder": (-8, 40)}.items():
+        x[:, layout.index(name)] = point
+    np.testing.assert_allclose(trunk_vector(x, "coco17"), [[2.0, -60.0]] * 2)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout
+from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout, trunk_vector
 
 # Joint-name fragments that belong to the trunk (offsets in the trunk frame) or to the face
 # (offsets in the head frame); every other joint is a limb joint (offsets in its bone's frame).
@@ -24,10 +24,6 @@ _FACE = ("nose", "eye", "ear", "mouth")
 
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
-
-
-def _midpoint(x: np.ndarray, layout: Layout, left: str, right: str) -> np.ndarray:
-    return (x[..., layout.index(left), :] + x[..., layout.index(right), :]) / 2
 
 
 def trunk_frame(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -49,7 +45,7 @@ def trunk_frame(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     hips = x[..., layout.index("left_hip"), :] - x[..., layout.index("right_hip"), :]
     shoulders = x[..., layout.index("left_shoulder"), :] - x[..., layout.index("right_shoulder"), :]
     left = _unit(_unit(hips) + _unit(shoulders))
-    up = _midpoint(x, layout, "left_shoulder", "right_shoulder") - _midpoint(x, layout, "left_hip", "right_hip")
+    up = trunk_vector(x, layout)
     up = _unit(up - np.sum(up * left, axis=-1, keepdims=True) * left)
     return np.stack([left, up, np.cross(left, up)], axis=-1)
 
@@ -280,7 +276,7 @@ def local_frames(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     x = np.asarray(x, np.float64)
     if x.shape[-1] == 3:
         return body_frames(x, layout)
-    up = _midpoint(x, layout, "left_shoulder", "right_shoulder") - _midpoint(x, layout, "left_hip", "right_hip")
+    up = trunk_vector(x, layout)
     length = np.linalg.norm(up, axis=-1, keepdims=True)
     unit_up = up / (length + 1e-9)
     across = np.stack([unit_up[..., 1], -unit_up[..., 0]], axis=-1)

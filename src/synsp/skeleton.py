@@ -349,6 +349,15 @@ def root_position(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     return ((x[..., left : left + 1, :] + x[..., right : right + 1, :]) / 2).astype(x.dtype, copy=False)
 
 
+def trunk_vector(x: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """From the hips' midpoint to the shoulders' midpoint, every frame: (..., T, J, C) poses in a
+    layout with ``left/right_hip`` and ``left/right_shoulder`` -> (..., T, C), same unit."""
+    layout = get_layout(layout)
+    x = np.asarray(x)
+    side = lambda name: x[..., layout.index(name), :]  # noqa: E731
+    return (side("left_shoulder") + side("right_shoulder")) / 2 - (side("left_hip") + side("right_hip")) / 2
+
+
 def head_frame_from_positions(x: np.ndarray) -> np.ndarray:
     """Estimate the mocap Head joint's orientation from bandai22 positions alone.
 

@@ -20,7 +20,7 @@ from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
-from synsp.inference.upright import model_axes
+from synsp.inference.upright import needed_turn
 from synsp.model import get_network, network_classes
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
 from synsp.skeleton import flip_lr, get_layout, root_position
@@ -237,9 +237,7 @@ class Refiner:
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         own_joints = seq.shape[-2] == len(self.layout.joints)
-        self.turn = model_axes(seq, self.layout) if self.upright and own_joints else None
-        if self.turn is not None and np.allclose(self.turn, np.eye(self.n_coords)):
-            self.turn = None
+        self.turn = needed_turn(seq, self.layout) if self.upright and own_joints else None
         if self.turn is not None:
             seq = seq @ self.turn.T.astype(np.float32)
         root_track, unit = None, 1.0

@@ -56,7 +56,7 @@ from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_le
 from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
-from synsp.inference.upright import model_axes
+from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import root_position
 
@@ -253,8 +253,8 @@ class StreamingRefiner:
         """The window (1, V, F, J, C) turned to the model's axes (:attr:`Refiner.upright`),
         which the stream's first window (``index`` 0) decides."""
         if index == 0 and self.refiner.upright:
-            axes = model_axes(window, self.refiner.layout)
-            self._axes = None if np.allclose(axes, np.eye(len(axes))) else axes.astype(np.float32)
+            axes = needed_turn(window, self.refiner.layout)
+            self._axes = None if axes is None else axes.astype(np.float32)
         return window if self._axes is None else window @ self._axes.T
 
     def _window(self, first: int) -> np.ndarray:

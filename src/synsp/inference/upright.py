@@ -20,10 +20,10 @@ import itertools
 import numpy as np
 
 from synsp.conventions import trunk_frame
-from synsp.skeleton import Layout, get_layout
+from synsp.skeleton import Layout, get_layout, trunk_vector
 
 __all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "trunk_up", "upright_turn", "knee_bend",
-           "model_axes", "describe_axes"]
+           "model_axes", "needed_turn", "describe_axes"]
 
 # The model's up: +Y in 3D (the mocap's), image up (-y, rows grow downwards) in 2D.
 MODEL_UP = {3: np.array([0.0, 1.0, 0.0]), 2: np.array([0.0, -1.0])}
@@ -68,8 +68,7 @@ def trunk_up(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     """
     layout = get_layout(layout)
     x = np.asarray(x, np.float64)
-    mid = lambda a, b: (x[..., layout.index(a), :] + x[..., layout.index(b), :]) / 2  # noqa: E731
-    up = (mid("left_shoulder", "right_shoulder") - mid("left_hip", "right_hip")).reshape(-1, x.shape[-1])
+    up = trunk_vector(x, layout).reshape(-1, x.shape[-1])
     norm = np.linalg.norm(up, axis=-1, keepdims=True)
     ok = np.isfinite(norm[:, 0]) & (norm[:, 0] > 0)
     if not ok.any():
@@ -163,6 +162,12 @@ def model_axes(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     if np.shape(x)[-1] == 3 and knee_bend(x, layout) < -MIRROR_BEND:
         m = np.diag([-1.0, 1.0, 1.0]) @ m
     return m
+
+
+def needed_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray | None:
+    """:func:`model_axes` of ``x``, or None when the clip is already in the model's axes."""
+    m = model_axes(x, layout)
+    return None if np.allclose(m, np.eye(len(m))) else m
 
 
 def describe_axes(m: np.ndarray) -> str:
