@@ -42,6 +42,7 @@ from synsp.errors import (
 )
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
+from synsp.inference.body_scale import size_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
@@ -189,7 +190,7 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out, filled, long, never, conventions, axes = refine_tracks(poses, name, method, max_gap=gap, **options)
+    out, filled, long, never, conventions, axes, sizes = refine_tracks(poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -200,6 +201,7 @@ def refine_file(
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in axes]
+    notes += [size_note(factor) for factor in sizes]
     if method == "synsp":
         notes += convention_notes(conventions, checkpoint, device, c_count)
     if confidence is not None:

@@ -161,6 +161,7 @@ class RefinedTracks(NamedTuple):
     never_seen: int  # joint values left missing: joints never seen in their span
     conventions: list[ConventionShift | None]  # per track; None where SynSP kept no joint definitions
     axes: list[np.ndarray]  # each distinct (C, C) map to the network's axes it refined a span in (Refiner.turn)
+    sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -182,6 +183,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
+    sizes: list[float] = []
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
@@ -191,15 +193,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
             if model is not None:  # a span refined without the network must not report the previous one
-                model.convention_offsets, model.turn = None, None
+                model.convention_offsets, model.turn, model.resized = None, None, 1.0
             refined = refine_track(values, layout, method, **options)
             if model is not None and model.convention_offsets is not None:
                 shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
             if model is not None and model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
                 axes.append(model.turn)
+            if model is not None and model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
+                sizes.append(model.resized)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes)

@@ -15,6 +15,7 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import gaussian, savgol
+from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import SHRINK, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
@@ -144,6 +145,10 @@ class Refiner:
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
+        # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
+        # ``resized`` is the last call's factor, 1.0 when it changed nothing.
+        self.trained_size = True
+        self.resized = 1.0
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
         default_stride = 1 if self.network.per_coordinate else STRIDE[self.space]
@@ -211,7 +216,9 @@ class Refiner:
         the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
         inputs in metres or centimetres are recognised by the body's size
         (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in
-        their own unit. ``fps``, the input's frame rate, lets a rate the network was not
+        their own unit; a body far smaller or larger than the training actors' (another unit, a
+        child) is refined at the nearest trained size (:attr:`trained_size`,
+        :mod:`synsp.inference.body_scale`). ``fps``, the input's frame rate, lets a rate the network was not
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
         ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step).
@@ -241,8 +248,12 @@ class Refiner:
         if self.turn is not None:
             seq = seq @ self.turn.T.astype(np.float32)
         root_track, unit = None, 1.0
+        self.resized = 1.0
         if self.space == "3d":
             unit = mm_per_unit(seq)
+            if self.trained_size and own_joints:
+                self.resized = size_factor(seq * np.float32(unit), self.layout)
+                unit *= self.resized
             seq = seq * np.float32(unit)
             root = self._root(seq)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
@@ -269,7 +280,7 @@ class Refiner:
             # output back approximates the second pass (benchmarks/RESULTS.md, section 15).
             second = first if self.convention_passes == 1 else run(seq + shift32, stride)
             outputs = {name: out - shift32 for name, out in second.items()}
-            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1))
+            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1)) / self.resized  # input mm
             self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         else:
             outputs = run(seq, stride)

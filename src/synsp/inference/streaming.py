@@ -22,8 +22,9 @@ Where the stream cannot see the future it differs from offline refinement:
   detection come back as NaN at once;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
-  then from the frame with the most joints), then catches up; ``mm_per_unit=`` says the unit
-  and nothing is held (offline: all frames);
+  then from the frame with the most joints), then catches up; a body outside the trained sizes
+  is refined at the nearest one, measured on that frame (offline: all frames);
+  ``mm_per_unit=`` says the unit and nothing is held (nor resized);
 - the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of
   the network's constant pull over the windows seen so far (offline: over the whole clip), so
   the first windows, which have little to measure it on, are the least sure of it (past
@@ -55,6 +56,7 @@ from scipy.signal import savgol_coeffs
 from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_lengths
 from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError
+from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit
@@ -154,7 +156,10 @@ class StreamingRefiner:
         j = self._held[0].shape[-2]
         best = int(np.argmax(counts))
         if counts[best] >= UNIT_EVIDENCE * j or ((final or len(self._held) >= UNIT_WAIT) and counts[best]):
-            self._unit = mm_per_unit(self._held[best])
+            frame = self._held[best]
+            self._unit = mm_per_unit(frame)
+            if self.refiner.trained_size and frame.shape[-2] == len(self.refiner.layout.joints):
+                self._unit *= size_factor(frame * self._unit, self.refiner.layout)  # as offline
             return True
         if final or len(self._held) >= UNIT_WAIT:
             self._unit = 1.0  # nothing detected at all: the frames come back NaN whatever the unit

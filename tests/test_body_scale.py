@@ -1,0 +1,96 @@
+"""3D bodies outside the trained sizes are refined at the nearest one and scaled back."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import needs_data
+from synsp.cli import main
+from synsp.inference.body_scale import TRAINED_BONES_MM, TRAINED_RANGE, relative_size, size_factor
+from synsp.inference.checkpoint import load_model
+from synsp.inference.streaming import StreamingRefiner
+from synsp.skeleton import get_layout
+
+
+@pytest.fixture(scope="module")
+def cases():
+    from synsp.evaluation.protocol import make_cases
+
+    return make_cases("val", "typical", max_clips=1)[0]
+
+
+@needs_data
+def test_trained_bones_are_the_training_actors():
+    from synsp.evaluation.protocol import make_cases
+
+    layout = get_layout("h36m17")
+    clips = [c.clean for c in make_cases("train", "none", max_clips=20)]
+    lengths = np.median([[np.median(np.linalg.norm(x[:, a] - x[:, b], axis=-1)) for a, b in layout.bones]
+                         for x in clips], axis=0)
+    np.testing.assert_allclose(lengths, TRAINED_BONES_MM["h36m17"], atol=3.0)
+
+
+@needs_data
+def test_relative_size_follows_the_body_not_its_posture_or_missing_joints(cases):
+    x = cases.clean
+    size = relative_size(x, "h36m17")
+    assert 0.9 < size < 1.1
+    assert relative_size(0.3937 * x, "h36m17") == pytest.approx(0.3937 * size)
+    holed = x.copy()
+    holed[:, [3, 13]] = np.nan  # an ankle and a wrist never seen
+    assert relative_size(holed, "h36m17") == pytest.approx(size, rel=0.03)
+    assert np.isnan(relative_size(np.full_like(x, np.nan), "h36m17"))
+    assert np.isnan(relative_size(np.zeros((5, 17, 2)), "coco17"))  # no trained lengths: nothing measured
+
+
+def test_size_factor_clips_into_the_trained_range():
+    layout = get_layout("h36m17")
+    bones = np.asarray(TRAINED_BONES_MM["h36m17"])
+    # a stick body whose every bone is `size` times the actors': a chain along x
+    pose = np.zeros((1, 17, 3))
+    for (a, b), length in zip(layout.bones, bones):
+        pose[0, b] = pose[0, a] + [length, 0, 0]
+    low, high = TRAINED_RANGE
+    assert size_factor(pose, layout) == pytest.approx(1.0)
+    assert size_factor(0.5 * pose, layout) == pytest.approx(low / 0.5)
+    assert size_factor(3.0 * pose, layout) == pytest.approx(high / 3.0)
+    assert size_factor(np.full_like(pose, np.nan), layout) == 1.0
+
+
+@needs_data
+def test_a_body_in_another_unit_is_refined_at_the_trained_size(cases):
+    """Inches read as millimetres-per-unit guesses (a body of 0.39 x): refined as the same body at
+    the trained size, so the result is the in-range result scaled, not a small body's."""
+    model = load_model("synsp-h36m17", device="cpu", quantize=False)  # float: int8 scales follow the numbers
+    x = cases.noisy[:120].astype(np.float32)
+    size = relative_size(x, "h36m17")
+    small = model.refine(0.3937 * x) / 0.3937
+    assert model.resized == pytest.approx(TRAINED_RANGE[0] / (0.3937 * size), rel=1e-6)
+    k = TRAINED_RANGE[0] / size
+    np.testing.assert_allclose(small, model.refine(k * x) / k, atol=0.05)  # mm, float32 rounding
+    model.refine(x)
+    assert model.resized == 1.0
+    model.trained_size = False
+    assert np.abs(model.refine(0.3937 * x) / 0.3937 - small).mean() > 0.5  # what the step changes
+
+
+@needs_data
+def test_stream_measures_the_body_on_the_frame_that_sets_the_unit(cases):
+    model = load_model("synsp-h36m17", device="cpu", quantize=False)
+    x = cases.noisy[:60].astype(np.float32)
+    k = TRAINED_RANGE[0] / relative_size(x[0], "h36m17")
+
+    def stream(y: np.ndarray) -> np.ndarray:
+        s = StreamingRefiner(model)
+        return np.concatenate([*(s.push(frame) for frame in y), s.flush()])
+
+    np.testing.assert_allclose(stream(0.3937 * x) / 0.3937, stream(k * x) / k, atol=0.05)
+
+
+@needs_data
+def test_refine_says_when_it_resized_the_body(tmp_path, cases, capsys):
+    src = tmp_path / "inches.npy"
+    np.save(src, (0.3937 * cases.noisy[:90]).astype(np.float32))
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    out = capsys.readouterr().out
+    assert "size: the body measured 0.4" in out and "refined at 0.85 x" in out
