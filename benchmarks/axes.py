@@ -59,16 +59,25 @@ def main() -> None:
                "SynSP, no turn": unturned.refine, "SynSP (default)": load_model(DEFAULT_MODEL[args.space]).refine}
     typical = make_cases(args.split, "typical", layout=layout, space=args.space, max_clips=args.max_clips)
     clean = make_cases(args.split, "none", layout=layout, space=args.space, max_clips=args.max_clips)
-    names = list(methods)[1:]
     print(f"\n{args.space.upper()}, {args.split} split, {len(typical)} clips: `typical` MPJPE ({unit}, x input) "
           f"| clean clip moved by ({unit})\n")
-    print("| axes | input | " + " | ".join(names) + " | " + " | ".join(f"clean: {n}" for n in names) + " |")
+    print_table("axes", AXES_3D if args.space == "3d" else AXES_2D, methods, typical, clean,
+                lambda method, cases, axes: _mean(method, cases, axes, args.space, layout))
+
+
+def print_table(what: str, rows: dict, methods: dict[str, Callable], typical: list, clean: list,
+                mean: Callable[[Callable, list, object], float]) -> None:
+    """One markdown row per ``rows`` item (label -> how the clips are written): ``typical`` MPJPE
+    of the input and of every other method (x input), then how far each moves the clean clips;
+    ``mean(method, cases, row)`` scores a method on the cases written as ``row`` says."""
+    names = list(methods)[1:]
+    print(f"| {what} | input | " + " | ".join(names) + " | " + " | ".join(f"clean: {n}" for n in names) + " |")
     print("|---|" + "---:|" * (1 + 2 * len(names)))
-    for label, axes in (AXES_3D if args.space == "3d" else AXES_2D).items():
-        base = _mean(methods["input"], typical, axes, args.space, layout)
+    for label, row in rows.items():
+        base = mean(methods["input"], typical, row)
         cells = [f"{base:.2f}"]
-        cells += [f"{(v := _mean(methods[n], typical, axes, args.space, layout)):.2f} ({v / base:.3f})" for n in names]
-        cells += [f"{_mean(methods[n], clean, axes, args.space, layout):.2f}" for n in names]
+        cells += [f"{(v := mean(methods[n], typical, row)):.2f} ({v / base:.3f})" for n in names]
+        cells += [f"{mean(methods[n], clean, row):.2f}" for n in names]
         print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 
 

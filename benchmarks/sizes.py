@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 
+from axes import print_table  # this folder's scripts share their table
 from synsp.evaluation.protocol import make_cases, score
 from synsp.inference.checkpoint import DEFAULT_MODEL, default_model, load_model
 
@@ -41,17 +42,8 @@ def main() -> None:
                "SynSP, no size step": unsized.refine, "SynSP (default)": load_model(DEFAULT_MODEL["3d"]).refine}
     typical = make_cases(args.split, "typical", max_clips=args.max_clips)
     clean = make_cases(args.split, "none", max_clips=args.max_clips)
-    names = list(methods)[1:]
     print(f"\n3D, {args.split} split, {len(typical)} clips: `typical` MPJPE (mm, x input) | clean clip moved by (mm)\n")
-    print("| scale | input | " + " | ".join(names) + " | " + " | ".join(f"clean: {n}" for n in names) + " |")
-    print("|---|" + "---:|" * (1 + 2 * len(names)))
-    for label, factor in FACTORS.items():
-        base = _mean(methods["input"], typical, factor)
-        cells = [f"{base:.2f}"]
-        cells += [f"{(v := _mean(methods[n], typical, factor)):.2f} ({v / base:.3f})" for n in names]
-        cells += [f"{_mean(methods[n], clean, factor):.2f}" for n in names]
-        print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
-
+    print_table("scale", FACTORS, methods, typical, clean, _mean)
 
 if __name__ == "__main__":
     main()
