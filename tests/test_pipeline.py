@@ -309,3 +309,21 @@ def test_track_is_cut_where_the_estimator_jumps_to_another_person():
     track[40:45] = np.nan  # a plain gap without a jump stays inside its segment
     assert track_segments(track) == [slice(0, 30), slice(32, T)]
     assert track_segments(np.full((4, 17, 2), np.nan)) == []
+
+
+@needs_data
+def test_17_joints_in_h36m_order_are_not_read_as_coco(tmp_path, capsys):
+    """A 2D file of 17 joints in Human3.6M's order (the 2D input of 3D lifting pipelines), with no
+    layout in the file: read as H36M (told from the poses), not as COCO's 17 keypoints."""
+    from synsp.cli import main
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout="h36m17", space="2d", max_clips=1)[0]
+    src = tmp_path / "h36m_2d.npy"
+    np.save(src, case.noisy.astype(np.float32))
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    assert "the 17 joints follow h36m17's order" in capsys.readouterr().out
+    error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
+    assert error(np.load(tmp_path / "out.npy")) < error(case.noisy)
+    assert main(["refine", str(src), str(tmp_path / "as_coco.npy"), "--layout", "coco17"]) == 0
+    assert error(np.load(tmp_path / "as_coco.npy")) > 1.3 * error(case.noisy)  # what reading it as COCO did

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import needs_data
 from synsp.skeleton import (
     HEAD_POINTS_MM,
     LAYOUTS,
@@ -15,6 +16,7 @@ from synsp.skeleton import (
     random_proportions,
     reproportion,
     root_position,
+    seventeen_joint_layout,
     trunk_vector,
 )
 
@@ -167,8 +169,8 @@ def test_bandai_face_points_use_head_rotation():
 
 
 def test_convert_errors():
-    with pytest.raises(ValueError, match="no conversion h36m17 -> coco17"):
-        convert(np.zeros((2, 17, 3)), "h36m17", "coco17")
+    with pytest.raises(ValueError, match="no conversion h36m17 -> bandai22"):
+        convert(np.zeros((2, 17, 3)), "h36m17", "bandai22")
     with pytest.raises(ValueError, match=r"\(2, 17, 3\)"):
         convert(np.zeros((2, 17, 3)), "bandai22", "h36m17")
     with pytest.raises(ValueError, match="head_rotation"):
@@ -224,3 +226,28 @@ def test_trunk_vector_runs_from_the_hips_midpoint_to_the_shoulders_midpoint():
                         "right_shoulder": (-8, 40)}.items():
         x[:, layout.index(name)] = point
     np.testing.assert_allclose(trunk_vector(x, "coco17"), [[2.0, -60.0]] * 2)
+
+
+def test_h36m_to_coco_keeps_the_body_and_makes_the_face_from_the_head():
+    x = np.random.default_rng(0).normal(size=(4, 17, 2))
+    coco, h36m = get_layout("coco17"), get_layout("h36m17")
+    out = convert(x, "h36m17", "coco17")
+    for name in ("left_shoulder", "right_wrist", "left_hip", "right_ankle"):
+        np.testing.assert_array_equal(out[:, coco.index(name)], x[:, h36m.index(name)])
+    np.testing.assert_array_equal(out[:, coco.index("nose")], x[:, h36m.index("neck_nose")])
+    for name in ("left_eye", "right_eye", "left_ear", "right_ear"):
+        np.testing.assert_array_equal(out[:, coco.index(name)], x[:, h36m.index("head")])
+
+
+@needs_data
+@pytest.mark.parametrize("space", ["2d", "3d"])
+def test_seventeen_joints_tell_their_order(space):
+    from synsp.evaluation.protocol import make_cases
+
+    for layout in ("coco17", "h36m17"):
+        for case in make_cases("val", "typical", layout=layout, space=space, max_clips=4):
+            assert seventeen_joint_layout(case.noisy) == layout
+            holed = case.noisy.copy()
+            holed[::3, :5] = np.nan  # joints missing in a third of the frames
+            assert seventeen_joint_layout(holed) == layout
+    assert seventeen_joint_layout(np.full((5, 17, 2), np.nan)) == "coco17"

@@ -56,6 +56,7 @@ from synsp.refine_summary import (
     summarize,
 )
 from synsp.refine_tracks import (
+    SEVENTEEN,
     ConventionShift,
     RefinedTracks,
     input_layout,
@@ -187,6 +188,10 @@ def refine_file(
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     name = input_layout(poses, data.layout, layout, src, target)
     notes = layout_notes(name, target, method, j_count) if target is not None else []
+    if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
+        first = "the pelvis and legs" if name == "h36m17" else "the face"
+        notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
+                        f"told from the poses (--layout {target} if they do not)")
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)

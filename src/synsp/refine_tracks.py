@@ -19,13 +19,16 @@ from synsp.errors import CheckpointError, LayoutError, ShapeError
 from synsp.model import NETWORKS
 from synsp.refine import cached_model, network_model, refine
 from synsp.sequence import body_size, fill_gaps, left_missing
-from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout
+from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout, seventeen_joint_layout
+
+SEVENTEEN = ("coco17", "h36m17")  # the two 17-joint layouts a file's poses tell apart
 
 
 def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
                 guess: str | None) -> str | None:
     """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
-    ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree,
+    ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
+    (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`),
     else the one known layout with J joints. Returns a name of ``LAYOUTS``, or None when nothing
     needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
     for an unknown layout or one whose joint count is not J."""
@@ -35,7 +38,10 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     j = poses.shape[-2]
     if name is None and guess is not None:
         same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
-        name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
+        if guess in SEVENTEEN and j == len(LAYOUTS[guess].joints):  # COCO's or H36M's order: the poses tell
+            name = seventeen_joint_layout(poses)
+        else:
+            name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
     if name is None:
         return None
     what = "--layout" if given else f"{where}: the file's layout"  # name the culprit: argument or file

@@ -13,6 +13,12 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
   units, any C (2D pixels with a visibility channel are averaged like coordinates where joints
   are midpoints). Their other joints (feet, hands, face, Halpe's head and neck) are not
   converted; the pipeline refines them around their nearest model joint.
+- ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
+  ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
+  convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
+
+COCO's and H36M's layouts both have 17 joints; :func:`seventeen_joint_layout` tells a file's
+order from its poses (COCO's face points lie together, H36M's first joints span a leg).
 
 ``bandai22 -> h36m17``, joint by joint (mocap joint names as in the BVH files):
 
@@ -49,11 +55,14 @@ nose, eyes and ears from the Head joint's frame (:data:`HEAD_POINTS_MM`). COCO h
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
+from synsp.sequence import body_size
 
 
 @dataclass(frozen=True)
@@ -437,10 +446,40 @@ def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
     return np.stack(out, axis=-2)
 
 
+def _h36m_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    j = {name: x[..., H36M17.index(name), :] for name in H36M17.joints}
+    face = {"nose": j["neck_nose"], "left_eye": j["head"], "right_eye": j["head"], "left_ear": j["head"],
+            "right_ear": j["head"]}
+    return np.stack([face.get(name, j.get(name)) for name in COCO17.joints], axis=-2)
+
+
 _CONVERSIONS = {
     ("bandai22", "h36m17"): _bandai_to_h36m,
     ("bandai22", "coco17"): _bandai_to_coco,
+    ("h36m17", "coco17"): _h36m_to_coco,
 }
+
+# How far apart a 17-joint pose's first five joints lie, less its joints 8-10, in body sizes:
+# COCO's face points (0-4) lie together and its elbow and wrists (8-10) apart; H36M's pelvis and
+# leg (0-4) lie apart and its thorax, nose and head (8-10) together. Validation split, every clip
+# under `typical`, `hard` and no errors: COCO's order at most 0.06 in 2D (0.26 for one `hard` 3D
+# clip, otherwise at most -0.07), H36M's at least 0.20.
+SEVENTEEN_SPLIT = 0.15
+
+
+def seventeen_joint_layout(poses: np.ndarray) -> str:
+    """``"coco17"`` or ``"h36m17"``: which order 17-joint poses (..., T, 17, C) follow, told from
+    the poses (:data:`SEVENTEEN_SPLIT`). NaN joints are skipped; ``"coco17"`` when nothing is seen."""
+    x = np.asarray(poses, np.float64)
+
+    def spread(joints: tuple[int, ...]) -> float:
+        pairs = [np.linalg.norm(x[..., a, :] - x[..., b, :], axis=-1) for a in joints for b in joints if a < b]
+        with warnings.catch_warnings():  # frames without the joints are expected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return float(np.nanmedian(np.nanmax(np.stack(pairs), axis=0)))
+
+    score = (spread((0, 1, 2, 3, 4)) - spread((8, 9, 10))) / body_size(x)
+    return "h36m17" if np.isfinite(score) and score > SEVENTEEN_SPLIT else "coco17"
 
 
 def can_convert(src: str | Layout, dst: str | Layout) -> bool:
@@ -462,7 +501,7 @@ def convert(
         ``mediapipe33``: any unit and any C (extra channels such as visibility are averaged
         where a joint is a midpoint).
     src, dst : str or Layout
-        Supported: ``bandai22 -> h36m17 | coco17``, any layout with COCO's 17 keypoint names
+        Supported: ``bandai22 -> h36m17 | coco17``, ``h36m17 -> coco17``, any layout with COCO's 17 keypoint names
         ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring
         for the joint-by-joint mapping.
     head_rotation : ndarray (..., T, 3, 3), optional
@@ -481,7 +520,7 @@ def convert(
         return x.copy()
     if not can_convert(src, dst):
         raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: bandai22 -> h36m17 | coco17, "
-                         "and any layout with COCO's 17 keypoints -> h36m17 | coco17")
+                         "h36m17 -> coco17, and any layout with COCO's 17 keypoints -> h36m17 | coco17")
     fn = _CONVERSIONS.get((src.name, dst.name))
     if fn is not None:
         out = fn(x, head_rotation)
