@@ -251,3 +251,14 @@ def test_seventeen_joints_tell_their_order(space):
             holed[::3, :5] = np.nan  # joints missing in a third of the frames
             assert seventeen_joint_layout(holed) == layout
     assert seventeen_joint_layout(np.full((5, 17, 2), np.nan)) == "coco17"
+
+
+@needs_data
+def test_seventeen_joints_tell_their_order_on_a_real_estimators_output():
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    for key, coords in (("kp2d", 2), ("kp3d_world", 3)):  # pixels with NaN frames; metres
+        x = demo[key][..., :coords].astype(np.float64)
+        assert seventeen_joint_layout(convert(x, "mediapipe33", "coco17")) == "coco17"
+        assert seventeen_joint_layout(convert(x, "mediapipe33", "h36m17")) == "h36m17"
