@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
                    help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
-                   "guessed from the file or its joint count if omitted; an unknown one is refined by SmoothNet")
+                   "guessed from the file or its joint count if omitted (17 joints: COCO's or H36M's order, "
+                   "told from the poses); an unknown one is refined by SmoothNet")
     p.add_argument("--space", choices=["image", "world", "2d", "3d"],
                    help="MediaPipe files: 2D pixels (image) or 3D (world); (T, J, 3) arrays and CSV: x, y, confidence "
                         "(2d) or x, y, z (3d) when synsp cannot tell")
