@@ -78,3 +78,20 @@ def test_refine_file_uses_the_given_rate_and_records_it(tmp_path):
     np.savez(src, poses=smooth_motion(90, 60)[0])
     refine_file(src, tmp_path / "out.npz", method="synsp", layout="h36m17", fps=60)
     assert read_poses(tmp_path / "out.npz").fps == 60
+
+
+@pytest.mark.parametrize("space", ["3d", "2d"])
+def test_low_frame_rates_are_refined_not_refused(space):
+    """At 12 fps and below the floor step's 6 Hz baseline would pass the Nyquist rate: its
+    cut-off is lowered (filters.cutoff_for), so the default refines 5-12 fps input."""
+    from synsp.filters import cutoff_for
+
+    assert cutoff_for(6.0, 30.0) == 6.0 and cutoff_for(6.0, 10.0) == pytest.approx(4.0)
+    refiner = load_model("synsp-h36m17" if space == "3d" else "synsp-coco17", device="cpu")
+    rng = np.random.default_rng(1)
+    noisy = smooth_motion(60, 10)[0] + rng.normal(0, 10, (60, 17, 3)).astype(np.float32)
+    if space == "2d":
+        noisy = noisy[..., :2] + 1000
+    for fps in (5.0, 10.0, 12.0):
+        out = refiner.refine(noisy, fps=fps)
+        assert out.shape == noisy.shape and np.isfinite(out).all()

@@ -160,3 +160,13 @@ def test_smpl_refined_by_the_shipped_rotation_network_on_request(tmp_path, capsy
     _smpl_file(tmp_path / "slow.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(25.0))
     assert main(["refine", str(tmp_path / "slow.npz"), str(tmp_path / "slow_out.npz"), "--method", "synsp"]) == 2
     assert "25 fps" in capsys.readouterr().err and not (tmp_path / "slow_out.npz").exists()
+
+
+def test_a_low_frame_rate_bvh_gets_the_default_filter(bandai_slice, tmp_path):
+    """The default rotation filter's 4 Hz needs more than 8 fps; at 6 fps it is lowered, not refused."""
+    _, jittery = bandai_slice
+    motion = read_bvh(jittery)
+    slow = tmp_path / "slow.bvh"
+    write_bvh(slow, replace(motion, frame_time=1 / 6))
+    assert main(["refine", str(slow), str(tmp_path / "out.bvh")]) == 0
+    assert read_bvh(tmp_path / "out.bvh").frame_time == pytest.approx(1 / 6)

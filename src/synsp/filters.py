@@ -24,8 +24,8 @@ import numpy as np
 
 from synsp.sequence import fill_gaps
 
-__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "butterworth", "median", "hampel",
-           "FILTERS", "FILTER_GRIDS"]
+__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "butterworth", "cutoff_for", "median",
+           "hampel", "FILTERS", "FILTER_GRIDS"]
 
 
 def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
@@ -292,6 +292,13 @@ def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: floa
     sos = butter(int(order) // 2, cutoff, btype="low", fs=fps, output="sos")
     padlen = min(3 * (2 * len(sos) + 1), frames - 1)
     return sosfiltfilt(sos, a, axis=a.ndim - 3, padlen=padlen).astype(dtype)
+
+
+def cutoff_for(cutoff: float, fps: float) -> float:
+    """A default cut-off ``cutoff`` (Hz) for :func:`butterworth` at ``fps`` frames per second:
+    as it is, or 0.8 of the Nyquist rate (``0.4 * fps``) where the frame rate is too low for it,
+    so that a default never refuses low-frame-rate input (6 Hz needs more than 12 fps)."""
+    return min(float(cutoff), 0.4 * float(fps))
 
 
 def median(x: np.ndarray, *, window: int = 5) -> np.ndarray:

@@ -40,7 +40,7 @@ from synsp.errors import (
     ShapeError,
     SpaceError,
 )
-from synsp.filters import FPS_FILTERS
+from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
 from synsp.inference.upright import describe_axes
@@ -276,10 +276,14 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         network = load_rotation_model(checkpoint, device)
         if network.kind != method:
             raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
-    if method is None or network is not None:
+    default = method is None or network is not None
+    given = set(options)
+    if default:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
+    if default and "cutoff" in options and "cutoff" not in given:  # a default never refuses a low frame rate
+        options["cutoff"] = cutoff_for(options["cutoff"], options["fps"])
     if network is None:
         rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
                                            **options)

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from synsp.filters import butterworth
+from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_size
 
 __all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor", "floor_step", "keep_above_floor"]
@@ -36,8 +36,10 @@ SHRINK = 0.25
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
-    """The Butterworth baseline (..., T, J, C) of poses without NaN at ``fps`` (None: 30)."""
-    return butterworth(poses, cutoff=BASELINE_HZ, order=4, fps=30.0 if fps is None else float(fps))
+    """The Butterworth baseline (..., T, J, C) of poses without NaN at ``fps`` (None: 30); below
+    15 fps its cut-off is lowered under the Nyquist rate (:func:`synsp.filters.cutoff_for`)."""
+    fps = 30.0 if fps is None else float(fps)
+    return butterworth(poses, cutoff=cutoff_for(BASELINE_HZ, fps), order=4, fps=fps)
 
 
 def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = None) -> np.ndarray:
