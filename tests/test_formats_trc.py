@@ -155,3 +155,13 @@ def test_frames_before_the_person_appears_are_held_and_counted(tmp_path, capsys)
     assert len(rows) == 50 and all(cell.strip() and cell != "nan" for row in rows for cell in row)
     back = read_poses(out).poses[0]
     assert np.allclose(back[:5], back[5], atol=1e-3)  # held at the first refined frame
+
+
+def test_inch_units_read_in_millimetres_and_written_back_in_inches(tmp_path):
+    values = np.random.default_rng(1).normal(40, 5, (20, 2, 3))  # inches
+    _write_trc(tmp_path / "inches.trc", ["C7", "RASIS"], values, "in")
+    data = read_poses(tmp_path / "inches.trc")
+    np.testing.assert_allclose(data.poses[0], values * 25.4, atol=1e-3)
+    write_poses(tmp_path / "out.trc", data)
+    assert (tmp_path / "out.trc").read_text().splitlines()[2].split("\t")[4] == "in"
+    np.testing.assert_allclose(read_poses(tmp_path / "out.trc").poses[0], values * 25.4, atol=1e-3)

@@ -1,7 +1,7 @@
 """C3D motion capture files, through the maintained ``c3d`` package (``pip install synsp[c3d]``).
 
 Points are read with their labels (``POINT:LABELS``), rate (``POINT:RATE``) and unit
-(``POINT:UNITS``: m, cm or mm; positions come out in millimetres, synsp's 3D unit). A point
+(``POINT:UNITS``: m, cm, mm or in; positions come out in millimetres, synsp's 3D unit). A point
 whose residual is negative was not seen in that frame (C3D's "invalid"): NaN. Labels map to a
 joint layout exactly as TRC marker names do (:func:`synsp.formats.trc.match_markers`: Pose2Sim's
 marker sets read as ``halpe26`` / ``body25``; other marker sets keep their own labels).
@@ -36,7 +36,7 @@ def _c3d():
 def _units(text: str, path: Path) -> str:
     units = text.strip().lower()
     if units not in UNITS_TO_MM:
-        raise ValueError(f"{path}: POINT:UNITS {text.strip()!r} not understood; expected m, cm or mm")
+        raise ValueError(f"{path}: POINT:UNITS {text.strip()!r} not understood; expected m, cm, mm or in")
     return units
 
 
