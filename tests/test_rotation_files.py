@@ -170,3 +170,24 @@ def test_a_low_frame_rate_bvh_gets_the_default_filter(bandai_slice, tmp_path):
     write_bvh(slow, replace(motion, frame_time=1 / 6))
     assert main(["refine", str(slow), str(tmp_path / "out.bvh")]) == 0
     assert read_bvh(tmp_path / "out.bvh").frame_time == pytest.approx(1 / 6)
+
+
+def test_smplx_npz_of_55_joints_is_refined(tmp_path):
+    """AMASS's SMPL-X release: poses (T, 165) = 22 body + jaw, eyes + 2 x 15 fingers, and its
+    frame rate under ``mocap_frame_rate``."""
+    t = 60
+    rng = np.random.default_rng(2)
+    phase = np.linspace(0, 2 * np.pi, t)[:, None, None]
+    clean = 0.4 * np.sin(phase + rng.uniform(0, 6, (1, 55, 3)))
+    noisy = Rotation.from_rotvec(rng.normal(0, 0.05, (t * 55, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
+    _smpl_file(tmp_path / "in.npz", noisy.as_rotvec().reshape(t, 165), np.zeros((t, 3)),
+               mocap_frame_rate=np.array(120.0))
+    motion = read_smpl(tmp_path / "in.npz")
+    assert motion.fps == 120.0 and len(motion.names) == 55 and motion.names[22:25] == ("jaw", "left_eye", "right_eye")
+    assert motion.positions().shape == (t, 55, 3)
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz")]) == 0
+    with np.load(tmp_path / "out.npz", allow_pickle=False) as out:
+        assert out["poses"].shape == (t, 165)
+    after = read_smpl(tmp_path / "out.npz")
+    truth = Rotation.from_rotvec(clean.reshape(-1, 3)).as_matrix().reshape(t, 55, 3, 3)
+    assert geodesic_angle(after.rotations, truth).mean() < geodesic_angle(motion.rotations, truth).mean()

@@ -33,21 +33,27 @@ SMPL_REST = np.array([
     [0.6813, 0.2222, -0.0435], [-0.6842, 0.2196, -0.0467], [0.7680, 0.2160, -0.0530], [-0.7709, 0.2134, -0.0562],
 ])
 BODY_JOINTS = 22  # joints of every SMPL family body (SMPL-H / SMPL-X share them)
-_FINGERS = 15  # per hand, SMPL-H
+_FINGERS = 15  # per hand, SMPL-H and SMPL-X
+_FACE = 3  # SMPL-X: jaw, left eye, right eye
 # left/right joint pairs of the SMPL tree
 SMPL_LEFT_RIGHT = ((1, 2), (4, 5), (7, 8), (10, 11), (13, 14), (16, 17), (18, 19), (20, 21), (22, 23))
 
 
 def template(n_joints: int) -> tuple[np.ndarray, np.ndarray]:
     """Parents (K,) and rest offsets from the parent (K, 3) in metres of a K-joint SMPL-family skeleton."""
+    hands = [np.full(_FINGERS, 20), np.full(_FINGERS, 21)]
     if n_joints in (BODY_JOINTS, len(SMPL_JOINTS)):
-        parents = SMPL_PARENTS[:n_joints]
+        parents, rest = SMPL_PARENTS[:n_joints], SMPL_REST[:n_joints]
     elif n_joints == BODY_JOINTS + 2 * _FINGERS:  # SMPL-H: fingers hang (with no length) from the wrists
-        parents = np.concatenate([SMPL_PARENTS[:BODY_JOINTS], np.full(_FINGERS, 20), np.full(_FINGERS, 21)])
+        parents = np.concatenate([SMPL_PARENTS[:BODY_JOINTS], *hands])
+        rest = np.concatenate([SMPL_REST[:BODY_JOINTS], np.repeat(SMPL_REST[[20, 21]], _FINGERS, axis=0)])
+    elif n_joints == BODY_JOINTS + _FACE + 2 * _FINGERS:  # SMPL-X: jaw and eyes hang from the head, then the fingers
+        parents = np.concatenate([SMPL_PARENTS[:BODY_JOINTS], np.full(_FACE, 15), *hands])
+        rest = np.concatenate([SMPL_REST[:BODY_JOINTS], np.repeat(SMPL_REST[[15]], _FACE, axis=0),
+                               np.repeat(SMPL_REST[[20, 21]], _FINGERS, axis=0)])
     else:
-        raise ValueError(f"poses have {n_joints} joints; SMPL files have 24 (SMPL), 22 (body) or 52 (SMPL-H)")
-    rest = np.concatenate([SMPL_REST[:BODY_JOINTS], np.repeat(SMPL_REST[[20, 21]], _FINGERS, axis=0)])[:n_joints] \
-        if n_joints == BODY_JOINTS + 2 * _FINGERS else SMPL_REST[:n_joints]
+        raise ValueError(f"poses have {n_joints} joints; SMPL files have 24 (SMPL), 22 (body), 52 (SMPL-H) "
+                         "or 55 (SMPL-X)")
     offsets = rest - np.where(parents[:, None] >= 0, rest[np.maximum(parents, 0)], 0.0)
     return parents, offsets
 

@@ -3,16 +3,19 @@
 Arrays read (never unpickled: ``allow_pickle=False``):
 
 - ``poses``: (T, 3K) or (T, K, 3) axis-angle rotations in radians, K = 24 (SMPL: VIBE, PARE,
-  4D-Humans, WHAM), 22 (body only) or 52 (SMPL-H, AMASS: 22 body + 2 x 15 finger joints);
-  joint 0 is the global orientation;
+  4D-Humans, WHAM), 22 (body only), 52 (SMPL-H, AMASS: 22 body + 2 x 15 finger joints) or 55
+  (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes + 2 x 15 finger joints); joint 0 is
+  the global orientation;
 - ``trans`` (or ``transl``): (T, 3) root translation in metres, optional (zeros);
-- ``mocap_framerate`` or ``fps``: frames per second, optional (``synsp refine --fps``);
+- ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
+  optional (``synsp refine --fps``);
 - everything else (``betas``, ``gender``, ...) is kept and written back untouched.
 
 No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
 and for the pose-file view (:func:`read`), come from the template skeleton of
 :mod:`synsp.smpl_template`. Shape (``betas``) is ignored: positions are those of an average
-body. SMPL-H finger joints are refined as rotations but have no length in the template.
+body. SMPL-H and SMPL-X finger, jaw and eye joints are refined as rotations but have no length
+in the template.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS, SMPL_REST, template
 
 MM_PER_M = 1000.0
+_RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others
 
 
 def sniff(content) -> bool:
@@ -65,11 +69,13 @@ def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotio
     parents, offsets = template(poses.shape[1])
     translations = np.broadcast_to(offsets, poses.shape).copy()
     translations[:, 0] = trans + SMPL_REST[0]  # the global orientation turns the body about the pelvis
-    rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in ("mocap_framerate", "fps")
+    rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in _RATE_KEYS
                         if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
     if not (np.isfinite(rate) and rate > 0):
         raise ValueError(f"{path}: the frame rate must be a positive number, got {rate!r}")
-    names = SMPL_JOINTS[:BODY_JOINTS] + tuple(f"finger_{i}" for i in range(poses.shape[1] - BODY_JOINTS)) \
+    extra = poses.shape[1] - BODY_JOINTS
+    face = ("jaw", "left_eye", "right_eye") if extra == 33 else ()  # SMPL-X
+    names = SMPL_JOINTS[:BODY_JOINTS] + face + tuple(f"finger_{i}" for i in range(extra - len(face))) \
         if poses.shape[1] != len(SMPL_JOINTS) else SMPL_JOINTS
     animated = np.zeros(len(parents), bool)
     animated[0] = True

@@ -43,9 +43,9 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
 class RotationRefiner:
     """A trained network of joint rotations (``[data] space = "rotation"``), ready to refine.
 
-    ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24 or 52
-    (SMPL-H): the network refines the 22 body joints and the two hands (identity when the
-    input has none); finger joints are returned as they came.
+    ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24, 52
+    (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
+    when the input has none); finger, jaw and eye joints are returned as they came.
     """
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device):
@@ -56,9 +56,9 @@ class RotationRefiner:
         from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS
 
         r = np.asarray(rotations, dtype=np.float64)
-        if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in (BODY_JOINTS, len(SMPL_JOINTS), 52):
-            raise ValueError(f"rotations must be SMPL (T, 24, 3, 3), (T, 22, 3, 3) or SMPL-H (T, 52, 3, 3), "
-                             f"got shape {r.shape}")
+        if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in (BODY_JOINTS, len(SMPL_JOINTS), 52, 55):
+            raise ValueError(f"rotations must be SMPL (T, 24, 3, 3), (T, 22, 3, 3), SMPL-H (T, 52, 3, 3) or "
+                             f"SMPL-X (T, 55, 3, 3), got shape {r.shape}")
         full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
         keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
         full[:, :keep] = r[:, :keep]
