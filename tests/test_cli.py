@@ -76,8 +76,8 @@ def _corrupt_json(path):
     path.write_text('[{"frame_id": 0, "instances": [{"keypoints": [[1, 2], ')
 
 
-def _c4(path):
-    np.save(path, np.zeros((10, 17, 4)))
+def _c5(path):
+    np.save(path, np.zeros((10, 17, 5)))
 
 
 def _all_low_scores(path):
@@ -89,7 +89,9 @@ BAD_INPUTS = {
     "missing file": ("nope.npz", None, [], ["nope.npz", "no such file"]),
     "wrong extension": ("poses.xyz", lambda p: p.write_text("1 2 3"), [], ["poses.xyz", "extension"]),
     "npy of wrong rank": ("bad.npy", _npy_rank2, [], ["bad.npy", "(10, 3)"]),
-    "four coordinates": ("c4.npy", _c4, [], ["c4.npy", "(1, 10, 17, 4)"]),
+    "five channels": ("c5.npy", _c5, [], ["c5.npy", "(1, 10, 17, 5)"]),
+    "fourth channel not a score": ("c4.npy", lambda p: np.save(p, np.full((10, 17, 4), 7.0)), [],
+                                   ["c4.npy", "fourth channel"]),
     "corrupt json": ("bad.json", _corrupt_json, [], ["bad.json", "JSON"]),
     "empty npz": ("empty.npz", lambda p: p.write_bytes(b""), [], ["empty.npz", "empty file"]),
     "empty npy": ("empty.npy", lambda p: p.write_bytes(b""), [], ["empty.npy", "empty file"]),
@@ -208,3 +210,22 @@ def test_refine_stride_option(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "stride" in err
         assert not (tmp_path / "bad.json").exists()
+
+
+
+@needs_data
+def test_3d_with_a_fourth_confidence_channel_is_refined_and_keeps_it(tmp_path, capsys):
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", max_clips=1)[0]
+    scores = np.random.default_rng(0).uniform(0.5, 1.0, case.noisy.shape[:-1])
+    scores[10:14, 3] = 0.1  # an ankle scored low for four frames: missing, filled
+    src = tmp_path / "scored3d.npy"
+    np.save(src, np.concatenate([case.noisy, scores[..., None]], axis=-1).astype(np.float32))
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    assert "fourth channel is a confidence" in capsys.readouterr().out
+    out = np.load(tmp_path / "out.npy")
+    assert out.shape == case.noisy.shape[:-1] + (4,)
+    np.testing.assert_allclose(out[..., 3], scores, atol=1e-6)
+    error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
+    assert error(out[..., :3]) < error(case.noisy)

@@ -163,9 +163,10 @@ def refine_file(
         read_options["key"] = key
     data = read_poses(src, format=fmt, fps=fps, **read_options)
     v_count, t_count, j_count, c_count = data.poses.shape
-    if c_count not in (2, 3) or 0 in (t_count, j_count):
-        raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3, "
-                         f"got shape {data.poses.shape}")
+    four = c_count == 4 and data.format in _UNDECLARED and data.scores is None  # x, y, z plus a confidence
+    if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
+        raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
+                         f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
     data, confidence = _confidence_channel(data, space, src)
     c_count = data.poses.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -209,9 +210,12 @@ def refine_file(
     notes += [size_note(factor) for factor in sizes]
     if method == "synsp":
         notes += convention_notes(conventions, checkpoint, device, c_count)
-    if confidence is not None:
+    if confidence is not None and c_count == 2:
         notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
                         "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
+    elif confidence is not None:
+        notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
+                        "the channel written back unchanged")
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     return summarize(dst, poses, out, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
                      long_gaps=long, never_seen=never, max_gap=limit)
@@ -321,6 +325,22 @@ _SPACES = {"image": "image", "world": "world", "2d": "image", "3d": "world"}
 _UNDECLARED = ("npz", "npy", "csv")
 
 
+def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray]:
+    """(T, J, 4) poses from an array or CSV file: x, y, z plus a confidence (as 3D estimators that
+    score their joints write them). Returns the 3D data with the channel as scores, and the
+    channel to write back unchanged; a ``SpaceError`` if it is not a confidence."""
+    if space in ("2d", "image"):
+        raise SpaceError(f"{src}: --space {space}, but the poses have 4 channels {data.poses.shape} (x, y, z and a "
+                         "confidence)")
+    channel = np.asarray(data.poses[..., 3], dtype=np.float64).copy()
+    seen = channel[np.isfinite(channel)]
+    if seen.size and (np.mean((seen >= 0) & (seen <= 1)) < 0.9 or seen.min() < 0 or seen.max() > 1.5):
+        raise SpaceError(f"{src}: poses {data.poses.shape}: a fourth channel is read as a confidence in [0, 1], "
+                         f"but it holds values from {seen.min():g} to {seen.max():g}; give x, y, z only")
+    scores = np.where(np.isfinite(channel), channel, 0.0)
+    return replace(data, poses=np.ascontiguousarray(data.poses[..., :3]), scores=scores), channel
+
+
 def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:
     """(T, J, 3) poses without scores from an array or CSV file: x, y plus a confidence, or x, y, z?
 
@@ -330,6 +350,8 @@ def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[P
     write back unchanged, or None.
     """
     c = data.poses.shape[-1]
+    if c == 4:
+        return _fourth_channel(data, space, src)
     if space == "3d" and c == 2:
         raise SpaceError(f"{src}: --space 3d, but the poses have 2 coordinates {data.poses.shape}")
     if space in ("3d", "world") or data.format not in _UNDECLARED:
