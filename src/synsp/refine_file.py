@@ -68,7 +68,7 @@ from synsp.refine_tracks import (
     track_segments,
 )
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
-from synsp.sequence import ABSURD, max_gap_frames, third_channel
+from synsp.sequence import ABSURD, confidence_like, max_gap_frames, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -334,7 +334,7 @@ def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
                          "confidence)")
     channel = np.asarray(data.poses[..., 3], dtype=np.float64).copy()
     seen = channel[np.isfinite(channel)]
-    if seen.size and (np.mean((seen >= 0) & (seen <= 1)) < 0.9 or seen.min() < 0 or seen.max() > 1.5):
+    if seen.size and not confidence_like(seen):
         raise SpaceError(f"{src}: poses {data.poses.shape}: a fourth channel is read as a confidence in [0, 1], "
                          f"but it holds values from {seen.min():g} to {seen.max():g}; give x, y, z only")
     scores = np.where(np.isfinite(channel), channel, 0.0)

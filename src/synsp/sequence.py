@@ -11,7 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "missing_mask", "max_gap_frames", "left_missing", "body_size", "mm_per_unit", "third_channel"]
+__all__ = ["fill_gaps", "missing_mask", "max_gap_frames", "left_missing", "body_size", "mm_per_unit", "confidence_like",
+           "third_channel"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -221,6 +222,12 @@ def mm_per_unit(poses: np.ndarray) -> float:
     return 1000.0 if size < 30 else 10.0
 
 
+def confidence_like(values: np.ndarray) -> bool:
+    """Whether finite ``values`` (any shape, at least one) read as confidences: every one in
+    [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1]."""
+    return bool(values.min() >= 0 and values.max() <= 1.5 and np.mean(values <= 1) >= 0.9)
+
+
 def third_channel(poses: np.ndarray) -> str | None:
     """What the third channel of (..., T, J, 3) poses that come without confidences holds:
     ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), or None when it cannot be told.
@@ -246,7 +253,7 @@ def third_channel(poses: np.ndarray) -> str | None:
         channel = x[..., 2][np.isfinite(x[..., 2])]
     if channel.size == 0:
         return None
-    if channel.min() < 0 or channel.max() > 1.5 or np.mean(channel <= 1) < 0.9:
+    if not confidence_like(channel):
         return "z"
     span = body_size(x[..., :2])
     if np.isfinite(span) and span >= 20:
