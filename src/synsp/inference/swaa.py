@@ -305,8 +305,8 @@ def _merge_frame_major(w: np.ndarray, starts: np.ndarray, length: int, stride: i
         frames = slice((regular + j) * stride, (regular + j + 1) * stride)
         np.multiply(sums[:, j], inverse[frames], out=total[frames])
     if last is not None:  # the end-aligned window: its weighted frames join the means already taken
-        k = np.ones(f, acc) if weights is None else weights.astype(acc)
-        full = _coverage(f, span, stride, regular, last, acc, weights)[last : last + f]
+        k = (np.ones(f, acc) if weights is None else weights.astype(acc))[:, None]
+        own = cover[last : last + f]  # the regular windows' weights at these frames
         ends = total[last : last + f]
-        ends[:] = (ends * cover[last : last + f] + k[:, None] * blocks[:, -1]) / full
+        ends[:] = (ends * own + k * blocks[:, -1]) / (own + k)
     return total[:length].reshape(length, *trailing).astype(w.dtype, copy=False)
