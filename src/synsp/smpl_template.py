@@ -16,7 +16,8 @@ import numpy as np
 
 from synsp.rotations import forward_kinematics
 
-__all__ = ["SMPL_JOINTS", "SMPL_PARENTS", "SMPL_REST", "SMPL_LEFT_RIGHT", "BODY_JOINTS", "template", "smpl_positions"]
+__all__ = ["SMPL_JOINTS", "SMPL_PARENTS", "SMPL_REST", "SMPL_LEFT_RIGHT", "BODY_JOINTS", "JOINT_COUNTS", "template",
+           "joint_names", "smpl_positions"]
 
 SMPL_JOINTS = ("pelvis", "left_hip", "right_hip", "spine1", "left_knee", "right_knee", "spine2", "left_ankle",
                "right_ankle", "spine3", "left_foot", "right_foot", "neck", "left_collar", "right_collar", "head",
@@ -35,27 +36,42 @@ SMPL_REST = np.array([
 BODY_JOINTS = 22  # joints of every SMPL family body (SMPL-H / SMPL-X share them)
 _FINGERS = 15  # per hand, SMPL-H and SMPL-X
 _FACE = 3  # SMPL-X: jaw, left eye, right eye
+# Joint counts of the family: body only, SMPL, SMPL-H (+ fingers), SMPL-X (+ jaw, eyes and fingers).
+JOINT_COUNTS = (BODY_JOINTS, 24, BODY_JOINTS + 2 * _FINGERS, BODY_JOINTS + _FACE + 2 * _FINGERS)
 # left/right joint pairs of the SMPL tree
 SMPL_LEFT_RIGHT = ((1, 2), (4, 5), (7, 8), (10, 11), (13, 14), (16, 17), (18, 19), (20, 21), (22, 23))
 
 
+def _check_count(n_joints: int) -> None:
+    if n_joints not in JOINT_COUNTS:
+        raise ValueError(f"poses have {n_joints} joints; SMPL files have 24 (SMPL), 22 (body), 52 (SMPL-H) "
+                         "or 55 (SMPL-X)")
+
+
 def template(n_joints: int) -> tuple[np.ndarray, np.ndarray]:
     """Parents (K,) and rest offsets from the parent (K, 3) in metres of a K-joint SMPL-family skeleton."""
+    _check_count(n_joints)
     hands = [np.full(_FINGERS, 20), np.full(_FINGERS, 21)]
     if n_joints in (BODY_JOINTS, len(SMPL_JOINTS)):
         parents, rest = SMPL_PARENTS[:n_joints], SMPL_REST[:n_joints]
     elif n_joints == BODY_JOINTS + 2 * _FINGERS:  # SMPL-H: fingers hang (with no length) from the wrists
         parents = np.concatenate([SMPL_PARENTS[:BODY_JOINTS], *hands])
         rest = np.concatenate([SMPL_REST[:BODY_JOINTS], np.repeat(SMPL_REST[[20, 21]], _FINGERS, axis=0)])
-    elif n_joints == BODY_JOINTS + _FACE + 2 * _FINGERS:  # SMPL-X: jaw and eyes hang from the head, then the fingers
+    else:  # SMPL-X: jaw and eyes hang from the head, then the fingers
         parents = np.concatenate([SMPL_PARENTS[:BODY_JOINTS], np.full(_FACE, 15), *hands])
         rest = np.concatenate([SMPL_REST[:BODY_JOINTS], np.repeat(SMPL_REST[[15]], _FACE, axis=0),
                                np.repeat(SMPL_REST[[20, 21]], _FINGERS, axis=0)])
-    else:
-        raise ValueError(f"poses have {n_joints} joints; SMPL files have 24 (SMPL), 22 (body), 52 (SMPL-H) "
-                         "or 55 (SMPL-X)")
     offsets = rest - np.where(parents[:, None] >= 0, rest[np.maximum(parents, 0)], 0.0)
     return parents, offsets
+
+
+def joint_names(n_joints: int) -> tuple[str, ...]:
+    """Names of the joints of a K-joint SMPL-family skeleton (:data:`JOINT_COUNTS`), in order."""
+    _check_count(n_joints)
+    if n_joints == len(SMPL_JOINTS):
+        return SMPL_JOINTS
+    face = ("jaw", "left_eye", "right_eye") if n_joints == JOINT_COUNTS[-1] else ()
+    return SMPL_JOINTS[:BODY_JOINTS] + face + tuple(f"finger_{i}" for i in range(n_joints - BODY_JOINTS - len(face)))
 
 
 def smpl_positions(rotations: np.ndarray, trans: np.ndarray | None = None) -> np.ndarray:

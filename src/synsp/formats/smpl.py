@@ -27,7 +27,7 @@ import numpy as np
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
-from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS, SMPL_REST, template
+from synsp.smpl_template import SMPL_REST, joint_names, template
 
 MM_PER_M = 1000.0
 _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others
@@ -73,10 +73,7 @@ def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotio
                         if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
     if not (np.isfinite(rate) and rate > 0):
         raise ValueError(f"{path}: the frame rate must be a positive number, got {rate!r}")
-    extra = poses.shape[1] - BODY_JOINTS
-    face = ("jaw", "left_eye", "right_eye") if extra == 33 else ()  # SMPL-X
-    names = SMPL_JOINTS[:BODY_JOINTS] + face + tuple(f"finger_{i}" for i in range(extra - len(face))) \
-        if poses.shape[1] != len(SMPL_JOINTS) else SMPL_JOINTS
+    names = joint_names(poses.shape[1])
     animated = np.zeros(len(parents), bool)
     animated[0] = True
     return JointMotion(names=names, parents=parents, rotations=matrix_from_axis_angle(poses),

@@ -53,10 +53,10 @@ class RotationRefiner:
 
     def refine(self, rotations: np.ndarray, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3)."""
-        from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS
+        from synsp.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_JOINTS
 
         r = np.asarray(rotations, dtype=np.float64)
-        if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in (BODY_JOINTS, len(SMPL_JOINTS), 52, 55):
+        if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in JOINT_COUNTS:
             raise ValueError(f"rotations must be SMPL (T, 24, 3, 3), (T, 22, 3, 3), SMPL-H (T, 52, 3, 3) or "
                              f"SMPL-X (T, 55, 3, 3), got shape {r.shape}")
         full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
