@@ -17,7 +17,7 @@ import argparse
 import numpy as np
 
 from synsp.evaluation.protocol import make_cases
-from synsp.refine_tracks import refine_track
+from synsp.refine import refine_track
 from synsp.skeleton import seventeen_joint_layout
 
 OTHER = {"2d": ("h36m17", "coco17"), "3d": ("coco17", "h36m17")}  # (the files' order, the model's)

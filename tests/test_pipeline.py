@@ -287,7 +287,7 @@ def test_mediapipe_world_through_an_h36m_checkpoint_keeps_33_joints(tmp_path, ti
     # MediaPipe's left wrist is H36M's left wrist (index 13): it moves exactly as the model moved that joint
     track = poses[0, START:].astype(np.float32)
     converted = convert(track, "mediapipe33", "h36m17")
-    delta = refine(converted, "synsp", checkpoint=str(tiny_h36m_checkpoint), device="cpu") - converted
+    delta = refine(converted, "synsp", checkpoint=str(tiny_h36m_checkpoint), device="cpu", layout="h36m17") - converted
     np.testing.assert_allclose(refined[START:, 15] - track[:, 15], delta[:, 13], atol=0.05)
 
 
@@ -327,3 +327,30 @@ def test_17_joints_in_h36m_order_are_not_read_as_coco(tmp_path, capsys):
     assert error(np.load(tmp_path / "out.npy")) < error(case.noisy)
     assert main(["refine", str(src), str(tmp_path / "as_coco.npy"), "--layout", "coco17"]) == 0
     assert error(np.load(tmp_path / "as_coco.npy")) > 1.3 * error(case.noisy)  # what reading it as COCO did
+
+
+@needs_data
+def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
+    """``synsp.refine(poses)`` tells a 17-joint array's order and takes other skeletons (Halpe-26
+    here) as ``synsp refine`` does, instead of refusing them or reading them in the model's order."""
+    import synsp
+    from synsp.evaluation.protocol import make_cases
+    from synsp.refine import refine_track
+
+    case = make_cases("val", "typical", layout="coco17", space="3d", max_clips=1)[0]  # 3D in COCO's order
+    error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
+    refined = synsp.refine(case.noisy)
+    np.testing.assert_array_equal(refined, refine_track(case.noisy, "coco17", "synsp"))
+    assert error(refined) < 0.95 * error(case.noisy)
+    assert error(synsp.refine(case.noisy, layout="h36m17")) > 1.3 * error(case.noisy)  # read in the model's order
+
+    coco = make_cases("val", "typical", layout="coco17", space="2d", max_clips=1)[0].noisy
+    mid = lambda a, b: (coco[:, a] + coco[:, b]) / 2  # noqa: E731
+    toes = coco[:, [15, 16, 15, 16, 15, 16]] + np.array([0.0, 15.0])  # big and small toes, heels: below the ankles
+    halpe = np.concatenate([coco, (coco[:, [0]] - [0.0, 30.0]), mid(5, 6)[:, None], mid(11, 12)[:, None], toes], axis=1)
+    out = synsp.refine(halpe)
+    assert out.shape == halpe.shape and np.isfinite(out).all()
+    np.testing.assert_array_equal(out, refine_track(halpe, "halpe26", "synsp"))
+    np.testing.assert_array_equal(synsp.refine(halpe[None])[0], out)  # (V, T, J, C) view by view
+    with pytest.raises(ValueError, match="layout halpe26 has 26 joints but poses has 17"):
+        synsp.refine(case.noisy, "savgol", layout="halpe26")

@@ -1,20 +1,25 @@
-"""``refine(poses, method)``: every refinement method behind one call shape.
+"""``refine(poses, method)``: every refinement method behind one call shape, in the poses' own joint layout.
 
 ``METHODS`` is a plain dict from name to a function ``f(poses, **options) -> poses`` taking
-(T, J, C) or (V, T, J, C) arrays and returning the same shape and dtype.
+(T, J, C) or (V, T, J, C) arrays and returning the same shape and dtype. A network that sees
+the joints together (SynSP) refines its own layout; poses in another one are told
+(:func:`input_layout`), converted to it, refined and given back in theirs (:func:`refine_track`).
 """
 from __future__ import annotations
 
 import inspect
+import os
 from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
 from synsp import filters
-from synsp.errors import CheckpointError, MissingDataError, OptionError, ShapeError
+from synsp.config import DEFAULT_LAYOUT
+from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError
 from synsp.model import NETWORKS
 from synsp.sequence import left_missing, max_gap_frames, missing_mask
+from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout, seventeen_joint_layout
 
 
 @lru_cache(maxsize=8)
@@ -96,7 +101,8 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"fps must be a positive number, got {fps!r}")
 
 
-def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, **options) -> np.ndarray:
+def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, layout: str | None = None,
+           **options) -> np.ndarray:
     """Refine a pose sequence.
 
     Parameters
@@ -107,6 +113,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         "gaussian", "identity".
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
         for methods that take ``fps=``); by default every gap is filled.
+    layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS`, e.g.
+        ``"halpe26"``, ``"body25"``, ``"mediapipe33"``); None = told as ``synsp refine`` tells a
+        file's: by the joint count, and for 17 joints by the poses (COCO's or H36M's order).
+        SynSP refines another layout through its own and gives the poses back in theirs
+        (:func:`refine_track`); filters and SmoothNet take any joint set.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
@@ -138,8 +149,140 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
-    out = run(x, **options)
+    if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
+        input_layout(x, None, layout, "poses", None, flag="layout")
+    out = _in_layout(x, method, layout, options) if _layout_matters(x, method, layout, options) else run(x, **options)
     unknown = left_missing(missing_mask(x), gap)
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
+
+
+def _layout_matters(x: np.ndarray, method: str, layout: str | None, options: dict) -> bool:
+    """Whether ``x`` may not be in the layout of the network ``method`` refines: a network that
+    sees the joints together (not SmoothNet), given another layout, J joints not its own, or
+    17 joints (COCO's and H36M's orders both have 17)."""
+    if method not in NETWORKS:
+        return False
+    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
+    own = model.layout.name
+    return not model.network.per_coordinate and (
+        layout not in (None, own) or x.shape[-2] != len(model.layout.joints) or (layout is None and x.shape[-2] == 17))
+
+
+def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+    """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
+    network ``method``; another layout than the network's is refined view by view, as a file's."""
+    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
+    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
+    if name == model.layout.name:
+        return method_function(method)(x, **options)
+    if x.ndim == 3:
+        return refine_track(x, name, method, **options)
+    return np.stack([refine_track(view, name, method, **options) for view in x])
+
+
+SEVENTEEN = ("coco17", "h36m17")  # the two 17-joint layouts a file's poses tell apart
+
+
+def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
+                guess: str | None, flag: str = "--layout") -> str | None:
+    """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
+    ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
+    (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`),
+    else the one known layout with J joints. Returns a name of ``LAYOUTS``, or None when nothing
+    needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
+    for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
+    if given is not None and not given.strip():
+        raise LayoutError(f"{flag} is empty; name a layout or leave it out")
+    name = given or declared
+    j = poses.shape[-2]
+    if name is None and guess is not None:
+        same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
+        if guess in SEVENTEEN and j == len(LAYOUTS[guess].joints):  # COCO's or H36M's order: the poses tell
+            name = seventeen_joint_layout(poses)
+        else:
+            name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
+    if name is None:
+        return None
+    what = flag if given else f"{where}: the file's layout"  # name the culprit: argument or file
+    if name not in LAYOUTS:
+        raise LayoutError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
+    if len(LAYOUTS[name].joints) != j:
+        has = f"{where} has" if given else "its poses have"
+        raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+    return name
+
+
+def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, device: str | None = None) -> str:
+    """Joint layout a network refines: the checkpoint's own, else the shipped default's.
+
+    Parameters
+    ----------
+    n_coords : 2 (pixels) or 3 (millimetres), the input's C.
+    checkpoint : a checkpoint file or shipped model name; None = the shipped default.
+    device : where to load the checkpoint (it is cached for the refinement that follows).
+
+    Returns
+    -------
+    Layout name, e.g. ``"h36m17"``. Raises ``ValueError`` when the checkpoint was trained
+    on the other dimensionality.
+    """
+    if n_coords not in (2, 3):
+        raise ShapeError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
+    if checkpoint is None:
+        return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+    model = cached_model(str(checkpoint), device)
+    if model.n_coords != n_coords:
+        raise CheckpointError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
+                         f"the input has C = {n_coords} coordinates")
+    return model.layout.name
+
+
+def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
+    """Refine one track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
+
+    Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;
+    ``layout`` may be None for them. SynSP runs directly when ``layout`` is its own; for
+    another layout it sees the poses converted to its layout, and:
+
+    - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
+      SynSP's output;
+    - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
+      the SynSP correction of the model joint nearest to it, so that hands stay on wrists;
+    - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
+    """
+    if method not in NETWORKS:
+        return refine(poses, method, **options)
+    target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
+    if layout == target:
+        return refine(poses, method, layout=target, **options)
+    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor")}
+    smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
+    if method == "smoothnet" or layout is None or not can_convert(layout, target):
+        return refine(poses, "smoothnet", **smoothnet)
+    converted = convert(poses, layout, target)
+    refined = refine(converted, method, layout=target, **options)
+    out = refine(poses, "smoothnet", **smoothnet)
+    correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
+    out += correction[:, nearest_joints(poses, converted)]
+    for j, k in shared_joints(layout, target):
+        out[:, j] = refined[:, k]
+    return out
+
+
+def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
+    """(index in ``layout``, index in ``target``) of the joints both layouts name alike and the
+    conversion copies as they are (Halpe's "head", the head top, is not H36M's "head", made from the ears)."""
+    target_names = get_layout(target).joints
+    probe = np.random.default_rng(0).normal(size=(1, len(get_layout(layout).joints), 3))
+    converted = convert(probe, layout, target) if can_convert(layout, target) else None
+    return [(j, k) for j, name in enumerate(get_layout(layout).joints) if name in target_names
+            for k in [target_names.index(name)]
+            if converted is None or np.array_equal(converted[:, k], probe[:, j])]
+
+
+def nearest_joints(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """For every joint of ``x`` (T, J, C), the index of the joint of ``y`` (T, K, C) nearest to it on average."""
+    d = np.nanmean(np.linalg.norm(x[:, :, None] - y[:, None], axis=-1), axis=0)  # (J, K)
+    return np.nanargmin(np.where(np.isnan(d), np.inf, d), axis=1)

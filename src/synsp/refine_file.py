@@ -46,7 +46,17 @@ from synsp.inference.body_scale import size_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
-from synsp.refine import METHODS, cached_model, method_function
+from synsp.refine import (
+    METHODS,
+    SEVENTEEN,
+    cached_model,
+    input_layout,
+    method_function,
+    model_layout,
+    nearest_joints,
+    refine_track,
+    shared_joints,
+)
 from synsp.refine_summary import (
     RefineSummary,
     convention_notes,
@@ -55,18 +65,7 @@ from synsp.refine_summary import (
     layout_notes,
     summarize,
 )
-from synsp.refine_tracks import (
-    SEVENTEEN,
-    ConventionShift,
-    RefinedTracks,
-    input_layout,
-    model_layout,
-    nearest_joints,
-    refine_track,
-    refine_tracks,
-    shared_joints,
-    track_segments,
-)
+from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
 from synsp.sequence import ABSURD, confidence_like, max_gap_frames, third_channel
 

@@ -10,8 +10,8 @@ import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
-from synsp.refine import network_model
-from synsp.refine_tracks import ConventionShift, shared_joints
+from synsp.refine import network_model, shared_joints
+from synsp.refine_tracks import ConventionShift
 from synsp.skeleton import LAYOUTS, can_convert, get_layout
 
 

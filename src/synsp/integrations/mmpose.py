@@ -22,8 +22,7 @@ import numpy as np
 
 from synsp.filters import FPS_FILTERS, OneEuroFilter
 from synsp.model import NETWORKS
-from synsp.refine import cached_model, method_function
-from synsp.refine_tracks import input_layout, model_layout, refine_track
+from synsp.refine import cached_model, input_layout, method_function, model_layout, refine_track
 
 __all__ = ["SynSPFilter", "FILTERS"]
 

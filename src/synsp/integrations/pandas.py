@@ -23,8 +23,8 @@ import numpy as np
 
 from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
-from synsp.refine import method_function
-from synsp.refine_tracks import input_layout, model_layout, refine_tracks
+from synsp.refine import input_layout, method_function, model_layout
+from synsp.refine_tracks import refine_tracks
 from synsp.sequence import max_gap_frames
 from synsp.skeleton import match_layout
 
