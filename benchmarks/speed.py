@@ -183,24 +183,31 @@ def backends(args: argparse.Namespace) -> None:
 def swaa(args: argparse.Namespace) -> None:
     frames, dim, window = 100_000, 51, 8
     print(f"\nSWAA: {frames:,} frames x {dim} float32 values, F = {window}, best of 7\n")
-    # Floors: reading every window value once (a sum), and that plus writing every output value
-    # once (a fill of a new array): what any merge must do. With strided windows the output is
-    # 3/8 (stride 3) to 1/2 (stride 4) the size of the windows, so its writes are no longer small.
-    # Windows come in two memory layouts: window by window (any caller's array) and frame offset
-    # by frame offset (the layout the Refiner gives its network outputs, merged without staging).
-    print("| merge | windows stored | stride | fast merge ms | read floor ms | fast / read floor "
-          "| read + write floor ms | fast / (read + write) |\n|---|---|---:|---:|---:|---:|---:|---:|")
+    # Floors: reading every window value once, and that plus writing every output value once (a
+    # fill of a new array): what any merge must do. Two reads: NumPy's sum (one thread; the
+    # yardstick of every earlier figure) and a BLAS product of the memory with ones (OpenBLAS's
+    # threads, here both cores; the frame-major merge itself reads through BLAS). With strided
+    # windows the output is 3/8 (stride 3) to 1/2 (stride 4) the size of the windows, so its
+    # writes are no longer small. Windows come in two memory layouts: window by window (any
+    # caller's array) and frame offset by frame offset (the Refiner's network outputs).
+    print("| merge | windows stored | stride | fast merge ms | sum read ms | fast / sum read "
+          "| BLAS read ms | fast / BLAS read | BLAS read + write ms | fast / (read + write) |\n"
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, weights, stride in (("plain mean", None, 1), ("plain mean", None, 4),
                                    ("tapered", taper(window), 2), ("tapered (SynSP's 3D default)", taper(window), 3)):
         n = len(window_starts(frames, window, stride))
         values = np.random.default_rng(0).standard_normal((n, window, dim), dtype=np.float32)
-        for layout, windows in (("window by window", values),
-                                ("frame-major (Refiner)", np.ascontiguousarray(values.swapaxes(0, 1)).swapaxes(0, 1))):
+        frame_major = np.ascontiguousarray(values.swapaxes(0, 1))
+        # (windows, their memory in storage order): the floors read the memory in order
+        for layout, windows, memory in (("window by window", values, values),
+                                        ("frame-major (Refiner)", frame_major.swapaxes(0, 1), frame_major)):
             fast = best_time(lambda: sliding_window_average(windows, frames, stride, weights), 7)
-            read = best_time(lambda: windows.sum(), 7)
-            both = best_time(lambda: (windows.sum(), np.empty((frames, dim), np.float32).fill(1.0)), 7)
-            print(f"| {label} | {layout} | {stride} | {fast * 1e3:.2f} | {read * 1e3:.2f} | {fast / read:.2f} "
-                  f"| {both * 1e3:.2f} | {fast / both:.2f} |")
+            rows, ones = memory.reshape(window, -1), np.ones(window, np.float32)
+            summed = best_time(lambda: memory.sum(), 7)
+            blas = best_time(lambda: ones @ rows, 7)
+            both = blas + best_time(lambda: np.empty((frames, dim), np.float32).fill(1.0), 7)
+            print(f"| {label} | {layout} | {stride} | {fast * 1e3:.2f} | {summed * 1e3:.2f} | {fast / summed:.2f} "
+                  f"| {blas * 1e3:.2f} | {fast / blas:.2f} | {both * 1e3:.2f} | {fast / both:.2f} |")
 
 
 def main() -> None:

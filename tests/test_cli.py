@@ -229,3 +229,18 @@ def test_3d_with_a_fourth_confidence_channel_is_refined_and_keeps_it(tmp_path, c
     np.testing.assert_allclose(out[..., 3], scores, atol=1e-6)
     error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
     assert error(out[..., :3]) < error(case.noisy)
+
+
+def test_zeros_written_for_joints_not_found_are_missing(tmp_path, capsys):
+    """A 2D array with (0, 0) where the estimator found nothing: those values are missing, filled
+    and flagged, not refined as points in the image's corner."""
+    truth = jittery(n_coords=2) * 0.3 + 400.0  # pixels, the body far from the corner
+    poses = truth.copy()
+    poses[10:13, 4] = 0.0
+    src, dst = tmp_path / "zeros.npy", tmp_path / "out.npz"
+    np.save(src, poses.astype(np.float32))
+    assert main(["refine", str(src), str(dst), "--method", "savgol"]) == 0
+    assert "missing: 3 joint values at exactly (0, 0) away from the body read as not found" in capsys.readouterr().out
+    out = read_poses(dst)
+    assert out.filled[0, 10:13, 4].all() and out.filled.sum() == 3
+    assert np.abs(out.poses[0, 10:13, 4] - truth[10:13, 4]).max() < 30  # filled near the truth, not pulled to 0

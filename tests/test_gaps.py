@@ -97,3 +97,22 @@ def test_refine_refuses_a_sequence_without_any_finite_joint():
 
     with pytest.raises(ValueError, match="no joint has finite coordinates"):
         synsp.refine(np.full((10, 17, 3), np.nan), "savgol")
+
+
+def test_zeros_away_from_the_body_are_joints_not_found():
+    """OpenPose-style (0, 0) for a joint not found is missing; the root of root-relative poses is not."""
+    import synsp
+    from synsp.sequence import not_found
+
+    t = np.arange(60)[:, None, None]
+    body = 500 + 100 * np.random.default_rng(0).normal(size=(1, 17, 2)) + 20 * np.sin(t / 9.0)  # pixels, far from 0
+    x = body.copy()
+    x[[5, 6, 30], 9] = 0.0  # a wrist not found in three frames
+    x[40] = 0.0  # a frame where nobody was found
+    mask = not_found(x)
+    assert mask[[5, 6, 30], 9].all() and mask[40].all() and mask.sum() == 3 + 17
+    out = synsp.refine(x, "savgol")
+    assert np.abs(out[[5, 6, 30], 9] - body[[5, 6, 30], 9]).max() < 30  # filled near the truth, not pulled to 0
+    root_relative = body - body[:, :1]  # joint 0 at the origin in every frame
+    assert not not_found(root_relative).any()
+    np.testing.assert_allclose(synsp.refine(root_relative, "savgol")[:, 0], 0.0, atol=1e-3)

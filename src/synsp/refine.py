@@ -18,7 +18,7 @@ from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError
 from synsp.model import NETWORKS
-from synsp.sequence import left_missing, max_gap_frames, missing_mask
+from synsp.sequence import left_missing, max_gap_frames, missing_mask, not_found
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout, seventeen_joint_layout
 
 
@@ -108,7 +108,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     Parameters
     ----------
     poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). NaN marks
-        missing joints; they are filled.
+        missing joints, and so does a point exactly at the origin while the body is elsewhere
+        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
@@ -145,6 +146,9 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    zeros = not_found(x)
+    if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
+        x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
     if not np.isfinite(x).all(-1).any():
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")

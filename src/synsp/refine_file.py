@@ -67,7 +67,7 @@ from synsp.refine_summary import (
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
-from synsp.sequence import ABSURD, confidence_like, max_gap_frames, third_channel
+from synsp.sequence import ABSURD, confidence_like, max_gap_frames, not_found, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -172,6 +172,8 @@ def refine_file(
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
+    zeros = not_found(poses)
+    poses[zeros] = np.nan
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
     if not np.isfinite(poses).all(-1).any():
@@ -207,6 +209,9 @@ def refine_file(
         write_poses(dst, refined, format=out_format)
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in axes]
     notes += [size_note(factor) for factor in sizes]
+    if zeros.any():
+        notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} away from the body "
+                        "read as not found (as estimators write them): missing, like NaN")
     if method == "synsp":
         notes += convention_notes(conventions, checkpoint, device, c_count)
     if confidence is not None and c_count == 2:

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "missing_mask", "max_gap_frames", "left_missing", "body_size", "mm_per_unit", "confidence_like",
-           "third_channel"]
+__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "mm_per_unit",
+           "confidence_like", "third_channel"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -29,6 +29,27 @@ def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray
             raise ValueError(f"missing must have shape {x.shape[:-1]} to match x {x.shape}, got shape {m.shape}")
         mask = mask | m.astype(bool)
     return mask
+
+
+def not_found(x: np.ndarray) -> np.ndarray:
+    """(..., T, J) bool for poses (..., T, J, C): the points that are exactly 0 in every coordinate
+    while the body lies more than its size (:func:`body_size`) from the origin, the median of
+    the frame's other joints (or of the sequence's frames, for a frame of zeros) telling where.
+
+    OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. A joint
+    at the origin of root-relative poses (the pelvis) lies within the body, so it stays a point.
+    """
+    zero = (np.asarray(x) == 0).all(axis=-1)
+    if not zero.any():
+        return zero
+    seen = np.where(zero[..., None], np.nan, x).astype(np.float64)
+    with warnings.catch_warnings():  # frames of zeros only are what this is for
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre = np.nanmedian(seen, axis=-2)  # (..., T, C)
+        centre = np.where(np.isnan(centre), np.nanmedian(centre, axis=-2, keepdims=True), centre)
+    with np.errstate(invalid="ignore"):
+        far = np.linalg.norm(centre, axis=-1) > body_size(seen)  # NaN (nothing seen): False
+    return zero & far[..., None]
 
 
 def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:

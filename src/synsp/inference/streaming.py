@@ -17,9 +17,9 @@ tenth of what refinement moves.) Many tracked people at once, in one batch per f
 
 Where the stream cannot see the future it differs from offline refinement:
 
-- a missing (NaN) joint holds its last value (offline interpolates across the gap); a joint
-  not yet seen sits at the centroid of the frame's other joints; frames before the first
-  detection come back as NaN at once;
+- a missing joint (NaN, or (0, 0) away from the body: :func:`synsp.sequence.not_found`) holds
+  its last value (offline interpolates across the gap); a joint not yet seen sits at the
+  centroid of the frame's other joints; frames before the first detection come back as NaN at once;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -59,7 +59,7 @@ from synsp.errors import OptionError, ShapeError
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.inference.upright import needed_turn
-from synsp.sequence import mm_per_unit
+from synsp.sequence import mm_per_unit, not_found
 from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
@@ -228,7 +228,9 @@ class StreamingRefiner:
         self._views = views
         if np.issubdtype(x.dtype, np.floating):
             self._dtype = x.dtype
-        return x if x.ndim == 3 else x[None]
+        x = x if x.ndim == 3 else x[None]
+        zeros = not_found(x)  # (V, J): (0, 0) written for a joint not found, as offline
+        return np.where(zeros[..., None], np.nan, x) if zeros.any() else x
 
     def _fill(self, x: np.ndarray) -> np.ndarray:
         """(V, J, C) with NaN -> each missing joint at its last value, or the frame's centroid."""

@@ -20,6 +20,7 @@ benchmarks/RESULTS.md, "Design measurements" and section 15.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 __all__ = ["window_starts", "sliding_windows", "sliding_window_average", "sliding_window_average_naive", "taper"]
 
@@ -206,7 +207,8 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
     w, starts = _validate_windows(windows, length, stride)
     n, f = w.shape[:2]
     weights = _check_weights(weights, f)
-    if n > 1 and np.swapaxes(w, 0, 1).flags.c_contiguous and not w.flags.c_contiguous:
+    if (n > 1 and np.swapaxes(w, 0, 1).flags.c_contiguous and not w.flags.c_contiguous
+            and w.dtype in (np.float32, np.float64)):
         return _merge_frame_major(w, starts, length, stride, weights)
     trailing = w.shape[2:]
     d = int(np.prod(trailing, dtype=np.int64))
@@ -263,50 +265,56 @@ def sliding_window_average(windows: np.ndarray, length: int, stride: int = 1,
 
 def _merge_frame_major(w: np.ndarray, starts: np.ndarray, length: int, stride: int,
                        weights: np.ndarray | None) -> np.ndarray:
-    """:func:`sliding_window_average` of windows (N, F, ...) stored frame-major (``w.swapaxes(0, 1)``
-    C-contiguous, as :class:`synsp.inference.refiner.Refiner` lays out its network outputs).
+    """:func:`sliding_window_average` of float32/float64 windows (N, F, ...) stored frame-major
+    (``w.swapaxes(0, 1)`` C-contiguous, as :class:`synsp.inference.refiner.Refiner` lays out its
+    network outputs).
 
     Frame offset k of window i predicts frame ``i * stride + k``. Writing ``k = r + q * stride``,
-    the offsets of one residue r predict frames ``(i + q) * stride + r``: for each r, a sum over
-    q of the contiguous block of offset k shifted by q rows. So every add is one contiguous
-    block, the windows are read once, in order, with no staging copy, and the residues are
-    interleaved into the output (divided by the coverage on the way) chunk by chunk in cache.
+    frame ``j * stride + r`` is predicted by windows ``j - q`` at offsets ``r + q * stride``, and
+    in this layout those predictions lie a constant number of bytes apart: for the rows j that
+    every such window reaches, the mean of residue r over a chunk of rows is one BLAS
+    vector-matrix product (the weights divided by their sum beforehand) over a strided view.
+    The windows are read once, with no staging copy and no separate division; the residues are
+    interleaved into the output chunk by chunk, in cache. The few rows at either end, which
+    fewer windows reach, are summed term by term.
     """
     n, f = w.shape[:2]
     trailing = w.shape[2:]
     d = int(np.prod(trailing, dtype=np.int64))
-    acc = np.result_type(w.dtype, np.float32)
     blocks = np.swapaxes(w, 0, 1).reshape(f, n, d)  # a view: (frame offset, window, value)
     regular = n if starts[-1] == (n - 1) * stride else n - 1
     last = int(starts[-1]) if regular < n else None
-    span = max(length, (regular - 1) * stride + f)
-    cover = _coverage(f, span + stride, stride, regular, None, acc, weights)  # the regular windows'
-    inverse = (1.0 / np.where(cover > 0, cover, 1)).astype(acc)  # multiplying is cheaper than dividing
-    total = np.zeros((span + stride, d), dtype=acc)  # slack: whole stride-sized rows
-    carry = (f - 1) // stride  # rows a residue's sums reach past a chunk's windows
-    chunk = max(1, _CHUNK_BYTES // max(1, d * total.itemsize * stride))  # windows per chunk
-    sums = np.zeros((stride, chunk + carry, d), dtype=acc)
-    scaled = None if weights is None else np.empty((chunk, d), acc)
-    for c0 in range(0, regular, chunk):
+    weight = np.ones(f) if weights is None else weights
+    offsets = [np.arange(r, f, stride) for r in range(stride)]  # residue r's k = r + q * stride, q = 0, 1, ...
+    shares = [(weight[k] / weight[k].sum()).astype(w.dtype) for k in offsets]
+    reach = len(offsets[0])  # windows predicting one frame (residue 0 has the most offsets)
+    rows = regular + reach  # rows of `stride` frames: every regular window's, and the last frames' row
+    total = np.empty((rows * stride, d), dtype=w.dtype)
+    out = total.reshape(rows, stride, d)
+    # From offset k of window i to offset k + stride of window i - 1: a constant step in bytes.
+    step = stride * blocks.strides[0] - blocks.strides[1]
+    chunk = max(1, _CHUNK_BYTES // max(1, d * w.itemsize * stride))  # rows per chunk
+    sums = np.empty((stride, chunk * d), dtype=w.dtype) if stride > 1 else None
+    for c0 in range(reach - 1, regular, chunk):
         m = min(regular, c0 + chunk) - c0
-        for k in range(f):
-            src = blocks[k, c0 : c0 + m]
-            if weights is not None:
-                src = np.multiply(src, weights[k], out=scaled[:m], dtype=acc, casting="unsafe")
-            dst = sums[k % stride, k // stride : k // stride + m]
-            np.add(dst, src, out=dst)
-        # Rows 0..m-1 of every residue are complete: frames (c0 + j) * stride + r.
-        frames = slice(c0 * stride, (c0 + m) * stride)
-        np.multiply(sums[:, :m].transpose(1, 0, 2), inverse[frames].reshape(m, stride, 1),
-                    out=total[frames].reshape(m, stride, d))
-        sums[:, :carry] = sums[:, m : m + carry]
-        sums[:, carry:] = 0
-    for j in range(carry):  # frames past the last regular window's start
-        frames = slice((regular + j) * stride, (regular + j + 1) * stride)
-        np.multiply(sums[:, j], inverse[frames], out=total[frames])
+        for r in range(stride):
+            terms = as_strided(blocks[r, c0:c0 + m], shape=(len(shares[r]), m * d), strides=(step, w.itemsize),
+                               writeable=False)
+            np.matmul(shares[r], terms, out=total[c0:c0 + m].reshape(-1) if sums is None else sums[r, : m * d])
+        if sums is not None:
+            np.copyto(out[c0:c0 + m], sums[:, : m * d].reshape(stride, m, d).transpose(1, 0, 2))
+    for j in [*range(min(reach - 1, rows)), *range(max(regular, reach - 1), rows)]:  # the ends' rows
+        for r, k in enumerate(offsets):
+            i = j - np.arange(len(k))
+            seen = (i >= 0) & (i < regular)
+            if not seen.any():  # frames past every regular window: the last window alone gives them
+                out[j, r] = 0.0
+                continue
+            out[j, r] = weight[k[seen]] @ blocks[k[seen], i[seen]] / weight[k[seen]].sum()
     if last is not None:  # the end-aligned window: its weighted frames join the means already taken
-        k = (np.ones(f, acc) if weights is None else weights.astype(acc))[:, None]
-        own = cover[last : last + f]  # the regular windows' weights at these frames
+        acc = w.dtype
+        own = _coverage(f, rows * stride, stride, regular, None, acc, weights)[last : last + f]
+        k = weight.astype(acc)[:, None]
         ends = total[last : last + f]
         ends[:] = (ends * own + k * blocks[:, -1]) / (own + k)
-    return total[:length].reshape(length, *trailing).astype(w.dtype, copy=False)
+    return total[:length].reshape(length, *trailing)
