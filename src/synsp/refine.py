@@ -155,32 +155,24 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
-    out = _in_layout(x, method, layout, options) if _layout_matters(x, method, layout, options) else run(x, **options)
+    out = _in_layout(x, method, layout, options) if method in NETWORKS else run(x, **options)
     unknown = left_missing(missing_mask(x), gap)
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
 
 
-def _layout_matters(x: np.ndarray, method: str, layout: str | None, options: dict) -> bool:
-    """Whether ``x`` may not be in the layout of the network ``method`` refines: a network that
-    sees the joints together (not SmoothNet), given another layout, J joints not its own, or
-    17 joints (COCO's and H36M's orders both have 17)."""
-    if method not in NETWORKS:
-        return False
-    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
-    own = model.layout.name
-    return not model.network.per_coordinate and (
-        layout not in (None, own) or x.shape[-2] != len(model.layout.joints) or (layout is None and x.shape[-2] == 17))
-
-
 def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
     """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
-    network ``method``; another layout than the network's is refined view by view, as a file's."""
+    network ``method``. SmoothNet sees every coordinate alone, so any layout is its own; a
+    layout other than a SynSP network's is refined view by view, as a file's tracks are."""
     model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
+    run = method_function(method)
+    if model.network.per_coordinate or layout == model.layout.name:
+        return run(x, **options)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name:
-        return method_function(method)(x, **options)
+        return run(x, **options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])

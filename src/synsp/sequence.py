@@ -33,22 +33,32 @@ def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray
 
 def not_found(x: np.ndarray) -> np.ndarray:
     """(..., T, J) bool for poses (..., T, J, C): the points that are exactly 0 in every coordinate
-    while the body lies more than its size (:func:`body_size`) from the origin, the median of
-    the frame's other joints (or of the sequence's frames, for a frame of zeros) telling where.
+    while the body lies farther from the origin than its size (:func:`body_size`, here over the
+    other joints), the centroid of the frame's other joints (or the median of the sequence's
+    centroids, for a frame of zeros) telling where.
 
     OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. A joint
     at the origin of root-relative poses (the pelvis) lies within the body, so it stays a point.
     """
-    zero = (np.asarray(x) == 0).all(axis=-1)
+    x = np.asarray(x)
+    zero = (x == 0).all(axis=-1)
     if not zero.any():
         return zero
-    seen = np.where(zero[..., None], np.nan, x).astype(np.float64)
-    with warnings.catch_warnings():  # frames of zeros only are what this is for
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centre = np.nanmedian(seen, axis=-2)  # (..., T, C)
-        centre = np.where(np.isnan(centre), np.nanmedian(centre, axis=-2, keepdims=True), centre)
+    seen = ~zero & np.isfinite(x).all(axis=-1)
+    frames = seen.any(axis=-1)  # (..., T)
+    if not frames.any():
+        return np.zeros_like(zero)
+    inside = seen[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):  # frames of zeros only: their centre comes next
+        centre = np.where(inside, x, 0.0).sum(axis=-2) / seen.sum(axis=-1)[..., None]  # (..., T, C)
+        extent = np.where(inside, x, -np.inf).max(axis=-2) - np.where(inside, x, np.inf).min(axis=-2)
+    if not frames.all():
+        with warnings.catch_warnings():  # a sequence without any joint seen: NaN, nothing found far
+            warnings.simplefilter("ignore", RuntimeWarning)
+            typical = np.nanmedian(np.where(frames[..., None], centre, np.nan), axis=-2, keepdims=True)
+        centre = np.where(frames[..., None], centre, typical)
     with np.errstate(invalid="ignore"):
-        far = np.linalg.norm(centre, axis=-1) > body_size(seen)  # NaN (nothing seen): False
+        far = np.linalg.norm(centre, axis=-1) > np.median(extent.max(axis=-1)[frames])
     return zero & far[..., None]
 
 

@@ -31,6 +31,7 @@ import numpy as np
 from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
 from synsp.inference.streaming import StreamingRefiner
+from synsp.sequence import not_found
 
 
 class _PersonStream(StreamingRefiner):
@@ -43,6 +44,9 @@ class _PersonStream(StreamingRefiner):
         self.emit_request: tuple[int, int] | None = None
         self.absent: deque[bool] = deque()  # per pushed frame not yet given back: was the person absent
         self.created = 0  # the crowd's frame when this person was first seen
+
+    def _zeros_missing(self, x: np.ndarray) -> np.ndarray:
+        return x  # the crowd's push found them for every person at once
 
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
         if not self.deferred:
@@ -101,6 +105,9 @@ class MultiPersonStreamingRefiner:
         if x.ndim != 3 or x.shape[1:] != (j, c):
             raise ValueError(f"poses must be (P, {j}, {c}) for this {self.refiner.layout.name} "
                              f"{self.refiner.space} model, got shape {x.shape}")
+        zeros = not_found(x)  # (P, J): (0, 0) written for a joint not found, as offline
+        if zeros.any():
+            x = np.where(zeros[..., None], np.nan, x)
         ids = list(range(len(x))) if ids is None else list(ids)
         if len(ids) != len(x) or len(set(ids)) != len(ids):
             raise ValueError(f"ids must be {len(x)} distinct ids, one per person, got {ids!r}")

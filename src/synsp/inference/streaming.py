@@ -228,8 +228,11 @@ class StreamingRefiner:
         self._views = views
         if np.issubdtype(x.dtype, np.floating):
             self._dtype = x.dtype
-        x = x if x.ndim == 3 else x[None]
-        zeros = not_found(x)  # (V, J): (0, 0) written for a joint not found, as offline
+        return self._zeros_missing(x if x.ndim == 3 else x[None])
+
+    def _zeros_missing(self, x: np.ndarray) -> np.ndarray:
+        """(V, J, C) with each joint written as (0, 0) for "not found" NaN, as offline (:func:`not_found`)."""
+        zeros = not_found(x)
         return np.where(zeros[..., None], np.nan, x) if zeros.any() else x
 
     def _fill(self, x: np.ndarray) -> np.ndarray:
