@@ -244,3 +244,20 @@ def test_zeros_written_for_joints_not_found_are_missing(tmp_path, capsys):
     out = read_poses(dst)
     assert out.filled[0, 10:13, 4].all() and out.filled.sum() == 3
     assert np.abs(out.poses[0, 10:13, 4] - truth[10:13, 4]).max() < 30  # filled near the truth, not pulled to 0
+
+
+def test_a_constant_third_channel_is_refined_in_2d_and_kept(tmp_path, capsys):
+    """x, y with a padded z = 0 (or a fixed score): no body has one depth everywhere, so x, y
+    are refined as a 2D pose and the channel comes back as it was (it used to ask for --space)."""
+    import synsp
+
+    poses = np.concatenate([jittery(n_coords=2) * 0.3 + 400.0, np.zeros((40, 17, 1))], axis=-1)
+    src, dst = tmp_path / "padded.npy", tmp_path / "out.npy"
+    np.save(src, poses.astype(np.float32))
+    assert main(["refine", str(src), str(dst), "--method", "savgol"]) == 0
+    assert "space: the third channel is 0 everywhere (a padded z or a fixed score); refined in 2D" \
+        in capsys.readouterr().out
+    out = np.load(dst)
+    assert out.shape == poses.shape and (out[..., 2] == 0).all()
+    np.testing.assert_allclose(out[..., :2], synsp.refine(poses[..., :2], "savgol"), atol=1e-3)
+    np.testing.assert_allclose(synsp.refine(poses, "savgol"), out, atol=1e-3)  # the array API alike

@@ -116,3 +116,29 @@ def test_zeros_away_from_the_body_are_joints_not_found():
     root_relative = body - body[:, :1]  # joint 0 at the origin in every frame
     assert not not_found(root_relative).any()
     np.testing.assert_allclose(synsp.refine(root_relative, "savgol")[:, 0], 0.0, atol=1e-3)
+    around = root_relative + [0.0, 60.0]  # a body standing over the origin (mocap's floor centre)
+    around[[7, 8], 3] = 0.0  # a joint lost in two frames: still told by its other frames
+    assert not_found(around)[[7, 8], 3].all() and not_found(around).sum() == 2
+
+
+def test_a_score_channel_is_read_as_scores_and_given_back():
+    """(T, J, 3) x, y + score and (T, J, 4) x, y, z + score, as estimators write them: refined
+    without the channel, low scores missing, the channel unchanged."""
+    import synsp
+
+    rng = np.random.default_rng(1)
+    t = np.arange(80)[:, None, None]
+    xy = 400 + 150 * rng.normal(size=(1, 17, 2)) + 30 * np.sin(t / 8.0)
+    scores = rng.uniform(0.5, 1.0, size=(80, 17))
+    scores[20:23, 4] = 0.05
+    noisy = xy + rng.normal(0, 2, xy.shape)
+    noisy[20:23, 4] += 300.0  # what a low score often means: the point is elsewhere
+    out = synsp.refine(np.concatenate([noisy, scores[..., None]], axis=-1), "savgol")
+    assert out.shape == (80, 17, 3)
+    np.testing.assert_array_equal(out[..., 2], scores)
+    assert np.abs(out[20:23, 4, :2] - xy[20:23, 4]).max() < 20  # the low-scored points were not kept
+    xyz = np.concatenate([noisy, rng.normal(0, 100, (80, 17, 1))], axis=-1)
+    with_scores = synsp.refine(np.concatenate([xyz, np.ones((80, 17, 1))], axis=-1), "savgol")
+    np.testing.assert_allclose(with_scores[..., :3], synsp.refine(xyz, "savgol"))
+    with pytest.raises(ValueError, match="fourth channel is read as a confidence"):
+        synsp.refine(np.concatenate([xyz, xyz[..., :1]], axis=-1))

@@ -276,7 +276,7 @@ OTHER_FILES = [
     Case("(T, J, 3) all in [0, 1], --space 2d", _file("in.npz", lambda p: np.savez(p, poses=_normalised())),
          ["--space", "2d"], 0),
     Case("(T, J, 3) x, y in pixels, constant third channel", _file("in.npz", lambda p: np.savez(
-        p, poses=np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1)))),
+        p, poses=np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1))), [], 0),
     Case("(T, J, 3) metres, z in [0, 1]", _file("in.npz", lambda p: np.savez(p, poses=_metres())), [], 0),
     Case("MediaPipe npz with only kp2d", _file("in.npz", lambda p: np.savez(p, kp2d=_xy_conf(j=33))), [], 0),
     Case("MediaPipe npz with only kp2d, --space 3d on 2D + 3 channels", _file(
@@ -704,7 +704,7 @@ def test_third_channel_rule_both_sides():
     assert third_channel(_metres()) == "z"  # metres, depth happens to lie in [0, 1]
     assert third_channel(motion() / 1000) is None  # metres, every coordinate in [0, 1]: could be either, ask
     assert third_channel(_normalised()) is None  # x, y, score all in [0, 1]: ask
-    assert third_channel(np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1)) is None  # padded z = 0
+    assert third_channel(np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1)) == "constant"  # padded z = 0
     scores_over_1 = _xy_conf()
     scores_over_1[::10, ::4, 2] = 1.08  # RTMPose-like scores a little above 1, now and then
     assert third_channel(scores_over_1) == "confidence"

@@ -218,8 +218,9 @@ def test_frame_errors_name_the_problem(line, message):
 def test_wrong_settings():
     with pytest.raises(ValueError, match="cannot stream"):
         PoseStream("savgol")
-    with pytest.raises(ValueError, match="no shipped synsp model for layout 'halpe26'"):
-        PoseStream("synsp", layout="halpe26")
+    with pytest.raises(ValueError, match="unknown layout 'kinect32'"):
+        PoseStream("synsp", layout="kinect32")
+    assert PoseStream("synsp", layout="body25").model.layout.name == "coco17"  # refined through it
     with pytest.raises(ValueError, match=r"lag must be an int in \[0, 7\]"):
         PoseStream("synsp", lag=8)
     stream = PoseStream("synsp", space="3d")
@@ -233,3 +234,23 @@ def test_one_euro_stream_does_not_import_torch():
     result = subprocess.run([sys.executable, "-c", code], input="[[1, 2], [3, 4]]\n", capture_output=True, text=True,
                             env=_env(), timeout=120)
     assert result.stderr.strip() == "False" and json.loads(result.stdout)["people"][0]["keypoints"] == [[1, 2], [3, 4]]
+
+
+def test_halpe26_streams_through_the_coco17_model(float_network):
+    """Pose2Sim's and rtmlib's Halpe-26, live: COCO's 17 joints come back exactly as a COCO-17
+    stream refines them, the feet, head, neck and hip filtered and moved with the model's correction."""
+    clean, noisy = walking(40)
+    mid = lambda x, a, b: (x[:, a] + x[:, b]) / 2  # noqa: E731
+    extra = lambda x: np.concatenate([x[:, [0]] - [0, 25], mid(x, 5, 6)[:, None], mid(x, 11, 12)[:, None],  # noqa: E731
+                                      x[:, [15, 16, 15, 16, 15, 16]] + [0, 12]], axis=1)
+    halpe, truth = np.concatenate([noisy, extra(noisy)], axis=1), np.concatenate([clean, extra(clean)], axis=1)
+    halpe[:, 17:] += np.random.default_rng(5).normal(0, 4, halpe[:, 17:].shape)  # its own jitter
+    stream, out = PoseStream("synsp", layout="halpe26"), []
+    for t, frame in enumerate(halpe):
+        out += stream.push(parse_frame(json.dumps(frame.tolist()), t))
+    out += stream.close()
+    got = np.array([frame["people"][0]["keypoints"] for frame in out])
+    assert got.shape == (40, 26, 2)
+    np.testing.assert_allclose(got[:, :17], _api(noisy, quantize=False), atol=1e-3)
+    error = lambda x: float(np.linalg.norm(x[:, 17:] - truth[:, 17:], axis=-1).mean())  # noqa: E731
+    assert error(got) < 0.8 * error(halpe)

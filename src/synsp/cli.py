@@ -19,6 +19,7 @@ from synsp import __version__
 from synsp.errors import OptionError, OutputExistsError, SynspError
 from synsp.paths import exclusive_writes
 from synsp.refine import METHODS
+from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS
 
 # --joints -> Refiner.keep_convention ("keep": the default, undo the symmetric part of the pull)
@@ -178,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "only one)")
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
-    p.add_argument("--threshold", type=float, default=0.3, help="joints with confidence below this are missing")
+    p.add_argument("--threshold", type=float, default=MIN_SCORE, help="joints with confidence below this are missing")
     p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it (networks trained "
                    "at 30 fps refine 50/60 fps input at 30 fps and interpolate back)")
     p.add_argument("--max-gap", help="leave gaps longer than this missing (NaN) instead of inventing them: frames "
@@ -203,13 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "refined frame, same form, with the input's t (see synsp.integrations.stream).")
     p.add_argument("--method", default="synsp", help="synsp (default), smoothnet or one-euro")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
-    p.add_argument("--layout", help="the keypoints' joint layout (picks the shipped model, e.g. coco17, h36m17)")
+    p.add_argument("--layout", help="the keypoints' joint layout (e.g. coco17, h36m17, halpe26, body25; "
+                                    "one without a shipped model streams through the space's default)")
     p.add_argument("--space", choices=["2d", "3d", "image", "world"],
                    help="2d (or image): [x, y(, conf)] pixels (default); 3d (or world): [x, y, z(, conf)]")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate, for one-euro (default 30)")
     p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
                    "the offline result; less is faster but smooths less)")
-    p.add_argument("--threshold", type=float, default=0.3, help="keypoints with confidence below this are missing")
+    p.add_argument("--threshold", type=float, default=MIN_SCORE,
+                   help="keypoints with confidence below this are missing")
     p.add_argument("--timeout", type=int, default=30, help="frames a person may go unseen before being forgotten")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--threads", type=int, default=1, help="torch threads for the networks (default 1: lowest latency)")

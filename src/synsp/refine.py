@@ -18,7 +18,15 @@ from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError
 from synsp.model import NETWORKS
-from synsp.sequence import left_missing, max_gap_frames, missing_mask, not_found
+from synsp.sequence import (
+    MIN_SCORE,
+    confidence_like,
+    left_missing,
+    max_gap_frames,
+    missing_mask,
+    not_found,
+    third_channel,
+)
 from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout, seventeen_joint_layout
 
 
@@ -109,7 +117,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     ----------
     poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). NaN marks
         missing joints, and so does a point exactly at the origin while the body is elsewhere
-        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled.
+        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled. A score
+        per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
+        told from the values by :func:`synsp.sequence.third_channel`, as ``synsp refine`` tells
+        it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
+        missing, and the scores come back unchanged.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
@@ -140,12 +152,18 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     run = method_function(method)
     _check_options(run, method, options)
     x = np.asarray(poses)
-    if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3) or 0 in x.shape:
+    if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3, 4) or 0 in x.shape:
         raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
     if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    score = _score_channel(x)
+    if score is not None:  # refined without it; low scores are missing joints; given back unchanged
+        constant = np.ptp(np.nan_to_num(x[..., score])) == 0  # a fixed score or a padded z: nothing is missing
+        seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
+        out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
+        return np.concatenate([out, x[..., score:]], axis=-1)
     zeros = not_found(x)
     if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
@@ -160,6 +178,22 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
+
+
+def _score_channel(x: np.ndarray) -> int | None:
+    """The index of the confidence channel of poses (..., J, C): 2 when (..., J, 3) reads as x, y
+    in pixels plus a score, or holds one value everywhere (a fixed score or a padded z:
+    :func:`synsp.sequence.third_channel`), 3 for (..., J, 4) (x, y, z plus a score); None for
+    plain coordinates. A fourth channel that is no score is a ShapeError."""
+    if x.shape[-1] == 3:
+        return 2 if third_channel(x) in ("confidence", "constant") else None
+    if x.shape[-1] == 4:
+        seen = x[..., 3][np.isfinite(x[..., 3])]
+        if seen.size and not confidence_like(seen):
+            raise ShapeError(f"poses {x.shape}: a fourth channel is read as a confidence in [0, 1], but it holds "
+                             f"values from {seen.min():g} to {seen.max():g}; give x, y, z only")
+        return 3
+    return None
 
 
 def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:

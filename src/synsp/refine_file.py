@@ -67,7 +67,7 @@ from synsp.refine_summary import (
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
-from synsp.sequence import ABSURD, confidence_like, max_gap_frames, not_found, third_channel
+from synsp.sequence import ABSURD, MIN_SCORE, confidence_like, max_gap_frames, not_found, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -78,7 +78,7 @@ __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output"
 def refine_file(
     input: str | os.PathLike, output: str | os.PathLike | None = None, *, method: str | None = None,
     checkpoint: str | None = None, layout: str | None = None, in_format: str | None = None,
-    out_format: str | None = None, threshold: float = 0.3,
+    out_format: str | None = None, threshold: float = MIN_SCORE,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
     max_gap: int | str | None = None, stride: int | None = None,
@@ -214,7 +214,10 @@ def refine_file(
                         "read as not found (as estimators write them): missing, like NaN")
     if method == "synsp":
         notes += convention_notes(conventions, checkpoint, device, c_count)
-    if confidence is not None and c_count == 2:
+    if confidence is not None and c_count == 2 and data.scores is None:
+        notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
+                        "score); refined in 2D, the channel written back unchanged")
+    elif confidence is not None and c_count == 2:
         notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
                         "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
     elif confidence is not None:
@@ -373,5 +376,5 @@ def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[P
     if reading == "z":
         return data, None
     channel = np.asarray(data.poses[..., 2]).copy()
-    scores = np.where(np.isfinite(channel), channel, 0.0)
+    scores = np.where(np.isfinite(channel), channel, 0.0) if reading == "confidence" else None
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :2]), scores=scores), channel

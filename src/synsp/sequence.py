@@ -16,6 +16,7 @@ __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_mis
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
+MIN_SCORE = 0.3  # a joint an estimator scores below this is missing (``synsp refine --threshold``'s default)
 
 
 def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
@@ -33,12 +34,14 @@ def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray
 
 def not_found(x: np.ndarray) -> np.ndarray:
     """(..., T, J) bool for poses (..., T, J, C): the points that are exactly 0 in every coordinate
-    while the body lies farther from the origin than its size (:func:`body_size`, here over the
-    other joints), the centroid of the frame's other joints (or the median of the sequence's
-    centroids, for a frame of zeros) telling where.
+    where that joint is not 0 in most of the frames it has values in, or where the body lies
+    farther from the origin than its size (:func:`body_size`, here over the other joints), the
+    centroid of the frame's other joints (or the median of the sequence's centroids, for a
+    frame of zeros) telling where.
 
-    OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. A joint
-    at the origin of root-relative poses (the pelvis) lies within the body, so it stays a point.
+    OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. The root
+    of root-relative poses (the pelvis) is 0 in every frame and lies within the body, so it
+    stays a point; a joint no estimator found in any frame is told by the body's place alone.
     """
     x = np.asarray(x)
     zero = (x == 0).all(axis=-1)
@@ -59,7 +62,8 @@ def not_found(x: np.ndarray) -> np.ndarray:
         centre = np.where(frames[..., None], centre, typical)
     with np.errstate(invalid="ignore"):
         far = np.linalg.norm(centre, axis=-1) > np.median(extent.max(axis=-1)[frames])
-    return zero & far[..., None]
+    sporadic = zero.sum(axis=-2) < 0.5 * np.isfinite(x).all(axis=-1).sum(axis=-2)  # (..., J)
+    return zero & (far[..., None] | sporadic[..., None, :])
 
 
 def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:
@@ -261,7 +265,9 @@ def confidence_like(values: np.ndarray) -> bool:
 
 def third_channel(poses: np.ndarray) -> str | None:
     """What the third channel of (..., T, J, 3) poses that come without confidences holds:
-    ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), or None when it cannot be told.
+    ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), ``"constant"`` (one value
+    everywhere: a padded z or a fixed score; either way x, y are a 2D pose and the channel
+    carries nothing to refine), or None when it cannot be told.
 
     The rule, from cues that a 3D skeleton in any unit does not show all at once:
 
@@ -269,7 +275,8 @@ def third_channel(poses: np.ndarray) -> str | None:
       one in [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1];
       (2) x, y span a person far beyond 1: the median per-frame bounding-box side of x, y is at
       least 20 (pixels; a person in metres or in normalised image coordinates spans < 3);
-      (3) the channel varies (a constant one is a padded z = 0 or a fixed score). Together (1)
+      (3) the channel varies (else ``"constant"``: no body has one depth for every joint in
+      every frame). Together (1)
       and (2) mean the channel's spread is under 8 % of the body's, while in 3D the three
       coordinates share one unit and a body's depth is a sizeable part of its height in any
       posture; so a channel that is in [0, 1] only because it is small is not read as a score.
@@ -284,6 +291,8 @@ def third_channel(poses: np.ndarray) -> str | None:
         channel = x[..., 2][np.isfinite(x[..., 2])]
     if channel.size == 0:
         return None
+    if np.ptp(channel) <= 1e-6 * max(1.0, float(np.abs(channel).max())):
+        return "constant"
     if not confidence_like(channel):
         return "z"
     span = body_size(x[..., :2])

@@ -74,8 +74,8 @@ class MultiPersonStreamingRefiner:
     def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30, stride: int | None = None):
         if not isinstance(patience, (int, np.integer)) or patience < 0:
             raise ValueError(f"patience must be an int >= 0, got {patience!r}")
-        stride = StreamingRefiner(refiner, lag=lag, stride=stride).stride  # checks lag and stride
-        self.refiner, self.lag, self.stride, self.patience = refiner, lag, stride, int(patience)
+        probe = StreamingRefiner(refiner, lag=lag, stride=stride)  # checks lag and stride, fills their defaults
+        self.refiner, self.lag, self.stride, self.patience = refiner, probe.lag, probe.stride, int(patience)
         self._people: dict[Hashable, _PersonStream] = {}
         self._missed: dict[Hashable, int] = {}  # id -> frames missing in a row
         self._frame = 0  # frames pushed

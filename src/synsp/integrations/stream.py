@@ -41,7 +41,8 @@ import numpy as np
 
 from synsp.filters import OneEuroFilter
 from synsp.model import NETWORKS
-from synsp.skeleton import LAYOUTS
+from synsp.sequence import MIN_SCORE
+from synsp.skeleton import LAYOUTS, can_convert, convert
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
@@ -108,6 +109,68 @@ class _Person:
     filter: OneEuroFilter | None = None  # One-Euro only; the networks' people live in one crowd
 
 
+class _OtherLayout:
+    """Keypoints in a layout other than the network's (Halpe-26 for the COCO-17 model), refined as
+    :func:`synsp.refine.refine_track` refines them offline, a centred Gaussian mean over the
+    frames the stream's lag has already brought standing in for SmoothNet: the network sees
+    them converted to its layout; the joints the conversion copies take its output; every other
+    joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
+    the same average, of the model joint nearest to it."""
+
+    def __init__(self, layout: str, target: str, lag: int, fps: float):
+        from synsp.refine import shared_joints
+
+        self.layout, self.target = layout, target
+        # 1.5 frames at 30 fps: between the 1 and 2 that did best on validation clips (RESULTS section 12)
+        self.sigma = 1.5 * fps / 30
+        self.reach = min(lag, int(np.ceil(3 * self.sigma)))  # frames each side: only those the lag has brought
+        self.shared = shared_joints(layout, target)
+        self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
+        self._nearest: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # id -> (model joint per joint, known)
+        self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
+
+    def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
+        """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
+        converted = convert(coords[None], self.layout, self.target)[0]
+        frames = self._frames.setdefault(pid, {})
+        frames[frame] = (coords, converted)
+        for old in [g for g in frames if g < frame - 4 * self.reach - 8]:  # long given back
+            del frames[old]
+        with np.errstate(invalid="ignore"):
+            d = np.linalg.norm(coords[:, None] - converted[None], axis=-1)  # (J, K), NaN where not detected
+        seen = np.isfinite(d).any(axis=1)
+        index = np.argmin(np.where(np.isnan(d), np.inf, d), axis=1)
+        nearest, known = self._nearest.get(pid, (index, np.zeros(len(index), dtype=bool)))
+        self._nearest[pid] = (np.where(known, nearest, index), known | seen)  # each joint's first pairing stays
+        return converted
+
+    def back(self, pid: Any, frame: int, refined: np.ndarray) -> np.ndarray:
+        """The network's (K, C) output for ``frame`` -> (J, C) in the input's layout."""
+        frames = self._frames[pid]
+        near = [g for g in range(frame - self.reach, frame + self.reach + 1) if g in frames]
+        weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
+        raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
+        out = raw + (refined - model)[self._nearest[pid][0]]
+        for j, k in self.shared:
+            out[j] = refined[k]
+        last = self._last.get(pid)
+        if last is not None:  # a joint not seen near this frame holds its last position, as the model's do
+            out = np.where(np.isnan(out), last, out)
+        self._last[pid] = out
+        return out
+
+    def forget(self, pid: Any) -> None:
+        for memory in (self._frames, self._nearest, self._last):
+            memory.pop(pid, None)
+
+
+def _weighted_mean(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(J, C) mean of frames (n, J, C) with (n,) weights, each joint over the frames it was seen in."""
+    w = np.isfinite(x).all(axis=-1)[..., None] * weights[:, None, None]  # (n, J, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a joint seen in none of them: NaN
+        return (np.nan_to_num(x) * w).sum(axis=0) / w.sum(axis=0)
+
+
 class PoseStream:
     """Streaming refinement of frames of tracked people (see the module docstring).
 
@@ -117,7 +180,9 @@ class PoseStream:
     checkpoint : a model file or shipped name (networks); default the shipped one for
         ``layout`` and ``space``.
     layout : the keypoints' layout (default: the model's; for One-Euro any joints, each
-        person keeping the count of its first frame).
+        person keeping the count of its first frame). A layout without a shipped model of its
+        own (``halpe26``, ``body25``, ...) is refined through the space's default model
+        (:class:`_OtherLayout`).
     space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else 2D.
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
@@ -127,7 +192,7 @@ class PoseStream:
     """
 
     def __init__(self, method: str = "synsp", *, checkpoint: str | None = None, layout: str | None = None,
-                 space: str | None = None, fps: float = 30.0, lag: int | None = None, threshold: float = 0.3,
+                 space: str | None = None, fps: float = 30.0, lag: int | None = None, threshold: float = MIN_SCORE,
                  timeout: int = 30, device: str | None = None):
         if method not in STREAM_METHODS:
             raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
@@ -149,7 +214,9 @@ class PoseStream:
         elif layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self.lag = lag
-        self.layout = self.model.layout.name if self.model is not None else layout
+        self.layout = layout or (self.model.layout.name if self.model is not None else None)
+        self._other = _OtherLayout(layout, self.model.layout.name, self._crowd.lag, self.fps) \
+            if self.model is not None and self.layout != self.model.layout.name else None
         self.space = space or "2d"
         self.coords = 3 if self.space == "3d" else 2
         self._people: dict[Any, _Person] = {}
@@ -173,6 +240,8 @@ class PoseStream:
                     person.filter = OneEuroFilter(fps=self.fps)
             person.last = f
             person.seen |= np.isfinite(coords).all(-1)
+            if self._other is not None:  # the crowd refines the network's joints
+                points[pid] = (self._other.to_model(pid, f, coords), conf)
             person.held.append((f, conf, person.seen.copy()))
         coords = {pid: c for pid, (c, _) in points.items()}
         if self._crowd is not None:
@@ -187,6 +256,8 @@ class PoseStream:
         self._place(ready)
         for pid in [pid for pid in self._people if pid not in alive]:
             del self._people[pid]
+            if self._other is not None:
+                self._other.forget(pid)
         return self._ready()
 
     def close(self) -> list[dict]:
@@ -232,6 +303,8 @@ class PoseStream:
                 if entry is None:  # a frame the person was absent from
                     continue
                 f, conf, seen = entry
+                if self._other is not None:
+                    refined = self._other.back(pid, f, refined)
                 points = np.where(seen[:, None], refined, np.nan)
                 if conf is not None:
                     points = np.concatenate([points, conf[:, None]], axis=1)
@@ -252,18 +325,17 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
     from synsp.inference.checkpoint import available_models
     from synsp.refine import network_model
 
-    if checkpoint is None and layout is not None:
+    if checkpoint is None and layout is not None and f"{method}-{layout}" in available_models():
         checkpoint = f"{method}-{layout}"
-        if checkpoint not in available_models():
-            raise ValueError(f"no shipped {method} model for layout {layout!r} (shipped: "
-                             f"{', '.join(available_models())}); pass --checkpoint, or --method one-euro "
-                             "(any joints)")
     # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
     model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:
         raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
-    if layout is not None and model.layout.name != layout:
-        raise ValueError(f"checkpoint {checkpoint} refines {model.layout.name} joints, not {layout}")
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+    if layout is not None and not can_convert(layout, model.layout.name):  # else refined through it
+        raise ValueError(f"{checkpoint or 'the shipped model'} refines {model.layout.name} joints, and {layout} "
+                         "does not convert to them; pass --method one-euro (any joints)")
     return model
 
 
