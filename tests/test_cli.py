@@ -240,7 +240,7 @@ def test_zeros_written_for_joints_not_found_are_missing(tmp_path, capsys):
     src, dst = tmp_path / "zeros.npy", tmp_path / "out.npz"
     np.save(src, poses.astype(np.float32))
     assert main(["refine", str(src), str(dst), "--method", "savgol"]) == 0
-    assert "missing: 3 joint values at exactly (0, 0) away from the body read as not found" in capsys.readouterr().out
+    assert "missing: 3 joint values at exactly (0, 0) read as not found" in capsys.readouterr().out
     out = read_poses(dst)
     assert out.filled[0, 10:13, 4].all() and out.filled.sum() == 3
     assert np.abs(out.poses[0, 10:13, 4] - truth[10:13, 4]).max() < 30  # filled near the truth, not pulled to 0

@@ -201,3 +201,16 @@ def test_window_outputs_are_frame_major_for_the_merge(clip, name):
     assert np.swapaxes(final, 0, 1).flags.c_contiguous
     np.testing.assert_allclose(sliding_window_average(final, 64, 1),
                                sliding_window_average_naive(np.ascontiguousarray(final), 64, 1), rtol=1e-5, atol=1e-3)
+
+
+def test_2d_int8_keeps_the_embedding_and_heads_in_float32():
+    """In 2D int8 rounding at the network's ends showed as jitter (RESULTS section 15): those
+    layers stay float32 there; in 3D every linear layer is int8 (speed)."""
+    from torch.ao.nn.quantized.dynamic import Linear as Int8Linear
+
+    for name, ends_float in (("synsp-coco17", True), ("synsp-h36m17", False)):
+        network = load_model(name, "cpu").model
+        linears = {n: m for n, m in network.named_modules() if isinstance(m, (torch.nn.Linear, Int8Linear))}
+        ends = [n for n in linears if n.startswith("embedding.") or ".head." in n]
+        assert ends and all(isinstance(linears[n], Int8Linear) != ends_float for n in ends)
+        assert all(isinstance(m, Int8Linear) for n, m in linears.items() if n not in ends)

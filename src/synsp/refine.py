@@ -153,7 +153,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     _check_options(run, method, options)
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3, 4) or 0 in x.shape:
-        raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3, got shape {x.shape}")
+        raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3 (4: x, y, z and a score), "
+                         f"got shape {x.shape}")
     if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):

@@ -210,8 +210,8 @@ def refine_file(
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in axes]
     notes += [size_note(factor) for factor in sizes]
     if zeros.any():
-        notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} away from the body "
-                        "read as not found (as estimators write them): missing, like NaN")
+        notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
+                        "(as estimators write them): missing, like NaN")
     if method == "synsp":
         notes += convention_notes(conventions, checkpoint, device, c_count)
     if confidence is not None and c_count == 2 and data.scores is None:

@@ -54,6 +54,11 @@ STRIDE = {"3d": 3, "2d": 2}
 PULL_STRIDE = 8
 SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
+# Linear layers left in float32 by it, per space (benchmarks/RESULTS.md, section 15). In 2D int8
+# rounding of the embedding's and the heads' inputs reaches the output as jitter (validation:
+# Accel +12 %, on clean input +60 %) and saves no time; in 3D it costs about 1 % of Accel, while
+# float32 there would cost 7-11 % of the speed.
+FLOAT_LAYERS = {"2d": ("embedding.", "head."), "3d": ()}
 # Batches of fewer windows than this go through the traced network once Refiner.trace() has
 # run (streams): a few windows per frame cost mostly Python's per-module overhead.
 TRACE_BELOW = 64
@@ -94,7 +99,7 @@ class Refiner:
     Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
     ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
     the stride of keep_convention's first pass, which only measures a median over the clip;
-    ``quantize``, int8 linear layers on the CPU (SynSP by default; their activations are
+    ``quantize``, int8 linear layers on the CPU (SynSP by default, :data:`FLOAT_LAYERS` aside; their activations are
     quantised per batch of windows, so a sequence refined alone and in a batch with others
     differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
     1 to move the first pass back instead of refining again (not the default: less precise);
@@ -171,8 +176,9 @@ class Refiner:
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
     def quantize(self) -> "Refiner":
-        """Run the network's linear layers in int8 (dynamic quantisation, weights int8,
-        activations quantised per batch); CPU only, irreversible. Returns ``self``."""
+        """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
+        quantised per batch), but those :data:`FLOAT_LAYERS` keeps in float32 for this space;
+        CPU only, irreversible. Returns ``self``."""
         if self.device.type != "cpu":
             raise ValueError(f"int8 quantisation runs on the CPU only; this model is on {self.device}")
         if not self.quantized:
@@ -181,8 +187,10 @@ class Refiner:
                 torch.backends.quantized.engine = next(e for e in ("x86", "fbgemm", "qnnpack") if e in engines)
             with warnings.catch_warnings():  # torch.ao's deprecation notice (torchao is not a dependency)
                 warnings.simplefilter("ignore")
-                self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), {torch.nn.Linear},
-                                                                     dtype=torch.qint8)
+                kept = FLOAT_LAYERS.get(self.space, ())
+                layers = {name for name, module in self.model.named_modules() if isinstance(module, torch.nn.Linear)
+                          and not any(f".{part}" in f".{name}" for part in kept)}
+                self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), layers, dtype=torch.qint8)
             self.quantized = True
             if self._traced is not None:  # a trace of the float network would run the old weights
                 self._traced = None

@@ -17,7 +17,7 @@ tenth of what refinement moves.) Many tracked people at once, in one batch per f
 
 Where the stream cannot see the future it differs from offline refinement:
 
-- a missing joint (NaN, or (0, 0) away from the body: :func:`synsp.sequence.not_found`) holds
+- a missing joint (NaN, or (0, 0) for "not found": :func:`synsp.sequence.not_found`) holds
   its last value (offline interpolates across the gap); a joint not yet seen sits at the
   centroid of the frame's other joints; frames before the first detection come back as NaN at once;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
