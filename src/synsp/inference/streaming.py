@@ -231,7 +231,7 @@ class StreamingRefiner:
         return self._zeros_missing(x if x.ndim == 3 else x[None])
 
     def _zeros_missing(self, x: np.ndarray) -> np.ndarray:
-        """(V, J, C) with each joint written as (0, 0) for "not found" NaN, as offline (:func:`not_found`)."""
+        """(V, J, C) with the joints written as (0, 0) for "not found" made NaN, as offline (:func:`not_found`)."""
         zeros = not_found(x)
         return np.where(zeros[..., None], np.nan, x) if zeros.any() else x
 
