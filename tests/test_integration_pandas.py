@@ -94,3 +94,11 @@ def test_readme_example_runs(capsys):
     assert mean_accel(smooth[["wrist_x", "wrist_y"]].to_numpy()[:, None]) < 0.2 * mean_accel(
         df[["wrist_x", "wrist_y"]].to_numpy()[:, None])
     assert "wrist_x" in capsys.readouterr().out
+
+
+def test_zeros_for_joints_not_found_are_missing():
+    """(0, 0) where an estimator found nothing is filled like a gap, not refined as a point in the corner."""
+    clean, noisy = walking(60)
+    noisy[[10, 11, 40], 9] = 0.0
+    refined = _stack(refine_dataframe(_wide(noisy), "savgol"))
+    assert np.abs(refined[[10, 11, 40], 9] - clean[[10, 11, 40], 9]).max() < 30

@@ -14,7 +14,7 @@ import numpy as np
 
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
-from synsp.sequence import body_size, fill_gaps, left_missing, not_found
+from synsp.sequence import body_size, fill_gaps, left_missing
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -72,7 +72,6 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
-    poses = np.where(not_found(poses)[..., None], np.nan, poses)  # (0, 0) for "not found", as refine() reads it
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     never = long = 0

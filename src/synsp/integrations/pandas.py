@@ -25,7 +25,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
 from synsp.refine import input_layout, method_function, model_layout
 from synsp.refine_tracks import refine_tracks
-from synsp.sequence import max_gap_frames
+from synsp.sequence import max_gap_frames, not_found
 from synsp.skeleton import match_layout
 
 __all__ = ["refine_dataframe"]
@@ -118,6 +118,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
             if threshold is not None and (track, joint, "score") in found:
                 scores = pd.to_numeric(df[found[(track, joint, "score")]], errors="coerce").to_numpy(np.float64)
                 poses[tracks.index(track), ~(scores >= threshold), joints.index(joint)] = np.nan
+    poses[not_found(poses)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
     if method in NETWORKS:
