@@ -20,7 +20,7 @@ from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionE
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
-    confidence_like,
+    fourth_channel_error,
     left_missing,
     max_gap_frames,
     missing_mask,
@@ -159,9 +159,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
-    score = _score_channel(x)
+    score, constant = _score_channel(x)
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
-        constant = np.ptp(np.nan_to_num(x[..., score])) == 0  # a fixed score or a padded z: nothing is missing
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
         return np.concatenate([out, x[..., score:]], axis=-1)
@@ -181,20 +180,21 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     return out
 
 
-def _score_channel(x: np.ndarray) -> int | None:
-    """The index of the confidence channel of poses (..., J, C): 2 when (..., J, 3) reads as x, y
-    in pixels plus a score, or holds one value everywhere (a fixed score or a padded z:
-    :func:`synsp.sequence.third_channel`), 3 for (..., J, 4) (x, y, z plus a score); None for
-    plain coordinates. A fourth channel that is no score is a ShapeError."""
+def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
+    """The index of the confidence channel of poses (..., J, C), and whether it holds one value
+    everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
+    as x, y in pixels plus a score or is constant (:func:`synsp.sequence.third_channel`), 3 for
+    (..., J, 4) (x, y, z plus a score); None for plain coordinates. A fourth channel that is no
+    score is a ShapeError."""
     if x.shape[-1] == 3:
-        return 2 if third_channel(x) in ("confidence", "constant") else None
+        reading = third_channel(x)
+        return (2, reading == "constant") if reading in ("confidence", "constant") else (None, False)
     if x.shape[-1] == 4:
-        seen = x[..., 3][np.isfinite(x[..., 3])]
-        if seen.size and not confidence_like(seen):
-            raise ShapeError(f"poses {x.shape}: a fourth channel is read as a confidence in [0, 1], but it holds "
-                             f"values from {seen.min():g} to {seen.max():g}; give x, y, z only")
-        return 3
-    return None
+        why = fourth_channel_error(x)
+        if why is not None:
+            raise ShapeError(f"poses {x.shape}: {why}")
+        return 3, bool(np.ptp(np.nan_to_num(x[..., 3])) == 0)
+    return None, False
 
 
 def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:

@@ -67,7 +67,7 @@ from synsp.refine_summary import (
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.rotation_filters import ROTATION_DEFAULT, refine_root, refine_rotations
-from synsp.sequence import ABSURD, MIN_SCORE, confidence_like, max_gap_frames, not_found, third_channel
+from synsp.sequence import ABSURD, MIN_SCORE, fourth_channel_error, max_gap_frames, not_found, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -339,11 +339,10 @@ def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     if space in ("2d", "image"):
         raise SpaceError(f"{src}: --space {space}, but the poses have 4 channels {data.poses.shape} (x, y, z and a "
                          "confidence)")
+    why = fourth_channel_error(data.poses)
+    if why is not None:
+        raise SpaceError(f"{src}: poses {data.poses.shape}: {why}")
     channel = np.asarray(data.poses[..., 3], dtype=np.float64).copy()
-    seen = channel[np.isfinite(channel)]
-    if seen.size and not confidence_like(seen):
-        raise SpaceError(f"{src}: poses {data.poses.shape}: a fourth channel is read as a confidence in [0, 1], "
-                         f"but it holds values from {seen.min():g} to {seen.max():g}; give x, y, z only")
     scores = np.where(np.isfinite(channel), channel, 0.0)
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :3]), scores=scores), channel
 

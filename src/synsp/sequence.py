@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "mm_per_unit",
-           "confidence_like", "third_channel"]
+           "confidence_like", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -261,6 +261,17 @@ def confidence_like(values: np.ndarray) -> bool:
     """Whether finite ``values`` (any shape, at least one) read as confidences: every one in
     [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1]."""
     return bool(values.min() >= 0 and values.max() <= 1.5 and np.mean(values <= 1) >= 0.9)
+
+
+def fourth_channel_error(poses: np.ndarray) -> str | None:
+    """Why the fourth channel of (..., J, 4) poses, read as x, y, z plus a score, is no score
+    (:func:`confidence_like`); None when it is one (or holds no finite value)."""
+    channel = np.asarray(poses[..., 3], dtype=np.float64)
+    seen = channel[np.isfinite(channel)]
+    if seen.size and not confidence_like(seen):
+        return (f"a fourth channel is read as a confidence in [0, 1], but it holds values from {seen.min():g} "
+                f"to {seen.max():g}; give x, y, z only")
+    return None
 
 
 def third_channel(poses: np.ndarray) -> str | None:
