@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -41,6 +42,7 @@ import numpy as np
 
 from synsp.filters import OneEuroFilter
 from synsp.model import NETWORKS
+from synsp.refine import nearest_joints, shared_joints
 from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS, can_convert, convert
 
@@ -118,8 +120,6 @@ class _OtherLayout:
     the same average, of the model joint nearest to it."""
 
     def __init__(self, layout: str, target: str, lag: int, fps: float):
-        from synsp.refine import shared_joints
-
         self.layout, self.target = layout, target
         # 1.5 frames at 30 fps: between the 1 and 2 that did best on validation clips (RESULTS section 12)
         self.sigma = 1.5 * fps / 30
@@ -136,10 +136,10 @@ class _OtherLayout:
         frames[frame] = (coords, converted)
         for old in [g for g in frames if g < frame - 4 * self.reach - 8]:  # long given back
             del frames[old]
-        with np.errstate(invalid="ignore"):
-            d = np.linalg.norm(coords[:, None] - converted[None], axis=-1)  # (J, K), NaN where not detected
-        seen = np.isfinite(d).any(axis=1)
-        index = np.argmin(np.where(np.isnan(d), np.inf, d), axis=1)
+        with warnings.catch_warnings():  # joints not detected have no distance
+            warnings.simplefilter("ignore", RuntimeWarning)
+            index = nearest_joints(coords[None], converted[None])
+        seen = np.isfinite(coords).all(axis=-1) & np.isfinite(converted).all(axis=-1).any()
         nearest, known = self._nearest.get(pid, (index, np.zeros(len(index), dtype=bool)))
         self._nearest[pid] = (np.where(known, nearest, index), known | seen)  # each joint's first pairing stays
         return converted
@@ -201,6 +201,8 @@ class PoseStream:
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
             raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
+        if layout is not None and layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
         self.model = self._crowd = None
         if method in NETWORKS:
@@ -211,8 +213,6 @@ class PoseStream:
             self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout)
         elif lag not in (None, 0):
             raise ValueError("one-euro has no lag: it gives each frame back at once")
-        elif layout is not None and layout not in LAYOUTS:
-            raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self.lag = lag
         self.layout = layout or (self.model.layout.name if self.model is not None else None)
         self._other = _OtherLayout(layout, self.model.layout.name, self._crowd.lag, self.fps) \
@@ -331,8 +331,6 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
     model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:
         raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
-    if layout is not None and layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
     if layout is not None and not can_convert(layout, model.layout.name):  # else refined through it
         raise ValueError(f"{checkpoint or 'the shipped model'} refines {model.layout.name} joints, and {layout} "
                          "does not convert to them; pass --method one-euro (any joints)")
