@@ -15,7 +15,9 @@ import numpy as np
 
 from synsp.skeleton import Layout, bone_tree, get_layout
 
-STRENGTH = 0.5  # share of each bone's deviation from the clip's length that is removed (chosen on the validation split)
+# The share of each bone's deviation from the clip's length that is removed; chosen on the
+# validation split (benchmarks/RESULTS.md, section 9, "Bones again").
+STRENGTH = 0.7
 
 
 def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
