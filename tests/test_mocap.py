@@ -61,6 +61,29 @@ def test_load_clip_layouts(mocap_dir, fresh_cache):
         load_clip("dataset-1_walk_normal_999")
 
 
+def test_other_layouts_on_the_mocap(mocap_dir, fresh_cache):
+    """Halpe-26, BODY-25 and MediaPipe-33 share COCO's keypoints with the coco17 clip; their feet
+    reach the floor, heels behind the toes, and every point keeps its distance to its segment."""
+    name = "dataset-1_walk_normal_001"
+    coco = load_clip(name, layout="coco17")
+    for layout in ("halpe26", "body25", "mediapipe33"):
+        x = load_clip(name, layout=layout)
+        names = get_layout(layout).joints
+        assert x.shape == (len(coco), len(names), 3) and x.dtype == np.float32 and np.isfinite(x).all()
+        np.testing.assert_allclose(x[:, [names.index(n) for n in get_layout("coco17").joints]], coco, atol=1e-3)
+        for foot in ("left", "right"):
+            toe = x[:, names.index(f"{foot}_{'foot_index' if layout == 'mediapipe33' else 'big_toe'}")]
+            heel, ankle = x[:, names.index(f"{foot}_heel")], x[:, names.index(f"{foot}_ankle")]
+            assert -30 < toe[:, 1].min() < 60 and heel[:, 1].min() < ankle[:, 1].min()
+            walk = coco[-1, 11] - coco[0, 11]
+            assert ((toe - heel) @ (walk / np.linalg.norm(walk))).mean() > 100
+            assert np.ptp(np.linalg.norm(heel - ankle, axis=-1)) < 1e-3
+    mp = load_clip(name, layout="mediapipe33")
+    joints = get_layout("mediapipe33").joints
+    index, wrist = mp[:, joints.index("left_index")], mp[:, joints.index("left_wrist")]
+    np.testing.assert_allclose(np.linalg.norm(index - wrist, axis=-1), np.hypot(85, 20), rtol=1e-4)
+
+
 def test_coco_face_looks_forward(mocap_dir, fresh_cache):
     """The nose is ahead of the ears in the walking direction, the eyes above the nose."""
     for name in ["dataset-1_walk_normal_001", "dataset-2_walk_normal_002", "dataset-1_walk-back_normal_001"]:

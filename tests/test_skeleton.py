@@ -12,6 +12,7 @@ from synsp.skeleton import (
     convert,
     flip_lr,
     get_layout,
+    h36m_head_points,
     head_frame_from_positions,
     random_proportions,
     reproportion,
@@ -122,6 +123,40 @@ def test_mediapipe_maps():
     np.testing.assert_allclose(root_position(x, "mediapipe33")[:, 0], hips)
     np.testing.assert_allclose(root_position(c, "coco17")[:, 0], hips)
     np.testing.assert_allclose(root_position(h, "h36m17"), h[:, :1])
+
+
+def test_h36m_head_points_follow_the_face():
+    """H36M's neck/nose and head land where the mocap puts them on a face turned, scaled and moved
+    any way; each rides on its own face point (nose, ears), and a face of fewer than three points gives NaN."""
+    from scipy.spatial.transform import Rotation
+
+    names = ("nose", "left_eye", "right_eye", "left_ear", "right_ear")
+    face = np.array([HEAD_POINTS_MM[n] for n in names])
+    joints = np.array([HEAD_POINTS_MM["h36m_nose"], HEAD_POINTS_MM["h36m_head"]])
+    turn = Rotation.random(4, random_state=0).as_matrix()
+    scale = np.array([0.001, 0.01, 1.0, 2.5])[:, None, None]  # metres, centimetres, mm, a giant's head
+    shift = np.random.default_rng(1).normal(size=(4, 1, 3))
+    seen = scale * np.einsum("tab,kb->tka", turn, face) + shift
+    want = scale * np.einsum("tab,kb->tka", turn, joints) + shift
+    np.testing.assert_allclose(h36m_head_points(seen), want, atol=1e-9)
+    moved = seen.copy()
+    moved[:, 0] += 5 * scale[:, 0]  # the nose's own 5 mm error moves the neck/nose joint along (the turn a little)
+    delta = (h36m_head_points(moved) - want) / scale  # mm
+    assert (np.abs(delta[:, 0] - 5) < 3).all() and (np.abs(delta[:, 1]) < 3).all()
+    seen[1, [0, 3]] = np.nan  # nose and an ear lost: the fit places them
+    np.testing.assert_allclose(h36m_head_points(seen)[1], want[1], atol=1e-9)
+    seen[2, :3] = np.nan
+    assert np.isnan(h36m_head_points(seen)[2]).all()
+
+
+@needs_data
+def test_coco_named_to_h36m_places_head_joints_in_3d():
+    """A Halpe-26 clip converted to H36M has the mocap's own neck/nose and head joints."""
+    from synsp.data.mocap import load_clip
+
+    name = "dataset-1_walk_normal_001"
+    converted = convert(load_clip(name, layout="halpe26"), "halpe26", "h36m17")
+    np.testing.assert_allclose(converted[:, 9:11], load_clip(name, layout="h36m17")[:, 9:11], atol=0.05)
 
 
 def t_pose() -> np.ndarray:

@@ -9,10 +9,12 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
   Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
 - any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``coco18``,
   ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those keypoints) and ``-> h36m17``
-  (pelvis and thorax at the midpoints of the hips and shoulders, head above the ears): any
-  units, any C (2D pixels with a visibility channel are averaged like coordinates where joints
-  are midpoints). Their other joints (feet, hands, face, Halpe's head and neck) are not
-  converted; the pipeline refines them around their nearest model joint.
+  (pelvis and thorax at the midpoints of the hips and shoulders; in 3D (C = 3) the neck/nose
+  and head joints placed on the face by its own frame, :func:`h36m_head_points`, otherwise the
+  nose and a point above the ears): any units (2D pixels with a visibility channel, C = 3, pass
+  the pixels alone, or the visibility is read as depth). Their other joints (feet, hands,
+  face, Halpe's head and neck) are not converted; the pipeline refines them around their
+  nearest model joint.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
@@ -439,11 +441,70 @@ def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
     ears = (j["left_ear"] + j["right_ear"]) / 2
     # The ears' midpoint sits at eye height in the middle of the skull; H36M's head joint is
     # a little higher, so step 15% further along thorax -> ears.
-    head = ears + 0.15 * (ears - thorax)
+    nose, head = j["nose"], ears + 0.15 * (ears - thorax)
+    if x.shape[-1] == 3:  # in 3D the face's own frame places them as the model knows them
+        fitted = h36m_head_points(np.stack([j[name] for name in _FACE_NAMES], axis=-2))
+        seen = np.isfinite(fitted).all(axis=-1, keepdims=True)
+        nose = np.where(seen[..., 0, :], fitted[..., 0, :], nose)
+        head = np.where(seen[..., 1, :], fitted[..., 1, :], head)
     out = [pelvis, j["right_hip"], j["right_knee"], j["right_ankle"], j["left_hip"], j["left_knee"],
-           j["left_ankle"], (pelvis + thorax) / 2, thorax, j["nose"], head, j["left_shoulder"],
+           j["left_ankle"], (pelvis + thorax) / 2, thorax, nose, head, j["left_shoulder"],
            j["left_elbow"], j["left_wrist"], j["right_shoulder"], j["right_elbow"], j["right_wrist"]]
     return np.stack(out, axis=-2)
+
+
+_FACE_NAMES = ("nose", "left_eye", "right_eye", "left_ear", "right_ear")
+
+
+def h36m_head_points(face: np.ndarray) -> np.ndarray:
+    """H36M's neck/nose and head joints, as the mocap defines them, placed on a COCO face.
+
+    The rotation and scale that best map the mocap's five face points (:data:`HEAD_POINTS_MM`)
+    onto the given ones (Umeyama's least squares) turn the mocap's offsets from its nose to its
+    ``h36m_nose`` and from its ears' midpoint to its ``h36m_head``; the offsets are added to the
+    given nose and ears. So the two joints follow the head's own frame as it turns and nods (not
+    the trunk's), any unit or head size fits, and each keeps its face point's own error for the
+    refiner to see.
+
+    Parameters
+    ----------
+    face : ndarray (..., 5, 3)
+        3D nose, left eye, right eye, left ear, right ear; NaN where not seen.
+
+    Returns
+    -------
+    ndarray (..., 2, 3): neck/nose and head; NaN where fewer than three face points are seen
+    (a missing nose or ear is taken from the fit).
+    """
+    face = np.asarray(face, np.float64)
+    model = np.array([HEAD_POINTS_MM[name] for name in _FACE_NAMES])  # (5, 3)
+    targets = np.array([HEAD_POINTS_MM["h36m_nose"], HEAD_POINTS_MM["h36m_head"]])
+    weight = np.isfinite(face).all(axis=-1).astype(np.float64)  # (..., 5)
+    count = weight.sum(axis=-1)
+    seen = np.where(weight[..., None] > 0, face, 0.0)
+    total = np.maximum(count, 1.0)[..., None]
+    mean_face = (weight[..., None] * seen).sum(axis=-2) / total  # (..., 3)
+    mean_model = weight @ model / total
+    a = (seen - mean_face[..., None, :]) * weight[..., None]
+    b = model - mean_model[..., None, :]
+    cov = np.swapaxes(a, -1, -2) @ b  # (..., 3, 3): sum of (face - mean)(model - mean)^T
+    u, sv, vt = np.linalg.svd(cov)
+    d = np.sign(np.linalg.det(u @ vt))
+    u[..., :, 2] *= d[..., None]
+    sv[..., 2] *= d
+    rotation = u @ vt
+    spread = (weight * (b * b).sum(axis=-1)).sum(axis=-1)
+    scale = sv.sum(axis=-1) / np.maximum(spread, 1e-12)
+    def placed(points: np.ndarray) -> np.ndarray:  # (K, 3) mocap head points -> (..., K, 3) on this face
+        return mean_face[..., None, :] + scale[..., None, None] * np.einsum(
+            "...ab,...kb->...ka", rotation, points - mean_model[..., None, :])
+
+    ears = (model[3] + model[4]) / 2
+    anchors = np.stack([face[..., 0, :], (face[..., 3, :] + face[..., 4, :]) / 2], axis=-2)
+    anchors = np.where(np.isfinite(anchors), anchors, placed(np.stack([model[0], ears])))
+    out = anchors + placed(targets) - placed(np.stack([model[0], ears]))
+    out[count < 3] = np.nan
+    return out
 
 
 def _h36m_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:

@@ -4,7 +4,8 @@ Clips are named by their file stem, ``dataset-{1,2}_{content}_{style}_{take}`` (
 ``dataset-1_walk-turn-left_not-confident_001``; contents and styles contain hyphens, never
 underscores). :func:`load_clip` returns world positions in millimetres, Y up, 30 fps, in
 any layout of :mod:`synsp.skeleton` that the mocap converts to (``bandai22``, ``h36m17``,
-``coco17``).
+``coco17``), or that :mod:`synsp.data.mocap_layouts` places on it (``halpe26``, ``body25``,
+``mediapipe33``).
 
 Parsing and forward kinematics run once per file; the result (bandai22 positions in mm and
 the Head joint's orientation, all a layout conversion needs) is cached as one ``.npz`` per
@@ -21,6 +22,7 @@ from typing import Iterable
 
 import numpy as np
 
+from synsp.data.mocap_layouts import MOCAP_LAYOUTS, mocap_in_layout
 from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import atomic_path, cache_dir, data_root
 from synsp.skeleton import BANDAI22, convert, get_layout
@@ -114,8 +116,10 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
     name : str
         Clip name, see :func:`list_clips`.
     layout : str
-        ``"bandai22"`` (native), ``"h36m17"`` or ``"coco17"``; see :mod:`synsp.skeleton` for
-        how each joint is derived.
+        ``"bandai22"`` (native), ``"h36m17"`` or ``"coco17"`` (see :mod:`synsp.skeleton` for
+        how each joint is derived), or ``"halpe26"``, ``"body25"``, ``"mediapipe33"``
+        (:mod:`synsp.data.mocap_layouts`; these read the file again, uncached, for the
+        orientations of the feet and hands).
     root : str or PathLike, optional
         Folder holding ``ds1/`` and ``ds2/`` (default: the shared data).
 
@@ -125,6 +129,9 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
         World positions in millimetres, Y up, 30 fps.
     """
     target = get_layout(layout)
+    if target.name in MOCAP_LAYOUTS:
+        positions, rotations = forward_kinematics(read_bvh(clip_path(name, root)))
+        return mocap_in_layout(positions * MM_PER_CM, rotations, target)
     positions, head_rotation = load_bandai(name, root)
     if target.name == BANDAI22.name:
         return positions
