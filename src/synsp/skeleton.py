@@ -495,14 +495,15 @@ def h36m_head_points(face: np.ndarray) -> np.ndarray:
     rotation = u @ vt
     spread = (weight * (b * b).sum(axis=-1)).sum(axis=-1)
     scale = sv.sum(axis=-1) / np.maximum(spread, 1e-12)
+
     def placed(points: np.ndarray) -> np.ndarray:  # (K, 3) mocap head points -> (..., K, 3) on this face
         return mean_face[..., None, :] + scale[..., None, None] * np.einsum(
             "...ab,...kb->...ka", rotation, points - mean_model[..., None, :])
 
-    ears = (model[3] + model[4]) / 2
+    fitted_anchors = placed(np.stack([model[0], (model[3] + model[4]) / 2]))  # the nose, the ears' midpoint
     anchors = np.stack([face[..., 0, :], (face[..., 3, :] + face[..., 4, :]) / 2], axis=-2)
-    anchors = np.where(np.isfinite(anchors), anchors, placed(np.stack([model[0], ears])))
-    out = anchors + placed(targets) - placed(np.stack([model[0], ears]))
+    anchors = np.where(np.isfinite(anchors), anchors, fitted_anchors)
+    out = anchors + placed(targets) - fitted_anchors
     out[count < 3] = np.nan
     return out
 

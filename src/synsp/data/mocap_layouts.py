@@ -1,7 +1,7 @@
 """The mocap in the skeletons people have: Halpe-26, BODY-25 and MediaPipe-33 ground truth.
 
 COCO's 17 keypoints come from the mocap as :mod:`synsp.skeleton` derives them. The other points
-of these layouts (feet, hand, more face points, a head top, a neck, a mid-hip) have no mocap
+of these layouts (feet, hands, more face points, a head top, a neck, a mid-hip) have no mocap
 joint; they are placed at fixed offsets in the frame of the segment that carries them:
 
 - feet and hands: the BVH joint's own orientation (Foot, Toes, Hand). In the Bandai skeleton a
@@ -82,4 +82,3 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
             frame = rot[:, joint] * sign  # along, outwards, up/thumbwards as its columns
             points[f"{side}_{point}"] = x[:, joint] + frame @ np.array(offset)
     return np.stack([points[name] for name in layout.joints], axis=1).astype(np.float32)
-
