@@ -94,11 +94,8 @@ def load_bandai(name: str, root: str | os.PathLike | None = None) -> tuple[np.nd
                     return z["positions"], z["head_rotation"]
         except (OSError, ValueError, KeyError):
             pass  # unreadable or old-format entry: rebuild it below
-    motion = read_bvh(path)
-    if motion.names != BANDAI22.joints:
-        raise ValueError(f"{path}: joints {motion.names} differ from the bandai22 layout")
-    positions, rotations = forward_kinematics(motion)
-    positions = (positions * MM_PER_CM).astype(np.float32)
+    positions, rotations = _read_bandai(path)
+    positions = positions.astype(np.float32)
     head_rotation = rotations[:, BANDAI22.index("Head")].astype(np.float32)
     try:
         with atomic_path(cached) as tmp:
@@ -106,6 +103,16 @@ def load_bandai(name: str, root: str | os.PathLike | None = None) -> tuple[np.nd
     except OSError as err:  # a read-only cache slows loading down but must not stop it
         warnings.warn(f"could not cache {name} in {cached.parent}: {err}", stacklevel=3)
     return positions, head_rotation
+
+
+def _read_bandai(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A Bandai BVH file's bandai22 positions (T, 22, 3) in mm and every joint's global
+    orientation (T, 22, 3, 3), float64, by forward kinematics (uncached)."""
+    motion = read_bvh(path)
+    if motion.names != BANDAI22.joints:
+        raise ValueError(f"{path}: joints {motion.names} differ from the bandai22 layout")
+    positions, rotations = forward_kinematics(motion)
+    return positions * MM_PER_CM, rotations
 
 
 def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None = None) -> np.ndarray:
@@ -130,8 +137,7 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
     """
     target = get_layout(layout)
     if target.name in MOCAP_LAYOUTS:
-        positions, rotations = forward_kinematics(read_bvh(clip_path(name, root)))
-        return mocap_in_layout(positions * MM_PER_CM, rotations, target)
+        return mocap_in_layout(*_read_bandai(clip_path(name, root)), target)
     positions, head_rotation = load_bandai(name, root)
     if target.name == BANDAI22.name:
         return positions
