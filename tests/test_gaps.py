@@ -142,3 +142,21 @@ def test_a_score_channel_is_read_as_scores_and_given_back():
     np.testing.assert_allclose(with_scores[..., :3], synsp.refine(xyz, "savgol"))
     with pytest.raises(ValueError, match="fourth channel is read as a confidence"):
         synsp.refine(np.concatenate([xyz, xyz[..., :1]], axis=-1))
+
+
+def test_a_fixed_score_says_nothing_in_three_or_four_channels():
+    """One rule for a constant channel (:func:`synsp.sequence.constant_channel`): a fixed score,
+    even a low one and with NaN where a tool wrote none, marks no joint missing, whether it
+    follows x, y or x, y, z."""
+    import synsp
+    from synsp.sequence import constant_channel
+
+    rng = np.random.default_rng(2)
+    t = np.arange(60)[:, None, None]
+    xyz = 300 * rng.normal(size=(1, 17, 3)) + 40 * np.sin(t / 7.0) + rng.normal(0, 2, (60, 17, 3))
+    fixed = np.full((60, 17, 1), 0.2)  # under MIN_SCORE, but the same for every joint in every frame
+    fixed[10, 3] = np.nan
+    assert constant_channel(fixed) and not constant_channel(fixed + rng.uniform(0, 0.01, fixed.shape))
+    for coords in (xyz[..., :2] + 500, xyz):
+        out = synsp.refine(np.concatenate([coords, fixed], axis=-1), "savgol")
+        np.testing.assert_allclose(out[..., :-1], synsp.refine(coords, "savgol"), rtol=1e-6, atol=1e-6)

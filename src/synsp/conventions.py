@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout, trunk_vector
+from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout, head_fixed_points, trunk_vector
 
 # Joint-name fragments that belong to the trunk (offsets in the trunk frame) or to the face
 # (offsets in the head frame); every other joint is a limb joint (offsets in its bone's frame).
@@ -150,7 +150,7 @@ def _bandai_points(positions: np.ndarray, head_rotation: np.ndarray) -> dict[str
 
 def _head_point(j: dict[str, np.ndarray], up: float, forward: float, left: float) -> np.ndarray:
     """A point fixed to the head, (up, forward, left) mm in the mocap Head joint's frame."""
-    return j["Head"] + np.einsum("...ab,b->...a", j["rot"], np.array([up, forward, left]))
+    return head_fixed_points(j["Head"], j["rot"], [[up, forward, left]])[..., 0, :]
 
 
 def _hips(j: dict[str, np.ndarray], widen: float, lower: float) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionE
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
+    constant_channel,
     fourth_channel_error,
     left_missing,
     max_gap_frames,
@@ -193,7 +194,7 @@ def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
         why = fourth_channel_error(x)
         if why is not None:
             raise ShapeError(f"poses {x.shape}: {why}")
-        return 3, bool(np.ptp(np.nan_to_num(x[..., 3])) == 0)
+        return 3, constant_channel(x[..., 3])
     return None, False
 
 

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "mm_per_unit",
-           "confidence_like", "third_channel", "fourth_channel_error"]
+           "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -274,6 +274,14 @@ def fourth_channel_error(poses: np.ndarray) -> str | None:
     return None
 
 
+def constant_channel(values: np.ndarray) -> bool:
+    """Whether a channel (any shape) holds one value wherever it is finite, to 1e-6 of its size:
+    a padded z or a fixed score, which says nothing about a joint. False when none is finite."""
+    values = np.asarray(values, np.float64)
+    values = values[np.isfinite(values)]
+    return values.size > 0 and bool(np.ptp(values) <= 1e-6 * max(1.0, float(np.abs(values).max())))
+
+
 def third_channel(poses: np.ndarray) -> str | None:
     """What the third channel of (..., T, J, 3) poses that come without confidences holds:
     ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), ``"constant"`` (one value
@@ -302,7 +310,7 @@ def third_channel(poses: np.ndarray) -> str | None:
         channel = x[..., 2][np.isfinite(x[..., 2])]
     if channel.size == 0:
         return None
-    if np.ptp(channel) <= 1e-6 * max(1.0, float(np.abs(channel).max())):
+    if constant_channel(channel):
         return "constant"
     if not confidence_like(channel):
         return "z"

@@ -395,14 +395,31 @@ def head_frame_from_positions(x: np.ndarray) -> np.ndarray:
     return np.stack([up, forward, left], axis=-1)
 
 
+def head_fixed_points(head: np.ndarray, rotation: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Points fixed to the head: ``head + rotation @ offset`` for every offset.
+
+    Parameters
+    ----------
+    head : ndarray (..., 3), the mocap Head joint's position (mm).
+    rotation : ndarray (..., 3, 3), its frame; columns (up, forward, left) as in
+        :func:`head_frame_from_positions`.
+    offsets : ndarray (K, 3), each point in that frame (mm).
+
+    Returns
+    -------
+    ndarray (..., K, 3) float64, mm.
+    """
+    offsets = np.asarray(offsets, np.float64)
+    return np.asarray(head, np.float64)[..., None, :] + np.einsum("...ab,kb->...ka", rotation, offsets)
+
+
 def _head_points(x: np.ndarray, head_rotation: np.ndarray | None, names: list[str]) -> np.ndarray:
     """(..., T, len(names), 3) head-fixed points of bandai22 poses ``x`` (mm)."""
     rot = head_frame_from_positions(x) if head_rotation is None else np.asarray(head_rotation, np.float64)
     if rot.shape != x.shape[:-2] + (3, 3):
         raise ValueError(f"head_rotation must be {x.shape[:-2] + (3, 3)}, got shape {rot.shape}")
     offsets = np.array([HEAD_POINTS_MM[n] for n in names])  # (K, 3) in head-local (X, Y, Z)
-    head = x[..., _B["Head"], :].astype(np.float64)
-    return head[..., None, :] + np.einsum("...ab,kb->...ka", rot, offsets)
+    return head_fixed_points(x[..., _B["Head"], :], rot, offsets)
 
 
 def _bandai_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.skeleton import BANDAI22, Layout, convert, get_layout
+from synsp.skeleton import BANDAI22, Layout, convert, get_layout, head_fixed_points
 
 __all__ = ["MOCAP_LAYOUTS", "SEGMENT_POINTS_MM", "mocap_in_layout"]
 
@@ -74,7 +74,7 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
     points["neck"] = x[:, _B["Neck"]] if layout.name == "halpe26" else shoulders
     points["hip"] = points["mid_hip"] = (points["left_hip"] + points["right_hip"]) / 2
     face = np.array(list(_FACE_MM.values()))
-    placed = x[:, _B["Head"], None] + np.einsum("tab,kb->tka", head, face)  # columns: up, forward, left
+    placed = head_fixed_points(x[:, _B["Head"]], head, face)
     points.update(zip(_FACE_MM, np.moveaxis(placed, 1, 0)))
     for side, sign in (("left", 1.0), ("right", -1.0)):
         for point, (segment, offset) in SEGMENT_POINTS_MM.items():
