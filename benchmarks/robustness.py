@@ -1,4 +1,4 @@
-"""Noise the estimator-error simulator does not make: how each method copes (3D, test split).
+"""Noise the estimator-error simulator does not make: how each method copes (test split).
 
 The accuracy benchmark scores errors drawn by our own simulator. Here the test clips get
 noise of other kinds instead, none with the simulator's structure:
@@ -14,9 +14,11 @@ noise of other kinds instead, none with the simulator's structure:
 
 Filters run at the paper's settings (no tuning on these noises). SynSP is the default and, as
 "SynSP, whole correction", without the step that keeps its correction in proportion to the
-model's floor (``floor=False``, :mod:`synsp.inference.floor`). Root-relative mm. Run:
+model's floor (``floor=False``, :mod:`synsp.inference.floor`). Root-relative mm; with
+``--space 2d`` COCO-17 pixels through the virtual cameras, the amplitudes scaled by
+``PX_PER_MM`` (5 mm -> 1 px). Run:
 
-    .venv/bin/python benchmarks/robustness.py [--max-clips 30] [--checkpoint PATH]
+    .venv/bin/python benchmarks/robustness.py [--space 2d] [--split val] [--max-clips 30] [--checkpoint PATH]
 """
 from __future__ import annotations
 
@@ -28,75 +30,90 @@ from scipy.spatial.transform import Rotation
 
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTERS
-from synsp.inference.checkpoint import load_model
+from synsp.inference.checkpoint import default_model, load_model
+from synsp.skeleton import get_layout, root_position
 
 
-def _repeat_frames(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _repeat_frames(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
     y = x.copy()
     y[4::5] = x[3::5][: len(y[4::5])]
     return y
 
 
-def _late_wrists(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _late_wrists(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    wrists = [get_layout(layout).joints.index(name) for name in ("left_wrist", "right_wrist")]
     y = x.copy()
-    y[2:, [13, 16]] = x[:-2, [13, 16]]  # h36m17 wrists
+    y[2:, wrists] = x[:-2, wrists]
     return y
 
 
-def _spikes(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _spikes(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
     hit = rng.random(x.shape[:2]) < 0.01
     y = x.copy()
-    y[hit] += rng.normal(0, 200, (int(hit.sum()), 3))
+    y[hit] += rng.normal(0, a, (int(hit.sum()), x.shape[-1]))
     return y
 
 
-def _about_pelvis(x: np.ndarray, matrices: np.ndarray) -> np.ndarray:
-    root = x[:, :1]
+def _about_root(x: np.ndarray, layout: str, matrices: np.ndarray) -> np.ndarray:
+    root = root_position(x, layout)
     return root + np.einsum("tab,tjb->tja", matrices, x - root)
 
 
-def _scale_wobble(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _about_pelvis(x, (1 + rng.normal(0, 0.03, len(x)))[:, None, None] * np.eye(3))
+def _scale_wobble(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    return _about_root(x, layout, (1 + rng.normal(0, 0.03, len(x)))[:, None, None] * np.eye(x.shape[-1]))
 
 
-def _turn_wobble(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _about_pelvis(x, Rotation.from_rotvec(np.deg2rad(rng.normal(0, 2, (len(x), 3)))).as_matrix())
+def _turn_wobble(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    if x.shape[-1] == 2:  # in the image plane
+        angle = np.deg2rad(rng.normal(0, 2, len(x)))
+        c, s = np.cos(angle), np.sin(angle)
+        return _about_root(x, layout, np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2))
+    return _about_root(x, layout, Rotation.from_rotvec(np.deg2rad(rng.normal(0, 2, (len(x), 3)))).as_matrix())
 
 
-NOISES = {
-    "none": lambda x, rng: x,
-    "white 5 mm": lambda x, rng: x + rng.normal(0, 5, x.shape),
-    "white 20 mm": lambda x, rng: x + rng.normal(0, 20, x.shape),
-    "white 50 mm": lambda x, rng: x + rng.normal(0, 50, x.shape),
-    "uniform 40 mm": lambda x, rng: x + rng.uniform(-40, 40, x.shape),
-    "low-pass 30 mm": lambda x, rng: x + gaussian_filter1d(rng.normal(0, 30, x.shape), 2.0, axis=0),
-    "every 5th frame repeated": _repeat_frames,
-    "wrists 2 frames late": _late_wrists,
-    "spikes 1 %, 200 mm": _spikes,
-    "size wobble 3 %": _scale_wobble,
-    "orientation wobble 2 deg": _turn_wobble,
-    "rounded to 1 cm": lambda x, rng: np.round(x / 10) * 10,
-}
+# (name with {} for the amplitude, the amplitude in 3D mm (2D: times PX_PER_MM), the noise)
+NOISES = [
+    ("none", 0.0, lambda x, rng, layout, a: x),
+    ("white {}", 5.0, lambda x, rng, layout, a: x + rng.normal(0, a, x.shape)),
+    ("white {}", 20.0, lambda x, rng, layout, a: x + rng.normal(0, a, x.shape)),
+    ("white {}", 50.0, lambda x, rng, layout, a: x + rng.normal(0, a, x.shape)),
+    ("uniform {}", 40.0, lambda x, rng, layout, a: x + rng.uniform(-a, a, x.shape)),
+    ("low-pass {}", 30.0, lambda x, rng, layout, a: x + gaussian_filter1d(rng.normal(0, a, x.shape), 2.0, axis=0)),
+    ("every 5th frame repeated", 0.0, _repeat_frames),
+    ("wrists 2 frames late", 0.0, _late_wrists),
+    ("spikes 1 %, {}", 200.0, _spikes),
+    ("size wobble 3 %", 0.0, _scale_wobble),
+    ("orientation wobble 2 deg", 0.0, _turn_wobble),
+    ("rounded to {}", 10.0, lambda x, rng, layout, a: np.round(x / a) * a),
+]
+# 2D amplitudes: the test clips' people are about 340 px tall for 1.7 m, so 0.2 px per mm
+# (5 mm -> 1 px, and 1 cm rounding -> whole pixels, as some tools write them).
+PX_PER_MM = 0.2
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-clips", type=int, default=0, help="only the first N test clips (0 = all)")
-    parser.add_argument("--checkpoint", default="synsp-h36m17", help="the SynSP model (file or shipped name)")
+    parser.add_argument("--space", choices=["3d", "2d"], default="3d")
+    parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
+    parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    parser.add_argument("--checkpoint", help="the SynSP model (file or shipped name; default: the space's)")
     args = parser.parse_args()
-    clean = make_cases("test", "clean-ish", max_clips=args.max_clips)  # only the ground truth is used
+    layout, unit, per_mm = ("h36m17", "mm", 1.0) if args.space == "3d" else ("coco17", "px", PX_PER_MM)
+    # only the ground truth is used
+    clean = make_cases(args.split, "clean-ish", layout=layout, space=args.space, max_clips=args.max_clips)
     methods = {name: fn for name, fn in FILTERS.items() if name != "identity"}
-    methods["SmoothNet"] = load_model("smoothnet-h36m17").refine
-    synsp = load_model(args.checkpoint)
+    methods["SmoothNet"] = load_model(default_model("smoothnet", args.space)).refine
+    synsp = load_model(args.checkpoint or default_model("synsp", args.space))
     methods["SynSP"] = synsp.refine
     methods["SynSP, whole correction"] = lambda x: synsp.refine(x, floor=False)
     rng = np.random.default_rng(0)
-    for noise, add in NOISES.items():
-        cases = [Case(c.name, add(c.clean, rng).astype(np.float32), c.clean) for c in clean]
+    for name, amplitude, add in NOISES:
+        a = amplitude * per_mm
+        noise = name.format(f"{a:g} {unit}")
+        cases = [Case(c.name, add(c.clean, rng, layout, a).astype(np.float32), c.clean) for c in clean]
         frames = sum(len(c.clean) for c in cases)
-        print(f"### {noise} ({len(cases)} test clips, {frames} frames, mm)\n")
-        print(markdown_table(evaluate(methods, cases)) + "\n")
-
+        print(f"### {noise} ({len(cases)} {args.split} clips, {frames} frames, {unit})\n")
+        print(markdown_table(evaluate(methods, cases, layout=layout, space=args.space)) + "\n")
 
 if __name__ == "__main__":
     main()
