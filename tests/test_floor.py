@@ -52,7 +52,7 @@ def test_each_person_is_shrunk_on_its_own():
     refined = base.copy()
     refined[0, :, 9] += [50.0, 0, 0]  # only the first person is corrected
     floor = np.full(17, 20 / 1700)
-    out = keep_above_floor(x, refined, floor)
+    out = keep_above_floor(x, refined, floor, shrink=SHRINK["3d"])
     np.testing.assert_allclose(out[1], base[1], atol=1e-9)
     assert 40 < np.abs(out[0, :, 9, 0] - base[0, :, 9, 0]).mean() < 50
 
@@ -74,7 +74,7 @@ def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
     payload["meta"]["correction_floor"] = [0.02] * 17
     torch.save(payload, tmp_path / "with_floor.pt")
     floored = load_model(tmp_path / "with_floor.pt", device="cpu")
-    assert floored.shrink == SHRINK and floored.floor.shape == (17,)
+    assert floored.shrink == SHRINK[floored.space] and floored.floor.shape == (17,)
     out = floored.refine(x)
     # every joint's correction from the baseline is shrunk, none grows
     before = np.linalg.norm(plain - baseline(x), axis=-1).mean(0)

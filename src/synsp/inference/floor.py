@@ -12,9 +12,10 @@ baseline, :data:`BASELINE_HZ`) and keeps it in proportion to how far it stands a
 *floor*: the correction the same network makes on clean poses, per joint, measured once per
 model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per clip and joint,
 with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
-``max(0, 1 - SHRINK * f^2 / r^2)``: a James-Stein-like shrinkage at a quarter of its strength
-(the validation split's choice: under 1 % of precision on `typical` input, for a floor a
-third lower in 3D).
+``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at a fraction ``s`` of its strength
+(:data:`SHRINK`, per space: the strongest on the validation split's grid that costs under 1 %
+of precision on `typical` input; in 3D it lowers the floor by a third, in 2D it halves how far
+clean poses are moved and makes 1-px white noise 0.86 x input instead of 0.99).
 A large correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor
 is cut (by a quarter at the floor, wholly at half of it), leaving more of the filtered input.
 """
@@ -31,8 +32,9 @@ __all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
-# Strength of the shrinkage (1: James-Stein's); chosen on the validation split (RESULTS section 9).
-SHRINK = 0.25
+# Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
+# (RESULTS section 9, "The network's floor"; 2D: section 4's latest update).
+SHRINK = {"3d": 0.25, "2d": 0.5}
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
@@ -77,7 +79,7 @@ def measure_floor(refine: Callable[[np.ndarray], np.ndarray], clips: Iterable[np
     return np.median([correction_rms(clip, refine(clip), fps) for clip in clips], axis=0)
 
 
-def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float = SHRINK,
+def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float,
                fps: float | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """:func:`keep_above_floor` for several refinements of the same ``inputs`` (a refiner's
     outputs): the baseline and the body sizes are computed once, here. Returns the function
@@ -95,14 +97,14 @@ def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float = SHRINK,
 
 
 def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray, *,
-                     shrink: float = SHRINK, fps: float | None = None) -> np.ndarray:
+                     shrink: float, fps: float | None = None) -> np.ndarray:
     """Keep a refiner's correction in proportion to how far it stands above its floor.
 
     Parameters
     ----------
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement.
     floor : (J,) the refiner's :func:`measure_floor`, in body sizes.
-    shrink : strength; 0 gives ``refined`` back.
+    shrink : strength, 1 for James-Stein's (:data:`SHRINK` holds the defaults per space); 0 gives ``refined`` back.
     fps : frame rate of the poses (None: 30), for the Butterworth baseline.
 
     Returns

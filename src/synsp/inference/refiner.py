@@ -145,7 +145,7 @@ class Refiner:
         floor = meta.get("correction_floor")
         self.floor = (np.asarray(floor, np.float64) if floor is not None and len(floor) == len(self.layout.joints)
                       and not self.network.per_coordinate else None)
-        self.shrink = SHRINK if self.floor is not None else 0.0
+        self.shrink = SHRINK[self.space] if self.floor is not None else 0.0
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
