@@ -13,9 +13,9 @@ baseline, :data:`BASELINE_HZ`) and keeps it in proportion to how far it stands a
 model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per clip and joint,
 with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
 ``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at a fraction ``s`` of its strength
-(:data:`SHRINK`, per space: the strongest on the validation split's grid that costs under 1 %
-of precision on `typical` input; in 3D it lowers the floor by a third, in 2D it halves how far
-clean poses are moved and makes 1-px white noise 0.86 x input instead of 0.99).
+(:data:`SHRINK`, per space: the strongest on the validation split's grid whose cost on `typical`
+input stays within about 1 % of precision; in 3D it lowers the floor by a third, in 2D it cuts
+how far clean poses are moved by 60 %).
 A large correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor
 is cut (by a quarter at the floor, wholly at half of it), leaving more of the filtered input.
 """
