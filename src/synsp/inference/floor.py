@@ -17,7 +17,8 @@ with ``r`` the correction's RMS over the clip and ``f`` the floor, the correctio
 input stays within about 1 % of precision; in 3D it lowers the floor by a third, in 2D it cuts
 how far clean poses are moved by 60 %).
 A large correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor
-is cut (by a quarter at the floor, wholly at half of it), leaving more of the filtered input.
+is cut (in 3D by a quarter at the floor and wholly at half of it; in 2D by half and wholly at
+0.7 of it), leaving more of the filtered input.
 """
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray,
     ----------
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement.
     floor : (J,) the refiner's :func:`measure_floor`, in body sizes.
-    shrink : strength, 1 for James-Stein's (:data:`SHRINK` holds the defaults per space); 0 gives ``refined`` back.
+    shrink : strength, 1 for James-Stein's (:data:`SHRINK` holds the defaults per space);
+        0 gives ``refined`` back.
     fps : frame rate of the poses (None: 30), for the Butterworth baseline.
 
     Returns
