@@ -14,7 +14,7 @@ from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
-from synsp.filters import gaussian, savgol
+from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import SHRINK, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
@@ -42,6 +42,11 @@ TAPER = True
 # on their side or head) to the model's up, and mirror left-handed 3D clips, before refining;
 # the result is turned back (synsp.inference.upright; RESULTS section 9, "Which way is up").
 UPRIGHT = True
+# Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off
+# (Hz, order 4: Pose2Sim's default; None: not). An 8-frame window averages white noise over too
+# few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
+# "The output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
+LOWPASS_HZ: float | None = 6.0
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
@@ -146,6 +151,7 @@ class Refiner:
         self.floor = (np.asarray(floor, np.float64) if floor is not None and len(floor) == len(self.layout.joints)
                       and not self.network.per_coordinate else None)
         self.shrink = SHRINK[self.space] if self.floor is not None else 0.0
+        self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
@@ -230,6 +236,7 @@ class Refiner:
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
         ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step).
+        Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15).
@@ -298,6 +305,10 @@ class Refiner:
         if self.shrink and self.floor is not None and own_joints and floor is not False:
             step = floor_step(seq, self.floor, shrink=self.shrink, fps=fps)
             outputs = {name: step(out) for name, out in outputs.items()}
+        if self.lowpass_hz:
+            rate = 30.0 if fps is None else float(fps)
+            outputs = {name: butterworth(out, cutoff=cutoff_for(self.lowpass_hz, rate), order=4, fps=rate)
+                       for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
             if root_track is not None:

@@ -26,6 +26,7 @@ def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOO
     (J,) floats) to ``target`` (atomically; it may be the source file). Returns the floor."""
     model = load_model(source, device="cpu")
     model.shrink = 0.0  # the floor of the correction itself, not of its shrunk form
+    model.lowpass_hz = None  # nor of its low-passed form: the refiner low-passes after the floor step
     cases = make_cases("train", "none", layout=model.layout.name, space=model.space, max_clips=clips)
     floor = measure_floor(model.refine, [case.clean for case in cases])
     payload = load_checkpoint(model_path(source))
