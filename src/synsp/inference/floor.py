@@ -34,7 +34,7 @@ __all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
 # Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
-# (RESULTS section 9, "The network's floor"; 2D: section 4's latest update).
+# (RESULTS section 9, "The network's floor"; 2D: section 4, "2D, and the output low-passed").
 SHRINK = {"3d": 0.25, "2d": 0.5}
 
 

@@ -45,7 +45,7 @@ UPRIGHT = True
 # Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off
 # (Hz, order 4: Pose2Sim's default; None: not). An 8-frame window averages white noise over too
 # few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
-# "The output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
+# "2D, and the output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
 LOWPASS_HZ: float | None = 6.0
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
