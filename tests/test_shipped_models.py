@@ -140,3 +140,34 @@ def test_the_output_is_low_passed_where_the_window_leaves_jitter():
     refiner.lowpass_hz = None
     without = evaluate({"model": refiner.refine}, cases, layout="coco17", space="2d")["model"]
     assert with_lowpass["Accel"] < 0.8 * without["Accel"] and with_lowpass["MPJPE"] < without["MPJPE"]
+
+
+@needs_data
+def test_the_low_pass_is_an_option_of_the_api_and_the_cli(tmp_path):
+    """``lowpass_hz=`` / ``--lowpass HZ`` sets the cut-off (0: none); a bad value or another
+    method is a one-line error."""
+    import subprocess
+    import sys
+
+    import synsp
+    from synsp.errors import OptionError
+
+    noisy = make_cases("val", "typical", max_clips=1)[0].noisy[:90]
+    default = synsp.refine(noisy)
+    refiner = load_model("synsp-h36m17", device="cpu")
+    refiner.lowpass_hz = None
+    np.testing.assert_allclose(synsp.refine(noisy, lowpass_hz=0), refiner.refine(noisy), atol=1e-4)
+    accel = [float(np.mean(acceleration(x))) for x in (synsp.refine(noisy, lowpass_hz=3), default,
+                                                         synsp.refine(noisy, lowpass_hz=0))]
+    assert accel[0] < accel[1] < accel[2]
+    with pytest.raises(OptionError, match="lowpass_hz"):
+        synsp.refine(noisy, lowpass_hz=-1)
+    source = tmp_path / "in.npy"
+    np.save(source, noisy)
+    cli = [sys.executable, "-m", "synsp", "refine", str(source)]
+    done = subprocess.run([*cli, str(tmp_path / "off.npy"), "--lowpass", "0"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    np.testing.assert_allclose(np.load(tmp_path / "off.npy"), synsp.refine(noisy, lowpass_hz=0), atol=1e-4)
+    done = subprocess.run([*cli, str(tmp_path / "g.npy"), "--lowpass", "3", "--method", "gaussian"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "--lowpass is SynSP's last step" in done.stderr

@@ -34,7 +34,7 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
                    fps=args.fps, keep_convention=_KEEP[args.joints], floor=not args.whole_correction, key=args.key,
                    max_gap=args.max_gap,
-                   stride=args.stride)
+                   stride=args.stride, lowpass_hz=args.lowpass)
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
             raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SynSP: keep the network's whole correction, also where it is no larger than the model's "
                         "floor (how far it moves clean poses); default: keep it in proportion to how far it "
                         "stands above it (benchmarks/RESULTS.md section 9)")
+    p.add_argument("--lowpass", type=float, metavar="HZ",
+                   help="SynSP: the cut-off of its last low-pass, a zero-phase Butterworth (default 6 Hz, "
+                        "Pose2Sim's; 0: none; higher keeps more of fast motion; benchmarks/RESULTS.md section 4)")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")

@@ -58,9 +58,11 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
+        lowpass_hz: float | None = None,
     ) -> np.ndarray:
         model = network_model(kind, poses.shape[-1], checkpoint, device)
-        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor)
+        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
+                            lowpass_hz=lowpass_hz)
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "
@@ -108,6 +110,9 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
     fps = options.get("fps")
     if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
         raise OptionError(f"fps must be a positive number, got {fps!r}")
+    hz = options.get("lowpass_hz")
+    if hz is not None and not (isinstance(hz, (int, float, np.number)) and np.isfinite(hz) and hz >= 0):
+        raise OptionError(f"lowpass_hz must be a cut-off in Hz (0: none), got {hz!r}")
 
 
 def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, layout: str | None = None,
@@ -136,7 +141,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
-        keeps the network's whole correction (:mod:`synsp.inference.floor`).
+        keeps the network's whole correction (:mod:`synsp.inference.floor`); ``lowpass_hz=`` sets the
+        cut-off of SynSP's last low-pass (6 Hz by default, 0: none).
 
     Returns
     -------
@@ -289,7 +295,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     if layout == target:
         return refine(poses, method, layout=target, **options)
-    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor")}
+    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)

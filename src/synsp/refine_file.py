@@ -81,7 +81,7 @@ def refine_file(
     out_format: str | None = None, threshold: float = MIN_SCORE,
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
-    max_gap: int | str | None = None, stride: int | None = None,
+    max_gap: int | str | None = None, stride: int | None = None, lowpass_hz: float | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -113,6 +113,8 @@ def refine_file(
     floor : SynSP keeps its correction in proportion to how far it stands above the model's
         floor (None or True, the default; :mod:`synsp.inference.floor`) or whole (False:
         ``--whole-correction``).
+    lowpass_hz : the cut-off (Hz) of SynSP's last low-pass (``--lowpass``; None: the model's
+        default, 6 Hz; 0: none), e.g. higher for fast sports motion filmed at 60 fps or more.
     stride : frames between the network's windows (``--stride``; default: the model's, for SynSP
         3 in 3D and 2 in 2D): 1 is the smoothest, 4 faster and less smooth
         (benchmarks/RESULTS.md, section 15).
@@ -135,6 +137,8 @@ def refine_file(
     dst = default_output(src, in_format) if output is None else Path(output)
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
+    if lowpass_hz is not None and method not in (None, "synsp"):
+        raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")
     if not np.isfinite(threshold):
         raise OptionError(f"threshold must be a number, got {threshold!r}")
     if not src.exists():
@@ -148,6 +152,9 @@ def refine_file(
     fmt = in_format or detect_format(src)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
+        if lowpass_hz is not None:
+            raise OptionError(f"{src}: --lowpass is SynSP's last step on joint positions; joint rotations "
+                              "are refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device)
@@ -183,6 +190,7 @@ def refine_file(
     if method == "synsp":
         options["keep_convention"] = keep_convention
         options["floor"] = floor
+        options["lowpass_hz"] = lowpass_hz
     if stride is not None:
         if method not in NETWORKS:
             raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")

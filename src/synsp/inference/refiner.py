@@ -221,7 +221,7 @@ class Refiner:
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None,
-               floor: bool | None = None) -> np.ndarray:
+               floor: bool | None = None, lowpass_hz: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
@@ -236,18 +236,20 @@ class Refiner:
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
         ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step).
-        Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not).
+        Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
+        ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15).
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
-                                    keep_convention=keep_convention, floor=floor, outputs=("final",))["final"]
+                                    keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
+                                    outputs=("final",))["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
-        outputs: tuple[str, ...] | None = None,
+        lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -305,9 +307,10 @@ class Refiner:
         if self.shrink and self.floor is not None and own_joints and floor is not False:
             step = floor_step(seq, self.floor, shrink=self.shrink, fps=fps)
             outputs = {name: step(out) for name, out in outputs.items()}
-        if self.lowpass_hz:
+        lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
+        if lowpass:
             rate = 30.0 if fps is None else float(fps)
-            outputs = {name: butterworth(out, cutoff=cutoff_for(self.lowpass_hz, rate), order=4, fps=rate)
+            outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
         result = {}
         for name, out in outputs.items():
