@@ -112,7 +112,7 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"fps must be a positive number, got {fps!r}")
     hz = options.get("lowpass_hz")
     if hz is not None and not (isinstance(hz, (int, float, np.number)) and np.isfinite(hz) and hz >= 0):
-        raise OptionError(f"lowpass_hz must be a cut-off in Hz (0: none), got {hz!r}")
+        raise OptionError(f"lowpass_hz (--lowpass) must be a cut-off in Hz (0: none), got {hz!r}")
 
 
 def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, layout: str | None = None,
