@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from synsp.skeleton import similarity_fit
+
 __all__ = ["mpjpe", "pa_mpjpe", "accel_error", "acceleration", "per_joint_mpjpe", "pck", "root_relative"]
 
 
@@ -92,28 +94,9 @@ def _procrustes_align(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
     Poses with fewer than two usable joints, or a prediction collapsed to one point, give NaN.
     """
     valid = ~(np.isnan(pred).any(-1) | np.isnan(gt).any(-1))  # (N, J)
-    w = valid[..., None].astype(pred.dtype)  # (N, J, 1)
-    p = np.where(valid[..., None], pred, 0.0)
-    g = np.where(valid[..., None], gt, 0.0)
-    n_valid = w.sum(axis=1, keepdims=True)  # (N, 1, 1)
-    safe_n = np.maximum(n_valid, 1.0)
-    mu_p = (w * p).sum(axis=1, keepdims=True) / safe_n
-    mu_g = (w * g).sum(axis=1, keepdims=True) / safe_n
-    p0 = (p - mu_p) * w
-    g0 = (g - mu_g) * w
-    h = p0.swapaxes(1, 2) @ g0  # (N, C, C) cross-covariance
-    u, s, vt = np.linalg.svd(h)
-    # Reflection guard: make det(R) = +1 by flipping the weakest direction.
-    d = np.sign(np.linalg.det(u) * np.linalg.det(vt))
-    d = np.where(d == 0, 1.0, d)
-    signs = np.ones_like(s)
-    signs[:, -1] = d
-    rot = (u * signs[:, None, :]) @ vt  # row-vector form: aligned = s * p0 @ rot
-    var_p = (p0**2).sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = (s * signs).sum(axis=1) / var_p  # (N,)
-    aligned = scale[:, None, None] * ((p - mu_p) @ rot) + mu_g
-    bad = (n_valid[:, 0, 0] < 2) | ~(var_p > 0)
+    scale, rot, mu_p, mu_g = similarity_fit(pred, gt, valid)
+    aligned = scale[:, None, None] * np.einsum("nab,njb->nja", rot, pred - mu_p[:, None]) + mu_g[:, None]
+    bad = (valid.sum(axis=1) < 2) | ~np.isfinite(scale)  # too few joints, or a pose collapsed to a point
     aligned[bad] = np.nan
     aligned[~valid] = np.nan
     return aligned

@@ -473,6 +473,38 @@ def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
 _FACE_NAMES = ("nose", "left_eye", "right_eye", "left_ear", "right_ear")
 
 
+def similarity_fit(source: np.ndarray, target: np.ndarray,
+                   weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted least-squares similarity from ``source`` to ``target`` points (Umeyama):
+    ``target ~ scale * rotation @ (source - source_mean) + target_mean``, never a reflection
+    (the weakest direction's sign is flipped instead).
+
+    Parameters
+    ----------
+    source, target : ndarray (..., K, C), K points; NaN allowed where ``weight`` is 0.
+    weight : ndarray (..., K), 1 for the points to fit, 0 for the others.
+
+    Returns
+    -------
+    scale (...), rotation (..., C, C), source_mean (..., C), target_mean (..., C); the scale is
+    meaningless where fewer than two points are weighted or the source spans no distance.
+    """
+    w = np.asarray(weight, np.float64)[..., None]
+    src = np.where(w > 0, source, 0.0)
+    dst = np.where(w > 0, target, 0.0)
+    total = np.maximum(w.sum(axis=-2), 1.0)  # (..., 1)
+    mean_src, mean_dst = (w * src).sum(axis=-2) / total, (w * dst).sum(axis=-2) / total
+    src0, dst0 = (src - mean_src[..., None, :]) * w, (dst - mean_dst[..., None, :]) * w
+    u, sv, vt = np.linalg.svd(np.swapaxes(dst0, -1, -2) @ src0)  # sum of (target - mean)(source - mean)^T
+    d = np.sign(np.linalg.det(u) * np.linalg.det(vt))
+    d = np.where(d == 0, 1.0, d)
+    u[..., :, -1] *= d[..., None]
+    sv[..., -1] *= d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = sv.sum(axis=-1) / (src0 ** 2).sum(axis=(-2, -1))
+    return scale, u @ vt, mean_src, mean_dst
+
+
 def h36m_head_points(face: np.ndarray) -> np.ndarray:
     """H36M's neck/nose and head joints, as the mocap defines them, placed on a COCO face.
 
@@ -498,20 +530,7 @@ def h36m_head_points(face: np.ndarray) -> np.ndarray:
     targets = np.array([HEAD_POINTS_MM["h36m_nose"], HEAD_POINTS_MM["h36m_head"]])
     weight = np.isfinite(face).all(axis=-1).astype(np.float64)  # (..., 5)
     count = weight.sum(axis=-1)
-    seen = np.where(weight[..., None] > 0, face, 0.0)
-    total = np.maximum(count, 1.0)[..., None]
-    mean_face = (weight[..., None] * seen).sum(axis=-2) / total  # (..., 3)
-    mean_model = weight @ model / total
-    a = (seen - mean_face[..., None, :]) * weight[..., None]
-    b = model - mean_model[..., None, :]
-    cov = np.swapaxes(a, -1, -2) @ b  # (..., 3, 3): sum of (face - mean)(model - mean)^T
-    u, sv, vt = np.linalg.svd(cov)
-    d = np.sign(np.linalg.det(u @ vt))
-    u[..., :, 2] *= d[..., None]
-    sv[..., 2] *= d
-    rotation = u @ vt
-    spread = (weight * (b * b).sum(axis=-1)).sum(axis=-1)
-    scale = sv.sum(axis=-1) / np.maximum(spread, 1e-12)
+    scale, rotation, mean_model, mean_face = similarity_fit(np.broadcast_to(model, face.shape), face, weight)
 
     def placed(points: np.ndarray) -> np.ndarray:  # (K, 3) mocap head points -> (..., K, 3) on this face
         return mean_face[..., None, :] + scale[..., None, None] * np.einsum(
