@@ -24,8 +24,6 @@ from synsp.skeleton import BANDAI22, Layout, convert, get_layout, head_fixed_poi
 
 __all__ = ["MOCAP_LAYOUTS", "SEGMENT_POINTS_MM", "mocap_in_layout"]
 
-_B = {name: i for i, name in enumerate(BANDAI22.joints)}
-
 # Offsets (mm) in a segment's frame (along, outwards, up or thumbwards), per point without its side.
 SEGMENT_POINTS_MM: dict[str, tuple[str, tuple[float, float, float]]] = {
     "heel": ("Foot", (-20.0, 0.0, -100.0)),  # the Foot joint sits 12-14 cm up, the foot pitched
@@ -67,18 +65,18 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
         raise ValueError(f"layout: the mocap is made only in {', '.join(MOCAP_LAYOUTS)}, not {layout.name!r}")
     x = np.asarray(positions, np.float64)
     rot = np.asarray(rotations, np.float64)
-    head = rot[:, _B["Head"]]
+    head = rot[:, BANDAI22.index("Head")]
     coco = convert(x, BANDAI22, "coco17", head_rotation=head)
     points = {name: coco[:, i] for i, name in enumerate(get_layout("coco17").joints)}
     shoulders = (points["left_shoulder"] + points["right_shoulder"]) / 2
-    points["neck"] = x[:, _B["Neck"]] if layout.name == "halpe26" else shoulders
+    points["neck"] = x[:, BANDAI22.index("Neck")] if layout.name == "halpe26" else shoulders
     points["hip"] = points["mid_hip"] = (points["left_hip"] + points["right_hip"]) / 2
     face = np.array(list(_FACE_MM.values()))
-    placed = head_fixed_points(x[:, _B["Head"]], head, face)
+    placed = head_fixed_points(x[:, BANDAI22.index("Head")], head, face)
     points.update(zip(_FACE_MM, np.moveaxis(placed, 1, 0)))
     for side, sign in (("left", 1.0), ("right", -1.0)):
         for point, (segment, offset) in SEGMENT_POINTS_MM.items():
-            joint = _B[f"{segment}_{side[0].upper()}"]
+            joint = BANDAI22.index(f"{segment}_{side[0].upper()}")
             frame = rot[:, joint] * sign  # along, outwards, up/thumbwards as its columns
             points[f"{side}_{point}"] = x[:, joint] + frame @ np.array(offset)
     return np.stack([points[name] for name in layout.joints], axis=1).astype(np.float32)
