@@ -160,8 +160,11 @@ def test_the_low_pass_is_an_option_of_the_api_and_the_cli(tmp_path):
     accel = [float(np.mean(acceleration(x))) for x in (synsp.refine(noisy, lowpass_hz=3), default,
                                                          synsp.refine(noisy, lowpass_hz=0))]
     assert accel[0] < accel[1] < accel[2]
-    with pytest.raises(OptionError, match="lowpass_hz"):
-        synsp.refine(noisy, lowpass_hz=-1)
+    for bad in (-1, True):  # True is no cut-off, not 1 Hz
+        with pytest.raises(OptionError, match="lowpass_hz"):
+            synsp.refine(noisy, lowpass_hz=bad)
+    with pytest.raises(OptionError, match="fps"):
+        synsp.refine(noisy, fps=True)
     source = tmp_path / "in.npy"
     np.save(source, noisy)
     cli = [sys.executable, "-m", "synsp", "refine", str(source)]

@@ -58,6 +58,7 @@ class RefinedTracks(NamedTuple):
     conventions: list[ConventionShift | None]  # per track; None where SynSP kept no joint definitions
     axes: list[np.ndarray]  # each distinct (C, C) map to the network's axes it refined a span in (Refiner.turn)
     sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
+    paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -80,6 +81,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
     sizes: list[float] = []
+    paces: list[float] = []
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
@@ -89,17 +91,20 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
             if model is not None:  # a span refined without the network must not report the previous one
-                model.convention_offsets, model.turn, model.resized = None, None, 1.0
+                model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
             refined = refine_track(values, layout, method, **options)
-            if model is not None and model.convention_offsets is not None:
-                shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
-            if model is not None and model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
-                axes.append(model.turn)
-            if model is not None and model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
-                sizes.append(model.resized)
+            if model is not None:
+                if model.convention_offsets is not None:
+                    shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
+                if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
+                    axes.append(model.turn)
+                if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
+                    sizes.append(model.resized)
+                if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
+                    paces.append(model.paced_fps)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes, sizes)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces)

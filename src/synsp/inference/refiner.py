@@ -18,6 +18,7 @@ from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import SHRINK, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
+from synsp.inference.motion_pace import paced_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
@@ -42,6 +43,9 @@ TAPER = True
 # on their side or head) to the model's up, and mirror left-handed 3D clips, before refining;
 # the result is turned back (synsp.inference.upright; RESULTS section 9, "Which way is up").
 UPRIGHT = True
+# Refine a clip whose motion is faster than the mocap's as if filmed at a lower rate, so that the
+# network sees the pace it learnt (synsp.inference.motion_pace; RESULTS section 6, "Fast motion").
+FOLLOW_PACE = True
 # Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off
 # (Hz, order 4: Pose2Sim's default; None: not). An 8-frame window averages white noise over too
 # few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
@@ -156,6 +160,10 @@ class Refiner:
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
+        # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps`` is the rate the last call
+        # refined at, None when it kept the given one.
+        self.follow_pace = FOLLOW_PACE
+        self.paced_fps: float | None = None
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
         self.trained_size = True
@@ -261,6 +269,11 @@ class Refiner:
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         own_joints = seq.shape[-2] == len(self.layout.joints)
+        self.paced_fps = None
+        if self.follow_pace:
+            paced = paced_rate(seq, fps, self.covered_fps)
+            if paced != fps:
+                self.paced_fps = fps = paced
         self.turn = needed_turn(seq, self.layout) if self.upright and own_joints else None
         if self.turn is not None:
             seq = seq @ self.turn.T.astype(np.float32)

@@ -1,0 +1,105 @@
+"""Motion faster than the mocap's: what the output low-pass and the networks do to sports moves.
+
+The mocap's everyday and acted motions are played k times as fast (cubic spline), then sampled
+at ``fps`` and corrupted by the simulator at that rate: k = 2 or 3 at 30 fps is a sprint or a
+punch filmed at 30 fps, k = 4 at 120 fps the same filmed at 120 fps. Rows: the input, Pose2Sim's
+6 Hz Butterworth, SmoothNet and SynSP each as shipped (following every clip's motion pace,
+:mod:`synsp.inference.motion_pace`) and with the given rate alone, and SynSP without its output
+low-pass; every method is told the frame rate. Presets
+`typical`, `jitter`, and `none` (how far clean motion is moved). 3D root-relative mm
+(h36m17), or 2D pixels through the simulator's random cameras (coco17). Run:
+
+    .venv/bin/python benchmarks/fast_motion.py [--space 2d] [--split val] [--max-clips 20]
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from synsp.data.camera import pixels_per_mm, project, random_camera
+from synsp.data.mocap import load_clips
+from synsp.data.simulator import corrupt
+from synsp.data.splits import load_split
+from synsp.evaluation.protocol import EVAL_SEED, Case, evaluate, markdown_table
+from synsp.filters import butterworth
+from synsp.inference.checkpoint import default_model, load_model
+from synsp.inference.refiner import Refiner
+from synsp.sequence import fill_gaps
+from synsp.skeleton import root_position
+
+MOCAP_FPS = 30.0
+
+
+def played_faster(clip: np.ndarray, speed: float, fps: float) -> np.ndarray:
+    """``clip`` (T, J, 3) at the mocap's 30 fps played ``speed`` times as fast and sampled at ``fps``."""
+    times = np.arange(len(clip)) / (MOCAP_FPS * speed)
+    return CubicSpline(times, clip, axis=0)(np.arange(0, times[-1] + 1e-9, 1 / fps)).astype(np.float32)
+
+
+def cases_for(clips: list[np.ndarray], names: list[str], preset: str, speed: float, fps: float,
+              space: str = "3d") -> list[Case]:
+    """Cases of ``clips`` (T, J, 3) mm played ``speed`` times as fast at ``fps``, with ``preset``'s
+    errors ("none": the clean motion as input): 3D root-relative h36m17, or 2D coco17 pixels
+    (``clips`` in that layout)."""
+    rng = np.random.default_rng(EVAL_SEED)
+    cases = []
+    for name, clip in zip(names, clips):
+        clean = played_faster(clip, speed, fps)
+        if space == "2d":
+            camera = random_camera(rng, subject=clean)
+            clean2d = project(clean, camera).astype(np.float32)
+            noisy = clean2d if preset == "none" else fill_gaps(corrupt(
+                clean2d, preset, rng=rng, layout="coco17", unit_scale=pixels_per_mm(clean, camera), fps=fps).noisy)[0]
+            cases.append(Case(name, noisy, clean2d))
+            continue
+        noisy = clean if preset == "none" else fill_gaps(corrupt(clean, preset, rng=rng, fps=fps).noisy)[0]
+        cases.append(Case(name, noisy - root_position(noisy, "h36m17"), clean - root_position(clean, "h36m17")))
+    return cases
+
+
+def unpaced(model: Refiner, x: np.ndarray, fps: float) -> np.ndarray:
+    """``model.refine(x, fps=fps)`` without following the clip's motion pace."""
+    model.follow_pace = False
+    try:
+        return model.refine(x, fps=fps)
+    finally:
+        model.follow_pace = True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--space", choices=["3d", "2d"], default="3d")
+    parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
+    parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    parser.add_argument("--checkpoint", help="the SynSP model (file or shipped name; default: the space's)")
+    parser.add_argument("--cases", nargs="+", default=["1x30", "2x30", "3x30", "4x120"],
+                        help="SPEEDxFPS: motion SPEED times as fast, filmed at FPS")
+    args = parser.parse_args()
+    names = load_split(args.split)
+    names = names[: args.max_clips] if args.max_clips else names
+    layout, unit = ("h36m17", "mm") if args.space == "3d" else ("coco17", "px")
+    clips = load_clips(names, layout=layout)
+    smoothnet = load_model(default_model("smoothnet", args.space))
+    synsp = load_model(args.checkpoint or default_model("synsp", args.space))
+    for case in args.cases:
+        speed, fps = (float(v) for v in case.split("x"))
+        methods = {
+            "butterworth 6 Hz": lambda x, f=fps: butterworth(x, cutoff=6.0, order=4, fps=f),
+            "SmoothNet, given rate alone": lambda x, f=fps: unpaced(smoothnet, x, f),
+            "SmoothNet": lambda x, f=fps: smoothnet.refine(x, fps=f),
+            "SynSP, given rate alone": lambda x, f=fps: unpaced(synsp, x, f),
+            "SynSP, no output low-pass": lambda x, f=fps: synsp.refine(x, fps=f, lowpass_hz=0),
+            "SynSP (default)": lambda x, f=fps: synsp.refine(x, fps=f),
+        }
+        for preset in ("typical", "jitter", "none"):
+            cases = cases_for(clips, names, preset, speed, fps, args.space)
+            frames = sum(len(c.clean) for c in cases)
+            print(f"### motion {speed:g}x as fast, {fps:g} fps, preset `{preset}` "
+                  f"({len(cases)} {args.split} clips, {frames} frames, {unit})\n")
+            print(markdown_table(evaluate(methods, cases, layout=layout, space=args.space)) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Fast motion: refine a clip at the pace of motion the networks learnt.
+
+The networks learnt the mocap's motion at 30 fps. A sprint or a punch filmed at 30 fps changes
+pose faster from frame to frame than most of what they saw, and they smooth part of the motion
+away; told a high frame rate (sports filmed at 120 fps), the rate alone would resample the clip
+to 30 fps and make its motion fast again. So each clip's own pace is measured, and a clip whose
+pace, as the network would see it, is above :data:`PACE` is refined as if filmed at a lower
+rate: :func:`synsp.inference.frame_rate.run_at_rate` then interpolates frames between the
+input's, so that the network sees the motion at that pace, and the clip-level steps (floor
+step, output low-pass) work in the same stretched time. What it gains: benchmarks/RESULTS.md,
+section 6, "Fast motion".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.config import TRAINING_FPS
+
+# The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
+# validation split (RESULTS section 6, "Fast motion").
+PACE = 0.18
+# Pose changes are measured over these two lags (frames): noise that is independent between
+# frames that far apart adds the same to both, and their difference leaves the motion.
+SHORT_LAG, LAG = 2, 4
+
+
+def motion_pace(seq: np.ndarray) -> float:
+    """How fast the poses of ``seq`` change: the RMS joint displacement over :data:`LAG` frames
+    that the motion alone makes, in units of the body's size (the median over frames of the RMS
+    distance of its joints from their centroid).
+
+    The motion's part is told from the noise's by two lags: for motion that is steady over
+    :data:`LAG` frames the mean squared displacement grows with the lag squared, while white
+    noise, spikes and any noise uncorrelated beyond :data:`SHORT_LAG` frames add the same to
+    both, so ``(d_long - d_short) / (LAG^2 - SHORT_LAG^2) * LAG^2`` is the motion's. An
+    estimator's jitter therefore reads as no pace (white noise of 50 mm on the mocap moves the
+    median clip's pace by 2 %). Motion that is not steady over :data:`LAG` frames reads slower
+    than it is: a 1 Hz walk filmed at 10 frames a cycle reads 2.2 times as fast as at 30, and a
+    cycle under 8 frames (4 Hz at 30 fps) as slow.
+
+    ``seq``: (T, J, C) or (V, T, J, C) without NaN, any unit. Several sequences: the median of
+    theirs. Returns 0 for a clip too short to measure or without size.
+    """
+    x = np.asarray(seq, dtype=np.float64)
+    x = x[None] if x.ndim == 3 else x
+    if x.shape[1] <= 2 * LAG:
+        return 0.0
+    paces = []
+    for v in x:
+        centred = v - v.mean(axis=1, keepdims=True)
+        size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
+        if not size > 0:
+            continue
+        short, long = (((centred[k:] - centred[:-k]) ** 2).sum(-1).mean() for k in (SHORT_LAG, LAG))
+        motion = max(0.0, long - short) / (LAG ** 2 - SHORT_LAG ** 2) * LAG ** 2
+        paces.append(np.sqrt(motion) / size)
+    return float(np.median(paces)) if paces else 0.0
+
+
+def paced_rate(seq: np.ndarray, fps: float | None, covered: tuple[float, float],
+               pace: float | None = None, training_fps: float = TRAINING_FPS) -> float | None:
+    """The frame rate to refine ``seq`` (V, T, J, C) at, given its recorded rate ``fps`` (None:
+    unknown, taken as ``training_fps``) and the ``covered`` rates that the network runs on
+    as they are (:func:`synsp.inference.frame_rate.covered_rates`); ``pace`` None: :data:`PACE`.
+
+    ``fps`` itself while the clip's pace as the network would see it (after resampling
+    to ``training_fps`` where ``fps`` is outside ``covered``) is at most ``pace``; otherwise
+    the rate at which the network sees ``pace``, lower than ``fps``.
+    """
+    pace = PACE if pace is None else pace
+    rate = training_fps if fps is None else float(fps)
+    if not (np.isfinite(rate) and rate > 0):
+        return fps  # run_at_rate names the problem
+    measured = motion_pace(seq)
+    seen = measured if covered[0] <= rate <= covered[1] else measured * rate / training_fps
+    if seen <= pace:
+        return fps
+    return training_fps * pace / measured
+
+
+def pace_note(rate: float, fps: float | None) -> str:
+    """What ``synsp refine`` says when it refined a clip given at ``fps`` (None: not given) as if
+    filmed at ``rate`` (:func:`paced_rate`)."""
+    given = f"{fps:g} fps" if fps else "the assumed 30 fps"
+    return (f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the "
+            "network learnt (frames interpolated between the input's, then dropped)")

@@ -1,0 +1,74 @@
+"""Fast motion: each clip refined at the pace of motion the networks learnt."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.cli import main
+from synsp.inference.checkpoint import load_model
+from synsp.inference.motion_pace import PACE, motion_pace, paced_rate
+from walking import STANDING, mpjpe, walking
+
+COVERED = (20.0, 43.0)
+
+
+def test_the_pace_grows_with_the_motion_and_not_with_jitter():
+    slow_clean, slow_noisy = walking(120, noise=4.0, fps=30.0)
+    fast_clean, fast_noisy = walking(120, noise=4.0, fps=10.0)  # the same walk, three times as fast
+    # a 1 Hz walk at 10 frames a cycle is no longer steady over 4 frames: the pace reads low
+    # (RESULTS section 6), but well above the walk's
+    assert motion_pace(fast_clean) > 2 * motion_pace(slow_clean)
+    for clean, noisy in ((slow_clean, slow_noisy), (fast_clean, fast_noisy)):
+        assert motion_pace(noisy) == pytest.approx(motion_pace(clean), rel=0.1)
+    # a body standing still under heavy jitter has no pace, whatever its unit
+    still = STANDING + np.random.default_rng(1).normal(0, 10, (200, 17, 2))
+    assert motion_pace(still) < 0.2 * PACE and motion_pace(still * 25.4) == pytest.approx(motion_pace(still))
+
+
+def test_several_sequences_short_clips_and_a_body_without_size():
+    clean, _ = walking(60)
+    assert motion_pace(np.stack([clean, clean, clean])) == pytest.approx(motion_pace(clean))
+    assert motion_pace(clean[:8]) == 0.0
+    assert motion_pace(np.ones((60, 17, 2))) == 0.0
+
+
+def test_only_motion_faster_than_the_networks_pace_lowers_the_rate():
+    slow, _ = walking(120, fps=30.0)
+    fast, _ = walking(120, fps=10.0)
+    assert motion_pace(slow) < PACE < motion_pace(fast)
+    for fps in (None, 25.0, 30.0):
+        assert paced_rate(slow[None], fps, COVERED) == fps
+        rate = paced_rate(fast[None], fps, COVERED)
+        assert rate < 30.0 and motion_pace(fast) * rate / 30.0 == pytest.approx(PACE)
+    # at 120 fps the network would see four input frames as one: the slow walk's pace times four
+    rate = paced_rate(slow[None], 120.0, COVERED)
+    assert rate < 120.0 and motion_pace(slow) * rate / 30.0 == pytest.approx(PACE)
+    assert paced_rate(slow[None], -5.0, COVERED) == -5.0  # left for run_at_rate to refuse
+
+
+def test_a_fast_clip_is_refined_at_its_pace_and_a_slow_one_as_before():
+    model = load_model("synsp-coco17")
+    fast_clean, fast_noisy = walking(150, noise=3.0, fps=8.0)
+    paced = model.refine(fast_noisy)
+    assert model.paced_fps is not None and model.paced_fps < 30.0
+    model.follow_pace = False
+    try:
+        unpaced = model.refine(fast_noisy)
+        assert model.paced_fps is None
+        slow_clean, slow_noisy = walking(150, noise=3.0)
+        before = model.refine(slow_noisy)
+    finally:
+        model.follow_pace = True
+    assert mpjpe(paced, fast_clean) < 0.95 * mpjpe(unpaced, fast_clean)  # 2.86 against 3.09 px
+    np.testing.assert_array_equal(model.refine(slow_noisy), before)
+    assert model.paced_fps is None
+
+
+def test_refine_says_when_the_motion_was_fast(tmp_path, capsys):
+    _, fast = walking(150, noise=3.0, fps=8.0)
+    _, slow = walking(150, noise=3.0)
+    for name, x in (("fast", fast), ("slow", slow)):
+        np.save(tmp_path / f"{name}.npy", x.astype(np.float32))
+        assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
+        said = capsys.readouterr().out
+        assert ("pace: the motion is fast for the assumed 30 fps; refined as if filmed at" in said) == (name == "fast")
