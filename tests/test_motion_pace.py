@@ -15,9 +15,10 @@ COVERED = (20.0, 43.0)
 def test_the_pace_grows_with_the_motion_and_not_with_jitter():
     slow_clean, slow_noisy = walking(120, noise=4.0, fps=30.0)
     fast_clean, fast_noisy = walking(120, noise=4.0, fps=10.0)  # the same walk, three times as fast
-    # a 1 Hz walk at 10 frames a cycle is no longer steady over 4 frames: the pace reads low
-    # (RESULTS section 6), but well above the walk's
+    # a 1 Hz walk at 10 frames a cycle is no longer steady over 4 frames: the pace reads low,
+    # but well above the walk's; at 6 frames a cycle the shorter lags take over
     assert motion_pace(fast_clean) > 2 * motion_pace(slow_clean)
+    assert motion_pace(walking(120, fps=6.0)[0]) > motion_pace(fast_clean) > PACE
     for clean, noisy in ((slow_clean, slow_noisy), (fast_clean, fast_noisy)):
         assert motion_pace(noisy) == pytest.approx(motion_pace(clean), rel=0.1)
     # a body standing still under heavy jitter has no pace, whatever its unit
@@ -28,7 +29,7 @@ def test_the_pace_grows_with_the_motion_and_not_with_jitter():
 def test_several_sequences_short_clips_and_a_body_without_size():
     clean, _ = walking(60)
     assert motion_pace(np.stack([clean, clean, clean])) == pytest.approx(motion_pace(clean))
-    assert motion_pace(clean[:8]) == 0.0
+    assert motion_pace(clean[:8]) == 0.0  # too short for two displacements over 4 frames
     assert motion_pace(np.ones((60, 17, 2))) == 0.0
 
 
@@ -48,7 +49,7 @@ def test_only_motion_faster_than_the_networks_pace_lowers_the_rate():
 
 def test_a_fast_clip_is_refined_at_its_pace_and_a_slow_one_as_before():
     model = load_model("synsp-coco17")
-    fast_clean, fast_noisy = walking(150, noise=3.0, fps=8.0)
+    fast_clean, fast_noisy = walking(150, noise=3.0, fps=6.0)
     paced = model.refine(fast_noisy)
     assert model.paced_fps is not None and model.paced_fps < 30.0
     model.follow_pace = False
@@ -59,13 +60,13 @@ def test_a_fast_clip_is_refined_at_its_pace_and_a_slow_one_as_before():
         before = model.refine(slow_noisy)
     finally:
         model.follow_pace = True
-    assert mpjpe(paced, fast_clean) < 0.95 * mpjpe(unpaced, fast_clean)  # 2.86 against 3.09 px
+    assert mpjpe(paced, fast_clean) < 0.8 * mpjpe(unpaced, fast_clean)  # 3.03 against 4.62 px (input 3.77)
     np.testing.assert_array_equal(model.refine(slow_noisy), before)
     assert model.paced_fps is None
 
 
 def test_refine_says_when_the_motion_was_fast(tmp_path, capsys):
-    _, fast = walking(150, noise=3.0, fps=8.0)
+    _, fast = walking(150, noise=3.0, fps=6.0)
     _, slow = walking(150, noise=3.0)
     for name, x in (("fast", fast), ("slow", slow)):
         np.save(tmp_path / f"{name}.npy", x.astype(np.float32))

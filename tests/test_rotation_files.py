@@ -12,7 +12,7 @@ from synsp.cli import main
 from synsp.formats import detect_format, read_poses
 from synsp.formats.bvh import forward_kinematics, read_bvh, write_bvh
 from synsp.formats.smpl import read_motion as read_smpl
-from synsp.refine_file import refine_file
+from synsp.refine_file import refine_file, refine_motion_file
 from synsp.rotation_filters import SPACES, refine_rotations, smooth_rotations
 from synsp.rotations import geodesic_angle, matrix_from_axis_angle, quaternion_from_matrix
 from test_bvh import TINY
@@ -191,3 +191,25 @@ def test_smplx_npz_of_55_joints_is_refined(tmp_path):
     after = read_smpl(tmp_path / "out.npz")
     truth = Rotation.from_rotvec(clean.reshape(-1, 3)).as_matrix().reshape(t, 55, 3, 3)
     assert geodesic_angle(after.rotations, truth).mean() < geodesic_angle(motion.rotations, truth).mean()
+
+
+def test_the_default_filter_follows_fast_motion(tmp_path, capsys):
+    """A walk played three times as fast: the default's cut-off rises with the pace, says so, and
+    moves the clean motion less than the 4 Hz would (2.1 against 2.6 mm)."""
+    from synsp.paths import data_root
+    from synsp.rotation_filters import ROTATION_DEFAULT
+
+    try:
+        path = data_root() / "bandai-namco" / "ds1" / "dataset-1_walk_normal_001.bvh"
+    except FileNotFoundError:
+        pytest.skip("shared data folder (bandai-namco mocap) not found")
+    motion = read_bvh(path)
+    fast = replace(motion, rotations=motion.rotations[:450:3], translations=motion.translations[:450:3])
+    write_bvh(tmp_path / "fast.bvh", fast)
+    assert main(["refine", str(tmp_path / "fast.bvh"), str(tmp_path / "paced.bvh")]) == 0
+    assert "pace: the motion is fast for 30 fps; the default filter's cut-off raised" in capsys.readouterr().out
+    refine_motion_file(tmp_path / "fast.bvh", tmp_path / "fixed.bvh", "bvh", **ROTATION_DEFAULT[1])  # 4 Hz as given
+    truth = forward_kinematics(fast)[0]
+    moved = {name: np.linalg.norm(forward_kinematics(read_bvh(tmp_path / f"{name}.bvh"))[0] - truth, axis=-1).mean()
+             for name in ("paced", "fixed")}
+    assert moved["paced"] < 0.9 * moved["fixed"], moved

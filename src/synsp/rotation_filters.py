@@ -49,6 +49,11 @@ SPACES = ("tangent", "quaternion", "sixd")
 # (benchmarks/rotations.py, RESULTS section 14); its cut-off is in Hz, so 60 and 120 fps
 # mocap are smoothed alike.
 ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4, "space": "quaternion"})
+# Motion faster than this pace (synsp.inference.motion_pace, measured on the joint positions
+# after forward kinematics at 30 fps) gets the default filter in stretched time, its cut-off
+# raised in proportion: the 4 Hz were chosen on the mocap's pace. Chosen on the validation split
+# (RESULTS section 14, "Fast motion"): the highest cost on the mocap's own pace within 1 %.
+ROTATION_PACE = 0.3
 
 
 def _filter(method: str, options: dict):

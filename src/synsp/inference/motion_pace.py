@@ -19,31 +19,40 @@ from synsp.config import TRAINING_FPS
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
 # validation split (RESULTS section 6, "Fast motion").
 PACE = 0.18
-# Pose changes are measured over these two lags (frames): noise that is independent between
-# frames that far apart adds the same to both, and their difference leaves the motion.
-SHORT_LAG, LAG = 2, 4
+# Pose changes are measured over these lags (frames): noise that is independent between frames
+# that far apart adds the same to two lags, and their difference leaves the motion.
+SHORT_LAGS = (1, 2)
+LAGS = (2, 4)
+
+
+def _motion_rms(centred: np.ndarray, short: int, long: int) -> float:
+    """RMS joint displacement over ``long`` frames that the motion makes, told from noise by
+    the displacement over ``short`` frames; ``centred`` is (T, J, C)."""
+    d_short, d_long = (((centred[k:] - centred[:-k]) ** 2).sum(-1).mean() for k in (short, long))
+    return float(np.sqrt(max(0.0, d_long - d_short) / (long ** 2 - short ** 2)) * long)
 
 
 def motion_pace(seq: np.ndarray) -> float:
-    """How fast the poses of ``seq`` change: the RMS joint displacement over :data:`LAG` frames
-    that the motion alone makes, in units of the body's size (the median over frames of the RMS
-    distance of its joints from their centroid).
+    """How fast the poses of ``seq`` change: the RMS joint displacement over 4 frames that the
+    motion alone makes, in units of the body's size (the median over frames of the RMS distance
+    of its joints from their centroid).
 
-    The motion's part is told from the noise's by two lags: for motion that is steady over
-    :data:`LAG` frames the mean squared displacement grows with the lag squared, while white
-    noise, spikes and any noise uncorrelated beyond :data:`SHORT_LAG` frames add the same to
-    both, so ``(d_long - d_short) / (LAG^2 - SHORT_LAG^2) * LAG^2`` is the motion's. An
-    estimator's jitter therefore reads as no pace (white noise of 50 mm on the mocap moves the
-    median clip's pace by 2 %). Motion that is not steady over :data:`LAG` frames reads slower
-    than it is: a 1 Hz walk filmed at 10 frames a cycle reads 2.2 times as fast as at 30, and a
-    cycle under 8 frames (4 Hz at 30 fps) as slow.
+    The motion's part is told from the noise's by two lags: for motion that is steady over 4
+    frames the mean squared displacement grows with the lag squared, while white noise, spikes
+    and any noise uncorrelated beyond 2 frames add the same to the displacements over 2 and 4
+    frames, so their difference is the motion's. An estimator's jitter therefore reads as no
+    pace (white noise of 50 mm on the mocap moves the median clip's pace by 2 %). Motion that
+    repeats within about 8 frames (a sprint filmed at 15 fps) moves as far over 2 frames as over
+    4; then the displacements over 1 and 2 frames measure it instead (when they read more than
+    twice as fast; on the validation split they never did at the mocap's own pace, and rescue
+    most clips played 4-5 times as fast).
 
     ``seq``: (T, J, C) or (V, T, J, C) without NaN, any unit. Several sequences: the median of
     theirs. Returns 0 for a clip too short to measure or without size.
     """
     x = np.asarray(seq, dtype=np.float64)
     x = x[None] if x.ndim == 3 else x
-    if x.shape[1] <= 2 * LAG:
+    if x.shape[1] <= 2 * max(LAGS):
         return 0.0
     paces = []
     for v in x:
@@ -51,9 +60,8 @@ def motion_pace(seq: np.ndarray) -> float:
         size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
         if not size > 0:
             continue
-        short, long = (((centred[k:] - centred[:-k]) ** 2).sum(-1).mean() for k in (SHORT_LAG, LAG))
-        motion = max(0.0, long - short) / (LAG ** 2 - SHORT_LAG ** 2) * LAG ** 2
-        paces.append(np.sqrt(motion) / size)
+        steady, quick = (_motion_rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
+        paces.append((quick if quick > 2 * steady else steady) / size)
     return float(np.median(paces)) if paces else 0.0
 
 
