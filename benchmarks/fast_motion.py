@@ -7,9 +7,14 @@ punch filmed at 30 fps, k = 4 at 120 fps the same filmed at 120 fps. Rows: the i
 :mod:`synsp.inference.motion_pace`) and with the given rate alone, and SynSP without its output
 low-pass; every method is told the frame rate. Presets
 `typical`, `jitter`, and `none` (how far clean motion is moved). 3D root-relative mm
-(h36m17), or 2D pixels through the simulator's random cameras (coco17). Run:
+(h36m17), or 2D pixels through the simulator's random cameras (coco17).
 
-    .venv/bin/python benchmarks/fast_motion.py [--space 2d] [--split val] [--max-clips 20]
+``--space rotation``: SMPL rotations (the mocap retargeted, every k-th frame, so the speeds must
+be whole multiples of fps / 30), presets `3dpw-pare`, `jitter` and `none`; rows: the default
+filter of rotation files at the given rate alone and following the pace (RESULTS section 14).
+Run:
+
+    .venv/bin/python benchmarks/fast_motion.py [--space 2d|rotation] [--split val] [--max-clips 20]
 """
 from __future__ import annotations
 
@@ -20,14 +25,19 @@ from scipy.interpolate import CubicSpline
 
 from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.mocap import load_clips
+from synsp.data.rotation_errors import corrupt_rotations
 from synsp.data.simulator import corrupt
+from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import EVAL_SEED, Case, evaluate, markdown_table
-from synsp.filters import butterworth
+from synsp.evaluation.rotations import RotationCase, evaluate_rotations
+from synsp.filters import butterworth, cutoff_for
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.refiner import Refiner
+from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
+from synsp.smpl_template import smpl_positions
 
 MOCAP_FPS = 30.0
 
@@ -68,15 +78,49 @@ def unpaced(model: Refiner, x: np.ndarray, fps: float) -> np.ndarray:
         model.follow_pace = True
 
 
+def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
+    """The default filter of rotation files on SMPL motion played faster, at the given rate
+    alone and following the pace (:func:`synsp.rotation_filters.default_filter_rate`)."""
+    method, options = ROTATION_DEFAULT
+
+    def default_filter(rotations: np.ndarray, fps: float, paced: bool) -> np.ndarray:
+        rate = default_filter_rate(smpl_positions(rotations), fps) if paced else fps
+        return smooth_rotations(rotations, method, **{**options, "cutoff": cutoff_for(options["cutoff"], rate)},
+                                fps=rate)
+
+    names = load_split(split)[: max_clips or None]
+    motions = [load_smpl_clip(name) for name in names]
+    for case in speeds:
+        speed, fps = (float(v) for v in case.split("x"))
+        step = int(round(speed * MOCAP_FPS / fps))
+        methods = {"default filter, given rate alone": lambda r, f=fps: default_filter(r, f, False),
+                   "default filter (following the pace)": lambda r, f=fps: default_filter(r, f, True)}
+        for preset in ("3dpw-pare", "jitter", "none"):
+            cases = []
+            for i, (clean, trans) in enumerate(motions):
+                clean, trans = clean[::step], trans[::step]
+                noisy = clean if preset == "none" else corrupt_rotations(
+                    clean, trans, preset, rng=np.random.default_rng([EVAL_SEED, i]), fps=fps)[0]
+                cases.append(RotationCase(noisy, clean, smpl_positions(clean)))
+            frames = sum(len(c.clean) for c in cases)
+            print(f"### motion {speed:g}x as fast, {fps:g} fps, preset `{preset}` "
+                  f"({len(cases)} {split} clips, {frames} frames; MPJPE, Accel mm, Angle degrees)\n")
+            results = {"input": evaluate_rotations(lambda r: r, cases)}
+            results.update({name: evaluate_rotations(fn, cases) for name, fn in methods.items()})
+            print(markdown_table(results) + "\n", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--space", choices=["3d", "2d"], default="3d")
+    parser.add_argument("--space", choices=["3d", "2d", "rotation"], default="3d")
     parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     parser.add_argument("--checkpoint", help="the SynSP model (file or shipped name; default: the space's)")
     parser.add_argument("--cases", nargs="+", default=["1x30", "2x30", "3x30", "4x120"],
                         help="SPEEDxFPS: motion SPEED times as fast, filmed at FPS")
     args = parser.parse_args()
+    if args.space == "rotation":
+        return rotation_tables(args.split, args.max_clips, args.cases)
     names = load_split(args.split)
     names = names[: args.max_clips] if args.max_clips else names
     layout, unit = ("h36m17", "mm") if args.space == "3d" else ("coco17", "px")

@@ -43,7 +43,7 @@ from synsp.errors import (
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
-from synsp.inference.motion_pace import pace_note, paced_rate
+from synsp.inference.motion_pace import pace_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
@@ -67,7 +67,7 @@ from synsp.refine_summary import (
     summarize,
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.rotation_filters import ROTATION_DEFAULT, ROTATION_PACE, refine_root, refine_rotations
+from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, refine_root, refine_rotations
 from synsp.sequence import ABSURD, MIN_SCORE, fourth_channel_error, max_gap_frames, not_found, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
@@ -307,7 +307,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     if default and "cutoff" not in given and "fps" not in given:  # the default filter follows fast motion
-        paced = paced_rate(motion.positions(), motion.fps, (TRAINING_FPS, TRAINING_FPS), pace=ROTATION_PACE)
+        paced = default_filter_rate(motion.positions(), motion.fps)
         if paced != motion.fps:
             options["fps"] = paced
             notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "

@@ -28,7 +28,9 @@ import inspect
 
 import numpy as np
 
+from synsp.config import TRAINING_FPS
 from synsp.filters import FILTERS
+from synsp.inference.motion_pace import paced_rate
 from synsp.rotations import (
     matrix_from_quaternion,
     matrix_from_sixd,
@@ -41,7 +43,7 @@ from synsp.rotations import (
     sixd_from_matrix,
 )
 
-__all__ = ["SPACES", "ROTATION_DEFAULT", "smooth_rotations", "refine_rotations", "refine_root"]
+__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "default_filter_rate", "smooth_rotations", "refine_rotations", "refine_root"]
 
 SPACES = ("tangent", "quaternion", "sixd")
 # The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
@@ -54,6 +56,14 @@ ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4,
 # raised in proportion: the 4 Hz were chosen on the mocap's pace. Chosen on the validation split
 # (RESULTS section 14, "Fast motion"): the highest cost on the mocap's own pace within 1 %.
 ROTATION_PACE = 0.3
+
+
+def default_filter_rate(positions: np.ndarray, fps: float) -> float:
+    """The frame rate to run :data:`ROTATION_DEFAULT` at on a motion recorded at ``fps`` whose
+    joint positions after forward kinematics are ``positions`` (T, J, 3): ``fps`` itself, or
+    lower where the motion is faster than :data:`ROTATION_PACE`, which raises the filter's
+    cut-off by ``fps / rate``."""
+    return paced_rate(positions, fps, (TRAINING_FPS, TRAINING_FPS), pace=ROTATION_PACE)
 
 
 def _filter(method: str, options: dict):
