@@ -4,7 +4,7 @@ The mocap's everyday and acted motions are played k times as fast (cubic spline)
 at ``fps`` and corrupted by the simulator at that rate: k = 2 or 3 at 30 fps is a sprint or a
 punch filmed at 30 fps, k = 4 at 120 fps the same filmed at 120 fps. Rows: the input, Pose2Sim's
 6 Hz Butterworth, SmoothNet and SynSP each as shipped (following every clip's motion pace,
-:mod:`synsp.inference.motion_pace`) and with the given rate alone, and SynSP without its output
+:mod:`synsp.motion_pace`) and with the given rate alone, and SynSP without its output
 low-pass; every method is told the frame rate. Presets
 `typical`, `jitter`, and `none` (how far clean motion is moved). 3D root-relative mm
 (h36m17), or 2D pixels through the simulator's random cameras (coco17).

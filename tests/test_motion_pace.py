@@ -6,7 +6,7 @@ import pytest
 
 from synsp.cli import main
 from synsp.inference.checkpoint import load_model
-from synsp.inference.motion_pace import PACE, motion_pace, paced_rate
+from synsp.motion_pace import PACE, motion_pace, paced_rate
 from walking import STANDING, mpjpe, walking
 
 COVERED = (20.0, 43.0)

@@ -21,9 +21,9 @@ def refiner(request, tmp_path_factory):
     # int8 depends on the batch, and a stream cuts a window at every frame: stream == offline at stride 1, float
     model = load_model(best, device="cpu", quantize=False, stride=1)
     # the clip-level steps (tested below; the upright turn in test_upright.py, the size step in test_body_scale.py,
-    # the output's low-pass in test_shipped_models.py)
+    # the output's low-pass in test_shipped_models.py, the motion's pace in test_motion_pace.py)
     model.keep_convention, model.bone_strength, model.upright, model.trained_size = False, 0.0, False, False
-    model.lowpass_hz = None
+    model.lowpass_hz, model.follow_pace = None, False
     return model
 
 

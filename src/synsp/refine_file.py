@@ -43,9 +43,9 @@ from synsp.errors import (
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
-from synsp.inference.motion_pace import pace_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
+from synsp.motion_pace import pace_note
 from synsp.paths import exclusive_writes
 from synsp.refine import (
     METHODS,

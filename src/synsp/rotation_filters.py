@@ -30,7 +30,7 @@ import numpy as np
 
 from synsp.config import TRAINING_FPS
 from synsp.filters import FILTERS
-from synsp.inference.motion_pace import paced_rate
+from synsp.motion_pace import paced_rate
 from synsp.rotations import (
     matrix_from_quaternion,
     matrix_from_sixd,
@@ -43,7 +43,8 @@ from synsp.rotations import (
     sixd_from_matrix,
 )
 
-__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "default_filter_rate", "smooth_rotations", "refine_rotations", "refine_root"]
+__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "default_filter_rate", "smooth_rotations", "refine_rotations",
+           "refine_root"]
 
 SPACES = ("tangent", "quaternion", "sixd")
 # The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
@@ -51,7 +52,7 @@ SPACES = ("tangent", "quaternion", "sixd")
 # (benchmarks/rotations.py, RESULTS section 14); its cut-off is in Hz, so 60 and 120 fps
 # mocap are smoothed alike.
 ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4, "space": "quaternion"})
-# Motion faster than this pace (synsp.inference.motion_pace, measured on the joint positions
+# Motion faster than this pace (synsp.motion_pace, measured on the joint positions
 # after forward kinematics at 30 fps) gets the default filter in stretched time, its cut-off
 # raised in proportion: the 4 Hz were chosen on the mocap's pace. Chosen on the validation split
 # (RESULTS section 14, "Fast motion"): the highest cost on the mocap's own pace within 1 %.

@@ -18,12 +18,12 @@ from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import SHRINK, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.motion_pace import paced_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
 from synsp.model import get_network, network_classes
+from synsp.motion_pace import paced_rate
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
 from synsp.skeleton import flip_lr, get_layout, root_position
 
@@ -44,7 +44,7 @@ TAPER = True
 # the result is turned back (synsp.inference.upright; RESULTS section 9, "Which way is up").
 UPRIGHT = True
 # Refine a clip whose motion is faster than the mocap's as if filmed at a lower rate, so that the
-# network sees the pace it learnt (synsp.inference.motion_pace; RESULTS section 6, "Fast motion").
+# network sees the pace it learnt (synsp.motion_pace; RESULTS section 6, "Fast motion").
 FOLLOW_PACE = True
 # Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off
 # (Hz, order 4: Pose2Sim's default; None: not). An 8-frame window averages white noise over too

@@ -39,7 +39,7 @@ Where the stream cannot see the future it differs from offline refinement:
   end (:data:`synsp.inference.refiner.LOWPASS_HZ`): a zero-phase filter needs the frames after;
 - the network sees the frames as they come, whatever the motion's pace: offline, a clip
   faster than the mocap's is refined as if filmed at a lower rate, with frames interpolated
-  between the input's (:mod:`synsp.inference.motion_pace`), which needs the whole clip's pace;
+  between the input's (:mod:`synsp.motion_pace`), which needs the whole clip's pace;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
