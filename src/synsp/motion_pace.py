@@ -5,10 +5,10 @@ pose faster from frame to frame than most of what they saw, and they smooth part
 away; told a high frame rate (sports filmed at 120 fps), the rate alone would resample the clip
 to 30 fps and make its motion fast again. So each clip's own pace is measured, and a clip whose
 pace, as the network would see it, is above :data:`PACE` is refined as if filmed at a lower
-rate: :func:`synsp.inference.frame_rate.run_at_rate` then interpolates frames between the
-input's, so that the network sees the motion at that pace, and the clip-level steps (floor
-step, output low-pass) work in the same stretched time. What it gains: benchmarks/RESULTS.md,
-section 6, "Fast motion".
+rate: below the rates the network covers, :func:`synsp.inference.frame_rate.run_at_rate`
+interpolates frames between the input's, so that the network sees the motion at that pace,
+and the clip-level steps (floor step, output low-pass) work in the same stretched time. What it
+gains: benchmarks/RESULTS.md, section 6, "Fast motion".
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def motion_pace(seq: np.ndarray) -> float:
 
 def paced_rate(seq: np.ndarray, fps: float | None, covered: tuple[float, float],
                pace: float | None = None, training_fps: float = TRAINING_FPS) -> float | None:
-    """The frame rate to refine ``seq`` (V, T, J, C) at, given its recorded rate ``fps`` (None:
+    """The frame rate to refine ``seq`` (T, J, C) or (V, T, J, C) at, given its recorded rate ``fps`` (None:
     unknown, taken as ``training_fps``) and the ``covered`` rates that the network runs on
     as they are (:func:`synsp.inference.frame_rate.covered_rates`); ``pace`` None: :data:`PACE`.
 
@@ -90,5 +90,4 @@ def pace_note(rate: float, fps: float | None) -> str:
     """What ``synsp refine`` says when it refined a clip given at ``fps`` (None: not given) as if
     filmed at ``rate`` (:func:`paced_rate`)."""
     given = f"{fps:g} fps" if fps else "the assumed 30 fps"
-    return (f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the "
-            "network learnt (frames interpolated between the input's, then dropped)")
+    return f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the network learnt"

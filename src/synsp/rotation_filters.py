@@ -55,7 +55,8 @@ ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4,
 # Motion faster than this pace (synsp.motion_pace, measured on the joint positions
 # after forward kinematics at 30 fps) gets the default filter in stretched time, its cut-off
 # raised in proportion: the 4 Hz were chosen on the mocap's pace. Chosen on the validation split
-# (RESULTS section 14, "Fast motion"): the highest cost on the mocap's own pace within 1 %.
+# (RESULTS section 14, "Fast motion"): the lowest threshold whose cost on the mocap's own pace
+# stays within 1 %.
 ROTATION_PACE = 0.3
 
 
