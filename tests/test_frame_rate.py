@@ -63,6 +63,25 @@ def test_too_short_and_bad_rates():
         run_at_rate(identity, seq, -5.0, (20.0, 43.0))
 
 
+def test_every_entry_refuses_a_rate_that_is_not_a_positive_number(tmp_path):
+    """One check (synsp.errors.check_fps) for arrays, pose files and rotation files: a bool is
+    no frame rate either."""
+    from synsp.errors import OptionError
+    from synsp.refine import refine
+    from test_bvh import TINY
+
+    src = tmp_path / "in.npz"
+    np.savez(src, poses=smooth_motion(30, 30)[0])
+    (tmp_path / "tiny.bvh").write_text(TINY)
+    for bad in (True, -1.0, float("nan")):
+        with pytest.raises(OptionError, match="fps must be a positive number"):
+            refine(smooth_motion(30, 30)[0], "butterworth", fps=bad)
+        with pytest.raises(OptionError, match="fps must be a positive number"):
+            read_poses(src, fps=bad)
+        with pytest.raises(OptionError, match="fps must be a positive number"):
+            refine_file(tmp_path / "tiny.bvh", tmp_path / "out.bvh", fps=bad)
+
+
 def test_refiner_takes_the_rate():
     refiner = load_model("synsp-h36m17", device="cpu")
     rng = np.random.default_rng(0)

@@ -11,6 +11,8 @@ True
 """
 from __future__ import annotations
 
+import numpy as np
+
 
 class SynspError(Exception):
     """Base of every error synsp raises on purpose."""
@@ -66,4 +68,16 @@ class OutputError(SynspError, ValueError):
 
 __all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
            "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
-           "OutputError"]
+           "OutputError", "is_number", "check_fps"]
+
+
+def is_number(value: object) -> bool:
+    """A real number given as an argument: an int, float or NumPy number, not a bool
+    (``True`` would read as 1 fps or 1 Hz)."""
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_fps(fps: object) -> None:
+    """Raise :class:`OptionError` unless ``fps`` is None or a positive finite frame rate."""
+    if fps is not None and not (is_number(fps) and np.isfinite(fps) and fps > 0):
+        raise OptionError(f"fps must be a positive number, got {fps!r}")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import inspect
 import os
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
 from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError
+from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
@@ -107,17 +107,10 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
     if unknown:
         raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
                           f"(its options: {', '.join(allowed) or 'none'})")
-    fps = options.get("fps")
-    if fps is not None and not (_is_number(fps) and np.isfinite(fps) and fps > 0):
-        raise OptionError(f"fps must be a positive number, got {fps!r}")
+    check_fps(options.get("fps"))
     hz = options.get("lowpass_hz")
-    if hz is not None and not (_is_number(hz) and np.isfinite(hz) and hz >= 0):
+    if hz is not None and not (is_number(hz) and np.isfinite(hz) and hz >= 0):
         raise OptionError(f"lowpass_hz (--lowpass) must be a cut-off in Hz (0: none), got {hz!r}")
-
-
-def _is_number(value: Any) -> bool:
-    """A real number, not a bool (``True`` would read as 1 Hz or 1 fps)."""
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, layout: str | None = None,

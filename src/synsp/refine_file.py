@@ -39,6 +39,7 @@ from synsp.errors import (
     OutputExistsError,
     ShapeError,
     SpaceError,
+    check_fps,
 )
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
@@ -279,8 +280,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
     if fps is not None:
-        if not (np.isfinite(fps) and fps > 0):
-            raise OptionError(f"fps must be a positive number, got {fps!r}")
+        check_fps(fps)
         motion.fps = float(fps)
     at_training_rate = abs(motion.fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
     network = None
@@ -304,10 +304,11 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     if default:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     notes = []
+    positions = motion.positions()  # forward kinematics, once: for the pace and the summary
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     if default and "cutoff" not in given and "fps" not in given:  # the default filter follows fast motion
-        paced = default_filter_rate(motion.positions(), motion.fps)
+        paced = default_filter_rate(positions, motion.fps)
         if paced != motion.fps:
             options["fps"] = paced
             notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "
@@ -328,7 +329,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
         f"by {network.kind} ({checkpoint}), the root by {method}" if network else
         f"on the rotation manifold by {method}")
-    return summarize(dst, motion.positions()[None], refined.positions()[None], "mm", [note, *notes])
+    return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
 
 
 def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:

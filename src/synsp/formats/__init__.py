@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from synsp.errors import FormatError, InputFileError, InputNotFoundError, OptionError, ShapeError, SynspError
+from synsp.errors import FormatError, InputFileError, InputNotFoundError, OptionError, ShapeError, SynspError, check_fps
 from synsp.formats.posedata import PoseData, first_entry, load_json, numpy_failure, scores_to_missing
 
 
@@ -223,8 +223,7 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
         ``poses`` (V, T, J, C), ``scores`` (V, T, J) or None, layout, fps, track ids.
     """
     path = _readable(Path(path))
-    if fps is not None and not (isinstance(fps, (int, float, np.number)) and np.isfinite(fps) and fps > 0):
-        raise OptionError(f"fps must be a positive number, got {fps!r}")
+    check_fps(fps)
     fmt = format if format is not None else detect_format(path)
     reader = _module(fmt, path).read
     _check_options(reader, options, fmt, path)
