@@ -158,5 +158,6 @@ def test_3d_unit_waits_for_a_body_not_one_or_two_joints(refiner, scale):
     told, counts = stream_all(StreamingRefiner(refiner, mm_per_unit=1 / scale), x)  # told the unit: nothing held
     np.testing.assert_allclose(told, out, rtol=0, atol=1e-2 * scale)
     assert counts[refiner.window - 1] == 1
-    with pytest.raises(ValueError, match="mm_per_unit"):
-        StreamingRefiner(refiner, mm_per_unit=0)
+    for bad in (0, True):  # True is no unit, not 1 mm
+        with pytest.raises(ValueError, match="mm_per_unit"):
+            StreamingRefiner(refiner, mm_per_unit=bad)

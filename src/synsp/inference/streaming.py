@@ -59,7 +59,7 @@ from scipy.signal import savgol_coeffs
 
 from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_lengths
 from synsp.conventions import local_correction, symmetric_part
-from synsp.errors import OptionError, ShapeError
+from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.inference.upright import needed_turn
@@ -102,8 +102,7 @@ class StreamingRefiner:
         lag = f - 1 if lag is None else lag
         if not isinstance(lag, (int, np.integer)) or not 0 <= lag <= f - 1:
             raise OptionError(f"lag must be an int in [0, {f - 1}] for a window of {f} frames, got {lag!r}")
-        if mm_per_unit is not None and not (isinstance(mm_per_unit, (int, float, np.number))
-                                            and np.isfinite(mm_per_unit) and mm_per_unit > 0):
+        if mm_per_unit is not None and not (is_number(mm_per_unit) and np.isfinite(mm_per_unit) and mm_per_unit > 0):
             raise OptionError(f"mm_per_unit must be a positive number (1000 for metres), got {mm_per_unit!r}")
         self.refiner = refiner.trace()  # a stream's few windows per frame run traced (Refiner.trace)
         self.lag = int(lag)
