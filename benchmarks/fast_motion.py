@@ -34,6 +34,8 @@ from synsp.evaluation.rotations import RotationCase, evaluate_rotations
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.refiner import Refiner
+from synsp.inference.rotation_refiner import load_rotation_model
+from synsp.refine_motion import why_not_the_network
 from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
@@ -80,13 +82,19 @@ def unpaced(model: Refiner, x: np.ndarray, fps: float) -> np.ndarray:
 
 def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
     """The default filter of rotation files on SMPL motion played faster, at the given rate
-    alone and following the pace (:func:`synsp.rotation_filters.default_filter_rate`)."""
+    alone and following the pace (:func:`synsp.rotation_filters.default_filter_rate`), and the
+    default of SMPL files: the rotation network, or that filter where the motion is fast."""
     method, options = ROTATION_DEFAULT
+    network = load_rotation_model(default_model("synsp", "rotation"))
 
     def default_filter(rotations: np.ndarray, fps: float, paced: bool) -> np.ndarray:
         rate = default_filter_rate(smpl_positions(rotations), fps) if paced else fps
         return smooth_rotations(rotations, method, **{**options, "cutoff": cutoff_for(options["cutoff"], rate)},
                                 fps=rate)
+
+    def smpl_default(rotations: np.ndarray, fps: float) -> np.ndarray:
+        paced = default_filter_rate(smpl_positions(rotations), fps)
+        return default_filter(rotations, fps, True) if why_not_the_network(fps, paced) else network.refine(rotations)
 
     names = load_split(split)[: max_clips or None]
     motions = [load_smpl_clip(name) for name in names]
@@ -94,7 +102,8 @@ def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
         speed, fps = (float(v) for v in case.split("x"))
         step = int(round(speed * MOCAP_FPS / fps))
         methods = {"default filter, given rate alone": lambda r, f=fps: default_filter(r, f, False),
-                   "default filter (following the pace)": lambda r, f=fps: default_filter(r, f, True)}
+                   "default filter (following the pace)": lambda r, f=fps: default_filter(r, f, True),
+                   "default of SMPL files": lambda r, f=fps: smpl_default(r, f)}
         for preset in ("3dpw-pare", "jitter", "none"):
             cases = []
             for i, (clean, trans) in enumerate(motions):

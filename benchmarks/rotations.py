@@ -16,6 +16,11 @@ mm/frame^2), and the mean geodesic angle error of the 24 local rotations (degree
     .venv/bin/python benchmarks/rotations.py --calibrate   # the preset's input figures on val
     .venv/bin/python benchmarks/rotations.py --checkpoints synsp=runs/synsp-smpl24-rotation/best.pt \
         smoothnet=runs/smoothnet-smpl24-rotation/best.pt   # adds rows for networks trained on rotations
+    .venv/bin/python benchmarks/rotations.py --no-filters --preset none \
+        --checkpoints "synsp=synsp-smpl24" "network alone=synsp-smpl24:raw"   # how far clean motion is moved
+
+A checkpoint's ``:raw`` suffix turns off the rest frames kept
+(:func:`synsp.inference.rotation_refiner.keep_rest_frames`): the network alone.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ import numpy as np
 from synsp.data.rotation_errors import ROTATION_PRESETS
 from synsp.evaluation.rotations import evaluate_rotations, rotation_cases
 from synsp.filters import FILTER_GRIDS, gaussian
-from synsp.rotation_filters import SPACES, smooth_rotations
+from synsp.rotation_filters import ROTATION_DEFAULT, SPACES, smooth_rotations
 from synsp.rotations import euler_from_matrix, matrix_from_euler
 
 SEED = 2024
@@ -63,8 +68,7 @@ def calibrate(preset: str, max_clips: int) -> str:
 
 def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, filters: bool = True) -> str:
     start = time.time()
-    val = rotation_cases("val", preset, SEED, max_clips)
-    test = rotation_cases("test", preset, SEED, max_clips)
+    val, test = (rotation_cases(split, preset, SEED, max_clips) for split in ("val", "test"))
     chosen, val_rows = {}, []
     for method in METHODS if filters else ():
         space, options, _, per_space = tune(val, method)
@@ -87,10 +91,15 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, 
     if filters:
         row("gaussian on Euler angles", "ZXY unwrapped", ", ".join(f"{k}={v}" for k, v in euler_best.items()),
             lambda r: euler_gaussian(r, **euler_best))
+    method, options = ROTATION_DEFAULT
+    row(f"the default filter ({method})", options.get("space", "-"),
+        ", ".join(f"{k}={v}" for k, v in options.items() if k != "space"),
+        lambda r: smooth_rotations(r, method, **options))
     for name, path in (checkpoints or {}).items():
         from synsp.inference.rotation_refiner import load_rotation_model
 
-        network = load_rotation_model(path)
+        network = load_rotation_model(path.removesuffix(":raw"))
+        network.keep_rest_frames = not path.endswith(":raw")
         row(name, "6D", path, network.refine)
     frames = sum(len(c.clean) for c in test)
     head = (f"Rotations, SMPL 24 joints, preset {preset}: test split {len(test)} clips, {frames} frames "
@@ -102,7 +111,8 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", default="3dpw-pare", choices=list(ROTATION_PRESETS))
+    parser.add_argument("--preset", default="3dpw-pare", choices=[*ROTATION_PRESETS, "none"],
+                        help="none: the clean motion as input (how far each method moves it)")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips of each split (0 = all)")
     parser.add_argument("--calibrate", action="store_true", help="print the preset's input figures on val")
     parser.add_argument("--checkpoints", nargs="*", default=[], metavar="NAME=PATH",

@@ -14,24 +14,22 @@ need no layout: they run on any joint set.
 
 Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) written to
 the same kind of file are refined on the rotation manifold instead (:func:`refine_motion_file`),
-with the input's skeleton; written to another format, their joint positions are refined.
+with the input's skeleton (:mod:`synsp.refine_motion`); written to another format, their joint
+positions are refined.
 
 This module reads, checks and writes files; the per-track refinement and layout conversion are
 :mod:`synsp.refine_tracks`, the figures and notes :mod:`synsp.refine_summary`.
 """
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from synsp.config import TRAINING_FPS
 from synsp.errors import (
     CheckpointError,
-    FormatError,
     InputNotFoundError,
     MissingDataError,
     OptionError,
@@ -39,9 +37,8 @@ from synsp.errors import (
     OutputExistsError,
     ShapeError,
     SpaceError,
-    check_fps,
 )
-from synsp.filters import FPS_FILTERS, cutoff_for
+from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
 from synsp.inference.upright import describe_axes
@@ -49,7 +46,6 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
 from synsp.paths import exclusive_writes
 from synsp.refine import (
-    METHODS,
     SEVENTEEN,
     cached_model,
     input_layout,
@@ -59,6 +55,7 @@ from synsp.refine import (
     refine_track,
     shared_joints,
 )
+from synsp.refine_motion import refine_motion_file
 from synsp.refine_summary import (
     RefineSummary,
     convention_notes,
@@ -68,7 +65,6 @@ from synsp.refine_summary import (
     summarize,
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, refine_root, refine_rotations
 from synsp.sequence import ABSURD, MIN_SCORE, fourth_channel_error, max_gap_frames, not_found, third_channel
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
@@ -250,86 +246,6 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
         raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
                          "<name>_filt_synsp.trc beside it, for Pose2Sim)")
     return src.with_name(f"{src.stem}_filt_synsp.trc")
-
-
-def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
-                       fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
-                       **options) -> RefineSummary:
-    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
-
-    ``method`` None: ``ROTATION_DEFAULT``, a filter on the rotation manifold tuned on the
-    validation split (the shipped ``synsp-smpl24`` is not the default: it moves clean motion by
-    32 mm, RESULTS.md section 14). A filter (``synsp.filters.FILTERS``) runs through
-    :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
-    translations (the root trajectory) alike. A network refines SMPL files only (a BVH skeleton
-    is its own), at 30 fps, with ``checkpoint`` or the network's shipped model for rotations
-    (trained with ``[data] space = "rotation"``); the root trajectory then gets
-    ``ROTATION_DEFAULT``. The output is the input's kind of file with its skeleton, channel
-    orders and other data; the summary's figures are on the joint positions after forward
-    kinematics, in mm. ``options`` override the filter's settings. Checks on ``dst`` are the
-    caller's.
-    """
-    if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
-        raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
-                          "joint rotations cannot be converted to another format")
-    if method is not None:
-        method_function(method)
-    module = importlib.import_module(FORMATS[fmt].module)
-    try:
-        motion = module.read_motion(src)
-    except ValueError as err:
-        raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
-    if fps is not None:
-        check_fps(fps)
-        motion.fps = float(fps)
-    at_training_rate = abs(motion.fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
-    network = None
-    if method in NETWORKS:
-        if fmt != "smpl":
-            raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
-                              "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
-                              + " | ".join(n for n in METHODS if n not in NETWORKS))
-        if not at_training_rate:
-            raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
-                              "(resample it, or use a filter)")
-        from synsp.inference.checkpoint import default_model
-        from synsp.inference.rotation_refiner import load_rotation_model
-
-        checkpoint = checkpoint or default_model(method, "rotation")
-        network = load_rotation_model(checkpoint, device)
-        if network.kind != method:
-            raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
-    default = method is None or network is not None
-    given = set(options)
-    if default:
-        method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
-    notes = []
-    positions = motion.positions()  # forward kinematics, once: for the pace and the summary
-    if method in FPS_FILTERS:
-        options.setdefault("fps", motion.fps)
-    if default and "cutoff" not in given and "fps" not in given:  # the default filter follows fast motion
-        paced = default_filter_rate(positions, motion.fps)
-        if paced != motion.fps:
-            options["fps"] = paced
-            notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "
-                         f"{motion.fps / paced:.2f} x, to the pace it was tuned at")
-    if default and "cutoff" in options and "cutoff" not in given:  # a default never refuses a low frame rate
-        options["cutoff"] = cutoff_for(options["cutoff"], options["fps"])
-    if network is None:
-        rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
-                                           **options)
-    else:  # the network refines the rotations; the filter only the root trajectory
-        rotations = network.refine(motion.rotations)
-        position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
-        root = refine_root(motion.translations[:, motion.animated], len(rotations), method, **position_options)
-    translations = motion.translations.copy()
-    translations[:, motion.animated] = root
-    refined = replace(motion, rotations=rotations, translations=translations)
-    module.write_motion(dst, refined)
-    note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
-        f"by {network.kind} ({checkpoint}), the root by {method}" if network else
-        f"on the rotation manifold by {method}")
-    return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
 
 
 def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:

@@ -64,6 +64,9 @@ ROTATION_PRESETS: dict[str, RotationErrorModel] = {
     "3dpw-pare": RotationErrorModel(),
     "jitter": RotationErrorModel(jitter_deg=3.0, bias_deg=0.0, drift_deg=0.0, flip_rate=0.0, swap_rate=0.0,
                                  freeze_rate=0.0, trans_drift_mm=0.0),
+    # 3dpw-pare's fast and gross errors without its slow ones (bias, drift): what a refiner can
+    # tell from the clip itself; a constant per-joint bias looks like another rig's rest frames
+    "3dpw-pare-fast": RotationErrorModel(bias_deg=0.0, drift_deg=0.0, trans_drift_mm=0.0),
     # a good estimator or mocap: a little jitter, nothing slow or gross; what a refiner should
     # nearly leave alone (training mixes it in so that clean input is not pulled to a prior)
     "light": RotationErrorModel(jitter_deg=0.5, spike_rate=0.0, bias_deg=0.0, drift_deg=0.0, flip_rate=0.0,

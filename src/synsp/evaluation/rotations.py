@@ -32,11 +32,12 @@ class RotationCase:
 
 def rotation_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> list[RotationCase]:
     """The cases of ``split`` (its first ``max_clips`` clips; 0 = all) under error ``preset``,
-    clip i seeded ``[seed, i]``."""
+    clip i seeded ``[seed, i]``; preset "none": the clean motion as input."""
     cases = []
     for i, name in enumerate(load_split(split)[: max_clips or None]):
         clean, trans = load_smpl_clip(name)
-        noisy, _ = corrupt_rotations(clean, trans, preset, rng=np.random.default_rng([seed, i]))
+        noisy = clean if preset == "none" else corrupt_rotations(clean, trans, preset,
+                                                                 rng=np.random.default_rng([seed, i]))[0]
         cases.append(RotationCase(noisy, clean, smpl_positions(clean)))
     return cases
 

@@ -4,6 +4,11 @@ The rotation counterpart of :class:`synsp.inference.refiner.Refiner`'s core for 
 trained with ``[data] space = "rotation"``: every window of F frames of the 6D form
 (Zhou et al. 2019) goes through the network, overlapping outputs are merged by the Sliding
 Window Average Algorithm, and each joint's 6 numbers become a rotation again.
+
+A network also pulls every joint a little towards the rest frames and poses it was trained on
+(the retargeted mocap's), which on another rig's or estimator's rotations is an error of its
+own; :func:`keep_rest_frames` undoes the constant part of that pull per clip, the rotation
+analogue of the position refiner's ``keep_convention`` (benchmarks/RESULTS.md, section 14).
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import numpy as np
 import torch
 
 from synsp.inference.swaa import sliding_window_average, sliding_windows
-from synsp.rotations import matrix_from_sixd, sixd_from_matrix
+from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
 
 
 @torch.no_grad()
@@ -40,16 +45,29 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
     return matrix_from_sixd(merged.reshape(t, j, 6))
 
 
+def keep_rest_frames(rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
+    """``refined`` (T, J, 3, 3) without the constant part of its change to ``rotations`` (T, J, 3, 3):
+    per joint, the median over frames of the change in the joint's own frame (as a rotation
+    vector) is turned back. What varies over the clip (jitter, flips, swaps, frozen spans)
+    stays corrected; what is the same in every frame (another rig's rest frame, or the
+    network's pull towards the poses it learnt) is the input's again."""
+    change = axis_angle_from_matrix(np.swapaxes(rotations, -1, -2) @ refined)  # refined = rotations @ change
+    return refined @ matrix_from_axis_angle(-np.median(change, axis=0))
+
+
 class RotationRefiner:
     """A trained network of joint rotations (``[data] space = "rotation"``), ready to refine.
 
     ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24, 52
     (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
     when the input has none); finger, jaw and eye joints are returned as they came.
+    ``keep_rest_frames`` (default True) undoes the network's constant pull per joint
+    (:func:`keep_rest_frames`).
     """
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device):
         self.model, self.kind, self.window, self.device = model, kind, window, device
+        self.keep_rest_frames = True
 
     def refine(self, rotations: np.ndarray, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3)."""
@@ -63,6 +81,8 @@ class RotationRefiner:
         keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
         full[:, :keep] = r[:, :keep]
         refined = refine_rotation_sequence(self.model, full, window=self.window, stride=stride, device=self.device)
+        if self.keep_rest_frames:
+            refined = keep_rest_frames(full, refined)
         out = r.copy()
         out[:, :keep] = refined[:, :keep]
         return out
