@@ -8,6 +8,10 @@ each offset: MPJPE after forward kinematics (mm) of the input, each network of `
 errors, and how far each moves the clean (offset) motion.
 
     .venv/bin/python benchmarks/rotation_conventions.py --clips 20
+
+A checkpoint's ``:raw`` suffix turns off the rest frames kept
+(:func:`synsp.inference.rotation_refiner.keep_rest_frames`): the network alone; ``:kept``
+turns them on (SynSP's default, not SmoothNet's).
 """
 from __future__ import annotations
 
@@ -22,15 +26,21 @@ from synsp.rotations import matrix_from_axis_angle
 from synsp.smpl_template import smpl_positions
 
 
+def network_of(name: str):
+    """The refine function of shipped name or file ``name`` (``:raw``, ``:kept``: see the module docstring)."""
+    name, _, option = name.partition(":")
+    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option)).refine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="first N validation clips (0 = all)")
     parser.add_argument("--degrees", type=float, nargs="+", default=[0.0, 10.0, 20.0])
     parser.add_argument("--checkpoints", nargs="+", default=["synsp-smpl24"],
-                        help="rotation networks: shipped names or checkpoint files")
+                        help="rotation networks: shipped names or checkpoint files (NAME:raw: the network alone)")
     args = parser.parse_args()
     method, options = ROTATION_DEFAULT
-    networks = {name: load_rotation_model(name).refine for name in args.checkpoints}
+    networks = {name: network_of(name) for name in args.checkpoints}
     methods = {"input": lambda r: r, **networks, "filter": lambda r: smooth_rotations(r, method, **options)}
     cases = rotation_cases("val", "3dpw-pare", 2024, args.clips)
     rng = np.random.default_rng(0)

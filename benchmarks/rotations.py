@@ -20,7 +20,8 @@ mm/frame^2), and the mean geodesic angle error of the 24 local rotations (degree
         --checkpoints "synsp=synsp-smpl24" "network alone=synsp-smpl24:raw"   # how far clean motion is moved
 
 A checkpoint's ``:raw`` suffix turns off the rest frames kept
-(:func:`synsp.inference.rotation_refiner.keep_rest_frames`): the network alone.
+(:func:`synsp.inference.rotation_refiner.keep_rest_frames`): the network alone; ``:kept``
+turns them on (SynSP's default, not SmoothNet's).
 """
 from __future__ import annotations
 
@@ -98,8 +99,8 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, 
     for name, path in (checkpoints or {}).items():
         from synsp.inference.rotation_refiner import load_rotation_model
 
-        network = load_rotation_model(path.removesuffix(":raw"))
-        network.keep_rest_frames = not path.endswith(":raw")
+        file, _, option = path.partition(":")
+        network = load_rotation_model(file, keep_rest_frames={"raw": False, "kept": True}.get(option))
         row(name, "6D", path, network.refine)
     frames = sum(len(c.clean) for c in test)
     head = (f"Rotations, SMPL 24 joints, preset {preset}: test split {len(test)} clips, {frames} frames "

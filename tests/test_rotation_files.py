@@ -157,6 +157,8 @@ def test_smpl_at_30_fps_gets_the_rotation_network_and_other_rates_the_filter(tmp
     assert "by synsp (synsp-smpl24, rest frames kept), the root by butterworth" in capsys.readouterr().out
     with np.load(tmp_path / "out.npz") as out:
         assert out["poses"].shape == (t, 72) and np.isfinite(out["poses"]).all() and "betas" in out.files
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "alone.npz"), "--joints", "model"]) == 0
+    assert "by synsp (synsp-smpl24, the network alone)" in capsys.readouterr().out
     _smpl_file(tmp_path / "slow.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(25.0))
     assert main(["refine", str(tmp_path / "slow.npz"), str(tmp_path / "slow_default.npz")]) == 0
     said = capsys.readouterr().out

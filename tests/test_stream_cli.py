@@ -157,9 +157,11 @@ def test_people_entering_and_leaving_each_get_their_own_refiner(float_network):
                                                                      for t in range(40)]
     got_a = np.array([frame["people"][-1]["keypoints"] for frame in out])
     got_b = np.array([frame["people"][0]["keypoints"] for frame in out[10:25]])
-    np.testing.assert_allclose(got_a, _api(a, quantize=False), atol=1e-6)
+    # float32 networks batch the two people together: sums in another order differ by ~1e-5 px
+    # on some CPUs (1.5e-5 seen), so "the same" is to 1e-4 px
+    np.testing.assert_allclose(got_a, _api(a, quantize=False), atol=1e-4)
     alone = _api(b[10:25], quantize=False, phase=1)  # its windows fall due on the frames a's do not
-    np.testing.assert_allclose(got_b[:8], alone[:8], atol=1e-6)  # as if streamed alone, until it left:
+    np.testing.assert_allclose(got_b[:8], alone[:8], atol=1e-4)  # as if streamed alone, until it left:
     assert np.abs(got_b - alone).max() < 10  # its last frames also saw it hold still until the timeout
     assert 9 not in stream._people  # dropped after the timeout
 

@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--joints", choices=list(_KEEP), default="keep",
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
-                        "constant corrections of errors), or let the model move them to its own (mocap) definitions")
+                        "constant corrections of errors), or let the model move them to its own (mocap) definitions; "
+                        "on SMPL rotations, model is the rotation network alone, else each joint's rest frame is kept")
     p.add_argument("--whole-correction", action="store_true",
                    help="SynSP: keep the network's whole correction, also where it is no larger than the model's "
                         "floor (how far it moves clean poses); default: keep it in proportion to how far it "

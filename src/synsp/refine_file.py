@@ -107,7 +107,9 @@ def refine_file(
     keep_convention : SynSP keeps the input's joint definitions by undoing the left/right
         symmetric part of its constant pull ("symmetric", the default when None), all of it
         (True) or none (False: it moves them to its own); see
-        :attr:`synsp.inference.refiner.Refiner.keep_convention`.
+        :attr:`synsp.inference.refiner.Refiner.keep_convention`. On joint rotations, False
+        is the rotation network alone, anything else keeps each joint's rest frame
+        (:func:`synsp.inference.rotation_refiner.keep_rest_frames`).
     floor : SynSP keeps its correction in proportion to how far it stands above the model's
         floor (None or True, the default; :mod:`synsp.inference.floor`) or whole (False:
         ``--whole-correction``).
@@ -155,7 +157,8 @@ def refine_file(
                               "are refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
-                                      checkpoint=checkpoint, device=device)
+                                      checkpoint=checkpoint, device=device,
+                                      keep_rest_frames=keep_convention is not False)
     method = method or "synsp"
     _check_checkpoint(method, checkpoint, device)
     if space not in (None, *_SPACES):

@@ -27,7 +27,7 @@ __all__ = ["refine_motion_file", "why_not_the_network"]
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
-                       **options) -> RefineSummary:
+                       keep_rest_frames: bool = True, **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
 
     ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
@@ -36,8 +36,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
     space = "rotation"``); the root trajectory then gets ``ROTATION_DEFAULT``. The output is
     the input's kind of file with its skeleton, channel orders and other data; the summary's
-    figures are on the joint positions after forward kinematics, in mm. ``options`` override
-    the filter's settings. Checks on ``dst`` are the caller's.
+    figures are on the joint positions after forward kinematics, in mm. ``keep_rest_frames``
+    False: the network alone (``--joints model``; SmoothNet always runs alone). ``options``
+    override the filter's settings. Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
@@ -73,6 +74,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         else:
             method = "synsp"
     network = _rotation_network(method, checkpoint, device) if method in NETWORKS else None
+    if network is not None and not keep_rest_frames:
+        network.keep_rest_frames = False
     default = method is None or network is not None
     given = set(options)
     if default:
@@ -97,7 +100,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     refined = replace(motion, rotations=rotations, translations=translations)
     module.write_motion(dst, refined)
     note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
-        f"by {network.kind} ({checkpoint or _default_name(network.kind)}, rest frames kept), the root by {method}"
+        f"by {network.kind} ({checkpoint or _default_name(network.kind)}, "
+        f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'}), the root by {method}"
         if network else f"on the rotation manifold by {method}")
     return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
 

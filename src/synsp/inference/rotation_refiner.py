@@ -61,13 +61,16 @@ class RotationRefiner:
     ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24, 52
     (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
     when the input has none); finger, jaw and eye joints are returned as they came.
-    ``keep_rest_frames`` (default True) undoes the network's constant pull per joint
-    (:func:`keep_rest_frames`).
+    ``keep_rest_frames`` undoes the network's constant pull per joint (:func:`keep_rest_frames`);
+    by default for SynSP, whose shipped model was trained to leave slow errors alone, so that
+    the step costs it only its pull (benchmarks/RESULTS.md, section 14). ``smoothnet-smpl24``
+    was trained to remove them; with its constant change undone it turned joints further from
+    the truth than its input (test, ``3dpw-pare``: 7.49 against 7.45 degrees), so it runs alone.
     """
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device):
         self.model, self.kind, self.window, self.device = model, kind, window, device
-        self.keep_rest_frames = True
+        self.keep_rest_frames = kind == "synsp"
 
     def refine(self, rotations: np.ndarray, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3)."""
@@ -88,10 +91,15 @@ class RotationRefiner:
         return out
 
 
-def load_rotation_model(name_or_path: str, device: str | None = None) -> RotationRefiner:
+def load_rotation_model(name_or_path: str, device: str | None = None,
+                        keep_rest_frames: bool | None = None) -> RotationRefiner:
     """Rebuild a network of joint rotations from its checkpoint (a file written by ``synsp train``
-    or a shipped name such as ``"synsp-smpl24"``), its weights checked as :func:`load_model`'s are."""
+    or a shipped name such as ``"synsp-smpl24"``), its weights checked as :func:`load_model`'s are.
+    ``keep_rest_frames`` None: the network kind's default (see :class:`RotationRefiner`)."""
     from synsp.inference.checkpoint import trained_network
 
     model, config, _, dev = trained_network(name_or_path, device, rotation=True)
-    return RotationRefiner(model, config.model["kind"], model.config.window, dev)
+    refiner = RotationRefiner(model, config.model["kind"], model.config.window, dev)
+    if keep_rest_frames is not None:
+        refiner.keep_rest_frames = keep_rest_frames
+    return refiner
