@@ -167,25 +167,33 @@ def test_smpl_at_30_fps_gets_the_rotation_network_and_other_rates_the_filter(tmp
     assert "25 fps" in capsys.readouterr().err and not (tmp_path / "slow_out.npz").exists()
 
 
-@pytest.fixture(scope="module")
-def smpl_walk():
-    """150 frames of a validation mocap clip retargeted to SMPL: rotations (T, 24, 3, 3), translation (T, 3) m."""
+def _smpl_clip(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A mocap clip retargeted to SMPL: rotations (T, 24, 3, 3), translation (T, 3) m."""
     from synsp.data.smpl_mocap import load_smpl_clip
-    from synsp.data.splits import load_split
 
     try:
-        return load_smpl_clip(load_split("val")[0])
+        return load_smpl_clip(name)
     except FileNotFoundError:
         pytest.skip("shared data folder (bandai-namco mocap) not found")
 
 
-def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_walk, tmp_path):
+@pytest.fixture(scope="module")
+def smpl_bow():
+    return _smpl_clip("dataset-1_bow_proud_001")  # the first validation clip
+
+
+@pytest.fixture(scope="module")
+def smpl_walk():
+    return _smpl_clip("dataset-1_walk_normal_001")
+
+
+def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_bow, tmp_path):
     """A real motion in SMPL rotations: jitter is removed better than by the default filter, and
     clean motion, in the mocap's rest frames or turned 10 degrees per joint, is moved little."""
     from synsp.data.rotation_errors import corrupt_rotations
     from synsp.rotations import axis_angle_from_matrix
 
-    clean, trans = (x[:150] for x in smpl_walk)
+    clean, trans = (x[:150] for x in smpl_bow)
     noisy, _ = corrupt_rotations(clean, trans, "jitter", rng=0)
     turn = matrix_from_axis_angle(np.random.default_rng(4).normal(size=(24, 3)) * np.radians(10) / np.sqrt(3))
     for name, rotations in (("noisy", noisy), ("clean", clean), ("turned", clean @ turn)):
@@ -197,8 +205,20 @@ def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_wa
     error = {(name, way): geodesic_angle(read_smpl(tmp_path / f"{name}_{way}.npz").rotations, truth[name]).mean()
              for name in truth for way in ("net", "filter")}
     assert error["noisy", "net"] < 0.85 * error["noisy", "filter"], error
-    # degrees: 0.10 and 0.10 on the first validation clip; the network alone moved it 0.17 and 0.24
+    # degrees: 0.10 and 0.10; the network alone moved them 0.17 and 0.24
     assert error["clean", "net"] < 0.15 and error["turned", "net"] < 0.15, error
+
+
+def test_fast_smpl_motion_gets_the_filter_and_says_why(smpl_walk, tmp_path, capsys):
+    from synsp.rotations import axis_angle_from_matrix
+
+    rotations, trans = (x[:450:3] for x in smpl_walk)  # the walk played three times as fast
+    poses = axis_angle_from_matrix(rotations).reshape(len(rotations), 72).astype(np.float32)
+    _smpl_file(tmp_path / "fast.npz", poses, trans.astype(np.float32), mocap_framerate=np.array(30.0))
+    assert main(["refine", str(tmp_path / "fast.npz"), str(tmp_path / "out.npz")]) == 0
+    said = capsys.readouterr().out
+    assert "on the rotation manifold by butterworth" in said
+    assert "rotations: the motion is faster than the rotation network learnt, so the filter refined them" in said
 
 
 def test_keep_rest_frames_undoes_a_constant_change_and_keeps_the_rest():
