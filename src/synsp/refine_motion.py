@@ -52,19 +52,19 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         motion = module.read_motion(src)
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
+    check_fps(fps)
     if fps is not None:
-        check_fps(fps)
         motion.fps = float(fps)
-    at_training_rate = abs(motion.fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
     positions = motion.positions()  # forward kinematics, once: for the pace and the summary
-    paced = default_filter_rate(positions, motion.fps)
+    # the pace only decides defaults: network or filter, and the default filter's cut-off
+    paced = default_filter_rate(positions, motion.fps) if method is None else motion.fps
     notes = []
     if method in NETWORKS:
         if fmt != "smpl":
             raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
                               "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
                               + " | ".join(n for n in METHODS if n not in NETWORKS))
-        if not at_training_rate:
+        if not _at_training_rate(motion.fps):
             raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
                               "(resample it, or use a filter)")
     elif method is None and fmt == "smpl" and not options:
@@ -73,9 +73,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
             notes.append(f"rotations: {why_not}, so the filter refined them")
         else:
             method = "synsp"
-    network = _rotation_network(method, checkpoint, device) if method in NETWORKS else None
-    if network is not None and not keep_rest_frames:
-        network.keep_rest_frames = False
+    network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
     default = method is None or network is not None
     given = set(options)
     if default:
@@ -109,11 +107,16 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
 def why_not_the_network(fps: float, paced: float) -> str | None:
     """Why SMPL rotations at ``fps`` whose default filter rate is ``paced``
     (:func:`synsp.rotation_filters.default_filter_rate`) get the filter by default; None: they get the network."""
-    if abs(fps - TRAINING_FPS) > 0.01 * TRAINING_FPS:
+    if not _at_training_rate(fps):
         return f"{fps:g} fps; the rotation network refines {TRAINING_FPS:g} fps motion"
     if paced != fps:
         return "the motion is faster than the rotation network learnt"
     return None
+
+
+def _at_training_rate(fps: float) -> bool:
+    """``fps`` is the rate the rotation networks learnt (within 1 %)."""
+    return abs(fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
 
 
 def _default_name(kind: str) -> str:
@@ -122,11 +125,13 @@ def _default_name(kind: str) -> str:
     return default_model(kind, "rotation")
 
 
-def _rotation_network(method: str, checkpoint: str | None, device: str | None):
-    """The network for ``method`` on rotations: ``checkpoint`` or the shipped one, checked to be of that kind."""
+def _rotation_network(method: str, checkpoint: str | None, device: str | None, keep_rest_frames: bool):
+    """The network for ``method`` on rotations: ``checkpoint`` or the shipped one, checked to be of that
+    kind; ``keep_rest_frames`` False: the network alone, True: the network kind's default."""
     from synsp.inference.rotation_refiner import load_rotation_model
 
-    network = load_rotation_model(checkpoint or _default_name(method), device)
+    network = load_rotation_model(checkpoint or _default_name(method), device,
+                                  keep_rest_frames=None if keep_rest_frames else False)
     if network.kind != method:
         raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
     return network
