@@ -9,9 +9,10 @@ low-pass; every method is told the frame rate. Presets
 `typical`, `jitter`, and `none` (how far clean motion is moved). 3D root-relative mm
 (h36m17), or 2D pixels through the simulator's random cameras (coco17).
 
-``--space rotation``: SMPL rotations (the mocap retargeted, every k-th frame, so the speeds must
-be whole multiples of fps / 30), presets `3dpw-pare`, `jitter` and `none`; rows: the default
-filter of rotation files at the given rate alone and following the pace (RESULTS section 14).
+``--space rotation``: SMPL rotations (the mocap retargeted, played faster by a rotation spline),
+presets `3dpw-pare`, `jitter` and `none`; rows: the default filter of rotation files (BVH's) and
+the rotation network (SMPL files' default), each at the given rate alone and following the pace
+(RESULTS section 14).
 Run:
 
     .venv/bin/python benchmarks/fast_motion.py [--space 2d|rotation] [--split val] [--max-clips 20]
@@ -22,6 +23,7 @@ import argparse
 
 import numpy as np
 from scipy.interpolate import CubicSpline
+from scipy.spatial.transform import Rotation, RotationSpline
 
 from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.mocap import load_clips
@@ -35,7 +37,6 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.refiner import Refiner
 from synsp.inference.rotation_refiner import load_rotation_model
-from synsp.refine_motion import why_not_the_network
 from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
@@ -80,10 +81,21 @@ def unpaced(model: Refiner, x: np.ndarray, fps: float) -> np.ndarray:
         model.follow_pace = True
 
 
+def rotations_played_faster(rotations: np.ndarray, trans: np.ndarray, speed: float,
+                            fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """SMPL ``rotations`` (T, 24, 3, 3) and ``trans`` (T, 3) at the mocap's 30 fps played ``speed``
+    times as fast and sampled at ``fps``: each joint by a rotation spline, the root by a cubic one."""
+    times = np.arange(len(rotations)) / (MOCAP_FPS * speed)
+    new = np.arange(0, times[-1] + 1e-9, 1 / fps)
+    out = np.stack([RotationSpline(times, Rotation.from_matrix(rotations[:, j]))(new).as_matrix()
+                    for j in range(rotations.shape[1])], axis=1)
+    return out, CubicSpline(times, trans, axis=0)(new)
+
+
 def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
-    """The default filter of rotation files on SMPL motion played faster, at the given rate
-    alone and following the pace (:func:`synsp.rotation_filters.default_filter_rate`), and the
-    default of SMPL files: the rotation network, or that filter where the motion is fast."""
+    """The default filter of rotation files and the rotation network (the default of SMPL files)
+    on SMPL motion played faster, each at the given rate alone and following the pace
+    (:func:`synsp.rotation_filters.default_filter_rate`, ``RotationRefiner.follow_pace``)."""
     method, options = ROTATION_DEFAULT
     network = load_rotation_model(default_model("synsp", "rotation"))
 
@@ -92,22 +104,22 @@ def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
         return smooth_rotations(rotations, method, **{**options, "cutoff": cutoff_for(options["cutoff"], rate)},
                                 fps=rate)
 
-    def smpl_default(rotations: np.ndarray, fps: float) -> np.ndarray:
-        paced = default_filter_rate(smpl_positions(rotations), fps)
-        return default_filter(rotations, fps, True) if why_not_the_network(fps, paced) else network.refine(rotations)
+    def smpl_default(rotations: np.ndarray, fps: float, paced: bool) -> np.ndarray:
+        network.follow_pace = paced
+        return network.refine(rotations, fps)
 
     names = load_split(split)[: max_clips or None]
     motions = [load_smpl_clip(name) for name in names]
     for case in speeds:
         speed, fps = (float(v) for v in case.split("x"))
-        step = int(round(speed * MOCAP_FPS / fps))
         methods = {"default filter, given rate alone": lambda r, f=fps: default_filter(r, f, False),
-                   "default filter (following the pace)": lambda r, f=fps: default_filter(r, f, True),
-                   "default of SMPL files": lambda r, f=fps: smpl_default(r, f)}
+                   "default filter, paced (BVH default)": lambda r, f=fps: default_filter(r, f, True),
+                   "SynSP, given rate alone": lambda r, f=fps: smpl_default(r, f, False),
+                   "SynSP, paced (SMPL default)": lambda r, f=fps: smpl_default(r, f, True)}
         for preset in ("3dpw-pare", "jitter", "none"):
             cases = []
-            for i, (clean, trans) in enumerate(motions):
-                clean, trans = clean[::step], trans[::step]
+            for i, motion in enumerate(motions):
+                clean, trans = rotations_played_faster(*motion, speed, fps)
                 noisy = clean if preset == "none" else corrupt_rotations(
                     clean, trans, preset, rng=np.random.default_rng([EVAL_SEED, i]), fps=fps)[0]
                 cases.append(RotationCase(noisy, clean, smpl_positions(clean)))

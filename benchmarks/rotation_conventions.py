@@ -19,17 +19,10 @@ import argparse
 
 import numpy as np
 
-from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases
-from synsp.inference.rotation_refiner import load_rotation_model
+from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases, rotation_network
 from synsp.rotation_filters import ROTATION_DEFAULT, smooth_rotations
 from synsp.rotations import matrix_from_axis_angle
 from synsp.smpl_template import smpl_positions
-
-
-def network_of(name: str):
-    """The refine function of shipped name or file ``name`` (``:raw``, ``:kept``: see the module docstring)."""
-    name, _, option = name.partition(":")
-    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option)).refine
 
 
 def main() -> None:
@@ -40,7 +33,7 @@ def main() -> None:
                         help="rotation networks: shipped names or checkpoint files (NAME:raw: the network alone)")
     args = parser.parse_args()
     method, options = ROTATION_DEFAULT
-    networks = {name: network_of(name) for name in args.checkpoints}
+    networks = {name: rotation_network(name) for name in args.checkpoints}
     methods = {"input": lambda r: r, **networks, "filter": lambda r: smooth_rotations(r, method, **options)}
     cases = rotation_cases("val", "3dpw-pare", 2024, args.clips)
     rng = np.random.default_rng(0)

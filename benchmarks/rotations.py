@@ -31,7 +31,7 @@ import time
 import numpy as np
 
 from synsp.data.rotation_errors import ROTATION_PRESETS
-from synsp.evaluation.rotations import evaluate_rotations, rotation_cases
+from synsp.evaluation.rotations import evaluate_rotations, rotation_cases, rotation_network
 from synsp.filters import FILTER_GRIDS, gaussian
 from synsp.rotation_filters import ROTATION_DEFAULT, SPACES, smooth_rotations
 from synsp.rotations import euler_from_matrix, matrix_from_euler
@@ -96,12 +96,8 @@ def run(preset: str, max_clips: int, checkpoints: dict[str, str] | None = None, 
     row(f"the default filter ({method})", options.get("space", "-"),
         ", ".join(f"{k}={v}" for k, v in options.items() if k != "space"),
         lambda r: smooth_rotations(r, method, **options))
-    for name, path in (checkpoints or {}).items():
-        from synsp.inference.rotation_refiner import load_rotation_model
-
-        file, _, option = path.partition(":")
-        network = load_rotation_model(file, keep_rest_frames={"raw": False, "kept": True}.get(option))
-        row(name, "6D", path, network.refine)
+    for name, spec in (checkpoints or {}).items():
+        row(name, "6D", spec, rotation_network(spec))
     frames = sum(len(c.clean) for c in test)
     head = (f"Rotations, SMPL 24 joints, preset {preset}: test split {len(test)} clips, {frames} frames "
             f"(filters and forms chosen on val: {len(val)} clips); {time.time() - start:.0f} s.")

@@ -149,7 +149,7 @@ def test_refine_rotations_shapes_and_short_sequences():
         smooth_rotations(np.zeros((5, 3)), "gaussian")
 
 
-def test_smpl_at_30_fps_gets_the_rotation_network_and_other_rates_the_filter(tmp_path, capsys):
+def test_smpl_files_get_the_rotation_network_at_any_frame_rate(tmp_path, capsys):
     t = 40
     poses = np.random.default_rng(3).normal(0, 0.2, (t, 72)).astype(np.float32)
     _smpl_file(tmp_path / "in.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(30.0))
@@ -159,12 +159,12 @@ def test_smpl_at_30_fps_gets_the_rotation_network_and_other_rates_the_filter(tmp
         assert out["poses"].shape == (t, 72) and np.isfinite(out["poses"]).all() and "betas" in out.files
     assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "alone.npz"), "--joints", "model"]) == 0
     assert "by synsp (synsp-smpl24, the network alone)" in capsys.readouterr().out
-    _smpl_file(tmp_path / "slow.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(25.0))
-    assert main(["refine", str(tmp_path / "slow.npz"), str(tmp_path / "slow_default.npz")]) == 0
-    said = capsys.readouterr().out
-    assert "on the rotation manifold by butterworth" in said and "25 fps; the rotation network refines 30 fps" in said
-    assert main(["refine", str(tmp_path / "slow.npz"), str(tmp_path / "slow_out.npz"), "--method", "synsp"]) == 2
-    assert "25 fps" in capsys.readouterr().err and not (tmp_path / "slow_out.npz").exists()
+    for fps in (25.0, 12.0, 120.0):  # run as they are; resampled from below and from above the rates it learnt
+        _smpl_file(tmp_path / "other.npz", poses, np.zeros((t, 3), np.float32), mocap_framerate=np.array(fps))
+        assert main(["refine", str(tmp_path / "other.npz"), str(tmp_path / f"{fps:g}.npz")]) == 0
+        assert "by synsp (synsp-smpl24, rest frames kept)" in capsys.readouterr().out
+        with np.load(tmp_path / f"{fps:g}.npz") as out:
+            assert out["poses"].shape == (t, 72) and np.isfinite(out["poses"]).all()
 
 
 def _smpl_clip(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +209,8 @@ def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_bo
     assert error["clean", "net"] < 0.15 and error["turned", "net"] < 0.15, error
 
 
-def test_fast_smpl_motion_gets_the_filter_and_says_why(smpl_walk, tmp_path, capsys):
+def test_fast_smpl_motion_is_refined_at_the_pace_the_network_learnt(smpl_walk, tmp_path, capsys):
+    from synsp.inference.rotation_refiner import load_rotation_model
     from synsp.rotations import axis_angle_from_matrix
 
     rotations, trans = (x[:450:3] for x in smpl_walk)  # the walk played three times as fast
@@ -217,8 +218,14 @@ def test_fast_smpl_motion_gets_the_filter_and_says_why(smpl_walk, tmp_path, caps
     _smpl_file(tmp_path / "fast.npz", poses, trans.astype(np.float32), mocap_framerate=np.array(30.0))
     assert main(["refine", str(tmp_path / "fast.npz"), str(tmp_path / "out.npz")]) == 0
     said = capsys.readouterr().out
-    assert "on the rotation manifold by butterworth" in said
-    assert "rotations: the motion is faster than the rotation network learnt, so the filter refined them" in said
+    assert "by synsp (synsp-smpl24, rest frames kept)" in said and "pace: the motion is fast for 30 fps" in said
+    network = load_rotation_model("synsp-smpl24")
+    paced = network.refine(rotations, 30.0)
+    assert network.paced_fps < 25
+    network.follow_pace = False
+    unpaced = network.refine(rotations, 30.0)
+    moved = {name: geodesic_angle(out, rotations).mean() for name, out in (("paced", paced), ("unpaced", unpaced))}
+    assert moved["paced"] < 0.9 * moved["unpaced"], moved  # degrees: 1.11 and 1.34
 
 
 def test_keep_rest_frames_undoes_a_constant_change_and_keeps_the_rest():

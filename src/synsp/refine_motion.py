@@ -1,11 +1,11 @@
 """``synsp refine`` on a file of joint rotations (BVH, SMPL parameters), written back as the same kind of file.
 
-The default for an SMPL file at 30 fps whose motion is within the pace the network learnt is the
-shipped SynSP network on rotations, with each joint's rest frame kept
-(:func:`synsp.inference.rotation_refiner.keep_rest_frames`) and the root trajectory filtered;
-anything else (a BVH, which animates its own skeleton; another frame rate; fast motion) gets a
-filter on the rotation manifold tuned on the validation split (``ROTATION_DEFAULT``), whose
-cut-off follows the motion's pace. Why: benchmarks/RESULTS.md, section 14.
+The default for an SMPL file is the shipped SynSP network on rotations, with each joint's rest
+frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`), run at the frame rate and
+pace of motion it learnt (:class:`synsp.inference.rotation_refiner.RotationRefiner`), and the root
+trajectory filtered; a BVH, which animates its own skeleton, gets a filter on the rotation
+manifold tuned on the validation split (``ROTATION_DEFAULT``). The filter's cut-off follows the
+motion's pace. Why: benchmarks/RESULTS.md, section 14.
 """
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import importlib
 from dataclasses import replace
 from pathlib import Path
 
-from synsp.config import TRAINING_FPS
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS
 from synsp.model import NETWORKS
+from synsp.motion_pace import pace_note
 from synsp.refine import METHODS, method_function
 from synsp.refine_summary import RefineSummary, summarize
 from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, refine_root, refine_rotations
 
-__all__ = ["refine_motion_file", "why_not_the_network"]
+__all__ = ["refine_motion_file"]
 
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
@@ -32,8 +32,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
 
     ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
     through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
-    translations (the root trajectory) alike. A network refines SMPL files only, at 30 fps,
-    with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
+    translations (the root trajectory) alike. A network refines SMPL files only (any frame
+    rate), with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
     space = "rotation"``); the root trajectory then gets ``ROTATION_DEFAULT``. The output is
     the input's kind of file with its skeleton, channel orders and other data; the summary's
     figures are on the joint positions after forward kinematics, in mm. ``keep_rest_frames``
@@ -56,23 +56,13 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     if fps is not None:
         motion.fps = float(fps)
     positions = motion.positions()  # forward kinematics, once: for the pace and the summary
-    # the pace only decides defaults: network or filter, and the default filter's cut-off
-    paced = default_filter_rate(positions, motion.fps) if method is None else motion.fps
     notes = []
-    if method in NETWORKS:
-        if fmt != "smpl":
-            raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
-                              "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
-                              + " | ".join(n for n in METHODS if n not in NETWORKS))
-        if not _at_training_rate(motion.fps):
-            raise OptionError(f"{src}: {motion.fps:g} fps; the rotation networks refine {TRAINING_FPS:g} fps motion "
-                              "(resample it, or use a filter)")
-    elif method is None and fmt == "smpl" and not options:
-        why_not = why_not_the_network(motion.fps, paced)
-        if why_not:
-            notes.append(f"rotations: {why_not}, so the filter refined them")
-        else:
-            method = "synsp"
+    if method in NETWORKS and fmt != "smpl":
+        raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
+                          "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
+                          + " | ".join(n for n in METHODS if n not in NETWORKS))
+    if method is None and fmt == "smpl" and not options:
+        method = "synsp"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
     default = method is None or network is not None
     given = set(options)
@@ -80,17 +70,21 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
-    if network is None and default and "cutoff" not in given and "fps" not in given and paced != motion.fps:
+    paced = default_filter_rate(positions, motion.fps) if default else motion.fps
+    if default and "cutoff" not in given and "fps" not in given and paced != motion.fps:
         options["fps"] = paced  # the default filter follows fast motion
-        notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "
-                     f"{motion.fps / paced:.2f} x, to the pace it was tuned at")
+        if network is None:
+            notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "
+                         f"{motion.fps / paced:.2f} x, to the pace it was tuned at")
     if default and "cutoff" in options and "cutoff" not in given:  # a default never refuses a low frame rate
         options["cutoff"] = cutoff_for(options["cutoff"], options["fps"])
     if network is None:
         rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
                                            **options)
     else:  # the network refines the rotations; the filter only the root trajectory
-        rotations = network.refine(motion.rotations)
+        rotations = network.refine(motion.rotations, motion.fps)
+        if network.paced_fps != motion.fps:
+            notes.append(pace_note(network.paced_fps, motion.fps))
         position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
         root = refine_root(motion.translations[:, motion.animated], len(rotations), method, **position_options)
     translations = motion.translations.copy()
@@ -102,21 +96,6 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'}), the root by {method}"
         if network else f"on the rotation manifold by {method}")
     return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
-
-
-def why_not_the_network(fps: float, paced: float) -> str | None:
-    """Why SMPL rotations at ``fps`` whose default filter rate is ``paced``
-    (:func:`synsp.rotation_filters.default_filter_rate`) get the filter by default; None: they get the network."""
-    if not _at_training_rate(fps):
-        return f"{fps:g} fps; the rotation network refines {TRAINING_FPS:g} fps motion"
-    if paced != fps:
-        return "the motion is faster than the rotation network learnt"
-    return None
-
-
-def _at_training_rate(fps: float) -> bool:
-    """``fps`` is the rate the rotation networks learnt (within 1 %)."""
-    return abs(fps - TRAINING_FPS) <= 0.01 * TRAINING_FPS
 
 
 def _default_name(kind: str) -> str:

@@ -53,3 +53,14 @@ def evaluate_rotations(method: Callable[[np.ndarray], np.ndarray], cases: list[R
                     "Angle": float(geodesic_angle(refined, case.clean).mean()),
                     "Accel": accel_error(positions, case.positions)})
     return {k: float(np.average([p[k] for p in per], weights=frames)) for k in per[0]}
+
+
+def rotation_network(spec: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The refine function (rotations (T, 24, 3, 3) at 30 fps -> the same) of the rotation network
+    ``spec``: a shipped name or checkpoint file, with ``:raw`` for the network alone or ``:kept``
+    for each joint's rest frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`;
+    neither: the network kind's default)."""
+    from synsp.inference.rotation_refiner import load_rotation_model
+
+    name, _, option = spec.partition(":")
+    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option)).refine

@@ -15,11 +15,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from synsp.config import TRAINING_FPS
+from synsp.errors import check_fps
+from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.motion_pace import paced_rate
+from synsp.rotation_filters import ROTATION_PACE
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
 
 
-@torch.no_grad()
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
                              device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
     """Refine local joint rotations (T, J, 3, 3) with ``model``; returns (T, J, 3, 3).
@@ -30,9 +34,17 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
     r = np.asarray(rotations, dtype=np.float64)
     if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
         raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
-    t, j = r.shape[:2]
-    length = max(t, window)
-    windows = sliding_windows(sixd_from_matrix(r).reshape(t, j * 6), window, stride)  # (N, F, J * 6)
+    return matrix_from_sixd(refine_sixd(model, sixd_from_matrix(r), window=window, stride=stride, device=device,
+                                        batch=batch))
+
+
+@torch.no_grad()
+def refine_sixd(model: torch.nn.Module, sixd: np.ndarray, *, window: int, stride: int = 1,
+                device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
+    """The network's 6D output (T, J, 6) for the 6D form ``sixd`` (T, J, 6) of local rotations,
+    windows merged by the Sliding Window Average Algorithm, not yet made rotations again."""
+    t, j = sixd.shape[:2]
+    windows = sliding_windows(sixd.reshape(t, j * 6), window, stride)  # (N, F, J * 6)
     was_training = model.training
     model.eval()
     outputs = []
@@ -41,8 +53,8 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
         out = model(x)
         outputs.append((out.final if hasattr(out, "final") else out)[:, 0].cpu().numpy())
     model.train(was_training)
-    merged = sliding_window_average(np.concatenate(outputs).astype(np.float64), length, stride)[:t]
-    return matrix_from_sixd(merged.reshape(t, j, 6))
+    merged = sliding_window_average(np.concatenate(outputs).astype(np.float64), max(t, window), stride)[:t]
+    return merged.reshape(t, j, 6)
 
 
 def keep_rest_frames(rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
@@ -58,7 +70,7 @@ def keep_rest_frames(rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
 class RotationRefiner:
     """A trained network of joint rotations (``[data] space = "rotation"``), ready to refine.
 
-    ``refine(rotations)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24, 52
+    ``refine(rotations, fps)`` takes SMPL-family local rotations (T, K, 3, 3), K = 22, 24, 52
     (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
     when the input has none); finger, jaw and eye joints are returned as they came.
     ``keep_rest_frames`` undoes the network's constant pull per joint (:func:`keep_rest_frames`);
@@ -66,24 +78,46 @@ class RotationRefiner:
     the step costs it only its pull (benchmarks/RESULTS.md, section 14). ``smoothnet-smpl24``
     was trained to remove them; with its constant change undone it turned joints further from
     the truth than its input (test, ``3dpw-pare``: 7.49 against 7.45 degrees), so it runs alone.
+
+    As the position refiner does, it runs a clip outside the frame rates its training covered
+    (``covered_fps``) at 30 fps, and a clip faster than the default filter's
+    :data:`synsp.rotation_filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
+    on the validation split, RESULTS section 14) as if filmed at a lower rate; ``paced_fps``
+    records the rate used.
     """
 
-    def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device):
+    def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device,
+                 covered_fps: tuple[float, float] = (TRAINING_FPS, TRAINING_FPS)):
         self.model, self.kind, self.window, self.device = model, kind, window, device
+        self.covered_fps = covered_fps
         self.keep_rest_frames = kind == "synsp"
+        self.follow_pace = True
+        self.paced_fps: float | None = None
 
-    def refine(self, rotations: np.ndarray, stride: int = 1) -> np.ndarray:
-        """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3)."""
-        from synsp.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_JOINTS
+    def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
+        """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
+        frames per second (None: the training rate, 30)."""
+        from synsp.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_JOINTS, smpl_positions
 
         r = np.asarray(rotations, dtype=np.float64)
         if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in JOINT_COUNTS:
             raise ValueError(f"rotations must be SMPL (T, 24, 3, 3), (T, 22, 3, 3), SMPL-H (T, 52, 3, 3) or "
                              f"SMPL-X (T, 55, 3, 3), got shape {r.shape}")
+        check_fps(fps)
         full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
         keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
         full[:, :keep] = r[:, :keep]
-        refined = refine_rotation_sequence(self.model, full, window=self.window, stride=stride, device=self.device)
+        rate = fps
+        if self.follow_pace:
+            rate = paced_rate(smpl_positions(full), fps, self.covered_fps, pace=ROTATION_PACE)
+            low, high = self.covered_fps
+            if low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
+                rate = fps  # both run as they are: nothing to stretch (no clip-level step here)
+        self.paced_fps = rate
+        run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
+                                             device=self.device)[None]}
+        sixd = run_at_rate(run, sixd_from_matrix(full)[None], rate, self.covered_fps)["sixd"][0]
+        refined = matrix_from_sixd(sixd)
         if self.keep_rest_frames:
             refined = keep_rest_frames(full, refined)
         out = r.copy()
@@ -99,7 +133,8 @@ def load_rotation_model(name_or_path: str, device: str | None = None,
     from synsp.inference.checkpoint import trained_network
 
     model, config, _, dev = trained_network(name_or_path, device, rotation=True)
-    refiner = RotationRefiner(model, config.model["kind"], model.config.window, dev)
+    refiner = RotationRefiner(model, config.model["kind"], model.config.window, dev,
+                              covered_rates(tuple(config.data.time_scale)))
     if keep_rest_frames is not None:
         refiner.keep_rest_frames = keep_rest_frames
     return refiner
