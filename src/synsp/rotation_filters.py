@@ -57,7 +57,8 @@ ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4,
 # raised in proportion: the 4 Hz were chosen on the mocap's pace. Chosen on the validation split
 # (RESULTS section 14, "Fast motion"): the lowest threshold whose cost on the mocap's own pace
 # stays within 1 % (0.3 before motion_pace trimmed its steps, which reads the validation
-# clips' SMPL motion 0.94 times as fast).
+# clips' SMPL motion 0.94 times as fast). The rotation network follows the same pace
+# (synsp.inference.rotation_refiner; chosen again for it on the validation split, section 14).
 ROTATION_PACE = 0.282
 
 
