@@ -2,7 +2,9 @@
 benchmarks/conventions.py, on the validation split.
 
 Every joint's local rotation is offset by one constant rotation (a random axis, ``deg`` degrees;
-another skeleton's rest orientation), in the estimator's output and the truth alike. Printed for
+another skeleton's rest orientation), in the estimator's output and the truth alike: in the
+joint's own frame (``--rig own``, R C_j), or as another rig's rest frames do (``--rig rig``:
+C_parent^T R C_j, so that every global rotation is turned by its joint's C_j). Printed for
 each offset: MPJPE after forward kinematics (mm) of the input, each network of ``--checkpoints``
 (default: the shipped ``synsp-smpl24``) and the default manifold filter under the ``3dpw-pare``
 errors, and how far each moves the clean (offset) motion.
@@ -22,13 +24,16 @@ import numpy as np
 from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases, rotation_network
 from synsp.rotation_filters import ROTATION_DEFAULT, smooth_rotations
 from synsp.rotations import matrix_from_axis_angle
-from synsp.smpl_template import smpl_positions
+from synsp.smpl_template import SMPL_PARENTS, smpl_positions
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="first N validation clips (0 = all)")
     parser.add_argument("--degrees", type=float, nargs="+", default=[0.0, 10.0, 20.0])
+    parser.add_argument("--rig", choices=["own", "rig"], default="own",
+                        help="own: each joint's local rotation offset in its own frame (R C_j); rig: another rig's "
+                             "rest frames, whose local rotations are C_parent^T R C_j (the root's parent: the world)")
     parser.add_argument("--checkpoints", nargs="+", default=["synsp-smpl24"],
                         help="rotation networks: shipped names or checkpoint files (NAME:raw: the network alone)")
     args = parser.parse_args()
@@ -44,7 +49,14 @@ def main() -> None:
     for deg in args.degrees:
         axis = rng.normal(size=(24, 3))
         offset = matrix_from_axis_angle(axis / np.linalg.norm(axis, axis=1, keepdims=True) * np.radians(deg))
-        shifted = [RotationCase(c.noisy @ offset, c.clean @ offset, smpl_positions(c.clean @ offset)) for c in cases]
+        before = np.eye(3)[None].repeat(24, 0)
+        if args.rig == "rig":
+            before[1:] = np.swapaxes(offset[SMPL_PARENTS[1:]], -1, -2)
+
+        def rig(r: np.ndarray) -> np.ndarray:
+            return before @ r @ offset
+
+        shifted = [RotationCase(rig(c.noisy), rig(c.clean), smpl_positions(rig(c.clean))) for c in cases]
         clean = [RotationCase(c.clean, c.clean, c.positions) for c in shifted]
         noisy = {name: evaluate_rotations(fn, shifted)["MPJPE"] for name, fn in methods.items()}
         moved = {name: evaluate_rotations(methods[name], clean)["MPJPE"] for name in [*networks, "filter"]}

@@ -222,6 +222,7 @@ def test_fast_smpl_motion_is_refined_at_the_pace_the_network_learnt(smpl_walk, t
     network = load_rotation_model("synsp-smpl24")
     paced = network.refine(rotations, 30.0)
     assert network.paced_fps < 25
+    assert np.array_equal(network.refine(rotations), paced)  # no rate given: 30 fps
     network.follow_pace = False
     unpaced = network.refine(rotations, 30.0)
     moved = {name: geodesic_angle(out, rotations).mean() for name, out in (("paced", paced), ("unpaced", unpaced))}

@@ -111,7 +111,7 @@ class RotationRefiner:
         if self.follow_pace:
             rate = paced_rate(smpl_positions(full), fps, self.covered_fps, pace=ROTATION_PACE)
             low, high = self.covered_fps
-            if low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
+            if rate != fps and low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
                 rate = fps  # both run as they are: nothing to stretch (no clip-level step here)
         self.paced_fps = rate
         run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
