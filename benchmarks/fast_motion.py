@@ -151,7 +151,7 @@ def main() -> None:
     for case in args.cases:
         speed, fps = (float(v) for v in case.split("x"))
         methods = {
-            "butterworth 6 Hz": lambda x, f=fps: butterworth(x, cutoff=6.0, order=4, fps=f),
+            "butterworth 6 Hz": lambda x, f=fps: butterworth(x, cutoff=cutoff_for(6.0, f), order=4, fps=f),
             "SmoothNet, given rate alone": lambda x, f=fps: unpaced(smoothnet, x, f),
             "SmoothNet": lambda x, f=fps: smoothnet.refine(x, fps=f),
             "SynSP, given rate alone": lambda x, f=fps: unpaced(synsp, x, f),

@@ -56,6 +56,23 @@ def test_other_rates_are_run_at_the_training_rate_and_brought_back(fps):
     assert np.abs(out - seq).max() < 0.05 * np.abs(seq).max()  # smooth motion survives the round trip
 
 
+def test_frames_added_between_the_inputs_follow_the_motion_not_straight_lines(monkeypatch):
+    """At 10 fps, a smoother run at 30 fps sees frames added between the input's. On straight
+    lines its 3-frame mean cuts the corners of fast motion; on a spline it sees the motion."""
+    import synsp.inference.frame_rate as frame_rate
+
+    seq = smooth_motion(40, 10.0)
+    mean3 = lambda s: {"final": (np.roll(s, 1, 1) + s + np.roll(s, -1, 1)) / 3}  # noqa: E731
+
+    def moved() -> float:
+        out = run_at_rate(mean3, seq, 10.0, (20.0, 43.0))["final"]
+        return float(np.linalg.norm(out - seq, axis=-1)[:, 2:-2].mean())
+
+    spline = moved()
+    monkeypatch.setattr(frame_rate, "_resample", interpolate_linear)
+    assert spline < 0.5 * moved(), (spline, moved())
+
+
 def test_too_short_and_bad_rates():
     seq = smooth_motion(2, 60)
     assert run_at_rate(identity, seq, 60.0, (20.0, 43.0))["final"].shape == seq.shape

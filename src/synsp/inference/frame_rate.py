@@ -58,7 +58,19 @@ def run_at_rate(
         grid = grid[grid <= times[-1] + 1e-9]
         if len(grid) < 2:
             return run(seq)
-        for name, out in run(interpolate_linear(seq, times, grid)).items():
+        for name, out in run(_resample(seq, times, grid)).items():
             back = CubicSpline(grid, out, axis=1)(times).astype(seq.dtype)  # extrapolates under one frame at the ends
             merged[name] = merged.get(name, 0) + back / phases
     return merged
+
+
+def _resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
+    """``x`` (V, T, J, C) sampled at ``times`` resampled at ``new_times`` (N,): linearly onto a
+    sparser grid, by a cubic spline onto a denser one (frames between the input's, for slow or
+    fast-paced footage), where a straight line between two frames of fast motion would cut its
+    corners and the network would smooth the corners too (validation: motion 3x as fast at 30
+    fps, jitter-only input 0.973 -> 0.944 x input in 3D and 1.120 -> 1.086 in 2D; RESULTS
+    section 6)."""
+    if len(new_times) > len(times):
+        return CubicSpline(times, x, axis=1)(new_times).astype(x.dtype)
+    return interpolate_linear(x, times, new_times)
