@@ -36,7 +36,7 @@ from synsp.evaluation.rotations import RotationCase, evaluate_rotations
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.refiner import Refiner
-from synsp.inference.rotation_refiner import load_rotation_model
+from synsp.inference.rotation_refiner import RotationRefiner, load_rotation_model
 from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
@@ -72,7 +72,7 @@ def cases_for(clips: list[np.ndarray], names: list[str], preset: str, speed: flo
     return cases
 
 
-def unpaced(model: Refiner, x: np.ndarray, fps: float) -> np.ndarray:
+def unpaced(model: Refiner | RotationRefiner, x: np.ndarray, fps: float) -> np.ndarray:
     """``model.refine(x, fps=fps)`` without following the clip's motion pace."""
     model.follow_pace = False
     try:
@@ -104,18 +104,14 @@ def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
         return smooth_rotations(rotations, method, **{**options, "cutoff": cutoff_for(options["cutoff"], rate)},
                                 fps=rate)
 
-    def smpl_default(rotations: np.ndarray, fps: float, paced: bool) -> np.ndarray:
-        network.follow_pace = paced
-        return network.refine(rotations, fps)
-
     names = load_split(split)[: max_clips or None]
     motions = [load_smpl_clip(name) for name in names]
     for case in speeds:
         speed, fps = (float(v) for v in case.split("x"))
         methods = {"default filter, given rate alone": lambda r, f=fps: default_filter(r, f, False),
                    "default filter, paced (BVH default)": lambda r, f=fps: default_filter(r, f, True),
-                   "SynSP, given rate alone": lambda r, f=fps: smpl_default(r, f, False),
-                   "SynSP, paced (SMPL default)": lambda r, f=fps: smpl_default(r, f, True)}
+                   "SynSP, given rate alone": lambda r, f=fps: unpaced(network, r, f),
+                   "SynSP, paced (SMPL default)": lambda r, f=fps: network.refine(r, fps=f)}
         for preset in ("3dpw-pare", "jitter", "none"):
             cases = []
             for i, motion in enumerate(motions):
