@@ -229,6 +229,18 @@ def test_fast_smpl_motion_is_refined_at_the_pace_the_network_learnt(smpl_walk, t
     assert moved["paced"] < 0.9 * moved["unpaced"], moved  # degrees: 1.11 and 1.34
 
 
+def test_each_shipped_rotation_network_keeps_rest_frames_unless_it_learnt_slow_errors():
+    from synsp.inference.checkpoint import load_checkpoint, model_path
+    from synsp.inference.rotation_refiner import load_rotation_model
+
+    kept = {name: load_rotation_model(name).keep_rest_frames
+            for name in ("synsp-smpl24", "synsp-smpl24-prior", "smoothnet-smpl24")}
+    assert kept == {"synsp-smpl24": True, "synsp-smpl24-prior": False, "smoothnet-smpl24": False}
+    for name, keep in kept.items():  # written into each checkpoint, as training writes it
+        assert load_checkpoint(model_path(name))["meta"]["learnt_slow_errors"] is not keep
+    assert load_rotation_model("synsp-smpl24-prior", keep_rest_frames=True).keep_rest_frames
+
+
 def test_keep_rest_frames_undoes_a_constant_change_and_keeps_the_rest():
     from synsp.inference.rotation_refiner import keep_rest_frames
 

@@ -100,7 +100,12 @@ def test_a_tiny_rotation_run_trains_validates_and_checkpoints(tmp_path):
     poses = np.random.default_rng(4).normal(0, 0.2, (30, 72)).astype(np.float32)
     np.savez(tmp_path / "in.npz", poses=poses, trans=np.zeros((30, 3)), betas=np.zeros(10))
     summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="synsp", checkpoint=str(best))
-    assert "by synsp" in summary.notes[0]
+    # trained on a preset with slow errors, so it learnt to remove a constant change: it runs alone
+    assert torch.load(best, weights_only=True)["meta"]["learnt_slow_errors"] is True
+    assert "by synsp (" in summary.notes[0] and "best.pt, the network alone)" in summary.notes[0]
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "kept.npz", method="synsp", checkpoint=str(best),
+                          keep_convention=True)
+    assert "best.pt, rest frames kept)" in summary.notes[0]
     with np.load(tmp_path / "out.npz") as out:
         assert out["poses"].shape == (30, 72) and np.isfinite(out["poses"]).all()
     with pytest.raises(ValueError, match="not smoothnet|a synsp model"):

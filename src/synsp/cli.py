@@ -67,7 +67,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
 
     print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
                          max_clips=args.max_clips, tune=not args.paper_filters, views=args.views,
-                         multi_view=args.multi_view, checkpoint=args.checkpoint, convention=args.convention))
+                         multi_view=args.multi_view, checkpoint=args.checkpoint, convention=args.convention,
+                         source=args.source))
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -189,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions; "
-                        "on SMPL rotations, model is the rotation network alone, else each joint's rest frame is kept")
+                        "on SMPL rotations: model = the rotation network alone, keep-all = each joint's rest frame "
+                        "kept, keep = the network's default (kept, unless it learnt to remove slow errors)")
     p.add_argument("--whole-correction", action="store_true",
                    help="SynSP: keep the network's whole correction, also where it is no larger than the model's "
                         "floor (how far it moves clean poses); default: keep it in proportion to how far it "
@@ -241,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mark the joints as another skeleton does (synsp.conventions.CONVENTIONS: smpl-pelvis, "
                         "cmu-neck, clavicle-shoulders, wide-shoulders, head-centre, mediapipe-like, body25); "
                         "preset 'none' scores how far each method moves the clean poses")
+    p.add_argument("--source", type=int, choices=[1, 2],
+                   help="score only the clips of Bandai dataset 1 (held-out content/style pairs: motion in a "
+                        "style never trained on) or 2 (other takes of trained motions); errors as in the full split")
     p.set_defaults(run=_cmd_evaluate)
 
     p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")

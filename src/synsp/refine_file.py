@@ -108,8 +108,9 @@ def refine_file(
         symmetric part of its constant pull ("symmetric", the default when None), all of it
         (True) or none (False: it moves them to its own); see
         :attr:`synsp.inference.refiner.Refiner.keep_convention`. On joint rotations, False
-        is the rotation network alone, anything else keeps each joint's rest frame
-        (:func:`synsp.inference.rotation_refiner.keep_rest_frames`).
+        is the rotation network alone, True keeps each joint's rest frame
+        (:func:`synsp.inference.rotation_refiner.keep_rest_frames`), anything else is the
+        network's default (kept unless it learnt to remove slow errors).
     floor : SynSP keeps its correction in proportion to how far it stands above the model's
         floor (None or True, the default; :mod:`synsp.inference.floor`) or whole (False:
         ``--whole-correction``).
@@ -158,7 +159,8 @@ def refine_file(
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
-                                      keep_rest_frames=keep_convention is not False)
+                                      keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
+                                      else None)
     method = method or "synsp"
     _check_checkpoint(method, checkpoint, device)
     if space not in (None, *_SPACES):

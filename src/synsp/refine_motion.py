@@ -27,7 +27,7 @@ __all__ = ["refine_motion_file"]
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
-                       keep_rest_frames: bool = True, **options) -> RefineSummary:
+                       keep_rest_frames: bool | None = None, **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
 
     ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
@@ -37,8 +37,10 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     space = "rotation"``); the root trajectory then gets ``ROTATION_DEFAULT``. The output is
     the input's kind of file with its skeleton, channel orders and other data; the summary's
     figures are on the joint positions after forward kinematics, in mm. ``keep_rest_frames``
-    False: the network alone (``--joints model``; SmoothNet always runs alone). ``options``
-    override the filter's settings. Checks on ``dst`` are the caller's.
+    None: the network's default (:class:`~synsp.inference.rotation_refiner.RotationRefiner`),
+    False: the network alone (``--joints model``), True: each joint's rest frame kept
+    (``--joints keep-all``). ``options`` override the filter's settings. Checks on ``dst`` are
+    the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
@@ -104,13 +106,13 @@ def _default_name(kind: str) -> str:
     return default_model(kind, "rotation")
 
 
-def _rotation_network(method: str, checkpoint: str | None, device: str | None, keep_rest_frames: bool):
+def _rotation_network(method: str, checkpoint: str | None, device: str | None, keep_rest_frames: bool | None):
     """The network for ``method`` on rotations: ``checkpoint`` or the shipped one, checked to be of that
-    kind; ``keep_rest_frames`` False: the network alone, True: the network kind's default."""
+    kind; ``keep_rest_frames`` as :func:`refine_motion_file` takes it."""
     from synsp.inference.rotation_refiner import load_rotation_model
 
     network = load_rotation_model(checkpoint or _default_name(method), device,
-                                  keep_rest_frames=None if keep_rest_frames else False)
+                                  keep_rest_frames=keep_rest_frames)
     if network.kind != method:
         raise CheckpointError(f"checkpoint {checkpoint}: a {network.kind} model, not {method}")
     return network

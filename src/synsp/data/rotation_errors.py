@@ -22,6 +22,7 @@ both on root-relative joint positions after forward kinematics on the SMPL templ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from synsp.data.simulator import _events, _slow_noise  # the position simulator'
 from synsp.rotations import matrix_from_axis_angle
 from synsp.smpl_template import SMPL_LEFT_RIGHT
 
-__all__ = ["RotationErrorModel", "ROTATION_PRESETS", "SMPL_LEFT_RIGHT", "corrupt_rotations"]
+__all__ = ["RotationErrorModel", "ROTATION_PRESETS", "SMPL_LEFT_RIGHT", "corrupt_rotations", "slow_errors_in"]
 
 _MIRROR = np.diag([-1.0, 1.0, 1.0])  # SMPL's left-right axis is X in every (world-aligned) rest frame
 
@@ -72,6 +73,13 @@ ROTATION_PRESETS: dict[str, RotationErrorModel] = {
     "light": RotationErrorModel(jitter_deg=0.5, spike_rate=0.0, bias_deg=0.0, drift_deg=0.0, flip_rate=0.0,
                                 swap_rate=0.0, freeze_rate=0.0, trans_jitter_mm=2.0, trans_drift_mm=0.0),
 }
+
+
+def slow_errors_in(presets: Iterable[str]) -> bool:
+    """Whether any of these ``ROTATION_PRESETS`` gives joints a constant or slow error (bias,
+    drift): a network trained on it learns to remove a clip's constant change, so undoing that
+    change afterwards (keeping each joint's rest frame) would undo what it learnt."""
+    return any(ROTATION_PRESETS[name].bias_deg > 0 or ROTATION_PRESETS[name].drift_deg > 0 for name in presets)
 
 
 def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,

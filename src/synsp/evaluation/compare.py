@@ -69,14 +69,17 @@ def quality_correlation(cases: list[Case], checkpoint: str | None = None, space:
 def run_evaluation(
     methods: list[str], presets: list[str], *, split: str = "test", space: str = "3d", max_clips: int = 0,
     tune: bool = True, views: int = 1, multi_view: str = "cameras", checkpoint: str | None = None,
-    convention: str = "mocap", log: Callable[[str], None] = lambda s: None,
+    convention: str = "mocap", source: int | None = None, log: Callable[[str], None] = lambda s: None,
 ) -> str:
     """Markdown report: one table per error preset, rows = input + methods.
 
     ``views`` > 1 scores (V, T, J, C) cases (see :func:`synsp.evaluation.protocol.make_cases`): the
     networks refine the V sequences jointly, the filters one by one. ``checkpoint`` replaces
     the shipped SynSP model. ``convention`` marks the test joints as another skeleton would
-    (:data:`synsp.conventions.CONVENTIONS`); filters are still tuned on the mocap convention."""
+    (:data:`synsp.conventions.CONVENTIONS`); filters are still tuned on the mocap convention.
+    ``source`` (1 or 2) scores only the clips of that Bandai dataset, each with the errors it has
+    in the whole split's tables: 1 = held-out (content, style) pairs, motion performed in a style
+    the model never saw it in; 2 = other takes of motions trained on (:mod:`synsp.data.splits`)."""
     layout = "h36m17" if space == "3d" else "coco17"
     if views < 1:
         raise ValueError(f"views must be >= 1, got {views}")
@@ -87,6 +90,8 @@ def run_evaluation(
     for preset in presets:
         cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
                            multi_view=multi_view, convention=convention)
+        if source is not None:
+            cases = [c for c in cases if c.name.startswith(f"dataset-{source}_")]
         val = make_cases("val", "typical" if preset == "none" else preset, layout=layout, space=space,
                          max_clips=max_clips) if tune else []
         rows: dict[str, Callable] = {}
@@ -105,6 +110,7 @@ def run_evaluation(
         unit = "mm" if space == "3d" else "px"
         setting = f", {views} views ({multi_view})" if views > 1 else ""
         setting += f", joint convention `{convention}`" if convention != "mocap" else ""
+        setting += f", dataset {source} only" if source is not None else ""
         sections.append(f"### preset `{preset}` ({space}{setting}, {split} split: {len(cases)} clips, "
                         f"{frames} frames, {unit})\n\n"
                         + markdown_table(results))

@@ -74,10 +74,12 @@ class RotationRefiner:
     (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
     when the input has none); finger, jaw and eye joints are returned as they came.
     ``keep_rest_frames`` undoes the network's constant pull per joint (:func:`keep_rest_frames`);
-    by default for SynSP, whose shipped model was trained to leave slow errors alone, so that
-    the step costs it only its pull (benchmarks/RESULTS.md, section 14). ``smoothnet-smpl24``
-    was trained to remove them; with its constant change undone it turned joints further from
-    the truth than its input (test, ``3dpw-pare``: 7.49 against 7.45 degrees), so it runs alone.
+    by default for a network trained to leave slow errors alone (the checkpoint's
+    ``meta["learnt_slow_errors"]`` is False, as for ``synsp-smpl24``), so that the step costs it
+    only its pull (benchmarks/RESULTS.md, section 14). A network trained to remove them
+    (``smoothnet-smpl24``, ``synsp-smpl24-prior``) runs alone: with its constant change undone,
+    ``smoothnet-smpl24`` turned joints further from the truth than its input (test,
+    ``3dpw-pare``: 7.49 against 7.45 degrees). A checkpoint without the field: SynSP keeps them.
 
     As the position refiner does, it runs a clip outside the frame rates its training covered
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
@@ -87,10 +89,11 @@ class RotationRefiner:
     """
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device,
-                 covered_fps: tuple[float, float] = (TRAINING_FPS, TRAINING_FPS)):
+                 covered_fps: tuple[float, float] = (TRAINING_FPS, TRAINING_FPS),
+                 learnt_slow_errors: bool | None = None):
         self.model, self.kind, self.window, self.device = model, kind, window, device
         self.covered_fps = covered_fps
-        self.keep_rest_frames = kind == "synsp"
+        self.keep_rest_frames = kind == "synsp" if learnt_slow_errors is None else not learnt_slow_errors
         self.follow_pace = True
         self.paced_fps: float | None = None
 
@@ -129,12 +132,13 @@ def load_rotation_model(name_or_path: str, device: str | None = None,
                         keep_rest_frames: bool | None = None) -> RotationRefiner:
     """Rebuild a network of joint rotations from its checkpoint (a file written by ``synsp train``
     or a shipped name such as ``"synsp-smpl24"``), its weights checked as :func:`load_model`'s are.
-    ``keep_rest_frames`` None: the network kind's default (see :class:`RotationRefiner`)."""
+    ``keep_rest_frames`` None: the network's default (see :class:`RotationRefiner`)."""
     from synsp.inference.checkpoint import trained_network
 
-    model, config, _, dev = trained_network(name_or_path, device, rotation=True)
+    model, config, payload, dev = trained_network(name_or_path, device, rotation=True)
     refiner = RotationRefiner(model, config.model["kind"], model.config.window, dev,
-                              covered_rates(tuple(config.data.time_scale)))
+                              covered_rates(tuple(config.data.time_scale)),
+                              payload.get("meta", {}).get("learnt_slow_errors"))
     if keep_rest_frames is not None:
         refiner.keep_rest_frames = keep_rest_frames
     return refiner

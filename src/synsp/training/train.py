@@ -25,6 +25,7 @@ import torch.distributed as dist
 
 from synsp.config import Config
 from synsp.data.mocap import load_clips
+from synsp.data.rotation_errors import slow_errors_in
 from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import Case, evaluate, make_cases
@@ -250,12 +251,20 @@ def _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, wor
     return total / max(count, 1)
 
 
+def _rotation_meta(config: Config) -> dict[str, bool]:
+    """What a rotation network's refiner needs to know of its training mix: whether it learnt to
+    remove slow errors (then it runs without keeping each joint's rest frame by default)."""
+    if config.data.space != "rotation":
+        return {}
+    return {"learnt_slow_errors": slow_errors_in(config.data.presets)}
+
+
 def _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved) -> None:
     payload = {
         "config": config.to_dict(),
         "state_dict": model.state_dict(),
         "meta": {"epoch": state["epoch"], "val_mpjpe": state["history"][-1]["val_mpjpe"],
-                 "world_size": world.size, "torch": str(torch.__version__)},
+                 "world_size": world.size, "torch": str(torch.__version__), **_rotation_meta(config)},
         "optimizer": optimizer.state_dict(),
         "scheduler": scheduler.state_dict(),
         "rng": {"torch": [torch.get_rng_state()]},
