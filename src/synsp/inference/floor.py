@@ -14,11 +14,12 @@ model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per 
 with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
 ``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at a fraction ``s`` of its strength
 (:data:`SHRINK`, per space: the strongest on the validation split's grid whose cost on `typical`
-input stays within about 1 % of precision; in 3D it lowers the floor by a third, in 2D clean
-poses are moved 0.63 px instead of 1.46 without the step).
-A large correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor
-is cut (in 3D by a quarter at the floor and wholly at half of it; in 2D by half and wholly at
-0.7 of it), leaving more of the filtered input.
+input stays within about 1 % of precision on each of its two sources, the motions performed in
+styles never trained on and other takes of trained motions; benchmarks/RESULTS.md, section 9,
+"The floor on motion the model never saw"). A large correction (a real estimator's bias, a
+swap) is kept nearly whole; one near the floor is cut (in 3D by half at the floor and wholly at
+0.7 of it; in 2D by three quarters at the floor and wholly at 0.87 of it), leaving more of the
+filtered input.
 """
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ __all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
 # Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
-# (RESULTS section 9, "The network's floor"; 2D: section 4, "2D, and the output low-passed").
-SHRINK = {"3d": 0.25, "2d": 0.5}
+# (RESULTS section 9, "The floor on motion the model never saw"; before: 0.25 and 0.5).
+SHRINK = {"3d": 0.5, "2d": 0.75}
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
