@@ -168,6 +168,20 @@ def test_evaluate_rejects_unknown_method_and_bad_views(capsys):
     assert "views" in capsys.readouterr().err
 
 
+@needs_data
+def test_evaluate_one_source_keeps_each_clips_errors(capsys):
+    def input_row(*extra):
+        assert main(["evaluate", "--methods", "savgol", "--max-clips", "2", "--paper-filters", *extra]) == 0
+        out = capsys.readouterr().out
+        return out, next(line for line in out.splitlines() if line.startswith("| input"))
+
+    whole, row = input_row()
+    one, row_one = input_row("--source", "1")  # the split's first clips are dataset 1's
+    assert "dataset 1 only, test split: 2 clips" in one and row_one == row
+    assert main(["evaluate", "--methods", "savgol", "--max-clips", "2", "--source", "2"]) == 2
+    assert "no clip of dataset 2 in the test split's first 2" in capsys.readouterr().err
+
+
 def test_table_ratio_is_a_dash_when_the_input_scores_zero():
     from synsp.evaluation.protocol import markdown_table
 

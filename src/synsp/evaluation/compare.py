@@ -92,6 +92,9 @@ def run_evaluation(
                            multi_view=multi_view, convention=convention)
         if source is not None:
             cases = [c for c in cases if c.name.startswith(f"dataset-{source}_")]
+            if not cases:
+                raise ValueError(f"no clip of dataset {source} in the {split} split"
+                                 + (f"'s first {max_clips}" if max_clips else ""))
         val = make_cases("val", "typical" if preset == "none" else preset, layout=layout, space=space,
                          max_clips=max_clips) if tune else []
         rows: dict[str, Callable] = {}
