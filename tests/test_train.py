@@ -202,6 +202,24 @@ def test_proportions_augmentation_stretches_bones_alike_on_both_sides():
     np.testing.assert_allclose(unchanged, clip, atol=1e-3)
 
 
+def test_clip_weights_choose_which_clips_an_epoch_draws_from():
+    from synsp.config import DataConfig
+    from synsp.training.pairs import TrainingPairs
+
+    rng = np.random.default_rng(3)
+    still = np.repeat(rng.normal(0, 300, (1, 17, 3)), 40, axis=0).astype(np.float32)  # one pose held
+    moving = rng.normal(0, 300, (40, 17, 3)).astype(np.float32)
+    config = DataConfig(presets={"jitter": 1.0}, windows_per_epoch=20, scale=(1.0, 1.0), time_scale=(1.0, 1.0),
+                        flip=False, rotation="none")
+    for weights, held in (([1.0, 0.0], True), ([0.0, 1.0], False)):
+        _, clean = TrainingPairs([still, moving], config, window=8, clip_weights=weights).epoch(
+            np.random.default_rng(0))
+        motion = clean.std(axis=2).max(axis=(1, 2))  # per window: how far its target moves over time
+        assert len(motion) == 20 and ((motion < 1e-4).all() if held else (motion > 0.1).all())
+    with pytest.raises(ValueError, match="clip_weights"):
+        TrainingPairs([still, moving], config, window=8, clip_weights=[1.0])
+
+
 def test_evaluation_cases_with_other_bodies():
     from synsp.evaluation.protocol import make_cases
     from synsp.skeleton import bone_tree

@@ -60,6 +60,9 @@ class DataConfig:
     rotation: str = "yaw+tilt"
     val_clips: int = 0  # 0 = whole validation split; otherwise its first N clips (fast smoke runs)
     train_clips: int = 0  # 0 = whole train split; otherwise its first N clips
+    # weight of each Bandai dataset's windows ({"1": w1, "2": w2}) when windows_per_epoch draws a
+    # subset; {} = every window alike. Dataset 2 is many takes of ten motions, dataset 1 varied.
+    dataset_weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

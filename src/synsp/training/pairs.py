@@ -55,10 +55,15 @@ class TrainingPairs:
     window : F, frames per window.
     """
 
-    def __init__(self, clips: list[np.ndarray], config: DataConfig, window: int):
+    def __init__(self, clips: list[np.ndarray], config: DataConfig, window: int,
+                 clip_weights: list[float] | None = None):
         if not clips:
             raise ValueError("TrainingPairs needs at least one clip")
+        if clip_weights is not None and (len(clip_weights) != len(clips) or min(clip_weights) < 0
+                                         or max(clip_weights) <= 0):
+            raise ValueError(f"clip_weights: {len(clips)} weights >= 0, not all 0, expected")
         self.clips = [np.asarray(c, np.float32) for c in clips]
+        self.clip_weights = clip_weights
         self.config = config
         self.window = window
         self.layout = get_layout(config.layout)
@@ -85,7 +90,14 @@ class TrainingPairs:
             noisy = np.stack([noisy[p, 0] for p in perms], axis=1)
             clean = np.stack([clean[p, 0] for p in perms], axis=1)
         if cfg.windows_per_epoch and cfg.windows_per_epoch < len(noisy):
-            keep = rng.choice(len(noisy), cfg.windows_per_epoch, replace=False)
+            p = None
+            if self.clip_weights is not None:  # each window weighs as its clip does
+                p = np.concatenate([np.full(len(v[0]), w) for v, w in zip(views, self.clip_weights)])
+                p = p / p.sum()
+                if np.count_nonzero(p) < cfg.windows_per_epoch:
+                    raise ValueError(f"clip_weights leave {np.count_nonzero(p)} windows, fewer than "
+                                     f"windows_per_epoch = {cfg.windows_per_epoch}")
+            keep = rng.choice(len(noisy), cfg.windows_per_epoch, replace=False, p=p)
             noisy, clean = noisy[keep], clean[keep]
         centre, scale = window_stats(noisy, cfg.space)
         n, v, f, j, c = noisy.shape

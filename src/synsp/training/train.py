@@ -24,7 +24,7 @@ import torch
 import torch.distributed as dist
 
 from synsp.config import Config
-from synsp.data.mocap import load_clips
+from synsp.data.mocap import clip_info, load_clips
 from synsp.data.rotation_errors import slow_errors_in
 from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
@@ -133,7 +133,9 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         pairs = RotationPairs([load_smpl_clip(name)[0] for name in names], config.data, window)
         refiner = None
     else:
-        pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window)
+        weights = config.data.dataset_weights
+        pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window,
+                              [weights.get(str(clip_info(n).dataset), 1.0) for n in names] if weights else None)
         # Float and sharing the weights being trained: an int8 refiner would quantise a copy of
         # the weights as they were at the start, and validate that copy every epoch.
         refiner = Refiner(model, config, device, {}, quantize=False)
