@@ -46,6 +46,21 @@ def test_a_correction_at_the_floor_shrinks_a_large_one_stays():
     np.testing.assert_allclose(keep_above_floor(x, base + small, floor, shrink=2.0), base, atol=1e-9)  # gain >= 0
 
 
+def test_only_the_slow_part_is_weighed_and_shrunk():
+    x = walk(120)
+    base = baseline(x)
+    t = np.arange(120)[:, None]
+    fast, slow = np.zeros((120, 17, 3)), np.zeros((120, 17, 3))
+    fast[:, 4, 0] = 10 * np.sin(2 * np.pi * 8 * t[:, 0] / 30)  # 8 Hz: the network smoothing more
+    slow[:, 4, 1] = 10.0  # a constant pull as large
+    floor = np.full(17, 10 / body_size(x))
+    assert correction_rms(x, base + fast)[4] < 0.2 * correction_rms(x, base + slow)[4]  # 8 Hz: hardly weighed
+    out = keep_above_floor(x, base + fast + slow, floor, shrink=2.0)  # the slow pull is cut wholly
+    np.testing.assert_allclose(out[:, 4, 1], base[:, 4, 1], atol=0.2)
+    kept = out[20:-20, 4, 0] - base[20:-20, 4, 0]  # the fast part, away from the ends
+    assert np.corrcoef(kept, fast[20:-20, 4, 0])[0, 1] > 0.99 and np.ptp(kept) > 18
+
+
 def test_each_person_is_shrunk_on_its_own():
     x = np.stack([walk(), walk(seed=3)])  # (V, T, J, C)
     base = baseline(x)

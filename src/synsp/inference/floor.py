@@ -8,18 +8,19 @@ error: the shipped 3D model moves clean mocap by ~10 mm where a Butterworth filt
 network's floor").
 
 So the refiner measures its correction against a plain filter of the input (the Butterworth
-baseline, :data:`BASELINE_HZ`) and keeps it in proportion to how far it stands above the
-*floor*: the correction the same network makes on clean poses, per joint, measured once per
-model (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). Per clip and joint,
-with ``r`` the correction's RMS over the clip and ``f`` the floor, the correction is scaled by
+baseline, :data:`BASELINE_HZ`) and keeps its slow part (below :data:`SLOW_HZ`, where a guess of
+what bodies do lies) in proportion to how far it stands above the *floor*: the slow correction
+the same network makes on clean poses, per joint, measured once per model
+(:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). The faster part (the
+network smoothing more than the baseline) is kept whole. Per clip and joint, with ``r`` the
+slow correction's RMS over the clip and ``f`` the floor, the slow correction is scaled by
 ``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at a fraction ``s`` of its strength
 (:data:`SHRINK`, per space: the strongest on the validation split's grid whose cost on `typical`
-input stays within about 1 % of precision on each of its two sources, the motions performed in
-styles never trained on and other takes of trained motions; benchmarks/RESULTS.md, section 9,
-"The floor on motion the model never saw"). A large correction (a real estimator's bias, a
-swap) is kept nearly whole; one near the floor is cut (in 3D by half at the floor and wholly at
-0.7 of it; in 2D by three quarters at the floor and wholly at 0.87 of it), leaving more of the
-filtered input.
+input stays within about 1 % of no step on the motions the model never trained on;
+benchmarks/RESULTS.md, section 9, "The floor on motion the model never saw"). A large
+correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor is cut (in
+3D by half at the floor and wholly at 0.7 of it; in 2D by three quarters at the floor and
+wholly at 0.87 of it), leaving more of the filtered input.
 """
 from __future__ import annotations
 
@@ -30,10 +31,16 @@ import numpy as np
 from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_size
 
-__all__ = ["BASELINE_HZ", "SHRINK", "baseline", "correction_rms", "measure_floor", "floor_step", "keep_above_floor"]
+__all__ = ["BASELINE_HZ", "SHRINK", "SLOW_HZ", "baseline", "slow_part", "correction_rms", "measure_floor",
+           "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
+# Only the correction's part below this is weighed against the floor and shrunk: on jitter-only
+# input the faster part is the network's extra smoothing, which should stay. Chosen on the
+# validation split (RESULTS section 9, "The floor on the slow part"; 1 Hz gained a little more on
+# jitter and moved clean poses further, 3 Hz the other way round).
+SLOW_HZ = 2.0
 # Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
 # (RESULTS section 9, "The floor on motion the model never saw"; before: 0.25 and 0.5).
 SHRINK = {"3d": 0.5, "2d": 0.75}
@@ -46,8 +53,16 @@ def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
     return butterworth(poses, cutoff=cutoff_for(BASELINE_HZ, fps), order=4, fps=fps)
 
 
+def slow_part(diff: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """The part of a correction ``diff`` (..., T, J, C) below :data:`SLOW_HZ` (a zero-phase
+    Butterworth of order 2), at ``fps`` (None: 30)."""
+    fps = 30.0 if fps is None else float(fps)
+    return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps)
+
+
 def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = None) -> np.ndarray:
-    """Per joint, the RMS over frames of ``refined - baseline(inputs)`` in body sizes.
+    """Per joint, the RMS over frames of the slow part (:func:`slow_part`) of
+    ``refined - baseline(inputs)``, in body sizes.
 
     Parameters
     ----------
@@ -60,7 +75,7 @@ def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = 
     (:func:`synsp.sequence.body_size` of ``inputs``).
     """
     inputs = np.asarray(inputs, np.float64)
-    return _rms(np.asarray(refined, np.float64) - baseline(inputs, fps), _sizes(inputs))
+    return _rms(slow_part(np.asarray(refined, np.float64) - baseline(inputs, fps), fps), _sizes(inputs))
 
 
 def _sizes(inputs: np.ndarray) -> np.ndarray:
@@ -92,8 +107,9 @@ def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float,
 
     def step(refined: np.ndarray) -> np.ndarray:
         diff = np.asarray(refined, np.float64) - base
-        gain = np.clip(1.0 - floor2 / np.maximum(_rms(diff, sizes), 1e-12) ** 2, 0.0, 1.0)
-        return (base + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)
+        slow = slow_part(diff, fps)
+        gain = np.clip(1.0 - floor2 / np.maximum(_rms(slow, sizes), 1e-12) ** 2, 0.0, 1.0)
+        return (base + diff - (1.0 - gain[..., None, :, None]) * slow).astype(np.asarray(refined).dtype)
 
     return step
 
@@ -112,8 +128,9 @@ def keep_above_floor(inputs: np.ndarray, refined: np.ndarray, floor: np.ndarray,
 
     Returns
     -------
-    ndarray like ``refined``: ``baseline + gain * (refined - baseline)`` with, per clip (each
-    leading index) and joint, ``gain = max(0, 1 - shrink * floor^2 / rms^2)``.
+    ndarray like ``refined``: ``refined - (1 - gain) * slow`` with ``slow`` the slow part of
+    ``refined - baseline`` and, per clip (each leading index) and joint,
+    ``gain = max(0, 1 - shrink * floor^2 / rms(slow)^2)``.
     """
     if shrink <= 0:
         return refined
