@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.data.mocap import clip_info
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTER_GRIDS, FILTERS
 from synsp.model import NETWORKS
@@ -91,7 +92,7 @@ def run_evaluation(
         cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
                            multi_view=multi_view, convention=convention)
         if source is not None:
-            cases = [c for c in cases if c.name.startswith(f"dataset-{source}_")]
+            cases = [c for c in cases if clip_info(c.name).dataset == source]
             if not cases:
                 raise ValueError(f"no clip of dataset {source} in the {split} split"
                                  + (f"'s first {max_clips}" if max_clips else ""))

@@ -59,7 +59,8 @@ def rotation_network(spec: str) -> Callable[[np.ndarray], np.ndarray]:
     """The refine function (rotations (T, 24, 3, 3) at 30 fps -> the same) of the rotation network
     ``spec``: a shipped name or checkpoint file, with ``:raw`` for the network alone or ``:kept``
     for each joint's rest frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`;
-    neither: the network kind's default)."""
+    neither: the network's default, from its checkpoint, see
+    :class:`~synsp.inference.rotation_refiner.RotationRefiner`)."""
     from synsp.inference.rotation_refiner import load_rotation_model
 
     name, _, option = spec.partition(":")
