@@ -55,6 +55,10 @@ class DataConfig:
     # other skeletons' joint definitions ("rotation": rest-frame turns up to this many degrees)
     conventions: float = 0.0
     time_scale: tuple[float, float] = (0.7, 1.5)  # random playback-speed factor: robustness to frame rate and tempo
+    # motions the mocap does not hold (synsp.data.novel_motion): the probability that each arm
+    # (each leg at half of it) moves as in another clip, and the log-speed wander within a clip
+    limb_mixing: float = 0.0
+    time_warp: float = 0.0
     flip: bool = True  # random left/right mirror
     # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)
     rotation: str = "yaw+tilt"

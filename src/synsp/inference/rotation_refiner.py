@@ -74,7 +74,7 @@ class RotationRefiner:
     (SMPL-H) or 55 (SMPL-X): the network refines the 22 body joints and the two hands (identity
     when the input has none); finger, jaw and eye joints are returned as they came.
     ``keep_rest_frames`` undoes the network's constant pull per joint (:func:`keep_rest_frames`);
-    by default for a network trained to leave slow errors alone (the checkpoint's
+    None (default): for a network trained to leave slow errors alone (the checkpoint's
     ``meta["learnt_slow_errors"]`` is False, as for ``synsp-smpl24``), so that the step costs it
     only its pull (benchmarks/RESULTS.md, section 14). A network trained to remove them
     (``smoothnet-smpl24``, ``synsp-smpl24-prior``) runs alone: with its constant change undone,
@@ -90,10 +90,12 @@ class RotationRefiner:
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device,
                  covered_fps: tuple[float, float] = (TRAINING_FPS, TRAINING_FPS),
-                 learnt_slow_errors: bool | None = None):
+                 learnt_slow_errors: bool | None = None, keep_rest_frames: bool | None = None):
         self.model, self.kind, self.window, self.device = model, kind, window, device
         self.covered_fps = covered_fps
-        self.keep_rest_frames = kind == "synsp" if learnt_slow_errors is None else not learnt_slow_errors
+        if keep_rest_frames is None:
+            keep_rest_frames = kind == "synsp" if learnt_slow_errors is None else not learnt_slow_errors
+        self.keep_rest_frames = keep_rest_frames
         self.follow_pace = True
         self.paced_fps: float | None = None
 
@@ -136,9 +138,6 @@ def load_rotation_model(name_or_path: str, device: str | None = None,
     from synsp.inference.checkpoint import trained_network
 
     model, config, payload, dev = trained_network(name_or_path, device, rotation=True)
-    refiner = RotationRefiner(model, config.model["kind"], model.config.window, dev,
-                              covered_rates(tuple(config.data.time_scale)),
-                              payload.get("meta", {}).get("learnt_slow_errors"))
-    if keep_rest_frames is not None:
-        refiner.keep_rest_frames = keep_rest_frames
-    return refiner
+    return RotationRefiner(model, config.model["kind"], model.config.window, dev,
+                           covered_rates(tuple(config.data.time_scale)),
+                           payload.get("meta", {}).get("learnt_slow_errors"), keep_rest_frames)

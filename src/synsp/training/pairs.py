@@ -10,6 +10,7 @@ from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import apply_offsets, random_joint_offsets
+from synsp.data.novel_motion import graft_limbs, random_limb_sources, time_warp
 from synsp.data.simulator import estimate, get_preset
 from synsp.inference.frame_rate import interpolate_linear
 from synsp.inference.normalize import normalize, window_stats
@@ -108,7 +109,7 @@ class TrainingPairs:
     def _clip_views(self, index: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Windows (n, V, F, J, C) of one augmented clip: V corrupted estimates and their targets."""
         cfg = self.config
-        clip = self._augment(self.clips[index], rng)
+        clip = self._augment(index, rng)
         other = self.clips[rng.integers(len(self.clips))]
         n_views = cfg.views if cfg.multi_view == "cameras" else 1
         noisy_views, clean_views = [], []
@@ -118,9 +119,14 @@ class TrainingPairs:
             clean_views.append(sliding_windows(clean, self.window, cfg.stride))
         return np.stack(noisy_views, axis=1), np.stack(clean_views, axis=1)
 
-    def _augment(self, clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _augment(self, index: int, rng: np.random.Generator) -> np.ndarray:
         cfg = self.config
+        clip = self.clips[index]
+        if cfg.limb_mixing:
+            sources = random_limb_sources(clip, self.clips, cfg.limb_mixing, rng)
+            clip = graft_limbs(clip, sources, self.layout)
         clip = resample(clip, rng.uniform(*cfg.time_scale))
+        clip = time_warp(clip, cfg.time_warp, rng)
         if cfg.flip and rng.random() < 0.5:
             clip = flip_lr(clip, self.layout)
         root = root_position(clip, self.layout)

@@ -1,0 +1,110 @@
+"""Motions the mocap does not hold, made from the motions it does.
+
+A network trained on a few hundred clips learns what *those* clips do, and then "corrects" a
+user's motion towards them (it moved clean clips of motions it never saw 3-4x as far as clips
+of motions it trained on). Two cheap ways to show it motions that exist nowhere:
+
+- :func:`graft_limbs`: each arm or leg moves as it does in another clip (or another moment of
+  the same clip), relative to the trunk, while the body keeps its own bone lengths;
+- :func:`time_warp`: the playback speed wanders smoothly over the clip, so one motion's
+  phases no longer keep their recorded tempo.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from synsp.conventions import trunk_frame
+from synsp.inference.frame_rate import interpolate_linear
+from synsp.skeleton import Layout, get_layout
+
+# Each limb: the joint it hangs from, then its joints from the body outwards.
+LIMBS = {
+    "left_arm": ("left_shoulder", "left_elbow", "left_wrist"),
+    "right_arm": ("right_shoulder", "right_elbow", "right_wrist"),
+    "left_leg": ("left_hip", "left_knee", "left_ankle"),
+    "right_leg": ("right_hip", "right_knee", "right_ankle"),
+}
+
+
+def _chain(layout: Layout, limb: str) -> list[int]:
+    missing = [n for n in LIMBS[limb] if n not in layout.joints]
+    if missing:
+        raise ValueError(f"layout {layout.name} has no {', '.join(missing)}: cannot graft its {limb}")
+    return [layout.index(n) for n in LIMBS[limb]]
+
+
+def graft_limbs(target: np.ndarray, sources: dict[str, np.ndarray], layout: str | Layout) -> np.ndarray:
+    """Each named limb of ``target`` moves as it does in its source, relative to the trunk.
+
+    Parameters
+    ----------
+    target : ndarray (T, J, 3)
+        Clean 3D poses, any unit.
+    sources : {limb name: ndarray (T, J, 3)}
+        Limb names are :data:`LIMBS`' keys; each source has the target's frame count and layout
+        (another clip's segment, or the target shifted in time).
+    layout : the poses' layout; it needs the joints of every grafted limb and both hips and
+        shoulders (the trunk frame).
+
+    Returns
+    -------
+    ndarray (T, J, 3), same dtype: each grafted limb's bones point, in the target's trunk
+    frame, where the source's point in its own, and keep the target's lengths at every frame.
+    """
+    layout = get_layout(layout)
+    target = np.asarray(target)
+    out = target.astype(np.float64)
+    trunk = trunk_frame(target, layout)  # (T, 3, 3), columns are axes
+    for limb, source in sources.items():
+        if source.shape != target.shape:
+            raise ValueError(f"{limb} source shape {source.shape} differs from the target's {target.shape}")
+        # source trunk axes -> target trunk axes, per frame
+        turn = trunk @ np.swapaxes(trunk_frame(source, layout), -1, -2)
+        chain = _chain(layout, limb)
+        for parent, child in zip(chain[:-1], chain[1:]):
+            direction = np.einsum("tij,tj->ti", turn, source[:, child] - source[:, parent])
+            direction /= np.linalg.norm(direction, axis=-1, keepdims=True) + 1e-9
+            length = np.linalg.norm(target[:, child] - target[:, parent], axis=-1, keepdims=True)
+            out[:, child] = out[:, parent] + direction * length
+    return out.astype(target.dtype, copy=False)
+
+
+def time_warp(clip: np.ndarray, strength: float, rng: np.random.Generator,
+              periods: tuple[float, float] = (30.0, 120.0)) -> np.ndarray:
+    """Play ``clip`` (T, J, C) at a speed that wanders smoothly around 1.
+
+    The log-speed is a sum of three sinusoids of random phase and of periods drawn from
+    ``periods`` (frames), scaled so that its standard deviation is about ``strength`` (0.2:
+    mostly 0.7-1.4 x). Returns (T', J, C) sampled linearly; T' keeps the clip's duration in
+    warped time.
+    """
+    t = clip.shape[0]
+    if strength <= 0 or t < 3:
+        return clip
+    frames = np.arange(t, dtype=float)
+    log_speed = sum(np.sin(2 * np.pi * frames / rng.uniform(*periods) + rng.uniform(0, 2 * np.pi))
+                    for _ in range(3))
+    speed = np.exp(strength * np.sqrt(2 / 3) * log_speed)  # a sinusoid's std is 1/sqrt(2)
+    times = np.concatenate([[0.0], np.cumsum(speed[:-1])])
+    times = times[times <= t - 1]
+    return interpolate_linear(clip[None], frames, times)[0].astype(clip.dtype, copy=False)
+
+
+def random_limb_sources(target: np.ndarray, clips: Sequence[np.ndarray], probability: float,
+                        rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """For each limb, with ``probability``: a random segment, as long as the target, of a random
+    clip of ``clips`` at least that long (the limb is skipped when none is). Returns
+    {limb name: (T, J, 3)} for :func:`graft_limbs`. Legs are drawn half as often, since a leg
+    that moves apart from the root's path makes the feet slide."""
+    t = len(target)
+    long_enough = [c for c in clips if len(c) >= t]
+    sources = {}
+    for limb in LIMBS:
+        if not long_enough or rng.random() >= probability * (0.5 if limb.endswith("leg") else 1.0):
+            continue
+        source = long_enough[rng.integers(len(long_enough))]
+        start = int(rng.integers(len(source) - t + 1))
+        sources[limb] = np.asarray(source[start:start + t], target.dtype)
+    return sources
