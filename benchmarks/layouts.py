@@ -6,7 +6,7 @@ others (feet, hands, face, Halpe's head top and neck) are refined by SmoothNet a
 model's correction of the nearest model joint (:func:`synsp.refine.refine_track`). This measures
 that route on the test split made in each layout (:mod:`synsp.data.mocap_layouts`: the points
 the mocap has no joint for are placed on its segments), under ``typical`` errors drawn for
-every joint, and on the clean poses (how far each method moves them). The model's own layout
+every joint (or ``--preset``'s), and on the clean poses (how far each method moves them). The model's own layout
 is the reference row. Filters are tuned on the validation split (first 12 clips) of each layout.
 
 MPJPE columns: every joint; COCO's 17 keypoints ("COCO-17"; in 3D these include the face,
@@ -14,7 +14,7 @@ which the 3D model only sees through its head and neck joints; H36M has 12 of th
 layout's other joints.
 3D root-relative mm, 2D pixels. Run:
 
-    .venv/bin/python benchmarks/layouts.py [--space 2d] [--split test] [--max-clips N]
+    .venv/bin/python benchmarks/layouts.py [--space 2d] [--split test] [--max-clips N] [--preset jitter]
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from synsp.skeleton import COCO17, get_layout, root_position
 LAYOUTS = ("halpe26", "body25", "mediapipe33")
 
 
-def _methods(layout: str, space: str) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    val = make_cases("val", "typical", layout=layout, space=space, max_clips=12)
+def _methods(layout: str, space: str, preset: str) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    val = make_cases("val", preset, layout=layout, space=space, max_clips=12)
     methods: dict[str, Callable[[np.ndarray], np.ndarray]] = {"input": lambda x: x}
     for name in ("gaussian", "butterworth"):
         methods[name] = partial(FILTERS[name], **tune_filter(name, val, layout=layout, space=space))
@@ -55,25 +55,25 @@ def _errors(pred: np.ndarray, clean: np.ndarray, layout: str, space: str) -> tup
             mpjpe(pred[:, rest], clean[:, rest]) if rest else float("nan"))
 
 
-def _table(layout: str, space: str, split: str, max_clips: int) -> str:
-    typical = make_cases(split, "typical", layout=layout, space=space, max_clips=max_clips)
+def _table(layout: str, space: str, split: str, max_clips: int, preset: str) -> str:
+    noisy = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips)
     clean = make_cases(split, "none", layout=layout, space=space, max_clips=max_clips)
-    weights = np.array([len(c.clean) for c in typical], float)
+    weights = np.array([len(c.clean) for c in noisy], float)
     rows = []
     base = None
-    for name, method in _methods(layout, space).items():
+    for name, method in _methods(layout, space, preset).items():
         def mean(cases, method=method):
             scores = [_errors(method(c.noisy), c.clean, layout, space) for c in cases]
             return np.average(scores, axis=0, weights=weights)
-        errors, moved = mean(typical), mean(clean)
+        errors, moved = mean(noisy), mean(clean)
         base = errors if base is None else base
         cells = [f"{e:.2f} ({e / b:.3f})" if np.isfinite(e) else "-" for e, b in zip(errors, base)]
         rows.append(f"| {name} | " + " | ".join(cells) + " | " + " | ".join(
             f"{m:.2f}" if np.isfinite(m) else "-" for m in (moved[0], moved[2])) + " |")
     unit = "mm" if space == "3d" else "px"
     return "\n".join([
-        f"#### {layout} ({space}, {split} split, {len(typical)} clips, {int(weights.sum())} frames, {unit})\n",
-        "| method | `typical`: every joint | COCO-17 | other joints | clean moved: every joint | other joints |",
+        f"#### {layout} ({space}, {split} split, {len(noisy)} clips, {int(weights.sum())} frames, {unit})\n",
+        f"| method | `{preset}`: every joint | COCO-17 | other joints | clean moved: every joint | other joints |",
         "|---|---:|---:|---:|---:|---:|", *rows, ""])
 
 
@@ -82,10 +82,11 @@ def main() -> None:
     parser.add_argument("--space", choices=("3d", "2d"), default="3d")
     parser.add_argument("--split", default="test")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    parser.add_argument("--preset", default="typical", help="the simulator's error preset (filters tuned on it)")
     args = parser.parse_args()
     own = "h36m17" if args.space == "3d" else "coco17"
     for layout in (own, *LAYOUTS):
-        print(_table(layout, args.space, args.split, args.max_clips), flush=True)
+        print(_table(layout, args.space, args.split, args.max_clips, args.preset), flush=True)
 
 
 if __name__ == "__main__":

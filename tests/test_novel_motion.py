@@ -98,3 +98,9 @@ def test_training_pairs_mix_limbs_when_asked():
     wrist = LAYOUT.index("left_wrist")
     assert np.abs(mixed[:, wrist] - clips[0][:, wrist]).max() > 10.0
     np.testing.assert_allclose(mixed[:, 0], clips[0][:, 0], atol=1e-3)
+
+
+@pytest.mark.parametrize("bad", [dict(limb_mixing=1.5), dict(limb_mixing=-0.1), dict(time_warp=-0.2)])
+def test_training_pairs_refuse_mixing_outside_its_range(bad):
+    with pytest.raises(ValueError, match="limb_mixing must be in"):
+        TrainingPairs([walking_clip(frames=20)], DataConfig(**bad), window=8)

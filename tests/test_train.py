@@ -233,3 +233,28 @@ def test_evaluation_cases_with_other_bodies():
                   / np.linalg.norm(before.clean[0, c] - before.clean[0, p])
                   for p, c in bone_tree("h36m17")]
         assert 0.8 - 1e-4 <= min(ratios) and max(ratios) <= 1.2 + 1e-4 and np.ptp(ratios) > 0.05
+
+
+def test_errors_drawn_in_another_skeleton_reach_the_network_converted():
+    from synsp.config import DataConfig
+    from synsp.data.mocap import load_clips
+    from synsp.data.splits import load_split
+    from synsp.skeleton import convert, root_position
+    from synsp.training.pairs import TrainingPairs
+
+    names = load_split("train")[:2]
+    halpe = load_clips(names, layout="halpe26")
+    plain = dict(scale=(1.0, 1.0), time_scale=(1.0, 1.0), flip=False, rotation="none", presets={"jitter": 1.0})
+    pairs = TrainingPairs(load_clips(names, layout="h36m17"), DataConfig(input_layouts={"halpe26": 1.0}, **plain),
+                          window=8, layout_clips={"halpe26": halpe})
+    noisy, clean = pairs._clip_views(0, np.random.default_rng(0))
+    expected = convert(halpe[0] - root_position(halpe[0], "halpe26"), "halpe26", "h36m17")
+    assert clean.shape[-2:] == (17, 3)
+    np.testing.assert_allclose(clean[0, 0], expected[:8], atol=1e-3)
+    assert 0 < np.abs(noisy - clean).mean() < 30  # jitter, in mm, drawn on Halpe's joints
+
+    with pytest.raises(ValueError, match="input_layouts: halpe26 needs the 2 clips"):
+        TrainingPairs(load_clips(names, layout="h36m17"), DataConfig(input_layouts={"halpe26": 1.0}), window=8)
+    with pytest.raises(ValueError, match="summing to at most 1"):
+        TrainingPairs(load_clips(names, layout="h36m17"), DataConfig(input_layouts={"halpe26": 1.5}), window=8,
+                      layout_clips={"halpe26": halpe})

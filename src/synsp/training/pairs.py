@@ -15,7 +15,16 @@ from synsp.data.simulator import estimate, get_preset
 from synsp.inference.frame_rate import interpolate_linear
 from synsp.inference.normalize import normalize, window_stats
 from synsp.inference.swaa import sliding_windows
-from synsp.skeleton import flip_lr, get_layout, random_proportions, reproportion, root_position
+from synsp.skeleton import (
+    Layout,
+    can_convert,
+    convert,
+    flip_lr,
+    get_layout,
+    random_proportions,
+    reproportion,
+    root_position,
+)
 
 
 def resample(clip: np.ndarray, factor: float) -> np.ndarray:
@@ -57,17 +66,32 @@ class TrainingPairs:
     """
 
     def __init__(self, clips: list[np.ndarray], config: DataConfig, window: int,
-                 clip_weights: list[float] | None = None):
+                 clip_weights: list[float] | None = None,
+                 layout_clips: dict[str, list[np.ndarray]] | None = None):
         if not clips:
             raise ValueError("TrainingPairs needs at least one clip")
         if clip_weights is not None and (len(clip_weights) != len(clips) or min(clip_weights) < 0
                                          or max(clip_weights) <= 0):
             raise ValueError(f"clip_weights: {len(clips)} weights >= 0, not all 0, expected")
+        if not 0 <= config.limb_mixing <= 1 or config.time_warp < 0:
+            raise ValueError(f"[data] limb_mixing must be in [0, 1] and time_warp >= 0, got "
+                             f"{config.limb_mixing} and {config.time_warp}")
         self.clips = [np.asarray(c, np.float32) for c in clips]
         self.clip_weights = clip_weights
         self.config = config
         self.window = window
         self.layout = get_layout(config.layout)
+        self.pools = {self.layout.name: self.clips}
+        for name in config.input_layouts:
+            given = (layout_clips or {}).get(name)
+            if given is None or len(given) != len(clips) or not can_convert(name, self.layout):
+                raise ValueError(f"[data] input_layouts: {name} needs the {len(clips)} clips in that layout, "
+                                 f"convertible to {self.layout.name}")
+            self.pools[name] = [np.asarray(c, np.float32) for c in given]
+        self.input_p = np.array(list(config.input_layouts.values()), float)
+        if self.input_p.sum() > 1 or (self.input_p < 0).any():
+            raise ValueError(f"[data] input_layouts: probabilities >= 0 summing to at most 1, "
+                             f"got {config.input_layouts}")
         names = list(config.presets)
         weights = np.array([config.presets[n] for n in names], float)
         self.presets = [get_preset(n) for n in names]
@@ -109,46 +133,62 @@ class TrainingPairs:
     def _clip_views(self, index: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Windows (n, V, F, J, C) of one augmented clip: V corrupted estimates and their targets."""
         cfg = self.config
-        clip = self._augment(index, rng)
-        other = self.clips[rng.integers(len(self.clips))]
+        layout = self._input_layout(rng)
+        clip = self._augment(index, rng, layout)
+        pool = self.pools[layout.name]
+        other = pool[rng.integers(len(pool))]
         n_views = cfg.views if cfg.multi_view == "cameras" else 1
         noisy_views, clean_views = [], []
         for _ in range(n_views):
-            noisy, clean = self.estimate(clip, other, rng)
+            noisy, clean = self.estimate(clip, other, rng, layout)
+            if layout.name != self.layout.name:
+                noisy, clean = convert(noisy, layout, self.layout), convert(clean, layout, self.layout)
             noisy_views.append(sliding_windows(noisy, self.window, cfg.stride))
             clean_views.append(sliding_windows(clean, self.window, cfg.stride))
         return np.stack(noisy_views, axis=1), np.stack(clean_views, axis=1)
 
-    def _augment(self, index: int, rng: np.random.Generator) -> np.ndarray:
+    def _input_layout(self, rng: np.random.Generator) -> Layout:
+        """The skeleton a clip's errors are drawn in: another with its ``input_layouts`` probability."""
+        if len(self.pools) > 1:
+            pick = rng.random()
+            for name, cumulative in zip(self.config.input_layouts, np.cumsum(self.input_p)):
+                if pick < cumulative:
+                    return get_layout(name)
+        return self.layout
+
+    def _augment(self, index: int, rng: np.random.Generator, layout: Layout | None = None) -> np.ndarray:
+        """Clip ``index`` in ``layout`` (None: the run's) played, turned and reshaped at random."""
         cfg = self.config
-        clip = self.clips[index]
+        layout = layout or self.layout
+        pool = self.pools[layout.name]
+        clip = pool[index]
         if cfg.limb_mixing:
-            sources = random_limb_sources(clip, self.clips, cfg.limb_mixing, rng)
-            clip = graft_limbs(clip, sources, self.layout)
+            clip = graft_limbs(clip, random_limb_sources(clip, pool, cfg.limb_mixing, rng), layout)
         clip = resample(clip, rng.uniform(*cfg.time_scale))
         clip = time_warp(clip, cfg.time_warp, rng)
         if cfg.flip and rng.random() < 0.5:
-            clip = flip_lr(clip, self.layout)
-        root = root_position(clip, self.layout)
+            clip = flip_lr(clip, layout)
+        root = root_position(clip, layout)
         mode = "yaw" if cfg.space == "2d" else cfg.rotation  # 2D: the random camera supplies the view
         rot = random_rotation(rng, mode).astype(np.float32)
         clip = (clip - root) @ rot.T * rng.uniform(*cfg.scale) + root
         if cfg.proportions:
             # Bodies (and mocap joint conventions) other than the training actors', so that the
             # network cannot lean on theirs to "correct" every input towards them.
-            clip = reproportion(clip, self.layout, random_proportions(self.layout, cfg.proportions, rng))
+            clip = reproportion(clip, layout, random_proportions(layout, cfg.proportions, rng))
         if cfg.conventions:
             # Other skeletons mark other points (SMPL's high pelvis, a clavicle shoulder, a head
             # top): constant offsets in the body's frame, in input and target alike, so that
             # keeping the input's own joint definitions is what the network learns.
-            offsets = random_joint_offsets(self.layout, rng.uniform(0, cfg.conventions), rng)
-            clip = apply_offsets(clip, self.layout, offsets)
+            offsets = random_joint_offsets(layout, rng.uniform(0, cfg.conventions), rng)
+            clip = apply_offsets(clip, layout, offsets)
         return clip.astype(np.float32)
 
-    def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`synsp.data.simulator.estimate` with a preset drawn from the run's mix and a
-        severity from its range."""
+    def estimate(self, clip: np.ndarray, other: np.ndarray, rng: np.random.Generator,
+                 layout: Layout | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`synsp.data.simulator.estimate` in ``layout`` (None: the run's) with a preset
+        drawn from the run's mix and a severity from its range."""
         preset = self.presets[rng.choice(len(self.presets), p=self.preset_p)]
         severity = rng.uniform(*self.config.severity)
-        return estimate(clip, other, rng, preset=preset, layout=self.layout, space=self.config.space,
+        return estimate(clip, other, rng, preset=preset, layout=layout or self.layout, space=self.config.space,
                         severity=severity)
