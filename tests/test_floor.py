@@ -129,3 +129,29 @@ def test_whole_correction_on_request(tmp_path):
                "--layout", "h36m17", *flag]
         assert subprocess.run(cmd, capture_output=True, text=True).returncode == 0
         np.testing.assert_allclose(np.load(tmp_path / f"y{len(flag)}.npy"), expected, atol=1e-3)
+
+
+def test_the_step_strength_is_a_per_call_option():
+    import synsp
+    from synsp.errors import OptionError
+
+    x = walk().astype(np.float32)
+    np.testing.assert_allclose(synsp.refine(x, floor=0.0), synsp.refine(x, floor=False), atol=1e-5)
+    np.testing.assert_allclose(synsp.refine(x, floor=SHRINK["3d"]), synsp.refine(x), atol=1e-5)
+    strong = synsp.refine(x, floor=4.0)
+    # a stronger step leaves the output nearer the Butterworth baseline
+    assert np.abs(strong - baseline(x)).mean() < np.abs(synsp.refine(x) - baseline(x)).mean()
+    for bad in (-1.0, float("nan"), "strong"):
+        with pytest.raises(OptionError, match="floor must be True, False or the floor step's strength"):
+            synsp.refine(x, floor=bad)
+
+
+def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
+    import synsp
+    from synsp.inference.floor import SHRINK_CONVERTED
+    from synsp.skeleton import convert
+
+    coco = convert(walk().astype(np.float32), "h36m17", "coco17")  # 3D COCO-17 reaches the model converted
+    default = synsp.refine(coco, layout="coco17")
+    np.testing.assert_allclose(default, synsp.refine(coco, layout="coco17", floor=SHRINK_CONVERTED["3d"]), atol=1e-5)
+    assert np.abs(default - synsp.refine(coco, layout="coco17", floor=SHRINK["3d"])).max() > 0.01

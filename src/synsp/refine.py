@@ -17,6 +17,7 @@ import numpy as np
 from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
+from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
@@ -108,6 +109,10 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
                           f"(its options: {', '.join(allowed) or 'none'})")
     check_fps(options.get("fps"))
+    strength = options.get("floor")
+    if strength is not None and not isinstance(strength, bool) and not (
+            is_number(strength) and np.isfinite(strength) and strength >= 0):
+        raise OptionError(f"floor must be True, False or the floor step's strength (>= 0), got {strength!r}")
     hz = options.get("lowpass_hz")
     if hz is not None and not (is_number(hz) and np.isfinite(hz) and hz >= 0):
         raise OptionError(f"lowpass_hz (--lowpass) must be a cut-off in Hz (0: none), got {hz!r}")
@@ -139,7 +144,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
-        keeps the network's whole correction (:mod:`synsp.inference.floor`); ``lowpass_hz=`` sets the
+        keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
+        step's strength; ``lowpass_hz=`` sets the
         cut-off of SynSP's last low-pass (6 Hz by default, 0: none).
 
     Returns
@@ -286,6 +292,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
       SynSP's output;
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
       the SynSP correction of the model joint nearest to it, so that hands stay on wrists;
+    - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
+      unless ``floor=`` is given: a converted skeleton is further from what the model learnt;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
     """
     if method not in NETWORKS:
@@ -298,7 +306,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)
     converted = convert(poses, layout, target)
-    refined = refine(converted, method, layout=target, **options)
+    space = "3d" if poses.shape[-1] == 3 else "2d"
+    refined = refine(converted, method, layout=target, **{"floor": SHRINK_CONVERTED[space], **options})
     out = refine(poses, "smoothnet", **smoothnet)
     correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
     out += correction[:, nearest_joints(poses, converted)]

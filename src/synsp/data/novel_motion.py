@@ -6,7 +6,7 @@ of motions it trained on). Two cheap ways to show it motions that exist nowhere:
 
 - :func:`graft_limbs`: each arm or leg moves as it does in another clip (or another moment of
   the same clip), relative to the trunk, while the body keeps its own bone lengths;
-- :func:`time_warp`: the playback speed wanders smoothly over the clip, so one motion's
+- :func:`warped_times`: the playback speed wanders smoothly over the clip, so one motion's
   phases no longer keep their recorded tempo.
 """
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from synsp.conventions import trunk_frame
-from synsp.inference.frame_rate import interpolate_linear
 from synsp.skeleton import Layout, get_layout
 
 # Each limb: the joint it hangs from, then its joints from the body outwards.
@@ -71,25 +70,23 @@ def graft_limbs(target: np.ndarray, sources: dict[str, np.ndarray], layout: str 
     return out.astype(target.dtype, copy=False)
 
 
-def time_warp(clip: np.ndarray, strength: float, rng: np.random.Generator,
-              periods: tuple[float, float] = (30.0, 120.0)) -> np.ndarray:
-    """Play ``clip`` (T, J, C) at a speed that wanders smoothly around 1.
+def warped_times(frames: int, strength: float, rng: np.random.Generator,
+                 periods: tuple[float, float] = (30.0, 120.0)) -> np.ndarray:
+    """Where to sample a clip of ``frames`` frames so that its playback speed wanders smoothly
+    around 1: increasing times (frames) from 0 to at most ``frames - 1``.
 
     The log-speed is a sum of three sinusoids of random phase and of periods drawn from
     ``periods`` (frames), scaled so that its standard deviation is about ``strength`` (0.2:
-    mostly 0.7-1.4 x). Returns (T', J, C) sampled linearly; T' keeps the clip's duration in
-    warped time.
+    mostly 0.7-1.4 x). ``strength`` 0 (or fewer than 3 frames): every frame, as recorded.
     """
-    t = clip.shape[0]
-    if strength <= 0 or t < 3:
-        return clip
-    frames = np.arange(t, dtype=float)
-    log_speed = sum(np.sin(2 * np.pi * frames / rng.uniform(*periods) + rng.uniform(0, 2 * np.pi))
+    steps = np.arange(frames, dtype=float)
+    if strength <= 0 or frames < 3:
+        return steps
+    log_speed = sum(np.sin(2 * np.pi * steps / rng.uniform(*periods) + rng.uniform(0, 2 * np.pi))
                     for _ in range(3))
     speed = np.exp(strength * np.sqrt(2 / 3) * log_speed)  # a sinusoid's std is 1/sqrt(2)
     times = np.concatenate([[0.0], np.cumsum(speed[:-1])])
-    times = times[times <= t - 1]
-    return interpolate_linear(clip[None], frames, times)[0].astype(clip.dtype, copy=False)
+    return times[times <= frames - 1]
 
 
 def random_limb_sources(target: np.ndarray, clips: Sequence[np.ndarray], probability: float,

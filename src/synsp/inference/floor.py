@@ -31,8 +31,8 @@ import numpy as np
 from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_size
 
-__all__ = ["BASELINE_HZ", "SHRINK", "SLOW_HZ", "baseline", "slow_part", "correction_rms", "measure_floor",
-           "floor_step", "keep_above_floor"]
+__all__ = ["BASELINE_HZ", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part", "correction_rms",
+           "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
@@ -44,6 +44,11 @@ SLOW_HZ = 2.0
 # Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
 # (RESULTS section 9, "The floor on motion the model never saw"; before: 0.25 and 0.5).
 SHRINK = {"3d": 0.5, "2d": 0.75}
+# The strength for a skeleton refined through the model's (Halpe-26, BODY-25, MediaPipe-33 in
+# 3D, whose spine, thorax and head joints the conversion makes): chosen on the validation split
+# by the same rule (RESULTS section 9, "The floor for other skeletons"). 2D conversions copy
+# COCO's 17 keypoints as they are, so 2D keeps its own strength.
+SHRINK_CONVERTED = {"3d": 2.0, "2d": SHRINK["2d"]}
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:

@@ -229,7 +229,7 @@ class Refiner:
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None,
-               floor: bool | None = None, lowpass_hz: float | None = None) -> np.ndarray:
+               floor: bool | float | None = None, lowpass_hz: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
@@ -243,7 +243,8 @@ class Refiner:
         :mod:`synsp.inference.body_scale`). ``fps``, the input's frame rate, lets a rate the network was not
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
-        ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step).
+        ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step);
+        a number sets that step's strength for this call (default :data:`~synsp.inference.floor.SHRINK`).
         Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
         ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
@@ -256,7 +257,7 @@ class Refiner:
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
-        fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
         lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
@@ -317,8 +318,9 @@ class Refiner:
         if self.bone_strength and self.space == "3d" and own_joints:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
-        if self.shrink and self.floor is not None and own_joints and floor is not False:
-            step = floor_step(seq, self.floor, shrink=self.shrink, fps=fps)
+        strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
+        if strength and self.floor is not None and own_joints and floor is not False:
+            step = floor_step(seq, self.floor, shrink=strength, fps=fps)
             outputs = {name: step(out) for name, out in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:

@@ -10,7 +10,7 @@ from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import apply_offsets, random_joint_offsets
-from synsp.data.novel_motion import graft_limbs, random_limb_sources, time_warp
+from synsp.data.novel_motion import graft_limbs, random_limb_sources, warped_times
 from synsp.data.simulator import estimate, get_preset
 from synsp.inference.frame_rate import interpolate_linear
 from synsp.inference.normalize import normalize, window_stats
@@ -33,7 +33,12 @@ def resample(clip: np.ndarray, factor: float) -> np.ndarray:
     n = max(int(round((t - 1) / factor)) + 1, 2)
     if t == 1:
         return np.repeat(clip, n, axis=0)
-    return interpolate_linear(clip[None], np.arange(t, dtype=float), np.linspace(0.0, t - 1, n))[0]
+    return play_at(clip, np.linspace(0.0, t - 1, n))
+
+
+def play_at(clip: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """``clip`` (T, J, C) sampled at ``times`` (N,) frames, linearly; returns (N, J, C)."""
+    return interpolate_linear(clip[None], np.arange(clip.shape[0], dtype=float), times)[0].astype(clip.dtype)
 
 
 def random_rotation(rng: np.random.Generator, mode: str) -> np.ndarray:
@@ -165,7 +170,8 @@ class TrainingPairs:
         if cfg.limb_mixing:
             clip = graft_limbs(clip, random_limb_sources(clip, pool, cfg.limb_mixing, rng), layout)
         clip = resample(clip, rng.uniform(*cfg.time_scale))
-        clip = time_warp(clip, cfg.time_warp, rng)
+        if cfg.time_warp:
+            clip = play_at(clip, warped_times(len(clip), cfg.time_warp, rng))
         if cfg.flip and rng.random() < 0.5:
             clip = flip_lr(clip, layout)
         root = root_position(clip, layout)
