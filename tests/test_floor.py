@@ -155,3 +155,4 @@ def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
     default = synsp.refine(coco, layout="coco17")
     np.testing.assert_allclose(default, synsp.refine(coco, layout="coco17", floor=SHRINK_CONVERTED["3d"]), atol=1e-5)
     assert np.abs(default - synsp.refine(coco, layout="coco17", floor=SHRINK["3d"])).max() > 0.01
+    np.testing.assert_allclose(synsp.refine(coco, layout="coco17", floor=True), default, atol=1e-5)  # as the CLI asks

@@ -293,7 +293,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
       the SynSP correction of the model joint nearest to it, so that hands stay on wrists;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
-      unless ``floor=`` is given: a converted skeleton is further from what the model learnt;
+      unless ``floor=`` gives one (or False): a converted skeleton is further from what the
+      model learnt;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
     """
     if method not in NETWORKS:
@@ -306,8 +307,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)
     converted = convert(poses, layout, target)
-    space = "3d" if poses.shape[-1] == 3 else "2d"
-    refined = refine(converted, method, layout=target, **{"floor": SHRINK_CONVERTED[space], **options})
+    if options.get("floor") in (None, True):  # the default step, at a converted skeleton's strength
+        options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
+    refined = refine(converted, method, layout=target, **options)
     out = refine(poses, "smoothnet", **smoothnet)
     correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
     out += correction[:, nearest_joints(poses, converted)]
