@@ -54,3 +54,19 @@ def test_overfits_a_few_windows():
         opt.step()
         losses.append(loss.item())
     assert min(losses[-10:]) < losses[0] / 10, (losses[0], losses[-10:])
+
+
+def test_a_2d_point_is_refined_whatever_other_points_the_file_has():
+    """The shipped 2D SmoothNet on a COCO-17 walk, alone and with eight more points inside the
+    person's box (a BODY-25 file's feet, say): the COCO points come out the same."""
+    import numpy as np
+
+    from synsp.inference.checkpoint import load_model
+    from walking import walking
+
+    _, noisy = walking(n_frames=60, noise=3.0)
+    extra = np.repeat(noisy[:, 15:17], 4, axis=1) + [0.0, -5.0]  # near the ankles, inside the box
+    model = load_model("smoothnet-coco17", device="cpu")
+    alone = model.refine(noisy.astype(np.float32))
+    along = model.refine(np.concatenate([noisy, extra], axis=1).astype(np.float32))
+    np.testing.assert_allclose(along[:, :17], alone, atol=1e-3)

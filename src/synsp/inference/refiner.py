@@ -390,6 +390,11 @@ class Refiner:
             windows = windows.copy()
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
         centre, scale = window_stats(windows, self.space)
+        if self.network.per_coordinate and self.space == "2d":
+            # Each coordinate about its own window mean: SmoothNet's output depended on where a
+            # point sat from the mean keypoint, so a Halpe-26 or BODY-25 file's feet (moving that
+            # mean) made its COCO points worse than the input on jitter (RESULTS section 9).
+            centre = windows.mean(axis=-3, keepdims=True)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
                    for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
