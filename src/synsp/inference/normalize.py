@@ -3,7 +3,8 @@
 3D: root-relative millimetres divided by 1000 (metres); a fixed scale keeps bone lengths
 meaningful to the network. 2D: each window is centred on its mean keypoint and divided
 by the size of the person's box, so any image size and any distance to the camera look
-alike. Both statistics come from the *input* window only (never the ground truth), so
+alike (2D SmoothNet, which sees each coordinate alone, is centred on each coordinate's own
+mean when it refines: ``Refiner.refine_windows``; it was trained as above). Both statistics come from the *input* window only (never the ground truth), so
 training and inference normalise identically.
 """
 from __future__ import annotations
