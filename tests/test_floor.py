@@ -156,3 +156,4 @@ def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
     np.testing.assert_allclose(default, synsp.refine(coco, layout="coco17", floor=SHRINK_CONVERTED["3d"]), atol=1e-5)
     assert np.abs(default - synsp.refine(coco, layout="coco17", floor=SHRINK["3d"])).max() > 0.01
     np.testing.assert_allclose(synsp.refine(coco, layout="coco17", floor=True), default, atol=1e-5)  # as the CLI asks
+    assert np.abs(synsp.refine(coco, layout="coco17", floor=1.0) - default).max() > 0.01  # 1.0 is a strength, not True

@@ -307,7 +307,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)
     converted = convert(poses, layout, target)
-    if options.get("floor") in (None, True):  # the default step, at a converted skeleton's strength
+    if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     refined = refine(converted, method, layout=target, **options)
     out = refine(poses, "smoothnet", **smoothnet)

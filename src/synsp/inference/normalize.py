@@ -4,8 +4,9 @@
 meaningful to the network. 2D: each window is centred on its mean keypoint and divided
 by the size of the person's box, so any image size and any distance to the camera look
 alike (2D SmoothNet, which sees each coordinate alone, is centred on each coordinate's own
-mean when it refines: ``Refiner.refine_windows``; it was trained as above). Both statistics come from the *input* window only (never the ground truth), so
-training and inference normalise identically.
+mean when it refines: ``Refiner.refine_windows``; it was trained as above). Both statistics
+come from the *input* window only (never the ground truth), so training and inference
+normalise alike.
 """
 from __future__ import annotations
 

@@ -393,7 +393,7 @@ class Refiner:
         if self.network.per_coordinate and self.space == "2d":
             # Each coordinate about its own window mean: SmoothNet's output depended on where a
             # point sat from the mean keypoint, so a Halpe-26 or BODY-25 file's feet (moving that
-            # mean) made its COCO points worse than the input on jitter (RESULTS section 9).
+            # mean) made its COCO points worse than the input on jitter (RESULTS section 11).
             centre = windows.mean(axis=-3, keepdims=True)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
