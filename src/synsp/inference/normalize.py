@@ -3,10 +3,9 @@
 3D: root-relative millimetres divided by 1000 (metres); a fixed scale keeps bone lengths
 meaningful to the network. 2D: each window is centred on its mean keypoint and divided
 by the size of the person's box, so any image size and any distance to the camera look
-alike (2D SmoothNet, which sees each coordinate alone, is centred on each coordinate's own
-mean when it refines: ``Refiner.refine_windows``; it was trained as above). Both statistics
-come from the *input* window only (never the ground truth), so training and inference
-normalise alike.
+alike; a network that sees each coordinate alone (2D SmoothNet, when it refines) centres each
+coordinate on its own mean instead (``each_point``). Both statistics come from the *input*
+window only (never the ground truth), so training and inference normalise alike.
 """
 from __future__ import annotations
 
@@ -15,17 +14,22 @@ import numpy as np
 MM_PER_UNIT_3D = 1000.0
 
 
-def window_stats(windows: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
+def window_stats(windows: np.ndarray, space: str, *, each_point: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Centre and scale of each window.
 
     Parameters
     ----------
     windows : (..., F, J, C) array of input (noisy) windows, no NaN.
     space : "3d" (millimetres) or "2d" (pixels).
+    each_point : 2D: centre each coordinate on its own mean over the window's frames, not on
+        the mean keypoint. A per-coordinate network's output then does not depend on the
+        other points a file has: 2D SmoothNet's did, and a Halpe-26 or BODY-25 file's feet
+        made its COCO points worse than the input on jitter (benchmarks/RESULTS.md, section 11).
 
     Returns
     -------
-    centre : (..., 1, 1, C) and scale : (..., 1, 1, 1), broadcastable against ``windows``.
+    centre : (..., 1, 1, C), or (..., 1, J, C) with ``each_point`` in 2D, and scale :
+    (..., 1, 1, 1), broadcastable against ``windows``.
     """
     lead = windows.shape[:-3]
     c = windows.shape[-1]
@@ -33,7 +37,7 @@ def window_stats(windows: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarra
         return np.zeros(lead + (1, 1, c), windows.dtype), np.full(lead + (1, 1, 1), MM_PER_UNIT_3D, windows.dtype)
     if space != "2d":
         raise ValueError(f"space must be '3d' or '2d', got {space!r}")
-    centre = windows.mean(axis=(-3, -2), keepdims=True)
+    centre = windows.mean(axis=-3 if each_point else (-3, -2), keepdims=True)
     extent = windows.max(axis=-2) - windows.min(axis=-2)  # (..., F, C): per-frame box sides
     size = np.median(extent.max(axis=-1), axis=-1)[..., None, None, None]  # (..., 1, 1, 1)
     return centre, np.maximum(size, 1e-3).astype(windows.dtype)

@@ -389,12 +389,7 @@ class Refiner:
             mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
             windows = windows.copy()
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
-        centre, scale = window_stats(windows, self.space)
-        if self.network.per_coordinate and self.space == "2d":
-            # Each coordinate about its own window mean: SmoothNet's output depended on where a
-            # point sat from the mean keypoint, so a Halpe-26 or BODY-25 file's feet (moving that
-            # mean) made its COCO points worse than the input on jitter (RESULTS section 11).
-            centre = windows.mean(axis=-3, keepdims=True)
+        centre, scale = window_stats(windows, self.space, each_point=self.network.per_coordinate)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
                    for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
