@@ -11,7 +11,16 @@ import torch
 
 from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
-from synsp.inference.floor import SHRINK, baseline, correction_rms, keep_above_floor, measure_floor
+from synsp.inference.floor import (
+    DRIFT_RAMP,
+    SHRINK,
+    baseline,
+    bone_drift,
+    correction_rms,
+    drift_factor,
+    keep_above_floor,
+    measure_floor,
+)
 from synsp.sequence import body_size
 
 
@@ -20,6 +29,18 @@ def walk(t: int = 90, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     rest = rng.uniform(-300, 300, (17, 3)) * [1, 2.8, 0.5]
     return rest + 60 * np.sin(np.arange(t)[:, None, None] / 7 + rng.uniform(0, 6, (17, 3)))
+
+
+def turning(t: int = 90, seed: int = 0) -> np.ndarray:
+    """(t, 17, 3) an h36m17 body turning and swaying as a whole, mm: its bones keep their length."""
+    rest = np.array([[0, 0, 0], [-130, 0, 0], [-130, -420, 0], [-130, -840, 0], [130, 0, 0], [130, -420, 0],
+                     [130, -840, 0], [0, 230, 0], [0, 480, 0], [0, 600, 60], [0, 700, 20], [150, 470, 0],
+                     [160, 200, 0], [160, -40, 0], [-150, 470, 0], [-160, 200, 0], [-160, -40, 0]], float)
+    rest[:, 2] += np.random.default_rng(seed).normal(0, 20, 17)  # not quite a plane
+    angle = np.arange(t) / 15
+    c, s = np.cos(angle), np.sin(angle)
+    turn = np.stack([np.stack([c, 0 * c, s], -1), np.tile([0.0, 1.0, 0.0], (t, 1)), np.stack([-s, 0 * c, c], -1)], 1)
+    return np.einsum("tij,kj->tki", turn, rest) + 40 * np.sin(angle)[:, None, None]
 
 
 def test_a_constant_pull_measures_as_its_size():
@@ -67,7 +88,7 @@ def test_each_person_is_shrunk_on_its_own():
     refined = base.copy()
     refined[0, :, 9] += [50.0, 0, 0]  # only the first person is corrected
     floor = np.full(17, 20 / 1700)
-    out = keep_above_floor(x, refined, floor, shrink=SHRINK["3d"])
+    out = keep_above_floor(x, refined, floor, shrink=0.5)
     np.testing.assert_allclose(out[1], base[1], atol=1e-9)
     assert 40 < np.abs(out[0, :, 9, 0] - base[0, :, 9, 0]).mean() < 50
 
@@ -83,7 +104,7 @@ def tiny_model(tmp_path_factory):
 def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
     model = load_model(tiny_model, device="cpu")
     assert model.floor is None and model.shrink == 0.0  # a checkpoint without one: no step
-    x = walk().astype(np.float32)
+    x = turning().astype(np.float32)
     plain = model.refine(x)
     payload = torch.load(tiny_model, weights_only=True)
     payload["meta"]["correction_floor"] = [0.02] * 17
@@ -116,7 +137,7 @@ def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, tmp_
 def test_whole_correction_on_request(tmp_path):
     import synsp
 
-    x = walk().astype(np.float32)
+    x = turning().astype(np.float32)
     model = load_model("synsp-h36m17", device="cpu")
     assert model.floor is not None and model.shrink > 0  # the shipped model carries its floor
     whole, default = synsp.refine(x, floor=False), synsp.refine(x)
@@ -135,7 +156,7 @@ def test_the_step_strength_is_a_per_call_option():
     import synsp
     from synsp.errors import OptionError
 
-    x = walk().astype(np.float32)
+    x = turning().astype(np.float32)
     np.testing.assert_allclose(synsp.refine(x, floor=0.0), synsp.refine(x, floor=False), atol=1e-5)
     np.testing.assert_allclose(synsp.refine(x, floor=SHRINK["3d"]), synsp.refine(x), atol=1e-5)
     strong = synsp.refine(x, floor=4.0)
@@ -151,9 +172,43 @@ def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
     from synsp.inference.floor import SHRINK_CONVERTED
     from synsp.skeleton import convert
 
-    coco = convert(walk().astype(np.float32), "h36m17", "coco17")  # 3D COCO-17 reaches the model converted
+    coco = convert(turning().astype(np.float32), "h36m17", "coco17")  # 3D COCO-17 reaches the model converted
     default = synsp.refine(coco, layout="coco17")
     np.testing.assert_allclose(default, synsp.refine(coco, layout="coco17", floor=SHRINK_CONVERTED["3d"]), atol=1e-5)
     assert np.abs(default - synsp.refine(coco, layout="coco17", floor=SHRINK["3d"])).max() > 0.01
     np.testing.assert_allclose(synsp.refine(coco, layout="coco17", floor=True), default, atol=1e-5)  # as the CLI asks
     assert np.abs(synsp.refine(coco, layout="coco17", floor=1.0) - default).max() > 0.01  # 1.0 is a strength, not True
+
+
+def test_bone_drift_sees_slow_length_change_not_jitter():
+    rng = np.random.default_rng(0)
+    x = turning(150)
+    assert bone_drift(x, "h36m17") < 1e-9  # rigid limbs
+    ends = [2, 3, 5, 6, 12, 13, 15, 16]  # knees, ankles, elbows, wrists
+    drifting, jittering, swapped = x.copy(), x.copy(), x.copy()
+    drifting[:, ends] += 20 * np.sin(np.arange(150)[:, None, None] / 30 + rng.uniform(0, 6, (8, 3)))  # slow
+    jittering[:, ends] += rng.normal(0, 20 / np.sqrt(2), (150, 8, 3))  # as large, white
+    swapped[40:52, 13] = x[40:52, 16]  # a wrist taken for the other one for 0.4 s
+    slow = bone_drift(drifting, "h36m17")
+    assert 2 / body_size(x) < slow < 20 / body_size(x)
+    assert bone_drift(jittering, "h36m17") < 0.4 * slow and bone_drift(swapped, "h36m17") < 0.1 * slow
+    both = bone_drift(np.stack([x, drifting]), "h36m17")  # one figure per person
+    assert both.shape == (2,) and both[0] < 1e-9 and both[1] == pytest.approx(slow)
+    np.testing.assert_allclose(drift_factor([0.0, DRIFT_RAMP[0], np.mean(DRIFT_RAMP), DRIFT_RAMP[1], 1.0]),
+                               [1, 1, 0.5, 0, 0])
+
+
+def test_the_step_weakens_as_the_bones_drift():
+    """3D: the step runs at its whole strength on rigid bones, at none on bones that drift as an
+    estimator's do; each person of a (V, T, J, C) input has its own strength."""
+    model = load_model("synsp-h36m17", device="cpu")
+    rigid = turning(120).astype(np.float32)
+    phases = np.random.default_rng(0).uniform(0, 6, (17, 3))
+    drifting = rigid + 0.02 * body_size(rigid) * np.sin(np.arange(120)[:, None, None] / 20 + phases)  # every joint
+    model.refine(np.stack([rigid, drifting]))
+    np.testing.assert_allclose(model.floor_strength, [model.shrink, 0.0])
+    np.testing.assert_allclose(model.refine(drifting), model.refine(drifting, floor=False), atol=1e-3)
+    assert np.abs(model.refine(rigid) - model.refine(rigid, floor=False)).max() > 0.1
+    model.drift_ramp = None  # the whole strength whatever the input
+    model.refine(drifting)
+    np.testing.assert_allclose(model.floor_strength, model.shrink)

@@ -14,25 +14,36 @@ the same network makes on clean poses, per joint, measured once per model
 (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). The faster part (the
 network smoothing more than the baseline) is kept whole. Per clip and joint, with ``r`` the
 slow correction's RMS over the clip and ``f`` the floor, the slow correction is scaled by
-``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at a fraction ``s`` of its strength
-(:data:`SHRINK`, per space: the strongest on the validation split's grid whose cost on `typical`
-input stays within about 1 % of no step on the motions the model never trained on;
-benchmarks/RESULTS.md, section 9, "The floor on motion the model never saw"). A large
-correction (a real estimator's bias, a swap) is kept nearly whole; one near the floor is cut (in
-3D by half at the floor and wholly at 0.7 of it; in 2D by three quarters at the floor and
-wholly at 0.87 of it), leaving more of the filtered input.
+``max(0, 1 - s * f^2 / r^2)``: a James-Stein-like shrinkage at ``s`` times its strength
+(:data:`SHRINK`, per space: the strongest on the validation split's grid whose cost on input
+with slow errors stays within about 1 % of no step on the motions the model never trained on;
+benchmarks/RESULTS.md, section 9, "The floor step and the limbs' drift" and "The floor on motion
+the model never saw"). A large correction (a real estimator's bias, a swap) is kept nearly
+whole; one near the floor is cut (in 2D by three quarters at the floor and wholly at 0.87 of it;
+in 3D, at the whole strength, wholly up to 1.9 times the floor and by half at 2.6 times), leaving
+more of the filtered input.
+
+In 3D the strength is scaled down by the input's own evidence of slow errors
+(:func:`bone_drift`): limbs that change length slowly over the clip are an estimator's drift,
+which the network's slow correction is there to fix; limbs that keep their length (clean
+poses, jitter-only input) leave that correction nothing real to fix but the network's pull
+towards the motions it knows.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
 
+from synsp.consistency import frame_lengths
 from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_size
+from synsp.skeleton import Layout, bone_tree, get_layout
 
-__all__ = ["BASELINE_HZ", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part", "correction_rms",
-           "measure_floor", "floor_step", "keep_above_floor"]
+__all__ = ["BASELINE_HZ", "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
+           "bone_drift", "limb_bones", "drift_factor", "correction_rms", "measure_floor", "floor_step",
+           "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
@@ -41,14 +52,21 @@ BASELINE_HZ = 6.0
 # validation split (RESULTS section 9, "The floor on the slow part"; 1 Hz gained a little more on
 # jitter and moved clean poses further, 3 Hz the other way round).
 SLOW_HZ = 2.0
-# Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split
-# (RESULTS section 9, "The floor on motion the model never saw"; before: 0.25 and 0.5).
-SHRINK = {"3d": 0.5, "2d": 0.75}
+# Strength of the shrinkage (1: James-Stein's) per space; chosen on the validation split (RESULTS
+# section 9: 3D "The floor step and the limbs' drift", before 0.5 with no ramp; 2D "The floor on
+# motion the model never saw").
+SHRINK = {"3d": 3.5, "2d": 0.75}
 # The strength for a skeleton refined through the model's (Halpe-26, BODY-25, MediaPipe-33 in
 # 3D, whose spine, thorax and head joints the conversion makes): chosen on the validation split
-# by the same rule (RESULTS section 9, "The floor for other skeletons"). 2D conversions copy
-# COCO's 17 keypoints as they are, so 2D keeps its own strength.
-SHRINK_CONVERTED = {"3d": 2.0, "2d": SHRINK["2d"]}
+# by the same rule, the top of its grid (RESULTS section 9, "The floor step and the limbs' drift";
+# before: 2.0 with no ramp). 2D conversions copy COCO's 17 keypoints as they are, so 2D keeps its
+# own strength.
+SHRINK_CONVERTED = {"3d": 8.0, "2d": SHRINK["2d"]}
+# 3D: the strength is whole while the input's bone drift (:func:`bone_drift`, body sizes) stays
+# below the first figure and none above the second, linear between. Clean mocap measures
+# ~0.0001, jitter-only input ~0.0024, the `typical` estimator ~0.0067 (medians over the
+# validation split); chosen there (RESULTS section 9, "The floor step and the limbs' drift").
+DRIFT_RAMP = (2e-3, 4e-3)
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
@@ -63,6 +81,43 @@ def slow_part(diff: np.ndarray, fps: float | None = None) -> np.ndarray:
     Butterworth of order 2), at ``fps`` (None: 30)."""
     fps = 30.0 if fps is None else float(fps)
     return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps)
+
+
+def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
+    """How much a person's limbs change length slowly: per person (each leading index of
+    ``inputs`` (..., T, J, 3), without NaN), the median over frames of the slow part
+    (:func:`slow_part`) of each limb bone's length minus its median over the clip, averaged over
+    the limb bones (:func:`limb_bones`), in body sizes.
+
+    Upper arms, forearms, thighs and shins are rigid in every skeleton, so this is about zero for
+    ideal poses; an estimator's drift, size and depth errors raise it, fast jitter hardly does,
+    and medians keep a short swap or lost joint from raising it. Returns an array shaped
+    ``inputs.shape[:-3]`` (a 0-d array for one person)."""
+    inputs = np.asarray(inputs, np.float64)
+    lengths = frame_lengths(inputs, layout)[..., limb_bones(layout)]  # (..., T, B)
+    change = lengths - np.median(lengths, axis=-2, keepdims=True)
+    slow = slow_part(change[..., None], fps)[..., 0]
+    return np.median(np.abs(slow), axis=-2).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+
+
+@lru_cache(maxsize=None)
+def limb_bones(layout: str | Layout) -> list[int]:
+    """Indices into :func:`synsp.skeleton.bone_tree` of the bones between two limb joints (hip,
+    knee, ankle, shoulder, elbow, wrist); every bone if the layout names none."""
+    layout = get_layout(layout)
+    limb = [any(word in name for word in _LIMB_JOINTS) for name in layout.joints]
+    bones = [i for i, (a, b) in enumerate(bone_tree(layout)) if limb[a] and limb[b]]
+    return bones or list(range(len(bone_tree(layout))))
+
+
+_LIMB_JOINTS = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")
+
+
+def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RAMP) -> np.ndarray:
+    """The share of the floor step's strength kept at a :func:`bone_drift` of ``drift``: 1 up to
+    ``ramp[0]``, 0 from ``ramp[1]``, linear between; shaped like ``drift``."""
+    low, high = ramp
+    return 1.0 - np.clip((np.asarray(drift, np.float64) - low) / (high - low), 0.0, 1.0)
 
 
 def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = None) -> np.ndarray:
@@ -101,14 +156,15 @@ def measure_floor(refine: Callable[[np.ndarray], np.ndarray], clips: Iterable[np
     return np.median([correction_rms(clip, refine(clip), fps) for clip in clips], axis=0)
 
 
-def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float,
+def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float | np.ndarray,
                fps: float | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """:func:`keep_above_floor` for several refinements of the same ``inputs`` (a refiner's
-    outputs): the baseline and the body sizes are computed once, here. Returns the function
+    outputs): the baseline and the body sizes are computed once, here. ``shrink`` is one
+    strength or one per person (shaped ``inputs.shape[:-3]``). Returns the function
     ``refined -> kept`` (arrays shaped like ``inputs``)."""
     inputs = np.asarray(inputs, np.float64)
     base, sizes = baseline(inputs, fps), _sizes(inputs)
-    floor2 = shrink * np.asarray(floor, np.float64) ** 2
+    floor2 = np.asarray(shrink, np.float64)[..., None] * np.asarray(floor, np.float64) ** 2
 
     def step(refined: np.ndarray) -> np.ndarray:
         diff = np.asarray(refined, np.float64) - base

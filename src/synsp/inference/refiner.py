@@ -16,7 +16,7 @@ from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
-from synsp.inference.floor import SHRINK, floor_step
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -155,6 +155,11 @@ class Refiner:
         self.floor = (np.asarray(floor, np.float64) if floor is not None and len(floor) == len(self.layout.joints)
                       and not self.network.per_coordinate else None)
         self.shrink = SHRINK[self.space] if self.floor is not None else 0.0
+        # 3D: the step's strength scaled down by the input's bone drift (floor.drift_factor over
+        # this ramp; None: the whole strength whatever the input); ``floor_strength`` is the last
+        # call's strength per person, None when no step ran.
+        self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
+        self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
@@ -244,7 +249,8 @@ class Refiner:
         trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
         rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
         ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step);
-        a number sets that step's strength for this call (default :data:`~synsp.inference.floor.SHRINK`).
+        a number sets that step's strength for this call (default :data:`~synsp.inference.floor.SHRINK`),
+        which in 3D is scaled down by the input's bone drift (:attr:`drift_ramp`).
         Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
         ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
@@ -319,7 +325,12 @@ class Refiner:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
+        self.floor_strength = None
         if strength and self.floor is not None and own_joints and floor is not False:
+            strength = np.full(seq.shape[:-3], strength)
+            if self.drift_ramp is not None:
+                strength = strength * drift_factor(bone_drift(seq, self.layout, fps), self.drift_ramp)
+            self.floor_strength = strength
             step = floor_step(seq, self.floor, shrink=strength, fps=fps)
             outputs = {name: step(out) for name, out in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
