@@ -94,23 +94,21 @@ def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     and medians keep a short swap or lost joint from raising it. Returns an array shaped
     ``inputs.shape[:-3]`` (a 0-d array for one person)."""
     inputs = np.asarray(inputs, np.float64)
-    lengths = frame_lengths(inputs, layout)[..., limb_bones(layout)]  # (..., T, B)
+    lengths = frame_lengths(inputs, layout)[..., list(limb_bones(layout))]  # (..., T, B)
     change = lengths - np.median(lengths, axis=-2, keepdims=True)
     slow = slow_part(change[..., None], fps)[..., 0]
     return np.median(np.abs(slow), axis=-2).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
 
 
 @lru_cache(maxsize=None)
-def limb_bones(layout: str | Layout) -> list[int]:
+def limb_bones(layout: str | Layout) -> tuple[int, ...]:
     """Indices into :func:`synsp.skeleton.bone_tree` of the bones between two limb joints (hip,
     knee, ankle, shoulder, elbow, wrist); every bone if the layout names none."""
     layout = get_layout(layout)
-    limb = [any(word in name for word in _LIMB_JOINTS) for name in layout.joints]
-    bones = [i for i, (a, b) in enumerate(bone_tree(layout)) if limb[a] and limb[b]]
-    return bones or list(range(len(bone_tree(layout))))
-
-
-_LIMB_JOINTS = ("hip", "knee", "ankle", "shoulder", "elbow", "wrist")
+    limb = [any(word in name for word in ("hip", "knee", "ankle", "shoulder", "elbow", "wrist"))
+            for name in layout.joints]
+    bones = tuple(i for i, (a, b) in enumerate(bone_tree(layout)) if limb[a] and limb[b])
+    return bones or tuple(range(len(bone_tree(layout))))
 
 
 def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RAMP) -> np.ndarray:
