@@ -220,6 +220,23 @@ def test_clip_weights_choose_which_clips_an_epoch_draws_from():
         TrainingPairs([still, moving], config, window=8, clip_weights=[1.0])
 
 
+def test_a_per_coordinate_network_trains_on_windows_normalised_as_it_refines():
+    """2D SmoothNet is refined with each coordinate centred on its own window mean; its training
+    windows are normalised the same way (the trainer passes ``each_point`` for it)."""
+    from synsp.config import DataConfig
+    from synsp.training.pairs import TrainingPairs
+
+    rng = np.random.default_rng(4)
+    clip = (rng.normal(0, 300, (1, 17, 3)) + np.cumsum(rng.normal(0, 10, (40, 17, 3)), axis=0)).astype(np.float32)
+    config = DataConfig(layout="coco17", space="2d", presets={"jitter": 1.0}, windows_per_epoch=10,
+                        scale=(1.0, 1.0), time_scale=(1.0, 1.0), flip=False, rotation="none")
+    means = {}
+    for each_point in (False, True):
+        noisy, _ = TrainingPairs([clip], config, window=8, each_point=each_point).epoch(np.random.default_rng(0))
+        means[each_point] = np.abs(noisy.mean(axis=2)).max()  # (N, V, F, J*C): each track's mean over frames
+    assert means[True] < 1e-5 < 0.01 < means[False]
+
+
 def test_evaluation_cases_with_other_bodies():
     from synsp.evaluation.protocol import make_cases
     from synsp.skeleton import bone_tree

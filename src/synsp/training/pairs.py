@@ -68,11 +68,13 @@ class TrainingPairs:
     clips : list of (T, J, 3) clean sequences in millimetres, Y up, 30 fps.
     config : the run's :class:`DataConfig`.
     window : F, frames per window.
+    each_point : normalise each coordinate about its own window mean, as the refiner does for a
+        per-coordinate network in 2D (:func:`synsp.inference.normalize.window_stats`).
     """
 
     def __init__(self, clips: list[np.ndarray], config: DataConfig, window: int,
                  clip_weights: list[float] | None = None,
-                 layout_clips: dict[str, list[np.ndarray]] | None = None):
+                 layout_clips: dict[str, list[np.ndarray]] | None = None, *, each_point: bool = False):
         if not clips:
             raise ValueError("TrainingPairs needs at least one clip")
         if clip_weights is not None and (len(clip_weights) != len(clips) or min(clip_weights) < 0
@@ -85,6 +87,7 @@ class TrainingPairs:
         self.clip_weights = clip_weights
         self.config = config
         self.window = window
+        self.each_point = each_point
         self.layout = get_layout(config.layout)
         self.pools = {self.layout.name: self.clips}
         for name in config.input_layouts:
@@ -129,7 +132,7 @@ class TrainingPairs:
                                      f"windows_per_epoch = {cfg.windows_per_epoch}")
             keep = rng.choice(len(noisy), cfg.windows_per_epoch, replace=False, p=p)
             noisy, clean = noisy[keep], clean[keep]
-        centre, scale = window_stats(noisy, cfg.space)
+        centre, scale = window_stats(noisy, cfg.space, each_point=self.each_point)
         n, v, f, j, c = noisy.shape
         noisy = normalize(noisy, centre, scale).reshape(n, v, f, j * c)
         clean = normalize(clean, centre, scale).reshape(n, v, f, j * c)

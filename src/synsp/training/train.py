@@ -40,6 +40,7 @@ from synsp.inference.checkpoint import (
 )
 from synsp.inference.refiner import Refiner
 from synsp.inference.rotation_refiner import refine_rotation_sequence
+from synsp.model import get_network
 from synsp.training.distill import distillation_loss, shallower_state
 from synsp.training.loss import training_loss
 from synsp.training.pairs import TrainingPairs
@@ -136,7 +137,8 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         weights = config.data.dataset_weights
         pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window,
                               [weights.get(str(clip_info(n).dataset), 1.0) for n in names] if weights else None,
-                              {name: load_clips(names, layout=name) for name in config.data.input_layouts})
+                              {name: load_clips(names, layout=name) for name in config.data.input_layouts},
+                              each_point=get_network(config.model.kind).per_coordinate)
         # Float and sharing the weights being trained: an int8 refiner would quantise a copy of
         # the weights as they were at the start, and validate that copy every epoch.
         refiner = Refiner(model, config, device, {}, quantize=False)
