@@ -138,7 +138,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window,
                               [weights.get(str(clip_info(n).dataset), 1.0) for n in names] if weights else None,
                               {name: load_clips(names, layout=name) for name in config.data.input_layouts},
-                              each_point=get_network(config.model.kind).per_coordinate)
+                              each_point=get_network(config.model["kind"]).per_coordinate)
         # Float and sharing the weights being trained: an int8 refiner would quantise a copy of
         # the weights as they were at the start, and validate that copy every epoch.
         refiner = Refiner(model, config, device, {}, quantize=False)
