@@ -41,6 +41,7 @@ from synsp.errors import (
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
+from synsp.inference.floor import drift_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
@@ -208,8 +209,8 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out, filled, long, never, conventions, axes, sizes, paces = refine_tracks(poses, name, method, max_gap=gap,
-                                                                              **options)
+    out, filled, long, never, conventions, axes, sizes, paces, drifts = refine_tracks(
+        poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -223,6 +224,8 @@ def refine_file(
     notes += [size_note(factor) for factor in sizes]
     if paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
         notes.append(pace_note(min(paces), data.fps))
+    if drifts:
+        notes.append(drift_note(drifts))
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")

@@ -59,6 +59,7 @@ class RefinedTracks(NamedTuple):
     axes: list[np.ndarray]  # each distinct (C, C) map to the network's axes it refined a span in (Refiner.turn)
     sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
+    drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -82,6 +83,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     axes: list[np.ndarray] = []
     sizes: list[float] = []
     paces: list[float] = []
+    drifts: list[float] = []
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
@@ -92,6 +94,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             never, long = never + n_never, long + int(unknown.sum()) - n_never
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
+                model.limb_drift = None
             refined = refine_track(values, layout, method, **options)
             if model is not None:
                 if model.convention_offsets is not None:
@@ -102,9 +105,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     sizes.append(model.resized)
                 if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
                     paces.append(model.paced_fps)
+                if model.limb_drift is not None:
+                    drifts.extend(np.ravel(model.limb_drift).tolist())
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts)

@@ -42,7 +42,7 @@ from synsp.sequence import body_size
 from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
-           "bone_drift", "limb_bones", "drift_factor", "correction_rms", "measure_floor", "floor_step",
+           "bone_drift", "limb_bones", "drift_factor", "drift_note", "correction_rms", "measure_floor", "floor_step",
            "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
@@ -116,6 +116,22 @@ def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RA
     ``ramp[0]``, 0 from ``ramp[1]``, linear between; shaped like ``drift``."""
     low, high = ramp
     return 1.0 - np.clip((np.asarray(drift, np.float64) - low) / (high - low), 0.0, 1.0)
+
+
+def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP) -> str:
+    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined."""
+    drifts = sorted(float(d) for d in drifts)
+    shares = drift_factor(np.array(drifts), ramp)
+    amount = f"{drifts[0]:.4f}" + (f"-{drifts[-1]:.4f}" if drifts[-1] - drifts[0] >= 5e-5 else "")
+    if (shares == 1).all():
+        return (f"limbs: they keep their length over the clip (slow change {amount} body sizes), so the network's "
+                "slow correction was kept only where it stands above its floor, as for clean or jitter-only poses")
+    if (shares == 0).all():
+        return (f"limbs: they change length slowly over the clip ({amount} body sizes), as an estimator's drift "
+                "makes them, so the network's slow correction was kept whole")
+    strength = f"{shares.min():.0%}" + (f"-{shares.max():.0%}" if shares.max() > shares.min() else "")
+    return (f"limbs: they change length a little over the clip ({amount} body sizes), so the network's slow "
+            f"correction was cut back at {strength} of the floor step's strength")
 
 
 def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = None) -> np.ndarray:

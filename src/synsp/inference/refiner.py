@@ -156,9 +156,10 @@ class Refiner:
                       and not self.network.per_coordinate else None)
         self.shrink = SHRINK[self.space] if self.floor is not None else 0.0
         # 3D: the step's strength scaled down by the input's bone drift (floor.drift_factor over
-        # this ramp; None: the whole strength whatever the input); ``floor_strength`` is the last
-        # call's strength per person, None when no step ran.
+        # this ramp; None: the whole strength whatever the input); ``limb_drift`` and
+        # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
         self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
+        self.limb_drift: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
@@ -325,11 +326,12 @@ class Refiner:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
-        self.floor_strength = None
+        self.limb_drift = self.floor_strength = None
         if strength and self.floor is not None and own_joints and floor is not False:
             strength = np.full(seq.shape[:-3], strength)
             if self.drift_ramp is not None:
-                strength = strength * drift_factor(bone_drift(seq, self.layout, fps), self.drift_ramp)
+                self.limb_drift = bone_drift(seq, self.layout, fps)
+                strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             self.floor_strength = strength
             step = floor_step(seq, self.floor, shrink=strength, fps=fps)
             outputs = {name: step(out) for name, out in outputs.items()}
