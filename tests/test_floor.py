@@ -228,3 +228,31 @@ def test_synsp_refine_says_what_the_limbs_told_the_step(tmp_path):
     assert "limbs: they keep their length over the clip" in done.stdout
     whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
     assert whole.returncode == 0 and "limbs:" not in whole.stdout  # no step, nothing measured
+
+
+def test_a_stream_takes_the_step_as_its_limbs_say():
+    """A live stream runs the floor step from the frames it has (synsp.inference.stream_floor):
+    on rigid limbs it cuts the network's slow correction, on drifting ones it keeps it whole."""
+    from synsp.inference.floor import slow_part
+    from synsp.inference.streaming import StreamingRefiner
+
+    model = load_model("synsp-h36m17", device="cpu")
+    rng = np.random.default_rng(5)
+
+    def stream(x: np.ndarray) -> np.ndarray:
+        s = StreamingRefiner(model, mm_per_unit=1.0)
+        return np.concatenate([*(s.push(frame) for frame in x), s.flush()])
+
+    rigid = (turning(150) + rng.normal(0, 8, (150, 17, 3))).astype(np.float32)
+    phases = rng.uniform(0, 6, (17, 3))
+    drifting = (rigid + 0.03 * body_size(rigid) * np.sin(np.arange(150)[:, None, None] / 15 + phases)).astype(np.float32)
+    shrink = model.shrink
+    try:
+        stepped = [stream(rigid), stream(drifting)]
+        model.shrink = 0.0  # no step
+        whole = [stream(rigid), stream(drifting)]
+    finally:
+        model.shrink = shrink
+    slow_rms = lambda out: np.sqrt((slow_part(out - rigid) ** 2).mean())  # noqa: E731
+    assert slow_rms(stepped[0]) < 0.8 * slow_rms(whole[0])
+    np.testing.assert_allclose(stepped[1][40:], whole[1][40:], atol=1e-3)  # the drift is told after ~1 s

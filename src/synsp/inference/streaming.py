@@ -33,10 +33,11 @@ Where the stream cannot see the future it differs from offline refinement:
 - the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed)
   are decided on the stream's first window (offline: on the whole clip) and kept until
   :meth:`reset`;
-- the network's correction is kept whole: the offline step that keeps it in proportion to the
-  model's floor (:mod:`synsp.inference.floor`) needs the whole clip's correction and a
-  zero-phase baseline, which a stream does not have; nor is the output low-passed at the
-  end (:data:`synsp.inference.refiner.LOWPASS_HZ`): a zero-phase filter needs the frames after;
+- the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`)
+  from the frames seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`:
+  running figures where offline has the whole clip's; the step fades in over the first second);
+  the output is not low-passed at the end (:data:`synsp.inference.refiner.LOWPASS_HZ`): a
+  zero-phase filter needs the frames after;
 - the network sees the frames as they come, whatever the motion's pace: offline, a clip
   faster than the mocap's is refined as if filmed at a lower rate, with frames interpolated
   between the input's (:mod:`synsp.motion_pace`), which needs the whole clip's pace;
@@ -62,6 +63,7 @@ from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.inference.stream_floor import RunningFloorStep
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
 from synsp.skeleton import root_position
@@ -137,6 +139,9 @@ class StreamingRefiner:
         self._bone_count = 0
         self._pulls: list[np.ndarray] = []  # (V, J, C) the network's local pull on each window so far
         self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
+        model = self.refiner
+        self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
+                       if model.floor is not None and model.shrink else None)
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -323,10 +328,23 @@ class StreamingRefiner:
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
+        first = self._next
         frames, roots = self._collect(upto, last)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
+        if self._floor is not None and len(frames):
+            frames = self._above_floor(frames, first, last)
         return self._finish(frames, roots)
+
+    def _above_floor(self, frames: np.ndarray, first: int, last: int) -> np.ndarray:
+        """The floor step (:mod:`synsp.inference.stream_floor`) on frames (k, V, J, C) given back
+        from ``first``, with the frames after them up to ``last`` as refined so far."""
+        later = [i for i in range(first + len(frames), last + 1) if i in self._counts and i in self._inputs]
+        v, j, c = self._frame_shape()
+        later_refined = np.array([self._sums[i] / self._counts[i] for i in later]).reshape(-1, v, j, c)
+        later_inputs = np.array([self._inputs[i] for i in later]).reshape(-1, v, j, c)
+        inputs = np.stack([self._inputs[first + i] for i in range(len(frames))])
+        return self._floor(frames, inputs, later_refined, later_inputs)
 
     def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D

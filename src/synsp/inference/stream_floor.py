@@ -1,0 +1,102 @@
+"""The floor step (:mod:`synsp.inference.floor`) on a live stream, from what has arrived so far.
+
+Offline, the step weighs the slow part of the network's correction over the whole clip against
+the model's floor, with a strength scaled by the clip's limb drift, and filters without phase
+over the whole clip. A stream has the frames it gave back and the ``lag`` frames after the one
+it gives back now (their inputs whole, their refinement from the windows complete so far), so:
+
+- the slow part of the correction and of the limbs' lengths is the same zero-phase filter run on
+  the last :data:`HISTORY` frames given back plus those later frames, read at the frames given
+  back now (near the newest frame, with less of the future than offline);
+- the correction's RMS, the limbs' centre and the body's size are running means over the frames
+  given back so far; the limb drift is the median of a bounded history (as offline, the median
+  over frames); the step fades in over the stream's first :data:`HISTORY` frames, before which
+  the drift cannot be told from jitter.
+
+The correction is measured from the input itself rather than from its 6 Hz Butterworth: their
+slow parts are the same.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.consistency import frame_lengths
+from synsp.inference.floor import drift_factor, limb_bones, slow_part
+from synsp.skeleton import Layout
+
+# Frames given back that the filters look back over: a 2 Hz filter's response lasts ~0.5 s. The
+# step also fades in over as many frames: the limbs' drift needs that long to be told from jitter.
+HISTORY = 32
+# At most this many frames' limb changes are kept for the drift's median; beyond it every other
+# one is dropped, so the median costs the same after an hour as after a minute.
+DRIFT_HISTORY = 1024
+
+
+class RunningFloorStep:
+    """The floor step for one stream (see the module docstring).
+
+    Parameters
+    ----------
+    floor : (J,) the model's floor, in body sizes (:attr:`Refiner.floor`).
+    shrink : the step's whole strength (:attr:`Refiner.shrink`).
+    layout : the model's joints; ``ramp`` the drift ramp (None: no limb cue, as in 2D).
+    """
+
+    def __init__(self, floor: np.ndarray, shrink: float, layout: Layout, ramp: tuple[float, float] | None):
+        self.floor2 = shrink * np.asarray(floor, np.float64) ** 2
+        self.layout, self.ramp = layout, ramp
+        self.limbs = list(limb_bones(layout))
+        self._corrections: list[np.ndarray] = []  # (V, J, C) per frame given back, the last HISTORY
+        self._lengths: list[np.ndarray] = []  # (V, B) limb lengths of the input, same frames
+        self._slow_sq = 0.0  # (V, J) summed squared slow correction of the frames given back
+        self._length_sum = 0.0  # (V, B) summed limb lengths
+        self._size_sum = 0.0  # (V,) summed per-frame body extents
+        self._count = 0
+        self._changes: list[np.ndarray] = []  # (V, B) |slow limb change| per frame, for the median
+
+    def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
+                 later_inputs: np.ndarray) -> np.ndarray:
+        """Keep the correction of frames given back now in proportion to its floor.
+
+        ``refined``, ``inputs``: (k, V, J, C) the frames given back now and their inputs (model
+        space); ``later_refined``, ``later_inputs``: (m, V, J, C) the frames after them, refined
+        from the windows complete so far. Returns ``refined`` with the step taken.
+        """
+        k = len(refined)
+        correction = np.asarray(refined, np.float64) - inputs
+        lengths = frame_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
+        lengths = lengths[..., self.limbs]
+        self._count += k
+        self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
+        extent = inputs.max(axis=-2) - inputs.min(axis=-2)  # (k, V, C)
+        self._size_sum = self._size_sum + extent.max(axis=-1).sum(axis=0)
+        size = np.maximum(self._size_sum / self._count, 1e-9)  # (V,)
+
+        past = len(self._corrections)
+        track = np.concatenate([np.array(self._corrections).reshape(-1, *correction.shape[1:]), correction,
+                                np.asarray(later_refined, np.float64) - later_inputs])
+        slow = _slow(track)[past:past + k]  # (k, V, J, C)
+        self._slow_sq = self._slow_sq + (slow ** 2).sum(axis=-1).sum(axis=0)
+        rms = np.sqrt(self._slow_sq / self._count) / size[:, None]  # (V, J) in body sizes
+
+        strength = np.ones(len(size))
+        if self.ramp is not None and self.limbs:
+            change = np.concatenate([np.array(self._lengths).reshape(-1, *lengths.shape[1:]), lengths])
+            change = change - self._length_sum / self._count
+            slow_change = _slow(change[..., None])[past:past + k, ..., 0]  # (k, V, B)
+            self._changes.extend(np.abs(slow_change))
+            if len(self._changes) > DRIFT_HISTORY:
+                self._changes = self._changes[::2]
+            drift = np.median(np.array(self._changes), axis=0).mean(axis=-1) / size  # (V,)
+            strength = drift_factor(drift, self.ramp)
+        strength = strength * min(1.0, self._count / HISTORY)
+        gain = np.clip(1.0 - strength[:, None] * self.floor2 / np.maximum(rms, 1e-12) ** 2, 0.0, 1.0)
+
+        self._corrections = (self._corrections + list(correction))[-HISTORY:]
+        self._lengths = (self._lengths + list(lengths[:k]))[-HISTORY:]
+        return (refined - (1.0 - gain)[None, :, :, None] * slow).astype(refined.dtype)
+
+
+def _slow(track: np.ndarray) -> np.ndarray:
+    """:func:`synsp.inference.floor.slow_part` of a (T, V, J, C) track, time first."""
+    return np.moveaxis(slow_part(np.moveaxis(track, 0, -3)), -3, 0)
