@@ -245,7 +245,8 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
 
     rigid = (turning(150) + rng.normal(0, 8, (150, 17, 3))).astype(np.float32)
     phases = rng.uniform(0, 6, (17, 3))
-    drifting = (rigid + 0.03 * body_size(rigid) * np.sin(np.arange(150)[:, None, None] / 15 + phases)).astype(np.float32)
+    drift = 0.03 * body_size(rigid) * np.sin(np.arange(150)[:, None, None] / 15 + phases)
+    drifting = (rigid + drift).astype(np.float32)
     shrink = model.shrink
     try:
         stepped = [stream(rigid), stream(drifting)]
