@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -277,7 +278,7 @@ def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: floa
     Filtered array, same shape and dtype as ``x``. Sequences too short to pad are padded
     as far as they go.
     """
-    from scipy.signal import butter, sosfiltfilt
+    from scipy.signal import sosfiltfilt
 
     if not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"fps must be a positive number, got {fps!r}")
@@ -289,9 +290,18 @@ def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: floa
     frames = a.shape[-3]
     if frames < 2:
         return a.astype(dtype)
-    sos = butter(int(order) // 2, cutoff, btype="low", fs=fps, output="sos")
+    sos = _butter_sos(int(order) // 2, float(cutoff), float(fps))
     padlen = min(3 * (2 * len(sos) + 1), frames - 1)
     return sosfiltfilt(sos, a, axis=a.ndim - 3, padlen=padlen).astype(dtype)
+
+
+@lru_cache(maxsize=64)  # a live stream filters every frame with the same few designs
+def _butter_sos(order: int, cutoff: float, fps: float) -> np.ndarray:
+    """Second-order sections of a low-pass Butterworth (cached: callers must not write to it;
+    scipy's filters only read it, though they need it writeable)."""
+    from scipy.signal import butter
+
+    return butter(order, cutoff, btype="low", fs=fps, output="sos")
 
 
 def cutoff_for(cutoff: float, fps: float) -> float:

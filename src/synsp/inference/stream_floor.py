@@ -46,13 +46,13 @@ class RunningFloorStep:
         self.floor2 = shrink * np.asarray(floor, np.float64) ** 2
         self.layout, self.ramp = layout, ramp
         self.limbs = list(limb_bones(layout))
-        self._corrections: list[np.ndarray] = []  # (V, J, C) per frame given back, the last HISTORY
-        self._lengths: list[np.ndarray] = []  # (V, B) limb lengths of the input, same frames
+        self._corrections: np.ndarray | None = None  # (n, V, J, C) of the last HISTORY frames given back
+        self._lengths: np.ndarray | None = None  # (n, V, B) limb lengths of their inputs
         self._slow_sq = 0.0  # (V, J) summed squared slow correction of the frames given back
         self._length_sum = 0.0  # (V, B) summed limb lengths
         self._size_sum = 0.0  # (V,) summed per-frame body extents
         self._count = 0
-        self._changes: list[np.ndarray] = []  # (V, B) |slow limb change| per frame, for the median
+        self._changes: np.ndarray | None = None  # (n, V, B) |slow limb change| per frame, for the median
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
                  later_inputs: np.ndarray) -> np.ndarray:
@@ -72,31 +72,36 @@ class RunningFloorStep:
         self._size_sum = self._size_sum + extent.max(axis=-1).sum(axis=0)
         size = np.maximum(self._size_sum / self._count, 1e-9)  # (V,)
 
+        if self._corrections is None:
+            self._corrections, self._lengths = correction[:0], lengths[:0]
+            self._changes = lengths[:0]
         past = len(self._corrections)
-        track = np.concatenate([np.array(self._corrections).reshape(-1, *correction.shape[1:]), correction,
-                                np.asarray(later_refined, np.float64) - later_inputs])
-        slow = _slow(track)[past:past + k]  # (k, V, J, C)
+        track = np.concatenate([self._corrections, correction, np.asarray(later_refined, np.float64) - later_inputs])
+        change = np.concatenate([self._lengths, lengths])
+        change = change - self._length_sum / self._count
+        # one filter call for both tracks (T, V, J * C + B): a stream pays it every frame
+        n, v = len(track), track.shape[1]
+        both = _slow(np.concatenate([track.reshape(n, v, -1), change], axis=-1))[past:past + k]
+        split = correction.shape[-2] * correction.shape[-1]
+        slow, slow_change = both[..., :split].reshape(correction.shape), both[..., split:]  # (k, V, J, C), (k, V, B)
         self._slow_sq = self._slow_sq + (slow ** 2).sum(axis=-1).sum(axis=0)
         rms = np.sqrt(self._slow_sq / self._count) / size[:, None]  # (V, J) in body sizes
 
         strength = np.ones(len(size))
-        if self.ramp is not None and self.limbs:
-            change = np.concatenate([np.array(self._lengths).reshape(-1, *lengths.shape[1:]), lengths])
-            change = change - self._length_sum / self._count
-            slow_change = _slow(change[..., None])[past:past + k, ..., 0]  # (k, V, B)
-            self._changes.extend(np.abs(slow_change))
+        if self.ramp is not None:
+            self._changes = np.concatenate([self._changes, np.abs(slow_change)])
             if len(self._changes) > DRIFT_HISTORY:
                 self._changes = self._changes[::2]
-            drift = np.median(np.array(self._changes), axis=0).mean(axis=-1) / size  # (V,)
+            drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
             strength = drift_factor(drift, self.ramp)
         strength = strength * min(1.0, self._count / HISTORY)
         gain = np.clip(1.0 - strength[:, None] * self.floor2 / np.maximum(rms, 1e-12) ** 2, 0.0, 1.0)
 
-        self._corrections = (self._corrections + list(correction))[-HISTORY:]
-        self._lengths = (self._lengths + list(lengths[:k]))[-HISTORY:]
+        self._corrections = np.concatenate([self._corrections, correction])[-HISTORY:]
+        self._lengths = np.concatenate([self._lengths, lengths[:k]])[-HISTORY:]
         return (refined - (1.0 - gain)[None, :, :, None] * slow).astype(refined.dtype)
 
 
 def _slow(track: np.ndarray) -> np.ndarray:
-    """:func:`synsp.inference.floor.slow_part` of a (T, V, J, C) track, time first."""
-    return np.moveaxis(slow_part(np.moveaxis(track, 0, -3)), -3, 0)
+    """:func:`synsp.inference.floor.slow_part` of a (T, V, N) track, time first."""
+    return np.moveaxis(slow_part(np.moveaxis(track, 0, -2)[..., None]), -3, 0)[..., 0]
