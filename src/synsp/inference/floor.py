@@ -42,8 +42,8 @@ from synsp.sequence import body_size
 from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
-           "bone_drift", "limb_bones", "drift_factor", "drift_note", "correction_rms", "measure_floor", "floor_step",
-           "keep_above_floor"]
+           "bone_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note", "correction_rms",
+           "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
@@ -94,10 +94,21 @@ def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     and medians keep a short swap or lost joint from raising it. Returns an array shaped
     ``inputs.shape[:-3]`` (a 0-d array for one person)."""
     inputs = np.asarray(inputs, np.float64)
-    lengths = frame_lengths(inputs, layout)[..., list(limb_bones(layout))]  # (..., T, B)
+    lengths = limb_lengths(inputs, layout)  # (..., T, B)
     change = lengths - np.median(lengths, axis=-2, keepdims=True)
     slow = slow_part(change[..., None], fps)[..., 0]
     return np.median(np.abs(slow), axis=-2).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+
+
+def limb_lengths(poses: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """Each frame's limb bone lengths (..., B) of poses (..., J, 3), in :func:`limb_bones` order."""
+    return frame_lengths(poses, layout)[..., list(limb_bones(layout))]
+
+
+def kept_share(rms: np.ndarray, floor2: np.ndarray) -> np.ndarray:
+    """The share of a slow correction of RMS ``rms`` that the step keeps, given ``floor2`` (the
+    strength times the floor squared, broadcastable): ``max(0, 1 - floor2 / rms^2)``, at most 1."""
+    return np.clip(1.0 - floor2 / np.maximum(rms, 1e-12) ** 2, 0.0, 1.0)
 
 
 @lru_cache(maxsize=None)
@@ -183,7 +194,7 @@ def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float | np.ndar
     def step(refined: np.ndarray) -> np.ndarray:
         diff = np.asarray(refined, np.float64) - base
         slow = slow_part(diff, fps)
-        gain = np.clip(1.0 - floor2 / np.maximum(_rms(slow, sizes), 1e-12) ** 2, 0.0, 1.0)
+        gain = kept_share(_rms(slow, sizes), floor2)
         return (base + diff - (1.0 - gain[..., None, :, None]) * slow).astype(np.asarray(refined).dtype)
 
     return step

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.consistency import frame_lengths
-from synsp.inference.floor import drift_factor, limb_bones, slow_part
+from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
 from synsp.skeleton import Layout
 
 # Frames given back that the filters look back over: a 2 Hz filter's response lasts ~0.5 s. The
@@ -45,7 +44,6 @@ class RunningFloorStep:
     def __init__(self, floor: np.ndarray, shrink: float, layout: Layout, ramp: tuple[float, float] | None):
         self.floor2 = shrink * np.asarray(floor, np.float64) ** 2
         self.layout, self.ramp = layout, ramp
-        self.limbs = list(limb_bones(layout))
         self._corrections: np.ndarray | None = None  # (n, V, J, C) of the last HISTORY frames given back
         self._lengths: np.ndarray | None = None  # (n, V, B) limb lengths of their inputs
         self._slow_sq = 0.0  # (V, J) summed squared slow correction of the frames given back
@@ -64,8 +62,7 @@ class RunningFloorStep:
         """
         k = len(refined)
         correction = np.asarray(refined, np.float64) - inputs
-        lengths = frame_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
-        lengths = lengths[..., self.limbs]
+        lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
         self._count += k
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
         extent = inputs.max(axis=-2) - inputs.min(axis=-2)  # (k, V, C)
@@ -95,7 +92,7 @@ class RunningFloorStep:
             drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
             strength = drift_factor(drift, self.ramp)
         strength = strength * min(1.0, self._count / HISTORY)
-        gain = np.clip(1.0 - strength[:, None] * self.floor2 / np.maximum(rms, 1e-12) ** 2, 0.0, 1.0)
+        gain = kept_share(rms, strength[:, None] * self.floor2)
 
         self._corrections = np.concatenate([self._corrections, correction])[-HISTORY:]
         self._lengths = np.concatenate([self._lengths, lengths[:k]])[-HISTORY:]
