@@ -194,7 +194,7 @@ class MultiPersonStreamingRefiner:
 
     def _emit_together(self, streams: list[_PersonStream]) -> dict[_PersonStream, np.ndarray]:
         """Each stream's frames ready this frame, as its ``_emit`` would give them, with the bone
-        step of every person's frames in one call."""
+        step of every person's frames in one call (the rest per person: ``_give_back``)."""
         requests = [(stream._next, *stream.emit_request) for stream in streams]  # (first, upto, last)
         collected = [stream._collect(upto, last) for stream, (_, upto, last) in zip(streams, requests)]
         if not collected:
@@ -206,10 +206,6 @@ class MultiPersonStreamingRefiner:
             targets = np.concatenate([stream._bone_targets(f) for stream, (f, _) in zip(streams, collected)])
             frames = streams[0]._bones(frames, targets)
         bounds = np.cumsum([0] + [len(f) for f, _ in collected])
-        out = {}
-        for stream, a, b, (first, _, last), (_, roots) in zip(streams, bounds[:-1], bounds[1:], requests, collected):
-            part = frames[a:b]
-            if stream._floor is not None and len(part):  # each person's own running figures
-                part = stream._above_floor(part, first, last)
-            out[stream] = stream._finish(part, roots)
-        return out
+        parts = zip(streams, bounds[:-1], bounds[1:], requests, collected)
+        return {stream: stream._give_back(frames[a:b], roots, first, last)
+                for stream, a, b, (first, _, last), (_, roots) in parts}

@@ -332,6 +332,11 @@ class StreamingRefiner:
         frames, roots = self._collect(upto, last)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
+        return self._give_back(frames, roots, first, last)
+
+    def _give_back(self, frames: np.ndarray, roots: np.ndarray | None, first: int, last: int) -> np.ndarray:
+        """Frames (k, V, J, C) given back from ``first``, their bone step taken: the floor step,
+        then back to the input's place (:meth:`_finish`); ``last`` = newest frame."""
         if self._floor is not None and len(frames):
             frames = self._above_floor(frames, first, last)
         return self._finish(frames, roots)
