@@ -80,6 +80,21 @@ def test_refine_bvh_with_a_chosen_filter_and_refused_network(bandai_slice, tmp_p
     assert read_poses(tmp_path / "c.csv").poses.shape[1:] == (120, 22, 3)
 
 
+def test_a_network_that_refines_every_joint_on_its_own_refines_a_bvh(bandai_slice, tmp_path, capsys):
+    """SmoothNet on rotations refines every 6D number alone, so it runs on the BVH's own 22-joint
+    tree (not SMPL's), then the default filter; SynSP on rotations is refused above."""
+    clean, jittery = bandai_slice
+    out = tmp_path / "net.bvh"
+    assert main(["refine", str(jittery), str(out), "--method", "smoothnet"]) == 0
+    assert "by smoothnet" in capsys.readouterr().out
+    refined, noisy = read_bvh(out), read_bvh(jittery)
+    assert refined.names == clean.names and refined.hierarchy == noisy.hierarchy
+    truth = forward_kinematics(clean)[0]
+    error_in = np.linalg.norm(forward_kinematics(noisy)[0] - truth, axis=-1).mean()
+    error_out = np.linalg.norm(forward_kinematics(refined)[0] - truth, axis=-1).mean()
+    assert error_out < 0.6 * error_in
+
+
 def _smpl_file(path, poses, trans, **extra):
     np.savez(path, poses=poses, trans=trans, betas=np.arange(10, dtype=np.float32), **extra)
 

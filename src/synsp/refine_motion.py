@@ -20,7 +20,13 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
 from synsp.refine import METHODS, method_function
 from synsp.refine_summary import RefineSummary, summarize
-from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, refine_root, refine_rotations
+from synsp.rotation_filters import (
+    ROTATION_DEFAULT,
+    default_filter_rate,
+    refine_root,
+    refine_rotations,
+    smooth_rotations,
+)
 
 __all__ = ["refine_motion_file"]
 
@@ -32,8 +38,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
 
     ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
     through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
-    translations (the root trajectory) alike. A network refines SMPL files only (any frame
-    rate), with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
+    translations (the root trajectory) alike. A network refines SMPL files (any frame rate), and
+    a BVH if it refines every joint on its own (SmoothNet; then the default filter runs after
+    it), with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
     space = "rotation"``); the root trajectory then gets ``ROTATION_DEFAULT``. The output is
     the input's kind of file with its skeleton, channel orders and other data; the summary's
     figures are on the joint positions after forward kinematics, in mm. ``keep_rest_frames``
@@ -59,10 +66,11 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         motion.fps = float(fps)
     positions = motion.positions()  # forward kinematics, once: for the pace and the summary
     notes = []
-    if method in NETWORKS and fmt != "smpl":
-        raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and the networks for joint rotations "
-                          "refine SMPL parameters; refine it with a filter on the rotation manifold: --method "
-                          + " | ".join(n for n in METHODS if n not in NETWORKS))
+    if method in NETWORKS and fmt != "smpl" and not NETWORKS[method].per_coordinate:
+        raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and {method} on joint rotations "
+                          "refines SMPL parameters only; refine it with a network that refines every joint on its "
+                          "own or a filter on the rotation manifold: --method "
+                          + " | ".join(n for n in METHODS if n not in NETWORKS or NETWORKS[n].per_coordinate))
     if method is None and fmt == "smpl" and not options:
         method = "synsp"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
@@ -84,7 +92,12 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
                                            **options)
     else:  # the network refines the rotations; the filter only the root trajectory
-        rotations = network.refine(motion.rotations, motion.fps)
+        if fmt == "smpl":
+            rotations = network.refine(motion.rotations, motion.fps)
+        else:  # any skeleton (a network that refines every joint on its own), then the default filter,
+            # which leaves it smoother (validation, the mocap's own BVH tree; not yet the default)
+            rotations = smooth_rotations(network.refine_skeleton(motion.rotations, positions, motion.fps),
+                                         method, **options)
         if network.paced_fps != motion.fps:
             notes.append(pace_note(network.paced_fps, motion.fps))
         position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
@@ -95,7 +108,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     module.write_motion(dst, refined)
     note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
         f"by {network.kind} ({checkpoint or _default_name(network.kind)}, "
-        f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'}), the root by {method}"
+        f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'})"
+        f"{'' if fmt == 'smpl' else f', then {method}'}, the root by {method}"
         if network else f"on the rotation manifold by {method}")
     return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
 

@@ -8,14 +8,15 @@ mm/frame^2), and Angle, the mean geodesic error of the local rotations (degrees)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
 from synsp.data.rotation_errors import corrupt_rotations
-from synsp.data.smpl_mocap import load_smpl_clip
+from synsp.data.smpl_mocap import load_bandai_motion, load_smpl_clip
 from synsp.data.splits import load_split
+from synsp.formats.motion import JointMotion
 from synsp.metrics import accel_error, mpjpe
 from synsp.rotations import geodesic_angle
 from synsp.smpl_template import smpl_positions
@@ -23,11 +24,23 @@ from synsp.smpl_template import smpl_positions
 
 @dataclass
 class RotationCase:
-    """One clip: noisy and clean local rotations (T, 24, 3, 3), and the clean joint positions (T, 24, 3) mm."""
+    """One clip: noisy and clean local rotations (T, J, 3, 3), and the clean joint positions (T, J, 3) mm.
+
+    ``skeleton`` None: the SMPL template's 24 joints; otherwise the file's own skeleton (a BVH's),
+    whose root-relative joint positions :meth:`positions_of` gives by forward kinematics.
+    """
 
     noisy: np.ndarray
     clean: np.ndarray
     positions: np.ndarray
+    skeleton: JointMotion | None = None
+
+    def positions_of(self, rotations: np.ndarray) -> np.ndarray:
+        """Root-relative joint positions (T, J, 3) in mm of ``rotations`` (T, J, 3, 3) on this case's skeleton."""
+        if self.skeleton is None:
+            return smpl_positions(rotations)
+        p = replace(self.skeleton, rotations=rotations).positions()
+        return p - p[:, :1]
 
 
 def rotation_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> list[RotationCase]:
@@ -42,13 +55,31 @@ def rotation_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> li
     return cases
 
 
-def evaluate_rotations(method: Callable[[np.ndarray], np.ndarray], cases: list[RotationCase]) -> dict[str, float]:
-    """MPJPE, Angle and Accel of ``method(noisy rotations) -> rotations`` over ``cases``."""
+def skeleton_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> list[RotationCase]:
+    """As :func:`rotation_cases`, on the mocap's own 22-joint BVH tree (a skeleton the rotation
+    networks never trained on) instead of SMPL's; no left/right swaps (the simulator's mirror is
+    SMPL's frames')."""
+    cases = []
+    for i, name in enumerate(load_split(split)[: max_clips or None]):
+        motion = load_bandai_motion(name)
+        clean = motion.rotations
+        noisy = clean if preset == "none" else corrupt_rotations(clean, None, preset, pairs=(),
+                                                                 rng=np.random.default_rng([seed, i]))[0]
+        case = RotationCase(noisy, clean, np.empty(0), motion)
+        case.positions = case.positions_of(clean)
+        cases.append(case)
+    return cases
+
+
+def evaluate_rotations(method: Callable[..., np.ndarray], cases: list[RotationCase], *,
+                       given_case: bool = False) -> dict[str, float]:
+    """MPJPE, Angle and Accel of ``method(noisy rotations) -> rotations`` over ``cases``
+    (``given_case``: ``method(noisy rotations, case)``, for a method that needs the skeleton)."""
     frames = np.array([len(c.clean) for c in cases], float)
     per = []
     for case in cases:
-        refined = method(case.noisy)
-        positions = smpl_positions(refined)
+        refined = method(case.noisy, case) if given_case else method(case.noisy)
+        positions = case.positions_of(refined)
         per.append({"MPJPE": mpjpe(positions, case.positions),
                     "Angle": float(geodesic_angle(refined, case.clean).mean()),
                     "Accel": accel_error(positions, case.positions)})
@@ -65,3 +96,14 @@ def rotation_network(spec: str) -> Callable[[np.ndarray], np.ndarray]:
 
     name, _, option = spec.partition(":")
     return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option)).refine
+
+
+def skeleton_network(spec: str) -> Callable[[np.ndarray, RotationCase], np.ndarray]:
+    """As :func:`rotation_network`, for cases of any skeleton (:func:`skeleton_cases`; run with
+    ``evaluate_rotations(..., given_case=True)``): a network that refines every joint on its own
+    (:meth:`~synsp.inference.rotation_refiner.RotationRefiner.refine_skeleton`), at 30 fps."""
+    from synsp.inference.rotation_refiner import load_rotation_model
+
+    name, _, option = spec.partition(":")
+    network = load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option))
+    return lambda r, case: network.refine_skeleton(r, replace(case.skeleton, rotations=r).positions(), 30.0)

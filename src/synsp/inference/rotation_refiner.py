@@ -19,6 +19,7 @@ from synsp.config import TRAINING_FPS
 from synsp.errors import check_fps
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.model import get_network
 from synsp.motion_pace import paced_rate
 from synsp.rotation_filters import ROTATION_PACE
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
@@ -112,22 +113,37 @@ class RotationRefiner:
         full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
         keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
         full[:, :keep] = r[:, :keep]
+        out = r.copy()
+        out[:, :keep] = self._refine(full, smpl_positions(full), fps, stride)[:, :keep]
+        return out
+
+    def refine_skeleton(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None = None,
+                        stride: int = 1) -> np.ndarray:
+        """Refined local rotations (T, J, 3, 3) of any skeleton (a BVH's), for a network that refines
+        every number on its own (SmoothNet): ``rotations`` (T, J, 3, 3), their joints' positions
+        ``positions`` (T, J, 3) (for the pace), recorded at ``fps`` (None: 30)."""
+        r = np.asarray(rotations, dtype=np.float64)
+        if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
+            raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+        if not get_network(self.kind).per_coordinate:
+            raise ValueError(f"a {self.kind} network of rotations refines SMPL's 24-joint tree only; "
+                             "a network that refines every joint on its own (smoothnet) refines any skeleton")
+        check_fps(fps)
+        return self._refine(r, positions, fps, stride)
+
+    def _refine(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None, stride: int) -> np.ndarray:
         rate = fps
         if self.follow_pace:
-            rate = paced_rate(smpl_positions(full), fps, self.covered_fps, pace=ROTATION_PACE)
+            rate = paced_rate(positions, fps, self.covered_fps, pace=ROTATION_PACE)
             low, high = self.covered_fps
             if rate != fps and low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
                 rate = fps  # both run as they are: nothing to stretch (no clip-level step here)
         self.paced_fps = rate
         run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
                                              device=self.device)[None]}
-        sixd = run_at_rate(run, sixd_from_matrix(full)[None], rate, self.covered_fps)["sixd"][0]
+        sixd = run_at_rate(run, sixd_from_matrix(rotations)[None], rate, self.covered_fps)["sixd"][0]
         refined = matrix_from_sixd(sixd)
-        if self.keep_rest_frames:
-            refined = keep_rest_frames(full, refined)
-        out = r.copy()
-        out[:, :keep] = refined[:, :keep]
-        return out
+        return keep_rest_frames(rotations, refined) if self.keep_rest_frames else refined
 
 
 def load_rotation_model(name_or_path: str, device: str | None = None,

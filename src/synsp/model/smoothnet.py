@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+from synsp.model.rotation_centring import turn_sixd, window_mean_rotation
 
 
 @dataclass
@@ -26,6 +29,9 @@ class SmoothNetConfig:
     res_hidden: int = 256  # width inside each residual block
     n_blocks: int = 3  # residual blocks
     dropout: float = 0.5  # published default (their H36M config: 0.25 with 5 blocks of 128)
+    # rotation networks: each window's 6D about each joint's mean rotation over it
+    # (synsp.model.rotation_centring), so that any skeleton's joints look alike
+    rotation_centred: bool = False
 
     def __post_init__(self) -> None:
         for name in ("window", "hidden", "res_hidden"):
@@ -79,6 +85,13 @@ class SmoothNet(nn.Module):
         if not isinstance(x, Tensor) or x.dim() != 4 or x.shape[2] != c.window or not x.is_floating_point():
             got = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
             raise ValueError(f"x must be a float tensor (B, V, {c.window}, D), got {got}")
+        if c.rotation_centred:
+            with torch.no_grad():
+                mean = window_mean_rotation(x)  # (B, V, J, 3, 3)
+            return turn_sixd(self._refine(turn_sixd(x, mean.transpose(-1, -2))), mean)
+        return self._refine(x)
+
+    def _refine(self, x: Tensor) -> Tensor:
         signals = x.transpose(-1, -2)  # (B, V, D, F): one length-F signal per (b, v, d)
         h = F.leaky_relu(self.encoder(signals), 0.1)  # (B, V, D, hidden)
         h = self.blocks(h)  # (B, V, D, hidden)

@@ -195,11 +195,13 @@ def _validate(model, refiner, val, config: Config, device, window: int) -> dict[
 def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) -> None:
     """Load ``train.init_from``'s weights into ``model``; its model section must match ours
     (the data may differ: that is the point of fine-tuning, e.g. on several views), except
-    that ours may have fewer layers (a distillation student starts from its layers)."""
+    that ours may have fewer layers (a distillation student starts from its layers) and may see
+    its rotation windows about each joint's mean (``rotation_centred``: the same weights)."""
     source = model_path(config.train.init_from)
     ckpt = load_checkpoint(source, device)
     theirs = ckpt["config"]["model"]
-    fewer_layers = ({**theirs, "n_layers": None} == {**config.model, "n_layers": None}
+    same = {"n_layers": None, "rotation_centred": None}
+    fewer_layers = ({**theirs, **same} == {**config.model, **same}
                     and config.model.get("n_layers", 4) <= theirs.get("n_layers", 4))
     if not fewer_layers or ckpt["config"]["data"]["layout"] != config.data.layout:
         raise ValueError(f"train.init_from {source}: its model {theirs} / layout {ckpt['config']['data']['layout']} "
