@@ -92,18 +92,20 @@ def rotation_network(spec: str) -> Callable[[np.ndarray], np.ndarray]:
     for each joint's rest frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`;
     neither: the network's default, from its checkpoint, see
     :class:`~synsp.inference.rotation_refiner.RotationRefiner`)."""
-    from synsp.inference.rotation_refiner import load_rotation_model
-
-    name, _, option = spec.partition(":")
-    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option)).refine
+    return _load_network(spec).refine
 
 
 def skeleton_network(spec: str) -> Callable[[np.ndarray, RotationCase], np.ndarray]:
     """As :func:`rotation_network`, for cases of any skeleton (:func:`skeleton_cases`; run with
     ``evaluate_rotations(..., given_case=True)``): a network that refines every joint on its own
     (:meth:`~synsp.inference.rotation_refiner.RotationRefiner.refine_skeleton`), at 30 fps."""
+    network = _load_network(spec)
+    return lambda r, case: network.refine_skeleton(r, replace(case.skeleton, rotations=r).positions(), 30.0)
+
+
+def _load_network(spec: str):
+    """The :class:`~synsp.inference.rotation_refiner.RotationRefiner` of ``spec`` (NAME, NAME:raw, NAME:kept)."""
     from synsp.inference.rotation_refiner import load_rotation_model
 
     name, _, option = spec.partition(":")
-    network = load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option))
-    return lambda r, case: network.refine_skeleton(r, replace(case.skeleton, rotations=r).positions(), 30.0)
+    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option))
