@@ -5,7 +5,7 @@ skeleton of its own (other joints, other rest frames). A network that refines ev
 its own with the same weights (SmoothNet) runs on any tree; SynSP on rotations needs SMPL's. Here
 the mocap's test clips are refined in their own tree (:func:`synsp.evaluation.rotations.skeleton_cases`:
 the rotation error simulator's presets, without left/right swaps), by the default filter of BVH
-files before (``ROTATION_DEFAULT``), and by rotation networks. Metrics as in benchmarks/rotations.py,
+files (``ROTATION_DEFAULT``), and by rotation networks. Metrics as in benchmarks/rotations.py,
 on the file's own skeleton: MPJPE after forward kinematics (root-relative, mm), the mean
 geodesic angle error of the local rotations (degrees), Accel (mm/frame^2); ``none``: how far clean
 motion is moved.
@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     method, options = ROTATION_DEFAULT
     methods = {"input": lambda r, case: r,
-               f"{method} ({options['cutoff']:g} Hz, the BVH default before)":
+               f"{method} ({options['cutoff']:g} Hz, the BVH default)":
                    lambda r, case: smooth_rotations(r, method, fps=30.0, **options),
                **{name: skeleton_network(name) for name in args.checkpoints}}
     print(f"The mocap's own 22-joint BVH tree, {args.split} split; MPJPE after forward kinematics (mm) / "
