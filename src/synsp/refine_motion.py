@@ -3,9 +3,10 @@
 The default for an SMPL file is the shipped SynSP network on rotations, with each joint's rest
 frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`), run at the frame rate and
 pace of motion it learnt (:class:`synsp.inference.rotation_refiner.RotationRefiner`), and the root
-trajectory filtered; a BVH, which animates its own skeleton, gets a filter on the rotation
-manifold tuned on the validation split (``ROTATION_DEFAULT``). The filter's cut-off follows the
-motion's pace. Why: benchmarks/RESULTS.md, section 14.
+trajectory filtered by a filter on the rotation manifold tuned on the validation split
+(``ROTATION_DEFAULT``). A BVH, which animates its own skeleton, gets the shipped SmoothNet on
+rotations, which refines every joint on its own (so any tree), then that filter. The filter's
+cut-off follows the motion's pace. Why: benchmarks/RESULTS.md, section 14.
 """
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import importlib
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS
+from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
 from synsp.refine import METHODS, method_function
@@ -28,34 +32,22 @@ from synsp.rotation_filters import (
     smooth_rotations,
 )
 
-__all__ = ["refine_motion_file"]
+__all__ = ["refine_motion", "refine_motion_file"]
 
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
                        keep_rest_frames: bool | None = None, **options) -> RefineSummary:
-    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) and write it back.
-
-    ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
-    through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
-    translations (the root trajectory) alike. A network refines SMPL files (any frame rate), and
-    a BVH if it refines every joint on its own (SmoothNet; then the default filter runs after
-    it), with ``checkpoint`` or the network's shipped model for rotations (trained with ``[data]
-    space = "rotation"``); the root trajectory then gets ``ROTATION_DEFAULT``. The output is
-    the input's kind of file with its skeleton, channel orders and other data; the summary's
-    figures are on the joint positions after forward kinematics, in mm. ``keep_rest_frames``
-    None: the network's default (:class:`~synsp.inference.rotation_refiner.RotationRefiner`),
-    False: the network alone (``--joints model``), True: each joint's rest frame kept
-    (``--joints keep-all``). ``options`` override the filter's settings. Checks on ``dst`` are
-    the caller's.
+    """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) by :func:`refine_motion`
+    and write it back: the input's kind of file with its skeleton, channel orders and other data.
+    ``fps`` overrides the file's frame rate. The summary's figures are on the joint positions
+    after forward kinematics, in mm. Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
                           "joint rotations cannot be converted to another format")
     if method is not None:
         method_function(method)
-    elif checkpoint is not None:  # a network named: the network, or a clear refusal
-        method = "synsp"
     module = importlib.import_module(FORMATS[fmt].module)
     try:
         motion = module.read_motion(src)
@@ -64,23 +56,51 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     check_fps(fps)
     if fps is not None:
         motion.fps = float(fps)
-    positions = motion.positions()  # forward kinematics, once: for the pace and the summary
-    notes = []
+    refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
+                                   keep_rest_frames=keep_rest_frames, where=str(src), **options)
+    module.write_motion(dst, refined)
+    return summarize(dst, motion.positions()[None], refined.positions()[None], "mm", notes)
+
+
+def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint: str | None = None,
+                  device: str | None = None, keep_rest_frames: bool | None = None, where: str = "motion",
+                  **options) -> tuple[JointMotion, list[str]]:
+    """``motion`` refined (its rotations and animated translations; the rest as it came), and
+    what ``synsp refine`` says about it; ``where`` names the motion in errors.
+
+    ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
+    through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
+    translations (the root trajectory) alike; the default filter's method (``ROTATION_DEFAULT``,
+    the Butterworth) starts from its tuned settings and follows the pace. A network refines SMPL
+    files (any frame rate), and a BVH if it refines every joint on its own (SmoothNet; then the
+    default filter runs after it), with ``checkpoint`` or the network's shipped model for
+    rotations (trained with ``[data] space = "rotation"``); the root trajectory then gets
+    ``ROTATION_DEFAULT``. ``keep_rest_frames`` None: the network's default
+    (:class:`~synsp.inference.rotation_refiner.RotationRefiner`), False: the network alone
+    (``--joints model``), True: each joint's rest frame kept (``--joints keep-all``).
+    ``options`` override the filter's settings.
+    """
+    fmt = motion.format
+    if method is None and checkpoint is not None:  # a network named: the network, or a clear refusal
+        method = "synsp"
     if method in NETWORKS and fmt != "smpl" and not NETWORKS[method].per_coordinate:
-        raise OptionError(f"{src}: a {fmt} file animates its own skeleton, and {method} on joint rotations "
+        raise OptionError(f"{where}: a {fmt} file animates its own skeleton, and {method} on joint rotations "
                           "refines SMPL parameters only; refine it with a network that refines every joint on its "
                           "own or a filter on the rotation manifold: --method "
                           + " | ".join(n for n in METHODS if n not in NETWORKS or NETWORKS[n].per_coordinate))
-    if method is None and fmt == "smpl" and not options:
-        method = "synsp"
+    if method is None and not options:
+        method = "synsp" if fmt == "smpl" else "smoothnet"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
-    default = method is None or network is not None
+    # the default filter, named or not, and the filter a network leaves its output to: tuned settings, the pace followed
+    default = method in (None, ROTATION_DEFAULT[0]) or network is not None
     given = set(options)
     if default:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
-    paced = default_filter_rate(positions, motion.fps) if default else motion.fps
+    body = _pace_joints(motion)
+    notes = []
+    paced = default_filter_rate(body, motion.fps) if default else motion.fps
     if default and "cutoff" not in given and "fps" not in given and paced != motion.fps:
         options["fps"] = paced  # the default filter follows fast motion
         if network is None:
@@ -95,8 +115,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         if fmt == "smpl":
             rotations = network.refine(motion.rotations, motion.fps)
         else:  # any skeleton (a network that refines every joint on its own), then the default filter,
-            # which leaves it smoother (validation, the mocap's own BVH tree; not yet the default)
-            rotations = smooth_rotations(network.refine_skeleton(motion.rotations, positions, motion.fps),
+            # which leaves it smoother on gross errors (validation, the mocap's own BVH tree)
+            rotations = smooth_rotations(network.refine_skeleton(motion.rotations, body, motion.fps),
                                          method, **options)
         if network.paced_fps != motion.fps:
             notes.append(pace_note(network.paced_fps, motion.fps))
@@ -104,14 +124,23 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         root = refine_root(motion.translations[:, motion.animated], len(rotations), method, **position_options)
     translations = motion.translations.copy()
     translations[:, motion.animated] = root
-    refined = replace(motion, rotations=rotations, translations=translations)
-    module.write_motion(dst, refined)
     note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
         f"by {network.kind} ({checkpoint or _default_name(network.kind)}, "
         f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'})"
-        f"{'' if fmt == 'smpl' else f', then {method}'}, the root by {method}"
+        f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}, the root by {method}"
         if network else f"on the rotation manifold by {method}")
-    return summarize(dst, positions[None], refined.positions()[None], "mm", [note, *notes])
+    return replace(motion, rotations=rotations, translations=translations), [note, *notes]
+
+
+def _pace_joints(motion: JointMotion) -> np.ndarray:
+    """The joint positions (T, J', 3) that a motion's pace is read on, in mm: a BVH's without its root
+    joint, which often stands on the floor under the body (the mocap's ``joint_Root``, game rigs'
+    ``Root``) and reads as body size (validation clips: the pace 0.73 x that of their SMPL
+    retarget with it, 0.94 x without); an SMPL file's every joint, as the pace thresholds were
+    chosen on them."""
+    positions = motion.positions()
+    below_root = motion.parents >= 0
+    return positions if motion.format == "smpl" or not below_root.any() else positions[:, below_root]
 
 
 def _default_name(kind: str) -> str:

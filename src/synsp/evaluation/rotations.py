@@ -55,13 +55,14 @@ def rotation_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> li
     return cases
 
 
-def skeleton_cases(split: str, preset: str, seed: int, max_clips: int = 0) -> list[RotationCase]:
+def skeleton_cases(split: str, preset: str, seed: int, max_clips: int = 0, speed: int = 1) -> list[RotationCase]:
     """As :func:`rotation_cases`, on the mocap's own 22-joint BVH tree (a skeleton the rotation
     networks never trained on) instead of SMPL's; no left/right swaps (the simulator's mirror is
-    SMPL's frames')."""
+    SMPL's frames'). ``speed``: the motion played that many times as fast (every speed-th frame)."""
     cases = []
     for i, name in enumerate(load_split(split)[: max_clips or None]):
         motion = load_bandai_motion(name)
+        motion = replace(motion, rotations=motion.rotations[::speed], translations=motion.translations[::speed])
         clean = motion.rotations
         noisy = clean if preset == "none" else corrupt_rotations(clean, None, preset, pairs=(),
                                                                  rng=np.random.default_rng([seed, i]))[0]
@@ -92,20 +93,26 @@ def rotation_network(spec: str) -> Callable[[np.ndarray], np.ndarray]:
     for each joint's rest frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`;
     neither: the network's default, from its checkpoint, see
     :class:`~synsp.inference.rotation_refiner.RotationRefiner`)."""
-    return _load_network(spec).refine
-
-
-def skeleton_network(spec: str) -> Callable[[np.ndarray, RotationCase], np.ndarray]:
-    """As :func:`rotation_network`, for cases of any skeleton (:func:`skeleton_cases`; run with
-    ``evaluate_rotations(..., given_case=True)``): a network that refines every joint on its own
-    (:meth:`~synsp.inference.rotation_refiner.RotationRefiner.refine_skeleton`), at 30 fps."""
-    network = _load_network(spec)
-    return lambda r, case: network.refine_skeleton(r, replace(case.skeleton, rotations=r).positions(), 30.0)
-
-
-def _load_network(spec: str):
-    """The :class:`~synsp.inference.rotation_refiner.RotationRefiner` of ``spec`` (NAME, NAME:raw, NAME:kept)."""
     from synsp.inference.rotation_refiner import load_rotation_model
 
+    name, keep = _network_spec(spec)
+    return load_rotation_model(name, keep_rest_frames=keep).refine
+
+
+def skeleton_refiner(method: str | None = None,
+                     spec: str | None = None) -> Callable[[np.ndarray, RotationCase], np.ndarray]:
+    """The refine function of cases of any skeleton (:func:`skeleton_cases`; run with
+    ``evaluate_rotations(..., given_case=True)``): ``synsp refine`` on a BVH of the case's
+    skeleton at 30 fps (:func:`synsp.refine_motion.refine_motion`), by ``method`` (None: the
+    default) and the network ``spec`` (as :func:`rotation_network` takes it; None: the shipped one)."""
+    from synsp.refine_motion import refine_motion
+
+    checkpoint, keep = _network_spec(spec) if spec is not None else (None, None)
+    return lambda r, case: refine_motion(replace(case.skeleton, rotations=r, fps=30.0), method=method,
+                                         checkpoint=checkpoint, keep_rest_frames=keep)[0].rotations
+
+
+def _network_spec(spec: str) -> tuple[str, bool | None]:
+    """A network ``spec`` (NAME, NAME:raw, NAME:kept) as the name and ``keep_rest_frames``."""
     name, _, option = spec.partition(":")
-    return load_rotation_model(name, keep_rest_frames={"raw": False, "kept": True}.get(option))
+    return name, {"raw": False, "kept": True}.get(option)

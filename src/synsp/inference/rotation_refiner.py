@@ -24,6 +24,18 @@ from synsp.motion_pace import paced_rate
 from synsp.rotation_filters import ROTATION_PACE
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
 
+# SmoothNet's 32-frame windows span four times the motion of SynSP's 8: a clip faster than this
+# pace (synsp.motion_pace) is refined stretched in time to it, also inside the frame rates its
+# training covered. Chosen on the validation split for BVH files (the mocap's own tree played 1,
+# 2 and 3 x as fast; RESULTS section 14) by ROTATION_PACE's rule: the lowest of 0.15, 0.2, 0.24
+# and 0.28 that costs at most 1 % MPJPE at the mocap's own pace. Networks of other kinds follow
+# ROTATION_PACE, and only below the rates they cover.
+STRETCHED_PACE = {"smoothnet": 0.24}
+# A BVH's windows are cut every SKELETON_STRIDE frames, so each frame is still in 8 of SmoothNet's
+# 32-frame windows: on the validation split (the mocap's own BVH tree, 20 clips) MPJPE within
+# 0.3 % of a window at every frame, 4.5 x faster (RESULTS section 14).
+SKELETON_STRIDE = 4
+
 
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
                              device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
@@ -76,17 +88,17 @@ class RotationRefiner:
     when the input has none); finger, jaw and eye joints are returned as they came.
     ``keep_rest_frames`` undoes the network's constant pull per joint (:func:`keep_rest_frames`);
     None (default): for a network trained to leave slow errors alone (the checkpoint's
-    ``meta["learnt_slow_errors"]`` is False, as for ``synsp-smpl24``), so that the step costs it
-    only its pull (benchmarks/RESULTS.md, section 14). A network trained to remove them
-    (``smoothnet-smpl24``, ``synsp-smpl24-prior``) runs alone: with its constant change undone,
-    ``smoothnet-smpl24`` turned joints further from the truth than its input (test,
-    ``3dpw-pare``: 7.49 against 7.45 degrees). A checkpoint without the field: SynSP keeps them.
+    ``meta["learnt_slow_errors"]`` is False, as for ``synsp-smpl24`` and ``smoothnet-smpl24``), so
+    that the step costs it only its pull (benchmarks/RESULTS.md, section 14). A network trained to
+    remove them (``smoothnet-smpl24-prior``, ``synsp-smpl24-prior``) runs alone: with its constant
+    change undone, ``smoothnet-smpl24-prior`` turned joints further from the truth than its input
+    (test, ``3dpw-pare``: 7.49 against 7.45 degrees). A checkpoint without the field: SynSP keeps them.
 
     As the position refiner does, it runs a clip outside the frame rates its training covered
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
     :data:`synsp.rotation_filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
-    on the validation split, RESULTS section 14) as if filmed at a lower rate; ``paced_fps``
-    records the rate used.
+    on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
+    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used.
     """
 
     def __init__(self, model: torch.nn.Module, kind: str, window: int, device: torch.device,
@@ -118,10 +130,11 @@ class RotationRefiner:
         return out
 
     def refine_skeleton(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None = None,
-                        stride: int = 1) -> np.ndarray:
+                        stride: int = SKELETON_STRIDE) -> np.ndarray:
         """Refined local rotations (T, J, 3, 3) of any skeleton (a BVH's), for a network that refines
         every number on its own (SmoothNet): ``rotations`` (T, J, 3, 3), their joints' positions
-        ``positions`` (T, J, 3) (for the pace), recorded at ``fps`` (None: 30)."""
+        ``positions`` (T, J', 3) (for the pace), recorded at ``fps`` (None: 30); a window cut every
+        ``stride`` frames."""
         r = np.asarray(rotations, dtype=np.float64)
         if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
             raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
@@ -132,16 +145,19 @@ class RotationRefiner:
         return self._refine(r, positions, fps, stride)
 
     def _refine(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None, stride: int) -> np.ndarray:
-        rate = fps
-        if self.follow_pace:
-            rate = paced_rate(positions, fps, self.covered_fps, pace=ROTATION_PACE)
-            low, high = self.covered_fps
+        rate, covered = fps, self.covered_fps
+        if self.follow_pace and self.kind in STRETCHED_PACE:  # stretched whenever faster than its pace
+            rate = paced_rate(positions, fps, (TRAINING_FPS, TRAINING_FPS), pace=STRETCHED_PACE[self.kind])
+            covered = covered if rate == fps else (TRAINING_FPS, TRAINING_FPS)
+        elif self.follow_pace:
+            rate = paced_rate(positions, fps, covered, pace=ROTATION_PACE)
+            low, high = covered
             if rate != fps and low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
                 rate = fps  # both run as they are: nothing to stretch (no clip-level step here)
         self.paced_fps = rate
         run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
                                              device=self.device)[None]}
-        sixd = run_at_rate(run, sixd_from_matrix(rotations)[None], rate, self.covered_fps)["sixd"][0]
+        sixd = run_at_rate(run, sixd_from_matrix(rotations)[None], rate, covered)["sixd"][0]
         refined = matrix_from_sixd(sixd)
         return keep_rest_frames(rotations, refined) if self.keep_rest_frames else refined
 
