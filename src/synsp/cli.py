@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="for a directory or glob: processes refining files in parallel, one per core (default 1); "
                    "outputs already written are skipped unless --force")
     p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for files of joint rotations, "
-                   "SynSP on rotations for SMPL files, a 4 Hz Butterworth filter on the rotation manifold for BVH)")
+                   "SynSP on rotations for SMPL files, SmoothNet on rotations then a 4 Hz Butterworth filter on the "
+                   "rotation manifold for BVH)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
     p.add_argument("--layout",
                    help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
