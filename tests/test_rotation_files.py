@@ -282,6 +282,38 @@ def test_a_low_frame_rate_bvh_gets_the_default_filter(bandai_slice, tmp_path):
     assert read_bvh(tmp_path / "out.bvh").frame_time == pytest.approx(1 / 6)
 
 
+def test_smpl_arrays_are_refined_as_the_file_is_and_come_back_in_their_form(tmp_path):
+    """synsp.refine_smpl: (T, 72) float32 axis-angle, (T, 24, 3) and (T, 24, 3, 3) matrices in, the
+    same shape, form and dtype out; the same poses as ``synsp refine`` gives the file; bad arrays
+    get a one-line error naming the shape."""
+    import synsp
+
+    t = 90
+    rng = np.random.default_rng(3)
+    phase = np.linspace(0, 3 * np.pi, t)[:, None, None]
+    clean = 0.5 * np.sin(phase + rng.uniform(0, 6, (1, 24, 3)))
+    noisy = Rotation.from_rotvec(rng.normal(0, 0.05, (t * 24, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
+    poses = noisy.as_rotvec().reshape(t, 72).astype(np.float32)
+    trans = np.stack([np.linspace(0, 2, t), np.full(t, 0.9), np.zeros(t)], -1)
+    _smpl_file(tmp_path / "in.npz", poses, trans, mocap_framerate=np.array(30.0))
+    refine_file(tmp_path / "in.npz", tmp_path / "out.npz")
+    refined, root = synsp.refine_smpl(poses, fps=30, trans=trans)
+    assert refined.shape == (t, 72) and refined.dtype == np.float32 and root.shape == (t, 3)
+    with np.load(tmp_path / "out.npz") as out:
+        np.testing.assert_allclose(refined, out["poses"], atol=1e-5)
+        np.testing.assert_allclose(root, out["trans"], atol=1e-6)
+    matrices = noisy.as_matrix().reshape(t, 24, 3, 3)
+    from_matrices = synsp.refine_smpl(matrices)
+    assert from_matrices.shape == (t, 24, 3, 3)
+    np.testing.assert_allclose(Rotation.from_matrix(from_matrices.reshape(-1, 3, 3)).as_rotvec().reshape(t, 72),
+                               refined, atol=1e-4)
+    truth = Rotation.from_rotvec(clean.reshape(-1, 3)).as_matrix().reshape(t, 24, 3, 3)
+    assert geodesic_angle(from_matrices, truth).mean() < geodesic_angle(matrices, truth).mean()
+    assert synsp.refine_smpl(poses.reshape(t, 24, 3), method="gaussian").shape == (t, 24, 3)
+    with pytest.raises(ValueError, match=r"23 joints.*\(5, 23, 3\)"):
+        synsp.refine_smpl(np.zeros((5, 23, 3)))
+
+
 def test_smplx_npz_of_55_joints_is_refined(tmp_path):
     """AMASS's SMPL-X release: poses (T, 165) = 22 body + jaw, eyes + 2 x 15 fingers, and its
     frame rate under ``mocap_frame_rate``."""

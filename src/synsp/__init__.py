@@ -6,6 +6,7 @@ Arrays in, arrays out: sequences are NumPy arrays (T, J, C) or (V, T, J, C).
 >>> refined = synsp.refine(noisy)                    # shipped SynSP model (3D: h36m17 mm)
 >>> smooth = synsp.refine(noisy, "one-euro", fps=30)  # a classic filter, same call
 >>> stream = synsp.StreamingRefiner(synsp.load_model("synsp-h36m17"))  # frame in, refined frame out
+>>> poses = synsp.refine_smpl(smpl_poses, fps=30)      # SMPL (T, 72) axis-angle: SynSP on rotations
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ __version__ = "0.1.0"
 
 from synsp.refine import METHODS, refine
 
-__all__ = ["METHODS", "refine", "load_model", "available_models", "StreamingRefiner", "MultiPersonStreamingRefiner",
-           "__version__"]
+__all__ = ["METHODS", "refine", "refine_smpl", "load_model", "available_models", "StreamingRefiner",
+           "MultiPersonStreamingRefiner", "__version__"]
 
 
 def __getattr__(name: str):
@@ -22,6 +23,10 @@ def __getattr__(name: str):
         from synsp.inference.streaming import StreamingRefiner
 
         return StreamingRefiner
+    if name == "refine_smpl":  # SMPL parameters (joint rotations): the file formats' code, loaded on first use
+        from synsp.refine_motion import refine_smpl
+
+        return refine_smpl
     if name == "MultiPersonStreamingRefiner":
         from synsp.inference.people_stream import MultiPersonStreamingRefiner
 

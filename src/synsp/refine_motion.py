@@ -32,7 +32,7 @@ from synsp.rotation_filters import (
     smooth_rotations,
 )
 
-__all__ = ["refine_motion", "refine_motion_file"]
+__all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
@@ -130,6 +130,44 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}, the root by {method}"
         if network else f"on the rotation manifold by {method}")
     return replace(motion, rotations=rotations, translations=translations), [note, *notes]
+
+
+def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None, *, trans: np.ndarray | None = None,
+                **options) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Refine SMPL parameters held in arrays, as ``synsp refine`` refines an SMPL file.
+
+    Parameters
+    ----------
+    poses : (T, 3K) or (T, K, 3) axis-angle rotations in radians (VIBE, PARE, WHAM: (T, 72)), or
+        (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined);
+        K = 24 (SMPL), 22 (body), 52 (SMPL-H) or 55 (SMPL-X); joint 0 is the global orientation.
+    fps : frames per second of ``poses``.
+    method : None: the default, SynSP on rotations with each joint's rest frame kept; "smoothnet";
+        or a filter (``synsp.filters.FILTERS``) on the rotation manifold.
+    trans : (T, 3) root translation in metres, optional; given, it is refined too (by the default
+        filter, or by ``method`` if that is a filter) and returned.
+    **options : as :func:`refine_motion` takes them (``checkpoint=``, ``device=``,
+        ``keep_rest_frames=``, the filter's settings).
+
+    Returns
+    -------
+    The refined poses in the input's shape, form and float dtype; with ``trans``: ``(poses, trans)``.
+    """
+    from synsp.formats.smpl import smpl_motion
+    from synsp.rotations import axis_angle_from_matrix
+    from synsp.smpl_template import SMPL_REST
+
+    if method is not None:
+        method_function(method)
+    given = np.asarray(poses)
+    refined, _ = refine_motion(smpl_motion(given, trans, fps), method=method, **options)
+    out = refined.rotations if given.ndim == 4 else axis_angle_from_matrix(refined.rotations)
+    out = out.reshape(given.shape).astype(given.dtype if np.issubdtype(given.dtype, np.floating) else np.float64)
+    if trans is None:
+        return out
+    root = refined.translations[:, 0] - SMPL_REST[0]
+    dtype = np.asarray(trans).dtype
+    return out, root.astype(dtype if np.issubdtype(dtype, np.floating) else np.float64)
 
 
 def _pace_joints(motion: JointMotion) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
-from synsp.smpl_template import SMPL_REST, joint_names, template
+from synsp.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
 
 MM_PER_M = 1000.0
 _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others
@@ -55,30 +55,49 @@ def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotio
     arrays = _load(path)
     if "poses" not in arrays:
         raise ValueError(f"{path}: no 'poses' array; an SMPL file has poses (T, 72) and trans (T, 3)")
-    poses = np.asarray(arrays["poses"], dtype=np.float64)
-    if poses.ndim == 2 and poses.shape[1] % 3 == 0:
-        poses = poses.reshape(len(poses), -1, 3)
-    if poses.ndim != 3 or poses.shape[-1] != 3 or len(poses) == 0:
-        raise ValueError(f"{path}: poses must be (T, 72) or (T, 24, 3) axis-angle, got shape {arrays['poses'].shape}")
-    if not np.isfinite(poses).all():
-        raise ValueError(f"{path}: poses hold NaN or inf values")
     key = "trans" if "trans" in arrays else "transl" if "transl" in arrays else None
-    trans = np.zeros((len(poses), 3)) if key is None else np.asarray(arrays[key], dtype=np.float64)
-    if trans.shape != (len(poses), 3) or not np.isfinite(trans).all():
-        raise ValueError(f"{path}: {key} must be (T, 3) = ({len(poses)}, 3) finite, got shape {trans.shape}")
-    parents, offsets = template(poses.shape[1])
-    translations = np.broadcast_to(offsets, poses.shape).copy()
-    translations[:, 0] = trans + SMPL_REST[0]  # the global orientation turns the body about the pelvis
     rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in _RATE_KEYS
                         if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
-    if not (np.isfinite(rate) and rate > 0):
-        raise ValueError(f"{path}: the frame rate must be a positive number, got {rate!r}")
-    names = joint_names(poses.shape[1])
+    motion = smpl_motion(arrays["poses"], None if key is None else arrays[key], rate, where=str(path), trans_key=key)
+    motion.source = {"arrays": arrays, "trans_key": key}
+    return motion
+
+
+def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float = 30.0, *, where: str = "poses",
+                trans_key: str = "trans") -> JointMotion:
+    """SMPL parameters as joint rotations on the template skeleton: ``poses`` (T, 3K) or (T, K, 3)
+    axis-angle in radians, or (T, K, 3, 3) rotation matrices, K = 22, 24, 52 or 55 (module
+    docstring); ``trans`` (T, 3) root translation in metres (None: zeros); ``fps`` frames per
+    second. ``where`` and ``trans_key`` name the arrays in errors."""
+    poses = np.asarray(poses)
+    shape = poses.shape
+    if not (np.issubdtype(poses.dtype, np.integer) or np.issubdtype(poses.dtype, np.floating)):
+        raise ValueError(f"{where}: poses must hold real numbers, got {poses.dtype}")
+    poses = poses.astype(np.float64)
+    if poses.ndim == 2 and poses.shape[1] % 3 == 0:
+        poses = poses.reshape(len(poses), -1, 3)
+    matrices = poses.ndim == 4 and poses.shape[-2:] == (3, 3)
+    if not (matrices or poses.ndim == 3 and poses.shape[-1] == 3) or len(poses) == 0:
+        raise ValueError(f"{where}: poses must be (T, 72) or (T, 24, 3) axis-angle or (T, 24, 3, 3) matrices, "
+                         f"got shape {shape}")
+    if poses.shape[1] not in JOINT_COUNTS:
+        raise ValueError(f"{where}: poses of {poses.shape[1]} joints; SMPL has 24 (22 body only, 52 SMPL-H, "
+                         f"55 SMPL-X), got shape {shape}")
+    if not np.isfinite(poses).all():
+        raise ValueError(f"{where}: poses hold NaN or inf values")
+    trans = np.zeros((len(poses), 3)) if trans is None else np.asarray(trans, dtype=np.float64)
+    if trans.shape != (len(poses), 3) or not np.isfinite(trans).all():
+        raise ValueError(f"{where}: {trans_key} must be (T, 3) = ({len(poses)}, 3) finite, got shape {trans.shape}")
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"{where}: the frame rate must be a positive number, got {fps!r}")
+    parents, offsets = template(poses.shape[1])
+    translations = np.broadcast_to(offsets, (len(poses), *offsets.shape)).copy()
+    translations[:, 0] = trans + SMPL_REST[0]  # the global orientation turns the body about the pelvis
     animated = np.zeros(len(parents), bool)
     animated[0] = True
-    return JointMotion(names=names, parents=parents, rotations=matrix_from_axis_angle(poses),
-                       translations=translations, animated=animated, fps=rate, mm_per_unit=MM_PER_M, format="smpl",
-                       source={"arrays": arrays, "trans_key": key})
+    return JointMotion(names=joint_names(poses.shape[1]), parents=parents,
+                       rotations=poses if matrices else matrix_from_axis_angle(poses), translations=translations,
+                       animated=animated, fps=float(fps), mm_per_unit=MM_PER_M, format="smpl")
 
 
 def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
