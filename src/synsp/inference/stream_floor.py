@@ -60,6 +60,12 @@ class RunningFloorStep:
         space); ``later_refined``, ``later_inputs``: (m, V, J, C) the frames after them, refined
         from the windows complete so far. Returns ``refined`` with the step taken.
         """
+        return floor_steps([(self, (refined, inputs, later_refined, later_inputs))])[0]
+
+    def _tracks(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
+                later_inputs: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """The stream's corrections and limb-length changes to filter, (n, V, J * C + B), time
+        first, and what :meth:`_take` needs after the filter; the running sums are updated."""
         k = len(refined)
         correction = np.asarray(refined, np.float64) - inputs
         lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
@@ -67,7 +73,6 @@ class RunningFloorStep:
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
         extent = inputs.max(axis=-2) - inputs.min(axis=-2)  # (k, V, C)
         self._size_sum = self._size_sum + extent.max(axis=-1).sum(axis=0)
-        size = np.maximum(self._size_sum / self._count, 1e-9)  # (V,)
 
         if self._corrections is None:
             self._corrections, self._lengths = correction[:0], lengths[:0]
@@ -76,11 +81,17 @@ class RunningFloorStep:
         track = np.concatenate([self._corrections, correction, np.asarray(later_refined, np.float64) - later_inputs])
         change = np.concatenate([self._lengths, lengths])
         change = change - self._length_sum / self._count
-        # one filter call for both tracks (T, V, J * C + B): a stream pays it every frame
         n, v = len(track), track.shape[1]
-        both = _slow(np.concatenate([track.reshape(n, v, -1), change], axis=-1))[past:past + k]
+        return np.concatenate([track.reshape(n, v, -1), change], axis=-1), (refined, correction, lengths, past)
+
+    def _take(self, slow_tracks: np.ndarray, kept: tuple) -> np.ndarray:
+        """The step on the frames given back, from the filtered tracks (n, V, J * C + B) of :meth:`_tracks`."""
+        refined, correction, lengths, past = kept
+        k = len(refined)
+        both = slow_tracks[past:past + k]
         split = correction.shape[-2] * correction.shape[-1]
         slow, slow_change = both[..., :split].reshape(correction.shape), both[..., split:]  # (k, V, J, C), (k, V, B)
+        size = np.maximum(self._size_sum / self._count, 1e-9)  # (V,)
         self._slow_sq = self._slow_sq + (slow ** 2).sum(axis=-1).sum(axis=0)
         rms = np.sqrt(self._slow_sq / self._count) / size[:, None]  # (V, J) in body sizes
 
@@ -97,6 +108,21 @@ class RunningFloorStep:
         self._corrections = np.concatenate([self._corrections, correction])[-HISTORY:]
         self._lengths = np.concatenate([self._lengths, lengths[:k]])[-HISTORY:]
         return (refined - (1.0 - gain)[None, :, :, None] * slow).astype(refined.dtype)
+
+
+def floor_steps(calls: list[tuple[RunningFloorStep, tuple]]) -> list[np.ndarray]:
+    """Each ``step(*arguments)`` of ``calls``, as :meth:`RunningFloorStep.__call__` gives it, with the
+    zero-phase filters of every track of the same length in one call: a crowd's streams pay the
+    filter's setup once per frame, not once per person."""
+    prepared = [step._tracks(*arguments) for step, arguments in calls]
+    slow: list[np.ndarray | None] = [None] * len(prepared)
+    for n in {len(tracks) for tracks, _ in prepared}:
+        same = [i for i, (tracks, _) in enumerate(prepared) if len(tracks) == n]
+        views = np.cumsum([0] + [prepared[i][0].shape[1] for i in same])
+        filtered = _slow(np.concatenate([prepared[i][0] for i in same], axis=1))  # (n, sum V, N)
+        for i, a, b in zip(same, views[:-1], views[1:]):
+            slow[i] = filtered[:, a:b]
+    return [step._take(tracks, kept) for (step, _), tracks, (_, kept) in zip(calls, slow, prepared)]
 
 
 def _slow(track: np.ndarray) -> np.ndarray:

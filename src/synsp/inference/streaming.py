@@ -332,24 +332,20 @@ class StreamingRefiner:
         frames, roots = self._collect(upto, last)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
-        return self._give_back(frames, roots, first, last)
-
-    def _give_back(self, frames: np.ndarray, roots: np.ndarray | None, first: int, last: int) -> np.ndarray:
-        """Frames (k, V, J, C) given back from ``first``, their bone step taken: the floor step,
-        then back to the input's place (:meth:`_finish`); ``last`` = newest frame."""
         if self._floor is not None and len(frames):
-            frames = self._above_floor(frames, first, last)
+            frames = self._floor(*self._floor_arguments(frames, first, last))
         return self._finish(frames, roots)
 
-    def _above_floor(self, frames: np.ndarray, first: int, last: int) -> np.ndarray:
-        """The floor step (:mod:`synsp.inference.stream_floor`) on frames (k, V, J, C) given back
-        from ``first``, with the frames after them up to ``last`` as refined so far."""
+    def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
+        """What the floor step (:mod:`synsp.inference.stream_floor`) takes for frames (k, V, J, C)
+        given back from ``first``: them, their inputs, and the frames after them up to ``last`` as
+        refined so far, and their inputs."""
         later = [i for i in range(first + len(frames), last + 1) if i in self._counts and i in self._inputs]
         v, j, c = self._frame_shape()
         later_refined = np.array([self._sums[i] / self._counts[i] for i in later]).reshape(-1, v, j, c)
         later_inputs = np.array([self._inputs[i] for i in later]).reshape(-1, v, j, c)
         inputs = np.stack([self._inputs[first + i] for i in range(len(frames))])
-        return self._floor(frames, inputs, later_refined, later_inputs)
+        return frames, inputs, later_refined, later_inputs
 
     def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D
