@@ -257,3 +257,30 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
     slow_rms = lambda out: np.sqrt((slow_part(out - rigid) ** 2).mean())  # noqa: E731
     assert slow_rms(stepped[0]) < 0.8 * slow_rms(whole[0])
     np.testing.assert_allclose(stepped[1][40:], whole[1][40:], atol=1e-3)  # the drift is told after ~1 s
+
+
+def test_floor_steps_of_a_crowd_equal_each_step_alone():
+    """stream_floor.floor_steps filters every stream's tracks of one length in one call; each
+    stream's frames come out exactly as its own step gives them, whatever its history's length."""
+    import copy
+
+    from synsp.inference.stream_floor import RunningFloorStep, floor_steps
+    from synsp.skeleton import get_layout
+
+    layout = get_layout("h36m17")
+    rng = np.random.default_rng(4)
+    steps = [RunningFloorStep(rng.uniform(0.001, 0.01, 17), 1.0, layout, DRIFT_RAMP) for _ in range(3)]
+    alone = copy.deepcopy(steps)
+    people = [walk(60, seed) for seed in range(3)]
+    for t, k in ((0, 3), (3, 3), (6, 2)):  # the third person joins late: histories of other lengths
+        calls = []
+        for i, poses in enumerate(people):
+            if i == 2 and t == 0:
+                continue
+            inputs = poses[t:t + k, None]
+            refined = inputs + rng.normal(0, 5, inputs.shape)
+            later = poses[t + k:t + k + 7, None]
+            calls.append((i, (refined, inputs, later + rng.normal(0, 5, later.shape), later)))
+        together = floor_steps([(steps[i], arguments) for i, arguments in calls])
+        for (i, arguments), out in zip(calls, together):
+            np.testing.assert_array_equal(out, alone[i](*arguments))
