@@ -259,9 +259,38 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
     np.testing.assert_allclose(stepped[1][40:], whole[1][40:], atol=1e-3)  # the drift is told after ~1 s
 
 
+def test_a_stream_low_passes_its_output_about_as_offline_does():
+    """A stream runs offline's 6 Hz low-pass over the frames it gave back lately and the frames
+    after (synsp.inference.stream_lowpass): its acceleration error drops towards offline's."""
+    from synsp.inference.streaming import StreamingRefiner
+    from synsp.metrics import accel_error
+
+    model = load_model("synsp-h36m17", device="cpu")
+    truth = turning(150)
+    noisy = (truth + np.random.default_rng(6).normal(0, 12, truth.shape)).astype(np.float32)
+
+    def stream() -> np.ndarray:
+        s = StreamingRefiner(model, mm_per_unit=1.0)
+        return np.concatenate([*(s.push(frame) for frame in noisy), s.flush()])
+
+    hz = model.lowpass_hz
+    try:
+        passed = stream()
+        model.lowpass_hz = None
+        unpassed = stream()
+    finally:
+        model.lowpass_hz = hz
+    offline = model.refine(noisy)
+    accel = {name: accel_error(out - out[:, :1], truth - truth[:, :1])
+             for name, out in (("passed", passed), ("unpassed", unpassed), ("offline", offline))}
+    # measured 3.4, 4.8 and 2.9 mm/frame^2
+    assert accel["passed"] < 0.8 * accel["unpassed"] and accel["passed"] < 1.35 * accel["offline"], accel
+
+
 def test_floor_steps_of_a_crowd_equal_each_step_alone():
     """stream_floor.floor_steps filters every stream's tracks of one length in one call; each
-    stream's frames come out exactly as its own step gives them, whatever its history's length."""
+    stream's frames (and the frames after them) come out exactly as its own step gives them,
+    whatever its history's length."""
     import copy
 
     from synsp.inference.stream_floor import RunningFloorStep, floor_steps
@@ -282,5 +311,7 @@ def test_floor_steps_of_a_crowd_equal_each_step_alone():
             later = poses[t + k:t + k + 7, None]
             calls.append((i, (refined, inputs, later + rng.normal(0, 5, later.shape), later)))
         together = floor_steps([(steps[i], arguments) for i, arguments in calls])
-        for (i, arguments), out in zip(calls, together):
-            np.testing.assert_array_equal(out, alone[i](*arguments))
+        for (i, arguments), (out, after) in zip(calls, together):
+            own, own_after = alone[i](*arguments)
+            np.testing.assert_array_equal(out, own)
+            np.testing.assert_array_equal(after, own_after)  # the frames after, for the low-pass

@@ -30,8 +30,7 @@ import numpy as np
 
 from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
-from synsp.inference.stream_floor import floor_steps
-from synsp.inference.streaming import StreamingRefiner
+from synsp.inference.streaming import StreamingRefiner, clip_steps
 from synsp.sequence import not_found
 
 
@@ -195,7 +194,7 @@ class MultiPersonStreamingRefiner:
 
     def _emit_together(self, streams: list[_PersonStream]) -> dict[_PersonStream, np.ndarray]:
         """Each stream's frames ready this frame, as its ``_emit`` would give them, with
-        the bone step of every person's frames in one call and their floor steps' filters in one."""
+        the bone step of every person's frames in one call and each later step's filters in one."""
         requests = [(stream._next, *stream.emit_request) for stream in streams]  # (first, upto, last)
         collected = [stream._collect(upto, last) for stream, (_, upto, last) in zip(streams, requests)]
         if not collected:
@@ -207,10 +206,6 @@ class MultiPersonStreamingRefiner:
             targets = np.concatenate([stream._bone_targets(f) for stream, (f, _) in zip(streams, collected)])
             frames = streams[0]._bones(frames, targets)
         bounds = np.cumsum([0] + [len(f) for f, _ in collected])
-        given = [frames[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        stepped = [i for i, (stream, part) in enumerate(zip(streams, given)) if stream._floor is not None and len(part)]
-        calls = [(streams[i]._floor, streams[i]._floor_arguments(given[i], requests[i][0], requests[i][2]))
-                 for i in stepped]
-        for i, part in zip(stepped, floor_steps(calls)):  # everyone's floor step, their filters in one call
-            given[i] = part
+        given = clip_steps([(stream, frames[a:b], first, last)  # everyone's, each step's filters in one call
+                            for stream, a, b, (first, _, last) in zip(streams, bounds[:-1], bounds[1:], requests)])
         return {stream: stream._finish(part, roots) for stream, part, (_, roots) in zip(streams, given, collected)}

@@ -18,6 +18,8 @@ slow parts are the same.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
@@ -53,12 +55,14 @@ class RunningFloorStep:
         self._changes: np.ndarray | None = None  # (n, V, B) |slow limb change| per frame, for the median
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
-                 later_inputs: np.ndarray) -> np.ndarray:
+                 later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep the correction of frames given back now in proportion to its floor.
 
         ``refined``, ``inputs``: (k, V, J, C) the frames given back now and their inputs (model
         space); ``later_refined``, ``later_inputs``: (m, V, J, C) the frames after them, refined
-        from the windows complete so far. Returns ``refined`` with the step taken.
+        from the windows complete so far. Returns ``refined`` with the step taken, and
+        ``later_refined`` with the same share of their slow correction taken (what the stream's
+        low-pass reads after them, :mod:`synsp.inference.stream_lowpass`).
         """
         return floor_steps([(self, (refined, inputs, later_refined, later_inputs))])[0]
 
@@ -82,15 +86,18 @@ class RunningFloorStep:
         change = np.concatenate([self._lengths, lengths])
         change = change - self._length_sum / self._count
         n, v = len(track), track.shape[1]
-        return np.concatenate([track.reshape(n, v, -1), change], axis=-1), (refined, correction, lengths, past)
+        return np.concatenate([track.reshape(n, v, -1), change], axis=-1), (refined, correction, lengths, past,
+                                                                             later_refined)
 
-    def _take(self, slow_tracks: np.ndarray, kept: tuple) -> np.ndarray:
-        """The step on the frames given back, from the filtered tracks (n, V, J * C + B) of :meth:`_tracks`."""
-        refined, correction, lengths, past = kept
+    def _take(self, slow_tracks: np.ndarray, kept: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The step on the frames given back and the frames after, from the filtered tracks
+        (n, V, J * C + B) of :meth:`_tracks`."""
+        refined, correction, lengths, past, later_refined = kept
         k = len(refined)
         both = slow_tracks[past:past + k]
         split = correction.shape[-2] * correction.shape[-1]
         slow, slow_change = both[..., :split].reshape(correction.shape), both[..., split:]  # (k, V, J, C), (k, V, B)
+        later_slow = slow_tracks[past + k:, :, :split].reshape(later_refined.shape)
         size = np.maximum(self._size_sum / self._count, 1e-9)  # (V,)
         self._slow_sq = self._slow_sq + (slow ** 2).sum(axis=-1).sum(axis=0)
         rms = np.sqrt(self._slow_sq / self._count) / size[:, None]  # (V, J) in body sizes
@@ -107,22 +114,31 @@ class RunningFloorStep:
 
         self._corrections = np.concatenate([self._corrections, correction])[-HISTORY:]
         self._lengths = np.concatenate([self._lengths, lengths[:k]])[-HISTORY:]
-        return (refined - (1.0 - gain)[None, :, :, None] * slow).astype(refined.dtype)
+        drop = (1.0 - gain)[None, :, :, None]
+        return ((refined - drop * slow).astype(refined.dtype),
+                (later_refined - drop * later_slow).astype(later_refined.dtype))
 
 
-def floor_steps(calls: list[tuple[RunningFloorStep, tuple]]) -> list[np.ndarray]:
+def floor_steps(calls: list[tuple[RunningFloorStep, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each ``step(*arguments)`` of ``calls``, as :meth:`RunningFloorStep.__call__` gives it, with the
-    zero-phase filters of every track of the same length in one call: a crowd's streams pay the
-    filter's setup once per frame, not once per person."""
+    zero-phase filters of every track of the same length in one call (:func:`filter_together`)."""
     prepared = [step._tracks(*arguments) for step, arguments in calls]
-    slow: list[np.ndarray | None] = [None] * len(prepared)
-    for n in {len(tracks) for tracks, _ in prepared}:
-        same = [i for i, (tracks, _) in enumerate(prepared) if len(tracks) == n]
-        views = np.cumsum([0] + [prepared[i][0].shape[1] for i in same])
-        filtered = _slow(np.concatenate([prepared[i][0] for i in same], axis=1))  # (n, sum V, N)
-        for i, a, b in zip(same, views[:-1], views[1:]):
-            slow[i] = filtered[:, a:b]
+    slow = filter_together([tracks for tracks, _ in prepared], _slow)
     return [step._take(tracks, kept) for (step, _), tracks, (_, kept) in zip(calls, slow, prepared)]
+
+
+def filter_together(tracks: list[np.ndarray], run: Callable[[np.ndarray], np.ndarray]) -> list[np.ndarray]:
+    """``run(track)`` for each (n, V, ...) track, time first: tracks of the same length go through
+    it joined along V, so that a crowd's streams pay a filter's setup once per frame, not once per
+    person. ``run`` must treat each index of V alone."""
+    out: list[np.ndarray | None] = [None] * len(tracks)
+    for n in {len(track) for track in tracks}:
+        same = [i for i, track in enumerate(tracks) if len(track) == n]
+        bounds = np.cumsum([0] + [tracks[i].shape[1] for i in same])
+        filtered = run(np.concatenate([tracks[i] for i in same], axis=1))
+        for i, a, b in zip(same, bounds[:-1], bounds[1:]):
+            out[i] = filtered[:, a:b]
+    return out
 
 
 def _slow(track: np.ndarray) -> np.ndarray:

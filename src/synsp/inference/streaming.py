@@ -36,8 +36,9 @@ Where the stream cannot see the future it differs from offline refinement:
 - the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`)
   from the frames seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`:
   running figures where offline has the whole clip's; the step fades in over the first second);
-  the output is not low-passed at the end (:data:`synsp.inference.refiner.LOWPASS_HZ`): a
-  zero-phase filter needs the frames after;
+  then the output is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the
+  same zero-phase filter over the frames given back lately and the ``lag`` frames after
+  (:mod:`synsp.inference.stream_lowpass`);
 - the network sees the frames as they come, whatever the motion's pace: offline, a clip
   faster than the mocap's is refined as if filmed at a lower rate, with frames interpolated
   between the input's (:mod:`synsp.motion_pace`), which needs the whole clip's pace;
@@ -63,7 +64,8 @@ from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
-from synsp.inference.stream_floor import RunningFloorStep
+from synsp.inference.stream_floor import RunningFloorStep, floor_steps
+from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
 from synsp.skeleton import root_position
@@ -142,6 +144,7 @@ class StreamingRefiner:
         model = self.refiner
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
+        self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -332,9 +335,7 @@ class StreamingRefiner:
         frames, roots = self._collect(upto, last)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
-        if self._floor is not None and len(frames):
-            frames = self._floor(*self._floor_arguments(frames, first, last))
-        return self._finish(frames, roots)
+        return self._finish(clip_steps([(self, frames, first, last)])[0], roots)
 
     def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
         """What the floor step (:mod:`synsp.inference.stream_floor`) takes for frames (k, V, J, C)
@@ -413,6 +414,24 @@ class StreamingRefiner:
         out = np.stack(frames) if len(frames) else np.zeros((0, *self._frame_shape()))
         out = out.astype(self._dtype, copy=False)
         return out[:, 0] if self._views is None else out
+
+
+def clip_steps(parts: list[tuple[StreamingRefiner, np.ndarray, int, int]]) -> list[np.ndarray]:
+    """The floor step, then the low-pass, of each ``(stream, frames, first, last)``: frames
+    (k, V, J, C) in model space given back from frame ``first``, ``last`` the newest frame. Each
+    step's filters run in one call for every stream (a crowd's people), and their results are
+    each stream's own."""
+    out = [frames for _, frames, _, _ in parts]
+    arguments = [stream._floor_arguments(frames, first, last) if len(frames) else None
+                 for stream, frames, first, last in parts]
+    later = [None if a is None else a[2] for a in arguments]
+    floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
+    for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
+        out[i], later[i] = frames, after
+    passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]
+    for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
+        out[i] = frames
+    return out
 
 
 @lru_cache(maxsize=128)  # every person's root at every frame asks for one of a few fits
