@@ -422,7 +422,8 @@ def clip_steps(parts: list[tuple[StreamingRefiner, np.ndarray, int, int]]) -> li
     step's filters run in one call for every stream (a crowd's people), and their results are
     each stream's own."""
     out = [frames for _, frames, _, _ in parts]
-    arguments = [stream._floor_arguments(frames, first, last) if len(frames) else None
+    arguments = [stream._floor_arguments(frames, first, last)
+                 if len(frames) and (stream._floor is not None or stream._lowpass is not None) else None
                  for stream, frames, first, last in parts]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
