@@ -98,6 +98,22 @@ def test_the_manifold_filter_alone_refines_a_bvh_less_precisely(bandai_slice, tm
     assert error["default"] < error["filtered"] < 0.8 * error_in, (error, error_in)
 
 
+def test_a_bvh_whose_root_has_no_position_channels_is_refined(tmp_path):
+    """Some exporters animate the root by rotation only: no translation is animated, and the
+    root trajectory has nothing to refine (it failed with an error about an empty array)."""
+    hierarchy = TINY.split("MOTION")[0].replace(
+        "CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation\n  JOINT a",
+        "CHANNELS 3 Zrotation Xrotation Yrotation\n  JOINT a", 1)
+    rng = np.random.default_rng(2)
+    rows = np.c_[rng.normal(0, 10, (40, 3)), np.ones((40, 3)), rng.normal(0, 10, (40, 6))]
+    (tmp_path / "in.bvh").write_text(hierarchy + "MOTION\nFrames: 40\nFrame Time: 0.0333333\n"
+                                     + "\n".join(" ".join(f"{v:.4f}" for v in row) for row in rows) + "\n")
+    for method in ([], ["--method", "gaussian"]):
+        assert main(["refine", str(tmp_path / "in.bvh"), str(tmp_path / "out.bvh"), "--force", *method]) == 0
+        out = read_bvh(tmp_path / "out.bvh")
+        assert out.n_frames == 40 and out.channels == read_bvh(tmp_path / "in.bvh").channels
+
+
 def _smpl_file(path, poses, trans, **extra):
     np.savez(path, poses=poses, trans=trans, betas=np.arange(10, dtype=np.float32), **extra)
 

@@ -164,5 +164,7 @@ def refine_root(root_positions: np.ndarray, frames: int, method: str = "gaussian
         raise ValueError(f"root_positions must be (T, 3) or (T, K, 3) with T = {frames}, got shape {root.shape}")
     fn, options = _filter(method, options)
     flat = root[:, None] if root.ndim == 2 else root
+    if flat.shape[1] == 0:  # no joint's translation is animated (a BVH root without position channels)
+        return root.copy()
     out = fn(flat, **options)
     return out[:, 0] if root.ndim == 2 else out
