@@ -102,10 +102,10 @@ def test_a_bvh_whose_root_has_no_position_channels_is_refined(tmp_path):
     """Some exporters animate the root by rotation only: no translation is animated, and the
     root trajectory has nothing to refine (it failed with an error about an empty array)."""
     hierarchy = TINY.split("MOTION")[0].replace(
-        "CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation\n  JOINT a",
-        "CHANNELS 3 Zrotation Xrotation Yrotation\n  JOINT a", 1)
-    rng = np.random.default_rng(2)
-    rows = np.c_[rng.normal(0, 10, (40, 3)), np.ones((40, 3)), rng.normal(0, 10, (40, 6))]
+        "CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation",
+        "CHANNELS 3 Zrotation Xrotation Yrotation")  # the root's and joint a's
+    assert "position" not in hierarchy
+    rows = np.random.default_rng(2).normal(0, 10, (40, 9))
     (tmp_path / "in.bvh").write_text(hierarchy + "MOTION\nFrames: 40\nFrame Time: 0.0333333\n"
                                      + "\n".join(" ".join(f"{v:.4f}" for v in row) for row in rows) + "\n")
     for method in ([], ["--method", "gaussian"]):
