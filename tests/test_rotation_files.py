@@ -391,3 +391,24 @@ def test_a_bvh_pace_is_read_below_its_root_like_its_smpl_retarget():
     smpl = motion_pace(smpl_positions(load_smpl_clip("dataset-1_walk_normal_001")[0]))
     with_root, below_root = motion_pace(motion.positions()), motion_pace(_pace_joints(motion))
     assert with_root < 0.85 * smpl and 0.85 * smpl < below_root < 1.15 * smpl, (with_root, below_root, smpl)
+
+
+def test_each_joint_is_filtered_at_its_own_turning_pace():
+    """After a rotation network, a joint turning faster than JOINT_PACE gets a higher cut-off:
+    noise-free, it is moved less than at the body's cut-off; jitter does not read as turning."""
+    from synsp.motion_pace import turning_pace
+    from synsp.rotation_filters import smooth_at_joint_pace
+
+    t = np.arange(150)[:, None]
+    slow = matrix_from_axis_angle(np.stack([0.2 * np.sin(t / 30), 0 * t, 0 * t], -1))  # (150, 1, 3, 3)
+    fast = matrix_from_axis_angle(np.stack([0 * t, 0.6 * np.sin(t / 3), 0 * t], -1))
+    r = np.concatenate([slow, fast], axis=1)
+    pace = turning_pace(r)
+    assert pace[0] < 3 < 12 < pace[1], pace  # degrees per 4 frames
+    jitter = matrix_from_axis_angle(np.random.default_rng(0).normal(0, np.radians(2), (150, 2, 3)))
+    assert np.all(turning_pace(np.broadcast_to(np.eye(3), r.shape) @ jitter) < 1.5)
+    options = {"cutoff": 4.0, "fps": 30.0, "order": 4, "space": "quaternion"}
+    each = smooth_at_joint_pace(r, "butterworth", **options)
+    body = smooth_rotations(r, "butterworth", **options)
+    np.testing.assert_allclose(each[:, 0], body[:, 0])  # the slow joint: the body's cut-off
+    assert geodesic_angle(each[:, 1], r[:, 1]).mean() < 0.5 * geodesic_angle(body[:, 1], r[:, 1]).mean()

@@ -29,6 +29,7 @@ from synsp.rotation_filters import (
     default_filter_rate,
     refine_root,
     refine_rotations,
+    smooth_at_joint_pace,
     smooth_rotations,
 )
 
@@ -115,9 +116,11 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         if fmt == "smpl":
             rotations = network.refine(motion.rotations, motion.fps)
         else:  # any skeleton (a network that refines every joint on its own), then the default filter,
-            # which leaves it smoother on gross errors (validation, the mocap's own BVH tree)
-            rotations = smooth_rotations(network.refine_skeleton(motion.rotations, body, motion.fps),
-                                         method, **options)
+            # which leaves it smoother on gross errors (validation, the mocap's own BVH tree), each
+            # joint's cut-off raised with its turning pace unless a cut-off was given
+            refined = network.refine_skeleton(motion.rotations, body, motion.fps)
+            rotations = (smooth_rotations(refined, method, **options) if "cutoff" in given
+                         else smooth_at_joint_pace(refined, method, **options))
         if network.paced_fps != motion.fps:
             notes.append(pace_note(network.paced_fps, motion.fps))
         position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}

@@ -29,8 +29,8 @@ import inspect
 import numpy as np
 
 from synsp.config import TRAINING_FPS
-from synsp.filters import FILTERS
-from synsp.motion_pace import paced_rate
+from synsp.filters import FILTERS, cutoff_for
+from synsp.motion_pace import paced_rate, turning_pace
 from synsp.rotations import (
     matrix_from_quaternion,
     matrix_from_sixd,
@@ -43,8 +43,8 @@ from synsp.rotations import (
     sixd_from_matrix,
 )
 
-__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "default_filter_rate", "smooth_rotations", "refine_rotations",
-           "refine_root"]
+__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "JOINT_PACE", "default_filter_rate", "smooth_rotations",
+           "smooth_at_joint_pace", "refine_rotations", "refine_root"]
 
 SPACES = ("tangent", "quaternion", "sixd")
 # The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
@@ -60,6 +60,13 @@ ROTATION_DEFAULT: tuple[str, dict] = ("butterworth", {"cutoff": 4.0, "order": 4,
 # clips' SMPL motion 0.94 times as fast). The rotation network follows the same pace
 # (synsp.inference.rotation_refiner; chosen again for it on the validation split, section 14).
 ROTATION_PACE = 0.282
+# After a rotation network the filter's cut-off rises, joint by joint, with how fast the joint
+# turns above this many degrees per 4 frames (synsp.motion_pace.turning_pace): at the body's
+# cut-off, arms and legs (9-15 degrees per 4 frames on the mocap, the trunk 2-4) lost enough of
+# their turning that their angles ended further from the truth than the input's. Chosen on the
+# validation split (the mocap's own BVH tree, 20 clips, at 1 and 2 x its pace; RESULTS section
+# 14): the highest of 4, 8, 12 and 16 that leaves the limbs' angle error below the input's.
+JOINT_PACE = 12.0
 
 
 def default_filter_rate(positions: np.ndarray, fps: float) -> float:
@@ -131,6 +138,21 @@ def smooth_rotations(rotations: np.ndarray, method: str = "gaussian", *, space: 
         out = quaternion_multiply(base, quaternion_exp(fn(deviation, **options)))
     out = quaternion_continuous(out)
     return matrix_from_quaternion(out) if is_matrix else out
+
+
+def smooth_at_joint_pace(rotations: np.ndarray, method: str, *, cutoff: float, fps: float,
+                         **options) -> np.ndarray:
+    """:func:`smooth_rotations` by a filter with a cut-off in Hz (``cutoff`` at ``fps``), each
+    joint's cut-off raised by how far its turning pace (:func:`synsp.motion_pace.turning_pace`)
+    is above :data:`JOINT_PACE`, up to the highest ``fps`` allows. ``rotations`` (T, J, 3, 3)."""
+    r = np.asarray(rotations, dtype=np.float64)
+    raised = np.maximum(1.0, turning_pace(r) / JOINT_PACE)
+    out = np.empty_like(r)
+    for factor in np.unique(raised):
+        joints = np.flatnonzero(raised == factor)
+        out[:, joints] = smooth_rotations(r[:, joints], method, cutoff=cutoff_for(cutoff * factor, fps), fps=fps,
+                                          **options)
+    return out
 
 
 def refine_rotations(rotations: np.ndarray, root_positions: np.ndarray | None, method: str = "gaussian", *,
