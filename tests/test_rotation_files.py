@@ -412,3 +412,9 @@ def test_each_joint_is_filtered_at_its_own_turning_pace():
     body = smooth_rotations(r, "butterworth", **options)
     np.testing.assert_allclose(each[:, 0], body[:, 0])  # the slow joint: the body's cut-off
     assert geodesic_angle(each[:, 1], r[:, 1]).mean() < 0.5 * geodesic_angle(body[:, 1], r[:, 1]).mean()
+    t = np.arange(600)[:, None] / 4  # the same motion recorded at 120 fps: its turning read as at 30 fps
+    fast120 = matrix_from_axis_angle(np.stack([0 * t, 0.6 * np.sin(t / 3), 0 * t], -1))
+    options["fps"] = 120.0
+    each = smooth_at_joint_pace(fast120, "butterworth", **options)
+    body = smooth_rotations(fast120, "butterworth", **options)
+    assert geodesic_angle(each, fast120).mean() < 0.5 * geodesic_angle(body, fast120).mean()

@@ -120,7 +120,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
             # joint's cut-off raised with its turning pace unless a cut-off was given
             refined = network.refine_skeleton(motion.rotations, body, motion.fps)
             rotations = (smooth_rotations(refined, method, **options) if "cutoff" in given
-                         else smooth_at_joint_pace(refined, method, **options))
+                         else smooth_at_joint_pace(refined, method, recorded_fps=motion.fps, **options))
         if network.paced_fps != motion.fps:
             notes.append(pace_note(network.paced_fps, motion.fps))
         position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}

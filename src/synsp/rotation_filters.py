@@ -141,12 +141,14 @@ def smooth_rotations(rotations: np.ndarray, method: str = "gaussian", *, space: 
 
 
 def smooth_at_joint_pace(rotations: np.ndarray, method: str, *, cutoff: float, fps: float,
-                         **options) -> np.ndarray:
+                         recorded_fps: float | None = None, **options) -> np.ndarray:
     """:func:`smooth_rotations` by a filter with a cut-off in Hz (``cutoff`` at ``fps``), each
-    joint's cut-off raised by how far its turning pace (:func:`synsp.motion_pace.turning_pace`)
-    is above :data:`JOINT_PACE`, up to the highest ``fps`` allows. ``rotations`` (T, J, 3, 3)."""
+    joint's cut-off raised by how far its turning pace (:func:`synsp.motion_pace.turning_pace`,
+    read as at 30 fps from ``rotations`` recorded at ``recorded_fps``, None: ``fps``) is above
+    :data:`JOINT_PACE`, up to the highest ``fps`` allows. ``rotations`` (T, J, 3, 3)."""
     r = np.asarray(rotations, dtype=np.float64)
-    raised = np.maximum(1.0, turning_pace(r) / JOINT_PACE)
+    turning = turning_pace(r) * (fps if recorded_fps is None else recorded_fps) / TRAINING_FPS
+    raised = np.maximum(1.0, turning / JOINT_PACE)
     out = np.empty_like(r)
     for factor in np.unique(raised):
         joints = np.flatnonzero(raised == factor)
