@@ -275,3 +275,20 @@ def test_a_constant_third_channel_is_refined_in_2d_and_kept(tmp_path, capsys):
     assert out.shape == poses.shape and (out[..., 2] == 0).all()
     np.testing.assert_allclose(out[..., :2], synsp.refine(poses[..., :2], "savgol"), atol=1e-3)
     np.testing.assert_allclose(synsp.refine(poses, "savgol"), out, atol=1e-3)  # the array API alike
+
+
+def test_stdout_closed_by_its_reader_stops_quietly(tmp_path):
+    """`synsp refine ... | head`: the summary's reader leaves; the file is written, nothing blames
+    it, and the exit status is a shell's for a closed pipe (128 + SIGPIPE)."""
+    import signal
+
+    poses = 300 + 100 * np.sin(np.arange(60)[:, None, None] / 5 + np.arange(17 * 3).reshape(1, 17, 3))
+    np.save(tmp_path / "in.npy", poses.astype(np.float32))
+    command = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy"),
+               "--method", "gaussian"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run.stdout.close()
+    err = run.stderr.read().decode()
+    run.stderr.close()
+    assert run.wait() == 128 + signal.SIGPIPE and err == ""
+    assert np.load(tmp_path / "out.npy").shape == poses.shape

@@ -340,6 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     except (SynspError, ValueError, OSError, RecursionError, MemoryError, UnicodeError) as err:
         if debug:
             raise
+        if isinstance(err, BrokenPipeError) and err.filename is None:
+            # stdout's reader left (`synsp refine ... | head`): stop as a shell does, without blaming
+            # the output file, and keep Python's exit-time flush from printing a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + signal.SIGPIPE
         print(f"synsp {args.command}: error: {_one_line(err, getattr(args, 'output', None))}", file=sys.stderr)
         return 2
     finally:
