@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.config import TRAINING_FPS
+from synsp.rotations import geodesic_angle
 
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
 # validation split (RESULTS section 6, "Fast motion"): 0.18 before the trim below, which reads
@@ -86,8 +87,6 @@ def turning_pace(rotations: np.ndarray) -> np.ndarray:
     :func:`motion_pace` tells it. ``rotations`` (T, J, 3, 3); returns (J,), 0 for a clip too
     short to measure. On the mocap's clips at 30 fps, arms and legs turn 9-15 degrees per 4
     frames and the trunk and head 2-4 (validation, median over clips)."""
-    from synsp.rotations import geodesic_angle
-
     r = np.asarray(rotations, dtype=np.float64)
     if len(r) <= 2 * max(LAGS):
         return np.zeros(r.shape[1])

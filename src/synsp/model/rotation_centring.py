@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from synsp.model.sixd import matrix_from_sixd
+
 __all__ = ["window_mean_rotation", "turn_sixd"]
 
 
@@ -20,11 +22,7 @@ def window_mean_rotation(sixd: Tensor) -> Tensor:
     The chordal mean: the frames' rotation matrices (by Gram-Schmidt) summed, then the nearest
     rotation to that sum (its polar factor, by SVD, the determinant kept at +1).
     """
-    cols = sixd.unflatten(-1, (-1, 2, 3))  # (..., F, J, 2, 3): the first and second columns
-    a = torch.nn.functional.normalize(cols[..., 0, :], dim=-1)
-    b = cols[..., 1, :] - (a * cols[..., 1, :]).sum(-1, keepdim=True) * a
-    b = torch.nn.functional.normalize(b, dim=-1)
-    frames = torch.stack([a, b, torch.linalg.cross(a, b)], dim=-1)  # (..., F, J, 3, 3)
+    frames = matrix_from_sixd(sixd.unflatten(-1, (-1, 6)))  # (..., F, J, 3, 3)
     u, _, vh = torch.linalg.svd(frames.sum(dim=-4))
     sign = torch.ones_like(u[..., 0, :])
     sign[..., -1] = torch.sign(torch.det(u @ vh))

@@ -12,17 +12,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from synsp.model.sixd import matrix_from_sixd
 from synsp.smpl_template import template
 from synsp.training.loss import training_loss
-
-
-def matrix_from_sixd(d: Tensor) -> Tensor:
-    """Rotation matrices (..., 3, 3) from 6D vectors (..., 6) by Gram-Schmidt, in torch
-    (:func:`synsp.rotations.matrix_from_sixd` is the NumPy twin)."""
-    a = torch.nn.functional.normalize(d[..., :3], dim=-1, eps=1e-8)
-    b = d[..., 3:] - (a * d[..., 3:]).sum(-1, keepdim=True) * a
-    b = torch.nn.functional.normalize(b, dim=-1, eps=1e-8)
-    return torch.stack([a, b, torch.cross(a, b, dim=-1)], dim=-1)
 
 
 def fk_positions(windows: Tensor) -> Tensor:
