@@ -1,11 +1,12 @@
-"""The skeletons people have: Halpe-26, BODY-25 and MediaPipe-33 refined end to end.
+"""The skeletons people have: Halpe-26, BODY-25, MediaPipe-33 and SMPL's joints refined end to end.
 
 A file in one of these layouts reaches SynSP converted to the model's layout; the joints the
 conversion copies (COCO's 17 keypoints, of which the 3D model sees 12) take its output, and the
 others (feet, hands, face, Halpe's head top and neck) are refined by SmoothNet and moved with the
 model's correction of the nearest model joint (:func:`synsp.refine.refine_track`). This measures
 that route on the test split made in each layout (:mod:`synsp.data.mocap_layouts`: the points
-the mocap has no joint for are placed on its segments), under ``typical`` errors drawn for
+the mocap has no joint for are placed on its segments; SMPL's joints are the clips retargeted to
+SMPL's template body, :func:`synsp.data.mocap.load_clip`), under ``typical`` errors drawn for
 every joint (or ``--preset``'s), and on the clean poses (how far each method moves them). The model's own layout
 is the reference row. Filters are tuned on the validation split (first 12 clips) of each layout.
 
@@ -32,6 +33,8 @@ from synsp.metrics import mpjpe
 from synsp.skeleton import COCO17, get_layout, root_position
 
 LAYOUTS = ("halpe26", "body25", "mediapipe33")
+# SMPL's joint positions: refined by SynSP in 3D; in 2D (no face to convert) by SmoothNet alone.
+SMPL_LAYOUTS = ("smpl24", "smpl22")
 
 
 def _methods(layout: str, space: str, preset: str) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
@@ -83,9 +86,11 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     parser.add_argument("--preset", default="typical", help="the simulator's error preset (filters tuned on it)")
+    parser.add_argument("--layouts", nargs="+", default=[*LAYOUTS, *SMPL_LAYOUTS],
+                        help="the layouts after the model's own")
     args = parser.parse_args()
     own = "h36m17" if args.space == "3d" else "coco17"
-    for layout in (own, *LAYOUTS):
+    for layout in (own, *args.layouts):
         print(_table(layout, args.space, args.split, args.max_clips, args.preset), flush=True)
 
 

@@ -55,8 +55,11 @@ def test_load_clip_layouts(mocap_dir, fresh_cache):
     h36m = load_clip(name)
     assert 800 < h36m[:, 0, 1].mean() < 950  # pelvis height: millimetres, Y up
     assert np.ptp(h36m[:, 0, 2]) > 5000  # walks several metres
+    smpl = load_clip(name, layout="smpl24")  # SMPL's template body, moved as the actor moves
+    assert smpl.shape == (n, 24, 3) and 800 < smpl[:, 0, 1].mean() < 1050 and np.ptp(smpl[:, 0, 2]) > 5000
+    np.testing.assert_array_equal(load_clip(name, layout="smpl22"), smpl[:, :22])
     with pytest.raises(ValueError, match="layout"):
-        load_clip(name, layout="smpl24")
+        load_clip(name, layout="smpl99")
     with pytest.raises(FileNotFoundError):
         load_clip("dataset-1_walk_normal_999")
 

@@ -354,3 +354,24 @@ def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
     np.testing.assert_array_equal(synsp.refine(halpe[None])[0], out)  # (V, T, J, C) view by view
     with pytest.raises(ValueError, match="layout halpe26 has 26 joints but poses has 17"):
         synsp.refine(case.noisy, "savgol", layout="halpe26")
+
+
+@needs_data
+@pytest.mark.parametrize("joints", [24, 22])
+def test_smpl_joint_positions_refine_through_the_model(tmp_path, capsys, joints):
+    """SMPL's joints as estimators give them (VIBE, PARE, WHAM: 24; SMPL-H/X bodies, AMASS: 22),
+    in metres with no layout in the file: refined by SynSP through the model's joints, and 22
+    joints are not read as the Bandai mocap's skeleton (which moved them by ~200 mm)."""
+    from synsp.cli import main
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout=f"smpl{joints}", space="3d", max_clips=1)[0]
+    src = tmp_path / "smpl_joints.npy"
+    np.save(src, case.noisy / 1000)
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    out = capsys.readouterr().out
+    assert f"layout: smpl{joints} -> h36m17" in out
+    assert (joints == 22) == ("the 22 joints read as SMPL's body joints (smpl22)" in out)
+    centred = lambda x: x - x[:, :1]  # noqa: E731
+    error = lambda x: float(np.linalg.norm(centred(x) - centred(case.clean), axis=-1).mean())  # noqa: E731
+    assert error(np.load(tmp_path / "out.npy") * 1000) < error(case.noisy)

@@ -19,10 +19,11 @@ from synsp.skeleton import (
     root_position,
     seventeen_joint_layout,
     trunk_vector,
+    twenty_two_joint_layout,
 )
 
 SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco18": 18,
-         "coco133": 133, "halpe136": 136, "openpose137": 137}
+         "coco133": 133, "halpe136": 136, "openpose137": 137, "smpl24": 24, "smpl22": 22}
 
 
 def side(name: str) -> str:
@@ -63,7 +64,7 @@ def test_h36m_order_and_roots():
 
 def test_get_layout_unknown_lists_names():
     with pytest.raises(ValueError, match="h36m17.*coco17|coco17.*h36m17"):
-        get_layout("smpl24")
+        get_layout("smpl99")
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
@@ -89,7 +90,7 @@ def test_flip_rejects_bad_shape_and_axis():
 
 @pytest.mark.parametrize("src, dst", [("bandai22", "h36m17"), ("bandai22", "coco17"),
                                       ("mediapipe33", "h36m17"), ("mediapipe33", "coco17"),
-                                      ("h36m17", "h36m17")])
+                                      ("smpl24", "h36m17"), ("smpl22", "h36m17"), ("h36m17", "h36m17")])
 @pytest.mark.parametrize("lead", [(), (3,)])
 def test_convert_shapes_and_dtype(src, dst, lead):
     x = np.random.default_rng(2).normal(size=lead + (4, SIZES[src], 3)).astype(np.float32)
@@ -297,3 +298,43 @@ def test_seventeen_joints_tell_their_order_on_a_real_estimators_output():
         x = demo[key][..., :coords].astype(np.float64)
         assert seventeen_joint_layout(convert(x, "mediapipe33", "coco17")) == "coco17"
         assert seventeen_joint_layout(convert(x, "mediapipe33", "h36m17")) == "h36m17"
+
+
+def _smpl_walk(frames: int = 40) -> np.ndarray:
+    """SMPL joint positions (T, 24, 3) in mm of a template body swinging its limbs."""
+    from synsp.rotations import matrix_from_axis_angle
+    from synsp.smpl_template import smpl_positions
+
+    phase = np.linspace(0, 2 * np.pi, frames)[:, None, None]
+    axis_angle = 0.4 * np.sin(phase + np.arange(24)[None, :, None] * np.array([0.3, 0.7, 1.1]))
+    trans = np.stack([np.zeros(frames), np.zeros(frames), np.linspace(0, 2, frames)], axis=-1)
+    return smpl_positions(matrix_from_axis_angle(axis_angle), trans)
+
+
+def test_smpl_positions_convert_to_h36m_in_any_unit():
+    """SMPL's joints reach the model's H36M-17 as the mocap joints they stand for: the limbs named
+    alike as they are, the pelvis at the hips' midpoint below SMPL's, and metres as millimetres."""
+    smpl = _smpl_walk()
+    h36m = convert(smpl, "smpl24", "h36m17")
+    names = get_layout("smpl24").joints
+    for name in ("left_knee", "right_ankle", "left_elbow", "right_wrist"):
+        np.testing.assert_array_equal(h36m[:, get_layout("h36m17").index(name)], smpl[:, names.index(name)])
+    hips = (smpl[:, names.index("left_hip")] + smpl[:, names.index("right_hip")]) / 2
+    np.testing.assert_allclose(h36m[:, 0], hips, atol=1e-6)
+    assert np.linalg.norm(h36m[:, 0] - smpl[:, 0], axis=-1).mean() > 50  # SMPL's pelvis sits higher
+    np.testing.assert_allclose(convert(smpl / 1000, "smpl24", "h36m17") * 1000, h36m, atol=1e-6)
+    np.testing.assert_allclose(convert(smpl[:, :22], "smpl22", "h36m17"), h36m, atol=1e-9)
+    np.testing.assert_allclose(convert(flip_lr(smpl, "smpl24"), "smpl24", "h36m17"),
+                               flip_lr(h36m, "h36m17"), atol=1e-6)
+
+
+@needs_data
+def test_twenty_two_joints_told_apart():
+    """22 joints: the Bandai mocap's (its first joint on the ground) or SMPL's body (the pelvis)."""
+    from synsp.data.mocap import load_clip
+
+    mocap = load_clip("dataset-2_walk_normal_002", layout="bandai22")
+    assert twenty_two_joint_layout(mocap) == "bandai22"
+    assert twenty_two_joint_layout(mocap[..., :2] / 3) == "bandai22"  # an image of it
+    assert twenty_two_joint_layout(_smpl_walk()[:, :22] / 1000) == "smpl22"
+    assert twenty_two_joint_layout(np.full((3, 22, 3), np.nan)) == "smpl22"

@@ -29,7 +29,14 @@ from synsp.sequence import (
     not_found,
     third_channel,
 )
-from synsp.skeleton import LAYOUTS, can_convert, convert, get_layout, seventeen_joint_layout
+from synsp.skeleton import (
+    LAYOUTS,
+    can_convert,
+    convert,
+    get_layout,
+    seventeen_joint_layout,
+    twenty_two_joint_layout,
+)
 
 
 @lru_cache(maxsize=8)
@@ -225,13 +232,18 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
 
 
 SEVENTEEN = ("coco17", "h36m17")  # the two 17-joint layouts a file's poses tell apart
+# The two 22-joint layouts, in words.
+TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
+# Joint counts that two known layouts share, and how poses tell them apart.
+TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout}
 
 
 def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
                 guess: str | None, flag: str = "--layout") -> str | None:
     """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
     ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
-    (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`),
+    (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`;
+    22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
     else the one known layout with J joints. Returns a name of ``LAYOUTS``, or None when nothing
     needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
     for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
@@ -241,8 +253,8 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     j = poses.shape[-2]
     if name is None and guess is not None:
         same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
-        if guess in SEVENTEEN and j == len(LAYOUTS[guess].joints):  # COCO's or H36M's order: the poses tell
-            name = seventeen_joint_layout(poses)
+        if j in TOLD_BY_POSES:  # two known skeletons with this joint count: the poses tell which
+            name = TOLD_BY_POSES[j](poses)
         else:
             name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
     if name is None:

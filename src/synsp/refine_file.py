@@ -48,6 +48,7 @@ from synsp.motion_pace import pace_note
 from synsp.paths import exclusive_writes
 from synsp.refine import (
     SEVENTEEN,
+    TWENTY_TWO,
     cached_model,
     input_layout,
     method_function,
@@ -206,6 +207,10 @@ def refine_file(
         first = "the pelvis and legs" if name == "h36m17" else "the face"
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
                         f"told from the poses (--layout {target} if they do not)")
+    if layout is None and data.layout is None and name in TWENTY_TWO and target is not None:
+        other = next(n for n in TWENTY_TWO if n != name)
+        notes.insert(0, f"layout: the 22 joints read as {TWENTY_TWO[name]} ({name}), told from the poses "
+                        f"(--layout {other} if they are {TWENTY_TWO[other]})")
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)

@@ -15,6 +15,12 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
   the pixels alone, or the visibility is read as depth). Their other joints (feet, hands,
   face, Halpe's head and neck) are not converted; the pipeline refines them around their
   nearest model joint.
+- ``smpl24 -> h36m17`` and ``smpl22 -> h36m17``: SMPL's 3D joint positions (any unit), as from
+  the mocap joints they stand for (:data:`BANDAI_TO_SMPL`, then ``bandai22 -> h36m17`` below,
+  the head frame estimated from the neck, head and shoulders); the knees, ankles, shoulders,
+  elbows and wrists are H36M's as they are. SMPL's pelvis (above the hip line), narrow hips and
+  head (the skull's base) are other definitions of H36M's joints, kept as the user's by the
+  refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not converted.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
@@ -64,7 +70,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from synsp.sequence import body_size
+from synsp.sequence import body_size, mm_per_unit
+from synsp.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,23 @@ COCO18 = Layout(
 )
 
 
+def _smpl(name: str, n_joints: int) -> Layout:
+    """SMPL's joints as positions: the first ``n_joints`` of its tree, in its order."""
+    return Layout(
+        name=name,
+        joints=SMPL_JOINTS[:n_joints],
+        bones=tuple((int(p), c) for c, p in enumerate(SMPL_PARENTS[:n_joints]) if p >= 0),
+        left_right=tuple(pair for pair in SMPL_LEFT_RIGHT if max(pair) < n_joints),
+        root=0,
+    )
+
+
+# SMPL's 24 joints (VIBE, PARE, WHAM, 4D-Humans' joint positions), and the 22 of its body that
+# SMPL-H and SMPL-X share (AMASS and HumanML3D joint positions), in SMPL's order.
+SMPL24 = _smpl("smpl24", 24)
+SMPL22 = _smpl("smpl22", 22)
+
+
 def _hand(side: str, start: int) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
     """21 hand points, named as mmpose names them: the root, then 4 per finger from the thumb."""
     fingers = ("thumb", "forefinger", "middle_finger", "ring_finger", "pinky_finger")
@@ -257,7 +281,7 @@ OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
-                                             COCO133, HALPE136, OPENPOSE137)}
+                                             COCO133, HALPE136, OPENPOSE137, SMPL24, SMPL22)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 
@@ -279,6 +303,20 @@ HEAD_POINTS_MM: dict[str, tuple[float, float, float]] = {
 }
 
 _B = {name: i for i, name in enumerate(BANDAI22.joints)}
+
+# SMPL joint <- mocap joint (the same anatomical joint; None: the mocap has none). The rotation
+# retarget (:mod:`synsp.data.smpl_mocap`) and the SMPL positions' conversion below both use it.
+BANDAI_TO_SMPL: dict[str, str | None] = {
+    "pelvis": "Hips", "left_hip": "UpperLeg_L", "right_hip": "UpperLeg_R", "spine1": "Spine",
+    "left_knee": "LowerLeg_L", "right_knee": "LowerLeg_R", "spine2": None, "left_ankle": "Foot_L",
+    "right_ankle": "Foot_R", "spine3": "Chest", "left_foot": "Toes_L", "right_foot": "Toes_R", "neck": "Neck",
+    "left_collar": "Shoulder_L", "right_collar": "Shoulder_R", "head": "Head", "left_shoulder": "UpperArm_L",
+    "right_shoulder": "UpperArm_R", "left_elbow": "LowerArm_L", "right_elbow": "LowerArm_R",
+    "left_wrist": "Hand_L", "right_wrist": "Hand_R", "left_hand": None, "right_hand": None,
+}
+# The mocap joints in SMPL's: the inverse of BANDAI_TO_SMPL, the ground reference at the pelvis.
+_SMPL_OF = {bandai: smpl for smpl, bandai in BANDAI_TO_SMPL.items() if bandai} | {"joint_Root": "pelvis"}
+_SMPL_AS_BANDAI = [SMPL_JOINTS.index(_SMPL_OF[name]) for name in BANDAI22.joints]
 
 
 def get_layout(name: str | Layout) -> Layout:
@@ -551,8 +589,26 @@ def _h36m_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray
     return np.stack([face.get(name, j.get(name)) for name in COCO17.joints], axis=-2)
 
 
+def _smpl_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    """H36M-17 from SMPL's joint positions (3D, any unit): as from the mocap joints they stand
+    for (:data:`BANDAI_TO_SMPL`), and the joints both name alike (knees, ankles, arms) as they are."""
+    unit = mm_per_unit(x)
+    h36m = _bandai_to_h36m(x[..., _SMPL_AS_BANDAI, :] * unit, None) / unit
+    for name in _SMPL_COPIED:
+        h36m[..., H36M17.index(name), :] = x[..., SMPL_JOINTS.index(name), :]
+    return h36m
+
+
+# The H36M joints SMPL's positions give as they are; its pelvis (above the hip line), hips
+# (narrow) and head (the skull's base) are other definitions of H36M's, converted as the mocap's.
+_SMPL_COPIED = ("right_knee", "right_ankle", "left_knee", "left_ankle", "left_shoulder", "left_elbow", "left_wrist",
+                "right_shoulder", "right_elbow", "right_wrist")
+
+
 _CONVERSIONS = {
     ("bandai22", "h36m17"): _bandai_to_h36m,
+    ("smpl24", "h36m17"): _smpl_to_h36m,
+    ("smpl22", "h36m17"): _smpl_to_h36m,
     ("bandai22", "coco17"): _bandai_to_coco,
     ("h36m17", "coco17"): _h36m_to_coco,
 }
@@ -578,6 +634,24 @@ def seventeen_joint_layout(poses: np.ndarray) -> str:
 
     score = (spread((0, 1, 2, 3, 4)) - spread((8, 9, 10))) / body_size(x)
     return "h36m17" if np.isfinite(score) and score > SEVENTEEN_SPLIT else "coco17"
+
+
+# How far a 22-joint pose's first joint lies from its second, in body sizes: the mocap's first
+# joint is its ground reference, about a leg's length below its Hips; SMPL's is the pelvis, a
+# hand's width from the left hip. Checked on the validation split (benchmarks/RESULTS.md,
+# section 11, "SMPL's joints").
+TWENTY_TWO_SPLIT = 0.25
+
+
+def twenty_two_joint_layout(poses: np.ndarray) -> str:
+    """``"bandai22"`` or ``"smpl22"``: which skeleton 22-joint poses (..., T, 22, C) follow, told
+    from the poses (:data:`TWENTY_TWO_SPLIT`); ``"smpl22"`` when nothing is seen."""
+    x = np.asarray(poses, np.float64)
+    with warnings.catch_warnings():  # frames without the joints are expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gap = float(np.nanmedian(np.linalg.norm(x[..., 0, :] - x[..., 1, :], axis=-1)))
+    score = gap / body_size(x)
+    return "bandai22" if np.isfinite(score) and score > TWENTY_TWO_SPLIT else "smpl22"
 
 
 def can_convert(src: str | Layout, dst: str | Layout) -> bool:
@@ -613,7 +687,7 @@ def convert(
         Same dtype as ``x``.
     """
     src, dst = get_layout(src), get_layout(dst)
-    x = _check(x, src, coords=3 if src.name == "bandai22" else None)
+    x = _check(x, src, coords=3 if src.name in ("bandai22", "smpl24", "smpl22") else None)
     if src.name == dst.name:
         return x.copy()
     if not can_convert(src, dst):

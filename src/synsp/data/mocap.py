@@ -26,6 +26,7 @@ from synsp.data.mocap_layouts import MOCAP_LAYOUTS, mocap_in_layout
 from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import atomic_path, cache_dir, data_root
 from synsp.skeleton import BANDAI22, convert, get_layout
+from synsp.smpl_template import smpl_positions
 
 _CACHE_VERSION = 1  # bump when the cached arrays change meaning
 _DATASETS = ("ds1", "ds2")
@@ -126,7 +127,9 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
         ``"bandai22"`` (native), ``"h36m17"`` or ``"coco17"`` (see :mod:`synsp.skeleton` for
         how each joint is derived), or ``"halpe26"``, ``"body25"``, ``"mediapipe33"``
         (:mod:`synsp.data.mocap_layouts`; these read the file again, uncached, for the
-        orientations of the feet and hands).
+        orientations of the feet and hands), or ``"smpl24"``, ``"smpl22"``: the clip retargeted
+        to SMPL's tree (:mod:`synsp.data.smpl_mocap`) on SMPL's template skeleton, so SMPL's own
+        joint definitions and proportions (:mod:`synsp.smpl_template`), not the actor's.
     root : str or PathLike, optional
         Folder holding ``ds1/`` and ``ds2/`` (default: the shared data).
 
@@ -138,6 +141,10 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
     target = get_layout(layout)
     if target.name in MOCAP_LAYOUTS:
         return mocap_in_layout(*_read_bandai(clip_path(name, root)), target)
+    if target.name in ("smpl24", "smpl22"):
+        from synsp.data.smpl_mocap import load_smpl_clip  # it reads the clips through this module
+
+        return smpl_positions(*load_smpl_clip(name, root))[:, : len(target.joints)].astype(np.float32)
     positions, head_rotation = load_bandai(name, root)
     if target.name == BANDAI22.name:
         return positions

@@ -38,19 +38,12 @@ from synsp.data.mocap import clip_path
 from synsp.formats.bvh import read_motion
 from synsp.formats.motion import JointMotion
 from synsp.rotations import forward_kinematics
+from synsp.skeleton import BANDAI_TO_SMPL
 from synsp.smpl_template import SMPL_JOINTS, SMPL_PARENTS, SMPL_REST
 
 __all__ = ["BANDAI_TO_SMPL", "ALIGNMENT_CLIPS", "load_bandai_motion", "smpl_alignment", "to_smpl",
            "load_smpl_clip"]
 
-BANDAI_TO_SMPL: dict[str, str | None] = {
-    "pelvis": "Hips", "left_hip": "UpperLeg_L", "right_hip": "UpperLeg_R", "spine1": "Spine",
-    "left_knee": "LowerLeg_L", "right_knee": "LowerLeg_R", "spine2": None, "left_ankle": "Foot_L",
-    "right_ankle": "Foot_R", "spine3": "Chest", "left_foot": "Toes_L", "right_foot": "Toes_R", "neck": "Neck",
-    "left_collar": "Shoulder_L", "right_collar": "Shoulder_R", "head": "Head", "left_shoulder": "UpperArm_L",
-    "right_shoulder": "UpperArm_R", "left_elbow": "LowerArm_L", "right_elbow": "LowerArm_R",
-    "left_wrist": "Hand_L", "right_wrist": "Hand_R", "left_hand": None, "right_hand": None,
-}
 ALIGNMENT_CLIPS = 12
 
 
