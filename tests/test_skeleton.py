@@ -313,7 +313,8 @@ def _smpl_walk(frames: int = 40) -> np.ndarray:
 
 def test_smpl_positions_convert_to_h36m_in_any_unit():
     """SMPL's joints reach the model's H36M-17 as the mocap joints they stand for: the limbs named
-    alike as they are, the pelvis at the hips' midpoint below SMPL's, and metres as millimetres."""
+    alike as they are, the pelvis at the hips' midpoint below SMPL's, the shoulders narrower, and
+    metres as millimetres."""
     smpl = _smpl_walk()
     h36m = convert(smpl, "smpl24", "h36m17")
     names = get_layout("smpl24").joints
@@ -322,6 +323,8 @@ def test_smpl_positions_convert_to_h36m_in_any_unit():
     hips = (smpl[:, names.index("left_hip")] + smpl[:, names.index("right_hip")]) / 2
     np.testing.assert_allclose(h36m[:, 0], hips, atol=1e-6)
     assert np.linalg.norm(h36m[:, 0] - smpl[:, 0], axis=-1).mean() > 50  # SMPL's pelvis sits higher
+    width = lambda x, a, b: np.linalg.norm(x[:, a] - x[:, b], axis=-1).mean()  # noqa: E731
+    assert width(h36m, 11, 14) < 0.85 * width(smpl, names.index("left_shoulder"), names.index("right_shoulder"))
     np.testing.assert_allclose(convert(smpl / 1000, "smpl24", "h36m17") * 1000, h36m, atol=1e-6)
     np.testing.assert_allclose(convert(smpl[:, :22], "smpl22", "h36m17"), h36m, atol=1e-9)
     np.testing.assert_allclose(convert(flip_lr(smpl, "smpl24"), "smpl24", "h36m17"),

@@ -17,8 +17,9 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
   nearest model joint.
 - ``smpl24 -> h36m17`` and ``smpl22 -> h36m17``: SMPL's 3D joint positions (any unit), as from
   the mocap joints they stand for (:data:`BANDAI_TO_SMPL`, then ``bandai22 -> h36m17`` below,
-  the head frame estimated from the neck, head and shoulders); the knees, ankles, shoulders,
-  elbows and wrists are H36M's as they are. SMPL's pelvis (above the hip line), narrow hips and
+  the head frame estimated from the neck, head and shoulders), the thorax and shoulders moved to
+  the mocap's (``SMPL_THORAX_DROP``, ``SMPL_SHOULDERS_IN``); the knees, ankles, elbows and wrists
+  are H36M's as they are. SMPL's pelvis (above the hip line), narrow hips and
   head (the skull's base) are other definitions of H36M's joints, kept as the user's by the
   refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not converted.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
@@ -591,18 +592,32 @@ def _h36m_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray
 
 def _smpl_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
     """H36M-17 from SMPL's joint positions (3D, any unit): as from the mocap joints they stand
-    for (:data:`BANDAI_TO_SMPL`), and the joints both name alike (knees, ankles, arms) as they are."""
+    for (:data:`BANDAI_TO_SMPL`), the thorax and shoulders moved to where the mocap has them
+    (:data:`SMPL_THORAX_DROP`, :data:`SMPL_SHOULDERS_IN`), and the joints both name alike
+    (knees, ankles, elbows, wrists) as they are."""
     unit = mm_per_unit(x)
     h36m = _bandai_to_h36m(x[..., _SMPL_AS_BANDAI, :] * unit, None) / unit
+    smpl = lambda name: x[..., SMPL_JOINTS.index(name), :]  # noqa: E731
+    h36m[..., H36M17.index("thorax"), :] = smpl("neck") + SMPL_THORAX_DROP * (smpl("spine3") - smpl("neck"))
+    for side in ("left", "right"):
+        collar, shoulder = smpl(f"{side}_collar"), smpl(f"{side}_shoulder")
+        h36m[..., H36M17.index(f"{side}_shoulder"), :] = collar + SMPL_SHOULDERS_IN * (shoulder - collar)
     for name in _SMPL_COPIED:
-        h36m[..., H36M17.index(name), :] = x[..., SMPL_JOINTS.index(name), :]
+        h36m[..., H36M17.index(name), :] = smpl(name)
     return h36m
 
 
+# SMPL's neck joint sits ~6 cm above its shoulders, the mocap's Neck (the model's thorax) ~3 cm;
+# SMPL's shoulders are ~35 cm apart, the mocap's ~21 cm. The model sees SMPL's thorax this share
+# of the way down to spine3 and its shoulders this share of the way out from the collars: chosen on
+# the validation split (0 / 0.15 / 0.3 / 0.45 and 1 / 0.6 / 0.45 / 0.3; benchmarks/RESULTS.md,
+# section 11, "SMPL's joints"), where the network pulled the upper body least and refined best.
+SMPL_THORAX_DROP = 0.3
+SMPL_SHOULDERS_IN = 0.6
 # The H36M joints SMPL's positions give as they are; its pelvis (above the hip line), hips
 # (narrow) and head (the skull's base) are other definitions of H36M's, converted as the mocap's.
-_SMPL_COPIED = ("right_knee", "right_ankle", "left_knee", "left_ankle", "left_shoulder", "left_elbow", "left_wrist",
-                "right_shoulder", "right_elbow", "right_wrist")
+_SMPL_COPIED = ("right_knee", "right_ankle", "left_knee", "left_ankle", "left_elbow", "left_wrist",
+                "right_elbow", "right_wrist")
 
 
 _CONVERSIONS = {
