@@ -17,6 +17,7 @@ import numpy as np
 from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
+from synsp.glitches import without_glitches
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.model import NETWORKS
 from synsp.sequence import (
@@ -221,11 +222,9 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     layout other than a SynSP network's is refined view by view, as a file's tracks are."""
     model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
     run = method_function(method)
-    if model.network.per_coordinate or layout == model.layout.name:
-        return run(x, **options)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-    if name == model.layout.name:
-        return run(x, **options)
+    if model.network.per_coordinate or name == model.layout.name:
+        return run(without_glitches(x, _bones(name)), **options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
@@ -318,6 +317,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target):
         return refine(poses, "smoothnet", **smoothnet)
+    poses = without_glitches(poses, _bones(layout))
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
@@ -328,6 +328,11 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
+
+
+def _bones(layout: str | None) -> tuple[tuple[int, int], ...] | None:
+    """The bones glitches are told by (:mod:`synsp.glitches`); None for an unknown layout."""
+    return None if layout is None else get_layout(layout).bones
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:

@@ -12,9 +12,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from synsp.glitches import glitches
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
+from synsp.skeleton import get_layout
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -60,6 +62,7 @@ class RefinedTracks(NamedTuple):
     sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
+    glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -70,7 +73,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
-    frames and of joints never seen in a span are NaN again (never invented). For SynSP keeping
+    frames and of joints never seen in a span are NaN again (never invented). For the networks,
+    glitches (:mod:`synsp.glitches`) are gaps too, always filled and counted as filled. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
@@ -84,11 +88,16 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     sizes: list[float] = []
     paces: list[float] = []
     drifts: list[float] = []
+    bones = get_layout(layout).bones if model is not None and layout is not None else None
+    glitch_count = 0
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
-            values, missing = fill_gaps(track[span])  # every value, as the refiners need
-            unknown = left_missing(missing, max_gap)
+            segment = track[span]
+            marked = glitches(segment, bones) if bones is not None else np.zeros(segment.shape[:2], dtype=bool)
+            glitch_count += int(marked.sum())
+            values, missing = fill_gaps(np.where(marked[..., None], np.nan, segment))  # every value, for the refiners
+            unknown = left_missing(missing & ~marked, max_gap)
             filled[v, span] = missing & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
@@ -112,4 +121,4 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count)

@@ -1,0 +1,89 @@
+"""Glitches: a joint that leaves the body for one or two frames and comes back.
+
+Estimators put a joint somewhere else for a frame or two (on another person, on the other
+wrist, on the background); every smoother then spreads that excursion over the frames around
+it. Such a value is no measurement, so it is marked missing before the refinement and filled
+like a gap. A run of ``k`` frames (1 or 2) of joint ``j`` is a glitch when, in every frame of it:
+
+- the joint lies more than :data:`GLITCH_SIZE` body sizes from the straight line between its
+  positions just before and just after the run, and further from it than those two positions
+  lie from each other (it went away and came back: fast real motion does not turn round in a
+  frame by that much);
+- and one of its bones changes length by more than :data:`GLITCH_BONE` of that bone's median
+  length, against the line between the frames around the run (a moving limb keeps its bones).
+
+Thresholds were set on the validation split (benchmarks/RESULTS.md, section 4, "Glitches"): no
+value of any clean clip, played up to three times as fast, is marked.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from synsp.sequence import body_size
+
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "MAX_RUN", "glitches", "without_glitches"]
+
+GLITCH_SIZE = 0.1  # body sizes (the bounding box's largest side)
+GLITCH_BONE = 0.3  # share of the bone's median length
+MAX_RUN = 2  # frames
+
+
+def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Where the joints of ``poses`` glitch (module docstring).
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, any unit; NaN for missing values (never part of a glitch).
+    bones : (a, b) joint index pairs of the poses' layout.
+
+    Returns
+    -------
+    (T, J) bool array, True on the values of a glitch.
+    """
+    x = np.asarray(poses, np.float64)
+    t_count, j_count = x.shape[:2]
+    marked = np.zeros((t_count, j_count), dtype=bool)
+    size = body_size(x)
+    if not bones or not np.isfinite(size) or size <= 0:
+        return marked
+    pairs = np.asarray(bones, dtype=int)
+    lengths = np.linalg.norm(x[:, pairs[:, 0]] - x[:, pairs[:, 1]], axis=-1)  # (T, B)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # bones never seen
+        typical = np.nanmedian(lengths, axis=0)  # (B,)
+    for k in range(1, MAX_RUN + 1):
+        if t_count < k + 2:
+            break
+        before, after = x[: t_count - k - 1], x[k + 1:]  # around runs starting at 1 .. T-k-1
+        span = np.linalg.norm(after - before, axis=-1)  # (N, J)
+        len_before, len_after = lengths[: t_count - k - 1], lengths[k + 1:]
+        run = np.ones(span.shape, dtype=bool)
+        for i in range(k):
+            share = (i + 1) / (k + 1)
+            frame = x[1 + i: t_count - k + i]
+            away = np.linalg.norm(frame - (before + share * (after - before)), axis=-1)
+            length = lengths[1 + i: t_count - k + i]
+            stretch = np.abs(length - (len_before + share * (len_after - len_before))) > GLITCH_BONE * typical
+            bent = np.zeros(span.shape, dtype=bool)  # (N, J): one of the joint's bones stretched
+            for b, (a, c) in enumerate(pairs):
+                bent[:, a] |= stretch[:, b]
+                bent[:, c] |= stretch[:, b]
+            run &= (away > GLITCH_SIZE * size) & (away > span) & bent
+        for i in range(k):
+            marked[1 + i: t_count - k + i] |= run
+    return marked
+
+
+def without_glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]] | None) -> np.ndarray:
+    """``poses`` (T, J, C) or (V, T, J, C) with every glitch (:func:`glitches`) set to NaN; the
+    array itself when there is none or ``bones`` is None (an unknown layout)."""
+    x = np.asarray(poses)
+    if bones is None:
+        return x
+    marked = np.stack([glitches(v, bones) for v in x]) if x.ndim == 4 else glitches(x, bones)
+    if not marked.any():
+        return x
+    return np.where(marked[..., None], np.nan, x).astype(x.dtype, copy=False)
