@@ -15,6 +15,7 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
+from synsp.glitches import without_glitches
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
@@ -238,22 +239,24 @@ class Refiner:
                floor: bool | float | None = None, lowpass_hz: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
-        NaN joints are filled by interpolation first. SynSP keeps the input's joint definitions
-        (:attr:`keep_convention`) and, in 3D, pulls each bone towards the clip's own length
-        (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined root-relative;
-        the root's own trajectory is smoothed by a Savitzky-Golay filter and added back. 3D
-        inputs in metres or centimetres are recognised by the body's size
-        (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in
-        their own unit; a body far smaller or larger than the training actors' (another unit, a
-        child) is refined at the nearest trained size (:attr:`trained_size`,
-        :mod:`synsp.inference.body_scale`). ``fps``, the input's frame rate, lets a rate the network was not
-        trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None assumes a
-        rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this call;
-        ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor` step);
-        a number sets that step's strength for this call (default :data:`~synsp.inference.floor.SHRINK`),
-        which in 3D is scaled down by the input's bone drift (:attr:`drift_ramp`).
-        Last, SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
-        ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass).
+        NaN joints are filled by interpolation first, and so are glitches in the model's own layout
+        (:mod:`synsp.glitches`: a joint that left the body for a frame or two). SynSP keeps the
+        input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
+        clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
+        root-relative; the root's own trajectory is smoothed by a Savitzky-Golay filter and added
+        back. 3D inputs in metres or centimetres are recognised by the body's size
+        (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in their
+        own unit; a body far smaller or larger than the training actors' (another unit, a child) is
+        refined at the nearest trained size (:attr:`trained_size`,
+        :mod:`synsp.inference.body_scale`). ``fps``, the input's frame rate, lets a rate the network
+        was not trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None
+        assumes a rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this
+        call; ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor`
+        step); a number sets that step's strength for this call (default
+        :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
+        (:attr:`drift_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
+        (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
+        low-pass).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15).
@@ -275,8 +278,10 @@ class Refiner:
         self.convention_offsets, self.convention_far = None, False  # never a previous call's figures
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
-        seq = np.stack([fill_gaps(v)[0] for v in seq])
         own_joints = seq.shape[-2] == len(self.layout.joints)
+        if own_joints:  # a joint that left the body for a frame or two is no measurement
+            seq = without_glitches(seq, self.layout.bones)
+        seq = np.stack([fill_gaps(v)[0] for v in seq])
         self.paced_fps = None
         if self.follow_pace:
             paced = paced_rate(seq, fps, self.covered_fps)

@@ -20,6 +20,8 @@ Where the stream cannot see the future it differs from offline refinement:
 - a missing joint (NaN, or (0, 0) for "not found": :func:`synsp.sequence.not_found`) holds
   its last value (offline interpolates across the gap); a joint not yet seen sits at the
   centroid of the frame's other joints; frames before the first detection come back as NaN at once;
+- a glitch (:mod:`synsp.glitches`: a joint off the body for a frame or two) is refined as it
+  came, not as a gap: telling it needs the frames after it, which a window has not seen yet;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
