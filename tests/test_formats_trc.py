@@ -165,3 +165,23 @@ def test_inch_units_read_in_millimetres_and_written_back_in_inches(tmp_path):
     write_poses(tmp_path / "out.trc", data)
     assert (tmp_path / "out.trc").read_text().splitlines()[2].split("\t")[4] == "in"
     np.testing.assert_allclose(read_poses(tmp_path / "out.trc").poses[0], values * 25.4, atol=1e-3)
+
+
+def test_a_lab_marker_set_is_never_read_as_a_layout_by_its_count(tmp_path, capsys):
+    """25 markers of a lab's own marker set are not OpenPose's BODY_25 (nor 24 SMPL's joints):
+    named joints that make no layout are the user's, refined by SmoothNet joint by joint."""
+    from synsp.cli import main
+    from synsp.formats import PoseData, write_poses
+
+    markers = ["LASI", "RASI", "LPSI", "RPSI", "LTHI", "LKNE", "LTIB", "LANK", "LHEE", "LTOE", "RTHI", "RKNE",
+               "RTIB", "RANK", "RHEE", "RTOE", "C7", "T10", "CLAV", "STRN", "LSHO", "LELB", "LWRA", "RSHO", "RELB"]
+    for count in (25, 24):
+        rng = np.random.default_rng(count)
+        walk = np.cumsum(rng.normal(0, 3, (60, count, 3)), axis=0) + rng.uniform(-400, 400, (1, count, 3))
+        data = PoseData(poses=(walk + [0, 1000, 0])[None], fps=30.0,
+                        extra={"trc": {"markers": markers[:count], "columns": list(range(count))}})
+        write_poses(tmp_path / f"lab{count}.trc", data)
+        read = read_poses(tmp_path / f"lab{count}.trc")
+        assert read.layout is None and read.own_joint_names() == markers[:count]
+        assert main(["refine", str(tmp_path / f"lab{count}.trc"), str(tmp_path / f"out{count}.trc")]) == 0
+        assert f"layout: {count} joints of an unknown layout" in capsys.readouterr().out

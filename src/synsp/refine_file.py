@@ -201,7 +201,8 @@ def refine_file(
             raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
         options["stride"] = stride
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
-    name = input_layout(poses, data.layout, layout, src, target)
+    own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
+    name = input_layout(poses, data.layout, layout, src, None if own else target)
     notes = layout_notes(name, target, method, j_count) if target is not None else []
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = "the pelvis and legs" if name == "h36m17" else "the face"

@@ -128,7 +128,8 @@ def read(path: Path) -> PoseData:
             scores[v, :, j] = np.nan_to_num(values[:, c])
     frame_ids = [int(i) if str(i).strip().lstrip("-").isdigit() else i for i in index]
     extra = {"frame_ids": frame_ids,
-             "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals}}
+             "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals,
+                     "parts": parts}}
     return PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
 

@@ -69,6 +69,19 @@ class PoseData:
             raise ShapeError(f"{where}: extra['frame_ids'] has {len(frame_ids)} entries for {poses.shape[1]} frames")
         return self
 
+    def own_joint_names(self) -> list[str] | None:
+        """The joints' names when the file gives names that make no known layout (a lab's
+        markers, a DeepLabCut project's body parts): such joints are the user's own, never read
+        as a layout by their count. None when the file names no joints of its own (or only
+        synsp's placeholders ``j0``, ``j1``, ...) or its names make a layout."""
+        if self.layout is not None:
+            return None
+        names = ((self.extra.get("trc") or self.extra.get("c3d") or {}).get("markers")
+                 or self.extra.get("csv", {}).get("joints") or self.extra.get("dlc", {}).get("parts"))
+        if not names or list(names) == [f"j{j}" for j in range(len(names))]:
+            return None
+        return list(names)
+
 # The last JSON parsed for detect_format's sniffing, held until the reader of that same,
 # unchanged file takes it: a file is parsed once, not once to sniff and once to read.
 _SNIFFED: dict[tuple, Any] = {}
