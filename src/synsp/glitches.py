@@ -8,7 +8,8 @@ like a gap. A run of ``k`` frames (1 or 2) of joint ``j`` is a glitch when, in e
 - the joint lies more than :data:`GLITCH_SIZE` body sizes from the straight line between its
   positions just before and just after the run, and further from it than those two positions
   lie from each other (it went away and came back: fast real motion does not turn round in a
-  frame by that much);
+  frame by that much), and :data:`GLITCH_NOISE` times further than the joint strays from that
+  line in a median frame of the clip (heavy noise strays far too, but everywhere);
 - and one of its bones changes length by more than :data:`GLITCH_BONE` of that bone's median
   length, against the line between the frames around the run (a moving limb keeps its bones).
 
@@ -26,10 +27,11 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "MAX_RUN", "glitches", "without_glitches"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "without_glitches"]
 
 GLITCH_SIZE = 0.1  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.3  # share of the bone's median length
+GLITCH_NOISE = 5.0  # times the joint's median stray over the clip
 MAX_RUN = 2  # frames
 
 
@@ -73,7 +75,10 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
             for b, (a, c) in enumerate(pairs):
                 bent[:, a] |= stretch[:, b]
                 bent[:, c] |= stretch[:, b]
-            run &= (away > GLITCH_SIZE * size) & (away > span) & bent
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen
+                usual = np.nanmedian(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
+            run &= (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual) & bent
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
     return marked
