@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from synsp.errors import FormatError, ShapeError
+from synsp.skeleton import generic_names
 
 
 @dataclass
@@ -78,7 +79,7 @@ class PoseData:
             return None
         names = ((self.extra.get("trc") or self.extra.get("c3d") or {}).get("markers")
                  or self.extra.get("csv", {}).get("joints") or self.extra.get("dlc", {}).get("parts"))
-        if not names or list(names) == [f"j{j}" for j in range(len(names))]:
+        if not names or list(names) == generic_names(len(names)):
             return None
         return list(names)
 
