@@ -228,6 +228,10 @@ def test_wrong_settings():
     stream = PoseStream("synsp", space="3d")
     with pytest.raises(ValueError, match="keypoints have 2 values; 3d takes 3"):
         stream.push(parse_frame("[[1, 2]]", 0))
+    # SMPL's joints stream through the 3D model of positions, not the shipped rotation model named alike
+    assert PoseStream("synsp", layout="smpl24", space="3d").model.layout.name == "h36m17"
+    with pytest.raises(ValueError, match="3D keypoints: pass --space 3d"):
+        PoseStream("synsp", layout="smpl24")
 
 
 def test_one_euro_stream_does_not_import_torch():

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from synsp.config import DEFAULT_LAYOUT
 from synsp.filters import OneEuroFilter
 from synsp.model import NETWORKS
 from synsp.refine import nearest_joints, shared_joints
@@ -322,18 +323,21 @@ class PoseStream:
 
 def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
     """The network to stream with: the checkpoint, else the shipped model for layout/space."""
-    from synsp.inference.checkpoint import available_models
+    from synsp.inference.checkpoint import available_models, default_model
     from synsp.refine import network_model
 
-    if checkpoint is None and layout is not None and f"{method}-{layout}" in available_models():
-        checkpoint = f"{method}-{layout}"
+    named = f"{method}-{layout}"  # a shipped model of positions in this layout (smpl24's is of rotations)
+    if checkpoint is None and layout is not None and named in available_models() \
+            and named != default_model(method, "rotation"):
+        checkpoint = named
     # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
     model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:
         raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
     if layout is not None and not can_convert(layout, model.layout.name):  # else refined through it
+        hint = " (3D keypoints: pass --space 3d)" if space is None and can_convert(layout, DEFAULT_LAYOUT["3d"]) else ""
         raise ValueError(f"{checkpoint or 'the shipped model'} refines {model.layout.name} joints, and {layout} "
-                         "does not convert to them; pass --method one-euro (any joints)")
+                         f"does not convert to them{hint}; pass --method one-euro (any joints)")
     return model
 
 
