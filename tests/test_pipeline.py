@@ -375,3 +375,16 @@ def test_smpl_joint_positions_refine_through_the_model(tmp_path, capsys, joints)
     centred = lambda x: x - x[:, :1]  # noqa: E731
     error = lambda x: float(np.linalg.norm(centred(x) - centred(case.clean), axis=-1).mean())  # noqa: E731
     assert error(np.load(tmp_path / "out.npy") * 1000) < error(case.noisy)
+
+
+@needs_data
+@pytest.mark.parametrize("layout", ["bandai22", "smpl22"])
+def test_22_joints_in_2d_are_refined_not_refused(layout):
+    """The mocap's and SMPL's joints convert to the models' in 3D only: in 2D, SmoothNet refines them."""
+    import synsp
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "jitter", layout=layout, space="2d", max_clips=1)[0]
+    refined = synsp.refine(case.noisy)
+    error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
+    assert refined.shape == case.noisy.shape and error(refined) < error(case.noisy)

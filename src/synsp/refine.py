@@ -315,7 +315,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
         return refine(poses, method, layout=target, **options)
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
-    if method == "smoothnet" or layout is None or not can_convert(layout, target):
+    if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine(poses, "smoothnet", **smoothnet)
     poses = without_glitches(poses, _bones(layout))
     converted = convert(poses, layout, target)

@@ -203,7 +203,7 @@ def refine_file(
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
     name = input_layout(poses, data.layout, layout, src, None if own else target)
-    notes = layout_notes(name, target, method, j_count) if target is not None else []
+    notes = layout_notes(name, target, method, j_count, c_count) if target is not None else []
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = "the pelvis and legs" if name == "h36m17" else "the face"
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "

@@ -92,9 +92,9 @@ def joint_groups(layout: str) -> dict[str, list[int]]:
     return {g: groups[g] for g in [*_GROUPS, "other"] if g in groups}
 
 
-def layout_notes(name: str | None, target: str, method: str, j_count: int) -> list[str]:
+def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None) -> list[str]:
     """What network ``method`` (whose model refines layout ``target``) does with the input's
-    ``j_count`` joints in layout ``name`` (None: unknown), said before the figures."""
+    ``j_count`` joints of ``c_count`` coordinates in layout ``name`` (None: unknown), said before the figures."""
     if name is None:
         return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
                 "refined by SmoothNet, which works on any joints"]
@@ -102,7 +102,7 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int) -> li
         return []
     if method == "smoothnet":
         return [f"layout: {name}, refined by SmoothNet joint by joint (it needs no conversion)"]
-    if not can_convert(name, target):
+    if not can_convert(name, target, c_count):
         return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
                 "which works on any joints"]
     kept = shared_joints(name, target)

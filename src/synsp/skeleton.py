@@ -669,9 +669,16 @@ def twenty_two_joint_layout(poses: np.ndarray) -> str:
     return "bandai22" if np.isfinite(score) and score > TWENTY_TWO_SPLIT else "smpl22"
 
 
-def can_convert(src: str | Layout, dst: str | Layout) -> bool:
-    """Whether :func:`convert` maps ``src`` poses to ``dst``."""
+# Sources whose conversions place points in 3D (the head's frame, millimetre offsets).
+THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22")
+
+
+def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None) -> bool:
+    """Whether :func:`convert` maps ``src`` poses to ``dst``; with ``coords`` (the poses' C), for
+    poses of that many coordinates (the mocap's and SMPL's joints convert in 3D only)."""
     src, dst = get_layout(src), get_layout(dst)
+    if src.name != dst.name and coords is not None and coords != 3 and src.name in THREE_D_SOURCES:
+        return False
     return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS
             or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
 
@@ -702,7 +709,7 @@ def convert(
         Same dtype as ``x``.
     """
     src, dst = get_layout(src), get_layout(dst)
-    x = _check(x, src, coords=3 if src.name in ("bandai22", "smpl24", "smpl22") else None)
+    x = _check(x, src, coords=3 if src.name in THREE_D_SOURCES else None)
     if src.name == dst.name:
         return x.copy()
     if not can_convert(src, dst):
