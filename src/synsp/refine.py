@@ -223,8 +223,10 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
     run = method_function(method)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-    if model.network.per_coordinate or name == model.layout.name:
-        return run(without_glitches(x, _bones(name)), **options)
+    if name == model.layout.name:  # the Refiner finds the glitches of its own layout
+        return run(x, **options)
+    if model.network.per_coordinate:
+        return run(without_glitches(x, glitch_bones(name)), **options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
@@ -317,7 +319,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine(poses, "smoothnet", **smoothnet)
-    poses = without_glitches(poses, _bones(layout))
+    poses = without_glitches(poses, glitch_bones(layout))
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
@@ -330,7 +332,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     return out
 
 
-def _bones(layout: str | None) -> tuple[tuple[int, int], ...] | None:
+def glitch_bones(layout: str | None) -> tuple[tuple[int, int], ...] | None:
     """The bones glitches are told by (:mod:`synsp.glitches`); None for an unknown layout."""
     return None if layout is None else get_layout(layout).bones
 

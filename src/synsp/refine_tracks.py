@@ -14,9 +14,8 @@ import numpy as np
 
 from synsp.glitches import glitches
 from synsp.model import NETWORKS
-from synsp.refine import network_model, refine_track
+from synsp.refine import glitch_bones, network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
-from synsp.skeleton import get_layout
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -88,7 +87,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     sizes: list[float] = []
     paces: list[float] = []
     drifts: list[float] = []
-    bones = get_layout(layout).bones if model is not None and layout is not None else None
+    bones = glitch_bones(layout) if model is not None else None
     glitch_count = 0
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
