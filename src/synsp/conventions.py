@@ -287,10 +287,15 @@ def local_frames(x: np.ndarray, layout: str | Layout) -> np.ndarray:
 def local_correction(inputs: np.ndarray, refined: np.ndarray,
                      layout: str | Layout) -> tuple[np.ndarray, np.ndarray]:
     """A refiner's correction ``refined - inputs`` (..., T, J, C) in :func:`local_frames` of
-    ``refined``: returns those frames (..., T, J, C, C) and the local correction (..., T, J, C)."""
+    ``refined``: returns those frames (..., T, J, C, C) and the local correction (..., T, J, C),
+    0 where a frame has no axes (a body of no size: every joint at one point)."""
     frames = local_frames(refined, layout)
-    local = np.linalg.solve(frames, (np.asarray(refined, np.float64) - inputs)[..., None])[..., 0]
-    return frames, local
+    det = np.abs(np.linalg.det(frames))
+    axes = det > 1e-9 * det.max(initial=0.0)
+    eye = np.eye(frames.shape[-1])
+    local = np.linalg.solve(np.where(axes[..., None, None], frames, eye),
+                            (np.asarray(refined, np.float64) - inputs)[..., None])[..., 0]
+    return frames, np.where(axes[..., None], local, 0.0)
 
 
 def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False) -> np.ndarray:

@@ -215,7 +215,7 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count = refine_tracks(
+    out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count = refine_tracks(
         poses, name, method, max_gap=gap, **options)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
@@ -235,6 +235,9 @@ def refine_file(
     if glitch_count:
         notes.append(f"glitches: {glitch_count} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
+    if held_count:
+        notes.append(f"held frames: {held_count} frames repeat the frame before them exactly (a frame rate "
+                     "converted, or an estimator run on fewer frames); refined as gaps (counted as filled)")
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synsp.glitches import glitches
+from synsp.held_frames import held_frames
 from synsp.model import NETWORKS
 from synsp.refine import glitch_bones, network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
@@ -62,6 +63,7 @@ class RefinedTracks(NamedTuple):
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
     glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
+    held: int  # frames that repeated the frame before them (synsp.held_frames): refined as gaps
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -73,7 +75,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
     frames and of joints never seen in a span are NaN again (never invented). For the networks,
-    glitches (:mod:`synsp.glitches`) are gaps too, always filled and counted as filled. For SynSP keeping
+    glitches (:mod:`synsp.glitches`) and held frames (:mod:`synsp.held_frames`) are gaps too,
+    always filled and counted as filled. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
@@ -88,13 +91,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     bones = glitch_bones(layout) if model is not None else None
-    glitch_count = 0
+    glitch_count = held_count = 0
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
             marked = glitches(segment, bones) if bones is not None else np.zeros(segment.shape[:2], dtype=bool)
             glitch_count += int(marked.sum())
+            if model is not None:
+                held = held_frames(segment)
+                held_count += int(held.sum())
+                marked |= held[:, None] & np.isfinite(segment).all(-1)
             values, missing = fill_gaps(np.where(marked[..., None], np.nan, segment))  # every value, for the refiners
             unknown = left_missing(missing & ~marked, max_gap)
             filled[v, span] = missing & ~unknown
@@ -120,4 +127,4 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count)

@@ -647,7 +647,7 @@ def seventeen_joint_layout(poses: np.ndarray) -> str:
             warnings.simplefilter("ignore", RuntimeWarning)
             return float(np.nanmedian(np.nanmax(np.stack(pairs), axis=0)))
 
-    score = (spread((0, 1, 2, 3, 4)) - spread((8, 9, 10))) / body_size(x)
+    score = _in_body_sizes(spread((0, 1, 2, 3, 4)) - spread((8, 9, 10)), x)
     return "h36m17" if np.isfinite(score) and score > SEVENTEEN_SPLIT else "coco17"
 
 
@@ -665,8 +665,14 @@ def twenty_two_joint_layout(poses: np.ndarray) -> str:
     with warnings.catch_warnings():  # frames without the joints are expected
         warnings.simplefilter("ignore", RuntimeWarning)
         gap = float(np.nanmedian(np.linalg.norm(x[..., 0, :] - x[..., 1, :], axis=-1)))
-    score = gap / body_size(x)
+    score = _in_body_sizes(gap, x)
     return "bandai22" if np.isfinite(score) and score > TWENTY_TWO_SPLIT else "smpl22"
+
+
+def _in_body_sizes(distance: float, poses: np.ndarray) -> float:
+    """``distance`` over the size of the body in ``poses``; NaN for a body of no size (every joint at one point)."""
+    size = body_size(poses)
+    return distance / size if size > 0 else float("nan")
 
 
 # Sources whose conversions place points in 3D (the head's frame, millimetre offsets).
