@@ -10,7 +10,9 @@ noise of other kinds instead, none with the simulator's structure:
 - and, on clean poses, errors of other kinds: every 5th frame a repeat of the one before (a
   24 -> 30 fps pulldown), both wrists 2 frames late, spikes (1 % of joint values off by 200 mm
   per coordinate), the body's size wobbling by 3 % and its orientation by 2 degrees per axis
-  from frame to frame (about the pelvis), and coordinates rounded to whole centimetres.
+  from frame to frame (about the pelvis), coordinates rounded to whole centimetres, every other
+  frame a repeat of the one before (an estimator run at 15 fps), and joints held at their last
+  value for 5-15 frames (a tracker holding a lost joint; 1 % of the values).
 
 Filters run at the paper's settings (no tuning on these noises). SynSP is the default and, as
 "SynSP, whole correction", without the step that keeps its correction in proportion to the
@@ -37,6 +39,21 @@ from synsp.skeleton import get_layout, root_position
 def _repeat_frames(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
     y = x.copy()
     y[4::5] = x[3::5][: len(y[4::5])]
+    return y
+
+
+def _half_rate(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    y = x.copy()
+    y[1::2] = x[0:-1:2][: len(y[1::2])]
+    return y
+
+
+def _held_joints(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    y = x.copy()
+    t, j = x.shape[:2]
+    for _ in range(max(1, t * j // 1000)):  # runs of 10 frames on average: 1 % of the values
+        start, length, joint = rng.integers(1, t), rng.integers(5, 16), rng.integers(j)
+        y[start:start + length, joint] = y[start - 1, joint]
     return y
 
 
@@ -85,6 +102,8 @@ NOISES = [
     ("size wobble 3 %", 0.0, _scale_wobble),
     ("orientation wobble 2 deg", 0.0, _turn_wobble),
     ("rounded to {}", 10.0, lambda x, rng, layout, a: np.round(x / a) * a),
+    ("every other frame repeated", 0.0, _half_rate),
+    ("joints held 5-15 frames", 0.0, _held_joints),
 ]
 # 2D amplitudes: the test clips' people are about 340 px tall for 1.7 m, so 0.2 px per mm
 # (5 mm -> 1 px, and 1 cm rounding -> whole pixels, as some tools write them).

@@ -236,8 +236,8 @@ def refine_file(
         notes.append(f"glitches: {glitch_count} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
     if held_count:
-        notes.append(f"held frames: {held_count} frames repeat the frame before them exactly (a frame rate "
-                     "converted, or an estimator run on fewer frames); refined as gaps (counted as filled)")
+        notes.append(f"held: {held_count} joint values repeat the frame before them exactly (a frame rate converted, "
+                     "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synsp.glitches import glitches
-from synsp.held_frames import held_frames
+from synsp.held_values import held_values
 from synsp.model import NETWORKS
 from synsp.refine import glitch_bones, network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
@@ -63,7 +63,7 @@ class RefinedTracks(NamedTuple):
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
     glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
-    held: int  # frames that repeated the frame before them (synsp.held_frames): refined as gaps
+    held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -75,7 +75,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
     frames and of joints never seen in a span are NaN again (never invented). For the networks,
-    glitches (:mod:`synsp.glitches`) and held frames (:mod:`synsp.held_frames`) are gaps too,
+    glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
     always filled and counted as filled. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
@@ -99,9 +99,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             marked = glitches(segment, bones) if bones is not None else np.zeros(segment.shape[:2], dtype=bool)
             glitch_count += int(marked.sum())
             if model is not None:
-                held = held_frames(segment)
+                held = held_values(segment) & ~marked
                 held_count += int(held.sum())
-                marked |= held[:, None] & np.isfinite(segment).all(-1)
+                marked |= held
             values, missing = fill_gaps(np.where(marked[..., None], np.nan, segment))  # every value, for the refiners
             unknown = left_missing(missing & ~marked, max_gap)
             filled[v, span] = missing & ~unknown

@@ -16,7 +16,7 @@ from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.glitches import without_glitches
-from synsp.held_frames import without_held_frames
+from synsp.held_values import without_held_values
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
@@ -240,8 +240,8 @@ class Refiner:
                floor: bool | float | None = None, lowpass_hz: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
-        NaN joints are filled by interpolation first, and so are held frames (:mod:`synsp.held_frames`:
-        a frame that repeats the one before it) and glitches in the model's own layout
+        NaN joints are filled by interpolation first, and so are held values (:mod:`synsp.held_values`:
+        a joint or a whole frame repeating the frame before) and glitches in the model's own layout
         (:mod:`synsp.glitches`: a joint that left the body for a frame or two). SynSP keeps the
         input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
         clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
@@ -281,7 +281,7 @@ class Refiner:
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints)
-        seq = without_held_frames(seq)  # a repeated frame is no measurement of its moment
+        seq = without_held_values(seq)  # a repeated value is no measurement of its moment
         if own_joints:  # a joint that left the body for a frame or two is no measurement
             seq = without_glitches(seq, self.layout.bones)
         seq = np.stack([fill_gaps(v)[0] for v in seq])

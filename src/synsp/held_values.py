@@ -1,0 +1,82 @@
+"""Held values: a joint that repeats its value from the frame before, exactly.
+
+A video converted to a higher frame rate (25 to 30 fps, a phone's variable rate) repeats whole
+frames, and so does a pipeline that runs its estimator on every other frame and holds its output
+between; a tracker may hold a joint it lost at its last place. The motion then moves in steps:
+still for a frame, then twice as far. No estimator gives the very same floats for a joint it
+measured twice, so such a value is no measurement of its own moment; the networks take it for
+missing and fill it from the frames around it, as a gap. A person who really keeps still loses
+nothing: the values around a still one are the same.
+
+Two kinds of repeat are measurements, and are never held:
+
+- a joint that keeps one value in most of its frames is a fixed point (the root of root-relative
+  poses, a padded joint), not a lost one;
+- in coarsely rounded values (whole pixels, whole millimetres: a grid of at least a tenth of
+  :data:`QUANTUM` body sizes) a slow joint repeats by rounding; there only whole frames held
+  (every joint repeating at once) count.
+
+The filters stay plain filters, and a stream takes a held value as it came: holding the last
+value is what a stream does for a missing one anyway.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.sequence import body_size
+
+__all__ = ["QUANTUM", "held_values", "without_held_values"]
+
+QUANTUM = 2e-4  # body sizes: rounding to a tenth of this or more is coarse
+
+
+def held_values(poses: np.ndarray) -> np.ndarray:
+    """Which values of ``poses`` repeat the frame before them (module docstring).
+
+    Parameters
+    ----------
+    poses : (..., T, J, C) array, any unit; NaN for missing values.
+
+    Returns
+    -------
+    (..., T, J) bool array, True on held values: a whole frame equal to the previous one (NaN
+    where it was NaN, at least one joint seen), or a joint equal to its previous value where the
+    joint's values are finely resolved and it is no fixed point. The first frame is never held.
+    """
+    x = np.asarray(poses)
+    if x.ndim > 3:
+        return np.stack([held_values(v) for v in x])
+    held = np.zeros(x.shape[:-1], dtype=bool)
+    if len(x) < 2:
+        return held
+    now, before = x[1:], x[:-1]
+    seen = np.isfinite(now).all(axis=-1)  # (T-1, J)
+    same = (now == before).all(axis=-1)  # (T-1, J): a finite value repeated
+    frames = ((now == before) | (np.isnan(now) & np.isnan(before))).all(axis=(-2, -1)) & seen.any(axis=-1)
+    held[1:] = frames[:, None] & seen
+    fixed = same.sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)  # (J,)
+    held[1:] |= same & ~fixed & ~_rounded(x)
+    return held
+
+
+def _rounded(x: np.ndarray) -> np.ndarray:
+    """(J,) bool: whether each joint's values in ``x`` (T, J, C) are rounded to a grid of no less than
+    a tenth of :data:`QUANTUM` body sizes (whole pixels, whole millimetres), nearly all (99 %) of them."""
+    size = body_size(x)
+    if not np.isfinite(size) or size <= 0:
+        return np.ones(x.shape[-2], dtype=bool)
+    on_grid = x / 10.0 ** np.floor(np.log10(QUANTUM * size))
+    with np.errstate(invalid="ignore"):
+        exact = (np.abs(on_grid - np.round(on_grid)) < 1e-3).all(axis=-1)  # (T, J)
+    seen = np.isfinite(x).all(axis=-1)
+    return (exact & seen).sum(axis=0) >= 0.99 * seen.sum(axis=0)
+
+
+def without_held_values(poses: np.ndarray) -> np.ndarray:
+    """``poses`` (T, J, C) or (V, T, J, C) with every held value (:func:`held_values`) set to NaN;
+    the array itself when there is none."""
+    x = np.asarray(poses)
+    held = held_values(x)
+    if not held.any():
+        return x
+    return np.where(held[..., None], np.nan, x).astype(x.dtype, copy=False)

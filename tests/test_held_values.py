@@ -1,0 +1,88 @@
+"""Held values: a joint or a whole frame repeating the frame before is refined as a gap by the networks."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.cli import main
+from synsp.formats import read_poses
+from synsp.held_values import held_values, without_held_values
+from walking import mpjpe, walking
+
+
+def test_repeated_frames_and_joints_are_held_and_nothing_else():
+    _, x = walking(12, noise=1.0)
+    x[4] = x[3]
+    x[5] = x[3]  # a whole frame repeated twice
+    x[8, 2] = np.nan
+    x[9] = x[8]  # NaN where the frame before was NaN: still the same frame, its joint 2 unseen
+    x[10] = x[9] + 1e-3  # a tiny move is a measurement
+    x[7, 6] = x[6, 6]  # one joint held
+    held = held_values(x)
+    assert set(zip(*np.nonzero(held))) == {(4, j) for j in range(17)} | {(5, j) for j in range(17)} | {
+        (9, j) for j in range(17) if j != 2} | {(7, 6)}
+    assert held_values(np.stack([x, x[::-1]])).shape == (2, 12, 17)
+
+
+def test_a_fixed_joint_is_a_point_and_rounded_values_hold_only_whole_frames():
+    _, x = walking(40, noise=1.0)
+    rooted = x - x[:, 11:12]  # relative to a hip: that joint is 0 in every frame
+    assert not held_values(rooted).any()
+    rounded = np.round(x)  # whole pixels: slow joints repeat by rounding
+    assert (rounded[1:] == rounded[:-1]).all(-1).any() and not held_values(rounded).any()
+    rounded[20] = rounded[19]
+    np.testing.assert_array_equal(np.nonzero(held_values(rounded).all(-1))[0], [20])
+    assert held_values(rounded).sum() == 17
+
+
+def test_a_frame_without_any_value_is_not_held():
+    x = np.full((5, 17, 3), np.nan)
+    x[0] = 1.0
+    assert not held_values(x).any()
+
+
+def test_without_held_values_sets_them_missing_and_leaves_other_arrays_alone():
+    _, x = walking(30, noise=1.0)
+    x = x.astype(np.float32)
+    assert without_held_values(x) is x
+    x[7] = x[6]
+    out = without_held_values(x)
+    assert out.dtype == np.float32 and np.isnan(out[7]).all() and not np.isnan(out[6]).any()
+
+
+def test_a_person_who_keeps_still_is_refined_as_if_no_frame_were_held():
+    still = np.repeat(walking(1, noise=0.0)[0], 60, axis=0)
+    measured = still + np.random.default_rng(1).normal(0, 1e-3, still.shape)  # no two frames alike
+    np.testing.assert_allclose(synsp.refine(still), synsp.refine(measured), atol=0.2)  # px, of 255
+
+
+@pytest.mark.parametrize("method", ["synsp", "smoothnet"])
+def test_frames_held_by_a_half_rate_estimator_are_refined_between_their_neighbours(method):
+    clean, noisy = walking(120, noise=0.5)
+    held = noisy.copy()
+    held[1::2] = held[0:-1:2]  # an estimator run on every other frame, its output held between
+    gapped = np.where(held_values(held)[..., None], np.nan, held)
+    refined = synsp.refine(held, method)
+    np.testing.assert_allclose(refined, synsp.refine(gapped, method), atol=1e-3)
+    assert mpjpe(refined, clean) < 0.8 * mpjpe(held, clean)
+
+
+def test_a_joint_held_while_lost_is_filled_from_its_neighbours():
+    clean, noisy = walking(90, noise=0.5)
+    held = noisy.copy()
+    held[30:45, 9] = held[29, 9]  # the left wrist held at its last place for half a second
+    refined = synsp.refine(held, "smoothnet")
+    assert mpjpe(refined[30:45, 9:10], clean[30:45, 9:10]) < 0.6 * mpjpe(held[30:45, 9:10], clean[30:45, 9:10])
+
+
+def test_a_file_with_held_frames_says_so_and_flags_them_filled(tmp_path, capsys):
+    _, noisy = walking(90, noise=1.0)
+    poses = noisy.astype(np.float32)
+    poses[4::5] = poses[3::5]  # a 24 -> 30 fps pulldown: every 5th frame repeats the one before
+    src, dst = tmp_path / "pulldown.npy", tmp_path / "out.npz"
+    np.save(src, poses)
+    assert main(["refine", str(src), str(dst)]) == 0
+    assert "held: 306 joint values repeat the frame before them" in capsys.readouterr().out
+    out = read_poses(dst)
+    assert out.filled[0, 4::5].all() and out.filled.sum() == 18 * 17
