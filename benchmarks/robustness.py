@@ -12,7 +12,8 @@ noise of other kinds instead, none with the simulator's structure:
   per coordinate), the body's size wobbling by 3 % and its orientation by 2 degrees per axis
   from frame to frame (about the pelvis), coordinates rounded to whole centimetres, every other
   frame a repeat of the one before (an estimator run at 15 fps), and joints held at their last
-  value for 5-15 frames (a tracker holding a lost joint; 1 % of the values).
+  value for 5-15 frames (a tracker holding a lost joint; 1 % of the values), and every left and
+  right label exchanged for a second, from a third of the clip (a person read facing the other way).
 
 Filters run at the paper's settings (no tuning on these noises). SynSP is the default and, as
 "SynSP, whole correction", without the step that keeps its correction in proportion to the
@@ -54,6 +55,13 @@ def _held_joints(x: np.ndarray, rng: np.random.Generator, layout: str, a: float)
     for _ in range(max(1, t * j // 1000)):  # runs of 10 frames on average: 1 % of the values
         start, length, joint = rng.integers(1, t), rng.integers(5, 16), rng.integers(j)
         y[start:start + length, joint] = y[start - 1, joint]
+    return y
+
+
+def _exchanged_second(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    y = x.copy()
+    start = len(x) // 3
+    y[start:start + 30] = x[start:start + 30][:, get_layout(layout).flip_index]
     return y
 
 
@@ -104,6 +112,7 @@ NOISES = [
     ("rounded to {}", 10.0, lambda x, rng, layout, a: np.round(x / a) * a),
     ("every other frame repeated", 0.0, _half_rate),
     ("joints held 5-15 frames", 0.0, _held_joints),
+    ("left and right exchanged for 1 s", 0.0, _exchanged_second),
 ]
 # 2D amplitudes: the test clips' people are about 340 px tall for 1.7 m, so 0.2 px per mm
 # (5 mm -> 1 px, and 1 cm rounding -> whole pixels, as some tools write them).

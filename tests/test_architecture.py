@@ -20,7 +20,8 @@ PACKAGE = Path(synsp.__file__).parent
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else.
 CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "conventions", "consistency",
-        "model", "rotations", "rotation_filters", "smpl_template", "motion_pace", "glitches", "held_values"}
+        "model", "rotations", "rotation_filters", "smpl_template", "motion_pace", "glitches", "held_values",
+        "inversions"}
 ALLOWED = {
     "core": set(),
     "formats": set(),

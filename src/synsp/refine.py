@@ -19,10 +19,12 @@ from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
 from synsp.glitches import without_glitches
 from synsp.inference.floor import SHRINK_CONVERTED
+from synsp.inversions import without_inversions
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
     constant_channel,
+    fill_gaps,
     fourth_channel_error,
     left_missing,
     max_gap_frames,
@@ -320,6 +322,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine(poses, "smoothnet", **smoothnet)
     poses = without_glitches(poses, glitch_bones(layout))
+    if poses.shape[-1] == 3:  # the Refiner would see the model's joints only: hands would stay on the other wrist
+        poses = without_inversions(fill_gaps(poses)[0], get_layout(layout))[0]
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}

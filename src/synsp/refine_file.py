@@ -215,8 +215,8 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
-    out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count = refine_tracks(
-        poses, name, method, max_gap=gap, **options)
+    tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
+    out, filled, long, never, conventions, axes, sizes, paces, drifts = tracks[:9]
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -232,11 +232,14 @@ def refine_file(
         notes.append(pace_note(min(paces), data.fps))
     if drifts:
         notes.append(drift_note(drifts))
-    if glitch_count:
-        notes.append(f"glitches: {glitch_count} joint values left the body for a frame or two and came back; "
+    if tracks.glitches:
+        notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
-    if held_count:
-        notes.append(f"held: {held_count} joint values repeat the frame before them exactly (a frame rate converted, "
+    if tracks.inverted:
+        notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
+                     "(a pair in a frame); exchanged back")
+    if tracks.held:
+        notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "

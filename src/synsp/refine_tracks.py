@@ -14,9 +14,11 @@ import numpy as np
 
 from synsp.glitches import glitches
 from synsp.held_values import held_values
+from synsp.inversions import without_inversions
 from synsp.model import NETWORKS
 from synsp.refine import glitch_bones, network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
+from synsp.skeleton import get_layout
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -64,6 +66,7 @@ class RefinedTracks(NamedTuple):
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
     glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
     held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
+    inverted: int  # 3D: pair-frames whose left/right labels were exchanged back (synsp.inversions)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -76,7 +79,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
     frames and of joints never seen in a span are NaN again (never invented). For the networks,
     glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
-    always filled and counted as filled. For SynSP keeping
+    always filled and counted as filled. In 3D, left/right pairs whose labels the input exchanged
+    for a while are exchanged back (:mod:`synsp.inversions`) and counted. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
@@ -91,7 +95,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     bones = glitch_bones(layout) if model is not None else None
-    glitch_count = held_count = 0
+    glitch_count = held_count = inverted = 0
+    body = get_layout(layout) if model is not None and layout is not None and poses.shape[-1] == 3 else None
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
@@ -103,6 +108,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                 held_count += int(held.sum())
                 marked |= held
             values, missing = fill_gaps(np.where(marked[..., None], np.nan, segment))  # every value, for the refiners
+            values, exchanged = without_inversions(values, body)
+            inverted += exchanged
             unknown = left_missing(missing & ~marked, max_gap)
             filled[v, span] = missing & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
@@ -127,4 +134,5 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
-    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count)
+    return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
+                         inverted)

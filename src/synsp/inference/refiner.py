@@ -24,6 +24,7 @@ from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
+from synsp.inversions import without_inversions
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import paced_rate
 from synsp.sequence import body_size, fill_gaps, mm_per_unit
@@ -172,6 +173,8 @@ class Refiner:
         # refined at, None when it kept the given one.
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
+        # 3D: pair-frames whose left/right labels the last call exchanged back (synsp.inversions).
+        self.inverted = 0
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
         self.trained_size = True
@@ -242,7 +245,9 @@ class Refiner:
 
         NaN joints are filled by interpolation first, and so are held values (:mod:`synsp.held_values`:
         a joint or a whole frame repeating the frame before) and glitches in the model's own layout
-        (:mod:`synsp.glitches`: a joint that left the body for a frame or two). SynSP keeps the
+        (:mod:`synsp.glitches`: a joint that left the body for a frame or two); in 3D, a left/right
+        pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.inversions`,
+        :attr:`inverted` counts the pair-frames). SynSP keeps the
         input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
         clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
         root-relative; the root's own trajectory is smoothed by a Savitzky-Golay filter and added
@@ -285,6 +290,9 @@ class Refiner:
         if own_joints:  # a joint that left the body for a frame or two is no measurement
             seq = without_glitches(seq, self.layout.bones)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
+        self.inverted = 0
+        if self.space == "3d" and own_joints:  # left/right labels exchanged for a while: exchanged back
+            seq, self.inverted = without_inversions(seq, self.layout)
         self.paced_fps = None
         if self.follow_pace:
             paced = paced_rate(seq, fps, self.covered_fps)

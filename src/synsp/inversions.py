@@ -1,0 +1,139 @@
+"""Left/right inversions: an estimator exchanges the labels of a left/right pair for a while.
+
+Both joints of an exchanged pair jump to where the other one was, at the frame the inversion
+starts and again where it ends; in between, the pair moves smoothly under the wrong names. A
+network sees the jumps through its short windows only, and a long inversion (a second or more,
+when a person turns away from the camera) it takes for the motion. Telling one is a question for
+the whole clip: for each pair, the labelling of every frame (kept or exchanged) that makes the
+pair's motion smoothest, where each change of labelling costs a jump of :data:`SWITCH` body sizes
+(a Viterbi pass over two states). A clip is taken to be labelled right in most of its frames,
+two thirds at least (:data:`MAJORITY`: a pair that changes labelling half-way is left as it is,
+since which half is right is not known), and an exchange must not stretch the bones between
+the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
+
+An exchange that starts or ends where the two joints are close (fists together, legs
+crossing) is no jump, and stays: it is also a small error there.
+
+3D only. The 3D model's joints of a pair lie a hip's or a shoulder's width apart, and an
+exchange is a jump of that size; in 2D a person seen from the side has left and right on top
+of each other, so an inversion can end where the two joints cross and continuity cannot tell
+it. On the validation split, the 2D form of this step undid inversions under `typical` and
+`hard` errors but exchanged the wrists of a walk seen from the side under jitter alone
+(benchmarks/RESULTS.md, section 4, "Left/right inversions").
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from synsp.sequence import body_size
+from synsp.skeleton import Layout
+
+__all__ = ["SWITCH", "MAJORITY", "inversions", "without_inversions"]
+
+SWITCH = 0.2  # body sizes: the jump a change of labelling costs
+MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
+
+
+def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
+               bones: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+    """Where each left/right pair of ``poses`` is exchanged (module docstring).
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, any unit; NaN values give no evidence either way.
+    pairs : (left, right) joint index pairs of the poses' layout.
+    bones : (a, b) joint index pairs of the layout: an exchange that would stretch the bones
+        from the pair to the rest of the body is no inversion (:func:`_keeping_bones`).
+
+    Returns
+    -------
+    (T, P) bool array, True where pair p's two joints carry each other's labels.
+    """
+    x = np.asarray(poses, np.float64)
+    t_count = len(x)
+    marked = np.zeros((t_count, len(pairs)), dtype=bool)
+    size = body_size(x)
+    if t_count < 2 or not len(pairs) or not np.isfinite(size) or size <= 0:
+        return marked
+    index = np.asarray(pairs, dtype=int)
+    a, b = x[:, index[:, 0]], x[:, index[:, 1]]  # (T, P, C)
+
+    def moved(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return np.nan_to_num(((p[1:] - q[:-1]) ** 2).sum(axis=-1))  # (T-1, P)
+
+    keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
+    change = moved(a, b) + moved(b, a) + (SWITCH * size) ** 2
+    cost = np.zeros((len(pairs), 2))  # (P, labelling): the smoothest path to this frame
+    came_from = np.zeros((t_count, len(pairs), 2), dtype=np.int8)
+    for i in range(1, t_count):
+        stay, switch = cost + keep[i - 1, :, None], cost[:, ::-1] + change[i - 1, :, None]
+        switched = switch < stay
+        came_from[i] = np.where(switched, [1, 0], [0, 1])
+        cost = np.where(switched, switch, stay)
+    state = np.zeros((t_count, len(pairs)), dtype=np.int8)
+    state[-1] = np.argmin(cost, axis=1)
+    lanes = np.arange(len(pairs))
+    for i in range(t_count - 1, 0, -1):
+        state[i - 1] = came_from[i, lanes, state[i]]
+    marked = state.astype(bool)
+    share = marked.mean(axis=0)
+    marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
+    marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
+    return _keeping_bones(x, marked, index, bones) if len(bones) and marked.any() else marked
+
+
+def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``x`` (..., J, C) with the pairs ``index`` (P, 2) exchanged where ``marked`` (..., P)."""
+    out = x.copy()
+    left, right = x[..., index[:, 0], :], x[..., index[:, 1], :]
+    out[..., index[:, 0], :] = np.where(marked[..., None], right, left)
+    out[..., index[:, 1], :] = np.where(marked[..., None], left, right)
+    return out
+
+
+def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
+                   bones: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``marked`` (T, P) without the runs whose exchange leaves the bones from their pair to the
+    rest of the body further from their median lengths than the input's labels did (both read
+    with every other exchange made)."""
+    x_bones = np.asarray(bones, dtype=int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # bones never seen
+        typical = np.nanmedian(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)
+    fixed = _exchanged(x, marked, index)
+    kept = marked.copy()
+    for p, (left, right) in enumerate(index):
+        touching = [(a, b, k) for k, (a, b) in enumerate(x_bones)
+                    if (a in (left, right)) != (b in (left, right))]  # one end in the pair
+        if not touching:
+            continue
+        ends = np.flatnonzero(np.diff(np.concatenate([[0], marked[:, p].astype(np.int8), [0]])))
+        for start, stop in zip(ends[::2], ends[1::2]):
+            run = fixed[start:stop]
+            undone = run.copy()
+            undone[:, [left, right]] = run[:, [right, left]]
+
+            def stretch(z: np.ndarray) -> float:
+                return float(np.nansum([np.abs(np.linalg.norm(z[:, a] - z[:, b], axis=-1) - typical[k])
+                                        for a, b, k in touching]))
+
+            if stretch(run) > stretch(undone):
+                kept[start:stop, p] = False
+    return kept
+
+
+def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, int]:
+    """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones
+    of ``layout``) exchanged back, and how many pair-frames were; the array itself and 0 when
+    there is none or ``layout`` is None."""
+    x = np.asarray(poses)
+    if layout is None or not layout.left_right:
+        return x, 0
+    pairs, bones = layout.left_right, layout.bones
+    marked = np.stack([inversions(v, pairs, bones) for v in x]) if x.ndim == 4 else inversions(x, pairs, bones)
+    if not marked.any():
+        return x, 0
+    return _exchanged(x, marked, np.asarray(pairs, dtype=int)), int(marked.sum())

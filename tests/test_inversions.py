@@ -1,0 +1,87 @@
+"""Left/right inversions: 3D pairs whose labels the input exchanged for a while are exchanged back."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from conftest import needs_data
+from synsp.cli import main
+from synsp.inference.checkpoint import default_model, load_model
+from synsp.inversions import inversions, without_inversions
+from synsp.skeleton import H36M17, convert, get_layout
+
+pytestmark = needs_data
+WRISTS = H36M17.joints.index("left_wrist"), H36M17.joints.index("right_wrist")
+RIGHT_ARM = [H36M17.joints.index(f"right_{j}") for j in ("elbow", "wrist")]
+LEFT_ARM = [H36M17.joints.index(f"left_{j}") for j in ("elbow", "wrist")]
+
+
+@pytest.fixture(scope="module")
+def clip() -> np.ndarray:
+    from synsp.data.mocap import load_clip
+
+    x = load_clip("dataset-1_walk_normal_001", "h36m17")
+    return x - x[:, :1]  # root-relative mm
+
+
+def exchanged(x: np.ndarray, frames: slice, a: list[int], b: list[int]) -> np.ndarray:
+    y = x.copy()
+    y[frames, a + b] = x[frames, b + a]
+    return y
+
+
+def test_clean_motion_is_labelled_right(clip):
+    assert not inversions(clip, H36M17.left_right, H36M17.bones).any()
+    assert not inversions(clip[::3], H36M17.left_right, H36M17.bones).any()  # three times as fast
+
+
+def test_a_second_of_exchanged_wrists_is_found_and_undone(clip):
+    x = exchanged(clip, slice(100, 130), [WRISTS[0]], [WRISTS[1]])
+    marked = inversions(x, H36M17.left_right, H36M17.bones)
+    assert np.flatnonzero(marked[:, H36M17.left_right.index(WRISTS)]).tolist() == list(range(100, 130))
+    assert marked.sum() == 30
+    fixed, count = without_inversions(x, H36M17)
+    np.testing.assert_array_equal(fixed, clip)
+    assert count == 30
+
+
+def test_an_exchanged_arm_keeps_its_own_bones_and_is_undone(clip):
+    x = exchanged(clip, slice(60, 75), LEFT_ARM, RIGHT_ARM)
+    fixed, count = without_inversions(x, H36M17)
+    np.testing.assert_array_equal(fixed, clip)
+    assert count == 30  # two pairs over 15 frames
+
+
+def test_a_pair_exchanged_half_way_through_is_left_as_it_is(clip):
+    x = exchanged(clip, slice(100, None), [WRISTS[0]], [WRISTS[1]])  # which half is right is not known
+    assert without_inversions(x, H36M17)[1] == 0
+
+
+def test_refine_exchanges_back_in_3d_and_never_in_2d(clip):
+    x = exchanged(clip, slice(100, 130), LEFT_ARM, RIGHT_ARM)
+    error = lambda y: float(np.linalg.norm(y[100:130] - clip[100:130], axis=-1).mean())  # noqa: E731
+    assert error(synsp.refine(x)) < 0.1 * error(x)
+    flat = x[..., :2] * 0.2 + 500.0  # the same poses seen from the front, in pixels: 2D is not read
+    model = load_model(default_model("synsp", "2d"))
+    model.refine(convert(flat, "h36m17", "coco17"))
+    assert model.inverted == 0
+
+
+def test_a_file_says_how_many_pair_frames_were_exchanged(tmp_path, clip, capsys):
+    src, dst = tmp_path / "walk.npy", tmp_path / "out.npz"
+    np.save(src, exchanged(clip, slice(100, 130), [WRISTS[0]], [WRISTS[1]]).astype(np.float32))
+    assert main(["refine", str(src), str(dst)]) == 0
+    assert "inversions: left/right pairs carried each other's labels in 30 pair-frames" in capsys.readouterr().out
+
+
+def test_other_layouts_are_exchanged_back_in_their_own_joints():
+    """A Halpe-26 clip in world coordinates, read in its own joints."""
+    from synsp.data.mocap import load_clip
+
+    halpe = get_layout("halpe26")
+    x = load_clip("dataset-1_walk_normal_001", "halpe26")
+    arms = [[halpe.joints.index(f"{side}_{j}") for j in ("elbow", "wrist")] for side in ("left", "right")]
+    fixed, count = without_inversions(exchanged(x, slice(60, 90), arms[0], arms[1]), halpe)
+    np.testing.assert_array_equal(fixed, x)
+    assert count == 60
