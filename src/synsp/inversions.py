@@ -14,12 +14,14 @@ the pair and the rest of the body (a limb whose joints are all exchanged keeps i
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump, and stays: it is also a small error there.
 
-3D only. The 3D model's joints of a pair lie a hip's or a shoulder's width apart, and an
-exchange is a jump of that size; in 2D a person seen from the side has left and right on top
-of each other, so an inversion can end where the two joints cross and continuity cannot tell
-it. On the validation split, the 2D form of this step undid inversions under `typical` and
-`hard` errors but exchanged the wrists of a walk seen from the side under jitter alone
-(benchmarks/RESULTS.md, section 4, "Left/right inversions").
+The guards came from what the bare Viterbi pass did wrong. On validation in 2D, a person seen
+from the side has left and right on top of each other, so an exchange can end where the two
+joints cross: the pass kept a walk's wrists exchanged from there on and, by the majority,
+exchanged the first part instead. On a real MediaPipe video in 3D it exchanged the ankles for
+half the clip, and a knee without its ankle. With the guards it changes nothing on clean,
+jittery, white-noise or fast motion in 2D or 3D, and on that video it finds the frames where
+the estimator read the person facing the other way (benchmarks/RESULTS.md, section 4, "Held
+values and left/right inversions").
 """
 from __future__ import annotations
 

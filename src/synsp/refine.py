@@ -322,8 +322,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine(poses, "smoothnet", **smoothnet)
     poses = without_glitches(poses, glitch_bones(layout))
-    if poses.shape[-1] == 3:  # the Refiner would see the model's joints only: hands would stay on the other wrist
-        poses = without_inversions(fill_gaps(poses)[0], get_layout(layout))[0]
+    # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
+    poses = without_inversions(fill_gaps(poses)[0], get_layout(layout))[0]
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}

@@ -216,7 +216,7 @@ def refine_file(
         options["fps"] = data.fps
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
-    out, filled, long, never, conventions, axes, sizes, paces, drifts = tracks[:9]
+    out, filled = tracks.refined, tracks.filled
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -226,12 +226,12 @@ def refine_file(
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
-    notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in axes]
-    notes += [size_note(factor) for factor in sizes]
-    if paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
-        notes.append(pace_note(min(paces), data.fps))
-    if drifts:
-        notes.append(drift_note(drifts))
+    notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
+    notes += [size_note(factor) for factor in tracks.sizes]
+    if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
+        notes.append(pace_note(min(tracks.paces), data.fps))
+    if tracks.drifts:
+        notes.append(drift_note(tracks.drifts))
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
@@ -245,7 +245,7 @@ def refine_file(
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")
     if method == "synsp":
-        notes += convention_notes(conventions, checkpoint, device, c_count)
+        notes += convention_notes(tracks.conventions, checkpoint, device, c_count)
     if confidence is not None and c_count == 2 and data.scores is None:
         notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
                         "score); refined in 2D, the channel written back unchanged")
@@ -257,7 +257,7 @@ def refine_file(
                         "the channel written back unchanged")
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     return summarize(dst, poses, out, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
-                     long_gaps=long, never_seen=never, max_gap=limit)
+                     long_gaps=tracks.long_gaps, never_seen=tracks.never_seen, max_gap=limit)
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

@@ -66,7 +66,7 @@ class RefinedTracks(NamedTuple):
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
     glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
     held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
-    inverted: int  # 3D: pair-frames whose left/right labels were exchanged back (synsp.inversions)
+    inverted: int  # pair-frames whose left/right labels were exchanged back (synsp.inversions)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -79,7 +79,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
     frames and of joints never seen in a span are NaN again (never invented). For the networks,
     glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
-    always filled and counted as filled. In 3D, left/right pairs whose labels the input exchanged
+    always filled and counted as filled. Left/right pairs whose labels the input exchanged
     for a while are exchanged back (:mod:`synsp.inversions`) and counted. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
@@ -96,7 +96,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     drifts: list[float] = []
     bones = glitch_bones(layout) if model is not None else None
     glitch_count = held_count = inverted = 0
-    body = get_layout(layout) if model is not None and layout is not None and poses.shape[-1] == 3 else None
+    body = get_layout(layout) if model is not None and layout is not None else None
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):

@@ -173,7 +173,7 @@ class Refiner:
         # refined at, None when it kept the given one.
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
-        # 3D: pair-frames whose left/right labels the last call exchanged back (synsp.inversions).
+        # Pair-frames whose left/right labels the last call exchanged back (synsp.inversions).
         self.inverted = 0
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
@@ -245,7 +245,7 @@ class Refiner:
 
         NaN joints are filled by interpolation first, and so are held values (:mod:`synsp.held_values`:
         a joint or a whole frame repeating the frame before) and glitches in the model's own layout
-        (:mod:`synsp.glitches`: a joint that left the body for a frame or two); in 3D, a left/right
+        (:mod:`synsp.glitches`: a joint that left the body for a frame or two); a left/right
         pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.inversions`,
         :attr:`inverted` counts the pair-frames). SynSP keeps the
         input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
@@ -291,7 +291,7 @@ class Refiner:
             seq = without_glitches(seq, self.layout.bones)
         seq = np.stack([fill_gaps(v)[0] for v in seq])
         self.inverted = 0
-        if self.space == "3d" and own_joints:  # left/right labels exchanged for a while: exchanged back
+        if own_joints:  # left/right labels exchanged for a while: exchanged back
             seq, self.inverted = without_inversions(seq, self.layout)
         self.paced_fps = None
         if self.follow_pace:
