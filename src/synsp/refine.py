@@ -227,8 +227,11 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name:  # the Refiner finds the glitches of its own layout
         return run(x, **options)
-    if model.network.per_coordinate:
-        return run(without_glitches(x, glitch_bones(name)), **options)
+    if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
+        x = without_glitches(x, glitch_bones(name))
+        if name is not None:
+            x = without_inversions(x, get_layout(name))[0]
+        return run(x, **options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
