@@ -86,3 +86,25 @@ def test_a_file_with_held_frames_says_so_and_flags_them_filled(tmp_path, capsys)
     assert "held: 306 joint values repeat the frame before them" in capsys.readouterr().out
     out = read_poses(dst)
     assert out.filled[0, 4::5].all() and out.filled.sum() == 18 * 17
+
+
+def test_frames_of_a_motion_held_whole_are_interpolated_for_the_network():
+    from synsp.formats.smpl import smpl_motion
+    from synsp.refine_motion import refine_motion, without_held_frames
+    from synsp.rotations import geodesic_angle, matrix_from_axis_angle
+
+    t = np.arange(60)[:, None] / 30.0
+    poses = (0.4 * np.sin(2 * np.pi * t + np.arange(72)[None])).reshape(60, 24, 3)  # a smooth motion
+    held = poses.copy()
+    held[1::2] = held[0:-1:2]  # SMPL parameters of an estimator run on every other frame
+    motion = smpl_motion(held, None, 30.0)
+    filled, count = without_held_frames(motion)
+    assert count == 30
+    truth = matrix_from_axis_angle(poses)
+    inner = slice(1, 58, 2)  # held frames with a measured frame after them
+    assert geodesic_angle(filled.rotations[inner], truth[inner]).mean() < 0.2 * geodesic_angle(
+        motion.rotations[inner], truth[inner]).mean()
+    _, notes = refine_motion(motion)
+    assert any(note.startswith("held: 30 frames repeat the frame before them") for note in notes)
+    still = smpl_motion(np.repeat(poses[:1], 20, axis=0), None, 30.0)
+    assert without_held_frames(still) == (still, 0)  # a still pose: nothing to interpolate

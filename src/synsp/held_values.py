@@ -25,7 +25,7 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["QUANTUM", "held_values", "without_held_values"]
+__all__ = ["QUANTUM", "held_frames", "held_values", "without_held_values"]
 
 QUANTUM = 2e-4  # body sizes: rounding to a tenth of this or more is coarse
 
@@ -46,16 +46,24 @@ def held_values(poses: np.ndarray) -> np.ndarray:
     x = np.asarray(poses)
     if x.ndim > 3:
         return np.stack([held_values(v) for v in x])
-    held = np.zeros(x.shape[:-1], dtype=bool)
+    held = held_frames(x)[:, None] & np.isfinite(x).all(axis=-1)
     if len(x) < 2:
         return held
-    now, before = x[1:], x[:-1]
-    seen = np.isfinite(now).all(axis=-1)  # (T-1, J)
-    same = (now == before).all(axis=-1)  # (T-1, J): a finite value repeated
-    frames = ((now == before) | (np.isnan(now) & np.isnan(before))).all(axis=(-2, -1)) & seen.any(axis=-1)
-    held[1:] = frames[:, None] & seen
+    same = (x[1:] == x[:-1]).all(axis=-1)  # (T-1, J): a finite value repeated
     fixed = same.sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)  # (J,)
     held[1:] |= same & ~fixed & ~_rounded(x)
+    return held
+
+
+def held_frames(x: np.ndarray) -> np.ndarray:
+    """(T,) bool for any array (T, ...): the frames equal to the frame before in every value (NaN
+    where it was NaN) that hold at least one finite value. The first frame is never held."""
+    x = np.asarray(x)
+    held = np.zeros(len(x), dtype=bool)
+    if len(x) < 2:
+        return held
+    now, before = x[1:].reshape(len(x) - 1, -1), x[:-1].reshape(len(x) - 1, -1)
+    held[1:] = ((now == before) | (np.isnan(now) & np.isnan(before))).all(axis=1) & np.isfinite(now).any(axis=1)
     return held
 
 

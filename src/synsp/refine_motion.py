@@ -20,6 +20,7 @@ from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
+from synsp.held_values import held_frames
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
 from synsp.refine import METHODS, method_function
@@ -32,6 +33,8 @@ from synsp.rotation_filters import (
     smooth_at_joint_pace,
     smooth_rotations,
 )
+from synsp.rotations import matrix_from_sixd, sixd_from_matrix
+from synsp.sequence import fill_gaps
 
 __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
@@ -92,6 +95,12 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     if method is None and not options:
         method = "synsp" if fmt == "smpl" else "smoothnet"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
+    notes = []
+    if network is not None:  # frames repeated whole are no measurement of their moment (synsp.held_values)
+        motion, held = without_held_frames(motion)
+        if held:
+            notes.append(f"held: {held} frames repeat the frame before them exactly (a frame rate converted, an "
+                         "estimator run on fewer frames); the network refined them from the frames around them")
     # the default filter, named or not, and the filter a network leaves its output to: tuned settings, the pace followed
     default = method in (None, ROTATION_DEFAULT[0]) or network is not None
     given = set(options)
@@ -100,7 +109,6 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     body = _pace_joints(motion)
-    notes = []
     paced = default_filter_rate(body, motion.fps) if default else motion.fps
     if default and "cutoff" not in given and "fps" not in given and paced != motion.fps:
         options["fps"] = paced  # the default filter follows fast motion
@@ -133,6 +141,22 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}, the root by {method}"
         if network else f"on the rotation manifold by {method}")
     return replace(motion, rotations=rotations, translations=translations), [note, *notes]
+
+
+def without_held_frames(motion: JointMotion) -> tuple[JointMotion, int]:
+    """``motion`` with its held frames (:func:`synsp.held_values.held_frames`: every rotation and
+    translation as in the frame before) interpolated between the frames around them (rotations in
+    the continuous 6D form, then made rotations again), and how many there were."""
+    t_count = len(motion.rotations)
+    held = held_frames(np.concatenate([motion.rotations.reshape(t_count, -1),
+                                       motion.translations.reshape(t_count, -1)], axis=1))
+    if not held.any() or held.sum() == t_count - 1:  # a still pose has nothing to interpolate
+        return motion, 0
+    gaps = held[:, None].repeat(motion.rotations.shape[1], axis=1)
+    sixd = fill_gaps(sixd_from_matrix(motion.rotations), gaps)[0]
+    moves = held[:, None].repeat(motion.translations.shape[1], axis=1)
+    translations = fill_gaps(motion.translations, moves)[0]
+    return replace(motion, rotations=matrix_from_sixd(sixd), translations=translations), int(held.sum())
 
 
 def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None, *, trans: np.ndarray | None = None,
