@@ -144,19 +144,31 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
 
 
 def without_held_frames(motion: JointMotion) -> tuple[JointMotion, int]:
-    """``motion`` with its held frames (:func:`synsp.held_values.held_frames`: every rotation and
-    translation as in the frame before) interpolated between the frames around them (rotations in
-    the continuous 6D form, then made rotations again), and how many there were."""
-    t_count = len(motion.rotations)
-    held = held_frames(np.concatenate([motion.rotations.reshape(t_count, -1),
-                                       motion.translations.reshape(t_count, -1)], axis=1))
-    if not held.any() or held.sum() == t_count - 1:  # a still pose has nothing to interpolate
-        return motion, 0
-    gaps = held[:, None].repeat(motion.rotations.shape[1], axis=1)
-    sixd = fill_gaps(sixd_from_matrix(motion.rotations), gaps)[0]
-    moves = held[:, None].repeat(motion.translations.shape[1], axis=1)
-    translations = fill_gaps(motion.translations, moves)[0]
-    return replace(motion, rotations=matrix_from_sixd(sixd), translations=translations), int(held.sum())
+    """``motion`` with its held frames (:func:`synsp.held_values.held_frames`) interpolated between
+    the frames around them, and how many frames of rotations were held. Rotations (every joint's
+    as in the frame before; interpolated in the continuous 6D form, then made rotations again) and
+    the animated translations are read apart: a pipeline may hold one and not the other."""
+    rotations, held = _interpolated(sixd_from_matrix(motion.rotations))
+    translations, _ = _interpolated(motion.translations[:, motion.animated])
+    if not held:
+        return (motion, 0) if translations is None else (_with_root(motion, translations), 0)
+    moved = replace(motion, rotations=matrix_from_sixd(rotations))
+    return (moved if translations is None else _with_root(moved, translations)), held
+
+
+def _interpolated(x: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """(T, J, C) values with their held frames filled from the frames around them, and how many
+    there were; None and 0 when none is held, or every frame is (a still pose: nothing to fill)."""
+    held = held_frames(x)
+    if not held.any() or held.sum() == len(x) - 1:
+        return None, 0
+    return fill_gaps(x, held[:, None].repeat(x.shape[1], axis=1))[0], int(held.sum())
+
+
+def _with_root(motion: JointMotion, animated: np.ndarray) -> JointMotion:
+    translations = motion.translations.copy()
+    translations[:, motion.animated] = animated
+    return replace(motion, translations=translations)
 
 
 def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None, *, trans: np.ndarray | None = None,
