@@ -82,6 +82,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     ``ROTATION_DEFAULT``. ``keep_rest_frames`` None: the network's default
     (:class:`~synsp.inference.rotation_refiner.RotationRefiner`), False: the network alone
     (``--joints model``), True: each joint's rest frame kept (``--joints keep-all``).
+    Before a network, frames held whole (a repeat of the frame before) are interpolated between
+    the frames around them (:func:`without_held_frames`); a filter takes them as they come.
     ``options`` override the filter's settings.
     """
     fmt = motion.format
