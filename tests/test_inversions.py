@@ -1,4 +1,4 @@
-"""Left/right inversions: 3D pairs whose labels the input exchanged for a while are exchanged back."""
+"""Left/right inversions: pairs whose labels the input exchanged for a while are exchanged back (3D and 2D)."""
 from __future__ import annotations
 
 import numpy as np
