@@ -68,23 +68,32 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
 
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
     change = moved(a, b) + moved(b, a) + (SWITCH * size) ** 2
-    cost = np.zeros((len(pairs), 2))  # (P, labelling): the smoothest path to this frame
-    came_from = np.zeros((t_count, len(pairs), 2), dtype=np.int8)
-    for i in range(1, t_count):
-        stay, switch = cost + keep[i - 1, :, None], cost[:, ::-1] + change[i - 1, :, None]
-        switched = switch < stay
-        came_from[i] = np.where(switched, [1, 0], [0, 1])
-        cost = np.where(switched, switch, stay)
-    state = np.zeros((t_count, len(pairs)), dtype=np.int8)
-    state[-1] = np.argmin(cost, axis=1)
-    lanes = np.arange(len(pairs))
-    for i in range(t_count - 1, 0, -1):
-        state[i - 1] = came_from[i, lanes, state[i]]
+    state = np.stack([_smoothest_labelling(keep[:, p].tolist(), change[:, p].tolist())
+                      for p in range(len(pairs))], axis=1)
     marked = state.astype(bool)
     share = marked.mean(axis=0)
     marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
     marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
     return _keeping_bones(x, marked, index, bones) if len(bones) and marked.any() else marked
+
+
+def _smoothest_labelling(keep: list[float], change: list[float]) -> np.ndarray:
+    """(T,) labelling of one pair (0 as given, 1 exchanged) of least total cost, given the cost of
+    each of the T - 1 frame-to-frame steps under one labelling (``keep``) and across a change of
+    labelling (``change``): the Viterbi pass over two states, on plain floats (a numpy call per
+    frame costs more than the arithmetic)."""
+    as_given = exchanged = 0.0  # the cheapest cost of each labelling of the frame reached so far
+    switched: list[tuple[bool, bool]] = []  # per step: whether each labelling's best way in changed
+    for k, c in zip(keep, change):
+        into_given, into_exchanged = exchanged + c < as_given + k, as_given + c < exchanged + k
+        as_given, exchanged = (min(as_given + k, exchanged + c), min(exchanged + k, as_given + c))
+        switched.append((into_given, into_exchanged))
+    state = 0 if as_given <= exchanged else 1
+    labels = [state]
+    for step in reversed(switched):
+        state = 1 - state if step[state] else state
+        labels.append(state)
+    return np.array(labels[::-1], dtype=np.int8)
 
 
 def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:
