@@ -16,7 +16,7 @@ from synsp.glitches import glitches
 from synsp.held_values import held_values
 from synsp.inversions import without_inversions
 from synsp.model import NETWORKS
-from synsp.refine import glitch_bones, network_model, refine_track
+from synsp.refine import network_model, refine_track
 from synsp.sequence import body_size, fill_gaps, left_missing
 from synsp.skeleton import get_layout
 
@@ -94,14 +94,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     sizes: list[float] = []
     paces: list[float] = []
     drifts: list[float] = []
-    bones = glitch_bones(layout) if model is not None else None
+    body = get_layout(layout) if model is not None and layout is not None else None  # the networks' only
     glitch_count = held_count = inverted = 0
-    body = get_layout(layout) if model is not None and layout is not None else None
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
-            marked = glitches(segment, bones) if bones is not None else np.zeros(segment.shape[:2], dtype=bool)
+            marked = glitches(segment, body.bones) if body is not None else np.zeros(segment.shape[:2], dtype=bool)
             glitch_count += int(marked.sum())
             if model is not None:
                 held = held_values(segment) & ~marked
