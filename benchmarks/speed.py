@@ -140,8 +140,11 @@ def backends(args: argparse.Namespace) -> None:
     import warnings
     from pathlib import Path
 
-    import onnxruntime as ort
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    try:
+        import onnxruntime as ort
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError:  # not a dependency of synsp: its rows are left out
+        ort = None
 
     torch.set_num_threads(1)
     net = load_model("synsp-h36m17", "cpu", quantize=False).model
@@ -149,17 +152,21 @@ def backends(args: argparse.Namespace) -> None:
     seq = np.concatenate([c.noisy for c in make_cases("val", "typical", max_clips=12)]).astype(np.float32)
     windows = np.stack([seq[i : i + 8] for i in range(0, 8 * 256, 7)][:256])
     x = torch.from_numpy((windows - windows[:, :, :1]).reshape(256, 1, 8, 51) / 1000)  # root-relative metres
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        buffer = io.BytesIO()
-        torch.onnx.export(net, (x,), buffer, dynamo=False, input_names=["x"], dynamic_axes={"x": {0: "n"}})
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    sessions = {"ONNX Runtime float32": ort.InferenceSession(buffer.getvalue(), options)}
-    with tempfile.TemporaryDirectory() as tmp:
-        Path(tmp, "f.onnx").write_bytes(buffer.getvalue())
-        quantize_dynamic(Path(tmp, "f.onnx"), Path(tmp, "q.onnx"), weight_type=QuantType.QInt8)
-        sessions["ONNX Runtime int8"] = ort.InferenceSession(Path(tmp, "q.onnx").read_bytes(), options)
+    sessions = {}
+    if ort is None:
+        print("\nONNX Runtime is not installed (pip install onnxruntime): its rows are left out")
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            buffer = io.BytesIO()
+            torch.onnx.export(net, (x,), buffer, dynamo=False, input_names=["x"], dynamic_axes={"x": {0: "n"}})
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        sessions["ONNX Runtime float32"] = ort.InferenceSession(buffer.getvalue(), options)
+        with tempfile.TemporaryDirectory() as tmp:
+            Path(tmp, "f.onnx").write_bytes(buffer.getvalue())
+            quantize_dynamic(Path(tmp, "f.onnx"), Path(tmp, "q.onnx"), weight_type=QuantType.QInt8)
+            sessions["ONNX Runtime int8"] = ort.InferenceSession(Path(tmp, "q.onnx").read_bytes(), options)
     runs = {"torch float32": lambda: net(x)[2].numpy(), "torch int8 (default)": lambda: int8(x)[2].numpy()}
     if args.compile:
         compiled = torch.compile(net)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.glitches import glitches, without_glitches
+from synsp.glitches import glitches
 from synsp.skeleton import COCO17
 from walking import walking
 
@@ -34,17 +34,6 @@ def test_a_whole_body_jump_keeps_its_bones_and_is_no_glitch():
     x = clean.copy()
     x[20] += (150.0, 0.0)
     assert not glitches(x, BONES).any()
-
-
-def test_without_glitches_sets_them_missing_for_one_or_several_tracks():
-    clean, _ = walking(60, noise=0.0)
-    x = clean.astype(np.float32)
-    x[10, 5] += (100.0, 100.0)
-    out = without_glitches(x, BONES)
-    assert out.dtype == np.float32 and np.isnan(out[10, 5]).all()
-    assert np.isnan(out).any(axis=-1).sum() == 1
-    np.testing.assert_array_equal(np.isnan(without_glitches(np.stack([x, clean]), BONES))[:, 10, 5, 0], [True, False])
-    assert without_glitches(x, None) is x  # an unknown layout: nothing told
 
 
 @pytest.mark.parametrize("method", ["synsp", "smoothnet"])

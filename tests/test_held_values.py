@@ -7,7 +7,7 @@ import pytest
 import synsp
 from synsp.cli import main
 from synsp.formats import read_poses
-from synsp.held_values import held_values, without_held_values
+from synsp.held_values import held_values
 from walking import mpjpe, walking
 
 
@@ -40,15 +40,6 @@ def test_a_frame_without_any_value_is_not_held():
     x = np.full((5, 17, 3), np.nan)
     x[0] = 1.0
     assert not held_values(x).any()
-
-
-def test_without_held_values_sets_them_missing_and_leaves_other_arrays_alone():
-    _, x = walking(30, noise=1.0)
-    x = x.astype(np.float32)
-    assert without_held_values(x) is x
-    x[7] = x[6]
-    out = without_held_values(x)
-    assert out.dtype == np.float32 and np.isnan(out[7]).all() and not np.isnan(out[6]).any()
 
 
 def test_a_person_who_keeps_still_is_refined_as_if_no_frame_were_held():

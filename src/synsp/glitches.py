@@ -28,7 +28,7 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "without_glitches"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches"]
 
 GLITCH_SIZE = 0.05  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
@@ -83,15 +83,3 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
     return marked
-
-
-def without_glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]] | None) -> np.ndarray:
-    """``poses`` (T, J, C) or (V, T, J, C) with every glitch (:func:`glitches`) set to NaN; the
-    array itself when there is none or ``bones`` is None (an unknown layout)."""
-    x = np.asarray(poses)
-    if bones is None:
-        return x
-    marked = np.stack([glitches(v, bones) for v in x]) if x.ndim == 4 else glitches(x, bones)
-    if not marked.any():
-        return x
-    return np.where(marked[..., None], np.nan, x).astype(x.dtype, copy=False)

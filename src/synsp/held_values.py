@@ -25,7 +25,7 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["QUANTUM", "held_frames", "held_values", "without_held_values"]
+__all__ = ["QUANTUM", "held_frames", "held_values"]
 
 QUANTUM = 2e-4  # body sizes: rounding to a tenth of this or more is coarse
 
@@ -78,13 +78,3 @@ def _rounded(x: np.ndarray) -> np.ndarray:
         exact = (np.abs(on_grid - np.round(on_grid)) < 1e-3).all(axis=-1)  # (T, J)
     seen = np.isfinite(x).all(axis=-1)
     return (exact & seen).sum(axis=0) >= 0.99 * seen.sum(axis=0)
-
-
-def without_held_values(poses: np.ndarray) -> np.ndarray:
-    """``poses`` (T, J, C) or (V, T, J, C) with every held value (:func:`held_values`) set to NaN;
-    the array itself when there is none."""
-    x = np.asarray(poses)
-    held = held_values(x)
-    if not held.any():
-        return x
-    return np.where(held[..., None], np.nan, x).astype(x.dtype, copy=False)

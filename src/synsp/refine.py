@@ -17,14 +17,12 @@ import numpy as np
 from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
-from synsp.glitches import without_glitches
 from synsp.inference.floor import SHRINK_CONVERTED
-from synsp.inversions import without_inversions
+from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.sequence import (
     MIN_SCORE,
     constant_channel,
-    fill_gaps,
     fourth_channel_error,
     left_missing,
     max_gap_frames,
@@ -228,10 +226,7 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     if name == model.layout.name:  # the Refiner finds the glitches of its own layout
         return run(x, **options)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
-        x = without_glitches(x, glitch_bones(name))
-        if name is not None:
-            x = without_inversions(x, get_layout(name))[0]
-        return run(x, **options)
+        return run(measurements(x, None if name is None else get_layout(name)).values, **options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
@@ -324,9 +319,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine(poses, "smoothnet", **smoothnet)
-    poses = without_glitches(poses, glitch_bones(layout))
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
-    poses = without_inversions(fill_gaps(poses)[0], get_layout(layout))[0]
+    poses = measurements(poses, get_layout(layout)).values
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
@@ -337,11 +331,6 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
-
-
-def glitch_bones(layout: str | None) -> tuple[tuple[int, int], ...] | None:
-    """The bones glitches are told by (:mod:`synsp.glitches`); None for an unknown layout."""
-    return None if layout is None else get_layout(layout).bones
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:

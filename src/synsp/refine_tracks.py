@@ -12,12 +12,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.glitches import glitches
-from synsp.held_values import held_values
-from synsp.inversions import without_inversions
+from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
-from synsp.sequence import body_size, fill_gaps, left_missing
+from synsp.sequence import body_size, left_missing
 from synsp.skeleton import get_layout
 
 
@@ -100,17 +98,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
-            marked = glitches(segment, body.bones) if body is not None else np.zeros(segment.shape[:2], dtype=bool)
-            glitch_count += int(marked.sum())
-            if model is not None:
-                held = held_values(segment) & ~marked
-                held_count += int(held.sum())
-                marked |= held
-            values, missing = fill_gaps(np.where(marked[..., None], np.nan, segment))  # every value, for the refiners
-            values, exchanged = without_inversions(values, body)
-            inverted += exchanged
-            unknown = left_missing(missing & ~marked, max_gap)
-            filled[v, span] = missing & ~unknown
+            measured = measurements(segment, body, held=model is not None)  # every value, for the refiners
+            values, missing = measured.values, measured.missing
+            glitch_count += int(measured.glitches.sum())
+            held_count += int(measured.held.sum())
+            inverted += measured.inverted
+            unknown = left_missing(missing, max_gap)
+            filled[v, span] = measured.gaps & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
             never, long = never + n_never, long + int(unknown.sum()) - n_never
             if model is not None:  # a span refined without the network must not report the previous one

@@ -15,8 +15,6 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import ShapeError
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
-from synsp.glitches import without_glitches
-from synsp.held_values import without_held_values
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
@@ -24,10 +22,10 @@ from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
-from synsp.inversions import without_inversions
+from synsp.measurements import measurements
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import paced_rate
-from synsp.sequence import body_size, fill_gaps, mm_per_unit
+from synsp.sequence import body_size, mm_per_unit
 from synsp.skeleton import flip_lr, get_layout, root_position
 
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
@@ -243,8 +241,9 @@ class Refiner:
                floor: bool | float | None = None, lowpass_hz: float | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
-        NaN joints are filled by interpolation first, and so are held values (:mod:`synsp.held_values`:
-        a joint or a whole frame repeating the frame before) and glitches in the model's own layout
+        The network sees :func:`synsp.measurements.measurements`: NaN joints are filled by
+        interpolation first, and so are held values (:mod:`synsp.held_values`: a joint or a whole
+        frame repeating the frame before) and glitches in the model's own layout
         (:mod:`synsp.glitches`: a joint that left the body for a frame or two); a left/right
         pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.inversions`,
         :attr:`inverted` counts the pair-frames). SynSP keeps the
@@ -286,13 +285,10 @@ class Refiner:
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints)
-        seq = without_held_values(seq)  # a repeated value is no measurement of its moment
-        if own_joints:  # a joint that left the body for a frame or two is no measurement
-            seq = without_glitches(seq, self.layout.bones)
-        seq = np.stack([fill_gaps(v)[0] for v in seq])
-        self.inverted = 0
-        if own_joints:  # left/right labels exchanged for a while: exchanged back
-            seq, self.inverted = without_inversions(seq, self.layout)
+        # Glitches and inversions need the layout's bones and pairs: another layout's are read
+        # before its conversion (synsp.refine.refine_track).
+        measured = measurements(seq, self.layout if own_joints else None)
+        seq, self.inverted = measured.values, measured.inverted
         self.paced_fps = None
         if self.follow_pace:
             paced = paced_rate(seq, fps, self.covered_fps)
