@@ -6,8 +6,10 @@ import pytest
 
 from conftest import needs_data
 from synsp.skeleton import (
+    H36M17,
     HEAD_POINTS_MM,
     LAYOUTS,
+    MPI17,
     bone_tree,
     convert,
     flip_lr,
@@ -22,8 +24,8 @@ from synsp.skeleton import (
     twenty_two_joint_layout,
 )
 
-SIZES = {"bandai22": 22, "h36m17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25, "coco18": 18,
-         "coco133": 133, "halpe136": 136, "openpose137": 137, "smpl24": 24, "smpl22": 22}
+SIZES = {"bandai22": 22, "h36m17": 17, "mpi17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25,
+         "coco18": 18, "coco133": 133, "halpe136": 136, "openpose137": 137, "smpl24": 24, "smpl22": 22}
 
 
 def side(name: str) -> str:
@@ -280,13 +282,26 @@ def test_h36m_to_coco_keeps_the_body_and_makes_the_face_from_the_head():
 def test_seventeen_joints_tell_their_order(space):
     from synsp.evaluation.protocol import make_cases
 
-    for layout in ("coco17", "h36m17"):
-        for case in make_cases("val", "typical", layout=layout, space=space, max_clips=4):
-            assert seventeen_joint_layout(case.noisy) == layout
-            holed = case.noisy.copy()
+    mpi = [H36M17.index(name) for name in MPI17.joints]  # MPI-INF-3DHP's order of H36M's joints
+    for layout in ("coco17", "h36m17", "mpi17"):
+        source = "h36m17" if layout == "mpi17" else layout
+        for case in make_cases("val", "typical", layout=source, space=space, max_clips=4):
+            poses = case.noisy[:, mpi] if layout == "mpi17" else case.noisy
+            assert seventeen_joint_layout(poses) == layout
+            holed = poses.copy()
             holed[::3, :5] = np.nan  # joints missing in a third of the frames
             assert seventeen_joint_layout(holed) == layout
     assert seventeen_joint_layout(np.full((5, 17, 2), np.nan)) == "coco17"
+
+
+def test_mpi_inf_3dhp_joints_are_h36m_joints_in_another_order():
+    x = np.random.default_rng(0).normal(size=(4, 17, 3))
+    mpi = x[:, [H36M17.index(name) for name in MPI17.joints]]
+    np.testing.assert_array_equal(convert(mpi, "mpi17", "h36m17"), x)
+    np.testing.assert_array_equal(convert(mpi, "mpi17", "coco17"), convert(x, "h36m17", "coco17"))
+    assert MPI17.joints[:2] == ("head", "thorax") and MPI17.joints[MPI17.root] == "pelvis"
+    assert {(MPI17.joints[a], MPI17.joints[b]) for a, b in MPI17.bones} == {
+        (H36M17.joints[a], H36M17.joints[b]) for a, b in H36M17.bones}
 
 
 @needs_data

@@ -225,14 +225,19 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name:  # the Refiner finds the glitches of its own layout
         return run(x, **options)
+    if reordering(name, model.layout.name):  # the model's joints in another order (MPI-INF-3DHP's)
+        order = [get_layout(name).index(joint) for joint in model.layout.joints]
+        return run(x[..., order, :], **options)[..., np.argsort(order), :]
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
-        return run(measurements(x, None if name is None else get_layout(name)).values, **options)
+        values = measurements(x, None if name is None else get_layout(name)).values
+        network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device")}
+        return model.refine(values, other_layout=True, **network_options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
 
 
-SEVENTEEN = ("coco17", "h36m17")  # the two 17-joint layouts a file's poses tell apart
+SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint layouts a file's poses tell apart
 # The two 22-joint layouts, in words.
 TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
 # Joint counts that two known layouts share, and how poses tell them apart.
@@ -313,8 +318,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method not in NETWORKS:
         return refine(poses, method, **options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
-    if layout == target:
-        return refine(poses, method, layout=target, **options)
+    if layout == target or reordering(layout, target):
+        return refine(poses, method, layout=layout, **options)
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
@@ -331,6 +336,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
+
+
+def reordering(layout: str | None, target: str) -> bool:
+    """Whether ``layout`` names the joints of ``target`` in another order (``mpi17`` of ``h36m17``)."""
+    return layout is not None and layout != target and sorted(get_layout(layout).joints) == sorted(
+        get_layout(target).joints)
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:

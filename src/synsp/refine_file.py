@@ -205,7 +205,7 @@ def refine_file(
     name = input_layout(poses, data.layout, layout, src, None if own else target)
     notes = layout_notes(name, target, method, j_count, c_count) if target is not None else []
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
-        first = "the pelvis and legs" if name == "h36m17" else "the face"
+        first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
                         f"told from the poses (--layout {target} if they do not)")
     if layout is None and data.layout is None and name in TWENTY_TWO and target is not None:

@@ -13,7 +13,7 @@ import torch
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
-from synsp.errors import ShapeError
+from synsp.errors import OptionError, ShapeError
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
@@ -238,7 +238,8 @@ class Refiner:
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None,
-               floor: bool | float | None = None, lowpass_hz: float | None = None) -> np.ndarray:
+               floor: bool | float | None = None, lowpass_hz: float | None = None,
+               other_layout: bool = False) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         The network sees :func:`synsp.measurements.measurements`: NaN joints are filled by
@@ -265,16 +266,19 @@ class Refiner:
         low-pass).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
-        speed (benchmarks/RESULTS.md, section 15).
+        speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout
+        (another count, or ``other_layout``: another order of as many, for SmoothNet) get none of
+        the layout's steps: no glitches or inversions told, no turn, resize, convention or bones,
+        and their centroid for a root.
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
                                     keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
-                                    outputs=("final",))["final"]
+                                    outputs=("final",), other_layout=other_layout)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
-        lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None,
+        lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None, other_layout: bool = False,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -284,7 +288,10 @@ class Refiner:
         self.convention_offsets, self.convention_far = None, False  # never a previous call's figures
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
-        own_joints = seq.shape[-2] == len(self.layout.joints)
+        own_joints = seq.shape[-2] == len(self.layout.joints) and not other_layout
+        if other_layout and not self.network.per_coordinate:
+            raise OptionError(f"other_layout: a {self.kind} network sees the joints together and refines its own "
+                             f"{self.layout.name} only")
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
         # before its conversion (synsp.refine.refine_track).
         measured = measurements(seq, self.layout if own_joints else None)
@@ -305,7 +312,7 @@ class Refiner:
                 self.resized = size_factor(seq * np.float32(unit), self.layout)
                 unit *= self.resized
             seq = seq * np.float32(unit)
-            root = self._root(seq)  # (V, T, 1, 3)
+            root = self._root(seq, own_joints)  # (V, T, 1, 3)
             root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
@@ -375,9 +382,9 @@ class Refiner:
             raise ShapeError("poses has no frames")
         return x
 
-    def _root(self, seq: np.ndarray) -> np.ndarray:
+    def _root(self, seq: np.ndarray, own_joints: bool) -> np.ndarray:
         """(V, T, 1, C) root of (V, T, J, C) poses: the layout's, or the joints' centroid for another joint set."""
-        if seq.shape[-2] == len(self.layout.joints):
+        if own_joints:
             return root_position(seq, self.layout)
         return seq.mean(axis=-2, keepdims=True)
 
