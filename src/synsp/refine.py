@@ -34,6 +34,7 @@ from synsp.skeleton import (
     LAYOUTS,
     can_convert,
     convert,
+    follows_layout,
     get_layout,
     seventeen_joint_layout,
     twenty_two_joint_layout,
@@ -250,7 +251,8 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
     (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`;
     22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
-    else the one known layout with J joints. Returns a name of ``LAYOUTS``, or None when nothing
+    else the one known layout with J joints (:func:`guessed_layout`), if the poses' bones fit it
+    (:func:`synsp.skeleton.follows_layout`). Returns a name of ``LAYOUTS``, or None when nothing
     needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
     for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
     if given is not None and not given.strip():
@@ -258,11 +260,9 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     name = given or declared
     j = poses.shape[-2]
     if name is None and guess is not None:
-        same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
-        if j in TOLD_BY_POSES:  # two known skeletons with this joint count: the poses tell which
-            name = TOLD_BY_POSES[j](poses)
-        else:
-            name = guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
+        name = guessed_layout(poses, guess)
+        if name is not None and not follows_layout(poses, name):
+            return None
     if name is None:
         return None
     what = flag if given else f"{where}: the file's layout"  # name the culprit: argument or file
@@ -272,6 +272,18 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
         has = f"{where} has" if given else "its poses have"
         raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
     return name
+
+
+def guessed_layout(poses: np.ndarray, guess: str) -> str | None:
+    """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
+    (the network's) when it has J joints, else the one known layout with J joints; for 17 and 22
+    joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
+    known layout, or several, have J joints."""
+    j = poses.shape[-2]
+    if j in TOLD_BY_POSES:
+        return TOLD_BY_POSES[j](poses)
+    same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
+    return guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
 
 
 def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, device: str | None = None) -> str:

@@ -50,6 +50,7 @@ from synsp.refine import (
     SEVENTEEN,
     TWENTY_TWO,
     cached_model,
+    guessed_layout,
     input_layout,
     method_function,
     model_layout,
@@ -68,6 +69,7 @@ from synsp.refine_summary import (
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.sequence import ABSURD, MIN_SCORE, fourth_channel_error, max_gap_frames, not_found, third_channel
+from synsp.skeleton import TREE_EXCESS, tree_excess
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -204,6 +206,13 @@ def refine_file(
     own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
     name = input_layout(poses, data.layout, layout, src, None if own else target)
     notes = layout_notes(name, target, method, j_count, c_count) if target is not None else []
+    rejected = (guessed_layout(poses, target) if name is None and target is not None and not own
+                and layout is None and data.layout is None else None)
+    if rejected is not None:  # the joint count of a known layout, in another order
+        notes = [f"layout: {j_count} joints, as many as {rejected}'s, but their bones are "
+                 f"{tree_excess(poses, rejected):.1f} times the shortest tree through them (at most "
+                 f"{TREE_EXCESS[c_count]} for {rejected}'s order): another order; refined by SmoothNet, "
+                 f"which works on any joints (--layout {rejected} if they do follow it)"]
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
