@@ -12,8 +12,10 @@ noise of other kinds instead, none with the simulator's structure:
   per coordinate), the body's size wobbling by 3 % and its orientation by 2 degrees per axis
   from frame to frame (about the pelvis), coordinates rounded to whole centimetres, every other
   frame a repeat of the one before (an estimator run at 15 fps), and joints held at their last
-  value for 5-15 frames (a tracker holding a lost joint; 1 % of the values), and every left and
-  right label exchanged for a second, from a third of the clip (a person read facing the other way).
+  value for 5-15 frames (a tracker holding a lost joint; 1 % of the values), every left and
+  right label exchanged for a second, from a third of the clip (a person read facing the other way),
+  and the whole body shifted by 100 mm for 2 frames, twice (a detector's box that jumped; in 3D
+  root-relative MPJPE does not see it).
 
 Filters run at the paper's settings (no tuning on these noises). SynSP is the default and, as
 "SynSP, whole correction", without the step that keeps its correction in proportion to the
@@ -65,6 +67,14 @@ def _exchanged_second(x: np.ndarray, rng: np.random.Generator, layout: str, a: f
     return y
 
 
+def _body_jumps(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    y = x.copy()
+    for start in (len(x) // 4, len(x) // 2):  # twice per clip, 2 frames, ``a`` in a random direction
+        direction = rng.normal(size=x.shape[-1])
+        y[start:start + 2] += a * direction / np.linalg.norm(direction)
+    return y
+
+
 def _late_wrists(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
     wrists = [get_layout(layout).joints.index(name) for name in ("left_wrist", "right_wrist")]
     y = x.copy()
@@ -113,6 +123,7 @@ NOISES = [
     ("every other frame repeated", 0.0, _half_rate),
     ("joints held 5-15 frames", 0.0, _held_joints),
     ("left and right exchanged for 1 s", 0.0, _exchanged_second),
+    ("whole body off its path for 2 frames, {}", 100.0, _body_jumps),
 ]
 # 2D amplitudes: the test clips' people are about 340 px tall for 1.7 m, so 0.2 px per mm
 # (5 mm -> 1 px, and 1 cm rounding -> whole pixels, as some tools write them).

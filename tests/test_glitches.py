@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.glitches import glitches
+from synsp.glitches import body_jumps, glitches
 from synsp.skeleton import COCO17
 from walking import walking
 
@@ -44,3 +44,28 @@ def test_refine_does_not_spread_a_glitch_over_its_neighbours(method):
     refined = synsp.refine(x, method)
     around = np.linalg.norm(refined[36:45, 9] - clean[36:45, 9], axis=-1)
     assert around.max() < 12.0  # the 150 px excursion is gone, not smeared over 9 frames
+
+
+def test_a_whole_body_that_leaves_its_path_for_a_frame_or_two_is_moved_back():
+    clean, noisy = walking(120, noise=1.0)
+    for speed in (1, 2, 3):
+        assert not body_jumps(clean[::speed]).any() and not body_jumps(noisy[::speed]).any()
+    x = noisy.copy()
+    x[30] += (40.0, -25.0)  # a detector's box that jumped for a frame
+    x[70:72] += (-35.0, 30.0)  # and for two
+    offsets = body_jumps(x)
+    np.testing.assert_array_equal(np.flatnonzero((offsets != 0).any(-1)), [30, 70, 71])
+    np.testing.assert_allclose(offsets[30], (40.0, -25.0), atol=3.0)
+    error = lambda y: float(np.linalg.norm(y - clean, axis=-1).mean())  # noqa: E731
+    assert error(synsp.refine(x)) < 1.05 * error(synsp.refine(noisy))
+
+
+def test_a_file_says_how_many_frames_were_moved_back(tmp_path, capsys):
+    from synsp.cli import main
+
+    _, noisy = walking(90, noise=1.0)
+    noisy[40] += (50.0, 0.0)
+    src = tmp_path / "walk.npy"
+    np.save(src, noisy.astype(np.float32))
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    assert "jumps: the whole body left its path for a frame or two and came back in 1 frame " in capsys.readouterr().out

@@ -20,7 +20,10 @@ def test_each_kind_of_value_is_told_once_and_every_gap_filled():
     x[10, 5] += (100.0, 100.0)  # a glitch
     x[20] = x[19]  # a held frame
     x[30:33, 3] = np.nan  # a gap
+    x[45] += (60.0, -40.0)  # the whole body off its path
     m = measurements(x, COCO17)
+    np.testing.assert_array_equal(np.flatnonzero(m.jumped), [45])
+    np.testing.assert_allclose(m.values[45], clean[45], atol=1e-3)
     assert m.values.dtype == np.float32 and np.isfinite(m.values).all()
     assert set(zip(*np.nonzero(m.glitches))) == {(10, 5)}
     np.testing.assert_array_equal(np.flatnonzero(m.held.any(-1)), [20]) and m.held[20].all()
@@ -39,7 +42,7 @@ def test_several_tracks_and_an_unknown_layout():
     assert both.glitches[0, 10, 5] and not both.glitches[1].any() and not both.held[1].any()
     unknown = measurements(x, None)  # no bones to tell a glitch by; held values need none
     assert not unknown.glitches.any() and unknown.held[20].all()
-    assert not measurements(x, None, held=False).held.any()
+    assert not measurements(x, None, undo=False).held.any()
 
 
 def test_inversions_are_read_on_the_filled_values():

@@ -28,7 +28,7 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "body_jumps"]
 
 GLITCH_SIZE = 0.05  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
@@ -83,3 +83,47 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
     return marked
+
+
+def body_jumps(poses: np.ndarray) -> np.ndarray:
+    """How far the whole body left its path for a frame or two and came back (a person detector's
+    box that jumped, a tracker that followed someone else for a frame): per frame, the median over
+    the joints of each one's distance from the straight line between its positions just before and
+    just after, where that median move passes a glitch's three tests (module docstring) and no
+    bone needs to stretch. A single joint's glitch hardly moves the median; real motion does not
+    move a whole body off its path by a twentieth of its size in a frame.
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, any unit; NaN for missing values.
+
+    Returns
+    -------
+    (T, C) array: the body's excursion in each frame, zero where it kept to its path; subtract it
+    from every joint to move the body back.
+    """
+    x = np.asarray(poses, np.float64)
+    t_count = len(x)
+    offsets = np.zeros((t_count, x.shape[-1]))
+    size = body_size(x)
+    if not np.isfinite(size) or size <= 0:
+        return offsets
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a joint seen twice
+        for k in range(1, MAX_RUN + 1):
+            if t_count < k + 2:
+                break
+            before, after = x[: t_count - k - 1], x[k + 1:]
+            span = np.linalg.norm(np.nanmedian(after - before, axis=1), axis=-1)  # (N,): the body's own move
+            run = np.ones(len(span), dtype=bool)
+            moves = []
+            for i in range(k):
+                share = (i + 1) / (k + 1)
+                move = np.nanmedian(x[1 + i: t_count - k + i] - (before + share * (after - before)), axis=1)
+                away = np.linalg.norm(move, axis=-1)  # (N,)
+                run &= (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * np.nanmedian(away))
+                moves.append(np.nan_to_num(move))
+            for i in range(k):
+                offsets[1 + i: t_count - k + i][run] = moves[i][run]
+    return offsets
+

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.glitches import glitches
+from synsp.glitches import body_jumps, glitches
 from synsp.held_values import held_values
 from synsp.inversions import without_inversions
 from synsp.sequence import fill_gaps, missing_mask
@@ -29,11 +29,12 @@ __all__ = ["Measurements", "measurements"]
 class Measurements(NamedTuple):
     """:func:`measurements`' result; masks are shaped like the poses without their last axis."""
 
-    values: np.ndarray  # (..., T, J, C): every gap filled, inversions exchanged back
+    values: np.ndarray  # (..., T, J, C): every gap filled, jumps moved back, inversions exchanged back
     missing: np.ndarray  # (..., T, J) bool: joints the input did not hold (NaN)
     glitches: np.ndarray  # (..., T, J) bool: glitches, filled as gaps
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
     inverted: int  # pair-frames exchanged back
+    jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
 
     @property
     def gaps(self) -> np.ndarray:
@@ -41,7 +42,7 @@ class Measurements(NamedTuple):
         return self.missing | self.glitches | self.held
 
 
-def measurements(poses: np.ndarray, layout: Layout | None, *, held: bool = True) -> Measurements:
+def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -49,21 +50,31 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, held: bool = True)
     poses : (T, J, C) or (V, T, J, C) array, any unit; NaN marks missing joints.
     layout : the poses' joint layout; None (unknown, or not the poses' own) finds no glitch
         and no inversion, which need the layout's bones and left/right pairs.
-    held : whether held values are gaps (the networks' input) or measurements.
+    undo : whether the estimator's errors are undone (the networks' input) or only the gaps
+        filled (what the plain filters see).
 
     Returns
     -------
-    :class:`Measurements` with ``values`` of the poses' shape and floating dtype. Held values
-    are found first, so a held glitch is counted once, as held.
+    :class:`Measurements` with ``values`` of the poses' shape and floating dtype. Whole-body jumps
+    are moved back first (:func:`synsp.glitches.body_jumps`), then held values found, so a held
+    glitch is counted once, as held.
     """
     x = np.asarray(poses)
     missing = missing_mask(x)
-    repeated = held_values(x) if held else np.zeros_like(missing)
-    off_body = np.zeros_like(missing)
-    if layout is not None:
+    jumped = np.zeros(x.shape[:-2], dtype=bool)
+    repeated = off_body = np.zeros_like(missing)
+    inverted = 0
+    if undo:
+        jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
+        jumped = (jumps != 0).any(axis=-1)
+        if jumped.any():
+            x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+        repeated = held_values(x)
+    if undo and layout is not None:
         seen = np.where(repeated[..., None], np.nan, x)
         off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                     else glitches(seen, layout.bones))
     values = fill_gaps(x, repeated | off_body)[0]
-    values, inverted = without_inversions(values, layout, unseen=missing | repeated | off_body)
-    return Measurements(values, missing, off_body, repeated, inverted)
+    if undo:
+        values, inverted = without_inversions(values, layout, unseen=missing | repeated | off_body)
+    return Measurements(values, missing, off_body, repeated, inverted, jumped)

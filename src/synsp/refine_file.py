@@ -247,6 +247,10 @@ def refine_file(
     if tracks.inverted:
         notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
                      "(a pair in a frame); exchanged back")
+    if tracks.jumped:
+        frames = f"{tracks.jumped} frame{'s' if tracks.jumped > 1 else ''}"
+        notes.append(f"jumps: the whole body left its path for a frame or two and came back in {frames} "
+                     "(a detector's box that jumped, a tracker that followed someone else); moved back")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")

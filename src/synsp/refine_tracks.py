@@ -65,6 +65,7 @@ class RefinedTracks(NamedTuple):
     glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
     held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
     inverted: int  # pair-frames whose left/right labels were exchanged back (synsp.inversions)
+    jumped: int  # frames where the whole body left its path for a frame or two (synsp.glitches.body_jumps): moved back
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -78,7 +79,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     frames and of joints never seen in a span are NaN again (never invented). For the networks,
     glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
     always filled and counted as filled. Left/right pairs whose labels the input exchanged
-    for a while are exchanged back (:mod:`synsp.inversions`) and counted. For SynSP keeping
+    for a while are exchanged back (:mod:`synsp.inversions`), and frames where the whole body left
+    its path for a frame or two are moved back (:func:`synsp.glitches.body_jumps`); both counted. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
@@ -93,16 +95,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     body = get_layout(layout) if model is not None and layout is not None else None  # the networks' only
-    glitch_count = held_count = inverted = 0
+    glitch_count = held_count = inverted = jumped = 0
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
-            measured = measurements(segment, body, held=model is not None)  # every value, for the refiners
+            measured = measurements(segment, body, undo=model is not None)  # every value, for the refiners
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
             held_count += int(measured.held.sum())
             inverted += measured.inverted
+            jumped += int(measured.jumped.sum())
             unknown = left_missing(missing, max_gap)
             filled[v, span] = measured.gaps & ~unknown
             n_never = int(missing.all(axis=0).sum()) * len(missing)
@@ -128,4 +131,4 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted)
+                         inverted, jumped)
