@@ -1,9 +1,11 @@
 """What a network sees of a track: the estimator's measurements, its gross errors undone.
 
-Some values a pose estimator writes are no measurement of their moment: a missing joint (NaN),
-a glitch (:mod:`synsp.glitches`: a joint off the body for a frame or two) and a held value
+First, a whole body that left its path for a frame or two and came back
+(:func:`synsp.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
+a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
+(:mod:`synsp.glitches`: a joint off the body for a frame or two) and a held value
 (:mod:`synsp.held_values`: a repeat of the frame before). They are taken out and the gaps filled
-from the frames around them; then the left/right pairs whose labels the estimator exchanged for
+from the frames around them; last, the left/right pairs whose labels the estimator exchanged for
 a while (:mod:`synsp.inversions`) are exchanged back, told by the measured values only: a gap
 filled across an exchange's start would make a smooth path of its jump (on validation, an arm
 exchanged for a second with its start in a gap: SynSP 0.609 -> 0.464 x input in 3D, 0.391 ->
