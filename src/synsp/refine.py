@@ -249,7 +249,7 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
                 guess: str | None, flag: str = "--layout") -> str | None:
     """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
     ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
-    (17 joints: COCO's or H36M's order, whichever the poses follow, :func:`seventeen_joint_layout`;
+    (17 joints: COCO's, H36M's or MPI-INF-3DHP's order, whichever the poses follow, :func:`seventeen_joint_layout`;
     22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
     else the one known layout with J joints (:func:`guessed_layout`), if the poses' bones fit it
     (:func:`synsp.skeleton.follows_layout`). Returns a name of ``LAYOUTS``, or None when nothing

@@ -709,12 +709,13 @@ def tree_length(poses: np.ndarray, layout: str | Layout, max_frames: int = 500) 
 TREE_EXCESS = {3: 1.8, 2: 2.5}
 
 
-def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 500) -> float:
+def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200) -> float:
     """How much longer ``layout``'s bones are in poses (..., T, J, C) than the shortest tree
     through the same joints: the summed median lengths of the bones' shortest spanning forest
     over those of the shortest forest of as many trees through the joints the bones join (at
     most ``max_frames`` frames, evenly spaced). About 1.0-1.7 for poses that follow the layout
     (:data:`TREE_EXCESS`), 2-4 for its joints in another order; NaN when nothing is seen."""
+    # scipy's graph routines load when a layout is guessed, not with every `import synsp`
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
