@@ -136,19 +136,15 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
     return kept
 
 
-def without_inversions(poses: np.ndarray, layout: Layout | None,
-                       unseen: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, int]:
     """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones
     of ``layout``) exchanged back, and how many pair-frames were; the array itself and 0 when
-    there is none or ``layout`` is None. ``unseen`` (T, J) or (V, T, J), True on values that were
-    only filled in, gives them no say: a gap filled across an exchange's start would hide its jump."""
+    there is none or ``layout`` is None."""
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
         return x, 0
     pairs, bones = layout.left_right, layout.bones
-    evidence = x if unseen is None else np.where(unseen[..., None], np.nan, x)
-    marked = (np.stack([inversions(v, pairs, bones) for v in evidence]) if x.ndim == 4
-              else inversions(evidence, pairs, bones))
+    marked = np.stack([inversions(v, pairs, bones) for v in x]) if x.ndim == 4 else inversions(x, pairs, bones)
     if not marked.any():
         return x, 0
     return _exchanged(x, marked, np.asarray(pairs, dtype=int)), int(marked.sum())

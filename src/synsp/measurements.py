@@ -6,12 +6,13 @@ a pose estimator writes are no measurement of their moment: a missing joint (NaN
 (:mod:`synsp.glitches`: a joint off the body for a frame or two) and a held value
 (:mod:`synsp.held_values`: a repeat of the frame before). They are taken out and the gaps filled
 from the frames around them; last, the left/right pairs whose labels the estimator exchanged for
-a while (:mod:`synsp.inversions`) are exchanged back, told by the measured values only: a gap
-filled across an exchange's start would make a smooth path of its jump (on validation, an arm
-exchanged for a second with its start in a gap: SynSP 0.609 -> 0.464 x input in 3D, 0.391 ->
-0.346 in 2D; the presets unchanged to four decimals). Every route to a network (its own layout,
-a file's tracks, another layout converted or refined by SmoothNet) takes its input from
-:func:`measurements`, in the poses' own layout, so they all see the same values.
+a while (:mod:`synsp.inversions`) are exchanged back, told from the filled values. (Telling them
+from the measured values only found an arm exchanged with its start in a gap, on validation,
+but lost most of the real exchange on the MediaPipe demo's 3D track, whose arms the glitch step
+and low visibility leave with few measured frames there; benchmarks/RESULTS.md, section 4.)
+Every route to a network (its own layout, a file's tracks, another layout converted or refined by
+SmoothNet) takes its input from :func:`measurements`, in the poses' own layout, so they all see
+the same values.
 """
 from __future__ import annotations
 
@@ -78,5 +79,5 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
                     else glitches(seen, layout.bones))
     values = fill_gaps(x, repeated | off_body)[0]
     if undo:
-        values, inverted = without_inversions(values, layout, unseen=missing | repeated | off_body)
+        values, inverted = without_inversions(values, layout)
     return Measurements(values, missing, off_body, repeated, inverted, jumped)
