@@ -1,4 +1,5 @@
-"""What a network sees: gaps, glitches and held values filled, inversions exchanged back, the same on every route."""
+"""What a network sees: whole-body jumps moved back, gaps, glitches and held values filled, inversions exchanged
+back, the same on every route."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,7 +27,8 @@ def test_each_kind_of_value_is_told_once_and_every_gap_filled():
     np.testing.assert_allclose(m.values[45], clean[45], atol=1e-3)
     assert m.values.dtype == np.float32 and np.isfinite(m.values).all()
     assert set(zip(*np.nonzero(m.glitches))) == {(10, 5)}
-    np.testing.assert_array_equal(np.flatnonzero(m.held.any(-1)), [20]) and m.held[20].all()
+    np.testing.assert_array_equal(np.flatnonzero(m.held.any(-1)), [20])
+    assert m.held[20].all()
     np.testing.assert_array_equal(np.flatnonzero(m.missing.any(-1)), [30, 31, 32])
     np.testing.assert_array_equal(m.gaps, m.glitches | m.held | m.missing)
     assert m.inverted == 0
@@ -78,7 +80,8 @@ def test_smoothnet_on_another_layout_sees_what_a_file_of_it_gives(gap):
 @needs_data
 @pytest.mark.parametrize("method", ["synsp", "smoothnet"])
 def test_every_route_fills_held_values(method):
-    """SmoothNet on another layout took held values as measured before; files and the Refiner filled them."""
+    """Held values are gaps before anything reads the poses (the converted route read glitches and
+    inversions on them before, and SynSP's output on a held clip was not its output on the gapped one)."""
     from synsp.data.mocap import load_clip
 
     held = load_clip("dataset-1_walk_normal_001", "halpe26")[:120]
