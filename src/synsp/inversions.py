@@ -68,9 +68,12 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
 
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
     change = moved(a, b) + moved(b, a) + (SWITCH * size) ** 2
-    state = np.stack([_smoothest_labelling(keep[:, p].tolist(), change[:, p].tolist())
-                      for p in range(len(pairs))], axis=1)
-    marked = state.astype(bool)
+    marked = np.zeros((t_count, len(pairs)), dtype=bool)
+    # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
+    # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
+    # the pass runs only where a step may change them.
+    for p in np.flatnonzero((change < keep).any(axis=0)):
+        marked[:, p] = _smoothest_labelling(keep[:, p].tolist(), change[:, p].tolist()).astype(bool)
     share = marked.mean(axis=0)
     marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
     marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
