@@ -68,7 +68,6 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
 
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
     change = moved(a, b) + moved(b, a) + (SWITCH * size) ** 2
-    marked = np.zeros((t_count, len(pairs)), dtype=bool)
     # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
     # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
     # the pass runs only where a step may change them.

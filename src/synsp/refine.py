@@ -36,6 +36,7 @@ from synsp.skeleton import (
     convert,
     follows_layout,
     get_layout,
+    reorders,
     seventeen_joint_layout,
     twenty_two_joint_layout,
 )
@@ -226,9 +227,8 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name:  # the Refiner finds the glitches of its own layout
         return run(x, **options)
-    if reordering(name, model.layout.name):  # the model's joints in another order (MPI-INF-3DHP's)
-        order = [get_layout(name).index(joint) for joint in model.layout.joints]
-        return run(x[..., order, :], **options)[..., np.argsort(order), :]
+    if reorders(name, model.layout.name):  # the model's joints in another order (MPI-INF-3DHP's)
+        return convert(run(convert(x, name, model.layout.name), **options), model.layout.name, name)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         values = measurements(x, None if name is None else get_layout(name)).values
         network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device")}
@@ -330,7 +330,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     if method not in NETWORKS:
         return refine(poses, method, **options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
-    if layout == target or reordering(layout, target):
+    if layout == target or reorders(layout, target):
         return refine(poses, method, layout=layout, **options)
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
@@ -348,12 +348,6 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
-
-
-def reordering(layout: str | None, target: str) -> bool:
-    """Whether ``layout`` names the joints of ``target`` in another order (``mpi17`` of ``h36m17``)."""
-    return layout is not None and layout != target and sorted(get_layout(layout).joints) == sorted(
-        get_layout(target).joints)
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:

@@ -10,9 +10,9 @@ import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
-from synsp.refine import network_model, reordering, shared_joints
+from synsp.refine import network_model, shared_joints
 from synsp.refine_tracks import ConventionShift
-from synsp.skeleton import LAYOUTS, can_convert, get_layout
+from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
 
 @dataclass
@@ -100,7 +100,7 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
                 "refined by SmoothNet, which works on any joints"]
     if name == target:
         return []
-    if reordering(name, target):
+    if reorders(name, target):
         return [f"layout: {name}, the {target} model's joints in another order: refined in the model's order "
                 "and given back in the input's"]
     if method == "smoothnet":

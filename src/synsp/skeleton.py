@@ -25,7 +25,8 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
-- ``mpi17 -> h36m17 | coco17``: MPI-INF-3DHP's 17 joints are H36M's in another order.
+- ``mpi17 -> coco17``, and ``mpi17 <-> h36m17``: MPI-INF-3DHP's 17 joints are H36M's in another
+  order (:func:`reorders`: any two layouts of the same joint names convert by reordering).
 
 COCO's, H36M's and MPI-INF-3DHP's layouts have 17 joints; :func:`seventeen_joint_layout` tells a
 file's order from its poses (MPI's bones are the shortest in its own order, COCO's face points
@@ -643,6 +644,15 @@ _SMPL_COPIED = ("right_knee", "right_ankle", "left_knee", "left_ankle", "left_el
                 "right_elbow", "right_wrist")
 
 
+def reorders(src: str | Layout | None, dst: str | Layout) -> bool:
+    """Whether ``src`` names the joints of ``dst`` in another order (``mpi17`` of ``h36m17``):
+    :func:`convert` then only reorders them, both ways."""
+    if src is None:
+        return False
+    src, dst = get_layout(src), get_layout(dst)
+    return src.name != dst.name and sorted(src.joints) == sorted(dst.joints)
+
+
 def _reordered_as(x: np.ndarray, src: Layout, dst: Layout) -> np.ndarray:
     """Poses (..., J, C) of ``src`` in the order of ``dst``, a layout of the same joint names."""
     return x[..., [src.joints.index(joint) for joint in dst.joints], :]
@@ -654,7 +664,6 @@ _CONVERSIONS = {
     ("smpl22", "h36m17"): _smpl_to_h36m,
     ("bandai22", "coco17"): _bandai_to_coco,
     ("h36m17", "coco17"): _h36m_to_coco,
-    ("mpi17", "h36m17"): lambda x, head_rotation: _reordered_as(x, MPI17, H36M17),
     ("mpi17", "coco17"): lambda x, head_rotation: _h36m_to_coco(_reordered_as(x, MPI17, H36M17), head_rotation),
 }
 
@@ -778,7 +787,7 @@ def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None)
     src, dst = get_layout(src), get_layout(dst)
     if src.name != dst.name and coords is not None and coords != 3 and src.name in THREE_D_SOURCES:
         return False
-    return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS
+    return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS or reorders(src, dst)
             or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
 
 
@@ -815,7 +824,9 @@ def convert(
         raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: bandai22 -> h36m17 | coco17, "
                          "h36m17 -> coco17, and any layout with COCO's 17 keypoints -> h36m17 | coco17")
     fn = _CONVERSIONS.get((src.name, dst.name))
-    if fn is not None:
+    if reorders(src, dst):
+        out = _reordered_as(x, src, dst)
+    elif fn is not None:
         out = fn(x, head_rotation)
     else:
         out = _to_coco(x, src) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
