@@ -70,24 +70,20 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
     for k in range(1, MAX_RUN + 1):
         if t_count < k + 2:
             break
-        before, after = x[: t_count - k - 1], x[k + 1:]  # around runs starting at 1 .. T-k-1
-        span = np.linalg.norm(after - before, axis=-1)  # (N, J)
-        len_before, len_after = lengths[: t_count - k - 1], lengths[k + 1:]
+        step, offsets = _off_line(x, k)
+        span = np.linalg.norm(step, axis=-1)  # (N, J)
         run = np.ones(span.shape, dtype=bool)
-        for i in range(k):
-            share = (i + 1) / (k + 1)
-            frame = x[1 + i: t_count - k + i]
-            away = np.linalg.norm(frame - (before + share * (after - before)), axis=-1)
-            length = lengths[1 + i: t_count - k + i]
-            stretch = np.abs(length - (len_before + share * (len_after - len_before))) > GLITCH_BONE * typical
+        for offset, stretch in zip(offsets, _off_line(lengths, k)[1]):
+            away = np.linalg.norm(offset, axis=-1)
+            stretched = np.abs(stretch) > GLITCH_BONE * typical
             bent = np.zeros(span.shape, dtype=bool)  # (N, J): one of the joint's bones stretched
             for b, (a, c) in enumerate(pairs):
-                bent[:, a] |= stretch[:, b]
-                bent[:, c] |= stretch[:, b]
+                bent[:, a] |= stretched[:, b]
+                bent[:, c] |= stretched[:, b]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen
                 usual = np.nanmedian(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
-            run &= (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual) & bent
+            run &= _strays(away, span, usual, size) & bent
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
     return marked
@@ -121,19 +117,33 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
         for k in range(1, MAX_RUN + 1):
             if t_count < k + 2:
                 break
-            before, after = x[: t_count - k - 1], x[k + 1:]
-            span = np.linalg.norm(_joint_median(after - before), axis=-1)  # (N,): the body's own move
+            step, excursions = _off_line(x, k)
+            span = np.linalg.norm(_joint_median(step), axis=-1)  # (N,): the body's own move
+            moves = [_joint_median(excursion) for excursion in excursions]  # (N, C) each
             run = np.ones(len(span), dtype=bool)
-            moves = []
-            for i in range(k):
-                share = (i + 1) / (k + 1)
-                move = _joint_median(x[1 + i: t_count - k + i] - (before + share * (after - before)))
+            for move in moves:
                 away = np.linalg.norm(move, axis=-1)  # (N,)
-                run &= (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * np.nanmedian(away))
-                moves.append(np.nan_to_num(move))
-            for i in range(k):
-                offsets[1 + i: t_count - k + i][run] = moves[i][run]
+                run &= _strays(away, span, np.nanmedian(away), size)
+            for i, move in enumerate(moves):
+                offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
+
+
+def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """For every run of ``k`` frames of ``x`` (T, ...) with a frame before and after it (runs
+    starting at frames 1 .. T-k-1): the move from the frame before to the frame after (N, ...), and
+    each of the run's frames' offset from the straight line between those two (``k`` arrays (N, ...))."""
+    t_count = len(x)
+    before, after = x[: t_count - k - 1], x[k + 1:]
+    return after - before, [x[1 + i: t_count - k + i] - (before + (i + 1) / (k + 1) * (after - before))
+                            for i in range(k)]
+
+
+def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray | float, size: float) -> np.ndarray:
+    """A glitch's three tests (module docstring) on distances ``away`` from the line between the
+    frames around a run: more than :data:`GLITCH_SIZE` body sizes, more than those frames lie
+    apart (``span``) and :data:`GLITCH_NOISE` times the ``usual`` stray."""
+    return (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual)
 
 
 def _joint_median(moves: np.ndarray) -> np.ndarray:
