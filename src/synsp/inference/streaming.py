@@ -23,8 +23,9 @@ Where the stream cannot see the future it differs from offline refinement:
 - a glitch (:mod:`synsp.glitches`: a joint off the body for a frame or two) is refined as it
   came, not as a gap: telling it needs the frames after it, which a window has not seen yet; so
   is a held value (:mod:`synsp.held_values`: a repeat of the frame before), since holding the last
-  value is all a stream can do for a missing one, and a left/right inversion
-  (:mod:`synsp.inversions`: telling one takes the whole clip);
+  value is all a stream can do for a missing one, a left/right inversion
+  (:mod:`synsp.inversions`: telling one takes the whole clip) and a whole-body jump
+  (:func:`synsp.glitches.body_jumps`: telling one needs the frame after it);
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
