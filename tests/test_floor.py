@@ -170,12 +170,18 @@ def test_the_step_strength_is_a_per_call_option():
 def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
     import synsp
     from synsp.inference.floor import SHRINK_CONVERTED
+    from synsp.refine import cached_model
     from synsp.skeleton import convert
 
     coco = convert(turning().astype(np.float32), "h36m17", "coco17")  # 3D COCO-17 reaches the model converted
+    model = cached_model("synsp-h36m17", None)
     default = synsp.refine(coco, layout="coco17")
+    # the strength the step ran at (this rigid body's bones do not drift: full strength); on this clip the
+    # network's correction is near its floor, so the outputs at the two strengths need not differ
+    assert model.floor_strength.max() == pytest.approx(SHRINK_CONVERTED["3d"])
     np.testing.assert_allclose(default, synsp.refine(coco, layout="coco17", floor=SHRINK_CONVERTED["3d"]), atol=1e-5)
-    assert np.abs(default - synsp.refine(coco, layout="coco17", floor=SHRINK["3d"])).max() > 0.01
+    synsp.refine(turning().astype(np.float32))
+    assert model.floor_strength.max() == pytest.approx(SHRINK["3d"])
     np.testing.assert_allclose(synsp.refine(coco, layout="coco17", floor=True), default, atol=1e-5)  # as the CLI asks
     assert np.abs(synsp.refine(coco, layout="coco17", floor=1.0) - default).max() > 0.01  # 1.0 is a strength, not True
 

@@ -16,6 +16,7 @@ import pytest
 
 import synsp
 from synsp.filters import OneEuroFilter
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import window_starts
 from synsp.integrations.stream import PoseStream, parse_frame, run_stream
@@ -79,7 +80,7 @@ class _Lines:
         return line.decode()
 
 
-@pytest.mark.parametrize("args, lag", [((), 7), (("--method", "one-euro"), 0)])
+@pytest.mark.parametrize("args, lag", [((), 7 + LOOKAHEAD), (("--method", "one-euro"), 0)])
 def test_each_frame_comes_back_after_the_bounded_lag_line_by_line(args, lag):
     _, noisy = walking(14)
     proc = subprocess.Popen(_command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -89,8 +90,8 @@ def test_each_frame_comes_back_after_the_bounded_lag_line_by_line(args, lag):
         for k, line in enumerate(_lines(noisy)):
             proc.stdin.write(line.encode() + b"\n")
             proc.stdin.flush()
-            while (k >= 7 or lag == 0) and (not got or got[-1] < 100 + k - lag):
-                # past the first window (networks), frame k - lag is out once frame k is in
+            while k >= lag and (not got or got[-1] < 100 + k - lag):
+                # past the first window and its lookahead (networks), frame k - lag is out once frame k is in
                 reply = lines.read()
                 assert reply is not None, f"no output after frame {k}"
                 got.append(json.loads(reply)["t"])
@@ -110,7 +111,8 @@ def test_a_shorter_lag_gives_frames_back_sooner():
     stream, got = PoseStream("synsp", lag=2), []
     for k, frame in enumerate(noisy):
         got += [line["t"] for line in stream.push(parse_frame(json.dumps(frame.tolist()), k))]
-        assert got == list(range(k - 1 if k >= 7 else 0))  # frames 0 .. k - 2, once the first window is full
+        # frames 0 .. k - 2 - LOOKAHEAD, once the first window is full and its frames measured
+        assert got == list(range(k - 1 - LOOKAHEAD if k >= 7 + LOOKAHEAD else 0))
     assert got + [line["t"] for line in stream.close()] == list(range(14))
 
 
@@ -179,7 +181,8 @@ def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
     # one batch per frame (two: keep_convention) holding every window due, not one per person
     model = stream.model
     due = sum(len(window_starts(40 - int(pid[1:]), model.window, model.stride)) for pid in people)
-    assert len(calls) <= 2 * 40 and sum(calls) == 2 * due and max(calls) > 1
+    # (at the end each person's last frames, still waiting for their lookahead, go alone)
+    assert len(calls) <= 2 * (40 + len(people) * (LOOKAHEAD + 1)) and sum(calls) == 2 * due and max(calls) > 1
     out = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert stderr.getvalue() == "" and [frame["t"] for frame in out] == [f"f{t}" for t in range(40)]
     assert [[p["id"] for p in frame["people"]] for frame in out] == [[p for p in order if int(p[1:]) <= t]

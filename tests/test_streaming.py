@@ -7,6 +7,7 @@ import pytest
 
 from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import sliding_windows
 
@@ -55,8 +56,8 @@ def test_full_lag_equals_offline(refiner, t):
     # 3D: frame 0's root fit cannot wait for frame 8 (see the module docstring)
     first = 1 if refiner.space == "3d" and t > 8 else 0
     np.testing.assert_allclose(out[first:], offline[first:], rtol=0, atol=1e-2)
-    if t > 8:
-        assert counts[: refiner.window - 1] == [0] * (refiner.window - 1) and set(counts[refiner.window - 1:]) == {1}
+    lag = refiner.window - 1 + LOOKAHEAD  # each frame also waits for the frames that measure it
+    assert counts[:lag] == [0] * min(lag, t) and set(counts[lag:]) <= {1}
 
 
 @pytest.mark.parametrize("t", [40, 12, 9])
@@ -76,7 +77,8 @@ def test_full_lag_at_a_stride_equals_offline_at_it(refiner, t):
         refiner.stride = 1
     assert stream.stride == 3
     # Another phase cuts other windows (a crowd's spread of the work): the same lag, nearly the same frames.
-    assert shifted.shape == out.shape and counts[refiner.window:] == [1] * (t - refiner.window)
+    ready = refiner.window + LOOKAHEAD
+    assert shifted.shape == out.shape and counts[ready:] == [1] * (t - ready)
     assert np.abs(shifted - out).mean() < 0.05 * np.abs(out - out.mean(0)).mean()
     first = 1 if refiner.space == "3d" else 0
     keep = np.arange(first, t) != t - refiner.window
@@ -88,7 +90,7 @@ def test_full_lag_at_a_stride_equals_offline_at_it(refiner, t):
 @pytest.mark.parametrize("lag", [0, 3])
 def test_short_lag_gives_each_frame_back_lag_frames_later(refiner, lag):
     x = motion(refiner, 30)
-    out, counts = stream_all(StreamingRefiner(refiner, lag=lag), x)
+    out, counts = stream_all(StreamingRefiner(refiner, lag=lag, lookahead=0), x)
     f = refiner.window
     assert out.shape == x.shape and np.isfinite(out).all()
     assert counts[f - 1] == f - lag and set(counts[f:]) == {1}  # warm-up backlog, then one per frame
@@ -157,7 +159,7 @@ def test_3d_unit_waits_for_a_body_not_one_or_two_joints(refiner, scale):
     assert gap < 20, gap
     told, counts = stream_all(StreamingRefiner(refiner, mm_per_unit=1 / scale), x)  # told the unit: nothing held
     np.testing.assert_allclose(told, out, rtol=0, atol=1e-2 * scale)
-    assert counts[refiner.window - 1] == 1
+    assert counts[refiner.window - 1 + LOOKAHEAD] == 1
     for bad in (0, True):  # True is no unit, not 1 mm
         with pytest.raises(ValueError, match="mm_per_unit"):
             StreamingRefiner(refiner, mm_per_unit=bad)

@@ -58,7 +58,8 @@ def _cmd_stream(args: argparse.Namespace) -> None:
         torch.set_num_threads(args.threads)
     space = {"image": "2d", "world": "3d"}.get(args.space, args.space)  # refine's names for the same choice
     stream = PoseStream(args.method, checkpoint=args.checkpoint, layout=args.layout, space=space, fps=args.fps,
-                        lag=args.lag, threshold=args.threshold, timeout=args.timeout, device=args.device)
+                        lag=args.lag, threshold=args.threshold, timeout=args.timeout, device=args.device,
+                        lookahead=args.lookahead)
     run_stream(stream, strict=args.strict)
 
 
@@ -218,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, default=30.0, help="frame rate, for one-euro (default 30)")
     p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
                    "the offline result; less is faster but smooths less)")
+    p.add_argument("--lookahead", type=int, help="frames each frame also waits for the ones after it, to tell "
+                   "glitches, held values, jumps and short gaps (networks; default 3, 0 .. 30)")
     p.add_argument("--threshold", type=float, default=MIN_SCORE,
                    help="keypoints with confidence below this are missing")
     p.add_argument("--timeout", type=int, default=30, help="frames a person may go unseen before being forgotten")

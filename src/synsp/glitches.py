@@ -36,7 +36,7 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "body_jumps"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "body_jumps", "far_off_path"]
 
 GLITCH_SIZE = 0.05  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
@@ -127,6 +127,33 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
             for i, move in enumerate(moves):
                 offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
+
+
+def far_off_path(poses: np.ndarray, size: float) -> np.ndarray:
+    """Which frames could be part of a glitch or a whole-body jump: those where some joint lies
+    more than :data:`GLITCH_SIZE` times ``size`` from the straight line between its positions
+    just before and just after a run of up to :data:`MAX_RUN` frames through the frame (the
+    first of a glitch's tests, and, for the median joint, of a jump's). A frame where it is False
+    is neither, so a stream measures only the frames where it is True (or that miss a joint).
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, any unit; NaN joints are never off their path.
+    size : the body's size in that unit (:func:`synsp.sequence.body_size` of the clip).
+
+    Returns
+    -------
+    (T,) bool array.
+    """
+    x = np.asarray(poses, np.float64)
+    far = np.zeros(len(x), dtype=bool)
+    for k in range(1, MAX_RUN + 1):
+        if len(x) < k + 2:
+            break
+        for i, offset in enumerate(_off_line(x, k)[1]):
+            with np.errstate(invalid="ignore"):
+                far[1 + i: len(x) - k + i] |= (np.linalg.norm(offset, axis=-1) > GLITCH_SIZE * size).any(axis=-1)
+    return far
 
 
 def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -30,6 +30,7 @@ import numpy as np
 
 from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner, clip_steps
 from synsp.sequence import not_found
 
@@ -67,15 +68,19 @@ class MultiPersonStreamingRefiner:
     Parameters
     ----------
     refiner : a trained model from :func:`synsp.load_model` (one person's poses (J, C)).
-    lag, stride : as :class:`StreamingRefiner` (default lag F - 1: each person's offline result).
+    lag, stride, lookahead : as :class:`StreamingRefiner` (default lag F - 1: each person's offline
+        result; lookahead 3 frames, for each person's glitches, held values, jumps and short gaps).
     patience : frames an id may be missing before its stream ends (default 30).
     """
 
-    def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30, stride: int | None = None):
+    def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30, stride: int | None = None,
+                 lookahead: int = LOOKAHEAD):
         if not isinstance(patience, (int, np.integer)) or patience < 0:
             raise ValueError(f"patience must be an int >= 0, got {patience!r}")
-        probe = StreamingRefiner(refiner, lag=lag, stride=stride)  # checks lag and stride, fills their defaults
+        # checks lag, stride and lookahead, fills their defaults
+        probe = StreamingRefiner(refiner, lag=lag, stride=stride, lookahead=lookahead)
         self.refiner, self.lag, self.stride, self.patience = refiner, probe.lag, probe.stride, int(patience)
+        self.lookahead = probe.lookahead
         self._people: dict[Hashable, _PersonStream] = {}
         self._missed: dict[Hashable, int] = {}  # id -> frames missing in a row
         self._frame = 0  # frames pushed
@@ -147,7 +152,7 @@ class MultiPersonStreamingRefiner:
         load = np.bincount([(other.created + other.phase) % stride for other in self._people.values()],
                            minlength=stride)
         stream = _PersonStream(self.refiner, lag=self.lag, stride=stride,
-                               phase=(int(np.argmin(load)) - self._frame) % stride)
+                               phase=(int(np.argmin(load)) - self._frame) % stride, lookahead=self.lookahead)
         stream.created = self._frame
         return stream
 

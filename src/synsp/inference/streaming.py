@@ -3,9 +3,9 @@
 Every ``stride``-th frame that arrives completes a window of F frames (with the full lag,
 offline refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the
 network refines that window at once and its output is added to running sums for the frames it
-covers (the Sliding Window Average, kept incrementally). Frame t is given back once ``lag``
-later frames have arrived, as the weighted mean of the windows that cover it and are complete
-by then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
+covers (the Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` (plus
+``lookahead``, below) later frames have arrived, as the weighted mean of the windows that cover
+it and are complete by then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
 :meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included
 (at a stride > 1, except frame T - F: offline adds a last window ending at the last frame, which
 the stream cuts only when it ends); a smaller lag averages fewer windows (lag 0: only the window
@@ -17,15 +17,17 @@ tenth of what refinement moves.) Many tracked people at once, in one batch per f
 
 Where the stream cannot see the future it differs from offline refinement:
 
-- a missing joint (NaN, or (0, 0) for "not found": :func:`synsp.sequence.not_found`) holds
-  its last value (offline interpolates across the gap); a joint not yet seen sits at the
-  centroid of the frame's other joints; frames before the first detection come back as NaN at once;
-- a glitch (:mod:`synsp.glitches`: a joint off the body for a frame or two) is refined as it
-  came, not as a gap: telling it needs the frames after it, which a window has not seen yet; so
-  is a held value (:mod:`synsp.held_values`: a repeat of the frame before), since holding the last
-  value is all a stream can do for a missing one, a left/right inversion
-  (:mod:`synsp.inversions`: telling one takes the whole clip) and a whole-body jump
-  (:func:`synsp.glitches.body_jumps`: telling one needs the frame after it);
+- each frame waits ``lookahead`` frames (default 3) before the network sees it, and is measured
+  on the second before it and those frames after (:mod:`synsp.inference.stream_measurements`;
+  offline: the whole clip): glitches (:mod:`synsp.glitches`), held values
+  (:mod:`synsp.held_values`) and missing joints (NaN, or (0, 0) for "not found":
+  :func:`synsp.sequence.not_found`) are filled between the frames around them, and whole-body
+  jumps (:func:`synsp.glitches.body_jumps`) moved back, where the lookahead holds the frames that
+  tell them; a gap longer than it holds the joint's last value (``lookahead=0``: every gap, and
+  every glitch, held value and jump is taken as it came); a joint not yet seen sits at the
+  centroid of the frame's other joints; frames before the first detection come back as NaN at
+  once; a left/right inversion (:mod:`synsp.inversions`) is refined as it came: telling one
+  takes the whole clip;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -72,6 +74,7 @@ from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
+from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
 from synsp.skeleton import root_position
@@ -81,6 +84,7 @@ UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 
 # At most this many windows' pulls are kept for keep_convention's running median; beyond it
 # every other one is dropped, so the median costs the same after an hour as after a minute.
 PULL_HISTORY = 512
+MAX_LOOKAHEAD = 30  # frames a stream may wait for the frames after one (stream_measurements)
 
 
 class StreamingRefiner:
@@ -102,10 +106,13 @@ class StreamingRefiner:
     phase : 0 <= phase < stride: after the first window (at the first detected frame), windows
         start where (start - first detected frame) % stride == phase; crowds give people
         different phases so that their windows fall due on different frames.
+    lookahead : frames each frame waits for the ones after it, to tell glitches, held values,
+        jumps and short gaps (module docstring), 0 <= lookahead <= 30 (default 3); it adds to
+        ``lag``. 0: frames go to the network as they come.
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None,
-                 stride: int | None = None, phase: int = 0):
+                 stride: int | None = None, phase: int = 0, lookahead: int = LOOKAHEAD):
         if not isinstance(refiner, Refiner):
             raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
@@ -124,6 +131,9 @@ class StreamingRefiner:
         if not isinstance(phase, (int, np.integer)) or not 0 <= phase < self.stride:
             raise OptionError(f"phase must be an int in [0, stride = {self.stride}), got {phase!r}")
         self.phase = int(phase)
+        if not isinstance(lookahead, (int, np.integer)) or not 0 <= lookahead <= MAX_LOOKAHEAD:
+            raise OptionError(f"lookahead must be an int in [0, {MAX_LOOKAHEAD}], got {lookahead!r}")
+        self.lookahead = int(lookahead)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self.reset()
 
@@ -151,6 +161,7 @@ class StreamingRefiner:
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
+        self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -159,6 +170,13 @@ class StreamingRefiner:
         (k, V, J, C) with k >= 0, in the input's unit and dtype.
         """
         x = self._validate(frame)
+        if self._measured is None:
+            return self._take(x)
+        out = [self._take(measured) for measured in self._measured.push(x)]
+        return np.concatenate(out) if out else self._shape_out([])
+
+    def _take(self, x: np.ndarray) -> np.ndarray:
+        """One measured (V, J, C) frame into the stream; the frames that became ready."""
         if self._unit is None and (self._held or np.isfinite(x).all(-1).any()):  # undetected: NaN at once
             self._held.append(x)
             if not self._decide_unit(final=False):
@@ -214,6 +232,7 @@ class StreamingRefiner:
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        waiting = [] if self._measured is None else [self._take(x) for x in self._measured.flush()]
         released = None
         if self._held:
             self._decide_unit(final=True)
@@ -230,7 +249,7 @@ class StreamingRefiner:
             self._add_window(last - f + 1, self._windows)
         out = self._emit(upto=last, last=last)
         self.reset()
-        return out if released is None else np.concatenate([released, out])
+        return np.concatenate([*waiting, *([] if released is None else [released]), out])
 
     def _validate(self, frame: np.ndarray) -> np.ndarray:
         x = np.asarray(frame)
@@ -239,7 +258,8 @@ class StreamingRefiner:
             raise ShapeError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
                              f"{self.refiner.space} model, got shape {x.shape}")
         views = x.shape[0] if x.ndim == 3 else None
-        if (self._frames or self._held) and views != self._views:
+        started = self._frames or self._held or (self._measured is not None and self._measured.pending)
+        if started and views != self._views:
             raise ShapeError(f"frame has shape {x.shape}, but this stream's frames are "
                              f"{'(J, C)' if self._views is None else f'({self._views}, J, C)'}; call reset() first")
         self._views = views

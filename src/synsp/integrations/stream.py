@@ -17,9 +17,10 @@ Every valid input line gives exactly one output line, in input order, of the sam
 ``{"t": 12, "people": [{"id": 0, "keypoints": [...]}]}`` with the persons present in that
 frame, their keypoints refined (confidences passed through). A joint not detected in that
 frame holds its refined last position; a joint of a person not yet seen has null coordinates.
-Output lags input by the refiner's bounded lag: ``--lag`` frames for the networks (default
-window - 1 = 7: the offline result; a new person's first frames wait for their first full
-window), none for One-Euro. The networks refine every person in one
+Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
+networks (default 7 + 3: the windows of the offline result, and three frames after each one to
+tell glitches, held values, jumps and short gaps by; a new person's first frames wait for their
+first full window), none for One-Euro. The networks refine every person in one
 :class:`synsp.inference.people_stream.MultiPersonStreamingRefiner` (one network batch per
 frame, whatever the number of people, each person's windows on its own phase of the stride; its
 ``patience`` is ``--timeout``), each person as if alone (with the default int8 network nearly
@@ -42,6 +43,7 @@ import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
 from synsp.filters import OneEuroFilter
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
 from synsp.refine import nearest_joints, shared_joints
 from synsp.sequence import MIN_SCORE
@@ -187,6 +189,8 @@ class PoseStream:
     space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else 2D.
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
+    lookahead : frames each frame waits for the frames after it, to tell glitches, held values,
+        jumps and short gaps (:mod:`synsp.inference.stream_measurements`; default 3, added to ``lag``).
     threshold : confidence below which a joint counts as not detected.
     timeout : frames a person may go unseen before being forgotten.
     device : torch device for the networks.
@@ -194,7 +198,7 @@ class PoseStream:
 
     def __init__(self, method: str = "synsp", *, checkpoint: str | None = None, layout: str | None = None,
                  space: str | None = None, fps: float = 30.0, lag: int | None = None, threshold: float = MIN_SCORE,
-                 timeout: int = 30, device: str | None = None):
+                 timeout: int = 30, device: str | None = None, lookahead: int | None = None):
         if method not in STREAM_METHODS:
             raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
                              f"{', '.join(STREAM_METHODS)}")
@@ -211,12 +215,13 @@ class PoseStream:
 
             self.model = _load(method, checkpoint, layout, space, device)
             space = self.model.space
-            self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout)
-        elif lag not in (None, 0):
-            raise ValueError("one-euro has no lag: it gives each frame back at once")
+            self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout,
+                                                      lookahead=LOOKAHEAD if lookahead is None else lookahead)
+        elif lag not in (None, 0) or lookahead not in (None, 0):
+            raise ValueError("one-euro has no lag and no lookahead: it gives each frame back at once")
         self.lag = lag
         self.layout = layout or (self.model.layout.name if self.model is not None else None)
-        self._other = _OtherLayout(layout, self.model.layout.name, self._crowd.lag, self.fps) \
+        self._other = _OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps) \
             if self.model is not None and self.layout != self.model.layout.name else None
         self.space = space or "2d"
         self.coords = 3 if self.space == "3d" else 2

@@ -1,0 +1,91 @@
+"""A stream's measurements: glitches, held values, whole-body jumps and short gaps, a few frames late.
+
+Offline refinement gives its networks :func:`synsp.measurements.measurements` of the whole clip:
+glitches and held values taken out, gaps filled between the frames around them, whole-body jumps
+moved back. Each of these needs the frames *after* a value: a glitch is a joint that went away
+and came back, a gap is filled towards the next measurement. A stream has them only if it waits
+for them, so :class:`RunningMeasurements` holds each frame ``lookahead`` frames before giving it
+on, measured on the last :data:`HISTORY` frames and the ``lookahead`` after it (the same function
+on a short clip). Three frames see a glitch of :data:`synsp.glitches.MAX_RUN` frames with a frame
+after it, at the cost of three frames of latency (100 ms at 30 fps; ``lookahead=0`` passes
+frames on at once and takes them as they come). A gap that outlasts the lookahead stays NaN, and
+the stream holds the joint's last value, as it does without one. Left/right inversions stay as
+they come: telling one takes the whole clip (:mod:`synsp.inversions`).
+
+Frames before the stream's first detection pass at once, untouched (nothing to measure them by).
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from synsp.glitches import MAX_RUN, far_off_path
+from synsp.held_values import held_values
+from synsp.measurements import measurements
+from synsp.sequence import body_size
+from synsp.skeleton import Layout
+
+__all__ = ["HISTORY", "LOOKAHEAD", "RunningMeasurements"]
+
+LOOKAHEAD = 3  # frames: a glitch of two frames (glitches.MAX_RUN) and the frame after it
+HISTORY = 30  # frames before the one measured (1 s at 30 fps): the clip its statistics come from
+
+
+class RunningMeasurements:
+    """Frames (V, J, C) in, the same frames measured ``lookahead`` frames later out (module docstring).
+
+    Parameters
+    ----------
+    layout : the frames' joint layout (its bones tell glitches).
+    lookahead : frames each frame waits for the frames after it, >= 0 (0: frames pass untouched).
+    """
+
+    def __init__(self, layout: Layout, lookahead: int = LOOKAHEAD):
+        self.layout, self.lookahead = layout, int(lookahead)
+        self._frames: deque[np.ndarray] = deque(maxlen=HISTORY + 1 + self.lookahead)
+        self.pending = 0  # frames of ``_frames`` not given on yet (the newest ones)
+
+    def push(self, frame: np.ndarray) -> list[np.ndarray]:
+        """Add a (V, J, C) frame, NaN for missing joints; returns the frames ready, oldest first
+        (at most one once the stream has begun, each (V, J, C), gaps filled where a later frame
+        measures the joint)."""
+        if not self._frames and not np.isfinite(frame).all(-1).any():
+            return [frame]  # before the first detection: nothing to measure by
+        self._frames.append(frame)
+        self.pending += 1
+        return [self._measured(self.pending - 1)] if self.pending > self.lookahead else []
+
+    def flush(self) -> list[np.ndarray]:
+        """Every frame still waiting, measured with the frames there are after it."""
+        return [self._measured(ahead) for ahead in range(self.pending - 1, -1, -1)]
+
+    def _measured(self, ahead: int) -> np.ndarray:
+        """The oldest pending frame, measured with the ``ahead`` frames after it; it stops pending.
+        A joint missing there and in every frame after it stays NaN: the stream holds its last
+        value (a filled clip would hold the value of its first frame, or zero)."""
+        clip = np.stack(self._frames, axis=1)  # (V, N, J, C)
+        at = clip.shape[1] - 1 - ahead
+        self.pending -= 1
+        if self._as_it_came(clip, at):
+            return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
+        frame = measurements(clip, self.layout, inversions=False).values[:, at]
+        seen = np.isfinite(clip[:, at:]).all(-1)  # (V, 1 + ahead, J)
+        unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)
+        if unknown.any():
+            frame[unknown] = np.nan
+        return frame
+
+    @staticmethod
+    def _as_it_came(clip: np.ndarray, at: int) -> bool:
+        """Whether :func:`~synsp.measurements.measurements` leaves frame ``at`` of ``clip`` (V, N, J, C)
+        as it came, told cheaply (most frames of a stream; the crowd's cost): every joint seen,
+        none held (:func:`synsp.held_values.held_values`), and none far enough off its path to be part of a glitch
+        or a jump (:func:`synsp.glitches.far_off_path`)."""
+        if not np.isfinite(clip[:, at]).all():
+            return False
+        if at and (clip[:, at] == clip[:, at - 1]).all(-1).any() and held_values(clip[:, : at + 1])[:, at].any():
+            return False  # (a value repeated may be no held one: a root at zero, whole pixels)
+        near = clip[:, max(0, at - MAX_RUN): at + MAX_RUN + 1]  # every run through the frame, and its ends
+        first = at - max(0, at - MAX_RUN)
+        return not any(far_off_path(view, body_size(whole))[first] for view, whole in zip(near, clip))

@@ -1,0 +1,85 @@
+"""A stream's measurements: glitches, held values, jumps and short gaps told a few frames late."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
+from synsp.inference.streaming import StreamingRefiner
+from synsp.measurements import measurements
+from synsp.skeleton import COCO17
+from walking import mpjpe, walking
+
+
+def damaged(clean: np.ndarray) -> np.ndarray:
+    """``clean`` (T, 17, 2) with a glitch, a held frame, a 2-frame gap and a whole-body jump."""
+    x = clean.astype(np.float32)
+    x[10, 5] += (100.0, 100.0)
+    x[20] = x[19]
+    x[30:32, 3] = np.nan
+    x[45] += (60.0, -40.0)
+    return x
+
+
+def run(measure: RunningMeasurements, x: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    out, counts = [], []
+    for frame in x:
+        ready = measure.push(frame[None])
+        out += ready
+        counts.append(len(ready))
+    return np.stack(out + measure.flush())[:, 0], counts
+
+
+def test_each_frame_measured_as_offline_once_the_frames_after_it_arrive():
+    clean, _ = walking(60, noise=0.0)
+    x = damaged(clean)
+    out, counts = run(RunningMeasurements(COCO17), x)
+    assert counts == [0] * LOOKAHEAD + [1] * (len(x) - LOOKAHEAD)
+    offline = measurements(x, COCO17).values
+    for t in (10, 20, 30, 31, 45):  # each damaged frame, repaired as the whole clip repairs it
+        np.testing.assert_allclose(out[t], offline[t], atol=1e-3, err_msg=f"frame {t}")
+    np.testing.assert_allclose(out, clean, atol=1.0)  # every repair within a pixel of the walk
+    passed, _ = run(RunningMeasurements(COCO17, lookahead=0), x)  # nothing after a frame: nothing told
+    np.testing.assert_array_equal(passed, x)
+
+
+def test_a_gap_longer_than_the_lookahead_stays_missing_until_its_end_is_in_sight():
+    clean, _ = walking(40, noise=0.0)
+    x = clean.copy()
+    x[10:20, 9] = np.nan
+    out, _ = run(RunningMeasurements(COCO17), x)
+    gone = np.isnan(out).any(-1)
+    # the stream holds the joint's last value while its return is beyond the lookahead
+    np.testing.assert_array_equal(np.flatnonzero(gone[:, 9]), np.arange(10, 20 - LOOKAHEAD))
+    assert not gone[:, np.arange(17) != 9].any()
+    assert np.isfinite(out[20 - LOOKAHEAD:20, 9]).all()
+
+
+def test_frames_before_the_first_detection_pass_at_once():
+    clean, _ = walking(20, noise=0.0)
+    x = clean.copy()
+    x[:4] = np.nan
+    measure = RunningMeasurements(COCO17)
+    for frame in x[:4]:
+        ready = measure.push(frame[None])
+        assert len(ready) == 1 and np.isnan(ready[0]).all()
+    assert measure.push(x[4][None]) == [] and measure.pending == 1
+
+
+@pytest.mark.parametrize("lookahead", [0, LOOKAHEAD])
+def test_a_stream_with_a_lookahead_refines_glitches_and_jumps_as_gaps(lookahead):
+    clean, noisy = walking(90, noise=1.0)
+    x = damaged(noisy)
+    stream = StreamingRefiner(synsp.load_model("synsp-coco17"), lookahead=lookahead)
+    out = np.concatenate([*[stream.push(frame) for frame in x], stream.flush()])
+    assert out.shape == x.shape and np.isfinite(out).all()
+    near = np.r_[5:16, 40:51]  # the frames around the glitch and the jump
+    error = mpjpe(out[near], clean[near])
+    if lookahead:
+        offline = synsp.refine(x, layout="coco17")
+        assert error < 1.5 * mpjpe(offline[near], clean[near]) + 0.5, error
+    else:
+        assert error > 3.0, error  # taken as they came, both spread over the frames around them
+    with pytest.raises(ValueError, match="lookahead"):
+        StreamingRefiner(synsp.load_model("synsp-coco17"), lookahead=-1)
