@@ -2,10 +2,11 @@
 that tell glitches, held values, jumps and short gaps (synsp.inference.stream_measurements),
 against offline refinement of the whole clip.
 
-Inputs: the simulator's `typical`, `hard` and `jitter` errors (misses are NaN gaps), and clean
-poses with four of benchmarks/robustness.py's kinds: 1 % spikes (a glitch for a frame), the
-whole body off its path for 2 frames (twice), every other frame a repeat of the one before, and
-joints held 5-15 frames. Root-relative mm (3D) or COCO-17 pixels (2D). Run:
+Inputs: the simulator's `typical`, `hard` and `jitter` errors (their misses filled by
+interpolation, as in every table), and clean poses with joints missing (NaN) for 2-6 frames (1 %
+of the values) or four of benchmarks/robustness.py's kinds: 1 % spikes (a glitch for a frame),
+the whole body off its path for 2 frames (twice), every other frame a repeat of the one before,
+and joints held 5-15 frames. Root-relative mm (3D) or COCO-17 pixels (2D). Run:
 
     .venv/bin/python benchmarks/stream_measurements.py [--space 2d] [--split val] [--max-clips 20] [--lookahead 0 3]
 """
@@ -20,7 +21,17 @@ from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.streaming import StreamingRefiner
 
+def _missing_joints(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    y = x.copy()
+    t, j = x.shape[:2]
+    for _ in range(max(1, t * j // 400)):  # runs of 4 frames on average: 1 % of the values
+        start, length, joint = rng.integers(1, t), rng.integers(2, 7), rng.integers(j)
+        y[start:start + length, joint] = np.nan
+    return y
+
+
 KINDS = [  # (name, amplitude in mm, noise on clean poses)
+    ("joints missing (NaN) for 2-6 frames", 0.0, _missing_joints),
     ("spikes 1 %, {}", 200.0, _spikes),
     ("whole body off its path for 2 frames, {}", 100.0, _body_jumps),
     ("every other frame repeated", 0.0, _half_rate),

@@ -80,7 +80,7 @@ class _Lines:
         return line.decode()
 
 
-@pytest.mark.parametrize("args, lag", [((), 7 + LOOKAHEAD), (("--method", "one-euro"), 0)])
+@pytest.mark.parametrize("args, lag", [((), 7 + LOOKAHEAD), (("--lookahead", "0"), 7), (("--method", "one-euro"), 0)])
 def test_each_frame_comes_back_after_the_bounded_lag_line_by_line(args, lag):
     _, noisy = walking(14)
     proc = subprocess.Popen(_command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -114,6 +114,12 @@ def test_a_shorter_lag_gives_frames_back_sooner():
         # frames 0 .. k - 2 - LOOKAHEAD, once the first window is full and its frames measured
         assert got == list(range(k - 1 - LOOKAHEAD if k >= 7 + LOOKAHEAD else 0))
     assert got + [line["t"] for line in stream.close()] == list(range(14))
+    stream, got = PoseStream("synsp", lag=2, lookahead=0), []  # frames go to the network as they come
+    for k, frame in enumerate(noisy):
+        got += [line["t"] for line in stream.push(parse_frame(json.dumps(frame.tolist()), k))]
+        assert got == list(range(k - 1 if k >= 7 else 0))
+    with pytest.raises(ValueError, match="lookahead"):
+        PoseStream("one-euro", lookahead=3)
 
 
 def test_bad_lines_are_skipped_with_one_line_errors_or_stop_with_strict():
