@@ -11,7 +11,8 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
    defaults were chosen.
 2. Streaming: milliseconds per frame of :class:`MultiPersonStreamingRefiner` for 1, 10 and 50
    people (lag F - 1), and of the single-person :class:`StreamingRefiner`: int8 with windows
-   at the offline stride (the default) or at every frame, float32, and not traced.
+   at the offline stride (the default; and without the lookahead of
+   :mod:`synsp.inference.stream_measurements`) or at every frame, float32, and not traced.
 3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
    ``--compile``), ONNX Runtime float32 / int8.
 4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows), and
@@ -33,6 +34,7 @@ from synsp.evaluation.protocol import make_cases, score
 from synsp.filters import FILTERS
 from synsp.inference.checkpoint import load_model
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import sliding_window_average, taper, window_starts
 
@@ -100,19 +102,20 @@ def streaming(args: argparse.Namespace) -> None:
     untraced = load_model("synsp-h36m17", "cpu")
     untraced.trace_below = 0  # streams trace the network (Refiner.trace); this one never runs the trace
     default = load_model("synsp-h36m17", "cpu")
-    models = {f"int8, windows every {default.stride} frames (default)": (default, None),
-              "int8, a window every frame (before)": (default, 1),
-              "float32": (load_model("synsp-h36m17", "cpu", quantize=False), None),
-              "int8, a window every frame, not traced": (untraced, 1)}
+    models = {f"int8, windows every {default.stride} frames (default)": (default, None, LOOKAHEAD),
+              f"int8, windows every {default.stride} frames, no lookahead": (default, None, 0),
+              "int8, a window every frame (before)": (default, 1, LOOKAHEAD),
+              "float32": (load_model("synsp-h36m17", "cpu", quantize=False), None, LOOKAHEAD),
+              "int8, a window every frame, not traced": (untraced, 1, LOOKAHEAD)}
     window = default.window
     print(f"\nStreaming: SynSP, lag {window - 1}, 1 torch thread, {args.stream_frames} frames "
           f"(first {window} not timed), runs interleaved\n")
     rows = {}
-    for label, (model, stride) in models.items():
-        single = StreamingRefiner(model, stride=stride)
+    for label, (model, stride, lookahead) in models.items():
+        single = StreamingRefiner(model, stride=stride, lookahead=lookahead)
         rows[label, "1 (StreamingRefiner)"] = (1, lambda t, s=single: s.push(seq[t]))
         for people in (1, 10, 50):
-            crowd = MultiPersonStreamingRefiner(model, stride=stride)
+            crowd = MultiPersonStreamingRefiner(model, stride=stride, lookahead=lookahead)
             rows[label, str(people)] = (people, lambda t, p=people, c=crowd: c.push(
                 np.stack([seq[(t + 97 * i) % len(seq)] for i in range(p)])))
     times: dict[tuple[str, str], list[float]] = {key: [] for key in rows}

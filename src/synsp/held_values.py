@@ -16,8 +16,8 @@ Two kinds of repeat are measurements, and are never held:
   :data:`QUANTUM` body sizes) a slow joint repeats by rounding; there only whole frames held
   (every joint repeating at once) count.
 
-The filters stay plain filters, and a stream takes a held value as it came: holding the last
-value is what a stream does for a missing one anyway.
+The filters stay plain filters; a stream fills held values where its lookahead reaches the next
+measurement (:mod:`synsp.inference.stream_measurements`).
 """
 from __future__ import annotations
 

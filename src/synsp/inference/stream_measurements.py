@@ -84,8 +84,11 @@ class RunningMeasurements:
         or a jump (:func:`synsp.glitches.far_off_path`)."""
         if not np.isfinite(clip[:, at]).all():
             return False
-        if at and (clip[:, at] == clip[:, at - 1]).all(-1).any() and held_values(clip[:, : at + 1])[:, at].any():
-            return False  # (a value repeated may be no held one: a root at zero, whole pixels)
+        repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else False  # (V, J)
+        if np.any(repeats):  # one value throughout (a root at zero) is no held one; whole pixels may not be
+            fixed = (clip == clip[:, :1]).all(axis=(1, 3))
+            if (repeats & ~fixed).any() and held_values(clip[:, : at + 1])[:, at].any():
+                return False
         near = clip[:, max(0, at - MAX_RUN): at + MAX_RUN + 1]  # every run through the frame, and its ends
         first = at - max(0, at - MAX_RUN)
         return not any(far_off_path(view, body_size(whole))[first] for view, whole in zip(near, clip))

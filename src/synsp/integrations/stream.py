@@ -16,7 +16,8 @@ So that a webcam loop in any language can use synsp, one frame is one line of JS
 Every valid input line gives exactly one output line, in input order, of the same form:
 ``{"t": 12, "people": [{"id": 0, "keypoints": [...]}]}`` with the persons present in that
 frame, their keypoints refined (confidences passed through). A joint not detected in that
-frame holds its refined last position; a joint of a person not yet seen has null coordinates.
+frame is filled between the frames around it where the lookahead reaches its return, else it
+holds its refined last position; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
 networks (default 7 + 3: the windows of the offline result, and three frames after each one to
 tell glitches, held values, jumps and short gaps by; a new person's first frames wait for their
