@@ -2,8 +2,8 @@
 
 A ``synsp stream`` process is fed one JSON line at a time, as a webcam loop would; for each
 frame past the first window the clock runs from writing the line to reading the refined line
-it releases (the frame ``lag`` older; for One-Euro the same frame). That is the work per
-frame, JSON and pipes included; the delay a viewer sees adds ``lag`` frames (lag / fps).
+it releases (the frame ``lag`` + ``lookahead`` older; for One-Euro the same frame). That is the
+work per frame, JSON and pipes included; the delay a viewer sees adds those frames (/ fps).
 The frames are the validation clips' 2D poses under the ``typical`` preset, one after another;
 person i of P starts 150 frames further into them (and 50 px to the right), ids 0..P-1.
 For comparison the same frames go through :class:`synsp.integrations.stream.PoseStream` in
@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from synsp.evaluation.protocol import make_cases
+from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream import PoseStream, parse_frame
 
 WARM_UP = 20  # frames past the first window before timing starts (caches, allocator)
@@ -50,21 +51,23 @@ def _lines_of(pipe):
         yield line
 
 
-def time_cli(frames: np.ndarray, args: list[str], lag: int, threads: int, src: str = SRC) -> np.ndarray:
-    """Seconds from writing frame k (frames (T, P, J, 2)) to reading the line it releases, for the
-    timed frames; ``src``: the source tree whose ``synsp stream`` runs."""
+def time_cli(frames: np.ndarray, args: list[str], lag: int, lookahead: int, threads: int,
+             src: str = SRC) -> np.ndarray:
+    """Seconds from writing frame k (frames (T, P, J, 2)) to reading the line it releases (frame
+    k - lag - lookahead), for the timed frames; ``src``: the source tree whose ``synsp stream`` runs."""
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen([sys.executable, "-m", "synsp", "stream", "--threads", str(threads), *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     replies, times = _lines_of(proc.stdout), []
-    first = 0 if lag == 0 and "one-euro" in args else 7  # a network releases nothing before its first window
+    # a network releases nothing before its first window and the frames that measure its first frame
+    first = 0 if "one-euro" in args else 7 + lookahead
     for k, frame in enumerate(frames):
         line = json.dumps({"t": k, "people": _people(frame)}).encode() + b"\n"
         start = time.perf_counter()
         proc.stdin.write(line)
         proc.stdin.flush()
         if k >= first:
-            while json.loads(next(replies))["t"] < k - lag:
+            while json.loads(next(replies))["t"] < k - lag - lookahead:
                 pass
             if k >= first + WARM_UP:
                 times.append(time.perf_counter() - start)
@@ -80,14 +83,14 @@ def _people(frame: np.ndarray) -> list[dict]:
     return [{"id": i, "keypoints": person.tolist()} for i, person in enumerate(frame)]
 
 
-def time_api(frames: np.ndarray, method: str, lag: int | None) -> np.ndarray:
+def time_api(frames: np.ndarray, method: str, lag: int | None, lookahead: int) -> np.ndarray:
     """Seconds per PoseStream.push in this process, for the timed frames."""
-    stream, times = PoseStream(method, lag=lag), []
+    stream, times = PoseStream(method, lag=lag, lookahead=lookahead if method != "one-euro" else None), []
     for k, frame in enumerate(frames):
         parsed = parse_frame(json.dumps({"people": _people(frame)}), k)
         start = time.perf_counter()
         stream.push(parsed)
-        if k >= 7 + WARM_UP:
+        if k >= 7 + lookahead + WARM_UP:
             times.append(time.perf_counter() - start)
     return np.array(times)
 
@@ -99,29 +102,34 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0, help="for the delay column")
     parser.add_argument("--people", type=int, nargs="+", default=[1], help="people per frame, one table row each")
     parser.add_argument("--baseline", help="another source tree's src/ whose synsp stream is timed alongside")
+    parser.add_argument("--baseline-lookahead", type=int, default=0,
+                        help="the baseline's default lookahead (0: a tree from before streams had one)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     seq = np.concatenate([c.noisy for c in make_cases("val", "typical", layout="coco17", space="2d")])
-    n = args.frames + 7 + WARM_UP
-    runs = [("SynSP", ["--method", "synsp"], "synsp", 7), ("SynSP", ["--method", "synsp", "--lag", "0"], "synsp", 0),
-            ("One-Euro", ["--method", "one-euro"], "one-euro", 0)]
+    n = args.frames + 7 + LOOKAHEAD + WARM_UP
+    runs = [("SynSP", ["--method", "synsp"], "synsp", 7, LOOKAHEAD),  # the defaults
+            ("SynSP", ["--method", "synsp", "--lag", "0", "--lookahead", "0"], "synsp", 0, 0),
+            ("One-Euro", ["--method", "one-euro"], "one-euro", 0, 0)]
     print(f"synsp stream, {' / '.join(map(str, args.people))} people x 17 keypoints (2D px), {args.frames} timed "
           f"frames, {args.threads} torch thread(s)" + (f"; baseline: {args.baseline}" if args.baseline else "") + "\n")
     base = " | baseline CLI mean ms | baseline CLI p95 ms | CLI mean / baseline" if args.baseline else ""
-    print(f"| people | method | lag (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms | in-process p95 ms "
-          f"| delay at {args.fps:g} fps (ms){base} |\n|---:|---|---:|---:|---:|---:|---:|---:"
+    print("| people | method | lag + lookahead (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms "
+          f"| in-process p95 ms | delay at {args.fps:g} fps (ms){base} |\n|---:|---|---:|---:|---:|---:|---:|---:"
           + "|---:|---:|---:" * bool(args.baseline) + "|")
     for people in args.people:
         index = np.arange(n)[:, None] + 150 * np.arange(people)[None]  # (T, P) frame of each person
         frames = seq.take(index, axis=0, mode="wrap").astype(np.float64)  # (T, P, J, 2)
         frames[..., 0] += 50 * np.arange(people)[:, None]
-        for name, cli_args, method, lag in runs:
+        for name, cli_args, method, lag, lookahead in runs:
             if args.baseline:  # first, so that a drift in the machine's load does not favour this tree
-                old = time_cli(frames, cli_args, lag, args.threads, args.baseline) * 1000
-            cli = time_cli(frames, cli_args, lag, args.threads) * 1000
-            api = time_api(frames, method, None if method == "one-euro" else lag) * 1000
-            delay = lag * 1000 / args.fps + cli.mean()
-            row = (f"| {people} | {name} | {lag} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
+                own = cli_args[:-2] if "--lookahead" in cli_args and not args.baseline_lookahead else cli_args
+                ahead = lookahead and args.baseline_lookahead
+                old = time_cli(frames, own, lag, ahead, args.threads, args.baseline) * 1000
+            cli = time_cli(frames, cli_args, lag, lookahead, args.threads) * 1000
+            api = time_api(frames, method, None if method == "one-euro" else lag, lookahead) * 1000
+            delay = (lag + lookahead) * 1000 / args.fps + cli.mean()
+            row = (f"| {people} | {name} | {lag} + {lookahead} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
                    f"{api.mean():.2f} | {np.percentile(api, 95):.2f} | {delay:.0f} |")
             if args.baseline:
                 row += f" {old.mean():.2f} | {np.percentile(old, 95):.2f} | {cli.mean() / old.mean():.2f} |"
