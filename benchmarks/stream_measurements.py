@@ -1,12 +1,13 @@
 """A stream's lookahead: SynSP streamed frame by frame with and without waiting for the frames
-that tell glitches, held values, jumps and short gaps (synsp.inference.stream_measurements),
+that tell glitches, held values, jumps, inversions and short gaps (synsp.inference.stream_measurements),
 against offline refinement of the whole clip.
 
 Inputs: the simulator's `typical`, `hard` and `jitter` errors (their misses filled by
 interpolation, as in every table), and clean poses with joints missing (NaN) for 2-6 frames (1 %
 of the values) or four of benchmarks/robustness.py's kinds: 1 % spikes (a glitch for a frame),
 the whole body off its path for 2 frames (twice), every other frame a repeat of the one before,
-and joints held 5-15 frames. Root-relative mm (3D) or COCO-17 pixels (2D). Run:
+joints held 5-15 frames, and every left and right label exchanged for a second. Root-relative
+mm (3D) or COCO-17 pixels (2D). Run:
 
     .venv/bin/python benchmarks/stream_measurements.py [--space 2d] [--split val] [--max-clips 20] [--lookahead 0 3]
 """
@@ -16,7 +17,7 @@ import argparse
 
 import numpy as np
 
-from robustness import PX_PER_MM, _body_jumps, _half_rate, _held_joints, _spikes
+from robustness import PX_PER_MM, _body_jumps, _exchanged_second, _half_rate, _held_joints, _spikes
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.streaming import StreamingRefiner
@@ -37,6 +38,7 @@ KINDS = [  # (name, amplitude in mm, noise on clean poses)
     ("whole body off its path for 2 frames, {}", 100.0, _body_jumps),
     ("every other frame repeated", 0.0, _half_rate),
     ("joints held 5-15 frames", 0.0, _held_joints),
+    ("every left and right label exchanged for 1 s", 0.0, _exchanged_second),
 ]
 
 

@@ -83,3 +83,14 @@ def test_a_stream_with_a_lookahead_refines_glitches_and_jumps_as_gaps(lookahead)
         assert error > 3.0, error  # taken as they came, both spread over the frames around them
     with pytest.raises(ValueError, match="lookahead"):
         StreamingRefiner(synsp.load_model("synsp-coco17"), lookahead=-1)
+
+
+def test_a_stream_exchanges_left_and_right_back_within_two_seconds():
+    clean, _ = walking(120, noise=0.0)
+    x = clean.copy()
+    arms = [5, 6, 7, 8, 9, 10]  # (this walk's legs cross in the image: which is left there is moot)
+    x[40:55, arms] = x[40:55, [6, 5, 8, 7, 10, 9]]  # the arms' left/right labels exchanged for half a second
+    out, _ = run(RunningMeasurements(COCO17), x)
+    np.testing.assert_allclose(out, clean, atol=1e-6)
+    passed, _ = run(RunningMeasurements(COCO17, lookahead=0), x)
+    assert np.abs(passed[40:55] - clean[40:55]).max() > 50  # nothing after a frame: the exchange stays

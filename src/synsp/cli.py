@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
                    "the offline result; less is faster but smooths less)")
     p.add_argument("--lookahead", type=int, help="frames each frame also waits for the ones after it, to tell "
-                   "glitches, held values, jumps and short gaps (networks; default 3, 0 .. 30)")
+                   "glitches, held values, jumps, inversions and short gaps (networks; default 3, 0 .. 30)")
     p.add_argument("--threshold", type=float, default=MIN_SCORE,
                    help="keypoints with confidence below this are missing")
     p.add_argument("--timeout", type=int, default=30, help="frames a person may go unseen before being forgotten")

@@ -45,8 +45,7 @@ class Measurements(NamedTuple):
         return self.missing | self.glitches | self.held
 
 
-def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
-                 inversions: bool = True) -> Measurements:
+def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -56,8 +55,6 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         and no inversion, which need the layout's bones and left/right pairs.
     undo : whether the estimator's errors are undone (the networks' input) or only the gaps
         filled (what the plain filters see).
-    inversions : whether left/right inversions are exchanged back (with ``undo``); a stream's few
-        frames (:mod:`synsp.inference.stream_measurements`) cannot tell them.
 
     Returns
     -------
@@ -81,6 +78,6 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                     else glitches(seen, layout.bones))
     values = fill_gaps(x, repeated | off_body)[0]
-    if undo and inversions:
+    if undo:
         values, inverted = without_inversions(values, layout)
     return Measurements(values, missing, off_body, repeated, inverted, jumped)

@@ -1,18 +1,21 @@
-"""A stream's measurements: glitches, held values, whole-body jumps and short gaps, a few frames late.
+"""A stream's measurements: glitches, held values, jumps, inversions and short gaps, a few frames late.
 
 Offline refinement gives its networks :func:`synsp.measurements.measurements` of the whole clip:
 glitches and held values taken out, gaps filled between the frames around them, whole-body jumps
-moved back. Each of these needs the frames *after* a value: a glitch is a joint that went away
-and came back, a gap is filled towards the next measurement. A stream has them only if it waits
-for them, so :class:`RunningMeasurements` holds each frame ``lookahead`` frames before giving it
-on, measured on the last :data:`HISTORY` frames and the ``lookahead`` after it (the same function
-on a short clip). Three frames see a glitch of :data:`synsp.glitches.MAX_RUN` frames with a frame
-after it, at the cost of three frames of latency (100 ms at 30 fps; ``lookahead=0`` passes
-frames on at once and takes them as they come). A gap that outlasts the lookahead stays NaN, and
-the stream holds the joint's last value, as it does without one. Left/right inversions stay as
-they come: telling one takes the whole clip (:mod:`synsp.inversions`).
+moved back, left/right inversions exchanged back. Each of these needs the frames *after* a value:
+a glitch is a joint that went away and came back, a gap is filled towards the next measurement.
+A stream has them only if it waits for them, so :class:`RunningMeasurements` holds each frame
+``lookahead`` frames before giving it on, measured on the last :data:`HISTORY` frames and the
+``lookahead`` after it (the same function on a short clip). Three frames see a glitch of
+:data:`synsp.glitches.MAX_RUN` frames with a frame after it, at the cost of three frames of
+latency (100 ms at 30 fps; ``lookahead=0`` passes frames on at once and takes them as they
+come). A gap that outlasts the lookahead stays NaN, and the stream holds the joint's last value,
+as it does without one. An inversion is told from the two seconds before and the lookahead
+after: one that lasts longer than a third of them (0.7 s) is exchanged back only until then
+(the inversions' majority test), and given as it came after.
 
-Frames before the stream's first detection pass at once, untouched (nothing to measure them by).
+Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
+frames before the stream's first detection pass at once, untouched (nothing to measure them by).
 """
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ from synsp.skeleton import Layout
 __all__ = ["HISTORY", "LOOKAHEAD", "RunningMeasurements"]
 
 LOOKAHEAD = 3  # frames: a glitch of two frames (glitches.MAX_RUN) and the frame after it
-HISTORY = 30  # frames before the one measured (1 s at 30 fps): the clip its statistics come from
+# Frames before the one measured (2 s at 30 fps): the clip its statistics come from. Its length
+# bounds the inversions a stream finds: one longer than a third of it fails their majority test.
+HISTORY = 60
 
 
 class RunningMeasurements:
@@ -45,6 +50,9 @@ class RunningMeasurements:
         self.layout, self.lookahead = layout, int(lookahead)
         self._frames: deque[np.ndarray] = deque(maxlen=HISTORY + 1 + self.lookahead)
         self.pending = 0  # frames of ``_frames`` not given on yet (the newest ones)
+        # whether the last measurement exchanged a left/right pair back: the frames after are
+        # measured in full, since an exchange goes on without a jump in each frame
+        self._exchanged = False
 
     def push(self, frame: np.ndarray) -> list[np.ndarray]:
         """Add a (V, J, C) frame, NaN for missing joints; returns the frames ready, oldest first
@@ -67,9 +75,11 @@ class RunningMeasurements:
         clip = np.stack(self._frames, axis=1)  # (V, N, J, C)
         at = clip.shape[1] - 1 - ahead
         self.pending -= 1
-        if self._as_it_came(clip, at):
+        if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
-        frame = measurements(clip, self.layout, inversions=False).values[:, at]
+        measured = measurements(clip, self.layout)
+        self._exchanged = measured.inverted > 0
+        frame = measured.values[:, at]
         seen = np.isfinite(clip[:, at:]).all(-1)  # (V, 1 + ahead, J)
         unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)
         if unknown.any():
@@ -80,8 +90,9 @@ class RunningMeasurements:
     def _as_it_came(clip: np.ndarray, at: int) -> bool:
         """Whether :func:`~synsp.measurements.measurements` leaves frame ``at`` of ``clip`` (V, N, J, C)
         as it came, told cheaply (most frames of a stream; the crowd's cost): every joint seen,
-        none held (:func:`synsp.held_values.held_values`), and none far enough off its path to be part of a glitch
-        or a jump (:func:`synsp.glitches.far_off_path`)."""
+        none held (:func:`synsp.held_values.held_values`), and none far enough off its path to be
+        part of a glitch, a jump or the start or end of an inversion (:func:`synsp.glitches.far_off_path`;
+        an inversion under way is measured in full, ``_exchanged``)."""
         if not np.isfinite(clip[:, at]).all():
             return False
         repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else False  # (V, J)

@@ -18,16 +18,16 @@ tenth of what refinement moves.) Many tracked people at once, in one batch per f
 Where the stream cannot see the future it differs from offline refinement:
 
 - each frame waits ``lookahead`` frames (default 3) before the network sees it, and is measured
-  on the second before it and those frames after (:mod:`synsp.inference.stream_measurements`;
+  on the two seconds before it and those frames after (:mod:`synsp.inference.stream_measurements`;
   offline: the whole clip): glitches (:mod:`synsp.glitches`), held values
   (:mod:`synsp.held_values`) and missing joints (NaN, or (0, 0) for "not found":
-  :func:`synsp.sequence.not_found`) are filled between the frames around them, and whole-body
-  jumps (:func:`synsp.glitches.body_jumps`) moved back, where the lookahead holds the frames that
-  tell them; a gap longer than it holds the joint's last value (``lookahead=0``: every gap, and
-  every glitch, held value and jump is taken as it came); a joint not yet seen sits at the
-  centroid of the frame's other joints; frames before the first detection come back as NaN at
-  once; a left/right inversion (:mod:`synsp.inversions`) is refined as it came: telling one
-  takes the whole clip;
+  :func:`synsp.sequence.not_found`) are filled between the frames around them, whole-body
+  jumps (:func:`synsp.glitches.body_jumps`) moved back and left/right inversions
+  (:mod:`synsp.inversions`) exchanged back, where the lookahead holds the frames that tell them;
+  a gap longer than it holds the joint's last value, and an inversion longer than 0.7 s is
+  exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held value, jump and
+  inversion is taken as it came); a joint not yet seen sits at the centroid of the frame's other
+  joints; frames before the first detection come back as NaN at once;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -107,7 +107,7 @@ class StreamingRefiner:
         start where (start - first detected frame) % stride == phase; crowds give people
         different phases so that their windows fall due on different frames.
     lookahead : frames each frame waits for the ones after it, to tell glitches, held values,
-        jumps and short gaps (module docstring), 0 <= lookahead <= 30 (default 3); it adds to
+        jumps, inversions and short gaps (module docstring), 0 <= lookahead <= 30 (default 3); it adds to
         ``lag``. 0: frames go to the network as they come.
     """
 
