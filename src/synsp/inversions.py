@@ -138,15 +138,16 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
     return kept
 
 
-def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, int]:
+def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, np.ndarray]:
     """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones
-    of ``layout``) exchanged back, and how many pair-frames were; the array itself and 0 when
-    there is none or ``layout`` is None."""
+    of ``layout``) exchanged back (the array itself when there is none), and which pair-frames
+    were: (T, P) or (V, T, P) bool for the layout's P left/right pairs (P = 0 when ``layout`` is
+    None)."""
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
-        return x, 0
+        return x, np.zeros((*x.shape[:-2], 0), dtype=bool)
     pairs, bones = layout.left_right, layout.bones
     marked = np.stack([inversions(v, pairs, bones) for v in x]) if x.ndim == 4 else inversions(x, pairs, bones)
     if not marked.any():
-        return x, 0
-    return _exchanged(x, marked, np.asarray(pairs, dtype=int)), int(marked.sum())
+        return x, marked
+    return _exchanged(x, marked, np.asarray(pairs, dtype=int)), marked

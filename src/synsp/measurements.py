@@ -36,8 +36,13 @@ class Measurements(NamedTuple):
     missing: np.ndarray  # (..., T, J) bool: joints the input did not hold (NaN)
     glitches: np.ndarray  # (..., T, J) bool: glitches, filled as gaps
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
-    inverted: int  # pair-frames exchanged back
+    exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
+
+    @property
+    def inverted(self) -> int:
+        """How many pair-frames were exchanged back."""
+        return int(self.exchanged.sum())
 
     @property
     def gaps(self) -> np.ndarray:
@@ -66,7 +71,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
     missing = missing_mask(x)
     jumped = np.zeros(x.shape[:-2], dtype=bool)
     repeated = off_body = np.zeros_like(missing)
-    inverted = 0
+    exchanged = np.zeros((*missing.shape, 0), dtype=bool)
     if undo:
         jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
         jumped = (jumps != 0).any(axis=-1)
@@ -79,5 +84,5 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
                     else glitches(seen, layout.bones))
     values = fill_gaps(x, repeated | off_body)[0]
     if undo:
-        values, inverted = without_inversions(values, layout)
-    return Measurements(values, missing, off_body, repeated, inverted, jumped)
+        values, exchanged = without_inversions(values, layout)
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped)

@@ -69,7 +69,8 @@ class MultiPersonStreamingRefiner:
     ----------
     refiner : a trained model from :func:`synsp.load_model` (one person's poses (J, C)).
     lag, stride, lookahead : as :class:`StreamingRefiner` (default lag F - 1: each person's offline
-        result; lookahead 3 frames, for each person's glitches, held values, jumps, inversions and short gaps).
+        result; lookahead 3 frames, for each person's glitches, held values, jumps, inversions
+        and short gaps).
     patience : frames an id may be missing before its stream ends (default 30).
     """
 

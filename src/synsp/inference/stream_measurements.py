@@ -50,8 +50,8 @@ class RunningMeasurements:
         self.layout, self.lookahead = layout, int(lookahead)
         self._frames: deque[np.ndarray] = deque(maxlen=HISTORY + 1 + self.lookahead)
         self.pending = 0  # frames of ``_frames`` not given on yet (the newest ones)
-        # whether the last measurement exchanged a left/right pair back: the frames after are
-        # measured in full, since an exchange goes on without a jump in each frame
+        # whether the last measurement exchanged a left/right pair back in the frame it gave or
+        # after: the next frames are measured in full, since an exchange goes on without a jump
         self._exchanged = False
 
     def push(self, frame: np.ndarray) -> list[np.ndarray]:
@@ -78,7 +78,7 @@ class RunningMeasurements:
         if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
         measured = measurements(clip, self.layout)
-        self._exchanged = measured.inverted > 0
+        self._exchanged = bool(measured.exchanged[:, at:].any())  # an exchange under way
         frame = measured.values[:, at]
         seen = np.isfinite(clip[:, at:]).all(-1)  # (V, 1 + ahead, J)
         unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)

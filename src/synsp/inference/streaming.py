@@ -5,8 +5,9 @@ offline refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; el
 network refines that window at once and its output is added to running sums for the frames it
 covers (the Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` (plus
 ``lookahead``, below) later frames have arrived, as the weighted mean of the windows that cover
-it and are complete by then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
-:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input, frame for frame, ends included
+it and are complete by then. With ``lag = F - 1`` (the default) that is every window, and the
+stream equals offline :meth:`synsp.inference.refiner.Refiner.refine` on gap-free input with no
+gross error to take out (below), frame for frame, ends included
 (at a stride > 1, except frame T - F: offline adds a last window ending at the last frame, which
 the stream cuts only when it ends); a smaller lag averages fewer windows (lag 0: only the window
 that ends at t), trading smoothness for latency. (Exactly so with a float32 network,
@@ -107,8 +108,8 @@ class StreamingRefiner:
         start where (start - first detected frame) % stride == phase; crowds give people
         different phases so that their windows fall due on different frames.
     lookahead : frames each frame waits for the ones after it, to tell glitches, held values,
-        jumps, inversions and short gaps (module docstring), 0 <= lookahead <= 30 (default 3); it adds to
-        ``lag``. 0: frames go to the network as they come.
+        jumps, inversions and short gaps (module docstring), 0 <= lookahead <= 30 (default 3);
+        it adds to ``lag``. 0: frames go to the network as they come.
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None,

@@ -20,8 +20,8 @@ frame is filled between the frames around it where the lookahead reaches its ret
 holds its refined last position; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
 networks (default 7 + 3: the windows of the offline result, and three frames after each one to
-tell glitches, held values, jumps, inversions and short gaps by; a new person's first frames wait for their
-first full window), none for One-Euro. The networks refine every person in one
+tell glitches, held values, jumps, inversions and short gaps by; a new person's first frames wait
+for their first full window), none for One-Euro. The networks refine every person in one
 :class:`synsp.inference.people_stream.MultiPersonStreamingRefiner` (one network batch per
 frame, whatever the number of people, each person's windows on its own phase of the stride; its
 ``patience`` is ``--timeout``), each person as if alone (with the default int8 network nearly
@@ -191,7 +191,8 @@ class PoseStream:
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
     lookahead : frames each frame waits for the frames after it, to tell glitches, held values,
-        jumps, inversions and short gaps (:mod:`synsp.inference.stream_measurements`; default 3, added to ``lag``).
+        jumps, inversions and short gaps (:mod:`synsp.inference.stream_measurements`; default 3,
+        added to ``lag``).
     threshold : confidence below which a joint counts as not detected.
     timeout : frames a person may go unseen before being forgotten.
     device : torch device for the networks.
