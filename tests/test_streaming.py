@@ -57,7 +57,7 @@ def test_full_lag_equals_offline(refiner, t):
     first = 1 if refiner.space == "3d" and t > 8 else 0
     np.testing.assert_allclose(out[first:], offline[first:], rtol=0, atol=1e-2)
     lag = refiner.window - 1 + LOOKAHEAD  # each frame also waits for the frames that measure it
-    assert counts[:lag] == [0] * min(lag, t) and set(counts[lag:]) <= {1}
+    assert counts[:lag] == [0] * min(lag, t) and (t <= lag or set(counts[lag:]) == {1})
 
 
 @pytest.mark.parametrize("t", [40, 12, 9])
