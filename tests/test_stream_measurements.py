@@ -94,3 +94,28 @@ def test_a_stream_exchanges_left_and_right_back_within_two_seconds():
     np.testing.assert_allclose(out, clean, atol=1e-6)
     passed, _ = run(RunningMeasurements(COCO17, lookahead=0), x)
     assert np.abs(passed[40:55] - clean[40:55]).max() > 50  # nothing after a frame: the exchange stays
+
+
+def test_a_stream_that_switches_people_ends_and_starts_afresh():
+    """A single-person estimator that jumps to someone 800 px away: offline cuts the track there
+    (refine_tracks.track_segments); a stream gives the first person's frames back at the switch and
+    refines the second alone, as do a crowd and ``synsp stream`` for a tracker id that switched."""
+    from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+    first, _ = walking(60, noise=1.0, seed=1)
+    second, _ = walking(60, noise=1.0, seed=2)
+    x = np.concatenate([first[:30], second[30:] + [800.0, 0.0]])
+    model = synsp.load_model("synsp-coco17")
+    stream = StreamingRefiner(model)
+    parts = [stream.push(frame) for frame in x]
+    out = np.concatenate([*parts, stream.flush()])
+    assert out.shape == x.shape and len(parts[30]) == 30 - sum(len(p) for p in parts[:30])  # the rest of person 1
+    assert mpjpe(out, x) < 3.0, mpjpe(out, x)  # nothing smeared across the 800 px
+    crowd = MultiPersonStreamingRefiner(model)
+    together = [crowd.push(frame[None], ["a"])["a"] for frame in x]
+    together = np.concatenate([*together, crowd.flush()["a"]])
+    np.testing.assert_allclose(together, out, atol=1e-3)
+    kept = StreamingRefiner(model)
+    kept.cut_switches = False  # the stream of before: one person jumping 800 px
+    smeared = np.concatenate([*[kept.push(frame) for frame in x], kept.flush()])
+    assert mpjpe(smeared[25:35], x[25:35]) > 3 * mpjpe(out[25:35], x[25:35])

@@ -15,7 +15,7 @@ import numpy as np
 from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
-from synsp.sequence import body_size, left_missing
+from synsp.sequence import body_size, left_missing, switched_people
 from synsp.skeleton import get_layout
 
 
@@ -32,13 +32,7 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
-    cuts = [0]
-    for i in range(1, len(seen)):
-        a, b = track[seen[i - 1]], track[seen[i]]
-        both = np.isfinite(a).all(-1) & np.isfinite(b).all(-1)
-        # size 0 (a single joint): nothing says how far is too far for a person, so no cut
-        if both.any() and np.linalg.norm(a[both].mean(0) - b[both].mean(0)) > jump * size > 0:
-            cuts.append(i)
+    cuts = [0] + [i for i in range(1, len(seen)) if switched_people(track[seen[i - 1]], track[seen[i]], size, jump)]
     cuts.append(len(seen))
     return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 

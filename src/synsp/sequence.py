@@ -11,7 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "mm_per_unit",
+__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "switched_people",
+           "mm_per_unit",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
@@ -245,6 +246,15 @@ def body_size(poses: np.ndarray) -> float:
         warnings.simplefilter("ignore", RuntimeWarning)
         extent = np.nanmax(x, axis=-2) - np.nanmin(x, axis=-2)  # (..., T, C)
         return float(np.nanmedian(np.nanmax(extent, axis=-1)))
+
+
+def switched_people(before: np.ndarray, after: np.ndarray, size: float, jump: float = 0.5) -> bool:
+    """Whether two detections (J, C) of a track, consecutive among its detected frames, are of two
+    people (the estimator switched to someone else): the mean of the joints seen in both moved by
+    more than ``jump`` times ``size``, the person's size (:func:`body_size`). No joint seen in
+    both, or a size of 0 (a single joint: nothing says how far is too far), is no switch."""
+    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)
+    return bool(both.any()) and float(np.linalg.norm(before[both].mean(0) - after[both].mean(0))) > jump * size > 0
 
 
 def mm_per_unit(poses: np.ndarray) -> float:

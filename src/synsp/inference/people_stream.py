@@ -9,7 +9,9 @@ slowly than P streams would (benchmarks/speed.py, "Streaming, many people"). Wit
 each new person gets the ``phase`` of the stride where the fewest people's windows fall due,
 so that no frame carries everyone's windows (their stream alone: ``StreamingRefiner(phase=)``).
 
-People come and go: a new id starts a new stream; an id missing from a frame counts as a
+People come and go: a new id starts a new stream, and so does an id whose body jumped by more
+than half its size, to someone else (:meth:`StreamingRefiner.switched`; the stream before ends
+there and gives its frames back); an id missing from a frame counts as a
 frame where every joint of that person is missing (held at its last value, as the
 single-person stream does for missing joints) and comes back as NaN; an id missing for more
 than ``patience`` frames in a row is ended (its held frames given back) and forgotten, so a
@@ -40,6 +42,7 @@ class _PersonStream(StreamingRefiner):
 
     def reset(self) -> None:
         super().reset()
+        self.cut_switches = False  # the crowd ends this stream and starts another (push)
         self.deferred = False
         self.pending: list[tuple[int, int, np.ndarray]] = []  # (first frame, index, (1, 1, F, J, C) window)
         self.emit_request: tuple[int, int] | None = None
@@ -124,7 +127,10 @@ class MultiPersonStreamingRefiner:
                 self._missed[pid] += 1
                 if self._missed[pid] > self.patience:
                     out[pid] = self._end(pid)
-        for pid in frames:
+        ended: dict[Hashable, np.ndarray] = {}
+        for pid, frame in frames.items():
+            if pid in self._people and self._people[pid].switched(frame):  # the tracker's id went to someone else
+                ended[pid] = self._end(pid)
             if pid not in self._people:
                 self._people[pid] = self._new_stream()
             self._missed[pid] = 0
@@ -144,6 +150,8 @@ class MultiPersonStreamingRefiner:
             if stream in emitted:
                 ready = np.concatenate([ready, emitted[stream]])
             out[pid] = self._mask_absent(stream, ready)
+            if pid in ended:
+                out[pid] = np.concatenate([ended[pid], out[pid]])
         return out
 
     def _new_stream(self) -> _PersonStream:

@@ -29,6 +29,11 @@ Where the stream cannot see the future it differs from offline refinement:
   exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held value, jump and
   inversion is taken as it came); a joint not yet seen sits at the centroid of the frame's other
   joints; frames before the first detection come back as NaN at once;
+- a frame whose body lies more than half the person's size from where it was (a single-person
+  estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
+  there, as offline cuts the track (:func:`synsp.refine_tracks.track_segments`): the frames of the
+  person before come back at once, and the new one starts afresh (its first frames wait for a
+  window again);
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -63,6 +68,8 @@ Where the stream cannot see the future it differs from offline refinement:
 """
 from __future__ import annotations
 
+import warnings
+from collections import deque
 from functools import lru_cache
 
 import numpy as np
@@ -77,7 +84,7 @@ from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.upright import needed_turn
-from synsp.sequence import mm_per_unit, not_found
+from synsp.sequence import mm_per_unit, not_found, switched_people
 from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
@@ -86,6 +93,7 @@ UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 
 # every other one is dropped, so the median costs the same after an hour as after a minute.
 PULL_HISTORY = 512
 MAX_LOOKAHEAD = 30  # frames a stream may wait for the frames after one (stream_measurements)
+SIZE_FRAMES = 30  # the person's size for telling a switch of people: the median over this many detected frames
 
 
 class StreamingRefiner:
@@ -135,6 +143,7 @@ class StreamingRefiner:
         if not isinstance(lookahead, (int, np.integer)) or not 0 <= lookahead <= MAX_LOOKAHEAD:
             raise OptionError(f"lookahead must be an int in [0, {MAX_LOOKAHEAD}], got {lookahead!r}")
         self.lookahead = int(lookahead)
+        self.cut_switches = True  # False: the caller tells switches of people (a crowd ends and starts the stream)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self.reset()
 
@@ -163,6 +172,8 @@ class StreamingRefiner:
                        if model.floor is not None and model.shrink else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
+        self._last_seen: np.ndarray | None = None  # (V, J, C) each joint's last detected value, as it came
+        self._extents: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V,) detected frames' box sides, NaN: none
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -171,10 +182,43 @@ class StreamingRefiner:
         (k, V, J, C) with k >= 0, in the input's unit and dtype.
         """
         x = self._validate(frame)
+        ended = []
+        if self.cut_switches and self.switched(x):  # another person: the one before ends here
+            ended = [self.flush()]
+            x = self._validate(frame)
+        self._remember(x)
         if self._measured is None:
-            return self._take(x)
-        out = [self._take(measured) for measured in self._measured.push(x)]
+            out = [self._take(x)]
+        else:
+            out = [self._take(measured) for measured in self._measured.push(x)]
+        out = ended + out
         return np.concatenate(out) if out else self._shape_out([])
+
+    def switched(self, frame: np.ndarray) -> bool:
+        """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
+        any view (:func:`synsp.sequence.switched_people` against each joint's last detected value,
+        at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
+        follows one person at a time and jumped to someone else. Offline, such a track is cut in
+        two (:func:`synsp.refine_tracks.track_segments`); a stream ends there and starts afresh."""
+        if self._last_seen is None or not self._extents:
+            return False
+        x = np.asarray(frame, np.float64)
+        x = x if x.ndim == 3 else x[None]
+        with warnings.catch_warnings():  # a view not seen in any of those frames has no size
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sizes = np.nanmedian(np.array(self._extents), axis=0)  # (V,)
+        return len(x) == len(self._last_seen) and any(switched_people(a, b, size)
+                                                      for a, b, size in zip(self._last_seen, x, sizes))
+
+    def _remember(self, x: np.ndarray) -> None:
+        """Record the (V, J, C) frame's detected joints and, if it shows any, its boxes' largest sides."""
+        seen = np.isfinite(x).all(-1)  # (V, J)
+        if not seen.any():
+            return
+        self._last_seen = np.where(seen[..., None], x, np.nan if self._last_seen is None else self._last_seen)
+        with warnings.catch_warnings():  # views without a joint seen
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self._extents.append((np.nanmax(x, axis=1) - np.nanmin(x, axis=1)).max(axis=-1))
 
     def _take(self, x: np.ndarray) -> np.ndarray:
         """One measured (V, J, C) frame into the stream; the frames that became ready."""
