@@ -98,8 +98,9 @@ def test_a_stream_exchanges_left_and_right_back_within_two_seconds():
 
 def test_a_stream_that_switches_people_ends_and_starts_afresh():
     """A single-person estimator that jumps to someone 800 px away: offline cuts the track there
-    (refine_tracks.track_segments); a stream gives the first person's frames back at the switch and
-    refines the second alone, as do a crowd and ``synsp stream`` for a tracker id that switched."""
+    (synsp.sequence.track_segments), for a file and an array alike; a stream gives the first
+    person's frames back at the switch and refines the second alone, as do a crowd and
+    ``synsp stream`` for a tracker id that switched."""
     from synsp.inference.people_stream import MultiPersonStreamingRefiner
 
     first, _ = walking(60, noise=1.0, seed=1)
@@ -115,6 +116,8 @@ def test_a_stream_that_switches_people_ends_and_starts_afresh():
     together = [crowd.push(frame[None], ["a"])["a"] for frame in x]
     together = np.concatenate([*together, crowd.flush()["a"]])
     np.testing.assert_allclose(together, out, atol=1e-3)
+    apart = np.concatenate([synsp.refine(x[:30], layout="coco17"), synsp.refine(x[30:], layout="coco17")])
+    np.testing.assert_allclose(synsp.refine(x, layout="coco17"), apart, atol=1e-5)  # offline, an array too
     kept = StreamingRefiner(model)
     kept.cut_switches = False  # the stream of before: one person jumping 800 px
     smeared = np.concatenate([*[kept.push(frame) for frame in x], kept.flush()])

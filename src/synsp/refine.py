@@ -29,6 +29,7 @@ from synsp.sequence import (
     missing_mask,
     not_found,
     third_channel,
+    track_segments,
 )
 from synsp.skeleton import (
     LAYOUTS,
@@ -162,6 +163,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     -------
     The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
     sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
+    A (T, J, C) sequence in which the estimator switched people (the body moved by more than
+    half its size between two detections, :func:`synsp.sequence.track_segments`) is refined
+    person by person, as ``synsp refine`` cuts a file's track; the frames between them, where
+    nobody was seen, stay NaN.
 
     Examples
     --------
@@ -192,6 +197,12 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
+    segments = track_segments(x) if x.ndim == 3 else []
+    if len(segments) > 1:  # the estimator switched people: each refined alone, as a file's track is cut
+        out = np.full(x.shape, np.nan, dtype=x.dtype)
+        for span in segments:
+            out[span] = refine(x[span], method, max_gap=max_gap, layout=layout, **options)
+        return out
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
     out = _in_layout(x, method, layout, options) if method in NETWORKS else run(x, **options)

@@ -15,26 +15,8 @@ import numpy as np
 from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
-from synsp.sequence import body_size, left_missing, switched_people
+from synsp.sequence import left_missing, track_segments
 from synsp.skeleton import get_layout
-
-
-def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
-    """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
-
-    A track runs from its first to its last detected frame, and is cut where the estimator
-    switched people: between two consecutive detected frames (any gap between them) the mean of
-    the joints seen in both moved by more than ``jump`` times the person's size
-    (:func:`synsp.sequence.body_size`). Refining across a switch would smear two people into a
-    ghost; the frames between two segments stay missing.
-    """
-    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
-    if len(seen) == 0:
-        return []
-    size = body_size(track[seen])
-    cuts = [0] + [i for i in range(1, len(seen)) if switched_people(track[seen[i - 1]], track[seen[i]], size, jump)]
-    cuts.append(len(seen))
-    return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 class ConventionShift(NamedTuple):

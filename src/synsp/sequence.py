@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "switched_people",
-           "mm_per_unit",
+           "track_segments", "mm_per_unit",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
@@ -255,6 +255,24 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float, jump: fl
     both, or a size of 0 (a single joint: nothing says how far is too far), is no switch."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)
     return bool(both.any()) and float(np.linalg.norm(before[both].mean(0) - after[both].mean(0))) > jump * size > 0
+
+
+def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
+    """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
+
+    A track runs from its first to its last detected frame, and is cut where the estimator
+    switched people: between two consecutive detected frames (any gap between them) the mean of
+    the joints seen in both moved by more than ``jump`` times the person's size
+    (:func:`synsp.sequence.body_size`). Refining across a switch would smear two people into a
+    ghost; the frames between two segments stay missing.
+    """
+    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
+    if len(seen) == 0:
+        return []
+    size = body_size(track[seen])
+    cuts = [0] + [i for i in range(1, len(seen)) if switched_people(track[seen[i - 1]], track[seen[i]], size, jump)]
+    cuts.append(len(seen))
+    return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def mm_per_unit(poses: np.ndarray) -> float:

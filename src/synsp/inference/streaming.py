@@ -31,7 +31,7 @@ Where the stream cannot see the future it differs from offline refinement:
   joints; frames before the first detection come back as NaN at once;
 - a frame whose body lies more than half the person's size from where it was (a single-person
   estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
-  there, as offline cuts the track (:func:`synsp.refine_tracks.track_segments`): the frames of the
+  there, as offline cuts the track (:func:`synsp.sequence.track_segments`): the frames of the
   person before come back at once, and the new one starts afresh (its first frames wait for a
   window again);
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
@@ -199,7 +199,7 @@ class StreamingRefiner:
         any view (:func:`synsp.sequence.switched_people` against each joint's last detected value,
         at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
         follows one person at a time and jumped to someone else. Offline, such a track is cut in
-        two (:func:`synsp.refine_tracks.track_segments`); a stream ends there and starts afresh."""
+        two (:func:`synsp.sequence.track_segments`); a stream ends there and starts afresh."""
         if self._last_seen is None or not self._extents:
             return False
         x = np.asarray(frame, np.float64)
