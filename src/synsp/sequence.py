@@ -248,13 +248,20 @@ def body_size(poses: np.ndarray) -> float:
         return float(np.nanmedian(np.nanmax(extent, axis=-1)))
 
 
-def switched_people(before: np.ndarray, after: np.ndarray, size: float, jump: float = 0.5) -> bool:
-    """Whether two detections (J, C) of a track, consecutive among its detected frames, are of two
-    people (the estimator switched to someone else): the mean of the joints seen in both moved by
-    more than ``jump`` times ``size``, the person's size (:func:`body_size`). No joint seen in
-    both, or a size of 0 (a single joint: nothing says how far is too far), is no switch."""
-    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)
-    return bool(both.any()) and float(np.linalg.norm(before[both].mean(0) - after[both].mean(0))) > jump * size > 0
+def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
+                    jump: float = 0.5) -> np.ndarray:
+    """Whether detections ``after`` are of other people than ``before`` (..., J, C), each pair
+    consecutive among a track's detected frames (the estimator switched to someone else): the
+    mean of the joints seen in both moved by more than ``jump`` times ``size``, the person's size
+    (:func:`body_size`; one, or one per pair). No joint seen in both, or a size of 0 (a single
+    joint: nothing says how far is too far) or NaN, is no switch. Returns (...) bool."""
+    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)  # (..., J)
+    seen = both.sum(-1)
+    moved = np.where(both[..., None], np.asarray(after, np.float64) - before, 0.0).sum(-2)
+    moved /= np.maximum(seen, 1)[..., None]  # the mean move of the joints seen in both
+    limit = jump * np.asarray(size, np.float64)
+    with np.errstate(invalid="ignore"):
+        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & (limit > 0)
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
@@ -270,9 +277,8 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
-    cuts = [0] + [i for i in range(1, len(seen)) if switched_people(track[seen[i - 1]], track[seen[i]], size, jump)]
-    cuts.append(len(seen))
-    return [slice(seen[lo], seen[hi - 1] + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    cuts = [0, *(np.flatnonzero(switched_people(track[seen[:-1]], track[seen[1:]], size, jump)) + 1), len(seen)]
+    return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def mm_per_unit(poses: np.ndarray) -> float:

@@ -207,8 +207,7 @@ class StreamingRefiner:
         with warnings.catch_warnings():  # a view not seen in any of those frames has no size
             warnings.simplefilter("ignore", RuntimeWarning)
             sizes = np.nanmedian(np.array(self._extents), axis=0)  # (V,)
-        return len(x) == len(self._last_seen) and any(switched_people(a, b, size)
-                                                      for a, b, size in zip(self._last_seen, x, sizes))
+        return len(x) == len(self._last_seen) and bool(switched_people(self._last_seen, x, sizes).any())
 
     def _remember(self, x: np.ndarray) -> None:
         """Record the (V, J, C) frame's detected joints and, if it shows any, its boxes' largest sides."""
