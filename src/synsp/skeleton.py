@@ -697,12 +697,17 @@ def seventeen_joint_layout(poses: np.ndarray) -> str:
     return "h36m17" if np.isfinite(score) and score > SEVENTEEN_SPLIT else "coco17"
 
 
+def _spaced_frames(poses: np.ndarray, max_frames: int) -> np.ndarray:
+    """At most ``max_frames`` frames (N, J, C) of poses (..., T, J, C), evenly spaced, as float64."""
+    x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
+    return x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
+
+
 def tree_length(poses: np.ndarray, layout: str | Layout, max_frames: int = 500) -> float:
     """The summed lengths of ``layout``'s bone tree (:func:`bone_tree`) in poses (..., T, J, C),
     each bone its median length over frames (at most ``max_frames`` of them, evenly spaced):
     the shorter, the likelier the poses follow that layout's joint order. NaN when no bone is seen."""
-    x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
-    x = x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
+    x = _spaced_frames(poses, max_frames)
     tree = np.asarray(bone_tree(layout))
     with warnings.catch_warnings():  # bones never seen
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -729,8 +734,7 @@ def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200) 
     from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
     layout = get_layout(layout)
-    x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
-    x = x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
+    x = _spaced_frames(poses, max_frames)
     joints = np.unique(np.asarray(layout.bones))
     y = x[:, joints]
     with warnings.catch_warnings():  # joints never seen
