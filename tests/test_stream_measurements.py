@@ -9,6 +9,7 @@ from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.streaming import StreamingRefiner
 from synsp.measurements import measurements
 from synsp.skeleton import COCO17
+from test_streaming import stream_all
 from walking import mpjpe, walking
 
 
@@ -72,7 +73,7 @@ def test_a_stream_with_a_lookahead_refines_glitches_and_jumps_as_gaps(lookahead)
     clean, noisy = walking(90, noise=1.0)
     x = damaged(noisy)
     stream = StreamingRefiner(synsp.load_model("synsp-coco17"), lookahead=lookahead)
-    out = np.concatenate([*[stream.push(frame) for frame in x], stream.flush()])
+    out, _ = stream_all(stream, x)
     assert out.shape == x.shape and np.isfinite(out).all()
     near = np.r_[5:16, 40:51]  # the frames around the glitch and the jump
     error = mpjpe(out[near], clean[near])
@@ -108,9 +109,8 @@ def test_a_stream_that_switches_people_ends_and_starts_afresh():
     x = np.concatenate([first[:30], second[30:] + [800.0, 0.0]])
     model = synsp.load_model("synsp-coco17")
     stream = StreamingRefiner(model)
-    parts = [stream.push(frame) for frame in x]
-    out = np.concatenate([*parts, stream.flush()])
-    assert out.shape == x.shape and len(parts[30]) == 30 - sum(len(p) for p in parts[:30])  # the rest of person 1
+    out, counts = stream_all(stream, x)
+    assert out.shape == x.shape and counts[30] == 30 - sum(counts[:30])  # the rest of person 1
     assert mpjpe(out, x) < 3.0, mpjpe(out, x)  # nothing smeared across the 800 px
     crowd = MultiPersonStreamingRefiner(model)
     together = [crowd.push(frame[None], ["a"])["a"] for frame in x]
@@ -120,5 +120,5 @@ def test_a_stream_that_switches_people_ends_and_starts_afresh():
     np.testing.assert_allclose(synsp.refine(x, layout="coco17"), apart, atol=1e-5)  # offline, an array too
     kept = StreamingRefiner(model)
     kept.cut_switches = False  # the stream of before: one person jumping 800 px
-    smeared = np.concatenate([*[kept.push(frame) for frame in x], kept.flush()])
+    smeared, _ = stream_all(kept, x)
     assert mpjpe(smeared[25:35], x[25:35]) > 3 * mpjpe(out[25:35], x[25:35])
