@@ -405,6 +405,35 @@ def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
 
 
 @needs_data
+@pytest.mark.parametrize("layout", ["spin49", "hmr44"])
+def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layout):
+    """SPIN's 49 joints (VIBE, TCMR, PARE write them as ``joints3d``) and 4D-Humans' 44, in metres
+    in an npz with no layout: told by the count, their BODY_25 part refined by SynSP through the
+    model's joints, the extra points moved with their twins."""
+    from synsp.cli import main
+    from synsp.evaluation.protocol import make_cases
+    from synsp.skeleton import get_layout
+
+    case = make_cases("val", "typical", layout=layout, space="3d", max_clips=1)[0]
+    src = tmp_path / "vibe_output.npz"
+    np.savez(src, joints3d=case.noisy / 1000, pred_cam=np.zeros((len(case.noisy), 3)))
+    assert main(["refine", str(src), str(tmp_path / "out.npz")]) == 0
+    assert f"layout: {layout} -> h36m17: 12 joints refined by SynSP" in capsys.readouterr().out
+    with np.load(tmp_path / "out.npz") as out:
+        refined = out["joints3d"] * 1000
+        np.testing.assert_array_equal(out["pred_cam"], 0)
+    centred = lambda x: x - x[:, 8:9]  # noqa: E731  (BODY_25's mid-hip)
+    error = lambda x: np.linalg.norm(centred(x) - centred(case.clean), axis=-1).mean(axis=0)  # noqa: E731
+    assert error(refined)[:25].mean() < 0.95 * error(case.noisy)[:25].mean()
+    assert error(refined)[25:].mean() < error(case.noisy)[25:].mean()
+    joints = get_layout(layout).joints
+    twins = [(i, joints.index(name.removesuffix("_extra"))) for i, name in enumerate(joints) if name.endswith("_extra")]
+    # moved with the twin: the pair's distance changes less than the input's noise between them
+    gap = lambda x: np.linalg.norm(x[:, [i for i, _ in twins]] - x[:, [j for _, j in twins]], axis=-1)  # noqa: E731
+    assert np.abs(gap(refined) - gap(case.clean)).mean() < np.abs(gap(case.noisy) - gap(case.clean)).mean()
+
+
+@needs_data
 @pytest.mark.parametrize("joints", [24, 22])
 def test_smpl_joint_positions_refine_through_the_model(tmp_path, capsys, joints):
     """SMPL's joints as estimators give them (VIBE, PARE, WHAM: 24; SMPL-H/X bodies, AMASS: 22),

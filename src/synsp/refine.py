@@ -201,15 +201,23 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if len(segments) > 1:  # the estimator switched people: each refined alone, as a file's track is cut
         out = np.full(x.shape, np.nan, dtype=x.dtype)
         for span in segments:
-            out[span] = refine(x[span], method, max_gap=max_gap, layout=layout, **options)
-        return out
-    if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
-        input_layout(x, None, layout, "poses", None, flag="layout")
-    out = _in_layout(x, method, layout, options) if method in NETWORKS else run(x, **options)
+            out[span] = _refine_person(x[span], method, layout, options)
+    else:
+        out = _refine_person(x, method, layout, options)
     unknown = left_missing(missing_mask(x), gap)
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
+
+
+def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+    """Refine poses (T, J, C) or (V, T, J, C) that hold one person (or the views of one moment):
+    no score channel, NaN for missing joints, options checked. What :func:`refine` does once it
+    has read its input and cut it where the estimator switched people, and what
+    :func:`refine_track` runs on a file's track, cut already."""
+    if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
+        input_layout(x, None, layout, "poses", None, flag="layout")
+    return _in_layout(x, method, layout, options) if method in NETWORKS else method_function(method)(x, **options)
 
 
 def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
@@ -323,8 +331,11 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
-    """Refine one track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
+    """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
+    ``poses`` holds one person (a span of :func:`synsp.sequence.track_segments`, as
+    :func:`synsp.refine_tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
+    score channel; :func:`refine` reads any array down to that.
     Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;
     ``layout`` may be None for them. SynSP runs directly when ``layout`` is its own; for
     another layout it sees the poses converted to its layout, and:
@@ -338,23 +349,24 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
       model learnt;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
     """
+    _check_options(method_function(method), method, options)
     if method not in NETWORKS:
-        return refine(poses, method, **options)
+        return _refine_person(poses, method, None, options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     if layout == target or reorders(layout, target):
-        return refine(poses, method, layout=layout, **options)
+        return _refine_person(poses, method, layout, options)
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
-        return refine(poses, "smoothnet", **smoothnet)
+        return _refine_person(poses, "smoothnet", None, smoothnet)
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     poses = measurements(poses, get_layout(layout)).values
     converted = convert(poses, layout, target)
     if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
-    refined = refine(converted, method, layout=target, **options)
-    out = refine(poses, "smoothnet", **smoothnet)
-    correction = refined - refine(converted, "smoothnet", **smoothnet)  # what SynSP adds to SmoothNet, per model joint
+    refined = _refine_person(converted, method, target, options)
+    out = _refine_person(poses, "smoothnet", None, smoothnet)
+    correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out += correction[:, nearest_joints(poses, converted)]
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]

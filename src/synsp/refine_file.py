@@ -68,7 +68,15 @@ from synsp.refine_summary import (
     summarize,
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.sequence import ABSURD, MIN_SCORE, fourth_channel_error, max_gap_frames, not_found, third_channel
+from synsp.sequence import (
+    ABSURD,
+    MIN_SCORE,
+    fourth_channel_error,
+    max_gap_frames,
+    mm_per_unit,
+    not_found,
+    third_channel,
+)
 from synsp.skeleton import TREE_EXCESS, tree_excess
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
@@ -269,7 +277,8 @@ def refine_file(
         notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
                         "the channel written back unchanged")
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
-    return summarize(dst, poses, out, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
+    scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
+    return summarize(dst, poses * scale, out * scale, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
                      long_gaps=tracks.long_gaps, never_seen=tracks.never_seen, max_gap=limit)
 
 

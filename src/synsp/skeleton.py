@@ -7,8 +7,8 @@ Conversions map ``(..., T, J, C)`` arrays from one layout to another (:func:`con
 
 - ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
   Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
-- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``coco18``,
-  ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those keypoints) and ``-> h36m17``
+- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``spin49``,
+  ``hmr44``, ``coco18``, ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those keypoints) and ``-> h36m17``
   (pelvis and thorax at the midpoints of the hips and shoulders; in 3D (C = 3) the neck/nose
   and head joints placed on the face by its own frame, :func:`h36m_head_points`, otherwise the
   nose and a point above the ears): any units (2D pixels with a visibility channel, C = 3, pass
@@ -230,6 +230,36 @@ BODY25 = Layout(
 )
 
 
+# SPIN's joint set (SPIN, VIBE, TCMR, PARE, ... write it as "joints3d", (T, 49, 3)): BODY_25's 25
+# points, then 24 the same mesh gives for the datasets' own definitions (LSP, MPII, H36M; the
+# last five repeat the face). 4D-Humans / HMR 2.0 and ProHMR write its first 44. An extra point
+# hangs from its BODY_25 twin, or from the nearest point of that definition's own skeleton.
+_SPIN_EXTRAS: tuple[tuple[str, str], ...] = (
+    ("right_ankle_extra", "right_ankle"), ("right_knee_extra", "right_knee"), ("right_hip_extra", "right_hip"),
+    ("left_hip_extra", "left_hip"), ("left_knee_extra", "left_knee"), ("left_ankle_extra", "left_ankle"),
+    ("right_wrist_extra", "right_wrist"), ("right_elbow_extra", "right_elbow"),
+    ("right_shoulder_extra", "right_shoulder"), ("left_shoulder_extra", "left_shoulder"),
+    ("left_elbow_extra", "left_elbow"), ("left_wrist_extra", "left_wrist"),
+    ("neck_lsp", "thorax_mpii"), ("head_top", "head_h36m"), ("pelvis_mpii", "mid_hip"), ("thorax_mpii", "neck"),
+    ("spine_h36m", "pelvis_mpii"), ("jaw_h36m", "neck_lsp"), ("head_h36m", "jaw_h36m"),
+    ("nose_extra", "nose"), ("left_eye_extra", "left_eye"), ("right_eye_extra", "right_eye"),
+    ("left_ear_extra", "left_ear"), ("right_ear_extra", "right_ear"),
+)
+
+
+def _spin(name: str, n_joints: int) -> Layout:
+    """BODY_25 and the first ``n_joints - 25`` of :data:`_SPIN_EXTRAS`, in SPIN's order."""
+    joints = BODY25.joints + tuple(extra for extra, _ in _SPIN_EXTRAS[: n_joints - 25])
+    at = {joint: i for i, joint in enumerate(joints)}
+    bones = BODY25.bones + tuple((at[parent], at[extra]) for extra, parent in _SPIN_EXTRAS[: n_joints - 25])
+    pairs = [(at[left], at[left.replace("left", "right")]) for left in joints
+             if left.startswith("left") and left.replace("left", "right") in at]
+    return Layout(name=name, joints=joints, bones=bones, left_right=tuple(pairs), root=BODY25.root)
+
+
+SPIN49 = _spin("spin49", 49)
+HMR44 = _spin("hmr44", 44)
+
 COCO18 = Layout(
     name="coco18",
     # OpenPose's COCO-18 (--model_pose COCO), in OpenPose's order: COCO-17 with a neck, ordered as BODY_25.
@@ -305,8 +335,8 @@ HALPE136 = _with_face_and_hands("halpe136", HALPE26, 68, wrists=(9, 10))
 OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
-                              for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, COCO18,
-                                             COCO133, HALPE136, OPENPOSE137, SMPL24, SMPL22)}
+                              for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
+                                             HMR44, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24, SMPL22)}
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 

@@ -1,4 +1,4 @@
-"""The mocap in the skeletons people have: Halpe-26, BODY-25 and MediaPipe-33 ground truth.
+"""The mocap in the skeletons people have: Halpe-26, BODY-25, MediaPipe-33, SPIN-49 and HMR-44 ground truth.
 
 COCO's 17 keypoints come from the mocap as :mod:`synsp.skeleton` derives them. The other points
 of these layouts (feet, hands, more face points, a head top, a neck, a mid-hip) have no mocap
@@ -10,7 +10,11 @@ joint; they are placed at fixed offsets in the frame of the segment that carries
   axis on both sides: along the segment, outwards, and up (feet) or towards the thumb (hands);
 - face and head top: the Head joint's frame, as :data:`synsp.skeleton.HEAD_POINTS_MM`;
 - a neck at the mocap's Neck joint (Halpe's, at the neck's base), or at the shoulders' midpoint
-  (OpenPose's, which BODY_25 learnt from COCO's shoulders); a mid-hip at the hips' midpoint.
+  (OpenPose's, which BODY_25 learnt from COCO's shoulders); a mid-hip at the hips' midpoint;
+- SPIN's extra points (:data:`synsp.skeleton.SPIN49`): the limb and face points at their BODY_25
+  twins, the pelvis, spine, thorax, jaw and head where the model's H36M joints are, the LSP neck
+  half way from the Neck joint to the Head joint and the head top as Halpe's. (A real estimator's
+  twins lie a few centimetres apart, regressed from one mesh; here they coincide.)
 
 The offsets are estimates for an adult body, not measurements: the points move rigidly with
 their segment, as real feet and hands nearly do. They serve benchmarks of the route a file of
@@ -43,7 +47,7 @@ _FACE_MM: dict[str, tuple[float, float, float]] = {
     "mouth_left": (70.0, 95.0, 25.0), "mouth_right": (70.0, 95.0, -25.0),
 }
 
-MOCAP_LAYOUTS = ("halpe26", "body25", "mediapipe33")  # the layouts :func:`mocap_in_layout` makes
+MOCAP_LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44")  # the layouts :func:`mocap_in_layout` makes
 
 
 def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -54,7 +58,7 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
     positions : (T, 22, 3) bandai22 world positions, mm.
     rotations : (T, 22, 3, 3) global orientation of every bandai22 joint (columns: its local
         axes), as :func:`synsp.formats.bvh.forward_kinematics` gives them.
-    layout : "halpe26", "body25" or "mediapipe33".
+    layout : one of :data:`MOCAP_LAYOUTS`.
 
     Returns
     -------
@@ -74,9 +78,16 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
     face = np.array(list(_FACE_MM.values()))
     placed = head_fixed_points(x[:, BANDAI22.index("Head")], head, face)
     points.update(zip(_FACE_MM, np.moveaxis(placed, 1, 0)))
+    h36m = convert(x, BANDAI22, "h36m17", head_rotation=head)
+    for extra, joint in (("pelvis_mpii", "pelvis"), ("spine_h36m", "spine"), ("thorax_mpii", "thorax"),
+                         ("jaw_h36m", "neck_nose"), ("head_h36m", "head")):
+        points[extra] = h36m[:, get_layout("h36m17").index(joint)]
+    points["neck_lsp"] = (x[:, BANDAI22.index("Neck")] + x[:, BANDAI22.index("Head")]) / 2
+    points["head_top"] = points["head"]
     for side, sign in (("left", 1.0), ("right", -1.0)):
         for point, (segment, offset) in SEGMENT_POINTS_MM.items():
             joint = BANDAI22.index(f"{segment}_{side[0].upper()}")
             frame = rot[:, joint] * sign  # along, outwards, up/thumbwards as its columns
             points[f"{side}_{point}"] = x[:, joint] + frame @ np.array(offset)
-    return np.stack([points[name] for name in layout.joints], axis=1).astype(np.float32)
+    twin = {f"{name}_extra": point for name, point in points.items()}
+    return np.stack([points.get(name, twin.get(name)) for name in layout.joints], axis=1).astype(np.float32)

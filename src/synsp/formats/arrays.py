@@ -1,12 +1,12 @@
 """NumPy files: ``.npy`` (one array) and ``.npz`` (named arrays).
 
 An ``.npz`` holds the poses under ``"poses"`` (or the file's only array, or a known
-estimator key such as ``"keypoints"``, ``"kp3d"``, ``"kp3d_world"``, ``"kp2d"``; option
-``key=`` picks one), with optional ``"scores"`` (T, J) or (V, T, J), ``"fps"`` (scalar),
-``"layout"`` (string), ``"track_ids"`` (V,) and ``"filled"`` (T, J) or (V, T, J) bool (joint values
-filled in rather than measured). Poses are (T, J, C) or (V, T, J, C); the
-reader remembers the rank and the writer writes the same rank back, under the same key,
-keeping every array it did not interpret.
+estimator key such as ``"keypoints"``, ``"kp3d"``, ``"kp3d_world"``, ``"kp2d"``, VIBE's and
+SPIN's ``"joints3d"``, mmhuman3d's ``"keypoints3d"``; option ``key=`` picks one), with optional
+``"scores"`` (T, J) or (V, T, J), ``"fps"`` (scalar), ``"layout"`` (string), ``"track_ids"`` (V,)
+and ``"filled"`` (T, J) or (V, T, J) bool (joint values filled in rather than measured). Poses
+are (T, J, C) or (V, T, J, C); the reader remembers the rank and the writer writes the same rank
+back, under the same key, keeping every array it did not interpret.
 """
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ import numpy as np
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
 
-KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints", "pose")
+# In this order of preference: a file with VIBE's joints3d and joints2d gives its 3D joints.
+KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints3d", "keypoints3d", "joints2d", "keypoints2d",
+              "joints", "pose")
 _META_KEYS = ("scores", "fps", "layout", "track_ids", "filled")
 
 
