@@ -20,7 +20,8 @@ import numpy as np
 
 from synsp.evaluation.protocol import Case, make_cases
 from synsp.refine import refine_track
-from synsp.skeleton import H36M17, MPI17, SEVENTEEN_SPLIT, _in_body_sizes, seventeen_joint_layout
+from synsp.skeleton import H36M17, MPI17, SEVENTEEN_SPLIT, seventeen_joint_layout
+from synsp.skeleton.joint_order import in_body_sizes
 
 # (space, the files' order, the model's)
 OTHER = [("2d", "h36m17", "coco17"), ("2d", "mpi17", "coco17"), ("3d", "coco17", "h36m17"), ("3d", "mpi17", "h36m17")]
@@ -41,7 +42,7 @@ def first_reading(poses: np.ndarray) -> str:
         return float(np.nanmedian(np.max([np.linalg.norm(poses[:, a] - poses[:, b], axis=-1)
                                           for a in joints for b in joints if a < b], axis=0)))
 
-    score = _in_body_sizes(spread((0, 1, 2, 3, 4)) - spread((8, 9, 10)), poses)
+    score = in_body_sizes(spread((0, 1, 2, 3, 4)) - spread((8, 9, 10)), poses)
     return "h36m17" if score > SEVENTEEN_SPLIT else "coco17"
 
 

@@ -1,0 +1,77 @@
+"""Joint layouts and what depends on them alone, one idea per module:
+
+- :mod:`~synsp.skeleton.layouts`: :class:`Layout` and every known layout (:data:`LAYOUTS`), a
+  pose's root, trunk, mirror and bone tree;
+- :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
+  joints to the models', any layout with COCO's keypoints to them, SMPL's joints to H36M's);
+- :mod:`~synsp.skeleton.joint_order`: which layout and joint order poses follow, told from them;
+- :mod:`~synsp.skeleton.proportions`: bodies of other bone lengths.
+
+Everything is importable from ``synsp.skeleton`` itself.
+"""
+from synsp.skeleton.conversions import (
+    BANDAI_TO_SMPL,
+    HEAD_POINTS_MM,
+    HIP_WIDEN,
+    SMPL_SHOULDERS_IN,
+    SMPL_THORAX_DROP,
+    THREE_D_SOURCES,
+    can_convert,
+    convert,
+    h36m_head_points,
+    head_fixed_points,
+    head_frame_from_positions,
+    reorders,
+    similarity_fit,
+)
+from synsp.skeleton.joint_order import (
+    SEVENTEEN_SPLIT,
+    TREE_EXCESS,
+    TWENTY_TWO_SPLIT,
+    follows_layout,
+    seventeen_joint_layout,
+    tree_excess,
+    tree_length,
+    twenty_two_joint_layout,
+)
+from synsp.skeleton.layouts import (
+    BANDAI22,
+    BODY25,
+    COCO17,
+    COCO18,
+    COCO133,
+    H36M17,
+    HALPE26,
+    HALPE136,
+    HMR44,
+    LAYOUTS,
+    MEDIAPIPE33,
+    MPI17,
+    OPENPOSE137,
+    SMPL22,
+    SMPL24,
+    SPIN49,
+    Layout,
+    bone_tree,
+    check_shape,
+    flip_lr,
+    generic_names,
+    get_layout,
+    layout_joint_names,
+    match_layout,
+    root_joints,
+    root_position,
+    trunk_vector,
+)
+from synsp.skeleton.proportions import random_proportions, reproportion
+
+__all__ = [
+    "BANDAI22", "BANDAI_TO_SMPL", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "HALPE26", "HALPE136",
+    "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137", "SEVENTEEN_SPLIT",
+    "SMPL22", "SMPL24", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TREE_EXCESS",
+    "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
+    "generic_names", "get_layout", "h36m_head_points", "head_fixed_points", "head_frame_from_positions",
+    "layout_joint_names", "match_layout", "random_proportions", "reorders", "reproportion", "root_joints",
+    "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
+    "twenty_two_joint_layout",
+]

@@ -1,0 +1,397 @@
+"""Conversions between joint layouts: :func:`convert` maps ``(..., T, J, C)`` arrays from one
+layout to another:
+
+- ``bandai22 -> h36m17`` and ``bandai22 -> coco17``: 3D mocap positions in millimetres.
+  Face points come from the Head joint's orientation (see :data:`HEAD_POINTS_MM`).
+- any layout holding COCO's 17 keypoints (``mediapipe33``, ``halpe26``, ``body25``, ``spin49``,
+  ``hmr44``, ``coco18``, ``coco133``, ``halpe136``, ``openpose137``) ``-> coco17`` (those
+  keypoints) and ``-> h36m17`` (pelvis and thorax at the midpoints of the hips and shoulders;
+  in 3D (C = 3) the neck/nose and head joints placed on the face by its own frame,
+  :func:`h36m_head_points`, otherwise the nose and a point above the ears): any units (2D
+  pixels with a visibility channel, C = 3, pass the pixels alone, or the visibility is read as
+  depth). Their other joints (feet, hands, face, Halpe's head and neck) are not converted; the
+  pipeline refines them around their nearest model joint.
+- ``smpl24 -> h36m17`` and ``smpl22 -> h36m17``: SMPL's 3D joint positions (any unit), as from
+  the mocap joints they stand for (:data:`BANDAI_TO_SMPL`, then ``bandai22 -> h36m17`` below,
+  the head frame estimated from the neck, head and shoulders), the thorax and shoulders moved to
+  the mocap's (``SMPL_THORAX_DROP``, ``SMPL_SHOULDERS_IN``); the knees, ankles, elbows and wrists
+  are H36M's as they are. SMPL's pelvis (above the hip line), narrow hips and
+  head (the skull's base) are other definitions of H36M's joints, kept as the user's by the
+  refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not converted.
+- ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
+  ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
+  convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
+- ``mpi17 -> coco17``, and ``mpi17 <-> h36m17``: MPI-INF-3DHP's 17 joints are H36M's in another
+  order (:func:`reorders`: any two layouts of the same joint names convert by reordering).
+
+COCO's, H36M's and MPI-INF-3DHP's layouts have 17 joints; :mod:`synsp.skeleton.joint_order` tells
+a file's order from its poses.
+
+``bandai22 -> h36m17``, joint by joint (mocap joint names as in the BVH files):
+
+=====  ===========  ====================================================================
+index  h36m joint   from the mocap
+=====  ===========  ====================================================================
+0      pelvis       midpoint of UpperLeg_L and UpperLeg_R (on the hip line, as in H36M;
+                    the mocap Hips joint sits 2 cm higher)
+1, 4   r/l hip      UpperLeg_R / UpperLeg_L pushed out along the hip line by
+                    ``HIP_WIDEN`` (x2): the mocap hip joints are 13 cm apart, H36M's about
+                    26 cm (pelvis-hip bones of ~13 cm), as are MediaPipe's and COCO's.
+                    The knees stay put, so the thigh is no longer rigid: its length
+                    (~40 cm) varies with hip abduction, by a std of ~2.6 mm per clip and a
+                    range of ~5% in walking (measured on all clips); the price of H36M-like
+                    hips without moving the knees
+2, 5   r/l knee     LowerLeg_R / LowerLeg_L
+3, 6   r/l ankle    Foot_R / Foot_L (toes are dropped)
+7      spine        midpoint of Spine and Chest: follows the mocap's own spine bend and
+                    lands, like H36M's, about half way from pelvis to thorax
+8      thorax       Neck (base of the neck, 3 cm above the shoulder joints)
+9      neck/nose    Head + head-frame offset ``HEAD_POINTS_MM["h36m_nose"]`` (chin/nose
+                    level in front of the neck, ~12 cm above the thorax like H36M's)
+10     head         Head + ``HEAD_POINTS_MM["h36m_head"]`` (extrapolated: the mocap has no
+                    head-top joint; H36M's head sits ~23 cm above the thorax)
+11-13  l sh/el/wr   UpperArm_L, LowerArm_L, Hand_L (Shoulder_L is the clavicle: dropped)
+14-16  r sh/el/wr   UpperArm_R, LowerArm_R, Hand_R (the shoulders are left narrow, ~21 cm
+                    apart vs ~30 cm in H36M: widening them would stretch the upper arms)
+=====  ===========  ====================================================================
+
+``bandai22 -> coco17``: shoulders, elbows, wrists, hips (widened as for H36M: COCO's hip
+keypoints, marked near the greater trochanter, are wider still), knees, ankles as above;
+nose, eyes and ears from the Head joint's frame (:data:`HEAD_POINTS_MM`). COCO has no root joint
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.sequence import mm_per_unit
+from synsp.skeleton.layouts import BANDAI22, COCO17, H36M17, MPI17, Layout, check_shape, get_layout
+from synsp.smpl_template import SMPL_JOINTS
+
+HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
+
+# Points fixed to the head, in millimetres, as (up, forward, left) in the mocap Head joint's
+# frame. The BVH rest pose has that frame's local X along the neck (up), local Y out of the
+# face (checked: on walking clips the walking direction is +Y in the head frame to within
+# ~13 degrees) and local Z to the actor's left, so (up, forward, left) = (X, Y, Z) local.
+# The Head joint sits ~6.5 cm above the Neck joint, about chin height of a ~1.65 m actor
+# (shoulder joints at ~1.27 m): the face points use typical adult head proportions from
+# there (eyes 63 mm apart, head ~150 mm wide at the ears, nose tip ~4 cm below the eyes).
+HEAD_POINTS_MM: dict[str, tuple[float, float, float]] = {
+    "nose": (110.0, 100.0, 0.0),
+    "left_eye": (150.0, 75.0, 32.0),
+    "right_eye": (150.0, 75.0, -32.0),
+    "left_ear": (140.0, 0.0, 75.0),
+    "right_ear": (140.0, 0.0, -75.0),
+    "h36m_nose": (55.0, 55.0, 0.0),
+    "h36m_head": (165.0, 25.0, 0.0),
+}
+
+_B = {name: i for i, name in enumerate(BANDAI22.joints)}
+
+# SMPL joint <- mocap joint (the same anatomical joint; None: the mocap has none). The rotation
+# retarget (:mod:`synsp.data.smpl_mocap`) and the SMPL positions' conversion below both use it.
+BANDAI_TO_SMPL: dict[str, str | None] = {
+    "pelvis": "Hips", "left_hip": "UpperLeg_L", "right_hip": "UpperLeg_R", "spine1": "Spine",
+    "left_knee": "LowerLeg_L", "right_knee": "LowerLeg_R", "spine2": None, "left_ankle": "Foot_L",
+    "right_ankle": "Foot_R", "spine3": "Chest", "left_foot": "Toes_L", "right_foot": "Toes_R", "neck": "Neck",
+    "left_collar": "Shoulder_L", "right_collar": "Shoulder_R", "head": "Head", "left_shoulder": "UpperArm_L",
+    "right_shoulder": "UpperArm_R", "left_elbow": "LowerArm_L", "right_elbow": "LowerArm_R",
+    "left_wrist": "Hand_L", "right_wrist": "Hand_R", "left_hand": None, "right_hand": None,
+}
+# The mocap joints in SMPL's: the inverse of BANDAI_TO_SMPL, the ground reference at the pelvis.
+_SMPL_OF = {bandai: smpl for smpl, bandai in BANDAI_TO_SMPL.items() if bandai} | {"joint_Root": "pelvis"}
+_SMPL_AS_BANDAI = [SMPL_JOINTS.index(_SMPL_OF[name]) for name in BANDAI22.joints]
+
+
+def head_frame_from_positions(x: np.ndarray) -> np.ndarray:
+    """Estimate the mocap Head joint's orientation from bandai22 positions alone.
+
+    Up is Neck -> Head; left is the shoulder line made orthogonal to it; forward is
+    ``left x up``. Ignores head yaw relative to the shoulders, so use the real FK rotation
+    (``head_rotation`` in :func:`convert`) when there is one.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, 22, 3)
+
+    Returns
+    -------
+    ndarray (..., T, 3, 3)
+        Columns = (up, forward, left), the layout of the BVH Head frame's local (X, Y, Z).
+    """
+    x = check_shape(x, BANDAI22, coords=3).astype(np.float64)
+    up = x[..., _B["Head"], :] - x[..., _B["Neck"], :]
+    up /= np.linalg.norm(up, axis=-1, keepdims=True) + 1e-9
+    left = x[..., _B["UpperArm_L"], :] - x[..., _B["UpperArm_R"], :]
+    left -= np.sum(left * up, axis=-1, keepdims=True) * up
+    left /= np.linalg.norm(left, axis=-1, keepdims=True) + 1e-9
+    forward = np.cross(left, up)
+    return np.stack([up, forward, left], axis=-1)
+
+
+def head_fixed_points(head: np.ndarray, rotation: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Points fixed to the head: ``head + rotation @ offset`` for every offset.
+
+    Parameters
+    ----------
+    head : ndarray (..., 3), the mocap Head joint's position (mm).
+    rotation : ndarray (..., 3, 3), its frame; columns (up, forward, left) as in
+        :func:`head_frame_from_positions`.
+    offsets : ndarray (K, 3), each point in that frame (mm).
+
+    Returns
+    -------
+    ndarray (..., K, 3) float64, mm.
+    """
+    offsets = np.asarray(offsets, np.float64)
+    return np.asarray(head, np.float64)[..., None, :] + np.einsum("...ab,kb->...ka", rotation, offsets)
+
+
+def _head_points(x: np.ndarray, head_rotation: np.ndarray | None, names: list[str]) -> np.ndarray:
+    """(..., T, len(names), 3) head-fixed points of bandai22 poses ``x`` (mm)."""
+    rot = head_frame_from_positions(x) if head_rotation is None else np.asarray(head_rotation, np.float64)
+    if rot.shape != x.shape[:-2] + (3, 3):
+        raise ValueError(f"head_rotation must be {x.shape[:-2] + (3, 3)}, got shape {rot.shape}")
+    offsets = np.array([HEAD_POINTS_MM[n] for n in names])  # (K, 3) in head-local (X, Y, Z)
+    return head_fixed_points(x[..., _B["Head"], :], rot, offsets)
+
+
+def _bandai_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    j = {name: x[..., i, :].astype(np.float64) for name, i in _B.items()}
+    pelvis = (j["UpperLeg_L"] + j["UpperLeg_R"]) / 2
+    rhip = pelvis + HIP_WIDEN * (j["UpperLeg_R"] - pelvis)
+    lhip = pelvis + HIP_WIDEN * (j["UpperLeg_L"] - pelvis)
+    spine = (j["Spine"] + j["Chest"]) / 2
+    nose, head = np.moveaxis(_head_points(x, head_rotation, ["h36m_nose", "h36m_head"]), -2, 0)
+    out = [pelvis, rhip, j["LowerLeg_R"], j["Foot_R"], lhip, j["LowerLeg_L"], j["Foot_L"],
+           spine, j["Neck"], nose, head, j["UpperArm_L"], j["LowerArm_L"], j["Hand_L"],
+           j["UpperArm_R"], j["LowerArm_R"], j["Hand_R"]]
+    return np.stack(out, axis=-2)
+
+
+def _bandai_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    face = _head_points(x, head_rotation, ["nose", "left_eye", "right_eye", "left_ear", "right_ear"])
+    h36m = _bandai_to_h36m(x, head_rotation)
+    body = h36m[..., [11, 14, 12, 15, 13, 16, 4, 1, 5, 2, 6, 3], :]  # arms, widened hips, legs
+    return np.concatenate([face, body], axis=-2)
+
+
+def _has_coco_names(layout: Layout) -> bool:
+    return set(COCO17.joints) <= set(layout.joints)
+
+
+def _to_coco(x: np.ndarray, layout: Layout) -> np.ndarray:
+    return x[..., [layout.index(name) for name in COCO17.joints], :]
+
+
+def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """H36M-17 from any layout that has COCO's 17 keypoints (MediaPipe, Halpe, BODY_25, ...)."""
+    j = {name: x[..., layout.index(name), :].astype(np.float64) for name in COCO17.joints}
+    pelvis = (j["left_hip"] + j["right_hip"]) / 2
+    thorax = (j["left_shoulder"] + j["right_shoulder"]) / 2
+    ears = (j["left_ear"] + j["right_ear"]) / 2
+    # The ears' midpoint sits at eye height in the middle of the skull; H36M's head joint is
+    # a little higher, so step 15% further along thorax -> ears.
+    nose, head = j["nose"], ears + 0.15 * (ears - thorax)
+    if x.shape[-1] == 3:  # in 3D the face's own frame places them as the model knows them
+        fitted = h36m_head_points(np.stack([j[name] for name in _FACE_NAMES], axis=-2))
+        seen = np.isfinite(fitted).all(axis=-1, keepdims=True)
+        nose = np.where(seen[..., 0, :], fitted[..., 0, :], nose)
+        head = np.where(seen[..., 1, :], fitted[..., 1, :], head)
+    out = [pelvis, j["right_hip"], j["right_knee"], j["right_ankle"], j["left_hip"], j["left_knee"],
+           j["left_ankle"], (pelvis + thorax) / 2, thorax, nose, head, j["left_shoulder"],
+           j["left_elbow"], j["left_wrist"], j["right_shoulder"], j["right_elbow"], j["right_wrist"]]
+    return np.stack(out, axis=-2)
+
+
+_FACE_NAMES = ("nose", "left_eye", "right_eye", "left_ear", "right_ear")
+
+
+def similarity_fit(source: np.ndarray, target: np.ndarray,
+                   weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted least-squares similarity from ``source`` to ``target`` points (Umeyama):
+    ``target ~ scale * rotation @ (source - source_mean) + target_mean``, never a reflection
+    (the weakest direction's sign is flipped instead).
+
+    Parameters
+    ----------
+    source, target : ndarray (..., K, C), K points; NaN allowed where ``weight`` is 0.
+    weight : ndarray (..., K), 1 for the points to fit, 0 for the others.
+
+    Returns
+    -------
+    scale (...), rotation (..., C, C), source_mean (..., C), target_mean (..., C); the scale is
+    meaningless where fewer than two points are weighted or the source spans no distance.
+    """
+    w = np.asarray(weight, np.float64)[..., None]
+    src = np.where(w > 0, source, 0.0)
+    dst = np.where(w > 0, target, 0.0)
+    total = np.maximum(w.sum(axis=-2), 1.0)  # (..., 1)
+    mean_src, mean_dst = (w * src).sum(axis=-2) / total, (w * dst).sum(axis=-2) / total
+    src0, dst0 = (src - mean_src[..., None, :]) * w, (dst - mean_dst[..., None, :]) * w
+    u, sv, vt = np.linalg.svd(np.swapaxes(dst0, -1, -2) @ src0)  # sum of (target - mean)(source - mean)^T
+    d = np.sign(np.linalg.det(u) * np.linalg.det(vt))
+    d = np.where(d == 0, 1.0, d)
+    u[..., :, -1] *= d[..., None]
+    sv[..., -1] *= d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = sv.sum(axis=-1) / (src0 ** 2).sum(axis=(-2, -1))
+    return scale, u @ vt, mean_src, mean_dst
+
+
+def h36m_head_points(face: np.ndarray) -> np.ndarray:
+    """H36M's neck/nose and head joints, as the mocap defines them, placed on a COCO face.
+
+    The rotation and scale that best map the mocap's five face points (:data:`HEAD_POINTS_MM`)
+    onto the given ones (Umeyama's least squares) turn the mocap's offsets from its nose to its
+    ``h36m_nose`` and from its ears' midpoint to its ``h36m_head``; the offsets are added to the
+    given nose and ears. So the two joints follow the head's own frame as it turns and nods (not
+    the trunk's), any unit or head size fits, and each keeps its face point's own error for the
+    refiner to see.
+
+    Parameters
+    ----------
+    face : ndarray (..., 5, 3)
+        3D nose, left eye, right eye, left ear, right ear; NaN where not seen.
+
+    Returns
+    -------
+    ndarray (..., 2, 3): neck/nose and head; NaN where fewer than three face points are seen
+    (a missing nose or ear is taken from the fit).
+    """
+    face = np.asarray(face, np.float64)
+    model = np.array([HEAD_POINTS_MM[name] for name in _FACE_NAMES])  # (5, 3)
+    targets = np.array([HEAD_POINTS_MM["h36m_nose"], HEAD_POINTS_MM["h36m_head"]])
+    weight = np.isfinite(face).all(axis=-1).astype(np.float64)  # (..., 5)
+    count = weight.sum(axis=-1)
+    scale, rotation, mean_model, mean_face = similarity_fit(np.broadcast_to(model, face.shape), face, weight)
+
+    def placed(points: np.ndarray) -> np.ndarray:  # (K, 3) mocap head points -> (..., K, 3) on this face
+        return mean_face[..., None, :] + scale[..., None, None] * np.einsum(
+            "...ab,...kb->...ka", rotation, points - mean_model[..., None, :])
+
+    fitted_anchors = placed(np.stack([model[0], (model[3] + model[4]) / 2]))  # the nose, the ears' midpoint
+    anchors = np.stack([face[..., 0, :], (face[..., 3, :] + face[..., 4, :]) / 2], axis=-2)
+    anchors = np.where(np.isfinite(anchors), anchors, fitted_anchors)
+    out = anchors + placed(targets) - fitted_anchors
+    out[count < 3] = np.nan
+    return out
+
+
+def _h36m_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    j = {name: x[..., H36M17.index(name), :] for name in H36M17.joints}
+    face = {"nose": j["neck_nose"], "left_eye": j["head"], "right_eye": j["head"], "left_ear": j["head"],
+            "right_ear": j["head"]}
+    return np.stack([face.get(name, j.get(name)) for name in COCO17.joints], axis=-2)
+
+
+def _smpl_to_h36m(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarray:
+    """H36M-17 from SMPL's joint positions (3D, any unit): as from the mocap joints they stand
+    for (:data:`BANDAI_TO_SMPL`), the thorax and shoulders moved to where the mocap has them
+    (:data:`SMPL_THORAX_DROP`, :data:`SMPL_SHOULDERS_IN`), and the joints both name alike
+    (knees, ankles, elbows, wrists) as they are."""
+    unit = mm_per_unit(x)
+    h36m = _bandai_to_h36m(x[..., _SMPL_AS_BANDAI, :] * unit, None) / unit
+    smpl = lambda name: x[..., SMPL_JOINTS.index(name), :]  # noqa: E731
+    h36m[..., H36M17.index("thorax"), :] = smpl("neck") + SMPL_THORAX_DROP * (smpl("spine3") - smpl("neck"))
+    for side in ("left", "right"):
+        collar, shoulder = smpl(f"{side}_collar"), smpl(f"{side}_shoulder")
+        h36m[..., H36M17.index(f"{side}_shoulder"), :] = collar + SMPL_SHOULDERS_IN * (shoulder - collar)
+    for name in _SMPL_COPIED:
+        h36m[..., H36M17.index(name), :] = smpl(name)
+    return h36m
+
+
+# SMPL's neck joint sits ~6 cm above its shoulders, the mocap's Neck (the model's thorax) ~3 cm;
+# SMPL's shoulders are ~35 cm apart, the mocap's ~21 cm. The model sees SMPL's thorax this share
+# of the way down to spine3 and its shoulders this share of the way out from the collars: chosen on
+# the validation split (0 / 0.15 / 0.3 / 0.45 and 1 / 0.6 / 0.45 / 0.3; benchmarks/RESULTS.md,
+# section 11, "SMPL's joints"), where the network pulled the upper body least and refined best.
+SMPL_THORAX_DROP = 0.3
+SMPL_SHOULDERS_IN = 0.6
+# The H36M joints SMPL's positions give as they are; its pelvis (above the hip line), hips
+# (narrow) and head (the skull's base) are other definitions of H36M's, converted as the mocap's.
+_SMPL_COPIED = ("right_knee", "right_ankle", "left_knee", "left_ankle", "left_elbow", "left_wrist",
+                "right_elbow", "right_wrist")
+
+
+def reorders(src: str | Layout | None, dst: str | Layout) -> bool:
+    """Whether ``src`` names the joints of ``dst`` in another order (``mpi17`` of ``h36m17``):
+    :func:`convert` then only reorders them, both ways."""
+    if src is None:
+        return False
+    src, dst = get_layout(src), get_layout(dst)
+    return src.name != dst.name and sorted(src.joints) == sorted(dst.joints)
+
+
+def _reordered_as(x: np.ndarray, src: Layout, dst: Layout) -> np.ndarray:
+    """Poses (..., J, C) of ``src`` in the order of ``dst``, a layout of the same joint names."""
+    return x[..., [src.joints.index(joint) for joint in dst.joints], :]
+
+
+_CONVERSIONS = {
+    ("bandai22", "h36m17"): _bandai_to_h36m,
+    ("smpl24", "h36m17"): _smpl_to_h36m,
+    ("smpl22", "h36m17"): _smpl_to_h36m,
+    ("bandai22", "coco17"): _bandai_to_coco,
+    ("h36m17", "coco17"): _h36m_to_coco,
+    ("mpi17", "coco17"): lambda x, head_rotation: _h36m_to_coco(_reordered_as(x, MPI17, H36M17), head_rotation),
+}
+
+
+# Sources whose conversions place points in 3D (the head's frame, millimetre offsets).
+THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22")
+
+
+def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None) -> bool:
+    """Whether :func:`convert` maps ``src`` poses to ``dst``; with ``coords`` (the poses' C), for
+    poses of that many coordinates (the mocap's and SMPL's joints convert in 3D only)."""
+    src, dst = get_layout(src), get_layout(dst)
+    if src.name != dst.name and coords is not None and coords != 3 and src.name in THREE_D_SOURCES:
+        return False
+    return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS or reorders(src, dst)
+            or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
+
+
+def convert(
+    x: np.ndarray, src: str | Layout, dst: str | Layout, *, head_rotation: np.ndarray | None = None
+) -> np.ndarray:
+    """Map poses from layout ``src`` to layout ``dst``.
+
+    Parameters
+    ----------
+    x : ndarray (..., T, J_src, C)
+        Poses. From ``bandai22``: 3D millimetres (C = 3; the head offsets are in mm). From
+        ``mediapipe33``: any unit and any C (extra channels such as visibility are averaged
+        where a joint is a midpoint).
+    src, dst : str or Layout
+        Supported: ``bandai22 -> h36m17 | coco17``, ``h36m17 -> coco17``, any layout with COCO's 17 keypoint names
+        ``-> h36m17 | coco17`` (:func:`can_convert`), and any layout to itself. See the module docstring
+        for the joint-by-joint mapping.
+    head_rotation : ndarray (..., T, 3, 3), optional
+        Global orientation of the mocap Head joint (from :func:`synsp.formats.bvh.forward_kinematics`)
+        for the face points of a ``bandai22`` source; estimated from the positions if omitted
+        (:func:`head_frame_from_positions`).
+
+    Returns
+    -------
+    ndarray (..., T, J_dst, C)
+        Same dtype as ``x``.
+    """
+    src, dst = get_layout(src), get_layout(dst)
+    x = check_shape(x, src, coords=3 if src.name in THREE_D_SOURCES else None)
+    if src.name == dst.name:
+        return x.copy()
+    if not can_convert(src, dst):
+        raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: bandai22 -> h36m17 | coco17, "
+                         "h36m17 -> coco17, and any layout with COCO's 17 keypoints -> h36m17 | coco17")
+    fn = _CONVERSIONS.get((src.name, dst.name))
+    if reorders(src, dst):
+        out = _reordered_as(x, src, dst)
+    elif fn is not None:
+        out = fn(x, head_rotation)
+    else:
+        out = _to_coco(x, src) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
+    return np.asarray(out).astype(x.dtype, copy=False)
+
+

@@ -1,0 +1,129 @@
+"""Which layout, and which joint order, poses follow, told from the poses themselves: files
+and arrays often say only how many joints they hold.
+
+17 joints are COCO's, Human3.6M's or MPI-INF-3DHP's order (:func:`seventeen_joint_layout`), 22
+the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`); any layout's bones must be
+about the shortest tree through its joints for poses to follow it (:func:`follows_layout`).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from synsp.sequence import body_size
+from synsp.skeleton.layouts import COCO17, H36M17, MPI17, Layout, bone_tree, get_layout
+
+# How far apart a 17-joint pose's first five joints lie, less its joints 8-10, in body sizes:
+# COCO's face points (0-4) lie together and its elbow and wrists (8-10) apart; H36M's pelvis and
+# leg (0-4) lie apart and its thorax, nose and head (8-10) together. Validation split, every clip
+# under `typical`, `hard` and no errors: COCO's order at most 0.06 in 2D (0.26 for one `hard` 3D
+# clip, otherwise at most -0.07), H36M's at least 0.20.
+SEVENTEEN_SPLIT = 0.15
+
+
+def seventeen_joint_layout(poses: np.ndarray) -> str:
+    """``"coco17"``, ``"h36m17"`` or ``"mpi17"``: which order 17-joint poses (..., T, 17, C)
+    follow, told from the poses. MPI-INF-3DHP's order where its bones are shorter than either
+    other order's would be (:func:`tree_length`: on the validation split, 0.61-0.79 times the
+    shorter of the two on MPI-ordered poses, 1.34-2.44 times on the others, 2D and 3D, `typical`,
+    `hard` and no errors, four joint conventions); else COCO's or H36M's by
+    :data:`SEVENTEEN_SPLIT`. NaN joints are skipped; ``"coco17"`` when nothing is seen."""
+    x = np.asarray(poses, np.float64)
+    lengths = {layout.name: tree_length(x, layout) for layout in (MPI17, H36M17, COCO17)}
+    if lengths["mpi17"] < min(lengths["h36m17"], lengths["coco17"]):
+        return "mpi17"
+
+    def spread(joints: tuple[int, ...]) -> float:
+        pairs = [np.linalg.norm(x[..., a, :] - x[..., b, :], axis=-1) for a in joints for b in joints if a < b]
+        with warnings.catch_warnings():  # frames without the joints are expected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return float(np.nanmedian(np.nanmax(np.stack(pairs), axis=0)))
+
+    score = in_body_sizes(spread((0, 1, 2, 3, 4)) - spread((8, 9, 10)), x)
+    return "h36m17" if np.isfinite(score) and score > SEVENTEEN_SPLIT else "coco17"
+
+
+def _spaced_frames(poses: np.ndarray, max_frames: int) -> np.ndarray:
+    """At most ``max_frames`` frames (N, J, C) of poses (..., T, J, C), evenly spaced, as float64."""
+    x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
+    return x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
+
+
+def tree_length(poses: np.ndarray, layout: str | Layout, max_frames: int = 500) -> float:
+    """The summed lengths of ``layout``'s bone tree (:func:`bone_tree`) in poses (..., T, J, C),
+    each bone its median length over frames (at most ``max_frames`` of them, evenly spaced):
+    the shorter, the likelier the poses follow that layout's joint order. NaN when no bone is seen."""
+    x = _spaced_frames(poses, max_frames)
+    tree = np.asarray(bone_tree(layout))
+    with warnings.catch_warnings():  # bones never seen
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lengths = np.nanmedian(np.linalg.norm(x[:, tree[:, 0]] - x[:, tree[:, 1]], axis=-1), axis=0)
+    return float(np.sum(lengths)) if np.isfinite(lengths).any() else float("nan")
+
+
+# How much longer a layout's bones may be than the shortest tree through the same joints
+# (:func:`tree_excess`) before poses are taken not to follow that layout, per coordinate count.
+# Validation split, every clip under `typical`, `hard` and no errors, eight layouts: at most 1.70
+# in 3D and 2.28 in 2D (MediaPipe-33's face); the joints in a random order at least 1.75 in 3D
+# and, for 22 joints or more, 2.50 in 2D; 17 and 18 joints in 2D may pass in a random order.
+TREE_EXCESS = {3: 1.8, 2: 2.5}
+
+
+def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200) -> float:
+    """How much longer ``layout``'s bones are in poses (..., T, J, C) than the shortest tree
+    through the same joints: the summed median lengths of the bones' shortest spanning forest
+    over those of the shortest forest of as many trees through the joints the bones join (at
+    most ``max_frames`` frames, evenly spaced). About 1.0-1.7 for poses that follow the layout
+    (:data:`TREE_EXCESS`), 2-4 for its joints in another order; NaN when nothing is seen."""
+    # scipy's graph routines load when a layout is guessed, not with every `import synsp`
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+
+    layout = get_layout(layout)
+    x = _spaced_frames(poses, max_frames)
+    joints = np.unique(np.asarray(layout.bones))
+    y = x[:, joints]
+    with warnings.catch_warnings():  # joints never seen
+        warnings.simplefilter("ignore", RuntimeWarning)
+        d = np.nanmedian(np.linalg.norm(y[:, :, None] - y[:, None], axis=-1), axis=0)
+    if not np.isfinite(d).all():
+        return float("nan")
+    d = d + 1e-9 * (1.0 + d.max())  # a zero distance is no edge to scipy
+    n, ends = len(joints), np.searchsorted(joints, np.asarray(layout.bones))
+    bones = coo_matrix((d[ends[:, 0], ends[:, 1]], (ends[:, 0], ends[:, 1])), shape=(n, n)).tocsr()
+    trees = connected_components(bones, directed=False)[0]
+    shortest = np.sort(minimum_spanning_tree(d * (1.0 - np.eye(n))).data)[: n - trees]
+    return float(minimum_spanning_tree(bones).sum() / max(shortest.sum(), 1e-300))
+
+
+def follows_layout(poses: np.ndarray, layout: str | Layout) -> bool:
+    """Whether poses (..., T, J, C) could follow ``layout``'s joint order (:func:`tree_excess`
+    within :data:`TREE_EXCESS`); True when too little is seen to tell."""
+    excess = tree_excess(poses, layout)
+    return not excess > TREE_EXCESS.get(np.shape(poses)[-1], TREE_EXCESS[3])
+
+
+# How far a 22-joint pose's first joint lies from its second, in body sizes: the mocap's first
+# joint is its ground reference, about a leg's length below its Hips; SMPL's is the pelvis, a
+# hand's width from the left hip. Checked on the validation split (benchmarks/RESULTS.md,
+# section 11, "SMPL's joints").
+TWENTY_TWO_SPLIT = 0.25
+
+
+def twenty_two_joint_layout(poses: np.ndarray) -> str:
+    """``"bandai22"`` or ``"smpl22"``: which skeleton 22-joint poses (..., T, 22, C) follow, told
+    from the poses (:data:`TWENTY_TWO_SPLIT`); ``"smpl22"`` when nothing is seen."""
+    x = np.asarray(poses, np.float64)
+    with warnings.catch_warnings():  # frames without the joints are expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gap = float(np.nanmedian(np.linalg.norm(x[..., 0, :] - x[..., 1, :], axis=-1)))
+    score = in_body_sizes(gap, x)
+    return "bandai22" if np.isfinite(score) and score > TWENTY_TWO_SPLIT else "smpl22"
+
+
+def in_body_sizes(distance: float, poses: np.ndarray) -> float:
+    """``distance`` over the size of the body in ``poses``; NaN for a body of no size (every joint at one point)."""
+    size = body_size(poses)
+    return distance / size if size > 0 else float("nan")
+
