@@ -1,4 +1,4 @@
-"""The skeletons people have: Halpe-26, BODY-25, MediaPipe-33, SPIN-49, HMR-44 and SMPL's joints, end to end.
+"""The skeletons people have (Halpe-26, BODY-25, MediaPipe-33, SPIN-49, HMR-44, MPII-16, LSP-14, SMPL's), end to end.
 
 A file in one of these layouts reaches SynSP converted to the model's layout; the joints the
 conversion copies (COCO's 17 keypoints, of which the 3D model sees 12) take its output, and the
@@ -32,7 +32,7 @@ from synsp.filters import FILTERS
 from synsp.metrics import mpjpe
 from synsp.skeleton import COCO17, get_layout, root_position
 
-LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44")
+LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44", "mpii16", "lsp14")
 # SMPL's joint positions: refined by SynSP in 3D; in 2D (no face to convert) by SmoothNet alone.
 SMPL_LAYOUTS = ("smpl24", "smpl22")
 

@@ -434,6 +434,26 @@ def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layo
 
 
 @needs_data
+@pytest.mark.parametrize("layout, space", [("mpii16", "2d"), ("mpii16", "3d"), ("lsp14", "3d")])
+def test_mpii_and_lsp_joints_refine_through_the_model(tmp_path, capsys, layout, space):
+    """MPII's 16 joints and LSP's 14, unnamed: told by the count and refined by SynSP through the
+    model's joints (their neck and head top through H36M's neck/nose and head points)."""
+    from synsp.cli import main
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout=layout, space=space, max_clips=1)[0]
+    src = tmp_path / "poses.npy"
+    np.save(src, case.noisy)
+    assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
+    target = "h36m17" if space == "3d" else "coco17"
+    assert f"layout: {layout} -> {target}: " in capsys.readouterr().out
+    refined = np.load(tmp_path / "out.npy")
+    centred = (lambda x: x - x[:, 2:4].mean(axis=1, keepdims=True)) if space == "3d" else (lambda x: x)  # hips
+    error = lambda x: float(np.linalg.norm(centred(x) - centred(case.clean), axis=-1).mean())  # noqa: E731
+    assert error(refined) < 0.95 * error(case.noisy)
+
+
+@needs_data
 @pytest.mark.parametrize("joints", [24, 22])
 def test_smpl_joint_positions_refine_through_the_model(tmp_path, capsys, joints):
     """SMPL's joints as estimators give them (VIBE, PARE, WHAM: 24; SMPL-H/X bodies, AMASS: 22),

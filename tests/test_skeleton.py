@@ -25,8 +25,8 @@ from synsp.skeleton import (
 )
 
 SIZES = {"bandai22": 22, "h36m17": 17, "mpi17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25,
-         "spin49": 49, "hmr44": 44, "coco18": 18, "coco133": 133, "halpe136": 136, "openpose137": 137, "smpl24": 24,
-         "smpl22": 22}
+         "spin49": 49, "hmr44": 44, "mpii16": 16, "lsp14": 14, "coco18": 18, "coco133": 133, "halpe136": 136,
+         "openpose137": 137, "smpl24": 24, "smpl22": 22}
 
 
 def side(name: str) -> str:

@@ -1,4 +1,5 @@
-"""The mocap in the skeletons people have: Halpe-26, BODY-25, MediaPipe-33, SPIN-49 and HMR-44 ground truth.
+"""The mocap in the skeletons people have: Halpe-26, BODY-25, MediaPipe-33, SPIN-49, HMR-44, MPII-16
+and LSP-14 ground truth.
 
 COCO's 17 keypoints come from the mocap as :mod:`synsp.skeleton` derives them. The other points
 of these layouts (feet, hands, more face points, a head top, a neck, a mid-hip) have no mocap
@@ -13,7 +14,8 @@ joint; they are placed at fixed offsets in the frame of the segment that carries
   (OpenPose's, which BODY_25 learnt from COCO's shoulders); a mid-hip at the hips' midpoint;
 - SPIN's extra points (:data:`synsp.skeleton.SPIN49`): the limb and face points at their BODY_25
   twins, the pelvis, spine, thorax, jaw and head where the model's H36M joints are, the LSP neck
-  half way from the Neck joint to the Head joint and the head top as Halpe's. (A real estimator's
+  half way from the Neck joint to the Head joint and the head top as Halpe's; MPII's and LSP's
+  pelvis, thorax, (upper) neck and head top the same. (A real estimator's
   twins lie a few centimetres apart, regressed from one mesh; here they coincide.)
 
 The offsets are estimates for an adult body, not measurements: the points move rigidly with
@@ -47,7 +49,8 @@ _FACE_MM: dict[str, tuple[float, float, float]] = {
     "mouth_left": (70.0, 95.0, 25.0), "mouth_right": (70.0, 95.0, -25.0),
 }
 
-MOCAP_LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44")  # the layouts :func:`mocap_in_layout` makes
+# The layouts :func:`mocap_in_layout` makes.
+MOCAP_LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44", "mpii16", "lsp14")
 
 
 def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -73,16 +76,18 @@ def mocap_in_layout(positions: np.ndarray, rotations: np.ndarray, layout: str | 
     coco = convert(x, BANDAI22, "coco17", head_rotation=head)
     points = {name: coco[:, i] for i, name in enumerate(get_layout("coco17").joints)}
     shoulders = (points["left_shoulder"] + points["right_shoulder"]) / 2
-    points["neck"] = x[:, BANDAI22.index("Neck")] if layout.name == "halpe26" else shoulders
+    upper_neck = (x[:, BANDAI22.index("Neck")] + x[:, BANDAI22.index("Head")]) / 2
+    necks = {"halpe26": x[:, BANDAI22.index("Neck")], "lsp14": upper_neck}  # BODY_25's: between the shoulders
+    points["neck"] = necks.get(layout.name, shoulders)
     points["hip"] = points["mid_hip"] = (points["left_hip"] + points["right_hip"]) / 2
     face = np.array(list(_FACE_MM.values()))
     placed = head_fixed_points(x[:, BANDAI22.index("Head")], head, face)
     points.update(zip(_FACE_MM, np.moveaxis(placed, 1, 0)))
     h36m = convert(x, BANDAI22, "h36m17", head_rotation=head)
     for extra, joint in (("pelvis_mpii", "pelvis"), ("spine_h36m", "spine"), ("thorax_mpii", "thorax"),
-                         ("jaw_h36m", "neck_nose"), ("head_h36m", "head")):
+                         ("jaw_h36m", "neck_nose"), ("head_h36m", "head"), ("pelvis", "pelvis"), ("thorax", "thorax")):
         points[extra] = h36m[:, get_layout("h36m17").index(joint)]
-    points["neck_lsp"] = (x[:, BANDAI22.index("Neck")] + x[:, BANDAI22.index("Head")]) / 2
+    points["neck_lsp"] = points["upper_neck"] = upper_neck
     points["head_top"] = points["head"]
     for side, sign in (("left", 1.0), ("right", -1.0)):
         for point, (segment, offset) in SEGMENT_POINTS_MM.items():

@@ -23,6 +23,9 @@ layout to another:
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
 - ``mpi17 -> coco17``, and ``mpi17 <-> h36m17``: MPI-INF-3DHP's 17 joints are H36M's in another
   order (:func:`reorders`: any two layouts of the same joint names convert by reordering).
+- ``mpii16`` and ``lsp14 -> h36m17 | coco17``: the limbs as they are, the pelvis and thorax
+  theirs (LSP: the hips' and shoulders' midpoints), H36M's neck/nose and head points on the line
+  from their upper neck to their head top (and COCO's face from those two, as from H36M's).
 
 COCO's, H36M's and MPI-INF-3DHP's layouts have 17 joints; :mod:`synsp.skeleton.joint_order` tells
 a file's order from its poses.
@@ -64,7 +67,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.sequence import mm_per_unit
-from synsp.skeleton.layouts import BANDAI22, COCO17, H36M17, MPI17, Layout, check_shape, get_layout
+from synsp.skeleton.layouts import BANDAI22, COCO17, H36M17, LSP14, MPI17, MPII16, Layout, check_shape, get_layout
 from synsp.smpl_template import SMPL_JOINTS
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
@@ -329,6 +332,26 @@ def _reordered_as(x: np.ndarray, src: Layout, dst: Layout) -> np.ndarray:
     return x[..., [src.joints.index(joint) for joint in dst.joints], :]
 
 
+# Where H36M's neck/nose and head points lie on the way from the upper neck to the head top: the
+# mocap's (:data:`HEAD_POINTS_MM`; its upper neck half way from its Neck to its Head joint).
+UPPER_NECK_TO_HEAD_TOP = {"neck_nose": 0.3, "head": 0.65}
+
+
+def _limbs_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """H36M-17 from MPII's 16 or LSP's 14 joints: the limbs as they are; the pelvis and thorax
+    theirs, else the midpoints of the hips and of the shoulders; the spine half way between;
+    H36M's neck/nose and head points on the line from their (upper) neck to their head top
+    (:data:`UPPER_NECK_TO_HEAD_TOP`)."""
+    j = lambda name: x[..., layout.index(name), :].astype(np.float64)  # noqa: E731
+    has = set(layout.joints)
+    pelvis = j("pelvis") if "pelvis" in has else (j("left_hip") + j("right_hip")) / 2
+    thorax = j("thorax") if "thorax" in has else (j("left_shoulder") + j("right_shoulder")) / 2
+    neck, top = j("upper_neck") if "upper_neck" in has else j("neck"), j("head_top")
+    named = {"pelvis": pelvis, "spine": (pelvis + thorax) / 2, "thorax": thorax,
+             **{name: neck + share * (top - neck) for name, share in UPPER_NECK_TO_HEAD_TOP.items()}}
+    return np.stack([named[name] if name in named else j(name) for name in H36M17.joints], axis=-2)
+
+
 _CONVERSIONS = {
     ("bandai22", "h36m17"): _bandai_to_h36m,
     ("smpl24", "h36m17"): _smpl_to_h36m,
@@ -336,6 +359,10 @@ _CONVERSIONS = {
     ("bandai22", "coco17"): _bandai_to_coco,
     ("h36m17", "coco17"): _h36m_to_coco,
     ("mpi17", "coco17"): lambda x, head_rotation: _h36m_to_coco(_reordered_as(x, MPI17, H36M17), head_rotation),
+    ("mpii16", "h36m17"): lambda x, head_rotation: _limbs_to_h36m(x, MPII16),
+    ("lsp14", "h36m17"): lambda x, head_rotation: _limbs_to_h36m(x, LSP14),
+    ("mpii16", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, MPII16), head_rotation),
+    ("lsp14", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, LSP14), head_rotation),
 }
 
 

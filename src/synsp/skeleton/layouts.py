@@ -199,6 +199,30 @@ def _spin(name: str, n_joints: int) -> Layout:
 SPIN49 = _spin("spin49", 49)
 HMR44 = _spin("hmr44", 44)
 
+# MPII Human Pose's 16 joints (2D estimators trained on MPII: Stacked Hourglass, SimpleBaseline)
+# and LSP's 14 (Leeds Sports Pose: the joints 3DPW results are scored on), each in its order.
+# Their (upper) neck lies below the chin, their head point at the top of the head.
+MPII16 = Layout(
+    name="mpii16",
+    joints=("right_ankle", "right_knee", "right_hip", "left_hip", "left_knee", "left_ankle", "pelvis", "thorax",
+            "upper_neck", "head_top", "right_wrist", "right_elbow", "right_shoulder", "left_shoulder", "left_elbow",
+            "left_wrist"),
+    bones=tuple(_chain(6, 2, 1, 0) + _chain(6, 3, 4, 5) + _chain(6, 7, 8, 9) + _chain(7, 12, 11, 10)
+                + _chain(7, 13, 14, 15)),
+    left_right=((3, 2), (4, 1), (5, 0), (13, 12), (14, 11), (15, 10)),
+    root=6,
+)
+
+LSP14 = Layout(
+    name="lsp14",
+    joints=("right_ankle", "right_knee", "right_hip", "left_hip", "left_knee", "left_ankle", "right_wrist",
+            "right_elbow", "right_shoulder", "left_shoulder", "left_elbow", "left_wrist", "neck", "head_top"),
+    bones=tuple(_chain(2, 1, 0) + _chain(3, 4, 5) + [(2, 3), (2, 8), (3, 9)] + _chain(12, 8, 7, 6)
+                + _chain(12, 9, 10, 11) + [(12, 13)]),
+    left_right=((3, 2), (4, 1), (5, 0), (9, 8), (10, 7), (11, 6)),
+    root=None,
+)
+
 COCO18 = Layout(
     name="coco18",
     # OpenPose's COCO-18 (--model_pose COCO), in OpenPose's order: COCO-17 with a neck, ordered as BODY_25.
@@ -275,7 +299,8 @@ OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
-                                             HMR44, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24, SMPL22)}
+                                             HMR44, MPII16, LSP14, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24,
+                                             SMPL22)}
 
 
 def get_layout(name: str | Layout) -> Layout:
