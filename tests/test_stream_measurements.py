@@ -118,6 +118,9 @@ def test_a_stream_that_switches_people_ends_and_starts_afresh():
     np.testing.assert_allclose(together, out, atol=1e-3)
     apart = np.concatenate([synsp.refine(x[:30], layout="coco17"), synsp.refine(x[30:], layout="coco17")])
     np.testing.assert_allclose(synsp.refine(x, layout="coco17"), apart, atol=1e-5)  # offline, an array too
+    views = synsp.refine(np.stack([x, first]), layout="coco17")  # a person who switched beside one who did not
+    np.testing.assert_allclose(views[0], apart, atol=1e-5)
+    np.testing.assert_allclose(views[1], synsp.refine(first, layout="coco17"), atol=1e-5)
     kept = StreamingRefiner(model)
     kept.cut_switches = False  # the stream of before: one person jumping 800 px
     smeared, _ = stream_all(kept, x)

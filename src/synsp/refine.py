@@ -163,10 +163,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     -------
     The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
     sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
-    A (T, J, C) sequence in which the estimator switched people (the body moved by more than
-    half its size between two detections, :func:`synsp.sequence.track_segments`) is refined
-    person by person, as ``synsp refine`` cuts a file's track; the frames between them, where
-    nobody was seen, stay NaN.
+    A sequence in which the estimator switched people (the body moved by more than half its
+    size between two detections, :func:`synsp.sequence.track_segments`) is refined person by
+    person, as ``synsp refine`` cuts a file's track; the frames between them, where nobody was
+    seen, stay NaN. In a (V, T, J, C) array with such a switch in any view, every view is
+    refined alone (views are otherwise refined together).
 
     Examples
     --------
@@ -197,11 +198,13 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                          "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
-    segments = track_segments(x) if x.ndim == 3 else []
-    if len(segments) > 1:  # the estimator switched people: each refined alone, as a file's track is cut
+    tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
+    cuts = [track_segments(track) for track in tracks]
+    if any(len(spans) > 1 for spans in cuts):  # the estimator switched people: each refined alone, as files are
         out = np.full(x.shape, np.nan, dtype=x.dtype)
-        for span in segments:
-            out[span] = _refine_person(x[span], method, layout, options)
+        for v, spans in enumerate(cuts):
+            for span in spans:
+                out.reshape(tracks.shape)[v, span] = _refine_person(tracks[v, span], method, layout, options)
     else:
         out = _refine_person(x, method, layout, options)
     unknown = left_missing(missing_mask(x), gap)
