@@ -53,6 +53,18 @@ def test_an_exchanged_arm_keeps_its_own_bones_and_is_undone(clip):
     assert undone.sum() == 30  # two pairs over 15 frames
 
 
+def test_an_exchange_from_a_crossing_is_found_from_there_not_from_the_first_frame(clip):
+    """Seen from the side, a walk's knees cross; exchanged from a crossing (frame 15) up to a jump
+    (frame 22), the Viterbi pass ran the exchange back to the clip's first frame, which the bone
+    test then rejected: the knees stayed exchanged. It is now cut back to the crossing."""
+    side = clip[..., [2, 1]]  # forward and up: a profile view
+    knees = H36M17.joints.index("left_knee"), H36M17.joints.index("right_knee")
+    x = exchanged(side, slice(15, 22), [knees[0]], [knees[1]])
+    marked = inversions(x, H36M17.left_right, H36M17.bones)
+    assert np.flatnonzero(marked[:, H36M17.left_right.index(knees)]).tolist() == list(range(16, 22))
+    assert marked.sum() == 6  # frame 15, at the crossing, is a small error either way
+
+
 def test_a_pair_exchanged_half_way_through_is_left_as_it_is(clip):
     x = exchanged(clip, slice(100, None), [WRISTS[0]], [WRISTS[1]])  # which half is right is not known
     assert not without_inversions(x, H36M17)[1].any()

@@ -12,7 +12,9 @@ since which half is right is not known), and an exchange must not stretch the bo
 the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
 
 An exchange that starts or ends where the two joints are close (fists together, legs
-crossing) is no jump, and stays: it is also a small error there.
+crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
+clip's edge; it is cut back to a crossing beside the jump (:func:`_from_crossings`). One with
+no jump at either end stays: it is also a small error.
 
 The guards came from what the bare Viterbi pass did wrong. On validation in 2D, a person seen
 from the side has left and right on top of each other, so an exchange can end where the two
@@ -67,7 +69,8 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         return np.nan_to_num(((p[1:] - q[:-1]) ** 2).sum(axis=-1))  # (T-1, P)
 
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
-    change = moved(a, b) + moved(b, a) + (SWITCH * size) ** 2
+    across = moved(a, b) + moved(b, a)
+    change = across + (SWITCH * size) ** 2
     # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
     # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
     # the pass runs only where a step may change them.
@@ -76,6 +79,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     share = marked.mean(axis=0)
     marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
     marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
+    marked = _from_crossings(marked, across <= keep)
     return _keeping_bones(x, marked, index, bones) if len(bones) and marked.any() else marked
 
 
@@ -96,6 +100,40 @@ def _smoothest_labelling(keep: list[float], change: list[float]) -> np.ndarray:
         state = 1 - state if step[state] else state
         labels.append(state)
     return np.array(labels[::-1], dtype=np.int8)
+
+
+def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
+    """``marked`` (T, P) with each exchange that reaches the clip's first or last frame moved to the
+    shorter of the two runs its one jump may bound: from the pair's last crossing before the jump,
+    or up to its first crossing after it (the clip's edge where there is none). ``crossed``
+    (T - 1, P): the steps where the two joints crossed (frame k to k + 1), where a change of
+    labels costs no jump.
+
+    An exchange with one jump runs, in the Viterbi pass, to the clip's edge on whichever side of
+    the jump is cheaper, since the edge costs no second jump, even where the estimator exchanged
+    the labels between the jump and a crossing on the other side (a walk's knees, exchanged for
+    eight frames after a jump up to a crossing, were exchanged for the 38 frames before it). The
+    jump does not tell the sides apart; the shorter run exchanges fewer frames, as most frames
+    are labelled right (benchmarks/RESULTS.md, section 4, "An exchange at a clip's edge")."""
+    marked = marked.copy()
+    t_count = len(marked)
+    for p in np.flatnonzero(marked[0] | marked[-1]):
+        ends = np.flatnonzero(np.diff(np.concatenate([[0], marked[:, p].astype(np.int8), [0]])))
+        for start, stop in zip(ends[::2], ends[1::2]):  # a run is frames start .. stop - 1
+            if (start == 0) == (stop == t_count):  # jumps at both ends, or the whole clip
+                continue
+            jump = stop if start == 0 else start  # the first frame after the change of labels
+            before = np.flatnonzero(crossed[: jump - 1, p])
+            after = np.flatnonzero(crossed[jump:, p]) + jump
+            first = before[-1] + 1 if len(before) else 0
+            last = after[0] + 1 if len(after) else t_count
+            ending, starting = jump - first, last - jump  # the run ending at the jump, the one starting there
+            marked[start:stop, p] = False
+            if ending < starting or (ending == starting and start == 0):
+                marked[first:jump, p] = True
+            else:
+                marked[jump:last, p] = True
+    return marked
 
 
 def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:

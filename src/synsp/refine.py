@@ -339,6 +339,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     ``poses`` holds one person (a span of :func:`synsp.sequence.track_segments`, as
     :func:`synsp.refine_tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
     score channel; :func:`refine` reads any array down to that.
+
     Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;
     ``layout`` may be None for them. SynSP runs directly when ``layout`` is its own; for
     another layout it sees the poses converted to its layout, and:
@@ -346,7 +347,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
       SynSP's output;
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
-      the SynSP correction of the model joint nearest to it, so that hands stay on wrists;
+      the SynSP correction of the model joint nearest to it (the mean over near ties,
+      :func:`nearest_joints`), so that hands stay on wrists;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
@@ -370,7 +372,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     refined = _refine_person(converted, method, target, options)
     out = _refine_person(poses, "smoothnet", None, smoothnet)
     correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
-    out += correction[:, nearest_joints(poses, converted)]
+    out += np.einsum("jk,tkc->tjc", nearest_joints(poses, converted), correction).astype(out.dtype)
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
@@ -387,7 +389,18 @@ def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
             if converted is None or np.array_equal(converted[:, k], probe[:, j])]
 
 
+# A joint of another layout moves with every model joint about as near to it as the nearest one
+# (within this factor of its distance): a mid-hip with both hips, a head top with the eyes and ears
+# that a conversion made from one head point, instead of with whichever came first.
+NEAR_TIE = 1.1
+
+
 def nearest_joints(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """For every joint of ``x`` (T, J, C), the index of the joint of ``y`` (T, K, C) nearest to it on average."""
+    """(J, K) weights: for every joint of ``x`` (T, J, C), the joints of ``y`` (T, K, C) nearest to
+    it on average (all those within :data:`NEAR_TIE` times the nearest distance), equally weighted;
+    each row sums to 1 (a joint never seen: all on ``y``'s first joint)."""
     d = np.nanmean(np.linalg.norm(x[:, :, None] - y[:, None], axis=-1), axis=0)  # (J, K)
-    return np.nanargmin(np.where(np.isnan(d), np.inf, d), axis=1)
+    d = np.where(np.isnan(d), np.inf, d)
+    near = np.isfinite(d) & (d <= NEAR_TIE * d.min(axis=1, keepdims=True))
+    near[~near.any(axis=1), 0] = True
+    return near / near.sum(axis=1, keepdims=True)

@@ -130,7 +130,7 @@ class _OtherLayout:
         self.reach = min(lag, int(np.ceil(3 * self.sigma)))  # frames each side: only those the lag has brought
         self.shared = shared_joints(layout, target)
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
-        self._nearest: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # id -> (model joint per joint, known)
+        self._nearest: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # id -> ((J, K) nearest model joints, known)
         self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
@@ -142,10 +142,10 @@ class _OtherLayout:
             del frames[old]
         with warnings.catch_warnings():  # joints not detected have no distance
             warnings.simplefilter("ignore", RuntimeWarning)
-            index = nearest_joints(coords[None], converted[None])
+            weights = nearest_joints(coords[None], converted[None])
         seen = np.isfinite(coords).all(axis=-1) & np.isfinite(converted).all(axis=-1).any()
-        nearest, known = self._nearest.get(pid, (index, np.zeros(len(index), dtype=bool)))
-        self._nearest[pid] = (np.where(known, nearest, index), known | seen)  # each joint's first pairing stays
+        nearest, known = self._nearest.get(pid, (weights, np.zeros(len(weights), dtype=bool)))
+        self._nearest[pid] = (np.where(known[:, None], nearest, weights), known | seen)  # first pairings stay
         return converted
 
     def back(self, pid: Any, frame: int, refined: np.ndarray) -> np.ndarray:
@@ -154,7 +154,7 @@ class _OtherLayout:
         near = [g for g in range(frame - self.reach, frame + self.reach + 1) if g in frames]
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
         raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
-        out = raw + (refined - model)[self._nearest[pid][0]]
+        out = raw + self._nearest[pid][0] @ (refined - model)
         for j, k in self.shared:
             out[j] = refined[k]
         last = self._last.get(pid)
