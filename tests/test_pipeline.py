@@ -418,7 +418,10 @@ def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layo
     src = tmp_path / "vibe_output.npz"
     np.savez(src, joints3d=case.noisy / 1000, pred_cam=np.zeros((len(case.noisy), 3)))
     assert main(["refine", str(src), str(tmp_path / "out.npz")]) == 0
-    assert f"layout: {layout} -> h36m17: 12 joints refined by SynSP" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"layout: {layout} -> h36m17: 12 joints refined by SynSP" in printed
+    moved = float(printed.split("mean displacement from input ")[1].split(" mm")[0])
+    assert 5 < moved < 100  # a file in metres summed up in mm
     with np.load(tmp_path / "out.npz") as out:
         refined = out["joints3d"] * 1000
         np.testing.assert_array_equal(out["pred_cam"], 0)

@@ -13,10 +13,10 @@ joint; they are placed at fixed offsets in the frame of the segment that carries
 - a neck at the mocap's Neck joint (Halpe's, at the neck's base), or at the shoulders' midpoint
   (OpenPose's, which BODY_25 learnt from COCO's shoulders); a mid-hip at the hips' midpoint;
 - SPIN's extra points (:data:`synsp.skeleton.SPIN49`): the limb and face points at their BODY_25
-  twins, the pelvis, spine, thorax, jaw and head where the model's H36M joints are, the LSP neck
-  half way from the Neck joint to the Head joint and the head top as Halpe's; MPII's and LSP's
-  pelvis, thorax, (upper) neck and head top the same. (A real estimator's
-  twins lie a few centimetres apart, regressed from one mesh; here they coincide.)
+  twins (a real estimator's lie a few centimetres apart, regressed from one mesh), the pelvis,
+  spine, thorax, jaw and head where the model's H36M joints are, the LSP neck half way from the
+  Neck joint to the Head joint and the head top as Halpe's; MPII's and LSP's pelvis, thorax,
+  (upper) neck and head top the same.
 
 The offsets are estimates for an adult body, not measurements: the points move rigidly with
 their segment, as real feet and hands nearly do. They serve benchmarks of the route a file of
