@@ -160,3 +160,22 @@ def test_a_fixed_score_says_nothing_in_three_or_four_channels():
     for coords in (xyz[..., :2] + 500, xyz):
         out = synsp.refine(np.concatenate([coords, fixed], axis=-1), "savgol")
         np.testing.assert_allclose(out[..., :-1], synsp.refine(coords, "savgol"), rtol=1e-6, atol=1e-6)
+
+
+def test_nan_median_is_numpys_without_its_warning():
+    """synsp.sequence.nan_median: the plain median where a slice holds no NaN, numpy's nan-median
+    where one does, NaN (and no warning) for an all-NaN slice."""
+    import warnings
+
+    from synsp.sequence import nan_median
+
+    x = np.random.default_rng(0).normal(size=(9, 5, 3))
+    x[2, 1] = np.nan
+    x[:, 3, 0] = np.nan  # a slice of nothing but NaN along axis 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for axis in (None, 0, 1, 2):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                expected = np.nanmedian(x, axis=axis)
+            np.testing.assert_array_equal(nan_median(x, axis=axis), expected)

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from synsp.sequence import body_size
+from synsp.sequence import body_size, nan_median
 
 __all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "body_jumps", "far_off_path"]
 
@@ -64,9 +64,7 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
         return marked
     pairs = np.asarray(bones, dtype=int)
     lengths = np.linalg.norm(x[:, pairs[:, 0]] - x[:, pairs[:, 1]], axis=-1)  # (T, B)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # bones never seen
-        typical = np.nanmedian(lengths, axis=0)  # (B,)
+    typical = nan_median(lengths, axis=0)  # (B,); NaN for a bone never seen
     for k in range(1, MAX_RUN + 1):
         if t_count < k + 2:
             break
@@ -80,9 +78,7 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
             for b, (a, c) in enumerate(pairs):
                 bent[:, a] |= stretched[:, b]
                 bent[:, c] |= stretched[:, b]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen
-                usual = np.nanmedian(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
+            usual = nan_median(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
             run &= _strays(away, span, usual, size) & bent
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
@@ -118,12 +114,12 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
             if t_count < k + 2:
                 break
             step, excursions = _off_line(x, k)
-            span = np.linalg.norm(_joint_median(step), axis=-1)  # (N,): the body's own move
-            moves = [_joint_median(excursion) for excursion in excursions]  # (N, C) each
+            span = np.linalg.norm(nan_median(step, axis=1), axis=-1)  # (N,): the body's own move
+            moves = [nan_median(excursion, axis=1) for excursion in excursions]  # (N, C) each, over the joints
             run = np.ones(len(span), dtype=bool)
             for move in moves:
                 away = np.linalg.norm(move, axis=-1)  # (N,)
-                run &= _strays(away, span, np.nanmedian(away), size)
+                run &= _strays(away, span, nan_median(away), size)
             for i, move in enumerate(moves):
                 offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
@@ -173,12 +169,4 @@ def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray | float, size:
     return (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual)
 
 
-def _joint_median(moves: np.ndarray) -> np.ndarray:
-    """(N, C) median over the joints of moves (N, J, C), NaN joints left out (numpy's nanmedian
-    costs several times the plain median, so it runs only where a joint is missing)."""
-    out = np.median(moves, axis=1)
-    gaps = np.isnan(out).any(axis=-1)
-    if gaps.any():
-        out[gaps] = np.nanmedian(moves[gaps], axis=1)
-    return out
 

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "switched_people",
-           "track_segments", "mm_per_unit",
+__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "nan_median",
+           "switched_people", "track_segments", "mm_per_unit",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
@@ -236,6 +236,22 @@ def fill_gaps(
     return out.reshape(*lead, t, j, c).astype(a.dtype, copy=False), mask
 
 
+def nan_median(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """``np.nanmedian(x, axis)`` without a warning for all-NaN slices (they give NaN), by the plain
+    median wherever a slice holds no NaN: numpy's nan-median sorts masked arrays, several times
+    the cost on the small arrays that streams measure at every frame."""
+    x = np.asarray(x, np.float64)
+    out = np.median(x, axis=axis)
+    gaps = np.isnan(out)
+    if gaps.any():
+        with warnings.catch_warnings():  # all-NaN slices
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if axis is None:
+                return np.nanmedian(x)
+            out[gaps] = np.nanmedian(np.moveaxis(x, axis, -1)[gaps], axis=-1)
+    return out
+
+
 def body_size(poses: np.ndarray) -> float:
     """A person's size in the poses' unit: the median over frames of the largest side of the
     joints' bounding box, for (..., T, J, C) poses. NaN joints are ignored; NaN if none is finite."""
@@ -245,7 +261,7 @@ def body_size(poses: np.ndarray) -> float:
     with warnings.catch_warnings():  # all-NaN frames are expected (a person not detected)
         warnings.simplefilter("ignore", RuntimeWarning)
         extent = np.nanmax(x, axis=-2) - np.nanmin(x, axis=-2)  # (..., T, C)
-        return float(np.nanmedian(np.nanmax(extent, axis=-1)))
+        return float(nan_median(np.nanmax(extent, axis=-1)))
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,

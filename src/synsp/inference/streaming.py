@@ -84,7 +84,7 @@ from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.upright import needed_turn
-from synsp.sequence import mm_per_unit, not_found, switched_people
+from synsp.sequence import mm_per_unit, nan_median, not_found, switched_people
 from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
@@ -204,9 +204,7 @@ class StreamingRefiner:
             return False
         x = np.asarray(frame, np.float64)
         x = x if x.ndim == 3 else x[None]
-        with warnings.catch_warnings():  # a view not seen in any of those frames has no size
-            warnings.simplefilter("ignore", RuntimeWarning)
-            sizes = np.nanmedian(np.array(self._extents), axis=0)  # (V,)
+        sizes = nan_median(np.array(self._extents), axis=0)  # (V,); NaN for a view not seen in those frames
         return len(x) == len(self._last_seen) and bool(switched_people(self._last_seen, x, sizes).any())
 
     def _remember(self, x: np.ndarray) -> None:
