@@ -437,6 +437,30 @@ def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layo
 
 
 @needs_data
+def test_hybrik_joints_refine_through_the_model(tmp_path, capsys):
+    """HybrIK's 29 joints (SMPL's 24, a head top, middle fingers, big toes), in metres: told by the
+    count and refined through the model's joints as SMPL's 24 are, the five more with SmoothNet and
+    their nearest model joint's correction (here points past their joint on its bone, each with the
+    errors of the two joints it is drawn from: they gain nothing, and stay with their joints)."""
+    from synsp.cli import main
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout="smpl24", space="3d", max_clips=1)[0]
+    beyond = lambda x, a, b, k: x[:, a] + k * (x[:, a] - x[:, b])  # noqa: E731  (a point past joint a)
+    more = lambda x: np.stack([beyond(x, 15, 12, 1.0), beyond(x, 22, 20, 0.8), beyond(x, 23, 21, 0.8),  # noqa: E731
+                               beyond(x, 10, 7, 0.5), beyond(x, 11, 8, 0.5)], axis=1)
+    noisy, clean = (np.concatenate([x, more(x)], axis=1) for x in (case.noisy, case.clean))
+    np.save(tmp_path / "hybrik.npy", noisy / 1000)
+    assert main(["refine", str(tmp_path / "hybrik.npy"), str(tmp_path / "out.npy")]) == 0
+    assert "layout: smpl29 -> h36m17" in capsys.readouterr().out
+    centred = lambda x: x - x[:, :1]  # noqa: E731
+    error = lambda x: np.linalg.norm(centred(x) - centred(clean), axis=-1).mean(axis=0)  # noqa: E731
+    refined = np.load(tmp_path / "out.npy") * 1000
+    assert error(refined).mean() < error(noisy).mean()
+    assert error(refined)[24:].mean() < 1.1 * error(noisy)[24:].mean()
+
+
+@needs_data
 @pytest.mark.parametrize("layout, space", [("mpii16", "2d"), ("mpii16", "3d"), ("lsp14", "3d")])
 def test_mpii_and_lsp_joints_refine_through_the_model(tmp_path, capsys, layout, space):
     """MPII's 16 joints and LSP's 14, unnamed: told by the count and refined by SynSP through the

@@ -11,13 +11,14 @@ layout to another:
   pixels with a visibility channel, C = 3, pass the pixels alone, or the visibility is read as
   depth). Their other joints (feet, hands, face, Halpe's head and neck) are not converted; the
   pipeline refines them around their nearest model joint.
-- ``smpl24 -> h36m17`` and ``smpl22 -> h36m17``: SMPL's 3D joint positions (any unit), as from
-  the mocap joints they stand for (:data:`BANDAI_TO_SMPL`, then ``bandai22 -> h36m17`` below,
-  the head frame estimated from the neck, head and shoulders), the thorax and shoulders moved to
-  the mocap's (``SMPL_THORAX_DROP``, ``SMPL_SHOULDERS_IN``); the knees, ankles, elbows and wrists
-  are H36M's as they are. SMPL's pelvis (above the hip line), narrow hips and
-  head (the skull's base) are other definitions of H36M's joints, kept as the user's by the
-  refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not converted.
+- ``smpl24``, ``smpl22`` and ``smpl29`` (HybrIK's: SMPL's 24 and five more) ``-> h36m17``: SMPL's
+  3D joint positions (any unit), as from the mocap joints they stand for (:data:`BANDAI_TO_SMPL`,
+  then ``bandai22 -> h36m17`` below, the head frame estimated from the neck, head and shoulders),
+  the thorax and shoulders moved to the mocap's (``SMPL_THORAX_DROP``, ``SMPL_SHOULDERS_IN``); the
+  knees, ankles, elbows and wrists are H36M's as they are. SMPL's pelvis (above the hip line),
+  narrow hips and head (the skull's base) are other definitions of H36M's joints, kept as the
+  user's by the refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not
+  converted.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
@@ -356,6 +357,7 @@ _CONVERSIONS = {
     ("bandai22", "h36m17"): _bandai_to_h36m,
     ("smpl24", "h36m17"): _smpl_to_h36m,
     ("smpl22", "h36m17"): _smpl_to_h36m,
+    ("smpl29", "h36m17"): lambda x, head_rotation: _smpl_to_h36m(x[..., :24, :], head_rotation),
     ("bandai22", "coco17"): _bandai_to_coco,
     ("h36m17", "coco17"): _h36m_to_coco,
     ("mpi17", "coco17"): lambda x, head_rotation: _h36m_to_coco(_reordered_as(x, MPI17, H36M17), head_rotation),
@@ -367,7 +369,7 @@ _CONVERSIONS = {
 
 
 # Sources whose conversions place points in 3D (the head's frame, millimetre offsets).
-THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22")
+THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22", "smpl29")
 
 
 def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None) -> bool:

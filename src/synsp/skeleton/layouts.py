@@ -251,6 +251,16 @@ def _smpl(name: str, n_joints: int) -> Layout:
 # SMPL-H and SMPL-X share (AMASS and HumanML3D joint positions), in SMPL's order.
 SMPL24 = _smpl("smpl24", 24)
 SMPL22 = _smpl("smpl22", 22)
+# HybrIK's 29 joints (AlphaPose's 3D output, HybrIK-X, NIKI): SMPL's 24 positions, then a head top,
+# the middle fingers' tips and the big toes, each hung from the SMPL joint HybrIK hangs it from
+# (the head, the hands, the feet).
+SMPL29 = Layout(
+    name="smpl29",
+    joints=SMPL24.joints + ("head_top", "left_middle", "right_middle", "left_bigtoe", "right_bigtoe"),
+    bones=SMPL24.bones + ((15, 24), (22, 25), (23, 26), (10, 27), (11, 28)),
+    left_right=SMPL24.left_right + ((25, 26), (27, 28)),
+    root=0,
+)
 
 
 def _hand(side: str, start: int) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
@@ -300,7 +310,7 @@ OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
                                              HMR44, MPII16, LSP14, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24,
-                                             SMPL22)}
+                                             SMPL22, SMPL29)}
 
 
 def get_layout(name: str | Layout) -> Layout:
