@@ -144,6 +144,9 @@ def test_missing_file_and_unknown_extension(tmp_path):
         read_poses(tmp_path / "x.weird")
     with pytest.raises(ValueError, match="unknown extension"):
         write_poses(tmp_path / "y.weird", make_data())
+    (tmp_path / "vibe_output.pkl").write_bytes(b"\x80\x04N.")  # a pickle (of None): never opened
+    with pytest.raises(ValueError, match=r"vibe_output.pkl: a pickle, which synsp does not open .* np.savez"):
+        read_poses(tmp_path / "vibe_output.pkl")
 
 
 def test_unknown_option_and_fps_override(tmp_path):

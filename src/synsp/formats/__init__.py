@@ -82,6 +82,10 @@ FORMATS: dict[str, Format] = {
 }
 
 
+# Python pickles (VIBE's and 4D-Humans' outputs, joblib dumps): never read, see detect_format.
+PICKLES = (".pkl", ".pickle", ".joblib")
+
+
 def _writable() -> list[str]:
     return [name for name, fmt in FORMATS.items() if fmt.writable]
 
@@ -156,6 +160,10 @@ def detect_format(path: str | os.PathLike) -> str:
         return "openpose"
     ext = path.suffix.lower()
     names = _candidates(ext)
+    if ext in PICKLES:
+        raise FormatError(f"{path}: a pickle, which synsp does not open (unpickling runs whatever code the file "
+                          "holds); save its arrays with numpy instead, e.g. np.savez('poses.npz', "
+                          "joints3d=output['joints3d']), and refine that")
     if not names:
         raise FormatError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
                          f"one of {', '.join(FORMATS)}")
