@@ -167,6 +167,3 @@ def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray | float, size:
     frames around a run: more than :data:`GLITCH_SIZE` body sizes, more than those frames lie
     apart (``span``) and :data:`GLITCH_NOISE` times the ``usual`` stray."""
     return (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual)
-
-
-
