@@ -84,9 +84,30 @@ def test_every_route_fills_held_values(method):
     inversions on them before, and SynSP's output on a held clip was not its output on the gapped one)."""
     from synsp.data.mocap import load_clip
 
-    held = load_clip("dataset-1_walk_normal_001", "halpe26")[:120]
+    held = load_clip("dataset-1_walk_normal_001", "halpe26")[:121]  # the last frame measured
     held += np.random.default_rng(0).normal(0.0, 5.0, held.shape)
     held[1::2] = held[0:-1:2]  # an estimator run on every other frame, its output held between
     gapped = np.where(measurements(held, None).held[..., None], np.nan, held)
     np.testing.assert_allclose(synsp.refine(held, method, layout="halpe26"),
                                synsp.refine(gapped, method, layout="halpe26"), atol=1e-3)
+
+
+def test_a_joint_never_seen_stands_where_a_body_has_it():
+    """A profile view's far eye and ear, never detected: in 2D they stand at their partners for
+    the network (not at the body's centroid), so the joints that were seen keep their gain."""
+    _, noisy = walking(90, noise=1.5)
+    hidden = [COCO17.joints.index("left_eye"), COCO17.joints.index("left_ear")]
+    seen = [j for j in range(17) if j not in hidden]
+    x = noisy.copy()
+    x[:, hidden] = np.nan
+    m = measurements(x, COCO17)
+    np.testing.assert_allclose(m.values[:, hidden], m.values[:, [2, 4]])  # right eye, right ear
+    out = synsp.refine(x)
+    assert np.isnan(out[:, hidden]).all()  # never invented in the output
+    full = synsp.refine(noisy)
+    assert np.linalg.norm(out[:, seen] - full[:, seen], axis=-1).mean() < 1.5  # at the centroid: 12.5 px
+    x3 = np.zeros((30, 17, 3))
+    x3[:, :, 1] = np.arange(17) * 50.0
+    x3[:, 10] = np.nan  # h36m17's head: no partner, so its nearest seen joints along the bones
+    head = measurements(x3, get_layout("h36m17")).values[:, 10]
+    np.testing.assert_allclose(head, x3[:, [9]].mean(axis=1))

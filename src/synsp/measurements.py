@@ -83,6 +83,50 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
         off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                     else glitches(seen, layout.bones))
     values = fill_gaps(x, repeated | off_body)[0]
+    if layout is not None:
+        values = _stand_ins(values, missing, layout)
     if undo:
         values, exchanged = without_inversions(values, layout)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped)
+
+
+def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.ndarray:
+    """Where a joint never seen in a track stands for the network, (..., T, J, C) -> same.
+
+    :func:`synsp.sequence.fill_gaps` puts it at the body's centroid, which is nothing a body
+    looks like: a profile view's hidden ear there made every face point and the shoulders worse
+    than the input (validation, 2D: the other joints 11.09 px with every joint seen, 19.64 with
+    the left eye and ear never seen; benchmarks/RESULTS.md, section 4, "A joint never seen").
+    In 2D it stands at its mirror partner (a hidden ear, eye or limb lies close behind it in the
+    image): 11.30 px. A joint without a seen partner (a midline joint, or in 3D, where the
+    centroid measured better for limbs) stands at its nearest seen joints along the bones.
+    """
+    never = missing.reshape(-1, *missing.shape[-2:]).all(axis=-2)  # (S, J)
+    if not never.any():
+        return values
+    seqs = values.reshape(-1, *values.shape[-3:]).copy()
+    partner = {a: b for pair in layout.left_right for a, b in (pair, pair[::-1])}
+    for seq, unseen in zip(seqs, never):
+        for j in np.flatnonzero(unseen):
+            p = partner.get(j)
+            if p is not None and values.shape[-1] == 3:
+                continue
+            if p is not None and not unseen[p]:
+                seq[:, j] = seq[:, p]
+                continue
+            nearest = _nearest_seen(j, unseen, layout.bones)
+            if nearest:
+                seq[:, j] = seq[:, nearest].mean(axis=1)
+    return seqs.reshape(values.shape)
+
+
+def _nearest_seen(joint: int, unseen: np.ndarray, bones: tuple[tuple[int, int], ...]) -> list[int]:
+    """The seen joints fewest bones away from ``joint`` ([] if none is connected to it)."""
+    visited, frontier = {joint}, [joint]
+    while frontier:
+        frontier = [k for f in frontier for a, b in bones if f in (a, b) for k in (a + b - f,) if k not in visited]
+        visited.update(frontier)
+        hits = sorted({k for k in frontier if not unseen[k]})
+        if hits:
+            return hits
+    return []
