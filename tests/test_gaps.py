@@ -179,3 +179,21 @@ def test_nan_median_is_numpys_without_its_warning():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 expected = np.nanmedian(x, axis=axis)
             np.testing.assert_array_equal(nan_median(x, axis=axis), expected)
+
+
+@pytest.mark.parametrize("method", ["synsp", "savgol"])
+def test_frames_before_and_after_a_person_stay_empty(method):
+    """A person who walks in late and leaves early: `synsp.refine` invents nobody in the frames
+    where nobody was seen, in each view, as `synsp refine` does for a file's tracks."""
+    import synsp
+    from walking import walking
+
+    _, noisy = walking(90, noise=2.0)
+    x = np.stack([noisy, noisy + 5.0])
+    x[0, :20] = np.nan  # not there yet
+    x[1, 70:] = np.nan  # gone
+    out = synsp.refine(x, method)
+    assert np.isnan(out[0, :20]).all() and np.isnan(out[1, 70:]).all()
+    assert np.isfinite(out[0, 20:]).all() and np.isfinite(out[1, :70]).all()
+    one = synsp.refine(x[1], method)
+    assert np.isnan(one[70:]).all() and np.isfinite(one[:70]).all()

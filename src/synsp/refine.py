@@ -165,8 +165,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
     A sequence in which the estimator switched people (the body moved by more than half its
     size between two detections, :func:`synsp.sequence.track_segments`) is refined person by
-    person, as ``synsp refine`` cuts a file's track; the frames between them, where nobody was
-    seen, stay NaN. In a (V, T, J, C) array with such a switch in any view, every view is
+    person, as ``synsp refine`` cuts a file's track; the frames between them, and those before a
+    track's first detection or after its last (nobody there), stay NaN. In a (V, T, J, C) array with such a switch in any view, every view is
     refined alone (views are otherwise refined together).
 
     Examples
@@ -207,7 +207,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
                 out.reshape(tracks.shape)[v, span] = _refine_person(tracks[v, span], method, layout, options)
     else:
         out = _refine_person(x, method, layout, options)
-    unknown = left_missing(missing_mask(x), gap)
+    nobody = np.ones(tracks.shape[:2], dtype=bool)  # (V, T): frames outside every span of a track
+    for v, spans in enumerate(cuts):
+        for span in spans:
+            nobody[v, span] = False
+    unknown = left_missing(missing_mask(x), gap) | nobody.reshape(x.shape[:-2])[..., None]
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
