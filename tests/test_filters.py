@@ -64,7 +64,15 @@ def test_one_euro_defaults_are_paper_setting_in_frames_and_metres():
     # SmoothNet steps time in frames (= our fps 1) on metres with (0.04, 0.7, d_cutoff 1).
     x, _ = noisy_motion(60)  # millimetres at 30 fps
     paper = 1000.0 * one_euro(x / 1000.0, fps=1.0, min_cutoff=0.04, beta=0.7, d_cutoff=1.0)
-    np.testing.assert_allclose(one_euro(x), paper, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(one_euro(x, beta=0.0007), paper, rtol=1e-9, atol=1e-9)
+
+
+def test_one_euro_default_means_the_same_in_any_unit():
+    """Its speed term is per body size: metres, millimetres and pixels smooth alike (0.0007 Hz per
+    mm/s read on metres lagged a walk by 162 mm, on pixels by 18 px)."""
+    x, _ = noisy_motion(60)  # millimetres
+    np.testing.assert_allclose(1000.0 * one_euro(x / 1000.0), one_euro(x), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(one_euro(x * 0.2) / 0.2, one_euro(x), rtol=1e-6, atol=1e-6)  # ~pixels
 
 
 def test_filters_take_views():

@@ -12,12 +12,14 @@ gives joints never seen, and gaps longer than its ``max_gap``, back as NaN).
 Paper settings (from SmoothNet's comparisons): Savitzky-Golay window 31, order 2; Gaussian
 window 31, sigma 3; One-Euro min_cutoff 0.04, beta 0.7 -- in that code's units (time in
 frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm/s and
-d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_euro`.
+d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_euro`, whose
+``beta`` is given per body size (:data:`ONE_EURO_BETA`) so that it holds in any unit.
 """
 from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from functools import lru_cache
 from typing import Callable
 
@@ -133,6 +135,12 @@ def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str =
     return correlate1d(a, weights, axis=a.ndim - 3, mode=mode).astype(dtype)
 
 
+# One-Euro's speed coefficient in Hz per body size per second: the paper's 0.7 per (m/s) at 30 fps
+# (0.0007 per mm/s) times the mocap's median body size (1.43 m), so that it means the same in
+# millimetres, metres or pixels; in millimetres it stays what it was (0.0007 for a 1.43 m body).
+ONE_EURO_BETA = 1.0
+
+
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
     """Smoothing factor of a first-order low-pass at ``cutoff`` Hz sampled every ``dt`` s."""
     r = 2.0 * math.pi * cutoff * dt
@@ -150,7 +158,10 @@ class OneEuroFilter:
     ----------
     fps : frame rate in Hz; the time step when no timestamp is given is ``1 / fps`` s.
     min_cutoff : cutoff in Hz at zero speed (lower = smoother).
-    beta : cutoff increase per unit of speed, in Hz per (input unit / s).
+    beta : cutoff increase per unit of speed, in Hz per (input unit / s); None (default):
+        :data:`ONE_EURO_BETA` per body size per second, the size read from the first frame
+        (the largest side of its joints' box), so one setting serves millimetres, metres and
+        pixels alike.
     d_cutoff : cutoff in Hz of the low-pass applied to the speed estimate.
 
     Notes
@@ -160,8 +171,9 @@ class OneEuroFilter:
     equal ours at ``fps=1``; at a frame rate F the same filter is ``min_cutoff * F``,
     ``beta`` unchanged, ``d_cutoff * F``. ``beta`` multiplies a speed, so it also scales with
     the position unit: the paper's (0.04, 0.7, d_cutoff 1) on metres at 30 fps is
-    (1.2, 0.0007, 30) on millimetres, the defaults. Taken literally in Hz and millimetres,
-    (0.04, 0.7) barely smooths (the speed term dominates the cutoff).
+    (1.2, 0.0007, 30) on millimetres: the defaults, with ``beta`` for a 1.43 m body (the mocap's
+    median size). Taken literally in Hz and millimetres, (0.04, 0.7) barely smooths (the speed
+    term dominates the cutoff); the same 0.0007 per mm/s on metres or pixels lags far behind.
 
     A joint that is NaN in a frame keeps its state and returns its last estimate (NaN until
     it has been seen once); the filter cannot look ahead to fill it.
@@ -174,14 +186,15 @@ class OneEuroFilter:
     (17, 3)
     """
 
-    def __init__(self, fps: float = 30.0, min_cutoff: float = 1.2, beta: float = 0.0007, d_cutoff: float = 30.0):
+    def __init__(self, fps: float = 30.0, min_cutoff: float = 1.2, beta: float | None = None,
+                 d_cutoff: float = 30.0):
         for name, value in (("fps", fps), ("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
             if not value > 0:
                 raise ValueError(f"{name} must be > 0, got {value!r}")
-        if not beta >= 0:
+        if beta is not None and not beta >= 0:
             raise ValueError(f"beta must be >= 0, got {beta!r}")
         self.fps, self.min_cutoff = float(fps), float(min_cutoff)
-        self.beta, self.d_cutoff = float(beta), float(d_cutoff)
+        self.beta, self.d_cutoff = None if beta is None else float(beta), float(d_cutoff)
         self.reset()
 
     def __repr__(self) -> str:
@@ -193,6 +206,7 @@ class OneEuroFilter:
         self._x: np.ndarray | None = None  # last estimate, float64
         self._dx: np.ndarray | None = None  # last low-passed speed, input unit per second
         self._t: float | None = None
+        self._beta: float | np.ndarray | None = self.beta  # None until the first frame gives the body's size
 
     def __call__(self, frame: np.ndarray, timestamp: float | None = None) -> np.ndarray:
         """Filter one frame.
@@ -212,6 +226,8 @@ class OneEuroFilter:
         if self._x is not None and x.shape != self._x.shape:
             raise ValueError(f"frame must keep the shape {self._x.shape} of earlier frames, got shape {x.shape}")
         if self._x is None:
+            if self._beta is None:
+                self._beta = _beta_for(x)
             self._x, self._dx = x.copy(), np.zeros_like(x)
             self._t = timestamp
             return x.astype(dtype)
@@ -225,15 +241,26 @@ class OneEuroFilter:
         seen = ~np.isnan(x) & ~fresh
         dx = (x - self._x) / dt
         dx_hat = self._dx + _alpha(self.d_cutoff, dt) * (dx - self._dx)
-        cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
+        cutoff = self.min_cutoff + self._beta * np.abs(dx_hat)
         x_hat = self._x + _alpha(cutoff, dt) * (x - self._x)
         self._dx = np.where(seen, dx_hat, self._dx)
         self._x = np.where(seen, x_hat, np.where(fresh, x, self._x))
         return self._x.astype(dtype)
 
 
+def _beta_for(frame: np.ndarray) -> np.ndarray:
+    """:data:`ONE_EURO_BETA` in Hz per (unit / s) for a frame (..., J, C), per person or view
+    (shaped (..., 1, 1)): divided by the largest side of that person's joints' box, NaN joints
+    left out; 0 (no speed term) for a body of no size or none seen."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
+        size = (np.nanmax(frame, axis=-2) - np.nanmin(frame, axis=-2)).max(axis=-1)
+    ok = np.isfinite(size) & (size > 0)
+    return np.where(ok, ONE_EURO_BETA / np.where(ok, size, 1.0), 0.0)[..., None, None]
+
+
 def one_euro(
-    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = 1.2, beta: float = 0.0007, d_cutoff: float = 30.0
+    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = 1.2, beta: float | None = None, d_cutoff: float = 30.0
 ) -> np.ndarray:
     """One-Euro filter over a whole sequence, frame by frame (causal, like live use).
 
@@ -244,7 +271,7 @@ def one_euro(
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit; frames ``1 / fps`` seconds apart.
     fps, min_cutoff, beta, d_cutoff : see :class:`OneEuroFilter` (Hz, and Hz per unit/s).
-        The defaults are the paper's setting converted to seconds and millimetres.
+        The defaults are the paper's setting converted to seconds and to the body's size.
 
     Returns
     -------
