@@ -162,12 +162,13 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     Returns
     -------
     The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
-    sequence stays NaN: nothing says where it is (the refiner saw it at the body's centre).
-    A sequence in which the estimator switched people (the body moved by more than half its
-    size between two detections, :func:`synsp.sequence.track_segments`) is refined person by
-    person, as ``synsp refine`` cuts a file's track; the frames between them, and those before a
-    track's first detection or after its last (nobody there), stay NaN. In a (V, T, J, C) array with such a switch in any view, every view is
-    refined alone (views are otherwise refined together).
+    sequence stays NaN: nothing says where it is (the networks saw a stand-in,
+    :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
+    moved by more than half its size between two detections, :func:`synsp.sequence.track_segments`)
+    is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
+    and those before a track's first detection or after its last (nobody there), stay NaN. In a
+    (V, T, J, C) array with such a switch in any view, every view is refined alone (views are
+    otherwise refined together).
 
     Examples
     --------
