@@ -185,3 +185,37 @@ def test_a_lab_marker_set_is_never_read_as_a_layout_by_its_count(tmp_path, capsy
         assert read.layout is None and read.own_joint_names() == markers[:count]
         assert main(["refine", str(tmp_path / f"lab{count}.trc"), str(tmp_path / f"out{count}.trc")]) == 0
         assert f"layout: {count} joints of an unknown layout" in capsys.readouterr().out
+
+
+def test_augmented_markers_beside_halpe26_are_refined_in_their_places(tmp_path, capsys):
+    """Pose2Sim's marker augmentation adds ``*_study`` markers to its HALPE_26 ones: the HALPE_26
+    markers are refined as halpe26 (SynSP), exactly as without the others, which are refined by
+    SmoothNet and written back under their names, in the file's order."""
+    data = read_poses(TRC)
+    markers, columns = data.extra["trc"]["markers"], data.extra["trc"]["columns"]
+    halpe = data.poses[0][:, columns]  # (T, 22, 3) mm, in the file's order
+    rng = np.random.default_rng(0)
+    extra = ["r.ASIS_study", "L_knee_study", "C7_study"]
+    study = halpe[:, [markers.index(m) for m in ("RHip", "LKnee", "Neck")]] + rng.normal(0, 5, (60, 3, 3)) + 30
+    both = np.concatenate([halpe, study], axis=1)[None]
+    names = markers + extra
+    write_poses(tmp_path / "plain.trc", PoseData(poses=halpe[None], fps=30.0, extra={"trc": {
+        "markers": markers, "columns": list(range(22)), "units": "m"}}))
+    write_poses(tmp_path / "augmented.trc", PoseData(poses=both, fps=30.0, extra={"trc": {
+        "markers": names, "columns": list(range(25)), "units": "m"}}))
+    read = read_poses(tmp_path / "augmented.trc")
+    assert read.partial_layout() == "halpe26" and read.poses.shape == (1, 60, 29, 3)
+    assert main(["refine", str(tmp_path / "plain.trc"), str(tmp_path / "plain_out.trc")]) == 0
+    capsys.readouterr()
+    for layout in ([], ["--layout", "halpe26"]):
+        assert main(["refine", str(tmp_path / "augmented.trc"), str(tmp_path / "out.trc"), "--force", *layout]) == 0
+        out = capsys.readouterr().out
+        assert "layout: halpe26 -> " in out
+        assert "the file's 3 other markers (r.ASIS_study, L_knee_study, C7_study) by SmoothNet alone" in out
+        assert (tmp_path / "out.trc").read_text().splitlines()[3].split() == ["Frame#", "Time", *names]
+        refined = read_poses(tmp_path / "out.trc")
+        plain = read_poses(tmp_path / "plain_out.trc").poses[0]
+        got = refined.poses[0][:, refined.extra["trc"]["columns"]]  # (T, 25, 3) in the file's order
+        assert np.abs(got[:, :22] - plain[:, columns]).max() < 1e-2  # the layout's markers as without the others
+        moved = np.linalg.norm(got[:, 22:] - study, axis=-1)
+        assert 0 < moved.mean() < 20  # the others refined, and still where they were

@@ -77,7 +77,7 @@ from synsp.sequence import (
     not_found,
     third_channel,
 )
-from synsp.skeleton import TREE_EXCESS, tree_excess
+from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
 __all__ = ["ConventionShift", "RefineSummary", "RefinedTracks", "default_output", "joint_groups", "model_layout",
@@ -212,8 +212,16 @@ def refine_file(
         options["stride"] = stride
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
-    name = input_layout(poses, data.layout, layout, src, None if own else target)
-    notes = layout_notes(name, target, method, j_count, c_count) if target is not None else []
+    partial = data.partial_layout()  # a layout's joints, then markers of the file's own (Pose2Sim's augmented)
+    laid = len(LAYOUTS[partial].joints) if partial is not None and layout in (None, partial) else j_count
+    name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
+                        None if own else target)
+    notes = layout_notes(name, target, method, laid, c_count) if target is not None else []
+    if laid < j_count:
+        markers = data.extra[data.format]["joints"][laid:]
+        notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "
+                 f"{'SmoothNet' if target is not None else method} alone, as joints of no layout"
+                 for note in notes or [f"layout: {name}"]]
     rejected = (guessed_layout(poses, target) if name is None and target is not None and not own
                 and layout is None and data.layout is None else None)
     if rejected is not None:  # the joint count of a known layout, in another order

@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.measurements import measurements
+from synsp.measurements import Measurements, measurements
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
 from synsp.sequence import left_missing, track_segments
-from synsp.skeleton import get_layout
+from synsp.skeleton import Layout, get_layout
 
 
 class ConventionShift(NamedTuple):
@@ -47,8 +47,10 @@ class RefinedTracks(NamedTuple):
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
                   **options) -> RefinedTracks:
     """Refine tracks ``poses`` (V, T, J, C) in their own unit (mm or px), NaN where nothing was
-    measured, as ``synsp refine`` does; ``layout`` names their J joints (None: unknown),
-    ``options`` go to :func:`refine_track`.
+    measured, as ``synsp refine`` does; ``layout`` names their J joints (None: unknown), or
+    their first joints when J is more than its count: the joints after those are a file's own
+    markers beside a layout's (:meth:`synsp.formats.PoseData.partial_layout`), refined as
+    joints of no layout. ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
@@ -71,12 +73,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     body = get_layout(layout) if model is not None and layout is not None else None  # the networks' only
+    laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
-            measured = measurements(segment, body, undo=model is not None)  # every value, for the refiners
+            measured = _measurements(segment, body, laid, undo=model is not None)  # every value, for the refiners
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
             held_count += int(measured.held.sum())
@@ -89,7 +92,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift = None
-            refined = refine_track(values, layout, method, **options)
+            refined = refine_track(values[:, :laid], layout, method, **options)
             if model is not None:
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
@@ -101,6 +104,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     paces.append(model.paced_fps)
                 if model.limb_drift is not None:
                     drifts.extend(np.ravel(model.limb_drift).tolist())
+            if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
+                refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
@@ -108,3 +113,15 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             any(s.far for _, s in shifts)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped)
+
+
+def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
+    """:func:`synsp.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
+    in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints."""
+    first = measurements(segment[:, :laid], body, undo=undo)
+    if laid == segment.shape[1]:
+        return first
+    rest = measurements(segment[:, laid:], None, undo=undo)
+    joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
+    return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
+                          jumped=first.jumped | rest.jumped)

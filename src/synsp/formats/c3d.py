@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.posedata import PoseData
-from synsp.formats.trc import UNITS_TO_MM, markers_to_layout
+from synsp.formats.trc import UNITS_TO_MM, markers_to_layout, partial_layout
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names
 
@@ -72,9 +72,10 @@ def read(path: Path) -> PoseData:
     points = np.stack(frames).astype(np.float64)  # (T, M, 5): x, y, z, residual, cameras
     values = points[..., :3] * UNITS_TO_MM[units]
     values[points[..., 3] < 0] = np.nan
-    poses, layout, columns, estimated = markers_to_layout(values, labels)
+    poses, layout, columns, estimated, joints = markers_to_layout(values, labels)
     extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units,
-                                             "analog": analog_info}}
+                                             "analog": analog_info, **partial_layout(layout, joints)}}
+    layout = None if "layout" in extra["c3d"] else layout  # a layout's joints and markers of its own
     return PoseData(poses=poses[None], layout=layout, fps=rate if rate > 0 else None, format="c3d", extra=extra,
                     filled=None if estimated is None else estimated[None])
 

@@ -75,13 +75,22 @@ class PoseData:
         markers, a DeepLabCut project's body parts): such joints are the user's own, never read
         as a layout by their count. None when the file names no joints of its own (or only
         synsp's placeholders ``j0``, ``j1``, ...) or its names make a layout."""
-        if self.layout is not None:
+        if self.layout is not None or self.partial_layout() is not None:
             return None
         names = ((self.extra.get("trc") or self.extra.get("c3d") or {}).get("markers")
                  or self.extra.get("csv", {}).get("joints") or self.extra.get("dlc", {}).get("parts"))
         if not names or list(names) == generic_names(len(names)):
             return None
         return list(names)
+
+    def partial_layout(self) -> str | None:
+        """The layout of the first joints when a file names a known layout's joints and markers
+        of its own besides (Pose2Sim's marker augmentation adds ``*_study`` markers to its
+        HALPE_26 ones): the joints after that layout's are the file's own markers, named in
+        ``extra[fmt]["joints"]``, and ``layout`` is None, since the whole makes no layout."""
+        if self.layout is not None:
+            return None
+        return (self.extra.get("trc") or self.extra.get("c3d") or {}).get("layout")
 
 # The last JSON parsed for detect_format's sniffing, held until the reader of that same,
 # unchanged file takes it: a file is parsed once, not once to sniff and once to read.

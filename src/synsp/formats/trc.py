@@ -21,7 +21,11 @@ the file does not have, and only the file's own markers are written back, in the
 order. Pose2Sim leaves out the eyes and ears, from which the networks find the head: they
 are placed from the shoulders and hips (:func:`_place_face`) and flagged ``filled``. Any
 other marker set keeps its own names with no layout (the networks refine it with SmoothNet,
-the filters as is).
+the filters as is). A file naming a layout's joints and markers of its own besides (Pose2Sim's
+marker augmentation adds ``*_study`` markers to its HALPE_26 ones) reads as that layout's joints
+followed by its own markers, with no layout for the whole
+(:meth:`~synsp.formats.posedata.PoseData.partial_layout` names the first joints'): ``synsp
+refine`` refines the layout's joints as that layout and the others as joints of no layout.
 
 OpenSim rejects missing values, so the writer never writes NaN: a missing value is linearly
 interpolated between the marker's neighbouring frames, or holds its first / last value at
@@ -60,11 +64,13 @@ def joint_name(marker: str) -> str:
     return side + snake
 
 
-def match_markers(markers: list[str]) -> tuple[str, list[int]] | None:
-    """The layout holding every marker by name (and all its limb joints), and each marker's joint index.
+def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
+    """The layout naming the markers (all its limb joints among them), and each marker's joint index.
 
-    Of several layouts the one with the fewest joints absent from the file wins; None when
-    no layout fits.
+    A marker no layout joint is named after (Pose2Sim's augmented ``*_study`` markers beside
+    its HALPE_26 ones) gets None: it is the file's own. Of several layouts the one naming the
+    most markers wins, then the one with the fewest joints absent from the file; None when no
+    layout fits.
     """
     best = None
     for name, layout in LAYOUTS.items():
@@ -74,14 +80,15 @@ def match_markers(markers: list[str]) -> tuple[str, list[int]] | None:
             joint = joint_name(marker)
             hits = [index[c] for c in _ALIASES.get(joint, (joint,)) if c in index]
             columns.append(hits[0] if hits else None)
-        if None in columns or len(set(columns)) != len(columns):
+        named = [c for c in columns if c is not None]
+        if len(set(named)) != len(named):
             continue
-        names = {layout.joints[j] for j in columns}
-        if not set(_LIMBS) <= names:
+        if not set(_LIMBS) <= {layout.joints[j] for j in named}:
             continue
-        absent = len(layout.joints) - len(columns)
-        if best is None or absent < best[0]:
-            best = (absent, name, columns)
+        # fewest markers of the file's own first, then fewest joints absent from the file
+        rank = (len(columns) - len(named), len(layout.joints) - len(named))
+        if best is None or rank < best[0]:
+            best = (rank, name, columns)
     return None if best is None else (best[1], best[2])
 
 
@@ -134,32 +141,49 @@ def read(path: Path) -> PoseData:
         except ValueError:
             raise ValueError(f"{path}: line {start + r + 1} holds a value that is not a number") from None
     values = table[:, 2:].reshape(len(rows), len(markers), 3) * UNITS_TO_MM[units]
-    poses, layout, columns, estimated = markers_to_layout(values, markers)
+    poses, layout, columns, estimated, joints = markers_to_layout(values, markers)
     frames = table[:, 0]
     frame_ids = [int(f) if np.isfinite(f) and float(f).is_integer() else t for t, f in enumerate(frames)]
     rate = _number(fields.get("DataRate"))
     extra = {"frame_ids": frame_ids,
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
-                     "times": table[:, 1].tolist()}}
-    return PoseData(poses=poses[None], layout=layout, fps=rate, format="trc", extra=extra,
+                     "times": table[:, 1].tolist(), **partial_layout(layout, joints)}}
+    return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
+                    extra=extra,
                     filled=None if estimated is None else estimated[None])
 
 
 def markers_to_layout(values: np.ndarray, markers: list[str]):
     """Named markers (T, M, 3) as a layout's joints when their names make one (:func:`match_markers`).
 
-    Returns ``poses`` (T, J, 3) (the layout's joints, NaN where the file has none; the markers
-    as they are when no layout fits), the layout name or None, each marker's joint index, and
-    the (T, J) mask of face points placed by :func:`_place_face` (None when none were).
+    Returns ``poses`` (T, J, 3) (the layout's joints, NaN where the file has none, then the
+    markers of the file's own, if any, in the file's order; the markers as they are when no
+    layout fits), the layout name or None, each marker's joint index, the (T, J) mask of face
+    points placed by :func:`_place_face` (None when none were), and the names of the J joints.
     """
     matched = match_markers(markers)
     if matched is None:
-        return values, None, list(range(len(markers))), None
-    layout, columns = matched
-    poses = np.full((len(values), len(LAYOUTS[layout].joints), 3), np.nan)
+        return values, None, list(range(len(markers))), None, list(markers)
+    layout, named = matched
+    joints = list(LAYOUTS[layout].joints)
+    columns = []
+    for marker, column in zip(markers, named):  # the file's own markers go after the layout's joints
+        columns.append(len(joints) if column is None else column)
+        if column is None:
+            joints.append(marker)
+    poses = np.full((len(values), len(joints), 3), np.nan)
     poses[:, columns] = values
     estimated = _place_face(poses, layout, columns)
-    return poses, layout, columns, estimated if estimated is not None and estimated.any() else None
+    return poses, layout, columns, estimated if estimated is not None and estimated.any() else None, joints
+
+
+def partial_layout(layout: str | None, joints: list[str]) -> dict:
+    """What a reader stores (``extra[fmt]``) of poses whose first joints are ``layout``'s and the
+    rest markers of the file's own (:func:`markers_to_layout`): ``{"layout", "joints"}``, read by
+    :meth:`PoseData.partial_layout`; nothing when every joint is the layout's or there is no layout."""
+    if layout is None or len(joints) == len(LAYOUTS[layout].joints):
+        return {}
+    return {"layout": layout, "joints": joints}
 
 
 EAR_HEIGHT = 0.4  # ears above the neck, as a fraction of hip centre -> neck (about 20 cm of 50)
