@@ -418,3 +418,38 @@ def test_each_joint_is_filtered_at_its_own_turning_pace():
     each = smooth_at_joint_pace(fast120, "butterworth", **options)
     body = smooth_rotations(fast120, "butterworth", **options)
     assert geodesic_angle(each, fast120).mean() < 0.5 * geodesic_angle(body, fast120).mean()
+
+
+def test_estimators_smpl_keys_are_refined_and_written_back_under_them(tmp_path, capsys):
+    """VIBE's and PARE's 'pose' (T, 72) (with 'pred_cam', no translation), 4D-Humans' 'global_orient'
+    (T, 1, 3, 3) and 'body_pose' (T, 23, 3, 3): SMPL parameters, refined as refine_smpl refines the
+    arrays and written back under the same keys, shapes and dtypes; WHAM's two sets need --key."""
+    import synsp
+
+    t = 60
+    rng = np.random.default_rng(4)
+    clean = 0.5 * np.sin(np.linspace(0, 3 * np.pi, t)[:, None, None] + rng.uniform(0, 6, (1, 24, 3)))
+    noisy = Rotation.from_rotvec(rng.normal(0, 0.05, (t * 24, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
+    pose = noisy.as_rotvec().reshape(t, 72).astype(np.float32)
+    matrices = noisy.as_matrix().reshape(t, 24, 3, 3).astype(np.float32)
+    betas = np.zeros((t, 10), np.float32)
+    expected = synsp.refine_smpl(pose, fps=30)
+    np.savez(tmp_path / "vibe.npz", pose=pose, betas=betas, pred_cam=np.ones((t, 3), np.float32))
+    np.savez(tmp_path / "hmr2.npz", global_orient=matrices[:, :1], body_pose=matrices[:, 1:], betas=betas)
+    trans = np.zeros((t, 3), np.float32)
+    np.savez(tmp_path / "wham.npz", pose=pose, trans=trans, pose_world=pose, trans_world=trans, betas=betas)
+    for name in ("vibe", "hmr2"):
+        assert detect_format(tmp_path / f"{name}.npz") == "smpl"
+        assert main(["refine", str(tmp_path / f"{name}.npz"), str(tmp_path / f"{name}_out.npz")]) == 0
+        with np.load(tmp_path / f"{name}.npz") as src, np.load(tmp_path / f"{name}_out.npz") as out:
+            assert set(out.files) == set(src.files)
+            assert all(out[k].shape == src[k].shape and out[k].dtype == src[k].dtype for k in src.files)
+            assert np.array_equal(out["betas"], src["betas"])
+            got = out["pose"] if name == "vibe" else np.concatenate([out["global_orient"], out["body_pose"]], 1)
+        got = Rotation.from_matrix(got.reshape(-1, 3, 3)).as_rotvec() if name == "hmr2" else got
+        np.testing.assert_allclose(np.asarray(got).reshape(t, 72), expected, atol=1e-3)
+    assert main(["refine", str(tmp_path / "wham.npz"), str(tmp_path / "wham_out.npz")]) == 2
+    assert "two sets of SMPL poses, 'pose' and 'pose_world'; pass --key pose" in capsys.readouterr().err
+    assert main(["refine", str(tmp_path / "wham.npz"), str(tmp_path / "wham_out.npz"), "--key", "pose_world"]) == 0
+    with np.load(tmp_path / "wham.npz") as src, np.load(tmp_path / "wham_out.npz") as out:
+        assert np.array_equal(out["pose"], src["pose"]) and not np.array_equal(out["pose_world"], src["pose_world"])

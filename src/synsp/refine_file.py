@@ -172,7 +172,7 @@ def refine_file(
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
                                       keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
-                                      else None)
+                                      else None, key=key)
     method = method or "synsp"
     _check_checkpoint(method, checkpoint, device)
     if space not in (None, *_SPACES):

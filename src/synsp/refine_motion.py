@@ -11,6 +11,7 @@ cut-off follows the motion's pace. Why: benchmarks/RESULTS.md, section 14.
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,11 +42,12 @@ __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
-                       keep_rest_frames: bool | None = None, **options) -> RefineSummary:
+                       keep_rest_frames: bool | None = None, key: str | None = None, **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) by :func:`refine_motion`
     and write it back: the input's kind of file with its skeleton, channel orders and other data.
-    ``fps`` overrides the file's frame rate. The summary's figures are on the joint positions
-    after forward kinematics, in mm. Checks on ``dst`` are the caller's.
+    ``fps`` overrides the file's frame rate; ``key`` names the poses of an SMPL file holding several
+    sets. The summary's figures are on the joint positions after forward kinematics, in mm.
+    Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
@@ -53,8 +55,10 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     if method is not None:
         method_function(method)
     module = importlib.import_module(FORMATS[fmt].module)
+    if key is not None and "key" not in inspect.signature(module.read_motion).parameters:
+        raise OptionError(f"{src}: --key names an array of an .npz; a {fmt} file has none")
     try:
-        motion = module.read_motion(src)
+        motion = module.read_motion(src, **({} if key is None else {"key": key}))
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
     check_fps(fps)

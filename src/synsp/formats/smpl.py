@@ -2,11 +2,16 @@
 
 Arrays read (never unpickled: ``allow_pickle=False``):
 
-- ``poses``: (T, 3K) or (T, K, 3) axis-angle rotations in radians, K = 24 (SMPL: VIBE, PARE,
-  4D-Humans, WHAM), 22 (body only), 52 (SMPL-H, AMASS: 22 body + 2 x 15 finger joints) or 55
-  (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes + 2 x 15 finger joints); joint 0 is
-  the global orientation;
-- ``trans`` (or ``transl``): (T, 3) root translation in metres, optional (zeros);
+- ``poses`` (AMASS) or ``pose`` (VIBE, PARE, WHAM): (T, 3K) or (T, K, 3) axis-angle rotations in
+  radians, or (T, K, 3, 3) rotation matrices, K = 24 (SMPL), 22 (body only), 52 (SMPL-H, AMASS:
+  22 body + 2 x 15 finger joints) or 55 (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes
+  + 2 x 15 finger joints); joint 0 is the global orientation. Or 4D-Humans' (HMR 2.0) split:
+  ``global_orient`` (T, 1, 3, 3) and ``body_pose`` (T, 23, 3, 3) (or axis-angle, (T, 3) and
+  (T, 69)). Each is written back under its key in its shape, form and dtype. A file with two
+  sets (WHAM's ``pose`` and ``pose_world``) needs ``key=`` (``--key``) to say which to refine;
+  the other is kept as it is;
+- ``trans`` (or ``transl``; ``trans_world`` with ``pose_world``): (T, 3) root translation in
+  metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
   optional (``synsp refine --fps``);
 - everything else (``betas``, ``gender``, ...) is kept and written back untouched.
@@ -33,9 +38,22 @@ MM_PER_M = 1000.0
 _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others
 
 
+_POSE_KEYS = ("poses", "pose", "pose_world")  # AMASS; VIBE, PARE, WHAM; WHAM's world frame
+_SPLIT = ("global_orient", "body_pose")  # 4D-Humans (HMR 2.0): the root's rotation, then the body's
+_SHAPE_KEYS = {"trans", "transl", "betas", "pred_cam", "trans_world"}  # only SMPL parameters come with these
+# Joint positions an npz may hold beside a 'pose' (VIBE's joints3d): such a file stays a positions file.
+_POSITION_KEYS = {"joints3d", "joints2d", "kp3d", "kp2d", "keypoints", "keypoints3d", "keypoints2d", "joints"}
+
+
 def sniff(content) -> bool:
-    """An npz holding ``poses`` with a translation or shape: SMPL parameters."""
-    return isinstance(content, set) and "poses" in content and bool({"trans", "transl", "betas"} & content)
+    """An npz holding SMPL poses (``poses``, or ``pose`` with no joint positions beside it) with a
+    translation or shape, or 4D-Humans' ``global_orient`` and ``body_pose``: SMPL parameters."""
+    if not isinstance(content, set):
+        return False
+    if set(_SPLIT) <= content:
+        return True
+    rotations = "poses" in content or bool({"pose", "pose_world"} & content) and not _POSITION_KEYS & content
+    return rotations and bool(_SHAPE_KEYS & content)
 
 
 def _load(path: Path) -> dict[str, np.ndarray]:
@@ -43,23 +61,69 @@ def _load(path: Path) -> dict[str, np.ndarray]:
     if isinstance(loaded, np.ndarray):
         raise ValueError(f"{path}: a single array, not an SMPL parameter .npz (poses, trans, betas)")
     for key, array in loaded.items():
-        if key in ("poses", "trans", "transl", "mocap_framerate", "fps") and not (
+        if key in (*_POSE_KEYS, *_SPLIT, "trans", "transl", "trans_world", "mocap_framerate", "fps") and not (
                 np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
             raise ValueError(f"{path}: {key!r} must hold real numbers, got {array.dtype}")
     return loaded
 
 
-def read_motion(path: str | os.PathLike, fps: float | None = None) -> JointMotion:
-    """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template skeleton."""
+def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tuple[str, ...]:
+    """The arrays holding the rotations to refine: one (``poses``, ``pose``, ...) or 4D-Humans'
+    two (``global_orient``, ``body_pose``); ``key`` names one when the file has several sets."""
+    if key is not None:
+        if key not in arrays:
+            raise ValueError(f"{path}: no array {key!r} (arrays: {', '.join(arrays)})")
+        return _SPLIT if key in _SPLIT else (key,)
+    sets = [(k,) for k in _POSE_KEYS if k in arrays] + ([_SPLIT] if set(_SPLIT) <= set(arrays) else [])
+    if not sets:
+        raise ValueError(f"{path}: no SMPL poses; an SMPL file has 'poses' (T, 72) (or 'pose', or 'global_orient' "
+                         f"and 'body_pose') and 'trans' (T, 3); arrays: {', '.join(arrays)}")
+    if len(sets) > 1:
+        names = " and ".join(repr(k[0]) for k in sets)
+        raise ValueError(f"{path}: two sets of SMPL poses, {names}; pass --key {sets[0][0]} or --key {sets[1][0]} "
+                         "(key= in Python) to say which to refine (the other is kept as it is)")
+    return sets[0]
+
+
+def _joined(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> np.ndarray:
+    """The rotations of ``keys`` as one array: 4D-Humans' ``global_orient`` and ``body_pose``, each
+    (T, 3K) / (T, K, 3) axis-angle or (T, K, 3, 3) matrices, joined along the joints."""
+    if len(keys) == 1:
+        return arrays[keys[0]]
+    parts = []
+    for k in keys:
+        part = np.asarray(arrays[k])
+        matrices = part.ndim >= 3 and part.shape[-2:] == (3, 3)
+        parts.append(part.reshape(len(part), -1, 3, 3) if matrices else part.reshape(len(part), -1, 3))
+    if len({p.ndim for p in parts}) > 1 or len({len(p) for p in parts}) > 1:
+        raise ValueError(f"{', '.join(keys)} must both be axis-angle or both rotation matrices over the same "
+                         f"frames, got shapes {', '.join(str(arrays[k].shape) for k in keys)}")
+    return np.concatenate(parts, axis=1)
+
+
+def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | None:
+    """The root translation that goes with the poses of ``keys`` (``trans_world`` with ``pose_world``)."""
+    if keys == ("pose_world",):
+        return "trans_world" if "trans_world" in arrays else None
+    return "trans" if "trans" in arrays else "transl" if "transl" in arrays else None
+
+
+def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
+    """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the
+    template skeleton; ``key`` names the poses when the file holds several sets (module docstring)."""
     path = Path(path)
     arrays = _load(path)
-    if "poses" not in arrays:
-        raise ValueError(f"{path}: no 'poses' array; an SMPL file has poses (T, 72) and trans (T, 3)")
-    key = "trans" if "trans" in arrays else "transl" if "transl" in arrays else None
+    keys = _pose_keys(arrays, key, path)
+    trans = _trans_key(arrays, keys)
     rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in _RATE_KEYS
                         if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
-    motion = smpl_motion(arrays["poses"], None if key is None else arrays[key], rate, where=str(path), trans_key=key)
-    motion.source = {"arrays": arrays, "trans_key": key}
+    try:
+        poses = _joined(arrays, keys)
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from None
+    where = f"{path}: array {' and '.join(repr(k) for k in keys)}"
+    motion = smpl_motion(poses, None if trans is None else arrays[trans], rate, where=where, trans_key=trans)
+    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys}
     return motion
 
 
@@ -102,7 +166,7 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
 
 def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     """Write a :class:`~synsp.formats.motion.JointMotion` read from an SMPL file back as one:
-    ``poses`` (axis-angle, the source's shape and dtype) and the translation from the motion,
+    the poses (under the source's keys, in its shape, form and dtype) and the translation from the motion,
     every other array as the source had it. Atomic."""
     from synsp.paths import atomic_path
 
@@ -110,8 +174,15 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     if not isinstance(source, dict) or "arrays" not in source:
         raise ValueError(f"{path}: only a motion read from an SMPL file can be written as one")
     arrays = dict(source["arrays"])
-    old = arrays["poses"]
-    arrays["poses"] = axis_angle_from_matrix(motion.rotations).reshape(old.shape).astype(old.dtype)
+    start = 0
+    for key in source.get("pose_keys", ("poses",)):  # each array in its own shape, form and dtype
+        old = arrays[key]
+        matrices = old.ndim >= 3 and old.shape[-2:] == (3, 3)
+        count = old[0].size // (9 if matrices else 3)  # its joints
+        rotations = motion.rotations[:, start:start + count]
+        start += count
+        arrays[key] = (rotations if matrices else axis_angle_from_matrix(rotations)).reshape(old.shape).astype(
+            old.dtype)
     if source["trans_key"] is not None:
         old = arrays[source["trans_key"]]
         arrays[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).astype(old.dtype)
@@ -120,7 +191,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
             np.savez(f, **arrays)
 
 
-def read(path: Path, fps: float | None = None) -> PoseData:
+def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseData:
     """Read an SMPL file's joint positions on the template skeleton (module docstring).
 
     Returns
@@ -129,6 +200,6 @@ def read(path: Path, fps: float | None = None) -> PoseData:
         ``poses`` (1, T, K, 3) millimetres, world frame of the file (Y up for AMASS after its
         usual rotation; as written otherwise), ``extra["smpl"]["joints"]`` the names.
     """
-    motion = read_motion(path, fps=fps)
+    motion = read_motion(path, fps=fps, key=key)
     return PoseData(poses=motion.positions()[None], fps=motion.fps, format="smpl",
                     extra={"smpl": {"joints": list(motion.names)}})
