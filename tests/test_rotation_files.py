@@ -453,3 +453,24 @@ def test_estimators_smpl_keys_are_refined_and_written_back_under_them(tmp_path, 
     assert main(["refine", str(tmp_path / "wham.npz"), str(tmp_path / "wham_out.npz"), "--key", "pose_world"]) == 0
     with np.load(tmp_path / "wham.npz") as src, np.load(tmp_path / "wham_out.npz") as out:
         assert np.array_equal(out["pose"], src["pose"]) and not np.array_equal(out["pose_world"], src["pose_world"])
+
+
+def test_a_bvh_in_metres_is_summed_up_in_mm_and_its_rate_rounded(bandai_slice, tmp_path):
+    """Blender exports BVH in metres by default: the summary is in mm as for the same motion in
+    centimetres, and Frame Time 0.0166667 reads as 60 fps, not 59.9999."""
+    from synsp.formats.bvh import read_motion as read_bvh_motion
+    from synsp.motion_pace import fps_text
+
+    clean, path = bandai_slice
+    jittery = read_bvh(path)
+    for unit, factor in (("cm", 1.0), ("m", 0.01)):
+        write_bvh(tmp_path / f"{unit}.bvh", replace(jittery, offsets=jittery.offsets * factor,
+                                                    translations=jittery.translations * factor,
+                                                    frame_time=0.0166667))
+    cm, m = (refine_motion_file(tmp_path / f"{u}.bvh", tmp_path / f"{u}_out.bvh", "bvh", method="butterworth")
+             for u in ("cm", "m"))
+    assert m.unit == "mm" and m.displacement == pytest.approx(cm.displacement, rel=1e-3)
+    assert m.accel_in[0] == pytest.approx(cm.accel_in[0], rel=1e-3)
+    assert "59.9999" not in str(m) and all("60 fps" in note for note in m.notes if "fps" in note)
+    assert read_bvh_motion(tmp_path / "m.bvh").fps == 60.0
+    assert fps_text(59.9999) == "60 fps" and fps_text(30000 / 1001) == "29.97 fps"

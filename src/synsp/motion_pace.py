@@ -116,8 +116,14 @@ def paced_rate(seq: np.ndarray, fps: float | None, covered: tuple[float, float],
     return training_fps * pace / measured
 
 
+def fps_text(fps: float) -> str:
+    """A frame rate as said to the user: to 2 decimals, so that a BVH's Frame Time 0.0166667 reads
+    "60 fps" and NTSC's rate "29.97 fps"."""
+    return f"{round(float(fps), 2):g} fps"
+
+
 def pace_note(rate: float, fps: float | None) -> str:
     """What ``synsp refine`` says when it refined a clip given at ``fps`` (None: not given) as if
     filmed at ``rate`` (:func:`paced_rate`)."""
-    given = f"{fps:g} fps" if fps else "the assumed 30 fps"
+    given = fps_text(fps) if fps else "the assumed 30 fps"
     return f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the network learnt"

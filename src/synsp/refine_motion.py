@@ -23,7 +23,7 @@ from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
 from synsp.held_values import held_frames
 from synsp.model import NETWORKS
-from synsp.motion_pace import pace_note
+from synsp.motion_pace import fps_text, pace_note
 from synsp.refine import METHODS, method_function
 from synsp.refine_summary import RefineSummary, summarize
 from synsp.rotation_filters import (
@@ -35,7 +35,7 @@ from synsp.rotation_filters import (
     smooth_rotations,
 )
 from synsp.rotations import matrix_from_sixd, sixd_from_matrix
-from synsp.sequence import fill_gaps
+from synsp.sequence import fill_gaps, mm_per_unit
 
 __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
@@ -67,7 +67,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
                                    keep_rest_frames=keep_rest_frames, where=str(src), **options)
     module.write_motion(dst, refined)
-    return summarize(dst, motion.positions()[None], refined.positions()[None], "mm", notes)
+    # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions.
+    scale = mm_per_unit(motion.positions() / motion.mm_per_unit) / motion.mm_per_unit if fmt == "bvh" else 1.0
+    return summarize(dst, motion.positions()[None] * scale, refined.positions()[None] * scale, "mm", notes)
 
 
 def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint: str | None = None,
@@ -119,7 +121,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     if default and "cutoff" not in given and "fps" not in given and paced != motion.fps:
         options["fps"] = paced  # the default filter follows fast motion
         if network is None:
-            notes.append(f"pace: the motion is fast for {motion.fps:g} fps; the default filter's cut-off raised "
+            notes.append(f"pace: the motion is fast for {fps_text(motion.fps)}; the default filter's cut-off raised "
                          f"{motion.fps / paced:.2f} x, to the pace it was tuned at")
     if default and "cutoff" in options and "cutoff" not in given:  # a default never refuses a low frame rate
         options["cutoff"] = cutoff_for(options["cutoff"], options["fps"])

@@ -300,10 +300,7 @@ def read(path: Path, scale: float = MM_PER_CM) -> PoseData:
     motion = read_bvh(path)
     positions, _ = forward_kinematics(motion)  # (T, J, 3) file unit
     names = list(motion.names)
-    fps = float(motion.fps)
-    if abs(fps - round(fps)) < 1e-3:  # "Frame Time: 0.0333333" means 30 fps, not 30.00003
-        fps = float(round(fps))
-    return PoseData(poses=positions[None] * scale, layout=match_layout(names), fps=fps,
+    return PoseData(poses=positions[None] * scale, layout=match_layout(names), fps=_whole_fps(motion.fps),
                     format="bvh", extra={"bvh": {"joints": names}})
 
 
@@ -378,6 +375,12 @@ def _local_matrices(motion: BvhMotion) -> np.ndarray:
     return local
 
 
+def _whole_fps(fps: float) -> float:
+    """``1 / Frame Time`` as the rate meant: "Frame Time: 0.0333333" means 30 fps, not 30.00003."""
+    fps = float(fps)
+    return float(round(fps)) if abs(fps - round(fps)) < 1e-3 else fps
+
+
 def read_motion(path: str | os.PathLike, scale: float = MM_PER_CM) -> JointMotion:
     """Read a BVH file as joint rotations (:class:`~synsp.formats.motion.JointMotion`).
 
@@ -387,8 +390,8 @@ def read_motion(path: str | os.PathLike, scale: float = MM_PER_CM) -> JointMotio
     motion = read_bvh(path)
     animated = np.array([any(c.endswith("position") for c in chans) for chans in motion.channels])
     return JointMotion(names=motion.names, parents=motion.parents, rotations=_local_matrices(motion),
-                       translations=motion.translations, animated=animated, fps=motion.fps, mm_per_unit=scale,
-                       format="bvh", source=motion)
+                       translations=motion.translations, animated=animated, fps=_whole_fps(motion.fps),
+                       mm_per_unit=scale, format="bvh", source=motion)
 
 
 def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:

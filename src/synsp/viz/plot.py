@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from synsp.motion_pace import fps_text
 from synsp.viz.draw import check_sequences, joint_indices, resolve_layout
 
 # Line styles per role; colours match the skeleton drawings (before red, after green).
@@ -97,7 +98,7 @@ def plot_trajectories(
             if r == len(rows) - 1:
                 ax.set_xlabel("time (s)", fontsize=8)
     axes[0, 0].legend(fontsize=7, loc="best")
-    fig.suptitle(f"trajectories at {fps:g} fps: position per axis, acceleration magnitude", fontsize=10)
+    fig.suptitle(f"trajectories at {fps_text(fps)}: position per axis, acceleration magnitude", fontsize=10)
     if path is not None:
         save_png(fig, path)
     return fig

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from synsp.motion_pace import fps_text
 from synsp.paths import atomic_path, resource
 from synsp.skeleton import Layout, root_joints, root_position
 from synsp.viz.draw import ROLE_COLOURS, bone_sides, check_sequences, resolve_layout
@@ -89,7 +90,7 @@ def write_report(
     plots = f'<h2>Trajectories</h2><img alt="joint trajectories and accelerations" src="data:image/png;base64,{png}">'
 
     name = getattr(layout, "name", "")
-    summary = f"{T} frames at {fps:g} fps, {J} joints{f' ({name})' if name else ''}, {C}D in {unit}"
+    summary = f"{T} frames at {fps_text(fps)}, {J} joints{f' ({name})' if name else ''}, {C}D in {unit}"
     if step > 1:
         summary += f"; the player shows every {step}th frame"
     hint = "Space plays or pauses, arrow keys step frames."
