@@ -236,3 +236,32 @@ def test_animate_command_writes_a_png_still_over_a_video(tmp_path, capsys):
         assert img.size == (2 * 480, 360)  # two tiles side by side, each a 160x120 frame drawn 480 wide
     assert main(["animate", files[0], files[1], str(tmp_path / "nope.png"), "--layout", "coco17"]) == 2
     assert "needs --video" in capsys.readouterr().err and not (tmp_path / "nope.png").exists()
+
+
+def test_plot_report_animate_find_the_layout_as_refine_does(tmp_path, capsys):
+    """Files synsp refine reads without --layout are drawn without it too: persons (V, T, 17, 2) told
+    COCO's by their count and bones, SMPL parameters as SMPL's joints, and an animal's own body parts
+    (no layout) plotted by their names; a Z-up file's plot marks z as up, not y."""
+    from synsp.cli import main
+    from walking import walking
+
+    _, noisy = walking(40)
+    np.savez(tmp_path / "two.npz", poses=np.stack([noisy, noisy + [300.0, 0.0]]), fps=30.0)
+    t = np.arange(40)[:, None] / 30
+    np.savez(tmp_path / "smpl.npz", poses=0.1 * np.sin(t + np.arange(72)), trans=np.zeros((40, 3)),
+             betas=np.zeros(10))
+    parts = ["snout", "leftear", "rightear", "tailbase"]
+    mouse = 300 + np.cumsum(np.random.default_rng(0).normal(0, 2, (40, 4, 2)), axis=0) + np.arange(4)[:, None] * 20
+    (tmp_path / "dlc.csv").write_text(",".join(f"{p}_{c}" for p in parts for c in "xy") + "\n" + "\n".join(
+        ",".join(f"{v:.3f}" for v in row) for row in mouse.reshape(40, -1)) + "\n")
+    for name, joints in (("two.npz", []), ("smpl.npz", []), ("dlc.csv", ["--joints", "snout", "tailbase"])):
+        src = str(tmp_path / name)
+        for command, out in (("plot", "p.png"), ("report", "r.html"), ("animate", "a.gif")):
+            options = joints if command == "plot" else []
+            assert main([command, src, src, str(tmp_path / out), "--force", *options]) == 0, (name, command)
+    assert "error" not in capsys.readouterr().err
+    walk3d = np.concatenate([noisy, np.zeros((40, 17, 1))], axis=-1) * [1.0, -1.0, 1.0]  # y up, pixels as mm
+    zup = walk3d[..., [0, 2, 1]]
+    fig = plot_trajectories(zup, zup, layout="coco17", joints=["left_wrist"])
+    labels = [ax.get_ylabel() for ax in fig.axes[:3]]
+    assert labels == ["left_wrist x (mm)", "left_wrist y (mm)", "left_wrist z (up) (mm)"]

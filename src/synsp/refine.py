@@ -37,9 +37,8 @@ from synsp.skeleton import (
     convert,
     follows_layout,
     get_layout,
+    guessed_layout,
     reorders,
-    seventeen_joint_layout,
-    twenty_two_joint_layout,
 )
 
 
@@ -268,8 +267,6 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
 SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint layouts a file's poses tell apart
 # The two 22-joint layouts, in words.
 TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
-# Joint counts that two known layouts share, and how poses tell them apart.
-TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout}
 
 
 def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
@@ -299,18 +296,6 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
         has = f"{where} has" if given else "its poses have"
         raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
     return name
-
-
-def guessed_layout(poses: np.ndarray, guess: str) -> str | None:
-    """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
-    (the network's) when it has J joints, else the one known layout with J joints; for 17 and 22
-    joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
-    known layout, or several, have J joints."""
-    j = poses.shape[-2]
-    if j in TOLD_BY_POSES:
-        return TOLD_BY_POSES[j](poses)
-    same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
-    return guess if len(LAYOUTS[guess].joints) == j else (same_count[0] if len(same_count) == 1 else None)
 
 
 def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, device: str | None = None) -> str:

@@ -32,6 +32,7 @@ import numpy as np
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
+from synsp.skeleton import match_layout
 from synsp.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
 
 MM_PER_M = 1000.0
@@ -201,5 +202,5 @@ def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseDa
         usual rotation; as written otherwise), ``extra["smpl"]["joints"]`` the names.
     """
     motion = read_motion(path, fps=fps, key=key)
-    return PoseData(poses=motion.positions()[None], fps=motion.fps, format="smpl",
+    return PoseData(poses=motion.positions()[None], layout=match_layout(motion.names), fps=motion.fps, format="smpl",
                     extra={"smpl": {"joints": list(motion.names)}})

@@ -26,9 +26,11 @@ from synsp.skeleton.conversions import (
 )
 from synsp.skeleton.joint_order import (
     SEVENTEEN_SPLIT,
+    TOLD_BY_POSES,
     TREE_EXCESS,
     TWENTY_TWO_SPLIT,
     follows_layout,
+    guessed_layout,
     seventeen_joint_layout,
     tree_excess,
     tree_length,
@@ -69,9 +71,11 @@ from synsp.skeleton.proportions import random_proportions, reproportion
 __all__ = [
     "BANDAI22", "BANDAI_TO_SMPL", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "HALPE26", "HALPE136",
     "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137", "SEVENTEEN_SPLIT",
-    "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TREE_EXCESS",
+    "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
+    "TREE_EXCESS",
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
-    "generic_names", "get_layout", "h36m_head_points", "head_fixed_points", "head_frame_from_positions",
+    "generic_names", "get_layout", "guessed_layout",
+    "h36m_head_points", "head_fixed_points", "head_frame_from_positions",
     "layout_joint_names", "match_layout", "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
     "twenty_two_joint_layout",

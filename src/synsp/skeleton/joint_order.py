@@ -8,11 +8,12 @@ about the shortest tree through its joints for poses to follow it (:func:`follow
 from __future__ import annotations
 
 import warnings
+from typing import Callable
 
 import numpy as np
 
 from synsp.sequence import body_size
-from synsp.skeleton.layouts import COCO17, H36M17, MPI17, Layout, bone_tree, get_layout
+from synsp.skeleton.layouts import COCO17, H36M17, LAYOUTS, MPI17, Layout, bone_tree, get_layout
 
 # How far apart a 17-joint pose's first five joints lie, less its joints 8-10, in body sizes:
 # COCO's face points (0-4) lie together and its elbow and wrists (8-10) apart; H36M's pelvis and
@@ -127,3 +128,21 @@ def in_body_sizes(distance: float, poses: np.ndarray) -> float:
     size = body_size(poses)
     return distance / size if size > 0 else float("nan")
 
+
+
+# Joint counts that two known layouts share, and how poses tell them apart.
+TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout}
+
+
+def guessed_layout(poses: np.ndarray, guess: str | None = None) -> str | None:
+    """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
+    (a network's) when it has J joints, else the one known layout with J joints; for 17 and 22
+    joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
+    known layout, or several, have J joints."""
+    j = poses.shape[-2]
+    if j in TOLD_BY_POSES:
+        return TOLD_BY_POSES[j](poses)
+    same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
+    if guess is not None and len(LAYOUTS[guess].joints) == j:
+        return guess
+    return same_count[0] if len(same_count) == 1 else None

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats import PoseData
+from synsp.skeleton import LAYOUTS, Layout, follows_layout, generic_names, guessed_layout
+
 
 def load_pair(
     before: str | os.PathLike, after: str | os.PathLike, *, track: int = 0, space: str | None = None,
@@ -14,16 +17,15 @@ def load_pair(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str, float]:
     """Read two pose files of the same sequence and return track ``track`` of each.
 
-    Returns (before (T, J, C), after (T, J, C), ground truth or None, layout name, fps).
+    Returns (before (T, J, C), after (T, J, C), ground truth or None, layout (its name, or a
+    :class:`~synsp.skeleton.Layout` of the file's own joints: :func:`file_layout`), fps).
     """
     from synsp.formats import read_poses
 
     options = {"space": space} if space else {}
     first = read_poses(before, **options)
     second = read_poses(after, **options)
-    name = layout or first.layout or second.layout
-    if name is None:
-        raise ValueError(f"{before}: the joint layout is unknown; pass --layout")
+    name = layout or first.layout or second.layout or file_layout(first)
     arrays = [first.poses, second.poses]
     if truth is not None:
         arrays.append(read_poses(truth, **options).poses)
@@ -35,6 +37,29 @@ def load_pair(
         raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
     gt = arrays[2][track] if truth is not None else None
     return b, a, gt, name, float(first.fps or 30.0)
+
+
+def file_layout(data: PoseData) -> str | Layout:
+    """The layout of a file that names none, found as ``synsp refine`` finds it: a known layout's
+    joints followed by markers of the file's own (:meth:`PoseData.partial_layout`), drawn with that
+    layout's bones; the known layout its joint count and bones fit
+    (:func:`synsp.skeleton.guessed_layout`, :func:`synsp.skeleton.follows_layout`), when the file
+    gives no names of its own; else the file's joint names (``j0``, ``j1``, ... when it has none)
+    with no bones, so that named joints can still be plotted."""
+    n_joints = data.poses.shape[2]
+    partial = data.partial_layout()
+    if partial is not None:
+        known = LAYOUTS[partial]
+        joints = (data.extra.get(data.format) or {}).get("joints") or generic_names(n_joints)
+        return Layout(f"{partial} and the file's own markers", tuple(joints), known.bones, known.left_right,
+                      known.root)
+    own = data.own_joint_names()
+    if own is None:
+        guess = guessed_layout(data.poses)
+        if guess is not None and follows_layout(data.poses, guess):
+            return guess
+    names = own if own is not None and len(own) == n_joints else generic_names(n_joints)
+    return Layout("the file's own joints", tuple(names), (), (), None)
 
 
 def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:

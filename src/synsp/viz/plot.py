@@ -7,12 +7,14 @@ Uses matplotlib's object API (no pyplot): no global figure state, no GUI backend
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from synsp.motion_pace import fps_text
+from synsp.skeleton import Layout, trunk_vector
 from synsp.viz.draw import check_sequences, joint_indices, resolve_layout
 
 # Line styles per role; colours match the skeleton drawings (before red, after green).
@@ -76,7 +78,7 @@ def plot_trajectories(
     rows = joint_indices(layout, joints)
     dims = b.shape[2]
     unit = "px" if dims == 2 else "mm"
-    axis_names = ["x", "y (down)"] if dims == 2 else ["x", "y (up)", "z"]
+    axis_names = _axis_names(b, layout)
     time = np.arange(len(b)) / fps
     series = [(name, s) for name, s in (("ground truth", gt), ("before", b), ("after", a)) if s is not None]
     accels = {name: acceleration(s) for name, s in series}
@@ -102,6 +104,23 @@ def plot_trajectories(
     if path is not None:
         save_png(fig, path)
     return fig
+
+
+def _axis_names(poses: np.ndarray, layout: Layout) -> list[str]:
+    """Names of the coordinate axes of poses (T, J, C): image x and y (down) in 2D; in 3D x, y, z,
+    the one the trunk (hips to shoulders) points along marked "(up)" (Y in BVH and TRC, Z in C3D),
+    or "(down)" (a camera's -Y); unmarked when the layout has no hips and shoulders."""
+    if poses.shape[-1] == 2:
+        return ["x", "y (down)"]
+    names = ["x", "y", "z"]
+    if all(n in layout.joints for n in ("left_hip", "right_hip", "left_shoulder", "right_shoulder")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # frames without those joints
+            trunk = np.nanmean(trunk_vector(poses, layout), axis=0)  # (3,)
+        if np.isfinite(trunk).all():
+            up = int(np.argmax(np.abs(trunk)))
+            names[up] += " (up)" if trunk[up] > 0 else " (down)"
+    return names
 
 
 def save_png(fig: Any, path: str | os.PathLike, dpi: int = 100) -> Path:
