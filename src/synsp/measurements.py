@@ -98,8 +98,9 @@ def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.nd
     than the input (validation, 2D: the other joints 11.09 px with every joint seen, 19.64 with
     the left eye and ear never seen; benchmarks/RESULTS.md, section 4, "A joint never seen").
     In 2D it stands at its mirror partner (a hidden ear, eye or limb lies close behind it in the
-    image): 11.30 px. A joint without a seen partner (a midline joint, or in 3D, where the
-    centroid measured better for limbs) stands at its nearest seen joints along the bones.
+    image): 11.30 px; in 3D a limb joint whose partner is seen stays at the centroid (measured
+    better there). A joint without a seen partner (a midline joint; the eyes and ears of a
+    Pose2Sim TRC, which has none) stands at its nearest seen joints along the bones.
     """
     never = missing.reshape(-1, *missing.shape[-2:]).all(axis=-2)  # (S, J)
     if not never.any():
@@ -109,10 +110,9 @@ def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.nd
     for seq, unseen in zip(seqs, never):
         for j in np.flatnonzero(unseen):
             p = partner.get(j)
-            if p is not None and values.shape[-1] == 3:
-                continue
             if p is not None and not unseen[p]:
-                seq[:, j] = seq[:, p]
+                if values.shape[-1] == 2:
+                    seq[:, j] = seq[:, p]
                 continue
             nearest = _nearest_seen(j, unseen, layout.bones)
             if nearest:
