@@ -117,3 +117,24 @@ def test_face_and_hands_are_refined_and_written_back_in_their_keys(tmp_path, cap
     assert shake(refined.poses) < 0.6 * shake(data.poses)
     # every point stays near where it was: moved, not replaced
     assert np.nanmean(np.linalg.norm(refined.poses - data.poses, axis=-1)) < 5.0
+
+
+def test_an_empty_hand_list_is_a_hand_not_found_not_another_layout(tmp_path):
+    src, out = tmp_path / "json", tmp_path / "refined"
+    _whole_body_folder(src)
+    file = sorted(src.iterdir())[10]
+    frame = json.loads(file.read_text())
+    frame["people"][0]["hand_left_keypoints_2d"] = []  # OpenPose found no left hand for this person here
+    file.write_text(json.dumps(frame))
+    data = read_poses(src)
+    assert data.layout == "openpose137" and data.poses.shape == (2, 60, 137, 2)
+    hand = slice(25 + 70, 25 + 70 + 21)
+    assert np.isnan(data.poses[:, 10, hand]).all(axis=(1, 2)).sum() == 1  # that person's hand, in that frame
+    assert np.isfinite(data.poses[:, 9, hand]).all()
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 0
+    refined = read_poses(out)
+    assert refined.layout == "openpose137" and np.isfinite(refined.poses[:, 10, hand]).all()  # filled
+    frame["people"][0]["hand_left_keypoints_2d"] = [1.0, 2.0, 0.5]  # neither full nor empty: a clear error
+    file.write_text(json.dumps(frame))
+    with pytest.raises(ValueError, match=r"person 0: hand_left_keypoints_2d must hold 63 values .* got 3 values"):
+        read_poses(src)

@@ -5,9 +5,10 @@ c1, ...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...
 is one sequence (:func:`is_openpose_folder`: every JSON file in it ends in
 ``_keypoints.json``); frames are ordered by the number before ``_keypoints.json`` taken as a
 number (``walk_9`` before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as
-``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (every person with 70
+``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (people with 70
 face and 21 + 21 hand points) reads as ``openpose137``: those points appended in that order,
-so face and hands are refined too, and split back into their keys by the writer. A keypoint
+so face and hands are refined too, and split back into their keys by the writer; a face or
+hand key that is an empty list (not found for that person in that frame) reads as missing. A keypoint
 OpenPose did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are
 tracks by their ``person_id`` when every person has one other than -1 (OpenPose's "no id"),
 else they are matched frame to frame (:func:`synsp.formats.instances.gather`).
@@ -63,17 +64,34 @@ def _triples(values, key: str, where: str) -> np.ndarray:
     return flat.reshape(-1, 3)
 
 
-def _whole_body(obj: dict) -> bool:
-    """Whether a person has BODY_25 and every --face --hand key with its full point count."""
+def _whole_body(people: list, files: list, contents: list) -> bool:
+    """Whether the people are BODY_25 run with ``--face --hand``: some person has every face and
+    hand key with its full point count, and every person has each of them full or empty (``[]``:
+    OpenPose found no face or hand for that person in that frame, which reads as missing)."""
     sizes = [(_KEY, 25)] + list(_PARTS)
-    return all(isinstance(obj.get(k), list) and len(obj[k]) == 3 * n for k, n in sizes)
+    if not any(isinstance(obj, dict) and all(isinstance(obj.get(k), list) and len(obj[k]) == 3 * n for k, n in sizes)
+               for obj in people):
+        return False
+    for file, content in zip(files, contents):
+        for i, obj in enumerate(content["people"]):
+            for key, n in sizes:
+                value = obj.get(key) if isinstance(obj, dict) else None
+                if not (isinstance(value, list) and len(value) in ((3 * n,) if key == _KEY else (0, 3 * n))):
+                    got = f"{len(value)} values" if isinstance(value, list) else "no such key"
+                    allowed = "" if key == _KEY else " or none"
+                    raise ValueError(f"{file.name}: person {i}: {key} must hold {3 * n} values (x, y, confidence "
+                                     f"of {n} points){allowed}, as OpenPose --face --hand writes them; got {got}")
+    return True
 
 
 def _person(obj, where: str, whole_body: bool = False) -> Instance:
     if not isinstance(obj, dict) or _KEY not in obj:
         raise ValueError(f"{where}: a person without '{_KEY}'")
+    body = _triples(obj[_KEY], _KEY, where)
+    parts = [_triples(obj[k], k, where) if obj[k] else np.zeros((n, 3))  # [] = not found: 0, 0, 0 below
+             for k, n in _PARTS] if whole_body else []
     keys = [_KEY] + ([k for k, _ in _PARTS] if whole_body else [])
-    triples = np.concatenate([_triples(obj[k], k, where) for k in keys])
+    triples = np.concatenate([body, *parts])
     kp, conf = triples[:, :2].copy(), triples[:, 2].copy()
     kp[(kp == 0).all(axis=1) & (conf == 0)] = np.nan  # OpenPose's "not found"
     pid = obj.get("person_id", -1)
@@ -103,7 +121,7 @@ def read(path: Path) -> PoseData:
             raise ValueError(f"{file}: expected an object with a 'people' list (OpenPose --write_json)")
         contents.append(content)
     people = [obj for content in contents for obj in content["people"]]
-    whole_body = bool(people) and all(isinstance(obj, dict) and _whole_body(obj) for obj in people)
+    whole_body = _whole_body(people, files, contents)
     frames = [[_person(obj, f"{file.name}: person {i}", whole_body) for i, obj in enumerate(content["people"])]
               for file, content in zip(files, contents)]
     tops = [{k: v for k, v in content.items() if k != "people"} for content in contents]
