@@ -57,10 +57,28 @@ def test_person_ids_are_tracks_and_not_a_folder_of_other_files(tmp_path):
         (tmp_path / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
     data = read_poses(tmp_path)
     assert data.track_ids == [3, 7] and (data.poses[1, :, 0, 0] == [0.0, 1.0, 2.0]).all()
-    (tmp_path / "notes.json").write_text("{}")
+    (tmp_path / "notes.json").write_text("{}")  # one stray file among the frames: skipped, said
+    assert is_openpose_folder(tmp_path) and read_poses(tmp_path).extra["notes"] == [
+        f"openpose: skipped notes.json in {tmp_path.name}: not frame files (*_keypoints.json), so not read and not "
+        "written"]
+    for name in ("a", "b", "c"):  # as many other files as frames, or more: not a folder of frames
+        (tmp_path / f"{name}.json").write_text("{}")
     assert not is_openpose_folder(tmp_path)
     with pytest.raises(ValueError, match="not an OpenPose one"):
         read_poses(tmp_path)
+
+
+def test_a_stray_json_beside_the_frames_is_skipped_and_named(tmp_path, capsys):
+    src, out = tmp_path / "json", tmp_path / "refined"
+    shutil.copytree(FIXTURES / "openpose_coco18", src)
+    (src / "meta.json").write_text(json.dumps({"fps": 25}))
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 0
+    printed = capsys.readouterr().out
+    assert "openpose: skipped meta.json in json: not frame files" in printed and "failed" not in printed
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in src.glob("*_keypoints.json"))
+    # --force never replaces a folder holding a file of the user's that is not a frame
+    assert main(["refine", str(out), str(src), "--method", "savgol", "--force"]) == 2
+    assert (src / "meta.json").exists()
 
 
 def test_refine_folder_to_folder_and_force(tmp_path, capsys):

@@ -70,6 +70,18 @@ def test_cli_batch_resumes_and_reports_failures(tmp_path, capsys):
     assert report.done == [str(src / "clip1.npy")] and not report.failed
 
 
+def test_a_batch_that_fails_everywhere_leaves_no_empty_output_folders(tmp_path, capsys):
+    src = tmp_path / "clips"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "broken.npy").write_bytes(b"not an array")
+    out = tmp_path / "out"
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 2
+    assert "1 failed" in capsys.readouterr().out and not out.exists()
+    out.mkdir()  # the user's own folder stays, even empty
+    assert main(["refine", str(src), str(out), "--method", "savgol"]) == 2 and out.is_dir()
+    assert not (out / "sub").exists()
+
+
 def test_cli_batch_output_must_be_a_directory(tmp_path, capsys):
     src = corpus(tmp_path)
     (tmp_path / "file").write_text("")

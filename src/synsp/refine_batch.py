@@ -4,8 +4,8 @@ The inputs are a glob or a directory (every pose file in it, recursively); each 
 :func:`synsp.refine_file.refine_file` into the same relative path under the output directory.
 The batch is resumable: an output that already exists is skipped unless ``force`` (writes are
 atomic, so an interrupted run leaves no half-written output behind). A file that fails is
-reported on one line and the batch goes on. A folder of OpenPose ``*_keypoints.json`` frames
-is one sequence, never a batch of files.
+reported on one line and the batch goes on; folders it made that stay empty are removed. A
+folder of OpenPose ``*_keypoints.json`` frames is one sequence, never a batch of files.
 
 The same per-file function, :func:`refine_one`, runs on a cluster: ``examples/dask_refine.py``.
 """
@@ -109,6 +109,19 @@ def _one_thread() -> None:
         pass
 
 
+def _missing_folders(out_dir: Path, outputs: list[Path]) -> set[Path]:
+    """The folders from ``out_dir`` down to each output's that do not exist yet (the batch makes them)."""
+    missing = set()
+    for dst in outputs:
+        for folder in [dst.parent, *dst.parent.parents]:
+            if folder.exists():
+                break
+            missing.add(folder)
+            if folder == out_dir:
+                break
+    return missing
+
+
 @dataclass
 class BatchReport:
     """What :func:`refine_batch` did."""
@@ -186,6 +199,7 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
             log(line)
 
     record = report.recorder(write if log else None)
+    made = _missing_folders(Path(out_dir), [dst for _, dst in jobs])
 
     bar = tqdm(total=len(jobs), unit="file", disable=not progress or not jobs, desc="synsp refine")
     if workers == 1 or len(jobs) <= 1:
@@ -199,5 +213,10 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
                 record(*future.result())
                 bar.update()
     bar.close()
+    for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):  # deepest first
+        try:
+            folder.rmdir()  # only if empty: every file meant for it failed; no empty OUT left behind
+        except OSError:
+            pass  # holds outputs
     report.done.sort()
     return report

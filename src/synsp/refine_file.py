@@ -284,6 +284,7 @@ def refine_file(
     elif confidence is not None:
         notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
                         "the channel written back unchanged")
+    notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
     return summarize(dst, poses * scale, out * scale, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,

@@ -129,7 +129,7 @@ def _readable(path: Path) -> Path:
     if path.is_dir():  # the one folder format: OpenPose's JSON per frame
         if _folder_format(path):
             return path
-        raise InputFileError(f"{path}: a folder, but not an OpenPose one (JSON files all named *_keypoints.json)")
+        raise InputFileError(f"{path}: a folder, but not an OpenPose one (JSON files mostly named *_keypoints.json)")
     if not path.is_file():
         raise InputFileError(f"{path}: not a regular file")
     if not os.access(path, os.R_OK):

@@ -2,21 +2,23 @@
 
 Each file is ``{"version": 1.3, "people": [{"person_id": [-1], "pose_keypoints_2d": [x1, y1,
 c1, ...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...]}``. The folder
-is one sequence (:func:`is_openpose_folder`: every JSON file in it ends in
-``_keypoints.json``); frames are ordered by the number before ``_keypoints.json`` taken as a
-number (``walk_9`` before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as
-``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (people with 70
-face and 21 + 21 hand points) reads as ``openpose137``: those points appended in that order,
-so face and hands are refined too, and split back into their keys by the writer; a face or
-hand key that is an empty list (not found for that person in that frame) reads as missing. A keypoint
-OpenPose did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are
-tracks by their ``person_id`` when every person has one other than -1 (OpenPose's "no id"),
-else they are matched frame to frame (:func:`synsp.formats.instances.gather`).
+is one sequence (:func:`is_openpose_folder`: most JSON files in it end in ``_keypoints.json``;
+the others, such as a ``meta.json``, are skipped with a note naming them, ``extra["notes"]``);
+frames are ordered by the number before ``_keypoints.json`` taken as a number (``walk_9``
+before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as ``body25``, COCO-18 (18) as
+``coco18``. BODY_25 run with ``--face --hand`` (people with 70 face and 21 + 21 hand points)
+reads as ``openpose137``: those points appended in that order, so face and hands are refined
+too, and split back into their keys by the writer; a face or hand key that is an empty list
+(not found for that person in that frame) reads as missing. A keypoint OpenPose did not find
+is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are tracks by their
+``person_id`` when every person has one other than -1 (OpenPose's "no id"), else they are
+matched frame to frame (:func:`synsp.formats.instances.gather`).
 
 The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
 with every other key of each person (3D keypoints, face and hands not read, ...) unchanged,
 the track as ``person_id`` and synsp's ``"keypoint_filled"``. A folder is replaced only if it
-is itself an OpenPose folder (or empty), and atomically: written beside it, then renamed.
+is itself an OpenPose folder of frame files only (or empty), and atomically: written beside it,
+then renamed.
 """
 from __future__ import annotations
 
@@ -39,14 +41,21 @@ _KEY = "pose_keypoints_2d"
 _PARTS = (("face_keypoints_2d", 70), ("hand_left_keypoints_2d", 21), ("hand_right_keypoints_2d", 21))
 
 
+def _json_files(path: Path) -> tuple[list[Path], list[Path]]:
+    """The folder's frame files (``*_keypoints.json``) and its other JSON files."""
+    files = [p for p in path.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".")]
+    return [p for p in files if p.name.endswith(SUFFIX)], [p for p in files if not p.name.endswith(SUFFIX)]
+
+
 def is_openpose_folder(path: str | os.PathLike) -> bool:
-    """True when ``path`` is a folder holding JSON files that all end in ``_keypoints.json``:
-    one OpenPose sequence (not a batch of pose files)."""
+    """True when ``path`` is a folder whose JSON files are mostly named ``*_keypoints.json``: one
+    OpenPose sequence (not a batch of pose files). The other JSON files (a ``meta.json`` put
+    beside the frames) are not frames; :func:`read` skips them and says so."""
     path = Path(path)
     if not path.is_dir():
         return False
-    names = [p.name for p in path.iterdir() if p.suffix.lower() == ".json"]
-    return bool(names) and all(name.endswith(SUFFIX) for name in names)
+    frames, others = _json_files(path)
+    return len(frames) > len(others)
 
 
 def frame_number(name: str) -> tuple:
@@ -112,8 +121,9 @@ def read(path: Path) -> PoseData:
     """
     path = Path(path)
     if not is_openpose_folder(path):
-        raise ValueError(f"{path}: not an OpenPose folder (JSON files all named *{SUFFIX})")
-    files = sorted((p for p in path.iterdir() if p.name.endswith(SUFFIX)), key=lambda p: frame_number(p.name))
+        raise ValueError(f"{path}: not an OpenPose folder (JSON files mostly named *{SUFFIX})")
+    frames, others = _json_files(path)
+    files = sorted(frames, key=lambda p: frame_number(p.name))
     contents = []
     for file in files:
         content = load_json(file)
@@ -132,6 +142,11 @@ def read(path: Path) -> PoseData:
              "openpose": {"files": [f.name for f in files], "tops": tops, "fields": fields}}
     if extra["frame_ids"] is None:
         del extra["frame_ids"]
+    if others:  # said, not silently dropped: refine_file prints the reader's notes
+        names = sorted(p.name for p in others)
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        extra["notes"] = [f"openpose: skipped {shown} in {path.name}: not frame files (*{SUFFIX}), so not read "
+                          "and not written"]
     return PoseData(poses=poses, scores=scores, layout=LAYOUT_OF_COUNT.get(poses.shape[2]), track_ids=track_ids,
                     format="openpose", extra=extra, filled=filled)
 
@@ -143,8 +158,10 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
     n_tracks, n_frames, n_joints, n_coords = poses.shape
     if n_coords != 2:
         raise ValueError(f"{path}: OpenPose JSON holds 2D keypoints; poses have C = {n_coords}")
-    if path.exists() and not (is_openpose_folder(path) or (path.is_dir() and not any(path.iterdir()))):
-        raise ValueError(f"{path} exists and is not an OpenPose folder; refusing to replace it")
+    # replaced whole, so only a folder of nothing but frame files: never a meta.json of the user's
+    if path.exists() and not (path.is_dir() and not _json_files(path)[1] and is_openpose_folder(path)
+                              or path.is_dir() and not any(path.iterdir())):
+        raise ValueError(f"{path} exists and is not an OpenPose folder of frame files only; refusing to replace it")
     info = data.extra.get("openpose", {})
     files = info.get("files")
     if files is None or len(files) != n_frames:
