@@ -69,3 +69,49 @@ def test_analog_channels_are_carried_through_refinement(tmp_path):
         assert analog["labels"] == ["Fx1", "Fy1", "Fz1"] and analog["rate"] == 300.0 and analog["units"] == ["N"] * 3
         np.testing.assert_allclose(analog["values"], values, rtol=1e-6)
     assert read_poses(C3D).extra["c3d"]["analog"] is None  # a file without analog channels
+
+
+def _lab_trial(path: Path) -> None:
+    """A lab's C3D: 5 markers measured with residual 1 by cameras 1 and 4 (mask 9), one of them
+    invalid for frames 10-14, and the force plate and event groups its system writes."""
+    import c3d
+
+    rng = np.random.default_rng(0)
+    points = np.zeros((40, 5, 5), np.float32)
+    points[..., :3] = 500 + np.cumsum(rng.normal(0, 3, (40, 5, 3)), axis=0) + np.arange(5)[:, None] * 100
+    points[..., 3], points[..., 4] = 1.0, 9
+    points[10:15, 2, :] = [0, 0, 0, -1, 0]
+    writer = c3d.Writer(point_rate=30.0, point_scale=-1.0, point_units="mm  ")
+    writer.set_point_labels([f"M{k}" for k in range(5)])
+    plate = writer.add_group(5, "FORCE_PLATFORM", "force plates")
+    plate.add_param("USED", desc="plates", bytes_per_element=2, dimensions=[], bytes=np.int16(1).tobytes())
+    plate.add_param("CORNERS", desc="corners", bytes_per_element=4, dimensions=[3, 4, 1],
+                    bytes=np.arange(12, dtype=np.float32).tobytes())
+    event = writer.add_group(6, "EVENT", "events")
+    event.add_param("TIMES", desc="times", bytes_per_element=4, dimensions=[2, 2],
+                    bytes=np.array([0, 0.5, 0, 0.9], np.float32).tobytes())
+    writer.add_frames([(points[t], np.zeros((0, 0), np.float32)) for t in range(40)])
+    with open(path, "wb") as handle:
+        writer.write(handle)
+
+
+def test_a_refined_trial_keeps_its_parameters_and_marks_filled_points_modelled(tmp_path):
+    import c3d
+
+    _lab_trial(tmp_path / "trial.c3d")
+    assert main(["refine", str(tmp_path / "trial.c3d"), str(tmp_path / "out.c3d"), "--method", "savgol"]) == 0
+
+    def params(path):  # {group: {param: (dimensions, bytes)}} and the (T, M, 5) points
+        with open(path, "rb") as handle:
+            reader = c3d.Reader(handle)
+            groups = {name: {p: (list(v.dimensions), bytes(v.bytes)) for p, v in group.param_items()}
+                      for name, group in reader.group_items()}
+            return groups, np.stack([p for _, p, _ in reader.read_frames(copy=True)])
+
+    (before, _), (after, points_out) = params(tmp_path / "trial.c3d"), params(tmp_path / "out.c3d")
+    assert after["FORCE_PLATFORM"] == before["FORCE_PLATFORM"] and after["EVENT"] == before["EVENT"]
+    gap = np.zeros((40, 5), bool)
+    gap[10:15, 2] = True
+    assert (points_out[gap][:, 3:] == 0).all()  # filled: residual 0 (C3D's modelled), no camera saw it
+    assert (points_out[~gap][:, 3] == 1.0).all() and (points_out[~gap][:, 4] == 9).all()  # measured: as given
+    assert np.array_equal(read_poses(tmp_path / "out.c3d").filled[0], gap)  # and read back as filled

@@ -7,10 +7,16 @@ joint layout exactly as TRC marker names do (:func:`synsp.formats.trc.match_mark
 marker sets read as ``halpe26`` / ``body25``; other marker sets keep their own labels).
 
 The writer writes the same labels (the source's markers, in its order), rate, first frame and
-unit, floating-point points, residual 0 for a value and -1 (invalid) for a missing one.
+unit, floating-point points, and C3D's marks of where a value came from: -1 (invalid) for a
+missing one, residual 0 and no cameras (C3D's "modelled": filtered or interpolated, not seen)
+for a filled one, and for a measured one the residual and camera mask the source file gave it
+(0 and none when the source was not a C3D file). Reading, a residual of 0 in a file whose other
+points have residuals is such a modelled value: ``filled``.
 Analog channels (force plates, EMG) are carried over unchanged: their labels, rate, units and
 values (scaled and offset as the source file says, written as floats), so refining the
-points of a trial keeps its forces.
+points of a trial keeps its forces; so is every other parameter of the source (``FORCE_PLATFORM``,
+``EVENT``, ``SUBJECTS``, ... groups, and the ``POINT``/``ANALOG``/``TRIAL`` parameters the
+writer does not set itself), byte for byte.
 """
 from __future__ import annotations
 
@@ -23,6 +29,16 @@ from synsp.formats.posedata import PoseData
 from synsp.formats.trc import UNITS_TO_MM, markers_to_layout, partial_layout
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names
+
+# Parameters the writer sets from the data written (counts, scale, rate, labels, units, frame
+# range); a source file's values of these would describe other data, so they are not copied.
+_WRITER_SETS = {
+    "POINT": {"USED", "FRAMES", "LONG_FRAMES", "DATA_START", "SCALE", "RATE", "UNITS", "LABELS", "LABELS2",
+              "DESCRIPTIONS", "DESCRIPTIONS2"},
+    "ANALOG": {"USED", "RATE", "GEN_SCALE", "SCALE", "OFFSET", "UNITS", "LABELS", "LABELS2", "DESCRIPTIONS",
+               "DESCRIPTIONS2", "FORMAT", "BITS"},
+    "TRIAL": {"ACTUAL_START_FIELD", "ACTUAL_END_FIELD"},
+}
 
 
 def _c3d():
@@ -61,21 +77,30 @@ def read(path: Path) -> PoseData:
         param = reader.get("POINT:UNITS")
         units = _units(param.string_value if param is not None else "mm", path)
         rate = float(reader.point_rate)
+        scale = abs(float(reader.point_scale)) or 1.0  # the residuals' step: written with the same
         frame_ids, frames, analog = [], [], []
         for number, points, samples in reader.read_frames(copy=True):
             frame_ids.append(int(number))
             frames.append(points)
             analog.append(samples)
         analog_info = _analog(reader, analog)
+        parameters = _parameters(reader)
     if not frames or not labels:
         raise ValueError(f"{path}: no point data")
     points = np.stack(frames).astype(np.float64)  # (T, M, 5): x, y, z, residual, cameras
     values = points[..., :3] * UNITS_TO_MM[units]
     values[points[..., 3] < 0] = np.nan
+    # residual 0 = modelled (filtered, interpolated), in a file whose points carry residuals at all
+    modelled = (points[..., 3] == 0) & bool((points[..., 3] > 0).any())
     poses, layout, columns, estimated, joints = markers_to_layout(values, labels)
     extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units,
                                              "analog": analog_info, **partial_layout(layout, joints)}}
     layout = None if "layout" in extra["c3d"] else layout  # a layout's joints and markers of its own
+    extra["c3d"].update(parameters=parameters, residual=points[..., 3].astype(np.float32),
+                        cameras=points[..., 4].astype(np.uint8), scale=scale)
+    if modelled.any():
+        estimated = np.zeros(poses.shape[:2], dtype=bool) if estimated is None else estimated
+        estimated[:, columns] |= modelled
     return PoseData(poses=poses[None], layout=layout, fps=rate if rate > 0 else None, format="c3d", extra=extra,
                     filled=None if estimated is None else estimated[None])
 
@@ -96,13 +121,22 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
     missing = ~np.isfinite(values).all(-1)
     points = np.zeros(values.shape[:2] + (5,), dtype=np.float32)
     points[..., :3] = np.where(missing[..., None], 0.0, values)
-    points[..., 3] = np.where(missing, -1.0, 0.0)  # residual: -1 = invalid
-    points[..., 4] = np.where(missing, -1.0, 0.0)
+    source = data.extra.get("c3d") or {}
+    residual, cameras = source.get("residual"), source.get("cameras")
+    if residual is not None and np.shape(residual) == values.shape[:2] and np.shape(cameras) == values.shape[:2]:
+        # measured values keep the residual and cameras they were measured with; invalid ones made 0 (modelled)
+        points[..., 3] = np.maximum(residual, 0.0)
+        points[..., 4] = np.where(np.asarray(residual) >= 0, cameras, 0)
+    if data.filled is not None:  # filled values were seen by no camera: C3D's "modelled", residual 0
+        filled = np.asarray(data.filled[0], dtype=bool)[:, columns]
+        points[filled, 3:] = 0.0
+    points[..., 3] = np.where(missing, -1.0, points[..., 3])  # residual: -1 = invalid
+    points[..., 4] = np.where(missing, -1.0, points[..., 4])
     analog = (data.extra.get("c3d") or {}).get("analog")
     if analog is not None and len(analog["values"]) != n_frames:
         analog = None  # another number of frames: the channels no longer line up with the points
     writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=analog["rate"] if analog else 0.0,
-                        point_scale=-1.0, point_units=units.ljust(4))
+                        point_scale=-float(source.get("scale", 1.0)), point_units=units.ljust(4))
     writer.set_point_labels(markers)
     if analog:
         writer.set_analog_labels(analog["labels"])
@@ -110,6 +144,7 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
             width = max(len(u) for u in analog["units"]) or 1
             writer.get("ANALOG").set_str("UNITS", "analog units", "".join(u.ljust(width) for u in analog["units"]),
                                          width, len(analog["units"]))
+    _copy_parameters(writer, source.get("parameters") or [], analog is not None)
     frame_ids = data.extra.get("frame_ids")
     first = frame_ids[0] if frame_ids and isinstance(frame_ids[0], int) and frame_ids[0] > 0 else 1
     writer.set_start_frame(first)
@@ -118,6 +153,34 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
     with atomic_path(path) as tmp, open(tmp, "wb") as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No analog data found": none is written
         writer.write(handle)
+
+
+def _parameters(reader) -> list[tuple]:
+    """Every parameter group of a C3D file being read, as ``(group id, name, description, [(name,
+    description, bytes per element, dimensions, bytes), ...])``, for the writer to copy."""
+    return [(int(key), group.name, group.desc,
+             [(name, param.desc, param.bytes_per_element, list(param.dimensions), bytes(param.bytes))
+              for name, param in group.param_items()])
+            for key, group in reader.group_listed()]
+
+
+def _copy_parameters(writer, groups: list[tuple], analog: bool) -> None:
+    """Add the source's parameters (:func:`_parameters`) that ``writer`` does not set itself:
+    its own groups whole, under their ids where free, and the rest of POINT, ANALOG (when its
+    channels are written) and TRIAL."""
+    used = {key for key, _ in writer.group_listed()}
+    for key, name, desc, params in groups:
+        if name == "ANALOG" and not analog:
+            continue  # the channels are not written: their parameters would describe nothing
+        group = writer.get(name)
+        if group is None:
+            key = key if key not in used else max(used | {0}) + 1
+            group = writer.add_group(key, name, desc)
+            used.add(key)
+        for pname, pdesc, size, dims, raw in params:
+            if pname in _WRITER_SETS.get(name, ()) or pname in group:
+                continue
+            group.add_param(pname, desc=pdesc, bytes_per_element=size, dimensions=dims, bytes=raw)
 
 
 def _analog(reader, samples: list[np.ndarray]) -> dict | None:
