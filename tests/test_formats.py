@@ -81,6 +81,28 @@ def test_npz_integer_poses_become_float(tmp_path):
     assert data.poses.dtype == np.float64
 
 
+def test_frames_first_stacks_are_refused_and_mmpose_scores_read(tmp_path):
+    import synsp
+
+    rng = np.random.default_rng(3)
+    people = 500 + rng.normal(0, 2, (2, 60, 17, 2)) + np.arange(60)[:, None, None]  # (P, T, J, 2)
+    scores = rng.uniform(0.5, 0.9, (2, 60, 17))
+    np.savez(tmp_path / "tpj.npz", keypoints=people.transpose(1, 0, 2, 3), scores=scores.transpose(1, 0, 2))
+    with pytest.raises(ValueError, match=r"shape \(60, 2, 17, 2\) is \(T, P, J, C\), frames first\? save it as "
+                                         r"x.transpose\(1, 0, 2, 3\)"):
+        read_poses(tmp_path / "tpj.npz")
+    with pytest.raises(ValueError, match="pass poses.transpose"):
+        synsp.refine(people.transpose(1, 0, 2, 3), "savgol")
+    assert synsp.refine(people[:, :5], "savgol").shape == (2, 5, 17, 2)  # a short (V, T, J, C) is fine
+    assert synsp.refine(people[:1, :1], "savgol").shape == (1, 1, 17, 2)
+    np.savez(tmp_path / "mm.npz", keypoints=people, keypoint_scores=scores)  # mmpose's name for the scores
+    data = read_poses(tmp_path / "mm.npz")
+    np.testing.assert_array_equal(data.scores, scores)
+    write_poses(tmp_path / "out.npz", data)
+    with np.load(tmp_path / "out.npz") as out:
+        assert set(out.files) == {"keypoints", "keypoint_scores"}  # written back under its own name
+
+
 # ---- CSV --------------------------------------------------------------------------------
 
 def test_csv_round_trip_tracks_nan_scores_layout_names(tmp_path):

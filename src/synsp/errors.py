@@ -68,13 +68,31 @@ class OutputError(SynspError, ValueError):
 
 __all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
            "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
-           "OutputError", "is_number", "check_fps"]
+           "OutputError", "is_number", "check_fps", "check_frames_first"]
 
 
 def is_number(value: object) -> bool:
     """A real number given as an argument: an int, float or NumPy number, not a bool
     (``True`` would read as 1 fps or 1 Hz)."""
     return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+# A (V, T, J, C) array of at least this many views or persons, each of at most 1 / FEW_FRAMES of
+# that many frames, is refused: such a shape is a (T, P, J, C) stack (frames first, as rtmlib and
+# mmpose users stack per-frame results) far more often than a crowd seen for a few frames, and
+# refined as (V, T, J, C) it would be many people of too few frames to smooth.
+MANY_VIEWS = 16
+FEW_FRAMES = 4
+
+
+def check_frames_first(shape: tuple, where: str, fix: str) -> None:
+    """Raise :class:`ShapeError` when a 4-D ``shape`` read as (V, T, J, C) has ``V >= MANY_VIEWS``
+    (16) and ``V >= FEW_FRAMES * T`` (4 x as many views or persons as frames): most likely
+    (T, P, J, C), frames first. ``fix`` says how to pass it the other way round."""
+    if len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]:
+        raise ShapeError(f"{where}: shape {tuple(shape)} is (T, P, J, C), frames first? {fix}; as (V, T, J, C) "
+                         f"it would be {shape[0]} persons or views of {shape[1]} frame{'s' if shape[1] != 1 else ''} "
+                         "each")
 
 
 def check_fps(fps: object) -> None:

@@ -16,7 +16,16 @@ import numpy as np
 
 from synsp import filters
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import CheckpointError, LayoutError, MissingDataError, OptionError, ShapeError, check_fps, is_number
+from synsp.errors import (
+    CheckpointError,
+    LayoutError,
+    MissingDataError,
+    OptionError,
+    ShapeError,
+    check_fps,
+    check_frames_first,
+    is_number,
+)
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.measurements import measurements
 from synsp.model import NETWORKS
@@ -134,7 +143,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
 
     Parameters
     ----------
-    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). NaN marks
+    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of
+        16 or more views or persons and at least 4 times as many of them as frames is refused
+        (``ShapeError``): it is most likely (T, P, J, C), frames first, to be passed transposed
+        (:func:`synsp.errors.check_frames_first`). NaN marks
         missing joints, and so does a point exactly at the origin while the body is elsewhere
         (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled. A score
         per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
@@ -184,6 +196,7 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
                          f"got shape {x.shape}")
     if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
+    check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
     score, constant = _score_channel(x)

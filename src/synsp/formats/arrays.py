@@ -3,10 +3,13 @@
 An ``.npz`` holds the poses under ``"poses"`` (or the file's only array, or a known
 estimator key such as ``"keypoints"``, ``"kp3d"``, ``"kp3d_world"``, ``"kp2d"``, VIBE's and
 SPIN's ``"joints3d"``, mmhuman3d's ``"keypoints3d"``; option ``key=`` picks one), with optional
-``"scores"`` (T, J) or (V, T, J), ``"fps"`` (scalar), ``"layout"`` (string), ``"track_ids"`` (V,)
+``"scores"`` (T, J) or (V, T, J) (or mmpose's name for them, ``"keypoint_scores"``; written back
+under the name read), ``"fps"`` (scalar), ``"layout"`` (string), ``"track_ids"`` (V,)
 and ``"filled"`` (T, J) or (V, T, J) bool (joint values filled in rather than measured). Poses
 are (T, J, C) or (V, T, J, C); the reader remembers the rank and the writer writes the same rank
-back, under the same key, keeping every array it did not interpret.
+back, under the same key, keeping every array it did not interpret. A 4-D array of 16 or more
+"views" of a quarter as many frames or fewer is refused as most likely (T, P, J, C), frames first
+(:func:`synsp.errors.check_frames_first`): rtmlib's and mmpose's per-frame results stacked.
 """
 from __future__ import annotations
 
@@ -14,13 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.errors import check_frames_first
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
 
 # In this order of preference: a file with VIBE's joints3d and joints2d gives its 3D joints.
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints3d", "keypoints3d", "joints2d", "keypoints2d",
               "joints", "pose")
-_META_KEYS = ("scores", "fps", "layout", "track_ids", "filled")
+_META_KEYS = ("scores", "keypoint_scores", "fps", "layout", "track_ids", "filled")
+SCORE_KEYS = ("scores", "keypoint_scores")  # synsp's, rtmlib's; mmpose's
 
 
 def _pick_key(files: list[str], key: str | None, where: Path) -> str:
@@ -46,6 +51,7 @@ def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
         raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
                          f"got {array.dtype} {array.shape}")
     rank = array.ndim
+    check_frames_first(array.shape, where, "save it as x.transpose(1, 0, 2, 3)")
     if not np.issubdtype(array.dtype, np.floating):
         array = array.astype(np.float64)
     return (array[None] if rank == 3 else array), rank
@@ -69,14 +75,15 @@ def read(path: Path, key: str | None = None) -> PoseData:
     name = _pick_key(files, key, path)
     poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
     scores = fps = layout = track_ids = filled = None
-    if "scores" in files:
-        if np.iscomplexobj(npz["scores"]) or not (np.issubdtype(npz["scores"].dtype, np.number)
-                                                  or npz["scores"].dtype == bool):
-            raise ValueError(f"{path}: 'scores' must be real numbers, got {npz['scores'].dtype}")
-        scores = np.asarray(npz["scores"], dtype=np.float64)
+    score_key = next((k for k in SCORE_KEYS if k in files), None)
+    if score_key is not None:
+        raw = npz[score_key]
+        if np.iscomplexobj(raw) or not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool):
+            raise ValueError(f"{path}: {score_key!r} must be real numbers, got {raw.dtype}")
+        scores = np.asarray(raw, dtype=np.float64)
         scores = scores[None] if scores.ndim == 2 else scores
         if scores.shape != poses.shape[:3]:
-            raise ValueError(f"{path}: scores {npz['scores'].shape} do not match poses {npz[name].shape}")
+            raise ValueError(f"{path}: {score_key} {raw.shape} do not match poses {npz[name].shape}")
     if "fps" in files:
         if np.asarray(npz["fps"]).size != 1:
             raise ValueError(f"{path}: 'fps' must be one number, got shape {np.shape(npz['fps'])}")
@@ -90,9 +97,9 @@ def read(path: Path, key: str | None = None) -> PoseData:
     if "filled" in files:
         flags = npz["filled"]
         filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
-    consumed = {name, *_META_KEYS}
+    consumed = {name, *_META_KEYS} - ({k for k in SCORE_KEYS if k != score_key})  # a second score array is kept
     others = {f: npz[f] for f in files if f not in consumed}
-    info = {"rank": rank, "key": name, "others": others}
+    info = {"rank": rank, "key": name, "others": others, "score_key": score_key}
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
                     format="npz", extra={"arrays": info}, filled=filled)
 
@@ -114,7 +121,8 @@ def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
         arrays = dict(info.get("others", {}))
         arrays[info.get("key") or "poses"] = out
         if data.scores is not None:
-            arrays["scores"] = np.asarray(data.scores)[0] if three_d else np.asarray(data.scores)
+            scores = np.asarray(data.scores)
+            arrays[info.get("score_key") or "scores"] = scores[0] if three_d else scores
         if data.filled is not None:
             arrays["filled"] = (np.asarray(data.filled, dtype=bool)[0] if three_d
                                 else np.asarray(data.filled, dtype=bool))
