@@ -138,10 +138,31 @@ def test_coco_without_track_ids_uses_matching_and_absent_joints(tmp_path):
 
     results = [result(1, 0), result(1, 400), result(2, 405), result(2, 4), result(5, 8)]
     (tmp_path / "r.json").write_text(json.dumps(results))
-    data = read_poses(tmp_path / "r.json")
-    assert data.poses.shape == (2, 3, 17, 2) and data.extra["frame_ids"] == [1, 2, 5]
-    np.testing.assert_allclose(data.poses[:, :, 0, 0], [[0, 4, 8], [400, 405, np.nan]])
+    data = read_poses(tmp_path / "r.json")  # images 3 and 4 had nobody: frames of NaN, placed by their ids
+    assert data.poses.shape == (2, 5, 17, 2) and data.extra["frame_ids"] == [1, 2, 3, 4, 5]
+    np.testing.assert_allclose(data.poses[:, :, 0, 0], [[0, 4, np.nan, np.nan, 8], [400, 405] + [np.nan] * 3])
     assert np.isnan(data.poses[:, :2, 5]).all() and (data.scores[:, :2, 5] == 0).all()
+
+
+def test_coco_frames_are_placed_by_their_image_ids(tmp_path):
+    def result(image_id, x):
+        kp = np.column_stack([x + 3 * np.arange(17), 200 + 10 * np.arange(17), np.full(17, 0.9)])
+        return {"image_id": image_id, "category_id": 1, "keypoints": kp.ravel().tolist(), "score": 0.9}
+
+    def frames(ids):
+        (tmp_path / "r.json").write_text(json.dumps([result(i, 2.0 * i) for i in ids]))
+        return read_poses(tmp_path / "r.json")
+
+    video = [1000 + t for t in range(40) if not 15 <= t < 25]  # ten frames dropped from the middle
+    data = frames(video)
+    assert data.extra["frame_ids"] == list(range(1000, 1040)) and data.poses.shape == (1, 40, 17, 2)
+    assert np.isnan(data.poses[0, 15:25]).all() and np.isfinite(data.poses[0, 25]).all()
+    write_poses(tmp_path / "back.json", data)
+    assert [r["image_id"] for r in json.loads((tmp_path / "back.json").read_text())] == video  # same ids, no others
+    every_other = [2 * t for t in range(40) if t != 20]  # every other frame of a video, one dropped
+    assert frames(every_other).extra["frame_ids"] == list(range(0, 80, 2))
+    stills = [139, 285, 632, 724, 776]  # still images, not a video's frames: one frame each, in order
+    assert frames(stills).extra["frame_ids"] == stills
 
 
 def test_coco_bad_triples(tmp_path):

@@ -1,8 +1,12 @@
 """COCO keypoint results JSON: ``[{"image_id", "category_id", "keypoints": [x1, y1, c1, ...], "score"}]``.
 
 The format every COCO-evaluated 2D estimator can export (what ``COCOeval`` loads with
-``loadRes``). Frames are the sorted distinct ``image_id`` values; several results for one
-image are several persons, gathered into tracks by their ``track_id`` when every result has
+``loadRes``). Frames are the sorted distinct ``image_id`` values; when they are whole numbers
+with a common step (1 for every frame of a video, 2 for every other) they are placed by them
+(:func:`frame_positions`), so image ids missing from the middle (a detector that returned
+nothing, dropped frames) are frames where nobody was seen, NaN, and the time between the
+frames around them is kept; filled, such frames are written under the ids in between. Several
+results for one image are several persons, gathered into tracks by their ``track_id`` when every result has
 one, else by tracking across frames (:mod:`synsp.formats.tracking`). The third
 value of each keypoint triple is its confidence. COCO marks an absent keypoint as
 ``0, 0, 0``: such joints read as NaN, and NaN joints are written that way. Layout is
@@ -38,6 +42,22 @@ def _sort_key(image_id):
     return (1, tuple(float(d) for d in re.findall(r"\d+", text)), text)
 
 
+def frame_positions(image_ids: list) -> list:
+    """The frame ids of sorted, distinct ``image_ids`` with the missing ones put back: whole
+    numbers ``first, first + step, ..., last`` with ``step`` their greatest common difference,
+    when that leaves at most as many frames missing as there are (a video's frame numbers, not
+    a sparse set of still images); else ``image_ids`` as they are, one frame each."""
+    if len(image_ids) < 2 or not all(isinstance(i, (int, float)) and float(i).is_integer() for i in image_ids):
+        return list(image_ids)
+    numbers = [int(i) for i in image_ids]
+    step = int(np.gcd.reduce(np.diff(numbers)))
+    count = (numbers[-1] - numbers[0]) // step + 1
+    if count == len(numbers) or count > 2 * len(numbers):
+        return list(image_ids)
+    as_given = dict(zip(numbers, image_ids))  # ids that are there keep their own type (1060 or 1060.0)
+    return [as_given.get(n, n) for n in range(numbers[0], numbers[-1] + 1, step)]
+
+
 def sniff(content) -> bool:
     """A COCO results list: entries with an ``image_id``."""
     first = first_entry(content)
@@ -51,7 +71,8 @@ def read(path: Path) -> PoseData:
     -------
     PoseData
         ``poses`` (V, T, J, 2) pixels, ``scores`` (V, T, J) from the keypoint triples,
-        ``extra["frame_ids"]`` = the image ids.
+        ``extra["frame_ids"]`` = the image ids, with the missing ones of a video put back
+        (:func:`frame_positions`): there, every track is NaN.
     """
     return read_results(path)
 
@@ -73,7 +94,7 @@ def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
         track = res.get(track_key)
         if track is not None and (not isinstance(track, (int, float)) or not float(track).is_integer()):
             raise ValueError(f"{path}: result {k} has {track_key} {track!r}; expected an integer")
-    image_ids = sorted({res["image_id"] for res in results}, key=_sort_key)
+    image_ids = frame_positions(sorted({res["image_id"] for res in results}, key=_sort_key))
     t_of = {iid: t for t, iid in enumerate(image_ids)}
     frames: list[list[Instance]] = [[] for _ in image_ids]
     for res in results:
