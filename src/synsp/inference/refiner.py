@@ -22,6 +22,7 @@ from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
+from synsp.inference.window_lean import MAX_LEAN, can_lean, turn_in_image, window_turn
 from synsp.measurements import measurements
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import paced_rate
@@ -167,6 +168,10 @@ class Refiner:
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
+        # 2D SynSP: a window whose trunk and legs lean more than this many degrees is turned
+        # upright for the network, and back (synsp.inference.window_lean; None: never).
+        leans = self.space == "2d" and can_lean(self.layout) and not self.network.per_coordinate
+        self.max_lean: float | None = MAX_LEAN if leans else None
         # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps`` is the rate the last call
         # refined at, None when it kept the given one.
         self.follow_pace = FOLLOW_PACE
@@ -421,10 +426,16 @@ class Refiner:
             mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
             windows = windows.copy()
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
+        turn = None if self.max_lean is None else window_turn(windows, self.layout, self.max_lean)
+        if turn is not None and turn.any():
+            middle = windows.mean(axis=(2, 3), keepdims=True)
+            windows = turn_in_image(windows, turn, middle)
         centre, scale = window_stats(windows, self.space, each_point=self.network.per_coordinate)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
                    for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
+        if turn is not None and turn.any():
+            refined = {name: turn_in_image(out, -turn, middle) for name, out in refined.items()}
         if self.mirror_windows:
             for out in refined.values():
                 out[mirrored] = flip_lr(out[mirrored], self.layout)
