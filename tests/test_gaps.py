@@ -197,3 +197,24 @@ def test_frames_before_and_after_a_person_stay_empty(method):
     assert np.isfinite(out[0, 20:]).all() and np.isfinite(out[1, :70]).all()
     one = synsp.refine(x[1], method)
     assert np.isnan(one[70:]).all() and np.isfinite(one[:70]).all()
+
+
+def test_a_joint_seen_only_at_low_confidence_comes_back_as_the_input_had_it(tmp_path):
+    """Its position and score are the estimator's: the user may trust 0.15 more than we do."""
+    import synsp
+    from synsp.refine_file import refine_file
+    from walking import walking
+
+    _, noisy = walking(60, noise=1.5)
+    scores = np.full((60, 17), 0.9)
+    scores[:, 4] = 0.15  # the right ear, only ever seen at 0.15
+    noisy[:, 3] = 0.0  # the left ear, never found: (0, 0)
+    scores[:, 3] = 0.0
+    out = synsp.refine(np.concatenate([noisy, scores[..., None]], axis=-1))
+    np.testing.assert_array_equal(out[:, 4], np.c_[noisy[:, 4], scores[:, 4]])
+    assert np.isnan(out[:, 3, :2]).all() and np.isfinite(out[:, [0, 1, 2, 5]]).all()
+    np.savez(tmp_path / "in.npz", keypoints=noisy, scores=scores)
+    refine_file(tmp_path / "in.npz", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as written:
+        np.testing.assert_allclose(written["keypoints"][:, 4], noisy[:, 4], rtol=1e-6)
+        np.testing.assert_array_equal(written["scores"], scores)

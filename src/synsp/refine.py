@@ -152,7 +152,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
         told from the values by :func:`synsp.sequence.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
-        missing, and the scores come back unchanged.
+        missing, and the scores come back unchanged (and so do the positions of a joint seen only
+        below that score, where the refinement leaves it missing).
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
@@ -203,7 +204,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
-        return np.concatenate([out, x[..., score:]], axis=-1)
+        unrefined = (~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1)
+                     & ~not_found(x[..., :score]))[..., None]
+        out = np.where(unrefined, x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
+        return np.concatenate([out, x[..., score:]], axis=-1).astype(x.dtype, copy=False)
     zeros = not_found(x)
     if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)

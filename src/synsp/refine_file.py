@@ -196,6 +196,7 @@ def refine_file(
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     zeros = not_found(poses)
     poses[zeros] = np.nan
+    measured = poses
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
     if not np.isfinite(poses).all(-1).any():
@@ -242,6 +243,11 @@ def refine_file(
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
+    unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
+    if unrefined.any():  # nothing better is known of them: the input's values, with their scores
+        out = np.where(unrefined[..., None], measured, out)
+        notes.append(f"{int(unrefined.sum())} of the joint values left missing were scored below {threshold:g} "
+                     "with no confident value near them: kept as the input had them, with their scores")
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
