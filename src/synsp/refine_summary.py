@@ -37,10 +37,12 @@ class RefineSummary:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
         ratio = mean_out / mean_in if mean_in else float("nan")
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
+        smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
+                      f"median {median_in:.2f} -> {median_out:.2f}" if np.isfinite(mean_in)
+                      else "no acceleration to measure (fewer than 3 frames in a row)")
         return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), "
                 f"{self.frames} frames, {self.filled} joint values filled\n"
-                f"smoothness: mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
-                f"median {median_in:.2f} -> {median_out:.2f}; mean displacement from input {self.displacement:.2f} "
+                f"smoothness: {smoothness}; mean displacement from input {self.displacement:.2f} "
                 f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
                     f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else "")
                 + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
