@@ -111,3 +111,22 @@ def test_a_joint_never_seen_stands_where_a_body_has_it():
     x3[:, 10] = np.nan  # h36m17's head: no partner, so its nearest seen joints along the bones
     head = measurements(x3, get_layout("h36m17")).values[:, 10]
     np.testing.assert_allclose(head, x3[:, [9]].mean(axis=1))
+
+
+@needs_data
+def test_a_gap_is_filled_along_the_bones():
+    """A wrist lost for 20 frames of a walk keeps to its elbow, not to a straight line through
+    space while the body walks on: its forearm keeps its length, and it lands nearer the truth."""
+    from synsp.data.mocap import load_clip
+
+    clean = load_clip("dataset-1_walk_normal_001", "h36m17")[:120].astype(np.float64)
+    wrist, elbow = get_layout("h36m17").index("left_wrist"), get_layout("h36m17").index("left_elbow")
+    x = clean.copy()
+    x[50:70, wrist] = np.nan
+    filled = measurements(x, get_layout("h36m17")).values
+    line = np.linalg.norm(measurements(x, None).values[50:70, wrist] - clean[50:70, wrist], axis=-1).mean()
+    along = np.linalg.norm(filled[50:70, wrist] - clean[50:70, wrist], axis=-1).mean()
+    assert along < 0.7 * line
+    forearm = np.linalg.norm(clean[:, wrist] - clean[:, elbow], axis=-1).mean()
+    np.testing.assert_allclose(np.linalg.norm(filled[50:70, wrist] - filled[50:70, elbow], axis=-1), forearm, rtol=0.1)
+    np.testing.assert_array_equal(filled[:50], clean[:50])  # measured values stay as they are

@@ -24,7 +24,7 @@ from synsp.glitches import body_jumps, glitches
 from synsp.held_values import held_values
 from synsp.inversions import without_inversions
 from synsp.sequence import fill_gaps, missing_mask
-from synsp.skeleton import Layout
+from synsp.skeleton import Layout, bone_tree
 
 __all__ = ["Measurements", "measurements"]
 
@@ -82,9 +82,11 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
         seen = np.where(repeated[..., None], np.nan, x)
         off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                     else glitches(seen, layout.bones))
-    values = fill_gaps(x, repeated | off_body)[0]
-    if layout is not None:
-        values = _stand_ins(values, missing, layout)
+    gaps = repeated | off_body
+    if layout is None:
+        values = fill_gaps(x, gaps)[0]
+    else:
+        values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     if undo:
         values, exchanged = without_inversions(values, layout)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped)
@@ -130,3 +132,25 @@ def _nearest_seen(joint: int, unseen: np.ndarray, bones: tuple[tuple[int, int], 
         if hits:
             return hits
     return []
+
+
+def _fill_along_bones(x: np.ndarray, gaps: np.ndarray, layout: Layout) -> np.ndarray:
+    """:func:`synsp.sequence.fill_gaps` of poses (..., T, J, C) with the values marked ``gaps``
+    (..., T, J) and NaN missing, but along the bones: a missing joint keeps to its parent in the
+    bone tree, its offset from it interpolated over the gap (held at the ends), instead of moving
+    on a straight line through space while the body walks or swings on (a wrist lost for 20
+    frames of a walk: 249 mm from the truth on the line). The root, and a joint never seen in
+    the same frame as its parent, are filled as :func:`~synsp.sequence.fill_gaps` fills them."""
+    values = fill_gaps(x, gaps)[0]
+    seen = ~gaps & np.isfinite(x).all(-1)
+    flat_x, flat_seen = x.reshape(-1, *x.shape[-3:]), seen.reshape(-1, *seen.shape[-2:])
+    out = values.reshape(flat_x.shape)
+    for parent, child in bone_tree(layout):
+        for s, (seq, known) in enumerate(zip(flat_x, flat_seen)):
+            both = known[:, child] & known[:, parent]
+            if known[:, child].all() or not both.any():
+                continue
+            offset = np.where(both[:, None], seq[:, child] - seq[:, parent], np.nan)
+            along = out[s, :, parent] + fill_gaps(offset[:, None])[0][:, 0]
+            out[s, :, child] = np.where(known[:, child, None], out[s, :, child], along)
+    return out.reshape(values.shape)
