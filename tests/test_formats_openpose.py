@@ -49,6 +49,20 @@ def test_frames_in_numeric_order_not_text_order(tmp_path):
     assert data.extra["frame_ids"] == list(range(12))
 
 
+def test_a_missing_frame_file_is_a_frame_where_nobody_was_seen(tmp_path):
+    """Frames 5-7 dropped: time is not closed up (a tracker would match people across the jump),
+    and the refined folder holds the same files, no new ones."""
+    for t in [*range(5), *range(8, 12)]:
+        (tmp_path / "in" / f"clip_{t:012d}_keypoints.json").parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / f"clip_{t:012d}_keypoints.json").write_text(json.dumps(_frame(float(t))))
+    data = read_poses(tmp_path / "in")
+    assert data.extra["frame_ids"] == list(range(12)) and data.poses.shape[1] == 12
+    assert np.isnan(data.poses[0, 5:8]).all() and data.poses[0, 8, 0, 0] == 8.0
+    write_poses(tmp_path / "out", data)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in (tmp_path / "in").iterdir())
+    assert np.array_equal(read_poses(tmp_path / "out").poses, data.poses, equal_nan=True)
+
+
 def test_person_ids_are_tracks_and_not_a_folder_of_other_files(tmp_path):
     for t in range(3):
         frame = _frame(float(t), people=2)

@@ -1,17 +1,18 @@
 """OpenPose ``--write_json`` output: a folder of ``*_keypoints.json``, one file per frame.
 
-Each file is ``{"version": 1.3, "people": [{"person_id": [-1], "pose_keypoints_2d": [x1, y1,
-c1, ...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...]}``. The folder
-is one sequence (:func:`is_openpose_folder`: most JSON files in it end in ``_keypoints.json``;
-the others, such as a ``meta.json``, are skipped with a note naming them, ``extra["notes"]``);
-frames are ordered by the number before ``_keypoints.json`` taken as a number (``walk_9``
-before ``walk_10``), not as text. BODY_25 (25 keypoints) reads as ``body25``, COCO-18 (18) as
-``coco18``. BODY_25 run with ``--face --hand`` (people with 70 face and 21 + 21 hand points)
-reads as ``openpose137``: those points appended in that order, so face and hands are refined
-too, and split back into their keys by the writer; a face or hand key that is an empty list
-(not found for that person in that frame) reads as missing. A keypoint OpenPose did not find
-is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are tracks by their
-``person_id`` when every person has one other than -1 (OpenPose's "no id"), else they are
+Each file is ``{"version": 1.3, "people": [{"person_id": [-1], "pose_keypoints_2d": [x1, y1, c1,
+...], "face_keypoints_2d": [...], "hand_left_keypoints_2d": [...], ...}, ...]}``. The folder is
+one sequence (:func:`is_openpose_folder`: most JSON files in it end in ``_keypoints.json``; the
+others, such as a ``meta.json``, are skipped with a note naming them, ``extra["notes"]``);
+frames are ordered by the number before ``_keypoints.json`` taken as a number (``walk_9`` before
+``walk_10``), not as text, and placed by it: a frame file missing from the run of numbers is a
+frame where nobody was seen (and none is written for it). BODY_25 (25 keypoints) reads as
+``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (people with 70 face
+and 21 + 21 hand points) reads as ``openpose137``: those points appended in that order, so face
+and hands are refined too, and split back into their keys by the writer; a face or hand key that
+is an empty list (not found for that person in that frame) reads as missing. A keypoint OpenPose
+did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are tracks by
+their ``person_id`` when every person has one other than -1 (OpenPose's "no id"), else they are
 matched frame to frame (:func:`synsp.formats.instances.gather`).
 
 The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.coco import frame_positions
 from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
 from synsp.formats.posedata import PoseData, load_json
 
@@ -135,13 +137,20 @@ def read(path: Path) -> PoseData:
     frames = [[_person(obj, f"{file.name}: person {i}", whole_body) for i, obj in enumerate(content["people"])]
               for file, content in zip(files, contents)]
     tops = [{k: v for k, v in content.items() if k != "people"} for content in contents]
+    numbers = [frame_number(f.name)[0] for f in files]
+    numbered = len(set(numbers)) == len(files) and min(numbers) >= 0
+    # A frame whose file is missing (dropped, or not written) is a frame where nobody was seen, so
+    # that time is not closed up: a tracker would otherwise match people across the jump.
+    slots = [{n: k for k, n in enumerate(numbers)}.get(n) for n in frame_positions(numbers)] if numbered else None
+    if slots is not None:
+        frames = [frames[k] if k is not None else [] for k in slots]
+        tops = [tops[k] if k is not None else {} for k in slots]
     poses, scores, track_ids, fields = gather(frames, str(path))
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    frame_ids = [frame_number(f.name)[0] for f in files]
-    extra = {"frame_ids": frame_ids if len(set(frame_ids)) == len(files) and min(frame_ids) >= 0 else None,
-             "openpose": {"files": [f.name for f in files], "tops": tops, "fields": fields}}
-    if extra["frame_ids"] is None:
-        del extra["frame_ids"]
+    names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
+    extra = {"openpose": {"files": names, "tops": tops, "fields": fields}}
+    if numbered:
+        extra["frame_ids"] = frame_positions(numbers)
     if others:  # said, not silently dropped: refine_file prints the reader's notes
         names = sorted(p.name for p in others)
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -184,6 +193,8 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder gets the usual mode
     try:
         for t in range(n_frames):
+            if files[t] is None:  # a frame the input had no file for: none is written
+                continue
             people = []
             for v in np.flatnonzero(shown[:, t]):
                 triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
