@@ -214,7 +214,8 @@ def test_a_joint_seen_only_at_low_confidence_comes_back_as_the_input_had_it(tmp_
     np.testing.assert_array_equal(out[:, 4], np.c_[noisy[:, 4], scores[:, 4]])
     assert np.isnan(out[:, 3, :2]).all() and np.isfinite(out[:, [0, 1, 2, 5]]).all()
     np.savez(tmp_path / "in.npz", keypoints=noisy, scores=scores)
-    refine_file(tmp_path / "in.npz", tmp_path / "out.npz")
+    summary = str(refine_file(tmp_path / "in.npz", tmp_path / "out.npz"))
+    assert "60 joint values scored below 0.3" in summary and "never seen" not in summary
     with np.load(tmp_path / "out.npz") as written:
         np.testing.assert_allclose(written["keypoints"][:, 4], noisy[:, 4], rtol=1e-6)
         np.testing.assert_array_equal(written["scores"], scores)

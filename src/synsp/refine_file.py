@@ -244,10 +244,13 @@ def refine_file(
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
+    never_seen, long_gaps = tracks.never_seen, tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
         out = np.where(unrefined[..., None], measured, out)
-        notes.append(f"{int(unrefined.sum())} of the joint values left missing were scored below {threshold:g} "
-                     "with no confident value near them: kept as the input had them, with their scores")
+        kept_never = int((unrefined & _never_seen(poses)).sum())
+        never_seen, long_gaps = never_seen - kept_never, long_gaps - (int(unrefined.sum()) - kept_never)
+        notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
+                     "them, were not refined: kept as the input had them, with their scores")
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -294,7 +297,17 @@ def refine_file(
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
     return summarize(dst, poses * scale, out * scale, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
-                     long_gaps=tracks.long_gaps, never_seen=tracks.never_seen, max_gap=limit)
+                     long_gaps=long_gaps, never_seen=never_seen, max_gap=limit)
+
+
+def _never_seen(poses: np.ndarray) -> np.ndarray:
+    """(V, T, J) bool: the values of joints never seen in their span of a track
+    (:func:`synsp.sequence.track_segments`) of poses (V, T, J, C), NaN where missing."""
+    mask = np.zeros(poses.shape[:3], dtype=bool)
+    for v, track in enumerate(poses):
+        for span in track_segments(track):
+            mask[v, span] = ~np.isfinite(track[span]).all(-1).any(axis=0)
+    return mask
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:
