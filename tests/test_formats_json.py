@@ -150,7 +150,7 @@ def test_coco_frames_are_placed_by_their_image_ids(tmp_path):
         return {"image_id": image_id, "category_id": 1, "keypoints": kp.ravel().tolist(), "score": 0.9}
 
     def frames(ids):
-        (tmp_path / "r.json").write_text(json.dumps([result(i, 2.0 * i) for i in ids]))
+        (tmp_path / "r.json").write_text(json.dumps([result(i, 2.0 * int(str(i).strip("clip_.jpng"))) for i in ids]))
         return read_poses(tmp_path / "r.json")
 
     video = [1000 + t for t in range(40) if not 15 <= t < 25]  # ten frames dropped from the middle
@@ -163,6 +163,10 @@ def test_coco_frames_are_placed_by_their_image_ids(tmp_path):
     assert frames(every_other).extra["frame_ids"] == list(range(0, 80, 2))
     stills = [139, 285, 632, 724, 776]  # still images, not a video's frames: one frame each, in order
     assert frames(stills).extra["frame_ids"] == stills
+    named = frames([f"{t}.jpg" for t in video])  # AlphaPose's image ids: the frames' file names
+    assert named.extra["frame_ids"] == [f"{t}.jpg" for t in range(1000, 1040)] and np.isnan(named.poses[0, 15:25]).all()
+    padded = frames([f"clip_{t:06d}.png" for t in video])
+    assert padded.extra["frame_ids"][15] == "clip_001015.png"
 
 
 def test_coco_bad_triples(tmp_path):
@@ -290,8 +294,8 @@ def test_coco_string_image_ids_are_in_numeric_frame_order(tmp_path):
                for name in names]
     (tmp_path / "alphapose.json").write_text(json.dumps(results))
     data = read_poses(tmp_path / "alphapose.json")
-    assert data.extra["frame_ids"] == ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "10.jpg", "11.jpg"]
-    np.testing.assert_array_equal(data.poses[0, :, 0, 0], [0, 1, 2, 3, 10, 11])
+    assert data.extra["frame_ids"] == [f"{t}.jpg" for t in range(12)]  # the frames in between: nobody seen
+    np.testing.assert_array_equal(data.poses[0, :, 0, 0], [0, 1, 2, 3, *[np.nan] * 6, 10, 11])
 
 
 def test_sniffers_share_the_inner_entry_of_nested_frames():

@@ -2,7 +2,8 @@
 
 ``[{"image_id": "0.jpg", "category_id": 1, "keypoints": [x1, y1, c1, ...], "score": s,
 "box": [x, y, w, h], "idx": k}, ...]``. ``image_id`` is the frame's file name: frames are
-ordered by the numbers in it taken as numbers ("10.jpg" after "9.jpg", not after "1.jpg").
+ordered by the numbers in it taken as numbers ("10.jpg" after "9.jpg", not after "1.jpg"), and
+placed by them: a frame missing from the run of numbers is a frame where nobody was seen.
 With ``--pose_track`` every result has an integer ``idx``, the person's track: those are the
 tracks as they are (the tracker is not run) when every result has one and no frame has one
 twice; otherwise (``idx`` missing, or a detection index that repeats) people are matched

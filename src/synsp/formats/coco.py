@@ -2,15 +2,15 @@
 
 The format every COCO-evaluated 2D estimator can export (what ``COCOeval`` loads with
 ``loadRes``). Frames are the sorted distinct ``image_id`` values; when they are whole numbers
-with a common step (1 for every frame of a video, 2 for every other) they are placed by them
-(:func:`frame_positions`), so image ids missing from the middle (a detector that returned
-nothing, dropped frames) are frames where nobody was seen, NaN, and the time between the
-frames around them is kept; filled, such frames are written under the ids in between. Several
-results for one image are several persons, gathered into tracks by their ``track_id`` when every result has
-one, else by tracking across frames (:mod:`synsp.formats.tracking`). The third
-value of each keypoint triple is its confidence. COCO marks an absent keypoint as
-``0, 0, 0``: such joints read as NaN, and NaN joints are written that way. Layout is
-``coco17`` for 17 keypoints.
+(or file names alike but for one number, as AlphaPose writes them) with a common step (1 for
+every frame of a video, 2 for every other) they are placed by them (:func:`frame_positions`), so
+image ids missing from the middle (a detector that returned nothing, dropped frames) are frames
+where nobody was seen, NaN, and the time between the frames around them is kept; filled, such
+frames are written under the ids in between. Several results for one image are several persons,
+gathered into tracks by their ``track_id`` when every result has one, else by tracking across
+frames (:mod:`synsp.formats.tracking`). The third value of each keypoint triple is its
+confidence. COCO marks an absent keypoint as ``0, 0, 0``: such joints read as NaN, and NaN
+joints are written that way. Layout is ``coco17`` for 17 keypoints.
 
 A result's ``"keypoint_filled": [0, 1, ...]`` (synsp's own key: 1 where a value was filled in
 rather than measured) gives ``filled``; COCO tools ignore extra keys.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -46,16 +47,36 @@ def frame_positions(image_ids: list) -> list:
     """The frame ids of sorted, distinct ``image_ids`` with the missing ones put back: whole
     numbers ``first, first + step, ..., last`` with ``step`` their greatest common difference,
     when that leaves at most as many frames missing as there are (a video's frame numbers, not
-    a sparse set of still images); else ``image_ids`` as they are, one frame each."""
-    if len(image_ids) < 2 or not all(isinstance(i, (int, float)) and float(i).is_integer() for i in image_ids):
+    a sparse set of still images); else ``image_ids`` as they are, one frame each. File names
+    that differ only in one number ("frame_0060.jpg", AlphaPose's "60.jpg") are numbered by it,
+    and a missing one is named like the others."""
+    pattern = _numbering(image_ids)
+    if pattern is None:
         return list(image_ids)
-    numbers = [int(i) for i in image_ids]
+    numbers, name = pattern
     step = int(np.gcd.reduce(np.diff(numbers)))
     count = (numbers[-1] - numbers[0]) // step + 1
     if count == len(numbers) or count > 2 * len(numbers):
         return list(image_ids)
     as_given = dict(zip(numbers, image_ids))  # ids that are there keep their own type (1060 or 1060.0)
-    return [as_given.get(n, n) for n in range(numbers[0], numbers[-1] + 1, step)]
+    return [as_given.get(n, name(n)) for n in range(numbers[0], numbers[-1] + 1, step)]
+
+
+def _numbering(image_ids: list) -> tuple[list[int], Callable[[int], object]] | None:
+    """The frame numbers of sorted ``image_ids`` (two or more) and how to name another frame: whole
+    numbers as they are, or names alike but for their last digit run (its zero padding kept);
+    None for anything else."""
+    if len(image_ids) < 2:
+        return None
+    if all(isinstance(i, (int, float)) and float(i).is_integer() for i in image_ids):
+        return [int(i) for i in image_ids], int
+    parts = [re.fullmatch(r"(.*?)(\d+)(\D*)", i) if isinstance(i, str) else None for i in image_ids]
+    if any(p is None for p in parts) or len({(p.group(1), p.group(3)) for p in parts}) != 1:
+        return None
+    head, tail = parts[0].group(1), parts[0].group(3)
+    widths = {len(p.group(2)) for p in parts}
+    width = widths.pop() if len(widths) == 1 and parts[0].group(2).startswith("0") else 0
+    return [int(p.group(2)) for p in parts], lambda n: f"{head}{n:0{width}d}{tail}"
 
 
 def sniff(content) -> bool:
