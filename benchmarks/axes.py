@@ -45,14 +45,19 @@ def _mean(method: Callable, cases, axes: np.ndarray, space: str, layout: str) ->
     return float(np.average(scores, weights=[len(c.clean) for c in cases]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def space_arguments(description: str) -> tuple[argparse.Namespace, str, str]:
+    """The command line of this folder's tables of transformed clips: ``--space``, ``--split``,
+    ``--max-clips``; returns the arguments, the space's layout and its unit."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--space", choices=["3d", "2d"], default="3d")
     parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     args = parser.parse_args()
-    layout = "h36m17" if args.space == "3d" else "coco17"
-    unit = "mm" if args.space == "3d" else "px"
+    return args, ("h36m17" if args.space == "3d" else "coco17"), ("mm" if args.space == "3d" else "px")
+
+
+def main() -> None:
+    args, layout, unit = space_arguments(__doc__.splitlines()[0])
     unturned = load_model(DEFAULT_MODEL[args.space])
     unturned.upright = False
     methods = {"input": lambda x: x, "SmoothNet": load_model(default_model("smoothnet", args.space)).refine,

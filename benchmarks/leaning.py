@@ -12,13 +12,12 @@ for SmoothNet, SynSP without the 2D windows' turn (``Refiner.max_lean = None``;
 """
 from __future__ import annotations
 
-import argparse
 from typing import Callable
 
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from axes import print_table  # this folder's scripts share their table
+from axes import print_table, space_arguments  # this folder's scripts share their table
 from synsp.data.mocap import load_clips
 from synsp.data.simulator import estimate, get_preset
 from synsp.data.splits import load_split
@@ -72,13 +71,7 @@ def leaning_cases(split: str, space: str, max_clips: int) -> tuple[dict[str, lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--space", choices=["3d", "2d"], default="3d")
-    parser.add_argument("--split", default="test", help="test (final figures) or val (choices)")
-    parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
-    args = parser.parse_args()
-    layout = "h36m17" if args.space == "3d" else "coco17"
-    unit = "mm" if args.space == "3d" else "px"
+    args, layout, unit = space_arguments(__doc__.splitlines()[0])
     methods: dict[str, Callable] = {"input": lambda x: x,
                                     "SmoothNet": load_model(default_model("smoothnet", args.space)).refine}
     if args.space == "2d":
