@@ -149,8 +149,7 @@ def read(path: Path) -> PoseData:
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist(), **partial_layout(layout, joints)}}
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
-                    extra=extra,
-                    filled=None if estimated is None else estimated[None])
+                    extra=extra, filled=None if estimated is None else estimated[None])
 
 
 def markers_to_layout(values: np.ndarray, markers: list[str]):
