@@ -219,3 +219,18 @@ def test_augmented_markers_beside_halpe26_are_refined_in_their_places(tmp_path, 
         assert np.abs(got[:, :22] - plain[:, columns]).max() < 1e-2  # the layout's markers as without the others
         moved = np.linalg.norm(got[:, 22:] - study, axis=-1)
         assert 0 < moved.mean() < 20  # the others refined, and still where they were
+
+
+def test_pose2sim_ears_are_placed_on_its_own_head_markers():
+    """HALPE_26's neck and head top follow the head as it nods and turns; the eyes and ears the
+    file leaves out are placed on them, not on the trunk (a head 15 mm off: 1.2 x input before)."""
+    from synsp.formats.trc import EAR_ALONG
+    from synsp.skeleton import get_layout
+
+    data = read_poses(TRC)
+    names = get_layout("halpe26").joints
+    x = data.poses[0]
+    ears = (x[:, names.index("left_ear")] + x[:, names.index("right_ear")]) / 2
+    neck, top = x[:, names.index("neck")], x[:, names.index("head")]
+    np.testing.assert_allclose(ears, neck + EAR_ALONG * (top - neck), atol=1e-6)
+    assert data.filled[0][:, names.index("left_ear")].all()

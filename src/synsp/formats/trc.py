@@ -187,13 +187,15 @@ def partial_layout(layout: str | None, joints: list[str]) -> dict:
 
 EAR_HEIGHT = 0.4  # ears above the neck, as a fraction of hip centre -> neck (about 20 cm of 50)
 EAR_HALF_WIDTH_MM = 75.0  # half the head's width at the ears
+EAR_ALONG = 0.63  # the ears' midpoint along HALPE_26's neck -> head top (the mocap's Halpe-26: 0.63)
 
 
 def _place_face(poses: np.ndarray, layout: str, columns: list[int]) -> np.ndarray | None:
     """Put the eyes and ears a marker set leaves out (Pose2Sim's do) where a head would have them.
 
     The networks find the head from the ears; left NaN they would be filled at the body's
-    centre and drag the head down. Ears go ``EAR_HEIGHT`` of the trunk above the neck (shoulder
+    centre and drag the head down. Ears go ``EAR_ALONG`` of the way from HALPE_26's neck to its
+    head top when the file has those (else ``EAR_HEIGHT`` of the trunk above the shoulders'
     midpoint), ``EAR_HALF_WIDTH_MM`` either side along the shoulder line; eyes a third of the
     way from ears to nose. These estimates are flagged filled and never written back.
 
@@ -209,6 +211,10 @@ def _place_face(poses: np.ndarray, layout: str, columns: list[int]) -> np.ndarra
     across = j["left_shoulder"] - j["right_shoulder"]
     across = across / np.linalg.norm(across, axis=-1, keepdims=True)
     centre = neck + EAR_HEIGHT * up
+    if all(n in names and names.index(n) in columns for n in ("neck", "head")):  # HALPE_26's neck and head top
+        # the head's own markers follow it as it nods and turns, where the trunk does not
+        halpe_neck, top = poses[:, names.index("neck")], poses[:, names.index("head")]
+        centre = np.where(np.isfinite(halpe_neck + top), halpe_neck + EAR_ALONG * (top - halpe_neck), centre)
     nose = np.where(np.isfinite(j["nose"]), j["nose"], centre)
     placed = np.zeros(poses.shape[:2], dtype=bool)
     for side, sign in (("left", 1.0), ("right", -1.0)):
