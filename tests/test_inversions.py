@@ -97,3 +97,21 @@ def test_other_layouts_are_exchanged_back_in_their_own_joints():
     fixed, marked = without_inversions(exchanged(x, slice(60, 90), arms[0], arms[1]), halpe)
     np.testing.assert_array_equal(fixed, x)
     assert marked.sum() == 60
+
+
+@needs_data
+@pytest.mark.parametrize("start", [30, 80])
+def test_knees_exchanged_while_close_are_found(start):
+    """A walk's knees 14-17 cm apart, exchanged for 4 frames: the jump is under 0.2 body sizes
+    (28 cm here), but over the knees' own median distance apart, which now bounds the cost."""
+    from synsp.data.mocap import load_clip
+
+    layout = get_layout("h36m17")
+    x = load_clip("dataset-1_walk_normal_001", "h36m17").astype(np.float64)[:120]
+    knees = [layout.index("left_knee"), layout.index("right_knee")]
+    y = x.copy()
+    y[start:start + 4, knees] = y[start:start + 4, knees[::-1]]
+    p = next(i for i, pair in enumerate(layout.left_right) if set(pair) == set(knees))
+    found = inversions(y, layout.left_right, layout.bones)
+    np.testing.assert_array_equal(np.flatnonzero(found[:, p]), np.arange(start, start + 4))
+    assert not np.delete(found, p, axis=1).any()

@@ -5,8 +5,9 @@ starts and again where it ends; in between, the pair moves smoothly under the wr
 network sees the jumps through its short windows only, and a long inversion (a second or more,
 when a person turns away from the camera) it takes for the motion. Telling one is a question for
 the whole clip: for each pair, the labelling of every frame (kept or exchanged) that makes the
-pair's motion smoothest, where each change of labelling costs a jump of :data:`SWITCH` body sizes
-(a Viterbi pass over two states). A clip is taken to be labelled right in most of its frames,
+pair's motion smoothest, where each change of labelling costs a jump of :data:`SWITCH` body sizes,
+or of the pair's median distance apart where that is less, down to :data:`SWITCH_LOW` (a Viterbi
+pass over two states). A clip is taken to be labelled right in most of its frames,
 two thirds at least (:data:`MAJORITY`: a pair that changes labelling half-way is left as it is,
 since which half is right is not known), and an exchange must not stretch the bones between
 the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
@@ -32,12 +33,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from synsp.sequence import body_size
+from synsp.sequence import body_size, nan_median
 from synsp.skeleton import Layout
 
-__all__ = ["SWITCH", "MAJORITY", "inversions", "without_inversions"]
+__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "inversions", "without_inversions"]
 
-SWITCH = 0.2  # body sizes: the jump a change of labelling costs
+SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
+# ... but no more than the pair's median distance apart, and no less than this (body sizes): two
+# knees 22 cm apart exchanged by a runner's estimator jump 31 cm, less than 0.2 of a 1.6 m body,
+# while eyes a few cm apart would be exchanged by white noise (validation: RESULTS section 4,
+# "Close pairs' exchanges").
+SWITCH_LOW = 0.1
 MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
 
 
@@ -70,7 +76,8 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
 
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
     across = moved(a, b) + moved(b, a)
-    change = across + (SWITCH * size) ** 2
+    apart = np.nan_to_num(nan_median(np.linalg.norm(a - b, axis=-1), axis=0), nan=np.inf)  # (P,); never seen: inf
+    change = across + np.clip(apart, SWITCH_LOW * size, SWITCH * size) ** 2
     # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
     # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
     # the pass runs only where a step may change them.
