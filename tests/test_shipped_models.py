@@ -174,3 +174,19 @@ def test_the_low_pass_is_an_option_of_the_api_and_the_cli(tmp_path):
     done = subprocess.run([*cli, str(tmp_path / "g.npy"), "--lowpass", "3", "--method", "gaussian"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "--lowpass is SynSP's last step" in done.stderr
+
+
+def test_load_model_takes_cpu_0_and_names_an_unavailable_device():
+    import numpy as np
+    import torch
+
+    from synsp.inference.checkpoint import resolve_device
+
+    model = load_model("smoothnet-coco17", device="cpu:0")  # torch's name of its one CPU; was a CheckpointError
+    assert model.refine(np.zeros((10, 17, 2), np.float32) + np.arange(17)[:, None]).shape == (10, 17, 2)
+    assert resolve_device("cpu:0") == torch.device("cpu")
+    if not (torch.backends.mps.is_available() or torch.cuda.is_available()):
+        for device in ("mps", "cuda:0"):
+            with pytest.raises(ValueError, match=f"device '{device}'.* not available.*available: cpu") as err:
+                load_model("smoothnet-coco17", device=device)
+            assert "\n" not in str(err.value) and "checkpoint" not in str(err.value)

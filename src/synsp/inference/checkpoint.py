@@ -36,17 +36,36 @@ def default_model(kind: str = "synsp", space: str = "3d") -> str:
     return f"{kind}-{DEFAULT_LAYOUT[space]}"
 
 
+def available_devices() -> list[str]:
+    """The torch devices this machine can run on, for error messages: cpu, cuda:N, mps."""
+    devices = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        devices.append("mps")
+    return devices
+
+
 def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``None``/"auto" -> CUDA when available, else CPU; anything else as given."""
+    """``None``/"auto" -> CUDA when available, else CPU; anything else as given, once checked to
+    exist here (an unavailable device is a one-line DeviceError naming the available ones)."""
     if device is None or device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError):
         raise DeviceError(f"device {device!r} is not a torch device; use cpu, cuda, cuda:N or auto") from None
+    available = available_devices()
+    if dev.type == "cpu":
+        # torch has one CPU device; "cpu:0" names it too, but torch.load cannot map onto an indexed CPU
+        return torch.device("cpu")
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise DeviceError(f"device {device!r}: CUDA is not available on this machine; use --device cpu (device='cpu') "
-                          "or auto")
+        raise DeviceError(f"device {device!r}: CUDA is not available on this machine; available: "
+                          f"{', '.join(available)} (or auto)")
+    usable = dev.type in {d.split(":")[0] for d in available} and (
+        dev.type != "cuda" or dev.index is None or dev.index < torch.cuda.device_count())
+    if not usable:
+        raise DeviceError(f"device {device!r} is not available on this machine; available: {', '.join(available)} "
+                          "(or auto)")
     return dev
 
 
