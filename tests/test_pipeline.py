@@ -512,3 +512,20 @@ def test_22_joints_in_2d_are_refined_not_refused(layout):
     refined = synsp.refine(case.noisy)
     error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731
     assert refined.shape == case.noisy.shape and error(refined) < error(case.noisy)
+
+
+@pytest.mark.parametrize("method", ["savgol", "synsp"])
+def test_float16_poses_refine_without_overflow_warnings_and_integers_come_back_float32(method):
+    """float16 pixel poses (values up to ~1000, squares beyond float16's 65504) refine without
+    numpy's overflow warnings and come back float16; integer poses come back float32 (README)."""
+    import warnings
+
+    import synsp
+    from walking import walking
+
+    noisy = walking(60)[1] + [500.0, 300.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        out = synsp.refine(noisy.astype(np.float16), method)
+    assert out.dtype == np.float16 and out.shape == noisy.shape and np.isfinite(out).all()
+    assert synsp.refine(noisy.round().astype(np.int32), method).dtype == np.float32

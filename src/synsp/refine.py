@@ -173,7 +173,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
 
     Returns
     -------
-    The refined sequence, same shape and dtype as ``poses``. A joint never seen in a
+    The refined sequence, same shape as ``poses``; floats keep their dtype (float16 is computed
+    in float32 and given back in float16), integers come back as float32. A joint never seen in a
     sequence stays NaN: nothing says where it is (the networks saw a stand-in,
     :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
     moved by more than half its size between two detections, :func:`synsp.sequence.track_segments`)
@@ -200,6 +201,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    if x.dtype.itemsize < 4:  # float16: squared distances of pixel poses overflow it; computed in float32
+        return refine(x.astype(np.float32), method, max_gap=max_gap, layout=layout, **options).astype(x.dtype)
     score, constant = _score_channel(x)
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)

@@ -23,8 +23,10 @@ MIN_SCORE = 0.3  # a joint an estimator scores below this is missing (``synsp re
 def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
     """(..., T, J) bool for poses (..., T, J, C): a joint is missing if any coordinate is NaN,
     infinite or absurd (beyond :data:`ABSURD` in any unit), or ``missing`` says so."""
+    # float16 cannot hold ABSURD (its largest value is 65504): there only NaN and inf are absurd
+    limit = min(ABSURD, float(np.finfo(x.dtype).max)) if np.issubdtype(x.dtype, np.floating) else ABSURD
     with np.errstate(invalid="ignore"):
-        mask = ~(np.abs(x) <= ABSURD).all(axis=-1)
+        mask = ~(np.abs(x) <= limit).all(axis=-1)
     if missing is not None:
         m = np.asarray(missing)
         if m.shape != x.shape[:-1]:
