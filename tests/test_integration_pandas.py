@@ -102,3 +102,22 @@ def test_zeros_for_joints_not_found_are_missing():
     noisy[[10, 11, 40], 9] = 0.0
     refined = _stack(refine_dataframe(_wide(noisy), "savgol"))
     assert np.abs(refined[[10, 11, 40], 9] - clean[[10, 11, 40], 9]).max() < 30
+
+
+def test_long_table_of_two_tracks_and_a_shuffled_index_are_refined_along_each_persons_time():
+    """A ``track`` column of two interleaved people is two tracks, and rows in shuffled index order
+    are refined in index order, then written back in the rows' own order."""
+    clean, noisy = walking(60)
+    other_clean, other = clean + [300, 0], walking(60, seed=1)[1] + [300, 0]
+    wide = [_wide(p).assign(track=t) for t, p in ((0, noisy), (1, other))]
+    long = pd.concat(wide).sort_values(["frame", "track"], kind="stable").reset_index(drop=True)
+    out = refine_dataframe(long, "savgol")
+    for track, truth, given in ((0, clean, noisy), (1, other_clean, other)):
+        refined = _stack(out[out.track == track])
+        assert mpjpe(refined, truth) < 0.9 * mpjpe(given, truth)  # not one sequence: each person apart
+    np.testing.assert_array_equal(_stack(out[out.track == 0]), _stack(refine_dataframe(wide[0], "savgol")))
+
+    shuffled = _wide(noisy, index=pd.RangeIndex(100, 160)).sample(frac=1, random_state=0)
+    back = refine_dataframe(shuffled, "savgol")
+    assert back.index.equals(shuffled.index)
+    np.testing.assert_array_equal(_stack(back.sort_index()), _stack(refine_dataframe(shuffled.sort_index(), "savgol")))

@@ -9,6 +9,11 @@ Two layouts are recognised:
   any further levels before the joint (e.g. DeepLabCut's ``individuals``) tell persons apart,
   each refined as its own track.
 
+Rows are frames in the order of the index (a shuffled frame is put back in order; the result
+keeps the rows' own order). A ``track`` column (also ``track_id``, ``person``, ``person_id``)
+holding several values is a long table of several persons: each value's rows are a track of
+its own, as synsp's CSV reader reads such a column.
+
 A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``,
 ``_visibility``, or the coordinate level's ``likelihood``) marks joints below ``threshold``
 missing. Every other column (frame numbers, time, scores, labels) is left as it is.
@@ -33,6 +38,23 @@ __all__ = ["refine_dataframe"]
 _COORD = re.compile(r"^(?P<joint>.+?)[_. ](?P<axis>[xyz])$", re.I)
 _SCORES = ("likelihood", "score", "confidence", "visibility")
 _SCORE = re.compile(r"^(?P<joint>.+?)[_. ](?P<what>" + "|".join(_SCORES) + r")$", re.I)
+_TRACK_COLUMNS = ("track", "track_id", "person", "person_id")  # synsp's CSV reader's, and person ids
+
+
+def _row_groups(df) -> list[np.ndarray]:
+    """Row positions of each person of a long table (one group without a track column), each in
+    the index's order: a track is refined along time, whatever order the rows came in."""
+    import pandas as pd
+
+    names = {str(c).strip().lower(): c for c in df.columns if not isinstance(c, tuple)}
+    column = next((names[n] for n in _TRACK_COLUMNS if n in names), None)
+    ids = pd.factorize(df[column], use_na_sentinel=False)[0] if column is not None else np.zeros(len(df), int)
+    try:  # a stable sort keeps rows of equal index (one frame's persons) in their order
+        order = np.arange(len(df)) if df.index.is_monotonic_increasing else np.argsort(df.index.to_numpy(),
+                                                                                         kind="stable")
+    except TypeError:  # an index of mixed types has no order: the rows' own
+        order = np.arange(len(df))
+    return [order[ids[order] == g] for g in range(ids.max() + 1)]
 
 
 def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
@@ -79,7 +101,8 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     ----------
     df : pandas.DataFrame with pose columns in one of the layouts of the module docstring;
         rows are frames in time order. Pixels for 2D, any unit for 3D (millimetres assumed by
-        the networks' unit guess unless the body's size says metres or centimetres).
+        the networks' unit guess unless the body's size says metres or centimetres). Frames follow
+        the index's order; a ``track`` (``track_id``, ``person``, ``person_id``) column separates persons.
     method : one of ``synsp.METHODS``.
     layout : the joints' layout when their names do not say it (networks need one; see
         ``synsp refine --layout``).
@@ -106,7 +129,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     keys, axes, found = _pose_columns(df.columns)
     tracks = list(dict.fromkeys(track for track, _ in keys))
     joints = list(dict.fromkeys(joint for _, joint in keys))
-    poses = np.full((len(tracks), len(df), len(joints), len(axes)), np.nan)
+    groups = _row_groups(df)  # persons of a long table, each in time order
+    frames = max(len(rows) for rows in groups)
+    # track k = (column track, row group): a group shorter than the longest ends in NaN frames (nobody there)
+    poses = np.full((len(tracks) * len(groups), frames, len(joints), len(axes)), np.nan)
     for track, joint in keys:
         for c, axis in enumerate(axes):
             column = df[found[(track, joint, axis)]]
@@ -114,10 +140,11 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
                 values = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
             except (TypeError, ValueError):
                 raise ValueError(f"DataFrame column {found[(track, joint, axis)]!r} is not numeric") from None
-            poses[tracks.index(track), :, joints.index(joint), c] = values
             if threshold is not None and (track, joint, "score") in found:
                 scores = pd.to_numeric(df[found[(track, joint, "score")]], errors="coerce").to_numpy(np.float64)
-                poses[tracks.index(track), ~(scores >= threshold), joints.index(joint)] = np.nan
+                values = np.where(scores >= threshold, values, np.nan)
+            for g, rows in enumerate(groups):
+                poses[tracks.index(track) * len(groups) + g, :len(rows), joints.index(joint), c] = values[rows]
     poses[not_found(poses)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
@@ -131,7 +158,9 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     for track, joint in keys:
         for c, axis in enumerate(axes):
             label = found[(track, joint, axis)]
-            values = refined[tracks.index(track), :, joints.index(joint), c]
+            values = np.empty(len(df))
+            for g, rows in enumerate(groups):  # back in the rows' own order
+                values[rows] = refined[tracks.index(track) * len(groups) + g, :len(rows), joints.index(joint), c]
             dtype = out[label].dtype
             out[label] = values.astype(dtype) if np.issubdtype(dtype, np.floating) else values
     return out
