@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -265,3 +266,21 @@ def test_plot_report_animate_find_the_layout_as_refine_does(tmp_path, capsys):
     fig = plot_trajectories(zup, zup, layout="coco17", joints=["left_wrist"])
     labels = [ax.get_ylabel() for ax in fig.axes[:3]]
     assert labels == ["left_wrist x (mm)", "left_wrist y (mm)", "left_wrist z (up) (mm)"]
+
+
+def test_plot_takes_a_files_own_marker_names_and_the_layouts(tmp_path, capsys):
+    """A Pose2Sim TRC read as halpe26: ``--joints RAnkle LWrist`` (its markers) plot as
+    ``right_ankle left_wrist`` do; a name neither has is one line naming both."""
+    from synsp.cli import main
+
+    src = str(Path(__file__).parent / "fixtures" / "formats" / "pose2sim_halpe26.trc")
+    for joints in (["RAnkle", "LWrist"], ["right_ankle", "left_wrist"]):
+        assert main(["plot", src, src, str(tmp_path / "p.png"), "--force", "--joints", *joints]) == 0
+    assert "error" not in capsys.readouterr().err
+    from synsp.viz.files import _read_pair, file_joint_names, joint_choice
+
+    first, _, _, _, layout, _ = _read_pair(src, src)
+    own = file_joint_names(first)
+    assert joint_choice(["RAnkle", "Hip", 3], layout, own) == [own["RAnkle"], own["Hip"], 3]
+    assert main(["plot", src, src, str(tmp_path / "q.png"), "--force", "--joints", "Tail"]) == 2
+    assert "unknown joint name 'Tail'" in capsys.readouterr().err

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats import PoseData
-from synsp.skeleton import LAYOUTS, Layout, follows_layout, generic_names, guessed_layout
+from synsp.skeleton import LAYOUTS, Layout, follows_layout, generic_names, get_layout, guessed_layout
 
 
 def load_pair(
@@ -20,6 +20,13 @@ def load_pair(
     Returns (before (T, J, C), after (T, J, C), ground truth or None, layout (its name, or a
     :class:`~synsp.skeleton.Layout` of the file's own joints: :func:`file_layout`), fps).
     """
+    first, b, a, gt, name, fps = _read_pair(before, after, track=track, space=space, layout=layout, truth=truth)
+    return b, a, gt, name, fps
+
+
+def _read_pair(before, after, *, track: int = 0, space: str | None = None, layout: str | None = None,
+               truth=None) -> tuple[PoseData, np.ndarray, np.ndarray, np.ndarray | None, str | Layout, float]:
+    """:func:`load_pair`'s arrays, after the first file's PoseData (its own joint names)."""
     from synsp.formats import read_poses
 
     options = {"space": space} if space else {}
@@ -36,7 +43,42 @@ def load_pair(
     if b.shape != a.shape:
         raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
     gt = arrays[2][track] if truth is not None else None
-    return b, a, gt, name, float(first.fps or 30.0)
+    return first, b, a, gt, name, float(first.fps or 30.0)
+
+
+def file_joint_names(data: PoseData) -> dict[str, int]:
+    """The file's own names of its joints (a TRC's or C3D's markers, a CSV's columns), each with
+    its joint's index in ``data.poses``: ``RAnkle`` in a Pose2Sim TRC read as ``halpe26``."""
+    for fmt in ("trc", "c3d", "csv"):
+        info = data.extra.get(fmt) or {}
+        names = info.get("markers") or info.get("joints")
+        if names:
+            columns = info.get("columns") or range(len(names))
+            return {str(n): int(c) for n, c in zip(names, columns) if int(c) < data.poses.shape[2]}
+    return {}
+
+
+def joint_choice(joints, layout: str | Layout, own: dict[str, int]) -> list | None:
+    """``--joints`` as the layout's names or indices: a name the layout lacks may be the file's own
+    (``RAnkle``), or a Pose2Sim-style one of a layout joint (``RAnkle`` for ``right_ankle``)."""
+    if joints is None:
+        return None
+    from synsp.formats.trc import joint_name
+
+    names = list(get_layout(layout).joints)
+    out = []
+    for j in joints:
+        if not isinstance(j, str) or j in names:
+            out.append(j)
+        elif j in own:
+            out.append(own[j])
+        elif joint_name(j) in names:
+            out.append(names.index(joint_name(j)))
+        else:
+            extra = [n for n in own if n not in names]
+            raise ValueError(f"joints: unknown joint name {j!r}; this file's joints are {names}"
+                             + (f", also named {extra}" if extra else ""))
+    return out
 
 
 def file_layout(data: PoseData) -> str | Layout:
@@ -66,7 +108,8 @@ def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
     """PNG of chosen joints' trajectories and accelerations, before vs after."""
     from synsp.viz.plot import plot_trajectories
 
-    b, a, gt, layout, fps = load_pair(before, after, **read)
+    first, b, a, gt, layout, fps = _read_pair(before, after, **read)
+    joints = joint_choice(joints, layout, file_joint_names(first))
     plot_trajectories(b, a, layout=layout, joints=joints, ground_truth=gt, fps=fps, path=out)
     return out
 
