@@ -115,6 +115,28 @@ def test_csv_round_trip_tracks_nan_scores_layout_names(tmp_path):
     assert back.layout == "coco17"  # joint names matched a known layout
 
 
+def test_csv_naming_some_of_a_layouts_joints_reads_as_that_layout_and_writes_its_own_columns(tmp_path):
+    """Pose2Sim's 22 HALPE_26 markers (no eyes, ears) in a CSV of their own order read as halpe26,
+    as the TRC reader reads them, and write back the file's columns only."""
+    from synsp.skeleton import LAYOUTS
+
+    halpe = LAYOUTS["halpe26"].joints
+    names = [j for j in halpe if "eye" not in j and "ear" not in j][::-1]  # 22, another order
+    rng = np.random.default_rng(0)
+    values = rng.normal(300, 50, (2, 5, 22, 2))
+    rows = [["track", "frame"] + [f"{n}_{a}" for n in names for a in "xy"]]
+    rows += [[str(v), str(t)] + [repr(float(c)) for c in values[v, t].ravel()] for v in range(2) for t in range(5)]
+    (tmp_path / "p.csv").write_text("\n".join(",".join(r) for r in rows) + "\n")
+    data = read_poses(tmp_path / "p.csv")
+    assert data.layout == "halpe26" and data.poses.shape == (2, 5, 26, 2)
+    np.testing.assert_array_equal(data.poses[:, :, [halpe.index(n) for n in names]], values)
+    assert np.isnan(data.poses[:, :, halpe.index("left_eye")]).all()
+    write_poses(tmp_path / "back.csv", data)
+    header = (tmp_path / "back.csv").read_text().splitlines()[0].split(",")
+    assert header == rows[0]
+    np.testing.assert_array_equal(read_poses(tmp_path / "back.csv").poses, data.poses)
+
+
 def test_csv_3d_single_track_generic_names_and_tsv(tmp_path):
     data = make_data(n_tracks=1, n_joints=4, n_coords=3, track_ids=None, scores=None)
     write_poses(tmp_path / "p.tsv", data)

@@ -6,7 +6,10 @@ Header columns ``<joint>_x, <joint>_y[, <joint>_z]`` name the joints (``nose_x``
 the value was filled in rather than measured, else 0) give ``filled``, an optional ``frame`` (or ``frame_id``)
 column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
 separates persons. Empty cells and ``nan`` are missing values. Other columns are ignored.
-Joint names that equal a known layout's give ``layout``. ``.tsv`` files are tab-separated.
+Joint names that equal a known layout's give ``layout``; names of a layout's joints in another
+order or some of them (Pose2Sim's 22 HALPE_26 markers), matched as the TRC reader matches marker
+names (:func:`synsp.formats.trc.match_markers`), read as that layout's joints, NaN for the
+joints the file lacks, and the writer puts back the file's own columns in its order. ``.tsv`` files are tab-separated.
 
 The writer emits ``track`` (when there are track ids or several tracks), ``frame``, then per
 joint its coordinates, score and filled flag, and one row for every (track, frame), so the table reads
@@ -15,6 +18,7 @@ back to exactly the same arrays.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -22,8 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.posedata import PoseData
+from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
-from synsp.skeleton import generic_names, layout_joint_names, match_layout
+from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names, match_layout
 
 _AXES = ("x", "y", "z")
 _COORD = re.compile(r"^(.+)_([xyz])$", re.IGNORECASE)
@@ -220,9 +225,26 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints}
-    return PoseData(poses=poses, scores=scores, layout=match_layout(joints),
+    layout = match_layout(joints)
+    matched = match_markers(joints) if layout is None else None
+    if matched is not None and None not in matched[1]:  # a layout's joints, some absent or in another order
+        layout, columns = matched
+        extra["csv"]["columns"] = columns  # each column's joint in the layout, to write the file's own back
+        poses, scores, filled = (_placed(part, columns, len(LAYOUTS[layout].joints), fill)
+                                 for part, fill in ((poses, np.nan), (scores, 0.0), (filled, False)))
+    return PoseData(poses=poses, scores=scores, layout=layout,
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
+
+
+def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
+    """(V, T, J, ...) values of the file's joints put at their ``columns`` of a layout's ``n_joints``;
+    the layout's joints the file lacks hold ``fill`` (missing, score 0, not filled)."""
+    if part is None:
+        return None
+    out = np.full(part.shape[:2] + (n_joints,) + part.shape[3:], fill, dtype=part.dtype)
+    out[:, :, columns] = part
+    return out
 
 
 def _text(value, delimiter: str) -> str:
@@ -241,6 +263,14 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     if n_coords > 3:
         raise ValueError(f"{path}: CSV holds 2 or 3 coordinates per joint, poses have C = {n_coords}")
     names = data.extra.get("csv", {}).get("joints")
+    columns = data.extra.get("csv", {}).get("columns")
+    if names is not None and columns is not None and len(columns) == len(names) and max(columns) < n_joints:
+        # the file named a layout's joints (some of them, in its order): only those go back, in its order
+        data = dataclasses.replace(data, poses=poses[:, :, columns],
+                                   scores=None if data.scores is None else np.asarray(data.scores)[:, :, columns],
+                                   filled=None if data.filled is None else np.asarray(data.filled)[:, :, columns])
+        poses = np.asarray(data.poses)
+        n_joints = len(columns)
     if names is None or len(names) != n_joints:
         names = layout_joint_names(data.layout)
     if names is None or len(names) != n_joints:
