@@ -234,3 +234,36 @@ def test_pose2sim_ears_are_placed_on_its_own_head_markers():
     neck, top = x[:, names.index("neck")], x[:, names.index("head")]
     np.testing.assert_allclose(ears, neck + EAR_ALONG * (top - neck), atol=1e-6)
     assert data.filled[0][:, names.index("left_ear")].all()
+
+
+def _rows(path: Path) -> np.ndarray:
+    """The data rows' numbers of a TRC (frames, 2 + 3 * markers), Frame# and Time first."""
+    lines = [line for line in path.read_text().splitlines()[5:] if line.strip()]
+    return np.array([[float(c) if c.strip() else np.nan for c in line.split("\t")] for line in lines])
+
+
+def test_sports2d_2d_track_with_a_constant_z_is_refined_in_2d_and_z_kept(tmp_path):
+    """Sports2D writes pixels as a TRC (``m`` or ``px``, y up, Z = 0): refined in 2D on X and Y, Z
+    written back as it was, with a note; --space 2d refuses a file with no constant coordinate."""
+    from synsp.errors import SpaceError
+    from synsp.refine_file import refine_file
+
+    src = Path(__file__).parent / "fixtures" / "formats" / "pose2sim_halpe26.trc"
+    lines = src.read_text().splitlines()
+    table = _rows(src)
+    xyz = table[:, 2:].reshape(len(table), -1, 3)
+    pixels = xyz * 1000 * [1.0, 1.0, 0.0]  # metres as pixels (a 1.7 m person 1700 px tall), Z = 0
+    for units, scale in (("m", 1e-3), ("px", 1.0)):
+        head = lines[:5]
+        head[2] = head[2].replace("\tm\t", f"\t{units}\t")
+        rows = ["\t".join(f"{v:.6f}" for v in np.r_[table[t, :2], (pixels[t] * scale).ravel()])
+                for t in range(len(table))]
+        path = tmp_path / f"s2d_{units}.trc"
+        path.write_text("\n".join(head + rows) + "\n")
+        summary = refine_file(path, tmp_path / f"out_{units}.trc", method="savgol", force=True)
+        assert summary.unit == "px" and "Z is 0 for every marker and frame: a 2D track" in summary.notes[0]
+        out = _rows(tmp_path / f"out_{units}.trc")[:, 2:].reshape(pixels.shape) / scale
+        assert (out[..., 2] == 0).all()
+        assert 0 < np.nanmean(np.abs(out[..., :2] - pixels[..., :2])) < 20  # the input has gaps (empty cells)
+    with pytest.raises(SpaceError, match="--space 2d, but none of the poses' 3 coordinates"):
+        refine_file(src, tmp_path / "out3d.trc", method="savgol", space="2d", force=True)

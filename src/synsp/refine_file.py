@@ -71,6 +71,7 @@ from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, t
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
+    constant_channel,
     fourth_channel_error,
     max_gap_frames,
     mm_per_unit,
@@ -189,6 +190,7 @@ def refine_file(
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
     data, confidence = _confidence_channel(data, space, src)
+    data, flat = _flat_coordinate(data, space, src)
     c_count = data.poses.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
@@ -255,6 +257,9 @@ def refine_file(
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
+    if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)
+        axis, value = flat
+        written = np.insert(out, axis, np.where(np.isfinite(out).all(-1), value, np.nan), axis=-1)
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
     refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled)
     notes += gap_fill_notes(dst, refined, out_format)
@@ -293,6 +298,10 @@ def refine_file(
     elif confidence is not None:
         notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
                         "the channel written back unchanged")
+    if flat is not None:
+        notes.insert(0, f"space: {'XYZ'[flat[0]]} is {flat[1] + 0.0:g} for every marker and frame: a 2D track; refined "
+                        f"in 2D on {' and '.join(a for a in 'XYZ' if a != 'XYZ'[flat[0]])}, {'XYZ'[flat[0]]} "
+                        "written back unchanged")
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
@@ -354,6 +363,29 @@ def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     channel = np.asarray(data.poses[..., 3], dtype=np.float64).copy()
     scores = np.where(np.isfinite(channel), channel, 0.0)
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :3]), scores=scores), channel
+
+
+def _flat_coordinate(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, tuple[int, float] | None]:
+    """A 3D file (TRC, C3D, ...) one of whose coordinates is the same constant for every marker
+    and frame is a 2D track (Sports2D writes pixels with Z = 0): the data with the other two
+    coordinates, to refine in 2D, and (that axis, its value) to write back; else (data, None).
+    ``--space 2d`` asks for this and refuses a file with no such coordinate; ``--space 3d`` skips it."""
+    if data.poses.shape[-1] != 3 or data.format in _UNDECLARED or space in ("3d", "world", "image"):
+        return data, None
+    values = np.asarray(data.poses, dtype=np.float64)
+    flat = [k for k in range(3) if constant_channel(values[..., k])]
+    if not flat or len(flat) == 3:
+        if space == "2d":
+            raise SpaceError(f"{src}: --space 2d, but none of the poses' 3 coordinates {data.poses.shape} is the same "
+                             "constant for every marker and frame (a 2D track's)")
+        return data, None
+    axis = flat[-1]  # Sports2D's Z, the last
+    finite = values[..., axis][np.isfinite(values[..., axis])]
+    kept = [k for k in range(3) if k != axis]
+    poses = np.array(data.poses[..., kept])
+    if data.format == "trc" and data.filled is not None:  # face points the reader placed in 3D: none in 2D
+        poses[np.asarray(data.filled, dtype=bool)] = np.nan
+    return replace(data, poses=poses), (axis, float(finite[0]))
 
 
 def _confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:

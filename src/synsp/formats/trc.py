@@ -45,7 +45,8 @@ from synsp.paths import atomic_path
 from synsp.sequence import fill_gaps
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
 
-UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4}
+# "px": Sports2D's 2D tracks in pixels (one coordinate constant), read as they are
+UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "px": 1.0}
 # The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
 _LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
                for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
@@ -126,7 +127,7 @@ def read(path: Path) -> PoseData:
     fields, markers, start = _header(lines, path)
     units = fields.get("Units", "m").strip().lower()
     if units not in UNITS_TO_MM:
-        raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm or in")
+        raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
     rows = [line.rstrip("\r\n").split("\t") for line in lines[start:] if line.strip()]
     if not rows:
@@ -284,7 +285,7 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
              "\t".join(header), "\t".join(header.values()),
              "Frame#\tTime\t" + "\t\t\t".join(markers) + "\t\t\t",
              "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(markers))) + "\t"]
-    digits = {"m": 6, "cm": 4, "mm": 3, "in": 5}[units]  # micrometre precision in every unit
+    digits = {"m": 6, "cm": 4, "mm": 3, "in": 5, "px": 3}[units]  # micrometre precision in every unit
     body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
     text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in
                      zip(frame_ids, np.char.mod(f"%.{digits}f", body).tolist()))
