@@ -120,6 +120,18 @@ def test_views_missing_joints_and_frames_before_the_first_detection(refiner):
         stream.push(x[5, 0])
 
 
+def test_a_joint_not_yet_seen_comes_back_nan_as_offline(refiner):
+    x = motion(refiner, 20)
+    x[:, 2] = np.nan  # never detected: synsp.refine leaves it NaN
+    x[:12, 4] = np.nan  # detected from frame 12 on
+    out, _ = stream_all(StreamingRefiner(refiner), x)
+    assert np.isnan(out[:, 2]).all()
+    assert np.isnan(out[:12 - LOOKAHEAD, 4]).all() and np.isfinite(out[12:, 4]).all()
+    others = np.ones(x.shape[1], dtype=bool)
+    others[[2, 4]] = False
+    assert np.isfinite(out[:, others]).all()
+
+
 def test_bad_lag_and_frame_shape(refiner):
     with pytest.raises(ValueError, match="lag"):
         StreamingRefiner(refiner, lag=refiner.window)
@@ -153,7 +165,8 @@ def test_3d_unit_waits_for_a_body_not_one_or_two_joints(refiner, scale):
     x[4:6, 1:] = np.nan  # then one
     out, counts = stream_all(StreamingRefiner(refiner), x)
     offline = refiner.refine(x)
-    assert out.shape == x.shape and np.isfinite(out).all()
+    assert out.shape == x.shape and np.isfinite(out[:, 0]).all() and np.isfinite(out[6:]).all()
+    assert np.isnan(out[:6 - LOOKAHEAD, 2:]).all()  # not yet seen: NaN, not the centroid the network saw
     assert counts[:6] == [0] * 6  # held until frame 6 shows the body
     gap = np.linalg.norm(out[15:] - offline[15:], axis=-1).mean() / scale  # mm
     assert gap < 20, gap

@@ -27,8 +27,9 @@ Where the stream cannot see the future it differs from offline refinement:
   (:mod:`synsp.inversions`) exchanged back, where the lookahead holds the frames that tell them;
   a gap longer than it holds the joint's last value, and an inversion longer than 0.7 s is
   exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held value, jump and
-  inversion is taken as it came); a joint not yet seen sits at the centroid of the frame's other
-  joints; frames before the first detection come back as NaN at once;
+  inversion is taken as it came); a joint not yet seen is NaN in the frames given back (as
+  offline, which leaves a never-seen joint NaN; the network sees it at the centroid of the frame's
+  other joints); frames before the first detection come back as NaN at once;
 - a frame whose body lies more than half the person's size from where it was (a single-person
   estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
   there, as offline cuts the track (:func:`synsp.sequence.track_segments`): the frames of the
@@ -158,6 +159,8 @@ class StreamingRefiner:
         self._unit = self.mm_per_unit if self.refiner.space == "3d" else 1.0  # None: not decided yet
         self._held: list[np.ndarray] = []  # (V, J, C) frames held until the 3D unit is decided
         self._last: np.ndarray | None = None  # (V, J, C) last filled frame, model units
+        self._seen: np.ndarray | None = None  # (V, J) joints detected so far
+        self._seen_by: dict[int, np.ndarray] = {}  # frame -> (V, J) joints detected by it, until given back
         self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
         self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
         self._sums: dict[int, np.ndarray] = {}  # frame -> (V, J, C) summed final window outputs
@@ -258,6 +261,9 @@ class StreamingRefiner:
                 self._next = self._frames
                 return self._shape_out([np.full(x.shape, np.nan, np.float32)])
             self._start = t
+        detected = np.isfinite(x).all(-1)  # (V, J)
+        self._seen = detected if self._seen is None else self._seen | detected
+        self._seen_by[t] = self._seen
         model_frame = self._fill(x.astype(np.float32) * np.float32(self._unit))
         if self.refiner.space == "3d":
             root = root_position(model_frame, self.refiner.layout)  # (V, 1, 3)
@@ -458,9 +464,14 @@ class StreamingRefiner:
         return running / counts[:, None, None]
 
     def _finish(self, frames: np.ndarray, roots: np.ndarray | None) -> np.ndarray:
-        """Frames (k, V, J, C) in model space back to the input's place, unit and shape."""
+        """Frames (k, V, J, C) in model space, the last :meth:`_collect` gave (the k frames before
+        ``_next``), back to the input's place, unit and shape; NaN for joints not detected by then."""
         if roots is not None:
             frames = frames + roots
+        if len(frames):
+            # the centroid the network saw for a joint never detected is no measurement of it
+            seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
+            frames = np.where(seen[..., None], frames, np.nan)
         return self._shape_out(frames / np.float32(self._unit))
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
