@@ -271,3 +271,28 @@ def test_halpe26_streams_through_the_coco17_model(float_network):
     np.testing.assert_allclose(got[:, :17], _api(noisy, quantize=False), atol=1e-3)
     error = lambda x: float(np.linalg.norm(x[:, 17:] - truth[:, 17:], axis=-1).mean())  # noqa: E731
     assert error(got) < 0.8 * error(halpe)
+
+
+def _halpe(frames: np.ndarray) -> np.ndarray:
+    """Halpe-26 (T, 26, 2) from COCO-17 frames: head top, neck, hip, and the feet near the ankles."""
+    mid = lambda x, a, b: (x[:, a] + x[:, b]) / 2  # noqa: E731
+    return np.concatenate([frames, frames[:, [0]] - [0, 25], mid(frames, 5, 6)[:, None], mid(frames, 11, 12)[:, None],
+                           frames[:, [15, 16, 15, 16, 15, 16]] + [0, 12]], axis=1)
+
+
+def test_other_layout_a_model_joint_never_seen_is_null_alone():
+    """Halpe-26 with the left wrist null in every frame: the feet, head, neck and hip still
+    come back refined (one unseen model joint voided every other joint's correction)."""
+    _, noisy = walking(30)
+    halpe = _halpe(noisy)
+    stream, out = PoseStream("synsp", layout="halpe26"), []
+    for t, frame in enumerate(halpe):
+        kp = frame.tolist()
+        kp[9] = None
+        out += stream.push(parse_frame(json.dumps(kp), t))
+    out += stream.close()
+    got = np.array([[[np.nan if v is None else v for v in p] for p in f["people"][0]["keypoints"]] for f in out])
+    assert got.shape == (30, 26, 2) and np.isnan(got[:, 9]).all()
+    others = np.delete(np.arange(26), 9)
+    assert np.isfinite(got[:, others]).all()
+    assert np.linalg.norm(got[:, 17:] - halpe[:, 17:], axis=-1).mean() < 10  # pixels: refined, not lost

@@ -154,18 +154,31 @@ class _OtherLayout:
         near = [g for g in range(frame - self.reach, frame + self.reach + 1) if g in frames]
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
         raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
-        out = raw + self._nearest[pid][0] @ (refined - model)
-        for j, k in self.shared:
-            out[j] = refined[k]
+        out = raw + _correction(self._nearest[pid][0], refined - model)
         last = self._last.get(pid)
         if last is not None:  # a joint not seen near this frame holds its last position, as the model's do
             out = np.where(np.isnan(out), last, out)
         self._last[pid] = out
+        out = out.copy()
+        for j, k in self.shared:  # as the network gives them (NaN: not seen since the network's stream began)
+            out[j] = refined[k]
         return out
 
     def forget(self, pid: Any) -> None:
         for memory in (self._frames, self._nearest, self._last):
             memory.pop(pid, None)
+
+
+def _correction(nearest: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """(J, C) move of each joint: the mean of ``change`` (K, C), the network's correction of its
+    joints, over the model joints ``nearest`` (J, K) pairs it with, those without one (a joint not
+    seen near this frame: NaN) left out, so that one unseen model joint does not void every other
+    joint's; none left: no move."""
+    known = np.isfinite(change).all(axis=-1)  # (K,)
+    weights = nearest * known
+    total = weights.sum(axis=1, keepdims=True)
+    weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return weights @ np.where(known[:, None], change, 0.0)
 
 
 def _weighted_mean(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
