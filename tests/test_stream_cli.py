@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import synsp
+from synsp.errors import InternalError
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner
@@ -296,3 +297,25 @@ def test_other_layout_a_model_joint_never_seen_is_null_alone():
     others = np.delete(np.arange(26), 9)
     assert np.isfinite(got[:, others]).all()
     assert np.linalg.norm(got[:, 17:] - halpe[:, 17:], axis=-1).mean() < 10  # pixels: refined, not lost
+
+
+def test_other_layout_streams_with_smoothnet_and_its_longer_lag():
+    """SmoothNet's lag is longer than the frames the Halpe-26 route kept for its Gaussian mean:
+    every line from its window on failed (``np.stack([])``) and was reported as the line's fault."""
+    clean, noisy = walking(45)
+    halpe, truth = _halpe(noisy), _halpe(clean)
+    stream, stdout, stderr = PoseStream("smoothnet", layout="halpe26"), io.StringIO(), io.StringIO()
+    run_stream(stream, io.StringIO("\n".join(json.dumps(f.tolist()) for f in halpe) + "\n"), stdout, stderr)
+    assert stderr.getvalue() == ""
+    got = np.array([json.loads(line)["people"][0]["keypoints"] for line in stdout.getvalue().splitlines()])
+    assert got.shape == (45, 26, 2)
+    error = lambda x: float(np.linalg.norm(x - truth, axis=-1).mean())  # noqa: E731
+    assert error(got) < error(halpe)
+
+
+def test_an_internal_error_stops_the_stream_without_blaming_the_line(monkeypatch):
+    stream, stdout, stderr = PoseStream("one-euro"), io.StringIO(), io.StringIO()
+    monkeypatch.setattr(stream, "_place", lambda ready: np.stack([]))  # a bug of ours, after the line was read
+    with pytest.raises(InternalError, match=r"^line 1: internal error \(ValueError: need at least one array"):
+        run_stream(stream, io.StringIO("[[1, 2], [3, 4]]\n[[1, 2], [3, 4]]\n"), stdout, stderr)
+    assert stderr.getvalue() == ""  # no "line 1: ...; skipped"

@@ -66,9 +66,13 @@ class OutputError(SynspError, ValueError):
     """An output path that cannot be written: the input itself, a directory."""
 
 
+class InternalError(SynspError, RuntimeError):
+    """A failure of synsp itself on valid input (a bug to report), told apart from the input's faults."""
+
+
 __all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
            "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
-           "OutputError", "is_number", "check_fps", "check_frames_first"]
+           "OutputError", "InternalError", "is_number", "check_fps", "check_frames_first"]
 
 
 def is_number(value: object) -> bool:

@@ -43,6 +43,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
+from synsp.errors import FormatError, InternalError, ShapeError, SynspError
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
@@ -64,42 +65,44 @@ class Frame:
 
 
 def parse_frame(line: str, index: int) -> Frame:
-    """Read one JSON line (see the module docstring); ``ValueError`` naming the problem."""
+    """Read one JSON line (see the module docstring); :class:`FormatError` (a ``ValueError``) naming the problem."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
-        raise ValueError(f"not valid JSON ({err.msg} at column {err.colno})") from None
+        raise FormatError(f"not valid JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply") from None
     if isinstance(obj, list):
         obj = {"people": [{"id": 0, "keypoints": obj}]}
     if not isinstance(obj, dict) or not isinstance(obj.get("people"), list):
-        raise ValueError('expected {"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} '
+        raise FormatError('expected {"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} '
                          "or a list of keypoints")
     people: dict[Any, np.ndarray] = {}
     for i, person in enumerate(obj["people"]):
         if not isinstance(person, dict) or "keypoints" not in person:
-            raise ValueError(f"person {i} is not an object with 'keypoints'")
+            raise FormatError(f"person {i} is not an object with 'keypoints'")
         pid = person.get("id", i)
         if not isinstance(pid, (int, str)) or isinstance(pid, bool):
-            raise ValueError(f"person {i}: id must be a number or a string, got {pid!r}")
+            raise FormatError(f"person {i}: id must be a number or a string, got {pid!r}")
         if pid in people:
-            raise ValueError(f"two persons with id {pid!r}")
+            raise FormatError(f"two persons with id {pid!r}")
         people[pid] = _keypoints(person["keypoints"], f"person {pid!r}")
     return Frame(obj.get("t", index), people)
 
 
 def _keypoints(values: Any, where: str) -> np.ndarray:
     if not isinstance(values, list) or not values:
-        raise ValueError(f"{where}: keypoints must be a non-empty list of points")
+        raise FormatError(f"{where}: keypoints must be a non-empty list of points")
     width = next((len(p) for p in values if isinstance(p, list)), None)
     if width is None:
-        raise ValueError(f"{where}: no keypoint is a list of numbers")
+        raise FormatError(f"{where}: no keypoint is a list of numbers")
     rows = [[None] * width if p is None else p for p in values]  # a whole point null: not detected
     try:
         x = np.array(rows, dtype=np.float64)  # None -> NaN
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: keypoints are not a regular array of numbers (one list per joint)") from None
+        raise FormatError(f"{where}: keypoints are not a regular array of numbers (one list per joint)") from None
     if x.ndim != 2:
-        raise ValueError(f"{where}: keypoints are not a regular array of numbers (one list per joint)")
+        raise FormatError(f"{where}: keypoints are not a regular array of numbers (one list per joint)")
     return x
 
 
@@ -138,8 +141,6 @@ class _OtherLayout:
         converted = convert(coords[None], self.layout, self.target)[0]
         frames = self._frames.setdefault(pid, {})
         frames[frame] = (coords, converted)
-        for old in [g for g in frames if g < frame - 4 * self.reach - 8]:  # long given back
-            del frames[old]
         with warnings.catch_warnings():  # joints not detected have no distance
             warnings.simplefilter("ignore", RuntimeWarning)
             weights = nearest_joints(coords[None], converted[None])
@@ -151,6 +152,10 @@ class _OtherLayout:
     def back(self, pid: Any, frame: int, refined: np.ndarray) -> np.ndarray:
         """The network's (K, C) output for ``frame`` -> (J, C) in the input's layout."""
         frames = self._frames[pid]
+        # frames come back in order, however long the network's lag (SmoothNet's, a new person's first
+        # window, a 3D unit to decide): those before this one's reach serve no later frame
+        for old in [g for g in frames if g < frame - self.reach]:
+            del frames[old]
         near = [g for g in range(frame - self.reach, frame + self.reach + 1) if g in frames]
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
         raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
@@ -247,7 +252,8 @@ class PoseStream:
 
     def push(self, frame: Frame) -> list[dict]:
         """Add one frame; return the output lines (dicts) that became ready, in input order.
-        A frame that does not fit (joint count, coordinates) raises ``ValueError`` and changes nothing."""
+        A frame that does not fit (joint count, coordinates) raises :class:`ShapeError` (a ``ValueError``)
+        and changes nothing."""
         points = {pid: self._split(pid, kp) for pid, kp in frame.people.items()}  # validate all first
         f = self._count
         self._count += 1
@@ -298,7 +304,7 @@ class PoseStream:
         """(J, D) -> coordinates (J, C) with NaN for joints not detected, and confidences or None."""
         c = self.coords
         if kp.shape[1] not in (c, c + 1):
-            raise ValueError(f"person {pid!r}: keypoints have {kp.shape[1]} values; {self.space} takes "
+            raise ShapeError(f"person {pid!r}: keypoints have {kp.shape[1]} values; {self.space} takes "
                              f"{c} ({'x, y' if c == 2 else 'x, y, z'}) or {c + 1} (with a confidence)")
         known = self._people.get(pid)
         if self.layout is not None:
@@ -308,7 +314,7 @@ class PoseStream:
         else:
             want = None
         if want is not None and kp.shape[0] != want:
-            raise ValueError(f"person {pid!r} has {kp.shape[0]} keypoints, {whose} {want}")
+            raise ShapeError(f"person {pid!r} has {kp.shape[0]} keypoints, {whose} {want}")
         coords = kp[:, :c].copy()
         conf = kp[:, c].copy() if kp.shape[1] > c else None
         if conf is not None:
@@ -365,7 +371,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
                stderr: TextIO = sys.stderr, strict: bool = False) -> None:
     """Read frames from ``stdin`` until it ends, write refined frames to ``stdout`` as they are
     ready (one line each, flushed). Bad lines: one line on ``stderr`` and skipped, or with
-    ``strict`` a ``ValueError`` naming the line."""
+    ``strict`` a ``ValueError`` naming the line. A failure of synsp itself on a line stops the
+    stream with an :class:`InternalError` naming it, not blaming the line."""
     def write(lines: list[dict]) -> None:
         for line in lines:
             stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
@@ -377,11 +384,14 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             continue
         try:
             lines = stream.push(parse_frame(line, index))
-        except ValueError as err:
+        except SynspError as err:  # the line's fault (parse_frame, PoseStream.push)
             if strict:
                 raise ValueError(f"line {number}: {err}") from None
             print(f"synsp stream: line {number}: {err}; skipped", file=stderr, flush=True)
             continue
+        except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
+            raise InternalError(f"line {number}: internal error ({type(err).__name__}: {err}), not a fault of the "
+                                "line; the stream stopped; please report it (SYNSP_DEBUG=1 shows where)") from err
         index += 1
         write(lines)
     write(stream.close())
