@@ -319,3 +319,17 @@ def test_an_internal_error_stops_the_stream_without_blaming_the_line(monkeypatch
     with pytest.raises(InternalError, match=r"^line 1: internal error \(ValueError: need at least one array"):
         run_stream(stream, io.StringIO("[[1, 2], [3, 4]]\n[[1, 2], [3, 4]]\n"), stdout, stderr)
     assert stderr.getvalue() == ""  # no "line 1: ...; skipped"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threads", "0"], "--threads must be a positive number of torch threads, got 0"),
+    (["--method", "one-euro", "--threads", "-1"], "--threads must be a positive number of torch threads, got -1"),
+    (["--threshold", "2"], "threshold must be a confidence in [0, 1], got 2.0"),
+    (["--method", "one-euro", "--threshold", "nan"], "threshold must be a confidence in [0, 1], got nan"),
+])
+def test_bad_threads_and_threshold_are_one_line_errors(args, message, capsys, monkeypatch):
+    from synsp.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("[[1, 2], [3, 4]]\n"))
+    assert main(["stream", *args]) == 2
+    assert capsys.readouterr().err == f"synsp stream: error: {message}\n"

@@ -50,6 +50,8 @@ def _cmd_stream(args: argparse.Namespace) -> None:
     from synsp.integrations.stream import PoseStream, run_stream
     from synsp.model import NETWORKS
 
+    if args.threads < 1:
+        raise OptionError(f"--threads must be a positive number of torch threads, got {args.threads}")
     if args.method in NETWORKS:
         import torch
 

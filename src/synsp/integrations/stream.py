@@ -43,7 +43,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import FormatError, InternalError, ShapeError, SynspError
+from synsp.errors import FormatError, InternalError, OptionError, ShapeError, SynspError, is_number
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
@@ -226,6 +226,8 @@ class PoseStream:
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
             raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
+        if not (is_number(threshold) and 0 <= threshold <= 1):  # a confidence: outside, every joint or none counts
+            raise OptionError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
