@@ -333,3 +333,20 @@ def test_bad_threads_and_threshold_are_one_line_errors(args, message, capsys, mo
     monkeypatch.setattr(sys, "stdin", io.StringIO("[[1, 2], [3, 4]]\n"))
     assert main(["stream", *args]) == 2
     assert capsys.readouterr().err == f"synsp stream: error: {message}\n"
+
+
+def test_a_stream_of_which_no_line_could_be_refined_exits_2():
+    """As the README's two-keypoint example streamed to a 17-joint layout: every line is skipped."""
+    lines = [json.dumps({"t": t, "people": [{"id": 0, "keypoints": [[100 + 5 * t, 200, 0.9], [110, 260, 0.9]]}]})
+             for t in range(3)]
+    result = subprocess.run(_command("--method", "one-euro", "--layout", "coco17"), input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, env=_env(), timeout=120)
+    assert result.returncode == 2 and result.stdout == ""
+    errors = result.stderr.splitlines()
+    assert errors[:3] == [f"synsp stream: line {n}: person 0 has 2 keypoints, coco17 has 17; skipped"
+                          for n in (1, 2, 3)]
+    assert errors[3:] == ["synsp stream: error: none of the 3 lines could be refined (each skipped above); "
+                          "nothing written"]
+    stdout = io.StringIO()  # one good line is enough: exit 0, as before
+    run_stream(PoseStream("one-euro"), io.StringIO("\n".join(lines[:1] + ["{bad"]) + "\n"), stdout, io.StringIO())
+    assert len(stdout.getvalue().splitlines()) == 1

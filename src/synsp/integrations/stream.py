@@ -43,7 +43,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import FormatError, InternalError, OptionError, ShapeError, SynspError, is_number
+from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
@@ -374,13 +374,14 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
     """Read frames from ``stdin`` until it ends, write refined frames to ``stdout`` as they are
     ready (one line each, flushed). Bad lines: one line on ``stderr`` and skipped, or with
     ``strict`` a ``ValueError`` naming the line. A failure of synsp itself on a line stops the
-    stream with an :class:`InternalError` naming it, not blaming the line."""
+    stream with an :class:`InternalError` naming it, not blaming the line. Lines that all were
+    bad (none refined) end in a :class:`MissingDataError` counting them, for a non-zero exit."""
     def write(lines: list[dict]) -> None:
         for line in lines:
             stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
             stdout.flush()
 
-    index = 0
+    index = skipped = 0
     for number, line in enumerate(iter(stdin.readline, ""), 1):
         if not line.strip():
             continue
@@ -390,6 +391,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             if strict:
                 raise ValueError(f"line {number}: {err}") from None
             print(f"synsp stream: line {number}: {err}; skipped", file=stderr, flush=True)
+            skipped += 1
             continue
         except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
             raise InternalError(f"line {number}: internal error ({type(err).__name__}: {err}), not a fault of the "
@@ -397,3 +399,5 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         index += 1
         write(lines)
     write(stream.close())
+    if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so
+        raise MissingDataError(f"none of the {skipped} lines could be refined (each skipped above); nothing written")
