@@ -350,3 +350,25 @@ def test_a_stream_of_which_no_line_could_be_refined_exits_2():
     stdout = io.StringIO()  # one good line is enough: exit 0, as before
     run_stream(PoseStream("one-euro"), io.StringIO("\n".join(lines[:1] + ["{bad"]) + "\n"), stdout, io.StringIO())
     assert len(stdout.getvalue().splitlines()) == 1
+
+
+def test_2d_scored_keypoints_are_not_streamed_as_3d():
+    """[x, y, score] in H36M's order (3D lifters' input) read as 3D refined the scores as depths."""
+    from synsp.skeleton import convert
+
+    _, noisy = walking(12)
+    h36m = convert(noisy, "coco17", "h36m17")
+    scores = np.random.default_rng(0).uniform(0.5, 1, (12, 17, 1))
+    for stream in (PoseStream("synsp", layout="h36m17"), PoseStream("synsp", space="3d")):
+        for kp in (np.concatenate([h36m[0], scores[0]], -1), np.column_stack([h36m[0], np.full(17, 0.9)])):
+            with pytest.raises(ValueError, match=r"read as \[x, y, confidence\].*pass --space 2d"):
+                stream.push(parse_frame(json.dumps(kp.tolist()), 0))
+    stream = PoseStream("synsp", layout="h36m17", space="2d")  # through the 2D model, as offline refine does
+    assert stream.model.layout.name == "coco17"
+    out = [line for t in range(12)
+           for line in stream.push(parse_frame(json.dumps(np.concatenate([h36m[t], scores[t]], -1).tolist()), t))]
+    out += stream.close()
+    got = np.array([frame["people"][0]["keypoints"] for frame in out])
+    assert got.shape == (12, 17, 3) and np.isfinite(got).all() and np.array_equal(got[..., 2], scores[..., 0])
+    body = np.random.default_rng(1).normal(0, 300, (17, 3)) + [0, 0, 4000]  # millimetres: still 3D
+    assert PoseStream("synsp", space="3d").push(parse_frame(json.dumps(body.tolist()), 0)) == []

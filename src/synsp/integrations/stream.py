@@ -48,7 +48,7 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
 from synsp.refine import nearest_joints, shared_joints
-from synsp.sequence import MIN_SCORE
+from synsp.sequence import MIN_SCORE, body_size, confidence_like, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
@@ -205,7 +205,10 @@ class PoseStream:
         person keeping the count of its first frame). A layout without a shipped model of its
         own (``halpe26``, ``body25``, ...) is refined through the space's default model
         (:class:`_OtherLayout`).
-    space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else 2D.
+    space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else the shipped model's for
+        ``layout`` (3D for ``h36m17``), else 2D. ``"2d"`` with ``h36m17`` streams 2D keypoints in
+        H36M's order through the 2D model; a 3D stream refuses a person's first frame when it reads
+        as [x, y, confidence] in pixels (:func:`synsp.sequence.third_channel`).
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
     lookahead : frames each frame waits for the frames after it, to tell glitches, held values,
@@ -222,6 +225,7 @@ class PoseStream:
         if method not in STREAM_METHODS:
             raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
                              f"{', '.join(STREAM_METHODS)}")
+        given_space = space
         if space not in (None, "2d", "3d"):
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
@@ -246,6 +250,8 @@ class PoseStream:
         self._other = _OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps) \
             if self.model is not None and self.layout != self.model.layout.name else None
         self.space = space or "2d"
+        # what made the stream 3D, for the message refusing 2D keypoints
+        self._why_3d = f" (the shipped {self.layout} model is 3D)" if given_space is None else ""
         self.coords = 3 if self.space == "3d" else 2
         self._people: dict[Any, _Person] = {}
         self._count = 0  # frames pushed
@@ -317,6 +323,10 @@ class PoseStream:
             want = None
         if want is not None and kp.shape[0] != want:
             raise ShapeError(f"person {pid!r} has {kp.shape[0]} keypoints, {whose} {want}")
+        if c == 3 and kp.shape[1] == 3 and known is None and _scored_2d(kp):
+            # a 2D [x, y, score] stream on a 3D model would be refined with its scores as depths
+            raise ShapeError(f"person {pid!r}: keypoints read as [x, y, confidence] (pixels, the third value a "
+                             f"score in [0, 1]), but this stream is 3D{self._why_3d}; pass --space 2d for 2D keypoints")
         coords = kp[:, :c].copy()
         conf = kp[:, c].copy() if kp.shape[1] > c else None
         if conf is not None:
@@ -356,8 +366,8 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
 
     named = f"{method}-{layout}"  # a shipped model of positions in this layout (smpl24's is of rotations)
     if checkpoint is None and layout is not None and named in available_models() \
-            and named != default_model(method, "rotation"):
-        checkpoint = named
+            and named != default_model(method, "rotation") and space in (None, _space_of(method, named)):
+        checkpoint = named  # else (2D keypoints in H36M's order: 3D lifters' input) through the space's model
     # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
     model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:
@@ -367,6 +377,23 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
         raise ValueError(f"{checkpoint or 'the shipped model'} refines {model.layout.name} joints, and {layout} "
                          f"does not convert to them{hint}; pass --method one-euro (any joints)")
     return model
+
+
+def _scored_2d(kp: np.ndarray) -> bool:
+    """Whether keypoints (J, 3) of one frame read as [x, y, confidence] in pixels, as offline refine
+    reads them (:func:`synsp.sequence.third_channel`), a fixed score included (no body has one depth)."""
+    reading = third_channel(kp[None])
+    if reading == "constant":
+        third = kp[:, 2][np.isfinite(kp[:, 2])]
+        return confidence_like(third) and body_size(kp[None, :, :2]) >= 20
+    return reading == "confidence"
+
+
+def _space_of(method: str, shipped: str) -> str | None:
+    """"2d" or "3d": the space of the shipped model named ``shipped`` of network ``method``, if its default."""
+    from synsp.inference.checkpoint import default_model
+
+    return next((space for space in ("2d", "3d") if default_model(method, space) == shipped), None)
 
 
 def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
