@@ -48,7 +48,7 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
 from synsp.refine import nearest_joints, shared_joints
-from synsp.sequence import MIN_SCORE, body_size, confidence_like, third_channel
+from synsp.sequence import MIN_SCORE, body_size, confidence_like, switched_people, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
@@ -124,7 +124,8 @@ class _OtherLayout:
     frames the stream's lag has already brought standing in for SmoothNet: the network sees
     them converted to its layout; the joints the conversion copies take its output; every other
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
-    the same average, of the model joint nearest to it."""
+    the same average, of the model joint nearest to it. The average never reaches across a
+    switch of person (:func:`_one_person`)."""
 
     def __init__(self, layout: str, target: str, lag: int, fps: float):
         self.layout, self.target = layout, target
@@ -156,12 +157,12 @@ class _OtherLayout:
         # window, a 3D unit to decide): those before this one's reach serve no later frame
         for old in [g for g in frames if g < frame - self.reach]:
             del frames[old]
-        near = [g for g in range(frame - self.reach, frame + self.reach + 1) if g in frames]
+        near = _one_person(frames, frame, self.reach)
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
         raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
         out = raw + _correction(self._nearest[pid][0], refined - model)
         last = self._last.get(pid)
-        if last is not None:  # a joint not seen near this frame holds its last position, as the model's do
+        if last is not None and near[0] < frame:  # not seen near this frame: its last place, unless after a switch
             out = np.where(np.isnan(out), last, out)
         self._last[pid] = out
         out = out.copy()
@@ -172,6 +173,23 @@ class _OtherLayout:
     def forget(self, pid: Any) -> None:
         for memory in (self._frames, self._nearest, self._last):
             memory.pop(pid, None)
+
+
+def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, reach: int) -> list[int]:
+    """The frames within ``reach`` of ``frame`` held in ``frames`` (frame -> (input, converted))
+    that show the same person as it: cut where the estimator switched people between two of them
+    (:func:`synsp.sequence.switched_people`), as offline refinement cuts a track."""
+    coords = frames[frame][0]
+    size = body_size(coords[None])
+    near = [frame]
+    for step in (-1, 1):
+        g = frame
+        while abs(g + step - frame) <= reach and g + step in frames:
+            if switched_people(frames[g][0], frames[g + step][0], size):
+                break
+            g += step
+            near.append(g)
+    return sorted(near)
 
 
 def _correction(nearest: np.ndarray, change: np.ndarray) -> np.ndarray:
