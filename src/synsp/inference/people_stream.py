@@ -2,8 +2,9 @@
 
 A frame of a multi-person estimator holds P people, each with an id that follows them from
 frame to frame (a tracker's). Each person is refined exactly as a single-person
-:class:`~synsp.inference.streaming.StreamingRefiner` would refine them alone (same lag, same
-output), but the windows that every person completes at a frame go through the network
+:class:`~synsp.inference.streaming.StreamingRefiner` with that person's stride ``phase`` (below)
+would refine them alone (same lag, same output; with another phase, other windows: up to a few
+tenths of a pixel apart), but the windows that every person completes at a frame go through the network
 together, in one batch (two with ``keep_convention``), so the per-frame cost grows far more
 slowly than P streams would (benchmarks/speed.py, "Streaming, many people"). With a stride > 1
 each new person gets the ``phase`` of the stride where the fewest people's windows fall due,
