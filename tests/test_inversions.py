@@ -115,3 +115,23 @@ def test_knees_exchanged_while_close_are_found(start):
     found = inversions(y, layout.left_right, layout.bones)
     np.testing.assert_array_equal(np.flatnonzero(found[:, p]), np.arange(start, start + 4))
     assert not np.delete(found, p, axis=1).any()
+
+
+@pytest.mark.parametrize("start", [50, 68])
+def test_a_whole_leg_exchanged_while_the_ankles_were_close_is_undone_whole(start):
+    """Hips, knees and ankles exchanged for 4 frames while the ankles pass each other (11-16 cm
+    apart): the ankles hardly jump, and the knees' exchange alone would stretch the shins, so none
+    was undone; now the ankles follow the knees down the leg (3D)."""
+    from synsp.data.mocap import load_clip
+
+    layout = get_layout("h36m17")
+    x = load_clip("dataset-1_walk_normal_001", "h36m17").astype(np.float64)[:120]
+    legs = [(layout.index(f"left_{n}"), layout.index(f"right_{n}")) for n in ("hip", "knee", "ankle")]
+    y = x.copy()
+    for a, b in legs:
+        y[start:start + 4, [a, b]] = y[start:start + 4, [b, a]]
+    found = inversions(y, layout.left_right, layout.bones)
+    leg_pairs = [i for i, pair in enumerate(layout.left_right) if pair in legs or pair[::-1] in legs]
+    for p in leg_pairs:
+        np.testing.assert_array_equal(np.flatnonzero(found[:, p]), np.arange(start, start + 4))
+    assert not np.delete(found, leg_pairs, axis=1).any()

@@ -87,7 +87,47 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
     marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
     marked = _from_crossings(marked, across <= keep)
+    if len(bones) and marked.any() and x.shape[-1] == 3:
+        marked = _down_the_limb(marked, index, bones, across < keep)
     return _keeping_bones(x, marked, index, bones) if len(bones) and marked.any() else marked
+
+
+def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
+                   jumped: np.ndarray) -> np.ndarray:
+    """``marked`` (T, P) with each exchanged run carried to the pairs joined to it by bones (knees
+    to hips, ankles to knees, and on down the limb) that jumped, at the run's ends, to where the
+    other of the two was (``jumped`` (T - 1, P): a step cheaper across the pair than along it),
+    even by less than a change of labelling costs: an estimator that exchanged a whole leg at a
+    moment its ankles were close jumps far at the hips and knees only. 3D only: in 2D, where
+    feet and face points overlap, it exchanged clean clips with white noise on validation
+    (benchmarks/RESULTS.md, section 4, "Close pairs' exchanges")."""
+    x_bones = np.asarray(bones, dtype=int)
+    pair_of = {int(j): p for p, pair in enumerate(index) for j in pair}
+    limbs: dict[int, set[int]] = {p: set() for p in range(len(index))}  # pairs joined by bones
+    for a, b in x_bones:
+        if a in pair_of and b in pair_of and pair_of[a] != pair_of[b]:
+            limbs[pair_of[a]].add(pair_of[b])
+    t_count = len(marked)
+    out = marked.copy()
+    for p in np.flatnonzero(marked.any(axis=0)):
+        ends = np.flatnonzero(np.diff(np.concatenate([[0], marked[:, p].astype(np.int8), [0]])))
+        for start, stop in zip(ends[::2], ends[1::2]):
+            steps = [k for k in (start - 1, stop - 1) if 0 <= k < t_count - 1]  # its jumps: not at an edge
+            if not steps:
+                continue
+            frontier, seen = [p], {p}  # outwards from the pair, breadth first
+            while frontier:
+                nxt = []
+                for f in frontier:
+                    for q in limbs[f]:
+                        if q in seen or out[start:stop, q].any():
+                            continue
+                        seen.add(q)
+                        if all(jumped[k, q] for k in steps):
+                            out[start:stop, q] = True
+                            nxt.append(q)
+                frontier = nxt
+    return out
 
 
 def _smoothest_labelling(keep: list[float], change: list[float]) -> np.ndarray:
