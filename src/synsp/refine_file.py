@@ -244,10 +244,10 @@ def refine_file(
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
-    never_seen, long_gaps = tracks.never_seen, tracks.long_gaps
+    never_seen, long_gaps = int(tracks.never_seen.sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
         out = np.where(unrefined[..., None], measured, out)
-        kept_never = int((unrefined & _never_seen(poses)).sum())
+        kept_never = int((unrefined & tracks.never_seen).sum())
         never_seen, long_gaps = never_seen - kept_never, long_gaps - (int(unrefined.sum()) - kept_never)
         notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
                      "them, were not refined: kept as the input had them, with their scores")
@@ -305,16 +305,6 @@ def refine_file(
     scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
     return summarize(dst, poses * scale, out * scale, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit)
-
-
-def _never_seen(poses: np.ndarray) -> np.ndarray:
-    """(V, T, J) bool: the values of joints never seen in their span of a track
-    (:func:`synsp.sequence.track_segments`) of poses (V, T, J, C), NaN where missing."""
-    mask = np.zeros(poses.shape[:3], dtype=bool)
-    for v, track in enumerate(poses):
-        for span in track_segments(track):
-            mask[v, span] = ~np.isfinite(track[span]).all(-1).any(axis=0)
-    return mask
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

@@ -32,7 +32,7 @@ class RefinedTracks(NamedTuple):
     refined: np.ndarray  # (V, T, J, C) like the input, NaN outside the spans and where left missing
     filled: np.ndarray  # (V, T, J) bool, values filled in (not measured) and given
     long_gaps: int  # joint values left missing: in gaps longer than max_gap
-    never_seen: int  # joint values left missing: joints never seen in their span
+    never_seen: np.ndarray  # (V, T, J) bool: values left missing, of joints never seen in their span
     conventions: list[ConventionShift | None]  # per track; None where SynSP kept no joint definitions
     axes: list[np.ndarray]  # each distinct (C, C) map to the network's axes it refined a span in (Refiner.turn)
     sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
@@ -64,7 +64,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     """
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
-    never = long = 0
+    never = np.zeros(poses.shape[:3], dtype=bool)
+    long = 0
     model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device")) \
         if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
@@ -87,8 +88,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             jumped += int(measured.jumped.sum())
             unknown = left_missing(missing, max_gap)
             filled[v, span] = measured.gaps & ~unknown
-            n_never = int(missing.all(axis=0).sum()) * len(missing)
-            never, long = never + n_never, long + int(unknown.sum()) - n_never
+            never[v, span] = missing.all(axis=0)
+            long += int(unknown.sum()) - int(never[v, span].sum())
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift = None
