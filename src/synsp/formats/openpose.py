@@ -141,7 +141,9 @@ def read(path: Path) -> PoseData:
     numbered = len(set(numbers)) == len(files) and min(numbers) >= 0
     # A frame whose file is missing (dropped, or not written) is a frame where nobody was seen, so
     # that time is not closed up: a tracker would otherwise match people across the jump.
-    slots = [{n: k for k, n in enumerate(numbers)}.get(n) for n in frame_positions(numbers)] if numbered else None
+    placed = frame_positions(numbers) if numbered else None
+    file_of = {n: k for k, n in enumerate(numbers)}
+    slots = None if placed is None else [file_of.get(n) for n in placed]  # each frame's file, None: no file
     if slots is not None:
         frames = [frames[k] if k is not None else [] for k in slots]
         tops = [tops[k] if k is not None else {} for k in slots]
@@ -150,7 +152,7 @@ def read(path: Path) -> PoseData:
     names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields}}
     if numbered:
-        extra["frame_ids"] = frame_positions(numbers)
+        extra["frame_ids"] = placed
     if others:  # said, not silently dropped: refine_file prints the reader's notes
         names = sorted(p.name for p in others)
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
