@@ -217,7 +217,8 @@ def refine_file(
     laid = len(LAYOUTS[partial].joints) if partial is not None and layout in (None, partial) else j_count
     name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
                         None if own else target)
-    notes = layout_notes(name, target, method, laid, c_count) if target is not None else []
+    route = layout_notes(name, target, method, laid, c_count) if target is not None else []
+    notes = list(route)
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
         notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "
@@ -286,6 +287,9 @@ def refine_file(
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")
     if method == "synsp":
+        measured = [shift for shift in tracks.conventions if shift is not None]
+        if measured and all(shift.unlike for shift in measured):  # SmoothNet's output was given
+            notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count)
     if confidence is not None and c_count == 2 and data.scores is None:
         notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "

@@ -136,6 +136,12 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
         mean = np.mean([shift.offsets.mean() for _, shift in measured])
         how_far = (f"{mean:.1f} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
                    f"{len(conventions)} ({worst.offsets.mean():.1f} {unit} on average, {where})")
+    unlike = [v for v, shift in measured if shift.unlike]
+    if unlike:  # synsp.refine gave SmoothNet's output for them (Refiner.unlike_body)
+        which = "" if len(unlike) == len(measured) else f" (tracks {', '.join(str(v + 1) for v in unlike)})"
+        return [f"joint definitions: the input's differ from the model's by {how_far}: too far for a human body the "
+                f"model knows (an animal, or joints in another order){which}, so refined by SmoothNet, which works on "
+                "any joints, without SynSP's steps (--layout names the joints if they are a human's)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
 

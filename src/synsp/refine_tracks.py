@@ -24,6 +24,7 @@ class ConventionShift(NamedTuple):
 
     offsets: np.ndarray  # (J,) mean |constant pull| per model joint, mm (3D) or pixels (2D)
     far: bool  # the pull was far from the model's own definitions (Refiner.convention_far)
+    unlike: bool = False  # so far that the poses are no human body: refined by SmoothNet (Refiner.unlike_body)
 
 
 class RefinedTracks(NamedTuple):
@@ -92,26 +93,28 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             long += int(unknown.sum()) - int(never[v, span].sum())
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                model.limb_drift = None
+                model.limb_drift, model.unlike_body = None, False
             refined = refine_track(values[:, :laid], layout, method, **options)
             if model is not None:
                 if model.convention_offsets is not None:
-                    shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far)))
-                if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
-                    axes.append(model.turn)
-                if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
-                    sizes.append(model.resized)
-                if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
-                    paces.append(model.paced_fps)
-                if model.limb_drift is not None:
-                    drifts.extend(np.ravel(model.limb_drift).tolist())
+                    shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
+                                                                     model.unlike_body)))
+                if not model.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
+                    if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
+                        axes.append(model.turn)
+                    if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
+                        sizes.append(model.resized)
+                    if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
+                        paces.append(model.paced_fps)
+                    if model.limb_drift is not None:
+                        drifts.extend(np.ravel(model.limb_drift).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
-            any(s.far for _, s in shifts)))
+            any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped)
 

@@ -6,6 +6,7 @@ A checkpoint is a plain dict ``{"config", "state_dict", "meta"}`` (training chec
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +188,11 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     Refiner whose ``refine(poses)`` maps (T, J, C) or (V, T, J, C) arrays to the same shape.
     """
     model, config, payload, dev = trained_network(name_or_path, device, rotation=False)
-    return Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
+    refiner = Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
+    if not refiner.network.per_coordinate:  # poses that are no human body it knows: SmoothNet's output
+        refiner.fallback = lru_cache(maxsize=1)(lambda: load_model(default_model("smoothnet", refiner.space),
+                                                                   device=dev))
+    return refiner
 
 
 def export_model(checkpoint: str | Path, path: str | Path, *, note: str = "", half: bool = True) -> dict[str, Any]:

@@ -5,7 +5,7 @@ import dataclasses
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -56,6 +56,15 @@ LOWPASS_HZ: float | None = 6.0
 # A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
 # is reported as far from the model's.
 FAR_CONVENTION = 0.03
+# Poses whose joints the network pulls by more than this fraction of the body's size on average
+# (3D: of 1.7 m; 2D: of the box side) are no human body it knows: an animal given a 17-joint
+# order or COCO's names, joints in an order no layout has. synsp.refine then gives SmoothNet's
+# output instead. Validation split, every clip under `typical`, `hard`, `jitter` and no errors,
+# eight joint conventions and eleven leaning bodies: at most 0.034 in 2D but for a body lying
+# along the camera's axis (0.063, where SmoothNet is the better refiner too; RESULTS section 4) and
+# 0.033 in 3D (the SMPL pelvis); a dog in AP-10K's order read as COCO's 0.062, a macaque on all
+# fours with COCO's names 0.045 (benchmarks/RESULTS.md, section 11, "Bodies that are not human").
+UNLIKE_BODY = {"2d": 0.04, "3d": 0.06}
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
 # SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
 # smooth; SmoothNet, merged by the plain mean, cuts one at every frame), every PULL_STRIDE frames
@@ -150,6 +159,10 @@ class Refiner:
         # (mm in 3D, pixels in 2D); None when that call kept no convention (SmoothNet, keep_convention=False).
         self.convention_offsets: np.ndarray | None = None
         self.convention_far = False  # whether that shift was far from the model's own definitions
+        self.unlike_body = False  # whether it was so far that the poses are no human body the model knows
+        # What refines such poses instead (load_model sets it: the shipped SmoothNet of this space,
+        # loaded when first needed); None: the network's own output whatever the poses.
+        self.fallback: Callable[[], "Refiner"] | None = None
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -290,7 +303,8 @@ class Refiner:
         refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``.
         ``outputs`` names the ones wanted (None: all); the others are not merged or post-processed."""
         x = self._validate(poses)
-        self.convention_offsets, self.convention_far = None, False  # never a previous call's figures
+        given_fps = fps
+        self.convention_offsets, self.convention_far, self.unlike_body = None, False, False  # never a previous call's
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints) and not other_layout
@@ -337,13 +351,18 @@ class Refiner:
                 # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.
                 sigma, width = SHIFT_SIGMA * self.pull_stride, 4 * self.pull_stride + 1
                 shift = np.stack([gaussian(v, sigma=sigma, window=width) for v in shift])
+            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1)) / self.resized  # input mm
+            size = _size(seq, self.space)
+            self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * size)
+            self.unlike_body = bool(self.convention_offsets.mean() > UNLIKE_BODY[self.space] * size)
+            if self.unlike_body and self.fallback is not None:
+                out = self.fallback().refine(x, fps=given_fps)
+                return {name: out for name in first}
             shift32 = shift.astype(np.float32)
             # One pass: the network moved to its definitions by about the shift, so moving its
             # output back approximates the second pass (benchmarks/RESULTS.md, section 15).
             second = first if self.convention_passes == 1 else run(seq + shift32, stride)
             outputs = {name: out - shift32 for name, out in second.items()}
-            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1)) / self.resized  # input mm
-            self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * _size(seq, self.space))
         else:
             outputs = run(seq, stride)
         if self.bone_strength and self.space == "3d" and own_joints:
