@@ -105,6 +105,16 @@ def _numbers(body: list, columns: list[int], header: list[str], delimiter: str) 
                      for r, row in enumerate(body, start=2)]).reshape(len(body), len(columns))
 
 
+def _once(columns: dict, key: str, what: str, col: int, path: Path, joint: str | None = None) -> dict:
+    """``columns``, after checking it has no column yet for ``key``: a joint named twice would
+    have its second column overwrite the first, and one joint's values stand for two."""
+    if key in columns:
+        joint = key if joint is None else joint
+        raise ValueError(f"{path}: joint {joint!r} is named twice (two {what} columns: {columns[key] + 1} and "
+                         f"{col + 1}); every joint needs a name of its own")
+    return columns
+
+
 def _parse_header(header: list[str], path: Path):
     for sep, name, hint in ((";", "semicolons", "convert it to commas, with decimal points"),
                             ("\t", "tabs", "name it .tsv")):
@@ -122,15 +132,15 @@ def _parse_header(header: list[str], path: Path):
         if col in (track_col, frame_col):
             continue
         if m := _SCORE.match(name):
-            score_cols[m.group(1)] = col
+            _once(score_cols, m.group(1), "score", col, path)[m.group(1)] = col
         elif m := _FILLED.match(name):
-            filled_cols[m.group(1)] = col
+            _once(filled_cols, m.group(1), "filled", col, path)[m.group(1)] = col
         elif m := _COORD.match(name):
             joint, axis = m.group(1), m.group(2).lower()
             if joint not in coords:
                 joints.append(joint)
                 coords[joint] = {}
-            coords[joint][axis] = col
+            _once(coords[joint], axis, axis, col, path, joint)[axis] = col
     if not joints:
         shown = ", ".join(h[:20] for h in header[:6])
         raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {shown[:120]} ...)")

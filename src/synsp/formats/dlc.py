@@ -107,8 +107,15 @@ def read(path: Path) -> PoseData:
     names, keys, index, values = (_table_from_h5 if path.suffix.lower() == ".h5" else _table_from_csv)(path)
     level = {name: k for k, name in enumerate(names)}
     individuals, parts = [], []
+    seen = set()
     for key in keys:
         animal = key[level["individuals"]] if "individuals" in level else ""
+        slot = (animal, key[level["bodyparts"]], key[level["coords"]])
+        if slot in seen:  # two columns for one value: reading both would keep only the last
+            whose = f" of individual {animal!r}" if animal else ""
+            raise ValueError(f"{path}: body part {slot[1]!r}{whose} is named twice (two {slot[2]!r} columns); "
+                             "every body part needs a name of its own")
+        seen.add(slot)
         if animal not in individuals:
             individuals.append(animal)
         if key[level["bodyparts"]] not in parts:

@@ -106,6 +106,9 @@ def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     markers = [m.strip() for m in names[2::3] if m.strip()]
     if not markers:
         raise ValueError(f"{path}: no marker names on line 4")
+    twice = next((m for k, m in enumerate(markers) if m in markers[:k]), None)
+    if twice is not None:  # two markers of one name: a layout would take one for the other
+        raise ValueError(f"{path}: marker {twice!r} is named twice on line 4; every marker needs a name of its own")
     start = 5 if lines[4].strip().startswith("X1") or not lines[4].strip() else 4
     while start < len(lines) and not lines[start].strip():
         start += 1

@@ -77,6 +77,10 @@ def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
             axis = "score"
         if axis not in ("x", "y", "z", "score"):
             continue
+        if key + (axis,) in found:  # the second column would silently replace the first
+            name = "/".join(map(str, key[0] + (key[1],)))
+            raise ValueError(f"DataFrame: joint {name!r} is named twice (columns {found[key + (axis,)]!r} and "
+                             f"{label!r}); every joint needs a name of its own")
         found[key + (axis,)] = label
         if axis != "score" and key not in keys:
             keys.append(key)
