@@ -67,13 +67,13 @@ from synsp.refine_summary import (
     joint_groups,
     layout_notes,
     summarize,
+    summary_unit,
 )
 from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
     max_gap_frames,
-    mm_per_unit,
     not_found,
 )
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
@@ -306,8 +306,8 @@ def refine_file(
                         "written back unchanged")
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
-    scale = mm_per_unit(poses) if c_count == 3 else 1.0  # a file in metres is summed up in mm, as refined
-    return summarize(dst, poses * scale, out * scale, "mm" if c_count == 3 else "px", notes, filled=count, layout=name,
+    scale, unit, unit_notes = summary_unit(poses, data.format, name)
+    return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=name,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit)
 
 

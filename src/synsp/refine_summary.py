@@ -12,6 +12,7 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
 from synsp.refine import network_model, shared_joints
 from synsp.refine_tracks import ConventionShift
+from synsp.sequence import mm_per_unit
 from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
 
@@ -63,6 +64,32 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
     acc = acceleration(x)
     finite = acc[np.isfinite(acc)]
     return _nanmean(acc), float(np.median(finite)) if finite.size else float("nan")
+
+
+# Readers that give 3D in millimetres: TRC, C3D and MediaPipe convert their declared unit; anipose is its
+# calibration's, which anipose users make in millimetres (the README's formats table).
+MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
+_UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
+
+
+def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float, str, list[str]]:
+    """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
+    by, their unit's name, and the note saying an assumed unit. 2D: pixels. 3D: millimetres
+    for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
+    the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
+    a note); joints of no known layout (an animal's) have no size to tell it by: the file's own."""
+    if poses.shape[-1] != 3:
+        return 1.0, "px", []
+    if fmt in MM_FORMATS:
+        return 1.0, "mm", []
+    if layout is None:
+        return 1.0, "units", ["units: 3D joints of no known layout, so no body size to tell the unit by; "
+                              "the figures below are in the file's unit"]
+    scale = mm_per_unit(poses)
+    if scale == 1.0:
+        return 1.0, "mm", []
+    return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
+                         f"the figures below are in mm (x{scale:g})"]
 
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
