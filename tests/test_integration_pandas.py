@@ -121,3 +121,38 @@ def test_long_table_of_two_tracks_and_a_shuffled_index_are_refined_along_each_pe
     back = refine_dataframe(shuffled, "savgol")
     assert back.index.equals(shuffled.index)
     np.testing.assert_array_equal(_stack(back.sort_index()), _stack(refine_dataframe(shuffled.sort_index(), "savgol")))
+
+
+def _deeplabcut_table() -> tuple[pd.DataFrame, np.ndarray]:
+    """Two animals' body parts (walking()'s first four points) as DeepLabCut's multi-animal table, with
+    low-likelihood outliers, a body part never confident and the second animal absent for four frames."""
+    clean, noisy = walking(60)
+    parts = ["snout", "leftear", "rightear", "tailbase"]
+    columns = pd.MultiIndex.from_tuples([("DLC_net", who, part, coord) for who in ("a", "b") for part in parts
+                                         for coord in ("x", "y", "likelihood")],
+                                        names=["scorer", "individuals", "bodyparts", "coords"])
+    poses = np.stack([noisy[:, :4], noisy[:, :4] + [300, 0]])  # (2, 60, 4, 2)
+    likelihood = np.full((2, 60, 4, 1), 0.95)
+    poses[0, 10:15, 0] += 80  # the snout mistaken for something else ...
+    likelihood[0, 10:15, 0] = 0.05  # ... with a likelihood that says so
+    likelihood[0, :, 3] = 0.1  # a tail base never found with confidence
+    poses[1, 20:24], likelihood[1, 20:24] = np.nan, np.nan  # the second animal not detected
+    values = np.concatenate([poses, likelihood], -1).transpose(1, 0, 2, 3).reshape(60, -1)
+    return pd.DataFrame(values, columns=columns), clean[:, :4]
+
+
+def test_deeplabcut_table_uses_likelihoods_and_keeps_absent_animals_absent_as_the_file_route(tmp_path):
+    from synsp.formats import read_poses
+    from synsp.refine_file import refine_file
+
+    df, clean = _deeplabcut_table()
+    out = refine_dataframe(df, "savgol")
+    xy = out.drop(columns="likelihood", level="coords").to_numpy().reshape(60, 2, 4, 2).transpose(1, 0, 2, 3)
+    given = df.drop(columns="likelihood", level="coords").to_numpy().reshape(60, 2, 4, 2).transpose(1, 0, 2, 3)
+    assert np.abs(xy[0, 10:15, 0] - clean[10:15, 0]).max() < 15  # the low-likelihood outlier is not followed
+    np.testing.assert_array_equal(xy[0, :, 3], given[0, :, 3])  # never confident: kept as the input had it
+    assert np.isnan(xy[1, 20:24]).all() and np.isfinite(np.delete(xy[1], np.s_[20:24], axis=0)).all()
+    assert out.xs("likelihood", axis=1, level="coords").equals(df.xs("likelihood", axis=1, level="coords"))
+    df.to_csv(tmp_path / "table.csv")
+    refine_file(tmp_path / "table.csv", tmp_path / "refined.csv", method="savgol")
+    np.testing.assert_allclose(xy, read_poses(tmp_path / "refined.csv").poses, atol=1e-3)  # NaN where NaN

@@ -244,6 +244,11 @@ def refine_file(
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
+    absent = data.extra.get("absent")
+    hidden = 0
+    if absent is not None and np.shape(absent) == out.shape[:2]:  # the file says nobody was there: fill nothing
+        hidden = int((np.isfinite(out).all(-1) & absent[..., None]).sum())
+        out[absent], filled[absent] = np.nan, False
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
     never_seen, long_gaps = int(tracks.never_seen.sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
@@ -252,6 +257,9 @@ def refine_file(
         never_seen, long_gaps = never_seen - kept_never, long_gaps - (int(unrefined.sum()) - kept_never)
         notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
                      "them, were not refined: kept as the input had them, with their scores")
+    if hidden:
+        notes.append(f"absent: {hidden} joint values in frames where the file says a track is not there (every "
+                     "value empty) were left empty, not filled")
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)

@@ -16,10 +16,11 @@ pandas and PyTables: ``pip install synsp[dlc]``).
 
 Tracks are the individuals (one for single-animal projects), joints the body parts, ``scores``
 the likelihoods (``synsp refine --threshold`` makes low ones missing, as DeepLabCut's
-``pcutoff`` does); empty cells (an animal not detected) are NaN. Body parts are the user's own,
-so the layout is None unless their names are a known layout's: the networks refine them with
-SmoothNet, the filters as they are; never refused. The writer puts back the same header rows,
-index and columns (an individual's missing body parts stay absent), with refined x, y.
+``pcutoff`` does); empty cells (an animal not detected) are NaN, and the frames where every
+cell of an individual is empty are ``extra["absent"]`` (V, T): ``synsp refine`` leaves them empty.
+Body parts are the user's own, so the layout is None unless their names are a known layout's: the
+networks refine them with SmoothNet, the filters as they are; never refused. The writer puts back the same
+header rows, index and columns (an individual's missing body parts stay absent), with refined x, y.
 """
 from __future__ import annotations
 
@@ -124,6 +125,7 @@ def read(path: Path) -> PoseData:
             raise ValueError(f"{path}: coords {key[level['coords']]!r}; expected x, y, likelihood")
     poses = np.full((len(individuals), len(values), len(parts), 2), np.nan)
     scores = np.zeros(poses.shape[:3])
+    said = np.zeros(poses.shape[:3], dtype=bool)  # a likelihood given (an empty cell says nothing)
     slots = []  # (v, j, coord) of every column
     for c, key in enumerate(keys):
         v = individuals.index(key[level["individuals"]] if "individuals" in level else "")
@@ -133,8 +135,11 @@ def read(path: Path) -> PoseData:
             poses[v, :, j, coord] = values[:, c]
         else:
             scores[v, :, j] = np.nan_to_num(values[:, c])
+            said[v, :, j] = ~np.isnan(values[:, c])
     frame_ids = [int(i) if str(i).strip().lstrip("-").isdigit() else i for i in index]
-    extra = {"frame_ids": frame_ids,
+    # an individual with every cell of a frame empty was not detected there (multi-animal projects)
+    absent = ~np.isfinite(poses).all(-1).any(-1) & ~said.any(-1)
+    extra = {"frame_ids": frame_ids, "absent": absent,
              "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals,
                      "parts": parts}}
     return PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),

@@ -36,7 +36,9 @@ class PoseData:
         The format read from (one of ``FORMATS``), "" for data built in memory.
     extra : dict
         What a writer needs to reproduce the file: ``"frame_ids"`` (one per frame, shared by
-        formats) and a per-format sub-dict (e.g. ``extra["mmpose"]``) of bboxes, meta data, ...
+        formats) and a per-format sub-dict (e.g. ``extra["mmpose"]``) of bboxes, meta data, ...;
+        ``"absent"``, (V, T) bool, the frames where the file says a track is not there (an
+        animal not detected): ``synsp refine`` invents nothing in them.
     filled : ndarray (V, T, J) bool or None
         True where a joint value was not measured but filled in (interpolated over a gap or
         a low-confidence detection), e.g. by ``synsp refine``. Writers store it where the

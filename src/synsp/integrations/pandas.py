@@ -16,7 +16,11 @@ its own, as synsp's CSV reader reads such a column.
 
 A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``,
 ``_visibility``, or the coordinate level's ``likelihood``) marks joints below ``threshold``
-missing. Every other column (frame numbers, time, scores, labels) is left as it is.
+(0.3, ``synsp refine``'s) missing, as ``synsp refine`` does with a file: they are filled from
+the confident values around them, and a joint seen only below the threshold, with no confident
+value near, is given back as it was. A track whose every coordinate and confidence is empty in a
+row (DeepLabCut's animal not detected) stays empty in that row: nobody is invented there.
+Every other column (frame numbers, time, scores, labels) is left as it is.
 pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``.
 """
 from __future__ import annotations
@@ -30,7 +34,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
 from synsp.refine import input_layout, method_function, model_layout
 from synsp.refine_tracks import refine_tracks
-from synsp.sequence import max_gap_frames, not_found
+from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
 
 __all__ = ["refine_dataframe"]
@@ -98,7 +102,7 @@ def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
 
 
 def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fps: float | None = None,
-                     max_gap: int | str | None = None, threshold: float | None = None, **options):
+                     max_gap: int | str | None = None, threshold: float | None = MIN_SCORE, **options):
     """Refine the poses of a DataFrame (one row per frame) and return a new DataFrame.
 
     Parameters
@@ -112,14 +116,16 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         ``synsp refine --layout``).
     fps : frame rate in Hz (One-Euro, Butterworth, the networks; ``max_gap`` in seconds).
     max_gap : gaps longer than this many frames, or seconds (``"0.5s"``), stay NaN.
-    threshold : with confidence columns, joints scoring below this are treated as missing.
+    threshold : with confidence columns, joints scoring below this are treated as missing (None: the
+        confidences are not looked at); those seen only below it are given back as they were.
     **options : passed to the method (``checkpoint``, ``device``, ``window``, ...).
 
     Returns
     -------
     pandas.DataFrame with the same shape, index, columns and dtypes; the pose columns hold the
-    refined values (NaN where a track is never seen, or a gap is longer than ``max_gap``;
-    joints never seen stay NaN), every other column is unchanged.
+    refined values (NaN where a track is never seen, or a gap is longer than ``max_gap``, or the
+    track is absent from the row: every coordinate and confidence empty; joints never seen stay
+    NaN), every other column is unchanged.
     """
     try:
         import pandas as pd
@@ -136,20 +142,30 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     groups = _row_groups(df)  # persons of a long table, each in time order
     frames = max(len(rows) for rows in groups)
     # track k = (column track, row group): a group shorter than the longest ends in NaN frames (nobody there)
-    poses = np.full((len(tracks) * len(groups), frames, len(joints), len(axes)), np.nan)
+    measured = np.full((len(tracks) * len(groups), frames, len(joints), len(axes)), np.nan)
+    scores = np.full(measured.shape[:3], np.inf)  # no confidence column: every value counts
+    said = np.zeros(measured.shape[:3], dtype=bool)  # a confidence given (a number, not empty)
     for track, joint in keys:
+        score = None
+        if (track, joint, "score") in found:
+            score = pd.to_numeric(df[found[(track, joint, "score")]], errors="coerce").to_numpy(np.float64)
         for c, axis in enumerate(axes):
             column = df[found[(track, joint, axis)]]
             try:
                 values = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
             except (TypeError, ValueError):
                 raise ValueError(f"DataFrame column {found[(track, joint, axis)]!r} is not numeric") from None
-            if threshold is not None and (track, joint, "score") in found:
-                scores = pd.to_numeric(df[found[(track, joint, "score")]], errors="coerce").to_numpy(np.float64)
-                values = np.where(scores >= threshold, values, np.nan)
             for g, rows in enumerate(groups):
-                poses[tracks.index(track) * len(groups) + g, :len(rows), joints.index(joint), c] = values[rows]
-    poses[not_found(poses)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
+                at = (tracks.index(track) * len(groups) + g, slice(0, len(rows)), joints.index(joint))
+                measured[at + (c,)] = values[rows]
+                if score is not None:
+                    scores[at], said[at] = score[rows], ~np.isnan(score[rows]) | (threshold is None)
+                else:
+                    said[at] = True
+    measured[not_found(measured)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
+    # nothing measured and no confidence given: the animal was not there (DeepLabCut's empty cells)
+    absent = ~np.isfinite(measured).all(-1).any(-1) & ~said.any(-1)
+    poses = measured if threshold is None else np.where((scores >= threshold)[..., None], measured, np.nan)
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
     if method in NETWORKS:
@@ -158,6 +174,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
     refined = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options).refined
+    # seen only below the threshold, with no confident value near: nothing better is known than the input's
+    unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
+    refined = np.where(unrefined[..., None], measured, refined)
+    refined[absent] = np.nan
     out = df.copy()
     for track, joint in keys:
         for c, axis in enumerate(axes):
