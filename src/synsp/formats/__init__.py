@@ -1,5 +1,5 @@
 """Read and write the pose files users bring: arrays, CSV, mmpose, COCO, AlphaPose, OpenPose,
-DeepLabCut, anipose, TRC, C3D, MediaPipe, BVH.
+DeepLabCut, SLEAP, anipose, TRC, C3D, MediaPipe, BVH.
 
 Every reader returns a :class:`PoseData` whose ``poses`` are ``(V, T, J, C)`` (V tracks,
 persons or views; NaN = missing) and every writer takes one back, so a refined sequence can
@@ -13,8 +13,8 @@ be written in the format it came from:
 
 Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/``npy``
 arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint results
-JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``anipose`` 3D
-CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
+JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``sleap`` (SLEAP's
+analysis HDF5), ``anipose`` 3D CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
 skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
 ``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
@@ -74,7 +74,8 @@ FORMATS: dict[str, Format] = {
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
-    "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),
+    "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),  # before sleap: a .h5 made elsewhere is written as DLC's
+    "sleap": Format("synsp.formats.sleap", (".h5",)),  # analysis HDF5, told from DLC's h5 by its datasets
     "anipose": Format("synsp.formats.anipose", (".csv",)),
     "c3d": Format("synsp.formats.c3d", (".c3d",)),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),

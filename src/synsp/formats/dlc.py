@@ -39,7 +39,11 @@ _COORDS = ("x", "y", "likelihood")
 
 
 def sniff(content) -> bool:
-    """A DeepLabCut CSV: its first cell is ``scorer``."""
+    """A DeepLabCut CSV: its first cell is ``scorer``; an ``.h5`` that is not SLEAP's analysis file."""
+    if isinstance(content, Path) and content.suffix.lower() == ".h5":
+        from synsp.formats.sleap import is_sleap
+
+        return not is_sleap(content)
     if not isinstance(content, Path) or content.suffix.lower() != ".csv":
         return False
     with open(content, encoding="utf-8-sig", errors="replace") as f:

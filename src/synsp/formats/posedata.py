@@ -80,7 +80,8 @@ class PoseData:
         if self.layout is not None or self.partial_layout() is not None:
             return None
         names = ((self.extra.get("trc") or self.extra.get("c3d") or {}).get("markers")
-                 or self.extra.get("csv", {}).get("joints") or self.extra.get("dlc", {}).get("parts"))
+                 or self.extra.get("csv", {}).get("joints") or self.extra.get("dlc", {}).get("parts")
+                 or self.extra.get("sleap", {}).get("nodes"))
         if not names or list(names) == generic_names(len(names)):
             return None
         return list(names)
