@@ -35,7 +35,7 @@ def is_batch(source: str | os.PathLike) -> bool:
     return Path(text).is_dir() and not is_openpose_folder(text)
 
 
-def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
+def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None) -> tuple[list[Path], Path]:
     """The inputs of a batch and the root their outputs are named from.
 
     Parameters
@@ -43,6 +43,8 @@ def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
     source : a glob (``"clips/**/*.csv"``, recursive ``**`` allowed) or a directory, whose pose
         files (:data:`POSE_EXTENSIONS`, hidden ones skipped) are taken recursively; a folder of
         OpenPose frames inside it is one input.
+    left_out : when given, a directory's other files (not hidden, of no pose format's extension)
+        are appended to it, for the report to name.
 
     Returns
     -------
@@ -64,6 +66,9 @@ def batch_inputs(source: str | os.PathLike) -> tuple[list[Path], Path]:
             dirnames[:] = keep
             inputs += [Path(dirpath, f) for f in filenames
                        if not f.startswith(".") and f.lower().endswith(POSE_EXTENSIONS)]
+            if left_out is not None:
+                left_out += [Path(dirpath, f) for f in sorted(filenames)
+                             if not f.startswith(".") and not f.lower().endswith(POSE_EXTENSIONS)]
     else:
         inputs = [Path(p) for p in glob.glob(text, recursive=True)
                   if Path(p).is_file() or is_openpose_folder(p)]
@@ -129,6 +134,7 @@ class BatchReport:
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # outputs already there (resumed)
     failed: dict[str, str] = field(default_factory=dict)  # input -> one-line error
+    left_out: list[str] = field(default_factory=list)  # files of the folder synsp reads no pose format from
 
     def recorder(self, log: Callable[[str], None] | None = None) -> Callable[[str, str | None], None]:
         """A function taking :func:`refine_one`'s ``(input, error)`` into this report (and ``log``)."""
@@ -146,21 +152,34 @@ class BatchReport:
     def __str__(self) -> str:
         lines = [f"failed: {name}: {error}" for name, error in self.failed.items()]
         lines.append(f"refined {len(self.done)} file(s), skipped {len(self.skipped)} already written, "
-                     f"{len(self.failed)} failed")
+                     f"{len(self.failed)} failed" + self._left_out())
         return "\n".join(lines)
+
+    def _left_out(self) -> str:
+        """The files left out, by extension, a few named: ``; left out 2 file(s) ...``, or ''."""
+        if not self.left_out:
+            return ""
+        by_ext: dict[str, list[str]] = {}
+        for name in self.left_out:
+            by_ext.setdefault(Path(name).suffix.lower() or "(none)", []).append(Path(name).name)
+        shown = "; ".join(f"{ext}: {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''}"
+                          for ext, names in by_ext.items())
+        return (f"; left out {len(self.left_out)} file(s) whose extension is no pose format's ({shown}; "
+                f"readable: {', '.join(POSE_EXTENSIONS)})")
 
 
 def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False,
                out_format: str | None = None) -> tuple[list[tuple[Path, Path]], BatchReport]:
     """The (input, output) pairs still to refine, and a report listing those skipped because
     their output exists (all refined again if ``force``)."""
-    inputs, root = batch_inputs(source)
+    left_out: list[Path] = []
+    inputs, root = batch_inputs(source, left_out)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir} is a file; for many inputs the output must be a directory")
     if out_dir.exists() and out_dir.resolve() == root.resolve():
         raise ValueError(f"{out_dir}: the output directory is the input directory; choose another")
-    report, jobs = BatchReport(), []
+    report, jobs = BatchReport(left_out=[str(p) for p in left_out]), []
     for path in inputs:
         dst = output_path(path, root, out_dir, out_format)
         if dst.exists() and not force:

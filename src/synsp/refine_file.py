@@ -184,6 +184,8 @@ def refine_file(
     data = read_poses(src, format=fmt, fps=fps, **read_options)
     v_count, t_count, j_count, c_count = data.poses.shape
     four = c_count == 4 and data.format in UNDECLARED and data.scores is None  # x, y, z plus a confidence
+    if t_count == 0:
+        raise ShapeError(f"{src}: no frames: the file holds no data rows (poses of shape {data.poses.shape})")
     if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
@@ -199,6 +201,9 @@ def refine_file(
     measured = poses
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)
+    if not np.isfinite(measured).all(-1).any():  # nothing at all, whatever the scores say
+        how = "NaN, or (0, 0): not found" if zeros.any() else "NaN"
+        raise MissingDataError(f"{src}: every joint value is missing ({how}); nothing to refine")
     if not np.isfinite(poses).all(-1).any():
         raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame; "
                                "nothing to refine")

@@ -144,12 +144,20 @@ def _parse_header(header: list[str], path: Path):
     if not joints:
         shown = ", ".join(h[:20] for h in header[:6])
         raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {shown[:120]} ...)")
-    axes = sorted(coords[joints[0]])
+    # the axes most joints have: the joint that differs is the one to name, wherever it stands
+    sets = [tuple(sorted(coords[joint])) for joint in joints]
+    axes = list(max(dict.fromkeys(sets), key=lambda s: (sets.count(s), len(s))))
     if axes not in (["x", "y"], ["x", "y", "z"]):
-        raise ValueError(f"{path}: joint {joints[0]!r} has columns for axes {axes}; expected x, y[, z]")
-    for joint in joints:
-        if sorted(coords[joint]) != axes:
-            raise ValueError(f"{path}: joint {joint!r} has axes {sorted(coords[joint])}, expected {axes}")
+        joint = joints[sets.index(tuple(axes))]
+        raise ValueError(f"{path}: joint {joint!r} has columns for axes {axes}; expected x, y[, z]")
+    for joint, have in zip(joints, sets):
+        lacking, besides = [a for a in axes if a not in have], [a for a in have if a not in axes]
+        if lacking:
+            raise ValueError(f"{path}: joint {joint!r} has no {', '.join(lacking)} column (the other joints have "
+                             f"{', '.join(axes)})")
+        if besides:
+            raise ValueError(f"{path}: joint {joint!r} has a {', '.join(besides)} column, the other joints only "
+                             f"{', '.join(axes)}")
     if score_cols and set(score_cols) != set(joints):
         missing = sorted(set(joints) - set(score_cols)) or sorted(set(score_cols) - set(joints))
         raise ValueError(f"{path}: score columns must cover every joint exactly (mismatch at {missing[0]!r})")

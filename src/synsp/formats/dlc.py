@@ -110,6 +110,8 @@ def read(path: Path) -> PoseData:
         likelihoods; ``extra["dlc"]`` the header, index and column order for writing back.
     """
     names, keys, index, values = (_table_from_h5 if path.suffix.lower() == ".h5" else _table_from_csv)(path)
+    if len(values) == 0:
+        raise ValueError(f"{path}: DeepLabCut header rows but no data rows (frames)")
     level = {name: k for k, name in enumerate(names)}
     individuals, parts = [], []
     seen = set()
