@@ -265,6 +265,8 @@ def refine_file(
     if hidden:
         notes.append(f"absent: {hidden} joint values in frames where the file says a track is not there (every "
                      "value empty) were left empty, not filled")
+    with np.errstate(invalid="ignore"):  # refined in float32: a value given back as it came keeps all its digits
+        out = np.where(out == measured, data.poses, out)
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)

@@ -183,8 +183,9 @@ def write(path: Path, data: PoseData, fmt: str = "dlc") -> None:
                        for v, j, k in slots], axis=1)
     if path.suffix.lower() == ".h5":
         pd = _pandas()
-        frame = pd.DataFrame(values, columns=pd.MultiIndex.from_tuples(keys, names=names),
-                             index=index if isinstance(index, pd.Index) else pd.Index(index))
+        if not isinstance(index, pd.Index):  # a CSV's cells: frame numbers stay numbers, as DeepLabCut's h5 has them
+            index = pd.Index([int(i) if str(i).strip().lstrip("-").isdigit() else i for i in index])
+        frame = pd.DataFrame(values, columns=pd.MultiIndex.from_tuples(keys, names=names), index=index)
         with atomic_path(path) as tmp:
             frame.to_hdf(tmp, key=H5_KEY, format="table", mode="w")
         return
