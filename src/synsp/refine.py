@@ -91,14 +91,23 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
 
 
 def _per_view(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-    """Lift a (T, J, C) filter to also take (V, T, J, C): classic filters see one sequence at a time."""
+    """Lift a (T, J, C) filter to also take (V, T, J, C): classic filters see one sequence at a time.
+    Every method takes ``fps=`` (one call shape for all); a filter counted in frames ignores it."""
+    signature = inspect.signature(fn)
+    uses_fps = "fps" in signature.parameters
 
     def run(poses: np.ndarray, **options) -> np.ndarray:
+        if not uses_fps:
+            options.pop("fps", None)
         if poses.ndim == 4:
             return np.stack([fn(view, **options) for view in poses])
         return fn(poses, **options)
 
-    run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn  # __wrapped__: its signature
+    run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn
+    if not uses_fps:
+        run.__doc__ = (fn.__doc__ or "") + "\n    ``fps=`` is taken and ignored: this filter counts in frames.\n"
+        fps = inspect.Parameter("fps", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="float | None")
+        run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), fps])
     return run
 
 
@@ -157,14 +166,15 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "identity".
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
-        for methods that take ``fps=``); by default every gap is filled.
+        with ``fps=``); by default every gap is filled.
     layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS`, e.g.
         ``"halpe26"``, ``"body25"``, ``"mediapipe33"``); None = told as ``synsp refine`` tells a
         file's: by the joint count, and for 17 joints by the poses (COCO's or H36M's order).
         SynSP refines another layout through its own and gives the poses back in theirs
         (:func:`refine_track`); filters and SmoothNet take any joint set.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
-        ``fps=`` for One-Euro and the networks, ``window=`` for Savitzky-Golay,
+        ``fps=`` for every method (used by One-Euro, Butterworth and the networks, ignored by
+        the filters counted in frames), ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
         keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
