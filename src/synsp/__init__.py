@@ -7,6 +7,7 @@ Arrays in, arrays out: sequences are NumPy arrays (T, J, C) or (V, T, J, C).
 >>> smooth = synsp.refine(noisy, "one-euro", fps=30)  # a classic filter, same call
 >>> stream = synsp.StreamingRefiner(synsp.load_model("synsp-h36m17"))  # frame in, refined frame out
 >>> poses = synsp.refine_smpl(smpl_poses, fps=30)      # SMPL (T, 72) axis-angle: SynSP on rotations
+>>> summary = synsp.refine_file("in.json", "out.json")  # a pose file, as `synsp refine IN OUT`
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ __version__ = "0.1.0"
 
 from synsp.refine import METHODS, refine
 
-__all__ = ["METHODS", "refine", "refine_smpl", "load_model", "available_models", "StreamingRefiner",
+__all__ = ["METHODS", "refine", "refine_file", "refine_smpl", "load_model", "available_models", "StreamingRefiner",
            "MultiPersonStreamingRefiner", "__version__"]
 
 
@@ -27,6 +28,10 @@ def __getattr__(name: str):
         from synsp.refine_motion import refine_smpl
 
         return refine_smpl
+    if name == "refine_file":  # the module, callable as its function refine_file (it imports the file formats)
+        import importlib
+
+        return importlib.import_module("synsp.refine_file")
     if name == "MultiPersonStreamingRefiner":
         from synsp.inference.people_stream import MultiPersonStreamingRefiner
 

@@ -22,7 +22,10 @@ This module reads, checks and writes files; the per-track refinement and layout 
 """
 from __future__ import annotations
 
+import inspect
 import os
+import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -347,3 +350,15 @@ def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -
     if kind != method:
         raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
                               f"use --method {kind} or a {method} checkpoint")
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``synsp.refine_file(...)`` (as the README writes it) is :func:`refine_file`,
+    whether or not ``import synsp.refine_file`` has bound the name to the module already."""
+
+    def __call__(self, *args, **kwargs) -> RefineSummary:
+        return refine_file(*args, **kwargs)
+
+
+__signature__ = inspect.signature(refine_file)
+sys.modules[__name__].__class__ = _CallableModule
