@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -299,3 +300,25 @@ def test_stdout_closed_by_its_reader_stops_quietly(tmp_path):
     run.stderr.close()
     assert run.wait() == 128 + signal.SIGPIPE and err == ""
     assert np.load(tmp_path / "out.npy").shape == poses.shape
+
+
+def test_a_checkpoint_without_method_refines_with_the_checkpoints_network(tmp_path, pose_file, capsys):
+    """``--checkpoint <smoothnet model>`` alone: the checkpoint says which network it is (and the
+    summary says so); a --method that disagrees with it is still refused."""
+    assert main(["refine", str(pose_file), str(tmp_path / "a.npy"), "--checkpoint", "smoothnet-h36m17"]) == 0
+    said = capsys.readouterr().out
+    assert "method: smoothnet, the network of checkpoint smoothnet-h36m17 (no --method given)" in said
+    assert main(["refine", str(pose_file), str(tmp_path / "b.npy"), "--method", "smoothnet",
+                 "--checkpoint", "smoothnet-h36m17"]) == 0
+    np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy"))
+    capsys.readouterr()
+    assert main(["refine", str(pose_file), str(tmp_path / "c.npy"), "--method", "synsp",
+                 "--checkpoint", "smoothnet-h36m17"]) == 2
+    one_error_line(capsys, "is a smoothnet model, but the method is synsp")
+    assert not (tmp_path / "c.npy").exists()
+
+
+def test_a_rotation_checkpoint_without_method_refines_with_its_network(tmp_path, capsys):
+    bvh = Path(__file__).parent / "fixtures" / "formats" / "tiny.bvh"
+    assert main(["refine", str(bvh), str(tmp_path / "a.bvh"), "--checkpoint", "smoothnet-smpl24"]) == 0
+    assert "refined by smoothnet (smoothnet-smpl24" in capsys.readouterr().out

@@ -172,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for files of joint rotations, "
                    "SynSP on rotations for SMPL files, SmoothNet on rotations then a 4 Hz Butterworth filter on the "
                    "rotation manifold for BVH)")
-    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
+    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model; "
+                   "without --method, the checkpoint's network (synsp or smoothnet) is the method")
     p.add_argument("--layout",
                    help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
                    "guessed from the file or its joint count if omitted (17 joints: COCO's or H36M's order, "
@@ -213,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "[[x, y(, z)(, confidence)], ...]}]} or a bare list of keypoints; each output line is the "
                        "refined frame, same form, with the input's t (see synsp.integrations.stream).")
     p.add_argument("--method", default="synsp", help="synsp (default), smoothnet or one-euro")
-    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model")
+    p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model; "
+                   "without --method, the checkpoint's network (synsp or smoothnet) is the method")
     p.add_argument("--layout", help="the keypoints' joint layout (e.g. coco17, h36m17, halpe26, body25; "
                                     "one without a shipped model streams through the space's default)")
     p.add_argument("--space", choices=["2d", "3d", "image", "world"],

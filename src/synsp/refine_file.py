@@ -102,8 +102,9 @@ def refine_file(
     input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``. Without
         ``output`` a TRC file is written beside the input as ``<name>_filt_synsp.trc``, the name
         Pose2Sim's later steps look for (:func:`default_output`).
-    method : one of ``synsp.refine.METHODS``; None: "synsp" for positions, the rotation
-        filter tuned on the validation split for rotation files (``ROTATION_DEFAULT``).
+    method : one of ``synsp.refine.METHODS``; None: the network of ``checkpoint`` when one is
+        given, else "synsp" for positions and the rotation filter tuned on the validation split
+        for rotation files (``ROTATION_DEFAULT``).
     checkpoint : a checkpoint file or shipped model name for the network methods.
     layout : the input's joint layout when the file does not say (networks need one).
     in_format, out_format : force a format instead of guessing from the file / extension.
@@ -175,6 +176,12 @@ def refine_file(
                                       checkpoint=checkpoint, device=device,
                                       keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
                                       else None, key=key)
+    chosen = None
+    if method is None and checkpoint is not None:  # no --method: the checkpoint says which network it is
+        method = cached_model(str(checkpoint), device).kind
+        chosen = f"method: {method}, the network of checkpoint {checkpoint} (no --method given)"
+        if lowpass_hz is not None and method != "synsp":
+            raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r} (checkpoint {checkpoint})")
     method = method or "synsp"
     _check_checkpoint(method, checkpoint, device)
     if space not in (None, *SPACES):
@@ -322,6 +329,7 @@ def refine_file(
         notes.insert(0, f"space: {'XYZ'[flat[0]]} is {flat[1] + 0.0:g} for every marker and frame: a 2D track; refined "
                         f"in 2D on {' and '.join(a for a in 'XYZ' if a != 'XYZ'[flat[0]])}, {'XYZ'[flat[0]]} "
                         "written back unchanged")
+    notes = [chosen] * (chosen is not None) + notes
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale, unit, unit_notes = summary_unit(poses, data.format, name)

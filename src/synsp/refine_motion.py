@@ -78,7 +78,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     """``motion`` refined (its rotations and animated translations; the rest as it came), and
     what ``synsp refine`` says about it; ``where`` names the motion in errors.
 
-    ``method`` None: the default (module docstring). A filter (``synsp.filters.FILTERS``) runs
+    ``method`` None: the network of ``checkpoint`` if one is given, else the default (module
+    docstring). A filter (``synsp.filters.FILTERS``) runs
     through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
     translations (the root trajectory) alike; the default filter's method (``ROTATION_DEFAULT``,
     the Butterworth) starts from its tuned settings and follows the pace. A network refines SMPL
@@ -93,8 +94,10 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     ``options`` override the filter's settings.
     """
     fmt = motion.format
-    if method is None and checkpoint is not None:  # a network named: the network, or a clear refusal
-        method = "synsp"
+    if method is None and checkpoint is not None:  # no method named: the checkpoint's own network
+        from synsp.inference.rotation_refiner import load_rotation_model
+
+        method = load_rotation_model(checkpoint, device).kind
     if method in NETWORKS and fmt != "smpl" and not NETWORKS[method].per_coordinate:
         raise OptionError(f"{where}: a {fmt} file animates its own skeleton, and {method} on joint rotations "
                           "refines SMPL parameters only; refine it with a network that refines every joint on its "
