@@ -59,3 +59,64 @@ def test_refine_file_is_callable_from_the_package_and_still_a_module(tmp_path):
             "print(s.frames, callable(m), m.refine_file.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["40", "True", "refine_file"]
+
+
+def test_a_tensor_that_requires_grad_is_refined_as_its_values():
+    torch = pytest.importorskip("torch")
+    x = _walk(t=30)
+    tensor = torch.tensor(x, requires_grad=True)
+    out = synsp.refine(tensor, "savgol")
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_array_equal(out, synsp.refine(x, "savgol"))
+    np.testing.assert_array_equal(synsp.refine(tensor * 1.0), synsp.refine(x))  # a non-leaf tensor too
+
+
+@pytest.mark.parametrize("method", list(synsp.METHODS))
+def test_inf_is_missing_like_nan_quietly(method, recwarn):
+    """inf (and -inf, and absurd values, as the file readers read them) is a missing value: the
+    result is the one for NaN there, and nothing warns."""
+    x = _walk(t=60)
+    x[:, :, 0] += np.arange(17) * 50  # a body with some extent
+    with_inf, with_nan = x.copy(), x.copy()
+    with_inf[10] = np.inf
+    with_inf[20, 3, 0] = -np.inf
+    with_inf[30, 5, 1] = 1e12
+    with_nan[10] = with_nan[20, 3] = with_nan[30, 5] = np.nan
+    out = synsp.refine(with_inf, method)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in recwarn]
+    np.testing.assert_array_equal(out, synsp.refine(with_nan, method))
+    assert np.isfinite(out).all()
+
+
+def test_the_refiner_reads_inf_as_missing_quietly(recwarn):
+    model = synsp.load_model("synsp-h36m17")
+    x = _walk(t=40)
+    with_inf, with_nan = x.copy(), x.copy()
+    with_inf[10, 4] = np.inf
+    with_nan[10, 4] = np.nan
+    out = model.refine(with_inf)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in recwarn]
+    np.testing.assert_array_equal(out, model.refine(with_nan))
+
+
+@pytest.mark.parametrize("shape", [(30, 17, 3), (30, 17, 2), (2, 30, 17, 2)])
+def test_poses_at_zero_everywhere_are_nothing_detected(shape):
+    """(0, 0) is how estimators write "not found"; a sequence that is 0 everywhere has nothing in
+    it, refused as an all-NaN one is (and as synsp refine refuses such a file)."""
+    with pytest.raises(synsp.errors.MissingDataError, match="exactly 0 in every frame"):
+        synsp.refine(np.zeros(shape))
+
+
+def test_a_view_at_zero_everywhere_is_missing_beside_a_seen_one():
+    x = np.stack([_walk(t=30, j=17)[..., :2] + 500, np.zeros((30, 17, 2), np.float32)])
+    out = synsp.refine(x, "savgol")
+    assert np.isnan(out[1]).all() and np.isfinite(out[0]).all()
+
+
+def test_a_file_at_zero_everywhere_is_refused(tmp_path, capsys):
+    from synsp.cli import main
+
+    np.save(tmp_path / "z.npy", np.zeros((30, 17, 3)))
+    assert main(["refine", str(tmp_path / "z.npy"), str(tmp_path / "out.npy")]) == 2
+    assert "exactly 0 in every frame" in capsys.readouterr().err
+    assert not (tmp_path / "out.npy").exists()

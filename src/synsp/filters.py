@@ -38,7 +38,7 @@ def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
         raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
     dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
     a = a.astype(np.float64)
-    if np.isnan(a).any():
+    if not np.isfinite(a).all():  # NaN, and inf too: missing (fill_gaps reads both so)
         a = fill_gaps(a)[0]
     return a, dtype
 

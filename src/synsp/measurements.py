@@ -69,6 +69,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
     """
     x = np.asarray(poses)
     missing = missing_mask(x)
+    if missing.any() and not np.isnan(x[missing]).all():  # inf or absurd: missing, NaN as the rest of it reads
+        x = np.where(missing[..., None], np.nan, x).astype(x.dtype, copy=False)
     jumped = np.zeros(x.shape[:-2], dtype=bool)
     repeated = off_body = np.zeros_like(missing)
     exchanged = np.zeros((*missing.shape, 0), dtype=bool)

@@ -30,6 +30,7 @@ from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.sequence import (
+    ABSURD,
     MIN_SCORE,
     constant_channel,
     fourth_channel_error,
@@ -156,8 +157,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         16 or more views or persons and at least 4 times as many of them as frames is refused
         (``ShapeError``): it is most likely (T, P, J, C), frames first, to be passed transposed
         (:func:`synsp.errors.check_frames_first`). NaN marks
-        missing joints, and so does a point exactly at the origin while the body is elsewhere
-        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled. A score
+        missing joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as
+        ``synsp refine`` reads a file's) and a point exactly at the origin while the body is elsewhere
+        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled. Poses at
+        0 everywhere hold nobody: ``MissingDataError``, as for poses NaN everywhere. A torch
+        tensor is read as its values (detached, on the CPU); the result is a NumPy array. A score
         per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
         told from the values by :func:`synsp.sequence.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
@@ -202,6 +206,9 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     """
     run = method_function(method)
     _check_options(run, method, options)
+    if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)
+        poses = poses.detach().cpu()
+        poses = poses.float() if str(poses.dtype) == "torch.bfloat16" else poses  # NumPy has no bfloat16
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3, 4) or 0 in x.shape:
         raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3 (4: x, y, z and a score), "
@@ -213,6 +220,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         x = x.astype(np.float32)
     if x.dtype.itemsize < 4:  # float16: squared distances of pixel poses overflow it; computed in float32
         return refine(x.astype(np.float32), method, max_gap=max_gap, layout=layout, **options).astype(x.dtype)
+    with np.errstate(invalid="ignore"):
+        absurd = ~(np.abs(x) <= ABSURD) & ~np.isnan(x)
+    if absurd.any():  # inf and absurd values are missing, as synsp refine reads a file's: NaN from here on
+        x = np.where(absurd, np.nan, x).astype(x.dtype, copy=False)
     score, constant = _score_channel(x)
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
@@ -225,8 +236,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
     if not np.isfinite(x).all(-1).any():
+        if zeros.any():
+            raise MissingDataError(f"poses: every joint is missing or exactly 0 in every frame of the {x.shape[-3]} "
+                                   "(estimators write 0 for a joint not found): nothing to refine")
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
-                         "nothing to refine")
+                               "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     cuts = [track_segments(track) for track in tracks]

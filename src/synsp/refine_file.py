@@ -208,6 +208,9 @@ def refine_file(
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     zeros = not_found(poses)
     poses[zeros] = np.nan
+    if zeros.any() and not np.isfinite(poses).all(-1).any():
+        raise MissingDataError(f"{src}: every joint is missing or exactly 0 in every frame (estimators write 0 "
+                               "for a joint not found): nothing to refine")
     measured = poses
     if data.scores is not None:
         poses = scores_to_missing(poses, data.scores, threshold)

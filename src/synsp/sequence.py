@@ -45,6 +45,8 @@ def not_found(x: np.ndarray) -> np.ndarray:
     OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. The root
     of root-relative poses (the pelvis) is 0 in every frame and lies within the body, so it
     stays a point; a joint no estimator found in any frame is told by the body's place alone.
+    A sequence with no point other than 0 (an estimator that found nobody, written as zeros)
+    holds no body: all its zeros are "not found".
     """
     x = np.asarray(x)
     zero = (x == 0).all(axis=-1)
@@ -53,7 +55,8 @@ def not_found(x: np.ndarray) -> np.ndarray:
     seen = ~zero & np.isfinite(x).all(axis=-1)
     frames = seen.any(axis=-1)  # (..., T)
     if not frames.any():
-        return np.zeros_like(zero)
+        return zero
+    empty = ~frames.any(axis=-1)[..., None, None]  # (..., 1, 1): sequences with nothing but zeros
     inside = seen[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):  # frames of zeros only: their centre comes next
         centre = np.where(inside, x, 0.0).sum(axis=-2) / seen.sum(axis=-1)[..., None]  # (..., T, C)
@@ -66,7 +69,7 @@ def not_found(x: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         far = np.linalg.norm(centre, axis=-1) > np.median(extent.max(axis=-1)[frames])
     sporadic = zero.sum(axis=-2) < 0.5 * np.isfinite(x).all(axis=-1).sum(axis=-2)  # (..., J)
-    return zero & (far[..., None] | sporadic[..., None, :])
+    return zero & (far[..., None] | sporadic[..., None, :] | empty)
 
 
 def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:
