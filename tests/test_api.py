@@ -120,3 +120,32 @@ def test_a_file_at_zero_everywhere_is_refused(tmp_path, capsys):
     assert main(["refine", str(tmp_path / "z.npy"), str(tmp_path / "out.npy")]) == 2
     assert "exactly 0 in every frame" in capsys.readouterr().err
     assert not (tmp_path / "out.npy").exists()
+
+
+def test_docstrings_say_what_the_code_does():
+    import inspect
+
+    from synsp.inference.refiner import Refiner
+    from synsp.model.dct import dct_matrix
+    from synsp.model.synsp import SynSPConfig
+
+    method_text = synsp.refine.__doc__.split("method :")[1].split("max_gap :")[0]
+    assert [m for m in synsp.METHODS if f'"{m}"' not in method_text] == []
+    speed = [name for name, p in inspect.signature(Refiner.__init__).parameters.items()
+             if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert [name for name in speed if f"``{name}``" not in synsp.load_model.__doc__] == []
+    doc = " ".join(SynSPConfig.__doc__.split())
+    assert "deviat" in doc and "docs/deviations.md" in doc
+    assert all(name in doc for name in ("pose_residual", "spectral_output", "spectral_gain"))
+    m = dct_matrix(8, dtype=torch_float64())
+    assert np.allclose((m @ m.T).numpy(), np.eye(8))
+    raw = dct_matrix(8, dtype=torch_float64(), orthonormal=False)
+    assert not np.allclose((raw @ raw.T).numpy(), np.eye(8))  # so the inverse claim holds for orthonormal only
+    returns = " ".join(dct_matrix.__doc__.split("Returns")[1].split())
+    assert "only for ``orthonormal=True``" in returns
+
+
+def torch_float64():
+    import torch
+
+    return torch.float64

@@ -40,8 +40,10 @@ def __getattr__(name: str):
 
 
 def load_model(name_or_path, device=None, **speed):
-    """Rebuild a trained model from its checkpoint; see :func:`synsp.inference.checkpoint.load_model`
-    (``speed``: ``stride=``, ``pull_stride=``, ``quantize=``, ``convention_passes=``)."""
+    """Rebuild a trained model (a :class:`~synsp.inference.refiner.Refiner`) from a shipped name or a
+    checkpoint file; see :func:`synsp.inference.checkpoint.load_model`. ``speed``: ``stride``,
+    ``pull_stride``, ``quantize``, ``convention_passes``, ``taper`` (False: SWAA's plain mean of
+    the windows, the paper's merge)."""
     from synsp.inference.checkpoint import load_model as _load
 
     return _load(name_or_path, device=device, **speed)

@@ -168,7 +168,7 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
         below that score, where the refinement leaves it missing).
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
-        "gaussian", "identity".
+        "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`).
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
         with ``fps=``); by default every gap is filled.
     layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS`, e.g.

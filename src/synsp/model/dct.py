@@ -29,9 +29,11 @@ def dct_matrix(n: int, *, dtype: torch.dtype = torch.float32, orthonormal: bool 
     Returns
     -------
     Tensor
-        ``(n, n)`` matrix ``M`` with ``M[k, t] = s_k cos(pi (2t + 1) k / (2n))``,
-        ``s_0 = sqrt(1/n)``, ``s_k = sqrt(2/n)``; ``M @ s`` is the spectrum of a signal
-        ``s`` of length ``n`` and ``M.T`` is its inverse (``M @ M.T = I``).
+        ``(n, n)`` matrix ``M``; ``M @ s`` is the spectrum of a signal ``s`` of length ``n``.
+        Orthonormal: ``M[k, t] = s_k cos(pi (2t + 1) k / (2n))``, ``s_0 = sqrt(1/n)``,
+        ``s_k = sqrt(2/n)``, and ``M.T`` is its inverse (``M @ M.T = I``), only for
+        ``orthonormal=True``. Unnormalised, ``M @ M.T = diag(4n, 2n, ..., 2n)``: the inverse is
+        ``M.T @ diag(1/(4n), 1/(2n), ..., 1/(2n))``.
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")

@@ -53,7 +53,11 @@ OFFICIAL_ATTN_DROPOUT = 0.1
 
 @dataclass
 class SynSPConfig:
-    """Hyper-parameters of SynSP; the defaults are the paper's Human3.6M setting."""
+    """Hyper-parameters of SynSP. The sizes default to the paper's Human3.6M setting; the output
+    path deliberately deviates from the authors' code by default (``pose_residual``,
+    ``spectral_output`` and ``spectral_gain`` are True; all three False with
+    ``variant="official"``), as measured in docs/deviations.md, rows 1-2. The shipped 3D default
+    ``synsp-h36m17`` is also shallower than these defaults (1 layer, deviations row 16)."""
 
     n_joints: int = 17  # Human3.6M / COCO skeletons; any joint count works
     n_coords: int = 3  # 3 for 3D positions, 2 for 2D keypoints
