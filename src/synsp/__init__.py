@@ -43,7 +43,8 @@ def load_model(name_or_path, device=None, **speed):
     """Rebuild a trained model (a :class:`~synsp.inference.refiner.Refiner`) from a shipped name or a
     checkpoint file; see :func:`synsp.inference.checkpoint.load_model`. ``speed``: ``stride``,
     ``pull_stride``, ``quantize``, ``convention_passes``, ``taper`` (False: SWAA's plain mean of
-    the windows, the paper's merge)."""
+    the windows, the paper's merge), ``network_only`` (True: the bare network as the paper runs it,
+    every step around it off, its windows merged by SWAA's plain mean at stride 1)."""
     from synsp.inference.checkpoint import load_model as _load
 
     return _load(name_or_path, device=device, **speed)

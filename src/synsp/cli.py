@@ -32,8 +32,8 @@ def _cmd_refine(args: argparse.Namespace) -> int:
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
-                   fps=args.fps, keep_convention=_KEEP[args.joints], floor=not args.whole_correction, key=args.key,
-                   max_gap=args.max_gap,
+                   fps=args.fps, keep_convention=_KEEP[args.joints] if args.joints else None,
+                   floor=not args.whole_correction, key=args.key, max_gap=args.max_gap, network_only=args.network_only,
                    stride=args.stride, lowpass_hz=args.lowpass)
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-gap", help="leave gaps longer than this missing (NaN) instead of inventing them: frames "
                    "(15) or seconds (0.5s, at the file's frame rate); default: fill every gap")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
-    p.add_argument("--joints", choices=list(_KEEP), default="keep",
+    p.add_argument("--joints", choices=list(_KEEP),
                    help="SynSP and the input's joint definitions: keep them (default: undo the left/right "
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions; "
@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lowpass", type=float, metavar="HZ",
                    help="SynSP: the cut-off of its last low-pass, a zero-phase Butterworth (default 6 Hz, "
                         "Pose2Sim's; 0: none; higher keeps more of fast motion; benchmarks/RESULTS.md section 4)")
+    p.add_argument("--network-only", action="store_true",
+                   help="the bare network (synsp or smoothnet) as the paper runs it: no step around it (errors "
+                        "undone, pace, axes, size, root smoothing, mirrored windows, joint definitions, bones, floor, "
+                        "low-pass), its windows merged by SWAA's plain mean at stride 1; gaps are still filled")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")

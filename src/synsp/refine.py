@@ -53,22 +53,24 @@ from synsp.skeleton import (
 
 
 @lru_cache(maxsize=8)
-def cached_model(name_or_path: str, device: str | None):
-    """:func:`synsp.load_model`, loaded once per (model, device) for every call of :func:`refine`."""
+def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
+    """:func:`synsp.load_model`, loaded once per (model, device, network_only) for every call of :func:`refine`."""
     from synsp.inference.checkpoint import load_model
 
-    return load_model(name_or_path, device=device)
+    return load_model(name_or_path, device=device, network_only=network_only)
 
 
-def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None):
+def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None,
+                  network_only: bool = False):
     """The :class:`~synsp.inference.refiner.Refiner` that :func:`refine` runs for network ``kind``
     on poses with ``n_coords`` coordinates (2: pixels, 3: mm): ``checkpoint``, else the shipped
-    default for that space; cached, so it keeps what its last refinement measured."""
+    default for that space; cached, so it keeps what its last refinement measured. ``network_only``:
+    the bare network (``synsp.load_model(..., network_only=True)``)."""
     from synsp.inference.checkpoint import default_model
 
     if checkpoint is None:
         checkpoint = default_model(kind, "3d" if n_coords == 3 else "2d")
-    model = cached_model(str(checkpoint), device)
+    model = cached_model(str(checkpoint), device, bool(network_only))
     if model.kind != kind:
         raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
                               f"use method {model.kind!r} or a {kind} checkpoint")
@@ -79,9 +81,9 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
-        lowpass_hz: float | None = None,
+        lowpass_hz: float | None = None, network_only: bool = False,
     ) -> np.ndarray:
-        model = network_model(kind, poses.shape[-1], checkpoint, device)
+        model = network_model(kind, poses.shape[-1], checkpoint, device, network_only)
         return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
                             lowpass_hz=lowpass_hz)
 
@@ -138,6 +140,8 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
                           f"(its options: {', '.join(allowed) or 'none'})")
     check_fps(options.get("fps"))
+    if not isinstance(options.get("network_only", False), bool):
+        raise OptionError(f"network_only must be True or False, got {options['network_only']!r}")
     strength = options.get("floor")
     if strength is not None and not isinstance(strength, bool) and not (
             is_number(strength) and np.isfinite(strength) and strength >= 0):
@@ -183,7 +187,9 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
         keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
         step's strength; ``lowpass_hz=`` sets the
-        cut-off of SynSP's last low-pass (6 Hz by default, 0: none).
+        cut-off of SynSP's last low-pass (6 Hz by default, 0: none); ``network_only=True`` runs
+        the bare network, every step around it off, its windows merged by SWAA's plain mean at
+        stride 1 (``synsp.load_model(..., network_only=True)``).
 
     Returns
     -------
@@ -292,7 +298,8 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
     network ``method``. SmoothNet sees every coordinate alone, so any layout is its own; a
     layout other than a SynSP network's is refined view by view, as a file's tracks are."""
-    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"))
+    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
+                          options.get("network_only", False))
     run = method_function(method)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name:  # the Refiner finds the glitches of its own layout
@@ -301,7 +308,7 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
         return convert(run(convert(x, name, model.layout.name), **options), model.layout.name, name)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         values = measurements(x, None if name is None else get_layout(name)).values
-        network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device")}
+        network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
         return model.refine(values, other_layout=True, **network_options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
@@ -401,7 +408,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     poses = measurements(poses, get_layout(layout)).values
     converted = convert(poses, layout, target)
-    if options.get("floor") is None or options.get("floor") is True:  # the default step, at this route's strength
+    if not options.get("network_only") and options.get("floor") in (None, True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     refined = _refine_person(converted, method, target, options)
     out = _refine_person(poses, "smoothnet", None, smoothnet)

@@ -94,6 +94,7 @@ def refine_file(
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
     max_gap: int | str | None = None, stride: int | None = None, lowpass_hz: float | None = None,
+    network_only: bool = False,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -134,6 +135,8 @@ def refine_file(
     stride : frames between the network's windows (``--stride``; default: the model's, for SynSP
         3 in 3D and 2 in 2D): 1 is the smoothest, 4 faster and less smooth
         (benchmarks/RESULTS.md, section 15).
+    network_only : the bare network (``--network-only``, :func:`synsp.load_model`'s
+        ``network_only``): every step around it off, its windows merged by SWAA's plain mean.
     max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
         never seen in a track always stay missing. Shorter gaps are filled.
@@ -168,9 +171,9 @@ def refine_file(
     fmt = in_format or detect_format(src)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
-        if lowpass_hz is not None:
-            raise OptionError(f"{src}: --lowpass is SynSP's last step on joint positions; joint rotations "
-                              "are refined without it")
+        if lowpass_hz is not None or network_only:
+            raise OptionError(f"{src}: --{'lowpass' if lowpass_hz is not None else 'network-only'} is for joint "
+                              "positions; joint rotations are refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
@@ -225,6 +228,10 @@ def refine_file(
         options["keep_convention"] = keep_convention
         options["floor"] = floor
         options["lowpass_hz"] = lowpass_hz
+    if network_only:
+        if method not in NETWORKS:
+            raise OptionError(f"--network-only is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
+        options["network_only"] = True
     if stride is not None:
         if method not in NETWORKS:
             raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")

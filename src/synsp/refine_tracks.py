@@ -67,8 +67,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     filled = np.zeros(poses.shape[:3], dtype=bool)
     never = np.zeros(poses.shape[:3], dtype=bool)
     long = 0
-    model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device")) \
-        if method in NETWORKS else None
+    model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device"),
+                          options.get("network_only", False)) if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
     sizes: list[float] = []
@@ -81,7 +81,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         shifts: list[tuple[int, ConventionShift]] = []
         for span in track_segments(track):
             segment = track[span]
-            measured = _measurements(segment, body, laid, undo=model is not None)  # every value, for the refiners
+            # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
+            measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"))
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
             held_count += int(measured.held.sum())

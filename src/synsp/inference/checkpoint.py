@@ -181,7 +181,9 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     device : ``None`` picks CUDA when available, else CPU.
     **speed : ``stride``, ``pull_stride``, ``quantize``, ``convention_passes``, ``taper``: the
         :class:`Refiner`'s speed options
-        (default: the measured defaults, benchmarks/RESULTS.md section 15).
+        (default: the measured defaults, benchmarks/RESULTS.md section 15); ``network_only=True``:
+        the bare network, every step around it off and its windows merged by SWAA's plain mean at
+        stride 1, as the paper runs it (:class:`Refiner`).
 
     Returns
     -------

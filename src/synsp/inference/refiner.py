@@ -124,13 +124,17 @@ class Refiner:
     differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
     1 to move the first pass back instead of refining again (not the default: less precise);
     ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`);
+    ``network_only``, the bare network as the paper runs it: every step around it off (no error
+    undoing but gap filling, no pace, turn, resize, root smoothing, mirrored or leaning windows, joint
+    definitions, bones, floor or low-pass; float weights) and its windows merged by SWAA's plain mean
+    at stride 1 (unless ``stride``/``taper``/``quantize`` say otherwise);
     :meth:`trace`, batches of fewer than :attr:`trace_below` windows through a traced network
     (what streams do).
     """
 
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
                  stride: int | None = None, pull_stride: int | None = None, quantize: bool | None = None,
-                 convention_passes: int | None = None, taper: bool | None = None):
+                 convention_passes: int | None = None, taper: bool | None = None, network_only: bool = False):
         self.model = model.eval()
         self.config = config
         self.device = device
@@ -151,7 +155,7 @@ class Refiner:
         self.mirror_windows = MIRROR_WINDOWS and not self.network.per_coordinate and bool(self.layout.left_right)
         # SWAA weights of the window frames: swaa.taper (TAPER) or None (the paper's mean); SmoothNet
         # keeps its own plain mean, as it was measured.
-        tapered = (TAPER and not self.network.per_coordinate) if taper is None else taper
+        tapered = (TAPER and not self.network.per_coordinate and not network_only) if taper is None else taper
         self.weights: np.ndarray | None = swaa_taper(self.window) if tapered else None
         # 3D SynSP: how far every bone is pulled towards the clip's own length (synsp.consistency).
         self.bone_strength = 0.0 if self.network.per_coordinate else STRENGTH
@@ -197,7 +201,7 @@ class Refiner:
         self.resized = 1.0
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
-        default_stride = 1 if self.network.per_coordinate else STRIDE[self.space]
+        default_stride = 1 if self.network.per_coordinate or network_only else STRIDE[self.space]
         self.stride = default_stride if stride is None else _check_stride("stride", stride, self.window)
         self.pull_stride = (PULL_STRIDE if pull_stride is None
                             else _check_stride("pull_stride", pull_stride, self.window))
@@ -209,7 +213,16 @@ class Refiner:
         self._traced: torch.jit.ScriptModule | None = None  # see trace()
         self.trace_below = TRACE_BELOW  # batches of fewer windows run traced, once traced (0: never)
         # The int8 default was measured for SynSP only (section 15); SmoothNet stays float unless asked.
-        if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate):
+        # Measured errors undone before the network (synsp.measurements; gaps are filled either way),
+        # and the 3D root's own trajectory smoothed (ROOT_WINDOW): steps around the network too.
+        self.undo_errors = self.smooth_root = True
+        if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
+            self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
+            self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
+            self.lowpass_hz = self.max_lean = None
+        self.network_only = network_only
+        if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate
+                        and not network_only):
             self.quantize()
 
     def __repr__(self) -> str:
@@ -313,7 +326,7 @@ class Refiner:
                              f"{self.layout.name} only")
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
         # before its conversion (synsp.refine.refine_track).
-        measured = measurements(seq, self.layout if own_joints else None)
+        measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors)
         seq, self.inverted = measured.values, measured.inverted
         self.paced_fps = None
         if self.follow_pace:
@@ -332,7 +345,8 @@ class Refiner:
                 unit *= self.resized
             seq = seq * np.float32(unit)
             root = self._root(seq, own_joints)  # (V, T, 1, 3)
-            root_track = np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
+            root_track = (np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
+                          if self.smooth_root else root)
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
