@@ -52,9 +52,13 @@ from synsp.skeleton import (
 )
 
 
-@lru_cache(maxsize=8)
 def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
     """:func:`synsp.load_model`, loaded once per (model, device, network_only) for every call of :func:`refine`."""
+    return _cached_model(name_or_path, device, bool(network_only))  # one cache key however it is called
+
+
+@lru_cache(maxsize=8)
+def _cached_model(name_or_path: str, device: str | None, network_only: bool):
     from synsp.inference.checkpoint import load_model
 
     return load_model(name_or_path, device=device, network_only=network_only)
@@ -70,7 +74,7 @@ def network_model(kind: str, n_coords: int, checkpoint: str | None = None, devic
 
     if checkpoint is None:
         checkpoint = default_model(kind, "3d" if n_coords == 3 else "2d")
-    model = cached_model(str(checkpoint), device, bool(network_only))
+    model = cached_model(str(checkpoint), device, network_only)
     if model.kind != kind:
         raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
                               f"use method {model.kind!r} or a {kind} checkpoint")
@@ -408,7 +412,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     poses = measurements(poses, get_layout(layout)).values
     converted = convert(poses, layout, target)
-    if not options.get("network_only") and options.get("floor") in (None, True):  # the default step, at this strength
+    floor = options.get("floor")
+    if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     refined = _refine_person(converted, method, target, options)
     out = _refine_person(poses, "smoothnet", None, smoothnet)
