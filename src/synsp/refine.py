@@ -74,7 +74,7 @@ def network_model(kind: str, n_coords: int, checkpoint: str | None = None, devic
 
     if checkpoint is None:
         checkpoint = default_model(kind, "3d" if n_coords == 3 else "2d")
-    model = cached_model(str(checkpoint), device, network_only)
+    model = cached_model(str(checkpoint), device, True) if network_only else cached_model(str(checkpoint), device)
     if model.kind != kind:
         raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
                               f"use method {model.kind!r} or a {kind} checkpoint")
