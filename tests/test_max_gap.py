@@ -99,3 +99,38 @@ def test_refine_arrays_leave_never_seen_joints_and_long_gaps_missing(method, opt
     assert np.isnan(out[:, 5]).all() and np.isfinite(np.delete(out, 5, axis=1)).all()
     out = synsp.refine(poses, method, **options)
     assert np.isnan(out[30:60, 4]).all() and np.isfinite(out[10:14, 3]).all() and out.dtype == np.float32
+
+
+def _hidden(fps=30.0):
+    """Two people; the second hidden (no joint detected) in frames 40-51, one of its joints lost in 20-22."""
+    rng = np.random.default_rng(3)
+    poses = np.cumsum(rng.normal(size=(2, 90, 17, 2)), axis=1) + rng.normal(size=(2, 1, 17, 2)) * 40
+    poses[1] += 400
+    poses[1, 40:52] = np.nan
+    poses[1, 20:23, 7] = np.nan
+    return PoseData(poses=poses, layout="coco17", fps=fps)
+
+
+@pytest.mark.parametrize("method, max_gap", [("savgol", None), ("synsp", None), ("synsp", 2), ("smoothnet", None)])
+def test_frames_without_any_joint_are_left_out_not_invented(tmp_path, method, max_gap):
+    write_poses(tmp_path / "in.npz", _hidden())
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.json", method=method, max_gap=max_gap)
+    doc = json.loads((tmp_path / "out.json").read_text())
+    people = [len(frame["instances"]) for frame in doc]
+    assert people[:40] == [2] * 40 and people[40:52] == [1] * 12 and people[52:] == [2] * 38  # nobody invented
+    out = read_poses(tmp_path / "out.json")
+    assert np.isnan(out.poses[1, 40:52]).all() and np.isfinite(out.poses[:, 52:]).all()
+    assert np.isfinite(out.poses[1, 20:23, 7]).all() == (max_gap is None)  # a joint lost inside a person: filled
+    assert summary.absent == 12 and summary.filled == (3 if max_gap is None else 0)
+    assert summary.long_gaps == (0 if max_gap is None else 3)
+    assert "12 frames of a track with no joint detected (the person hidden or not detected) left out" in str(summary)
+
+
+@pytest.mark.parametrize("method", ["synsp", "one-euro"])
+def test_refine_arrays_leave_frames_without_any_joint_nan(method):
+    poses = _hidden().poses.astype(np.float32)
+    for x in (poses, poses[1]):  # (P, T, J, C) and one person (T, J, C)
+        out = synsp.refine(x, method)
+        hidden = out[1, 40:52] if x.ndim == 4 else out[40:52]
+        assert np.isnan(hidden).all() and np.isfinite(out[..., 52:, :, :]).all()
+        assert np.isfinite(out[..., 20:23, 7, :]).all()

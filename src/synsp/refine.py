@@ -203,9 +203,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
     moved by more than half its size between two detections, :func:`synsp.sequence.track_segments`)
     is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
-    and those before a track's first detection or after its last (nobody there), stay NaN. In a
-    (V, T, J, C) array with such a switch in any view, every view is refined alone (views are
-    otherwise refined together).
+    those before a track's first detection or after its last, and every frame in which it has no
+    joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
+    frames for context but does not give them. In a (V, T, J, C) array with such a switch in any
+    view, every view is refined alone (views are otherwise refined together).
 
     Examples
     --------
@@ -265,7 +266,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     for v, spans in enumerate(cuts):
         for span in spans:
             nobody[v, span] = False
-    unknown = left_missing(missing_mask(x), gap) | nobody.reshape(x.shape[:-2])[..., None]
+    missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
+    unknown = left_missing(missing, gap) | nobody.reshape(x.shape[:-2])[..., None] | missing.all(-1)[..., None]
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out

@@ -1,16 +1,16 @@
 """``synsp refine IN OUT``: read any supported pose file, refine every track, write it back.
 
-Steps: low-confidence joints (score < threshold) and NaN become missing; each track is
-refined over the span where it was detected (outside that span it stays missing, so no
-ghost person appears), cut where the estimator jumped to another person
-(:func:`track_segments`); gaps inside the span are filled before refinement (the refiners need
-every value), then the values of gaps longer than ``max_gap`` and of joints never seen in the
-span are missing again (never invented), and the output says which values were filled
-(``PoseData.filled``, stored by every format that has room; scores are kept as the estimator
-gave them). When the file's joint layout differs from the network's (e.g. MediaPipe-33 into
-a Human3.6M-17 model), the poses are converted, refined, and each input joint moves with the
-model joint nearest to it, so the output keeps the input's layout and shape. Classic filters
-need no layout: they run on any joint set.
+Steps: low-confidence joints (score < threshold) and NaN become missing; each track is refined
+over the span where it was detected (outside that span it stays missing, so no ghost person
+appears), cut where the estimator jumped to another person (:func:`track_segments`); gaps
+inside the span are filled before refinement (the refiners need every value), then the values
+of gaps longer than ``max_gap``, of joints never seen in the span and of frames in which the
+track has no joint detected are missing again (never invented), and the output says which
+values were filled (``PoseData.filled``, stored by every format that has room; scores are kept
+as the estimator gave them). When the file's joint layout differs from the network's (e.g.
+MediaPipe-33 into a Human3.6M-17 model), the poses are converted, refined, and each input joint
+moves with the model joint nearest to it, so the output keeps the input's layout and shape.
+Classic filters need no layout: they run on any joint set.
 
 Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) written to
 the same kind of file are refined on the rotation manifold instead (:func:`refine_motion_file`),
@@ -144,7 +144,8 @@ def refine_file(
     Returns
     -------
     RefineSummary; the written file holds poses (V, T, J, C) shaped like the input's, in
-    its unit, NaN where a track was not yet / no longer detected, and ``filled`` (V, T, J)
+    its unit, NaN where a track was not yet / no longer detected or has no joint detected in
+    a frame (the person hidden: no instance is written for it), and ``filled`` (V, T, J)
     flags where values were filled in.
 
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
@@ -266,27 +267,25 @@ def refine_file(
                         f"(--layout {other} if they are {TWENTY_TWO[other]})")
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
+    absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, so none invented
+    if absent is not None and np.shape(absent) == poses.shape[:2]:
+        poses = np.where(np.asarray(absent)[..., None, None], np.nan, poses)
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
-    absent = data.extra.get("absent")
-    hidden = 0
-    if absent is not None and np.shape(absent) == out.shape[:2]:  # the file says nobody was there: fill nothing
-        hidden = int((np.isfinite(out).all(-1) & absent[..., None]).sum())
-        out[absent], filled[absent] = np.nan, False
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
     never_seen, long_gaps = int(tracks.never_seen.sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
         out = np.where(unrefined[..., None], measured, out)
         kept_never = int((unrefined & tracks.never_seen).sum())
-        never_seen, long_gaps = never_seen - kept_never, long_gaps - (int(unrefined.sum()) - kept_never)
+        never_seen -= kept_never
+        long_gaps -= int((unrefined & ~tracks.never_seen & ~tracks.absent[..., None]).sum())
         notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
                      "them, were not refined: kept as the input had them, with their scores")
-    if hidden:
-        notes.append(f"absent: {hidden} joint values in frames where the file says a track is not there (every "
-                     "value empty) were left empty, not filled")
     with np.errstate(invalid="ignore"):  # refined in float32: a value given back as it came keeps all its digits
         out = np.where(out == measured, data.poses, out)
+    # frames seen below the threshold only are written as read above: not absent
+    absent = int((tracks.absent & ~np.isfinite(out).all(-1).any(-1)).sum())
     count = int(filled.sum())
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
@@ -344,7 +343,7 @@ def refine_file(
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale, unit, unit_notes = summary_unit(poses, data.format, name)
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=name,
-                     long_gaps=long_gaps, never_seen=never_seen, max_gap=limit)
+                     long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent)
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

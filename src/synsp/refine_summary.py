@@ -33,6 +33,7 @@ class RefineSummary:
     long_gaps: int = 0  # joint values left missing: in gaps longer than max_gap
     never_seen: int = 0  # joint values left missing: the joint is never seen in its track
     max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
+    absent: int = 0  # track-frames inside a track's span with no joint detected: left out, not invented
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -49,7 +50,10 @@ class RefineSummary:
                 + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
                    if self.long_gaps else "")
                 + (f"\n{self.never_seen} joint values left missing: joints never seen in their track"
-                   if self.never_seen else ""))
+                   if self.never_seen else "")
+                + (f"\n{self.absent} frame{'s' if self.absent > 1 else ''} of a track with no joint detected "
+                   "(the person hidden or not detected) left out: nobody written there, not invented"
+                   if self.absent else ""))
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -94,7 +98,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
               filled: int = 0, layout: str | None = None, long_gaps: int = 0, never_seen: int = 0,
-              max_gap: str = "") -> RefineSummary:
+              max_gap: str = "", absent: int = 0) -> RefineSummary:
     """The summary of a refinement of ``before`` into ``after``, both (V, T, J, C) in ``unit``
     (mm or px), NaN where missing: smoothness (|acceleration|, unit/frame^2) of both, the mean
     displacement, and per joint group of ``layout`` when it is known. The other arguments are
@@ -102,7 +106,7 @@ def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, no
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
     return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
-                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap)
+                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent)
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).
@@ -182,5 +186,6 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
     count = importlib.import_module(FORMATS[fmt].module).gap_count(data.poses)
     if not count:
         return []
-    return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values outside the detected span "
-            "were interpolated or held at the nearest measured value (markers never seen are left out)"]
+    return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values not given (outside the "
+            "detected span, in frames with no joint detected, in gaps longer than --max-gap) were interpolated "
+            "or held at the nearest measured value (markers never seen are left out)"]

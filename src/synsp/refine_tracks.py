@@ -2,7 +2,8 @@
 
 A track (T, J, C) is refined over the spans where it holds one person (:func:`track_segments`),
 its gaps filled for the refiner and emptied again where nothing may be invented
-(:func:`refine_tracks`); each span goes through :func:`synsp.refine.refine_track`, which keeps
+(:func:`refine_tracks`: long gaps, joints never seen, and frames in which the person has no
+joint detected at all); each span goes through :func:`synsp.refine.refine_track`, which keeps
 the input's joint layout. :mod:`synsp.refine_file` does this for files,
 :mod:`synsp.integrations` for mmpose and pandas.
 """
@@ -43,6 +44,7 @@ class RefinedTracks(NamedTuple):
     held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
     inverted: int  # pair-frames whose left/right labels were exchanged back (synsp.inversions)
     jumped: int  # frames where the whole body left its path for a frame or two (synsp.glitches.body_jumps): moved back
+    absent: np.ndarray  # (V, T) bool: frames inside a span where the track has no joint detected, left out (NaN)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -55,7 +57,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
-    frames and of joints never seen in a span are NaN again (never invented). For the networks,
+    frames, of joints never seen in a span, and every value of a frame in which the track has no
+    joint detected at all (the person hidden, or not detected: :attr:`RefinedTracks.absent`) are
+    NaN again (never invented); the refinement still sees such frames filled, for context. For the networks,
     glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
     always filled and counted as filled. Left/right pairs whose labels the input exchanged
     for a while are exchanged back (:mod:`synsp.inversions`), and frames where the whole body left
@@ -66,6 +70,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     never = np.zeros(poses.shape[:3], dtype=bool)
+    absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
     model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device"),
                           options.get("network_only", False)) if method in NETWORKS else None
@@ -88,10 +93,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             held_count += int(measured.held.sum())
             inverted += measured.inverted
             jumped += int(measured.jumped.sum())
-            unknown = left_missing(missing, max_gap)
+            nobody = missing.all(axis=1)  # (T,): no joint detected; bridged for the refiner, not written
+            too_long = left_missing(missing, max_gap)
+            long += int((too_long & ~missing.all(axis=0) & ~nobody[:, None]).sum())
+            unknown = too_long | nobody[:, None]
             filled[v, span] = measured.gaps & ~unknown
             never[v, span] = missing.all(axis=0)
-            long += int(unknown.sum()) - int(never[v, span].sum())
+            absent[v, span] = nobody
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body = None, False
@@ -117,7 +125,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped)
+                         inverted, jumped, absent)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
