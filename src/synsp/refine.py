@@ -205,8 +205,10 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
-    frames for context but does not give them. In a (V, T, J, C) array with such a switch in any
-    view, every view is refined alone (views are otherwise refined together).
+    frames for context but does not give them. In a
+    (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
+    unless the network was trained on several views of one person (``synsp-h36m17-mv``,
+    :func:`views_together`) and no view switched people: those views are refined together.
 
     Examples
     --------
@@ -255,10 +257,11 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     cuts = [track_segments(track) for track in tracks]
-    if any(len(spans) > 1 for spans in cuts):  # the estimator switched people: each refined alone, as files are
+    if x.ndim == 4 and not views_together(method, x.shape[-1], options) or any(len(spans) > 1 for spans in cuts):
+        # persons (or views with the estimator switching people): each refined as if passed alone
         out = np.full(x.shape, np.nan, dtype=x.dtype)
         for v, spans in enumerate(cuts):
-            for span in spans:
+            for span in spans if len(spans) > 1 else [slice(None)] * len(spans):
                 out.reshape(tracks.shape)[v, span] = _refine_person(tracks[v, span], method, layout, options)
     else:
         out = _refine_person(x, method, layout, options)
@@ -271,6 +274,18 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
+
+
+def views_together(method: str, n_coords: int, options: dict) -> bool:
+    """Whether :func:`refine` refines the V leading entries of (V, T, J, C) poses with ``n_coords``
+    coordinates together: only with a network trained on several views of one person
+    (``config.data.views > 1``, e.g. ``synsp-h36m17-mv``), which shares one pace, one body frame and
+    one window batch over them. Otherwise each entry is its own person (or sequence) and is refined
+    as if passed alone, so that a person's result does not depend on who else is in the array."""
+    if method not in NETWORKS:
+        return False
+    model = network_model(method, n_coords, options.get("checkpoint"), options.get("device"))
+    return int(model.config.data.views) > 1
 
 
 def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
