@@ -93,3 +93,29 @@ def test_mmpose_file_without_track_ids_keeps_crossing_people_apart(tmp_path):
     assert data.poses.shape[:2] == (2, 40)
     x = np.nanmean(data.poses[..., 0], axis=-1)  # (V, T) mean x
     assert (np.abs(np.diff(x, axis=1)) < 40).all()  # each track moves 12 px a frame, never jumps across
+
+
+@pytest.mark.parametrize("scored", [True, False])
+def test_joints_written_at_the_origin_when_hidden_do_not_break_a_track(tmp_path, scored):
+    """mmpose writes a joint it did not find as (0, 0) with a low score: an arm hidden for a while,
+    then seen again, is the same person (as OpenPose's 0, 0, 0 is, read as missing)."""
+    rng = np.random.default_rng(4)
+    doc = []
+    for t in range(60):
+        instances = []
+        for k, body in enumerate((BODY_A, BODY_B)):
+            pose = body + [1200 + 400 * k + 2 * t, 400] + rng.normal(size=(17, 2))
+            scores = np.full(17, 0.9)
+            if k == 0 and 20 <= t < 40:  # an arm and a leg hidden: (0, 0), scored low
+                pose[[7, 9, 13, 15]], scores[[7, 9, 13, 15]] = 0.0, 0.05
+            instance = {"keypoints": pose.round(2).tolist()}
+            if scored:
+                instance["keypoint_scores"] = scores.tolist()
+            instances.append(instance)
+        doc.append({"frame_id": t + 1, "instances": instances[::-1] if t % 3 else instances})
+    (tmp_path / "hidden.json").write_text(json.dumps({"meta_info": {"dataset_name": "coco"},
+                                                      "instance_info": doc}))
+    data = read_poses(tmp_path / "hidden.json")
+    assert data.poses.shape[:2] == (2, 60)
+    x = np.nanmedian(data.poses[..., 0], axis=-1)  # (V, T) median x: each track keeps its person
+    assert (np.abs(np.diff(x, axis=1)) < 40).all()

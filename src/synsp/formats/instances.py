@@ -8,7 +8,8 @@ into tracks:
 - otherwise tracks are linked frame to frame by :func:`synsp.formats.tracking.link_tracks`:
   optimal assignment on the distance between each track's expected pose and each
   detection, in body sizes, with a distance limit beyond which a detection starts a new
-  track (so people do not swap, and a newcomer far away is not the one who left).
+  track (so people do not swap, and a newcomer far away is not the one who left); joints
+  written as "not found" (at the origin, or scored low) take no part (:func:`linked_joints`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from synsp.formats.posedata import as_filled
 from synsp.formats.tracking import link_tracks
+from synsp.sequence import MIN_SCORE
 
 
 @dataclass
@@ -32,8 +34,28 @@ class Instance:
 
 def match_tracks(frames: list[list[Instance]]) -> list[list[int]]:
     """Track index of every instance (``result[t][i]``), linked across frames by
-    :func:`synsp.formats.tracking.link_tracks`."""
-    return link_tracks([[inst.keypoints for inst in instances] for instances in frames])
+    :func:`synsp.formats.tracking.link_tracks` on the joints that say where the person is
+    (:func:`linked_joints`), so every format links alike: OpenPose's ``0, 0, 0`` reads as missing,
+    and so must mmpose's and COCO's (0, 0) written with a low score for a joint not found."""
+    return link_tracks([[linked_joints(inst) for inst in instances] for instances in frames])
+
+
+def linked_joints(inst: Instance) -> np.ndarray:
+    """(J, C) keypoints of ``inst`` with NaN where they do not locate the person: a point at
+    exactly the origin (an estimator's "not found") or scored below :data:`synsp.sequence.MIN_SCORE`
+    (unless fewer than two joints would be left: a faint person is still linked by what it has).
+    An arm hidden for a while and written at (0, 0) would otherwise pull its track's template to
+    the corner, and the person would be a new track where the arm reappears."""
+    kp = np.array(inst.keypoints, dtype=np.float64)
+    hidden = (kp == 0).all(-1)
+    if inst.scores is not None:
+        with np.errstate(invalid="ignore"):
+            faint = hidden | ~(np.asarray(inst.scores, np.float64) >= MIN_SCORE)
+        if (~faint & np.isfinite(kp).all(-1)).sum() >= 2:
+            hidden = faint
+    if (~hidden & np.isfinite(kp).all(-1)).any():
+        kp[hidden] = np.nan
+    return kp
 
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None):
