@@ -99,6 +99,47 @@ def test_mmpose_wrong_keypoint_count_names_instance_and_frame(tmp_path):
         read_poses(tmp_path / "x.json")
 
 
+def _mmpose_demo_doc(n_frames: int = 4, first_id: int = 1) -> dict:
+    """An mmpose demo file: frame_id counting from ``first_id``, two tracked people of 17 joints."""
+    frames = [{"frame_id": first_id + t, "instances": [
+        {**_instance([100 * k, 0], t), "track_id": k} for k in range(2)]} for t in range(n_frames)]
+    return {"meta_info": {"dataset_name": "coco"}, "instance_info": frames}
+
+
+@pytest.mark.parametrize("break_it, message", [
+    (lambda frames: frames[2]["instances"][1].update(keypoints=frames[2]["instances"][1]["keypoints"][:13]),
+     "instance 1 of frame 3 has 13 keypoints, expected 17"),
+    (lambda frames: frames[2]["instances"][1].update(track_id=0), "frame 3 has two instances with the same track_id"),
+    (lambda frames: frames[2]["instances"][0].update(keypoints="x"), "instance 0 of frame 3: keypoints"),
+])
+def test_mmpose_errors_name_the_files_own_frame_id(tmp_path, break_it, message):
+    doc = _mmpose_demo_doc()
+    break_it(doc["instance_info"])  # the third entry, frame_id 3 (frame 2 counted from 0)
+    (tmp_path / "x.json").write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match=f"x.json: {message}"):
+        read_poses(tmp_path / "x.json")
+
+
+def test_mmpose_keypoint_written_as_a_whole_null_is_missing(tmp_path):
+    doc = _mmpose_demo_doc()
+    doc["instance_info"][1]["instances"][0]["keypoints"][3] = None  # as README says: gaps are null
+    doc["instance_info"][2]["instances"][1]["keypoints"][5] = [None, None]
+    (tmp_path / "x.json").write_text(json.dumps(doc))
+    data = read_poses(tmp_path / "x.json")
+    assert np.isnan(data.poses[0, 1, 3]).all() and np.isnan(data.poses[1, 2, 5]).all()
+    assert np.isfinite(data.poses).all(-1).sum() == 2 * 4 * 17 - 2
+
+
+def test_openpose_errors_name_the_frame_file(tmp_path):
+    folder = tmp_path / "op"
+    folder.mkdir()
+    for t in range(3):
+        person = {"pose_keypoints_2d": [float(v) for v in range(1, 3 * (18 if t == 1 else 25) + 1)]}
+        (folder / f"clip_{t + 10:012d}_keypoints.json").write_text(json.dumps({"people": [person]}))
+    with pytest.raises(ValueError, match="instance 0 of clip_000000000011_keypoints.json has 18 keypoints"):
+        read_poses(folder)
+
+
 @pytest.mark.parametrize("text, message", [
     ("{not json", "not valid JSON"),
     ('{"foo": 1}', "unrecognised JSON object"),

@@ -133,7 +133,7 @@ def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
         fields = {k: v for k, v in res.items() if k not in _OWN and k != track_key}
         frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
     first = frames[0][0].keypoints.shape[0]
-    poses, scores, track_ids, fields = gather(frames, str(path), first)
+    poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids])
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"frame_ids": image_ids, "coco": {"fields": fields}}
     layout = (layouts or {17: "coco17"}).get(poses.shape[2])

@@ -58,7 +58,8 @@ def linked_joints(inst: Instance) -> np.ndarray:
     return kp
 
 
-def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None):
+def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None,
+           frame_names: list[str] | None = None):
     """Stack per-frame instances into tracks.
 
     Parameters
@@ -69,6 +70,9 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
         Prefix for error messages (the file name).
     n_joints : int, optional
         Expected J; by default the first instance's.
+    frame_names : list (T) of str, optional
+        How errors name each frame, by the file's own numbering (``"frame 31"`` for mmpose's
+        ``frame_id`` 31, an OpenPose file's name); by default ``"frame t"``, counted from 0.
 
     Returns
     -------
@@ -81,23 +85,24 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     fields : dict
         ``(v, t) -> instance fields`` for writing back.
     """
+    names = frame_names or [f"frame {t}" for t in range(len(frames))]
     shape = None
     for t, instances in enumerate(frames):
         for i, inst in enumerate(instances):
             kp = inst.keypoints
             if kp.ndim != 2:
-                raise ValueError(f"{where}: instance {i} of frame {t}: keypoints are not a list of points")
+                raise ValueError(f"{where}: instance {i} of {names[t]}: keypoints are not a list of points")
             if shape is None:
                 if n_joints is not None and kp.shape[0] != n_joints:
-                    raise ValueError(f"{where}: instance {i} of frame {t} has {kp.shape[0]} keypoints, "
+                    raise ValueError(f"{where}: instance {i} of {names[t]} has {kp.shape[0]} keypoints, "
                                      f"expected {n_joints}")
                 shape = kp.shape
             elif kp.shape != shape:
                 what = "keypoints" if kp.shape[0] != shape[0] else "coordinates per keypoint"
                 got, exp = (kp.shape[0], shape[0]) if kp.shape[0] != shape[0] else (kp.shape[-1], shape[1])
-                raise ValueError(f"{where}: instance {i} of frame {t} has {got} {what}, expected {exp}")
+                raise ValueError(f"{where}: instance {i} of {names[t]} has {got} {what}, expected {exp}")
             if inst.scores is not None and inst.scores.shape != (kp.shape[0],):
-                raise ValueError(f"{where}: instance {i} of frame {t} has {inst.scores.size} keypoint scores "
+                raise ValueError(f"{where}: instance {i} of {names[t]} has {inst.scores.size} keypoint scores "
                                  f"for {kp.shape[0]} keypoints")
     if shape is None:
         raise ValueError(f"{where}: no instances in any frame; nothing to read")
@@ -110,7 +115,7 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
         for t, instances in enumerate(frames):
             ids = [column[int(inst.track_id)] for inst in instances]
             if len(set(ids)) != len(ids):
-                raise ValueError(f"{where}: frame {t} has two instances with the same track_id")
+                raise ValueError(f"{where}: {names[t]} has two instances with the same track_id")
             slots.append(ids)
     else:
         slots = match_tracks(frames)
@@ -180,8 +185,18 @@ def to_list(values: np.ndarray) -> list:
 
 
 def from_list(values, where: str) -> np.ndarray:
-    """Inverse of :func:`to_list`: None -> NaN, as float64."""
+    """Inverse of :func:`to_list`: None -> NaN, as float64; a whole point written as None among
+    points (``[[x, y], null, ...]``, a keypoint not found) is a point of NaN."""
     try:
         return np.array(values, dtype=np.float64)  # None becomes NaN under float64
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: keypoints are not a regular array of numbers") from None
+        pass
+    points = values if isinstance(values, list) else []
+    widths = {len(p) for p in points if isinstance(p, list)}
+    if len(widths) == 1 and all(p is None or isinstance(p, list) for p in points):
+        width = widths.pop()
+        try:
+            return np.array([[None] * width if p is None else p for p in points], dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(f"{where}: keypoints are not a regular array of numbers")

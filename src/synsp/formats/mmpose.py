@@ -131,13 +131,14 @@ def read(path: Path) -> PoseData:
     style, meta, entries = _entries(obj, path)
     n_joints = meta.get("num_keypoints") if isinstance(meta, dict) else None
     frames, flat = [], False
-    for t, (_, instances) in enumerate(entries):
+    names = [f"frame {fid}" for fid, _ in entries]  # the file's frame_id where it has one, else its position
+    for name, (_, instances) in zip(names, entries):
         if not isinstance(instances, list):
-            raise ValueError(f"{path}: frame {t} is not a list of instances")
-        parsed = [_instance(inst, f"instance {i} of frame {t}", n_joints) for i, inst in enumerate(instances)]
+            raise ValueError(f"{path}: {name} is not a list of instances")
+        parsed = [_instance(inst, f"instance {i} of {name}", n_joints) for i, inst in enumerate(instances)]
         flat = flat or any(fl for _, fl in parsed)
         frames.append([inst for inst, _ in parsed])
-    poses, scores, track_ids, fields = gather(frames, str(path), n_joints)
+    poses, scores, track_ids, fields = gather(frames, str(path), n_joints, names)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):

@@ -147,9 +147,10 @@ def read(path: Path) -> PoseData:
     if slots is not None:
         frames = [frames[k] if k is not None else [] for k in slots]
         tops = [tops[k] if k is not None else {} for k in slots]
-    poses, scores, track_ids, fields = gather(frames, str(path))
-    filled = pop_filled(fields, poses.shape[:3], str(path))
     names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
+    poses, scores, track_ids, fields = gather(frames, str(path), frame_names=[
+        name or f"frame {t} (no file)" for t, name in enumerate(names)])
+    filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields}}
     if numbered:
         extra["frame_ids"] = placed
