@@ -201,7 +201,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     in float32 and given back in float16), integers come back as float32. A joint never seen in a
     sequence stays NaN: nothing says where it is (the networks saw a stand-in,
     :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
-    moved by more than half its size between two detections, :func:`synsp.sequence.track_segments`)
+    moved by more than half its size between two detections, or stepped off its path as no body
+    does and stayed off it: :func:`synsp.sequence.track_segments`)
     is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
