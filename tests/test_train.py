@@ -275,3 +275,27 @@ def test_errors_drawn_in_another_skeleton_reach_the_network_converted():
     with pytest.raises(ValueError, match="summing to at most 1"):
         TrainingPairs(load_clips(names, layout="h36m17"), DataConfig(input_layouts={"halpe26": 1.5}), window=8,
                       layout_clips={"halpe26": halpe})
+
+
+def test_a_model_typo_names_the_section_and_the_known_keys(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[model]\nwindo = 8\n")
+    with pytest.raises(ValueError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f"{path} [model]: unknown key(s) ['windo']; known: ")
+    assert "'window'" in message and "'d_model'" in message and "'kind'" in message
+    path.write_text("[model]\nkind = 'smoothnet'\nhiden = 8\n")
+    with pytest.raises(ValueError, match=r"\[model\]: unknown key.*'hiden'.*known: .*'hidden'"):
+        load_config(path)
+
+
+def test_windows_per_epoch_above_the_windows_there_are_is_said_once(tmp_path):
+    lines: list[str] = []
+    train(tiny_config(tmp_path, epochs=2, windows_per_epoch=10**7), log=lines.append)
+    capped = [line for line in lines if "windows_per_epoch" in line]
+    assert len(capped) == 1, lines
+    assert "10000000" in capped[0] and "every window" in capped[0]
+    lines.clear()
+    train(tiny_config(tmp_path / "b", epochs=1, windows_per_epoch=64), log=lines.append)  # fewer: nothing to say
+    assert not [line for line in lines if "windows_per_epoch" in line]

@@ -121,6 +121,7 @@ class Config:
         if model["kind"] not in NETWORKS:
             raise ValueError(f"{source}: model.kind must be one of {', '.join(map(repr, NETWORKS))}, "
                              f"got {model['kind']!r}")
+        _check_model_keys(model, f"{source} [model]")
         data = _section(DataConfig, raw.get("data", {}), f"{source} [data]")
         if data.space not in N_COORDS:
             raise ValueError(f"{source} [data]: space must be one of {', '.join(N_COORDS)}, got {data.space!r}")
@@ -129,6 +130,17 @@ class Config:
             data=data,
             train=_section(TrainConfig, raw.get("train", {}), f"{source} [train]"),
         )
+
+
+def _check_model_keys(model: dict[str, Any], where: str) -> None:
+    """A typo in ``[model]`` fails here, naming the section and the keys its network knows, as the
+    other sections do (the network's own config would name neither). Imports the network's module."""
+    from synsp.model import network_classes
+
+    known = {"kind", *(f.name for f in fields(network_classes(model["kind"])[1]))}
+    unknown = set(model) - known
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
 
 
 def _section(kind: type, raw: dict[str, Any], where: str) -> Any:

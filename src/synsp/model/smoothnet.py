@@ -49,9 +49,10 @@ class SmoothNetConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "SmoothNetConfig":
         """Inverse of ``to_dict``; unknown keys raise ``ValueError``."""
-        unknown = set(d) - {f.name for f in fields(cls)}
+        known = sorted(f.name for f in fields(cls))
+        unknown = set(d) - set(known)
         if unknown:
-            raise ValueError(f"d has unknown SmoothNetConfig keys: {sorted(unknown)}")
+            raise ValueError(f"unknown SmoothNetConfig key(s) {sorted(unknown)}; known: {known}")
         return cls(**d)
 
 

@@ -139,9 +139,10 @@ class SynSPConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "SynSPConfig":
         """Inverse of ``to_dict``; unknown keys raise ``ValueError``, missing keys take defaults."""
-        unknown = set(d) - {f.name for f in fields(cls)}
+        known = sorted(f.name for f in fields(cls))
+        unknown = set(d) - set(known)
         if unknown:
-            raise ValueError(f"d has unknown SynSPConfig keys: {sorted(unknown)}")
+            raise ValueError(f"unknown SynSPConfig key(s) {sorted(unknown)}; known: {known}")
         return cls(**d)
 
 

@@ -146,12 +146,17 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
     teacher = _teacher(config, device)
 
+    capped = False
     while state["epoch"] < config.train.epochs:
         started = time.time()
         epoch = state["epoch"] + 1
         # Seeded by (seed, epoch): every rank builds the same epoch and takes its own shard, and a
         # resumed run draws exactly the noise and order it would have drawn.
         noisy, clean = pairs.epoch(np.random.default_rng([config.train.seed, epoch]))
+        if world.main and config.data.windows_per_epoch > len(noisy) and not capped:
+            capped = True  # said once: the count changes a little from epoch to epoch (playback speed)
+            log(f"windows_per_epoch = {config.data.windows_per_epoch} is more than the {len(noisy)} windows the "
+                "training clips give: every window is used each epoch")
         order = np.random.default_rng([config.train.seed, epoch, 1]).permutation(len(noisy))
         train_loss = _train_epoch(net, optimizer, noisy, clean, order, config, device, epoch, world, teacher)
         scheduler.step()
