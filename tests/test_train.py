@@ -299,3 +299,17 @@ def test_windows_per_epoch_above_the_windows_there_are_is_said_once(tmp_path):
     lines.clear()
     train(tiny_config(tmp_path / "b", epochs=1, windows_per_epoch=64), log=lines.append)  # fewer: nothing to say
     assert not [line for line in lines if "windows_per_epoch" in line]
+
+
+def test_a_kill_between_checkpoint_and_log_line_is_made_good_on_resume(tmp_path):
+    """The checkpoint is written before the epoch's log line: a kill in between left log.jsonl a
+    line short for good. Resuming rewrites the log from the checkpoint's history."""
+    import json
+
+    train(tiny_config(tmp_path, epochs=2, windows_per_epoch=64), log=lambda s: None)
+    log = tmp_path / "log.jsonl"
+    log.write_text(log.read_text().splitlines(keepends=True)[0])  # killed before epoch 2's line
+    train(tiny_config(tmp_path, epochs=3, windows_per_epoch=64), resume=True, log=lambda s: None)
+    history = load_checkpoint(tmp_path / "last.pt")["history"]
+    assert [json.loads(line) for line in log.read_text().splitlines()] == history
+    assert [entry["epoch"] for entry in history] == [1, 2, 3]

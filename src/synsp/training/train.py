@@ -8,7 +8,7 @@ after forward kinematics (:mod:`synsp.evaluation.rotations`).
 One process, or several under ``torchrun`` (DDP; gloo on CPU, NCCL on CUDA). Every epoch
 writes ``last.pt`` atomically (config, weights, optimizer, scheduler, RNG state, history)
 and ``best.pt`` when the validation MPJPE improves; ``resume=True`` continues exactly
-where ``last.pt`` left off.
+where ``last.pt`` left off, ``log.jsonl`` (one line per epoch) rewritten from its history.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ from synsp.inference.checkpoint import (
 from synsp.inference.refiner import Refiner
 from synsp.inference.rotation_refiner import refine_rotation_sequence
 from synsp.model import get_network
+from synsp.paths import atomic_path
 from synsp.training.distill import distillation_loss, shallower_state
 from synsp.training.loss import training_loss
 from synsp.training.pairs import TrainingPairs
@@ -119,6 +120,8 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         scheduler.load_state_dict(ckpt["scheduler"])
         state = {k: ckpt[k] for k in state}
         torch.set_rng_state(ckpt["rng"]["torch"][world.rank % len(ckpt["rng"]["torch"])])
+        if world.main:
+            _rewrite_log(out_dir / "log.jsonl", state["history"])
         log(f"resumed from {out_dir / 'last.pt'} after epoch {state['epoch']}")
     else:
         if config.train.init_from:
@@ -182,6 +185,14 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     if world.size > 1:
         dist.destroy_process_group()
     return out_dir / "best.pt"
+
+
+def _rewrite_log(path: Path, history: list[dict[str, Any]]) -> None:
+    """``log.jsonl`` as the checkpoint's history has it, written atomically: an epoch's line is
+    appended after its checkpoint, so a run killed in between lost the line (or, killed during a
+    later epoch's append, left half of one)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text("".join(json.dumps(entry) + "\n" for entry in history))
 
 
 def _validate(model, refiner, val, config: Config, device, window: int) -> dict[str, float]:
