@@ -322,3 +322,28 @@ def test_a_rotation_checkpoint_without_method_refines_with_its_network(tmp_path,
     bvh = Path(__file__).parent / "fixtures" / "formats" / "tiny.bvh"
     assert main(["refine", str(bvh), str(tmp_path / "a.bvh"), "--checkpoint", "smoothnet-smpl24"]) == 0
     assert "refined by smoothnet (smoothnet-smpl24" in capsys.readouterr().out
+
+
+@needs_data
+def test_evaluate_uses_a_checkpoint_for_the_method_of_its_kind(capsys, tmp_path):
+    """--checkpoint was used only for synsp: a SmoothNet checkpoint gave the default's row."""
+    import torch
+
+    from synsp.inference.checkpoint import load_checkpoint, model_path, save_checkpoint
+
+    payload = load_checkpoint(model_path("smoothnet-h36m17"))
+    generator = torch.Generator().manual_seed(0)
+    payload["state_dict"] = {k: v + 0.05 * torch.randn(v.shape, generator=generator) if v.is_floating_point() else v
+                             for k, v in payload["state_dict"].items()}
+    save_checkpoint(tmp_path / "other.pt", payload)  # a SmoothNet of other weights
+
+    def smoothnet_row(*extra):
+        assert main(["evaluate", "--methods", "smoothnet", "--max-clips", "1", *extra]) == 0
+        return next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| SmoothNet"))
+
+    assert smoothnet_row("--checkpoint", str(tmp_path / "other.pt")) != smoothnet_row()
+    assert smoothnet_row("--checkpoint", "smoothnet-h36m17") == smoothnet_row()  # the default itself
+    assert main(["evaluate", "--methods", "smoothnet", "savgol", "--max-clips", "1",
+                 "--checkpoint", "synsp-h36m17"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "synsp-h36m17 is a synsp model" in err and "smoothnet, savgol" in err

@@ -250,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--views", type=int, default=1, help="V > 1: several estimates of each moment, refined jointly")
     p.add_argument("--multi-view", default="cameras", choices=["cameras", "random"],
                    help="cameras: V corrupted copies of the clip; random: other clips as extra persons")
-    p.add_argument("--checkpoint", help="a SynSP checkpoint file or shipped name instead of the default model")
+    p.add_argument("--checkpoint", help="a checkpoint file or shipped name (SynSP or SmoothNet) instead of the "
+                   "default model of its kind; that kind must be among --methods")
     p.add_argument("--convention", default="mocap",
                    help="mark the joints as another skeleton does (synsp.conventions.CONVENTIONS: smpl-pelvis, "
                         "cmu-neck, clavicle-shoulders, wide-shoulders, head-centre, mediapipe-like, body25); "

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.data.mocap import clip_info
+from synsp.errors import CheckpointError
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
 from synsp.filters import FILTER_GRIDS, FILTERS
 from synsp.model import NETWORKS
@@ -53,6 +54,21 @@ def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dic
     return {f"{title} {short.get(out, out)}": partial(branch, out) for out in outputs}
 
 
+def checkpoint_kinds(checkpoint: str | None, methods: list[str]) -> dict[str, str]:
+    """{kind: checkpoint} for the network methods: ``checkpoint`` (a file or shipped name) goes to
+    the method of its own kind, read from it; one of a kind not among ``methods`` is refused
+    (``CheckpointError``), since it would silently change nothing."""
+    if checkpoint is None:
+        return {}
+    from synsp.inference.checkpoint import load_model
+
+    kind = load_model(checkpoint, device="cpu").kind
+    if kind not in methods:
+        raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the methods are {', '.join(methods)}; "
+                              f"add {kind} to --methods or give a checkpoint of one of them")
+    return {kind: checkpoint}
+
+
 def quality_correlation(cases: list[Case], checkpoint: str | None = None, space: str = "3d") -> float:
     """Pearson r between the branches' disagreement ||PB - AB|| and the input's true error
     ||input - ground truth||, over every frame and joint (the supplementary reports 0.48)."""
@@ -87,6 +103,7 @@ def run_evaluation(
     unknown = [m for m in methods if m not in FILTERS and m not in NETWORKS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {', '.join([*FILTERS, *NETWORKS])}")
+    checkpoints = checkpoint_kinds(checkpoint, methods)
     sections = []
     for preset in presets:
         cases = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips, views=views,
@@ -102,7 +119,7 @@ def run_evaluation(
         notes = []
         for method in methods:
             if method in NETWORKS:
-                rows.update(network_methods(method, space, checkpoint if method == "synsp" else None))
+                rows.update(network_methods(method, space, checkpoints.get(method)))
                 continue
             options = tune_filter(method, val, layout=layout, space=space) if tune else {}
             rows[method] = partial(FILTERS[method], **options)
@@ -121,6 +138,6 @@ def run_evaluation(
         if notes:
             sections.append("Filters tuned on the validation split: " + "; ".join(notes))
         if "synsp" in methods and preset != "none":
-            r = quality_correlation(cases, checkpoint, space=space)
+            r = quality_correlation(cases, checkpoints.get("synsp"), space=space)
             sections.append(f"Pearson r between ||PB - AB|| and the input's true error: {r:.3f}")
     return "\n\n".join(sections)
