@@ -29,7 +29,7 @@ ALLOWED = {
     "inference": set(),
     "training": {"data", "inference", "evaluation"},
     "evaluation": {"data", "inference", "formats", "refine", "refine_tracks", "refine_summary", "refine_motion",
-                   "refine_file", "viz"},
+                   "refine_file", "file_channels", "viz"},
     "viz": {"formats"},
     "refine": {"inference"},
     "refine_tracks": {"refine"},

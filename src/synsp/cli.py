@@ -68,10 +68,28 @@ def _cmd_stream(args: argparse.Namespace) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> None:
     from synsp.evaluation.compare import run_evaluation
 
-    print(run_evaluation(methods=args.methods, presets=args.preset, split=args.split, space=args.space,
-                         max_clips=args.max_clips, tune=not args.paper_filters, views=args.views,
-                         multi_view=args.multi_view, checkpoint=args.checkpoint, convention=args.convention,
-                         source=args.source))
+    split_only = {"--preset": args.preset, "--split": args.split, "--max-clips": args.max_clips, "--views": args.views,
+                  "--multi-view": args.multi_view, "--convention": args.convention, "--source": args.source,
+                  "--paper-filters": args.paper_filters or None}
+    if args.input is not None or args.truth is not None:
+        if args.input is None or args.truth is None:
+            raise OptionError("give both --input NOISY and --truth CLEAN (the estimator's output and its ground truth)")
+        given = [name for name, value in split_only.items() if value is not None]
+        if given:
+            raise OptionError(f"{', '.join(given)}: for the Bandai split, not for --input/--truth")
+        from synsp.evaluation.files import evaluate_files
+
+        print(evaluate_files(args.input, args.truth, methods=args.methods, layout=args.layout, space=args.space,
+                             fps=args.fps, checkpoint=args.checkpoint, key=args.key))
+        return
+    given = [name for name, value in {"--layout": args.layout, "--fps": args.fps, "--key": args.key}.items() if value]
+    if given or args.space in ("image", "world"):
+        raise OptionError(f"{', '.join(given) or '--space ' + args.space}: for --input/--truth, not for the split")
+    print(run_evaluation(methods=args.methods, presets=args.preset or ["typical"], split=args.split or "test",
+                         space=args.space or "3d", max_clips=args.max_clips or 0, tune=not args.paper_filters,
+                         views=1 if args.views is None else args.views, multi_view=args.multi_view or "cameras",
+                         checkpoint=args.checkpoint,
+                         convention=args.convention or "mocap", source=args.source))
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -237,22 +255,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="stop at the first bad line (exit 2) instead of skipping it")
     p.set_defaults(run=_cmd_stream)
 
-    p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split")
+    p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split, or on your own "
+                       "data (--input NOISY --truth CLEAN)")
     p.add_argument("--methods", nargs="+",
                    default=["one-euro", "savgol", "gaussian", "butterworth", "smoothnet", "synsp"])
-    p.add_argument("--preset", nargs="+", default=["typical"],
-                   help="error presets: clean-ish, typical, hard, jitter, synthetic, none (clean input)")
-    p.add_argument("--split", default="test", choices=["train", "val", "test"])
-    p.add_argument("--space", default="3d", choices=["3d", "2d"])
-    p.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    p.add_argument("--input", help="your estimator's output: a pose file synsp refine reads, or a .npy/.npz array "
+                   "(T, J, C) or (V, T, J, C); each method refines it as synsp refine does (needs --truth)")
+    p.add_argument("--truth", help="its ground truth, same tracks, frames, joints and unit; NaN = not scored")
+    p.add_argument("--layout", help="with --input: its joint layout, if synsp refine cannot tell")
+    p.add_argument("--fps", type=float, help="with --input: its frame rate, if the file does not record it")
+    p.add_argument("--key", help="with --input: the array of the .npz files that holds the poses")
+    p.add_argument("--preset", nargs="+",
+                   help="error presets: clean-ish, typical (default), hard, jitter, synthetic, none (clean input)")
+    p.add_argument("--split", choices=["train", "val", "test"], help="the split scored (default test)")
+    p.add_argument("--space", choices=["3d", "2d", "image", "world"],
+                   help="3d (default) or 2d; with --input, as synsp refine's --space (when it cannot tell)")
+    p.add_argument("--max-clips", type=int, help="only the first N clips (default: all)")
     p.add_argument("--paper-filters", action="store_true",
                    help="filters at the paper's settings instead of tuned on val")
-    p.add_argument("--views", type=int, default=1, help="V > 1: several estimates of each moment, refined jointly")
-    p.add_argument("--multi-view", default="cameras", choices=["cameras", "random"],
-                   help="cameras: V corrupted copies of the clip; random: other clips as extra persons")
+    p.add_argument("--views", type=int, help="V > 1: several estimates of each moment, refined jointly (default 1)")
+    p.add_argument("--multi-view", choices=["cameras", "random"],
+                   help="cameras (default): V corrupted copies of the clip; random: other clips as extra persons")
     p.add_argument("--checkpoint", help="a checkpoint file or shipped name (SynSP or SmoothNet) instead of the "
                    "default model of its kind; that kind must be among --methods")
-    p.add_argument("--convention", default="mocap",
+    p.add_argument("--convention",
                    help="mark the joints as another skeleton does (synsp.conventions.CONVENTIONS: smpl-pelvis, "
                         "cmu-neck, clavicle-shoulders, wide-shoulders, head-centre, mediapipe-like, body25); "
                         "preset 'none' scores how far each method moves the clean poses")

@@ -8,6 +8,7 @@ missing joints linearly interpolated (a NaN cannot be scored).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -18,7 +19,7 @@ from synsp.data.mocap import load_bandai, load_clips
 from synsp.data.simulator import estimate, get_preset
 from synsp.data.splits import load_split
 from synsp.metrics import accel_error, mpjpe, pa_mpjpe, pck
-from synsp.skeleton import random_proportions, reproportion, root_position
+from synsp.skeleton import Layout, random_proportions, reproportion, root_position
 
 EVAL_SEED = 7  # one seed for every benchmark, so all methods see identical inputs
 
@@ -80,19 +81,24 @@ def make_cases(
     return cases
 
 
-def score(pred: np.ndarray, clean: np.ndarray, *, layout: str, space: str) -> dict[str, float]:
-    """MPJPE, PA-MPJPE and Accel (3D, root-relative mm) or MPJPE, PCK@0.05 and Accel (2D, px)."""
+def score(pred: np.ndarray, clean: np.ndarray, *, layout: str | Layout | None, space: str) -> dict[str, float]:
+    """MPJPE, PA-MPJPE and Accel (3D, root-relative mm) or MPJPE, PCK@0.05 and Accel (2D, px).
+
+    ``clean`` (..., T, J, C) is root-relative in 3D (``pred`` is made so here; ``layout`` None:
+    both are scored as given). NaN in ``clean`` marks a joint value not scored."""
     if space == "3d":  # (..., T, J, C): one sequence or several views at once
-        pred = pred - root_position(pred, layout)
+        pred = pred if layout is None else pred - root_position(pred, layout)
         return {"MPJPE": mpjpe(pred, clean), "PA-MPJPE": pa_mpjpe(pred, clean), "Accel": accel_error(pred, clean)}
-    size = (clean.max(axis=-2) - clean.min(axis=-2)).max(axis=-1)  # (..., T) person box side, px
+    with warnings.catch_warnings():  # a frame the truth has no joint of: no size, not scored
+        warnings.simplefilter("ignore", RuntimeWarning)
+        size = (np.nanmax(clean, axis=-2) - np.nanmin(clean, axis=-2)).max(axis=-1)  # (..., T) person box side, px
     return {"MPJPE": mpjpe(pred, clean), "PCK@0.05": pck(pred, clean, 0.05, normalize=size),
             "Accel": accel_error(pred, clean)}
 
 
 def evaluate(
-    methods: dict[str, Callable[[np.ndarray], np.ndarray]], cases: list[Case], *, layout: str = "h36m17",
-    space: str = "3d", include_input: bool = True,
+    methods: dict[str, Callable[[np.ndarray], np.ndarray]], cases: list[Case], *,
+    layout: str | Layout | None = "h36m17", space: str = "3d", include_input: bool = True,
 ) -> dict[str, dict[str, float]]:
     """Score ``methods`` (and the raw input, first, unless ``include_input`` is False) on
     ``cases``; returns name -> metric -> value."""

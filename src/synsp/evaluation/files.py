@@ -1,0 +1,158 @@
+"""``synsp evaluate --input NOISY --truth CLEAN``: the split route's table on the user's own data.
+
+Each method refines NOISY exactly as ``synsp refine NOISY OUT --method M`` does (the file read as
+refine reads it, its layout found or given, every step of the method; filters at their defaults:
+they are tuned on nothing, the user's truth being the test set), and is scored against CLEAN
+with the split route's metric code (:func:`synsp.evaluation.protocol.evaluate`, the same table):
+MPJPE, PA-MPJPE and Accel in 3D (root-relative, millimetres), MPJPE, PCK@0.05 and Accel in 2D
+(pixels). Only the joint values the truth has are scored: NaN there (or a score below the
+threshold, or a point at exactly 0 where that joint is elsewhere, as refine reads them) is not
+scored. The input row is NOISY with its missing values filled linearly in time, as the split
+route's input row is.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from synsp.errors import OptionError, ShapeError
+from synsp.evaluation.compare import checkpoint_kinds
+from synsp.evaluation.protocol import Case, evaluate, markdown_table
+from synsp.file_channels import confidence_channel, flat_coordinate
+from synsp.formats import read_poses, scores_to_missing
+from synsp.refine import METHODS
+from synsp.refine_file import refine_file
+from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
+from synsp.skeleton import Layout, get_layout, root_position
+from synsp.viz.files import file_layout
+
+DEFAULT_METHODS = ["one-euro", "savgol", "gaussian", "butterworth", "smoothnet", "synsp"]
+
+Poses = str | os.PathLike | np.ndarray
+
+
+def score_files(
+    input: Poses, truth: Poses, *, methods: list[str] | None = None, layout: str | None = None,
+    space: str | None = None, fps: float | None = None, checkpoint: str | None = None, key: str | None = None,
+    threshold: float = MIN_SCORE, device: str | None = None,
+) -> tuple[dict[str, dict[str, float]], str]:
+    """Score every method on ``input`` against ``truth``: (method -> metric -> value, the
+    table's heading). See :func:`evaluate_files`."""
+    methods = list(DEFAULT_METHODS if methods is None else methods)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise OptionError(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}")
+    checkpoints = checkpoint_kinds(checkpoint, methods)
+    with tempfile.TemporaryDirectory(prefix="synsp-evaluate-") as tmp:
+        src, dst = _as_file(input, Path(tmp) / "input.npy"), _as_file(truth, Path(tmp) / "truth.npy")
+        noisy, data, channels = _read(src, space, fps, key, threshold)
+        clean, _, _ = _read(dst, space, fps, key, threshold)
+        if noisy.shape != clean.shape:
+            raise ShapeError(f"{dst}: truth poses {_shape(clean)} do not match the input's {_shape(noisy)} "
+                             f"({src}); they must be the same tracks, frames, joints and coordinates")
+        outputs = {}
+        for method in methods:
+            out = Path(tmp) / f"{method}.npy"
+            refine_file(src, out, method=method, checkpoint=checkpoints.get(method), layout=layout, space=space,
+                        fps=fps, key=key, threshold=threshold, device=device, out_format="npy")
+            outputs[method] = _coordinates(np.load(out), channels)
+    space_name = "3d" if clean.shape[-1] == 3 else "2d"
+    name = _root_layout(layout or data.layout or file_layout(data), clean.shape[-2]) if space_name == "3d" else None
+    scale = mm_per_unit(clean) if space_name == "3d" else 1.0
+    if name is not None:  # the split route's truth is root-relative; score() makes each output so
+        clean = clean - root_position(clean, name)
+    filled, _ = fill_gaps(noisy)
+    case = Case(str(src), filled * scale, clean * scale)
+    rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
+    results = evaluate(rows, [case], layout=name, space=space_name)
+    scored = int(np.isfinite(clean).all(-1).sum())
+    unit = "px" if space_name == "2d" else "mm" + (f", the files read as {_UNITS[scale]}" if scale != 1 else "")
+    where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
+    heading = (f"### `{src.name}` against `{dst.name}` ({space_name}{where}: {clean.shape[0]} track(s), "
+               f"{clean.shape[1]} frames, {scored} joint values scored, {unit})")
+    return results, heading
+
+
+def evaluate_files(input: Poses, truth: Poses, **options) -> str:
+    """The split route's markdown table for the user's own data: the input and every method
+    refining it, scored against the ground truth.
+
+    Parameters
+    ----------
+    input : a pose file any ``synsp refine`` reads, or an array (T, J, C) / (V, T, J, C): the
+        estimator's output.
+    truth : the ground truth of the same tracks, frames and joints, as a file or array, in the
+        same unit; NaN (or a low score) marks a joint value not to score.
+    methods : ``synsp.refine.METHODS`` names (default: the split route's six).
+    layout, space, fps, key, threshold, device : as for :func:`synsp.refine_file.refine_file`.
+    checkpoint : a model file or shipped name, used for the method of its own kind (which must be
+        among ``methods``).
+
+    Returns
+    -------
+    str: a heading, the table (metric and ratio to the input per method; 3D errors in mm,
+    root-relative; 2D in px) and a line saying how the methods ran.
+    """
+    results, heading = score_files(input, truth, **options)
+    return (f"{heading}\n\n{markdown_table(results)}\n\nEach method as `synsp refine --method M` refines the input "
+            "(filters at their defaults); the input row has its missing values filled linearly in time.")
+
+
+_UNITS = {1000.0: "metres", 10.0: "centimetres"}
+
+
+def _shape(poses: np.ndarray) -> tuple[int, ...]:
+    return poses.shape[1:] if poses.shape[0] == 1 else poses.shape
+
+
+def _as_file(poses: Poses, spare: Path) -> Path:
+    """A path to read: ``poses`` itself, or an array written to ``spare`` (a .npy)."""
+    if isinstance(poses, np.ndarray):
+        np.save(spare, poses)
+        return spare
+    if not isinstance(poses, (str, os.PathLike)):
+        raise OptionError(f"input and truth must be pose files or arrays, got {type(poses).__name__}")
+    return Path(poses)
+
+
+def _read(path: Path, space: str | None, fps: float | None, key: str | None, threshold: float):
+    """(poses (V, T, J, C) float64 with NaN where nothing is known, the PoseData, how to take the
+    same coordinates from a refined output: (drop a last confidence channel, a constant axis))."""
+    if not path.exists():
+        raise OptionError(f"{path}: no such file")
+    options = {"key": key} if key is not None else {}
+    if space in ("image", "world"):
+        options["space"] = space
+    data = read_poses(path, fps=fps, **options)
+    data, confidence = confidence_channel(data, space, path)
+    data, flat = flat_coordinate(data, space, path)
+    with np.errstate(over="ignore", invalid="ignore"):
+        poses = np.asarray(data.poses, dtype=np.float64).copy()
+        poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
+    poses[not_found(poses)] = np.nan
+    if data.scores is not None:
+        poses = scores_to_missing(poses, np.asarray(data.scores), threshold)
+    return poses, data, (confidence is not None, None if flat is None else flat[0])
+
+
+def _coordinates(out: np.ndarray, channels: tuple[bool, int | None]) -> np.ndarray:
+    """A refined output (T, J, C) or (V, T, J, C) as (V, T, J, C) of the coordinates scored."""
+    out = np.asarray(out, dtype=np.float64)
+    out = out[None] if out.ndim == 3 else out
+    confidence, flat = channels
+    if confidence:
+        out = out[..., :-1]
+    return out if flat is None else np.delete(out, flat, axis=-1)
+
+
+def _root_layout(layout: str | Layout, n_joints: int) -> Layout | None:
+    """``layout`` when it has a root to make poses root-relative (its root joint or both hips), else None."""
+    try:
+        layout = get_layout(layout)
+    except ValueError:
+        return None
+    hips = {"left_hip", "right_hip"} <= set(layout.joints)
+    return layout if len(layout.joints) == n_joints and (layout.root is not None or hips) else None

@@ -1,0 +1,113 @@
+"""``synsp evaluate --input NOISY --truth CLEAN``: the split route's table on the user's own data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import needs_data
+from synsp.cli import main
+from synsp.evaluation.files import evaluate_files, score_files
+from synsp.metrics import mpjpe, pck
+from walking import walking
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+
+def _rows(table: str) -> dict[str, list[float]]:
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| method")]
+    return {r.split("|")[1].strip(): [float(c) for c in r.split("|")[2:-1:2]] for r in rows}
+
+
+def test_2d_arrays_are_scored_with_the_split_routes_metrics():
+    clean, noisy = walking(90, noise=4.0)
+    results, heading = score_files(noisy, clean, methods=["savgol", "identity"])
+    assert list(results) == ["input", "savgol", "identity"]
+    assert list(results["input"]) == ["MPJPE", "PCK@0.05", "Accel"]
+    assert results["input"]["MPJPE"] == pytest.approx(mpjpe(noisy, clean))
+    size = (clean.max(axis=-2) - clean.min(axis=-2)).max(axis=-1)
+    assert results["input"]["PCK@0.05"] == pytest.approx(pck(noisy, clean, 0.05, normalize=size))
+    assert results["identity"]["MPJPE"] == pytest.approx(results["input"]["MPJPE"], rel=1e-5)
+    assert results["savgol"]["MPJPE"] < 0.8 * results["input"]["MPJPE"]
+    assert "(2d: 1 track(s), 90 frames, 1530 joint values scored, px)" in heading
+    table = evaluate_files(noisy, clean, methods=["savgol"])
+    assert table.splitlines()[2] == "| method | MPJPE | x input | PCK@0.05 | x input | Accel | x input |"
+
+
+def test_only_the_joint_values_the_truth_has_are_scored():
+    clean, noisy = walking(90, noise=4.0)
+    truth = clean.copy()
+    truth[:40, 9] = np.nan  # left wrist not annotated in the first 40 frames
+    wild = noisy.copy()
+    wild[:40, 9] += 500.0  # ... where the input is far off: it must not count
+    results, heading = score_files(wild, truth, methods=["identity"])
+    kept = np.ones((90, 17), bool)
+    kept[:40, 9] = False
+    assert results["input"]["MPJPE"] == pytest.approx(np.linalg.norm(noisy - clean, axis=-1)[kept].mean())
+    assert f"{90 * 17 - 40} joint values scored" in heading
+    truth[:, :, :] = np.nan
+    truth[:, 0] = clean[:, 0]
+    assert np.isfinite(score_files(noisy, truth, methods=["savgol"])[0]["savgol"]["MPJPE"])
+
+
+def test_views_or_persons_and_shape_mismatch(tmp_path):
+    clean, noisy = walking(60)
+    other_clean, other_noisy = walking(60, seed=3)
+    results, heading = score_files(np.stack([noisy, other_noisy]), np.stack([clean, other_clean]),
+                                   methods=["savgol"])
+    assert "2 track(s), 60 frames" in heading
+    both = (mpjpe(noisy, clean) + mpjpe(other_noisy, other_clean)) / 2
+    assert results["input"]["MPJPE"] == pytest.approx(both)
+    np.save(tmp_path / "noisy.npy", noisy)
+    np.save(tmp_path / "clean.npy", clean[:50])
+    assert main(["evaluate", "--input", str(tmp_path / "noisy.npy"), "--truth", str(tmp_path / "clean.npy")]) == 2
+
+
+def test_a_file_refine_reads_in_its_own_layout(capsys):
+    """A Pose2Sim TRC (Halpe-26) scored against itself: the input row is zero, a method's is not."""
+    trc = str(FIXTURES / "pose2sim_halpe26.trc")
+    assert main(["evaluate", "--input", trc, "--truth", trc, "--methods", "savgol"]) == 0
+    out = capsys.readouterr().out
+    assert "(3d, root-relative: 1 track(s), 60 frames" in out
+    rows = _rows(out)
+    assert rows["input"][0] == 0.0 and rows["savgol"][0] > 0
+
+
+def test_cli_options_of_the_two_routes_are_not_mixed(capsys, tmp_path):
+    clean, noisy = walking(30)
+    np.save(tmp_path / "n.npy", noisy)
+    np.save(tmp_path / "c.npy", clean)
+    files = ["--input", str(tmp_path / "n.npy"), "--truth", str(tmp_path / "c.npy")]
+    assert main(["evaluate", *files, "--preset", "hard"]) == 2
+    assert "--preset: for the Bandai split" in capsys.readouterr().err
+    assert main(["evaluate", "--input", str(tmp_path / "n.npy")]) == 2
+    assert "--truth" in capsys.readouterr().err
+    assert main(["evaluate", "--fps", "60", "--methods", "savgol"]) == 2
+    assert "--fps: for --input/--truth" in capsys.readouterr().err
+    assert main(["evaluate", *files, "--methods", "savgol", "--checkpoint", "synsp-coco17"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "is a synsp model" in err
+
+
+@needs_data
+def test_3d_mocap_in_metres_is_scored_root_relative_in_mm(capsys, tmp_path):
+    from synsp.data.mocap import load_clip
+    from synsp.data.splits import load_split
+
+    clean = load_clip(load_split("test")[0])  # (T, 17, 3) mm
+    noisy = clean + np.random.default_rng(0).normal(0, 20, clean.shape).astype(np.float32)
+    shifted = noisy + np.random.default_rng(1).normal(0, 300, (len(noisy), 1, 3)).astype(np.float32)
+    np.save(tmp_path / "noisy.npy", noisy / 1000)
+    np.save(tmp_path / "clean.npy", clean / 1000)
+    np.save(tmp_path / "shifted.npy", shifted / 1000)
+    assert main(["evaluate", "--input", str(tmp_path / "noisy.npy"), "--truth", str(tmp_path / "clean.npy"),
+                 "--methods", "savgol", "synsp"]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert list(rows) == ["input", "savgol", "synsp"]
+    assert 30 < rows["input"][0] < 50  # mm, root-relative: 20 mm of noise per coordinate, the root's too
+    assert rows["synsp"][0] < 0.6 * rows["input"][0] and rows["synsp"][2] < 0.1 * rows["input"][2]
+    # each frame moved as a whole: root-relative scores of the input do not change
+    assert main(["evaluate", "--input", str(tmp_path / "shifted.npy"), "--truth", str(tmp_path / "clean.npy"),
+                 "--methods", "identity"]) == 0
+    assert _rows(capsys.readouterr().out)["input"][:2] == pytest.approx(rows["input"][:2], abs=0.02)
