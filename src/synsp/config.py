@@ -71,6 +71,16 @@ class DataConfig:
     # weight of each Bandai dataset's windows ({"1": w1, "2": w2}) when windows_per_epoch draws a
     # subset; {} = every window alike. Dataset 2 is many takes of ten motions, dataset 1 varied.
     dataset_weights: dict[str, float] = field(default_factory=dict)
+    # Your own clean clips instead of the Bandai split's (synsp.training.own_clips): a folder or a
+    # glob (relative to the working directory) of .npy/.npz arrays (T, J, 3) in `layout`, world
+    # positions in millimetres, Y up, 30 fps, as the Bandai loader gives them (2D training projects
+    # them through its random cameras). Errors are still simulated by `presets`. Validation clips:
+    # `own_val_clips` (another folder or glob), else a share `own_val_share` of `own_clips` drawn
+    # with `own_split_seed`. The files used are recorded in the checkpoint's meta.
+    own_clips: str = ""
+    own_val_clips: str = ""
+    own_val_share: float = 0.2
+    own_split_seed: int = 0
 
 
 @dataclass

@@ -36,7 +36,7 @@ class Case:
 def make_cases(
     split: str = "test", preset: str = "typical", *, layout: str = "h36m17", space: str = "3d",
     seed: int = EVAL_SEED, max_clips: int = 0, views: int = 1, multi_view: str = "cameras", proportions: float = 0.0,
-    convention: str = "mocap",
+    convention: str = "mocap", clips: dict[str, np.ndarray] | None = None,
 ) -> list[Case]:
     """Corrupt every clip of ``split`` with ``preset`` (no augmentation, fixed ``seed``);
     preset "none" gives the clean sequences themselves as input (what a refiner should leave alone).
@@ -47,13 +47,19 @@ def make_cases(
     ``proportions`` > 0 gives every clip other bone lengths first (factors in 1 +- it, see
     :func:`synsp.skeleton.random_proportions`): bodies unlike the training actors'.
     ``convention`` marks the joints as another skeleton would (a name of
-    :data:`synsp.conventions.CONVENTIONS`; "mocap" is the training convention)."""
-    names = load_split(split)
+    :data:`synsp.conventions.CONVENTIONS`; "mocap" is the training convention).
+    ``clips`` ({name: (T, J, 3) mm, Y up, 30 fps, in ``layout``}) are corrupted instead of the
+    split's clips (``split`` unused): the user's own clean clips (:mod:`synsp.training.own_clips`)."""
+    names = load_split(split) if clips is None else list(clips)
     if max_clips:
         names = names[:max_clips]
     error_model = get_preset("jitter" if preset == "none" else preset)
     rng = np.random.default_rng(seed)
-    if convention == "mocap":
+    if clips is not None:
+        if convention != "mocap":
+            raise ValueError(f"convention {convention!r} marks the Bandai mocap's joints; not for clips of your own")
+        clips = [clips[n] for n in names]
+    elif convention == "mocap":
         clips = load_clips(names, layout=layout)
     else:
         draws = np.random.default_rng([seed, 1])  # its own stream: the errors stay those of "mocap"

@@ -44,6 +44,7 @@ from synsp.model import get_network
 from synsp.paths import atomic_path
 from synsp.training.distill import distillation_loss, shallower_state
 from synsp.training.loss import training_loss
+from synsp.training.own_clips import own_clips
 from synsp.training.pairs import TrainingPairs
 from synsp.training.rotation_loss import rotation_loss
 from synsp.training.rotation_pairs import RotationPairs
@@ -80,13 +81,16 @@ def _init_world(device: torch.device) -> World:
     return World(dist.get_rank(), dist.get_world_size())
 
 
-def validation_cases(config: Config) -> list[Case] | list[RotationCase]:
-    """Whole validation clips under the run's main preset, with fixed noise."""
+def validation_cases(config: Config, own_val: dict[str, np.ndarray] | None = None) -> list[Case] | list[RotationCase]:
+    """Whole validation clips under the run's main preset, with fixed noise: the split's, or with
+    ``[data] own_clips`` your own (``own_val``: those already loaded)."""
     preset = max(config.data.presets, key=config.data.presets.get)
     if config.data.space == "rotation":
         return rotation_cases("val", preset, VAL_SEED, config.data.val_clips)
+    if config.data.own_clips and own_val is None:
+        own_val = own_clips(config.data)[1]
     return make_cases("val", preset, layout=config.data.layout, space=config.data.space, seed=VAL_SEED,
-                      max_clips=config.data.val_clips)
+                      max_clips=config.data.val_clips, clips=own_val)
 
 
 def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = print) -> Path:
@@ -100,6 +104,8 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     out_dir = Path(config.train.out_dir)
     torch.manual_seed(config.train.seed + world.rank)
 
+    own = own_clips(config.data) if config.data.own_clips else None  # bad clips fail before any work
+    record = {"own_clips": {"train": list(own[0]), "val": list(own[1])}} if own else {}
     model = build_model(config).to(device)
     window = model.config.window
     optimizer = torch.optim.Adam(
@@ -115,6 +121,9 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         changed = _changed_fields(saved, config.to_dict()) - RESUMABLE_CHANGES
         if changed:
             raise ValueError(f"{out_dir / 'last.pt'}: config differs in {sorted(changed)}; refusing to resume")
+        if ckpt.get("meta", {}).get("own_clips") != record.get("own_clips"):
+            raise ValueError(f"{out_dir / 'last.pt'}: [data] own_clips finds other files than the run trained on "
+                             "(see its meta['own_clips']); refusing to resume")
         model.load_state_dict(ckpt["state_dict"])
         optimizer.load_state_dict(ckpt["optimizer"])
         scheduler.load_state_dict(ckpt["scheduler"])
@@ -130,7 +139,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
             out_dir.mkdir(parents=True, exist_ok=True)
             (out_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
 
-    names = load_split("train")
+    names = list(own[0]) if own else load_split("train")
     if config.data.train_clips:
         names = names[: config.data.train_clips]
     if config.data.space == "rotation":
@@ -138,14 +147,15 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
         refiner = None
     else:
         weights = config.data.dataset_weights
-        pairs = TrainingPairs(load_clips(names, layout=config.data.layout), config.data, window,
+        clips = [own[0][n] for n in names] if own else load_clips(names, layout=config.data.layout)
+        pairs = TrainingPairs(clips, config.data, window,
                               [weights.get(str(clip_info(n).dataset), 1.0) for n in names] if weights else None,
                               {name: load_clips(names, layout=name) for name in config.data.input_layouts},
                               each_point=get_network(config.model["kind"]).per_coordinate)
         # Float and sharing the weights being trained: an int8 refiner would quantise a copy of
         # the weights as they were at the start, and validate that copy every epoch.
         refiner = Refiner(model, config, device, {}, quantize=False)
-    val = validation_cases(config) if world.main else []
+    val = validation_cases(config, own[1] if own else None) if world.main else []
     net = torch.nn.parallel.DistributedDataParallel(model) if world.size > 1 else model
     teacher = _teacher(config, device)
 
@@ -172,7 +182,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
             state["history"].append(entry)
             improved = metrics["MPJPE"] < state["best"]
             state["best"] = min(state["best"], metrics["MPJPE"])
-            _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved)
+            _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved, record)
             with open(out_dir / "log.jsonl", "a") as fh:
                 fh.write(json.dumps(entry) + "\n")
             log(f"epoch {epoch}: loss {train_loss:.4f}  val MPJPE {metrics['MPJPE']:.2f}  "
@@ -282,12 +292,13 @@ def _rotation_meta(config: Config) -> dict[str, bool]:
     return {"learnt_slow_errors": slow_errors_in(config.data.presets)}
 
 
-def _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved) -> None:
+def _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved, record) -> None:
     payload = {
         "config": config.to_dict(),
         "state_dict": model.state_dict(),
         "meta": {"epoch": state["epoch"], "val_mpjpe": state["history"][-1]["val_mpjpe"],
-                 "world_size": world.size, "torch": str(torch.__version__), **_rotation_meta(config)},
+                 "world_size": world.size, "torch": str(torch.__version__), **_rotation_meta(config),
+                 **record},
         "optimizer": optimizer.state_dict(),
         "scheduler": scheduler.state_dict(),
         "rng": {"torch": [torch.get_rng_state()]},
