@@ -391,7 +391,10 @@ def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
     refined = synsp.refine(case.noisy)
     np.testing.assert_array_equal(refined, refine_track(case.noisy, "coco17", "synsp"))
     assert error(refined) < 0.95 * error(case.noisy)
-    assert error(synsp.refine(case.noisy, layout="h36m17")) > 1.3 * error(case.noisy)  # read in the model's order
+    # read in the model's order (1.3 x worse than the input before): no body SynSP knows, SmoothNet's output
+    wrong = synsp.refine(case.noisy, layout="h36m17")
+    np.testing.assert_allclose(wrong, synsp.refine(case.noisy, "smoothnet", layout="h36m17"), atol=1e-3)
+    assert error(wrong) > error(refined)
 
     coco = make_cases("val", "typical", layout="coco17", space="2d", max_clips=1)[0].noisy
     mid = lambda a, b: (coco[:, a] + coco[:, b]) / 2  # noqa: E731
