@@ -33,3 +33,25 @@ def test_fingers_jaw_and_eyes_are_filtered_where_the_network_stops(tmp_path, joi
     note = summary.notes[0]
     assert f"{joints} joint rotations" in note and "22 by synsp" in note
     assert f"{joints - 22} (fingers" in note and "by butterworth" in note
+
+
+def test_a_non_finite_bvh_channel_is_named_by_frame_joint_and_channel(tmp_path):
+    from test_bvh import TINY
+
+    path = tmp_path / "nan.bvh"
+    path.write_text(TINY.replace("0 0 0 0 90 0   0 1 0", "0 0 0 0 nan 0   0 1 0"))
+    with pytest.raises(ValueError, match=r"nan\.bvh: frame 2, joint 'root' channel Xrotation is nan") as err:
+        refine_file(path, tmp_path / "out.bvh")
+    assert "\n" not in str(err.value)
+
+
+def test_files_of_no_frames_say_so(tmp_path):
+    from test_bvh import TINY
+
+    head = TINY.split("Frames:")[0]
+    (tmp_path / "zero.bvh").write_text(head + "Frames: 0\nFrame Time: 0.0333333\n")
+    with pytest.raises(ValueError, match=r"zero\.bvh: no frames"):
+        refine_file(tmp_path / "zero.bvh", tmp_path / "out.bvh")
+    np.savez(tmp_path / "zero.npz", poses=np.zeros((0, 156)), trans=np.zeros((0, 3)), betas=np.zeros(16))
+    with pytest.raises(ValueError, match=r"zero\.npz: .*no frames"):
+        refine_file(tmp_path / "zero.npz", tmp_path / "out.npz")

@@ -227,6 +227,14 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         raise ValueError(f"{where}: header says Frames: {n_frames} but {data.shape[0]} rows were read")
     if data.shape[1] != n_channels:
         raise ValueError(f"{where}: rows have {data.shape[1]} values, the HIERARCHY declares {n_channels} channels")
+    bad = np.argwhere(~np.isfinite(data))
+    if len(bad):  # refused as an SMPL file's NaN poses are: a BVH has no way to mark a frame missing
+        frame, column = bad[0]
+        joint = np.searchsorted(np.cumsum([len(c) for c in channels]), column, side="right")
+        channel = channels[joint][column - sum(len(c) for c in channels[:joint])]
+        raise ValueError(f"{where}: frame {frame + 1}, joint {names[joint]!r} channel {channel} is "
+                         f"{data[frame, column]} ({len(bad)} non-finite value(s) in the file); a BVH channel must be "
+                         "a number")
 
     n_joints = len(names)
     offsets_arr = np.asarray(offsets, dtype=np.float64)
@@ -388,6 +396,8 @@ def read_motion(path: str | os.PathLike, scale: float = MM_PER_CM) -> JointMotio
     Bandai Namco files every joint's, nearly constant below the hips).
     """
     motion = read_bvh(path)
+    if motion.n_frames == 0:
+        raise ValueError(f"{path}: no frames (Frames: 0), nothing to refine")
     animated = np.array([any(c.endswith("position") for c in chans) for chans in motion.channels])
     return JointMotion(names=motion.names, parents=motion.parents, rotations=_local_matrices(motion),
                        translations=motion.translations, animated=animated, fps=_whole_fps(motion.fps),

@@ -139,6 +139,8 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
     if not (np.issubdtype(poses.dtype, np.integer) or np.issubdtype(poses.dtype, np.floating)):
         raise ValueError(f"{where}: poses must hold real numbers, got {poses.dtype}")
     poses = poses.astype(np.float64)
+    if poses.ndim >= 1 and len(poses) == 0:
+        raise ValueError(f"{where}: no frames (poses of shape {shape}), nothing to refine")
     if poses.ndim == 2 and poses.shape[1] % 3 == 0:
         poses = poses.reshape(len(poses), -1, 3)
     matrices = poses.ndim == 4 and poses.shape[-2:] == (3, 3)
