@@ -55,3 +55,13 @@ def test_files_of_no_frames_say_so(tmp_path):
     np.savez(tmp_path / "zero.npz", poses=np.zeros((0, 156)), trans=np.zeros((0, 3)), betas=np.zeros(16))
     with pytest.raises(ValueError, match=r"zero\.npz: .*no frames"):
         refine_file(tmp_path / "zero.npz", tmp_path / "out.npz")
+
+
+def test_an_smpl_file_without_a_frame_rate_says_it_was_taken_as_30(tmp_path):
+    noisy, _ = _noisy_smpl(40, 24)
+    np.savez(tmp_path / "in.npz", poses=noisy, trans=np.zeros((40, 3)))
+    note = "fps: the file names no frame rate; taken as 30 fps (--fps to give it)"
+    assert note in refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="gaussian").notes
+    assert note not in refine_file(tmp_path / "in.npz", tmp_path / "o2.npz", method="gaussian", fps=30).notes
+    np.savez(tmp_path / "rate.npz", poses=noisy, trans=np.zeros((40, 3)), mocap_framerate=np.array(30.0))
+    assert note not in refine_file(tmp_path / "rate.npz", tmp_path / "o3.npz", method="gaussian").notes

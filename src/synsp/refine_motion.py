@@ -67,6 +67,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
         motion.fps = float(fps)
     refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
                                    keep_rest_frames=keep_rest_frames, where=str(src), **options)
+    if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
+        notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions.
     scale = mm_per_unit(motion.positions() / motion.mm_per_unit) / motion.mm_per_unit if fmt == "bvh" else 1.0

@@ -13,7 +13,7 @@ Arrays read (never unpickled: ``allow_pickle=False``):
 - ``trans`` (or ``transl``; ``trans_world`` with ``pose_world``): (T, 3) root translation in
   metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
-  optional (``synsp refine --fps``);
+  optional (``synsp refine --fps``; without either, 30, which the summary says);
 - everything else (``betas``, ``gender``, ...) is kept and written back untouched.
 
 No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
@@ -124,7 +124,8 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
         raise ValueError(f"{path}: {err}") from None
     where = f"{path}: array {' and '.join(repr(k) for k in keys)}"
     motion = smpl_motion(poses, None if trans is None else arrays[trans], rate, where=where, trans_key=trans)
-    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys}
+    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys,
+                     "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     return motion
 
 
