@@ -227,14 +227,6 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         raise ValueError(f"{where}: header says Frames: {n_frames} but {data.shape[0]} rows were read")
     if data.shape[1] != n_channels:
         raise ValueError(f"{where}: rows have {data.shape[1]} values, the HIERARCHY declares {n_channels} channels")
-    bad = np.argwhere(~np.isfinite(data))
-    if len(bad):  # refused as an SMPL file's NaN poses are: a BVH has no way to mark a frame missing
-        frame, column = bad[0]
-        joint = np.searchsorted(np.cumsum([len(c) for c in channels]), column, side="right")
-        channel = channels[joint][column - sum(len(c) for c in channels[:joint])]
-        raise ValueError(f"{where}: frame {frame + 1}, joint {names[joint]!r} channel {channel} is "
-                         f"{data[frame, column]} ({len(bad)} non-finite value(s) in the file); a BVH channel must be "
-                         "a number")
 
     n_joints = len(names)
     offsets_arr = np.asarray(offsets, dtype=np.float64)
@@ -398,10 +390,27 @@ def read_motion(path: str | os.PathLike, scale: float = MM_PER_CM) -> JointMotio
     motion = read_bvh(path)
     if motion.n_frames == 0:
         raise ValueError(f"{path}: no frames (Frames: 0), nothing to refine")
+    _check_finite(motion, path)
     animated = np.array([any(c.endswith("position") for c in chans) for chans in motion.channels])
     return JointMotion(names=motion.names, parents=motion.parents, rotations=_local_matrices(motion),
                        translations=motion.translations, animated=animated, fps=_whole_fps(motion.fps),
                        mm_per_unit=scale, format="bvh", source=motion)
+
+
+def _check_finite(motion: BvhMotion, path) -> None:
+    """Refuse a non-finite channel value, naming its frame, joint and channel: joint rotations hold
+    no gaps (an SMPL file's NaN poses are refused alike); the positions route reads them as missing."""
+    for j, chans in enumerate(motion.channels):
+        rot = [c for c in chans if c.endswith("rotation")]
+        values = [(c, motion.rotations[:, j, k]) for k, c in enumerate(rot)]
+        if any(c.endswith("position") for c in chans):
+            values += [(f"{a}position", motion.translations[:, j, k]) for k, a in enumerate("XYZ")]
+        bad = [(int(np.flatnonzero(~np.isfinite(v))[0]), c, v) for c, v in values if not np.isfinite(v).all()]
+        if bad:
+            frame, channel, v = min(bad, key=lambda b: b[0])
+            raise ValueError(f"{path}: frame {frame + 1}, joint {motion.names[j]!r} channel {channel} is {v[frame]}; "
+                             "joint rotations need every channel a number (an output .csv or .npz refines "
+                             "it as joint positions, with that frame missing)")
 
 
 def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
