@@ -65,3 +65,20 @@ def test_an_smpl_file_without_a_frame_rate_says_it_was_taken_as_30(tmp_path):
     assert note not in refine_file(tmp_path / "in.npz", tmp_path / "o2.npz", method="gaussian", fps=30).notes
     np.savez(tmp_path / "rate.npz", poses=noisy, trans=np.zeros((40, 3)), mocap_framerate=np.array(30.0))
     assert note not in refine_file(tmp_path / "rate.npz", tmp_path / "o3.npz", method="gaussian").notes
+
+
+def test_a_pickled_side_array_is_carried_over_byte_for_byte_never_unpickled(tmp_path):
+    import zipfile
+
+    noisy, _ = _noisy_smpl(40, 24)
+    np.savez(tmp_path / "in.npz", poses=noisy, trans=np.zeros((40, 3)), betas=np.zeros(10),
+             gender=np.array(["female"], dtype=object), mocap_framerate=np.array(30.0))
+    refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="gaussian")
+    with zipfile.ZipFile(tmp_path / "in.npz") as src, zipfile.ZipFile(tmp_path / "out.npz") as out:
+        assert sorted(out.namelist()) == sorted(src.namelist())
+        assert out.read("gender.npy") == src.read("gender.npy")
+    with np.load(tmp_path / "out.npz", allow_pickle=False) as out:
+        assert out["poses"].shape == (40, 72) and not np.allclose(out["poses"], noisy)
+    np.savez(tmp_path / "objposes.npz", poses=np.array([noisy[0], None], dtype=object), trans=np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"objposes\.npz: 'poses' is a pickled"):
+        refine_file(tmp_path / "objposes.npz", tmp_path / "o2.npz", in_format="smpl")

@@ -24,13 +24,14 @@ in the template.
 """
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import numpy as np
 
 from synsp.formats.motion import JointMotion
-from synsp.formats.posedata import PoseData, load_numpy
+from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
 from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.skeleton import match_layout
 from synsp.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
@@ -57,15 +58,54 @@ def sniff(content) -> bool:
     return rotations and bool(_SHAPE_KEYS & content)
 
 
-def _load(path: Path) -> dict[str, np.ndarray]:
-    loaded = load_numpy(path)
+def _pickled_members(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
+    """The arrays of an npz that NumPy reads without unpickling, and the zip members it cannot
+    (object arrays, AMASS's ``gender`` in some releases) as their raw bytes, never unpickled:
+    written back verbatim (:func:`write_motion`). ValueError if the zip itself is unreadable."""
+    import zipfile
+
+    arrays, raw = {}, {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            for member in z.namelist():
+                data = z.read(member)
+                try:
+                    arrays[member.removesuffix(".npy")] = np.lib.format.read_array(io.BytesIO(data),
+                                                                                   allow_pickle=False)
+                except ValueError as err:
+                    if "pickle" not in str(err).lower():
+                        raise
+                    raw[member] = data
+    except Exception as err:  # a corrupt zip or member: many exception types
+        raise ValueError(f"{path}: not a readable NumPy .npz file ({numpy_failure(err)})") from None
+    return arrays, raw
+
+
+def _load(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
+    try:
+        loaded, raw = load_numpy(path), {}
+    except ValueError as err:
+        if "pickled" not in str(err) or not zipfile_like(path):
+            raise
+        loaded, raw = _pickled_members(path)
     if isinstance(loaded, np.ndarray):
         raise ValueError(f"{path}: a single array, not an SMPL parameter .npz (poses, trans, betas)")
+    for member in raw:
+        key = member.removesuffix(".npy")
+        if key in (*_POSE_KEYS, *_SPLIT, "trans", "transl", "trans_world", *_RATE_KEYS):
+            raise ValueError(f"{path}: {key!r} is a pickled (object) array, which synsp does not unpickle; re-save "
+                             f"it as numbers (np.savez(..., {key}=np.asarray({key}, dtype=np.float64)))")
     for key, array in loaded.items():
         if key in (*_POSE_KEYS, *_SPLIT, "trans", "transl", "trans_world", "mocap_framerate", "fps") and not (
                 np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
             raise ValueError(f"{path}: {key!r} must hold real numbers, got {array.dtype}")
-    return loaded
+    return loaded, raw
+
+
+def zipfile_like(path: Path) -> bool:
+    """Whether ``path`` starts as a zip file (an npz) does."""
+    with open(path, "rb") as f:
+        return f.read(2) == b"PK"
 
 
 def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tuple[str, ...]:
@@ -113,7 +153,7 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the
     template skeleton; ``key`` names the poses when the file holds several sets (module docstring)."""
     path = Path(path)
-    arrays = _load(path)
+    arrays, raw = _load(path)
     keys = _pose_keys(arrays, key, path)
     trans = _trans_key(arrays, keys)
     rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in _RATE_KEYS
@@ -124,7 +164,7 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
         raise ValueError(f"{path}: {err}") from None
     where = f"{path}: array {' and '.join(repr(k) for k in keys)}"
     motion = smpl_motion(poses, None if trans is None else arrays[trans], rate, where=where, trans_key=trans)
-    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys,
+    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys, "raw": raw,
                      "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     return motion
 
@@ -193,6 +233,12 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             np.savez(f, **arrays)
+        if source.get("raw"):  # the members NumPy would have to unpickle, copied as they were
+            import zipfile
+
+            with zipfile.ZipFile(tmp, "a") as z:
+                for member, data in source["raw"].items():
+                    z.writestr(member, data)
 
 
 def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseData:
