@@ -82,3 +82,24 @@ def test_a_pickled_side_array_is_carried_over_byte_for_byte_never_unpickled(tmp_
     np.savez(tmp_path / "objposes.npz", poses=np.array([noisy[0], None], dtype=object), trans=np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"objposes\.npz: 'poses' is a pickled"):
         refine_file(tmp_path / "objposes.npz", tmp_path / "o2.npz", in_format="smpl")
+
+
+def test_an_euler_flip_in_a_bvh_comes_back_continuous(tmp_path):
+    from synsp.formats.bvh import read_bvh
+    from synsp.rotations import matrix_from_euler
+    from test_bvh import TINY
+
+    t = 60
+    head = TINY.split("Frames:")[0]
+    zxy = np.stack([170 + 15 * np.sin(np.linspace(0, 3, t)), 10 * np.sin(np.linspace(0, 5, t)), np.full(t, 20.0)], -1)
+    flipped = zxy.copy()
+    # frame 30's twin triple (the same rotation, another branch) and frame 40 wrapped by -360
+    flipped[30] = [zxy[30, 0] - 180, 180 - zxy[30, 1], zxy[30, 2] - 180]
+    flipped[40, 0] -= 360
+    assert np.allclose(matrix_from_euler(flipped[30], "ZXY"), matrix_from_euler(zxy[30], "ZXY"))
+    rows = [" ".join(f"{v:.6f}" for v in [0, 90, 0, *flipped[i], 0, 0, 0, 0, 0, 0, 5, 5, 5]) for i in range(t)]
+    (tmp_path / "in.bvh").write_text(head + f"Frames: {t}\nFrame Time: 0.0333333\n" + "\n".join(rows) + "\n")
+    refine_file(tmp_path / "in.bvh", tmp_path / "out.bvh", method="gaussian")
+    out = read_bvh(tmp_path / "out.bvh").rotations[:, 0]
+    assert np.abs(np.diff(out, axis=0)).max() < 20  # no 180 / 360 degree jumps
+    assert np.abs(np.diff(read_bvh(tmp_path / "in.bvh").rotations[:, 0], axis=0)).max() > 300

@@ -20,8 +20,8 @@ import numpy as np
 
 __all__ = ["matrix_from_sixd", "sixd_from_matrix", "matrix_from_axis_angle", "axis_angle_from_matrix",
            "matrix_from_quaternion", "quaternion_from_matrix", "quaternion_continuous", "matrix_from_euler",
-           "euler_from_matrix", "geodesic_angle", "forward_kinematics", "quaternion_log", "quaternion_exp",
-           "quaternion_multiply", "quaternion_conjugate"]
+           "euler_from_matrix", "euler_continuous", "geodesic_angle", "forward_kinematics", "quaternion_log",
+           "quaternion_exp", "quaternion_multiply", "quaternion_conjugate"]
 
 _AXES = {"X": 0, "Y": 1, "Z": 2}
 _EPS = 1e-12
@@ -226,7 +226,24 @@ def euler_from_matrix(matrix: np.ndarray, order: str, near: np.ndarray | None = 
     angles = np.rad2deg(np.stack([first, middle, last], -1))
     if near is None:
         return angles
-    near = np.broadcast_to(np.asarray(near, dtype=np.float64), angles.shape)
+    return _nearest_triple(angles, np.broadcast_to(np.asarray(near, dtype=np.float64), angles.shape))
+
+
+def euler_continuous(matrix: np.ndarray, order: str, start: np.ndarray | None = None) -> np.ndarray:
+    """Euler angles ``(T, ..., 3)`` in degrees, BVH ``order``, of matrices ``(T, ..., 3, 3)``, each
+    frame's triple (of a rotation's two, and their 360-degree shifts) the one nearest the frame
+    before's: curves without 180 / 360 degree jumps, whatever branch the input's angles were on.
+    Frame 0's is the one nearest ``start`` (..., 3) (e.g. the file's own first angles), if given."""
+    angles = euler_from_matrix(matrix, order)
+    out = np.empty_like(angles)
+    previous = angles[0] if start is None else np.asarray(start, dtype=np.float64)
+    for t in range(len(angles)):  # sequential: each frame follows the output frame before it
+        previous = out[t] = _nearest_triple(angles[t], previous)
+    return out
+
+
+def _nearest_triple(angles: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """Of ``angles``' triple, its twin (the same rotation) and their 360-degree shifts, the one nearest ``near``."""
     twin = np.stack([angles[..., 0] + 180, 180 - angles[..., 1], angles[..., 2] + 180], -1)  # same rotation
     best = None
     for candidate in (angles, twin):

@@ -36,7 +36,7 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData
-from synsp.rotations import euler_from_matrix
+from synsp.rotations import euler_continuous
 from synsp.rotations import forward_kinematics as chain_rotations
 from synsp.rotations import matrix_from_euler as euler_to_matrix  # the BVH convention, kept under its old name
 from synsp.skeleton import match_layout
@@ -417,9 +417,11 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     """Write a :class:`~synsp.formats.motion.JointMotion` read from a BVH file back as BVH.
 
     The hierarchy, channel orders and frame time are the source file's; the Euler angles are
-    recomputed from ``motion.rotations`` in each joint's own order, on the branch (of the two
-    angle triples of a rotation, and their 360-degree turns) nearest the source's angles, so
-    untouched joints get their own numbers back. ``motion`` has the source's frames and joints.
+    recomputed from ``motion.rotations`` in each joint's own order, each frame's on the branch (of
+    the two angle triples of a rotation, and their 360-degree turns) nearest the frame before's
+    (the first frame's nearest the source's): F-curves without the 180 / 360 degree flips an
+    input may have, and an untouched joint without them gets its own numbers back. ``motion`` has
+    the source's frames and joints.
     """
     source = motion.source
     if not isinstance(source, BvhMotion):
@@ -431,7 +433,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     angles = np.empty_like(source.rotations)
     for order in set(source.orders):
         idx = [j for j, o in enumerate(source.orders) if o == order]
-        angles[:, idx] = euler_from_matrix(motion.rotations[:, idx], order, near=source.rotations[:, idx])
+        angles[:, idx] = euler_continuous(motion.rotations[:, idx], order, start=source.rotations[0, idx])
     has_rotation = np.array([any(c.endswith("rotation") for c in chans) for chans in source.channels])
     angles[:, ~has_rotation] = 0.0
     translations = np.where(motion.animated[None, :, None], motion.translations, source.translations)
