@@ -21,7 +21,7 @@ PACKAGE = Path(synsp.__file__).parent
 # (synsp.model, torch-free until a network is built); the networks import nothing else.
 CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "conventions", "consistency",
         "model", "rotations", "rotation_filters", "smpl_template", "motion_pace", "glitches", "held_values",
-        "inversions", "measurements"}
+        "inversions", "measurements", "track_switches"}
 ALLOWED = {
     "core": set(),
     "formats": set(),

@@ -99,7 +99,7 @@ def test_a_stream_exchanges_left_and_right_back_within_two_seconds():
 
 def test_a_stream_that_switches_people_ends_and_starts_afresh():
     """A single-person estimator that jumps to someone 800 px away: offline cuts the track there
-    (synsp.sequence.track_segments), for a file and an array alike; a stream gives the first
+    (synsp.track_switches.track_segments), for a file and an array alike; a stream gives the first
     person's frames back at the switch and refines the second alone, as do a crowd and
     ``synsp stream`` for a tracker id that switched."""
     from synsp.inference.people_stream import MultiPersonStreamingRefiner

@@ -39,7 +39,6 @@ from synsp.sequence import (
     missing_mask,
     not_found,
     third_channel,
-    track_segments,
 )
 from synsp.skeleton import (
     LAYOUTS,
@@ -50,6 +49,7 @@ from synsp.skeleton import (
     guessed_layout,
     reorders,
 )
+from synsp.track_switches import track_segments
 
 
 def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
@@ -202,7 +202,7 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     sequence stays NaN: nothing says where it is (the networks saw a stand-in,
     :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
     moved by more than half its size between two detections, or stepped off its path as no body
-    does and stayed off it: :func:`synsp.sequence.track_segments`)
+    does and stayed off it: :func:`synsp.track_switches.track_segments`)
     is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
@@ -399,7 +399,7 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
 def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
-    ``poses`` holds one person (a span of :func:`synsp.sequence.track_segments`, as
+    ``poses`` holds one person (a span of :func:`synsp.track_switches.track_segments`, as
     :func:`synsp.refine_tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
     score channel; :func:`refine` reads any array down to that.
 

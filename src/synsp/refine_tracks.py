@@ -16,8 +16,9 @@ import numpy as np
 from synsp.measurements import Measurements, measurements
 from synsp.model import NETWORKS
 from synsp.refine import network_model, refine_track
-from synsp.sequence import left_missing, track_segments
+from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
+from synsp.track_switches import track_segments
 
 
 class ConventionShift(NamedTuple):

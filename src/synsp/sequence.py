@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "nan_median",
-           "switched_people", "path_steps", "left_path", "track_segments", "mm_per_unit",
+           "mm_per_unit",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
@@ -267,111 +267,6 @@ def body_size(poses: np.ndarray) -> float:
         warnings.simplefilter("ignore", RuntimeWarning)
         extent = np.nanmax(x, axis=-2) - np.nanmin(x, axis=-2)  # (..., T, C)
         return float(nan_median(np.nanmax(extent, axis=-1)))
-
-
-def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
-                    jump: float = 0.5) -> np.ndarray:
-    """Whether detections ``after`` are of other people than ``before`` (..., J, C), each pair
-    consecutive among a track's detected frames (the estimator switched to someone else): the
-    mean of the joints seen in both moved by more than ``jump`` times ``size``, the person's size
-    (:func:`body_size`; one, or one per pair). No joint seen in both, or a size of 0 (a single
-    joint: nothing says how far is too far) or NaN, is no switch. Returns (...) bool."""
-    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)  # (..., J)
-    seen = both.sum(-1)
-    moved = np.where(both[..., None], np.asarray(after, np.float64) - before, 0.0).sum(-2)
-    moved /= np.maximum(seen, 1)[..., None]  # the mean move of the joints seen in both
-    limit = jump * np.asarray(size, np.float64)
-    with np.errstate(invalid="ignore"):
-        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & (limit > 0)
-
-
-# A tracker that hands a person's id to someone close by (two people crossing) moves the whole
-# body off its path by less than half its size. What no body does: the median of its joints
-# stepping off its constant-velocity path by SWITCH_STEP body sizes and SWITCH_NOISE times the
-# track's median step, and staying off it for the SWITCH_STAY frames after (a return within
-# them is a jump, synsp.glitches.body_jumps, moved back, not cut). Set on the validation split
-# (benchmarks/RESULTS.md, section 4, "Switches between close people"): no frame of `none`,
-# `typical` or `hard` input, 2D or 3D, at 30 or 60 fps or played 2 or 3 times as fast, is cut
-# (frames past 0.1 sizes reach 6.9 times their track's median step); MediaPipe's 3D world
-# landmarks of the demo step 0.17 sizes, 10 times, where its image shows no switch; two walkers
-# 0.2 sizes apart whose ids a tracker exchanged step 0.145 sizes, 19 times the median.
-SWITCH_STEP = 0.1  # body sizes (:func:`body_size`)
-SWITCH_NOISE = 12.0  # times the track's median step
-SWITCH_STAY = 2  # frames after the step that stay off the path too
-
-
-def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.ndarray:
-    """(T,) how far the body of ``track`` (T, J, C; NaN where not seen) steps off its path at each
-    frame and stays off: for frame t and a path through frames t - 2 - k and t - 1 - k (each joint's
-    constant-velocity path; k = 0 .. ``back``, so that a path clear of a jump of up to two frames
-    that came back, :func:`synsp.glitches.body_jumps`, is among them), the smallest over
-    s = t .. t + ``stay`` of the norm of the median over the joints of their distance from it at
-    s; then the smallest over the paths. Only frames in a row
-    count (every frame from the path's first to t + ``stay`` shows a joint: across a gap the
-    half-size rule of :func:`track_segments` decides); NaN where no path has every frame it needs
-    (the first frames, the last ``stay``, around gaps)."""
-    x = np.asarray(track, np.float64)
-    t_count = len(x)
-    best = np.full(t_count, np.nan)
-    runs = np.concatenate([[0], np.cumsum(np.isfinite(x).all(-1).any(-1))])  # frames with a joint, so far
-    for k in range(back + 1):
-        n = t_count - 2 - k - stay  # frames t = 2 + k .. T - 1 - stay have every frame this path needs
-        if n <= 0:
-            break
-        before, last = x[:n], x[1: n + 1]
-        steps = [np.linalg.norm(_median_over_joints(
-            x[2 + k + d: 2 + k + d + n] - (last + (k + d + 1) * (last - before))), axis=-1) for d in range(stay + 1)]
-        found = np.full(t_count, np.nan)
-        found[2 + k: 2 + k + n] = np.min(steps, axis=0)  # NaN where a frame is missing: nothing says it stayed
-        length = k + 3 + stay  # frames t - 2 - k .. t + stay, each with a joint: no gap across the step
-        whole = np.zeros(t_count, dtype=bool)
-        whole[2 + k: 2 + k + n] = runs[length: length + n] - runs[:n] == length
-        best = np.fmin(best, np.where(whole, found, np.nan))
-    return best
-
-
-def _median_over_joints(x: np.ndarray) -> np.ndarray:
-    """(N, C) median over the joints of (N, J, C), each coordinate over the joints it is finite for (NaN: none)."""
-    return nan_median(np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]), axis=-1).reshape(x.shape[0], x.shape[2])
-
-
-def left_path(track: np.ndarray, size: float | None = None) -> np.ndarray:
-    """(T,) bool: frames of ``track`` (T, J, C) where another person starts, told by what a body
-    cannot do (:data:`SWITCH_STEP`): the body stepped off its constant-velocity path by more than
-    :data:`SWITCH_STEP` times ``size`` (default :func:`body_size` of the track) and
-    :data:`SWITCH_NOISE` times its median step (:func:`path_steps`) and stayed off it."""
-    steps = path_steps(track)
-    size = body_size(track) if size is None else size
-    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)  # no step measured: no switch
-        usual = np.nanmedian(steps) if np.isfinite(steps).any() else np.nan
-        off = (steps > SWITCH_STEP * size) & (steps > SWITCH_NOISE * usual) & (size > 0)
-    starts = np.zeros_like(off)
-    last = -3
-    for t in np.flatnonzero(off):  # the two frames after a switch measure a path through both people
-        if t > last + 2:
-            starts[t], last = True, t
-    return starts
-
-
-def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
-    """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
-
-    A track runs from its first to its last detected frame, and is cut where the estimator
-    switched people: between two consecutive detected frames (any gap between them) the mean of
-    the joints seen in both moved by more than ``jump`` times the person's size
-    (:func:`synsp.sequence.body_size`), or, between frames in a row, the body stepped off its
-    path as no body does and stayed off it (:func:`left_path`: a tracker that gave the id to
-    someone close by). Refining across a switch would smear two people into a ghost; the frames
-    between two segments stay missing.
-    """
-    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
-    if len(seen) == 0:
-        return []
-    size = body_size(track[seen])
-    switched = switched_people(track[seen[:-1]], track[seen[1:]], size, jump) | left_path(track, size)[seen[1:]]
-    cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
-    return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def mm_per_unit(poses: np.ndarray) -> float:

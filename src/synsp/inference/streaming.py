@@ -32,7 +32,7 @@ Where the stream cannot see the future it differs from offline refinement:
   other joints); frames before the first detection come back as NaN at once;
 - a frame whose body lies more than half the person's size from where it was (a single-person
   estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
-  there, as offline cuts the track (:func:`synsp.sequence.track_segments`): the frames of the
+  there, as offline cuts the track (:func:`synsp.track_switches.track_segments`): the frames of the
   person before come back at once, and the new one starts afresh (its first frames wait for a
   window again);
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
@@ -85,8 +85,9 @@ from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.upright import needed_turn
-from synsp.sequence import mm_per_unit, nan_median, not_found, switched_people
+from synsp.sequence import mm_per_unit, nan_median, not_found
 from synsp.skeleton import root_position
+from synsp.track_switches import switched_people
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
@@ -199,10 +200,10 @@ class StreamingRefiner:
 
     def switched(self, frame: np.ndarray) -> bool:
         """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
-        any view (:func:`synsp.sequence.switched_people` against each joint's last detected value,
+        any view (:func:`synsp.track_switches.switched_people` against each joint's last detected value,
         at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
         follows one person at a time and jumped to someone else. Offline, such a track is cut in
-        two (:func:`synsp.sequence.track_segments`); a stream ends there and starts afresh."""
+        two (:func:`synsp.track_switches.track_segments`); a stream ends there and starts afresh."""
         if self._last_seen is None or not self._extents:
             return False
         x = np.asarray(frame, np.float64)

@@ -48,8 +48,9 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
 from synsp.refine import nearest_joints, shared_joints
-from synsp.sequence import MIN_SCORE, body_size, confidence_like, switched_people, third_channel
+from synsp.sequence import MIN_SCORE, body_size, confidence_like, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert
+from synsp.track_switches import switched_people
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
@@ -178,7 +179,7 @@ class _OtherLayout:
 def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, reach: int) -> list[int]:
     """The frames within ``reach`` of ``frame`` held in ``frames`` (frame -> (input, converted))
     that show the same person as it: cut where the estimator switched people between two of them
-    (:func:`synsp.sequence.switched_people`), as offline refinement cuts a track."""
+    (:func:`synsp.track_switches.switched_people`), as offline refinement cuts a track."""
     coords = frames[frame][0]
     size = body_size(coords[None])
     near = [frame]
