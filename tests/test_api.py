@@ -11,6 +11,7 @@ import pytest
 
 import synsp
 from conftest import needs_data
+from synsp.errors import CheckpointError
 from synsp.model import NETWORKS
 
 
@@ -198,3 +199,12 @@ def test_network_only_in_3d_and_from_the_command_line(tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), out, atol=1e-3)
     with pytest.raises(synsp.errors.OptionError, match="network-only is for the network methods"):
         synsp.refine_file(tmp_path / "in.npy", tmp_path / "o2.npy", method="savgol", network_only=True)
+
+
+def test_a_checkpoint_without_method_refines_with_its_network():
+    """As ``synsp refine --checkpoint C`` without --method: the checkpoint says which network it is;
+    a method that disagrees with it is still refused."""
+    x = _walk(t=60)
+    np.testing.assert_array_equal(synsp.refine(x, checkpoint="smoothnet-h36m17"), synsp.refine(x, "smoothnet"))
+    with pytest.raises(CheckpointError):
+        synsp.refine(x, "synsp", checkpoint="smoothnet-h36m17")

@@ -155,7 +155,7 @@ def _check_options(run: Callable[..., np.ndarray], method: str, options: dict) -
         raise OptionError(f"lowpass_hz (--lowpass) must be a cut-off in Hz (0: none), got {hz!r}")
 
 
-def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | None = None, layout: str | None = None,
+def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,
            **options) -> np.ndarray:
     """Refine a pose sequence.
 
@@ -176,7 +176,8 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
         below that score, where the refinement leaves it missing).
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
-        "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`).
+        "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`);
+        None with ``checkpoint=``: that checkpoint's network, as ``synsp refine`` takes it.
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
         with ``fps=``); by default every gap is filled.
     layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS`, e.g.
@@ -218,6 +219,9 @@ def refine(poses: np.ndarray, method: str = "synsp", *, max_gap: int | str | Non
     >>> synsp.refine(noisy, "savgol").shape
     (50, 17, 3)
     """
+    if method is None:  # the checkpoint says which network it is, else the default
+        checkpoint = options.get("checkpoint")
+        method = "synsp" if checkpoint is None else cached_model(str(checkpoint), options.get("device")).kind
     run = method_function(method)
     _check_options(run, method, options)
     if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)
