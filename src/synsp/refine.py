@@ -64,6 +64,12 @@ def _cached_model(name_or_path: str, device: str | None, network_only: bool):
     return load_model(name_or_path, device=device, network_only=network_only)
 
 
+def checkpoint_network(checkpoint: str | os.PathLike, device: str | None = None) -> str:
+    """The network kind ("synsp", "smoothnet") of ``checkpoint``: the method a call that names a
+    checkpoint and no method runs (:func:`refine`, ``synsp refine --checkpoint``)."""
+    return cached_model(str(checkpoint), device).kind
+
+
 def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None,
                   network_only: bool = False):
     """The :class:`~synsp.inference.refiner.Refiner` that :func:`refine` runs for network ``kind``
@@ -221,7 +227,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     """
     if method is None:  # the checkpoint says which network it is, else the default
         checkpoint = options.get("checkpoint")
-        method = "synsp" if checkpoint is None else cached_model(str(checkpoint), options.get("device")).kind
+        method = "synsp" if checkpoint is None else checkpoint_network(checkpoint, options.get("device"))
     run = method_function(method)
     _check_options(run, method, options)
     if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)

@@ -53,7 +53,7 @@ from synsp.paths import exclusive_writes
 from synsp.refine import (
     SEVENTEEN,
     TWENTY_TWO,
-    cached_model,
+    checkpoint_network,
     guessed_layout,
     input_layout,
     method_function,
@@ -182,7 +182,7 @@ def refine_file(
                                       else None, key=key)
     chosen = None
     if method is None and checkpoint is not None:  # no --method: the checkpoint says which network it is
-        method = cached_model(str(checkpoint), device).kind
+        method = checkpoint_network(checkpoint, device)
         chosen = f"method: {method}, the network of checkpoint {checkpoint} (no --method given)"
         if lowpass_hz is not None and method != "synsp":
             raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r} (checkpoint {checkpoint})")
@@ -267,9 +267,9 @@ def refine_file(
                         f"(--layout {other} if they are {TWENTY_TWO[other]})")
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
-    absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, so none invented
-    if absent is not None and np.shape(absent) == poses.shape[:2]:
-        poses = np.where(np.asarray(absent)[..., None, None], np.nan, poses)
+    said_absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, none invented
+    if said_absent is not None and np.shape(said_absent) == poses.shape[:2]:
+        poses = np.where(np.asarray(said_absent)[..., None, None], np.nan, poses)
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
@@ -321,8 +321,8 @@ def refine_file(
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")
     if method == "synsp":
-        measured = [shift for shift in tracks.conventions if shift is not None]
-        if measured and all(shift.unlike for shift in measured):  # SmoothNet's output was given
+        shifts = [shift for shift in tracks.conventions if shift is not None]
+        if shifts and all(shift.unlike for shift in shifts):  # SmoothNet's output was given
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count)
     if confidence is not None and c_count == 2 and data.scores is None:
@@ -363,7 +363,7 @@ def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -
         return
     if method not in NETWORKS:
         raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
-    kind = cached_model(str(checkpoint), device).kind
+    kind = checkpoint_network(checkpoint, device)
     if kind != method:
         raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
                               f"use --method {kind} or a {method} checkpoint")

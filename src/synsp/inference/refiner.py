@@ -58,12 +58,13 @@ LOWPASS_HZ: float | None = 6.0
 FAR_CONVENTION = 0.03
 # Poses whose joints the network pulls by more than this fraction of the body's size on average
 # (3D: of 1.7 m; 2D: of the box side) are no human body it knows: an animal given a 17-joint
-# order or COCO's names, joints in an order no layout has. synsp.refine then gives SmoothNet's
-# output instead. Validation split, every clip under `typical`, `hard`, `jitter` and no errors,
-# eight joint conventions and eleven leaning bodies: at most 0.034 in 2D but for a body lying
-# along the camera's axis (0.063, where SmoothNet is the better refiner too; RESULTS section 4) and
-# 0.033 in 3D (the SMPL pelvis); a dog in AP-10K's order read as COCO's 0.062, a macaque on all
-# fours with COCO's names 0.045 (benchmarks/RESULTS.md, section 11, "Bodies that are not human").
+# order or COCO's names, joints in an order no layout has. The Refiner then gives its fallback's
+# (SmoothNet's) output instead. Validation split, all 65 clips under `typical`, `hard`, `jitter`
+# and no errors, eight joint conventions and eleven leaning bodies: at most 0.040 in 2D but for 9
+# clips of bodies lying on their side or along the camera's axis (up to 0.087; SmoothNet is nearer
+# their truth there) and 0.043 in 3D (the SMPL pelvis); a dog in AP-10K's order read as COCO's
+# 0.062, a macaque on all fours with COCO's names 0.045 (benchmarks/RESULTS.md, section 11,
+# "Bodies that are not human").
 UNLIKE_BODY = {"2d": 0.04, "3d": 0.06}
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
 # SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
