@@ -144,7 +144,6 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     # track k = (column track, row group): a group shorter than the longest ends in NaN frames (nobody there)
     measured = np.full((len(tracks) * len(groups), frames, len(joints), len(axes)), np.nan)
     scores = np.full(measured.shape[:3], np.inf)  # no confidence column: every value counts
-    said = np.zeros(measured.shape[:3], dtype=bool)  # a confidence given (a number, not empty)
     for track, joint in keys:
         score = None
         if (track, joint, "score") in found:
@@ -159,12 +158,8 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
                 at = (tracks.index(track) * len(groups) + g, slice(0, len(rows)), joints.index(joint))
                 measured[at + (c,)] = values[rows]
                 if score is not None:
-                    scores[at], said[at] = score[rows], ~np.isnan(score[rows]) | (threshold is None)
-                else:
-                    said[at] = True
+                    scores[at] = score[rows]
     measured[not_found(measured)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
-    # nothing measured and no confidence given: the animal was not there (DeepLabCut's empty cells)
-    absent = ~np.isfinite(measured).all(-1).any(-1) & ~said.any(-1)
     poses = measured if threshold is None else np.where((scores >= threshold)[..., None], measured, np.nan)
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
@@ -177,7 +172,6 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
     refined = np.where(unrefined[..., None], measured, refined)
-    refined[absent] = np.nan
     out = df.copy()
     for track, joint in keys:
         for c, axis in enumerate(axes):
