@@ -168,11 +168,11 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
         how_far = (f"{mean:.1f} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
                    f"{len(conventions)} ({worst.offsets.mean():.1f} {unit} on average, {where})")
     unlike = [v for v, shift in measured if shift.unlike]
-    if unlike:  # synsp.refine gave SmoothNet's output for them (Refiner.unlike_body)
+    if unlike:  # the Refiner gave its fallback's (SmoothNet's) output for them (Refiner.unlike_body)
         which = "" if len(unlike) == len(measured) else f" (tracks {', '.join(str(v + 1) for v in unlike)})"
         return [f"joint definitions: the input's differ from the model's by {how_far}: too far for a human body the "
                 f"model knows (an animal, or joints in another order){which}, so refined by SmoothNet, which works on "
-                "any joints, without SynSP's steps (--layout names the joints if they are a human's)"]
+                "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
 
