@@ -5,7 +5,7 @@ skeleton of its own (other joints, other rest frames). A network that refines ev
 its own with the same weights (SmoothNet) runs on any tree; SynSP on rotations needs SMPL's. Here
 the mocap's clips are refined in their own tree (:func:`synsp.evaluation.rotations.skeleton_cases`:
 the rotation error simulator's presets, without left/right swaps) as ``synsp refine`` refines a
-BVH (:func:`synsp.refine_motion.refine_motion`): by default (SmoothNet, then the manifold
+BVH (:func:`synsp.refining.motion.refine_motion`): by default (SmoothNet, then the manifold
 filter), by the filter alone (``--method butterworth``), and by other rotation networks, then the
 filter (``--method smoothnet --checkpoint ...``). ``--speed``: the motion also played 2 or 3 times
 as fast. Metrics as in benchmarks/rotations.py, on the file's own skeleton: MPJPE after forward

@@ -37,10 +37,10 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.checkpoint import default_model, load_model
 from synsp.inference.refiner import Refiner
 from synsp.inference.rotation_refiner import RotationRefiner, load_rotation_model
-from synsp.rotation_filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
+from synsp.rotations.filters import ROTATION_DEFAULT, default_filter_rate, smooth_rotations
+from synsp.rotations.smpl_template import smpl_positions
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
-from synsp.smpl_template import smpl_positions
 
 MOCAP_FPS = 30.0
 
@@ -95,7 +95,7 @@ def rotations_played_faster(rotations: np.ndarray, trans: np.ndarray, speed: flo
 def rotation_tables(split: str, max_clips: int, speeds: list[str]) -> None:
     """The default filter of rotation files and the rotation network (the default of SMPL files)
     on SMPL motion played faster, each at the given rate alone and following the pace
-    (:func:`synsp.rotation_filters.default_filter_rate`, ``RotationRefiner.follow_pace``)."""
+    (:func:`synsp.rotations.filters.default_filter_rate`, ``RotationRefiner.follow_pace``)."""
     method, options = ROTATION_DEFAULT
     network = load_rotation_model(default_model("synsp", "rotation"))
 

@@ -20,7 +20,7 @@ import numpy as np
 
 import synsp
 from synsp.evaluation.protocol import make_cases
-from synsp.refine import guessed_layout, refine_track
+from synsp.refining.arrays import guessed_layout, refine_track
 from synsp.skeleton import follows_layout
 
 LAYOUTS = {"3d": ["h36m17", "halpe26", "body25", "mediapipe33", "smpl24", "smpl22"],

@@ -3,7 +3,7 @@
 A file in one of these layouts reaches SynSP converted to the model's layout; the joints the
 conversion copies (COCO's 17 keypoints, of which the 3D model sees 12) take its output, and the
 others (feet, hands, face, Halpe's head top and neck) are refined by SmoothNet and moved with the
-model's correction of the nearest model joint (:func:`synsp.refine.refine_track`). This measures
+model's correction of the nearest model joint (:func:`synsp.refining.arrays.refine_track`). This measures
 that route on the test split made in each layout (:mod:`synsp.data.mocap_layouts`: the points
 the mocap has no joint for are placed on its segments; SMPL's joints are the clips retargeted to
 SMPL's template body, :func:`synsp.data.mocap.load_clip`), under ``typical`` errors drawn for

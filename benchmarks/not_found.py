@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 
 from synsp.evaluation.protocol import make_cases
-from synsp.refine import method_function, refine
+from synsp.refining.arrays import method_function, refine
 
 
 def with_zeros(poses: np.ndarray, seed: int, start: float = 0.01, longest: int = 10) -> np.ndarray:

@@ -22,9 +22,9 @@ import argparse
 import numpy as np
 
 from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases, rotation_network
-from synsp.rotation_filters import ROTATION_DEFAULT, smooth_rotations
-from synsp.rotations import matrix_from_axis_angle
-from synsp.smpl_template import SMPL_PARENTS, smpl_positions
+from synsp.rotations.conversions import matrix_from_axis_angle
+from synsp.rotations.filters import ROTATION_DEFAULT, smooth_rotations
+from synsp.rotations.smpl_template import SMPL_PARENTS, smpl_positions
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 Ground truth: the mocap clips retargeted to the SMPL tree (:mod:`synsp.data.smpl_mocap`);
 input: the rotation error simulator (:mod:`synsp.data.rotation_errors`, preset ``3dpw-pare``,
 one fixed seed per clip). Every filter of ``synsp.filters.FILTER_GRIDS`` runs on the rotation
-manifold in each form of :data:`synsp.rotation_filters.SPACES`, with its setting and the form
+manifold in each form of :data:`synsp.rotations.filters.SPACES`, with its setting and the form
 chosen on the validation split (lowest MPJPE); the test split only gives the final figures.
 A Gaussian on unwrapped Euler angles (ZXY, as a BVH would hold them), tuned alike, shows what
 the manifold buys.
@@ -33,8 +33,8 @@ import numpy as np
 from synsp.data.rotation_errors import ROTATION_PRESETS
 from synsp.evaluation.rotations import evaluate_rotations, rotation_cases, rotation_network
 from synsp.filters import FILTER_GRIDS, gaussian
-from synsp.rotation_filters import ROTATION_DEFAULT, SPACES, smooth_rotations
-from synsp.rotations import euler_from_matrix, matrix_from_euler
+from synsp.rotations.conversions import euler_from_matrix, matrix_from_euler
+from synsp.rotations.filters import ROTATION_DEFAULT, SPACES, smooth_rotations
 
 SEED = 2024
 METHODS = ("gaussian", "savgol", "one-euro", "butterworth", "median", "hampel")

@@ -19,7 +19,7 @@ import argparse
 import numpy as np
 
 from synsp.evaluation.protocol import Case, make_cases
-from synsp.refine import refine_track
+from synsp.refining.arrays import refine_track
 from synsp.skeleton import H36M17, MPI17, SEVENTEEN_SPLIT, seventeen_joint_layout
 from synsp.skeleton.joint_order import in_body_sizes
 

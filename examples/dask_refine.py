@@ -1,7 +1,7 @@
 """Refine a corpus on a Dask cluster: the same per-file work as ``synsp refine DIR OUT --workers N``,
 spread over every worker of a cluster, for data that outgrow one machine.
 
-Each task is :func:`synsp.refine_batch.refine_one` (one file in, one file out, errors returned
+Each task is :func:`synsp.refining.batch.refine_one` (one file in, one file out, errors returned
 as one line); outputs already written are skipped, so a stopped run resumes. Input and output
 paths must be visible to every worker (a shared file system). Run:
 
@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import Any
 
-from synsp.refine_batch import BatchReport, plan_batch, refine_one
+from synsp.refining.batch import BatchReport, plan_batch, refine_one
 
 
 def _distributed():
@@ -30,7 +30,7 @@ def _distributed():
 def refine_on_dask(client: Any, source: str, out_dir: str, *, force: bool = False, **options: Any) -> BatchReport:
     """Refine every input of ``source`` (a glob or directory) into ``out_dir`` with the
     workers of ``client`` (a ``distributed.Client``); ``options`` as for
-    :func:`synsp.refine_file.refine_file`. Returns the :class:`~synsp.refine_batch.BatchReport`."""
+    :func:`synsp.refining.files.refine_file`. Returns the :class:`~synsp.refining.batch.BatchReport`."""
     as_completed = _distributed().as_completed
 
     jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"))

@@ -2,7 +2,6 @@
 the functions the package exports, and odd arrays refused or read as the files are."""
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 
@@ -41,26 +40,23 @@ def test_a_gap_limit_in_seconds_works_with_a_frame_filter():
     assert np.isnan(out[10:40, 3]).all() and np.isfinite(np.delete(out, 3, axis=1)).all()
 
 
-def test_refine_file_is_callable_from_the_package_and_still_a_module(tmp_path):
-    """README: ``refine_file(..., max_gap="0.5s")``, reached as ``synsp.refine_file``; the module's
-    names stay where they were (``from synsp.refine_file import refine_file``, ``synsp.refine_file.<name>``)."""
+def test_refine_file_is_reached_from_the_package(tmp_path):
+    """README: ``refine_file(..., max_gap="0.5s")``, reached as ``synsp.refine_file`` (the function of
+    :mod:`synsp.refining.files`), whether or not that module was imported first."""
     x = _walk(t=40)
     x[5:30, 2] = np.nan
     np.save(tmp_path / "in.npy", x)
     summary = synsp.refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", max_gap="0.5s",
                                 fps=30)
     assert summary.frames == 40 and np.isnan(np.load(tmp_path / "out.npy")[5:30, 2]).all()
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
-    module = importlib.import_module("synsp.refine_file")
-    assert synsp.refine_file is module and module.refine_file is refine_file and module.__all__
-    assert "refine_file" in synsp.__all__
-    # in a fresh interpreter, before and after the submodule is imported by name
-    code = ("import synsp, numpy as np; import synsp.refine_file as m; from synsp.cli import main; "
+    assert synsp.refine_file is refine_file and "refine_file" in synsp.__all__
+    code = ("import synsp, numpy as np; import synsp.refining.files as m; "
             f"s = synsp.refine_file({str(tmp_path / 'in.npy')!r}, {str(tmp_path / 'o2.npy')!r}, method='median'); "
-            "print(s.frames, callable(m), m.refine_file.__name__)")
+            "print(s.frames, synsp.refine_file is m.refine_file)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["40", "True", "refine_file"]
+    assert out.split() == ["40", "True"]
 
 
 def test_a_tensor_that_requires_grad_is_refined_as_its_values():

@@ -18,41 +18,45 @@ from synsp.skeleton import LAYOUTS, Layout
 PACKAGE = Path(synsp.__file__).parent
 
 # What each part may import besides itself, the numpy core at the top and the network table
-# (synsp.model, torch-free until a network is built); the networks import nothing else.
+# (synsp.model, torch-free until a network is built); the networks import nothing else. The
+# refining package is layered within itself: arrays, then tracks, summary, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "conventions", "consistency",
-        "model", "rotations", "rotation_filters", "smpl_template", "motion_pace", "glitches", "held_values",
-        "inversions", "measurements", "track_switches"}
+        "model", "rotations", "motion_pace", "estimator_errors"}
+REFINING = {"refining.arrays", "refining.tracks", "refining.summary", "refining.motion", "refining.file_channels",
+            "refining.files", "refining.batch"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
     "data": {"formats"},
     "inference": set(),
     "training": {"data", "inference", "evaluation"},
-    "evaluation": {"data", "inference", "formats", "refine", "refine_tracks", "refine_summary", "refine_motion",
-                   "refine_file", "file_channels", "viz"},
+    "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats"},
-    "refine": {"inference"},
-    "refine_tracks": {"refine"},
-    "refine_summary": {"formats", "refine", "refine_tracks"},
-    "refine_motion": {"formats", "refine", "refine_summary", "inference"},
-    "file_channels": {"formats"},
-    "refine_file": {"formats", "file_channels", "refine", "refine_tracks", "refine_summary", "refine_motion",
-                    "inference"},
-    "integrations": {"formats", "refine", "refine_tracks", "refine_summary", "refine_file", "inference"},
-    "refine_batch": {"formats", "refine_tracks", "refine_summary", "refine_file"},
-    "cli": {"formats", "refine", "refine_tracks", "refine_summary", "refine_file", "refine_batch", "evaluation",
-            "training", "inference", "viz",
-            "integrations"},
+    "refining.arrays": {"inference"},
+    "refining.tracks": {"refining.arrays"},
+    "refining.summary": {"formats", "refining.arrays", "refining.tracks"},
+    "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
+    "refining.file_channels": {"formats"},
+    "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
+    "integrations": {"formats", "refining.arrays", "refining.tracks", "refining.summary", "refining.files",
+                     "inference"},
+    "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files"},
+    "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {"refining.motion",
+                                                                                                   "refining.file_channels"},
 }
 
 
 def _part(module: str) -> str:
-    """'synsp.inference.refiner' -> 'inference'; core modules -> 'core'; the package itself -> ''."""
-    name = module.split(".")[1] if module.count(".") else ""
+    """'synsp.inference.refiner' -> 'inference'; 'synsp.refining.files' -> 'refining.files'; core modules ->
+    'core'; the package itself -> ''."""
+    parts = module.split(".")
+    name = parts[1] if len(parts) > 1 else ""
     if name in ("__init__", "__main__"):
         return ""
     if name == "model":
         return "model"
+    if name == "refining" and len(parts) > 2:
+        return "refining." + parts[2]
     return "core" if name in CORE else name
 
 
@@ -181,7 +185,7 @@ def test_a_new_network_is_one_module_one_row_and_one_loss(tmp_path, monkeypatch)
 # --- adding a joint layout: one entry of synsp.skeleton.LAYOUTS ------------------------------
 
 def test_a_new_layout_is_one_entry_of_layouts(tmp_path, monkeypatch):
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     toy = Layout("toy3", ("head", "left_hand", "right_hand"), ((0, 1), (0, 2)), ((1, 2),), root=0)
     monkeypatch.setitem(LAYOUTS, "toy3", toy)
@@ -213,7 +217,7 @@ def write(path, data, fmt="toyfmt"):
 
 
 def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch):
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     (tmp_path / "toy_format.py").write_text(TOY_FORMAT)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -228,11 +232,11 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
 
 
 
-@pytest.mark.parametrize("module", ["refine_file", "refine_tracks", "refine_summary", "cli"])
+@pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli"])
 def test_refine_modules_are_short_and_document_every_public_function(module):
     """``synsp refine`` in parts of one idea each (files, tracks, summary), each under 400 lines,
-    with a docstring on every public function and class; the parts stay importable from refine_file."""
-    import synsp.refine_file
+    with a docstring on every public function and class; the parts stay importable from synsp.refining.files."""
+    import synsp.refining.files
 
     path = PACKAGE / f"{module}.py"
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
@@ -240,5 +244,5 @@ def test_refine_modules_are_short_and_document_every_public_function(module):
     public = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
               and not node.name.startswith("_")]
     assert public and not [node.name for node in public if not ast.get_docstring(node)]
-    for name in synsp.refine_file.__all__:
-        assert getattr(synsp.refine_file, name).__doc__, name
+    for name in synsp.refining.files.__all__:
+        assert getattr(synsp.refining.files, name).__doc__, name

@@ -222,7 +222,7 @@ def test_refine_file_reports_joint_definitions_of_every_track(tmp_path):
     names the mean over both tracks and the first as the worst, with the figures each track
     gives when refined alone, not those of the last track refined."""
     from synsp.evaluation.protocol import make_cases
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     far = make_cases("val", "none", convention="smpl-pelvis", max_clips=1)[0].noisy[:120]
     near = make_cases("val", "none", max_clips=1)[0].noisy[:120]

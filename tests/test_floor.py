@@ -170,7 +170,7 @@ def test_the_step_strength_is_a_per_call_option():
 def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
     import synsp
     from synsp.inference.floor import SHRINK_CONVERTED
-    from synsp.refine import cached_model
+    from synsp.refining.arrays import cached_model
     from synsp.skeleton import convert
 
     coco = convert(turning().astype(np.float32), "h36m17", "coco17")  # 3D COCO-17 reaches the model converted

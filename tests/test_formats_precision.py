@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SINGLE = FIXTURES / "walkDLC_resnet50_walkSep1shuffle1_100000.csv"

@@ -133,7 +133,7 @@ def test_readme_pose2sim_command_runs(tmp_path, monkeypatch, capsys):
 
 
 def test_halpe_head_top_is_not_the_models_head():
-    from synsp.refine_file import shared_joints
+    from synsp.refining.files import shared_joints
     from synsp.skeleton import get_layout
 
     pairs = shared_joints("halpe26", "h36m17")
@@ -246,7 +246,7 @@ def test_sports2d_2d_track_with_a_constant_z_is_refined_in_2d_and_z_kept(tmp_pat
     """Sports2D writes pixels as a TRC (``m`` or ``px``, y up, Z = 0): refined in 2D on X and Y, Z
     written back as it was, with a note; --space 2d refuses a file with no constant coordinate."""
     from synsp.errors import SpaceError
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     src = Path(__file__).parent / "fixtures" / "formats" / "pose2sim_halpe26.trc"
     lines = src.read_text().splitlines()

@@ -7,7 +7,7 @@ import pytest
 from synsp.formats import read_poses
 from synsp.inference.checkpoint import load_model
 from synsp.inference.frame_rate import covered_rates, interpolate_linear, run_at_rate
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 
 
 def identity(seq):
@@ -94,7 +94,7 @@ def test_every_entry_refuses_a_rate_that_is_not_a_positive_number(tmp_path):
     """One check (synsp.errors.check_fps) for arrays, pose files and rotation files: a bool is
     no frame rate either."""
     from synsp.errors import OptionError
-    from synsp.refine import refine
+    from synsp.refining.arrays import refine
     from test_bvh import TINY
 
     src = tmp_path / "in.npz"

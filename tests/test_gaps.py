@@ -202,7 +202,7 @@ def test_frames_before_and_after_a_person_stay_empty(method):
 def test_a_joint_seen_only_at_low_confidence_comes_back_as_the_input_had_it(tmp_path):
     """Its position and score are the estimator's: the user may trust 0.15 more than we do."""
     import synsp
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
     from walking import walking
 
     _, noisy = walking(60, noise=1.5)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.glitches import body_jumps, glitches
+from synsp.estimator_errors.glitches import body_jumps, glitches
 from synsp.skeleton import COCO17
 from walking import walking
 

@@ -6,8 +6,8 @@ import pytest
 
 import synsp
 from synsp.cli import main
+from synsp.estimator_errors.held_values import held_values
 from synsp.formats import read_poses
-from synsp.held_values import held_values
 from walking import mpjpe, walking
 
 
@@ -83,8 +83,8 @@ def test_a_file_with_held_frames_says_so_and_flags_them_filled(tmp_path, capsys)
 
 def test_frames_of_a_motion_held_whole_are_interpolated_for_the_network():
     from synsp.formats.smpl import smpl_motion
-    from synsp.refine_motion import refine_motion, without_held_frames
-    from synsp.rotations import geodesic_angle, matrix_from_axis_angle
+    from synsp.refining.motion import refine_motion, without_held_frames
+    from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
 
     t = np.arange(60)[:, None] / 30.0
     poses = (0.4 * np.sin(2 * np.pi * t + np.arange(72)[None])).reshape(60, 24, 3)  # a smooth motion

@@ -143,7 +143,7 @@ def _deeplabcut_table() -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_deeplabcut_table_uses_likelihoods_and_keeps_absent_animals_absent_as_the_file_route(tmp_path):
     from synsp.formats import read_poses
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     df, clean = _deeplabcut_table()
     out = refine_dataframe(df, "savgol")

@@ -7,8 +7,8 @@ import pytest
 import synsp
 from conftest import needs_data
 from synsp.cli import main
+from synsp.estimator_errors.inversions import inversions, without_inversions
 from synsp.inference.checkpoint import default_model, load_model
-from synsp.inversions import inversions, without_inversions
 from synsp.skeleton import H36M17, convert, get_layout
 
 pytestmark = needs_data

@@ -9,7 +9,7 @@ import pytest
 import synsp
 from synsp.cli import main
 from synsp.formats import PoseData, read_poses, write_poses
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 from synsp.sequence import fill_gaps, left_missing, max_gap_frames
 
 

@@ -7,8 +7,8 @@ import pytest
 
 import synsp
 from conftest import needs_data
-from synsp.measurements import measurements
-from synsp.refine_tracks import refine_tracks
+from synsp.estimator_errors.measurements import measurements
+from synsp.refining.tracks import refine_tracks
 from synsp.skeleton import COCO17, get_layout
 from walking import walking
 
@@ -61,7 +61,7 @@ def test_inversions_are_read_on_the_filled_values():
 def test_smoothnet_on_another_layout_sees_what_a_file_of_it_gives(gap):
     """An array in Halpe-26 with a gap where an inversion starts, or inside it: ``synsp.refine``
     and the file route (``refine_tracks``) read the inversion on the same filled values (the
-    first case differed before :mod:`synsp.measurements`)."""
+    first case differed before :mod:`synsp.estimator_errors.measurements`)."""
     from synsp.data.mocap import load_clip
 
     halpe = get_layout("halpe26")

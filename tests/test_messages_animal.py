@@ -8,7 +8,7 @@ import pytest
 
 from synsp.cli import main
 from synsp.formats import read_poses
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 ANIPOSE = FIXTURES / "anipose_pose-3d.csv"

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import needs_data, tiny_config
 from synsp.formats import PoseData, read_poses, write_poses
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 
 T = 60
 START = 8  # the last track is first detected in this frame
@@ -269,7 +269,7 @@ def tiny_h36m_checkpoint(tmp_path_factory) -> Path:
 
 @needs_data
 def test_mediapipe_world_through_an_h36m_checkpoint_keeps_33_joints(tmp_path, tiny_h36m_checkpoint):
-    from synsp.refine import refine
+    from synsp.refining.arrays import refine
     from synsp.skeleton import convert
 
     poses = motion(1, 33, 3, seed=3)
@@ -301,7 +301,7 @@ def test_checkpoint_of_the_other_dimensionality_is_refused(tmp_path, tiny_h36m_c
 
 
 def test_track_is_cut_where_the_estimator_jumps_to_another_person():
-    from synsp.refine_file import track_segments
+    from synsp.refining.files import track_segments
 
     track = motion(1, 17, 2, noise=1.0)[0]  # (T, 17, 2), a person ~300 px wide
     track[[5, 30, 31]] = np.nan
@@ -359,7 +359,7 @@ def test_joints_of_a_known_count_in_an_unknown_order_are_refined_by_smoothnet(tm
     import synsp
     from synsp.cli import main
     from synsp.evaluation.protocol import make_cases
-    from synsp.refine import refine_track
+    from synsp.refining.arrays import refine_track
     from synsp.skeleton import follows_layout, tree_excess
 
     case = make_cases("val", "typical", layout=layout, space="3d", max_clips=1)[0]
@@ -384,7 +384,7 @@ def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
     here) as ``synsp refine`` does, instead of refusing them or reading them in the model's order."""
     import synsp
     from synsp.evaluation.protocol import make_cases
-    from synsp.refine import refine_track
+    from synsp.refining.arrays import refine_track
 
     case = make_cases("val", "typical", layout="coco17", space="3d", max_clips=1)[0]  # 3D in COCO's order
     error = lambda x: float(np.linalg.norm(x - case.clean, axis=-1).mean())  # noqa: E731

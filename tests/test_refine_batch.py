@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from synsp.cli import main
-from synsp.refine_batch import batch_inputs, is_batch, refine_batch
+from synsp.refining.batch import batch_inputs, is_batch, refine_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -518,7 +518,7 @@ def _no_memory(monkeypatch, folder: Path) -> None:
 def _interrupted(monkeypatch, folder: Path) -> None:
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr("synsp.refine_tracks.refine_track", stop)
+    monkeypatch.setattr("synsp.refining.tracks.refine_track", stop)
 
 
 def _no_link(monkeypatch, folder: Path) -> None:
@@ -660,7 +660,7 @@ def _stream_push(frame):
 def _api_cases():
     import synsp
     from synsp import errors
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     x = motion().astype(np.float32)
     return {

@@ -4,7 +4,7 @@ import torch
 
 from synsp.model.rotation_centring import turn_sixd, window_mean_rotation
 from synsp.model.smoothnet import SmoothNet, SmoothNetConfig
-from synsp.rotations import geodesic_angle, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
+from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
 
 
 def _windows(rng, frames=8, joints=5, spread=1.0):

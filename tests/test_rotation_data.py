@@ -8,8 +8,8 @@ import pytest
 
 from synsp.data.rotation_errors import ROTATION_PRESETS, RotationErrorModel, corrupt_rotations
 from synsp.metrics import accel_error, mpjpe
-from synsp.rotations import geodesic_angle, matrix_from_axis_angle
-from synsp.smpl_template import SMPL_JOINTS, smpl_positions
+from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
+from synsp.rotations.smpl_template import SMPL_JOINTS, smpl_positions
 
 CLIP = "dataset-1_walk_normal_001"
 

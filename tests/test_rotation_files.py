@@ -12,9 +12,9 @@ from synsp.cli import main
 from synsp.formats import detect_format, read_poses
 from synsp.formats.bvh import forward_kinematics, read_bvh, write_bvh
 from synsp.formats.smpl import read_motion as read_smpl
-from synsp.refine_file import refine_file, refine_motion_file
-from synsp.rotation_filters import SPACES, refine_rotations, smooth_rotations
-from synsp.rotations import geodesic_angle, matrix_from_axis_angle, quaternion_from_matrix
+from synsp.refining.files import refine_file, refine_motion_file
+from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle, quaternion_from_matrix
+from synsp.rotations.filters import SPACES, refine_rotations, smooth_rotations
 from test_bvh import TINY
 
 
@@ -226,7 +226,7 @@ def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_bo
     """A real motion in SMPL rotations: jitter is removed better than by the default filter, and
     clean motion, in the mocap's rest frames or turned 10 degrees per joint, is moved little."""
     from synsp.data.rotation_errors import corrupt_rotations
-    from synsp.rotations import axis_angle_from_matrix
+    from synsp.rotations.conversions import axis_angle_from_matrix
 
     clean, trans = (x[:150] for x in smpl_bow)
     noisy, _ = corrupt_rotations(clean, trans, "jitter", rng=0)
@@ -246,7 +246,7 @@ def test_the_rotation_network_beats_the_filter_and_keeps_the_rest_frames(smpl_bo
 
 def test_fast_smpl_motion_is_refined_at_the_pace_the_network_learnt(smpl_walk, tmp_path, capsys):
     from synsp.inference.rotation_refiner import load_rotation_model
-    from synsp.rotations import axis_angle_from_matrix
+    from synsp.rotations.conversions import axis_angle_from_matrix
 
     rotations, trans = (x[:450:3] for x in smpl_walk)  # the walk played three times as fast
     poses = axis_angle_from_matrix(rotations).reshape(len(rotations), 72).astype(np.float32)
@@ -357,7 +357,7 @@ def test_the_default_filter_follows_fast_motion(tmp_path, capsys):
     and after the network by default) rises with the pace, says so, and moves the clean motion
     less than the 4 Hz would (12 against 26 mm); the default's network is stretched to its pace."""
     from synsp.paths import data_root
-    from synsp.rotation_filters import ROTATION_DEFAULT
+    from synsp.rotations.filters import ROTATION_DEFAULT
 
     try:
         path = data_root() / "bandai-namco" / "ds1" / "dataset-1_walk_normal_001.bvh"
@@ -382,8 +382,8 @@ def test_a_bvh_pace_is_read_below_its_root_like_its_smpl_retarget():
     quarter slower than on the same motion retargeted to SMPL (whose pace thresholds were chosen)."""
     from synsp.data.smpl_mocap import load_bandai_motion, load_smpl_clip
     from synsp.motion_pace import motion_pace
-    from synsp.refine_motion import _pace_joints
-    from synsp.smpl_template import smpl_positions
+    from synsp.refining.motion import _pace_joints
+    from synsp.rotations.smpl_template import smpl_positions
 
     try:
         motion = load_bandai_motion("dataset-1_walk_normal_001")
@@ -398,7 +398,7 @@ def test_each_joint_is_filtered_at_its_own_turning_pace():
     """After a rotation network, a joint turning faster than JOINT_PACE gets a higher cut-off:
     noise-free, it is moved less than at the body's cut-off; jitter does not read as turning."""
     from synsp.motion_pace import turning_pace
-    from synsp.rotation_filters import smooth_at_joint_pace
+    from synsp.rotations.filters import smooth_at_joint_pace
 
     t = np.arange(150)[:, None]
     slow = matrix_from_axis_angle(np.stack([0.2 * np.sin(t / 30), 0 * t, 0 * t], -1))  # (150, 1, 3, 3)

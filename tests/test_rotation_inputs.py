@@ -7,8 +7,8 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from synsp.formats.smpl import read_motion as read_smpl
-from synsp.refine_file import refine_file
-from synsp.rotations import geodesic_angle
+from synsp.refining.files import refine_file
+from synsp.rotations.conversions import geodesic_angle
 
 
 def _noisy_smpl(t: int, joints: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +86,7 @@ def test_a_pickled_side_array_is_carried_over_byte_for_byte_never_unpickled(tmp_
 
 def test_an_euler_flip_in_a_bvh_comes_back_continuous(tmp_path):
     from synsp.formats.bvh import read_bvh
-    from synsp.rotations import matrix_from_euler
+    from synsp.rotations.conversions import matrix_from_euler
     from test_bvh import TINY
 
     t = 60

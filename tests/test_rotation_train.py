@@ -7,8 +7,8 @@ import torch
 
 from synsp.config import Config
 from synsp.inference.rotation_refiner import refine_rotation_sequence
-from synsp.rotations import geodesic_angle, matrix_from_axis_angle, sixd_from_matrix
-from synsp.smpl_template import SMPL_PARENTS, smpl_positions
+from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle, sixd_from_matrix
+from synsp.rotations.smpl_template import SMPL_PARENTS, smpl_positions
 from synsp.training.rotation_loss import fk_positions, rotation_loss
 from synsp.training.rotation_pairs import RotationPairs, mirror_rotations, other_rest_frames
 
@@ -95,7 +95,7 @@ def test_a_tiny_rotation_run_trains_validates_and_checkpoints(tmp_path):
     with pytest.raises(ValueError, match="joint rotations"):
         load_model(best)
     # an SMPL file refined by the trained network (the root by the default filter)
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     poses = np.random.default_rng(4).normal(0, 0.2, (30, 72)).astype(np.float32)
     np.savez(tmp_path / "in.npz", poses=poses, trans=np.zeros((30, 3)), betas=np.zeros(10))

@@ -318,8 +318,8 @@ def test_seventeen_joints_tell_their_order_on_a_real_estimators_output():
 
 def _smpl_walk(frames: int = 40) -> np.ndarray:
     """SMPL joint positions (T, 24, 3) in mm of a template body swinging its limbs."""
-    from synsp.rotations import matrix_from_axis_angle
-    from synsp.smpl_template import smpl_positions
+    from synsp.rotations.conversions import matrix_from_axis_angle
+    from synsp.rotations.smpl_template import smpl_positions
 
     phase = np.linspace(0, 2 * np.pi, frames)[:, None, None]
     axis_angle = 0.4 * np.sin(phase + np.arange(24)[None, :, None] * np.array([0.3, 0.7, 1.1]))

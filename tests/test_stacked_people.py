@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.refine import network_model
+from synsp.refining.arrays import network_model
 from walking import walking
 
 

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import synsp
+from synsp.estimator_errors.measurements import measurements
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.streaming import StreamingRefiner
-from synsp.measurements import measurements
 from synsp.skeleton import COCO17
 from test_streaming import stream_all
 from walking import mpjpe, walking
@@ -99,7 +99,7 @@ def test_a_stream_exchanges_left_and_right_back_within_two_seconds():
 
 def test_a_stream_that_switches_people_ends_and_starts_afresh():
     """A single-person estimator that jumps to someone 800 px away: offline cuts the track there
-    (synsp.track_switches.track_segments), for a file and an array alike; a stream gives the first
+    (synsp.estimator_errors.track_switches.track_segments), for a file and an array alike; a stream gives the first
     person's frames back at the switch and refines the second alone, as do a crowd and
     ``synsp stream`` for a tracker id that switched."""
     from synsp.inference.people_stream import MultiPersonStreamingRefiner

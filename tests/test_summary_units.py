@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats import read_poses, write_poses
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 
 ANIPOSE = Path(__file__).parent / "fixtures" / "formats" / "anipose_pose-3d.csv"
 

@@ -7,7 +7,7 @@ import pytest
 
 import synsp
 from conftest import needs_data
-from synsp.track_switches import left_path, track_segments
+from synsp.estimator_errors.track_switches import left_path, track_segments
 from walking import walking
 
 

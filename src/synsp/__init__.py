@@ -13,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from synsp.refine import METHODS, refine
+from synsp.refining.arrays import METHODS, refine
 
 __all__ = ["METHODS", "refine", "refine_file", "refine_smpl", "load_model", "available_models", "StreamingRefiner",
            "MultiPersonStreamingRefiner", "__version__"]
@@ -25,13 +25,13 @@ def __getattr__(name: str):
 
         return StreamingRefiner
     if name == "refine_smpl":  # SMPL parameters (joint rotations): the file formats' code, loaded on first use
-        from synsp.refine_motion import refine_smpl
+        from synsp.refining.motion import refine_smpl
 
         return refine_smpl
-    if name == "refine_file":  # the module, callable as its function refine_file (it imports the file formats)
-        import importlib
+    if name == "refine_file":  # a pose file, as `synsp refine IN OUT`: the file formats' code, loaded on first use
+        from synsp.refining.files import refine_file
 
-        return importlib.import_module("synsp.refine_file")
+        return refine_file
     if name == "MultiPersonStreamingRefiner":
         from synsp.inference.people_stream import MultiPersonStreamingRefiner
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from synsp import __version__
 from synsp.errors import OptionError, OutputExistsError, SynspError
 from synsp.paths import exclusive_writes
-from synsp.refine import METHODS
+from synsp.refining.arrays import METHODS
 from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS
 
@@ -27,8 +27,8 @@ _KEEP = {"keep": "symmetric", "keep-all": True, "model": False}
 
 
 def _cmd_refine(args: argparse.Namespace) -> int:
-    from synsp.refine_batch import is_batch, refine_batch
-    from synsp.refine_file import refine_file
+    from synsp.refining.batch import is_batch, refine_batch
+    from synsp.refining.files import refine_file
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,

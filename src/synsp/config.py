@@ -61,7 +61,7 @@ class DataConfig:
     time_warp: float = 0.0
     # {layout: probability}: a clip's errors drawn in another skeleton (Halpe-26, BODY-25,
     # MediaPipe-33 built from the mocap) and converted to `layout`, input and target alike, as a
-    # file of that skeleton reaches the model (synsp.refine.refine_track)
+    # file of that skeleton reaches the model (synsp.refining.arrays.refine_track)
     input_layouts: dict[str, float] = field(default_factory=dict)
     flip: bool = True  # random left/right mirror
     # "none", "yaw", "yaw+tilt" (yaw and up to 30 deg of tilt, half of the clips: any rotation)

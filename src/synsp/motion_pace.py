@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.config import TRAINING_FPS
-from synsp.rotations import geodesic_angle
+from synsp.rotations.conversions import geodesic_angle
 
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
 # validation split (RESULTS section 6, "Fast motion"): 0.18 before the trim below, which reads

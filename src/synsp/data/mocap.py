@@ -25,8 +25,8 @@ import numpy as np
 from synsp.data.mocap_layouts import MOCAP_LAYOUTS, mocap_in_layout
 from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import atomic_path, cache_dir, data_root
+from synsp.rotations.smpl_template import smpl_positions
 from synsp.skeleton import BANDAI22, convert, get_layout
-from synsp.smpl_template import smpl_positions
 
 _CACHE_VERSION = 1  # bump when the cached arrays change meaning
 _DATASETS = ("ds1", "ds2")
@@ -129,7 +129,7 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
         (:mod:`synsp.data.mocap_layouts`; these read the file again, uncached, for the
         orientations of the feet and hands), or ``"smpl24"``, ``"smpl22"``: the clip retargeted
         to SMPL's tree (:mod:`synsp.data.smpl_mocap`) on SMPL's template skeleton, so SMPL's own
-        joint definitions and proportions (:mod:`synsp.smpl_template`), not the actor's.
+        joint definitions and proportions (:mod:`synsp.rotations.smpl_template`), not the actor's.
     root : str or PathLike, optional
         Folder holding ``ds1/`` and ``ds2/`` (default: the shared data).
 

@@ -27,8 +27,8 @@ from typing import Iterable
 import numpy as np
 
 from synsp.data.simulator import _events, _slow_noise  # the position simulator's event and slow-noise draws
-from synsp.rotations import matrix_from_axis_angle
-from synsp.smpl_template import SMPL_LEFT_RIGHT
+from synsp.rotations.conversions import matrix_from_axis_angle
+from synsp.rotations.smpl_template import SMPL_LEFT_RIGHT
 
 __all__ = ["RotationErrorModel", "ROTATION_PRESETS", "SMPL_LEFT_RIGHT", "corrupt_rotations", "slow_errors_in"]
 

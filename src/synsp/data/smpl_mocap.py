@@ -37,9 +37,9 @@ import numpy as np
 from synsp.data.mocap import clip_path
 from synsp.formats.bvh import read_motion
 from synsp.formats.motion import JointMotion
-from synsp.rotations import forward_kinematics
+from synsp.rotations.conversions import forward_kinematics
+from synsp.rotations.smpl_template import SMPL_JOINTS, SMPL_PARENTS, SMPL_REST
 from synsp.skeleton import BANDAI_TO_SMPL
-from synsp.smpl_template import SMPL_JOINTS, SMPL_PARENTS, SMPL_REST
 
 __all__ = ["BANDAI_TO_SMPL", "ALIGNMENT_CLIPS", "load_bandai_motion", "smpl_alignment", "to_smpl",
            "load_smpl_clip"]

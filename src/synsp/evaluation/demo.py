@@ -37,7 +37,7 @@ def mediapipe_demo(out_dir: str) -> str:
     """Refine ``mediapipe-sports2d`` (MediaPipe on a real video, no ground truth) in 2D and 3D
     with the default models; write the refined files and a before/after picture to ``out_dir``."""
     from synsp.paths import data_root
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     folder = data_root() / "mediapipe-sports2d"
     source, video = folder / "demo_mediapipe.npz", folder / "demo.mp4"

@@ -21,10 +21,10 @@ import numpy as np
 from synsp.errors import OptionError, ShapeError
 from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
-from synsp.file_channels import confidence_channel, flat_coordinate
 from synsp.formats import read_poses, scores_to_missing
-from synsp.refine import METHODS
-from synsp.refine_file import refine_file
+from synsp.refining.arrays import METHODS
+from synsp.refining.file_channels import confidence_channel, flat_coordinate
+from synsp.refining.files import refine_file
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
 from synsp.viz.files import file_layout
@@ -86,8 +86,8 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
         estimator's output.
     truth : the ground truth of the same tracks, frames and joints, as a file or array, in the
         same unit; NaN (or a low score) marks a joint value not to score.
-    methods : ``synsp.refine.METHODS`` names (default: the split route's six).
-    layout, space, fps, key, threshold, device : as for :func:`synsp.refine_file.refine_file`.
+    methods : ``synsp.refining.arrays.METHODS`` names (default: the split route's six).
+    layout, space, fps, key, threshold, device : as for :func:`synsp.refining.files.refine_file`.
     checkpoint : a model file or shipped name, used for the method of its own kind (which must be
         among ``methods``).
 

@@ -18,8 +18,8 @@ from synsp.data.smpl_mocap import load_bandai_motion, load_smpl_clip
 from synsp.data.splits import load_split
 from synsp.formats.motion import JointMotion
 from synsp.metrics import accel_error, mpjpe
-from synsp.rotations import geodesic_angle
-from synsp.smpl_template import smpl_positions
+from synsp.rotations.conversions import geodesic_angle
+from synsp.rotations.smpl_template import smpl_positions
 
 
 @dataclass
@@ -103,9 +103,9 @@ def skeleton_refiner(method: str | None = None,
                      spec: str | None = None) -> Callable[[np.ndarray, RotationCase], np.ndarray]:
     """The refine function of cases of any skeleton (:func:`skeleton_cases`; run with
     ``evaluate_rotations(..., given_case=True)``): ``synsp refine`` on a BVH of the case's
-    skeleton at 30 fps (:func:`synsp.refine_motion.refine_motion`), by ``method`` (None: the
+    skeleton at 30 fps (:func:`synsp.refining.motion.refine_motion`), by ``method`` (None: the
     default) and the network ``spec`` (as :func:`rotation_network` takes it; None: the shipped one)."""
-    from synsp.refine_motion import refine_motion
+    from synsp.refining.motion import refine_motion
 
     checkpoint, keep = _network_spec(spec) if spec is not None else (None, None)
     return lambda r, case: refine_motion(replace(case.skeleton, rotations=r, fps=30.0), method=method,

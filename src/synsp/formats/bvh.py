@@ -36,9 +36,11 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData
-from synsp.rotations import euler_continuous
-from synsp.rotations import forward_kinematics as chain_rotations
-from synsp.rotations import matrix_from_euler as euler_to_matrix  # the BVH convention, kept under its old name
+from synsp.rotations.conversions import euler_continuous
+from synsp.rotations.conversions import forward_kinematics as chain_rotations
+from synsp.rotations.conversions import (
+    matrix_from_euler as euler_to_matrix,  # the BVH convention, kept under its old name
+)
 from synsp.skeleton import match_layout
 
 MM_PER_CM = 10.0

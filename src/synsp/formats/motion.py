@@ -4,7 +4,7 @@ Position files become a :class:`~synsp.formats.posedata.PoseData`; files that an
 skeleton by joint rotations also become a :class:`JointMotion`, through their module's
 ``read_motion(path)``, and are written back with ``write_motion(path, motion)`` (the rows
 of ``FORMATS`` with ``motion=True``). ``synsp refine`` refines such a file on the rotation
-manifold (:func:`synsp.rotation_filters.refine_rotations`) and writes the same kind of file,
+manifold (:func:`synsp.rotations.filters.refine_rotations`) and writes the same kind of file,
 keeping everything but the motion as the input had it.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from synsp.rotations import forward_kinematics
+from synsp.rotations.conversions import forward_kinematics
 
 
 @dataclass

@@ -18,7 +18,7 @@ Arrays read (never unpickled: ``allow_pickle=False``):
 
 No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
 and for the pose-file view (:func:`read`), come from the template skeleton of
-:mod:`synsp.smpl_template`. Shape (``betas``) is ignored: positions are those of an average
+:mod:`synsp.rotations.smpl_template`. Shape (``betas``) is ignored: positions are those of an average
 body. SMPL-H and SMPL-X finger, jaw and eye joints are refined as rotations but have no length
 in the template.
 """
@@ -32,9 +32,9 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
-from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle
+from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
+from synsp.rotations.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
-from synsp.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
 
 MM_PER_M = 1000.0
 _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others

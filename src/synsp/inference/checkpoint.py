@@ -17,8 +17,8 @@ from synsp.errors import CheckpointError, DeviceError, InputNotFoundError
 from synsp.inference.refiner import Refiner
 from synsp.model import get_network, network_classes
 from synsp.paths import atomic_path, resource
+from synsp.rotations.smpl_template import SMPL_JOINTS
 from synsp.skeleton import get_layout
-from synsp.smpl_template import SMPL_JOINTS
 
 # The shipped models are the files synsp/resources/models/<name>.pt; each network kind has
 # one per space, named <kind>-<layout> (configs/ holds how each was trained).

@@ -14,6 +14,7 @@ from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
 from synsp.errors import OptionError, ShapeError
+from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
@@ -23,7 +24,6 @@ from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
 from synsp.inference.window_lean import MAX_LEAN, can_lean, turn_in_image, window_turn
-from synsp.measurements import measurements
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import paced_rate
 from synsp.sequence import body_size, mm_per_unit
@@ -194,7 +194,7 @@ class Refiner:
         # refined at, None when it kept the given one.
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
-        # Pair-frames whose left/right labels the last call exchanged back (synsp.inversions).
+        # Pair-frames whose left/right labels the last call exchanged back (synsp.estimator_errors.inversions).
         self.inverted = 0
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
@@ -214,7 +214,7 @@ class Refiner:
         self._traced: torch.jit.ScriptModule | None = None  # see trace()
         self.trace_below = TRACE_BELOW  # batches of fewer windows run traced, once traced (0: never)
         # The int8 default was measured for SynSP only (section 15); SmoothNet stays float unless asked.
-        # Measured errors undone before the network (synsp.measurements; gaps are filled either way),
+        # Measured errors undone before the network (synsp.estimator_errors.measurements; gaps are filled either way),
         # and the 3D root's own trajectory smoothed (ROOT_WINDOW): steps around the network too.
         self.undo_errors = self.smooth_root = True
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
@@ -274,11 +274,11 @@ class Refiner:
                other_layout: bool = False) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
-        The network sees :func:`synsp.measurements.measurements`: NaN joints are filled by
-        interpolation first, and so are held values (:mod:`synsp.held_values`: a joint or a whole
+        The network sees :func:`synsp.estimator_errors.measurements.measurements`: NaN joints are filled by
+        interpolation first, and so are held values (:mod:`synsp.estimator_errors.held_values`: a joint or a whole
         frame repeating the frame before) and glitches in the model's own layout
-        (:mod:`synsp.glitches`: a joint that left the body for a frame or two); a left/right
-        pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.inversions`,
+        (:mod:`synsp.estimator_errors.glitches`: a joint that left the body for a frame or two); a left/right
+        pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.estimator_errors.inversions`,
         :attr:`inverted` counts the pair-frames). SynSP keeps the
         input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
         clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
@@ -326,7 +326,7 @@ class Refiner:
             raise OptionError(f"other_layout: a {self.kind} network sees the joints together and refines its own "
                              f"{self.layout.name} only")
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
-        # before its conversion (synsp.refine.refine_track).
+        # before its conversion (synsp.refining.arrays.refine_track).
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors)
         seq, self.inverted = measured.values, measured.inverted
         self.paced_fps = None

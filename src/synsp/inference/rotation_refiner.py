@@ -21,8 +21,13 @@ from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.model import get_network
 from synsp.motion_pace import paced_rate
-from synsp.rotation_filters import ROTATION_PACE
-from synsp.rotations import axis_angle_from_matrix, matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
+from synsp.rotations.conversions import (
+    axis_angle_from_matrix,
+    matrix_from_axis_angle,
+    matrix_from_sixd,
+    sixd_from_matrix,
+)
+from synsp.rotations.filters import ROTATION_PACE
 
 # SmoothNet's 32-frame windows span four times the motion of SynSP's 8: a clip faster than this
 # pace (synsp.motion_pace) is refined stretched in time to it, also inside the frame rates its
@@ -96,7 +101,7 @@ class RotationRefiner:
 
     As the position refiner does, it runs a clip outside the frame rates its training covered
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
-    :data:`synsp.rotation_filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
+    :data:`synsp.rotations.filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
     on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
     its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used.
     """
@@ -115,7 +120,7 @@ class RotationRefiner:
     def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
         frames per second (None: the training rate, 30)."""
-        from synsp.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_JOINTS, smpl_positions
+        from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_JOINTS, smpl_positions
 
         r = np.asarray(rotations, dtype=np.float64)
         if r.ndim != 4 or r.shape[-2:] != (3, 3) or r.shape[1] not in JOINT_COUNTS:

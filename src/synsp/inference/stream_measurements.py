@@ -1,13 +1,13 @@
 """A stream's measurements: glitches, held values, jumps, inversions and short gaps, a few frames late.
 
-Offline refinement gives its networks :func:`synsp.measurements.measurements` of the whole clip:
+Offline refinement gives its networks :func:`synsp.estimator_errors.measurements.measurements` of the whole clip:
 glitches and held values taken out, gaps filled between the frames around them, whole-body jumps
 moved back, left/right inversions exchanged back. Each of these needs the frames *after* a value:
 a glitch is a joint that went away and came back, a gap is filled towards the next measurement.
 A stream has them only if it waits for them, so :class:`RunningMeasurements` holds each frame
 ``lookahead`` frames before giving it on, measured on the last :data:`HISTORY` frames and the
 ``lookahead`` after it (the same function on a short clip). Three frames see a glitch of
-:data:`synsp.glitches.MAX_RUN` frames with a frame after it, at the cost of three frames of
+:data:`synsp.estimator_errors.glitches.MAX_RUN` frames with a frame after it, at the cost of three frames of
 latency (100 ms at 30 fps; ``lookahead=0`` passes frames on at once and takes them as they
 come). A gap that outlasts the lookahead stays NaN, and the stream holds the joint's last value,
 as it does without one. An inversion is told from the two seconds before and the lookahead
@@ -23,9 +23,9 @@ from collections import deque
 
 import numpy as np
 
-from synsp.glitches import MAX_RUN, far_off_path
-from synsp.held_values import held_values
-from synsp.measurements import measurements
+from synsp.estimator_errors.glitches import MAX_RUN, far_off_path
+from synsp.estimator_errors.held_values import held_values
+from synsp.estimator_errors.measurements import measurements
 from synsp.sequence import body_size
 from synsp.skeleton import Layout
 
@@ -88,11 +88,12 @@ class RunningMeasurements:
 
     @staticmethod
     def _as_it_came(clip: np.ndarray, at: int) -> bool:
-        """Whether :func:`~synsp.measurements.measurements` leaves frame ``at`` of ``clip`` (V, N, J, C)
-        as it came, told cheaply (most frames of a stream; the crowd's cost): every joint seen,
-        none held (:func:`synsp.held_values.held_values`), and none far enough off its path to be
-        part of a glitch, a jump or the start or end of an inversion (:func:`synsp.glitches.far_off_path`;
-        an inversion under way is measured in full, ``_exchanged``)."""
+        """Whether :func:`~synsp.estimator_errors.measurements.measurements` leaves frame ``at`` of
+        ``clip`` (V, N, J, C) as it came, told cheaply (most frames of a stream; the crowd's cost):
+        every joint seen, none held (:func:`synsp.estimator_errors.held_values.held_values`), and none
+        far enough off its path to be part of a glitch, a jump or the start or end of an inversion
+        (:func:`synsp.estimator_errors.glitches.far_off_path`; an inversion under way is measured in
+        full, ``_exchanged``)."""
         if not np.isfinite(clip[:, at]).all():
             return False
         repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else False  # (V, J)

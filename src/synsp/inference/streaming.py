@@ -20,11 +20,11 @@ Where the stream cannot see the future it differs from offline refinement:
 
 - each frame waits ``lookahead`` frames (default 3) before the network sees it, and is measured
   on the two seconds before it and those frames after (:mod:`synsp.inference.stream_measurements`;
-  offline: the whole clip): glitches (:mod:`synsp.glitches`), held values
-  (:mod:`synsp.held_values`) and missing joints (NaN, or (0, 0) for "not found":
+  offline: the whole clip): glitches (:mod:`synsp.estimator_errors.glitches`), held values
+  (:mod:`synsp.estimator_errors.held_values`) and missing joints (NaN, or (0, 0) for "not found":
   :func:`synsp.sequence.not_found`) are filled between the frames around them, whole-body
-  jumps (:func:`synsp.glitches.body_jumps`) moved back and left/right inversions
-  (:mod:`synsp.inversions`) exchanged back, where the lookahead holds the frames that tell them;
+  jumps (:func:`synsp.estimator_errors.glitches.body_jumps`) moved back and left/right inversions
+  (:mod:`synsp.estimator_errors.inversions`) exchanged back, where the lookahead holds the frames that tell them;
   a gap longer than it holds the joint's last value, and an inversion longer than 0.7 s is
   exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held value, jump and
   inversion is taken as it came); a joint not yet seen is NaN in the frames given back (as
@@ -32,7 +32,7 @@ Where the stream cannot see the future it differs from offline refinement:
   other joints); frames before the first detection come back as NaN at once;
 - a frame whose body lies more than half the person's size from where it was (a single-person
   estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
-  there, as offline cuts the track (:func:`synsp.track_switches.track_segments`): the frames of the
+  there, as offline cuts the track (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the
   person before come back at once, and the new one starts afresh (its first frames wait for a
   window again);
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
@@ -79,6 +79,7 @@ from scipy.signal import savgol_coeffs
 from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_lengths
 from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError, is_number
+from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps
@@ -87,7 +88,6 @@ from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, nan_median, not_found
 from synsp.skeleton import root_position
-from synsp.track_switches import switched_people
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
@@ -200,10 +200,10 @@ class StreamingRefiner:
 
     def switched(self, frame: np.ndarray) -> bool:
         """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
-        any view (:func:`synsp.track_switches.switched_people` against each joint's last detected value,
-        at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
+        any view (:func:`synsp.estimator_errors.track_switches.switched_people` against each joint's last
+        detected value, at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
         follows one person at a time and jumped to someone else. Offline, such a track is cut in
-        two (:func:`synsp.track_switches.track_segments`); a stream ends there and starts afresh."""
+        two (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
         if self._last_seen is None or not self._extents:
             return False
         x = np.asarray(frame, np.float64)

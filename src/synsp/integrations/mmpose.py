@@ -22,7 +22,7 @@ import numpy as np
 
 from synsp.filters import FPS_FILTERS, OneEuroFilter
 from synsp.model import NETWORKS
-from synsp.refine import cached_model, input_layout, method_function, model_layout, refine_track
+from synsp.refining.arrays import cached_model, input_layout, method_function, model_layout, refine_track
 
 __all__ = ["SynSPFilter", "FILTERS"]
 

@@ -32,8 +32,8 @@ import numpy as np
 
 from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
-from synsp.refine import input_layout, method_function, model_layout
-from synsp.refine_tracks import refine_tracks
+from synsp.refining.arrays import input_layout, method_function, model_layout
+from synsp.refining.tracks import refine_tracks
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
 

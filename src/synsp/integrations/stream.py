@@ -44,13 +44,13 @@ import numpy as np
 
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
+from synsp.estimator_errors.track_switches import switched_people
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.model import NETWORKS
-from synsp.refine import nearest_joints, shared_joints
+from synsp.refining.arrays import nearest_joints, shared_joints
 from synsp.sequence import MIN_SCORE, body_size, confidence_like, third_channel
 from synsp.skeleton import LAYOUTS, can_convert, convert
-from synsp.track_switches import switched_people
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
@@ -121,7 +121,7 @@ class _Person:
 
 class _OtherLayout:
     """Keypoints in a layout other than the network's (Halpe-26 for the COCO-17 model), refined as
-    :func:`synsp.refine.refine_track` refines them offline, a centred Gaussian mean over the
+    :func:`synsp.refining.arrays.refine_track` refines them offline, a centred Gaussian mean over the
     frames the stream's lag has already brought standing in for SmoothNet: the network sees
     them converted to its layout; the joints the conversion copies take its output; every other
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
@@ -179,7 +179,7 @@ class _OtherLayout:
 def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, reach: int) -> list[int]:
     """The frames within ``reach`` of ``frame`` held in ``frames`` (frame -> (input, converted))
     that show the same person as it: cut where the estimator switched people between two of them
-    (:func:`synsp.track_switches.switched_people`), as offline refinement cuts a track."""
+    (:func:`synsp.estimator_errors.track_switches.switched_people`), as offline refinement cuts a track."""
     coords = frames[frame][0]
     size = body_size(coords[None])
     near = [frame]
@@ -381,7 +381,7 @@ class PoseStream:
 def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
     """The network to stream with: the checkpoint, else the shipped model for layout/space."""
     from synsp.inference.checkpoint import available_models, default_model
-    from synsp.refine import network_model
+    from synsp.refining.arrays import network_model
 
     named = f"{method}-{layout}"  # a shipped model of positions in this layout (smpl24's is of rotations)
     if checkpoint is None and layout is not None and named in available_models() \

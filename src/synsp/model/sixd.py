@@ -1,5 +1,5 @@
 """The continuous 6D form of rotations (Zhou et al. 2019) in torch, for the networks and losses
-on joint rotations; :func:`synsp.rotations.matrix_from_sixd` is the NumPy twin."""
+on joint rotations; :func:`synsp.rotations.conversions.matrix_from_sixd` is the NumPy twin."""
 from __future__ import annotations
 
 import torch

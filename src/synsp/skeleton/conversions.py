@@ -67,9 +67,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from synsp.rotations.smpl_template import SMPL_JOINTS
 from synsp.sequence import mm_per_unit
 from synsp.skeleton.layouts import BANDAI22, COCO17, H36M17, LSP14, MPI17, MPII16, Layout, check_shape, get_layout
-from synsp.smpl_template import SMPL_JOINTS
 
 HIP_WIDEN = 2.0  # mocap hip joints are 13 cm apart; H36M's ~26 cm
 

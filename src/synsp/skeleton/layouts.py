@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from synsp.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
+from synsp.rotations.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
 
 
 @dataclass(frozen=True)

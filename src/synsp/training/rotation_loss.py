@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from synsp.model.sixd import matrix_from_sixd
-from synsp.smpl_template import template
+from synsp.rotations.smpl_template import template
 from synsp.training.loss import training_loss
 
 

@@ -20,8 +20,8 @@ import numpy as np
 from synsp.config import DataConfig
 from synsp.data.rotation_errors import ROTATION_PRESETS, RotationErrorModel, corrupt_rotations
 from synsp.inference.swaa import sliding_windows
-from synsp.rotations import matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
-from synsp.smpl_template import SMPL_LEFT_RIGHT, SMPL_PARENTS
+from synsp.rotations.conversions import matrix_from_axis_angle, matrix_from_sixd, sixd_from_matrix
+from synsp.rotations.smpl_template import SMPL_LEFT_RIGHT, SMPL_PARENTS
 from synsp.training.pairs import resample
 
 _MIRROR = np.diag([-1.0, 1.0, 1.0])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.rotations import forward_kinematics
+from synsp.rotations.conversions import forward_kinematics
 
 __all__ = ["SMPL_JOINTS", "SMPL_PARENTS", "SMPL_REST", "SMPL_LEFT_RIGHT", "BODY_JOINTS", "JOINT_COUNTS", "template",
            "joint_names", "smpl_positions"]

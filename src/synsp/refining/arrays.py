@@ -26,8 +26,9 @@ from synsp.errors import (
     check_frames_first,
     is_number,
 )
+from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.floor import SHRINK_CONVERTED
-from synsp.measurements import measurements
 from synsp.model import NETWORKS
 from synsp.sequence import (
     ABSURD,
@@ -49,7 +50,6 @@ from synsp.skeleton import (
     guessed_layout,
     reorders,
 )
-from synsp.track_switches import track_segments
 
 
 def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
@@ -207,9 +207,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     The refined sequence, same shape as ``poses``; floats keep their dtype (float16 is computed
     in float32 and given back in float16), integers come back as float32. A joint never seen in a
     sequence stays NaN: nothing says where it is (the networks saw a stand-in,
-    :mod:`synsp.measurements`). A sequence in which the estimator switched people (the body
+    :mod:`synsp.estimator_errors.measurements`). A sequence in which the estimator switched people (the body
     moved by more than half its size between two detections, or stepped off its path as no body
-    does and stayed off it: :func:`synsp.track_switches.track_segments`)
+    does and stayed off it: :func:`synsp.estimator_errors.track_switches.track_segments`)
     is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
@@ -409,8 +409,8 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
 def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
-    ``poses`` holds one person (a span of :func:`synsp.track_switches.track_segments`, as
-    :func:`synsp.refine_tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
+    ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
+    :func:`synsp.refining.tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
     score channel; :func:`refine` reads any array down to that.
 
     Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;

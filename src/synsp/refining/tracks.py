@@ -3,7 +3,7 @@
 A track (T, J, C) is refined over the spans where it holds one person (:func:`track_segments`),
 its gaps filled for the refiner and emptied again where nothing may be invented
 (:func:`refine_tracks`: long gaps, joints never seen, and frames in which the person has no
-joint detected at all); each span goes through :func:`synsp.refine.refine_track`, which keeps
+joint detected at all); each span goes through :func:`synsp.refining.arrays.refine_track`, which keeps
 the input's joint layout. :mod:`synsp.refine_file` does this for files,
 :mod:`synsp.integrations` for mmpose and pandas.
 """
@@ -13,12 +13,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.measurements import Measurements, measurements
+from synsp.estimator_errors.measurements import Measurements, measurements
+from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
-from synsp.refine import network_model, refine_track
+from synsp.refining.arrays import network_model, refine_track
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
-from synsp.track_switches import track_segments
 
 
 class ConventionShift(NamedTuple):
@@ -41,10 +41,10 @@ class RefinedTracks(NamedTuple):
     sizes: list[float]  # each distinct factor a span's body was scaled by to the trained sizes (Refiner.resized)
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
-    glitches: int  # joint values that left the body for a frame or two (synsp.glitches): refined as gaps
-    held: int  # joint values that repeated the frame before them (synsp.held_values): refined as gaps
-    inverted: int  # pair-frames whose left/right labels were exchanged back (synsp.inversions)
-    jumped: int  # frames where the whole body left its path for a frame or two (synsp.glitches.body_jumps): moved back
+    glitches: int  # joint values that left the body for a frame or two (estimator_errors.glitches): refined as gaps
+    held: int  # joint values that repeated the frame before them (estimator_errors.held_values): refined as gaps
+    inverted: int  # pair-frames whose left/right labels were exchanged back (estimator_errors.inversions)
+    jumped: int  # frames where the whole body left its path for a frame or two (glitches.body_jumps): moved back
     absent: np.ndarray  # (V, T) bool: frames inside a span where the track has no joint detected, left out (NaN)
 
 
@@ -61,10 +61,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     frames, of joints never seen in a span, and every value of a frame in which the track has no
     joint detected at all (the person hidden, or not detected: :attr:`RefinedTracks.absent`) are
     NaN again (never invented); the refinement still sees such frames filled, for context. For the networks,
-    glitches (:mod:`synsp.glitches`) and held values (:mod:`synsp.held_values`) are gaps too,
-    always filled and counted as filled. Left/right pairs whose labels the input exchanged
-    for a while are exchanged back (:mod:`synsp.inversions`), and frames where the whole body left
-    its path for a frame or two are moved back (:func:`synsp.glitches.body_jumps`); both counted. For SynSP keeping
+    glitches (:mod:`synsp.estimator_errors.glitches`) and held values
+    (:mod:`synsp.estimator_errors.held_values`) are gaps too, always filled and counted as filled.
+    Left/right pairs whose labels the input exchanged for a while are exchanged back
+    (:mod:`synsp.estimator_errors.inversions`), and frames where the whole body left its path for a
+    frame or two are moved back (:func:`synsp.estimator_errors.glitches.body_jumps`); both counted. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
     """
@@ -130,7 +131,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
-    """:func:`synsp.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
+    """:func:`synsp.estimator_errors.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
     in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints."""
     first = measurements(segment[:, :laid], body, undo=undo)
     if laid == segment.shape[1]:

@@ -10,8 +10,8 @@ import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
-from synsp.refine import network_model, shared_joints
-from synsp.refine_tracks import ConventionShift
+from synsp.refining.arrays import network_model, shared_joints
+from synsp.refining.tracks import ConventionShift
 from synsp.sequence import mm_per_unit
 from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
@@ -150,7 +150,7 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
                       c_count: int) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull, mm in 3D
     with ``c_count`` 3, px in 2D), over every track whose refinement measured it
-    (:attr:`synsp.refine_tracks.RefinedTracks.conventions`): the mean over tracks and the track
+    (:attr:`synsp.refining.tracks.RefinedTracks.conventions`): the mean over tracks and the track
     that differs most; and what was done. ``checkpoint``/``device`` name the SynSP model (for its joint names)."""
     measured = [(v, shift) for v, shift in enumerate(conventions) if shift is not None]
     if not measured:

@@ -19,15 +19,16 @@ from pathlib import Path
 import numpy as np
 
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
+from synsp.estimator_errors.held_values import held_frames
 from synsp.filters import FPS_FILTERS, cutoff_for
 from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
-from synsp.held_values import held_frames
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
-from synsp.refine import METHODS, method_function
-from synsp.refine_summary import RefineSummary, summarize
-from synsp.rotation_filters import (
+from synsp.refining.arrays import METHODS, method_function
+from synsp.refining.summary import RefineSummary, summarize
+from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
+from synsp.rotations.filters import (
     ROTATION_DEFAULT,
     default_filter_rate,
     refine_root,
@@ -35,7 +36,6 @@ from synsp.rotation_filters import (
     smooth_at_joint_pace,
     smooth_rotations,
 )
-from synsp.rotations import matrix_from_sixd, sixd_from_matrix
 from synsp.sequence import fill_gaps, mm_per_unit
 
 __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
@@ -83,7 +83,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
 
     ``method`` None: the network of ``checkpoint`` if one is given, else the default (module
     docstring). A filter (``synsp.filters.FILTERS``) runs
-    through :func:`synsp.rotation_filters.refine_rotations`, on the rotations and the animated
+    through :func:`synsp.rotations.filters.refine_rotations`, on the rotations and the animated
     translations (the root trajectory) alike; the default filter's method (``ROTATION_DEFAULT``,
     the Butterworth) starts from its tuned settings and follows the pace. A network refines SMPL
     files (any frame rate), and a BVH if it refines every joint on its own (SmoothNet; then the
@@ -110,7 +110,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         method = "synsp" if fmt == "smpl" else "smoothnet"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
     notes = []
-    if network is not None:  # frames repeated whole are no measurement of their moment (synsp.held_values)
+    # frames repeated whole are no measurement of their moment (synsp.estimator_errors.held_values)
+    if network is not None:
         motion, held = without_held_frames(motion)
         if held:
             notes.append(f"held: {held} frames repeat the frame before them exactly (a frame rate converted, an "
@@ -165,7 +166,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
 
 
 def without_held_frames(motion: JointMotion) -> tuple[JointMotion, int]:
-    """``motion`` with its held frames (:func:`synsp.held_values.held_frames`) interpolated between
+    """``motion`` with its held frames (:func:`synsp.estimator_errors.held_values.held_frames`) interpolated between
     the frames around them, and how many frames of rotations were held. Rotations (every joint's
     as in the frame before; interpolated in the continuous 6D form, then made rotations again) and
     the animated translations are read apart: a pipeline may hold one and not the other."""
@@ -214,8 +215,8 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     The refined poses in the input's shape, form and float dtype; with ``trans``: ``(poses, trans)``.
     """
     from synsp.formats.smpl import smpl_motion
-    from synsp.rotations import axis_angle_from_matrix
-    from synsp.smpl_template import SMPL_REST
+    from synsp.rotations.conversions import axis_angle_from_matrix
+    from synsp.rotations.smpl_template import SMPL_REST
 
     if method is not None:
         method_function(method)
@@ -233,7 +234,7 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
 def _unknown_joints(motion: JointMotion) -> list[int]:
     """The joints of an SMPL-H / SMPL-X motion past the body's 22, which the rotation networks
     (trained on SMPL's 24) do not refine."""
-    from synsp.smpl_template import BODY_JOINTS, SMPL_JOINTS
+    from synsp.rotations.smpl_template import BODY_JOINTS, SMPL_JOINTS
 
     count = len(motion.names)
     return [] if count in (BODY_JOINTS, len(SMPL_JOINTS)) else list(range(BODY_JOINTS, count))

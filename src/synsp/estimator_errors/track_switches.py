@@ -4,7 +4,7 @@ someone else between two detections, told from what a body cannot do.
 :func:`track_segments` cuts a track (T, J, C) into the spans that hold one person each:
 where the body moved by more than half its size between two detections
 (:func:`switched_people`), or stepped off its path as no body does and stayed off it
-(:func:`left_path`: ids handed to someone close by). :mod:`synsp.refine_tracks` and
+(:func:`left_path`: ids handed to someone close by). :mod:`synsp.refining.tracks` and
 :func:`synsp.refine` refine each span alone; streams use :func:`switched_people`.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndar
 # body off its path by less than half its size. What no body does: the median of its joints
 # stepping off its constant-velocity path by SWITCH_STEP body sizes and SWITCH_NOISE times the
 # track's median step, and staying off it for the SWITCH_STAY frames after (a return within
-# them is a jump, synsp.glitches.body_jumps, moved back, not cut). Set on the validation split
+# them is a jump, synsp.estimator_errors.glitches.body_jumps, moved back, not cut). Set on the validation split
 # (benchmarks/RESULTS.md, section 4, "Switches between close people"): no frame of `none`,
 # `typical` or `hard` input, 2D or 3D, at 30 or 60 fps or played 2 or 3 times as fast, is cut
 # (frames past 0.1 sizes reach 6.9 times their track's median step); MediaPipe's 3D world
@@ -53,7 +53,7 @@ def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.
     """(T,) how far the body of ``track`` (T, J, C; NaN where not seen) steps off its path at each
     frame and stays off: for frame t and a path through frames t - 2 - k and t - 1 - k (each joint's
     constant-velocity path; k = 0 .. ``back``, so that a path clear of a jump of up to two frames
-    that came back, :func:`synsp.glitches.body_jumps`, is among them), the smallest over
+    that came back, :func:`synsp.estimator_errors.glitches.body_jumps`, is among them), the smallest over
     s = t .. t + ``stay`` of the norm of the median over the joints of their distance from it at
     s; then the smallest over the paths. Only frames in a row
     count (every frame from the path's first to t + ``stay`` shows a joint: across a gap the

@@ -31,7 +31,7 @@ import numpy as np
 from synsp.config import TRAINING_FPS
 from synsp.filters import FILTERS, cutoff_for
 from synsp.motion_pace import paced_rate, turning_pace
-from synsp.rotations import (
+from synsp.rotations.conversions import (
     matrix_from_quaternion,
     matrix_from_sixd,
     quaternion_conjugate,

@@ -1,7 +1,7 @@
 """``synsp refine 'poses/*.json' OUT --workers N``: refine a corpus, one process per core.
 
 The inputs are a glob or a directory (every pose file in it, recursively); each is refined by
-:func:`synsp.refine_file.refine_file` into the same relative path under the output directory.
+:func:`synsp.refining.files.refine_file` into the same relative path under the output directory.
 The batch is resumable: an output that already exists is skipped unless ``force`` (writes are
 atomic, so an interrupted run leaves no half-written output behind). A file that fails is
 reported on one line and the batch goes on; folders it made that stay empty are removed. A
@@ -89,10 +89,10 @@ def output_path(input: Path, root: Path, out_dir: Path, out_format: str | None =
 
 
 def refine_one(input: str | os.PathLike, output: str | os.PathLike, **options: Any) -> tuple[str, str | None]:
-    """Refine one file (:func:`synsp.refine_file.refine_file` with ``options``), never raising:
+    """Refine one file (:func:`synsp.refining.files.refine_file` with ``options``), never raising:
     returns ``(input, None)`` on success, else ``(input, one-line error)``. Top level, so a
     process pool or a Dask worker can run it."""
-    from synsp.refine_file import refine_file
+    from synsp.refining.files import refine_file
 
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +201,7 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
     force : refine again inputs whose output exists (default: skip them, so a stopped batch resumes).
     progress : show a tqdm progress bar on stderr.
     log : called with each failure's line as it happens (default: nothing until the report).
-    **options : for :func:`synsp.refine_file.refine_file` (method, checkpoint, out_format, ...).
+    **options : for :func:`synsp.refining.files.refine_file` (method, checkpoint, out_format, ...).
 
     Returns
     -------

@@ -14,18 +14,15 @@ Classic filters need no layout: they run on any joint set.
 
 Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) written to
 the same kind of file are refined on the rotation manifold instead (:func:`refine_motion_file`),
-with the input's skeleton (:mod:`synsp.refine_motion`); written to another format, their joint
+with the input's skeleton (:mod:`synsp.refining.motion`); written to another format, their joint
 positions are refined.
 
 This module reads, checks and writes files; the per-track refinement and layout conversion are
-:mod:`synsp.refine_tracks`, the figures and notes :mod:`synsp.refine_summary`.
+:mod:`synsp.refining.tracks`, the figures and notes :mod:`synsp.refining.summary`.
 """
 from __future__ import annotations
 
-import inspect
 import os
-import sys
-import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,7 +38,6 @@ from synsp.errors import (
     ShapeError,
     SpaceError,
 )
-from synsp.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
@@ -50,7 +46,7 @@ from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_note
 from synsp.paths import exclusive_writes
-from synsp.refine import (
+from synsp.refining.arrays import (
     SEVENTEEN,
     TWENTY_TWO,
     checkpoint_network,
@@ -62,8 +58,9 @@ from synsp.refine import (
     refine_track,
     shared_joints,
 )
-from synsp.refine_motion import refine_motion_file
-from synsp.refine_summary import (
+from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate
+from synsp.refining.motion import refine_motion_file
+from synsp.refining.summary import (
     RefineSummary,
     convention_notes,
     gap_fill_notes,
@@ -72,7 +69,7 @@ from synsp.refine_summary import (
     summarize,
     summary_unit,
 )
-from synsp.refine_tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
+from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -103,7 +100,7 @@ def refine_file(
     input, output : pose files (see :mod:`synsp.formats`); ``output`` is never ``input``. Without
         ``output`` a TRC file is written beside the input as ``<name>_filt_synsp.trc``, the name
         Pose2Sim's later steps look for (:func:`default_output`).
-    method : one of ``synsp.refine.METHODS``; None: the network of ``checkpoint`` when one is
+    method : one of ``synsp.refining.arrays.METHODS``; None: the network of ``checkpoint`` when one is
         given, else "synsp" for positions and the rotation filter tuned on the validation split
         for rotation files (``ROTATION_DEFAULT``).
     checkpoint : a checkpoint file or shipped model name for the network methods.
@@ -368,14 +365,3 @@ def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -
         raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
                               f"use --method {kind} or a {method} checkpoint")
 
-
-class _CallableModule(types.ModuleType):
-    """This module, callable: ``synsp.refine_file(...)`` (as the README writes it) is :func:`refine_file`,
-    whether or not ``import synsp.refine_file`` has bound the name to the module already."""
-
-    def __call__(self, *args, **kwargs) -> RefineSummary:
-        return refine_file(*args, **kwargs)
-
-
-__signature__ = inspect.signature(refine_file)
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,12 +1,12 @@
 """What a network sees of a track: the estimator's measurements, its gross errors undone.
 
 First, a whole body that left its path for a frame or two and came back
-(:func:`synsp.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
+(:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
-(:mod:`synsp.glitches`: a joint off the body for a frame or two) and a held value
-(:mod:`synsp.held_values`: a repeat of the frame before). They are taken out and the gaps filled
+(:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two) and a held value
+(:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before). They are taken out and the gaps filled
 from the frames around them; last, the left/right pairs whose labels the estimator exchanged for
-a while (:mod:`synsp.inversions`) are exchanged back, told from the filled values. (Telling them
+a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the filled values. (Telling them
 from the measured values only found an arm exchanged with its start in a gap, on validation,
 but lost most of the real exchange on the MediaPipe demo's 3D track, whose arms the glitch step
 and low visibility leave with few measured frames there; benchmarks/RESULTS.md, section 4.)
@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.glitches import body_jumps, glitches
-from synsp.held_values import held_values
-from synsp.inversions import without_inversions
+from synsp.estimator_errors.glitches import body_jumps, glitches
+from synsp.estimator_errors.held_values import held_values
+from synsp.estimator_errors.inversions import without_inversions
 from synsp.sequence import fill_gaps, missing_mask
 from synsp.skeleton import Layout, bone_tree
 
@@ -64,7 +64,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
     Returns
     -------
     :class:`Measurements` with ``values`` of the poses' shape and floating dtype. Whole-body jumps
-    are moved back first (:func:`synsp.glitches.body_jumps`), then held values found, so a held
+    are moved back first (:func:`synsp.estimator_errors.glitches.body_jumps`), then held values found, so a held
     glitch is counted once, as held.
     """
     x = np.asarray(poses)
