@@ -165,7 +165,15 @@ def test_an_empty_hand_list_is_a_hand_not_found_not_another_layout(tmp_path):
     assert np.isfinite(data.poses[:, 9, hand]).all()
     assert main(["refine", str(src), str(out), "--method", "savgol"]) == 0
     refined = read_poses(out)
-    assert refined.layout == "openpose137" and np.isfinite(refined.poses[:, 10, hand]).all()  # filled
+    assert refined.layout == "openpose137" and refined.poses.shape == data.poses.shape
+    assert np.isnan(refined.poses[:, 10, hand]).all(axis=(1, 2)).sum() == 1  # not invented
+    written = json.loads((out / file.name).read_text())["people"]
+    person = next(p for p in written if p["hand_left_keypoints_2d"] == [])  # an empty list in, an empty list out
+    assert len(person["hand_right_keypoints_2d"]) == 63 and len(person["face_keypoints_2d"]) == 210
+    assert not any(person["keypoint_filled"][95:116])
+    assert sum(p["hand_left_keypoints_2d"] == [] for p in written) == 1
+    other = json.loads((out / sorted(src.iterdir())[9].name).read_text())["people"]
+    assert all(len(p["hand_left_keypoints_2d"]) == 63 for p in other)
     frame["people"][0]["hand_left_keypoints_2d"] = [1.0, 2.0, 0.5]  # neither full nor empty: a clear error
     file.write_text(json.dumps(frame))
     with pytest.raises(ValueError, match=r"person 0: hand_left_keypoints_2d must hold 63 values .* got 3 values"):

@@ -134,3 +134,12 @@ def test_refine_arrays_leave_frames_without_any_joint_nan(method):
         hidden = out[1, 40:52] if x.ndim == 4 else out[40:52]
         assert np.isnan(hidden).all() and np.isfinite(out[..., 52:, :, :]).all()
         assert np.isfinite(out[..., 20:23, 7, :]).all()
+
+
+def test_an_npy_output_says_it_keeps_no_mask_of_the_filled_values(tmp_path):
+    np.save(tmp_path / "in.npy", _walk().poses[0])
+    text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", layout="coco17"))
+    assert "34 joint values filled" in text
+    assert "npy keeps no mask of which values were filled" in text and "--max-gap" in text
+    text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npz", method="savgol", layout="coco17"))
+    assert "keeps no mask" not in text  # .npz stores them ("filled")

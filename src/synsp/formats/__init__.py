@@ -54,29 +54,32 @@ class Format:
     JSON of a ``.json`` file or the array names of an ``.npz``; a format without ``sniff`` is
     that extension's fallback. A format that cannot store missing values (``holds_missing``
     False, e.g. TRC for OpenSim) fills them when writing; its module's ``gap_count(poses)``
-    says how many values that is.
+    says how many values that is. A format without room for the flags of filled values
+    (``holds_filled`` False: a bare ``.npy``, TRC, DeepLabCut, SLEAP, anipose) writes them as
+    values like any other; ``synsp refine`` says so.
     """
 
     module: str
     extensions: tuple[str, ...]
     writable: bool = True
     holds_missing: bool = True  # False: the file cannot say "missing" and the writer fills gaps
+    holds_filled: bool = True  # False: no room for PoseData.filled; filled values look measured
     motion: bool = False  # joint rotations: the module also has read_motion / write_motion (formats.motion)
 
 
 FORMATS: dict[str, Format] = {
     "npz": Format("synsp.formats.arrays", (".npz",)),
-    "npy": Format("synsp.formats.arrays", (".npy",)),
+    "npy": Format("synsp.formats.arrays", (".npy",), holds_filled=False),
     "csv": Format("synsp.formats.csv", (".csv", ".tsv", ".txt")),
     "mmpose": Format("synsp.formats.mmpose", (".json",)),
     "alphapose": Format("synsp.formats.alphapose", (".json",)),  # before coco: its results are COCO's too
     "coco": Format("synsp.formats.coco", (".json",)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
-    "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False),
+    "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False),
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
-    "dlc": Format("synsp.formats.dlc", (".csv", ".h5")),  # before sleap: a .h5 made elsewhere is written as DLC's
-    "sleap": Format("synsp.formats.sleap", (".h5",)),  # analysis HDF5, told from DLC's h5 by its datasets
-    "anipose": Format("synsp.formats.anipose", (".csv",)),
+    "dlc": Format("synsp.formats.dlc", (".csv", ".h5"), holds_filled=False),  # before sleap: a .h5 made elsewhere is written as DLC's
+    "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False),  # analysis HDF5, told from DLC's h5 by its datasets
+    "anipose": Format("synsp.formats.anipose", (".csv",), holds_filled=False),
     "c3d": Format("synsp.formats.c3d", (".c3d",)),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),
     "smpl": Format("synsp.formats.smpl", (".npz",), writable=False, motion=True),

@@ -10,7 +10,8 @@ frame where nobody was seen (and none is written for it). BODY_25 (25 keypoints)
 ``body25``, COCO-18 (18) as ``coco18``. BODY_25 run with ``--face --hand`` (people with 70 face
 and 21 + 21 hand points) reads as ``openpose137``: those points appended in that order, so face
 and hands are refined too, and split back into their keys by the writer; a face or hand key that
-is an empty list (not found for that person in that frame) reads as missing. A keypoint OpenPose
+is an empty list (not found for that person in that frame) reads as missing, is ``extra["absent"]``
+(V, T, J) so that ``synsp refine`` does not fill it, and is written back as an empty list. A keypoint OpenPose
 did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are tracks by
 their ``person_id`` when every person has one other than -1 (OpenPose's "no id"), else they are
 matched frame to frame (:func:`synsp.formats.instances.gather`).
@@ -108,8 +109,22 @@ def _person(obj, where: str, whole_body: bool = False) -> Instance:
     pid = obj.get("person_id", -1)
     pid = pid[0] if isinstance(pid, list) and len(pid) == 1 else pid
     track = int(pid) if isinstance(pid, (int, float)) and not isinstance(pid, bool) and pid >= 0 else None
-    fields = {k: v for k, v in obj.items() if k not in (*keys, "person_id")}
+    # an empty face or hand key stays among the fields, so the writer gives it back empty (never 63 made-up values)
+    fields = {k: v for k, v in obj.items() if k != "person_id" and (k not in keys or (k != _KEY and v == []))}
     return Instance(kp, conf, track, fields)
+
+
+def _empty_parts(fields: dict, shape: tuple[int, int, int]) -> np.ndarray:
+    """(V, T, J) bool of ``shape``: the openpose137 points of the face and hand keys a person
+    held as an empty list (not found) in a frame, from the ``(v, t) -> fields`` of the reader."""
+    empty = np.zeros(shape, dtype=bool)
+    start = 25
+    for key, count in _PARTS:
+        for (v, t), kept in fields.items():
+            if kept.get(key) == []:
+                empty[v, t, start:start + count] = True
+        start += count
+    return empty
 
 
 def read(path: Path) -> PoseData:
@@ -152,6 +167,8 @@ def read(path: Path) -> PoseData:
         name or f"frame {t} (no file)" for t, name in enumerate(names)])
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields}}
+    if whole_body:  # the file says these points are not there: refine_file leaves them so, never filled
+        extra["absent"] = _empty_parts(fields, poses.shape[:3])
     if numbered:
         extra["frame_ids"] = placed
     if others:  # said, not silently dropped: refine_file prints the reader's notes
@@ -205,9 +222,14 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
                 person = {"person_id": [int(track_ids[v])]}
                 for key, (start, stop) in parts.items():
                     person[key] = triples[start:stop].reshape(-1).tolist()
-                person.update(fields.get((v, t), {}))
+                kept = fields.get((v, t), {})
+                person.update(kept)  # a face or hand key read empty is written empty
                 if data.filled is not None:
-                    person[FILLED_KEY] = np.asarray(data.filled[v, t], dtype=int).tolist()
+                    flags = np.asarray(data.filled[v, t], dtype=int)
+                    for key, (start, stop) in parts.items():
+                        if kept.get(key) == []:
+                            flags[start:stop] = 0  # nothing written there, so nothing filled
+                    person[FILLED_KEY] = flags.tolist()
                 people.append(person)
             with open(tmp / files[t], "w", encoding="utf-8") as f:
                 json.dump({**tops[t], "people": people}, f)

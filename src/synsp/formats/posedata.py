@@ -38,7 +38,9 @@ class PoseData:
         What a writer needs to reproduce the file: ``"frame_ids"`` (one per frame, shared by
         formats) and a per-format sub-dict (e.g. ``extra["mmpose"]``) of bboxes, meta data, ...;
         ``"absent"``, (V, T) bool, the frames where the file says a track is not there (an
-        animal not detected): ``synsp refine`` invents nothing in them.
+        animal not detected): ``synsp refine`` invents nothing in them; or (V, T, J) bool, the
+        joints the file says are not there (an OpenPose hand key that is an empty list): left
+        missing, never filled.
     filled : ndarray (V, T, J) bool or None
         True where a joint value was not measured but filled in (interpolated over a gap or
         a low-confidence detection), e.g. by ``synsp refine``. Writers store it where the

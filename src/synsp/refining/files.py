@@ -68,6 +68,7 @@ from synsp.refining.summary import (
     layout_notes,
     summarize,
     summary_unit,
+    unmarked_format,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.sequence import (
@@ -267,9 +268,14 @@ def refine_file(
     said_absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, none invented
     if said_absent is not None and np.shape(said_absent) == poses.shape[:2]:
         poses = np.where(np.asarray(said_absent)[..., None, None], np.nan, poses)
+    # joints the file says are not there (an empty hand key): the refiner sees them bridged, the output does not
+    not_there = np.asarray(said_absent, bool) if np.shape(said_absent) == poses.shape[:3] else None
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
+    if not_there is not None:
+        out = np.where(not_there[..., None], np.nan, out)
+        filled = filled & ~not_there
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
     never_seen, long_gaps = int(tracks.never_seen.sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
@@ -340,7 +346,8 @@ def refine_file(
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     scale, unit, unit_notes = summary_unit(poses, data.format, name)
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=name,
-                     long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent)
+                     long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
+                     unmarked=unmarked_format(dst, refined, out_format))
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

@@ -34,6 +34,7 @@ class RefineSummary:
     never_seen: int = 0  # joint values left missing: the joint is never seen in its track
     max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
     absent: int = 0  # track-frames inside a track's span with no joint detected: left out, not invented
+    unmarked: str = ""  # the output's format, when it keeps no mask of the filled values (PoseData.filled)
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -42,18 +43,23 @@ class RefineSummary:
         smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
                       f"median {median_in:.2f} -> {median_out:.2f}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
-        return "".join(f"{note}\n" for note in self.notes) + (f"wrote {self.output}: {self.tracks} track(s), "
-                f"{self.frames} frames, {self.filled} joint values filled\n"
-                f"smoothness: {smoothness}; mean displacement from input {self.displacement:.2f} "
-                f"{self.unit}" + ("\ndisplacement by joint group: " + ", ".join(
-                    f"{name} {value:.2f}" for name, value in self.groups.items()) if self.groups else "")
-                + (f"\n{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}"
-                   if self.long_gaps else "")
-                + (f"\n{self.never_seen} joint values left missing: joints never seen in their track"
-                   if self.never_seen else "")
-                + (f"\n{self.absent} frame{'s' if self.absent > 1 else ''} of a track with no joint detected "
-                   "(the person hidden or not detected) left out: nobody written there, not invented"
-                   if self.absent else ""))
+        lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
+                              f"{self.filled} joint values filled"]
+        if self.unmarked and self.filled:
+            lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
+                         "(--max-gap leaves long gaps missing; .npz, .csv and .json keep the mask)")
+        lines.append(f"smoothness: {smoothness}; mean displacement from input {self.displacement:.2f} {self.unit}")
+        if self.groups:
+            lines.append("displacement by joint group: " + ", ".join(
+                f"{name} {value:.2f}" for name, value in self.groups.items()))
+        if self.long_gaps:
+            lines.append(f"{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}")
+        if self.never_seen:
+            lines.append(f"{self.never_seen} joint values left missing: joints never seen in their track")
+        if self.absent:
+            lines.append(f"{self.absent} frame{'s' if self.absent > 1 else ''} of a track with no joint detected "
+                         "(the person hidden or not detected) left out: nobody written there, not invented")
+        return "\n".join(lines)
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -98,7 +104,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
               filled: int = 0, layout: str | None = None, long_gaps: int = 0, never_seen: int = 0,
-              max_gap: str = "", absent: int = 0) -> RefineSummary:
+              max_gap: str = "", absent: int = 0, unmarked: str = "") -> RefineSummary:
     """The summary of a refinement of ``before`` into ``after``, both (V, T, J, C) in ``unit``
     (mm or px), NaN where missing: smoothness (|acceleration|, unit/frame^2) of both, the mean
     displacement, and per joint group of ``layout`` when it is known. The other arguments are
@@ -106,7 +112,7 @@ def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, no
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
     return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
-                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent)
+                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked)
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).
@@ -175,6 +181,15 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
                 "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
+
+
+def unmarked_format(dst: Path, data: PoseData, out_format: str | None) -> str:
+    """The name of the format ``dst`` is written in (``out_format``, else by extension) when it
+    keeps no flags of filled values (``Format.holds_filled``), e.g. ``".npy"``; "" when it does."""
+    fmt = out_format or format_for_writing(dst, data)
+    if fmt not in FORMATS or FORMATS[fmt].holds_filled:
+        return ""
+    return f".{fmt}" if fmt in ("npy", "trc") else fmt.upper() if fmt in ("dlc", "sleap") else fmt
 
 
 def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[str]:
