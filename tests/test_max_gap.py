@@ -143,3 +143,20 @@ def test_an_npy_output_says_it_keeps_no_mask_of_the_filled_values(tmp_path):
     assert "npy keeps no mask of which values were filled" in text and "--max-gap" in text
     text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npz", method="savgol", layout="coco17"))
     assert "keeps no mask" not in text  # .npz stores them ("filled")
+
+
+def test_the_summary_names_the_longest_filled_gaps_and_hints_max_gap(tmp_path):
+    write_poses(tmp_path / "in.npz", _walk())
+    text = str(refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="savgol"))
+    assert "longest gaps filled: right_ear frames 30-59 (30 frames, 1.00 s)\n" in text  # the 4-frame gap: not named
+    assert "1 gap longer than 0.5 s was invented from the frames around it; --max-gap 0.5s leaves such gaps missing" \
+        in text
+    text = str(refine_file(tmp_path / "in.npz", tmp_path / "out.npz", method="savgol", max_gap=15, force=True))
+    assert "longest gaps" not in text and "invented" not in text  # left missing, and said so
+    poses = _walk(fps=None).poses
+    poses[0, 60:70, 6] = np.nan  # 10 frames: long enough to be named, too short to be invented
+    np.save(tmp_path / "in.npy", poses)
+    text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", layout="coco17"))
+    assert ("longest gaps filled: right_ear frames 30-59 (30 frames), right_shoulder frames 60-69 (10 frames)\n"
+            "1 gap longer than 0.5 s (15 frames at the assumed 30 fps) was invented from the frames around it; "
+            "--max-gap 15 leaves such gaps missing") in text

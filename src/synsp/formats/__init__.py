@@ -77,8 +77,10 @@ FORMATS: dict[str, Format] = {
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False),
     "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
-    "dlc": Format("synsp.formats.dlc", (".csv", ".h5"), holds_filled=False),  # before sleap: a .h5 made elsewhere is written as DLC's
-    "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False),  # analysis HDF5, told from DLC's h5 by its datasets
+    # before sleap: a .h5 made elsewhere is written as DLC's
+    "dlc": Format("synsp.formats.dlc", (".csv", ".h5"), holds_filled=False),
+    # analysis HDF5, told from DLC's h5 by its datasets
+    "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False),
     "anipose": Format("synsp.formats.anipose", (".csv",), holds_filled=False),
     "c3d": Format("synsp.formats.c3d", (".c3d",)),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),

@@ -64,7 +64,9 @@ from synsp.refining.summary import (
     RefineSummary,
     convention_notes,
     gap_fill_notes,
+    gap_lines,
     joint_groups,
+    joint_names,
     layout_notes,
     summarize,
     summary_unit,
@@ -290,6 +292,7 @@ def refine_file(
     # frames seen below the threshold only are written as read above: not absent
     absent = int((tracks.absent & ~np.isfinite(out).all(-1).any(-1)).sum())
     count = int(filled.sum())
+    gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
@@ -347,7 +350,7 @@ def refine_file(
     scale, unit, unit_notes = summary_unit(poses, data.format, name)
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=name,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
-                     unmarked=unmarked_format(dst, refined, out_format))
+                     unmarked=unmarked_format(dst, refined, out_format), gaps=gaps)
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

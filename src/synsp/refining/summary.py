@@ -35,6 +35,7 @@ class RefineSummary:
     max_gap: str = ""  # the limit, as said to the user ("15 frames (0.5 s)")
     absent: int = 0  # track-frames inside a track's span with no joint detected: left out, not invented
     unmarked: str = ""  # the output's format, when it keeps no mask of the filled values (PoseData.filled)
+    gaps: list[str] = field(default_factory=list)  # the longest filled gaps, and a hint when some are long
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
@@ -45,6 +46,7 @@ class RefineSummary:
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
+        lines += self.gaps
         if self.unmarked and self.filled:
             lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
                          "(--max-gap leaves long gaps missing; .npz, .csv and .json keep the mask)")
@@ -104,7 +106,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
               filled: int = 0, layout: str | None = None, long_gaps: int = 0, never_seen: int = 0,
-              max_gap: str = "", absent: int = 0, unmarked: str = "") -> RefineSummary:
+              max_gap: str = "", absent: int = 0, unmarked: str = "", gaps: list[str] | None = None) -> RefineSummary:
     """The summary of a refinement of ``before`` into ``after``, both (V, T, J, C) in ``unit``
     (mm or px), NaN where missing: smoothness (|acceleration|, unit/frame^2) of both, the mean
     displacement, and per joint group of ``layout`` when it is known. The other arguments are
@@ -112,7 +114,8 @@ def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, no
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
     return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
-                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked)
+                         _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked,
+                         gaps or [])
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).
@@ -181,6 +184,65 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
                 "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
+
+
+# A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
+LONG_GAP_S = 0.5
+SAID_GAP_S = 0.25  # the longest gaps are named when one is at least this long (s)
+ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none
+
+
+def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids: list | None = None,
+              limited: bool = False, shown: int = 3) -> list[str]:
+    """What the summary says of the filled runs of ``filled`` (V, T, J) bool: when one lasts
+    :data:`SAID_GAP_S` or more, the ``shown`` longest that do (joint name of ``names``, frames,
+    seconds at ``fps`` when known; the track when V > 1; frames numbered by ``frame_ids`` when
+    given), and, unless ``limited`` (--max-gap given), how many are longer than
+    :data:`LONG_GAP_S`, with the --max-gap that would leave them missing."""
+    runs = []  # (length, v, j, first, last)
+    for v, j in zip(*np.nonzero(filled.any(axis=1))):
+        edges = np.diff(np.concatenate([[0], filled[v, :, j].astype(np.int8), [0]]))
+        runs += [(stop - start, v, j, start, stop - 1)
+                 for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))]
+    rate = fps or ASSUMED_FPS
+    if not runs or max(run[0] for run in runs) < SAID_GAP_S * rate:  # blinks and glitches: the count says enough
+        return []
+    runs.sort(key=lambda r: (-r[0], r[1], r[3], r[2]))
+    number = (lambda t: frame_ids[t]) if frame_ids is not None and len(frame_ids) == filled.shape[1] else int
+    tracks = filled.shape[0] > 1
+
+    def said(length, v, j, first, last):
+        seconds = f", {length / fps:.2f} s" if fps else ""
+        track = f" of track {v + 1}" if tracks else ""
+        return f"{names[j]}{track} frames {number(first)}-{number(last)} ({length} frames{seconds})"
+
+    lines = ["longest gaps filled: " + ", ".join(said(*run) for run in runs[:shown] if run[0] >= SAID_GAP_S * rate)]
+    limit = LONG_GAP_S * rate
+    long = sum(run[0] > limit for run in runs)
+    if long and not limited:
+        option = f"{LONG_GAP_S:g}s" if fps else f"{round(limit)}"
+        lines.append(f"{long} gap{'s' if long > 1 else ''} longer than {LONG_GAP_S:g} s"
+                     f"{'' if fps else f' ({round(limit)} frames at the assumed {ASSUMED_FPS:g} fps)'} "
+                     f"{'were' if long > 1 else 'was'} invented from the frames around "
+                     f"{'them' if long > 1 else 'it'}; --max-gap {option} leaves such gaps missing")
+    return lines
+
+
+def joint_names(data: PoseData, layout: str | None, count: int) -> list[str]:
+    """The names of the ``count`` joints of ``data`` read in ``layout`` (None: unknown), for the
+    summary: the file's own, a layout's (then a file's own markers), else ``joint 0``, ``joint 1``, ..."""
+    own = data.own_joint_names()
+    if own is not None and len(own) == count:
+        return own
+    partial = data.partial_layout()
+    if partial is not None:
+        markers = list(data.extra.get(data.format, {}).get("joints", []))
+        names = [*LAYOUTS[partial].joints, *markers[len(LAYOUTS[partial].joints):]]
+        if len(names) == count:
+            return names
+    if layout in LAYOUTS and len(LAYOUTS[layout].joints) == count:
+        return list(LAYOUTS[layout].joints)
+    return [f"joint {j}" for j in range(count)]
 
 
 def unmarked_format(dst: Path, data: PoseData, out_format: str | None) -> str:
