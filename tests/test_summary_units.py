@@ -48,3 +48,44 @@ def test_3d_person_in_metres_says_it_was_read_as_metres(tmp_path):
     assert summary.unit == "mm" and "read as metres" in str(summary)
     moved = _moved(np.load(tmp_path / "out.npy"), metres) * 1000
     assert abs(summary.displacement - moved) < 1e-3 * moved
+
+
+TRC = Path(__file__).parent / "fixtures" / "formats" / "pose2sim_halpe26.trc"
+
+
+def test_a_frame_rate_assumed_is_said_for_every_method_that_uses_it(tmp_path):
+    np.save(tmp_path / "in.npy", read_poses(TRC).poses[0])  # mm, Halpe-26, no frame rate in a .npy
+    for method in ("butterworth", "synsp"):
+        text = str(refine_file(tmp_path / "in.npy", tmp_path / f"{method}.npy", method=method))
+        assert "fps: 30 (assumed; pass --fps)" in text, method
+    assert "fps:" not in str(refine_file(tmp_path / "in.npy", tmp_path / "savgol.npy", method="savgol"))  # frames
+    assert "fps:" not in str(refine_file(tmp_path / "in.npy", tmp_path / "given.npy", method="butterworth", fps=60))
+    assert "fps:" not in str(refine_file(TRC, tmp_path / "out.trc", method="butterworth"))  # the TRC says its rate
+
+
+def test_the_unit_is_the_files_for_every_method(tmp_path):
+    np.save(tmp_path / "in.npy", read_poses(TRC).poses[0])
+    units = {method: refine_file(tmp_path / "in.npy", tmp_path / f"{method}.npy", method=method).unit
+             for method in ("synsp", "butterworth", "savgol")}
+    assert units == {"synsp": "mm", "butterworth": "mm", "savgol": "mm"}
+    assert "units" not in str(refine_file(tmp_path / "in.npy", tmp_path / "b.npy", method="butterworth", force=True))
+
+
+def test_a_pose2sim_trc_counts_its_own_markers_in_the_layout_note(tmp_path):
+    markers = read_poses(TRC).extra["trc"]["markers"]
+    text = str(refine_file(TRC, tmp_path / "out.trc"))
+    assert f"layout: halpe26 -> h36m17: 12 joints refined by SynSP, the other {len(markers) - 12} by" in text
+
+
+def test_joint_groups_without_a_joint_are_left_out(tmp_path):
+    waist_up = read_poses(TRC).poses[0].copy()
+    names = read_poses(TRC).extra["trc"]["markers"]
+    assert len(names) == 22
+    from synsp.skeleton import get_layout
+    halpe = get_layout("halpe26").joints
+    below = [j for j, name in enumerate(halpe) if any(p in name for p in ("hip", "knee", "ankle", "toe", "heel"))]
+    waist_up[:, below] = np.nan
+    np.save(tmp_path / "in.npy", waist_up)
+    text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", layout="halpe26"))
+    line = next(line for line in text.splitlines() if line.startswith("displacement by joint group"))
+    assert "nan" not in line and "legs" not in line and "feet" not in line and "arms" in line

@@ -61,6 +61,7 @@ from synsp.refining.arrays import (
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
+    ASSUMED_FPS,
     RefineSummary,
     convention_notes,
     gap_fill_notes,
@@ -243,7 +244,8 @@ def refine_file(
     laid = len(LAYOUTS[partial].joints) if partial is not None and layout in (None, partial) else j_count
     name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
                         None if own else target)
-    route = layout_notes(name, target, method, laid, c_count) if target is not None else []
+    held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
+    route = layout_notes(name, target, method, laid, c_count, held) if target is not None else []
     notes = list(route)
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
@@ -267,6 +269,8 @@ def refine_file(
                         f"(--layout {other} if they are {TWENTY_TWO[other]})")
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
+    elif method in FPS_FILTERS or method in NETWORKS:  # the rate changes the output: the one taken is said
+        notes.append(f"fps: {ASSUMED_FPS:g} (assumed; pass --fps)")
     said_absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, none invented
     if said_absent is not None and np.shape(said_absent) == poses.shape[:2]:
         poses = np.where(np.asarray(said_absent)[..., None, None], np.nan, poses)
@@ -347,8 +351,11 @@ def refine_file(
     notes = [chosen] * (chosen is not None) + notes
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
-    scale, unit, unit_notes = summary_unit(poses, data.format, name)
-    return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=name,
+    # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
+    told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
+                                                               model_layout(c_count))
+    scale, unit, unit_notes = summary_unit(poses, data.format, told)
+    return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=told,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
                      unmarked=unmarked_format(dst, refined, out_format), gaps=gaps)
 

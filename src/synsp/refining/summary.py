@@ -113,6 +113,7 @@ def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, no
     stored as given (see :class:`RefineSummary`)."""
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
+    groups = {group: value for group, value in groups.items() if np.isfinite(value)}  # a waist-up video: no legs
     return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
                          _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked,
                          gaps or [])
@@ -134,9 +135,11 @@ def joint_groups(layout: str) -> dict[str, list[int]]:
     return {g: groups[g] for g in [*_GROUPS, "other"] if g in groups}
 
 
-def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None) -> list[str]:
+def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None,
+                 held: list[int] | None = None) -> list[str]:
     """What network ``method`` (whose model refines layout ``target``) does with the input's
-    ``j_count`` joints of ``c_count`` coordinates in layout ``name`` (None: unknown), said before the figures."""
+    ``j_count`` joints of ``c_count`` coordinates in layout ``name`` (None: unknown), said before the
+    figures; ``held``: the layout joints the file holds (a TRC's markers), when not all of them."""
     if name is None:
         return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
                 "refined by SmoothNet, which works on any joints"]
@@ -151,6 +154,8 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
         return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
                 "which works on any joints"]
     kept = shared_joints(name, target)
+    if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
+        j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
             "SmoothNet plus the SynSP correction of their nearest model joint"]
 
