@@ -115,3 +115,37 @@ def test_a_refined_trial_keeps_its_parameters_and_marks_filled_points_modelled(t
     assert (points_out[gap][:, 3:] == 0).all()  # filled: residual 0 (C3D's modelled), no camera saw it
     assert (points_out[~gap][:, 3] == 1.0).all() and (points_out[~gap][:, 4] == 9).all()  # measured: as given
     assert np.array_equal(read_poses(tmp_path / "out.c3d").filled[0], gap)  # and read back as filled
+
+
+def test_model_outputs_pass_through_untouched(tmp_path, capsys):
+    """Plug-in Gait's outputs stored as points (POINT:ANGLES, ...: degrees, residual 0) are no markers:
+    not refined, not counted among the joints, written back exactly as they came, and said so."""
+    import c3d
+
+    rng = np.random.default_rng(1)
+    markers = np.zeros((40, 3, 5), np.float32)
+    markers[..., :3] = 500 + np.cumsum(rng.normal(0, 3, (40, 3, 3)), axis=0)
+    markers[..., 3], markers[..., 4] = 1.0, 9
+    angles = np.zeros((40, 2, 5), np.float32)  # knee flexion swinging 0-60 degrees, modelled: residual 0
+    angles[..., 0] = 30 + 30 * np.sin(np.arange(40) / 3)[:, None] + rng.normal(0, 2, (40, 2))
+    angles[..., 1], angles[..., 2] = 2.0, -5.0
+    points = np.concatenate([markers[:, :1], angles[:, :1], markers[:, 1:], angles[:, 1:]], axis=1)
+    labels = ["M0", "LKneeAngles", "M1", "M2", "RKneeAngles"]
+    writer = c3d.Writer(point_rate=100.0, point_scale=-0.1, point_units="mm  ")
+    writer.set_point_labels(labels)
+    writer.get("POINT").add_str("ANGLES", "angle outputs", "LKneeAnglesRKneeAngles", 11, 2)
+    writer.add_frames([(points[t], np.zeros((0, 0), np.float32)) for t in range(40)])
+    with open(tmp_path / "trial.c3d", "wb") as handle:
+        writer.write(handle)
+
+    data = read_poses(tmp_path / "trial.c3d")
+    assert data.poses.shape == (1, 40, 3, 3) and data.extra["c3d"]["markers"] == ["M0", "M1", "M2"]
+    assert data.filled is None  # the outputs' residual 0 does not make the markers' values "modelled"
+    assert main(["refine", str(tmp_path / "trial.c3d"), str(tmp_path / "out.c3d"), "--method", "savgol"]) == 0
+    assert "2 model outputs (POINT:ANGLES: LKneeAngles, RKneeAngles)" in capsys.readouterr().out
+    with open(tmp_path / "out.c3d", "rb") as handle:
+        reader = c3d.Reader(handle)
+        assert [label.strip() for label in reader.point_labels] == labels
+        out = np.stack([p for _, p, _ in reader.read_frames(copy=True)])
+    np.testing.assert_array_equal(out[:, [1, 4]], points[:, [1, 4]])  # values, residual 0, no cameras: as they came
+    assert not np.array_equal(out[:, [0, 2, 3], :3], points[:, [0, 2, 3], :3])  # the markers were refined

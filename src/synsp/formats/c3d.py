@@ -12,6 +12,10 @@ missing one, residual 0 and no cameras (C3D's "modelled": filtered or interpolat
 for a filled one, and for a measured one the residual and camera mask the source file gave it
 (0 and none when the source was not a C3D file). Reading, a residual of 0 in a file whose other
 points have residuals is such a modelled value: ``filled``.
+A modelling program's outputs stored as points (Vicon's Plug-in Gait writes ``LKneeAngles``
+in degrees, forces, moments, powers: the labels its ``POINT:ANGLES``, ``POINT:FORCES``, ...
+parameters list, :data:`MODEL_OUTPUTS`) are no markers: they are left out of the poses and
+written back as they came (values, residual, cameras, in their place among the labels).
 Analog channels (force plates, EMG) are carried over unchanged: their labels, rate, units and
 values (scaled and offset as the source file says, written as floats), so refining the
 points of a trial keeps its forces; so is every other parameter of the source (``FORCE_PLATFORM``,
@@ -39,6 +43,11 @@ _WRITER_SETS = {
                "DESCRIPTIONS2", "FORMAT", "BITS"},
     "TRIAL": {"ACTUAL_START_FIELD", "ACTUAL_END_FIELD"},
 }
+
+# POINT parameters listing the labels of points that are a model's outputs (angles in degrees,
+# forces, moments, powers, ...), not positions: smoothing them as markers would move an angle
+# by tens of degrees and drag the real markers with them.
+MODEL_OUTPUTS = ("ANGLES", "FORCES", "MOMENTS", "POWERS", "REACTIONS", "SCALARS")
 
 
 def _c3d():
@@ -78,6 +87,7 @@ def read(path: Path) -> PoseData:
         units = _units(param.string_value if param is not None else "mm", path)
         rate = float(reader.point_rate)
         scale = abs(float(reader.point_scale)) or 1.0  # the residuals' step: written with the same
+        outputs = _model_outputs(reader, labels)
         frame_ids, frames, analog = [], [], []
         for number, points, samples in reader.read_frames(copy=True):
             frame_ids.append(int(number))
@@ -88,6 +98,13 @@ def read(path: Path) -> PoseData:
     if not frames or not labels:
         raise ValueError(f"{path}: no point data")
     points = np.stack(frames).astype(np.float64)  # (T, M, 5): x, y, z, residual, cameras
+    passed = None
+    if outputs:
+        kept = [k for k, label in enumerate(labels) if label not in outputs]
+        if not kept:
+            raise ValueError(f"{path}: every point is a model output ({', '.join(outputs)}); no marker to refine")
+        passed = {"labels": labels, "kept": kept, "points": np.stack(frames)}  # all points, as read
+        points, labels = points[:, kept], [labels[k] for k in kept]
     values = points[..., :3] * UNITS_TO_MM[units]
     values[points[..., 3] < 0] = np.nan
     # residual 0 = modelled (filtered, interpolated), in a file whose points carry residuals at all
@@ -98,6 +115,11 @@ def read(path: Path) -> PoseData:
     layout = None if "layout" in extra["c3d"] else layout  # a layout's joints and markers of its own
     extra["c3d"].update(parameters=parameters, residual=points[..., 3].astype(np.float32),
                         cameras=points[..., 4].astype(np.uint8), scale=scale)
+    if passed is not None:
+        extra["c3d"]["outputs"] = passed
+        named = "; ".join(f"POINT:{group}: {', '.join(names)}" for group, names in _by_group(outputs).items())
+        extra["notes"] = [f"C3D: {len(outputs)} model outputs ({named}) are no markers: not refined, not "
+                          "counted among the joints, written back as they came (to a C3D output)"]
     if modelled.any():
         estimated = np.zeros(poses.shape[:2], dtype=bool) if estimated is None else estimated
         estimated[:, columns] |= modelled
@@ -137,6 +159,12 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
         analog = None  # another number of frames: the channels no longer line up with the points
     writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=analog["rate"] if analog else 0.0,
                         point_scale=-float(source.get("scale", 1.0)), point_units=units.ljust(4))
+    passed = source.get("outputs")
+    if passed is not None and len(passed["points"]) == n_frames and len(passed["kept"]) == len(markers):
+        # the model's outputs back in their places among the labels, as read
+        every = np.array(passed["points"], dtype=np.float32)
+        every[:, passed["kept"]] = points
+        points, markers = every, passed["labels"]
     writer.set_point_labels(markers)
     if analog:
         writer.set_analog_labels(analog["labels"])
@@ -153,6 +181,29 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
     with atomic_path(path) as tmp, open(tmp, "wb") as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No analog data found": none is written
         writer.write(handle)
+
+
+def _model_outputs(reader, labels: list[str]) -> dict[str, str]:
+    """The point labels a C3D file's ``POINT:ANGLES``, ``POINT:FORCES``, ... (:data:`MODEL_OUTPUTS`)
+    list, each with its group, in the file's label order."""
+    groups = {}
+    for group in MODEL_OUTPUTS:
+        param = reader.get(f"POINT:{group}")
+        if param is None or not param.bytes:
+            continue
+        try:
+            names = [str(n).strip() for n in np.atleast_1d(param.string_array)]
+        except Exception:  # a parameter of another type under that name: lists no labels
+            continue
+        groups.update({name: group for name in names if name})
+    return {label: groups[label] for label in labels if label in groups}
+
+
+def _by_group(outputs: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for label, group in outputs.items():
+        grouped.setdefault(group, []).append(label)
+    return grouped
 
 
 def _parameters(reader) -> list[tuple]:
