@@ -267,3 +267,27 @@ def test_sports2d_2d_track_with_a_constant_z_is_refined_in_2d_and_z_kept(tmp_pat
         assert 0 < np.nanmean(np.abs(out[..., :2] - pixels[..., :2])) < 20  # the input has gaps (empty cells)
     with pytest.raises(SpaceError, match="--space 2d, but none of the poses' 3 coordinates"):
         refine_file(src, tmp_path / "out3d.trc", method="savgol", space="2d", force=True)
+
+
+def test_max_gap_writes_long_gaps_as_blank_cells(tmp_path, capsys):
+    """With --max-gap a gap longer than the limit is written as blank cells (Pose2Sim writes a missing
+    marker so; OpenSim's TRC reader takes them as NaN and its IK skips that marker in that frame), and
+    the summary says what the file holds; shorter gaps are filled."""
+    rng = np.random.default_rng(4)
+    markers = ["C7", "RASIS", "LASIS"]
+    values = 500 + np.cumsum(rng.normal(0, 2, (60, 3, 3)), axis=0)
+    values[20:40, 1] = np.nan  # 20 frames: longer than the limit
+    values[10:13, 2] = np.nan  # 3 frames: filled
+    _write_trc(tmp_path / "lab.trc", markers, values, "mm")
+    assert main(["refine", str(tmp_path / "lab.trc"), "--method", "savgol", "--max-gap", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "20 joint values left missing: gaps longer than 12 frames" in out
+    assert "interpolated or held" not in out and "20 joint values written as blank cells" in out
+    rows = [line.split("\t") for line in (tmp_path / "lab_filt_synsp.trc").read_text().splitlines()[5:]]
+    assert len(rows) == 60 and all(len(row) == 2 + 3 * 3 for row in rows)  # every row whole: OpenSim checks
+    blank = np.array([[cell == "" for cell in row[2:]] for row in rows]).reshape(60, 3, 3)
+    expected = np.zeros((60, 3), bool)
+    expected[20:40, 1] = True
+    assert np.array_equal(blank.all(-1), expected) and np.array_equal(blank.any(-1), expected)
+    back = read_poses(tmp_path / "lab_filt_synsp.trc").poses[0]
+    assert np.isnan(back[20:40, 1]).all() and np.isfinite(back[10:13, 2]).all()

@@ -27,11 +27,15 @@ followed by its own markers, with no layout for the whole
 (:meth:`~synsp.formats.posedata.PoseData.partial_layout` names the first joints'): ``synsp
 refine`` refines the layout's joints as that layout and the others as joints of no layout.
 
-OpenSim rejects missing values, so the writer never writes NaN: a missing value is linearly
-interpolated between the marker's neighbouring frames, or holds its first / last value at
-the ends (:func:`gap_count` tells how many values that is), and a marker never seen in any
-frame is left out of the file. ``synsp refine`` fills the gaps inside the person's span
-before refining and reports the ones the writer fills.
+A missing value is a blank cell, as Pose2Sim writes one: OpenSim's TRC reader takes it as NaN
+and its inverse kinematics skips that marker in that frame. By default the writer still fills
+them, as Pose2Sim does its long gaps (``fill_large_gaps_with = 'last_value'``; a frame with no
+marker at all would leave IK nothing to fit): a missing value is linearly interpolated between
+the marker's neighbouring frames, or holds its first / last value at the ends
+(:func:`gap_count` tells how many values that is). With ``extra["keep_missing"]`` (``synsp
+refine --max-gap``: long gaps are not to be invented) they are written blank. A marker never
+seen in any frame is left out of the file. ``synsp refine`` fills the gaps inside the person's
+span before refining and reports the ones the writer fills or leaves blank.
 """
 from __future__ import annotations
 
@@ -250,7 +254,8 @@ def gap_count(poses: np.ndarray) -> int:
 def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     """Write a TRC file in Pose2Sim's layout (see the module doc); poses (1, T, J, 3) in millimetres.
 
-    Missing values are interpolated or held (never written as NaN); markers never seen are left out.
+    Missing values are interpolated or held, or written as blank cells when
+    ``data.extra["keep_missing"]``; markers never seen are left out.
     """
     poses = np.asarray(data.poses, dtype=np.float64)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
@@ -270,7 +275,8 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     track = track[:, seen]
     if not markers:
         raise ValueError(f"{path}: no marker has a value in any frame; nothing to write")
-    track = fill_gaps(track)[0]
+    if not data.extra.get("keep_missing"):
+        track = fill_gaps(track)[0]
     units = trc.get("units", "m")
     track = track / UNITS_TO_MM[units]
     fields = dict(trc.get("fields", {}))
@@ -290,7 +296,8 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
              "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(markers))) + "\t"]
     digits = {"m": 6, "cm": 4, "mm": 3, "in": 5, "px": 3}[units]  # micrometre precision in every unit
     body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
-    text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in
-                     zip(frame_ids, np.char.mod(f"%.{digits}f", body).tolist()))
+    cells = np.char.mod(f"%.{digits}f", body)
+    cells[~np.isfinite(body)] = ""  # a missing marker: a blank cell, as Pose2Sim writes it
+    text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in zip(frame_ids, cells.tolist()))
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines) + "\n" + text + "\n")

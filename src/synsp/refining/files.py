@@ -304,7 +304,8 @@ def refine_file(
         axis, value = flat
         written = np.insert(out, axis, np.where(np.isfinite(out).all(-1), value, np.nan), axis=-1)
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
-    refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled)
+    extra = {**data.extra, "keep_missing": True} if gap is not None else data.extra  # not invented: not filled
+    refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled, extra=extra)
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)

@@ -261,13 +261,17 @@ def unmarked_format(dst: Path, data: PoseData, out_format: str | None) -> str:
 
 def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[str]:
     """What the format ``dst`` is written in (``out_format``, else by extension) does with the
-    values of ``data.poses`` (V, T, J, C) still missing when it cannot store them (TRC)."""
+    values of ``data.poses`` (V, T, J, C) still missing when it does not store them by default (TRC:
+    filled, or blank cells when ``data.extra["keep_missing"]``, set by ``--max-gap``)."""
     fmt = out_format or format_for_writing(dst, data)
     if fmt not in FORMATS or FORMATS[fmt].holds_missing:  # (an unknown format: write_poses says so)
         return []
     count = importlib.import_module(FORMATS[fmt].module).gap_count(data.poses)
     if not count:
         return []
+    if data.extra.get("keep_missing"):  # --max-gap: the writer leaves them blank
+        return [f"gaps: {count} joint values written as blank cells, {fmt.upper()}'s missing marker (--max-gap; "
+                "OpenSim reads them as NaN and its inverse kinematics skips that marker in that frame)"]
     return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values not given (outside the "
             "detected span, in frames with no joint detected, in gaps longer than --max-gap) were interpolated "
             "or held at the nearest measured value (markers never seen are left out)"]
