@@ -291,3 +291,31 @@ def test_max_gap_writes_long_gaps_as_blank_cells(tmp_path, capsys):
     assert np.array_equal(blank.all(-1), expected) and np.array_equal(blank.any(-1), expected)
     back = read_poses(tmp_path / "lab_filt_synsp.trc").poses[0]
     assert np.isnan(back[20:40, 1]).all() and np.isfinite(back[10:13, 2]).all()
+
+
+@pytest.mark.parametrize("fps", [120, 150])
+def test_times_are_written_with_the_inputs_decimals_and_enough_for_the_rate(tmp_path, fps):
+    """Millimetre positions are written with 3 decimals; the Time column was too, so 120 Hz steps
+    read 8 or 9 ms and 150 Hz times 0.007, 0.013: now times keep the input's digits (here 5), and a
+    file without times gets enough for its rate (5 decimals: steps off by under 0.1 %)."""
+    rng = np.random.default_rng(5)
+    markers = ["C7", "RASIS", "LASIS"]
+    values = 500 + np.cumsum(rng.normal(0, 2, (30, 3, 3)), axis=0)
+    times = np.arange(30) / fps
+    rows = "\n".join(f"{t + 1}\t{times[t]:.5f}\t" + "\t".join(f"{v:.5f}" for v in row)
+                     for t, row in enumerate(values.reshape(30, -1)))
+    (tmp_path / "lab.trc").write_text(
+        "PathFileType\t4\t(X/Y/Z)\tlab.trc\n"
+        "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+        f"{fps}\t{fps}\t30\t3\tmm\t{fps}\t1\t30\n"
+        "Frame#\tTime\t" + "\t\t\t".join(markers) + "\n"
+        "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, 4)) + "\n\n" + rows + "\n")
+    data = read_poses(tmp_path / "lab.trc")
+    write_poses(tmp_path / "out.trc", data)
+    written = [line.split("\t")[1] for line in (tmp_path / "out.trc").read_text().splitlines()[5:]]
+    assert written[:3] == [f"{t:.5f}" for t in times[:3]]
+    np.testing.assert_allclose(np.diff(read_poses(tmp_path / "out.trc").extra["trc"]["times"]), 1 / fps, atol=1e-5)
+    del data.extra["trc"]["times"]  # times from the rate
+    write_poses(tmp_path / "rate.trc", data)
+    back = np.array(read_poses(tmp_path / "rate.trc").extra["trc"]["times"])
+    np.testing.assert_allclose(back, times, atol=5e-6)
