@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synsp.cli import main
 from synsp.formats import FORMATS, PoseData, detect_format, read_poses, scores_to_missing, write_poses
 
 
@@ -81,16 +82,22 @@ def test_npz_integer_poses_become_float(tmp_path):
     assert data.poses.dtype == np.float64
 
 
-def test_frames_first_stacks_are_refused_and_mmpose_scores_read(tmp_path):
+def test_frames_first_stacks_are_read_frames_first_and_mmpose_scores_read(tmp_path):
     import synsp
 
     rng = np.random.default_rng(3)
     people = 500 + rng.normal(0, 2, (2, 60, 17, 2)) + np.arange(60)[:, None, None]  # (P, T, J, 2)
     scores = rng.uniform(0.5, 0.9, (2, 60, 17))
     np.savez(tmp_path / "tpj.npz", keypoints=people.transpose(1, 0, 2, 3), scores=scores.transpose(1, 0, 2))
-    with pytest.raises(ValueError, match=r"shape \(60, 2, 17, 2\) is \(T, P, J, C\), frames first\? save it as "
-                                         r"x.transpose\(1, 0, 2, 3\)"):
-        read_poses(tmp_path / "tpj.npz")
+    data = read_poses(tmp_path / "tpj.npz")  # rtmlib's per-frame results stacked: (T, P, J, C), said so
+    np.testing.assert_array_equal(data.poses, people)
+    np.testing.assert_array_equal(data.scores, scores)
+    assert data.extra["notes"] == ["axes: array 'keypoints' (60, 2, 17, 2) read as (T, P, J, C), frames first "
+                                   "(60 frames of 2 persons); written back in that order"]
+    write_poses(tmp_path / "back.npz", data)
+    back = np.load(tmp_path / "back.npz")
+    np.testing.assert_array_equal(back["keypoints"], people.transpose(1, 0, 2, 3))
+    np.testing.assert_array_equal(back["scores"], scores.transpose(1, 0, 2))
     with pytest.raises(ValueError, match="pass poses.transpose"):
         synsp.refine(people.transpose(1, 0, 2, 3), "savgol")
     assert synsp.refine(people[:, :5], "savgol").shape == (2, 5, 17, 2)  # a short (V, T, J, C) is fine
@@ -240,3 +247,17 @@ def test_scores_to_missing_validates_shapes():
         scores_to_missing(np.zeros((2, 3, 2)), np.zeros((3, 2)), 0.5)
     with pytest.raises(ValueError, match="float array"):
         scores_to_missing(np.zeros((2, 3, 2), dtype=int), np.zeros((2, 3)), 0.5)
+
+
+def test_rtmlib_export_of_one_person_frames_first_is_refined_in_its_axis_order(tmp_path, capsys):
+    """rtmlib's keypoints (T, 1, J, 2) and scores (T, 1, J): refined, written back (T, 1, J, ...)."""
+    rng = np.random.default_rng(8)
+    track = 400 + np.cumsum(rng.normal(0, 3, (80, 26, 2)), axis=0)
+    np.savez(tmp_path / "rtmlib export.npz", keypoints=track[:, None].astype(np.float32),
+             scores=rng.uniform(0.6, 0.95, (80, 1, 26)).astype(np.float32))
+    assert main(["refine", str(tmp_path / "rtmlib export.npz"), str(tmp_path / "out.npz"), "--method", "savgol"]) == 0
+    assert "read as (T, P, J, C), frames first (80 frames of 1 person)" in capsys.readouterr().out
+    out = np.load(tmp_path / "out.npz")
+    assert out["keypoints"].shape == (80, 1, 26, 2) and out["scores"].shape == (80, 1, 26)
+    assert out["filled"].shape == (80, 1, 26)
+    assert 0 < np.abs(out["keypoints"][:, 0] - track).mean() < 5

@@ -8,8 +8,10 @@ under the name read), ``"fps"`` (scalar), ``"layout"`` (string), ``"track_ids"``
 and ``"filled"`` (T, J) or (V, T, J) bool (joint values filled in rather than measured). Poses
 are (T, J, C) or (V, T, J, C); the reader remembers the rank and the writer writes the same rank
 back, under the same key, keeping every array it did not interpret. A 4-D array of 16 or more
-"views" of a quarter as many frames or fewer is refused as most likely (T, P, J, C), frames first
-(:func:`synsp.errors.check_frames_first`): rtmlib's and mmpose's per-frame results stacked.
+"views" of a quarter as many frames or fewer is (T, P, J, C), frames first (rtmlib's and mmpose's
+per-frame results stacked, :func:`synsp.errors.check_frames_first`): an ``.npz`` is read so, its
+scores (T, P, J) too, says so in a note and is written back in that axis order; an ``.npy`` is
+refused.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.errors import check_frames_first
+from synsp.errors import FEW_FRAMES, MANY_VIEWS, check_frames_first
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
 
@@ -73,7 +75,10 @@ def read(path: Path, key: str | None = None) -> PoseData:
     npz = loaded
     files = list(npz)
     name = _pick_key(files, key, path)
-    poses, rank = _as_poses(npz[name], f"{path}: array {name!r}")
+    shape = np.shape(npz[name])
+    # (T, P, J, C): many "persons" of few frames; one person of many frames. Read with frames second.
+    swap = len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]
+    poses, rank = _as_poses(np.swapaxes(npz[name], 0, 1) if swap else npz[name], f"{path}: array {name!r}")
     scores = fps = layout = track_ids = filled = None
     score_key = next((k for k in SCORE_KEYS if k in files), None)
     if score_key is not None:
@@ -81,7 +86,7 @@ def read(path: Path, key: str | None = None) -> PoseData:
         if np.iscomplexobj(raw) or not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool):
             raise ValueError(f"{path}: {score_key!r} must be real numbers, got {raw.dtype}")
         scores = np.asarray(raw, dtype=np.float64)
-        scores = scores[None] if scores.ndim == 2 else scores
+        scores = scores[None] if scores.ndim == 2 else np.swapaxes(scores, 0, 1) if swap else scores
         if scores.shape != poses.shape[:3]:
             raise ValueError(f"{path}: {score_key} {raw.shape} do not match poses {npz[name].shape}")
     if "fps" in files:
@@ -95,13 +100,17 @@ def read(path: Path, key: str | None = None) -> PoseData:
         if len(track_ids) != poses.shape[0]:
             raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
     if "filled" in files:
-        flags = npz["filled"]
+        flags = np.swapaxes(npz["filled"], 0, 1) if swap and np.ndim(npz["filled"]) == 3 else npz["filled"]
         filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
     consumed = {name, *_META_KEYS} - ({k for k in SCORE_KEYS if k != score_key})  # a second score array is kept
     others = {f: npz[f] for f in files if f not in consumed}
-    info = {"rank": rank, "key": name, "others": others, "score_key": score_key}
+    info = {"rank": rank, "key": name, "others": others, "score_key": score_key, "frames_first": swap}
+    extra = {"arrays": info}
+    if swap:
+        extra["notes"] = [f"axes: array {name!r} {shape} read as (T, P, J, C), frames first ({shape[0]} frames of "
+                          f"{shape[1]} person{'s' if shape[1] != 1 else ''}); written back in that order"]
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
-                    format="npz", extra={"arrays": info}, filled=filled)
+                    format="npz", extra=extra, filled=filled)
 
 
 def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
@@ -113,7 +122,9 @@ def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
     info = data.extra.get("arrays", {})
     poses = np.asarray(data.poses)
     three_d = info.get("rank") == 3 and poses.shape[0] == 1
-    out = poses[0] if three_d else poses
+    # a file read frames first, (T, P, J, C), is written so: its poses, scores and flags
+    order = (lambda a: np.swapaxes(a, 0, 1)) if info.get("frames_first") and not three_d else (lambda a: a)
+    out = order(poses[0] if three_d else poses)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         if fmt == "npy":
             np.save(f, out)
@@ -122,10 +133,10 @@ def write(path: Path, data: PoseData, fmt: str = "npz") -> None:
         arrays[info.get("key") or "poses"] = out
         if data.scores is not None:
             scores = np.asarray(data.scores)
-            arrays[info.get("score_key") or "scores"] = scores[0] if three_d else scores
+            arrays[info.get("score_key") or "scores"] = order(scores[0] if three_d else scores)
         if data.filled is not None:
-            arrays["filled"] = (np.asarray(data.filled, dtype=bool)[0] if three_d
-                                else np.asarray(data.filled, dtype=bool))
+            arrays["filled"] = order(np.asarray(data.filled, dtype=bool)[0] if three_d
+                                     else np.asarray(data.filled, dtype=bool))
         if data.fps is not None:
             arrays["fps"] = np.float64(data.fps)
         if data.layout is not None:
