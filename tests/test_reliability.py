@@ -710,6 +710,22 @@ def test_third_channel_rule_both_sides():
     assert third_channel(scores_over_1) == "confidence"
 
 
+def test_simcc_scores_above_1_are_a_confidence_and_a_depth_that_moves_with_the_body_is_not():
+    """RTMPose/RTMW's SimCC scores are no probabilities: 20 % of them above 1, up to 1.12, or a model's
+    up to 1.7; x, y span pixels and the channel stays in [0, 2] without moving with the body: a score.
+    A depth in metres beside pixels moves with the body (all joints together): not told, ask."""
+    from synsp.sequence import third_channel
+
+    rtmw = _xy_conf()
+    rtmw[..., 2] = np.random.default_rng(2).uniform(0.02, 1.12, (40, 17))
+    assert np.mean(rtmw[..., 2] > 1) > 0.05 and third_channel(rtmw) == "confidence"
+    rtmw[..., 2] *= 1.6  # scores up to 1.8
+    assert third_channel(rtmw) == "confidence"
+    depth = motion()  # pixels, and a depth walking from 1.8 to 0.3 m, each joint within 15 cm of the body's
+    depth[..., 2] = np.linspace(1.8, 0.3, 40)[:, None] + np.random.default_rng(3).uniform(-0.15, 0.15, 17)
+    assert third_channel(depth) is None
+
+
 def test_confidence_channel_is_refined_in_2d_and_written_back_unchanged(tmp_path, capsys):
     import synsp
     from synsp.formats import read_poses

@@ -340,8 +340,9 @@ def refine_file(
         notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
                         "score); refined in 2D, the channel written back unchanged")
     elif confidence is not None and c_count == 2:
-        notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score in [0, 1]); "
-                        "refined in 2D, the channel written back unchanged (--space 3d if it is z)")
+        notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score, "
+                        f"{np.nanmin(confidence):.2g} to {np.nanmax(confidence):.3g}); refined in 2D, the channel "
+                        "written back unchanged (--space 3d if it is z)")
     elif confidence is not None:
         notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
                         "the channel written back unchanged")
