@@ -319,3 +319,30 @@ def test_times_are_written_with_the_inputs_decimals_and_enough_for_the_rate(tmp_
     write_poses(tmp_path / "rate.trc", data)
     back = np.array(read_poses(tmp_path / "rate.trc").extra["trc"]["times"])
     np.testing.assert_allclose(back, times, atol=5e-6)
+
+
+def test_uneven_time_stamps_are_said(tmp_path, capsys):
+    """A phone's variable frame rate (steps 25-41 ms, dropped frames 66 ms): refined as if evenly
+    spaced, which the summary now says, with the steps; an even file says nothing of it."""
+    rng = np.random.default_rng(6)
+    markers = ["C7", "RASIS", "LASIS"]
+    values = 500 + np.cumsum(rng.normal(0, 2, (60, 3, 3)), axis=0)
+    steps = np.clip(rng.normal(1 / 30, 0.004, 59), 0.025, 0.041)
+    steps[[10, 30]] = 0.066
+    times = np.concatenate([[0], np.cumsum(steps)])
+    rows = "\n".join(f"{t + 1}\t{times[t]:.6f}\t" + "\t".join(f"{v:.5f}" for v in row)
+                     for t, row in enumerate(values.reshape(60, -1)))
+    header = ("PathFileType\t4\t(X/Y/Z)\tlab.trc\n"
+              "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+              "30\t30\t60\t3\tmm\t30\t1\t60\n"
+              "Frame#\tTime\t" + "\t\t\t".join(markers) + "\n"
+              "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, 4)) + "\n\n")
+    (tmp_path / "vfr.trc").write_text(header + rows + "\n")
+    assert main(["refine", str(tmp_path / "vfr.trc"), str(tmp_path / "out.trc"), "--method", "savgol"]) == 0
+    out = capsys.readouterr().out
+    low, high = steps.min() * 1000, steps.max() * 1000
+    assert (f"time: the Time column is uneven (steps {low:.0f} to {high:.0f} ms, median "
+            f"{np.median(steps) * 1000:.0f} ms): refined as if evenly spaced at 30 fps") in out
+    _write_trc(tmp_path / "even.trc", markers, values, "mm")
+    assert main(["refine", str(tmp_path / "even.trc"), str(tmp_path / "even_out.trc"), "--method", "savgol"]) == 0
+    assert "time: the Time column is uneven" not in capsys.readouterr().out
