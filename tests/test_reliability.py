@@ -742,3 +742,16 @@ def test_confidence_channel_is_refined_in_2d_and_written_back_unchanged(tmp_path
     others = [j for j in range(17) if j != 3]  # every joint but the filled one is x, y refined alone, in 2D
     np.testing.assert_allclose(out[:, others, :2], synsp.refine(x[..., :2], "savgol")[:, others], atol=1e-6)
     assert np.linalg.norm(out[5:9, 3, :2] - x[5:9, 3, :2], axis=-1).max() < 60  # the low-confidence joint was filled
+
+
+def test_space_2d_on_a_depth_says_what_it_assumed(tmp_path):
+    """--space 2d on MediaPipe Holistic's x, y, z (z a relative depth about 0) read z as the scores and
+    said only 'no joint detected with confidence >= 0.3': the message now says which channel it took."""
+    from synsp import refine_file
+
+    x = motion(40, 17, 3) / 1000  # normalised image coordinates
+    x[..., 2] = np.random.default_rng(7).uniform(-0.1, 0.1, (40, 17))
+    np.save(tmp_path / "hol.npy", x)
+    with pytest.raises(ValueError, match=r"no joint detected with confidence >= 0.3 in any frame, the third channel "
+                                         r"read as the confidence \(--space 2d\): its values run from -0.10 to 0.10"):
+        refine_file(tmp_path / "hol.npy", tmp_path / "out.npy", method="savgol", space="2d")

@@ -223,7 +223,11 @@ def refine_file(
         how = "NaN, or (0, 0): not found" if zeros.any() else "NaN"
         raise MissingDataError(f"{src}: every joint value is missing ({how}); nothing to refine")
     if not np.isfinite(poses).all(-1).any():
-        raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame; "
+        how = "--space 2d" if space == "2d" else "told from its values"
+        read = "" if confidence is None or c_count != 2 else (  # the channel was taken for the scores: say so
+            f", the third channel read as the confidence ({how}): its values run from {np.nanmin(confidence):.2f} "
+            f"to {np.nanmax(confidence):.2f}")
+        raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame{read}; "
                                "nothing to refine")
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
