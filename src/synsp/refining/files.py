@@ -355,6 +355,10 @@ def refine_file(
                         f"in 2D on {' and '.join(a for a in 'XYZ' if a != 'XYZ'[flat[0]])}, {'XYZ'[flat[0]]} "
                         "written back unchanged")
     notes = [chosen] * (chosen is not None) + notes
+    if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not
+        ext = FORMATS[fmt].extensions[0]
+        notes.insert(0, f"rotations: {dst.name} holds joint positions only (forward kinematics of the {fmt} file's "
+                        f"rotations, refined as positions); the rotations were not kept (write a {ext} to keep them)")
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
