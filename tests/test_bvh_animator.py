@@ -29,3 +29,16 @@ def test_a_bvh_written_as_positions_says_the_rotations_were_not_kept(tmp_path, s
     assert "joint positions only" in said and "rotations were not kept" in said and ".bvh" in said
     same = str(refine_file(tmp_path / "in.bvh", tmp_path / "out.bvh", method="gaussian"))
     assert "not kept" not in same  # rotations in, rotations out: nothing dropped
+
+
+@pytest.mark.parametrize("crlf", [True, False])
+def test_a_refined_bvh_keeps_the_line_endings_and_the_frame_time_as_written(tmp_path, crlf):
+    _tiny_clip(tmp_path / "in.bvh", crlf=crlf, frame_time="0.033333333333")
+    refine_file(tmp_path / "in.bvh", tmp_path / "out.bvh", method="gaussian")
+    given, written = (tmp_path / "in.bvh").read_bytes(), (tmp_path / "out.bvh").read_bytes()
+    if crlf:
+        assert written.count(b"\r\n") == written.count(b"\n") == given.count(b"\r\n")
+    else:
+        assert b"\r" not in written and written.count(b"\n") == given.count(b"\n")
+    assert b"Frame Time: 0.033333333333" + (b"\r\n" if crlf else b"\n") in written
+    assert written.split(b"MOTION")[0] == given.split(b"MOTION")[0]  # the HIERARCHY byte for byte

@@ -16,7 +16,8 @@ order; scipy's ``Rotation.from_euler("ZXY", [z, x, y], degrees=True)``).
 
 As joint rotations (:func:`read_motion`, :func:`write_motion`), a BVH is refined on the
 rotation manifold by ``synsp refine`` and written back with the input's hierarchy, channel
-orders and frame time (:func:`write_bvh`); only the motion rows change.
+orders, frame time (its digits as written) and line endings (CRLF stays CRLF)
+(:func:`write_bvh`); only the motion rows change.
 
 As a pose file (:func:`read`; not writable from positions, which do not define rotations),
 positions are converted from the file's unit to millimetres with ``scale`` (default 10:
@@ -75,6 +76,11 @@ class BvhMotion:
     hierarchy : str
         The file's HIERARCHY section as written (End Sites and formatting included), so
         :func:`write_bvh` gives it back unchanged; "" for a motion built in memory.
+    newline : str
+        The file's line ending, ``"\n"`` or ``"\r\n"`` (Windows tools' files), written back alike.
+    frame_time_text : str
+        The ``Frame Time:`` value as written (e.g. ``"0.0333333"``), written back while it is
+        ``frame_time``'s; "" for a motion built in memory.
     """
 
     names: tuple[str, ...]
@@ -86,6 +92,8 @@ class BvhMotion:
     orders: tuple[str, ...]
     frame_time: float
     hierarchy: str = ""
+    newline: str = "\n"
+    frame_time_text: str = ""
 
     @property
     def n_frames(self) -> int:
@@ -187,8 +195,12 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         count that differs from the number of motion rows.
     """
     where = os.fspath(path)
-    with open(path, encoding="utf-8", errors="replace") as f:
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:  # newline="": see its line endings
         text = f.read()
+    first = text.find("\n")
+    newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    if "\r" in text:  # read as universal newlines would, so the parser sees "\n" only
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     head, sep, motion = text.partition("MOTION")
     if not sep:
         raise ValueError(f"{where}: no MOTION section")
@@ -210,6 +222,7 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         if key.strip() != "Frame Time":
             raise ValueError
         frame_time = float(value)
+        frame_time_text = value.strip()
     except ValueError:
         raise ValueError(f"{where}: MOTION header must be 'Frames: N' and 'Frame Time: dt'") from None
     if frame_time <= 0:
@@ -259,6 +272,8 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         orders=tuple(orders),
         frame_time=frame_time,
         hierarchy=head.strip(),
+        newline=newline,
+        frame_time_text=frame_time_text,
     )
 
 
@@ -335,7 +350,9 @@ def _hierarchy_text(motion: BvhMotion) -> str:
 def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
     """Write a BVH file atomically: ``motion.hierarchy`` as it was read (or one built from the
     names, offsets and channels), then one row per frame of every joint's channels in their
-    CHANNELS order, from ``translations`` (file unit) and ``rotations`` (degrees).
+    CHANNELS order, from ``translations`` (file unit) and ``rotations`` (degrees). The lines end
+    with ``motion.newline``; the Frame Time is written as read (``frame_time_text``) while it is
+    ``frame_time``.
 
     Parameters
     ----------
@@ -363,8 +380,11 @@ def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
     if not np.isfinite(data).all():
         raise ValueError(f"{path}: the motion holds NaN or inf values; a BVH cannot store them")
     head = motion.hierarchy or _hierarchy_text(motion)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{head}\nMOTION\nFrames: {n_frames}\nFrame Time: {motion.frame_time:.7g}\n")
+    given = motion.frame_time_text
+    frame_time = given if given and float(given) == motion.frame_time else f"{motion.frame_time:.7g}"
+    # open() turns each "\n" into the input's line ending (CRLF from Windows tools stays CRLF)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=motion.newline) as f:
+        f.write(f"{head}\nMOTION\nFrames: {n_frames}\nFrame Time: {frame_time}\n")
         np.savetxt(f, data, fmt="%.6f")
 
 
