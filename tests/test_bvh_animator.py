@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synsp.refine_file import refine_file
+from synsp.refining.files import refine_file
 from test_bvh import TINY
 
 
@@ -42,3 +42,64 @@ def test_a_refined_bvh_keeps_the_line_endings_and_the_frame_time_as_written(tmp_
         assert b"\r" not in written and written.count(b"\n") == given.count(b"\n")
     assert b"Frame Time: 0.033333333333" + (b"\r\n" if crlf else b"\n") in written
     assert written.split(b"MOTION")[0] == given.split(b"MOTION")[0]  # the HIERARCHY byte for byte
+
+
+@pytest.fixture(scope="module")
+def animator_walk(tmp_path_factory):
+    """A Bandai Namco walk (ds1, 195 frames at 30 fps) as an animator's exporter writes it: position
+    channels on the hips only, every joint's rotation with 2 degrees of jitter per axis and the hips
+    with 1 cm; the clean clip and the jittery file."""
+    from dataclasses import replace
+
+    from synsp.formats.bvh import read_bvh, write_bvh
+    from synsp.paths import data_root
+    from synsp.rotations.conversions import matrix_from_axis_angle
+
+    try:
+        path = data_root() / "bandai-namco" / "ds1" / "dataset-1_walk_normal_001.bvh"
+    except FileNotFoundError:
+        pytest.skip("shared data folder (bandai-namco mocap) not found")
+    motion = read_bvh(path)
+    hips = motion.names.index("Hips")
+    rotation = ("Zrotation", "Xrotation", "Yrotation")
+    channels = tuple(("Xposition", "Yposition", "Zposition", *rotation) if j == hips else rotation
+                     for j in range(len(motion.names)))
+    translations = np.broadcast_to(motion.translations[:1], motion.translations.shape).copy()
+    translations[:, hips] = motion.translations[:, hips]
+    clean = replace(motion, channels=channels, translations=translations, rotations=motion.rotations,
+                    offsets=motion.translations[0], hierarchy="", orders=("ZXY",) * len(motion.names))
+    rng = np.random.default_rng(1)
+    local = matrix_from_axis_angle(np.deg2rad(rng.normal(0, 2.0, clean.rotations.shape)))
+    from synsp.rotations.conversions import euler_continuous, matrix_from_euler
+
+    noisy_matrices = matrix_from_euler(clean.rotations, "ZXY") @ local
+    moved = translations.copy()
+    moved[:, hips] += rng.normal(0, 1.0, (motion.n_frames, 3))
+    folder = tmp_path_factory.mktemp("animator")
+    write_bvh(folder / "clean.bvh", clean)
+    write_bvh(folder / "jittery.bvh", replace(clean, rotations=euler_continuous(noisy_matrices, "ZXY"),
+                                              translations=moved))
+    return folder / "clean.bvh", folder / "jittery.bvh"
+
+
+def _errors(truth_path, path) -> tuple[float, float]:
+    """(mean local angle error in degrees, mean joint position error after FK with the root, in cm)."""
+    from synsp.formats.bvh import forward_kinematics, read_bvh, read_motion
+    from synsp.rotations.conversions import geodesic_angle
+
+    truth, other = read_motion(truth_path), read_motion(path)
+    angle = float(geodesic_angle(truth.rotations, other.rotations).mean())
+    position = np.linalg.norm(forward_kinematics(read_bvh(truth_path))[0] - forward_kinematics(read_bvh(path))[0],
+                              axis=-1).mean()
+    return angle, float(position)
+
+
+@pytest.mark.parametrize("method", ["savgol", "one-euro", "gaussian", "median"])
+def test_a_named_filter_leaves_a_bvh_nearer_the_truth_than_its_input(animator_walk, tmp_path, method):
+    clean, jittery = animator_walk
+    refine_file(jittery, tmp_path / "out.bvh", method=method)
+    angle_in, position_in = _errors(clean, jittery)
+    angle_out, position_out = _errors(clean, tmp_path / "out.bvh")
+    assert angle_out < 0.85 * angle_in, (angle_in, angle_out)
+    assert position_out < 0.85 * position_in, (position_in, position_out)  # the root trajectory included
+

@@ -20,7 +20,7 @@ import numpy as np
 
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
 from synsp.estimator_errors.held_values import held_frames
-from synsp.filters import FPS_FILTERS, cutoff_for
+from synsp.filters import FPS_FILTERS, ONE_EURO_BETA, cutoff_for
 from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
@@ -30,6 +30,8 @@ from synsp.refining.summary import RefineSummary, summarize
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
+    ROTATION_SETTINGS,
+    at_frame_rate,
     default_filter_rate,
     refine_root,
     refine_rotations,
@@ -94,7 +96,9 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     (``--joints model``), True: each joint's rest frame kept (``--joints keep-all``).
     Before a network, frames held whole (a repeat of the frame before) are interpolated between
     the frames around them (:func:`without_held_frames`); a filter takes them as they come.
-    ``options`` override the filter's settings.
+    ``options`` override the filter's settings. Another named filter starts from its setting for
+    rotations (``ROTATION_SETTINGS``, windows in frames scaled to the motion's rate), the root trajectory
+    from the same, One-Euro's speed term per body size.
     """
     fmt = motion.format
     if method is None and checkpoint is not None:  # no method named: the checkpoint's own network
@@ -121,6 +125,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     given = set(options)
     if default:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
+    elif network is None and method in ROTATION_SETTINGS:  # the filter's own defaults are for positions
+        options = {**at_frame_rate(ROTATION_SETTINGS[method], motion.fps), **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     body = _pace_joints(motion)
@@ -133,8 +139,9 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     if default and "cutoff" in options and "cutoff" not in given:  # a default never refuses a low frame rate
         options["cutoff"] = cutoff_for(options["cutoff"], options["fps"])
     if network is None:
-        rotations, root = refine_rotations(motion.rotations, motion.translations[:, motion.animated], method,
-                                           **options)
+        rotations, _ = refine_rotations(motion.rotations, None, method, **options)
+        root = refine_root(motion.translations[:, motion.animated], len(rotations), method,
+                           **_root_options(method, options, given, body, motion.mm_per_unit))
     else:  # the network refines the rotations; the filter only the root trajectory
         if fmt == "smpl":
             rotations = network.refine(motion.rotations, motion.fps)
@@ -163,6 +170,20 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         f", the root by {method}"
         if network else f" refined on the rotation manifold by {method}")
     return replace(motion, rotations=rotations, translations=translations), [note, *notes]
+
+
+def _root_options(method: str, options: dict, given: set, body: np.ndarray, mm_per_unit: float) -> dict:
+    """A filter's ``options`` for the root trajectory (file unit): without the tangent-space settings; for
+    One-Euro, which lags, its settings for positions (not the rotations' lower cut-off) unless given, its
+    speed term per body size (read on the joints ``body`` (T, J, 3), mm): a root of one joint has no size of
+    its own, and its speed term was 0 (a walk's end 16 cm behind)."""
+    out = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
+    if method == "one-euro":
+        out = {k: v for k, v in out.items() if k in given or k == "fps"}
+    if method == "one-euro" and "beta" not in given:
+        size = float(np.ptp(body[0], axis=0).max()) / mm_per_unit
+        out["beta"] = ONE_EURO_BETA / size if size > 0 else 0.0
+    return out
 
 
 def without_held_frames(motion: JointMotion) -> tuple[JointMotion, int]:

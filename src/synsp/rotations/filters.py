@@ -43,8 +43,8 @@ from synsp.rotations.conversions import (
     sixd_from_matrix,
 )
 
-__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "JOINT_PACE", "default_filter_rate", "smooth_rotations",
-           "smooth_at_joint_pace", "refine_rotations", "refine_root"]
+__all__ = ["SPACES", "ROTATION_DEFAULT", "ROTATION_PACE", "JOINT_PACE", "ROTATION_SETTINGS", "at_frame_rate",
+           "default_filter_rate", "smooth_rotations", "smooth_at_joint_pace", "refine_rotations", "refine_root"]
 
 SPACES = ("tangent", "quaternion", "sixd")
 # The filter ``synsp refine`` uses on rotation files unless told otherwise: the Butterworth's
@@ -67,6 +67,20 @@ ROTATION_PACE = 0.282
 # validation split (the mocap's own BVH tree, 20 clips, at 1 and 2 x its pace; RESULTS section
 # 14): the highest of 4, 8, 12 and 16 that leaves the limbs' angle error below the input's.
 JOINT_PACE = 12.0
+# Each other filter's setting on joint rotations (``synsp refine x.bvh y.bvh --method F``), at 30 fps
+# (windows and widths in frames follow the file's rate: at_frame_rate). The filters' own defaults
+# were chosen for joint positions (SmoothNet's comparisons) and left a BVH's angles further from
+# the truth than the input's (Savitzky-Golay's 31 frames, a second at 30 fps, flattens a step).
+# Chosen on 15 Bandai Namco ds2 clips at 30 fps with an animator's noise (benchmarks/
+# rotation_filter_defaults.py --choose; RESULTS section 14, "Named filters on rotations"): the
+# lowest mean angle error of each grid; the median keeps its own 5 frames (within 1 % of the best).
+ROTATION_SETTINGS: dict[str, dict] = {
+    "savgol": {"window": 11, "order": 2},
+    "gaussian": {"sigma": 1.5, "window": 31},
+    "one-euro": {"min_cutoff": 0.6, "beta": 1.0},  # beta per radian/s (tangent space); the root: body size
+    "median": {"window": 5},
+    "hampel": {"window": 7, "n_sigma": 2.0},
+}
 
 
 def default_filter_rate(positions: np.ndarray, fps: float) -> float:
@@ -75,6 +89,18 @@ def default_filter_rate(positions: np.ndarray, fps: float) -> float:
     lower where the motion is faster than :data:`ROTATION_PACE`, which raises the filter's
     cut-off by ``fps / rate``."""
     return paced_rate(positions, fps, (TRAINING_FPS, TRAINING_FPS), pace=ROTATION_PACE)
+
+
+def at_frame_rate(options: dict, fps: float) -> dict:
+    """``options`` of a filter chosen at 30 fps, for a motion at ``fps``: ``window`` (odd, frames)
+    and ``sigma`` (frames) scaled to span the same time; cut-offs in Hz stay as they are."""
+    factor = float(fps) / TRAINING_FPS
+    out = dict(options)
+    if "window" in out:
+        out["window"] = max(3, 2 * int(round((out["window"] * factor - 1) / 2)) + 1)
+    if "sigma" in out:
+        out["sigma"] = out["sigma"] * factor
+    return out
 
 
 def _filter(method: str, options: dict):
