@@ -18,7 +18,7 @@ import torch
 from synsp.config import TRAINING_FPS
 from synsp.errors import check_fps
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.inference.swaa import window_starts
 from synsp.model import get_network
 from synsp.motion_pace import paced_rate
 from synsp.rotations.conversions import (
@@ -40,6 +40,10 @@ STRETCHED_PACE = {"smoothnet": 0.24}
 # 32-frame windows: on the validation split (the mocap's own BVH tree, 20 clips) MPJPE within
 # 0.3 % of a window at every frame, 4.5 x faster (RESULTS section 14).
 SKELETON_STRIDE = 4
+# Windows x channels per forward pass: SmoothNet's hidden layers run per channel, so 1024 windows
+# of a 39-joint BVH (234 channels) held 0.5 GB per layer; 2**15 rows hold 64 MB, and 1 to 2 x the
+# speed on one thread (section 15's finding for windows: smaller batches are not slower).
+BATCH_ROWS = 2**15
 
 
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
@@ -60,19 +64,34 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
 def refine_sixd(model: torch.nn.Module, sixd: np.ndarray, *, window: int, stride: int = 1,
                 device: str | torch.device = "cpu", batch: int = 1024) -> np.ndarray:
     """The network's 6D output (T, J, 6) for the 6D form ``sixd`` (T, J, 6) of local rotations,
-    windows merged by the Sliding Window Average Algorithm, not yet made rotations again."""
+    windows merged by the Sliding Window Average Algorithm, not yet made rotations again.
+
+    At most ``batch`` windows, and :data:`BATCH_ROWS` windows x channels, go through the network at
+    once; windows are cut batch by batch and their outputs summed into the sequence as they come,
+    so memory stays a few copies of ``sixd`` however long the motion (a 10-minute 120 fps BVH of 39
+    joints peaked at 4.4 GB when every window was cut, kept and copied at once)."""
     t, j = sixd.shape[:2]
-    windows = sliding_windows(sixd.reshape(t, j * 6), window, stride)  # (N, F, J * 6)
+    length = max(t, window)
+    seq = sixd.reshape(t, j * 6).astype(np.float32)  # the network's dtype: windows are cut from this copy
+    if t < window:  # one window, padded by the last frame (as sliding_windows pads)
+        seq = np.concatenate([seq, np.repeat(seq[-1:], window - t, axis=0)])
+    starts = window_starts(length, window, stride)
+    per_pass = max(1, min(batch, BATCH_ROWS // (j * 6)))
+    total = np.zeros((length, j * 6))
+    count = np.zeros(length)
+    offsets = np.arange(window)
     was_training = model.training
     model.eval()
-    outputs = []
-    for start in range(0, len(windows), batch):
-        x = torch.from_numpy(windows[start:start + batch, None].astype(np.float32)).to(device)
+    for first in range(0, len(starts), per_pass):
+        chunk = starts[first:first + per_pass]
+        x = torch.from_numpy(seq[chunk[:, None] + offsets][:, None]).to(device)  # (B, 1, F, J * 6)
         out = model(x)
-        outputs.append((out.final if hasattr(out, "final") else out)[:, 0].cpu().numpy())
+        out = (out.final if hasattr(out, "final") else out)[:, 0].cpu().numpy()
+        for k in range(window):  # a batch's starts differ, so each frame index appears once per k
+            total[chunk + k] += out[:, k]
+            count[chunk + k] += 1.0
     model.train(was_training)
-    merged = sliding_window_average(np.concatenate(outputs).astype(np.float64), max(t, window), stride)[:t]
-    return merged.reshape(t, j, 6)
+    return (total / count[:, None])[:t].reshape(t, j, 6)
 
 
 def keep_rest_frames(rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
