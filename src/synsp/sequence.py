@@ -362,13 +362,9 @@ def third_channel(poses: np.ndarray) -> str | None:
         return "constant"
     span = body_size(x[..., :2])
     if np.isfinite(span) and span >= 20 and channel.min() >= 0 and channel.max() <= SCORE_MAX:
-        if np.ptp(channel) <= 1e-6:
-            return None
         return None if _moves_together(x[..., 2]) else "confidence"
-    if not confidence_like(channel):
+    if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
         return "z"
-    if np.isfinite(span) and span >= 20:
-        return "confidence" if np.ptp(channel) > 1e-6 else None
     xy = x[..., :2][np.isfinite(x[..., :2])]
     if np.isfinite(span) and span < 3 and not (xy.min() >= 0 and xy.max() <= 1):
         return "z"
