@@ -143,6 +143,12 @@ def max_gap_frames(max_gap: int | float | str | None, fps: float | None = None) 
     return int(round(frames))
 
 
+def true_runs(column: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True in a (T,) bool column: frames start .. stop - 1."""
+    ends = np.flatnonzero(np.diff(np.concatenate([[0], np.asarray(column, np.int8), [0]])))
+    return list(zip(ends[::2].tolist(), ends[1::2].tolist()))
+
+
 def left_missing(missing: np.ndarray, max_gap: int | None = None) -> np.ndarray:
     """Where a missing joint is not to be filled in an output: its gap is longer than
     ``max_gap`` frames (runs at either end count to the sequence's edge), or the joint is

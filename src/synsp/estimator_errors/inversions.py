@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from synsp.sequence import body_size, nan_median
+from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
 
 __all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "inversions", "without_inversions"]
@@ -110,7 +110,7 @@ def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[
     t_count = len(marked)
     out = marked.copy()
     for p in np.flatnonzero(marked.any(axis=0)):
-        for start, stop in _runs(marked[:, p]):
+        for start, stop in true_runs(marked[:, p]):
             steps = [k for k in (start - 1, stop - 1) if 0 <= k < t_count - 1]  # its jumps: not at an edge
             if not steps:
                 continue
@@ -164,7 +164,7 @@ def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
     marked = marked.copy()
     t_count = len(marked)
     for p in np.flatnonzero(marked[0] | marked[-1]):
-        for start, stop in _runs(marked[:, p]):
+        for start, stop in true_runs(marked[:, p]):
             if (start == 0) == (stop == t_count):  # jumps at both ends, or the whole clip
                 continue
             jump = stop if start == 0 else start  # the first frame after the change of labels
@@ -179,12 +179,6 @@ def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
             else:
                 marked[jump:last, p] = True
     return marked
-
-
-def _runs(column: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True in a (T,) bool column: frames start .. stop - 1."""
-    ends = np.flatnonzero(np.diff(np.concatenate([[0], np.asarray(column, np.int8), [0]])))
-    return list(zip(ends[::2].tolist(), ends[1::2].tolist()))
 
 
 def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -212,7 +206,7 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
                     if (a in (left, right)) != (b in (left, right))]  # one end in the pair
         if not touching:
             continue
-        for start, stop in _runs(marked[:, p]):
+        for start, stop in true_runs(marked[:, p]):
             run = fixed[start:stop]
             undone = run.copy()
             undone[:, [left, right]] = run[:, [right, left]]

@@ -12,7 +12,7 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
 from synsp.refining.arrays import network_model, shared_joints
 from synsp.refining.tracks import ConventionShift
-from synsp.sequence import mm_per_unit
+from synsp.sequence import mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
 
@@ -206,9 +206,7 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
     :data:`LONG_GAP_S`, with the --max-gap that would leave them missing."""
     runs = []  # (length, v, j, first, last)
     for v, j in zip(*np.nonzero(filled.any(axis=1))):
-        edges = np.diff(np.concatenate([[0], filled[v, :, j].astype(np.int8), [0]]))
-        runs += [(stop - start, v, j, start, stop - 1)
-                 for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))]
+        runs += [(stop - start, v, j, start, stop - 1) for start, stop in true_runs(filled[v, :, j])]
     rate = fps or ASSUMED_FPS
     if not runs or max(run[0] for run in runs) < SAID_GAP_S * rate:  # blinks and glitches: the count says enough
         return []
