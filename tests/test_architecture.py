@@ -31,7 +31,7 @@ ALLOWED = {
     "inference": set(),
     "training": {"data", "inference", "evaluation"},
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
-    "viz": {"formats"},
+    "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
     "refining.arrays": {"inference"},
     "refining.tracks": {"refining.arrays"},
     "refining.summary": {"formats", "refining.arrays", "refining.tracks"},

@@ -253,7 +253,7 @@ def test_sports2d_2d_track_with_a_constant_z_is_refined_in_2d_and_z_kept(tmp_pat
     table = _rows(src)
     xyz = table[:, 2:].reshape(len(table), -1, 3)
     pixels = xyz * 1000 * [1.0, 1.0, 0.0]  # metres as pixels (a 1.7 m person 1700 px tall), Z = 0
-    for units, scale in (("m", 1e-3), ("px", 1.0)):
+    for units, scale in (("m", 1.0), ("px", 1.0)):  # Sports2D's pixels under either label
         head = lines[:5]
         head[2] = head[2].replace("\tm\t", f"\t{units}\t")
         rows = ["\t".join(f"{v:.6f}" for v in np.r_[table[t, :2], (pixels[t] * scale).ravel()])

@@ -279,7 +279,8 @@ def test_plot_takes_a_files_own_marker_names_and_the_layouts(tmp_path, capsys):
     assert "error" not in capsys.readouterr().err
     from synsp.viz.files import _read_pair, file_joint_names, joint_choice
 
-    first, _, _, _, layout, _ = _read_pair(src, src)
+    pair = _read_pair(src, src)
+    first, layout = pair.first, pair.layout
     own = file_joint_names(first)
     assert joint_choice(["RAnkle", "Hip", 3], layout, own) == [own["RAnkle"], own["Hip"], 3]
     assert main(["plot", src, src, str(tmp_path / "q.png"), "--force", "--joints", "Tail"]) == 2

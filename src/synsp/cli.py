@@ -156,7 +156,9 @@ def _add_show(sub, name: str, help: str, suffix: str) -> argparse.ArgumentParser
     p.add_argument("--truth", type=Path, help="ground-truth pose file (adds it to the drawing and metrics)")
     p.add_argument("--track", type=int, default=0, help="which track/person of the files (default 0)")
     p.add_argument("--layout", help="joint layout when the files do not say")
-    p.add_argument("--space", choices=["image", "world"], help="for MediaPipe files: 2D pixels or 3D world")
+    p.add_argument("--space", choices=["image", "world", "2d", "3d"],
+                   help="as synsp refine's: MediaPipe's 2D pixels (image) or 3D (world); (T, J, 3) arrays and CSV: "
+                        "x, y, confidence (2d) or x, y, z (3d) when synsp cannot tell")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_show)
     return p

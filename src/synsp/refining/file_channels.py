@@ -14,9 +14,10 @@ import numpy as np
 
 from synsp.errors import SpaceError
 from synsp.formats import PoseData
-from synsp.sequence import constant_channel, fourth_channel_error, third_channel
+from synsp.formats.trc import UNITS_TO_MM
+from synsp.sequence import body_size, constant_channel, fourth_channel_error, third_channel
 
-__all__ = ["SPACES", "UNDECLARED", "flat_coordinate", "confidence_channel"]
+__all__ = ["SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel"]
 
 
 # --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
@@ -63,6 +64,25 @@ def flat_coordinate(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     if data.format == "trc" and data.filled is not None:  # face points the reader placed in 3D: none in 2D
         poses[np.asarray(data.filled, dtype=bool)] = np.nan
     return replace(data, poses=poses), (axis, float(finite[0]))
+
+
+def flat_track_unit(data: PoseData) -> tuple[float, str, list[str]]:
+    """The unit of a 2D track ``data`` from a TRC or C3D (:func:`flat_coordinate`'s, read in mm):
+    the factor its values are multiplied by, the unit's name ("px" or "mm") and a note when the
+    file's label is not that unit. Sports2D writes pixels and labels them ``m`` (or ``mm``), so a
+    flat track is pixels as the file holds them (the reader's unit factor undone), unless the
+    label is m or cm and the body measures a person's 0.3-2.5 m in it (Sports2D's metres):
+    then millimetres, as read. The refine summary and the pictures (``synsp plot``) both ask here."""
+    label = str((data.extra.get(data.format) or {}).get("units", "px")).lower()
+    size = body_size(data.poses)  # in mm, as the reader converted the label
+    if label in ("m", "cm") and 300 <= size <= 2500:
+        return 1.0, "mm", []
+    factor = 1.0 / UNITS_TO_MM.get(label, 1.0)
+    if label == "px" or factor == 1.0:
+        return 1.0, "px", []
+    note = (f"units: the file says {label}, but its 2D track's body is {size * factor:.0f} {label} tall, no person's "
+            "size: read as pixels (Sports2D labels its pixels so); the figures below are in px")
+    return factor, "px", [note]
 
 
 def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:

@@ -58,7 +58,7 @@ from synsp.refining.arrays import (
     refine_track,
     shared_joints,
 )
-from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate
+from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
     ASSUMED_FPS,
@@ -364,7 +364,8 @@ def refine_file(
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))
-    scale, unit, unit_notes = summary_unit(poses, data.format, told)
+    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
+    scale, unit, unit_notes = summary_unit(poses, data.format, told) if flat is None else flat_track_unit(data)
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=told,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
                      unmarked=unmarked_format(dst, refined, out_format), gaps=gaps)

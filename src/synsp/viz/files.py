@@ -3,7 +3,9 @@ pose file before and after refinement (any supported format), pick one track, dr
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,22 +22,64 @@ def load_pair(
     Returns (before (T, J, C), after (T, J, C), ground truth or None, layout (its name, or a
     :class:`~synsp.skeleton.Layout` of the file's own joints: :func:`file_layout`), fps).
     """
-    first, b, a, gt, name, fps = _read_pair(before, after, track=track, space=space, layout=layout, truth=truth)
-    return b, a, gt, name, fps
+    pair = _read_pair(before, after, track=track, space=space, layout=layout, truth=truth)
+    return pair.before, pair.after, pair.truth, pair.layout, pair.fps
+
+
+class Pair(NamedTuple):
+    """Two pose files' track, as the pictures take it: the arrays (T, J, C) in ``unit``."""
+
+    first: PoseData  # the first file's data (its own joint names), poses as read_channels gives them
+    before: np.ndarray
+    after: np.ndarray
+    truth: np.ndarray | None
+    layout: str | Layout
+    fps: float
+    unit: str  # "px", "mm" or "units" (3D of no known layout), as the refine summary says
+
+
+def read_channels(path: str | os.PathLike, space: str | None = None, layout: str | None = None) -> tuple[PoseData, str]:
+    """A pose file's coordinates as ``synsp refine`` reads them (:mod:`synsp.refining.file_channels`):
+    a third channel that is a confidence becomes scores, and a TRC's or C3D's coordinate that is
+    one constant (Sports2D's Z = 0) is dropped: a 2D track. Returns the data, poses (V, T, J, C)
+    in the unit the refine summary uses, and that unit: a flat track in its file's pixels
+    (:func:`~synsp.refining.file_channels.flat_track_unit`) with the file's up axis turned into
+    image y (down), so it draws upright and over its video; 3D in mm (:func:`summary_unit`)."""
+    from synsp.formats import detect_format, read_poses
+    from synsp.refining.file_channels import SPACES, confidence_channel, flat_coordinate, flat_track_unit
+    from synsp.refining.summary import summary_unit
+
+    if space not in (None, *SPACES):
+        raise ValueError(f"space must be one of {', '.join(SPACES)}; got {space!r}")
+    fmt = detect_format(path)
+    data = read_poses(path, format=fmt, **({"space": SPACES[space]} if space and fmt == "mediapipe" else {}))
+    data, _ = confidence_channel(data, space, Path(path))
+    data, flat = flat_coordinate(data, space, Path(path))
+    if flat is None:  # 3D: the body's size tells metres from mm when the layout is known, as in refine
+        told = layout or data.layout or file_layout(data)
+        scale, unit, _ = summary_unit(data.poses, data.format, told if isinstance(told, str) else None)
+        return replace(data, poses=np.asarray(data.poses, dtype=np.float64) * scale), unit
+    scale, unit, _ = flat_track_unit(data)
+    poses = np.asarray(data.poses, dtype=np.float64) * scale
+    kept = [k for k in range(3) if k != flat[0]]
+    up = 1 if data.format == "trc" else 2  # TRC's Y is up, C3D's Z (Sports2D writes minus the pixel row)
+    if up in kept:
+        poses[..., kept.index(up)] *= -1
+    return replace(data, poses=poses), unit
 
 
 def _read_pair(before, after, *, track: int = 0, space: str | None = None, layout: str | None = None,
-               truth=None) -> tuple[PoseData, np.ndarray, np.ndarray, np.ndarray | None, str | Layout, float]:
-    """:func:`load_pair`'s arrays, after the first file's PoseData (its own joint names)."""
-    from synsp.formats import read_poses
-
-    options = {"space": space} if space else {}
-    first = read_poses(before, **options)
-    second = read_poses(after, **options)
+               truth=None) -> Pair:
+    """:func:`load_pair`'s arrays, after the first file's PoseData (its own joint names), and their unit."""
+    first, unit = read_channels(before, space, layout)
+    second, unit_after = read_channels(after, space, layout)
+    if unit_after != unit and "units" not in (unit, unit_after):  # "units": not known, so not contradicted
+        raise ValueError(f"{after}: read in {unit_after}, but {before} in {unit}; give files of the same kind")
+    unit = unit_after if unit == "units" else unit
     name = layout or first.layout or second.layout or file_layout(first)
     arrays = [first.poses, second.poses]
     if truth is not None:
-        arrays.append(read_poses(truth, **options).poses)
+        arrays.append(read_channels(truth, space, layout)[0].poses)
     for path, poses in zip((before, after, truth), arrays):
         if not 0 <= track < len(poses):
             raise ValueError(f"{path}: has {len(poses)} track(s); --track {track} does not exist")
@@ -43,7 +87,7 @@ def _read_pair(before, after, *, track: int = 0, space: str | None = None, layou
     if b.shape != a.shape:
         raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
     gt = arrays[2][track] if truth is not None else None
-    return first, b, a, gt, name, float(first.fps or 30.0)
+    return Pair(first, b, a, gt, name, float(first.fps or 30.0), unit)
 
 
 def file_joint_names(data: PoseData) -> dict[str, int]:
@@ -108,9 +152,10 @@ def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
     """PNG of chosen joints' trajectories and accelerations, before vs after."""
     from synsp.viz.plot import plot_trajectories
 
-    first, b, a, gt, layout, fps = _read_pair(before, after, **read)
-    joints = joint_choice(joints, layout, file_joint_names(first))
-    plot_trajectories(b, a, layout=layout, joints=joints, ground_truth=gt, fps=fps, path=out)
+    pair = _read_pair(before, after, **read)
+    joints = joint_choice(joints, pair.layout, file_joint_names(pair.first))
+    plot_trajectories(pair.before, pair.after, layout=pair.layout, joints=joints, ground_truth=pair.truth,
+                      fps=pair.fps, path=out, unit=pair.unit)
     return out
 
 
@@ -135,5 +180,6 @@ def report_files(before, after, out: Path, *, title: str = "synsp report", **rea
     """One self-contained HTML page: player, metric table (with ground truth), plots."""
     from synsp.viz.report import write_report
 
-    b, a, gt, layout, fps = load_pair(before, after, **read)
-    return write_report(out, before=b, after=a, layout=layout, fps=fps, ground_truth=gt, title=title)
+    pair = _read_pair(before, after, **read)
+    return write_report(out, before=pair.before, after=pair.after, layout=pair.layout, fps=pair.fps,
+                        ground_truth=pair.truth, title=title, unit=pair.unit)

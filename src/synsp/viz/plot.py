@@ -46,6 +46,7 @@ def plot_trajectories(
     ground_truth: np.ndarray | None = None,
     fps: float = 30.0,
     path: str | os.PathLike | None = None,
+    unit: str | None = None,
 ) -> Any:
     """Plot, per chosen joint, its coordinates over time and its acceleration magnitude.
 
@@ -63,6 +64,8 @@ def plot_trajectories(
         Frames per second; the time axis is in seconds.
     path : path, optional
         If given, the figure is also saved there as PNG (atomically).
+    unit : str, optional
+        The coordinates' unit on the axes; default px in 2D, mm in 3D.
 
     Returns
     -------
@@ -77,7 +80,7 @@ def plot_trajectories(
         raise ValueError(f"fps must be positive; got {fps}")
     rows = joint_indices(layout, joints)
     dims = b.shape[2]
-    unit = "px" if dims == 2 else "mm"
+    unit = unit or ("px" if dims == 2 else "mm")
     axis_names = _axis_names(b, layout)
     time = np.arange(len(b)) / fps
     series = [(name, s) for name, s in (("ground truth", gt), ("before", b), ("after", a)) if s is not None]

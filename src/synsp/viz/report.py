@@ -36,6 +36,7 @@ def write_report(
     ground_truth: np.ndarray | None = None,
     title: str = "synsp report",
     metrics_table: Mapping[str, Mapping[str, float]] | None = None,
+    unit: str | None = None,
 ) -> Path:
     """Write one self-contained HTML page comparing ``before`` and ``after``.
 
@@ -54,6 +55,8 @@ def write_report(
     title : str
     metrics_table : mapping of row name -> {column name: value}, optional
         A further table shown as given (for example a benchmark of several methods).
+    unit : str, optional
+        The coordinates' unit in the tables and plots; default px in 2D, mm in 3D.
 
     Returns
     -------
@@ -67,7 +70,7 @@ def write_report(
     if not fps > 0:
         raise ValueError(f"fps must be positive; got {fps}")
     T, J, C = b.shape
-    unit = "px" if C == 2 else "mm"
+    unit = unit or ("px" if C == 2 else "mm")
     step = max(1, math.ceil(T / MAX_FRAMES))
     seqs = {"before": b, "after": a} | ({"truth": gt} if gt is not None else {})
     decimals = _decimals(np.concatenate([s.reshape(-1, C) for s in seqs.values()]))
@@ -85,7 +88,7 @@ def write_report(
         tables.append("<h2>Error against ground truth</h2>" + _html_table(metric_rows(b, a, gt, layout), unit))
     if metrics_table:
         tables.append("<h2>Metrics</h2>" + _html_table(metrics_table, None))
-    fig = plot_trajectories(b, a, layout=layout, ground_truth=gt, fps=fps)
+    fig = plot_trajectories(b, a, layout=layout, ground_truth=gt, fps=fps, unit=unit)
     png = base64.b64encode(png_bytes(fig)).decode("ascii")
     plots = f'<h2>Trajectories</h2><img alt="joint trajectories and accelerations" src="data:image/png;base64,{png}">'
 

@@ -1,0 +1,68 @@
+"""synsp plot / report / animate on the files people bring: Sports2D's pixel TRCs, outputs that
+would overwrite an input, videos that do not match the poses, no ground truth."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+pytest.importorskip("PIL.Image")
+
+from synsp.cli import main  # noqa: E402
+
+FIXTURE = Path(__file__).parent / "fixtures" / "formats" / "pose2sim_halpe26.trc"
+
+
+def sports2d_trc(path: Path, units: str = "m") -> np.ndarray:
+    """Write the Pose2Sim fixture's person as Sports2D writes a 2D track: pixels of a 1920x1080
+    video under a ``units`` label (X the column, Y minus the row, Z = 0); return the pixels (T, J, 2)."""
+    lines = FIXTURE.read_text().splitlines()
+    table = np.array([[float(c) if c.strip() else np.nan for c in line.split("\t")]
+                      for line in lines[5:] if line.strip()])
+    xyz = table[:, 2:].reshape(len(table), -1, 3)
+    pixels = np.stack([960 + 500 * xyz[..., 0], 900 - 500 * xyz[..., 1]], axis=-1)  # image rows run down
+    head = lines[:5]
+    head[2] = head[2].replace("\tm\t", f"\t{units}\t")
+    file_xyz = np.concatenate([pixels * [1, -1], np.zeros_like(pixels[..., :1])], axis=-1)
+    rows = ["\t".join([f"{table[t, 0]:g}", f"{table[t, 1]:.6f}", *("" if v != v else f"{v:.3f}" for v in row)])
+            for t, row in enumerate(file_xyz.reshape(len(table), -1))]
+    path.write_text("\n".join(head + rows) + "\n")
+    return pixels
+
+
+def test_a_sports2d_pixel_trc_reads_as_pixels_in_refine_and_the_pictures(tmp_path, capsys):
+    """Sports2D labels its pixels m: refine's figures were 1000x too large (px said of mm-scaled
+    values) and plot/report/animate took the track as 3D mm with Z as data."""
+    from synsp.viz.files import read_channels
+
+    figures = {}
+    for units in ("m", "mm", "px"):
+        pixels = sports2d_trc(tmp_path / f"s2d_{units}.trc", units)
+        assert main(["refine", str(tmp_path / f"s2d_{units}.trc"), str(tmp_path / f"out_{units}.trc"),
+                     "--method", "savgol"]) == 0
+        out = capsys.readouterr().out
+        figures[units] = [line for line in out.splitlines() if line.startswith("smoothness:")]
+        assert ("units: the file says m, but" in out) == (units == "m")
+        data, unit = read_channels(tmp_path / f"s2d_{units}.trc")
+        assert unit == "px" and data.poses.shape[-1] == 2
+        columns = data.extra["trc"]["columns"]  # each marker's joint in the layout's order
+        np.testing.assert_allclose(data.poses[0][:, columns], pixels, atol=1e-3)  # the image's pixels, y down
+    assert figures["m"] == figures["mm"] == figures["px"] and "px/frame^2" in figures["m"][0]
+    assert main(["report", str(tmp_path / "s2d_m.trc"), str(tmp_path / "out_m.trc"), str(tmp_path / "r.html")]) == 0
+    assert "2D in px" in (tmp_path / "r.html").read_text()
+    assert main(["plot", str(tmp_path / "s2d_m.trc"), str(tmp_path / "out_m.trc"), str(tmp_path / "p.png")]) == 0
+
+
+def test_a_flat_track_in_metres_stays_metric(tmp_path):
+    """Sports2D's --to_meters output is metres under the same label: a person's size in m, read in mm."""
+    from synsp.viz.files import read_channels
+
+    lines = FIXTURE.read_text().splitlines()
+    rows = [line.split("\t") for line in lines[5:]]
+    for row in rows:
+        row[4::3] = ["0" if cell.strip() else cell for cell in row[4::3]]  # Z = 0: a 2D track in metres
+    (tmp_path / "m.trc").write_text("\n".join(lines[:5] + ["\t".join(row) for row in rows]) + "\n")
+    data, unit = read_channels(tmp_path / "m.trc")
+    assert unit == "mm" and data.poses.shape[-1] == 2 and 1000 < np.nanmax(-data.poses[..., 1]) < 2000
