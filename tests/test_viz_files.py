@@ -66,3 +66,20 @@ def test_a_flat_track_in_metres_stays_metric(tmp_path):
     (tmp_path / "m.trc").write_text("\n".join(lines[:5] + ["\t".join(row) for row in rows]) + "\n")
     data, unit = read_channels(tmp_path / "m.trc")
     assert unit == "mm" and data.poses.shape[-1] == 2 and 1000 < np.nanmax(-data.poses[..., 1]) < 2000
+
+
+@pytest.mark.parametrize("command", ["plot", "report", "animate"])
+def test_an_output_that_is_an_input_is_refused(tmp_path, capsys, command):
+    """``synsp plot a.trc b.trc b.trc --force`` replaced the refined file with a PNG."""
+    sports2d_trc(tmp_path / "a.trc")
+    assert main(["refine", str(tmp_path / "a.trc"), str(tmp_path / "b.trc"), "--method", "savgol"]) == 0
+    kept = {name: (tmp_path / name).read_bytes() for name in ("a.trc", "b.trc")}
+    capsys.readouterr()
+    for target in ("a.trc", "b.trc"):
+        for force in ([], ["--force"]):
+            args = [command, str(tmp_path / "a.trc"), str(tmp_path / "b.trc"), str(tmp_path / target), *force]
+            assert main(args) == 2
+            err = capsys.readouterr().err
+            assert len(err.strip().splitlines()) == 1 and "would replace it" in err
+    assert kept == {name: (tmp_path / name).read_bytes() for name in ("a.trc", "b.trc")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.trc", "b.trc"]

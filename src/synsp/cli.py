@@ -135,6 +135,9 @@ def _cmd_show(args: argparse.Namespace) -> None:
     from synsp.viz import files
 
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
+    # before the exists check: --force must not be the way to overwrite an input
+    files.refuse_inputs(args.output, before=args.before, after=args.after, truth=args.truth,
+                        video=getattr(args, "video", None))
     if args.output.exists() and not args.force:
         raise OutputExistsError(f"{args.output} exists; pass --force to replace it")
     with exclusive_writes(not args.force):

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from synsp.errors import OutputError
 from synsp.formats import PoseData
 from synsp.skeleton import LAYOUTS, Layout, follows_layout, generic_names, get_layout, guessed_layout
 
@@ -148,10 +149,23 @@ def file_layout(data: PoseData) -> str | Layout:
     return Layout("the file's own joints", tuple(names), (), (), None)
 
 
+def refuse_inputs(out: str | os.PathLike, **inputs: str | os.PathLike | None) -> None:
+    """An ``OutputError`` when ``out`` is one of the ``inputs`` (role=path; None skipped): a
+    picture written there would replace the user's pose file or video."""
+    for role, path in inputs.items():
+        if path is None:
+            continue
+        same = os.path.samefile(out, path) if Path(out).exists() and Path(path).exists() else (
+            Path(out).resolve() == Path(path).resolve())
+        if same:
+            raise OutputError(f"{out} is the {role} file: writing there would replace it; give another output path")
+
+
 def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
     """PNG of chosen joints' trajectories and accelerations, before vs after."""
     from synsp.viz.plot import plot_trajectories
 
+    refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     pair = _read_pair(before, after, **read)
     joints = joint_choice(joints, pair.layout, file_joint_names(pair.first))
     plot_trajectories(pair.before, pair.after, layout=pair.layout, joints=joints, ground_truth=pair.truth,
@@ -166,6 +180,7 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, fram
     from synsp.viz.animate import animate
     from synsp.viz.overlay import contact_sheet, overlay_on_video
 
+    refuse_inputs(out, before=before, after=after, truth=read.get("truth"), video=video)
     if Path(out).suffix.lower() == ".png" and video is None:
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
     b, a, gt, layout, fps = load_pair(before, after, **read)
@@ -180,6 +195,7 @@ def report_files(before, after, out: Path, *, title: str = "synsp report", **rea
     """One self-contained HTML page: player, metric table (with ground truth), plots."""
     from synsp.viz.report import write_report
 
+    refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     pair = _read_pair(before, after, **read)
     return write_report(out, before=pair.before, after=pair.after, layout=pair.layout, fps=pair.fps,
                         ground_truth=pair.truth, title=title, unit=pair.unit)
