@@ -83,3 +83,42 @@ def test_an_output_that_is_an_input_is_refused(tmp_path, capsys, command):
             assert len(err.strip().splitlines()) == 1 and "would replace it" in err
     assert kept == {name: (tmp_path / name).read_bytes() for name in ("a.trc", "b.trc")}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.trc", "b.trc"]
+
+
+def _video(path: Path, frames: int, size=(160, 120), rate: int = 30) -> None:
+    av = pytest.importorskip("av")
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("mpeg4", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((size[1], size[0], 3), 40 + 5 * i, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def _walk_npz(path: Path, frames: int, fps: float, scale: float = 0.25) -> np.ndarray:
+    from walking import walking
+
+    poses = walking(frames)[1] * scale  # 240 px tall at scale 1: 60 px in a 160x120 video
+    np.savez(path, poses=poses, fps=fps, layout="coco17")
+    return poses
+
+
+def test_the_overlay_says_when_the_video_and_the_poses_disagree(tmp_path, capsys):
+    """A video of another take (other length, rate or size) drew skeletons off the person, silently."""
+    _video(tmp_path / "clip.mp4", 12)
+    _walk_npz(tmp_path / "same.npz", 12, 30.0)
+    _walk_npz(tmp_path / "other.npz", 20, 25.0, scale=1.0)  # 20 frames at 25 fps, up to 470 px wide
+    for name, frames, said in (("same", 12, None), ("other", 20, ("12 frames, the poses 20", "30 fps, the pose file "
+                                                                  "says 25", "beyond the video's 160x120"))):
+        src = str(tmp_path / f"{name}.npz")
+        out = tmp_path / f"{name}.png"
+        assert main(["animate", src, src, str(out), "--video", str(tmp_path / "clip.mp4"), "--frames", "1", "5"]) == 0
+        err = capsys.readouterr().err
+        assert out.is_file()
+        if said is None:
+            assert "warning" not in err
+        else:
+            assert len(err.strip().splitlines()) == 1 and all(part in err for part in said), err

@@ -135,6 +135,9 @@ def _cmd_show(args: argparse.Namespace) -> None:
     from synsp.viz import files
 
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
+    def warn(line: str) -> None:
+        print(f"synsp {args.command}: warning: {line}", file=sys.stderr)
+
     # before the exists check: --force must not be the way to overwrite an input
     files.refuse_inputs(args.output, before=args.before, after=args.after, truth=args.truth,
                         video=getattr(args, "video", None))
@@ -145,7 +148,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
             out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
         elif args.command == "animate":
             out = files.animate_files(args.before, args.after, args.output, video=args.video,
-                                      max_frames=args.max_frames, frames=args.frames, **read)
+                                      max_frames=args.max_frames, frames=args.frames, log=warn, **read)
         else:
             out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
     print(f"wrote {out}")

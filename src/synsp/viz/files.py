@@ -3,6 +3,7 @@ pose file before and after refinement (any supported format), pick one track, dr
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
@@ -173,22 +174,32 @@ def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
     return out
 
 
-def animate_files(before, after, out: Path, *, video=None, max_frames=None, frames=None, **read) -> Path:
+def animate_files(before, after, out: Path, *, video=None, max_frames=None, frames=None, log=None, **read) -> Path:
     """GIF/MP4 of the skeleton before and after, side by side, or drawn over ``video`` (2D);
     with ``video`` and a ``.png`` output, a still: ``frames`` (default four spread over the clip)
-    with both skeletons and their paths."""
+    with both skeletons and their paths. ``log`` (default: a warning) gets one line when the
+    video and the poses disagree (:func:`~synsp.viz.overlay.video_mismatch`)."""
     from synsp.viz.animate import animate
-    from synsp.viz.overlay import contact_sheet, overlay_on_video
+    from synsp.viz.overlay import contact_sheet, overlay_on_video, video_mismatch
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"), video=video)
     if Path(out).suffix.lower() == ".png" and video is None:
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
-    b, a, gt, layout, fps = load_pair(before, after, **read)
+    pair = _read_pair(before, after, **read)
+    b, a, gt, layout, fps = pair.before, pair.after, pair.truth, pair.layout, pair.fps
+    said = video_mismatch(video, b, pair.first.fps) if video is not None and b.shape[-1] == 2 else None
+    if said:
+        (log or _warn)(said)
     if video is not None and Path(out).suffix.lower() == ".png":
         return contact_sheet(video, b, a, layout=layout, path=out, frames=frames)
     if video is not None:
         return overlay_on_video(video, b, a, layout=layout, path=out, max_frames=max_frames)
     return animate(b, a, layout=layout, path=out, fps=fps, ground_truth=gt, max_frames=max_frames)
+
+
+def _warn(line: str) -> None:
+    """The library's default ``log``: a warning (the CLI prints the line instead)."""
+    warnings.warn(line, stacklevel=3)
 
 
 def report_files(before, after, out: Path, *, title: str = "synsp report", **read) -> Path:

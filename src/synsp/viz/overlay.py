@@ -10,7 +10,7 @@ import numpy as np
 
 from synsp.paths import atomic_path
 from synsp.viz.draw import check_sequences, default_joints, draw_paths, draw_skeleton, resolve_layout
-from synsp.viz.video import read_video, resize, video_fps, write_movie
+from synsp.viz.video import read_video, resize, video_fps, video_info, write_movie
 
 
 def overlay_frame(
@@ -118,6 +118,32 @@ def overlay_on_video(
     if not frames:
         raise ValueError(f"video_path: no frames could be read from {video_path}")
     return write_movie(frames, path, fps)
+
+
+def video_mismatch(video_path: str | os.PathLike, poses: np.ndarray, fps: float | None) -> str | None:
+    """One line saying where the video and the 2D ``poses`` (T, J, 2), pixels of a file at ``fps``
+    (None: the file says none), disagree: frame count, frame rate, or keypoints reaching beyond the
+    image (or all in [0, 1.5]: normalised coordinates); None when they agree. Another take's video,
+    or poses at another resolution, draw skeletons beside the person rather than on them."""
+    count, rate, (width, height) = video_info(video_path)
+    said = []
+    if count != len(poses):
+        said.append(f"the video has {count} frames, the poses {len(poses)}")
+    if fps and rate and abs(fps - rate) > 0.01 * rate:
+        said.append(f"the video runs at {rate:.3g} fps, the pose file says {fps:.3g}")
+    points = poses.reshape(-1, poses.shape[-1])
+    points = points[np.isfinite(points).all(axis=1)]
+    if len(points):
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        if hi.max() <= 1.5 and lo.min() >= -0.5 and max(width, height) > 10:
+            said.append(f"the keypoints lie in [{lo.min():.2g}, {hi.max():.2g}]: normalised coordinates, not the "
+                        f"video's {width}x{height} pixels")
+        elif (lo < -0.1 * np.array([width, height])).any() or (hi > 1.1 * np.array([width, height])).any():
+            said.append(f"the keypoints span x {lo[0]:.0f} to {hi[0]:.0f}, y {lo[1]:.0f} to {hi[1]:.0f} px, beyond the "
+                        f"video's {width}x{height}")
+    if not said:
+        return None
+    return f"{Path(video_path).name} and the poses disagree: " + "; ".join(said) + " (another video or resolution?)"
 
 
 def contact_sheet(

@@ -84,6 +84,21 @@ def video_fps(video_path: str | os.PathLike) -> float:
     return float(rate) if rate else 30.0
 
 
+def video_info(video_path: str | os.PathLike) -> tuple[int, float | None, tuple[int, int]]:
+    """A video's frame count, frame rate (None when it says none) and (width, height) in pixels.
+    The count is the container's, else its packets counted (no decoding)."""
+    import av
+
+    if not Path(video_path).is_file():
+        raise FileNotFoundError(f"video_path: no such file {video_path}")
+    with av.open(str(video_path)) as container:
+        stream = container.streams.video[0]
+        size = (stream.codec_context.width, stream.codec_context.height)
+        rate = float(stream.average_rate) if stream.average_rate else None
+        count = stream.frames or sum(1 for packet in container.demux(stream) if packet.size)
+    return int(count), rate, size
+
+
 def resize(image: Any, width: int | None) -> Any:
     """``image`` scaled to ``width`` pixels wide (aspect kept); as is for None."""
     if not width or image.size[0] == width:
