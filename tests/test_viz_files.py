@@ -122,3 +122,24 @@ def test_the_overlay_says_when_the_video_and_the_poses_disagree(tmp_path, capsys
             assert "warning" not in err
         else:
             assert len(err.strip().splitlines()) == 1 and all(part in err for part in said), err
+
+
+def _report_data(html: str) -> dict:
+    import json
+    import re
+
+    return json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+def test_a_report_without_truth_shows_smoothness_and_opens_on_the_person(tmp_path):
+    """Without ground truth the report had no table at all, and its player opened on frame 1 even
+    when the person appears only later (a blank view)."""
+    from synsp.viz import write_report
+    from walking import mean_accel, walking
+
+    clean, noisy = walking(60)
+    noisy[:12] = clean[:12] = np.nan  # the person walks in at frame 13
+    page = write_report(tmp_path / "r.html", before=noisy, after=clean, layout="coco17").read_text()
+    assert "Smoothness (no ground truth)" in page and "mean |accel| (px/frame²)" in page
+    assert f"<td>{mean_accel(noisy[12:]):.2f}</td>" in page and f"<td>{mean_accel(clean[12:]):.2f}</td>" in page
+    assert _report_data(page)["start"] == 12 and "setFrame(D.start || 0)" in page

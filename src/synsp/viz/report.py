@@ -79,6 +79,7 @@ def write_report(
         "joints": [str(n) for n in layout.joints], "bones": [[int(p), int(c)] for p, c in layout.bones],
         "sides": bone_sides(layout), "root": root_joints(layout),
         "reference": "truth" if gt is not None else "after", "colours": ROLE_COLOURS,
+        "start": first_seen(b, a) // step,  # the player opens on the person, not on the empty frames before
         "seqs": {k: _flat(v[::step], decimals) for k, v in seqs.items()},
     }
     blob = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
@@ -86,6 +87,10 @@ def write_report(
     tables = []
     if gt is not None:
         tables.append("<h2>Error against ground truth</h2>" + _html_table(metric_rows(b, a, gt, layout), unit))
+    else:  # no truth to score against: how much steadier the refinement is, which needs none
+        tables.append("<h2>Smoothness (no ground truth)</h2>" + _html_table(smoothness_rows(b, a), unit)
+                      + "<p>Over every joint value the files hold; synsp refine's summary leaves out joints below "
+                        "its confidence threshold, so its figures can differ.</p>")
     if metrics_table:
         tables.append("<h2>Metrics</h2>" + _html_table(metrics_table, None))
     fig = plot_trajectories(b, a, layout=layout, ground_truth=gt, fps=fps, unit=unit)
@@ -130,11 +135,39 @@ def metric_rows(
     return rows
 
 
+def smoothness_rows(before: np.ndarray, after: np.ndarray) -> dict[str, dict[str, float]]:
+    """Mean and median |acceleration| (unit/frame², :func:`synsp.metrics.acceleration`) of
+    ``before`` and ``after`` (T, J, C), NaN ignored, and the mean distance after moved from before:
+    what a refinement without ground truth can be judged by (as ``synsp refine``'s summary)."""
+    from synsp import metrics
+
+    rows: dict[str, dict[str, float]] = {}
+    for role, seq in (("before", before), ("after", after)):
+        acc = metrics.acceleration(seq) if len(seq) >= 3 else np.full(1, np.nan)
+        acc = acc[np.isfinite(acc)]
+        rows[role] = {"mean |accel|": float(acc.mean()) if acc.size else float("nan"),
+                      "median |accel|": float(np.median(acc)) if acc.size else float("nan")}
+    moved = np.linalg.norm(after - before, axis=-1)
+    moved = moved[np.isfinite(moved)]
+    rows["after"]["mean displacement from before"] = float(moved.mean()) if moved.size else float("nan")
+    return rows
+
+
+def first_seen(*seqs: np.ndarray) -> int:
+    """The first frame where any of ``seqs`` (T, J, C) has a joint; 0 when none has."""
+    seen = np.zeros(len(seqs[0]), dtype=bool)
+    for seq in seqs:
+        seen |= np.isfinite(seq).all(axis=-1).any(axis=-1)
+    return int(np.argmax(seen)) if seen.any() else 0
+
+
 def _html_table(rows: Mapping[str, Mapping[str, float]], unit: str | None) -> str:
     columns: list[str] = []
     for row in rows.values():
         columns += [c for c in row if c not in columns]
-    units = {"MPJPE": unit, "MPJPE (root-relative)": unit, "PA-MPJPE": unit, "Accel": f"{unit}/frame²"} if unit else {}
+    units = {"MPJPE": unit, "MPJPE (root-relative)": unit, "PA-MPJPE": unit, "Accel": f"{unit}/frame²",
+             "mean |accel|": f"{unit}/frame²", "median |accel|": f"{unit}/frame²",
+             "mean displacement from before": unit} if unit else {}
     head = "".join(f"<th>{html.escape(c)}{f' ({units[c]})' if c in units else ''}</th>" for c in columns)
     body = []
     for name, row in rows.items():
