@@ -114,8 +114,10 @@ def test_the_overlay_says_when_the_video_and_the_poses_disagree(tmp_path, capsys
     for name, frames, said in (("same", 12, None), ("other", 20, ("12 frames, the poses 20", "30 fps, the pose file "
                                                                   "says 25", "beyond the video's 160x120"))):
         src = str(tmp_path / f"{name}.npz")
+        np.savez(tmp_path / "after.npz", **{**np.load(src), "poses": np.load(src)["poses"] + 1.0})  # not the same
         out = tmp_path / f"{name}.png"
-        assert main(["animate", src, src, str(out), "--video", str(tmp_path / "clip.mp4"), "--frames", "1", "5"]) == 0
+        assert main(["animate", src, str(tmp_path / "after.npz"), str(out), "--video", str(tmp_path / "clip.mp4"),
+                     "--frames", "1", "5"]) == 0
         err = capsys.readouterr().err
         assert out.is_file()
         if said is None:
@@ -143,3 +145,18 @@ def test_a_report_without_truth_shows_smoothness_and_opens_on_the_person(tmp_pat
     assert "Smoothness (no ground truth)" in page and "mean |accel| (px/frame²)" in page
     assert f"<td>{mean_accel(noisy[12:]):.2f}</td>" in page and f"<td>{mean_accel(clean[12:]):.2f}</td>" in page
     assert _report_data(page)["start"] == 12 and "setFrame(D.start || 0)" in page
+
+
+@pytest.mark.parametrize("command", ["plot", "report", "animate"])
+def test_identical_before_and_after_get_a_hint(tmp_path, capsys, command):
+    """The same file given twice drew two identical skeletons with no word of why."""
+    sports2d_trc(tmp_path / "a.trc")
+    (tmp_path / "copy.trc").write_bytes((tmp_path / "a.trc").read_bytes())
+    assert main(["refine", str(tmp_path / "a.trc"), str(tmp_path / "b.trc"), "--method", "savgol"]) == 0
+    out = ".gif" if command == "animate" else ".html" if command == "report" else ".png"
+    for after, said in (("a.trc", "the same file given twice"), ("copy.trc", "the same poses"), ("b.trc", None)):
+        capsys.readouterr()
+        assert main([command, str(tmp_path / "a.trc"), str(tmp_path / after), str(tmp_path / f"x{out}"), "--force",
+                     *(["--max-frames", "5"] if command == "animate" else [])]) == 0
+        err = capsys.readouterr().err
+        assert (said in err and len(err.strip().splitlines()) == 1) if said else not err.strip(), err

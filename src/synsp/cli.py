@@ -135,6 +135,7 @@ def _cmd_show(args: argparse.Namespace) -> None:
     from synsp.viz import files
 
     read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
+
     def warn(line: str) -> None:
         print(f"synsp {args.command}: warning: {line}", file=sys.stderr)
 
@@ -145,12 +146,12 @@ def _cmd_show(args: argparse.Namespace) -> None:
         raise OutputExistsError(f"{args.output} exists; pass --force to replace it")
     with exclusive_writes(not args.force):
         if args.command == "plot":
-            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
+            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, log=warn, **read)
         elif args.command == "animate":
             out = files.animate_files(args.before, args.after, args.output, video=args.video,
                                       max_frames=args.max_frames, frames=args.frames, log=warn, **read)
         else:
-            out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
+            out = files.report_files(args.before, args.after, args.output, title=args.title, log=warn, **read)
     print(f"wrote {out}")
 
 

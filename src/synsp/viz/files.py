@@ -162,12 +162,24 @@ def refuse_inputs(out: str | os.PathLike, **inputs: str | os.PathLike | None) ->
             raise OutputError(f"{out} is the {role} file: writing there would replace it; give another output path")
 
 
-def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
-    """PNG of chosen joints' trajectories and accelerations, before vs after."""
+def same_poses(pair: Pair, before, after) -> str | None:
+    """One line when ``pair``'s before and after are the same poses (NaN alike): the picture will
+    show no refinement, most often because the same file was given twice; None otherwise."""
+    if not np.array_equal(pair.before, pair.after, equal_nan=True):
+        return None
+    how = "the same file given twice" if Path(before).resolve() == Path(after).resolve() else "the same poses"
+    return (f"before and after are {how}: the picture shows no refinement (give the refined file as AFTER, "
+            f"e.g. synsp refine {Path(before).name} OUT)")
+
+
+def plot_files(before, after, out: Path, *, joints=None, log=None, **read) -> Path:
+    """PNG of chosen joints' trajectories and accelerations, before vs after. ``log`` (default: a
+    warning) gets one line when before and after are the same (:func:`same_poses`)."""
     from synsp.viz.plot import plot_trajectories
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     pair = _read_pair(before, after, **read)
+    _say(same_poses(pair, before, after), log)
     joints = joint_choice(joints, pair.layout, file_joint_names(pair.first))
     plot_trajectories(pair.before, pair.after, layout=pair.layout, joints=joints, ground_truth=pair.truth,
                       fps=pair.fps, path=out, unit=pair.unit)
@@ -177,8 +189,9 @@ def plot_files(before, after, out: Path, *, joints=None, **read) -> Path:
 def animate_files(before, after, out: Path, *, video=None, max_frames=None, frames=None, log=None, **read) -> Path:
     """GIF/MP4 of the skeleton before and after, side by side, or drawn over ``video`` (2D);
     with ``video`` and a ``.png`` output, a still: ``frames`` (default four spread over the clip)
-    with both skeletons and their paths. ``log`` (default: a warning) gets one line when the
-    video and the poses disagree (:func:`~synsp.viz.overlay.video_mismatch`)."""
+    with both skeletons and their paths. ``log`` (default: a warning) gets one line when before
+    and after are the same (:func:`same_poses`), and one when the video and the poses disagree
+    (:func:`~synsp.viz.overlay.video_mismatch`)."""
     from synsp.viz.animate import animate
     from synsp.viz.overlay import contact_sheet, overlay_on_video, video_mismatch
 
@@ -187,9 +200,8 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, fram
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
     pair = _read_pair(before, after, **read)
     b, a, gt, layout, fps = pair.before, pair.after, pair.truth, pair.layout, pair.fps
-    said = video_mismatch(video, b, pair.first.fps) if video is not None and b.shape[-1] == 2 else None
-    if said:
-        (log or _warn)(said)
+    _say(same_poses(pair, before, after), log)
+    _say(video_mismatch(video, b, pair.first.fps) if video is not None and b.shape[-1] == 2 else None, log)
     if video is not None and Path(out).suffix.lower() == ".png":
         return contact_sheet(video, b, a, layout=layout, path=out, frames=frames)
     if video is not None:
@@ -197,16 +209,19 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, fram
     return animate(b, a, layout=layout, path=out, fps=fps, ground_truth=gt, max_frames=max_frames)
 
 
-def _warn(line: str) -> None:
-    """The library's default ``log``: a warning (the CLI prints the line instead)."""
-    warnings.warn(line, stacklevel=3)
+def _say(line: str | None, log) -> None:
+    """Give ``line`` to ``log``, by default as a warning (the CLI prints it instead); None: nothing."""
+    if line:
+        (log or (lambda text: warnings.warn(text, stacklevel=4)))(line)
 
 
-def report_files(before, after, out: Path, *, title: str = "synsp report", **read) -> Path:
-    """One self-contained HTML page: player, metric table (with ground truth), plots."""
+def report_files(before, after, out: Path, *, title: str = "synsp report", log=None, **read) -> Path:
+    """One self-contained HTML page: player, metric table (with ground truth), plots. ``log``
+    (default: a warning) gets one line when before and after are the same (:func:`same_poses`)."""
     from synsp.viz.report import write_report
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     pair = _read_pair(before, after, **read)
+    _say(same_poses(pair, before, after), log)
     return write_report(out, before=pair.before, after=pair.after, layout=pair.layout, fps=pair.fps,
                         ground_truth=pair.truth, title=title, unit=pair.unit)
