@@ -160,3 +160,18 @@ def test_identical_before_and_after_get_a_hint(tmp_path, capsys, command):
                      *(["--max-frames", "5"] if command == "animate" else [])]) == 0
         err = capsys.readouterr().err
         assert (said in err and len(err.strip().splitlines()) == 1) if said else not err.strip(), err
+
+
+def test_overlays_say_which_skeleton_is_which_and_the_frame():
+    """Overlay frames and stills had red and green skeletons with no legend and no frame number."""
+    from synsp.viz import overlay_frame
+
+    pose = np.stack([np.linspace(120, 180, 17), np.linspace(120, 180, 17)], axis=1)
+    image = np.zeros((300, 400, 3), np.uint8)
+    plain = overlay_frame(image, pose, pose + 5, "coco17")
+    told = overlay_frame(image, pose, pose + 5, "coco17", frame=4, total=10)
+    strip = told[:15, :150]
+    assert (plain[:15, :150] == 0).all() and (strip == 255).all(axis=-1).mean() > 0.5  # a white strip, text on it
+    red = (strip[..., 0].astype(int) - strip[..., 1:].max(axis=-1)) > 60
+    green = (strip[..., 1].astype(int) - strip[..., [0, 2]].max(axis=-1)) > 60
+    assert red.sum() > 10 and green.sum() > 10

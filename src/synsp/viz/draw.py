@@ -137,3 +137,24 @@ def draw_paths(draw: Any, track: np.ndarray, joints: Sequence[int], role: str, *
         for run in np.split(np.arange(len(finite)), np.flatnonzero(np.diff(finite)) + 1):
             if finite[run[0]] and len(run) >= 2:
                 draw.line([tuple(p) for p in track[run, j]], fill=colour, width=width, joint="curve")
+
+
+def draw_legend(image: Any, frame: int | None = None, total: int | None = None) -> None:
+    """Write "before" (red), "after" (green) and, when given, "frame <frame + 1> / <total>" on a
+    white strip in the top-left corner of the Pillow ``image`` (changed in place), in letters
+    1/25 of its smaller side high: a still or video frame then says which skeleton is which, and when."""
+    from PIL import ImageDraw, ImageFont
+
+    size = max(10, round(min(image.size) / 25))
+    font = ImageFont.load_default(size=size)
+    draw = ImageDraw.Draw(image)
+    parts = [("before", ROLE_COLOURS["before"]["R"]), ("after", ROLE_COLOURS["after"]["R"])]
+    if frame is not None:
+        parts.append((f"frame {frame + 1}" + (f" / {total}" if total else ""), (40, 40, 40)))
+    gap = size // 2
+    width = sum(draw.textlength(text, font=font) for text, _ in parts) + gap * (len(parts) + 1)
+    draw.rectangle([0, 0, width, size + gap], fill=(255, 255, 255))
+    x = gap
+    for text, colour in parts:
+        draw.text((x, gap // 2), text, fill=colour, font=font)
+        x += draw.textlength(text, font=font) + gap

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from synsp.paths import atomic_path
-from synsp.viz.draw import check_sequences, default_joints, draw_paths, draw_skeleton, resolve_layout
+from synsp.viz.draw import check_sequences, default_joints, draw_legend, draw_paths, draw_skeleton, resolve_layout
 from synsp.viz.video import read_video, resize, video_fps, video_info, write_movie
 
 
@@ -21,6 +21,8 @@ def overlay_frame(
     *,
     before_path: np.ndarray | None = None,
     after_path: np.ndarray | None = None,
+    frame: int | None = None,
+    total: int | None = None,
 ) -> Any:
     """Draw the before (red) and after (green) pose of one frame over ``image``.
 
@@ -34,6 +36,9 @@ def overlay_frame(
         Skeleton layout (bones, left/right pairs).
     before_path, after_path : ndarray (K, J, 2), optional
         Recent positions (oldest first); the paths of the wrists and ankles are drawn from them.
+    frame, total : int, optional
+        When ``frame`` (0-based) is given, a legend (before red, after green) and "frame
+        frame+1 / total" are written in the top-left corner (:func:`synsp.viz.draw.draw_legend`).
 
     Returns
     -------
@@ -63,6 +68,8 @@ def overlay_frame(
             draw_paths(draw, track, default_joints(layout), role, width=max(1, width - 1))
     draw_skeleton(draw, b[0], layout, "before", width=width, radius=width)
     draw_skeleton(draw, a[0], layout, "after", width=width, radius=width)
+    if frame is not None:
+        draw_legend(img, frame, total)
     return np.asarray(img) if was_array else img
 
 
@@ -112,7 +119,8 @@ def overlay_on_video(
     frames = []
     for t, image in enumerate(read_video(video_path, limit)):
         lo = max(0, t - trail)
-        frame = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1])
+        frame = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1],
+                              frame=t, total=len(b))
         gif_width = min(640, frame.size[0]) if path.suffix.lower() == ".gif" else None
         frames.append(resize(frame, width or gif_width))
     if not frames:
@@ -175,7 +183,8 @@ def contact_sheet(
     for t, image in enumerate(read_video(video_path, wanted[-1] + 1)):
         if t in wanted:
             lo = max(0, t - trail)
-            tile = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1])
+            tile = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1],
+                                 frame=t, total=len(b))
             tiles.append(resize(tile, tile_width))
     if not tiles:
         raise ValueError(f"video_path: no frames could be read from {video_path}")
