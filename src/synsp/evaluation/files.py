@@ -23,7 +23,7 @@ from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
 from synsp.formats import read_poses, scores_to_missing
 from synsp.refining.arrays import METHODS
-from synsp.refining.file_channels import confidence_channel, flat_coordinate
+from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
@@ -61,7 +61,9 @@ def score_files(
             outputs[method] = _coordinates(np.load(out), channels)
     space_name = "3d" if clean.shape[-1] == 3 else "2d"
     name = _root_layout(layout or data.layout or file_layout(data), clean.shape[-2]) if space_name == "3d" else None
-    scale = mm_per_unit(clean) if space_name == "3d" else 1.0
+    # a 2D track in a TRC (Sports2D's pixels, labelled m) is in its file's unit, as refine's summary gives it
+    flat_scale, flat_unit = flat_track_unit(data)[:2] if channels[1] is not None else (1.0, "px")
+    scale = mm_per_unit(clean) if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)
     filled, _ = fill_gaps(noisy)
@@ -69,7 +71,7 @@ def score_files(
     rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
     results = evaluate(rows, [case], layout=name, space=space_name)
     scored = int(np.isfinite(clean).all(-1).sum())
-    unit = "px" if space_name == "2d" else "mm" + (f", the files read as {_UNITS[scale]}" if scale != 1 else "")
+    unit = flat_unit if space_name == "2d" else "mm" + (f", the files read as {_UNITS[scale]}" if scale != 1 else "")
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
     heading = (f"### `{src.name}` against `{dst.name}` ({space_name}{where}: {clean.shape[0]} track(s), "
                f"{clean.shape[1]} frames, {scored} joint values scored, {unit})")
