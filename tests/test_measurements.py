@@ -56,6 +56,25 @@ def test_inversions_are_read_on_the_filled_values():
     np.testing.assert_allclose(m.values, clean)
 
 
+
+@pytest.mark.parametrize("gap", [slice(60, 66), slice(54, 60)])
+def test_a_gap_beside_an_inversion_is_filled_under_the_right_labels(gap):
+    """Wrists exchanged for frames 40-59, the left one lost just after (or at the end of) the
+    exchange: the gap was filled from values under the other label (a ghost gliding from one
+    side to the other) and kept there when the labels were exchanged back. The measured values
+    and their gaps are exchanged together now, and the gap filled again."""
+    clean, _ = walking(120, noise=0.0)
+    x = clean.copy()
+    x[40:60, list(WRISTS)] = clean[40:60, list(WRISTS[::-1])]
+    x[gap, WRISTS[0]] = np.nan
+    m = measurements(x, COCO17)
+    assert m.inverted == 20
+    wrists = np.linalg.norm(m.values - clean, axis=-1)[:, list(WRISTS)]
+    assert wrists.max() < 10.0  # px, on a person 240 px tall
+    lost = WRISTS[0] if gap.start >= 60 else WRISTS[1]  # inside the exchange, the NaN was the right wrist's
+    np.testing.assert_array_equal(np.flatnonzero(m.missing.any(axis=0)), [lost])
+    np.testing.assert_array_equal(np.flatnonzero(m.missing[:, lost]), np.arange(gap.start, gap.stop))
+
 @needs_data
 @pytest.mark.parametrize("gap", [slice(55, 66), slice(70, 76)])
 def test_smoothnet_on_another_layout_sees_what_a_file_of_it_gives(gap):

@@ -36,7 +36,7 @@ import numpy as np
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "inversions", "without_inversions"]
+__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "exchange", "inversions", "without_inversions"]
 
 SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # ... but no more than the pair's median distance apart, and no less than this (body sizes): two
@@ -181,6 +181,15 @@ def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
     return marked
 
 
+def exchange(x: np.ndarray, marked: np.ndarray, pairs: Sequence[tuple[int, int]],
+             *masks: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``x`` (..., J, C) with the left/right ``pairs`` (P of them) exchanged where ``marked``
+    (..., P), and each of ``masks`` (..., J) exchanged with it: a value's flags (missing, filled)
+    go where the value goes, so a gap is filled again under its right label."""
+    index = np.asarray(pairs, dtype=int).reshape(-1, 2)
+    return (_exchanged(x, marked, index), *(_exchanged(m[..., None], marked, index)[..., 0] for m in masks))
+
+
 def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``x`` (..., J, C) with the pairs ``index`` (P, 2) exchanged where ``marked`` (..., P)."""
     out = x.copy()
@@ -232,4 +241,4 @@ def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.nda
     marked = np.stack([inversions(v, pairs, bones) for v in x]) if x.ndim == 4 else inversions(x, pairs, bones)
     if not marked.any():
         return x, marked
-    return _exchanged(x, marked, np.asarray(pairs, dtype=int)), marked
+    return exchange(x, marked, pairs)[0], marked

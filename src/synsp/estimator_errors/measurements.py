@@ -6,7 +6,9 @@ a pose estimator writes are no measurement of their moment: a missing joint (NaN
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two) and a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before). They are taken out and the gaps filled
 from the frames around them; last, the left/right pairs whose labels the estimator exchanged for
-a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the filled values. (Telling them
+a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the filled values, and the
+measured values with their gaps exchanged and filled again (a gap beside an exchange was filled
+from the other label's values: a ghost between the two sides). (Telling them
 from the measured values only found an arm exchanged with its start in a gap, on validation,
 but lost most of the real exchange on the MediaPipe demo's 3D track, whose arms the glitch step
 and low visibility leave with few measured frames there; benchmarks/RESULTS.md, section 4.)
@@ -22,7 +24,7 @@ import numpy as np
 
 from synsp.estimator_errors.glitches import body_jumps, glitches
 from synsp.estimator_errors.held_values import held_values
-from synsp.estimator_errors.inversions import without_inversions
+from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.sequence import fill_gaps, missing_mask
 from synsp.skeleton import Layout, bone_tree
 
@@ -91,6 +93,13 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     if undo:
         values, exchanged = without_inversions(values, layout)
+    if exchanged.any():
+        # A gap beside (or in) an exchange was filled from values under the other label, a ghost
+        # gliding from one side to the other, and exchanged back as it was (a wrist lost beside
+        # an exchanged pair of wrists: 103 px off, 6 px now; benchmarks/RESULTS.md, section 4):
+        # the measured values and their flags are exchanged, and the gaps filled again.
+        x, missing, off_body, repeated = exchange(x, exchanged, layout.left_right, missing, off_body, repeated)
+        values = _stand_ins(_fill_along_bones(x, repeated | off_body, layout), missing, layout)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped)
 
 
