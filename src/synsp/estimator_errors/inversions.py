@@ -12,6 +12,10 @@ two thirds at least (:data:`MAJORITY`: a pair that changes labelling half-way is
 since which half is right is not known), and an exchange must not stretch the bones between
 the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
 
+In 2D, where most pairs' motion is smoother exchanged over the same frames, the whole body
+is exchanged there (:func:`_with_the_body`): the estimator read the person facing the other way,
+and pairs close together (eyes, hips) or a run the bone test rejects left it undone piecewise.
+
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
 clip's edge; it is cut back to a crossing beside the jump (:func:`_from_crossings`). One with
@@ -36,7 +40,7 @@ import numpy as np
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "exchange", "inversions", "without_inversions"]
+__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "BODY", "exchange", "inversions", "without_inversions"]
 
 SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # ... but no more than the pair's median distance apart, and no less than this (body sizes): two
@@ -45,6 +49,7 @@ SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # "Close pairs' exchanges").
 SWITCH_LOW = 0.1
 MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
+BODY = 0.5  # more than this share of the pairs smoother exchanged over a run (2D): the whole body is
 
 
 def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
@@ -89,7 +94,35 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     marked = _from_crossings(marked, across <= keep)
     if len(bones) and marked.any() and x.shape[-1] == 3:
         marked = _down_the_limb(marked, index, bones, across < keep)
-    return _keeping_bones(x, marked, index, bones) if len(bones) and marked.any() else marked
+    if len(bones) and marked.any():
+        marked = _keeping_bones(x, marked, index, bones)
+    return _with_the_body(marked, keep, across) if marked.any() and x.shape[-1] == 2 else marked
+
+
+def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray) -> np.ndarray:
+    """``marked`` (T, P) with every pair exchanged over each run (of any pair, a jump at both
+    ends) over which most pairs' motion is smoother exchanged: the frames where the estimator
+    read the whole body the other way round. ``keep``, ``across`` (T - 1, P): each step's squared
+    motion under one labelling and across a change of it.
+
+    Each pair's own pass finds such a flip piecewise: pairs close together (eyes, hips seen
+    from the front) jump less than a change of labelling costs, and a run the bone test rejects
+    leaves its pair as it was (README's MediaPipe demo, frames 68-71: the shoulders and arms
+    were exchanged back, the hips and knees not). Exchanging every pair keeps every bone's
+    length, so the bone test has nothing to say here. 2D only: in 3D each pair's pass finds
+    such flips whole already, and the rule gained nothing on validation (benchmarks/RESULTS.md,
+    section 4, "Gaps beside an exchange, and a whole body flipped in 2D")."""
+    t_count, p_count = marked.shape
+    out = marked.copy()
+    runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
+    for start, stop in sorted(runs):
+        if start == 0 or stop == t_count:  # one jump: as its pair's pass and the crossings left it
+            continue
+        ends = [start - 1, stop - 1]
+        smoother = across[ends].sum(axis=0) < keep[ends].sum(axis=0)  # (P,): exchanged over the run
+        if smoother.sum() > BODY * p_count:
+            out[start:stop] = True
+    return out
 
 
 def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
