@@ -12,12 +12,19 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "nan_median",
-           "mm_per_unit",
+           "mm_per_unit", "UNSEEN_SHARE", "unseen_share",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
 MIN_SCORE = 0.3  # a joint an estimator scores below this is missing (``synsp refine --threshold``'s default)
+# A track in which more than this share of a body model's joints is never seen (a waist-up video: no
+# hips, knees or ankles in any frame) holds a body whose missing part only the gap fill's stand-ins
+# make: SynSP gives way to SmoothNet there (Refiner.gives_way). Chosen on the validation split
+# (benchmarks/RESULTS.md, section 4, "Waist-up video"): the feet or one arm never seen (2 of 17)
+# stay with SynSP, and so does a lower body seen in a few frames (its fill holds a real pose there,
+# where SynSP beat SmoothNet; the share of missing values, the first rule tried, handed those over).
+UNSEEN_SHARE = 0.2
 
 
 def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
@@ -33,6 +40,14 @@ def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray
             raise ValueError(f"missing must have shape {x.shape[:-1]} to match x {x.shape}, got shape {m.shape}")
         mask = mask | m.astype(bool)
     return mask
+
+
+def unseen_share(missing: np.ndarray) -> float:
+    """The share (0-1) of the joints of poses with mask ``missing`` (..., T, J) bool (True: not
+    measured, :func:`missing_mask`) that are missing in every frame of their sequence (never seen),
+    over every sequence of the leading axes; 0.0 for an empty mask."""
+    m = np.asarray(missing, dtype=bool)
+    return float(m.all(axis=-2).mean()) if m.size else 0.0
 
 
 def not_found(x: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from synsp.inference.upright import needed_turn
 from synsp.inference.window_lean import MAX_LEAN, can_lean, turn_in_image, window_turn
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import paced_rate
-from synsp.sequence import body_size, mm_per_unit
+from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, mm_per_unit, unseen_share
 from synsp.skeleton import flip_lr, get_layout, root_position
 
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
@@ -168,6 +168,12 @@ class Refiner:
         # What refines such poses instead (load_model sets it: the shipped SmoothNet of this space,
         # loaded when first needed); None: the network's own output whatever the poses.
         self.fallback: Callable[[], "Refiner"] | None = None
+        # Poses in which more than this share of the model's joints is never seen (a waist-up video)
+        # are partly the gap fill's invention: the fallback refines them instead (gives_way; None: never).
+        # ``unseen`` is the last call's share, ``gave_way`` whether it gave the fallback's output.
+        self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
+        self.unseen = 0.0
+        self.gave_way = False
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -220,7 +226,7 @@ class Refiner:
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.lowpass_hz = self.max_lean = None
+            self.lowpass_hz = self.max_lean = self.max_unseen = None
         self.network_only = network_only
         if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate
                         and not network_only):
@@ -268,10 +274,19 @@ class Refiner:
                 self._traced = torch.jit.trace(self.model, example, check_trace=False)
         return self
 
+    def gives_way(self, missing: np.ndarray) -> bool:
+        """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not
+        measured get the :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than
+        :attr:`max_unseen` (:data:`synsp.sequence.UNSEEN_SHARE`) of the joints never seen
+        (:func:`synsp.sequence.unseen_share`), as in a waist-up video, leaves the body model refining
+        a lower body made of the gap fill's stand-ins."""
+        return (self.max_unseen is not None and self.fallback is not None
+                and unseen_share(missing) > self.max_unseen)
+
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None,
                floor: bool | float | None = None, lowpass_hz: float | None = None,
-               other_layout: bool = False) -> np.ndarray:
+               other_layout: bool = False, missing: np.ndarray | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         The network sees :func:`synsp.estimator_errors.measurements.measurements`: NaN joints are filled by
@@ -301,16 +316,19 @@ class Refiner:
         speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout
         (another count, or ``other_layout``: another order of as many, for SmoothNet) get none of
         the layout's steps: no glitches or inversions told, no turn, resize, convention or bones,
-        and their centroid for a root.
+        and their centroid for a root. ``missing`` (bool, shaped like ``poses`` without its last
+        axis) marks values that were not measured though ``poses`` holds numbers there (filled
+        already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`).
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
                                     keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
-                                    outputs=("final",), other_layout=other_layout)["final"]
+                                    outputs=("final",), other_layout=other_layout, missing=missing)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
         lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None, other_layout: bool = False,
+        missing: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -325,6 +343,17 @@ class Refiner:
         if other_layout and not self.network.per_coordinate:
             raise OptionError(f"other_layout: a {self.kind} network sees the joints together and refines its own "
                              f"{self.layout.name} only")
+        if missing is not None and np.shape(missing) != x.shape[:-1]:
+            raise ShapeError(f"missing must have shape {x.shape[:-1]} to match poses {x.shape}, "
+                             f"got {np.shape(missing)}")
+        unseen = missing_mask(x, missing)
+        self.unseen = unseen_share(unseen) if own_joints else 0.0
+        self.gave_way = own_joints and self.gives_way(unseen)
+        if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
+            self.turn, self.paced_fps, self.resized, self.inverted = None, None, 1.0, 0
+            self.limb_drift = self.floor_strength = None
+            out = self.fallback().refine(x, fps=given_fps)
+            return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
         # before its conversion (synsp.refining.arrays.refine_track).
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors)

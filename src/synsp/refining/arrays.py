@@ -91,11 +91,11 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
-        lowpass_hz: float | None = None, network_only: bool = False,
+        lowpass_hz: float | None = None, network_only: bool = False, missing: np.ndarray | None = None,
     ) -> np.ndarray:
         model = network_model(kind, poses.shape[-1], checkpoint, device, network_only)
         return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
-                            lowpass_hz=lowpass_hz)
+                            lowpass_hz=lowpass_hz, missing=missing)
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "
@@ -406,7 +406,8 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
     return model.layout.name
 
 
-def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) -> np.ndarray:
+def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
+                 **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
     ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
@@ -426,13 +427,18 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
+
+    ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
+    filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
+    Refiner which of its joints were never seen (:meth:`~synsp.inference.refiner.Refiner.gives_way`).
     """
     _check_options(method_function(method), method, options)
     if method not in NETWORKS:
         return _refine_person(poses, method, None, options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
+    missing = missing_mask(poses, missing)
     if layout == target or reorders(layout, target):
-        return _refine_person(poses, method, layout, options)
+        return _refine_person(poses, method, layout, {**options, "missing": missing})
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
@@ -440,10 +446,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, **options) 
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     poses = measurements(poses, get_layout(layout)).values
     converted = convert(poses, layout, target)
+    # a model joint made of a missing one was not measured either (convert carries the NaN)
+    unseen = np.isnan(convert(np.where(missing[..., None], np.nan, poses), layout, target)).any(-1)
     floor = options.get("floor")
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
-    refined = _refine_person(converted, method, target, options)
+    refined = _refine_person(converted, method, target, {**options, "missing": unseen})
     out = _refine_person(poses, "smoothnet", None, smoothnet)
     correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out += np.einsum("jk,tkc->tjc", nearest_joints(poses, converted), correction).astype(out.dtype)

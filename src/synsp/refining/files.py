@@ -72,6 +72,7 @@ from synsp.refining.summary import (
     summarize,
     summary_unit,
     unmarked_format,
+    unseen_notes,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.sequence import (
@@ -337,9 +338,11 @@ def refine_file(
                         "(as estimators write them): missing, like NaN")
     if method == "synsp":
         shifts = [shift for shift in tracks.conventions if shift is not None]
-        if shifts and all(shift.unlike for shift in shifts):  # SmoothNet's output was given
+        given = int(np.isfinite(tracks.refined).all(-1).any(axis=(1, 2)).sum())  # tracks with a person refined
+        if shifts and all(shift.unlike for shift in shifts) or len(tracks.unseen) == given > 0:  # SmoothNet's output
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count)
+        notes += unseen_notes(tracks.unseen, v_count)
     if confidence is not None and c_count == 2 and data.scores is None:
         notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
                         "score); refined in 2D, the channel written back unchanged")

@@ -12,7 +12,7 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
 from synsp.refining.arrays import network_model, shared_joints
 from synsp.refining.tracks import ConventionShift
-from synsp.sequence import mm_per_unit, true_runs
+from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
 
@@ -189,6 +189,18 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
                 "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
+
+
+def unseen_notes(unseen: list[tuple[int, float]], tracks: int) -> list[str]:
+    """What the summary says of the tracks SynSP gave way to SmoothNet in (:attr:`synsp.refining.tracks.
+    RefinedTracks.unseen`: (track, share of the model's joints never seen)), of ``tracks`` in the file."""
+    if not unseen:
+        return []
+    shares = ", ".join(f"{share:.0%}" for _, share in unseen)
+    which = "" if tracks == 1 else f" in track{'s' * (len(unseen) > 1)} {', '.join(str(v + 1) for v, _ in unseen)}"
+    return [f"unseen: {shares} of the model's joints never seen{which} (more than {UNSEEN_SHARE:.0%}: a waist-up "
+            "view, the legs out of the picture?); SynSP's body model would refine a body partly made up by the gap "
+            "fill, so refined by SmoothNet, which refines each joint on its own"]
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.

@@ -46,6 +46,9 @@ class RefinedTracks(NamedTuple):
     inverted: int  # pair-frames whose left/right labels were exchanged back (estimator_errors.inversions)
     jumped: int  # frames where the whole body left its path for a frame or two (glitches.body_jumps): moved back
     absent: np.ndarray  # (V, T) bool: frames inside a span where the track has no joint detected, left out (NaN)
+    # (track, share of the model's joints never seen) of each track SynSP gave way to SmoothNet in (a waist-up
+    # video: more than synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the mean over the spans that gave way
+    unseen: list[tuple[int, float]] = []
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -84,8 +87,10 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     body = get_layout(layout) if model is not None and layout is not None else None  # the networks' only
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
+    unseen: list[tuple[int, float]] = []
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
+        gave_way: list[tuple[int, float]] = []  # (frames, unseen share) of the spans SmoothNet refined instead
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -104,9 +109,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             absent[v, span] = nobody
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                model.limb_drift, model.unlike_body = None, False
-            refined = refine_track(values[:, :laid], layout, method, **options)
+                model.limb_drift, model.unlike_body, model.gave_way = None, False, False
+            refined = refine_track(values[:, :laid], layout, method, missing=missing[:, :laid], **options)
             if model is not None:
+                if model.gave_way:
+                    gave_way.append((len(values), model.unseen))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
                                                                      model.unlike_body)))
@@ -126,8 +133,10 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
+        if gave_way:
+            unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent)
+                         inverted, jumped, absent, unseen)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:

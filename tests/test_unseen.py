@@ -1,0 +1,86 @@
+"""A waist-up track (hips, knees and ankles missing in most frames) gets SmoothNet's output, and the summary says so."""
+from __future__ import annotations
+
+import numpy as np
+from tests.conftest import needs_data
+from tests.walking import walking
+
+from synsp.inference.checkpoint import load_model
+from synsp.refining.arrays import network_model, refine_track
+from synsp.refining.files import refine_file
+from synsp.sequence import UNSEEN_SHARE, fill_gaps
+
+LOWER = list(range(11, 17))  # COCO-17's hips, knees and ankles
+
+
+def waist_up(poses: np.ndarray, seen: int = 0) -> np.ndarray:
+    """(T, 17, 2) with the lower body (6 of 17 joints) NaN but in the first ``seen`` frames."""
+    out = poses.astype(np.float32).copy()
+    out[seen:, LOWER] = np.nan
+    return out
+
+
+def test_a_waist_up_track_gets_smoothnet():
+    _, noisy = walking()
+    x = waist_up(noisy)
+    model = load_model("synsp-coco17")
+    out = model.refine(x)
+    assert model.gave_way and model.unseen > UNSEEN_SHARE
+    np.testing.assert_allclose(out, load_model("smoothnet-coco17").refine(x), atol=1e-5)
+
+
+def test_a_full_body_the_feet_out_of_the_picture_or_legs_seen_a_while_keep_synsp():
+    _, noisy = walking()
+    model = load_model("synsp-coco17")
+    feet = noisy.astype(np.float32).copy()
+    feet[:, 15:] = np.nan  # both ankles never seen: 2 of 17 joints
+    # the lower body seen in 5 frames of 90: its fill holds a real pose, where SynSP beat SmoothNet (RESULTS section 4)
+    for x in (noisy.astype(np.float32), feet, waist_up(noisy, seen=5)):
+        out = model.refine(x)
+        assert not model.gave_way
+        model.max_unseen = None
+        try:
+            np.testing.assert_array_equal(out, model.refine(x))  # unchanged
+        finally:
+            model.max_unseen = UNSEEN_SHARE
+
+
+def test_refine_track_decides_on_the_measured_mask_not_the_filled_values():
+    _, noisy = walking()
+    x = waist_up(noisy)
+    filled = fill_gaps(x)[0]  # as synsp refine hands a track over: every value filled
+    model = network_model("synsp", 2)  # the one refine_track runs
+    out = refine_track(filled, "coco17", "synsp", missing=np.isnan(x).any(-1))
+    assert model.gave_way
+    np.testing.assert_allclose(out, load_model("smoothnet-coco17").refine(filled), atol=1e-5)
+    refine_track(filled, "coco17", "synsp")
+    assert not model.gave_way
+
+
+def test_the_summary_names_the_tracks_that_gave_way(tmp_path):
+    _, noisy = walking()
+    src = tmp_path / "two.npy"
+    np.save(src, np.stack([noisy.astype(np.float32), waist_up(noisy + [900, 0])]))  # track 2 waist-up
+    text = str(refine_file(src, tmp_path / "out.npy", layout="coco17"))
+    assert "unseen: 35% of the model's joints never seen in track 2 (more than 20%" in text
+    one = tmp_path / "one.npy"
+    np.save(one, noisy.astype(np.float32))
+    assert "unseen" not in str(refine_file(one, tmp_path / "one_out.npy", layout="coco17"))
+
+
+@needs_data
+def test_a_waist_up_validation_clip_comes_out_nearer_its_truth():
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "clean-ish", layout="coco17", space="2d", max_clips=1)[0]
+    x = case.noisy.astype(np.float32).copy()
+    x[:, LOWER] = np.nan  # a webcam: no hips, knees or ankles at all
+    model = load_model("synsp-coco17")
+    err = lambda y: float(np.linalg.norm(y[:, :11] - case.clean[:, :11], axis=-1).mean())  # noqa: E731
+    default = err(model.refine(x))
+    model.max_unseen = None
+    try:
+        forced = err(model.refine(x))
+    finally:
+        model.max_unseen = UNSEEN_SHARE
+    assert default < err(case.noisy) < forced
