@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.ndimage import gaussian_filter1d
 
 from synsp.cli import main
 from synsp.inference.checkpoint import load_model
-from synsp.motion_pace import PACE, motion_pace, paced_rate
+from synsp.motion_pace import PACE, at_rate, motion_pace, paced_rate
 from walking import STANDING, mpjpe, walking
 
 COVERED = (20.0, 43.0)
@@ -52,10 +53,23 @@ def test_only_motion_faster_than_the_networks_pace_lowers_the_rate():
         assert paced_rate(slow[None], fps, COVERED) == fps
         rate = paced_rate(fast[None], fps, COVERED)
         assert rate < 30.0 and motion_pace(fast) * rate / 30.0 == pytest.approx(PACE)
-    # at 120 fps the network would see four input frames as one: the slow walk's pace times four
+    # at 120 fps the network sees every fourth frame (four grids, one per phase): the walk four times as fast
+    seen = at_rate(slow, 120.0)
+    assert seen.shape == (4, 30, 17, 2) and np.allclose(seen[0], slow[::4]) and np.allclose(seen[1], slow[1::4])
     rate = paced_rate(slow[None], 120.0, COVERED)
-    assert rate < 120.0 and motion_pace(slow) * rate / 30.0 == pytest.approx(PACE)
+    assert rate < 120.0 and motion_pace(seen) * rate / 120.0 == pytest.approx(PACE)
     assert paced_rate(slow[None], -5.0, COVERED) == -5.0  # left for run_at_rate to refuse
+
+
+def test_above_the_covered_rates_noise_correlated_over_a_few_frames_is_no_pace():
+    # a walk filmed at 120 fps whose noise holds over a few frames (an estimator's, or motion
+    # blur): over 2 and 4 frames at 120 fps the noise is not independent and read as motion
+    # (the clip was refined as if filmed at 83 fps); at 30 fps, as the network sees it, it is independent
+    clean, _ = walking(480, noise=0.0, fps=120.0)
+    noise = gaussian_filter1d(np.random.default_rng(0).normal(size=clean.shape), 1.0, axis=0)
+    noisy = clean + noise * 4.0 / noise.std()
+    assert paced_rate(clean[None], 120.0, COVERED) == 120.0
+    assert paced_rate(noisy[None], 120.0, COVERED) == 120.0
 
 
 def test_a_fast_clip_is_refined_at_its_pace_and_a_slow_one_as_before():

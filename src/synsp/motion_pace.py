@@ -95,6 +95,26 @@ def turning_pace(rotations: np.ndarray) -> np.ndarray:
     return np.sqrt(np.maximum(0.0, turned[long] - turned[short]) / (long ** 2 - short ** 2)) * long
 
 
+def at_rate(seq: np.ndarray, fps: float, training_fps: float = TRAINING_FPS) -> np.ndarray:
+    """``seq`` (T, J, C) or (V, T, J, C) recorded at ``fps`` (above ``training_fps``) as the
+    network sees it: linearly resampled onto ``training_fps`` on k = round(fps / training_fps)
+    phase-shifted grids, as :func:`synsp.inference.frame_rate.run_at_rate` cuts it; returns
+    (V * k, N, J, C), N frames at ``training_fps``."""
+    x = np.asarray(seq, dtype=np.float64)
+    x = x[None] if x.ndim == 3 else x
+    phases = max(1, int(round(fps / training_fps)))
+    step = fps / training_fps  # input frames per network frame
+    grids = []
+    for phase in range(phases):
+        at = phase * step / phases + np.arange(0.0, x.shape[1] - 1 + 1e-9, step)  # in input frames
+        lo = np.clip(np.floor(at).astype(int), 0, max(0, x.shape[1] - 2))
+        w = np.clip(at - lo, 0.0, 1.0)[None, :, None, None]
+        hi = np.minimum(lo + 1, x.shape[1] - 1)
+        grids.append(x[:, lo] * (1 - w) + x[:, hi] * w)
+    n = min(len(g[0]) for g in grids)
+    return np.concatenate([g[:, :n] for g in grids])
+
+
 def paced_rate(seq: np.ndarray, fps: float | None, covered: tuple[float, float],
                pace: float | None = None, training_fps: float = TRAINING_FPS) -> float | None:
     """The frame rate to refine ``seq`` (T, J, C) or (V, T, J, C) at, given its recorded rate ``fps`` (None:
@@ -103,13 +123,20 @@ def paced_rate(seq: np.ndarray, fps: float | None, covered: tuple[float, float],
 
     ``fps`` itself while the clip's pace as the network would see it (after resampling
     to ``training_fps`` where ``fps`` is outside ``covered``) is at most ``pace``; otherwise
-    the rate at which the network sees ``pace``, lower than ``fps``.
+    the rate at which the network sees ``pace``, lower than ``fps``. Above ``covered`` the pace
+    is measured on the clip resampled to ``training_fps`` (:func:`at_rate`): at the input's own
+    rate its 2 and 4 frames span a fraction of the network's, over which an estimator's noise
+    (or motion blur) is not yet independent and reads as motion (a 1 Hz walk at 120 fps under
+    noise held over about 2 frames was refined as if filmed at 83 fps instead of 120).
     """
     pace = PACE if pace is None else pace
     rate = training_fps if fps is None else float(fps)
     if not (np.isfinite(rate) and rate > 0):
         return fps  # run_at_rate names the problem
-    measured = motion_pace(seq)
+    if rate > covered[1]:  # measured where the network sees it; as the pace over 4 of the input's frames
+        measured = motion_pace(at_rate(seq, rate, training_fps)) * training_fps / rate
+    else:
+        measured = motion_pace(seq)
     seen = measured if covered[0] <= rate <= covered[1] else measured * rate / training_fps
     if seen <= pace:
         return fps
