@@ -5,9 +5,20 @@ import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter1d
 
+import synsp
 from synsp.cli import main
+from synsp.data.fingerspelling import fingerspelling
+from synsp.errors import OptionError
 from synsp.inference.checkpoint import load_model
-from synsp.motion_pace import PACE, at_rate, motion_pace, paced_rate
+from synsp.motion_pace import (
+    PACE,
+    at_rate,
+    group_rates,
+    motion_above_noise,
+    motion_pace,
+    pace_groups,
+    paced_rate,
+)
 from walking import STANDING, mpjpe, walking
 
 COVERED = (20.0, 43.0)
@@ -98,3 +109,61 @@ def test_refine_says_when_the_motion_was_fast(tmp_path, capsys):
         assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
         said = capsys.readouterr().out
         assert ("pace: the motion is fast for the assumed 30 fps; refined as if filmed at" in said) == (name == "fast")
+
+
+def test_whole_body_layouts_have_hands_face_and_mouth_groups():
+    for name, start in (("coco133", 23), ("halpe136", 26), ("openpose137", 25)):
+        groups = pace_groups(name)
+        assert list(groups) == ["left_hand", "right_hand", "mouth", "face"]
+        assert [len(groups[g]) for g in ("left_hand", "right_hand", "mouth")] == [21, 21, 20]
+        assert groups["mouth"][0] == start + 48  # iBUG's points 48-67
+    for name in ("coco17", "h36m17", "halpe26", "mediapipe33", "smpl29"):  # three finger points are no group
+        assert pace_groups(name) == {}
+
+
+def _far(clip: np.ndarray, scale: float) -> np.ndarray:
+    return (clip - 640.0) * scale + 640.0
+
+
+def test_fingers_move_at_their_own_pace_above_their_noise():
+    clean, noisy = fingerspelling(240, seed=1)
+    groups = pace_groups("coco133")
+    body, rates = group_rates(noisy, groups, None, COVERED)
+    assert body is None and rates["face"] is None and rates["mouth"] is None  # a slow body, a slow face
+    for hand in ("left_hand", "right_hand"):  # fingers spelling 5 letters a second: fast for their hand's size
+        assert motion_above_noise(noisy[:, groups[hand]]) and motion_pace(noisy[:, groups[hand]]) > 2 * PACE
+        assert 8.0 < rates[hand] < 20.0
+    # a signer half as far: the same pixel noise on half the motion reads as fast too (the mouth
+    # 0.41 for its clean 0.14), but it is below the noise; such a group keeps the body's rate
+    small = _far(clean, 0.5) + (noisy - clean)
+    for group in ("mouth", "left_hand"):
+        assert motion_pace(small[:, groups[group]]) > PACE and not motion_above_noise(small[:, groups[group]])
+    assert group_rates(small, groups, None, COVERED) == (None, dict.fromkeys(groups))
+
+
+def _tips_speed(x: np.ndarray) -> np.ndarray:
+    tips = np.r_[91 + np.arange(4, 21, 4), 112 + np.arange(4, 21, 4)]
+    return np.percentile(np.linalg.norm(np.diff(x[:, tips], axis=0), axis=-1), 98, axis=0)
+
+
+def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
+    clean, noisy = fingerspelling(240, seed=2)
+    noisy = noisy.astype(np.float32)
+    hands = np.r_[pace_groups("coco133")["left_hand"], pace_groups("coco133")["right_hand"]]
+    smoothnet = load_model("smoothnet-coco17")
+    one_pace = smoothnet.refine(noisy, other_layout=True)
+    assert smoothnet.group_fps == {}
+    own = smoothnet.refine(noisy, other_layout=True, groups=pace_groups("coco133"))
+    assert set(smoothnet.group_fps) == {"left_hand", "right_hand"} and smoothnet.paced_fps is None
+    np.testing.assert_array_equal(np.delete(own, hands, axis=1), np.delete(one_pace, hands, axis=1))
+    # at the body's pace SmoothNet kept 0.67 of the fingertips' peak speed; at their own, 0.9
+    assert np.mean(_tips_speed(one_pace) / _tips_speed(clean)) < 0.75
+    assert np.mean(_tips_speed(own) / _tips_speed(clean)) > 0.85
+    # SynSP's route gives the hands SmoothNet's, without a body joint's correction: the right
+    # fingertips took the shoulder's (their nearest COCO point), 5.5 px from the truth (input 3.4)
+    routed = synsp.refine(noisy, "synsp", layout="coco133")
+    np.testing.assert_array_equal(routed[:, hands], own[:, hands])
+    error = np.linalg.norm(routed[:, hands] - clean[:, hands], axis=-1).mean()
+    assert error < 0.85 * np.linalg.norm(noisy[:, hands] - clean[:, hands], axis=-1).mean()
+    with pytest.raises(OptionError, match="only SmoothNet"):
+        load_model("synsp-coco17").refine(noisy[:, :17], groups={"left_hand": np.arange(5)})

@@ -16,6 +16,7 @@ import numpy as np
 
 from synsp.config import TRAINING_FPS
 from synsp.rotations.conversions import geodesic_angle
+from synsp.skeleton import Layout, get_layout
 
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
 # validation split (RESULTS section 6, "Fast motion"): 0.18 before the trim below, which reads
@@ -30,6 +31,12 @@ LAGS = (2, 4)
 # difference), and a glitch of one frame reads as motion at some frames and as its opposite at
 # others.
 TRIM = 0.2
+# Groups of at least this many points move at their own pace (pace_groups): a hand's 21, a
+# face's 48 and a mouth's 20 in the whole-body layouts; the three finger points of MediaPipe's
+# body do not (they go with the wrist).
+MIN_GROUP = 15
+_HAND = ("hand", "thumb", "finger", "pinky")
+_MOUTH = ("mouth", "lip")
 
 
 def _motion_rms(centred: np.ndarray, short: int, long: int) -> float:
@@ -76,9 +83,16 @@ def motion_pace(seq: np.ndarray) -> float:
         size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
         if not size > 0:
             continue
-        steady, quick = (_motion_rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
-        paces.append((quick if quick > 2 * steady else steady) / size)
+        paces.append(_motion(centred) / size)
     return float(np.median(paces)) if paces else 0.0
+
+
+def _motion(centred: np.ndarray) -> float:
+    """The RMS displacement over 4 frames that the motion of ``centred`` (T, J, C) makes, told
+    from noise by :data:`LAGS` or, when they read less than half as fast, :data:`SHORT_LAGS`
+    (:func:`motion_pace`); in the poses' unit."""
+    steady, quick = (_motion_rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
+    return quick if quick > 2 * steady else steady
 
 
 def turning_pace(rotations: np.ndarray) -> np.ndarray:
@@ -154,3 +168,70 @@ def pace_note(rate: float, fps: float | None) -> str:
     filmed at ``rate`` (:func:`paced_rate`)."""
     given = fps_text(fps) if fps else "the assumed 30 fps"
     return f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the network learnt"
+
+
+def pace_groups(layout: str | Layout) -> dict[str, np.ndarray]:
+    """The joints of ``layout`` that move at their own pace, by group: ``left_hand`` and
+    ``right_hand`` (points named after a hand or a finger, by side), ``mouth`` (named after the
+    mouth or the lips, and points 48-67 of an iBUG face of 68 or 70 ``face-*`` points) and
+    ``face`` (the other ``face-*`` points); each (N,) joint indices, only the groups of at least
+    :data:`MIN_GROUP` points (COCO-WholeBody, Halpe-136, OpenPose-137: all four; body layouts: none)."""
+    names = [name.lower() for name in get_layout(layout).joints]
+    groups: dict[str, list[int]] = {"left_hand": [], "right_hand": [], "mouth": [], "face": []}
+    face = [j for j, name in enumerate(names) if name.startswith("face")]
+    ibug_mouth = set(face[48:68]) if len(face) in (68, 70) else set()
+    for j, name in enumerate(names):
+        side = next((s for s in ("left", "right") if name.startswith(s)), None)
+        if side and any(part in name for part in _HAND):
+            groups[f"{side}_hand"].append(j)
+        elif j in ibug_mouth or any(part in name for part in _MOUTH):
+            groups["mouth"].append(j)
+        elif name.startswith("face"):
+            groups["face"].append(j)
+    return {name: np.array(joints) for name, joints in groups.items() if len(joints) >= MIN_GROUP}
+
+
+def motion_above_noise(seq: np.ndarray) -> bool:
+    """Whether the motion of ``seq`` (T, J, C) or (V, T, J, C) rises above its noise: the RMS
+    displacement over 4 frames that the motion makes (:func:`motion_pace`, before dividing by
+    the size) is larger than the RMS difference the noise makes between two frames (over
+    the shorter of :data:`LAGS`, less the motion's part there). A group a few tens of pixels
+    across (a far signer's hand or mouth) under an estimator's noise reads as fast by its size;
+    refined at a lower rate for it, it would keep its noise. Several sequences: the median's verdict;
+    False for a clip too short to measure."""
+    x = np.asarray(seq, dtype=np.float64)
+    x = x[None] if x.ndim == 3 else x
+    if x.shape[1] <= 2 * max(LAGS):
+        return False
+    margins = []
+    for v in x:
+        centred = v - v.mean(axis=1, keepdims=True)
+        motion = _motion(centred)
+        short = LAGS[0]
+        moved = ((centred[short:] - centred[:-short]) ** 2).sum(-1).mean(-1)
+        cut = int(len(moved) * TRIM / 2)
+        noise = np.sort(moved)[cut:len(moved) - cut].mean() - (motion * short / max(LAGS)) ** 2
+        margins.append(motion ** 2 - max(0.0, noise))
+    return bool(np.median(margins) > 0)
+
+
+def group_rates(seq: np.ndarray, groups: dict[str, np.ndarray], fps: float | None, covered: tuple[float, float],
+                pace: float | None = None, training_fps: float = TRAINING_FPS
+                ) -> tuple[float | None, dict[str, float | None]]:
+    """The rates to refine ``seq`` (T, J, C) or (V, T, J, C) at, group by group (:func:`paced_rate`
+    each): that of the joints in none of ``groups`` (name -> joint indices, :func:`pace_groups`),
+    and each group's. A group's own pace is measured on its points alone (about their own
+    centre, in its own size: the fingers' motion within the hand), and followed when its motion
+    rises above its noise (:func:`motion_above_noise`); a group is never refined at a higher
+    rate than the other joints, since it also moves with them (a hand with its wrist)."""
+    x = np.asarray(seq)
+    grouped = np.concatenate([np.asarray(j, int) for j in groups.values()]) if groups else np.zeros(0, int)
+    rest = np.setdiff1d(np.arange(x.shape[-2]), grouped)
+    body = paced_rate(x[..., rest, :], fps, covered, pace, training_fps) if len(rest) else fps
+    as_rate = lambda r: training_fps if r is None else r  # noqa: E731
+    rates = {}
+    for name, joints in groups.items():
+        part = x[..., np.asarray(joints, int), :]
+        own = paced_rate(part, fps, covered, pace, training_fps) if motion_above_noise(part) else body
+        rates[name] = own if as_rate(own) < as_rate(body) else body
+    return body, rates

@@ -25,7 +25,7 @@ from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
 from synsp.inference.window_lean import MAX_LEAN, can_lean, turn_in_image, window_turn
 from synsp.model import get_network, network_classes
-from synsp.motion_pace import paced_rate
+from synsp.motion_pace import group_rates, paced_rate
 from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, mm_per_unit, unseen_share
 from synsp.skeleton import flip_lr, get_layout, root_position
 
@@ -200,6 +200,9 @@ class Refiner:
         # refined at, None when it kept the given one.
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
+        # SmoothNet given pace groups (refine's ``groups``): each group refined at a rate of its
+        # own, lower than the other joints' (name -> fps); empty when none was.
+        self.group_fps: dict[str, float] = {}
         # Pair-frames whose left/right labels the last call exchanged back (synsp.estimator_errors.inversions).
         self.inverted = 0
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
@@ -286,7 +289,8 @@ class Refiner:
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None,
                floor: bool | float | None = None, lowpass_hz: float | None = None,
-               other_layout: bool = False, missing: np.ndarray | None = None) -> np.ndarray:
+               other_layout: bool = False, missing: np.ndarray | None = None,
+               groups: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         The network sees :func:`synsp.estimator_errors.measurements.measurements`: NaN joints are filled by
@@ -319,16 +323,21 @@ class Refiner:
         and their centroid for a root. ``missing`` (bool, shaped like ``poses`` without its last
         axis) marks values that were not measured though ``poses`` holds numbers there (filled
         already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`).
+        ``groups`` (SmoothNet only; name -> joint indices,
+        :func:`synsp.motion_pace.pace_groups`: hands, face, mouth) are refined each at its own
+        pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group faster
+        than them is recorded in :attr:`group_fps`.
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
                                     keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
-                                    outputs=("final",), other_layout=other_layout, missing=missing)["final"]
+                                    outputs=("final",), other_layout=other_layout, missing=missing,
+                                    groups=groups)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
         lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None, other_layout: bool = False,
-        missing: np.ndarray | None = None,
+        missing: np.ndarray | None = None, groups: dict[str, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -343,6 +352,9 @@ class Refiner:
         if other_layout and not self.network.per_coordinate:
             raise OptionError(f"other_layout: a {self.kind} network sees the joints together and refines its own "
                              f"{self.layout.name} only")
+        if groups and not self.network.per_coordinate:
+            raise OptionError(f"groups: a {self.kind} network sees the joints together; only SmoothNet refines "
+                              "groups of joints at their own pace")
         if missing is not None and np.shape(missing) != x.shape[:-1]:
             raise ShapeError(f"missing must have shape {x.shape[:-1]} to match poses {x.shape}, "
                              f"got {np.shape(missing)}")
@@ -350,7 +362,7 @@ class Refiner:
         self.unseen = unseen_share(unseen) if own_joints else 0.0
         self.gave_way = own_joints and self.gives_way(unseen)
         if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
-            self.turn, self.paced_fps, self.resized, self.inverted = None, None, 1.0, 0
+            self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
             self.limb_drift = self.floor_strength = None
             out = self.fallback().refine(x, fps=given_fps)
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
@@ -358,11 +370,17 @@ class Refiner:
         # before its conversion (synsp.refining.arrays.refine_track).
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors)
         seq, self.inverted = measured.values, measured.inverted
-        self.paced_fps = None
+        self.paced_fps, self.group_fps = None, {}
+        apart: dict[str, float] = {}  # groups refined at their own rate (SmoothNet sees each coordinate alone)
         if self.follow_pace:
-            paced = paced_rate(seq, fps, self.covered_fps)
+            if groups:
+                paced, rates = group_rates(seq, groups, fps, self.covered_fps)
+                apart = {name: rate for name, rate in rates.items() if rate is not None and rate != paced}
+            else:
+                paced = paced_rate(seq, fps, self.covered_fps)
             if paced != fps:
                 self.paced_fps = fps = paced
+            self.group_fps = dict(apart)
         self.turn = needed_turn(seq, self.layout) if self.upright and own_joints else None
         if self.turn is not None:
             seq = seq @ self.turn.T.astype(np.float32)
@@ -380,8 +398,9 @@ class Refiner:
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
-        run = lambda s, step: run_at_rate(  # noqa: E731
-            lambda w: self._run(w, step, batch_size, outputs), s, fps, self.covered_fps)
+        wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
+        run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
+            lambda w: self._run(w, step, batch_size, wanted), s, rate, self.covered_fps)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and own_joints:
             # Refine a second time from the input moved to the network's own joint convention
@@ -409,6 +428,10 @@ class Refiner:
             outputs = {name: out - shift32 for name, out in second.items()}
         else:
             outputs = run(seq, stride)
+        for name, rate in apart.items():
+            joints = np.asarray(groups[name], int)
+            for branch, out in run(seq[:, :, joints], stride, rate).items():
+                outputs[branch][:, :, joints] = out
         if self.bone_strength and self.space == "3d" and own_joints:
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}

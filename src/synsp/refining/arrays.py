@@ -30,6 +30,7 @@ from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.model import NETWORKS
+from synsp.motion_pace import pace_groups
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -341,7 +342,8 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         values = measurements(x, None if name is None else get_layout(name)).values
         network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
-        return model.refine(values, other_layout=True, **network_options)
+        groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
+        return model.refine(values, other_layout=True, groups=groups, **network_options)
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
@@ -422,7 +424,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       SynSP's output;
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
       the SynSP correction of the model joint nearest to it (the mean over near ties,
-      :func:`nearest_joints`), so that hands stay on wrists;
+      :func:`nearest_joints`), so that hands stay on wrists; but the hands', face's and mouth's
+      points of a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's,
+      each group at its own pace: the nearest model joint of a raised hand's fingertips can be
+      the shoulder, and fingerspelling moves faster than the body;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
@@ -454,7 +459,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = _refine_person(converted, method, target, {**options, "missing": unseen})
     out = _refine_person(poses, "smoothnet", None, smoothnet)
     correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
-    out += np.einsum("jk,tkc->tjc", nearest_joints(poses, converted), correction).astype(out.dtype)
+    weights = nearest_joints(poses, converted)
+    for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
+        weights[joints] = 0.0
+    out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out

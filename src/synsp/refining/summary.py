@@ -10,6 +10,7 @@ import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.metrics import acceleration
+from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import network_model, shared_joints
 from synsp.refining.tracks import ConventionShift
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
@@ -156,8 +157,10 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     kept = shared_joints(name, target)
     if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
         j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
+    grouped = sum(len(joints) for joints in pace_groups(name).values())
+    apart = f" ({grouped} of them, hands and face, at their own pace without it)" if grouped else ""
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
-            "SmoothNet plus the SynSP correction of their nearest model joint"]
+            f"SmoothNet plus the SynSP correction of their nearest model joint{apart}"]
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
