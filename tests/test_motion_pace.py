@@ -167,3 +167,17 @@ def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
     assert error < 0.85 * np.linalg.norm(noisy[:, hands] - clean[:, hands], axis=-1).mean()
     with pytest.raises(OptionError, match="only SmoothNet"):
         load_model("synsp-coco17").refine(noisy[:, :17], groups={"left_hand": np.arange(5)})
+
+
+def test_refine_names_the_groups_refined_at_their_own_pace(tmp_path, capsys):
+    # SmoothNet alone (--method smoothnet) says at which rates it refined the hands, as SynSP's route does
+    _, noisy = fingerspelling(240, seed=3)
+    np.save(tmp_path / "spelling.npy", noisy.astype(np.float32))
+    for method in ("smoothnet", "synsp"):
+        out = tmp_path / f"{method}.npy"
+        assert main(["refine", str(tmp_path / "spelling.npy"), str(out), "--method", method,
+                     "--layout", "coco133"]) == 0
+        said = capsys.readouterr().out
+        assert ("pace: the left hand, right hand move fast for the assumed 30 fps; refined by SmoothNet as if "
+                "filmed at 13.6, 13.6 fps, each at its own pace") in said
+        assert "pace: the motion is fast" not in said  # the body is slow

@@ -163,6 +163,16 @@ def fps_text(fps: float) -> str:
     return f"{round(float(fps), 2):g} fps"
 
 
+def group_pace_note(rates: dict[str, float], fps: float | None) -> str:
+    """What ``synsp refine`` says when SmoothNet refined pace groups (:func:`pace_groups`) given
+    at ``fps`` (None: not given) each at a rate of its own, ``rates`` (name -> fps)."""
+    given = fps_text(fps) if fps else "the assumed 30 fps"
+    names = ", ".join(name.replace("_", " ") for name in rates)
+    at = ", ".join(f"{rate:.1f}" for rate in rates.values())
+    return (f"pace: the {names} move fast for {given}; refined by SmoothNet as if filmed at {at} fps, "
+            "each at its own pace")
+
+
 def pace_note(rate: float, fps: float | None) -> str:
     """What ``synsp refine`` says when it refined a clip given at ``fps`` (None: not given) as if
     filmed at ``rate`` (:func:`paced_rate`)."""

@@ -457,8 +457,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     refined = _refine_person(converted, method, target, {**options, "missing": unseen})
-    out = _refine_person(poses, "smoothnet", None, smoothnet)
     correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
+    out = _refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
     weights = nearest_joints(poses, converted)
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
@@ -466,6 +466,14 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     return out
+
+
+def group_model(method: str, n_coords: int, options: dict):
+    """The SmoothNet :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for
+    network ``method`` on poses of ``n_coords`` coordinates: the one that refines pace groups
+    (hands, face) and records their rates (``group_fps``) after each track."""
+    checkpoint = None if method == "synsp" else options.get("checkpoint")
+    return network_model("smoothnet", n_coords, checkpoint, options.get("device"), options.get("network_only", False))
 
 
 def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:

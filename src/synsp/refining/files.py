@@ -44,7 +44,7 @@ from synsp.inference.body_scale import size_note
 from synsp.inference.floor import drift_note
 from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
-from synsp.motion_pace import pace_note
+from synsp.motion_pace import group_pace_note, pace_note
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
     SEVENTEEN,
@@ -318,6 +318,8 @@ def refine_file(
     notes += [size_note(factor) for factor in tracks.sizes]
     if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
         notes.append(pace_note(min(tracks.paces), data.fps))
+    if tracks.group_paces:
+        notes.append(group_pace_note(tracks.group_paces, data.fps))
     if tracks.drifts:
         notes.append(drift_note(tracks.drifts))
     if tracks.glitches:

@@ -16,7 +16,8 @@ import numpy as np
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
-from synsp.refining.arrays import network_model, refine_track
+from synsp.motion_pace import pace_groups
+from synsp.refining.arrays import group_model, network_model, refine_track
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -49,6 +50,7 @@ class RefinedTracks(NamedTuple):
     # (track, share of the model's joints never seen) of each track SynSP gave way to SmoothNet in (a waist-up
     # video: more than synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the mean over the spans that gave way
     unseen: list[tuple[int, float]] = []
+    group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -88,6 +90,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
     unseen: list[tuple[int, float]] = []
+    grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
+               and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
+    group_paces: dict[str, float] = {}
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float]] = []  # (frames, unseen share) of the spans SmoothNet refined instead
@@ -110,7 +115,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way = None, False, False
+            if grouped is not None:
+                grouped.group_fps = {}
             refined = refine_track(values[:, :laid], layout, method, missing=missing[:, :laid], **options)
+            for group, rate in (grouped.group_fps if grouped is not None else {}).items():
+                group_paces[group] = min(rate, group_paces.get(group, rate))
             if model is not None:
                 if model.gave_way:
                     gave_way.append((len(values), model.unseen))
@@ -136,7 +145,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen)
+                         inverted, jumped, absent, unseen, group_paces)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
