@@ -9,7 +9,8 @@ output is the smoothed *filled* sequence: it holds no NaN, since a smoother that
 interpolates gaps is what a user of a refined sequence wants (:func:`synsp.refine` then
 gives joints never seen, and gaps longer than its ``max_gap``, back as NaN).
 
-Paper settings (from SmoothNet's comparisons): Savitzky-Golay window 31, order 2; Gaussian
+Paper settings (from SmoothNet's comparisons, :data:`PAPER_SETTINGS`, what ``synsp evaluate
+--paper-filters`` runs): Savitzky-Golay window 31, order 2; Gaussian
 window 31, sigma 3; One-Euro min_cutoff 0.04, beta 0.7 -- in that code's units (time in
 frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm/s and
 d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_euro`, whose
@@ -27,8 +28,8 @@ import numpy as np
 
 from synsp.sequence import fill_gaps
 
-__all__ = ["identity", "savgol", "gaussian", "one_euro", "OneEuroFilter", "butterworth", "cutoff_for", "median",
-           "hampel", "FILTERS", "FILTER_GRIDS"]
+__all__ = ["identity", "savgol", "savgol_window", "gaussian", "one_euro", "OneEuroFilter", "butterworth",
+           "cutoff_for", "median", "hampel", "FILTERS", "FILTER_GRIDS", "PAPER_SETTINGS"]
 
 
 def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
@@ -60,16 +61,36 @@ def identity(x: np.ndarray) -> np.ndarray:
     return a.astype(dtype)
 
 
-def savgol(x: np.ndarray, *, window: int = 31, order: int = 2, mode: str = "interp") -> np.ndarray:
+# Savitzky-Golay's default window in seconds. The paper's 31 frames were a fixed count: a second
+# at 30 fps, which flattened a 30 fps gait (Pose2Sim) further from the truth than its input
+# (benchmarks/filter_defaults.py; RESULTS section 16).
+SAVGOL_SECONDS = 0.3
+
+
+def savgol_window(fps: float, order: int = 2) -> int:
+    """Savitzky-Golay's default window in frames at ``fps``: :data:`SAVGOL_SECONDS` of frames,
+    odd, and at least ``order + 2`` (9 at 30 fps, 19 at 60, 31 at 100)."""
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    frames = int(round(SAVGOL_SECONDS * float(fps)))
+    least = int(order) + 2
+    return max(frames | 1, least | 1)  # | 1: the odd number at or above
+
+
+def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: str = "interp",
+           fps: float = 30.0) -> np.ndarray:
     """Savitzky-Golay smoothing along time (``scipy.signal.savgol_filter``).
 
     Parameters
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit.
-    window : odd number of frames in the local polynomial fit (paper: 31).
+    window : odd number of frames in the local polynomial fit; None (default):
+        :func:`savgol_window`, 0.3 s of frames at ``fps`` (the paper's fixed 31 frames:
+        :data:`PAPER_SETTINGS`).
     order : polynomial order, < window (paper: 2).
     mode : edge handling passed to scipy: "interp" (fit the edge window, default) or
         "nearest", "mirror", "wrap", "constant".
+    fps : frame rate of ``x`` in frames per second, for the default window only.
 
     Returns
     -------
@@ -89,7 +110,7 @@ def savgol(x: np.ndarray, *, window: int = 31, order: int = 2, mode: str = "inte
     """
     from scipy.signal import savgol_filter
 
-    window = _odd_window(window)
+    window = _odd_window(savgol_window(fps, order) if window is None else window)
     if not isinstance(order, (int, np.integer)) or not 0 <= order < window:
         raise ValueError(f"order must be an int in [0, window={window}), got {order!r}")
     a, dtype = _prepare(x)
@@ -401,6 +422,16 @@ FILTERS: dict[str, Callable[..., np.ndarray]] = {
 }
 # Filters that need the sequence's frame rate (``fps=``): ``synsp refine`` passes the file's.
 FPS_FILTERS = tuple(name for name, fn in FILTERS.items() if "fps" in inspect.signature(fn).parameters)
+
+# The paper's settings (SmoothNet's comparisons, converted to seconds and Hz as the module
+# docstring says): ``synsp evaluate --paper-filters``. The defaults differ where a setting counted
+# in frames meant another time span at another frame rate (Savitzky-Golay's window).
+PAPER_SETTINGS: dict[str, dict] = {
+    "savgol": {"window": 31, "order": 2},
+    "gaussian": {"window": 31, "sigma": 3.0},
+    "one-euro": {"min_cutoff": 1.2, "d_cutoff": 30.0},  # beta: ONE_EURO_BETA per body size
+    "butterworth": {"cutoff": 6.0, "order": 4},
+}
 
 # Options searched when a filter is tuned on a validation split. Each grid holds the paper's
 # setting and neighbours on both sides (shorter/longer windows, weaker/stronger smoothing).

@@ -1,7 +1,8 @@
 """The accuracy comparison behind ``synsp evaluate`` (and the demo's table).
 
 Classic filters are tuned on the validation split (never the test split): each filter's
-grid in ``synsp.filters.FILTER_GRIDS`` is searched for the lowest validation MPJPE.
+grid in ``synsp.filters.FILTER_GRIDS`` is searched for the lowest validation MPJPE; untuned
+(``--paper-filters``) they run at the paper's settings, ``synsp.filters.PAPER_SETTINGS``.
 Networks come from the shipped checkpoints (or any checkpoint path).
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from synsp.data.mocap import clip_info
 from synsp.errors import CheckpointError
 from synsp.evaluation.protocol import Case, evaluate, make_cases, markdown_table
-from synsp.filters import FILTER_GRIDS, FILTERS
+from synsp.filters import FILTER_GRIDS, FILTERS, PAPER_SETTINGS
 from synsp.model import NETWORKS
 
 
@@ -121,9 +122,9 @@ def run_evaluation(
             if method in NETWORKS:
                 rows.update(network_methods(method, space, checkpoints.get(method)))
                 continue
-            options = tune_filter(method, val, layout=layout, space=space) if tune else {}
+            options = tune_filter(method, val, layout=layout, space=space) if tune else PAPER_SETTINGS.get(method, {})
             rows[method] = partial(FILTERS[method], **options)
-            if options:
+            if options and tune:
                 notes.append(f"{method} {options}")
             log(f"{preset}: {method} ready {options}")
         results = evaluate(rows, cases, layout=layout, space=space)

@@ -193,8 +193,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         SynSP refines another layout through its own and gives the poses back in theirs
         (:func:`refine_track`); filters and SmoothNet take any joint set.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
-        ``fps=`` for every method (used by One-Euro, Butterworth and the networks, ignored by
-        the filters counted in frames), ``window=`` for Savitzky-Golay,
+        ``fps=`` for every method (used by One-Euro, Butterworth, Savitzky-Golay's default window
+        and the networks, ignored by the filters counted in frames), ``window=`` for Savitzky-Golay,
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
         keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
