@@ -98,7 +98,8 @@ def test_smoother_style_online_calls_keep_the_shape_and_smooth(filters, method):
     clean, noisy = walking(60)
     out = smooth_online(filters, cfg, noisy)
     assert out.shape == noisy.shape and np.isfinite(out).all()
-    assert mean_accel(out[10:]) < 0.6 * mean_accel(noisy[10:])
+    # One-Euro's default follows motion closely (0.5 Hz, 50 per body size) and keeps more jitter: RESULTS section 16
+    assert mean_accel(out[10:]) < (0.85 if method == "one-euro" else 0.6) * mean_accel(noisy[10:])
 
 
 @pytest.mark.parametrize("t", [1, 3, 8])

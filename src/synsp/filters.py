@@ -12,9 +12,11 @@ gives joints never seen, and gaps longer than its ``max_gap``, back as NaN).
 Paper settings (from SmoothNet's comparisons, :data:`PAPER_SETTINGS`, what ``synsp evaluate
 --paper-filters`` runs): Savitzky-Golay window 31, order 2; Gaussian
 window 31, sigma 3; One-Euro min_cutoff 0.04, beta 0.7 -- in that code's units (time in
-frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm/s and
-d_cutoff 30 Hz here (seconds, millimetres, 30 fps): the defaults of :func:`one_euro`, whose
-``beta`` is given per body size (:data:`ONE_EURO_BETA`) so that it holds in any unit.
+frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm/s (1 Hz per
+body size per second for the mocap's 1.43 m bodies) and d_cutoff 30 Hz here (seconds,
+millimetres, 30 fps). The defaults are chosen for any frame rate instead
+(benchmarks/filter_defaults.py, RESULTS section 16): Savitzky-Golay 0.3 s of frames, One-Euro
+0.5 Hz with ``beta`` :data:`ONE_EURO_BETA` per body size, so that it holds in any unit.
 """
 from __future__ import annotations
 
@@ -156,10 +158,14 @@ def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str =
     return correlate1d(a, weights, axis=a.ndim - 3, mode=mode).astype(dtype)
 
 
-# One-Euro's speed coefficient in Hz per body size per second: the paper's 0.7 per (m/s) at 30 fps
-# (0.0007 per mm/s) times the mocap's median body size (1.43 m), so that it means the same in
-# millimetres, metres or pixels; in millimetres it stays what it was (0.0007 for a 1.43 m body).
-ONE_EURO_BETA = 1.0
+# One-Euro's speed coefficient in Hz per body size per second, so that it means the same in
+# millimetres, metres or pixels. The paper's 0.7 per (m/s) at 30 fps is 1 per body size (0.0007 per
+# mm/s for the mocap's 1.43 m bodies): with it a walk's markers in the lab frame lagged 2.4 times
+# the input's error behind at 30 fps. 50, with min_cutoff 0.5 Hz: below the input on every
+# video-like set (validation split, a Pose2Sim-like gait; 20 is 3 % better there but twice as far
+# off on 1.5 mm marker noise); benchmarks/filter_defaults.py, RESULTS section 16.
+ONE_EURO_BETA = 50.0
+ONE_EURO_MIN_CUTOFF = 0.5  # Hz: at 20 or more per body size the result hardly depends on it
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -180,10 +186,12 @@ class OneEuroFilter:
     fps : frame rate in Hz; the time step when no timestamp is given is ``1 / fps`` s.
     min_cutoff : cutoff in Hz at zero speed (lower = smoother).
     beta : cutoff increase per unit of speed, in Hz per (input unit / s); None (default):
-        :data:`ONE_EURO_BETA` per body size per second, the size read from the first frame
-        (the largest side of its joints' box), so one setting serves millimetres, metres and
-        pixels alike.
+        ``body_beta`` per body size per second.
     d_cutoff : cutoff in Hz of the low-pass applied to the speed estimate.
+    body_beta : the speed term per body size, in Hz per (body size / s), used when ``beta`` is
+        None; the size is read from the first frame (the largest side of its joints' box, as
+        :func:`synsp.sequence.body_size` reads each frame), so one setting serves millimetres,
+        metres and pixels alike. None: :data:`ONE_EURO_BETA`.
 
     Notes
     -----
@@ -192,8 +200,9 @@ class OneEuroFilter:
     equal ours at ``fps=1``; at a frame rate F the same filter is ``min_cutoff * F``,
     ``beta`` unchanged, ``d_cutoff * F``. ``beta`` multiplies a speed, so it also scales with
     the position unit: the paper's (0.04, 0.7, d_cutoff 1) on metres at 30 fps is
-    (1.2, 0.0007, 30) on millimetres: the defaults, with ``beta`` for a 1.43 m body (the mocap's
-    median size). Taken literally in Hz and millimetres, (0.04, 0.7) barely smooths (the speed
+    (1.2, 0.0007, 30) on millimetres, ``body_beta`` 1 for a 1.43 m body (the mocap's median size):
+    :data:`PAPER_SETTINGS`. The defaults follow fast motion more closely (:data:`ONE_EURO_BETA`).
+    Taken literally in Hz and millimetres, (0.04, 0.7) barely smooths (the speed
     term dominates the cutoff); the same 0.0007 per mm/s on metres or pixels lags far behind.
 
     A joint that is NaN in a frame keeps its state and returns its last estimate (NaN until
@@ -207,20 +216,25 @@ class OneEuroFilter:
     (17, 3)
     """
 
-    def __init__(self, fps: float = 30.0, min_cutoff: float = 1.2, beta: float | None = None,
-                 d_cutoff: float = 30.0):
+    def __init__(self, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
+                 d_cutoff: float = 30.0, body_beta: float | None = None):
         for name, value in (("fps", fps), ("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
             if not value > 0:
                 raise ValueError(f"{name} must be > 0, got {value!r}")
         if beta is not None and not beta >= 0:
             raise ValueError(f"beta must be >= 0, got {beta!r}")
+        if body_beta is not None and not (np.isfinite(body_beta) and body_beta >= 0):
+            raise ValueError(f"body_beta must be a number >= 0 (Hz per body size per second), got {body_beta!r}")
+        if beta is not None and body_beta is not None:
+            raise ValueError("give beta (per unit of speed) or body_beta (per body size), not both")
+        self.body_beta = ONE_EURO_BETA if body_beta is None else float(body_beta)
         self.fps, self.min_cutoff = float(fps), float(min_cutoff)
         self.beta, self.d_cutoff = None if beta is None else float(beta), float(d_cutoff)
         self.reset()
 
     def __repr__(self) -> str:
         return (f"OneEuroFilter(fps={self.fps}, min_cutoff={self.min_cutoff}, beta={self.beta}, "
-                f"d_cutoff={self.d_cutoff})")
+                f"d_cutoff={self.d_cutoff}, body_beta={self.body_beta})")
 
     def reset(self) -> None:
         """Forget the past: the next frame is passed through as the first one."""
@@ -248,7 +262,7 @@ class OneEuroFilter:
             raise ValueError(f"frame must keep the shape {self._x.shape} of earlier frames, got shape {x.shape}")
         if self._x is None:
             if self._beta is None:
-                self._beta = _beta_for(x)
+                self._beta = _beta_for(x, self.body_beta)
             self._x, self._dx = x.copy(), np.zeros_like(x)
             self._t = timestamp
             return x.astype(dtype)
@@ -269,19 +283,23 @@ class OneEuroFilter:
         return self._x.astype(dtype)
 
 
-def _beta_for(frame: np.ndarray) -> np.ndarray:
-    """:data:`ONE_EURO_BETA` in Hz per (unit / s) for a frame (..., J, C), per person or view
+def _beta_for(frame: np.ndarray, body_beta: float | None = None) -> np.ndarray:
+    """``body_beta`` (Hz per body size / s; None: :data:`ONE_EURO_BETA`) in Hz per (unit / s) for a
+    frame (..., J, C), per person or view
     (shaped (..., 1, 1)): divided by the largest side of that person's joints' box, NaN joints
     left out; 0 (no speed term) for a body of no size or none seen."""
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
         size = (np.nanmax(frame, axis=-2) - np.nanmin(frame, axis=-2)).max(axis=-1)
     ok = np.isfinite(size) & (size > 0)
-    return np.where(ok, ONE_EURO_BETA / np.where(ok, size, 1.0), 0.0)[..., None, None]
+    per_size = ONE_EURO_BETA if body_beta is None else body_beta
+    return np.where(ok, per_size / np.where(ok, size, 1.0), 0.0)[..., None, None]
 
 
 def one_euro(
-    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = 1.2, beta: float | None = None, d_cutoff: float = 30.0
+    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
+    d_cutoff: float = 30.0,
+    body_beta: float | None = None,
 ) -> np.ndarray:
     """One-Euro filter over a whole sequence, frame by frame (causal, like live use).
 
@@ -291,8 +309,9 @@ def one_euro(
     Parameters
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit; frames ``1 / fps`` seconds apart.
-    fps, min_cutoff, beta, d_cutoff : see :class:`OneEuroFilter` (Hz, and Hz per unit/s).
-        The defaults are the paper's setting converted to seconds and to the body's size.
+    fps, min_cutoff, beta, d_cutoff, body_beta : see :class:`OneEuroFilter` (Hz, Hz per unit/s and
+        Hz per body size / s).
+        The defaults: :data:`ONE_EURO_MIN_CUTOFF` and :data:`ONE_EURO_BETA` per body size.
 
     Returns
     -------
@@ -300,7 +319,7 @@ def one_euro(
     """
     a, dtype = _prepare(x)
     frames = np.moveaxis(a, -3, 0)  # (T, ..., J, C)
-    f = OneEuroFilter(fps=fps, min_cutoff=min_cutoff, beta=beta, d_cutoff=d_cutoff)
+    f = OneEuroFilter(fps=fps, min_cutoff=min_cutoff, beta=beta, d_cutoff=d_cutoff, body_beta=body_beta)
     out = np.empty_like(frames)
     for i, frame in enumerate(frames):
         out[i] = f(frame)
@@ -429,7 +448,7 @@ FPS_FILTERS = tuple(name for name, fn in FILTERS.items() if "fps" in inspect.sig
 PAPER_SETTINGS: dict[str, dict] = {
     "savgol": {"window": 31, "order": 2},
     "gaussian": {"window": 31, "sigma": 3.0},
-    "one-euro": {"min_cutoff": 1.2, "d_cutoff": 30.0},  # beta: ONE_EURO_BETA per body size
+    "one-euro": {"min_cutoff": 1.2, "body_beta": 1.0, "d_cutoff": 30.0},
     "butterworth": {"cutoff": 6.0, "order": 4},
 }
 
