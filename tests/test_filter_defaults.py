@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.filters import PAPER_SETTINGS, OneEuroFilter, one_euro, savgol, savgol_window
+from synsp.filters import PAPER_SETTINGS, OneEuroFilter, butterworth, one_euro, savgol, savgol_window
 
 
 def gait(fps: float, seconds: float = 4.0, noise: float = 15.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -54,3 +54,14 @@ def test_one_euro_beta_per_body_size_is_one_line_errors():
         one_euro(np.zeros((5, 2, 3)), beta=0.001, body_beta=10.0)
     with pytest.raises(ValueError, match="body_beta"):
         OneEuroFilter(body_beta=-1.0)
+
+
+def test_butterworth_default_stays_below_nyquist_at_low_frame_rates():
+    """6 Hz needs more than 12 fps: at 10 fps the default refused the input; now min(6, 0.4 x fps)."""
+    x, clean = gait(10, seconds=6.0)
+    out = synsp.refine(x, "butterworth", fps=10)
+    np.testing.assert_array_equal(out, butterworth(x, cutoff=4.0, fps=10))
+    assert error(out, clean) < error(x, clean)
+    np.testing.assert_array_equal(butterworth(x, fps=30), butterworth(x, cutoff=6.0, fps=30))
+    with pytest.raises(ValueError, match="cutoff"):  # a cut-off given is taken as given, or refused
+        butterworth(x, cutoff=6.0, fps=10)

@@ -326,7 +326,10 @@ def one_euro(
     return np.moveaxis(out, 0, -3).astype(dtype)
 
 
-def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: float = 30.0) -> np.ndarray:
+BUTTERWORTH_HZ = 6.0  # Pose2Sim's cut-off, the default where the frame rate allows it (cutoff_for)
+
+
+def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, fps: float = 30.0) -> np.ndarray:
     """Zero-phase low-pass Butterworth filter along time: the biomechanics baseline
     (Pose2Sim's default: 6 Hz, order 4).
 
@@ -336,7 +339,8 @@ def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: floa
     Parameters
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit.
-    cutoff : cut-off frequency in Hz, below the Nyquist rate ``fps / 2``.
+    cutoff : cut-off frequency in Hz, below the Nyquist rate ``fps / 2``; None (default):
+        :data:`BUTTERWORTH_HZ` (6 Hz), lowered to ``0.4 * fps`` below 15 fps (:func:`cutoff_for`).
     order : effective (zero-phase) order, even, >= 2.
     fps : frame rate of ``x`` in frames per second.
 
@@ -349,6 +353,8 @@ def butterworth(x: np.ndarray, *, cutoff: float = 6.0, order: int = 4, fps: floa
 
     if not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"fps must be a positive number, got {fps!r}")
+    if cutoff is None:
+        cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
     if not 0 < cutoff < fps / 2:
         raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
     if int(order) != order or order < 2 or order % 2:
