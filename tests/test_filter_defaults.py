@@ -65,3 +65,23 @@ def test_butterworth_default_stays_below_nyquist_at_low_frame_rates():
     np.testing.assert_array_equal(butterworth(x, fps=30), butterworth(x, cutoff=6.0, fps=30))
     with pytest.raises(ValueError, match="cutoff"):  # a cut-off given is taken as given, or refused
         butterworth(x, cutoff=6.0, fps=10)
+
+
+@pytest.mark.parametrize("route", ["refine", "tracks"])
+def test_filters_fill_a_gap_along_the_bones_as_the_networks_do(route):
+    """A wrist lost for 15 frames of a walk keeps to its elbow (as every network route fills it), not
+    a straight line through space while the body walks on."""
+    from synsp.refining.tracks import refine_tracks
+    from walking import walking
+
+    clean, _ = walking(90, noise=0.0)
+    x = clean.copy()
+    wrist = 9  # COCO-17 left wrist
+    x[40:55, wrist] = np.nan
+    if route == "refine":
+        out = synsp.refine(x, "savgol", layout="coco17", fps=30)
+    else:
+        out = refine_tracks(x[None], "coco17", "savgol", fps=30).refined[0]
+    gap = error(out[40:55, wrist], clean[40:55, wrist])
+    line = error(savgol(x, fps=30)[40:55, wrist], clean[40:55, wrist])  # a plain per-coordinate fill
+    assert gap < 0.5 * line

@@ -304,10 +304,16 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
     """Refine poses (T, J, C) or (V, T, J, C) that hold one person (or the views of one moment):
     no score channel, NaN for missing joints, options checked. What :func:`refine` does once it
     has read its input and cut it where the estimator switched people, and what
-    :func:`refine_track` runs on a file's track, cut already."""
+    :func:`refine_track` runs on a file's track, cut already. A filter given the layout sees the
+    gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
+    error undone), as the networks do; without one, each coordinate filled on its own."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
-    return _in_layout(x, method, layout, options) if method in NETWORKS else method_function(method)(x, **options)
+    if method in NETWORKS:
+        return _in_layout(x, method, layout, options)
+    if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
+        x = measurements(x, get_layout(layout), undo=False).values
+    return method_function(method)(x, **options)
 
 
 def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
