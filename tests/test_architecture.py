@@ -20,8 +20,8 @@ PACKAGE = Path(synsp.__file__).parent
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
 # refining package is layered within itself: arrays, then tracks, summary, motion, files, batch.
-CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "conventions", "consistency",
-        "model", "rotations", "motion_pace", "estimator_errors"}
+CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "filter_options", "conventions",
+        "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.arrays", "refining.tracks", "refining.summary", "refining.motion", "refining.file_channels",
             "refining.files", "refining.batch"}
 ALLOWED = {

@@ -85,3 +85,53 @@ def test_filters_fill_a_gap_along_the_bones_as_the_networks_do(route):
     gap = error(out[40:55, wrist], clean[40:55, wrist])
     line = error(savgol(x, fps=30)[40:55, wrist], clean[40:55, wrist])  # a plain per-coordinate fill
     assert gap < 0.5 * line
+
+
+def _cli_input(tmp_path, fps: float = 100.0) -> tuple:
+    x, _ = gait(fps, seconds=3.0)
+    src = tmp_path / "gait.npz"
+    np.savez(src, poses=x.astype(np.float32))
+    return src, x.astype(np.float32)
+
+
+@pytest.mark.parametrize("flags, expected", [
+    (["--method", "savgol", "--window", "0.3s"], dict(method="savgol", window=31)),
+    (["--method", "savgol", "--window", "11"], dict(method="savgol", window=11)),
+    (["--method", "median", "--window", "0.05s"], dict(method="median", window=5)),
+    (["--method", "butterworth", "--cutoff", "4"], dict(method="butterworth", cutoff=4.0)),
+    (["--method", "gaussian", "--cutoff", "5"], dict(method="gaussian", cutoff=5.0)),
+    (["--method", "one-euro", "--min-cutoff", "1", "--beta", "20"], dict(method="one-euro", min_cutoff=1.0,
+                                                                       body_beta=20.0)),
+])
+def test_cli_filter_options(tmp_path, flags, expected):
+    from synsp.cli import main
+
+    src, x = _cli_input(tmp_path)
+    out = tmp_path / "out.npz"
+    assert main(["refine", str(src), str(out), "--fps", "100", *flags]) == 0
+    method = expected.pop("method")
+    np.testing.assert_allclose(np.load(out)["poses"], synsp.refine(x, method, fps=100, **expected), atol=1e-3)
+
+
+@pytest.mark.parametrize("flags, needles", [
+    (["--method", "savgol", "--cutoff", "6"], ["--cutoff is for butterworth and gaussian", "'savgol'"]),
+    (["--window", "9"], ["--window is for savgol, gaussian, median, hampel", "'synsp'"]),
+    (["--method", "one-euro", "--window", "9"], ["--window", "'one-euro'"]),
+    (["--method", "butterworth", "--beta", "5"], ["--beta is for one-euro", "'butterworth'"]),
+    (["--method", "savgol", "--window", "8"], ["--window must be an odd number of frames", "'8'"]),
+    (["--method", "savgol", "--window", "0s"], ["--window in seconds must be > 0"]),
+    (["--method", "savgol", "--window", "wide"], ["--window must be frames"]),
+    (["--method", "butterworth", "--cutoff", "0"], ["--cutoff must be a number (Hz, > 0)"]),
+    (["--method", "butterworth", "--cutoff", "60"], ["cutoff must be in (0, fps / 2 = 50)"]),
+    (["--method", "one-euro", "--beta", "-1"], ["--beta must be a number", ">= 0"]),
+    (["--method", "one-euro", "--min-cutoff", "nan"], ["--min-cutoff must be a number"]),
+])
+def test_cli_filter_options_bad_values_are_one_line(tmp_path, capsys, flags, needles):
+    from synsp.cli import main
+
+    src, _ = _cli_input(tmp_path)
+    out = tmp_path / "out.npz"
+    assert main(["refine", str(src), str(out), "--fps", "100", *flags]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and all(n in err for n in needles), err
+    assert not out.exists()

@@ -124,7 +124,8 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     return savgol_filter(a, w, k, axis=-3, mode=mode).astype(dtype)
 
 
-def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str = "nearest") -> np.ndarray:
+def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = None, mode: str = "nearest",
+             cutoff: float | None = None, fps: float = 30.0) -> np.ndarray:
     """Gaussian smoothing along time with a kernel truncated to ``window`` frames.
 
     A plain weighted average (no median pre-filter): weights ``exp(-k^2 / (2 sigma^2))`` for
@@ -133,11 +134,14 @@ def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str =
     Parameters
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit.
-    sigma : standard deviation in frames (paper: 3).
-    window : odd kernel length in frames (paper: 31).
+    sigma : standard deviation in frames; None: 3 (the paper's), or from ``cutoff``.
+    window : odd kernel length in frames; None: 31 (the paper's), or ``6 sigma + 1`` with ``cutoff``.
     mode : how frames beyond the ends are supplied: "nearest" (repeat the edge frame,
         default), "reflect" or "mirror" (``scipy.ndimage`` modes). Sequences shorter than the
         window work: the padding supplies the missing neighbours.
+    cutoff : instead of ``sigma``, the kernel's -3 dB frequency in Hz (below ``fps / 2``):
+        ``sigma = sqrt(ln 2) / (2 pi cutoff)`` seconds, times ``fps`` frames.
+    fps : frame rate of ``x`` in frames per second, for ``cutoff`` only.
 
     Returns
     -------
@@ -145,7 +149,17 @@ def gaussian(x: np.ndarray, *, sigma: float = 3.0, window: int = 31, mode: str =
     """
     from scipy.ndimage import correlate1d
 
-    window = _odd_window(window)
+    if cutoff is not None:
+        if sigma is not None:
+            raise ValueError("give sigma (frames) or cutoff (Hz), not both")
+        if not (np.isfinite(fps) and fps > 0):
+            raise ValueError(f"fps must be a positive number, got {fps!r}")
+        if not 0 < cutoff < fps / 2:
+            raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
+        sigma = math.sqrt(math.log(2.0)) / (2.0 * math.pi * cutoff) * fps  # gain 1/sqrt(2) at the cut-off
+        window = 2 * math.ceil(3.0 * sigma) + 1 if window is None else window
+    sigma = 3.0 if sigma is None else sigma
+    window = _odd_window(31 if window is None else window)
     if not sigma > 0:
         raise ValueError(f"sigma must be > 0, got {sigma!r}")
     if mode not in ("nearest", "reflect", "mirror"):

@@ -38,6 +38,7 @@ from synsp.errors import (
     ShapeError,
     SpaceError,
 )
+from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, write_poses
 from synsp.inference.body_scale import size_note
@@ -96,7 +97,7 @@ def refine_file(
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
     max_gap: int | str | None = None, stride: int | None = None, lowpass_hz: float | None = None,
-    network_only: bool = False,
+    network_only: bool = False, filter_options: dict | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -142,6 +143,7 @@ def refine_file(
     max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
         never seen in a track always stay missing. Shorter gaps are filled.
+    filter_options : a filter's ``--cutoff``, ``--window``, ``--min-cutoff``, ``--beta`` (:mod:`synsp.filter_options`).
 
     Returns
     -------
@@ -159,6 +161,7 @@ def refine_file(
     dst = default_output(src, in_format) if output is None else Path(output)
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
+    filter_options = check_filter_options(method, filter_options or {})  # fails before any file is read too
     if lowpass_hz is not None and method not in (None, "synsp"):
         raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")
     if not np.isfinite(threshold):
@@ -174,9 +177,10 @@ def refine_file(
     fmt = in_format or detect_format(src)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
-        if lowpass_hz is not None or network_only:
-            raise OptionError(f"{src}: --{'lowpass' if lowpass_hz is not None else 'network-only'} is for joint "
-                              "positions; joint rotations are refined without it")
+        if lowpass_hz is not None or network_only or filter_options:
+            given = ("lowpass" if lowpass_hz is not None else "network-only" if network_only
+                     else next(iter(filter_options)).replace("_", "-"))
+            raise OptionError(f"{src}: --{given} is for joint positions; joint rotations are refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
@@ -276,6 +280,7 @@ def refine_file(
         options["fps"] = data.fps
     elif method in FPS_FILTERS or method in NETWORKS:  # the rate changes the output: the one taken is said
         notes.append(f"fps: {ASSUMED_FPS:g} (assumed; pass --fps)")
+    options.update(filter_kwargs(method, filter_options, data.fps or ASSUMED_FPS))
     said_absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, none invented
     if said_absent is not None and np.shape(said_absent) == poses.shape[:2]:
         poses = np.where(np.asarray(said_absent)[..., None, None], np.nan, poses)
