@@ -139,7 +139,8 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     mode : how frames beyond the ends are supplied: "nearest" (repeat the edge frame,
         default), "reflect" or "mirror" (``scipy.ndimage`` modes). Sequences shorter than the
         window work: the padding supplies the missing neighbours.
-    cutoff : instead of ``sigma``, the kernel's -3 dB frequency in Hz (below ``fps / 2``):
+    cutoff : instead of ``sigma``, the kernel's -3 dB frequency in Hz (below ``fps / 2``; about: the
+        sampled kernel gives 0.67-0.71 there, not 0.707):
         ``sigma = sqrt(ln 2) / (2 pi cutoff)`` seconds, times ``fps`` frames.
     fps : frame rate of ``x`` in frames per second, for ``cutoff`` only.
 
