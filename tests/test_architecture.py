@@ -34,7 +34,7 @@ ALLOWED = {
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
     "refining.arrays": {"inference"},
     "refining.tracks": {"refining.arrays"},
-    "refining.summary": {"formats", "refining.arrays", "refining.tracks"},
+    "refining.summary": {"formats", "inference", "refining.arrays", "refining.tracks"},  # the steps' own notes
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from synsp import __version__
 from synsp.errors import OptionError, OutputExistsError, SynspError
+from synsp.filter_options import FILTER_FLAGS, add_filter_flags
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import METHODS
 from synsp.sequence import MIN_SCORE
@@ -34,8 +35,8 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
                    fps=args.fps, keep_convention=_KEEP[args.joints] if args.joints else None,
                    floor=not args.whole_correction, key=args.key, max_gap=args.max_gap, network_only=args.network_only,
-                   stride=args.stride, lowpass_hz=args.lowpass, filter_options={
-                       "cutoff": args.cutoff, "window": args.window, "min_cutoff": args.min_cutoff, "beta": args.beta})
+                   stride=args.stride, lowpass_hz=args.lowpass,
+                   filter_options={name: getattr(args, name) for name in FILTER_FLAGS})
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
             raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
@@ -135,11 +136,8 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 def _cmd_show(args: argparse.Namespace) -> None:
     from synsp.viz import files
 
-    read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth}
-
-    def warn(line: str) -> None:
-        print(f"synsp {args.command}: warning: {line}", file=sys.stderr)
-
+    read = {"track": args.track, "space": args.space, "layout": args.layout, "truth": args.truth,
+            "log": lambda line: print(f"synsp {args.command}: warning: {line}", file=sys.stderr)}
     # before the exists check: --force must not be the way to overwrite an input
     files.refuse_inputs(args.output, before=args.before, after=args.after, truth=args.truth,
                         video=getattr(args, "video", None))
@@ -147,12 +145,12 @@ def _cmd_show(args: argparse.Namespace) -> None:
         raise OutputExistsError(f"{args.output} exists; pass --force to replace it")
     with exclusive_writes(not args.force):
         if args.command == "plot":
-            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, log=warn, **read)
+            out = files.plot_files(args.before, args.after, args.output, joints=args.joints, **read)
         elif args.command == "animate":
             out = files.animate_files(args.before, args.after, args.output, video=args.video,
-                                      max_frames=args.max_frames, frames=args.frames, log=warn, **read)
+                                      max_frames=args.max_frames, frames=args.frames, **read)
         else:
-            out = files.report_files(args.before, args.after, args.output, title=args.title, log=warn, **read)
+            out = files.report_files(args.before, args.after, args.output, title=args.title, **read)
     print(f"wrote {out}")
 
 
@@ -238,13 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "low-pass), its windows merged by SWAA's plain mean at stride 1; gaps are still filled")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
-    p.add_argument("--cutoff", type=float, metavar="HZ", help="butterworth: its cut-off (default 6 Hz, 0.4 x fps "
-                   "below 15 fps); gaussian: the kernel's -3 dB frequency, instead of its 3-frame sigma")
-    p.add_argument("--window", help="savgol, gaussian, median, hampel: frames (odd: 9) or seconds (0.3s, at the "
-                   "file's frame rate); savgol's default: 0.3 s")
-    p.add_argument("--min-cutoff", type=float, metavar="HZ", help="one-euro: the cut-off at rest (default 0.5 Hz)")
-    p.add_argument("--beta", type=float, help="one-euro: its cut-off's rise with speed, Hz per body size per second "
-                   "(the same for mm, m, px; default 50; higher: less lag, less smoothing)")
+    add_filter_flags(p)
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

@@ -8,11 +8,12 @@ value means the same for millimetres, metres and pixels.
 """
 from __future__ import annotations
 
+import argparse
 import math
 
 from synsp.errors import OptionError
 
-__all__ = ["FILTER_FLAGS", "check_filter_options", "filter_kwargs", "window_frames"]
+__all__ = ["FILTER_FLAGS", "add_filter_flags", "check_filter_options", "filter_kwargs", "window_frames"]
 
 # option name (refine_file's filter_options) -> (command-line flag, the methods it applies to)
 FILTER_FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -72,3 +73,14 @@ def filter_kwargs(method: str, options: dict, fps: float) -> dict:
     if "beta" in out:  # per body size: the filter's own beta is per unit of speed
         out["body_beta"] = float(out.pop("beta"))
     return out
+
+
+def add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    """Add :data:`FILTER_FLAGS` to ``synsp refine``'s ``parser`` (their dests are the option names)."""
+    parser.add_argument("--cutoff", type=float, metavar="HZ", help="butterworth: its cut-off (default 6 Hz, 0.4 x fps "
+                        "below 15 fps); gaussian: the kernel's -3 dB frequency, instead of its 3-frame sigma")
+    parser.add_argument("--window", help="savgol, gaussian, median, hampel: frames (odd: 9) or seconds (0.3s, at the "
+                        "file's frame rate); savgol's default: 0.3 s")
+    parser.add_argument("--min-cutoff", type=float, metavar="HZ", help="one-euro: the cut-off at rest (default 0.5 Hz)")
+    parser.add_argument("--beta", type=float, help="one-euro: its cut-off's rise with speed, Hz per body size per "
+                        "second (the same for mm, m, px; default 50; higher: less lag, less smoothing)")

@@ -41,11 +41,7 @@ from synsp.errors import (
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, write_poses
-from synsp.inference.body_scale import size_note
-from synsp.inference.floor import drift_note
-from synsp.inference.upright import describe_axes
 from synsp.model import NETWORKS
-from synsp.motion_pace import group_pace_note, pace_note
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
     SEVENTEEN,
@@ -72,6 +68,7 @@ from synsp.refining.summary import (
     layout_notes,
     summarize,
     summary_unit,
+    track_notes,
     unmarked_format,
     unseen_notes,
 )
@@ -319,27 +316,7 @@ def refine_file(
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
-    notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
-    notes += [size_note(factor) for factor in tracks.sizes]
-    if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
-        notes.append(pace_note(min(tracks.paces), data.fps))
-    if tracks.group_paces:
-        notes.append(group_pace_note(tracks.group_paces, data.fps))
-    if tracks.drifts:
-        notes.append(drift_note(tracks.drifts))
-    if tracks.glitches:
-        notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
-                     "refined as gaps (counted as filled)")
-    if tracks.inverted:
-        notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
-                     "(a pair in a frame); exchanged back")
-    if tracks.jumped:
-        frames = f"{tracks.jumped} frame{'s' if tracks.jumped > 1 else ''}"
-        notes.append(f"jumps: the whole body left its path for a frame or two and came back in {frames} "
-                     "(a detector's box that jumped, a tracker that followed someone else); moved back")
-    if tracks.held:
-        notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
-                     "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")
+    notes += track_notes(tracks, data.fps)
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")

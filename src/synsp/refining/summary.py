@@ -9,10 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
+from synsp.inference.body_scale import size_note
+from synsp.inference.floor import drift_note
+from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
-from synsp.motion_pace import pace_groups
+from synsp.motion_pace import group_pace_note, pace_groups, pace_note
 from synsp.refining.arrays import network_model, shared_joints
-from synsp.refining.tracks import ConventionShift
+from synsp.refining.tracks import ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
 
@@ -288,3 +291,32 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
     return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values not given (outside the "
             "detected span, in frames with no joint detected, in gaps longer than --max-gap) were interpolated "
             "or held at the nearest measured value (markers never seen are left out)"]
+
+
+def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
+    """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
+    turned, sizes, paces, limb drift, glitches, inversions, jumps and held values; ``fps`` is the
+    file's frame rate (None: not given)."""
+    notes: list[str] = []
+    notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
+    notes += [size_note(factor) for factor in tracks.sizes]
+    if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
+        notes.append(pace_note(min(tracks.paces), fps))
+    if tracks.group_paces:
+        notes.append(group_pace_note(tracks.group_paces, fps))
+    if tracks.drifts:
+        notes.append(drift_note(tracks.drifts))
+    if tracks.glitches:
+        notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
+                     "refined as gaps (counted as filled)")
+    if tracks.inverted:
+        notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
+                     "(a pair in a frame); exchanged back")
+    if tracks.jumped:
+        frames = f"{tracks.jumped} frame{'s' if tracks.jumped > 1 else ''}"
+        notes.append(f"jumps: the whole body left its path for a frame or two and came back in {frames} "
+                     "(a detector's box that jumped, a tracker that followed someone else); moved back")
+    if tracks.held:
+        notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
+                     "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")
+    return notes
