@@ -30,7 +30,8 @@ from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, mm_per_unit, u
 from synsp.skeleton import flip_lr, get_layout, root_position
 
 # 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
-# Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations.
+# Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations;
+# fitted at the rate the network refines at (Refiner._root_track), as the network's frames are.
 ROOT_WINDOW, ROOT_ORDER = 9, 2
 # The default of Refiner.keep_convention (benchmarks/RESULTS.md, section 9): undo the left/right-
 # symmetric part of the network's constant pull, the only part a joint definition can have.
@@ -393,8 +394,7 @@ class Refiner:
                 unit *= self.resized
             seq = seq * np.float32(unit)
             root = self._root(seq, own_joints)  # (V, T, 1, 3)
-            root_track = (np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in root])
-                          if self.smooth_root else root)
+            root_track = self._root_track(root, fps) if self.smooth_root else root
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
@@ -478,6 +478,14 @@ class Refiner:
         if own_joints:
             return root_position(seq, self.layout)
         return seq.mean(axis=-2, keepdims=True)
+
+    def _root_track(self, root: np.ndarray, fps: float | None) -> np.ndarray:
+        """The root's trajectory (V, T, 1, 3), mm, recorded at ``fps`` (None: a rate the network
+        knows), smoothed by the Savitzky-Golay fit (:data:`ROOT_WINDOW`) at the rate the network
+        refines at (:func:`run_at_rate`): its 9 frames span 0.3 s at 30 fps, but 37 ms at 240 fps,
+        where they passed the noise (RESULTS section 6, "The root at high frame rates")."""
+        fit = lambda r: {"root": np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in r])}  # noqa: E731
+        return run_at_rate(fit, root, fps, self.covered_fps)["root"]
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int,
              outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
