@@ -156,6 +156,7 @@ def _by_hand(name: str, *, all_steps: bool = True):
     r = synsp.load_model(name, stride=1, taper=False, quantize=False)
     r.keep_convention, r.bone_strength, r.mirror_windows, r.upright = False, 0.0, False, False
     r.follow_pace, r.trained_size, r.lowpass_hz, r.max_lean = False, False, None, None
+    r.mean_anchor = False  # the 3D body placed by its root joint, as the bare network's output is
     if all_steps:
         r.undo_errors = r.smooth_root = False
     return r

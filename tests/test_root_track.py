@@ -40,3 +40,23 @@ def test_root_is_fitted_at_the_networks_rate(refiner):
     before = pelvis_accel(noisy, clean, 240.0)
     after = pelvis_accel(refiner.refine(noisy, fps=240.0), clean, 240.0)
     assert after < 0.02 * before, (before, after)
+
+
+def test_body_is_placed_by_the_mean_over_its_joints(refiner):
+    """A pelvis up to 100 mm off along one axis (slowly swaying: an estimator's depth error of that one
+    joint) and 10 mm of noise on every joint. Placed by its pelvis, the whole body followed it;
+    placed by the mean over its joints, the body stays where its joints say (mean absolute error
+    14.7 mm by the pelvis, 6.3 by the mean; input 9.1)."""
+    clean = walk_at(30.0, seconds=4.0)
+    rng = np.random.default_rng(1)
+    noisy = clean + rng.normal(0, 10, clean.shape).astype(np.float32)
+    noisy[:, 0, 2] += (100 * np.sin(np.arange(len(clean)) / 30 * np.pi)).astype(np.float32)  # 0.5 Hz
+    error = lambda x: float(np.abs(x - clean).mean())  # noqa: E731  mm, no alignment
+    assert refiner.mean_anchor
+    placed = error(refiner.refine(noisy, fps=30.0))
+    refiner.mean_anchor = False
+    try:
+        by_pelvis = error(refiner.refine(noisy, fps=30.0))
+    finally:
+        refiner.mean_anchor = True
+    assert placed < error(noisy) < by_pelvis, (placed, error(noisy), by_pelvis)

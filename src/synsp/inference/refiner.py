@@ -33,6 +33,11 @@ from synsp.skeleton import flip_lr, get_layout, root_position
 # Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations;
 # fitted at the rate the network refines at (Refiner._root_track), as the network's frames are.
 ROOT_WINDOW, ROOT_ORDER = 9, 2
+# 3D: place the refined body by the mean over its joints (that trajectory, smoothed as above),
+# not by its root joint alone, so that one joint's error (a pelvis off in depth) does not move
+# the whole body; root-relative figures are unchanged (RESULTS section 6, "The root at high
+# frame rates"). Streams keep the root joint (synsp.inference.streaming).
+MEAN_ANCHOR = True
 # The default of Refiner.keep_convention (benchmarks/RESULTS.md, section 9): undo the left/right-
 # symmetric part of the network's constant pull, the only part a joint definition can have.
 KEEP_CONVENTION: bool | str = "symmetric"
@@ -227,9 +232,11 @@ class Refiner:
         # Measured errors undone before the network (synsp.estimator_errors.measurements; gaps are filled either way),
         # and the 3D root's own trajectory smoothed (ROOT_WINDOW): steps around the network too.
         self.undo_errors = self.smooth_root = True
+        self.mean_anchor = MEAN_ANCHOR  # 3D: the body placed by its joints' mean (False: by its root joint)
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
+            self.mean_anchor = False
             self.lowpass_hz = self.max_lean = self.max_unseen = None
         self.network_only = network_only
         if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate
@@ -302,8 +309,8 @@ class Refiner:
         :attr:`inverted` counts the pair-frames). SynSP keeps the
         input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
         clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
-        root-relative; the root's own trajectory is smoothed by a Savitzky-Golay filter and added
-        back. 3D inputs in metres or centimetres are recognised by the body's size
+        root-relative and placed back by the smoothed trajectory of their joints' mean (:attr:`mean_anchor`;
+        Savitzky-Golay, at the network's rate). 3D inputs in metres or centimetres are recognised by the body's size
         (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in their
         own unit; a body far smaller or larger than the training actors' (another unit, a child) is
         refined at the nearest trained size (:attr:`trained_size`,
@@ -394,7 +401,8 @@ class Refiner:
                 unit *= self.resized
             seq = seq * np.float32(unit)
             root = self._root(seq, own_joints)  # (V, T, 1, 3)
-            root_track = self._root_track(root, fps) if self.smooth_root else root
+            anchor = seq.mean(axis=-2, keepdims=True) if self.mean_anchor else root
+            root_track = self._root_track(anchor, fps) if self.smooth_root else anchor
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
@@ -453,6 +461,8 @@ class Refiner:
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
+                if self.mean_anchor:  # the output's joints' mean onto the input's (MEAN_ANCHOR)
+                    out = out - out.mean(axis=-2, keepdims=True)
                 out = (out + root_track) / np.float32(unit)
             if self.turn is not None:
                 out = out @ self.turn.astype(np.float32)
