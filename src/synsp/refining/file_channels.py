@@ -3,7 +3,9 @@
 A file may not say: an array's or CSV's third channel is z or a confidence (x, y in pixels plus
 a score), a fourth one a confidence, and a 3D file (TRC, C3D) may hold a 2D track with one
 coordinate constant (Sports2D writes pixels with Z = 0). ``synsp refine`` reads the channels with
-these functions; each returns the data to refine and what to write back unchanged.
+these functions; each returns the data to refine and what to write back unchanged. MediaPipe
+Holistic's 543 points carry its own z (:func:`holistic_depth`) and come in blocks given whole
+or not at all (:func:`holistic_blocks`).
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from synsp.errors import SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size, constant_channel, fourth_channel_error, third_channel
+from synsp.skeleton import BLOCKS, LAYOUTS, guessed_layout, missing_blocks
 
-__all__ = ["SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel"]
+__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel",
+           "holistic_blocks", "holistic_depth", "written_channels"]
 
 
 # --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
@@ -115,3 +119,68 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
     channel = np.asarray(data.poses[..., 2]).copy()
     scores = np.where(np.isfinite(channel), channel, 0.0) if reading == "confidence" else None
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :2]), scores=scores), channel
+
+
+def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tuple[PoseData, np.ndarray | None]:
+    """(T, 543, 3) MediaPipe Holistic landmarks from an array or CSV file are x, y and MediaPipe's z:
+    the data with x, y alone, to refine in 2D, and z (V, T, J) to write back as read; else (data, None).
+
+    MediaPipe's z is a relative depth with an origin of each block's own (the hips for the pose,
+    the face's centre, each hand's wrist) and a scale it estimates; refined with x, y as a 3D
+    pose it would be taken for one depth in x's unit. ``space`` ("2d": a confidence, "3d": refine
+    it as z) or a ``layout`` other than Holistic's turns this off."""
+    named = layout if layout is not None else data.layout
+    if (space is not None or data.format not in UNDECLARED or data.poses.shape[-1] != 3
+            or data.poses.shape[-2] != len(LAYOUTS["holistic543"].joints) or named not in (None, *BLOCKS)):
+        return data, None
+    depth = np.asarray(data.poses[..., 2]).copy()
+    return replace(data, poses=np.ascontiguousarray(data.poses[..., :2])), depth
+
+
+DEPTH_NOTE = ("space: MediaPipe Holistic's x, y, z: x, y refined in 2D; z (MediaPipe's relative depth, each block "
+              "from its own origin) written back as read (--space 3d to refine it with x, y)")
+
+
+def written_channels(out: np.ndarray, depth: np.ndarray | None, confidence: np.ndarray | None) -> np.ndarray:
+    """The refined coordinates ``out`` (V, T, J, C) with the channel read beside them back last:
+    :func:`confidence_channel`'s as read, or :func:`holistic_depth`'s z (V, T, J), missing where
+    x, y are; ``out`` itself when there is neither."""
+    if confidence is not None:
+        return np.concatenate([out, confidence[..., None]], axis=-1)
+    if depth is None:
+        return out
+    return np.concatenate([out, np.where(np.isfinite(out).all(-1), depth, np.nan)[..., None]], axis=-1)
+
+
+# MediaPipe Holistic's two orders, in words.
+HOLISTIC = {"holistic543": "MediaPipe Holistic's own order (pose, face, left hand, right hand)",
+            "holistic543_kaggle": "Kaggle's order (face, left hand, pose, right hand)"}
+
+
+def holistic_blocks(poses: np.ndarray, layout: str | None, told: bool, depth: np.ndarray | None = None,
+                    absent: np.ndarray | None = None) -> tuple[np.ndarray | None, list[str]]:
+    """The values (V, T, J) bool of MediaPipe Holistic's blocks (:data:`synsp.skeleton.BLOCKS`)
+    missing whole in a frame of ``poses`` (V, T, J, C), as read (NaN or "not found"): MediaPipe
+    gives no hand (or face) it did not find, so they stay missing, never filled. ``layout`` is the
+    poses' (None: unknown); ``told``: no layout was given or declared, so 543 points are told
+    Holistic's and their order from the poses; ``depth``: :func:`holistic_depth`'s z, if any;
+    ``absent`` (V, T, J) bool: the values the file says are not there, if it says. Returns
+    ``absent`` with the blocks not given added (None when neither is known) and the summary's
+    notes: the channels read, the order told, the blocks not given."""
+    if layout not in BLOCKS and told and poses.shape[-2] == len(LAYOUTS["holistic543"].joints):
+        layout = guessed_layout(poses)
+    notes = [DEPTH_NOTE] * (depth is not None)
+    if layout not in BLOCKS:
+        return absent, notes
+    if told:
+        other = next(n for n in HOLISTIC if n != layout)
+        notes.append(f"layout: the 543 points follow {HOLISTIC[layout]} ({layout}), told from the poses "
+                     f"(--layout {other} if they follow {HOLISTIC[other]})")
+    missing = ~np.isfinite(poses).all(-1)
+    unseen = missing_blocks(missing, layout)
+    seen = ~missing.all(-1)  # frames with nobody at all are no block's to count
+    parts = [f"the {block.replace('_', ' ')} in {int((unseen[..., first] & seen).sum())}" for block, first, _
+             in BLOCKS[layout] if (unseen[..., first] & seen).any()]
+    notes += [f"blocks: {', '.join(parts)} frames not given at all (MediaPipe gives no block it did not find): "
+              "kept missing, never filled"] * bool(parts)
+    return unseen if absent is None else unseen | absent, notes

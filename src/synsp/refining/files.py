@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+import synsp.refining.file_channels as file_channels
 from synsp.errors import (
     CheckpointError,
     InputNotFoundError,
@@ -206,6 +207,7 @@ def refine_file(
     if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
+    data, depth = file_channels.holistic_depth(data, space, layout)  # MediaPipe's z: written back as read
     data, confidence = confidence_channel(data, space, src)
     data, flat = flat_coordinate(data, space, src)
     c_count = data.poses.shape[-1]
@@ -283,6 +285,9 @@ def refine_file(
         poses = np.where(np.asarray(said_absent)[..., None, None], np.nan, poses)
     # joints the file says are not there (an empty hand key): the refiner sees them bridged, the output does not
     not_there = np.asarray(said_absent, bool) if np.shape(said_absent) == poses.shape[:3] else None
+    not_there, block_notes = file_channels.holistic_blocks(measured, name, layout is None and data.layout is None
+                                                           and not own, depth, not_there)
+    notes = block_notes + notes
     gap = max_gap_frames(max_gap, data.fps)
     tracks = refine_tracks(poses, name, method, max_gap=gap, **options)
     out, filled = tracks.refined, tracks.filled
@@ -306,7 +311,7 @@ def refine_file(
     gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
-    written = out if confidence is None else np.concatenate([out, confidence[..., None]], axis=-1)
+    written = file_channels.written_channels(out, depth, confidence)
     if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)
         axis, value = flat
         written = np.insert(out, axis, np.where(np.isfinite(out).all(-1), value, np.nan), axis=-1)

@@ -25,12 +25,14 @@ from synsp.skeleton.conversions import (
     similarity_fit,
 )
 from synsp.skeleton.joint_order import (
+    HOLISTIC_SPLIT,
     SEVENTEEN_SPLIT,
     TOLD_BY_POSES,
     TREE_EXCESS,
     TWENTY_TWO_SPLIT,
     follows_layout,
     guessed_layout,
+    holistic_order,
     seventeen_joint_layout,
     tree_excess,
     tree_length,
@@ -38,6 +40,7 @@ from synsp.skeleton.joint_order import (
 )
 from synsp.skeleton.layouts import (
     BANDAI22,
+    BLOCKS,
     BODY25,
     COCO17,
     COCO18,
@@ -46,6 +49,8 @@ from synsp.skeleton.layouts import (
     HALPE26,
     HALPE136,
     HMR44,
+    HOLISTIC543,
+    HOLISTIC543_KAGGLE,
     LAYOUTS,
     MEDIAPIPE33,
     MPI17,
@@ -62,6 +67,7 @@ from synsp.skeleton.layouts import (
     get_layout,
     layout_joint_names,
     match_layout,
+    missing_blocks,
     root_joints,
     root_position,
     trunk_vector,
@@ -69,14 +75,17 @@ from synsp.skeleton.layouts import (
 from synsp.skeleton.proportions import random_proportions, reproportion
 
 __all__ = [
-    "BANDAI22", "BANDAI_TO_SMPL", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "HALPE26", "HALPE136",
-    "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137", "SEVENTEEN_SPLIT",
+    "BANDAI22", "BANDAI_TO_SMPL", "BLOCKS", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "HALPE26", "HALPE136",
+    "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44",
+    "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137",
+    "SEVENTEEN_SPLIT",
     "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
     "TREE_EXCESS",
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "generic_names", "get_layout", "guessed_layout",
-    "h36m_head_points", "head_fixed_points", "head_frame_from_positions",
-    "layout_joint_names", "match_layout", "random_proportions", "reorders", "reproportion", "root_joints",
+    "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions",
+    "layout_joint_names", "match_layout", "missing_blocks",
+    "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
     "twenty_two_joint_layout",
 ]

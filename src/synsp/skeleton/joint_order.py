@@ -2,7 +2,8 @@
 and arrays often say only how many joints they hold.
 
 17 joints are COCO's, Human3.6M's or MPI-INF-3DHP's order (:func:`seventeen_joint_layout`), 22
-the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`); any layout's bones must be
+the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`), 543 MediaPipe Holistic's
+own order or Kaggle's (:func:`holistic_order`); any layout's bones must be
 about the shortest tree through its joints for poses to follow it (:func:`follows_layout`).
 """
 from __future__ import annotations
@@ -130,14 +131,43 @@ def in_body_sizes(distance: float, poses: np.ndarray) -> float:
 
 
 
+# MediaPipe Holistic's 543 points come in its own order (pose, face, left hand, right hand) or
+# Kaggle's (face, left hand, pose, right hand). Points 33-500 are the face alone in the first
+# and points 0-467 in the second; the other span holds body points too (the first order's 0-467
+# the whole pose, the second's 33-500 its face points and left shoulder, and the left hand), so
+# it spreads wider than a face. :func:`holistic_order` compares the two spans' extents: about
+# face / body (< 0.5) in MediaPipe's order, above 1 in Kaggle's (benchmarks/RESULTS.md, section
+# 11, "MediaPipe Holistic").
+HOLISTIC_SPLIT = 1.0
+
+
+def holistic_order(poses: np.ndarray) -> str:
+    """``"holistic543"`` or ``"holistic543_kaggle"``: which order MediaPipe Holistic's 543 points
+    (..., T, 543, C) follow, told from x, y (:data:`HOLISTIC_SPLIT`): the median over frames of the
+    extent (bounding-box diagonal) of points 33-500 over that of points 0-467. NaN points are
+    skipped; ``"holistic543"`` when nothing is seen."""
+    x = _spaced_frames(poses, 500)[..., :2]
+
+    def extent(first: int, end: int) -> np.ndarray:  # (N,) per frame, NaN where the span is unseen
+        with warnings.catch_warnings():  # frames without the points are expected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.linalg.norm(np.nanmax(x[:, first:end], axis=1) - np.nanmin(x[:, first:end], axis=1), axis=-1)
+
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ratio = float(np.nanmedian(extent(33, 501) / extent(0, 468)))
+    return "holistic543_kaggle" if np.isfinite(ratio) and ratio > HOLISTIC_SPLIT else "holistic543"
+
+
 # Joint counts that two known layouts share, and how poses tell them apart.
-TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout}
+TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout,
+                                                         543: holistic_order}
 
 
 def guessed_layout(poses: np.ndarray, guess: str | None = None) -> str | None:
     """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
-    (a network's) when it has J joints, else the one known layout with J joints; for 17 and 22
-    joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
+    (a network's) when it has J joints, else the one known layout with J joints; for 17, 22 and
+    543 joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
     known layout, or several, have J joints."""
     j = poses.shape[-2]
     if j in TOLD_BY_POSES:

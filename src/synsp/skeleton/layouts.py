@@ -306,11 +306,25 @@ HALPE136 = _with_face_and_hands("halpe136", HALPE26, 68, wrists=(9, 10))
 # OpenPose BODY_25 run with --face --hand, in the order of its JSON keys: the 25 body points,
 # 70 face points (68 iBUG and the two pupils) and 21 + 21 hand points (COCO-133's order).
 OPENPOSE137 = _with_face_and_hands("openpose137", BODY25, 70, wrists=(7, 4))
+# MediaPipe Holistic's 543 landmarks, in its own output order: the 33 pose landmarks
+# (MediaPipe-33), the 468 face-mesh points (no left/right pairs: a mirror keeps them in place)
+# and 21 + 21 hand points (the person's left hand, then the right) hung from the pose's wrists.
+HOLISTIC543 = _with_face_and_hands("holistic543", MEDIAPIPE33, 468, wrists=(15, 16))
+# The same points in the order of Kaggle's "Google - Isolated Sign Language Recognition" files
+# (their ``type`` column): face, left hand, pose, right hand.
+HOLISTIC543_KAGGLE = _reordered("holistic543_kaggle", HOLISTIC543, HOLISTIC543.joints[33:501]
+                                + HOLISTIC543.joints[501:522] + HOLISTIC543.joints[:33] + HOLISTIC543.joints[522:])
+# Each Holistic order's blocks, as (name, first, end): MediaPipe gives a block whole or not at
+# all (no hand when none is seen), so a block missing in a frame is missing, never filled.
+BLOCKS: dict[str, tuple[tuple[str, int, int], ...]] = {
+    "holistic543": (("pose", 0, 33), ("face", 33, 501), ("left_hand", 501, 522), ("right_hand", 522, 543)),
+    "holistic543_kaggle": (("face", 0, 468), ("left_hand", 468, 489), ("pose", 489, 522), ("right_hand", 522, 543)),
+}
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
                                              HMR44, MPII16, LSP14, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24,
-                                             SMPL22, SMPL29)}
+                                             SMPL22, SMPL29, HOLISTIC543, HOLISTIC543_KAGGLE)}
 
 
 def get_layout(name: str | Layout) -> Layout:
@@ -344,6 +358,17 @@ def match_layout(names: Sequence[str]) -> str | None:
         if [_norm(n) for n in layout.joints] == wanted:
             return name
     return None
+
+
+def missing_blocks(missing: np.ndarray, layout: str | None) -> np.ndarray | None:
+    """(..., T, J) bool: the joints of every block of ``layout`` (:data:`BLOCKS`) that is missing
+    whole in a frame, given ``missing`` (..., T, J) bool; None for a layout of no blocks."""
+    if layout not in BLOCKS:
+        return None
+    out = np.zeros_like(missing, dtype=bool)
+    for _, first, end in BLOCKS[layout]:
+        out[..., first:end] = missing[..., first:end].all(axis=-1, keepdims=True)
+    return out
 
 
 def generic_names(n_joints: int) -> list[str]:
@@ -430,10 +455,13 @@ def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
 
 def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
     """The layout's bones as a spanning tree, ``(parent, child)`` in breadth-first order from
-    the root (joint 0 for root-less layouts), so that every parent comes before its children.
-    Bones that would close a loop (COCO's shoulder-shoulder link, say) are left out."""
+    the root (joint 0 for root-less layouts, or the first bone's parent when joint 0 has none:
+    Kaggle's Holistic order starts with face points), so that every parent comes before its
+    children. Bones that would close a loop (COCO's shoulder-shoulder link, say) are left out."""
     layout = get_layout(layout)
     start = layout.root if layout.root is not None else 0
+    if not any(start in bone for bone in layout.bones) and layout.bones:
+        start = layout.bones[0][0]
     return list(_spanning_tree(start, tuple(tuple(bone) for bone in layout.bones)))
 
 
