@@ -1,5 +1,5 @@
 """MediaPipe Holistic's 543 landmarks: both orders told from the poses, z written back as read,
-blocks MediaPipe did not give kept missing."""
+blocks MediaPipe did not give kept missing, the face and hands not moved by the pose's correction."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from synsp.estimator_errors.measurements import measurements
+from synsp.refining.arrays import refine_track
 from synsp.refining.files import refine_file
-from synsp.skeleton import BLOCKS, LAYOUTS, holistic_order
+from synsp.skeleton import BLOCKS, LAYOUTS, get_layout, holistic_order
 
 DEMO = Path(__file__).parents[1] / ".." / "shared" / "data" / "mediapipe-sports2d" / "demo_mediapipe.npz"
 FRAMES = 60
@@ -83,3 +85,18 @@ def test_layout_given_overrides_the_order(tmp_path):
     assert "told from the poses" not in str(summary)
     assert "blocks:" not in str(summary)  # in Kaggle's blocks no block is missing whole: the given order is used
 
+
+def test_face_and_hands_not_moved_by_the_pose_correction():
+    x = _holistic()[:40, :, :2]
+    out = refine_track(x, "holistic543", "synsp", fps=30.0)
+    read = measurements(x, get_layout("holistic543")).values  # as refine_track reads them (glitches, held values)
+    alone = refine_track(read, None, "smoothnet", fps=30.0)
+    np.testing.assert_allclose(out[:, 33:], alone[:, 33:], atol=1e-3)
+    assert not np.allclose(out[:, :33], alone[:, :33], atol=1e-3)  # the pose takes SynSP's correction
+
+
+def test_the_summary_says_the_face_and_hands_are_smoothnet_alone():
+    from synsp.refining.summary import layout_notes
+
+    note = layout_notes("holistic543_kaggle", "coco17", "synsp", 543, 2)[0]
+    assert "the other 16 by SmoothNet plus" in note and "the 510 of the face and hands by SmoothNet alone" in note

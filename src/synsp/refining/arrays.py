@@ -43,6 +43,7 @@ from synsp.sequence import (
     third_channel,
 )
 from synsp.skeleton import (
+    BLOCKS,
     LAYOUTS,
     can_convert,
     convert,
@@ -433,7 +434,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       :func:`nearest_joints`), so that hands stay on wrists; but the hands', face's and mouth's
       points of a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's,
       each group at its own pace: the nearest model joint of a raised hand's fingertips can be
-      the shoulder, and fingerspelling moves faster than the body;
+      the shoulder, and fingerspelling moves faster than the body; MediaPipe Holistic's face and
+      hands (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in
+      crops of their own, so the pose's errors are not theirs;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
@@ -468,6 +471,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     weights = nearest_joints(poses, converted)
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
+    for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
+        weights[first:end] *= block == "pose"
     out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]

@@ -17,7 +17,7 @@ from synsp.motion_pace import group_pace_note, pace_groups, pace_note
 from synsp.refining.arrays import network_model, shared_joints
 from synsp.refining.tracks import ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
-from synsp.skeleton import LAYOUTS, can_convert, get_layout, reorders
+from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
 
 
 @dataclass
@@ -160,10 +160,11 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     kept = shared_joints(name, target)
     if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
         j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
-    grouped = sum(len(joints) for joints in pace_groups(name).values())
-    apart = f" ({grouped} of them, hands and face, at their own pace without it)" if grouped else ""
+    apart = {int(j) for joints in pace_groups(name).values() for j in joints}  # hands and face at their own pace
+    apart |= {j for block, first, end in BLOCKS.get(name, ()) if block != "pose" for j in range(first, end)}
+    alone = f" ({len(apart)} of them, hands and face, by SmoothNet alone)" if apart else ""
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
-            f"SmoothNet plus the SynSP correction of their nearest model joint{apart}"]
+            f"SmoothNet plus the SynSP correction of their nearest model joint{alone}"]
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
