@@ -100,3 +100,15 @@ def test_the_summary_says_the_face_and_hands_are_smoothnet_alone():
 
     note = layout_notes("holistic543_kaggle", "coco17", "synsp", 543, 2)[0]
     assert "the other 16 by SmoothNet plus" in note and "the 510 of the face and hands by SmoothNet alone" in note
+
+
+def test_arrays_keep_z_and_unseen_hands():
+    import synsp
+
+    x = _holistic()
+    x[10:30, 501:522] = np.nan
+    out = synsp.refine(x[:, KAGGLE], "savgol")[:, np.argsort(KAGGLE)]
+    assert out.shape == x.shape and np.isnan(out[10:30, 501:522]).all()
+    seen = np.isfinite(out).all(-1)
+    assert seen.sum() == FRAMES * 543 - 20 * 21
+    assert np.array_equal(out[..., 2][seen], x[..., 2][seen]) and not np.allclose(out[..., :2][seen], x[..., :2][seen])

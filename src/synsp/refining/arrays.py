@@ -50,6 +50,7 @@ from synsp.skeleton import (
     follows_layout,
     get_layout,
     guessed_layout,
+    missing_blocks,
     reorders,
 )
 
@@ -182,7 +183,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         told from the values by :func:`synsp.sequence.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
-        below that score, where the refinement leaves it missing).
+        below that score, where the refinement leaves it missing). MediaPipe Holistic's 543 points
+        (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
+        MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a
+        hand) missing whole in a frame stays missing.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`);
         None with ``checkpoint=``: that checkpoint's network, as ``synsp refine`` takes it.
@@ -250,6 +254,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         absurd = ~(np.abs(x) <= ABSURD) & ~np.isnan(x)
     if absurd.any():  # inf and absurd values are missing, as synsp refine reads a file's: NaN from here on
         x = np.where(absurd, np.nan, x).astype(x.dtype, copy=False)
+    holistic = x.shape[-2] == len(LAYOUTS["holistic543"].joints) and layout in (None, *BLOCKS)
+    if holistic and x.shape[-1] == 3:  # MediaPipe's x, y, z: x, y refined in 2D, its relative depth given back
+        out = refine(x[..., :2], method, max_gap=max_gap, layout=layout, **options)
+        return np.concatenate([out, np.where(np.isfinite(out).all(-1), x[..., 2], np.nan)[..., None]], axis=-1)
     score, constant = _score_channel(x)
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
@@ -284,6 +292,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
             nobody[v, span] = False
     missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
     unknown = left_missing(missing, gap) | nobody.reshape(x.shape[:-2])[..., None] | missing.all(-1)[..., None]
+    if holistic:  # a block MediaPipe did not give (no hand seen) stays missing
+        unknown |= missing_blocks(missing, layout or guessed_layout(x))
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return out
