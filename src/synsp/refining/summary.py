@@ -160,11 +160,12 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     kept = shared_joints(name, target)
     if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
         j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
-    apart = {int(j) for joints in pace_groups(name).values() for j in joints}  # hands and face at their own pace
-    apart |= {j for block, first, end in BLOCKS.get(name, ()) if block != "pose" for j in range(first, end)}
-    alone = f" ({len(apart)} of them, hands and face, by SmoothNet alone)" if apart else ""
-    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other {j_count - len(kept)} by "
-            f"SmoothNet plus the SynSP correction of their nearest model joint{alone}"]
+    grouped = {int(j) for joints in pace_groups(name).values() for j in joints}  # at their own pace
+    alone = grouped | {j for block, first, end in BLOCKS.get(name, ()) if block != "pose" for j in range(first, end)}
+    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other "
+            f"{j_count - len(kept) - len(alone)} by SmoothNet plus the SynSP correction of their nearest model joint"
+            + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")
+            + (" (each group at its own pace)" if grouped else "")]
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
