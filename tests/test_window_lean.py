@@ -44,3 +44,15 @@ def test_a_leaning_body_is_refined_as_a_standing_one():
     model = synsp.load_model("synsp-coco17")
     model.max_lean = None  # as before: no turn
     assert np.linalg.norm(model.refine(leaning) - leaning, axis=-1).mean() > moved + 2.0
+
+
+def test_a_body_leaning_less_than_fifteen_degrees_is_turned_too():
+    """A body leaning 11-14 degrees (trunk and legs alike; a clip of the test split's, the Bandai
+    bye_chimpira_001, filmed 700 px tall) was left to the network, which pulled it towards
+    upright: its clean poses moved 24 px through the mediapipe33 route (21.6 px as COCO-17)."""
+    clean, _ = walking(90, noise=0.0)
+    clean = 2.7 * (clean - clean.mean(axis=(0, 1))) + clean.mean(axis=(0, 1))  # ~700 px tall, as that clip
+    standing = np.linalg.norm(synsp.refine(clean) - clean, axis=-1).mean()
+    leaning = _lean(clean, 12.0)
+    assert np.isclose(np.rad2deg(window_turn(leaning[:8], COCO17)), -12.0, atol=0.5)
+    assert np.linalg.norm(synsp.refine(leaning) - leaning, axis=-1).mean() < standing + 0.5
