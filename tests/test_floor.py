@@ -24,6 +24,14 @@ from synsp.inference.floor import (
 from synsp.sequence import body_size
 
 
+@pytest.fixture(autouse=True)
+def whole_correction_on_clean_poses(monkeypatch):
+    """These tests watch the network's correction on clean motion, which synsp.inference.clean
+    keeps from it (and which streams do not measure): that step off here."""
+    monkeypatch.setattr("synsp.inference.refiner.keep_to_noise", lambda inputs, refined, **_: refined)
+
+
+
 def walk(t: int = 90, seed: int = 0) -> np.ndarray:
     """(t, 17, 3) smooth motion of a 1.7 m body, mm."""
     rng = np.random.default_rng(seed)
@@ -137,7 +145,8 @@ def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, tmp_
 def test_whole_correction_on_request(tmp_path):
     import synsp
 
-    x = turning().astype(np.float32)
+    x = turning()  # with jitter: the CLI below keeps clean poses' values (synsp.inference.clean)
+    x = (x + np.random.default_rng(0).normal(0, 3.0, x.shape)).astype(np.float32)
     model = load_model("synsp-h36m17", device="cpu")
     assert model.floor is not None and model.shrink > 0  # the shipped model carries its floor
     whole, default = synsp.refine(x, floor=False), synsp.refine(x)

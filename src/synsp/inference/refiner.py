@@ -17,6 +17,7 @@ from synsp.errors import OptionError, ShapeError
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
+from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.normalize import denormalize, normalize, window_stats
@@ -239,6 +240,9 @@ class Refiner:
             self.mean_anchor = False
             self.lowpass_hz = self.max_lean = self.max_unseen = None
         self.network_only = network_only
+        # Nearly clean input keeps its values: the correction limited to the input's own noise
+        # (synsp.inference.clean; off: the correction whatever the input).
+        self.keep_clean = not network_only
         if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate
                         and not network_only):
             self.quantize()
@@ -322,7 +326,8 @@ class Refiner:
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
         (:attr:`drift_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
         (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
-        low-pass).
+        low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited
+        to the input's own noise (:mod:`synsp.inference.clean`; :attr:`keep_clean`).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout
@@ -466,6 +471,8 @@ class Refiner:
                 out = (out + root_track) / np.float32(unit)
             if self.turn is not None:
                 out = out @ self.turn.astype(np.float32)
+            if self.keep_clean:  # in the input's own axes and unit, against the values it measured
+                out = keep_to_noise(measured.values, out, space=self.space, fps=given_fps)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         return result
 

@@ -1,0 +1,104 @@
+"""Nearly clean input kept: a correction limited to what the input's own noise justifies.
+
+A network corrects what it takes for an estimator's errors, and on input that has none it
+moves the poses by its own error: a gait lab's Vicon markers accurate to 0.64 mm came out at
+6.0 mm (simulated markers, 0.59 mm: 4.35), the clean validation poses moved by 1.85 mm (3D) and
+0.90 px (2D); now 0.58 mm, 0.51 mm and 0.15 px (benchmarks/clean_input.py). The floor step
+(:mod:`synsp.inference.floor`) weighs the correction against the network's own floor; this step
+weighs it against the *input's* noise, which the input itself shows: a pose estimator's values
+shake from frame to frame, mocap's hardly do.
+
+- The input's noise per joint (:func:`input_noise`) is its part above :data:`NOISE_BAND` of the
+  Nyquist rate (12 Hz at 30 fps, where bodies hardly move), scaled to the whole band as for
+  white noise. Its median over the joints, in body sizes (:func:`noise_level`), tells nearly
+  clean input from an estimator's: on the validation split 3D clean mocap measures 0.00008 (median
+  clip; fast motion such as a dance up to 0.0016, its own motion above 12 Hz), markers with
+  0.64 mm of noise 0.0004, and the least noisy preset, `clean-ish` (a good video estimator:
+  1.5 mm of jitter, most of its 27 mm error slow), at least 0.0005 (2D: 0.0004); `jitter`,
+  `typical` and `hard` at least 0.0017 (benchmarks/RESULTS.md, section 4, "Nearly clean input").
+- Above :data:`NOISE_RAMP`'s top the correction is kept whole (noisy input: nothing changes);
+  below its bottom each joint keeps the share ``min(1, (n / c)^2)`` of its correction, with
+  ``n`` the joint's noise and ``c`` the correction's RMS: a correction never moves a joint by
+  more than its noise (``n^2 / c``), and one much larger than it (the network's bias on clean
+  poses) is nearly all dropped. Between the two the share rises linearly. The share is one
+  number per clip and joint, continuous in both, so nothing switches from frame to frame.
+
+Input whose noise was smoothed away before refinement (an estimator's own filter) reads as
+clean too, and keeps its values.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.filters import butterworth
+from synsp.sequence import body_size
+
+__all__ = ["NOISE_BAND", "NOISE_RAMP", "input_noise", "noise_level", "opened", "keep_to_noise"]
+
+# The input's noise is read above this fraction of the Nyquist rate (Butterworth, order 4,
+# zero-phase): 12 Hz at 30 fps, where most clean mocap hardly moves (median clip 20 times below
+# the least noisy preset's lowest clip; validation: above 6 Hz and 9 Hz the motion showed more).
+NOISE_BAND = 0.8
+# Per space, the noise level (body sizes) below which the correction is limited to the noise and
+# above which it is kept whole, linear between; chosen on the validation split between 0.64 mm
+# markers (3D 0.00036-0.00042, bodies of 1.8-1.5 m) and the lowest `clean-ish` clip (3D 0.0005,
+# 2D 0.0004), whose slow errors the network corrects (x 0.91 input): that preset, and every
+# noisier one, keeps its whole correction.
+NOISE_RAMP = {"3d": (4.5e-4, 5.0e-4), "2d": (2.5e-4, 3.5e-4)}
+
+
+def input_noise(values: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """Per joint, the RMS over frames of the noise of ``values`` (..., T, J, C) without NaN:
+    their part above :data:`NOISE_BAND` of the Nyquist rate (``fps``, None: 30), times
+    ``sqrt(1 / (1 - NOISE_BAND))`` (white noise's share of that band). Returns (..., J), in the
+    poses' unit (the length of the C-dimensional noise, not per coordinate)."""
+    fps = 30.0 if fps is None else float(fps)
+    values = np.asarray(values, np.float64)
+    fast = values - butterworth(values, cutoff=NOISE_BAND * fps / 2, order=4, fps=fps)
+    return np.sqrt(np.mean(np.sum(fast ** 2, axis=-1), axis=-2) / (1.0 - NOISE_BAND))
+
+
+def noise_level(values: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """The median over joints of ``noise`` (..., J) (:func:`input_noise` of ``values``
+    (..., T, J, C)) in each person's body size (:func:`synsp.sequence.body_size`); (...)."""
+    values = np.asarray(values)
+    flat = values.reshape(-1, *values.shape[-3:])
+    sizes = np.array([body_size(person) for person in flat]).reshape(values.shape[:-3])
+    return np.median(noise, axis=-1) / np.maximum(sizes, 1e-12)
+
+
+def opened(level: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
+    """The share of the correction kept whole at noise ``level``: 0 up to ``ramp[0]``, 1 from
+    ``ramp[1]``, linear between; shaped like ``level``."""
+    low, high = ramp
+    return np.clip((np.asarray(level, np.float64) - low) / (high - low), 0.0, 1.0)
+
+
+def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str, fps: float | None = None,
+                  ramp: tuple[float, float] | None = None) -> np.ndarray:
+    """Keep nearly clean input: limit a refiner's correction to what the input's noise justifies.
+
+    Parameters
+    ----------
+    inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement, in the same
+        unit (any); each leading index is a person (or view) with its own body size.
+    space : "3d" or "2d", for :data:`NOISE_RAMP`'s default.
+    fps : the poses' frame rate (None: 30).
+    ramp : the noise levels (body sizes) between which the limit fades out (None: the space's).
+
+    Returns
+    -------
+    ndarray like ``refined``: ``inputs + gain * (refined - inputs)`` with, per person and joint,
+    ``gain = max(opened(level), min(1, (n / c)^2))`` (module docstring); ``refined`` itself when
+    every gain is 1 (noisy input).
+    """
+    x = np.asarray(inputs, np.float64)
+    diff = np.asarray(refined, np.float64) - x
+    noise = input_noise(x, fps)  # (..., J)
+    whole = opened(noise_level(x, noise), NOISE_RAMP[space] if ramp is None else ramp)  # (...)
+    if (whole >= 1).all():
+        return refined
+    c2 = np.mean(np.sum(diff ** 2, axis=-1), axis=-2)  # (..., J) squared RMS of the correction
+    limited = np.minimum(1.0, noise ** 2 / np.maximum(c2, 1e-24))
+    gain = np.maximum(whole[..., None], limited)
+    return (x + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)

@@ -1,0 +1,99 @@
+"""Nearly clean input keeps its values (synsp.inference.clean); noisy input keeps the whole correction."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from conftest import needs_data
+from synsp.inference.clean import NOISE_RAMP, input_noise, keep_to_noise, noise_level
+from synsp.refining.arrays import network_model
+from walking import walking
+
+
+def _walk3d(noise: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(clean, noisy) (T, 17, 3) mm: the 2D walk in pixels read as mm (x, height) plus a depth."""
+    clean2d, _ = walking(120, noise=0.0)
+    clean = np.concatenate([clean2d * 4.0, np.zeros(clean2d.shape[:-1] + (1,))], axis=-1)
+    clean[..., 2] += 30 * np.sin(np.linspace(0, 6, 120))[:, None]
+    return clean, clean + np.random.default_rng(seed).normal(0, noise, clean.shape)
+
+
+def test_noise_is_measured_as_the_inputs_own():
+    clean, noisy = _walk3d(2.0)
+    n = input_noise(noisy)
+    assert n.shape == (17,)
+    assert np.median(n) == pytest.approx(2.0 * np.sqrt(3), rel=0.25)  # white noise of 2 mm per coordinate
+    assert np.median(input_noise(clean)) < 0.05
+
+
+def test_noisy_input_keeps_the_whole_correction():
+    clean, noisy = _walk3d(10.0)
+    refined = clean + 3.0
+    assert noise_level(noisy, input_noise(noisy)) > NOISE_RAMP["3d"][1]
+    assert keep_to_noise(noisy, refined, space="3d") is refined
+
+
+@pytest.mark.parametrize("space", ["3d", "2d"])
+def test_nearly_clean_input_is_moved_by_no_more_than_its_noise(space):
+    clean, noisy = _walk3d(0.15)  # a body 1 m tall: noise at 0.00025 of it
+    if space == "2d":
+        clean, noisy = clean[..., :2] / 4, clean[..., :2] / 4 + np.random.default_rng(1).normal(0, 0.03, (120, 17, 2))
+    refined = clean + 2.0 * np.sin(np.linspace(0, 3, 120))[:, None, None]  # a slow "correction", not needed
+    out = keep_to_noise(noisy, refined, space=space)
+    moved = np.sqrt(np.mean(np.sum((out - noisy) ** 2, -1), 0))
+    assert (moved <= input_noise(noisy) + 1e-9).all()
+    assert np.linalg.norm(out - clean, axis=-1).mean() < 1.1 * np.linalg.norm(noisy - clean, axis=-1).mean()
+
+
+def test_the_limit_fades_out_continuously_and_per_person():
+    clean, _ = _walk3d(0.0)
+    refined = clean + 5.0
+    sizes = []
+    for noise in np.linspace(0.15, 0.6, 46):  # levels through the ramp (the body is 1 m tall)
+        noisy = clean + np.random.default_rng(0).normal(0, noise, clean.shape)
+        sizes.append(np.abs(keep_to_noise(noisy, refined, space="3d", ramp=(4e-4, 8e-4)) - noisy).mean())
+    steps = np.diff(sizes)
+    assert (steps > -0.05).all() and steps.max() < 0.5  # rises with the noise, without a jump
+    assert sizes[0] < 0.1 and sizes[-1] == pytest.approx(5.0, abs=0.01)
+    pair = np.stack([clean + np.random.default_rng(2).normal(0, 0.1, clean.shape),
+                     clean + np.random.default_rng(3).normal(0, 10.0, clean.shape)])  # (V, T, J, C)
+    out = keep_to_noise(pair, pair + 5.0, space="3d")
+    assert np.abs(out[0] - pair[0]).mean() < 0.5 and np.allclose(out[1], pair[1] + 5.0)
+
+
+@needs_data
+@pytest.mark.parametrize("space, layout, most", [("3d", "h36m17", 0.2), ("2d", "coco17", 0.1)])
+def test_synsp_leaves_clean_poses_nearly_where_they_are(space, layout, most):
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "none", layout=layout, space=space, max_clips=1)[0]
+    moved = np.linalg.norm(synsp.refine(case.noisy, layout=layout) - case.clean, axis=-1).mean()
+    assert moved < most  # before: 0.56 mm, 0.83 px
+
+
+@needs_data
+def test_vicon_like_markers_are_not_made_worse():
+    from synsp.data.mocap import load_clips
+    from synsp.data.splits import load_split
+
+    clip = load_clips(load_split("val")[:1], layout="bandai22")[0].astype(np.float64)
+    true = np.concatenate([clip, 0.5 * (clip[:, :-1] + clip[:, 1:])], axis=1)  # 43 points, no layout
+    measured = true + np.random.default_rng(0).normal(0, 0.37, true.shape)
+    error = np.linalg.norm(synsp.refine(measured) - true, axis=-1).mean()
+    assert error < 1.05 * np.linalg.norm(measured - true, axis=-1).mean()  # before: 0.59 -> 2.57 mm
+
+
+@needs_data
+@pytest.mark.parametrize("preset", ["typical", "clean-ish"])
+def test_noisy_presets_are_refined_as_before(preset):
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", preset, layout="h36m17", space="3d", max_clips=1)[0]
+    model = network_model("synsp", 3)
+    try:
+        model.keep_clean = False
+        whole = synsp.refine(case.noisy)
+    finally:
+        model.keep_clean = True
+    np.testing.assert_array_equal(synsp.refine(case.noisy), whole)
