@@ -28,6 +28,7 @@ from synsp.errors import (
 )
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.track_switches import track_segments
+from synsp.inference.clean import input_noise
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
@@ -441,12 +442,14 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       SynSP's output;
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
       the SynSP correction of the model joint nearest to it (the mean over near ties,
-      :func:`nearest_joints`), so that hands stay on wrists; but the hands', face's and mouth's
-      points of a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's,
-      each group at its own pace: the nearest model joint of a raised hand's fingertips can be
-      the shoulder, and fingerspelling moves faster than the body; MediaPipe Holistic's face and
-      hands (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in
-      crops of their own, so the pose's errors are not theirs;
+      :func:`nearest_joints`), so that hands stay on wrists, scaled down where the joint is less
+      noisy than that model joint (:func:`noise_ratio`: a head top less noisy than the nose); but
+      the hands', face's and mouth's points of a whole-body layout
+      (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace: the
+      nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling
+      moves faster than the body; MediaPipe Holistic's face and hands
+      (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in crops
+      of their own, so the pose's errors are not theirs;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
@@ -478,7 +481,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = _refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - _refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = _refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
-    weights = nearest_joints(poses, converted)
+    weights = nearest_joints(poses, converted) * noise_ratio(poses, converted, options.get("fps"))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
@@ -506,6 +509,17 @@ def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
     return [(j, k) for j, name in enumerate(get_layout(layout).joints) if name in target_names
             for k in [target_names.index(name)]
             if converted is None or np.array_equal(converted[:, k], probe[:, j])]
+
+
+def noise_ratio(poses: np.ndarray, converted: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """(J,) for every joint of ``poses`` (T, J, C) without NaN, its own noise over that of the model
+    joints of ``converted`` (T, K, C) whose correction it takes (:func:`nearest_joints`' weights),
+    at most 1 (:func:`synsp.inference.clean.input_noise`, each in the poses' unit): the share of
+    their correction it needs. A face point half as noisy as the nose takes half the nose's."""
+    own = input_noise(poses, fps)
+    theirs = nearest_joints(poses, converted) @ np.nan_to_num(input_noise(converted, fps))
+    known = np.isfinite(own) & (theirs > 0)  # a joint never seen (NaN) keeps the whole correction
+    return np.where(known, np.clip(own / np.where(known, theirs, 1.0), 0.0, 1.0), 1.0)
 
 
 # A joint of another layout moves with every model joint about as near to it as the nearest one
