@@ -135,3 +135,12 @@ def test_cli_filter_options_bad_values_are_one_line(tmp_path, capsys, flags, nee
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and all(n in err for n in needles), err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("window", ["inf", "nan", "4", "x", "-1s"])
+def test_a_window_that_is_no_odd_count_of_frames_is_an_option_error(window):
+    from synsp.errors import OptionError
+    from synsp.filter_options import window_frames
+
+    with pytest.raises(OptionError, match="--window"):
+        window_frames(window, 30.0)

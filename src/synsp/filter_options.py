@@ -12,6 +12,7 @@ import argparse
 import math
 
 from synsp.errors import OptionError
+from synsp.sequence import frames_or_seconds
 
 __all__ = ["FILTER_FLAGS", "add_filter_flags", "check_filter_options", "filter_kwargs", "window_frames"]
 
@@ -47,10 +48,8 @@ def check_filter_options(method: str | None, options: dict) -> dict:
 def window_frames(window: int | str, fps: float | None) -> int:
     """A window in frames from frames (``15``, ``"15"``: odd, >= 1) or seconds (``"0.3s"``, > 0; that
     span's frames at ``fps``, rounded, made odd upwards, at least 3). ``fps`` None only checks the value."""
-    text = str(window).strip().lower()
-    seconds = text.endswith("s")
     try:
-        value = float(text[:-1] if seconds else text)
+        value, seconds = frames_or_seconds(window)
     except ValueError:
         raise OptionError(f"--window must be frames (15, odd) or seconds (0.3s), got {window!r}") from None
     if seconds:
@@ -59,7 +58,7 @@ def window_frames(window: int | str, fps: float | None) -> int:
         if fps is None:
             return 0
         return max(3, int(round(value * fps)) | 1)  # | 1: the odd number at or above, as savgol_window
-    if value != int(value) or value < 1 or int(value) % 2 == 0:
+    if not math.isfinite(value) or value != int(value) or value < 1 or int(value) % 2 == 0:
         raise OptionError(f"--window must be an odd number of frames >= 1 (or seconds: 0.3s), got {window!r}")
     return int(value)
 

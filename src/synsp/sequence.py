@@ -11,7 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "missing_mask", "not_found", "max_gap_frames", "left_missing", "body_size", "nan_median",
+__all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "max_gap_frames", "left_missing",
+           "body_size", "nan_median",
            "mm_per_unit", "UNSEEN_SHARE", "unseen_share",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
@@ -135,6 +136,14 @@ def _fill_pchip(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> n
     return out
 
 
+def frames_or_seconds(text: int | float | str) -> tuple[float, bool]:
+    """A span written as frames (``15``, ``"15"``) or seconds (``"0.5s"``): (value, in seconds);
+    ``ValueError`` if it is neither (the callers name the option in their own message)."""
+    text = str(text).strip().lower()
+    seconds = text.endswith("s")
+    return float(text[:-1] if seconds else text), seconds
+
+
 def max_gap_frames(max_gap: int | float | str | None, fps: float | None = None) -> int | None:
     """A gap limit in frames, from frames (``15``, ``"15"``) or seconds (``"0.5s"``, at ``fps``).
 
@@ -143,10 +152,8 @@ def max_gap_frames(max_gap: int | float | str | None, fps: float | None = None) 
     """
     if max_gap is None:
         return None
-    text = str(max_gap).strip().lower()
-    seconds = text.endswith("s")
     try:
-        value = float(text[:-1] if seconds else text)
+        value, seconds = frames_or_seconds(max_gap)
     except ValueError:
         raise ValueError(f"max_gap must be frames (15) or seconds (0.5s), got {max_gap!r}") from None
     if not 0 <= value < np.inf or (not seconds and value != int(value)):
