@@ -295,6 +295,24 @@ def test_seventeen_joints_tell_their_order(space):
     assert seventeen_joint_layout(np.full((5, 17, 2), np.nan)) == "coco17"
 
 
+@needs_data
+@pytest.mark.parametrize("space", ["2d", "3d"])
+def test_seventeen_joints_tell_their_order_from_the_joints_seen(space):
+    from synsp.evaluation.protocol import make_cases
+
+    # A waist-up capture (hips, knees and ankles NaN in every frame) or one arm out of view:
+    # H36M's legs were the first test's evidence, so waist-up H36M poses were read as COCO's.
+    unseen = {"h36m17": {"legs": ["right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle"]},
+              "coco17": {"legs": ["left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"]}}
+    for layout, parts in unseen.items():
+        parts["arm"] = ["left_shoulder", "left_elbow", "left_wrist"]
+        for case in make_cases("val", "typical", layout=layout, space=space, max_clips=4):
+            for joints in parts.values():
+                poses = case.noisy.copy()
+                poses[:, [get_layout(layout).index(joint) for joint in joints]] = np.nan
+                assert seventeen_joint_layout(poses) == layout
+
+
 def test_mpi_inf_3dhp_joints_are_h36m_joints_in_another_order():
     x = np.random.default_rng(0).normal(size=(4, 17, 3))
     mpi = x[:, [H36M17.index(name) for name in MPI17.joints]]

@@ -30,11 +30,20 @@ def seventeen_joint_layout(poses: np.ndarray) -> str:
     other order's would be (:func:`tree_length`: on the validation split, 0.61-0.79 times the
     shorter of the two on MPI-ordered poses, 1.34-2.44 times on the others, 2D and 3D, `typical`,
     `hard` and no errors, four joint conventions); else COCO's or H36M's by
-    :data:`SEVENTEEN_SPLIT`. NaN joints are skipped; ``"coco17"`` when nothing is seen."""
+    :data:`SEVENTEEN_SPLIT` when joints 0-4 and 8-10 are seen, else by which of the two orders'
+    bones among the seen joints are nearer the shortest tree through them (:func:`tree_excess`,
+    ``seen_only``): a waist-up H36M capture has no leg for the first test to spread. NaN joints
+    are skipped; ``"coco17"`` when nothing is seen."""
     x = np.asarray(poses, np.float64)
     lengths = {layout.name: tree_length(x, layout) for layout in (MPI17, H36M17, COCO17)}
     if lengths["mpi17"] < min(lengths["h36m17"], lengths["coco17"]):
         return "mpi17"
+    if not np.isin((0, 1, 2, 3, 4, 8, 9, 10), seen_joints(x)).all():
+        # Validation split, `typical`, legs (with or without hips and pelvis) or one arm NaN:
+        # the other order's excess over the poses' own 1.65-2.5 times for H36M's order, 0.91-1.7
+        # for COCO's (whose face and elbows, when seen, keep it on the first test).
+        h36m, coco = tree_excess(x, H36M17, seen_only=True), tree_excess(x, COCO17, seen_only=True)
+        return "h36m17" if h36m < coco else "coco17"
 
     def spread(joints: tuple[int, ...]) -> float:
         pairs = [np.linalg.norm(x[..., a, :] - x[..., b, :], axis=-1) for a in joints for b in joints if a < b]
@@ -72,19 +81,32 @@ def tree_length(poses: np.ndarray, layout: str | Layout, max_frames: int = 500) 
 TREE_EXCESS = {3: 1.8, 2: 2.5}
 
 
-def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200) -> float:
+def seen_joints(poses: np.ndarray, max_frames: int = 200) -> np.ndarray:
+    """The joints of poses (..., T, J, C) seen (every coordinate finite) in at least half of
+    ``max_frames`` evenly spaced frames, ascending."""
+    return np.flatnonzero(np.isfinite(_spaced_frames(poses, max_frames)).all(-1).mean(0) >= 0.5)
+
+
+def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200, *, seen_only: bool = False) -> float:
     """How much longer ``layout``'s bones are in poses (..., T, J, C) than the shortest tree
     through the same joints: the summed median lengths of the bones' shortest spanning forest
     over those of the shortest forest of as many trees through the joints the bones join (at
     most ``max_frames`` frames, evenly spaced). About 1.0-1.7 for poses that follow the layout
-    (:data:`TREE_EXCESS`), 2-4 for its joints in another order; NaN when nothing is seen."""
+    (:data:`TREE_EXCESS`), 2-4 for its joints in another order; NaN when nothing is seen.
+    ``seen_only``: only the joints :func:`seen_joints` and the bones between them (NaN when no
+    bone is seen), so a layout can be judged from the part of the body in view."""
     # scipy's graph routines load when a layout is guessed, not with every `import synsp`
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
     layout = get_layout(layout)
     x = _spaced_frames(poses, max_frames)
-    joints = np.unique(np.asarray(layout.bones))
+    bones, joints = np.asarray(layout.bones), np.unique(layout.bones)
+    if seen_only:  # every seen joint counts, joined by a bone or not: the shortest forest spans them all
+        joints = seen_joints(x, max_frames)
+        bones = bones[np.isin(bones, joints).all(axis=1)]
+        if len(bones) == 0:
+            return float("nan")
     y = x[:, joints]
     with warnings.catch_warnings():  # joints never seen
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -92,7 +114,7 @@ def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200) 
     if not np.isfinite(d).all():
         return float("nan")
     d = d + 1e-9 * (1.0 + d.max())  # a zero distance is no edge to scipy
-    n, ends = len(joints), np.searchsorted(joints, np.asarray(layout.bones))
+    n, ends = len(joints), np.searchsorted(joints, bones)
     bones = coo_matrix((d[ends[:, 0], ends[:, 1]], (ends[:, 0], ends[:, 1])), shape=(n, n)).tocsr()
     trees = connected_components(bones, directed=False)[0]
     shortest = np.sort(minimum_spanning_tree(d * (1.0 - np.eye(n))).data)[: n - trees]
