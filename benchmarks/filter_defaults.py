@@ -125,9 +125,10 @@ def grids(fps: float) -> dict[str, dict]:
     rows["one-euro default"] = lambda x: one_euro(x, fps=fps)
     for hz in (3.0, 4.0, 6.0, 8.0):
         rows[f"butterworth {hz:g} Hz"] = lambda x, hz=hz: butterworth(x, cutoff=min(hz, 0.4 * fps), fps=fps)
-    rows["gaussian sigma 3 frames (default)"] = lambda x: gaussian(x)
+    rows["gaussian sigma 3 frames (old default)"] = lambda x: gaussian(x, sigma=3.0, window=31)
     for hz in (4.0, 6.0):
         rows[f"gaussian cutoff {hz:g} Hz"] = lambda x, hz=hz: gaussian(x, cutoff=min(hz, 0.4 * fps), fps=fps)
+    rows["gaussian default"] = lambda x: gaussian(x, fps=fps)
     return rows
 
 
@@ -155,7 +156,7 @@ def main() -> None:
     print("|---" * (len(sets) + 3) + "|")
     for row, values in table.items():
         print(f"| {row} | " + " | ".join(f"{v:.1f}" for v in values) + f" | {ratio[row]:.3f} | {on_video[row]:.3f} |")
-    for family in ("savgol", "one-euro", "butterworth"):
+    for family in ("savgol", "one-euro", "butterworth", "gaussian"):
         for label, score in (("all columns", ratio), ("video-like columns", on_video)):
             grid = {row: score[row] for row in table if row.startswith(family) and "default" not in row}
             best = min(grid, key=grid.get)

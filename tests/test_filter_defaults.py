@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import synsp
-from synsp.filters import PAPER_SETTINGS, OneEuroFilter, butterworth, one_euro, savgol, savgol_window
+from synsp.filters import PAPER_SETTINGS, OneEuroFilter, butterworth, gaussian, one_euro, savgol, savgol_window
 
 
 def gait(fps: float, seconds: float = 4.0, noise: float = 15.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -65,6 +65,21 @@ def test_butterworth_default_stays_below_nyquist_at_low_frame_rates():
     np.testing.assert_array_equal(butterworth(x, fps=30), butterworth(x, cutoff=6.0, fps=30))
     with pytest.raises(ValueError, match="cutoff"):  # a cut-off given is taken as given, or refused
         butterworth(x, cutoff=6.0, fps=10)
+
+
+def test_gaussian_default_is_a_6_hz_cutoff_at_any_frame_rate_and_the_paper_keeps_3_frames():
+    """Sigma 3 frames left a 30 fps Pose2Sim-like gait where it was (25.2 mm, input 25.4) and made 1.5 mm
+    marker noise 21.0 mm; now a -3 dB frequency of min(6 Hz, 0.4 x fps), 30 fps when the rate is unknown."""
+    for fps, hz in ((10, 4.0), (30, 6.0), (100, 6.0)):
+        x, _ = gait(fps)
+        np.testing.assert_array_equal(gaussian(x, fps=fps), gaussian(x, cutoff=hz, fps=fps))
+    x, clean = gait(30)
+    np.testing.assert_array_equal(gaussian(x), gaussian(x, cutoff=6.0, fps=30))
+    assert error(synsp.refine(x, "gaussian", fps=30), clean) < 0.8 * error(x, clean)
+    markers, truth = gait(30, noise=1.5)
+    assert error(synsp.refine(markers, "gaussian", fps=30), truth) < 1.5 * error(markers, truth)
+    assert PAPER_SETTINGS["gaussian"] == {"window": 31, "sigma": 3.0}
+    assert error(gaussian(markers, **PAPER_SETTINGS["gaussian"]), truth) > 3 * error(markers, truth)
 
 
 @pytest.mark.parametrize("route", ["refine", "tracks"])

@@ -16,7 +16,8 @@ frames, positions in metres), which are min_cutoff 1.2 Hz, beta 0.0007 Hz per mm
 body size per second for the mocap's 1.43 m bodies) and d_cutoff 30 Hz here (seconds,
 millimetres, 30 fps). The defaults are chosen for any frame rate instead
 (benchmarks/filter_defaults.py, RESULTS section 16): Savitzky-Golay 0.3 s of frames, One-Euro
-0.5 Hz with ``beta`` :data:`ONE_EURO_BETA` per body size, so that it holds in any unit.
+0.5 Hz with ``beta`` :data:`ONE_EURO_BETA` per body size, so that it holds in any unit, Butterworth
+and the Gaussian (its -3 dB frequency) min(6 Hz, 0.4 fps).
 """
 from __future__ import annotations
 
@@ -124,6 +125,13 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     return savgol_filter(a, w, k, axis=-3, mode=mode).astype(dtype)
 
 
+# The Gaussian's default -3 dB frequency (Hz). Sigma 3 frames (the paper's) left a Pose2Sim-like gait
+# at 30 fps where it was (25.2 mm, input 25.4) and made 1.5 mm marker noise 21.0 mm; 6 Hz: 17.8 and 2.4,
+# 0.808 x input over all columns (4 Hz: 0.940; 0.739 against 0.773 on the video-like ones alone);
+# benchmarks/filter_defaults.py, RESULTS section 16.
+GAUSSIAN_HZ = 6.0
+
+
 def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = None, mode: str = "nearest",
              cutoff: float | None = None, fps: float = 30.0) -> np.ndarray:
     """Gaussian smoothing along time with a kernel truncated to ``window`` frames.
@@ -134,15 +142,18 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     Parameters
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit.
-    sigma : standard deviation in frames; None: 3 (the paper's), or from ``cutoff``.
-    window : odd kernel length in frames; None: 31 (the paper's), or ``6 sigma + 1`` with ``cutoff``.
+    sigma : standard deviation in frames; None: from ``cutoff``, by default :data:`GAUSSIAN_HZ`
+        (6 Hz), lowered to ``0.4 * fps`` below 15 fps (:func:`cutoff_for`). The paper's sigma 3 frames
+        is :data:`PAPER_SETTINGS`.
+    window : odd kernel length in frames; None: ``6 sigma + 1`` rounded up to odd, or 31 (the
+        paper's) with ``sigma``.
     mode : how frames beyond the ends are supplied: "nearest" (repeat the edge frame,
         default), "reflect" or "mirror" (``scipy.ndimage`` modes). Sequences shorter than the
         window work: the padding supplies the missing neighbours.
     cutoff : instead of ``sigma``, the kernel's -3 dB frequency in Hz (below ``fps / 2``; about: the
         sampled kernel gives 0.67-0.71 there, not 0.707):
         ``sigma = sqrt(ln 2) / (2 pi cutoff)`` seconds, times ``fps`` frames.
-    fps : frame rate of ``x`` in frames per second, for ``cutoff`` only.
+    fps : frame rate of ``x`` in frames per second, for ``cutoff`` (and the default) only.
 
     Returns
     -------
@@ -150,16 +161,17 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     """
     from scipy.ndimage import correlate1d
 
-    if cutoff is not None:
-        if sigma is not None:
-            raise ValueError("give sigma (frames) or cutoff (Hz), not both")
+    if cutoff is not None and sigma is not None:
+        raise ValueError("give sigma (frames) or cutoff (Hz), not both")
+    if sigma is None:
         if not (np.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
+        if cutoff is None:  # a time span, not frames: 3 frames were 0.1 s at 30 fps, 0.03 s at 100 Hz
+            cutoff = cutoff_for(GAUSSIAN_HZ, fps)
         if not 0 < cutoff < fps / 2:
             raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
         sigma = math.sqrt(math.log(2.0)) / (2.0 * math.pi * cutoff) * fps  # gain 1/sqrt(2) at the cut-off
         window = 2 * math.ceil(3.0 * sigma) + 1 if window is None else window
-    sigma = 3.0 if sigma is None else sigma
     window = _odd_window(31 if window is None else window)
     if not sigma > 0:
         raise ValueError(f"sigma must be > 0, got {sigma!r}")
@@ -393,7 +405,7 @@ def _butter_sos(order: int, cutoff: float, fps: float) -> np.ndarray:
 
 
 def cutoff_for(cutoff: float, fps: float) -> float:
-    """A default cut-off ``cutoff`` (Hz) for :func:`butterworth` at ``fps`` frames per second:
+    """A default cut-off ``cutoff`` (Hz) for :func:`butterworth` or :func:`gaussian` at ``fps`` frames per second:
     as it is, or 0.8 of the Nyquist rate (``0.4 * fps``) where the frame rate is too low for it,
     so that a default never refuses low-frame-rate input (6 Hz needs more than 12 fps)."""
     return min(float(cutoff), 0.4 * float(fps))
@@ -465,7 +477,7 @@ FPS_FILTERS = tuple(name for name, fn in FILTERS.items() if "fps" in inspect.sig
 
 # The paper's settings (SmoothNet's comparisons, converted to seconds and Hz as the module
 # docstring says): ``synsp evaluate --paper-filters``. The defaults differ where a setting counted
-# in frames meant another time span at another frame rate (Savitzky-Golay's window).
+# in frames meant another time span at another frame rate (Savitzky-Golay's window, the Gaussian's sigma).
 PAPER_SETTINGS: dict[str, dict] = {
     "savgol": {"window": 31, "order": 2},
     "gaussian": {"window": 31, "sigma": 3.0},
