@@ -14,7 +14,8 @@ be written in the format it came from:
 Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/``npy``
 arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint results
 JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``sleap`` (SLEAP's
-analysis HDF5), ``anipose`` 3D CSV, ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
+analysis HDF5), ``anipose`` 3D CSV, ``kaggle`` (the Isolated Sign Language long CSV of MediaPipe Holistic's
+landmarks), ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
 skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
 ``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
@@ -82,6 +83,8 @@ FORMATS: dict[str, Format] = {
     # analysis HDF5, told from DLC's h5 by its datasets
     "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False),
     "anipose": Format("synsp.formats.anipose", (".csv",), holds_filled=False),
+    # Kaggle's sign-language landmarks, one row per point per frame; told by its type, landmark_index columns
+    "kaggle": Format("synsp.formats.kaggle", (".csv", ".parquet"), holds_filled=False),
     "c3d": Format("synsp.formats.c3d", (".c3d",)),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),
     "smpl": Format("synsp.formats.smpl", (".npz",), writable=False, motion=True),

@@ -122,7 +122,7 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
 
 
 def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tuple[PoseData, np.ndarray | None]:
-    """(T, 543, 3) MediaPipe Holistic landmarks from an array or CSV file are x, y and MediaPipe's z:
+    """(T, 543, 3) MediaPipe Holistic landmarks from an array or CSV file (or Kaggle's) are x, y and MediaPipe's z:
     the data with x, y alone, to refine in 2D, and z (V, T, J) to write back as read; else (data, None).
 
     MediaPipe's z is a relative depth with an origin of each block's own (the hips for the pose,
@@ -130,7 +130,7 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tup
     pose it would be taken for one depth in x's unit. ``space`` ("2d": a confidence, "3d": refine
     it as z) or a ``layout`` other than Holistic's turns this off."""
     named = layout if layout is not None else data.layout
-    if (space is not None or data.format not in UNDECLARED or data.poses.shape[-1] != 3
+    if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
             or data.poses.shape[-2] != len(LAYOUTS["holistic543"].joints) or named not in (None, *BLOCKS)):
         return data, None
     depth = np.asarray(data.poses[..., 2]).copy()

@@ -322,6 +322,11 @@ def refine_file(
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
     notes += track_notes(tracks, data.fps)
+    # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
+    told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
+                                                               model_layout(c_count))
+    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
+    scale, unit, unit_notes = summary_unit(poses, data.format, told) if flat is None else flat_track_unit(data)
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")
@@ -330,7 +335,7 @@ def refine_file(
         given = int(np.isfinite(tracks.refined).all(-1).any(axis=(1, 2)).sum())  # tracks with a person refined
         if shifts and all(shift.unlike for shift in shifts) or len(tracks.unseen) == given > 0:  # SmoothNet's output
             notes = [note for note in notes if note not in route]
-        notes += convention_notes(tracks.conventions, checkpoint, device, c_count)
+        notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
         notes += unseen_notes(tracks.unseen, v_count)
     if confidence is not None and c_count == 2 and data.scores is None:
         notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
@@ -353,11 +358,6 @@ def refine_file(
                         f"rotations, refined as positions); the rotations were not kept (write a {ext} to keep them)")
     notes = list(data.extra.get("notes", [])) + notes  # the reader's first (files it skipped, ...)
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
-    # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
-    told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
-                                                               model_layout(c_count))
-    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
-    scale, unit, unit_notes = summary_unit(poses, data.format, told) if flat is None else flat_track_unit(data)
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=told,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
                      unmarked=unmarked_format(dst, refined, out_format), gaps=gaps)

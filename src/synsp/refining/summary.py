@@ -85,15 +85,24 @@ def _accel_stats(x: np.ndarray) -> tuple[float, float]:
 # Readers that give 3D in millimetres: TRC, C3D and MediaPipe convert their declared unit; anipose is its
 # calibration's, which anipose users make in millimetres (the README's formats table).
 MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
+# Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
+NORMALISED_FORMATS = ("kaggle",)
 _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
-    by, their unit's name, and the note saying an assumed unit. 2D: pixels. 3D: millimetres
+    by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
+    image for normalised coordinates (``NORMALISED_FORMATS``). 3D: millimetres
     for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
     the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
     a note); joints of no known layout (an animal's) have no size to tell it by: the file's own."""
+    if fmt in NORMALISED_FORMATS:  # 0-1 across the image: figures of 0.00 "px" would say nothing
+        return 1000.0, "image/1000", ["units: x, y are normalised image coordinates (0 to 1 across the image, whose "
+                                      "size the file does not give): the figures below are in thousandths of the "
+                                      "image (image/1000), not pixels; an image not square scales x and y "
+                                      "differently, which SynSP's pose model was not trained on (--method "
+                                      "smoothnet is not affected)"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
     if fmt in MM_FORMATS:
@@ -169,9 +178,10 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
-                      c_count: int) -> list[str]:
+                      c_count: int, scaled: tuple[float, str] | None = None) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull, mm in 3D
-    with ``c_count`` 3, px in 2D), over every track whose refinement measured it
+    with ``c_count`` 3, px in 2D, or ``scaled`` (factor, unit): :func:`summary_unit`'s, for
+    normalised image coordinates), over every track whose refinement measured it
     (:attr:`synsp.refining.tracks.RefinedTracks.conventions`): the mean over tracks and the track
     that differs most; and what was done. ``checkpoint``/``device`` name the SynSP model (for its joint names)."""
     measured = [(v, shift) for v, shift in enumerate(conventions) if shift is not None]
@@ -179,6 +189,10 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
         return []
     joints = network_model("synsp", c_count, checkpoint, device).layout.joints
     unit = "mm" if c_count == 3 else "px"
+    factor = 1.0
+    if scaled is not None and scaled[1] not in ("mm", "px", "units"):  # thousandths of the image, not pixels
+        factor, unit = scaled
+    measured = [(v, shift._replace(offsets=shift.offsets * factor)) for v, shift in measured]
     far = " (far from the model's)" if any(shift.far for _, shift in measured) else ""
     v, worst = max(measured, key=lambda m: float(m[1].offsets.mean()))
     j = int(np.argmax(worst.offsets))
