@@ -10,10 +10,14 @@ Pose's jitter on the sports2d demo, from its second differences), the face a sha
 0.5 px plus 0.5 px per point, each hand 0.8 px plus 0.8 px; z 0.5. Each clip is written as a
 (T, 543, 3) ``.npy`` in MediaPipe's order or Kaggle's and refined by :func:`refine_file` (the
 default method); mean error (px) per block against the clean clip, and whether z came back as
-read. The face and hands are placed by simple geometry, not measured: their errors are drawn
+read. ``--kaggle-csv``: each clip, in Kaggle's order with x, y divided by a 1920 x 1080 image
+(normalised, as Kaggle's sign-language files hold them), written as Kaggle's long CSV (one row
+per point per frame) and as a ``.npy`` of the same values, both refined; errors in px (times the
+image size) for both routes, and whether every cell but x, y came back as read. The face and
+hands are placed by simple geometry, not measured: their errors are drawn
 independently of the pose's, as Holistic's own face and hand models make them. Run:
 
-    .venv/bin/python benchmarks/holistic.py [--order kaggle] [--max-clips 6]
+    .venv/bin/python benchmarks/holistic.py [--order kaggle | --kaggle-csv] [--max-clips 6]
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.evaluation.protocol import make_cases
+from synsp.formats import PoseData, read_poses, write_poses
 from synsp.refining.files import refine_file
 
 P, F, H = 33, 468, 21
@@ -31,6 +36,7 @@ GESTURES = ("bow", "bye", "guide", "wave", "raise-up")
 BLOCKS = {"pose": slice(0, P), "face": slice(P, P + F), "left hand": slice(P + F, P + F + H),
           "right hand": slice(P + F + H, 543)}
 KAGGLE = np.r_[P:P + F, P + F:P + F + H, 0:P, P + F + H:543]  # Kaggle's point i is MediaPipe's KAGGLE[i]
+IMAGE = np.array([1920.0, 1080.0])  # --kaggle-csv: the image x, y are normalised by
 
 
 def _frame(pose: np.ndarray, origin: np.ndarray, y: np.ndarray, scale: float, points: np.ndarray) -> np.ndarray:
@@ -81,29 +87,60 @@ def clips(max_clips: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+def _kaggle_csv(noisy: np.ndarray, tmp: Path, first: bool) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``noisy`` (T, 543, 3) in MediaPipe's order, normalised and refined as Kaggle's long CSV and as
+    a ``.npy``: both outputs back in MediaPipe's order and px, and whether the CSV's other cells came back as read."""
+    x = noisy[:, KAGGLE].astype(np.float64)
+    x[..., :2] /= IMAGE
+    write_poses(tmp / "in.csv", PoseData(poses=x[None], layout="holistic543_kaggle"), format="kaggle")
+    np.save(tmp / "in.npy", x)
+    summary = refine_file(tmp / "in.csv", tmp / "out.csv", force=True)
+    refine_file(tmp / "in.npy", tmp / "out.npy", force=True)
+    if first:
+        print(summary)
+    with open(tmp / "in.csv") as f, open(tmp / "out.csv") as g:
+        rows_in, rows_out = [r.rstrip("\n").split(",") for r in f], [r.rstrip("\n").split(",") for r in g]
+    kept = len(rows_in) == len(rows_out) and all(a[:4] + a[6:] == b[:4] + b[6:] for a, b in zip(rows_in, rows_out))
+    outs = [read_poses(tmp / "out.csv").poses[0], np.load(tmp / "out.npy")]
+    for out in outs:
+        out[..., :2] *= IMAGE
+    return outs[0][:, np.argsort(KAGGLE)], outs[1][:, np.argsort(KAGGLE)], kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--order", choices=("holistic", "kaggle"), default="holistic")
+    parser.add_argument("--kaggle-csv", action="store_true", help="Kaggle's long CSV, normalised x, y (see above)")
     parser.add_argument("--max-clips", type=int, default=6)
     args = parser.parse_args()
     at = KAGGLE if args.order == "kaggle" else np.arange(543)
-    sums, frames, kept = {b: np.zeros(2) for b in BLOCKS}, 0, []
+    routes = ("input", "CSV", "array") if args.kaggle_csv else ("input", "refined")
+    sums, frames, kept, same = {b: np.zeros(len(routes)) for b in BLOCKS}, 0, [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i, (clean, noisy) in enumerate(clips(args.max_clips)):
-            np.save(Path(tmp) / "in.npy", noisy[:, at])
-            summary = refine_file(Path(tmp) / "in.npy", Path(tmp) / "out.npy", force=True)
-            if i == 0:
-                print(summary)
-            out = np.load(Path(tmp) / "out.npy")[:, np.argsort(at)]
+            if args.kaggle_csv:
+                out, array_out, untouched = _kaggle_csv(noisy, Path(tmp), i == 0)
+                outs = [out, array_out]
+                same.append(np.array_equal(out, array_out, equal_nan=True) and untouched)
+            else:
+                np.save(Path(tmp) / "in.npy", noisy[:, at])
+                summary = refine_file(Path(tmp) / "in.npy", Path(tmp) / "out.npy", force=True)
+                if i == 0:
+                    print(summary)
+                outs = [np.load(Path(tmp) / "out.npy")[:, np.argsort(at)]]
+            out = outs[0]
             kept.append(np.array_equal(out[..., 2], noisy[..., 2], equal_nan=True))
             for block, points in BLOCKS.items():
                 sums[block] += len(clean) * np.array([
-                    np.linalg.norm(x[:, points, :2] - clean[:, points, :2], axis=-1).mean() for x in (noisy, out)])
+                    np.linalg.norm(x[:, points, :2] - clean[:, points, :2], axis=-1).mean() for x in (noisy, *outs)])
             frames += len(clean)
-    print("\n| block | input (px) | refined (px) |\n|---|---:|---:|")
-    for block, (before, after) in sums.items():
-        print(f"| {block} | {before / frames:.2f} | {after / frames:.2f} |")
+    print(f"\n| block | {' | '.join(f'{r} (px)' for r in routes)} |\n|---|{'---:|' * len(routes)}")
+    for block, errors in sums.items():
+        print(f"| {block} | {' | '.join(f'{e / frames:.2f}' for e in errors)} |")
     print(f"\nz written back as read: {sum(kept)} of {len(kept)} clips ({frames} frames)")
+    if args.kaggle_csv:
+        print(f"CSV output equal to the array route's, and frame, row_id, type, landmark_index, z as read: "
+              f"{sum(same)} of {len(same)} clips")
 
 
 if __name__ == "__main__":
