@@ -81,6 +81,10 @@ def test_cli_and_parquet(tmp_path, capsys):
     assert main(["refine", str(tmp_path / "signs.csv"), str(tmp_path / "out.csv")]) in (0, None)
     assert len(_rows(tmp_path / "out.csv")) == 1 + FRAMES * 543
     printed = capsys.readouterr().out
+    # the image's sides unknown: SmoothNet by default (SynSP's body model needs the true proportions)
+    assert "method: smoothnet (no --method given)" in printed and " px" not in printed
+    assert main(["refine", str(tmp_path / "signs.csv"), str(tmp_path / "out2.csv"), "--method", "synsp"]) in (0, None)
+    printed = capsys.readouterr().out
     assert "joint definitions:" in printed and " px" not in printed  # SynSP's note in the file's unit too
     (tmp_path / "signs.parquet").write_bytes(b"PAR1" + b"\0" * 16)
     with pytest.raises(FormatError, match=r"signs\.parquet: .*to_csv") as err:

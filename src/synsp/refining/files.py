@@ -60,6 +60,7 @@ from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel,
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
     ASSUMED_FPS,
+    NORMALISED_FORMATS,
     RefineSummary,
     convention_notes,
     gap_fill_notes,
@@ -190,6 +191,11 @@ def refine_file(
         chosen = f"method: {method}, the network of checkpoint {checkpoint} (no --method given)"
         if lowpass_hz is not None and method != "synsp":
             raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r} (checkpoint {checkpoint})")
+    if method is None and fmt in NORMALISED_FORMATS:  # x and y scaled by image sides the file does not give
+        method = "smoothnet"
+        chosen = ("method: smoothnet (no --method given): x, y are normalised by an image whose size the file does "
+                  "not give, and SynSP's body model needs the body's proportions; scale x, y by the video's width "
+                  "and height for --method synsp")
     method = method or "synsp"
     _check_checkpoint(method, checkpoint, device)
     if space not in (None, *SPACES):
