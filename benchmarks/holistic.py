@@ -87,24 +87,26 @@ def clips(max_clips: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def _kaggle_csv(noisy: np.ndarray, tmp: Path, first: bool) -> tuple[np.ndarray, np.ndarray, bool]:
-    """``noisy`` (T, 543, 3) in MediaPipe's order, normalised and refined as Kaggle's long CSV and as
-    a ``.npy``: both outputs back in MediaPipe's order and px, and whether the CSV's other cells came back as read."""
+def _kaggle_csv(noisy: np.ndarray, tmp: Path, first: bool) -> tuple[list[np.ndarray], bool]:
+    """``noisy`` (T, 543, 3) in MediaPipe's order, normalised and refined as Kaggle's long CSV (its
+    default method, SmoothNet, and SynSP) and as a ``.npy`` (SynSP): the three outputs back in
+    MediaPipe's order and px, and whether the SynSP CSV's other cells came back as read."""
     x = noisy[:, KAGGLE].astype(np.float64)
     x[..., :2] /= IMAGE
     write_poses(tmp / "in.csv", PoseData(poses=x[None], layout="holistic543_kaggle"), format="kaggle")
     np.save(tmp / "in.npy", x)
-    summary = refine_file(tmp / "in.csv", tmp / "out.csv", force=True)
+    summary = refine_file(tmp / "in.csv", tmp / "out.csv", force=True)  # the format's default: SmoothNet
+    refine_file(tmp / "in.csv", tmp / "synsp.csv", method="synsp", force=True)
     refine_file(tmp / "in.npy", tmp / "out.npy", force=True)
     if first:
         print(summary)
-    with open(tmp / "in.csv") as f, open(tmp / "out.csv") as g:
+    with open(tmp / "in.csv") as f, open(tmp / "synsp.csv") as g:
         rows_in, rows_out = [r.rstrip("\n").split(",") for r in f], [r.rstrip("\n").split(",") for r in g]
     kept = len(rows_in) == len(rows_out) and all(a[:4] + a[6:] == b[:4] + b[6:] for a, b in zip(rows_in, rows_out))
-    outs = [read_poses(tmp / "out.csv").poses[0], np.load(tmp / "out.npy")]
+    outs = [read_poses(tmp / "out.csv").poses[0], read_poses(tmp / "synsp.csv").poses[0], np.load(tmp / "out.npy")]
     for out in outs:
         out[..., :2] *= IMAGE
-    return outs[0][:, np.argsort(KAGGLE)], outs[1][:, np.argsort(KAGGLE)], kept
+    return [out[:, np.argsort(KAGGLE)] for out in outs], kept
 
 
 def main() -> None:
@@ -114,14 +116,13 @@ def main() -> None:
     parser.add_argument("--max-clips", type=int, default=6)
     args = parser.parse_args()
     at = KAGGLE if args.order == "kaggle" else np.arange(543)
-    routes = ("input", "CSV", "array") if args.kaggle_csv else ("input", "refined")
+    routes = ("input", "CSV, default", "CSV, synsp", "array, synsp") if args.kaggle_csv else ("input", "refined")
     sums, frames, kept, same = {b: np.zeros(len(routes)) for b in BLOCKS}, 0, [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i, (clean, noisy) in enumerate(clips(args.max_clips)):
             if args.kaggle_csv:
-                out, array_out, untouched = _kaggle_csv(noisy, Path(tmp), i == 0)
-                outs = [out, array_out]
-                same.append(np.array_equal(out, array_out, equal_nan=True) and untouched)
+                outs, untouched = _kaggle_csv(noisy, Path(tmp), i == 0)
+                same.append(np.array_equal(outs[1], outs[2], equal_nan=True) and untouched)
             else:
                 np.save(Path(tmp) / "in.npy", noisy[:, at])
                 summary = refine_file(Path(tmp) / "in.npy", Path(tmp) / "out.npy", force=True)
@@ -139,7 +140,7 @@ def main() -> None:
         print(f"| {block} | {' | '.join(f'{e / frames:.2f}' for e in errors)} |")
     print(f"\nz written back as read: {sum(kept)} of {len(kept)} clips ({frames} frames)")
     if args.kaggle_csv:
-        print(f"CSV output equal to the array route's, and frame, row_id, type, landmark_index, z as read: "
+        print(f"SynSP's CSV output equal to the array route's, and frame, row_id, type, landmark_index, z as read: "
               f"{sum(same)} of {len(same)} clips")
 
 
