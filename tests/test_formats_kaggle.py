@@ -99,3 +99,9 @@ def test_malformed_rows_name_the_file(tmp_path):
     (tmp_path / "twice.csv").write_text(",".join(HEADER) + "\n" + "0,0-face-0,face,0,0.5,0.5,0\n" * 2)
     with pytest.raises(FormatError, match=r"twice\.csv: .*twice"):
         read_poses(tmp_path / "twice.csv")
+
+
+def test_an_empty_file_read_as_kaggle_names_the_file(tmp_path):
+    (tmp_path / "empty.csv").write_text("\n")
+    with pytest.raises(FormatError, match=r"empty\.csv: empty file"):
+        read_poses(tmp_path / "empty.csv", format="kaggle")

@@ -79,6 +79,8 @@ def read(path: Path) -> PoseData:
         raise _parquet(path)
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError(f"{path}: empty file, not a Kaggle landmark CSV")
     header = [h.strip() for h in rows[0]]
     missing = [key for key in KEYS if key not in header]
     if missing:
