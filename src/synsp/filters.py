@@ -47,6 +47,12 @@ def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     return a, dtype
 
 
+def _check_fps(fps: float) -> None:
+    """A ``ValueError`` unless ``fps`` is a positive finite frame rate."""
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+
+
 def _odd_window(window: int, name: str = "window") -> int:
     if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
         raise ValueError(f"{name} must be a positive odd int, got {window!r}")
@@ -73,8 +79,7 @@ SAVGOL_SECONDS = 0.3
 def savgol_window(fps: float, order: int = 2) -> int:
     """Savitzky-Golay's default window in frames at ``fps``: :data:`SAVGOL_SECONDS` of frames,
     odd, and at least ``order + 2`` (9 at 30 fps, 19 at 60, 31 at 100)."""
-    if not (np.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    _check_fps(fps)
     frames = int(round(SAVGOL_SECONDS * float(fps)))
     least = int(order) + 2
     return max(frames | 1, least | 1)  # | 1: the odd number at or above
@@ -164,8 +169,7 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     if cutoff is not None and sigma is not None:
         raise ValueError("give sigma (frames) or cutoff (Hz), not both")
     if sigma is None:
-        if not (np.isfinite(fps) and fps > 0):
-            raise ValueError(f"fps must be a positive number, got {fps!r}")
+        _check_fps(fps)
         if cutoff is None:  # a time span, not frames: 3 frames were 0.1 s at 30 fps, 0.03 s at 100 Hz
             cutoff = cutoff_for(GAUSSIAN_HZ, fps)
         if not 0 < cutoff < fps / 2:
@@ -310,17 +314,15 @@ class OneEuroFilter:
         return self._x.astype(dtype)
 
 
-def _beta_for(frame: np.ndarray, body_beta: float | None = None) -> np.ndarray:
-    """``body_beta`` (Hz per body size / s; None: :data:`ONE_EURO_BETA`) in Hz per (unit / s) for a
-    frame (..., J, C), per person or view
+def _beta_for(frame: np.ndarray, body_beta: float) -> np.ndarray:
+    """``body_beta`` (Hz per body size / s) in Hz per (unit / s) for a frame (..., J, C), per person or view
     (shaped (..., 1, 1)): divided by the largest side of that person's joints' box, NaN joints
     left out; 0 (no speed term) for a body of no size or none seen."""
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
         size = (np.nanmax(frame, axis=-2) - np.nanmin(frame, axis=-2)).max(axis=-1)
     ok = np.isfinite(size) & (size > 0)
-    per_size = ONE_EURO_BETA if body_beta is None else body_beta
-    return np.where(ok, per_size / np.where(ok, size, 1.0), 0.0)[..., None, None]
+    return np.where(ok, body_beta / np.where(ok, size, 1.0), 0.0)[..., None, None]
 
 
 def one_euro(
@@ -378,8 +380,7 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     """
     from scipy.signal import sosfiltfilt
 
-    if not (np.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    _check_fps(fps)
     if cutoff is None:
         cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
     if not 0 < cutoff < fps / 2:
