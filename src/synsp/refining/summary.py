@@ -73,7 +73,7 @@ def _nanmean(x: np.ndarray) -> float:
     return float(x[finite].mean()) if finite.any() else float("nan")  # no "mean of empty slice" warning
 
 
-def _accel_stats(x: np.ndarray) -> tuple[float, float]:
+def accel_stats(x: np.ndarray) -> tuple[float, float]:
     """Mean and median |second difference| over frames and joints of (..., T, J, C), NaN ignored."""
     if x.shape[-3] < 3:
         return float("nan"), float("nan")
@@ -127,7 +127,7 @@ def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, no
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
     groups = {group: value for group, value in groups.items() if np.isfinite(value)}  # a waist-up video: no legs
-    return RefineSummary(output, before.shape[0], before.shape[1], filled, _accel_stats(before), _accel_stats(after),
+    return RefineSummary(output, before.shape[0], before.shape[1], filled, accel_stats(before), accel_stats(after),
                          _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked,
                          gaps or [])
 

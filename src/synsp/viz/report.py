@@ -25,7 +25,6 @@ from synsp.viz.draw import ROLE_COLOURS, bone_sides, check_sequences, resolve_la
 MAX_FRAMES = 1800  # longer sequences are subsampled in the player: the page stays under ~1 MB
 
 
-
 def write_report(
     path: str | os.PathLike,
     *,
@@ -136,17 +135,15 @@ def metric_rows(
 
 
 def smoothness_rows(before: np.ndarray, after: np.ndarray) -> dict[str, dict[str, float]]:
-    """Mean and median |acceleration| (unit/frame², :func:`synsp.metrics.acceleration`) of
+    """Mean and median |acceleration| (unit/frame², :func:`synsp.refining.summary.accel_stats`) of
     ``before`` and ``after`` (T, J, C), NaN ignored, and the mean distance after moved from before:
     what a refinement without ground truth can be judged by (as ``synsp refine``'s summary)."""
-    from synsp import metrics
+    from synsp.refining.summary import accel_stats
 
     rows: dict[str, dict[str, float]] = {}
     for role, seq in (("before", before), ("after", after)):
-        acc = metrics.acceleration(seq) if len(seq) >= 3 else np.full(1, np.nan)
-        acc = acc[np.isfinite(acc)]
-        rows[role] = {"mean |accel|": float(acc.mean()) if acc.size else float("nan"),
-                      "median |accel|": float(np.median(acc)) if acc.size else float("nan")}
+        mean, median = accel_stats(seq)
+        rows[role] = {"mean |accel|": mean, "median |accel|": median}
     moved = np.linalg.norm(after - before, axis=-1)
     moved = moved[np.isfinite(moved)]
     rows["after"]["mean displacement from before"] = float(moved.mean()) if moved.size else float("nan")
