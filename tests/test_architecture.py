@@ -231,7 +231,6 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
     assert read_poses(tmp_path / "out.toy").poses.shape == poses.shape
 
 
-
 @pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli"])
 def test_refine_modules_are_short_and_document_every_public_function(module):
     """``synsp refine`` in parts of one idea each (files, tracks, summary), each under 400 lines,

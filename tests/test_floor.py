@@ -31,7 +31,6 @@ def whole_correction_on_clean_poses(monkeypatch):
     monkeypatch.setattr("synsp.inference.refiner.keep_to_noise", lambda inputs, refined, **_: refined)
 
 
-
 def walk(t: int = 90, seed: int = 0) -> np.ndarray:
     """(t, 17, 3) smooth motion of a 1.7 m body, mm."""
     rng = np.random.default_rng(seed)

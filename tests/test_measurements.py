@@ -56,7 +56,6 @@ def test_inversions_are_read_on_the_filled_values():
     np.testing.assert_allclose(m.values, clean)
 
 
-
 @pytest.mark.parametrize("gap", [slice(60, 66), slice(54, 60)])
 def test_a_gap_beside_an_inversion_is_filled_under_the_right_labels(gap):
     """Wrists exchanged for frames 40-59, the left one lost just after (or at the end of) the

@@ -20,7 +20,6 @@ def whole_correction_on_clean_poses(monkeypatch):
     monkeypatch.setattr("synsp.inference.refiner.keep_to_noise", lambda inputs, refined, **_: refined)
 
 
-
 @pytest.fixture(scope="module", params=["3d", "2d"])
 def refiner(request, tmp_path_factory):
     from synsp.training.train import train

@@ -152,7 +152,6 @@ def in_body_sizes(distance: float, poses: np.ndarray) -> float:
     return distance / size if size > 0 else float("nan")
 
 
-
 # MediaPipe Holistic's 543 points come in its own order (pose, face, left hand, right hand) or
 # Kaggle's (face, left hand, pose, right hand). Points 33-500 are the face alone in the first
 # and points 0-467 in the second; the other span holds body points too (the first order's 0-467
@@ -171,12 +170,10 @@ def holistic_order(poses: np.ndarray) -> str:
     x = _spaced_frames(poses, 500)[..., :2]
 
     def extent(first: int, end: int) -> np.ndarray:  # (N,) per frame, NaN where the span is unseen
-        with warnings.catch_warnings():  # frames without the points are expected
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.linalg.norm(np.nanmax(x[:, first:end], axis=1) - np.nanmin(x[:, first:end], axis=1), axis=-1)
+        return np.linalg.norm(np.nanmax(x[:, first:end], axis=1) - np.nanmin(x[:, first:end], axis=1), axis=-1)
 
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a span's points are expected
         ratio = float(np.nanmedian(extent(33, 501) / extent(0, 468)))
     return "holistic543_kaggle" if np.isfinite(ratio) and ratio > HOLISTIC_SPLIT else "holistic543"
 

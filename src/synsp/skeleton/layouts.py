@@ -426,7 +426,6 @@ def trunk_vector(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     return (side("left_shoulder") + side("right_shoulder")) / 2 - (side("left_hip") + side("right_hip")) / 2
 
 
-
 def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
     """Mirror poses: negate one coordinate and swap left and right joints.
 
