@@ -38,7 +38,7 @@ from synsp.rotations.filters import (
     smooth_at_joint_pace,
     smooth_rotations,
 )
-from synsp.sequence import fill_gaps, mm_per_unit
+from synsp.sequence import body_size, fill_gaps, mm_per_unit
 
 __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
@@ -175,14 +175,14 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
 def _root_options(method: str, options: dict, given: set, body: np.ndarray, mm_per_unit: float) -> dict:
     """A filter's ``options`` for the root trajectory (file unit): without the tangent-space settings; for
     One-Euro, which lags, its settings for positions (not the rotations' lower cut-off) unless given, its
-    speed term per body size (read on the joints ``body`` (T, J, 3), mm): a root of one joint has no size of
-    its own, and its speed term was 0 (a walk's end 16 cm behind)."""
+    speed term per body size (:func:`synsp.sequence.body_size` of the joints ``body`` (T, J, 3), mm): a
+    root of one joint has no size of its own, and its speed term was 0 (a walk's end 16 cm behind)."""
     out = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}
     if method == "one-euro":
         out = {k: v for k, v in out.items() if k in given or k == "fps"}
     if method == "one-euro" and "beta" not in given:
-        size = float(np.ptp(body[0], axis=0).max()) / mm_per_unit
-        out["beta"] = ONE_EURO_BETA / size if size > 0 else 0.0
+        size = body_size(body) / mm_per_unit
+        out["beta"] = ONE_EURO_BETA / size if size > 0 else 0.0  # NaN (no joint seen) is not > 0
     return out
 
 
