@@ -19,10 +19,12 @@ PACKAGE = Path(synsp.__file__).parent
 
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
-# refining package is layered within itself: arrays, then tracks, summary, motion, files, batch.
+# refining package is layered within itself: methods, input_layout, joint_corrections, person, arrays, then tracks,
+# summary, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "filter_options", "conventions",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
-REFINING = {"refining.arrays", "refining.tracks", "refining.summary", "refining.motion", "refining.file_channels",
+REFINING = {"refining.methods", "refining.input_layout", "refining.joint_corrections", "refining.person",
+            "refining.arrays", "refining.tracks", "refining.summary", "refining.motion", "refining.file_channels",
             "refining.files", "refining.batch"}
 ALLOWED = {
     "core": set(),
@@ -32,7 +34,12 @@ ALLOWED = {
     "training": {"data", "inference", "evaluation"},
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
-    "refining.arrays": {"inference"},
+    "refining.methods": {"inference"},
+    "refining.input_layout": {"refining.methods"},
+    "refining.joint_corrections": {"inference"},
+    "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
+    "refining.arrays": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
+                        "refining.person"},
     "refining.tracks": {"refining.arrays"},
     "refining.summary": {"formats", "inference", "refining.arrays", "refining.tracks"},  # the steps' own notes
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
@@ -231,7 +238,9 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
     assert read_poses(tmp_path / "out.toy").poses.shape == poses.shape
 
 
-@pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli"])
+@pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli", "refining/arrays",
+                                    "refining/methods", "refining/input_layout", "refining/joint_corrections",
+                                    "refining/person"])
 def test_refine_modules_are_short_and_document_every_public_function(module):
     """``synsp refine`` in parts of one idea each (files, tracks, summary), each under 400 lines,
     with a docstring on every public function and class; the parts stay importable from synsp.refining.files."""

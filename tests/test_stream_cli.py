@@ -145,7 +145,7 @@ def test_bad_lines_are_skipped_with_one_line_errors_or_stop_with_strict():
 def float_network(monkeypatch):
     """``synsp stream``'s networks without int8: their activations are quantised per batch, so
     with several people in a batch each is refined only nearly as alone (test_speed_options)."""
-    module = importlib.import_module("synsp.refining.arrays")  # the module, not synsp.refine the function
+    module = importlib.import_module("synsp.refining.methods")  # where network_model finds its models
     monkeypatch.setattr(module, "cached_model", lambda name, device: synsp.load_model(name, device, quantize=False))
 
 

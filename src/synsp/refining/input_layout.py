@@ -1,0 +1,70 @@
+"""Which joint layout poses follow, for a refinement: the one given, the file's, or told from the
+poses; and the layout a network refines."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from synsp.config import DEFAULT_LAYOUT
+from synsp.errors import CheckpointError, LayoutError, ShapeError
+from synsp.refining.methods import cached_model
+from synsp.skeleton import LAYOUTS, follows_layout, guessed_layout
+
+SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint layouts a file's poses tell apart
+# The two 22-joint layouts, in words.
+TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
+
+
+def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
+                guess: str | None, flag: str = "--layout") -> str | None:
+    """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
+    ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
+    (17 joints: COCO's, H36M's or MPI-INF-3DHP's order, whichever the poses follow, :func:`seventeen_joint_layout`;
+    22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
+    else the one known layout with J joints (:func:`guessed_layout`), if the poses' bones fit it
+    (:func:`synsp.skeleton.follows_layout`). Returns a name of ``LAYOUTS``, or None when nothing
+    needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
+    for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
+    if given is not None and not given.strip():
+        raise LayoutError(f"{flag} is empty; name a layout or leave it out")
+    name = given or declared
+    j = poses.shape[-2]
+    if name is None and guess is not None:
+        name = guessed_layout(poses, guess)
+        if name is not None and not follows_layout(poses, name):
+            return None
+    if name is None:
+        return None
+    what = flag if given else f"{where}: the file's layout"  # name the culprit: argument or file
+    if name not in LAYOUTS:
+        raise LayoutError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
+    if len(LAYOUTS[name].joints) != j:
+        has = f"{where} has" if given else "its poses have"
+        raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+    return name
+
+
+def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, device: str | None = None) -> str:
+    """Joint layout a network refines: the checkpoint's own, else the shipped default's.
+
+    Parameters
+    ----------
+    n_coords : 2 (pixels) or 3 (millimetres), the input's C.
+    checkpoint : a checkpoint file or shipped model name; None = the shipped default.
+    device : where to load the checkpoint (it is cached for the refinement that follows).
+
+    Returns
+    -------
+    Layout name, e.g. ``"h36m17"``. Raises ``ValueError`` when the checkpoint was trained
+    on the other dimensionality.
+    """
+    if n_coords not in (2, 3):
+        raise ShapeError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
+    if checkpoint is None:
+        return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+    model = cached_model(str(checkpoint), device)
+    if model.n_coords != n_coords:
+        raise CheckpointError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "
+                         f"the input has C = {n_coords} coordinates")
+    return model.layout.name

@@ -1,0 +1,129 @@
+"""The refinement methods behind one call shape: ``METHODS``, the networks' models (loaded once) and the
+check of a method's options.
+
+``METHODS`` is a plain dict from name to a function ``f(poses, **options) -> poses`` taking
+(T, J, C) or (V, T, J, C) arrays and returning the same shape and dtype: every network of
+:data:`synsp.model.NETWORKS` and every filter of :data:`synsp.filters.FILTERS`.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from synsp import filters
+from synsp.errors import CheckpointError, OptionError, check_fps, is_number
+from synsp.model import NETWORKS
+
+
+def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
+    """:func:`synsp.load_model`, loaded once per (model, device, network_only) for every refinement."""
+    return _cached_model(name_or_path, device, bool(network_only))  # one cache key however it is called
+
+
+@lru_cache(maxsize=8)
+def _cached_model(name_or_path: str, device: str | None, network_only: bool):
+    from synsp.inference.checkpoint import load_model
+
+    return load_model(name_or_path, device=device, network_only=network_only)
+
+
+def checkpoint_network(checkpoint: str | os.PathLike, device: str | None = None) -> str:
+    """The network kind ("synsp", "smoothnet") of ``checkpoint``: the method a call that names a
+    checkpoint and no method runs (:func:`synsp.refine`, ``synsp refine --checkpoint``)."""
+    return cached_model(str(checkpoint), device).kind
+
+
+def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None,
+                  network_only: bool = False):
+    """The :class:`~synsp.inference.refiner.Refiner` that :func:`synsp.refine` runs for network ``kind``
+    on poses with ``n_coords`` coordinates (2: pixels, 3: mm): ``checkpoint``, else the shipped
+    default for that space; cached, so it keeps what its last refinement measured. ``network_only``:
+    the bare network (``synsp.load_model(..., network_only=True)``)."""
+    from synsp.inference.checkpoint import default_model
+
+    if checkpoint is None:
+        checkpoint = default_model(kind, "3d" if n_coords == 3 else "2d")
+    model = cached_model(str(checkpoint), device, True) if network_only else cached_model(str(checkpoint), device)
+    if model.kind != kind:
+        raise CheckpointError(f"checkpoint {checkpoint}: a {model.kind} model, not {kind}; "
+                              f"use method {model.kind!r} or a {kind} checkpoint")
+    return model
+
+
+def _network(kind: str) -> Callable[..., np.ndarray]:
+    def run(
+        poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
+        fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
+        lowpass_hz: float | None = None, network_only: bool = False, missing: np.ndarray | None = None,
+    ) -> np.ndarray:
+        model = network_model(kind, poses.shape[-1], checkpoint, device, network_only)
+        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
+                            lowpass_hz=lowpass_hz, missing=missing)
+
+    run.__name__ = kind
+    run.__doc__ = (f"Refine with a trained {kind} network "
+                   f"(the shipped default for the input's 2D/3D, or ``checkpoint``).")
+    return run
+
+
+def _per_view(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Lift a (T, J, C) filter to also take (V, T, J, C): classic filters see one sequence at a time.
+    Every method takes ``fps=`` (one call shape for all); a filter counted in frames ignores it."""
+    signature = inspect.signature(fn)
+    uses_fps = "fps" in signature.parameters
+
+    def run(poses: np.ndarray, **options) -> np.ndarray:
+        if not uses_fps:
+            options.pop("fps", None)
+        if poses.ndim == 4:
+            return np.stack([fn(view, **options) for view in poses])
+        return fn(poses, **options)
+
+    run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn
+    if not uses_fps:
+        run.__doc__ = (fn.__doc__ or "") + "\n    ``fps=`` is taken and ignored: this filter counts in frames.\n"
+        fps = inspect.Parameter("fps", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="float | None")
+        run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), fps])
+    return run
+
+
+METHODS: dict[str, Callable[..., np.ndarray]] = {
+    **{kind: _network(kind) for kind in NETWORKS},
+    **{name: _per_view(fn) for name, fn in filters.FILTERS.items()},
+}
+
+
+def method_function(method: str) -> Callable[..., np.ndarray]:
+    """The function behind ``method``: a row of ``METHODS``, or a network added to
+    :data:`synsp.model.NETWORKS` after import; ``ValueError`` listing the methods otherwise."""
+    run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)
+    if run is None:
+        raise OptionError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    return run
+
+
+
+def check_options(run: Callable[..., np.ndarray], method: str, options: dict) -> None:
+    """An option the method does not take is a one-line ``OptionError``, not a TypeError naming internals."""
+    params = inspect.signature(run).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    allowed = [name for name, p in list(params.items())[1:] if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
+                          f"(its options: {', '.join(allowed) or 'none'})")
+    check_fps(options.get("fps"))
+    if not isinstance(options.get("network_only", False), bool):
+        raise OptionError(f"network_only must be True or False, got {options['network_only']!r}")
+    strength = options.get("floor")
+    if strength is not None and not isinstance(strength, bool) and not (
+            is_number(strength) and np.isfinite(strength) and strength >= 0):
+        raise OptionError(f"floor must be True, False or the floor step's strength (>= 0), got {strength!r}")
+    hz = options.get("lowpass_hz")
+    if hz is not None and not (is_number(hz) and np.isfinite(hz) and hz >= 0):
+        raise OptionError(f"lowpass_hz (--lowpass) must be a cut-off in Hz (0: none), got {hz!r}")

@@ -1,0 +1,127 @@
+"""Refining one person's poses in their own joint layout: directly with a filter or a network of that
+layout, else through the network's layout (:func:`refine_track`), each joint given back in the poses'."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.estimator_errors.measurements import measurements
+from synsp.inference.floor import SHRINK_CONVERTED
+from synsp.model import NETWORKS
+from synsp.motion_pace import pace_groups
+from synsp.refining.input_layout import input_layout, model_layout
+from synsp.refining.joint_corrections import nearest_joints, noise_ratio, shared_joints
+from synsp.refining.methods import check_options, method_function, network_model
+from synsp.sequence import missing_mask
+from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
+
+
+def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+    """Refine poses (T, J, C) or (V, T, J, C) that hold one person (or the views of one moment):
+    no score channel, NaN for missing joints, options checked. What :func:`~synsp.refining.arrays.refine` does once it
+    has read its input and cut it where the estimator switched people, and what
+    :func:`refine_track` runs on a file's track, cut already. A filter given the layout sees the
+    gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
+    error undone), as the networks do; without one, each coordinate filled on its own."""
+    if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
+        input_layout(x, None, layout, "poses", None, flag="layout")
+    if method in NETWORKS:
+        return _in_layout(x, method, layout, options)
+    if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
+        x = measurements(x, get_layout(layout), undo=False).values
+    return method_function(method)(x, **options)
+
+
+def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+    """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
+    network ``method``. SmoothNet sees every coordinate alone, so any layout is its own; a
+    layout other than a SynSP network's is refined view by view, as a file's tracks are."""
+    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
+                          options.get("network_only", False))
+    run = method_function(method)
+    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
+    if name == model.layout.name:  # the Refiner finds the glitches of its own layout
+        return run(x, **options)
+    if reorders(name, model.layout.name):  # the model's joints in another order (MPI-INF-3DHP's)
+        return convert(run(convert(x, name, model.layout.name), **options), model.layout.name, name)
+    if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
+        values = measurements(x, None if name is None else get_layout(name)).values
+        network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
+        groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
+        return model.refine(values, other_layout=True, groups=groups, **network_options)
+    if x.ndim == 3:
+        return refine_track(x, name, method, **options)
+    return np.stack([refine_track(view, name, method, **options) for view in x])
+
+
+def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
+                 **options) -> np.ndarray:
+    """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
+
+    ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
+    :func:`synsp.refining.tracks.refine_tracks` cuts a file's track), NaN for missing joints and no
+    score channel; :func:`~synsp.refining.arrays.refine` reads any array down to that.
+
+    Filters and SmoothNet (which refines every coordinate on its own) run on any joint set;
+    ``layout`` may be None for them. SynSP runs directly when ``layout`` is its own; for
+    another layout it sees the poses converted to its layout, and:
+
+    - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
+      SynSP's output;
+    - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
+      the SynSP correction of the model joint nearest to it (the mean over near ties,
+      :func:`nearest_joints`), so that hands stay on wrists, scaled down where the joint is less
+      noisy than that model joint (:func:`noise_ratio`: a head top less noisy than the nose); but
+      the hands', face's and mouth's points of a whole-body layout
+      (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace: the
+      nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling
+      moves faster than the body; MediaPipe Holistic's face and hands
+      (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in crops
+      of their own, so the pose's errors are not theirs;
+    - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
+      unless ``floor=`` gives one (or False): a converted skeleton is further from what the
+      model learnt;
+    - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
+
+    ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
+    filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
+    Refiner which of its joints were never seen (:meth:`~synsp.inference.refiner.Refiner.gives_way`).
+    """
+    check_options(method_function(method), method, options)
+    if method not in NETWORKS:
+        return refine_person(poses, method, None, options)
+    target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
+    missing = missing_mask(poses, missing)
+    if layout == target or reorders(layout, target):
+        return refine_person(poses, method, layout, {**options, "missing": missing})
+    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
+    smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
+    if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
+        return refine_person(poses, "smoothnet", None, smoothnet)
+    # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
+    poses = measurements(poses, get_layout(layout)).values
+    converted = convert(poses, layout, target)
+    # a model joint made of a missing one was not measured either (convert carries the NaN)
+    unseen = np.isnan(convert(np.where(missing[..., None], np.nan, poses), layout, target)).any(-1)
+    floor = options.get("floor")
+    if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
+        options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
+    refined = refine_person(converted, method, target, {**options, "missing": unseen})
+    correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
+    out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
+    weights = nearest_joints(poses, converted) * noise_ratio(poses, converted, options.get("fps"))[:, None]
+    for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
+        weights[joints] = 0.0
+    for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
+        weights[first:end] *= block == "pose"
+    out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
+    for j, k in shared_joints(layout, target):
+        out[:, j] = refined[:, k]
+    return out
+
+
+def group_model(method: str, n_coords: int, options: dict):
+    """The SmoothNet :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for
+    network ``method`` on poses of ``n_coords`` coordinates: the one that refines pace groups
+    (hands, face) and records their rates (``group_fps``) after each track."""
+    checkpoint = None if method == "synsp" else options.get("checkpoint")
+    return network_model("smoothnet", n_coords, checkpoint, options.get("device"), options.get("network_only", False))
