@@ -1,7 +1,8 @@
 """Joint layouts and what depends on them alone, one idea per module:
 
-- :mod:`~synsp.skeleton.layouts`: :class:`Layout` and every known layout (:data:`LAYOUTS`), a
-  pose's root, trunk, mirror and bone tree;
+- :mod:`~synsp.skeleton.layouts`: :class:`Layout` and every known layout (:data:`LAYOUTS`);
+- :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror and bone tree;
+- :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
   joints to the models', any layout with COCO's keypoints to them, SMPL's joints to H36M's);
 - :mod:`~synsp.skeleton.joint_order`: which layout and joint order poses follow, told from them;
@@ -24,6 +25,7 @@ from synsp.skeleton.conversions import (
     reorders,
     similarity_fit,
 )
+from synsp.skeleton.holistic import BLOCKS, missing_blocks
 from synsp.skeleton.joint_order import (
     HOLISTIC_SPLIT,
     SEVENTEEN_SPLIT,
@@ -40,7 +42,6 @@ from synsp.skeleton.joint_order import (
 )
 from synsp.skeleton.layouts import (
     BANDAI22,
-    BLOCKS,
     BODY25,
     COCO17,
     COCO18,
@@ -60,18 +61,13 @@ from synsp.skeleton.layouts import (
     SMPL29,
     SPIN49,
     Layout,
-    bone_tree,
     check_shape,
-    flip_lr,
     generic_names,
     get_layout,
     layout_joint_names,
     match_layout,
-    missing_blocks,
-    root_joints,
-    root_position,
-    trunk_vector,
 )
+from synsp.skeleton.pose_geometry import bone_tree, flip_lr, root_joints, root_position, trunk_vector
 from synsp.skeleton.proportions import random_proportions, reproportion
 
 __all__ = [

@@ -14,7 +14,8 @@ from typing import Callable
 import numpy as np
 
 from synsp.sequence import body_size
-from synsp.skeleton.layouts import COCO17, H36M17, LAYOUTS, MPI17, Layout, bone_tree, get_layout
+from synsp.skeleton.layouts import COCO17, H36M17, LAYOUTS, MPI17, Layout, get_layout
+from synsp.skeleton.pose_geometry import bone_tree
 
 # How far apart a 17-joint pose's first five joints lie, less its joints 8-10, in body sizes:
 # COCO's face points (0-4) lie together and its elbow and wrists (8-10) apart; H36M's pelvis and

@@ -3,18 +3,20 @@ left/right pairs and the root, and what a pose's root, trunk, mirror and bone tr
 
 A :class:`Layout` names the joints, the bones drawn between them, the left/right pairs and
 the root joint. Pairs in ``left_right`` are ``(left, right)``; bones are ``(parent, child)``.
-COCO has no root joint (``root=None``); :func:`root_position` gives the midpoint of the hips
-instead. A new layout is one more :class:`Layout` in :data:`LAYOUTS`.
+COCO has no root joint (``root=None``); :func:`~synsp.skeleton.pose_geometry.root_position` gives
+the midpoint of the hips instead. A new layout is one more :class:`Layout` in :data:`LAYOUTS`.
+A pose's root, trunk, mirror and bone tree are in :mod:`~synsp.skeleton.pose_geometry`, Holistic's
+blocks in :mod:`~synsp.skeleton.holistic`; both are importable from here too.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
+from synsp.skeleton.holistic import BLOCKS, missing_blocks  # noqa: F401  (importable from here, as before)
 
 
 @dataclass(frozen=True)
@@ -314,12 +316,6 @@ HOLISTIC543 = _with_face_and_hands("holistic543", MEDIAPIPE33, 468, wrists=(15, 
 # (their ``type`` column): face, left hand, pose, right hand.
 HOLISTIC543_KAGGLE = _reordered("holistic543_kaggle", HOLISTIC543, HOLISTIC543.joints[33:501]
                                 + HOLISTIC543.joints[501:522] + HOLISTIC543.joints[:33] + HOLISTIC543.joints[522:])
-# Each Holistic order's blocks, as (name, first, end): MediaPipe gives a block whole or not at
-# all (no hand when none is seen), so a block missing in a frame is missing, never filled.
-BLOCKS: dict[str, tuple[tuple[str, int, int], ...]] = {
-    "holistic543": (("pose", 0, 33), ("face", 33, 501), ("left_hand", 501, 522), ("right_hand", 522, 543)),
-    "holistic543_kaggle": (("face", 0, 468), ("left_hand", 468, 489), ("pose", 489, 522), ("right_hand", 522, 543)),
-}
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
@@ -360,15 +356,6 @@ def match_layout(names: Sequence[str]) -> str | None:
     return None
 
 
-def missing_blocks(missing: np.ndarray, layout: str | None) -> np.ndarray | None:
-    """(..., T, J) bool: the joints of every block of ``layout`` (:data:`BLOCKS`) that is missing
-    whole in a frame, given ``missing`` (..., T, J) bool; None for a layout of no blocks."""
-    if layout not in BLOCKS:
-        return None
-    out = np.zeros_like(missing, dtype=bool)
-    for _, first, end in BLOCKS[layout]:
-        out[..., first:end] = missing[..., first:end].all(axis=-1, keepdims=True)
-    return out
 
 
 def generic_names(n_joints: int) -> list[str]:
@@ -377,6 +364,8 @@ def generic_names(n_joints: int) -> list[str]:
 
 
 def check_shape(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> np.ndarray:
+    """``x`` as an array, checked to be poses (..., T, J, C) of ``layout`` (``coords`` coordinates if
+    given); ``ValueError`` naming the shape expected and the one given otherwise."""
     x = np.asarray(x)
     if x.ndim < 3 or x.shape[-2] != len(layout.joints) or (coords is not None and x.shape[-1] != coords):
         c = coords if coords is not None else "C"
@@ -384,98 +373,14 @@ def check_shape(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> 
     return x
 
 
-def root_joints(layout: str | Layout) -> list[int]:
-    """The joints whose mean is a pose's root: the root joint, else both hips, else the first joint."""
-    layout = get_layout(layout)
-    if layout.root is not None:
-        return [layout.root]
-    hips = [layout.joints.index(n) for n in ("left_hip", "right_hip") if n in layout.joints]
-    return hips if len(hips) == 2 else [0]
+# The geometry lives in pose_geometry, which needs this module's layouts: read from there when first
+# asked for here (an import at the top would be a cycle), so the names stay importable from here.
+_GEOMETRY = ("bone_tree", "flip_lr", "root_joints", "root_position", "trunk_vector")
 
 
-def root_position(x: np.ndarray, layout: str | Layout) -> np.ndarray:
-    """The root of every frame: the mean of :func:`root_joints` (the root joint, or the midpoint
-    of the hips when there is none).
+def __getattr__(name: str):
+    if name in _GEOMETRY:
+        from synsp.skeleton import pose_geometry
 
-    Parameters
-    ----------
-    x : ndarray (..., T, J, C)
-        Poses in ``layout``.
-    layout : str or Layout
-
-    Returns
-    -------
-    ndarray (..., T, 1, C)
-        Same dtype as ``x``; subtract it for root-relative poses.
-    """
-    layout = get_layout(layout)
-    x = check_shape(x, layout)
-    joints = root_joints(layout)
-    if len(joints) == 1:
-        return x[..., joints[0] : joints[0] + 1, :]
-    left, right = joints
-    return ((x[..., left : left + 1, :] + x[..., right : right + 1, :]) / 2).astype(x.dtype, copy=False)
-
-
-def trunk_vector(x: np.ndarray, layout: str | Layout) -> np.ndarray:
-    """From the hips' midpoint to the shoulders' midpoint, every frame: (..., T, J, C) poses in a
-    layout with ``left/right_hip`` and ``left/right_shoulder`` -> (..., T, C), same unit."""
-    layout = get_layout(layout)
-    x = np.asarray(x)
-    side = lambda name: x[..., layout.index(name), :]  # noqa: E731
-    return (side("left_shoulder") + side("right_shoulder")) / 2 - (side("left_hip") + side("right_hip")) / 2
-
-
-def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
-    """Mirror poses: negate one coordinate and swap left and right joints.
-
-    Parameters
-    ----------
-    x : ndarray (..., T, J, C)
-        Poses in ``layout``.
-    layout : str or Layout
-    axis : int
-        The coordinate to negate: the lateral one, 0 (x) for the Y-up mocap and for
-        root-relative image coordinates.
-
-    Returns
-    -------
-    ndarray (..., T, J, C)
-        Same shape and dtype; applying it twice gives ``x`` back.
-    """
-    layout = get_layout(layout)
-    x = check_shape(x, layout)
-    if not -x.shape[-1] <= axis < x.shape[-1]:
-        raise ValueError(f"axis must index one of the {x.shape[-1]} coordinates, got {axis}")
-    out = x[..., layout.flip_index, :].copy()
-    out[..., axis] = -out[..., axis]
-    return out
-
-
-def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
-    """The layout's bones as a spanning tree, ``(parent, child)`` in breadth-first order from
-    the root (joint 0 for root-less layouts, or the first bone's parent when joint 0 has none:
-    Kaggle's Holistic order starts with face points), so that every parent comes before its
-    children. Bones that would close a loop (COCO's shoulder-shoulder link, say) are left out."""
-    layout = get_layout(layout)
-    start = layout.root if layout.root is not None else 0
-    if not any(start in bone for bone in layout.bones) and layout.bones:
-        start = layout.bones[0][0]
-    return list(_spanning_tree(start, tuple(tuple(bone) for bone in layout.bones)))
-
-
-@lru_cache(maxsize=64)  # streams ask for it for every person at every frame
-def _spanning_tree(start: int, bones: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    neighbours: dict[int, list[int]] = {}
-    for a, b in bones:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    tree, seen, queue = [], {start}, [start]
-    for joint in queue:
-        for other in neighbours.get(joint, []):
-            if other not in seen:
-                seen.add(other)
-                tree.append((joint, other))
-                queue.append(other)
-    return tuple(tree)
-
+        return getattr(pose_geometry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

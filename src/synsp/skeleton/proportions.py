@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.skeleton.layouts import Layout, bone_tree, check_shape, get_layout
+from synsp.skeleton.layouts import Layout, check_shape, get_layout
+from synsp.skeleton.pose_geometry import bone_tree
 
 
 def reproportion(x: np.ndarray, layout: str | Layout, factors: np.ndarray) -> np.ndarray:
