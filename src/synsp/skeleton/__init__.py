@@ -5,6 +5,8 @@
 - :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
   joints to the models', any layout with COCO's keypoints to them, SMPL's joints to H36M's);
+- :mod:`~synsp.skeleton.head_points`: points fixed to the head (the mocap's face, H36M's head
+  points placed on a COCO face);
 - :mod:`~synsp.skeleton.joint_order`: which layout and joint order poses follow, told from them;
 - :mod:`~synsp.skeleton.proportions`: bodies of other bone lengths.
 
