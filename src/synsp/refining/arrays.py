@@ -36,7 +36,7 @@ from synsp.sequence import (
     not_found,
     third_channel,
 )
-from synsp.skeleton import BLOCKS, LAYOUTS, guessed_layout, missing_blocks
+from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network", "group_model",
            "guessed_layout", "input_layout", "method_function", "model_layout", "nearest_joints", "network_model",
@@ -136,7 +136,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     holistic = x.shape[-2] == len(LAYOUTS["holistic543"].joints) and layout in (None, *BLOCKS)
     if holistic and x.shape[-1] == 3:  # MediaPipe's x, y, z: x, y refined in 2D, its relative depth given back
         out = refine(x[..., :2], method, max_gap=max_gap, layout=layout, **options)
-        return np.concatenate([out, np.where(np.isfinite(out).all(-1), x[..., 2], np.nan)[..., None]], axis=-1)
+        return depth_beside(out, x[..., 2])
     score, constant = _score_channel(x)
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)

@@ -18,7 +18,7 @@ from synsp.errors import SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size, constant_channel, fourth_channel_error, third_channel
-from synsp.skeleton import BLOCKS, LAYOUTS, guessed_layout, missing_blocks
+from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel",
            "holistic_blocks", "holistic_depth", "written_channels"]
@@ -149,7 +149,7 @@ def written_channels(out: np.ndarray, depth: np.ndarray | None, confidence: np.n
         return np.concatenate([out, confidence[..., None]], axis=-1)
     if depth is None:
         return out
-    return np.concatenate([out, np.where(np.isfinite(out).all(-1), depth, np.nan)[..., None]], axis=-1)
+    return depth_beside(out, depth)
 
 
 # MediaPipe Holistic's two orders, in words.

@@ -2,7 +2,7 @@
 
 - :mod:`~synsp.skeleton.layouts`: :class:`Layout` and every known layout (:data:`LAYOUTS`);
 - :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror and bone tree;
-- :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all;
+- :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all, and its z;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
   joints to the models', any layout with COCO's keypoints to them, SMPL's joints to H36M's);
 - :mod:`~synsp.skeleton.head_points`: points fixed to the head (the mocap's face, H36M's head
@@ -27,7 +27,7 @@ from synsp.skeleton.conversions import (
     reorders,
     similarity_fit,
 )
-from synsp.skeleton.holistic import BLOCKS, missing_blocks
+from synsp.skeleton.holistic import BLOCKS, depth_beside, missing_blocks
 from synsp.skeleton.joint_order import (
     HOLISTIC_SPLIT,
     SEVENTEEN_SPLIT,
@@ -80,7 +80,7 @@ __all__ = [
     "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
     "TREE_EXCESS",
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
-    "generic_names", "get_layout", "guessed_layout",
+    "depth_beside", "generic_names", "get_layout", "guessed_layout",
     "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions",
     "layout_joint_names", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",

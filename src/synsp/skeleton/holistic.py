@@ -21,3 +21,11 @@ def missing_blocks(missing: np.ndarray, layout: str | None) -> np.ndarray | None
     for _, first, end in BLOCKS[layout]:
         out[..., first:end] = missing[..., first:end].all(axis=-1, keepdims=True)
     return out
+
+
+def depth_beside(xy: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Refined Holistic x, y ``xy`` (..., J, 2) with MediaPipe's z ``depth`` (..., J) back beside them as
+    read: (..., J, 3), z missing (NaN) where x or y is. MediaPipe's z is a relative depth of each block's
+    own origin and scale, so it is never refined as a coordinate; ``synsp.refine`` and ``synsp refine``
+    both give it back here."""
+    return np.concatenate([xy, np.where(np.isfinite(xy).all(-1), depth, np.nan)[..., None]], axis=-1)
