@@ -14,7 +14,7 @@ import numpy as np
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
-from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, model_layout
+from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.joint_corrections import NEAR_TIE, nearest_joints, noise_ratio, shared_joints
 from synsp.refining.methods import (
     METHODS,
@@ -39,8 +39,8 @@ from synsp.sequence import (
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network", "group_model",
-           "guessed_layout", "input_layout", "method_function", "model_layout", "nearest_joints", "network_model",
-           "noise_ratio", "refine", "refine_track", "shared_joints", "views_together"]
+           "guessed_layout", "input_layout", "layout_name", "method_function", "model_layout", "nearest_joints",
+           "network_model", "noise_ratio", "refine", "refine_track", "shared_joints", "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,
@@ -71,7 +71,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         None with ``checkpoint=``: that checkpoint's network, as ``synsp refine`` takes it.
     max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
         with ``fps=``); by default every gap is filled.
-    layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS`, e.g.
+    layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS` or its Layout, e.g.
         ``"halpe26"``, ``"body25"``, ``"mediapipe33"``); None = told as ``synsp refine`` tells a
         file's: by the joint count, and for 17 joints by the poses (COCO's or H36M's order).
         SynSP refines another layout through its own and gives the poses back in theirs
@@ -115,6 +115,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         method = "synsp" if checkpoint is None else checkpoint_network(checkpoint, options.get("device"))
     run = method_function(method)
     check_options(run, method, options)
+    layout = layout_name(layout)
     if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)
         poses = poses.detach().cpu()
         poses = poses.float() if str(poses.dtype) == "torch.bfloat16" else poses  # NumPy has no bfloat16

@@ -50,6 +50,7 @@ from synsp.refining.arrays import (
     checkpoint_network,
     guessed_layout,
     input_layout,
+    layout_name,
     method_function,
     model_layout,
     nearest_joints,
@@ -160,6 +161,7 @@ def refine_file(
     dst = default_output(src, in_format) if output is None else Path(output)
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
+    layout = layout_name(layout)  # a Layout of LAYOUTS: its name; anything else fails here too
     filter_options = check_filter_options(method, filter_options or {})  # fails before any file is read too
     if lowpass_hz is not None and method not in (None, "synsp"):
         raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")

@@ -9,11 +9,26 @@ import numpy as np
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import CheckpointError, LayoutError, ShapeError
 from synsp.refining.methods import cached_model
-from synsp.skeleton import LAYOUTS, follows_layout, guessed_layout
+from synsp.skeleton import LAYOUTS, Layout, follows_layout, guessed_layout
 
 SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint layouts a file's poses tell apart
 # The two 22-joint layouts, in words.
 TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
+
+
+def layout_name(layout: str | Layout | None) -> str | None:
+    """The ``layout=`` argument as a name: a name (or None) as given, checked later against the poses;
+    a :class:`~synsp.skeleton.Layout` of ``LAYOUTS`` as its name. Anything else is a one-line
+    ``LayoutError``, not an AttributeError from deep inside the refinement."""
+    if layout is None or isinstance(layout, str):
+        return layout
+    if isinstance(layout, Layout) and LAYOUTS.get(layout.name) == layout:
+        return layout.name
+    if isinstance(layout, Layout):
+        raise LayoutError(f"layout: Layout {layout.name!r} is not in synsp.skeleton.LAYOUTS; add it there "
+                          f"(LAYOUTS[{layout.name!r}] = layout) or pass the name of one that is")
+    raise LayoutError(f"layout must be the name of a layout of synsp.skeleton.LAYOUTS, got {type(layout).__name__} "
+                      f"{layout!r}")
 
 
 def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,

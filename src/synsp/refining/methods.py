@@ -100,6 +100,8 @@ METHODS: dict[str, Callable[..., np.ndarray]] = {
 def method_function(method: str) -> Callable[..., np.ndarray]:
     """The function behind ``method``: a row of ``METHODS``, or a network added to
     :data:`synsp.model.NETWORKS` after import; ``ValueError`` listing the methods otherwise."""
+    if not isinstance(method, str):  # a list or a function: one line, not "unhashable type"
+        raise OptionError(f"method must be a name ({', '.join(METHODS)}), got {type(method).__name__} {method!r}")
     run = METHODS.get(method) or (_network(method) if method in NETWORKS else None)
     if run is None:
         raise OptionError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")

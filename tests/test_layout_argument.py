@@ -1,0 +1,37 @@
+"""``layout=`` and ``method=`` of another type than a name: a registered Layout is its name; anything
+else is a one-line LayoutError / OptionError naming the argument, never an AttributeError from inside."""
+import numpy as np
+import pytest
+
+import synsp
+from synsp.errors import LayoutError, OptionError
+from synsp.skeleton import LAYOUTS, Layout
+
+
+@pytest.fixture
+def poses():
+    return np.cumsum(np.random.default_rng(0).normal(size=(40, 17, 2)), axis=0).astype(np.float32) + 100
+
+
+def test_a_layout_of_layouts_is_taken_as_its_name(poses, tmp_path):
+    np.testing.assert_array_equal(synsp.refine(poses, "savgol", layout=LAYOUTS["coco17"]),
+                                  synsp.refine(poses, "savgol", layout="coco17"))
+    np.save(tmp_path / "in.npy", poses)
+    synsp.refine_file(tmp_path / "in.npy", tmp_path / "a.npy", method="savgol", layout=LAYOUTS["coco17"])
+    synsp.refine_file(tmp_path / "in.npy", tmp_path / "b.npy", method="savgol", layout="coco17")
+    np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy"))
+
+
+@pytest.mark.parametrize("layout", [17, Layout("mine17", LAYOUTS["coco17"].joints, (), (), None)])
+def test_any_other_layout_argument_is_a_one_line_layout_error(poses, tmp_path, layout):
+    with pytest.raises(LayoutError, match="^layout") as err:
+        synsp.refine(poses, "savgol", layout=layout)
+    assert "\n" not in str(err.value)
+    np.save(tmp_path / "in.npy", poses)
+    with pytest.raises(LayoutError, match="^layout"):
+        synsp.refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", layout=layout)
+
+
+def test_a_method_that_is_no_name_is_a_one_line_option_error(poses):
+    with pytest.raises(OptionError, match="^method must be"):
+        synsp.refine(poses, ["savgol"])
