@@ -372,15 +372,3 @@ def check_shape(x: np.ndarray, layout: Layout, *, coords: int | None = None) -> 
         raise ValueError(f"x must be (..., T, {len(layout.joints)}, {c}) for {layout.name}, got shape {x.shape}")
     return x
 
-
-# The geometry lives in pose_geometry, which needs this module's layouts: read from there when first
-# asked for here (an import at the top would be a cycle), so the names stay importable from here.
-_GEOMETRY = ("bone_tree", "flip_lr", "root_joints", "root_position", "trunk_vector")
-
-
-def __getattr__(name: str):
-    if name in _GEOMETRY:
-        from synsp.skeleton import pose_geometry
-
-        return getattr(pose_geometry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
