@@ -13,13 +13,6 @@ from synsp.inference.swaa import sliding_windows
 
 pytestmark = needs_data
 
-@pytest.fixture(autouse=True)
-def whole_correction_on_clean_poses(monkeypatch):
-    """These tests watch the network's correction on clean motion, which synsp.inference.clean
-    keeps from it (and which streams do not measure): that step off here."""
-    monkeypatch.setattr("synsp.inference.refiner.keep_to_noise", lambda inputs, refined, **_: refined)
-
-
 @pytest.fixture(scope="module", params=["3d", "2d"])
 def refiner(request, tmp_path_factory):
     from synsp.training.train import train
@@ -32,6 +25,9 @@ def refiner(request, tmp_path_factory):
     model.keep_convention, model.bone_strength, model.upright, model.trained_size = False, 0.0, False, False
     model.lowpass_hz, model.follow_pace = None, False
     model.mean_anchor = False  # a stream places the body by its root joint (streaming.py)
+    # these tests watch the network's correction on clean motion, which synsp.inference.clean keeps from it
+    # (offline over the whole clip, a stream over the frames so far: test_stream_clean.py)
+    model.keep_clean = False
     return model
 
 

@@ -33,7 +33,7 @@ import numpy as np
 from synsp.filters import butterworth
 from synsp.sequence import body_size
 
-__all__ = ["NOISE_BAND", "NOISE_RAMP", "input_noise", "noise_level", "opened", "keep_to_noise"]
+__all__ = ["NOISE_BAND", "NOISE_RAMP", "fast_part", "input_noise", "noise_level", "opened", "keep_to_noise"]
 
 # The input's noise is read above this fraction of the Nyquist rate (Butterworth, order 4,
 # zero-phase): 12 Hz at 30 fps, where most clean mocap hardly moves (median clip 20 times below
@@ -47,14 +47,20 @@ NOISE_BAND = 0.8
 NOISE_RAMP = {"3d": (4.5e-4, 5.0e-4), "2d": (2.5e-4, 3.5e-4)}
 
 
+def fast_part(values: np.ndarray) -> np.ndarray:
+    """The part of ``values`` (..., T, J, C) without NaN above :data:`NOISE_BAND` of the Nyquist
+    rate (zero-phase Butterworth, order 4; a share of the Nyquist rate, so the same at any frame
+    rate); float64, shaped like ``values``."""
+    values = np.asarray(values, np.float64)
+    return values - butterworth(values, cutoff=NOISE_BAND * 15.0, order=4, fps=30.0)
+
+
 def input_noise(values: np.ndarray, fps: float | None = None) -> np.ndarray:
     """Per joint, the RMS over frames of the noise of ``values`` (..., T, J, C) without NaN:
-    their part above :data:`NOISE_BAND` of the Nyquist rate (``fps``, None: 30), times
-    ``sqrt(1 / (1 - NOISE_BAND))`` (white noise's share of that band). Returns (..., J), in the
-    poses' unit (the length of the C-dimensional noise, not per coordinate)."""
-    fps = 30.0 if fps is None else float(fps)
-    values = np.asarray(values, np.float64)
-    fast = values - butterworth(values, cutoff=NOISE_BAND * fps / 2, order=4, fps=fps)
+    their :func:`fast_part`, times ``sqrt(1 / (1 - NOISE_BAND))`` (white noise's share of that
+    band). Returns (..., J), in the poses' unit (the length of the C-dimensional noise, not per
+    coordinate). ``fps`` is accepted for symmetry with the filters and does not change it."""
+    fast = fast_part(values)
     return np.sqrt(np.mean(np.sum(fast ** 2, axis=-1), axis=-2) / (1.0 - NOISE_BAND))
 
 

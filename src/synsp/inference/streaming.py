@@ -82,6 +82,8 @@ from synsp.errors import OptionError, ShapeError, is_number
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
+from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
@@ -176,6 +178,8 @@ class StreamingRefiner:
                        if model.floor is not None and model.shrink else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
+        self._clean = RunningCleanStep(model.space) if model.keep_clean else None
+        self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._last_seen: np.ndarray | None = None  # (V, J, C) each joint's last detected value, as it came
         self._extents: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V,) detected frames' box sides, NaN: none
 
@@ -266,6 +270,8 @@ class StreamingRefiner:
         self._seen = detected if self._seen is None else self._seen | detected
         self._seen_by[t] = self._seen
         model_frame = self._fill(x.astype(np.float32) * np.float32(self._unit))
+        if self._clean is not None:
+            self._raw[t] = model_frame
         if self.refiner.space == "3d":
             root = root_position(model_frame, self.refiner.layout)  # (V, 1, 3)
             self._roots[t] = root
@@ -469,11 +475,23 @@ class StreamingRefiner:
         ``_next``), back to the input's place, unit and shape; NaN for joints not detected by then."""
         if roots is not None:
             frames = frames + roots
+        if self._clean is not None and len(frames):
+            frames = self._kept_clean(frames)
         if len(frames):
             # the centroid the network saw for a joint never detected is no measurement of it
             seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
             frames = np.where(seen[..., None], frames, np.nan)
         return self._shape_out(frames / np.float32(self._unit))
+
+    def _kept_clean(self, frames: np.ndarray) -> np.ndarray:
+        """The streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`) on the
+        frames (k, V, J, C) about to be given back, in model units with their roots."""
+        first = self._next - len(frames)
+        frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
+        around = np.stack([self._raw[i] for i in frames_around])
+        at = frames_around.index(first)
+        self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
+        return self._clean(frames, around[at:at + len(frames)], around, at)
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
         """Savitzky-Golay value of the root at frame ``t`` from the frames seen up to ``last``:
