@@ -7,7 +7,7 @@ Nyquist rate is read by the same zero-phase filter over the last :data:`HISTORY`
 the ones after them that have arrived, and taken at the frames given back now. The share of each
 joint's correction kept is then the offline one, from these running figures: one number per joint
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
-noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 7, "A stream
+noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
 of nearly clean input".
 """
 from __future__ import annotations

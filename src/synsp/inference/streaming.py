@@ -54,6 +54,12 @@ Where the stream cannot see the future it differs from offline refinement:
   then the output is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the
   same zero-phase filter over the frames given back lately and the ``lag`` frames after
   (:mod:`synsp.inference.stream_lowpass`);
+- nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
+  correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
+  offline: over the whole clip);
+- a track with many of the model's joints never seen (waist-up video) is refined by the network
+  all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`), and a 3D body is
+  placed by its root joint (offline: by its joints' mean, :attr:`Refiner.mean_anchor`);
 - the network sees the frames as they come, whatever the motion's pace: offline, a clip
   faster than the mocap's is refined as if filmed at a lower rate, with frames interpolated
   between the input's (:mod:`synsp.motion_pace`), which needs the whole clip's pace;
