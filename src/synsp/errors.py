@@ -72,7 +72,7 @@ class InternalError(SynspError, RuntimeError):
 
 __all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
            "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
-           "OutputError", "InternalError", "is_number", "check_fps", "check_frames_first"]
+           "OutputError", "InternalError", "is_number", "check_fps", "check_frames_first", "FPS_RANGE"]
 
 
 def is_number(value: object) -> bool:
@@ -99,7 +99,17 @@ def check_frames_first(shape: tuple, where: str, fix: str) -> None:
                          "each")
 
 
+# Frame rates a pose sequence can have: no footage is shot below 0.1 fps (a frame every 10 s) or
+# above 100,000 fps. Outside them the networks' resampling to their 30 fps (frame_rate.py) makes
+# 30 / fps frames of each input frame (fps=1e-9: 13.8 TiB for 64 frames) or fps / 30 phase-shifted
+# grids (fps=1e9: 33 million of them, a hang).
+FPS_RANGE = (0.1, 100_000.0)
+
+
 def check_fps(fps: object) -> None:
-    """Raise :class:`OptionError` unless ``fps`` is None or a positive finite frame rate."""
+    """Raise :class:`OptionError` unless ``fps`` is None or a positive finite frame rate, inside
+    :data:`FPS_RANGE`."""
     if fps is not None and not (is_number(fps) and np.isfinite(fps) and fps > 0):
         raise OptionError(f"fps must be a positive number, got {fps!r}")
+    if fps is not None and not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
+        raise OptionError(f"fps must be a frame rate between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps!r}")

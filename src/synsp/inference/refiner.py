@@ -13,7 +13,7 @@ import torch
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.conventions import constant_pull
-from synsp.errors import OptionError, ShapeError
+from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for, gaussian, savgol
 from synsp.inference.body_scale import size_factor
@@ -357,6 +357,7 @@ class Refiner:
         refinement stage), for SmoothNet only ``{"final"}``; each shaped like ``poses``.
         ``outputs`` names the ones wanted (None: all); the others are not merged or post-processed."""
         x = self._validate(poses)
+        check_fps(fps)  # an absurd rate would resample the clip onto trillions of frames
         given_fps = fps
         self.convention_offsets, self.convention_far, self.unlike_body = None, False, False  # never a previous call's
         single = x.ndim == 3
