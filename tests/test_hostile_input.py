@@ -40,3 +40,32 @@ def test_the_model_refuses_an_absurd_frame_rate_too():
     model = synsp.load_model("synsp-h36m17")
     with pytest.raises(OptionError, match="fps"):
         model.refine(_walk(), fps=1e-9)
+
+
+def _csv(path):
+    """A small 2D COCO-17 CSV (pixels) at ``path``."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(500, 80, (1, 17, 2)) + rng.normal(0, 2, (30, 17, 2))
+    header = ",".join(f"j{j}_{a}" for j in range(17) for a in "xy")
+    path.write_text(header + "\n" + "\n".join(",".join(f"{v:.2f}" for v in row.ravel()) for row in x) + "\n")
+    return path
+
+
+def test_an_unwritable_output_folder_is_named_not_the_temporary_file(tmp_path, monkeypatch, capsys):
+    """A read-only folder failed with ``.out.csv.synsp-tmp-24276-dmcv2xcb.csv: permission denied``:
+    a file the user never named. (As root a read-only folder is writable, so the OS's refusal is
+    replayed here.)"""
+    import errno
+    import tempfile
+
+    from synsp.cli import main
+
+    def refused(prefix="", suffix="", dir=None):
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/{prefix}abc{suffix}")
+
+    source, out = _csv(tmp_path / "in.csv"), tmp_path / "ro" / "out.csv"
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert main(["refine", str(source), str(out), "--method", "one-euro"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"synsp refine: error: {out}: permission denied"
+    assert not out.exists()

@@ -114,8 +114,11 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-", suffix=target.suffix,
-                               dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-", suffix=target.suffix,
+                                   dir=target.parent)
+    except OSError as err:  # a read-only folder: name the output asked for, not our temporary file
+        raise _naming(err, target, None) from None
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, _new_file_mode())  # mkstemp makes 0600; a written file gets the usual mode
@@ -125,9 +128,23 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             _link_exclusive(tmp_path, target)
         else:
             os.replace(tmp_path, target)
+    except OSError as err:  # a full disk while writing the temporary file: the same
+        if _naming(err, target, tmp_path) is err:
+            raise
+        raise _naming(err, target, tmp_path) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _naming(err: OSError, target: Path, tmp: Path | None) -> OSError:
+    """``err`` naming ``target`` instead of the temporary file (``tmp``; None: any file under our
+    temporary prefix), which the user never asked for; any other error as it is."""
+    name = None if err.filename is None else Path(err.filename)
+    ours = name is not None and (name == tmp if tmp is not None else _TMP_TAG in name.name)
+    if not ours or err.errno is None:
+        return err
+    return type(err)(err.errno, err.strerror, str(target))
 
 
 def _link_exclusive(tmp: Path, target: Path) -> None:
