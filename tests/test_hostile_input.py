@@ -69,3 +69,14 @@ def test_an_unwritable_output_folder_is_named_not_the_temporary_file(tmp_path, m
     err = capsys.readouterr().err.strip()
     assert err == f"synsp refine: error: {out}: permission denied"
     assert not out.exists()
+
+
+def test_a_frozen_input_reads_as_such_not_as_nan(tmp_path):
+    """A constant clip (a frozen frame, a static marker set) printed ``mean |accel| 0.00 -> 0.00
+    px/frame^2 (xnan)``: 0 / 0. It now says the input does not move."""
+    source = _csv(tmp_path / "in.csv")
+    lines = source.read_text().splitlines()
+    source.write_text("\n".join([lines[0]] + [lines[1]] * 30) + "\n")
+    summary = str(synsp.refine_file(source, tmp_path / "out.csv", method="one-euro"))
+    smoothness = next(line for line in summary.splitlines() if line.startswith("smoothness:"))
+    assert "nan" not in smoothness and "does not move" in smoothness

@@ -43,9 +43,10 @@ class RefineSummary:
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
-        ratio = mean_out / mean_in if mean_in else float("nan")
+        # 0 / 0 on a frozen clip (a repeated frame, a static marker set) read "(xnan)"
+        ratio = f"x{mean_out / mean_in:.3f}" if mean_in else "the input does not move"
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 (x{ratio:.3f}), "
+        smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 ({ratio}), "
                       f"median {median_in:.2f} -> {median_out:.2f}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
