@@ -80,3 +80,21 @@ def test_a_frozen_input_reads_as_such_not_as_nan(tmp_path):
     summary = str(synsp.refine_file(source, tmp_path / "out.csv", method="one-euro"))
     smoothness = next(line for line in summary.splitlines() if line.startswith("smoothness:"))
     assert "nan" not in smoothness and "does not move" in smoothness
+
+
+def test_a_stream_from_a_windows_tool_keeps_its_first_frame():
+    """A JSON-lines stream written with a UTF-8 byte-order mark (PowerShell's ``Out-File -Encoding
+    utf8``, Notepad) and CRLF lost its first frame ("line 1: not valid JSON (Unexpected UTF-8 BOM)";
+    with --strict, the whole stream): 19 of 20 frames out. All 20 now."""
+    import io
+    import json
+
+    from synsp.integrations.stream import PoseStream, run_stream
+
+    rng = np.random.default_rng(0)
+    body = rng.normal(500, 80, (17, 2))
+    lines = [json.dumps({"t": i, "people": [{"id": 0, "keypoints": (body + rng.normal(0, 2, (17, 2))).tolist()}]})
+             for i in range(20)]
+    out, err = io.StringIO(), io.StringIO()
+    run_stream(PoseStream("one-euro"), io.StringIO("\ufeff" + "\r\n".join(lines) + "\r\n"), out, err, strict=True)
+    assert err.getvalue() == "" and [json.loads(line)["t"] for line in out.getvalue().splitlines()] == list(range(20))

@@ -429,6 +429,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
 
     index = skipped = 0
     for number, line in enumerate(iter(stdin.readline, ""), 1):
+        if number == 1:  # a byte-order mark, as Windows tools (PowerShell, Notepad) write UTF-8, is no part of the JSON
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         try:
