@@ -98,3 +98,18 @@ def test_a_stream_from_a_windows_tool_keeps_its_first_frame():
     out, err = io.StringIO(), io.StringIO()
     run_stream(PoseStream("one-euro"), io.StringIO("\ufeff" + "\r\n".join(lines) + "\r\n"), out, err, strict=True)
     assert err.getvalue() == "" and [json.loads(line)["t"] for line in out.getvalue().splitlines()] == list(range(20))
+
+
+@pytest.mark.parametrize("name", ["mmpose_demo.json", "alphapose-results.json", "tiny.bvh"])
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path, name):
+    """JSON and BVH files saved by Windows tools with a UTF-8 byte-order mark were refused ("not
+    valid JSON (Unexpected UTF-8 BOM ...)", "does not start with HIERARCHY"); CSV, TRC, DLC and
+    anipose files already read through it."""
+    from pathlib import Path
+
+    source = Path(__file__).parent / "fixtures" / "formats" / name
+    marked = tmp_path / name
+    marked.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    plain, read = read_poses(source), read_poses(marked)
+    np.testing.assert_array_equal(read.poses, plain.poses)
+    assert read.layout == plain.layout

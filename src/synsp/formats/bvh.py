@@ -195,7 +195,8 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         count that differs from the number of motion rows.
     """
     where = os.fspath(path)
-    with open(path, encoding="utf-8", errors="replace", newline="") as f:  # newline="": see its line endings
+    # newline="": see its line endings; -sig: skip a byte-order mark, as Windows tools write one
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         text = f.read()
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"

@@ -133,7 +133,7 @@ def load_json(path: Path, *, keep: bool = False) -> Any:
 
 def _parse_json(path: Path) -> Any:
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # -sig: a byte-order mark, as Windows tools write, is skipped
             return json.load(f)
     except json.JSONDecodeError as err:
         raise FormatError(f"{path}: not valid JSON ({err})") from None
