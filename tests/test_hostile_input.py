@@ -113,3 +113,14 @@ def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path, name):
     plain, read = read_poses(source), read_poses(marked)
     np.testing.assert_array_equal(read.poses, plain.poses)
     assert read.layout == plain.layout
+
+
+def test_an_all_missing_array_file_says_so_not_to_pass_space(tmp_path):
+    """An .npy of NaN everywhere asked for ``--space 2d or --space 3d``; given one, it then said
+    nothing was there to refine. It says so at once."""
+    from synsp.errors import MissingDataError
+
+    path = tmp_path / "empty.npy"
+    np.save(path, np.full((20, 17, 3), np.nan, np.float32))
+    with pytest.raises(MissingDataError, match="every joint value is missing"):
+        synsp.refine_file(path, tmp_path / "out.npy", method="one-euro")

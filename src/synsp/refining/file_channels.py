@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.errors import SpaceError
+from synsp.errors import MissingDataError, SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size, constant_channel, fourth_channel_error, third_channel
@@ -111,6 +111,8 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
             raise SpaceError(f"{src}: --space 2d, but the file has 3 coordinates and its own scores")
         return data, None
     reading = "confidence" if space == "2d" else third_channel(data.poses)
+    if reading is None and not np.isfinite(data.poses).any():  # not a question of --space: nothing to refine
+        raise MissingDataError(f"{src}: every joint value is missing (NaN); nothing to refine")
     if reading is None:
         raise SpaceError(f"{src}: poses {data.poses.shape} without scores: cannot tell whether the third channel is "
                          "a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python)")
