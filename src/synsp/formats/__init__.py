@@ -261,11 +261,9 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
         raise FormatError(f"{path}: malformed {fmt} file ({type(err).__name__}: {_first_line(err)})") from None
     if fps is not None:
         data.fps = float(fps)
-    elif data.fps is not None and not (np.isfinite(data.fps) and data.fps > 0):
-        raise FormatError(f"{path}: the file's frame rate {data.fps!r} is not a positive number; pass --fps (fps=)")
     elif data.fps is not None:
         try:
-            check_fps(data.fps)  # 1e9 (a time stamp read as a rate) would hang the networks' resampling
+            check_fps(data.fps)  # NaN, 0, or 1e9 (a time stamp read as a rate, which hangs the networks' resampling)
         except OptionError as err:
             raise FormatError(f"{path}: the file's frame rate: {err}; pass --fps (fps=)") from None
     return data

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline, PchipInterpolator
 
 from synsp.config import TRAINING_FPS
+from synsp.errors import check_fps
 
 
 def covered_rates(time_scale: tuple[float, float], training_fps: float = TRAINING_FPS) -> tuple[float, float]:
@@ -48,8 +49,7 @@ def run_at_rate(
     """
     if fps is None or covered[0] <= fps <= covered[1]:
         return run(seq)
-    if not (np.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    check_fps(fps)  # outside errors.FPS_RANGE the grids below would take trillions of frames or hang
     times = np.arange(seq.shape[1]) / fps
     phases = max(1, int(round(fps / training_fps)))
     merged: dict[str, np.ndarray] = {}
