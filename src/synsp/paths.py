@@ -129,9 +129,10 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         else:
             os.replace(tmp_path, target)
     except OSError as err:  # a full disk while writing the temporary file: the same
-        if _naming(err, target, tmp_path) is err:
+        named = _naming(err, target, tmp_path)
+        if named is err:
             raise
-        raise _naming(err, target, tmp_path) from None
+        raise named from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
