@@ -34,7 +34,7 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
-import synsp.inference.refiner as refiner_module
+import synsp.inference.convention_pass as convention_pass
 from synsp.conventions import local_correction, local_frames, symmetric_part
 from synsp.evaluation.protocol import make_cases, score
 from synsp.inference.checkpoint import load_model
@@ -49,7 +49,7 @@ LAYOUT = "coco17"
 def pull_variant(tau: float = 0.0, beta: float = 1.0, amp: float = 1.0) -> Iterator[None]:
     """Patch the refiner's ``constant_pull`` (symmetric case): undo ``beta`` x (the symmetric
     pull soft-thresholded by ``tau`` trunk lengths) and keep ``amp`` x its asymmetric part."""
-    original = refiner_module.constant_pull
+    original = convention_pass.constant_pull
 
     def pull(inputs: np.ndarray, refined: np.ndarray, layout, symmetric: bool = False) -> np.ndarray:
         frames, local = local_correction(inputs, refined, layout)
@@ -61,11 +61,11 @@ def pull_variant(tau: float = 0.0, beta: float = 1.0, amp: float = 1.0) -> Itera
             median = sym - (amp - 1.0) * (median - symmetric_part(median, layout))
         return np.einsum("...jab,...jb->...ja", frames, np.broadcast_to(median, local.shape))
 
-    refiner_module.constant_pull = pull
+    convention_pass.constant_pull = pull
     try:
         yield
     finally:
-        refiner_module.constant_pull = original
+        convention_pass.constant_pull = original
 
 
 def rotated(model: Refiner, degrees: float) -> None:

@@ -1,7 +1,7 @@
 """Where SynSP places the body in 3D: the root's position and acceleration errors at 30-240 fps.
 
 The network refines root-relative poses; the root's own trajectory (where the body stands) is
-fitted around it (:meth:`synsp.inference.refiner.Refiner._root_track`). Validation clips
+fitted around it (:func:`synsp.inference.root_track.smoothed_track`). Validation clips
 (world positions, mm) are upsampled to each rate by a cubic spline, and every frame at that
 rate gets white Gaussian noise (``--noise-mm`` per coordinate: a marker or multi-camera 3D
 system's per-frame noise, uncorrelated between frames and joints). Every method is told the

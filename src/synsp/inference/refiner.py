@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -12,36 +9,24 @@ import torch
 
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
-from synsp.conventions import constant_pull
 from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
-from synsp.filters import butterworth, cutoff_for, gaussian, savgol
+from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_scale import size_factor
 from synsp.inference.clean import keep_to_noise
+from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.normalize import denormalize, normalize, window_stats
-from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork
+from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
-from synsp.inference.window_lean import MAX_LEAN, can_lean, turn_in_image, window_turn
+from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network, network_classes
 from synsp.motion_pace import group_rates, paced_rate
-from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, mm_per_unit, unseen_share
-from synsp.skeleton import flip_lr, get_layout, root_position
+from synsp.sequence import UNSEEN_SHARE, missing_mask, mm_per_unit, unseen_share
+from synsp.skeleton import get_layout, root_position
 
-# 3D: the root's own trajectory (the network sees root-relative poses) is smoothed by a
-# Savitzky-Golay fit of this many frames and order, short enough to keep its real accelerations;
-# fitted at the rate the network refines at (Refiner._root_track), as the network's frames are.
-ROOT_WINDOW, ROOT_ORDER = 9, 2
-# 3D: place the refined body by the mean over its joints (that trajectory, smoothed as above),
-# not by its root joint alone, so that one joint's error (a pelvis off in depth) does not move
-# the whole body; root-relative figures are unchanged (RESULTS section 6, "The root at high
-# frame rates"). Streams keep the root joint (synsp.inference.streaming).
-MEAN_ANCHOR = True
-# The default of Refiner.keep_convention (benchmarks/RESULTS.md, section 9): undo the left/right-
-# symmetric part of the network's constant pull, the only part a joint definition can have.
-KEEP_CONVENTION: bool | str = "symmetric"
 # Refine every other window mirrored left/right and mirror its output back: the network's
 # left/right-biased errors then cancel in the SWAA merge, at no extra cost (RESULTS section 9).
 MIRROR_WINDOWS = True
@@ -60,45 +45,12 @@ FOLLOW_PACE = True
 # few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
 # "2D, and the output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
 LOWPASS_HZ: float | None = 6.0
-# A joint definition moved by more than this fraction of the body's size (3D: 1.7 m -> 5 cm)
-# is reported as far from the model's.
-FAR_CONVENTION = 0.03
-# Poses whose joints the network pulls by more than this fraction of the body's size on average
-# (3D: of 1.7 m; 2D: of the box side) are no human body it knows: an animal given a 17-joint
-# order or COCO's names, joints in an order no layout has. The Refiner then gives its fallback's
-# (SmoothNet's) output instead. Validation split, all 65 clips under `typical`, `hard`, `jitter`
-# and no errors, eight joint conventions and eleven leaning bodies: at most 0.040 in 2D but for 9
-# clips of bodies lying on their side or along the camera's axis (up to 0.087; SmoothNet is nearer
-# their truth there) and 0.043 in 3D (the SMPL pelvis); a dog in AP-10K's order read as COCO's
-# 0.062, a macaque on all fours with COCO's names 0.045 (benchmarks/RESULTS.md, section 11,
-# "Bodies that are not human").
-UNLIKE_BODY = {"2d": 0.04, "3d": 0.06}
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
 # SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
-# smooth; SmoothNet, merged by the plain mean, cuts one at every frame), every PULL_STRIDE frames
-# for the first pass that only measures the constant pull of keep_convention (a median over the
-# clip). 2D keeps stride 2: at 3 its jitter-only and Accel figures were worse (section 15).
+# smooth; SmoothNet, merged by the plain mean, cuts one at every frame; the first pass of
+# keep_convention at convention_pass.PULL_STRIDE). 2D keeps stride 2: at 3 its jitter-only and
+# Accel figures were worse (section 15).
 STRIDE = {"3d": 3, "2d": 2}
-PULL_STRIDE = 8
-SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
-QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
-# Linear layers left in float32 by it, per space (benchmarks/RESULTS.md, section 15). In 2D int8
-# rounding of the embedding's and the heads' inputs reaches the output as jitter (validation:
-# Accel +12 %, on clean input +60 %) and saves no time; in 3D it costs about 1 % of Accel, while
-# float32 there would cost 7-11 % of the speed.
-FLOAT_LAYERS = {"2d": ("embedding.", "head."), "3d": ()}
-# Batches of fewer windows than this go through the traced network once Refiner.trace() has
-# run (streams): a few windows per frame cost mostly Python's per-module overhead.
-TRACE_BELOW = 64
-# Windows per forward pass: (CPU, CUDA). On a CPU the batches run side by side, one per torch
-# thread: the network's small matrices keep one thread busy but not two, so two batches on two
-# threads beat one batch on both by 1.3-1.5 x, and 256 windows beat 2,048 even on one thread
-# (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
-# the outputs (int8 activations are quantised per batch).
-BATCH_SIZE = (256, 2048)
-# keep_convention's network passes: 2 refines again from the input moved to the model's joint
-# definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
-CONVENTION_PASSES = 2
 
 
 def _default_window(kind: str) -> int:
@@ -107,18 +59,13 @@ def _default_window(kind: str) -> int:
     return next(f.default for f in dataclasses.fields(config_class) if f.name == "window")
 
 
-def _size(seq: np.ndarray, space: str) -> float:
-    """Body size for the 'far' test: 1700 mm in 3D (metric), the person's box side in 2D."""
-    return 1700.0 if space == "3d" else body_size(seq)
-
-
 def _check_stride(name: str, value: int, window: int) -> int:
     if not isinstance(value, (int, np.integer)) or not 1 <= value <= window:
         raise ValueError(f"{name} must be an int in [1, {window}] for a window of {window} frames, got {value!r}")
     return int(value)
 
 
-class Refiner:
+class Refiner(WindowNetwork):
     """A trained SynSP or SmoothNet with everything needed to refine sequences.
 
     Built by :func:`synsp.inference.checkpoint.load_model`; holds the network, the training config
@@ -251,44 +198,6 @@ class Refiner:
         return (f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window}, "
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
-    def quantize(self) -> "Refiner":
-        """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
-        quantised per batch), but those :data:`FLOAT_LAYERS` keeps in float32 for this space;
-        CPU only, irreversible. Returns ``self``."""
-        if self.device.type != "cpu":
-            raise ValueError(f"int8 quantisation runs on the CPU only; this model is on {self.device}")
-        if not self.quantized:
-            engines = torch.backends.quantized.supported_engines
-            if torch.backends.quantized.engine not in engines or torch.backends.quantized.engine == "none":
-                torch.backends.quantized.engine = next(e for e in ("x86", "fbgemm", "qnnpack") if e in engines)
-            with warnings.catch_warnings():  # torch.ao's deprecation notice (torchao is not a dependency)
-                warnings.simplefilter("ignore")
-                kept = FLOAT_LAYERS.get(self.space, ())
-                layers = {name for name, module in self.model.named_modules() if isinstance(module, torch.nn.Linear)
-                          and not any(f".{part}" in f".{name}" for part in kept)}
-                self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), layers, dtype=torch.qint8)
-            self.quantized = True
-            if self._traced is not None:  # a trace of the float network would run the old weights
-                self._traced = None
-                self.trace()
-        return self
-
-    def trace(self) -> "Refiner":
-        """Run batches of fewer than :attr:`trace_below` windows (a stream's few per frame) through
-        a traced copy of the network: the same kernels and weights (shared, so the outputs are
-        identical) without Python's per-module overhead, about 4-5 x faster for one window
-        (benchmarks/RESULTS.md, section 15). Tracing takes a second or more, so streams do it
-        once, when they start. Returns ``self``."""
-        if self._traced is None:
-            d = len(self.layout.joints) * self.n_coords
-            example = torch.randn(2, 1, self.window, d, generator=torch.Generator().manual_seed(0)).to(self.device)
-            with warnings.catch_warnings(), torch.inference_mode():
-                # torch.jit.trace is deprecated in favour of torch.compile/export, which cost
-                # minutes here (section 15); the shape check in forward() is traced as a constant.
-                warnings.simplefilter("ignore")
-                self._traced = torch.jit.trace(self.model, example, check_trace=False)
-        return self
-
     def gives_way(self, missing: np.ndarray) -> bool:
         """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not
         measured get the :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than
@@ -406,9 +315,9 @@ class Refiner:
                 self.resized = size_factor(seq * np.float32(unit), self.layout)
                 unit *= self.resized
             seq = seq * np.float32(unit)
-            root = self._root(seq, own_joints)  # (V, T, 1, 3)
+            root = root_position(seq, self.layout) if own_joints else seq.mean(axis=-2, keepdims=True)
             anchor = seq.mean(axis=-2, keepdims=True) if self.mean_anchor else root
-            root_track = self._root_track(anchor, fps) if self.smooth_root else anchor
+            root_track = smoothed_track(anchor, fps, self.covered_fps) if self.smooth_root else anchor
             seq = seq - root
         stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
@@ -417,29 +326,14 @@ class Refiner:
             lambda w: self._run(w, step, batch_size, wanted), s, rate, self.covered_fps)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and own_joints:
-            # Refine a second time from the input moved to the network's own joint convention
-            # (by the constant part of its first correction), then move back: the output keeps
-            # the input's joint definitions and the network works where it is precise. The first
-            # pass only measures a median over the clip, so it may cut its windows sparser.
-            first = run(seq, stride if self.convention_passes == 1 else self.pull_stride)
-            shift = constant_pull(seq, first["final"], self.layout, symmetric=keep == "symmetric")
-            if self.convention_passes == 2 and self.pull_stride > 1:
-                # Sparse windows jump at their borders, and so does the body frame the pull is
-                # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.
-                sigma, width = SHIFT_SIGMA * self.pull_stride, 4 * self.pull_stride + 1
-                shift = np.stack([gaussian(v, sigma=sigma, window=width) for v in shift])
-            self.convention_offsets = np.linalg.norm(shift, axis=-1).mean(axis=(0, 1)) / self.resized  # input mm
-            size = _size(seq, self.space)
-            self.convention_far = bool(self.convention_offsets.max() > FAR_CONVENTION * size)
-            self.unlike_body = bool(self.convention_offsets.mean() > UNLIKE_BODY[self.space] * size)
-            if self.unlike_body and self.fallback is not None:
+            kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,
+                                    passes=self.convention_passes, symmetric=keep == "symmetric",
+                                    resized=self.resized, stop_unlike=self.fallback is not None)
+            self.convention_offsets, self.convention_far, self.unlike_body = kept.offsets, kept.far, kept.unlike_body
+            if kept.stopped:  # no human body it knows: the fallback's output
                 out = self.fallback().refine(x, fps=given_fps)
-                return {name: out for name in first}
-            shift32 = shift.astype(np.float32)
-            # One pass: the network moved to its definitions by about the shift, so moving its
-            # output back approximates the second pass (benchmarks/RESULTS.md, section 15).
-            second = first if self.convention_passes == 1 else run(seq + shift32, stride)
-            outputs = {name: out - shift32 for name, out in second.items()}
+                return {name: out for name in kept.outputs}
+            outputs = kept.outputs
         else:
             outputs = run(seq, stride)
         for name, rate in apart.items():
@@ -490,107 +384,3 @@ class Refiner:
         if x.shape[-3] == 0:
             raise ShapeError("poses has no frames")
         return x
-
-    def _root(self, seq: np.ndarray, own_joints: bool) -> np.ndarray:
-        """(V, T, 1, C) root of (V, T, J, C) poses: the layout's, or the joints' centroid for another joint set."""
-        if own_joints:
-            return root_position(seq, self.layout)
-        return seq.mean(axis=-2, keepdims=True)
-
-    def _root_track(self, root: np.ndarray, fps: float | None) -> np.ndarray:
-        """The root's trajectory (V, T, 1, 3), mm, recorded at ``fps`` (None: a rate the network
-        knows), smoothed by the Savitzky-Golay fit (:data:`ROOT_WINDOW`) at the rate the network
-        refines at (:func:`run_at_rate`): its 9 frames span 0.3 s at 30 fps, but 37 ms at 240 fps,
-        where they passed the noise (RESULTS section 6, "The root at high frame rates")."""
-        fit = lambda r: {"root": np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in r])}  # noqa: E731
-        return run_at_rate(fit, root, fps, self.covered_fps)["root"]
-
-    def _run(self, seq: np.ndarray, stride: int, batch_size: int,
-             outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
-        t = seq.shape[1]
-        f = self.window
-        padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
-        length = padded.shape[1]
-        windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
-                for name, out in self.refine_windows(windows, batch_size, outputs=outputs).items()}
-
-    @staticmethod
-    def mirrored(indices: np.ndarray) -> np.ndarray:
-        """(N,) bool: which windows :attr:`mirror_windows` refines mirrored, from their (N,)
-        indices in a regular cut (:func:`synsp.inference.swaa.window_starts`): every odd one.
-        One rule, so that streams refine the windows offline refinement refines."""
-        return np.asarray(indices) % 2 == 1
-
-    def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
-                       mirrored: np.ndarray | None = None,
-                       outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
-        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space
-        (those named by ``outputs``; None: all).
-
-        With :attr:`mirror_windows`, the windows where the (N,) bool mask ``mirrored`` is True
-        (default: every odd index, i.e. every other window start) go through the network
-        mirrored left/right and their outputs are mirrored back."""
-        n, v, f, j, c = windows.shape
-        if self.mirror_windows:
-            mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
-            windows = windows.copy()
-            windows[mirrored] = flip_lr(windows[mirrored], self.layout)
-        turn = None if self.max_lean is None else window_turn(windows, self.layout, self.max_lean)
-        if turn is not None and turn.any():
-            middle = windows.mean(axis=(2, 3), keepdims=True)
-            windows = turn_in_image(windows, turn, middle)
-        centre, scale = window_stats(windows, self.space, each_point=self.network.per_coordinate)
-        inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
-        refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
-                   for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
-        if turn is not None and turn.any():
-            refined = {name: turn_in_image(out, -turn, middle) for name, out in refined.items()}
-        if self.mirror_windows:
-            for out in refined.values():
-                out[mirrored] = flip_lr(out[mirrored], self.layout)
-        return refined
-
-    def _forward(self, inputs: np.ndarray, batch_size: int,
-                 outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs. On a CPU with several
-        torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`).
-
-        The outputs are stored frame-major (each is a view of an (F, N, V, D) array): the
-        batches are gathered in that order instead of concatenated, so that SWAA reads every
-        frame offset as one contiguous block (:func:`sliding_window_average`)."""
-        workers = torch.get_num_threads() if self.device.type == "cpu" else 1
-        batches = [inputs[start : start + batch_size] for start in range(0, len(inputs), batch_size)]
-        if workers > 1 and len(batches) > 1:
-            results = list(_pool(workers).map(self._forward_batch, batches))
-        else:
-            results = [self._forward_batch(batch) for batch in batches]
-        n, v, f, d = inputs.shape
-        gathered = {}
-        for name in (results[0] if results else ()) if outputs is None else outputs:
-            frame_major = np.empty((f, n, v, d), np.float32)
-            start = 0
-            for out in results:
-                block = out[name]
-                frame_major[:, start : start + len(block)] = block.transpose(2, 0, 1, 3)
-                start += len(block)
-            gathered[name] = frame_major.transpose(1, 2, 0, 3)
-        return gathered
-
-    @torch.inference_mode()  # thread-local: each worker thread enters it itself
-    def _forward_batch(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
-        """One batch (n, V, F, D) through the network (traced if small and traced) -> its outputs."""
-        batch = torch.from_numpy(np.ascontiguousarray(inputs)).to(self.device)
-        small = self._traced is not None and len(batch) < self.trace_below
-        out = (self._traced if small else self.model)(batch)
-        outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
-        named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
-        return {name: tensor.float().cpu().numpy() for name, tensor in named.items()}
-
-
-@lru_cache(maxsize=4)
-def _pool(workers: int) -> ThreadPoolExecutor:
-    """Threads for :meth:`Refiner._forward`'s side-by-side batches (kept: starting them costs)."""
-    return ThreadPoolExecutor(workers, thread_name_prefix="synsp-forward")

@@ -87,7 +87,8 @@ from synsp.conventions import local_correction, symmetric_part
 from synsp.errors import OptionError, ShapeError, is_number
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.body_scale import size_factor
-from synsp.inference.refiner import ROOT_ORDER, ROOT_WINDOW, Refiner
+from synsp.inference.refiner import Refiner
+from synsp.inference.root_track import ROOT_ORDER, ROOT_WINDOW
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps

@@ -1,0 +1,166 @@
+"""The network over windows: mirrored and leaning windows, normalisation, int8 layers, tracing,
+and batches side by side; a :class:`~synsp.inference.refiner.Refiner` is one of these with every
+clip-level step around it."""
+from __future__ import annotations
+
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from synsp.inference.normalize import denormalize, normalize, window_stats
+from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.inference.window_lean import turn_in_image, window_turn
+from synsp.skeleton import flip_lr
+
+QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
+# Linear layers left in float32 by it, per space (benchmarks/RESULTS.md, section 15). In 2D int8
+# rounding of the embedding's and the heads' inputs reaches the output as jitter (validation:
+# Accel +12 %, on clean input +60 %) and saves no time; in 3D it costs about 1 % of Accel, while
+# float32 there would cost 7-11 % of the speed.
+FLOAT_LAYERS = {"2d": ("embedding.", "head."), "3d": ()}
+# Batches of fewer windows than this go through the traced network once Refiner.trace() has
+# run (streams): a few windows per frame cost mostly Python's per-module overhead.
+TRACE_BELOW = 64
+# Windows per forward pass: (CPU, CUDA). On a CPU the batches run side by side, one per torch
+# thread: the network's small matrices keep one thread busy but not two, so two batches on two
+# threads beat one batch on both by 1.3-1.5 x, and 256 windows beat 2,048 even on one thread
+# (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
+# the outputs (int8 activations are quantised per batch).
+BATCH_SIZE = (256, 2048)
+
+class WindowNetwork:
+    """A trained network run over windows (N, V, F, J, C) in model space. Its subclass
+    :class:`~synsp.inference.refiner.Refiner` sets the attributes read here: ``model``,
+    ``device``, ``layout``, ``space``, ``n_coords``, ``window``, ``network``, ``weights`` (SWAA),
+    ``mirror_windows``, ``max_lean``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
+
+    def quantize(self) -> "WindowNetwork":
+        """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
+        quantised per batch), but those :data:`FLOAT_LAYERS` keeps in float32 for this space;
+        CPU only, irreversible. Returns ``self``."""
+        if self.device.type != "cpu":
+            raise ValueError(f"int8 quantisation runs on the CPU only; this model is on {self.device}")
+        if not self.quantized:
+            engines = torch.backends.quantized.supported_engines
+            if torch.backends.quantized.engine not in engines or torch.backends.quantized.engine == "none":
+                torch.backends.quantized.engine = next(e for e in ("x86", "fbgemm", "qnnpack") if e in engines)
+            with warnings.catch_warnings():  # torch.ao's deprecation notice (torchao is not a dependency)
+                warnings.simplefilter("ignore")
+                kept = FLOAT_LAYERS.get(self.space, ())
+                layers = {name for name, module in self.model.named_modules() if isinstance(module, torch.nn.Linear)
+                          and not any(f".{part}" in f".{name}" for part in kept)}
+                self.model = torch.ao.quantization.quantize_dynamic(self.model.float(), layers, dtype=torch.qint8)
+            self.quantized = True
+            if self._traced is not None:  # a trace of the float network would run the old weights
+                self._traced = None
+                self.trace()
+        return self
+
+    def trace(self) -> "WindowNetwork":
+        """Run batches of fewer than :attr:`trace_below` windows (a stream's few per frame) through
+        a traced copy of the network: the same kernels and weights (shared, so the outputs are
+        identical) without Python's per-module overhead, about 4-5 x faster for one window
+        (benchmarks/RESULTS.md, section 15). Tracing takes a second or more, so streams do it
+        once, when they start. Returns ``self``."""
+        if self._traced is None:
+            d = len(self.layout.joints) * self.n_coords
+            example = torch.randn(2, 1, self.window, d, generator=torch.Generator().manual_seed(0)).to(self.device)
+            with warnings.catch_warnings(), torch.inference_mode():
+                # torch.jit.trace is deprecated in favour of torch.compile/export, which cost
+                # minutes here (section 15); the shape check in forward() is traced as a constant.
+                warnings.simplefilter("ignore")
+                self._traced = torch.jit.trace(self.model, example, check_trace=False)
+        return self
+
+    def _run(self, seq: np.ndarray, stride: int, batch_size: int,
+             outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
+        t = seq.shape[1]
+        f = self.window
+        padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
+        length = padded.shape[1]
+        windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
+        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
+                for name, out in self.refine_windows(windows, batch_size, outputs=outputs).items()}
+
+    @staticmethod
+    def mirrored(indices: np.ndarray) -> np.ndarray:
+        """(N,) bool: which windows :attr:`mirror_windows` refines mirrored, from their (N,)
+        indices in a regular cut (:func:`synsp.inference.swaa.window_starts`): every odd one.
+        One rule, so that streams refine the windows offline refinement refines."""
+        return np.asarray(indices) % 2 == 1
+
+    def refine_windows(self, windows: np.ndarray, batch_size: int | None = None,
+                       mirrored: np.ndarray | None = None,
+                       outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """The network on windows (N, V, F, J, C) without NaN, in model space (3D:
+        root-relative mm; 2D: pixels); returns each output (N, V, F, J, C) in the same space
+        (those named by ``outputs``; None: all).
+
+        With :attr:`mirror_windows`, the windows where the (N,) bool mask ``mirrored`` is True
+        (default: every odd index, i.e. every other window start) go through the network
+        mirrored left/right and their outputs are mirrored back."""
+        n, v, f, j, c = windows.shape
+        if self.mirror_windows:
+            mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
+            windows = windows.copy()
+            windows[mirrored] = flip_lr(windows[mirrored], self.layout)
+        turn = None if self.max_lean is None else window_turn(windows, self.layout, self.max_lean)
+        if turn is not None and turn.any():
+            middle = windows.mean(axis=(2, 3), keepdims=True)
+            windows = turn_in_image(windows, turn, middle)
+        centre, scale = window_stats(windows, self.space, each_point=self.network.per_coordinate)
+        inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
+        refined = {name: denormalize(out.reshape(windows.shape), centre, scale)
+                   for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
+        if turn is not None and turn.any():
+            refined = {name: turn_in_image(out, -turn, middle) for name, out in refined.items()}
+        if self.mirror_windows:
+            for out in refined.values():
+                out[mirrored] = flip_lr(out[mirrored], self.layout)
+        return refined
+
+    def _forward(self, inputs: np.ndarray, batch_size: int,
+                 outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """inputs (N, V, F, D) float32 -> dict of (N, V, F, D) outputs. On a CPU with several
+        torch threads, the batches run side by side, one per thread (:data:`BATCH_SIZE`).
+
+        The outputs are stored frame-major (each is a view of an (F, N, V, D) array): the
+        batches are gathered in that order instead of concatenated, so that SWAA reads every
+        frame offset as one contiguous block (:func:`sliding_window_average`)."""
+        workers = torch.get_num_threads() if self.device.type == "cpu" else 1
+        batches = [inputs[start : start + batch_size] for start in range(0, len(inputs), batch_size)]
+        if workers > 1 and len(batches) > 1:
+            results = list(_pool(workers).map(self._forward_batch, batches))
+        else:
+            results = [self._forward_batch(batch) for batch in batches]
+        n, v, f, d = inputs.shape
+        gathered = {}
+        for name in (results[0] if results else ()) if outputs is None else outputs:
+            frame_major = np.empty((f, n, v, d), np.float32)
+            start = 0
+            for out in results:
+                block = out[name]
+                frame_major[:, start : start + len(block)] = block.transpose(2, 0, 1, 3)
+                start += len(block)
+            gathered[name] = frame_major.transpose(1, 2, 0, 3)
+        return gathered
+
+    @torch.inference_mode()  # thread-local: each worker thread enters it itself
+    def _forward_batch(self, inputs: np.ndarray) -> dict[str, np.ndarray]:
+        """One batch (n, V, F, D) through the network (traced if small and traced) -> its outputs."""
+        batch = torch.from_numpy(np.ascontiguousarray(inputs)).to(self.device)
+        small = self._traced is not None and len(batch) < self.trace_below
+        out = (self._traced if small else self.model)(batch)
+        outputs = self.network.outputs  # a tensor for one output, else a tuple in this order
+        named = dict(zip(outputs, out)) if len(outputs) > 1 else {outputs[0]: out}
+        return {name: tensor.float().cpu().numpy() for name, tensor in named.items()}
+
+
+@lru_cache(maxsize=4)
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """Threads for :meth:`WindowNetwork._forward`'s side-by-side batches (kept: starting them costs)."""
+    return ThreadPoolExecutor(workers, thread_name_prefix="synsp-forward")
