@@ -33,6 +33,14 @@ def test_fps_is_taken_by_every_method(method):
         np.testing.assert_array_equal(synsp.METHODS[method](x, fps=30), synsp.METHODS[method](x))
 
 
+@pytest.mark.parametrize("method", list(synsp.METHODS))
+def test_fps_none_means_no_rate_given_for_every_method(method):
+    """``fps=None`` (a caller passing on a file's unknown rate) is the default, as the networks
+    read it: the filters crashed on it with a TypeError from ``np.isfinite``."""
+    x = _walk()
+    np.testing.assert_array_equal(synsp.refine(x, method, fps=None), synsp.refine(x, method))
+
+
 def test_a_gap_limit_in_seconds_works_with_a_frame_filter():
     x = _walk()
     x[10:40, 3] = np.nan  # 30 frames: 1 s at 30 fps

@@ -114,6 +114,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         checkpoint = options.get("checkpoint")
         method = "synsp" if checkpoint is None else checkpoint_network(checkpoint, options.get("device"))
     run = method_function(method)
+    if "fps" in options and options["fps"] is None:  # no rate given, as the networks read None; the filters' default
+        del options["fps"]
     check_options(run, method, options)
     layout = layout_name(layout)
     if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)
