@@ -121,6 +121,28 @@ def test_zeros_away_from_the_body_are_joints_not_found():
     assert not_found(around)[[7, 8], 3].all() and not_found(around).sum() == 2
 
 
+def test_a_3d_point_at_the_origin_in_every_frame_is_given_back_as_it_came(tmp_path):
+    """A BVH's root joint at the world origin (Bandai-Namco's ``joint_Root``) while the body runs
+    away from it: synsp.refine gave that joint back as NaN for the whole clip (read as a joint never
+    found, as OpenPose's (0, 0)), and a TRC lost it. It is the user's point: it comes back as it was,
+    and does not count as never seen. In 2D, (0, 0) in every frame stays a joint never found."""
+    import synsp
+    from synsp.formats import PoseData, read_poses, write_poses
+    from synsp.refining.files import refine_file
+    from synsp.sequence import fixed_at_origin
+
+    t = np.arange(70)[:, None, None]
+    x = 100 * np.random.default_rng(0).normal(size=(1, 17, 3)) + [60.0, 0.0, 0.0] * t + [0.0, 900.0, 0.0]
+    x[:, 0] = 0.0  # the fixed root at the origin; the body dashes away along x
+    assert fixed_at_origin(x).tolist() == [True] + [False] * 16 and not fixed_at_origin(x[..., :2]).any()
+    for method in ("savgol", "synsp"):
+        out = synsp.refine(x, method)
+        assert np.isfinite(out).all() and (out[:, 0] == 0).all()
+    write_poses(tmp_path / "in.trc", PoseData(poses=x[None].astype(np.float32), fps=30.0))
+    summary = str(refine_file(tmp_path / "in.trc", tmp_path / "out.trc", method="savgol"))
+    assert (read_poses(tmp_path / "out.trc").poses[..., 0, :] == 0).all() and "never seen" not in summary
+
+
 def test_a_score_channel_is_read_as_scores_and_given_back():
     """(T, J, 3) x, y + score and (T, J, 4) x, y, z + score, as estimators write them: refined
     without the channel, low scores missing, the channel unchanged."""

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "max_gap_frames", "left_missing",
-           "body_size", "nan_median",
+__all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
+           "left_missing", "body_size", "nan_median",
            "mm_per_unit", "UNSEEN_SHARE", "unseen_share",
            "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
 
@@ -86,6 +86,19 @@ def not_found(x: np.ndarray) -> np.ndarray:
         far = np.linalg.norm(centre, axis=-1) > np.median(extent.max(axis=-1)[frames])
     sporadic = zero.sum(axis=-2) < 0.5 * np.isfinite(x).all(axis=-1).sum(axis=-2)  # (..., J)
     return zero & (far[..., None] | sporadic[..., None, :] | empty)
+
+
+def fixed_at_origin(x: np.ndarray) -> np.ndarray:
+    """(..., J) bool for poses (..., T, J, C): 3D points at (0, 0, 0) in every frame beside a body
+    seen elsewhere, such as a BVH's root joint at the world origin (Bandai-Namco's ``joint_Root``).
+    :func:`not_found` reads them as lost, so that they do not pull a body's centroid while it is
+    refined; the refiners give them back as they came. Always False in 2D, where (0, 0) in every
+    frame is an estimator's joint never found."""
+    x = np.asarray(x)
+    if x.shape[-1] != 3:
+        return np.zeros(x.shape[:-3] + x.shape[-2:-1], bool)
+    zero = (x == 0).all(axis=-1)
+    return zero.all(axis=-2) & (np.isfinite(x).all(axis=-1) & ~zero).any(axis=(-2, -1))[..., None]
 
 
 def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:

@@ -29,6 +29,7 @@ from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
     constant_channel,
+    fixed_at_origin,
     fourth_channel_error,
     left_missing,
     max_gap_frames,
@@ -148,7 +149,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                      & ~not_found(x[..., :score]))[..., None]
         out = np.where(unrefined, x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
         return np.concatenate([out, x[..., score:]], axis=-1).astype(x.dtype, copy=False)
-    zeros = not_found(x)
+    zeros, fixed = not_found(x), fixed_at_origin(x)
     if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
     if not np.isfinite(x).all(-1).any():
@@ -178,7 +179,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         unknown |= missing_blocks(missing, layout or guessed_layout(x))
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
-    return out
+    return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
 
 
 def views_together(method: str, n_coords: int, options: dict) -> bool:

@@ -79,6 +79,7 @@ from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks,
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
+    fixed_at_origin,
     max_gap_frames,
     not_found,
 )
@@ -223,7 +224,7 @@ def refine_file(
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
-    zeros = not_found(poses)
+    zeros, fixed = not_found(poses), fixed_at_origin(poses)[..., None, :]  # fixed: given back as they came
     poses[zeros] = np.nan
     if zeros.any() and not np.isfinite(poses).all(-1).any():
         raise MissingDataError(f"{src}: every joint is missing or exactly 0 in every frame (estimators write 0 "
@@ -303,7 +304,8 @@ def refine_file(
         out = np.where(not_there[..., None], np.nan, out)
         filled = filled & ~not_there
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
-    never_seen, long_gaps = int(tracks.never_seen.sum()), tracks.long_gaps
+    out = np.where(fixed[..., None], 0, out)
+    never_seen, long_gaps = int((tracks.never_seen & ~fixed).sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
         out = np.where(unrefined[..., None], measured, out)
         kept_never = int((unrefined & tracks.never_seen).sum())
