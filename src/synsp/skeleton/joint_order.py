@@ -138,13 +138,18 @@ TWENTY_TWO_SPLIT = 0.25
 
 def twenty_two_joint_layout(poses: np.ndarray) -> str:
     """``"bandai22"`` or ``"smpl22"``: which skeleton 22-joint poses (..., T, 22, C) follow, told
-    from the poses (:data:`TWENTY_TWO_SPLIT`); ``"smpl22"`` when nothing is seen."""
+    from the poses (:data:`TWENTY_TWO_SPLIT`), or from the bones (:func:`tree_excess` over the
+    joints seen: on the validation split 1.05-1.34 for the layout the poses follow, 2.87-4.83
+    for the other) when their first joint is never seen; ``"smpl22"`` when nothing is seen."""
     x = np.asarray(poses, np.float64)
     with warnings.catch_warnings():  # frames without the joints are expected
         warnings.simplefilter("ignore", RuntimeWarning)
         gap = float(np.nanmedian(np.linalg.norm(x[..., 0, :] - x[..., 1, :], axis=-1)))
     score = in_body_sizes(gap, x)
-    return "bandai22" if np.isfinite(score) and score > TWENTY_TWO_SPLIT else "smpl22"
+    if not np.isfinite(score):  # the first joint unseen (a ground joint at the origin read as not found): bones tell
+        excess = {name: tree_excess(x, name, seen_only=True) for name in ("bandai22", "smpl22")}
+        return "bandai22" if excess["bandai22"] < excess["smpl22"] else "smpl22"
+    return "bandai22" if score > TWENTY_TWO_SPLIT else "smpl22"
 
 
 def in_body_sizes(distance: float, poses: np.ndarray) -> float:
