@@ -20,11 +20,12 @@ PACKAGE = Path(synsp.__file__).parent
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
 # refining package is layered within itself: methods, input_layout, joint_corrections, person, arrays, then tracks,
-# summary, motion, files, batch.
+# uneven_times, summary, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "metrics", "config", "paths", "filters", "filter_options", "conventions",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.methods", "refining.input_layout", "refining.joint_corrections", "refining.person",
-            "refining.arrays", "refining.tracks", "refining.summary", "refining.motion", "refining.file_channels",
+            "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary", "refining.motion",
+            "refining.file_channels",
             "refining.files", "refining.batch"}
 ALLOWED = {
     "core": set(),
@@ -41,6 +42,7 @@ ALLOWED = {
     "refining.arrays": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
                         "refining.person"},
     "refining.tracks": {"refining.arrays"},
+    "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.summary": {"formats", "inference", "refining.arrays", "refining.tracks"},  # the steps' own notes
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},

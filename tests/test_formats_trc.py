@@ -322,8 +322,9 @@ def test_times_are_written_with_the_inputs_decimals_and_enough_for_the_rate(tmp_
 
 
 def test_uneven_time_stamps_are_said(tmp_path, capsys):
-    """A phone's variable frame rate (steps 25-41 ms, dropped frames 66 ms): refined as if evenly
-    spaced, which the summary now says, with the steps; an even file says nothing of it."""
+    """A phone's variable frame rate (steps 25-41 ms, dropped frames 66 ms): refined on an even grid
+    and given back at the file's times (tests/test_uneven_times.py), which the summary says in one
+    line, with the steps; an even file says nothing of it."""
     rng = np.random.default_rng(6)
     markers = ["C7", "RASIS", "LASIS"]
     values = 500 + np.cumsum(rng.normal(0, 2, (60, 3, 3)), axis=0)
@@ -342,7 +343,8 @@ def test_uneven_time_stamps_are_said(tmp_path, capsys):
     out = capsys.readouterr().out
     low, high = steps.min() * 1000, steps.max() * 1000
     assert (f"time: the Time column is uneven (steps {low:.0f} to {high:.0f} ms, median "
-            f"{np.median(steps) * 1000:.0f} ms): refined as if evenly spaced at 30 fps") in out
+            f"{np.median(steps) * 1000:.0f} ms): refined on an even grid at {59 / times[-1]:.3g} fps (60 frames), "
+            "then interpolated back to the file's 60 times") in out
     _write_trc(tmp_path / "even.trc", markers, values, "mm")
     assert main(["refine", str(tmp_path / "even.trc"), str(tmp_path / "even_out.trc"), "--method", "savgol"]) == 0
     assert "time: the Time column is uneven" not in capsys.readouterr().out

@@ -127,7 +127,8 @@ def read(path: Path) -> PoseData:
     PoseData
         ``poses`` (1, T, J, 3) in millimetres, NaN where missing; ``fps`` = DataRate;
         ``extra["frame_ids"]`` = the Frame# column; ``extra["trc"]`` the header, marker names,
-        their joint indices, units and times for writing back.
+        their joint indices, units and times for writing back (refined on an even grid where uneven,
+        :mod:`synsp.refining.uneven_times`).
     """
     with open(path, encoding="utf-8-sig") as f:
         lines = f.readlines()
@@ -157,9 +158,6 @@ def read(path: Path) -> PoseData:
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist(), "time_decimals": _decimals(row[1] for row in rows if len(row) > 1),
                      **partial_layout(layout, joints)}}
-    uneven = _uneven_times(table[:, 1], rate)
-    if uneven:
-        extra["notes"] = [uneven]
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
                     extra=extra, filled=None if estimated is None else estimated[None])
 
@@ -237,19 +235,6 @@ def _place_face(poses: np.ndarray, layout: str, columns: list[int]) -> np.ndarra
                 poses[:, k] = value
                 placed[:, k] = np.isfinite(value).all(-1)
     return placed
-
-
-def _uneven_times(times: np.ndarray, rate: float | None) -> str | None:
-    """A note when a Time column's steps differ by over a quarter of their median (a phone's
-    variable frame rate, dropped frames; rounding to a millisecond stays under it); else None."""
-    steps = np.diff(times[np.isfinite(times)])
-    if steps.size < 2 or not (steps > 0).all():
-        return None
-    median = float(np.median(steps))
-    if steps.max() - steps.min() <= 0.25 * median:
-        return None
-    return (f"time: the Time column is uneven (steps {steps.min() * 1000:.0f} to {steps.max() * 1000:.0f} ms, median "
-            f"{median * 1000:.0f} ms): refined as if evenly spaced at {rate or 1 / median:.3g} fps")
 
 
 def _decimals(cells) -> int:

@@ -1,0 +1,151 @@
+"""Refine tracks whose frames are unevenly spaced in time (a phone's variable frame rate, dropped frames).
+
+The refiners take frames as evenly spaced: a network's window, a filter's cut-off and every
+velocity are in frames. A TRC's Time column (Pose2Sim, Sports2D on a phone's video) can say
+otherwise: steps 25 to 45 ms, gaps where frames were dropped. :func:`refine_tracks_at`
+resamples such tracks onto an even grid (:func:`even_grid`; the resampler of
+:mod:`synsp.inference.frame_rate`), refines them there (:func:`synsp.refining.tracks.refine_tracks`)
+and interpolates the result back to the file's own times, so the file keeps its frames and its
+Time column. Evenly spaced frames go to ``refine_tracks`` as they are. What it gains:
+benchmarks/RESULTS.md, section 11 ("Uneven times").
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from synsp.formats.posedata import PoseData
+from synsp.inference.frame_rate import _resample
+from synsp.refining.tracks import RefinedTracks, refine_tracks
+from synsp.sequence import fill_gaps
+
+# Steps that differ by more than this share of their median are uneven: a Time column rounded to
+# the millisecond (30 fps: 33 and 34 ms, 3 %) stays under it, a phone's variable rate does not.
+UNEVEN = 0.25
+# The grid's step is the file's mean step (as many grid frames as the file has), or the shortest
+# median step over any RATE_WINDOW_S where that is under FASTER times it (a part filmed faster, a
+# phone switching to 60 fps): no such part is thinned out. Validation (benchmarks/uneven_times.py,
+# SynSP, +-30 % steps, 5 % dropped), MPJPE / Accel at the file's times, jitter preset: the mean step
+# 8.89 / 2.99 mm, the median step 9.07 / 3.12, the shortest 1 s median (31 fps here) 9.27 / 3.24.
+RATE_WINDOW_S = 1.0
+FASTER = 0.8
+
+
+def file_times(data: PoseData) -> np.ndarray | None:
+    """The per-frame times (T,) in seconds a reader gave (``extra[format]["times"]``: a TRC's Time
+    column) when they are uneven (:func:`uneven`); None when the file gives none, they are even
+    (also: even times rounded to the column's ``time_decimals``), or they are not all finite and
+    increasing (then there is no time to resample by)."""
+    given = data.extra.get(data.format) if isinstance(data.extra.get(data.format), dict) else {}
+    times = given.get("times")
+    if times is None or len(times) != data.poses.shape[1] or len(times) < 4:
+        return None
+    times = np.asarray(times, dtype=np.float64)
+    if not np.isfinite(times).all() or not (np.diff(times) > 0).all() or not uneven(times):
+        return None
+    # even times written with few digits (30 fps to 0.01 s: steps of 30 and 40 ms) are even
+    index = np.arange(len(times))
+    line = np.polyval(np.polyfit(index, times, 1), index)
+    if given.get("time_decimals") is not None and np.abs(times - line).max() <= 0.5 * 10.0 ** -given["time_decimals"]:
+        return None
+    return times
+
+
+def uneven(times: np.ndarray) -> bool:
+    """Whether the steps of ``times`` (T,) s differ by more than ``UNEVEN`` of their median."""
+    steps = np.diff(times)
+    return bool(steps.max() - steps.min() > UNEVEN * np.median(steps))
+
+
+def even_grid(times: np.ndarray) -> np.ndarray:
+    """An even grid (N,) s from the first time to the last (both on it): as many frames as
+    ``times`` (T,) s, or more where a part of the file was filmed faster (the shortest median
+    step over any ``RATE_WINDOW_S`` under ``FASTER`` times the mean step: that step, rounded
+    down so that the span holds a whole number of steps)."""
+    steps = np.diff(times)
+    step = float(times[-1] - times[0]) / len(steps)
+    window = max(3, int(round(RATE_WINDOW_S / step)))
+    if len(steps) > window:
+        fast = float(np.median(np.lib.stride_tricks.sliding_window_view(steps, window), axis=1).min())
+        if fast < FASTER * step:
+            return np.linspace(times[0], times[-1], int(np.ceil((times[-1] - times[0]) / fast - 1e-9)) + 1)
+    return np.linspace(times[0], times[-1], len(times))
+
+
+def _nearest(times: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Index in ``times`` (sorted) of the time nearest each of ``at``."""
+    hi = np.clip(np.searchsorted(times, at), 1, len(times) - 1)
+    return np.where(at - times[hi - 1] <= times[hi] - at, hi - 1, hi)
+
+
+def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int | None) -> np.ndarray:
+    """Tracks ``poses`` (V, T, J, C), NaN where missing, sampled at ``times`` (T,) s, resampled
+    at ``grid`` (N,) s: (V, N, J, C). A grid point is missing where the input's nearest frame
+    is, and half a median step or more inside a step of ``times`` longer than ``max_gap`` + 1.5
+    median steps (more than ``max_gap`` frames dropped, with slack for the steps' jitter: left
+    missing, as a gap that long would be; None: every dropped frame is bridged)."""
+    missing = ~np.isfinite(poses).all(-1)
+    # the resampler needs every value: bridged here, missing again below where the input is
+    bridged = np.nan_to_num(fill_gaps(poses)[0])
+    out = _resample(bridged, times, grid)
+    out[missing[:, _nearest(times, grid)]] = np.nan
+    if max_gap is not None:
+        hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
+        step = float(np.median(np.diff(times)))
+        dropped = (times[hi] - times[hi - 1] > (max_gap + 1.5) * step) \
+            & (np.minimum(grid - times[hi - 1], times[hi] - grid) > step / 2)
+        out[:, dropped] = np.nan
+    return out
+
+
+def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Refined tracks ``refined`` (V, N, J, C) on ``grid`` (N,) s, NaN where left missing, at
+    ``times`` (T,) s: (V, T, J, C), by a cubic spline (as :func:`synsp.inference.frame_rate.run_at_rate`
+    brings a network's output back). A value the input lacked (``missing`` (V, T, J)) is missing
+    where the grid's nearest point is; a measured one is always given."""
+    left = ~np.isfinite(refined).all(-1)
+    bridged = np.nan_to_num(fill_gaps(refined)[0])
+    out = CubicSpline(grid, bridged, axis=1)(times).astype(refined.dtype)
+    out[missing & left[:, _nearest(grid, times)]] = np.nan
+    return out
+
+
+def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | None, method: str, *,
+                     max_gap: int | None = None, **options) -> tuple[RefinedTracks, str | None]:
+    """:func:`~synsp.refining.tracks.refine_tracks` of ``poses`` (V, T, J, C), NaN where missing,
+    whose frames are at ``times`` (T,) s (:func:`file_times`; None: evenly spaced, refined as
+    they are). ``max_gap`` is in the file's median steps; ``options["fps"]``, when given, becomes
+    the grid's rate. Returns the tracks at the file's T frames, and the summary's line on what
+    was done (None for evenly spaced frames).
+
+    Counts of the refinement's steps (glitches, held values, ...) are the grid's; ``filled`` and
+    the values left missing are the file's frames'.
+    """
+    if times is None:
+        return refine_tracks(poses, layout, method, max_gap=max_gap, **options), None
+    grid = even_grid(times)
+    median, step = float(np.median(np.diff(times))), float(grid[1] - grid[0])
+    if "fps" in options:
+        options = {**options, "fps": 1.0 / step}
+    gap = None if max_gap is None else int(round(max_gap * median / step))
+    tracks = refine_tracks(to_grid(poses, times, grid, max_gap), layout, method, max_gap=gap, **options)
+    missing = ~np.isfinite(poses).all(-1)  # (V, T, J)
+    out = from_grid(tracks.refined, grid, times, missing)
+    nobody = missing.all(-1)  # (V, T): a frame in which the track has no joint: never written
+    out[nobody] = np.nan
+    given = np.isfinite(out).all(-1)
+    near = _nearest(grid, times)
+    seen = (~missing).any(1, keepdims=True)  # (V, 1, J): the joint is seen somewhere in the track
+    inside = np.zeros(nobody.shape, bool)
+    for v, track in enumerate(~nobody):
+        frames = np.flatnonzero(track)
+        if frames.size:
+            inside[v, frames[0]:frames[-1] + 1] = True
+    tracks = tracks._replace(
+        refined=out, filled=given & (missing | tracks.filled[:, near]), never_seen=missing & ~seen & inside[..., None],
+        long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside)
+    steps = np.diff(times) * 1000
+    note = (f"time: the Time column is uneven (steps {steps.min():.0f} to {steps.max():.0f} ms, median "
+            f"{median * 1000:.0f} ms): refined on an even grid at {1 / step:.3g} fps ({len(grid)} frames), "
+            f"then interpolated back to the file's {len(times)} times")
+    return tracks, note

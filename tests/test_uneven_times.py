@@ -1,0 +1,92 @@
+"""Files whose frames are unevenly spaced in time (a phone's variable frame rate, dropped frames):
+refined on an even grid and given back at the file's own times; evenly spaced files untouched.
+
+``fixtures/formats/phone_uneven.trc``: 50 frames of three markers each on a 1.5 Hz circle of
+0.1 m (z half that), sampled at steps of 1/30 s jittered by +-30 % with two frames dropped
+(steps 24-70 ms), Time written to 0.1 ms: a smooth motion, so any change is the refiner's error.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import synsp.refining.uneven_times as uneven_times
+from synsp.formats import read_poses
+from synsp.refining.files import refine_file
+from synsp.refining.uneven_times import even_grid, file_times, refine_tracks_at, to_grid
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
+UNEVEN = FIXTURES / "phone_uneven.trc"
+EVEN = FIXTURES / "pose2sim_halpe26.trc"
+
+
+def _truth(times: np.ndarray) -> np.ndarray:
+    """The fixture's motion (T, 3, 3) in mm at ``times`` (s)."""
+    base = np.array([[0.0, 1.4, 0.0], [0.1, 1.0, 0.0], [-0.1, 1.0, 0.0]])
+    w = 2 * np.pi * 1.5 * times[:, None] + np.array([0.0, 1.0, 2.0])
+    return 1000 * (base[None] + 0.1 * np.stack([np.cos(w), np.sin(w), 0.5 * np.sin(w + 0.5)], -1))
+
+
+def test_uneven_file_keeps_its_times_and_frames_and_says_what_was_done(tmp_path):
+    summary = refine_file(UNEVEN, tmp_path / "out.trc", method="butterworth")
+    rows_in = UNEVEN.read_text().splitlines()[5:]
+    rows_out = (tmp_path / "out.trc").read_text().splitlines()[5:]
+    assert len(rows_out) == len(rows_in) == 50
+    assert [r.split("\t")[:2] for r in rows_out] == [r.split("\t")[:2] for r in rows_in]  # Frame#, Time as read
+    lines = [line for line in str(summary).splitlines() if line.startswith("time:")]
+    assert len(lines) == 1 and "refined on an even grid at" in lines[0] and "50 times" in lines[0]
+
+
+def test_uneven_file_is_refined_at_its_own_times(tmp_path):
+    """A smooth motion sampled unevenly looks jittery frame by frame: refined as if evenly spaced,
+    a Butterworth moved it by millimetres; on the even grid it stays on the motion."""
+    refine_file(UNEVEN, tmp_path / "out.trc", method="butterworth")
+    data = read_poses(tmp_path / "out.trc")
+    truth = _truth(np.asarray(data.extra["trc"]["times"]))
+    after = np.linalg.norm(data.poses[0] - truth, axis=-1).mean()
+    tracks, _ = refine_tracks_at(read_poses(UNEVEN).poses, None, None, "butterworth", fps=30.0)  # as if even
+    before = np.linalg.norm(tracks.refined[0] - truth, axis=-1).mean()
+    assert after < 0.5 * before and after < 2.0, (before, after)
+
+
+def test_even_files_take_the_old_path_unchanged(tmp_path, monkeypatch):
+    """An evenly spaced file (Time to the millisecond) is never resampled: refined as before."""
+    assert file_times(read_poses(EVEN)) is None
+
+    def boom(*args, **kwargs):
+        raise AssertionError("an even file was resampled")
+
+    monkeypatch.setattr(uneven_times, "to_grid", boom)
+    summary = refine_file(EVEN, tmp_path / "out.trc", method="butterworth")
+    assert "time:" not in str(summary) and len((tmp_path / "out.trc").read_text().splitlines()) == 65
+
+
+def test_even_times_written_with_few_digits_are_even(tmp_path):
+    """30 fps to 0.01 s (steps of 30 and 40 ms) is even, rounded: not resampled; a dropped frame is not."""
+    data = read_poses(EVEN)
+    data.extra["trc"]["times"] = np.round(np.arange(60) / 30, 2).tolist()
+    data.extra["trc"]["time_decimals"] = 2
+    assert file_times(data) is None
+    data.extra["trc"]["times"] = np.round(np.delete(np.arange(61), 20) / 30, 2).tolist()
+    assert file_times(data) is not None
+
+
+def test_grid_is_even_spans_the_file_and_follows_a_faster_part():
+    rng = np.random.default_rng(0)
+    times = np.concatenate([[0], np.cumsum(rng.uniform(0.8, 1.2, 99) / 30)])
+    grid = even_grid(times)
+    assert grid[0] == times[0] and grid[-1] == times[-1] and np.allclose(np.diff(grid), grid[1] - grid[0])
+    assert len(grid) == len(times)  # jittered steps: as many grid frames as the file's
+    switched = np.concatenate([np.arange(60) / 30, 2 + np.arange(1, 121) / 60])  # 2 s at 30 fps, then 60 fps
+    assert abs(1 / (even_grid(switched)[1] - even_grid(switched)[0]) - 60) < 1
+
+
+def test_frames_dropped_longer_than_the_gap_rule_stay_missing_on_the_grid():
+    times = np.concatenate([np.arange(30) / 30, 1.5 + np.arange(30) / 30])  # 0.53 s with no frame
+    poses = np.ones((1, 60, 2, 3), np.float32) * times[None, :, None, None]
+    grid = even_grid(times)
+    inside = (grid > times[29] + 0.02) & (grid < times[30] - 0.02)
+    assert np.isnan(to_grid(poses, times, grid, max_gap=5)[0, inside]).all()
+    assert np.isfinite(to_grid(poses, times, grid, max_gap=None)).all()
+    assert np.isfinite(to_grid(poses, times, grid, max_gap=5)[0, ~inside]).all()
