@@ -129,12 +129,16 @@ def test_a_3d_point_at_the_origin_in_every_frame_is_given_back_as_it_came(tmp_pa
     import synsp
     from synsp.formats import PoseData, read_poses, write_poses
     from synsp.refining.files import refine_file
-    from synsp.sequence import fixed_at_origin
+    from synsp.sequence import fixed_at_origin, not_found
 
     t = np.arange(70)[:, None, None]
     x = 100 * np.random.default_rng(0).normal(size=(1, 17, 3)) + [60.0, 0.0, 0.0] * t + [0.0, 900.0, 0.0]
     x[:, 0] = 0.0  # the fixed root at the origin; the body dashes away along x
     assert fixed_at_origin(x).tolist() == [True] + [False] * 16 and not fixed_at_origin(x[..., :2]).any()
+    through = x - [2100.0, 900.0, 0.0]  # running through the origin: near it for a few frames
+    through[:, 0] = 0.0
+    assert not not_found(x - [2100.0, 900.0, 0.0])[:, 0].all()  # a point of the body at the origin then
+    assert fixed_at_origin(through)[0] and not_found(through)[:, 0].all()  # one thing throughout, not a jumping point
     for method in ("savgol", "synsp"):
         out = synsp.refine(x, method)
         assert np.isfinite(out).all() and (out[:, 0] == 0).all()

@@ -61,6 +61,8 @@ def not_found(x: np.ndarray) -> np.ndarray:
     OpenPose, AlphaPose and mmpose exports write (0, 0) for a joint they did not find. The root
     of root-relative poses (the pelvis) is 0 in every frame and lies within the body, so it
     stays a point; a joint no estimator found in any frame is told by the body's place alone.
+    A 3D point at (0, 0, 0) in every frame is lost in every frame once the body leaves it (a
+    ground root a runner passes over is one point throughout, not one that jumps in and out).
     A sequence with no point other than 0 (an estimator that found nobody, written as zeros)
     holds no body: all its zeros are "not found".
     """
@@ -85,7 +87,10 @@ def not_found(x: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         far = np.linalg.norm(centre, axis=-1) > np.median(extent.max(axis=-1)[frames])
     sporadic = zero.sum(axis=-2) < 0.5 * np.isfinite(x).all(axis=-1).sum(axis=-2)  # (..., J)
-    return zero & (far[..., None] | sporadic[..., None, :] | empty)
+    lost = zero & (far[..., None] | sporadic[..., None, :] | empty)
+    if x.shape[-1] == 3:  # a 3D point at the origin in every frame is one thing throughout: lost if the body leaves it
+        lost |= zero.all(axis=-2, keepdims=True) & lost.any(axis=-2, keepdims=True)
+    return lost
 
 
 def fixed_at_origin(x: np.ndarray) -> np.ndarray:
