@@ -157,6 +157,20 @@ def test_a_whole_body_flipped_in_2d_is_exchanged_back_whole(frames):
     np.testing.assert_array_equal(fixed, noisy)
 
 
+def test_a_pair_inverted_inside_a_3d_flip_keeps_the_labels_its_own_pass_read(clip):
+    """Every label exchanged for a second (frames 40-69), the wrists exchanged again within it
+    (frames 50-54: their labels right there). Each pair's pass reads it all; the whole-body rule
+    exchanged every pair over the flip, the wrists at 50-54 too (validation: 3 clips of the 1-s
+    flip, 57.060 -> 57.200 mm); in 3D it adds only the pairs their pass left alone."""
+    x = clip.copy()
+    x[40:70] = clip[40:70][:, H36M17.flip_index]
+    x = exchanged(x, slice(50, 55), [WRISTS[0]], [WRISTS[1]])
+    fixed, marked = without_inversions(x, H36M17)
+    wrists = H36M17.left_right.index(WRISTS)
+    assert np.flatnonzero(marked[:, wrists]).tolist() == [*range(40, 50), *range(55, 70)]
+    np.testing.assert_array_equal(fixed, clip)
+
+
 def test_the_mediapipe_demo_flip_is_undone_at_the_hips_and_knees_too():
     """README's demo: MediaPipe read the person facing the other way for frames 68-71, every
     label exchanged (the arms' x from 761 px to 483 and back, the hips' and knees' by 35-65 px);
@@ -173,3 +187,34 @@ def test_the_mediapipe_demo_flip_is_undone_at_the_hips_and_knees_too():
         assert flipped.tolist() == [68, 69, 70, 71], name
         faces_us = fixed[68 - 3:72 - 3, left, 0] > fixed[68 - 3:72 - 3, right, 0]  # left on the image's right
         assert faces_us.all(), name
+
+
+def test_a_whole_body_flip_undone_in_3d_leaves_the_rest_of_the_demo_as_it_was(monkeypatch):
+    """README's 3D demo, the whole-body rule off (``WHOLE_BODY``, as before) and on: MediaPipe read
+    the person facing the other way for frames 68-71, its legs until frame 72. The rule exchanged
+    every pair there, the legs too, leaving them a jump at 71-72; the routes after the measurement
+    step (the converted track's SynSP and SmoothNet), reading its values again, then exchanged the
+    feet over frames 118-200 (with a depth jump of MediaPipe's at 117-118), across the hips: the
+    output moved by up to 0.9 m. In 3D the rule adds only pairs whose own motion agrees."""
+    import synsp.estimator_errors.inversions as inv
+    from synsp.paths import data_root
+
+    x = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")["kp3d_world"] * 1000.0  # mm
+    monkeypatch.setattr(inv, "WHOLE_BODY", (2,))
+    plain = synsp.refine(x, layout="mediapipe33")
+    monkeypatch.setattr(inv, "WHOLE_BODY", (2, 3))
+    whole = synsp.refine(x, layout="mediapipe33")
+    mp = get_layout("mediapipe33")
+
+    def across_hips(y: np.ndarray, joint: str) -> np.ndarray:  # (T,) mm along the hips' left-right axis
+        left, right = y[:, mp.index("left_hip")], y[:, mp.index("right_hip")]
+        axis = (left - right) / np.linalg.norm(left - right, axis=-1, keepdims=True)
+        return ((y[:, mp.index(joint)] - (left + right) / 2) * axis).sum(-1)
+
+    away = np.isfinite(plain).all(axis=(1, 2))
+    away[60:80] = False  # the flip, and the network's windows beside it
+    for foot in ("ankle", "heel", "foot_index"):
+        for y in (plain, whole):
+            assert (across_hips(y, f"left_{foot}") > across_hips(y, f"right_{foot}"))[away].all(), foot
+    moved = np.linalg.norm(whole - plain, axis=-1)[away]
+    assert moved.max() < 50.0, moved.max()

@@ -12,9 +12,11 @@ two thirds at least (:data:`MAJORITY`: a pair that changes labelling half-way is
 since which half is right is not known), and an exchange must not stretch the bones between
 the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
 
-In 2D, where most pairs' motion is smoother exchanged over the same frames, the whole body
-is exchanged there (:func:`_with_the_body`): the estimator read the person facing the other way,
-and pairs close together (eyes, hips) or a run the bone test rejects left it undone piecewise.
+Where most pairs' motion is smoother exchanged over the same frames, the estimator read the
+person facing the other way, and pairs close together (eyes, hips) or a run the bone test
+rejects left it undone piecewise: in 2D the whole body is exchanged there; in 3D, where each
+pair's pass finds most of such a flip, only the pairs it left alone whose own motion agrees at
+both ends (:func:`_with_the_body`).
 
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
@@ -49,7 +51,8 @@ SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # "Close pairs' exchanges").
 SWITCH_LOW = 0.1
 MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
-BODY = 0.5  # more than this share of the pairs smoother exchanged over a run (2D): the whole body is
+BODY = 0.5  # more than this share of the pairs smoother exchanged over a run: the body is flipped there
+WHOLE_BODY = (2, 3)  # the coordinate counts (2: pixels, 3: mm) whose flips are exchanged with the body
 
 
 def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
@@ -96,10 +99,12 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         marked = _down_the_limb(marked, index, bones, across < keep)
     if len(bones) and marked.any():
         marked = _keeping_bones(x, marked, index, bones)
-    return _with_the_body(marked, keep, across) if marked.any() and x.shape[-1] == 2 else marked
+    if not marked.any() or x.shape[-1] not in WHOLE_BODY:
+        return marked
+    return _with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
 
 
-def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray) -> np.ndarray:
+def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False) -> np.ndarray:
     """``marked`` (T, P) with every pair exchanged over each run (of any pair, a jump at both
     ends) over which most pairs' motion is smoother exchanged: the frames where the estimator
     read the whole body the other way round. ``keep``, ``across`` (T - 1, P): each step's squared
@@ -109,9 +114,16 @@ def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray) -> 
     from the front) jump less than a change of labelling costs, and a run the bone test rejects
     leaves its pair as it was (README's MediaPipe demo, frames 68-71: the shoulders and arms
     were exchanged back, the hips and knees not). Exchanging every pair keeps every bone's
-    length, so the bone test has nothing to say here. 2D only: in 3D each pair's pass finds
-    such flips whole already, and the rule gained nothing on validation (benchmarks/RESULTS.md,
-    section 4, "Gaps beside an exchange, and a whole body flipped in 2D")."""
+    length, so the bone test has nothing to say here.
+
+    ``agreeing`` (3D, where each pair's pass finds most of a flip itself): a run is a flip where
+    most pairs are smoother exchanged at each of its ends, not over the two summed, and only the
+    pairs whose pass read nothing over it and whose own motion is smoother exchanged at each end
+    are added. Every pair exchanged, on validation: a pair inverted inside a flip of a second
+    (two exchanges, its labels right) was exchanged back, and so were legs that had not jumped
+    back with the body; on README's 3D demo, the legs over frames 68-71 were, and the routes after
+    the measurement step, reading its values again, then exchanged the feet across the hips over
+    frames 118-200 (benchmarks/RESULTS.md, section 4, "A whole body flipped in 3D")."""
     t_count, p_count = marked.shape
     out = marked.copy()
     runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
@@ -119,9 +131,13 @@ def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray) -> 
         if start == 0 or stop == t_count:  # one jump: as its pair's pass and the crossings left it
             continue
         ends = [start - 1, stop - 1]
-        smoother = across[ends].sum(axis=0) < keep[ends].sum(axis=0)  # (P,): exchanged over the run
+        if not agreeing:
+            if (across[ends].sum(axis=0) < keep[ends].sum(axis=0)).sum() > BODY * p_count:
+                out[start:stop] = True
+            continue
+        smoother = (across[ends] < keep[ends]).all(axis=0)  # (P,): exchanged over the run, at each end
         if smoother.sum() > BODY * p_count:
-            out[start:stop] = True
+            out[start:stop, smoother & ~marked[start:stop].any(axis=0)] = True
     return out
 
 
