@@ -113,6 +113,17 @@ def _wholebody(seed: int, body_noise: float = 3.0, face_noise: float = 1.0) -> t
     return clean, clean + np.random.default_rng(seed).normal(0, 1, clean.shape) * sigma[:, None]
 
 
+def test_the_noise_is_read_in_a_share_of_the_nyquist_rate_so_takes_no_frame_rate():
+    import inspect
+
+    from synsp.refining.arrays import noise_ratio
+
+    # fast_part filters above NOISE_BAND of the Nyquist rate, whatever the rate: a frame rate
+    # given to the noise would change nothing, so none of these takes one
+    for function in (input_noise, keep_to_noise, noise_ratio):
+        assert "fps" not in inspect.signature(function).parameters, function.__name__
+
+
 def test_noise_ratio_is_a_joints_noise_over_its_model_joints():
     from synsp.refining.arrays import noise_ratio
     from synsp.skeleton import convert

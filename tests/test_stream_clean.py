@@ -48,3 +48,40 @@ def test_the_stream_leaves_clean_poses_as_offline_does(space, layout, name):
         refiner.keep_clean = True
     assert moved < 0.2 * whole  # step off: 3D 1.46 mm, 2D 0.93 px; on: 0.00, 0.00 (offline 0.01, 0.00)
     assert moved < offline + 0.05 * whole
+
+
+
+def test_a_crowd_reads_everyones_noise_in_one_filter_call_as_each_alone(monkeypatch):
+    from synsp.inference import stream_clean
+    from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+    refiner = synsp.load_model("synsp-coco17", quantize=False)  # int8 scales would mix the people's batch
+    people = [walking(60, noise=0.0, seed=i)[0] + 60.0 * i for i in range(3)]  # clean: the step limits them
+    calls, got = [], {i: [] for i in range(3)}
+    fast_part = stream_clean.fast_part
+    monkeypatch.setattr(stream_clean, "fast_part", lambda values: calls.append(values.shape) or fast_part(values))
+    crowd = MultiPersonStreamingRefiner(refiner)
+    for t in range(60):
+        before = len(calls)
+        for i, frames in crowd.push(np.stack([x[t] for x in people])).items():
+            got[i].append(frames)
+        assert len(calls) - before <= 1  # everyone's frames given back now, in one filter call
+    assert calls and all(shape[0] == 3 for shape in calls)  # the three people side by side
+    for i, frames in crowd.flush().items():  # each person's tail, alone
+        got[i].append(frames)
+    stride = StreamingRefiner(refiner).stride
+    for i, x in enumerate(people):  # each person's phase of the stride: the crowd's for a person seen at frame 0
+        stream = StreamingRefiner(refiner, phase=i % stride)
+        alone = np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+        np.testing.assert_allclose(np.concatenate(got[i]), alone, rtol=1e-5, atol=1e-3)
+
+
+def test_every_views_body_size_in_one_median_is_each_views():
+    from synsp.inference.stream_clean import _sizes
+    from synsp.sequence import body_size
+
+    track = np.random.default_rng(0).normal(0, 100, (70, 4, 17, 2)).astype(np.float32)  # (n, V, J, C)
+    expected = [body_size(track[:, v]) for v in range(4)]
+    np.testing.assert_array_equal(_sizes(track)[0], expected)
+    track[3, 1, 5] = np.nan
+    np.testing.assert_array_equal(_sizes(track)[0], [body_size(track[:, v]) for v in range(4)])

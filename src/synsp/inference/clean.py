@@ -55,11 +55,11 @@ def fast_part(values: np.ndarray) -> np.ndarray:
     return values - butterworth(values, cutoff=NOISE_BAND * 15.0, order=4, fps=30.0)
 
 
-def input_noise(values: np.ndarray, fps: float | None = None) -> np.ndarray:
+def input_noise(values: np.ndarray) -> np.ndarray:
     """Per joint, the RMS over frames of the noise of ``values`` (..., T, J, C) without NaN:
     their :func:`fast_part`, times ``sqrt(1 / (1 - NOISE_BAND))`` (white noise's share of that
     band). Returns (..., J), in the poses' unit (the length of the C-dimensional noise, not per
-    coordinate). ``fps`` is accepted for symmetry with the filters and does not change it."""
+    coordinate); a share of the Nyquist rate, so it takes no frame rate."""
     fast = fast_part(values)
     return np.sqrt(np.mean(np.sum(fast ** 2, axis=-1), axis=-2) / (1.0 - NOISE_BAND))
 
@@ -80,7 +80,7 @@ def opened(level: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
     return np.clip((np.asarray(level, np.float64) - low) / (high - low), 0.0, 1.0)
 
 
-def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str, fps: float | None = None,
+def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
                   ramp: tuple[float, float] | None = None) -> np.ndarray:
     """Keep nearly clean input: limit a refiner's correction to what the input's noise justifies.
 
@@ -89,7 +89,6 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str, fps: f
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement, in the same
         unit (any); each leading index is a person (or view) with its own body size.
     space : "3d" or "2d", for :data:`NOISE_RAMP`'s default.
-    fps : the poses' frame rate (None: 30).
     ramp : the noise levels (body sizes) between which the limit fades out (None: the space's).
 
     Returns
@@ -100,7 +99,7 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str, fps: f
     """
     x = np.asarray(inputs, np.float64)
     diff = np.asarray(refined, np.float64) - x
-    noise = input_noise(x, fps)  # (..., J)
+    noise = input_noise(x)  # (..., J), at any frame rate (a share of the Nyquist rate)
     whole = opened(noise_level(x, noise), NOISE_RAMP[space] if ramp is None else ramp)  # (...)
     if (whole >= 1).all():
         return refined

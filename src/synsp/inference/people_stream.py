@@ -34,7 +34,7 @@ import numpy as np
 from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
 from synsp.inference.stream_measurements import LOOKAHEAD
-from synsp.inference.streaming import StreamingRefiner, clip_steps
+from synsp.inference.streaming import StreamingRefiner, clip_steps, finish_steps
 from synsp.sequence import not_found
 
 
@@ -209,7 +209,8 @@ class MultiPersonStreamingRefiner:
 
     def _emit_together(self, streams: list[_PersonStream]) -> dict[_PersonStream, np.ndarray]:
         """Each stream's frames ready this frame, as its ``_emit`` would give them, with
-        the bone step of every person's frames in one call and each later step's filters in one."""
+        the bone step of every person's frames in one call and each later step's filters in one
+        (the floor step, the low-pass and the clean step)."""
         requests = [(stream._next, *stream.emit_request) for stream in streams]  # (first, upto, last)
         collected = [stream._collect(upto, last) for stream, (_, upto, last) in zip(streams, requests)]
         if not collected:
@@ -223,4 +224,5 @@ class MultiPersonStreamingRefiner:
         bounds = np.cumsum([0] + [len(f) for f, _ in collected])
         given = clip_steps([(stream, frames[a:b], first, last)  # everyone's, each step's filters in one call
                             for stream, a, b, (first, _, last) in zip(streams, bounds[:-1], bounds[1:], requests)])
-        return {stream: stream._finish(part, roots) for stream, part, (_, roots) in zip(streams, given, collected)}
+        return dict(zip(streams, finish_steps([(stream, part, roots)  # the clean steps' filters in one call too
+                                               for stream, part, (_, roots) in zip(streams, given, collected)])))

@@ -367,7 +367,7 @@ class Refiner(WindowNetwork):
             if self.turn is not None:
                 out = out @ self.turn.astype(np.float32)
             if self.keep_clean:  # in the input's own axes and unit, against the values it measured
-                out = keep_to_noise(measured.values, out, space=self.space, fps=given_fps)
+                out = keep_to_noise(measured.values, out, space=self.space)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         return result
 

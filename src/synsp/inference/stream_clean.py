@@ -8,13 +8,15 @@ the ones after them that have arrived, and taken at the frames given back now. T
 joint's correction kept is then the offline one, from these running figures: one number per joint
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
 noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
-of nearly clean input".
+of nearly clean input". A crowd's people (:mod:`synsp.inference.people_stream`) read their noise
+in one filter call (:func:`clean_steps`).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, opened
+from synsp.inference.stream_floor import filter_together
 from synsp.sequence import body_size
 
 HISTORY = 64  # input frames before the ones given back that the noise filter runs over
@@ -33,19 +35,48 @@ class RunningCleanStep:
         """``outputs`` (k, V, J, C) refined from ``inputs`` (k, V, J, C, no NaN), both in one unit,
         with the correction limited to the running noise; ``around`` (n, V, J, C) holds input frames
         before and after them, ``inputs`` being its rows ``at``..``at + k``. Returns (k, V, J, C)."""
-        if not len(outputs):
-            return outputs
+        return clean_steps([(self, (outputs, inputs, around, at))])[0]
+
+    def _take(self, fast: np.ndarray, sizes: np.ndarray, outputs: np.ndarray, inputs: np.ndarray,
+              around: np.ndarray, at: int) -> np.ndarray:
+        """:meth:`__call__` from ``fast`` (n, V, J, C), the :func:`fast_part` of ``around``, and
+        ``sizes`` (1, V), the body size of each of its views."""
         k = len(outputs)
-        fast = fast_part(np.moveaxis(around, 0, -3))  # (V, n, J, C)
-        self._noise = self._noise + np.sum(fast[:, at:at + k] ** 2, axis=(1, 3))
+        self._noise = self._noise + np.sum(fast[at:at + k] ** 2, axis=(0, 3))
         diff = np.asarray(outputs, np.float64) - inputs
         self._correction = self._correction + np.nansum(diff ** 2, axis=(0, 3))
         self._count += k
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
-        sizes = np.array([body_size(view) for view in np.moveaxis(around, 0, -3)])  # (V,)
-        whole = opened(np.median(noise, axis=-1) / np.maximum(sizes, 1e-12), self.ramp)  # (V,)
+        whole = opened(np.median(noise, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         if (whole >= 1).all():
             return outputs
         limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))
         gain = np.maximum(whole[:, None], limited)  # (V, J)
         return (inputs + gain[None, :, :, None] * diff).astype(outputs.dtype)
+
+
+def clean_steps(calls: list[tuple[RunningCleanStep, tuple]]) -> list[np.ndarray]:
+    """Each ``step(outputs, inputs, around, at)`` of ``calls``, as :meth:`RunningCleanStep.__call__`
+    gives it, the noise filters of every ``around`` of the same length in one call (a crowd's
+    people: :func:`~synsp.inference.stream_floor.filter_together`), and their body sizes too."""
+    out = [arguments[0] for _, arguments in calls]
+    busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
+    fast = filter_together([np.asarray(calls[i][1][2], np.float64) for i in busy], _fast)
+    sizes = filter_together([np.asarray(calls[i][1][2]) for i in busy], _sizes)
+    for i, track, size in zip(busy, fast, sizes):
+        step, arguments = calls[i]
+        out[i] = step._take(track, size, *arguments)
+    return out
+
+
+def _fast(track: np.ndarray) -> np.ndarray:
+    """:func:`fast_part` of a (n, V, J, C) track, time first."""
+    return np.moveaxis(fast_part(np.moveaxis(track, 0, -3)), -3, 0)
+
+
+def _sizes(track: np.ndarray) -> np.ndarray:
+    """(1, V) :func:`~synsp.sequence.body_size` of each view of a (n, V, J, C) track, time first,
+    float64; without NaN, every view's in one median."""
+    if not np.isfinite(track).all():
+        return np.array([[body_size(view) for view in np.moveaxis(track, 0, -3)]])
+    return np.median((track.max(axis=-2) - track.min(axis=-2)).max(axis=-1), axis=0)[None].astype(np.float64)

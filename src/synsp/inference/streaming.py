@@ -90,7 +90,7 @@ from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
 from synsp.inference.root_track import ROOT_ORDER, ROOT_WINDOW
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
-from synsp.inference.stream_clean import RunningCleanStep
+from synsp.inference.stream_clean import RunningCleanStep, clean_steps
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
@@ -423,7 +423,7 @@ class StreamingRefiner:
         frames, roots = self._collect(upto, last)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
-        return self._finish(clip_steps([(self, frames, first, last)])[0], roots)
+        return finish_steps([(self, clip_steps([(self, frames, first, last)])[0], roots)])[0]
 
     def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
         """What the floor step (:mod:`synsp.inference.stream_floor`) takes for frames (k, V, J, C)
@@ -477,28 +477,24 @@ class StreamingRefiner:
         self._bone_sum, self._bone_count = running[-1], int(counts[-1])
         return running / counts[:, None, None]
 
-    def _finish(self, frames: np.ndarray, roots: np.ndarray | None) -> np.ndarray:
-        """Frames (k, V, J, C) in model space, the last :meth:`_collect` gave (the k frames before
-        ``_next``), back to the input's place, unit and shape; NaN for joints not detected by then."""
-        if roots is not None:
-            frames = frames + roots
-        if self._clean is not None and len(frames):
-            frames = self._kept_clean(frames)
-        if len(frames):
-            # the centroid the network saw for a joint never detected is no measurement of it
-            seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
-            frames = np.where(seen[..., None], frames, np.nan)
-        return self._shape_out(frames / np.float32(self._unit))
-
-    def _kept_clean(self, frames: np.ndarray) -> np.ndarray:
-        """The streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`) on the
-        frames (k, V, J, C) about to be given back, in model units with their roots."""
+    def _clean_arguments(self, frames: np.ndarray) -> tuple:
+        """What the streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`)
+        takes for the frames (k, V, J, C) about to be given back, in model units with their roots."""
         first = self._next - len(frames)
         frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
         around = np.stack([self._raw[i] for i in frames_around])
         at = frames_around.index(first)
         self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
-        return self._clean(frames, around[at:at + len(frames)], around, at)
+        return frames, around[at:at + len(frames)], around, at
+
+    def _given_back(self, frames: np.ndarray) -> np.ndarray:
+        """Frames (k, V, J, C) in model units after the clean step (:func:`finish_steps`), the k
+        before ``_next``, back to the input's unit and shape; NaN for joints not detected by then."""
+        if len(frames):
+            # the centroid the network saw for a joint never detected is no measurement of it
+            seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
+            frames = np.where(seen[..., None], frames, np.nan)
+        return self._shape_out(frames / np.float32(self._unit))
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
         """Savitzky-Golay value of the root at frame ``t`` from the frames seen up to ``last``:
@@ -538,6 +534,19 @@ def clip_steps(parts: list[tuple[StreamingRefiner, np.ndarray, int, int]]) -> li
     for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
         out[i] = frames
     return out
+
+
+def finish_steps(parts: list[tuple[StreamingRefiner, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
+    """Each ``(stream, frames, roots)``'s frames (k, V, J, C) in model space, the last ``_collect``
+    gave (and their roots, 3D; else None), back to the input's place, unit and shape, after the
+    clean step: its filters in one call for every stream (a crowd's people), the results each
+    stream's own."""
+    out = [frames if roots is None else frames + roots for _, frames, roots in parts]
+    kept = [i for i, (stream, *_) in enumerate(parts) if stream._clean is not None and len(out[i])]
+    for i, frames in zip(kept, clean_steps([(parts[i][0]._clean, parts[i][0]._clean_arguments(out[i]))
+                                            for i in kept])):
+        out[i] = frames
+    return [stream._given_back(frames) for (stream, *_), frames in zip(parts, out)]
 
 
 @lru_cache(maxsize=128)  # every person's root at every frame asks for one of a few fits

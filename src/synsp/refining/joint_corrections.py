@@ -19,13 +19,13 @@ def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
             if converted is None or np.array_equal(converted[:, k], probe[:, j])]
 
 
-def noise_ratio(poses: np.ndarray, converted: np.ndarray, fps: float | None = None) -> np.ndarray:
+def noise_ratio(poses: np.ndarray, converted: np.ndarray) -> np.ndarray:
     """(J,) for every joint of ``poses`` (T, J, C) without NaN, its own noise over that of the model
     joints of ``converted`` (T, K, C) whose correction it takes (:func:`nearest_joints`' weights),
     at most 1 (:func:`synsp.inference.clean.input_noise`, each in the poses' unit): the share of
     their correction it needs. A face point half as noisy as the nose takes half the nose's."""
-    own = input_noise(poses, fps)
-    theirs = nearest_joints(poses, converted) @ np.nan_to_num(input_noise(converted, fps))
+    own = input_noise(poses)
+    theirs = nearest_joints(poses, converted) @ np.nan_to_num(input_noise(converted))
     known = np.isfinite(own) & (theirs > 0)  # a joint never seen (NaN) keeps the whole correction
     return np.where(known, np.clip(own / np.where(known, theirs, 1.0), 0.0, 1.0), 1.0)
 

@@ -108,7 +108,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
-    weights = nearest_joints(poses, converted) * noise_ratio(poses, converted, options.get("fps"))[:, None]
+    weights = nearest_joints(poses, converted) * noise_ratio(poses, converted)[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
