@@ -285,3 +285,24 @@ def test_plot_takes_a_files_own_marker_names_and_the_layouts(tmp_path, capsys):
     assert joint_choice(["RAnkle", "Hip", 3], layout, own) == [own["RAnkle"], own["Hip"], 3]
     assert main(["plot", src, src, str(tmp_path / "q.png"), "--force", "--joints", "Tail"]) == 2
     assert "unknown joint name 'Tail'" in capsys.readouterr().err
+
+
+def test_plot_marks_the_up_axis_of_the_mocaps_own_skeleton():
+    """A BVH of the mocap's tree (bandai22: ``UpperLeg_L``, ``UpperArm_L``, ..., no ``left_hip``)
+    had its up axis unmarked ('Hand_L y (mm)'): the trunk is found through the conversion to H36M's
+    joints, so Y, the way its trunk points, reads '(up)' as the README's BVH picture shows."""
+    from synsp.skeleton import get_layout
+
+    lay = get_layout("bandai22")
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 20, (30, len(lay.joints), 3))
+    for name, height in (("UpperLeg_L", 900), ("UpperLeg_R", 900), ("UpperArm_L", 1400),
+                         ("UpperArm_R", 1400), ("Shoulder_L", 1380), ("Shoulder_R", 1380), ("Head", 1600)):
+        x[:, lay.index(name), 1] += height
+    x[:, lay.index("UpperLeg_L"), 0] += 100
+    x[:, lay.index("UpperArm_L"), 0] += 180
+    x[:, lay.index("UpperLeg_R"), 0] -= 100
+    x[:, lay.index("UpperArm_R"), 0] -= 180
+    fig = plot_trajectories(x, x, layout="bandai22", joints=["Hand_L"])
+    labels = [ax.get_ylabel() for ax in fig.axes[:3]]
+    assert labels == ["Hand_L x (mm)", "Hand_L y (up) (mm)", "Hand_L z (mm)"]

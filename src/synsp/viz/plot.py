@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from synsp.motion_pace import fps_text
-from synsp.skeleton import Layout, trunk_vector
+from synsp.skeleton import Layout, can_convert, convert, get_layout, trunk_vector
 from synsp.viz.draw import check_sequences, joint_indices, resolve_layout
 
 # Line styles per role; colours match the skeleton drawings (before red, after green).
@@ -112,11 +112,16 @@ def plot_trajectories(
 def _axis_names(poses: np.ndarray, layout: Layout) -> list[str]:
     """Names of the coordinate axes of poses (T, J, C): image x and y (down) in 2D; in 3D x, y, z,
     the one the trunk (hips to shoulders) points along marked "(up)" (Y in BVH and TRC, Z in C3D),
-    or "(down)" (a camera's -Y); unmarked when the layout has no hips and shoulders."""
+    or "(down)" (a camera's -Y); unmarked when the layout has no hips and shoulders, by name or
+    through a conversion to H36M's joints (the mocap's BVH tree)."""
     if poses.shape[-1] == 2:
         return ["x", "y (down)"]
     names = ["x", "y", "z"]
-    if all(n in layout.joints for n in ("left_hip", "right_hip", "left_shoulder", "right_shoulder")):
+    trunk_joints = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")
+    if not all(n in layout.joints for n in trunk_joints) and can_convert(layout, "h36m17", 3):
+        # The mocap's own tree (a BVH's UpperLeg_L, UpperArm_L) names its hips and shoulders otherwise.
+        poses, layout = convert(poses, layout, "h36m17"), get_layout("h36m17")
+    if all(n in layout.joints for n in trunk_joints):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # frames without those joints
             trunk = np.nanmean(trunk_vector(poses, layout), axis=0)  # (3,)
