@@ -111,3 +111,20 @@ def test_3d_mocap_in_metres_is_scored_root_relative_in_mm(capsys, tmp_path):
     assert main(["evaluate", "--input", str(tmp_path / "shifted.npy"), "--truth", str(tmp_path / "clean.npy"),
                  "--methods", "identity"]) == 0
     assert _rows(capsys.readouterr().out)["input"][:2] == pytest.approx(rows["input"][:2], abs=0.02)
+
+
+def test_threshold_option_says_which_truth_values_count(capsys, tmp_path):
+    """The README's 'a score below --threshold ... not scored': ``synsp evaluate --input --truth``
+    had no --threshold (argparse refused it); scores under it are missing, as in synsp refine."""
+    clean, noisy = walking(90, noise=4.0)
+    scores = np.full((90, 17, 1), 0.9)
+    scores[:40, 9] = 0.5  # the left wrist annotated with little confidence in the first 40 frames
+    np.save(tmp_path / "n.npy", np.concatenate([noisy, np.full((90, 17, 1), 0.9)], axis=-1))
+    np.save(tmp_path / "c.npy", np.concatenate([clean, scores], axis=-1))
+    files = ["--input", str(tmp_path / "n.npy"), "--truth", str(tmp_path / "c.npy"), "--methods", "identity"]
+    assert main(["evaluate", *files]) == 0
+    assert "1530 joint values scored" in capsys.readouterr().out
+    assert main(["evaluate", *files, "--threshold", "0.6"]) == 0
+    assert f"{1530 - 40} joint values scored" in capsys.readouterr().out
+    assert main(["evaluate", "--threshold", "0.6", "--methods", "savgol"]) == 2
+    assert "--threshold: for --input/--truth" in capsys.readouterr().err

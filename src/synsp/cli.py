@@ -82,16 +82,16 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         from synsp.evaluation.files import evaluate_files
 
         print(evaluate_files(args.input, args.truth, methods=args.methods, layout=args.layout, space=args.space,
-                             fps=args.fps, checkpoint=args.checkpoint, key=args.key))
+                             fps=args.fps, checkpoint=args.checkpoint, key=args.key, threshold=args.threshold))
         return
-    given = [name for name, value in {"--layout": args.layout, "--fps": args.fps, "--key": args.key}.items() if value]
+    own = {"--layout": args.layout, "--fps": args.fps, "--key": args.key, "--threshold": args.threshold != MIN_SCORE}
+    given = [name for name, value in own.items() if value]
     if given or args.space in ("image", "world"):
         raise OptionError(f"{', '.join(given) or '--space ' + args.space}: for --input/--truth, not for the split")
     print(run_evaluation(methods=args.methods, presets=args.preset or ["typical"], split=args.split or "test",
                          space=args.space or "3d", max_clips=args.max_clips or 0, tune=not args.paper_filters,
                          views=1 if args.views is None else args.views, multi_view=args.multi_view or "cameras",
-                         checkpoint=args.checkpoint,
-                         convention=args.convention or "mocap", source=args.source))
+                         checkpoint=args.checkpoint, convention=args.convention or "mocap", source=args.source))
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
@@ -200,8 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "rotation manifold for BVH)")
     p.add_argument("--checkpoint", help="a model file or shipped model name instead of the default model; "
                    "without --method, the checkpoint's network (synsp or smoothnet) is the method")
-    p.add_argument("--layout",
-                   help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
+    p.add_argument("--layout", help=f"joint layout of the input ({', '.join(LAYOUTS)}); "
                    "guessed from the file or its joint count if omitted (17 joints: COCO's or H36M's order, "
                    "told from the poses); an unknown one is refined by SmoothNet")
     p.add_argument("--space", choices=["image", "world", "2d", "3d"],
@@ -274,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", help="with --input: its joint layout, if synsp refine cannot tell")
     p.add_argument("--fps", type=float, help="with --input: its frame rate, if the file does not record it")
     p.add_argument("--key", help="with --input: the array of the .npz files that holds the poses")
+    p.add_argument("--threshold", type=float, default=MIN_SCORE, help="with --input: a score below this is missing")
     p.add_argument("--preset", nargs="+",
                    help="error presets: clean-ish, typical (default), hard, jitter, synthetic, none (clean input)")
     p.add_argument("--split", choices=["train", "val", "test"], help="the split scored (default test)")
