@@ -1,7 +1,8 @@
 """``synsp floor``: measure a model's floor on clean training clips and store it in its checkpoint.
 
 The floor (:mod:`synsp.inference.floor`) is how far the model, with the refiner's default
-steps, moves clean poses: per joint, in body sizes, the median over the train split's first
+steps but the clean-input one (:mod:`synsp.inference.clean`, which keeps clean poses' values
+whatever the correction), moves clean poses: per joint, in body sizes, the median over the train split's first
 clips. The refiner keeps a clip's correction in proportion to it; a checkpoint without one
 (a model trained before it existed, or not yet measured) is refined without that step.
 """
@@ -27,6 +28,7 @@ def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOO
     model = load_model(source, device="cpu")
     model.shrink = 0.0  # the floor of the correction itself, not of its shrunk form
     model.lowpass_hz = None  # nor of its low-passed form: the refiner low-passes after the floor step
+    model.keep_clean = False  # nor of what the clean-input step leaves of it: on clean clips, nearly nothing
     cases = make_cases("train", "none", layout=model.layout.name, space=model.space, max_clips=clips)
     floor = measure_floor(model.refine, [case.clean for case in cases])
     payload = load_checkpoint(model_path(source))
