@@ -245,7 +245,9 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "refining/person", "skeleton/layouts", "skeleton/pose_geometry",
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/network_windows", "inference/convention_pass",
-                                    "inference/root_track"])
+                                    "inference/root_track", "inference/streaming", "inference/stream_output",
+                                    "inference/stream_convention", "inference/stream_bones",
+                                    "inference/stream_switches"])
 def test_refine_modules_are_short_and_document_every_public_function(module):
     """``synsp refine`` in parts of one idea each (files, tracks, summary), each under 400 lines,
     with a docstring on every public function and class; the parts stay importable from synsp.refining.files."""

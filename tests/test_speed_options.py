@@ -161,15 +161,15 @@ def test_many_people_input_is_checked():
 
 
 def test_stream_pull_history_is_bounded(clip, monkeypatch):
-    from synsp.inference import streaming
+    from synsp.inference import stream_convention
 
     noisy, _ = clip
-    monkeypatch.setattr(streaming, "PULL_HISTORY", 6)
+    monkeypatch.setattr(stream_convention, "PULL_HISTORY", 6)
     stream = StreamingRefiner(load_model("synsp-h36m17", "cpu", quantize=False))
     sizes = []
     for frame in noisy[:40]:
         stream.push(frame)
-        sizes.append(len(stream._pulls))
+        sizes.append(len(stream._pull.pulls))
     assert max(sizes) <= 6 and sizes[-1] >= 3  # thinned, never emptied
 
 

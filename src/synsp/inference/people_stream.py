@@ -33,8 +33,10 @@ import numpy as np
 
 from synsp.conventions import local_correction
 from synsp.inference.refiner import Refiner
+from synsp.inference.stream_convention import window_pull
 from synsp.inference.stream_measurements import LOOKAHEAD
-from synsp.inference.streaming import StreamingRefiner, clip_steps, finish_steps
+from synsp.inference.stream_output import clip_steps, finish_steps
+from synsp.inference.streaming import StreamingRefiner
 from synsp.sequence import not_found
 
 
@@ -200,8 +202,8 @@ class MultiPersonStreamingRefiner:
         final = self.refiner.refine_windows(windows, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
             frames, local = local_correction(windows[:, 0], final[:, 0], self.refiner.layout)
-            pulls = jobs[0][0]._window_pull(local)  # (N, J, C)
-            pulls = np.stack([job[0]._running_pull(pulls[i : i + 1])[0] for i, job in enumerate(jobs)])
+            pulls = window_pull(local, self.refiner.layout, self.refiner.keep_convention == "symmetric")  # (N, J, C)
+            pulls = np.stack([job[0]._pull.add(pulls[i : i + 1])[0] for i, job in enumerate(jobs)])
             shift = np.einsum("ntjab,njb->ntja", frames, pulls).astype(np.float32)[:, None]
             final = self.refiner.refine_windows(windows + shift, mirrored=mirrored)["final"] - shift
         for i, (stream, first, *_) in enumerate(jobs):

@@ -2,7 +2,10 @@
 root's (or its joints' mean's) own trajectory, smoothed here."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+from scipy.signal import savgol_coeffs
 
 from synsp.filters import savgol
 from synsp.inference.frame_rate import run_at_rate
@@ -26,3 +29,23 @@ def smoothed_track(root: np.ndarray, fps: float | None, covered_fps: tuple[float
     passed the noise (RESULTS section 6, "The root at high frame rates")."""
     fit = lambda r: {"root": np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in r])}  # noqa: E731
     return run_at_rate(fit, root, fps, covered_fps)["root"]
+
+
+def running_root(roots: dict[int, np.ndarray], t: int, start: int, last: int) -> np.ndarray:
+    """A stream's root (V, 1, 3) at frame ``t``: the Savitzky-Golay fit (:data:`ROOT_WINDOW`) of
+    the raw roots ``roots`` (frame -> (V, 1, 3)) of frames ``start``..``last`` (the first detected
+    and the newest), centred on t where those frames exist, else the one nearest the edge (as offline)."""
+    span = last - start + 1
+    w = min(ROOT_WINDOW, span if span % 2 else span - 1)
+    if w <= ROOT_ORDER:
+        return roots[t]
+    first = min(max(t - w // 2, start), last - w + 1)
+    return np.tensordot(_root_coeffs(w, t - first), np.stack([roots[first + k] for k in range(w)]), axes=1)
+
+
+@lru_cache(maxsize=128)  # every person's root at every frame asks for one of a few fits
+def _root_coeffs(window: int, pos: int) -> np.ndarray:
+    """Savitzky-Golay weights (window,) of the root's fit at position ``pos`` of its window."""
+    coeffs = savgol_coeffs(window, ROOT_ORDER, pos=pos, use="dot")
+    coeffs.flags.writeable = False
+    return coeffs

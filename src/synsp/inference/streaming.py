@@ -75,39 +75,30 @@ Where the stream cannot see the future it differs from offline refinement:
 """
 from __future__ import annotations
 
-import warnings
-from collections import deque
-from functools import lru_cache
-
 import numpy as np
-from scipy.signal import savgol_coeffs
 
-from synsp.consistency import constant_bone_lengths, frame_lengths, symmetric_lengths
-from synsp.conventions import local_correction, symmetric_part
+from synsp.conventions import local_correction
 from synsp.errors import OptionError, ShapeError, is_number
-from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
-from synsp.inference.root_track import ROOT_ORDER, ROOT_WINDOW
-from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
-from synsp.inference.stream_clean import RunningCleanStep, clean_steps
-from synsp.inference.stream_floor import RunningFloorStep, floor_steps
-from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
+from synsp.inference.stream_bones import RunningBoneLengths
+from synsp.inference.stream_clean import RunningCleanStep
+from synsp.inference.stream_convention import RunningPull, window_pull
+from synsp.inference.stream_floor import RunningFloorStep
+from synsp.inference.stream_lowpass import RunningLowPass
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
+from synsp.inference.stream_output import StreamOutput
+from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
-from synsp.sequence import mm_per_unit, nan_median, not_found
+from synsp.sequence import mm_per_unit, not_found
 from synsp.skeleton import root_position
 
 UNIT_EVIDENCE = 0.6  # a frame showing this share of the joints measures the body, hence the 3D unit
 UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 fps)
-# At most this many windows' pulls are kept for keep_convention's running median; beyond it
-# every other one is dropped, so the median costs the same after an hour as after a minute.
-PULL_HISTORY = 512
 MAX_LOOKAHEAD = 30  # frames a stream may wait for the frames after one (stream_measurements)
-SIZE_FRAMES = 30  # the person's size for telling a switch of people: the median over this many detected frames
 
 
-class StreamingRefiner:
+class StreamingRefiner(StreamOutput):
     """Refine a stream of poses one frame at a time (see the module docstring).
 
     Parameters
@@ -176,9 +167,8 @@ class StreamingRefiner:
         self._sums: dict[int, np.ndarray] = {}  # frame -> (V, J, C) summed final window outputs
         self._counts: dict[int, float] = {}  # frame -> summed SWAA weights
         self._next = 0  # next frame to give back
-        self._bone_sum: np.ndarray | float = 0.0  # (V, bones) summed bone lengths of the frames given back
-        self._bone_count = 0
-        self._pulls: list[np.ndarray] = []  # (V, J, C) the network's local pull on each window so far
+        self._lengths = RunningBoneLengths()  # of the frames given back
+        self._pull = RunningPull()  # the network's local pull on each window so far
         self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
         model = self.refiner
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
@@ -187,8 +177,7 @@ class StreamingRefiner:
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
         self._clean = RunningCleanStep(model.space) if model.keep_clean else None
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
-        self._last_seen: np.ndarray | None = None  # (V, J, C) each joint's last detected value, as it came
-        self._extents: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V,) detected frames' box sides, NaN: none
+        self._watch = SwitchWatch()  # who the frames so far show
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -201,7 +190,7 @@ class StreamingRefiner:
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
             ended = [self.flush()]
             x = self._validate(frame)
-        self._remember(x)
+        self._watch.remember(x)
         if self._measured is None:
             out = [self._take(x)]
         else:
@@ -211,26 +200,11 @@ class StreamingRefiner:
 
     def switched(self, frame: np.ndarray) -> bool:
         """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
-        any view (:func:`synsp.estimator_errors.track_switches.switched_people` against each joint's last
-        detected value, at the median size of the last :data:`SIZE_FRAMES` detected frames): an estimator that
-        follows one person at a time and jumped to someone else. Offline, such a track is cut in
-        two (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
-        if self._last_seen is None or not self._extents:
-            return False
+        any view (:class:`~synsp.inference.stream_switches.SwitchWatch`): an estimator that follows
+        one person at a time and jumped to someone else. Offline, such a track is cut in two
+        (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
         x = np.asarray(frame, np.float64)
-        x = x if x.ndim == 3 else x[None]
-        sizes = nan_median(np.array(self._extents), axis=0)  # (V,); NaN for a view not seen in those frames
-        return len(x) == len(self._last_seen) and bool(switched_people(self._last_seen, x, sizes).any())
-
-    def _remember(self, x: np.ndarray) -> None:
-        """Record the (V, J, C) frame's detected joints and, if it shows any, its boxes' largest sides."""
-        seen = np.isfinite(x).all(-1)  # (V, J)
-        if not seen.any():
-            return
-        self._last_seen = np.where(seen[..., None], x, np.nan if self._last_seen is None else self._last_seen)
-        with warnings.catch_warnings():  # views without a joint seen
-            warnings.simplefilter("ignore", RuntimeWarning)
-            self._extents.append((np.nanmax(x, axis=1) - np.nanmin(x, axis=1)).max(axis=-1))
+        return self._watch.switched(x if x.ndim == 3 else x[None])
 
     def _take(self, x: np.ndarray) -> np.ndarray:
         """One measured (V, J, C) frame into the stream; the frames that became ready."""
@@ -394,164 +368,5 @@ class StreamingRefiner:
         """(1, V, F, J, C) move of the window to the model's joint definitions: the running
         median of the network's constant pull (``final`` is its first output on ``window``)."""
         frames, local = local_correction(window[0], final[0], self.refiner.layout)  # (V, F, J, C, C), (V, F, J, C)
-        return self._shift_from_local(frames, local)
-
-    def _shift_from_local(self, frames: np.ndarray, local: np.ndarray) -> np.ndarray:
-        """:meth:`_convention_shift` from the window's local frames and correction
-        (:func:`synsp.conventions.local_correction`): records its pull, returns (1, V, F, J, C)."""
-        pull = self._running_pull(self._window_pull(local))
+        pull = self._pull.add(window_pull(local, self.refiner.layout, self.refiner.keep_convention == "symmetric"))
         return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
-
-    def _window_pull(self, local: np.ndarray) -> np.ndarray:
-        """The network's constant pull (..., J, C) on windows from their local correction (..., F, J, C)."""
-        local = local.mean(axis=-3)
-        if self.refiner.keep_convention == "symmetric":
-            local = symmetric_part(local, self.refiner.layout)
-        return local
-
-    def _running_pull(self, pull: np.ndarray) -> np.ndarray:
-        """Records a window's pull (V, J, C); returns the running median (V, J, C) of them all,
-        robust to the windows with gross errors."""
-        self._pulls.append(pull)
-        if len(self._pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
-            self._pulls = self._pulls[::2]
-        return np.median(self._pulls, axis=0)
-
-    def _emit(self, upto: int, last: int) -> np.ndarray:
-        """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
-        first = self._next
-        frames, roots = self._collect(upto, last)
-        if self._bone_step and len(frames):
-            frames = self._bones(frames, self._bone_targets(frames))
-        return finish_steps([(self, clip_steps([(self, frames, first, last)])[0], roots)])[0]
-
-    def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
-        """What the floor step (:mod:`synsp.inference.stream_floor`) takes for frames (k, V, J, C)
-        given back from ``first``: them, their inputs, and the frames after them up to ``last`` as
-        refined so far, and their inputs."""
-        later = [i for i in range(first + len(frames), last + 1) if i in self._counts and i in self._inputs]
-        v, j, c = self._frame_shape()
-        later_refined = np.array([self._sums[i] / self._counts[i] for i in later]).reshape(-1, v, j, c)
-        later_inputs = np.array([self._inputs[i] for i in later]).reshape(-1, v, j, c)
-        inputs = np.stack([self._inputs[first + i] for i in range(len(frames))])
-        return frames, inputs, later_refined, later_inputs
-
-    def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D
-        their smoothed roots (k, V, 1, 3); they count as given back."""
-        frames, roots = [], []
-        while self._next <= upto and self._next in self._counts:
-            t = self._next
-            frames.append(self._sums.pop(t) / self._counts.pop(t))
-            if self.refiner.space == "3d":
-                roots.append(self._root_track(t, last))
-                self._roots = {i: r for i, r in self._roots.items() if i >= t - ROOT_WINDOW}
-            self._next += 1
-        v, j, c = self._frame_shape()
-        frames = np.stack(frames) if frames else np.zeros((0, v, j, c), np.float32)
-        if self.refiner.space != "3d":
-            return frames, None
-        return frames, np.stack(roots) if roots else np.zeros((0, v, 1, 3), np.float32)
-
-    @property
-    def _bone_step(self) -> bool:
-        """Whether frames given back get :meth:`_bones` (3D with a bone strength)."""
-        return self.refiner.space == "3d" and bool(self.refiner.bone_strength)
-
-    def _bones(self, frames: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """:func:`synsp.consistency.constant_bone_lengths` of frames (k, V, J, 3) towards
-        bone lengths (k, V, B): the running means of :meth:`_bone_targets` (offline: the median
-        over the clip)."""
-        return constant_bone_lengths(frames[:, :, None], self.refiner.layout, self.refiner.bone_strength,
-                                     targets)[:, :, 0]
-
-    def _bone_targets(self, frames: np.ndarray) -> np.ndarray:
-        """(k, V, B) running mean bone lengths, this frame's included, after each of the frames
-        (k, V, J, 3) about to be given back; records them."""
-        layout = self.refiner.layout
-        lengths = symmetric_lengths(frame_lengths(frames, layout), layout)
-        if not len(frames):
-            return lengths
-        running = self._bone_sum + np.cumsum(lengths, axis=0)
-        counts = self._bone_count + np.arange(1, len(frames) + 1)
-        self._bone_sum, self._bone_count = running[-1], int(counts[-1])
-        return running / counts[:, None, None]
-
-    def _clean_arguments(self, frames: np.ndarray) -> tuple:
-        """What the streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`)
-        takes for the frames (k, V, J, C) about to be given back, in model units with their roots."""
-        first = self._next - len(frames)
-        frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
-        around = np.stack([self._raw[i] for i in frames_around])
-        at = frames_around.index(first)
-        self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
-        return frames, around[at:at + len(frames)], around, at
-
-    def _given_back(self, frames: np.ndarray) -> np.ndarray:
-        """Frames (k, V, J, C) in model units after the clean step (:func:`finish_steps`), the k
-        before ``_next``, back to the input's unit and shape; NaN for joints not detected by then."""
-        if len(frames):
-            # the centroid the network saw for a joint never detected is no measurement of it
-            seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
-            frames = np.where(seen[..., None], frames, np.nan)
-        return self._shape_out(frames / np.float32(self._unit))
-
-    def _root_track(self, t: int, last: int) -> np.ndarray:
-        """Savitzky-Golay value of the root at frame ``t`` from the frames seen up to ``last``:
-        the fit centred on t where the frames exist, else the one nearest the edge (as offline)."""
-        span = last - self._start + 1
-        w = min(ROOT_WINDOW, span if span % 2 else span - 1)
-        if w <= ROOT_ORDER:
-            return self._roots[t]
-        first = min(max(t - w // 2, self._start), last - w + 1)
-        coeffs = _root_coeffs(w, t - first)
-        return np.tensordot(coeffs, np.stack([self._roots[first + k] for k in range(w)]), axes=1)
-
-    def _frame_shape(self) -> tuple[int, int, int]:
-        """(V, J, C) of one model-space frame (V = 1 for (J, C) frames)."""
-        return (1 if self._views is None else self._views), len(self.refiner.layout.joints), self.refiner.n_coords
-
-    def _shape_out(self, frames: list[np.ndarray] | np.ndarray) -> np.ndarray:
-        out = np.stack(frames) if len(frames) else np.zeros((0, *self._frame_shape()))
-        out = out.astype(self._dtype, copy=False)
-        return out[:, 0] if self._views is None else out
-
-
-def clip_steps(parts: list[tuple[StreamingRefiner, np.ndarray, int, int]]) -> list[np.ndarray]:
-    """The floor step, then the low-pass, of each ``(stream, frames, first, last)``: frames
-    (k, V, J, C) in model space given back from frame ``first``, ``last`` the newest frame. Each
-    step's filters run in one call for every stream (a crowd's people), and their results are
-    each stream's own."""
-    out = [frames for _, frames, _, _ in parts]
-    arguments = [stream._floor_arguments(frames, first, last)
-                 if len(frames) and (stream._floor is not None or stream._lowpass is not None) else None
-                 for stream, frames, first, last in parts]
-    later = [None if a is None else a[2] for a in arguments]
-    floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
-    for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
-        out[i], later[i] = frames, after
-    passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]
-    for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
-        out[i] = frames
-    return out
-
-
-def finish_steps(parts: list[tuple[StreamingRefiner, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
-    """Each ``(stream, frames, roots)``'s frames (k, V, J, C) in model space, the last ``_collect``
-    gave (and their roots, 3D; else None), back to the input's place, unit and shape, after the
-    clean step: its filters in one call for every stream (a crowd's people), the results each
-    stream's own."""
-    out = [frames if roots is None else frames + roots for _, frames, roots in parts]
-    kept = [i for i, (stream, *_) in enumerate(parts) if stream._clean is not None and len(out[i])]
-    for i, frames in zip(kept, clean_steps([(parts[i][0]._clean, parts[i][0]._clean_arguments(out[i]))
-                                            for i in kept])):
-        out[i] = frames
-    return [stream._given_back(frames) for (stream, *_), frames in zip(parts, out)]
-
-
-@lru_cache(maxsize=128)  # every person's root at every frame asks for one of a few fits
-def _root_coeffs(window: int, pos: int) -> np.ndarray:
-    """Savitzky-Golay weights (window,) of the root's fit at position ``pos`` of its window."""
-    coeffs = savgol_coeffs(window, ROOT_ORDER, pos=pos, use="dot")
-    coeffs.flags.writeable = False
-    return coeffs

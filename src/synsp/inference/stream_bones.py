@@ -1,0 +1,27 @@
+"""A stream's bone lengths: the running mean of each bone's length over the frames given back,
+which a 3D stream pulls its bones towards (offline: the clip's median, :mod:`synsp.consistency`)."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.consistency import frame_lengths, symmetric_lengths
+from synsp.skeleton import Layout
+
+
+class RunningBoneLengths:
+    """Summed bone lengths (V, B) of the frames given back so far, and their count."""
+
+    def __init__(self) -> None:
+        self.total: np.ndarray | float = 0.0
+        self.count = 0
+
+    def add(self, frames: np.ndarray, layout: Layout) -> np.ndarray:
+        """(k, V, B) running mean bone lengths (left and right alike), each frame's included,
+        after each of the frames (k, V, J, 3) about to be given back; records them."""
+        lengths = symmetric_lengths(frame_lengths(frames, layout), layout)
+        if not len(frames):
+            return lengths
+        running = self.total + np.cumsum(lengths, axis=0)
+        counts = self.count + np.arange(1, len(frames) + 1)
+        self.total, self.count = running[-1], int(counts[-1])
+        return running / counts[:, None, None]

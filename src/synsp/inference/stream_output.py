@@ -1,0 +1,137 @@
+"""How a stream gives its frames back: the windows' running sums collected (SWAA), the bones
+pulled towards their running lengths, the floor step, the low-pass and the clean step, each
+batched across a crowd's people (:func:`clip_steps`, :func:`finish_steps`), then the root, the
+unit and the input's shape. :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.consistency import constant_bone_lengths
+from synsp.inference.root_track import ROOT_WINDOW, running_root
+from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
+from synsp.inference.stream_clean import clean_steps
+from synsp.inference.stream_floor import floor_steps
+from synsp.inference.stream_lowpass import lowpass_steps
+
+
+class StreamOutput:
+    """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
+    sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
+    ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
+    ``_lengths`` and the steps ``_floor``, ``_lowpass``, ``_clean``."""
+
+    def _emit(self, upto: int, last: int) -> np.ndarray:
+        """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
+        first = self._next
+        frames, roots = self._collect(upto, last)
+        if self._bone_step and len(frames):
+            frames = self._bones(frames, self._bone_targets(frames))
+        return finish_steps([(self, clip_steps([(self, frames, first, last)])[0], roots)])[0]
+
+    def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
+        """What the floor step (:mod:`synsp.inference.stream_floor`) takes for frames (k, V, J, C)
+        given back from ``first``: them, their inputs, and the frames after them up to ``last`` as
+        refined so far, and their inputs."""
+        later = [i for i in range(first + len(frames), last + 1) if i in self._counts and i in self._inputs]
+        v, j, c = self._frame_shape()
+        later_refined = np.array([self._sums[i] / self._counts[i] for i in later]).reshape(-1, v, j, c)
+        later_inputs = np.array([self._inputs[i] for i in later]).reshape(-1, v, j, c)
+        inputs = np.stack([self._inputs[first + i] for i in range(len(frames))])
+        return frames, inputs, later_refined, later_inputs
+
+    def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D
+        their smoothed roots (k, V, 1, 3); they count as given back."""
+        frames, roots = [], []
+        while self._next <= upto and self._next in self._counts:
+            t = self._next
+            frames.append(self._sums.pop(t) / self._counts.pop(t))
+            if self.refiner.space == "3d":
+                roots.append(self._root_track(t, last))
+                self._roots = {i: r for i, r in self._roots.items() if i >= t - ROOT_WINDOW}
+            self._next += 1
+        v, j, c = self._frame_shape()
+        frames = np.stack(frames) if frames else np.zeros((0, v, j, c), np.float32)
+        if self.refiner.space != "3d":
+            return frames, None
+        return frames, np.stack(roots) if roots else np.zeros((0, v, 1, 3), np.float32)
+
+    @property
+    def _bone_step(self) -> bool:
+        """Whether frames given back get :meth:`_bones` (3D with a bone strength)."""
+        return self.refiner.space == "3d" and bool(self.refiner.bone_strength)
+
+    def _bones(self, frames: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """:func:`synsp.consistency.constant_bone_lengths` of frames (k, V, J, 3) towards
+        bone lengths (k, V, B): the running means of :meth:`_bone_targets` (offline: the median
+        over the clip)."""
+        return constant_bone_lengths(frames[:, :, None], self.refiner.layout, self.refiner.bone_strength,
+                                     targets)[:, :, 0]
+
+    def _bone_targets(self, frames: np.ndarray) -> np.ndarray:
+        """(k, V, B) running mean bone lengths after each of the frames (k, V, J, 3) about to be given back."""
+        return self._lengths.add(frames, self.refiner.layout)
+
+    def _clean_arguments(self, frames: np.ndarray) -> tuple:
+        """What the streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`)
+        takes for the frames (k, V, J, C) about to be given back, in model units with their roots."""
+        first = self._next - len(frames)
+        frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
+        around = np.stack([self._raw[i] for i in frames_around])
+        at = frames_around.index(first)
+        self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
+        return frames, around[at:at + len(frames)], around, at
+
+    def _given_back(self, frames: np.ndarray) -> np.ndarray:
+        """Frames (k, V, J, C) in model units after the clean step (:func:`finish_steps`), the k
+        before ``_next``, back to the input's unit and shape; NaN for joints not detected by then."""
+        if len(frames):
+            # the centroid the network saw for a joint never detected is no measurement of it
+            seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
+            frames = np.where(seen[..., None], frames, np.nan)
+        return self._shape_out(frames / np.float32(self._unit))
+
+    def _root_track(self, t: int, last: int) -> np.ndarray:
+        """The root at frame ``t`` fitted on the frames seen up to ``last`` (:func:`running_root`)."""
+        return running_root(self._roots, t, self._start, last)
+
+    def _frame_shape(self) -> tuple[int, int, int]:
+        """(V, J, C) of one model-space frame (V = 1 for (J, C) frames)."""
+        return (1 if self._views is None else self._views), len(self.refiner.layout.joints), self.refiner.n_coords
+
+    def _shape_out(self, frames: list[np.ndarray] | np.ndarray) -> np.ndarray:
+        out = np.stack(frames) if len(frames) else np.zeros((0, *self._frame_shape()))
+        out = out.astype(self._dtype, copy=False)
+        return out[:, 0] if self._views is None else out
+
+
+def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[np.ndarray]:
+    """The floor step, then the low-pass, of each ``(stream, frames, first, last)``: frames
+    (k, V, J, C) in model space given back from frame ``first``, ``last`` the newest frame. Each
+    step's filters run in one call for every stream (a crowd's people), and their results are
+    each stream's own."""
+    out = [frames for _, frames, _, _ in parts]
+    arguments = [stream._floor_arguments(frames, first, last)
+                 if len(frames) and (stream._floor is not None or stream._lowpass is not None) else None
+                 for stream, frames, first, last in parts]
+    later = [None if a is None else a[2] for a in arguments]
+    floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
+    for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
+        out[i], later[i] = frames, after
+    passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]
+    for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
+        out[i] = frames
+    return out
+
+
+def finish_steps(parts: list[tuple[StreamOutput, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
+    """Each ``(stream, frames, roots)``'s frames (k, V, J, C) in model space, the last ``_collect``
+    gave (and their roots, 3D; else None), back to the input's place, unit and shape, after the
+    clean step: its filters in one call for every stream (a crowd's people), the results each
+    stream's own."""
+    out = [frames if roots is None else frames + roots for _, frames, roots in parts]
+    kept = [i for i, (stream, *_) in enumerate(parts) if stream._clean is not None and len(out[i])]
+    for i, frames in zip(kept, clean_steps([(parts[i][0]._clean, parts[i][0]._clean_arguments(out[i]))
+                                            for i in kept])):
+        out[i] = frames
+    return [stream._given_back(frames) for (stream, *_), frames in zip(parts, out)]

@@ -1,0 +1,40 @@
+"""A stream that jumped to another person: a single-person estimator's track, on a live stream
+(offline: :func:`synsp.estimator_errors.track_switches.track_segments` cuts the track)."""
+from __future__ import annotations
+
+import warnings
+from collections import deque
+
+import numpy as np
+
+from synsp.estimator_errors.track_switches import switched_people
+from synsp.sequence import nan_median
+
+SIZE_FRAMES = 30  # the person's size for telling a switch of people: the median over this many detected frames
+
+
+class SwitchWatch:
+    """Each joint's last detected value and the person's recent sizes, per view."""
+
+    def __init__(self) -> None:
+        self.last_seen: np.ndarray | None = None  # (V, J, C) each joint's last detected value, as it came
+        self.extents: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V,) detected frames' box sides, NaN: none
+
+    def remember(self, x: np.ndarray) -> None:
+        """Record the (V, J, C) frame's detected joints and, if it shows any, its boxes' largest sides."""
+        seen = np.isfinite(x).all(-1)  # (V, J)
+        if not seen.any():
+            return
+        self.last_seen = np.where(seen[..., None], x, np.nan if self.last_seen is None else self.last_seen)
+        with warnings.catch_warnings():  # views without a joint seen
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.extents.append((np.nanmax(x, axis=1) - np.nanmin(x, axis=1)).max(axis=-1))
+
+    def switched(self, x: np.ndarray) -> bool:
+        """Whether the (V, J, C) frame shows another person in any view than the frames remembered
+        (:func:`~synsp.estimator_errors.track_switches.switched_people` against each joint's last
+        detected value, at the median size of the last :data:`SIZE_FRAMES` detected frames)."""
+        if self.last_seen is None or not self.extents:
+            return False
+        sizes = nan_median(np.array(self.extents), axis=0)  # (V,); NaN for a view not seen in those frames
+        return len(x) == len(self.last_seen) and bool(switched_people(self.last_seen, x, sizes).any())
