@@ -31,6 +31,18 @@ def test_a_clean_stream_is_moved_by_no_more_than_its_noise():
     assert np.abs(np.concatenate(outs) - np.concatenate([clean[t:t + 5] for t in range(0, 80, 5)])).max() < 0.05
 
 
+def test_a_stream_of_whole_pixels_is_read_without_its_rounding():
+    """Whole pixels: the rounding's noise, of a known size, is no estimator's (synsp.inference.clean.grid_step)."""
+    clean = walking(90, noise=0.0)[0][:, None].astype(np.float64) * 1.37  # a body ~360 px tall
+    rounded = np.round(clean)
+    step = RunningCleanStep("2d")
+    out = np.concatenate([step(rounded[t:t + 5] + 2.0, rounded[t:t + 5], rounded, t) for t in range(0, 80, 5)])
+    assert np.abs(out - rounded[:80]).max() < 0.5  # before: the whole 2-px correction
+    assert np.abs(RunningCleanStep("2d")(clean[40:45] + 2.0, clean[40:45], clean, 40) - clean[40:45]).max() < 0.5
+    noisy = rounded + np.random.default_rng(0).normal(0, 0.5, rounded.shape)  # as much noise, off the grid
+    np.testing.assert_allclose(RunningCleanStep("2d")(noisy[40:45] + 2.0, noisy[40:45], noisy, 40), noisy[40:45] + 2.0)
+
+
 @needs_data
 @pytest.mark.parametrize(("space", "layout", "name"),
                          [("3d", "h36m17", "synsp-h36m17"), ("2d", "coco17", "synsp-coco17")])

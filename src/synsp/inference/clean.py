@@ -33,7 +33,8 @@ import numpy as np
 from synsp.filters import butterworth
 from synsp.sequence import body_size
 
-__all__ = ["NOISE_BAND", "NOISE_RAMP", "fast_part", "input_noise", "noise_level", "opened", "keep_to_noise"]
+__all__ = ["NOISE_BAND", "NOISE_RAMP", "GRID_STEPS", "fast_part", "input_noise", "grid_step", "without_grid",
+           "noise_level", "opened", "keep_to_noise"]
 
 # The input's noise is read above this fraction of the Nyquist rate (Butterworth, order 4,
 # zero-phase): 12 Hz at 30 fps, where most clean mocap hardly moves (median clip 20 times below
@@ -45,6 +46,15 @@ NOISE_BAND = 0.8
 # 2D 0.0004), whose slow errors the network corrects (x 0.91 input): that preset, and every
 # noisier one, keeps its whole correction.
 NOISE_RAMP = {"3d": (4.5e-4, 5.0e-4), "2d": (2.5e-4, 3.5e-4)}
+# Values written on a grid (whole pixels, millimetres to a decimal place, a heatmap's cells) carry
+# rounding noise of a known size, q^2 / 12 per coordinate for a step q: no sign of an estimator's
+# errors, so the noise level that tells nearly clean input is read without it (:func:`grid_step`).
+GRID_STEPS = tuple(float(2.0 ** k) for k in range(6, -7, -1)) + (0.1, 0.01, 0.001)
+# The share of a clip's values (zeros aside: on every step's grid) that must lie on a step's grid
+# for the step to count: not all, as gaps are filled between the grid's points before this step
+# (and a conversion's midpoints lie between them); over a half, as half the values on a grid lie
+# on the grid of twice its step. Float values lie on one by chance (1e-3).
+ON_GRID = 0.9
 
 
 def fast_part(values: np.ndarray) -> np.ndarray:
@@ -62,6 +72,27 @@ def input_noise(values: np.ndarray) -> np.ndarray:
     coordinate); a share of the Nyquist rate, so it takes no frame rate."""
     fast = fast_part(values)
     return np.sqrt(np.mean(np.sum(fast ** 2, axis=-1), axis=-2) / (1.0 - NOISE_BAND))
+
+
+def grid_step(values: np.ndarray) -> float:
+    """The largest of :data:`GRID_STEPS` whose multiples hold :data:`ON_GRID` of the finite, non-zero
+    values of ``values`` (any shape; to a thousandth of the step, float32's precision), 0.0 when
+    none does: 2D keypoints written as whole pixels give 1.0, mm written to a decimal place 0.1."""
+    v = np.asarray(values, np.float64).ravel()
+    v = v[np.isfinite(v) & (v != 0)][:: max(1, v.size // 20000)]  # a sample is enough to tell
+    if not v.size:
+        return 0.0
+    for step in GRID_STEPS:
+        ratio = v / step
+        if np.mean(np.abs(ratio - np.round(ratio)) < 1e-3) >= ON_GRID:
+            return step
+    return 0.0
+
+
+def without_grid(noise: np.ndarray, step: float, n_coords: int) -> np.ndarray:
+    """``noise`` (:func:`input_noise`) without the rounding noise of a grid of ``step`` (``n_coords``
+    coordinates of q^2 / 12 each, white); 0 where the rounding explains it all."""
+    return np.sqrt(np.maximum(noise ** 2 - n_coords * step ** 2 / 12.0, 0.0)) if step else noise
 
 
 def noise_level(values: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -100,7 +131,8 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
     x = np.asarray(inputs, np.float64)
     diff = np.asarray(refined, np.float64) - x
     noise = input_noise(x)  # (..., J), at any frame rate (a share of the Nyquist rate)
-    whole = opened(noise_level(x, noise), NOISE_RAMP[space] if ramp is None else ramp)  # (...)
+    level = noise_level(x, without_grid(noise, grid_step(inputs), x.shape[-1]))
+    whole = opened(level, NOISE_RAMP[space] if ramp is None else ramp)  # (...)
     if (whole >= 1).all():
         return refined
     c2 = np.mean(np.sum(diff ** 2, axis=-1), axis=-2)  # (..., J) squared RMS of the correction

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, opened
+from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, grid_step, opened, without_grid
 from synsp.inference.stream_floor import filter_together
 from synsp.sequence import body_size
 
@@ -47,7 +47,8 @@ class RunningCleanStep:
         self._correction = self._correction + np.nansum(diff ** 2, axis=(0, 3))
         self._count += k
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
-        whole = opened(np.median(noise, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
+        level = without_grid(noise, grid_step(around), around.shape[-1])  # rounding is no estimator's noise
+        whole = opened(np.median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         if (whole >= 1).all():
             return outputs
         limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))
