@@ -12,6 +12,8 @@ gains: benchmarks/RESULTS.md, section 6, "Fast motion".
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from synsp.config import TRAINING_FPS
@@ -37,6 +39,12 @@ TRIM = 0.2
 MIN_GROUP = 15
 _HAND = ("hand", "thumb", "finger", "pinky")
 _MOUTH = ("mouth", "lip")
+# SMPL-H's and SMPL-X's fingers (``left_index1`` .. ``right_thumb3``, and SMPL-X's fingertips
+# ``left_index`` ..): read as fingers only in a layout holding ``left_index1``, since MediaPipe's
+# ``left_index`` and ``left_foot_index`` are body points. SMPL-X's mouth and face landmarks are no
+# group: points of the mesh's head, posed with it, they refined better moving with the head
+# (validation, jitter: 11.2 mm as groups, 8.8 with the head; RESULTS section 11, "SMPL-H and SMPL-X").
+_SMPL_FINGER = re.compile(r"(left|right)_(index|middle|ring)\d?")
 
 
 def _motion_rms(centred: np.ndarray, short: int, long: int) -> float:
@@ -185,15 +193,19 @@ def pace_groups(layout: str | Layout) -> dict[str, np.ndarray]:
     ``right_hand`` (points named after a hand or a finger, by side), ``mouth`` (named after the
     mouth or the lips, and points 48-67 of an iBUG face of 68 or 70 ``face-*`` points) and
     ``face`` (the other ``face-*`` points); each (N,) joint indices, only the groups of at least
-    :data:`MIN_GROUP` points (COCO-WholeBody, Halpe-136, OpenPose-137: all four; body layouts: none)."""
+    :data:`MIN_GROUP` points (COCO-WholeBody, Halpe-136, OpenPose-137: all four; SMPL-H-52 and SMPL-X-55
+    and -127: the hands; body layouts: none)."""
     names = [name.lower() for name in get_layout(layout).joints]
     groups: dict[str, list[int]] = {"left_hand": [], "right_hand": [], "mouth": [], "face": []}
     face = [j for j, name in enumerate(names) if name.startswith("face")]
     ibug_mouth = set(face[48:68]) if len(face) in (68, 70) else set()
+    smpl_fingers = "left_index1" in names
     for j, name in enumerate(names):
         side = next((s for s in ("left", "right") if name.startswith(s)), None)
-        if side and any(part in name for part in _HAND):
+        if side and (any(part in name for part in _HAND) or (smpl_fingers and _SMPL_FINGER.fullmatch(name))):
             groups[f"{side}_hand"].append(j)
+        elif smpl_fingers:  # SMPL-X's face: with the head (above)
+            continue
         elif j in ibug_mouth or any(part in name for part in _MOUTH):
             groups["mouth"].append(j)
         elif name.startswith("face"):

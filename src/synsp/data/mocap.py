@@ -23,6 +23,7 @@ from typing import Iterable
 import numpy as np
 
 from synsp.data.mocap_layouts import MOCAP_LAYOUTS, mocap_in_layout
+from synsp.data.smplx_mocap import SMPLX_FAMILY, smplx_from_mocap
 from synsp.formats.bvh import MM_PER_CM, forward_kinematics, read_bvh
 from synsp.paths import atomic_path, cache_dir, data_root
 from synsp.rotations.smpl_template import smpl_positions
@@ -129,7 +130,9 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
         (:mod:`synsp.data.mocap_layouts`; these read the file again, uncached, for the
         orientations of the feet and hands), or ``"smpl24"``, ``"smpl22"``: the clip retargeted
         to SMPL's tree (:mod:`synsp.data.smpl_mocap`) on SMPL's template skeleton, so SMPL's own
-        joint definitions and proportions (:mod:`synsp.rotations.smpl_template`), not the actor's.
+        joint definitions and proportions (:mod:`synsp.rotations.smpl_template`), not the actor's;
+        ``"smplh52"``, ``"smplx55"``, ``"smplx127"``: that SMPL body with hands (and face) rigid
+        with its wrists (and head), :mod:`synsp.data.smplx_mocap`.
     root : str or PathLike, optional
         Folder holding ``ds1/`` and ``ds2/`` (default: the shared data).
 
@@ -141,6 +144,8 @@ def load_clip(name: str, layout: str = "h36m17", root: str | os.PathLike | None 
     target = get_layout(layout)
     if target.name in MOCAP_LAYOUTS:
         return mocap_in_layout(*_read_bandai(clip_path(name, root)), target)
+    if target.name in SMPLX_FAMILY:  # SMPL's body, with hands (and face) rigid with its wrists (and head)
+        return smplx_from_mocap(load_clip(name, "smpl22", root), load_clip(name, "mediapipe33", root), target.name)
     if target.name in ("smpl24", "smpl22"):
         from synsp.data.smpl_mocap import load_smpl_clip  # it reads the clips through this module
 

@@ -1,6 +1,8 @@
 """Joint layouts and what depends on them alone, one idea per module:
 
-- :mod:`~synsp.skeleton.layouts`: :class:`Layout` and every known layout (:data:`LAYOUTS`);
+- :mod:`~synsp.skeleton.layouts`: every known layout (:data:`LAYOUTS`), of the type :class:`Layout`
+  (:mod:`~synsp.skeleton.layout_type`);
+- :mod:`~synsp.skeleton.smplx_layouts`: SMPL-H's and SMPL-X's joints with their hands and face;
 - :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror and bone tree;
 - :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all, and its z;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
@@ -61,6 +63,9 @@ from synsp.skeleton.layouts import (
     SMPL22,
     SMPL24,
     SMPL29,
+    SMPLH52,
+    SMPLX55,
+    SMPLX127,
     SPIN49,
     Layout,
     check_shape,
@@ -77,7 +82,8 @@ __all__ = [
     "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44",
     "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137",
     "SEVENTEEN_SPLIT",
-    "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
+    "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SMPLH52",
+    "SMPLX55", "SMPLX127", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
     "TREE_EXCESS",
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "depth_beside", "generic_names", "get_layout", "guessed_layout",

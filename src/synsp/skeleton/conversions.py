@@ -11,7 +11,8 @@ layout to another:
   pixels with a visibility channel, C = 3, pass the pixels alone, or the visibility is read as
   depth). Their other joints (feet, hands, face, Halpe's head and neck) are not converted; the
   pipeline refines them around their nearest model joint.
-- ``smpl24``, ``smpl22`` and ``smpl29`` (HybrIK's: SMPL's 24 and five more) ``-> h36m17``: SMPL's
+- ``smpl24``, ``smpl22``, ``smpl29`` (HybrIK's: SMPL's 24 and five more), and ``smplh52``, ``smplx55``,
+  ``smplx127`` (SMPL-H's and SMPL-X's: SMPL's body's 22 first, converted alone) ``-> h36m17``: SMPL's
   3D joint positions (any unit), as from the mocap joints they stand for (:data:`BANDAI_TO_SMPL`,
   then ``bandai22 -> h36m17`` below, the head frame estimated from the neck, head and shoulders),
   the thorax and shoulders moved to the mocap's (``SMPL_THORAX_DROP``, ``SMPL_SHOULDERS_IN``); the
@@ -231,6 +232,9 @@ _CONVERSIONS = {
     ("smpl24", "h36m17"): _smpl_to_h36m,
     ("smpl22", "h36m17"): _smpl_to_h36m,
     ("smpl29", "h36m17"): lambda x, head_rotation: _smpl_to_h36m(x[..., :24, :], head_rotation),
+    # SMPL-H's and SMPL-X's first 22 joints are SMPL's body: converted as smpl22's are
+    **{(name, "h36m17"): lambda x, head_rotation: _smpl_to_h36m(x[..., :22, :], head_rotation)
+       for name in ("smplh52", "smplx55", "smplx127")},
     ("bandai22", "coco17"): _bandai_to_coco,
     ("h36m17", "coco17"): _h36m_to_coco,
     ("mpi17", "coco17"): lambda x, head_rotation: _h36m_to_coco(_reordered_as(x, MPI17, H36M17), head_rotation),
@@ -242,7 +246,7 @@ _CONVERSIONS = {
 
 
 # Sources whose conversions place points in 3D (the head's frame, millimetre offsets).
-THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22", "smpl29")
+THREE_D_SOURCES = ("bandai22", "smpl24", "smpl22", "smpl29", "smplh52", "smplx55", "smplx127")
 
 
 def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None) -> bool:

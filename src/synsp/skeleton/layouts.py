@@ -1,60 +1,24 @@
 """Joint layouts: the joints an estimator or a mocap names, the bones between them, the
 left/right pairs and the root, and what a pose's root, trunk, mirror and bone tree are in one.
 
-A :class:`Layout` names the joints, the bones drawn between them, the left/right pairs and
-the root joint. Pairs in ``left_right`` are ``(left, right)``; bones are ``(parent, child)``.
-COCO has no root joint (``root=None``); :func:`~synsp.skeleton.pose_geometry.root_position` gives
-the midpoint of the hips instead. A new layout is one more :class:`Layout` in :data:`LAYOUTS`.
+A :class:`Layout` (:mod:`~synsp.skeleton.layout_type`) names the joints, the bones drawn between
+them, the left/right pairs and the root joint. Pairs in ``left_right`` are ``(left, right)``; bones
+are ``(parent, child)``. COCO has no root joint (``root=None``);
+:func:`~synsp.skeleton.pose_geometry.root_position` gives the midpoint of the hips instead. A new
+layout is one more :class:`Layout` in :data:`LAYOUTS`.
 A pose's root, trunk, mirror and bone tree are in :mod:`~synsp.skeleton.pose_geometry`, Holistic's
 blocks in :mod:`~synsp.skeleton.holistic`; both are importable from here too.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
 from synsp.skeleton.holistic import BLOCKS, missing_blocks  # noqa: F401  (importable from here, as before)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A joint layout.
-
-    Attributes
-    ----------
-    name : str
-        Key in :data:`LAYOUTS`.
-    joints : tuple[str, ...]
-        Joint names in array order.
-    bones : tuple[tuple[int, int], ...]
-        ``(parent, child)`` index pairs to draw or measure.
-    left_right : tuple[tuple[int, int], ...]
-        ``(left, right)`` index pairs swapped by a mirror.
-    root : int or None
-        Index of the root (pelvis) joint; ``None`` when the layout has none (COCO,
-        MediaPipe): use :func:`root_position`, the midpoint of the hips.
-    """
-
-    name: str
-    joints: tuple[str, ...]
-    bones: tuple[tuple[int, int], ...]
-    left_right: tuple[tuple[int, int], ...]
-    root: int | None
-
-    @property
-    def flip_index(self) -> np.ndarray:
-        """Permutation (J,) that swaps every left joint with its right partner."""
-        index = np.arange(len(self.joints))
-        for left, right in self.left_right:
-            index[left], index[right] = right, left
-        return index
-
-    def index(self, joint: str) -> int:
-        """Index of the joint called ``joint``."""
-        return self.joints.index(joint)
+from synsp.skeleton.layout_type import Layout
+from synsp.skeleton.smplx_layouts import SMPLH52, SMPLX55, SMPLX127
 
 
 def _chain(*joints: int) -> list[tuple[int, int]]:
@@ -320,7 +284,8 @@ HOLISTIC543_KAGGLE = _reordered("holistic543_kaggle", HOLISTIC543, HOLISTIC543.j
 LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
                                              HMR44, MPII16, LSP14, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24,
-                                             SMPL22, SMPL29, HOLISTIC543, HOLISTIC543_KAGGLE)}
+                                             SMPL22, SMPL29, SMPLH52, SMPLX55, SMPLX127, HOLISTIC543,
+                                             HOLISTIC543_KAGGLE)}
 
 
 def get_layout(name: str | Layout) -> Layout:

@@ -1,0 +1,47 @@
+"""The :class:`Layout` type: a joint layout's names, bones, left/right pairs and root. Every known
+layout is in :mod:`~synsp.skeleton.layouts` (:data:`~synsp.skeleton.layouts.LAYOUTS`); SMPL-H's and
+SMPL-X's in :mod:`~synsp.skeleton.smplx_layouts`, which both build on this type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A joint layout.
+
+    Attributes
+    ----------
+    name : str
+        Key in :data:`LAYOUTS`.
+    joints : tuple[str, ...]
+        Joint names in array order.
+    bones : tuple[tuple[int, int], ...]
+        ``(parent, child)`` index pairs to draw or measure.
+    left_right : tuple[tuple[int, int], ...]
+        ``(left, right)`` index pairs swapped by a mirror.
+    root : int or None
+        Index of the root (pelvis) joint; ``None`` when the layout has none (COCO,
+        MediaPipe): use :func:`root_position`, the midpoint of the hips.
+    """
+
+    name: str
+    joints: tuple[str, ...]
+    bones: tuple[tuple[int, int], ...]
+    left_right: tuple[tuple[int, int], ...]
+    root: int | None
+
+    @property
+    def flip_index(self) -> np.ndarray:
+        """Permutation (J,) that swaps every left joint with its right partner."""
+        index = np.arange(len(self.joints))
+        for left, right in self.left_right:
+            index[left], index[right] = right, left
+        return index
+
+    def index(self, joint: str) -> int:
+        """Index of the joint called ``joint``."""
+        return self.joints.index(joint)
