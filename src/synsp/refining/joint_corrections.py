@@ -1,9 +1,14 @@
 """Which model joints' correction a joint of another layout takes: the joints both layouts share, the
-model joints nearest to each other joint, and the share of their correction its own noise needs."""
+model joints nearest to each other joint, the share of their correction its own noise needs, and
+the trunk points the conversion does not use, carried rigidly by the refined trunk instead."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
+from synsp.conventions import local_frames
 from synsp.inference.clean import input_noise
 from synsp.skeleton import can_convert, convert, get_layout
 
@@ -45,3 +50,65 @@ def nearest_joints(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     near = np.isfinite(d) & (d <= NEAR_TIE * d.min(axis=1, keepdims=True))
     near[~near.any(axis=1), 0] = True
     return near / near.sum(axis=1, keepdims=True)
+
+
+# A joint named like a trunk point (BODY-25's neck and mid-hip, Halpe-26's neck and hip): rigid with
+# the trunk's model joints, unlike a head top, a face point (worse kept rigid, measured), a hand or
+# Bandai-22's joint_Root (the world's origin).
+TRUNK_WORDS = ("neck", "hip", "pelvis", "spine", "chest", "thorax")
+
+
+@lru_cache(maxsize=None)
+def loose_trunk_points(layout: str, target: str) -> tuple[int, ...]:
+    """Indices in ``layout`` of the trunk points (:data:`TRUNK_WORDS`) that the conversion to
+    ``target`` neither copies nor uses: moving one moves no converted joint (BODY-25's neck and
+    mid-hip, made from nothing in H36M, whose pelvis and thorax are the hips' and shoulders' means).
+    Bandai-22's Hips, Spine, Chest and Neck build H36M's joints, so they are not loose."""
+    names = get_layout(layout).joints
+    if not can_convert(layout, target):
+        return ()
+    probe = np.random.default_rng(0).normal(size=(1, len(names), 3))
+    base = convert(probe, layout, target)
+    loose = []
+    for j, name in enumerate(names):
+        if not any(word in name.lower() for word in TRUNK_WORDS):
+            continue
+        moved = probe.copy()
+        moved[:, j] += 1.0
+        if np.array_equal(convert(moved, layout, target), base):
+            loose.append(j)
+    return tuple(loose)
+
+
+def rigid_on_trunk(poses: np.ndarray, refined: np.ndarray, target: str, weights: np.ndarray,
+                   joints: Iterable[int], measured: np.ndarray) -> dict[int, np.ndarray]:
+    """Loose trunk points (:func:`loose_trunk_points`) carried by the refined trunk: for joint
+    ``j`` of ``poses`` (T, J, C, no NaN), its anchor is the mean of the model joints ``weights[j]``
+    (J, K) picks in ``refined`` (T, K, C, ``target``'s layout), and the point is kept at the
+    clip's median offset from it in the anchor's :func:`synsp.conventions.local_frames` (the
+    trunk frame; in 2D scaled by the trunk's length), over the frames ``measured`` (T, J) marks.
+    A model correction made from the hips and shoulders undoes their noise, not the point's own.
+    Returns {j: (T, C)} for the joints whose anchors are all trunk model joints (or shoulders);
+    a point never measured is left out."""
+    model = get_layout(target).joints
+    frames = None
+    out = {}
+    for j in joints:
+        anchors = np.nonzero(weights[j])[0]
+        if not measured[:, j].any() or not all(
+                any(word in model[k] for word in TRUNK_WORDS + ("shoulder",)) for k in anchors):
+            continue
+        if frames is None:
+            frames = local_frames(refined, target)  # (T, K, C, C)
+        frame = frames[:, anchors[0]]
+        det = np.abs(np.linalg.det(frame))
+        axes = det > 1e-9 * det.max(initial=0.0)  # a body of no size has no frame: its offset is 0
+        frame = np.where(axes[:, None, None], frame, np.eye(frame.shape[-1]))
+        anchor = np.einsum("k,tkc->tc", weights[j, anchors], refined[:, anchors])
+        local = np.linalg.solve(frame, (poses[:, j] - anchor)[..., None])[..., 0]
+        keep = measured[:, j] & axes
+        if not keep.any():
+            continue
+        offset = np.median(local[keep], axis=0)
+        out[j] = anchor + np.where(axes[:, None], np.einsum("tab,b->ta", frame, offset), 0.0)
+    return out

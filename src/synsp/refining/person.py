@@ -5,14 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
+from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
-from synsp.refining.joint_corrections import nearest_joints, noise_ratio, shared_joints
+from synsp.refining.joint_corrections import (
+    loose_trunk_points,
+    nearest_joints,
+    noise_ratio,
+    rigid_on_trunk,
+    shared_joints,
+)
 from synsp.refining.methods import check_options, method_function, network_model
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
+
+# Coordinates per joint where :func:`rigid_on_trunk` carries the loose trunk points: 3D only. In 2D
+# the COCO-17 model's refined shoulders and hips do worse than the neck's and mid-hip's own route
+# (validation, 12 clips, benchmarks/loose_trunk.py --space 2d --in-2d: BODY-25 `typical` 8.29 -> 9.10 px).
+RIGID_TRUNK_COORDS = (3,)
 
 
 def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
@@ -80,6 +92,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
+    - in 3D, a trunk point the conversion does not use (BODY-25's neck and mid-hip, Halpe-26's
+      neck and hip: the model's thorax and pelvis are made from the shoulders and hips) is kept at its
+      clip's median offset, in the trunk's frame, from the refined model joints nearest to it
+      (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
+      :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
+      shoulders' noise, not its own;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
 
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
@@ -98,7 +116,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         return refine_person(poses, "smoothnet", None, smoothnet)
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
-    poses = measurements(poses, get_layout(layout)).values
+    measured = measurements(poses, get_layout(layout))
+    poses = measured.values
     converted = convert(poses, layout, target)
     # a model joint made of a missing one was not measured either (convert carries the NaN)
     unseen = np.isnan(convert(np.where(missing[..., None], np.nan, poses), layout, target)).any(-1)
@@ -108,7 +127,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
-    weights = nearest_joints(poses, converted) * noise_ratio(poses, converted)[:, None]
+    nearest = nearest_joints(poses, converted)
+    weights = nearest * noise_ratio(poses, converted)[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
@@ -116,6 +136,16 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
+    loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
+    filled = missing | measured.missing | measured.glitches | measured.held  # not the point's own values
+    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled)
+    if trunk:
+        placed = out.copy()
+        for j, values in trunk.items():
+            placed[:, j] = values
+        if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
+            placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d")
+        out[:, list(trunk)] = placed[:, list(trunk)]
     return out
 
 
