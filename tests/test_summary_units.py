@@ -74,7 +74,8 @@ def test_the_unit_is_the_files_for_every_method(tmp_path):
 def test_a_pose2sim_trc_counts_its_own_markers_in_the_layout_note(tmp_path):
     markers = read_poses(TRC).extra["trc"]["markers"]
     text = str(refine_file(TRC, tmp_path / "out.trc"))
-    assert f"layout: halpe26 -> h36m17: 12 joints refined by SynSP, the other {len(markers) - 12} by" in text
+    assert f"layout: halpe26 -> h36m17: 12 joints refined by SynSP, the other {len(markers) - 12 - 2} by" in text
+    assert "model joint, neck and hip kept at their offset from the refined trunk" in text  # Pose2Sim's Neck and Hip
 
 
 def test_joint_groups_without_a_joint_are_left_out(tmp_path):

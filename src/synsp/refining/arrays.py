@@ -15,7 +15,7 @@ from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
 from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
-from synsp.refining.joint_corrections import NEAR_TIE, nearest_joints, noise_ratio, shared_joints
+from synsp.refining.joint_corrections import NEAR_TIE, loose_trunk_points, nearest_joints, noise_ratio, shared_joints
 from synsp.refining.methods import (
     METHODS,
     cached_model,
@@ -24,7 +24,7 @@ from synsp.refining.methods import (
     method_function,
     network_model,
 )
-from synsp.refining.person import group_model, refine_person, refine_track
+from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, refine_person, refine_track
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -39,9 +39,10 @@ from synsp.sequence import (
 )
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
-__all__ = ["METHODS", "NEAR_TIE", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network", "group_model",
-           "guessed_layout", "input_layout", "layout_name", "method_function", "model_layout", "nearest_joints",
-           "network_model", "noise_ratio", "refine", "refine_track", "shared_joints", "views_together"]
+__all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
+           "group_model", "guessed_layout", "input_layout", "layout_name", "loose_trunk_points", "method_function",
+           "model_layout", "nearest_joints", "network_model", "noise_ratio", "refine", "refine_track", "shared_joints",
+           "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,

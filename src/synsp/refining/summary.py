@@ -14,7 +14,7 @@ from synsp.inference.floor import drift_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
-from synsp.refining.arrays import network_model, shared_joints
+from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, network_model, shared_joints
 from synsp.refining.tracks import ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
@@ -172,8 +172,12 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
         j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
     grouped = {int(j) for joints in pace_groups(name).values() for j in joints}  # at their own pace
     alone = grouped | {j for block, first, end in BLOCKS.get(name, ()) if block != "pose" for j in range(first, end)}
+    loose = [get_layout(name).joints[j] for j in loose_trunk_points(name, target)
+             if c_count in RIGID_TRUNK_COORDS and (held is None or j in held)]
+    rigid = f", {' and '.join(loose)} kept at {'its' if len(loose) == 1 else 'their'} offset from the refined trunk"
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other "
-            f"{j_count - len(kept) - len(alone)} by SmoothNet plus the SynSP correction of their nearest model joint"
+            f"{j_count - len(kept) - len(alone) - len(loose)} by SmoothNet plus the SynSP correction of their nearest "
+            "model joint" + (rigid if loose else "")
             + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")
             + (" (each group at its own pace)" if grouped else "")]
 
