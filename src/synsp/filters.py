@@ -23,40 +23,17 @@ from __future__ import annotations
 
 import inspect
 import math
-import warnings
 from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
-from synsp.sequence import fill_gaps
+from synsp.filter_input import check_rate, odd_window, prepare
+from synsp.one_euro import ONE_EURO_BETA, ONE_EURO_MIN_CUTOFF, OneEuroFilter, one_euro
 
-__all__ = ["identity", "savgol", "savgol_window", "gaussian", "one_euro", "OneEuroFilter", "butterworth",
-           "cutoff_for", "median", "hampel", "FILTERS", "FILTER_GRIDS", "PAPER_SETTINGS"]
-
-
-def _prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
-    """Validate (..., T, J, C); return a gap-free float64 copy and the dtype to give back."""
-    a = np.asarray(x)
-    if a.ndim < 3 or 0 in a.shape:
-        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
-    dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
-    a = a.astype(np.float64)
-    if not np.isfinite(a).all():  # NaN, and inf too: missing (fill_gaps reads both so)
-        a = fill_gaps(a)[0]
-    return a, dtype
-
-
-def _check_fps(fps: float) -> None:
-    """A ``ValueError`` unless ``fps`` is a positive finite frame rate."""
-    if not (np.isfinite(fps) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
-
-
-def _odd_window(window: int, name: str = "window") -> int:
-    if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
-        raise ValueError(f"{name} must be a positive odd int, got {window!r}")
-    return int(window)
+__all__ = ["identity", "savgol", "savgol_window", "gaussian", "one_euro", "OneEuroFilter", "ONE_EURO_BETA",
+           "ONE_EURO_MIN_CUTOFF", "butterworth", "cutoff_for", "median", "hampel", "FILTERS", "FILTER_GRIDS",
+           "PAPER_SETTINGS"]
 
 
 def identity(x: np.ndarray) -> np.ndarray:
@@ -66,7 +43,7 @@ def identity(x: np.ndarray) -> np.ndarray:
     ----------
     x : (T, J, C) or (..., T, J, C) array, any unit.
     """
-    a, dtype = _prepare(x)
+    a, dtype = prepare(x)
     return a.astype(dtype)
 
 
@@ -79,7 +56,7 @@ SAVGOL_SECONDS = 0.3
 def savgol_window(fps: float, order: int = 2) -> int:
     """Savitzky-Golay's default window in frames at ``fps``: :data:`SAVGOL_SECONDS` of frames,
     odd, and at least ``order + 2`` (9 at 30 fps, 19 at 60, 31 at 100)."""
-    _check_fps(fps)
+    check_rate(fps)
     frames = int(round(SAVGOL_SECONDS * float(fps)))
     least = int(order) + 2
     return max(frames | 1, least | 1)  # | 1: the odd number at or above
@@ -118,10 +95,10 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     """
     from scipy.signal import savgol_filter
 
-    window = _odd_window(savgol_window(fps, order) if window is None else window)
+    window = odd_window(savgol_window(fps, order) if window is None else window)
     if not isinstance(order, (int, np.integer)) or not 0 <= order < window:
         raise ValueError(f"order must be an int in [0, window={window}), got {order!r}")
-    a, dtype = _prepare(x)
+    a, dtype = prepare(x)
     t = a.shape[-3]
     w = min(window, t if t % 2 else t - 1)
     k = min(order, w - 1)
@@ -169,19 +146,19 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     if cutoff is not None and sigma is not None:
         raise ValueError("give sigma (frames) or cutoff (Hz), not both")
     if sigma is None:
-        _check_fps(fps)
+        check_rate(fps)
         if cutoff is None:  # a time span, not frames: 3 frames were 0.1 s at 30 fps, 0.03 s at 100 Hz
             cutoff = cutoff_for(GAUSSIAN_HZ, fps)
         if not 0 < cutoff < fps / 2:
             raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
         sigma = math.sqrt(math.log(2.0)) / (2.0 * math.pi * cutoff) * fps  # gain 1/sqrt(2) at the cut-off
         window = 2 * math.ceil(3.0 * sigma) + 1 if window is None else window
-    window = _odd_window(31 if window is None else window)
+    window = odd_window(31 if window is None else window)
     if not sigma > 0:
         raise ValueError(f"sigma must be > 0, got {sigma!r}")
     if mode not in ("nearest", "reflect", "mirror"):
         raise ValueError(f"mode must be 'nearest', 'reflect' or 'mirror', got {mode!r}")
-    a, dtype = _prepare(x)
+    a, dtype = prepare(x)
     half = window // 2
     k = np.arange(-half, half + 1, dtype=np.float64)
     weights = np.exp(-0.5 * (k / sigma) ** 2)
@@ -195,166 +172,6 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
 # the input's error behind at 30 fps. 50, with min_cutoff 0.5 Hz: below the input on every
 # video-like set (validation split, a Pose2Sim-like gait; 20 is 3 % better there but twice as far
 # off on 1.5 mm marker noise); benchmarks/filter_defaults.py, RESULTS section 16.
-ONE_EURO_BETA = 50.0
-ONE_EURO_MIN_CUTOFF = 0.5  # Hz: at 20 or more per body size the result hardly depends on it
-
-
-def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
-    """Smoothing factor of a first-order low-pass at ``cutoff`` Hz sampled every ``dt`` s."""
-    r = 2.0 * math.pi * cutoff * dt
-    return r / (r + 1.0)
-
-
-class OneEuroFilter:
-    """Streaming One-Euro filter (Casiez et al., CHI 2012): one frame in, one frame out.
-
-    An exponential low-pass whose cutoff rises with the (low-passed) speed: steady joints
-    are smoothed hard, fast ones follow with little lag. Every joint and coordinate is
-    filtered independently but in one vectorised step.
-
-    Parameters
-    ----------
-    fps : frame rate in Hz; the time step when no timestamp is given is ``1 / fps`` s.
-    min_cutoff : cutoff in Hz at zero speed (lower = smoother).
-    beta : cutoff increase per unit of speed, in Hz per (input unit / s); None (default):
-        ``body_beta`` per body size per second.
-    d_cutoff : cutoff in Hz of the low-pass applied to the speed estimate.
-    body_beta : the speed term per body size, in Hz per (body size / s), used when ``beta`` is
-        None; the size is read from the first frame (the largest side of its joints' box, as
-        :func:`synsp.sequence.body_size` reads each frame), so one setting serves millimetres,
-        metres and pixels alike. None: :data:`ONE_EURO_BETA`.
-
-    Notes
-    -----
-    Time is in seconds and cutoffs in Hz, so a setting means the same at any frame rate.
-    SmoothNet's and mmpose's implementations step time in frames (dt = 1): their settings
-    equal ours at ``fps=1``; at a frame rate F the same filter is ``min_cutoff * F``,
-    ``beta`` unchanged, ``d_cutoff * F``. ``beta`` multiplies a speed, so it also scales with
-    the position unit: the paper's (0.04, 0.7, d_cutoff 1) on metres at 30 fps is
-    (1.2, 0.0007, 30) on millimetres, ``body_beta`` 1 for a 1.43 m body (the mocap's median size):
-    :data:`PAPER_SETTINGS`. The defaults follow fast motion more closely (:data:`ONE_EURO_BETA`).
-    Taken literally in Hz and millimetres, (0.04, 0.7) barely smooths (the speed
-    term dominates the cutoff); the same 0.0007 per mm/s on metres or pixels lags far behind.
-
-    A joint that is NaN in a frame keeps its state and returns its last estimate (NaN until
-    it has been seen once); the filter cannot look ahead to fill it.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> f = OneEuroFilter(fps=30.0)
-    >>> f(np.zeros((17, 3))).shape
-    (17, 3)
-    """
-
-    def __init__(self, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
-                 d_cutoff: float = 30.0, body_beta: float | None = None):
-        for name, value in (("fps", fps), ("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
-            if not value > 0:
-                raise ValueError(f"{name} must be > 0, got {value!r}")
-        if beta is not None and not beta >= 0:
-            raise ValueError(f"beta must be >= 0, got {beta!r}")
-        if body_beta is not None and not (np.isfinite(body_beta) and body_beta >= 0):
-            raise ValueError(f"body_beta must be a number >= 0 (Hz per body size per second), got {body_beta!r}")
-        if beta is not None and body_beta is not None:
-            raise ValueError("give beta (per unit of speed) or body_beta (per body size), not both")
-        self.body_beta = ONE_EURO_BETA if body_beta is None else float(body_beta)
-        self.fps, self.min_cutoff = float(fps), float(min_cutoff)
-        self.beta, self.d_cutoff = None if beta is None else float(beta), float(d_cutoff)
-        self.reset()
-
-    def __repr__(self) -> str:
-        return (f"OneEuroFilter(fps={self.fps}, min_cutoff={self.min_cutoff}, beta={self.beta}, "
-                f"d_cutoff={self.d_cutoff}, body_beta={self.body_beta})")
-
-    def reset(self) -> None:
-        """Forget the past: the next frame is passed through as the first one."""
-        self._x: np.ndarray | None = None  # last estimate, float64
-        self._dx: np.ndarray | None = None  # last low-passed speed, input unit per second
-        self._t: float | None = None
-        self._beta: float | np.ndarray | None = self.beta  # None until the first frame gives the body's size
-
-    def __call__(self, frame: np.ndarray, timestamp: float | None = None) -> np.ndarray:
-        """Filter one frame.
-
-        Parameters
-        ----------
-        frame : (J, C) array (any shape, as long as it stays the same between calls).
-        timestamp : time of this frame in seconds; if None, frames are ``1 / fps`` apart.
-
-        Returns
-        -------
-        The filtered frame, same shape and dtype as ``frame``.
-        """
-        a = np.asarray(frame)
-        dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
-        x = a.astype(np.float64)
-        if self._x is not None and x.shape != self._x.shape:
-            raise ValueError(f"frame must keep the shape {self._x.shape} of earlier frames, got shape {x.shape}")
-        if self._x is None:
-            if self._beta is None:
-                self._beta = _beta_for(x, self.body_beta)
-            self._x, self._dx = x.copy(), np.zeros_like(x)
-            self._t = timestamp
-            return x.astype(dtype)
-        dt = 1.0 / self.fps
-        if timestamp is not None and self._t is not None:
-            if not timestamp > self._t:
-                raise ValueError(f"timestamp must increase, got {timestamp!r} after {self._t!r}")
-            dt = float(timestamp - self._t)
-        self._t = timestamp if timestamp is not None else (None if self._t is None else self._t + dt)
-        fresh = np.isnan(self._x) & ~np.isnan(x)  # first sighting of a joint: take it as is
-        seen = ~np.isnan(x) & ~fresh
-        dx = (x - self._x) / dt
-        dx_hat = self._dx + _alpha(self.d_cutoff, dt) * (dx - self._dx)
-        cutoff = self.min_cutoff + self._beta * np.abs(dx_hat)
-        x_hat = self._x + _alpha(cutoff, dt) * (x - self._x)
-        self._dx = np.where(seen, dx_hat, self._dx)
-        self._x = np.where(seen, x_hat, np.where(fresh, x, self._x))
-        return self._x.astype(dtype)
-
-
-def _beta_for(frame: np.ndarray, body_beta: float) -> np.ndarray:
-    """``body_beta`` (Hz per body size / s) in Hz per (unit / s) for a frame (..., J, C), per person or view
-    (shaped (..., 1, 1)): divided by the largest side of that person's joints' box, NaN joints
-    left out; 0 (no speed term) for a body of no size or none seen."""
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
-        size = (np.nanmax(frame, axis=-2) - np.nanmin(frame, axis=-2)).max(axis=-1)
-    ok = np.isfinite(size) & (size > 0)
-    return np.where(ok, body_beta / np.where(ok, size, 1.0), 0.0)[..., None, None]
-
-
-def one_euro(
-    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
-    d_cutoff: float = 30.0,
-    body_beta: float | None = None,
-) -> np.ndarray:
-    """One-Euro filter over a whole sequence, frame by frame (causal, like live use).
-
-    Exactly what :class:`OneEuroFilter` gives when fed the frames one at a time, but all
-    joints, coordinates (and leading axes) of a frame are filtered in one step.
-
-    Parameters
-    ----------
-    x : (T, J, C) or (..., T, J, C) array, any unit; frames ``1 / fps`` seconds apart.
-    fps, min_cutoff, beta, d_cutoff, body_beta : see :class:`OneEuroFilter` (Hz, Hz per unit/s and
-        Hz per body size / s).
-        The defaults: :data:`ONE_EURO_MIN_CUTOFF` and :data:`ONE_EURO_BETA` per body size.
-
-    Returns
-    -------
-    Filtered array, same shape and dtype as ``x``.
-    """
-    a, dtype = _prepare(x)
-    frames = np.moveaxis(a, -3, 0)  # (T, ..., J, C)
-    f = OneEuroFilter(fps=fps, min_cutoff=min_cutoff, beta=beta, d_cutoff=d_cutoff, body_beta=body_beta)
-    out = np.empty_like(frames)
-    for i, frame in enumerate(frames):
-        out[i] = f(frame)
-    return np.moveaxis(out, 0, -3).astype(dtype)
-
-
 BUTTERWORTH_HZ = 6.0  # Pose2Sim's cut-off, the default where the frame rate allows it (cutoff_for)
 
 
@@ -380,14 +197,14 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     """
     from scipy.signal import sosfiltfilt
 
-    _check_fps(fps)
+    check_rate(fps)
     if cutoff is None:
         cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
     if not 0 < cutoff < fps / 2:
         raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
     if int(order) != order or order < 2 or order % 2:
         raise ValueError(f"order must be an even integer >= 2 (forwards + backwards), got {order!r}")
-    a, dtype = _prepare(x)
+    a, dtype = prepare(x)
     frames = a.shape[-3]
     if frames < 2:
         return a.astype(dtype)
@@ -427,8 +244,8 @@ def median(x: np.ndarray, *, window: int = 5) -> np.ndarray:
     """
     from scipy.ndimage import median_filter
 
-    window = _odd_window(window)
-    a, dtype = _prepare(x)
+    window = odd_window(window)
+    a, dtype = prepare(x)
     size = [1] * a.ndim
     size[-3] = window
     return median_filter(a, size=size, mode="nearest").astype(dtype)
@@ -449,10 +266,10 @@ def hampel(x: np.ndarray, *, window: int = 7, n_sigma: float = 3.0) -> np.ndarra
     -------
     Filtered array, same shape and dtype as ``x``.
     """
-    window = _odd_window(window)
+    window = odd_window(window)
     if not n_sigma > 0:
         raise ValueError(f"n_sigma must be > 0, got {n_sigma!r}")
-    a, dtype = _prepare(x)
+    a, dtype = prepare(x)
     axis = a.ndim - 3
     half = window // 2
     pad = [(0, 0)] * a.ndim

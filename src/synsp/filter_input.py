@@ -1,0 +1,31 @@
+"""What every classic filter (:mod:`synsp.filters`, :mod:`synsp.one_euro`) checks and prepares first:
+the pose array (missing joints filled), the frame rate and the window."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.sequence import fill_gaps
+
+
+def prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
+    """Validate (..., T, J, C); return a gap-free float64 copy and the dtype to give back."""
+    a = np.asarray(x)
+    if a.ndim < 3 or 0 in a.shape:
+        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all():  # NaN, and inf too: missing (fill_gaps reads both so)
+        a = fill_gaps(a)[0]
+    return a, dtype
+
+
+def check_rate(fps: float) -> None:
+    """A ``ValueError`` unless ``fps`` is a positive finite frame rate."""
+    if not (np.isfinite(fps) and fps > 0):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+
+
+def odd_window(window: int, name: str = "window") -> int:
+    if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
+        raise ValueError(f"{name} must be a positive odd int, got {window!r}")
+    return int(window)
