@@ -171,11 +171,11 @@ def test_a_score_channel_is_read_as_scores_and_given_back():
 
 
 def test_a_fixed_score_says_nothing_in_three_or_four_channels():
-    """One rule for a constant channel (:func:`synsp.sequence.constant_channel`): a fixed score,
+    """One rule for a constant channel (:func:`synsp.channels.constant_channel`): a fixed score,
     even a low one and with NaN where a tool wrote none, marks no joint missing, whether it
     follows x, y or x, y, z."""
     import synsp
-    from synsp.sequence import constant_channel
+    from synsp.channels import constant_channel
 
     rng = np.random.default_rng(2)
     t = np.arange(60)[:, None, None]

@@ -697,7 +697,7 @@ def test_api_raises_one_synsp_error_type_per_failure(name):
 # ---- (T, J, 3) without scores: x, y + confidence, or x, y, z? ----
 
 def test_third_channel_rule_both_sides():
-    from synsp.sequence import third_channel
+    from synsp.channels import third_channel
 
     assert third_channel(_xy_conf()) == "confidence"  # pixels + scores
     assert third_channel(motion()) == "z"  # millimetres: the channel leaves [0, 1.5]
@@ -714,7 +714,7 @@ def test_simcc_scores_above_1_are_a_confidence_and_a_depth_that_moves_with_the_b
     """RTMPose/RTMW's SimCC scores are no probabilities: 20 % of them above 1, up to 1.12, or a model's
     up to 1.7; x, y span pixels and the channel stays in [0, 2] without moving with the body: a score.
     A depth in metres beside pixels moves with the body (all joints together): not told, ask."""
-    from synsp.sequence import third_channel
+    from synsp.channels import third_channel
 
     rtmw = _xy_conf()
     rtmw[..., 2] = np.random.default_rng(2).uniform(0.02, 1.12, (40, 17))

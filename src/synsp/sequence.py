@@ -13,8 +13,7 @@ import numpy as np
 
 __all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
            "left_missing", "body_size", "nan_median",
-           "mm_per_unit", "UNSEEN_SHARE", "unseen_share",
-           "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
+           "mm_per_unit", "UNSEEN_SHARE", "unseen_share"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -326,92 +325,3 @@ def mm_per_unit(poses: np.ndarray) -> float:
     if not np.isfinite(size) or size >= 300:
         return 1.0
     return 1000.0 if size < 30 else 10.0
-
-
-def confidence_like(values: np.ndarray) -> bool:
-    """Whether finite ``values`` (any shape, at least one) read as confidences: every one in
-    [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1]."""
-    return bool(values.min() >= 0 and values.max() <= 1.5 and np.mean(values <= 1) >= 0.9)
-
-
-def fourth_channel_error(poses: np.ndarray) -> str | None:
-    """Why the fourth channel of (..., J, 4) poses, read as x, y, z plus a score, is no score
-    (:func:`confidence_like`); None when it is one (or holds no finite value)."""
-    channel = np.asarray(poses[..., 3], dtype=np.float64)
-    seen = channel[np.isfinite(channel)]
-    if seen.size and not confidence_like(seen):
-        return (f"a fourth channel is read as a confidence in [0, 1], but it holds values from {seen.min():g} "
-                f"to {seen.max():g}; give x, y, z only")
-    return None
-
-
-def constant_channel(values: np.ndarray) -> bool:
-    """Whether a channel (any shape) holds one value wherever it is finite, to 1e-6 of its size:
-    a padded z or a fixed score, which says nothing about a joint. False when none is finite."""
-    values = np.asarray(values, np.float64)
-    values = values[np.isfinite(values)]
-    return values.size > 0 and bool(np.ptp(values) <= 1e-6 * max(1.0, float(np.abs(values).max())))
-
-
-SCORE_MAX = 2.0  # the highest score a third channel beside pixel x, y may hold (SimCC scores pass 1)
-
-
-def _moves_together(channel: np.ndarray) -> bool:
-    """Whether a channel (..., T, J) moves with the body, all joints at once, as a depth does: the
-    spread over time of its per-frame median is over twice its median spread over the joints of a
-    frame. Scores differ between the joints of a frame (a hidden hand, a seen face) more than
-    their frames' medians drift."""
-    values = channel.reshape(-1, channel.shape[-1])
-    seen = np.isfinite(values).sum(-1) >= 2
-    if seen.sum() < 2:
-        return False
-    values = values[seen]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        medians = np.nanmedian(values, axis=-1)
-        within = float(np.median(np.nanpercentile(values, 90, axis=-1) - np.nanpercentile(values, 10, axis=-1)))
-    drift = float(np.percentile(medians, 95) - np.percentile(medians, 5))
-    return drift > 2 * within
-
-
-def third_channel(poses: np.ndarray) -> str | None:
-    """What the third channel of (..., T, J, 3) poses that come without confidences holds:
-    ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), ``"constant"`` (one value
-    everywhere: a padded z or a fixed score; either way x, y are a 2D pose and the channel
-    carries nothing to refine), or None when it cannot be told.
-
-    The rule, from cues that a 3D skeleton in any unit does not show all at once:
-
-    - ``"confidence"`` needs all three: (1) x, y span a person far beyond 1: the median
-      per-frame bounding-box side of x, y is at least 20 (pixels; a person in metres or in
-      normalised image coordinates spans < 3); (2) the channel stays in [0, ``SCORE_MAX``]
-      (2: RTMPose's and RTMW's SimCC scores are no probabilities and pass 1, to 1.1-1.7); (3) the
-      channel varies (else ``"constant"``: no body has one depth for every joint in every frame)
-      and does not move with the body (:func:`_moves_together`: a depth in metres beside pixels
-      does, all joints at once, as the person comes nearer). Together (1) and (2) mean the
-      channel's spread is under 10 % of the body's, while in 3D the three coordinates share one
-      unit and a body's depth is a sizeable part of its height in any posture; so a channel that
-      is in [0, 2] only because it is small is not read as a score.
-    - ``"z"``: the channel leaves [0, 2] with x, y in pixels, or is not confidence-like (values
-      outside [0, 1.5]) with x, y smaller, or x, y span < 3 units while not all of x, y lie in
-      [0, 1] (a skeleton in metres whose z happens to lie in [0, 1]).
-    - None otherwise, e.g. x, y and the channel all in [0, 1] (normalised image coordinates
-      with a score, or a skeleton in metres in the positive octant), or a channel in [0, 2] that
-      moves with the body: the caller asks the user.
-    """
-    x = np.asarray(poses, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        channel = x[..., 2][np.isfinite(x[..., 2])]
-    if channel.size == 0:
-        return None
-    if constant_channel(channel):
-        return "constant"
-    span = body_size(x[..., :2])
-    if np.isfinite(span) and span >= 20 and channel.min() >= 0 and channel.max() <= SCORE_MAX:
-        return None if _moves_together(x[..., 2]) else "confidence"
-    if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
-        return "z"
-    xy = x[..., :2][np.isfinite(x[..., :2])]
-    if np.isfinite(span) and span < 3 and not (xy.min() >= 0 and xy.max() <= 1):
-        return "z"
-    return None

@@ -41,13 +41,14 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from synsp.channels import confidence_like, third_channel
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
 from synsp.model import NETWORKS
-from synsp.sequence import MIN_SCORE, body_size, confidence_like, third_channel
+from synsp.sequence import MIN_SCORE, body_size
 from synsp.skeleton import LAYOUTS, can_convert
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
@@ -132,7 +133,7 @@ class PoseStream:
     space : ``"2d"`` (pixels) or ``"3d"``; default the checkpoint's, else the shipped model's for
         ``layout`` (3D for ``h36m17``), else 2D. ``"2d"`` with ``h36m17`` streams 2D keypoints in
         H36M's order through the 2D model; a 3D stream refuses a person's first frame when it reads
-        as [x, y, confidence] in pixels (:func:`synsp.sequence.third_channel`).
+        as [x, y, confidence] in pixels (:func:`synsp.channels.third_channel`).
     fps : frame rate for One-Euro (Hz).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
     lookahead : frames each frame waits for the frames after it, to tell glitches, held values,
@@ -305,7 +306,7 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
 
 def _scored_2d(kp: np.ndarray) -> bool:
     """Whether keypoints (J, 3) of one frame read as [x, y, confidence] in pixels, as offline refine
-    reads them (:func:`synsp.sequence.third_channel`), a fixed score included (no body has one depth)."""
+    reads them (:func:`synsp.channels.third_channel`), a fixed score included (no body has one depth)."""
     reading = third_channel(kp[None])
     if reading == "constant":
         third = kp[:, 2][np.isfinite(kp[:, 2])]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from synsp.channels import constant_channel, fourth_channel_error, third_channel
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
@@ -25,18 +26,7 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, refine_person, refine_track
-from synsp.sequence import (
-    ABSURD,
-    MIN_SCORE,
-    constant_channel,
-    fixed_at_origin,
-    fourth_channel_error,
-    left_missing,
-    max_gap_frames,
-    missing_mask,
-    not_found,
-    third_channel,
-)
+from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, left_missing, max_gap_frames, missing_mask, not_found
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
@@ -61,7 +51,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         0 everywhere hold nobody: ``MissingDataError``, as for poses NaN everywhere. A torch
         tensor is read as its values (detached, on the CPU); the result is a NumPy array. A score
         per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
-        told from the values by :func:`synsp.sequence.third_channel`, as ``synsp refine`` tells
+        told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
         below that score, where the refinement leaves it missing). MediaPipe Holistic's 543 points
@@ -198,7 +188,7 @@ def views_together(method: str, n_coords: int, options: dict) -> bool:
 def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
     """The index of the confidence channel of poses (..., J, C), and whether it holds one value
     everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
-    as x, y in pixels plus a score or is constant (:func:`synsp.sequence.third_channel`), 3 for
+    as x, y in pixels plus a score or is constant (:func:`synsp.channels.third_channel`), 3 for
     (..., J, 4) (x, y, z plus a score); None for plain coordinates. A fourth channel that is no
     score is a ShapeError."""
     if x.shape[-1] == 3:

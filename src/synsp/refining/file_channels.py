@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.channels import constant_channel, fourth_channel_error, third_channel
 from synsp.errors import MissingDataError, SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
-from synsp.sequence import body_size, constant_channel, fourth_channel_error, third_channel
+from synsp.sequence import body_size
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel",
@@ -92,7 +93,7 @@ def flat_track_unit(data: PoseData) -> tuple[float, str, list[str]]:
 def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:
     """(T, J, 3) poses without scores from an array or CSV file: x, y plus a confidence, or x, y, z?
 
-    ``space`` "2d"/"3d" says; else :func:`synsp.sequence.third_channel` decides, and an
+    ``space`` "2d"/"3d" says; else :func:`synsp.channels.third_channel` decides, and an
     ambiguous channel is a ``SpaceError`` asking for ``--space``. Returns the data to refine
     (2D poses with the channel as scores when it is a confidence) and the channel (V, T, J) to
     write back unchanged, or None.

@@ -120,7 +120,7 @@ def refine_file(
     space : ``"image"``/``"2d"`` or ``"world"``/``"3d"`` for MediaPipe files; for (T, J, 3) arrays
         and CSV without confidences, ``"2d"`` reads the third channel as a confidence (x, y,
         score) and ``"3d"`` as z. Without it synsp decides by
-        :func:`synsp.sequence.third_channel` and refuses (``SpaceError``) when it cannot tell. A
+        :func:`synsp.channels.third_channel` and refuses (``SpaceError``) when it cannot tell. A
         confidence channel makes low-confidence joints missing and is written back unchanged.
     fps : the input's frame rate, when the file does not say or says it wrongly (the
         networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
