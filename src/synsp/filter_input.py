@@ -26,6 +26,7 @@ def check_rate(fps: float) -> None:
 
 
 def odd_window(window: int, name: str = "window") -> int:
+    """``window`` as an int, or a ``ValueError`` naming ``name`` unless it is a positive odd int."""
     if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
         raise ValueError(f"{name} must be a positive odd int, got {window!r}")
     return int(window)
