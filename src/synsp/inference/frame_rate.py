@@ -58,13 +58,13 @@ def run_at_rate(
         grid = grid[grid <= times[-1] + 1e-9]
         if len(grid) < 2:
             return run(seq)
-        for name, out in run(_resample(seq, times, grid)).items():
+        for name, out in run(resample(seq, times, grid)).items():
             back = CubicSpline(grid, out, axis=1)(times).astype(seq.dtype)  # extrapolates under one frame at the ends
             merged[name] = merged.get(name, 0) + back / phases
     return merged
 
 
-def _resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
+def resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
     """``x`` (V, T, J, C) sampled at ``times`` resampled at ``new_times`` (N,): linearly onto a
     sparser grid; onto a denser one (frames between the input's, for slow or fast-paced
     footage) by a monotone cubic (PCHIP), because a straight line between two frames of fast

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from synsp.formats.posedata import PoseData
-from synsp.inference.frame_rate import _resample
+from synsp.inference.frame_rate import resample
 from synsp.refining.tracks import RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
@@ -87,7 +87,7 @@ def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int
     missing = ~np.isfinite(poses).all(-1)
     # the resampler needs every value: bridged here, missing again below where the input is
     bridged = np.nan_to_num(fill_gaps(poses)[0])
-    out = _resample(bridged, times, grid)
+    out = resample(bridged, times, grid)
     out[missing[:, _nearest(times, grid)]] = np.nan
     if max_gap is not None:
         hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
