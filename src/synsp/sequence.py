@@ -92,17 +92,19 @@ def not_found(x: np.ndarray) -> np.ndarray:
     return lost
 
 
-def fixed_at_origin(x: np.ndarray) -> np.ndarray:
+def fixed_at_origin(x: np.ndarray, lost: np.ndarray | None = None) -> np.ndarray:
     """(..., J) bool for poses (..., T, J, C): 3D points at (0, 0, 0) in every frame that
     :func:`not_found` reads as lost, the body lying away from them: a BVH's root joint at the
     world origin (Bandai-Namco's ``joint_Root``). They carry no motion and would pull a body's
     centroid, so they are refined as missing, and the refiners give them back as they came. Always
     False in 2D, where (0, 0) in every frame is an estimator's joint never found, and for the root
-    of root-relative poses, which lies within the body and is refined as a point."""
+    of root-relative poses, which lies within the body and is refined as a point. ``lost``:
+    ``not_found(x)`` where the caller has it already."""
     x = np.asarray(x)
     if x.shape[-1] != 3:
         return np.zeros(x.shape[:-3] + x.shape[-2:-1], bool)
-    return not_found(x).all(axis=-2)  # lost in every frame: (0, 0, 0) throughout, the body away from it
+    lost = not_found(x) if lost is None else lost
+    return lost.all(axis=-2)  # lost in every frame: (0, 0, 0) throughout, the body away from it
 
 
 def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> np.ndarray:

@@ -140,7 +140,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                      & ~not_found(x[..., :score]))[..., None]
         out = np.where(unrefined, x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
         return np.concatenate([out, x[..., score:]], axis=-1).astype(x.dtype, copy=False)
-    zeros, fixed = not_found(x), fixed_at_origin(x)
+    zeros = not_found(x)
+    fixed = fixed_at_origin(x, zeros)
     if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
     if not np.isfinite(x).all(-1).any():

@@ -225,7 +225,8 @@ def refine_file(
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
-    zeros, fixed = not_found(poses), fixed_at_origin(poses)[..., None, :]  # fixed: given back as they came
+    zeros = not_found(poses)
+    fixed = fixed_at_origin(poses, zeros)[..., None, :]  # given back as they came
     poses[zeros] = np.nan
     if zeros.any() and not np.isfinite(poses).all(-1).any():
         raise MissingDataError(f"{src}: every joint is missing or exactly 0 in every frame (estimators write 0 "
