@@ -181,3 +181,14 @@ def test_median_and_hampel_remove_a_spike_and_hampel_keeps_everything_else():
     np.testing.assert_array_equal(cleaned[keep], spiked[keep])  # no other value touched
     with pytest.raises(ValueError, match="n_sigma"):
         hampel(x, n_sigma=0)
+
+
+@pytest.mark.parametrize("name", ["gaussian", "savgol", "butterworth", "one-euro"])
+def test_filters_with_fps_none_use_their_default_rate_and_bad_rates_say_so(name):
+    """``fps=None`` means no rate given (as in ``synsp.refine``): the filter's 30 fps default."""
+    x = _sines(60, 30.0, 1.0)
+    fn = FILTERS[name]
+    np.testing.assert_array_equal(fn(x, fps=None), fn(x))
+    for bad in ("fast", -1.0, float("nan")):
+        with pytest.raises(ValueError, match="fps must be a positive number"):
+            fn(x, fps=bad)

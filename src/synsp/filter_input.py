@@ -2,6 +2,8 @@
 the pose array (missing joints filled), the frame rate and the window."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from synsp.sequence import fill_gaps
@@ -19,10 +21,22 @@ def prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     return a, dtype
 
 
-def check_rate(fps: float) -> None:
-    """A ``ValueError`` unless ``fps`` is a positive finite frame rate."""
-    if not (np.isfinite(fps) and fps > 0):
+# The filters' frame rate when none is given (``fps=None`` or no ``fps``): the evaluation clips'.
+DEFAULT_FPS = 30.0
+
+
+def check_rate(fps: float | None) -> float:
+    """``fps`` as a float (None: no rate given, :data:`DEFAULT_FPS`), or a ``ValueError`` unless it is a
+    positive finite frame rate."""
+    if fps is None:
+        return DEFAULT_FPS
+    try:
+        rate = float(fps)
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
         raise ValueError(f"fps must be a positive number, got {fps!r}")
+    return rate
 
 
 def odd_window(window: int, name: str = "window") -> int:

@@ -53,17 +53,16 @@ def identity(x: np.ndarray) -> np.ndarray:
 SAVGOL_SECONDS = 0.3
 
 
-def savgol_window(fps: float, order: int = 2) -> int:
+def savgol_window(fps: float | None, order: int = 2) -> int:
     """Savitzky-Golay's default window in frames at ``fps``: :data:`SAVGOL_SECONDS` of frames,
     odd, and at least ``order + 2`` (9 at 30 fps, 19 at 60, 31 at 100)."""
-    check_rate(fps)
-    frames = int(round(SAVGOL_SECONDS * float(fps)))
+    frames = int(round(SAVGOL_SECONDS * check_rate(fps)))
     least = int(order) + 2
     return max(frames | 1, least | 1)  # | 1: the odd number at or above
 
 
 def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: str = "interp",
-           fps: float = 30.0) -> np.ndarray:
+           fps: float | None = 30.0) -> np.ndarray:
     """Savitzky-Golay smoothing along time (``scipy.signal.savgol_filter``).
 
     Parameters
@@ -75,7 +74,7 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     order : polynomial order, < window (paper: 2).
     mode : edge handling passed to scipy: "interp" (fit the edge window, default) or
         "nearest", "mirror", "wrap", "constant".
-    fps : frame rate of ``x`` in frames per second, for the default window only.
+    fps : frame rate of ``x`` in frames per second (None: 30), for the default window only.
 
     Returns
     -------
@@ -95,6 +94,7 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     """
     from scipy.signal import savgol_filter
 
+    fps = check_rate(fps)
     window = odd_window(savgol_window(fps, order) if window is None else window)
     if not isinstance(order, (int, np.integer)) or not 0 <= order < window:
         raise ValueError(f"order must be an int in [0, window={window}), got {order!r}")
@@ -115,7 +115,7 @@ GAUSSIAN_HZ = 6.0
 
 
 def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = None, mode: str = "nearest",
-             cutoff: float | None = None, fps: float = 30.0) -> np.ndarray:
+             cutoff: float | None = None, fps: float | None = 30.0) -> np.ndarray:
     """Gaussian smoothing along time with a kernel truncated to ``window`` frames.
 
     A plain weighted average (no median pre-filter): weights ``exp(-k^2 / (2 sigma^2))`` for
@@ -135,7 +135,7 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     cutoff : instead of ``sigma``, the kernel's -3 dB frequency in Hz (below ``fps / 2``; about: the
         sampled kernel gives 0.67-0.71 there, not 0.707):
         ``sigma = sqrt(ln 2) / (2 pi cutoff)`` seconds, times ``fps`` frames.
-    fps : frame rate of ``x`` in frames per second, for ``cutoff`` (and the default) only.
+    fps : frame rate of ``x`` in frames per second (None: 30), for ``cutoff`` (and the default) only.
 
     Returns
     -------
@@ -145,8 +145,8 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
 
     if cutoff is not None and sigma is not None:
         raise ValueError("give sigma (frames) or cutoff (Hz), not both")
+    fps = check_rate(fps)
     if sigma is None:
-        check_rate(fps)
         if cutoff is None:  # a time span, not frames: 3 frames were 0.1 s at 30 fps, 0.03 s at 100 Hz
             cutoff = cutoff_for(GAUSSIAN_HZ, fps)
         if not 0 < cutoff < fps / 2:
@@ -175,7 +175,7 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
 BUTTERWORTH_HZ = 6.0  # Pose2Sim's cut-off, the default where the frame rate allows it (cutoff_for)
 
 
-def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, fps: float = 30.0) -> np.ndarray:
+def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, fps: float | None = 30.0) -> np.ndarray:
     """Zero-phase low-pass Butterworth filter along time: the biomechanics baseline
     (Pose2Sim's default: 6 Hz, order 4).
 
@@ -188,7 +188,7 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     cutoff : cut-off frequency in Hz, below the Nyquist rate ``fps / 2``; None (default):
         :data:`BUTTERWORTH_HZ` (6 Hz), lowered to ``0.4 * fps`` below 15 fps (:func:`cutoff_for`).
     order : effective (zero-phase) order, even, >= 2.
-    fps : frame rate of ``x`` in frames per second.
+    fps : frame rate of ``x`` in frames per second (None: 30).
 
     Returns
     -------
@@ -197,7 +197,7 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     """
     from scipy.signal import sosfiltfilt
 
-    check_rate(fps)
+    fps = check_rate(fps)
     if cutoff is None:
         cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
     if not 0 < cutoff < fps / 2:

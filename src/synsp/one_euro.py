@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from synsp.filter_input import prepare
+from synsp.filter_input import check_rate, prepare
 
 ONE_EURO_BETA = 50.0
 ONE_EURO_MIN_CUTOFF = 0.5  # Hz: at 20 or more per body size the result hardly depends on it
@@ -29,7 +29,7 @@ class OneEuroFilter:
 
     Parameters
     ----------
-    fps : frame rate in Hz; the time step when no timestamp is given is ``1 / fps`` s.
+    fps : frame rate in Hz (None: 30); the time step when no timestamp is given is ``1 / fps`` s.
     min_cutoff : cutoff in Hz at zero speed (lower = smoother).
     beta : cutoff increase per unit of speed, in Hz per (input unit / s); None (default):
         ``body_beta`` per body size per second.
@@ -62,9 +62,10 @@ class OneEuroFilter:
     (17, 3)
     """
 
-    def __init__(self, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
+    def __init__(self, fps: float | None = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
                  d_cutoff: float = 30.0, body_beta: float | None = None):
-        for name, value in (("fps", fps), ("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
+        fps = check_rate(fps)
+        for name, value in (("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
             if not value > 0:
                 raise ValueError(f"{name} must be > 0, got {value!r}")
         if beta is not None and not beta >= 0:
@@ -141,7 +142,7 @@ def _beta_for(frame: np.ndarray, body_beta: float) -> np.ndarray:
 
 
 def one_euro(
-    x: np.ndarray, *, fps: float = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
+    x: np.ndarray, *, fps: float | None = 30.0, min_cutoff: float = ONE_EURO_MIN_CUTOFF, beta: float | None = None,
     d_cutoff: float = 30.0,
     body_beta: float | None = None,
 ) -> np.ndarray:
