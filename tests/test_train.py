@@ -134,6 +134,7 @@ def test_two_process_data_parallel_run(tmp_path):
     assert done.returncode == 0, done.stderr[:3000] + "\n...\n" + done.stderr[-1500:]
     ckpt = load_checkpoint(tmp_path / "run" / "last.pt")
     assert ckpt["meta"]["world_size"] == 2
+    assert done.stdout.count("best checkpoint") == 1, done.stdout  # said once, by the main process
 
 
 def test_init_from_starts_at_the_checkpoint_weights_and_checks_the_model(tmp_path):
@@ -293,12 +294,12 @@ def test_a_model_typo_names_the_section_and_the_known_keys(tmp_path):
 def test_windows_per_epoch_above_the_windows_there_are_is_said_once(tmp_path):
     lines: list[str] = []
     train(tiny_config(tmp_path, epochs=2, windows_per_epoch=10**7), log=lines.append)
-    capped = [line for line in lines if "windows_per_epoch" in line]
+    capped = [line for line in lines if "windows_per_epoch = " in line]
     assert len(capped) == 1, lines
     assert "10000000" in capped[0] and "every window" in capped[0]
     lines.clear()
     train(tiny_config(tmp_path / "b", epochs=1, windows_per_epoch=64), log=lines.append)  # fewer: nothing to say
-    assert not [line for line in lines if "windows_per_epoch" in line]
+    assert not [line for line in lines if "windows_per_epoch = " in line]
 
 
 def test_a_kill_between_checkpoint_and_log_line_is_made_good_on_resume(tmp_path):

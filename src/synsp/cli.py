@@ -101,8 +101,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     config = load_config(args.config)
     if args.out_dir:
         config.train.out_dir = args.out_dir
-    best = train(config, resume=args.resume)
-    print(f"best checkpoint: {best}")
+    train(config, resume=args.resume)  # says where its best checkpoint is
 
 
 def _cmd_export(args: argparse.Namespace) -> None:

@@ -94,9 +94,12 @@ def validation_cases(config: Config, own_val: dict[str, np.ndarray] | None = Non
 
 
 def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = print) -> Path:
-    """Train the model described by ``config``; returns the path of ``best.pt``."""
+    """Train the model described by ``config``; returns the path of ``best.pt``. Only the main
+    process of a data-parallel run calls ``log``: every process runs this function."""
     device = resolve_device(config.train.device)
     world = _init_world(device)
+    if not world.main:
+        log = _quiet
     if world.size > 1 and device.type == "cuda":
         device = torch.device("cuda", world.rank % torch.cuda.device_count())
     if config.train.threads:
@@ -194,7 +197,12 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
             break
     if world.size > 1:
         dist.destroy_process_group()
+    log(f"best checkpoint: {out_dir / 'best.pt'}")
     return out_dir / "best.pt"
+
+
+def _quiet(message: str) -> None:
+    """The log of a data-parallel run's other processes: the main one says it all."""
 
 
 def _rewrite_log(path: Path, history: list[dict[str, Any]]) -> None:
