@@ -40,7 +40,7 @@ class OtherLayout:
         frames[frame] = (coords, converted)
         with warnings.catch_warnings():  # joints not detected have no distance
             warnings.simplefilter("ignore", RuntimeWarning)
-            weights = nearest_joints(coords[None], converted[None])
+            weights = nearest_joints(coords[None], converted[None], (self.layout, self.target))
         seen = np.isfinite(coords).all(axis=-1) & np.isfinite(converted).all(axis=-1).any()
         nearest, known = self._nearest.get(pid, (weights, np.zeros(len(weights), dtype=bool)))
         self._nearest[pid] = (np.where(known[:, None], nearest, weights), known | seen)  # first pairings stay

@@ -24,13 +24,14 @@ def shared_joints(layout: str, target: str) -> list[tuple[int, int]]:
             if converted is None or np.array_equal(converted[:, k], probe[:, j])]
 
 
-def noise_ratio(poses: np.ndarray, converted: np.ndarray) -> np.ndarray:
+def noise_ratio(poses: np.ndarray, converted: np.ndarray, layouts: tuple[str, str] | None = None) -> np.ndarray:
     """(J,) for every joint of ``poses`` (T, J, C) without NaN, its own noise over that of the model
     joints of ``converted`` (T, K, C) whose correction it takes (:func:`nearest_joints`' weights),
     at most 1 (:func:`synsp.inference.clean.input_noise`, each in the poses' unit): the share of
-    their correction it needs. A face point half as noisy as the nose takes half the nose's."""
+    their correction it needs. A face point half as noisy as the nose takes half the nose's.
+    ``layouts``: (``poses``' layout, ``converted``'s), as :func:`nearest_joints` takes them."""
     own = input_noise(poses)
-    theirs = nearest_joints(poses, converted) @ np.nan_to_num(input_noise(converted))
+    theirs = nearest_joints(poses, converted, layouts) @ np.nan_to_num(input_noise(converted))
     known = np.isfinite(own) & (theirs > 0)  # a joint never seen (NaN) keeps the whole correction
     return np.where(known, np.clip(own / np.where(known, theirs, 1.0), 0.0, 1.0), 1.0)
 
@@ -41,12 +42,17 @@ def noise_ratio(poses: np.ndarray, converted: np.ndarray) -> np.ndarray:
 NEAR_TIE = 1.1
 
 
-def nearest_joints(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def nearest_joints(x: np.ndarray, y: np.ndarray, layouts: tuple[str, str] | None = None) -> np.ndarray:
     """(J, K) weights: for every joint of ``x`` (T, J, C), the joints of ``y`` (T, K, C) nearest to
     it on average (all those within :data:`NEAR_TIE` times the nearest distance), equally weighted;
-    each row sums to 1 (a joint never seen: all on ``y``'s first joint)."""
+    each row sums to 1 (a joint never seen: all on ``y``'s first joint). With ``layouts`` (``x``'s
+    layout, ``y``'s), a left or right joint never takes a joint of the other side: in a side view,
+    or one frame of a stream, a left heel can be nearer the right ankle than the left one."""
     d = np.nanmean(np.linalg.norm(x[:, :, None] - y[:, None], axis=-1), axis=0)  # (J, K)
     d = np.where(np.isnan(d), np.inf, d)
+    if layouts is not None:
+        sides = [get_layout(name).sides for name in layouts]
+        d = np.where(sides[0][:, None] * sides[1][None, :] < 0, np.inf, d)
     near = np.isfinite(d) & (d <= NEAR_TIE * d.min(axis=1, keepdims=True))
     near[~near.any(axis=1), 0] = True
     return near / near.sum(axis=1, keepdims=True)

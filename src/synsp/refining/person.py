@@ -127,8 +127,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
-    nearest = nearest_joints(poses, converted)
-    weights = nearest * noise_ratio(poses, converted)[:, None]
+    nearest = nearest_joints(poses, converted, (layout, target))
+    weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's

@@ -42,6 +42,14 @@ class Layout:
             index[left], index[right] = right, left
         return index
 
+    @property
+    def sides(self) -> np.ndarray:
+        """(J,) +1 for a left joint, -1 for a right one, 0 for a joint of no pair (the midline)."""
+        side = np.zeros(len(self.joints), dtype=np.int8)
+        for left, right in self.left_right:
+            side[left], side[right] = 1, -1
+        return side
+
     def index(self, joint: str) -> int:
         """Index of the joint called ``joint``."""
         return self.joints.index(joint)
