@@ -10,7 +10,8 @@ The layout Pose2Sim's ``make_trc`` writes, tab-separated::
     0  0.0  0.01  0.93  -0.02  ...
 
 Positions are read in millimetres (synsp's 3D unit): the ``Units`` field says what the file
-holds (``m``, ``cm`` or ``mm``) and the writer puts the same unit back. Empty cells and
+holds (``m``, ``cm`` or ``mm``; OpenSim's ``meters``, ... too) and the writer puts the same
+unit back, spelt as the file spelt it. Empty cells and
 ``nan`` are missing markers.
 
 Marker names map to a joint layout by name, in any order: Pose2Sim's ``HALPE_26`` markers
@@ -51,6 +52,9 @@ from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
 
 # "px": Sports2D's 2D tracks in pixels (one coordinate constant), read as they are
 UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "px": 1.0}
+# The long names OpenSim's own Units parser takes (its tools and some exporters write them).
+_UNIT_NAMES = {"meters": "m", "metres": "m", "millimeters": "mm", "millimetres": "mm", "centimeters": "cm",
+               "centimetres": "cm", "inches": "in", "pixels": "px"}
 # The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
 _LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
                for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
@@ -134,6 +138,7 @@ def read(path: Path) -> PoseData:
         lines = f.readlines()
     fields, markers, start = _header(lines, path)
     units = fields.get("Units", "m").strip().lower()
+    units = _UNIT_NAMES.get(units, units)
     if units not in UNITS_TO_MM:
         raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
@@ -256,6 +261,12 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and np.isfinite(value) and value > 0 else None
 
 
+def _unit_text(given: str | None, units: str) -> str:
+    """The Units field to write: the file's own spelling (``meters``) when it names ``units``."""
+    text = (given or "").strip()
+    return text if _UNIT_NAMES.get(text.lower(), text.lower()) == units else units
+
+
 def gap_count(poses: np.ndarray) -> int:
     """How many joint values of ``poses`` (V, T, J, C) the TRC writer fills (missing, of markers seen at all)."""
     poses = np.asarray(poses)
@@ -298,9 +309,10 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     times = trc.get("times")
     if times is None or len(times) != n_frames or not np.isfinite(times).all():
         times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
-    rate_text = f"{rate:g}"
+    rate_text, unit_text = f"{rate:g}", _unit_text(fields.get("Units"), units)
     header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
-              "NumMarkers": str(len(markers)), "Units": units, "OrigDataRate": fields.get("OrigDataRate", rate_text),
+              "NumMarkers": str(len(markers)), "Units": unit_text,
+              "OrigDataRate": fields.get("OrigDataRate", rate_text),
               "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
               "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
     lines = [f"PathFileType\t4\t(X/Y/Z)\t{path.name}",

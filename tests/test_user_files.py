@@ -1,0 +1,45 @@
+"""Files as other tools write them: header variants a reader must take, and the errors a user sees
+when a file is not what synsp reads (one line naming the real problem)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.formats import read_poses, write_poses
+
+MARKERS = ["Hip", "RHip", "RKnee", "RAnkle", "LHip", "LKnee", "LAnkle", "Neck", "Nose", "RShoulder", "RElbow",
+           "RWrist", "LShoulder", "LElbow", "LWrist"]
+
+
+def _walk(frames: int = 40) -> np.ndarray:
+    """(T, M, 3) metres: a standing body swaying, markers named by ``MARKERS``."""
+    rng = np.random.default_rng(0)
+    rest = np.array([[0, .95, 0], [-.1, .95, 0], [-.1, .5, 0], [-.1, .08, 0], [.1, .95, 0], [.1, .5, 0], [.1, .08, 0],
+                     [0, 1.45, 0], [0, 1.6, .08], [-.2, 1.42, 0], [-.25, 1.15, 0], [-.27, .9, 0], [.2, 1.42, 0],
+                     [.25, 1.15, 0], [.27, .9, 0]])
+    sway = 0.05 * np.sin(np.arange(frames) / 6)[:, None, None] * np.array([1, 0, 0])
+    return rest + sway + rng.normal(0, 0.003, (frames, len(MARKERS), 3))
+
+
+def _trc(values: np.ndarray, *, units: str = "m", sep: str = "\t", fields: dict | None = None) -> str:
+    n_frames, n_markers = values.shape[:2]
+    fields = fields or {"DataRate": "30", "CameraRate": "30", "NumFrames": str(n_frames), "NumMarkers": str(n_markers),
+                        "Units": units, "OrigDataRate": "30", "OrigDataStartFrame": "1", "OrigNumFrames": str(n_frames)}
+    lines = [sep.join(["PathFileType", "4", "(X/Y/Z)", "trial.trc"]), sep.join(fields), sep.join(fields.values()),
+             sep.join(["Frame#", "Time"] + [c for m in MARKERS for c in (m, "", "")]),
+             sep.join(["", ""] + [f"{a}{i + 1}" for i in range(n_markers) for a in "XYZ"])]
+    lines += [sep.join([str(t + 1), f"{t / 30:.5f}"] + [f"{v:.6f}" for v in values[t].ravel()])
+              for t in range(n_frames)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("units, factor", [("meters", 1000.0), ("millimeters", 1.0), ("Centimeters", 10.0)])
+def test_opensim_long_unit_names_read_and_are_written_back_as_given(tmp_path, units, factor):
+    """OpenSim's own Units parser takes "meters", "millimeters", "centimeters"; such a TRC (OpenSim's
+    tools, Vicon exports) was refused ("Units 'meters' not understood")."""
+    values = _walk()
+    (tmp_path / "in.trc").write_text(_trc(values * 1000 / factor, units=units))
+    data = read_poses(tmp_path / "in.trc")
+    assert np.allclose(data.poses[0, :, data.extra["trc"]["columns"]].transpose(1, 0, 2), values * 1000, atol=1e-3)
+    write_poses(tmp_path / "out.trc", data)
+    assert (tmp_path / "out.trc").read_text().splitlines()[2].split("\t")[4] == units
