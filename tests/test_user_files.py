@@ -43,3 +43,15 @@ def test_opensim_long_unit_names_read_and_are_written_back_as_given(tmp_path, un
     assert np.allclose(data.poses[0, :, data.extra["trc"]["columns"]].transpose(1, 0, 2), values * 1000, atol=1e-3)
     write_poses(tmp_path / "out.trc", data)
     assert (tmp_path / "out.trc").read_text().splitlines()[2].split("\t")[4] == units
+
+
+def test_a_trc_header_keeps_its_own_fields_in_its_order(tmp_path):
+    """A header field of the exporter's own (after the eight OpenSim reads) was dropped on writing."""
+    values = _walk()
+    fields = {"DataRate": "30", "CameraRate": "30", "NumFrames": "40", "NumMarkers": "15", "Units": "m",
+              "OrigDataRate": "30", "OrigDataStartFrame": "1", "OrigNumFrames": "40", "Subject": "S01"}
+    (tmp_path / "in.trc").write_text(_trc(values, fields=fields))
+    write_poses(tmp_path / "out.trc", read_poses(tmp_path / "in.trc"))
+    lines = (tmp_path / "out.trc").read_text().splitlines()
+    assert dict(zip(lines[1].split("\t"), lines[2].split("\t"))) == fields
+    assert lines[1].split("\t") == list(fields)

@@ -315,6 +315,8 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
               "OrigDataRate": fields.get("OrigDataRate", rate_text),
               "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
               "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
+    # the file's own fields in its order (an exporter's beyond OpenSim's eight too), OpenSim's it lacked after
+    header = {**{key: header.get(key, value) for key, value in fields.items()}, **header}
     lines = [f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
              "\t".join(header), "\t".join(header.values()),
              "Frame#\tTime\t" + "\t\t\t".join(markers) + "\t\t\t",
