@@ -55,3 +55,16 @@ def test_a_trc_header_keeps_its_own_fields_in_its_order(tmp_path):
     lines = (tmp_path / "out.trc").read_text().splitlines()
     assert dict(zip(lines[1].split("\t"), lines[2].split("\t"))) == fields
     assert lines[1].split("\t") == list(fields)
+
+
+def test_a_space_separated_trc_reads_as_the_tab_separated_one(tmp_path):
+    """A TRC written with spaces for tabs (a hand-made or re-saved file) was refused with "line 4 must
+    start with 'Frame#'", which it does."""
+    values = _walk()
+    (tmp_path / "tabs.trc").write_text(_trc(values))
+    (tmp_path / "spaces.trc").write_text(_trc(values, sep=" "))
+    tabs, spaces = read_poses(tmp_path / "tabs.trc"), read_poses(tmp_path / "spaces.trc")
+    assert spaces.layout == tabs.layout and spaces.extra["frame_ids"] == tabs.extra["frame_ids"]
+    assert np.array_equal(spaces.poses, tabs.poses, equal_nan=True)
+    write_poses(tmp_path / "out.trc", spaces)
+    assert (tmp_path / "out.trc").read_text().splitlines()[3].split("\t")[2::3][:len(MARKERS)] == MARKERS

@@ -105,13 +105,15 @@ def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     """Header fields, marker names and the index of the first data line."""
     if len(lines) < 5 or not lines[0].startswith("PathFileType"):
         raise ValueError(f"{path}: not a TRC file (the first line must start with 'PathFileType')")
-    keys = lines[1].rstrip("\r\n").split("\t")
-    values = lines[2].rstrip("\r\n").split("\t")
+    sep = _separator(lines)
+    keys = lines[1].rstrip("\r\n").split(sep)
+    values = lines[2].rstrip("\r\n").split(sep)
     fields = {k.strip(): v.strip() for k, v in zip(keys, values) if k.strip()}
-    names = lines[3].rstrip("\r\n").split("\t")
+    names = lines[3].rstrip("\r\n").split(sep)
     if len(names) < 3 or names[0].strip() != "Frame#":
         raise ValueError(f"{path}: line 4 must start with 'Frame#' and 'Time' then the marker names")
-    markers = [m.strip() for m in names[2::3] if m.strip()]
+    # tabs: each name then two empty cells (its Y and Z columns); spaces: the names alone
+    markers = [m.strip() for m in (names[2::3] if sep else names[2:]) if m.strip()]
     if not markers:
         raise ValueError(f"{path}: no marker names on line 4")
     twice = next((m for k, m in enumerate(markers) if m in markers[:k]), None)
@@ -121,6 +123,12 @@ def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     while start < len(lines) and not lines[start].strip():
         start += 1
     return fields, markers, start
+
+
+def _separator(lines: list[str]) -> str | None:
+    """The cells' separator: a tab (OpenSim's), or None (runs of spaces) for a file with no tab in its
+    header, re-saved by a tool that wrote spaces (it can hold no blank cell)."""
+    return "\t" if any("\t" in line for line in lines[1:4]) else None
 
 
 def read(path: Path) -> PoseData:
@@ -142,7 +150,7 @@ def read(path: Path) -> PoseData:
     if units not in UNITS_TO_MM:
         raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
-    rows = [line.rstrip("\r\n").split("\t") for line in lines[start:] if line.strip()]
+    rows = [line.rstrip("\r\n").split(_separator(lines)) for line in lines[start:] if line.strip()]
     if not rows:
         raise ValueError(f"{path}: header but no data rows")
     table = np.full((len(rows), n_cols), np.nan)
