@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synsp.cli import main
 from synsp.formats import read_poses, write_poses
 
 MARKERS = ["Hip", "RHip", "RKnee", "RAnkle", "LHip", "LKnee", "LAnkle", "Neck", "Nose", "RShoulder", "RElbow",
@@ -68,3 +69,13 @@ def test_a_space_separated_trc_reads_as_the_tab_separated_one(tmp_path):
     assert np.array_equal(spaces.poses, tabs.poses, equal_nan=True)
     write_poses(tmp_path / "out.trc", spaces)
     assert (tmp_path / "out.trc").read_text().splitlines()[3].split("\t")[2::3][:len(MARKERS)] == MARKERS
+
+
+def test_a_european_excel_csv_is_named_as_such_not_by_its_cell_counts(tmp_path, capsys):
+    """Excel in a comma-decimal locale writes ';' between cells and ',' in numbers: the error said "line 2
+    has 4 cells, the header has 1" instead of naming the separators."""
+    (tmp_path / "poses.csv").write_text("frame;nose_x;nose_y\n0;1,5;2,5\n1;1,6;2,4\n")
+    assert main(["refine", str(tmp_path / "poses.csv"), str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "semicolons" in err and "cells" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()
