@@ -79,3 +79,19 @@ def test_a_european_excel_csv_is_named_as_such_not_by_its_cell_counts(tmp_path, 
     err = capsys.readouterr().err
     assert "semicolons" in err and "cells" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_smpl_nan_values_are_named_with_their_array_and_frame(tmp_path, capsys):
+    """A NaN in ``trans`` was reported as "array 'poses': trans must be (T, 3) = (40, 3) finite, got shape
+    (40, 3)": the right shape named as the problem, and no frame."""
+    rng = np.random.default_rng(0)
+    poses, trans = rng.normal(0, 0.1, (40, 72)), np.zeros((40, 3))
+    trans[6] = np.nan
+    np.savez(tmp_path / "smpl.npz", poses=poses, trans=trans, betas=np.zeros(10))
+    assert main(["refine", str(tmp_path / "smpl.npz"), str(tmp_path / "out.npz")]) == 2
+    err = capsys.readouterr().err
+    assert "'trans'" in err and "frame 6" in err and "got shape" not in err and len(err.strip().splitlines()) == 1
+    poses[3, 5] = np.inf
+    np.savez(tmp_path / "smpl.npz", poses=poses, trans=np.zeros((40, 3)), betas=np.zeros(10))
+    assert main(["refine", str(tmp_path / "smpl.npz"), str(tmp_path / "out.npz"), "--force"]) == 2
+    assert "frame 3" in capsys.readouterr().err
