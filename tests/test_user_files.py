@@ -95,3 +95,23 @@ def test_smpl_nan_values_are_named_with_their_array_and_frame(tmp_path, capsys):
     np.savez(tmp_path / "smpl.npz", poses=poses, trans=np.zeros((40, 3)), betas=np.zeros(10))
     assert main(["refine", str(tmp_path / "smpl.npz"), str(tmp_path / "out.npz"), "--force"]) == 2
     assert "frame 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["one-euro", "synsp"])
+def test_a_stream_gives_back_a_frame_whose_person_has_no_joint_detected(method):
+    """A person listed with every keypoint null (detected, no joint found: ``null`` is "not detected" in
+    the stream's format) made the whole line "bad": skipped, its frame never given back, so a caller
+    pairing output lines with its video frames went out of step."""
+    import io
+    import json
+
+    from synsp.integrations.stream import PoseStream, run_stream
+    from walking import walking
+    frames = [{"t": t, "people": [{"id": 0, "keypoints": [None] * 17 if t in (0, 1, 12) else points.tolist()}]}
+              for t, points in enumerate(walking(30)[1])]
+    out, err = io.StringIO(), io.StringIO()
+    run_stream(PoseStream(method),
+               io.StringIO("\n".join(json.dumps(f) for f in frames) + "\n"), out, err)
+    back = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["t"] for line in back] == list(range(30)) and err.getvalue() == ""
+    assert back[0]["people"] == [] and back[12]["people"] == [] and len(back[13]["people"]) == 1
