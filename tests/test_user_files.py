@@ -115,3 +115,24 @@ def test_a_stream_gives_back_a_frame_whose_person_has_no_joint_detected(method):
     back = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line["t"] for line in back] == list(range(30)) and err.getvalue() == ""
     assert back[0]["people"] == [] and back[12]["people"] == [] and len(back[13]["people"]) == 1
+
+
+def test_force_never_deletes_what_an_openpose_output_folder_holds_beside_its_frames(tmp_path, capsys):
+    """OpenPose writes its rendered images (``--write_images``) or a video beside the JSON frames; a
+    folder of frames plus such files counted as "frame files only" and ``--force`` deleted them."""
+    import shutil
+    from pathlib import Path
+    src, out = tmp_path / "json", tmp_path / "openpose_out"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "formats" / "openpose_coco18", src)
+    shutil.copytree(src, out)
+    (out / "walk_000000000000_rendered.png").write_bytes(b"\x89PNG image")
+    (out / "sub").mkdir()
+    (out / "sub" / "notes.txt").write_text("mine")
+    assert main(["refine", str(src), str(out), "--method", "savgol", "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "walk_000000000000_rendered.png" in err and len(err.strip().splitlines()) == 1
+    assert (out / "walk_000000000000_rendered.png").read_bytes() == b"\x89PNG image"
+    assert (out / "sub" / "notes.txt").read_text() == "mine"
+    (out / "walk_000000000000_rendered.png").unlink()
+    shutil.rmtree(out / "sub")
+    assert main(["refine", str(src), str(out), "--method", "savgol", "--force"]) == 0  # frames only: replaced
