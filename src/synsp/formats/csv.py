@@ -66,6 +66,8 @@ def _rows(text: str, delimiter: str, path: Path) -> tuple[list[str], list[str] |
         counts = [line.count(delimiter) + 1 for line in rows]
     if not rows:
         raise ValueError(f"{path}: empty file")
+    # before the cell counts: a ';'-separated file with decimal commas has more cells per row than its header
+    _same_separator(rows[0] if isinstance(rows[0], list) else rows[0].split(delimiter), path)
     for r, count in enumerate(counts[1:], start=2):
         if count != counts[0]:
             raise ValueError(f"{path}: line {r} has {count} cells, the header has {counts[0]}")
@@ -115,11 +117,16 @@ def _once(columns: dict, key: str, what: str, col: int, path: Path, joint: str |
     return columns
 
 
-def _parse_header(header: list[str], path: Path):
+def _same_separator(header: list[str], path: Path) -> None:
+    """Raise when the header's cells hold another separator (the whole line landed in one cell)."""
     for sep, name, hint in ((";", "semicolons", "convert it to commas, with decimal points"),
                             ("\t", "tabs", "name it .tsv")):
-        if any(sep in cell for cell in header):  # the whole line landed in one cell: another separator
+        if any(sep in cell for cell in header):
             raise ValueError(f"{path}: columns look separated by {name}; synsp reads comma-separated CSV: {hint}")
+
+
+def _parse_header(header: list[str], path: Path):
+    _same_separator(header, path)
     lower = [h.strip().lower() for h in header]
     track_col = next((lower.index(c) for c in _TRACK_COLUMNS if c in lower), None)
     frame_col = next((lower.index(c) for c in _FRAME_COLUMNS if c in lower), None)

@@ -169,6 +169,14 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     return motion
 
 
+def _all_finite(values: np.ndarray, where: str, name: str) -> None:
+    """Raise naming the array and its first frame (0-based) holding NaN or inf: rotations need every value."""
+    bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+    if bad.any():
+        raise ValueError(f"{where}: {name!r} holds NaN or inf in {int(bad.sum())} frame(s), the first frame "
+                         f"{int(np.flatnonzero(bad)[0])}; joint rotations need a number in every frame")
+
+
 def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float = 30.0, *, where: str = "poses",
                 trans_key: str = "trans") -> JointMotion:
     """SMPL parameters as joint rotations on the template skeleton: ``poses`` (T, 3K) or (T, K, 3)
@@ -191,11 +199,11 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
     if poses.shape[1] not in JOINT_COUNTS:
         raise ValueError(f"{where}: poses of {poses.shape[1]} joints; SMPL has 24 (22 body only, 52 SMPL-H, "
                          f"55 SMPL-X), got shape {shape}")
-    if not np.isfinite(poses).all():
-        raise ValueError(f"{where}: poses hold NaN or inf values")
+    _all_finite(poses, where, "poses")
     trans = np.zeros((len(poses), 3)) if trans is None else np.asarray(trans, dtype=np.float64)
-    if trans.shape != (len(poses), 3) or not np.isfinite(trans).all():
-        raise ValueError(f"{where}: {trans_key} must be (T, 3) = ({len(poses)}, 3) finite, got shape {trans.shape}")
+    if trans.shape != (len(poses), 3):
+        raise ValueError(f"{where}: {trans_key} must be (T, 3) = ({len(poses)}, 3), got shape {trans.shape}")
+    _all_finite(trans, where, trans_key)
     if not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"{where}: the frame rate must be a positive number, got {fps!r}")
     parents, offsets = template(poses.shape[1])

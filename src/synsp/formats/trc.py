@@ -10,7 +10,8 @@ The layout Pose2Sim's ``make_trc`` writes, tab-separated::
     0  0.0  0.01  0.93  -0.02  ...
 
 Positions are read in millimetres (synsp's 3D unit): the ``Units`` field says what the file
-holds (``m``, ``cm`` or ``mm``) and the writer puts the same unit back. Empty cells and
+holds (``m``, ``cm`` or ``mm``; OpenSim's ``meters``, ... too) and the writer puts the same
+unit back, spelt as the file spelt it. Empty cells and
 ``nan`` are missing markers.
 
 Marker names map to a joint layout by name, in any order: Pose2Sim's ``HALPE_26`` markers
@@ -51,6 +52,9 @@ from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
 
 # "px": Sports2D's 2D tracks in pixels (one coordinate constant), read as they are
 UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "px": 1.0}
+# The long names OpenSim's own Units parser takes (its tools and some exporters write them).
+_UNIT_NAMES = {"meters": "m", "metres": "m", "millimeters": "mm", "millimetres": "mm", "centimeters": "cm",
+               "centimetres": "cm", "inches": "in", "pixels": "px"}
 # The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
 _LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
                for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
@@ -101,13 +105,15 @@ def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     """Header fields, marker names and the index of the first data line."""
     if len(lines) < 5 or not lines[0].startswith("PathFileType"):
         raise ValueError(f"{path}: not a TRC file (the first line must start with 'PathFileType')")
-    keys = lines[1].rstrip("\r\n").split("\t")
-    values = lines[2].rstrip("\r\n").split("\t")
+    sep = _separator(lines)
+    keys = lines[1].rstrip("\r\n").split(sep)
+    values = lines[2].rstrip("\r\n").split(sep)
     fields = {k.strip(): v.strip() for k, v in zip(keys, values) if k.strip()}
-    names = lines[3].rstrip("\r\n").split("\t")
+    names = lines[3].rstrip("\r\n").split(sep)
     if len(names) < 3 or names[0].strip() != "Frame#":
         raise ValueError(f"{path}: line 4 must start with 'Frame#' and 'Time' then the marker names")
-    markers = [m.strip() for m in names[2::3] if m.strip()]
+    # tabs: each name then two empty cells (its Y and Z columns); spaces: the names alone
+    markers = [m.strip() for m in (names[2::3] if sep else names[2:]) if m.strip()]
     if not markers:
         raise ValueError(f"{path}: no marker names on line 4")
     twice = next((m for k, m in enumerate(markers) if m in markers[:k]), None)
@@ -117,6 +123,12 @@ def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     while start < len(lines) and not lines[start].strip():
         start += 1
     return fields, markers, start
+
+
+def _separator(lines: list[str]) -> str | None:
+    """The cells' separator: a tab (OpenSim's), or None (runs of spaces) for a file with no tab in its
+    header, re-saved by a tool that wrote spaces (it can hold no blank cell)."""
+    return "\t" if any("\t" in line for line in lines[1:4]) else None
 
 
 def read(path: Path) -> PoseData:
@@ -134,10 +146,11 @@ def read(path: Path) -> PoseData:
         lines = f.readlines()
     fields, markers, start = _header(lines, path)
     units = fields.get("Units", "m").strip().lower()
+    units = _UNIT_NAMES.get(units, units)
     if units not in UNITS_TO_MM:
         raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
-    rows = [line.rstrip("\r\n").split("\t") for line in lines[start:] if line.strip()]
+    rows = [line.rstrip("\r\n").split(_separator(lines)) for line in lines[start:] if line.strip()]
     if not rows:
         raise ValueError(f"{path}: header but no data rows")
     table = np.full((len(rows), n_cols), np.nan)
@@ -256,6 +269,12 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and np.isfinite(value) and value > 0 else None
 
 
+def _unit_text(given: str | None, units: str) -> str:
+    """The Units field to write: the file's own spelling (``meters``) when it names ``units``."""
+    text = (given or "").strip()
+    return text if _UNIT_NAMES.get(text.lower(), text.lower()) == units else units
+
+
 def gap_count(poses: np.ndarray) -> int:
     """How many joint values of ``poses`` (V, T, J, C) the TRC writer fills (missing, of markers seen at all)."""
     poses = np.asarray(poses)
@@ -298,11 +317,14 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     times = trc.get("times")
     if times is None or len(times) != n_frames or not np.isfinite(times).all():
         times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
-    rate_text = f"{rate:g}"
+    rate_text, unit_text = f"{rate:g}", _unit_text(fields.get("Units"), units)
     header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
-              "NumMarkers": str(len(markers)), "Units": units, "OrigDataRate": fields.get("OrigDataRate", rate_text),
+              "NumMarkers": str(len(markers)), "Units": unit_text,
+              "OrigDataRate": fields.get("OrigDataRate", rate_text),
               "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
               "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
+    # the file's own fields in its order (an exporter's beyond OpenSim's eight too), OpenSim's it lacked after
+    header = {**{key: header.get(key, value) for key, value in fields.items()}, **header}
     lines = [f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
              "\t".join(header), "\t".join(header.values()),
              "Frame#\tTime\t" + "\t\t\t".join(markers) + "\t\t\t",

@@ -87,12 +87,17 @@ def parse_frame(line: str, index: int) -> Frame:
         if pid in people:
             raise FormatError(f"two persons with id {pid!r}")
         people[pid] = _keypoints(person["keypoints"], f"person {pid!r}")
-    return Frame(obj.get("t", index), people)
+    # a person with no joint detected (every keypoint null) is absent from the frame, not a bad line:
+    # the frame still comes back, as offline refinement leaves such a frame out of the track
+    return Frame(obj.get("t", index), {pid: x for pid, x in people.items() if x is not None})
 
 
-def _keypoints(values: Any, where: str) -> np.ndarray:
+def _keypoints(values: Any, where: str) -> np.ndarray | None:
+    """(J, C) keypoints (NaN: not detected), or None when every keypoint is null."""
     if not isinstance(values, list) or not values:
         raise FormatError(f"{where}: keypoints must be a non-empty list of points")
+    if all(p is None for p in values):
+        return None
     width = next((len(p) for p in values if isinstance(p, list)), None)
     if width is None:
         raise FormatError(f"{where}: no keypoint is a list of numbers")
