@@ -10,11 +10,11 @@ is significantly positive, is given back.
 
 - The acceleration is read from frames ``t +- 3`` and ``t +- 4`` only (:data:`NEAR`, :data:`FAR`:
   the least-squares quadratic through them, :func:`far_acceleration`): the jitter of frame ``t``,
-  which the correction takes out, is correlated with its 2 nearest neighbours each side (an AR(1)
-  of 0.04-0.05 s at 30 fps) and with nothing further, so noise alone gives the regression no slope.
-  Read through the nearest frames (a 6 Hz Butterworth, then the second difference) it does: the
-  step then took back the noise correction too (validation `jitter`, 3D Human3.6M-17 x input
-  0.696 -> 0.93).
+  which the correction takes out, is correlated mostly with its 2 nearest neighbours each side
+  (the simulator's AR(1) of 0.04-0.05 s at 30 fps: 0.5 at 1 frame, 0.13 at 3), so noise alone
+  gives the regression little slope. Read through the nearest frames (a 6 Hz Butterworth, then
+  the second difference) it gives a large one: the step then took back the noise correction too
+  (validation `jitter`, 3D Human3.6M-17 x input 0.696 -> 0.92).
 - The slope ``k`` (frames^2) is kept only beyond :data:`Z` standard errors above 0 (``k - Z se``,
   floored at 0): a clip whose correction owes nothing to its motion is left as it is.
 - What is given back is ``k`` times the same acceleration read on the *output* (smooth), not on
