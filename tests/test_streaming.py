@@ -25,6 +25,7 @@ def refiner(request, tmp_path_factory):
     model.keep_convention, model.bone_strength, model.upright, model.trained_size = False, 0.0, False, False
     model.lowpass_hz, model.follow_pace = None, False
     model.mean_anchor = False  # a stream places the body by its root joint (streaming.py)
+    model.give_back_motion = False  # offline only: a stream does not take synsp.inference.oversmoothing's step
     # these tests watch the network's correction on clean motion, which synsp.inference.clean keeps from it
     # (offline over the whole clip, a stream over the frames so far: test_stream_clean.py)
     model.keep_clean = False

@@ -18,6 +18,7 @@ from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, 
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork
+from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
@@ -45,6 +46,9 @@ FOLLOW_PACE = True
 # few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
 # "2D, and the output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
 LOWPASS_HZ: float | None = 6.0
+# Give back the part of SynSP's correction shaped like the input's acceleration: real motion cut
+# (sprints under jitter; synsp.inference.oversmoothing, RESULTS "Every validation clip, per layout").
+GIVE_BACK_MOTION = True
 # Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
 # SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
 # smooth; SmoothNet, merged by the plain mean, cuts one at every frame; the first pass of
@@ -81,7 +85,7 @@ class Refiner(WindowNetwork):
     ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`);
     ``network_only``, the bare network as the paper runs it: every step around it off (no error
     undoing but gap filling, no pace, turn, resize, root smoothing, mirrored or leaning windows, joint
-    definitions, bones, floor or low-pass; float weights) and its windows merged by SWAA's plain mean
+    definitions, bones, floor, low-pass or motion given back; float weights) and its windows merged by SWAA's plain mean
     at stride 1 (unless ``stride``/``taper``/``quantize`` say otherwise);
     :meth:`trace`, batches of fewer than :attr:`trace_below` windows through a traced network
     (what streams do).
@@ -142,6 +146,7 @@ class Refiner(WindowNetwork):
         self.limb_drift: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
+        self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
         # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
         self.upright = UPRIGHT
@@ -366,6 +371,8 @@ class Refiner(WindowNetwork):
                 out = (out + root_track) / np.float32(unit)
             if self.turn is not None:
                 out = out @ self.turn.astype(np.float32)
+            if self.give_back_motion:  # against the values it measured, before the clean-input step
+                out = give_back_motion(measured.values, out)
             if self.keep_clean:  # in the input's own axes and unit, against the values it measured
                 out = keep_to_noise(measured.values, out, space=self.space)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
