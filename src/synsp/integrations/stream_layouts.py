@@ -8,10 +8,28 @@ from typing import Any
 
 import numpy as np
 
+from synsp.conventions import local_frames
 from synsp.estimator_errors.track_switches import switched_people
-from synsp.refining.arrays import nearest_joints, shared_joints
-from synsp.sequence import body_size
-from synsp.skeleton import convert
+from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
+from synsp.inference.stream_clean import RunningCleanStep
+from synsp.inference.stream_convention import RunningPull
+from synsp.refining.arrays import (
+    RIGID_TRUNK_COORDS,
+    in_trunk_frame,
+    loose_trunk_points,
+    nearest_joints,
+    on_trunk,
+    shared_joints,
+    trunk_anchors,
+)
+from synsp.sequence import body_size, fill_gaps
+from synsp.skeleton import convert, get_layout
+
+# The loose trunk points a stream carries on the refined trunk (:meth:`OtherLayout._on_trunk`):
+# the necks. The hip points (BODY-25's mid-hip, Halpe-26's hip, Bandai-22's Hips) measured worse
+# so than with the pelvis's correction (validation, 12 clips, `jitter`: BODY-25's mid-hip 4.82
+# -> 5.41 mm, Bandai-22's Hips 5.23 -> 5.46; benchmarks/loose_trunk.py --stream).
+STREAM_TRUNK_WORDS = ("neck",)
 
 
 class OtherLayout:
@@ -21,17 +39,31 @@ class OtherLayout:
     them converted to its layout; the joints the conversion copies take its output; every other
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
     the same average, of the model joint nearest to it. The average never reaches across a
-    switch of person (:func:`_one_person`)."""
+    switch of person (:func:`_one_person`). In 3D, a trunk point the conversion does not use
+    (Halpe-26's neck and hip, BODY-25's neck and mid-hip: :func:`~synsp.refining.joint_corrections.loose_trunk_points`)
+    is kept, as offline, at its offset in the refined trunk's frame, the running median
+    (:class:`~synsp.inference.stream_convention.RunningPull`) of its offsets over the frames given
+    back so far (:meth:`_on_trunk`): the necks only (:data:`STREAM_TRUNK_WORDS`); with
+    ``keep_clean``, limited to the point's noise on nearly clean input, as the network's joints
+    are (:class:`~synsp.inference.stream_clean.RunningCleanStep`)."""
 
-    def __init__(self, layout: str, target: str, lag: int, fps: float):
+    def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True):
         self.layout, self.target = layout, target
         # 1.5 frames at 30 fps: between the 1 and 2 that did best on validation clips (RESULTS section 12)
         self.sigma = 1.5 * fps / 30
         self.reach = min(lag, int(np.ceil(3 * self.sigma)))  # frames each side: only those the lag has brought
         self.shared = shared_joints(layout, target)
+        names = get_layout(layout).joints
+        self.loose = tuple(j for j in loose_trunk_points(layout, target)
+                           if any(word in names[j].lower() for word in STREAM_TRUNK_WORDS))
+        self.keep_clean = keep_clean
+        # frames of input kept before the one given back: the clean step's noise filter reads them
+        self.history = max(self.reach, CLEAN_HISTORY) if self.loose else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
         self._nearest: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # id -> ((J, K) nearest model joints, known)
         self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
+        self._offsets: dict[Any, dict[int, RunningPull]] = {}  # id -> loose trunk point -> its offsets so far
+        self._clean: dict[Any, RunningCleanStep] = {}  # id -> the clean step of its loose trunk points
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
@@ -51,7 +83,7 @@ class OtherLayout:
         frames = self._frames[pid]
         # frames come back in order, however long the network's lag (SmoothNet's, a new person's first
         # window, a 3D unit to decide): those before this one's reach serve no later frame
-        for old in [g for g in frames if g < frame - self.reach]:
+        for old in [g for g in frames if g < frame - self.history]:
             del frames[old]
         near = _one_person(frames, frame, self.reach)
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
@@ -62,14 +94,65 @@ class OtherLayout:
             out = np.where(np.isnan(out), last, out)
         self._last[pid] = out
         out = out.copy()
+        if self.loose and refined.shape[-1] in RIGID_TRUNK_COORDS:
+            self._on_trunk(pid, frame, refined, out)
         for j, k in self.shared:  # as the network gives them (NaN: not seen since the network's stream began)
             out[j] = refined[k]
         return out
 
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
-        for memory in (self._frames, self._nearest, self._last):
+        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean):
             memory.pop(pid, None)
+
+    def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
+        """Place the loose trunk points of ``out`` (J, C, in place) on the network's output
+        ``refined`` (K, C) of ``frame``: at the running median of their offsets in the refined
+        trunk's frame (offline: the clip's median,
+        :func:`~synsp.refining.joint_corrections.rigid_on_trunk`), this frame's offset included
+        where the point was detected; a point whose trunk is not seen, or never seen itself, keeps
+        the nearest model joints' correction. Then the clean step (:meth:`_kept_clean`)."""
+        coords = self._frames[pid][frame][0]
+        placed = out.copy()
+        nearest = self._nearest[pid][0]
+        anchors = trunk_anchors(nearest, self.loose, self.target)
+        if not anchors:
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):  # joints not seen yet: NaN frames, not used here
+            frames = local_frames(refined[None], self.target)  # (1, K, C, C)
+        offsets = self._offsets.setdefault(pid, {})
+        for j, picked in anchors.items():
+            if not (np.isfinite(refined[picked]).all() and np.isfinite(frames[0, picked[0]]).all()):
+                continue
+            local, anchor, basis, axes = in_trunk_frame(np.nan_to_num(coords[None, j]), refined[None], frames,
+                                                        nearest[j], picked)
+            running = offsets.setdefault(j, RunningPull())
+            if axes[0] and np.isfinite(coords[j]).all():
+                offset = running.add(local[0])
+            elif running.pulls:
+                offset = np.median(running.pulls, axis=0)
+            else:
+                continue
+            placed[j] = on_trunk(offset, anchor, basis, axes)[0]
+        moved = [j for j in anchors if not np.array_equal(placed[j], out[j])]
+        if moved and self.keep_clean:
+            placed = self._kept_clean(pid, frame, placed)
+        out[moved] = placed[moved]
+
+    def _kept_clean(self, pid: Any, frame: int, placed: np.ndarray) -> np.ndarray:
+        """``placed`` (J, C), this ``frame``'s output, moved from the input by no more than the
+        input's running noise justifies (:class:`~synsp.inference.stream_clean.RunningCleanStep`;
+        offline: :func:`~synsp.inference.clean.keep_to_noise`), over the input frames kept around
+        it (gaps filled)."""
+        frames = self._frames[pid]
+        kept = sorted(g for g in frames if g >= frame - CLEAN_HISTORY)
+        around, _ = fill_gaps(np.stack([frames[g][0] for g in kept]).astype(np.float64))
+        around = np.nan_to_num(around)  # a joint never seen in them: no noise, no size
+        at = kept.index(frame)
+        step = self._clean.setdefault(pid, RunningCleanStep("3d" if placed.shape[-1] == 3 else "2d"))
+        inputs = around[at][None, None]
+        outputs = np.where(np.isfinite(placed), placed, inputs[0, 0])[None, None]
+        return step(outputs, inputs, around[:, None], at)[0, 0]
 
 
 def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, reach: int) -> list[int]:

@@ -16,7 +16,16 @@ from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
 from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
-from synsp.refining.joint_corrections import NEAR_TIE, loose_trunk_points, nearest_joints, noise_ratio, shared_joints
+from synsp.refining.joint_corrections import (
+    NEAR_TIE,
+    in_trunk_frame,
+    loose_trunk_points,
+    nearest_joints,
+    noise_ratio,
+    on_trunk,
+    shared_joints,
+    trunk_anchors,
+)
 from synsp.refining.methods import (
     METHODS,
     cached_model,
@@ -30,9 +39,9 @@ from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, left_missing, max
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
-           "group_model", "guessed_layout", "input_layout", "layout_name", "loose_trunk_points", "method_function",
-           "model_layout", "nearest_joints", "network_model", "noise_ratio", "refine", "refine_track", "shared_joints",
-           "views_together"]
+           "group_model", "guessed_layout", "in_trunk_frame", "input_layout", "layout_name", "loose_trunk_points",
+           "method_function", "model_layout", "nearest_joints", "network_model", "noise_ratio", "on_trunk", "refine",
+           "refine_track", "shared_joints", "trunk_anchors", "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,

@@ -86,6 +86,38 @@ def loose_trunk_points(layout: str, target: str) -> tuple[int, ...]:
     return tuple(loose)
 
 
+def trunk_anchors(weights: np.ndarray, joints: Iterable[int], target: str) -> dict[int, np.ndarray]:
+    """{j: indices of the model joints ``weights[j]`` (J, K) picks} for the ``joints`` whose picks
+    are all trunk model joints (:data:`TRUNK_WORDS`) or shoulders of ``target``: those
+    :func:`rigid_on_trunk` can carry."""
+    model = get_layout(target).joints
+    picks = {j: np.nonzero(weights[j])[0] for j in joints}
+    return {j: anchors for j, anchors in picks.items()
+            if all(any(word in model[k] for word in TRUNK_WORDS + ("shoulder",)) for k in anchors)}
+
+
+def in_trunk_frame(points: np.ndarray, refined: np.ndarray, frames: np.ndarray, weights: np.ndarray,
+                   anchors: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``points`` (T, C) in the refined trunk's frame: returns their offsets (T, C) from the anchor,
+    the mean (``weights`` (K,)) of the model joints ``anchors`` of ``refined`` (T, K, C), in the
+    first anchor's frame of ``frames`` (T, K, C, C, :func:`synsp.conventions.local_frames` of
+    ``refined``), with the anchor (T, C), that frame (T, C, C) and whether it has axes (T,): a body
+    of no size has none (its frame is then the identity, its offset 0 in :func:`on_trunk`)."""
+    frame = frames[:, anchors[0]]
+    det = np.abs(np.linalg.det(frame))
+    axes = det > 1e-9 * det.max(initial=0.0)
+    frame = np.where(axes[:, None, None], frame, np.eye(frame.shape[-1]))
+    anchor = np.einsum("k,tkc->tc", weights[anchors], refined[:, anchors])
+    local = np.linalg.solve(frame, (points - anchor)[..., None])[..., 0]
+    return local, anchor, frame, axes
+
+
+def on_trunk(offset: np.ndarray, anchor: np.ndarray, frame: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    """(T, C) points at ``offset`` (C,) from ``anchor`` (T, C) in ``frame`` (T, C, C), at the anchor
+    where the frame has no ``axes`` (T,) (:func:`in_trunk_frame`)."""
+    return anchor + np.where(axes[:, None], np.einsum("tab,b->ta", frame, offset), 0.0)
+
+
 def rigid_on_trunk(poses: np.ndarray, refined: np.ndarray, target: str, weights: np.ndarray,
                    joints: Iterable[int], measured: np.ndarray) -> dict[int, np.ndarray]:
     """Loose trunk points (:func:`loose_trunk_points`) carried by the refined trunk: for joint
@@ -94,27 +126,17 @@ def rigid_on_trunk(poses: np.ndarray, refined: np.ndarray, target: str, weights:
     clip's median offset from it in the anchor's :func:`synsp.conventions.local_frames` (the
     trunk frame; in 2D scaled by the trunk's length), over the frames ``measured`` (T, J) marks.
     A model correction made from the hips and shoulders undoes their noise, not the point's own.
-    Returns {j: (T, C)} for the joints whose anchors are all trunk model joints (or shoulders);
-    a point never measured is left out."""
-    model = get_layout(target).joints
+    Returns {j: (T, C)} for the joints whose anchors are all trunk model joints (or shoulders,
+    :func:`trunk_anchors`); a point never measured is left out. A stream keeps the running median
+    instead (:class:`synsp.integrations.stream_layouts.OtherLayout`)."""
     frames = None
     out = {}
-    for j in joints:
-        anchors = np.nonzero(weights[j])[0]
-        if not measured[:, j].any() or not all(
-                any(word in model[k] for word in TRUNK_WORDS + ("shoulder",)) for k in anchors):
-            continue
+    for j, anchors in trunk_anchors(weights, [j for j in joints if measured[:, j].any()], target).items():
         if frames is None:
             frames = local_frames(refined, target)  # (T, K, C, C)
-        frame = frames[:, anchors[0]]
-        det = np.abs(np.linalg.det(frame))
-        axes = det > 1e-9 * det.max(initial=0.0)  # a body of no size has no frame: its offset is 0
-        frame = np.where(axes[:, None, None], frame, np.eye(frame.shape[-1]))
-        anchor = np.einsum("k,tkc->tc", weights[j, anchors], refined[:, anchors])
-        local = np.linalg.solve(frame, (poses[:, j] - anchor)[..., None])[..., 0]
+        local, anchor, frame, axes = in_trunk_frame(poses[:, j], refined, frames, weights[j], anchors)
         keep = measured[:, j] & axes
         if not keep.any():
             continue
-        offset = np.median(local[keep], axis=0)
-        out[j] = anchor + np.where(axes[:, None], np.einsum("tab,b->ta", frame, offset), 0.0)
+        out[j] = on_trunk(np.median(local[keep], axis=0), anchor, frame, axes)
     return out
