@@ -76,7 +76,7 @@ from synsp.refining.summary import (
     unseen_notes,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import file_times, refine_tracks_at
+from synsp.refining.uneven_times import refine_file_tracks
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -300,7 +300,7 @@ def refine_file(
                                                            and not own, depth, not_there)
     notes = block_notes + notes
     gap = max_gap_frames(max_gap, data.fps)
-    tracks, time_note = refine_tracks_at(poses, file_times(data), name, method, max_gap=gap, **options)
+    tracks, time_note = refine_file_tracks(poses, data, name, method, max_gap=gap, **options)
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
     if not_there is not None:

@@ -15,7 +15,7 @@ from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, network_model, shared_joints
-from synsp.refining.tracks import ConventionShift, RefinedTracks
+from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
 
@@ -233,7 +233,6 @@ def unseen_notes(unseen: list[tuple[int, float]], tracks: int) -> list[str]:
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
 LONG_GAP_S = 0.5
 SAID_GAP_S = 0.25  # the longest gaps are named when one is at least this long (s)
-ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none
 
 
 def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids: list | None = None,
