@@ -46,8 +46,8 @@ class RefineSummary:
         # 0 / 0 on a frozen clip (a repeated frame, a static marker set) read "(xnan)"
         ratio = f"x{mean_out / mean_in:.3f}" if mean_in else "the input does not move"
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 ({ratio}), "
-                      f"median {median_in:.2f} -> {median_out:.2f}" if np.isfinite(mean_in)
+        smoothness = (f"mean |accel| {figure(mean_in)} -> {figure(mean_out)} {self.unit}/frame^2 ({ratio}), "
+                      f"median {figure(median_in)} -> {figure(median_out)}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
@@ -55,10 +55,10 @@ class RefineSummary:
         if self.unmarked and self.filled:
             lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
                          "(--max-gap leaves long gaps missing; .npz, .csv and .json keep the mask)")
-        lines.append(f"smoothness: {smoothness}; mean displacement from input {self.displacement:.2f} {self.unit}")
+        lines.append(f"smoothness: {smoothness}; mean displacement from input {figure(self.displacement)} {self.unit}")
         if self.groups:
             lines.append("displacement by joint group: " + ", ".join(
-                f"{name} {value:.2f}" for name, value in self.groups.items()))
+                f"{name} {figure(value)}" for name, value in self.groups.items()))
         if self.long_gaps:
             lines.append(f"{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}")
         if self.never_seen:
@@ -67,6 +67,12 @@ class RefineSummary:
             lines.append(f"{self.absent} frame{'s' if self.absent > 1 else ''} of a track with no joint detected "
                          "(the person hidden or not detected) left out: nobody written there, not invented")
         return "\n".join(lines)
+
+
+def figure(x: float) -> str:
+    """A summary's figure: 2 decimals, or 3 significant digits under 1 (normalised image coordinates,
+    0 to 1: their accelerations printed ``0.01 -> 0.00`` with 2 decimals, which said nothing)."""
+    return f"{x:.2f}" if not np.isfinite(x) or x == 0 or abs(x) >= 1 else f"{x:#.3g}"
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -89,12 +95,16 @@ MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
 _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
+# 2D values all within this of 0 are no person in pixels: normalised image coordinates (MediaPipe's
+# landmarks, 0 to 1 with a margin for a joint just outside the image), in no pixel unit.
+NORMALISED_MAX = 2.0
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
     by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
-    image for normalised coordinates (``NORMALISED_FORMATS``). 3D: millimetres
+    image for normalised coordinates (``NORMALISED_FORMATS``), or the file's unit when every value
+    is within ``NORMALISED_MAX`` of 0 (normalised, the format not saying so). 3D: millimetres
     for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
     the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
     a note); joints of no known layout (an animal's) have no size to tell it by: the file's own."""
@@ -104,6 +114,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
                                       "image (image/1000), not pixels; an image not square scales x and y "
                                       "differently, which SynSP's pose model was not trained on (--method "
                                       "smoothnet is not affected)"]
+    if poses.shape[-1] != 3 and np.nanmax(np.abs(poses), initial=0.0) <= NORMALISED_MAX:
+        return 1.0, "units", ["units: x, y all lie within -2 to 2, so they read as normalised image coordinates "
+                              "(0 to 1 across the image), not pixels: the figures below are in the file's unit"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
     if fmt in MM_FORMATS:
