@@ -52,6 +52,8 @@ class RefineSummary:
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
         lines += self.gaps
+        if self.frames == 1 and not np.isfinite(mean_in):  # single_frame_summary: no figures to give
+            return "\n".join(lines)
         if self.unmarked and self.filled:
             lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
                          "(--max-gap leaves long gaps missing; .npz, .csv and .json keep the mask)")
@@ -129,6 +131,15 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
         return 1.0, "mm", []
     return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
                          f"the figures below are in mm (x{scale:g})"]
+
+
+def single_frame_summary(output: Path, data: PoseData) -> RefineSummary:
+    """The summary of a file of one frame (``data``, written as read to ``output``): refining smooths
+    each joint's path over frames, so there is nothing to refine; one line says so, and no figures."""
+    notes = [*data.extra.get("notes", []), "frames: the file holds a single frame, which cannot be refined (refining "
+             "smooths each joint's path over frames): written as read"]
+    tracks, frames = np.shape(data.poses)[:2]
+    return RefineSummary(output, tracks, frames, 0, (np.nan, np.nan), (np.nan, np.nan), 0.0, "", notes)
 
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
