@@ -15,7 +15,9 @@ times the median step squared, in mm/frame^2. Run:
         [--grid mean|median|shortest]
 
 ``--grid`` tries another grid step than the module's (the mean step, finer where a part was
-filmed faster): the median step, or the shortest median step over any second.
+filmed faster): the median step, or the shortest median step over any second. ``--no-lattice``:
+frames dropped from an even rate (``synsp.refining.uneven_times.on_lattice``) on the mean step's
+grid too, instead of every frame's.
 """
 from __future__ import annotations
 
@@ -48,6 +50,12 @@ def phone_times(n_frames: int, rng: np.random.Generator, jitter: float = 0.3, dr
     return np.round(np.delete(times, drop), 4)
 
 
+def dropped_rows(n_frames: int, rng: np.random.Generator, dropped: float = 0.05) -> np.ndarray:
+    """Frame numbers (T',) of ``n_frames`` frames with a ``dropped`` share removed (never the first or last)."""
+    drop = rng.choice(np.arange(1, n_frames - 1), int(round(dropped * n_frames)), replace=False)
+    return np.delete(np.arange(n_frames), drop)
+
+
 def time_accel(x: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Second derivative of ``x`` (T, J, C) at ``times`` (T,) s (non-uniform differences), times the
     median step squared: (T - 2, J, C) in the unit per frame^2."""
@@ -58,7 +66,8 @@ def time_accel(x: np.ndarray, times: np.ndarray) -> np.ndarray:
 
 def score(pred: np.ndarray, clean: np.ndarray, times: np.ndarray) -> dict[str, float]:
     pred = pred - root_position(pred, "h36m17")
-    accel = np.linalg.norm(time_accel(pred, times) - time_accel(clean, times), axis=-1).mean()
+    # nanmean: frames the simulator left undetected stay missing in the refined file (nothing invented)
+    accel = np.nanmean(np.linalg.norm(time_accel(pred, times) - time_accel(clean, times), axis=-1))
     return {"MPJPE": mpjpe(pred, clean), "Accel": accel_error(pred, clean), "Accel (time)": float(accel)}
 
 
@@ -81,35 +90,52 @@ def main() -> None:
     parser.add_argument("--method", default=None, help="refine_file's method (default: SynSP)")
     parser.add_argument("--presets", nargs="+", default=["typical", "jitter"])
     parser.add_argument("--grid", choices=["mean", "median", "shortest"], default="mean")
+    parser.add_argument("--format", choices=["trc", "csv"], default="trc")
+    parser.add_argument("--no-lattice", action="store_true",
+                        help="frames dropped from an even rate: the mean-step grid, not every frame's")
     args = parser.parse_args()
+    if args.no_lattice:
+        uneven_times.on_lattice = lambda times: False
     if args.grid != "mean":
         uneven_times.even_grid = grid_with_step(args.grid)
     names = load_split(args.split)[: args.max_clips]
     clips = load_clips(names)
-    even_times = files.file_times
+    even_times = uneven_times.file_times
+    as_if = "as consecutive rows" if args.format == "csv" else "as if evenly spaced"
+    at = "at their frame numbers" if args.format == "csv" else "on an even grid"
+    sampled = "frame numbers, 5 % of the rows dropped" if args.format == "csv" else "phone-like times"
+    rate = {"fps": 30.0} if args.format == "csv" else {}  # a CSV says no rate
     for preset in args.presets:
         rng = np.random.default_rng(EVAL_SEED)
-        rows: dict[str, list[dict[str, float]]] = {"input": [], "as if evenly spaced": [], "on an even grid": []}
+        rows: dict[str, list[dict[str, float]]] = {"input": [], as_if: [], at: []}
         weights, frames = [], 0
         with tempfile.TemporaryDirectory() as tmp:
             for name, clip in zip(names, clips):
-                times = phone_times(len(clip), rng)
-                clean = CubicSpline(np.arange(len(clip)) / 30, clip, axis=0)(times).astype(np.float32)
-                noisy = corrupt(clean, preset, rng=rng, fps=1 / float(np.median(np.diff(times)))).noisy
-                src = Path(tmp) / f"{name}.trc"
-                write_poses(src, PoseData(poses=noisy[None], layout="h36m17", fps=30.0, format="trc",
-                                          extra={"keep_missing": True, "trc": {"times": times.tolist(), "units": "mm",
-                                                                               "time_decimals": 4}}))
+                src = Path(tmp) / f"{name}.{args.format}"
+                if args.format == "csv":
+                    kept = dropped_rows(len(clip), rng)
+                    times, clean = kept / 30.0, clip[kept]
+                    noisy = corrupt(clip, preset, rng=rng, fps=30.0).noisy[kept]
+                    write_poses(src, PoseData(poses=noisy[None], layout="h36m17", fps=30.0, format="csv",
+                                              extra={"frame_ids": kept.tolist()}))
+                else:
+                    times = phone_times(len(clip), rng)
+                    clean = CubicSpline(np.arange(len(clip)) / 30, clip, axis=0)(times).astype(np.float32)
+                    noisy = corrupt(clean, preset, rng=rng, fps=1 / float(np.median(np.diff(times)))).noisy
+                    write_poses(src, PoseData(poses=noisy[None], layout="h36m17", fps=30.0, format="trc",
+                                              extra={"keep_missing": True, "trc": {"times": times.tolist(),
+                                                                                   "units": "mm", "time_decimals": 4}}))
                 truth = clean - root_position(clean, "h36m17")
                 rows["input"].append(score(fill_gaps(noisy)[0], truth, times))
-                for row, patched in (("as if evenly spaced", lambda data: None), ("on an even grid", even_times)):
-                    files.file_times = patched
-                    files.refine_file(src, Path(tmp) / "out.trc", method=args.method, force=True)
-                    rows[row].append(score(read_poses(Path(tmp) / "out.trc").poses[0], truth, times))
-                files.file_times = even_times
+                out = Path(tmp) / f"out.{args.format}"
+                for row, patched in ((as_if, lambda data: None), (at, even_times)):
+                    uneven_times.file_times = patched
+                    files.refine_file(src, out, method=args.method, force=True, **rate)
+                    rows[row].append(score(read_poses(out).poses[0], truth, times))
+                uneven_times.file_times = even_times
                 weights.append(len(times))
                 frames += len(times)
-        print(f"### preset `{preset}` ({len(names)} {args.split} clips, {frames} frames at phone-like times, mm)\n")
+        print(f"### preset `{preset}` ({len(names)} {args.split} clips, {frames} frames at {sampled}, mm)\n")
         print("| | MPJPE | Accel | Accel (time) |\n|---|---:|---:|---:|")
         for row, scores in rows.items():
             mean = {k: np.average([s[k] for s in scores], weights=weights) for k in scores[0]}

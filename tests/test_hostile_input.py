@@ -124,3 +124,32 @@ def test_an_all_missing_array_file_says_so_not_to_pass_space(tmp_path):
     np.save(path, np.full((20, 17, 3), np.nan, np.float32))
     with pytest.raises(MissingDataError, match="every joint value is missing"):
         synsp.refine_file(path, tmp_path / "out.npy", method="one-euro")
+
+
+@pytest.mark.parametrize("method", ["synsp", "one-euro"])
+def test_a_single_frame_is_written_as_read_and_said_in_one_line(tmp_path, method):
+    """A 1-frame file went through the refiners (which gave it back rounded to float32) and got the
+    figures of a refinement, and ``synsp plot IN OUT`` then said before and after were the same
+    poses, as for a refiner that changed nothing: a single frame cannot be refined, and says so."""
+    source = _csv(tmp_path / "in.csv")
+    source.write_text("\n".join(source.read_text().splitlines()[:2]) + "\n")
+    np.save(tmp_path / "in.npy", _walk(1))
+    for name in ("in.csv", "in.npy"):
+        out = tmp_path / f"out_{method}{name[2:]}"
+        summary = str(synsp.refine_file(tmp_path / name, out, method=method))
+        said = [line for line in summary.splitlines() if "single frame" in line]
+        assert len(said) == 1 and "cannot be refined" in said[0], summary
+        assert "smoothness:" not in summary and "limbs:" not in summary, summary
+        np.testing.assert_array_equal(read_poses(out).poses, read_poses(tmp_path / name).poses)
+
+
+def test_plot_of_a_single_frame_says_so_not_the_same_poses(tmp_path, capsys):
+    from synsp.cli import main
+
+    source = _csv(tmp_path / "in.csv")
+    source.write_text("\n".join(source.read_text().splitlines()[:2]) + "\n")
+    assert main(["refine", str(source), str(tmp_path / "out.csv"), "--method", "one-euro"]) == 0
+    capsys.readouterr()
+    assert main(["plot", str(source), str(tmp_path / "out.csv"), str(tmp_path / "p.png")]) == 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "single frame" in err and "same poses" not in err, err

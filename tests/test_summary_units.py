@@ -90,3 +90,29 @@ def test_joint_groups_without_a_joint_are_left_out(tmp_path):
     text = str(refine_file(tmp_path / "in.npy", tmp_path / "out.npy", method="savgol", layout="halpe26"))
     line = next(line for line in text.splitlines() if line.startswith("displacement by joint group"))
     assert "nan" not in line and "legs" not in line and "feet" not in line and "arms" in line
+
+
+def test_small_figures_keep_three_significant_digits(tmp_path):
+    """Normalised image coordinates (0 to 1, as MediaPipe's normalised landmarks) printed
+    ``mean |accel| 0.01 -> 0.00 px/frame^2``: nothing to read. Figures under 1 keep 3 significant
+    digits; ordinary ones print as before."""
+    from synsp.refining.summary import RefineSummary
+    small = RefineSummary(Path("out.csv"), 1, 50, 0, (0.0123, 0.0101), (0.00456, 0.00321), 0.000789, "px",
+                          groups={"arms": 0.0012})
+    text = str(small)
+    assert "mean |accel| 0.0123 -> 0.00456" in text and "median 0.0101 -> 0.00321" in text, text
+    assert "displacement from input 0.000789" in text and "arms 0.00120" in text, text
+    ordinary = str(dataclasses.replace(small, accel_in=(7.684, 5.912), accel_out=(3.411, 1.182), displacement=2.004,
+                                       groups={"arms": 12.345}))
+    assert "mean |accel| 7.68 -> 3.41 px/frame^2 (x0.444), median 5.91 -> 1.18" in ordinary, ordinary
+    assert "displacement from input 2.00 px" in ordinary and "arms 12.35" in ordinary, ordinary
+    rng = np.random.default_rng(0)
+    t = np.arange(60) / 30
+    poses = 0.5 + 0.1 * np.stack([np.cos(t), np.sin(t)], -1)[:, None] + np.zeros((1, 5, 1))
+    poses = poses + rng.normal(0, 0.002, poses.shape)  # (60, 5, 2), x, y in [0, 1]
+    header = "frame," + ",".join(f"j{j}_{a}" for j in range(5) for a in "xy")
+    rows = [f"{f}," + ",".join(f"{v:.6f}" for v in pose.ravel()) for f, pose in enumerate(poses)]
+    (tmp_path / "norm.csv").write_text("\n".join([header, *rows]) + "\n")
+    summary = str(refine_file(tmp_path / "norm.csv", tmp_path / "out.csv", method="butterworth", fps=30))
+    line = next(line for line in summary.splitlines() if line.startswith("smoothness:"))
+    assert "0.00 " not in line and "px" not in line, summary

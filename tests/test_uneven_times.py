@@ -90,3 +90,44 @@ def test_frames_dropped_longer_than_the_gap_rule_stay_missing_on_the_grid():
     assert np.isnan(to_grid(poses, times, grid, max_gap=5)[0, inside]).all()
     assert np.isfinite(to_grid(poses, times, grid, max_gap=None)).all()
     assert np.isfinite(to_grid(poses, times, grid, max_gap=5)[0, ~inside]).all()
+
+
+def _numbered_csv(path: Path, frames: np.ndarray) -> np.ndarray:
+    """The fixture's motion at ``frames`` (frame numbers at 30 fps) written as a pose CSV with a
+    ``frame`` column; returns the poses (T, 3, 3) mm."""
+    poses = _truth(frames / 30.0)
+    header = "frame," + ",".join(f"j{j}_{a}" for j in range(3) for a in "xyz")
+    rows = [f"{f}," + ",".join(f"{v:.4f}" for v in pose.ravel()) for f, pose in zip(frames, poses)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return poses
+
+
+def test_a_frame_column_that_skips_numbers_is_refined_at_those_frames(tmp_path):
+    """Rows dropped from a CSV (frames 0, 1, 2, 5, 6, ...): the frame numbers are times at the
+    file's fps, refined on every frame number's grid and given back at the file's own rows."""
+    frames = np.delete(np.arange(80), [3, 4, 20, 41, 42, 43, 60])
+    truth = _numbered_csv(tmp_path / "in.csv", frames)
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="butterworth", fps=30)
+    out = read_poses(tmp_path / "out.csv")
+    assert out.extra["frame_ids"] == frames.tolist()
+    rows_in, rows_out = ((tmp_path / n).read_text().splitlines() for n in ("in.csv", "out.csv"))
+    assert [r.split(",")[0] for r in rows_out] == [r.split(",")[0] for r in rows_in]
+    after = np.linalg.norm(out.poses[0] - truth, axis=-1).mean()
+    tracks, _ = refine_tracks_at(truth[None], None, None, "butterworth", fps=30.0)  # rows as consecutive frames
+    before = np.linalg.norm(tracks.refined[0] - truth, axis=-1).mean()
+    assert after < 0.5 * before and after < 2.0, (before, after)
+    lines = [line for line in str(summary).splitlines() if line.startswith("frames:")]
+    assert len(lines) == 1 and "7 frame numbers missing" in lines[0], str(summary)
+
+
+def test_consecutive_frame_numbers_take_the_old_path(tmp_path, monkeypatch):
+    _numbered_csv(tmp_path / "in.csv", np.arange(10, 60))
+    _numbered_csv(tmp_path / "every_other.csv", np.arange(10, 110, 2))  # an even stride: even too
+
+    def boom(*args, **kwargs):
+        raise AssertionError("an even file was resampled")
+
+    monkeypatch.setattr(uneven_times, "to_grid", boom)
+    for name in ("in.csv", "every_other.csv"):
+        summary = refine_file(tmp_path / name, tmp_path / f"out_{name}", method="butterworth", fps=30)
+        assert "frames:" not in str(summary)

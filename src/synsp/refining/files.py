@@ -30,7 +30,6 @@ import numpy as np
 
 import synsp.refining.file_channels as file_channels
 from synsp.errors import (
-    CheckpointError,
     InputNotFoundError,
     MissingDataError,
     OptionError,
@@ -58,6 +57,7 @@ from synsp.refining.arrays import (
     shared_joints,
 )
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
+from synsp.refining.methods import check_checkpoint
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
     ASSUMED_FPS,
@@ -69,6 +69,7 @@ from synsp.refining.summary import (
     joint_groups,
     joint_names,
     layout_notes,
+    single_frame_summary,
     summarize,
     summary_unit,
     track_notes,
@@ -76,7 +77,7 @@ from synsp.refining.summary import (
     unseen_notes,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import file_times, refine_tracks_at
+from synsp.refining.uneven_times import refine_file_tracks
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -201,7 +202,7 @@ def refine_file(
                   "not give, and SynSP's body model needs the body's proportions; scale x, y by the video's width "
                   "and height for --method synsp")
     method = method or "synsp"
-    _check_checkpoint(method, checkpoint, device)
+    check_checkpoint(method, checkpoint, device)
     if space not in (None, *SPACES):
         raise SpaceError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
     if space in ("image", "world") and fmt != "mediapipe":
@@ -217,6 +218,7 @@ def refine_file(
     if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
+    as_read = data  # as the file holds it: what a single frame is written back as
     data, depth = file_channels.holistic_depth(data, space, layout)  # MediaPipe's z: written back as read
     data, confidence = confidence_channel(data, space, src)
     data, flat = flat_coordinate(data, space, src)
@@ -244,6 +246,10 @@ def refine_file(
             f"to {np.nanmax(confidence):.2f}")
         raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame{read}; "
                                "nothing to refine")
+    if t_count == 1:  # nothing to smooth over: written as read (the refiners would only round it), said in one line
+        with exclusive_writes(not force):
+            write_poses(dst, as_read, format=out_format)
+        return single_frame_summary(dst, as_read)
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
         options["keep_convention"] = keep_convention
@@ -300,7 +306,7 @@ def refine_file(
                                                            and not own, depth, not_there)
     notes = block_notes + notes
     gap = max_gap_frames(max_gap, data.fps)
-    tracks, time_note = refine_tracks_at(poses, file_times(data), name, method, max_gap=gap, **options)
+    tracks, time_note = refine_file_tracks(poses, data, name, method, max_gap=gap, **options)
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
     if not_there is not None:
@@ -385,16 +391,4 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
         raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
                          "<name>_filt_synsp.trc beside it, for Pose2Sim)")
     return src.with_name(f"{src.stem}_filt_synsp.trc")
-
-
-def _check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:
-    """``checkpoint`` fits ``method``: a network of that kind, and only for network methods."""
-    if checkpoint is None:
-        return
-    if method not in NETWORKS:
-        raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
-    kind = checkpoint_network(checkpoint, device)
-    if kind != method:
-        raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
-                              f"use --method {kind} or a {method} checkpoint")
 

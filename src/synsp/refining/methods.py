@@ -37,6 +37,18 @@ def checkpoint_network(checkpoint: str | os.PathLike, device: str | None = None)
     return cached_model(str(checkpoint), device).kind
 
 
+def check_checkpoint(method: str, checkpoint: str | None, device: str | None) -> None:
+    """``checkpoint`` fits ``method``: a network of that kind, and only for network methods."""
+    if checkpoint is None:
+        return
+    if method not in NETWORKS:
+        raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
+    kind = checkpoint_network(checkpoint, device)
+    if kind != method:
+        raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
+                              f"use --method {kind} or a {method} checkpoint")
+
+
 def network_model(kind: str, n_coords: int, checkpoint: str | None = None, device: str | None = None,
                   network_only: bool = False):
     """The :class:`~synsp.inference.refiner.Refiner` that :func:`synsp.refine` runs for network ``kind``

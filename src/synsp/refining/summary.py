@@ -15,7 +15,7 @@ from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, network_model, shared_joints
-from synsp.refining.tracks import ConventionShift, RefinedTracks
+from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
 
@@ -46,19 +46,21 @@ class RefineSummary:
         # 0 / 0 on a frozen clip (a repeated frame, a static marker set) read "(xnan)"
         ratio = f"x{mean_out / mean_in:.3f}" if mean_in else "the input does not move"
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        smoothness = (f"mean |accel| {mean_in:.2f} -> {mean_out:.2f} {self.unit}/frame^2 ({ratio}), "
-                      f"median {median_in:.2f} -> {median_out:.2f}" if np.isfinite(mean_in)
+        smoothness = (f"mean |accel| {figure(mean_in)} -> {figure(mean_out)} {self.unit}/frame^2 ({ratio}), "
+                      f"median {figure(median_in)} -> {figure(median_out)}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
         lines += self.gaps
+        if self.frames == 1 and not np.isfinite(mean_in):  # single_frame_summary: no figures to give
+            return "\n".join(lines)
         if self.unmarked and self.filled:
             lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
                          "(--max-gap leaves long gaps missing; .npz, .csv and .json keep the mask)")
-        lines.append(f"smoothness: {smoothness}; mean displacement from input {self.displacement:.2f} {self.unit}")
+        lines.append(f"smoothness: {smoothness}; mean displacement from input {figure(self.displacement)} {self.unit}")
         if self.groups:
             lines.append("displacement by joint group: " + ", ".join(
-                f"{name} {value:.2f}" for name, value in self.groups.items()))
+                f"{name} {figure(value)}" for name, value in self.groups.items()))
         if self.long_gaps:
             lines.append(f"{self.long_gaps} joint values left missing: gaps longer than {self.max_gap}")
         if self.never_seen:
@@ -67,6 +69,12 @@ class RefineSummary:
             lines.append(f"{self.absent} frame{'s' if self.absent > 1 else ''} of a track with no joint detected "
                          "(the person hidden or not detected) left out: nobody written there, not invented")
         return "\n".join(lines)
+
+
+def figure(x: float) -> str:
+    """A summary's figure: 2 decimals, or 3 significant digits under 1 (normalised image coordinates,
+    0 to 1: their accelerations printed ``0.01 -> 0.00`` with 2 decimals, which said nothing)."""
+    return f"{x:.2f}" if not np.isfinite(x) or x == 0 or abs(x) >= 1 else f"{x:#.3g}"
 
 
 def _nanmean(x: np.ndarray) -> float:
@@ -89,12 +97,16 @@ MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
 _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
+# 2D values all within this of 0 are no person in pixels: normalised image coordinates (MediaPipe's
+# landmarks, 0 to 1 with a margin for a joint just outside the image), in no pixel unit.
+NORMALISED_MAX = 2.0
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
     by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
-    image for normalised coordinates (``NORMALISED_FORMATS``). 3D: millimetres
+    image for normalised coordinates (``NORMALISED_FORMATS``), or the file's unit when every value
+    is within ``NORMALISED_MAX`` of 0 (normalised, the format not saying so). 3D: millimetres
     for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
     the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
     a note); joints of no known layout (an animal's) have no size to tell it by: the file's own."""
@@ -104,6 +116,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
                                       "image (image/1000), not pixels; an image not square scales x and y "
                                       "differently, which SynSP's pose model was not trained on (--method "
                                       "smoothnet is not affected)"]
+    if poses.shape[-1] != 3 and np.nanmax(np.abs(poses), initial=0.0) <= NORMALISED_MAX:
+        return 1.0, "units", ["units: x, y all lie within -2 to 2, so they read as normalised image coordinates "
+                              "(0 to 1 across the image), not pixels: the figures below are in the file's unit"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
     if fmt in MM_FORMATS:
@@ -116,6 +131,15 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
         return 1.0, "mm", []
     return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
                          f"the figures below are in mm (x{scale:g})"]
+
+
+def single_frame_summary(output: Path, data: PoseData) -> RefineSummary:
+    """The summary of a file of one frame (``data``, written as read to ``output``): refining smooths
+    each joint's path over frames, so there is nothing to refine; one line says so, and no figures."""
+    notes = [*data.extra.get("notes", []), "frames: the file holds a single frame, which cannot be refined (refining "
+             "smooths each joint's path over frames): written as read"]
+    tracks, frames = np.shape(data.poses)[:2]
+    return RefineSummary(output, tracks, frames, 0, (np.nan, np.nan), (np.nan, np.nan), 0.0, "", notes)
 
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
@@ -233,7 +257,6 @@ def unseen_notes(unseen: list[tuple[int, float]], tracks: int) -> list[str]:
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
 LONG_GAP_S = 0.5
 SAID_GAP_S = 0.25  # the longest gaps are named when one is at least this long (s)
-ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none
 
 
 def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids: list | None = None,

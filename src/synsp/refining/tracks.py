@@ -21,6 +21,8 @@ from synsp.refining.arrays import group_model, network_model, refine_track
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
+ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none (also the summary's, a frame column's)
+
 
 class ConventionShift(NamedTuple):
     """How far one track's joint definitions were from the model's, as SynSP measured while refining it."""

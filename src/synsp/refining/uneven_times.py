@@ -8,6 +8,12 @@ resamples such tracks onto an even grid (:func:`even_grid`; the resampler of
 and interpolates the result back to the file's own times, so the file keeps its frames and its
 Time column. Evenly spaced frames go to ``refine_tracks`` as they are. What it gains:
 benchmarks/RESULTS.md, section 11 ("Uneven times").
+
+A frame column that skips numbers (a CSV's or DeepLabCut's rows dropped by the estimator or the
+user: frames 0, 1, 2, 5, 6, ...) is the same case: the frame numbers are times at the file's fps
+(:func:`file_times`), and steps that are whole multiples of the median step put the grid on every
+frame number (:func:`even_grid`), so the refiner sees the video's own rate and the kept rows'
+values as they are; the output keeps the file's rows and frame numbers.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from scipy.interpolate import CubicSpline
 
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
-from synsp.refining.tracks import RefinedTracks, refine_tracks
+from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
 # Steps that differ by more than this share of their median are uneven: a Time column rounded to
@@ -29,15 +35,28 @@ UNEVEN = 0.25
 # 8.89 / 2.99 mm, the median step 9.07 / 3.12, the shortest 1 s median (31 fps here) 9.27 / 3.24.
 RATE_WINDOW_S = 1.0
 FASTER = 0.8
+# Readers whose ``extra["frame_ids"]`` are the video's frame numbers, rows of a table that a user or
+# the estimator may drop (SLEAP's frames are every frame of the video: never skipped; COCO's image
+# ids and mmpose's frame_id need not be frame numbers).
+FRAME_NUMBERED = ("csv", "dlc")
+# Steps within this share of the median step of a whole multiple of it are frames dropped from an
+# even rate (a Time column to 0.1 ms at 30 fps: 0.3 %): the grid is every multiple (each frame).
+ON_LATTICE = 0.05
 
 
 def file_times(data: PoseData) -> np.ndarray | None:
     """The per-frame times (T,) in seconds a reader gave (``extra[format]["times"]``: a TRC's Time
-    column) when they are uneven (:func:`uneven`); None when the file gives none, they are even
-    (also: even times rounded to the column's ``time_decimals``), or they are not all finite and
-    increasing (then there is no time to resample by)."""
+    column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
+    ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven`); None when the file
+    gives none, they are even (also: even times rounded to the column's ``time_decimals``), or
+    they are not all finite and increasing (then there is no time to resample by)."""
     given = data.extra.get(data.format) if isinstance(data.extra.get(data.format), dict) else {}
     times = given.get("times")
+    if times is None and data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None:
+        ids = data.extra["frame_ids"]
+        if not all(isinstance(i, (int, float, np.integer, np.floating)) and not isinstance(i, bool) for i in ids):
+            return None  # image paths (DeepLabCut's labelled frames): no times
+        times = np.asarray(ids, dtype=np.float64) / (data.fps or ASSUMED_FPS)
     if times is None or len(times) != data.poses.shape[1] or len(times) < 4:
         return None
     times = np.asarray(times, dtype=np.float64)
@@ -57,12 +76,23 @@ def uneven(times: np.ndarray) -> bool:
     return bool(steps.max() - steps.min() > UNEVEN * np.median(steps))
 
 
+def on_lattice(times: np.ndarray) -> bool:
+    """Whether every step of ``times`` (T,) s is a whole multiple of the median step (to
+    ``ON_LATTICE`` of it): frames dropped from an even rate, e.g. a frame column 0, 1, 2, 5, 6."""
+    steps = np.diff(times) / np.median(np.diff(times))
+    return bool((np.abs(steps - np.round(steps)) <= ON_LATTICE).all() and (np.round(steps) >= 1).all())
+
+
 def even_grid(times: np.ndarray) -> np.ndarray:
-    """An even grid (N,) s from the first time to the last (both on it): as many frames as
-    ``times`` (T,) s, or more where a part of the file was filmed faster (the shortest median
-    step over any ``RATE_WINDOW_S`` under ``FASTER`` times the mean step: that step, rounded
-    down so that the span holds a whole number of steps)."""
+    """An even grid (N,) s from the first time to the last (both on it): every multiple of the
+    median step when the steps are whole multiples of it (:func:`on_lattice`: each frame of the
+    video, dropped ones included), else as many frames as ``times`` (T,) s, or more where a part
+    of the file was filmed faster (the shortest median step over any ``RATE_WINDOW_S`` under
+    ``FASTER`` times the mean step: that step, rounded down so that the span holds a whole
+    number of steps)."""
     steps = np.diff(times)
+    if on_lattice(times):
+        return np.linspace(times[0], times[-1], int(round((times[-1] - times[0]) / np.median(steps))) + 1)
     step = float(times[-1] - times[0]) / len(steps)
     window = max(3, int(round(RATE_WINDOW_S / step)))
     if len(steps) > window:
@@ -110,8 +140,19 @@ def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing:
     return out
 
 
+def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, method: str, *,
+                       max_gap: int | None = None, **options) -> tuple[RefinedTracks, str | None]:
+    """:func:`refine_tracks_at` of ``poses`` (V, T, J, C) at the times of the file read as ``data``
+    (:func:`file_times`); the summary's line names the file's Time or frame column."""
+    times = file_times(data)
+    given = data.extra.get(data.format) if isinstance(data.extra.get(data.format), dict) else {}
+    return refine_tracks_at(poses, times, layout, method, max_gap=max_gap,
+                            numbered=given.get("times") is None, **options)
+
+
 def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | None, method: str, *,
-                     max_gap: int | None = None, **options) -> tuple[RefinedTracks, str | None]:
+                     max_gap: int | None = None, numbered: bool = False,
+                     **options) -> tuple[RefinedTracks, str | None]:
     """:func:`~synsp.refining.tracks.refine_tracks` of ``poses`` (V, T, J, C), NaN where missing,
     whose frames are at ``times`` (T,) s (:func:`file_times`; None: evenly spaced, refined as
     they are). ``max_gap`` is in the file's median steps; ``options["fps"]``, when given, becomes
@@ -119,7 +160,8 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     was done (None for evenly spaced frames).
 
     Counts of the refinement's steps (glitches, held values, ...) are the grid's; ``filled`` and
-    the values left missing are the file's frames'.
+    the values left missing are the file's frames'. ``numbered``: the times are frame numbers
+    (the summary's line says so).
     """
     if times is None:
         return refine_tracks(poses, layout, method, max_gap=max_gap, **options), None
@@ -144,8 +186,19 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     tracks = tracks._replace(
         refined=out, filled=given & (missing | tracks.filled[:, near]), never_seen=missing & ~seen & inside[..., None],
         long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside)
-    steps = np.diff(times) * 1000
-    note = (f"time: the Time column is uneven (steps {steps.min():.0f} to {steps.max():.0f} ms, median "
-            f"{median * 1000:.0f} ms): refined on an even grid at {1 / step:.3g} fps ({len(grid)} frames), "
-            f"then interpolated back to the file's {len(times)} times")
-    return tracks, note
+    return tracks, _note(times, grid, numbered)
+
+
+def _note(times: np.ndarray, grid: np.ndarray, numbered: bool) -> str:
+    """The summary's line on a file refined on ``grid`` (N,) s and given back at ``times`` (T,) s:
+    a Time column's (``numbered`` False) or a frame column's."""
+    steps, step = np.diff(times) * 1000, float(grid[1] - grid[0])
+    if not numbered:
+        return (f"time: the Time column is uneven (steps {steps.min():.0f} to {steps.max():.0f} ms, median "
+                f"{np.median(steps):.0f} ms): refined on an even grid at {1 / step:.3g} fps ({len(grid)} frames), "
+                f"then interpolated back to the file's {len(times)} times")
+    frames = np.diff(times) / np.median(np.diff(times))
+    what = (f"{int(np.round(frames).sum()) + 1 - len(times)} frame numbers missing" if on_lattice(times)
+            else f"steps {frames.min():.3g} to {frames.max():.3g} times the median step")
+    return (f"frames: the frame column skips numbers ({what}): refined on an even grid at {1 / step:.3g} fps "
+            f"({len(grid)} frames), then given back at the file's {len(times)} rows")

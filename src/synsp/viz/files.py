@@ -164,9 +164,13 @@ def refuse_inputs(out: str | os.PathLike, **inputs: str | os.PathLike | None) ->
 
 def same_poses(pair: Pair, before, after) -> str | None:
     """One line when ``pair``'s before and after are the same poses (NaN alike): the picture will
-    show no refinement, most often because the same file was given twice; None otherwise."""
+    show no refinement, most often because the same file was given twice (or it holds a single
+    frame, which ``synsp refine`` writes as read); None otherwise."""
     if not np.array_equal(pair.before, pair.after, equal_nan=True):
         return None
+    if len(pair.before) == 1:  # synsp refine writes one frame as read: nothing to smooth over, nothing amiss
+        return "a single frame: it cannot be refined (refining smooths each joint's path over frames), so before " \
+               "and after are the same"
     how = "the same file given twice" if Path(before).resolve() == Path(after).resolve() else "the same poses"
     return (f"before and after are {how}: the picture shows no refinement (give the refined file as AFTER, "
             f"e.g. synsp refine {Path(before).name} OUT)")
