@@ -290,12 +290,19 @@ def local_correction(inputs: np.ndarray, refined: np.ndarray,
     ``refined``: returns those frames (..., T, J, C, C) and the local correction (..., T, J, C),
     0 where a frame has no axes (a body of no size: every joint at one point)."""
     frames = local_frames(refined, layout)
+    local, _, axes = in_frames(frames, np.asarray(refined, np.float64) - inputs)
+    return frames, np.where(axes[..., None], local, 0.0)
+
+
+def in_frames(frames: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``vectors`` (..., C) in ``frames`` (..., C, C; :func:`local_frames`): returns the local
+    vectors (..., C), the frames solved with (the identity where a frame has no axes: a body of no
+    size, every joint at one point; the largest of ``frames`` sets the scale) and whether each
+    frame has axes (...)."""
     det = np.abs(np.linalg.det(frames))
     axes = det > 1e-9 * det.max(initial=0.0)
-    eye = np.eye(frames.shape[-1])
-    local = np.linalg.solve(np.where(axes[..., None, None], frames, eye),
-                            (np.asarray(refined, np.float64) - inputs)[..., None])[..., 0]
-    return frames, np.where(axes[..., None], local, 0.0)
+    frames = np.where(axes[..., None, None], frames, np.eye(frames.shape[-1]))
+    return np.linalg.solve(frames, np.asarray(vectors)[..., None])[..., 0], frames, axes
 
 
 def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False) -> np.ndarray:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from synsp.conventions import local_frames
+from synsp.conventions import in_frames, local_frames
 from synsp.inference.clean import input_noise
 from synsp.skeleton import can_convert, convert, get_layout
 
@@ -103,12 +103,8 @@ def in_trunk_frame(points: np.ndarray, refined: np.ndarray, frames: np.ndarray, 
     first anchor's frame of ``frames`` (T, K, C, C, :func:`synsp.conventions.local_frames` of
     ``refined``), with the anchor (T, C), that frame (T, C, C) and whether it has axes (T,): a body
     of no size has none (its frame is then the identity, its offset 0 in :func:`on_trunk`)."""
-    frame = frames[:, anchors[0]]
-    det = np.abs(np.linalg.det(frame))
-    axes = det > 1e-9 * det.max(initial=0.0)
-    frame = np.where(axes[:, None, None], frame, np.eye(frame.shape[-1]))
     anchor = np.einsum("k,tkc->tc", weights[anchors], refined[:, anchors])
-    local = np.linalg.solve(frame, (points - anchor)[..., None])[..., 0]
+    local, frame, axes = in_frames(frames[:, anchors[0]], points - anchor)
     return local, anchor, frame, axes
 
 
