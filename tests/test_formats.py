@@ -261,3 +261,27 @@ def test_rtmlib_export_of_one_person_frames_first_is_refined_in_its_axis_order(t
     assert out["keypoints"].shape == (80, 1, 26, 2) and out["scores"].shape == (80, 1, 26)
     assert out["filled"].shape == (80, 1, 26)
     assert 0 < np.abs(out["keypoints"][:, 0] - track).mean() < 5
+
+
+def test_csv_columns_of_the_users_own_are_written_back_in_their_rows(tmp_path):
+    """A time stamp or a note beside the joints is the user's data: kept per (track, frame) row."""
+    rows = ["track,frame,time_s,nose_x,nose_y,note,neck_x,neck_y"]
+    for track in (0, 1):
+        for frame in range(5):
+            if (track, frame) == (1, 2):
+                continue  # a row the file lacks: its own columns come back empty
+            rows.append(f"{track},{frame},{frame / 30 + track:.4f},{10 + frame},{20 + track},"
+                        f"\"take {track}, row {frame}\",{30 + frame},{40 + track}")
+    (tmp_path / "own.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "own.csv")
+    write_poses(tmp_path / "out.csv", data)
+    import csv
+
+    with open(tmp_path / "out.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert list(table[0])[-2:] == ["time_s", "note"]
+    by_row = {(r["track"], r["frame"]): r for r in table}
+    assert by_row[("1", "3")]["time_s"] == "1.1000" and by_row[("1", "3")]["note"] == "take 1, row 3"
+    assert by_row[("0", "0")]["note"] == "take 0, row 0"
+    assert by_row[("1", "2")]["time_s"] == "" and by_row[("1", "2")]["note"] == ""
+    np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)

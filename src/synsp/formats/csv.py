@@ -5,7 +5,8 @@ Header columns ``<joint>_x, <joint>_y[, <joint>_z]`` name the joints (``nose_x``
 ``_visibility``, ``_likelihood``) give confidences, optional ``<joint>_filled`` columns (1 where
 the value was filled in rather than measured, else 0) give ``filled``, an optional ``frame`` (or ``frame_id``)
 column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
-separates persons. Empty cells and ``nan`` are missing values. Other columns are ignored.
+separates persons. Empty cells and ``nan`` are missing values. Other columns (a time stamp, a note)
+are the user's: kept as text per (track, frame) and written back after the joints' columns.
 Joint names that equal a known layout's give ``layout``; names of a layout's joints in another
 order or some of them (Pose2Sim's 22 HALPE_26 markers), matched as the TRC reader matches marker
 names (:func:`synsp.formats.trc.match_markers`), read as that layout's joints, NaN for the
@@ -13,7 +14,7 @@ joints the file lacks, and the writer puts back the file's own columns in its or
 
 The writer emits ``track`` (when there are track ids or several tracks), ``frame``, then per
 joint its coordinates, score and filled flag, and one row for every (track, frame), so the table reads
-back to exactly the same arrays.
+back to exactly the same arrays; the file's other columns follow, empty in a row it lacked.
 """
 from __future__ import annotations
 
@@ -250,6 +251,10 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints}
+    others = [c for c in range(len(header)) if c not in set(wanted)]
+    if others:
+        extra["csv"]["others"] = _other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
+                                              v_index, t_index)
     layout = match_layout(joints)
     matched = match_markers(joints) if layout is None else None
     if matched is not None and None not in matched[1]:  # a layout's joints, some absent or in another order
@@ -260,6 +265,17 @@ def read(path: Path) -> PoseData:
     return PoseData(poses=poses, scores=scores, layout=layout,
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
+
+
+def _other_cells(body: list, others: list[int], header: list[str], delimiter: str, shape: tuple[int, int],
+                 v_index: np.ndarray, t_index: np.ndarray) -> dict:
+    """The file's columns ``others`` that are no joint's, track's or frame's: their names and a
+    (V, T) array of each row's cells (a tuple of texts; None for a (track, frame) the file lacks)."""
+    cells = np.full(shape, None, dtype=object)
+    for row, v, t in zip(body, v_index, t_index):
+        row = row if isinstance(row, list) else row.split(delimiter)
+        cells[v, t] = tuple(row[c] for c in others)
+    return {"names": [header[c] for c in others], "cells": cells}
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
@@ -325,6 +341,12 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     numbers = "\n".join(row_format % tuple(row) for row in table.tolist())
     numbers = numbers.replace("nan", "")  # only a missing value's repr says "nan"; it is an empty cell
     lines = [key + row for key, row in zip(keys, numbers.split("\n"))]
+    others = data.extra.get("csv", {}).get("others")
+    if others is not None and np.shape(others["cells"]) == (n_tracks, n_frames):  # the user's columns, as read
+        header += others["names"]
+        blank = ("",) * len(others["names"])
+        lines = [line + "".join(delimiter + _text(cell, delimiter) for cell in (cells or blank))
+                 for line, cells in zip(lines, others["cells"].ravel().tolist())]
     text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         f.write(text)
