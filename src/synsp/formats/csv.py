@@ -251,7 +251,8 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints}
-    others = [c for c in range(len(header)) if c not in set(wanted)]
+    used = set(wanted)
+    others = [c for c in range(len(header)) if c not in used]
     if others:
         extra["csv"]["others"] = _other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
                                               v_index, t_index)

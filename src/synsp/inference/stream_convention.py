@@ -35,4 +35,8 @@ class RunningPull:
         self.pulls.append(pull)
         if len(self.pulls) > PULL_HISTORY:  # a bounded cost per frame on long streams: thin the history
             self.pulls = self.pulls[::2]
+        return self.median()
+
+    def median(self) -> np.ndarray:
+        """The running median (V, J, C) of the pulls recorded so far (at least one)."""
         return np.median(self.pulls, axis=0)

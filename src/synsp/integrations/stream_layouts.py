@@ -70,6 +70,8 @@ class OtherLayout:
         converted = convert(coords[None], self.layout, self.target)[0]
         frames = self._frames.setdefault(pid, {})
         frames[frame] = (coords, converted)
+        if pid in self._nearest and self._nearest[pid][1].all():  # every joint paired: first pairings stay
+            return converted
         with warnings.catch_warnings():  # joints not detected have no distance
             warnings.simplefilter("ignore", RuntimeWarning)
             weights = nearest_joints(coords[None], converted[None], (self.layout, self.target))
@@ -130,7 +132,7 @@ class OtherLayout:
             if axes[0] and np.isfinite(coords[j]).all():
                 offset = running.add(local[0])
             elif running.pulls:
-                offset = np.median(running.pulls, axis=0)
+                offset = running.median()
             else:
                 continue
             placed[j] = on_trunk(offset, anchor, basis, axes)[0]

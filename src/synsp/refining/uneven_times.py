@@ -50,7 +50,7 @@ def file_times(data: PoseData) -> np.ndarray | None:
     ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven`); None when the file
     gives none, they are even (also: even times rounded to the column's ``time_decimals``), or
     they are not all finite and increasing (then there is no time to resample by)."""
-    given = data.extra.get(data.format) if isinstance(data.extra.get(data.format), dict) else {}
+    given = _reader_fields(data)
     times = given.get("times")
     if times is None and data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None:
         ids = data.extra["frame_ids"]
@@ -144,10 +144,14 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
                        max_gap: int | None = None, **options) -> tuple[RefinedTracks, str | None]:
     """:func:`refine_tracks_at` of ``poses`` (V, T, J, C) at the times of the file read as ``data``
     (:func:`file_times`); the summary's line names the file's Time or frame column."""
-    times = file_times(data)
-    given = data.extra.get(data.format) if isinstance(data.extra.get(data.format), dict) else {}
-    return refine_tracks_at(poses, times, layout, method, max_gap=max_gap,
-                            numbered=given.get("times") is None, **options)
+    return refine_tracks_at(poses, file_times(data), layout, method, max_gap=max_gap,
+                            numbered=_reader_fields(data).get("times") is None, **options)
+
+
+def _reader_fields(data: PoseData) -> dict:
+    """What the reader of ``data``'s format kept of the file (``extra[format]``: a TRC's times, ...); {} if none."""
+    fields = data.extra.get(data.format)
+    return fields if isinstance(fields, dict) else {}
 
 
 def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | None, method: str, *,
