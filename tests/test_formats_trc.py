@@ -348,3 +348,19 @@ def test_uneven_time_stamps_are_said(tmp_path, capsys):
     _write_trc(tmp_path / "even.trc", markers, values, "mm")
     assert main(["refine", str(tmp_path / "even.trc"), str(tmp_path / "even_out.trc"), "--method", "savgol"]) == 0
     assert "time: the Time column is uneven" not in capsys.readouterr().out
+
+
+def test_windows_line_endings_and_a_bom_are_written_back_as_read(tmp_path):
+    """A TRC saved on Windows (CRLF, Excel's UTF-8 BOM) is written back with them, else the same file."""
+    text = TRC.read_text()
+    (tmp_path / "win.trc").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    (tmp_path / "crlf.trc").write_bytes(text.replace("\n", "\r\n").encode())
+    for name in ("win", "crlf"):
+        main(["refine", str(tmp_path / f"{name}.trc"), str(tmp_path / f"{name}_out.trc"), "--method", "butterworth"])
+    main(["refine", str(TRC), str(tmp_path / "plain_out.trc"), "--method", "butterworth"])
+    plain = (tmp_path / "plain_out.trc").read_bytes()
+    assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")  # LF in, LF out
+    for name, bom in (("win", b"\xef\xbb\xbf"), ("crlf", b"")):
+        out = (tmp_path / f"{name}_out.trc").read_bytes()
+        assert out.startswith(bom + b"PathFileType") and out.count(b"\r\n") == out.count(b"\n") == plain.count(b"\n")
+        assert out[len(bom):].replace(b"\r\n", b"\n").replace(f"{name}_out".encode(), b"plain_out") == plain
