@@ -364,3 +364,20 @@ def test_windows_line_endings_and_a_bom_are_written_back_as_read(tmp_path):
         out = (tmp_path / f"{name}_out.trc").read_bytes()
         assert out.startswith(bom + b"PathFileType") and out.count(b"\r\n") == out.count(b"\n") == plain.count(b"\n")
         assert out[len(bom):].replace(b"\r\n", b"\n").replace(f"{name}_out".encode(), b"plain_out") == plain
+
+
+def test_sports2d_header_fields_are_written_back_as_read(tmp_path):
+    """Sports2D writes DataRate as Python prints the mean rate of its Time column (29.97 fps video:
+    ``29.970029970029966``) and the input's full path on line 1: the refined file's header fields
+    are the input's text, not the rate rounded to 6 digits (OpenSim would read another rate)."""
+    lines = TRC.read_text().splitlines()
+    rate = str(59 / (59 / (30000 / 1001)))
+    lines[0] = "PathFileType\t4\t(X/Y/Z)\t/home/user/Sports2D/demo/demo_Sports2D_m_person00.trc"
+    lines[2] = "\t".join([rate, rate, "60", "22", "m", rate, "0", "60"])
+    lines[3] = lines[3].rstrip("\t") + "\t\t"  # Sports2D's marker line ends in two tabs, its X1 line in none
+    lines[4] = lines[4].rstrip("\t")
+    (tmp_path / "s2d.trc").write_text("\n".join(lines) + "\n")
+    main(["refine", str(tmp_path / "s2d.trc"), str(tmp_path / "out.trc"), "--method", "butterworth"])
+    out = (tmp_path / "out.trc").read_text().splitlines()
+    assert out[1:3] == lines[1:3], (out[2], lines[2])
+    assert read_poses(tmp_path / "out.trc").fps == float(rate)

@@ -324,7 +324,9 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     times = trc.get("times")
     if times is None or len(times) != n_frames or not np.isfinite(times).all():
         times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
-    rate_text, unit_text = f"{rate:g}", _unit_text(fields.get("Units"), units)
+    # the file's own text when its rate is kept (Sports2D's 29.970029970029966 is not "29.97")
+    rate_text = fields["DataRate"] if _number(fields.get("DataRate")) == rate else f"{rate:g}"
+    unit_text = _unit_text(fields.get("Units"), units)
     header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
               "NumMarkers": str(len(markers)), "Units": unit_text,
               "OrigDataRate": fields.get("OrigDataRate", rate_text),
