@@ -285,3 +285,18 @@ def test_csv_columns_of_the_users_own_are_written_back_in_their_rows(tmp_path):
     assert by_row[("0", "0")]["note"] == "take 0, row 0"
     assert by_row[("1", "2")]["time_s"] == "" and by_row[("1", "2")]["note"] == ""
     np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)
+
+
+@pytest.mark.parametrize("suffix", ["visibility", "likelihood", "conf", "Score"])
+def test_csv_score_columns_are_written_back_under_the_files_own_name(tmp_path, suffix):
+    """MediaPipe's landmarks saved as CSV have ``<name>_visibility`` columns (DeepLabCut-style
+    exports ``_likelihood``): read as the scores, they were written back as ``_score``, a header
+    the user's own scripts no longer find; now under the file's own name, values as read."""
+    rows = [f"frame,nose_x,nose_y,nose_{suffix},neck_x,neck_y,neck_{suffix}"]
+    rows += [f"{t},{0.3 + t / 100},{0.2},0.{9 - t % 3},{0.3},{0.4 + t / 200},0.8{t % 5}" for t in range(6)]
+    (tmp_path / "lm.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "lm.csv")
+    write_poses(tmp_path / "out.csv", data)
+    header = (tmp_path / "out.csv").read_text().splitlines()[0].split(",")
+    assert header == ["frame", "nose_x", "nose_y", f"nose_{suffix}", "neck_x", "neck_y", f"neck_{suffix}"]
+    np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").scores, data.scores)

@@ -257,6 +257,8 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints}
+    if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
+        extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
     used = set(wanted)
     others = [c for c in range(len(header)) if c not in used]
     if others:
@@ -327,7 +329,8 @@ def _text(value, delimiter: str) -> str:
 def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     """Write a pose CSV: ``[track,] frame, <joint>_x, <joint>_y[, <joint>_z][, <joint>_score][, <joint>_filled] ...``.
 
-    Joint names come from the source CSV, else the layout, else ``j0 .. j{J-1}``.
+    Joint names come from the source CSV, else the layout, else ``j0 .. j{J-1}``; score columns
+    keep the source's name (``_visibility``, ...).
     """
     poses = np.asarray(data.poses)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
@@ -350,9 +353,10 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
     frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
     header = (["track"] if with_track else []) + ["frame"]
+    score_name = data.extra.get("csv", {}).get("score_name", "score")
     for name in names:
         header += [f"{name}_{a}" for a in _AXES[:n_coords]]
-        header += [f"{name}_score"] if data.scores is not None else []
+        header += [f"{name}_{score_name}"] if data.scores is not None else []
         header += [f"{name}_filled"] if data.filled is not None else []
     # one (rows, columns) float table, formatted row by row with one %-format: repr precision, NaN -> ""
     parts = [poses.reshape(n_tracks, n_frames, n_joints, n_coords)]
