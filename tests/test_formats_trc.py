@@ -381,3 +381,13 @@ def test_sports2d_header_fields_are_written_back_as_read(tmp_path):
     out = (tmp_path / "out.trc").read_text().splitlines()
     assert out[1:3] == lines[1:3], (out[2], lines[2])
     assert read_poses(tmp_path / "out.trc").fps == float(rate)
+
+
+def test_a_trc_cut_inside_its_header_says_so(tmp_path):
+    """A TRC cut short (a copy interrupted, a sync that stopped) starts with PathFileType: the error
+    says the header is cut, not that the first line is wrong."""
+    lines = TRC.read_text().splitlines()
+    for keep in (3, 4):
+        (tmp_path / "cut.trc").write_text("\n".join(lines[:keep]) + "\n")
+        with pytest.raises(ValueError, match=f"cut.trc: the TRC header is cut short: {keep} lines"):
+            read_poses(tmp_path / "cut.trc")

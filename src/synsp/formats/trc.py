@@ -103,8 +103,11 @@ def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
 
 def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     """Header fields, marker names and the index of the first data line."""
-    if len(lines) < 5 or not lines[0].startswith("PathFileType"):
+    if not lines or not lines[0].startswith("PathFileType"):
         raise ValueError(f"{path}: not a TRC file (the first line must start with 'PathFileType')")
+    if len(lines) < 5:
+        raise ValueError(f"{path}: the TRC header is cut short: {len(lines)} lines, where the header alone has 5 "
+                         "(PathFileType, the field names and values, the marker names, X1 Y1 Z1 ...)")
     sep = _separator(lines)
     keys = lines[1].rstrip("\r\n").split(sep)
     values = lines[2].rstrip("\r\n").split(sep)
