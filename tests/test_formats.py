@@ -300,3 +300,17 @@ def test_csv_score_columns_are_written_back_under_the_files_own_name(tmp_path, s
     header = (tmp_path / "out.csv").read_text().splitlines()[0].split(",")
     assert header == ["frame", "nose_x", "nose_y", f"nose_{suffix}", "neck_x", "neck_y", f"neck_{suffix}"]
     np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").scores, data.scores)
+
+
+def test_csv_saved_on_windows_keeps_its_line_endings_and_bom(tmp_path):
+    """A pose CSV saved by Excel ("CSV UTF-8": CRLF and a BOM) is written back with both, else the same."""
+    rows = ["frame,nose_x,nose_y,neck_x,neck_y,note"] + [f"{t},{t}.5,2,3,{4 + t},n{t}" for t in range(5)]
+    text = "\n".join(rows) + "\n"
+    (tmp_path / "plain.csv").write_text(text)
+    (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    for name in ("plain", "excel"):
+        write_poses(tmp_path / f"{name}_out.csv", read_poses(tmp_path / f"{name}.csv"))
+    plain, excel = ((tmp_path / f"{n}_out.csv").read_bytes() for n in ("plain", "excel"))
+    assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")
+    assert excel.startswith(b"\xef\xbb\xbfframe,") and excel.count(b"\r\n") == excel.count(b"\n") == 6
+    assert excel[3:].replace(b"\r\n", b"\n") == plain
