@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names, match_layout
@@ -194,8 +194,6 @@ def read(path: Path) -> PoseData:
         column; frames are the sorted distinct ``frame`` values, or row order.
     """
     delimiter = _delimiter(path)
-    with open(path, "rb") as f:
-        first = f.readline()
     with open(path, newline="", encoding="utf-8-sig") as f:
         header, body = _rows(f.read(), delimiter, path)
     track_col, frame_col, joints, columns, score_columns, filled_columns = _parse_header(header, path)
@@ -258,10 +256,7 @@ def read(path: Path) -> PoseData:
         filled = np.zeros(poses.shape[:3], dtype=bool)
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
-    extra["csv"] = {"joints": joints}
-    # saved on Windows (Excel's "CSV UTF-8": CRLF and a BOM): written back so, not differing on every line
-    extra["csv"].update({"bom": True} if first.startswith(b"\xef\xbb\xbf") else {})
-    extra["csv"].update({"newline": "\r\n"} if first.endswith(b"\r\n") else {})
+    extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
     if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
         extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
     used = set(wanted)
@@ -387,7 +382,5 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
         lines = [line + "".join(delimiter + _text(cell, delimiter) for cell in (cells or blank))
                  for line, cells in zip(lines, others["cells"].ravel().tolist())]
     text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
-    own = data.extra.get("csv", {})  # the input's line endings and BOM
-    with atomic_path(path) as tmp, open(tmp, "w", newline=own.get("newline", "\n"),
-                                        encoding="utf-8-sig" if own.get("bom") else "utf-8") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("csv"))) as f:  # as read
         f.write(text)

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.sequence import fill_gaps
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
@@ -145,8 +145,6 @@ def read(path: Path) -> PoseData:
         their joint indices, units, times, line endings and BOM for writing back (refined on an even grid where uneven,
         :mod:`synsp.refining.uneven_times`).
     """
-    with open(path, "rb") as f:
-        first = f.readline()
     with open(path, encoding="utf-8-sig") as f:
         lines = f.readlines()
     fields, markers, start = _header(lines, path)
@@ -175,12 +173,8 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": frame_ids,
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist(), "time_decimals": _decimals(row[1] for row in rows if len(row) > 1),
-                     **partial_layout(layout, joints)}}
-    # saved on Windows (CRLF; Excel's UTF-8 BOM): written back so, not as a file that differs on every line
-    if first.startswith(b"\xef\xbb\xbf"):
-        extra["trc"]["bom"] = True
-    if first.endswith(b"\r\n"):
-        extra["trc"]["newline"] = "\r\n"
+                     **partial_layout(layout, joints),
+                     **text_style(path)}}  # saved on Windows (CRLF, a BOM): written back so
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
                     extra=extra, filled=None if estimated is None else estimated[None])
 
@@ -349,6 +343,5 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
     cells[~np.isfinite(body)] = ""  # a missing marker: a blank cell, as Pose2Sim writes it
     text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in zip(frame_ids, cells.tolist()))
-    encoding = "utf-8-sig" if trc.get("bom") else "utf-8"  # the input's line endings and BOM (read)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline=trc.get("newline", "\n")) as f:
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(trc)) as f:  # the input's line endings and BOM
         f.write("\n".join(lines) + "\n" + text + "\n")
