@@ -17,7 +17,8 @@ times the median step squared, in mm/frame^2. Run:
 ``--grid`` tries another grid step than the module's (the mean step, finer where a part was
 filmed faster): the median step, or the shortest median step over any second. ``--no-lattice``:
 frames dropped from an even rate (``synsp.refining.uneven_times.on_lattice``) on the mean step's
-grid too, instead of every frame's.
+grid too, instead of every frame's. ``--format csv-time``: the phone-like times written as a CSV's
+``time`` column (to 0.1 ms, no rate given: the column gives it) instead of a TRC's Time column.
 """
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def main() -> None:
     parser.add_argument("--method", default=None, help="refine_file's method (default: SynSP)")
     parser.add_argument("--presets", nargs="+", default=["typical", "jitter"])
     parser.add_argument("--grid", choices=["mean", "median", "shortest"], default="mean")
-    parser.add_argument("--format", choices=["trc", "csv"], default="trc")
+    parser.add_argument("--format", choices=["trc", "csv", "csv-time"], default="trc")
     parser.add_argument("--no-lattice", action="store_true",
                         help="frames dropped from an even rate: the mean-step grid, not every frame's")
     args = parser.parse_args()
@@ -111,7 +112,7 @@ def main() -> None:
         weights, frames = [], 0
         with tempfile.TemporaryDirectory() as tmp:
             for name, clip in zip(names, clips):
-                src = Path(tmp) / f"{name}.{args.format}"
+                src = Path(tmp) / f"{name}.{args.format[:3]}"
                 if args.format == "csv":
                     kept = dropped_rows(len(clip), rng)
                     times, clean = kept / 30.0, clip[kept]
@@ -122,12 +123,19 @@ def main() -> None:
                     times = phone_times(len(clip), rng)
                     clean = CubicSpline(np.arange(len(clip)) / 30, clip, axis=0)(times).astype(np.float32)
                     noisy = corrupt(clean, preset, rng=rng, fps=1 / float(np.median(np.diff(times)))).noisy
+                if args.format == "csv-time":
+                    cells = np.empty((1, len(times)), dtype=object)
+                    for t, time in enumerate(times):
+                        cells[0, t] = (f"{time:.4f}",)
+                    write_poses(src, PoseData(poses=noisy[None], layout="h36m17", format="csv",
+                                              extra={"csv": {"others": {"names": ["time"], "cells": cells}}}))
+                elif args.format == "trc":
                     write_poses(src, PoseData(poses=noisy[None], layout="h36m17", fps=30.0, format="trc",
                                               extra={"keep_missing": True, "trc": {"times": times.tolist(),
                                                                                    "units": "mm", "time_decimals": 4}}))
                 truth = clean - root_position(clean, "h36m17")
                 rows["input"].append(score(fill_gaps(noisy)[0], truth, times))
-                out = Path(tmp) / f"out.{args.format}"
+                out = Path(tmp) / f"out.{args.format[:3]}"
                 for row, patched in ((as_if, lambda data: None), (at, even_times)):
                     uneven_times.file_times = patched
                     files.refine_file(src, out, method=args.method, force=True, **rate)

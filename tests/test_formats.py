@@ -285,3 +285,32 @@ def test_csv_columns_of_the_users_own_are_written_back_in_their_rows(tmp_path):
     assert by_row[("0", "0")]["note"] == "take 0, row 0"
     assert by_row[("1", "2")]["time_s"] == "" and by_row[("1", "2")]["note"] == ""
     np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)
+
+
+@pytest.mark.parametrize("suffix", ["visibility", "likelihood", "conf", "Score"])
+def test_csv_score_columns_are_written_back_under_the_files_own_name(tmp_path, suffix):
+    """MediaPipe's landmarks saved as CSV have ``<name>_visibility`` columns (DeepLabCut-style
+    exports ``_likelihood``): read as the scores, they were written back as ``_score``, a header
+    the user's own scripts no longer find; now under the file's own name, values as read."""
+    rows = [f"frame,nose_x,nose_y,nose_{suffix},neck_x,neck_y,neck_{suffix}"]
+    rows += [f"{t},{0.3 + t / 100},{0.2},0.{9 - t % 3},{0.3},{0.4 + t / 200},0.8{t % 5}" for t in range(6)]
+    (tmp_path / "lm.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "lm.csv")
+    write_poses(tmp_path / "out.csv", data)
+    header = (tmp_path / "out.csv").read_text().splitlines()[0].split(",")
+    assert header == ["frame", "nose_x", "nose_y", f"nose_{suffix}", "neck_x", "neck_y", f"neck_{suffix}"]
+    np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").scores, data.scores)
+
+
+def test_csv_saved_on_windows_keeps_its_line_endings_and_bom(tmp_path):
+    """A pose CSV saved by Excel ("CSV UTF-8": CRLF and a BOM) is written back with both, else the same."""
+    rows = ["frame,nose_x,nose_y,neck_x,neck_y,note"] + [f"{t},{t}.5,2,3,{4 + t},n{t}" for t in range(5)]
+    text = "\n".join(rows) + "\n"
+    (tmp_path / "plain.csv").write_text(text)
+    (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    for name in ("plain", "excel"):
+        write_poses(tmp_path / f"{name}_out.csv", read_poses(tmp_path / f"{name}.csv"))
+    plain, excel = ((tmp_path / f"{n}_out.csv").read_bytes() for n in ("plain", "excel"))
+    assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")
+    assert excel.startswith(b"\xef\xbb\xbfframe,") and excel.count(b"\r\n") == excel.count(b"\n") == 6
+    assert excel[3:].replace(b"\r\n", b"\n") == plain

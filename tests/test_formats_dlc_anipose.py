@@ -70,3 +70,13 @@ def test_anipose_round_trip_keeps_every_other_column(tmp_path):
         assert [row_after[c] for c in range(len(header)) if c not in joint_columns] == \
                [row_before[c] for c in range(len(header)) if c not in joint_columns]
     assert any(a != b for a, b in zip(before[5], after[5]))  # the joints did move
+
+
+@pytest.mark.parametrize("src", [SINGLE, MULTI, ANIPOSE], ids=["dlc", "dlc_multi", "anipose"])
+def test_files_saved_on_windows_keep_their_line_endings_and_bom(src, tmp_path):
+    """DeepLabCut's CSV written by pandas on Windows has CRLF line endings (pandas' default there),
+    and Excel's "CSV UTF-8" adds a BOM: written back with both, else byte-identical."""
+    text = src.read_bytes()
+    (tmp_path / src.name).write_bytes(b"\xef\xbb\xbf" + text.replace(b"\n", b"\r\n"))
+    write_poses(tmp_path / "out.csv", read_poses(tmp_path / src.name))
+    assert (tmp_path / "out.csv").read_bytes() == b"\xef\xbb\xbf" + text.replace(b"\n", b"\r\n")

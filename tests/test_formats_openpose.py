@@ -178,3 +178,12 @@ def test_an_empty_hand_list_is_a_hand_not_found_not_another_layout(tmp_path):
     file.write_text(json.dumps(frame))
     with pytest.raises(ValueError, match=r"person 0: hand_left_keypoints_2d must hold 63 values .* got 3 values"):
         read_poses(src)
+
+
+def test_one_frame_file_given_for_the_folder_names_the_folder(tmp_path, capsys):
+    """OpenPose writes one file per frame; given one of them, the error says to give the folder."""
+    frame = sorted((Path(__file__).parent / "fixtures" / "formats" / "openpose_body25").iterdir())[0]
+    assert main(["refine", str(frame), str(tmp_path / "out.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "one frame of an OpenPose run" in err
+    assert f"give its folder, {frame.parent}" in err and not (tmp_path / "out.json").exists()

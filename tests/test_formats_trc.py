@@ -348,3 +348,46 @@ def test_uneven_time_stamps_are_said(tmp_path, capsys):
     _write_trc(tmp_path / "even.trc", markers, values, "mm")
     assert main(["refine", str(tmp_path / "even.trc"), str(tmp_path / "even_out.trc"), "--method", "savgol"]) == 0
     assert "time: the Time column is uneven" not in capsys.readouterr().out
+
+
+def test_windows_line_endings_and_a_bom_are_written_back_as_read(tmp_path):
+    """A TRC saved on Windows (CRLF, Excel's UTF-8 BOM) is written back with them, else the same file."""
+    text = TRC.read_text()
+    (tmp_path / "win.trc").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    (tmp_path / "crlf.trc").write_bytes(text.replace("\n", "\r\n").encode())
+    for name in ("win", "crlf"):
+        main(["refine", str(tmp_path / f"{name}.trc"), str(tmp_path / f"{name}_out.trc"), "--method", "butterworth"])
+    main(["refine", str(TRC), str(tmp_path / "plain_out.trc"), "--method", "butterworth"])
+    plain = (tmp_path / "plain_out.trc").read_bytes()
+    assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")  # LF in, LF out
+    for name, bom in (("win", b"\xef\xbb\xbf"), ("crlf", b"")):
+        out = (tmp_path / f"{name}_out.trc").read_bytes()
+        assert out.startswith(bom + b"PathFileType") and out.count(b"\r\n") == out.count(b"\n") == plain.count(b"\n")
+        assert out[len(bom):].replace(b"\r\n", b"\n").replace(f"{name}_out".encode(), b"plain_out") == plain
+
+
+def test_sports2d_header_fields_are_written_back_as_read(tmp_path):
+    """Sports2D writes DataRate as Python prints the mean rate of its Time column (29.97 fps video:
+    ``29.970029970029966``) and the input's full path on line 1: the refined file's header fields
+    are the input's text, not the rate rounded to 6 digits (OpenSim would read another rate)."""
+    lines = TRC.read_text().splitlines()
+    rate = str(59 / (59 / (30000 / 1001)))
+    lines[0] = "PathFileType\t4\t(X/Y/Z)\t/home/user/Sports2D/demo/demo_Sports2D_m_person00.trc"
+    lines[2] = "\t".join([rate, rate, "60", "22", "m", rate, "0", "60"])
+    lines[3] = lines[3].rstrip("\t") + "\t\t"  # Sports2D's marker line ends in two tabs, its X1 line in none
+    lines[4] = lines[4].rstrip("\t")
+    (tmp_path / "s2d.trc").write_text("\n".join(lines) + "\n")
+    main(["refine", str(tmp_path / "s2d.trc"), str(tmp_path / "out.trc"), "--method", "butterworth"])
+    out = (tmp_path / "out.trc").read_text().splitlines()
+    assert out[1:3] == lines[1:3], (out[2], lines[2])
+    assert read_poses(tmp_path / "out.trc").fps == float(rate)
+
+
+def test_a_trc_cut_inside_its_header_says_so(tmp_path):
+    """A TRC cut short (a copy interrupted, a sync that stopped) starts with PathFileType: the error
+    says the header is cut, not that the first line is wrong."""
+    lines = TRC.read_text().splitlines()
+    for keep in (3, 4):
+        (tmp_path / "cut.trc").write_text("\n".join(lines[:keep]) + "\n")
+        with pytest.raises(ValueError, match=f"cut.trc: the TRC header is cut short: {keep} lines"):
+            read_poses(tmp_path / "cut.trc")

@@ -131,3 +131,53 @@ def test_consecutive_frame_numbers_take_the_old_path(tmp_path, monkeypatch):
     for name in ("in.csv", "every_other.csv"):
         summary = refine_file(tmp_path / name, tmp_path / f"out_{name}", method="butterworth", fps=30)
         assert "frames:" not in str(summary)
+
+
+def _timed_csv(path: Path, times_text: list[str], frames: bool = True) -> None:
+    """The fixture's motion at ``times_text`` (s, as written) as a pose CSV with a ``time`` column
+    (and a consecutive ``frame`` column), as a user's script or a phone app writes one."""
+    poses = _truth(np.array([float(t) for t in times_text]))
+    header = "frame,time," * frames + "time," * (not frames) + ",".join(f"j{j}_{a}" for j in range(3) for a in "xyz")
+    rows = [f"{t}," * frames + f"{text}," + ",".join(f"{v:.4f}" for v in pose.ravel())
+            for t, (text, pose) in enumerate(zip(times_text, poses))]
+    path.write_text("\n".join([header, *rows]) + "\n")
+
+
+def test_a_csv_time_column_with_uneven_steps_is_refined_at_those_times(tmp_path):
+    """A CSV's ``time`` column is the file's times, as a TRC's Time column is: uneven steps (a
+    phone's variable rate) are refined on an even grid at its rate and given back at its rows."""
+    times = [row.split("\t")[1] for row in UNEVEN.read_text().splitlines()[5:]]
+    for frames in (True, False):
+        _timed_csv(tmp_path / "in.csv", times, frames)
+        summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="butterworth", force=True)
+        truth = _truth(np.array([float(t) for t in times]))
+        after = np.linalg.norm(read_poses(tmp_path / "out.csv").poses[0] - truth, axis=-1).mean()
+        tracks, _ = refine_tracks_at(truth[None], None, None, "butterworth", fps=30.0)  # as if even
+        before = np.linalg.norm(tracks.refined[0] - truth, axis=-1).mean()
+        assert after < 0.5 * before and after < 2.0, (frames, before, after)
+        lines = [line for line in str(summary).splitlines() if line.startswith("time:")]
+        assert len(lines) == 1 and "50 times" in lines[0], str(summary)
+        assert "assumed" not in str(summary)  # the rate is the time column's
+        rows_in, rows_out = ((tmp_path / n).read_text().splitlines() for n in ("in.csv", "out.csv"))
+        column = rows_in[0].split(",").index("time")
+        assert [r.split(",")[rows_out[0].split(",").index("time")] for r in rows_out[1:]] == \
+            [r.split(",")[column] for r in rows_in[1:]]  # the times as written
+
+
+def test_a_csv_time_column_with_even_steps_takes_the_old_path(tmp_path, monkeypatch):
+    """Even times (30 fps written to the millisecond): refined exactly as the same file without the column."""
+    def boom(*args, **kwargs):
+        raise AssertionError("an even file was resampled")
+
+    monkeypatch.setattr(uneven_times, "to_grid", boom)
+    times = [f"{t / 30:.3f}" for t in range(60)]
+    _timed_csv(tmp_path / "in.csv", times)
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="butterworth")
+    assert "time:" not in str(summary)
+    plain = (tmp_path / "in.csv").read_text().replace(",time", "").splitlines()
+    cut = [",".join(r.split(",")[:1] + r.split(",")[2:]) for r in (tmp_path / "in.csv").read_text().splitlines()]
+    assert plain[0] == cut[0]
+    (tmp_path / "plain.csv").write_text("\n".join(cut) + "\n")
+    refine_file(tmp_path / "plain.csv", tmp_path / "plain_out.csv", method="butterworth")
+    timed = [r.rsplit(",", 1)[0] for r in (tmp_path / "out.csv").read_text().splitlines()]  # the time column last
+    assert timed == (tmp_path / "plain_out.csv").read_text().splitlines()

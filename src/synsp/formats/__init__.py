@@ -186,6 +186,9 @@ def detect_format(path: str | os.PathLike) -> str:
             fallback = fallback or name
         elif _sniffs(sniff, content):
             return name
+    if isinstance(content, dict) and {"people", "version"} <= set(content) and ext == ".json":  # --write_json
+        raise FormatError(f"{path}: one frame of an OpenPose run (it writes one *_keypoints.json per frame); "
+                          f"give its folder, {path.parent}")
     if fallback is None:
         raise FormatError(f"{path}: unrecognised {ext[1:].upper()} {_describe(content)}; expected {', '.join(names)}")
     return fallback

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats import csv as pose_csv
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names
 
@@ -86,5 +86,6 @@ def write(path: Path, data: PoseData, fmt: str = "anipose") -> None:
                 rows[t + 1][c] = "" if value != value else repr(value)
     out = io.StringIO()
     csv_module.writer(out, lineterminator="\n").writerows(rows)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+    # the source's line endings and BOM (pose_csv.read keeps them), else LF
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("csv"))) as f:
         f.write(out.getvalue())

@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
+from synsp.formats.instances import FILLED_KEY, Instance, file_order, from_list, gather, pop_filled, present
 from synsp.formats.posedata import PoseData, first_entry, load_json
 from synsp.paths import atomic_path
 
@@ -133,9 +133,11 @@ def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
         fields = {k: v for k, v in res.items() if k not in _OWN and k != track_key}
         frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
     first = frames[0][0].keypoints.shape[0]
-    poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids])
+    positions: dict = {}
+    poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids],
+                                              positions)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"frame_ids": image_ids, "coco": {"fields": fields}}
+    extra = {"frame_ids": image_ids, "coco": {"fields": fields, "positions": positions}}
     layout = (layouts or {17: "coco17"}).get(poses.shape[2])
     return PoseData(poses=poses, scores=scores, layout=layout, track_ids=track_ids, format=fmt, extra=extra,
                     filled=filled)
@@ -157,7 +159,7 @@ def write(path: Path, data: PoseData, fmt: str = "coco", track_key: str = "track
         conf = np.isfinite(poses).all(-1).astype(np.float64)
     results = []
     for t in range(n_frames):
-        for v in np.flatnonzero(shown[:, t]):
+        for v in file_order(np.flatnonzero(shown[:, t]), t, data.extra.get("coco", {}).get("positions")):
             missing = ~np.isfinite(poses[v, t]).all(-1)
             triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
             triples[missing] = 0.0  # COCO's "not there"

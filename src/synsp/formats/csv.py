@@ -7,6 +7,9 @@ the value was filled in rather than measured, else 0) give ``filled``, an option
 column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
 separates persons. Empty cells and ``nan`` are missing values. Other columns (a time stamp, a note)
 are the user's: kept as text per (track, frame) and written back after the joints' columns.
+One of them named ``time`` (``time_s``, ``timestamp``, in seconds; ``time_ms``, ``timestamp_ms`` in
+milliseconds) also gives the frames' times, as a TRC's Time column does (``extra["csv"]["times"]``:
+frames at uneven times are refined on an even grid, :mod:`synsp.refining.uneven_times`).
 Joint names that equal a known layout's give ``layout``; names of a layout's joints in another
 order or some of them (Pose2Sim's 22 HALPE_26 markers), matched as the TRC reader matches marker
 names (:func:`synsp.formats.trc.match_markers`), read as that layout's joints, NaN for the
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names, match_layout
@@ -37,6 +40,9 @@ _SCORE = re.compile(r"^(.+)_(score|conf|confidence|visibility|likelihood)$", re.
 _FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
 _TRACK_COLUMNS = ("track", "track_id", "person")
 _FRAME_COLUMNS = ("frame", "frame_id")
+# A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
+_TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
+                 "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
 
 
 def _delimiter(path: Path) -> str:
@@ -250,12 +256,15 @@ def read(path: Path) -> PoseData:
         filled = np.zeros(poses.shape[:3], dtype=bool)
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
-    extra["csv"] = {"joints": joints}
+    extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
+    if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
+        extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
     used = set(wanted)
     others = [c for c in range(len(header)) if c not in used]
     if others:
         extra["csv"]["others"] = _other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
                                               v_index, t_index)
+        extra["csv"].update(_times(extra["csv"]["others"], v_index, t_index, n_frames))
     layout = match_layout(joints)
     matched = match_markers(joints) if layout is None else None
     if matched is not None and None not in matched[1]:  # a layout's joints, some absent or in another order
@@ -279,6 +288,28 @@ def _other_cells(body: list, others: list[int], header: list[str], delimiter: st
     return {"names": [header[c] for c in others], "cells": cells}
 
 
+def _times(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames: int) -> dict:
+    """``{"times", "time_decimals"}`` (seconds per frame, the digits written after the point) from a
+    time column among ``others`` (:func:`_other_cells`); {} when there is none, or a cell is no
+    number, or two rows of one frame (two tracks) differ (no one time per frame to refine by)."""
+    names = [name.strip().lower() for name in others["names"]]
+    column = next((k for k, name in enumerate(names) if name in _TIME_COLUMNS), None)
+    if column is None:
+        return {}
+    texts = [cells[column] for cells in others["cells"][v_index, t_index].tolist()]  # the rows' cells
+    try:
+        values = np.array([float(text) for text in texts])
+    except ValueError:  # a clock time (12:00:01.5), a date: not seconds
+        return {}
+    times = np.full(n_frames, np.nan)
+    times[t_index] = values
+    if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
+        return {}
+    scale = _TIME_COLUMNS[names[column]]
+    decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
+    return {"times": (times * scale).tolist(), "time_decimals": min(decimals + round(-np.log10(scale)), 12)}
+
+
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
     """(V, T, J, ...) values of the file's joints put at their ``columns`` of a layout's ``n_joints``;
     the layout's joints the file lacks hold ``fill`` (missing, score 0, not filled)."""
@@ -298,7 +329,8 @@ def _text(value, delimiter: str) -> str:
 def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     """Write a pose CSV: ``[track,] frame, <joint>_x, <joint>_y[, <joint>_z][, <joint>_score][, <joint>_filled] ...``.
 
-    Joint names come from the source CSV, else the layout, else ``j0 .. j{J-1}``.
+    Joint names come from the source CSV, else the layout, else ``j0 .. j{J-1}``; score columns
+    keep the source's name (``_visibility``, ...).
     """
     poses = np.asarray(data.poses)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
@@ -321,9 +353,10 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
     frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
     header = (["track"] if with_track else []) + ["frame"]
+    score_name = data.extra.get("csv", {}).get("score_name", "score")
     for name in names:
         header += [f"{name}_{a}" for a in _AXES[:n_coords]]
-        header += [f"{name}_score"] if data.scores is not None else []
+        header += [f"{name}_{score_name}"] if data.scores is not None else []
         header += [f"{name}_filled"] if data.filled is not None else []
     # one (rows, columns) float table, formatted row by row with one %-format: repr precision, NaN -> ""
     parts = [poses.reshape(n_tracks, n_frames, n_joints, n_coords)]
@@ -349,5 +382,5 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
         lines = [line + "".join(delimiter + _text(cell, delimiter) for cell in (cells or blank))
                  for line, cells in zip(lines, others["cells"].ravel().tolist())]
     text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
-    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("csv"))) as f:  # as read
         f.write(text)

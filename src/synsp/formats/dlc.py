@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
 
@@ -147,7 +147,7 @@ def read(path: Path) -> PoseData:
     absent = ~np.isfinite(poses).all(-1).any(-1) & ~said.any(-1)
     extra = {"frame_ids": frame_ids, "absent": absent,
              "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals,
-                     "parts": parts}}
+                     "parts": parts, **(text_style(path) if path.suffix.lower() != ".h5" else {})}}
     return PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
 
@@ -195,5 +195,6 @@ def write(path: Path, data: PoseData, fmt: str = "dlc") -> None:
         writer.writerow([name] + [key[k] for key in keys])
     for i, row in zip(index, values.tolist()):
         writer.writerow([i] + ["" if x != x else repr(x) for x in row])
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+    # the source's line endings and BOM (pandas writes CRLF on Windows), else LF
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("dlc"))) as f:
         f.write(out.getvalue())

@@ -59,7 +59,7 @@ def linked_joints(inst: Instance) -> np.ndarray:
 
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None,
-           frame_names: list[str] | None = None):
+           frame_names: list[str] | None = None, positions: dict | None = None):
     """Stack per-frame instances into tracks.
 
     Parameters
@@ -73,6 +73,9 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     frame_names : list (T) of str, optional
         How errors name each frame, by the file's own numbering (``"frame 31"`` for mmpose's
         ``frame_id`` 31, an OpenPose file's name); by default ``"frame t"``, counted from 0.
+    positions : dict, optional
+        Filled with ``(v, t) -> i``: the place of each track's instance in its frame's list, for
+        writing the frame's people back in the file's order (:func:`file_order`).
 
     Returns
     -------
@@ -126,14 +129,24 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     scores = np.zeros((n_tracks, n_frames, shape[0])) if has_scores else None
     fields = {}
     for t, instances in enumerate(frames):
-        for inst, v in zip(instances, slots[t]):
+        for i, (inst, v) in enumerate(zip(instances, slots[t])):
             poses[v, t] = inst.keypoints
+            if positions is not None:
+                positions[(v, t)] = i
             if scores is not None:
                 # an instance without scores among scored ones: trust its finite joints
                 scores[v, t] = inst.scores if inst.scores is not None else np.isfinite(inst.keypoints).all(-1)
             if inst.fields:
                 fields[(v, t)] = inst.fields
     return poses, scores, track_ids, fields
+
+
+def file_order(tracks: np.ndarray, t: int, positions: dict | None) -> list[int]:
+    """The track indices ``tracks`` shown in frame ``t``, in the order the file listed their
+    instances there (``positions`` from :func:`gather`; a track the file did not have in that
+    frame after the others, by index): the refined file lists a frame's people as the input did."""
+    positions = positions or {}
+    return sorted((int(v) for v in tracks), key=lambda v: (positions.get((v, t), len(positions)), v))
 
 
 def present(poses: np.ndarray) -> np.ndarray:

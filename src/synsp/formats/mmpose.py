@@ -27,7 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present, to_list
+from synsp.formats.instances import (
+    FILLED_KEY,
+    Instance,
+    file_order,
+    from_list,
+    gather,
+    pop_filled,
+    present,
+    to_list,
+)
 from synsp.formats.posedata import PoseData, first_entry, inner_entry, load_json
 from synsp.paths import atomic_path
 from synsp.skeleton import match_layout
@@ -138,22 +147,24 @@ def read(path: Path) -> PoseData:
         parsed = [_instance(inst, f"instance {i} of {name}", n_joints) for i, inst in enumerate(instances)]
         flat = flat or any(fl for _, fl in parsed)
         frames.append([inst for inst, _ in parsed])
-    poses, scores, track_ids, fields = gather(frames, str(path), n_joints, names)
+    positions: dict = {}
+    poses, scores, track_ids, fields = gather(frames, str(path), n_joints, names, positions)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):
         raise ValueError(f"{path}: frame_id values repeat; expected one entry per frame")
-    extra = {"frame_ids": frame_ids, "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields}}
+    extra = {"frame_ids": frame_ids, "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields,
+                                                "positions": positions}}
     return PoseData(poses=poses, scores=scores, layout=_layout(meta, poses.shape[2], poses.shape[3]),
                     track_ids=track_ids, format="mmpose", extra=extra, filled=filled)
 
 
-def instance_dicts(data: PoseData, t: int, fields: dict, flat: bool) -> list[dict]:
-    """The instances of frame t: one per track with any finite coordinate."""
+def instance_dicts(data: PoseData, t: int, fields: dict, flat: bool, positions: dict | None = None) -> list[dict]:
+    """The instances of frame t: one per track with any finite coordinate, in the file's order (``positions``)."""
     poses = np.asarray(data.poses)
     shown = present(poses)
     out = []
-    for v in np.flatnonzero(shown[:, t]):
+    for v in file_order(np.flatnonzero(shown[:, t]), t, positions):
         kp = to_list(poses[v, t].reshape(-1) if flat else poses[v, t])
         if data.scores is not None:
             sc = to_list(data.scores[v, t])
@@ -175,7 +186,7 @@ def write(path: Path, data: PoseData, fmt: str = "mmpose") -> None:
     style, fields, flat = info.get("style", "inferencer"), info.get("fields", {}), info.get("flat", False)
     n_frames = data.poses.shape[1]
     frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
-    frames = [instance_dicts(data, t, fields, flat) for t in range(n_frames)]
+    frames = [instance_dicts(data, t, fields, flat, info.get("positions")) for t in range(n_frames)]
     if style == "image" and n_frames == 1:
         obj = frames[0]
     elif style == "frames":

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.coco import frame_positions
-from synsp.formats.instances import FILLED_KEY, Instance, from_list, gather, pop_filled, present
+from synsp.formats.instances import FILLED_KEY, Instance, file_order, from_list, gather, pop_filled, present
 from synsp.formats.posedata import PoseData, load_json
 
 SUFFIX = "_keypoints.json"
@@ -163,10 +163,11 @@ def read(path: Path) -> PoseData:
         frames = [frames[k] if k is not None else [] for k in slots]
         tops = [tops[k] if k is not None else {} for k in slots]
     names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
+    positions: dict = {}
     poses, scores, track_ids, fields = gather(frames, str(path), frame_names=[
-        name or f"frame {t} (no file)" for t, name in enumerate(names)])
+        name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"openpose": {"files": names, "tops": tops, "fields": fields}}
+    extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions}}
     if whole_body:  # the file says these points are not there: refine_file leaves them so, never filled
         extra["absent"] = _empty_parts(fields, poses.shape[:3])
     if numbered:
@@ -222,7 +223,7 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
             if files[t] is None:  # a frame the input had no file for: none is written
                 continue
             people = []
-            for v in np.flatnonzero(shown[:, t]):
+            for v in file_order(np.flatnonzero(shown[:, t]), t, info.get("positions")):
                 triples = np.concatenate([poses[v, t], conf[v, t, :, None]], axis=1)
                 triples[~np.isfinite(poses[v, t]).all(-1)] = 0.0
                 person = {"person_id": [int(track_ids[v])]}

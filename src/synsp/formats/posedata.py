@@ -233,3 +233,20 @@ def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -
     low = ~(scores >= threshold)  # NaN scores compare False, so they count as missing
     out[low] = np.nan
     return out
+
+
+def text_style(path: Path) -> dict:
+    """How a text file was saved, for its writer to save it alike: ``{"newline": "\\r\\n"}`` when its
+    first line ends in CRLF (Windows: Pose2Sim's TRC, pandas' ``to_csv``), ``{"bom": True}`` when it
+    starts with UTF-8's BOM (Excel's "CSV UTF-8"); {} for LF without a BOM."""
+    with open(path, "rb") as f:
+        first = f.readline()
+    return {**({"bom": True} if first.startswith(b"\xef\xbb\xbf") else {}),
+            **({"newline": "\r\n"} if first.endswith(b"\r\n") else {})}
+
+
+def text_options(style: dict | None) -> dict:
+    """``open(..., "w")`` keywords that save text joined by ``"\\n"`` as ``style`` says (:func:`text_style`,
+    kept in a reader's ``extra[format]``): its line endings and BOM, else LF and no BOM."""
+    style = style or {}
+    return {"encoding": "utf-8-sig" if style.get("bom") else "utf-8", "newline": style.get("newline", "\n")}

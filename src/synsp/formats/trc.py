@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.posedata import PoseData
+from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.sequence import fill_gaps
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
@@ -103,8 +103,11 @@ def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
 
 def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
     """Header fields, marker names and the index of the first data line."""
-    if len(lines) < 5 or not lines[0].startswith("PathFileType"):
+    if not lines or not lines[0].startswith("PathFileType"):
         raise ValueError(f"{path}: not a TRC file (the first line must start with 'PathFileType')")
+    if len(lines) < 5:
+        raise ValueError(f"{path}: the TRC header is cut short: {len(lines)} lines, where the header alone has 5 "
+                         "(PathFileType, the field names and values, the marker names, X1 Y1 Z1 ...)")
     sep = _separator(lines)
     keys = lines[1].rstrip("\r\n").split(sep)
     values = lines[2].rstrip("\r\n").split(sep)
@@ -139,7 +142,7 @@ def read(path: Path) -> PoseData:
     PoseData
         ``poses`` (1, T, J, 3) in millimetres, NaN where missing; ``fps`` = DataRate;
         ``extra["frame_ids"]`` = the Frame# column; ``extra["trc"]`` the header, marker names,
-        their joint indices, units and times for writing back (refined on an even grid where uneven,
+        their joint indices, units, times, line endings and BOM for writing back (refined on an even grid where uneven,
         :mod:`synsp.refining.uneven_times`).
     """
     with open(path, encoding="utf-8-sig") as f:
@@ -170,7 +173,8 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": frame_ids,
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist(), "time_decimals": _decimals(row[1] for row in rows if len(row) > 1),
-                     **partial_layout(layout, joints)}}
+                     **partial_layout(layout, joints),
+                     **text_style(path)}}  # saved on Windows (CRLF, a BOM): written back so
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
                     extra=extra, filled=None if estimated is None else estimated[None])
 
@@ -317,7 +321,9 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     times = trc.get("times")
     if times is None or len(times) != n_frames or not np.isfinite(times).all():
         times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
-    rate_text, unit_text = f"{rate:g}", _unit_text(fields.get("Units"), units)
+    # the file's own text when its rate is kept (Sports2D's 29.970029970029966 is not "29.97")
+    rate_text = fields["DataRate"] if _number(fields.get("DataRate")) == rate else f"{rate:g}"
+    unit_text = _unit_text(fields.get("Units"), units)
     header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
               "NumMarkers": str(len(markers)), "Units": unit_text,
               "OrigDataRate": fields.get("OrigDataRate", rate_text),
@@ -337,5 +343,5 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
     cells[~np.isfinite(body)] = ""  # a missing marker: a blank cell, as Pose2Sim writes it
     text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in zip(frame_ids, cells.tolist()))
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", **text_options(trc)) as f:  # the input's line endings and BOM
         f.write("\n".join(lines) + "\n" + text + "\n")

@@ -4,8 +4,8 @@ A file may not say: an array's or CSV's third channel is z or a confidence (x, y
 a score), a fourth one a confidence, and a 3D file (TRC, C3D) may hold a 2D track with one
 coordinate constant (Sports2D writes pixels with Z = 0). ``synsp refine`` reads the channels with
 these functions; each returns the data to refine and what to write back unchanged. MediaPipe
-Holistic's 543 points carry its own z (:func:`holistic_depth`) and come in blocks given whole
-or not at all (:func:`holistic_blocks`).
+Holistic's 543 points, and MediaPipe Pose's 33 normalised image landmarks, carry its own z
+(:func:`holistic_depth`); Holistic's come in blocks given whole or not at all (:func:`holistic_blocks`).
 """
 from __future__ import annotations
 
@@ -127,19 +127,39 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
 def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tuple[PoseData, np.ndarray | None]:
     """(T, 543, 3) MediaPipe Holistic landmarks from an array or CSV file (or Kaggle's) are x, y and MediaPipe's z:
     the data with x, y alone, to refine in 2D, and z (V, T, J) to write back as read; else (data, None).
+    So are MediaPipe Pose's 33 image landmarks named as such (a CSV's ``nose_x, nose_y, nose_z``, or
+    ``--layout mediapipe33``) whose x, y are normalised by the image's sides (:func:`normalised_image`);
+    its world landmarks (hip-centred metres) are a 3D body.
 
     MediaPipe's z is a relative depth with an origin of each block's own (the hips for the pose,
     the face's centre, each hand's wrist) and a scale it estimates; refined with x, y as a 3D
     pose it would be taken for one depth in x's unit. ``space`` ("2d": a confidence, "3d": refine
     it as z) or a ``layout`` other than Holistic's turns this off."""
     named = layout if layout is not None else data.layout
+    pose = named == "mediapipe33" and normalised_image(data.poses)
     if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
-            or data.poses.shape[-2] != len(LAYOUTS["holistic543"].joints) or named not in (None, *BLOCKS)):
+            or not (pose or data.poses.shape[-2] == len(LAYOUTS["holistic543"].joints) and named in (None, *BLOCKS))):
         return data, None
     depth = np.asarray(data.poses[..., 2]).copy()
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :2])), depth
 
 
+# Image landmarks normalised by the image's sides lie in [0, 1], a joint out of the picture a little
+# outside; world landmarks are hip-centred metres, about half of x and y below 0.
+NORMALISED_SHARE = 0.9
+
+
+def normalised_image(poses: np.ndarray) -> bool:
+    """Whether the x, y of ``poses`` (..., C) look like MediaPipe's normalised image landmarks: at
+    least ``NORMALISED_SHARE`` of the finite values within [0, 1] and none beyond [-1, 2]."""
+    xy = np.asarray(poses)[..., :2]
+    xy = xy[np.isfinite(xy)]
+    return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= NORMALISED_SHARE and (np.abs(xy - 0.5) <= 1.5).all())
+
+
+POSE_DEPTH_NOTE = ("space: MediaPipe Pose's image landmarks (x, y normalised by the image's sides, z): x, y refined in "
+                   "2D; z (MediaPipe's relative depth, from the hips) written back as read (--space 3d to refine it "
+                   "with x, y)")
 DEPTH_NOTE = ("space: MediaPipe Holistic's x, y, z: x, y refined in 2D; z (MediaPipe's relative depth, each block "
               "from its own origin) written back as read (--space 3d to refine it with x, y)")
 
@@ -172,7 +192,8 @@ def holistic_blocks(poses: np.ndarray, layout: str | None, told: bool, depth: np
     notes: the channels read, the order told, the blocks not given."""
     if layout not in BLOCKS and told and poses.shape[-2] == len(LAYOUTS["holistic543"].joints):
         layout = guessed_layout(poses)
-    notes = [DEPTH_NOTE] * (depth is not None)
+    notes = [POSE_DEPTH_NOTE if poses.shape[-2] == len(LAYOUTS["mediapipe33"].joints) else DEPTH_NOTE] * (
+        depth is not None)
     if layout not in BLOCKS:
         return absent, notes
     if told:

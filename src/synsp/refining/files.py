@@ -77,7 +77,7 @@ from synsp.refining.summary import (
     unseen_notes,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import refine_file_tracks
+from synsp.refining.uneven_times import refine_file_tracks, with_file_rate
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -292,6 +292,7 @@ def refine_file(
         other = next(n for n in TWENTY_TWO if n != name)
         notes.insert(0, f"layout: the 22 joints read as {TWENTY_TWO[name]} ({name}), told from the poses "
                         f"(--layout {other} if they are {TWENTY_TWO[other]})")
+    data = with_file_rate(data)  # a CSV's uneven time column gives the rate the file does not name
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     elif method in FPS_FILTERS or method in NETWORKS:  # the rate changes the output: the one taken is said

@@ -1,8 +1,8 @@
 """Refine tracks whose frames are unevenly spaced in time (a phone's variable frame rate, dropped frames).
 
 The refiners take frames as evenly spaced: a network's window, a filter's cut-off and every
-velocity are in frames. A TRC's Time column (Pose2Sim, Sports2D on a phone's video) can say
-otherwise: steps 25 to 45 ms, gaps where frames were dropped. :func:`refine_tracks_at`
+velocity are in frames. A TRC's Time column (Pose2Sim, Sports2D on a phone's video), or a CSV's
+``time`` column, can say otherwise: steps 25 to 45 ms, gaps where frames were dropped. :func:`refine_tracks_at`
 resamples such tracks onto an even grid (:func:`even_grid`; the resampler of
 :mod:`synsp.inference.frame_rate`), refines them there (:func:`synsp.refining.tracks.refine_tracks`)
 and interpolates the result back to the file's own times, so the file keeps its frames and its
@@ -17,9 +17,12 @@ values as they are; the output keeps the file's rows and frame numbers.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
@@ -146,6 +149,19 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
     (:func:`file_times`); the summary's line names the file's Time or frame column."""
     return refine_tracks_at(poses, file_times(data), layout, method, max_gap=max_gap,
                             numbered=_reader_fields(data).get("times") is None, **options)
+
+
+def with_file_rate(data: PoseData) -> PoseData:
+    """``data`` with ``fps`` the mean rate of its uneven times (:func:`file_times`) when the file
+    names no rate but a column of times (a CSV's ``time``, in seconds): the grid is refined at
+    its own rate, not an assumed one. Files at even times, or with a rate, are given back as they are."""
+    if data.fps is not None or _reader_fields(data).get("times") is None:
+        return data
+    times = file_times(data)
+    if times is None:
+        return data
+    rate = (len(times) - 1) / float(times[-1] - times[0])
+    return replace(data, fps=rate) if FPS_RANGE[0] <= rate <= FPS_RANGE[1] else data
 
 
 def _reader_fields(data: PoseData) -> dict:
