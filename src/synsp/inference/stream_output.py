@@ -18,7 +18,7 @@ class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
-    ``_lengths`` and the steps ``_floor``, ``_lowpass``, ``_clean``."""
+    ``_lengths`` and the steps ``_floor``, ``_lowpass``, ``_give_back``, ``_clean``."""
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
@@ -106,13 +106,14 @@ class StreamOutput:
 
 
 def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[np.ndarray]:
-    """The floor step, then the low-pass, of each ``(stream, frames, first, last)``: frames
-    (k, V, J, C) in model space given back from frame ``first``, ``last`` the newest frame. Each
+    """The floor step, the low-pass, then over-smoothing given back, of each ``(stream, frames,
+    first, last)``: frames (k, V, J, C) in model space given back from frame ``first``, ``last``
+    the newest frame. Each
     step's filters run in one call for every stream (a crowd's people), and their results are
     each stream's own."""
     out = [frames for _, frames, _, _ in parts]
-    arguments = [stream._floor_arguments(frames, first, last)
-                 if len(frames) and (stream._floor is not None or stream._lowpass is not None) else None
+    arguments = [stream._floor_arguments(frames, first, last) if len(frames) and any(
+                     step is not None for step in (stream._floor, stream._lowpass, stream._give_back)) else None
                  for stream, frames, first, last in parts]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
@@ -121,6 +122,9 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
     passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]
     for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
         out[i] = frames
+    for i, (stream, *_) in enumerate(parts):
+        if stream._give_back is not None and arguments[i] is not None:
+            out[i] = stream._give_back(out[i], arguments[i][1], later[i], arguments[i][3])
     return out
 
 

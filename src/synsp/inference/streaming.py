@@ -53,7 +53,9 @@ Where the stream cannot see the future it differs from offline refinement:
   running figures where offline has the whole clip's; the step fades in over the first second);
   then the output is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the
   same zero-phase filter over the frames given back lately and the ``lag`` frames after
-  (:mod:`synsp.inference.stream_lowpass`);
+  (:mod:`synsp.inference.stream_lowpass`), and the part of its correction that follows the
+  motion's acceleration is given back as offline (:attr:`Refiner.give_back_motion`), with the
+  slope measured over the frames given back so far (:mod:`synsp.inference.stream_oversmoothing`);
 - nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
   correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
   offline: over the whole clip);
@@ -88,6 +90,7 @@ from synsp.inference.stream_floor import RunningFloorStep
 from synsp.inference.stream_lowpass import RunningLowPass
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
+from synsp.inference.stream_oversmoothing import RunningGiveBack
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -175,6 +178,7 @@ class StreamingRefiner(StreamOutput):
                        if model.floor is not None and model.shrink else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
+        self._give_back = RunningGiveBack() if model.give_back_motion else None
         self._clean = RunningCleanStep(model.space) if model.keep_clean else None
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
