@@ -332,3 +332,46 @@ def test_floor_steps_of_a_crowd_equal_each_step_alone():
             own, own_after = alone[i](*arguments)
             np.testing.assert_array_equal(out, own)
             np.testing.assert_array_equal(after, own_after)  # the frames after, for the low-pass
+
+
+def test_a_given_baseline_replaces_the_butterworth():
+    """floor_step(base=...): the correction is weighed and shrunk from that baseline (2D: SmoothNet's output)."""
+    from synsp.inference.floor import floor_step
+
+    x = walk()
+    given = baseline(x) + np.array([5.0, 0.0, 0.0])  # another baseline, 5 mm off the Butterworth
+    pull = np.zeros((17, 3))
+    pull[3] = [0.0, 10.0, 0.0]
+    floor = np.full(17, 10 / body_size(x))  # the pull is exactly at the floor
+    step = floor_step(x, floor, shrink=0.5, base=given)
+    np.testing.assert_allclose(step(given), given, atol=1e-9)  # no correction from it: nothing to shrink
+    np.testing.assert_allclose(step(given + pull), given + 0.5 * pull, atol=1e-9)
+
+
+def test_the_2d_floor_step_measures_from_smoothnet(monkeypatch):
+    """2D SynSP's correction is weighed from SmoothNet's output of the same poses (floor.SMOOTHNET_BASE),
+    which leaves nearer the truth than a Butterworth on jitter-only input; 3D keeps the Butterworth."""
+    import synsp
+    import synsp.inference.refiner as refiner
+
+    seen = []
+    original = refiner.floor_step
+
+    def spy(inputs, floor, *, shrink, fps=None, base=None):
+        seen.append(base)
+        return original(inputs, floor, shrink=shrink, fps=fps, base=base)
+
+    monkeypatch.setattr(refiner, "floor_step", spy)
+    from synsp.skeleton import convert
+
+    x3 = turning().astype(np.float32)
+    x2 = (convert(x3, "h36m17", "coco17")[..., :2] * [1.0, -1.0] / 4 + 300).astype(np.float32)  # pixels, y down
+    x2 = x2 + np.random.default_rng(0).normal(0, 1.5, x2.shape).astype(np.float32)
+    synsp.refine(x2)
+    assert seen[-1] is not None and seen[-1].shape == (1, *x2.shape)
+    from synsp.inference.floor import SMOOTHNET_BASE_STRIDE
+
+    smoothnet = load_model("smoothnet-coco17").refine(x2, stride=SMOOTHNET_BASE_STRIDE)
+    np.testing.assert_allclose(seen[-1][0], smoothnet, atol=1e-3)
+    synsp.refine(x3)
+    assert seen[-1] is None

@@ -8,7 +8,8 @@ error: the shipped 3D model moves clean mocap by ~10 mm where a Butterworth filt
 network's floor").
 
 So the refiner measures its correction against a plain filter of the input (the Butterworth
-baseline, :data:`BASELINE_HZ`) and keeps its slow part (below :data:`SLOW_HZ`, where a guess of
+baseline, :data:`BASELINE_HZ`; in 2D, SmoothNet's output of the same input,
+:data:`SMOOTHNET_BASE`) and keeps its slow part (below :data:`SLOW_HZ`, where a guess of
 what bodies do lies) in proportion to how far it stands above the *floor*: the slow correction
 the same network makes on clean poses, per joint, measured once per model
 (:func:`measure_floor`, stored in the checkpoint by ``synsp floor``). The faster part (the
@@ -41,12 +42,23 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_size
 from synsp.skeleton import Layout, bone_tree, get_layout
 
-__all__ = ["BASELINE_HZ", "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
+__all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
+           "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
            "bone_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note", "correction_rms",
            "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
+# Per space, whether the refiner measures the correction from SmoothNet's output of the same input
+# instead of the Butterworth: in 2D, SmoothNet's slow part lies nearer the truth than the
+# Butterworth's, so what the step cuts falls back on better values. Validation, 2D `jitter` /
+# `typical` x input: clip_sweep.py coco17 0.786 / 0.882 -> 0.767 / 0.880, gap2d.py mocap 0.757 /
+# 0.889 -> 0.740 / 0.888 (RESULTS section 4, "2D clips with little jitter"). 3D not measured.
+SMOOTHNET_BASE = {"3d": False, "2d": True}
+# SmoothNet's windows for that baseline start every this many frames (its own default: every
+# frame): only the baseline's slow part (below SLOW_HZ) reaches the output, and a stride of 8
+# changes it little at an eighth of the work.
+SMOOTHNET_BASE_STRIDE = 8
 # Only the correction's part below this is weighed against the floor and shrunk: on jitter-only
 # input the faster part is the network's extra smoothing, which should stay. Chosen on the
 # validation split (RESULTS section 9, "The floor on the slow part"; 1 Hz gained a little more on
@@ -182,13 +194,16 @@ def measure_floor(refine: Callable[[np.ndarray], np.ndarray], clips: Iterable[np
 
 
 def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float | np.ndarray,
-               fps: float | None = None) -> Callable[[np.ndarray], np.ndarray]:
+               fps: float | None = None, base: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """:func:`keep_above_floor` for several refinements of the same ``inputs`` (a refiner's
     outputs): the baseline and the body sizes are computed once, here. ``shrink`` is one
-    strength or one per person (shaped ``inputs.shape[:-3]``). Returns the function
-    ``refined -> kept`` (arrays shaped like ``inputs``)."""
+    strength or one per person (shaped ``inputs.shape[:-3]``). ``base`` (shaped like ``inputs``,
+    same unit) is the baseline the correction is measured from (None: :func:`baseline`, the
+    Butterworth; the 2D refiner gives SmoothNet's output, :data:`SMOOTHNET_BASE`). Returns the
+    function ``refined -> kept`` (arrays shaped like ``inputs``)."""
     inputs = np.asarray(inputs, np.float64)
-    base, sizes = baseline(inputs, fps), _sizes(inputs)
+    base = baseline(inputs, fps) if base is None else np.asarray(base, np.float64)
+    sizes = _sizes(inputs)
     floor2 = np.asarray(shrink, np.float64)[..., None] * np.asarray(floor, np.float64) ** 2
 
     def step(refined: np.ndarray) -> np.ndarray:

@@ -15,7 +15,8 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_scale import size_factor
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.floor import DRIFT_RAMP, SHRINK, bone_drift, drift_factor, floor_step
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
+from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork
 from synsp.inference.oversmoothing import give_back_motion
@@ -139,6 +140,8 @@ class Refiner(WindowNetwork):
         self.floor = (np.asarray(floor, np.float64) if floor is not None and len(floor) == len(self.layout.joints)
                       and not self.network.per_coordinate else None)
         self.shrink = SHRINK[self.space] if self.floor is not None else 0.0
+        # 2D: that correction measured from the fallback's (SmoothNet's) output, not the Butterworth's.
+        self.smoothnet_base = SMOOTHNET_BASE[self.space]
         # 3D: the step's strength scaled down by the input's bone drift (floor.drift_factor over
         # this ramp; None: the whole strength whatever the input); ``limb_drift`` and
         # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
@@ -356,7 +359,9 @@ class Refiner(WindowNetwork):
                 self.limb_drift = bone_drift(seq, self.layout, fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             self.floor_strength = strength
-            step = floor_step(seq, self.floor, shrink=strength, fps=fps)
+            base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])
+                    if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
+            step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
             outputs = {name: step(out) for name, out in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:
