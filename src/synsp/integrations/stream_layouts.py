@@ -13,6 +13,7 @@ from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_convention import RunningPull
+from synsp.integrations.stream_corrections import RunningShare
 from synsp.refining.arrays import (
     RIGID_TRUNK_COORDS,
     in_trunk_frame,
@@ -38,7 +39,9 @@ class OtherLayout:
     frames the stream's lag has already brought standing in for SmoothNet: the network sees
     them converted to its layout; the joints the conversion copies take its output; every other
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
-    the same average, of the model joint nearest to it. The average never reaches across a
+    the same average, of the model joint nearest to it: its slow part whole, of its fast part the
+    share that the joint's own jitter follows the model joint's
+    (:class:`~synsp.integrations.stream_corrections.RunningShare`). The average never reaches across a
     switch of person (:func:`_one_person`). In 3D, a trunk point the conversion does not use
     (Halpe-26's neck and hip, BODY-25's neck and mid-hip: :func:`~synsp.refining.joint_corrections.loose_trunk_points`)
     is kept, as offline, at its offset in the refined trunk's frame, the running median
@@ -64,6 +67,7 @@ class OtherLayout:
         self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
         self._offsets: dict[Any, dict[int, RunningPull]] = {}  # id -> loose trunk point -> its offsets so far
         self._clean: dict[Any, RunningCleanStep] = {}  # id -> the clean step of its loose trunk points
+        self._share: dict[Any, RunningShare] = {}  # id -> the share of the model joints' correction each joint takes
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
@@ -90,7 +94,11 @@ class OtherLayout:
         near = _one_person(frames, frame, self.reach)
         weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
         raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
-        out = raw + _correction(self._nearest[pid][0], refined - model)
+        nearest = self._nearest[pid][0]
+        # the model joints' jitter is not the joint's own: their fast part only as far as it follows
+        share = self._share.setdefault(pid, RunningShare())
+        out = raw + share(_correction(nearest, refined - model), frames[frame][0] - raw,
+                          _correction(nearest, frames[frame][1] - model))
         last = self._last.get(pid)
         if last is not None and near[0] < frame:  # not seen near this frame: its last place, unless after a switch
             out = np.where(np.isnan(out), last, out)
@@ -104,7 +112,7 @@ class OtherLayout:
 
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
-        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean):
+        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share):
             memory.pop(pid, None)
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:

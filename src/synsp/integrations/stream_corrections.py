@@ -1,0 +1,54 @@
+"""How much of its nearest model joints' correction a joint of another layout takes, on a live
+stream (:class:`synsp.integrations.stream_layouts.OtherLayout`).
+
+The network's correction of a model joint (its output minus the stream's average of its input)
+holds two things: a slow part, the network's fix of the estimator's slow errors (bias, drift),
+which neighbouring joints share, and a fast part, mostly the model joint's own jitter taken out.
+A foot's or a face point's jitter is its own, not its ankle's or its eye's: given the ankle's
+fast part, a foot took the ankle's noise (validation, MediaPipe-33 `jitter`: feet 2.77 px against
+2.38 for the input; benchmarks/RESULTS.md, section 12). So each joint takes
+
+- the slow part whole: a running mean of the correction over the last :data:`SLOW_FRAMES` or so
+  (an exponential mean, bias-corrected so that the first frames are not pulled to 0);
+- the fast part scaled by how much of the model joints' fast input the joint's own fast input
+  follows: the running regression slope of the one on the other (each the input minus the
+  stream's average of it around the frame), within [0, 1], starting at 1 (the whole correction,
+  as before) and trusted as frames come (:data:`PRIOR_FRAMES`). Independent jitter gives a slope
+  near 0, a foot that follows its ankle (an estimator's foot box) one near 1.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SLOW_FRAMES = 30.0  # time constant of the running mean that is the correction's slow part, frames
+PRIOR_FRAMES = 30.0  # frames of evidence that weigh as much as the prior slope of 1
+
+
+class RunningShare:
+    """The share of the nearest model joints' correction that each of J joints takes, per stream."""
+
+    def __init__(self):
+        self._slow = 0.0  # (J, C) exponential running mean of the correction (not bias-corrected)
+        self._decay = 1.0  # the weight the zero start still has in it
+        self._across = 0.0  # (J,) running sum of <own fast part, model joints' fast part>
+        self._power = 0.0  # (J,) running sum of |model joints' fast part|^2
+        self._count = 0.0  # (J,) frames in those sums
+
+    def __call__(self, correction: np.ndarray, own_fast: np.ndarray, model_fast: np.ndarray) -> np.ndarray:
+        """(J, C) move of each joint for this frame, from ``correction`` (J, C), the nearest model
+        joints' correction, ``own_fast`` (J, C), the joint's input minus the stream's average of it
+        (NaN: not detected), and ``model_fast`` (J, C), the same of its nearest model joints,
+        in the poses' unit. Frames must come in order."""
+        rate = 1.0 / SLOW_FRAMES
+        self._slow = (1.0 - rate) * self._slow + rate * correction
+        self._decay *= 1.0 - rate
+        slow = self._slow / (1.0 - self._decay)
+        seen = np.isfinite(own_fast).all(axis=-1) & np.isfinite(model_fast).all(axis=-1)
+        a, b = np.where(seen[:, None], own_fast, 0.0), np.where(seen[:, None], model_fast, 0.0)
+        self._across = self._across + (a * b).sum(axis=-1)
+        self._power = self._power + (b * b).sum(axis=-1)
+        self._count = self._count + seen
+        slope = np.clip(self._across / np.maximum(self._power, 1e-12), 0.0, 1.0)
+        trust = self._count / (self._count + PRIOR_FRAMES)
+        share = trust * slope + (1.0 - trust)
+        return slow + share[:, None] * (correction - slow)
