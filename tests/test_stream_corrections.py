@@ -24,16 +24,14 @@ def _streamed(halpe: np.ndarray) -> np.ndarray:
 
 
 def test_the_model_joints_jitter_does_not_come_into_joints_with_their_own():
-    """COCO's joints jitter by 8 px, the nine other Halpe joints by 1 px of their own: the stream
-    gave the feet and head their ankles' and eyes' jitter (error's mean |accel| 0.82 px/frame^2,
-    0.45 after; the input's 2.85)."""
+    """The nine Halpe joints COCO lacks, with 2 px jitter of their own, streamed twice: with COCO's
+    joints jittering by 8 px and by 2 px. The feet and head took their ankles' and eyes' jitter:
+    they came back 0.93 px apart on average (0.48 with the share of the fast part)."""
     clean, noisy = walking(90, noise=8.0)
     truth = _halpe(clean)
-    halpe = np.concatenate([noisy, truth[:, 17:]], axis=1)
-    halpe[:, 17:] += np.random.default_rng(5).normal(0, 1, halpe[:, 17:].shape)
-    got = _streamed(halpe)
-    accel = np.linalg.norm(np.diff(got[:, 17:] - truth[:, 17:], 2, axis=0), axis=-1).mean()
-    assert accel < 0.6, accel
+    extra = truth[:, 17:] + np.random.default_rng(5).normal(0, 2, truth[:, 17:].shape)
+    jittery, steady = (_streamed(np.concatenate([x, extra], axis=1)) for x in (noisy, walking(90, noise=2.0)[1]))
+    assert np.linalg.norm(jittery[:, 17:] - steady[:, 17:], axis=-1).mean() < 0.8
 
 
 def test_the_share_of_the_fast_part_follows_the_joints_own_jitter():
@@ -55,3 +53,16 @@ def test_the_first_frames_take_the_whole_correction():
     """Before any evidence, a joint moves with its model joints' whole correction (as before)."""
     moved = RunningShare()(np.array([[2.0, -1.0]]), np.array([[0.5, 0.5]]), np.array([[-3.0, 1.0]]))
     np.testing.assert_allclose(moved, [[2.0, -1.0]])
+
+
+
+def test_a_model_joints_glitch_taken_back_does_not_move_the_foot():
+    """The left ankle jumps 80 px up for two frames, its toes and heel do not: the stream's
+    measurements take the ankle back, and the foot moved with that correction (22.4 px from the
+    truth at worst; 4.6 after: the move is bounded by the foot's own fast deviation)."""
+    clean, noisy = walking(60, noise=1.0)
+    halpe = _halpe(noisy)
+    halpe[30:32, 15] += (0.0, -80.0)
+    got = _streamed(halpe)
+    left_foot = [20, 22, 24]
+    assert np.linalg.norm(got[:, left_foot] - _halpe(clean)[:, left_foot], axis=-1).max() < 6.0
