@@ -15,6 +15,11 @@ fast part, a foot took the ankle's noise (validation, MediaPipe-33 `jitter`: fee
   stream's average of it around the frame), within [0, 1], starting at 1 (the whole correction,
   as before) and trusted as frames come (:data:`PRIOR_FRAMES`). Independent jitter gives a slope
   near 0, a foot that follows its ankle (an estimator's foot box) one near 1.
+
+Neither part moves a joint further than its own input's fast deviation justifies (the slow part
+per frame :data:`SLOW_STEP` times it): a model joint's glitch taken back is not the foot's.
+The stream's average of each joint is a centred Gaussian whose width each joint (and each model
+joint) takes for its own noise and motion (:class:`RunningWidth`).
 """
 from __future__ import annotations
 
@@ -68,3 +73,35 @@ def _within(move: np.ndarray, bound: np.ndarray, seen: np.ndarray) -> np.ndarray
     size, most = np.linalg.norm(move, axis=-1), np.linalg.norm(np.where(seen[:, None], bound, 0.0), axis=-1)
     return move * np.where(seen & (size > most), most / np.maximum(size, 1e-12), 1.0)[:, None]
 
+
+# Widths (frames at 30 fps) of the centred Gaussian mean a joint of another layout may take, widest
+# first (the one before any evidence: the former single width, RESULTS section 12).
+WIDTHS = (1.5, 1.0, 0.5)
+LEFT_OUT = 2  # frames each side of a frame left out to predict it: the span of an estimator's jitter's correlation
+WIDTH_FRAMES = 30.0  # time constant of the running prediction errors the width is chosen by, frames
+
+
+class RunningWidth:
+    """The width of the Gaussian mean of each of J joints, chosen per joint and frame by running
+    cross-validation: each width's mean of the frames around a frame, without the :data:`LEFT_OUT`
+    nearest each side (their jitter is the frame's own, correlated), predicts the frame's input; the
+    width whose predictions have missed least, over the last :data:`WIDTH_FRAMES` or so, is taken.
+    A fixed 1.5 frames cut fast motion: a foot turning fast (a kick, a spin) came back 4.4 px from
+    the truth where the input was 1.9 (MediaPipe-33 `jitter`, benchmarks/RESULTS.md section 12)."""
+
+    def __init__(self, n_widths: int):
+        self.n_widths = n_widths
+        self._missed: np.ndarray | None = None  # (S, J) exponential running mean of squared misses
+
+    def __call__(self, given: np.ndarray, predicted: np.ndarray | None) -> np.ndarray:
+        """(J,) index of the width each joint takes, from ``given`` (J, C), this frame's input (NaN:
+        not detected), and ``predicted`` (S, J, C), each width's prediction of it (None: no frame
+        beyond the left-out ones)."""
+        if self._missed is None:
+            self._missed = np.zeros((self.n_widths, len(given)))  # ties: the widest
+        if predicted is not None:
+            missed = ((predicted - given) ** 2).sum(axis=-1)  # (S, J)
+            known = np.isfinite(missed)
+            rate = known / WIDTH_FRAMES
+            self._missed = (1.0 - rate) * self._missed + rate * np.where(known, missed, 0.0)
+        return np.argmin(self._missed, axis=0)
