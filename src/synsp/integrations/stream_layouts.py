@@ -13,6 +13,7 @@ from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_convention import RunningPull
+from synsp.integrations.stream_corrections import LEFT_OUT, WIDTHS, RunningShare, RunningWidth
 from synsp.refining.arrays import (
     RIGID_TRUNK_COORDS,
     in_trunk_frame,
@@ -35,10 +36,13 @@ STREAM_TRUNK_WORDS = ("neck",)
 class OtherLayout:
     """Keypoints in a layout other than the network's (Halpe-26 for the COCO-17 model), refined as
     :func:`synsp.refining.arrays.refine_track` refines them offline, a centred Gaussian mean over the
-    frames the stream's lag has already brought standing in for SmoothNet: the network sees
+    frames the stream's lag has already brought standing in for SmoothNet (its width each joint's
+    own, :class:`~synsp.integrations.stream_corrections.RunningWidth`): the network sees
     them converted to its layout; the joints the conversion copies take its output; every other
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
-    the same average, of the model joint nearest to it. The average never reaches across a
+    the same average, of the model joint nearest to it: its slow part whole, of its fast part the
+    share that the joint's own jitter follows the model joint's
+    (:class:`~synsp.integrations.stream_corrections.RunningShare`). The average never reaches across a
     switch of person (:func:`_one_person`). In 3D, a trunk point the conversion does not use
     (Halpe-26's neck and hip, BODY-25's neck and mid-hip: :func:`~synsp.refining.joint_corrections.loose_trunk_points`)
     is kept, as offline, at its offset in the refined trunk's frame, the running median
@@ -49,9 +53,11 @@ class OtherLayout:
 
     def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True):
         self.layout, self.target = layout, target
-        # 1.5 frames at 30 fps: between the 1 and 2 that did best on validation clips (RESULTS section 12)
-        self.sigma = 1.5 * fps / 30
-        self.reach = min(lag, int(np.ceil(3 * self.sigma)))  # frames each side: only those the lag has brought
+        # Gaussian widths, each joint's chosen as the stream goes (RunningWidth): at most 1.5 frames at
+        # 30 fps, between the 1 and 2 that did best as the one width on validation clips (RESULTS section 12)
+        self.sigmas = np.array(WIDTHS) * fps / 30
+        self.left_out = max(1, round(LEFT_OUT * fps / 30))
+        self.reach = min(lag, int(np.ceil(3 * self.sigmas.max())))  # frames each side: only those the lag has brought
         self.shared = shared_joints(layout, target)
         names = get_layout(layout).joints
         self.loose = tuple(j for j in loose_trunk_points(layout, target)
@@ -64,6 +70,8 @@ class OtherLayout:
         self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
         self._offsets: dict[Any, dict[int, RunningPull]] = {}  # id -> loose trunk point -> its offsets so far
         self._clean: dict[Any, RunningCleanStep] = {}  # id -> the clean step of its loose trunk points
+        self._share: dict[Any, RunningShare] = {}  # id -> the share of the model joints' correction each joint takes
+        self._width: dict[Any, tuple[RunningWidth, RunningWidth]] = {}  # id -> widths of its joints, the model's
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
@@ -88,9 +96,22 @@ class OtherLayout:
         for old in [g for g in frames if g < frame - self.history]:
             del frames[old]
         near = _one_person(frames, frame, self.reach)
-        weights = np.exp(-0.5 * ((np.array(near) - frame) / self.sigma) ** 2)
-        raw, model = (_weighted_mean(np.stack([frames[g][i] for g in near]), weights) for i in (0, 1))
-        out = raw + _correction(self._nearest[pid][0], refined - model)
+        lags = np.array(near) - frame
+        given, converted = (np.stack([frames[g][i] for g in near]) for i in (0, 1))
+        weights = np.exp(-0.5 * (lags[None] / self.sigmas[:, None]) ** 2)  # (S, n): one row per width
+        raws = np.stack([_weighted_mean(given, w) for w in weights])  # (S, J, C)
+        models = np.stack([_weighted_mean(converted, w) for w in weights])  # (S, K, C)
+        far = np.abs(lags) > self.left_out
+        widths = self._width.setdefault(pid, (RunningWidth(len(self.sigmas)), RunningWidth(len(self.sigmas))))
+        # each joint's width, the input's and the network's joints' each for its own noise and motion
+        raw, model = (means[width(frames[frame][i], np.stack([_weighted_mean(x[far], w[far]) for w in weights])
+                                  if far.any() else None), np.arange(means.shape[1])]
+                      for i, (width, x, means) in enumerate(zip(widths, (given, converted), (raws, models))))
+        nearest = self._nearest[pid][0]
+        # the model joints' jitter is not the joint's own: their fast part only as far as it follows
+        out = raw + self._share.setdefault(pid, RunningShare())(_correction(nearest, refined - model),
+                                                                 frames[frame][0] - raw,
+                                                                 _correction(nearest, frames[frame][1] - model))
         last = self._last.get(pid)
         if last is not None and near[0] < frame:  # not seen near this frame: its last place, unless after a switch
             out = np.where(np.isnan(out), last, out)
@@ -104,7 +125,7 @@ class OtherLayout:
 
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
-        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean):
+        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width):
             memory.pop(pid, None)
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
