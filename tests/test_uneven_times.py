@@ -181,3 +181,21 @@ def test_a_csv_time_column_with_even_steps_takes_the_old_path(tmp_path, monkeypa
     refine_file(tmp_path / "plain.csv", tmp_path / "plain_out.csv", method="butterworth")
     timed = [r.rsplit(",", 1)[0] for r in (tmp_path / "out.csv").read_text().splitlines()]  # the time column last
     assert timed == (tmp_path / "plain_out.csv").read_text().splitlines()
+
+
+def test_a_csv_time_column_with_even_steps_gives_the_rate(tmp_path):
+    """Even times at 60 fps: the file names no rate, but its time column does; the refiners take
+    60 fps (a Butterworth's cut-off in Hz is the file's), not the assumed 30, and say so. At 30 fps
+    written to the millisecond the rate is 30 exactly."""
+    from synsp.refining.uneven_times import with_file_rate
+
+    for rate, digits in ((60, 4), (30, 3), (25, 2)):
+        times = [f"{t / rate:.{digits}f}" for t in range(90)]
+        _timed_csv(tmp_path / "in.csv", times)
+        assert with_file_rate(read_poses(tmp_path / "in.csv")).fps == rate
+    times = [f"{t / 60:.4f}" for t in range(90)]
+    _timed_csv(tmp_path / "in.csv", times)
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="butterworth", force=True)
+    assert "fps: 60 (the file's time column)" in str(summary) and "assumed" not in str(summary)
+    given = refine_file(tmp_path / "in.csv", tmp_path / "given.csv", method="butterworth", fps=60, force=True)
+    assert (tmp_path / "out.csv").read_text() == (tmp_path / "given.csv").read_text(), str(given)

@@ -292,7 +292,10 @@ def refine_file(
         other = next(n for n in TWENTY_TWO if n != name)
         notes.insert(0, f"layout: the 22 joints read as {TWENTY_TWO[name]} ({name}), told from the poses "
                         f"(--layout {other} if they are {TWENTY_TWO[other]})")
-    data = with_file_rate(data)  # a CSV's uneven time column gives the rate the file does not name
+    rated = with_file_rate(data)  # a CSV's time column gives the rate the file does not name
+    if rated.fps and not data.fps:
+        notes.append(f"fps: {rated.fps:g} (the file's time column)")
+    data = rated
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     elif method in FPS_FILTERS or method in NETWORKS:  # the rate changes the output: the one taken is said

@@ -152,16 +152,39 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
 
 
 def with_file_rate(data: PoseData) -> PoseData:
-    """``data`` with ``fps`` the mean rate of its uneven times (:func:`file_times`) when the file
-    names no rate but a column of times (a CSV's ``time``, in seconds): the grid is refined at
-    its own rate, not an assumed one. Files at even times, or with a rate, are given back as they are."""
-    if data.fps is not None or _reader_fields(data).get("times") is None:
+    """``data`` with ``fps`` the rate of its column of times (a CSV's ``time``, in seconds) when the
+    file names no rate: the mean rate of uneven times (:func:`file_times`; their grid is refined at
+    it), and of even ones their step's (:func:`even_rate`), not an assumed 30 fps. Files with a
+    rate, or with no usable times, are given back as they are."""
+    given = _reader_fields(data).get("times")
+    if data.fps is not None or given is None:
         return data
     times = file_times(data)
     if times is None:
-        return data
-    rate = (len(times) - 1) / float(times[-1] - times[0])
-    return replace(data, fps=rate) if FPS_RANGE[0] <= rate <= FPS_RANGE[1] else data
+        rate = even_rate(np.asarray(given, dtype=np.float64), _reader_fields(data).get("time_decimals"))
+    else:
+        rate = (len(times) - 1) / float(times[-1] - times[0])
+    return replace(data, fps=rate) if rate is not None and FPS_RANGE[0] <= rate <= FPS_RANGE[1] else data
+
+
+# Video and capture rates a column of even times is read as when it matches one to its digits
+COMMON_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 100.0, 119.88, 120.0,
+                150.0, 200.0, 240.0, 250.0, 500.0, 1000.0)
+
+
+def even_rate(times: np.ndarray, decimals: int | None = None) -> float | None:
+    """The rate (fps) of ``times`` (T,) s, NaN for frames without a row: frames over the span they
+    cover; a common rate (:data:`COMMON_RATES`) when it is that to the ``decimals`` the times were
+    written with (30 fps to the millisecond spans 2.967 s over 89 frames: 30, not 29.997). None
+    for fewer than 2 times or times that do not increase."""
+    frames = np.flatnonzero(np.isfinite(times))
+    if len(frames) < 2 or not (np.diff(times[frames]) > 0).all():
+        return None
+    span = float(times[frames[-1]] - times[frames[0]])
+    rate = (frames[-1] - frames[0]) / span
+    tolerance = (10.0 ** -decimals if decimals is not None else 1e-9) / span  # both ends rounded: one digit
+    close = [r for r in COMMON_RATES if abs(rate / r - 1) <= tolerance]
+    return min(close, key=lambda r: abs(rate / r - 1)) if close else rate
 
 
 def _reader_fields(data: PoseData) -> dict:
