@@ -153,7 +153,8 @@ def read(path: Path) -> PoseData:
     if units not in UNITS_TO_MM:
         raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
-    rows = [line.rstrip("\r\n").split(_separator(lines)) for line in lines[start:] if line.strip()]
+    sep = _separator(lines)
+    rows = [line.rstrip("\r\n").split(sep) for line in lines[start:] if line.strip()]
     if not rows:
         raise ValueError(f"{path}: header but no data rows")
     table = np.full((len(rows), n_cols), np.nan)

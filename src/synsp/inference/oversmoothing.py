@@ -57,6 +57,12 @@ def give_back_motion(measured: np.ndarray, out: np.ndarray, z: float = Z) -> np.
     power = np.maximum((acc * acc).sum(axis=-3, keepdims=True), 1e-12)
     slope = (correction * acc).sum(axis=-3, keepdims=True) / power
     inner = correction[..., FAR:-FAR, :, :] - slope * acc[..., FAR:-FAR, :, :]  # the fit's residual where it fitted
-    error = np.sqrt((inner * inner).sum(axis=-3, keepdims=True) / max(inner.shape[-3] - 1, 1) / power)
-    slope = np.maximum(slope - z * error, 0.0)
+    slope = kept_slope(slope, (inner * inner).sum(axis=-3, keepdims=True), inner.shape[-3], power, z)
     return (out64 - slope * far_acceleration(out64)).astype(np.asarray(out).dtype, copy=False)
+
+
+def kept_slope(slope: np.ndarray, residual: np.ndarray, frames: int, power: np.ndarray, z: float = Z) -> np.ndarray:
+    """The part of a regression ``slope`` beyond ``z`` standard errors above 0 (0 below): its
+    standard error from the fit's summed squared ``residual`` over ``frames`` frames and the
+    summed squared acceleration ``power`` (all broadcastable)."""
+    return np.maximum(slope - z * np.sqrt(residual / max(frames - 1, 1) / power), 0.0)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.oversmoothing import FAR, Z, far_acceleration
+from synsp.inference.oversmoothing import FAR, Z, far_acceleration, kept_slope
 
 MIN_FRAMES = 30  # frames in the regression before any is given back: one second at 30 fps
 
@@ -69,8 +69,7 @@ class RunningGiveBack:
         power = np.maximum(self._power, 1e-12)
         slope = self._cross / power
         residual = np.maximum(self._square - slope * self._cross, 0.0)  # of the fit, summed over frames
-        error = np.sqrt(residual / (self._count - 1) / power)
-        kept = np.maximum(slope - self.z * error, 0.0)  # (V, J, C)
+        kept = kept_slope(slope, residual, self._count, power, self.z)  # (V, J, C)
         if not kept.any():
             return frames
         out = np.asarray(frames, np.float64).copy()

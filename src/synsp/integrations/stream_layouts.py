@@ -104,9 +104,11 @@ class OtherLayout:
         far = np.abs(lags) > self.left_out
         widths = self._width.setdefault(pid, (RunningWidth(len(self.sigmas)), RunningWidth(len(self.sigmas))))
         # each joint's width, the input's and the network's joints' each for its own noise and motion
-        raw, model = (means[width(frames[frame][i], np.stack([_weighted_mean(x[far], w[far]) for w in weights])
-                                  if far.any() else None), np.arange(means.shape[1])]
-                      for i, (width, x, means) in enumerate(zip(widths, (given, converted), (raws, models))))
+        chosen = []
+        for i, (width, x, means) in enumerate(zip(widths, (given, converted), (raws, models))):
+            predicted = np.stack([_weighted_mean(x[far], w[far]) for w in weights]) if far.any() else None
+            chosen.append(means[width(frames[frame][i], predicted), np.arange(means.shape[1])])
+        raw, model = chosen
         nearest = self._nearest[pid][0]
         # the model joints' jitter is not the joint's own: their fast part only as far as it follows
         out = raw + self._share.setdefault(pid, RunningShare())(_correction(nearest, refined - model),

@@ -156,12 +156,12 @@ def with_file_rate(data: PoseData) -> PoseData:
     file names no rate: the mean rate of uneven times (:func:`file_times`; their grid is refined at
     it), and of even ones their step's (:func:`even_rate`), not an assumed 30 fps. Files with a
     rate, or with no usable times, are given back as they are."""
-    given = _reader_fields(data).get("times")
-    if data.fps is not None or given is None:
+    fields = _reader_fields(data)
+    if data.fps is not None or fields.get("times") is None:
         return data
     times = file_times(data)
     if times is None:
-        rate = even_rate(np.asarray(given, dtype=np.float64), _reader_fields(data).get("time_decimals"))
+        rate = even_rate(np.asarray(fields["times"], dtype=np.float64), fields.get("time_decimals"))
     else:
         rate = (len(times) - 1) / float(times[-1] - times[0])
     return replace(data, fps=rate) if rate is not None and FPS_RANGE[0] <= rate <= FPS_RANGE[1] else data
