@@ -85,8 +85,10 @@ def test_millimetre_units_unknown_markers_and_unseen_marker(tmp_path):
     assert np.allclose(data.poses[0, :, :2], values[:, :2], atol=1e-5)
     write_poses(tmp_path / "out.trc", data)
     text = (tmp_path / "out.trc").read_text().splitlines()
-    assert text[2].split("\t")[3:5] == ["2", "mm"] and "LASIS" not in text[3]  # never-seen marker left out
-    assert np.allclose(read_poses(tmp_path / "out.trc").poses[0], values[:, :2], atol=1e-3)
+    assert text[2].split("\t")[3:5] == ["3", "mm"] and text[3].split("\t")[-4] == "LASIS"  # never seen: kept
+    assert all(row.split("\t")[-3:] == ["", "", ""] for row in text[5:])  # ... as blank cells
+    back = read_poses(tmp_path / "out.trc").poses[0]
+    assert np.allclose(back[:, :2], values[:, :2], atol=1e-3) and np.isnan(back[:, 2]).all()
 
 
 def test_bad_trc_is_one_line_error(tmp_path):

@@ -35,7 +35,8 @@ marker at all would leave IK nothing to fit): a missing value is linearly interp
 the marker's neighbouring frames, or holds its first / last value at the ends
 (:func:`gap_count` tells how many values that is). With ``extra["keep_missing"]`` (``synsp
 refine --max-gap``: long gaps are not to be invented) they are written blank. A marker never
-seen in any frame is left out of the file. ``synsp refine`` fills the gaps inside the person's
+seen in any frame keeps its columns, blank in every frame: the file keeps the user's marker set,
+which an OpenSim marker set or scaling setup names. ``synsp refine`` fills the gaps inside the person's
 span before refining and reports the ones the writer fills or leaves blank.
 """
 from __future__ import annotations
@@ -292,7 +293,7 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     """Write a TRC file in Pose2Sim's layout (see the module doc); poses (1, T, J, 3) in millimetres.
 
     Missing values are interpolated or held, or written as blank cells when
-    ``data.extra["keep_missing"]``; markers never seen are left out.
+    ``data.extra["keep_missing"]``; markers never seen are written blank in every frame.
     """
     poses = np.asarray(data.poses, dtype=np.float64)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
@@ -307,13 +308,12 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
         markers = layout_joint_names(data.layout) or generic_names(n_joints)
         columns = list(range(n_joints))
     track = poses[0][:, columns]  # (T, M, 3)
-    seen = np.isfinite(track).all(-1).any(0)
-    markers = [m for m, s in zip(markers, seen) if s]
-    track = track[:, seen]
-    if not markers:
+    never = ~np.isfinite(track).all(-1).any(0)  # (M,)
+    if never.all():
         raise ValueError(f"{path}: no marker has a value in any frame; nothing to write")
     if not data.extra.get("keep_missing"):
         track = fill_gaps(track)[0]
+        track[:, never] = np.nan  # fill_gaps would put them at the body's centre: no value was ever given
     units = trc.get("units", "m")
     track = track / UNITS_TO_MM[units]
     fields = dict(trc.get("fields", {}))

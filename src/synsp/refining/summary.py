@@ -334,7 +334,7 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
                 "OpenSim reads them as NaN and its inverse kinematics skips that marker in that frame)"]
     return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values not given (outside the "
             "detected span, in frames with no joint detected, in gaps longer than --max-gap) were interpolated "
-            "or held at the nearest measured value (markers never seen are left out)"]
+            "or held at the nearest measured value (markers never seen are written blank)"]
 
 
 def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
