@@ -151,7 +151,7 @@ def test_frames_before_the_person_appears_are_held_and_counted(tmp_path, capsys)
     values[:5] = np.nan  # nobody in view yet: outside the person's span, refinement leaves it missing
     _write_trc(tmp_path / "lab.trc", markers, values, "mm")
     assert main(["refine", str(tmp_path / "lab.trc"), "--method", "savgol"]) == 0
-    assert "gaps: TRC cannot store missing values; 15 joint values" in capsys.readouterr().out
+    assert "gaps: TRC is written filled, as Pose2Sim writes it; 15 joint values" in capsys.readouterr().out
     out = tmp_path / "lab_filt_synsp.trc"
     rows = [line.split("\t") for line in out.read_text().splitlines()[5:]]
     assert len(rows) == 50 and all(cell.strip() and cell != "nan" for row in rows for cell in row)

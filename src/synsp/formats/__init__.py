@@ -53,8 +53,8 @@ class Format:
     -> PoseData`` and, if ``writable``, ``write(path, data, fmt)``. Formats that share an
     extension are told apart by the module's ``sniff(content) -> bool``, given the parsed
     JSON of a ``.json`` file or the array names of an ``.npz``; a format without ``sniff`` is
-    that extension's fallback. A format that cannot store missing values (``holds_missing``
-    False, e.g. TRC for OpenSim) fills them when writing; its module's ``gap_count(poses)``
+    that extension's fallback. A format written filled (``holds_missing`` False: TRC, whose
+    blank cells OpenSim reads, is written filled as Pose2Sim writes it) fills gaps when writing; its module's ``gap_count(poses)``
     says how many values that is. A format without room for the flags of filled values
     (``holds_filled`` False: a bare ``.npy``, TRC, DeepLabCut, SLEAP, anipose) writes them as
     values like any other; ``synsp refine`` says so.
@@ -63,7 +63,7 @@ class Format:
     module: str
     extensions: tuple[str, ...]
     writable: bool = True
-    holds_missing: bool = True  # False: the file cannot say "missing" and the writer fills gaps
+    holds_missing: bool = True  # False: the writer fills gaps (the file's users expect no blanks)
     holds_filled: bool = True  # False: no room for PoseData.filled; filled values look measured
     motion: bool = False  # joint rotations: the module also has read_motion / write_motion (formats.motion)
 

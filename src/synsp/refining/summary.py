@@ -332,9 +332,9 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
     if data.extra.get("keep_missing"):  # --max-gap: the writer leaves them blank
         return [f"gaps: {count} joint values written as blank cells, {fmt.upper()}'s missing marker (--max-gap; "
                 "OpenSim reads them as NaN and its inverse kinematics skips that marker in that frame)"]
-    return [f"gaps: {fmt.upper()} cannot store missing values; {count} joint values not given (outside the "
-            "detected span, in frames with no joint detected, in gaps longer than --max-gap) were interpolated "
-            "or held at the nearest measured value (markers never seen are written blank)"]
+    return [f"gaps: {fmt.upper()} is written filled, as Pose2Sim writes it; {count} joint values not given (outside "
+            "the detected span, in frames with no joint detected) were interpolated or held at the nearest measured "
+            "value (--max-gap leaves gaps blank; markers never seen are written blank)"]
 
 
 def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
