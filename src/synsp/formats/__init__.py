@@ -54,8 +54,8 @@ class Format:
     extension are told apart by the module's ``sniff(content) -> bool``, given the parsed
     JSON of a ``.json`` file or the array names of an ``.npz``; a format without ``sniff`` is
     that extension's fallback. A format written filled (``holds_missing`` False: TRC, whose
-    blank cells OpenSim reads, is written filled as Pose2Sim writes it) fills gaps when writing; its module's ``gap_count(poses)``
-    says how many values that is. A format without room for the flags of filled values
+    blank cells OpenSim reads, is written filled as Pose2Sim writes it) fills gaps when writing;
+    its module's ``gap_count(poses)`` says how many values that is. A format without room for the flags of filled values
     (``holds_filled`` False: a bare ``.npy``, TRC, DeepLabCut, SLEAP, anipose) writes them as
     values like any other; ``synsp refine`` says so.
     """
