@@ -63,6 +63,20 @@ def test_the_stream_leaves_clean_poses_as_offline_does(space, layout, name):
 
 
 
+@needs_data
+def test_a_stream_of_slow_3d_errors_is_not_read_as_clean():
+    """Noise with no fast part whose limbs drift (a smoothed depth error): the whole correction, as offline."""
+    from scipy.ndimage import gaussian_filter1d
+
+    from synsp.evaluation.protocol import make_cases
+    from synsp.skeleton import root_position
+
+    case = make_cases("val", "none", layout="h36m17", space="3d", max_clips=1)[0]
+    noisy = case.clean + gaussian_filter1d(np.random.default_rng(0).normal(0, 30, case.clean.shape), 2.0, axis=0)
+    error = lambda x: np.linalg.norm(x - root_position(x, "h36m17") - case.clean, axis=-1).mean()  # noqa: E731
+    assert error(_streamed(synsp.load_model("synsp-h36m17"), noisy.astype(np.float32))) < 0.85 * error(noisy)
+
+
 def test_a_crowd_reads_everyones_noise_in_one_filter_call_as_each_alone(monkeypatch):
     from synsp.inference import stream_clean
     from synsp.inference.people_stream import MultiPersonStreamingRefiner

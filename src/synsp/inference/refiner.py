@@ -368,6 +368,8 @@ class Refiner(WindowNetwork):
             rate = 30.0 if fps is None else float(fps)
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
+        drift = (bone_drift(measured.values, self.layout, given_fps)  # 3D: limbs that drift: slow errors
+                 if self.keep_clean and self.space == "3d" and own_joints else None)  # (clean.DRIFT_OPEN)
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
@@ -379,7 +381,7 @@ class Refiner(WindowNetwork):
             if self.give_back_motion:  # against the values it measured, before the clean-input step
                 out = give_back_motion(measured.values, out)
             if self.keep_clean:  # in the input's own axes and unit, against the values it measured
-                out = keep_to_noise(measured.values, out, space=self.space)
+                out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         return result
 

@@ -13,9 +13,11 @@ in one filter call (:func:`clean_steps`).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
-from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, grid_step, opened, without_grid
+from synsp.inference.clean import DRIFT_OPEN, NOISE_BAND, NOISE_RAMP, fast_part, grid_step, opened, without_grid
 from synsp.inference.stream_floor import filter_together
 from synsp.sequence import body_size
 
@@ -23,10 +25,15 @@ HISTORY = 64  # input frames before the ones given back that the noise filter ru
 
 
 class RunningCleanStep:
-    """:func:`synsp.inference.clean.keep_to_noise` for one stream in ``space`` ("3d" or "2d")."""
+    """:func:`synsp.inference.clean.keep_to_noise` for one stream in ``space`` ("3d" or "2d").
 
-    def __init__(self, space: str):
+    ``drift`` gives the limbs' drift so far, (V,) body sizes or None (3D: the stream's floor step
+    measures it, :attr:`~synsp.inference.stream_floor.RunningFloorStep.drift`); a drift over
+    :data:`~synsp.inference.clean.DRIFT_OPEN` keeps the whole correction, as offline."""
+
+    def __init__(self, space: str, drift: Callable[[], np.ndarray | None] | None = None):
         self.ramp = NOISE_RAMP[space]
+        self.drift = drift
         self._noise = 0.0  # (V, J) summed squared fast part of the input over the frames given back
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
@@ -49,6 +56,9 @@ class RunningCleanStep:
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
         level = without_grid(noise, grid_step(around), around.shape[-1])  # rounding is no estimator's noise
         whole = opened(np.median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
+        drift = None if self.drift is None else self.drift()
+        if drift is not None:  # slow errors without fast noise: no clean input
+            whole = np.maximum(whole, opened(drift, DRIFT_OPEN))
         if (whole >= 1).all():
             return outputs
         limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))

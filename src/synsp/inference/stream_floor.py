@@ -53,6 +53,7 @@ class RunningFloorStep:
         self._size_sum = 0.0  # (V,) summed per-frame body extents
         self._count = 0
         self._changes: np.ndarray | None = None  # (n, V, B) |slow limb change| per frame, for the median
+        self.drift: np.ndarray | None = None  # (V,) the limbs' drift so far (body sizes; 3D), the clean step reads it
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +108,7 @@ class RunningFloorStep:
             self._changes = np.concatenate([self._changes, np.abs(slow_change)])
             if len(self._changes) > DRIFT_HISTORY:
                 self._changes = self._changes[::2]
-            drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
+            self.drift = drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
             strength = drift_factor(drift, self.ramp)
         strength = strength * min(1.0, self._count / HISTORY)
         gain = kept_share(rms, strength[:, None] * self.floor2)

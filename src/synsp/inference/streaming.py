@@ -179,7 +179,8 @@ class StreamingRefiner(StreamOutput):
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
         self._give_back = RunningGiveBack() if model.give_back_motion else None
-        self._clean = RunningCleanStep(model.space) if model.keep_clean else None
+        self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
+                       if model.keep_clean else None)
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference.clean import keep_to_noise
-from synsp.inference.floor import SHRINK_CONVERTED
+from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
@@ -144,7 +144,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
         for j, values in trunk.items():
             placed[:, j] = values
         if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
-            placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d")
+            drift = bone_drift(converted, target, options.get("fps")) if poses.shape[-1] == 3 else None
+            placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
     return out
 
