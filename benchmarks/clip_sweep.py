@@ -6,9 +6,10 @@ per clip), corrupted by the simulator's preset (:func:`benchmarks.joint_groups.n
 generator seeded 11 over the clips in order), and refined by ``synsp.refine`` (the default) and by
 SmoothNet. Printed per layout and preset: the mean over clips of MPJPE x input, and the clips
 flagged, where the default is worse than the input or more than 1.15 x SmoothNet's error
-(default / SmoothNet x input; the four worst). Run::
+(default / SmoothNet x input; the four worst). Preset ``none``: the clean clip itself, and the
+figures are how far each method moves it (mean |out - in|, mm or px) instead. Run::
 
-    .venv/bin/python benchmarks/clip_sweep.py [--space 2d] [--layouts coco17 halpe26] [--presets typical jitter]
+    .venv/bin/python benchmarks/clip_sweep.py [--space 2d] [--layouts coco17 halpe26] [--presets typical jitter none]
 """
 from __future__ import annotations
 
@@ -44,12 +45,19 @@ def main() -> None:
                 if args.space == "2d":
                     camera = random_camera(np.random.default_rng(c), subject=x)
                     x, scale = project(x, camera).astype(np.float32), pixels_per_mm(x, camera)
+                if preset == "none":  # how far the clean clip is moved
+                    rows.append((mpjpe(synsp.refine(x), x), mpjpe(synsp.refine(x, method="smoothnet"), x),
+                                 name.split("_", 1)[1]))
+                    continue
                 noisy = noisy_of(x, preset, layout, scale, rng)
                 base = mpjpe(noisy, x)
                 rows.append((mpjpe(synsp.refine(noisy), x) / base,
                              mpjpe(synsp.refine(noisy, method="smoothnet"), x) / base, name.split("_", 1)[1]))
-            flagged = sorted((r for r in rows if r[0] > 1.0 or r[0] > 1.15 * r[1]), reverse=True)
             means = np.mean([r[:2] for r in rows], axis=0)
+            if preset == "none":
+                print(f"| {layout} | none: moved | {means[0]:.3f} | {means[1]:.3f} | |", flush=True)
+                continue
+            flagged = sorted((r for r in rows if r[0] > 1.0 or r[0] > 1.15 * r[1]), reverse=True)
             print(f"| {layout} | {preset} | {means[0]:.3f} | {means[1]:.3f} | {len(flagged)} of {len(rows)}: "
                   + "; ".join(f"{n} {a:.2f} / {b:.2f}" for a, b, n in flagged[:4]) + " |", flush=True)
 

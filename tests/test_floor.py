@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+import synsp
 from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
 from synsp.inference.floor import (
@@ -375,3 +376,24 @@ def test_the_2d_floor_step_measures_from_smoothnet(monkeypatch):
     np.testing.assert_allclose(seen[-1][0], smoothnet, atol=1e-3)
     synsp.refine(x3)
     assert seen[-1] is None
+
+
+@needs_data
+def test_a_sprint_under_jitter_reads_its_limbs_drift_at_its_own_rate_not_the_paced_one():
+    """A sprint is refined as if filmed at ~14 fps (the pace followed); its limbs' drift read at
+    that rate took the jitter for drift (2 Hz of 14 fps is 4.3 Hz of the clip) and left the floor
+    step off on jitter-only sprints. Read at the clip's own rate, as the ramp was chosen on."""
+    from synsp.data.mocap import load_clip
+    from synsp.data.simulator import corrupt
+    from synsp.inference.floor import bone_drift
+    from synsp.refining.methods import network_model
+
+    clean = load_clip("dataset-2_run_normal_027", "h36m17")[:300]
+    noisy = corrupt(clean, "jitter", rng=np.random.default_rng(0), layout="h36m17").noisy
+    noisy = np.where(np.isnan(noisy), clean, noisy).astype(np.float32)
+    synsp.refine(noisy)
+    model = network_model("synsp", 3, None, None)
+    assert model.paced_fps is not None and model.paced_fps < 20
+    assert np.allclose(model.limb_drift, bone_drift(noisy[None], "h36m17"))  # at 30 fps, the clip's
+    # before: 0.0041 at the paced rate, above the ramp's top (0.004): no step
+    assert (model.floor_strength > 0).all()

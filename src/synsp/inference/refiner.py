@@ -356,7 +356,8 @@ class Refiner(WindowNetwork):
         if strength and self.floor is not None and own_joints and floor is not False:
             strength = np.full(seq.shape[:-3], strength)
             if self.drift_ramp is not None:
-                self.limb_drift = bone_drift(seq, self.layout, fps)
+                # at the clip's own rate: at a sprint's paced 14 fps its jitter read as drift (RESULTS section 4)
+                self.limb_drift = bone_drift(seq, self.layout, given_fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             self.floor_strength = strength
             base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])

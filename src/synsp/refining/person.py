@@ -11,6 +11,7 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.joint_corrections import (
+    detached_joints,
     loose_trunk_points,
     nearest_joints,
     noise_ratio,
@@ -59,7 +60,20 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
         values = measurements(x, None if name is None else get_layout(name)).values
         network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
         groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
-        return model.refine(values, other_layout=True, groups=groups, **network_options)
+        detached = detached_joints(values, name) if name is not None else []
+        if not detached:
+            return model.refine(values, other_layout=True, groups=groups, **network_options)
+        # a ground root: its own path smoothed (first: the body's call leaves the pace the summary reads);
+        # about the body's centroid it would move with the body's whole path, and count in its size
+        out = np.empty_like(values)
+        out[..., detached, :] = model.refine(values[..., detached, :], other_layout=True, **network_options)
+        body = [j for j in range(values.shape[-2]) if j not in detached]
+        at = {j: i for i, j in enumerate(body)}
+        groups = {g: np.array([at[j] for j in js if j in at], int) for g, js in (groups or {}).items()}
+        out[..., body, :] = model.refine(values[..., body, :], other_layout=True,
+                                         groups={g: js for g, js in groups.items() if len(js)} or None,
+                                         **network_options)
+        return out
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
@@ -98,6 +112,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
       shoulders' noise, not its own;
+    - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
+      joint_Root, the world's origin: :func:`~synsp.refining.joint_corrections.detached_joints`)
+      is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
     - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
 
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
@@ -131,6 +148,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
         weights[joints] = 0.0
+    weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
         weights[first:end] *= block == "pose"
     out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
