@@ -3,6 +3,7 @@ and batches side by side; a :class:`~synsp.inference.refiner.Refiner` is one of 
 clip-level step around it."""
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -13,6 +14,7 @@ import torch
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.window_lean import turn_in_image, window_turn
+from synsp.model import network_classes
 from synsp.skeleton import flip_lr
 
 QUANTIZE = True  # int8 dynamic quantisation of the linear layers (CPU only)
@@ -30,6 +32,20 @@ TRACE_BELOW = 64
 # (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
 # the outputs (int8 activations are quantised per batch).
 BATCH_SIZE = (256, 2048)
+
+
+def default_window(kind: str) -> int:
+    """The window of ``kind``'s config class, for checkpoints whose config does not say."""
+    config_class = network_classes(kind)[1]
+    return next(f.default for f in dataclasses.fields(config_class) if f.name == "window")
+
+
+def check_stride(name: str, value: int, window: int) -> int:
+    """``value`` as an int if it is a stride for windows of ``window`` frames (1 to ``window``)."""
+    if not isinstance(value, (int, np.integer)) or not 1 <= value <= window:
+        raise ValueError(f"{name} must be an int in [1, {window}] for a window of {window} frames, got {value!r}")
+    return int(value)
+
 
 class WindowNetwork:
     """A trained network run over windows (N, V, F, J, C) in model space. Its subclass

@@ -1,7 +1,6 @@
 """Run a trained network over whole sequences: windows in, SWAA-merged sequence out."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable
 
 import numpy as np
@@ -12,19 +11,21 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
+from synsp.inference import network_windows as windows
 from synsp.inference.body_scale import size_factor
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork
+from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.oversmoothing import give_back_motion
+from synsp.inference.repeated_pull import REPEAT_RAMP, REPEAT_STRIDE, repeat_factor, repeated_share
 from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
 from synsp.inference.window_lean import MAX_LEAN, can_lean
-from synsp.model import get_network, network_classes
+from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
 from synsp.sequence import UNSEEN_SHARE, missing_mask, mm_per_unit, unseen_share
 from synsp.skeleton import get_layout, root_position
@@ -56,18 +57,6 @@ GIVE_BACK_MOTION = True
 # keep_convention at convention_pass.PULL_STRIDE). 2D keeps stride 2: at 3 its jitter-only and
 # Accel figures were worse (section 15).
 STRIDE = {"3d": 3, "2d": 2}
-
-
-def _default_window(kind: str) -> int:
-    """The window of ``kind``'s config class, for checkpoints whose config does not say."""
-    config_class = network_classes(kind)[1]
-    return next(f.default for f in dataclasses.fields(config_class) if f.name == "window")
-
-
-def _check_stride(name: str, value: int, window: int) -> int:
-    if not isinstance(value, (int, np.integer)) or not 1 <= value <= window:
-        raise ValueError(f"{name} must be an int in [1, {window}] for a window of {window} frames, got {value!r}")
-    return int(value)
 
 
 class Refiner(WindowNetwork):
@@ -103,7 +92,7 @@ class Refiner(WindowNetwork):
         self.layout = get_layout(config.data.layout)
         self.space: str = config.data.space
         self.network = get_network(self.kind)
-        self.window: int = int(config.model.get("window", _default_window(self.kind)))
+        self.window: int = int(config.model.get("window", windows.default_window(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
         # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric"
@@ -147,6 +136,10 @@ class Refiner(WindowNetwork):
         # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
         self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
         self.limb_drift: np.ndarray | None = None
+        # 2D: the strength scaled by how much of its slow correction the network repeats on its own
+        # output (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
+        self.repeat_ramp: tuple | None = REPEAT_RAMP if self.space == "2d" else None
+        self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
@@ -174,9 +167,9 @@ class Refiner(WindowNetwork):
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
         default_stride = 1 if self.network.per_coordinate or network_only else STRIDE[self.space]
-        self.stride = default_stride if stride is None else _check_stride("stride", stride, self.window)
+        self.stride = default_stride if stride is None else check_stride("stride", stride, self.window)
         self.pull_stride = (PULL_STRIDE if pull_stride is None
-                            else _check_stride("pull_stride", pull_stride, self.window))
+                            else check_stride("pull_stride", pull_stride, self.window))
         self.batch_size = BATCH_SIZE[self.device.type == "cuda"]
         self.convention_passes = CONVENTION_PASSES if convention_passes is None else convention_passes
         if self.convention_passes not in (1, 2):
@@ -241,7 +234,8 @@ class Refiner(WindowNetwork):
         call; ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor`
         step); a number sets that step's strength for this call (default
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
-        (:attr:`drift_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
+        (:attr:`drift_ramp`) and in 2D scaled by how much of its correction the network repeats
+        (:attr:`repeat_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
         (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
         low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited
         to the input's own noise (:mod:`synsp.inference.clean`; :attr:`keep_clean`).
@@ -294,7 +288,7 @@ class Refiner(WindowNetwork):
         self.gave_way = own_joints and self.gives_way(unseen)
         if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
-            self.limb_drift = self.floor_strength = None
+            self.limb_drift = self.floor_strength = self.repeated = None
             out = self.fallback().refine(x, fps=given_fps)
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
@@ -327,7 +321,7 @@ class Refiner(WindowNetwork):
             anchor = seq.mean(axis=-2, keepdims=True) if self.mean_anchor else root
             root_track = smoothed_track(anchor, fps, self.covered_fps) if self.smooth_root else anchor
             seq = seq - root
-        stride = self.stride if stride is None else _check_stride("stride", stride, self.window)
+        stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
         run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
@@ -352,13 +346,17 @@ class Refiner(WindowNetwork):
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
                        for name, out in outputs.items()}
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
-        self.limb_drift = self.floor_strength = None
+        self.limb_drift = self.floor_strength = self.repeated = None
         if strength and self.floor is not None and own_joints and floor is not False:
             strength = np.full(seq.shape[:-3], strength)
             if self.drift_ramp is not None:
                 # at the clip's own rate: at a sprint's paced 14 fps its jitter read as drift (RESULTS section 4)
                 self.limb_drift = bone_drift(seq, self.layout, given_fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
+            if self.repeat_ramp is not None:
+                self.repeated = repeated_share(lambda s: run_at_rate(lambda w: self._run(
+                    w, REPEAT_STRIDE, batch_size, ("final",)), s, fps, self.covered_fps)["final"], seq, fps)
+                strength = strength * repeat_factor(self.repeated, self.repeat_ramp)
             self.floor_strength = strength
             base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace

@@ -11,6 +11,7 @@ import numpy as np
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
 from synsp.inference.floor import drift_note
+from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
@@ -350,6 +351,8 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(group_pace_note(tracks.group_paces, fps))
     if tracks.drifts:
         notes.append(drift_note(tracks.drifts))
+    if tracks.repeats:
+        notes.append(repeat_note(tracks.repeats))
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")

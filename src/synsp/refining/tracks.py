@@ -53,6 +53,7 @@ class RefinedTracks(NamedTuple):
     # video: more than synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the mean over the spans that gave way
     unseen: list[tuple[int, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
+    repeats: list[float] = []  # 2D: each span's share of its slow correction the network repeats (Refiner.repeated)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -88,6 +89,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     sizes: list[float] = []
     paces: list[float] = []
     drifts: list[float] = []
+    repeats: list[float] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
@@ -116,7 +118,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             absent[v, span] = nobody
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                model.limb_drift, model.unlike_body, model.gave_way = None, False, False
+                model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
             if grouped is not None:
                 grouped.group_fps = {}
             refined = refine_track(values[:, :laid], layout, method, missing=missing[:, :laid], **options)
@@ -137,6 +139,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         paces.append(model.paced_fps)
                     if model.limb_drift is not None:
                         drifts.extend(np.ravel(model.limb_drift).tolist())
+                    if model.repeated is not None:
+                        repeats.extend(np.ravel(model.repeated).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
@@ -147,7 +151,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, group_paces)
+                         inverted, jumped, absent, unseen, group_paces, repeats)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:

@@ -1,0 +1,76 @@
+"""A second pass tells the network's pull from its correction: the 2D floor step's evidence.
+
+The floor step (:mod:`synsp.inference.floor`) cuts the network's slow correction back where the
+input shows no slow error to fix, since there that correction is the network's pull towards the
+poses it knows. 3D reads that evidence in the limbs (:func:`~synsp.inference.floor.bone_drift`);
+in 2D, limbs change length as they turn, and no clip-level measure of the input told clips with
+slow errors from clips without (benchmarks/RESULTS.md, section 4, "2D clips with little jitter").
+
+The network's own output tells them. A correction of an estimator's slow error removes that
+error, so refining the output a second time finds little left to correct; a pull is not
+evidence-driven, so the second pass pulls again, the same way. :func:`repeated_share` is the
+second pass's slow correction projected on the first's (1: the same move again; 0: nothing
+more, or at right angles). On the validation split (2D, COCO-17, first 30 clips; 10th / 50th / 90th
+percentiles) it reads 0.18 / 0.27 / 0.47 on `typical` input, 0.56 / 0.66 / 0.72 on jitter-only
+input and 0.61 / 0.72 / 0.80 on the clean clips. :func:`repeat_factor` turns it into the floor
+step's strength: none where the network's correction does not repeat (an estimator's slow error,
+which the step would otherwise cut), the default strength in between, and ten times it where the
+correction repeats (the pull itself), chosen there (RESULTS section 4, "A second pass").
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from synsp.inference.floor import slow_part
+
+__all__ = ["REPEAT_RAMP", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
+
+# (shares, factors): the floor step's strength is multiplied by the factor interpolated at the
+# clip's repeated share, held at the ends. Chosen on the validation split's first 30 clips
+# (RESULTS section 4, "A second pass").
+REPEAT_RAMP = ((0.35, 0.5, 0.6), (0.0, 1.0, 10.0))
+# The two passes' windows start every this many frames: only their slow part (below
+# floor.SLOW_HZ) is read, which a stride of 8 changes little (the share's percentiles above
+# within 0.015 of the refiner's stride 2) at a quarter of the work.
+REPEAT_STRIDE = 8
+
+
+def repeated_share(run: Callable[[np.ndarray], np.ndarray], inputs: np.ndarray,
+                   fps: float | None = None) -> np.ndarray:
+    """How much of the network's slow correction it makes again on its own output.
+
+    ``run`` maps poses (V, T, J, C) to the network's output of the same shape; ``inputs`` (V, T,
+    J, C) without NaN, any unit; ``fps`` the rate ``run`` sees them at (None: 30), for the slow
+    part (:func:`synsp.inference.floor.slow_part`). Returns (V,): per person, the second pass's
+    slow correction projected on the first's, over every frame, joint and coordinate (0 where the
+    first pass corrects nothing slowly).
+    """
+    inputs = np.asarray(inputs)
+    first = run(inputs)
+    second = run(first)
+    s1 = slow_part(np.asarray(first, np.float64) - inputs, fps)
+    s2 = slow_part(np.asarray(second, np.float64) - first, fps)
+    axes = tuple(range(1, s1.ndim))
+    energy = (s1 ** 2).sum(axis=axes)
+    return np.where(energy > 0, (s1 * s2).sum(axis=axes) / np.maximum(energy, 1e-30), 0.0)
+
+
+def repeat_factor(share: np.ndarray | float, ramp: tuple = REPEAT_RAMP) -> np.ndarray:
+    """The floor step's strength multiplier at a :func:`repeated_share` of ``share``, shaped like it."""
+    return np.interp(np.asarray(share, np.float64), *ramp)
+
+
+def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP) -> str:
+    """What ``synsp refine`` says of the repeated shares of the spans it refined (2D)."""
+    shares = sorted(shares)
+    amount = f"{shares[0]:.2f}" + (f"-{shares[-1]:.2f}" if shares[-1] - shares[0] >= 0.005 else "")
+    factors = repeat_factor(np.array(shares), ramp)
+    if (factors == 0).all():
+        done = "so it was kept whole, as a correction of the estimator's slow errors"
+    elif (factors >= ramp[1][-1]).all():
+        done = "so it was cut back to SmoothNet's, as the network's pull towards the poses it knows"
+    else:
+        done = f"so the floor step cut it back at {factors.min():.1f}-{factors.max():.1f} x its strength"
+    return f"second pass: refined again, the network repeats {amount} of its slow correction, {done}"

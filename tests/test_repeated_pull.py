@@ -1,0 +1,95 @@
+"""A second pass tells the network's pull from its correction (synsp.inference.repeated_pull)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+from conftest import needs_data
+from synsp.inference.checkpoint import load_model
+from synsp.inference.repeated_pull import REPEAT_RAMP, repeat_factor, repeat_note, repeated_share
+from synsp.skeleton import convert
+from test_floor import turning
+
+
+def _poses(seed: int = 0) -> np.ndarray:
+    """(1, 120, 17, 2) slow motion in pixels."""
+    t = np.arange(120)[:, None, None]
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(200, 400, (17, 2)) + 20 * np.sin(t / 25 + rng.uniform(0, 6, (17, 2))))[None]
+
+
+def test_a_pull_repeats_a_correction_does_not():
+    x = _poses()
+    pose = np.full((17, 2), 300.0)  # what a pull draws every input towards
+    pull = repeated_share(lambda s: s + 0.3 * (pose - s), x)
+    bias = np.random.default_rng(1).normal(0, 8, (17, 2))  # an estimator's constant error
+    # a correction that finds it: each joint's mean put back on the truth's; the second pass finds nothing left
+    correction = repeated_share(lambda s: s - (s.mean(axis=1, keepdims=True) - x.mean(axis=1, keepdims=True)), x + bias)
+    assert np.isclose(pull[0], 0.7, atol=0.02)  # the second pass moves 0.7 as far, the same way
+    assert abs(correction[0]) < 0.02
+    assert repeated_share(lambda s: s, x)[0] == 0.0  # no correction at all: nothing repeats
+
+
+def test_the_factor_spares_a_correction_and_cuts_a_pull():
+    assert repeat_factor(0.2) == 0.0 and repeat_factor(0.5) == 1.0 and repeat_factor(0.9) == REPEAT_RAMP[1][-1]
+    assert "kept whole" in repeat_note([0.2]) and "cut it back at 1.0-10.0" in repeat_note([0.5, 0.9])
+
+
+def _pixels(x3: np.ndarray) -> np.ndarray:
+    return (convert(x3, "h36m17", "coco17")[..., :2] * [1.0, -1.0] / 4 + 300).astype(np.float32)  # y down
+
+
+def test_the_2d_refiner_scales_its_floor_step_by_the_repeated_share():
+    clean = _pixels(turning())
+    noisy = np.stack([clean, clean[::-1]]) + np.random.default_rng(0).normal(0, 1.5, (2, *clean.shape))
+    model = load_model("synsp-coco17")
+    model.refine(noisy.astype(np.float32))
+    assert model.repeated.shape == (2,)  # one share per person
+    np.testing.assert_allclose(model.floor_strength, model.shrink * repeat_factor(model.repeated))
+    model.repeat_ramp = None
+    model.refine(noisy.astype(np.float32))
+    assert model.repeated is None and (model.floor_strength == model.shrink).all()
+    model3 = load_model("synsp-h36m17")  # 3D reads the limbs' drift instead
+    model3.refine(turning().astype(np.float32))
+    assert model3.repeat_ramp is None and model3.repeated is None
+
+
+@needs_data
+def test_jitter_only_mocap_repeats_its_pull_and_comes_out_nearer_the_truth():
+    """Validation clips: on jitter-only 2D input the network's slow correction repeats (its pull,
+    not the input's error), the floor step cuts it harder and the output is nearer the truth than
+    without the second pass; on `typical` input, whose slow errors the network corrects, the
+    share is lower and the output no worse."""
+    from synsp.evaluation.protocol import make_cases
+
+    model = load_model("synsp-coco17")
+    for preset in ("jitter", "typical"):
+        errors = {True: [], False: []}
+        shares = []
+        for case in make_cases("val", preset, layout="coco17", space="2d", max_clips=4):
+            for gate in (True, False):
+                model.repeat_ramp = REPEAT_RAMP if gate else None
+                out = model.refine(case.noisy)
+                errors[gate].append(np.linalg.norm(out - case.clean, axis=-1).mean())
+                if gate:
+                    shares.append(float(model.repeated[0]))
+        gated, plain = np.mean(errors[True]), np.mean(errors[False])
+        if preset == "jitter":
+            assert min(shares) > REPEAT_RAMP[0][1] and gated < 0.97 * plain, (shares, gated, plain)
+        else:
+            assert np.median(shares) < REPEAT_RAMP[0][1] and gated < 1.005 * plain, (shares, gated, plain)
+
+
+def test_synsp_refine_says_what_the_second_pass_found(tmp_path):
+    clean = _pixels(turning())
+    noisy = clean + np.random.default_rng(0).normal(0, 3.0, clean.shape).astype(np.float32)
+    np.save(tmp_path / "in.npy", noisy)
+    cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy"),
+           "--layout", "coco17", "--space", "2d"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "second pass: refined again, the network repeats" in done.stdout
+    whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
+    assert whole.returncode == 0 and "second pass:" not in whole.stdout  # no step, nothing measured
