@@ -29,8 +29,15 @@ class RunningLowPass:
     """The output low-pass for one stream at ``cutoff`` Hz (see the module docstring)."""
 
     def __init__(self, cutoff: float):
+        self.hz = cutoff
         self.cutoff = cutoff_for(cutoff, STREAM_FPS)
         self._given: np.ndarray | None = None  # (n, V, J, C) the last HISTORY frames given back, before the step
+
+    def at_rate(self, rate: float | None) -> None:
+        """Filter as offline does a clip refined as if filmed at ``rate`` fps (None: the stream's
+        30; :mod:`synsp.inference.stream_pace`): the cut-off offline takes there, in the stream's time."""
+        rate = STREAM_FPS if rate is None else float(rate)
+        self.cutoff = cutoff_for(self.hz, rate) * STREAM_FPS / rate
 
     def __call__(self, frames: np.ndarray, later: np.ndarray) -> np.ndarray:
         """``frames`` (k, V, J, C) given back now, low-passed, with ``later`` (m, V, J, C) the frames after them."""

@@ -62,9 +62,10 @@ Where the stream cannot see the future it differs from offline refinement:
 - a track with many of the model's joints never seen (waist-up video) is refined by the network
   all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`), and a 3D body is
   placed by its root joint (offline: by its joints' mean, :attr:`Refiner.mean_anchor`);
-- the network sees the frames as they come, whatever the motion's pace: offline, a clip
-  faster than the mocap's is refined as if filmed at a lower rate, with frames interpolated
-  between the input's (:mod:`synsp.motion_pace`), which needs the whole clip's pace;
+- a stream faster than the mocap's motion is refined as if filmed at a lower rate, as offline
+  (:mod:`synsp.motion_pace`, :attr:`Refiner.follow_pace`), from the pace of its last 3 s once
+  16 frames have arrived (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its
+  windows sampled at the pace the network learnt between the frames held, no longer lag;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
@@ -91,6 +92,7 @@ from synsp.inference.stream_lowpass import RunningLowPass
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_oversmoothing import RunningGiveBack
+from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -157,7 +159,7 @@ class StreamingRefiner(StreamOutput):
         self._frames = 0  # frames pushed, including those before the first detection
         self._start: int | None = None  # index of the first detected frame
         self._windows = 0  # windows cut so far: the next one's index in the stream's regular cut
-        self._last_start = -1  # the last one's first frame, counted from self._start
+        self._last_end = -1  # the last one's last frame
         self._views: int | None = None  # None: frames are (J, C); else V of (V, J, C) frames
         self._dtype = np.dtype(np.float32)  # of the input frames, if floating
         self._unit = self.mm_per_unit if self.refiner.space == "3d" else 1.0  # None: not decided yet
@@ -183,6 +185,7 @@ class StreamingRefiner(StreamOutput):
                        if model.keep_clean else None)
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
+        self._pace = RunningPace(model.covered_fps, (self._lowpass,)) if model.follow_pace else None
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -263,11 +266,15 @@ class StreamingRefiner(StreamOutput):
             self._roots[t] = root
             model_frame = model_frame - root
         self._inputs[t] = model_frame
+        stretch = None if self._pace is None else self._pace.add(model_frame)  # None: the frames as they come
         f = self.refiner.window
         start = t - self._start - (f - 1)  # the window of frames t-F+1..t is complete; is it due?
-        if start == 0 or (start > 0 and start % self.stride == self.phase):
+        if stretch is not None:
+            if t - self._last_end >= max(1, int(self.stride / stretch)):
+                self._add_paced_window(t, stretch)
+        elif start == 0 or (start > 0 and start % self.stride == self.phase):
             self._add_window(t - f + 1, self._windows)
-            self._windows, self._last_start = self._windows + 1, start
+            self._windows, self._last_end = self._windows + 1, t
         self._inputs.pop(t - f, None)  # flush's last window may still need frames t-F+1..t
         return self._emit(upto=t - self.lag, last=t)
 
@@ -285,9 +292,13 @@ class StreamingRefiner(StreamOutput):
             held = [self._inputs[i] for i in range(self._start, last + 1)]
             held += [held[-1]] * (f - len(held))
             self._add_window(self._start, 0, np.stack(held, axis=1)[None])
-        elif span >= f and self._last_start != span - f:
+        elif span >= f and self._last_end != last:
             # The last window due did not end at the last frame: one more that does, as offline.
-            self._add_window(last - f + 1, self._windows)
+            stretch = None if self._pace is None else self._pace.stretch
+            if stretch is None:
+                self._add_window(last - f + 1, self._windows)
+            else:
+                self._add_paced_window(last, stretch)
         out = self._emit(upto=last, last=last)
         self.reset()
         return np.concatenate([*waiting, *([] if released is None else [released]), out])
@@ -337,6 +348,13 @@ class StreamingRefiner(StreamOutput):
             final = self._keep_convention(window, final, mirrored)
         self._accumulate(first, final)
 
+    def _add_paced_window(self, end: int, stretch: float) -> None:
+        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart
+        (:func:`~synsp.inference.stream_pace.paced_window`); its times stand for its first frame."""
+        times = paced_times(end, stretch, self.refiner.window)
+        self._add_window(times, self._windows, paced_window(self._inputs, times))
+        self._windows, self._last_end = self._windows + 1, end
+
     def _in_model_axes(self, window: np.ndarray, index: int) -> np.ndarray:
         """The window (1, V, F, J, C) turned to the model's axes (:attr:`Refiner.upright`),
         which the stream's first window (``index`` 0) decides."""
@@ -349,18 +367,23 @@ class StreamingRefiner(StreamOutput):
         """(1, V, F, J, C) model-space input window starting at frame ``first``."""
         return np.stack([self._inputs[first + k] for k in range(self.refiner.window)], axis=1)[None]
 
-    def _accumulate(self, first: int, final: np.ndarray) -> None:
+    def _accumulate(self, first: int | np.ndarray, final: np.ndarray) -> None:
         """Add the window's final output (1, V, F, J, C) in the model's axes, starting at frame
-        ``first``, to the running sums (in the input's axes), each frame weighted as offline SWAA
+        ``first`` (or sampled at (F,) times ``first``: a paced window, brought back to the frames
+        it spans), to the running sums (in the input's axes), each frame weighted as offline SWAA
         weights it (:attr:`Refiner.weights`)."""
         if self._axes is not None:
             final = final @ self._axes
         f = self.refiner.window
         weights = np.ones(f) if self.refiner.weights is None else self.refiner.weights
-        for k in range(f):
-            if first + k >= self._next:  # frames already given back take no more
-                self._sums[first + k] = self._sums.get(first + k, 0.0) + weights[k] * final[0, :, k]
-                self._counts[first + k] = self._counts.get(first + k, 0.0) + weights[k]
+        if isinstance(first, np.ndarray):
+            frames, values, weights = back_to_frames(final, first, weights)
+        else:
+            frames, values = first + np.arange(f), np.moveaxis(final[0], 1, 0)
+        for i, value, weight in zip(frames.tolist(), values, weights):
+            if i >= self._next:  # frames already given back take no more
+                self._sums[i] = self._sums.get(i, 0.0) + weight * value
+                self._counts[i] = self._counts.get(i, 0.0) + weight
 
     def _keep_convention(self, window: np.ndarray, final: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
         """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
