@@ -96,8 +96,9 @@ def test_clean_poses_written_as_whole_pixels_or_mm_are_not_made_worse(space, lay
     refined = synsp.refine(jitter, layout=layout)
     monkeypatch.setattr("synsp.inference.clean.grid_step", lambda values: 0.0)
     np.testing.assert_array_equal(refined, synsp.refine(jitter, layout=layout))  # an estimator's, rounded: as before
-    if space == "2d":  # the rule off: the network's floor (in 3D, 1 mm is nearly clean on this clip anyway)
-        assert error(synsp.refine(rounded, layout=layout)) > 1.6 * error(rounded)
+    if space == "2d":  # the rule off: the floor step, at the strength the second pass gives it
+        # (synsp.inference.repeated_pull), now keeps it too: 0.46 px against the rounding's 0.39 (0.9 before)
+        assert error(synsp.refine(rounded, layout=layout)) < 1.6 * error(rounded)
 
 
 @needs_data
