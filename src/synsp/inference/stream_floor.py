@@ -54,6 +54,8 @@ class RunningFloorStep:
         self._count = 0
         self._changes: np.ndarray | None = None  # (n, V, B) |slow limb change| per frame, for the median
         self.drift: np.ndarray | None = None  # (V,) the limbs' drift so far (body sizes; 3D), the clean step reads it
+        # (V,) the strength's multiplier from the second pass (2D: synsp.inference.stream_repeat); None: 1
+        self.scale: np.ndarray | None = None
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,6 +112,8 @@ class RunningFloorStep:
                 self._changes = self._changes[::2]
             self.drift = drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
             strength = drift_factor(drift, self.ramp)
+        if self.scale is not None:
+            strength = strength * self.scale
         strength = strength * min(1.0, self._count / HISTORY)
         gain = kept_share(rms, strength[:, None] * self.floor2)
 

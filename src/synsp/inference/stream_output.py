@@ -18,7 +18,7 @@ class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
-    ``_lengths`` and the steps ``_floor``, ``_lowpass``, ``_give_back``, ``_clean``."""
+    ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_lowpass``, ``_give_back``, ``_clean``."""
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
@@ -117,6 +117,11 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
                  for stream, frames, first, last in parts]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
+    for i in floored:  # 2D: a second pass over the inputs given back (synsp.inference.stream_repeat)
+        repeat = parts[i][0]._repeat
+        if repeat is not None:
+            repeat.add(arguments[i][1])
+            parts[i][0]._floor.scale = repeat.factor()
     for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
         out[i], later[i] = frames, after
     passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]

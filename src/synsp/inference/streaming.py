@@ -1,20 +1,18 @@
 """Frame in, refined frame out: a trained network on a live pose stream, with a bounded lag.
 
-Every ``stride``-th frame that arrives completes a window of F frames (with the full lag,
-offline refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the
-network refines that window at once and its output is added to running sums for the frames it
-covers (the Sliding Window Average, kept incrementally). Frame t is given back once ``lag`` (plus
-``lookahead``, below) later frames have arrived, as the weighted mean of the windows that cover
-it and are complete by then. With ``lag = F - 1`` (the default) that is every window, and the
-stream equals offline :meth:`synsp.inference.refiner.Refiner.refine` on gap-free input with no
-gross error to take out (below), frame for frame, ends included
-(at a stride > 1, except frame T - F: offline adds a last window ending at the last frame, which
-the stream cuts only when it ends); a smaller lag averages fewer windows (lag 0: only the window
-that ends at t), trading smoothness for latency. (Exactly so with a float32 network,
-``load_model(..., quantize=False)``: int8 layers quantise their activations per batch, and a
-stream's batch is one window, so with the default int8 network the stream is within about a
-tenth of what refinement moves.) Many tracked people at once, in one batch per frame:
-:mod:`synsp.inference.people_stream`.
+Every ``stride``-th frame that arrives completes a window of F frames (with the full lag, offline
+refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the network refines
+that window at once and its output is added to running sums for the frames it covers (the Sliding
+Window Average, kept incrementally). Frame t is given back once ``lag`` (plus ``lookahead``, below)
+later frames have arrived, as the weighted mean of the windows that cover it and are complete by
+then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
+:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input with no gross error to take out
+(below), frame for frame, ends included (at a stride > 1, except frame T - F: offline adds a last
+window ending at the last frame, which the stream cuts only when it ends); a smaller lag averages
+fewer windows (lag 0: only the window that ends at t), trading smoothness for latency. (Exactly so
+with a float32 network, ``load_model(..., quantize=False)``: int8 layers quantise their activations
+per batch, and a stream's batch is one window, so with the default int8 network the stream is within
+about a tenth of what refinement moves.) Many people at once: :mod:`synsp.inference.people_stream`.
 
 Where the stream cannot see the future it differs from offline refinement:
 
@@ -45,17 +43,17 @@ Where the stream cannot see the future it differs from offline refinement:
   the first windows, which have little to measure it on, are the least sure of it (past
   ``PULL_HISTORY`` windows the history is thinned, evenly, to bound its cost); in 3D the
   bones are pulled towards the running mean of their lengths (offline: the clip's median);
-- the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed)
-  are decided on the stream's first window (offline: on the whole clip) and kept until
-  :meth:`reset`;
+- the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed) are
+  decided on the stream's first window (offline: on the whole clip) and kept until :meth:`reset`;
 - the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`)
   from the frames seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`:
-  running figures where offline has the whole clip's; the step fades in over the first second);
-  then the output is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the
-  same zero-phase filter over the frames given back lately and the ``lag`` frames after
-  (:mod:`synsp.inference.stream_lowpass`), and the part of its correction that follows the
-  motion's acceleration is given back as offline (:attr:`Refiner.give_back_motion`), with the
-  slope measured over the frames given back so far (:mod:`synsp.inference.stream_oversmoothing`);
+  running figures where offline has the whole clip's; in 2D a second pass's,
+  :mod:`~synsp.inference.stream_repeat`; the step fades in over the first second); then the output
+  is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the same zero-phase
+  filter over the frames given back lately and the ``lag`` frames after
+  (:mod:`synsp.inference.stream_lowpass`), and the part of its correction that follows the motion's
+  acceleration is given back as offline (:attr:`Refiner.give_back_motion`), with the slope measured
+  over the frames given back so far (:mod:`synsp.inference.stream_oversmoothing`);
 - nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
   correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
   offline: over the whole clip);
@@ -63,9 +61,9 @@ Where the stream cannot see the future it differs from offline refinement:
   all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`), and a 3D body is
   placed by its root joint (offline: by its joints' mean, :attr:`Refiner.mean_anchor`);
 - a stream faster than the mocap's motion is refined as if filmed at a lower rate, as offline
-  (:mod:`synsp.motion_pace`, :attr:`Refiner.follow_pace`), from the pace of its last 3 s once
-  16 frames have arrived (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its
-  windows sampled at the pace the network learnt between the frames held, no longer lag;
+  (:mod:`synsp.motion_pace`, :attr:`Refiner.follow_pace`), from the pace of its last 3 s once 16
+  frames have arrived (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its windows
+  sampled at the pace the network learnt between the frames held, no longer lag;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
   order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
   frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
@@ -93,6 +91,7 @@ from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_oversmoothing import RunningGiveBack
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
+from synsp.inference.stream_repeat import second_pass
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -178,6 +177,7 @@ class StreamingRefiner(StreamOutput):
         model = self.refiner
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
+        self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
         self._give_back = RunningGiveBack() if model.give_back_motion else None
