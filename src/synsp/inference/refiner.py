@@ -20,7 +20,7 @@ from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.oversmoothing import give_back_motion
-from synsp.inference.repeated_pull import REPEAT_RAMP, REPEAT_STRIDE, repeat_factor, repeated_share
+from synsp.inference.repeated_pull import REPEAT_RAMPS, REPEAT_STRIDE, repeat_factor, repeated_share
 from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.upright import needed_turn
@@ -136,9 +136,9 @@ class Refiner(WindowNetwork):
         # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
         self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
         self.limb_drift: np.ndarray | None = None
-        # 2D: the strength scaled by how much of its slow correction the network repeats on its own
-        # output (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
-        self.repeat_ramp: tuple | None = REPEAT_RAMP if self.space == "2d" else None
+        # The strength scaled by how much of its slow correction the network repeats on its own output
+        # (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
+        self.repeat_ramp: tuple | None = REPEAT_RAMPS[self.space]
         self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
@@ -234,7 +234,7 @@ class Refiner(WindowNetwork):
         call; ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor`
         step); a number sets that step's strength for this call (default
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
-        (:attr:`drift_ramp`) and in 2D scaled by how much of its correction the network repeats
+        (:attr:`drift_ramp`) and scaled by how much of its correction the network repeats
         (:attr:`repeat_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
         (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
         low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited

@@ -1,4 +1,4 @@
-"""A second pass tells the network's pull from its correction: the 2D floor step's evidence.
+"""A second pass tells the network's pull from its correction: the floor step's evidence.
 
 The floor step (:mod:`synsp.inference.floor`) cuts the network's slow correction back where the
 input shows no slow error to fix, since there that correction is the network's pull towards the
@@ -16,6 +16,11 @@ input and 0.61 / 0.72 / 0.80 on the clean clips. :func:`repeat_factor` turns it 
 step's strength: none where the network's correction does not repeat (an estimator's slow error,
 which the step would otherwise cut), the default strength in between, and ten times it where the
 correction repeats (the pull itself), chosen there (RESULTS section 4, "A second pass").
+
+In 3D the share reads higher (validation, h36m17, all 65 clips: 0.31 / 0.41 / 0.52 on `typical`,
+0.50 / 0.58 / 0.66 on jitter-only, 0.63 / 0.68 / 0.73 clean) and is unrelated to the limbs' drift
+within a preset (correlation -0.05 to +0.14), so it adds to that evidence: the 3D strength is
+the drift's factor times its own ramp (:data:`REPEAT_RAMPS`; RESULTS section 4, "A second pass in 3D").
 """
 from __future__ import annotations
 
@@ -25,12 +30,18 @@ import numpy as np
 
 from synsp.inference.floor import slow_part
 
-__all__ = ["REPEAT_RAMP", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
+__all__ = ["REPEAT_RAMP", "REPEAT_RAMPS", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
 
 # (shares, factors): the floor step's strength is multiplied by the factor interpolated at the
 # clip's repeated share, held at the ends. Chosen on the validation split's first 30 clips
 # (RESULTS section 4, "A second pass").
 REPEAT_RAMP = ((0.35, 0.5, 0.6), (0.0, 1.0, 10.0))
+# Per space. 3D multiplies it with the limbs' drift factor (floor.drift_factor): where the drift
+# already says "slow errors" the step stays off; where the limbs keep their length, a correction
+# that repeats is cut harder and one that does not is kept. Chosen on the validation split's first
+# 30 clips among ramps alone, times, max and min of the drift factor (RESULTS section 4, "A second
+# pass in 3D"): the 2D ramp alone made 3D `typical` 0.855 -> 0.893 x input.
+REPEAT_RAMPS = {"2d": REPEAT_RAMP, "3d": ((0.45, 0.55, 0.65), (0.0, 1.0, 3.0))}
 # The two passes' windows start every this many frames: only their slow part (below
 # floor.SLOW_HZ) is read, which a stride of 8 changes little (the share's percentiles above
 # within 0.015 of the refiner's stride 2) at a quarter of the work.
@@ -62,15 +73,17 @@ def repeat_factor(share: np.ndarray | float, ramp: tuple = REPEAT_RAMP) -> np.nd
     return np.interp(np.asarray(share, np.float64), *ramp)
 
 
-def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP) -> str:
-    """What ``synsp refine`` says of the repeated shares of the spans it refined (2D)."""
+def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP, base: str = "SmoothNet's") -> str:
+    """What ``synsp refine`` says of the repeated shares of the spans it refined; ``base``: what
+    the floor step's baseline is called (2D: SmoothNet's output; 3D: the Butterworth filter's)."""
     shares = sorted(shares)
     amount = f"{shares[0]:.2f}" + (f"-{shares[-1]:.2f}" if shares[-1] - shares[0] >= 0.005 else "")
     factors = repeat_factor(np.array(shares), ramp)
     if (factors == 0).all():
         done = "so it was kept whole, as a correction of the estimator's slow errors"
     elif (factors >= ramp[1][-1]).all():
-        done = "so it was cut back to SmoothNet's, as the network's pull towards the poses it knows"
+        done = f"so it was cut back to {base}, as the network's pull towards the poses it knows"
     else:
-        done = f"so the floor step cut it back at {factors.min():.1f}-{factors.max():.1f} x its strength"
+        span = f"{factors.min():.1f}" + (f"-{factors.max():.1f}" if factors.max() - factors.min() >= 0.05 else "")
+        done = f"so the floor step cut it back at {span} x its strength"
     return f"second pass: refined again, the network repeats {amount} of its slow correction, {done}"

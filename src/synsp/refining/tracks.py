@@ -53,7 +53,7 @@ class RefinedTracks(NamedTuple):
     # video: more than synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the mean over the spans that gave way
     unseen: list[tuple[int, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
-    repeats: list[float] = []  # 2D: each span's share of its slow correction the network repeats (Refiner.repeated)
+    repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
