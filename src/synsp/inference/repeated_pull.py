@@ -18,9 +18,9 @@ which the step would otherwise cut), the default strength in between, and ten ti
 correction repeats (the pull itself), chosen there (RESULTS section 4, "A second pass").
 
 In 3D the share reads higher (validation, h36m17, all 65 clips: 0.31 / 0.41 / 0.52 on `typical`,
-0.50 / 0.58 / 0.66 on jitter-only, 0.63 / 0.68 / 0.73 clean) and is unrelated to the limbs' drift
-within a preset (correlation -0.05 to +0.14), so it adds to that evidence: the 3D strength is
-the drift's factor times its own ramp (:data:`REPEAT_RAMPS`; RESULTS section 4, "A second pass in 3D").
+0.50 / 0.58 / 0.66 on jitter-only, 0.63 / 0.68 / 0.73 clean) and overlaps between the presets,
+where the limbs' drift already tells them apart; a 3D ramp times the drift's factor was tried and
+not shipped (:data:`REPEAT_RAMPS`; RESULTS section 4, "A second pass in 3D").
 """
 from __future__ import annotations
 
@@ -30,18 +30,18 @@ import numpy as np
 
 from synsp.inference.floor import slow_part
 
-__all__ = ["REPEAT_RAMP", "REPEAT_RAMPS", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
+__all__ = ["REPEAT_RAMP", "REPEAT_RAMPS", "TRIED_3D", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
 
 # (shares, factors): the floor step's strength is multiplied by the factor interpolated at the
 # clip's repeated share, held at the ends. Chosen on the validation split's first 30 clips
 # (RESULTS section 4, "A second pass").
 REPEAT_RAMP = ((0.35, 0.5, 0.6), (0.0, 1.0, 10.0))
-# Per space. 3D multiplies it with the limbs' drift factor (floor.drift_factor): where the drift
-# already says "slow errors" the step stays off; where the limbs keep their length, a correction
-# that repeats is cut harder and one that does not is kept. Chosen on the validation split's first
-# 30 clips among ramps alone, times, max and min of the drift factor (RESULTS section 4, "A second
-# pass in 3D"): the 2D ramp alone made 3D `typical` 0.855 -> 0.893 x input.
-REPEAT_RAMPS = {"2d": REPEAT_RAMP, "3d": ((0.45, 0.55, 0.65), (0.0, 1.0, 3.0))}
+# Per space (None: not read). 3D: tried, not shipped (RESULTS section 4, "A second pass in 3D"): the
+# best ramp times the limbs' drift factor, ((0.45, 0.55, 0.65), (0, 1, 3)), gained on jitter-only
+# input on the clips it was chosen on and lost on the other validation clips (0.7360 -> 0.7409 x
+# input), and it takes the step away from a jitter-only clip whose share reads low.
+REPEAT_RAMPS = {"2d": REPEAT_RAMP, "3d": None}
+TRIED_3D = ((0.45, 0.55, 0.65), (0.0, 1.0, 3.0))
 # The two passes' windows start every this many frames: only their slow part (below
 # floor.SLOW_HZ) is read, which a stride of 8 changes little (the share's percentiles above
 # within 0.015 of the refiner's stride 2) at a quarter of the work.
