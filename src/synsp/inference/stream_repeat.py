@@ -86,7 +86,6 @@ class RunningRepeat:
         if self._count >= self.min_frames:
             self.share = np.where(self._energy > 0, self._cross / np.maximum(self._energy, 1e-30), 0.0)
 
-
     def _run(self, track: np.ndarray) -> np.ndarray:
         """``run`` on a (n, V, J, C) track, time first."""
         return np.moveaxis(np.asarray(self.run(np.moveaxis(track, 0, 1).astype(np.float32)), np.float64), 1, 0)
