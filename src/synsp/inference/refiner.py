@@ -13,6 +13,7 @@ from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference import network_windows as windows
 from synsp.inference.body_scale import size_factor
+from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
@@ -361,7 +362,7 @@ class Refiner(WindowNetwork):
             base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
             step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
-            outputs = {name: step(out) for name, out in outputs.items()}
+            outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)
