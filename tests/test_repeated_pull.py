@@ -106,3 +106,21 @@ def test_synsp_refine_says_what_the_second_pass_found(tmp_path):
     assert "second pass: refined again, the network repeats" in done.stdout
     whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
     assert whole.returncode == 0 and "second pass:" not in whole.stdout  # no step, nothing measured
+
+
+def test_the_summary_reads_the_ramp_the_refiner_used():
+    from synsp.refining.methods import network_model
+    from synsp.refining.summary import track_notes
+    from synsp.refining.tracks import refine_tracks
+
+    model = network_model("synsp", 3)
+    ramp = ((0.0, 1.0), (2.0, 5.0))  # not the tried 3D ramp
+    noisy = turning() + np.random.default_rng(0).normal(0, 3.0, turning().shape)
+    try:
+        model.repeat_ramp = ramp
+        tracks = refine_tracks(noisy[None].astype(np.float32), "h36m17", "synsp")
+    finally:
+        model.repeat_ramp = REPEAT_RAMPS["3d"]
+    assert tracks.repeat_ramp == ramp and tracks.repeats
+    said = f"cut it back at {repeat_factor(tracks.repeats[0], ramp):.1f} x its strength"
+    assert any(said in note for note in track_notes(tracks, 30.0)), said

@@ -11,15 +11,15 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
-from synsp.inference import network_windows as windows
 from synsp.inference.body_scale import size_factor
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_drift, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
+from synsp.inference.network_windows import default_window as window_of
 from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.repeated_pull import REPEAT_RAMPS, REPEAT_STRIDE, repeat_factor, repeated_share
 from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
@@ -93,7 +93,7 @@ class Refiner(WindowNetwork):
         self.layout = get_layout(config.data.layout)
         self.space: str = config.data.space
         self.network = get_network(self.kind)
-        self.window: int = int(config.model.get("window", windows.default_window(self.kind)))
+        self.window: int = int(config.model.get("window", window_of(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
         # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric"
@@ -352,7 +352,7 @@ class Refiner(WindowNetwork):
             strength = np.full(seq.shape[:-3], strength)
             if self.drift_ramp is not None:
                 # at the clip's own rate: at a sprint's paced 14 fps its jitter read as drift (RESULTS section 4)
-                self.limb_drift = bone_drift(seq, self.layout, given_fps)
+                self.limb_drift = floor_drift(seq, self.layout, given_fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             if self.repeat_ramp is not None:
                 self.repeated = repeated_share(lambda s: run_at_rate(lambda w: self._run(
@@ -368,8 +368,8 @@ class Refiner(WindowNetwork):
             rate = 30.0 if fps is None else float(fps)
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
-        drift = (bone_drift(measured.values, self.layout, given_fps)  # 3D: limbs that drift: slow errors
-                 if self.keep_clean and self.space == "3d" and own_joints else None)  # (clean.DRIFT_OPEN)
+        drift = (bone_drift(seq, self.layout, given_fps)  # 3D: limbs that drift: slow errors (clean.DRIFT_OPEN)
+                 if self.keep_clean and self.space == "3d" and own_joints else None)  # raw, not floor_drift
         result = {}
         for name, out in outputs.items():
             if root_track is not None:

@@ -11,7 +11,7 @@ import numpy as np
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
 from synsp.inference.floor import drift_factor, drift_note
-from synsp.inference.repeated_pull import REPEAT_RAMPS, TRIED_3D, repeat_note
+from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
@@ -352,9 +352,9 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     if tracks.drifts:
         notes.append(drift_note(tracks.drifts))
     if tracks.repeats and not tracks.drifts:
-        notes.append(repeat_note(tracks.repeats))
+        notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
-        notes.append(repeat_note(tracks.repeats, REPEAT_RAMPS["3d"] or TRIED_3D, "the Butterworth filter's"))
+        notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")

@@ -54,6 +54,7 @@ class RefinedTracks(NamedTuple):
     unseen: list[tuple[int, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
     repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
+    repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -90,6 +91,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     repeats: list[float] = []
+    repeat_ramp = None
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
@@ -141,6 +143,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         drifts.extend(np.ravel(model.limb_drift).tolist())
                     if model.repeated is not None:
                         repeats.extend(np.ravel(model.repeated).tolist())
+                        repeat_ramp = model.repeat_ramp
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
@@ -151,7 +154,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, group_paces, repeats)
+                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
