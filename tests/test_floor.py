@@ -246,7 +246,7 @@ def test_synsp_refine_says_what_the_limbs_told_the_step(tmp_path):
 
     assert drift_note([0.0005]).startswith("limbs: they keep their length over the clip (slow change 0.0005 body")
     assert "kept whole" in drift_note([0.01]) and "0.0100 body sizes" in drift_note([0.01])
-    assert "cut back at 25%-50% of the floor step's strength" in drift_note([0.001, 0.00125])
+    assert "cut back at 25%-50% of the floor step's strength" in drift_note([0.003, 0.0035])
     np.save(tmp_path / "rigid.npy", turning().astype(np.float32))
     cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "rigid.npy"), str(tmp_path / "out.npy"),
            "--layout", "h36m17"]
@@ -398,7 +398,7 @@ def test_a_sprint_under_jitter_reads_its_limbs_drift_at_its_own_rate_not_the_pac
     step off on jitter-only sprints. Read at the clip's own rate, as the ramp was chosen on."""
     from synsp.data.mocap import load_clip
     from synsp.data.simulator import corrupt
-    from synsp.inference.floor import floor_drift
+    from synsp.inference.floor import bone_drift
     from synsp.refining.methods import network_model
 
     clean = load_clip("dataset-2_run_normal_027", "h36m17")[:300]
@@ -407,6 +407,6 @@ def test_a_sprint_under_jitter_reads_its_limbs_drift_at_its_own_rate_not_the_pac
     synsp.refine(noisy)
     model = network_model("synsp", 3, None, None)
     assert model.paced_fps is not None and model.paced_fps < 20
-    assert np.allclose(model.limb_drift, floor_drift(noisy[None], "h36m17"))  # at 30 fps, the clip's
-    # before: 0.0041 at the paced rate, above the raw ramp's top (0.004): no step
+    assert np.allclose(model.limb_drift, bone_drift(noisy[None], "h36m17"))  # at 30 fps, the clip's
+    # before: 0.0041 at the paced rate, above the ramp's top (0.004): no step
     assert (model.floor_strength > 0).all()

@@ -66,9 +66,7 @@ def test_a_sprint_under_jitter_keeps_more_of_its_motion():
     on = model.refine(noisy)
     model.give_back_motion = False
     off = model.refine(noisy)
-    # 13.50 against 13.70 mm (input 15.23); before the floor step ran on this sprint (the limbs'
-    # drift read net of its jitter, floor.floor_drift) 13.57 against 14.21: the step does part of it
-    assert mpjpe(on, clean) < 0.99 * mpjpe(off, clean)
+    assert mpjpe(on, clean) < 0.97 * mpjpe(off, clean)
 
 
 @pytest.mark.parametrize("name", ["synsp-h36m17", "synsp-coco17", "smoothnet-h36m17"])

@@ -25,10 +25,10 @@ in 3D, at the whole strength, wholly up to 1.9 times the floor and by half at 2.
 more of the filtered input.
 
 In 3D the strength is scaled down by the input's own evidence of slow errors
-(:func:`floor_drift`: :func:`bone_drift` net of the jitter's own slow part): limbs that change
-length slowly over the clip are an estimator's drift, which the network's slow correction is
-there to fix; limbs that keep their length (clean poses, jitter-only input) leave that
-correction nothing real to fix but the network's pull towards the motions it knows.
+(:func:`bone_drift`): limbs that change length slowly over the clip are an estimator's drift,
+which the network's slow correction is there to fix; limbs that keep their length (clean
+poses, jitter-only input) leave that correction nothing real to fix but the network's pull
+towards the motions it knows.
 """
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ from synsp.sequence import body_size
 from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
-           "DRIFT_RAMP", "JITTER_LEAK", "STREAM_DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline",
-           "slow_part", "bone_drift", "floor_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor",
-           "drift_note", "correction_rms", "measure_floor", "floor_step", "keep_above_floor"]
+           "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
+           "bone_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note", "correction_rms",
+           "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
@@ -74,19 +74,11 @@ SHRINK = {"3d": 3.5, "2d": 0.75}
 # before: 2.0 with no ramp). 2D conversions copy COCO's 17 keypoints as they are, so 2D keeps its
 # own strength.
 SHRINK_CONVERTED = {"3d": 8.0, "2d": SHRINK["2d"]}
-# 3D: the strength is whole while the input's limb drift net of its jitter (:func:`floor_drift`,
-# body sizes) stays below the first figure and none above the second, linear between. Read raw
-# (:func:`bone_drift`), a jitter-only sprint's drift (0.004-0.008: more jitter, more of it below
-# 2 Hz) reached that of the `typical` estimator (median 0.0065) and left the step off: SMPL-24's
-# dash_tired 1.12 x input. Net of 0.8 times the fast change (jitter's slow / fast ratio over the
-# validation split: 0.70-1.05; `typical`'s 1.3-3.2) and on this ramp, chosen there (RESULTS
-# section 4, "Sprints in other layouts: the drift net of the jitter").
-JITTER_LEAK = 0.8
-DRIFT_RAMP = (5e-4, 1.5e-3)
-# The ramp on the raw drift (:func:`bone_drift`, clean mocap ~0.0001, jitter-only input ~0.0024,
-# `typical` ~0.0067, medians over the validation split; RESULTS section 9, "The floor step and the
-# limbs' drift"): a stream's running step reads that (:mod:`synsp.inference.stream_floor`).
-STREAM_DRIFT_RAMP = (2e-3, 4e-3)
+# 3D: the strength is whole while the input's bone drift (:func:`bone_drift`, body sizes) stays
+# below the first figure and none above the second, linear between. Clean mocap measures
+# ~0.0001, jitter-only input ~0.0024, the `typical` estimator ~0.0067 (medians over the
+# validation split); chosen there (RESULTS section 9, "The floor step and the limbs' drift").
+DRIFT_RAMP = (2e-3, 4e-3)
 
 
 def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
@@ -120,24 +112,6 @@ def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     return np.median(np.abs(slow), axis=-2).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
 
 
-def floor_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None,
-                leak: float | None = None) -> np.ndarray:
-    """:func:`bone_drift` net of the jitter's own slow part, what the 3D refiner's floor step reads:
-    per person (leading index of ``inputs`` (..., T, J, 3), without NaN), the limb bones' mean of
-    the median over frames of the slow part (:func:`slow_part`) of each length change, less
-    ``leak`` (None: :data:`JITTER_LEAK`) times that mean for the fast part (the rest), at least
-    0, in body sizes; shaped ``inputs.shape[:-3]``. Jitter's slow part grows with the jitter, an
-    estimator's drift has no fast part to match it: a jitter-only sprint (larger jitter) reads
-    about 0, as clean poses do."""
-    leak = JITTER_LEAK if leak is None else leak
-    inputs = np.asarray(inputs, np.float64)
-    lengths = limb_lengths(inputs, layout)  # (..., T, B)
-    change = lengths - np.median(lengths, axis=-2, keepdims=True)
-    slow = slow_part(change[..., None], fps)[..., 0]
-    net = (np.median(np.abs(slow), axis=-2) - leak * np.median(np.abs(change - slow), axis=-2)).mean(axis=-1)
-    return np.maximum(net, 0.0) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
-
-
 def limb_lengths(poses: np.ndarray, layout: str | Layout) -> np.ndarray:
     """Each frame's limb bone lengths (..., B) of poses (..., J, 3), in :func:`limb_bones` order."""
     return frame_lengths(poses, layout)[..., list(limb_bones(layout))]
@@ -168,14 +142,13 @@ def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RA
 
 
 def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP) -> str:
-    """What ``synsp refine`` says of the limb drift (:func:`floor_drift`) of the spans it refined."""
+    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined."""
     drifts = sorted(float(d) for d in drifts)
     shares = drift_factor(np.array(drifts), ramp)
     amount = f"{drifts[0]:.4f}" + (f"-{drifts[-1]:.4f}" if drifts[-1] - drifts[0] >= 5e-5 else "")
     if (shares == 1).all():
-        return (f"limbs: they keep their length over the clip (slow change {amount} body sizes beyond their "
-                "jitter's), so the network's slow correction was kept only where it stands above its floor, as for "
-                "clean or jitter-only poses")
+        return (f"limbs: they keep their length over the clip (slow change {amount} body sizes), so the network's "
+                "slow correction was kept only where it stands above its floor, as for clean or jitter-only poses")
     if (shares == 0).all():
         return (f"limbs: they change length slowly over the clip ({amount} body sizes), as an estimator's drift "
                 "makes them, so the network's slow correction was kept whole")

@@ -15,7 +15,7 @@ from synsp.inference.body_scale import size_factor
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_drift, floor_step
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -352,7 +352,7 @@ class Refiner(WindowNetwork):
             strength = np.full(seq.shape[:-3], strength)
             if self.drift_ramp is not None:
                 # at the clip's own rate: at a sprint's paced 14 fps its jitter read as drift (RESULTS section 4)
-                self.limb_drift = floor_drift(seq, self.layout, given_fps)
+                self.limb_drift = bone_drift(seq, self.layout, given_fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             if self.repeat_ramp is not None:
                 self.repeated = repeated_share(lambda s: run_at_rate(lambda w: self._run(

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.inference.floor import STREAM_DRIFT_RAMP, drift_factor, kept_share, limb_lengths, slow_part
+from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
 from synsp.skeleton import Layout
 
 # Frames given back that the filters look back over: a 2 Hz filter's response lasts ~0.5 s. The
@@ -31,9 +31,6 @@ HISTORY = 32
 # At most this many frames' limb changes are kept for the drift's median; beyond it every other
 # one is dropped, so the median costs the same after an hour as after a minute.
 DRIFT_HISTORY = 1024
-# A stream reads the limbs' raw drift (as floor.bone_drift, not net of the jitter as offline's
-# floor.floor_drift), so where the refiner has a drift ramp it takes the one chosen for that.
-RAW_RAMP = STREAM_DRIFT_RAMP
 
 
 class RunningFloorStep:

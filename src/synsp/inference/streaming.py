@@ -85,7 +85,7 @@ from synsp.inference.refiner import Refiner
 from synsp.inference.stream_bones import RunningBoneLengths
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_convention import RunningPull, window_pull
-from synsp.inference.stream_floor import RAW_RAMP, RunningFloorStep
+from synsp.inference.stream_floor import RunningFloorStep
 from synsp.inference.stream_lowpass import RunningLowPass
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
@@ -175,7 +175,7 @@ class StreamingRefiner(StreamOutput):
         self._pull = RunningPull()  # the network's local pull on each window so far
         self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
         model = self.refiner
-        self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp and RAW_RAMP)
+        self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
         self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
