@@ -368,8 +368,8 @@ class Refiner(WindowNetwork):
             rate = 30.0 if fps is None else float(fps)
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
-        drift = (bone_drift(seq, self.layout, given_fps)  # 3D: limbs that drift: slow errors (clean.DRIFT_OPEN)
-                 if self.keep_clean and self.space == "3d" and own_joints else None)  # raw, not floor_drift
+        drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
+            self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
         result = {}
         for name, out in outputs.items():
             if root_track is not None:
