@@ -102,8 +102,9 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0, help="for the delay column")
     parser.add_argument("--people", type=int, nargs="+", default=[1], help="people per frame, one table row each")
     parser.add_argument("--baseline", help="another source tree's src/ whose synsp stream is timed alongside")
-    parser.add_argument("--baseline-lookahead", type=int, default=0,
-                        help="the baseline's default lookahead (0: a tree from before streams had one)")
+    parser.add_argument("--baseline-lookahead", type=int, default=LOOKAHEAD,
+                        help="the baseline's default lookahead (default: this tree's; 0 for a tree from before "
+                             "streams had one, else its stream never releases the frame waited for)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     seq = np.concatenate([c.noisy for c in make_cases("val", "typical", layout="coco17", space="2d")])
