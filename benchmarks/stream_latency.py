@@ -40,7 +40,6 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 # later than lag + lookahead where a person's track starts afresh (its first window; here where a
 # person's clips meet, a jump read as a switch), and a loop that waits for each frame would hang.
 HELD_AFTER = 2.0
-HELD: list[int] = []  # per timed run, the frames held back (not timed)
 
 
 def _lines_of(pipe, timeout: float | None = None):
@@ -62,9 +61,10 @@ def _lines_of(pipe, timeout: float | None = None):
 
 
 def time_cli(frames: np.ndarray, args: list[str], lag: int, lookahead: int, threads: int,
-             src: str = SRC) -> np.ndarray:
+             src: str = SRC) -> tuple[np.ndarray, int]:
     """Seconds from writing frame k (frames (T, P, J, 2)) to reading the line it releases (frame
-    k - lag - lookahead), for the timed frames; ``src``: the source tree whose ``synsp stream`` runs."""
+    k - lag - lookahead), for the timed frames, and how many frames were held back past
+    :data:`HELD_AFTER` (not timed); ``src``: the source tree whose ``synsp stream`` runs."""
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen([sys.executable, "-m", "synsp", "stream", "--threads", str(threads), *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
@@ -90,8 +90,7 @@ def time_cli(frames: np.ndarray, args: list[str], lag: int, lookahead: int, thre
     for _ in replies:  # the last frames' lines (None while the stream still works on them), to its end
         pass
     proc.wait()
-    HELD.append(held)
-    return np.array(times)
+    return np.array(times), held
 
 
 def _people(frame: np.ndarray) -> list[dict]:
@@ -134,6 +133,7 @@ def main() -> None:
     print("| people | method | lag + lookahead (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms "
           f"| in-process p95 ms | delay at {args.fps:g} fps (ms){base} |\n|---:|---|---:|---:|---:|---:|---:|---:"
           + "|---:|---:|---:" * bool(args.baseline) + "|")
+    held: list[int] = []  # per timed run, the frames held back
     for people in args.people:
         index = np.arange(n)[:, None] + 150 * np.arange(people)[None]  # (T, P) frame of each person
         frames = seq.take(index, axis=0, mode="wrap").astype(np.float64)  # (T, P, J, 2)
@@ -142,8 +142,10 @@ def main() -> None:
             if args.baseline:  # first, so that a drift in the machine's load does not favour this tree
                 own = cli_args[:-2] if "--lookahead" in cli_args and not args.baseline_lookahead else cli_args
                 ahead = lookahead and args.baseline_lookahead
-                old = time_cli(frames, own, lag, ahead, args.threads, args.baseline) * 1000
-            cli = time_cli(frames, cli_args, lag, lookahead, args.threads) * 1000
+                old, old_held = time_cli(frames, own, lag, ahead, args.threads, args.baseline)
+                old, held = old * 1000, held + [old_held]
+            cli, cli_held = time_cli(frames, cli_args, lag, lookahead, args.threads)
+            cli, held = cli * 1000, held + [cli_held]
             api = time_api(frames, method, None if method == "one-euro" else lag, lookahead) * 1000
             delay = (lag + lookahead) * 1000 / args.fps + cli.mean()
             row = (f"| {people} | {name} | {lag} + {lookahead} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
@@ -151,9 +153,9 @@ def main() -> None:
             if args.baseline:
                 row += f" {old.mean():.2f} | {np.percentile(old, 95):.2f} | {cli.mean() / old.mean():.2f} |"
             print(row, flush=True)
-    if any(HELD):
-        print(f"\nFrames given back later than lag + lookahead (a track starting afresh), not timed: {sum(HELD)} "
-              f"over {len(HELD)} runs (at most {max(HELD)} in one).")
+    if any(held):
+        print(f"\nFrames given back later than lag + lookahead (a track starting afresh), not timed: {sum(held)} "
+              f"over {len(held)} runs (at most {max(held)} in one).")
 
 
 if __name__ == "__main__":
