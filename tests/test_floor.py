@@ -241,20 +241,27 @@ def test_the_step_weakens_as_the_bones_drift():
     np.testing.assert_allclose(model.floor_strength, model.shrink)
 
 
+def summaries_with_and_without_the_step(tmp_path, poses: np.ndarray, *options: str) -> tuple[str, str]:
+    """What ``synsp refine`` prints for ``poses`` saved in ``tmp_path`` (with ``options``), with the
+    floor step and with ``--whole-correction`` (no step); each run must succeed."""
+    np.save(tmp_path / "in.npy", poses)
+    cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy"), *options]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
+    assert whole.returncode == 0, whole.stderr
+    return done.stdout, whole.stdout
+
+
 def test_synsp_refine_says_what_the_limbs_told_the_step(tmp_path):
     from synsp.inference.floor import drift_note
 
     assert drift_note([0.0005]).startswith("limbs: they keep their length over the clip (slow change 0.0005 body")
     assert "kept whole" in drift_note([0.01]) and "0.0100 body sizes" in drift_note([0.01])
     assert "cut back at 25%-50% of the floor step's strength" in drift_note([0.003, 0.0035])
-    np.save(tmp_path / "rigid.npy", turning().astype(np.float32))
-    cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "rigid.npy"), str(tmp_path / "out.npy"),
-           "--layout", "h36m17"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "limbs: they keep their length over the clip" in done.stdout
-    whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
-    assert whole.returncode == 0 and "limbs:" not in whole.stdout  # no step, nothing measured
+    done, whole = summaries_with_and_without_the_step(tmp_path, turning().astype(np.float32), "--layout", "h36m17")
+    assert "limbs: they keep their length over the clip" in done
+    assert "limbs:" not in whole  # no step, nothing measured
 
 
 def test_a_stream_takes_the_step_as_its_limbs_say():

@@ -1,9 +1,6 @@
 """A second pass tells the network's pull from its correction (synsp.inference.repeated_pull)."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 
 from conftest import needs_data
@@ -18,7 +15,7 @@ from synsp.inference.repeated_pull import (
     repeated_share,
 )
 from synsp.skeleton import convert
-from test_floor import turning
+from test_floor import summaries_with_and_without_the_step, turning
 
 
 def _poses(seed: int = 0) -> np.ndarray:
@@ -98,14 +95,9 @@ def test_jitter_only_mocap_repeats_its_pull_and_comes_out_nearer_the_truth():
 def test_synsp_refine_says_what_the_second_pass_found(tmp_path):
     clean = _pixels(turning())
     noisy = clean + np.random.default_rng(0).normal(0, 3.0, clean.shape).astype(np.float32)
-    np.save(tmp_path / "in.npy", noisy)
-    cmd = [sys.executable, "-m", "synsp", "refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy"),
-           "--layout", "coco17", "--space", "2d"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "second pass: refined again, the network repeats" in done.stdout
-    whole = subprocess.run([*cmd, "--whole-correction", "--force"], capture_output=True, text=True)
-    assert whole.returncode == 0 and "second pass:" not in whole.stdout  # no step, nothing measured
+    done, whole = summaries_with_and_without_the_step(tmp_path, noisy, "--layout", "coco17", "--space", "2d")
+    assert "second pass: refined again, the network repeats" in done
+    assert "second pass:" not in whole  # no step, nothing measured
 
 
 def test_the_summary_reads_the_ramp_the_refiner_used():
