@@ -12,6 +12,7 @@ from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_scale import size_factor
+from synsp.inference.body_shake import SHAKE_HZ, steady_body
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
@@ -121,8 +122,7 @@ class Refiner(WindowNetwork):
         # are partly the gap fill's invention: the fallback refines them instead (gives_way; None: never).
         # ``unseen`` is the last call's share, ``gave_way`` whether it gave the fallback's output.
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
-        self.unseen = 0.0
-        self.gave_way = False
+        self.unseen, self.gave_way = 0.0, False
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -143,17 +143,16 @@ class Refiner(WindowNetwork):
         self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
+        # 2D SynSP: the body's track low-passed where a detector's box shakes it whole (synsp.inference.body_shake).
+        self.shake_hz = SHAKE_HZ if self.space == "2d" and not self.network.per_coordinate else None
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
-        # Turn each clip to the model's axes first (UPRIGHT); ``turn`` is the last call's (C, C)
-        # orthogonal map (synsp.inference.upright.model_axes), None when it changed nothing.
+        # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
-        # 2D SynSP: a window whose trunk and legs lean more than this many degrees is turned
-        # upright for the network, and back (synsp.inference.window_lean; None: never).
+        # 2D SynSP: windows whose trunk and legs lean over this many degrees turn upright and back (window_lean).
         leans = self.space == "2d" and can_lean(self.layout) and not self.network.per_coordinate
         self.max_lean: float | None = MAX_LEAN if leans else None
-        # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps`` is the rate the last call
-        # refined at, None when it kept the given one.
+        # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps``: the rate the last call refined at (None: given).
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
         # SmoothNet given pace groups (refine's ``groups``): each group refined at a rate of its
@@ -163,8 +162,7 @@ class Refiner(WindowNetwork):
         self.inverted = 0
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
-        self.trained_size = True
-        self.resized = 1.0
+        self.trained_size, self.resized = True, 1.0
         # Speed options (section 15 of benchmarks/RESULTS.md): stride of the output windows, stride
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
         default_stride = 1 if self.network.per_coordinate or network_only else STRIDE[self.space]
@@ -187,7 +185,7 @@ class Refiner(WindowNetwork):
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
             self.mean_anchor = False
-            self.lowpass_hz = self.max_lean = self.max_unseen = None
+            self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to the input's own noise
         # (synsp.inference.clean; off: the correction whatever the input).
@@ -363,6 +361,8 @@ class Refiner(WindowNetwork):
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
             step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
             outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
+        if self.shake_hz and own_joints:
+            outputs = {name: steady_body(out, seq, fps, hz=self.shake_hz) for name, out in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)
