@@ -49,6 +49,7 @@ class RunningCleanStep:
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
         self._grids: dict[int, np.ndarray] = {}  # frame -> its values' grid_counts (grid)
+        self._grid_total = 0  # their sum
 
     def grid(self, frames: list[int], raw: dict[int, np.ndarray]) -> float | None:
         """:func:`~synsp.inference.clean.grid_step` of the input frames ``raw[i]`` (V, J, C) for ``i`` in
@@ -57,9 +58,14 @@ class RunningCleanStep:
         for the sum to be it (grid_step would read a sample of them)."""
         if len(frames) * raw[frames[0]].size >= 2 * GRID_SAMPLE:
             return None
-        grids = self._grids
-        self._grids = {i: grids[i] if i in grids else grid_counts(raw[i]) for i in frames}
-        return grid_step_of(sum(self._grids.values()))
+        grids, wanted = self._grids, set(frames)
+        for i in [i for i in grids if i not in wanted]:  # integer counts: the running total stays exact
+            self._grid_total = self._grid_total - grids.pop(i)
+        for i in frames:
+            if i not in grids:
+                grids[i] = grid_counts(raw[i])
+                self._grid_total = self._grid_total + grids[i]
+        return grid_step_of(self._grid_total)
 
     def __call__(self, outputs: np.ndarray, inputs: np.ndarray, around: np.ndarray, at: int) -> np.ndarray:
         """``outputs`` (k, V, J, C) refined from ``inputs`` (k, V, J, C, no NaN), both in one unit,
