@@ -206,3 +206,14 @@ def test_the_floor_is_measured_without_the_clean_input_step(tmp_path):
     floor = calibrate_floor("synsp-h36m17", tmp_path / "m.pt", clips=2)
     shipped = np.asarray(load_model("synsp-h36m17", device="cpu").floor)
     assert floor.mean() > 0.5 * shipped.mean()
+
+
+def test_grid_counts_of_parts_add_up_to_the_grid_step_of_the_whole():
+    # a stream counts each frame's values once and sums the counts over its history
+    from synsp.inference.clean import grid_counts, grid_step_of
+
+    rng = np.random.default_rng(2)
+    for values in (np.round(rng.normal(0, 50, (40, 17, 2))), np.round(rng.normal(0, 50, (40, 17, 2)) * 10) / 10,
+                   rng.normal(0, 50, (40, 17, 2)), np.zeros((40, 17, 2)),
+                   np.where(rng.random((40, 17, 1)) < 0.3, np.nan, np.round(rng.normal(0, 50, (40, 17, 2))))):
+        assert grid_step_of(sum(grid_counts(frame) for frame in values)) == grid_step(values)

@@ -192,3 +192,17 @@ def test_filters_with_fps_none_use_their_default_rate_and_bad_rates_say_so(name)
     for bad in ("fast", -1.0, float("nan")):
         with pytest.raises(ValueError, match="fps must be a positive number"):
             fn(x, fps=bad)
+
+
+def test_butterworth_is_scipys_sosfiltfilt_value_for_value():
+    # synsp.filters keeps each design's initial state (sosfilt_zi) instead of solving for it per call
+    from scipy.signal import sosfiltfilt
+
+    from synsp.filters import _butter_sos, butterworth
+
+    rng = np.random.default_rng(0)
+    for frames, cutoff, order in ((2, 6.0, 4), (5, 2.0, 4), (13, 12.0, 2), (64, 6.0, 4), (200, 1.5, 6)):
+        x = rng.normal(0, 50, (3, frames, 17, 2))
+        sos = _butter_sos(order // 2, cutoff, 30.0)
+        expected = sosfiltfilt(sos, x, axis=1, padlen=min(3 * (2 * len(sos) + 1), frames - 1))
+        np.testing.assert_array_equal(butterworth(x, cutoff=cutoff, order=order, fps=30.0), expected)

@@ -245,3 +245,27 @@ def test_a_joint_seen_only_at_low_confidence_comes_back_as_the_input_had_it(tmp_
     with np.load(tmp_path / "out.npz") as written:
         np.testing.assert_allclose(written["keypoints"][:, 4], noisy[:, 4], rtol=1e-6)
         np.testing.assert_array_equal(written["scores"], scores)
+
+
+def test_sorted_median_is_numpys_median_value_for_value():
+    """synsp.sequence.sorted_median (one sort; nan_median and body_size use it): np.median's values,
+    dtype and type, NaN where a slice holds one, odd and even lengths, ties, float32 and float64."""
+    import warnings
+
+    from synsp.sequence import sorted_median
+
+    rng = np.random.default_rng(0)
+    for trial in range(400):
+        shape = tuple(rng.integers(1, 8, rng.integers(1, 4)))
+        x = rng.normal(size=shape).astype((np.float64, np.float32)[trial % 2])
+        if trial % 3 == 0:
+            x[rng.random(shape) < 0.2] = np.nan
+        if trial % 5 == 0:
+            x = np.round(x)
+        for axis in (None, *range(x.ndim)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                expected = np.median(x, axis=axis)
+            got = sorted_median(x, axis=axis)
+            assert type(got) is type(expected) and np.asarray(got).dtype == np.asarray(expected).dtype
+            np.testing.assert_array_equal(got, expected)

@@ -80,3 +80,14 @@ def test_a_file_says_how_many_frames_were_moved_back(tmp_path, capsys):
     np.save(src, noisy.astype(np.float32))
     assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
     assert "jumps: the whole body left its path for a frame or two and came back in 1 frame " in capsys.readouterr().out
+
+
+def test_a_glitch_needs_one_of_its_own_joint_s_bones_stretched():
+    # the bone test reads each joint's bones (glitches' boolean product of the bones' ends): a
+    # wrist off the body stretches the forearm, whose far end (the elbow) did not move off its path
+    clean, _ = walking(90, noise=0.0)
+    x = clean.copy()
+    x[40, 9] += (60.0, 60.0)  # left wrist (bone 7-9)
+    x[60, 0] += (-40.0, 30.0)  # nose (bones to the eyes)
+    assert set(zip(*np.nonzero(glitches(x, BONES)))) == {(40, 9), (60, 0)}
+    assert not glitches(x, [(a, b) for a, b in BONES if 9 not in (a, b) and 0 not in (a, b)]).any()

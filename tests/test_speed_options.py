@@ -215,3 +215,18 @@ def test_2d_int8_keeps_the_embedding_and_heads_in_float32():
         ends = [n for n in linears if n.startswith("embedding.") or ".head." in n]
         assert ends and all(isinstance(linears[n], Int8Linear) != ends_float for n in ends)
         assert all(isinstance(m, Int8Linear) for n, m in linears.items() if n not in ends)
+
+
+def test_a_2d_crowd_with_every_stream_step_equals_each_alone():
+    # The crowd batches its people's network windows and their floor, low-pass and clean filters;
+    # every other step (lookahead measurements, pace, second pass, over-smoothing given back, the
+    # clean step's grid) is each person's own. With a float32 network, each person as if alone.
+    walk = np.concatenate([c.noisy for c in make_cases("val", "typical", layout="coco17", space="2d")])
+    # "fast" moves fast enough to be refined at its pace from its 19th frame on (stream_pace)
+    people = {"slow": walk[:100], "fast": walk[900:1000] + 40.0, "late": walk[150:250] - 30.0}
+    model = load_model("synsp-coco17", "cpu", quantize=False)
+    crowd = MultiPersonStreamingRefiner(model)
+    got = stream_people(crowd, [(np.stack([x[t] for x in people.values()]), list(people)) for t in range(100)])
+    stride = crowd.stride
+    for phase, (pid, x) in enumerate(people.items()):
+        np.testing.assert_allclose(got[pid], alone(model, x, phase % stride), rtol=1e-5, atol=1e-3)

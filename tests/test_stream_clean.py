@@ -7,6 +7,7 @@ import pytest
 
 import synsp
 from conftest import needs_data
+from synsp.inference.clean import grid_step
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.streaming import StreamingRefiner
 from walking import walking
@@ -111,3 +112,14 @@ def test_every_views_body_size_in_one_median_is_each_views():
     np.testing.assert_array_equal(_sizes(track)[0], expected)
     track[3, 1, 5] = np.nan
     np.testing.assert_array_equal(_sizes(track)[0], [body_size(track[:, v]) for v in range(4)])
+
+
+def test_the_grid_read_frame_by_frame_is_the_history_s():
+    # RunningCleanStep.grid counts each frame once; the step reads the same grid as from the stacked history
+    rng = np.random.default_rng(1)
+    raw = {i: np.round(rng.normal(100, 30, (1, 17, 2)) * (1 if i < 50 else 1.01)) for i in range(120)}
+    step = RunningCleanStep("2d")
+    for last in range(10, 120, 3):
+        frames = list(range(max(0, last - 70), last + 1))
+        assert step.grid(frames, raw) == grid_step(np.stack([raw[i] for i in frames]))
+    assert step.grid(list(range(120)), {i: np.ones((20, 17, 3)) for i in range(120)}) is None  # grid_step samples

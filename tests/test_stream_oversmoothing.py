@@ -73,3 +73,14 @@ def test_a_sprint_streamed_under_jitter_keeps_more_of_its_motion():
         out = np.concatenate([*(stream.push(frame) for frame in noisy), stream.flush()])
         errors[on] = mpjpe(out, clean)
     assert errors[True] < 0.97 * errors[False]
+
+
+def test_the_acceleration_read_at_a_few_frames_is_offlines_there():
+    # the stream reads the acceleration only where it is used; the same values, bit for bit
+    from synsp.inference.oversmoothing import far_acceleration
+    from synsp.inference.stream_oversmoothing import _acceleration
+
+    track = np.random.default_rng(3).normal(0, 10, (23, 2, 17, 3))  # (n, V, J, C), time first
+    rows = np.arange(FAR, 23 - FAR)[::3]
+    whole = np.moveaxis(far_acceleration(np.moveaxis(track, 0, -3)), -3, 0)
+    assert np.array_equal(_acceleration(track, rows), whole[rows])

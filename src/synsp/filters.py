@@ -195,8 +195,6 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     Filtered array, same shape and dtype as ``x``. Sequences too short to pad are padded
     as far as they go.
     """
-    from scipy.signal import sosfiltfilt
-
     fps = check_rate(fps)
     if cutoff is None:
         cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
@@ -208,9 +206,38 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     frames = a.shape[-3]
     if frames < 2:
         return a.astype(dtype)
-    sos = _butter_sos(int(order) // 2, float(cutoff), float(fps))
+    sos, zi = _butter_sos_zi(int(order) // 2, float(cutoff), float(fps))
     padlen = min(3 * (2 * len(sos) + 1), frames - 1)
-    return sosfiltfilt(sos, a, axis=a.ndim - 3, padlen=padlen).astype(dtype)
+    return _sosfiltfilt(sos, zi, a, a.ndim - 3, padlen).astype(dtype)
+
+
+def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padlen: int) -> np.ndarray:
+    """``scipy.signal.sosfiltfilt(sos, x, axis=axis, padlen=padlen)`` (odd padding) given the sections'
+    steady state ``zi = scipy.signal.sosfilt_zi(sos)``: scipy's steps and arithmetic, the same
+    values, but ``zi`` (a linear solve per section) computed once per design, not once per call (a
+    crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``."""
+    from scipy.signal import sosfilt
+
+    def part(y: np.ndarray, start: int | None, stop: int | None = None, step: int | None = None) -> np.ndarray:
+        return y[(slice(None),) * axis + (slice(start, stop, step),)]
+
+    ext = np.concatenate((2 * part(x, 0, 1) - part(x, padlen, 0, -1), x,
+                          2 * part(x, -1) - part(x, -2, -(padlen + 2), -1)), axis=axis)  # odd extension
+    shape = [1] * x.ndim
+    shape[axis] = 2
+    zi = zi.reshape([len(sos)] + shape)
+    y, _ = sosfilt(sos, ext, axis=axis, zi=zi * part(ext, None, 1))
+    y, _ = sosfilt(sos, part(y, None, None, -1), axis=axis, zi=zi * part(y, -1))
+    return part(part(y, None, None, -1), padlen, -padlen)
+
+
+@lru_cache(maxsize=64)
+def _butter_sos_zi(order: int, cutoff: float, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_butter_sos` and its sections' steady state (``scipy.signal.sosfilt_zi``), cached alike."""
+    from scipy.signal import sosfilt_zi
+
+    sos = _butter_sos(order, cutoff, fps)
+    return sos, sosfilt_zi(sos)
 
 
 @lru_cache(maxsize=64)  # a live stream filters every frame with the same few designs

@@ -70,6 +70,8 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
     if not bones or not np.isfinite(size) or size <= 0:
         return marked
     pairs = np.asarray(bones, dtype=int)
+    ends = np.zeros((len(pairs), j_count), dtype=bool)  # (B, J): each bone's two joints
+    ends[np.arange(len(pairs)), pairs[:, 0]] = ends[np.arange(len(pairs)), pairs[:, 1]] = True
     lengths = np.linalg.norm(x[:, pairs[:, 0]] - x[:, pairs[:, 1]], axis=-1)  # (T, B)
     typical = nan_median(lengths, axis=0)  # (B,); NaN for a bone never seen
     for k in range(1, MAX_RUN + 1):
@@ -81,10 +83,7 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
         for offset, stretch in zip(offsets, _off_line(lengths, k)[1]):
             away = np.linalg.norm(offset, axis=-1)
             stretched = np.abs(stretch) > GLITCH_BONE * typical
-            bent = np.zeros(span.shape, dtype=bool)  # (N, J): one of the joint's bones stretched
-            for b, (a, c) in enumerate(pairs):
-                bent[:, a] |= stretched[:, b]
-                bent[:, c] |= stretched[:, b]
+            bent = stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
             usual = nan_median(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
             run &= _strays(away, span, usual, size) & bent
         for i in range(k):

@@ -34,7 +34,6 @@ values and left/right inversions").
 """
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -283,9 +282,7 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
     rest of the body further from their median lengths than the input's labels did (both read
     with every other exchange made)."""
     x_bones = np.asarray(bones, dtype=int)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # bones never seen
-        typical = np.nanmedian(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)
+    typical = nan_median(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)  # NaN: never seen
     fixed = _exchanged(x, marked, index)
     kept = marked.copy()
     for p, (left, right) in enumerate(index):

@@ -37,7 +37,7 @@ from synsp.filters import butterworth
 from synsp.sequence import body_size
 
 __all__ = ["NOISE_BAND", "NOISE_RAMP", "DRIFT_OPEN", "GRID_STEPS", "fast_part", "input_noise", "grid_step",
-           "without_grid", "noise_level", "opened", "keep_to_noise"]
+           "grid_counts", "grid_step_of", "without_grid", "noise_level", "opened", "keep_to_noise"]
 
 # The input's noise is read above this fraction of the Nyquist rate (Butterworth, order 4,
 # zero-phase): 12 Hz at 30 fps, where most clean mocap hardly moves (median clip 20 times below
@@ -64,6 +64,8 @@ GRID_STEPS = tuple(float(2.0 ** k) for k in range(6, -7, -1)) + (0.1, 0.01, 0.00
 # (and a conversion's midpoints lie between them); over a half, as half the values on a grid lie
 # on the grid of twice its step. Float values lie on one by chance (1e-3).
 ON_GRID = 0.9
+# :func:`grid_step` reads every value of an array of fewer than twice this many, else a sample
+GRID_SAMPLE = 20000
 
 
 def fast_part(values: np.ndarray) -> np.ndarray:
@@ -88,14 +90,33 @@ def grid_step(values: np.ndarray) -> float:
     values of ``values`` (any shape; to a thousandth of the step, float32's precision), 0.0 when
     none does: 2D keypoints written as whole pixels give 1.0, mm written to a decimal place 0.1."""
     v = np.asarray(values, np.float64).ravel()
-    v = v[np.isfinite(v) & (v != 0)][:: max(1, v.size // 20000)]  # a sample is enough to tell
-    if not v.size:
+    v = v[np.isfinite(v) & (v != 0)][:: max(1, v.size // GRID_SAMPLE)]  # a sample is enough to tell
+    return grid_step_of(_on_grids(v))
+
+
+def grid_counts(values: np.ndarray) -> np.ndarray:
+    """(1 + len(GRID_STEPS),) ints: how many finite, non-zero values ``values`` holds, then how many
+    of them lie on each of :data:`GRID_STEPS`' grids. Counts of parts add up: a stream counts each
+    frame once, and :func:`grid_step_of` their sum is :func:`grid_step` of the frames together
+    (when they hold fewer than ``2 * GRID_SAMPLE`` values, which it reads all of)."""
+    v = np.asarray(values, np.float64).ravel()
+    return _on_grids(v[np.isfinite(v) & (v != 0)])
+
+
+def grid_step_of(counts: np.ndarray) -> float:
+    """:func:`grid_step` from :func:`grid_counts` (of the values, or summed over their parts)."""
+    if not counts[0]:
         return 0.0
-    for step in GRID_STEPS:
-        ratio = v / step
-        if np.mean(np.abs(ratio - np.round(ratio)) < 1e-3) >= ON_GRID:
+    for step, on in zip(GRID_STEPS, counts[1:]):
+        if on / counts[0] >= ON_GRID:
             return step
     return 0.0
+
+
+def _on_grids(v: np.ndarray) -> np.ndarray:
+    """:func:`grid_counts` of flat finite, non-zero values ``v``."""
+    ratio = v[None] / np.array(GRID_STEPS)[:, None]  # (S, n)
+    return np.concatenate([[v.size], np.count_nonzero(np.abs(ratio - np.round(ratio)) < 1e-3, axis=1)])
 
 
 def without_grid(noise: np.ndarray, step: float, n_coords: int) -> np.ndarray:

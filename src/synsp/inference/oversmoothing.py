@@ -25,6 +25,8 @@ The first and last :data:`FAR` frames have no such acceleration and keep the out
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 NEAR = 2  # frames each side left out of the acceleration: the span of the jitter's correlation
@@ -36,16 +38,24 @@ def far_acceleration(y: np.ndarray, near: int = NEAR, far: int = FAR) -> np.ndar
     """Second derivative along time (axis -3) of ``y`` (..., T, J, C), in units per frame^2, from
     frames ``t +- (near+1 .. far)`` only: the least-squares quadratic through them. Zero on the
     first and last ``far`` frames (and everywhere when T <= 2 * far)."""
-    lags = np.array([t for t in range(-far, far + 1) if abs(t) > near], np.float64)
-    weights = 2.0 * np.linalg.pinv(np.stack([np.ones_like(lags), lags, lags**2], 1))[2]
+    lags, weights = acceleration_weights(near, far)
     y = np.asarray(y, np.float64)
     t = y.shape[-3]
     acc = np.zeros_like(y)
     if t <= 2 * far:
         return acc
-    for lag, w in zip(lags.astype(int), weights):
+    for lag, w in zip(lags, weights):
         acc[..., far:t - far, :, :] += w * y[..., far + lag:t - far + lag, :, :]
     return acc
+
+
+@lru_cache(maxsize=None)
+def acceleration_weights(near: int = NEAR, far: int = FAR) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The frame offsets :func:`far_acceleration` reads and their weights (the quadratic's second
+    derivative), computed once: a stream asks for them per person and frame (a pseudo-inverse each)."""
+    lags = np.array([t for t in range(-far, far + 1) if abs(t) > near], np.float64)
+    weights = 2.0 * np.linalg.pinv(np.stack([np.ones_like(lags), lags, lags**2], 1))[2]
+    return tuple(int(lag) for lag in lags), tuple(weights.tolist())
 
 
 def give_back_motion(measured: np.ndarray, out: np.ndarray, z: float = Z) -> np.ndarray:

@@ -17,7 +17,18 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.inference.clean import DRIFT_OPEN, NOISE_BAND, NOISE_RAMP, fast_part, grid_step, opened, without_grid
+from synsp.inference.clean import (
+    DRIFT_OPEN,
+    GRID_SAMPLE,
+    NOISE_BAND,
+    NOISE_RAMP,
+    fast_part,
+    grid_counts,
+    grid_step,
+    grid_step_of,
+    opened,
+    without_grid,
+)
 from synsp.inference.stream_floor import filter_together
 from synsp.sequence import body_size
 
@@ -37,6 +48,24 @@ class RunningCleanStep:
         self._noise = 0.0  # (V, J) summed squared fast part of the input over the frames given back
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
+        self._grids: dict[int, np.ndarray] = {}  # frame -> its values' grid_counts (grid)
+        self._grid_total = 0  # their sum
+
+    def grid(self, frames: list[int], raw: dict[int, np.ndarray]) -> float | None:
+        """:func:`~synsp.inference.clean.grid_step` of the input frames ``raw[i]`` (V, J, C) for ``i`` in
+        ``frames`` stacked, from each frame's :func:`~synsp.inference.clean.grid_counts`, counted once
+        per frame (a stream's history shifts by a frame or two each time); None for frames too many
+        for the sum to be it (grid_step would read a sample of them)."""
+        if len(frames) * raw[frames[0]].size >= 2 * GRID_SAMPLE:
+            return None
+        grids, wanted = self._grids, set(frames)
+        for i in [i for i in grids if i not in wanted]:  # integer counts: the running total stays exact
+            self._grid_total = self._grid_total - grids.pop(i)
+        for i in frames:
+            if i not in grids:
+                grids[i] = grid_counts(raw[i])
+                self._grid_total = self._grid_total + grids[i]
+        return grid_step_of(self._grid_total)
 
     def __call__(self, outputs: np.ndarray, inputs: np.ndarray, around: np.ndarray, at: int) -> np.ndarray:
         """``outputs`` (k, V, J, C) refined from ``inputs`` (k, V, J, C, no NaN), both in one unit,
@@ -45,16 +74,18 @@ class RunningCleanStep:
         return clean_steps([(self, (outputs, inputs, around, at))])[0]
 
     def _take(self, fast: np.ndarray, sizes: np.ndarray, outputs: np.ndarray, inputs: np.ndarray,
-              around: np.ndarray, at: int) -> np.ndarray:
+              around: np.ndarray, at: int, grid: float | None = None) -> np.ndarray:
         """:meth:`__call__` from ``fast`` (n, V, J, C), the :func:`fast_part` of ``around``, and
-        ``sizes`` (1, V), the body size of each of its views."""
+        ``sizes`` (1, V), the body size of each of its views; ``grid``: ``around``'s grid step if
+        known (:meth:`grid`), else read here."""
         k = len(outputs)
         self._noise = self._noise + np.sum(fast[at:at + k] ** 2, axis=(0, 3))
         diff = np.asarray(outputs, np.float64) - inputs
         self._correction = self._correction + np.nansum(diff ** 2, axis=(0, 3))
         self._count += k
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
-        level = without_grid(noise, grid_step(around), around.shape[-1])  # rounding is no estimator's noise
+        step = grid_step(around) if grid is None else grid
+        level = without_grid(noise, step, around.shape[-1])  # rounding is no estimator's noise
         whole = opened(np.median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         drift = None if self.drift is None else self.drift()
         if drift is not None:  # slow errors without fast noise: no clean input
@@ -67,9 +98,10 @@ class RunningCleanStep:
 
 
 def clean_steps(calls: list[tuple[RunningCleanStep, tuple]]) -> list[np.ndarray]:
-    """Each ``step(outputs, inputs, around, at)`` of ``calls``, as :meth:`RunningCleanStep.__call__`
-    gives it, the noise filters of every ``around`` of the same length in one call (a crowd's
-    people: :func:`~synsp.inference.stream_floor.filter_together`), and their body sizes too."""
+    """Each ``step(outputs, inputs, around, at)`` of ``calls`` (and ``around``'s grid step, if known:
+    :meth:`RunningCleanStep.grid`), as :meth:`RunningCleanStep.__call__` gives it, the noise filters
+    of every ``around`` of the same length in one call (a crowd's people:
+    :func:`~synsp.inference.stream_floor.filter_together`), and their body sizes too."""
     out = [arguments[0] for _, arguments in calls]
     busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
     fast = filter_together([np.asarray(calls[i][1][2], np.float64) for i in busy], _fast)

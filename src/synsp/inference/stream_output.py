@@ -74,13 +74,15 @@ class StreamOutput:
 
     def _clean_arguments(self, frames: np.ndarray) -> tuple:
         """What the streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`)
-        takes for the frames (k, V, J, C) about to be given back, in model units with their roots."""
+        takes for the frames (k, V, J, C) about to be given back, in model units with their roots
+        (and the input's grid step, :meth:`~synsp.inference.stream_clean.RunningCleanStep.grid`)."""
         first = self._next - len(frames)
         frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
         around = np.stack([self._raw[i] for i in frames_around])
         at = frames_around.index(first)
+        grid = self._clean.grid(frames_around, self._raw)
         self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
-        return frames, around[at:at + len(frames)], around, at
+        return frames, around[at:at + len(frames)], around, at, grid
 
     def _given_back(self, frames: np.ndarray) -> np.ndarray:
         """Frames (k, V, J, C) in model units after the clean step (:func:`finish_steps`), the k

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.oversmoothing import FAR, Z, far_acceleration, kept_slope
+from synsp.inference.oversmoothing import FAR, Z, acceleration_weights, kept_slope
 
 MIN_FRAMES = 30  # frames in the regression before any is given back: one second at 30 fps
 
@@ -58,7 +58,7 @@ class RunningGiveBack:
         valid = index[(index >= FAR) & (index < n - FAR)]  # frames whose acceleration is read
         if not len(valid):
             return frames
-        acc = _acceleration(track_in)[valid]
+        acc = _acceleration(track_in, valid)
         correction = track_out[valid] - track_in[valid]
         self._cross = self._cross + (correction * acc).sum(axis=0)
         self._power = self._power + (acc * acc).sum(axis=0)
@@ -73,10 +73,15 @@ class RunningGiveBack:
         if not kept.any():
             return frames
         out = np.asarray(frames, np.float64).copy()
-        out[valid - h] -= kept * _acceleration(track_out)[valid]
+        out[valid - h] -= kept * _acceleration(track_out, valid)
         return out.astype(frames.dtype, copy=False)
 
 
-def _acceleration(track: np.ndarray) -> np.ndarray:
-    """:func:`far_acceleration` of a (n, V, J, C) track, time first."""
-    return np.moveaxis(far_acceleration(np.moveaxis(track, 0, -3)), -3, 0)
+def _acceleration(track: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`~synsp.inference.oversmoothing.far_acceleration` of a (n, V, J, C) track, time first,
+    at its ``rows`` (each ``FAR <= row < n - FAR``) only, summed in the same order (the same values):
+    a stream reads a few frames of a track it would otherwise differentiate whole, per person."""
+    acc = np.zeros((len(rows), *track.shape[1:]))
+    for lag, w in zip(*acceleration_weights()):
+        acc += w * track[rows + lag]
+    return acc
