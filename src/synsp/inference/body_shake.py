@@ -1,4 +1,4 @@
-"""A detector's box shaking the whole body: the body's track steadied where the input shows it.
+"""A whole body shaking: its track, size and orientation steadied where the input shows it.
 
 A top-down 2D estimator crops each frame around the person's detected box and reads the joints
 in it, so the box's own jitter (its centre and size wobbling from frame to frame) shakes every
@@ -16,6 +16,21 @@ presets reads 0.06-0.52), while a box's jitter moves the mean by more than the r
 those rows, and 0.45-1.4 for a box jittered by only 0.25 % on top of `jitter`).
 :func:`shake_ratio` is that ratio; where it lies above :data:`SHAKE_RAMP`, the output's joint-mean
 track is low-passed at :data:`SHAKE_HZ` (the pose about it left as it is), linear in between.
+
+The rest of a whole-body similarity shakes as well: a box scaled about its centre each frame, a 3D
+estimator's depth/scale wobble, its global orientation jittering (HMR/VIBE-like), an in-plane turn
+in 2D. The networks pass that about as SmoothNet does (validation, first 30 clips, error above 2 Hz
+of the output's log-size, 2D size wobble 3 %: 0.87 % against SmoothNet's 0.84 %; of its
+orientation, 2D wobble 2 deg: 0.58 against 0.56 deg, 3D: 0.95 against 0.62 deg).
+:func:`wobble_ratios` reads it in the same fast part: its component along each joint's direction
+from the joints' mean (a scaling) and across it (a turn), fitted per frame, against what neither
+explains. Per-joint noise reads 0.02-0.82 on every validation clip of the presets (clean ones at
+the top: real motion), a size wobble of 3 % 3.4-256, a turn of 2 degrees 4.8-287. Over
+:data:`WOBBLE_RAMP` the output's size (the torso's: limbs stretching are no wobble) and orientation
+(all joints) per frame follow their low-pass at the same cut-off, the pose about them kept:
+first 30 validation clips, x input, 2D size wobble 3 % 0.557 -> 0.501 (SmoothNet 0.537), turn 2
+deg 0.536 -> 0.476 (0.523); 3D 0.469 -> 0.446 (0.658), 0.510 -> 0.455 (0.511) (benchmarks/RESULTS.md,
+section 4, "The body's size and orientation wobbling").
 """
 from __future__ import annotations
 
@@ -23,8 +38,9 @@ import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
+from synsp.skeleton import Layout, get_layout
 
-__all__ = ["SHAKE_RAMP", "SHAKE_HZ", "shake_ratio", "steady_body"]
+__all__ = ["SHAKE_RAMP", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "wobble_ratios", "steady_body"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
@@ -35,6 +51,16 @@ SHAKE_RAMP = (0.6, 1.2)
 # first 30 clips, box jitter 2 % on clean poses (x input): SmoothNet's whole-body fast part 0.491,
 # 3 Hz 0.423, 2 Hz 0.380; at a box's jitter of 0.25 % 2 Hz cost more than it gained (0.792 -> 0.921).
 SHAKE_HZ = 3.0
+# The size and turn ratios (:func:`wobble_ratios`) over which the output's size and orientation are
+# steadied, each on its own, linear between. Validation: at most 0.82 over every clip of the presets
+# above (the highest on clean poses, `none`; 0.90 with every other frame, 15 fps); on `jitter` a
+# wobble of 1 % reads up to 1.33-1.56, a turn of 0.5 degrees up to 1.30-1.61. Chosen with the
+# cut-off SHAKE_HZ (first 30 clips, prototype, x input before -> at 3 Hz / 2.5 Hz): 2D size 3 %
+# 0.557 -> 0.498 / 0.483, turn 2 deg 0.536 -> 0.475 / 0.462, but a clean turn of 0.25 deg 1.154 ->
+# 1.172 / 1.220 and in 3D 0.990 -> 1.012 / 1.085.
+WOBBLE_RAMP = (1.0, 2.0)
+# The joints a body's size is read on (a torso stays one size as the limbs move); all when absent.
+TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 
 def shake_ratio(inputs: np.ndarray) -> np.ndarray:
@@ -49,17 +75,98 @@ def shake_ratio(inputs: np.ndarray) -> np.ndarray:
     return whole / np.maximum(rest, 1e-12)
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per joint, the dot product over the last axis: (..., J, C) -> (..., J)."""
+    return np.einsum("...c,...c->...", a, b)
+
+
+def _turn_fit(fast: np.ndarray, pose: np.ndarray) -> np.ndarray:
+    """Per frame, the small turn about the joints' mean that best explains ``fast`` (..., T, J, C)
+    moving ``pose`` (same shape, both centred), in least squares, as the motion it gives each joint."""
+    if pose.shape[-1] == 2:
+        across = np.stack([-pose[..., 1], pose[..., 0]], -1)
+        return (_dot(fast, across).sum(-1) / np.maximum(_dot(pose, pose).sum(-1), 1e-12))[..., None, None] * across
+    # omega x d per joint; normal equations: sum(|d|^2 I - d d^T) omega = sum(d x f)
+    normal = _dot(pose, pose).sum(-1)[..., None, None] * np.eye(3) - np.einsum("...ja,...jb->...ab", pose, pose)
+    omega = np.linalg.solve(normal + 1e-9 * np.eye(3), np.cross(pose, fast).sum(-2)[..., None])[..., 0]
+    return np.cross(omega[..., None, :], pose)
+
+
+def wobble_ratios(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How much the body's size and orientation wobble: per person (each leading index of ``inputs``
+    (..., T, J, C), C 2 or 3, without NaN), the RMS of the input's fast part (:func:`fast_part`,
+    its joints' mean taken off) along each joint's direction from the joints' mean, fitted as one
+    scaling per frame, and across it, fitted as one turn, each over the RMS of what neither explains.
+    Returns (size, turn), each shaped ``inputs.shape[:-3]``."""
+    fast = fast_part(inputs)
+    pose = np.asarray(inputs, np.float64) - fast
+    pose, fast = pose - pose.mean(-2, keepdims=True), fast - fast.mean(-2, keepdims=True)
+    scaling = (_dot(fast, pose).sum(-1) / np.maximum(_dot(pose, pose).sum(-1), 1e-12))[..., None, None] * pose
+    turn = _turn_fit(fast, pose)
+    rest = np.maximum(np.sqrt(np.mean(_dot(fast - scaling - turn, fast - scaling - turn), axis=(-2, -1))), 1e-12)
+    return (np.sqrt(np.mean(_dot(scaling, scaling), axis=(-2, -1))) / rest,
+            np.sqrt(np.mean(_dot(turn, turn), axis=(-2, -1))) / rest)
+
+
+def _share(ratio: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
+    return np.clip((ratio - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0)
+
+
+def _steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, cutoff: float, rate: float,
+                          torso: list[int] | slice) -> np.ndarray:
+    """``out`` (..., T, J, C) float64, per frame turned about its joints' mean by ``turn`` (...) of the
+    turn that best takes it to its low-pass and scaled by ``size`` (...) of the torso's size change there
+    (in logs)."""
+    low = butterworth(out, cutoff=cutoff, order=4, fps=rate)
+    centre = out.mean(-2, keepdims=True)
+    a, b = out - centre, low - low.mean(-2, keepdims=True)
+    if out.shape[-1] == 2:
+        angle = np.arctan2((a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]).sum(-1), _dot(a, b).sum(-1))
+        angle = angle * turn[..., None]
+        cos, sin = np.cos(angle), np.sin(angle)
+        rotation = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
+    else:
+        from scipy.spatial.transform import Rotation
+
+        u, _, vt = np.linalg.svd(np.einsum("...ja,...jb->...ab", a, b))  # Kabsch: a onto b
+        flip = np.ones(u.shape[:-1])
+        flip[..., -1] = np.sign(np.linalg.det(u @ vt))
+        best = np.swapaxes(vt, -1, -2) @ (flip[..., None] * np.swapaxes(u, -1, -2))
+        vector = Rotation.from_matrix(best.reshape(-1, 3, 3)).as_rotvec().reshape(best.shape[:-1])
+        rotation = Rotation.from_rotvec((vector * turn[..., None, None]).reshape(-1, 3)).as_matrix().reshape(best.shape)
+
+    def spread(x: np.ndarray) -> np.ndarray:
+        part = x[..., torso, :]
+        part = part - part.mean(-2, keepdims=True)
+        return np.maximum(_dot(part, part).sum(-1), 1e-12)
+
+    scale = np.exp(size[..., None] * 0.5 * np.log(spread(low) / spread(out)))
+    return centre + scale[..., None, None] * np.einsum("...ab,...jb->...ja", rotation, a)
+
+
 def steady_body(refined: np.ndarray, inputs: np.ndarray, fps: float | None = None, *,
-                hz: float = SHAKE_HZ, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:
+                hz: float = SHAKE_HZ, ramp: tuple[float, float] = SHAKE_RAMP,
+                layout: str | Layout | None = None) -> np.ndarray:
     """``refined`` (..., T, J, C), its joint-mean track low-passed at ``hz`` where ``inputs`` (same
     shape, without NaN: the values it was refined from) shakes as a whole (:func:`shake_ratio` over
-    ``ramp``: none below, whole above, linear between); the pose about the track is kept. ``fps``:
-    the poses' rate (None: 30). Same shape and dtype; ``refined`` itself where no person shakes."""
-    share = np.clip((shake_ratio(inputs) - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0)
-    if not share.any():
+    ``ramp``: none below, whole above, linear between; 2D only: 3D poses come root-relative, the root's
+    own noise moving their mean), and its per-frame size and orientation brought to their low-pass
+    where ``inputs`` wobbles in them (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`); the pose about
+    them is kept. ``fps``: the poses' rate (None: 30). ``layout``: the joints' (the size is read on its
+    :data:`TORSO`; None: on every joint). Same shape and dtype; ``refined`` itself where nothing shakes."""
+    inputs = np.asarray(inputs)
+    share = _share(shake_ratio(inputs), ramp) if inputs.shape[-1] == 2 else np.zeros(inputs.shape[:-3])
+    size, turn = (_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))
+    if not (share.any() or size.any() or turn.any()):
         return refined
     rate = 30.0 if fps is None else float(fps)
     out = np.asarray(refined, np.float64)
-    track = out.mean(axis=-2, keepdims=True)
-    steady = butterworth(track, cutoff=cutoff_for(hz, rate), order=4, fps=rate)
-    return (out + share[..., None, None, None] * (steady - track)).astype(np.asarray(refined).dtype)
+    if share.any():
+        track = out.mean(axis=-2, keepdims=True)
+        steady = butterworth(track, cutoff=cutoff_for(hz, rate), order=4, fps=rate)
+        out = out + share[..., None, None, None] * (steady - track)
+    if size.any() or turn.any():
+        names = get_layout(layout).joints if layout else ()
+        torso = [names.index(n) for n in TORSO] if set(TORSO) <= set(names) else slice(None)
+        out = _steady_size_and_turn(out, size, turn, cutoff_for(hz, rate), rate, torso)
+    return out.astype(np.asarray(refined).dtype)

@@ -143,8 +143,8 @@ class Refiner(WindowNetwork):
         self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
-        # 2D SynSP: the body's track low-passed where a detector's box shakes it whole (synsp.inference.body_shake).
-        self.shake_hz = SHAKE_HZ if self.space == "2d" and not self.network.per_coordinate else None
+        # SynSP: the body's track (2D), size and orientation steadied where they shake whole (inference.body_shake).
+        self.shake_hz = None if self.network.per_coordinate else SHAKE_HZ
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
@@ -362,7 +362,7 @@ class Refiner(WindowNetwork):
             step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
             outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
         if self.shake_hz and own_joints:
-            outputs = {name: steady_body(out, seq, fps, hz=self.shake_hz) for name, out in outputs.items()}
+            outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout) for n, o in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)
