@@ -122,3 +122,19 @@ def test_the_refiner_steadies_a_wobbling_body_in_3d_and_leaves_the_simulators_er
     refiner.shake_hz = None
     assert mpjpe(steadied, case.clean) < 0.9 * mpjpe(refiner.refine(wobbled), case.clean)
     np.testing.assert_array_equal(typical, refiner.refine(case.noisy))
+
+
+def test_synsp_refine_says_when_it_steadied_the_whole_body(tmp_path, capsys):
+    """`synsp refine` prints a `shake:` line where the step acted, and none for each joint's own noise."""
+    from synsp.cli import main
+    from synsp.inference.body_shake import shake_note
+
+    assert shake_note([(1.0, 0.0, 0.0)]).startswith("shake: the whole body moved together from frame to frame")
+    assert "its track" in shake_note([(0.5, 0.0, 0.0)]) and "its orientation" not in shake_note([(0.5, 0.0, 0.0)])
+    assert "its size and its orientation" in shake_note([(0.0, 1.0, 0.0), (0.0, 0.0, 0.3)])
+    assert shake_note([(0.0, 0.0, 0.0)]) == ""
+    clean, jittery = walking(150, noise=2.0)
+    for name, poses, said in [("box", _box_jitter(clean, 0.02), True), ("own", jittery, False)]:
+        np.save(tmp_path / f"{name}.npy", poses.astype(np.float32))
+        assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
+        assert ("shake: the whole body moved together" in capsys.readouterr().out) == said

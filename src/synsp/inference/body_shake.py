@@ -40,7 +40,8 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["SHAKE_RAMP", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "wobble_ratios", "steady_body"]
+__all__ = ["SHAKE_RAMP", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "wobble_ratios", "shake_shares", "steady_body",
+           "shake_note"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
@@ -112,6 +113,16 @@ def _share(ratio: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
     return np.clip((ratio - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0)
 
 
+def shake_shares(inputs: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:
+    """How much of :func:`steady_body`'s steadying each person of ``inputs`` (..., T, J, C), without
+    NaN, gets: (..., 3) shares in [0, 1] of its track (:func:`shake_ratio` over ``ramp``; 2D only:
+    3D poses come root-relative, the root's own noise moving their mean), its size and its
+    orientation (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`)."""
+    inputs = np.asarray(inputs)
+    track = _share(shake_ratio(inputs), ramp) if inputs.shape[-1] == 2 else np.zeros(inputs.shape[:-3])
+    return np.stack([track, *(_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))], axis=-1)
+
+
 def _steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, cutoff: float, rate: float,
                           torso: list[int] | slice) -> np.ndarray:
     """``out`` (..., T, J, C) float64, per frame turned about its joints' mean by ``turn`` (...) of the
@@ -146,17 +157,14 @@ def _steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, c
 
 def steady_body(refined: np.ndarray, inputs: np.ndarray, fps: float | None = None, *,
                 hz: float = SHAKE_HZ, ramp: tuple[float, float] = SHAKE_RAMP,
-                layout: str | Layout | None = None) -> np.ndarray:
+                layout: str | Layout | None = None, shares: np.ndarray | None = None) -> np.ndarray:
     """``refined`` (..., T, J, C), its joint-mean track low-passed at ``hz`` where ``inputs`` (same
-    shape, without NaN: the values it was refined from) shakes as a whole (:func:`shake_ratio` over
-    ``ramp``: none below, whole above, linear between; 2D only: 3D poses come root-relative, the root's
-    own noise moving their mean), and its per-frame size and orientation brought to their low-pass
-    where ``inputs`` wobbles in them (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`); the pose about
-    them is kept. ``fps``: the poses' rate (None: 30). ``layout``: the joints' (the size is read on its
+    shape, without NaN: the values it was refined from) shakes as a whole, and its per-frame size and
+    orientation brought to their low-pass where ``inputs`` wobbles in them, each by its share of
+    :func:`shake_shares` (``shares``: those already measured, (..., 3)); the pose about them is
+    kept. ``fps``: the poses' rate (None: 30). ``layout``: the joints' (the size is read on its
     :data:`TORSO`; None: on every joint). Same shape and dtype; ``refined`` itself where nothing shakes."""
-    inputs = np.asarray(inputs)
-    share = _share(shake_ratio(inputs), ramp) if inputs.shape[-1] == 2 else np.zeros(inputs.shape[:-3])
-    size, turn = (_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))
+    share, size, turn = np.moveaxis(shake_shares(inputs, ramp) if shares is None else np.asarray(shares), -1, 0)
     if not (share.any() or size.any() or turn.any()):
         return refined
     rate = 30.0 if fps is None else float(fps)
@@ -170,3 +178,17 @@ def steady_body(refined: np.ndarray, inputs: np.ndarray, fps: float | None = Non
         torso = [names.index(n) for n in TORSO] if set(TORSO) <= set(names) else slice(None)
         out = _steady_size_and_turn(out, size, turn, cutoff_for(hz, rate), rate, torso)
     return out.astype(np.asarray(refined).dtype)
+
+
+def shake_note(shares: list[tuple[float, float, float]], hz: float = SHAKE_HZ) -> str:
+    """What ``synsp refine`` says of the :func:`shake_shares` (track, size, orientation) of the spans
+    it refined; "" where none was steadied."""
+    if not len(shares):
+        return ""
+    kinds = [name for name, share in zip(("its track", "its size", "its orientation"), np.max(shares, axis=0))
+             if share > 0]
+    if not kinds:
+        return ""
+    which = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    return (f"shake: the whole body moved together from frame to frame, as a detector's jittering box or an "
+            f"estimator's wobbling scale and orientation move it; {which} followed a {hz:g} Hz low-pass")

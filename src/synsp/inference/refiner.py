@@ -12,7 +12,7 @@ from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_scale import size_factor
-from synsp.inference.body_shake import SHAKE_HZ, steady_body
+from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
@@ -143,8 +143,9 @@ class Refiner(WindowNetwork):
         self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
-        # SynSP: the body's track (2D), size and orientation steadied where they shake whole (inference.body_shake).
-        self.shake_hz = None if self.network.per_coordinate else SHAKE_HZ
+        # SynSP: the body's track (2D), size and orientation steadied where they shake whole (inference.body_shake);
+        # ``shaken``: the last call's (V, 3) shares of each (body_shake.shake_shares), None when not measured.
+        self.shake_hz, self.shaken = (None if self.network.per_coordinate else SHAKE_HZ), None
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
@@ -155,11 +156,9 @@ class Refiner(WindowNetwork):
         # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps``: the rate the last call refined at (None: given).
         self.follow_pace = FOLLOW_PACE
         self.paced_fps: float | None = None
-        # SmoothNet given pace groups (refine's ``groups``): each group refined at a rate of its
-        # own, lower than the other joints' (name -> fps); empty when none was.
+        # SmoothNet given pace groups (refine's ``groups``): name -> the lower rate (fps) each was refined at, if any.
         self.group_fps: dict[str, float] = {}
-        # Pair-frames whose left/right labels the last call exchanged back (synsp.estimator_errors.inversions).
-        self.inverted = 0
+        self.inverted = 0  # pair-frames whose left/right labels the last call exchanged back (inversions)
         # 3D: refine a body outside the trained sizes at the nearest one (synsp.inference.body_scale);
         # ``resized`` is the last call's factor, 1.0 when it changed nothing.
         self.trained_size, self.resized = True, 1.0
@@ -187,8 +186,7 @@ class Refiner(WindowNetwork):
             self.mean_anchor = False
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = None
         self.network_only = network_only
-        # Nearly clean input keeps its values: the correction limited to the input's own noise
-        # (synsp.inference.clean; off: the correction whatever the input).
+        # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
         self.keep_clean = not network_only
         if quantize or (quantize is None and QUANTIZE and device.type == "cpu" and not self.network.per_coordinate
                         and not network_only):
@@ -287,7 +285,7 @@ class Refiner(WindowNetwork):
         self.gave_way = own_joints and self.gives_way(unseen)
         if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
-            self.limb_drift = self.floor_strength = self.repeated = None
+            self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
             out = self.fallback().refine(x, fps=given_fps)
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches and inversions need the layout's bones and pairs: another layout's are read
@@ -361,8 +359,10 @@ class Refiner(WindowNetwork):
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
             step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
             outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
-        if self.shake_hz and own_joints:
-            outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout) for n, o in outputs.items()}
+        self.shaken = shake_shares(seq) if self.shake_hz and own_joints else None
+        if self.shaken is not None:
+            outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout, shares=self.shaken)
+                       for n, o in outputs.items()}
         lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)

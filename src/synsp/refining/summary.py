@@ -10,6 +10,7 @@ import numpy as np
 
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
+from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
 from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
@@ -340,8 +341,8 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
 
 def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
-    turned, sizes, paces, limb drift, glitches, inversions, jumps and held values; ``fps`` is the
-    file's frame rate (None: not given)."""
+    turned, sizes, paces, limb drift, the whole body's shake, glitches, inversions, jumps and held
+    values; ``fps`` is the file's frame rate (None: not given)."""
     notes: list[str] = []
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
     notes += [size_note(factor) for factor in tracks.sizes]
@@ -355,6 +356,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
+    notes += [note for note in [shake_note(tracks.shaken)] if note]
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")

@@ -55,6 +55,7 @@ class RefinedTracks(NamedTuple):
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
     repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
+    shaken: list[tuple[float, float, float]] = []  # each span's shares of the whole-body steadying (Refiner.shaken)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -92,6 +93,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     drifts: list[float] = []
     repeats: list[float] = []
     repeat_ramp = None
+    shaken: list[tuple[float, float, float]] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
@@ -121,6 +123,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
+                model.shaken = None
             if grouped is not None:
                 grouped.group_fps = {}
             refined = refine_track(values[:, :laid], layout, method, missing=missing[:, :laid], **options)
@@ -144,6 +147,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     if model.repeated is not None:
                         repeats.extend(np.ravel(model.repeated).tolist())
                         repeat_ramp = model.repeat_ramp
+                    if model.shaken is not None:
+                        shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
@@ -154,7 +159,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp)
+                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp, shaken)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
