@@ -35,6 +35,7 @@ STEPS = [
     ("synsp.inference.people_stream", "MultiPersonStreamingRefiner", "_emit_together", "  giving back"),
     ("synsp.inference.stream_repeat", "RunningRepeat", "add", "    second pass"),
     ("synsp.inference.stream_output", None, "floor_steps", "    floor steps"),
+    ("synsp.inference.stream_output", None, "shake_steps", "    whole-body shake"),
     ("synsp.inference.stream_output", None, "lowpass_steps", "    low-passes"),
     ("synsp.inference.stream_oversmoothing", "RunningGiveBack", "__call__", "    over-smoothing given back"),
     ("synsp.inference.stream_output", None, "clean_steps", "    clean steps"),

@@ -1,5 +1,6 @@
 """How a stream gives its frames back: the windows' running sums collected (SWAA), the bones
-pulled towards their running lengths, the floor step, the low-pass and the clean step, each
+pulled towards their running lengths, the floor step, the whole-body shake steadied, the
+low-pass and the clean step, each
 batched across a crowd's people (:func:`clip_steps`, :func:`finish_steps`), then the root, the
 unit and the input's shape. :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
 from __future__ import annotations
@@ -9,16 +10,33 @@ import numpy as np
 from synsp.consistency import constant_bone_lengths
 from synsp.inference.root_track import ROOT_WINDOW, running_root
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
-from synsp.inference.stream_clean import clean_steps
-from synsp.inference.stream_floor import floor_steps
-from synsp.inference.stream_lowpass import lowpass_steps
+from synsp.inference.stream_clean import RunningCleanStep, clean_steps
+from synsp.inference.stream_floor import RunningFloorStep, floor_steps
+from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
+from synsp.inference.stream_oversmoothing import RunningGiveBack
+from synsp.inference.stream_repeat import second_pass
+from synsp.inference.stream_shake import RunningShake, shake_steps
 
 
 class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
-    ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_lowpass``, ``_give_back``, ``_clean``."""
+    ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_give_back``,
+    ``_clean``."""
+
+    def _new_output_steps(self) -> None:
+        """The steps :func:`clip_steps` and :func:`finish_steps` run, new (the stream's ``reset``):
+        each None where the model does not take it."""
+        model = self.refiner
+        self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
+                       if model.floor is not None and model.shrink else None)
+        self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
+        self._shake = RunningShake(model.shake_hz) if model.shake_hz else None  # 2D: a box's shake (stream_shake)
+        self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
+        self._give_back = RunningGiveBack() if model.give_back_motion else None
+        self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
+                       if model.keep_clean else None)
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
@@ -108,14 +126,13 @@ class StreamOutput:
 
 
 def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[np.ndarray]:
-    """The floor step, the low-pass, then over-smoothing given back, of each ``(stream, frames,
-    first, last)``: frames (k, V, J, C) in model space given back from frame ``first``, ``last``
-    the newest frame. Each
-    step's filters run in one call for every stream (a crowd's people), and their results are
-    each stream's own."""
+    """The floor step, the whole-body shake steadied, the low-pass, then over-smoothing given back,
+    of each ``(stream, frames, first, last)``: frames (k, V, J, C) in model space given back from
+    frame ``first``, ``last`` the newest frame. Each step's filters run in one call for every
+    stream (a crowd's people), and their results are each stream's own."""
     out = [frames for _, frames, _, _ in parts]
-    arguments = [stream._floor_arguments(frames, first, last) if len(frames) and any(
-                     step is not None for step in (stream._floor, stream._lowpass, stream._give_back)) else None
+    arguments = [stream._floor_arguments(frames, first, last) if len(frames) and any(step is not None for step in (
+                     stream._floor, stream._shake, stream._lowpass, stream._give_back)) else None
                  for stream, frames, first, last in parts]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
@@ -125,6 +142,10 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
             repeat.add(arguments[i][1])
             parts[i][0]._floor.scale = repeat.factor()
     for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
+        out[i], later[i] = frames, after
+    shaken = [i for i, (stream, *_) in enumerate(parts) if stream._shake is not None and arguments[i] is not None]
+    for i, (frames, after) in zip(shaken, shake_steps([(parts[i][0]._shake, (out[i], arguments[i][1], later[i],
+                                                                             arguments[i][3])) for i in shaken])):
         out[i], later[i] = frames, after
     passed = [i for i, (stream, *_) in enumerate(parts) if stream._lowpass is not None and arguments[i] is not None]
     for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):

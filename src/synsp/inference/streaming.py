@@ -48,12 +48,15 @@ Where the stream cannot see the future it differs from offline refinement:
 - the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`)
   from the frames seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`:
   running figures where offline has the whole clip's; in 2D a second pass's,
-  :mod:`~synsp.inference.stream_repeat`; the step fades in over the first second); then the output
-  is low-passed as offline (:data:`synsp.inference.refiner.LOWPASS_HZ`), by the same zero-phase
-  filter over the frames given back lately and the ``lag`` frames after
-  (:mod:`synsp.inference.stream_lowpass`), and the part of its correction that follows the motion's
-  acceleration is given back as offline (:attr:`Refiner.give_back_motion`), with the slope measured
-  over the frames given back so far (:mod:`synsp.inference.stream_oversmoothing`);
+  :mod:`~synsp.inference.stream_repeat`; the step fades in over the first second); in 2D the
+  joints' mean track is steadied where a detector's box shakes the body whole, as offline, by the
+  shake ratio over the frames given back so far (:mod:`synsp.inference.stream_shake`; not in the
+  first 16); both that track and the output are low-passed as offline (the latter at
+  :data:`synsp.inference.refiner.LOWPASS_HZ`) by the same zero-phase filter over the frames given
+  back lately and the ``lag`` frames after (:mod:`synsp.inference.stream_lowpass`), and the part of
+  the correction that follows the motion's acceleration is given back as offline
+  (:attr:`Refiner.give_back_motion`), its slope measured over the frames given back so far
+  (:mod:`synsp.inference.stream_oversmoothing`);
 - nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
   correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
   offline: over the whole clip);
@@ -83,15 +86,10 @@ from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
 from synsp.inference.stream_bones import RunningBoneLengths
-from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_convention import RunningPull, window_pull
-from synsp.inference.stream_floor import RunningFloorStep
-from synsp.inference.stream_lowpass import RunningLowPass
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
-from synsp.inference.stream_oversmoothing import RunningGiveBack
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
-from synsp.inference.stream_repeat import second_pass
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -175,17 +173,11 @@ class StreamingRefiner(StreamOutput):
         self._pull = RunningPull()  # the network's local pull on each window so far
         self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
         model = self.refiner
-        self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
-                       if model.floor is not None and model.shrink else None)
-        self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
-        self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
+        self._new_output_steps()  # the floor step, the shake, the low-pass, ... (stream_output)
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
-        self._give_back = RunningGiveBack() if model.give_back_motion else None
-        self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
-                       if model.keep_clean else None)
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
-        self._pace = RunningPace(model.covered_fps, (self._lowpass,)) if model.follow_pace else None
+        self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.

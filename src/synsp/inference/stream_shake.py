@@ -1,0 +1,133 @@
+"""A detector's box shaking the whole body (:mod:`synsp.inference.body_shake`) on a live stream.
+
+Offline, the shake ratio (:func:`~synsp.inference.body_shake.shake_ratio`: the RMS of the joints'
+mean of the input's part above 12 Hz over the RMS of the rest of it) is read over the whole clip,
+and where it shows a whole-body shake the output's joint-mean track is low-passed at
+:data:`~synsp.inference.body_shake.SHAKE_HZ` over the whole clip. A stream reads both as it reads
+the rest of its clip-level steps:
+
+- the ratio over the frames given back so far: the input's fast part by the same zero-phase filter
+  over the last :data:`HISTORY` input frames given back, the ones given back now and those after
+  them that have arrived, read at the frames given back now and summed into running figures (as
+  :mod:`synsp.inference.stream_clean` reads its noise); the share of the step is offline's, from
+  them (:data:`~synsp.inference.body_shake.SHAKE_RAMP`), on the frames after the first
+  :data:`MIN_FRAMES` (those come back as they were);
+- the joint-mean track by the same zero-phase filter over the last :data:`HISTORY` frames given
+  back (as they were before this step), the ones given back now and the ``lag`` frames after, read
+  at the frames given back now (as :mod:`synsp.inference.stream_lowpass` low-passes the output).
+
+A person whose share is 0 gets their frames as they came, bit for bit. A crowd's people
+(:mod:`synsp.inference.people_stream`) run each filter in one call per track length
+(:func:`shake_steps`). What it gains: benchmarks/RESULTS.md, section 4, "A detector's box shaking
+the whole body".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.filters import butterworth, cutoff_for
+from synsp.inference.body_shake import SHAKE_RAMP
+from synsp.inference.clean import fast_part
+from synsp.inference.stream_floor import HISTORY, filter_together
+from synsp.inference.stream_lowpass import STREAM_FPS
+
+# Input frames given back before the step acts: the ratio over the first few is one or two
+# frames' fast part at the filter's edge, up to 3.5 on the validation clips of `typical`, `hard`,
+# `jitter`, `clean-ish` and `synthetic` (all 65) whose whole clips read at most 0.52; from 8 frames
+# at most 0.58, from 16 0.53, from 32 0.50 (RESULTS section 4, "A detector's box shaking the whole body").
+MIN_FRAMES = 16
+
+
+class RunningShake:
+    """The whole-body shake step for one stream, its track low-passed at ``hz`` Hz where the
+    running shake ratio is over ``ramp`` (see the module docstring)."""
+
+    def __init__(self, hz: float, ramp: tuple[float, float] = SHAKE_RAMP):
+        self.hz = hz
+        self.ramp = ramp
+        self.cutoff = cutoff_for(hz, STREAM_FPS)
+        self._inputs: np.ndarray | None = None  # (n, V, J, C) the last HISTORY inputs given back
+        self._track: np.ndarray | None = None  # (n, V, 1, C) their output's joint-mean track, before the step
+        self._whole = 0.0  # (V,) summed squared joint mean of the fast part over the frames given back
+        self._rest = 0.0  # (V,) summed squared rest of it (per joint)
+        self._count = 0
+
+    def at_rate(self, rate: float | None) -> None:
+        """Filter as offline does a clip refined as if filmed at ``rate`` fps (None: the stream's
+        30; :mod:`synsp.inference.stream_pace`): the cut-off offline takes there, in the stream's time."""
+        rate = STREAM_FPS if rate is None else float(rate)
+        self.cutoff = cutoff_for(self.hz, rate) * STREAM_FPS / rate
+
+    @property
+    def ratio(self) -> np.ndarray | float:
+        """(V,) the shake ratio over the frames given back so far (0.0 before any)."""
+        if not self._count:
+            return 0.0
+        return np.sqrt(self._whole) / np.maximum(np.sqrt(self._rest), 1e-12)
+
+    def __call__(self, frames: np.ndarray, inputs: np.ndarray, later: np.ndarray,
+                 later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``frames`` (k, V, J, C) given back now, refined from ``inputs`` (k, V, J, C, no NaN), with
+        ``later`` (m, V, J, C) the frames after them as refined so far and ``later_inputs`` theirs:
+        ``frames`` and ``later`` with their joint-mean track steadied where the stream shakes as a
+        whole (``later`` so, for the low-pass after this step to see the track it will be at its edge)."""
+        return shake_steps([(self, (frames, inputs, later, later_inputs))])[0]
+
+    def _input_track(self, inputs: np.ndarray, later_inputs: np.ndarray) -> tuple[np.ndarray, int]:
+        given = inputs[:0] if self._inputs is None else self._inputs
+        self._inputs = np.concatenate([given, inputs])[-HISTORY:]
+        return np.concatenate([given, inputs, later_inputs]).astype(np.float64), len(given)
+
+    def _mean_track(self, frames: np.ndarray, later: np.ndarray) -> tuple[np.ndarray, int]:
+        now = np.asarray(frames, np.float64).mean(axis=-2, keepdims=True)
+        given = now[:0] if self._track is None else self._track
+        self._track = np.concatenate([given, now])[-HISTORY:]
+        return np.concatenate([given, now, np.asarray(later, np.float64).mean(axis=-2, keepdims=True)]), len(given)
+
+    def _share(self, energies: np.ndarray) -> np.ndarray:
+        """(V,) the step's share after adding ``energies`` (k, V, 2), the frames given back now's
+        :func:`_energies`, to the running figures (offline: :func:`~synsp.inference.body_shake.steady_body`)."""
+        self._whole = self._whole + energies[..., 0].sum(axis=0)
+        self._rest = self._rest + energies[..., 1].sum(axis=0)
+        self._count += len(energies)
+        if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
+            return np.zeros(len(self._whole))
+        return np.clip((self.ratio - self.ramp[0]) / (self.ramp[1] - self.ramp[0]), 0.0, 1.0)
+
+
+def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each ``step(frames, inputs, later, later_inputs)`` of ``calls``, as
+    :meth:`RunningShake.__call__` gives it, each filter of every track of the same length (and,
+    for the joint-mean tracks, cut-off) in one call (a crowd's people:
+    :func:`~synsp.inference.stream_floor.filter_together`)."""
+    out = [(arguments[0], arguments[2]) for _, arguments in calls]
+    busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
+    tracks = [calls[i][0]._input_track(calls[i][1][1], calls[i][1][3]) for i in busy]
+    energies = filter_together([track for track, _ in tracks], _energies)
+    shaken = []
+    for i, (_, start), part in zip(busy, tracks, energies):
+        step, (frames, *_) = calls[i]
+        share = step._share(part[start:start + len(frames)])
+        means = step._mean_track(frames, calls[i][1][2])  # kept as history whether or not the step acts
+        if share.any():
+            shaken.append((i, share, means))
+    for cutoff in {calls[i][0].cutoff for i, *_ in shaken}:
+        same = [(i, share, means) for i, share, means in shaken if calls[i][0].cutoff == cutoff]
+        run = lambda track: np.moveaxis(  # noqa: E731  (n, V, 1, C), time first
+            butterworth(np.moveaxis(track, 0, -3), cutoff=cutoff, order=4, fps=STREAM_FPS), -3, 0)
+        for (i, share, (track, start)), steady in zip(same, filter_together([m[0] for *_, m in same], run)):
+            frames, later = calls[i][1][0], calls[i][1][2]
+            moved = share[None, :, None, None] * (steady[start:] - track[start:])
+            k = len(frames)
+            out[i] = ((np.asarray(frames, np.float64) + moved[:k]).astype(frames.dtype),
+                      (np.asarray(later, np.float64) + moved[k:]).astype(later.dtype))
+    return out
+
+
+def _energies(track: np.ndarray) -> np.ndarray:
+    """(n, V, 2) per frame of a (n, V, J, C) track, time first, of its :func:`fast_part`: the
+    squared length of the joints' mean, and the mean over the joints of the rest's squared length
+    (:func:`~synsp.inference.body_shake.shake_ratio`'s sums), for every person of a crowd at once."""
+    fast = np.moveaxis(fast_part(np.moveaxis(track, 0, -3)), -3, 0)
+    mean = fast.mean(axis=-2, keepdims=True)
+    return np.stack([np.sum(mean[..., 0, :] ** 2, axis=-1), np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=-1)], -1)

@@ -1,0 +1,95 @@
+"""A stream steadies a body its detector's box shakes whole, as offline refinement does
+(synsp.inference.stream_shake), and leaves each joint's own noise to the other steps."""
+from __future__ import annotations
+
+import numpy as np
+
+import synsp
+from synsp.inference.body_shake import SHAKE_RAMP, shake_ratio
+from synsp.inference.stream_shake import MIN_FRAMES, RunningShake
+from synsp.inference.streaming import StreamingRefiner
+from walking import mpjpe, walking
+
+
+def _box_jitter(x: np.ndarray, share: float, seed: int = 1) -> np.ndarray:
+    """``benchmarks/robustness.py``'s detector box jitter: the whole body shifted and scaled about
+    its box centre by ``share`` of its height, independently each frame."""
+    rng = np.random.default_rng(seed)
+    low, high = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+    centre, height = (low + high) / 2, float(np.median(high - low, axis=0).max())
+    scale = 1 + rng.normal(0, share, (len(x), 1, 1))
+    return centre + scale * (x - centre) + rng.normal(0, share * height, (len(x), 1, x.shape[-1]))
+
+
+def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:
+    stream = StreamingRefiner(refiner, **options)
+    return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+
+
+def test_the_running_ratio_reads_the_clips_ratio():
+    clean, jittery = walking(150, noise=2.0)
+    for x in (jittery, _box_jitter(clean, 0.02)):
+        step, x = RunningShake(3.0), x[:, None]  # (T, 1, J, C)
+        for first in range(0, len(x) - 4, 2):  # two frames given back at a time, four after them
+            step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])
+        np.testing.assert_allclose(step.ratio, shake_ratio(x[:-4, 0]), rtol=0.1)
+    assert step.ratio[0] > SHAKE_RAMP[1]
+
+
+def test_the_first_frames_are_given_back_as_they_came():
+    """The ratio over a stream's first frame or two read up to 3.5 on validation clips of each
+    joint's own noise (whole clips: at most 0.52); the step waits for MIN_FRAMES frames."""
+    clean, _ = walking(60, noise=0.0)
+    x = _box_jitter(clean, 0.02)[:, None]
+    step, out = RunningShake(3.0), []
+    for first in range(0, 40, 2):
+        out.append(step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])[0])
+    out = np.concatenate(out)
+    np.testing.assert_array_equal(out[:MIN_FRAMES], x[:MIN_FRAMES])
+    assert np.abs(out[MIN_FRAMES:] - x[MIN_FRAMES:40]).max() > 1.0
+
+
+def test_a_stream_steadies_a_box_shaken_body_near_offline():
+    """Before the step a stream kept a detector box's shake of the whole body that offline took out."""
+    refiner = synsp.load_model("synsp-coco17")
+    clean, _ = walking(150, noise=0.0)
+    shaken = _box_jitter(clean, 0.02).astype(np.float32)
+    after, offline = _streamed(refiner, shaken), refiner.refine(shaken)
+    refiner.shake_hz = None
+    before = _streamed(refiner, shaken)
+    assert mpjpe(after, clean) < 0.85 * mpjpe(before, clean)  # 3.71 -> 3.00 px
+    assert mpjpe(after, clean) < 1.2 * mpjpe(offline, clean)  # 2.68: the first MIN_FRAMES frames as they were
+
+
+def test_a_stream_of_each_joints_own_noise_is_left_as_it_was():
+    refiner = synsp.load_model("synsp-coco17")
+    jittery = walking(150, noise=2.0)[1].astype(np.float32)
+    after = _streamed(refiner, jittery)
+    refiner.shake_hz = None
+    np.testing.assert_array_equal(after, _streamed(refiner, jittery))
+
+
+def test_a_crowd_steadies_everyone_in_one_filter_call_as_each_alone(monkeypatch):
+    from synsp.inference import stream_shake
+    from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+    refiner = synsp.load_model("synsp-coco17", quantize=False)  # int8 scales would mix the people's batch
+    clean = [walking(90, noise=0.0, seed=i)[0] + 300.0 * i for i in range(3)]
+    people = [_box_jitter(clean[0], 0.02), walking(90, noise=2.0, seed=5)[1] + 300.0, _box_jitter(clean[2], 0.02, 2)]
+    calls, got = [], {i: [] for i in range(3)}
+    butterworth = stream_shake.butterworth
+    monkeypatch.setattr(stream_shake, "butterworth", lambda values, **kw: calls.append(values.shape)
+                        or butterworth(values, **kw))
+    crowd = MultiPersonStreamingRefiner(refiner)
+    for t in range(90):
+        before = len(calls)
+        for i, frames in crowd.push(np.stack([x[t] for x in people])).items():
+            got[i].append(frames)
+        assert len(calls) - before <= 1  # the shaken people's tracks given back now, in one filter call
+    assert calls and max(shape[0] for shape in calls) == 2  # the two shaken people side by side
+    for i, frames in crowd.flush().items():
+        got[i].append(frames)
+    stride = StreamingRefiner(refiner).stride
+    for i, x in enumerate(people):  # each person's phase of the stride: the crowd's for a person seen at frame 0
+        alone = _streamed(refiner, x, phase=i % stride)
+        np.testing.assert_allclose(np.concatenate(got[i]), alone, rtol=1e-5, atol=1e-3)
