@@ -93,3 +93,12 @@ def test_a_crowd_steadies_everyone_in_one_filter_call_as_each_alone(monkeypatch)
     for i, x in enumerate(people):  # each person's phase of the stride: the crowd's for a person seen at frame 0
         alone = _streamed(refiner, x, phase=i % stride)
         np.testing.assert_allclose(np.concatenate(got[i]), alone, rtol=1e-5, atol=1e-3)
+
+
+def test_a_3d_stream_takes_no_track_step():
+    """Offline steadies the joints' mean track in 2D only (3D poses come root-relative, the root's own
+    noise moving their mean); a 3D stream must not take it either, though the 3D refiner has a
+    ``shake_hz`` (for the size and orientation, which streams do not take)."""
+    refiner = synsp.load_model("synsp-h36m17")
+    assert refiner.shake_hz
+    assert StreamingRefiner(refiner)._shake is None

@@ -32,7 +32,8 @@ class StreamOutput:
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
         self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
-        self._shake = RunningShake(model.shake_hz) if model.shake_hz else None  # 2D: a box's shake (stream_shake)
+        shakes = model.shake_hz and model.space == "2d"  # the track step; offline's size and turn: not yet
+        self._shake = RunningShake(model.shake_hz) if shakes else None  # 2D: a box's shake (stream_shake)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._give_back = RunningGiveBack() if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
