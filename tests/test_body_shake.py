@@ -138,3 +138,19 @@ def test_synsp_refine_says_when_it_steadied_the_whole_body(tmp_path, capsys):
         np.save(tmp_path / f"{name}.npy", poses.astype(np.float32))
         assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
         assert ("shake: the whole body moved together" in capsys.readouterr().out) == said
+
+
+def test_clean_poses_with_a_few_whole_body_jumps_are_no_shake():
+    """Clean mocap's own motion above 12 Hz moves the body as a whole (shake ratio up to 1.30 on
+    clean validation clips), so a clean clip with two 2-frame jumps got its track low-passed
+    (robustness.py's 2D row 0.457 -> 0.516 x input); a shake is the whole body's fast part in most
+    frames, not a few (:func:`shake_level`)."""
+    from synsp.inference.body_shake import SHAKE_LEVEL, shake_level, shake_shares
+
+    clean, _ = walking(150, noise=0.0)
+    jumped = clean.copy()
+    for start in (37, 75):
+        jumped[start:start + 2] += [6.0, 8.0]
+    assert shake_ratio(jumped) > SHAKE_RAMP[1]  # the ratio alone reads it as a shake
+    assert shake_level(jumped) < SHAKE_LEVEL[0] < SHAKE_LEVEL[1] < shake_level(_box_jitter(clean, 0.0025))
+    assert shake_shares(jumped)[0] == 0.0 and shake_shares(_box_jitter(clean, 0.02))[0] == 1.0

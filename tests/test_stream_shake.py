@@ -102,3 +102,21 @@ def test_a_3d_stream_takes_no_track_step():
     refiner = synsp.load_model("synsp-h36m17")
     assert refiner.shake_hz
     assert StreamingRefiner(refiner)._shake is None
+
+
+def test_a_stream_of_clean_poses_with_a_few_jumps_is_no_shake():
+    """As offline (body_shake.shake_level): the whole body's fast part must be there in most frames
+    given back so far, not in a few jumps, for the step to act."""
+    from synsp.inference.body_shake import SHAKE_LEVEL
+
+    clean, _ = walking(150, noise=0.0)
+    for x, shaken in [(clean.copy(), False), (_box_jitter(clean, 0.02), True)]:
+        if not shaken:
+            for start in (37, 75):
+                x[start:start + 2] += [6.0, 8.0]
+        assert shake_ratio(x) > SHAKE_RAMP[1]
+        step, out, x = RunningShake(3.0), [], x[:, None]
+        for first in range(0, len(x) - 4, 2):
+            out.append(step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])[0])
+        assert (np.abs(np.concatenate(out) - x[:len(x) - 4]).max() > 0.1) == shaken
+        assert (step.level[0] > SHAKE_LEVEL[1]) == shaken and (step.level[0] < SHAKE_LEVEL[0]) != shaken

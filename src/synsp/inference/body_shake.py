@@ -38,16 +38,22 @@ import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
+from synsp.sequence import body_size
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["SHAKE_RAMP", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "wobble_ratios", "shake_shares", "steady_body",
-           "shake_note"]
+__all__ = ["SHAKE_RAMP", "SHAKE_LEVEL", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "shake_level", "wobble_ratios",
+           "shake_shares", "steady_body", "shake_note"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
 # simulator's presets (at most 0.52 over every clip of `typical`, `hard`, `jitter`, `clean-ish`,
 # `synthetic`, and `jitter` at 15 fps) and below a box's jitter of 0.5 % on `jitter` (0.59-2.08).
 SHAKE_RAMP = (0.6, 1.2)
+# The :func:`shake_level` (body sizes) over which the track step opens, linear between: a shake is
+# in most frames. Validation (first 30 clips, 2D): clean clips read at most 2.5e-4 (their shake
+# ratio up to 1.30: mocap's own fast motion moves the body as a whole), clean clips with two 2-frame
+# jumps of 20 px at most 3.9e-4, a box's jitter of 0.25 % 6.1e-4-1.5e-3 (on `jitter` 7.9e-4-1.6e-3).
+SHAKE_LEVEL = (4e-4, 6e-4)
 # The cut-off (Hz, Butterworth of order 4, zero-phase) of the joint-mean track there. Validation,
 # first 30 clips, box jitter 2 % on clean poses (x input): SmoothNet's whole-body fast part 0.491,
 # 3 Hz 0.423, 2 Hz 0.380; at a box's jitter of 0.25 % 2 Hz cost more than it gained (0.792 -> 0.921).
@@ -74,6 +80,18 @@ def shake_ratio(inputs: np.ndarray) -> np.ndarray:
     whole = np.sqrt(np.mean(np.sum(mean ** 2, axis=-1), axis=(-2, -1)))
     rest = np.sqrt(np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=(-2, -1)))
     return whole / np.maximum(rest, 1e-12)
+
+
+def shake_level(inputs: np.ndarray) -> np.ndarray:
+    """How large the whole body's shake is in most frames: per person (each leading index of
+    ``inputs`` (..., T, J, C), without NaN), the joints' mean of the input's fast part
+    (:func:`fast_part`), its median size over frames, in body sizes
+    (:func:`synsp.sequence.body_size`); shaped ``inputs.shape[:-3]``."""
+    inputs = np.asarray(inputs)
+    mean = fast_part(inputs).mean(axis=-2)  # (..., T, C)
+    flat = inputs.reshape(-1, *inputs.shape[-3:])
+    sizes = np.array([body_size(person) for person in flat]).reshape(inputs.shape[:-3])
+    return np.sqrt(np.median(np.sum(mean ** 2, axis=-1), axis=-1)) / np.maximum(sizes, 1e-12)
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -115,11 +133,13 @@ def _share(ratio: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
 
 def shake_shares(inputs: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:
     """How much of :func:`steady_body`'s steadying each person of ``inputs`` (..., T, J, C), without
-    NaN, gets: (..., 3) shares in [0, 1] of its track (:func:`shake_ratio` over ``ramp``; 2D only:
-    3D poses come root-relative, the root's own noise moving their mean), its size and its
+    NaN, gets: (..., 3) shares in [0, 1] of its track (:func:`shake_ratio` over ``ramp``, times
+    :func:`shake_level` over :data:`SHAKE_LEVEL`; 2D only: 3D poses come root-relative, the root's
+    own noise moving their mean), its size and its
     orientation (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`)."""
     inputs = np.asarray(inputs)
-    track = _share(shake_ratio(inputs), ramp) if inputs.shape[-1] == 2 else np.zeros(inputs.shape[:-3])
+    track = (_share(shake_ratio(inputs), ramp) * _share(shake_level(inputs), SHAKE_LEVEL) if inputs.shape[-1] == 2
+             else np.zeros(inputs.shape[:-3]))
     return np.stack([track, *(_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))], axis=-1)
 
 

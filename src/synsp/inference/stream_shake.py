@@ -11,7 +11,9 @@ the rest of its clip-level steps:
   them that have arrived, read at the frames given back now and summed into running figures (as
   :mod:`synsp.inference.stream_clean` reads its noise); the share of the step is offline's, from
   them (:data:`~synsp.inference.body_shake.SHAKE_RAMP`), on the frames after the first
-  :data:`MIN_FRAMES` (those come back as they were);
+  :data:`MIN_FRAMES` (those come back as they were), times offline's share of the shake's level
+  (:data:`~synsp.inference.body_shake.SHAKE_LEVEL`: a shake is there in most frames, not in a few
+  jumps) over the last :data:`LEVEL_HISTORY` frames given back;
 - the joint-mean track by the same zero-phase filter over the last :data:`HISTORY` frames given
   back (as they were before this step), the ones given back now and the ``lag`` frames after, read
   at the frames given back now (as :mod:`synsp.inference.stream_lowpass` low-passes the output).
@@ -26,16 +28,20 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
-from synsp.inference.body_shake import SHAKE_RAMP
+from synsp.inference.body_shake import SHAKE_LEVEL, SHAKE_RAMP
 from synsp.inference.clean import fast_part
 from synsp.inference.stream_floor import HISTORY, filter_together
 from synsp.inference.stream_lowpass import STREAM_FPS
+from synsp.sequence import body_size
 
 # Input frames given back before the step acts: the ratio over the first few is one or two
 # frames' fast part at the filter's edge, up to 3.5 on the validation clips of `typical`, `hard`,
 # `jitter`, `clean-ish` and `synthetic` (all 65) whose whole clips read at most 0.52; from 8 frames
 # at most 0.58, from 16 0.53, from 32 0.50 (RESULTS section 4, "A detector's box shaking the whole body").
 MIN_FRAMES = 16
+# Frames given back whose whole-body fast part the level (offline: :func:`body_shake.shake_level`, over
+# the whole clip) takes its median over: the last this many.
+LEVEL_HISTORY = 300
 
 
 class RunningShake:
@@ -49,6 +55,7 @@ class RunningShake:
         self._inputs: np.ndarray | None = None  # (n, V, J, C) the last HISTORY inputs given back
         self._track: np.ndarray | None = None  # (n, V, 1, C) their output's joint-mean track, before the step
         self._whole = 0.0  # (V,) summed squared joint mean of the fast part over the frames given back
+        self._wholes: np.ndarray | None = None  # (n, V) that squared mean, the last LEVEL_HISTORY frames given back
         self._rest = 0.0  # (V,) summed squared rest of it (per joint)
         self._count = 0
 
@@ -64,6 +71,15 @@ class RunningShake:
         if not self._count:
             return 0.0
         return np.sqrt(self._whole) / np.maximum(np.sqrt(self._rest), 1e-12)
+
+    @property
+    def level(self) -> np.ndarray | float:
+        """(V,) the whole body's fast part over the last :data:`LEVEL_HISTORY` frames given back, its
+        median size in body sizes (:func:`~synsp.inference.body_shake.shake_level`; 0.0 before any)."""
+        if self._wholes is None or self._inputs is None:
+            return 0.0
+        sizes = np.array([body_size(self._inputs[:, v]) for v in range(self._inputs.shape[1])])
+        return np.sqrt(np.median(self._wholes, axis=0)) / np.maximum(sizes, 1e-12)
 
     def __call__(self, frames: np.ndarray, inputs: np.ndarray, later: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,9 +106,14 @@ class RunningShake:
         self._whole = self._whole + energies[..., 0].sum(axis=0)
         self._rest = self._rest + energies[..., 1].sum(axis=0)
         self._count += len(energies)
+        given = energies[:0, :, 0] if self._wholes is None else self._wholes
+        self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
         if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
             return np.zeros(len(self._whole))
-        return np.clip((self.ratio - self.ramp[0]) / (self.ramp[1] - self.ramp[0]), 0.0, 1.0)
+        ratio = np.clip((self.ratio - self.ramp[0]) / (self.ramp[1] - self.ramp[0]), 0.0, 1.0)
+        if not ratio.any():
+            return ratio
+        return ratio * np.clip((self.level - SHAKE_LEVEL[0]) / (SHAKE_LEVEL[1] - SHAKE_LEVEL[0]), 0.0, 1.0)
 
 
 def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
