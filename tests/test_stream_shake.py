@@ -8,17 +8,8 @@ import synsp
 from synsp.inference.body_shake import SHAKE_RAMP, shake_ratio
 from synsp.inference.stream_shake import MIN_FRAMES, RunningShake
 from synsp.inference.streaming import StreamingRefiner
+from walking import box_jitter as _box_jitter
 from walking import mpjpe, walking
-
-
-def _box_jitter(x: np.ndarray, share: float, seed: int = 1) -> np.ndarray:
-    """``benchmarks/robustness.py``'s detector box jitter: the whole body shifted and scaled about
-    its box centre by ``share`` of its height, independently each frame."""
-    rng = np.random.default_rng(seed)
-    low, high = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
-    centre, height = (low + high) / 2, float(np.median(high - low, axis=0).max())
-    scale = 1 + rng.normal(0, share, (len(x), 1, 1))
-    return centre + scale * (x - centre) + rng.normal(0, share * height, (len(x), 1, x.shape[-1]))
 
 
 def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:

@@ -30,3 +30,13 @@ def mean_accel(x: np.ndarray) -> float:
 
 def mpjpe(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b, axis=-1).mean())
+
+
+def box_jitter(x: np.ndarray, share: float, seed: int = 1) -> np.ndarray:
+    """``benchmarks/robustness.py``'s detector box jitter: the whole body shifted and scaled about
+    its box centre by ``share`` of its height, independently each frame."""
+    rng = np.random.default_rng(seed)
+    low, high = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+    centre, height = (low + high) / 2, float(np.median(high - low, axis=0).max())
+    scale = 1 + rng.normal(0, share, (len(x), 1, 1))
+    return centre + scale * (x - centre) + rng.normal(0, share * height, (len(x), 1, x.shape[-1]))
