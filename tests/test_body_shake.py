@@ -6,16 +6,15 @@ from scipy.spatial.transform import Rotation
 
 from conftest import needs_data
 from synsp.inference.body_shake import SHAKE_HZ, SHAKE_RAMP, WOBBLE_RAMP, shake_ratio, steady_body, wobble_ratios
-from walking import box_jitter as _box_jitter
-from walking import mpjpe, walking
+from walking import box_jitter, mpjpe, walking
 
 
 def test_a_whole_body_shake_is_told_from_each_joints_own_noise():
     clean, jittery = walking(120, noise=2.0)
     own = shake_ratio(jittery)  # each joint's own noise: about 1 / sqrt(16)
     assert 0.15 < own < SHAKE_RAMP[0]
-    assert shake_ratio(_box_jitter(clean, 0.02)) > SHAKE_RAMP[1]
-    assert shake_ratio(np.stack([jittery, _box_jitter(jittery, 0.02)])).shape == (2,)
+    assert shake_ratio(box_jitter(clean, 0.02)) > SHAKE_RAMP[1]
+    assert shake_ratio(np.stack([jittery, box_jitter(jittery, 0.02)])).shape == (2,)
     assert steady_body(jittery, jittery) is jittery  # no shake: nothing done
 
 
@@ -55,7 +54,7 @@ def test_the_refiner_steadies_a_box_shaken_body_and_leaves_jitter_as_it_was():
 
     refiner = load_model(default_model("synsp", "2d"))
     clean, jittery = walking(150, noise=2.0)
-    shaken = _box_jitter(clean, 0.02).astype(np.float32)
+    shaken = box_jitter(clean, 0.02).astype(np.float32)
     steadied, plain_jitter = refiner.refine(shaken), refiner.refine(jittery.astype(np.float32))
     refiner.shake_hz = None
     before, jitter_before = refiner.refine(shaken), refiner.refine(jittery.astype(np.float32))
@@ -125,7 +124,7 @@ def test_synsp_refine_says_when_it_steadied_the_whole_body(tmp_path, capsys):
     assert "its size and its orientation" in shake_note([(0.0, 1.0, 0.0), (0.0, 0.0, 0.3)])
     assert shake_note([(0.0, 0.0, 0.0)]) == ""
     clean, jittery = walking(150, noise=2.0)
-    for name, poses, said in [("box", _box_jitter(clean, 0.02), True), ("own", jittery, False)]:
+    for name, poses, said in [("box", box_jitter(clean, 0.02), True), ("own", jittery, False)]:
         np.save(tmp_path / f"{name}.npy", poses.astype(np.float32))
         assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
         assert ("shake: the whole body moved together" in capsys.readouterr().out) == said
@@ -143,5 +142,5 @@ def test_clean_poses_with_a_few_whole_body_jumps_are_no_shake():
     for start in (37, 75):
         jumped[start:start + 2] += [6.0, 8.0]
     assert shake_ratio(jumped) > SHAKE_RAMP[1]  # the ratio alone reads it as a shake
-    assert shake_level(jumped) < SHAKE_LEVEL[0] < SHAKE_LEVEL[1] < shake_level(_box_jitter(clean, 0.0025))
-    assert shake_shares(jumped)[0] == 0.0 and shake_shares(_box_jitter(clean, 0.02))[0] == 1.0
+    assert shake_level(jumped) < SHAKE_LEVEL[0] < SHAKE_LEVEL[1] < shake_level(box_jitter(clean, 0.0025))
+    assert shake_shares(jumped)[0] == 0.0 and shake_shares(box_jitter(clean, 0.02))[0] == 1.0

@@ -8,8 +8,7 @@ import synsp
 from synsp.inference.body_shake import SHAKE_RAMP, shake_ratio
 from synsp.inference.stream_shake import MIN_FRAMES, RunningShake
 from synsp.inference.streaming import StreamingRefiner
-from walking import box_jitter as _box_jitter
-from walking import mpjpe, walking
+from walking import box_jitter, mpjpe, walking
 
 
 def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:
@@ -19,7 +18,7 @@ def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:
 
 def test_the_running_ratio_reads_the_clips_ratio():
     clean, jittery = walking(150, noise=2.0)
-    for x in (jittery, _box_jitter(clean, 0.02)):
+    for x in (jittery, box_jitter(clean, 0.02)):
         step, x = RunningShake(3.0), x[:, None]  # (T, 1, J, C)
         for first in range(0, len(x) - 4, 2):  # two frames given back at a time, four after them
             step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])
@@ -31,7 +30,7 @@ def test_the_first_frames_are_given_back_as_they_came():
     """The ratio over a stream's first frame or two read up to 3.5 on validation clips of each
     joint's own noise (whole clips: at most 0.52); the step waits for MIN_FRAMES frames."""
     clean, _ = walking(60, noise=0.0)
-    x = _box_jitter(clean, 0.02)[:, None]
+    x = box_jitter(clean, 0.02)[:, None]
     step, out = RunningShake(3.0), []
     for first in range(0, 40, 2):
         out.append(step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])[0])
@@ -44,7 +43,7 @@ def test_a_stream_steadies_a_box_shaken_body_near_offline():
     """Before the step a stream kept a detector box's shake of the whole body that offline took out."""
     refiner = synsp.load_model("synsp-coco17")
     clean, _ = walking(150, noise=0.0)
-    shaken = _box_jitter(clean, 0.02).astype(np.float32)
+    shaken = box_jitter(clean, 0.02).astype(np.float32)
     after, offline = _streamed(refiner, shaken), refiner.refine(shaken)
     refiner.shake_hz = None
     before = _streamed(refiner, shaken)
@@ -66,7 +65,7 @@ def test_a_crowd_steadies_everyone_in_one_filter_call_as_each_alone(monkeypatch)
 
     refiner = synsp.load_model("synsp-coco17", quantize=False)  # int8 scales would mix the people's batch
     clean = [walking(90, noise=0.0, seed=i)[0] + 300.0 * i for i in range(3)]
-    people = [_box_jitter(clean[0], 0.02), walking(90, noise=2.0, seed=5)[1] + 300.0, _box_jitter(clean[2], 0.02, 2)]
+    people = [box_jitter(clean[0], 0.02), walking(90, noise=2.0, seed=5)[1] + 300.0, box_jitter(clean[2], 0.02, 2)]
     calls, got = [], {i: [] for i in range(3)}
     butterworth = stream_shake.butterworth
     monkeypatch.setattr(stream_shake, "butterworth", lambda values, **kw: calls.append(values.shape)
@@ -101,7 +100,7 @@ def test_a_stream_of_clean_poses_with_a_few_jumps_is_no_shake():
     from synsp.inference.body_shake import SHAKE_LEVEL
 
     clean, _ = walking(150, noise=0.0)
-    for x, shaken in [(clean.copy(), False), (_box_jitter(clean, 0.02), True)]:
+    for x, shaken in [(clean.copy(), False), (box_jitter(clean, 0.02), True)]:
         if not shaken:
             for start in (37, 75):
                 x[start:start + 2] += [6.0, 8.0]
