@@ -332,6 +332,14 @@ def body_size(poses: np.ndarray) -> float:
         return float(nan_median(np.nanmax(extent, axis=-1)))
 
 
+def body_sizes(poses: np.ndarray) -> np.ndarray:
+    """:func:`body_size` of each person (each leading index) of ``poses`` (..., T, J, C); shaped
+    ``poses.shape[:-3]``."""
+    poses = np.asarray(poses)
+    flat = poses.reshape(-1, *poses.shape[-3:])
+    return np.array([body_size(person) for person in flat]).reshape(poses.shape[:-3])
+
+
 def mm_per_unit(poses: np.ndarray) -> float:
     """Guess the unit of 3D poses (..., T, J, 3) from the body's size: 1000 for metres, 10 for
     centimetres, 1 for millimetres.

@@ -38,11 +38,11 @@ import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
-from synsp.sequence import body_size
+from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["SHAKE_RAMP", "SHAKE_LEVEL", "SHAKE_HZ", "WOBBLE_RAMP", "shake_ratio", "shake_level", "wobble_ratios",
-           "shake_shares", "steady_body", "shake_note"]
+__all__ = ["SHAKE_RAMP", "SHAKE_LEVEL", "SHAKE_HZ", "WOBBLE_RAMP", "shake_energies", "shake_ratio", "shake_level",
+           "track_share", "wobble_ratios", "shake_shares", "steady_body", "shake_note"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
@@ -70,16 +70,22 @@ WOBBLE_RAMP = (1.0, 2.0)
 TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 
+def shake_energies(inputs: np.ndarray) -> np.ndarray:
+    """(..., T, 2) per frame of ``inputs`` (..., T, J, C), without NaN, of its fast part
+    (:func:`fast_part`): the squared length of the joints' mean, and the mean over the joints of the
+    rest's squared length (what :func:`shake_ratio` and :func:`shake_level` read; a stream sums them)."""
+    fast = fast_part(inputs)
+    mean = fast.mean(axis=-2, keepdims=True)
+    return np.stack([np.sum(mean[..., 0, :] ** 2, axis=-1), np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=-1)], -1)
+
+
 def shake_ratio(inputs: np.ndarray) -> np.ndarray:
     """How much the whole body shakes: per person (each leading index of ``inputs`` (..., T, J, C),
     without NaN), the RMS of the joints' mean of the input's fast part (:func:`fast_part`) over the
     RMS of the rest of it. About ``1 / sqrt(J - 1)`` for noise that is each joint's own; shaped
     ``inputs.shape[:-3]``."""
-    fast = fast_part(inputs)
-    mean = fast.mean(axis=-2, keepdims=True)
-    whole = np.sqrt(np.mean(np.sum(mean ** 2, axis=-1), axis=(-2, -1)))
-    rest = np.sqrt(np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=(-2, -1)))
-    return whole / np.maximum(rest, 1e-12)
+    whole, rest = np.moveaxis(shake_energies(inputs).mean(axis=-2), -1, 0)
+    return np.sqrt(whole) / np.maximum(np.sqrt(rest), 1e-12)
 
 
 def shake_level(inputs: np.ndarray) -> np.ndarray:
@@ -87,11 +93,14 @@ def shake_level(inputs: np.ndarray) -> np.ndarray:
     ``inputs`` (..., T, J, C), without NaN), the joints' mean of the input's fast part
     (:func:`fast_part`), its median size over frames, in body sizes
     (:func:`synsp.sequence.body_size`); shaped ``inputs.shape[:-3]``."""
-    inputs = np.asarray(inputs)
-    mean = fast_part(inputs).mean(axis=-2)  # (..., T, C)
-    flat = inputs.reshape(-1, *inputs.shape[-3:])
-    sizes = np.array([body_size(person) for person in flat]).reshape(inputs.shape[:-3])
-    return np.sqrt(np.median(np.sum(mean ** 2, axis=-1), axis=-1)) / np.maximum(sizes, 1e-12)
+    wholes = shake_energies(inputs)[..., 0]  # (..., T)
+    return np.sqrt(np.median(wholes, axis=-1)) / np.maximum(body_sizes(inputs), 1e-12)
+
+
+def track_share(ratio: np.ndarray, level: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:
+    """The track step's share, shaped like ``ratio``: its :func:`shake_ratio` over ``ramp`` times its
+    :func:`shake_level` over :data:`SHAKE_LEVEL` (each 0 below, 1 above, linear between)."""
+    return _share(ratio, ramp) * _share(level, SHAKE_LEVEL)
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -138,8 +147,8 @@ def shake_shares(inputs: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> 
     own noise moving their mean), its size and its
     orientation (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`)."""
     inputs = np.asarray(inputs)
-    track = (_share(shake_ratio(inputs), ramp) * _share(shake_level(inputs), SHAKE_LEVEL) if inputs.shape[-1] == 2
-             else np.zeros(inputs.shape[:-3]))
+    track = track_share(shake_ratio(inputs), shake_level(inputs), ramp) if inputs.shape[-1] == 2 else (
+        np.zeros(inputs.shape[:-3]))
     return np.stack([track, *(_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))], axis=-1)
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.filters import butterworth
-from synsp.sequence import body_size
+from synsp.sequence import body_sizes
 
 __all__ = ["NOISE_BAND", "NOISE_RAMP", "DRIFT_OPEN", "GRID_STEPS", "fast_part", "input_noise", "grid_step",
            "grid_counts", "grid_step_of", "without_grid", "noise_level", "opened", "keep_to_noise"]
@@ -128,10 +128,7 @@ def without_grid(noise: np.ndarray, step: float, n_coords: int) -> np.ndarray:
 def noise_level(values: np.ndarray, noise: np.ndarray) -> np.ndarray:
     """The median over joints of ``noise`` (..., J) (:func:`input_noise` of ``values``
     (..., T, J, C)) in each person's body size (:func:`synsp.sequence.body_size`); (...)."""
-    values = np.asarray(values)
-    flat = values.reshape(-1, *values.shape[-3:])
-    sizes = np.array([body_size(person) for person in flat]).reshape(values.shape[:-3])
-    return np.median(noise, axis=-1) / np.maximum(sizes, 1e-12)
+    return np.median(noise, axis=-1) / np.maximum(body_sizes(values), 1e-12)
 
 
 def opened(level: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:

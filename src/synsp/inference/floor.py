@@ -39,7 +39,7 @@ import numpy as np
 
 from synsp.consistency import frame_lengths
 from synsp.filters import butterworth, cutoff_for
-from synsp.sequence import body_size
+from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
@@ -177,8 +177,7 @@ def correction_rms(inputs: np.ndarray, refined: np.ndarray, fps: float | None = 
 
 def _sizes(inputs: np.ndarray) -> np.ndarray:
     """(..., 1) body size of each person (leading index) of ``inputs`` (..., T, J, C)."""
-    flat = inputs.reshape(-1, *inputs.shape[-3:])
-    return np.array([body_size(person) for person in flat]).reshape(*inputs.shape[:-3], 1)
+    return body_sizes(inputs)[..., None]
 
 
 def _rms(diff: np.ndarray, sizes: np.ndarray) -> np.ndarray:

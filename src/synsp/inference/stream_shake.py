@@ -28,11 +28,10 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
-from synsp.inference.body_shake import SHAKE_LEVEL, SHAKE_RAMP
-from synsp.inference.clean import fast_part
+from synsp.inference.body_shake import SHAKE_RAMP, shake_energies, track_share
 from synsp.inference.stream_floor import HISTORY, filter_together
 from synsp.inference.stream_lowpass import STREAM_FPS
-from synsp.sequence import body_size
+from synsp.sequence import body_sizes
 
 # Input frames given back before the step acts: the ratio over the first few is one or two
 # frames' fast part at the filter's edge, up to 3.5 on the validation clips of `typical`, `hard`,
@@ -78,7 +77,7 @@ class RunningShake:
         median size in body sizes (:func:`~synsp.inference.body_shake.shake_level`; 0.0 before any)."""
         if self._wholes is None or self._inputs is None:
             return 0.0
-        sizes = np.array([body_size(self._inputs[:, v]) for v in range(self._inputs.shape[1])])
+        sizes = body_sizes(np.moveaxis(self._inputs, 0, -3))  # (V,)
         return np.sqrt(np.median(self._wholes, axis=0)) / np.maximum(sizes, 1e-12)
 
     def __call__(self, frames: np.ndarray, inputs: np.ndarray, later: np.ndarray,
@@ -110,10 +109,9 @@ class RunningShake:
         self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
         if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
             return np.zeros(len(self._whole))
-        ratio = np.clip((self.ratio - self.ramp[0]) / (self.ramp[1] - self.ramp[0]), 0.0, 1.0)
-        if not ratio.any():
-            return ratio
-        return ratio * np.clip((self.level - SHAKE_LEVEL[0]) / (SHAKE_LEVEL[1] - SHAKE_LEVEL[0]), 0.0, 1.0)
+        if self.ratio.max() <= self.ramp[0]:  # the level (body sizes of the history) is not needed
+            return np.zeros(len(self._whole))
+        return track_share(self.ratio, self.level, self.ramp)
 
 
 def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -146,9 +144,6 @@ def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarra
 
 
 def _energies(track: np.ndarray) -> np.ndarray:
-    """(n, V, 2) per frame of a (n, V, J, C) track, time first, of its :func:`fast_part`: the
-    squared length of the joints' mean, and the mean over the joints of the rest's squared length
-    (:func:`~synsp.inference.body_shake.shake_ratio`'s sums), for every person of a crowd at once."""
-    fast = np.moveaxis(fast_part(np.moveaxis(track, 0, -3)), -3, 0)
-    mean = fast.mean(axis=-2, keepdims=True)
-    return np.stack([np.sum(mean[..., 0, :] ** 2, axis=-1), np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=-1)], -1)
+    """(n, V, 2) :func:`~synsp.inference.body_shake.shake_energies` of a (n, V, J, C) track, time
+    first, for every person of a crowd at once."""
+    return np.moveaxis(shake_energies(np.moveaxis(track, 0, -3)), -2, 0)
