@@ -11,7 +11,6 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
-from synsp.inference.body_scale import size_factor
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
@@ -19,18 +18,18 @@ from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, 
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
 from synsp.inference.frame_rate import covered_rates, run_at_rate
+from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
 from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.repeated_pull import REPEAT_RAMPS, REPEAT_STRIDE, repeat_factor, repeated_share
-from synsp.inference.root_track import MEAN_ANCHOR, smoothed_track
+from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
-from synsp.inference.upright import needed_turn
 from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
-from synsp.sequence import UNSEEN_SHARE, missing_mask, mm_per_unit, unseen_share
-from synsp.skeleton import get_layout, root_position
+from synsp.sequence import UNSEEN_SHARE, missing_mask, unseen_share
+from synsp.skeleton import get_layout
 
 # Refine every other window mirrored left/right and mirror its output back: the network's
 # left/right-biased errors then cancel in the SWAA merge, at no extra cost (RESULTS section 9).
@@ -303,21 +302,11 @@ class Refiner(WindowNetwork):
             if paced != fps:
                 self.paced_fps = fps = paced
             self.group_fps = dict(apart)
-        self.turn = needed_turn(seq, self.layout) if self.upright and own_joints else None
-        if self.turn is not None:
-            seq = seq @ self.turn.T.astype(np.float32)
-        root_track, unit = None, 1.0
-        self.resized = 1.0
-        if self.space == "3d":
-            unit = mm_per_unit(seq)
-            if self.trained_size and own_joints:
-                self.resized = size_factor(seq * np.float32(unit), self.layout)
-                unit *= self.resized
-            seq = seq * np.float32(unit)
-            root = root_position(seq, self.layout) if own_joints else seq.mean(axis=-2, keepdims=True)
-            anchor = seq.mean(axis=-2, keepdims=True) if self.mean_anchor else root
-            root_track = smoothed_track(anchor, fps, self.covered_fps) if self.smooth_root else anchor
-            seq = seq - root
+        seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints,
+                                        upright=self.upright, trained_size=self.trained_size,
+                                        mean_anchor=self.mean_anchor, smooth_root=self.smooth_root, fps=fps,
+                                        covered_fps=self.covered_fps)
+        self.turn, self.resized = frame.turn, frame.resized
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
@@ -372,12 +361,7 @@ class Refiner(WindowNetwork):
             self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
         result = {}
         for name, out in outputs.items():
-            if root_track is not None:
-                if self.mean_anchor:  # the output's joints' mean onto the input's (MEAN_ANCHOR)
-                    out = out - out.mean(axis=-2, keepdims=True)
-                out = (out + root_track) / np.float32(unit)
-            if self.turn is not None:
-                out = out @ self.turn.astype(np.float32)
+            out = frame.back(out)
             if self.give_back_motion:  # against the values it measured, before the clean-input step
                 out = give_back_motion(measured.values, out)
             if self.keep_clean:  # in the input's own axes and unit, against the values it measured

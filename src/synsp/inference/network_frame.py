@@ -1,0 +1,70 @@
+"""The frame a clip is refined in, and back: turned to the model's up, in millimetres at a size the
+network trained on, about its root.
+
+A user's 3D clip may stand along another axis, be in metres or centimetres, hold a child or a
+giant, and walk across a room; the network learnt upright, root-relative bodies in millimetres of
+the actors' sizes. :func:`into_network_frame` takes a clip there (:mod:`synsp.inference.upright`,
+:func:`synsp.sequence.mm_per_unit`, :mod:`synsp.inference.body_scale`,
+:mod:`synsp.inference.root_track`) and :meth:`NetworkFrame.back` gives a refined clip back in the
+input's own axes, unit and place. 2D clips are only turned.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synsp.inference.body_scale import size_factor
+from synsp.inference.root_track import smoothed_track
+from synsp.inference.upright import needed_turn
+from synsp.sequence import mm_per_unit
+from synsp.skeleton import Layout, root_position
+
+__all__ = ["NetworkFrame", "into_network_frame"]
+
+
+@dataclass(frozen=True)
+class NetworkFrame:
+    """How a clip was taken into the network's frame (:func:`into_network_frame`)."""
+
+    turn: np.ndarray | None  # (C, C) from the input's axes to the model's (upright.model_axes); None: the same
+    unit: float  # network millimetres per input unit, resize included (2D: 1)
+    resized: float  # the factor that brought the body to a trained size (body_scale.size_factor); 1.0: none
+    root_track: np.ndarray | None  # 3D (V, T, 1, 3): where the refined body is placed, network mm; 2D None
+    mean_anchor: bool  # the refined body placed by its joints' mean (else by the root the input was taken about)
+
+    def back(self, out: np.ndarray) -> np.ndarray:
+        """``out`` (V, T, J, C) in the network's frame -> the input's axes, unit and place, float32."""
+        if self.root_track is not None:
+            if self.mean_anchor:  # the output's joints' mean onto the input's (root_track.MEAN_ANCHOR)
+                out = out - out.mean(axis=-2, keepdims=True)
+            out = (out + self.root_track) / np.float32(self.unit)
+        if self.turn is not None:
+            out = out @ self.turn.astype(np.float32)
+        return out
+
+
+def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joints: bool, upright: bool,
+                       trained_size: bool, mean_anchor: bool, smooth_root: bool, fps: float | None,
+                       covered_fps: tuple[float, float]) -> tuple[np.ndarray, NetworkFrame]:
+    """``seq`` (V, T, J, C) float32 without NaN, in the network's frame, and that frame.
+
+    ``own_joints``: the joints are ``layout``'s (else no turn or resize, and the joints' centroid
+    is the root); ``upright`` turns the clip to the model's up; 3D only: ``trained_size`` brings the
+    body to a trained size, ``mean_anchor`` places it back by its joints' mean rather than its
+    root, whose trajectory is smoothed (``smooth_root``) at the network's rate (``fps``, the
+    rate ``seq`` is refined at, None: 30; ``covered_fps`` the rates the network trained at).
+    """
+    turn = needed_turn(seq, layout) if upright and own_joints else None
+    if turn is not None:
+        seq = seq @ turn.T.astype(np.float32)
+    if space != "3d":
+        return seq, NetworkFrame(turn, 1.0, 1.0, None, mean_anchor)
+    unit = mm_per_unit(seq)
+    resized = size_factor(seq * np.float32(unit), layout) if trained_size and own_joints else 1.0
+    unit *= resized
+    seq = seq * np.float32(unit)
+    root = root_position(seq, layout) if own_joints else seq.mean(axis=-2, keepdims=True)
+    anchor = seq.mean(axis=-2, keepdims=True) if mean_anchor else root
+    track = smoothed_track(anchor, fps, covered_fps) if smooth_root else anchor
+    return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor)
