@@ -4,9 +4,9 @@
 section number.
 
 A quoted title matches a heading (any level, or a bold run-in title `**Title.**` at a line's
-start) that starts with it, as citations quote a title's first words. Citations inside the two
-RESULTS files without a file name were written when they were one file, so they may resolve in
-either. Fast: text only, no package import."""
+start) that starts with it, as citations quote a title's first words. A citation without a file name
+names its own file, but in RESULTS-history.md, whose text was moved verbatim from RESULTS.md, it
+may resolve in either. Fast: text only, no package import."""
 from __future__ import annotations
 
 import re
@@ -65,14 +65,16 @@ def citations() -> list[tuple[str, Path | None, int, str]]:
     found = []
     for path in _sources():
         text = _BREAK.sub(" ", path.read_text())
-        in_results = path in (RESULTS, HISTORY)
+        in_history = path == HISTORY
         for m in _CITATION.finditer(text):
             before = text[max(0, m.start() - 200):m.start()]
             named = list(_FILE.finditer(before))
             if named and before[named[-1].end():].count(". ") == 0:
                 cited = HISTORY if named[-1].group(1) else RESULTS
-            elif in_results:
+            elif in_history:
                 cited = None
+            elif path == RESULTS:
+                cited = RESULTS
             elif not named:
                 continue  # "section N" of something else (a paper, a spec)
             else:
