@@ -1,11 +1,11 @@
-"""Motions the mocap does not hold: limbs grafted from other clips, playback speed wandering."""
+"""Motions the mocap does not hold: limbs grafted from other clips, playback speed wandering, postures bent."""
 import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import trunk_frame
-from synsp.data.novel_motion import LIMBS, graft_limbs, random_limb_sources, warped_times
+from synsp.data.novel_motion import LIMBS, bend_posture, graft_limbs, random_limb_sources, warped_times
 from synsp.skeleton import Layout, get_layout
 from synsp.training.pairs import TrainingPairs
 
@@ -99,7 +99,26 @@ def test_training_pairs_mix_limbs_when_asked():
     np.testing.assert_allclose(mixed[:, 0], clips[0][:, 0], atol=1e-3)
 
 
-@pytest.mark.parametrize("bad", [dict(limb_mixing=1.5), dict(limb_mixing=-0.1), dict(time_warp=-0.2)])
+@pytest.mark.parametrize("bad", [dict(limb_mixing=1.5), dict(limb_mixing=-0.1), dict(time_warp=-0.2),
+                                 dict(posture_bends=-5.0)])
 def test_training_pairs_refuse_mixing_outside_its_range(bad):
     with pytest.raises(ValueError, match="limb_mixing must be in"):
         TrainingPairs([walking_clip(frames=20)], DataConfig(**bad), window=8)
+
+
+@pytest.mark.parametrize("layout", ["h36m17", "coco17"])
+def test_a_bent_posture_keeps_every_limb_bone_moves_smoothly_and_differs_from_the_actors(layout):
+    from synsp.skeleton import convert
+
+    clip = walking_clip(frames=90) if layout == "h36m17" else convert(walking_clip(frames=90), "h36m17", layout)
+    bent = bend_posture(clip, layout, 25.0, np.random.default_rng(2), probability=1.0)
+    lay = get_layout(layout)
+    limb_bones = [(a, b) for a, b in lay.bones if any({lay.joints[a], lay.joints[b]} <= set(c) for c in LIMBS.values())]
+    for a, b in limb_bones:  # arms and legs keep their lengths at every frame
+        np.testing.assert_allclose(np.linalg.norm(bent[:, b] - bent[:, a], axis=-1),
+                                   np.linalg.norm(clip[:, b] - clip[:, a], axis=-1), rtol=1e-4)
+    assert bent.shape == clip.shape and bent.dtype == clip.dtype
+    assert np.abs(bent - clip).max() > 50.0  # another posture
+    # as smooth as the clip: the bends add no jitter
+    assert np.abs(np.diff(bent, 2, axis=0)).mean() < 2 * np.abs(np.diff(clip, 2, axis=0)).mean() + 1.0
+    np.testing.assert_allclose(bend_posture(clip, layout, 0.0, np.random.default_rng(2)), clip, atol=1e-4)

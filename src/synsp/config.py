@@ -59,6 +59,9 @@ class DataConfig:
     # (each leg at half of it) moves as in another clip, and the log-speed wander within a clip
     limb_mixing: float = 0.0
     time_warp: float = 0.0
+    # postures no actor held (synsp.data.novel_motion.bend_posture): trunk, head and limbs turned
+    # about their joints by up to this many degrees (0: off)
+    posture_bends: float = 0.0
     # {layout: probability}: a clip's errors drawn in another skeleton (Halpe-26, BODY-25,
     # MediaPipe-33 built from the mocap) and converted to `layout`, input and target alike, as a
     # file of that skeleton reaches the model (synsp.refining.arrays.refine_track)

@@ -7,13 +7,16 @@ of motions it trained on). Two cheap ways to show it motions that exist nowhere:
 - :func:`graft_limbs`: each arm or leg moves as it does in another clip (or another moment of
   the same clip), relative to the trunk, while the body keeps its own bone lengths;
 - :func:`warped_times`: the playback speed wanders smoothly over the clip, so one motion's
-  phases no longer keep their recorded tempo.
+  phases no longer keep their recorded tempo;
+- :func:`bend_posture`: the trunk, head and limbs turned about their joints by random angles
+  that wander slowly, postures no actor held (a trunk bent sideways over its legs).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 from synsp.conventions import trunk_frame
 from synsp.skeleton import Layout, get_layout
@@ -105,3 +108,46 @@ def random_limb_sources(target: np.ndarray, clips: Sequence[np.ndarray], probabi
         start = int(rng.integers(len(source) - t + 1))
         sources[limb] = np.asarray(source[start:start + t], target.dtype)
     return sources
+
+
+# Each bend: the joints it turns about (their mean) and the joints it moves, by name; a bend whose
+# joints a layout lacks is skipped. Trunk first, so that the limbs turn about where it put them.
+_UPPER = ("spine", "thorax", "neck", "neck_nose", "head", "nose", "left_eye", "right_eye", "left_ear",
+          "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist")
+BENDS = (
+    (("left_hip", "right_hip"), _UPPER),
+    (("left_shoulder", "right_shoulder"), ("neck_nose", "head", "nose", "left_eye", "right_eye", "left_ear",
+                                           "right_ear")),
+    (("left_shoulder",), ("left_elbow", "left_wrist")),
+    (("right_shoulder",), ("right_elbow", "right_wrist")),
+    (("left_elbow",), ("left_wrist",)),
+    (("right_elbow",), ("right_wrist",)),
+    (("left_hip",), ("left_knee", "left_ankle")),
+    (("right_hip",), ("right_knee", "right_ankle")),
+    (("left_knee",), ("left_ankle",)),
+    (("right_knee",), ("right_ankle",)),
+)
+
+
+def bend_posture(clip: np.ndarray, layout: str | Layout, degrees: float, rng: np.random.Generator,
+                 probability: float = 0.5, periods: tuple[float, float] = (30.0, 120.0)) -> np.ndarray:
+    """``clip`` (T, J, 3), any unit, with each of :data:`BENDS` (with ``probability``) turned
+    about a random axis by an angle of up to ``degrees``: a constant part and a slow sinusoidal
+    wander (period drawn from ``periods``, frames), so that the posture is one no actor held and
+    still moves smoothly. Every bone keeps its length. Returns the same shape and dtype."""
+    layout = get_layout(layout)
+    out = np.asarray(clip, np.float64).copy()
+    t = np.arange(len(out), dtype=float)
+    for pivot, moved in BENDS:
+        pivots = [layout.index(n) for n in pivot if n in layout.joints]
+        joints = [layout.index(n) for n in moved if n in layout.joints]
+        if len(pivots) < len(pivot) or not joints or rng.random() >= probability:
+            continue
+        axis = rng.normal(size=3)
+        axis /= np.linalg.norm(axis)
+        wander = np.sin(2 * np.pi * t / rng.uniform(*periods) + rng.uniform(0, 2 * np.pi))
+        angle = np.radians(degrees) * (rng.uniform(-0.7, 0.7) + 0.3 * wander)  # (T,)
+        turn = Rotation.from_rotvec(angle[:, None] * axis).as_matrix()  # (T, 3, 3)
+        centre = out[:, pivots].mean(axis=1, keepdims=True)
+        out[:, joints] = np.einsum("tij,tkj->tki", turn, out[:, joints] - centre) + centre
+    return out.astype(np.asarray(clip).dtype, copy=False)

@@ -10,7 +10,7 @@ from scipy.spatial.transform import Rotation
 
 from synsp.config import DataConfig
 from synsp.conventions import apply_offsets, random_joint_offsets
-from synsp.data.novel_motion import graft_limbs, random_limb_sources, warped_times
+from synsp.data.novel_motion import bend_posture, graft_limbs, random_limb_sources, warped_times
 from synsp.data.simulator import estimate, get_preset
 from synsp.inference.frame_rate import interpolate_linear
 from synsp.inference.normalize import normalize, window_stats
@@ -80,9 +80,9 @@ class TrainingPairs:
         if clip_weights is not None and (len(clip_weights) != len(clips) or min(clip_weights) < 0
                                          or max(clip_weights) <= 0):
             raise ValueError(f"clip_weights: {len(clips)} weights >= 0, not all 0, expected")
-        if not 0 <= config.limb_mixing <= 1 or config.time_warp < 0:
-            raise ValueError(f"[data] limb_mixing must be in [0, 1] and time_warp >= 0, got "
-                             f"{config.limb_mixing} and {config.time_warp}")
+        if not 0 <= config.limb_mixing <= 1 or config.time_warp < 0 or config.posture_bends < 0:
+            raise ValueError(f"[data] limb_mixing must be in [0, 1], time_warp and posture_bends >= 0, got "
+                             f"{config.limb_mixing}, {config.time_warp} and {config.posture_bends}")
         self.clips = [np.asarray(c, np.float32) for c in clips]
         self.clip_weights = clip_weights
         self.config = config
@@ -172,6 +172,8 @@ class TrainingPairs:
         clip = pool[index]
         if cfg.limb_mixing:
             clip = graft_limbs(clip, random_limb_sources(clip, pool, cfg.limb_mixing, rng), layout)
+        if cfg.posture_bends:
+            clip = bend_posture(clip, layout, cfg.posture_bends, rng)
         clip = resample(clip, rng.uniform(*cfg.time_scale))
         if cfg.time_warp:
             clip = play_at(clip, warped_times(len(clip), cfg.time_warp, rng))
