@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from conftest import needs_data
 from synsp.inference.body_shake import SHAKE_HZ, SHAKE_RAMP, WOBBLE_RAMP, shake_ratio, steady_body, wobble_ratios
-from walking import box_jitter, mpjpe, walking
+from walking import box_jitter, mpjpe, walking, wobble
 
 
 def test_a_whole_body_shake_is_told_from_each_joints_own_noise():
@@ -16,22 +15,6 @@ def test_a_whole_body_shake_is_told_from_each_joints_own_noise():
     assert shake_ratio(box_jitter(clean, 0.02)) > SHAKE_RAMP[1]
     assert shake_ratio(np.stack([jittery, box_jitter(jittery, 0.02)])).shape == (2,)
     assert steady_body(jittery, jittery) is jittery  # no shake: nothing done
-
-
-def _wobble(x: np.ndarray, size: float = 0.0, degrees: float = 0.0, seed: int = 2) -> np.ndarray:
-    """``benchmarks/robustness.py``'s size / orientation wobble: each frame the body scaled by
-    1 + N(0, ``size``) and turned by N(0, ``degrees``) (in 3D about each axis) about its hips' midpoint."""
-    rng = np.random.default_rng(seed)
-    n, c = len(x), x.shape[-1]
-    root = x[:, [11, 12] if c == 2 else [0]].mean(axis=1, keepdims=True)
-    if c == 2:
-        angle = np.deg2rad(rng.normal(0, degrees, n))
-        cos, sin = np.cos(angle), np.sin(angle)
-        turn = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
-    else:
-        turn = Rotation.from_rotvec(np.deg2rad(rng.normal(0, degrees, (n, 3)))).as_matrix()
-    scale = 1 + rng.normal(0, size, (n, 1, 1))
-    return root + scale * np.einsum("tab,tjb->tja", turn, x - root)
 
 
 def test_the_shaken_track_is_steadied_and_the_pose_about_it_kept():
@@ -65,16 +48,16 @@ def test_the_refiner_steadies_a_box_shaken_body_and_leaves_jitter_as_it_was():
 def test_a_wobbling_size_or_orientation_is_told_from_each_joints_own_noise():
     clean, jittery = walking(120, noise=1.0)
     assert np.all(np.stack(wobble_ratios(jittery)) < WOBBLE_RAMP[0])
-    size, turn = wobble_ratios(_wobble(jittery, size=0.03))
+    size, turn = wobble_ratios(wobble(jittery, size=0.03))
     assert size > WOBBLE_RAMP[1] and turn < WOBBLE_RAMP[0]
-    size, turn = wobble_ratios(_wobble(jittery, degrees=2.0))
+    size, turn = wobble_ratios(wobble(jittery, degrees=2.0))
     assert turn > WOBBLE_RAMP[1] and size < WOBBLE_RAMP[0]
     assert wobble_ratios(np.stack([jittery, jittery]))[0].shape == (2,)
 
 
 def test_a_wobbling_size_and_orientation_are_steadied_and_the_pose_kept():
     clean, _ = walking(150, noise=0.0)
-    for wobbled in (_wobble(clean, size=0.03), _wobble(clean, degrees=2.0)):
+    for wobbled in (wobble(clean, size=0.03), wobble(clean, degrees=2.0)):
         out = steady_body(wobbled, wobbled)
         assert mpjpe(out, clean) < 0.65 * mpjpe(wobbled, clean)  # white wobble: 0.45 of its RMS below 3 Hz
         # each frame only turned and scaled whole: every distance between joints by one factor
@@ -91,7 +74,7 @@ def test_the_refiner_steadies_a_wobbling_body_in_2d():
 
     refiner = load_model(default_model("synsp", "2d"))
     clean, _ = walking(150, noise=0.0)
-    for wobbled in (_wobble(clean, size=0.03), _wobble(clean, degrees=2.0)):
+    for wobbled in (wobble(clean, size=0.03), wobble(clean, degrees=2.0)):
         wobbled = wobbled.astype(np.float32)
         refiner.shake_hz = SHAKE_HZ
         steadied = refiner.refine(wobbled)
@@ -107,7 +90,7 @@ def test_the_refiner_steadies_a_wobbling_body_in_3d_and_leaves_the_simulators_er
 
     refiner = load_model(default_model("synsp", "3d"))
     case = make_cases("val", "typical", max_clips=1)[0]
-    wobbled = _wobble(case.clean.astype(np.float64), degrees=2.0).astype(np.float32)
+    wobbled = wobble(case.clean.astype(np.float64), degrees=2.0).astype(np.float32)
     steadied, typical = refiner.refine(wobbled), refiner.refine(case.noisy)
     refiner.shake_hz = None
     assert mpjpe(steadied, case.clean) < 0.9 * mpjpe(refiner.refine(wobbled), case.clean)

@@ -1,14 +1,16 @@
-"""A stream steadies a body its detector's box shakes whole, as offline refinement does
-(synsp.inference.stream_shake), and leaves each joint's own noise to the other steps."""
+"""A stream steadies a body its detector's box shakes whole, and a body whose size or orientation
+wobbles, as offline refinement does (synsp.inference.stream_shake), and leaves each joint's own
+noise to the other steps."""
 from __future__ import annotations
 
 import numpy as np
 
 import synsp
-from synsp.inference.body_shake import SHAKE_RAMP, shake_ratio
+from conftest import needs_data
+from synsp.inference.body_shake import SHAKE_RAMP, WOBBLE_RAMP, shake_ratio, wobble_ratios
 from synsp.inference.stream_shake import MIN_FRAMES, RunningShake
 from synsp.inference.streaming import StreamingRefiner
-from walking import box_jitter, mpjpe, walking
+from walking import box_jitter, mpjpe, walking, wobble
 
 
 def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:
@@ -87,11 +89,52 @@ def test_a_crowd_steadies_everyone_in_one_filter_call_as_each_alone(monkeypatch)
 
 def test_a_3d_stream_takes_no_track_step():
     """Offline steadies the joints' mean track in 2D only (3D poses come root-relative, the root's own
-    noise moving their mean); a 3D stream must not take it either, though the 3D refiner has a
-    ``shake_hz`` (for the size and orientation, which streams do not take)."""
+    noise moving their mean); a 3D stream must not take it either, only the size and orientation."""
     refiner = synsp.load_model("synsp-h36m17")
     assert refiner.shake_hz
-    assert StreamingRefiner(refiner)._shake is None
+    step = StreamingRefiner(refiner)._shake
+    x = wobble(np.concatenate([walking(90, noise=0.0)[0], np.zeros((90, 17, 1))], -1), degrees=2.0)[:, None]
+    x = x + np.random.default_rng(3).normal(0, 5.0, (len(x), 1, 1, 3))  # the mean track shaken too
+    out = [step(x[t:t + 1], x[t:t + 1], x[t + 1:t + 5], x[t + 1:t + 5])[0] for t in range(80)]
+    out = np.concatenate(out)
+    assert np.abs(out - x[:80]).max() > 0.1  # the orientation steadied
+    np.testing.assert_allclose(out.mean(axis=-2), x[:80].mean(axis=-2), atol=1e-9)  # not the track
+
+
+def test_the_running_wobble_ratios_read_the_clips():
+    clean, jittery = walking(150, noise=2.0)
+    for x in (jittery, wobble(clean, size=0.03), wobble(jittery, degrees=2.0)):
+        step, x = RunningShake(3.0), x[:, None]  # (T, 1, J, C)
+        for first in range(0, len(x) - 4, 2):
+            step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])
+        np.testing.assert_allclose(np.ravel(step.wobble), np.ravel(wobble_ratios(x[:-4, 0])), rtol=0.15)
+    assert step.wobble[1][0] > WOBBLE_RAMP[0]  # 1.38: each joint's own noise too
+
+
+def test_a_stream_steadies_a_wobbling_body():
+    """Before the step a stream kept a whole-body size or orientation wobble that offline took out."""
+    refiner = synsp.load_model("synsp-coco17")
+    clean, _ = walking(150, noise=0.0)
+    for wobbled in (wobble(clean, size=0.03), wobble(clean, degrees=2.0)):
+        wobbled = wobbled.astype(np.float32)
+        refiner.shake_hz = 3.0
+        after = _streamed(refiner, wobbled)
+        refiner.shake_hz = None
+        before = _streamed(refiner, wobbled)
+        assert mpjpe(after, clean) < 0.9 * mpjpe(before, clean)
+
+
+@needs_data
+def test_a_3d_stream_steadies_a_wobbling_body_and_leaves_the_simulators_errors():
+    from synsp.evaluation.protocol import make_cases
+
+    refiner = synsp.load_model("synsp-h36m17")
+    case = make_cases("val", "typical", max_clips=1)[0]
+    wobbled = wobble(case.clean.astype(np.float64), degrees=2.0).astype(np.float32)
+    after, typical = _streamed(refiner, wobbled), _streamed(refiner, case.noisy)
+    refiner.shake_hz = None
+    assert mpjpe(after, case.clean) < 0.9 * mpjpe(_streamed(refiner, wobbled), case.clean)
+    np.testing.assert_array_equal(typical, _streamed(refiner, case.noisy))
 
 
 def test_a_stream_of_clean_poses_with_a_few_jumps_is_no_shake():

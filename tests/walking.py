@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 # a standing person about 240 px tall, image coordinates (y down), COCO-17 order
 STANDING = np.array([
@@ -40,3 +41,19 @@ def box_jitter(x: np.ndarray, share: float, seed: int = 1) -> np.ndarray:
     centre, height = (low + high) / 2, float(np.median(high - low, axis=0).max())
     scale = 1 + rng.normal(0, share, (len(x), 1, 1))
     return centre + scale * (x - centre) + rng.normal(0, share * height, (len(x), 1, x.shape[-1]))
+
+
+def wobble(x: np.ndarray, size: float = 0.0, degrees: float = 0.0, seed: int = 2) -> np.ndarray:
+    """``benchmarks/robustness.py``'s size / orientation wobble: each frame the body scaled by
+    1 + N(0, ``size``) and turned by N(0, ``degrees``) (in 3D about each axis) about its hips' midpoint."""
+    rng = np.random.default_rng(seed)
+    n, c = len(x), x.shape[-1]
+    root = x[:, [11, 12] if c == 2 else [0]].mean(axis=1, keepdims=True)
+    if c == 2:
+        angle = np.deg2rad(rng.normal(0, degrees, n))
+        cos, sin = np.cos(angle), np.sin(angle)
+        turn = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
+    else:
+        turn = Rotation.from_rotvec(np.deg2rad(rng.normal(0, degrees, (n, 3)))).as_matrix()
+    scale = 1 + rng.normal(0, size, (n, 1, 1))
+    return root + scale * np.einsum("tab,tjb->tja", turn, x - root)

@@ -42,7 +42,8 @@ from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, get_layout
 
 __all__ = ["SHAKE_RAMP", "SHAKE_LEVEL", "SHAKE_HZ", "WOBBLE_RAMP", "shake_energies", "shake_ratio", "shake_level",
-           "track_share", "wobble_ratios", "shake_shares", "steady_body", "shake_note"]
+           "track_share", "wobble_energies", "wobble_ratios", "energy_ratios", "wobble_share", "shake_shares",
+           "torso_joints", "steady_size_and_turn", "steady_body", "shake_note"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
@@ -70,11 +71,12 @@ WOBBLE_RAMP = (1.0, 2.0)
 TORSO = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 
-def shake_energies(inputs: np.ndarray) -> np.ndarray:
+def shake_energies(inputs: np.ndarray, fast: np.ndarray | None = None) -> np.ndarray:
     """(..., T, 2) per frame of ``inputs`` (..., T, J, C), without NaN, of its fast part
-    (:func:`fast_part`): the squared length of the joints' mean, and the mean over the joints of the
-    rest's squared length (what :func:`shake_ratio` and :func:`shake_level` read; a stream sums them)."""
-    fast = fast_part(inputs)
+    (:func:`fast_part`; ``fast``: that part, already taken): the squared length of the joints' mean,
+    and the mean over the joints of the rest's squared length (what :func:`shake_ratio` and
+    :func:`shake_level` read; a stream sums them)."""
+    fast = fast_part(inputs) if fast is None else fast
     mean = fast.mean(axis=-2, keepdims=True)
     return np.stack([np.sum(mean[..., 0, :] ** 2, axis=-1), np.mean(np.sum((fast - mean) ** 2, axis=-1), axis=-1)], -1)
 
@@ -120,20 +122,41 @@ def _turn_fit(fast: np.ndarray, pose: np.ndarray) -> np.ndarray:
     return np.cross(omega[..., None, :], pose)
 
 
-def wobble_ratios(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """How much the body's size and orientation wobble: per person (each leading index of ``inputs``
-    (..., T, J, C), C 2 or 3, without NaN), the RMS of the input's fast part (:func:`fast_part`,
-    its joints' mean taken off) along each joint's direction from the joints' mean, fitted as one
-    scaling per frame, and across it, fitted as one turn, each over the RMS of what neither explains.
-    Returns (size, turn), each shaped ``inputs.shape[:-3]``."""
-    fast = fast_part(inputs)
+def wobble_energies(inputs: np.ndarray, fast: np.ndarray | None = None) -> np.ndarray:
+    """(..., T, 3) per frame of ``inputs`` (..., T, J, C), C 2 or 3, without NaN, of its fast part
+    (:func:`fast_part`; ``fast``: that part, already taken), its joints' mean taken off: the mean over
+    the joints of the squared length of its component along each joint's direction from the joints'
+    mean, fitted as one scaling, of its component across it, fitted as one turn, and of what neither
+    explains (what :func:`wobble_ratios` reads; a stream sums them)."""
+    fast = fast_part(inputs) if fast is None else fast
     pose = np.asarray(inputs, np.float64) - fast
     pose, fast = pose - pose.mean(-2, keepdims=True), fast - fast.mean(-2, keepdims=True)
     scaling = (_dot(fast, pose).sum(-1) / np.maximum(_dot(pose, pose).sum(-1), 1e-12))[..., None, None] * pose
     turn = _turn_fit(fast, pose)
-    rest = np.maximum(np.sqrt(np.mean(_dot(fast - scaling - turn, fast - scaling - turn), axis=(-2, -1))), 1e-12)
-    return (np.sqrt(np.mean(_dot(scaling, scaling), axis=(-2, -1))) / rest,
-            np.sqrt(np.mean(_dot(turn, turn), axis=(-2, -1))) / rest)
+    return np.stack([np.mean(_dot(part, part), axis=-1) for part in (scaling, turn, fast - scaling - turn)], -1)
+
+
+def wobble_ratios(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How much the body's size and orientation wobble: per person (each leading index of ``inputs``
+    (..., T, J, C), C 2 or 3, without NaN), the RMS of the input's fast part (:func:`fast_part`,
+    its joints' mean taken off) along each joint's direction from the joints' mean, fitted as one
+    scaling per frame, and across it, fitted as one turn, each over the RMS of what neither explains
+    (:func:`wobble_energies`). Returns (size, turn), each shaped ``inputs.shape[:-3]``."""
+    return energy_ratios(wobble_energies(inputs).mean(axis=-2))
+
+
+def energy_ratios(energies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(size, turn) ratios, each shaped ``energies.shape[:-1]``, of :func:`wobble_energies` (..., 3)
+    averaged or summed over frames (a stream's running sums): the square roots of the first two over
+    that of the third."""
+    size, turn, rest = np.sqrt(np.moveaxis(energies, -1, 0))
+    return size / np.maximum(rest, 1e-12), turn / np.maximum(rest, 1e-12)
+
+
+def wobble_share(ratios: np.ndarray) -> np.ndarray:
+    """The size or orientation step's share, shaped like ``ratios`` (:func:`wobble_ratios`): 0 below
+    :data:`WOBBLE_RAMP`, 1 above, linear between."""
+    return _share(ratios, WOBBLE_RAMP)
 
 
 def _share(ratio: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
@@ -149,14 +172,20 @@ def shake_shares(inputs: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> 
     inputs = np.asarray(inputs)
     track = track_share(shake_ratio(inputs), shake_level(inputs), ramp) if inputs.shape[-1] == 2 else (
         np.zeros(inputs.shape[:-3]))
-    return np.stack([track, *(_share(ratio, WOBBLE_RAMP) for ratio in wobble_ratios(inputs))], axis=-1)
+    return np.stack([track, *(wobble_share(ratio) for ratio in wobble_ratios(inputs))], axis=-1)
 
 
-def _steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, cutoff: float, rate: float,
-                          torso: list[int] | slice) -> np.ndarray:
+def torso_joints(layout: str | Layout | None) -> list[int] | slice:
+    """The joints of ``layout`` a body's size is read on: its :data:`TORSO`, else (or None) every joint."""
+    names = get_layout(layout).joints if layout else ()
+    return [names.index(n) for n in TORSO] if set(TORSO) <= set(names) else slice(None)
+
+
+def steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, cutoff: float, rate: float,
+                         torso: list[int] | slice) -> np.ndarray:
     """``out`` (..., T, J, C) float64, per frame turned about its joints' mean by ``turn`` (...) of the
-    turn that best takes it to its low-pass and scaled by ``size`` (...) of the torso's size change there
-    (in logs)."""
+    turn that best takes it to its low-pass (Butterworth of order 4 at ``cutoff`` Hz, zero-phase, at
+    ``rate`` fps) and scaled by ``size`` (...) of the ``torso`` joints' size change there (in logs)."""
     low = butterworth(out, cutoff=cutoff, order=4, fps=rate)
     centre = out.mean(-2, keepdims=True)
     a, b = out - centre, low - low.mean(-2, keepdims=True)
@@ -203,9 +232,7 @@ def steady_body(refined: np.ndarray, inputs: np.ndarray, fps: float | None = Non
         steady = butterworth(track, cutoff=cutoff_for(hz, rate), order=4, fps=rate)
         out = out + share[..., None, None, None] * (steady - track)
     if size.any() or turn.any():
-        names = get_layout(layout).joints if layout else ()
-        torso = [names.index(n) for n in TORSO] if set(TORSO) <= set(names) else slice(None)
-        out = _steady_size_and_turn(out, size, turn, cutoff_for(hz, rate), rate, torso)
+        out = steady_size_and_turn(out, size, turn, cutoff_for(hz, rate), rate, torso_joints(layout))
     return out.astype(np.asarray(refined).dtype)
 
 

@@ -132,15 +132,18 @@ def floor_steps(calls: list[tuple[RunningFloorStep, tuple]]) -> list[tuple[np.nd
     return [step._take(tracks, kept) for (step, _), tracks, (_, kept) in zip(calls, slow, prepared)]
 
 
-def filter_together(tracks: list[np.ndarray], run: Callable[[np.ndarray], np.ndarray]) -> list[np.ndarray]:
+def filter_together(tracks: list[np.ndarray], run: Callable[..., np.ndarray],
+                    extras: list[np.ndarray] | None = None) -> list[np.ndarray]:
     """``run(track)`` for each (n, V, ...) track, time first: tracks of the same length go through
     it joined along V, so that a crowd's streams pay a filter's setup once per frame, not once per
-    person. ``run`` must treat each index of V alone."""
+    person. ``run`` must treat each index of V alone. ``extras``: per track, a (V, ...) array joined
+    the same way and given to ``run`` as its second argument (each person's own settings)."""
     out: list[np.ndarray | None] = [None] * len(tracks)
     for n in {len(track) for track in tracks}:
         same = [i for i, track in enumerate(tracks) if len(track) == n]
         bounds = np.cumsum([0] + [tracks[i].shape[1] for i in same])
-        filtered = run(np.concatenate([tracks[i] for i in same], axis=1))
+        settings = [] if extras is None else [np.concatenate([extras[i] for i in same])]
+        filtered = run(np.concatenate([tracks[i] for i in same], axis=1), *settings)
         for i, a, b in zip(same, bounds[:-1], bounds[1:]):
             out[i] = filtered[:, a:b]
     return out

@@ -1,5 +1,6 @@
 """How a stream gives its frames back: the windows' running sums collected (SWAA), the bones
-pulled towards their running lengths, the floor step, the whole-body shake steadied, the
+pulled towards their running lengths, the floor step, the whole-body shake (track, size and
+orientation) steadied, the
 low-pass and the clean step, each
 batched across a crowd's people (:func:`clip_steps`, :func:`finish_steps`), then the root, the
 unit and the input's shape. :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
@@ -32,8 +33,9 @@ class StreamOutput:
         self._floor = (RunningFloorStep(model.floor, model.shrink, model.layout, model.drift_ramp)
                        if model.floor is not None and model.shrink else None)
         self._repeat = second_pass(self)  # 2D: the floor step's strength from a second pass (stream_repeat)
-        shakes = model.shake_hz and model.space == "2d"  # the track step; offline's size and turn: not yet
-        self._shake = RunningShake(model.shake_hz) if shakes else None  # 2D: a box's shake (stream_shake)
+        # a box's shake (2D: the track step, stream_shake), the size and orientation wobbling (2D and 3D)
+        self._shake = (RunningShake(model.shake_hz, track=model.space == "2d", layout=model.layout)
+                       if model.shake_hz else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._give_back = RunningGiveBack() if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)

@@ -1,10 +1,13 @@
-"""A detector's box shaking the whole body (:mod:`synsp.inference.body_shake`) on a live stream.
+"""A whole body shaking (:mod:`synsp.inference.body_shake`) on a live stream: a detector's box,
+the body's size and orientation wobbling.
 
 Offline, the shake ratio (:func:`~synsp.inference.body_shake.shake_ratio`: the RMS of the joints'
 mean of the input's part above 12 Hz over the RMS of the rest of it) is read over the whole clip,
-and where it shows a whole-body shake the output's joint-mean track is low-passed at
-:data:`~synsp.inference.body_shake.SHAKE_HZ` over the whole clip. A stream reads both as it reads
-the rest of its clip-level steps:
+and where it shows a whole-body shake the output's joint-mean track (2D) is low-passed at
+:data:`~synsp.inference.body_shake.SHAKE_HZ` over the whole clip; likewise the wobble ratios
+(:func:`~synsp.inference.body_shake.wobble_ratios`, 2D and 3D) bring the output's per-frame size
+and orientation to their low-pass. A stream reads all of them as it reads the rest of its
+clip-level steps:
 
 - the ratio over the frames given back so far: the input's fast part by the same zero-phase filter
   over the last :data:`HISTORY` input frames given back, the ones given back now and those after
@@ -13,22 +16,36 @@ the rest of its clip-level steps:
   them (:data:`~synsp.inference.body_shake.SHAKE_RAMP`), on the frames after the first
   :data:`MIN_FRAMES` (those come back as they were), times offline's share of the shake's level
   (:data:`~synsp.inference.body_shake.SHAKE_LEVEL`: a shake is there in most frames, not in a few
-  jumps) over the last :data:`LEVEL_HISTORY` frames given back;
+  jumps) over the last :data:`LEVEL_HISTORY` frames given back; the wobble ratios likewise, from
+  per-frame sums (:func:`~synsp.inference.body_shake.wobble_energies`), their shares offline's
+  (:data:`~synsp.inference.body_shake.WOBBLE_RAMP`), after the first :data:`MIN_FRAMES` frames;
 - the joint-mean track by the same zero-phase filter over the last :data:`HISTORY` frames given
   back (as they were before this step), the ones given back now and the ``lag`` frames after, read
-  at the frames given back now (as :mod:`synsp.inference.stream_lowpass` low-passes the output).
+  at the frames given back now (as :mod:`synsp.inference.stream_lowpass` low-passes the output);
+  then the size and orientation, as offline (:func:`~synsp.inference.body_shake.steady_size_and_turn`),
+  over the same frames (the last HISTORY given back as they were before that step).
 
-A person whose share is 0 gets their frames as they came, bit for bit. A crowd's people
+A person whose shares are 0 gets their frames as they came, bit for bit. A crowd's people
 (:mod:`synsp.inference.people_stream`) run each filter in one call per track length
 (:func:`shake_steps`). What it gains: benchmarks/RESULTS.md, section 4, "A detector's box shaking
-the whole body".
+the whole body", and section 12, "A stream steadies a wobbling size and orientation".
 """
 from __future__ import annotations
 
 import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
-from synsp.inference.body_shake import SHAKE_RAMP, shake_energies, track_share
+from synsp.inference.body_shake import (
+    SHAKE_RAMP,
+    energy_ratios,
+    shake_energies,
+    steady_size_and_turn,
+    torso_joints,
+    track_share,
+    wobble_energies,
+    wobble_share,
+)
+from synsp.inference.clean import fast_part
 from synsp.inference.stream_floor import HISTORY, filter_together
 from synsp.inference.stream_lowpass import STREAM_FPS
 from synsp.sequence import body_sizes
@@ -45,17 +62,24 @@ LEVEL_HISTORY = 300
 
 class RunningShake:
     """The whole-body shake step for one stream, its track low-passed at ``hz`` Hz where the
-    running shake ratio is over ``ramp`` (see the module docstring)."""
+    running shake ratio is over ``ramp`` (``track``: else not, as offline in 3D), its size (read on
+    ``layout``'s torso) and orientation where the running wobble ratios are over offline's ramp
+    (see the module docstring)."""
 
-    def __init__(self, hz: float, ramp: tuple[float, float] = SHAKE_RAMP):
+    def __init__(self, hz: float, ramp: tuple[float, float] = SHAKE_RAMP, *, track: bool = True,
+                 layout=None):
         self.hz = hz
         self.ramp = ramp
+        self.track = track
+        self.torso = torso_joints(layout)
         self.cutoff = cutoff_for(hz, STREAM_FPS)
         self._inputs: np.ndarray | None = None  # (n, V, J, C) the last HISTORY inputs given back
         self._track: np.ndarray | None = None  # (n, V, 1, C) their output's joint-mean track, before the step
         self._whole = 0.0  # (V,) summed squared joint mean of the fast part over the frames given back
         self._wholes: np.ndarray | None = None  # (n, V) that squared mean, the last LEVEL_HISTORY frames given back
         self._rest = 0.0  # (V,) summed squared rest of it (per joint)
+        self._wobbles = 0.0  # (V, 3) summed wobble_energies (scaling, turn, rest) over the frames given back
+        self._steadied: np.ndarray | None = None  # (n, V, J, C) the last HISTORY given back, after the track step
         self._count = 0
 
     def at_rate(self, rate: float | None) -> None:
@@ -72,6 +96,11 @@ class RunningShake:
         return np.sqrt(self._whole) / np.maximum(np.sqrt(self._rest), 1e-12)
 
     @property
+    def wobble(self) -> tuple[np.ndarray, np.ndarray] | float:
+        """(size, turn), each (V,), the wobble ratios over the frames given back so far (0.0 before any)."""
+        return energy_ratios(self._wobbles) if self._count else 0.0
+
+    @property
     def level(self) -> np.ndarray | float:
         """(V,) the whole body's fast part over the last :data:`LEVEL_HISTORY` frames given back, its
         median size in body sizes (:func:`~synsp.inference.body_shake.shake_level`; 0.0 before any)."""
@@ -84,8 +113,9 @@ class RunningShake:
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``frames`` (k, V, J, C) given back now, refined from ``inputs`` (k, V, J, C, no NaN), with
         ``later`` (m, V, J, C) the frames after them as refined so far and ``later_inputs`` theirs:
-        ``frames`` and ``later`` with their joint-mean track steadied where the stream shakes as a
-        whole (``later`` so, for the low-pass after this step to see the track it will be at its edge)."""
+        ``frames`` and ``later`` with their joint-mean track, size and orientation steadied where the
+        stream shakes as a whole (``later`` so, for the low-pass after this step to see the track it
+        will be at its edge)."""
         return shake_steps([(self, (frames, inputs, later, later_inputs))])[0]
 
     def _input_track(self, inputs: np.ndarray, later_inputs: np.ndarray) -> tuple[np.ndarray, int]:
@@ -99,51 +129,84 @@ class RunningShake:
         self._track = np.concatenate([given, now])[-HISTORY:]
         return np.concatenate([given, now, np.asarray(later, np.float64).mean(axis=-2, keepdims=True)]), len(given)
 
-    def _share(self, energies: np.ndarray) -> np.ndarray:
-        """(V,) the step's share after adding ``energies`` (k, V, 2), the frames given back now's
-        :func:`_energies`, to the running figures (offline: :func:`~synsp.inference.body_shake.steady_body`)."""
+    def _steadied_track(self, frames: np.ndarray, later: np.ndarray) -> tuple[np.ndarray, int]:
+        given = frames[:0] if self._steadied is None else self._steadied
+        self._steadied = np.concatenate([given, frames])[-HISTORY:]
+        return np.concatenate([given, frames, later]).astype(np.float64), len(given)
+
+    def _shares(self, energies: np.ndarray) -> np.ndarray:
+        """(V, 3) the track, size and orientation steps' shares after adding ``energies`` (k, V, 5), the
+        frames given back now's :func:`_energies`, to the running figures (offline:
+        :func:`~synsp.inference.body_shake.shake_shares`)."""
         self._whole = self._whole + energies[..., 0].sum(axis=0)
         self._rest = self._rest + energies[..., 1].sum(axis=0)
+        self._wobbles = self._wobbles + energies[..., 2:].sum(axis=0)
         self._count += len(energies)
         given = energies[:0, :, 0] if self._wholes is None else self._wholes
         self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
+        shares = np.zeros((energies.shape[1], 3))
         if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
-            return np.zeros(len(self._whole))
-        if self.ratio.max() <= self.ramp[0]:  # the level (body sizes of the history) is not needed
-            return np.zeros(len(self._whole))
-        return track_share(self.ratio, self.level, self.ramp)
+            return shares
+        if self.track and self.ratio.max() > self.ramp[0]:  # else the level (body sizes of the history) is not needed
+            shares[:, 0] = track_share(self.ratio, self.level, self.ramp)
+        shares[:, 1:] = np.stack([wobble_share(ratio) for ratio in self.wobble], -1)
+        return shares
 
 
 def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each ``step(frames, inputs, later, later_inputs)`` of ``calls``, as
-    :meth:`RunningShake.__call__` gives it, each filter of every track of the same length (and,
-    for the joint-mean tracks, cut-off) in one call (a crowd's people:
-    :func:`~synsp.inference.stream_floor.filter_together`)."""
+    :meth:`RunningShake.__call__` gives it, each filter of every track of the same length (and
+    cut-off) in one call (a crowd's people: :func:`~synsp.inference.stream_floor.filter_together`)."""
     out = [(arguments[0], arguments[2]) for _, arguments in calls]
     busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
     tracks = [calls[i][0]._input_track(calls[i][1][1], calls[i][1][3]) for i in busy]
     energies = filter_together([track for track, _ in tracks], _energies)
-    shaken = []
+    shaken, shares = [], {}
     for i, (_, start), part in zip(busy, tracks, energies):
         step, (frames, *_) = calls[i]
-        share = step._share(part[start:start + len(frames)])
+        shares[i] = step._shares(part[start:start + len(frames)])
         means = step._mean_track(frames, calls[i][1][2])  # kept as history whether or not the step acts
-        if share.any():
-            shaken.append((i, share, means))
+        if shares[i][:, 0].any():
+            shaken.append((i, shares[i][:, 0], means))
     for cutoff in {calls[i][0].cutoff for i, *_ in shaken}:
         same = [(i, share, means) for i, share, means in shaken if calls[i][0].cutoff == cutoff]
         run = lambda track: np.moveaxis(  # noqa: E731  (n, V, 1, C), time first
             butterworth(np.moveaxis(track, 0, -3), cutoff=cutoff, order=4, fps=STREAM_FPS), -3, 0)
         for (i, share, (track, start)), steady in zip(same, filter_together([m[0] for *_, m in same], run)):
-            frames, later = calls[i][1][0], calls[i][1][2]
+            frames, later = out[i]
             moved = share[None, :, None, None] * (steady[start:] - track[start:])
             k = len(frames)
             out[i] = ((np.asarray(frames, np.float64) + moved[:k]).astype(frames.dtype),
                       (np.asarray(later, np.float64) + moved[k:]).astype(later.dtype))
+    wobbled = [(i, calls[i][0]._steadied_track(*out[i])) for i in busy]  # history whether or not it acts
+    _steady_wobbles(calls, out, [(i, shares[i][:, 1:], poses) for i, poses in wobbled if shares[i][:, 1:].any()])
     return out
 
 
+def _steady_wobbles(calls: list[tuple[RunningShake, tuple]], out: list[tuple[np.ndarray, np.ndarray]],
+                    wobbled: list[tuple[int, np.ndarray, tuple[np.ndarray, int]]]) -> None:
+    """``out[i]`` (frames, later) of each ``(i, shares, (poses, start))`` of ``wobbled``, its size and
+    orientation steadied by its (V, 2) shares over ``poses`` (n, V, J, C): the frames given back lately,
+    them and the later ones (:func:`~synsp.inference.body_shake.steady_size_and_turn`), in place; a
+    person whose shares are 0 keeps theirs."""
+    for key in {(calls[i][0].cutoff, str(calls[i][0].torso)) for i, *_ in wobbled}:
+        same = [(i, share, poses) for i, share, poses in wobbled if (calls[i][0].cutoff, str(calls[i][0].torso)) == key]
+        step = calls[same[0][0]][0]
+        run = lambda track, share: np.moveaxis(steady_size_and_turn(  # noqa: E731  (n, V, J, C), time first
+            np.moveaxis(track, 0, -3), share[:, 0], share[:, 1], step.cutoff, STREAM_FPS, step.torso), -3, 0)
+        for (i, share, (poses, start)), steady in zip(same, filter_together([p for *_, (p, _) in same], run,
+                                                                            [s for _, s, _ in same])):
+            frames, later = out[i]
+            keep = ~share.any(axis=1)[None, :, None, None]
+            k = len(frames)
+            out[i] = (np.where(keep, frames, steady[start:start + k].astype(frames.dtype)),
+                      np.where(keep, later, steady[start + k:].astype(later.dtype)))
+
+
 def _energies(track: np.ndarray) -> np.ndarray:
-    """(n, V, 2) :func:`~synsp.inference.body_shake.shake_energies` of a (n, V, J, C) track, time
-    first, for every person of a crowd at once."""
-    return np.moveaxis(shake_energies(np.moveaxis(track, 0, -3)), -2, 0)
+    """(n, V, 5) :func:`~synsp.inference.body_shake.shake_energies` then
+    :func:`~synsp.inference.body_shake.wobble_energies` of a (n, V, J, C) track, time first, for every
+    person of a crowd at once (its fast part taken once)."""
+    values = np.moveaxis(track, 0, -3)
+    fast = fast_part(values)
+    return np.moveaxis(np.concatenate([shake_energies(values, fast), wobble_energies(values, fast)], -1), -2, 0)

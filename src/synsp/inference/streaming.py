@@ -50,8 +50,8 @@ Where the stream cannot see the future it differs from offline refinement:
   running figures where offline has the whole clip's; in 2D a second pass's,
   :mod:`~synsp.inference.stream_repeat`; the step fades in over the first second); in 2D the
   joints' mean track is steadied where a detector's box shakes the body whole, as offline, by the
-  shake ratio over the frames given back so far (:mod:`synsp.inference.stream_shake`; not in the
-  first 16; offline's steadying of a wobbling size and orientation, 2D and 3D, is not streamed);
+  shake ratio over the frames given back so far, and (2D and 3D) the body's size and orientation
+  where they wobble, by the wobble ratios (:mod:`synsp.inference.stream_shake`; not in the first 16);
   both that track and the output are low-passed as offline (the latter at
   :data:`synsp.inference.refiner.LOWPASS_HZ`) by the same zero-phase filter over the frames given
   back lately and the ``lag`` frames after (:mod:`synsp.inference.stream_lowpass`), and the part of
