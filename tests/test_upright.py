@@ -104,7 +104,8 @@ def test_2d_on_its_side_gives_the_upright_result_turned():
     side = (clip @ SIDE.T + [3000, 0]).astype(np.float32)
     np.testing.assert_allclose((model.refine(side) - [3000, 0]) @ SIDE, upright, atol=0.02)  # px
     model.upright = False
-    assert np.abs((model.refine(side) - [3000, 0]) @ SIDE - upright).mean() > 1.0  # what the turn is for
+    # what the turn is for: 1.3 px without it (third-stage 2D model), 0.48 with the fourth, trained on bent postures
+    assert np.abs((model.refine(side) - [3000, 0]) @ SIDE - upright).mean() > 0.25
 
 
 @needs_data

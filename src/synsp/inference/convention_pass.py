@@ -28,8 +28,10 @@ FAR_CONVENTION = 0.03
 # clips of bodies lying on their side or along the camera's axis (up to 0.087; SmoothNet is nearer
 # their truth there) and 0.043 in 3D (the SMPL pelvis); a dog in AP-10K's order read as COCO's
 # 0.062, a macaque on all fours with COCO's names 0.045 (benchmarks/RESULTS.md, section 11,
-# "Bodies that are not human").
-UNLIKE_BODY = {"2d": 0.04, "3d": 0.06}
+# "Bodies that are not human"). 2D lowered to 0.032 with the fourth-stage 2D model, which pulls
+# the macaque by 0.0335 only (people: `hard` at most 0.028; 9 leaning or lying clips read 0.032-0.04
+# and get SmoothNet, about as near their truth: 0.990 against 0.984 x input; the same section).
+UNLIKE_BODY = {"2d": 0.032, "3d": 0.06}
 # The first pass only measures a median over the clip, so it cuts its windows every PULL_STRIDE
 # frames (benchmarks/RESULTS.md, section 15).
 PULL_STRIDE = 8
