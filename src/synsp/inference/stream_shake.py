@@ -49,6 +49,7 @@ from synsp.inference.clean import fast_part
 from synsp.inference.stream_floor import HISTORY, filter_together
 from synsp.inference.stream_lowpass import STREAM_FPS
 from synsp.sequence import body_sizes
+from synsp.skeleton import Layout
 
 # Input frames given back before the step acts: the ratio over the first few is one or two
 # frames' fast part at the filter's edge, up to 3.5 on the validation clips of `typical`, `hard`,
@@ -67,7 +68,7 @@ class RunningShake:
     (see the module docstring)."""
 
     def __init__(self, hz: float, ramp: tuple[float, float] = SHAKE_RAMP, *, track: bool = True,
-                 layout=None):
+                 layout: str | Layout | None = None):
         self.hz = hz
         self.ramp = ramp
         self.track = track
