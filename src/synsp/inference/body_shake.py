@@ -40,10 +40,11 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
 from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, get_layout
+from synsp.skeleton.head_points import similarity_fit
 
 __all__ = ["SHAKE_RAMP", "SHAKE_LEVEL", "SHAKE_HZ", "WOBBLE_RAMP", "shake_energies", "shake_ratio", "shake_level",
-           "track_share", "wobble_energies", "wobble_ratios", "energy_ratios", "wobble_share", "shake_shares",
-           "torso_joints", "steady_size_and_turn", "steady_body", "shake_note"]
+           "level_of", "track_share", "wobble_energies", "wobble_ratios", "energy_ratios", "wobble_share",
+           "shake_shares", "torso_joints", "steady_size_and_turn", "steady_body", "shake_note"]
 
 # The shake ratio (:func:`shake_ratio`) below which the output is left as it is and above which its
 # joint-mean track is low-passed whole, linear between. Chosen on the validation split above the
@@ -86,8 +87,7 @@ def shake_ratio(inputs: np.ndarray) -> np.ndarray:
     without NaN), the RMS of the joints' mean of the input's fast part (:func:`fast_part`) over the
     RMS of the rest of it. About ``1 / sqrt(J - 1)`` for noise that is each joint's own; shaped
     ``inputs.shape[:-3]``."""
-    whole, rest = np.moveaxis(shake_energies(inputs).mean(axis=-2), -1, 0)
-    return np.sqrt(whole) / np.maximum(np.sqrt(rest), 1e-12)
+    return energy_ratios(shake_energies(inputs).mean(axis=-2))[0]
 
 
 def shake_level(inputs: np.ndarray) -> np.ndarray:
@@ -95,8 +95,13 @@ def shake_level(inputs: np.ndarray) -> np.ndarray:
     ``inputs`` (..., T, J, C), without NaN), the joints' mean of the input's fast part
     (:func:`fast_part`), its median size over frames, in body sizes
     (:func:`synsp.sequence.body_size`); shaped ``inputs.shape[:-3]``."""
-    wholes = shake_energies(inputs)[..., 0]  # (..., T)
-    return np.sqrt(np.median(wholes, axis=-1)) / np.maximum(body_sizes(inputs), 1e-12)
+    return level_of(shake_energies(inputs)[..., 0], body_sizes(inputs))
+
+
+def level_of(wholes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """:func:`shake_level` from ``wholes`` (..., T), the first column of :func:`shake_energies` over
+    the frames read, and ``sizes`` (...), each person's body size; shaped ``sizes``."""
+    return np.sqrt(np.median(wholes, axis=-1)) / np.maximum(sizes, 1e-12)
 
 
 def track_share(ratio: np.ndarray, level: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:
@@ -145,12 +150,12 @@ def wobble_ratios(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return energy_ratios(wobble_energies(inputs).mean(axis=-2))
 
 
-def energy_ratios(energies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(size, turn) ratios, each shaped ``energies.shape[:-1]``, of :func:`wobble_energies` (..., 3)
-    averaged or summed over frames (a stream's running sums): the square roots of the first two over
-    that of the third."""
-    size, turn, rest = np.sqrt(np.moveaxis(energies, -1, 0))
-    return size / np.maximum(rest, 1e-12), turn / np.maximum(rest, 1e-12)
+def energy_ratios(energies: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ratios, each shaped ``energies.shape[:-1]``, of :func:`shake_energies` (..., 2: the shake
+    ratio) or :func:`wobble_energies` (..., 3: size and turn) averaged or summed over frames (a
+    stream's running sums): the square root of each but the last over that of the last."""
+    *parts, rest = np.sqrt(np.moveaxis(energies, -1, 0))
+    return tuple(part / np.maximum(rest, 1e-12) for part in parts)
 
 
 def wobble_share(ratios: np.ndarray) -> np.ndarray:
@@ -170,9 +175,15 @@ def shake_shares(inputs: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> 
     own noise moving their mean), its size and its
     orientation (:func:`wobble_ratios` over :data:`WOBBLE_RAMP`)."""
     inputs = np.asarray(inputs)
-    track = track_share(shake_ratio(inputs), shake_level(inputs), ramp) if inputs.shape[-1] == 2 else (
-        np.zeros(inputs.shape[:-3]))
-    return np.stack([track, *(wobble_share(ratio) for ratio in wobble_ratios(inputs))], axis=-1)
+    fast = fast_part(inputs)  # once, for all three
+    if inputs.shape[-1] == 2:
+        energies = shake_energies(inputs, fast)
+        track = track_share(energy_ratios(energies.mean(axis=-2))[0], level_of(energies[..., 0], body_sizes(inputs)),
+                            ramp)
+    else:
+        track = np.zeros(inputs.shape[:-3])
+    wobbles = energy_ratios(wobble_energies(inputs, fast).mean(axis=-2))
+    return np.stack([track, *(wobble_share(ratio) for ratio in wobbles)], axis=-1)
 
 
 def torso_joints(layout: str | Layout | None) -> list[int] | slice:
@@ -189,18 +200,14 @@ def steady_size_and_turn(out: np.ndarray, size: np.ndarray, turn: np.ndarray, cu
     low = butterworth(out, cutoff=cutoff, order=4, fps=rate)
     centre = out.mean(-2, keepdims=True)
     a, b = out - centre, low - low.mean(-2, keepdims=True)
+    _, best, _, _ = similarity_fit(a, b, np.ones(a.shape[:-1]))  # the rotation taking a onto b, never a reflection
     if out.shape[-1] == 2:
-        angle = np.arctan2((a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]).sum(-1), _dot(a, b).sum(-1))
-        angle = angle * turn[..., None]
+        angle = np.arctan2(best[..., 1, 0], best[..., 0, 0]) * turn[..., None]
         cos, sin = np.cos(angle), np.sin(angle)
         rotation = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
     else:
         from scipy.spatial.transform import Rotation
 
-        u, _, vt = np.linalg.svd(np.einsum("...ja,...jb->...ab", a, b))  # Kabsch: a onto b
-        flip = np.ones(u.shape[:-1])
-        flip[..., -1] = np.sign(np.linalg.det(u @ vt))
-        best = np.swapaxes(vt, -1, -2) @ (flip[..., None] * np.swapaxes(u, -1, -2))
         vector = Rotation.from_matrix(best.reshape(-1, 3, 3)).as_rotvec().reshape(best.shape[:-1])
         rotation = Rotation.from_rotvec((vector * turn[..., None, None]).reshape(-1, 3)).as_matrix().reshape(best.shape)
 

@@ -38,6 +38,7 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import (
     SHAKE_RAMP,
     energy_ratios,
+    level_of,
     shake_energies,
     steady_size_and_turn,
     torso_joints,
@@ -76,10 +77,10 @@ class RunningShake:
         self.cutoff = cutoff_for(hz, STREAM_FPS)
         self._inputs: np.ndarray | None = None  # (n, V, J, C) the last HISTORY inputs given back
         self._track: np.ndarray | None = None  # (n, V, 1, C) their output's joint-mean track, before the step
-        self._whole = 0.0  # (V,) summed squared joint mean of the fast part over the frames given back
-        self._wholes: np.ndarray | None = None  # (n, V) that squared mean, the last LEVEL_HISTORY frames given back
-        self._rest = 0.0  # (V,) summed squared rest of it (per joint)
-        self._wobbles = 0.0  # (V, 3) summed wobble_energies (scaling, turn, rest) over the frames given back
+        self._wholes: np.ndarray | None = None  # (n, V) shake_energies' first column, the last LEVEL_HISTORY given back
+        # (V, 5) :func:`_energies` summed over the frames given back: shake_energies (the joints' mean of
+        # the fast part, the rest of it), then wobble_energies (scaling, turn, rest)
+        self._sums = 0.0
         self._steadied: np.ndarray | None = None  # (n, V, J, C) the last HISTORY given back, after the track step
         self._count = 0
 
@@ -94,12 +95,12 @@ class RunningShake:
         """(V,) the shake ratio over the frames given back so far (0.0 before any)."""
         if not self._count:
             return 0.0
-        return np.sqrt(self._whole) / np.maximum(np.sqrt(self._rest), 1e-12)
+        return energy_ratios(self._sums[:, :2])[0]
 
     @property
     def wobble(self) -> tuple[np.ndarray, np.ndarray] | float:
         """(size, turn), each (V,), the wobble ratios over the frames given back so far (0.0 before any)."""
-        return energy_ratios(self._wobbles) if self._count else 0.0
+        return energy_ratios(self._sums[:, 2:]) if self._count else 0.0
 
     @property
     def level(self) -> np.ndarray | float:
@@ -107,8 +108,7 @@ class RunningShake:
         median size in body sizes (:func:`~synsp.inference.body_shake.shake_level`; 0.0 before any)."""
         if self._wholes is None or self._inputs is None:
             return 0.0
-        sizes = body_sizes(np.moveaxis(self._inputs, 0, -3))  # (V,)
-        return np.sqrt(np.median(self._wholes, axis=0)) / np.maximum(sizes, 1e-12)
+        return level_of(np.moveaxis(self._wholes, 0, -1), body_sizes(np.moveaxis(self._inputs, 0, -3)))
 
     def __call__(self, frames: np.ndarray, inputs: np.ndarray, later: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,9 +139,7 @@ class RunningShake:
         """(V, 3) the track, size and orientation steps' shares after adding ``energies`` (k, V, 5), the
         frames given back now's :func:`_energies`, to the running figures (offline:
         :func:`~synsp.inference.body_shake.shake_shares`)."""
-        self._whole = self._whole + energies[..., 0].sum(axis=0)
-        self._rest = self._rest + energies[..., 1].sum(axis=0)
-        self._wobbles = self._wobbles + energies[..., 2:].sum(axis=0)
+        self._sums = self._sums + energies.sum(axis=0)
         self._count += len(energies)
         given = energies[:0, :, 0] if self._wholes is None else self._wholes
         self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
