@@ -1,9 +1,8 @@
 """How a stream gives its frames back: the windows' running sums collected (SWAA), the bones
 pulled towards their running lengths, the floor step, the whole-body shake (track, size and
-orientation) steadied, the
-low-pass and the clean step, each
-batched across a crowd's people (:func:`clip_steps`, :func:`finish_steps`), then the root, the
-unit and the input's shape. :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
+orientation) steadied, the low-pass and the clean step, each batched across a crowd's people
+(:func:`clip_steps`, :func:`finish_steps`), then the root, the unit and the input's shape.
+:class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
 from __future__ import annotations
 
 import numpy as np
