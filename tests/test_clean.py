@@ -80,6 +80,29 @@ def test_the_grid_of_rounded_values_is_found():
     assert grid_step(noisy) == 0.0 and grid_step(np.full((3, 2), np.nan)) == 0.0
 
 
+def test_values_far_smaller_than_a_step_are_not_on_its_grid():
+    """Each value rounds to 0 on a grid of 64: they were read as on it, and poses in a tiny unit
+    (2D pixels x 1e-5) as rounded to 64 units, so nearly clean whatever their noise."""
+    clean, noisy = _walk3d(2.0)
+    assert grid_step(noisy * 1e-5) == 0.0 and grid_step(np.round(clean) * 1e-3) == 0.001
+
+
+@needs_data
+def test_poses_in_a_tiny_unit_are_refined_as_in_a_usual_one():
+    """Validation clip 1, `typical`, 2D: the refined poses' error at 1e-5 x the pixels was 16.72
+    against 15.66 px (input 16.83): the clean-input step read the values as rounded to a grid;
+    now 15.67 (1e-8: 15.67)."""
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout="coco17", space="2d", max_clips=1)[0]
+    noisy, clean = case.noisy[:200], case.clean[:200]
+    error = lambda x, scale: np.linalg.norm(x / scale - clean, axis=-1).mean()  # noqa: E731
+    usual = error(synsp.refine(noisy, layout="coco17"), 1.0)
+    assert usual < 0.95 * error(noisy, 1.0)
+    for scale in (1e-5, 1e-8):  # 1e-8: the windows' size floor of 1e-3 px squashed them (31.61 px)
+        assert error(synsp.refine(noisy * scale, layout="coco17"), scale) < 1.01 * usual
+
+
 @needs_data
 @pytest.mark.parametrize("space, layout", [("2d", "coco17"), ("3d", "h36m17")])
 def test_clean_poses_written_as_whole_pixels_or_mm_are_not_made_worse(space, layout, monkeypatch):

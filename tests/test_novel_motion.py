@@ -100,10 +100,23 @@ def test_training_pairs_mix_limbs_when_asked():
 
 
 @pytest.mark.parametrize("bad", [dict(limb_mixing=1.5), dict(limb_mixing=-0.1), dict(time_warp=-0.2),
-                                 dict(posture_bends=-5.0)])
+                                 dict(posture_bends=-5.0), dict(posture_bend_share=1.2)])
 def test_training_pairs_refuse_mixing_outside_its_range(bad):
-    with pytest.raises(ValueError, match="limb_mixing must be in"):
+    with pytest.raises(ValueError, match="limb_mixing and posture_bend_share must be in"):
         TrainingPairs([walking_clip(frames=20)], DataConfig(**bad), window=8)
+
+
+def test_training_pairs_bend_only_their_share_of_the_clips():
+    clip = walking_clip(frames=60)
+    plain = dict(scale=(1.0, 1.0), time_scale=(1.0, 1.0), flip=False, rotation="none", posture_bends=25.0)
+    kept = TrainingPairs([clip], DataConfig(posture_bend_share=0.0, **plain), window=8)
+    bent = TrainingPairs([clip], DataConfig(posture_bend_share=1.0, **plain), window=8)
+    rng = np.random.default_rng(5)
+    root = LAYOUT.index("pelvis")
+    kept_clip = kept._augment(0, rng)
+    np.testing.assert_allclose(kept_clip - kept_clip[:, root:root + 1], clip - clip[:, root:root + 1], atol=1e-3)
+    moved = [np.abs(bent._augment(0, np.random.default_rng(s)) - clip).max() for s in range(4)]
+    assert max(moved) > 10.0
 
 
 @pytest.mark.parametrize("layout", ["h36m17", "coco17"])

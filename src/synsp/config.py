@@ -60,8 +60,10 @@ class DataConfig:
     limb_mixing: float = 0.0
     time_warp: float = 0.0
     # postures no actor held (synsp.data.novel_motion.bend_posture): trunk, head and limbs turned
-    # about their joints by up to this many degrees (0: off)
+    # about their joints by up to this many degrees (0: off), in this share of the clips (the rest
+    # keep the actors' postures, so that what the model learnt of them is not traded away)
     posture_bends: float = 0.0
+    posture_bend_share: float = 1.0
     # {layout: probability}: a clip's errors drawn in another skeleton (Halpe-26, BODY-25,
     # MediaPipe-33 built from the mocap) and converted to `layout`, input and target alike, as a
     # file of that skeleton reaches the model (synsp.refining.arrays.refine_track)

@@ -116,7 +116,9 @@ def grid_step_of(counts: np.ndarray) -> float:
 def _on_grids(v: np.ndarray) -> np.ndarray:
     """:func:`grid_counts` of flat finite, non-zero values ``v``."""
     ratio = v[None] / np.array(GRID_STEPS)[:, None]  # (S, n)
-    return np.concatenate([[v.size], np.count_nonzero(np.abs(ratio - np.round(ratio)) < 1e-3, axis=1)])
+    # A value that rounds to 0 is on no grid: poses in a tiny unit (pixels x 1e-5) are not whole 64s.
+    on = (np.abs(ratio - np.round(ratio)) < 1e-3) & (np.abs(ratio) >= 0.5)
+    return np.concatenate([[v.size], np.count_nonzero(on, axis=1)])
 
 
 def without_grid(noise: np.ndarray, step: float, n_coords: int) -> np.ndarray:

@@ -40,7 +40,9 @@ def window_stats(windows: np.ndarray, space: str, *, each_point: bool = False) -
     centre = windows.mean(axis=-3 if each_point else (-3, -2), keepdims=True)
     extent = windows.max(axis=-2) - windows.min(axis=-2)  # (..., F, C): per-frame box sides
     size = np.median(extent.max(axis=-1), axis=-1)[..., None, None, None]  # (..., 1, 1, 1)
-    return centre, np.maximum(size, 1e-3).astype(windows.dtype)
+    # Only a window whose joints all lie on one point has no size: any floor above 0 would squash
+    # poses in a tiny unit (pixels x 1e-8: 1e-3 made the output twice as far as the input).
+    return centre, np.where(size > 0, size, 1.0).astype(windows.dtype)
 
 
 def normalize(windows: np.ndarray, centre: np.ndarray, scale: np.ndarray) -> np.ndarray:

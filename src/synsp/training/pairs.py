@@ -80,9 +80,11 @@ class TrainingPairs:
         if clip_weights is not None and (len(clip_weights) != len(clips) or min(clip_weights) < 0
                                          or max(clip_weights) <= 0):
             raise ValueError(f"clip_weights: {len(clips)} weights >= 0, not all 0, expected")
-        if not 0 <= config.limb_mixing <= 1 or config.time_warp < 0 or config.posture_bends < 0:
-            raise ValueError(f"[data] limb_mixing must be in [0, 1], time_warp and posture_bends >= 0, got "
-                             f"{config.limb_mixing}, {config.time_warp} and {config.posture_bends}")
+        if not (0 <= config.limb_mixing <= 1 and 0 <= config.posture_bend_share <= 1) \
+                or config.time_warp < 0 or config.posture_bends < 0:
+            raise ValueError(f"[data] limb_mixing and posture_bend_share must be in [0, 1], time_warp and "
+                             f"posture_bends >= 0, got {config.limb_mixing}, {config.posture_bend_share}, "
+                             f"{config.time_warp} and {config.posture_bends}")
         self.clips = [np.asarray(c, np.float32) for c in clips]
         self.clip_weights = clip_weights
         self.config = config
@@ -172,7 +174,7 @@ class TrainingPairs:
         clip = pool[index]
         if cfg.limb_mixing:
             clip = graft_limbs(clip, random_limb_sources(clip, pool, cfg.limb_mixing, rng), layout)
-        if cfg.posture_bends:
+        if cfg.posture_bends and (cfg.posture_bend_share >= 1 or rng.random() < cfg.posture_bend_share):
             clip = bend_posture(clip, layout, cfg.posture_bends, rng)
         clip = resample(clip, rng.uniform(*cfg.time_scale))
         if cfg.time_warp:
