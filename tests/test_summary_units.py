@@ -116,3 +116,13 @@ def test_small_figures_keep_three_significant_digits(tmp_path):
     summary = str(refine_file(tmp_path / "norm.csv", tmp_path / "out.csv", method="butterworth", fps=30))
     line = next(line for line in summary.splitlines() if line.startswith("smoothness:"))
     assert "0.00 " not in line and "px" not in line, summary
+
+
+def test_normalised_2d_coordinates_say_that_an_image_not_square_needs_its_sides(tmp_path):
+    """A phone video's MediaPipe landmarks divided by 1080 x 1920: SynSP made jitter-only validation
+    clips 1.29 x their input (pixels: 0.75; RESULTS section 11), so the summary says what to do."""
+    from synsp.refining.summary import summary_unit
+
+    poses = np.random.default_rng(0).uniform(0.2, 0.8, (1, 30, 17, 2))
+    factor, unit, notes = summary_unit(poses, "npy", "coco17")
+    assert (factor, unit) == (1.0, "units") and "multiply them by the image's width and height" in notes[0]

@@ -120,7 +120,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float
                                       "smoothnet is not affected)"]
     if poses.shape[-1] != 3 and np.nanmax(np.abs(poses), initial=0.0) <= NORMALISED_MAX:
         return 1.0, "units", ["units: x, y all lie within -2 to 2, so they read as normalised image coordinates "
-                              "(0 to 1 across the image), not pixels: the figures below are in the file's unit"]
+                              "(0 to 1 across the image), not pixels: the figures below are in the file's unit; "
+                              "if the image is not square, x and y are in different units, which SynSP's pose "
+                              "model was not trained on: multiply them by the image's width and height first"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
     if fmt in MM_FORMATS:
