@@ -66,13 +66,14 @@ def test_refine_cli_uses_the_shipped_model_out_of_the_box(tmp_path, capsys):
     assert printed, "the summary must give the mean |accel| before and after, and their ratio"
     out = np.load(tmp_path / "out.npz")["poses"]
     assert out.shape == poses.shape and np.isfinite(out).all()
-    # The printed figures are the files' own, and the jitter went down: by x0.75 here (these
-    # joints on independent sines are no body, so the model smooths them less than real poses).
+    # The printed figures are the files' own, and the jitter went down: by x0.87 here (x0.75 before the
+    # 3D model took postures no actor held: these joints on independent sines are no body, and a
+    # model that leans less on the actors' bodies smooths them less than real poses).
     before, after = acceleration(poses).mean(), acceleration(out).mean()
     assert float(printed[1]) == pytest.approx(before, abs=0.01)
     assert float(printed[2]) == pytest.approx(after, abs=0.01)
     assert float(printed[3]) == pytest.approx(after / before, abs=1e-3)
-    assert after < 0.85 * before
+    assert after < 0.9 * before
 
 
 def test_broken_checkpoints_and_devices_are_one_line_errors(tmp_path):
