@@ -118,7 +118,7 @@ def test_small_figures_keep_three_significant_digits(tmp_path):
     assert "0.00 " not in line and "px" not in line, summary
 
 
-def test_normalised_2d_coordinates_say_that_an_image_not_square_needs_its_sides(tmp_path):
+def test_normalised_2d_coordinates_say_that_an_image_not_square_needs_its_sides():
     """A phone video's MediaPipe landmarks divided by 1080 x 1920: SynSP made jitter-only validation
     clips 1.29 x their input (pixels: 0.75; RESULTS section 11), so the summary says what to do."""
     from synsp.refining.summary import summary_unit
