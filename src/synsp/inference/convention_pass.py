@@ -31,7 +31,12 @@ FAR_CONVENTION = 0.03
 # "Bodies that are not human"). 2D lowered to 0.032 with the fourth-stage 2D model, which pulls
 # the macaque by 0.0335 only (people: `hard` at most 0.028; 9 leaning or lying clips read 0.032-0.04
 # and get SmoothNet, about as near their truth: 0.990 against 0.984 x input; the same section).
-UNLIKE_BODY = {"2d": 0.032, "3d": 0.06}
+# 3D raised 0.06 -> 0.08 with the 3D postures stage, which pulls the SMPL pelvis more (validation,
+# highest person 0.043 -> 0.058 under `typical`): a person a little further from the mocap's joint
+# definitions than that would have got SmoothNet (0.96 x input instead of about 0.83); 0.08 gives
+# back the old 1.4 x margin. Joints in an order no layout has, given as h36m17, pull from 0.027
+# (median 0.077): the layout test, not this one, catches those (section 11, the same subsection).
+UNLIKE_BODY = {"2d": 0.032, "3d": 0.08}
 # The first pass only measures a median over the clip, so it cuts its windows every PULL_STRIDE
 # frames (benchmarks/RESULTS.md, section 15).
 PULL_STRIDE = 8
