@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 import torch
 
-from synsp.evaluation.protocol import make_cases
+from synsp.evaluation.protocol import evaluate, make_cases
 from synsp.inference.checkpoint import load_model
 
 IMAGES = ((1920, 1080), (1080, 1920), (1000, 1000))
@@ -35,14 +35,11 @@ def main() -> None:
         cases = make_cases("val", preset, layout="coco17", space="2d", max_clips=args.max_clips)
         for w, h in IMAGES:
             sides = np.array([w, h], np.float32)
-            total = np.zeros(4)
-            for case in cases:
-                error = lambda y: np.linalg.norm(y - case.clean, axis=-1).mean() * len(y)  # noqa: E731
-                x = case.noisy
-                total += [error(x), error(synsp.refine(x)), error(synsp.refine(x / sides) * sides),
-                          error(smoothnet.refine(x / sides) * sides)]
-            print(f"| `{preset}` | {w} x {h} | " + " | ".join(f"{v:.3f}" for v in total[1:] / total[0]) + " |",
-                  flush=True)
+            scores = evaluate({"pixels": synsp.refine, "normalised": lambda x: synsp.refine(x / sides) * sides,
+                               "smoothnet": lambda x: smoothnet.refine(x / sides) * sides},
+                              cases, layout="coco17", space="2d")
+            ratios = [scores[m]["MPJPE"] / scores["input"]["MPJPE"] for m in ("pixels", "normalised", "smoothnet")]
+            print(f"| `{preset}` | {w} x {h} | " + " | ".join(f"{v:.3f}" for v in ratios) + " |", flush=True)
 
 
 if __name__ == "__main__":

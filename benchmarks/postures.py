@@ -19,9 +19,8 @@ import numpy as np
 import torch
 
 from synsp.data.novel_motion import bend_posture
-from synsp.evaluation.protocol import make_cases
+from synsp.evaluation.protocol import Case, evaluate, make_cases
 from synsp.inference.checkpoint import default_model, load_model
-from synsp.skeleton import root_position
 
 LAYOUTS = {"3d": "h36m17", "2d": "coco17"}
 PRESETS = ("typical", "hard", "clean-ish", "jitter")
@@ -38,34 +37,32 @@ def bent(clean: np.ndarray, layout: str, degrees: float, rng: np.random.Generato
     return bend_posture(lifted, layout, degrees, rng, probability=0.7)[..., :2].astype(np.float32)
 
 
-def inputs(space: str, split: str, clips: int) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
-    """Row name -> [(input, truth)] (T, J, C) float32 pairs, the same draws for every model."""
+def inputs(space: str, split: str, clips: int) -> dict[str, list[Case]]:
+    """Row name -> the (input, truth) cases of that row, the same draws for every model."""
     layout = LAYOUTS[space]
-    rows = {p: [(c.noisy, c.clean) for c in make_cases(split, p, layout=layout, space=space, max_clips=clips)]
-            for p in PRESETS}
+    rows = {p: make_cases(split, p, layout=layout, space=space, max_clips=clips) for p in PRESETS}
     base = [c.clean for c in make_cases(split, "clean-ish", layout=layout, space=space, max_clips=clips)]
     rng = np.random.default_rng(0)
     unit = "mm" if space == "3d" else "px"
     for amp in WHITE[space]:
-        rows[f"white {amp:g} {unit}"] = [((g + rng.normal(0, amp, g.shape)).astype(np.float32), g) for g in base]
-    rows["clean moved"] = [(g.astype(np.float32), g) for g in base]
+        rows[f"white {amp:g} {unit}"] = [Case("", (g + rng.normal(0, amp, g.shape)).astype(np.float32), g)
+                                         for g in base]
+    rows["clean moved"] = [Case("", g.astype(np.float32), g) for g in base]
     for degrees in DEGREES:
         draw = np.random.default_rng(3)
-        pairs = []
+        cases = []
         for g in base:
             b = bent(g, layout, degrees, draw)
-            pairs.append(((b + draw.normal(0, BENT_WHITE[space], b.shape)).astype(np.float32), b))
-        rows[f"bent {degrees:g}"] = pairs
+            cases.append(Case("", (b + draw.normal(0, BENT_WHITE[space], b.shape)).astype(np.float32), b))
+        rows[f"bent {degrees:g}"] = cases
     return rows
 
 
-def row_figure(refine, pairs: list[tuple[np.ndarray, np.ndarray]], layout: str, moved: bool) -> float:
-    """MPJPE x input over ``pairs`` (frame-weighted), or with ``moved`` the mean distance (mm, px)."""
-    rel = (lambda a: a - root_position(a, layout)) if pairs[0][0].shape[-1] == 3 else (lambda a: a)
-    out = sum(np.linalg.norm(rel(refine(x)) - rel(g), axis=-1).mean() * len(x) for x, g in pairs)
-    if moved:
-        return out / sum(len(x) for x, _ in pairs)
-    return out / sum(np.linalg.norm(rel(x) - rel(g), axis=-1).mean() * len(x) for x, g in pairs)
+def row_figure(refine, cases: list[Case], space: str, moved: bool) -> float:
+    """MPJPE x input over ``cases`` (frame-weighted, as the protocol scores), or with ``moved`` the
+    mean distance (mm, px)."""
+    scores = evaluate({"model": refine}, cases, layout=LAYOUTS[space], space=space)
+    return scores["model"]["MPJPE"] / (1.0 if moved else scores["input"]["MPJPE"])
 
 
 def main() -> None:
@@ -79,14 +76,13 @@ def main() -> None:
     torch.set_num_threads(1)
     names = args.checkpoint or [default_model("synsp", args.space), default_model("smoothnet", args.space)]
     rows = inputs(args.space, args.split, args.max_clips)
-    layout = LAYOUTS[args.space]
     print(f"{args.split} split, first {args.max_clips} clips, {args.space}; x input, clean moved in "
           f"{'mm' if args.space == '3d' else 'px'}\n")
     print("| model | " + " | ".join(f"`{r}`" if r in PRESETS else r for r in rows) + " |")
     print("|---|" + "---:|" * len(rows))
     for name in names:
         model = load_model(name)
-        cells = [row_figure(model.refine, pairs, layout, row == "clean moved") for row, pairs in rows.items()]
+        cells = [row_figure(model.refine, cases, args.space, row == "clean moved") for row, cases in rows.items()]
         print(f"| {name} | " + " | ".join(f"{v:.3f}" if row != "clean moved" else f"{v:.2f}"
                                           for row, v in zip(rows, cells)) + " |", flush=True)
 
