@@ -19,15 +19,14 @@ PACKAGE = Path(synsp.__file__).parent
 
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
-# refining package is layered within itself: methods, input_layout, joint_corrections, person, arrays, then tracks,
-# uneven_times, summary, motion, files, batch.
+# refining package is layered within itself: image_size, methods, input_layout, joint_corrections, person, arrays,
+# then tracks, uneven_times, summary, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "channels", "metrics", "config", "paths", "filters", "filter_input",
         "one_euro", "filter_options", "conventions",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
-REFINING = {"refining.methods", "refining.input_layout", "refining.joint_corrections", "refining.person",
-            "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary", "refining.motion",
-            "refining.file_channels",
-            "refining.files", "refining.batch"}
+REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
+            "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
+            "refining.motion", "refining.file_channels", "refining.files", "refining.batch"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -36,20 +35,21 @@ ALLOWED = {
     "training": {"data", "inference", "evaluation"},
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
+    "refining.image_size": set(),
     "refining.methods": {"inference"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
-    "refining.arrays": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
-                        "refining.person"},
+    "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
+                        "refining.joint_corrections", "refining.person"},
     "refining.tracks": {"refining.arrays"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.summary": {"formats", "inference", "refining.arrays", "refining.tracks"},  # the steps' own notes
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
-    "integrations": {"formats", "refining.arrays", "refining.tracks", "refining.summary", "refining.files",
-                     "inference"},
+    "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
+                     "refining.files", "inference"},
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files"},
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {"refining.motion",
                                                                                                    "refining.file_channels"},

@@ -92,6 +92,22 @@ def test_cli_and_parquet(tmp_path, capsys):
     assert "\n" not in str(err.value)
 
 
+def test_image_size_gives_synsp_the_pixels_and_writes_the_file_normalised(tmp_path, capsys):
+    x = _signs()
+    _write(tmp_path / "signs.csv", x)
+    assert main(["refine", str(tmp_path / "signs.csv"), str(tmp_path / "out.csv"), "--image-size", "1920",
+                 "1080"]) in (0, None)
+    printed = capsys.readouterr().out
+    assert "method: smoothnet" not in printed and "refined in pixels of the 1920 x 1080 image" in printed
+    pixels = x.copy()
+    pixels[..., :2] *= [1920.0, 1080.0]
+    np.save(tmp_path / "in.npy", pixels)
+    refine_file(tmp_path / "in.npy", tmp_path / "out.npy", layout="holistic543_kaggle")
+    out = read_poses(tmp_path / "out.csv").poses[0]
+    np.testing.assert_allclose(out[..., :2] * [1920.0, 1080.0], np.load(tmp_path / "out.npy")[..., :2], atol=1e-2)
+    np.testing.assert_array_equal(out[..., 2], x[..., 2])  # MediaPipe's z as read
+
+
 def test_malformed_rows_name_the_file(tmp_path):
     (tmp_path / "bad.csv").write_text(",".join(HEADER) + "\n0,0-hand-0,hand,0,0.5,0.5,0\n")
     with pytest.raises(FormatError, match=r"bad\.csv: .*'hand'"):

@@ -125,4 +125,4 @@ def test_normalised_2d_coordinates_say_that_an_image_not_square_needs_its_sides(
 
     poses = np.random.default_rng(0).uniform(0.2, 0.8, (1, 30, 17, 2))
     factor, unit, notes = summary_unit(poses, "npy", "coco17")
-    assert (factor, unit) == (1.0, "units") and "multiply them by the image's width and height" in notes[0]
+    assert (factor, unit) == (1.0, "units") and "give the image's width and height (--image-size W H)" in notes[0]

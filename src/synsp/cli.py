@@ -8,7 +8,6 @@ full disk or a read-only folder, input nested too deeply) ends in one line on st
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import signal
 import sys
@@ -16,7 +15,7 @@ import threading
 from pathlib import Path
 
 from synsp import __version__
-from synsp.errors import OptionError, OutputExistsError, SynspError
+from synsp.errors import OptionError, OutputExistsError, SynspError, one_line
 from synsp.filter_options import FILTER_FLAGS, add_filter_flags
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import METHODS
@@ -35,7 +34,7 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
                    fps=args.fps, keep_convention=_KEEP[args.joints] if args.joints else None,
                    floor=not args.whole_correction, key=args.key, max_gap=args.max_gap, network_only=args.network_only,
-                   stride=args.stride, lowpass_hz=args.lowpass,
+                   stride=args.stride, lowpass_hz=args.lowpass, image_size=args.image_size,
                    filter_options={name: getattr(args, name) for name in FILTER_FLAGS})
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
@@ -63,7 +62,7 @@ def _cmd_stream(args: argparse.Namespace) -> None:
     space = {"image": "2d", "world": "3d"}.get(args.space, args.space)  # refine's names for the same choice
     stream = PoseStream(args.method, checkpoint=args.checkpoint, layout=args.layout, space=space, fps=args.fps,
                         lag=args.lag, threshold=args.threshold, timeout=args.timeout, device=args.device,
-                        lookahead=args.lookahead)
+                        lookahead=args.lookahead, image_size=args.image_size)
     run_stream(stream, strict=args.strict)
 
 
@@ -234,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "low-pass), its windows merged by SWAA's plain mean at stride 1; gaps are still filled")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
+    p.add_argument("--image-size", type=float, nargs=2, metavar=("W", "H"),
+                   help="the video's width and height in pixels, when x, y are normalised by them (MediaPipe's image "
+                        "landmarks, 0 to 1): refined in pixels, written back normalised")
     add_filter_flags(p)
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
@@ -260,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")
     p.add_argument("--threads", type=int, default=1, help="torch threads for the networks (default 1: lowest latency)")
     p.add_argument("--strict", action="store_true", help="stop at the first bad line (exit 2) instead of skipping it")
+    p.add_argument("--image-size", type=float, nargs=2, metavar=("W", "H"),
+                   help="the video's width and height in pixels, when 2D x, y are normalised by them (MediaPipe's "
+                        "landmarks, 0 to 1): refined in pixels, written back normalised")
     p.set_defaults(run=_cmd_stream)
 
     p = sub.add_parser("evaluate", help="markdown table: input vs methods on the test split, or on your own "
@@ -335,26 +340,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line(err: BaseException, output: Path | None = None, limit: int = 400) -> str:
-    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix; the
-    command's ``output`` when the error names no file, e.g. a full disk)."""
-    if isinstance(err, OSError) and not isinstance(err, SynspError) and err.strerror:
-        reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
-                  errno.EACCES: "permission denied"}.get(err.errno, err.strerror)
-        where = err.filename if err.filename is not None else (output or "")
-        text = f"{where}: {reason}" if where else reason
-    elif isinstance(err, RecursionError):
-        text = "input nested too deeply to read"
-    elif isinstance(err, MemoryError):
-        text = f"out of memory{f' ({err})' if str(err) else ''}: the input or a size given is too large"
-    elif isinstance(err, UnicodeError):
-        text = f"text is not valid UTF-8 ({err.__class__.__name__})"
-    else:
-        text = str(err) or type(err).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 class _Terminated(BaseException):
     """SIGTERM as an exception, so that writes in progress clean up their temporary files."""
 
@@ -391,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
             # the output file, and keep Python's exit-time flush from printing a traceback
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 128 + signal.SIGPIPE
-        print(f"synsp {args.command}: error: {_one_line(err, getattr(args, 'output', None))}", file=sys.stderr)
+        print(f"synsp {args.command}: error: {one_line(err, getattr(args, 'output', None))}", file=sys.stderr)
         return 2
     finally:
         if main_thread:

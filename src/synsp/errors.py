@@ -11,6 +11,9 @@ True
 """
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 import numpy as np
 
 
@@ -113,3 +116,23 @@ def check_fps(fps: object) -> None:
         raise OptionError(f"fps must be a positive number, got {fps!r}")
     if fps is not None and not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
         raise OptionError(f"fps must be a frame rate between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps!r}")
+
+
+def one_line(err: BaseException, output: Path | None = None, limit: int = 400) -> str:
+    """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix; the
+    command's ``output`` when the error names no file, e.g. a full disk)."""
+    if isinstance(err, OSError) and not isinstance(err, SynspError) and err.strerror:
+        reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+                  errno.EACCES: "permission denied"}.get(err.errno, err.strerror)
+        where = err.filename if err.filename is not None else (output or "")
+        text = f"{where}: {reason}" if where else reason
+    elif isinstance(err, RecursionError):
+        text = "input nested too deeply to read"
+    elif isinstance(err, MemoryError):
+        text = f"out of memory{f' ({err})' if str(err) else ''}: the input or a size given is too large"
+    elif isinstance(err, UnicodeError):
+        text = f"text is not valid UTF-8 ({err.__class__.__name__})"
+    else:
+        text = str(err) or type(err).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

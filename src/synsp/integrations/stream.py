@@ -48,6 +48,8 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
 from synsp.model import NETWORKS
+from synsp.refining.image_size import from_pixels, image_sides, to_pixels
+from synsp.refining.summary import NORMALISED_MAX
 from synsp.sequence import MIN_SCORE, body_size
 from synsp.skeleton import LAYOUTS, can_convert
 
@@ -147,11 +149,15 @@ class PoseStream:
     threshold : confidence below which a joint counts as not detected.
     timeout : frames a person may go unseen before being forgotten.
     device : torch device for the networks.
+    image_size : (width, height) in pixels of the image whose sides normalise 2D keypoints
+        (MediaPipe's landmarks, 0 to 1): refined in pixels, written back normalised
+        (:mod:`synsp.refining.image_size`).
     """
 
     def __init__(self, method: str = "synsp", *, checkpoint: str | None = None, layout: str | None = None,
                  space: str | None = None, fps: float = 30.0, lag: int | None = None, threshold: float = MIN_SCORE,
-                 timeout: int = 30, device: str | None = None, lookahead: int | None = None):
+                 timeout: int = 30, device: str | None = None, lookahead: int | None = None,
+                 image_size: tuple[float, float] | None = None):
         if method not in STREAM_METHODS:
             raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
                              f"{', '.join(STREAM_METHODS)}")
@@ -164,6 +170,7 @@ class PoseStream:
             raise OptionError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+        self._sides = None if image_size is None else image_sides(image_size)
         self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
         self.model = self._crowd = None
         if method in NETWORKS:
@@ -183,11 +190,16 @@ class PoseStream:
         self.space = space or "2d"
         # what made the stream 3D, for the message refusing 2D keypoints
         self._why_3d = f" (the shipped {self.layout} model is 3D)" if given_space is None else ""
+        if self._sides is not None and self.space != "2d":
+            raise OptionError(f"image size is for 2D keypoints normalised by the image's sides; this stream is "
+                              f"3D{self._why_3d}")
         self.coords = 3 if self.space == "3d" else 2
         self._people: dict[Any, _Person] = {}
         self._count = 0  # frames pushed
         self._out: dict[int, dict] = {}  # frame index -> {"t", "people": {id: keypoints or None}}
         self._next = 0  # next frame index to write
+        self.notes: list[str] = []  # what the caller should know of the input, said once (run_stream: on stderr)
+        self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
     def push(self, frame: Frame) -> list[dict]:
         """Add one frame; return the output lines (dicts) that became ready, in input order.
@@ -258,7 +270,14 @@ class PoseStream:
             # a 2D [x, y, score] stream on a 3D model would be refined with its scores as depths
             raise ShapeError(f"person {pid!r}: keypoints read as [x, y, confidence] (pixels, the third value a "
                              f"score in [0, 1]), but this stream is 3D{self._why_3d}; pass --space 2d for 2D keypoints")
-        coords = kp[:, :c].copy()
+        coords = kp[:, :c].copy() if self._sides is None else to_pixels(kp[:, :c], self._sides)
+        if not self._units_read and np.isfinite(coords).any():
+            self._units_read = True
+            if np.nanmax(np.abs(coords)) <= NORMALISED_MAX:  # the networks' bodies are in pixels
+                self.notes.append("the keypoints all lie within -2 to 2: normalised image coordinates (0 to 1 across "
+                                  "the image), not pixels? If the image is not square, x and y are in different "
+                                  "units, which the network was not trained on: give its width and height "
+                                  "(--image-size W H)")
         conf = kp[:, c].copy() if kp.shape[1] > c else None
         if conf is not None:
             coords[~(conf >= self.threshold)] = np.nan
@@ -275,6 +294,8 @@ class PoseStream:
                 f, conf, seen = entry
                 if self._other is not None:
                     refined = self._other.back(pid, f, refined)
+                if self._sides is not None:
+                    refined = from_pixels(refined, self._sides)
                 points = np.where(seen[:, None], refined, np.nan)
                 if conf is not None:
                     points = np.concatenate([points, conf[:, None]], axis=1)
@@ -357,6 +378,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             raise InternalError(f"line {number}: internal error ({type(err).__name__}: {err}), not a fault of the "
                                 "line; the stream stopped; please report it (SYNSP_DEBUG=1 shows where)") from err
         index += 1
+        while stream.notes:
+            print(f"synsp stream: note: {stream.notes.pop(0)}", file=stderr, flush=True)
         write(lines)
     write(stream.close())
     if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so

@@ -15,6 +15,7 @@ from synsp.channels import constant_channel, fourth_channel_error, third_channel
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
+from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.joint_corrections import (
     NEAR_TIE,
@@ -45,7 +46,7 @@ __all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,
-           **options) -> np.ndarray:
+           image_size: tuple[float, float] | None = None, **options) -> np.ndarray:
     """Refine a pose sequence.
 
     Parameters
@@ -77,6 +78,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         file's: by the joint count, and for 17 joints by the poses (COCO's or H36M's order).
         SynSP refines another layout through its own and gives the poses back in theirs
         (:func:`refine_track`); filters and SmoothNet take any joint set.
+    image_size : (width, height) of the image in pixels, when x, y are normalised by its sides
+        (x / width, y / height, as MediaPipe's image landmarks): they are refined in pixels and
+        given back normalised (:mod:`synsp.refining.image_size`). A third channel is then a score
+        or MediaPipe's z (given back as it came), never a coordinate.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for every method (used by One-Euro, Butterworth, Savitzky-Golay's default window
         and the networks, ignored by the filters counted in frames), ``window=`` for Savitzky-Golay,
@@ -131,6 +136,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    if image_size is not None:
+        return _in_pixels(x, image_sides(image_size), lambda p: refine(p, method, max_gap=max_gap, layout=layout,
+                                                                        **options))
     if x.dtype.itemsize < 4:  # float16: squared distances of pixel poses overflow it; computed in float32
         return refine(x.astype(np.float32), method, max_gap=max_gap, layout=layout, **options).astype(x.dtype)
     with np.errstate(invalid="ignore"):
@@ -193,6 +201,20 @@ def views_together(method: str, n_coords: int, options: dict) -> bool:
         return False
     model = network_model(method, n_coords, options.get("checkpoint"), options.get("device"))
     return int(model.config.data.views) > 1
+
+
+def _in_pixels(x: np.ndarray, sides: np.ndarray, run) -> np.ndarray:
+    """``run`` (poses -> refined poses) on normalised image coordinates ``x`` (..., J, C), their
+    x, y times the image's ``sides`` (2,); the result back in ``x``'s unit and dtype."""
+    if x.shape[-1] == 4:
+        raise ShapeError(f"poses {x.shape}: image_size is for 2D x, y normalised by the image's sides; "
+                         "a fourth channel (x, y, z and a score) is a 3D pose")
+    pixels = to_pixels(x, sides)
+    if x.shape[-1] == 3 and _score_channel(pixels)[0] is None:  # x, y and MediaPipe's z: z given back as it came
+        out = depth_beside(run(pixels[..., :2]), x[..., 2])
+    else:
+        out = run(pixels)
+    return from_pixels(out, sides, x).astype(x.dtype, copy=False)
 
 
 def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:

@@ -21,8 +21,8 @@ from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
-__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "flat_coordinate", "flat_track_unit", "confidence_channel",
-           "holistic_blocks", "holistic_depth", "written_channels"]
+__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "channel_notes", "confidence_channel", "flat_coordinate",
+           "flat_track_unit", "holistic_blocks", "holistic_depth", "written_channels"]
 
 
 # --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
@@ -162,6 +162,29 @@ POSE_DEPTH_NOTE = ("space: MediaPipe Pose's image landmarks (x, y normalised by 
                    "with x, y)")
 DEPTH_NOTE = ("space: MediaPipe Holistic's x, y, z: x, y refined in 2D; z (MediaPipe's relative depth, each block "
               "from its own origin) written back as read (--space 3d to refine it with x, y)")
+
+
+def channel_notes(confidence: np.ndarray | None, c_count: int, scoreless: bool,
+                  flat: tuple[int, float] | None) -> list[str]:
+    """The summary's lines saying how the channels were read: :func:`confidence_channel`'s channel
+    (V, T, J) beside ``c_count`` coordinates (``scoreless``: the file had no scores of its own, so
+    the channel carries them), and :func:`flat_coordinate`'s (axis, value)."""
+    notes = []
+    if flat is not None:
+        axis = "XYZ"[flat[0]]
+        notes.append(f"space: {axis} is {flat[1] + 0.0:g} for every marker and frame: a 2D track; refined in 2D on "
+                     f"{' and '.join(a for a in 'XYZ' if a != axis)}, {axis} written back unchanged")
+    if confidence is not None and c_count == 2 and scoreless:
+        notes.append(f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed score); "
+                     "refined in 2D, the channel written back unchanged")
+    elif confidence is not None and c_count == 2:
+        notes.append("space: the third channel is a confidence (x, y in pixels plus a score, "
+                     f"{np.nanmin(confidence):.2g} to {np.nanmax(confidence):.3g}); refined in 2D, the channel "
+                     "written back unchanged (--space 3d if it is z)")
+    elif confidence is not None:
+        notes.append("space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, the "
+                     "channel written back unchanged")
+    return notes
 
 
 def written_channels(out: np.ndarray, depth: np.ndarray | None, confidence: np.ndarray | None) -> np.ndarray:

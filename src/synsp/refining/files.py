@@ -57,6 +57,7 @@ from synsp.refining.arrays import (
     shared_joints,
 )
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
+from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import check_checkpoint
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
@@ -100,7 +101,7 @@ def refine_file(
     device: str | None = None, force: bool = False, space: str | None = None, fps: float | None = None,
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
     max_gap: int | str | None = None, stride: int | None = None, lowpass_hz: float | None = None,
-    network_only: bool = False, filter_options: dict | None = None,
+    network_only: bool = False, filter_options: dict | None = None, image_size: tuple[float, float] | None = None,
 ) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
@@ -147,6 +148,9 @@ def refine_file(
         file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
         never seen in a track always stay missing. Shorter gaps are filled.
     filter_options : a filter's ``--cutoff``, ``--window``, ``--min-cutoff``, ``--beta`` (:mod:`synsp.filter_options`).
+    image_size : (width, height) in pixels of the image whose sides normalise the file's 2D x, y
+        (``--image-size``; MediaPipe's image landmarks): refined in pixels, written back normalised
+        (:mod:`synsp.refining.image_size`).
 
     Returns
     -------
@@ -166,6 +170,7 @@ def refine_file(
         method_function(method)  # an unknown method fails before any file is read
     layout = layout_name(layout)  # a Layout of LAYOUTS: its name; anything else fails here too
     filter_options = check_filter_options(method, filter_options or {})  # fails before any file is read too
+    sides = None if image_size is None else image_sides(image_size)
     if lowpass_hz is not None and method not in (None, "synsp"):
         raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")
     if not np.isfinite(threshold):
@@ -181,10 +186,11 @@ def refine_file(
     fmt = in_format or detect_format(src)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
-        if lowpass_hz is not None or network_only or filter_options:
-            given = ("lowpass" if lowpass_hz is not None else "network-only" if network_only
-                     else next(iter(filter_options)).replace("_", "-"))
-            raise OptionError(f"{src}: --{given} is for joint positions; joint rotations are refined without it")
+        given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
+                                       ("image-size", sides is not None)) if on] + list(filter_options)
+        if given:
+            raise OptionError(f"{src}: --{given[0].replace('_', '-')} is for joint positions; joint rotations are "
+                              "refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
@@ -196,11 +202,11 @@ def refine_file(
         chosen = f"method: {method}, the network of checkpoint {checkpoint} (no --method given)"
         if lowpass_hz is not None and method != "synsp":
             raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r} (checkpoint {checkpoint})")
-    if method is None and fmt in NORMALISED_FORMATS:  # x and y scaled by image sides the file does not give
+    if method is None and fmt in NORMALISED_FORMATS and sides is None:  # x, y scaled by sides the file does not give
         method = "smoothnet"
         chosen = ("method: smoothnet (no --method given): x, y are normalised by an image whose size the file does "
-                  "not give, and SynSP's body model needs the body's proportions; scale x, y by the video's width "
-                  "and height for --method synsp")
+                  "not give, and SynSP's body model needs the body's proportions; give the video's width and "
+                  "height (--image-size W H) for SynSP")
     method = method or "synsp"
     check_checkpoint(method, checkpoint, device)
     if space not in (None, *SPACES):
@@ -220,9 +226,15 @@ def refine_file(
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
     as_read = data  # as the file holds it: what a single frame is written back as
     data, depth = file_channels.holistic_depth(data, space, layout)  # MediaPipe's z: written back as read
+    normalised = data.poses
+    if sides is not None:  # before the third channel is read: a score beside pixels is told from a z
+        data = replace(data, poses=to_pixels(data.poses, sides))
     data, confidence = confidence_channel(data, space, src)
     data, flat = flat_coordinate(data, space, src)
     c_count = data.poses.shape[-1]
+    if sides is not None and c_count != 2:
+        raise SpaceError(f"{src}: --image-size is for 2D x, y normalised by the image's sides; the file holds 3D "
+                         f"poses (x, y, z; shape {data.poses.shape})")
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
@@ -334,7 +346,8 @@ def refine_file(
     gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
-    written = file_channels.written_channels(out, depth, confidence)
+    written = file_channels.written_channels(out if sides is None else from_pixels(out, sides, normalised), depth,
+                                             confidence)
     if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)
         axis, value = flat
         written = np.insert(out, axis, np.where(np.isfinite(out).all(-1), value, np.nan), axis=-1)
@@ -349,7 +362,7 @@ def refine_file(
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
-    scale, unit, unit_notes = summary_unit(poses, data.format, told) if flat is None else flat_track_unit(data)
+    scale, unit, unit_notes = summary_unit(poses, data.format, told, sides) if flat is None else flat_track_unit(data)
     if zeros.any():
         notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
                         "(as estimators write them): missing, like NaN")
@@ -360,21 +373,8 @@ def refine_file(
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
         notes += unseen_notes(tracks.unseen, v_count)
-    if confidence is not None and c_count == 2 and data.scores is None:
-        notes.insert(0, f"space: the third channel is {confidence.flat[0]:g} everywhere (a padded z or a fixed "
-                        "score); refined in 2D, the channel written back unchanged")
-    elif confidence is not None and c_count == 2:
-        notes.insert(0, "space: the third channel is a confidence (x, y in pixels plus a score, "
-                        f"{np.nanmin(confidence):.2g} to {np.nanmax(confidence):.3g}); refined in 2D, the channel "
-                        "written back unchanged (--space 3d if it is z)")
-    elif confidence is not None:
-        notes.insert(0, "space: the fourth channel is a confidence (x, y, z plus a score in [0, 1]); refined in 3D, "
-                        "the channel written back unchanged")
-    if flat is not None:
-        notes.insert(0, f"space: {'XYZ'[flat[0]]} is {flat[1] + 0.0:g} for every marker and frame: a 2D track; refined "
-                        f"in 2D on {' and '.join(a for a in 'XYZ' if a != 'XYZ'[flat[0]])}, {'XYZ'[flat[0]]} "
-                        "written back unchanged")
-    notes = [chosen] * (chosen is not None) + notes
+    notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
+                                                                          flat) + notes
     if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not
         ext = FORMATS[fmt].extensions[0]
         notes.insert(0, f"rotations: {dst.name} holds joint positions only (forward kinematics of the {fmt} file's "

@@ -104,25 +104,32 @@ _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
 NORMALISED_MAX = 2.0
 
 
-def summary_unit(poses: np.ndarray, fmt: str, layout: str | None) -> tuple[float, str, list[str]]:
+def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
+                 image_size: np.ndarray | None = None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
     by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
     image for normalised coordinates (``NORMALISED_FORMATS``), or the file's unit when every value
     is within ``NORMALISED_MAX`` of 0 (normalised, the format not saying so). 3D: millimetres
     for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
     the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
-    a note); joints of no known layout (an animal's) have no size to tell it by: the file's own."""
+    a note); joints of no known layout (an animal's) have no size to tell it by: the file's own.
+    ``image_size`` (2,): 2D normalised coordinates the refinement scaled to pixels of that image
+    (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels."""
+    if image_size is not None and poses.shape[-1] != 3:
+        return 1.0, "px", [f"units: x, y are normalised by the image's sides; refined in pixels of the "
+                           f"{image_size[0]:g} x {image_size[1]:g} image given (--image-size) and written back "
+                           "normalised: the figures below are in those pixels"]
     if fmt in NORMALISED_FORMATS:  # 0-1 across the image: figures of 0.00 "px" would say nothing
         return 1000.0, "image/1000", ["units: x, y are normalised image coordinates (0 to 1 across the image, whose "
                                       "size the file does not give): the figures below are in thousandths of the "
                                       "image (image/1000), not pixels; an image not square scales x and y "
-                                      "differently, which SynSP's pose model was not trained on (--method "
-                                      "smoothnet is not affected)"]
+                                      "differently, which SynSP's pose model was not trained on: give the "
+                                      "image's width and height (--image-size W H)"]
     if poses.shape[-1] != 3 and np.nanmax(np.abs(poses), initial=0.0) <= NORMALISED_MAX:
         return 1.0, "units", ["units: x, y all lie within -2 to 2, so they read as normalised image coordinates "
                               "(0 to 1 across the image), not pixels: the figures below are in the file's unit; "
                               "if the image is not square, x and y are in different units, which SynSP's pose "
-                              "model was not trained on: multiply them by the image's width and height first"]
+                              "model was not trained on: give the image's width and height (--image-size W H)"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
     if fmt in MM_FORMATS:

@@ -1,0 +1,58 @@
+"""Normalised image coordinates (x / width, y / height) refined in pixels and given back.
+
+MediaPipe's image landmarks, its web demos and Kaggle's sign-language CSVs write x divided by the
+image's width and y by its height. On an image that is not square, x and y are then in different
+units and the body looks narrower (landscape) or wider (portrait) than it is, which SynSP's pose
+models never saw: a portrait video's jitter-only input came out 1.29 x worse than given
+(benchmarks/RESULTS.md, section 11, "Normalised coordinates of an image that is not square").
+Neither the files nor the body tell the image's sides reliably, so the user gives them
+(``--image-size W H``, ``image_size=(W, H)``): x, y are refined in pixels and written back in
+the file's unit.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.errors import OptionError
+
+__all__ = ["from_pixels", "image_sides", "to_pixels"]
+
+# A value the refinement left as it was comes back from pixels within a few float roundings of
+# the input's; it is then given back with the input's own digits.
+_ROUNDINGS = 4
+
+
+def image_sides(size) -> np.ndarray:
+    """``size`` = (width, height) of the image, in pixels (any unit with their ratio works), as a
+    float64 array (2,); an ``OptionError`` naming the value unless it is two finite numbers > 0."""
+    try:
+        sides = np.asarray(size, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        sides = np.array([])
+    if sides.shape != (2,) or not (np.isfinite(sides).all() and (sides > 0).all()):
+        raise OptionError(f"image size must be the image's width and height in pixels, two numbers > 0 "
+                          f"(e.g. 1080 1920 for a phone held upright), got {size!r}")
+    return sides
+
+
+def to_pixels(poses: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """``poses`` (..., C) with normalised x, y (the first two channels) times the image's
+    ``sides`` (2,) (:func:`image_sides`); the other channels (a score, MediaPipe's z) as they are.
+    A new array of the poses' float dtype."""
+    out = np.array(poses, dtype=np.result_type(np.asarray(poses).dtype, np.float32))
+    out[..., :2] *= sides.astype(out.dtype)
+    return out
+
+
+def from_pixels(refined: np.ndarray, sides: np.ndarray, given: np.ndarray | None = None) -> np.ndarray:
+    """:func:`to_pixels` undone: ``refined`` (..., C) with x, y divided by ``sides``. Where
+    ``given`` (the input, (..., C') with C' >= 2, in its own unit) holds a value the refinement did
+    not move, that value is given back with the input's own digits, not a float rounding of it."""
+    out = np.array(refined, copy=True)
+    out[..., :2] /= sides.astype(out.dtype)
+    if given is not None:
+        xy, was = out[..., :2], np.asarray(given)[..., :2]
+        with np.errstate(invalid="ignore"):
+            same = np.abs(xy - was) <= _ROUNDINGS * np.finfo(out.dtype).eps * np.abs(was)
+        out[..., :2] = np.where(same, was, xy)
+    return out
