@@ -122,3 +122,27 @@ def test_synsp_stream_says_once_when_keypoints_read_as_normalised():
         err = io.StringIO()
         run_stream(stream, io.StringIO(lines), io.StringIO(), err)
         assert err.getvalue() == ""
+
+
+@needs_data
+def test_mediapipes_normalised_landmarks_with_a_joint_off_the_picture_are_not_read_as_a_3d_body(tmp_path, capsys):
+    """The demo's landmarks divided by its 1768 x 994 frame reach x = -0.024: they were read as
+    x, y, z and refined as a 3D body (41.5 px from the pixels' refinement); now synsp asks, and
+    with the image's sides refines them as it refines the pixels."""
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    pixels = demo["kp2d"][:60].astype(np.float32)
+    normalised = pixels.copy()
+    normalised[..., :2] /= [1768.0, 994.0]
+    np.save(tmp_path / "pose.npy", normalised)
+    assert main(["refine", str(tmp_path / "pose.npy"), str(tmp_path / "out.npy")]) == 2
+    assert "--image-size W H if x, y are normalised" in capsys.readouterr().err
+    np.save(tmp_path / "pixels.npy", pixels)
+    assert main(["refine", str(tmp_path / "pixels.npy"), str(tmp_path / "px.npy")]) == 0
+    assert main(["refine", str(tmp_path / "pose.npy"), str(tmp_path / "out.npy"), "--image-size", "1768", "994"]) == 0
+    out, px = np.load(tmp_path / "out.npy"), np.load(tmp_path / "px.npy")
+    np.testing.assert_allclose(out[..., :2] * [1768.0, 994.0], px[..., :2], atol=0.05)
+    np.testing.assert_array_equal(out[..., 2], pixels[..., 2])
+    with pytest.raises(ShapeError, match=r"pass image_size=\(width, height\)"):
+        synsp.refine(normalised)

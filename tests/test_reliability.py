@@ -704,6 +704,9 @@ def test_third_channel_rule_both_sides():
     assert third_channel(_metres()) == "z"  # metres, depth happens to lie in [0, 1]
     assert third_channel(motion() / 1000) is None  # metres, every coordinate in [0, 1]: could be either, ask
     assert third_channel(_normalised()) is None  # x, y, score all in [0, 1]: ask
+    beyond = _normalised()
+    beyond[:5, 9, 0] = -0.024  # MediaPipe's wrist a little left of the picture: still normalised, ask
+    assert third_channel(beyond) is None
     assert third_channel(np.concatenate([motion(c=2), np.zeros((40, 17, 1))], -1)) == "constant"  # padded z = 0
     scores_over_1 = _xy_conf()
     scores_over_1[::10, ::4, 2] = 1.08  # RTMPose-like scores a little above 1, now and then

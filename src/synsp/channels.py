@@ -8,7 +8,8 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["SCORE_MAX", "confidence_like", "constant_channel", "third_channel", "fourth_channel_error"]
+__all__ = ["NORMALISED_SHARE", "SCORE_MAX", "confidence_like", "constant_channel", "fourth_channel_error",
+           "normalised_image", "third_channel"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -57,6 +58,19 @@ def _moves_together(channel: np.ndarray) -> bool:
     return drift > 2 * within
 
 
+# Image landmarks normalised by the image's sides lie in [0, 1], a joint out of the picture a little
+# outside; world landmarks are hip-centred metres, about half of x and y below 0.
+NORMALISED_SHARE = 0.9
+
+
+def normalised_image(poses: np.ndarray) -> bool:
+    """Whether the x, y of ``poses`` (..., C) look like MediaPipe's normalised image landmarks: at
+    least ``NORMALISED_SHARE`` of the finite values within [0, 1] and none beyond [-1, 2]."""
+    xy = np.asarray(poses)[..., :2]
+    xy = xy[np.isfinite(xy)]
+    return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= NORMALISED_SHARE and (np.abs(xy - 0.5) <= 1.5).all())
+
+
 def third_channel(poses: np.ndarray) -> str | None:
     """What the third channel of (..., T, J, 3) poses that come without confidences holds:
     ``"confidence"`` (x, y in pixels plus a score), ``"z"`` (3D), ``"constant"`` (one value
@@ -76,8 +90,9 @@ def third_channel(poses: np.ndarray) -> str | None:
       unit and a body's depth is a sizeable part of its height in any posture; so a channel that
       is in [0, 2] only because it is small is not read as a score.
     - ``"z"``: the channel leaves [0, 2] with x, y in pixels, or is not confidence-like (values
-      outside [0, 1.5]) with x, y smaller, or x, y span < 3 units while not all of x, y lie in
-      [0, 1] (a skeleton in metres whose z happens to lie in [0, 1]).
+      outside [0, 1.5]) with x, y smaller, or x, y span < 3 units and do not read as normalised
+      image coordinates (:func:`normalised_image`; a skeleton in metres whose z happens to lie in
+      [0, 1]).
     - None otherwise, e.g. x, y and the channel all in [0, 1] (normalised image coordinates
       with a score, or a skeleton in metres in the positive octant), or a channel in [0, 2] that
       moves with the body: the caller asks the user.
@@ -94,7 +109,7 @@ def third_channel(poses: np.ndarray) -> str | None:
         return None if _moves_together(x[..., 2]) else "confidence"
     if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
         return "z"
-    xy = x[..., :2][np.isfinite(x[..., :2])]
-    if np.isfinite(span) and span < 3 and not (xy.min() >= 0 and xy.max() <= 1):
+    if np.isfinite(span) and span < 3 and not normalised_image(x):
+        # MediaPipe's landmarks of a joint just outside the picture lie a little beyond [0, 1]
         return "z"
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.channels import constant_channel, fourth_channel_error, third_channel
+from synsp.channels import constant_channel, fourth_channel_error, normalised_image, third_channel
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
@@ -222,9 +222,14 @@ def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
     everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
     as x, y in pixels plus a score or is constant (:func:`synsp.channels.third_channel`), 3 for
     (..., J, 4) (x, y, z plus a score); None for plain coordinates. A fourth channel that is no
-    score is a ShapeError."""
+    score is a ShapeError, and so is a third one in [0, 1] beside x, y that read as normalised
+    image coordinates (a score, or z of a skeleton in metres, not millimetres?)."""
     if x.shape[-1] == 3:
         reading = third_channel(x)
+        if reading is None and normalised_image(x):  # read as x, y, z, MediaPipe's landmarks came out a 3D body
+            raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1) and the third "
+                             "channel lies in [0, 1]: pass image_size=(width, height) for image landmarks with a "
+                             "score, or 3D poses in millimetres")
         return (2, reading == "constant") if reading in ("confidence", "constant") else (None, False)
     if x.shape[-1] == 4:
         why = fourth_channel_error(x)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.channels import constant_channel, fourth_channel_error, third_channel
+from synsp.channels import constant_channel, fourth_channel_error, normalised_image, third_channel
 from synsp.errors import MissingDataError, SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
@@ -115,8 +115,10 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
     if reading is None and not np.isfinite(data.poses).any():  # not a question of --space: nothing to refine
         raise MissingDataError(f"{src}: every joint value is missing (NaN); nothing to refine")
     if reading is None:
+        image = (", or --image-size W H if x, y are normalised by the image's sides" if normalised_image(data.poses)
+                 else "")
         raise SpaceError(f"{src}: poses {data.poses.shape} without scores: cannot tell whether the third channel is "
-                         "a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python)")
+                         f"a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python){image}")
     if reading == "z":
         return data, None
     channel = np.asarray(data.poses[..., 2]).copy()
@@ -142,19 +144,6 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tup
         return data, None
     depth = np.asarray(data.poses[..., 2]).copy()
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :2])), depth
-
-
-# Image landmarks normalised by the image's sides lie in [0, 1], a joint out of the picture a little
-# outside; world landmarks are hip-centred metres, about half of x and y below 0.
-NORMALISED_SHARE = 0.9
-
-
-def normalised_image(poses: np.ndarray) -> bool:
-    """Whether the x, y of ``poses`` (..., C) look like MediaPipe's normalised image landmarks: at
-    least ``NORMALISED_SHARE`` of the finite values within [0, 1] and none beyond [-1, 2]."""
-    xy = np.asarray(poses)[..., :2]
-    xy = xy[np.isfinite(xy)]
-    return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= NORMALISED_SHARE and (np.abs(xy - 0.5) <= 1.5).all())
 
 
 POSE_DEPTH_NOTE = ("space: MediaPipe Pose's image landmarks (x, y normalised by the image's sides, z): x, y refined in "
