@@ -269,3 +269,19 @@ def test_sorted_median_is_numpys_median_value_for_value():
             got = sorted_median(x, axis=axis)
             assert type(got) is type(expected) and np.asarray(got).dtype == np.asarray(expected).dtype
             np.testing.assert_array_equal(got, expected)
+
+
+def test_box_sides_are_the_joints_max_minus_min_value_for_value():
+    """synsp.sequence.box_sides (body_size and the streams' sizes read it: numpy's max over the joints
+    with the coordinates innermost cost ~20 us a 64-frame clip) gives max - min over the joints,
+    the same values and dtype."""
+    from synsp.sequence import body_size, box_sides
+
+    rng = np.random.default_rng(1)
+    for shape in [(64, 17, 2), (3, 40, 17, 3), (1, 1, 5, 2), (2, 7, 1, 3)]:
+        for dtype in (np.float32, np.float64):
+            x = (rng.normal(size=shape) * 100).astype(dtype)
+            got = box_sides(x)
+            assert got.dtype == dtype and got.shape == shape[:-2] + shape[-1:]
+            np.testing.assert_array_equal(got, x.max(axis=-2) - x.min(axis=-2))
+            assert body_size(x) == float(np.median((x.max(axis=-2) - x.min(axis=-2)).max(axis=-1)))

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 __all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
-           "left_missing", "body_size", "nan_median",
+           "left_missing", "body_size", "box_sides", "nan_median",
            "mm_per_unit", "UNSEEN_SHARE", "unseen_share"]
 
 _METHODS = ("linear", "pchip")
@@ -296,11 +296,14 @@ def sorted_median(x: np.ndarray, axis: int | None = None) -> np.ndarray:
     if axis is None:
         x, axis = x.ravel(), 0
     n = x.shape[axis]
-    if not n or not np.issubdtype(x.dtype, np.floating):
+    if not n or x.dtype.kind != "f":
         return np.median(x, axis=axis)
-    ordered = np.moveaxis(np.sort(x, axis=axis), axis, 0)  # NaN sorts last
+    ordered = np.sort(x, axis=axis)  # NaN sorts last
+    if axis % x.ndim:
+        ordered = np.moveaxis(ordered, axis, 0)
     mid = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2  # np.median's mean of the two
-    out = np.where(np.isnan(ordered[-1]), np.nan, mid).astype(x.dtype, copy=False)
+    last = np.isnan(ordered[-1])
+    out = np.where(last, np.nan, mid).astype(x.dtype, copy=False) if last.any() else np.asarray(mid, x.dtype)
     return out[()] if out.ndim == 0 else out
 
 
@@ -320,12 +323,22 @@ def nan_median(x: np.ndarray, axis: int | None = None) -> np.ndarray:
     return out
 
 
+def box_sides(poses: np.ndarray) -> np.ndarray:
+    """(..., T, C) the sides of each frame's bounding box of ``poses`` (..., T, J, C) without NaN:
+    ``poses.max(axis=-2) - poses.min(axis=-2)``, the same values (a maximum rounds nothing), read
+    with the joints innermost: numpy reduces a middle axis over an inner one of 2 or 3 coordinates
+    element by element, about 20 us for 64 frames of 17 joints against 4 (a stream asks per person
+    and frame)."""
+    x = np.swapaxes(np.asarray(poses), -1, -2).copy()
+    return x.max(axis=-1) - x.min(axis=-1)
+
+
 def body_size(poses: np.ndarray) -> float:
     """A person's size in the poses' unit: the median over frames of the largest side of the
     joints' bounding box, for (..., T, J, C) poses. NaN joints are ignored; NaN if none is finite."""
     x = np.asarray(poses)
     if np.isfinite(x).all():  # numpy's nan-functions cost several times the plain ones (a stream asks every frame)
-        return float(sorted_median((x.max(axis=-2) - x.min(axis=-2)).max(axis=-1))) if x.size else np.nan
+        return float(sorted_median(box_sides(x).max(axis=-1))) if x.size else np.nan
     with warnings.catch_warnings():  # all-NaN frames are expected (a person not detected)
         warnings.simplefilter("ignore", RuntimeWarning)
         extent = np.nanmax(x, axis=-2) - np.nanmin(x, axis=-2)  # (..., T, C)

@@ -30,7 +30,7 @@ from synsp.inference.clean import (
     without_grid,
 )
 from synsp.inference.stream_floor import filter_together
-from synsp.sequence import body_size
+from synsp.sequence import body_size, box_sides, sorted_median
 
 HISTORY = 64  # input frames before the ones given back that the noise filter runs over
 
@@ -122,4 +122,4 @@ def _sizes(track: np.ndarray) -> np.ndarray:
     float64; without NaN, every view's in one median."""
     if not np.isfinite(track).all():
         return np.array([[body_size(view) for view in np.moveaxis(track, 0, -3)]])
-    return np.median((track.max(axis=-2) - track.min(axis=-2)).max(axis=-1), axis=0)[None].astype(np.float64)
+    return sorted_median(box_sides(track).max(axis=-1), axis=0)[None].astype(np.float64)
