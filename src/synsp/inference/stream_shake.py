@@ -136,21 +136,40 @@ class RunningShake:
         self._steadied = np.concatenate([given, frames])[-HISTORY:]
         return np.concatenate([given, frames, later]).astype(np.float64), len(given)
 
-    def _shares(self, energies: np.ndarray) -> np.ndarray:
-        """(V, 3) the track, size and orientation steps' shares after adding ``energies`` (k, V, 5), the
-        frames given back now's :func:`_energies`, to the running figures (offline:
-        :func:`~synsp.inference.body_shake.shake_shares`)."""
+    def _add(self, energies: np.ndarray) -> None:
+        """Add ``energies`` (k, V, 5), the frames given back now's :func:`_energies`, to the running figures."""
         self._sums = self._sums + energies.sum(axis=0)
         self._count += len(energies)
         given = energies[:0, :, 0] if self._wholes is None else self._wholes
         self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
-        shares = np.zeros((energies.shape[1], 3))
-        if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
-            return shares
-        if self.track and self.ratio.max() > self.ramp[0]:  # else the level (body sizes of the history) is not needed
-            shares[:, 0] = track_share(self.ratio, self.level, self.ramp)
-        shares[:, 1:] = np.stack([wobble_share(ratio) for ratio in self.wobble], -1)
-        return shares
+
+
+def _shares(steps: list[RunningShake], energies: list[np.ndarray]) -> list[np.ndarray]:
+    """Per step, (V, 3) the track, size and orientation steps' shares after adding its ``energies``
+    (k, V, 5), the frames given back now's :func:`_energies`, to its running figures (offline:
+    :func:`~synsp.inference.body_shake.shake_shares`); the ratios and the wobbles' shares of every
+    step in one go (:func:`~synsp.inference.body_shake.energy_ratios`' arithmetic, a crowd's people
+    side by side)."""
+    for step, part in zip(steps, energies):
+        step._add(part)
+    if not steps:
+        return []
+    sums = np.concatenate([step._sums for step in steps])  # (sum of V, 5)
+    roots = np.sqrt(sums)
+    ratio = roots[:, 0] / np.maximum(roots[:, 1], 1e-12)  # the shake ratio, as RunningShake.ratio
+    wobbles = wobble_share(roots[:, 2:4] / np.maximum(roots[:, 4:], 1e-12))  # (sum of V, 2): size, turn
+    out, start = [], 0
+    for step, part in zip(steps, energies):
+        v = part.shape[1]
+        shares = np.zeros((v, 3))
+        out.append(shares)
+        start, rows = start + v, slice(start, start + v)
+        if step._count - len(part) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
+            continue
+        if step.track and ratio[rows].max() > step.ramp[0]:  # else the level (body sizes of the history) is not needed
+            shares[:, 0] = track_share(ratio[rows], step.level, step.ramp)
+        shares[:, 1:] = wobbles[rows]
+    return out
 
 
 def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -165,10 +184,9 @@ def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarra
     rows = [(track[start:start + len(calls[i][1][0])], part[start:start + len(calls[i][1][0])])
             for i, (track, start), part in zip(busy, tracks, fast)]
     energies = _energies(rows, [calls[i][0].track for i in busy])
-    shaken, shares = [], {}
-    for i, part in zip(busy, energies):
+    shaken, shares = [], dict(zip(busy, _shares([calls[i][0] for i in busy], energies)))
+    for i in busy:
         step, (frames, *_) = calls[i]
-        shares[i] = step._shares(part)
         means = step._mean_track(frames, calls[i][1][2])  # kept as history whether or not the step acts
         if shares[i][:, 0].any():
             shaken.append((i, shares[i][:, 0], means))
