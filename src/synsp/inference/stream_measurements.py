@@ -110,8 +110,8 @@ class RunningMeasurements:
         full, ``_exchanged``)."""
         if not np.isfinite(clip[:, at]).all():
             return False
-        repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else False  # (V, J)
-        if np.any(repeats):  # one value throughout (a root at zero) is no held one; whole pixels may not be
+        repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else np.zeros(1, bool)  # (V, J)
+        if repeats.any():  # one value throughout (a root at zero) is no held one; whole pixels may not be
             fixed = (clip == clip[:, :1]).all(axis=(1, 3))
             if (repeats & ~fixed).any() and held_values(clip[:, : at + 1])[:, at].any():
                 return False
