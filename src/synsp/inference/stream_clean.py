@@ -86,7 +86,7 @@ class RunningCleanStep:
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
         step = grid_step(around) if grid is None else grid
         level = without_grid(noise, step, around.shape[-1])  # rounding is no estimator's noise
-        whole = opened(np.median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
+        whole = opened(sorted_median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         drift = None if self.drift is None else self.drift()
         if drift is not None:  # slow errors without fast noise: no clean input
             whole = np.maximum(whole, opened(drift, DRIFT_OPEN))
