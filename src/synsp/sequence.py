@@ -122,8 +122,11 @@ def _fill_linear(values: np.ndarray, valid: np.ndarray, max_gap: int | None) -> 
     has_prev, has_next = prev >= 0, nxt < t
     lo = np.where(has_prev, prev, nxt).clip(0, t - 1)
     hi = np.where(has_next, nxt, prev).clip(0, t - 1)
-    v_lo = np.take_along_axis(values, lo[..., None], axis=0)
-    v_hi = np.take_along_axis(values, hi[..., None], axis=0)
+    # values[lo[t, m], m] by np.take on the (T * M, C) rows: take_along_axis' values, ~5 x faster on
+    # a clip (fill_gaps runs several times per clip a stream measures, per person and frame)
+    rows, columns = values.reshape(-1, values.shape[-1]), np.arange(values.shape[1])[None, :]
+    v_lo = np.take(rows, lo * values.shape[1] + columns, axis=0)  # (T, M, C)
+    v_hi = np.take(rows, hi * values.shape[1] + columns, axis=0)
     span = np.maximum(hi - lo, 1)
     frac = ((frames - lo) / span).clip(0.0, 1.0)[..., None]
     filled = v_lo + frac * (v_hi - v_lo)
