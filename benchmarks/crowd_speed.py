@@ -1,8 +1,9 @@
 """Milliseconds per frame of a 2D crowd stream (:class:`MultiPersonStreamingRefiner`, the shipped
-COCO-17 model, its defaults), for 1, 4 and 10 people, on one thread.
+COCO-17 model, its defaults), for 1, 4 and 10 people, on one thread (``--space 3d``: a 3D crowd, the
+shipped Human3.6M-17 model).
 
-The frames are the validation clips' 2D poses under ``--preset`` (default ``typical``), one after
-another; person i starts 97 frames further into them and 50 px to the right, ids 0..P-1. Each
+The frames are the validation clips' 2D (3D) poses under ``--preset`` (default ``typical``), one after
+another; person i starts 97 frames further into them and 50 px (mm) to the right, ids 0..P-1. Each
 crowd is pushed ``--frames`` frames (default 200), the crowds interleaved frame by frame so that
 the machine's load falls on all alike; the first ``window`` frames (before the first output) are
 not timed. Times are the process's CPU time (``time.process_time``), so that other jobs on a
@@ -13,7 +14,7 @@ to an .npz, and with ``--compare FILE`` checked against such a file (``np.allclo
 run it before and after a change that must not alter the output, e.g. ::
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/crowd_speed.py [--frames 200]
-        [--people 1 4 10] [--preset typical] [--save before.npz | --compare before.npz]
+        [--people 1 4 10] [--preset typical] [--space 2d] [--save before.npz | --compare before.npz]
 """
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--people", type=int, nargs="+", default=[1, 4, 10])
     parser.add_argument("--preset", default="typical", help="the estimator errors of the input ('none': clean)")
+    parser.add_argument("--space", choices=("2d", "3d"), default="2d")
     parser.add_argument("--save", help="write every person's output to this .npz")
     parser.add_argument("--compare", help="check every person's output against this .npz")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    seq = np.concatenate([c.noisy for c in make_cases("val", args.preset, layout="coco17", space="2d")])
+    layout = "coco17" if args.space == "2d" else "h36m17"
+    seq = np.concatenate([c.noisy for c in make_cases("val", args.preset, layout=layout, space=args.space)])
     seq = seq.astype(np.float32)
-    model = load_model("synsp-coco17", "cpu")
+    model = load_model(f"synsp-{layout}", "cpu")
     crowds = {p: MultiPersonStreamingRefiner(model) for p in args.people}
     emitting = [0.0]  # seconds in _emit_together since the last push began
     emit = MultiPersonStreamingRefiner._emit_together
@@ -67,7 +70,7 @@ def main() -> None:
     for p, crowd in crowds.items():
         for pid, frames in crowd.flush().items():
             outputs.setdefault(f"{p}_{pid}", []).append(frames)
-    print(f"2D crowd stream, synsp-coco17 defaults, 1 thread, CPU time, {args.frames} frames "
+    print(f"{args.space.upper()} crowd stream, synsp-{layout} defaults, 1 thread, CPU time, {args.frames} frames "
           f"(first {model.window} not timed), preset {args.preset}\n")
     print("| people | mean ms/frame | ms/frame per person | giving back, ms/frame | giving back, ms/frame per person |"
           "\n|---:|---:|---:|---:|---:|")

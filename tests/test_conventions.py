@@ -246,3 +246,38 @@ def test_refine_file_reports_joint_definitions_of_every_track(tmp_path):
     assert "over 2 tracks, most in track 1 of 2" in note and "(far from the model's)" in note
     assert mean == pytest.approx((alone_far + alone_near) / 2, abs=0.11)
     assert worst == pytest.approx(alone_far, abs=0.05) and at_joint >= worst
+
+
+def test_body_frames_take_every_limb_joint_at_once_with_the_same_values():
+    """synsp.conventions.body_frames builds the limb joints' frames in one go (a Python loop per
+    joint cost a 3D crowd's convention pull every window batch): each joint's frame as the
+    per-joint loop built it, to the last bit, in every 3D layout with a trunk."""
+    from synsp.conventions import _FACE, _TRUNK, _head_frame, _unit, body_frames, trunk_frame
+    from synsp.skeleton import LAYOUTS, bone_tree, get_layout
+
+    def one_at_a_time(x, layout):
+        trunk = trunk_frame(x, layout)
+        head = _head_frame(x, layout, trunk)
+        parent = {child: p for p, child in bone_tree(layout)}
+        frames = np.empty(x.shape[:-1] + (3, 3))
+        for j, name in enumerate(layout.joints):
+            if any(k in name for k in _FACE):
+                frames[..., j, :, :] = head
+            elif any(k in name for k in _TRUNK) or j not in parent:
+                frames[..., j, :, :] = trunk
+            else:
+                along = _unit(x[..., j, :] - x[..., parent[j], :])
+                across = _unit(trunk[..., 0] - np.sum(trunk[..., 0] * along, axis=-1, keepdims=True) * along)
+                frames[..., j, :, :] = np.stack([across, along, np.cross(across, along)], axis=-1)
+        return frames
+
+    rng = np.random.default_rng(6)
+    checked = 0
+    for name in LAYOUTS:
+        layout = get_layout(name)
+        if not {"left_hip", "right_hip", "left_shoulder", "right_shoulder"} <= set(layout.joints):
+            continue
+        x = rng.normal(0, 300, (2, 9, len(layout.joints), 3))
+        np.testing.assert_array_equal(body_frames(x, layout), one_at_a_time(x, layout))
+        checked += 1
+    assert checked >= 3

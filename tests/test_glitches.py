@@ -91,3 +91,27 @@ def test_a_glitch_needs_one_of_its_own_joint_s_bones_stretched():
     x[60, 0] += (-40.0, 30.0)  # nose (bones to the eyes)
     assert set(zip(*np.nonzero(glitches(x, BONES)))) == {(40, 9), (60, 0)}
     assert not glitches(x, [(a, b) for a, b in BONES if 9 not in (a, b) and 0 not in (a, b)]).any()
+
+
+def test_far_off_path_is_the_norms_test_value_for_value():
+    """far_off_path reads the distances as np.linalg.norm does (its arithmetic without its checks,
+    under one errstate: a stream asks per person and frame), the same frames, NaN and inf too."""
+    from synsp.estimator_errors.glitches import GLITCH_SIZE, MAX_RUN, _off_line, far_off_path
+
+    def reference(x, size):
+        far = np.zeros(len(x), dtype=bool)
+        for k in range(1, MAX_RUN + 1):
+            if len(x) < k + 2:
+                break
+            with np.errstate(invalid="ignore"):  # inf - inf: NaN, never far
+                for i, offset in enumerate(_off_line(np.asarray(x, np.float64), k)[1]):
+                    far[1 + i: len(x) - k + i] |= (np.linalg.norm(offset, axis=-1) > GLITCH_SIZE * size).any(axis=-1)
+        return far
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        x = rng.normal(size=(int(rng.integers(1, 9)), 17, 2 + trial % 2))
+        x = x.astype((np.float32, np.float64)[trial % 3 > 0])
+        x[rng.random(x.shape[:2]) < 0.05] = (np.nan, np.inf)[trial % 2]
+        size = float(rng.uniform(10, 150))
+        np.testing.assert_array_equal(far_off_path(x, size), reference(x, size))

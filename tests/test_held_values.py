@@ -101,3 +101,32 @@ def test_frames_of_a_motion_held_whole_are_interpolated_for_the_network():
     assert any(note.startswith("held: 30 frames repeat the frame before them") for note in notes)
     still = smpl_motion(np.repeat(poses[:1], 20, axis=0), None, 30.0)
     assert without_held_frames(still) == (still, 0)  # a still pose: nothing to interpolate
+
+
+def test_rounding_is_read_only_where_a_value_repeats(monkeypatch):
+    """held_values reads whether a joint's values are rounded (a body size and a grid test) only
+    where some value repeats the one before: elsewhere there is nothing to tell (every clip a
+    stream's lookahead measures in full paid for it). The answers of the formula as it was."""
+    from synsp.estimator_errors import held_values as module
+
+    def as_it_was(x):
+        held = module.held_frames(x)[:, None] & np.isfinite(x).all(axis=-1)
+        same = (x[1:] == x[:-1]).all(axis=-1)
+        fixed = same.sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)
+        held[1:] |= same & ~fixed & ~module._rounded(x)
+        return held
+
+    rng = np.random.default_rng(9)
+    calls, rounded = [], module._rounded
+    monkeypatch.setattr(module, "_rounded", lambda x: calls.append(1) or rounded(x))
+    x = rng.normal(0, 100, (40, 17, 2))
+    assert not module.held_values(x).any() and not calls
+    monkeypatch.setattr(module, "_rounded", rounded)
+    x[20, 3] = x[19, 3]  # a held value
+    y = np.round(x)  # whole pixels: a repeat there may be the rounding
+    y[30, 4] = y[29, 4]
+    z = x.copy()
+    z[10:12] = np.nan
+    z[25] = z[24]  # a held frame
+    for poses in (x, y, z, np.zeros((5, 17, 2)), x[:1]):
+        np.testing.assert_array_equal(module.held_values(poses), as_it_was(poses))

@@ -181,3 +181,34 @@ def test_refine_names_the_groups_refined_at_their_own_pace(tmp_path, capsys):
         assert ("pace: the left hand, right hand move fast for the assumed 30 fps; refined by SmoothNet as if "
                 "filmed at 13.6, 13.6 fps, each at its own pace") in said
         assert "pace: the motion is fast" not in said  # the body is slow
+
+
+def test_motion_pace_is_the_two_lags_formula_value_for_value():
+    """motion_pace reads each lag's displacement once (lag 2 serves both pairs of lags) and its
+    medians by one sort (a stream measures each person's pace every 3 frames): the formula as
+    first written, np.median and all, to the last bit."""
+    from synsp.motion_pace import LAGS, SHORT_LAGS, TRIM, motion_pace
+
+    def rms(centred, short, long):
+        d_long = ((centred[long:] - centred[:-long]) ** 2).sum(-1).mean(-1)
+        start = (long - short) // 2
+        d_short = ((centred[short:] - centred[:-short]) ** 2).sum(-1).mean(-1)[start:start + len(d_long)]
+        cut = int(len(d_long) * TRIM / 2)
+        kept = np.sort(d_long - d_short)[cut:len(d_long) - cut]
+        return float(np.sqrt(max(0.0, kept.mean()) / (long ** 2 - short ** 2)) * long)
+
+    def reference(x):
+        paces = []
+        for v in np.asarray(x, np.float64):
+            centred = v - v.mean(axis=1, keepdims=True)
+            size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
+            steady, quick = (rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
+            paces.append((quick if quick > 2 * steady else steady) / size)
+        return float(np.median(paces))
+
+    rng = np.random.default_rng(2)
+    for trial in range(40):
+        t = np.arange(int(rng.integers(20, 120)))[:, None, None]
+        x = np.sin(t * rng.uniform(0.05, 1.5) + rng.normal(size=(17, 2))) * 50 + rng.normal(0, 2, (len(t), 17, 2))
+        x = np.stack([x, x[::-1] * 1.3])[: 1 + trial % 2].astype((np.float32, np.float64)[trial % 3 > 0])
+        assert motion_pace(x) == reference(x)

@@ -153,3 +153,72 @@ def test_a_stream_of_clean_poses_with_a_few_jumps_is_no_shake():
             out.append(step(x[first:first + 2], x[first:first + 2], x[first + 2:first + 6], x[first + 2:first + 6])[0])
         assert (np.abs(np.concatenate(out) - x[:len(x) - 4]).max() > 0.1) == shaken
         assert (step.level[0] > SHAKE_LEVEL[1]) == shaken and (step.level[0] < SHAKE_LEVEL[0]) != shaken
+
+
+def _energies_reference(x: np.ndarray, first: int, k: int, later: int) -> np.ndarray:
+    """(k, 5) the energies a stream adds for frames first..first+k of ``x`` (T, J, C): the whole
+    track's fast part (the last HISTORY given back, these, the later ones) read at those frames."""
+    from synsp.inference.body_shake import shake_energies, wobble_energies
+    from synsp.inference.clean import fast_part
+    from synsp.inference.stream_floor import HISTORY
+
+    start = max(0, first - HISTORY)
+    values = np.asarray(x[start:first + k + later], np.float64)
+    fast = fast_part(values)
+    rows = slice(first - start, first - start + k)
+    return np.concatenate([shake_energies(values, fast)[rows], wobble_energies(values, fast)[rows]], -1)
+
+
+def test_the_energies_are_read_on_the_frames_given_back_only(monkeypatch):
+    """The running figures sum the energies of the frames given back, read in the whole track's
+    fast part: taking them over the whole track every frame (about 40 rows a person to read one or
+    two) cost a crowd of ten about 1 ms a frame. The sums are those of the whole track's rows."""
+    from synsp.inference import stream_shake
+
+    clean, _ = walking(80, noise=0.0)
+    x = box_jitter(clean, 0.02)
+    rows, wobble = [], stream_shake.wobble_energies
+    monkeypatch.setattr(stream_shake, "wobble_energies", lambda values, fast=None: rows.append(values.shape[-3])
+                        or wobble(values, fast))
+    step, sums = RunningShake(3.0), 0.0
+    for first in range(0, 70, 2):
+        now, later = x[first:first + 2, None], x[first + 2:first + 6, None]
+        step(now, now, later, later)
+        sums = sums + _energies_reference(x, first, 2, 4).sum(axis=0)
+    assert set(rows) == {2}
+    np.testing.assert_allclose(step._sums[0], sums, rtol=1e-12, atol=0)
+
+
+def test_a_3d_stream_reads_no_shake_energies(monkeypatch):
+    """A 3D stream takes no track step (test above), so the track step's energies are not read."""
+    from synsp.inference import stream_shake
+
+    monkeypatch.setattr(stream_shake, "shake_energies", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
+    x = wobble(np.concatenate([walking(60, noise=0.0)[0], np.zeros((60, 17, 1))], -1), degrees=2.0)[:, None]
+    step = RunningShake(3.0, track=False, layout="h36m17")
+    for t in range(40):
+        step(x[t:t + 1], x[t:t + 1], x[t + 1:t + 5], x[t + 1:t + 5])
+    assert step._count == 40 and np.all(step.ratio == 0.0)
+
+
+def test_a_crowds_shares_are_read_in_one_go_as_each_alone(monkeypatch):
+    """shake_steps reads every person's ratios and wobble shares in one go (per person they cost a
+    crowd of ten ~0.4 ms a frame in small numpy calls): one wobble_share call a frame, and each
+    person's frames as their step alone gives them, bit for bit."""
+    from synsp.inference import stream_shake
+    from synsp.inference.stream_shake import shake_steps
+
+    clean, jittery = walking(70, noise=2.0)
+    people = [box_jitter(clean, 0.02)[:, None], jittery[:, None], wobble(clean, degrees=2.0)[:, None]]
+    crowd, alone = [RunningShake(3.0) for _ in people], [RunningShake(3.0) for _ in people]
+    calls, share = [], stream_shake.wobble_share
+    monkeypatch.setattr(stream_shake, "wobble_share", lambda ratios: calls.append(1) or share(ratios))
+    for t in range(60):
+        before = len(calls)
+        steps = shake_steps([(step, (x[t:t + 1], x[t:t + 1], x[t + 1:t + 5], x[t + 1:t + 5]))
+                             for step, x in zip(crowd, people)])
+        assert len(calls) - before == 1
+        for step, x, got in zip(alone, people, steps):
+            expected = step(x[t:t + 1], x[t:t + 1], x[t + 1:t + 5], x[t + 1:t + 5])
+            np.testing.assert_array_equal(got[0], expected[0])
+            np.testing.assert_array_equal(got[1], expected[1])

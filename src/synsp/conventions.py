@@ -12,6 +12,8 @@ of its own, applied to input and target alike, so no fixed body can be learnt).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from synsp.skeleton import HEAD_POINTS_MM, HIP_WIDEN, Layout, bone_tree, get_layout, head_fixed_points, trunk_vector
@@ -81,19 +83,28 @@ def body_frames(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     x = np.asarray(x, np.float64)
     trunk = trunk_frame(x, layout)
     head = _head_frame(x, layout, trunk)
-    parent = {child: p for p, child in bone_tree(layout)}
+    face, trunk_joints, limbs, parents = _joint_kinds(layout)
     frames = np.empty(x.shape[:-1] + (3, 3))
-    for j, name in enumerate(layout.joints):
-        if any(k in name for k in _FACE):
-            frames[..., j, :, :] = head
-        elif any(k in name for k in _TRUNK) or j not in parent:
-            frames[..., j, :, :] = trunk
-        else:
-            along = _unit(x[..., j, :] - x[..., parent[j], :])
-            across = trunk[..., 0] - np.sum(trunk[..., 0] * along, axis=-1, keepdims=True) * along
-            across = _unit(across)
-            frames[..., j, :, :] = np.stack([across, along, np.cross(across, along)], axis=-1)
+    frames[..., face, :, :] = head[..., None, :, :]
+    frames[..., trunk_joints, :, :] = trunk[..., None, :, :]
+    if limbs:  # every limb joint at once (the same arithmetic per joint as one at a time)
+        along = _unit(x[..., limbs, :] - x[..., parents, :])  # (..., T, L, 3)
+        left = trunk[..., None, :, 0]
+        across = _unit(left - np.sum(left * along, axis=-1, keepdims=True) * along)
+        frames[..., limbs, :, :] = np.stack([across, along, np.cross(across, along)], axis=-1)
     return frames
+
+
+@lru_cache(maxsize=64)
+def _joint_kinds(layout: Layout) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The joints of ``layout`` whose :func:`body_frames` frame is the head's (face points), the
+    trunk's (trunk joints and the root), their bone's (limb joints), and those limb joints' parents."""
+    parent = {child: p for p, child in bone_tree(layout)}
+    face = [j for j, name in enumerate(layout.joints) if any(k in name for k in _FACE)]
+    trunk = [j for j, name in enumerate(layout.joints)
+             if j not in face and (any(k in name for k in _TRUNK) or j not in parent)]
+    limbs = [j for j in range(len(layout.joints)) if j not in face and j not in trunk]
+    return face, trunk, limbs, [parent[j] for j in limbs]
 
 
 def apply_offsets(x: np.ndarray, layout: str | Layout, offsets: np.ndarray) -> np.ndarray:

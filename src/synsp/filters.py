@@ -216,8 +216,6 @@ def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padl
     steady state ``zi = scipy.signal.sosfilt_zi(sos)``: scipy's steps and arithmetic, the same
     values, but ``zi`` (a linear solve per section) computed once per design, not once per call (a
     crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``."""
-    from scipy.signal import sosfilt
-
     def part(y: np.ndarray, start: int | None, stop: int | None = None, step: int | None = None) -> np.ndarray:
         return y[(slice(None),) * axis + (slice(start, stop, step),)]
 
@@ -226,9 +224,34 @@ def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padl
     shape = [1] * x.ndim
     shape[axis] = 2
     zi = zi.reshape([len(sos)] + shape)
-    y, _ = sosfilt(sos, ext, axis=axis, zi=zi * part(ext, None, 1))
-    y, _ = sosfilt(sos, part(y, None, None, -1), axis=axis, zi=zi * part(y, -1))
+    y = _sosfilt(sos, ext, axis, zi * part(ext, None, 1))
+    y = _sosfilt(sos, part(y, None, None, -1), axis, zi * part(y, -1))
     return part(part(y, None, None, -1), padlen, -padlen)
+
+
+def _sosfilt(sos: np.ndarray, x: np.ndarray, axis: int, zi: np.ndarray) -> np.ndarray:
+    """``scipy.signal.sosfilt(sos, x, axis=axis, zi=zi)[0]``: for float32 and float64 its own steps
+    around its compiled filter (``scipy.signal._sosfilt._sosfilt``, the same values) without the
+    checks and array-API conversions around them, ~40 us a call that a crowd's stream pays some
+    twenty times a frame; scipy's function itself where that filter is not there."""
+    dtype = np.result_type(sos, x, zi)
+    if _SOSFILT is None or dtype.char not in "fd":
+        from scipy.signal import sosfilt
+
+        return sosfilt(sos, x, axis=axis, zi=zi)[0]
+    axis = axis % x.ndim
+    moved = np.moveaxis(x, axis, -1)
+    y = np.array(np.reshape(moved, (-1, moved.shape[-1])), dtype, order="C")  # filtered in place
+    state = np.moveaxis(np.array(zi, dtype), (0, axis + 1), (-2, -1))
+    state = np.ascontiguousarray(np.reshape(state, (-1, len(sos), 2)))
+    _SOSFILT(sos.astype(dtype, copy=False), y, state)
+    return np.moveaxis(y.reshape(moved.shape), -1, axis)
+
+
+try:  # scipy's compiled section filter, which scipy.signal.sosfilt calls (private: looked for, not relied on)
+    from scipy.signal._sosfilt import _sosfilt as _SOSFILT
+except ImportError:  # pragma: no cover
+    _SOSFILT = None
 
 
 @lru_cache(maxsize=64)

@@ -18,6 +18,7 @@ import numpy as np
 
 from synsp.config import TRAINING_FPS
 from synsp.rotations.conversions import geodesic_angle
+from synsp.sequence import sorted_median
 from synsp.skeleton import Layout, get_layout
 
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
@@ -47,16 +48,26 @@ _MOUTH = ("mouth", "lip")
 _SMPL_FINGER = re.compile(r"(left|right)_(index|middle|ring)\d?")
 
 
-def _motion_rms(centred: np.ndarray, short: int, long: int) -> float:
+def _motion_rms(centred: np.ndarray, short: int, long: int, moved: dict[int, np.ndarray] | None = None) -> float:
     """RMS joint displacement over ``long`` frames that the motion makes, told from noise by
     the displacement over ``short`` frames; ``centred`` is (T, J, C). Both are measured per
-    frame, about the same centre, and their difference averaged without its :data:`TRIM` tails."""
-    d_long = ((centred[long:] - centred[:-long]) ** 2).sum(-1).mean(-1)
+    frame, about the same centre, and their difference averaged without its :data:`TRIM` tails.
+    ``moved``: the displacements per lag already read (:func:`_displacement`), added to."""
+    moved = {} if moved is None else moved
+    d_long = _displacement(centred, long, moved)
     start = (long - short) // 2
-    d_short = ((centred[short:] - centred[:-short]) ** 2).sum(-1).mean(-1)[start:start + len(d_long)]
+    d_short = _displacement(centred, short, moved)[start:start + len(d_long)]
     cut = int(len(d_long) * TRIM / 2)
     kept = np.sort(d_long - d_short)[cut:len(d_long) - cut]
     return float(np.sqrt(max(0.0, kept.mean()) / (long ** 2 - short ** 2)) * long)
+
+
+def _displacement(centred: np.ndarray, lag: int, moved: dict[int, np.ndarray]) -> np.ndarray:
+    """(T - lag,) the mean squared joint displacement over ``lag`` frames of ``centred`` (T, J, C),
+    kept in ``moved`` (the lags 2 and 4 and 1 and 2 share one)."""
+    if lag not in moved:
+        moved[lag] = ((centred[lag:] - centred[:-lag]) ** 2).sum(-1).mean(-1)
+    return moved[lag]
 
 
 def motion_pace(seq: np.ndarray) -> float:
@@ -88,18 +99,19 @@ def motion_pace(seq: np.ndarray) -> float:
     paces = []
     for v in x:
         centred = v - v.mean(axis=1, keepdims=True)
-        size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
+        size = sorted_median(np.sqrt((centred ** 2).sum(-1).mean(-1)))  # np.median's value, by one sort
         if not size > 0:
             continue
         paces.append(_motion(centred) / size)
-    return float(np.median(paces)) if paces else 0.0
+    return float(sorted_median(np.asarray(paces))) if paces else 0.0
 
 
 def _motion(centred: np.ndarray) -> float:
     """The RMS displacement over 4 frames that the motion of ``centred`` (T, J, C) makes, told
     from noise by :data:`LAGS` or, when they read less than half as fast, :data:`SHORT_LAGS`
     (:func:`motion_pace`); in the poses' unit."""
-    steady, quick = (_motion_rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
+    moved: dict[int, np.ndarray] = {}
+    steady, quick = (_motion_rms(centred, *lags, moved) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
     return quick if quick > 2 * steady else steady
 
 

@@ -149,12 +149,14 @@ def far_off_path(poses: np.ndarray, size: float) -> np.ndarray:
     """
     x = np.asarray(poses, np.float64)
     far = np.zeros(len(x), dtype=bool)
-    for k in range(1, MAX_RUN + 1):
-        if len(x) < k + 2:
-            break
-        for i, offset in enumerate(_off_line(x, k)[1]):
-            with np.errstate(invalid="ignore"):
-                far[1 + i: len(x) - k + i] |= (np.linalg.norm(offset, axis=-1) > GLITCH_SIZE * size).any(axis=-1)
+    limit = GLITCH_SIZE * size
+    with np.errstate(invalid="ignore"):  # once: a stream asks per person and frame
+        for k in range(1, MAX_RUN + 1):
+            if len(x) < k + 2:
+                break
+            for i, offset in enumerate(_off_line(x, k)[1]):
+                # np.linalg.norm's own arithmetic (the square root of the summed squares) without its checks
+                far[1 + i: len(x) - k + i] |= (np.sqrt(np.add.reduce(offset * offset, axis=-1)) > limit).any(axis=-1)
     return far
 
 

@@ -51,7 +51,9 @@ def held_values(poses: np.ndarray) -> np.ndarray:
         return held
     same = (x[1:] == x[:-1]).all(axis=-1)  # (T-1, J): a finite value repeated
     fixed = same.sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)  # (J,)
-    held[1:] |= same & ~fixed & ~_rounded(x)
+    repeated = same & ~fixed
+    if repeated.any():  # else nothing to tell rounded values from (a body size and a grid test saved)
+        held[1:] |= repeated & ~_rounded(x)
     return held
 
 

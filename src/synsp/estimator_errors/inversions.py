@@ -285,20 +285,25 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
     typical = nan_median(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)  # NaN: never seen
     fixed = _exchanged(x, marked, index)
     kept = marked.copy()
-    for p, (left, right) in enumerate(index):
-        touching = [(a, b, k) for k, (a, b) in enumerate(x_bones)
-                    if (a in (left, right)) != (b in (left, right))]  # one end in the pair
-        if not touching:
+    bone_list = [(int(a), int(b)) for a, b in x_bones]  # plain ints: the tests below are Python's
+    for p in np.flatnonzero(marked.any(axis=0)):
+        left, right = int(index[p, 0]), int(index[p, 1])
+        touching = np.array([k for k, (a, b) in enumerate(bone_list)
+                             if (a in (left, right)) != (b in (left, right))], dtype=int)  # one end in the pair
+        if not len(touching):
             continue
+        ends, lengths = x_bones[touching], typical[touching][:, None]
+
+        def stretch(z: np.ndarray) -> float:
+            # every touching bone's stretch in one product, bone-major as np.nansum read the list of
+            # them (the same sum, term for term, to the last bit)
+            away = np.linalg.norm(z[:, ends[:, 0]] - z[:, ends[:, 1]], axis=-1).T.copy()  # (B, n), C order
+            return float(np.nansum(np.abs(away - lengths)))
+
         for start, stop in true_runs(marked[:, p]):
             run = fixed[start:stop]
             undone = run.copy()
             undone[:, [left, right]] = run[:, [right, left]]
-
-            def stretch(z: np.ndarray) -> float:
-                return float(np.nansum([np.abs(np.linalg.norm(z[:, a] - z[:, b], axis=-1) - typical[k])
-                                        for a, b, k in touching]))
-
             if stretch(run) > stretch(undone):
                 kept[start:stop, p] = False
     return kept

@@ -156,12 +156,19 @@ def _fill_along_bones(x: np.ndarray, gaps: np.ndarray, layout: Layout) -> np.nda
     seen = ~gaps & np.isfinite(x).all(-1)
     flat_x, flat_seen = x.reshape(-1, *x.shape[-3:]), seen.reshape(-1, *seen.shape[-2:])
     out = values.reshape(flat_x.shape)
-    for parent, child in bone_tree(layout):
-        for s, (seq, known) in enumerate(zip(flat_x, flat_seen)):
-            both = known[:, child] & known[:, parent]
-            if known[:, child].all() or not both.any():
-                continue
-            offset = np.where(both[:, None], seq[:, child] - seq[:, parent], np.nan)
-            along = out[s, :, parent] + fill_gaps(offset[:, None])[0][:, 0]
-            out[s, :, child] = np.where(known[:, child, None], out[s, :, child], along)
+    tree = bone_tree(layout)
+    if not tree:
+        return out.reshape(values.shape)
+    parents, children = (list(ends) for ends in zip(*tree))
+    # which (sequence, bone) a child is filled along: not seen throughout, seen with its parent at least
+    # once; read for every bone at once (``seen`` does not change below; two reductions per bone and
+    # sequence cost more than the fills, which few bones need)
+    child_seen = flat_seen[:, :, children]  # (S, T, B)
+    along_bone = ~child_seen.all(axis=1) & (child_seen & flat_seen[:, :, parents]).any(axis=1)  # (S, B)
+    for b, s in zip(*np.nonzero(along_bone.T)):  # bone by bone (parents first), then sequence by sequence
+        (parent, child), seq, known = tree[b], flat_x[s], flat_seen[s]
+        both = known[:, child] & known[:, parent]
+        offset = np.where(both[:, None], seq[:, child] - seq[:, parent], np.nan)
+        along = out[s, :, parent] + fill_gaps(offset[:, None])[0][:, 0]
+        out[s, :, child] = np.where(known[:, child, None], out[s, :, child], along)
     return out.reshape(values.shape)

@@ -38,7 +38,7 @@ import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import fast_part
-from synsp.sequence import body_sizes
+from synsp.sequence import body_sizes, sorted_median
 from synsp.skeleton import Layout, get_layout
 from synsp.skeleton.head_points import similarity_fit
 
@@ -101,7 +101,7 @@ def shake_level(inputs: np.ndarray) -> np.ndarray:
 def level_of(wholes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """:func:`shake_level` from ``wholes`` (..., T), the first column of :func:`shake_energies` over
     the frames read, and ``sizes`` (...), each person's body size; shaped ``sizes``."""
-    return np.sqrt(np.median(wholes, axis=-1)) / np.maximum(sizes, 1e-12)
+    return np.sqrt(sorted_median(wholes, axis=-1)) / np.maximum(sizes, 1e-12)
 
 
 def track_share(ratio: np.ndarray, level: np.ndarray, ramp: tuple[float, float] = SHAKE_RAMP) -> np.ndarray:

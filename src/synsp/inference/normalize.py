@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from synsp.sequence import box_sides, sorted_median
+
 MM_PER_UNIT_3D = 1000.0
 
 
@@ -38,8 +40,8 @@ def window_stats(windows: np.ndarray, space: str, *, each_point: bool = False) -
     if space != "2d":
         raise ValueError(f"space must be '3d' or '2d', got {space!r}")
     centre = windows.mean(axis=-3 if each_point else (-3, -2), keepdims=True)
-    extent = windows.max(axis=-2) - windows.min(axis=-2)  # (..., F, C): per-frame box sides
-    size = np.median(extent.max(axis=-1), axis=-1)[..., None, None, None]  # (..., 1, 1, 1)
+    extent = box_sides(windows)  # (..., F, C): per-frame box sides
+    size = sorted_median(extent.max(axis=-1), axis=-1)[..., None, None, None]  # (..., 1, 1, 1)
     # Only a window whose joints all lie on one point has no size: any floor above 0 would squash
     # poses in a tiny unit (pixels x 1e-8: 1e-3 made the output twice as far as the input).
     return centre, np.where(size > 0, size, 1.0).astype(windows.dtype)

@@ -30,7 +30,7 @@ from synsp.inference.clean import (
     without_grid,
 )
 from synsp.inference.stream_floor import filter_together
-from synsp.sequence import body_size
+from synsp.sequence import body_size, box_sides, sorted_median
 
 HISTORY = 64  # input frames before the ones given back that the noise filter runs over
 
@@ -86,7 +86,7 @@ class RunningCleanStep:
         noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
         step = grid_step(around) if grid is None else grid
         level = without_grid(noise, step, around.shape[-1])  # rounding is no estimator's noise
-        whole = opened(np.median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
+        whole = opened(sorted_median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         drift = None if self.drift is None else self.drift()
         if drift is not None:  # slow errors without fast noise: no clean input
             whole = np.maximum(whole, opened(drift, DRIFT_OPEN))
@@ -122,4 +122,4 @@ def _sizes(track: np.ndarray) -> np.ndarray:
     float64; without NaN, every view's in one median."""
     if not np.isfinite(track).all():
         return np.array([[body_size(view) for view in np.moveaxis(track, 0, -3)]])
-    return np.median((track.max(axis=-2) - track.min(axis=-2)).max(axis=-1), axis=0)[None].astype(np.float64)
+    return sorted_median(box_sides(track).max(axis=-1), axis=0)[None].astype(np.float64)

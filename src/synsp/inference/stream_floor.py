@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
+from synsp.sequence import box_sides, sorted_median
 from synsp.skeleton import Layout
 
 # Frames given back that the filters look back over: a 2 Hz filter's response lasts ~0.5 s. The
@@ -78,7 +79,7 @@ class RunningFloorStep:
         lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
         self._count += k
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
-        extent = inputs.max(axis=-2) - inputs.min(axis=-2)  # (k, V, C)
+        extent = box_sides(inputs)  # (k, V, C)
         self._size_sum = self._size_sum + extent.max(axis=-1).sum(axis=0)
 
         if self._corrections is None:
@@ -110,7 +111,7 @@ class RunningFloorStep:
             self._changes = np.concatenate([self._changes, np.abs(slow_change)])
             if len(self._changes) > DRIFT_HISTORY:
                 self._changes = self._changes[::2]
-            self.drift = drift = np.median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
+            self.drift = drift = sorted_median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
             strength = drift_factor(drift, self.ramp)
         if self.scale is not None:
             strength = strength * self.scale

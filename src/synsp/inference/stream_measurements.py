@@ -49,6 +49,9 @@ class RunningMeasurements:
     def __init__(self, layout: Layout, lookahead: int = LOOKAHEAD):
         self.layout, self.lookahead = layout, int(lookahead)
         self._frames: deque[np.ndarray] = deque(maxlen=HISTORY + 1 + self.lookahead)
+        # the same frames stacked (V, N, J, C), kept as they come: stacking the deque's 64 frames anew
+        # per person and frame cost a crowd of ten ~0.5 ms a frame
+        self._clip: np.ndarray | None = None
         self.pending = 0  # frames of ``_frames`` not given on yet (the newest ones)
         # whether the last measurement exchanged a left/right pair back in the frame it gave or
         # after: the next frames are measured in full, since an exchange goes on without a jump
@@ -61,6 +64,7 @@ class RunningMeasurements:
         if not self._frames and not np.isfinite(frame).all(-1).any():
             return [frame]  # before the first detection: nothing to measure by
         self._frames.append(frame)
+        self._stack(frame)
         self.pending += 1
         return [self._measured(self.pending - 1)] if self.pending > self.lookahead else []
 
@@ -68,11 +72,21 @@ class RunningMeasurements:
         """Every frame still waiting, measured with the frames there are after it."""
         return [self._measured(ahead) for ahead in range(self.pending - 1, -1, -1)]
 
+    def _stack(self, frame: np.ndarray) -> None:
+        """``_clip`` after ``frame`` (V, J, C) joined ``_frames``: ``np.stack(self._frames, axis=1)``,
+        the last frames and it joined (stacked anew where its dtype is not the clip's)."""
+        frame = np.asarray(frame)
+        if self._clip is None or frame.dtype != self._clip.dtype or len(self._frames) == 1:
+            self._clip = np.stack(self._frames, axis=1)
+        else:
+            self._clip = np.concatenate([self._clip[:, 1 - len(self._frames):], frame[:, None]], axis=1)
+        self._clip.flags.writeable = False  # kept from frame to frame: the steps reading it must not write to it
+
     def _measured(self, ahead: int) -> np.ndarray:
         """The oldest pending frame, measured with the ``ahead`` frames after it; it stops pending.
         A joint missing there and in every frame after it stays NaN: the stream holds its last
         value (a filled clip would hold the value of its first frame, or zero)."""
-        clip = np.stack(self._frames, axis=1)  # (V, N, J, C)
+        clip = self._clip  # (V, N, J, C)
         at = clip.shape[1] - 1 - ahead
         self.pending -= 1
         if not self._exchanged and self._as_it_came(clip, at):
@@ -96,8 +110,8 @@ class RunningMeasurements:
         full, ``_exchanged``)."""
         if not np.isfinite(clip[:, at]).all():
             return False
-        repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else False  # (V, J)
-        if np.any(repeats):  # one value throughout (a root at zero) is no held one; whole pixels may not be
+        repeats = (clip[:, at] == clip[:, at - 1]).all(-1) if at else np.zeros(1, bool)  # (V, J)
+        if repeats.any():  # one value throughout (a root at zero) is no held one; whole pixels may not be
             fixed = (clip == clip[:, :1]).all(axis=(1, 3))
             if (repeats & ~fixed).any() and held_values(clip[:, : at + 1])[:, at].any():
                 return False

@@ -98,11 +98,33 @@ class StreamOutput:
         (and the input's grid step, :meth:`~synsp.inference.stream_clean.RunningCleanStep.grid`)."""
         first = self._next - len(frames)
         frames_around = sorted(i for i in self._raw if i >= first - CLEAN_HISTORY)
-        around = np.stack([self._raw[i] for i in frames_around])
+        around = self._stacked_raw(frames_around)
         at = frames_around.index(first)
         grid = self._clean.grid(frames_around, self._raw)
         self._raw = {i: r for i, r in self._raw.items() if i >= self._next - CLEAN_HISTORY}
         return frames, around[at:at + len(frames)], around, at, grid
+
+    def _stacked_raw(self, frames: list[int]) -> np.ndarray:
+        """``np.stack([self._raw[i] for i in frames])``, read-only, the rows the last call stacked
+        kept: a stream's history shifts by a frame or two each time, and stacking its ~70 frames anew
+        per person and frame cost a crowd of ten ~0.5 ms a frame. Stacked anew unless the last call's
+        frames from ``frames[0]`` on are the same arrays, every one of the stack's dtype."""
+        arrays = [self._raw[i] for i in frames]
+        keys, kept, stack = getattr(self, "_raw_stack", None) or ([], [], None)
+        start = keys.index(frames[0]) if frames and frames[0] in keys else None
+        n = len(keys) - (start or 0)
+        if (start is None or keys[start:] != frames[:n] or any(a is not b for a, b in zip(kept[start:], arrays))
+                or any(a.dtype != stack.dtype for a in arrays[n:])):
+            stack = np.stack(arrays)
+            if any(a.dtype != stack.dtype for a in arrays):  # mixed: stacked anew next time too
+                return stack
+        elif len(arrays) > n:
+            stack = np.concatenate([stack[start:], np.stack(arrays[n:])])
+        else:
+            stack = stack[start:]
+        stack.flags.writeable = False  # kept for the next call: the steps reading it must not write to it
+        self._raw_stack = (frames, arrays, stack)
+        return stack
 
     def _given_back(self, frames: np.ndarray) -> np.ndarray:
         """Frames (k, V, J, C) in model units after the clean step (:func:`finish_steps`), the k

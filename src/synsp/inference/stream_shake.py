@@ -92,7 +92,8 @@ class RunningShake:
 
     @property
     def ratio(self) -> np.ndarray | float:
-        """(V,) the shake ratio over the frames given back so far (0.0 before any)."""
+        """(V,) the shake ratio over the frames given back so far (0.0 before any; 0 without the track
+        step, ``track`` False: its energies are not read)."""
         if not self._count:
             return 0.0
         return energy_ratios(self._sums[:, :2])[0]
@@ -135,21 +136,40 @@ class RunningShake:
         self._steadied = np.concatenate([given, frames])[-HISTORY:]
         return np.concatenate([given, frames, later]).astype(np.float64), len(given)
 
-    def _shares(self, energies: np.ndarray) -> np.ndarray:
-        """(V, 3) the track, size and orientation steps' shares after adding ``energies`` (k, V, 5), the
-        frames given back now's :func:`_energies`, to the running figures (offline:
-        :func:`~synsp.inference.body_shake.shake_shares`)."""
+    def _add(self, energies: np.ndarray) -> None:
+        """Add ``energies`` (k, V, 5), the frames given back now's :func:`_energies`, to the running figures."""
         self._sums = self._sums + energies.sum(axis=0)
         self._count += len(energies)
         given = energies[:0, :, 0] if self._wholes is None else self._wholes
         self._wholes = np.concatenate([given, energies[..., 0]])[-LEVEL_HISTORY:]
-        shares = np.zeros((energies.shape[1], 3))
-        if self._count - len(energies) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
-            return shares
-        if self.track and self.ratio.max() > self.ramp[0]:  # else the level (body sizes of the history) is not needed
-            shares[:, 0] = track_share(self.ratio, self.level, self.ramp)
-        shares[:, 1:] = np.stack([wobble_share(ratio) for ratio in self.wobble], -1)
-        return shares
+
+
+def _shares(steps: list[RunningShake], energies: list[np.ndarray]) -> list[np.ndarray]:
+    """Per step, (V, 3) the track, size and orientation steps' shares after adding its ``energies``
+    (k, V, 5), the frames given back now's :func:`_energies`, to its running figures (offline:
+    :func:`~synsp.inference.body_shake.shake_shares`); the ratios and the wobbles' shares of every
+    step in one go (:func:`~synsp.inference.body_shake.energy_ratios`' arithmetic, a crowd's people
+    side by side)."""
+    for step, part in zip(steps, energies):
+        step._add(part)
+    if not steps:
+        return []
+    sums = np.concatenate([step._sums for step in steps])  # (sum of V, 5)
+    roots = np.sqrt(sums)
+    ratio = roots[:, 0] / np.maximum(roots[:, 1], 1e-12)  # the shake ratio, as RunningShake.ratio
+    wobbles = wobble_share(roots[:, 2:4] / np.maximum(roots[:, 4:], 1e-12))  # (sum of V, 2): size, turn
+    out, start = [], 0
+    for step, part in zip(steps, energies):
+        v = part.shape[1]
+        shares = np.zeros((v, 3))
+        out.append(shares)
+        start, rows = start + v, slice(start, start + v)
+        if step._count - len(part) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
+            continue
+        if step.track and ratio[rows].max() > step.ramp[0]:  # else the level (body sizes of the history) is not needed
+            shares[:, 0] = track_share(ratio[rows], step.level, step.ramp)
+        shares[:, 1:] = wobbles[rows]
+    return out
 
 
 def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -159,11 +179,14 @@ def shake_steps(calls: list[tuple[RunningShake, tuple]]) -> list[tuple[np.ndarra
     out = [(arguments[0], arguments[2]) for _, arguments in calls]
     busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
     tracks = [calls[i][0]._input_track(calls[i][1][1], calls[i][1][3]) for i in busy]
-    energies = filter_together([track for track, _ in tracks], _energies)
-    shaken, shares = [], {}
-    for i, (_, start), part in zip(busy, tracks, energies):
+    fast = filter_together([track for track, _ in tracks], _fast)
+    # the energies of the rows given back only (the fast part needs the whole track; they do not)
+    rows = [(track[start:start + len(calls[i][1][0])], part[start:start + len(calls[i][1][0])])
+            for i, (track, start), part in zip(busy, tracks, fast)]
+    energies = _energies(rows, [calls[i][0].track for i in busy])
+    shaken, shares = [], dict(zip(busy, _shares([calls[i][0] for i in busy], energies)))
+    for i in busy:
         step, (frames, *_) = calls[i]
-        shares[i] = step._shares(part[start:start + len(frames)])
         means = step._mean_track(frames, calls[i][1][2])  # kept as history whether or not the step acts
         if shares[i][:, 0].any():
             shaken.append((i, shares[i][:, 0], means))
@@ -188,8 +211,9 @@ def _steady_wobbles(calls: list[tuple[RunningShake, tuple]], out: list[tuple[np.
     orientation steadied by its (V, 2) shares over ``poses`` (n, V, J, C): the frames given back lately,
     them and the later ones (:func:`~synsp.inference.body_shake.steady_size_and_turn`), in place; a
     person whose shares are 0 keeps theirs."""
-    for key in {(calls[i][0].cutoff, str(calls[i][0].torso)) for i, *_ in wobbled}:
-        same = [(i, share, poses) for i, share, poses in wobbled if (calls[i][0].cutoff, str(calls[i][0].torso)) == key]
+    keys = {i: (calls[i][0].cutoff, _torso_key(calls[i][0].torso)) for i, *_ in wobbled}
+    for key in set(keys.values()):
+        same = [(i, share, poses) for i, share, poses in wobbled if keys[i] == key]
         step = calls[same[0][0]][0]
         run = lambda track, share: np.moveaxis(steady_size_and_turn(  # noqa: E731  (n, V, J, C), time first
             np.moveaxis(track, 0, -3), share[:, 0], share[:, 1], step.cutoff, STREAM_FPS, step.torso), -3, 0)
@@ -202,10 +226,31 @@ def _steady_wobbles(calls: list[tuple[RunningShake, tuple]], out: list[tuple[np.
                       np.where(keep, later, steady[start + k:].astype(later.dtype)))
 
 
-def _energies(track: np.ndarray) -> np.ndarray:
-    """(n, V, 5) :func:`~synsp.inference.body_shake.shake_energies` then
-    :func:`~synsp.inference.body_shake.wobble_energies` of a (n, V, J, C) track, time first, for every
-    person of a crowd at once (its fast part taken once)."""
-    values = np.moveaxis(track, 0, -3)
-    fast = fast_part(values)
-    return np.moveaxis(np.concatenate([shake_energies(values, fast), wobble_energies(values, fast)], -1), -2, 0)
+def _torso_key(torso: list[int] | slice) -> tuple[int, ...] | None:
+    """A hashable key for :func:`~synsp.inference.body_shake.torso_joints`' answer (None: every joint)."""
+    return None if isinstance(torso, slice) else tuple(torso)
+
+
+def _fast(track: np.ndarray) -> np.ndarray:
+    """:func:`~synsp.inference.clean.fast_part` of a (n, V, J, C) track, time first."""
+    return np.moveaxis(fast_part(np.moveaxis(track, 0, -3)), -3, 0)
+
+
+def _energies(rows: list[tuple[np.ndarray, np.ndarray]], track: list[bool]) -> list[np.ndarray]:
+    """Per ``(values, fast)`` of ``rows`` (each (k, V, J, C) float64: the input's frames given back and
+    their fast part, read in the whole track), (k, V, 5): :func:`~synsp.inference.body_shake.shake_energies`
+    (zeros where ``track`` is False: a 3D stream takes no track step) then
+    :func:`~synsp.inference.body_shake.wobble_energies`, for every person of a crowd at once (each row
+    is read alone, so the rows of everyone go through one call)."""
+    out: list[np.ndarray | None] = [None] * len(rows)
+    for kind in set(track):
+        same = [i for i, t in enumerate(track) if t == kind]
+        values, fast = (np.concatenate([rows[i][n].reshape(-1, *rows[i][n].shape[-2:]) for i in same])
+                        for n in (0, 1))  # (N, J, C): every row of these people
+        wobbles = wobble_energies(values, fast)
+        shakes = shake_energies(values, fast) if kind else np.zeros((len(values), 2))
+        joined = np.concatenate([shakes, wobbles], -1)
+        bounds = np.cumsum([0] + [rows[i][0].shape[0] * rows[i][0].shape[1] for i in same])
+        for i, a, b in zip(same, bounds[:-1], bounds[1:]):
+            out[i] = joined[a:b].reshape(*rows[i][0].shape[:2], 5)
+    return out
