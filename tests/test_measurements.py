@@ -114,7 +114,7 @@ def test_every_route_fills_held_values(method):
 def test_a_joint_never_seen_stands_where_a_body_has_it():
     """A profile view's far eye and ear, never detected: in 2D they stand at their partners for
     the network (not at the body's centroid), so the joints that were seen keep their gain."""
-    _, noisy = walking(90, noise=1.5)
+    clean, noisy = walking(90, noise=1.5)
     hidden = [COCO17.joints.index("left_eye"), COCO17.joints.index("left_ear")]
     seen = [j for j in range(17) if j not in hidden]
     x = noisy.copy()
@@ -124,7 +124,10 @@ def test_a_joint_never_seen_stands_where_a_body_has_it():
     out = synsp.refine(x)
     assert np.isnan(out[:, hidden]).all()  # never invented in the output
     full = synsp.refine(noisy)
-    assert np.linalg.norm(out[:, seen] - full[:, seen], axis=-1).mean() < 1.5  # at the centroid: 12.5 px
+    error = lambda y: np.linalg.norm(y[:, seen] - clean[:, seen], axis=-1).mean()  # noqa: E731
+    # the seen joints as near the truth as with every joint seen (0.91 against 1.92 px; the stand-in at the
+    # centroid put them 12.5 px from that refinement)
+    assert error(out) < error(full) + 0.3, (error(out), error(full))
     x3 = np.zeros((30, 17, 3))
     x3[:, :, 1] = np.arange(17) * 50.0
     x3[:, 10] = np.nan  # h36m17's head: no partner, so its nearest seen joints along the bones

@@ -483,8 +483,9 @@ def test_mpii_and_lsp_joints_refine_through_the_model(tmp_path, capsys, layout, 
     refined = np.load(tmp_path / "out.npy")
     centred = (lambda x: x - x[:, 2:4].mean(axis=1, keepdims=True)) if space == "3d" else (lambda x: x)  # hips
     error = lambda x: float(np.linalg.norm(centred(x) - centred(case.clean), axis=-1).mean())  # noqa: E731
-    # 2D: 0.963 x input on this clip with the fourth-stage model (first 12 validation clips 0.931 -> 0.934)
-    assert error(refined) < (0.97 if space == "2d" else 0.95) * error(case.noisy)
+    # 2D: 0.963 x input on this clip with the fourth-stage model (first 12 validation clips 0.931 -> 0.934),
+    # 0.970 since the repeated pull is taken off (MPII-16, first 30 validation clips: 0.944 -> 0.948)
+    assert error(refined) < (0.975 if space == "2d" else 0.95) * error(case.noisy)
 
 
 @needs_data

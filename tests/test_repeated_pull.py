@@ -7,12 +7,16 @@ from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.floor import drift_factor
 from synsp.inference.repeated_pull import (
+    PULL_RAMP,
     REPEAT_RAMP,
     REPEAT_RAMPS,
     TRIED_3D,
+    pull_share,
     repeat_factor,
     repeat_note,
     repeated_share,
+    second_pass,
+    take_off_pull,
 )
 from synsp.skeleton import convert
 from test_floor import summaries_with_and_without_the_step, turning
@@ -116,3 +120,37 @@ def test_the_summary_reads_the_ramp_the_refiner_used():
     assert tracks.repeat_ramp == ramp and tracks.repeats
     said = f"cut it back at {repeat_factor(tracks.repeats[0], ramp):.1f} x its strength"
     assert any(said in note for note in track_notes(tracks, 30.0)), said
+
+
+def test_the_pull_a_second_pass_repeats_is_taken_off_and_a_correction_is_kept():
+    x = _poses()
+    pose = np.full((17, 2), 300.0)
+    pulled = lambda s: s + 0.3 * (pose - s)  # noqa: E731  a pull: the second pass moves 0.7 as far again
+    second = second_pass(pulled, x)
+    assert pull_share(second.share[0]) == PULL_RAMP[1][-1] and pull_share(0.2) == 0.0
+    taken = take_off_pull(pulled(x), second)
+    assert np.abs(taken - x).mean() < 0.75 * np.abs(pulled(x) - x).mean()  # nearer what the input was
+    bias = np.random.default_rng(1).normal(0, 8, (17, 2))
+    corrected = lambda s: s - (s.mean(axis=1, keepdims=True) - x.mean(axis=1, keepdims=True))  # noqa: E731
+    second = second_pass(corrected, x + bias)
+    np.testing.assert_array_equal(take_off_pull(corrected(x + bias), second), corrected(x + bias))  # kept whole
+    note = repeat_note([0.55], pull_ramp=PULL_RAMP)
+    assert "after taking off 0.38 of the second pass's slow correction" in note
+    assert "taking off" not in repeat_note([0.3], pull_ramp=PULL_RAMP)
+
+
+@needs_data
+def test_a_posture_the_network_pulls_comes_out_nearer_the_truth_under_little_noise():
+    """bye_tired (a trunk bent sideways) under white noise of 1 px, validation: the network pulls
+    it towards the actors' postures, which the floor step kept as a large correction (2.3 x the
+    input's error, SmoothNet 0.86); its second pass repeats the pull and half of it is taken off."""
+    from synsp.evaluation.protocol import make_cases
+
+    case = next(c for c in make_cases("val", "clean-ish", layout="coco17", space="2d", max_clips=3)
+                if "bye_tired" in c.name)
+    noisy = (case.clean + np.random.default_rng(5).normal(0, 1.0, case.clean.shape)).astype(np.float32)
+    model = load_model("synsp-coco17")
+    error = lambda out: np.linalg.norm(out - case.clean, axis=-1).mean()  # noqa: E731
+    taken = error(model.refine(noisy))
+    model.pull_ramp = None
+    assert taken < 0.8 * error(model.refine(noisy)), taken

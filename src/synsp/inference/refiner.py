@@ -22,7 +22,14 @@ from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
 from synsp.inference.oversmoothing import give_back_motion
-from synsp.inference.repeated_pull import REPEAT_RAMPS, REPEAT_STRIDE, repeat_factor, repeated_share
+from synsp.inference.repeated_pull import (
+    PULL_RAMPS,
+    REPEAT_RAMPS,
+    REPEAT_STRIDE,
+    repeat_factor,
+    second_pass,
+    take_off_pull,
+)
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.window_lean import MAX_LEAN, can_lean
@@ -139,6 +146,7 @@ class Refiner(WindowNetwork):
         # The strength scaled by how much of its slow correction the network repeats on its own output
         # (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
         self.repeat_ramp: tuple | None = REPEAT_RAMPS[self.space]
+        self.pull_ramp: tuple | None = PULL_RAMPS[self.space]  # the repeated pull taken off first, by that share
         self.repeated: np.ndarray | None = None
         self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
@@ -231,10 +239,11 @@ class Refiner(WindowNetwork):
         step); a number sets that step's strength for this call (default
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
         (:attr:`drift_ramp`) and scaled by how much of its correction the network repeats
-        (:attr:`repeat_ramp`). Last, SynSP's output is low-passed at :attr:`lowpass_hz`
-        (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
-        low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited
-        to the input's own noise (:mod:`synsp.inference.clean`; :attr:`keep_clean`).
+        (:attr:`repeat_ramp`), part of the repeated pull taken off first (:attr:`pull_ramp`). Last,
+        SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
+        ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass). Nearly clean input (mocap,
+        markers) keeps its values: the correction is limited to the input's own noise
+        (:mod:`synsp.inference.clean`; :attr:`keep_clean`).
         ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
         (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
         speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout
@@ -340,9 +349,12 @@ class Refiner(WindowNetwork):
                 self.limb_drift = bone_drift(seq, self.layout, given_fps)
                 strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
             if self.repeat_ramp is not None:
-                self.repeated = repeated_share(lambda s: run_at_rate(lambda w: self._run(
+                second = second_pass(lambda s: run_at_rate(lambda w: self._run(
                     w, REPEAT_STRIDE, batch_size, ("final",)), s, fps, self.covered_fps)["final"], seq, fps)
+                self.repeated = second.share
                 strength = strength * repeat_factor(self.repeated, self.repeat_ramp)
+                if self.pull_ramp is not None:
+                    outputs = {name: take_off_pull(out, second, self.pull_ramp) for name, out in outputs.items()}
             self.floor_strength = strength
             base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace

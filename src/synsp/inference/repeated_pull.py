@@ -17,6 +17,12 @@ step's strength: none where the network's correction does not repeat (an estimat
 which the step would otherwise cut), the default strength in between, and ten times it where the
 correction repeats (the pull itself), chosen there (RESULTS section 4, "A second pass").
 
+The second pass's slow correction is the pull itself, read on the network's own output; where it
+repeats, :func:`take_off_pull` takes a share of it off the refinement before the floor step
+(:data:`PULL_RAMP`): a large pull, which the floor step keeps as it would a large correction,
+is taken off by what the network does again, not by its size (RESULTS section 4, "The pull taken
+off").
+
 In 3D the share reads higher (validation, h36m17, all 65 clips: 0.31 / 0.41 / 0.52 on `typical`,
 0.50 / 0.58 / 0.66 on jitter-only, 0.63 / 0.68 / 0.73 clean) and overlaps between the presets,
 where the limbs' drift already tells them apart; a 3D ramp times the drift's factor was tried and
@@ -24,13 +30,15 @@ not shipped (:data:`REPEAT_RAMPS`; RESULTS section 4, "A second pass in 3D").
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from synsp.inference.floor import slow_part
 
-__all__ = ["REPEAT_RAMP", "REPEAT_RAMPS", "TRIED_3D", "REPEAT_STRIDE", "repeated_share", "repeat_factor", "repeat_note"]
+__all__ = ["PULL_RAMP", "PULL_RAMPS", "REPEAT_RAMP", "REPEAT_RAMPS", "TRIED_3D", "REPEAT_STRIDE", "SecondPass",
+           "pull_share", "repeat_factor", "repeat_note", "repeated_share", "second_pass", "take_off_pull"]
 
 # (shares, factors): the floor step's strength is multiplied by the factor interpolated at the
 # clip's repeated share, held at the ends. Chosen on the validation split's first 30 clips
@@ -46,18 +54,30 @@ TRIED_3D = ((0.45, 0.55, 0.65), (0.0, 1.0, 3.0))
 # floor.SLOW_HZ) is read, which a stride of 8 changes little (the share's percentiles above
 # within 0.015 of the refiner's stride 2) at a quarter of the work.
 REPEAT_STRIDE = 8
+# (shares, parts taken off): the share of the second pass's slow correction taken off the
+# refinement, interpolated at the clip's repeated share and held at the ends: none where the
+# network corrects (`typical` reads 0.17-0.49), half from 0.6 (a pull). Chosen on the validation
+# split's first 30 clips (RESULTS section 4, "The pull taken off"); 3D does not read the share.
+PULL_RAMP = ((0.4, 0.6), (0.0, 0.5))
+PULL_RAMPS = {"2d": PULL_RAMP, "3d": None}
 
 
-def repeated_share(run: Callable[[np.ndarray], np.ndarray], inputs: np.ndarray,
-                   fps: float | None = None) -> np.ndarray:
-    """How much of the network's slow correction it makes again on its own output.
+@dataclass
+class SecondPass:
+    """What refining the network's output again tells: per person (V,), the :func:`repeated_share`,
+    and the second pass's slow correction (V, T, J, C), the pull it repeats, in the inputs' unit."""
 
-    ``run`` maps poses (V, T, J, C) to the network's output of the same shape; ``inputs`` (V, T,
-    J, C) without NaN, any unit; ``fps`` the rate ``run`` sees them at (None: 30), for the slow
-    part (:func:`synsp.inference.floor.slow_part`). Returns (V,): per person, the second pass's
-    slow correction projected on the first's, over every frame, joint and coordinate (0 where the
-    first pass corrects nothing slowly).
-    """
+    share: np.ndarray
+    pull: np.ndarray
+
+
+def second_pass(run: Callable[[np.ndarray], np.ndarray], inputs: np.ndarray,
+                fps: float | None = None) -> SecondPass:
+    """The network ``run`` (poses (V, T, J, C) -> its output, same shape) on ``inputs`` (V, T,
+    J, C) without NaN, any unit, and again on its output; ``fps`` the rate ``run`` sees them at
+    (None: 30), for the slow part (:func:`synsp.inference.floor.slow_part`, below 2 Hz). The share
+    is the second pass's slow correction projected on the first's, over every frame, joint and
+    coordinate (1: the same move again; 0 where the first pass corrects nothing slowly)."""
     inputs = np.asarray(inputs)
     first = run(inputs)
     second = run(first)
@@ -65,7 +85,26 @@ def repeated_share(run: Callable[[np.ndarray], np.ndarray], inputs: np.ndarray,
     s2 = slow_part(np.asarray(second, np.float64) - first, fps)
     axes = tuple(range(1, s1.ndim))
     energy = (s1 ** 2).sum(axis=axes)
-    return np.where(energy > 0, (s1 * s2).sum(axis=axes) / np.maximum(energy, 1e-30), 0.0)
+    return SecondPass(np.where(energy > 0, (s1 * s2).sum(axis=axes) / np.maximum(energy, 1e-30), 0.0), s2)
+
+
+def repeated_share(run: Callable[[np.ndarray], np.ndarray], inputs: np.ndarray,
+                   fps: float | None = None) -> np.ndarray:
+    """How much of the network's slow correction it makes again on its own output: (V,) per
+    person, :func:`second_pass`'s share."""
+    return second_pass(run, inputs, fps).share
+
+
+def pull_share(share: np.ndarray | float, ramp: tuple = PULL_RAMP) -> np.ndarray:
+    """The part of the second pass's slow correction taken off at a repeated ``share``, shaped like it."""
+    return np.interp(np.asarray(share, np.float64), *ramp)
+
+
+def take_off_pull(refined: np.ndarray, second: SecondPass, ramp: tuple = PULL_RAMP) -> np.ndarray:
+    """``refined`` (V, T, J, C) less :func:`pull_share` of the ``second`` pass's slow correction
+    (its pull), per person; same shape and dtype."""
+    taken = pull_share(second.share, ramp).reshape((-1,) + (1,) * (second.pull.ndim - 1)) * second.pull
+    return (np.asarray(refined, np.float64) - taken).astype(np.asarray(refined).dtype)
 
 
 def repeat_factor(share: np.ndarray | float, ramp: tuple = REPEAT_RAMP) -> np.ndarray:
@@ -73,9 +112,11 @@ def repeat_factor(share: np.ndarray | float, ramp: tuple = REPEAT_RAMP) -> np.nd
     return np.interp(np.asarray(share, np.float64), *ramp)
 
 
-def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP, base: str = "SmoothNet's") -> str:
+def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP, base: str = "SmoothNet's",
+                pull_ramp: tuple | None = None) -> str:
     """What ``synsp refine`` says of the repeated shares of the spans it refined; ``base``: what
-    the floor step's baseline is called (2D: SmoothNet's output; 3D: the Butterworth filter's)."""
+    the floor step's baseline is called (2D: SmoothNet's output; 3D: the Butterworth filter's);
+    ``pull_ramp``: the part of the second pass's correction taken off (:func:`take_off_pull`)."""
     shares = sorted(shares)
     amount = f"{shares[0]:.2f}" + (f"-{shares[-1]:.2f}" if shares[-1] - shares[0] >= 0.005 else "")
     factors = repeat_factor(np.array(shares), ramp)
@@ -86,4 +127,8 @@ def repeat_note(shares: list[float], ramp: tuple = REPEAT_RAMP, base: str = "Smo
     else:
         span = f"{factors.min():.1f}" + (f"-{factors.max():.1f}" if factors.max() - factors.min() >= 0.05 else "")
         done = f"so the floor step cut it back at {span} x its strength"
+    taken = pull_share(np.array(shares), pull_ramp) if pull_ramp is not None else np.zeros(1)
+    if taken.max() > 0:
+        done += (f", after taking off {taken.min():.2f}" + (f"-{taken.max():.2f}" if np.ptp(taken) >= 0.005 else "")
+                 + " of the second pass's slow correction (the pull it repeats)")
     return f"second pass: refined again, the network repeats {amount} of its slow correction, {done}"

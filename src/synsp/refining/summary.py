@@ -362,7 +362,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     if tracks.drifts:
         notes.append(drift_note(tracks.drifts))
     if tracks.repeats and not tracks.drifts:
-        notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp))
+        notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, pull_ramp=tracks.pull_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
     notes += [note for note in [shake_note(tracks.shaken)] if note]

@@ -56,6 +56,7 @@ class RefinedTracks(NamedTuple):
     repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
     shaken: list[tuple[float, float, float]] = []  # each span's shares of the whole-body steadying (Refiner.shaken)
+    pull_ramp: tuple | None = None  # the part of the repeated pull taken off, by that share (Refiner.pull_ramp)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -92,7 +93,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     repeats: list[float] = []
-    repeat_ramp = None
+    repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
@@ -146,7 +147,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         drifts.extend(np.ravel(model.limb_drift).tolist())
                     if model.repeated is not None:
                         repeats.extend(np.ravel(model.repeated).tolist())
-                        repeat_ramp = model.repeat_ramp
+                        repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
                     if model.shaken is not None:
                         shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
@@ -159,7 +160,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp, shaken)
+                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
