@@ -87,13 +87,26 @@ def test_synsp_refine_image_size_refines_a_mediapipe_file_in_pixels(tmp_path, ca
 
 def test_image_size_refuses_3d_poses_and_rotations_in_one_line_writing_nothing(tmp_path, capsys):
     src = tmp_path / "pose3d.npy"
-    np.save(src, np.random.default_rng(0).normal(0, 300, (40, 17, 3)).astype(np.float32))
+    np.save(src, np.random.default_rng(0).uniform(0, 1, (40, 17, 3)).astype(np.float32))  # within 0 to 1, as x, y
     assert main(["refine", str(src), str(tmp_path / "out.npy"), "--space", "3d", "--image-size", "720", "1280"]) == 2
     err = capsys.readouterr().err
     assert "--image-size is for 2D x, y" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out.npy").exists()
     assert main(["refine", str(src), str(tmp_path / "out.npy"), "--image-size", "0", "1280"]) == 2
     assert "width and height" in capsys.readouterr().err
+    _, noisy = walking()
+    np.save(tmp_path / "pixels.npy", noisy.astype(np.float32))  # pixels given an image size: stretched, refused
+    assert main(["refine", str(tmp_path / "pixels.npy"), str(tmp_path / "out.npy"), "--image-size", "720", "1280"]) == 2
+    err = capsys.readouterr().err
+    assert "pixels.npy: an image size is for x, y normalised" in err and "pixels already?" in err
+    assert not (tmp_path / "out.npy").exists()
+    with pytest.raises(OptionError, match="poses: an image size is for x, y normalised"):
+        synsp.refine(noisy, image_size=PORTRAIT)
+    lines = "".join(json.dumps(frame.tolist()) + "\n" for frame in noisy[:3])
+    err = io.StringIO()
+    with pytest.raises(ValueError, match="none of the 3 lines"):
+        run_stream(PoseStream("one-euro", image_size=PORTRAIT), io.StringIO(lines), io.StringIO(), err)
+    assert "line 1: person 0: an image size is for x, y normalised" in err.getvalue()
 
 
 def test_synsp_stream_image_size_gives_normalised_keypoints_back(tmp_path):

@@ -270,7 +270,7 @@ class PoseStream:
             # a 2D [x, y, score] stream on a 3D model would be refined with its scores as depths
             raise ShapeError(f"person {pid!r}: keypoints read as [x, y, confidence] (pixels, the third value a "
                              f"score in [0, 1]), but this stream is 3D{self._why_3d}; pass --space 2d for 2D keypoints")
-        coords = kp[:, :c].copy() if self._sides is None else to_pixels(kp[:, :c], self._sides)
+        coords = kp[:, :c].copy() if self._sides is None else to_pixels(kp[:, :c], self._sides, f"person {pid!r}")
         if not self._units_read and np.isfinite(coords).any():
             self._units_read = True
             if np.nanmax(np.abs(coords)) <= NORMALISED_MAX:  # the networks' bodies are in pixels

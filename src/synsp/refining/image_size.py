@@ -15,11 +15,14 @@ import numpy as np
 
 from synsp.errors import OptionError
 
-__all__ = ["from_pixels", "image_sides", "to_pixels"]
+__all__ = ["NORMALISED_MAX", "from_pixels", "image_sides", "to_pixels"]
 
 # A value the refinement left as it was comes back from pixels within a few float roundings of
 # the input's; it is then given back with the input's own digits.
 _ROUNDINGS = 4
+# Normalised coordinates lie within 0 to 1, a joint off the picture a little beyond; values past
+# this are pixels already, which the image's sides would stretch (x by the width, y by the height).
+NORMALISED_MAX = 2.0
 
 
 def image_sides(size) -> np.ndarray:
@@ -35,11 +38,17 @@ def image_sides(size) -> np.ndarray:
     return sides
 
 
-def to_pixels(poses: np.ndarray, sides: np.ndarray) -> np.ndarray:
+def to_pixels(poses: np.ndarray, sides: np.ndarray, where: str = "poses") -> np.ndarray:
     """``poses`` (..., C) with normalised x, y (the first two channels) times the image's
     ``sides`` (2,) (:func:`image_sides`); the other channels (a score, MediaPipe's z) as they are.
-    A new array of the poses' float dtype."""
+    A new array of the poses' float dtype. x, y beyond ``NORMALISED_MAX`` are no normalised
+    coordinates: an ``OptionError`` naming ``where`` (the file, the person) and the largest."""
     out = np.array(poses, dtype=np.result_type(np.asarray(poses).dtype, np.float32))
+    with np.errstate(invalid="ignore"):
+        largest = np.nanmax(np.abs(out[..., :2]), initial=0.0)
+    if largest > NORMALISED_MAX:
+        raise OptionError(f"{where}: an image size is for x, y normalised by the image's sides (0 to 1), but they "
+                          f"reach {largest:.4g}: pixels already? (refine them without the image size)")
     out[..., :2] *= sides.astype(out.dtype)
     return out
 
