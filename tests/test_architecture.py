@@ -44,7 +44,8 @@ ALLOWED = {
                         "refining.joint_corrections", "refining.person"},
     "refining.tracks": {"refining.arrays"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
-    "refining.summary": {"formats", "inference", "refining.arrays", "refining.tracks"},  # the steps' own notes
+    # the steps' own notes
+    "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks"},
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},

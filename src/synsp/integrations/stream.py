@@ -48,8 +48,7 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
 from synsp.model import NETWORKS
-from synsp.refining.image_size import from_pixels, image_sides, to_pixels
-from synsp.refining.summary import NORMALISED_MAX
+from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE, body_size
 from synsp.skeleton import LAYOUTS, can_convert
 

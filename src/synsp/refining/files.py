@@ -232,9 +232,9 @@ def refine_file(
     data, confidence = confidence_channel(data, space, src)
     data, flat = flat_coordinate(data, space, src)
     c_count = data.poses.shape[-1]
-    if sides is not None and c_count != 2:
-        raise SpaceError(f"{src}: --image-size is for 2D x, y normalised by the image's sides; the file holds 3D "
-                         f"poses (x, y, z; shape {data.poses.shape})")
+    if sides is not None and (c_count != 2 or flat is not None):  # a flat track too: its unit is the file's
+        raise SpaceError(f"{src}: --image-size is for 2D x, y normalised by the image's sides; the file holds x, y, "
+                         f"z ({data.format}, {v_count} track(s) of {j_count} joints)")
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes

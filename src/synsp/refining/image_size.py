@@ -21,7 +21,8 @@ __all__ = ["NORMALISED_MAX", "from_pixels", "image_sides", "to_pixels"]
 # the input's; it is then given back with the input's own digits.
 _ROUNDINGS = 4
 # Normalised coordinates lie within 0 to 1, a joint off the picture a little beyond; values past
-# this are pixels already, which the image's sides would stretch (x by the width, y by the height).
+# this are pixels already, which the image's sides would stretch (x by the width, y by the height),
+# and 2D values all within it are no person in pixels (refining.summary's units line).
 NORMALISED_MAX = 2.0
 
 

@@ -17,6 +17,7 @@ from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_groups, pace_note
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, network_model, shared_joints
+from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
 from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
@@ -99,9 +100,6 @@ MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
 _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
-# 2D values all within this of 0 are no person in pixels: normalised image coordinates (MediaPipe's
-# landmarks, 0 to 1 with a margin for a joint just outside the image), in no pixel unit.
-NORMALISED_MAX = 2.0
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
