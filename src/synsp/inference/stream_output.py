@@ -39,6 +39,7 @@ class StreamOutput:
         self._give_back = RunningGiveBack() if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
                        if model.keep_clean else None)
+        self._raw_stack: tuple[list[int], list[np.ndarray], np.ndarray | None] = ([], [], None)  # _stacked_raw's
 
     def _emit(self, upto: int, last: int) -> np.ndarray:
         """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
@@ -110,7 +111,7 @@ class StreamOutput:
         per person and frame cost a crowd of ten ~0.5 ms a frame. Stacked anew unless the last call's
         frames from ``frames[0]`` on are the same arrays, every one of the stack's dtype."""
         arrays = [self._raw[i] for i in frames]
-        keys, kept, stack = getattr(self, "_raw_stack", None) or ([], [], None)
+        keys, kept, stack = self._raw_stack
         start = keys.index(frames[0]) if frames and frames[0] in keys else None
         n = len(keys) - (start or 0)
         if (start is None or keys[start:] != frames[:n] or any(a is not b for a, b in zip(kept[start:], arrays))

@@ -148,22 +148,20 @@ def _shares(steps: list[RunningShake], energies: list[np.ndarray]) -> list[np.nd
     """Per step, (V, 3) the track, size and orientation steps' shares after adding its ``energies``
     (k, V, 5), the frames given back now's :func:`_energies`, to its running figures (offline:
     :func:`~synsp.inference.body_shake.shake_shares`); the ratios and the wobbles' shares of every
-    step in one go (:func:`~synsp.inference.body_shake.energy_ratios`' arithmetic, a crowd's people
-    side by side)."""
+    step in one go (:func:`~synsp.inference.body_shake.energy_ratios` of a crowd's people side by side)."""
     for step, part in zip(steps, energies):
         step._add(part)
     if not steps:
         return []
     sums = np.concatenate([step._sums for step in steps])  # (sum of V, 5)
-    roots = np.sqrt(sums)
-    ratio = roots[:, 0] / np.maximum(roots[:, 1], 1e-12)  # the shake ratio, as RunningShake.ratio
-    wobbles = wobble_share(roots[:, 2:4] / np.maximum(roots[:, 4:], 1e-12))  # (sum of V, 2): size, turn
-    out, start = [], 0
-    for step, part in zip(steps, energies):
-        v = part.shape[1]
-        shares = np.zeros((v, 3))
+    ratio = energy_ratios(sums[:, :2])[0]  # the shake ratio, as RunningShake.ratio
+    wobbles = wobble_share(np.stack(energy_ratios(sums[:, 2:]), -1))  # (sum of V, 2): size, turn
+    out = []
+    bounds = np.cumsum([0] + [part.shape[1] for part in energies])  # each step's rows among them
+    for step, part, start, stop in zip(steps, energies, bounds[:-1], bounds[1:]):
+        shares = np.zeros((stop - start, 3))
         out.append(shares)
-        start, rows = start + v, slice(start, start + v)
+        rows = slice(start, stop)
         if step._count - len(part) < MIN_FRAMES:  # the first MIN_FRAMES frames come back as they were
             continue
         if step.track and ratio[rows].max() > step.ramp[0]:  # else the level (body sizes of the history) is not needed
