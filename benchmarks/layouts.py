@@ -16,6 +16,7 @@ layout's other joints.
 3D root-relative mm, 2D pixels. Run:
 
     .venv/bin/python benchmarks/layouts.py [--space 2d] [--split test] [--max-clips N] [--preset jitter]
+        [--checkpoint PATH ...] [--no-filters]
 """
 from __future__ import annotations
 
@@ -37,13 +38,20 @@ LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44", "mpii16", "lsp
 SMPL_LAYOUTS = ("smpl24", "smpl22")
 
 
-def _methods(layout: str, space: str, preset: str) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    val = make_cases("val", preset, layout=layout, space=space, max_clips=12)
+def _methods(layout: str, space: str, preset: str, checkpoints: list[str],
+             filters: bool = True) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Input, the tuned filters (unless not ``filters``), SmoothNet and SynSP with each of
+    ``checkpoints`` (files or shipped names; none: the shipped default)."""
     methods: dict[str, Callable[[np.ndarray], np.ndarray]] = {"input": lambda x: x}
-    for name in ("gaussian", "butterworth"):
-        methods[name] = partial(FILTERS[name], **tune_filter(name, val, layout=layout, space=space))
+    if filters:
+        val = make_cases("val", preset, layout=layout, space=space, max_clips=12)
+        for name in ("gaussian", "butterworth"):
+            methods[name] = partial(FILTERS[name], **tune_filter(name, val, layout=layout, space=space))
     methods["SmoothNet"] = partial(synsp.refine, method="smoothnet")
-    methods["SynSP"] = partial(synsp.refine, method="synsp", layout=layout)
+    for checkpoint in checkpoints or [None]:
+        name = "SynSP" if len(checkpoints) < 2 else f"SynSP {checkpoint}"
+        methods[name] = partial(synsp.refine, method="synsp", layout=layout,
+                                **({"checkpoint": checkpoint} if checkpoint else {}))
     return methods
 
 
@@ -58,13 +66,14 @@ def _errors(pred: np.ndarray, clean: np.ndarray, layout: str, space: str) -> tup
             mpjpe(pred[:, rest], clean[:, rest]) if rest else float("nan"))
 
 
-def _table(layout: str, space: str, split: str, max_clips: int, preset: str) -> str:
+def _table(layout: str, space: str, split: str, max_clips: int, preset: str, checkpoints: list[str],
+           filters: bool) -> str:
     noisy = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips)
     clean = make_cases(split, "none", layout=layout, space=space, max_clips=max_clips)
     weights = np.array([len(c.clean) for c in noisy], float)
     rows = []
     base = None
-    for name, method in _methods(layout, space, preset).items():
+    for name, method in _methods(layout, space, preset, checkpoints, filters).items():
         def mean(cases, method=method):
             scores = [_errors(method(c.noisy), c.clean, layout, space) for c in cases]
             return np.average(scores, axis=0, weights=weights)
@@ -86,12 +95,16 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     parser.add_argument("--preset", default="typical", help="the simulator's error preset (filters tuned on it)")
-    parser.add_argument("--layouts", nargs="+", default=[*LAYOUTS, *SMPL_LAYOUTS],
+    parser.add_argument("--layouts", nargs="*", default=[*LAYOUTS, *SMPL_LAYOUTS],
                         help="the layouts after the model's own")
+    parser.add_argument("--checkpoint", nargs="+", default=[],
+                        help="SynSP model(s), files or shipped names, side by side (default: the shipped one)")
+    parser.add_argument("--no-filters", action="store_true", help="leave out the tuned filters (quicker)")
     args = parser.parse_args()
     own = "h36m17" if args.space == "3d" else "coco17"
     for layout in (own, *args.layouts):
-        print(_table(layout, args.space, args.split, args.max_clips, args.preset), flush=True)
+        print(_table(layout, args.space, args.split, args.max_clips, args.preset, args.checkpoint,
+                     not args.no_filters), flush=True)
 
 
 if __name__ == "__main__":

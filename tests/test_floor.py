@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -417,3 +418,24 @@ def test_a_sprint_under_jitter_reads_its_limbs_drift_at_its_own_rate_not_the_pac
     assert np.allclose(model.limb_drift, bone_drift(noisy[None], "h36m17"))  # at 30 fps, the clip's
     # before: 0.0041 at the paced rate, above the ramp's top (0.004): no step
     assert (model.floor_strength > 0).all()
+
+
+@needs_data
+def test_a_checkpoint_without_its_floor_says_so_in_one_line(tiny_model, tmp_path):
+    # A model fresh from `synsp train` has no floor until `synsp floor` measures it; refined without
+    # that step, the shipped 2D model's own weights took jitter-only input to 1.08 x instead of 0.67.
+    with pytest.warns(UserWarning, match="synsp floor"):
+        load_model(tiny_model, device="cpu")
+    cmd = [sys.executable, "-m", "synsp", "refine", "--checkpoint", str(tiny_model), "--space", "3d",
+           str(tmp_path / "in.npy"), str(tmp_path / "out.npy")]
+    np.save(tmp_path / "in.npy", turning().astype(np.float32))
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "synsp floor" in line]
+    assert len(warned) == 1 and warned[0].startswith("synsp refine: warning: ") and str(tiny_model) in warned[0]
+    floored = tmp_path / "floored.pt"
+    subprocess.run([sys.executable, "-m", "synsp", "floor", str(tiny_model), str(floored), "--clips", "2"],
+                   capture_output=True, text=True, check=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_model(floored, device="cpu")

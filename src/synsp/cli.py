@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 from synsp import __version__
@@ -359,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
-        code = args.run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, *rest, **kw: print(  # one line, without Python's source line
+                f"synsp {args.command}: warning: {message}", file=sys.stderr)
+            code = args.run(args)
     except _Terminated:
         print(f"synsp {args.command}: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM

@@ -6,6 +6,7 @@ A checkpoint is a plain dict ``{"config", "state_dict", "meta"}`` (training chec
 """
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,11 @@ def load_model(name_or_path: str | Path, device: str | torch.device | None = Non
     """
     model, config, payload, dev = trained_network(name_or_path, device, rotation=False)
     refiner = Refiner(model, config, dev, dict(payload.get("meta", {})), **speed)
+    if refiner.floor is None and not refiner.network.per_coordinate and not speed.get("network_only"):
+        # A checkpoint fresh from `synsp train`: without its floor step the shipped 2D model's own weights
+        # took 4 validation clips' jitter-only input to 1.08 x instead of 0.67 (benchmarks/RESULTS.md, section 10).
+        warnings.warn(f"{name_or_path}: the model's floor is not measured, so its small corrections are kept "
+                      f"whole (run `synsp floor {name_or_path} OUT.pt` once)", stacklevel=2)
     if not refiner.network.per_coordinate:  # poses that are no human body it knows: SmoothNet's output
         refiner.fallback = lru_cache(maxsize=1)(lambda: load_model(default_model("smoothnet", refiner.space),
                                                                    device=dev))

@@ -8,6 +8,7 @@ clips. The refiner keeps a clip's correction in proportion to it; a checkpoint w
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,9 @@ def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOO
     """Measure the floor of the model ``source`` (file or shipped name) on the first ``clips``
     clean clips of the train split and write the model with it (``meta["correction_floor"]``,
     (J,) floats) to ``target`` (atomically; it may be the source file). Returns the floor."""
-    model = load_model(source, device="cpu")
+    with warnings.catch_warnings():  # that the floor is not measured yet: what this measures
+        warnings.simplefilter("ignore", UserWarning)
+        model = load_model(source, device="cpu")
     model.shrink = 0.0  # the floor of the correction itself, not of its shrunk form
     model.lowpass_hz = None  # nor of its low-passed form: the refiner low-passes after the floor step
     model.keep_clean = False  # nor of what the clean-input step leaves of it: on clean clips, nearly nothing
