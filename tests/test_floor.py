@@ -439,3 +439,12 @@ def test_a_checkpoint_without_its_floor_says_so_in_one_line(tiny_model, tmp_path
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_model(floored, device="cpu")
+
+
+def test_the_floor_is_measured_on_the_layouts_the_model_was_trained_on():
+    from synsp.training.floor import clip_layouts
+
+    assert clip_layouts({}, "coco17") == {"coco17": 1.0}
+    assert clip_layouts({"h36m17": 0.5, "mpii16": 0.25, "lsp14": 0.25}, "coco17") == \
+        {"h36m17": 0.5, "mpii16": 0.25, "lsp14": 0.25}  # synsp-coco17-faceless: made-up faces only
+    assert clip_layouts({"h36m17": 0.2, "lsp14": 0.0}, "coco17") == pytest.approx({"coco17": 0.8, "h36m17": 0.2})

@@ -16,26 +16,40 @@ import numpy as np
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.checkpoint import load_checkpoint, load_model, model_path, save_checkpoint
 from synsp.inference.floor import measure_floor
+from synsp.skeleton import convert
 
-__all__ = ["FLOOR_CLIPS", "calibrate_floor"]
+__all__ = ["FLOOR_CLIPS", "calibrate_floor", "clip_layouts"]
 
 FLOOR_CLIPS = 40  # clean train clips; the floor's median moved by < 3 % from 20 to 40 (3D)
 
 
+def clip_layouts(input_layouts: dict[str, float], layout: str) -> dict[str, float]:
+    """{layout: share of the clips} a model was trained on: its ``[data] input_layouts`` (the skeletons
+    some clips' errors were drawn in, converted to ``layout``) and ``layout`` for the rest; a model
+    trained on made-up faces alone (``synsp-coco17-faceless``) is measured on them, not on COCO's."""
+    rest = 1.0 - sum(input_layouts.values())
+    return {**({layout: rest} if rest > 1e-9 else {}), **{name: share for name, share in input_layouts.items() if share}}
+
+
 def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOOR_CLIPS) -> np.ndarray:
     """Measure the floor of the model ``source`` (file or shipped name) on the first ``clips``
-    clean clips of the train split and write the model with it (``meta["correction_floor"]``,
-    (J,) floats) to ``target`` (atomically; it may be the source file). Returns the floor."""
+    clean clips of the train split, in the layouts it was trained on (:func:`clip_layouts`), and
+    write the model with it (``meta["correction_floor"]``, (J,) floats) to ``target`` (atomically;
+    it may be the source file). Returns the floor."""
     with warnings.catch_warnings():  # that the floor is not measured yet: what this measures
         warnings.simplefilter("ignore", UserWarning)
         model = load_model(source, device="cpu")
     model.shrink = 0.0  # the floor of the correction itself, not of its shrunk form
     model.lowpass_hz = None  # nor of its low-passed form: the refiner low-passes after the floor step
     model.keep_clean = False  # nor of what the clean-input step leaves of it: on clean clips, nearly nothing
-    cases = make_cases("train", "none", layout=model.layout.name, space=model.space, max_clips=clips)
-    floor = measure_floor(model.refine, [case.clean for case in cases])
+    shares = clip_layouts(model.config.data.input_layouts, model.layout.name)
+    poses = [convert(case.clean, layout, model.layout.name)
+             for layout, share in shares.items()
+             for case in make_cases("train", "none", layout=layout, space=model.space,
+                                    max_clips=max(1, round(share * clips)))]
+    floor = measure_floor(model.refine, poses)
     payload = load_checkpoint(model_path(source))
     payload.setdefault("meta", {}).update(correction_floor=[round(float(v), 6) for v in floor],
-                                          correction_floor_clips=len(cases))
+                                          correction_floor_clips=len(poses))
     save_checkpoint(target, payload)
     return floor
