@@ -279,6 +279,16 @@ def test_h36m_to_coco_keeps_the_body_and_makes_the_face_from_the_head():
         np.testing.assert_array_equal(out[:, coco.index(name)], x[:, h36m.index("head")])
 
 
+def test_the_layouts_without_a_face_are_told_apart():
+    from synsp.skeleton import makes_up_face
+
+    assert [name for name in ("h36m17", "mpi17", "mpii16", "lsp14") if makes_up_face(name, "coco17")] == \
+        ["h36m17", "mpi17", "mpii16", "lsp14"]
+    assert not any(makes_up_face(name, "coco17") for name in ("coco17", "halpe26", "body25", "mediapipe33",
+                                                                "coco133", "bandai22", "smpl24"))
+    assert not makes_up_face("mpii16", "h36m17")  # the 3D model's head points are on the line, no face
+
+
 @needs_data
 @pytest.mark.parametrize("space", ["2d", "3d"])
 def test_seventeen_joints_tell_their_order(space):

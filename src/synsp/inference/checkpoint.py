@@ -19,7 +19,7 @@ from synsp.inference.refiner import Refiner
 from synsp.model import get_network, network_classes
 from synsp.paths import atomic_path, resource
 from synsp.rotations.smpl_template import SMPL_JOINTS
-from synsp.skeleton import get_layout
+from synsp.skeleton import get_layout, makes_up_face
 
 # The shipped models are the files synsp/resources/models/<name>.pt; each network kind has
 # one per space, named <kind>-<layout> (configs/ holds how each was trained).
@@ -36,6 +36,22 @@ def default_model(kind: str = "synsp", space: str = "3d") -> str:
     """The shipped model of network ``kind`` for ``space`` ("3d", "2d" or "rotation")."""
     get_network(kind)
     return f"{kind}-{DEFAULT_LAYOUT[space]}"
+
+
+# The 2D model for skeletons without a face (H36M-17, MPI-INF-3DHP's 17, MPII-16, LSP-14): the default
+# fine-tuned with every clip drawn in those skeletons, so that it knows the face their conversion
+# makes up (configs/synsp-coco17-faceless.toml; benchmarks/RESULTS.md, section 11,
+# "2D skeletons without a face").
+FACELESS_MODEL = "synsp-coco17-faceless"
+
+
+def shipped_model_for(kind: str, space: str, layout: str | None) -> str:
+    """The shipped model of network ``kind`` that refines ``space``'s ("2d" or "3d") poses in ``layout``
+    (None: not told): :data:`FACELESS_MODEL` for SynSP on 2D poses whose conversion to its joints makes
+    the face up (:func:`synsp.skeleton.makes_up_face`), else :func:`default_model`."""
+    if kind == "synsp" and space == "2d" and layout is not None and makes_up_face(layout, DEFAULT_LAYOUT["2d"]):
+        return FACELESS_MODEL
+    return default_model(kind, space)
 
 
 def available_devices() -> list[str]:

@@ -312,13 +312,15 @@ class PoseStream:
 
 def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
     """The network to stream with: the checkpoint, else the shipped model for layout/space."""
-    from synsp.inference.checkpoint import available_models, default_model
+    from synsp.inference.checkpoint import available_models, default_model, shipped_model_for
     from synsp.refining.arrays import network_model
 
     named = f"{method}-{layout}"  # a shipped model of positions in this layout (smpl24's is of rotations)
     if checkpoint is None and layout is not None and named in available_models() \
             and named != default_model(method, "rotation") and space in (None, _space_of(method, named)):
         checkpoint = named  # else (2D keypoints in H36M's order: 3D lifters' input) through the space's model
+    elif checkpoint is None and space != "3d" and layout is not None:  # 2D keypoints without a face: its own model
+        checkpoint = shipped_model_for(method, "2d", layout)
     # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
     model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
     if space is not None and model.space != space:

@@ -282,7 +282,7 @@ def refine_file(
     name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
                         None if own else target)
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
-    route = layout_notes(name, target, method, laid, c_count, held) if target is not None else []
+    route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
     notes = list(route)
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]

@@ -103,6 +103,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       moves faster than the body; MediaPipe Holistic's face and hands
       (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in crops
       of their own, so the pose's errors are not theirs;
+    - 2D poses whose conversion makes COCO's face up (H36M-17, MPII-16, LSP-14: no face) are refined
+      by the model trained with such faces (:func:`~synsp.inference.checkpoint.shipped_model_for`)
+      unless ``checkpoint=`` names one;
     - the floor step (:mod:`synsp.inference.floor`) runs at ``SHRINK_CONVERTED``'s strength
       unless ``floor=`` gives one (or False): a converted skeleton is further from what the
       model learnt;
@@ -141,6 +144,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     floor = options.get("floor")
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
+    if method == "synsp" and options.get("checkpoint") is None:  # the layout's model: a made-up face has its own
+        from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
+        options = {**options, "checkpoint": shipped_model_for(method, "3d" if poses.shape[-1] == 3 else "2d", layout)}
     refined = refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)

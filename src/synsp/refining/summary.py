@@ -183,10 +183,11 @@ def joint_groups(layout: str) -> dict[str, list[int]]:
 
 
 def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None,
-                 held: list[int] | None = None) -> list[str]:
+                 held: list[int] | None = None, checkpoint: str | None = None) -> list[str]:
     """What network ``method`` (whose model refines layout ``target``) does with the input's
     ``j_count`` joints of ``c_count`` coordinates in layout ``name`` (None: unknown), said before the
-    figures; ``held``: the layout joints the file holds (a TRC's markers), when not all of them."""
+    figures; ``held``: the layout joints the file holds (a TRC's markers), when not all of them;
+    ``checkpoint``: the model the user named (None: the shipped one for the layout)."""
     if name is None:
         return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
                 "refined by SmoothNet, which works on any joints"]
@@ -208,11 +209,16 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     loose = [get_layout(name).joints[j] for j in loose_trunk_points(name, target)
              if c_count in RIGID_TRUNK_COORDS and (held is None or j in held)]
     rigid = f", {' and '.join(loose)} kept at {'its' if len(loose) == 1 else 'their'} offset from the refined trunk"
+    from synsp.inference.checkpoint import default_model, shipped_model_for  # torch: not on importing synsp
+
+    model = shipped_model_for(method, "2d", name) if c_count == 2 else None
     return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other "
             f"{j_count - len(kept) - len(alone) - len(loose)} by SmoothNet plus the SynSP correction of their nearest "
             "model joint" + (rigid if loose else "")
             + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")
-            + (" (each group at its own pace)" if grouped else "")]
+            + (" (each group at its own pace)" if grouped else "")
+            + (f"; COCO's face made up from its head points, so the model is {model}, trained on such faces"
+               if checkpoint is None and model not in (None, default_model(method, "2d")) else "")]
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,

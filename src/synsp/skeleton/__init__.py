@@ -26,6 +26,7 @@ from synsp.skeleton.conversions import (
     h36m_head_points,
     head_fixed_points,
     head_frame_from_positions,
+    makes_up_face,
     reorders,
     similarity_fit,
 )
@@ -88,7 +89,7 @@ __all__ = [
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "depth_beside", "generic_names", "get_layout", "guessed_layout",
     "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions",
-    "layout_joint_names", "match_layout", "missing_blocks",
+    "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
     "twenty_two_joint_layout",

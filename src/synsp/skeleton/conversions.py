@@ -66,6 +66,8 @@ nose, eyes and ears from the Head joint's frame (:data:`HEAD_POINTS_MM`). COCO h
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS
@@ -257,6 +259,19 @@ def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None)
         return False
     return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS or reorders(src, dst)
             or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
+
+
+@lru_cache(maxsize=None)
+def makes_up_face(src: str, dst: str) -> bool:
+    """Whether :func:`convert` makes ``dst``'s face up when it maps 2D poses of ``src`` to COCO-17: H36M's,
+    MPI-INF-3DHP's, MPII's and LSP's layouts have no face, so their COCO eyes and ears are all one head
+    point (``h36m17 -> coco17`` above), a face no estimator gives."""
+    src_, dst_ = get_layout(src), get_layout(dst)
+    if dst_.name != COCO17.name or src_.name == dst_.name or not can_convert(src_, dst_, 2):
+        return False
+    face = convert(np.random.default_rng(0).normal(size=(1, len(src_.joints), 2)), src_, dst_)[0]
+    eyes_and_ears = face[[COCO17.index(name) for name in ("left_eye", "right_eye", "left_ear", "right_ear")]]
+    return bool(np.ptp(eyes_and_ears, axis=0).max() == 0)
 
 
 def convert(

@@ -28,7 +28,8 @@ def clip_layouts(input_layouts: dict[str, float], layout: str) -> dict[str, floa
     some clips' errors were drawn in, converted to ``layout``) and ``layout`` for the rest; a model
     trained on made-up faces alone (``synsp-coco17-faceless``) is measured on them, not on COCO's."""
     rest = 1.0 - sum(input_layouts.values())
-    return {**({layout: rest} if rest > 1e-9 else {}), **{name: share for name, share in input_layouts.items() if share}}
+    others = {name: share for name, share in input_layouts.items() if share}
+    return {layout: rest, **others} if rest > 1e-9 else others
 
 
 def calibrate_floor(source: str | Path, target: str | Path, *, clips: int = FLOOR_CLIPS) -> np.ndarray:
