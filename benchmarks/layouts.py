@@ -3,12 +3,13 @@
 A file in one of these layouts reaches SynSP converted to the model's layout; the joints the
 conversion copies (COCO's 17 keypoints, of which the 3D model sees 12) take its output, and the
 others (feet, hands, face, Halpe's head top and neck) are refined by SmoothNet and moved with the
-model's correction of the nearest model joint (:func:`synsp.refining.arrays.refine_track`). This measures
-that route on the test split made in each layout (:mod:`synsp.data.mocap_layouts`: the points
-the mocap has no joint for are placed on its segments; SMPL's joints are the clips retargeted to
-SMPL's template body, :func:`synsp.data.mocap.load_clip`), under ``typical`` errors drawn for
-every joint (or ``--preset``'s), and on the clean poses (how far each method moves them). The model's own layout
-is the reference row. Filters are tuned on the validation split (first 12 clips) of each layout.
+model's correction of the nearest model joint (:func:`synsp.refining.arrays.refine_track`). This
+measures that route on the test split made in each layout (:mod:`synsp.data.mocap_layouts`: the
+points the mocap has no joint for are placed on its segments; SMPL's joints are the clips retargeted
+to SMPL's template body, :func:`synsp.data.mocap.load_clip`), under ``typical`` errors drawn for
+every joint (or ``--preset``'s), and on the clean poses (how far each method moves them). The
+model's own layout is the reference row; in 2D, Human3.6M's 17 joints (3D lifters' input) are
+measured too. Filters are tuned on the validation split (first 12 clips) of each layout.
 
 MPJPE columns: every joint; COCO's 17 keypoints ("COCO-17"; in 3D these include the face,
 which the 3D model only sees through its head and neck joints; H36M has 12 of them); the
@@ -36,6 +37,8 @@ from synsp.skeleton import COCO17, get_layout, root_position
 LAYOUTS = ("halpe26", "body25", "mediapipe33", "spin49", "hmr44", "mpii16", "lsp14")
 # SMPL's joint positions: refined by SynSP in 3D; in 2D (no face to convert) by SmoothNet alone.
 SMPL_LAYOUTS = ("smpl24", "smpl22")
+# 2D only: Human3.6M's joints, the 2D input of 3D lifters (in 3D they are the model's own)
+LAYOUTS_2D = ("h36m17",)
 
 
 def _methods(layout: str, space: str, preset: str, checkpoints: list[str],
@@ -95,14 +98,16 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
     parser.add_argument("--preset", default="typical", help="the simulator's error preset (filters tuned on it)")
-    parser.add_argument("--layouts", nargs="*", default=[*LAYOUTS, *SMPL_LAYOUTS],
-                        help="the layouts after the model's own")
+    parser.add_argument("--layouts", nargs="*", help="the layouts after the model's own (default: every one "
+                        "above, and in 2D H36M-17's)")
     parser.add_argument("--checkpoint", nargs="+", default=[],
                         help="SynSP model(s), files or shipped names, side by side (default: the shipped one)")
     parser.add_argument("--no-filters", action="store_true", help="leave out the tuned filters (quicker)")
     args = parser.parse_args()
     own = "h36m17" if args.space == "3d" else "coco17"
-    for layout in (own, *args.layouts):
+    layouts = args.layouts if args.layouts is not None else [*LAYOUTS, *(LAYOUTS_2D if args.space == "2d" else ()),
+                                                             *SMPL_LAYOUTS]
+    for layout in (own, *layouts):
         print(_table(layout, args.space, args.split, args.max_clips, args.preset, args.checkpoint,
                      not args.no_filters), flush=True)
 
