@@ -159,3 +159,46 @@ def test_mediapipes_normalised_landmarks_with_a_joint_off_the_picture_are_not_re
     np.testing.assert_array_equal(out[..., 2], pixels[..., 2])
     with pytest.raises(ShapeError, match=r"pass image_size=\(width, height\)"):
         synsp.refine(normalised)
+
+
+def test_normalised_landmarks_with_a_z_are_no_3d_body(tmp_path, capsys):
+    """Image landmarks saved as (x, y, z): x, y normalised by the image's sides, z MediaPipe's depth
+    from the hips in x's scale (negative for half the body). The third channel was read as a 3D
+    body's z: refined in 'metres', a body 0.25 x the actors' size whose glitches and left/right
+    inversions were 'undone' in that distorted space. Now it asks, naming --image-size; given the
+    image size, x, y are refined in its pixels and z written back as read, as synsp.refine does."""
+    from synsp.channels import third_channel
+
+    _, noisy = walking()
+    sides = np.array(PORTRAIT)
+    xyz = np.dstack([noisy / sides, np.random.default_rng(1).uniform(-0.3, 0.1, noisy.shape[:2])]).astype(np.float32)
+    assert third_channel(xyz) is None
+    src, dst = tmp_path / "landmarks.npy", tmp_path / "out.npy"
+    np.save(src, xyz)
+    assert main(["refine", str(src), str(dst), "--method", "savgol"]) == 2
+    assert "--image-size W H" in capsys.readouterr().err and not dst.exists()
+    with pytest.raises(ShapeError, match="image_size="):
+        synsp.refine(xyz)
+    assert main(["refine", str(src), str(dst), "--method", "savgol", "--image-size", "720", "1280"]) == 0
+    assert "z written back as read" in capsys.readouterr().out
+    out = np.load(dst)
+    np.testing.assert_array_equal(out[..., 2], xyz[..., 2])
+    np.testing.assert_allclose(out[..., :2] * sides, synsp.refine(noisy, "savgol"), atol=1e-3)
+
+
+@needs_data
+def test_mediapipe_pose_landmarks_as_an_array_are_refined_in_2d(tmp_path, capsys):
+    """33 landmarks in an array with no names: MediaPipe Pose's, told by the count; x, y normalised
+    and a z beside them are refined in 2D, z written back as read (it was a 3D body in 'metres')."""
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    xyz = np.dstack([demo["kp2d"][..., :2] / np.array([1768, 994]), demo["kp3d_world"][..., 2:3]]).astype(np.float32)
+    src, dst = tmp_path / "landmarks.npy", tmp_path / "out.npy"
+    np.save(src, xyz)
+    assert main(["refine", str(src), str(dst)]) == 0
+    said = capsys.readouterr().out
+    assert "MediaPipe Pose's image landmarks" in said and "read as metres" not in said
+    np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])
+    assert main(["refine", str(src), str(dst), "--image-size", "1768", "994", "--force"]) == 0
+    np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])

@@ -90,9 +90,10 @@ def third_channel(poses: np.ndarray) -> str | None:
       unit and a body's depth is a sizeable part of its height in any posture; so a channel that
       is in [0, 2] only because it is small is not read as a score.
     - ``"z"``: the channel leaves [0, 2] with x, y in pixels, or is not confidence-like (values
-      outside [0, 1.5]) with x, y smaller, or x, y span < 3 units and do not read as normalised
-      image coordinates (:func:`normalised_image`; a skeleton in metres whose z happens to lie in
-      [0, 1]).
+      outside [0, 1.5]) with x, y smaller that do not read as normalised image coordinates
+      (MediaPipe's z beside them is no 3D body's), or x, y span < 3 units and do not read as
+      normalised image coordinates (:func:`normalised_image`; a skeleton in metres whose z happens
+      to lie in [0, 1]).
     - None otherwise, e.g. x, y and the channel all in [0, 1] (normalised image coordinates
       with a score, or a skeleton in metres in the positive octant), or a channel in [0, 2] that
       moves with the body: the caller asks the user.
@@ -108,7 +109,8 @@ def third_channel(poses: np.ndarray) -> str | None:
     if np.isfinite(span) and span >= 20 and channel.min() >= 0 and channel.max() <= SCORE_MAX:
         return None if _moves_together(x[..., 2]) else "confidence"
     if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
-        return "z"
+        # beside x, y normalised by an image's sides, MediaPipe's z (hip-centred, in x's scale): no 3D body
+        return None if normalised_image(x) else "z"
     if np.isfinite(span) and span < 3 and not normalised_image(x):
         # MediaPipe's landmarks of a joint just outside the picture lie a little beyond [0, 1]
         return "z"

@@ -222,14 +222,14 @@ def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
     everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
     as x, y in pixels plus a score or is constant (:func:`synsp.channels.third_channel`), 3 for
     (..., J, 4) (x, y, z plus a score); None for plain coordinates. A fourth channel that is no
-    score is a ShapeError, and so is a third one in [0, 1] beside x, y that read as normalised
-    image coordinates (a score, or z of a skeleton in metres, not millimetres?)."""
+    score is a ShapeError, and so is a third one beside x, y that read as normalised image
+    coordinates (a score or MediaPipe's z, or z of a skeleton in metres, not millimetres?)."""
     if x.shape[-1] == 3:
         reading = third_channel(x)
         if reading is None and normalised_image(x):  # read as x, y, z, MediaPipe's landmarks came out a 3D body
-            raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1) and the third "
-                             "channel lies in [0, 1]: pass image_size=(width, height) for image landmarks with a "
-                             "score, or 3D poses in millimetres")
+            raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1), and the third "
+                             "channel as a score or MediaPipe's z: pass image_size=(width, height) for image landmarks "
+                             "(a z is given back as it came), or 3D poses in millimetres")
         return (2, reading == "constant") if reading in ("confidence", "constant") else (None, False)
     if x.shape[-1] == 4:
         why = fourth_channel_error(x)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.channels import constant_channel, fourth_channel_error, normalised_image, third_channel
+from synsp.channels import confidence_like, constant_channel, fourth_channel_error, normalised_image, third_channel
 from synsp.errors import MissingDataError, SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
@@ -126,12 +126,14 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :2]), scores=scores), channel
 
 
-def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tuple[PoseData, np.ndarray | None]:
+def holistic_depth(data: PoseData, space: str | None, layout: str | None,
+                   image: bool = False) -> tuple[PoseData, np.ndarray | None]:
     """(T, 543, 3) MediaPipe Holistic landmarks from an array or CSV file (or Kaggle's) are x, y and MediaPipe's z:
     the data with x, y alone, to refine in 2D, and z (V, T, J) to write back as read; else (data, None).
     So are MediaPipe Pose's 33 image landmarks named as such (a CSV's ``nose_x, nose_y, nose_z``, or
-    ``--layout mediapipe33``) whose x, y are normalised by the image's sides (:func:`normalised_image`);
-    its world landmarks (hip-centred metres) are a 3D body.
+    ``--layout mediapipe33``) or not named, with a z beside them, whose x, y are normalised by the
+    image's sides (:func:`normalised_image`); its world landmarks (hip-centred metres) are a 3D body.
+    With ``image`` (the user gave the image's sides), any joints' x, y with a z beside them are.
 
     MediaPipe's z is a relative depth with an origin of each block's own (the hips for the pose,
     the face's centre, each hand's wrist) and a scale it estimates; refined with x, y as a 3D
@@ -139,6 +141,10 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None) -> tup
     it as z) or a ``layout`` other than Holistic's turns this off."""
     named = layout if layout is not None else data.layout
     pose = named == "mediapipe33" and normalised_image(data.poses)
+    if not pose and named is None and data.poses.shape[-1] == 3:  # a z beside x, y of an image, no score
+        third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
+        pose = (third.size > 0 and not confidence_like(third) and (image or normalised_image(data.poses)
+                                                                    and data.poses.shape[-2] == MEDIAPIPE_POSE))
     if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
             or not (pose or data.poses.shape[-2] == len(LAYOUTS["holistic543"].joints) and named in (None, *BLOCKS))):
         return data, None
@@ -151,6 +157,9 @@ POSE_DEPTH_NOTE = ("space: MediaPipe Pose's image landmarks (x, y normalised by 
                    "with x, y)")
 DEPTH_NOTE = ("space: MediaPipe Holistic's x, y, z: x, y refined in 2D; z (MediaPipe's relative depth, each block "
               "from its own origin) written back as read (--space 3d to refine it with x, y)")
+IMAGE_DEPTH_NOTE = ("space: x, y normalised by the image's sides, and a z beside them: x, y refined in 2D; z "
+                    "written back as read (--space 3d to refine it with x, y)")
+MEDIAPIPE_POSE = len(LAYOUTS["mediapipe33"].joints)
 
 
 def channel_notes(confidence: np.ndarray | None, c_count: int, scoreless: bool,
@@ -204,8 +213,9 @@ def holistic_blocks(poses: np.ndarray, layout: str | None, told: bool, depth: np
     notes: the channels read, the order told, the blocks not given."""
     if layout not in BLOCKS and told and poses.shape[-2] == len(LAYOUTS["holistic543"].joints):
         layout = guessed_layout(poses)
-    notes = [POSE_DEPTH_NOTE if poses.shape[-2] == len(LAYOUTS["mediapipe33"].joints) else DEPTH_NOTE] * (
-        depth is not None)
+    note = {MEDIAPIPE_POSE: POSE_DEPTH_NOTE, len(LAYOUTS["holistic543"].joints): DEPTH_NOTE}.get(poses.shape[-2],
+                                                                                             IMAGE_DEPTH_NOTE)
+    notes = [note] * (depth is not None)
     if layout not in BLOCKS:
         return absent, notes
     if told:

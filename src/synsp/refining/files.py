@@ -225,7 +225,7 @@ def refine_file(
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
     as_read = data  # as the file holds it: what a single frame is written back as
-    data, depth = file_channels.holistic_depth(data, space, layout)  # MediaPipe's z: written back as read
+    data, depth = file_channels.holistic_depth(data, space, layout, sides is not None)  # z: written back as read
     normalised = data.poses
     if sides is not None:  # before the third channel is read: a score beside pixels is told from a z
         data = replace(data, poses=to_pixels(data.poses, sides, str(src)))
