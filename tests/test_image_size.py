@@ -202,3 +202,22 @@ def test_mediapipe_pose_landmarks_as_an_array_are_refined_in_2d(tmp_path, capsys
     np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])
     assert main(["refine", str(src), str(dst), "--image-size", "1768", "994", "--force"]) == 0
     np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])
+
+
+@needs_data
+def test_waist_up_mediapipe_landmarks_with_a_z_are_refined_in_2d(tmp_path, capsys):
+    """A waist-up video's landmarks: the legs below the picture (y up to 1.4), 12 % of x, y beyond
+    [0, 1]: still MediaPipe Pose's image landmarks, not a 3D body; its world landmarks stay 3D."""
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    xy = demo["kp2d"][..., :2] / np.array([1768, 994])
+    hips = xy[:, [23, 24]].mean(axis=1, keepdims=True)
+    waist_up = np.dstack([(xy - hips) * 2.0 + [0.5, 0.9], demo["kp3d_world"][..., 2:3]]).astype(np.float32)
+    assert np.nanmax(waist_up[..., 1]) > 1.3
+    np.save(tmp_path / "waist_up.npy", waist_up)
+    assert main(["refine", str(tmp_path / "waist_up.npy"), str(tmp_path / "out.npy")]) == 0
+    assert "MediaPipe Pose's image landmarks" in capsys.readouterr().out
+    np.save(tmp_path / "world.npy", demo["kp3d_world"].astype(np.float32))
+    assert main(["refine", str(tmp_path / "world.npy"), str(tmp_path / "world_out.npy")]) == 0
+    assert "the 3D values read as metres" in capsys.readouterr().out

@@ -63,12 +63,12 @@ def _moves_together(channel: np.ndarray) -> bool:
 NORMALISED_SHARE = 0.9
 
 
-def normalised_image(poses: np.ndarray) -> bool:
+def normalised_image(poses: np.ndarray, share: float = NORMALISED_SHARE) -> bool:
     """Whether the x, y of ``poses`` (..., C) look like MediaPipe's normalised image landmarks: at
-    least ``NORMALISED_SHARE`` of the finite values within [0, 1] and none beyond [-1, 2]."""
+    least ``share`` of the finite values within [0, 1] and none beyond [-1, 2]."""
     xy = np.asarray(poses)[..., :2]
     xy = xy[np.isfinite(xy)]
-    return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= NORMALISED_SHARE and (np.abs(xy - 0.5) <= 1.5).all())
+    return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= share and (np.abs(xy - 0.5) <= 1.5).all())
 
 
 def third_channel(poses: np.ndarray) -> str | None:
