@@ -200,6 +200,9 @@ def test_mediapipe_pose_landmarks_as_an_array_are_refined_in_2d(tmp_path, capsys
     said = capsys.readouterr().out
     assert "MediaPipe Pose's image landmarks" in said and "read as metres" not in said
     np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])
+    api = synsp.refine(xyz)  # the Python API reads them alike: x, y in 2D, z given back
+    np.testing.assert_array_equal(api[..., 2], xyz[..., 2])
+    assert np.nanmean(np.linalg.norm((api - np.load(dst))[..., :2] * [1768, 994], axis=-1)) < 0.5  # px
     assert main(["refine", str(src), str(dst), "--image-size", "1768", "994", "--force"]) == 0
     np.testing.assert_array_equal(np.load(dst)[..., 2], xyz[..., 2])
 

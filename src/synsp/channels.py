@@ -8,8 +8,8 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["NORMALISED_SHARE", "SCORE_MAX", "confidence_like", "constant_channel", "fourth_channel_error",
-           "normalised_image", "third_channel"]
+__all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
+           "fourth_channel_error", "landmarks_with_z", "normalised_image", "third_channel"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -69,6 +69,24 @@ def normalised_image(poses: np.ndarray, share: float = NORMALISED_SHARE) -> bool
     xy = np.asarray(poses)[..., :2]
     xy = xy[np.isfinite(xy)]
     return bool(xy.size and ((xy >= 0) & (xy <= 1)).mean() >= share and (np.abs(xy - 0.5) <= 1.5).all())
+
+
+# MediaPipe Pose's 33 image landmarks saved with their z: a waist-up view's legs lie below the picture
+# (the demo, zoomed 1.5-2.5 x about the hips: 0.87-0.88 of x, y within [0, 1]), so this share is
+# enough for them, while their world landmarks, the one 3D body of 33 joints, are hip-centred metres
+# (0.49 within).
+POSE_LANDMARKS, WAIST_UP = 33, 0.75
+
+
+def landmarks_with_z(poses: np.ndarray) -> bool:
+    """Whether (..., J, 3) ``poses`` read as MediaPipe Pose's image landmarks with their z: 33 joints,
+    x, y normalised by the image's sides (:func:`normalised_image` at :data:`WAIST_UP`) and a third
+    channel that is no score (:func:`confidence_like`): x, y to refine in 2D, z to give back."""
+    x = np.asarray(poses)
+    if x.shape[-1] != 3 or x.shape[-2] != POSE_LANDMARKS:
+        return False
+    third = x[..., 2][np.isfinite(x[..., 2])]
+    return bool(third.size and not confidence_like(third) and normalised_image(x, WAIST_UP))
 
 
 def third_channel(poses: np.ndarray) -> str | None:

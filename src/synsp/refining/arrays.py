@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.channels import constant_channel, fourth_channel_error, normalised_image, third_channel
+from synsp.channels import constant_channel, fourth_channel_error, landmarks_with_z, normalised_image, third_channel
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
@@ -146,7 +146,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     if absurd.any():  # inf and absurd values are missing, as synsp refine reads a file's: NaN from here on
         x = np.where(absurd, np.nan, x).astype(x.dtype, copy=False)
     holistic = x.shape[-2] == len(LAYOUTS["holistic543"].joints) and layout in (None, *BLOCKS)
-    if holistic and x.shape[-1] == 3:  # MediaPipe's x, y, z: x, y refined in 2D, its relative depth given back
+    pose = layout in (None, "mediapipe33") and landmarks_with_z(x)  # MediaPipe Pose's image landmarks and z
+    if (holistic or pose) and x.shape[-1] == 3:  # MediaPipe's x, y, z: x, y refined in 2D, its depth given back
         out = refine(x[..., :2], method, max_gap=max_gap, layout=layout, **options)
         return depth_beside(out, x[..., 2])
     score, constant = _score_channel(x)

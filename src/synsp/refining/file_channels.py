@@ -14,7 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.channels import confidence_like, constant_channel, fourth_channel_error, normalised_image, third_channel
+from synsp.channels import (
+    POSE_LANDMARKS,
+    confidence_like,
+    constant_channel,
+    fourth_channel_error,
+    landmarks_with_z,
+    normalised_image,
+    third_channel,
+)
 from synsp.errors import MissingDataError, SpaceError
 from synsp.formats import PoseData
 from synsp.formats.trc import UNITS_TO_MM
@@ -143,8 +151,7 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None,
     pose = named == "mediapipe33" and normalised_image(data.poses)
     if not pose and named is None and data.poses.shape[-1] == 3:  # a z beside x, y of an image, no score
         third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
-        pose = (third.size > 0 and not confidence_like(third)
-                and (image or data.poses.shape[-2] == MEDIAPIPE_POSE and normalised_image(data.poses, WAIST_UP)))
+        pose = landmarks_with_z(data.poses) or image and third.size > 0 and not confidence_like(third)
     if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
             or not (pose or data.poses.shape[-2] == len(LAYOUTS["holistic543"].joints) and named in (None, *BLOCKS))):
         return data, None
@@ -159,11 +166,6 @@ DEPTH_NOTE = ("space: MediaPipe Holistic's x, y, z: x, y refined in 2D; z (Media
               "from its own origin) written back as read (--space 3d to refine it with x, y)")
 IMAGE_DEPTH_NOTE = ("space: x, y normalised by the image's sides, and a z beside them: x, y refined in 2D; z "
                     "written back as read (--space 3d to refine it with x, y)")
-MEDIAPIPE_POSE = len(LAYOUTS["mediapipe33"].joints)
-# The share of x, y within [0, 1] that makes 33 landmarks with a z MediaPipe Pose's image landmarks: a
-# waist-up view's legs lie below the picture (the demo, zoomed 1.5-2.5 x about the hips: 0.87-0.88 within),
-# while its world landmarks, the one 3D body of 33 joints, are hip-centred metres (0.49 within).
-WAIST_UP = 0.75
 
 
 def channel_notes(confidence: np.ndarray | None, c_count: int, scoreless: bool,
@@ -217,7 +219,7 @@ def holistic_blocks(poses: np.ndarray, layout: str | None, told: bool, depth: np
     notes: the channels read, the order told, the blocks not given."""
     if layout not in BLOCKS and told and poses.shape[-2] == len(LAYOUTS["holistic543"].joints):
         layout = guessed_layout(poses)
-    note = {MEDIAPIPE_POSE: POSE_DEPTH_NOTE, len(LAYOUTS["holistic543"].joints): DEPTH_NOTE}.get(poses.shape[-2],
+    note = {POSE_LANDMARKS: POSE_DEPTH_NOTE, len(LAYOUTS["holistic543"].joints): DEPTH_NOTE}.get(poses.shape[-2],
                                                                                              IMAGE_DEPTH_NOTE)
     notes = [note] * (depth is not None)
     if layout not in BLOCKS:
