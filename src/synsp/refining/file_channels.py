@@ -149,9 +149,10 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None,
     it as z) or a ``layout`` other than Holistic's turns this off."""
     named = layout if layout is not None else data.layout
     pose = named == "mediapipe33" and normalised_image(data.poses)
-    if not pose and named is None and data.poses.shape[-1] == 3:  # a z beside x, y of an image, no score
+    if not pose and data.poses.shape[-1] == 3:  # a z beside x, y of an image, no score
         third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
-        pose = landmarks_with_z(data.poses) or image and third.size > 0 and not confidence_like(third)
+        pose = (named in (None, "mediapipe33") and landmarks_with_z(data.poses)
+                or image and third.size > 0 and not confidence_like(third))
     if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
             or not (pose or data.poses.shape[-2] == len(LAYOUTS["holistic543"].joints) and named in (None, *BLOCKS))):
         return data, None
