@@ -224,3 +224,25 @@ def test_waist_up_mediapipe_landmarks_with_a_z_are_refined_in_2d(tmp_path, capsy
     np.save(tmp_path / "world.npy", demo["kp3d_world"].astype(np.float32))
     assert main(["refine", str(tmp_path / "world.npy"), str(tmp_path / "world_out.npy")]) == 0
     assert "the 3D values read as metres" in capsys.readouterr().out
+
+
+def test_a_2d_streams_third_value_that_is_no_score_is_given_back_not_read_as_one():
+    """[x, y, z] keypoints (MediaPipe's landmarks with their z, negative for half the body) on a 2D
+    stream: the third value was read as a confidence, so every joint with z below the threshold
+    was dropped. A third value outside [0, 2] on a person's first frame is no score: that person's
+    keypoints are refined as [x, y] would be, and the value is given back as it came."""
+    _, noisy = walking(40)
+    z = np.random.default_rng(2).uniform(-0.3, 0.1, noisy.shape[:2])
+    xy = noisy / np.array(PORTRAIT)
+
+    def streamed(frames):
+        out, err = io.StringIO(), io.StringIO()
+        run_stream(PoseStream("one-euro"), io.StringIO("".join(json.dumps(f.tolist()) + "\n" for f in frames)), out,
+                   err)
+        return np.array([json.loads(line)["people"][0]["keypoints"] for line in out.getvalue().splitlines()]), err
+    with_z, err = streamed(np.dstack([xy, z]))
+    alone, _ = streamed(xy)
+    assert np.isfinite(with_z).all()
+    np.testing.assert_array_equal(with_z[..., 2], z)
+    np.testing.assert_allclose(with_z[..., :2], alone, atol=1e-9)
+    assert "no confidence" in err.getvalue()

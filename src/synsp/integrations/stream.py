@@ -41,7 +41,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from synsp.channels import confidence_like, third_channel
+from synsp.channels import SCORE_MAX, confidence_like, third_channel
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
 from synsp.filters import OneEuroFilter
@@ -198,6 +198,7 @@ class PoseStream:
         self._out: dict[int, dict] = {}  # frame index -> {"t", "people": {id: keypoints or None}}
         self._next = 0  # next frame index to write
         self.notes: list[str] = []  # what the caller should know of the input, said once (run_stream: on stderr)
+        self._depths: set = set()  # people whose third value beside x, y is no score (MediaPipe's z): given back
         self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
     def push(self, frame: Frame) -> list[dict]:
@@ -278,7 +279,14 @@ class PoseStream:
                                   "units, which the network was not trained on: give its width and height "
                                   "(--image-size W H)")
         conf = kp[:, c].copy() if kp.shape[1] > c else None
-        if conf is not None:
+        if conf is not None and c == 2 and known is None:
+            seen = conf[np.isfinite(conf)]
+            if seen.size and not (0 <= seen.min() and seen.max() <= SCORE_MAX):
+                self.notes += [f"person {pid!r}: the third values run from {seen.min():.3g} to {seen.max():.3g}, no "
+                               "confidence: read as a depth (MediaPipe's z) and given back as they came"] * (
+                    not self._depths)  # said once, for the first such person
+                self._depths.add(pid)
+        if conf is not None and pid not in self._depths:
             coords[~(conf >= self.threshold)] = np.nan
         return coords, conf
 
