@@ -9,13 +9,28 @@ import numpy as np
 from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
-           "fourth_channel_error", "landmarks_with_z", "normalised_image", "third_channel"]
+           "depth_channel", "fourth_channel_error", "in_score_range", "landmarks_with_z", "normalised_image",
+           "third_channel"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
     """Whether finite ``values`` (any shape, at least one) read as confidences: every one in
     [0, 1.5] (some estimators' scores pass 1 a little) and at least 90 % in [0, 1]."""
     return bool(values.min() >= 0 and values.max() <= 1.5 and np.mean(values <= 1) >= 0.9)
+
+
+def in_score_range(values: np.ndarray) -> bool:
+    """Whether finite ``values`` (any shape, at least one) all lie within [0, :data:`SCORE_MAX`], where
+    an estimator's scores lie (RTMPose's SimCC scores pass 1): a channel beyond it is no score."""
+    return bool(values.min() >= 0 and values.max() <= SCORE_MAX)
+
+
+def depth_channel(poses: np.ndarray) -> bool:
+    """Whether the third channel of (..., J, 3) ``poses`` holds finite values that are no
+    confidences (:func:`confidence_like`): beside image x, y, MediaPipe's z."""
+    third = np.asarray(poses)[..., 2]
+    third = third[np.isfinite(third)]
+    return bool(third.size and not confidence_like(third))
 
 
 def fourth_channel_error(poses: np.ndarray) -> str | None:
@@ -83,10 +98,7 @@ def landmarks_with_z(poses: np.ndarray) -> bool:
     x, y normalised by the image's sides (:func:`normalised_image` at :data:`WAIST_UP`) and a third
     channel that is no score (:func:`confidence_like`): x, y to refine in 2D, z to give back."""
     x = np.asarray(poses)
-    if x.shape[-1] != 3 or x.shape[-2] != POSE_LANDMARKS:
-        return False
-    third = x[..., 2][np.isfinite(x[..., 2])]
-    return bool(third.size and not confidence_like(third) and normalised_image(x, WAIST_UP))
+    return x.shape[-1] == 3 and x.shape[-2] == POSE_LANDMARKS and depth_channel(x) and normalised_image(x, WAIST_UP)
 
 
 def third_channel(poses: np.ndarray) -> str | None:
@@ -124,7 +136,7 @@ def third_channel(poses: np.ndarray) -> str | None:
     if constant_channel(channel):
         return "constant"
     span = body_size(x[..., :2])
-    if np.isfinite(span) and span >= 20 and channel.min() >= 0 and channel.max() <= SCORE_MAX:
+    if np.isfinite(span) and span >= 20 and in_score_range(channel):
         return None if _moves_together(x[..., 2]) else "confidence"
     if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
         # beside x, y normalised by an image's sides, MediaPipe's z (hip-centred, in x's scale): no 3D body

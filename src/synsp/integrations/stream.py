@@ -41,7 +41,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from synsp.channels import SCORE_MAX, confidence_like, third_channel
+from synsp.channels import confidence_like, in_score_range, third_channel
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
 from synsp.filters import OneEuroFilter
@@ -281,7 +281,7 @@ class PoseStream:
         conf = kp[:, c].copy() if kp.shape[1] > c else None
         if conf is not None and c == 2 and known is None:
             seen = conf[np.isfinite(conf)]
-            if seen.size and not (0 <= seen.min() and seen.max() <= SCORE_MAX):
+            if seen.size and not in_score_range(seen):
                 self.notes += [f"person {pid!r}: the third values run from {seen.min():.3g} to {seen.max():.3g}, no "
                                "confidence: read as a depth (MediaPipe's z) and given back as they came"] * (
                     not self._depths)  # said once, for the first such person

@@ -16,8 +16,8 @@ import numpy as np
 
 from synsp.channels import (
     POSE_LANDMARKS,
-    confidence_like,
     constant_channel,
+    depth_channel,
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
@@ -150,9 +150,7 @@ def holistic_depth(data: PoseData, space: str | None, layout: str | None,
     named = layout if layout is not None else data.layout
     pose = named == "mediapipe33" and normalised_image(data.poses)
     if not pose and data.poses.shape[-1] == 3:  # a z beside x, y of an image, no score
-        third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
-        pose = (named in (None, "mediapipe33") and landmarks_with_z(data.poses)
-                or image and third.size > 0 and not confidence_like(third))
+        pose = named in (None, "mediapipe33") and landmarks_with_z(data.poses) or image and depth_channel(data.poses)
     if (space is not None or data.format not in (*UNDECLARED, "kaggle") or data.poses.shape[-1] != 3
             or not (pose or data.poses.shape[-2] == len(LAYOUTS["holistic543"].joints) and named in (None, *BLOCKS))):
         return data, None
