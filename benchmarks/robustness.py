@@ -15,7 +15,8 @@ noise of other kinds instead, none with the simulator's structure:
   value for 5-15 frames (a tracker holding a lost joint; 1 % of the values), every left and
   right label exchanged for a second, from a third of the clip (a person read facing the other way),
   and the whole body shifted by 100 mm for 2 frames, twice (a detector's box that jumped; in 3D
-  root-relative MPJPE does not see it);
+  root-relative MPJPE does not see it); and, on white noise of 5 mm, the knees' and ankles' labels
+  exchanged for 3-8 frames every 2 s (an estimator reading the legs the other way round);
 - monocular depth noise (3D only): noise 3.5 x larger along the camera's viewing axis than across
   it, the camera at a random yaw per clip; white (10 mm across) and slow (30 mm across, low-passed
   as the low-pass row);
@@ -75,6 +76,17 @@ def _exchanged_second(x: np.ndarray, rng: np.random.Generator, layout: str, a: f
     y = x.copy()
     start = len(x) // 3
     y[start:start + 30] = x[start:start + 30][:, get_layout(layout).flip_index]
+    return y
+
+
+def _exchanged_legs(x: np.ndarray, rng: np.random.Generator, layout: str, a: float) -> np.ndarray:
+    lay = get_layout(layout)
+    y = x + rng.normal(0, a, x.shape)
+    legs = [list(pair) for pair in lay.left_right if any(w in lay.joints[pair[0]] for w in ("knee", "ankle"))]
+    for start in range(int(rng.integers(10, 40)), len(x) - 10, 60):
+        frames = slice(start, start + int(rng.integers(3, 9)))
+        for left, right in legs:
+            y[frames, [left, right]] = y[frames, [right, left]]
     return y
 
 
@@ -164,6 +176,7 @@ NOISES = [
     ("3d: depth noise, low-pass {} across, 3.5 x along", 30.0, lambda x, rng, layout, a: _depth_noise(x, rng, a, 2)),
     ("2d: detector's box jitter 2 %", 0.0, lambda x, rng, layout, a: _box_jitter(x, rng, layout, 0.02)),
     ("motion blur, white {} x (1 + 2 x speed in m/s) up to 5 x", 5.0, _motion_blur),
+    ("white {}, a leg's knee and ankle on the other leg for 3-8 frames every 2 s", 5.0, _exchanged_legs),
 ]
 # A name starting "3d: " or "2d: " is run in that space only.
 # 2D amplitudes: the test clips' people are about 340 px tall for 1.7 m, so 0.2 px per mm

@@ -224,7 +224,8 @@ def test_a_pair_inverted_inside_a_3d_flip_keeps_the_labels_its_own_pass_read(cli
 def test_the_mediapipe_demo_flip_is_undone_at_the_hips_and_knees_too():
     """README's demo: MediaPipe read the person facing the other way for frames 68-71, every
     label exchanged (the arms' x from 761 px to 483 and back, the hips' and knees' by 35-65 px);
-    only the shoulders and arms were exchanged back, the hips and knees left on the wrong side."""
+    only the shoulders and arms were exchanged back, the hips and knees left on the wrong side.
+    (The legs alone were exchanged for frames 115-117 too, as the video shows: read as a limb.)"""
     from synsp.paths import data_root
 
     demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
@@ -234,9 +235,50 @@ def test_the_mediapipe_demo_flip_is_undone_at_the_hips_and_knees_too():
     for name in ("shoulder", "hip", "knee"):
         left, right = coco.index(f"left_{name}"), coco.index(f"right_{name}")
         flipped = np.flatnonzero(marked[:, coco.left_right.index((left, right))]) + 3
-        assert flipped.tolist() == [68, 69, 70, 71], name
+        assert flipped.tolist() == [68, 69, 70, 71] + [115, 116, 117] * (name == "knee"), name
         faces_us = fixed[68 - 3:72 - 3, left, 0] > fixed[68 - 3:72 - 3, right, 0]  # left on the image's right
         assert faces_us.all(), name
+
+
+def test_a_leg_exchanged_for_3_frames_in_a_walk_whose_legs_labels_are_uncertain_is_exchanged_back():
+    """A 2D walk whose knees and ankles carry each other's labels for 40 % of the clip (frames
+    40-99: which part is right is not known, so it stays) and again for frames 120-122. Each pair's
+    own pass held no majority and read nothing; the leg, read as one limb, is exchanged back over
+    the 3 frames that the frames around them do not agree with, and nothing else."""
+    from walking import walking
+
+    coco = get_layout("coco17")
+    _, noisy = walking(150, noise=2.0)
+    legs = [coco.left_right.index((coco.index(f"left_{n}"), coco.index(f"right_{n}"))) for n in ("knee", "ankle")]
+    x = noisy.copy()
+    for frames in (slice(40, 100), slice(120, 123)):
+        for p in legs:
+            left, right = coco.left_right[p]
+            x[frames, [left, right]] = noisy[frames, [right, left]]
+    assert not inversions(x, coco.left_right, coco.bones).any()  # the pairs alone
+    expected = np.zeros((150, len(coco.left_right)), dtype=bool)
+    expected[120:123, legs] = True
+    np.testing.assert_array_equal(without_inversions(x, coco)[1], expected)
+
+
+def test_the_mediapipe_demo_leg_exchanged_for_3_frames_is_exchanged_back_whole():
+    """README's MediaPipe demo, frames 115-117: the video shows the knee, ankle, heel and toes of
+    each leg on the other leg (the hips right), between frames where they are right. No pair's own
+    pass read it (the knees jump less than a change of labelling costs; the ankles' and feet's
+    labels are uncertain over the clip); read as one limb, the whole leg is exchanged back there."""
+    from synsp.estimator_errors.measurements import measurements
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    layout = get_layout("mediapipe33")
+    x = np.where(demo["kp2d"][..., 2:] >= 0.3, demo["kp2d"][..., :2], np.nan).astype(np.float64)
+    marked = measurements(x, layout).exchanged
+    for name in ("knee", "ankle", "heel", "foot_index"):
+        p = layout.left_right.index((layout.index(f"left_{name}"), layout.index(f"right_{name}")))
+        assert set(range(115, 118)) <= set(np.flatnonzero(marked[:, p])), name
+        assert not marked[[114, 118], p].any(), name
+    hips = layout.left_right.index((layout.index("left_hip"), layout.index("right_hip")))
+    assert not marked[100:130, hips].any()
 
 
 def test_a_whole_body_flip_undone_in_3d_leaves_the_rest_of_the_demo_as_it_was(monkeypatch):

@@ -441,6 +441,27 @@ def test_the_array_api_keeps_the_users_layout_as_the_cli_does():
 
 
 @needs_data
+def test_the_array_api_gives_what_synsp_refine_writes_for_the_mediapipe_demo(tmp_path):
+    """README's MediaPipe demo (33 landmarks in pixels, a visibility each) as an array and as an
+    .npy file: the same output. The file's route measured each track's errors and its network's
+    route measured them again, finding glitches and held values in the first pass's fills (27 and
+    245 there; an ankle 67 px from the array's output); and the array's route kept a joint that one
+    person of the cut track never saw (the elbow of frames 202-226, all below 0.3) as its stand-in
+    instead of giving back its low-score values as the file's route does."""
+    import synsp
+    from synsp.cli import main
+    from synsp.paths import data_root
+
+    kp2d = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")["kp2d"].astype(np.float32)
+    np.save(tmp_path / "demo.npy", kp2d)
+    assert main(["refine", str(tmp_path / "demo.npy"), str(tmp_path / "out.npy")]) == 0
+    written, given = np.load(tmp_path / "out.npy"), synsp.refine(kp2d)
+    np.testing.assert_allclose(given, written, atol=1e-3)
+    elbow = 13  # MediaPipe's left elbow: below 0.3 over the track's last person
+    np.testing.assert_array_equal(given[202:227, elbow], kp2d[202:227, elbow])
+
+
+@needs_data
 @pytest.mark.parametrize("layout", ["spin49", "hmr44"])
 def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layout):
     """SPIN's 49 joints (VIBE, TCMR, PARE write them as ``joints3d``) and 4D-Humans' 44, in metres

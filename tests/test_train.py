@@ -172,11 +172,15 @@ def test_export_keeps_config_weights_and_run_history(tmp_path):
 
 
 def test_3d_poses_in_metres_or_centimetres_are_refined_in_their_own_unit(tmp_path):
+    from synsp.data.mocap import load_clip
     from synsp.sequence import mm_per_unit
 
     refiner = load_model(train(tiny_config(tmp_path), log=lambda s: None), device="cpu")
     rng = np.random.default_rng(2)
-    mm = (rng.normal(size=(30, 17, 3)) * 400).astype(np.float32)  # a ~1.6 m wide cloud of joints
+    # a jittery walk: a cloud of random joints has no body frame, and its symmetric pull, read in
+    # ill-defined frames, moved by 0.12 mm with the input's float32 rounding in metres
+    walk = load_clip("dataset-1_walk_normal_001", "h36m17")[:30]
+    mm = (walk + rng.normal(size=walk.shape) * 20).astype(np.float32)
     for unit in (1.0, 10.0, 1000.0):
         assert mm_per_unit(mm / unit) == unit
         np.testing.assert_allclose(refiner.refine(mm / unit) * unit, refiner.refine(mm), rtol=1e-4, atol=1e-2)

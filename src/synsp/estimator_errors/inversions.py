@@ -12,11 +12,17 @@ two thirds at least (:data:`MAJORITY`: a pair that changes labelling half-way is
 since which half is right is not known), and an exchange must not stretch the bones between
 the pair and the rest of the body (a limb whose joints are all exchanged keeps its own bones).
 
+An estimator that reads a leg (or an arm) on the wrong side exchanges its knee, ankle and foot
+at once. Each pair alone may jump less than a change of labelling costs, or hold no majority in a
+walk seen from the side; so each limb below the hips and shoulders (:func:`limb_pairs`) is read
+again as one, its pairs' motions summed, and where its clip holds no majority, its short runs
+against the frames around them are read still (:data:`ISLAND`).
+
 Where most pairs' motion is smoother exchanged at both ends of the same frames, the estimator
 read the person facing the other way, and pairs close together (eyes, hips) or a run the bone test
 rejects left it undone piecewise: in 2D the whole body is exchanged there; in 3D, where each
 pair's pass finds most of such a flip, only the pairs it left alone whose own motion agrees at
-both ends (:func:`_with_the_body`).
+both ends (:func:`~synsp.estimator_errors.body_flips.with_the_body`).
 
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
@@ -37,11 +43,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.ndimage import median_filter
 
+from synsp.estimator_errors.body_flips import BODY, with_the_body
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "BODY", "exchange", "inversions", "without_inversions"]
+__all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "BODY", "ISLAND", "exchange", "inversions", "limb_pairs",
+           "without_inversions"]
 
 SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # ... but no more than the pair's median distance apart, and no less than this (body sizes): two
@@ -50,12 +59,15 @@ SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # "Close pairs' exchanges").
 SWITCH_LOW = 0.1
 MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
-BODY = 0.5  # more than this share of the pairs smoother exchanged over a run: the body is flipped there
 WHOLE_BODY = (2, 3)  # the coordinate counts (2: pixels, 3: mm) whose flips are exchanged with the body
+ISLAND = 10  # frames: the longest run a limb's uncertain labelling exchanges against the frames around it
+# joint names below the hips and below the shoulders (every layout's, Bandai's LowerLeg_L too)
+LIMB_WORDS = (("knee", "ankle", "heel", "foot", "toe", "lowerleg"),
+              ("elbow", "wrist", "hand", "pinky", "index", "thumb", "finger", "lowerarm", "forearm"))
 
 
 def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
-               bones: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+               bones: Sequence[tuple[int, int]] = (), limbs: Sequence[Sequence[int]] = ()) -> np.ndarray:
     """Where each left/right pair of ``poses`` is exchanged (module docstring).
 
     Parameters
@@ -64,6 +76,8 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     pairs : (left, right) joint index pairs of the poses' layout.
     bones : (a, b) joint index pairs of the layout: an exchange that would stretch the bones
         from the pair to the rest of the body is no inversion (:func:`_keeping_bones`).
+    limbs : groups of indices into ``pairs`` that an estimator exchanges together (a leg below the
+        hip, an arm below the shoulder: :func:`limb_pairs`), read again as one (:func:`_whole_limbs`).
 
     Returns
     -------
@@ -76,6 +90,28 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     if t_count < 2 or not len(pairs) or not np.isfinite(size) or size <= 0:
         return marked
     index = np.asarray(pairs, dtype=int)
+    keep, across, change = _step_costs(x, index, size)
+    # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
+    # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
+    # the pass runs only where a step may change them.
+    for p in np.flatnonzero((change < keep).any(axis=0)):
+        marked[:, p] = _labelling(keep[:, p], change[:, p])
+    marked = _from_crossings(marked, across <= keep)
+    if len(bones) and marked.any() and x.shape[-1] == 3:
+        marked = _down_the_limb(marked, index, bones, across < keep)
+    if len(bones) and marked.any():
+        marked = _keeping_bones(x, marked, index, bones)
+    if len(limbs):
+        marked = _whole_limbs(x, marked, index, bones, limbs, size)
+    if not marked.any() or x.shape[-1] not in WHOLE_BODY:
+        return marked
+    return with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+
+
+def _step_costs(x: np.ndarray, index: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair's (rows of ``index``) squared motion from frame to frame of poses ``x`` (T, J, C):
+    under one labelling (``keep``), across a change of it (``across``), and that plus the change's
+    charge (``change``); each (T - 1, P)."""
     a, b = x[:, index[:, 0]], x[:, index[:, 1]]  # (T, P, C)
 
     def moved(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -84,89 +120,76 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     keep = moved(a, a) + moved(b, b)  # frame to frame under the same labelling
     across = moved(a, b) + moved(b, a)
     apart = np.nan_to_num(nan_median(np.linalg.norm(a - b, axis=-1), axis=0), nan=np.inf)  # (P,); never seen: inf
-    change = across + np.clip(apart, SWITCH_LOW * size, SWITCH * size) ** 2
-    # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
-    # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
-    # the pass runs only where a step may change them.
-    for p in np.flatnonzero((change < keep).any(axis=0)):
-        marked[:, p] = _smoothest_labelling(keep[:, p].tolist(), change[:, p].tolist()).astype(bool)
-    share = marked.mean(axis=0)
-    marked = np.where(share > 0.5, ~marked, marked)  # most frames are labelled right
-    marked[:, np.minimum(share, 1 - share) > 1 - MAJORITY] = False  # nor is it known which
-    marked = _from_crossings(marked, across <= keep)
-    if len(bones) and marked.any() and x.shape[-1] == 3:
-        marked = _down_the_limb(marked, index, bones, across < keep)
-    if len(bones) and marked.any():
-        marked = _keeping_bones(x, marked, index, bones)
-    if not marked.any() or x.shape[-1] not in WHOLE_BODY:
+    return keep, across, across + np.clip(apart, SWITCH_LOW * size, SWITCH * size) ** 2
+
+
+def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False) -> np.ndarray:
+    """(T,) bool: where a pair (or a limb) is exchanged, from its steps' costs (T - 1,) under one
+    labelling and across a change: the smoothest labelling (:func:`_smoothest_labelling`), turned
+    so that most frames keep their labels. Where neither labelling holds :data:`MAJORITY` of the
+    frames, which one is right is not known: nothing, or with ``islands`` the runs of at most
+    :data:`ISLAND` frames whose labelling the :data:`ISLAND` frames on each side do not share (a
+    leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds). Nearer the
+    clip's edge, and in clean motion at 10 fps, such runs were the fast motion's (validation)."""
+    marked = _smoothest_labelling(keep.tolist(), change.tolist()).astype(bool)
+    share = marked.mean()
+    if share > 0.5:
+        marked = ~marked
+    if min(share, 1 - share) <= 1 - MAJORITY:
         return marked
-    return _with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+    if not islands:
+        return np.zeros_like(marked)
+    islands = marked ^ median_filter(marked.astype(np.int8), size=2 * ISLAND + 1, mode="nearest").astype(bool)
+    for start, stop in true_runs(islands):
+        if start < ISLAND or stop > len(islands) - ISLAND:  # too near the clip's edge to see frames around it
+            islands[start:stop] = False
+    return islands
 
 
-def _with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False) -> np.ndarray:
-    """``marked`` (T, P) with every pair exchanged over each run (of any pair, a jump at both
-    ends) over which most pairs' motion is smoother exchanged, its two ends summed, and most of
-    those pairs' at each end on its own: the frames where the estimator read the whole body the
-    other way round. ``keep``, ``across`` (T - 1, P): each step's squared motion under one
-    labelling and across a change of it.
+def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
+                 limbs: Sequence[Sequence[int]], size: float) -> np.ndarray:
+    """``marked`` (T, P) with each limb's pairs (``limbs``: indices into the rows of ``index``)
+    exchanged together where the limb's motion, summed over its pairs, is smoother so, read on
+    ``x`` with every pair's own exchange made: its own runs of labels (:func:`_labelling`, with
+    islands) between two jumps (one at the clip's edge: in clean motion at 10 fps, on validation,
+    the fast motion's), kept where the bones from the limb to the body stretch less
+    (:func:`_keeping_bones`).
 
-    Each pair's own pass finds such a flip piecewise: pairs close together (eyes, hips seen
-    from the front) jump less than a change of labelling costs, and a run the bone test rejects
-    leaves its pair as it was (README's MediaPipe demo, frames 68-71: the shoulders and arms
-    were exchanged back, the hips and knees not). Exchanging every pair keeps every bone's
-    length, so the bone test has nothing to say here. Each end is tested on its own too: summed
-    over the two, a run that shares its first end with a flip (legs that came back with the body
-    crossing, without a jump, and jumped much later) took the flip's jump for its own, and every
-    pair was exchanged up to the legs' later jump (the demo as 17 COCO joints with a 3-frame gap
-    far from the flip, whose knees' own reading it tipped: 308 pair-frames instead of 32;
-    benchmarks/RESULTS.md, section 4, "A gap far from a flip"). And a pair whose own run starts
-    with a flip and goes on past it, but crossed its partner at the flip's end (or the step after),
-    went back with the body there, at no jump (legs close together): its run is cut at the
-    crossing, as :func:`_from_crossings` cuts a run at a clip's edge; likewise a run that ends
-    with a flip and crossed into it at its start. The pass, which charges every change of labels
-    a jump, had carried it on to the pair's next jump (the demo's knees and ankles, frames 68-105,
-    where the video shows them right from frame 73).
-
-    ``agreeing`` (3D, where each pair's pass finds most of a flip itself): only the pairs whose
-    pass read nothing over the run and whose own motion is smoother exchanged at each end are
-    added. Every pair exchanged, on validation: a pair inverted inside a flip of a second
-    (two exchanges, its labels right) was exchanged back, and so were legs that had not jumped
-    back with the body; on README's 3D demo, the legs over frames 68-71 were, and the routes after
-    the measurement step, reading its values again, then exchanged the feet across the hips over
-    frames 118-200 (benchmarks/RESULTS.md, section 4, "A whole body flipped in 3D")."""
-    t_count, p_count = marked.shape
+    An estimator that reads a leg on the wrong side exchanges its knee, ankle and foot at once;
+    each pair alone may jump less than a change of labelling costs (knees close together), or
+    its clip may hold no majority (a walk seen from the side). README's MediaPipe demo, frames
+    115-117: the whole leg chain exchanged for 3 frames, seen in the video, that no pair's pass
+    read (benchmarks/RESULTS.md, section 4, "A leg exchanged whole")."""
+    fixed = _exchanged(x, marked, index) if marked.any() else x
+    keep, _, change = _step_costs(fixed, index, size)
     out = marked.copy()
-    runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
-    flips: list[tuple[int, int]] = []
-    for start, stop in sorted(runs):
-        if start == 0 or stop == t_count:  # one jump: as its pair's pass and the crossings left it
+    for limb in limbs:
+        cols = list(limb)
+        steps, switch = keep[:, cols].sum(1), change[:, cols].sum(1)
+        if not (switch < steps).any():
             continue
-        ends = [start - 1, stop - 1]
-        smoother = across[ends] < keep[ends]  # (2, P): exchanged over the run, at each end
-        if not agreeing:
-            summed = across[ends].sum(axis=0) < keep[ends].sum(axis=0)  # (P,): over the run, its two ends summed
-            if summed.sum() > BODY * summed.size and (smoother[:, summed].sum(axis=1) > BODY * summed.sum()).all():
-                out[start:stop] = True
-                flips.append((start, stop))
-            continue
-        both = smoother.all(axis=0)
-        if both.sum() > BODY * p_count:
-            out[start:stop, both & ~marked[start:stop].any(axis=0)] = True
-    crossed = across <= keep  # (T - 1, P): steps where a change of labels is no jump
-    for start, stop in flips:
-        for p in range(p_count):
-            for first, last in true_runs(marked[:, p]):
-                if first == start and last > stop:  # on past the flip: back with it where it crossed
-                    steps = [k for k in (stop - 1, stop) if k < len(crossed) and crossed[k, p]]
-                    if steps:
-                        out[steps[0] + 1:last, p] = False
-                elif last == stop and first < start:  # before it: into it where it crossed
-                    steps = [k for k in (start - 1, start - 2) if k >= 0 and crossed[k, p]]
-                    if steps:
-                        out[first:steps[0] + 1, p] = False
-    for start, stop in flips:  # a cut never reaches into another flip
-        out[start:stop] = True
+        lab = _labelling(steps, switch, islands=True)[:, None]
+        for start, stop in true_runs(lab[:, 0]):
+            if start == 0 or stop == len(lab):  # one jump: its pairs' own passes read such runs
+                lab[start:stop] = False
+        if len(bones) and lab.any():
+            lab = _keeping_bones(fixed, lab, [index[cols]], bones)
+        out[:, cols] ^= lab
     return out
+
+
+def limb_pairs(layout: Layout) -> list[list[int]]:
+    """Indices into ``layout.left_right`` of each limb an estimator exchanges whole: the pairs
+    below the hips (knees, ankles, heels, feet, toes) and below the shoulders (elbows, wrists,
+    hands), told by name, each pair in the first limb it names (MediaPipe's foot_index is a leg's,
+    not a hand's index); a limb of one pair is that pair's own pass."""
+    limbs: list[list[int]] = [[] for _ in LIMB_WORDS]
+    for p, (a, _) in enumerate(layout.left_right):
+        name = layout.joints[a].lower()
+        limb = next((k for k, words in enumerate(LIMB_WORDS) if any(w in name for w in words)), None)
+        if limb is not None:
+            limbs[limb].append(p)
+    return [limb for limb in limbs if len(limb) > 1]
 
 
 def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
@@ -276,20 +299,24 @@ def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarr
     return out
 
 
-def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
+def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray | Sequence[np.ndarray],
                    bones: Sequence[tuple[int, int]]) -> np.ndarray:
     """``marked`` (T, P) without the runs whose exchange leaves the bones from their pair to the
     rest of the body further from their median lengths than the input's labels did (both read
-    with every other exchange made)."""
+    with every other exchange made). ``index`` (P, 2) holds each column's pair, or each column's
+    pairs (n, 2) exchanged together (a limb's: :func:`_whole_limbs`)."""
+    groups = [np.atleast_2d(np.asarray(group, dtype=int)) for group in index]
     x_bones = np.asarray(bones, dtype=int)
     typical = nan_median(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)  # NaN: never seen
-    fixed = _exchanged(x, marked, index)
+    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    fixed = _exchanged(x, marked[:, owner], np.concatenate(groups))
     kept = marked.copy()
     bone_list = [(int(a), int(b)) for a, b in x_bones]  # plain ints: the tests below are Python's
     for p in np.flatnonzero(marked.any(axis=0)):
-        left, right = int(index[p, 0]), int(index[p, 1])
+        lefts, rights = groups[p][:, 0].tolist(), groups[p][:, 1].tolist()
+        joints = set(lefts + rights)
         touching = np.array([k for k, (a, b) in enumerate(bone_list)
-                             if (a in (left, right)) != (b in (left, right))], dtype=int)  # one end in the pair
+                             if (a in joints) != (b in joints)], dtype=int)  # one end in the pair
         if not len(touching):
             continue
         ends, lengths = x_bones[touching], typical[touching][:, None]
@@ -303,7 +330,7 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
         for start, stop in true_runs(marked[:, p]):
             run = fixed[start:stop]
             undone = run.copy()
-            undone[:, [left, right]] = run[:, [right, left]]
+            undone[:, lefts + rights] = run[:, rights + lefts]
             if stretch(run) > stretch(undone):
                 kept[start:stop, p] = False
     return kept
@@ -311,14 +338,15 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray,
 
 def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, np.ndarray]:
     """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones
-    of ``layout``) exchanged back (the array itself when there is none), and which pair-frames
+    and limbs of ``layout``) exchanged back (the array itself when there is none), and which pair-frames
     were: (T, P) or (V, T, P) bool for the layout's P left/right pairs (P = 0 when ``layout`` is
     None)."""
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
         return x, np.zeros((*x.shape[:-2], 0), dtype=bool)
-    pairs, bones = layout.left_right, layout.bones
-    marked = np.stack([inversions(v, pairs, bones) for v in x]) if x.ndim == 4 else inversions(x, pairs, bones)
+    pairs, bones, limbs = layout.left_right, layout.bones, limb_pairs(layout)
+    marked = (np.stack([inversions(v, pairs, bones, limbs) for v in x]) if x.ndim == 4
+              else inversions(x, pairs, bones, limbs))
     if not marked.any():
         return x, marked
     return exchange(x, marked, pairs)[0], marked

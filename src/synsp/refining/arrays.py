@@ -179,12 +179,14 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                 out.reshape(tracks.shape)[v, span] = refine_person(tracks[v, span], method, layout, options)
     else:
         out = refine_person(x, method, layout, options)
-    nobody = np.ones(tracks.shape[:2], dtype=bool)  # (V, T): frames outside every span of a track
+    missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
+    # (V, T, J): frames outside every span of a track, and per span (a person) its too-long gaps and
+    # the joints it never saw (as a file's tracks: the demo's elbow, never seen by its third person)
+    unknown = np.ones(tracks.shape[:-1], dtype=bool)
     for v, spans in enumerate(cuts):
         for span in spans:
-            nobody[v, span] = False
-    missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
-    unknown = left_missing(missing, gap) | nobody.reshape(x.shape[:-2])[..., None] | missing.all(-1)[..., None]
+            unknown[v, span] = left_missing(missing.reshape(unknown.shape)[v, span], gap)
+    unknown = unknown.reshape(missing.shape) | missing.all(-1)[..., None]
     if holistic:  # a block MediaPipe did not give (no hand seen) stays missing
         unknown |= missing_blocks(missing, layout or guessed_layout(x))
     if unknown.any():

@@ -127,7 +127,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                 model.shaken = None
             if grouped is not None:
                 grouped.group_fps = {}
-            refined = refine_track(values[:, :laid], layout, method, missing=missing[:, :laid], **options)
+            # A network's route measures the span itself, as synsp.refine's does: given the values
+            # measured here, it read them again, and found glitches and held values in their fills
+            # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
+            source = segment if model is not None else values
+            refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid], **options)
             for group, rate in (grouped.group_fps if grouped is not None else {}).items():
                 group_paces[group] = min(rate, group_paces.get(group, rate))
             if model is not None:
