@@ -41,7 +41,7 @@ def wrong_labels(poses: np.ndarray, clean: np.ndarray, layout: Layout) -> int:
     return int((exchanged + 0.1 * body_size(clean) < kept).sum())
 
 
-def limb_exchanged(x: np.ndarray, rng: np.random.Generator, layout: Layout, limb: list[int],
+def limb_exchanged(x: np.ndarray, rng: np.random.Generator, layout: Layout, limb: tuple[int, ...],
                    frames: int) -> np.ndarray:
     """``x`` with the pairs ``limb`` (indices into ``layout.left_right``) exchanged for ``frames``
     frames once every 60 frames."""

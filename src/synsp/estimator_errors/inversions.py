@@ -41,6 +41,7 @@ values and left/right inversions").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy.ndimage import median_filter
@@ -161,11 +162,12 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
     115-117: the whole leg chain exchanged for 3 frames, seen in the video, that no pair's pass
     read (benchmarks/RESULTS.md, section 4, "A leg exchanged whole")."""
     fixed = _exchanged(x, marked, index) if marked.any() else x
-    keep, _, change = _step_costs(fixed, index, size)
+    read = sorted({p for limb in limbs for p in limb})  # the limbs' pairs: a stream reads them every frame
+    keep, _, change = _step_costs(fixed, index[read], size)
     out = marked.copy()
     for limb in limbs:
-        cols = list(limb)
-        steps, switch = keep[:, cols].sum(1), change[:, cols].sum(1)
+        cols, at = list(limb), [read.index(p) for p in limb]
+        steps, switch = keep[:, at].sum(1), change[:, at].sum(1)
         if not (switch < steps).any():
             continue
         lab = _labelling(steps, switch, islands=True)[:, None]
@@ -178,7 +180,8 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
     return out
 
 
-def limb_pairs(layout: Layout) -> list[list[int]]:
+@lru_cache(maxsize=64)  # a stream reads a person's inversions at every frame
+def limb_pairs(layout: Layout) -> tuple[tuple[int, ...], ...]:
     """Indices into ``layout.left_right`` of each limb an estimator exchanges whole: the pairs
     below the hips (knees, ankles, heels, feet, toes) and below the shoulders (elbows, wrists,
     hands), told by name, each pair in the first limb it names (MediaPipe's foot_index is a leg's,
@@ -189,7 +192,7 @@ def limb_pairs(layout: Layout) -> list[list[int]]:
         limb = next((k for k, words in enumerate(LIMB_WORDS) if any(w in name for w in words)), None)
         if limb is not None:
             limbs[limb].append(p)
-    return [limb for limb in limbs if len(limb) > 1]
+    return tuple(tuple(limb) for limb in limbs if len(limb) > 1)
 
 
 def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
