@@ -462,6 +462,29 @@ def test_the_array_api_gives_what_synsp_refine_writes_for_the_mediapipe_demo(tmp
 
 
 @needs_data
+@pytest.mark.parametrize("which", ["world", "two people"])
+def test_the_array_api_gives_what_synsp_refine_writes_for_a_cut_track_and_several(tmp_path, which):
+    """The demo's 3D world landmarks (metres; no joint detected in frames 0-2 and 227-229) and two
+    tracks of its 2D keypoints (the second played backwards, cut into five people, one of them 3
+    frames long): ``synsp.refine`` refined a track whose one person spans part of it over every frame,
+    the empty ones filled for it (105 mm from the file's output), and told each person's layout from
+    that person's frames alone (a 3-frame person's bones did not read as MediaPipe's: 49 px); a file's
+    route refines each person's frames, its layout told once from the whole file."""
+    import synsp
+    from synsp.cli import main
+    from synsp.paths import data_root
+
+    demo = np.load(data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz")
+    if which == "world":
+        poses = demo["kp3d_world"].astype(np.float32)
+    else:
+        poses = np.stack([demo["kp2d"], demo["kp2d"][::-1]]).astype(np.float32)
+    np.save(tmp_path / "in.npy", poses)
+    assert main(["refine", str(tmp_path / "in.npy"), str(tmp_path / "out.npy")]) == 0
+    np.testing.assert_allclose(synsp.refine(poses), np.load(tmp_path / "out.npy"), atol=1e-3)
+
+
+@needs_data
 @pytest.mark.parametrize("layout", ["spin49", "hmr44"])
 def test_spin_and_hmr_joint_sets_refine_through_the_model(tmp_path, capsys, layout):
     """SPIN's 49 joints (VIBE, TCMR, PARE write them as ``joints3d``) and 4D-Humans' 44, in metres

@@ -130,8 +130,8 @@ def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False) -> n
     so that most frames keep their labels. Where neither labelling holds :data:`MAJORITY` of the
     frames, which one is right is not known: nothing, or with ``islands`` the runs of at most
     :data:`ISLAND` frames whose labelling the :data:`ISLAND` frames on each side do not share (a
-    leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds). Nearer the
-    clip's edge, and in clean motion at 10 fps, such runs were the fast motion's (validation)."""
+    leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds), none
+    nearer the clip's edge than that."""
     marked = _smoothest_labelling(keep.tolist(), change.tolist()).astype(bool)
     share = marked.mean()
     if share > 0.5:
@@ -140,11 +140,11 @@ def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False) -> n
         return marked
     if not islands:
         return np.zeros_like(marked)
-    islands = marked ^ median_filter(marked.astype(np.int8), size=2 * ISLAND + 1, mode="nearest").astype(bool)
-    for start, stop in true_runs(islands):
-        if start < ISLAND or stop > len(islands) - ISLAND:  # too near the clip's edge to see frames around it
-            islands[start:stop] = False
-    return islands
+    short = marked ^ median_filter(marked.astype(np.int8), size=2 * ISLAND + 1, mode="nearest").astype(bool)
+    for start, stop in true_runs(short):
+        if start < ISLAND or stop > len(short) - ISLAND:  # too near the clip's edge to see frames around it
+            short[start:stop] = False
+    return short
 
 
 def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],

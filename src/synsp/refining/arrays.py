@@ -101,7 +101,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     :mod:`synsp.estimator_errors.measurements`). A sequence in which the estimator switched people (the body
     moved by more than half its size between two detections, or stepped off its path as no body
     does and stayed off it: :func:`synsp.estimator_errors.track_switches.track_segments`)
-    is refined person by person, as ``synsp refine`` cuts a file's track; the frames between them,
+    is refined person by person, as ``synsp refine`` cuts a file's track, each over its own frames
+    (the layout told once from every frame, as a file's); the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
     frames for context but does not give them. In a
@@ -169,16 +170,22 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
+    if layout is None and method in NETWORKS:  # told once from every frame, as a file's: a short span shows little
+        layout = input_layout(x, None, None, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
+                                                                  options.get("device")))
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     cuts = [track_segments(track) for track in tracks]
-    if x.ndim == 4 and not views_together(method, x.shape[-1], options) or any(len(spans) > 1 for spans in cuts):
-        # persons (or views with the estimator switching people): each refined as if passed alone
+    together = x.ndim == 4 and views_together(method, x.shape[-1], options)
+    if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
+        out = refine_person(x, method, layout, options)
+    else:
+        # persons (or views with the estimator switching people): each span refined as if passed alone, as
+        # a file's tracks are; the frames before a track's first detection and after its last are no
+        # context of it (the MediaPipe demo's world landmarks, NaN in frames 0-2: up to 0.1 m off the file's)
         out = np.full(x.shape, np.nan, dtype=x.dtype)
         for v, spans in enumerate(cuts):
-            for span in spans if len(spans) > 1 else [slice(None)] * len(spans):
+            for span in spans:
                 out.reshape(tracks.shape)[v, span] = refine_person(tracks[v, span], method, layout, options)
-    else:
-        out = refine_person(x, method, layout, options)
     missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
     # (V, T, J): frames outside every span of a track, and per span (a person) its too-long gaps and
     # the joints it never saw (as a file's tracks: the demo's elbow, never seen by its third person)
@@ -192,6 +199,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
+
+
+def _whole(spans: list[slice], frames: int) -> bool:
+    """Whether ``spans`` (:func:`track_segments`) hold a track of ``frames`` frames as one span."""
+    return len(spans) == 1 and (spans[0].start or 0) == 0 and spans[0].stop in (None, frames)
 
 
 def views_together(method: str, n_coords: int, options: dict) -> bool:
