@@ -467,7 +467,7 @@ def test_the_array_api_gives_what_synsp_refine_writes_for_a_cut_track_and_severa
     """The demo's 3D world landmarks (metres; no joint detected in frames 0-2 and 227-229) and two
     tracks of its 2D keypoints (the second played backwards, cut into five people, one of them 3
     frames long): ``synsp.refine`` refined a track whose one person spans part of it over every frame,
-    the empty ones filled for it (105 mm from the file's output), and told each person's layout from
+    the empty ones filled for it (up to 0.1 m from the file's output), and told each person's layout from
     that person's frames alone (a 3-frame person's bones did not read as MediaPipe's: 49 px); a file's
     route refines each person's frames, its layout told once from the whole file."""
     import synsp
