@@ -360,6 +360,12 @@ def test_2d_joints_without_a_face_go_through_the_model_that_knows_a_made_up_face
     assert (error(refined) < 0.95 * error(case.noisy)).all()  # every joint (H36M's neck/nose: 2.76 x before)
     assert error(refined).mean() < 1.05 * error(synsp.refine(case.noisy, method="smoothnet")).mean()
     assert "so the model is synsp-coco17-faceless" in layout_notes(layout, "coco17", "synsp", case.noisy.shape[1], 2)[0]
+    # the summary reads that model's steps (it read the default's, which had refined nothing: no lines)
+    from synsp.refining.tracks import refine_tracks
+
+    tracks = refine_tracks(case.noisy[None], layout, "synsp")
+    np.testing.assert_array_equal(tracks.refined[0], refined)
+    assert tracks.conventions[0] is not None and tracks.repeats
 
 
 @needs_data

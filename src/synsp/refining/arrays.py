@@ -35,14 +35,14 @@ from synsp.refining.methods import (
     method_function,
     network_model,
 )
-from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, refine_person, refine_track
+from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, left_missing, max_gap_frames, missing_mask, not_found
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
-           "group_model", "guessed_layout", "in_trunk_frame", "input_layout", "layout_name", "loose_trunk_points",
-           "method_function", "model_layout", "nearest_joints", "network_model", "noise_ratio", "on_trunk", "refine",
-           "refine_track", "shared_joints", "trunk_anchors", "views_together"]
+           "group_model", "guessed_layout", "in_trunk_frame", "input_layout", "layout_checkpoint", "layout_name",
+           "loose_trunk_points", "method_function", "model_layout", "nearest_joints", "network_model", "noise_ratio",
+           "on_trunk", "refine", "refine_track", "shared_joints", "trunk_anchors", "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,

@@ -79,6 +79,18 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     return np.stack([refine_track(view, name, method, **options) for view in x])
 
 
+def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
+    """The model network ``method`` refines poses of ``n_coords`` coordinates in ``layout`` with:
+    ``checkpoint`` when named, else for SynSP the shipped one for that layout (2D skeletons whose
+    conversion makes COCO's face up have their own:
+    :func:`~synsp.inference.checkpoint.shipped_model_for`), else None (the shipped default)."""
+    if method != "synsp" or checkpoint is not None or layout is None:
+        return checkpoint
+    from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
+
+    return shipped_model_for(method, "3d" if n_coords == 3 else "2d", layout)
+
+
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
                  **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
@@ -144,9 +156,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     floor = options.get("floor")
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
-    if method == "synsp" and options.get("checkpoint") is None:  # the layout's model: a made-up face has its own
-        from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
-        options = {**options, "checkpoint": shipped_model_for(method, "3d" if poses.shape[-1] == 3 else "2d", layout)}
+    options = {**options, "checkpoint": layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))}
     refined = refine_person(converted, method, target, {**options, "missing": unseen})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)

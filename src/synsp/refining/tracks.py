@@ -17,7 +17,7 @@ from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
-from synsp.refining.arrays import group_model, network_model, refine_track
+from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -85,7 +85,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     never = np.zeros(poses.shape[:3], dtype=bool)
     absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
-    model = network_model(method, poses.shape[-1], options.get("checkpoint"), options.get("device"),
+    # the model refine_track runs, whose measurements the summary reads (a made-up face's own)
+    checkpoint = layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))
+    model = network_model(method, poses.shape[-1], checkpoint, options.get("device"),
                           options.get("network_only", False)) if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
