@@ -76,6 +76,34 @@ def test_existing_output_needs_force(tmp_path, pose_file, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.npz", "out.npz"]  # no temporary left behind
 
 
+def test_an_unquoted_glob_of_two_trials_never_overwrites_the_second(tmp_path, capsys):
+    """OUT is optional for a TRC, so ``synsp refine *.trc`` in a folder of two trials reads as IN OUT:
+    the second trial is refused as OUT even with --force (audit: it was overwritten by the first's
+    refinement); OUT named after IN is still replaced, and three files name the glob."""
+    trials = []
+    for name in ("trial1", "trial2"):
+        path = tmp_path / f"{name}.trc"
+        path.write_text("PathFileType\t4\t(X/Y/Z)\tx.trc\n"
+                        "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\n30\t30\t40\t17\tmm\n"
+                        "Frame#\tTime\t" + "\t\t\t".join(f"m{j}" for j in range(17)) + "\n\n\n"
+                        + "".join(f"{t + 1}\t{t / 30:.4f}\t" + "\t".join(f"{v:.3f}" for v in row) + "\n"
+                                  for t, row in enumerate(jittery().reshape(40, -1))))
+        trials.append((path, path.read_bytes()))
+    (first, _), (second, kept) = trials
+    for force in ([], ["--force"]):
+        assert main(["refine", str(first), str(second), "--method", "savgol", *force]) == 2
+        one_error_line(capsys, "trial2.trc", "another TRC", "'")
+        assert second.read_bytes() == kept
+    own = tmp_path / "trial1_filt_synsp.trc"
+    own.write_text("an earlier output")
+    assert main(["refine", str(first), str(own), "--method", "savgol", "--force"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["refine", str(first), str(own), str(second), "--method", "savgol", "--force"])
+    assert "more files than IN and OUT" in capsys.readouterr().err
+    assert second.read_bytes() == kept
+
+
 def _npy_rank2(path):
     np.save(path, np.zeros((10, 3)))
 

@@ -44,8 +44,23 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                               log=lambda line: print(line, file=sys.stderr), **options)
         print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
         return 2 if report.failed else 0
+    _check_not_a_second_trial(Path(args.input), args.output)
     print(refine_file(args.input, args.output, force=args.force, **options))
     return 0
+
+
+def _check_not_a_second_trial(src: Path, dst: Path | None) -> None:
+    """Refuse, ``--force`` or not, an OUT that is another TRC not named after IN: OUT is optional
+    for a TRC, so an unquoted ``synsp refine *.trc`` in a folder of two trials reads as IN OUT, and
+    ``--force`` (which the "exists" error suggests) would overwrite the second trial's data."""
+    if dst is None or not dst.is_file() or src.suffix.lower() != ".trc" or dst.suffix.lower() != ".trc":
+        return
+    after = dst.stem[len(src.stem):len(src.stem) + 1]
+    if dst.stem.startswith(src.stem) and after and not after.isalnum():  # trial_filt_synsp.trc: IN's output
+        return
+    raise OutputExistsError(f"{dst} is another TRC file, not named after {src.name} (a second trial, from an "
+                            f"unquoted *.trc?); to refine every trial: synsp refine '{src.parent / '*.trc'}' OUTDIR; "
+                            f"to replace {dst.name}, delete it first")
 
 
 def _cmd_stream(args: argparse.Namespace) -> None:
@@ -173,6 +188,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its errors in one line (no usage block): ``synsp refine: error: ... (see -h)``."""
 
     def error(self, message: str):
+        extra = message.removeprefix("unrecognized arguments: ").split()
+        if message.startswith("unrecognized arguments") and all(os.path.exists(path) for path in extra):
+            message = (f"{', '.join(extra)}: more files than IN and OUT (an unquoted glob?); to refine several, "
+                       "quote the glob and give a folder: synsp refine 'poses/*.trc' OUTDIR")
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} -h)\n")
 
 
