@@ -81,27 +81,46 @@ def test_an_unquoted_glob_of_two_trials_never_overwrites_the_second(tmp_path, ca
     the second trial is refused as OUT even with --force (audit: it was overwritten by the first's
     refinement); OUT named after IN is still replaced, and three files name the glob."""
     trials = []
-    for name in ("trial1", "trial2"):
+    for name, shift in (("trial1", 0), ("trial2", 1000)):  # another trial: elsewhere in the room
         path = tmp_path / f"{name}.trc"
         path.write_text("PathFileType\t4\t(X/Y/Z)\tx.trc\n"
                         "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\n30\t30\t40\t17\tmm\n"
                         "Frame#\tTime\t" + "\t\t\t".join(f"m{j}" for j in range(17)) + "\n\n\n"
                         + "".join(f"{t + 1}\t{t / 30:.4f}\t" + "\t".join(f"{v:.3f}" for v in row) + "\n"
-                                  for t, row in enumerate(jittery().reshape(40, -1))))
+                                  for t, row in enumerate((jittery() + shift).reshape(40, -1))))
         trials.append((path, path.read_bytes()))
     (first, _), (second, kept) = trials
     for force in ([], ["--force"]):
         assert main(["refine", str(first), str(second), "--method", "savgol", *force]) == 2
-        one_error_line(capsys, "trial2.trc", "another TRC", "'")
+        one_error_line(capsys, "trial2.trc", "another TRC", "earlier output", "'")
         assert second.read_bytes() == kept
     own = tmp_path / "trial1_filt_synsp.trc"
     own.write_text("an earlier output")
     assert main(["refine", str(first), str(own), "--method", "savgol", "--force"]) == 0
+    refined = tmp_path / "refined.trc"  # not named after IN, but IN's earlier output: replaced
+    for _ in range(2):
+        assert main(["refine", str(first), str(refined), "--method", "savgol", "--force"]) == 0
     capsys.readouterr()
     with pytest.raises(SystemExit):
         main(["refine", str(first), str(own), str(second), "--method", "savgol", "--force"])
     assert "more files than IN and OUT" in capsys.readouterr().err
     assert second.read_bytes() == kept
+
+
+@pytest.mark.parametrize("name, needle", [("noext", "unknown extension"), ("x.trc", "a trc file holds 3D poses"),
+                                          ("in.npz/x.npy", "in.npz is a file, not a folder")])
+def test_a_wrong_output_fails_before_the_refinement(tmp_path, capsys, monkeypatch, name, needle):
+    """A wrong OUT fails at once (audit: after the whole refinement, 3 minutes on a long file)."""
+    import synsp.refining.files as files
+
+    def never(*args, **kwargs):
+        raise AssertionError("refined before OUT was checked")
+
+    monkeypatch.setattr(files, "refine_file_tracks", never)
+    np.save(tmp_path / "in.npy", jittery(n_coords=2))
+    (tmp_path / "in.npz").write_bytes(b"a file")
+    assert main(["refine", str(tmp_path / "in.npy"), str(tmp_path / name), "--layout", "coco17"]) == 2
+    one_error_line(capsys, needle)
 
 
 def _npy_rank2(path):

@@ -216,7 +216,7 @@ def test_corrupt_npz_is_value_error(tmp_path):
 def test_failed_write_leaves_target_untouched(tmp_path):
     target = tmp_path / "keep.json"
     target.write_text("original")
-    with pytest.raises(ValueError, match="keep.json: COCO results are 2D"):
+    with pytest.raises(ValueError, match="keep.json: a coco file holds 2D poses; these are 3D"):
         write_poses(target, make_data(n_coords=3), format="coco")
     assert target.read_text() == "original"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.json"]  # no temp file left

@@ -41,7 +41,16 @@ from typing import Any
 
 import numpy as np
 
-from synsp.errors import FormatError, InputFileError, InputNotFoundError, OptionError, ShapeError, SynspError, check_fps
+from synsp.errors import (
+    FormatError,
+    InputFileError,
+    InputNotFoundError,
+    OptionError,
+    OutputError,
+    ShapeError,
+    SynspError,
+    check_fps,
+)
 from synsp.formats.posedata import PoseData, first_entry, load_json, numpy_failure, scores_to_missing
 
 
@@ -66,26 +75,28 @@ class Format:
     holds_missing: bool = True  # False: the writer fills gaps (the file's users expect no blanks)
     holds_filled: bool = True  # False: no room for PoseData.filled; filled values look measured
     motion: bool = False  # joint rotations: the module also has read_motion / write_motion (formats.motion)
+    coords: tuple[int, ...] = (2, 3)  # the coordinate counts its writer takes (checked before refining)
+    one_track: bool = False  # its writer takes one person (a TRC, a C3D: one file per track)
 
 
 FORMATS: dict[str, Format] = {
-    "npz": Format("synsp.formats.arrays", (".npz",)),
-    "npy": Format("synsp.formats.arrays", (".npy",), holds_filled=False),
+    "npz": Format("synsp.formats.arrays", (".npz",), coords=(2, 3, 4)),  # 4: x, y, z and a confidence
+    "npy": Format("synsp.formats.arrays", (".npy",), holds_filled=False, coords=(2, 3, 4)),
     "csv": Format("synsp.formats.csv", (".csv", ".tsv", ".txt")),
     "mmpose": Format("synsp.formats.mmpose", (".json",)),
     "alphapose": Format("synsp.formats.alphapose", (".json",)),  # before coco: its results are COCO's too
-    "coco": Format("synsp.formats.coco", (".json",)),
+    "coco": Format("synsp.formats.coco", (".json",), coords=(2,)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
-    "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False),
-    "openpose": Format("synsp.formats.openpose", ()),  # a folder: see detect_format
+    "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False, coords=(3,), one_track=True),
+    "openpose": Format("synsp.formats.openpose", (), coords=(2,)),  # a folder: see detect_format
     # before sleap: a .h5 made elsewhere is written as DLC's
-    "dlc": Format("synsp.formats.dlc", (".csv", ".h5"), holds_filled=False),
+    "dlc": Format("synsp.formats.dlc", (".csv", ".h5"), holds_filled=False, coords=(2,)),
     # analysis HDF5, told from DLC's h5 by its datasets
-    "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False),
-    "anipose": Format("synsp.formats.anipose", (".csv",), holds_filled=False),
+    "sleap": Format("synsp.formats.sleap", (".h5",), holds_filled=False, coords=(2,)),
+    "anipose": Format("synsp.formats.anipose", (".csv",), holds_filled=False, coords=(3,), one_track=True),
     # Kaggle's sign-language landmarks, one row per point per frame; told by its type, landmark_index columns
     "kaggle": Format("synsp.formats.kaggle", (".csv", ".parquet"), holds_filled=False),
-    "c3d": Format("synsp.formats.c3d", (".c3d",)),
+    "c3d": Format("synsp.formats.c3d", (".c3d",), coords=(3,), one_track=True),
     "bvh": Format("synsp.formats.bvh", (".bvh",), writable=False, motion=True),
     "smpl": Format("synsp.formats.smpl", (".npz",), writable=False, motion=True),
 }
@@ -290,12 +301,32 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
     if not isinstance(data, PoseData):
         raise ShapeError(f"data must be a PoseData, got {type(data).__name__}")
     data.validate(f"{path}: data")
+    fmt = writable_format(path, data, format=format)
+    _module(fmt, path).write(path, data, fmt=fmt)
+
+
+def writable_format(path: str | os.PathLike, data: PoseData, *, format: str | None = None) -> str:
+    """The format :func:`write_poses` writes ``data`` to ``path`` in, once checked that it can:
+    a writable format, taking ``data``'s coordinate and track counts,
+    and no file where ``path`` needs a folder. ``synsp refine`` asks before refining, so a wrong
+    OUT fails at once, not after the work (OptionError / OutputError, one line)."""
+    path = Path(path)
     fmt = format if format is not None else format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
         why = " (positions do not determine joint rotations; synsp refine writes it from a file of its kind)" \
             if fmt in FORMATS and FORMATS[fmt].motion else ""
         raise OptionError(f"{path}: cannot write format {fmt!r}{why}; writable: {', '.join(_writable())}")
-    _module(fmt, path).write(path, data, fmt=fmt)
+    kind, (tracks, coords) = FORMATS[fmt], data.poses.shape[::3]
+    if coords not in kind.coords:
+        raise OutputError(f"{path}: a {fmt} file holds {' or '.join(map(str, kind.coords))}D poses; these are "
+                          f"{coords}D (name another format: --format, or another extension)")
+    if kind.one_track and tracks != 1:
+        raise OutputError(f"{path}: a {fmt} file holds one person; these are {tracks} tracks (write a .npz, or "
+                          "one file per track)")
+    folder = next((parent for parent in path.parents if parent.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise OutputError(f"{path}: {folder} is a file, not a folder")
+    return fmt
 
 
 def format_for_writing(path: Path, data: PoseData) -> str:
@@ -313,5 +344,6 @@ def format_for_writing(path: Path, data: PoseData) -> str:
     return writable[0] if writable else names[0]
 
 
-__all__ = ["FORMATS", "Format", "PoseData", "detect_format", "format_for_writing", "read_poses", "write_poses",
+__all__ = ["FORMATS", "Format", "PoseData", "detect_format", "format_for_writing", "read_poses", "writable_format",
+           "write_poses",
            "scores_to_missing"]

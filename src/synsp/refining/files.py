@@ -40,7 +40,7 @@ from synsp.errors import (
 )
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
-from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, write_poses
+from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
@@ -225,6 +225,7 @@ def refine_file(
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
     as_read = data  # as the file holds it: what a single frame is written back as
+    writable_format(dst, as_read, format=out_format)  # a wrong OUT fails now, not after the work
     data, depth = file_channels.holistic_depth(data, space, layout, sides is not None)  # z: written back as read
     normalised = data.poses
     if sides is not None:  # before the third channel is read: a score beside pixels is told from a z
