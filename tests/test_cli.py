@@ -315,6 +315,19 @@ def test_zeros_written_for_joints_not_found_are_missing(tmp_path, capsys):
     assert np.abs(out.poses[0, 10:13, 4] - truth[10:13, 4]).max() < 30  # filled near the truth, not pulled to 0
 
 
+def test_a_frame_not_found_comes_back_as_the_zeros_it_came_as(tmp_path, capsys):
+    """A frame of (0, 0) (nobody found) is left out, and written back as (0, 0), the input's own mark,
+    not as NaN (audit: an OpenPose-style array came back with NaN that 0-expecting tools choke on)."""
+    poses = jittery(n_coords=2) * 0.3 + 400.0
+    poses[20] = 0.0
+    src, dst = tmp_path / "zeros.npy", tmp_path / "out.npy"
+    np.save(src, poses.astype(np.float32))
+    assert main(["refine", str(src), str(dst), "--method", "savgol"]) == 0
+    assert "left out" in capsys.readouterr().out
+    out = np.load(dst)
+    assert np.isfinite(out).all() and (out[20] == 0).all() and (out[19] != 0).all()
+
+
 def test_a_constant_third_channel_is_refined_in_2d_and_kept(tmp_path, capsys):
     """x, y with a padded z = 0 (or a fixed score): no body has one depth everywhere, so x, y
     are refined as a 2D pose and the channel comes back as it was (it used to ask for --space)."""

@@ -290,13 +290,13 @@ def refine_file(
         notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "
                  f"{'SmoothNet' if target is not None else method} alone, as joints of no layout"
                  for note in notes or [f"layout: {name}"]]
-    rejected = (guessed_layout(poses, target) if name is None and target is not None and not own
-                and layout is None and data.layout is None else None)
-    if rejected is not None:  # the joint count of a known layout, in another order
+    rejected = layout or (guessed_layout(poses, target) if name is None and target is not None and not own
+                          and data.layout is None else None)
+    if rejected is not None and name is None:  # the joint count of a known layout, in another order
         notes = [f"layout: {j_count} joints, as many as {rejected}'s, but their bones are "
                  f"{tree_excess(poses, rejected):.1f} times the shortest tree through them (at most "
-                 f"{TREE_EXCESS[c_count]} for {rejected}'s order): another order; refined by SmoothNet, "
-                 f"which works on any joints (--layout {rejected} if they do follow it)"]
+                 f"{TREE_EXCESS[c_count]} for {rejected}'s order): another order; refined by SmoothNet, which works "
+                 "on any joints" + (" (is --layout right?)" if layout else f" (--layout {rejected} if they follow it)")]
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
@@ -347,6 +347,7 @@ def refine_file(
     gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
+    out = np.where((zeros & ~np.isfinite(out).all(-1))[..., None], 0, out)  # not found, not filled: as it came
     written = file_channels.written_channels(out if sides is None else from_pixels(out, sides, normalised), depth,
                                              confidence)
     if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)

@@ -39,7 +39,7 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
     else the one known layout with J joints (:func:`guessed_layout`), if the poses' bones fit it
     (:func:`synsp.skeleton.follows_layout`). Returns a name of ``LAYOUTS``, or None when nothing
-    needs one (filters) or nothing fits (the networks then use SmoothNet alone); ``LayoutError``
+    needs one (filters) or nothing fits, ``given`` included (the networks then use SmoothNet alone); ``LayoutError``
     for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
     if given is not None and not given.strip():
         raise LayoutError(f"{flag} is empty; name a layout or leave it out")
@@ -57,6 +57,8 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     if len(LAYOUTS[name].joints) != j:
         has = f"{where} has" if given else "its poses have"
         raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+    if given is not None and guess is not None and not follows_layout(poses, name):
+        return None  # the bones do not fit the layout told (H36M's joints as COCO's: 94 mm off, audit): a network's own
     return name
 
 
