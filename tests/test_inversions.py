@@ -53,6 +53,22 @@ def test_an_exchanged_arm_keeps_its_own_bones_and_is_undone(clip):
     assert undone.sum() == 30  # two pairs over 15 frames
 
 
+def test_one_joint_gone_astray_beyond_its_partner_is_not_exchanged_with_it(clip):
+    """A right elbow put 0.3 body sizes beyond the left one for 14 frames (another person's elbow)
+    jumps less, exchanged with its partner, than kept: the pair's pass read an exchange, and the
+    left elbow, right all along, took its error (audit: a BODY-25 `jitter` clip, 0.7 -> 218 px).
+    An exchange moves both joints at its jumps; here the left elbow stays on its path at both."""
+    left, right = (H36M17.joints.index(f"{side}_elbow") for side in ("left", "right"))
+    side = clip[..., [0, 1]]  # a front view in 2D
+    x = side.copy()
+    away = x[60:74, left] - x[60:74, right]
+    x[60:74, right] = x[60:74, left] + 0.3 * 1700 * away / np.linalg.norm(away, axis=-1, keepdims=True)
+    marked = inversions(x, H36M17.left_right, H36M17.bones)
+    assert not marked[:, H36M17.left_right.index((left, right))].any()
+    swapped = exchanged(side, slice(60, 74), [left], [right])  # both moved: an exchange, still read
+    assert inversions(swapped, H36M17.left_right, H36M17.bones)[:, H36M17.left_right.index((left, right))].sum() == 14
+
+
 def test_an_exchange_from_a_crossing_is_found_from_there_not_from_the_first_frame(clip):
     """Seen from the side, a walk's knees cross; exchanged from a crossing (frame 15) up to a jump
     (frame 22), the Viterbi pass ran the exchange back to the clip's first frame, which the bone

@@ -170,9 +170,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
-    if layout is None and method in NETWORKS:  # told once from every frame, as a file's: a short span shows little
-        layout = input_layout(x, None, None, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
-                                                                  options.get("device")))
+    if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
+        layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
+                                                                    options.get("device")), "layout", fit_given=True)
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     cuts = [track_segments(track) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)

@@ -70,6 +70,7 @@ from synsp.refining.summary import (
     joint_groups,
     joint_names,
     layout_notes,
+    other_order_note,
     single_frame_summary,
     summarize,
     summary_unit,
@@ -281,7 +282,7 @@ def refine_file(
     partial = data.partial_layout()  # a layout's joints, then markers of the file's own (Pose2Sim's augmented)
     laid = len(LAYOUTS[partial].joints) if partial is not None and layout in (None, partial) else j_count
     name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
-                        None if own else target)
+                        None if own else target, fit_given=True)
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
     route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
     notes = list(route)
@@ -292,11 +293,9 @@ def refine_file(
                  for note in notes or [f"layout: {name}"]]
     rejected = layout or (guessed_layout(poses, target) if name is None and target is not None and not own
                           and data.layout is None else None)
-    if rejected is not None and name is None:  # the joint count of a known layout, in another order
-        notes = [f"layout: {j_count} joints, as many as {rejected}'s, but their bones are "
-                 f"{tree_excess(poses, rejected):.1f} times the shortest tree through them (at most "
-                 f"{TREE_EXCESS[c_count]} for {rejected}'s order): another order; refined by SmoothNet, which works "
-                 "on any joints" + (" (is --layout right?)" if layout else f" (--layout {rejected} if they follow it)")]
+    if rejected is not None and name != rejected:  # the joint count of a known layout, in another order
+        notes = [other_order_note(j_count, rejected, name, tree_excess(poses, rejected), TREE_EXCESS[c_count],
+                                  layout is not None), *(notes if name else [])]
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "

@@ -32,19 +32,24 @@ def layout_name(layout: str | Layout | None) -> str | None:
 
 
 def input_layout(poses: np.ndarray, declared: str | None, given: str | None, where: str | os.PathLike,
-                guess: str | None, flag: str = "--layout") -> str | None:
+                guess: str | None, flag: str = "--layout", fit_given: bool = False) -> str | None:
     """The joint layout of ``poses`` (..., J, C) read from ``where``: ``given`` (--layout), else
     ``declared`` (the file's), else ``guess`` (the network's layout) when the joint counts agree
     (17 joints: COCO's, H36M's or MPI-INF-3DHP's order, whichever the poses follow, :func:`seventeen_joint_layout`;
     22 joints: the Bandai mocap's or SMPL's body, :func:`twenty_two_joint_layout`),
     else the one known layout with J joints (:func:`guessed_layout`), if the poses' bones fit it
     (:func:`synsp.skeleton.follows_layout`). Returns a name of ``LAYOUTS``, or None when nothing
-    needs one (filters) or nothing fits, ``given`` included (the networks then use SmoothNet alone); ``LayoutError``
+    needs one (filters) or nothing fits (the networks then use SmoothNet alone); with ``fit_given``
+    (asked once of a whole file or array: a 3-frame span shows too little), ``given`` too is told
+    from the poses when its bones do not fit them; ``LayoutError``
     for an unknown layout or one whose joint count is not J, naming ``flag`` when ``given`` is wrong."""
     if given is not None and not given.strip():
         raise LayoutError(f"{flag} is empty; name a layout or leave it out")
     name = given or declared
     j = poses.shape[-2]
+    if fit_given and given in LAYOUTS and guess is not None and len(LAYOUTS[given].joints) == j \
+            and not follows_layout(poses, given):
+        name = None  # the bones do not fit the layout told (H36M's joints told as COCO's: 94 mm off): told from them
     if name is None and guess is not None:
         name = guessed_layout(poses, guess)
         if name is not None and not follows_layout(poses, name):
@@ -57,8 +62,6 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
     if len(LAYOUTS[name].joints) != j:
         has = f"{where} has" if given else "its poses have"
         raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
-    if given is not None and guess is not None and not follows_layout(poses, name):
-        return None  # the bones do not fit the layout told (H36M's joints as COCO's: 94 mm off, audit): a network's own
     return name
 
 

@@ -221,6 +221,17 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
                if checkpoint is None and model not in (None, default_model(method, "2d")) else "")]
 
 
+def other_order_note(j_count: int, rejected: str, name: str | None, excess: float, limit: float,
+                     told: bool) -> str:
+    """The line saying poses of ``rejected``'s joint count do not follow its order (their bones
+    ``excess`` times the shortest tree through them, above ``limit``) and what refined them:
+    ``name``'s route when their bones tell it, else SmoothNet; ``told``: ``rejected`` came from --layout."""
+    then = f"they follow {name}'s, refined as such" if name else "refined by SmoothNet, which works on any joints"
+    hint = " (is --layout right?)" if told else f" (--layout {rejected} if they follow it)"
+    return (f"layout: {j_count} joints, as many as {rejected}'s, but their bones are {excess:.1f} times the shortest "
+            f"tree through them (at most {limit} for {rejected}'s order): another order; {then}{hint}")
+
+
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
                       c_count: int, scaled: tuple[float, str] | None = None) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull, mm in 3D
