@@ -123,6 +123,13 @@ def test_a_wrong_output_fails_before_the_refinement(tmp_path, capsys, monkeypatc
     one_error_line(capsys, needle)
 
 
+def test_a_shape_error_names_the_files_own_shape(tmp_path, capsys):
+    """Not the (V, T, J, C) it is read into (audit: "(1, 195, 17, 1)" for a (195, 17, 1) file)."""
+    np.save(tmp_path / "one.npy", np.ones((195, 17, 1)))
+    assert main(["refine", str(tmp_path / "one.npy"), str(tmp_path / "out.npy")]) == 2
+    one_error_line(capsys, "got shape (195, 17, 1)")
+
+
 def _npy_rank2(path):
     np.save(path, np.zeros((10, 3)))
 

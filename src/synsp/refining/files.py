@@ -220,11 +220,12 @@ def refine_file(
     data = read_poses(src, format=fmt, fps=fps, **read_options)
     v_count, t_count, j_count, c_count = data.poses.shape
     four = c_count == 4 and data.format in UNDECLARED and data.scores is None  # x, y, z plus a confidence
+    shape = data.poses.shape[data.extra.get("arrays", {}).get("rank") == 3:]  # the file's own, for messages
     if t_count == 0:
-        raise ShapeError(f"{src}: no frames: the file holds no data rows (poses of shape {data.poses.shape})")
+        raise ShapeError(f"{src}: no frames: the file holds no data rows (poses of shape {shape})")
     if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
-                         f"(or 4: x, y, z and a confidence), got shape {data.poses.shape}")
+                         f"(or 4: x, y, z and a confidence), got shape {shape}")
     as_read = data  # as the file holds it: what a single frame is written back as
     writable_format(dst, as_read, format=out_format)  # a wrong OUT fails now, not after the work
     data, depth = file_channels.holistic_depth(data, space, layout, sides is not None)  # z: written back as read
