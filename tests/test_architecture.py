@@ -26,7 +26,7 @@ CORE = {"errors", "skeleton", "sequence", "channels", "metrics", "config", "path
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
-            "refining.motion", "refining.file_channels", "refining.files", "refining.batch"}
+            "refining.motion", "refining.file_channels", "refining.files", "refining.batch", "refining.second_trial"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -52,6 +52,7 @@ ALLOWED = {
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
                      "refining.files", "inference"},
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files"},
+    "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {"refining.motion",
                                                                                                    "refining.file_channels"},
 }

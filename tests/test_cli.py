@@ -151,7 +151,7 @@ BAD_INPUTS = {
     "missing file": ("nope.npz", None, [], ["nope.npz", "no such file"]),
     "wrong extension": ("poses.xyz", lambda p: p.write_text("1 2 3"), [], ["poses.xyz", "extension"]),
     "npy of wrong rank": ("bad.npy", _npy_rank2, [], ["bad.npy", "(10, 3)"]),
-    "five channels": ("c5.npy", _c5, [], ["c5.npy", "(1, 10, 17, 5)"]),
+    "five channels": ("c5.npy", _c5, [], ["c5.npy", "(10, 17, 5)"]),
     "fourth channel not a score": ("c4.npy", lambda p: np.save(p, np.full((10, 17, 4), 7.0)), [],
                                    ["c4.npy", "fourth channel"]),
     "corrupt json": ("bad.json", _corrupt_json, [], ["bad.json", "JSON"]),

@@ -4,6 +4,8 @@ JSON formats, MediaPipe and BVH are in test_formats_json.py.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -283,8 +285,16 @@ def test_csv_columns_of_the_users_own_are_written_back_in_their_rows(tmp_path):
     by_row = {(r["track"], r["frame"]): r for r in table}
     assert by_row[("1", "3")]["time_s"] == "1.1000" and by_row[("1", "3")]["note"] == "take 1, row 3"
     assert by_row[("0", "0")]["note"] == "take 0, row 0"
-    assert by_row[("1", "2")]["time_s"] == "" and by_row[("1", "2")]["note"] == ""
+    assert ("1", "2") not in by_row and len(table) == 9  # the file's rows, in its order
+    assert [(r["track"], r["frame"]) for r in table][:6] == [("0", str(f)) for f in range(5)] + [("1", "0")]
     np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)
+    poses = data.poses.copy()
+    poses[1, 2] = poses[1, 1]  # a value added where the file had no row (a gap filled): a row for it
+    write_poses(tmp_path / "filled.csv", dataclasses.replace(data, poses=poses))
+    with open(tmp_path / "filled.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    assert [(r["track"], r["frame"]) for r in table][5:9] == [("1", "0"), ("1", "1"), ("1", "2"), ("1", "3")]
+    assert table[7]["time_s"] == "" and table[7]["note"] == ""
 
 
 @pytest.mark.parametrize("suffix", ["visibility", "likelihood", "conf", "Score"])
@@ -314,3 +324,20 @@ def test_csv_saved_on_windows_keeps_its_line_endings_and_bom(tmp_path):
     assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")
     assert excel.startswith(b"\xef\xbb\xbfframe,") and excel.count(b"\r\n") == excel.count(b"\n") == 6
     assert excel[3:].replace(b"\r\n", b"\n") == plain
+
+
+def test_a_csv_listed_frame_by_frame_comes_back_in_its_rows_and_columns_order(tmp_path):
+    """``frame, track`` columns, rows frame after frame, a second person from frame 3 on: written back
+    with the same keys in the same order (audit: the columns came back swapped, the rows grouped by
+    track, and empty rows added for the second person's first frames)."""
+    rows = ["frame,track,nose_x,nose_y,neck_x,neck_y"]
+    for frame in range(8):
+        for track in (0, 1) if frame >= 3 else (0,):
+            rows.append(f"{frame},{track},{10 + frame},{20 + 5 * track},{30 + frame},{40 + 5 * track}")
+    (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "people.csv")
+    write_poses(tmp_path / "out.csv", data)
+    written = (tmp_path / "out.csv").read_text().splitlines()
+    assert written[0].startswith("frame,track,")
+    assert [line.split(",")[:2] for line in written[1:]] == [line.split(",")[:2] for line in rows[1:]]
+    np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)

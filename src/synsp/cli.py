@@ -30,6 +30,7 @@ _KEEP = {"keep": "symmetric", "keep-all": True, "model": False}
 def _cmd_refine(args: argparse.Namespace) -> int:
     from synsp.refining.batch import is_batch, refine_batch
     from synsp.refining.files import refine_file
+    from synsp.refining.second_trial import check_not_a_second_trial
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
@@ -44,37 +45,9 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                               log=lambda line: print(line, file=sys.stderr), **options)
         print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
         return 2 if report.failed else 0
-    _check_not_a_second_trial(Path(args.input), args.output)
+    check_not_a_second_trial(Path(args.input), args.output)
     print(refine_file(args.input, args.output, force=args.force, **options))
     return 0
-
-
-def _check_not_a_second_trial(src: Path, dst: Path | None) -> None:
-    """Refuse, ``--force`` or not, an OUT that is another trial's TRC: OUT is optional for a TRC, so
-    an unquoted ``synsp refine *.trc`` in a folder of two trials reads as IN OUT, and ``--force``
-    (which the "exists" error suggests) would overwrite the second trial's data. An earlier output
-    of IN is replaced: named after IN (``trial_filt_synsp.trc``), or IN's frames and markers within a
-    tenth of the body's size of IN's."""
-    if dst is None or not dst.is_file() or src.suffix.lower() != ".trc" or dst.suffix.lower() != ".trc":
-        return
-    after = dst.stem[len(src.stem):len(src.stem) + 1]
-    if dst.stem.startswith(src.stem) and after and not after.isalnum():
-        return
-    import numpy as np
-
-    from synsp.formats import read_poses
-    from synsp.sequence import body_size
-
-    try:
-        ours, theirs = read_poses(src).poses, read_poses(dst).poses
-    except (SynspError, ValueError, OSError):
-        ours = theirs = None
-    if ours is not None and ours.shape == theirs.shape and \
-            np.nanmedian(np.linalg.norm(ours - theirs, axis=-1)) < 0.1 * body_size(ours[0]):
-        return
-    raise OutputExistsError(f"{dst} is another TRC file, not IN's earlier output (a second trial, from an unquoted "
-                            f"*.trc?); to refine every trial: synsp refine '{src.parent / '*.trc'}' OUTDIR; to "
-                            f"replace {dst.name}, delete it first")
 
 
 def _cmd_stream(args: argparse.Namespace) -> None:

@@ -15,9 +15,10 @@ order or some of them (Pose2Sim's 22 HALPE_26 markers), matched as the TRC reade
 names (:func:`synsp.formats.trc.match_markers`), read as that layout's joints, NaN for the
 joints the file lacks, and the writer puts back the file's own columns in its order. ``.tsv`` files are tab-separated.
 
-The writer emits ``track`` (when there are track ids or several tracks), ``frame``, then per
-joint its coordinates, score and filled flag, and one row for every (track, frame), so the table reads
-back to exactly the same arrays; the file's other columns follow, empty in a row it lacked.
+The writer emits ``track`` (when there are track ids or several tracks) and ``frame`` in the file's
+order, then per joint its coordinates, score and filled flag, and the file's rows in its order (by
+frame or by track), plus a row wherever a value was added; the file's other columns follow. A table
+made elsewhere gets one row for every (track, frame), which reads back to the same arrays.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.csv_rows import other_cells, row_slots, time_column
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -40,9 +42,6 @@ _SCORE = re.compile(r"^(.+)_(score|conf|confidence|visibility|likelihood)$", re.
 _FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
 _TRACK_COLUMNS = ("track", "track_id", "person")
 _FRAME_COLUMNS = ("frame", "frame_id")
-# A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
-_TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
-                 "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
 
 
 def _delimiter(path: Path) -> str:
@@ -257,14 +256,17 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
+    if track_col is not None:  # the rows' order and the key columns', written back so
+        extra["csv"].update(rows=np.stack([v_index, t_index]),
+                            frame_first=frame_col is not None and frame_col < track_col)
     if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
         extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
     used = set(wanted)
     others = [c for c in range(len(header)) if c not in used]
     if others:
-        extra["csv"]["others"] = _other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
+        extra["csv"]["others"] = other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
                                               v_index, t_index)
-        extra["csv"].update(_times(extra["csv"]["others"], v_index, t_index, n_frames))
+        extra["csv"].update(time_column(extra["csv"]["others"], v_index, t_index, n_frames))
     layout = match_layout(joints)
     matched = match_markers(joints) if layout is None else None
     if matched is not None and None not in matched[1]:  # a layout's joints, some absent or in another order
@@ -275,39 +277,6 @@ def read(path: Path) -> PoseData:
     return PoseData(poses=poses, scores=scores, layout=layout,
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
-
-
-def _other_cells(body: list, others: list[int], header: list[str], delimiter: str, shape: tuple[int, int],
-                 v_index: np.ndarray, t_index: np.ndarray) -> dict:
-    """The file's columns ``others`` that are no joint's, track's or frame's: their names and a
-    (V, T) array of each row's cells (a tuple of texts; None for a (track, frame) the file lacks)."""
-    cells = np.full(shape, None, dtype=object)
-    for row, v, t in zip(body, v_index, t_index):
-        row = row if isinstance(row, list) else row.split(delimiter)
-        cells[v, t] = tuple(row[c] for c in others)
-    return {"names": [header[c] for c in others], "cells": cells}
-
-
-def _times(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames: int) -> dict:
-    """``{"times", "time_decimals"}`` (seconds per frame, the digits written after the point) from a
-    time column among ``others`` (:func:`_other_cells`); {} when there is none, or a cell is no
-    number, or two rows of one frame (two tracks) differ (no one time per frame to refine by)."""
-    names = [name.strip().lower() for name in others["names"]]
-    column = next((k for k, name in enumerate(names) if name in _TIME_COLUMNS), None)
-    if column is None:
-        return {}
-    texts = [cells[column] for cells in others["cells"][v_index, t_index].tolist()]  # the rows' cells
-    try:
-        values = np.array([float(text) for text in texts])
-    except ValueError:  # a clock time (12:00:01.5), a date: not seconds
-        return {}
-    times = np.full(n_frames, np.nan)
-    times[t_index] = values
-    if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
-        return {}
-    scale = _TIME_COLUMNS[names[column]]
-    decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
-    return {"times": (times * scale).tolist(), "time_decimals": min(decimals + round(-np.log10(scale)), 12)}
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
@@ -370,7 +339,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     table = np.concatenate(parts, axis=-1).reshape(n_tracks * n_frames, n_joints * len(formats))
     delimiter = _delimiter(path)
     row_format = delimiter.join(formats * n_joints)
-    keys = [(f"{track_ids[v]}{delimiter}" if with_track else "") + f"{_text(frame_ids[t], delimiter)}{delimiter}"
+    first = data.extra.get("csv", {}).get("frame_first") and with_track
+    if first:
+        header[:2] = header[1::-1]
+    keys = [(f"{_text(frame_ids[t], delimiter)}{delimiter}{track_ids[v]}{delimiter}" if first else
+             (f"{track_ids[v]}{delimiter}" if with_track else "") + f"{_text(frame_ids[t], delimiter)}{delimiter}")
             for v in range(n_tracks) for t in range(n_frames)]
     numbers = "\n".join(row_format % tuple(row) for row in table.tolist())
     numbers = numbers.replace("nan", "")  # only a missing value's repr says "nan"; it is an empty cell
@@ -381,6 +354,8 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
         blank = ("",) * len(others["names"])
         lines = [line + "".join(delimiter + _text(cell, delimiter) for cell in (cells or blank))
                  for line, cells in zip(lines, others["cells"].ravel().tolist())]
+    lines = [lines[slot] for slot in row_slots(data, n_tracks, n_frames)]
     text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
     with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("csv"))) as f:  # as read
         f.write(text)
+

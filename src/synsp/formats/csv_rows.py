@@ -1,0 +1,60 @@
+"""A pose CSV's own rows and columns, written back as read: its other columns' cells (a time
+stamp, a note), the frames' times they give, and the order of its rows (:mod:`synsp.formats.csv`)."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.formats.posedata import PoseData
+
+__all__ = ["other_cells", "time_column", "row_slots"]
+
+# A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
+_TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
+                 "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
+
+
+def other_cells(body: list, others: list[int], header: list[str], delimiter: str, shape: tuple[int, int],
+                v_index: np.ndarray, t_index: np.ndarray) -> dict:
+    """The file's columns ``others`` that are no joint's, track's or frame's: their names and a
+    (V, T) array of each row's cells (a tuple of texts; None for a (track, frame) the file lacks)."""
+    cells = np.full(shape, None, dtype=object)
+    for row, v, t in zip(body, v_index, t_index):
+        row = row if isinstance(row, list) else row.split(delimiter)
+        cells[v, t] = tuple(row[c] for c in others)
+    return {"names": [header[c] for c in others], "cells": cells}
+
+
+def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames: int) -> dict:
+    """``{"times", "time_decimals"}`` (seconds per frame, the digits written after the point) from a
+    time column among ``others`` (:func:`other_cells`); {} when there is none, or a cell is no
+    number, or two rows of one frame (two tracks) differ (no one time per frame to refine by)."""
+    names = [name.strip().lower() for name in others["names"]]
+    column = next((k for k, name in enumerate(names) if name in _TIME_COLUMNS), None)
+    if column is None:
+        return {}
+    texts = [cells[column] for cells in others["cells"][v_index, t_index].tolist()]  # the rows' cells
+    try:
+        values = np.array([float(text) for text in texts])
+    except ValueError:  # a clock time (12:00:01.5), a date: not seconds
+        return {}
+    times = np.full(n_frames, np.nan)
+    times[t_index] = values
+    if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
+        return {}
+    scale = _TIME_COLUMNS[names[column]]
+    decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
+    return {"times": (times * scale).tolist(), "time_decimals": min(decimals + round(-np.log10(scale)), 12)}
+
+
+def row_slots(data: PoseData, n_tracks: int, n_frames: int) -> list[int]:
+    """The rows to write, as slots ``track * n_frames + frame``: the file's own in its order (by
+    frame or by track) and those where a value was added; every (track, frame) for a table the
+    reader did not make, or of another shape."""
+    rows = data.extra.get("csv", {}).get("rows")
+    if rows is None or len(rows[0]) == 0 or rows[0].max() >= n_tracks or rows[1].max() >= n_frames:
+        return list(range(n_tracks * n_frames))
+    kept = np.isfinite(np.asarray(data.poses, np.float64)).any(axis=(2, 3)).ravel()
+    kept[rows[0] * n_frames + rows[1]] = True
+    slots = np.flatnonzero(kept)
+    by_frame = np.all(np.diff(rows[1]) >= 0)  # the file listed frame after frame
+    return (slots[np.lexsort((slots // n_frames, slots % n_frames))] if by_frame else slots).tolist()
