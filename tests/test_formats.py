@@ -341,3 +341,12 @@ def test_a_csv_listed_frame_by_frame_comes_back_in_its_rows_and_columns_order(tm
     assert written[0].startswith("frame,track,")
     assert [line.split(",")[:2] for line in written[1:]] == [line.split(",")[:2] for line in rows[1:]]
     np.testing.assert_array_equal(read_poses(tmp_path / "out.csv").poses, data.poses)
+
+
+def test_csv_cells_that_say_missing_as_r_or_excel_write_it_are_missing(tmp_path):
+    """R's write.csv writes NA, Excel #N/A (audit: refused as "not a number")."""
+    rows = ["frame,nose_x,nose_y,neck_x,neck_y"] + [f"{t},{10 + t},20,{30 + t},40" for t in range(6)]
+    rows[3], rows[4] = "2,NA,NA,32,40", "3,#N/A,#N/A,33,40"
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n")
+    poses = read_poses(tmp_path / "r.csv").poses[0]
+    assert np.isnan(poses[2:4, 0]).all() and np.isfinite(poses[:, 1]).all()

@@ -48,9 +48,13 @@ def _delimiter(path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
+# Cells that say "missing" as R (NA), Excel (#N/A) and other tools write it (pandas' own reader reads them so)
+_MISSING = {"", "na", "n/a", "#n/a", "null", "none", "-nan"}
+
+
 def _number(text: str, where: str) -> float:
     text = text.strip()
-    if text == "":
+    if text.lower() in _MISSING:
         return float("nan")
     try:
         return float(text)
