@@ -269,7 +269,7 @@ def read(path: Path) -> PoseData:
     others = [c for c in range(len(header)) if c not in used]
     if others:
         extra["csv"]["others"] = other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
-                                              v_index, t_index)
+                                             v_index, t_index)
         extra["csv"].update(time_column(extra["csv"]["others"], v_index, t_index, n_frames))
     layout = match_layout(joints)
     matched = match_markers(joints) if layout is None else None
@@ -362,4 +362,3 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     text = "\n".join([delimiter.join(_text(name, delimiter) for name in header)] + lines) + "\n"
     with atomic_path(path) as tmp, open(tmp, "w", **text_options(data.extra.get("csv"))) as f:  # as read
         f.write(text)
-

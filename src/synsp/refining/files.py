@@ -157,8 +157,8 @@ def refine_file(
     -------
     RefineSummary; the written file holds poses (V, T, J, C) shaped like the input's, in
     its unit, NaN where a track was not yet / no longer detected or has no joint detected in
-    a frame (the person hidden: no instance is written for it), and ``filled`` (V, T, J)
-    flags where values were filled in.
+    a frame (the person hidden: no instance is written for it; (0, 0) where the input said so),
+    and ``filled`` (V, T, J) flags where values were filled in.
 
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
     for bad input; nothing is written then.
