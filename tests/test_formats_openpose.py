@@ -187,3 +187,29 @@ def test_one_frame_file_given_for_the_folder_names_the_folder(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "one frame of an OpenPose run" in err
     assert f"give its folder, {frame.parent}" in err and not (tmp_path / "out.json").exists()
+
+
+def test_a_ctrl_c_while_the_folders_are_swapped_leaves_the_old_one_in_place(tmp_path, monkeypatch):
+    """Interrupted between moving the old output folder aside and the new one in, the old folder is
+    put back and nothing hidden is left (audit: an empty hidden `.out.old.*` folder was left behind)."""
+    import os
+
+    import synsp.formats.openpose as openpose
+
+    data = read_poses(FIXTURES / "openpose_body25")
+    write_poses(tmp_path / "out", data)
+    before = sorted(p.name for p in (tmp_path / "out").iterdir())
+    moved = []
+
+    def interrupted(src, dst):
+        moved.append(src)
+        if len(moved) == 2:  # the new folder into place
+            raise KeyboardInterrupt
+        os.replace(src, dst)
+
+    monkeypatch.setattr(openpose.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_poses(tmp_path / "out", data)
+    monkeypatch.undo()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -218,6 +218,7 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder gets the usual mode
+    old = None
     try:
         for t in range(n_frames):
             if files[t] is None:  # a frame the input had no file for: none is written
@@ -240,13 +241,14 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
                 people.append(person)
             with open(tmp / files[t], "w", encoding="utf-8") as f:
                 json.dump({**tops[t], "people": people}, f)
-        old = None
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
             os.replace(path, old / path.name)
         os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old)
     finally:
+        if old is not None:  # the folder it replaces: back in place where the new one is not (a Ctrl-C between)
+            if not path.exists() and (old / path.name).exists():
+                os.replace(old / path.name, path)
+            shutil.rmtree(old, ignore_errors=True)
         if tmp.exists():
             shutil.rmtree(tmp)
