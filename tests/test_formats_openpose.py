@@ -213,3 +213,20 @@ def test_a_ctrl_c_while_the_folders_are_swapped_leaves_the_old_one_in_place(tmp_
     monkeypatch.undo()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_an_output_folder_holding_other_files_is_refused_before_the_work(tmp_path, monkeypatch):
+    """Replacing it would delete the user's other files: refused, and at once (audit: after the refinement)."""
+    import synsp.refining.files as files
+    from synsp.refining.files import refine_file
+
+    def never(*args, **kwargs):
+        raise AssertionError("refined before OUT was checked")
+
+    monkeypatch.setattr(files, "refine_file_tracks", never)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="refusing to replace"):
+        refine_file(FIXTURES / "openpose_body25", out, force=True)
+    assert (out / "notes.txt").read_text() == "mine"

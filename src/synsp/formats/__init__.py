@@ -306,10 +306,11 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
 
 
 def writable_format(path: str | os.PathLike, data: PoseData, *, format: str | None = None) -> str:
-    """The format :func:`write_poses` writes ``data`` to ``path`` in, once checked that it can:
-    a writable format, taking ``data``'s coordinate and track counts,
-    and no file where ``path`` needs a folder. ``synsp refine`` asks before refining, so a wrong
-    OUT fails at once, not after the work (OptionError / OutputError, one line)."""
+    """The format :func:`write_poses` writes ``data`` to ``path`` in, once checked that it can: a
+    writable format, taking ``data``'s coordinate and track counts, no file where ``path`` needs a
+    folder, and a target its writer would replace (its module's ``check_target``, if any).
+    ``synsp refine`` asks before refining, so a wrong OUT fails at once, not after the work
+    (OptionError / OutputError / ValueError, one line)."""
     path = Path(path)
     fmt = format if format is not None else format_for_writing(path, data)
     if fmt not in FORMATS or not FORMATS[fmt].writable:
@@ -326,6 +327,9 @@ def writable_format(path: str | os.PathLike, data: PoseData, *, format: str | No
     folder = next((parent for parent in path.parents if parent.exists()), None)
     if folder is not None and not folder.is_dir():
         raise OutputError(f"{path}: {folder} is a file, not a folder")
+    check = getattr(_module(fmt, path), "check_target", None)  # a writer's own refusals (an OpenPose folder's)
+    if check is not None:
+        check(path)
     return fmt
 
 

@@ -181,15 +181,11 @@ def read(path: Path) -> PoseData:
                     format="openpose", extra=extra, filled=filled)
 
 
-def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
-    """Write an OpenPose JSON folder at ``path`` (see the module doc); poses (V, T, J, 2)."""
+def check_target(path: Path) -> None:
+    """Refuse a folder :func:`write` would not replace (ValueError, one line), before any work: it
+    is replaced whole, so only a folder of nothing but frame files, never a meta.json of the user's,
+    nor OpenPose's rendered images or a video written beside its frames, nor a folder inside."""
     path = Path(path)
-    poses = np.asarray(data.poses, dtype=np.float64)
-    n_tracks, n_frames, n_joints, n_coords = poses.shape
-    if n_coords != 2:
-        raise ValueError(f"{path}: OpenPose JSON holds 2D keypoints; poses have C = {n_coords}")
-    # replaced whole, so only a folder of nothing but frame files: never a meta.json of the user's, nor
-    # OpenPose's rendered images or a video written beside its frames, nor a folder inside
     if path.exists() and not (path.is_dir() and (is_openpose_folder(path) or not any(path.iterdir()))):
         raise ValueError(f"{path} exists and is not an OpenPose folder of frame files only; refusing to replace it")
     others = sorted(p.name for p in path.iterdir() if not (p.name.endswith(SUFFIX) and p.is_file())) \
@@ -198,6 +194,16 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
         raise ValueError(f"{path} holds {', '.join(map(repr, others[:3]))}{more} beside its frame files; refusing "
                          "to replace the folder (that would delete them): write elsewhere, or move them out")
+
+
+def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
+    """Write an OpenPose JSON folder at ``path`` (see the module doc); poses (V, T, J, 2)."""
+    path = Path(path)
+    poses = np.asarray(data.poses, dtype=np.float64)
+    n_tracks, n_frames, n_joints, n_coords = poses.shape
+    if n_coords != 2:
+        raise ValueError(f"{path}: OpenPose JSON holds 2D keypoints; poses have C = {n_coords}")
+    check_target(path)
     info = data.extra.get("openpose", {})
     files = info.get("files")
     if files is None or len(files) != n_frames:
