@@ -203,7 +203,7 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
     n_tracks, n_frames, n_joints, n_coords = poses.shape
     if n_coords != 2:
         raise ValueError(f"{path}: OpenPose JSON holds 2D keypoints; poses have C = {n_coords}")
-    check_target(path)
+    # check_target(path) ran in write_poses (formats.writable_format), the one way here
     info = data.extra.get("openpose", {})
     files = info.get("files")
     if files is None or len(files) != n_frames:
