@@ -10,9 +10,9 @@ One run, side by side, so the ratios hold on a busy machine (absolute frames/s d
    PA-MPJPE and Accel on the first ``--val-clips`` clips of the VALIDATION split (`typical`), where the
    defaults were chosen.
 2. Streaming: milliseconds per frame of :class:`MultiPersonStreamingRefiner` for 1, 10 and 50
-   people (lag F - 1), and of the single-person :class:`StreamingRefiner`: int8 with windows
+   people (lag F - 1), and of the single-person :class:`StreamingRefiner`: float32 with windows
    at the offline stride (the default; and without the lookahead of
-   :mod:`synsp.inference.stream_measurements`) or at every frame, float32, and not traced.
+   :mod:`synsp.inference.stream_measurements`) or at every frame, int8, and not traced.
 3. The network alone under each backend: torch float32 / int8 (/ torch.compile with
    ``--compile``), ONNX Runtime float32 / int8.
 4. SWAA: the fast merge against the memory-read floor (one plain pass over the windows), and
@@ -40,20 +40,21 @@ from synsp.inference.swaa import sliding_window_average, taper, window_starts
 
 # SynSP options measured: label -> (model, load_model keywords). "exact" is every window, both
 # keep_convention passes at stride 1, float32. FOUR_LAYER is the default model and options until
-# RESULTS section 15's latest update: the 4-layer network the shipped 1-layer one was distilled from.
-FOUR_LAYER = "SynSP 4-layer (synsp-h36m17-4layer), default options (the default until now)"
+# RESULTS section 15's 1-layer update: the 4-layer network the shipped 1-layer one was distilled from.
+FOUR_LAYER = "SynSP 4-layer (synsp-h36m17-4layer), int8, default options (the default before the 1-layer one)"
 SYNSP_OPTIONS = {
     "SynSP exact (every window, pull stride 1, float32)": ("synsp-h36m17", dict(stride=1, pull_stride=1,
                                                                                  quantize=False)),
-    "SynSP every window (stride 1), int8": ("synsp-h36m17", dict(stride=1)),
+    "SynSP every window (stride 1), int8": ("synsp-h36m17", dict(stride=1, quantize=True)),
     "SynSP stride 2": ("synsp-h36m17", dict(stride=2)),
-    "SynSP default (1 layer, stride 3, tapered merge, pull stride 8, int8)": ("synsp-h36m17", {}),
+    "SynSP default (1 layer, stride 3, tapered merge, pull stride 8, float32)": ("synsp-h36m17", {}),
+    "SynSP default options but int8 (the default until 2026-12-05)": ("synsp-h36m17", dict(quantize=True)),
     "SynSP stride 3, plain mean merge": ("synsp-h36m17", dict(taper=False)),
     "SynSP stride 4": ("synsp-h36m17", dict(stride=4)),
     "SynSP stride 8": ("synsp-h36m17", dict(stride=8)),
     "SynSP one convention pass": ("synsp-h36m17", dict(convention_passes=1)),
-    FOUR_LAYER: ("synsp-h36m17-4layer", {}),
-    "SynSP 4-layer, float32": ("synsp-h36m17-4layer", dict(quantize=False)),
+    FOUR_LAYER: ("synsp-h36m17-4layer", dict(quantize=True)),
+    "SynSP 4-layer, float32": ("synsp-h36m17-4layer", {}),
 }
 
 
@@ -102,11 +103,12 @@ def streaming(args: argparse.Namespace) -> None:
     untraced = load_model("synsp-h36m17", "cpu")
     untraced.trace_below = 0  # streams trace the network (Refiner.trace); this one never runs the trace
     default = load_model("synsp-h36m17", "cpu")
-    models = {f"int8, windows every {default.stride} frames (default)": (default, None, LOOKAHEAD),
-              f"int8, windows every {default.stride} frames, no lookahead": (default, None, 0),
-              "int8, a window every frame (before)": (default, 1, LOOKAHEAD),
-              "float32": (load_model("synsp-h36m17", "cpu", quantize=False), None, LOOKAHEAD),
-              "int8, a window every frame, not traced": (untraced, 1, LOOKAHEAD)}
+    models = {f"float32, windows every {default.stride} frames (default)": (default, None, LOOKAHEAD),
+              f"float32, windows every {default.stride} frames, no lookahead": (default, None, 0),
+              "float32, a window every frame": (default, 1, LOOKAHEAD),
+              "int8 (the default until 2026-12-05)": (load_model("synsp-h36m17", "cpu", quantize=True), None,
+                                                      LOOKAHEAD),
+              "float32, a window every frame, not traced": (untraced, 1, LOOKAHEAD)}
     window = default.window
     print(f"\nStreaming: SynSP, lag {window - 1}, 1 torch thread, {args.stream_frames} frames "
           f"(first {window} not timed), runs interleaved\n")
@@ -170,7 +172,7 @@ def backends(args: argparse.Namespace) -> None:
             Path(tmp, "f.onnx").write_bytes(buffer.getvalue())
             quantize_dynamic(Path(tmp, "f.onnx"), Path(tmp, "q.onnx"), weight_type=QuantType.QInt8)
             sessions["ONNX Runtime int8"] = ort.InferenceSession(Path(tmp, "q.onnx").read_bytes(), options)
-    runs = {"torch float32": lambda: net(x)[2].numpy(), "torch int8 (default)": lambda: int8(x)[2].numpy()}
+    runs = {"torch float32 (default)": lambda: net(x)[2].numpy(), "torch int8": lambda: int8(x)[2].numpy()}
     if args.compile:
         compiled = torch.compile(net)
         with torch.inference_mode():
@@ -178,7 +180,7 @@ def backends(args: argparse.Namespace) -> None:
         runs["torch.compile float32"] = lambda: compiled(x)[2].numpy()
     runs.update({name: (lambda s=sess: s.run(None, {"x": x.numpy()})[2]) for name, sess in sessions.items()})
     with torch.inference_mode():
-        reference = runs["torch float32"]()
+        reference = runs["torch float32 (default)"]()
         best = {name: np.inf for name in runs}
         for _ in range(args.repeats + 2):
             for name, run in runs.items():
@@ -187,7 +189,8 @@ def backends(args: argparse.Namespace) -> None:
         print("| backend | windows/s | x torch float32 | max change, mm |\n|---|---:|---:|---:|")
         for name, run in runs.items():
             change = 1000 * float(np.abs(run() - reference).max())
-            print(f"| {name} | {len(x) / best[name]:,.0f} | {best['torch float32'] / best[name]:.2f} | {change:.2f} |")
+            ratio = best["torch float32 (default)"] / best[name]
+            print(f"| {name} | {len(x) / best[name]:,.0f} | {ratio:.2f} | {change:.2f} |")
 
 
 def swaa(args: argparse.Namespace) -> None:

@@ -85,7 +85,7 @@ def test_streams_trace_and_a_later_quantize_retraces(clip):
     windows = noisy[None, None, :8].astype(np.float32)
     model.quantize()
     np.testing.assert_array_equal(model.refine_windows(windows)["final"],
-                                  load_model("synsp-h36m17", "cpu").refine_windows(windows)["final"])
+                                  load_model("synsp-h36m17", "cpu", quantize=True).refine_windows(windows)["final"])
 
 
 def test_speed_options_are_checked():
@@ -210,7 +210,7 @@ def test_2d_int8_keeps_the_embedding_and_heads_in_float32():
     from torch.ao.nn.quantized.dynamic import Linear as Int8Linear
 
     for name, ends_float in (("synsp-coco17", True), ("synsp-h36m17", False)):
-        network = load_model(name, "cpu").model
+        network = load_model(name, "cpu", quantize=True).model
         linears = {n: m for n, m in network.named_modules() if isinstance(m, (torch.nn.Linear, Int8Linear))}
         ends = [n for n in linears if n.startswith("embedding.") or ".head." in n]
         assert ends and all(isinstance(linears[n], Int8Linear) != ends_float for n in ends)
