@@ -35,7 +35,7 @@ TRACE_BELOW = 64
 # thread: the network's small matrices keep one thread busy but not two, so two batches on two
 # threads beat one batch on both by 1.3-1.5 x, and 256 windows beat 2,048 even on one thread
 # (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
-# the outputs (int8 activations are quantised per batch).
+# the outputs (not even int8 ones, ``quantize=True``, whose activations are quantised per batch).
 BATCH_SIZE = (256, 2048)
 
 

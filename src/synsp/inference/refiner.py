@@ -76,9 +76,9 @@ class Refiner(WindowNetwork):
     Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
     ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
     the stride of keep_convention's first pass, which only measures a median over the clip;
-    ``quantize``, int8 linear layers on the CPU (SynSP by default, :data:`FLOAT_LAYERS` aside; their activations are
-    quantised per batch of windows, so a sequence refined alone and in a batch with others
-    differ a little: 1-2 mm in the tests, a tenth of what refinement moves); ``convention_passes``
+    ``quantize``, int8 linear layers on the CPU (:data:`FLOAT_LAYERS` aside; 1.2-1.3 x faster, off by
+    default: their activations are quantised per batch of windows, so the output moves with the
+    batch, a translation or a unit by up to 1-2 px or mm; :data:`QUANTIZE`); ``convention_passes``
     1 to move the first pass back instead of refining again (not the default: less precise);
     ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`);
     ``network_only``, the bare network as the paper runs it: every step around it off (no error
@@ -182,7 +182,7 @@ class Refiner(WindowNetwork):
         self.quantized = False
         self._traced: torch.jit.ScriptModule | None = None  # see trace()
         self.trace_below = TRACE_BELOW  # batches of fewer windows run traced, once traced (0: never)
-        # The int8 default was measured for SynSP only (section 15); SmoothNet stays float unless asked.
+        # int8 was measured for SynSP only (section 15); SmoothNet stays float unless asked.
         # Measured errors undone before the network (synsp.estimator_errors.measurements; gaps are filled either way),
         # and the 3D root's own trajectory smoothed (ROOT_WINDOW): steps around the network too.
         self.undo_errors = self.smooth_root = True

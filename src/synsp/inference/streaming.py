@@ -10,9 +10,9 @@ then. With ``lag = F - 1`` (the default) that is every window, and the stream eq
 (below), frame for frame, ends included (at a stride > 1, except frame T - F: offline adds a last
 window ending at the last frame, which the stream cuts only when it ends); a smaller lag averages
 fewer windows (lag 0: only the window that ends at t), trading smoothness for latency. (Exactly so
-with a float32 network, ``load_model(..., quantize=False)``: int8 layers quantise their activations
-per batch, and a stream's batch is one window, so with the default int8 network the stream is within
-about a tenth of what refinement moves.) Many people at once: :mod:`synsp.inference.people_stream`.
+with the default float32 network; int8 layers, ``load_model(..., quantize=True)``, quantise their
+activations per batch, and a stream's batch is one window, so with them the stream is within about a
+tenth of what refinement moves.) Many people at once: :mod:`synsp.inference.people_stream`.
 
 Where the stream cannot see the future it differs from offline refinement:
 
