@@ -172,6 +172,7 @@ BAD_INPUTS = {
                        ["kalman", "savgol"]),
     "space for a non-MediaPipe file": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--space", "world"],
                                        ["in.npz", "--space", "MediaPipe"]),
+    "bool array": ("mask.npy", lambda p: np.save(p, jittery() > 500), [], ["mask.npy", "not poses: bool values"]),
     "missing checkpoint": ("in.npz", lambda p: np.savez(p, poses=jittery()),
                            ["--method", "synsp", "--checkpoint", "none.pt"], ["none.pt"]),
 }
@@ -188,6 +189,18 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, case)
     assert main(["refine", str(src), str(out), *method, *extra]) == 2
     one_error_line(capsys, *needles)
     assert not out.exists() and not out.parent.exists()
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int64])
+def test_integer_input_is_written_as_float32_as_the_python_api_gives_it(tmp_path, capsys, dtype):
+    """README: integers come back as float32 (audit: the CLI wrote float64, synsp.refine float32)."""
+    import synsp
+
+    poses = np.round(jittery()).astype(dtype)
+    np.save(tmp_path / "int.npy", poses)
+    assert main(["refine", str(tmp_path / "int.npy"), str(tmp_path / "out.npy"), "--method", "savgol"]) == 0
+    written = np.load(tmp_path / "out.npy")
+    assert written.dtype == synsp.refine(poses, "savgol").dtype == np.float32
 
 
 def test_mmpose_json_refines_back_to_mmpose(tmp_path, capsys):
