@@ -393,3 +393,27 @@ def test_a_trc_cut_inside_its_header_says_so(tmp_path):
         (tmp_path / "cut.trc").write_text("\n".join(lines[:keep]) + "\n")
         with pytest.raises(ValueError, match=f"cut.trc: the TRC header is cut short: {keep} lines"):
             read_poses(tmp_path / "cut.trc")
+
+
+@pytest.mark.parametrize("values, label, fits", [("cm", "m", "cm"), ("m", "mm", "m")])
+def test_a_units_line_not_the_values_unit_is_refused_naming_the_unit_that_fits(tmp_path, capsys, values, label, fits):
+    """Audit: cm values under ``Units m`` were blamed on the skeleton ("too far for a human body ...
+    an animal") and refined by SmoothNet as another body; the file itself is never changed."""
+    data = read_poses(TRC)
+    data.extra["trc"]["units"] = values
+    write_poses(tmp_path / "in.trc", data)
+    lines = (tmp_path / "in.trc").read_text().splitlines()
+    fields = lines[2].split("\t")
+    fields[lines[1].split("\t").index("Units")] = label  # the header lies
+    lines[2] = "\t".join(fields)
+    (tmp_path / "in.trc").write_text("\n".join(lines) + "\n")
+    before = (tmp_path / "in.trc").read_bytes()
+    for command in (["refine", str(tmp_path / "in.trc"), str(tmp_path / "out.trc")],
+                    ["plot", str(tmp_path / "in.trc"), str(tmp_path / "in.trc"), str(tmp_path / "out.png")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "in.trc: the body is " in err, err
+        assert f"tall in the file's units ({label}), no person's size: the values look like {fits}; fix the Units " \
+               "line" in err, err
+    assert (tmp_path / "in.trc").read_bytes() == before and not (tmp_path / "out.trc").exists()
+    assert not (tmp_path / "out.png").exists()
