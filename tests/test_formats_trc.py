@@ -417,3 +417,21 @@ def test_a_units_line_not_the_values_unit_is_refused_naming_the_unit_that_fits(t
                "line" in err, err
     assert (tmp_path / "in.trc").read_bytes() == before and not (tmp_path / "out.trc").exists()
     assert not (tmp_path / "out.png").exists()
+
+
+def test_a_last_row_cut_short_is_left_out_with_a_warning_and_a_short_row_inside_refused(tmp_path, capsys):
+    """Audit: a TRC cut mid-row was read silently, its cut last number taken as data."""
+    text = TRC.read_text()
+    (tmp_path / "cut.trc").write_text(text[:len(text) - 300])
+    last = len(text[:len(text) - 300].splitlines())
+    assert main(["refine", str(tmp_path / "cut.trc"), str(tmp_path / "out.trc"), "--method", "savgol"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"synsp refine: warning: {tmp_path / 'cut.trc'}: line {last}, the last, "
+                                         f"has {len(text[:len(text) - 300].splitlines()[-1].split())} of its 68 "
+                                         "cells: the file is cut short there; that row is left out"]
+    assert "59 frames" in captured.out and len(read_poses(tmp_path / "out.trc").poses[0]) == 59
+    lines = text.splitlines()
+    lines[10] = "\t".join(lines[10].split("\t")[:40])
+    (tmp_path / "inside.trc").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="inside.trc: line 11 has 40 cells; its markers need 68"):
+        read_poses(tmp_path / "inside.trc")
