@@ -72,6 +72,9 @@ def read(path: Path, key: str | None = None) -> PoseData:
     """
     loaded = load_numpy(path)
     if isinstance(loaded, np.ndarray):
+        if key is not None:  # silently ignored, it would read the one array as the one the user named
+            raise ValueError(f"{path}: --key (key=) names an array of an .npz file; a .npy holds one array, "
+                             f"no {key!r}")
         poses, rank = _as_poses(loaded, f"{path}")
         info = {"rank": rank, "key": None, "others": {}}
         return PoseData(poses=poses, format="npy", extra={"arrays": info})

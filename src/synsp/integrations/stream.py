@@ -45,7 +45,7 @@ import numpy as np
 
 from synsp.channels import confidence_like, in_score_range, third_channel
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
+from synsp.errors import InternalError, MissingDataError, OptionError, ShapeError, SynspError, check_threshold
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
@@ -113,8 +113,7 @@ class PoseStream:
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
             raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
-        if not (is_number(threshold) and 0 <= threshold <= 1):  # a confidence: outside, every joint or none counts
-            raise OptionError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
+        check_threshold(threshold)
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self._sides = None if image_size is None else image_sides(image_size)
