@@ -179,6 +179,9 @@ BAD_INPUTS = {
     "--key on a .npy": ("in.npy", lambda p: np.save(p, jittery()), ["--key", "nope"],
                         ["in.npy", "--key", ".npz", "no 'nope'"]),
     "bool array": ("mask.npy", lambda p: np.save(p, jittery() > 500), [], ["mask.npy", "not poses: bool values"]),
+    "--space world on a MediaPipe npz without kp3d_world": (
+        "mp.npz", lambda p: np.savez(p, kp2d=np.dstack([jittery(n_coords=2), np.ones((40, 17))]), fps=30.0),
+        ["--space", "world"], ["mp.npz", "has no kp3d_world array (its arrays: kp2d, fps)"]),
     "missing checkpoint": ("in.npz", lambda p: np.savez(p, poses=jittery()),
                            ["--method", "synsp", "--checkpoint", "none.pt"], ["none.pt"]),
 }

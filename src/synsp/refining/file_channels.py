@@ -25,16 +25,41 @@ from synsp.channels import (
 )
 from synsp.errors import FormatError, MissingDataError, SpaceError
 from synsp.formats import PoseData
+from synsp.formats.mediapipe import SPACE_ARRAYS
 from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
-__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "channel_notes", "check_stated_unit", "confidence_channel",
-           "flat_coordinate", "flat_track_unit", "holistic_blocks", "holistic_depth", "written_channels"]
+__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "channel_notes", "check_space", "check_stated_unit",
+           "confidence_channel", "flat_coordinate", "flat_track_unit", "holistic_blocks", "holistic_depth",
+           "written_channels"]
 
 
 # --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
 SPACES = {"image": "image", "world": "world", "2d": "image", "3d": "world"}
+
+
+def check_space(space: str | None, fmt: str, src: Path) -> None:
+    """``--space`` for a file of format ``fmt``: one of :data:`SPACES` (``SpaceError`` otherwise);
+    ``image`` and ``world`` name MediaPipe's arrays, so only for a MediaPipe file. An ``.npz``
+    lacking one of them reads as a plain npz: the message names the array it lacks and those it has."""
+    if space not in (None, *SPACES):
+        raise SpaceError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
+    if space not in ("image", "world") or fmt == "mediapipe":
+        return
+    arrays = []
+    if fmt == "npz":
+        try:
+            with np.load(src, allow_pickle=False) as npz:  # the names only: the arrays are read later, checked
+                arrays = list(npz.files)
+        except Exception:  # a corrupt file: the reader says how
+            arrays = []
+    lacking = [name for name in SPACE_ARRAYS.values() if name not in arrays]
+    if arrays and len(lacking) == 1:  # one of MediaPipe's two arrays: a MediaPipe file cut down
+        raise SpaceError(f"{src}: --space {space} is for MediaPipe files (arrays {' and '.join(SPACE_ARRAYS.values())}"
+                         f"); this file has no {lacking[0]} array (its arrays: {', '.join(arrays)}), so it reads as "
+                         "a plain npz: use --space 2d or 3d")
+    raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
 
 
 # Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence

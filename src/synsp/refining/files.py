@@ -210,10 +210,7 @@ def refine_file(
                   "height (--image-size W H) for SynSP")
     method = method or "synsp"
     check_checkpoint(method, checkpoint, device)
-    if space not in (None, *SPACES):
-        raise SpaceError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
-    if space in ("image", "world") and fmt != "mediapipe":
-        raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
+    file_channels.check_space(space, fmt, src)
     read_options = {"space": SPACES[space]} if space and fmt == "mediapipe" else {}
     if key is not None:
         read_options["key"] = key
