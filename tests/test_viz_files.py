@@ -221,3 +221,17 @@ def test_a_file_with_no_joint_value_is_refused_not_drawn_empty(tmp_path, capsys,
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "empty.npz: every joint value of track 0 is missing" in err, err
         assert not (tmp_path / out).exists()
+
+
+@pytest.mark.parametrize("out", ["a.mp4", "a.png"])
+def test_a_video_pyav_cannot_read_is_one_line_naming_it(tmp_path, capsys, out):
+    """Audit: animate --video of a non-video printed PyAV's raw "[Errno 1094995529] Invalid data ..."."""
+    pytest.importorskip("av")
+    _walk_npz(tmp_path / "a.npz", 12, 30.0)
+    np.savez(tmp_path / "b.npz", poses=np.load(tmp_path / "a.npz")["poses"] + 1, fps=30.0, layout="coco17")
+    (tmp_path / "clip.mp4").write_bytes(b"not a video at all" * 50)
+    assert main(["animate", str(tmp_path / "a.npz"), str(tmp_path / "b.npz"), str(tmp_path / out),
+                 "--video", str(tmp_path / "clip.mp4")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"synsp animate: error: {tmp_path / 'clip.mp4'} is not a video PyAV can read"), err
+    assert len(err.splitlines()) == 1 and "Errno" not in err and not (tmp_path / out).exists()
