@@ -251,7 +251,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/root_track", "inference/streaming", "inference/stream_output",
                                     "inference/stream_convention", "inference/stream_bones",
                                     "inference/stream_switches", "integrations/stream", "integrations/stream_layouts",
-                                    "integrations/stream_corrections",
+                                    "integrations/stream_corrections", "integrations/stream_lines",
                                     "filters", "one_euro", "filter_input", "sequence", "channels", "formats/bvh",
                                     "formats/bvh_text"])
 def test_refine_modules_are_short_and_document_every_public_function(module):

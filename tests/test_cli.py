@@ -172,6 +172,16 @@ BAD_INPUTS = {
                        ["kalman", "savgol"]),
     "space for a non-MediaPipe file": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--space", "world"],
                                        ["in.npz", "--space", "MediaPipe"]),
+    "threshold below 0": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--threshold", "-1"],
+                          ["threshold must be a confidence in [0, 1], got -1.0"]),
+    "threshold above 1": ("in.npz", lambda p: np.savez(p, poses=jittery()), ["--threshold", "1.5"],
+                          ["threshold must be a confidence in [0, 1], got 1.5"]),
+    "--key on a .npy": ("in.npy", lambda p: np.save(p, jittery()), ["--key", "nope"],
+                        ["in.npy", "--key", ".npz", "no 'nope'"]),
+    "bool array": ("mask.npy", lambda p: np.save(p, jittery() > 500), [], ["mask.npy", "not poses: bool values"]),
+    "--space world on a MediaPipe npz without kp3d_world": (
+        "mp.npz", lambda p: np.savez(p, kp2d=np.dstack([jittery(n_coords=2), np.ones((40, 17))]), fps=30.0),
+        ["--space", "world"], ["mp.npz", "has no kp3d_world array (its arrays: kp2d, fps)"]),
     "missing checkpoint": ("in.npz", lambda p: np.savez(p, poses=jittery()),
                            ["--method", "synsp", "--checkpoint", "none.pt"], ["none.pt"]),
 }
@@ -188,6 +198,18 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, case)
     assert main(["refine", str(src), str(out), *method, *extra]) == 2
     one_error_line(capsys, *needles)
     assert not out.exists() and not out.parent.exists()
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.int64])
+def test_integer_input_is_written_as_float32_as_the_python_api_gives_it(tmp_path, capsys, dtype):
+    """README: integers come back as float32 (audit: the CLI wrote float64, synsp.refine float32)."""
+    import synsp
+
+    poses = np.round(jittery()).astype(dtype)
+    np.save(tmp_path / "int.npy", poses)
+    assert main(["refine", str(tmp_path / "int.npy"), str(tmp_path / "out.npy"), "--method", "savgol"]) == 0
+    written = np.load(tmp_path / "out.npy")
+    assert written.dtype == synsp.refine(poses, "savgol").dtype == np.float32
 
 
 def test_mmpose_json_refines_back_to_mmpose(tmp_path, capsys):

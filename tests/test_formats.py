@@ -78,10 +78,10 @@ def test_npz_key_option_and_ambiguity(tmp_path):
         read_poses(tmp_path / "two.npz", key="c")
 
 
-def test_npz_integer_poses_become_float(tmp_path):
+def test_npz_integer_poses_become_float32(tmp_path):
     np.save(tmp_path / "i.npy", np.arange(24).reshape(2, 4, 3))
     data = read_poses(tmp_path / "i.npy")
-    assert data.poses.dtype == np.float64
+    assert data.poses.dtype == np.float32
 
 
 def test_frames_first_stacks_are_read_frames_first_and_mmpose_scores_read(tmp_path):

@@ -230,3 +230,17 @@ def test_an_output_folder_holding_other_files_is_refused_before_the_work(tmp_pat
     with pytest.raises(ValueError, match="refusing to replace"):
         refine_file(FIXTURES / "openpose_body25", out, force=True)
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_untracked_person_ids_come_back_as_read(tmp_path, capsys):
+    """Audit: OpenPose's person_id [-1] (no id) came back as [0], the number of the matched track."""
+    for t in range(12):
+        frame = _frame(float(t), people=2)
+        frame["people"][1]["person_id"] = [5] if t < 6 else [-1]  # a tracker's id, then lost
+        (tmp_path / "in" / f"c_{t:04d}_keypoints.json").parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
+    assert main(["refine", str(tmp_path / "in"), str(tmp_path / "out"), "--method", "savgol"]) == 0
+    for t in range(12):
+        people = json.loads((tmp_path / "out" / f"c_{t:04d}_keypoints.json").read_text())["people"]
+        assert [p["person_id"] for p in people] == [[-1], [5] if t < 6 else [-1]]
+        assert list(people[0])[0] == "person_id"

@@ -393,3 +393,45 @@ def test_a_trc_cut_inside_its_header_says_so(tmp_path):
         (tmp_path / "cut.trc").write_text("\n".join(lines[:keep]) + "\n")
         with pytest.raises(ValueError, match=f"cut.trc: the TRC header is cut short: {keep} lines"):
             read_poses(tmp_path / "cut.trc")
+
+
+@pytest.mark.parametrize("values, label, fits", [("cm", "m", "cm"), ("m", "mm", "m")])
+def test_a_units_line_not_the_values_unit_is_refused_naming_the_unit_that_fits(tmp_path, capsys, values, label, fits):
+    """Audit: cm values under ``Units m`` were blamed on the skeleton ("too far for a human body ...
+    an animal") and refined by SmoothNet as another body; the file itself is never changed."""
+    data = read_poses(TRC)
+    data.extra["trc"]["units"] = values
+    write_poses(tmp_path / "in.trc", data)
+    lines = (tmp_path / "in.trc").read_text().splitlines()
+    fields = lines[2].split("\t")
+    fields[lines[1].split("\t").index("Units")] = label  # the header lies
+    lines[2] = "\t".join(fields)
+    (tmp_path / "in.trc").write_text("\n".join(lines) + "\n")
+    before = (tmp_path / "in.trc").read_bytes()
+    for command in (["refine", str(tmp_path / "in.trc"), str(tmp_path / "out.trc")],
+                    ["plot", str(tmp_path / "in.trc"), str(tmp_path / "in.trc"), str(tmp_path / "out.png")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "in.trc: the body is " in err, err
+        assert f"tall in the file's units ({label}), no person's size: the values look like {fits}; fix the Units " \
+               "line" in err, err
+    assert (tmp_path / "in.trc").read_bytes() == before and not (tmp_path / "out.trc").exists()
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_a_last_row_cut_short_is_left_out_with_a_warning_and_a_short_row_inside_refused(tmp_path, capsys):
+    """Audit: a TRC cut mid-row was read silently, its cut last number taken as data."""
+    text = TRC.read_text()
+    (tmp_path / "cut.trc").write_text(text[:len(text) - 300])
+    last = len(text[:len(text) - 300].splitlines())
+    assert main(["refine", str(tmp_path / "cut.trc"), str(tmp_path / "out.trc"), "--method", "savgol"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"synsp refine: warning: {tmp_path / 'cut.trc'}: line {last}, the last, "
+                                         f"has {len(text[:len(text) - 300].splitlines()[-1].split())} of its 68 "
+                                         "cells: the file is cut short there; that row is left out"]
+    assert "59 frames" in captured.out and len(read_poses(tmp_path / "out.trc").poses[0]) == 59
+    lines = text.splitlines()
+    lines[10] = "\t".join(lines[10].split("\t")[:40])
+    (tmp_path / "inside.trc").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="inside.trc: line 11 has 40 cells; its markers need 68"):
+        read_poses(tmp_path / "inside.trc")

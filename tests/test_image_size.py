@@ -37,14 +37,19 @@ def test_pixels_and_back_keep_every_digit_of_values_not_moved():
 @needs_data
 def test_a_portrait_videos_normalised_jitter_is_refined_as_its_pixels():
     """Without the image's sides, SynSP sees a body 1.8 x too wide and makes jitter worse than the
-    input (1.57 x on this clip); with them it refines as on the pixels (0.68 x)."""
+    input (1.57 x on this clip), so it refuses them (audit: (T, J, 2) was refined so silently, where
+    (T, J, 3) asked for image_size=); with them it refines as on the pixels (0.68 x)."""
     from synsp.evaluation.protocol import make_cases
 
     case = make_cases("val", "jitter", layout="coco17", space="2d", max_clips=1)[0]
     sides = np.array([1080, 1920], np.float32)
     before = mpjpe(case.noisy, case.clean)
     given = synsp.refine(case.noisy / sides, image_size=(1080, 1920)) * sides
-    assert mpjpe(synsp.refine(case.noisy / sides) * sides, case.clean) > 1.2 * before
+    for extra in ([], [np.full(case.noisy.shape[:-1], 0.9, np.float32)]):  # x, y alone, and beside a fixed score
+        with pytest.raises(ShapeError, match=r"x, y read as normalised image coordinates \(0 to 1\): pass "
+                                             r"image_size=\(width, height\)"):
+            synsp.refine(np.dstack([case.noisy / sides, *extra]))
+    assert synsp.refine(case.noisy / sides, "savgol").shape == case.noisy.shape  # a filter needs no body
     assert mpjpe(given, case.clean) < 0.75 * before
     assert np.abs(given - synsp.refine(case.noisy)).max() < 1.0  # px: the pixels' refinement, up to rounding
 

@@ -218,6 +218,35 @@ def test_bare_lists_missing_joints_and_never_seen_joints():
     np.testing.assert_allclose(points[3][0], [expected(f)[0] for f in seen[:4]][-1])
 
 
+def test_a_joint_that_is_not_numbers_is_missing_and_the_frame_kept_with_one_note():
+    """Audit: one bad joint skipped the whole line, every person of the frame lost; and a NaN
+    coordinate came back with its confidence 0.9 where a null joint's comes back null."""
+    _, noisy = walking(12)
+    lines = []
+    for t, frame in enumerate(noisy):
+        people = [{"id": pid, "keypoints": np.column_stack([frame + 300 * pid, np.full(17, 0.9)]).tolist()}
+                  for pid in (0, 1)]
+        if t in (4, 6):
+            people[0]["keypoints"][3] = ["a", "b", 0.9]
+        if t == 8:
+            people[1]["keypoints"][5] = [float("nan"), 1.0, 0.9]
+            people[1]["keypoints"][6] = None
+        lines.append(json.dumps({"t": t, "people": people}))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    run_stream(PoseStream("one-euro", layout="coco17"), io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [frame["t"] for frame in out] == list(range(12))
+    assert all([p["id"] for p in frame["people"]] == [0, 1] for frame in out)
+    assert stderr.getvalue().splitlines() == [
+        'synsp stream: note: line 5: person 0 joint 3 is not numbers (["a", "b", 0.9]): read as not detected, the '
+        "frame kept (so are such joints on later lines, without a note)"]
+    bad = out[4]["people"][0]["keypoints"]
+    assert bad[3][2] is None and None not in bad[3][:2]  # held at its last estimate, as a null joint is
+    assert all(point[2] == 0.9 for j, point in enumerate(bad) if j != 3)
+    assert out[8]["people"][1]["keypoints"][5][2] is None and out[8]["people"][1]["keypoints"][6][2] is None
+    assert None not in out[8]["people"][1]["keypoints"][5][:2]  # filled
+
+
 @pytest.mark.parametrize("line, message", [
     ('{"people": 3}', "expected"), ('{"people": [{"id": 1}]}', "not an object with 'keypoints'"),
     ('{"people": [{"id": 1, "keypoints": []}]}', "non-empty"),

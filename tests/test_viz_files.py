@@ -192,3 +192,46 @@ def test_evaluate_scores_a_sports2d_trc_in_its_pixels(tmp_path):
     table = evaluate_files(tmp_path / "noisy.trc", tmp_path / "clean.trc", methods=["savgol"])
     mpjpe = float(next(line for line in table.splitlines() if line.startswith("| input")).split("|")[2])
     assert "px)" in table and 3 < mpjpe < 5  # 3 px per axis: 3.8 px on average
+
+
+@pytest.mark.parametrize("command, name", [("plot", "plot9.xyz"), ("plot", "plot.gif"), ("animate", "a.xyz"),
+                                           ("animate", "noext"), ("report", "r.png")])
+def test_an_output_of_another_kind_is_refused_before_the_work(tmp_path, capsys, monkeypatch, command, name):
+    """Audit: synsp plot ... out/plot9.xyz wrote a PNG named .xyz."""
+    import synsp.viz.files
+
+    _walk_npz(tmp_path / "a.npz", 12, 30.0)
+    monkeypatch.setattr(synsp.viz.files, "_read_pair", lambda *a, **k: pytest.fail("read before the check"))
+    assert main([command, str(tmp_path / "a.npz"), str(tmp_path / "a.npz"), str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{name}: synsp {command} writes ." in err, err
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("command, out", [("plot", "p.png"), ("animate", "a.gif"), ("report", "r.html")])
+@pytest.mark.parametrize("missing", ["nan", "zeros"])
+def test_a_file_with_no_joint_value_is_refused_not_drawn_empty(tmp_path, capsys, command, out, missing):
+    """Audit: plot, animate and report of an all-NaN file drew empty axes, where refine refuses it."""
+    poses = _walk_npz(tmp_path / "a.npz", 12, 30.0)
+    np.savez(tmp_path / "empty.npz", poses=np.full_like(poses, np.nan if missing == "nan" else 0.0), fps=30.0,
+             layout="coco17")
+    for before, after in (("empty", "a"), ("a", "empty")):
+        assert main([command, str(tmp_path / f"{before}.npz"), str(tmp_path / f"{after}.npz"),
+                     str(tmp_path / out)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "empty.npz: every joint value of track 0 is missing" in err, err
+        assert not (tmp_path / out).exists()
+
+
+@pytest.mark.parametrize("out", ["a.mp4", "a.png"])
+def test_a_video_pyav_cannot_read_is_one_line_naming_it(tmp_path, capsys, out):
+    """Audit: animate --video of a non-video printed PyAV's raw "[Errno 1094995529] Invalid data ..."."""
+    pytest.importorskip("av")
+    _walk_npz(tmp_path / "a.npz", 12, 30.0)
+    np.savez(tmp_path / "b.npz", poses=np.load(tmp_path / "a.npz")["poses"] + 1, fps=30.0, layout="coco17")
+    (tmp_path / "clip.mp4").write_bytes(b"not a video at all" * 50)
+    assert main(["animate", str(tmp_path / "a.npz"), str(tmp_path / "b.npz"), str(tmp_path / out),
+                 "--video", str(tmp_path / "clip.mp4")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"synsp animate: error: {tmp_path / 'clip.mp4'} is not a video PyAV can read"), err
+    assert len(err.splitlines()) == 1 and "Errno" not in err and not (tmp_path / out).exists()

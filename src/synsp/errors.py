@@ -118,6 +118,13 @@ def check_fps(fps: object) -> None:
         raise OptionError(f"fps must be a frame rate between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps!r}")
 
 
+def check_threshold(threshold: object) -> None:
+    """Raise :class:`OptionError` unless ``threshold`` is a confidence in [0, 1]: outside it, every
+    joint counts as detected (a negative one, a score of 0 too) or none does, silently."""
+    if not (is_number(threshold) and 0 <= threshold <= 1):
+        raise OptionError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
+
+
 def one_line(err: BaseException, output: Path | None = None, limit: int = 400) -> str:
     """What went wrong, in one line: an OS error as ``file: reason`` (no errno prefix; the
     command's ``output`` when the error names no file, e.g. a full disk)."""

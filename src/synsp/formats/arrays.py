@@ -52,10 +52,12 @@ def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
                                                                   or array.dtype == bool):
         raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
                          f"got {array.dtype} {array.shape}")
+    if array.dtype == bool:  # flags (a mask, "filled"), never coordinates: refining them would invent numbers
+        raise ValueError(f"{where}: not poses: bool values (True/False), shape {array.shape}")
     rank = array.ndim
     check_frames_first(array.shape, where, "save it as x.transpose(1, 0, 2, 3)")
-    if not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float64)
+    if not np.issubdtype(array.dtype, np.floating):  # as synsp.refine gives them back: exact up to 2**24
+        array = array.astype(np.float32)
     return (array[None] if rank == 3 else array), rank
 
 
@@ -65,10 +67,14 @@ def read(path: Path, key: str | None = None) -> PoseData:
     Returns
     -------
     PoseData
-        ``poses`` (V, T, J, C) in the file's dtype (integers become float64) and unit.
+        ``poses`` (V, T, J, C) in the file's dtype (integers become float32, as ``synsp.refine``
+        gives them back) and unit.
     """
     loaded = load_numpy(path)
     if isinstance(loaded, np.ndarray):
+        if key is not None:  # silently ignored, it would read the one array as the one the user named
+            raise ValueError(f"{path}: --key (key=) names an array of an .npz file; a .npy holds one array, "
+                             f"no {key!r}")
         poses, rank = _as_poses(loaded, f"{path}")
         info = {"rank": rank, "key": None, "others": {}}
         return PoseData(poses=poses, format="npy", extra={"arrays": info})

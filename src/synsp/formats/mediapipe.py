@@ -37,12 +37,12 @@ from synsp.paths import atomic_path
 N_LANDMARKS = 33
 DEFAULT_FPS = 30.0
 MM_PER_M = 1000.0
-_KEYS = {"image": "kp2d", "world": "kp3d_world"}
+SPACE_ARRAYS = {"image": "kp2d", "world": "kp3d_world"}  # the npz array each space reads
 _FILLED_KEYS = {"image": "filled_image", "world": "filled_world"}
 
 
 def _check_space(space: str) -> None:
-    if space not in _KEYS:
+    if space not in SPACE_ARRAYS:
         raise ValueError(f"space must be 'image' or 'world', got {space!r}")
 
 
@@ -76,7 +76,7 @@ def read(path: Path, space: str = "image") -> PoseData:
             arrays = {k: npz[k] for k in npz.files}
     except Exception as err:  # corrupt zip / header: many exception types
         raise ValueError(f"{path}: not a readable .npz ({numpy_failure(err)})") from None
-    key = _KEYS[space]
+    key = SPACE_ARRAYS[space]
     if key not in arrays:
         raise ValueError(f"{path}: no {key!r} array for space={space!r} (arrays: {', '.join(arrays)})")
     for name in ("kp2d", "kp3d_world"):
@@ -169,7 +169,7 @@ def write(path: Path, data: PoseData, fmt: str = "mediapipe") -> None:
         _write_json(path, data, poses, space, info)
         return
     arrays = dict(info.get("arrays", {})) if info.get("kind") == "npz" else {}
-    key = _KEYS[space]
+    key = SPACE_ARRAYS[space]
     dtype = arrays[key].dtype if key in arrays else np.float64
     if space == "image":
         arrays["kp2d"] = np.concatenate([poses, _visibility(data, poses)[..., None]], axis=-1).astype(dtype)

@@ -18,7 +18,8 @@ matched frame to frame (:func:`synsp.formats.instances.gather`).
 
 The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
 with every other key of each person (3D keypoints, face and hands not read, ...) unchanged,
-the track as ``person_id`` and synsp's ``"keypoint_filled"``. A folder is replaced only if it
+its ``person_id`` as read (``[-1]``, untracked, stays ``[-1]``; a person the input did not have in
+that frame gets its track's number) and synsp's ``"keypoint_filled"``. A folder is replaced only if it
 is itself an OpenPose folder of frame files only (or empty), and atomically: written beside it,
 then renamed.
 """
@@ -109,8 +110,9 @@ def _person(obj, where: str, whole_body: bool = False) -> Instance:
     pid = obj.get("person_id", -1)
     pid = pid[0] if isinstance(pid, list) and len(pid) == 1 else pid
     track = int(pid) if isinstance(pid, (int, float)) and not isinstance(pid, bool) and pid >= 0 else None
-    # an empty face or hand key stays among the fields, so the writer gives it back empty (never 63 made-up values)
-    fields = {k: v for k, v in obj.items() if k != "person_id" and (k not in keys or (k != _KEY and v == []))}
+    # an empty face or hand key stays among the fields, so the writer gives it back empty (never 63 made-up values);
+    # so does person_id: OpenPose's [-1] (no id) is written back [-1], not the number of the track it was matched to
+    fields = {k: v for k, v in obj.items() if k not in keys or (k != _KEY and v == [])}
     return Instance(kp, conf, track, fields)
 
 

@@ -42,6 +42,7 @@ span before refining and reports the ones the writer fills or leaves blank.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,18 +156,18 @@ def read(path: Path) -> PoseData:
         raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
     n_cols = 2 + 3 * len(markers)
     sep = _separator(lines)
-    rows = [line.rstrip("\r\n").split(sep) for line in lines[start:] if line.strip()]
-    if not rows:
+    numbered = [(n, line.rstrip("\r\n").split(sep)) for n, line in enumerate(lines[start:], start + 1) if line.strip()]
+    numbered = _whole_rows(numbered, n_cols, path)
+    if not numbered:
         raise ValueError(f"{path}: header but no data rows")
+    rows = [row for _, row in numbered]
     table = np.full((len(rows), n_cols), np.nan)
-    for r, row in enumerate(rows):
+    for r, (number, row) in enumerate(numbered):
         cells = row[:n_cols]
-        if len(cells) < 2:
-            raise ValueError(f"{path}: line {start + r + 1} has {len(row)} cells; expected {n_cols}")
         try:
             table[r, :len(cells)] = [float(c) if c.strip() else np.nan for c in cells]
         except ValueError:
-            raise ValueError(f"{path}: line {start + r + 1} holds a value that is not a number") from None
+            raise ValueError(f"{path}: line {number} holds a value that is not a number") from None
     values = table[:, 2:].reshape(len(rows), len(markers), 3) * UNITS_TO_MM[units]
     poses, layout, columns, estimated, joints = markers_to_layout(values, markers)
     frames = table[:, 0]
@@ -179,6 +180,24 @@ def read(path: Path) -> PoseData:
                      **text_style(path)}}  # saved on Windows (CRLF, a BOM): written back so
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
                     extra=extra, filled=None if estimated is None else estimated[None])
+
+
+def _whole_rows(numbered: list[tuple[int, list[str]]], n_cols: int, path: Path) -> list[tuple[int, list[str]]]:
+    """The data rows (line number, cells) with a cell for every column (a blank cell is a missing
+    value, as Pose2Sim writes one). A last row short of cells is a file cut short (a copy or a
+    recording stopped mid-row), its last number likely cut too: left out, with a warning naming it;
+    a short row before the last is refused (``ValueError``), as no writer leaves cells out."""
+    short = [k for k, (_, row) in enumerate(numbered) if len(row) < n_cols]
+    if short and short[0] < len(numbered) - 1:
+        number, row = numbered[short[0]]
+        raise ValueError(f"{path}: line {number} has {len(row)} cells; its markers need {n_cols} (Frame#, Time and "
+                         "X, Y, Z per marker, a blank cell where one is missing)")
+    if short:
+        number, row = numbered[-1]
+        warnings.warn(f"{path}: line {number}, the last, has {len(row)} of its {n_cols} cells: the file is cut short "
+                      "there; that row is left out", stacklevel=4)
+        return numbered[:-1]
+    return numbered
 
 
 def markers_to_layout(values: np.ndarray, markers: list[str]):

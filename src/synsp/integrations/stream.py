@@ -10,12 +10,14 @@ So that a webcam loop in any language can use synsp, one frame is one line of JS
   across frames (default: their place in the list); each ``keypoints`` is a list of J points
   ``[x, y]`` or ``[x, y, confidence]`` in 2D, ``[x, y, z]`` or ``[x, y, z, confidence]`` in 3D
   (``--space``), with ``null`` (or a point of nulls) for a joint not detected; a joint whose
-  confidence is below ``--threshold`` counts as not detected;
+  confidence is below ``--threshold`` counts as not detected, and so does a joint whose values are
+  not numbers (``["a", "b", 0.9]``: said once on stderr; the frame and its other joints are kept);
 - a bare list of keypoints is one person (id 0): ``[[x, y], [x, y], ...]``.
 
 Every valid input line gives exactly one output line, in input order, of the same form:
 ``{"t": 12, "people": [{"id": 0, "keypoints": [...]}]}`` with the persons present in that
-frame, their keypoints refined (confidences passed through). A joint not detected in that
+frame, their keypoints refined (confidences passed through; a joint whose coordinates were
+missing, ``null`` or ``NaN``, has a ``null`` confidence, as a ``null`` joint). A joint not detected in that
 frame is filled between the frames around it where the lookahead reaches its return, else it
 holds its refined last position; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
@@ -43,10 +45,11 @@ import numpy as np
 
 from synsp.channels import confidence_like, in_score_range, third_channel
 from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import FormatError, InternalError, MissingDataError, OptionError, ShapeError, SynspError, is_number
+from synsp.errors import InternalError, MissingDataError, OptionError, ShapeError, SynspError, check_threshold
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
+from synsp.integrations.stream_lines import Frame, parse_frame
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE, body_size
@@ -55,61 +58,6 @@ from synsp.skeleton import LAYOUTS, can_convert
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
 STREAM_METHODS = (*NETWORKS, "one-euro")  # methods that refine frame by frame without the future
-
-
-@dataclass
-class Frame:
-    """One input line: its ``t`` and, per person id, keypoints (J, D) float (NaN = not detected)."""
-
-    t: Any
-    people: dict[Any, np.ndarray]
-
-
-def parse_frame(line: str, index: int) -> Frame:
-    """Read one JSON line (see the module docstring); :class:`FormatError` (a ``ValueError``) naming the problem."""
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise FormatError(f"not valid JSON ({err.msg} at column {err.colno})") from None
-    except RecursionError:
-        raise FormatError("JSON nested too deeply") from None
-    if isinstance(obj, list):
-        obj = {"people": [{"id": 0, "keypoints": obj}]}
-    if not isinstance(obj, dict) or not isinstance(obj.get("people"), list):
-        raise FormatError('expected {"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} '
-                         "or a list of keypoints")
-    people: dict[Any, np.ndarray] = {}
-    for i, person in enumerate(obj["people"]):
-        if not isinstance(person, dict) or "keypoints" not in person:
-            raise FormatError(f"person {i} is not an object with 'keypoints'")
-        pid = person.get("id", i)
-        if not isinstance(pid, (int, str)) or isinstance(pid, bool):
-            raise FormatError(f"person {i}: id must be a number or a string, got {pid!r}")
-        if pid in people:
-            raise FormatError(f"two persons with id {pid!r}")
-        people[pid] = _keypoints(person["keypoints"], f"person {pid!r}")
-    # a person with no joint detected (every keypoint null) is absent from the frame, not a bad line:
-    # the frame still comes back, as offline refinement leaves such a frame out of the track
-    return Frame(obj.get("t", index), {pid: x for pid, x in people.items() if x is not None})
-
-
-def _keypoints(values: Any, where: str) -> np.ndarray | None:
-    """(J, C) keypoints (NaN: not detected), or None when every keypoint is null."""
-    if not isinstance(values, list) or not values:
-        raise FormatError(f"{where}: keypoints must be a non-empty list of points")
-    if all(p is None for p in values):
-        return None
-    width = next((len(p) for p in values if isinstance(p, list)), None)
-    if width is None:
-        raise FormatError(f"{where}: no keypoint is a list of numbers")
-    rows = [[None] * width if p is None else p for p in values]  # a whole point null: not detected
-    try:
-        x = np.array(rows, dtype=np.float64)  # None -> NaN
-    except (TypeError, ValueError):
-        raise FormatError(f"{where}: keypoints are not a regular array of numbers (one list per joint)") from None
-    if x.ndim != 2:
-        raise FormatError(f"{where}: keypoints are not a regular array of numbers (one list per joint)")
-    return x
 
 
 @dataclass
@@ -165,8 +113,7 @@ class PoseStream:
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
             raise ValueError(f"fps must be > 0 and timeout >= 0 frames, got {fps!r} and {timeout!r}")
-        if not (is_number(threshold) and 0 <= threshold <= 1):  # a confidence: outside, every joint or none counts
-            raise OptionError(f"threshold must be a confidence in [0, 1], got {threshold!r}")
+        check_threshold(threshold)
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self._sides = None if image_size is None else image_sides(image_size)
@@ -286,6 +233,8 @@ class PoseStream:
                                "confidence: read as a depth (MediaPipe's z) and given back as they came"] * (
                     not self._depths)  # said once, for the first such person
                 self._depths.add(pid)
+        if conf is not None:  # no coordinates, no confidence in them: given back null, as a null joint's
+            conf[~np.isfinite(kp[:, :c]).all(-1)] = np.nan
         if conf is not None and pid not in self._depths:
             coords[~(conf >= self.threshold)] = np.nan
         return coords, conf
@@ -370,13 +319,15 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             stdout.flush()
 
     index = skipped = 0
+    unread = False  # a joint whose values were not numbers was said (once)
     for number, line in enumerate(iter(stdin.readline, ""), 1):
         if number == 1:  # a byte-order mark, as Windows tools (PowerShell, Notepad) write UTF-8, is no part of the JSON
             line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
         try:
-            lines = stream.push(parse_frame(line, index))
+            frame = parse_frame(line, index)
+            lines = stream.push(frame)
         except SynspError as err:  # the line's fault (parse_frame, PoseStream.push)
             if strict:
                 raise ValueError(f"line {number}: {err}") from None
@@ -387,6 +338,12 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             raise InternalError(f"line {number}: internal error ({type(err).__name__}: {err}), not a fault of the "
                                 "line; the stream stopped; please report it (SYNSP_DEBUG=1 shows where)") from err
         index += 1
+        if frame.bad and not unread:
+            unread = True
+            pid, joint, point = frame.bad[0]
+            print(f"synsp stream: note: line {number}: person {pid!r} joint {joint} is not numbers "
+                  f"({json.dumps(point)}): read as not detected, the frame kept (so are such joints on later lines, "
+                  "without a note)", file=stderr, flush=True)
         while stream.notes:
             print(f"synsp stream: note: {stream.notes.pop(0)}", file=stderr, flush=True)
         write(lines)

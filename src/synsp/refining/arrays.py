@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.channels import constant_channel, fourth_channel_error, landmarks_with_z, normalised_image, third_channel
+from synsp.channels import (
+    POSE_LANDMARKS,
+    constant_channel,
+    fourth_channel_error,
+    landmarks_with_z,
+    normalised_image,
+    third_channel,
+)
 from synsp.errors import MissingDataError, ShapeError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
@@ -36,7 +43,16 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
-from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, left_missing, max_gap_frames, missing_mask, not_found
+from synsp.sequence import (
+    ABSURD,
+    MIN_SCORE,
+    body_size,
+    fixed_at_origin,
+    left_missing,
+    max_gap_frames,
+    missing_mask,
+    not_found,
+)
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
 __all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
@@ -152,6 +168,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         out = refine(x[..., :2], method, max_gap=max_gap, layout=layout, **options)
         return depth_beside(out, x[..., 2])
     score, constant = _score_channel(x)
+    if method == "synsp" and (score or x.shape[-1]) == 2 and not holistic and x.shape[-2] != POSE_LANDMARKS \
+            and body_size(x[..., :2]) >= NORMALISED_BODY:
+        # x, y alone, as the third channel's case above: MediaPipe's own landmarks (33, 543) are refined as they come
+        _refuse_normalised(x, "", " (SynSP's body model needs x and y in one unit, which an image not square does "
+                                  "not give), or another method (smoothnet, savgol, ...)")
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
@@ -232,6 +253,22 @@ def _in_pixels(x: np.ndarray, sides: np.ndarray, run) -> np.ndarray:
     return from_pixels(out, sides, x).astype(x.dtype, copy=False)
 
 
+# The smallest body (its box's largest side) read as normalised by an image's sides: a person 2 % of
+# the picture. A smaller one within [0, 1] is pixels in a tiny unit (1e-5 px), refined as in a usual one.
+NORMALISED_BODY = 0.02
+
+
+def _refuse_normalised(x: np.ndarray, channel: str, instead: str) -> None:
+    """A ``ShapeError`` when the x, y of poses ``x`` (..., J, C) read as image coordinates normalised
+    by the image's sides (:func:`synsp.channels.normalised_image`), asking for ``image_size=``;
+    ``channel`` says what the other channels were read as, ``instead`` what else the caller can do.
+    Points at (0, 0), estimators' "not found" (:func:`synsp.sequence.not_found`), are no coordinates."""
+    xy = x[..., :2]
+    if normalised_image(np.where(not_found(xy)[..., None], np.nan, xy)):
+        raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1){channel}: pass "
+                         f"image_size=(width, height) for image landmarks{instead}")
+
+
 def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
     """The index of the confidence channel of poses (..., J, C), and whether it holds one value
     everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
@@ -241,10 +278,9 @@ def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
     coordinates (a score or MediaPipe's z, or z of a skeleton in metres, not millimetres?)."""
     if x.shape[-1] == 3:
         reading = third_channel(x)
-        if reading is None and normalised_image(x):  # read as x, y, z, MediaPipe's landmarks came out a 3D body
-            raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1), and the third "
-                             "channel as a score or MediaPipe's z: pass image_size=(width, height) for image landmarks "
-                             "(a z is given back as it came), or 3D poses in millimetres")
+        if reading is None:  # read as x, y, z, MediaPipe's landmarks came out a 3D body
+            _refuse_normalised(x, ", and the third channel as a score or MediaPipe's z",
+                               " (a z is given back as it came), or 3D poses in millimetres")
         return (2, reading == "constant") if reading in ("confidence", "constant") else (None, False)
     if x.shape[-1] == 4:
         why = fourth_channel_error(x)

@@ -23,18 +23,43 @@ from synsp.channels import (
     normalised_image,
     third_channel,
 )
-from synsp.errors import MissingDataError, SpaceError
+from synsp.errors import FormatError, MissingDataError, SpaceError
 from synsp.formats import PoseData
+from synsp.formats.mediapipe import SPACE_ARRAYS
 from synsp.formats.trc import UNITS_TO_MM
 from synsp.sequence import body_size
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
-__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "channel_notes", "confidence_channel", "flat_coordinate",
-           "flat_track_unit", "holistic_blocks", "holistic_depth", "written_channels"]
+__all__ = ["DEPTH_NOTE", "HOLISTIC", "SPACES", "UNDECLARED", "channel_notes", "check_space", "check_stated_unit",
+           "confidence_channel", "flat_coordinate", "flat_track_unit", "holistic_blocks", "holistic_depth",
+           "written_channels"]
 
 
 # --space values: MediaPipe's own names and the generic ones; MediaPipe reads "2d"/"3d" as image/world
 SPACES = {"image": "image", "world": "world", "2d": "image", "3d": "world"}
+
+
+def check_space(space: str | None, fmt: str, src: Path) -> None:
+    """``--space`` for a file of format ``fmt``: one of :data:`SPACES` (``SpaceError`` otherwise);
+    ``image`` and ``world`` name MediaPipe's arrays, so only for a MediaPipe file. An ``.npz``
+    lacking one of them reads as a plain npz: the message names the array it lacks and those it has."""
+    if space not in (None, *SPACES):
+        raise SpaceError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
+    if space not in ("image", "world") or fmt == "mediapipe":
+        return
+    arrays = []
+    if fmt == "npz":
+        try:
+            with np.load(src, allow_pickle=False) as npz:  # the names only: the arrays are read later, checked
+                arrays = list(npz.files)
+        except Exception:  # a corrupt file: the reader says how
+            arrays = []
+    lacking = [name for name in SPACE_ARRAYS.values() if name not in arrays]
+    if arrays and len(lacking) == 1:  # one of MediaPipe's two arrays: a MediaPipe file cut down
+        raise SpaceError(f"{src}: --space {space} is for MediaPipe files (arrays {' and '.join(SPACE_ARRAYS.values())}"
+                         f"); this file has no {lacking[0]} array (its arrays: {', '.join(arrays)}), so it reads as "
+                         "a plain npz: use --space 2d or 3d")
+    raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
 
 
 # Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence
@@ -60,15 +85,17 @@ def flat_coordinate(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     """A 3D file (TRC, C3D, ...) one of whose coordinates is the same constant for every marker
     and frame is a 2D track (Sports2D writes pixels with Z = 0): the data with the other two
     coordinates, to refine in 2D, and (that axis, its value) to write back; else (data, None).
-    ``--space 2d`` asks for this and refuses a file with no such coordinate; ``--space 3d`` skips it."""
-    if data.poses.shape[-1] != 3 or data.format in UNDECLARED or space in ("3d", "world", "image"):
+    ``--space 2d`` asks for this and refuses a file with no such coordinate; ``--space 3d`` skips it.
+    A 3D track is checked against the unit its file states (:func:`check_stated_unit`)."""
+    if data.poses.shape[-1] != 3 or data.format in UNDECLARED or space in ("world", "image"):
         return data, None
     values = np.asarray(data.poses, dtype=np.float64)
-    flat = [k for k in range(3) if constant_channel(values[..., k])]
+    flat = [k for k in range(3) if constant_channel(values[..., k])] if space != "3d" else []
     if not flat or len(flat) == 3:
         if space == "2d":
             raise SpaceError(f"{src}: --space 2d, but none of the poses' 3 coordinates {data.poses.shape} is the same "
                              "constant for every marker and frame (a 2D track's)")
+        check_stated_unit(data, src)
         return data, None
     axis = flat[-1]  # Sports2D's Z, the last
     finite = values[..., axis][np.isfinite(values[..., axis])]
@@ -77,6 +104,36 @@ def flat_coordinate(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     if data.format == "trc" and data.filled is not None:  # face points the reader placed in 3D: none in 2D
         poses[np.asarray(data.filled, dtype=bool)] = np.nan
     return replace(data, poses=poses), (axis, float(finite[0]))
+
+
+# A person's size (:func:`synsp.sequence.body_size`, the largest side of the joints' box) in mm,
+# in any posture, with room: outside it, a file's stated unit is not the unit of its values.
+PERSON_MM = (300.0, 3000.0)
+# Where a format states its unit, for the message asking to fix it
+_UNIT_FIELD = {"trc": "the Units line", "c3d": "POINT:UNITS"}
+
+
+def check_stated_unit(data: PoseData, src: Path) -> None:
+    """Refuse (``FormatError``) a 3D TRC or C3D whose body, in the unit the file states (``Units``,
+    ``POINT:UNITS``), is no person's size (:data:`PERSON_MM`): cm values labelled ``m`` make a body
+    170 m tall, which the refinement would take for another skeleton and refine wrongly. The message
+    names the units in which the body is a person's. Markers of no known layout (an animal's, a
+    hand's) have no size to tell by: not checked."""
+    label = str((data.extra.get(data.format) or {}).get("units", "")).lower()
+    layout = data.partial_layout() or data.layout
+    if data.format not in _UNIT_FIELD or label not in UNITS_TO_MM or label == "px" or layout not in LAYOUTS:
+        return
+    poses = np.array(data.poses, dtype=np.float64)
+    if data.filled is not None:  # the face a TRC reader placed is in mm whatever the file's unit: not measured
+        poses[np.asarray(data.filled, dtype=bool)] = np.nan
+    size = body_size(poses[..., :len(LAYOUTS[layout].joints), :])  # mm, as read
+    if not np.isfinite(size) or PERSON_MM[0] <= size <= PERSON_MM[1]:
+        return
+    stated = size / UNITS_TO_MM[label]
+    fits = [unit for unit, mm in UNITS_TO_MM.items() if unit != "px" and PERSON_MM[0] <= stated * mm <= PERSON_MM[1]]
+    look = f"the values look like {' or '.join(fits)}" if fits else "no unit makes it a person's size"
+    raise FormatError(f"{src}: the body is {stated:.4g} {label} tall in the file's units ({label}), no person's "
+                      f"size: {look}; fix {_UNIT_FIELD[data.format]} (in a copy of the file)")
 
 
 def flat_track_unit(data: PoseData) -> tuple[float, str, list[str]]:

@@ -37,6 +37,7 @@ from synsp.errors import (
     OutputExistsError,
     ShapeError,
     SpaceError,
+    check_threshold,
 )
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
@@ -174,8 +175,7 @@ def refine_file(
     sides = None if image_size is None else image_sides(image_size)
     if lowpass_hz is not None and method not in (None, "synsp"):
         raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")
-    if not np.isfinite(threshold):
-        raise OptionError(f"threshold must be a number, got {threshold!r}")
+    check_threshold(threshold)
     if not src.exists():
         raise InputNotFoundError(f"{src}: no such file")
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
@@ -210,10 +210,7 @@ def refine_file(
                   "height (--image-size W H) for SynSP")
     method = method or "synsp"
     check_checkpoint(method, checkpoint, device)
-    if space not in (None, *SPACES):
-        raise SpaceError(f"space must be one of {', '.join(SPACES)}, got {space!r}")
-    if space in ("image", "world") and fmt != "mediapipe":
-        raise SpaceError(f"{src}: --space {space} is for MediaPipe files; this is a {fmt} file (use 2d or 3d)")
+    file_channels.check_space(space, fmt, src)
     read_options = {"space": SPACES[space]} if space and fmt == "mediapipe" else {}
     if key is not None:
         read_options["key"] = key

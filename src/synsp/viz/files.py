@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synsp.errors import OutputError
+from synsp.errors import MissingDataError, OutputError
 from synsp.formats import PoseData
 from synsp.skeleton import LAYOUTS, Layout, follows_layout, generic_names, get_layout, guessed_layout
 
@@ -86,6 +86,10 @@ def _read_pair(before, after, *, track: int = 0, space: str | None = None, layou
         if not 0 <= track < len(poses):
             raise ValueError(f"{path}: has {len(poses)} track(s); --track {track} does not exist")
     b, a = arrays[0][track], arrays[1][track]
+    for path, poses in ((before, b), (after, a)):
+        if not (np.isfinite(poses).all(-1) & (poses != 0).any(-1)).any():  # empty axes would say nothing of why
+            raise MissingDataError(f"{path}: every joint value of track {track} is missing (NaN, or 0 in every "
+                                   "coordinate: not found); nothing to draw")
     if b.shape != a.shape:
         raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
     gt = arrays[2][track] if truth is not None else None
@@ -150,6 +154,19 @@ def file_layout(data: PoseData) -> str | Layout:
     return Layout("the file's own joints", tuple(names), (), (), None)
 
 
+# What each picture command writes, by the output's suffix (animate: a .png still with --video)
+SUFFIXES = {"plot": (".png",), "animate": (".gif", ".mp4", ".png"), "report": (".html", ".htm")}
+
+
+def check_suffix(out: str | os.PathLike, command: str) -> None:
+    """An ``OutputError`` before any work when ``out``'s suffix is not one ``command`` writes
+    (:data:`SUFFIXES`): a PNG written under ``plot.xyz`` opens in nothing."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in SUFFIXES[command]:
+        raise OutputError(f"{out}: synsp {command} writes {' or '.join(SUFFIXES[command])}, not "
+                          f"{suffix or 'a name without an extension'}; give OUTPUT one of those")
+
+
 def refuse_inputs(out: str | os.PathLike, **inputs: str | os.PathLike | None) -> None:
     """An ``OutputError`` when ``out`` is one of the ``inputs`` (role=path; None skipped): a
     picture written there would replace the user's pose file or video."""
@@ -182,6 +199,7 @@ def plot_files(before, after, out: Path, *, joints=None, log=None, **read) -> Pa
     from synsp.viz.plot import plot_trajectories
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
+    check_suffix(out, "plot")
     pair = _read_pair(before, after, **read)
     _say(same_poses(pair, before, after), log)
     joints = joint_choice(joints, pair.layout, file_joint_names(pair.first))
@@ -200,6 +218,7 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, fram
     from synsp.viz.overlay import contact_sheet, overlay_on_video, video_mismatch
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"), video=video)
+    check_suffix(out, "animate")
     if Path(out).suffix.lower() == ".png" and video is None:
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
     pair = _read_pair(before, after, **read)
@@ -225,6 +244,7 @@ def report_files(before, after, out: Path, *, title: str = "synsp report", log=N
     from synsp.viz.report import write_report
 
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
+    check_suffix(out, "report")
     pair = _read_pair(before, after, **read)
     _say(same_poses(pair, before, after), log)
     return write_report(out, before=pair.before, after=pair.after, layout=pair.layout, fps=pair.fps,

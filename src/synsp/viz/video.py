@@ -5,6 +5,7 @@ PyAV and Pillow are imported inside functions: they are optional extras.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -12,19 +13,42 @@ from typing import Any, Iterator, Sequence
 from synsp.paths import atomic_path
 
 
-def read_video(video_path: str | os.PathLike, max_frames: int | None = None) -> Iterator[Any]:
-    """Yield the frames of a video as RGB Pillow images (needs PyAV: ``pip install av``)."""
+@contextmanager
+def open_video(video_path: str | os.PathLike) -> Iterator[Any]:
+    """A PyAV container of ``video_path`` with a video stream, open for reading; a file PyAV cannot
+    read (not a video, corrupt, audio only) is one ``ValueError`` line naming it, not PyAV's errno."""
     try:
         import av
     except ImportError as exc:  # PyAV is optional: say how to get it
         raise ImportError("reading video needs PyAV: pip install av") from exc
     if not Path(video_path).is_file():
         raise FileNotFoundError(f"video_path: no such file {video_path}")
-    with av.open(str(video_path)) as container:
-        for i, frame in enumerate(container.decode(video=0)):
-            if max_frames is not None and i >= max_frames:
-                break
-            yield frame.to_image()
+    try:
+        container = av.open(str(video_path))
+    except av.error.FFmpegError as err:
+        raise ValueError(f"{video_path} is not a video PyAV can read ({getattr(err, 'strerror', None) or err})") \
+            from None
+    with container:
+        if not container.streams.video:
+            raise ValueError(f"{video_path} is not a video PyAV can read (it has no video stream)")
+        yield container
+
+
+def read_video(video_path: str | os.PathLike, max_frames: int | None = None) -> Iterator[Any]:
+    """Yield the frames of a video as RGB Pillow images (needs PyAV: ``pip install av``)."""
+    with open_video(video_path) as container:
+        import av
+
+        done = 0
+        try:
+            for frame in container.decode(video=0):
+                if max_frames is not None and done >= max_frames:
+                    break
+                yield frame.to_image()
+                done += 1
+        except av.error.FFmpegError as err:  # cut or corrupt after its first frames
+            raise ValueError(f"{video_path}: PyAV could not decode the video after {done} frames "
+                             f"({getattr(err, 'strerror', None) or err})") from None
 
 
 def write_movie(frames: Sequence[Any], path: str | os.PathLike, fps: float) -> Path:
@@ -77,9 +101,7 @@ def _palette(image: Any) -> Any:
 
 def video_fps(video_path: str | os.PathLike) -> float:
     """Frame rate of a video (30 when the file does not say)."""
-    import av
-
-    with av.open(str(video_path)) as container:
+    with open_video(video_path) as container:
         rate = container.streams.video[0].average_rate
     return float(rate) if rate else 30.0
 
@@ -87,11 +109,7 @@ def video_fps(video_path: str | os.PathLike) -> float:
 def video_info(video_path: str | os.PathLike) -> tuple[int, float | None, tuple[int, int]]:
     """A video's frame count, frame rate (None when it says none) and (width, height) in pixels.
     The count is the container's, else its packets counted (no decoding)."""
-    import av
-
-    if not Path(video_path).is_file():
-        raise FileNotFoundError(f"video_path: no such file {video_path}")
-    with av.open(str(video_path)) as container:
+    with open_video(video_path) as container:
         stream = container.streams.video[0]
         size = (stream.codec_context.width, stream.codec_context.height)
         rate = float(stream.average_rate) if stream.average_rate else None
