@@ -26,8 +26,8 @@ tell glitches, held values, jumps, inversions and short gaps by; a new person's 
 for their first full window), none for One-Euro. The networks refine every person in one
 :class:`synsp.inference.people_stream.MultiPersonStreamingRefiner` (one network batch per
 frame, whatever the number of people, each person's windows on its own phase of the stride; its
-``patience`` is ``--timeout``), each person as if alone (with the default int8 network nearly
-so: its activations share one scale per batch, RESULTS.md section 15); One-Euro gives each
+``patience`` is ``--timeout``), each person as if alone (with int8 layers, ``quantize=True``, nearly
+so: their activations share one scale per batch, RESULTS.md section 15); One-Euro gives each
 person a :class:`synsp.filters.OneEuroFilter`. A person unseen for more than ``--timeout``
 frames is forgotten (a return starts afresh). A bad line is reported on stderr in one line
 and skipped (with ``--strict``: the stream stops, exit code 2). A person who leaves is refined,
