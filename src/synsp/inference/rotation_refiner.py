@@ -19,6 +19,7 @@ from synsp.config import TRAINING_FPS
 from synsp.errors import check_fps
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.swaa import window_starts
+from synsp.inference.upright import upright_turn
 from synsp.model import get_network
 from synsp.motion_pace import paced_rate
 from synsp.rotations.conversions import (
@@ -135,6 +136,8 @@ class RotationRefiner:
         self.keep_rest_frames = keep_rest_frames
         self.follow_pace = True
         self.paced_fps: float | None = None
+        # SMPL roots turned to the model's up first (synsp.inference.upright); ``turn``: the last call's (3, 3)
+        self.upright, self.turn = True, np.eye(3)
 
     def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
@@ -149,8 +152,15 @@ class RotationRefiner:
         full = np.tile(np.eye(3), (len(r), len(SMPL_JOINTS), 1, 1))
         keep = len(SMPL_JOINTS) if r.shape[1] == len(SMPL_JOINTS) else BODY_JOINTS
         full[:, :keep] = r[:, :keep]
+        positions = smpl_positions(full)
+        # The network learnt the mocap's roots, +Y up; an estimator's camera frame (y down) or a Z-up
+        # world turns every root far from them: the clip is refined turned upright and turned back.
+        self.turn = turn = upright_turn(positions, "smpl24") if self.upright else np.eye(3)
+        full[:, 0] = turn @ full[:, 0]
+        refined = self._refine(full, positions @ turn.T, fps, stride)
+        refined[:, 0] = turn.T @ refined[:, 0]
         out = r.copy()
-        out[:, :keep] = self._refine(full, smpl_positions(full), fps, stride)[:, :keep]
+        out[:, :keep] = refined[:, :keep]
         return out
 
     def refine_skeleton(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None = None,
