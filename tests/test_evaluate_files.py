@@ -1,6 +1,7 @@
 """``synsp evaluate --input NOISY --truth CLEAN``: the split route's table on the user's own data."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,59 @@ def test_threshold_option_says_which_truth_values_count(capsys, tmp_path):
     assert f"{1530 - 40} joint values scored" in capsys.readouterr().out
     assert main(["evaluate", "--threshold", "0.6", "--methods", "savgol"]) == 2
     assert "--threshold: for --input/--truth" in capsys.readouterr().err
+
+
+def _scored_as_input(path: Path, truth: Path) -> float:
+    """MPJPE of a file against the truth, as the table's input row scores it: what a refine output gives."""
+    return score_files(path, truth, methods=["identity"])[0]["input"]["MPJPE"]
+
+
+@needs_data
+def test_smpl_rotations_are_refined_as_synsp_refine_refines_the_file(tmp_path):
+    """An SMPL file's rows are what ``synsp refine --method M`` writes, scored on its joint positions
+    (each method had refined the forward-kinematics positions, ranking SynSP behind a filter)."""
+    from synsp.data.rotation_errors import corrupt_rotations
+    from synsp.data.smpl_mocap import load_smpl_clip
+    from synsp.refining.files import refine_file
+    from synsp.rotations.conversions import axis_angle_from_matrix
+
+    clean, trans = (x[:120] for x in load_smpl_clip("dataset-1_walk_angry_001"))
+    noisy, _ = corrupt_rotations(clean, trans, "jitter", rng=0)
+    for name, rotations in (("noisy", noisy), ("truth", clean)):
+        np.savez(tmp_path / f"{name}.npz", poses=axis_angle_from_matrix(rotations).reshape(-1, 72), trans=trans,
+                 betas=np.zeros(10), mocap_framerate=np.array(30.0))
+    results, heading = score_files(tmp_path / "noisy.npz", tmp_path / "truth.npz", methods=["butterworth", "synsp"])
+    assert "smpl joint rotations refined as rotations" in heading
+    for method in ("butterworth", "synsp"):
+        refine_file(tmp_path / "noisy.npz", tmp_path / f"{method}.npz", method=method)
+        expected = _scored_as_input(tmp_path / f"{method}.npz", tmp_path / "truth.npz")
+        assert results[method]["MPJPE"] == pytest.approx(expected, rel=1e-4), method
+    assert results["synsp"]["MPJPE"] < results["butterworth"]["MPJPE"] < results["input"]["MPJPE"]
+
+
+def test_bvh_rotations_are_refined_as_refine_does_and_a_refused_method_has_no_row(tmp_path):
+    """A BVH: each row is ``synsp refine --method M``'s output; SynSP, which refine refuses on a BVH,
+    is left out with one line saying so (it had a row, SmoothNet's positions under its name)."""
+    from synsp.formats.bvh import read_bvh, write_bvh
+    from synsp.refining.files import refine_file
+    from test_bvh import TINY
+
+    (tmp_path / "tiny.bvh").write_text(TINY)
+    tiny = read_bvh(tmp_path / "tiny.bvh")
+    t = np.arange(90)[:, None] / 30
+    rotations = 40 * np.sin(2 * np.pi * 0.8 * t + np.arange(tiny.rotations[0].size))
+    translations = np.repeat(tiny.translations[:1], 90, axis=0)
+    translations[:, 0, 0] += 50 * t[:, 0]  # the root walks along x
+    clean = replace(tiny, rotations=rotations.reshape(90, *tiny.rotations.shape[1:]), translations=translations)
+    write_bvh(tmp_path / "truth.bvh", clean)
+    noise = np.random.default_rng(0).normal(0, 3, clean.rotations.shape)
+    write_bvh(tmp_path / "noisy.bvh", replace(clean, rotations=clean.rotations + noise))
+    results, heading = score_files(tmp_path / "noisy.bvh", tmp_path / "truth.bvh", methods=["savgol", "synsp"])
+    assert list(results) == ["input", "savgol"]
+    left = [line for line in heading.splitlines() if "synsp" in line and "Left out" in line]
+    assert len(left) == 1 and "refuses this file" in left[0] and "tmp" not in left[0]
+    refine_file(tmp_path / "noisy.bvh", tmp_path / "savgol.bvh", method="savgol")
+    assert results["savgol"]["MPJPE"] == pytest.approx(_scored_as_input(tmp_path / "savgol.bvh",
+                                                                         tmp_path / "truth.bvh"), rel=1e-4)
+    with pytest.raises(ValueError, match="synsp on joint rotations refines SMPL parameters only"):
+        score_files(tmp_path / "noisy.bvh", tmp_path / "truth.bvh", methods=["synsp"])

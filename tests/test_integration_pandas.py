@@ -156,3 +156,41 @@ def test_deeplabcut_table_uses_likelihoods_and_keeps_absent_animals_absent_as_th
     df.to_csv(tmp_path / "table.csv")
     refine_file(tmp_path / "table.csv", tmp_path / "refined.csv", method="savgol")
     np.testing.assert_allclose(xy, read_poses(tmp_path / "refined.csv").poses, atol=1e-3)  # NaN where NaN
+
+
+def test_rows_follow_a_frame_or_time_key_and_a_text_index_is_taken_in_its_given_order():
+    """Time order comes from a frame column (or a time column, or such an index level) as ``synsp refine``
+    reads a CSV's, else a numeric or date index; a text index (``row10`` sorts before ``row2``) is no time
+    order, so its rows are taken as given. The result keeps the input's index and row order."""
+    clean, noisy = walking(60)
+    expected = _stack(refine_dataframe(_wide(noisy), "savgol"))  # rows in time order, RangeIndex
+    shuffled = _wide(noisy).sample(frac=1, random_state=0)
+    tables = {
+        "frame column, fresh RangeIndex": shuffled.reset_index(drop=True),
+        "time column, fresh RangeIndex": shuffled.reset_index(drop=True).rename(columns={"frame": "time"}),
+        "frame index level": shuffled.set_index("frame"),
+        "frame column, text index": shuffled.set_axis([f"row{i}" for i in range(60)]),
+        "text index, rows in order": _wide(noisy).drop(columns="frame").set_axis([f"row{i}" for i in range(60)]),
+        "date index": shuffled.drop(columns="frame").set_axis(
+            pd.Timestamp("2024-01-01") + pd.to_timedelta(shuffled.frame.to_numpy() * 100, unit="ms")),
+    }
+    for name, table in tables.items():
+        out = refine_dataframe(table, "savgol")
+        assert out.index.equals(table.index) and out.columns.equals(table.columns), name
+        order = np.argsort(table["frame"].to_numpy() if "frame" in table else
+                           table["time"].to_numpy() if "time" in table else
+                           np.asarray(table.index) if name != "text index, rows in order" else np.arange(60))
+        np.testing.assert_allclose(_stack(out)[order], expected, atol=1e-9, err_msg=name)
+
+
+def test_a_frame_key_that_cannot_order_the_rows_is_one_line_error():
+    _, noisy = walking(20)
+    table = _wide(noisy)
+    table.loc[3, "frame"] = table.loc[2, "frame"]
+    with pytest.raises(ValueError, match=r"^DataFrame: two rows at column 'frame' = 4 \(index 2 and 3\); .*track"):
+        refine_dataframe(table, "savgol")
+    with pytest.raises(ValueError, match=r"^DataFrame column 'frame' holds 'b' \(index 1\), not a frame number"):
+        refine_dataframe(_wide(noisy).assign(frame=[0, "b"] + list(range(2, 20))), "savgol")
+    with pytest.raises(ValueError, match=r"^DataFrame column 'time' is empty in the row with index 5"):
+        refine_dataframe(_wide(noisy).rename(columns={"frame": "time"}).astype({"time": float})
+                         .assign(time=lambda d: d.time.where(d.index != 5)), "savgol")

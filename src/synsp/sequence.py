@@ -42,12 +42,19 @@ def missing_mask(x: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray
     return mask
 
 
-def unseen_share(missing: np.ndarray) -> float:
+def unseen_share(missing: np.ndarray, lacking: np.ndarray | None = None) -> float:
     """The share (0-1) of the joints of poses with mask ``missing`` (..., T, J) bool (True: not
     measured, :func:`missing_mask`) that are missing in every frame of their sequence (never seen),
-    over every sequence of the leading axes; 0.0 for an empty mask."""
+    over every sequence of the leading axes; 0.0 for an empty mask. ``lacking`` (J,) bool marks
+    joints the input's layout does not have at all (Pose2Sim's 22 HALPE_26 markers: no eyes or
+    ears): never seen, but no body part out of the picture, so they do not count as unseen."""
     m = np.asarray(missing, dtype=bool)
-    return float(m.all(axis=-2).mean()) if m.size else 0.0
+    if not m.size:
+        return 0.0
+    never = m.all(axis=-2)
+    if lacking is not None:
+        never = never & ~np.asarray(lacking, dtype=bool)
+    return float(never.mean())
 
 
 def not_found(x: np.ndarray) -> np.ndarray:

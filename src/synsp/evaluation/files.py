@@ -8,7 +8,10 @@ MPJPE, PA-MPJPE and Accel in 3D (root-relative, millimetres), MPJPE, PCK@0.05 an
 (pixels). Only the joint values the truth has are scored: NaN there (or a score below the
 threshold, or a point at exactly 0 where that joint is elsewhere, as refine reads them) is not
 scored. The input row is NOISY with its missing values filled linearly in time, as the split
-route's input row is.
+route's input row is. A file of joint rotations (BVH, SMPL) is refined as ``synsp refine NOISY
+OUT.bvh`` refines it, on the rotations (:mod:`synsp.refining.motion`), and scored on the joint
+positions of its output (forward kinematics, as the input and truth are read); a method refine
+refuses for the file (SynSP on a BVH) has no row, and a line says why.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import numpy as np
 from synsp.errors import OptionError, ShapeError
 from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
-from synsp.formats import read_poses, scores_to_missing
+from synsp.formats import FORMATS, read_poses, scores_to_missing
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
@@ -40,7 +43,8 @@ def score_files(
     threshold: float = MIN_SCORE, device: str | None = None,
 ) -> tuple[dict[str, dict[str, float]], str]:
     """Score every method on ``input`` against ``truth``: (method -> metric -> value, the
-    table's heading). See :func:`evaluate_files`."""
+    table's heading, with a line per method ``synsp refine`` refuses for this file, which has no
+    row). See :func:`evaluate_files`."""
     methods = list(DEFAULT_METHODS if methods is None else methods)
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
@@ -53,12 +57,24 @@ def score_files(
         if noisy.shape != clean.shape:
             raise ShapeError(f"{dst}: truth poses {_shape(clean)} do not match the input's {_shape(noisy)} "
                              f"({src}); they must be the same tracks, frames, joints and coordinates")
-        outputs = {}
+        # a file of joint rotations (BVH, SMPL) is refined as synsp refine refines it into its own kind of
+        # file, on the rotations, and scored on the joint positions read back from that output
+        fmt = data.format
+        rotations = fmt in FORMATS and FORMATS[fmt].motion
+        outputs, refused = {}, {}
         for method in methods:
-            out = Path(tmp) / f"{method}.npy"
-            refine_file(src, out, method=method, checkpoint=checkpoints.get(method), layout=layout, space=space,
-                        fps=fps, key=key, threshold=threshold, device=device, out_format="npy")
-            outputs[method] = _coordinates(np.load(out), channels)
+            out = Path(tmp) / f"{method}{FORMATS[fmt].extensions[0] if rotations else '.npy'}"
+            try:
+                refine_file(src, out, method=method, checkpoint=checkpoints.get(method), layout=layout, space=space,
+                            fps=fps, key=key, threshold=threshold, device=device,
+                            out_format=None if rotations else "npy")
+            except OptionError as err:  # synsp refine --method M refuses this file: no row to show for M
+                refused[method] = err
+                continue
+            outputs[method] = (_read(out, space, fps, key, threshold)[0] if rotations
+                               else _coordinates(np.load(out), channels))
+        if not outputs:
+            raise next(iter(refused.values()))
     space_name = "3d" if clean.shape[-1] == 3 else "2d"
     name = _root_layout(layout or data.layout or file_layout(data), clean.shape[-2]) if space_name == "3d" else None
     # a 2D track in a TRC (Sports2D's pixels, labelled m) is in its file's unit, as refine's summary gives it
@@ -73,8 +89,12 @@ def score_files(
     scored = int(np.isfinite(clean).all(-1).sum())
     unit = flat_unit if space_name == "2d" else "mm" + (f", the files read as {_UNITS[scale]}" if scale != 1 else "")
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
-    heading = (f"### `{src.name}` against `{dst.name}` ({space_name}{where}: {clean.shape[0]} track(s), "
+    what = f"{fmt} joint rotations refined as rotations, scored on their joint positions; " if rotations else ""
+    heading = (f"### `{src.name}` against `{dst.name}` ({what}{space_name}{where}: {clean.shape[0]} track(s), "
                f"{clean.shape[1]} frames, {scored} joint values scored, {unit})")
+    for method, err in refused.items():  # one line each, under the heading: why the method has no row
+        reason = str(err).removeprefix(f"{src}: ").split("; ")[0]
+        heading += f"\n\nLeft out: {method} (`synsp refine --method {method}` refuses this file: {reason})"
     return results, heading
 
 

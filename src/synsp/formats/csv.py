@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.csv_rows import other_cells, row_slots, time_column
+from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -40,8 +40,6 @@ _AXES = ("x", "y", "z")
 _COORD = re.compile(r"^(.+)_([xyz])$", re.IGNORECASE)
 _SCORE = re.compile(r"^(.+)_(score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
 _FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
-_TRACK_COLUMNS = ("track", "track_id", "person")
-_FRAME_COLUMNS = ("frame", "frame_id")
 
 
 def _delimiter(path: Path) -> str:
@@ -137,9 +135,7 @@ def _same_separator(header: list[str], path: Path) -> None:
 
 def _parse_header(header: list[str], path: Path):
     _same_separator(header, path)
-    lower = [h.strip().lower() for h in header]
-    track_col = next((lower.index(c) for c in _TRACK_COLUMNS if c in lower), None)
-    frame_col = next((lower.index(c) for c in _FRAME_COLUMNS if c in lower), None)
+    track_col, frame_col = key_column(header, TRACK_COLUMNS), key_column(header, FRAME_COLUMNS)
     joints: list[str] = []
     coords: dict[str, dict[str, int]] = {}
     score_cols: dict[str, int] = {}

@@ -6,11 +6,28 @@ import numpy as np
 
 from synsp.formats.posedata import PoseData
 
-__all__ = ["other_cells", "time_column", "row_slots"]
+__all__ = ["other_cells", "time_column", "row_slots", "key_column", "time_key", "TRACK_COLUMNS", "FRAME_COLUMNS",
+           "TIME_COLUMNS"]
 
+# The key columns' names (any case, spaces around ignored): a track's (persons apart), a frame's number
+TRACK_COLUMNS = ("track", "track_id", "person")
+FRAME_COLUMNS = ("frame", "frame_id")
 # A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
-_TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
-                 "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
+TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
+                "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
+
+
+def key_column(names: list[str], keys) -> int | None:
+    """Position in ``names`` of the first of ``keys`` (e.g. :data:`FRAME_COLUMNS`) a column is
+    named, in the keys' order of preference; None when no column is. Shared by the CSV reader and
+    :func:`synsp.integrations.pandas.refine_dataframe`, so a table's key columns read alike in both."""
+    lower = [str(name).strip().lower() for name in names]
+    return next((lower.index(key) for key in keys if key in lower), None)
+
+
+def time_key(names: list[str]) -> int | None:
+    """Position of the first column named as a time column (:data:`TIME_COLUMNS`), or None."""
+    return next((k for k, name in enumerate(names) if str(name).strip().lower() in TIME_COLUMNS), None)
 
 
 def other_cells(body: list, others: list[int], header: list[str], delimiter: str, shape: tuple[int, int],
@@ -29,7 +46,7 @@ def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames
     time column among ``others`` (:func:`other_cells`); {} when there is none, or a cell is no
     number, or two rows of one frame (two tracks) differ (no one time per frame to refine by)."""
     names = [name.strip().lower() for name in others["names"]]
-    column = next((k for k, name in enumerate(names) if name in _TIME_COLUMNS), None)
+    column = time_key(names)
     if column is None:
         return {}
     texts = [cells[column] for cells in others["cells"][v_index, t_index].tolist()]  # the rows' cells
@@ -41,7 +58,7 @@ def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames
     times[t_index] = values
     if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
         return {}
-    scale = _TIME_COLUMNS[names[column]]
+    scale = TIME_COLUMNS[names[column]]
     decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
     return {"times": (times * scale).tolist(), "time_decimals": min(decimals + round(-np.log10(scale)), 12)}
 

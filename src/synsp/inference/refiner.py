@@ -126,9 +126,9 @@ class Refiner(WindowNetwork):
         self.fallback: Callable[[], "Refiner"] | None = None
         # Poses in which more than this share of the model's joints is never seen (a waist-up video)
         # are partly the gap fill's invention: the fallback refines them instead (gives_way; None: never).
-        # ``unseen`` is the last call's share, ``gave_way`` whether it gave the fallback's output.
+        # ``unseen``: the last call's share (``lacked``: of joints its layout lacks); ``gave_way``: fallback's output.
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
-        self.unseen, self.gave_way = 0.0, False
+        self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -208,7 +208,8 @@ class Refiner(WindowNetwork):
         measured get the :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than
         :attr:`max_unseen` (:data:`synsp.sequence.UNSEEN_SHARE`) of the joints never seen
         (:func:`synsp.sequence.unseen_share`), as in a waist-up video, leaves the body model refining
-        a lower body made of the gap fill's stand-ins."""
+        a lower body made of the gap fill's stand-ins. Joints the input's layout lacks count too (2D
+        markers without the face: SynSP refined the made-up face worse, validation 2.47 px vs 2.03)."""
         return (self.max_unseen is not None and self.fallback is not None
                 and unseen_share(missing) > self.max_unseen)
 
@@ -216,7 +217,7 @@ class Refiner(WindowNetwork):
                fps: float | None = None, keep_convention: bool | str | None = None,
                floor: bool | float | None = None, lowpass_hz: float | None = None,
                other_layout: bool = False, missing: np.ndarray | None = None,
-               groups: dict[str, np.ndarray] | None = None) -> np.ndarray:
+               groups: dict[str, np.ndarray] | None = None, lacking: np.ndarray | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         The network sees :func:`synsp.estimator_errors.measurements.measurements`: NaN joints are filled by
@@ -251,7 +252,8 @@ class Refiner(WindowNetwork):
         the layout's steps: no glitches or inversions told, no turn, resize, convention or bones,
         and their centroid for a root. ``missing`` (bool, shaped like ``poses`` without its last
         axis) marks values that were not measured though ``poses`` holds numbers there (filled
-        already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`).
+        already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`). ``lacking`` ((J,) bool):
+        joints the input's layout has none of, never seen but not out of the picture (:attr:`lacked`).
         ``groups`` (SmoothNet only; name -> joint indices,
         :func:`synsp.motion_pace.pace_groups`: hands, face, mouth) are refined each at its own
         pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group faster
@@ -260,13 +262,14 @@ class Refiner(WindowNetwork):
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
                                     keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
                                     outputs=("final",), other_layout=other_layout, missing=missing,
-                                    groups=groups)["final"]
+                                    groups=groups, lacking=lacking)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
         lowpass_hz: float | None = None, outputs: tuple[str, ...] | None = None, other_layout: bool = False,
         missing: np.ndarray | None = None, groups: dict[str, np.ndarray] | None = None,
+        lacking: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Like :meth:`refine` but returns every output the network has: for SynSP
         ``{"position", "acceleration", "final"}`` (the two base-stage branches and the
@@ -290,6 +293,7 @@ class Refiner(WindowNetwork):
                              f"got {np.shape(missing)}")
         unseen = missing_mask(x, missing)
         self.unseen = unseen_share(unseen) if own_joints else 0.0
+        self.lacked = self.unseen - unseen_share(unseen, lacking) if own_joints and lacking is not None else 0.0
         self.gave_way = own_joints and self.gives_way(unseen)
         if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}

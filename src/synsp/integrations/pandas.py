@@ -9,8 +9,11 @@ Two layouts are recognised:
   any further levels before the joint (e.g. DeepLabCut's ``individuals``) tell persons apart,
   each refined as its own track.
 
-Rows are frames in the order of the index (a shuffled frame is put back in order; the result
-keeps the rows' own order). A ``track`` column (also ``track_id``, ``person``, ``person_id``)
+Rows are frames in the order of a ``frame`` (``frame_id``) column, else a ``time`` column
+(``time_s``, ``timestamp``, ...), named as ``synsp refine``'s CSV reader names them (also as an
+index level), else of a numeric or date index; a text index (``row10`` sorts before ``row2``) has
+no time order, so its rows are taken as given. A shuffled frame is put back in order; the result
+keeps the rows' own order and index. A ``track`` column (also ``track_id``, ``person``, ``person_id``)
 holding several values is a long table of several persons: each value's rows are a track of
 its own, as synsp's CSV reader reads such a column.
 
@@ -31,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from synsp.filters import FPS_FILTERS
+from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.tracks import refine_tracks
@@ -42,23 +46,90 @@ __all__ = ["refine_dataframe"]
 _COORD = re.compile(r"^(?P<joint>.+?)[_. ](?P<axis>[xyz])$", re.I)
 _SCORES = ("likelihood", "score", "confidence", "visibility")
 _SCORE = re.compile(r"^(?P<joint>.+?)[_. ](?P<what>" + "|".join(_SCORES) + r")$", re.I)
-_TRACK_COLUMNS = ("track", "track_id", "person", "person_id")  # synsp's CSV reader's, and person ids
+_TRACK_COLUMNS = TRACK_COLUMNS + ("person_id",)  # synsp's CSV reader's, and person ids
+
+
+def _key(df, find) -> tuple[str, Any] | None:
+    """``(name, values)`` of the key column ``find(names)`` picks among the plain columns, else among
+    the index's level names (``df.set_index("frame")`` reads as the column did); None without one."""
+    plain = [k for k, c in enumerate(df.columns) if not isinstance(c, tuple)]
+    at = find([df.columns[k] for k in plain])
+    if at is not None:
+        return f"column {df.columns[plain[at]]!r}", df.iloc[:, plain[at]]
+    levels = [name if name is not None else "" for name in df.index.names]
+    at = find(levels)
+    return None if at is None else (f"index level {levels[at]!r}", df.index.get_level_values(at))
+
+
+def _orderable(values) -> bool:
+    """Whether values sort in time: numbers, dates or durations, not text (``row10`` before ``row2``)."""
+    import pandas as pd
+
+    types = pd.api.types
+    return (types.is_numeric_dtype(values) and not types.is_bool_dtype(values)) or \
+        types.is_datetime64_any_dtype(values) or types.is_timedelta64_dtype(values)
+
+
+def _time_order(df) -> tuple[np.ndarray | None, str | None, Any]:
+    """The rows' time key as a sortable array, what it is, and its values as given: a frame column
+    (``frame``, ``frame_id``), else a time column (``time``, ``timestamp``, ...; the CSV reader's
+    names, also as index levels), else a numeric or date index; (None, None, None) for any other
+    index, whose rows are then taken in their given order (a text index has no time order)."""
+    import pandas as pd
+
+    for find, numeric_only in ((lambda n: key_column(n, FRAME_COLUMNS), True), (time_key, False)):
+        found = _key(df, find)
+        if found is None:
+            continue
+        what, values = found
+        if not _orderable(values):  # numbers written as text ("12") still say the order
+            given = pd.Series(np.asarray(values, dtype=object))
+            numbers = pd.to_numeric(given, errors="coerce")
+            bad = np.flatnonzero(numbers.isna() & given.notna())
+            if len(bad) and numeric_only:  # a frame key that is no number cannot order frames: say so
+                raise ValueError(f"DataFrame {what} holds {given.iloc[bad[0]]!r} (index {df.index[bad[0]]!r}), "
+                                 "not a frame number; frame numbers order the rows")
+            if len(bad):  # a clock time as text ("12:00:01.5"): not seconds, as the CSV reader reads it
+                continue
+            values = numbers
+        empty = np.flatnonzero(pd.isna(np.asarray(values)))
+        if len(empty):
+            raise ValueError(f"DataFrame {what} is empty in the row with index {df.index[empty[0]]!r}; "
+                             "every row needs its frame's key to be put in time order")
+        return np.asarray(values), what, values
+    if isinstance(df.index, pd.MultiIndex):
+        levels = [df.index.get_level_values(k) for k in range(df.index.nlevels)]
+        if all(_orderable(level) for level in levels):
+            # each row's rank in the levels' order (the first level first): sorts as the tuples would
+            return np.lexsort([np.asarray(level) for level in reversed(levels)]).argsort(kind="stable"), None, None
+        return None, None, None
+    return (np.asarray(df.index), None, None) if _orderable(df.index) else (None, None, None)
 
 
 def _row_groups(df) -> list[np.ndarray]:
     """Row positions of each person of a long table (one group without a track column), each in
-    the index's order: a track is refined along time, whatever order the rows came in."""
+    time order (:func:`_time_order`): a track is refined along time, whatever order the rows came in."""
     import pandas as pd
 
-    names = {str(c).strip().lower(): c for c in df.columns if not isinstance(c, tuple)}
-    column = next((names[n] for n in _TRACK_COLUMNS if n in names), None)
-    ids = pd.factorize(df[column], use_na_sentinel=False)[0] if column is not None else np.zeros(len(df), int)
-    try:  # a stable sort keeps rows of equal index (one frame's persons) in their order
-        order = np.arange(len(df)) if df.index.is_monotonic_increasing else np.argsort(df.index.to_numpy(),
-                                                                                         kind="stable")
-    except TypeError:  # an index of mixed types has no order: the rows' own
-        order = np.arange(len(df))
-    return [order[ids[order] == g] for g in range(ids.max() + 1)]
+    found = _key(df, lambda names: key_column(names, _TRACK_COLUMNS))
+    ids = pd.factorize(np.asarray(found[1]), use_na_sentinel=False)[0] if found else np.zeros(len(df), int)
+    key, what, values = _time_order(df)
+    # a stable sort keeps rows of equal index (one frame's persons without a track column) in their order
+    order = np.arange(len(df)) if key is None else np.argsort(key, kind="stable")
+    groups = [order[ids[order] == g] for g in range(ids.max() + 1)]
+    if what is not None:  # two rows of one person at one frame: which is the pose is not ours to guess
+        shown = np.asarray(values, dtype=object)  # Python scalars, as the user wrote them
+        for rows in groups:
+            same = np.flatnonzero(key[rows][1:] == key[rows][:-1])
+            if len(same):
+                first, second = rows[same[0]], rows[same[0] + 1]
+                where = f"two rows at {what} = {shown[first]!r} (index {df.index[first]!r} and {df.index[second]!r})"
+                if found is None:
+                    raise ValueError(f"DataFrame: {where}; several persons in one table need a track column "
+                                     f"({', '.join(_TRACK_COLUMNS)})")
+                raise ValueError(f"DataFrame: {where} for {found[0]} = {np.asarray(found[1], dtype=object)[first]!r};"
+                                 " a person has one row per frame")
+    return groups
 
 
 def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
@@ -108,9 +179,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     Parameters
     ----------
     df : pandas.DataFrame with pose columns in one of the layouts of the module docstring;
-        rows are frames in time order. Pixels for 2D, any unit for 3D (millimetres assumed by
+        rows are frames. Pixels for 2D, any unit for 3D (millimetres assumed by
         the networks' unit guess unless the body's size says metres or centimetres). Frames follow
-        the index's order; a ``track`` (``track_id``, ``person``, ``person_id``) column separates persons.
+        a frame or time column, else a numeric or date index, else the rows' order (module docstring);
+        a ``track`` (``track_id``, ``person``, ``person_id``) column separates persons.
     method : one of ``synsp.METHODS``.
     layout : the joints' layout when their names do not say it (networks need one; see
         ``synsp refine --layout``).

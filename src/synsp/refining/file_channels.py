@@ -292,3 +292,17 @@ def holistic_blocks(poses: np.ndarray, layout: str | None, told: bool, depth: np
     notes += [f"blocks: {', '.join(parts)} frames not given at all (MediaPipe gives no block it did not find): "
               "kept missing, never filled"] * bool(parts)
     return unseen if absent is None else unseen | absent, notes
+
+
+def lacking_joints(data: PoseData, layout: str | None) -> np.ndarray | None:
+    """(J,) bool: the joints of ``layout`` that the file has no column for, as its reader matched
+    the markers' names to the layout (TRC, C3D, CSV: ``extra[format]["columns"]``; Pose2Sim's 22
+    HALPE_26 markers have no eyes or ears); None when the file has every one, names none of that
+    layout (another given with ``--layout``), or keeps no such columns."""
+    columns = (data.extra.get(data.format) or {}).get("columns")
+    if columns is None or layout not in LAYOUTS or layout != (data.partial_layout() or data.layout):
+        return None
+    count = len(LAYOUTS[layout].joints)
+    has = np.zeros(count, dtype=bool)
+    has[[c for c in columns if c < count]] = True  # a marker of the file's own sits after the layout's joints
+    return None if has.all() else ~has

@@ -282,6 +282,8 @@ def refine_file(
     name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
                         None if own else target, fit_given=True)
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
+    if method in NETWORKS:  # joints its marker set has none of (no eyes, ears): no body part out of the picture
+        options["lacking"] = file_channels.lacking_joints(data, name)
     route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
     notes = list(route)
     if laid < j_count:

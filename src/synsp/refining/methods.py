@@ -71,10 +71,11 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,
         fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | None = None,
         lowpass_hz: float | None = None, network_only: bool = False, missing: np.ndarray | None = None,
+        lacking: np.ndarray | None = None,
     ) -> np.ndarray:
         model = network_model(kind, poses.shape[-1], checkpoint, device, network_only)
         return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
-                            lowpass_hz=lowpass_hz, missing=missing)
+                            lowpass_hz=lowpass_hz, missing=missing, lacking=lacking)
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "

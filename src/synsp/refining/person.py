@@ -92,7 +92,7 @@ def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
-                 **options) -> np.ndarray:
+                 lacking: np.ndarray | None = None, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
     ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
@@ -135,14 +135,18 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
     filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
     Refiner which of its joints were never seen (:meth:`~synsp.inference.refiner.Refiner.gives_way`).
+    ``lacking`` (J,) bool marks the joints of ``layout`` the input does not have at all (a file's
+    marker set without them: Pose2Sim's 22 HALPE_26 markers have no eyes or ears): the model joints
+    made of them are not counted as never seen there, as no body part is out of the picture.
     """
     check_options(method_function(method), method, options)
     if method not in NETWORKS:
         return refine_person(poses, method, None, options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))
     missing = missing_mask(poses, missing)
-    if layout == target or reorders(layout, target):
-        return refine_person(poses, method, layout, {**options, "missing": missing})
+    if layout == target or reorders(layout, target):  # lacking in the order missing is in: the share counts alike
+        return refine_person(poses, method, layout, {**options, "missing": missing,
+                                                     **_lacking(lacking, layout, layout, method)})
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
@@ -157,7 +161,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     options = {**options, "checkpoint": layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))}
-    refined = refine_person(converted, method, target, {**options, "missing": unseen})
+    refined = refine_person(converted, method, target, {**options, "missing": unseen,
+                                                         **_lacking(lacking, layout, target, method)})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
     nearest = nearest_joints(poses, converted, (layout, target))
@@ -182,6 +187,16 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
             placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
     return out
+
+
+def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
+    """``{"lacking": (J',) bool}``: the joints of ``target`` (the poses' layout as the network is
+    given them) made of a joint of ``layout`` that ``lacking`` marks (convert carries the NaN), for a
+    network that can give way (SynSP); {} when nothing lacks."""
+    if lacking is None or not np.any(lacking) or method not in NETWORKS or NETWORKS[method].per_coordinate:
+        return {}
+    marked = np.where(np.asarray(lacking, bool)[None, :, None], np.nan, 0.0)  # one frame: NaN where lacking
+    return {"lacking": np.isnan(convert(marked, layout, target) if layout != target else marked).any(-1)[0]}
 
 
 def group_model(method: str, n_coords: int, options: dict):

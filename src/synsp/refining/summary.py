@@ -268,16 +268,19 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
             "definitions and moved back, so the output keeps the input's"]
 
 
-def unseen_notes(unseen: list[tuple[int, float]], tracks: int) -> list[str]:
+def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[str]:
     """What the summary says of the tracks SynSP gave way to SmoothNet in (:attr:`synsp.refining.tracks.
-    RefinedTracks.unseen`: (track, share of the model's joints never seen)), of ``tracks`` in the file."""
+    RefinedTracks.unseen`: (track, share of the model's joints never seen, its part the input's layout lacks)),
+    of ``tracks`` in the file: a body part out of the picture, or joints the file's markers do not include."""
     if not unseen:
         return []
-    shares = ", ".join(f"{share:.0%}" for _, share in unseen)
-    which = "" if tracks == 1 else f" in track{'s' * (len(unseen) > 1)} {', '.join(str(v + 1) for v, _ in unseen)}"
-    return [f"unseen: {shares} of the model's joints never seen{which} (more than {UNSEEN_SHARE:.0%}: a waist-up "
-            "view, the legs out of the picture?); SynSP's body model would refine a body partly made up by the gap "
-            "fill, so refined by SmoothNet, which refines each joint on its own"]
+    shares = ", ".join(f"{share:.0%}" for _, share, _ in unseen)
+    which = "" if tracks == 1 else f" in track{'s' * (len(unseen) > 1)} {', '.join(str(v + 1) for v, *_ in unseen)}"
+    why = ("a waist-up view, the legs out of the picture?" if any(s - lacked > UNSEEN_SHARE for _, s, lacked in unseen)
+           else "joints the file's marker set does not include, as Pose2Sim's 22 HALPE_26 markers have no eyes or ears")
+    return [f"unseen: {shares} of the model's joints never seen{which} (more than {UNSEEN_SHARE:.0%}: {why}); "
+            "SynSP's body model would refine a body partly made up by the gap fill, so refined by SmoothNet, which "
+            "refines each joint on its own"]
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.

@@ -49,9 +49,10 @@ class RefinedTracks(NamedTuple):
     inverted: int  # pair-frames whose left/right labels were exchanged back (estimator_errors.inversions)
     jumped: int  # frames where the whole body left its path for a frame or two (glitches.body_jumps): moved back
     absent: np.ndarray  # (V, T) bool: frames inside a span where the track has no joint detected, left out (NaN)
-    # (track, share of the model's joints never seen) of each track SynSP gave way to SmoothNet in (a waist-up
-    # video: more than synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the mean over the spans that gave way
-    unseen: list[tuple[int, float]] = []
+    # (track, share of the model's joints never seen, its part the input's layout has no joint for) of each track
+    # SynSP gave way to SmoothNet in (a waist-up video, a marker set without the face: more than
+    # synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the means over the spans that gave way
+    unseen: list[tuple[int, float, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
     repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
@@ -60,12 +61,14 @@ class RefinedTracks(NamedTuple):
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
-                  **options) -> RefinedTracks:
+                  lacking: np.ndarray | None = None, **options) -> RefinedTracks:
     """Refine tracks ``poses`` (V, T, J, C) in their own unit (mm or px), NaN where nothing was
     measured, as ``synsp refine`` does; ``layout`` names their J joints (None: unknown), or
     their first joints when J is more than its count: the joints after those are a file's own
     markers beside a layout's (:meth:`synsp.formats.PoseData.partial_layout`), refined as
-    joints of no layout. ``options`` go to :func:`refine_track`.
+    joints of no layout. ``lacking`` (J,) bool marks the layout's joints the input does not have at
+    all (a file's marker set without them), which SynSP does not count as never seen
+    (:meth:`~synsp.inference.refiner.Refiner.gives_way`). ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
@@ -100,13 +103,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
-    unseen: list[tuple[int, float]] = []
+    unseen: list[tuple[int, float, float]] = []
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
-        gave_way: list[tuple[int, float]] = []  # (frames, unseen share) of the spans SmoothNet refined instead
+        gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -126,19 +129,20 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken = None
+                model.shaken, model.lacked = None, 0.0
             if grouped is not None:
                 grouped.group_fps = {}
             # A network's route measures the span itself, as synsp.refine's does: given the values
             # measured here, it read them again, and found glitches and held values in their fills
             # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
             source = segment if model is not None else values
-            refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid], **options)
+            refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid],
+                                   lacking=None if lacking is None else lacking[:laid], **options)
             for group, rate in (grouped.group_fps if grouped is not None else {}).items():
                 group_paces[group] = min(rate, group_paces.get(group, rate))
             if model is not None:
                 if model.gave_way:
-                    gave_way.append((len(values), model.unseen))
+                    gave_way.append((len(values), model.unseen, model.lacked))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
                                                                      model.unlike_body)))
@@ -164,7 +168,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
         if gave_way:
-            unseen.append((v, float(np.average([share for _, share in gave_way], weights=[n for n, _ in gave_way]))))
+            shares = np.average([shares for _, *shares in gave_way], axis=0, weights=[n for n, *_ in gave_way])
+            unseen.append((v, float(shares[0]), float(shares[1])))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
 
