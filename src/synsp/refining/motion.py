@@ -150,10 +150,13 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
                 rotations[:, unknown] = smooth_rotations(rotations[:, unknown], method, **options)
         else:  # any skeleton (a network that refines every joint on its own), then the default filter,
             # which leaves it smoother on gross errors (validation, the mocap's own BVH tree), each
-            # joint's cut-off raised with its turning pace unless a cut-off was given
-            refined = network.refine_skeleton(motion.rotations, body, motion.fps)
-            rotations = (smooth_rotations(refined, method, **options) if "cutoff" in given
-                         else smooth_at_joint_pace(refined, method, recorded_fps=motion.fps, **options))
+            # joint's cut-off raised with its turning pace unless a cut-off was given; nearly clean
+            # input's correction by both limited to its noise (RotationRefiner.keep_clean)
+            def then(refined: np.ndarray) -> np.ndarray:
+                return (smooth_rotations(refined, method, **options) if "cutoff" in given
+                        else smooth_at_joint_pace(refined, method, recorded_fps=motion.fps, **options))
+
+            rotations = network.refine_skeleton(motion.rotations, body, motion.fps, then=then)
         if network.paced_fps != motion.fps:
             notes.append(pace_note(network.paced_fps, motion.fps))
         position_options = {k: v for k, v in options.items() if k not in ("space", "base_sigma")}

@@ -1,0 +1,106 @@
+"""Nearly clean rotations keep their values (synsp.inference.rotation_clean)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from synsp.inference.rotation_clean import (
+    ROTATION_NOISE_RAMP,
+    correction_angle,
+    keep_rotations_to_noise,
+    rotation_noise,
+)
+from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
+
+
+def _walk() -> np.ndarray:
+    """(T, 24, 3, 3) smooth rotations: every joint swinging slowly about its own axis."""
+    t = np.arange(150)[:, None, None] / 30.0
+    axes = np.random.default_rng(0).normal(size=(1, 24, 3))
+    axes = axes / np.linalg.norm(axes, axis=-1, keepdims=True)
+    return matrix_from_axis_angle(axes * 0.6 * np.sin(2 * t + axes[..., :1]))
+
+
+def _jittered(rotations: np.ndarray, degrees: float, seed: int = 1) -> np.ndarray:
+    noise = np.radians(degrees) * np.random.default_rng(seed).normal(size=(*rotations.shape[:2], 3))
+    return matrix_from_axis_angle(noise) @ rotations
+
+
+def test_the_noise_is_read_as_an_angle_in_any_pose():
+    clean = _walk()
+    assert np.degrees(rotation_noise(clean)).max() < 0.05
+    noise = np.degrees(rotation_noise(_jittered(clean, 1.0)))  # white, 1 degree per axis: sqrt(3) degrees
+    assert 0.85 * np.sqrt(3) < np.median(noise) < 1.1 * np.sqrt(3) and noise.min() > 1.0, noise
+    turned = matrix_from_axis_angle(np.array([2.0, 0.0, 1.0])) @ _jittered(clean, 1.0)  # another frame
+    np.testing.assert_allclose(rotation_noise(turned), rotation_noise(_jittered(clean, 1.0)), rtol=1e-9)
+
+
+def test_a_correction_of_clean_input_is_dropped_and_noisy_inputs_is_kept():
+    clean = _walk()
+    bias = matrix_from_axis_angle(np.radians(2.0) * np.array([0.0, 1.0, 0.0]))  # a network's own 2 degrees
+    kept = keep_rotations_to_noise(clean, clean @ bias)
+    assert geodesic_angle(kept, clean).max() < 0.05  # degrees
+    noisy = _jittered(clean, 3.0)  # a noise level above the ramp: every correction whole
+    assert np.degrees(np.median(rotation_noise(noisy))) > ROTATION_NOISE_RAMP[1]
+    assert keep_rotations_to_noise(noisy, clean) is clean
+    light = _jittered(clean, 0.25)  # a correction like the noise itself stays whole
+    np.testing.assert_allclose(keep_rotations_to_noise(light, clean), clean, atol=1e-9)
+
+
+def test_a_gross_error_is_corrected_on_nearly_clean_input():
+    clean = _walk()
+    flipped = clean.copy()
+    flipped[40:55, 5] = matrix_from_axis_angle(np.array([0.0, 0.0, np.pi * 0.8])) @ clean[40:55, 5]
+    out = keep_rotations_to_noise(flipped, clean)
+    assert geodesic_angle(out[:, 5], clean[:, 5]).max() < 1e-6
+    assert np.degrees(correction_angle(flipped, out)[5]) > 30
+
+
+def _bandai(name: str):
+    from synsp.data.smpl_mocap import load_bandai_motion
+
+    try:
+        motion = load_bandai_motion(name)
+    except FileNotFoundError:
+        pytest.skip("shared data folder (bandai-namco mocap) not found")
+    return replace(motion, fps=30.0)
+
+
+def _moved(motion, rotations: np.ndarray) -> float:
+    """Mean distance (mm) of the root-relative joints of ``rotations`` from ``motion``'s."""
+    a, b = motion.positions(), replace(motion, rotations=rotations).positions()
+    return float(np.linalg.norm((a - a[:, :1]) - (b - b[:, :1]), axis=-1).mean())
+
+
+def test_a_clean_or_lightly_jittered_bvh_is_not_moved_by_the_network():
+    """The audit's finding: clean BVH clips moved 6.6-7.1 mm by the default (SmoothNet, then the
+    filter), up to 94 mm on a kick's toes; here a validation walk was moved 4.1 mm before the step."""
+    from synsp.refining.motion import refine_motion
+
+    motion = _bandai("dataset-1_walk_chimpira_001")
+    clean_out = refine_motion(motion)[0].rotations
+    assert _moved(motion, clean_out) < 1.0, _moved(motion, clean_out)
+    noisy = _jittered(motion.rotations, 0.5)
+    noisy_out = refine_motion(replace(motion, rotations=noisy))[0].rotations
+    assert _moved(motion, noisy_out) < 0.5 * _moved(motion, noisy)
+
+
+def test_smpl_clean_motion_is_kept_and_the_step_can_be_switched_off():
+    from synsp.data.smpl_mocap import load_smpl_clip
+    from synsp.inference.rotation_refiner import load_rotation_model
+    from synsp.rotations.smpl_template import smpl_positions
+
+    try:
+        clean, _ = load_smpl_clip("dataset-1_walk_chimpira_001")
+    except FileNotFoundError:
+        pytest.skip("shared data folder (bandai-namco mocap) not found")
+    network = load_rotation_model("synsp-smpl24")
+    assert network.keep_clean
+    kept = network.refine(clean, 30.0)
+    network.keep_clean = False
+    whole = network.refine(clean, 30.0)
+    moved = {name: float(np.linalg.norm(smpl_positions(out) - smpl_positions(clean), axis=-1).mean())
+             for name, out in (("kept", kept), ("whole", whole))}
+    assert moved["kept"] < 1.0 and moved["whole"] > 2 * moved["kept"], moved
