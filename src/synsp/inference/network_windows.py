@@ -17,7 +17,7 @@ from synsp.inference.window_lean import turn_in_image, window_turn
 from synsp.model import network_classes
 from synsp.skeleton import flip_lr
 
-# int8 dynamic quantisation of the linear layers (CPU only; ``quantize=True``): 1.2-1.3 x faster, but
+# int8 dynamic quantisation of the linear layers (CPU only; ``quantize=True``): 1.2-1.6 x faster, but
 # its activation scales are set per batch, so the output moves with anything in the batch: float32
 # against float64 input by 0.5 px, a translation by 1.1 px, metres against millimetres by 2 mm
 # (float32: about 1e-3). Off by default since 2026-12-05 (benchmarks/RESULTS.md, section 15, "int8 off

@@ -76,7 +76,7 @@ class Refiner(WindowNetwork):
     Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
     ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
     the stride of keep_convention's first pass, which only measures a median over the clip;
-    ``quantize``, int8 linear layers on the CPU (:data:`FLOAT_LAYERS` aside; 1.2-1.3 x faster, off by
+    ``quantize``, int8 linear layers on the CPU (:data:`FLOAT_LAYERS` aside; 1.2-1.6 x faster, off by
     default: their activations are quantised per batch of windows, so the output moves with the
     batch, a translation or a unit by up to 1-2 px or mm; :data:`QUANTIZE`); ``convention_passes``
     1 to move the first pass back instead of refining again (not the default: less precise);
