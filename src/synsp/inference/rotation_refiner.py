@@ -126,7 +126,10 @@ class RotationRefiner:
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
     :data:`synsp.rotations.filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
     on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
-    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used.
+    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. An SMPL clip whose
+    body does not stand along +Y (an estimator's camera frame, y down; a Z-up world) is refined with
+    its root turned upright and turned back (``upright``; ``turn``, the last call's turn; RESULTS
+    section 14, "SMPL roots in a camera frame or a Z-up world").
 
     ``keep_clean`` limits each joint's correction to what the input's own noise justifies, so that
     nearly clean rotations keep their values (:mod:`synsp.inference.rotation_clean`; validation:
