@@ -77,7 +77,8 @@ def filter_kwargs(method: str, options: dict, fps: float) -> dict:
 def add_filter_flags(parser: argparse.ArgumentParser) -> None:
     """Add :data:`FILTER_FLAGS` to ``synsp refine``'s ``parser`` (their dests are the option names)."""
     parser.add_argument("--cutoff", type=float, metavar="HZ", help="butterworth: its cut-off (default 6 Hz, 0.4 x fps "
-                        "below 15 fps); gaussian: the kernel's -3 dB frequency (default 6 Hz, 0.4 x fps below 15 fps)")
+                        "below 15 fps; a BVH's or SMPL file's rotations: 4 Hz, raised for fast motion); gaussian: "
+                        "the kernel's -3 dB frequency (default 6 Hz, 0.4 x fps below 15 fps)")
     parser.add_argument("--window", help="savgol, gaussian, median, hampel: frames (odd: 9) or seconds (0.3s, at the "
                         "file's frame rate); savgol's default: 0.3 s")
     parser.add_argument("--min-cutoff", type=float, metavar="HZ", help="one-euro: the cut-off at rest (default 0.5 Hz)")

@@ -188,15 +188,15 @@ def refine_file(
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
-                                       ("image-size", sides is not None)) if on] + list(filter_options)
-        if given:
+                                       ("image-size", sides is not None)) if on]
+        if given:  # a filter's --cutoff, --window, --min-cutoff go on: refine_motion_file
             raise OptionError(f"{src}: --{given[0].replace('_', '-')} is for joint positions; joint rotations are "
                               "refined without it")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
                                       keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
-                                      else None, key=key)
+                                      else None, key=key, filter_options=filter_options)
     chosen = None
     if method is None and checkpoint is not None:  # no --method: the checkpoint says which network it is
         method = checkpoint_network(checkpoint, device)

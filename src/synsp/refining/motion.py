@@ -20,6 +20,7 @@ import numpy as np
 
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
 from synsp.estimator_errors.held_values import held_frames
+from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS, ONE_EURO_BETA, cutoff_for
 from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
@@ -45,18 +46,26 @@ __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
-                       keep_rest_frames: bool | None = None, key: str | None = None, **options) -> RefineSummary:
+                       keep_rest_frames: bool | None = None, key: str | None = None,
+                       filter_options: dict | None = None, **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) by :func:`refine_motion`
     and write it back: the input's kind of file with its skeleton, channel orders and other data.
     ``fps`` overrides the file's frame rate; ``key`` names the poses of an SMPL file holding several
-    sets. The summary's figures are on the joint positions after forward kinematics, in mm.
-    Checks on ``dst`` are the caller's.
+    sets; ``filter_options`` are ``synsp refine``'s ``--cutoff`` (Hz), ``--window`` (frames, or seconds
+    at the motion's rate) and ``--min-cutoff`` (Hz) for ``method`` (:mod:`synsp.filter_options`), as
+    :func:`refine_motion` takes them. The summary's figures are on the joint positions after forward
+    kinematics, in mm. Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
                           "joint rotations cannot be converted to another format")
     if method is not None:
         method_function(method)
+    filter_options = check_filter_options(method, filter_options or {})
+    if "beta" in filter_options:  # --beta is per body size; a rotation's speed has no body size to be per
+        raise OptionError(f"{src}: --beta is One-Euro's speed term per body size, for joint positions; on joint "
+                          f"rotations it is per radian/s (default {ROTATION_SETTINGS['one-euro']['beta']:g}): "
+                          "refine_motion(..., beta=B) in Python, or --min-cutoff here")
     module = importlib.import_module(FORMATS[fmt].module)
     if key is not None and "key" not in inspect.signature(module.read_motion).parameters:
         raise OptionError(f"{src}: --key names an array of an .npz; a {fmt} file has none")
@@ -67,6 +76,7 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     check_fps(fps)
     if fps is not None:
         motion.fps = float(fps)
+    options = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: this rate's
     refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
                                    keep_rest_frames=keep_rest_frames, where=str(src), **options)
     if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
@@ -126,7 +136,10 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     if default:
         method, options = ROTATION_DEFAULT[0], {**ROTATION_DEFAULT[1], **options}
     elif network is None and method in ROTATION_SETTINGS:  # the filter's own defaults are for positions
-        options = {**at_frame_rate(ROTATION_SETTINGS[method], motion.fps), **options}
+        setting = at_frame_rate(ROTATION_SETTINGS[method], motion.fps)
+        if "cutoff" in given:  # a Gaussian's cut-off in Hz replaces its width in frames and the window made for it
+            setting = {k: v for k, v in setting.items() if k not in ("sigma", "window")}
+        options = {**setting, **options}
     if method in FPS_FILTERS:
         options.setdefault("fps", motion.fps)
     body = _pace_joints(motion)
@@ -171,8 +184,16 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         f"{'' if fmt == 'smpl' else f', then {method} on the rotation manifold'}"
         f"{_unknown_note(unknown, method)}"
         f", the root by {method}"
-        if network else f" refined on the rotation manifold by {method}")
+        if network else f" refined on the rotation manifold by {method}{_settings_text(options, given)}")
     return replace(motion, rotations=rotations, translations=translations), [note, *notes]
+
+
+def _settings_text(options: dict, given: set) -> str:
+    """The filter settings the caller gave (``--cutoff 2``: " (cutoff 2 Hz)"), for the summary; "" for none."""
+    units = {"cutoff": " Hz", "min_cutoff": " Hz", "window": " frames"}
+    said = [f"{name.replace('_', ' ')} {options[name]:g}{units.get(name, '')}" for name in sorted(given)
+            if name in options and isinstance(options[name], (int, float))]
+    return f" ({', '.join(said)})" if said else ""
 
 
 def _root_options(method: str, options: dict, given: set, body: np.ndarray, mm_per_unit: float) -> dict:
