@@ -97,9 +97,10 @@ def _read_pair(before, after, *, track: int = 0, space: str | None = None, layou
 
 
 def file_joint_names(data: PoseData) -> dict[str, int]:
-    """The file's own names of its joints (a TRC's or C3D's markers, a CSV's columns), each with
-    its joint's index in ``data.poses``: ``RAnkle`` in a Pose2Sim TRC read as ``halpe26``."""
-    for fmt in ("trc", "c3d", "csv"):
+    """The file's own names of its joints (a TRC's or C3D's markers, a CSV's columns, a BVH's
+    joints), each with its joint's index in ``data.poses``: ``RAnkle`` in a Pose2Sim TRC read as
+    ``halpe26``, ``mixamorig:Hand_L`` in a BVH."""
+    for fmt in ("trc", "c3d", "csv", "bvh", "smpl"):
         info = data.extra.get(fmt) or {}
         names = info.get("markers") or info.get("joints")
         if names:
@@ -116,6 +117,11 @@ def joint_choice(joints, layout: str | Layout, own: dict[str, int]) -> list | No
     from synsp.formats.trc import joint_name
 
     names = list(get_layout(layout).joints)
+    # a rig's name without its namespace (Hand_L for mixamorig:Hand_L), where only one joint has it
+    short: dict[str, list[int]] = {}
+    for name, index in {**{n: i for i, n in enumerate(names)}, **own}.items():
+        if ":" in name:
+            short.setdefault(name.rsplit(":", 1)[1], []).append(index)
     out = []
     for j in joints:
         if not isinstance(j, str) or j in names:
@@ -124,6 +130,8 @@ def joint_choice(joints, layout: str | Layout, own: dict[str, int]) -> list | No
             out.append(own[j])
         elif joint_name(j) in names:
             out.append(names.index(joint_name(j)))
+        elif len(set(short.get(j, []))) == 1:
+            out.append(short[j][0])
         else:
             extra = [n for n in own if n not in names]
             raise ValueError(f"joints: unknown joint name {j!r}; this file's joints are {names}"
@@ -150,6 +158,9 @@ def file_layout(data: PoseData) -> str | Layout:
         guess = guessed_layout(data.poses)
         if guess is not None and follows_layout(data.poses, guess):
             return guess
+    if own is None:  # a BVH's joints, which make no known layout: named as the file names them
+        named = list(file_joint_names(data))
+        own = named if len(named) == n_joints else None
     names = own if own is not None and len(own) == n_joints else generic_names(n_joints)
     return Layout("the file's own joints", tuple(names), (), (), None)
 
