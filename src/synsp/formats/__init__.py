@@ -114,14 +114,38 @@ def _candidates(ext: str) -> list[str]:
     return [name for name, fmt in FORMATS.items() if ext in fmt.extensions]
 
 
+class ArrayNames(set):
+    """An npz's array names, as ``sniff`` functions take them (a set), with each array's shape
+    (``shapes``, read from its header: no data loaded): an SMPL ``poses`` (T, 72) alone is told by its shape."""
+
+    def __init__(self, names, shapes: dict[str, tuple[int, ...]]):
+        super().__init__(names)
+        self.shapes = shapes
+
+
+def _npz_shapes(npz) -> dict[str, tuple[int, ...]]:
+    """Each array's shape from its ``.npy`` header in the zip; an array whose header is unreadable is left out."""
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    shapes = {}
+    for member in npz.zip.namelist():
+        try:
+            with npz.zip.open(member) as f:
+                reader = readers.get(np.lib.format.read_magic(f))
+                if reader is not None:
+                    shapes[member.removesuffix(".npy")] = tuple(reader(f)[0])
+        except Exception:  # a bad member: its reader says what is wrong
+            continue
+    return shapes
+
+
 def _content(path: Path) -> Any:
-    """What ``sniff`` functions look at: the parsed JSON, or an npz's array names."""
+    """What ``sniff`` functions look at: the parsed JSON, or an npz's array names (:class:`ArrayNames`)."""
     if path.suffix.lower() == ".json":
         return load_json(path, keep=True)  # held for the reader: parsed once
     if path.suffix.lower() == ".npz":
         try:
             with np.load(path, allow_pickle=False) as npz:
-                return set(npz.files)
+                return ArrayNames(npz.files, _npz_shapes(npz))
         except Exception as err:  # zip or header errors of all kinds
             raise FormatError(f"{path}: not a readable .npz ({numpy_failure(err)})") from None
     return path
@@ -159,13 +183,16 @@ def _readable(path: Path) -> Path:
     return path
 
 
-def detect_format(path: str | os.PathLike) -> str:
+def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
     """Guess a pose file's format from its extension, then from its content.
 
     Parameters
     ----------
     path : str or PathLike
         An existing file, or an OpenPose folder (``"openpose"``).
+    key : str, optional
+        The npz array to read (``--key``): a sniff that takes it tells by it (``pose`` (T, 72) of
+        VIBE's whole output, beside its ``joints3d``, is SMPL rotations).
 
     Returns
     -------
@@ -195,7 +222,7 @@ def detect_format(path: str | os.PathLike) -> str:
         sniff = getattr(importlib.import_module(FORMATS[name].module), "sniff", None)
         if sniff is None:
             fallback = fallback or name
-        elif _sniffs(sniff, content):
+        elif _sniffs(sniff, content, key):
             return name
     if isinstance(content, dict) and {"people", "version"} <= set(content) and ext == ".json":  # --write_json
         raise FormatError(f"{path}: one frame of an OpenPose run (it writes one *_keypoints.json per frame); "
@@ -211,10 +238,11 @@ def _folder_format(path: Path) -> bool:
     return is_openpose_folder(path)
 
 
-def _sniffs(sniff, content: Any) -> bool:
-    """``sniff(content)``, False when the content is too odd for it to look at."""
+def _sniffs(sniff, content: Any, key: str | None = None) -> bool:
+    """``sniff(content)`` (with ``key`` if it takes one), False when the content is too odd for it to look at."""
     try:
-        return bool(sniff(content))
+        takes_key = key is not None and "key" in inspect.signature(sniff).parameters
+        return bool(sniff(content, key=key) if takes_key else sniff(content))
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
         return False
 
@@ -255,7 +283,7 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
     """
     path = _readable(Path(path))
     check_fps(fps)
-    fmt = format if format is not None else detect_format(path)
+    fmt = format if format is not None else detect_format(path, key=options.get("key"))
     reader = _module(fmt, path).read
     _check_options(reader, options, fmt, path)
     try:

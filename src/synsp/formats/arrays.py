@@ -112,9 +112,13 @@ def read(path: Path, key: str | None = None) -> PoseData:
     others = {f: npz[f] for f in files if f not in consumed}
     info = {"rank": rank, "key": name, "others": others, "score_key": score_key, "frames_first": swap}
     extra = {"arrays": info}
-    if swap:
-        extra["notes"] = [f"axes: array {name!r} {shape} read as (T, P, J, C), frames first ({shape[0]} frames of "
-                          f"{shape[1]} person{'s' if shape[1] != 1 else ''}); written back in that order"]
+    notes = [f"axes: array {name!r} {shape} read as (T, P, J, C), frames first ({shape[0]} frames of "
+             f"{shape[1]} person{'s' if shape[1] != 1 else ''}); written back in that order"] if swap else []
+    from synsp.formats.smpl import positions_note
+
+    kept = positions_note({f: np.shape(npz[f]) for f in files}, name)  # VIBE's whole output: its 'pose' kept
+    if notes or kept:
+        extra["notes"] = notes + [kept] * (kept is not None)
     return PoseData(poses=poses, scores=scores, layout=layout, fps=fps, track_ids=track_ids,
                     format="npz", extra=extra, filled=filled)
 

@@ -7,9 +7,15 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   22 body + 2 x 15 finger joints) or 55 (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes
   + 2 x 15 finger joints); joint 0 is the global orientation. Or 4D-Humans' (HMR 2.0) split:
   ``global_orient`` (T, 1, 3, 3) and ``body_pose`` (T, 23, 3, 3) (or axis-angle, (T, 3) and
-  (T, 69)). Each is written back under its key in its shape, form and dtype. A file with two
-  sets (WHAM's ``pose`` and ``pose_world``) needs ``key=`` (``--key``) to say which to refine;
-  the other is kept as it is;
+  (T, 69)); the ``smplx`` package's split, ``body_pose`` (T, 63) of the body's 21 joints with
+  ``left_hand_pose`` and ``right_hand_pose`` (T, 45) (SMPL-H's 52 joints) and ``jaw_pose``,
+  ``leye_pose``, ``reye_pose`` (T, 3) (with the hands, SMPL-X's 55), joined in SMPL-X's order (its
+  PCA hand poses, (T, 6), are no rotations: kept, and said, :func:`kept_note`). Each is written
+  back under its key in its shape, form and dtype. A file with two sets (WHAM's ``pose`` and
+  ``pose_world``) needs ``key=`` (``--key``) to say which to refine; the other is kept as it is.
+  ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose`` beside
+  joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose``
+  names it (:func:`sniff`, :func:`positions_note`);
 - ``trans`` (or ``transl``; ``trans_world`` with ``pose_world``): (T, 3) root translation in
   metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
@@ -33,7 +39,7 @@ import numpy as np
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
-from synsp.rotations.smpl_template import JOINT_COUNTS, SMPL_REST, joint_names, template
+from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
 
 MM_PER_M = 1000.0
@@ -42,20 +48,66 @@ _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMA
 
 _POSE_KEYS = ("poses", "pose", "pose_world")  # AMASS; VIBE, PARE, WHAM; WHAM's world frame
 _SPLIT = ("global_orient", "body_pose")  # 4D-Humans (HMR 2.0): the root's rotation, then the body's
+# The smplx package's further split, in SMPL-X's joint order after the body's 22 (smpl_template): one joint
+# each, then 15 per hand; joined to a body_pose of the body's 21 joints (module docstring).
+_FACE_KEYS = ("jaw_pose", "leye_pose", "reye_pose")
+_HAND_KEYS = ("left_hand_pose", "right_hand_pose")
 _SHAPE_KEYS = {"trans", "transl", "betas", "pred_cam", "trans_world"}  # only SMPL parameters come with these
 # Joint positions an npz may hold beside a 'pose' (VIBE's joints3d): such a file stays a positions file.
 _POSITION_KEYS = {"joints3d", "joints2d", "kp3d", "kp2d", "keypoints", "keypoints3d", "keypoints2d", "joints"}
 
 
-def sniff(content) -> bool:
+def sniff(content, key: str | None = None) -> bool:
     """An npz holding SMPL poses (``poses``, or ``pose`` with no joint positions beside it) with a
-    translation or shape, or 4D-Humans' ``global_orient`` and ``body_pose``: SMPL parameters."""
+    translation or shape, or shaped (T, 3K) axis-angle, K = 22, 24, 52 or 55 (no joint positions are
+    2-D: ``np.savez("x.npz", poses=poses)``), or 4D-Humans' ``global_orient`` and ``body_pose``: SMPL
+    parameters. ``key`` (``--key``) names the array to refine: SMPL parameters when it is a key of
+    SMPL rotations shaped as rotations (VIBE's whole output: ``pose`` (T, 72) beside ``joints3d``)."""
     if not isinstance(content, set):
+        return False
+    shapes = getattr(content, "shapes", {})  # formats.ArrayNames: each array's shape
+    if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and (
+            _flat(shapes.get(key)) or _joint_count(shapes.get(key)) in JOINT_COUNTS and len(shapes[key]) == 4)):
+        return True
+    if key is not None and key not in _POSE_KEYS:  # another array named: joint positions
         return False
     if set(_SPLIT) <= content:
         return True
     rotations = "poses" in content or bool({"pose", "pose_world"} & content) and not _POSITION_KEYS & content
-    return rotations and bool(_SHAPE_KEYS & content)
+    return rotations and (bool(_SHAPE_KEYS & content) or any(_flat(shapes.get(k)) for k in _POSE_KEYS))
+
+
+def _joint_count(shape: tuple[int, ...] | None) -> int | None:
+    """The joints an array of rotations of ``shape`` holds: (T, 3K) and (T, K, 3) axis-angle, (T, K, 3, 3)
+    matrices; None for any other shape."""
+    if shape is None or len(shape) < 2:
+        return None
+    if len(shape) == 2:
+        return shape[1] // 3 if shape[1] % 3 == 0 else None
+    if len(shape) == 3 and shape[2] == 3 or len(shape) == 4 and shape[2:] == (3, 3):
+        return shape[1]
+    return None
+
+
+def _flat(shape: tuple[int, ...] | None) -> bool:
+    """Whether ``shape`` is (T, 3K) axis-angle of an SMPL family's K joints, which no joint positions are."""
+    return shape is not None and len(shape) == 2 and _joint_count(shape) in JOINT_COUNTS
+
+
+def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
+    """The split arrays to refine together: ``global_orient`` and ``body_pose``, and, when ``body_pose``
+    is the body's 21 joints, the smplx package's hands (15 joints each: SMPL-H's 52) and jaw and eyes
+    (with the hands: SMPL-X's 55), each taken only if it is rotations of that many joints over the
+    same frames (the smplx package's PCA hand poses are not: kept, and said by :func:`kept_note`)."""
+    body = arrays["body_pose"]
+
+    def whole(keys: tuple[str, ...], joints: int) -> bool:
+        return all(k in arrays and np.issubdtype(arrays[k].dtype, np.number) and len(arrays[k]) == len(body)
+                   and _joint_count(arrays[k].shape) == joints for k in keys)
+
+    if _joint_count(body.shape) != BODY_JOINTS - 1 or not whole(_HAND_KEYS, 15):
+        return _SPLIT
+    return (*_SPLIT, *(_FACE_KEYS if whole(_FACE_KEYS, 1) else ()), *_HAND_KEYS)
 
 
 def _pickled_members(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
@@ -114,8 +166,11 @@ def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tu
     if key is not None:
         if key not in arrays:
             raise ValueError(f"{path}: no array {key!r} (arrays: {', '.join(arrays)})")
-        return _SPLIT if key in _SPLIT else (key,)
-    sets = [(k,) for k in _POSE_KEYS if k in arrays] + ([_SPLIT] if set(_SPLIT) <= set(arrays) else [])
+        if key in _SPLIT and not set(_SPLIT) <= set(arrays):
+            raise ValueError(f"{path}: {key!r} is half of SMPL's split poses; the file has no "
+                             f"{next(k for k in _SPLIT if k not in arrays)!r} (arrays: {', '.join(arrays)})")
+        return _split_keys(arrays) if key in _SPLIT else (key,)
+    sets = [(k,) for k in _POSE_KEYS if k in arrays] + ([_split_keys(arrays)] if set(_SPLIT) <= set(arrays) else [])
     if not sets:
         raise ValueError(f"{path}: no SMPL poses; an SMPL file has 'poses' (T, 72) (or 'pose', or 'global_orient' "
                          f"and 'body_pose') and 'trans' (T, 3); arrays: {', '.join(arrays)}")
@@ -167,6 +222,48 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys, "raw": raw,
                      "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     return motion
+
+
+def kept_note(motion: JointMotion) -> str | None:
+    """One line naming the arrays of rotations or joint positions an SMPL file holds besides those
+    refined, which are written back as they were (another set of poses, VIBE's ``joints3d``, the
+    smplx package's hand, jaw and eye poses that could not be joined), and how to refine them;
+    None when there are none."""
+    source = motion.source
+    if not isinstance(source, dict) or "arrays" not in source:
+        return None
+    arrays, refined = source["arrays"], tuple(source.get("pose_keys", ()))
+    kept, split = [], []
+    for k, array in arrays.items():
+        if k in refined:
+            continue
+        if k in _POSE_KEYS or k in _SPLIT:
+            kept.append(f"{k!r} {array.shape} (SMPL rotations: --key {k} refines them instead)")
+        elif k in _POSITION_KEYS:
+            kept.append(f"{k!r} {array.shape} (joint positions: --key {k} refines them instead)")
+        elif k in _FACE_KEYS or k in _HAND_KEYS:
+            split.append(f"{k!r} {array.shape}")
+    if split:  # why the smplx package's hand, jaw and eye poses were not joined (_split_keys)
+        kept.append(f"{', '.join(split)} (joined to the body only when body_pose holds its 21 joints and both "
+                    "hands 15 joint rotations each, (T, 45), not PCA coefficients; the jaw with both eyes, and with "
+                    "the hands)")
+    if not kept:
+        return None
+    return f"arrays: refined {' and '.join(map(repr, refined))}; kept as they were: {', '.join(kept)}"
+
+
+def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | None:
+    """For an npz read as joint positions (array ``refined``, VIBE's ``joints3d``) that holds SMPL
+    rotations too (``shapes``: each array's shape): one line saying the rotations were kept as they
+    were and how to refine them; None when it holds none."""
+    rotations = [k for k in (*_POSE_KEYS, *_SPLIT) if k in shapes and k != refined
+                 and (_flat(shapes[k]) or len(shapes[k]) == 4 and _joint_count(shapes[k]) in JOINT_COUNTS
+                      or k in _SPLIT)]
+    if not rotations:
+        return None
+    named = " and ".join(f"{k!r} {shapes[k]}" for k in rotations)
+    return (f"arrays: {refined!r} refined as joint positions; the SMPL rotations {named} kept as they were: "
+            f"--key {rotations[0]} refines the rotations instead (keeping {refined!r})")
 
 
 def _all_finite(values: np.ndarray, where: str, name: str) -> None:

@@ -184,7 +184,7 @@ def refine_file(
         raise OutputExistsError(f"{dst} exists; pass --force to replace it")
     if dst.is_dir() and not src.is_dir():  # a folder in, a folder out (OpenPose); else OUT is a file
         raise OutputError(f"{dst} is a directory; give a file name")
-    fmt = in_format or detect_format(src)
+    fmt = in_format or detect_format(src, key=key)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),

@@ -81,6 +81,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
                                    keep_rest_frames=keep_rest_frames, where=str(src), **options)
     if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
         notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
+    kept = getattr(module, "kept_note", lambda _: None)(motion)  # arrays of poses or joints not refined: said
+    if kept:
+        notes.insert(1, kept)
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions.
     scale = mm_per_unit(motion.positions() / motion.mm_per_unit) / motion.mm_per_unit if fmt == "bvh" else 1.0
