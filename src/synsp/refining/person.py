@@ -7,6 +7,7 @@ import numpy as np
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
+from synsp.inference.risk_choice import lowpass_or_network
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
@@ -149,8 +150,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
                                                      **_lacking(lacking, layout, layout, method)})
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
-    if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
+    unknown = method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1])
+    if unknown and (method == "smoothnet" or options.get("network_only")):
         return refine_person(poses, "smoothnet", None, smoothnet)
+    if unknown:  # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer
+        values = measurements(poses, None).values
+        return lowpass_or_network(values, lambda v: refine_person(v, "smoothnet", None, smoothnet))[0]
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     measured = measurements(poses, get_layout(layout))
     poses = measured.values
@@ -164,7 +169,6 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = refine_person(converted, method, target, {**options, "missing": unseen,
                                                          **_lacking(lacking, layout, target, method)})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
-    out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
     nearest = nearest_joints(poses, converted, (layout, target))
     weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
@@ -172,8 +176,19 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
         weights[first:end] *= block == "pose"
-    out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
-    for j, k in shared_joints(layout, target):
+    carried = np.einsum("jk,tkc->tjc", weights, correction)
+
+    def nearest_route(v: np.ndarray) -> np.ndarray:  # SmoothNet, moved with the nearest model joints' correction
+        return refine_person(v, "smoothnet", None, smoothnet) + carried.astype(v.dtype)
+
+    shared = shared_joints(layout, target)
+    if options.get("network_only"):
+        out = nearest_route(poses)
+    else:  # where a joint's noise shows a low-pass nearer, it takes it (its last call's group_fps are the track's)
+        others = np.ones(poses.shape[1], bool)
+        others[[j for j, _ in shared]] = False
+        out = lowpass_or_network(poses, nearest_route, joints=others)[0]
+    for j, k in shared:
         out[:, j] = refined[:, k]
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.missing | measured.glitches | measured.held  # not the point's own values
