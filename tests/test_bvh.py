@@ -142,3 +142,20 @@ def test_real_clips_rigid_bones(mocap_dir):
         assert np.ptp(lengths, axis=0).max() < 1e-9
         np.testing.assert_allclose(rot @ np.swapaxes(rot, -1, -2), np.broadcast_to(np.eye(3), rot.shape), atol=1e-9)
         assert 80 < pos[:, 1, 1].mean() < 100  # Hips height in cm, Y up
+
+
+def test_a_joint_named_with_motion_inside_is_no_section_break(tmp_path):
+    # the section starts at the MOTION keyword's own line: "SpineMOTIONfix" once split the HIERARCHY there
+    m = read_bvh(write(tmp_path, TINY.replace("JOINT b", "JOINT SpineMOTIONfix")))
+    assert m.names == ("root", "a", "SpineMOTIONfix") and m.n_frames == 3
+    np.testing.assert_allclose(forward_kinematics(m)[0], EXPECTED, atol=1e-9)
+
+
+def test_the_motion_header_is_written_back_with_its_own_separators(tmp_path):
+    from synsp.formats.bvh import write_bvh
+
+    text = TINY.replace("Frames: 3", "Frames:\t3").replace("Frame Time: 0.0333333", "Frame Time:\t0.0333333")
+    write_bvh(tmp_path / "out.bvh", read_bvh(write(tmp_path, text)))
+    assert "MOTION\nFrames:\t3\nFrame Time:\t0.0333333\n" in (tmp_path / "out.bvh").read_text()
+    write_bvh(tmp_path / "plain.bvh", read_bvh(write(tmp_path, TINY, "plain_in.bvh")))
+    assert "MOTION\nFrames: 3\nFrame Time: 0.0333333\n" in (tmp_path / "plain.bvh").read_text()
