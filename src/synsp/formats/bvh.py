@@ -144,9 +144,11 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     The hierarchy, channel orders and frame time are the source file's; the Euler angles are
     recomputed from ``motion.rotations`` in each joint's own order, each frame's on the branch (of
     the two angle triples of a rotation, and their 360-degree turns) nearest the frame before's
-    (the first frame's nearest the source's): F-curves without the 180 / 360 degree flips an
-    input may have, and an untouched joint without them gets its own numbers back. ``motion`` has
-    the source's frames and joints.
+    plus the source's own step between them (the first frame's nearest the source's):
+    continuous where the source is, in its range and with its wraps where it has them (a yaw
+    turning through 180 degrees written in (-180, 180], as read, not unwrapped), and an untouched
+    joint gets its own numbers back (``euler_continuous``'s ``follow``). ``motion`` has the
+    source's frames and joints.
     """
     source = motion.source
     if not isinstance(source, BvhMotion):
@@ -158,7 +160,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     angles = np.empty_like(source.rotations)
     for order in set(source.orders):
         idx = [j for j, o in enumerate(source.orders) if o == order]
-        angles[:, idx] = euler_continuous(motion.rotations[:, idx], order, start=source.rotations[0, idx])
+        angles[:, idx] = euler_continuous(motion.rotations[:, idx], order, follow=source.rotations[:, idx])
     has_rotation = np.array([any(c.endswith("rotation") for c in chans) for chans in source.channels])
     angles[:, ~has_rotation] = 0.0
     translations = np.where(motion.animated[None, :, None], motion.translations, source.translations)

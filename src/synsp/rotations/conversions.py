@@ -229,13 +229,35 @@ def euler_from_matrix(matrix: np.ndarray, order: str, near: np.ndarray | None = 
     return _nearest_triple(angles, np.broadcast_to(np.asarray(near, dtype=np.float64), angles.shape))
 
 
-def euler_continuous(matrix: np.ndarray, order: str, start: np.ndarray | None = None) -> np.ndarray:
+# A step of any of a joint's Euler angles larger than this (degrees) between two frames is no motion but a
+# wrap (about 360) or a change of branch (about 180): see euler_continuous's ``follow``
+FOLLOWED_JUMP = 90.0
+
+
+def euler_continuous(matrix: np.ndarray, order: str, start: np.ndarray | None = None,
+                     follow: np.ndarray | None = None) -> np.ndarray:
     """Euler angles ``(T, ..., 3)`` in degrees, BVH ``order``, of matrices ``(T, ..., 3, 3)``, each
     frame's triple (of a rotation's two, and their 360-degree shifts) the one nearest the frame
     before's: curves without 180 / 360 degree jumps, whatever branch the input's angles were on.
-    Frame 0's is the one nearest ``start`` (..., 3) (e.g. the file's own first angles), if given."""
+    Frame 0's is the one nearest ``start`` (..., 3) (e.g. the file's own first angles), if given.
+
+    ``follow`` (T, ..., 3), degrees (the angles these matrices were refined from): each frame's triple
+    is the one nearest the frame before's plus ``follow``'s own step between those frames (continuous
+    where ``follow`` is), frame 0's and that of a frame where ``follow`` jumps (any angle by over
+    :data:`FOLLOWED_JUMP`) the one nearest ``follow``'s own; so the curves keep ``follow``'s branch
+    and its wraps (a yaw written in (-180, 180] that turns through 180 stays there, not unwrapped to
+    574 degrees), and an unchanged rotation gets ``follow``'s numbers back."""
     angles = euler_from_matrix(matrix, order)
     out = np.empty_like(angles)
+    if follow is not None:
+        follow = np.asarray(follow, dtype=np.float64)
+        offset = np.zeros_like(angles[0])  # each frame's angles minus follow's
+        for t in range(len(angles)):
+            if t:  # where follow jumps (a wrap, a flip), the output starts again from follow's own branch
+                offset[np.abs(follow[t] - follow[t - 1]).max(-1) > FOLLOWED_JUMP] = 0.0
+            out[t] = _nearest_triple(angles[t], follow[t] + offset)
+            offset = out[t] - follow[t]
+        return out
     previous = angles[0] if start is None else np.asarray(start, dtype=np.float64)
     for t in range(len(angles)):  # sequential: each frame follows the output frame before it
         previous = out[t] = _nearest_triple(angles[t], previous)
