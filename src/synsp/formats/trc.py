@@ -364,7 +364,7 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
                                         np.asarray(times, dtype=np.float64)[:, None]),
                             np.char.mod(f"%.{digits}f", track.reshape(n_frames, -1))], axis=1)
     texts = trc.get("time_texts")
-    if texts is not None and len(texts) == n_frames:  # a time the input wrote, as it wrote it ("0.0", not "0.000000000000")
+    if texts is not None and len(texts) == n_frames:  # a time the input wrote, as written ("0.0")
         kept = np.array([float(t) if t else np.nan for t in texts]) == np.asarray(times, dtype=np.float64)
         cells = cells.astype(object)  # a fixed-width text array would cut a longer cell
         cells[kept, 0] = np.asarray(texts, dtype=object)[kept]
