@@ -143,12 +143,12 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
 
     The hierarchy, channel orders and frame time are the source file's; the Euler angles are
     recomputed from ``motion.rotations`` in each joint's own order, each frame's on the branch (of
-    the two angle triples of a rotation, and their 360-degree turns) nearest the frame before's
-    plus the source's own step between them (the first frame's nearest the source's):
-    continuous where the source is, in its range and with its wraps where it has them (a yaw
-    turning through 180 degrees written in (-180, 180], as read, not unwrapped), and an untouched
-    joint gets its own numbers back (``euler_continuous``'s ``follow``). ``motion`` has the
-    source's frames and joints.
+    the two angle triples of a rotation, and their 360-degree turns) that continues the frame before's
+    as the source's angles move, within the range the source's span and (-180, 180]
+    (``euler_continuous``'s ``follow``): a root spinning through 180 degrees is written in
+    (-180, 180] with its wraps, as read, not unwrapped; a flip of the source's within that range (a
+    frame on the other branch) is smoothed away; an untouched joint gets its own numbers back.
+    ``motion`` has the source's frames and joints.
     """
     source = motion.source
     if not isinstance(source, BvhMotion):
