@@ -25,8 +25,7 @@ from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
-from synsp.refining.arrays import METHODS, method_function
-from synsp.refining.methods import MIN_FRAMES
+from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
 from synsp.refining.summary import RefineSummary, summarize
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
