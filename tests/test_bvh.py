@@ -142,3 +142,53 @@ def test_real_clips_rigid_bones(mocap_dir):
         assert np.ptp(lengths, axis=0).max() < 1e-9
         np.testing.assert_allclose(rot @ np.swapaxes(rot, -1, -2), np.broadcast_to(np.eye(3), rot.shape), atol=1e-9)
         assert 80 < pos[:, 1, 1].mean() < 100  # Hips height in cm, Y up
+
+
+def test_a_joint_named_with_motion_inside_is_no_section_break(tmp_path):
+    # the section starts at the MOTION keyword's own line: "SpineMOTIONfix" once split the HIERARCHY there
+    m = read_bvh(write(tmp_path, TINY.replace("JOINT b", "JOINT SpineMOTIONfix")))
+    assert m.names == ("root", "a", "SpineMOTIONfix") and m.n_frames == 3
+    np.testing.assert_allclose(forward_kinematics(m)[0], EXPECTED, atol=1e-9)
+
+
+def test_the_motion_header_is_written_back_with_its_own_separators(tmp_path):
+    from synsp.formats.bvh import write_bvh
+
+    text = TINY.replace("Frames: 3", "Frames:\t3").replace("Frame Time: 0.0333333", "Frame Time:\t0.0333333")
+    write_bvh(tmp_path / "out.bvh", read_bvh(write(tmp_path, text)))
+    assert "MOTION\nFrames:\t3\nFrame Time:\t0.0333333\n" in (tmp_path / "out.bvh").read_text()
+    write_bvh(tmp_path / "plain.bvh", read_bvh(write(tmp_path, TINY, "plain_in.bvh")))
+    assert "MOTION\nFrames: 3\nFrame Time: 0.0333333\n" in (tmp_path / "plain.bvh").read_text()
+
+
+def _spinning_root(tmp_path: Path) -> Path:
+    """TINY's skeleton, its root turning 25 degrees a frame about Y, written in (-180, 180] as exporters write it."""
+    frames = 40
+    yaw = (np.arange(frames) * 25.0 + 180.0) % 360.0 - 180.0  # wraps from 170 to -165 and on
+    rows = "".join(f"0 0 0 5 10 {y:g}  1 0 0 0 0 0  30 40 50\n" for y in yaw)
+    return write(tmp_path, TINY.split("Frames:")[0] + f"Frames: {frames}\nFrame Time: 0.0333333\n" + rows, "spin.bvh")
+
+
+def test_an_untouched_spinning_root_is_written_with_its_own_numbers(tmp_path):
+    from synsp.formats.bvh import read_motion, write_motion
+
+    path = _spinning_root(tmp_path)
+    write_motion(tmp_path / "out.bvh", read_motion(path))  # nothing refined
+    given, written = read_bvh(path).rotations, read_bvh(tmp_path / "out.bvh").rotations
+    np.testing.assert_allclose(written, given, atol=1e-5)  # not unwrapped to 950 degrees
+
+
+def test_a_refined_spinning_root_keeps_the_input_s_range_and_wraps(tmp_path):
+    from dataclasses import replace
+
+    from synsp.formats.bvh import read_motion, write_motion
+
+    path = _spinning_root(tmp_path)
+    motion = read_motion(path)
+    nudge = Rotation.from_rotvec(np.random.default_rng(0).normal(0, 0.01, (40, 3))).as_matrix()  # ~0.6 degrees
+    rotations = motion.rotations.copy()
+    rotations[:, 0] = rotations[:, 0] @ nudge
+    write_motion(tmp_path / "out.bvh", replace(motion, rotations=rotations))
+    given, written = read_bvh(path).rotations[:, 0], read_bvh(tmp_path / "out.bvh").rotations[:, 0]
+    assert np.abs(written - given).max() < 3  # each angle on the input's branch, wraps where the input's are
+    assert np.abs(written).max() <= 182

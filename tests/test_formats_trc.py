@@ -86,7 +86,7 @@ def test_millimetre_units_unknown_markers_and_unseen_marker(tmp_path):
     write_poses(tmp_path / "out.trc", data)
     text = (tmp_path / "out.trc").read_text().splitlines()
     assert text[2].split("\t")[3:5] == ["3", "mm"] and text[3].split("\t")[-4] == "LASIS"  # never seen: kept
-    assert all(row.split("\t")[-3:] == ["", "", ""] for row in text[5:])  # ... as blank cells
+    assert all(row.split("\t")[-3:] == ["", "", ""] for row in text[6:])  # ... as blank cells
     back = read_poses(tmp_path / "out.trc").poses[0]
     assert np.allclose(back[:, :2], values[:, :2], atol=1e-3) and np.isnan(back[:, 2]).all()
 
@@ -153,7 +153,7 @@ def test_frames_before_the_person_appears_are_held_and_counted(tmp_path, capsys)
     assert main(["refine", str(tmp_path / "lab.trc"), "--method", "savgol"]) == 0
     assert "gaps: TRC is written filled, as Pose2Sim writes it; 15 joint values" in capsys.readouterr().out
     out = tmp_path / "lab_filt_synsp.trc"
-    rows = [line.split("\t") for line in out.read_text().splitlines()[5:]]
+    rows = [line.split("\t") for line in out.read_text().splitlines()[6:]]
     assert len(rows) == 50 and all(cell.strip() and cell != "nan" for row in rows for cell in row)
     back = read_poses(out).poses[0]
     assert np.allclose(back[:5], back[5], atol=1e-3)  # held at the first refined frame
@@ -285,7 +285,7 @@ def test_max_gap_writes_long_gaps_as_blank_cells(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "20 joint values left missing: gaps longer than 12 frames" in out
     assert "interpolated or held" not in out and "20 joint values written as blank cells" in out
-    rows = [line.split("\t") for line in (tmp_path / "lab_filt_synsp.trc").read_text().splitlines()[5:]]
+    rows = [line.split("\t") for line in (tmp_path / "lab_filt_synsp.trc").read_text().splitlines()[6:]]
     assert len(rows) == 60 and all(len(row) == 2 + 3 * 3 for row in rows)  # every row whole: OpenSim checks
     blank = np.array([[cell == "" for cell in row[2:]] for row in rows]).reshape(60, 3, 3)
     expected = np.zeros((60, 3), bool)
@@ -314,7 +314,7 @@ def test_times_are_written_with_the_inputs_decimals_and_enough_for_the_rate(tmp_
         "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, 4)) + "\n\n" + rows + "\n")
     data = read_poses(tmp_path / "lab.trc")
     write_poses(tmp_path / "out.trc", data)
-    written = [line.split("\t")[1] for line in (tmp_path / "out.trc").read_text().splitlines()[5:]]
+    written = [line.split("\t")[1] for line in (tmp_path / "out.trc").read_text().splitlines()[5:] if line]
     assert written[:3] == [f"{t:.5f}" for t in times[:3]]
     np.testing.assert_allclose(np.diff(read_poses(tmp_path / "out.trc").extra["trc"]["times"]), 1 / fps, atol=1e-5)
     del data.extra["trc"]["times"]  # times from the rate
@@ -435,3 +435,28 @@ def test_a_last_row_cut_short_is_left_out_with_a_warning_and_a_short_row_inside_
     (tmp_path / "inside.trc").write_text("\n".join(lines) + "\n")
     with pytest.raises(ValueError, match="inside.trc: line 11 has 40 cells; its markers need 68"):
         read_poses(tmp_path / "inside.trc")
+
+
+def test_the_blank_line_after_the_header_and_the_time_cells_are_written_back_as_read(tmp_path):
+    # OpenSim writes a blank line after X1 Y1 Z1, and Pose2Sim times as Python prints them ("0.0",
+    # "0.03333333333333333"): both came back changed (no blank line; "0.000000000000")
+    rng = np.random.default_rng(2)
+    values = 0.5 + np.cumsum(rng.normal(0, 0.002, (12, 3, 3)), axis=0)
+    times = [str(t / 30) for t in range(12)]
+    rows = "".join(f"{t}\t{times[t]}\t" + "\t".join(f"{v:.6f}" for v in row) + "\n"
+                   for t, row in enumerate(values.reshape(12, -1)))
+    head = ("PathFileType\t4\t(X/Y/Z)\tlab.trc\n"
+            "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+            "30\t30\t12\t3\tm\t30\t0\t12\n"
+            "Frame#\tTime\tC7\t\t\tRASIS\t\t\tLASIS\t\t\t\n"
+            "\t\tX1\tY1\tZ1\tX2\tY2\tZ2\tX3\tY3\tZ3\t\n")
+    (tmp_path / "lab.trc").write_text(head + "\n" + rows)
+    main(["refine", str(tmp_path / "lab.trc"), str(tmp_path / "out.trc"), "--method", "gaussian"])
+    lines = (tmp_path / "out.trc").read_text().split("\n")
+    assert lines[1:5] == head.split("\n")[1:5] and lines[5] == ""  # the blank line kept
+    assert [line.split("\t")[1] for line in lines[6:-1]] == times  # "0.0", not "0.000000000000"
+    data = read_poses(tmp_path / "out.trc")
+    assert data.poses.shape == (1, 12, 3, 3) and np.isfinite(data.poses).all()
+    (tmp_path / "tight.trc").write_text(head + rows)  # no blank line: none written
+    main(["refine", str(tmp_path / "tight.trc"), str(tmp_path / "tight_out.trc"), "--method", "gaussian"])
+    assert (tmp_path / "tight_out.trc").read_text().split("\n")[5].startswith("0\t0.0\t")

@@ -220,7 +220,7 @@ def test_bare_lists_missing_joints_and_never_seen_joints():
 
 def test_a_joint_that_is_not_numbers_is_missing_and_the_frame_kept_with_one_note():
     """Audit: one bad joint skipped the whole line, every person of the frame lost; and a NaN
-    coordinate came back with its confidence 0.9 where a null joint's comes back null."""
+    coordinate came back with its confidence 0.9 where a null joint's comes back 0 (not detected)."""
     _, noisy = walking(12)
     lines = []
     for t, frame in enumerate(noisy):
@@ -241,10 +241,27 @@ def test_a_joint_that_is_not_numbers_is_missing_and_the_frame_kept_with_one_note
         'synsp stream: note: line 5: person 0 joint 3 is not numbers (["a", "b", 0.9]): read as not detected, the '
         "frame kept (so are such joints on later lines, without a note)"]
     bad = out[4]["people"][0]["keypoints"]
-    assert bad[3][2] is None and None not in bad[3][:2]  # held at its last estimate, as a null joint is
+    assert bad[3][2] == 0.0 and None not in bad[3][:2]  # held at its last estimate, as a null joint is
     assert all(point[2] == 0.9 for j, point in enumerate(bad) if j != 3)
-    assert out[8]["people"][1]["keypoints"][5][2] is None and out[8]["people"][1]["keypoints"][6][2] is None
+    assert out[8]["people"][1]["keypoints"][5][2] == 0.0 and out[8]["people"][1]["keypoints"][6][2] == 0.0
     assert None not in out[8]["people"][1]["keypoints"][5][:2]  # filled
+
+
+@pytest.mark.parametrize("method", ["one-euro", "synsp"])
+def test_a_null_joint_comes_back_filled_with_a_confidence_a_client_can_read_as_a_number(method):
+    # audit: [x, y, null] came back, and a client reading kp[2] as a number broke
+    _, noisy = walking(30)
+    lines = []
+    for t, frame in enumerate(noisy):
+        keypoints = np.column_stack([frame, np.full(17, 0.8)]).tolist()
+        if 12 <= t < 16:
+            keypoints[9] = None  # a wrist not detected
+        lines.append(json.dumps({"t": t, "people": [{"id": 0, "keypoints": keypoints}]}))
+    stdout = io.StringIO()
+    run_stream(PoseStream(method, layout="coco17"), io.StringIO("\n".join(lines) + "\n"), stdout, io.StringIO())
+    out = [json.loads(line)["people"][0]["keypoints"] for line in stdout.getvalue().splitlines()]
+    assert len(out) == 30 and all(isinstance(v, float) for frame in out for point in frame for v in point)
+    assert [out[t][9][2] for t in range(11, 17)] == [0.8, 0.0, 0.0, 0.0, 0.0, 0.8]  # filled: confidence 0
 
 
 @pytest.mark.parametrize("line, message", [

@@ -143,10 +143,12 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
 
     The hierarchy, channel orders and frame time are the source file's; the Euler angles are
     recomputed from ``motion.rotations`` in each joint's own order, each frame's on the branch (of
-    the two angle triples of a rotation, and their 360-degree turns) nearest the frame before's
-    (the first frame's nearest the source's): F-curves without the 180 / 360 degree flips an
-    input may have, and an untouched joint without them gets its own numbers back. ``motion`` has
-    the source's frames and joints.
+    the two angle triples of a rotation, and their 360-degree turns) that continues the frame before's
+    as the source's angles move, within the range the source's span and (-180, 180]
+    (``euler_continuous``'s ``follow``): a root spinning through 180 degrees is written in
+    (-180, 180] with its wraps, as read, not unwrapped; a flip of the source's within that range (a
+    frame on the other branch) is smoothed away; an untouched joint gets its own numbers back.
+    ``motion`` has the source's frames and joints.
     """
     source = motion.source
     if not isinstance(source, BvhMotion):
@@ -158,7 +160,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     angles = np.empty_like(source.rotations)
     for order in set(source.orders):
         idx = [j for j, o in enumerate(source.orders) if o == order]
-        angles[:, idx] = euler_continuous(motion.rotations[:, idx], order, start=source.rotations[0, idx])
+        angles[:, idx] = euler_continuous(motion.rotations[:, idx], order, follow=source.rotations[:, idx])
     has_rotation = np.array([any(c.endswith("rotation") for c in chans) for chans in source.channels])
     angles[:, ~has_rotation] = 0.0
     translations = np.where(motion.animated[None, :, None], motion.translations, source.translations)

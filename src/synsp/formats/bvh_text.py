@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 _CHANNELS = {f"{a}{kind}" for a in "XYZ" for kind in ("position", "rotation")}
+# The MOTION keyword: a word of its own at a line's start, so that a joint named "SpineMOTIONfix" is no section break
+_MOTION = re.compile(r"^[ \t]*MOTION(?=\s|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class BvhMotion:
     frame_time_text : str
         The ``Frame Time:`` value as written (e.g. ``"0.0333333"``), written back while it is
         ``frame_time``'s; "" for a motion built in memory.
+    header_labels : tuple[str, str]
+        The two MOTION header lines up to their values, as written (``"Frames:\\t"``,
+        ``"Frame Time:\\t"`` from tools that use tabs), written back alike.
     """
 
     names: tuple[str, ...]
@@ -58,6 +64,7 @@ class BvhMotion:
     hierarchy: str = ""
     newline: str = "\n"
     frame_time_text: str = ""
+    header_labels: tuple[str, str] = ("Frames: ", "Frame Time: ")
 
     @property
     def n_frames(self) -> int:
@@ -166,9 +173,10 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
     if "\r" in text:  # read as universal newlines would, so the parser sees "\n" only
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    head, sep, motion = text.partition("MOTION")
-    if not sep:
+    found = _MOTION.search(text)
+    if found is None:
         raise ValueError(f"{where}: no MOTION section")
+    head, motion = text[:found.start()], text[found.end():]
     tokens = head.split()
     if not tokens or tokens[0] != "HIERARCHY":
         raise ValueError(f"{where}: does not start with HIERARCHY")
@@ -188,6 +196,7 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
             raise ValueError
         frame_time = float(value)
         frame_time_text = value.strip()
+        labels = tuple(line[:len(line) - len(line.split(":", 1)[1].lstrip())] for line in lines[:2])
     except ValueError:
         raise ValueError(f"{where}: MOTION header must be 'Frames: N' and 'Frame Time: dt'") from None
     if frame_time <= 0:
@@ -239,6 +248,7 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         hierarchy=head.strip(),
         newline=newline,
         frame_time_text=frame_time_text,
+        header_labels=labels,
     )
 
 
@@ -271,8 +281,8 @@ def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
     """Write a BVH file atomically: ``motion.hierarchy`` as it was read (or one built from the
     names, offsets and channels), then one row per frame of every joint's channels in their
     CHANNELS order, from ``translations`` (file unit) and ``rotations`` (degrees). The lines end
-    with ``motion.newline``; the Frame Time is written as read (``frame_time_text``) while it is
-    ``frame_time``.
+    with ``motion.newline``; the MOTION header's labels as read (``header_labels``), the Frame Time
+    as read (``frame_time_text``) while it is ``frame_time``.
 
     Parameters
     ----------
@@ -304,5 +314,6 @@ def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
     frame_time = given if given and float(given) == motion.frame_time else f"{motion.frame_time:.7g}"
     # open() turns each "\n" into the input's line ending (CRLF from Windows tools stays CRLF)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=motion.newline) as f:
-        f.write(f"{head}\nMOTION\nFrames: {n_frames}\nFrame Time: {frame_time}\n")
+        frames_label, time_label = motion.header_labels
+        f.write(f"{head}\nMOTION\n{frames_label}{n_frames}\n{time_label}{frame_time}\n")
         np.savetxt(f, data, fmt="%.6f")

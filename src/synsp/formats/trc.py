@@ -176,6 +176,8 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": frame_ids,
              "trc": {"fields": fields, "markers": markers, "columns": columns, "units": units,
                      "times": table[:, 1].tolist(), "time_decimals": _decimals(row[1] for row in rows if len(row) > 1),
+                     "time_texts": [row[1].strip() for row in rows],  # written back where a time is kept
+                     "blank_lines": sum(not line.strip() for line in lines[4:start]),  # OpenSim writes one
                      **partial_layout(layout, joints),
                      **text_style(path)}}  # saved on Windows (CRLF, a BOM): written back so
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
@@ -312,7 +314,8 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     """Write a TRC file in Pose2Sim's layout (see the module doc); poses (1, T, J, 3) in millimetres.
 
     Missing values are interpolated or held, or written as blank cells when
-    ``data.extra["keep_missing"]``; markers never seen are written blank in every frame.
+    ``data.extra["keep_missing"]``; markers never seen are written blank in every frame. A file read
+    from a TRC keeps its blank lines after the header and its Time cells' text where the times are its own.
     """
     poses = np.asarray(data.poses, dtype=np.float64)
     n_tracks, n_frames, n_joints, n_coords = poses.shape
@@ -360,8 +363,13 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     cells = np.concatenate([np.char.mod(f"%.{time_decimals(rate, trc.get('time_decimals', 0))}f",
                                         np.asarray(times, dtype=np.float64)[:, None]),
                             np.char.mod(f"%.{digits}f", track.reshape(n_frames, -1))], axis=1)
+    texts = trc.get("time_texts")
+    if texts is not None and len(texts) == n_frames:  # a time the input wrote, as written ("0.0")
+        kept = np.array([float(t) if t else np.nan for t in texts]) == np.asarray(times, dtype=np.float64)
+        cells = cells.astype(object)  # a fixed-width text array would cut a longer cell
+        cells[kept, 0] = np.asarray(texts, dtype=object)[kept]
     body = np.concatenate([np.asarray(times, dtype=np.float64)[:, None], track.reshape(n_frames, -1)], axis=1)
     cells[~np.isfinite(body)] = ""  # a missing marker: a blank cell, as Pose2Sim writes it
     text = "\n".join(f"{fid}\t" + "\t".join(row) for fid, row in zip(frame_ids, cells.tolist()))
     with atomic_path(path) as tmp, open(tmp, "w", **text_options(trc)) as f:  # the input's line endings and BOM
-        f.write("\n".join(lines) + "\n" + text + "\n")
+        f.write("\n".join(lines) + "\n" * (1 + trc.get("blank_lines", 0)) + text + "\n")

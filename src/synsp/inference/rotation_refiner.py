@@ -201,8 +201,16 @@ class RotationRefiner:
 
     def _kept_clean(self, rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
         """``refined`` with each joint's correction limited to the noise of ``rotations`` when
-        :attr:`keep_clean` (:func:`synsp.inference.rotation_clean.keep_rotations_to_noise`)."""
-        return keep_rotations_to_noise(rotations, refined) if self.keep_clean else refined
+        :attr:`keep_clean` (:func:`synsp.inference.rotation_clean.keep_rotations_to_noise`), and a
+        joint that does not move in ``rotations`` (the same in every frame) as it came."""
+        kept = keep_rotations_to_noise(rotations, refined) if self.keep_clean else refined
+        # no motion, nothing to smooth: the network's output there is its own error (a Bandai Namco
+        # joint_Root at 0 in every frame came back at +-0.03 degrees among joints with jitter)
+        still = (rotations == rotations[:1]).all(axis=(0, 2, 3))
+        if still.any():
+            kept = kept.copy()
+            kept[:, still] = rotations[:, still]
+        return kept
 
     def _refine(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None, stride: int) -> np.ndarray:
         rate, covered = fps, self.covered_fps

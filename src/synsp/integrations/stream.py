@@ -17,7 +17,9 @@ So that a webcam loop in any language can use synsp, one frame is one line of JS
 Every valid input line gives exactly one output line, in input order, of the same form:
 ``{"t": 12, "people": [{"id": 0, "keypoints": [...]}]}`` with the persons present in that
 frame, their keypoints refined (confidences passed through; a joint whose coordinates were
-missing, ``null`` or ``NaN``, has a ``null`` confidence, as a ``null`` joint). A joint not detected in that
+missing, ``null`` or ``NaN``, or the whole joint ``null``, comes back filled with confidence ``0``: a
+number, below any threshold, so that a client reading ``kp[2]`` as one sees it was not detected; a 2D
+third value read as a depth stays ``null`` there). A joint not detected in that
 frame is filled between the frames around it where the lookahead reaches its return, else it
 holds its refined last position; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
@@ -233,8 +235,8 @@ class PoseStream:
                                "confidence: read as a depth (MediaPipe's z) and given back as they came"] * (
                     not self._depths)  # said once, for the first such person
                 self._depths.add(pid)
-        if conf is not None:  # no coordinates, no confidence in them: given back null, as a null joint's
-            conf[~np.isfinite(kp[:, :c]).all(-1)] = np.nan
+        if conf is not None:  # no coordinates measured: confidence 0 (a number a client can compare), a depth null
+            conf[~np.isfinite(kp[:, :c]).all(-1)] = np.nan if pid in self._depths else 0.0
         if conf is not None and pid not in self._depths:
             coords[~(conf >= self.threshold)] = np.nan
         return coords, conf

@@ -36,6 +36,7 @@ from synsp.refining.joint_corrections import (
 )
 from synsp.refining.methods import (
     METHODS,
+    MIN_FRAMES,
     cached_model,
     check_options,
     checkpoint_network,
@@ -55,10 +56,11 @@ from synsp.sequence import (
 )
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 
-__all__ = ["METHODS", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model", "checkpoint_network",
-           "group_model", "guessed_layout", "in_trunk_frame", "input_layout", "layout_checkpoint", "layout_name",
-           "loose_trunk_points", "method_function", "model_layout", "nearest_joints", "network_model", "noise_ratio",
-           "on_trunk", "refine", "refine_track", "shared_joints", "trunk_anchors", "views_together"]
+__all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model",
+           "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout",
+           "layout_checkpoint", "layout_name", "loose_trunk_points", "method_function", "model_layout",
+           "nearest_joints", "network_model", "noise_ratio", "on_trunk", "refine", "refine_track", "shared_joints",
+           "trunk_anchors", "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,

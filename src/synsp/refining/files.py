@@ -59,7 +59,7 @@ from synsp.refining.arrays import (
 )
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
-from synsp.refining.methods import check_checkpoint
+from synsp.refining.methods import MIN_FRAMES, check_checkpoint
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.summary import (
     ASSUMED_FPS,
@@ -223,7 +223,7 @@ def refine_file(
     if (c_count not in (2, 3) and not four) or 0 in (t_count, j_count):
         raise ShapeError(f"{src}: poses must be (T, J, C) or (V, T, J, C) with T, J > 0 and C = 2 or 3 "
                          f"(or 4: x, y, z and a confidence), got shape {shape}")
-    as_read = data  # as the file holds it: what a single frame is written back as
+    as_read = data  # as the file holds it: what a clip too short to refine is written back as
     writable_format(dst, as_read, format=out_format)  # a wrong OUT fails now, not after the work
     data, depth = file_channels.holistic_depth(data, space, layout, sides is not None)  # z: written back as read
     normalised = data.poses
@@ -258,7 +258,7 @@ def refine_file(
             f"to {np.nanmax(confidence):.2f}")
         raise MissingDataError(f"{src}: no joint detected with confidence >= {threshold} in any frame{read}; "
                                "nothing to refine")
-    if t_count == 1:  # nothing to smooth over: written as read (the refiners would only round it), said in one line
+    if t_count < MIN_FRAMES:  # too few frames to smooth over: written as read (said in one line)
         with exclusive_writes(not force):
             write_poses(dst, as_read, format=out_format)
         return single_frame_summary(dst, as_read)

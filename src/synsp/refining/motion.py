@@ -26,7 +26,7 @@ from synsp.formats import FORMATS
 from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
-from synsp.refining.arrays import METHODS, method_function
+from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
 from synsp.refining.summary import RefineSummary, summarize
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
@@ -108,7 +108,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     (:class:`~synsp.inference.rotation_refiner.RotationRefiner`), False: the network alone
     (``--joints model``), True: each joint's rest frame kept (``--joints keep-all``).
     Before a network, frames held whole (a repeat of the frame before) are interpolated between
-    the frames around them (:func:`without_held_frames`); a filter takes them as they come.
+    the frames around them (:func:`without_held_frames`); a filter takes them as they come. A
+    motion of fewer than :data:`~synsp.refining.methods.MIN_FRAMES` frames comes back as it came.
     ``options`` override the filter's settings. Another named filter starts from its setting for
     rotations (``ROTATION_SETTINGS``, windows in frames scaled to the motion's rate), the root trajectory
     from the same, One-Euro's speed term per body size.
@@ -123,6 +124,11 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
                           "refines SMPL parameters only; refine it with a network that refines every joint on its "
                           "own or a filter on the rotation manifold: --method "
                           + " | ".join(n for n in METHODS if n not in NETWORKS or NETWORKS[n].per_coordinate))
+    frames = len(motion.rotations)
+    if frames < MIN_FRAMES:  # 2 frames cannot tell noise from motion: as they came (synsp.refining.methods)
+        return motion, [f"frames: the {fmt} motion holds {frames} frame{'s' * (frames > 1)}, too few to refine "
+                        "(refining smooths each joint's path over frames, and tells noise from motion by it): "
+                        "written as read"]
     if method is None and not options:
         method = "synsp" if fmt == "smpl" else "smoothnet"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None

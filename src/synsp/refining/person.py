@@ -19,7 +19,7 @@ from synsp.refining.joint_corrections import (
     rigid_on_trunk,
     shared_joints,
 )
-from synsp.refining.methods import check_options, method_function, network_model
+from synsp.refining.methods import check_options, method_function, network_model, too_short
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
@@ -35,9 +35,13 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict)
     has read its input and cut it where the estimator switched people, and what
     :func:`refine_track` runs on a file's track, cut already. A filter given the layout sees the
     gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
-    error undone), as the networks do; without one, each coordinate filled on its own."""
+    error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
+    :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
+    kept = too_short(x)  # 2 frames: no telling noise from motion
+    if kept is not None:
+        return kept
     if method in NETWORKS:
         return _in_layout(x, method, layout, options)
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
@@ -141,6 +145,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     made of them are not counted as never seen there, as no body part is out of the picture.
     """
     check_options(method_function(method), method, options)
+    kept = too_short(poses)  # 2 frames: as they came (:data:`synsp.refining.methods.MIN_FRAMES`)
+    if kept is not None:
+        return kept
     if method not in NETWORKS:
         return refine_person(poses, method, None, options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))

@@ -55,7 +55,7 @@ class RefineSummary:
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
         lines += self.gaps
-        if self.frames == 1 and not np.isfinite(mean_in):  # single_frame_summary: no figures to give
+        if self.frames < 3 and not np.isfinite(mean_in):  # single_frame_summary (too short to refine): no figures
             return "\n".join(lines)
         if self.unmarked and self.filled:
             lines.append(f"{self.unmarked} keeps no mask of which values were filled: they read as measured there "
@@ -143,11 +143,11 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
 
 
 def single_frame_summary(output: Path, data: PoseData) -> RefineSummary:
-    """The summary of a file of one frame (``data``, written as read to ``output``): refining smooths
-    each joint's path over frames, so there is nothing to refine; one line says so, and no figures."""
-    notes = [*data.extra.get("notes", []), "frames: the file holds a single frame, which cannot be refined (refining "
-             "smooths each joint's path over frames): written as read"]
+    """The summary of a file too short to refine (``data``, written as read to ``output``): a note, no figures."""
     tracks, frames = np.shape(data.poses)[:2]
+    said = "a single frame, which cannot be refined" if frames == 1 else f"{frames} frames, too few to refine"
+    notes = [*data.extra.get("notes", []), f"frames: the file holds {said} (refining smooths each joint's path over "
+             "frames, and tells noise from motion by it): written as read"]
     return RefineSummary(output, tracks, frames, 0, (np.nan, np.nan), (np.nan, np.nan), 0.0, "", notes)
 
 

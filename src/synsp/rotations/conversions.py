@@ -229,13 +229,44 @@ def euler_from_matrix(matrix: np.ndarray, order: str, near: np.ndarray | None = 
     return _nearest_triple(angles, np.broadcast_to(np.asarray(near, dtype=np.float64), angles.shape))
 
 
-def euler_continuous(matrix: np.ndarray, order: str, start: np.ndarray | None = None) -> np.ndarray:
+# A step of any of a joint's Euler angles larger than this (degrees) between two frames is no motion but a
+# wrap (about 360) or a change of branch (about 180): see euler_continuous's ``follow``
+FOLLOWED_JUMP = 90.0
+
+
+def euler_continuous(matrix: np.ndarray, order: str, start: np.ndarray | None = None,
+                     follow: np.ndarray | None = None) -> np.ndarray:
     """Euler angles ``(T, ..., 3)`` in degrees, BVH ``order``, of matrices ``(T, ..., 3, 3)``, each
     frame's triple (of a rotation's two, and their 360-degree shifts) the one nearest the frame
     before's: curves without 180 / 360 degree jumps, whatever branch the input's angles were on.
-    Frame 0's is the one nearest ``start`` (..., 3) (e.g. the file's own first angles), if given."""
+    Frame 0's is the one nearest ``start`` (..., 3) (e.g. the file's own first angles), if given.
+
+    ``follow`` (T, ..., 3), degrees (the angles these matrices were refined from), keeps the curves
+    in its range: frame 0's triple is the one nearest ``follow[0]``, and each later one the one nearest
+    the frame before's plus ``follow``'s own step, or, where ``follow`` jumps (any angle by over
+    :data:`FOLLOWED_JUMP`: a wrap or a flip), nearest the frame before's alone; a triple that would
+    leave the range ``follow`` spans over the frames, and (-180, 180], is the one nearest ``follow``'s
+    own value when that one lies inside, as is a triple equal to ``follow``'s (an unchanged rotation gets
+    its numbers back). So a yaw spinning through 180 degrees, written in (-180, 180], keeps its wraps
+    (not unwrapped to 574 degrees), and a flip of ``follow`` within its range (a frame on the other
+    branch) is smoothed away where the rotation was refined."""
     angles = euler_from_matrix(matrix, order)
     out = np.empty_like(angles)
+    if follow is not None:
+        follow = np.asarray(follow, dtype=np.float64)
+        # the range, widened by a hair: an angle equals follow's -180.0 only to round-off
+        low = np.minimum(follow.min(axis=0), -180.0) - 1e-6
+        high = np.maximum(follow.max(axis=0), 180.0) + 1e-6
+        inside = lambda a: ((a >= low) & (a <= high)).all(-1, keepdims=True)  # noqa: E731
+        out[0] = _nearest_triple(angles[0], follow[0])
+        for t in range(1, len(angles)):
+            jumps = (np.abs(follow[t] - follow[t - 1]).max(-1) > FOLLOWED_JUMP)[..., None]
+            step = np.where(jumps, 0.0, follow[t] - follow[t - 1])
+            chosen = _nearest_triple(angles[t], out[t - 1] + step)
+            own = _nearest_triple(angles[t], follow[t])
+            same = (np.abs(own - follow[t]) < 1e-6).all(-1, keepdims=True)  # unchanged: follow's numbers
+            out[t] = np.where(same | ~inside(chosen) & inside(own), own, chosen)
+        return out
     previous = angles[0] if start is None else np.asarray(start, dtype=np.float64)
     for t in range(len(angles)):  # sequential: each frame follows the output frame before it
         previous = out[t] = _nearest_triple(angles[t], previous)
