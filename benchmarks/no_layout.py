@@ -67,7 +67,7 @@ def run(space: str, split: str, clips: int) -> str:
     layout = "h36m17" if space == "3d" else "coco17"
     unit = "mm" if space == "3d" else "px"
     lines = [f"Joints of no layout, {space.upper()} ({unit}), {split} split, first {clips or 'all'} clips",
-             "", "| input | input | SmoothNet alone (before) | today | Butterworth 6 Hz | joints low-passed |",
+             "", "| condition | input | SmoothNet alone (before) | today | Butterworth 6 Hz | joints low-passed |",
              "|---|---:|---:|---:|---:|---:|"]
     conditions = CONDITIONS[space] + [(preset, preset, 0.0, 30) for preset in PRESETS]
     for label, preset, sigma, fps in conditions:

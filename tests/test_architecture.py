@@ -26,7 +26,8 @@ CORE = {"errors", "skeleton", "sequence", "channels", "metrics", "config", "path
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
-            "refining.motion", "refining.file_channels", "refining.files", "refining.batch", "refining.second_trial"}
+            "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
+            "refining.second_trial"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -44,6 +45,7 @@ ALLOWED = {
                         "refining.joint_corrections", "refining.person"},
     "refining.tracks": {"refining.arrays"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
+    "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks"},
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},

@@ -48,11 +48,11 @@ def test_refine_writes_output_and_reports(tmp_path, pose_file, capsys):
     assert np.load(out)["poses"].shape == (40, 17, 3)
 
 
-def test_a_clip_too_short_for_acceleration_says_so(tmp_path, capsys):
+def test_a_clip_too_short_to_refine_says_so(tmp_path, capsys):
     np.savez(tmp_path / "one.npz", poses=jittery(2))
     assert main(["refine", str(tmp_path / "one.npz"), str(tmp_path / "out.npz"), "--method", "savgol"]) == 0
     out = capsys.readouterr().out
-    assert "no acceleration to measure (fewer than 3 frames in a row)" in out and "nan" not in out
+    assert "2 frames, too few to refine" in out and "nan" not in out
 
 
 @pytest.mark.parametrize("force", [False, True])

@@ -191,8 +191,8 @@ def test_a_lab_marker_set_is_never_read_as_a_layout_by_its_count(tmp_path, capsy
 
 def test_augmented_markers_beside_halpe26_are_refined_in_their_places(tmp_path, capsys):
     """Pose2Sim's marker augmentation adds ``*_study`` markers to its HALPE_26 ones: the HALPE_26
-    markers are refined as halpe26 (SynSP), exactly as without the others, which are refined by
-    SmoothNet and written back under their names, in the file's order."""
+    markers are refined as halpe26 (SynSP), exactly as without the others, which are refined as
+    joints of no layout and written back under their names, in the file's order."""
     data = read_poses(TRC)
     markers, columns = data.extra["trc"]["markers"], data.extra["trc"]["columns"]
     halpe = data.poses[0][:, columns]  # (T, 22, 3) mm, in the file's order
@@ -213,7 +213,8 @@ def test_augmented_markers_beside_halpe26_are_refined_in_their_places(tmp_path, 
         assert main(["refine", str(tmp_path / "augmented.trc"), str(tmp_path / "out.trc"), "--force", *layout]) == 0
         out = capsys.readouterr().out
         assert "layout: halpe26 -> " in out
-        assert "the file's 3 other markers (r.ASIS_study, L_knee_study, C7_study) by SmoothNet alone" in out
+        assert "the file's 3 other markers (r.ASIS_study, L_knee_study, C7_study) by SmoothNet" in out
+        assert "as joints of no layout" in out
         assert (tmp_path / "out.trc").read_text().splitlines()[3].split() == ["Frame#", "Time", *names]
         refined = read_poses(tmp_path / "out.trc")
         plain = read_poses(tmp_path / "plain_out.trc").poses[0]

@@ -96,7 +96,7 @@ def test_face_and_hands_not_moved_by_the_pose_correction():
 
 
 def test_the_summary_says_the_face_and_hands_are_smoothnet_alone():
-    from synsp.refining.summary import layout_notes
+    from synsp.refining.route_notes import layout_notes
 
     note = layout_notes("holistic543_kaggle", "coco17", "synsp", 543, 2)[0]
     assert "the other 12 by SmoothNet plus" in note and "the 514 of the face and hands by SmoothNet alone" in note

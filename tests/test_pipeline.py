@@ -346,7 +346,7 @@ def test_2d_joints_without_a_face_go_through_the_model_that_knows_a_made_up_face
     from synsp.inference.checkpoint import shipped_model_for
     from synsp.integrations.stream import PoseStream
     from synsp.refining.methods import network_model
-    from synsp.refining.summary import layout_notes
+    from synsp.refining.route_notes import layout_notes
 
     assert shipped_model_for("synsp", "2d", layout) == "synsp-coco17-faceless"
     assert shipped_model_for("synsp", "2d", "halpe26") == shipped_model_for("synsp", "2d", None) == "synsp-coco17"
@@ -390,9 +390,10 @@ def test_17_joints_in_mpi_inf_3dhp_order_are_refined_as_h36m_joints(tmp_path, ca
 
 @needs_data
 @pytest.mark.parametrize("layout", ["h36m17", "halpe26"])
-def test_joints_of_a_known_count_in_an_unknown_order_are_refined_by_smoothnet(tmp_path, capsys, layout):
+def test_joints_of_a_known_count_in_an_unknown_order_are_refined_as_joints_of_no_layout(tmp_path, capsys, layout):
     """Shuffled joints of a known count: read by the count, SynSP made them several times worse than
-    the input (benchmarks/joint_orders.py); their bones do not fit the layout, so SmoothNet refines them."""
+    the input (benchmarks/joint_orders.py); their bones do not fit the layout, so they are refined as
+    joints of no layout (SmoothNet, or a low-pass: synsp.inference.risk_choice)."""
     import synsp
     from synsp.cli import main
     from synsp.evaluation.protocol import make_cases
@@ -405,7 +406,7 @@ def test_joints_of_a_known_count_in_an_unknown_order_are_refined_by_smoothnet(tm
     assert follows_layout(case.noisy, layout) and not follows_layout(x, layout)
     assert tree_excess(case.noisy, layout) < 1.5 < 2.0 < tree_excess(x, layout)
     refined = synsp.refine(x)
-    np.testing.assert_allclose(refined, refine_track(x, None, "smoothnet"), atol=1e-3)
+    np.testing.assert_allclose(refined, refine_track(x, None, "synsp"), atol=1e-3)
     error = lambda y: float(np.linalg.norm(y - case.clean[:, order], axis=-1).mean())  # noqa: E731
     assert error(refined) < error(x)
     src = tmp_path / "shuffled.npy"

@@ -28,7 +28,7 @@ import numpy as np
 from synsp.filters import butterworth
 from synsp.inference.clean import input_noise
 
-__all__ = ["CUTOFFS", "MARGIN", "MIN_FRAMES", "lowpass_or_network"]
+__all__ = ["CUTOFFS", "MARGIN", "MIN_FRAMES", "LOWPASS_NOTE", "lowpass_or_network"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
 # 8): 0.6 Hz to 10.5 Hz at 30 fps; the input itself (no low-pass) is tried too.
@@ -44,14 +44,15 @@ MIN_FRAMES = 32
 # The probe's size, per joint, as a share of its noise: small enough to read SmoothNet's local
 # slope, large enough to stand above float32's rounding.
 PROBE = 0.3
+# What the summary adds to "refined by SmoothNet" for joints of no layout
+LOWPASS_NOTE = ", or a low-pass where a joint's own noise shows it nearer (Stein's unbiased risk estimate)"
 
 
 def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.ndarray], *,
-                       joints: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                       seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Refine each joint of ``values`` (T, J, C) without NaN, any unit, by ``network`` (a callable
     taking and returning (T, J, C), SmoothNet's route) or by a zero-phase low-pass, whichever has
-    the lower estimated risk under :data:`MARGIN` (module docstring); ``joints`` (J,) bool marks
-    the joints that may be low-passed (None: all), the others keep ``network``'s output.
+    the lower estimated risk under :data:`MARGIN` (module docstring).
 
     Returns the refined poses (T, J, C), dtype of ``values``, and (J,) bool: the joints low-passed
     (or kept as they are). ``network`` runs on a probe of ``values`` (``seed``), then on
@@ -79,8 +80,6 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     risks = np.array(risks)
     best = risks.argmin(axis=0)
     chosen = np.maximum(risks[best, np.arange(n_joints)], 0.0) < MARGIN * np.maximum(network_risk, 0.0)
-    if joints is not None:
-        chosen &= np.asarray(joints, bool)
     out = refined.copy()
     for j in np.flatnonzero(chosen):
         out[:, j] = candidates[best[j]][:, j]

@@ -61,6 +61,7 @@ from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel,
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint
 from synsp.refining.motion import refine_motion_file
+from synsp.refining.route_notes import layout_notes, no_layout_route, other_order_note
 from synsp.refining.summary import (
     ASSUMED_FPS,
     NORMALISED_FORMATS,
@@ -70,8 +71,6 @@ from synsp.refining.summary import (
     gap_lines,
     joint_groups,
     joint_names,
-    layout_notes,
-    other_order_note,
     single_frame_summary,
     summarize,
     summary_unit,
@@ -289,13 +288,13 @@ def refine_file(
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
         notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "
-                 f"{'SmoothNet' if target is not None else method} alone, as joints of no layout"
+                 f"{no_layout_route(method) if target is not None else method}, as joints of no layout"
                  for note in notes or [f"layout: {name}"]]
     rejected = layout or (guessed_layout(poses, target) if name is None and target is not None and not own
                           and data.layout is None else None)
     if rejected is not None and name != rejected:  # the joint count of a known layout, in another order
         notes = [other_order_note(j_count, rejected, name, tree_excess(poses, rejected), TREE_EXCESS[c_count],
-                                  layout is not None), *(notes if name else [])]
+                                  layout is not None, method), *(notes if name else [])]
     if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "

@@ -135,7 +135,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
       joint_Root, the world's origin: :func:`~synsp.refining.joint_corrections.detached_joints`)
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
-    - a layout that cannot be converted (unknown joints) is refined by SmoothNet alone.
+    - a layout that cannot be converted (unknown joints: a lab's own markers, an animal's body parts) is
+      refined by SmoothNet, or joint by joint by a low-pass where the input's own noise shows it nearer
+      (:mod:`synsp.inference.risk_choice`: white noise of a few mm, as markers have, which SmoothNet hardly removes).
 
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
     filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
@@ -176,6 +178,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     refined = refine_person(converted, method, target, {**options, "missing": unseen,
                                                          **_lacking(lacking, layout, target, method)})
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
+    out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
     nearest = nearest_joints(poses, converted, (layout, target))
     weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
@@ -183,19 +186,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
         weights[first:end] *= block == "pose"
-    carried = np.einsum("jk,tkc->tjc", weights, correction)
-
-    def nearest_route(v: np.ndarray) -> np.ndarray:  # SmoothNet, moved with the nearest model joints' correction
-        return refine_person(v, "smoothnet", None, smoothnet) + carried.astype(v.dtype)
-
-    shared = shared_joints(layout, target)
-    if options.get("network_only"):
-        out = nearest_route(poses)
-    else:  # where a joint's noise shows a low-pass nearer, it takes it (its last call's group_fps are the track's)
-        others = np.ones(poses.shape[1], bool)
-        others[[j for j, _ in shared]] = False
-        out = lowpass_or_network(poses, nearest_route, joints=others)[0]
-    for j, k in shared:
+    out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
+    for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.missing | measured.glitches | measured.held  # not the point's own values

@@ -15,12 +15,12 @@ from synsp.inference.floor import drift_factor, drift_note
 from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
-from synsp.motion_pace import group_pace_note, pace_groups, pace_note
-from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, network_model, shared_joints
+from synsp.motion_pace import group_pace_note, pace_note
+from synsp.refining.arrays import network_model
 from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
-from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
+from synsp.skeleton import LAYOUTS, get_layout
 
 
 @dataclass
@@ -180,56 +180,6 @@ def joint_groups(layout: str) -> dict[str, list[int]]:
         group = next((g for g, parts in _GROUPS.items() if any(p in name for p in parts)), "other")
         groups.setdefault(group, []).append(j)
     return {g: groups[g] for g in [*_GROUPS, "other"] if g in groups}
-
-
-def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None,
-                 held: list[int] | None = None, checkpoint: str | None = None) -> list[str]:
-    """What network ``method`` (whose model refines layout ``target``) does with the input's
-    ``j_count`` joints of ``c_count`` coordinates in layout ``name`` (None: unknown), said before the
-    figures; ``held``: the layout joints the file holds (a TRC's markers), when not all of them;
-    ``checkpoint``: the model the user named (None: the shipped one for the layout)."""
-    if name is None:
-        return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
-                "refined by SmoothNet, which works on any joints"]
-    if name == target:
-        return []
-    if reorders(name, target):
-        return [f"layout: {name}, the {target} model's joints in another order: refined in the model's order "
-                "and given back in the input's"]
-    if method == "smoothnet":
-        return [f"layout: {name}, refined by SmoothNet joint by joint (it needs no conversion)"]
-    if not can_convert(name, target, c_count):
-        return [f"layout: {name} is not convertible to the {target} model's joints; refined by SmoothNet, "
-                "which works on any joints"]
-    kept = shared_joints(name, target)
-    if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
-        j_count, kept = len(set(held)), [(j, k) for j, k in kept if j in held]
-    grouped = {int(j) for joints in pace_groups(name).values() for j in joints}  # at their own pace
-    alone = grouped | {j for block, first, end in BLOCKS.get(name, ()) if block != "pose" for j in range(first, end)}
-    loose = [get_layout(name).joints[j] for j in loose_trunk_points(name, target)
-             if c_count in RIGID_TRUNK_COORDS and (held is None or j in held)]
-    rigid = f", {' and '.join(loose)} kept at {'its' if len(loose) == 1 else 'their'} offset from the refined trunk"
-    from synsp.inference.checkpoint import default_model, shipped_model_for  # torch: not on importing synsp
-
-    model = shipped_model_for(method, "2d", name) if c_count == 2 else None
-    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other "
-            f"{j_count - len(kept) - len(alone) - len(loose)} by SmoothNet plus the SynSP correction of their nearest "
-            "model joint" + (rigid if loose else "")
-            + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")
-            + (" (each group at its own pace)" if grouped else "")
-            + (f"; COCO's face made up from its head points, so the model is {model}, trained on such faces"
-               if checkpoint is None and model not in (None, default_model(method, "2d")) else "")]
-
-
-def other_order_note(j_count: int, rejected: str, name: str | None, excess: float, limit: float,
-                     told: bool) -> str:
-    """The line saying poses of ``rejected``'s joint count do not follow its order (their bones
-    ``excess`` times the shortest tree through them, above ``limit``) and what refined them:
-    ``name``'s route when their bones tell it, else SmoothNet; ``told``: ``rejected`` came from --layout."""
-    then = f"they follow {name}'s, refined as such" if name else "refined by SmoothNet, which works on any joints"
-    hint = " (is --layout right?)" if told else f" (--layout {rejected} if they follow it)"
-    return (f"layout: {j_count} joints, as many as {rejected}'s, but their bones are {excess:.1f} times the shortest "
-            f"tree through them (at most {limit} for {rejected}'s order): another order; {then}{hint}")
 
 
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
