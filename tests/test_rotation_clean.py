@@ -10,6 +10,7 @@ from synsp.inference.rotation_clean import (
     ROTATION_NOISE_RAMP,
     correction_angle,
     keep_rotations_to_noise,
+    phase_noise,
     rotation_noise,
 )
 from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
@@ -47,6 +48,29 @@ def test_a_correction_of_clean_input_is_dropped_and_noisy_inputs_is_kept():
     assert keep_rotations_to_noise(noisy, clean) is clean
     light = _jittered(clean, 0.25)  # a correction like the noise itself stays whole
     np.testing.assert_allclose(keep_rotations_to_noise(light, clean), clean, atol=1e-9)
+
+
+def _held_jitter(rotations: np.ndarray, degrees: float, hold: int, seed: int = 2) -> np.ndarray:
+    """``rotations`` with white jitter drawn every ``hold`` frames and held between (noise correlated over time)."""
+    draws = np.random.default_rng(seed).normal(size=(-(-len(rotations) // hold), rotations.shape[1], 3))
+    noise = np.radians(degrees) * np.repeat(draws, hold, axis=0)[:len(rotations)]
+    return matrix_from_axis_angle(noise) @ rotations
+
+
+def test_the_noise_is_read_on_the_frames_the_network_sees():
+    """A 120 fps clip whose noise holds over 4 frames (an estimator's, correlated over 0.03 s) reads as
+    nearly clean in its own fast band; on every 4th frame, as the network sees it, it reads as that
+    noise does at 30 fps, and its correction is kept whole. White noise reads the same at any step."""
+    t = np.arange(600)[:, None, None] / 120.0
+    axes = np.random.default_rng(0).normal(size=(1, 24, 3))
+    clean = matrix_from_axis_angle(axes / np.linalg.norm(axes, axis=-1, keepdims=True) * 0.6 * np.sin(2 * t))
+    held = _held_jitter(clean, 1.0, hold=4)
+    own, seen = np.degrees(np.median(rotation_noise(held))), np.degrees(np.median(phase_noise(held, 4)))
+    assert own < ROTATION_NOISE_RAMP[0] < ROTATION_NOISE_RAMP[1] < 0.85 * np.sqrt(3) < seen, (own, seen)
+    assert geodesic_angle(keep_rotations_to_noise(held, clean, step=4), clean).max() < 1e-6
+    assert geodesic_angle(keep_rotations_to_noise(held, clean), clean).mean() > 0.5  # read at 120 fps: limited
+    white = _jittered(clean, 1.0)
+    np.testing.assert_allclose(np.median(phase_noise(white, 4)), np.median(rotation_noise(white)), rtol=0.05)
 
 
 def test_a_gross_error_is_corrected_on_nearly_clean_input():

@@ -54,7 +54,7 @@ import numpy as np
 from synsp.inference.clean import input_noise, opened
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 
-__all__ = ["NOISE_SCALE", "ROTATION_NOISE_RAMP", "GROSS_OPEN", "rotation_noise", "correction_angle",
+__all__ = ["NOISE_SCALE", "ROTATION_NOISE_RAMP", "GROSS_OPEN", "rotation_noise", "phase_noise", "correction_angle",
            "keep_rotations_to_noise"]
 
 # The fast band's noise (white noise's share) is scaled by this before it limits a correction: an
@@ -92,17 +92,32 @@ def correction_angle(inputs: np.ndarray, refined: np.ndarray) -> np.ndarray:
     return np.sqrt(np.mean(np.sum(change ** 2, axis=-1), axis=-2))
 
 
-def keep_rotations_to_noise(inputs: np.ndarray, refined: np.ndarray) -> np.ndarray:
+def phase_noise(rotations: np.ndarray, step: int = 1) -> np.ndarray:
+    """Per joint, :func:`rotation_noise` (radians) of ``rotations`` (T, J, 3, 3) read on every ``step``-th
+    frame, as a network that runs at 1 / ``step`` of the input's rate sees it: RMS over the ``step``
+    phases. White noise reads the same at any step; noise correlated over a few hundredths of a
+    second, which the fast band of a 120 fps clip hardly holds, reads as it does at 30 fps, where
+    the ramps were chosen. Returns (J,)."""
+    x = np.asarray(rotations, np.float64)
+    step = max(1, min(int(step), len(x) // 2))  # a phase of at least two frames
+    n = len(x) // step
+    phases = np.stack([x[p::step][:n] for p in range(step)])  # (step, n, J, 3, 3)
+    return np.sqrt(np.mean(rotation_noise(phases) ** 2, axis=0))
+
+
+def keep_rotations_to_noise(inputs: np.ndarray, refined: np.ndarray, step: int = 1) -> np.ndarray:
     """Keep nearly clean rotations: limit the correction ``inputs`` -> ``refined`` (T, J, 3, 3) to the input's noise.
 
     Per joint, the output turns each frame from the input towards ``refined`` by the share ``gain``
-    of the angle between them (module docstring); ``refined`` itself when every gain is 1.
+    of the angle between them (module docstring); ``refined`` itself when every gain is 1. ``step``:
+    input frames per frame of the network's rate, over which the noise is read (:func:`phase_noise`;
+    above the rates a network covers, a 120 fps clip's is 4).
     """
     x = np.asarray(inputs, np.float64)
     out = np.asarray(refined, np.float64)
     if len(x) < 2:
         return refined
-    noise = rotation_noise(x)  # (J,)
+    noise = phase_noise(x, step)  # (J,)
     whole = opened(np.degrees(np.median(noise)), ROTATION_NOISE_RAMP)
     if whole >= 1:  # noisy input: the network's correction whole
         return refined

@@ -150,6 +150,8 @@ class RotationRefiner:
         self.keep_rest_frames = leaves_slow if keep_rest_frames is None else keep_rest_frames
         self.follow_pace = True
         self.paced_fps: float | None = None
+        # input frames per frame the network saw (the last call's): keep_clean reads the noise on them
+        self.noise_step = 1
         # SMPL roots turned to the model's up first (synsp.inference.upright); ``turn``: the last call's (3, 3)
         self.upright, self.turn = True, np.eye(3)
         # nearly clean input keeps its rotations: each joint's correction limited to its noise (rotation_clean)
@@ -203,7 +205,7 @@ class RotationRefiner:
         """``refined`` with each joint's correction limited to the noise of ``rotations`` when
         :attr:`keep_clean` (:func:`synsp.inference.rotation_clean.keep_rotations_to_noise`), and a
         joint that does not move in ``rotations`` (the same in every frame) as it came."""
-        kept = keep_rotations_to_noise(rotations, refined) if self.keep_clean else refined
+        kept = keep_rotations_to_noise(rotations, refined, self.noise_step) if self.keep_clean else refined
         # no motion, nothing to smooth: the network's output there is its own error (a Bandai Namco
         # joint_Root at 0 in every frame came back at +-0.03 degrees among joints with jitter)
         still = (rotations == rotations[:1]).all(axis=(0, 2, 3))
@@ -223,6 +225,11 @@ class RotationRefiner:
             if rate != fps and low <= rate <= high and low <= (fps or TRAINING_FPS) <= high:
                 rate = fps  # both run as they are: nothing to stretch (no clip-level step here)
         self.paced_fps = rate
+        # Above the covered rates the network sees every k-th frame: the clean-input step reads the noise
+        # there, as at the 30 fps it was chosen at (an estimator's noise held over 0.05 s is nearly gone
+        # from a 120 fps clip's fast band; RESULTS section 14, "Nearly clean rotations at high frame rates").
+        fast = rate is not None and rate > covered[1]
+        self.noise_step = max(1, int(rate / TRAINING_FPS + 0.5)) if fast else 1
         run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
                                              device=self.device)[None]}
         sixd = run_at_rate(run, sixd_from_matrix(rotations)[None], rate, covered)["sixd"][0]
