@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.risk_choice import MIN_FRAMES, lowpass_or_network
+from synsp.inference.risk_choice import RISK_FRAMES, lowpass_or_network
 from synsp.refining.person import refine_track
 from synsp.refining.route_notes import layout_notes
 from walking import mpjpe, walking
@@ -41,7 +41,7 @@ def test_a_network_that_finds_the_truth_is_kept():
 
 
 def test_short_clips_keep_the_network_and_the_dtype():
-    clean, noisy = walking(n_frames=MIN_FRAMES - 1, noise=2.0)
+    clean, noisy = walking(n_frames=RISK_FRAMES - 1, noise=2.0)
     out, lowpassed = lowpass_or_network(noisy.astype(np.float32), lambda v: v[::-1].copy())
     assert out.dtype == np.float32 and not lowpassed.any()
     np.testing.assert_array_equal(out, noisy.astype(np.float32)[::-1])
