@@ -32,7 +32,7 @@ def too_short(poses: np.ndarray) -> np.ndarray | None:
     they hold fewer than :data:`MIN_FRAMES` frames; else None (to be refined)."""
     if poses.shape[-3] >= MIN_FRAMES:
         return None
-    return fill_gaps(poses)[0].astype(poses.dtype, copy=False) if not np.isfinite(poses).all() else poses
+    return fill_gaps(poses)[0].astype(poses.dtype, copy=False) if not np.isfinite(poses).all() else poses.copy()
 
 
 def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
