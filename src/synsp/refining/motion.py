@@ -27,7 +27,7 @@ from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
-from synsp.refining.summary import RefineSummary, summarize
+from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -126,9 +126,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
                           + " | ".join(n for n in METHODS if n not in NETWORKS or NETWORKS[n].per_coordinate))
     frames = len(motion.rotations)
     if frames < MIN_FRAMES:  # 2 frames cannot tell noise from motion: as they came (synsp.refining.methods)
-        return motion, [f"frames: the {fmt} motion holds {frames} frame{'s' * (frames > 1)}, too few to refine "
-                        "(refining smooths each joint's path over frames, and tells noise from motion by it): "
-                        "written as read"]
+        return motion, [too_few_frames_note(frames, f"the {fmt} motion")]
     if method is None and not options:
         method = "synsp" if fmt == "smpl" else "smoothnet"
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None

@@ -142,12 +142,18 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
                          f"the figures below are in mm (x{scale:g})"]
 
 
+def too_few_frames_note(frames: int, holder: str) -> str:
+    """The line saying ``holder`` ("the file", "the bvh motion") holds ``frames`` frames, fewer than
+    :data:`~synsp.refining.methods.MIN_FRAMES`, and was written as read."""
+    said = "a single frame, which cannot be refined" if frames == 1 else f"{frames} frames, too few to refine"
+    return (f"frames: {holder} holds {said} (refining smooths each joint's path over frames, and tells noise "
+            "from motion by it): written as read")
+
+
 def single_frame_summary(output: Path, data: PoseData) -> RefineSummary:
     """The summary of a file too short to refine (``data``, written as read to ``output``): a note, no figures."""
     tracks, frames = np.shape(data.poses)[:2]
-    said = "a single frame, which cannot be refined" if frames == 1 else f"{frames} frames, too few to refine"
-    notes = [*data.extra.get("notes", []), f"frames: the file holds {said} (refining smooths each joint's path over "
-             "frames, and tells noise from motion by it): written as read"]
+    notes = [*data.extra.get("notes", []), too_few_frames_note(frames, "the file")]
     return RefineSummary(output, tracks, frames, 0, (np.nan, np.nan), (np.nan, np.nan), 0.0, "", notes)
 
 
