@@ -159,10 +159,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
                                                      **_lacking(lacking, layout, layout, method)})
     smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
     smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
-    unknown = method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1])
-    if unknown and (method == "smoothnet" or options.get("network_only")):
-        return refine_person(poses, "smoothnet", None, smoothnet)
-    if unknown:  # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer
+    if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
+        if method == "smoothnet" or options.get("network_only"):
+            return refine_person(poses, "smoothnet", None, smoothnet)
+        # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer
         values = measurements(poses, None).values
         return lowpass_or_network(values, lambda v: refine_person(v, "smoothnet", None, smoothnet))[0]
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
