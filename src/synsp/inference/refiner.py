@@ -17,6 +17,7 @@ from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
+from synsp.inference.foreshortening import FORESHORTENED, seen_from_above
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -73,20 +74,17 @@ class Refiner(WindowNetwork):
     Built by :func:`synsp.inference.checkpoint.load_model`; holds the network, the training config
     (joint layout, 2D/3D, window) and the checkpoint's metadata.
 
-    Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15):
-    ``stride`` frames between window starts (1: every window, the smoothest); ``pull_stride``,
-    the stride of keep_convention's first pass, which only measures a median over the clip;
-    ``quantize``, int8 linear layers on the CPU (:data:`FLOAT_LAYERS` aside; 1.2-1.6 x faster, off by
-    default: their activations are quantised per batch of windows, so the output moves with the
-    batch, a translation or a unit by up to 1-2 px or mm; :data:`QUANTIZE`); ``convention_passes``
-    1 to move the first pass back instead of refining again (not the default: less precise);
-    ``taper``, Hann-weighted SWAA (SynSP's default; False: the paper's plain mean, :attr:`weights`);
-    ``network_only``, the bare network as the paper runs it: every step around it off (no error
-    undoing but gap filling, no pace, turn, resize, root smoothing, mirrored or leaning windows, joint
-    definitions, bones, floor, low-pass or motion given back; float weights) and its windows merged by SWAA's plain mean
-    at stride 1 (unless ``stride``/``taper``/``quantize`` say otherwise);
-    :meth:`trace`, batches of fewer than :attr:`trace_below` windows through a traced network
-    (what streams do).
+    Speed options (defaults measured on the validation split, benchmarks/RESULTS.md section 15): ``stride`` frames
+    between window starts (1: every window, the smoothest); ``pull_stride``, the stride of keep_convention's first
+    pass, which only measures a median over the clip; ``quantize``, int8 linear layers on the CPU (:data:`FLOAT_LAYERS`
+    aside; 1.2-1.6 x faster, off by default: their activations are quantised per batch of windows, so the output moves
+    with the batch, a translation or a unit by up to 1-2 px or mm; :data:`QUANTIZE`); ``convention_passes`` 1 to move
+    the first pass back instead of refining again (not the default: less precise); ``taper``, Hann-weighted SWAA
+    (SynSP's default; False: the paper's plain mean, :attr:`weights`); ``network_only``, the bare network as the paper
+    runs it: every step around it off (no error undoing but gap filling, no pace, turn, resize, root smoothing,
+    mirrored or leaning windows, joint definitions, bones, floor, low-pass or motion given back; float weights) and its
+    windows merged by SWAA's plain mean at stride 1 (unless ``stride``/``taper``/``quantize`` say otherwise);
+    :meth:`trace`, batches of fewer than :attr:`trace_below` windows through a traced network (what streams do).
     """
 
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
@@ -129,6 +127,10 @@ class Refiner(WindowNetwork):
         # ``unseen``: the last call's share (``lacked``: of joints its layout lacks); ``gave_way``: fallback's output.
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
         self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
+        # 2D SynSP: a clip seen from high above is partly or wholly the fallback's (inference.foreshortening; None:
+        # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
+        self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
+        self.trunk_ratio, self.from_above = float("nan"), 0.0
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -191,7 +193,7 @@ class Refiner(WindowNetwork):
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
             self.mean_anchor = False
-            self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = None
+            self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
         self.keep_clean = not network_only
@@ -204,65 +206,58 @@ class Refiner(WindowNetwork):
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
     def gives_way(self, missing: np.ndarray) -> bool:
-        """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not
-        measured get the :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than
-        :attr:`max_unseen` (:data:`synsp.sequence.UNSEEN_SHARE`) of the joints never seen
-        (:func:`synsp.sequence.unseen_share`), as in a waist-up video, leaves the body model refining
-        a lower body made of the gap fill's stand-ins. Joints the input's layout lacks count too (2D
-        markers without the face: SynSP refined the made-up face worse, validation 2.47 px vs 2.03)."""
+        """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not measured get the
+        :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than :attr:`max_unseen`
+        (:data:`synsp.sequence.UNSEEN_SHARE`) of the joints never seen (:func:`synsp.sequence.unseen_share`), as in a
+        waist-up video, leaves the body model refining a lower body made of the gap fill's stand-ins. Joints the
+        input's layout lacks count too (2D markers without the face: SynSP refined the made-up face worse, validation
+        2.47 px vs 2.03)."""
         return (self.max_unseen is not None and self.fallback is not None
                 and unseen_share(missing) > self.max_unseen)
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
-               fps: float | None = None, keep_convention: bool | str | None = None,
-               floor: bool | float | None = None, lowpass_hz: float | None = None,
-               other_layout: bool = False, missing: np.ndarray | None = None,
+               fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
+               lowpass_hz: float | None = None, other_layout: bool = False, missing: np.ndarray | None = None,
                groups: dict[str, np.ndarray] | None = None, lacking: np.ndarray | None = None) -> np.ndarray:
         """Refine ``poses`` (T, J, C) or (V, T, J, C); returns the same shape and dtype.
 
         The network sees :func:`synsp.estimator_errors.measurements.measurements`: NaN joints are filled by
         interpolation first, and so are held values (:mod:`synsp.estimator_errors.held_values`: a joint or a whole
         frame repeating the frame before) and glitches in the model's own layout
-        (:mod:`synsp.estimator_errors.glitches`: a joint that left the body for a frame or two); a left/right
-        pair whose labels the input exchanged for a while is exchanged back (:mod:`synsp.estimator_errors.inversions`,
-        :attr:`inverted` counts the pair-frames). SynSP keeps the
-        input's joint definitions (:attr:`keep_convention`) and, in 3D, pulls each bone towards the
-        clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D inputs are refined
-        root-relative and placed back by the smoothed trajectory of their joints' mean (:attr:`mean_anchor`;
-        Savitzky-Golay, at the network's rate). 3D inputs in metres or centimetres are recognised by the body's size
-        (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in their
-        own unit; a body far smaller or larger than the training actors' (another unit, a child) is
-        refined at the nearest trained size (:attr:`trained_size`,
-        :mod:`synsp.inference.body_scale`). ``fps``, the input's frame rate, lets a rate the network
-        was not trained at be refined at its training rate (:mod:`synsp.inference.frame_rate`); None
-        assumes a rate it knows. ``keep_convention`` overrides :attr:`keep_convention` for this
-        call; ``floor=False`` keeps the network's whole correction (no :mod:`synsp.inference.floor`
-        step); a number sets that step's strength for this call (default
+        (:mod:`synsp.estimator_errors.glitches`: a joint that left the body for a frame or two); a left/right pair
+        whose labels the input exchanged for a while is exchanged back (:mod:`synsp.estimator_errors.inversions`,
+        :attr:`inverted` counts the pair-frames). SynSP keeps the input's joint definitions (:attr:`keep_convention`)
+        and, in 3D, pulls each bone towards the clip's own length (:attr:`bone_strength`, :mod:`synsp.consistency`). 3D
+        inputs are refined root-relative and placed back by the smoothed trajectory of their joints' mean
+        (:attr:`mean_anchor`; Savitzky-Golay, at the network's rate). 3D inputs in metres or centimetres are recognised
+        by the body's size (:func:`synsp.sequence.mm_per_unit`) and refined in millimetres, then given back in their
+        own unit; a body far smaller or larger than the training actors' (another unit, a child) is refined at the
+        nearest trained size (:attr:`trained_size`, :mod:`synsp.inference.body_scale`). ``fps``, the input's frame
+        rate, lets a rate the network was not trained at be refined at its training rate
+        (:mod:`synsp.inference.frame_rate`); None assumes a rate it knows. ``keep_convention`` overrides
+        :attr:`keep_convention` for this call; ``floor=False`` keeps the network's whole correction (no
+        :mod:`synsp.inference.floor` step); a number sets that step's strength for this call (default
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
-        (:attr:`drift_ramp`) and scaled by how much of its correction the network repeats
-        (:attr:`repeat_ramp`), part of the repeated pull taken off first (:attr:`pull_ramp`). Last,
-        SynSP's output is low-passed at :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not);
-        ``lowpass_hz`` overrides it for this call (Hz; 0: no low-pass). Nearly clean input (mocap,
-        markers) keeps its values: the correction is limited to the input's own noise
-        (:mod:`synsp.inference.clean`; :attr:`keep_clean`).
-        ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
-        (windows per forward pass, default :attr:`batch_size`) trade precision and memory for
-        speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout
-        (another count, or ``other_layout``: another order of as many, for SmoothNet) get none of
-        the layout's steps: no glitches or inversions told, no turn, resize, convention or bones,
-        and their centroid for a root. ``missing`` (bool, shaped like ``poses`` without its last
-        axis) marks values that were not measured though ``poses`` holds numbers there (filled
-        already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`). ``lacking`` ((J,) bool):
-        joints the input's layout has none of, never seen but not out of the picture (:attr:`lacked`).
-        ``groups`` (SmoothNet only; name -> joint indices,
-        :func:`synsp.motion_pace.pace_groups`: hands, face, mouth) are refined each at its own
-        pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group faster
-        than them is recorded in :attr:`group_fps`.
+        (:attr:`drift_ramp`) and scaled by how much of its correction the network repeats (:attr:`repeat_ramp`), part
+        of the repeated pull taken off first (:attr:`pull_ramp`). Last, SynSP's output is low-passed at
+        :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
+        low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited to the input's own
+        noise (:mod:`synsp.inference.clean`; :attr:`keep_clean`). ``stride`` (frames between window starts, default
+        :attr:`stride`) and ``batch_size`` (windows per forward pass, default :attr:`batch_size`) trade precision and
+        memory for speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout (another
+        count, or ``other_layout``: another order of as many, for SmoothNet) get none of the layout's steps: no
+        glitches or inversions told, no turn, resize, convention or bones, and their centroid for a root. ``missing``
+        (bool, shaped like ``poses`` without its last axis) marks values that were not measured though ``poses`` holds
+        numbers there (filled already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`). ``lacking`` ((J,)
+        bool): joints the input's layout has none of, never seen but not out of the picture (:attr:`lacked`). 2D poses
+        seen from high above are partly or wholly the fallback's (:mod:`synsp.inference.foreshortening`).
+        ``groups`` (SmoothNet only; name -> joint indices, :func:`synsp.motion_pace.pace_groups`: hands, face, mouth)
+        are refined each at its own pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group
+        faster than them is recorded in :attr:`group_fps`.
         """
-        return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps,
-                                    keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz,
-                                    outputs=("final",), other_layout=other_layout, missing=missing,
-                                    groups=groups, lacking=lacking)["final"]
+        return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps, floor=floor,
+                                    keep_convention=keep_convention, lowpass_hz=lowpass_hz, outputs=("final",),
+                                    other_layout=other_layout, missing=missing, groups=groups, lacking=lacking)["final"]
 
     def refine_branches(
         self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
@@ -295,7 +290,9 @@ class Refiner(WindowNetwork):
         self.unseen = unseen_share(unseen) if own_joints else 0.0
         self.lacked = self.unseen - unseen_share(unseen, lacking) if own_joints and lacking is not None else 0.0
         self.gave_way = own_joints and self.gives_way(unseen)
-        if self.gave_way:  # nothing SynSP would do is in the fallback's output: no step of its own is reported
+        self.trunk_ratio, self.from_above = seen_from_above(seq, self.layout, self.foreshortened if own_joints and
+                                                            self.fallback and not self.gave_way else None)
+        if self.gave_way or self.from_above == 1:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
             self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
             out = self.fallback().refine(x, fps=given_fps)
@@ -383,6 +380,9 @@ class Refiner(WindowNetwork):
             if self.keep_clean:  # in the input's own axes and unit, against the values it measured
                 out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
+        if self.from_above:  # seen from high above: partly the fallback's
+            other, share = self.fallback().refine(x, fps=given_fps), self.from_above
+            result = {name: (out * (1 - share) + other * share).astype(x.dtype) for name, out in result.items()}
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:

@@ -67,6 +67,7 @@ from synsp.refining.summary import (
     NORMALISED_FORMATS,
     RefineSummary,
     convention_notes,
+    from_above_notes,
     gap_fill_notes,
     gap_lines,
     joint_groups,
@@ -372,7 +373,7 @@ def refine_file(
         if shifts and all(shift.unlike for shift in shifts) or len(tracks.unseen) == given > 0:  # SmoothNet's output
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
-        notes += unseen_notes(tracks.unseen, v_count)
+        notes += unseen_notes(tracks.unseen, v_count) + from_above_notes(tracks.above, v_count)
     notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
                                                                           flat) + notes
     if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not

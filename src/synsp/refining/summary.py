@@ -239,6 +239,21 @@ def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[st
             "refines each joint on its own"]
 
 
+def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list[str]:
+    """What the summary says of the 2D tracks seen from high above (:attr:`synsp.refining.tracks.RefinedTracks.
+    above`: (track, trunk length over shoulder width, share of the output SmoothNet's)), of ``tracks`` in the file."""
+    if not above:
+        return []
+    ratios = ", ".join(f"{ratio:.2f}" for _, ratio, _ in above)
+    which = "" if tracks == 1 else f" in track{'s' * (len(above) > 1)} {', '.join(str(v + 1) for v, *_ in above)}"
+    whole = all(share == 1 for *_, share in above)
+    given = "so refined by SmoothNet" if whole else "so partly refined by SmoothNet (" + ", ".join(
+        f"{share:.0%}" for *_, share in above) + " of the output)"
+    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (a side view reads about 2; a camera "
+            f"high above the person?); SynSP's body model learnt cameras at most 30 degrees above the body, {given}, "
+            "which refines each joint on its own"]
+
+
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
 LONG_GAP_S = 0.5
 SAID_GAP_S = 0.25  # the longest gaps are named when one is at least this long (s)

@@ -53,6 +53,9 @@ class RefinedTracks(NamedTuple):
     # SynSP gave way to SmoothNet in (a waist-up video, a marker set without the face: more than
     # synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the means over the spans that gave way
     unseen: list[tuple[int, float, float]] = []
+    # (track, trunk over shoulder width, share of the output SmoothNet's) of each 2D track seen from high above
+    # (synsp.inference.foreshortening; Refiner.from_above); the means over its spans, weighted by their frames
+    above: list[tuple[int, float, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
     repeats: list[float] = []  # each span's share of its slow correction the network repeats (Refiner.repeated)
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
@@ -104,12 +107,14 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = 0
     unseen: list[tuple[int, float, float]] = []
+    above: list[tuple[int, float, float]] = []
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
+        from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share)
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -129,7 +134,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken, model.lacked = None, 0.0
+                model.shaken, model.lacked, model.from_above = None, 0.0, 0.0
             if grouped is not None:
                 grouped.group_fps = {}
             # A network's route measures the span itself, as synsp.refine's does: given the values
@@ -143,6 +148,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:
                 if model.gave_way:
                     gave_way.append((len(values), model.unseen, model.lacked))
+                if model.from_above:
+                    from_above.append((len(values), model.trunk_ratio, model.from_above))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
                                                                      model.unlike_body)))
@@ -170,8 +177,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         if gave_way:
             shares = np.average([shares for _, *shares in gave_way], axis=0, weights=[n for n, *_ in gave_way])
             unseen.append((v, float(shares[0]), float(shares[1])))
+        if from_above:
+            ratio, share = np.average([m for _, *m in from_above], axis=0, weights=[n for n, *_ in from_above])
+            above.append((v, float(ratio), float(share)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
+                         inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
