@@ -1,5 +1,5 @@
 """2D bodies seen from high above (a squat trunk under full-width shoulders) are refined by SmoothNet,
-wholly or in part, and the summary says so (synsp.inference.foreshortening; RESULTS section 11)."""
+wholly or in part, and the summary says so (synsp.inference.foreshortening; RESULTS section 4)."""
 from __future__ import annotations
 
 import subprocess

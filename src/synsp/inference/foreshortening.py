@@ -3,8 +3,8 @@
 The 2D model learnt bodies seen from cameras between 5 degrees below and 30 degrees above them
 (:func:`synsp.data.camera.random_camera`); from a camera higher than about 50 degrees it pulls the
 squat figure towards the upright ones it knows, moving even clean poses by 1-4 px and leaving white
-jitter worse than SmoothNet does (benchmarks/RESULTS.md, section 11, "Seen from above"). The
-clip's median trunk length over shoulder width tells such views: near 2 from the side, 1.0 at
+jitter worse than SmoothNet does (benchmarks/RESULTS.md, section 4, "Seen from above"). The
+clip's median trunk length over shoulder width tells such views: 2 or more from level, 1.0 at
 60 degrees, 0.2 straight down. Below :data:`FORESHORTENED` the Refiner blends its output towards
 its fallback's (SmoothNet's, which sees each coordinate alone and knows no body)."""
 from __future__ import annotations
@@ -15,11 +15,11 @@ from synsp.skeleton import Layout
 from synsp.skeleton.pose_geometry import trunk_vector
 
 # (all SmoothNet's, all SynSP's): the trunk-over-shoulders ratio below which the output is wholly the
-# fallback's, and above which wholly the network's; linear between. Validation split (12 clips from
-# cameras at 0-89 degrees under white jitter, `typical` and none; the protocol's 65 clips under
-# `typical`, `hard`, `jitter` and none; ad hoc /work/exp/me/s59, RESULTS section 11): 1.1-1.4 costs the
-# protocol at most 0.002 x input (`hard`), where 1.3-1.6 cost 0.008 and 1.0-1.3 left 60 degrees at
-# 0.580 x input under white jitter (SmoothNet 0.501; SynSP alone 0.964).
+# fallback's, and above which wholly the network's; linear between. Chosen on the validation split (12
+# clips from cameras at 0-89 degrees under white jitter, `typical` and none, benchmarks/high_cameras.py;
+# the protocol's 65 clips under `typical`, `hard`, `jitter` and none; ad hoc /work/exp/me/s59; RESULTS
+# section 4): 1.1-1.4 costs the protocol at most 0.002 x input (`hard`), where 1.3-1.6 cost 0.008 and
+# 1.0-1.3 left 60 degrees at 0.580 x input under white jitter (SmoothNet 0.501; SynSP alone 0.964).
 FORESHORTENED = (1.1, 1.4)
 
 

@@ -61,8 +61,9 @@ Where the stream cannot see the future it differs from offline refinement:
 - nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
   correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
   offline: over the whole clip);
-- a track with many of the model's joints never seen (waist-up video) is refined by the network
-  all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`), and a 3D body is
+- a track with many of the model's joints never seen (waist-up video) or a 2D body seen from high
+  above is refined by the network all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`,
+  :mod:`synsp.inference.foreshortening`), and a 3D body is
   placed by its root joint (offline: by its joints' mean, :attr:`Refiner.mean_anchor`);
 - a stream faster than the mocap's motion is refined as if filmed at a lower rate, as offline
   (:mod:`synsp.motion_pace`, :attr:`Refiner.follow_pace`), from the pace of its last 3 s once 16

@@ -249,9 +249,9 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
     whole = all(share == 1 for *_, share in above)
     given = "so refined by SmoothNet" if whole else "so partly refined by SmoothNet (" + ", ".join(
         f"{share:.0%}" for *_, share in above) + " of the output)"
-    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (a side view reads about 2; a camera "
-            f"high above the person?); SynSP's body model learnt cameras at most 30 degrees above the body, {given}, "
-            "which refines each joint on its own"]
+    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (2 or more from a camera level with "
+            "the body: a camera high above the person?); SynSP's body model learnt cameras at most 30 degrees above "
+            f"the body, {given}, which refines each joint on its own"]
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
