@@ -43,7 +43,7 @@ ALLOWED = {
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.joint_corrections", "refining.person"},
-    "refining.tracks": {"refining.arrays"},
+    "refining.tracks": {"refining.arrays", "inference"},  # inference.low_rate: glitches read as the Refiner reads them
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes

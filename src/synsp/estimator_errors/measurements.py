@@ -52,7 +52,7 @@ class Measurements(NamedTuple):
         return self.missing | self.glitches | self.held
 
 
-def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True) -> Measurements:
+def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -62,6 +62,9 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
         and no inversion, which need the layout's bones and left/right pairs.
     undo : whether the estimator's errors are undone (the networks' input) or only the gaps
         filled (what the plain filters see).
+    jumps : with ``undo``, whether whole-body jumps (the body off its path for a frame or two)
+        are looked for; False where a frame is too long for a body's real motion to keep to a
+        straight line between its neighbours (under 15 fps, :mod:`synsp.inference.low_rate`).
 
     Returns
     -------
@@ -76,11 +79,12 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True)
     jumped = np.zeros(x.shape[:-2], dtype=bool)
     repeated = off_body = np.zeros_like(missing)
     exchanged = np.zeros((*missing.shape, 0), dtype=bool)
-    if undo:
+    if undo and jumps:
         jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+    if undo:
         repeated = held_values(x)
     if undo and layout is not None:
         seen = np.where(repeated[..., None], np.nan, x)

@@ -54,3 +54,9 @@ def seen_from_above(poses: np.ndarray, layout: Layout, ramp: tuple[float, float]
         return float("nan"), 0.0
     ratio = trunk_ratio(poses, layout)
     return ratio, fallback_share(ratio, ramp)
+
+
+def with_fallback(outputs: dict[str, np.ndarray], fallback: np.ndarray, share: float) -> dict[str, np.ndarray]:
+    """Each of the network's ``outputs`` (name -> array) blended with the ``fallback``'s output (same shape and unit):
+    ``share`` of the fallback's, the rest the network's; each keeps its dtype."""
+    return {name: (out * (1 - share) + fallback * share).astype(out.dtype) for name, out in outputs.items()}

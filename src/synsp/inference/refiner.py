@@ -17,8 +17,9 @@ from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
-from synsp.inference.foreshortening import FORESHORTENED, seen_from_above
+from synsp.inference.foreshortening import FORESHORTENED, seen_from_above, with_fallback
 from synsp.inference.frame_rate import covered_rates, run_at_rate
+from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
@@ -240,20 +241,21 @@ class Refiner(WindowNetwork):
         :data:`~synsp.inference.floor.SHRINK`), which in 3D is scaled down by the input's bone drift
         (:attr:`drift_ramp`) and scaled by how much of its correction the network repeats (:attr:`repeat_ramp`), part
         of the repeated pull taken off first (:attr:`pull_ramp`). Last, SynSP's output is low-passed at
-        :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not); ``lowpass_hz`` overrides it for this call (Hz; 0: no
-        low-pass). Nearly clean input (mocap, markers) keeps its values: the correction is limited to the input's own
-        noise (:mod:`synsp.inference.clean`; :attr:`keep_clean`). ``stride`` (frames between window starts, default
-        :attr:`stride`) and ``batch_size`` (windows per forward pass, default :attr:`batch_size`) trade precision and
-        memory for speed (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout (another
-        count, or ``other_layout``: another order of as many, for SmoothNet) get none of the layout's steps: no
-        glitches or inversions told, no turn, resize, convention or bones, and their centroid for a root. ``missing``
-        (bool, shaped like ``poses`` without its last axis) marks values that were not measured though ``poses`` holds
-        numbers there (filled already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`). ``lacking`` ((J,)
-        bool): joints the input's layout has none of, never seen but not out of the picture (:attr:`lacked`). 2D poses
-        seen from high above are partly or wholly the fallback's (:mod:`synsp.inference.foreshortening`).
-        ``groups`` (SmoothNet only; name -> joint indices, :func:`synsp.motion_pace.pace_groups`: hands, face, mouth)
-        are refined each at its own pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group
-        faster than them is recorded in :attr:`group_fps`.
+        :attr:`lowpass_hz` (:data:`LOWPASS_HZ`; None: not; nor under 15 fps for motion fast for it,
+        :mod:`~synsp.inference.low_rate`); ``lowpass_hz`` overrides it (Hz; 0: none). Nearly clean input (mocap,
+        markers) keeps its values: the correction is limited to the input's own noise (:mod:`synsp.inference.clean`;
+        :attr:`keep_clean`). ``stride`` (frames between window starts, default :attr:`stride`) and ``batch_size``
+        (windows per forward pass, default :attr:`batch_size`) trade precision and memory for speed
+        (benchmarks/RESULTS.md, section 15). Poses whose joints are not the model's layout (another count, or
+        ``other_layout``: another order of as many, for SmoothNet) get none of the layout's steps: no glitches or
+        inversions told, no turn, resize, convention or bones, and their centroid for a root. ``missing`` (bool, shaped
+        like ``poses`` without its last axis) marks values that were not measured though ``poses`` holds numbers there
+        (filled already); with the NaN it decides :meth:`gives_way` (:attr:`gave_way`). ``lacking`` ((J,) bool): joints
+        the input's layout has none of, never seen but not out of the picture (:attr:`lacked`). 2D poses seen from high
+        above are partly or wholly the fallback's (:mod:`synsp.inference.foreshortening`). ``groups`` (SmoothNet only;
+        name -> joint indices, :func:`synsp.motion_pace.pace_groups`: hands, face, mouth) are refined each at its own
+        pace (:func:`synsp.motion_pace.group_rates`), the other joints at theirs; a group faster than them is recorded
+        in :attr:`group_fps`.
         """
         return self.refine_branches(poses, stride=stride, batch_size=batch_size, fps=fps, floor=floor,
                                     keep_convention=keep_convention, lowpass_hz=lowpass_hz, outputs=("final",),
@@ -297,9 +299,9 @@ class Refiner(WindowNetwork):
             self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
             out = self.fallback().refine(x, fps=given_fps)
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
-        # Glitches and inversions need the layout's bones and pairs: another layout's are read
-        # before its conversion (synsp.refining.arrays.refine_track).
-        measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors)
+        # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
+        measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
+                                jumps=looks_for_jumps(given_fps))  # none under 15 fps (synsp.inference.low_rate)
         seq, self.inverted = measured.values, measured.inverted
         self.paced_fps, self.group_fps = None, {}
         apart: dict[str, float] = {}  # groups refined at their own rate (SmoothNet sees each coordinate alone)
@@ -312,10 +314,9 @@ class Refiner(WindowNetwork):
             if paced != fps:
                 self.paced_fps = fps = paced
             self.group_fps = dict(apart)
-        seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints,
-                                        upright=self.upright, trained_size=self.trained_size,
-                                        mean_anchor=self.mean_anchor, smooth_root=self.smooth_root, fps=fps,
-                                        covered_fps=self.covered_fps)
+        seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints, upright=self.upright,
+                                        trained_size=self.trained_size, mean_anchor=self.mean_anchor,
+                                        smooth_root=self.smooth_root, fps=fps, covered_fps=self.covered_fps)
         self.turn, self.resized = frame.turn, frame.resized
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
@@ -361,11 +362,11 @@ class Refiner(WindowNetwork):
                     if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
             step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
             outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
-        self.shaken = shake_shares(seq) if self.shake_hz and own_joints else None
+        self.shaken = shake_shares(seq) if self.shake_hz and own_joints and reads_fast_band(seq, given_fps) else None
         if self.shaken is not None:
             outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout, shares=self.shaken)
                        for n, o in outputs.items()}
-        lowpass = self.lowpass_hz if lowpass_hz is None else lowpass_hz
+        lowpass = (self.lowpass_hz if reads_fast_band(seq, given_fps) else None) if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
@@ -381,8 +382,7 @@ class Refiner(WindowNetwork):
                 out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         if self.from_above:  # seen from high above: partly the fallback's
-            other, share = self.fallback().refine(x, fps=given_fps), self.from_above
-            result = {name: (out * (1 - share) + other * share).astype(x.dtype) for name, out in result.items()}
+            result = with_fallback(result, self.fallback().refine(x, fps=given_fps), self.from_above)
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:

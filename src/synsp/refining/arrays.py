@@ -107,7 +107,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
         keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
         step's strength; ``lowpass_hz=`` sets the
-        cut-off of SynSP's last low-pass (6 Hz by default, 0: none); ``network_only=True`` runs
+        cut-off of SynSP's last low-pass (6 Hz by default, none under 15 fps for motion fast for the rate:
+        :mod:`synsp.inference.low_rate`; 0: none); ``network_only=True`` runs
         the bare network, every step around it off, its windows merged by SWAA's plain mean at
         stride 1 (``synsp.load_model(..., network_only=True)``).
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
+from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
@@ -118,7 +119,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
-            measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"))
+            measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
+                                     jumps=looks_for_jumps(options.get("fps")))  # as the Refiner reads them
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
             held_count += int(measured.held.sum())
@@ -184,13 +186,15 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
 
 
-def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool) -> Measurements:
+def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool,
+                  jumps: bool = True) -> Measurements:
     """:func:`synsp.estimator_errors.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
-    in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints."""
-    first = measurements(segment[:, :laid], body, undo=undo)
+    in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints. ``jumps``:
+    whether whole-body jumps are looked for (not under 15 fps, :mod:`synsp.inference.low_rate`)."""
+    first = measurements(segment[:, :laid], body, undo=undo, jumps=jumps)
     if laid == segment.shape[1]:
         return first
-    rest = measurements(segment[:, laid:], None, undo=undo)
+    rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps)
     joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
     return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
                           jumped=first.jumped | rest.jumped)
