@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from synsp.inference.checkpoint import load_model
-from synsp.inference.foreshortening import FORESHORTENED, fallback_share, trunk_ratio
+from synsp.inference.foreshortening import FORESHORTENED, fallback_share, trunk_ratio, with_fallback
 from synsp.skeleton import get_layout
 
 # 150 frames of a validation walk (coco17, px) seen by a fixed 1920 x 1080 camera at 0, 75 and 89
@@ -26,7 +27,7 @@ def test_trunk_ratio_reads_the_view_and_the_ramp_turns_it_into_smoothnets_share(
     side, above = trunk_ratio(VIEWS["elevation_0"], coco), trunk_ratio(VIEWS["elevation_89"], coco)
     assert side > 1.6 and above < 0.6
     assert fallback_share(side) == 0 and fallback_share(above) == 1
-    assert fallback_share(np.mean(FORESHORTENED)) == 0.5
+    assert fallback_share(np.mean(FORESHORTENED)) == pytest.approx(0.5)
     assert fallback_share(float("nan")) == 0
     assert np.isnan(trunk_ratio(np.zeros((5, 17, 2)), coco))  # no shoulder width: nothing told
 
@@ -56,3 +57,14 @@ def test_refine_says_the_track_was_seen_from_above(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "seen from above: the trunk is 0." in run.stdout + run.stderr
     assert moved(np.load(dst), VIEWS["elevation_89"]) < 0.5
+
+
+def test_between_the_ramps_ends_the_networks_large_corrections_pass_and_small_ones_do_not():
+    fallback = np.zeros((4, 17, 2), np.float32)
+    network = fallback.copy()
+    network[0, 9] = [30.0, 40.0]  # 50 px apart: a wrist the network took back from a neighbour
+    network[1, 9] = [3.0, 4.0]  # 5 px: its pull towards the bodies it learnt
+    out = with_fallback({"final": network}, fallback, share=0.5, size=400.0)["final"]  # threshold 0.5 x 5 % x 400
+    assert np.linalg.norm(out[0, 9]) == pytest.approx(40.0) and np.allclose(out[1:], 0)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(with_fallback({"final": network}, fallback, share=1, size=400.0)["final"], fallback)

@@ -38,7 +38,7 @@ from synsp.inference.white_noise import limit_slow
 from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
-from synsp.sequence import UNSEEN_SHARE, missing_mask, unseen_share
+from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, unseen_share
 from synsp.skeleton import get_layout
 
 # Refine every other window mirrored left/right and mirror its output back: the network's
@@ -381,8 +381,8 @@ class Refiner(WindowNetwork):
                 out = limit_slow(measured.values, out, space="" if self.network.per_coordinate else self.space)  # pull
                 out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
-        if self.from_above:  # seen from high above: partly the fallback's
-            result = with_fallback(result, self.fallback().refine(x, fps=given_fps), self.from_above)
+        if self.from_above:  # seen from high above: the fallback's but for the network's larger corrections
+            result = with_fallback(result, self.fallback().refine(x, fps=given_fps), self.from_above, body_size(x))
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:

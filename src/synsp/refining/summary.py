@@ -12,6 +12,7 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
+from synsp.inference.foreshortening import BEYOND
 from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
@@ -246,12 +247,12 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
         return []
     ratios = ", ".join(f"{ratio:.2f}" for _, ratio, _ in above)
     which = "" if tracks == 1 else f" in track{'s' * (len(above) > 1)} {', '.join(str(v + 1) for v, *_ in above)}"
-    whole = all(share == 1 for *_, share in above)
-    given = "so refined by SmoothNet" if whole else "so partly refined by SmoothNet (" + ", ".join(
-        f"{share:.0%}" for *_, share in above) + " of the output)"
+    beyond = "" if all(share == 1 for *_, share in above) else (
+        ", but for SynSP's corrections beyond " + ", ".join(f"{share * BEYOND:.1%}" for *_, share in above)
+        + " of the body's size (gross errors it repairs)")
     return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (2 or more from a camera level with "
             "the body: a camera high above the person?); SynSP's body model learnt cameras at most 30 degrees above "
-            f"the body, {given}, which refines each joint on its own"]
+            f"the body, so refined by SmoothNet, which refines each joint on its own{beyond}"]
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.
