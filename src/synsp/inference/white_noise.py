@@ -2,18 +2,19 @@
 
 On clean 2D poses with a little white noise (0.25-1 px, about 0.1 % of the body) the network's
 correction holds, besides the noise it removes, a slow pull of its own (a body turned a degree or
-two and reshaped): validation, 12 clips, 0.25 px of noise came out at 0.40 px (benchmarks/RESULTS.md,
-section 10, "Light white noise"). White noise has little that is slow (its share below
-:data:`SLOW_BAND` of the Nyquist rate), so a slow correction much larger than the noise is no
-correction of it: each joint keeps the share ``min(1, (ALPHA * n / s)^2)`` of its correction's slow
-part (its clip mean and its part below :data:`SLOW_BAND`), with ``n`` the joint's noise
-(:func:`synsp.inference.clean.input_noise`) and ``s`` the slow part's RMS.
+two and reshaped): validation, 12 clips, 0.25 px of noise came out at 0.385 px from an input of
+0.313 (benchmarks/light_noise.py; benchmarks/RESULTS.md, section 10, "Light white noise"). White
+noise has little that is slow (its share below :data:`SLOW_BAND` of the Nyquist rate), so a slow
+correction much larger than the noise is no correction of it: each joint keeps the share
+``min(1, (ALPHA * n / s)^2)`` of its correction's slow part (its clip mean and its part below
+:data:`SLOW_BAND`), with ``n`` the joint's noise (:func:`synsp.inference.clean.input_noise`) and
+``s`` the slow part's RMS.
 
 An estimator's slow errors (bias, drift: most of the simulator's presets' error) are also slow and
-much larger than its jitter, and the network's slow correction of them is what it is for; what
-tells them apart is the noise's colour: an estimator's jitter is correlated over frames (an AR(1)
-of 0.05-0.08 s in the simulator), white noise is not. :func:`whiteness` reads it from the input;
-the limit applies in full where the noise is white (:data:`WHITE_RAMP`) and fades out over the ramp.
+much larger than its jitter, and the network's slow correction of them is what it is for; what tells
+them apart is the noise's colour: an estimator's jitter is correlated over frames (an AR(1) of
+0.05-0.08 s in the simulator), white noise is not. :func:`whiteness` reads it from the input; the
+limit applies in full where the noise is white (:data:`WHITE_RAMP`) and fades out over the ramp.
 """
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ __all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness"
 SPACES = ("2d",)
 # The correction's slow part: below this share of the Nyquist rate (2 Hz at 30 fps), plus its clip mean.
 SLOW_BAND = 2.0 / 15.0
-# A joint keeps the share min(1, (ALPHA * n / s)^2) of its correction's slow part (module docstring).
-ALPHA = 0.25
+# A joint keeps the share min(1, (ALPHA * n / s)^2) of its correction's slow part (module docstring): at most
+# white noise's own slow part, sqrt(SLOW_BAND) of it. Validation (benchmarks/light_noise.py, robustness.py --only
+# white): 0.25 gained 0.01-0.02 px more at 0.5-1 px but cost white 10 px 0.003 x input; 1-2 gave up most of the gain.
+ALPHA = float(np.sqrt(SLOW_BAND))
 # :func:`whiteness` compares the input's power per unit band between these shares of the Nyquist
 # rate (4.5-12 Hz at 30 fps) with its power above :data:`~synsp.inference.clean.NOISE_BAND`.
 MID_BAND = (0.3, NOISE_BAND)
@@ -50,8 +53,9 @@ def whiteness(values: np.ndarray) -> np.ndarray:
     """The median over joints of the input's power per unit band in :data:`MID_BAND` over that
     above :data:`~synsp.inference.clean.NOISE_BAND`, for ``values`` (..., T, J, C) without NaN;
     (...). White noise on slow motion reads about 1 (0.8-1.2 on the validation clips with 0.25-2 px);
-    correlated jitter more (the simulator's presets 1.34 and up, clean mocap 1.5 and up), and so
-    does fast motion whose own power reaches the band."""
+    correlated jitter more (the simulator's `typical`, `hard`, `jitter` and `clean-ish`: 1.30 and up
+    on every validation clip; clean mocap 1.25 and up), and so does fast motion whose own power
+    reaches the band."""
     x = np.asarray(values, np.float64)
     mid = _band_power(x, *MID_BAND)
     top = _band_power(x, NOISE_BAND, 1.0)
