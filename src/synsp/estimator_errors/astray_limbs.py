@@ -82,12 +82,14 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
         off = np.abs(length - nan_median(length))  # (T,): how far from its usual length
         far = np.linalg.norm(step, axis=-1)  # (T - 1,)
         with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
-            jumps = (np.flatnonzero((far > limit) & (far > ASTRAY_NOISE * nan_median(far))) + 1).tolist()
+            jumped = (far > limit) & (far > ASTRAY_NOISE * nan_median(far))
+        jumped &= marked[1:, parent] == marked[:-1, parent]  # where the parent left or came back, the jump is its
+        jumps = (np.flatnonzero(jumped) + 1).tolist()  # frames jumped into
         i = 0
         while i < len(jumps) - 1:  # a jump out, then the next one back; an unpaired jump is passed over
             start, stop = jumps[i], jumps[i + 1]
             i += 1
-            if not MIN_RUN <= stop - start <= LONGEST or marked[start:stop, parent].all():
+            if not MIN_RUN <= stop - start <= LONGEST:
                 continue
             if np.dot(step[start - 1], step[stop - 1]) >= 0:  # the second jump went on, not back
                 continue
