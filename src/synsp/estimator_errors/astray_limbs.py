@@ -18,7 +18,8 @@ and again into frame e, with no such jump between, and
   (the body is outside, not inside: two captures in a row bound a stretch read right);
 - the joint moved further than its parent at both jumps (it left; the tree's root, which no bone
   below it tells, is marked where it moved further than its child), and its left/right partner
-  did not jump too at both (an exchange of the two labels, which the inversions step undoes).
+  did not jump by half as far too at both (an exchange of the two labels, which the inversions step
+  undoes; a leg's knees, close together, jump about 0.15 body sizes exchanged).
 
 The bone is read as a vector, not a length: the neighbour's elbow may lie as far from the
 shoulder as the subject's own. Glitches and held values are taken out first
@@ -95,8 +96,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             if not nan_median(off[start:stop]) > max(off[start - 1], off[stop]):  # the body is outside the run
                 continue
-            if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit):
-                continue  # both sides moved: an exchange, which the inversions step undoes exactly
+            if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
+                continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
             moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
             if not (moved[:, joint] > moved[:, parent]).all():  # the joint must be the one that left
                 if parent not in parent_of and (moved[:, parent] > moved[:, joint]).all():
