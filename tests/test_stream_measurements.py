@@ -77,9 +77,8 @@ def test_a_stream_with_a_lookahead_refines_glitches_and_jumps_as_gaps(lookahead)
     assert out.shape == x.shape and np.isfinite(out).all()
     near = np.r_[5:16, 40:51]  # the frames around the glitch and the jump
     error = mpjpe(out[near], clean[near])
-    if lookahead:
-        offline = synsp.refine(x, layout="coco17")
-        assert error < 1.5 * mpjpe(offline[near], clean[near]) + 0.5, error
+    if lookahead:  # about the input's 1 px there; offline (0.58 px) also limits light white noise's slow
+        assert error < 1.5, error  # correction, which a stream does not (RESULTS section 10, "Light white noise")
     else:
         assert error > 3.0, error  # taken as they came, both spread over the frames around them
     with pytest.raises(ValueError, match="lookahead"):
