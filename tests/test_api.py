@@ -166,6 +166,7 @@ def _by_hand(name: str, *, all_steps: bool = True):
     r.follow_pace, r.trained_size, r.lowpass_hz, r.max_lean = False, False, None, None
     r.mean_anchor = False  # the 3D body placed by its root joint, as the bare network's output is
     r.give_back_motion = False  # synsp.inference.oversmoothing, a step added after network_only
+    r.keep_clean = False  # and synsp.inference.white_noise's, taken with the clean-input step (white noise here)
     if all_steps:
         r.undo_errors = r.smooth_root = False
     return r

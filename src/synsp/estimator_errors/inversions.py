@@ -160,7 +160,11 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
     each pair alone may jump less than a change of labelling costs (knees close together), or
     its clip may hold no majority (a walk seen from the side). README's MediaPipe demo, frames
     115-117: the whole leg chain exchanged for 3 frames, seen in the video, that no pair's pass
-    read (benchmarks/RESULTS.md, section 4, "A leg exchanged whole")."""
+    read (benchmarks/RESULTS.md, section 4, "A leg exchanged whole"). A run where one side's limb
+    moved alone at both jumps (:func:`_without_excursions` on the limb's joints read together) is
+    a limb gone astray, not an exchange: an arm on a neighbour's arm for 25 frames was exchanged
+    with the arm read right, which took the neighbour's values (audit 4; RESULTS section 4, "A limb
+    on a neighbour")."""
     fixed = _exchanged(x, marked, index) if marked.any() else x
     read = sorted({p for limb in limbs for p in limb})  # the limbs' pairs: a stream reads them every frame
     keep, _, change = _step_costs(fixed, index[read], size)
@@ -174,6 +178,8 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
         for start, stop in true_runs(lab[:, 0]):
             if start == 0 or stop == len(lab):  # one jump: its pairs' own passes read such runs
                 lab[start:stop] = False
+        if lab.any():  # one side's limb gone astray alone (on a neighbour) is no exchange, as for a pair
+            lab = _without_excursions(_sides(fixed, index[cols]), lab, np.array([[0, 1]]))
         if len(bones) and lab.any():
             lab = _keeping_bones(fixed, lab, [index[cols]], bones)
         out[:, cols] ^= lab
@@ -286,21 +292,29 @@ def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
 
 def _without_excursions(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``marked`` (T, P) without the runs where one joint of the pair left its path and came back
-    while its partner stayed on its own: at both of the run's jumps, the same joint of poses ``x``
-    (T, J, C) stepped less than half as far as it would have under the other labelling
-    (:func:`_still`). An exchange moves both joints at each jump, each to where the other was; a
-    joint gone astray moves alone, and exchanged with it, its partner would take its error (audit,
-    a BODY-25 `jitter` test clip: a right elbow 226 px off for 14 frames, beyond the left one, was
-    exchanged with it, and the left elbow went from 0.7 to 218 px off)."""
+    while its partner stayed on its own: at both of the run's jumps (at its one jump, for a run at
+    the clip's edge), the same joint of poses ``x`` (T, J, C) stepped less than half as far as it
+    would have under the other labelling (:func:`_still`). An exchange moves both joints at each
+    jump, each to where the other was; a joint gone astray moves alone, and exchanged with it, its
+    partner would take its error (audit, a BODY-25 `jitter` test clip: a right elbow 226 px off for
+    14 frames, beyond the left one, was exchanged with it, and the left elbow went from 0.7 to 218 px
+    off; audit 4: a limb on a neighbour's joints up to the clip's first or last frame)."""
     marked = marked.copy()
     t_count = len(marked)
-    for p in np.flatnonzero(marked[1:-1].any(axis=0)):
+    for p in np.flatnonzero(marked.any(axis=0)):
         a, b = x[:, index[p, 0]], x[:, index[p, 1]]
         for start, stop in true_runs(marked[:, p]):
-            if start > 0 and stop < t_count and ((_still(a, b, start) and _still(a, b, stop))
-                                                 or (_still(b, a, start) and _still(b, a, stop))):
+            jumps = [t for t in (start, stop) if 0 < t < t_count]  # a run at the clip's edge has one
+            if jumps and (all(_still(a, b, t) for t in jumps) or all(_still(b, a, t) for t in jumps)):
                 marked[start:stop, p] = False
     return marked
+
+
+def _sides(x: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Poses ``x`` (T, J, C) as one left/right pair of points (T, 2, n * C): the left joints of the
+    limb's ``pairs`` (n, 2) side by side, and the right ones, so that a limb's step is read whole."""
+    t_count = len(x)
+    return np.stack([x[:, pairs[:, 0]].reshape(t_count, -1), x[:, pairs[:, 1]].reshape(t_count, -1)], axis=1)
 
 
 def _still(a: np.ndarray, b: np.ndarray, t: int) -> bool:

@@ -3,10 +3,12 @@
 First, a whole body that left its path for a frame or two and came back
 (:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
-(:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two) and a held value
-(:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before). They are taken out and the gaps filled
-from the frames around them; last, the left/right pairs whose labels the estimator exchanged for
-a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the filled values, and the
+(:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
+(:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
+(:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while). They are
+taken out and the gaps filled from the frames around them; last, the left/right pairs whose labels the
+estimator exchanged for a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the
+filled values, and the
 measured values with their gaps exchanged and filled again (a gap beside an exchange was filled
 from the other label's values: a ghost between the two sides). (Telling them
 from the measured values only found an arm exchanged with its start in a gap, on validation,
@@ -22,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.glitches import body_jumps, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
@@ -40,6 +43,7 @@ class Measurements(NamedTuple):
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
     exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
+    astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch, filled as gaps
 
     @property
     def inverted(self) -> int:
@@ -48,8 +52,8 @@ class Measurements(NamedTuple):
 
     @property
     def gaps(self) -> np.ndarray:
-        """(..., T, J) bool: every value filled (missing, glitches and held values)."""
-        return self.missing | self.glitches | self.held
+        """(..., T, J) bool: every value filled (missing, glitches, held values and limbs astray)."""
+        return self.missing | self.glitches | self.held | self.astray
 
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True) -> Measurements:
@@ -77,7 +81,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
     if missing.any() and not np.isnan(x[missing]).all():  # inf or absurd: missing, NaN as the rest of it reads
         x = np.where(missing[..., None], np.nan, x).astype(x.dtype, copy=False)
     jumped = np.zeros(x.shape[:-2], dtype=bool)
-    repeated = off_body = np.zeros_like(missing)
+    repeated = off_body = astray = np.zeros_like(missing)
     exchanged = np.zeros((*missing.shape, 0), dtype=bool)
     if undo and jumps:
         jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
@@ -90,7 +94,10 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         seen = np.where(repeated[..., None], np.nan, x)
         off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                     else glitches(seen, layout.bones))
-    gaps = repeated | off_body
+        # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
+        seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
+        astray = np.stack([astray_limbs(v, tree, lr) for v in seen]) if x.ndim == 4 else astray_limbs(seen, tree, lr)
+    gaps = repeated | off_body | astray
     if layout is None:
         values = fill_gaps(x, gaps)[0]
     else:
@@ -102,9 +109,10 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         # gliding from one side to the other, and exchanged back as it was (a wrist lost beside
         # an exchanged pair of wrists: 103 px off, 6 px now; benchmarks/RESULTS.md, section 4):
         # the measured values and their flags are exchanged, and the gaps filled again.
-        x, missing, off_body, repeated = exchange(x, exchanged, layout.left_right, missing, off_body, repeated)
-        values = _stand_ins(_fill_along_bones(x, repeated | off_body, layout), missing, layout)
-    return Measurements(values, missing, off_body, repeated, exchanged, jumped)
+        x, missing, off_body, repeated, astray = exchange(x, exchanged, layout.left_right, missing, off_body,
+                                                          repeated, astray)
+        values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray, layout), missing, layout)
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray)
 
 
 def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.ndarray:

@@ -34,6 +34,7 @@ from synsp.inference.repeated_pull import (
 )
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
+from synsp.inference.white_noise import limit_slow
 from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
@@ -46,26 +47,24 @@ MIRROR_WINDOWS = True
 # Merge the windows with Hann weights (swaa.taper) instead of the paper's plain mean: smoother
 # at every stride, and what makes strided windows smooth (RESULTS section 15).
 TAPER = True
-# Turn clips whose trunk points along another axis (Z-up files, camera coordinates, 2D tracks
-# on their side or head) to the model's up, and mirror left-handed 3D clips, before refining;
-# the result is turned back (synsp.inference.upright; RESULTS section 9, "Which way is up").
+# Turn clips whose trunk points along another axis (Z-up files, camera coordinates, 2D tracks on their side or head)
+# to the model's up, and mirror left-handed 3D clips, before refining; turned back after (upright; RESULTS section 9).
 UPRIGHT = True
 # Refine a clip whose motion is faster than the mocap's as if filmed at a lower rate, so that the
 # network sees the pace it learnt (synsp.motion_pace; RESULTS section 6, "Fast motion").
 FOLLOW_PACE = True
-# Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off
-# (Hz, order 4: Pose2Sim's default; None: not). An 8-frame window averages white noise over too
-# few frames: the network left jitter that SmoothNet's 32 frames remove (RESULTS section 4,
-# "2D, and the output low-passed"; validation: Accel -13 to -24 % on `typical`, MPJPE within 0.2 %).
+# Low-pass SynSP's output, after the floor step, with a zero-phase Butterworth of this cut-off (Hz, order 4:
+# Pose2Sim's default; None: not). An 8-frame window averages white noise over too few frames: the network left jitter
+# that SmoothNet's 32 frames remove (RESULTS section 4, "2D, and the output low-passed"; validation: Accel -13 to -24 %
+# on `typical`, MPJPE within 0.2 %).
 LOWPASS_HZ: float | None = 6.0
-# Give back the part of SynSP's correction shaped like the input's acceleration: real motion cut
-# (sprints under jitter; synsp.inference.oversmoothing, RESULTS "Every validation clip, per layout").
+# Give back the part of SynSP's correction shaped like the input's acceleration: real motion cut (sprints under
+# jitter; synsp.inference.oversmoothing, RESULTS "Every validation clip, per layout").
 GIVE_BACK_MOTION = True
-# Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split):
-# SynSP's windows cut every STRIDE[space] frames for the output (its tapered merge keeps them
-# smooth; SmoothNet, merged by the plain mean, cuts one at every frame; the first pass of
-# keep_convention at convention_pass.PULL_STRIDE). 2D keeps stride 2: at 3 its jitter-only and
-# Accel figures were worse (section 15).
+# Speed defaults (benchmarks/RESULTS.md, section 15; chosen on the validation split): SynSP's windows cut every
+# STRIDE[space] frames for the output (its tapered merge keeps them smooth; SmoothNet, merged by the plain mean, cuts
+# one at every frame; the first pass of keep_convention at convention_pass.PULL_STRIDE). 2D keeps stride 2: at 3 its
+# jitter-only and Accel figures were worse (section 15).
 STRIDE = {"3d": 3, "2d": 2}
 
 
@@ -378,7 +377,8 @@ class Refiner(WindowNetwork):
             out = frame.back(out)
             if self.give_back_motion:  # against the values it measured, before the clean-input step
                 out = give_back_motion(measured.values, out)
-            if self.keep_clean:  # in the input's own axes and unit, against the values it measured
+            if self.keep_clean:  # in the input's own axes and unit, against the values it measured; SynSP's slow
+                out = limit_slow(measured.values, out, space="" if self.network.per_coordinate else self.space)  # pull
                 out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         if self.from_above:  # seen from high above: the fallback's but for the network's larger corrections

@@ -190,7 +190,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
-    filled = missing | measured.missing | measured.glitches | measured.held  # not the point's own values
+    filled = missing | measured.gaps  # not the point's own values
     trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled)
     if trunk:
         placed = out.copy()

@@ -250,7 +250,7 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
     beyond = "" if all(share == 1 for *_, share in above) else (
         ", but for SynSP's corrections beyond " + ", ".join(f"{share * BEYOND:.1%}" for *_, share in above)
         + " of the body's size (gross errors it repairs)")
-    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (2 or more from a camera level with "
+    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (1.5 or more from a camera level with "
             "the body: a camera high above the person?); SynSP's body model learnt cameras at most 30 degrees above "
             f"the body, so refined by SmoothNet, which refines each joint on its own{beyond}"]
 

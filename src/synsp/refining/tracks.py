@@ -197,4 +197,4 @@ def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: 
     rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps)
     joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
     return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
-                          jumped=first.jumped | rest.jumped)
+                          jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1))

@@ -1,0 +1,131 @@
+"""Limbs astray: a joint, and the limb below it, that left the body for longer than a glitch.
+
+Among several people an estimator puts one side's elbow and wrist (or knee and ankle) on the
+matching joints of someone standing beside the subject, for a fraction of a second or more, and
+comes back (audit 4, finding 2: 6-30 frames). A glitch (:mod:`synsp.estimator_errors.glitches`)
+lasts a frame or two; such a run is longer, and a network that sees the joints together spreads it
+onto the joints read right (2D validation: 2.4 px without it, 4.9 with 25-frame captures; as
+missing values, 2.4). So it is taken out and filled like a gap, along the bones.
+
+A joint is astray over frames s .. e - 1 (at least :data:`MIN_RUN`, at most :data:`LONGEST`)
+when its bone to its parent in the layout's tree (:func:`synsp.skeleton.bone_tree`: the elbow's to
+the shoulder, the knee's to the hip) jumps by more than :data:`ASTRAY_JUMP` body sizes (the
+bounding box's largest side) and :data:`ASTRAY_NOISE` times the bone's median step into frame s
+and again into frame e, with no such jump between, and
+
+- the jump back runs against the jump out (their dot product is negative: it went away and came
+  back), and the bone's length is further from its median inside the run than just outside it
+  (the body is outside, not inside: two captures in a row bound a stretch read right);
+- the joint moved further than its parent at both jumps (it left; the tree's root, which no bone
+  below it tells, is marked where it moved further than its child), and its left/right partner
+  did not jump by half as far too at both (an exchange of the two labels, which the inversions step
+  undoes; a leg's knees, close together, jump about 0.15 body sizes exchanged).
+
+The bone is read as a vector, not a length: the neighbour's elbow may lie as far from the
+shoulder as the subject's own. Glitches and held values are taken out first
+(:func:`synsp.estimator_errors.measurements.measurements`), so a 1-2-frame spike is no jump.
+The joints below it in the tree that jumped by more than :data:`ASTRAY_JUMP` body sizes, against
+its parent, at both frames went with it (the wrist on the neighbour's wrist) and are marked too.
+A run at the clip's edge has one jump and is left alone (which side of it is the body is not known).
+
+Thresholds were chosen on the validation split (benchmarks/RESULTS.md, section 4, "A limb on a
+neighbour"): clean motion moves a bone by at most 0.15 body sizes in a frame in 2D, 0.12 in 3D, at
+30 fps, and no value of a clean clip is marked, played up to four times as fast; 0.15, 0.2 and
+0.25 body sizes gave the protocol's presets within 0.001 x input of each other, and 0.15 found the
+most of the captures.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from synsp.sequence import body_size, nan_median
+
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "astray_limbs"]
+
+ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
+ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
+MIN_RUN = 3  # frames: shorter runs are glitches' (glitches.MAX_RUN = 2)
+LONGEST = 90  # frames: two jumps further apart are no one excursion
+
+
+def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
+                 pairs: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+    """Where joints of ``poses`` left the body for a run of frames (module docstring).
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, any unit; NaN for missing values (a step from or to one is no jump).
+    tree : the layout's bones as ``(parent, child)`` pairs, parents first
+        (:func:`synsp.skeleton.bone_tree`).
+    pairs : the layout's left/right joint pairs: a run where a joint's partner jumped at both
+        ends too is an exchange of their labels, left to :mod:`synsp.estimator_errors.inversions`.
+
+    Returns
+    -------
+    (T, J) bool array, True on the values of a limb astray.
+    """
+    x = np.asarray(poses, np.float64)
+    t_count, j_count = x.shape[:2]
+    marked = np.zeros((t_count, j_count), dtype=bool)
+    size = body_size(x)
+    if not len(tree) or t_count < MIN_RUN + 2 or not np.isfinite(size) or size <= 0:
+        return marked
+    limit = ASTRAY_JUMP * size
+    below = _below(np.asarray(tree, dtype=int), j_count)
+    parent_of = {child: parent for parent, child in tree}
+    partner = {a: b for pair in pairs for a, b in (pair, pair[::-1])}
+    for parent, joint in tree:
+        bone = x[:, joint] - x[:, parent]  # (T, C)
+        step = np.diff(bone, axis=0)  # (T - 1, C): into frame t + 1
+        length = np.linalg.norm(bone, axis=-1)
+        off = np.abs(length - nan_median(length))  # (T,): how far from its usual length
+        far = np.linalg.norm(step, axis=-1)  # (T - 1,)
+        with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
+            jumped = (far > limit) & (far > ASTRAY_NOISE * nan_median(far))
+        jumped &= marked[1:, parent] == marked[:-1, parent]  # where the parent left or came back, the jump is its
+        jumps = (np.flatnonzero(jumped) + 1).tolist()  # frames jumped into
+        i = 0
+        while i < len(jumps) - 1:  # a jump out, then the next one back; an unpaired jump is passed over
+            start, stop = jumps[i], jumps[i + 1]
+            i += 1
+            if not MIN_RUN <= stop - start <= LONGEST:
+                continue
+            if np.dot(step[start - 1], step[stop - 1]) >= 0:  # the second jump went on, not back
+                continue
+            if not nan_median(off[start:stop]) > max(off[start - 1], off[stop]):  # the body is outside the run
+                continue
+            if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
+                continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
+            moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
+            if not (moved[:, joint] > moved[:, parent]).all():  # the joint must be the one that left
+                if parent not in parent_of and (moved[:, parent] > moved[:, joint]).all():
+                    marked[start:stop, parent] = True  # the tree's root (COCO's nose) left: no bone of its own tells
+                    i += 1
+                continue
+            i += 1
+            marked[start:stop, joint] = True
+            for other in below[joint]:  # the rest of the limb, where it went along
+                ends = [start - 1, start, stop - 1, stop]
+                along = x[ends, other] - x[ends, parent]
+                moved = np.linalg.norm(along[[1, 3]] - along[[0, 2]], axis=-1)
+                if (moved > limit).all():
+                    marked[start:stop, other] = True
+    return marked
+
+
+def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, int], limit: float) -> bool:
+    """Whether ``joint``'s bone to ``parent`` (the joint itself without one) in poses ``x`` (T, J, C)
+    may have moved more than ``limit`` into each of ``frames``: where a value is missing it may
+    (wrists exchanged, one of them lost as the exchange ends, were read as the other astray)."""
+    track = x[:, joint] - (x[:, parent] if parent is not None else 0.0)
+    return all(not np.linalg.norm(track[t] - track[t - 1]) <= limit for t in frames)
+
+
+def _below(bones: np.ndarray, j_count: int) -> list[list[int]]:
+    """Each joint's descendants in the bone tree ``bones`` (B, 2) of (parent, child), parents first."""
+    below: list[list[int]] = [[] for _ in range(j_count)]
+    for parent, child in bones[::-1]:  # children first: a child's descendants are complete when read
+        below[parent] += [child, *below[child]]
+    return below

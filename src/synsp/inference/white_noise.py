@@ -1,0 +1,95 @@
+"""Light white noise: the slow part of a correction limited to what the input's noise justifies.
+
+On clean 2D poses with a little white noise (0.25-1 px, about 0.1 % of the body) the network's
+correction holds, besides the noise it removes, a slow pull of its own (a body turned a degree or
+two and reshaped): validation, 12 clips, 0.25 px of noise came out at 0.385 px from an input of
+0.313 (benchmarks/light_noise.py; benchmarks/RESULTS.md, section 10, "Light white noise"). White
+noise has little that is slow (its share below :data:`SLOW_BAND` of the Nyquist rate), so a slow
+correction much larger than the noise is no correction of it: each joint keeps the share
+``min(1, (ALPHA * n / s)^2)`` of its correction's slow part (its clip mean and its part below
+:data:`SLOW_BAND`), with ``n`` the joint's noise (:func:`synsp.inference.clean.input_noise`) and
+``s`` the slow part's RMS.
+
+An estimator's slow errors (bias, drift: most of the simulator's presets' error) are also slow and
+much larger than its jitter, and the network's slow correction of them is what it is for; what tells
+them apart is the noise's colour: an estimator's jitter is correlated over frames (an AR(1) of
+0.05-0.08 s in the simulator), white noise is not. :func:`whiteness` reads it from the input; the
+limit applies in full where the noise is white (:data:`WHITE_RAMP`) and fades out over the ramp.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.filters import butterworth
+from synsp.inference.clean import NOISE_BAND, input_noise
+
+__all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness", "limit_slow"]
+
+# The spaces whose refiners take this step (3D was not measured).
+SPACES = ("2d",)
+# The correction's slow part: below this share of the Nyquist rate (2 Hz at 30 fps), plus its clip mean.
+SLOW_BAND = 2.0 / 15.0
+# A joint keeps the share min(1, (ALPHA * n / s)^2) of its correction's slow part (module docstring): at most
+# white noise's own slow part, sqrt(SLOW_BAND) of it. Validation (benchmarks/light_noise.py, robustness.py --only
+# white): 0.25 gained 0.01-0.02 px more at 0.5-1 px but cost white 10 px 0.003 x input; 1-2 gave up most of the gain.
+ALPHA = float(np.sqrt(SLOW_BAND))
+# :func:`whiteness` compares the input's power per unit band between these shares of the Nyquist
+# rate (4.5-12 Hz at 30 fps) with its power above :data:`~synsp.inference.clean.NOISE_BAND`.
+MID_BAND = (0.3, NOISE_BAND)
+# Whiteness up to the first figure: the limit in full; from the second: none; linear between.
+WHITE_RAMP = (1.1, 1.3)
+
+
+def _band_power(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Per joint, the mean squared length (over frames) of the part of ``values`` (..., T, J, C)
+    between shares ``low`` and ``high`` of the Nyquist rate (zero-phase Butterworth, order 4), per
+    unit of band; (..., J)."""
+    top = values if high >= 1 else butterworth(values, cutoff=high * 15.0, order=4, fps=30.0)
+    part = top - butterworth(values, cutoff=low * 15.0, order=4, fps=30.0)
+    return np.mean(np.sum(part ** 2, axis=-1), axis=-2) / (high - low)
+
+
+def whiteness(values: np.ndarray) -> np.ndarray:
+    """The median over joints of the input's power per unit band in :data:`MID_BAND` over that
+    above :data:`~synsp.inference.clean.NOISE_BAND`, for ``values`` (..., T, J, C) without NaN;
+    (...). White noise on slow motion reads about 1 (0.8-1.2 on the validation clips with 0.25-2 px);
+    correlated jitter more (the simulator's `typical`, `hard`, `jitter` and `clean-ish`: 1.30 and up
+    on every validation clip; clean mocap 1.25 and up), and so does fast motion whose own power
+    reaches the band."""
+    x = np.asarray(values, np.float64)
+    mid = _band_power(x, *MID_BAND)
+    top = _band_power(x, NOISE_BAND, 1.0)
+    return np.median(mid / np.maximum(top, 1e-24), axis=-1)
+
+
+def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str) -> np.ndarray:
+    """Limit the slow part of the correction ``refined - inputs`` where the noise is white.
+
+    Parameters
+    ----------
+    inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement, in the same
+        unit (any), at any frame rate (the bands are shares of the Nyquist rate).
+    space : "2d" or "3d"; only :data:`SPACES` take the step.
+
+    Returns
+    -------
+    ndarray like ``refined``: ``refined - (1 - gain) * slow`` per person and joint, with ``slow`` the
+    correction's clip mean plus its part below :data:`SLOW_BAND` and ``gain = 1 - w * (1 -
+    min(1, (ALPHA * n / s)^2))``, ``w`` the share of the limit :data:`WHITE_RAMP` gives the person's
+    :func:`whiteness`; ``refined`` itself where no person's noise is white or too few frames.
+    """
+    x = np.asarray(inputs, np.float64)
+    if space not in SPACES or x.shape[-3] < 32:
+        return refined
+    low, high = WHITE_RAMP
+    share = np.clip((high - whiteness(x)) / (high - low), 0.0, 1.0)  # (...)
+    if not share.any():
+        return refined
+    diff = np.asarray(refined, np.float64) - x
+    mean = diff.mean(axis=-3, keepdims=True)
+    slow = mean + butterworth(diff - mean, cutoff=SLOW_BAND * 15.0, order=4, fps=30.0)
+    s2 = np.mean(np.sum(slow ** 2, axis=-1), axis=-2)  # (..., J)
+    kept = np.minimum(1.0, (ALPHA * input_noise(x)) ** 2 / np.maximum(s2, 1e-24))
+    gain = 1.0 - share[..., None] * (1.0 - kept)
+    return (np.asarray(refined, np.float64) - (1.0 - gain)[..., None, :, None] * slow).astype(
+        np.asarray(refined).dtype)
