@@ -83,7 +83,6 @@ def test_a_crowd_reads_everyones_noise_in_one_filter_call_as_each_alone(monkeypa
     from synsp.inference.people_stream import MultiPersonStreamingRefiner
 
     refiner = synsp.load_model("synsp-coco17", quantize=False)  # int8 scales would mix the people's batch
-    refiner.foreshortened = None  # the walker reads as seen from above: each person's SmoothNet stream filters alone
     people = [walking(60, noise=0.0, seed=i)[0] + 60.0 * i for i in range(3)]  # clean: the step limits them
     calls, got = [], {i: [] for i in range(3)}
     fast_part = stream_clean.fast_part

@@ -44,7 +44,6 @@ def test_the_first_frames_are_given_back_as_they_came():
 def test_a_stream_steadies_a_box_shaken_body_near_offline():
     """Before the step a stream kept a detector box's shake of the whole body that offline took out."""
     refiner = synsp.load_model("synsp-coco17")
-    refiner.foreshortened = None  # the test walker's trunk is 1.25 of its shoulders, as if seen from 50-60 degrees up
     clean, _ = walking(150, noise=0.0)
     shaken = box_jitter(clean, 0.02).astype(np.float32)
     after, offline = _streamed(refiner, shaken), refiner.refine(shaken)
@@ -115,7 +114,6 @@ def test_the_running_wobble_ratios_read_the_clips():
 def test_a_stream_steadies_a_wobbling_body():
     """Before the step a stream kept a whole-body size or orientation wobble that offline took out."""
     refiner = synsp.load_model("synsp-coco17")
-    refiner.foreshortened = None  # the walker's squat trunk: partly SmoothNet's (stream_above), which keeps a wobble
     clean, _ = walking(150, noise=0.0)
     for wobbled in (wobble(clean, size=0.03), wobble(clean, degrees=2.0)):
         wobbled = wobbled.astype(np.float32)

@@ -1,17 +1,18 @@
 """A 2D body seen from high above (:mod:`synsp.inference.foreshortening`) on a live stream.
 
-Offline, a clip whose median trunk length over shoulder width reads under 1.4 is partly or wholly
-SmoothNet's (:func:`~synsp.inference.foreshortening.with_fallback`, the share from the clip's
-median). A stream reads that median over the frames that have arrived so far (:class:`RunningAbove`;
-past :data:`HISTORY` frames thinned evenly, as the joint definitions' pulls are) and, once it falls
-under :data:`START`, runs a second stream alongside: the same ``lag`` and ``lookahead`` over the
-Refiner's fallback (SmoothNet), started on the last frames the stream holds (:data:`WARM` frames
-before the oldest one not given back), so that it has its whole context at the frames it first
-contributes to and catches up at once (a burst of SmoothNet windows, one time). Each frame given back
-is then ``with_fallback``'s blend of the two at the share of the running median as it stands. The
-share is continuous in the median and the blend in the share (0: the network's output), so the
-output does not jump when the share turns on. Above :data:`STOP` the second stream is dropped:
-upright people (a median of 2-3.6 from cameras up to 30 degrees) never run SmoothNet.
+Offline, a clip whose median trunk length over shoulder width reads under the top of the Refiner's
+``foreshortened`` ramp (1.2) is partly or wholly SmoothNet's (:func:`~synsp.inference.foreshortening.with_fallback`,
+the share from the clip's median). A stream reads that median over the frames that have arrived so far
+(:class:`RunningAbove`; past :data:`HISTORY` frames thinned evenly, as the joint definitions' pulls are)
+and, once it falls under the ramp's top, where the share turns on, runs a second stream alongside: the
+same ``lag`` and ``lookahead`` over the Refiner's fallback (SmoothNet), started on the last frames the
+stream holds (:data:`WARM` frames before the oldest one not given back), so that it has its whole
+context at the frames it first contributes to and catches up at once (a burst of SmoothNet windows,
+once); until its first window (32 frames) is complete, SmoothNet offline on the frames so far stands in.
+Each frame given back is then ``with_fallback``'s blend of the two at the share of the running median
+as it stands. The share is continuous in the median and the blend in the share (0: the network's
+output), so the output does not jump when the share turns on. :data:`MARGIN` above the ramp's top the
+second stream is dropped: people seen from level cameras (a median of 1.5 or more) never run SmoothNet.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from synsp.inference.streaming import StreamingRefiner
 
 HISTORY = 512  # per-frame ratios and sizes kept for the running medians; beyond, every other one dropped
-START, STOP = 1.45, 1.6  # running median under which SmoothNet's stream starts, over which it is dropped
+MARGIN = 0.15  # a running median this far over the ramp's top drops SmoothNet's stream (under the top: starts it)
 WARM = 32  # frames before the oldest not given back that a starting SmoothNet stream is given (its window)
 
 
@@ -69,9 +70,9 @@ class RunningAbove:
         self.held.append(x)
         self.pushed += 1
         ratio = self.ratio
-        if self.smooth is None and ratio < START:
+        if self.smooth is None and ratio < self.ramp[1]:
             self._start()
-        elif self.smooth is not None and ratio > STOP:
+        elif self.smooth is not None and ratio > self.ramp[1] + MARGIN:
             self.smooth, self.outputs = None, {}
         elif self.smooth is not None:
             self._take(self.smooth.push(x))
