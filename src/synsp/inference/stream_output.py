@@ -23,7 +23,7 @@ class StreamOutput:
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
     ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_give_back``,
-    ``_clean``."""
+    ``_clean``, ``_above``."""
 
     def _new_output_steps(self) -> None:
         """The steps :func:`clip_steps` and :func:`finish_steps` run, new (the stream's ``reset``):
@@ -134,7 +134,10 @@ class StreamOutput:
             # the centroid the network saw for a joint never detected is no measurement of it
             seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
             frames = np.where(seen[..., None], frames, np.nan)
-        return self._shape_out(frames / np.float32(self._unit))
+        frames = frames / np.float32(self._unit)
+        if self._above is not None:  # 2D seen from high above: SmoothNet's in part (stream_above)
+            frames = self._above.blend(frames, self._next - len(frames))
+        return self._shape_out(frames)
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
         """The root at frame ``t`` fitted on the frames seen up to ``last`` (:func:`running_root`)."""

@@ -61,10 +61,10 @@ Where the stream cannot see the future it differs from offline refinement:
 - nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
   correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
   offline: over the whole clip);
-- a track with many of the model's joints never seen (waist-up video) or a 2D body seen from high
-  above is refined by the network all the same (offline gives way to SmoothNet: :meth:`Refiner.gives_way`,
-  :mod:`synsp.inference.foreshortening`), and a 3D body is
-  placed by its root joint (offline: by its joints' mean, :attr:`Refiner.mean_anchor`);
+- a 2D body seen from high above gives way to SmoothNet by the trunk ratio's running median over the frames so
+  far (offline: the clip's), a SmoothNet stream run alongside once it reads low (:mod:`~.stream_above`); a
+  track with many of the model's joints never seen (waist-up video) is refined by the network all the same
+  (offline: :meth:`Refiner.gives_way`), a 3D body placed by its root joint (offline: :attr:`Refiner.mean_anchor`);
 - a stream faster than the mocap's motion is refined as if filmed at a lower rate, as offline
   (:mod:`synsp.motion_pace`, :attr:`Refiner.follow_pace`), from the pace of its last 3 s once 16
   frames have arrived (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its windows
@@ -87,6 +87,7 @@ from synsp.conventions import local_correction
 from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
+from synsp.inference.stream_above import RunningAbove
 from synsp.inference.stream_bones import RunningBoneLengths
 from synsp.inference.stream_convention import RunningPull, window_pull
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
@@ -180,6 +181,7 @@ class StreamingRefiner(StreamOutput):
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
         self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None
+        self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -193,6 +195,8 @@ class StreamingRefiner(StreamOutput):
             ended = [self.flush()]
             x = self._validate(frame)
         self._watch.remember(x)
+        if self._above is not None:
+            self._above.push(x)
         if self._measured is None:
             out = [self._take(x)]
         else:
@@ -274,6 +278,8 @@ class StreamingRefiner(StreamOutput):
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        if self._above is not None:
+            self._above.flush()  # SmoothNet's frames first: the stream's last ones are blended with them
         waiting = [] if self._measured is None else [self._take(x) for x in self._measured.flush()]
         released = None
         if self._held:
