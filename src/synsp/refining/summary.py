@@ -242,7 +242,8 @@ def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[st
 
 def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list[str]:
     """What the summary says of the 2D tracks seen from high above (:attr:`synsp.refining.tracks.RefinedTracks.
-    above`: (track, trunk length over shoulder width, share of the output SmoothNet's)), of ``tracks`` in the file."""
+    above`: (track, trunk length over shoulder width, SmoothNet's share: 1 wholly its output, else the threshold's
+    place on the ramp, :func:`synsp.inference.foreshortening.fallback_share`)), of ``tracks`` in the file."""
     if not above:
         return []
     ratios = ", ".join(f"{ratio:.2f}" for _, ratio, _ in above)

@@ -54,7 +54,7 @@ class RefinedTracks(NamedTuple):
     # SynSP gave way to SmoothNet in (a waist-up video, a marker set without the face: more than
     # synsp.sequence.UNSEEN_SHARE, Refiner.gives_way); the means over the spans that gave way
     unseen: list[tuple[int, float, float]] = []
-    # (track, trunk over shoulder width, share of the output SmoothNet's) of each 2D track seen from high above
+    # (track, trunk over shoulder width, SmoothNet's share, foreshortening.fallback_share) of each 2D track from above
     # (synsp.inference.foreshortening; Refiner.from_above); the means over its spans, weighted by their frames
     above: list[tuple[int, float, float]] = []
     group_paces: dict[str, float] = {}  # pace group -> the lowest rate (fps) SmoothNet refined it at, when faster
@@ -115,7 +115,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     for v, track in enumerate(poses):
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
-        from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share)
+        from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
