@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from synsp.inference.clean import opened
 from synsp.skeleton import Layout
 from synsp.skeleton.pose_geometry import trunk_vector
 
@@ -49,10 +50,7 @@ def trunk_ratio(poses: np.ndarray, layout: Layout) -> float:
 def fallback_share(ratio: float, ramp: tuple[float, float] = FORESHORTENED) -> float:
     """How far a clip of this :func:`trunk_ratio` is the fallback's: 1 at or below ``ramp[0]``, 0 at or
     above ``ramp[1]`` (and for NaN: nothing to tell), linear between (:func:`with_fallback`)."""
-    if not np.isfinite(ratio):
-        return 0.0
-    low, high = ramp
-    return float(np.clip((high - ratio) / (high - low), 0.0, 1.0))
+    return float(1.0 - opened(ratio, ramp)) if np.isfinite(ratio) else 0.0
 
 
 def seen_from_above(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None) -> tuple[float, float]:

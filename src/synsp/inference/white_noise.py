@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.filters import butterworth
-from synsp.inference.clean import NOISE_BAND, input_noise
+from synsp.inference.clean import NOISE_BAND, input_noise, opened
 
 __all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness", "limit_slow"]
 
@@ -81,8 +81,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str) -> np.nda
     x = np.asarray(inputs, np.float64)
     if space not in SPACES or x.shape[-3] < 32:
         return refined
-    low, high = WHITE_RAMP
-    share = np.clip((high - whiteness(x)) / (high - low), 0.0, 1.0)  # (...)
+    share = 1.0 - opened(whiteness(x), WHITE_RAMP)  # (...)
     if not share.any():
         return refined
     diff = np.asarray(refined, np.float64) - x

@@ -225,6 +225,11 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
             "definitions and moved back, so the output keeps the input's"]
 
 
+def _in_tracks(listed: list[int], tracks: int) -> str:
+    """" in track 2" / " in tracks 1, 3" for the 0-based tracks ``listed`` of a file of ``tracks``; "" for one."""
+    return "" if tracks == 1 else f" in track{'s' * (len(listed) > 1)} {', '.join(str(v + 1) for v in listed)}"
+
+
 def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[str]:
     """What the summary says of the tracks SynSP gave way to SmoothNet in (:attr:`synsp.refining.tracks.
     RefinedTracks.unseen`: (track, share of the model's joints never seen, its part the input's layout lacks)),
@@ -232,7 +237,7 @@ def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[st
     if not unseen:
         return []
     shares = ", ".join(f"{share:.0%}" for _, share, _ in unseen)
-    which = "" if tracks == 1 else f" in track{'s' * (len(unseen) > 1)} {', '.join(str(v + 1) for v, *_ in unseen)}"
+    which = _in_tracks([v for v, *_ in unseen], tracks)
     why = ("a waist-up view, the legs out of the picture?" if any(s - lacked > UNSEEN_SHARE for _, s, lacked in unseen)
            else "joints the file's marker set does not include, as Pose2Sim's 22 HALPE_26 markers have no eyes or ears")
     return [f"unseen: {shares} of the model's joints never seen{which} (more than {UNSEEN_SHARE:.0%}: {why}); "
@@ -247,7 +252,7 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
     if not above:
         return []
     ratios = ", ".join(f"{ratio:.2f}" for _, ratio, _ in above)
-    which = "" if tracks == 1 else f" in track{'s' * (len(above) > 1)} {', '.join(str(v + 1) for v, *_ in above)}"
+    which = _in_tracks([v for v, *_ in above], tracks)
     beyond = "" if all(share == 1 for *_, share in above) else (
         ", but for SynSP's corrections beyond " + ", ".join(f"{share * BEYOND:.1%}" for *_, share in above)
         + " of the body's size (gross errors it repairs)")

@@ -177,13 +177,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
             any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
         if gave_way:
-            shares = np.average([shares for _, *shares in gave_way], axis=0, weights=[n for n, *_ in gave_way])
-            unseen.append((v, float(shares[0]), float(shares[1])))
+            unseen.append((v, *_frame_weighted(gave_way)))
         if from_above:
-            ratio, share = np.average([m for _, *m in from_above], axis=0, weights=[n for n, *_ in from_above])
-            above.append((v, float(ratio), float(share)))
+            above.append((v, *_frame_weighted(from_above)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
+
+
+def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:
+    """The two figures of ``spans`` ((frames, a, b) each), averaged over the spans weighted by their frames."""
+    a, b = np.average([figures for _, *figures in spans], axis=0, weights=[n for n, *_ in spans])
+    return float(a), float(b)
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool,
