@@ -374,16 +374,16 @@ def test_the_2d_floor_step_measures_from_smoothnet(monkeypatch):
     """2D SynSP's correction is weighed from SmoothNet's output of the same poses (floor.SMOOTHNET_BASE),
     which leaves nearer the truth than a Butterworth on jitter-only input; 3D keeps the Butterworth."""
     import synsp
-    import synsp.inference.refiner as refiner
+    import synsp.inference.floor_pass as floor_pass
 
     seen = []
-    original = refiner.floor_step
+    original = floor_pass.floor_step
 
     def spy(inputs, floor, *, shrink, fps=None, base=None):
         seen.append(base)
         return original(inputs, floor, shrink=shrink, fps=fps, base=base)
 
-    monkeypatch.setattr(refiner, "floor_step", spy)
+    monkeypatch.setattr(floor_pass, "floor_step", spy)
     from synsp.skeleton import convert
 
     x3 = turning().astype(np.float32)

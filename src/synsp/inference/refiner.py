@@ -12,11 +12,10 @@ from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
-from synsp.inference.body_turn import cap_turn
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift, drift_factor, floor_step
-from synsp.inference.floor import SMOOTHNET_BASE_STRIDE as BASE_STRIDE
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
+from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED, seen_from_above, with_fallback
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
@@ -24,14 +23,7 @@ from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
 from synsp.inference.oversmoothing import give_back_motion
-from synsp.inference.repeated_pull import (
-    PULL_RAMPS,
-    REPEAT_RAMPS,
-    REPEAT_STRIDE,
-    repeat_factor,
-    second_pass,
-    take_off_pull,
-)
+from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.white_noise import limit_slow
@@ -344,23 +336,9 @@ class Refiner(WindowNetwork):
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
         self.limb_drift = self.floor_strength = self.repeated = None
         if strength and self.floor is not None and own_joints and floor is not False:
-            strength = np.full(seq.shape[:-3], strength)
-            if self.drift_ramp is not None:
-                # at the clip's own rate: at a sprint's paced 14 fps its jitter read as drift (RESULTS section 4)
-                self.limb_drift = bone_drift(seq, self.layout, given_fps)
-                strength = strength * drift_factor(self.limb_drift, self.drift_ramp)
-            if self.repeat_ramp is not None:
-                second = second_pass(lambda s: run_at_rate(lambda w: self._run(
-                    w, REPEAT_STRIDE, batch_size, ("final",)), s, fps, self.covered_fps)["final"], seq, fps)
-                self.repeated = second.share
-                strength = strength * repeat_factor(self.repeated, self.repeat_ramp)
-                if self.pull_ramp is not None:
-                    outputs = {name: take_off_pull(out, second, self.pull_ramp) for name, out in outputs.items()}
-            self.floor_strength = strength
-            base = (np.stack([self.fallback().refine(person, fps=fps, stride=BASE_STRIDE) for person in seq])
-                    if self.smoothnet_base and self.fallback is not None else None)  # each person at its own pace
-            step = floor_step(seq, self.floor, shrink=strength, fps=fps, base=base)
-            outputs = {name: cap_turn(step(out), base, self.max_lean and self.layout) for name, out in outputs.items()}
+            outputs, read = floor_pass(self, outputs, seq, strength, fps=fps, given_fps=given_fps,
+                                       batch_size=batch_size)
+            self.floor_strength, self.limb_drift, self.repeated = read.strength, read.limb_drift, read.repeated
         self.shaken = shake_shares(seq) if self.shake_hz and own_joints and reads_fast_band(seq, given_fps) else None
         if self.shaken is not None:
             outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout, shares=self.shaken)
