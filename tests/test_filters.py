@@ -208,6 +208,25 @@ def test_butterworth_is_scipys_sosfiltfilt_value_for_value():
         np.testing.assert_array_equal(butterworth(x, cutoff=cutoff, order=order, fps=30.0), expected)
 
 
+def test_butterworth_can_turn_its_ends_about_a_fitted_line():
+    """end_fit: each end's odd extension turns about a line fitted to that many end frames, so the
+    output no longer keeps an end frame's own noise (scipy's, Pose2Sim's: end_fit=1, above)."""
+    from synsp.filters import butterworth
+
+    t = np.arange(90.0)[:, None, None]
+    line = np.broadcast_to(3.0 * t - 40.0, (90, 17, 2))
+    np.testing.assert_allclose(butterworth(line, end_fit=5), line, atol=1e-2)  # a line stays a line
+    rng = np.random.default_rng(1)
+    ends = {1: [], 5: []}
+    for _ in range(50):
+        noisy = line + rng.normal(0, 5.0, line.shape)
+        for fit in ends:
+            ends[fit].append(np.abs(butterworth(noisy, end_fit=fit) - line)[[0, -1]].mean())
+    assert np.mean(ends[1]) > 3.5 and np.mean(ends[5]) < 0.9 * np.mean(ends[1])  # 1: about the noise itself (3.9)
+    short = rng.normal(0, 1, (3, 17, 2))
+    assert butterworth(short, end_fit=5).shape == short.shape  # fewer frames than the fit: all of them
+
+
 def test_the_section_filter_is_scipys_sosfilt_value_for_value(monkeypatch):
     """synsp.filters._sosfilt runs scipy's compiled section filter with sosfilt's own steps but not
     its checks (~40 us a call, some twenty calls a frame for a crowd's stream): scipy's values bit

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import needs_data
 from synsp.filters import gaussian
-from synsp.inference.oversmoothing import FAR, far_acceleration, give_back_motion
+from synsp.inference.oversmoothing import FAR, MIN_FRAMES, far_acceleration, give_back_motion
 from synsp.metrics import mpjpe
 
 
@@ -51,6 +51,32 @@ def test_shapes_dtypes_and_short_clips():
     assert out.shape == (2, 60, 4, 3) and out.dtype == np.float32
     short = x[: 2 * FAR]
     np.testing.assert_array_equal(give_back_motion(short + 3, short), short)
+
+
+@pytest.mark.parametrize("frames", [2 * FAR + 1, 2 * FAR + 2, 2 * FAR + MIN_FRAMES - 1])
+def test_a_clip_too_short_for_the_regression_keeps_its_correction(frames):
+    """On 9 frames the regression fitted its one frame exactly (standard error 0) and gave back the
+    whole correction of the middle frame (a user audit: 23.5 mm there, 7 beside it)."""
+    x = _fast(frames)
+    noisy = x + np.random.default_rng(2).normal(0, 5.0, x.shape)
+    cut = gaussian(noisy, sigma=2.0)
+    np.testing.assert_array_equal(give_back_motion(noisy, cut), cut)
+
+
+@needs_data
+def test_a_nine_frame_clip_has_no_spike_in_its_middle():
+    import synsp
+    from synsp.data.mocap import load_clip
+    from synsp.data.splits import load_split
+
+    rng = np.random.default_rng(72)
+    errors = []
+    for name in load_split("val")[:4]:
+        clean = load_clip(name, "h36m17")[30:39].astype(np.float64)
+        noisy = (clean + rng.normal(0, 8.0, clean.shape)).astype(np.float32)
+        errors.append(np.linalg.norm(synsp.refine(noisy, fps=30) - clean, axis=-1).mean(axis=-1))
+    per_frame = np.mean(errors, axis=0)  # (9,) mm
+    assert per_frame[4] < 1.15 * (per_frame[3] + per_frame[5]) / 2  # before: 11.1 mm against 8.6 and 8.0
 
 
 @needs_data

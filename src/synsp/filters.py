@@ -175,7 +175,8 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
 BUTTERWORTH_HZ = 6.0  # Pose2Sim's cut-off, the default where the frame rate allows it (cutoff_for)
 
 
-def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, fps: float | None = 30.0) -> np.ndarray:
+def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, fps: float | None = 30.0,
+                end_fit: int = 1) -> np.ndarray:
     """Zero-phase low-pass Butterworth filter along time: the biomechanics baseline
     (Pose2Sim's default: 6 Hz, order 4).
 
@@ -189,6 +190,9 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
         :data:`BUTTERWORTH_HZ` (6 Hz), lowered to ``0.4 * fps`` below 15 fps (:func:`cutoff_for`).
     order : effective (zero-phase) order, even, >= 2.
     fps : frame rate of ``x`` in frames per second (None: 30).
+    end_fit : the frames each end's odd extension turns about: 1, the end frame (scipy's and
+        Pose2Sim's: the output keeps that frame's value, noise and all); n >= 3, the end of a straight
+        line fitted to the last n frames, so an end frame's own noise is not kept.
 
     Returns
     -------
@@ -208,25 +212,40 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
         return a.astype(dtype)
     sos, zi = _butter_sos_zi(int(order) // 2, float(cutoff), float(fps))
     padlen = min(3 * (2 * len(sos) + 1), frames - 1)
-    return _sosfiltfilt(sos, zi, a, a.ndim - 3, padlen).astype(dtype)
+    return _sosfiltfilt(sos, zi, a, a.ndim - 3, padlen, end_fit).astype(dtype)
 
 
-def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padlen: int) -> np.ndarray:
+def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padlen: int,
+                 end_fit: int = 1) -> np.ndarray:
     """``scipy.signal.sosfiltfilt(sos, x, axis=axis, padlen=padlen)`` (odd padding) given the sections'
     steady state ``zi = scipy.signal.sosfilt_zi(sos)``: scipy's steps and arithmetic, the same
     values, but ``zi`` (a linear solve per section) computed once per design, not once per call (a
-    crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``."""
+    crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``.
+    ``end_fit`` > 2 turns the odd extension about each end of a line fitted to that many end frames
+    (:func:`butterworth`)."""
     def part(y: np.ndarray, start: int | None, stop: int | None = None, step: int | None = None) -> np.ndarray:
         return y[(slice(None),) * axis + (slice(start, stop, step),)]
 
-    ext = np.concatenate((2 * part(x, 0, 1) - part(x, padlen, 0, -1), x,
-                          2 * part(x, -1) - part(x, -2, -(padlen + 2), -1)), axis=axis)  # odd extension
+    fit = min(end_fit, x.shape[axis])
+    first = _line_end(part(x, None, fit), axis) if fit > 2 else part(x, 0, 1)
+    last = _line_end(part(x, None, -fit - 1, -1), axis) if fit > 2 else part(x, -1)
+    ext = np.concatenate((2 * first - part(x, padlen, 0, -1), x,
+                          2 * last - part(x, -2, -(padlen + 2), -1)), axis=axis)  # odd extension
     shape = [1] * x.ndim
     shape[axis] = 2
     zi = zi.reshape([len(sos)] + shape)
     y = _sosfilt(sos, ext, axis, zi * part(ext, None, 1))
     y = _sosfilt(sos, part(y, None, None, -1), axis, zi * part(y, -1))
     return part(part(y, None, None, -1), padlen, -padlen)
+
+
+def _line_end(y: np.ndarray, axis: int) -> np.ndarray:
+    """The value at index 0 along ``axis`` of the least-squares line through ``y``'s values along it
+    (kept as an axis of length 1)."""
+    t = np.arange(y.shape[axis], dtype=np.float64)
+    weights = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
+    slope = np.tensordot(np.moveaxis(y, axis, -1), weights, axes=1)
+    return np.expand_dims(np.mean(y, axis=axis) - slope * t.mean(), axis)
 
 
 def _sosfilt(sos: np.ndarray, x: np.ndarray, axis: int, zi: np.ndarray) -> np.ndarray:

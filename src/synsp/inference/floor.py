@@ -49,6 +49,10 @@ __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
+# Its ends, and those of a correction's slow part, turn about a line fitted to this many end frames
+# (filters.butterworth's ``end_fit``), not about the end frame: Pose2Sim's odd extension keeps the end frame's
+# noise, and the step kept each clip's first and last frames near their input (RESULTS section 10, "Short clips").
+END_FIT = 5
 # Per space, whether the refiner measures the correction from SmoothNet's output of the same input
 # instead of the Butterworth: in 2D, SmoothNet's slow part lies nearer the truth than the
 # Butterworth's, so what the step cuts falls back on better values. Validation, 2D `jitter` /
@@ -85,14 +89,14 @@ def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
     """The Butterworth baseline (..., T, J, C) of poses without NaN at ``fps`` (None: 30); below
     15 fps its cut-off is lowered under the Nyquist rate (:func:`synsp.filters.cutoff_for`)."""
     fps = 30.0 if fps is None else float(fps)
-    return butterworth(poses, cutoff=cutoff_for(BASELINE_HZ, fps), order=4, fps=fps)
+    return butterworth(poses, cutoff=cutoff_for(BASELINE_HZ, fps), order=4, fps=fps, end_fit=END_FIT)
 
 
 def slow_part(diff: np.ndarray, fps: float | None = None) -> np.ndarray:
     """The part of a correction ``diff`` (..., T, J, C) below :data:`SLOW_HZ` (a zero-phase
     Butterworth of order 2), at ``fps`` (None: 30)."""
     fps = 30.0 if fps is None else float(fps)
-    return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps)
+    return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps, end_fit=END_FIT)
 
 
 def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:

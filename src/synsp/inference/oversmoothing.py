@@ -20,8 +20,11 @@ is significantly positive, is given back.
 - What is given back is ``k`` times the same acceleration read on the *output* (smooth), not on
   the input, which would put the input's noise back.
 
-The first and last :data:`FAR` frames have no such acceleration and keep the output. Measured at
-30 fps; frames are frames at any rate.
+The first and last :data:`FAR` frames have no such acceleration and keep the output, and a clip with
+fewer than :data:`MIN_FRAMES` frames between them keeps all of it: on a 9-frame clip the regression
+fitted its one frame exactly, the standard error read 0, and the network's whole correction of that
+frame was given back (a user audit: its middle frame 23.5 mm off where its neighbours were 7; RESULTS
+section 10, "Short clips"). Measured at 30 fps; frames are frames at any rate.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ import numpy as np
 NEAR = 2  # frames each side left out of the acceleration: the span of the jitter's correlation
 FAR = 4  # frames each side read (t +- NEAR+1 .. t +- FAR)
 Z = 2.0  # standard errors the slope must stand above 0; only the part beyond them is given back
+MIN_FRAMES = 30  # frames in the regression before any is given back: one second at 30 fps (streams alike)
 
 
 def far_acceleration(y: np.ndarray, near: int = NEAR, far: int = FAR) -> np.ndarray:
@@ -61,6 +65,8 @@ def acceleration_weights(near: int = NEAR, far: int = FAR) -> tuple[tuple[int, .
 def give_back_motion(measured: np.ndarray, out: np.ndarray, z: float = Z) -> np.ndarray:
     """``out`` (..., T, J, C) with the over-smoothing part of its correction of ``measured`` (same
     shape and unit: mm or pixels) given back (module docstring); same shape and dtype as ``out``."""
+    if np.shape(out)[-3] - 2 * FAR < MIN_FRAMES:
+        return out
     measured64, out64 = np.asarray(measured, np.float64), np.asarray(out, np.float64)
     acc = far_acceleration(measured64)
     correction = out64 - measured64

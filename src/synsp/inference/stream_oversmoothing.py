@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.oversmoothing import FAR, Z, acceleration_weights, kept_slope
-
-MIN_FRAMES = 30  # frames in the regression before any is given back: one second at 30 fps
+from synsp.inference.oversmoothing import FAR, MIN_FRAMES, Z, acceleration_weights, kept_slope
 
 
 class RunningGiveBack:
