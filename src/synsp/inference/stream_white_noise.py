@@ -87,7 +87,7 @@ class RunningWhiteNoise:
         mid = x - fast - below  # between MID_BAND's shares: the input less what lies above and below
         self._mid = self._mid + np.sum(mid ** 2, axis=(0, 3))
         self._top = self._top + np.sum(fast ** 2, axis=(0, 3))
-        diff = np.asarray(outputs, np.float64) - x
+        diff = np.nan_to_num(np.asarray(outputs, np.float64) - x)  # a NaN output (none known) must not stay in the sums
         track = np.concatenate([np.stack(self._diffs), diff]) if self._diffs else diff
         slow = _slow_end(track)[-k:]  # (k, V, J, C)
         self._diffs.extend(diff)
