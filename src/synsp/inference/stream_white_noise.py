@@ -18,8 +18,9 @@ runs it before the clean-input step):
   (a one-sided mean of the last frames); ``s``: the running RMS of these slow parts.
 
 The step starts once :data:`FIRST` frames have been given back (offline: clips of 32 frames or more) and
-leaves the frames as they are wherever the running whiteness reads at or over the ramp's top (an estimator's
-correlated jitter, the simulator's presets: the network's output bit for bit). What it gains:
+leaves the frames as they are, bit for bit, while the running whiteness reads at or over the ramp's top (an
+estimator's correlated jitter: all but a few clips of the simulator's presets, whose first frames read loosely:
+benchmarks/RESULTS.md, below). What it gains:
 benchmarks/RESULTS.md, section 12, "A 2D stream of light white noise".
 """
 from __future__ import annotations
