@@ -30,6 +30,7 @@ from synsp.inference.clean import (
     without_grid,
 )
 from synsp.inference.stream_floor import filter_together
+from synsp.inference.stream_white_noise import RunningWhiteNoise, below_mid
 from synsp.sequence import body_size, box_sides, sorted_median
 
 HISTORY = 64  # input frames before the ones given back that the noise filter runs over
@@ -42,9 +43,11 @@ class RunningCleanStep:
     measures it, :attr:`~synsp.inference.stream_floor.RunningFloorStep.drift`); a drift over
     :data:`~synsp.inference.clean.DRIFT_OPEN` keeps the whole correction, as offline."""
 
-    def __init__(self, space: str, drift: Callable[[], np.ndarray | None] | None = None):
+    def __init__(self, space: str, drift: Callable[[], np.ndarray | None] | None = None,
+                 white: RunningWhiteNoise | None = None):
         self.ramp = NOISE_RAMP[space]
         self.drift = drift
+        self.white = white  # 2D: the slow part of the correction limited first where the noise is white
         self._noise = 0.0  # (V, J) summed squared fast part of the input over the frames given back
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
@@ -73,17 +76,20 @@ class RunningCleanStep:
         before and after them, ``inputs`` being its rows ``at``..``at + k``. Returns (k, V, J, C)."""
         return clean_steps([(self, (outputs, inputs, around, at))])[0]
 
-    def _take(self, fast: np.ndarray, sizes: np.ndarray, outputs: np.ndarray, inputs: np.ndarray,
-              around: np.ndarray, at: int, grid: float | None = None) -> np.ndarray:
+    def _take(self, fast: np.ndarray, sizes: np.ndarray, below: np.ndarray | None, outputs: np.ndarray,
+              inputs: np.ndarray, around: np.ndarray, at: int, grid: float | None = None) -> np.ndarray:
         """:meth:`__call__` from ``fast`` (n, V, J, C), the :func:`fast_part` of ``around``, and
-        ``sizes`` (1, V), the body size of each of its views; ``grid``: ``around``'s grid step if
-        known (:meth:`grid`), else read here."""
+        ``sizes`` (1, V), the body size of each of its views; ``below`` (n, V, J, C): ``around``'s
+        :func:`~synsp.inference.stream_white_noise.below_mid` where :attr:`white` is set (else None);
+        ``grid``: ``around``'s grid step if known (:meth:`grid`), else read here."""
         k = len(outputs)
         self._noise = self._noise + np.sum(fast[at:at + k] ** 2, axis=(0, 3))
+        noise = np.sqrt(self._noise / (self._count + k) / (1.0 - NOISE_BAND))  # (V, J)
+        if self.white is not None:  # offline: limit_slow, then keep_to_noise on its output
+            outputs = self.white(outputs, inputs, fast[at:at + k], below[at:at + k], noise)
         diff = np.asarray(outputs, np.float64) - inputs
         self._correction = self._correction + np.nansum(diff ** 2, axis=(0, 3))
         self._count += k
-        noise = np.sqrt(self._noise / self._count / (1.0 - NOISE_BAND))  # (V, J)
         step = grid_step(around) if grid is None else grid
         level = without_grid(noise, step, around.shape[-1])  # rounding is no estimator's noise
         whole = opened(sorted_median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
@@ -106,9 +112,11 @@ def clean_steps(calls: list[tuple[RunningCleanStep, tuple]]) -> list[np.ndarray]
     busy = [i for i, (_, arguments) in enumerate(calls) if len(arguments[0])]
     fast = filter_together([np.asarray(calls[i][1][2], np.float64) for i in busy], _fast)
     sizes = filter_together([np.asarray(calls[i][1][2]) for i in busy], _sizes)
+    white = [i for i in busy if calls[i][0].white is not None]
+    below = dict(zip(white, filter_together([np.asarray(calls[i][1][2]) for i in white], below_mid)))
     for i, track, size in zip(busy, fast, sizes):
         step, arguments = calls[i]
-        out[i] = step._take(track, size, *arguments)
+        out[i] = step._take(track, size, below.get(i), *arguments)
     return out
 
 

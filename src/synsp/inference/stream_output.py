@@ -16,6 +16,7 @@ from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_oversmoothing import RunningGiveBack
 from synsp.inference.stream_repeat import second_pass
 from synsp.inference.stream_shake import RunningShake, shake_steps
+from synsp.inference.stream_white_noise import RunningWhiteNoise
 
 
 class StreamOutput:
@@ -37,8 +38,8 @@ class StreamOutput:
                        if model.shake_hz else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._give_back = RunningGiveBack() if model.give_back_motion else None
-        self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift)
-                       if model.keep_clean else None)
+        self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift,
+                                        RunningWhiteNoise.of(model)) if model.keep_clean else None)
         self._raw_stack: tuple[list[int], list[np.ndarray], np.ndarray | None] = ([], [], None)  # _stacked_raw's
 
     def _emit(self, upto: int, last: int) -> np.ndarray:

@@ -58,9 +58,9 @@ Where the stream cannot see the future it differs from offline refinement:
   the correction that follows the motion's acceleration is given back as offline
   (:attr:`Refiner.give_back_motion`), its slope measured over the frames given back so far
   (:mod:`synsp.inference.stream_oversmoothing`);
-- nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and
-  correction measured over the frames given back so far (:mod:`synsp.inference.stream_clean`;
-  offline: over the whole clip);
+- nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and correction measured
+  over the frames given back so far (:mod:`synsp.inference.stream_clean`; offline: over the whole clip), after, in
+  2D, the slow part of the correction is limited where the noise so far reads white (:mod:`~.stream_white_noise`);
 - a 2D body seen from high above gives way to SmoothNet by the trunk ratio's running median over the frames so
   far (offline: the clip's), a SmoothNet stream run alongside once it reads low (:mod:`~.stream_above`); a
   track with many of the model's joints never seen (waist-up video) is refined by the network all the same
