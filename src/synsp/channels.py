@@ -9,8 +9,8 @@ import numpy as np
 from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
-           "depth_channel", "fourth_channel_error", "in_score_range", "landmarks_with_z", "normalised_image",
-           "third_channel"]
+           "depth_channel", "entry_readings", "fourth_channel_error", "in_score_range", "landmarks_with_z",
+           "normalised_image", "third_channel", "tracks_third_channel"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -114,8 +114,11 @@ def third_channel(poses: np.ndarray) -> str | None:
       normalised image coordinates spans < 3); (2) the channel stays in [0, ``SCORE_MAX``]
       (2: RTMPose's and RTMW's SimCC scores are no probabilities and pass 1, to 1.1-1.7); (3) the
       channel varies (else ``"constant"``: no body has one depth for every joint in every frame)
-      and does not move with the body (:func:`_moves_together`: a depth in metres beside pixels
-      does, all joints at once, as the person comes nearer). Together (1) and (2) mean the
+      and, unless it is :func:`confidence_like` (within [0, 1.5], 90 % in [0, 1]), does not move
+      with the body (:func:`_moves_together`: a depth in metres beside pixels does, all joints at
+      once, as the person comes nearer; so do scores falling together, as a person walks away, into
+      shade or out of the picture, which is why a channel within [0, 1] is a score whatever its
+      drift: a depth of 0-1 m beside a whole body in pixels is no camera's). Together (1) and (2) mean the
       channel's spread is under 10 % of the body's, while in 3D the three coordinates share one
       unit and a body's depth is a sizeable part of its height in any posture; so a channel that
       is in [0, 2] only because it is small is not read as a score.
@@ -126,7 +129,8 @@ def third_channel(poses: np.ndarray) -> str | None:
       to lie in [0, 1]).
     - None otherwise, e.g. x, y and the channel all in [0, 1] (normalised image coordinates
       with a score, or a skeleton in metres in the positive octant), or a channel in [0, 2] that
-      moves with the body: the caller asks the user.
+      passes 1.5 (or 1 for over 10 % of its values) and moves with the body: the caller asks the
+      user (``--space`` for a file, ``space=`` for :func:`synsp.refine`).
     """
     x = np.asarray(poses, dtype=np.float64)
     with np.errstate(invalid="ignore"):
@@ -137,7 +141,12 @@ def third_channel(poses: np.ndarray) -> str | None:
         return "constant"
     span = body_size(x[..., :2])
     if np.isfinite(span) and span >= 20 and in_score_range(channel):
-        return None if _moves_together(x[..., 2]) else "confidence"
+        # within [0, 1.5] (90 % in [0, 1]) beside a body tens of units across, the channel cannot be
+        # its depth in the body's unit, whatever its drift: scores that fall together (a person walking
+        # away, into shade, partly out of the picture; OpenPose's 0 for a joint not found) were read
+        # as undecided and refined as a 3D body (a user's audit). Only a channel in (1, 2] beside
+        # pixels (a depth in metres, or SimCC scores) is told by whether it moves with the body.
+        return "confidence" if confidence_like(channel) or not _moves_together(x[..., 2]) else None
     if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
         # beside x, y normalised by an image's sides, MediaPipe's z (hip-centred, in x's scale): no 3D body
         return None if normalised_image(x) else "z"
@@ -145,3 +154,24 @@ def third_channel(poses: np.ndarray) -> str | None:
         # MediaPipe's landmarks of a joint just outside the picture lie a little beyond [0, 1]
         return "z"
     return None
+
+
+def entry_readings(poses: np.ndarray) -> dict[int, str | None]:
+    """:func:`third_channel` of each entry (a person, a view) of (V, T, J, 3) ``poses``, each read
+    as if passed alone (V = 1 for (T, J, 3) poses), by index; an entry whose third channel holds no
+    finite value (a person absent) says nothing and is left out. Read per entry, since a person's
+    scores that drift beside others' that do not were told by the others, and undecided alone."""
+    x = np.asarray(poses)
+    entries = x.reshape((-1,) + x.shape[-3:])
+    return {v: third_channel(entry) for v, entry in enumerate(entries) if np.isfinite(entry[..., 2]).any()}
+
+
+def tracks_third_channel(poses: np.ndarray) -> str | None:
+    """One reading of the third channel of (V, T, J, 3) ``poses`` from its entries'
+    (:func:`entry_readings`): "z" or "constant" when every entry reads so, "confidence" when every
+    one reads as a score (some constant, some not), None when one cannot be told, they disagree
+    (a score beside a z) or no entry holds a finite value."""
+    kinds = set(entry_readings(poses).values())
+    if not kinds or None in kinds or "z" in kinds and len(kinds) > 1:
+        return None
+    return kinds.pop() if len(kinds) == 1 else "confidence"

@@ -14,12 +14,13 @@ import numpy as np
 from synsp.channels import (
     POSE_LANDMARKS,
     constant_channel,
+    entry_readings,
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
-    third_channel,
+    tracks_third_channel,
 )
-from synsp.errors import MissingDataError, ShapeError, check_frames_first
+from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.model import NETWORKS
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
@@ -64,7 +65,7 @@ __all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,
-           image_size: tuple[float, float] | None = None, **options) -> np.ndarray:
+           image_size: tuple[float, float] | None = None, space: str | None = None, **options) -> np.ndarray:
     """Refine a pose sequence.
 
     Parameters
@@ -82,7 +83,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
-        below that score, where the refinement leaves it missing). MediaPipe Holistic's 543 points
+        below that score, where the refinement leaves it missing). A third channel the values
+        cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3) array it is told
+        per entry, each as if passed alone, and entries read differently are one too. MediaPipe Holistic's 543 points
         (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
         MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a
         hand) missing whole in a frame stays missing.
@@ -100,6 +103,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         (x / width, y / height, as MediaPipe's image landmarks): they are refined in pixels and
         given back normalised (:mod:`synsp.refining.image_size`). A third channel is then a score
         or MediaPipe's z (given back as it came), never a coordinate.
+    space : what the last channel of C = 3 poses is, when the values should not decide: ``"2d"``,
+        x, y in pixels plus a score (given back unchanged), or ``"3d"``, x, y, z (for C = 4, x, y,
+        z plus a score: "3d" or None). None (default): told from the values
+        (:func:`synsp.channels.third_channel`), as ``synsp refine``'s ``--space`` is.
     **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
         ``fps=`` for every method (used by One-Euro, Butterworth, Savitzky-Golay's default window
         and the networks, ignored by the filters counted in frames), ``window=`` for Savitzky-Golay,
@@ -156,28 +163,31 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
+    _check_space(space, x.shape, image_size)
     if image_size is not None:
-        return _in_pixels(x, image_sides(image_size), lambda p: refine(p, method, max_gap=max_gap, layout=layout,
-                                                                        **options))
+        return _in_pixels(x, image_sides(image_size), space, lambda p, s: refine(p, method, max_gap=max_gap,
+                                                                                  layout=layout, space=s, **options))
     if x.dtype.itemsize < 4:  # float16: squared distances of pixel poses overflow it; computed in float32
-        return refine(x.astype(np.float32), method, max_gap=max_gap, layout=layout, **options).astype(x.dtype)
+        return refine(x.astype(np.float32), method, max_gap=max_gap, layout=layout, space=space,
+                      **options).astype(x.dtype)
     with np.errstate(invalid="ignore"):
         absurd = ~(np.abs(x) <= ABSURD) & ~np.isnan(x)
     if absurd.any():  # inf and absurd values are missing, as synsp refine reads a file's: NaN from here on
         x = np.where(absurd, np.nan, x).astype(x.dtype, copy=False)
     holistic = x.shape[-2] == len(LAYOUTS["holistic543"].joints) and layout in (None, *BLOCKS)
     pose = layout in (None, "mediapipe33") and landmarks_with_z(x)  # MediaPipe Pose's image landmarks and z
-    if (holistic or pose) and x.shape[-1] == 3:  # MediaPipe's x, y, z: x, y refined in 2D, its depth given back
+    if (holistic or pose) and x.shape[-1] == 3 and space is None:  # MediaPipe's x, y, z: x, y in 2D, z given back
         out = refine(x[..., :2], method, max_gap=max_gap, layout=layout, **options)
         return depth_beside(out, x[..., 2])
-    score, constant = _score_channel(x)
+    score, constant = _score_channel(x, space)
     if method == "synsp" and (score or x.shape[-1]) == 2 and not holistic and x.shape[-2] != POSE_LANDMARKS \
             and body_size(x[..., :2]) >= NORMALISED_BODY:
         # x, y alone, as the third channel's case above: MediaPipe's own landmarks (33, 543) are refined as they come
         _refuse_normalised(x, "", " (SynSP's body model needs x and y in one unit, which an image not square does "
                                   "not give), or another method (smoothnet, savgol, ...)")
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
-        seen = x[..., :score] if constant else np.where(x[..., score, None] >= MIN_SCORE, x[..., :score], np.nan)
+        # an entry with a constant channel (a fixed score, a padded z) has no joint missing by it
+        seen = np.where(constant | (x[..., score, None] >= MIN_SCORE), x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
         unrefined = (~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1)
                      & ~not_found(x[..., :score]))[..., None]
@@ -242,17 +252,18 @@ def views_together(method: str, n_coords: int, options: dict) -> bool:
     return int(model.config.data.views) > 1
 
 
-def _in_pixels(x: np.ndarray, sides: np.ndarray, run) -> np.ndarray:
-    """``run`` (poses -> refined poses) on normalised image coordinates ``x`` (..., J, C), their
-    x, y times the image's ``sides`` (2,); the result back in ``x``'s unit and dtype."""
+def _in_pixels(x: np.ndarray, sides: np.ndarray, space: str | None, run) -> np.ndarray:
+    """``run`` (poses, space -> refined poses) on normalised image coordinates ``x`` (..., J, C),
+    their x, y times the image's ``sides`` (2,); the result back in ``x``'s unit and dtype. A third
+    channel is a score (``space`` "2d", or read as one in pixels) or MediaPipe's z, given back."""
     if x.shape[-1] == 4:
         raise ShapeError(f"poses {x.shape}: image_size is for 2D x, y normalised by the image's sides; "
                          "a fourth channel (x, y, z and a score) is a 3D pose")
     pixels = to_pixels(x, sides)
-    if x.shape[-1] == 3 and _score_channel(pixels)[0] is None:  # x, y and MediaPipe's z: z given back as it came
-        out = depth_beside(run(pixels[..., :2]), x[..., 2])
-    else:
-        out = run(pixels)
+    if x.shape[-1] == 3 and space is None and tracks_third_channel(pixels) not in ("confidence", "constant"):
+        out = depth_beside(run(pixels[..., :2], None), x[..., 2])  # x, y and MediaPipe's z: z given back as it came
+    else:  # told once here, for the whole array: the pixels' refinement does not ask again
+        out = run(pixels, "2d" if x.shape[-1] == 3 else None)
     return from_pixels(out, sides, x).astype(x.dtype, copy=False)
 
 
@@ -272,22 +283,66 @@ def _refuse_normalised(x: np.ndarray, channel: str, instead: str) -> None:
                          f"image_size=(width, height) for image landmarks{instead}")
 
 
-def _score_channel(x: np.ndarray) -> tuple[int | None, bool]:
+SPACES = ("2d", "3d")  # refine()'s space=: what a third channel is when the values should not decide
+
+
+def _check_space(space: str | None, shape: tuple[int, ...], image_size) -> None:
+    """Refuse a ``space`` that is none of :data:`SPACES` or contradicts poses of ``shape`` (..., C)."""
+    if space is None:
+        return
+    if space not in SPACES:
+        raise OptionError(f"space={space!r}: pass '2d' (x, y plus a score) or '3d' (x, y, z), or None to tell it "
+                          "from the values")
+    if space == "3d" and (shape[-1] == 2 or image_size is not None):
+        raise SpaceError(f"space='3d', but the poses {shape} are x, y "
+                         f"{'normalised by the image (image_size=)' if image_size is not None else 'only'}")
+    if space == "2d" and shape[-1] == 4:
+        raise SpaceError(f"space='2d', but the poses {shape} have 4 channels (x, y, z and a score)")
+
+
+def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None, bool | np.ndarray]:
     """The index of the confidence channel of poses (..., J, C), and whether it holds one value
-    everywhere (a fixed score or a padded z: no joint is missing by it). 2 when (..., J, 3) reads
-    as x, y in pixels plus a score or is constant (:func:`synsp.channels.third_channel`), 3 for
-    (..., J, 4) (x, y, z plus a score); None for plain coordinates. A fourth channel that is no
-    score is a ShapeError, and so is a third one beside x, y that read as normalised image
-    coordinates (a score or MediaPipe's z, or z of a skeleton in metres, not millimetres?)."""
-    if x.shape[-1] == 3:
-        reading = third_channel(x)
-        if reading is None:  # read as x, y, z, MediaPipe's landmarks came out a 3D body
-            _refuse_normalised(x, ", and the third channel as a score or MediaPipe's z",
-                               " (a z is given back as it came), or 3D poses in millimetres")
-        return (2, reading == "constant") if reading in ("confidence", "constant") else (None, False)
+    everywhere (a fixed score or a padded z: no joint is missing by it): a bool, or for (V, T, J, 3)
+    poses a (V, 1, 1, 1) array, per entry. 2 when (..., J, 3) reads as x, y in pixels plus a score
+    or is constant (:func:`synsp.channels.third_channel`, each entry of (V, T, J, 3) as if passed
+    alone) or ``space`` is "2d"; 3 for (..., J, 4) (x, y, z plus a score); None for plain
+    coordinates (``space`` "3d", or read as z). A fourth channel that is no score is a ShapeError,
+    and so is a third one beside x, y that read as normalised image coordinates (a score or
+    MediaPipe's z, or z of a skeleton in metres, not millimetres?); a third channel that cannot be
+    told, or is told apart between entries, is a SpaceError naming ``space=``."""
     if x.shape[-1] == 4:
         why = fourth_channel_error(x)
         if why is not None:
             raise ShapeError(f"poses {x.shape}: {why}")
         return 3, constant_channel(x[..., 3])
-    return None, False
+    if x.shape[-1] != 3 or space == "3d":
+        return None, False
+    readings = entry_readings(x)  # each entry (person) as if passed alone, absent ones left out
+    if space == "2d":
+        readings = {v: "confidence" for v in readings}
+    if space is None and any(reading is None for reading in readings.values()):
+        _refuse_normalised(x, ", and the third channel as a score or MediaPipe's z",
+                           " (a z is given back as it came), or space='3d' for a 3D pose")
+        raise SpaceError(_untold(x, readings))  # refined as x, y, z before, the scores as a depth
+    scores = {v for v, reading in readings.items() if reading in ("confidence", "constant")}
+    if not scores:
+        return None, False
+    if len(scores) < len(readings):
+        raise SpaceError(_untold(x, readings))
+    constant = np.array([readings.get(v) == "constant" for v in range(int(np.prod(x.shape[:-3])))])
+    return 2, constant.reshape((-1, 1, 1, 1)) if x.ndim == 4 else bool(constant[0])
+
+
+def _untold(x: np.ndarray, readings: dict[int, str | None]) -> str:
+    """The one-line message for poses ``x`` (..., J, 3) whose third channel cannot be told: entries'
+    ``readings`` (:func:`synsp.channels.third_channel`) with a None, or scores beside a z."""
+    channel = x[..., 2][np.isfinite(x[..., 2])]
+    which = ""
+    if x.ndim == 4:  # which entries read how, when they do not agree
+        kinds = {"x, y + score": [v for v, r in readings.items() if r in ("confidence", "constant")],
+                 "x, y, z": [v for v, r in readings.items() if r == "z"],
+                 "undecided": [v for v, r in readings.items() if r is None]}
+        which = " (entries " + "; ".join(f"{', '.join(map(str, vs))}: {kind}" for kind, vs in kinds.items() if vs) + ")"
+    return (f"poses {x.shape}: cannot tell whether the third channel (values {channel.min():g} to {channel.max():g}) "
+            f"is a score beside x, y or the z of a 3D pose{which}: pass space='2d' (x, y + score, given back "
+            "unchanged) or space='3d' (x, y, z)")

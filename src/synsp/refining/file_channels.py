@@ -21,7 +21,7 @@ from synsp.channels import (
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
-    third_channel,
+    tracks_third_channel,
 )
 from synsp.errors import FormatError, MissingDataError, SpaceError
 from synsp.formats import PoseData
@@ -158,7 +158,8 @@ def flat_track_unit(data: PoseData) -> tuple[float, str, list[str]]:
 def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray | None]:
     """(T, J, 3) poses without scores from an array or CSV file: x, y plus a confidence, or x, y, z?
 
-    ``space`` "2d"/"3d" says; else :func:`synsp.channels.third_channel` decides, and an
+    ``space`` "2d"/"3d" says; else :func:`synsp.channels.tracks_third_channel` decides (each track
+    as if alone, as :func:`synsp.refine` reads each person of an array), and an
     ambiguous channel is a ``SpaceError`` asking for ``--space``. Returns the data to refine
     (2D poses with the channel as scores when it is a confidence) and the channel (V, T, J) to
     write back unchanged, or None.
@@ -176,14 +177,16 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
         if space == "2d":
             raise SpaceError(f"{src}: --space 2d, but the file has 3 coordinates and its own scores")
         return data, None
-    reading = "confidence" if space == "2d" else third_channel(data.poses)
+    reading = "confidence" if space == "2d" else tracks_third_channel(data.poses)  # each track as if alone
     if reading is None and not np.isfinite(data.poses).any():  # not a question of --space: nothing to refine
         raise MissingDataError(f"{src}: every joint value is missing (NaN); nothing to refine")
     if reading is None:
         image = (", or --image-size W H if x, y are normalised by the image's sides" if normalised_image(data.poses)
                  else "")
-        raise SpaceError(f"{src}: poses {data.poses.shape} without scores: cannot tell whether the third channel is "
-                         f"a confidence (x, y in pixels) or z; pass --space 2d or --space 3d (space= in Python){image}")
+        third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
+        raise SpaceError(f"{src}: poses {data.poses.shape}: cannot tell whether the third channel (values "
+                         f"{third.min():g} to {third.max():g}) is a score beside x, y or the z of a 3D pose; pass "
+                         f"--space 2d or --space 3d (space='2d' / '3d' in synsp.refine){image}")
     if reading == "z":
         return data, None
     channel = np.asarray(data.poses[..., 2]).copy()
