@@ -40,7 +40,7 @@ from synsp.filters import butterworth
 from synsp.inference.clean import input_noise, opened
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
-__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "lowpass_or_network", "best_lowpass",
+__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "best_lowpass",
            "lowpass_where_white"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
@@ -59,6 +59,8 @@ RISK_FRAMES = 32
 PROBE = 0.3
 # What the summary adds to "refined by SmoothNet" for joints of no layout
 LOWPASS_NOTE = ", or a low-pass where a joint's own noise shows it nearer (Stein's unbiased risk estimate)"
+# What it adds for a layout's joints beyond the model's (:func:`lowpass_where_white`)
+WHITE_NOTE = "; where the input's noise reads white, all but SynSP's joints by a low-pass instead"
 
 
 def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.ndarray], *,
