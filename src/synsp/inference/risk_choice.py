@@ -24,10 +24,13 @@ feet, hands and face) are SmoothNet's plus the SynSP correction of their nearest
 few mm of white noise they too came out worse than their input (a 100 Hz C3D with 3 mm: toes 4.7 ->
 8.2-8.9 mm). Where the input's noise reads white (:func:`synsp.inference.white_noise.whiteness`
 under :data:`~synsp.inference.white_noise.WHITE_RAMP`, faded out over it) they take the low-pass of
-least estimated risk instead (:func:`lowpass_where_white`): there the estimate holds, and no
-estimator's correlated jitter reads white (the simulator's presets read 1.4 and up in 3D, 1.3 and up
-in 2D), so those refinements are left as they were; benchmarks/RESULTS.md, section 10, "A layout's
-joints beyond the model's under light white noise".
+least estimated risk instead (:func:`lowpass_where_white`; validation, 3 mm at 100 Hz: HALPE-26's
+other joints 0.590 -> 0.289 x input, Butterworth 0.446): there the estimate holds, and an
+estimator's jitter, correlated over frames, does not read white (the simulator's presets: 1.3 and
+up on nearly every validation and test clip of HALPE-26, BODY-25 and MediaPipe-33; the few at
+1.24-1.29 take a small share of the low-pass, and no preset's figure moved at three decimals), so
+those refinements are left as they were; benchmarks/RESULTS.md, section 10, "A layout's joints
+beyond the model's under light white noise".
 """
 from __future__ import annotations
 
