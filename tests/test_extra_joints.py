@@ -28,7 +28,7 @@ def test_white_noise_is_low_passed_and_an_estimators_jitter_is_left_alone():
 def test_a_halpe26_walk_with_3_mm_of_white_noise_at_100_hz_has_its_feet_refined_below_their_input():
     """``dataset-1_walk-left_angry_001`` (validation) in HALPE-26 at 100 Hz, 3 mm of white noise (a
     Pose2Sim C3D's): the toes and heels came out at 7.96 mm from an input of 4.78 before (SmoothNet plus
-    the ankle's correction), 2.25 now (Butterworth 6 Hz about 5)."""
+    the ankle's correction), 2.25 now (a 6 Hz Butterworth 3.23)."""
     from scipy.interpolate import CubicSpline
 
     from synsp.data.mocap import load_clip
