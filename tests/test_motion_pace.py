@@ -1,11 +1,14 @@
 """Fast motion: each clip refined at the pace of motion the networks learnt."""
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter1d
 
 import synsp
+import synsp.refining.person as person
 from synsp.cli import main
 from synsp.data.fingerspelling import fingerspelling
 from synsp.errors import OptionError
@@ -161,10 +164,14 @@ def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
     assert np.mean(_tips_speed(own) / _tips_speed(clean)) > 0.85
     # SynSP's route gives the hands SmoothNet's, without a body joint's correction: the right
     # fingertips took the shoulder's (their nearest COCO point), 5.5 px from the truth (input 3.4)
-    routed = synsp.refine(noisy, "synsp", layout="coco133")
+    # (this noise reads white, so today the hands take a low-pass instead, nearer: 2.51 -> 2.26 px, input 3.38;
+    # synsp.inference.risk_choice.lowpass_where_white, left out here)
+    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints: refined):
+        routed = synsp.refine(noisy, "synsp", layout="coco133")
     np.testing.assert_array_equal(routed[:, hands], own[:, hands])
-    error = np.linalg.norm(routed[:, hands] - clean[:, hands], axis=-1).mean()
-    assert error < 0.85 * np.linalg.norm(noisy[:, hands] - clean[:, hands], axis=-1).mean()
+    for out in (routed, synsp.refine(noisy, "synsp", layout="coco133")):
+        error = np.linalg.norm(out[:, hands] - clean[:, hands], axis=-1).mean()
+        assert error < 0.85 * np.linalg.norm(noisy[:, hands] - clean[:, hands], axis=-1).mean()
     with pytest.raises(OptionError, match="only SmoothNet"):
         load_model("synsp-coco17").refine(noisy[:, :17], groups={"left_hand": np.arange(5)})
 

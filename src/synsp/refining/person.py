@@ -7,7 +7,7 @@ import numpy as np
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
-from synsp.inference.risk_choice import lowpass_or_network
+from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
@@ -137,7 +137,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
     - a layout that cannot be converted (unknown joints: a lab's own markers, an animal's body parts) is
       refined by SmoothNet, or joint by joint by a low-pass where the input's own noise shows it nearer
-      (:mod:`synsp.inference.risk_choice`: white noise of a few mm, as markers have, which SmoothNet hardly removes).
+      (:mod:`synsp.inference.risk_choice`: white noise of a few mm, as markers have, which SmoothNet hardly removes);
+    - where the input's noise reads white (:func:`~synsp.inference.risk_choice.lowpass_where_white`), every
+      joint but those SynSP gives takes the low-pass of least estimated risk instead of the above (a Pose2Sim
+      C3D's feet with 3 mm at 100 Hz: SmoothNet plus the ankle's correction left them worse than their input).
 
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
     filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
@@ -200,7 +203,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
             drift = bone_drift(converted, target, options.get("fps")) if poses.shape[-1] == 3 else None
             placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
-    return out
+    if options.get("network_only"):
+        return out
+    # White noise of a few mm (markers, a per-frame tracker): SmoothNet's own error plus the nearest model joint's
+    # correction left the feet worse than their input; the low-pass of least estimated risk is nearer there
+    shared = {j for j, _ in shared_joints(layout, target)}
+    return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared])
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:

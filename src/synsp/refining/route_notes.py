@@ -3,7 +3,7 @@ joints, another order, a conversion (which joints SynSP refines, which SmoothNet
 layout (:func:`synsp.refining.person.refine_track`)."""
 from __future__ import annotations
 
-from synsp.inference.risk_choice import LOWPASS_NOTE
+from synsp.inference.risk_choice import LOWPASS_NOTE, WHITE_NOTE
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
 from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
@@ -51,6 +51,7 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
             "model joint" + (rigid if loose else "")
             + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")
             + (" (each group at its own pace)" if grouped else "")
+            + WHITE_NOTE
             + (f"; COCO's face made up from its head points, so the model is {model}, trained on such faces"
                if checkpoint is None and model not in (None, default_model(method, "2d")) else "")]
 
