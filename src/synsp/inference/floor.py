@@ -49,7 +49,7 @@ __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
 BASELINE_HZ = 6.0
-# Its ends, and those of a correction's slow part, turn about a line fitted to this many end frames
+# Its ends, and those of the slow part the step keeps, turn about a line fitted to this many end frames
 # (filters.butterworth's ``end_fit``), not about the end frame: Pose2Sim's odd extension keeps the end frame's
 # noise, and the step kept each clip's first and last frames near their input (RESULTS section 10, "Short clips").
 END_FIT = 5
@@ -92,11 +92,13 @@ def baseline(poses: np.ndarray, fps: float | None = None) -> np.ndarray:
     return butterworth(poses, cutoff=cutoff_for(BASELINE_HZ, fps), order=4, fps=fps, end_fit=END_FIT)
 
 
-def slow_part(diff: np.ndarray, fps: float | None = None) -> np.ndarray:
+def slow_part(diff: np.ndarray, fps: float | None = None, end_fit: int = 1) -> np.ndarray:
     """The part of a correction ``diff`` (..., T, J, C) below :data:`SLOW_HZ` (a zero-phase
-    Butterworth of order 2), at ``fps`` (None: 30)."""
+    Butterworth of order 2), at ``fps`` (None: 30); ``end_fit`` as :func:`synsp.filters.butterworth`'s
+    (the floor step's own: :data:`END_FIT`; the readings that share this filter keep the ends they were
+    calibrated with)."""
     fps = 30.0 if fps is None else float(fps)
-    return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps, end_fit=END_FIT)
+    return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps, end_fit=end_fit)
 
 
 def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
@@ -211,7 +213,7 @@ def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float | np.ndar
 
     def step(refined: np.ndarray) -> np.ndarray:
         diff = np.asarray(refined, np.float64) - base
-        slow = slow_part(diff, fps)
+        slow = slow_part(diff, fps, END_FIT)
         gain = kept_share(_rms(slow, sizes), floor2)
         return (base + diff - (1.0 - gain[..., None, :, None]) * slow).astype(np.asarray(refined).dtype)
 
