@@ -3,6 +3,9 @@ for SynSP's larger corrections; upright clips keep the network's output (synsp.i
 section 4, "A trunk leaned for the whole clip")."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -103,3 +106,15 @@ def test_a_jittered_cyclist_is_as_near_as_smoothnets_and_an_upright_walk_keeps_t
         np.testing.assert_array_equal(model.refine(upright.astype(np.float32), fps=30), out)
     finally:
         model.leaned = LEANED
+
+
+@needs_data
+def test_refine_says_the_trunk_was_bent_over_the_legs(walk, tmp_path):
+    truth = cyclist(walk[0])
+    src, dst = tmp_path / "cyclist.npy", tmp_path / "refined.npy"
+    np.save(src, (truth + np.random.default_rng(2).normal(0, 8, truth.shape)).astype(np.float32))
+    run = subprocess.run([sys.executable, "-m", "synsp", "refine", str(src), str(dst), "--fps", "30"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "trunk bent over the legs: 49 degrees" in run.stdout + run.stderr
+    assert error(np.load(dst), truth) < error(np.load(src), truth)
