@@ -367,11 +367,14 @@ class Refiner(WindowNetwork):
                 out = limit_slow(measured.values, out, space="" if self.network.per_coordinate else self.space)  # pull
                 out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
-        if self.from_above:  # seen from high above: the fallback's but for the network's larger corrections
-            result = with_fallback(result, self.fallback().refine(x, fps=given_fps), self.from_above, body_size(x))
-        if self.bent:  # a trunk bent over the legs for the whole clip: the same, its share read from the bend
-            result = with_fallback(result, self.fallback().refine(x, fps=given_fps), self.bent, body_size(x),
-                                   beyond=BEYOND_BENT, whole=False)
+        # Seen from high above (2D) or bent over (3D): the fallback's output but for the network's larger corrections,
+        # measured against the body's size (inf, like NaN, is a joint not seen: it does not count in the size)
+        if self.from_above or self.bent:
+            fallback, size = self.fallback().refine(x, fps=given_fps), body_size(np.where(np.isfinite(x), x, np.nan))
+            if self.from_above:  # 2D seen from high above
+                result = with_fallback(result, fallback, self.from_above, size)
+            if self.bent:  # 3D trunk bent over the legs for the whole clip: its share read from the bend
+                result = with_fallback(result, fallback, self.bent, size, beyond=BEYOND_BENT, whole=False)
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:

@@ -157,7 +157,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     gave_way.append((len(values), model.unseen, model.lacked))
                 if model.from_above:
                     from_above.append((len(values), model.trunk_ratio, model.from_above))
-                if model.bent:
+                if model.bent and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
                     bent.append((len(values), model.trunk_bend, model.bent))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
