@@ -63,13 +63,14 @@ def seen_from_above(poses: np.ndarray, layout: Layout, ramp: tuple[float, float]
 
 
 def with_fallback(outputs: dict[str, np.ndarray], fallback: np.ndarray, share: float,
-                  size: float) -> dict[str, np.ndarray]:
+                  size: float, beyond: float = BEYOND, whole: bool = True) -> dict[str, np.ndarray]:
     """Each of the network's ``outputs`` (name -> (..., J, C) array) given as the ``fallback``'s output (same
-    shape and unit) except where a joint departs from it by more than ``share`` x :data:`BEYOND` x ``size``
-    (the body's, same unit): there the part beyond that is the network's. ``share`` 1: the fallback's alone."""
-    if share >= 1:
+    shape and unit) except where a joint departs from it by more than ``share`` x ``beyond`` x ``size``
+    (the body's, same unit): there the part beyond that is the network's. ``share`` 1: the fallback's alone
+    when ``whole`` (else still the part beyond ``beyond`` x ``size``: inference.leaned_trunk)."""
+    if share >= 1 and whole:
         return {name: fallback.astype(out.dtype) for name, out in outputs.items()}
-    threshold = share * BEYOND * size
+    threshold = min(share, 1.0) * beyond * size
     result = {}
     for name, out in outputs.items():
         apart = out - fallback

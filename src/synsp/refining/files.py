@@ -67,9 +67,9 @@ from synsp.refining.summary import (
     NORMALISED_FORMATS,
     RefineSummary,
     convention_notes,
-    from_above_notes,
     gap_fill_notes,
     gap_lines,
+    give_way_notes,
     joint_groups,
     joint_names,
     single_frame_summary,
@@ -77,7 +77,6 @@ from synsp.refining.summary import (
     summary_unit,
     track_notes,
     unmarked_format,
-    unseen_notes,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.refining.uneven_times import refine_file_tracks, with_file_rate
@@ -373,7 +372,7 @@ def refine_file(
         if shifts and all(shift.unlike for shift in shifts) or len(tracks.unseen) == given > 0:  # SmoothNet's output
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
-        notes += unseen_notes(tracks.unseen, v_count) + from_above_notes(tracks.above, v_count)
+        notes += give_way_notes(tracks, v_count)
     notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
                                                                           flat) + notes
     if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not

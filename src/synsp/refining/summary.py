@@ -13,6 +13,7 @@ from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
 from synsp.inference.foreshortening import BEYOND
+from synsp.inference.leaned_trunk import BEYOND_BENT
 from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
@@ -259,6 +260,27 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
     return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (1.5 or more from a camera level with "
             "the body: a camera high above the person?); SynSP's body model learnt cameras at most 30 degrees above "
             f"the body, so refined by SmoothNet, which refines each joint on its own{beyond}"]
+
+
+
+def leaned_notes(leaned: list[tuple[int, float, float]], tracks: int) -> list[str]:
+    """What the summary says of the 3D tracks whose trunk is bent over the legs throughout (:attr:`synsp.refining.
+    tracks.RefinedTracks.leaned`: (track, median trunk-to-legs angle in degrees, SmoothNet's share,
+    :func:`synsp.inference.leaned_trunk.bent_share`)), of ``tracks`` in the file."""
+    if not leaned:
+        return []
+    bends = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned)
+    beyond = ", ".join(f"{min(share, 1.0) * BEYOND_BENT:.1%}" for *_, share in leaned)
+    return [f"trunk bent over the legs: {bends} degrees through the clip{_in_tracks([v for v, *_ in leaned], tracks)} "
+            "(cycling, rowing, walking stooped?); SynSP's body model learnt standing and walking bodies and would pull "
+            f"the trunk and arms towards them, so refined by SmoothNet but for SynSP's corrections beyond {beyond} of "
+            "the body's size (larger errors it repairs)"]
+
+
+def give_way_notes(tracks: RefinedTracks, n: int) -> list[str]:
+    """The notes of the tracks (of ``n``) SynSP gave way to SmoothNet in, wholly or in part: joints never seen, a
+    2D body seen from above, a 3D trunk bent over the legs."""
+    return unseen_notes(tracks.unseen, n) + from_above_notes(tracks.above, n) + leaned_notes(tracks.leaned, n)
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.

@@ -62,6 +62,9 @@ class RefinedTracks(NamedTuple):
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
     shaken: list[tuple[float, float, float]] = []  # each span's shares of the whole-body steadying (Refiner.shaken)
     pull_ramp: tuple | None = None  # the part of the repeated pull taken off, by that share (Refiner.pull_ramp)
+    # (track, trunk-to-legs bend in degrees, SmoothNet's share) of each 3D track bent over its legs throughout
+    # (synsp.inference.leaned_trunk; Refiner.bent); the means over its spans, weighted by their frames
+    leaned: list[tuple[int, float, float]] = []
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -109,6 +112,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     glitch_count = held_count = inverted = jumped = 0
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
+    leaned: list[tuple[int, float, float]] = []
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
@@ -116,6 +120,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
+        bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's share): bent over
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -136,7 +141,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken, model.lacked, model.from_above = None, 0.0, 0.0
+                model.shaken, model.lacked, model.from_above, model.bent = None, 0.0, 0.0, 0.0
             if grouped is not None:
                 grouped.group_fps = {}
             # A network's route measures the span itself, as synsp.refine's does: given the values
@@ -152,6 +157,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     gave_way.append((len(values), model.unseen, model.lacked))
                 if model.from_above:
                     from_above.append((len(values), model.trunk_ratio, model.from_above))
+                if model.bent and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
+                    bent.append((len(values), model.trunk_bend, model.bent))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
                                                                      model.unlike_body)))
@@ -180,8 +187,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             unseen.append((v, *_frame_weighted(gave_way)))
         if from_above:
             above.append((v, *_frame_weighted(from_above)))
+        if bent:
+            leaned.append((v, *_frame_weighted(bent)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
-                         inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp)
+                         inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
+                         leaned)
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:
