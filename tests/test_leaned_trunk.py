@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,37 +20,23 @@ H36M = get_layout("h36m17")
 CLIP = "dataset-1_walk-back_proud_001"  # a validation walk
 
 
+def _builders():
+    """benchmarks/leaned_trunk.py's ``turned`` and ``cyclist``: the test refines what the benchmark measures."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    import leaned_trunk
+
+    return leaned_trunk.turned, leaned_trunk.cyclist
+
+
 def turned(points: np.ndarray, about: np.ndarray, axis: np.ndarray, degrees: float) -> np.ndarray:
-    """(..., 3) ``points`` turned by ``degrees`` about the unit ``axis`` through ``about`` (Rodrigues)."""
-    a, p = np.deg2rad(degrees), points - about
-    return about + p * np.cos(a) + np.cross(axis, p) * np.sin(a) + axis * (p @ axis)[..., None] * (1 - np.cos(a))
+    """(..., 3) ``points`` turned by ``degrees`` about the unit ``axis`` through ``about``."""
+    return _builders()[0](points, about, axis, degrees)
 
 
 def cyclist(pose: np.ndarray, frames: int = 240) -> np.ndarray:
-    """(frames, 17, 3) mm, root-relative: the standing h36m17 ``pose`` seated on a bicycle, everything above the
-    pelvis leaned 35 degrees forward, the ankles pedalling a 170 mm crank circle at 90 rpm (30 fps) in opposite
-    phases, the knees placed by two-link IK (thigh and shin lengths kept)."""
-    up = np.array([0.0, 1.0, 0.0])
-    side = pose[4] - pose[1]
-    side[1] = 0
-    side /= np.linalg.norm(side)
-    forward = np.cross(side, up)
-    lean = 35.0 if np.dot(turned(pose[10], pose[0], side, 35.0) - pose[0], forward) > 0 else -35.0
-    out = np.repeat(pose[None], frames, 0).astype(np.float64)
-    out[:, 7:] = turned(pose[7:], pose[0], side, lean)
-    thigh, shin = np.linalg.norm(pose[2] - pose[1]), np.linalg.norm(pose[3] - pose[2])
-    crank = pose[0] + 250 * forward - 0.8 * (thigh + shin) * up
-    for hip, knee, ankle, phase in ((1, 2, 3, 0.0), (4, 5, 6, np.pi)):
-        for t in range(frames):
-            angle = 2 * np.pi * 1.5 / 30 * t + phase
-            target = crank + (pose[hip] - pose[0]) * [1, 0, 1] + 170 * (np.cos(angle) * forward + np.sin(angle) * up)
-            reach = target - pose[hip]
-            length = min(np.linalg.norm(reach), thigh + shin - 1)
-            along = reach / np.linalg.norm(reach)
-            x = (thigh ** 2 - shin ** 2 + length ** 2) / (2 * length)
-            bend = forward - np.dot(forward, along) * along
-            out[t, knee] = pose[hip] + along * x + bend / np.linalg.norm(bend) * np.sqrt(max(thigh ** 2 - x ** 2, 0))
-            out[t, ankle] = pose[hip] + along * length
+    """(frames, 17, 3) mm, root-relative: the standing h36m17 ``pose`` seated on a bicycle, leaned 35 degrees
+    forward, pedalling at 90 rpm (benchmarks/leaned_trunk.py)."""
+    out = _builders()[1](pose, frames)
     return out - out[:, :1]
 
 
