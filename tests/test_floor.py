@@ -356,6 +356,27 @@ def test_floor_steps_of_a_crowd_equal_each_step_alone():
             np.testing.assert_array_equal(after, own_after)  # the frames after, for the low-pass
 
 
+def test_a_2d_stream_takes_the_whole_step_from_its_first_frames():
+    """The stream's floor step fades in over its first HISTORY frames in 3D only, where the limbs' drift needs
+    them; a 2D step (no drift ramp) cuts a slow correction near its floor from the first frames on."""
+    from synsp.inference.stream_floor import RunningFloorStep
+    from synsp.sequence import box_sides
+    from synsp.skeleton import get_layout
+
+    layout = get_layout("coco17")
+    poses = walk(40, 0)[:, :17, :2] * 0.3 + 300.0  # (T, 17, 2) px
+    inputs = poses[:4, None]
+    pull = np.full((1, 1, 17, 2), 1.5)  # a constant pull of 1.5 px per coordinate: all of it slow
+    floor = 1.5 * np.sqrt(2) / box_sides(inputs).max(-1).mean() / 1.2  # its RMS 1.2 x the floor, in body sizes
+    cut = {}
+    for ramp, name in ((None, "2d"), (DRIFT_RAMP, "with a drift ramp")):
+        step = RunningFloorStep(np.full(17, floor), 1.0, layout, ramp)
+        out, _ = step(inputs + pull, inputs, poses[4:11, None] + pull, poses[4:11, None])
+        cut[name] = 1 - np.abs(out - inputs).mean() / 1.5
+    # at the whole strength 1 / 1.2^2 = 0.69 of it is cut; faded in over 32 frames, after 4 about 0.09
+    assert cut["2d"] > 0.5 and cut["with a drift ramp"] < 0.2, cut
+
+
 def test_a_given_baseline_replaces_the_butterworth():
     """floor_step(base=...): the correction is weighed and shrunk from that baseline (2D: SmoothNet's output)."""
     from synsp.inference.floor import floor_step
