@@ -48,7 +48,7 @@ Where the stream cannot see the future it differs from offline refinement:
 - the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`)
   from the frames seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`:
   running figures where offline has the whole clip's; in 2D a second pass's,
-  :mod:`~synsp.inference.stream_repeat`; the step fades in over the first second); in 2D the
+  :mod:`~synsp.inference.stream_repeat`; in 3D the step fades in over the first second); in 2D the
   joints' mean track is steadied where a detector's box shakes the body whole, as offline, by the
   shake ratio over the frames given back so far, and (2D and 3D) the body's size and orientation
   where they wobble, by the wobble ratios (:mod:`synsp.inference.stream_shake`; not in the first 16);
