@@ -10,7 +10,7 @@ from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
            "depth_channel", "entry_readings", "fourth_channel_error", "in_score_range", "landmarks_with_z",
-           "normalised_image", "third_channel", "tracks_third_channel"]
+           "normalised_image", "third_channel", "tracks_third_channel", "untold_channel"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -175,3 +175,12 @@ def tracks_third_channel(poses: np.ndarray) -> str | None:
     if not kinds or None in kinds or "z" in kinds and len(kinds) > 1:
         return None
     return kinds.pop() if len(kinds) == 1 else "confidence"
+
+
+def untold_channel(poses: np.ndarray) -> str:
+    """The question a third channel of (..., J, 3) ``poses`` that cannot be told leaves, with its range, for the
+    one-line errors of :func:`synsp.refine` and ``synsp refine``."""
+    channel = np.asarray(poses)[..., 2]
+    channel = channel[np.isfinite(channel)]
+    return (f"cannot tell whether the third channel (values {channel.min():g} to {channel.max():g}) is a score "
+            "beside x, y or the z of a 3D pose")

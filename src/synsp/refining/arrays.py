@@ -19,6 +19,7 @@ from synsp.channels import (
     landmarks_with_z,
     normalised_image,
     tracks_third_channel,
+    untold_channel,
 )
 from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
@@ -336,13 +337,11 @@ def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None,
 def _untold(x: np.ndarray, readings: dict[int, str | None]) -> str:
     """The one-line message for poses ``x`` (..., J, 3) whose third channel cannot be told: entries'
     ``readings`` (:func:`synsp.channels.third_channel`) with a None, or scores beside a z."""
-    channel = x[..., 2][np.isfinite(x[..., 2])]
     which = ""
     if x.ndim == 4:  # which entries read how, when they do not agree
         kinds = {"x, y + score": [v for v, r in readings.items() if r in ("confidence", "constant")],
                  "x, y, z": [v for v, r in readings.items() if r == "z"],
                  "undecided": [v for v, r in readings.items() if r is None]}
         which = " (entries " + "; ".join(f"{', '.join(map(str, vs))}: {kind}" for kind, vs in kinds.items() if vs) + ")"
-    return (f"poses {x.shape}: cannot tell whether the third channel (values {channel.min():g} to {channel.max():g}) "
-            f"is a score beside x, y or the z of a 3D pose{which}: pass space='2d' (x, y + score, given back "
-            "unchanged) or space='3d' (x, y, z)")
+    return (f"poses {x.shape}: {untold_channel(x)}{which}: pass space='2d' (x, y + score, given back unchanged) "
+            "or space='3d' (x, y, z)")

@@ -22,6 +22,7 @@ from synsp.channels import (
     landmarks_with_z,
     normalised_image,
     tracks_third_channel,
+    untold_channel,
 )
 from synsp.errors import FormatError, MissingDataError, SpaceError
 from synsp.formats import PoseData
@@ -183,10 +184,8 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
     if reading is None:
         image = (", or --image-size W H if x, y are normalised by the image's sides" if normalised_image(data.poses)
                  else "")
-        third = data.poses[..., 2][np.isfinite(data.poses[..., 2])]
-        raise SpaceError(f"{src}: poses {data.poses.shape}: cannot tell whether the third channel (values "
-                         f"{third.min():g} to {third.max():g}) is a score beside x, y or the z of a 3D pose; pass "
-                         f"--space 2d or --space 3d (space='2d' / '3d' in synsp.refine){image}")
+        raise SpaceError(f"{src}: poses {data.poses.shape}: {untold_channel(data.poses)}; pass --space 2d or "
+                         f"--space 3d (space='2d' / '3d' in synsp.refine){image}")
     if reading == "z":
         return data, None
     channel = np.asarray(data.poses[..., 2]).copy()
