@@ -262,7 +262,6 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
             f"the body, so refined by SmoothNet, which refines each joint on its own{beyond}"]
 
 
-
 def leaned_notes(leaned: list[tuple[int, float, float]], tracks: int) -> list[str]:
     """What the summary says of the 3D tracks whose trunk is bent over the legs throughout (:attr:`synsp.refining.
     tracks.RefinedTracks.leaned`: (track, median trunk-to-legs angle in degrees, SmoothNet's share,
