@@ -168,7 +168,7 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
     for i in floored:  # 2D: a second pass over the inputs given back (synsp.inference.stream_repeat)
         repeat = parts[i][0]._repeat
         if repeat is not None:
-            repeat.add(arguments[i][1])
+            repeat.add(arguments[i][1], arguments[i][3])
             parts[i][0]._floor.scale = repeat.factor()
     for i, (frames, after) in zip(floored, floor_steps([(parts[i][0]._floor, arguments[i]) for i in floored])):
         out[i], later[i] = frames, after
