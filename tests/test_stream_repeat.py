@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.repeated_pull import repeat_factor
 from synsp.inference.stream_repeat import MIN_FRAMES, RunningRepeat
 from synsp.inference.streaming import StreamingRefiner
-from conftest import needs_data
 from test_floor import turning
 from test_repeated_pull import _pixels, _poses
 from walking import mpjpe

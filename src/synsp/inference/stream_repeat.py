@@ -37,8 +37,10 @@ BLOCK = 32  # frames given back between second passes (4 windows at REPEAT_STRID
 MARGIN = 16  # frames either side of a block that the slow parts' filter reads
 MIN_FRAMES = 32  # frames in the sums before their share scales the step
 # Before then, the share read over all the inputs so far once this many frames are given back, and at twice,
-# four times, ... as many (0: not read; the default strength until MIN_FRAMES). Validation (6 clean clips, 0.5 px white noise; the first 30 of `typical`
-# and `jitter`): see benchmarks/RESULTS.md, section 12, "A stream's first second and a half".
+# four times, ... as many (0: not read; the default strength until MIN_FRAMES). Validation (6 clean clips, 0.5 px
+# white noise): from 1, 2, 4 frames on 0.419 / 0.421 / 0.441 px over the first 48 frames, not read 0.663; the 30
+# first clips of `typical` / `jitter` 0.9025 / 0.7523 -> 0.9014 / 0.7312 x input with 1 and 2 (benchmarks/RESULTS.md,
+# section 12, "A stream's first second and a half").
 EARLY = 1
 
 
