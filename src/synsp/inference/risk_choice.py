@@ -44,7 +44,7 @@ from synsp.inference.clean import input_noise, opened
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
 __all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "best_lowpass",
-           "lowpass_where_white"]
+           "lowpass_where_white", "noise_variance", "network_risk"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
 # 8): 0.6 Hz to 10.5 Hz at 30 fps; the input itself (no low-pass) is tried too.
@@ -78,20 +78,39 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     """
     dtype = np.asarray(values).dtype
     y = np.asarray(values, np.float64)
-    n_frames, n_joints, n_coords = y.shape
-    if n_frames < RISK_FRAMES:
-        return np.asarray(network(values)).astype(dtype), np.zeros(n_joints, bool)
-    s2 = input_noise(y) ** 2 / n_coords  # (J,) per coordinate
-    probe = np.random.default_rng(seed).standard_normal(y.shape) * (PROBE * np.sqrt(s2))[:, None]
-    probed = np.asarray(network((y + probe).astype(dtype)), np.float64)
-    refined = np.asarray(network(values), np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = np.where(s2 > 0, np.sum(probe * (probed - refined), axis=(0, 2)) / (PROBE ** 2 * s2), 0.0)
-    network_risk = _risk(refined, y, s2, slope * s2)
+    if y.shape[0] < RISK_FRAMES:
+        return np.asarray(network(values)).astype(dtype), np.zeros(y.shape[1], bool)
+    s2 = noise_variance(y)
+    refined, network_risk_ = network_risk(values, network, s2, seed=seed)
     low, risk = best_lowpass(y, s2)
-    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(network_risk, 0.0)
+    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(network_risk_, 0.0)
     out = np.where(chosen[:, None], low, refined)
     return out.astype(dtype), chosen
+
+
+def noise_variance(y: np.ndarray) -> np.ndarray:
+    """Per joint, the variance per coordinate of the noise of ``y`` (..., T, J, C) without NaN, read
+    as white (:func:`~synsp.inference.clean.input_noise`); (..., J)."""
+    return input_noise(y) ** 2 / y.shape[-1]
+
+
+def network_risk(values: np.ndarray, network: Callable[[np.ndarray], np.ndarray], s2: np.ndarray, *,
+                 seed: int = 0, measured: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``network(values)`` (float64) and its Stein's unbiased risk per joint, (..., J), for white noise
+    of variance ``s2`` (..., J) per coordinate, its divergence read by one random probe of :data:`PROBE`
+    times the noise (Monte-Carlo SURE). ``values`` (..., T, J, C); ``network`` takes and returns that
+    shape and runs on the probe first, then on ``values``: last, so that what it records of a call is
+    the input's. ``measured``: ``values`` with their NaN filled, which the risk is read against
+    (None: ``values``, then without NaN)."""
+    y = np.asarray(values if measured is None else measured, np.float64)
+    scale = PROBE * np.sqrt(s2)[..., None, :, None]
+    probe = np.random.default_rng(seed).standard_normal(y.shape) * scale
+    dtype = np.asarray(values).dtype
+    probed = np.asarray(network((np.asarray(values, np.float64) + probe).astype(dtype)), np.float64)
+    refined = np.asarray(network(values), np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(s2 > 0, np.sum(probe * (probed - refined), axis=(-3, -1)) / (PROBE ** 2 * s2), 0.0)
+    return refined, _risk(refined, y, s2, slope * s2)
 
 
 def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +120,7 @@ def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None) -> tuple[np.ndarra
     poses (T, J, C) and their risks (J,), squared error summed over frames and coordinates."""
     n_frames, n_joints, n_coords = y.shape
     if s2 is None:
-        s2 = input_noise(y) ** 2 / n_coords
+        s2 = noise_variance(y)
     n = n_frames * n_coords
     best, risk = y.copy(), np.full(n_joints, n * s2)  # the input itself: its noise
     for share in CUTOFFS:
@@ -131,11 +150,11 @@ def lowpass_where_white(values: np.ndarray, refined: np.ndarray, joints: list[in
 
 
 def _risk(refined: np.ndarray, y: np.ndarray, s2: np.ndarray, divergence: np.ndarray) -> np.ndarray:
-    """Stein's unbiased estimate of the squared error per joint, (J,), of ``refined`` (T, J, C)
-    from noisy ``y``: white noise of variance ``s2`` (J,) per coordinate, ``divergence`` (J,)
+    """Stein's unbiased estimate of the squared error per joint, (..., J), of ``refined`` (..., T, J, C)
+    from noisy ``y``: white noise of variance ``s2`` (..., J) per coordinate, ``divergence`` (..., J)
     times ``s2`` (the refiner's covariance with the noise)."""
-    n = y.shape[0] * y.shape[2]
-    return np.sum((refined - y) ** 2, axis=(0, 2)) - n * s2 + 2.0 * divergence
+    n = y.shape[-3] * y.shape[-1]
+    return np.sum((refined - y) ** 2, axis=(-3, -1)) - n * s2 + 2.0 * divergence
 
 
 @lru_cache(maxsize=None)

@@ -2,9 +2,12 @@
 layout, else through the network's layout (:func:`refine_track`), each joint given back in the poses'."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
+from synsp.inference import noise_only
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
@@ -29,27 +32,28 @@ from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 RIGID_TRUNK_COORDS = (3,)
 
 
-def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict, *, nearer: bool = True) -> np.ndarray:
     """Refine poses (T, J, C) or (V, T, J, C) that hold one person (or the views of one moment):
     no score channel, NaN for missing joints, options checked. What :func:`~synsp.refining.arrays.refine` does once it
     has read its input and cut it where the estimator switched people, and what
     :func:`refine_track` runs on a file's track, cut already. A filter given the layout sees the
     gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
-    :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled."""
+    :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
+    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once)."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
     kept = too_short(x)  # 2 frames: no telling noise from motion
     if kept is not None:
         return kept
     if method in NETWORKS:
-        return _in_layout(x, method, layout, options)
+        return _in_layout(x, method, layout, options, nearer)
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = measurements(x, get_layout(layout), undo=False).values
     return method_function(method)(x, **options)
 
 
-def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, nearer: bool) -> np.ndarray:
     """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
     network ``method``. SmoothNet sees every coordinate alone, so any layout is its own; a
     layout other than a SynSP network's is refined view by view, as a file's tracks are."""
@@ -57,10 +61,12 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
                           options.get("network_only", False))
     run = method_function(method)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-    if name == model.layout.name:  # the Refiner finds the glitches of its own layout
-        return run(x, **options)
-    if reorders(name, model.layout.name):  # the model's joints in another order (MPI-INF-3DHP's)
-        return convert(run(convert(x, name, model.layout.name), **options), model.layout.name, name)
+    if name == model.layout.name or reorders(name, model.layout.name):  # the Refiner finds its own layout's glitches
+        def route(v: np.ndarray) -> np.ndarray:  # in another order: MPI-INF-3DHP's
+            if name == model.layout.name:
+                return run(v, **options)
+            return convert(run(convert(v, name, model.layout.name), **options), model.layout.name, name)
+        return nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         values = measurements(x, None if name is None else get_layout(name)).values
         network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
@@ -82,6 +88,22 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict) ->
     if x.ndim == 3:
         return refine_track(x, name, method, **options)
     return np.stack([refine_track(view, name, method, **options) for view in x])
+
+
+def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray], method: str, layout: str,
+                         target: str, options: dict) -> np.ndarray:
+    """``route(x)``, SynSP's route for poses ``x`` (T, J, C) or (V, T, J, C) in ``layout``, NaN for missing
+    joints; where their errors read as noise only (:func:`~synsp.inference.noise_only.noise_only_share`, read in
+    the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
+    (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only`` and spaces not in
+    :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``."""
+    space = "3d" if x.shape[-1] == 3 else "2d"
+    if method != "synsp" or options.get("network_only") or space not in noise_only.SPACES:
+        return route(x)
+    measured = measurements(x, get_layout(layout), undo=False).values if not np.isfinite(x).all() else x
+    read = measured if layout == target else convert(measured, layout, target)
+    share = noise_only.noise_only_share(read, target, fps=options.get("fps"))
+    return noise_only.nearer_of(x, route, share, measured=measured)
 
 
 def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
@@ -169,6 +191,15 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
         values = measurements(poses, None).values
         return lowpass_or_network(values, lambda v: refine_person(v, "smoothnet", None, smoothnet))[0]
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
+    def route(values: np.ndarray) -> np.ndarray:
+        return _converted(values, layout, method, target, missing, lacking, smoothnet, options)
+    return nearer_if_noise_only(poses, route, method, layout, target, options)
+
+
+def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing: np.ndarray,
+               lacking: np.ndarray | None, smoothnet: dict, options: dict) -> np.ndarray:
+    """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
+    ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
     measured = measurements(poses, get_layout(layout))
     poses = measured.values
     converted = convert(poses, layout, target)
@@ -179,7 +210,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
     options = {**options, "checkpoint": layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))}
     refined = refine_person(converted, method, target, {**options, "missing": unseen,
-                                                         **_lacking(lacking, layout, target, method)})
+                                                         **_lacking(lacking, layout, target, method)}, nearer=False)
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
     nearest = nearest_joints(poses, converted, (layout, target))

@@ -1,0 +1,90 @@
+"""Input whose errors are only light noise: each joint SynSP's output or a low-pass, whichever is nearer.
+
+Under a little white noise (markers, mocap with noise added, a per-frame tracker: 1-2 mm) SynSP keeps an
+error of its own, its pull towards the bodies it learnt: validation, 3D, 30 clips at 30 fps, 1 mm of noise
+came out at 0.892 x input (12 clips worse than their input; a 6 Hz Butterworth 0.739), and HALPE-26 at
+1.113. For white noise Stein's unbiased risk estimate tells which of SynSP's output and a low-pass is nearer
+the truth, from the input alone (:mod:`synsp.inference.risk_choice`: the low-pass's divergence is known,
+the route's is read by one random probe, a second run of it).
+
+The estimate holds for white noise only: an estimator's errors are correlated over frames and slow (a
+bias, a drift), which it counts as SynSP's own error, and it would give the network's correction of them
+up. The input shows when its errors are only noise, in either of two ways (the larger share counts):
+
+- its noise reads white (:func:`~synsp.inference.white_noise.whiteness` under
+  :data:`~synsp.inference.white_noise.WHITE_RAMP`); but at 30 fps fast motion's own power reads as
+  colour (1 mm on a dash: 5-11);
+- in 3D, its limbs keep their lengths (:func:`~synsp.inference.floor.bone_drift` under
+  :data:`STILL_LIMBS`): an estimator's slow errors stretch them, noise hardly does;
+
+and only where the noise is light (:data:`LIGHT_NOISE`). Validation, 30 clips (``benchmarks/noise_only.py``):
+3D 1 mm 0.892 -> 0.565 x input, 2 mm 0.605 -> 0.492, HALPE-26 1 mm 1.113 -> 0.648, 2D 1 px 0.570 -> 0.539;
+the presets' cases it reads as noise only (none of `clean-ish`, `jitter` and `hard`, one of `typical` in 3D,
+7 of `synthetic`) stay within 0.0002 x input. benchmarks/RESULTS.md, section 10, "Input whose errors are only
+light noise".
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from synsp.inference.clean import input_noise, noise_level, opened
+from synsp.inference.floor import bone_drift
+from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
+from synsp.inference.white_noise import WHITE_RAMP, whiteness
+
+__all__ = ["SPACES", "STILL_LIMBS", "noise_only_share", "nearer_of"]
+
+# The spaces whose SynSP route takes this step. In 2D limbs change length as they turn in the image, so only
+# whiteness tells noise there (validation, coco17, 1 px 0.570 -> 0.539 x input, 2 px 0.497 -> 0.485).
+SPACES = ("3d", "2d")
+# Limbs' drift (body sizes) up to the first figure: errors read as noise only; from the second: not; linear
+# between. Validation, all 65 clips, 3D: white noise of 1-3 mm 0.0002-0.0017 (median 0.0003-0.0007; walks
+# whose markers slide reach 0.0013 with 1 mm), the presets from 0.00096 (`clean-ish`; 10th percentile 0.0017),
+# `jitter` from 0.00103, `typical` from 0.0036. (0.0007, 0.001) left 14 of 30 walks at 1 mm worse than input.
+STILL_LIMBS = (1.0e-3, 1.4e-3)
+# The noise's level (body sizes, :func:`~synsp.inference.clean.noise_level`) up to the first figure: light noise,
+# the step in full; from the second: none, linear between. Heavier noise (the `synthetic` preset's, 0.0035-0.087,
+# its amplitude varying within a clip) leaves the probe's reading of the route, whose steps switch, unsure: the
+# step cost that preset 0.364 -> 0.384 x input on validation (30 clips, root-relative). White 3 mm reads
+# 0.0029-0.0042, 5 mm 0.0049-0.0064.
+LIGHT_NOISE = (5.0e-3, 8.0e-3)
+
+
+def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = None) -> np.ndarray:
+    """How far the errors of ``values`` (..., T, J, C) without NaN, in ``layout``, read as light noise only:
+    per person (each leading index), 1 where the noise is light (:data:`LIGHT_NOISE`) and reads white or (3D)
+    the limbs keep their lengths, 0 where neither (module docstring); shaped ``values.shape[:-3]``."""
+    x = np.asarray(values, np.float64)
+    light = 1.0 - opened(noise_level(x, input_noise(x)), LIGHT_NOISE)
+    white = 1.0 - opened(whiteness(x), WHITE_RAMP)
+    if x.shape[-1] != 3:  # limbs foreshorten in an image
+        return light * white
+    return light * np.maximum(white, 1.0 - opened(bone_drift(x, layout, fps), STILL_LIMBS))
+
+
+def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], share: np.ndarray, *,
+              measured: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """``route(values)`` with each joint of each person moved, by ``share`` (per person), to the low-pass
+    of least estimated risk where that risk is under the route's (Stein's unbiased risk estimate for
+    white noise; the route's divergence read by one random probe).
+
+    ``values`` (T, J, C) or (V, T, J, C), NaN for missing joints; ``measured``: the same with the NaN
+    filled (None: ``values`` has none), which the noise, the risks and the low-pass are read from;
+    ``route`` takes and returns that shape (SynSP's whole route, run on the probe first, then on
+    ``values``: last, so that what it records is the input's); ``share`` shaped ``values.shape[:-3]``.
+    Returns the poses like ``route(values)``.
+    """
+    y = np.asarray(values if measured is None else measured, np.float64)
+    share = np.asarray(share, np.float64)
+    if y.shape[-3] < RISK_FRAMES or not share.any():
+        return route(values)
+    s2 = noise_variance(y)  # (..., J)
+    refined, risk = network_risk(values, route, s2, seed=seed, measured=y)
+    out = refined.copy()
+    for person in [()] if y.ndim == 3 else [(v,) for v in range(y.shape[0])]:
+        low, low_risk = best_lowpass(y[person], s2[person])
+        nearer = np.maximum(low_risk, 0.0) < np.maximum(risk[person], 0.0)
+        out[person][:, nearer] += share[person] * (low[:, nearer] - refined[person][:, nearer])
+    return out.astype(np.asarray(values).dtype)
