@@ -24,10 +24,12 @@ def test_a_route_that_pulls_gives_way_to_a_lowpass_and_one_nearer_is_kept():
     noisy = clean + np.random.default_rng(0).normal(0.0, 1.0, clean.shape)
     pull = np.zeros_like(clean)
     pull[..., 0] = 3.0  # a network's constant pull of 3 mm, larger than the noise
-    out = nearer_of(noisy, lambda v: clean + pull, np.array(1.0))
-    assert mpjpe(out, clean) < 0.5 * mpjpe(noisy, clean) < 3.0  # the low-pass, not the pull
-    assert np.array_equal(nearer_of(noisy, lambda v: clean.copy(), np.array(1.0)), clean)  # the truth: kept
-    assert np.array_equal(nearer_of(noisy, lambda v: clean + pull, np.array(0.0)), clean + pull)  # share 0: the route
+    out, moved = nearer_of(noisy, lambda v: clean + pull, np.array(1.0))
+    assert mpjpe(out, clean) < 0.5 * mpjpe(noisy, clean) < 3.0 and moved.all()  # the low-pass, not the pull
+    out, moved = nearer_of(noisy, lambda v: clean.copy(), np.array(1.0))
+    assert np.array_equal(out, clean) and not moved.any()  # the truth: kept
+    out, moved = nearer_of(noisy, lambda v: clean + pull, np.array(0.0))
+    assert np.array_equal(out, clean + pull) and not moved.any()  # share 0: the route
 
 
 def test_several_people_each_take_their_own_share():
@@ -35,8 +37,9 @@ def test_several_people_each_take_their_own_share():
     noisy = clean + np.random.default_rng(1).normal(0.0, 1.0, clean.shape)
     pull = np.zeros_like(clean)
     pull[..., 1] = 3.0
-    out = nearer_of(noisy, lambda v: clean + pull, np.array([1.0, 0.0]))
+    out, moved = nearer_of(noisy, lambda v: clean + pull, np.array([1.0, 0.0]))
     assert mpjpe(out[0], clean[0]) < 1.0 and np.array_equal(out[1], clean[1] + pull[1])
+    assert moved[0].all() and not moved[1].any()
 
 
 @needs_data

@@ -65,7 +65,7 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
 
 
 def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], share: np.ndarray, *,
-              measured: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+              measured: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``route(values)`` with each joint of each person moved, by ``share`` (per person), to the low-pass
     of least estimated risk where that risk is under the route's (Stein's unbiased risk estimate for
     white noise; the route's divergence read by one random probe).
@@ -74,17 +74,19 @@ def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], sha
     filled (None: ``values`` has none), which the noise, the risks and the low-pass are read from;
     ``route`` takes and returns that shape (SynSP's whole route, run on the probe first, then on
     ``values``: last, so that what it records is the input's); ``share`` shaped ``values.shape[:-3]``.
-    Returns the poses like ``route(values)``.
+    Returns the poses like ``route(values)`` and (..., J) bool: the joints moved towards their low-pass.
     """
     y = np.asarray(values if measured is None else measured, np.float64)
     share = np.asarray(share, np.float64)
+    moved = np.zeros(y.shape[:-3] + y.shape[-2:-1], bool)
     if y.shape[-3] < RISK_FRAMES or not share.any():
-        return route(values)
+        return route(values), moved
     s2 = noise_variance(y)  # (..., J)
     refined, risk = network_risk(values, route, s2, seed=seed, measured=y)
     out = refined.copy()
     for person in [()] if y.ndim == 3 else [(v,) for v in range(y.shape[0])]:
         low, low_risk = best_lowpass(y[person], s2[person])
-        nearer = np.maximum(low_risk, 0.0) < np.maximum(risk[person], 0.0)
+        moved[person] = (np.maximum(low_risk, 0.0) < np.maximum(risk[person], 0.0)) & (share[person] > 0)
+        nearer = moved[person]
         out[person][:, nearer] += share[person] * (low[:, nearer] - refined[person][:, nearer])
-    return out.astype(np.asarray(values).dtype)
+    return out.astype(np.asarray(values).dtype), moved

@@ -93,17 +93,25 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, ne
 def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray], method: str, layout: str,
                          target: str, options: dict) -> np.ndarray:
     """``route(x)``, SynSP's route for poses ``x`` (T, J, C) or (V, T, J, C) in ``layout``, NaN for missing
-    joints; where their errors read as noise only (:func:`~synsp.inference.noise_only.noise_only_share`, read in
-    the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
+    joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
+    read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
     (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only`` and spaces not in
-    :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``."""
-    space = "3d" if x.shape[-1] == 3 else "2d"
-    if method != "synsp" or options.get("network_only") or space not in noise_only.SPACES:
+    :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``. The model :func:`refine_track` runs records
+    ``noise_only``: (the share, (..., J) bool joints moved) where the step ran, else None."""
+    if method != "synsp":
+        return route(x)
+    checkpoint = layout_checkpoint(method, x.shape[-1], layout, options.get("checkpoint"))
+    model = network_model(method, x.shape[-1], checkpoint, options.get("device"), options.get("network_only", False))
+    model.noise_only = None
+    if options.get("network_only") or ("3d" if x.shape[-1] == 3 else "2d") not in noise_only.SPACES:
         return route(x)
     measured = measurements(x, get_layout(layout), undo=False).values if not np.isfinite(x).all() else x
     read = measured if layout == target else convert(measured, layout, target)
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"))
-    return noise_only.nearer_of(x, route, share, measured=measured)
+    out, moved = noise_only.nearer_of(x, route, share, measured=measured)
+    if moved.any():  # after the route's runs, which are the model's last
+        model.noise_only = (float(np.max(share)), moved)
+    return out
 
 
 def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
