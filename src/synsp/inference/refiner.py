@@ -125,14 +125,11 @@ class Refiner(WindowNetwork):
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
         self.trunk_ratio, self.from_above = float("nan"), 0.0
-        # 3D SynSP: so for a trunk bent over the legs for the whole clip (inference.leaned_trunk; None: never);
-        # ``trunk_bend`` and ``bent``: the last call's median trunk-to-legs angle (degrees) and fallback share.
-        self.leaned = LEANED if self.space == "3d" and not self.network.per_coordinate else None
-        self.trunk_bend, self.bent = float("nan"), 0.0
-        # 3D SynSP: so, frame by frame, for the hips bent (a squat's depth, crawling, sitting; leaned_trunk.FLEXED;
-        # None: never); ``flexed``: the last call's mean share over frames and persons.
-        self.hips_flexed = FLEXED if self.space == "3d" and not self.network.per_coordinate else None
-        self.flexed = 0.0
+        # 3D SynSP: so for a trunk bent over the legs for the whole clip, and frame by frame for hips bent (inference.
+        # leaned_trunk; None: never); the last call's median trunk-to-legs angle (degrees), share, mean share per frame.
+        self.leaned, self.hips_flexed = (LEANED, FLEXED) if self.space == "3d" and not self.network.per_coordinate \
+            else (None, None)
+        self.trunk_bend, self.bent, self.flexed = float("nan"), 0.0, 0.0
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -195,9 +192,8 @@ class Refiner(WindowNetwork):
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.mean_anchor = False
+            self.mean_anchor, self.hips_flexed = False, None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
-            self.hips_flexed = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
         self.keep_clean = not network_only
@@ -385,8 +381,8 @@ class Refiner(WindowNetwork):
             if self.from_above:  # 2D seen from high above
                 result = with_fallback(result, fallback, self.from_above, size)
             if self.flexed:  # 3D trunk bent over the legs for the whole clip, or the hips in some frames
-                share = (flexed[0] if single else flexed)[..., None, None]  # (..., T, 1, 1)
-                result = with_fallback(result, fallback, share, size, beyond=BEYOND_BENT, whole=False)
+                result = with_fallback(result, fallback, (flexed[0] if single else flexed)[..., None, None], size,
+                                       beyond=BEYOND_BENT, whole=False)  # a share per frame: (..., T, 1, 1)
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:
