@@ -30,7 +30,7 @@ def refiner(request, tmp_path_factory):
     # (offline over the whole clip, a stream over the frames so far: test_stream_clean.py)
     model.keep_clean = False
     model.foreshortened = None  # nor does a stream give way where the random "body" reads as seen from above
-    model.leaned = None  # nor (3D) where it reads as bent over its legs (synsp.inference.leaned_trunk)
+    model.leaned = model.hips_flexed = None  # nor (3D) where it reads as bent at the trunk or hips (leaned_trunk)
     return model
 
 

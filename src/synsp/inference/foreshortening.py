@@ -62,15 +62,16 @@ def seen_from_above(poses: np.ndarray, layout: Layout, ramp: tuple[float, float]
     return ratio, fallback_share(ratio, ramp)
 
 
-def with_fallback(outputs: dict[str, np.ndarray], fallback: np.ndarray, share: float,
+def with_fallback(outputs: dict[str, np.ndarray], fallback: np.ndarray, share: float | np.ndarray,
                   size: float, beyond: float = BEYOND, whole: bool = True) -> dict[str, np.ndarray]:
     """Each of the network's ``outputs`` (name -> (..., J, C) array) given as the ``fallback``'s output (same
     shape and unit) except where a joint departs from it by more than ``share`` x ``beyond`` x ``size``
     (the body's, same unit): there the part beyond that is the network's. ``share`` 1: the fallback's alone
-    when ``whole`` (else still the part beyond ``beyond`` x ``size``: inference.leaned_trunk)."""
-    if share >= 1 and whole:
+    when ``whole`` (else still the part beyond ``beyond`` x ``size``: inference.leaned_trunk). ``share`` may be
+    an array broadcast against (..., J, 1): one per frame (inference.leaned_trunk.flexed_shares)."""
+    if np.all(np.asarray(share) >= 1) and whole:
         return {name: fallback.astype(out.dtype) for name, out in outputs.items()}
-    threshold = min(share, 1.0) * beyond * size
+    threshold = np.minimum(share, 1.0) * beyond * size
     result = {}
     for name, out in outputs.items():
         apart = out - fallback

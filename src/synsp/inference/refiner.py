@@ -19,7 +19,7 @@ from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
 from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED, seen_from_above, with_fallback
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.leaned_trunk import BEYOND_BENT, LEANED, leaned_trunk
+from synsp.inference.leaned_trunk import BEYOND_BENT, FLEXED, LEANED, flexed_shares, leaned_trunk
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -125,10 +125,11 @@ class Refiner(WindowNetwork):
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
         self.trunk_ratio, self.from_above = float("nan"), 0.0
-        # 3D SynSP: so for a trunk bent over the legs for the whole clip (inference.leaned_trunk; None: never);
-        # ``trunk_bend`` and ``bent``: the last call's median trunk-to-legs angle (degrees) and fallback share.
-        self.leaned = LEANED if self.space == "3d" and not self.network.per_coordinate else None
-        self.trunk_bend, self.bent = float("nan"), 0.0
+        # 3D SynSP: so for a trunk bent over the legs for the whole clip, and frame by frame for hips bent (inference.
+        # leaned_trunk; None: never); the last call's median trunk-to-legs angle (degrees), share, mean share per frame.
+        self.leaned, self.hips_flexed = (LEANED, FLEXED) if self.space == "3d" and not self.network.per_coordinate \
+            else (None, None)
+        self.trunk_bend, self.bent, self.flexed = float("nan"), 0.0, 0.0
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -191,7 +192,7 @@ class Refiner(WindowNetwork):
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.mean_anchor = False
+            self.mean_anchor, self.hips_flexed = False, None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
@@ -293,8 +294,10 @@ class Refiner(WindowNetwork):
         self.gave_way = own_joints and self.gives_way(unseen)
         self.trunk_ratio, self.from_above = seen_from_above(seq, self.layout, self.foreshortened if own_joints and
                                                             self.fallback and not self.gave_way else None)
-        self.trunk_bend, self.bent = leaned_trunk(seq, self.layout, self.leaned if own_joints and self.fallback
-                                                  and not self.gave_way else None)
+        asked = own_joints and self.fallback and not self.gave_way
+        self.trunk_bend, self.bent = leaned_trunk(seq, self.layout, self.leaned if asked else None)
+        flexed = np.maximum(self.bent, flexed_shares(seq, self.layout, self.hips_flexed if asked else None))  # (V, T)
+        self.flexed = float(flexed.mean())
         if self.gave_way or self.from_above == 1:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
             self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
@@ -373,12 +376,13 @@ class Refiner(WindowNetwork):
             result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
         # Seen from high above (2D) or bent over (3D): the fallback's output but for the network's larger corrections,
         # measured against the body's size (inf, like NaN, is a joint not seen: it does not count in the size)
-        if self.from_above or self.bent:
+        if self.from_above or self.flexed:
             fallback, size = self.fallback().refine(x, fps=given_fps), body_size(np.where(np.isfinite(x), x, np.nan))
             if self.from_above:  # 2D seen from high above
                 result = with_fallback(result, fallback, self.from_above, size)
-            if self.bent:  # 3D trunk bent over the legs for the whole clip: its share read from the bend
-                result = with_fallback(result, fallback, self.bent, size, beyond=BEYOND_BENT, whole=False)
+            if self.flexed:  # 3D trunk bent over the legs for the whole clip, or the hips in some frames
+                result = with_fallback(result, fallback, (flexed[0] if single else flexed)[..., None, None], size,
+                                       beyond=BEYOND_BENT, whole=False)  # a share per frame: (..., T, 1, 1)
         return result
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:

@@ -263,17 +263,17 @@ def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list
 
 
 def leaned_notes(leaned: list[tuple[int, float, float]], tracks: int) -> list[str]:
-    """What the summary says of the 3D tracks whose trunk is bent over the legs throughout (:attr:`synsp.refining.
-    tracks.RefinedTracks.leaned`: (track, median trunk-to-legs angle in degrees, SmoothNet's share,
-    :func:`synsp.inference.leaned_trunk.bent_share`)), of ``tracks`` in the file."""
+    """What the summary says of the 3D tracks whose trunk is bent over the legs throughout or hips bent in some frames
+    (:attr:`synsp.refining.tracks.RefinedTracks.leaned`: (track, median trunk-to-legs angle in degrees, SmoothNet's
+    mean share over the frames, :attr:`synsp.inference.refiner.Refiner.flexed`)), of ``tracks`` in the file."""
     if not leaned:
         return []
-    bends = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned)
-    beyond = ", ".join(f"{min(share, 1.0) * BEYOND_BENT:.1%}" for *_, share in leaned)
-    return [f"trunk bent over the legs: {bends} degrees through the clip{_in_tracks([v for v, *_ in leaned], tracks)} "
-            "(cycling, rowing, walking stooped?); SynSP's body model learnt standing and walking bodies and would pull "
-            f"the trunk and arms towards them, so refined by SmoothNet but for SynSP's corrections beyond {beyond} of "
-            "the body's size (larger errors it repairs)"]
+    bends, shares = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned), ", ".join(f"{s:.0%}" for *_, s in leaned)
+    return [f"trunk bent over the legs: {bends} degrees through the clip{_in_tracks([v for v, *_ in leaned], tracks)}, "
+            "or hips bent in some frames (cycling, walking stooped, squatting, crawling?); SynSP's body model learnt "
+            "standing and walking bodies and would pull the trunk and arms towards them, so refined by SmoothNet but "
+            f"for SynSP's corrections beyond {BEYOND_BENT:.1%} of the body's size x SmoothNet's share ({shares} on "
+            "average over the frames; larger errors it repairs)"]
 
 
 def give_way_notes(tracks: RefinedTracks, n: int) -> list[str]:

@@ -62,8 +62,8 @@ class RefinedTracks(NamedTuple):
     repeat_ramp: tuple | None = None  # the ramp that share was read through (Refiner.repeat_ramp)
     shaken: list[tuple[float, float, float]] = []  # each span's shares of the whole-body steadying (Refiner.shaken)
     pull_ramp: tuple | None = None  # the part of the repeated pull taken off, by that share (Refiner.pull_ramp)
-    # (track, trunk-to-legs bend in degrees, SmoothNet's share) of each 3D track bent over its legs throughout
-    # (synsp.inference.leaned_trunk; Refiner.bent); the means over its spans, weighted by their frames
+    # (track, trunk-to-legs bend in degrees, SmoothNet's mean share) of each 3D track bent over its legs throughout or
+    # at the hips in some frames (synsp.inference.leaned_trunk; Refiner.flexed); means over its spans, by their frames
     leaned: list[tuple[int, float, float]] = []
 
 
@@ -120,7 +120,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
-        bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's share): bent over
+        bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -141,7 +141,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             if model is not None:  # a span refined without the network must not report the previous one
                 model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
                 model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken, model.lacked, model.from_above, model.bent = None, 0.0, 0.0, 0.0
+                model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
             if grouped is not None:
                 grouped.group_fps = {}
             # A network's route measures the span itself, as synsp.refine's does: given the values
@@ -157,8 +157,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     gave_way.append((len(values), model.unseen, model.lacked))
                 if model.from_above:
                     from_above.append((len(values), model.trunk_ratio, model.from_above))
-                if model.bent and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
-                    bent.append((len(values), model.trunk_bend, model.bent))
+                if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
+                    bent.append((len(values), model.trunk_bend, model.flexed))
                 if model.convention_offsets is not None:
                     shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
                                                                      model.unlike_body)))
