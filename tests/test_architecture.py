@@ -20,12 +20,13 @@ PACKAGE = Path(synsp.__file__).parent
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
 # refining package is layered within itself: image_size, methods, input_layout, joint_corrections, person, arrays,
-# then tracks, uneven_times, summary, motion, files, batch.
+# then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "channels", "metrics", "config", "paths", "filters", "filter_input",
         "one_euro", "filter_options", "conventions",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
+            "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial"}
 ALLOWED = {
@@ -48,6 +49,7 @@ ALLOWED = {
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks"},
+    "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
@@ -247,6 +249,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli", "refining/arrays",
                                     "refining/methods", "refining/input_layout", "refining/joint_corrections",
+                                    "refining/give_way_notes",
                                     "refining/person", "skeleton/layouts", "skeleton/pose_geometry",
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/network_windows", "inference/convention_pass",

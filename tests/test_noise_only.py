@@ -82,3 +82,20 @@ def test_an_estimators_errors_and_missing_joints_keep_the_route():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(noise_only, "SPACES", ())
         assert np.array_equal(synsp.refine(noisy, fps=30), out, equal_nan=True)
+
+
+@needs_data
+def test_refine_says_where_the_input_read_as_light_noise_only(tmp_path):
+    from synsp.evaluation.protocol import make_cases
+    from synsp.refining.files import refine_file
+
+    clean = make_cases("val", "none", layout="h36m17", space="3d", max_clips=3)[2].clean.astype(np.float64)
+    src, dst = tmp_path / "markers.npy", tmp_path / "refined.npy"
+    np.save(src, (clean + np.random.default_rng(0).normal(0.0, 1.0, clean.shape)).astype(np.float32))
+    summary = refine_file(src, dst, fps=30)
+    said = [note for note in summary.notes if note.startswith("light noise only")]
+    assert len(said) == 1 and "joints taken 100% of the way to a low-pass" in said[0], summary.notes
+    assert mpjpe(np.load(dst), clean) < 0.5 * mpjpe(np.load(src), clean)
+    typical = make_cases("val", "typical", layout="h36m17", space="3d", max_clips=1)[0].noisy
+    np.save(src, typical.astype(np.float32))
+    assert not any(n.startswith("light noise only") for n in refine_file(src, dst, fps=30, force=True).notes)

@@ -58,6 +58,7 @@ from synsp.refining.arrays import (
     shared_joints,
 )
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
+from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint
 from synsp.refining.motion import refine_motion_file
@@ -69,7 +70,6 @@ from synsp.refining.summary import (
     convention_notes,
     gap_fill_notes,
     gap_lines,
-    give_way_notes,
     joint_groups,
     joint_names,
     single_frame_summary,

@@ -12,8 +12,6 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
-from synsp.inference.foreshortening import BEYOND
-from synsp.inference.leaned_trunk import BEYOND_BENT
 from synsp.inference.repeated_pull import repeat_note
 from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
@@ -21,7 +19,7 @@ from synsp.motion_pace import group_pace_note, pace_note
 from synsp.refining.arrays import network_model
 from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
-from synsp.sequence import UNSEEN_SHARE, mm_per_unit, true_runs
+from synsp.sequence import mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, get_layout
 
 
@@ -224,62 +222,6 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
                 "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]
     return [f"joint definitions: the input's differ from the model's by {how_far}{far}; refined in the model's "
             "definitions and moved back, so the output keeps the input's"]
-
-
-def _in_tracks(listed: list[int], tracks: int) -> str:
-    """" in track 2" / " in tracks 1, 3" for the 0-based tracks ``listed`` of a file of ``tracks``; "" for one."""
-    return "" if tracks == 1 else f" in track{'s' * (len(listed) > 1)} {', '.join(str(v + 1) for v in listed)}"
-
-
-def unseen_notes(unseen: list[tuple[int, float, float]], tracks: int) -> list[str]:
-    """What the summary says of the tracks SynSP gave way to SmoothNet in (:attr:`synsp.refining.tracks.
-    RefinedTracks.unseen`: (track, share of the model's joints never seen, its part the input's layout lacks)),
-    of ``tracks`` in the file: a body part out of the picture, or joints the file's markers do not include."""
-    if not unseen:
-        return []
-    shares = ", ".join(f"{share:.0%}" for _, share, _ in unseen)
-    which = _in_tracks([v for v, *_ in unseen], tracks)
-    why = ("a waist-up view, the legs out of the picture?" if any(s - lacked > UNSEEN_SHARE for _, s, lacked in unseen)
-           else "joints the file's marker set does not include, as Pose2Sim's 22 HALPE_26 markers have no eyes or ears")
-    return [f"unseen: {shares} of the model's joints never seen{which} (more than {UNSEEN_SHARE:.0%}: {why}); "
-            "SynSP's body model would refine a body partly made up by the gap fill, so refined by SmoothNet, which "
-            "refines each joint on its own"]
-
-
-def from_above_notes(above: list[tuple[int, float, float]], tracks: int) -> list[str]:
-    """What the summary says of the 2D tracks seen from high above (:attr:`synsp.refining.tracks.RefinedTracks.
-    above`: (track, trunk length over shoulder width, SmoothNet's share: 1 wholly its output, else the threshold's
-    place on the ramp, :func:`synsp.inference.foreshortening.fallback_share`)), of ``tracks`` in the file."""
-    if not above:
-        return []
-    ratios = ", ".join(f"{ratio:.2f}" for _, ratio, _ in above)
-    which = _in_tracks([v for v, *_ in above], tracks)
-    beyond = "" if all(share == 1 for *_, share in above) else (
-        ", but for SynSP's corrections beyond " + ", ".join(f"{share * BEYOND:.1%}" for *_, share in above)
-        + " of the body's size (gross errors it repairs)")
-    return [f"seen from above: the trunk is {ratios} x the shoulder width{which} (1.5 or more from a camera level with "
-            "the body: a camera high above the person?); SynSP's body model learnt cameras at most 30 degrees above "
-            f"the body, so refined by SmoothNet, which refines each joint on its own{beyond}"]
-
-
-def leaned_notes(leaned: list[tuple[int, float, float]], tracks: int) -> list[str]:
-    """What the summary says of the 3D tracks whose trunk is bent over the legs throughout or hips bent in some frames
-    (:attr:`synsp.refining.tracks.RefinedTracks.leaned`: (track, median trunk-to-legs angle in degrees, SmoothNet's
-    mean share over the frames, :attr:`synsp.inference.refiner.Refiner.flexed`)), of ``tracks`` in the file."""
-    if not leaned:
-        return []
-    bends, shares = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned), ", ".join(f"{s:.0%}" for *_, s in leaned)
-    return [f"trunk bent over the legs: {bends} degrees through the clip{_in_tracks([v for v, *_ in leaned], tracks)}, "
-            "or hips bent in some frames (cycling, walking stooped, squatting, crawling?); SynSP's body model learnt "
-            "standing and walking bodies and would pull the trunk and arms towards them, so refined by SmoothNet but "
-            f"for SynSP's corrections beyond {BEYOND_BENT:.1%} of the body's size x SmoothNet's share ({shares} on "
-            "average over the frames; larger errors it repairs)"]
-
-
-def give_way_notes(tracks: RefinedTracks, n: int) -> list[str]:
-    """The notes of the tracks (of ``n``) SynSP gave way to SmoothNet in, wholly or in part: joints never seen, a
-    2D body seen from above, a 3D trunk bent over the legs."""
-    return unseen_notes(tracks.unseen, n) + from_above_notes(tracks.above, n) + leaned_notes(tracks.leaned, n)
 
 
 # A filled gap longer than this (s) is more invented than measured: the summary hints --max-gap.

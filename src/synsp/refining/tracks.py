@@ -65,6 +65,9 @@ class RefinedTracks(NamedTuple):
     # (track, trunk-to-legs bend in degrees, SmoothNet's mean share) of each 3D track bent over its legs throughout or
     # at the hips in some frames (synsp.inference.leaned_trunk; Refiner.flexed); means over its spans, by their frames
     leaned: list[tuple[int, float, float]] = []
+    # (track, the step's share, joints moved to their low-pass) of each track whose errors read as light noise only
+    # (synsp.inference.noise_only; the model's noise_only, recorded by refining.person); the means over its spans
+    light: list[tuple[int, float, float]] = []
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -113,6 +116,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
     leaned: list[tuple[int, float, float]] = []
+    light: list[tuple[int, float, float]] = []
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
@@ -121,6 +125,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
+        noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
         for span in track_segments(track):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -148,6 +153,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             # measured here, it read them again, and found glitches and held values in their fills
             # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
             source = segment if model is not None else values
+            if model is not None:
+                model.noise_only = None  # set by the route's light-noise step where it runs
             refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid],
                                    lacking=None if lacking is None else lacking[:laid], **options)
             for group, rate in (grouped.group_fps if grouped is not None else {}).items():
@@ -157,6 +164,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     gave_way.append((len(values), model.unseen, model.lacked))
                 if model.from_above:
                     from_above.append((len(values), model.trunk_ratio, model.from_above))
+                if model.noise_only is not None:
+                    noisy.append((len(values), model.noise_only[0], float(model.noise_only[1].sum())))
                 if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
                     bent.append((len(values), model.trunk_bend, model.flexed))
                 if model.convention_offsets is not None:
@@ -189,9 +198,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             above.append((v, *_frame_weighted(from_above)))
         if bent:
             leaned.append((v, *_frame_weighted(bent)))
+        if noisy:
+            light.append((v, *_frame_weighted(noisy)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned)
+                         leaned, light)
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:
