@@ -34,7 +34,7 @@ from synsp.inference.floor import bone_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
-__all__ = ["SPACES", "STILL_LIMBS", "noise_only_share", "nearer_of"]
+__all__ = ["SPACES", "STILL_LIMBS", "LIGHT_NOISE", "noise_only_share", "nearer_of"]
 
 # The spaces whose SynSP route takes this step. In 2D limbs change length as they turn in the image, so only
 # whiteness tells noise there (validation, coco17, 1 px 0.570 -> 0.539 x input, 2 px 0.497 -> 0.485).
@@ -42,13 +42,13 @@ SPACES = ("3d", "2d")
 # Limbs' drift (body sizes) up to the first figure: errors read as noise only; from the second: not; linear
 # between. Validation, all 65 clips, 3D: white noise of 1-3 mm 0.0002-0.0017 (median 0.0003-0.0007; walks
 # whose markers slide reach 0.0013 with 1 mm), the presets from 0.00096 (`clean-ish`; 10th percentile 0.0017),
-# `jitter` from 0.00103, `typical` from 0.0036. (0.0007, 0.001) left 14 of 30 walks at 1 mm worse than input.
+# `jitter` from 0.00103, `typical` from 0.0036. (0.0007, 0.001) left 14 of 30 clips at 1 mm worse than input.
 STILL_LIMBS = (1.0e-3, 1.4e-3)
 # The noise's level (body sizes, :func:`~synsp.inference.clean.noise_level`) up to the first figure: light noise,
-# the step in full; from the second: none, linear between. Heavier noise (the `synthetic` preset's, 0.0035-0.087,
-# its amplitude varying within a clip) leaves the probe's reading of the route, whose steps switch, unsure: the
-# step cost that preset 0.364 -> 0.384 x input on validation (30 clips, root-relative). White 3 mm reads
-# 0.0029-0.0042, 5 mm 0.0049-0.0064.
+# the step in full; from the second: none, linear between. Without it the `synthetic` preset (white noise whose
+# amplitude varies within a clip, 0.0035-0.087) went 0.364 -> 0.384 x input on validation (30 clips, root-relative),
+# though nearer in absolute error on 28 of them: the pelvis, which the network keeps at the root-relative origin,
+# took its low-pass. White 3 mm reads 0.0029-0.0042, 5 mm 0.0049-0.0064.
 LIGHT_NOISE = (5.0e-3, 8.0e-3)
 
 
