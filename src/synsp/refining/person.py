@@ -10,6 +10,7 @@ from synsp.estimator_errors.measurements import measurements
 from synsp.inference import noise_only
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
+from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
@@ -95,6 +96,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     """``route(x)``, SynSP's route for poses ``x`` (T, J, C) or (V, T, J, C) in ``layout``, NaN for missing
     joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
+    of the values with the estimator's errors undone (:func:`~synsp.estimator_errors.measurements.measurements`)
     (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only`` and spaces not in
     :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``. The model :func:`refine_track` runs records
     ``noise_only``: (the share, (..., J) bool joints moved) where the step ran, else None."""
@@ -105,7 +107,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     model.noise_only = None
     if options.get("network_only") or ("3d" if x.shape[-1] == 3 else "2d") not in noise_only.SPACES:
         return route(x)
-    measured = measurements(x, get_layout(layout), undo=False).values if not np.isfinite(x).all() else x
+    # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
+    # undoes is no pull of its own (to the risk, a correction far beyond white noise)
+    measured = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps"))).values
     read = measured if layout == target else convert(measured, layout, target)
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"))
     out, moved = noise_only.nearer_of(x, route, share, measured=measured)
