@@ -11,7 +11,7 @@ whole stretches, an arm "astray" filled 0.9 m from where it was; benchmarks/RESU
   body sizes and :data:`CUT_NOISE` times the track's median step; a limb astray, a glitch or a limb on a
   neighbour moves a few joints, not most of them;
 - the body stays as it is after the jump, for :data:`CUT_STAY` frames: as far from the pose before it,
-  and nearer the pose after it than :data:`CUT_NEAR` of that (a glitch comes back);
+  and nearer the pose after it than the pose before (a glitch comes back);
 - 3D: the jump is a rigid turn of :data:`CUT_ANGLE` degrees or more: the best proper rotation of the
   pose before onto the pose after leaves less than the jump's limit, and fits better than one onto the
   pose after with its left/right labels exchanged (a mirror image, which an estimator's whole-body flip
@@ -37,19 +37,19 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_NEAR", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
+__all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
            "jump_sizes", "turn_fits", "cut_note"]
 
-# Set on validation clips cut to another side (benchmarks/body_cuts.py; RESULTS section 4): 3D, every
-# cut of 150 and 180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
-# 194 of 195 of 120 degrees, 186 of 195 of 90, 93 of 195 of 60; 2D, 61-68 of the 130 cuts and back (those of clips long
-# enough for CUT_RETURN on both sides, 80 %), 33-34 of the 65 to the end. No frame cut in any clip of
-# `none`, `typical`, `hard` or `jitter` input, 2D or 3D, nor at the flips of benchmarks/body_flips.py
-# (4 frames three times, 1 s, 3 s), nor in clean motion 2 or 3 times as fast or with white noise.
+# Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
+# every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
+# 111 of 195 of 60 degrees; 2D, 63-71 of the 130 cuts of 90-180 degrees and back and 33-35 of the 65 to
+# the end: 83-93 % of those in the 38 clips of 93 frames or more (the rest lie within CUT_RETURN of a
+# clip's edge or of the cut back). No frame cut in any clip of `none`, `typical`, `hard` or `jitter`
+# input, 2D or 3D, nor at the flips of benchmarks/body_flips.py (4 frames three times, 1 s, 3 s), nor in
+# clean motion 2 or 3 times as fast or with white noise.
 CUT_STEP = 0.03  # body sizes: the median joint's jump
 CUT_NOISE = 3.0  # times the track's median step (of the median joint)
 CUT_STAY = 5  # frames after the jump that stay turned
-CUT_NEAR = 0.5  # the frames after stay nearer the pose after the jump than this share of their distance from before
 CUT_ANGLE = 45.0  # degrees (3D): the least turn
 CUT_RETURN = 30  # frames (2D): no other jump so soon after (an estimator's flip of up to 1 s comes back)
 CUT_OTHER = 0.75  # ... of this share of the limit or more (a flip's other end may be less sharp)
@@ -133,7 +133,7 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
         away = either(jump_sizes(np.broadcast_to(x[t - 1], later.shape), later, flip))  # from the pose before
         near = jump_sizes(np.broadcast_to(x[t], later.shape), later, flip)[:, 0]  # from the pose after
         with np.errstate(invalid="ignore"):
-            stays = (away > limit).all() and (near < CUT_NEAR * away).all()
+            stays = (away > limit).all() and (near < away).all()
         if stays and (x.shape[-1] != 3 or turn_fits(x[t - 1], x[t], flip, limit) >= CUT_ANGLE):
             cuts[t] = True
     return cuts
