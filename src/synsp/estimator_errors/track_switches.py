@@ -10,9 +10,11 @@ where the body moved by more than half its size between two detections
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
+from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.sequence import body_size, nan_median
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "left_path", "track_segments"]
@@ -103,7 +105,7 @@ def left_path(track: np.ndarray, size: float | None = None) -> np.ndarray:
     return starts
 
 
-def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
+def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = ()) -> list[slice]:
     """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
 
     A track runs from its first to its last detected frame, and is cut where the estimator
@@ -112,12 +114,17 @@ def track_segments(track: np.ndarray, jump: float = 0.5) -> list[slice]:
     (:func:`synsp.sequence.body_size`), or, between frames in a row, the body stepped off its
     path as no body does and stayed off it (:func:`left_path`: a tracker that gave the id to
     someone close by). Refining across a switch would smear two people into a ghost; the frames
-    between two segments stay missing.
+    between two segments stay missing. Given the layout's left/right ``pairs`` (the networks' routes,
+    which undo the estimator's errors), a 3D track is also cut where the video cut to another side of
+    the body (:func:`synsp.estimator_errors.body_cuts.turned_cuts`), which those steps would undo as a
+    left/right exchange or a limb astray.
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
     switched = switched_people(track[seen[:-1]], track[seen[1:]], size, jump) | left_path(track, size)[seen[1:]]
+    if len(pairs):
+        switched |= turned_cuts(track, pairs, size)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]

@@ -209,7 +209,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
                                                                     options.get("device")), "layout", fit_given=True)
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
-    cuts = [track_segments(track) for track in tracks]
+    # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
+    pairs = LAYOUTS[layout].left_right if method in NETWORKS and layout in LAYOUTS and not options.get(
+        "network_only") else ()
+    cuts = [track_segments(track, pairs=pairs) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)
     if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
         out = refine_person(x, method, layout, options)

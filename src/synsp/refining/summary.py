@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.estimator_errors.body_cuts import cut_note
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
@@ -324,7 +325,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, pull_ramp=tracks.pull_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
-    notes += [note for note in [shake_note(tracks.shaken)] if note]
+    notes += [note for note in [shake_note(tracks.shaken), cut_note(tracks.turned, fps)] if note]
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
@@ -332,8 +333,8 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
                      "(a pair in a frame); exchanged back")
     if tracks.jumped:
-        frames = f"{tracks.jumped} frame{'s' if tracks.jumped > 1 else ''}"
-        notes.append(f"jumps: the whole body left its path for a frame or two and came back in {frames} "
+        notes.append(f"jumps: the whole body left its path for a frame or two and came back in {tracks.jumped} "
+                     f"frame{'s' if tracks.jumped > 1 else ''} "
                      "(a detector's box that jumped, a tracker that followed someone else); moved back")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
@@ -65,6 +66,8 @@ class RefinedTracks(NamedTuple):
     # (track, trunk-to-legs bend in degrees, SmoothNet's mean share) of each 3D track bent over its legs throughout or
     # at the hips in some frames (synsp.inference.leaned_trunk; Refiner.flexed); means over its spans, by their frames
     leaned: list[tuple[int, float, float]] = []
+    # (track, frame) of each cut to another side of the body (estimator_errors.body_cuts): the track refined in spans
+    turned: list[tuple[int, int]] = []
     # (track, the step's share, joints moved to their low-pass) of each track whose errors read as light noise only
     # (synsp.inference.noise_only; the model's noise_only, recorded by refining.person); the means over its spans
     light: list[tuple[int, float, float]] = []
@@ -120,13 +123,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
+    # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
+    pairs = body.left_right if body is not None and model is not None and not options.get("network_only") else ()
+    turned: list[tuple[int, int]] = []
     for v, track in enumerate(poses):
+        turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
-        for span in track_segments(track):
+        for span in track_segments(track, pairs=pairs):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
             measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
@@ -202,7 +209,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             light.append((v, *_frame_weighted(noisy)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned, light)
+                         leaned, turned, light)
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:

@@ -1,0 +1,158 @@
+"""Where a video cut to another side of the person: the whole body turned in one frame and stayed so.
+
+An edited video (a reverse shot, a broadcast cutting between cameras, a tracking camera that
+keeps the athlete centred) turns the body's orientation by a large angle between two frames
+while its position stays: the track is not cut by :mod:`synsp.estimator_errors.track_switches`,
+and the steps that undo an estimator's errors read the turn as one (left and right exchanged for
+whole stretches, an arm "astray" filled 0.9 m from where it was; benchmarks/RESULTS.md, section 4,
+"A cut to another side of the body"). :func:`turned_cuts` tells such a cut from those errors:
+
+- most joints jump at once (the median joint, less the body's own move), by more than :data:`CUT_STEP`
+  body sizes and :data:`CUT_NOISE` times the track's median step; a limb astray, a glitch or a limb on a
+  neighbour moves a few joints, not most of them;
+- the body stays as it is after the jump, for :data:`CUT_STAY` frames: as far from the pose before it,
+  and nearer the pose after it than the pose before (a glitch comes back);
+- 3D: the jump is a rigid turn of :data:`CUT_ANGLE` degrees or more: the best proper rotation of the
+  pose before onto the pose after leaves less than the jump's limit, and fits better than one onto the
+  pose after with its left/right labels exchanged (a mirror image, which an estimator's whole-body flip
+  gives and no turn does; :mod:`synsp.estimator_errors.body_flips`); and every other jump within
+  :data:`CUT_RETURN` frames is such a turn too (MediaPipe's world landmarks of README's demo turn the
+  body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one);
+- 2D, where a body turned by 180 degrees looks nearly like its labels exchanged: the jump is one
+  under either labelling (a flip's is none once exchanged back), and no other jump comes within
+  :data:`CUT_RETURN` frames before or after it (an estimator's flip comes back), nor the track's edge.
+  A 2D cut and a cut back within a second are read as a flip.
+
+:func:`synsp.estimator_errors.track_switches.track_segments` cuts a track there, as at a jump in
+position, when it is given the layout's left/right pairs (the networks' routes, which undo the
+estimator's errors), and each span is refined alone.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from synsp.sequence import body_size
+
+__all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
+           "jump_sizes", "turn_fits", "cut_note"]
+
+# Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
+# every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
+# 111 of 195 of 60 degrees; 2D, 63-71 of the 130 cuts of 90-180 degrees and back and 33-35 of the 65 to
+# the end: 83-93 % of those in the 38 clips of 93 frames or more (the rest lie within CUT_RETURN of a
+# clip's edge or of the cut back). No frame cut in any clip of `none`, `typical`, `hard` or `jitter`
+# input, 2D or 3D, nor at the flips of benchmarks/body_flips.py (4 frames three times, 1 s, 3 s), nor in
+# clean motion 2 or 3 times as fast or with white noise.
+CUT_STEP = 0.03  # body sizes: the median joint's jump
+CUT_NOISE = 3.0  # times the track's median step (of the median joint)
+CUT_STAY = 5  # frames after the jump that stay turned
+CUT_ANGLE = 45.0  # degrees (3D): the least turn
+CUT_RETURN = 30  # frames (2D): no other jump so soon after (an estimator's flip of up to 1 s comes back)
+CUT_OTHER = 0.75  # ... of this share of the limit or more (a flip's other end may be less sharp)
+
+
+def jump_sizes(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> np.ndarray:
+    """(..., 2) the median over the joints of how far each moved from ``before`` to ``after``
+    (..., J, C), less the median move of the joints seen in both (the body's move along its path):
+    with the labels kept, and with ``after``'s left/right labels exchanged (``flip``: (J,) the index of
+    each joint's partner, its own for a midline joint). NaN where no joint is seen in both."""
+    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[..., flip, :]).all(-1)
+    out = []
+    for moved in (after, after[..., flip, :]):
+        a, b = (np.where(both[..., None], p, np.nan) for p in (before, moved))
+        with np.errstate(invalid="ignore"), _quiet():
+            moves = b - a
+            moves -= np.nanmedian(moves, axis=-2, keepdims=True)  # the body's own move: a median, which two joints
+            out.append(np.nanmedian(np.linalg.norm(moves, axis=-1), axis=-1))  # on a neighbour do not shift
+    return np.stack(out, axis=-1)
+
+
+def turn_fits(before: np.ndarray, after: np.ndarray, flip: np.ndarray, within: float = np.inf) -> float:
+    """The angle (degrees) of the best proper rotation of ``before`` (J, 3) onto ``after``, both centred,
+    when it fits: its root mean squared distance is under ``within``, and less than the best one's onto
+    ``after`` with its left/right labels exchanged (``flip``): a turn of the body, not its mirror image
+    nor a pose read wrong; else 0. Joints not seen in both are left out (0 with fewer than 4)."""
+    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
+    if both.sum() < 4:
+        return 0.0
+    turn, residual = _rotation(before[both], after[both])
+    fits = residual < min(within ** 2, _rotation(before[both], after[flip][both])[1])
+    return turn if fits else 0.0
+
+
+def _rotation(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
+    """The angle (degrees) of the best proper rotation of ``p`` (N, 3) onto ``q``, both centred (Kabsch),
+    and the mean squared distance it leaves."""
+    p, q = p - p.mean(axis=0), q - q.mean(axis=0)
+    u, _, vt = np.linalg.svd(p.T @ q)
+    d = np.eye(p.shape[1])
+    d[-1, -1] = np.sign(np.linalg.det(u @ vt)) or 1.0
+    rotation = u @ d @ vt
+    angle = np.degrees(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0)))
+    return float(angle), float(((p @ rotation - q) ** 2).sum(axis=-1).mean())
+
+
+def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float | None = None) -> np.ndarray:
+    """(T,) bool: the frames of ``track`` (T, J, C; NaN where not seen) at which the video cut to another
+    side of the body (module docstring); ``pairs``: the layout's (left, right) joint pairs; ``size``: the
+    person's size (default :func:`body_size` of the track). Only frames in a row are read: the jump
+    from the frame before, and the :data:`CUT_STAY` frames after it."""
+    x = np.asarray(track, np.float64)
+    t_count, j_count = x.shape[:2]
+    cuts = np.zeros(t_count, dtype=bool)
+    if not len(pairs) or t_count < CUT_STAY + 3:
+        return cuts
+    flip = np.arange(j_count)
+    for a, b in pairs:
+        flip[a], flip[b] = b, a
+    size = body_size(x) if size is None else size
+    # 2D: a jump under either labelling (a flip's is none once exchanged back); 3D: the mirror test tells a flip
+    either = (lambda steps: steps.min(axis=-1)) if x.shape[-1] != 3 else (lambda steps: steps[..., 0])
+    steps = either(jump_sizes(x[:-1], x[1:], flip))  # (T - 1,): frame t - 1 to t at row t - 1
+    with _quiet():
+        usual = np.nanmedian(steps) if np.isfinite(steps).any() else np.nan
+    limit = max(CUT_STEP * size, CUT_NOISE * usual)
+    if not np.isfinite(limit) or limit <= 0:
+        return cuts
+    with np.errstate(invalid="ignore"):
+        jumped = np.flatnonzero(steps > limit) + 1  # frames t that jumped from t - 1
+    for t in jumped:
+        if t < 2 or t + CUT_STAY >= t_count or cuts[max(t - CUT_STAY, 0):t].any():
+            continue
+        lo = max(t - CUT_RETURN, 1)
+        others = [u for u in np.flatnonzero(steps[lo - 1: t + CUT_RETURN] > CUT_OTHER * limit) + lo if u != t]
+        if x.shape[-1] != 3 and (t < CUT_RETURN or t + CUT_RETURN >= t_count or others):
+            continue  # 2D: the start or the end of a flip of up to CUT_RETURN frames (its other end maybe less sharp)
+        if any(turn_fits(x[u - 1], x[u], flip, limit) < CUT_ANGLE for u in others):
+            continue  # 3D: beside a jump that is no turn (an estimator's flip that came back, a part of it)
+        later = x[t + 1: t + 1 + CUT_STAY]
+        away = either(jump_sizes(np.broadcast_to(x[t - 1], later.shape), later, flip))  # from the pose before
+        near = jump_sizes(np.broadcast_to(x[t], later.shape), later, flip)[:, 0]  # from the pose after
+        with np.errstate(invalid="ignore"):
+            stays = (away > limit).all() and (near < away).all()
+        if stays and (x.shape[-1] != 3 or turn_fits(x[t - 1], x[t], flip, limit) >= CUT_ANGLE):
+            cuts[t] = True
+    return cuts
+
+
+def cut_note(cuts: list[tuple[int, int]], fps: float | None) -> str | None:
+    """The summary's line on ``cuts`` ((track, frame) each) where a track was cut at a turn of the whole
+    body (:func:`turned_cuts`); ``fps`` the file's rate (None: not given). None without any."""
+    if not cuts:
+        return None
+    where = ", ".join(f"track {v} frame {t}" + (f" ({t / fps:.2f} s)" if fps else "") for v, t in cuts[:6])
+    more = f" and {len(cuts) - 6} more" if len(cuts) > 6 else ""
+    return (f"cuts: the whole body turned in one frame and stayed so at {where}{more} (a video cut to another side "
+            "of the person); refined as separate spans, not undone as an estimator's left/right exchange")
+
+
+@contextmanager
+def _quiet():
+    """Silence numpy's warnings on all-NaN slices (a joint not seen: no evidence)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
