@@ -164,9 +164,12 @@ def test_whole_correction_on_request(tmp_path):
         np.testing.assert_allclose(np.load(tmp_path / f"y{len(flag)}.npy"), expected, atol=1e-3)
 
 
-def test_the_step_strength_is_a_per_call_option():
+def test_the_step_strength_is_a_per_call_option(monkeypatch):
     import synsp
     from synsp.errors import OptionError
+    from synsp.inference import noise_only
+
+    monkeypatch.setattr(noise_only, "SPACES", ())  # clean poses read as light noise only: that step's choice aside
 
     x = turning().astype(np.float32)
     np.testing.assert_allclose(synsp.refine(x, floor=0.0), synsp.refine(x, floor=False), atol=1e-5)
@@ -179,7 +182,10 @@ def test_the_step_strength_is_a_per_call_option():
             synsp.refine(x, floor=bad)
 
 
-def test_a_converted_skeleton_gets_the_step_at_its_own_strength():
+def test_a_converted_skeleton_gets_the_step_at_its_own_strength(monkeypatch):
+    from synsp.inference import noise_only
+
+    monkeypatch.setattr(noise_only, "SPACES", ())  # clean poses read as light noise only: that step's choice aside
     from synsp.refining.arrays import cached_model
     from synsp.skeleton import convert
 

@@ -97,7 +97,8 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
     of the values with the estimator's errors undone (:func:`~synsp.estimator_errors.measurements.measurements`)
-    (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only`` and spaces not in
+    (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only``, a floor step's strength asked
+    for (``floor`` False or a number: the correction as asked) and spaces not in
     :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``. The model :func:`refine_track` runs records
     ``noise_only``: (the share, (..., J) bool joints moved) where the step ran, else None."""
     if method != "synsp":
@@ -105,7 +106,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     checkpoint = layout_checkpoint(method, x.shape[-1], layout, options.get("checkpoint"))
     model = network_model(method, x.shape[-1], checkpoint, options.get("device"), options.get("network_only", False))
     model.noise_only = None
-    if options.get("network_only") or ("3d" if x.shape[-1] == 3 else "2d") not in noise_only.SPACES:
+    floor = options.get("floor")  # a strength asked for (or the whole correction): the network's output as asked
+    if options.get("network_only") or (floor is not None and floor is not True) or (
+            "3d" if x.shape[-1] == 3 else "2d") not in noise_only.SPACES:
         return route(x)
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
