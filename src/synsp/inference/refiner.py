@@ -14,7 +14,6 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.end_frames import smoothnet_ends
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
 from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED, seen_from_above, with_fallback
@@ -27,6 +26,7 @@ from synsp.inference.network_windows import default_window as window_of
 from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
+from synsp.inference.smoothnet_blend import smoothnet_blend
 from synsp.inference.swaa import taper as swaa_taper
 from synsp.inference.white_noise import limit_slow
 from synsp.inference.window_lean import MAX_LEAN, can_lean
@@ -155,7 +155,7 @@ class Refiner(WindowNetwork):
         # ``shaken``: the last call's (V, 3) shares of each (body_shake.shake_shares), None when not measured.
         self.shake_hz, self.shaken = (None if self.network.per_coordinate else SHAKE_HZ), None
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
-        self.smoothnet_ends = not (self.network.per_coordinate or network_only)  # 3D ends part SmoothNet's (end_frames)
+        self.smoothnet_blend = not (self.network.per_coordinate or network_only)  # 3D: inference.smoothnet_blend
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
@@ -363,8 +363,8 @@ class Refiner(WindowNetwork):
                        for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
             self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
-        ends = smoothnet_ends(lambda p: self.fallback().refine(p, fps=given_fps), x, self.limb_drift, self.drift_ramp,
-                              given_fps) if self.smoothnet_ends and self.fallback else None  # 3D: inference.end_frames
+        ends = smoothnet_blend(lambda p: self.fallback().refine(p, fps=given_fps), x, self.limb_drift, self.drift_ramp,
+                               given_fps, measured.values) if self.smoothnet_blend and self.fallback else None  # 3D
         result = {}
         for name, out in outputs.items():
             out = frame.back(out) if ends is None else ends(frame.back(out))

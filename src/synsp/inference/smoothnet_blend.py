@@ -1,0 +1,111 @@
+"""3D: SynSP's output part SmoothNet's where the errors are fast: on a clip's ends and, under heavier noise, inside.
+
+The two networks' errors differ, so where both are fair their mean is nearer the truth than either. Every smoother
+estimates a clip's end frames from one side only: SynSP's first frame is the first offset of a single 8-frame
+window, then the floor step's Butterworth and the low-pass extrapolate about a line through the end frames. Those
+frames kept about half again the error of the inside (3D, 8 mm white noise, validation: 10.6 and 12.3 mm against
+6.8 inside on 12-frame pieces; benchmarks/RESULTS.md, section 10, "Short clips"), and SmoothNet (32-frame windows,
+each coordinate alone) errs there as much, but otherwise. Inside a clip the mean pays where the noise is heavy
+enough: validation, 12 whole clips, 8 mm white noise 6.15 -> 5.94 mm at half each (SmoothNet 6.53), the simulator's
+`jitter` 9.62 -> 9.42; under light noise SmoothNet is far behind (2 mm: 4.16 against 2.31) and the mean costs
+(2.63), as it does clean poses (moved 0.40 -> 0.50 mm).
+
+On the simulator's slow errors SmoothNet's output is far behind SynSP's (`typical`: 0.953 against 0.822 x input),
+so the blend follows the input's own evidence that its errors are fast only: the floor step's share of its strength
+left by the limbs' drift (:func:`synsp.inference.floor.drift_factor`), 1 for clean, white-noise or jitter-only
+limbs, 0 for the `typical` estimator's whole clips.
+
+So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
+
+- a ramp on the clip's first and last :data:`END_FRAMES` frames (1 on the end frame, falling linearly to 0), and
+- the input's noise level opened over :data:`NOISE_OPEN` (:func:`synsp.inference.clean.noise_level`).
+
+SmoothNet refines the whole clip where the noise opens the inside, else only its first and last :data:`END_PIECE`
+frames. 2D is left as it is: its floor step already measures the correction from SmoothNet's output, and with no
+drift reading to follow the end blend cost 12-frame `typical` pieces more (1.8 %) than it gained on white noise
+(1 %; RESULTS section 10).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from synsp.inference.clean import input_noise, noise_level, opened
+from synsp.inference.floor import drift_factor
+
+__all__ = ["WEIGHT", "END_FRAMES", "END_PIECE", "NOISE_OPEN", "blend_weights", "smoothnet_blend"]
+
+# SmoothNet's weight where the limbs read no drift, on a clip's end frame and inside it under heavy noise; chosen on
+# the validation split (ends: 8 mm white noise, 12 / 20 / 40-frame pieces, and the presets cut alike, 0.3 and 0.7
+# gained less on white noise, 0.7 cost `typical` pieces more; inside: 12 whole clips of each preset and of white noise,
+# 0.4-0.7 within 0.1 % of each other; RESULTS section 10, "Short clips" and "The whole clip, part SmoothNet's").
+WEIGHT = 0.5
+# Frames (at 30 fps; scaled with the input's rate) over which the end weight falls to 0 (5 and 12 tried).
+END_FRAMES = 8
+# Without the inside blended, SmoothNet refines only this many frames at each end (at 30 fps, scaled alike): its
+# 32-frame windows that reach the first END_FRAMES frames start within them, as in the whole clip (the validation
+# figures did not move against SmoothNet on whole clips). That costs about 0.03 s per end on a CPU core.
+END_PIECE = 40
+# The input's noise level (body sizes, :func:`synsp.inference.clean.noise_level`) up to the first figure: the inside
+# keeps SynSP's output; from the second: WEIGHT; linear between. White noise of 1 / 2 / 3 / 5 / 8 mm reads about
+# 0.0011 / 0.0022 / 0.0033 / 0.0055 / 0.0088 on slow clips, the `jitter` preset 0.0035-0.013. Validation, 12 clips
+# each (per-clip errors at inside weights 0-0.7, interpolated): (0.002, 0.008) moved none of clean poses, 1 or 2 mm
+# by 0.03 %, took 3 / 5 / 8 mm 0.7 / 1.6 / 3.5 % and `jitter`, `synthetic` 1.1 % off; (0.0015, 0.008) 0.1 % more
+# off 3 mm, but cost clean poses 0.07 %.
+NOISE_OPEN = (2.0e-3, 8.0e-3)
+
+
+def blend_weights(length: int, shares: np.ndarray, fps: float | None = None,
+                  levels: np.ndarray | None = None) -> np.ndarray:
+    """(V, T) SmoothNet's weight on each frame of a clip of ``length`` frames for each person's ``shares``
+    ((V,) in [0, 1], :func:`drift_factor`) and noise ``levels`` ((V,) body sizes, None: ends only):
+    ``WEIGHT * share`` times the larger of a ramp from 1 on the first and last frames to 0 over :data:`END_FRAMES`
+    frames (fewer in a clip shorter than twice that) and the level opened over :data:`NOISE_OPEN`."""
+    frames = max(1, round(END_FRAMES * (30.0 if fps is None else float(fps)) / 30.0))
+    n = min(frames, length // 2)
+    ramp = np.zeros(length)
+    ramp[:n] = 1.0 - np.arange(n) / n
+    ramp = np.maximum(ramp, ramp[::-1])
+    shares = np.asarray(shares, np.float64).reshape(-1, 1)
+    inside = np.zeros_like(shares) if levels is None else opened(np.reshape(levels, (-1, 1)), NOISE_OPEN)
+    return WEIGHT * shares * np.maximum(ramp, inside)
+
+
+def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.ndarray, limb_drift: np.ndarray | None,
+                    ramp: tuple[float, float] | None, fps: float | None = None,
+                    measured: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The blend for refined outputs of ``poses`` ((T, J, C) or (V, T, J, C), as given to the refiner, NaN
+    allowed), or None when it changes nothing (no drift read, or drift enough in every person).
+
+    ``smoothnet`` refines poses shaped like ``poses`` (with fewer frames) at ``fps``; ``limb_drift`` ((V,)
+    :func:`synsp.inference.floor.bone_drift`) and ``ramp`` (the refiner's ``drift_ramp``) give each person's
+    share; ``measured`` ((V, T, J, C), ``poses`` without NaN; None: the ends only) gives the noise level.
+    Returns ``out -> blended``, ``out`` (V, T, J, C) in the input's axes and unit (float dtype kept)."""
+    if limb_drift is None or ramp is None:
+        return None
+    shares = drift_factor(np.ravel(limb_drift), ramp)
+    seq = np.asarray(poses)
+    people = seq if seq.ndim == 4 else seq[None]
+    t = people.shape[1]
+    levels = None
+    if measured is not None:
+        values = np.asarray(measured, np.float64).reshape(people.shape)
+        levels = noise_level(values, input_noise(values))
+    weights = blend_weights(t, shares, fps, levels)
+    if not weights.any():
+        return None
+    piece = max(END_PIECE, round(END_PIECE * (30.0 if fps is None else float(fps)) / 30.0))
+    if t <= 2 * piece or weights[:, piece:t - piece].any():
+        ends = np.asarray(smoothnet(poses), np.float64).reshape(people.shape)
+    else:  # only the end pieces: the frames between are not blended
+        ends = np.zeros(people.shape)
+        ends[:, :piece] = np.asarray(smoothnet(seq[..., :piece, :, :]), np.float64).reshape(ends[:, :piece].shape)
+        ends[:, -piece:] = np.asarray(smoothnet(seq[..., -piece:, :, :]), np.float64).reshape(ends[:, -piece:].shape)
+    w = weights[:, :, None, None]
+
+    def blend(out: np.ndarray) -> np.ndarray:
+        own = np.asarray(out, np.float64)
+        return (own * (1.0 - w) + np.where(np.isfinite(ends), ends, own) * w).astype(out.dtype)  # a value it lacks
+
+    return blend
