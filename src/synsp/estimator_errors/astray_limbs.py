@@ -51,7 +51,7 @@ LONGEST = 90  # frames: two jumps further apart are no one excursion
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
-                 pairs: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+                 pairs: Sequence[tuple[int, int]] = (), *, pace: float = 1.0) -> np.ndarray:
     """Where joints of ``poses`` left the body for a run of frames (module docstring).
 
     Parameters
@@ -61,6 +61,9 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
         (:func:`synsp.skeleton.bone_tree`).
     pairs : the layout's left/right joint pairs: a run where a joint's partner jumped at both
         ends too is an exchange of their labels, left to :mod:`synsp.estimator_errors.inversions`.
+    pace : how many times as fast as the mocap's the motion is (1 or more): a jump is at least
+        :data:`ASTRAY_JUMP` body sizes times it, as a bone of motion k times as fast moves k times as far
+        in a frame (:func:`synsp.estimator_errors.measurements.pace_factor`).
 
     Returns
     -------
@@ -72,7 +75,7 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     size = body_size(x)
     if not len(tree) or t_count < MIN_RUN + 2 or not np.isfinite(size) or size <= 0:
         return marked
-    limit = ASTRAY_JUMP * size
+    limit = ASTRAY_JUMP * size * max(1.0, pace)
     below = _below(np.asarray(tree, dtype=int), j_count)
     parent_of = {child: parent for parent, child in tree}
     partner = {a: b for pair in pairs for a, b in (pair, pair[::-1])}

@@ -17,6 +17,15 @@ and low visibility leave with few measured frames there; benchmarks/RESULTS.md, 
 Every route to a network (its own layout, a file's tracks, another layout converted or refined by
 SmoothNet) takes its input from :func:`measurements`, in the poses' own layout, so they all see
 the same values.
+
+The whole-body jump and the limb astray are told from motion by how far a body or a bone moves in a frame,
+thresholds chosen at the mocap's pace. Motion faster than that (:func:`synsp.motion_pace.motion_pace` above
+:data:`FAST_PACE`: a kick, a dance or a sprint filmed at 30 fps) moves a shin or a whole body that far in a
+frame and back, and the tests took it for an estimator's error and filled the real motion in (a user audit,
+audit 6: a kick played twice as fast under 5 mm of noise, its right ankle 127 mm off, 10.6 -> 14.8 mm). There
+no whole-body jump is looked for, and a limb's jump out and back must be as much larger as the motion is faster
+(:func:`pace_factor`): an estimator's limb on a neighbour jumps 0.41-0.68 body sizes, fast motion 0.15-0.30
+(validation `jitter` and the audit's clips); benchmarks/RESULTS.md, section 6, "Fast motion under light noise".
 """
 from __future__ import annotations
 
@@ -28,10 +37,16 @@ from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.glitches import body_jumps, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.motion_pace import PACE, motion_pace
 from synsp.sequence import fill_gaps, missing_mask
 from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["Measurements", "measurements"]
+__all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor"]
+
+# The pace (motion_pace: RMS displacement over 4 frames in body sizes) above which the motion is faster than
+# the mocap's that the tests were chosen on: the refiner's own (motion_pace.PACE, above which it refines a clip
+# as if filmed at a lower rate). Validation: benchmarks/fast_light_noise.py.
+FAST_PACE = PACE
 
 
 class Measurements(NamedTuple):
@@ -83,7 +98,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
     jumped = np.zeros(x.shape[:-2], dtype=bool)
     repeated = off_body = astray = np.zeros_like(missing)
     exchanged = np.zeros((*missing.shape, 0), dtype=bool)
-    if undo and jumps:
+    pace = pace_factor(x) if undo else 1.0
+    if undo and jumps and pace == 1.0:
         jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
@@ -96,7 +112,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
                     else glitches(seen, layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
-        astray = np.stack([astray_limbs(v, tree, lr) for v in seen]) if x.ndim == 4 else astray_limbs(seen, tree, lr)
+        astray = (np.stack([astray_limbs(v, tree, lr, pace=pace) for v in seen]) if x.ndim == 4
+                  else astray_limbs(seen, tree, lr, pace=pace))
     gaps = repeated | off_body | astray
     if layout is None:
         values = fill_gaps(x, gaps)[0]
@@ -113,6 +130,17 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
                                                           repeated, astray)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray, layout), missing, layout)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray)
+
+
+def pace_factor(poses: np.ndarray) -> float:
+    """How many times as fast as the mocap's that the jump and astray tests were chosen at the motion of ``poses``
+    ((T, J, C) or (V, T, J, C), any unit, NaN for missing values) is: its pace (gaps filled) over :data:`FAST_PACE`,
+    at least 1. An estimator's noise and spikes hardly move the pace (:func:`~synsp.motion_pace.motion_pace`)."""
+    x = np.asarray(poses, np.float64)
+    if not np.isfinite(x).all():
+        x = fill_gaps(x)[0]
+    pace = motion_pace(x) / FAST_PACE
+    return float(pace) if pace > 1.0 else 1.0
 
 
 def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.ndarray:
