@@ -46,7 +46,7 @@ __all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor"]
 # The pace (motion_pace: RMS displacement over 4 frames in body sizes) above which the motion is faster than
 # the mocap's that the tests were chosen on: the refiner's own (motion_pace.PACE, above which it refines a clip
 # as if filmed at a lower rate). Validation: benchmarks/fast_light_noise.py.
-FAST_PACE = PACE
+FAST_PACE = 0.25
 
 
 class Measurements(NamedTuple):
