@@ -29,13 +29,6 @@ PACE = 0.167
 # that far apart adds the same to two lags, and their difference leaves the motion.
 SHORT_LAGS = (1, 2)
 LAGS = (2, 4)
-# The displacements over SHORT_LAGS measure the motion when they read more than this many times as fast as
-# those over LAGS (:func:`motion_pace`). Chosen on validation (benchmarks/fast_light_noise.py, 22 clips played
-# 1-3 times as fast at 30 fps, white noise and `jitter`; RESULTS section 6, "Fast motion under light noise"): 2
-# left walks played 3 times as fast read 0.15-0.22, under PACE, and refined at 30 fps (2D `jitter` 1.108 x input);
-# 1.5 gave 1.007, 1.3 0.971, and neither moved a validation preset (first 20 clips, `typical`, `jitter`, clean).
-# Noisy input reads more than 1.3 on few clips at the mocap's pace (`jitter` 3 of 65, `hard` 13-17 of 65).
-QUICK = 1.3
 # The share of frames left out of that difference, half from either end: a swap or an identity
 # switch is a step in the input, which reads as motion over every lag that spans it (a large
 # difference), and a glitch of one frame reads as motion at some frames and as its opposite at
@@ -93,8 +86,8 @@ def motion_pace(seq: np.ndarray) -> float:
     percentile without the trim; 1.07 and 1.48 with it). Motion that
     repeats within about 8 frames (a sprint filmed at 15 fps) moves as far over 2 frames as over
     4; then the displacements over 1 and 2 frames measure it instead (when they read more than
-    :data:`QUICK` times as fast; clean validation clips read at most 1.18 at the mocap's own pace, and
-    walks played 3 times as fast 1.25-1.9).
+    twice as fast; on the validation split they never did at the mocap's own pace, and rescue
+    most clips played 4-5 times as fast).
 
     ``seq``: (T, J, C) or (V, T, J, C) without NaN, any unit. Several sequences: the median of
     theirs. Returns 0 for a clip too short to measure or without size.
@@ -115,11 +108,11 @@ def motion_pace(seq: np.ndarray) -> float:
 
 def _motion(centred: np.ndarray) -> float:
     """The RMS displacement over 4 frames that the motion of ``centred`` (T, J, C) makes, told
-    from noise by :data:`LAGS` or, when they read less than 1 / :data:`QUICK` as fast, :data:`SHORT_LAGS`
+    from noise by :data:`LAGS` or, when they read less than half as fast, :data:`SHORT_LAGS`
     (:func:`motion_pace`); in the poses' unit."""
     moved: dict[int, np.ndarray] = {}
     steady, quick = (_motion_rms(centred, *lags, moved) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
-    return quick if quick > QUICK * steady else steady
+    return quick if quick > 2 * steady else steady
 
 
 def turning_pace(rotations: np.ndarray) -> np.ndarray:
