@@ -12,6 +12,7 @@ import synsp.refining.person as person
 from synsp.cli import main
 from synsp.data.fingerspelling import fingerspelling
 from synsp.errors import OptionError
+from synsp.inference import noise_only
 from synsp.inference.checkpoint import load_model
 from synsp.motion_pace import (
     PACE,
@@ -165,8 +166,10 @@ def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
     # SynSP's route gives the hands SmoothNet's, without a body joint's correction: the right
     # fingertips took the shoulder's (their nearest COCO point), 5.5 px from the truth (input 3.4)
     # (this noise reads white, so today the hands take a low-pass instead, nearer: 2.51 -> 2.26 px, input 3.38;
-    # synsp.inference.risk_choice.lowpass_where_white, left out here)
-    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints: refined):
+    # synsp.inference.risk_choice.lowpass_where_white, and the light-noise step, synsp.inference.noise_only, left out
+    # here)
+    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints: refined), \
+            mock.patch.object(noise_only, "SPACES", ()):
         routed = synsp.refine(noisy, "synsp", layout="coco133")
     np.testing.assert_array_equal(routed[:, hands], own[:, hands])
     for out in (routed, synsp.refine(noisy, "synsp", layout="coco133")):
