@@ -98,7 +98,8 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
     of the values with the estimator's errors undone (:func:`~synsp.estimator_errors.measurements.measurements`)
     (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only``, a floor step's strength asked
-    for (``floor`` False or a number: the correction as asked) and spaces not in
+    for (``floor`` False or a number: the correction as asked), a model that keeps its whole correction on nearly
+    clean input (``keep_clean`` False) and spaces not in
     :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``. The model :func:`refine_track` runs records
     ``noise_only``: (the share, (..., J) bool joints moved) where the step ran, else None."""
     if method != "synsp":
@@ -107,7 +108,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     model = network_model(method, x.shape[-1], checkpoint, options.get("device"), options.get("network_only", False))
     model.noise_only = None
     floor = options.get("floor")  # a strength asked for (or the whole correction): the network's output as asked
-    if options.get("network_only") or (floor is not None and floor is not True) or (
+    if options.get("network_only") or not model.keep_clean or (floor is not None and floor is not True) or (
             "3d" if x.shape[-1] == 3 else "2d") not in noise_only.SPACES:
         return route(x)
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
