@@ -96,12 +96,12 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     """``route(x)``, SynSP's route for poses ``x`` (T, J, C) or (V, T, J, C) in ``layout``, NaN for missing
     joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
-    of the values with the estimator's errors undone (:func:`~synsp.estimator_errors.measurements.measurements`)
-    (:func:`~synsp.inference.noise_only.nearer_of`). Other methods, ``network_only``, a floor step's strength asked
-    for (``floor`` False or a number: the correction as asked), a model that keeps its whole correction on nearly
-    clean input (``keep_clean`` False) and spaces not in
-    :data:`~synsp.inference.noise_only.SPACES`: ``route(x)``. The model :func:`refine_track` runs records
-    ``noise_only``: (the share, (..., J) bool joints moved) where the step ran, else None."""
+    (:func:`~synsp.inference.noise_only.nearer_of`), both read against the values with the estimator's errors
+    undone (:func:`~synsp.estimator_errors.measurements.measurements`). ``route(x)`` itself for other methods,
+    ``network_only``, a floor step's strength asked for (``floor`` False or a number: the correction as asked), a
+    model that keeps its whole correction on nearly clean input (``keep_clean`` False) and spaces not in
+    :data:`~synsp.inference.noise_only.SPACES`. The model :func:`refine_track` runs records ``noise_only``:
+    (the share, (..., J) bool joints moved) where the step moved any, else None."""
     if method != "synsp":
         return route(x)
     checkpoint = layout_checkpoint(method, x.shape[-1], layout, options.get("checkpoint"))
