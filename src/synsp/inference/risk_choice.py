@@ -81,9 +81,9 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     if y.shape[0] < RISK_FRAMES:
         return np.asarray(network(values)).astype(dtype), np.zeros(y.shape[1], bool)
     s2 = noise_variance(y)
-    refined, network_risk_ = network_risk(values, network, s2, seed=seed)
+    refined, refined_risk = network_risk(values, network, s2, seed=seed)
     low, risk = best_lowpass(y, s2)
-    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(network_risk_, 0.0)
+    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(refined_risk, 0.0)
     out = np.where(chosen[:, None], low, refined)
     return out.astype(dtype), chosen
 
