@@ -30,7 +30,7 @@ from synsp.sequence import body_size
 def whole_correction_on_clean_poses(monkeypatch):
     """These tests watch the network's correction on clean motion, which synsp.inference.clean
     keeps from it (and which streams do not measure): that step off here."""
-    monkeypatch.setattr("synsp.inference.refiner.keep_to_noise", lambda inputs, refined, **_: refined)
+    monkeypatch.setattr("synsp.inference.input_frame.keep_to_noise", lambda inputs, refined, **_: refined)
 
 
 def walk(t: int = 90, seed: int = 0) -> np.ndarray:

@@ -141,7 +141,8 @@ def opened(level: np.ndarray, ramp: tuple[float, float]) -> np.ndarray:
 
 
 def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
-                  ramp: tuple[float, float] | None = None, drift: np.ndarray | None = None) -> np.ndarray:
+                  ramp: tuple[float, float] | None = None, drift: np.ndarray | None = None,
+                  noise: np.ndarray | None = None) -> np.ndarray:
     """Keep nearly clean input: limit a refiner's correction to what the input's noise justifies.
 
     Parameters
@@ -152,6 +153,7 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
     ramp : the noise levels (body sizes) between which the limit fades out (None: the space's).
     drift : 3D, each person's limb drift (:func:`synsp.inference.floor.bone_drift`, shaped
         ``inputs.shape[:-3]``), which also fades the limit out, over :data:`DRIFT_OPEN`; None: not read.
+    noise : (..., J) :func:`input_noise` of ``inputs`` when read already (None: read here).
 
     Returns
     -------
@@ -161,7 +163,7 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
     """
     x = np.asarray(inputs, np.float64)
     diff = np.asarray(refined, np.float64) - x
-    noise = input_noise(x)  # (..., J), at any frame rate (a share of the Nyquist rate)
+    noise = input_noise(x) if noise is None else noise  # (..., J), at any frame rate (a share of the Nyquist rate)
     level = noise_level(x, without_grid(noise, grid_step(inputs), x.shape[-1]))
     whole = opened(level, NOISE_RAMP[space] if ramp is None else ramp)  # (...)
     if drift is not None:  # slow errors without fast noise: no clean input

@@ -52,12 +52,14 @@ STILL_LIMBS = (1.0e-3, 1.4e-3)
 LIGHT_NOISE = (5.0e-3, 8.0e-3)
 
 
-def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = None) -> np.ndarray:
+def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = None,
+                     noise: np.ndarray | None = None) -> np.ndarray:
     """How far the errors of ``values`` (..., T, J, C) without NaN, in ``layout``, read as light noise only:
     per person (each leading index), 1 where the noise is light (:data:`LIGHT_NOISE`) and reads white or (3D)
-    the limbs keep their lengths, 0 where neither (module docstring); shaped ``values.shape[:-3]``."""
+    the limbs keep their lengths, 0 where neither (module docstring); shaped ``values.shape[:-3]``. ``noise``:
+    (..., J) :func:`~synsp.inference.clean.input_noise` of ``values`` when read already (None: read here)."""
     x = np.asarray(values, np.float64)
-    light = 1.0 - opened(noise_level(x, input_noise(x)), LIGHT_NOISE)
+    light = 1.0 - opened(noise_level(x, input_noise(x) if noise is None else noise), LIGHT_NOISE)
     white = 1.0 - opened(whiteness(x), WHITE_RAMP)
     if x.shape[-1] != 3:  # limbs foreshorten in an image
         return light * white
@@ -65,7 +67,8 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
 
 
 def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], share: np.ndarray, *,
-              measured: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+              measured: np.ndarray | None = None, seed: int = 0,
+              noise: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``route(values)`` with each joint of each person moved, by ``share`` (per person), to the low-pass
     of least estimated risk where that risk is under the route's (Stein's unbiased risk estimate for
     white noise; the route's divergence read by one random probe).
@@ -73,7 +76,9 @@ def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], sha
     ``values`` (T, J, C) or (V, T, J, C), NaN for missing joints; ``measured``: the same with the NaN
     filled (None: ``values`` has none), which the noise, the risks and the low-pass are read from;
     ``route`` takes and returns that shape (SynSP's whole route, run on the probe first, then on
-    ``values``: last, so that what it records is the input's); ``share`` shaped ``values.shape[:-3]``.
+    ``values``: last, so that what it records is the input's); ``share`` shaped ``values.shape[:-3]``;
+    ``noise``: (..., J) :func:`~synsp.inference.clean.input_noise` of ``measured`` when read already (the share's
+    in the model's own layout; None: read here).
     Returns the poses like ``route(values)`` and (..., J) bool: the joints moved towards their low-pass.
     """
     y = np.asarray(values if measured is None else measured, np.float64)
@@ -81,7 +86,7 @@ def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], sha
     moved = np.zeros(y.shape[:-3] + y.shape[-2:-1], bool)
     if y.shape[-3] < RISK_FRAMES or not share.any():
         return route(values), moved
-    s2 = noise_variance(y)  # (..., J)
+    s2 = noise_variance(y, noise)  # (..., J)
     refined, risk = network_risk(values, route, s2, seed=seed, measured=y)
     out = refined.copy()
     for person in [()] if y.ndim == 3 else [(v,) for v in range(y.shape[0])]:

@@ -12,27 +12,25 @@ from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
-from synsp.inference.clean import keep_to_noise
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
 from synsp.inference.floor_pass import floor_pass
-from synsp.inference.foreshortening import FORESHORTENED, seen_from_above, with_fallback
+from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
-from synsp.inference.leaned_trunk import BEYOND_BENT, FLEXED, LEANED, flexed_shares, leaned_trunk
+from synsp.inference.give_way import read_give_way
+from synsp.inference.input_frame import against_input
+from synsp.inference.leaned_trunk import FLEXED, LEANED
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
-from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
-from synsp.inference.smoothnet_blend import smoothnet_blend
 from synsp.inference.swaa import taper as swaa_taper
-from synsp.inference.white_noise import limit_slow
 from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
-from synsp.sequence import UNSEEN_SHARE, body_size, missing_mask, unseen_share
+from synsp.sequence import UNSEEN_SHARE, missing_mask, unseen_share
 from synsp.skeleton import get_layout
 
 # Refine every other window mirrored left/right and mirror its output back: the network's
@@ -291,17 +289,14 @@ class Refiner(WindowNetwork):
         unseen = missing_mask(x, missing)
         self.unseen = unseen_share(unseen) if own_joints else 0.0
         self.lacked = self.unseen - unseen_share(unseen, lacking) if own_joints and lacking is not None else 0.0
-        self.gave_way = own_joints and self.gives_way(unseen)
-        self.trunk_ratio, self.from_above = seen_from_above(seq, self.layout, self.foreshortened if own_joints and
-                                                            self.fallback and not self.gave_way else None)
-        asked = own_joints and self.fallback and not self.gave_way
-        self.trunk_bend, self.bent = leaned_trunk(seq, self.layout, self.leaned if asked else None)
-        flexed = np.maximum(self.bent, flexed_shares(seq, self.layout, self.hips_flexed if asked else None))  # (V, T)
-        self.flexed = float(flexed.mean())
-        if self.gave_way or self.from_above == 1:  # nothing SynSP would do is in the fallback's output: none reported
+        # the fallback's output of the whole input, refined once for every step that asks (inference.give_way)
+        way = read_give_way(self, seq, unseen, own_joints, lambda: self.fallback().refine(x, fps=given_fps))
+        self.gave_way, self.trunk_ratio, self.from_above = way.gave_way, way.trunk_ratio, way.from_above
+        self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
+        if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
             self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
-            out = self.fallback().refine(x, fps=given_fps)
+            out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
@@ -334,7 +329,7 @@ class Refiner(WindowNetwork):
                                     resized=self.resized, stop_unlike=self.fallback is not None)
             self.convention_offsets, self.convention_far, self.unlike_body = kept.offsets, kept.far, kept.unlike_body
             if kept.stopped:  # no human body it knows: the fallback's output
-                out = self.fallback().refine(x, fps=given_fps)
+                out = way.fallback_output()
                 return {name: out for name in kept.outputs}
             outputs = kept.outputs
         else:
@@ -363,27 +358,8 @@ class Refiner(WindowNetwork):
                        for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
             self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
-        ends = smoothnet_blend(lambda p: self.fallback().refine(p, fps=given_fps), x, self.limb_drift, self.drift_ramp,
-                               given_fps, measured.values) if self.smoothnet_blend and self.fallback else None  # 3D
-        result = {}
-        for name, out in outputs.items():
-            out = frame.back(out) if ends is None else ends(frame.back(out))
-            if self.give_back_motion:  # against the values it measured, before the clean-input step
-                out = give_back_motion(measured.values, out)
-            if self.keep_clean:  # in the input's own axes and unit, against the values it measured; SynSP's slow
-                out = limit_slow(measured.values, out, space="" if self.network.per_coordinate else self.space)  # pull
-                out = keep_to_noise(measured.values, out, space=self.space, drift=drift)
-            result[name] = (out[0] if single else out).astype(x.dtype, copy=False)
-        # Seen from high above (2D) or bent over (3D): the fallback's output but for the network's larger corrections,
-        # measured against the body's size (inf, like NaN, is a joint not seen: it does not count in the size)
-        if self.from_above or self.flexed:
-            fallback, size = self.fallback().refine(x, fps=given_fps), body_size(np.where(np.isfinite(x), x, np.nan))
-            if self.from_above:  # 2D seen from high above
-                result = with_fallback(result, fallback, self.from_above, size)
-            if self.flexed:  # 3D trunk bent over the legs for the whole clip, or the hips in some frames
-                result = with_fallback(result, fallback, (flexed[0] if single else flexed)[..., None, None], size,
-                                       beyond=BEYOND_BENT, whole=False)  # a share per frame: (..., T, 1, 1)
-        return result
+        # back in the input's axes and unit, set against the values it measured (inference.input_frame)
+        return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
 
     def _validate(self, poses: np.ndarray) -> np.ndarray:
         x = np.asarray(poses)

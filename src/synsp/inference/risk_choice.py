@@ -88,10 +88,11 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     return out.astype(dtype), chosen
 
 
-def noise_variance(y: np.ndarray) -> np.ndarray:
+def noise_variance(y: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
     """Per joint, the variance per coordinate of the noise of ``y`` (..., T, J, C) without NaN, read
-    as white (:func:`~synsp.inference.clean.input_noise`); (..., J)."""
-    return input_noise(y) ** 2 / y.shape[-1]
+    as white (:func:`~synsp.inference.clean.input_noise`; ``noise``: that of ``y`` when read already);
+    (..., J)."""
+    return (input_noise(y) if noise is None else noise) ** 2 / y.shape[-1]
 
 
 def network_risk(values: np.ndarray, network: Callable[[np.ndarray], np.ndarray], s2: np.ndarray, *,

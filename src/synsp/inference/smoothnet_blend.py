@@ -74,13 +74,17 @@ def blend_weights(length: int, shares: np.ndarray, fps: float | None = None,
 
 def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.ndarray, limb_drift: np.ndarray | None,
                     ramp: tuple[float, float] | None, fps: float | None = None,
-                    measured: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray] | None:
+                    measured: np.ndarray | None = None, *, whole: Callable[[], np.ndarray] | None = None,
+                    noise: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray] | None:
     """The blend for refined outputs of ``poses`` ((T, J, C) or (V, T, J, C), as given to the refiner, NaN
     allowed), or None when it changes nothing (no drift read, or drift enough in every person).
 
     ``smoothnet`` refines poses shaped like ``poses`` (with fewer frames) at ``fps``; ``limb_drift`` ((V,)
     :func:`synsp.inference.floor.bone_drift`) and ``ramp`` (the refiner's ``drift_ramp``) give each person's
-    share; ``measured`` ((V, T, J, C), ``poses`` without NaN; None: the ends only) gives the noise level.
+    share; ``measured`` ((V, T, J, C), ``poses`` without NaN; None: the ends only) gives the noise level;
+    ``whole`` gives ``smoothnet(poses)`` when the whole clip is blended (None: run here), the refiner's own run of
+    it, which its give-ways take too (:meth:`synsp.inference.give_way.GiveWay.fallback_output`); ``noise``: (V, J)
+    :func:`~synsp.inference.clean.input_noise` of ``measured`` when read already (None: read here).
     Returns ``out -> blended``, ``out`` (V, T, J, C) in the input's axes and unit (float dtype kept)."""
     if limb_drift is None or ramp is None:
         return None
@@ -91,13 +95,13 @@ def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.nda
     levels = None
     if measured is not None:
         values = np.asarray(measured, np.float64).reshape(people.shape)
-        levels = noise_level(values, input_noise(values))
+        levels = noise_level(values, input_noise(values) if noise is None else noise)
     weights = blend_weights(t, shares, fps, levels)
     if not weights.any():
         return None
     piece = max(END_PIECE, round(END_PIECE * (30.0 if fps is None else float(fps)) / 30.0))
     if t <= 2 * piece or weights[:, piece:t - piece].any():
-        ends = np.asarray(smoothnet(poses), np.float64).reshape(people.shape)
+        ends = np.asarray(smoothnet(poses) if whole is None else whole(), np.float64).reshape(people.shape)
     else:  # only the end pieces: the frames between are not blended
         ends = np.zeros(people.shape)
         ends[:, :piece] = np.asarray(smoothnet(seq[..., :piece, :, :]), np.float64).reshape(ends[:, :piece].shape)

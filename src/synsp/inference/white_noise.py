@@ -62,7 +62,7 @@ def whiteness(values: np.ndarray) -> np.ndarray:
     return np.median(mid / np.maximum(top, 1e-24), axis=-1)
 
 
-def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str) -> np.ndarray:
+def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np.ndarray | None = None) -> np.ndarray:
     """Limit the slow part of the correction ``refined - inputs`` where the noise is white.
 
     Parameters
@@ -70,6 +70,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str) -> np.nda
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement, in the same
         unit (any), at any frame rate (the bands are shares of the Nyquist rate).
     space : "2d" or "3d"; only :data:`SPACES` take the step.
+    noise : (..., J) :func:`~synsp.inference.clean.input_noise` of ``inputs`` when read already (None: read here).
 
     Returns
     -------
@@ -88,7 +89,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str) -> np.nda
     mean = diff.mean(axis=-3, keepdims=True)
     slow = mean + butterworth(diff - mean, cutoff=SLOW_BAND * 15.0, order=4, fps=30.0)
     s2 = np.mean(np.sum(slow ** 2, axis=-1), axis=-2)  # (..., J)
-    kept = np.minimum(1.0, (ALPHA * input_noise(x)) ** 2 / np.maximum(s2, 1e-24))
+    kept = np.minimum(1.0, (ALPHA * (input_noise(x) if noise is None else noise)) ** 2 / np.maximum(s2, 1e-24))
     gain = 1.0 - share[..., None] * (1.0 - kept)
     return (np.asarray(refined, np.float64) - (1.0 - gain)[..., None, :, None] * slow).astype(
         np.asarray(refined).dtype)

@@ -8,7 +8,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import noise_only
-from synsp.inference.clean import keep_to_noise
+from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
@@ -115,8 +115,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
     measured = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps"))).values
     read = measured if layout == target else convert(measured, layout, target)
-    share = noise_only.noise_only_share(read, target, fps=options.get("fps"))
-    out, moved = noise_only.nearer_of(x, route, share, measured=measured)
+    noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
+    share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
+    out, moved = noise_only.nearer_of(x, route, share, measured=measured, noise=noise)
     if moved.any():  # after the route's runs, which are the model's last
         model.noise_only = (float(np.max(share)), moved)
     return out
