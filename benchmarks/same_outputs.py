@@ -2,7 +2,7 @@
 every array back unchanged. Builds a dozen validation clips once (3D `typical`, `jitter`, `none`, 1 mm white noise,
 a 60-frame piece, two people, crawling and a stooped walk under 8 mm white noise (benchmarks/leaned_trunk.py); 2D
 `typical`, 1 px white noise, HALPE-26 `typical`), refines them with the code of one source tree, then compares two
-trees' outputs with ``np.array_equal`` and their times (the least of ``--repeat`` runs, s). Run from a tree::
+trees' outputs with ``np.array_equal`` and their CPU times (the least of ``--repeat`` runs, s). Run from a tree::
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/same_outputs.py build CASES.npz [--split val]
     OMP_NUM_THREADS=1 PYTHONPATH=BEFORE/src .venv/bin/python benchmarks/same_outputs.py run CASES.npz BEFORE.npz
@@ -56,7 +56,7 @@ def build(split: str) -> dict[str, np.ndarray]:
 
 
 def run(cases: dict[str, np.ndarray], repeat: int) -> dict[str, np.ndarray]:
-    """{name: synsp.refine's output} and {name + '.seconds': the least time of ``repeat`` runs}."""
+    """{name: synsp.refine's output} and {name + '.seconds': the least CPU time of ``repeat`` runs}."""
     names = [n for n in cases if not n.endswith(".meta")]
     synsp.refine(cases[names[0]][:40], layout="h36m17", fps=30)  # load the models first
     synsp.refine(cases["2d typical"][:40], layout="coco17", fps=30)
@@ -65,9 +65,9 @@ def run(cases: dict[str, np.ndarray], repeat: int) -> dict[str, np.ndarray]:
         meta = json.loads(str(cases[name + ".meta"]))
         times = []
         for _ in range(repeat):
-            start = time.perf_counter()
+            start = time.process_time()  # CPU time: the machine's other loads move the wall clock
             result = synsp.refine(cases[name], layout=meta["layout"], fps=meta["fps"])
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
         out[name], out[name + ".seconds"] = result, np.array(min(times))
         print(f"{name}: {min(times):.2f} s", flush=True)
     return out
@@ -77,7 +77,7 @@ def compare(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> bool
     """Print a table of every clip: identical or not, seconds before and after; True when all are identical."""
     names = [n for n in before if not n.endswith(".seconds")]
     same = True
-    print("| clip | frames | identical | before (s) | after (s) |\n|---|---|---|---|---|")
+    print("| clip | frames | identical | before (CPU s) | after (CPU s) |\n|---|---|---|---|---|")
     for name in names:
         equal = name in after and np.array_equal(before[name], after[name])
         same &= equal
