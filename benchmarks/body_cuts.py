@@ -7,6 +7,10 @@ label is right. Prints per method the MPJPE and its ratio to the input's, the fr
 nearer the truth with left and right exchanged than the truth, and (when the code has
 :mod:`synsp.estimator_errors.body_cuts`) the cuts found of those made. Clips of 90 frames or more
 (a third of them at least 30 frames: a 2D cut must stay 1 s, :data:`~synsp.estimator_errors.body_cuts.CUT_RETURN`).
+``--joined MINUTES``: the split's clips joined end to end into one take of MINUTES (each placed to
+continue where the last ended, as a root-relative estimator's output across an edit runs on: the pose
+and the body's turn change at every join, a cut in time), the same noise; absolute and root-relative
+MPJPE (3D), the frames given with left and right exchanged, and the joins cut.
 ``--found``: no refinement; on every clip of the split (any length), the cuts found of those made at
 each angle (and back, to the end), other frames cut, and the frames cut in the protocol's presets, at
 benchmarks/body_flips.py's flips (every label exchanged for 4 frames three times, 1 s, 3 s), in clean
@@ -14,7 +18,7 @@ motion 2 or 3 times as fast, ``typical`` 3 times as fast, and with white noise (
 Run (PYTHONPATH=src):
 
     .venv/bin/python benchmarks/body_cuts.py [--space 3d|2d] [--angles 60 90 120 150 180] [--clips 12]
-        [--to-end] [--methods synsp smoothnet butterworth] [--split val] [--found]
+        [--to-end] [--methods synsp smoothnet butterworth] [--split val] [--found] [--joined 10]
 """
 from __future__ import annotations
 
@@ -62,6 +66,26 @@ def cases(split: str, space: str, angle: float, count: int, to_end: bool,
         noisy = truth + rng.normal(0, 15.0 if space == "3d" else 2.0, truth.shape)
         out.append((noisy, truth, [start] + ([stop] if stop < t_count else [])))
     return out
+
+
+def joined(split: str, space: str, minutes: float) -> tuple[np.ndarray, np.ndarray, list]:
+    """(input, truth, joins) of ``split``'s clips joined end to end into ``minutes`` at 30 fps
+    (module docstring; 2D through one random camera)."""
+    layout = "h36m17" if space == "3d" else "coco17"
+    clips = [c.clean.astype(np.float64) for c in make_cases(split, "none", layout=layout)]
+    root = (lambda c: c[:, 0]) if layout == "h36m17" else (lambda c: (c[:, 11] + c[:, 12]) / 2)  # noqa: E731
+    parts, joins, need = [], [], int(minutes * 60 * 30)
+    while sum(map(len, parts)) < need:
+        clip = clips[len(parts) % len(clips)].copy()
+        if parts:
+            clip[..., [0, 2]] += root(parts[-1])[-1, [0, 2]] - root(clip)[0, [0, 2]]
+            joins.append(sum(map(len, parts)))
+        parts.append(clip)
+    truth = np.concatenate(parts)[:need]
+    if space == "2d":
+        truth = project(truth, random_camera(np.random.default_rng(1300), subject=truth))
+    noisy = truth + np.random.default_rng(1).normal(0, 15.0 if space == "3d" else 2.0, truth.shape)
+    return noisy, truth, [t for t in joins if t < need]
 
 
 def error(x: np.ndarray, truth: np.ndarray, space: str) -> float:
@@ -114,11 +138,14 @@ def main() -> None:
     parser.add_argument("--methods", nargs="+", default=["synsp", "smoothnet", "butterworth"])
     parser.add_argument("--split", default="val")
     parser.add_argument("--found", action="store_true", help="cuts found and frames cut, no refinement")
+    parser.add_argument("--joined", type=float, metavar="MINUTES", help="the split's clips joined into one take")
     args = parser.parse_args()
     if args.found:
         return found_cuts(args.split, args.space, args.angles)
     flip = get_layout("h36m17" if args.space == "3d" else "coco17").flip_index
     pairs = get_layout("h36m17" if args.space == "3d" else "coco17").left_right
+    if args.joined:
+        return joined_take(args, flip, pairs)
     print(f"| turn ({args.space}, {'to the end' if args.to_end else 'and back'}) | input | "
           + " | ".join(f"{m} (x input; frames L/R exchanged)" for m in args.methods) + " | cuts found |")
     print("|---" * (len(args.methods) + 3) + "|")
@@ -141,6 +168,26 @@ def main() -> None:
             len(set(np.flatnonzero(turned_cuts(noisy, pairs)).tolist()) & set(cut)) for noisy, _, cut in runs)
         made = sum(len(cut) for _, _, cut in runs)
         print(f"| {angle:g} deg | {inputs:.2f} | " + " | ".join(cells) + f" | {found} of {made} |", flush=True)
+
+
+
+def joined_take(args: argparse.Namespace, flip: np.ndarray, pairs: tuple) -> None:
+    """``--joined``'s table (module docstring)."""
+    noisy, truth, joins = joined(args.split, args.space, args.joined)
+    absolute = (lambda x: f"{mpjpe(x, truth):.2f}; ") if args.space == "3d" else (lambda x: "")  # noqa: E731
+    found = "-" if turned_cuts is None else len(set(np.flatnonzero(turned_cuts(noisy, pairs)).tolist()) & set(joins))
+    print(f"{len(noisy)} frames, {len(joins)} joins, {found} cut; MPJPE ({'absolute; ' * (args.space == '3d')}"
+          f"{'root-relative' if args.space == '3d' else 'px'}; x input; frames with left and right exchanged)")
+    inputs = error(noisy, truth, args.space)
+    print(f"input: {absolute(noisy)}{inputs:.2f}")
+    for method in args.methods:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = np.asarray(synsp.refine(noisy, method), np.float64)
+        exchanged = int((np.linalg.norm(out - truth[:, flip], axis=-1).mean(1)
+                         < np.linalg.norm(out - truth, axis=-1).mean(1)).sum())
+        mine = error(out, truth, args.space)
+        print(f"{method}: {absolute(out)}{mine:.2f} ({mine / inputs:.3f}; {exchanged})", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
-"""Where a video cut to another side of the person: the whole body turned in one frame and stayed so.
+"""Where a video cut: to another side of the person, or to another moment; the whole body jumped in one frame and
+stayed so.
 
 An edited video (a reverse shot, a broadcast cutting between cameras, a tracking camera that
 keeps the athlete centred) turns the body's orientation by a large angle between two frames
 while its position stays: the track is not cut by :mod:`synsp.estimator_errors.track_switches`,
 and the steps that undo an estimator's errors read the turn as one (left and right exchanged for
 whole stretches, an arm "astray" filled 0.9 m from where it was; benchmarks/RESULTS.md, section 4,
-"A cut to another side of the body"). :func:`turned_cuts` tells such a cut from those errors:
+"A cut to another side of the body"). A cut in time (clips joined, a highlight reel, a root-relative
+3D estimator's output across any edit, whose position never jumps) changes the pose as well: two
+runs joined, the second turned by 180 degrees, read as the first with every label exchanged
+(RESULTS section 4, "A cut in time"). :func:`turned_cuts` tells such cuts from those errors:
 
 - most joints jump at once (the median joint, less the body's own move), by more than :data:`CUT_STEP`
   body sizes and :data:`CUT_NOISE` times the track's median step; a limb astray, a glitch or a limb on a
@@ -17,7 +21,10 @@ whole stretches, an arm "astray" filled 0.9 m from where it was; benchmarks/RESU
   pose after with its left/right labels exchanged (a mirror image, which an estimator's whole-body flip
   gives and no turn does; :mod:`synsp.estimator_errors.body_flips`); and every other jump within
   :data:`CUT_RETURN` frames is such a turn too (MediaPipe's world landmarks of README's demo turn the
-  body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one);
+  body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one). A jump
+  with no other within :data:`CUT_RETURN` frames either side, nor the track's edge, need not be rigid (the
+  pose changed with the turn: the rotation need only fit better than the mirror), and is a cut in time
+  without any turn when it is one under either labelling, as the frames after it stay;
 - 2D, where a body turned by 180 degrees looks nearly like its labels exchanged: the jump is one
   under either labelling (a flip's is none once exchanged back), and no other jump comes within
   :data:`CUT_RETURN` frames before or after it (an estimator's flip comes back), nor the track's edge.
@@ -98,8 +105,8 @@ def _rotation(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
 
 def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float | None = None) -> np.ndarray:
     """(T,) bool: the frames of ``track`` (T, J, C; NaN where not seen) at which the video cut to another
-    side of the body (module docstring); ``pairs``: the layout's (left, right) joint pairs; ``size``: the
-    person's size (default :func:`body_size` of the track). Only frames in a row are read: the jump
+    side of the body or to another moment (module docstring); ``pairs``: the layout's (left, right) joint
+    pairs; ``size``: the person's size (default :func:`body_size` of the track). Only frames in a row are read: the jump
     from the frame before, and the :data:`CUT_STAY` frames after it."""
     x = np.asarray(track, np.float64)
     t_count, j_count = x.shape[:2]
@@ -111,8 +118,9 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
         flip[a], flip[b] = b, a
     size = body_size(x) if size is None else size
     # 2D: a jump under either labelling (a flip's is none once exchanged back); 3D: the mirror test tells a flip
-    either = (lambda steps: steps.min(axis=-1)) if x.shape[-1] != 3 else (lambda steps: steps[..., 0])
-    steps = either(jump_sizes(x[:-1], x[1:], flip))  # (T - 1,): frame t - 1 to t at row t - 1
+    flat = x.shape[-1] != 3
+    both = jump_sizes(x[:-1], x[1:], flip)  # (T - 1, 2): frame t - 1 to t at row t - 1, labels kept and exchanged
+    steps = both.min(axis=-1) if flat else both[:, 0]
     with _quiet():
         usual = np.nanmedian(steps) if np.isfinite(steps).any() else np.nan
     limit = max(CUT_STEP * size, CUT_NOISE * usual)
@@ -125,17 +133,22 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
             continue
         lo = max(t - CUT_RETURN, 1)
         others = [u for u in np.flatnonzero(steps[lo - 1: t + CUT_RETURN] > CUT_OTHER * limit) + lo if u != t]
-        if x.shape[-1] != 3 and (t < CUT_RETURN or t + CUT_RETURN >= t_count or others):
+        alone = CUT_RETURN <= t < t_count - CUT_RETURN and not others
+        if flat and not alone:
             continue  # 2D: the start or the end of a flip of up to CUT_RETURN frames (its other end maybe less sharp)
         if any(turn_fits(x[u - 1], x[u], flip, limit) < CUT_ANGLE for u in others):
             continue  # 3D: beside a jump that is no turn (an estimator's flip that came back, a part of it)
         later = x[t + 1: t + 1 + CUT_STAY]
-        away = either(jump_sizes(np.broadcast_to(x[t - 1], later.shape), later, flip))  # from the pose before
+        away = jump_sizes(np.broadcast_to(x[t - 1], later.shape), later, flip)  # from the pose before, (CUT_STAY, 2)
         near = jump_sizes(np.broadcast_to(x[t], later.shape), later, flip)[:, 0]  # from the pose after
         with np.errstate(invalid="ignore"):
-            stays = (away > limit).all() and (near < away).all()
-        if stays and (x.shape[-1] != 3 or turn_fits(x[t - 1], x[t], flip, limit) >= CUT_ANGLE):
-            cuts[t] = True
+            stays = [(moved > limit).all() and (near < moved).all() for moved in (away[:, 0], away.min(axis=-1))]
+        if flat:
+            cuts[t] = stays[1]
+        elif stays[0] and turn_fits(x[t - 1], x[t], flip, np.inf if alone else limit) >= CUT_ANGLE:
+            cuts[t] = True  # a turn alone in its second need not be rigid (the pose changed too); a mirror fits worse
+        else:  # a cut in time: alone, and no exchange of labels explains the jump nor where the body stays
+            cuts[t] = alone and both[t - 1].min() > limit and stays[1]
     return cuts
 
 
@@ -146,8 +159,9 @@ def cut_note(cuts: list[tuple[int, int]], fps: float | None) -> str | None:
         return None
     where = ", ".join(f"track {v} frame {t}" + (f" ({t / fps:.2f} s)" if fps else "") for v, t in cuts[:6])
     more = f" and {len(cuts) - 6} more" if len(cuts) > 6 else ""
-    return (f"cuts: the whole body turned in one frame and stayed so at {where}{more} (a video cut to another side "
-            "of the person); refined as separate spans, not undone as an estimator's left/right exchange")
+    return (f"cuts: the whole body jumped in one frame and stayed so at {where}{more} (a video cut to another side "
+            "of the person or another moment); refined as separate spans, not undone as an estimator's left/right "
+            "exchange")
 
 
 @contextmanager
