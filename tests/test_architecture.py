@@ -28,7 +28,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
-            "refining.second_trial", "refining.low_scores"}
+            "refining.second_trial"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -42,9 +42,8 @@ ALLOWED = {
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
-    "refining.low_scores": set(),  # low-scored values told from guesses by the fill
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.joint_corrections", "refining.person", "refining.low_scores"},
+                        "refining.joint_corrections", "refining.person"},
     "refining.tracks": {"refining.arrays", "inference"},  # inference.low_rate: glitches read as the Refiner reads them
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures

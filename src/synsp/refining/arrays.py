@@ -36,7 +36,6 @@ from synsp.refining.joint_corrections import (
     shared_joints,
     trunk_anchors,
 )
-from synsp.refining.low_scores import agreeing_low_values
 from synsp.refining.methods import (
     METHODS,
     MIN_FRAMES,
@@ -85,9 +84,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells
         it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
         missing, and the scores come back unchanged (and so do the positions of a joint seen only
-        below that score, where the refinement leaves it missing); a run of low-scored values that
-        agrees with the fill at its ends is refined again beside the rest, at half weight
-        (:mod:`synsp.refining.low_scores`). A third channel the values
+        below that score, where the refinement leaves it missing). A third channel the values
         cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3) array it is told
         per entry, each as if passed alone, and entries read differently are one too. MediaPipe Holistic's 543 points
         (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
@@ -191,15 +188,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                                   "not give), or another method (smoothnet, savgol, ...)")
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         # an entry with a constant channel (a fixed score, a padded z) has no joint missing by it
-        sure = constant | (x[..., score, None] >= MIN_SCORE)
-        seen = np.where(sure, x[..., :score], np.nan)
+        seen = np.where(constant | (x[..., score, None] >= MIN_SCORE), x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
-        low = ~sure[..., 0] & np.isfinite(x[..., :score]).all(-1) & ~not_found(x[..., :score])
-        if low.any():  # low-scored values that agree with that fill: refined again beside the rest, at half weight
-            values, kept = agreeing_low_values(x[..., :score], low, out)
-            if kept.any():
-                out = refine(np.where(kept[..., None], values, seen), method, max_gap=max_gap, layout=layout,
-                             **options)
         unrefined = (~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1)
                      & ~not_found(x[..., :score]))[..., None]
         out = np.where(unrefined, x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
