@@ -9,7 +9,8 @@ joint's correction kept is then the offline one, from these running figures: one
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
 noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
 of nearly clean input". A crowd's people (:mod:`synsp.inference.people_stream`) read their noise
-in one filter call (:func:`clean_steps`).
+in one filter call (:func:`clean_steps`). In 3D the step's output then goes, where the errors read as
+light noise only, to :mod:`synsp.inference.stream_noise_only` (offline: :mod:`synsp.inference.noise_only`).
 """
 from __future__ import annotations
 

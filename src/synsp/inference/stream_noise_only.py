@@ -22,7 +22,7 @@ over the whole clip. A stream reads them over the frames it has given back so fa
 3D only (:data:`SPACES`): a 2D stream lost with it (RESULTS, below). The running sums take the frames
 whose share is above 0, and the step moves nothing before :data:`FIRST` of them are summed; where the share
 is 0 (the simulator's presets) the frames are left as they are, bit for bit, and nothing is filtered. What it
-gains: benchmarks/RESULTS.md, section 12, "A stream of light noise only".
+gains: benchmarks/RESULTS.md, section 12, "A 3D stream of light noise only".
 """
 from __future__ import annotations
 
@@ -38,13 +38,15 @@ from synsp.inference.risk_choice import CUTOFFS, ORDER
 
 __all__ = ["SPACES", "FIRST", "RunningNoiseOnly"]
 
-# The spaces whose streams take the step. Validation, 2D (first 6 clips, 1 px of white noise at 30 fps; RESULTS,
-# section 12, "A stream of light noise only"): the stream 0.522 -> 0.524 x input with it (the share read from the
-# white-noise step's running whiteness), `jitter` moved on 2 of 10 clips: not taken.
+# The spaces whose streams take the step. Validation, 2D (first 6 clips, 1 px of white noise at 30 fps): the
+# stream 0.5222 -> 0.5242 x input with it (the share read from the white-noise step's running whiteness), `jitter`
+# moved on 2 of 10 clips (0.7642 -> 0.7643): not taken.
 SPACES = ("3d",)
 
-# Frames summed before the step moves any. Validation (benchmarks/RESULTS.md, section 12, "A stream of light
-# noise only"): see there for 8, 16 and 32.
+# Frames summed before the step moves any. Validation, 3D (6 clips, 1 mm of white noise at 30 fps; 10 clips of
+# `jitter`): 1, 4, 8 and 16 gave 0.552, 0.571, 0.636 and 0.727 x input (the stream without the step 1.115); 1 and 4
+# moved `jitter` (all 10 clips and 5, by up to 0.016 x input: its limbs' drift reads low over its first frames),
+# 16 none. A stream's first 16 frames are left as they came (RESULTS, section 12, "A 3D stream of light noise only").
 FIRST = 16
 
 
