@@ -9,7 +9,8 @@ joint's correction kept is then the offline one, from these running figures: one
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
 noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
 of nearly clean input". A crowd's people (:mod:`synsp.inference.people_stream`) read their noise
-in one filter call (:func:`clean_steps`).
+in one filter call (:func:`clean_steps`). In 3D the step's output then goes, where the errors read as
+light noise only, to :mod:`synsp.inference.stream_noise_only` (offline: :mod:`synsp.inference.noise_only`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from synsp.inference.clean import (
     without_grid,
 )
 from synsp.inference.stream_floor import filter_together
+from synsp.inference.stream_noise_only import RunningNoiseOnly
 from synsp.inference.stream_white_noise import RunningWhiteNoise, below_mid
 from synsp.sequence import body_size, box_sides, sorted_median
 
@@ -48,6 +50,8 @@ class RunningCleanStep:
         self.ramp = NOISE_RAMP[space]
         self.drift = drift
         self.white = white  # 2D: the slow part of the correction limited first where the noise is white
+        # light noise only: each joint the nearer of the output and a low-pass (stream_noise_only), last
+        self.noise_only = RunningNoiseOnly.of(space, drift)
         self._noise = 0.0  # (V, J) summed squared fast part of the input over the frames given back
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
@@ -96,11 +100,15 @@ class RunningCleanStep:
         drift = None if self.drift is None else self.drift()
         if drift is not None:  # slow errors without fast noise: no clean input
             whole = np.maximum(whole, opened(drift, DRIFT_OPEN))
-        if (whole >= 1).all():
+        if not (whole >= 1).all():
+            limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))
+            gain = np.maximum(whole[:, None], limited)  # (V, J)
+            outputs = (inputs + gain[None, :, :, None] * diff).astype(outputs.dtype)
+        if self.noise_only is None:
             return outputs
-        limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))
-        gain = np.maximum(whole[:, None], limited)  # (V, J)
-        return (inputs + gain[None, :, :, None] * diff).astype(outputs.dtype)
+        # offline: each joint the nearer of the whole route (this step's output) and a low-pass
+        return self.noise_only(outputs, inputs, around, at, noise, sorted_median(noise, axis=-1) / np.maximum(
+            sizes[0], 1e-12))
 
 
 def clean_steps(calls: list[tuple[RunningCleanStep, tuple]]) -> list[np.ndarray]:
