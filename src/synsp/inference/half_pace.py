@@ -6,10 +6,11 @@ moves nearly as far over 2 frames as over 4 (the lags saturate), and a punch wit
 whole body, which a trimmed median about the body's centre does not count. There the network cuts real
 motion: a user audit's punch at twice the actors' speed, 2D with 2 px of noise, came out at 7.14 px against
 its input's 2.50, and 2.75 when told ``fps=15`` (benchmarks/RESULTS.md, section 6, "Fast motion under light
-noise"). Such a cut shows in the output itself: the network moves the poses much further from the input than
-their noise, and the same route told half the rate (the motion at half the pace, frames interpolated between
-the input's, :func:`synsp.inference.frame_rate.run_at_rate`) moves them far less. An estimator's errors are
-corrected alike at either rate (slower, its jitter reads slower still, and less of it is taken out), so:
+noise"; now 2.75 by itself). Such a cut shows in the output: the network moves the poses much further from the
+input than their noise, and the same route told half the rate (the motion at half the pace, frames interpolated
+between the input's, :func:`synsp.inference.frame_rate.run_at_rate`) moves them far less. An estimator's jitter is
+taken out at either rate (at half the rate somewhat less of it, as it then reads slower), so there the two moves
+differ by about the noise, not by many times it; so:
 
 - the route runs at the clip's rate and at half of it, and per person the half-rate output is kept where it
   moves the poses less by more than :data:`MARGIN` times the input's noise (mean squared distance from the
@@ -20,7 +21,9 @@ corrected alike at either rate (slower, its jitter reads slower still, and less 
   under it costs no second run).
 
 Chosen on validation clips played 1-3 times as fast under 2 px / 5 mm white noise and the simulator's
-`jitter`, and the protocol's presets (benchmarks/RESULTS.md, section 6).
+`jitter`, and the protocol's presets: validation 2D `jitter` at 3 x 1.108 -> 0.918 x input, 2D white 3 x 0.915 ->
+0.815, 3D white 3 x 0.993 -> 0.873, the presets at the mocap's pace unchanged (benchmarks/RESULTS.md, section 6,
+"Fast motion the pace misses").
 """
 from __future__ import annotations
 
@@ -35,10 +38,11 @@ from synsp.motion_pace import motion_pace
 __all__ = ["MARGIN", "MIN_PACE", "half_rate", "at_half_pace_if_nearer"]
 
 # The half-rate output is kept where the full rate's mean squared move from the input exceeds the half rate's by
-# more than this many times the input's noise (squared, per joint). Validation (every third clip, 1-3 x as fast,
-# white and `jitter`; the protocol's first 20 clips): 0.5 cost `jitter` at the mocap's pace (2D 0.664 -> 0.727 x
-# input), 1-2 gained alike at 3 x (2D white 0.914 -> 0.828-0.841, `jitter` 1.042 -> 0.892-0.910; 3D white 0.807 ->
-# 0.760-0.766), 3-4 gave up part of it; at 1.5 no case of the protocol's `typical` or `jitter` moved.
+# more than this many times the input's noise (squared, per joint). Validation (ad hoc, on cached outputs, clips
+# unweighted; every third clip, 1-3 x as fast, white and `jitter`; the protocol's first 20 clips): 0.5 cost `jitter`
+# at the mocap's pace (2D 0.664 -> 0.727 x input), 1-2 gained alike at 3 x (2D white 0.914 -> 0.828-0.841, `jitter`
+# 1.042 -> 0.892-0.910; 3D white root-relative 0.807 -> 0.760-0.766), 3-4 gave up part of it; at 1.5 no case of the
+# protocol's `typical` or `jitter` moved.
 MARGIN = 1.5
 # Motion slower than this (body sizes over 4 frames) gets no second run: no validation clip under 0.115 kept its
 # half-rate output (the mocap's median clip reads 0.09; the audit's punch at twice the speed 0.12 in 2D).
