@@ -257,7 +257,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/root_track", "inference/streaming", "inference/stream_output",
                                     "inference/stream_convention", "inference/stream_bones",
                                     "inference/stream_switches", "inference/stream_white_noise", "inference/noise_only",
-                                    "inference/stream_noise_only", "inference/stream_clean",
+                                    "inference/stream_noise_only", "inference/stream_clean", "inference/half_pace",
                                     "integrations/stream", "integrations/stream_layouts",
                                     "integrations/stream_corrections", "integrations/stream_lines",
                                     "filters", "one_euro", "filter_input", "sequence", "channels", "formats/bvh",
