@@ -64,7 +64,7 @@ def check_space(space: str | None, fmt: str, src: Path) -> None:
 
 
 # Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence
-UNDECLARED = ("npz", "npy", "csv")
+UNDECLARED = ("npz", "npy", "csv", "stream")
 
 
 def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray]:
