@@ -74,7 +74,7 @@ def _moves_together(channel: np.ndarray) -> bool:
 
 
 # A score beyond SCORE_MAX (percent, 0-10) beside pixel x, y, told from a depth in the body's unit. Chosen on
-# validation clips (benchmarks/RESULTS.md, section 10, "Sentinels and scores beyond 2"): a score spreads over a
+# validation clips (benchmarks/RESULTS.md, section 11, "Sentinels and scores beyond 2"): a score spreads over a
 # frame's joints less than SHALLOW of the body's width in pixels (a height in cm, as tall as the body, does not),
 # and is unrelated to the geometry where a depth keeps the
 # body's bones: their lengths vary less over time with the channel as read than with it taken from half a clip

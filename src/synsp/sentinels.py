@@ -27,7 +27,8 @@ RECURS = 2  # the exact point must be written at least twice (over joints or fra
 # A sentinel lies farther than this share of the body's size (the median largest side of its box) from
 # where its joint is: a joint's own frame-to-frame step is well below it (2.5 px on a 500 px person, 8 mm
 # on 1.7 m), while the lightest sentinel case, (-1, -1, -1) in root-relative millimetres for a hip about
-# 100 mm from the root, lies 0.06 away; chosen on validation clips (benchmarks/RESULTS.md, section 10).
+# 100 mm from the root, lies 0.06 away; chosen on validation clips (benchmarks/RESULTS.md, section 11,
+# "Sentinels and scores beyond 2").
 OFF_TRACK = 0.05
 STEPS = 3.0  # ... and farther than this many times the joint's own median move between frames (a grid cell)
 
