@@ -34,6 +34,13 @@ def refiner(request, tmp_path_factory):
     return model
 
 
+@pytest.fixture(autouse=True)
+def _no_crossed_hips(monkeypatch):
+    """Offline's crossed hips (synsp.estimator_errors.crossed_hips) set aside: a stream does not read them, and
+    :func:`motion`'s lines, sines of one frequency, keep parallel or opposed as a body's hips and shoulders do."""
+    monkeypatch.setattr("synsp.estimator_errors.measurements.CROSSED_SPACES", ())
+
+
 def motion(refiner, t: int, views: int | None = None, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     shape = (t, *(() if views is None else (views,)), len(refiner.layout.joints), refiner.n_coords)

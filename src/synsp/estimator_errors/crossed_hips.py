@@ -25,9 +25,10 @@ from synsp.estimator_errors.inversions import LIMB_WORDS, exchange
 from synsp.sequence import true_runs
 from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["MIN_WIDTH", "KEEPS", "CROSSED_SPACES", "crossed_legs"]
+__all__ = ["MIN_WIDTH", "PARALLEL", "KEEPS", "CROSSED_SPACES", "crossed_legs"]
 
 MIN_WIDTH = 0.2  # the shortest hips' and shoulders' line (times the trunk's median length) a frame is read at
+PARALLEL = 0.8  # a body's hips and shoulders lines: the median |cosine| between them at least this (mocap: 0.99)
 KEEPS = 4.0  # a pair below the hips stays as it is where its bones' squared length error is this many times less so
 # The coordinate counts whose measurements take the step (3: 3D). Validation, the protocol's first 20 clips: 3D
 # `typical` 0.830 -> 0.830 (45.06 -> 45.09 mm), `hard`, `jitter`, clean input unchanged; 2D `hard` 0.860 -> 0.874
@@ -46,8 +47,12 @@ def crossed_legs(poses: np.ndarray, layout: Layout) -> np.ndarray:
         return out
     hips, shoulders, ears = lines
     trunk = np.nanmedian(np.linalg.norm(_midpoints(poses, layout), axis=-1))
-    readable = np.minimum(np.linalg.norm(hips, axis=-1), np.linalg.norm(shoulders, axis=-1)) > MIN_WIDTH * trunk
-    against = (np.einsum("tc,tc->t", hips, shoulders) < 0) & readable
+    widths = np.linalg.norm(hips, axis=-1), np.linalg.norm(shoulders, axis=-1)
+    readable = np.minimum(*widths) > MIN_WIDTH * trunk
+    cosine = np.einsum("tc,tc->t", hips, shoulders) / np.maximum(widths[0] * widths[1], 1e-12)
+    if not readable.any() or np.median(np.abs(cosine[readable])) < PARALLEL:
+        return out  # lines that do not keep parallel (or opposed) are no body's hips and shoulders
+    against = (cosine < 0) & readable
     side = np.where(readable, np.where(against, -1, 1), 0)  # -1 crossed, 1 aligned, 0 too short to tell
     crossed = against | _between(side)
     for start, stop in true_runs(crossed):
