@@ -5,10 +5,12 @@ joined end to end (``--joined MINUTES``: a cut in time at every join), each refi
 (:meth:`~synsp.inference.refiner.Refiner.refine`, which cuts the track there: section 4, "A cut to another side
 of the body") and pushed frame by frame through a :class:`~synsp.inference.streaming.StreamingRefiner` with its
 defaults. Prints per angle MPJPE (x input; frames given with left and right exchanged) offline and streamed, and
-the cuts the stream found of those made. Run (PYTHONPATH=src)::
+the cuts the stream found of those made. ``--found``: body_cuts.py's ``--found`` lines (cuts found of those made
+on every clip of the split, frames cut in the protocol's presets, at flips, in fast motion) with the cuts a
+stream of ``--latency`` frames (default its defaults', lag + lookahead) finds, no network run. Run (PYTHONPATH=src)::
 
     .venv/bin/python benchmarks/stream_cuts.py [--space 3d|2d] [--angles 90 120 150 180] [--clips 6] [--to-end]
-        [--joined 2] [--split val]
+        [--joined 2] [--split val] [--found [--latency 10]]
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from body_cuts import cases, error, joined  # noqa: E402
-
 import synsp  # noqa: E402
+from body_cuts import cases, error, found_cuts, joined  # noqa: E402
 from synsp.inference.checkpoint import load_model  # noqa: E402
+from synsp.inference.stream_cuts import CutWatch  # noqa: E402
+from synsp.inference.stream_measurements import LOOKAHEAD  # noqa: E402
 from synsp.inference.streaming import StreamingRefiner  # noqa: E402
 from synsp.skeleton import get_layout  # noqa: E402
 
@@ -41,6 +44,15 @@ def streamed(model, noisy: np.ndarray) -> tuple[np.ndarray, list[int]]:
     return np.concatenate(out), cuts
 
 
+def watched(x: np.ndarray, flip: np.ndarray, stay: int) -> set[int]:
+    """The frames a stream's :class:`CutWatch` cuts ``x`` (T, J, C) at, reading ``stay`` frames after a jump (no
+    network: the cut depends on the input only)."""
+    watch = CutWatch(flip, stay, lambda frame: [], lambda: np.zeros(0))
+    for frame in x:
+        watch.push(frame[None])
+    return set(watch.cuts)
+
+
 def exchanged(out: np.ndarray, truth: np.ndarray, flip: np.ndarray) -> int:
     """Frames of ``out`` nearer ``truth`` with its left and right exchanged than ``truth``."""
     return int((np.linalg.norm(out - truth[:, flip], axis=-1).mean(1)
@@ -55,10 +67,16 @@ def main() -> None:
     parser.add_argument("--to-end", action="store_true")
     parser.add_argument("--joined", type=float, metavar="MINUTES")
     parser.add_argument("--split", default="val")
+    parser.add_argument("--found", action="store_true", help="body_cuts.py --found's lines with a stream's cuts")
+    parser.add_argument("--latency", type=int,
+                        help="--found: the stream's lag + lookahead (default the model's lag + lookahead)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     model = load_model(MODELS[args.space])
     flip = get_layout("h36m17" if args.space == "3d" else "coco17").flip_index
+    if args.found:
+        latency = model.window - 1 + LOOKAHEAD if args.latency is None else args.latency
+        return found_cuts(args.split, args.space, args.angles, lambda x: watched(x, flip, latency))
     if args.joined:
         rows = [(f"joined {args.joined:g} min", [joined(args.split, args.space, args.joined)])]
     else:

@@ -8,7 +8,8 @@ and right exchanged, or an arm filled as astray (RESULTS section 12, "A stream a
 
 :class:`CutWatch` stands before the stream's measurements. A frame whose body jumped (the median joint, less
 the body's own move, beyond :data:`~synsp.estimator_errors.body_cuts.CUT_STEP` body sizes and
-:data:`~synsp.estimator_errors.body_cuts.CUT_NOISE` times the median step so far) is held, with the frames
+:data:`~synsp.estimator_errors.body_cuts.CUT_NOISE` times the median step so far; not in the stream's first
+second, whose running figures are too few) is held, with the frames
 after it, until :data:`~synsp.estimator_errors.body_cuts.CUT_STAY` of them have arrived (fewer if the
 stream's latency, ``lag + lookahead``, is shorter: then that many), and the offline test of that jump
 (:func:`~synsp.estimator_errors.body_cuts.cut_at`) is run on the last frames with those after it that have
@@ -57,6 +58,7 @@ class CutWatch:
         self.sizes: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's largest box side
         self.held: list[np.ndarray] = []  # the frames from a jump on, not yet given to the stream
         self.frames = 0  # frames pushed
+        self.measured = 0  # of them, those with a step measured (a joint seen in it and the frame before)
         self.cuts: list[int] = []  # frames (counted from the first pushed) where the stream was cut
 
     @classmethod
@@ -92,6 +94,7 @@ class CutWatch:
         both = jump_sizes(before, x, self.flip)  # (V, 2)
         step = both.min(axis=-1) if x.shape[-1] != 3 else both[:, 0]
         self.steps.append(step)
+        self.measured += bool(np.isfinite(step).any())
         seen = np.isfinite(x).all(-1)  # (V, J)
         sides = np.array([box_sides(v[s]).max() if s.any() else np.nan for v, s in zip(x, seen)])
         self.sizes.append(sides)
@@ -107,9 +110,11 @@ class CutWatch:
         return np.fmax(CUT_STEP * size, CUT_NOISE * usual)
 
     def _jumped(self, step: np.ndarray, frame: int) -> bool:
-        """Whether ``frame``'s ``step`` (V,) is a jump to tell: beyond the limit in any view, with two frames
-        before it, not within :data:`CUT_STAY` frames after a cut (as offline), and the stream able to wait."""
-        if not self.stay or frame < 2 or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
+        """Whether ``frame``'s ``step`` (V,) is a jump to tell: beyond the limit in any view, not within
+        :data:`CUT_STAY` frames after a cut (as offline), the stream able to wait, and :data:`CUT_RETURN` steps
+        measured before it (a second: the running size and step of a stream's first frames, which may show a
+        joint or two, would make any step a jump)."""
+        if not self.stay or self.measured <= CUT_RETURN or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
             return False
         with np.errstate(invalid="ignore"):
             return bool((step > self._limit()).any())
