@@ -114,7 +114,7 @@ class CutWatch:
         :data:`CUT_STAY` frames after a cut (as offline), the stream able to wait, and :data:`CUT_RETURN` steps
         measured before it (a second: the running size and step of a stream's first frames, which may show a
         joint or two, would make any step a jump)."""
-        if not self.stay or self.measured <= CUT_RETURN or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
+        if not self.stay or self.measured < CUT_RETURN or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
             return False
         with np.errstate(invalid="ignore"):
             return bool((step > self._limit()).any())
