@@ -161,8 +161,19 @@ def cut_at(x: np.ndarray, t: int, steps: np.ndarray, both: np.ndarray, limit: fl
         return bool(stays[1])
     if stays[0] and turn_fits(x[t - 1], x[t], flip, np.inf if alone else limit) >= CUT_ANGLE:
         return True  # a turn alone in its second need not be rigid (the pose changed too); a mirror fits worse
+    if not ends[1] and _mirrored(x[t - 1], x[t], flip):
+        return False  # a stream (the second after not arrived): an estimator's flip, which offline sees come back
     # a cut in time: alone, and no exchange of labels explains the jump nor where the body stays
     return bool(alone and both[t - 1].min() > limit and stays[1])
+
+
+def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
+    """Whether ``after`` (J, 3) is nearer ``before``'s mirror image than any turn of it: the best proper rotation
+    of ``before`` onto ``after`` with its left/right labels exchanged (``flip``) fits better than onto ``after``
+    (validation: 3 of 4 whole-body flips of 8-11 frames in `typical` and `hard`, none of 23 joins of clips)."""
+    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
+    return bool(both.sum() >= 4 and _rotation(before[both], after[flip][both])[1] < _rotation(before[both],
+                                                                                               after[both])[1])
 
 
 def cut_note(cuts: list[tuple[int, int]], fps: float | None) -> str | None:
