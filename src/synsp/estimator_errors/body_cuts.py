@@ -32,7 +32,8 @@ runs joined, the second turned by 180 degrees, read as the first with every labe
 
 :func:`synsp.estimator_errors.track_switches.track_segments` cuts a track there, as at a jump in
 position, when it is given the layout's left/right pairs (the networks' routes, which undo the
-estimator's errors), and each span is refined alone.
+estimator's errors), and each span is refined alone. A live stream runs the same test of each jump
+(:func:`cut_at`) on the frames that have arrived (:mod:`synsp.inference.stream_cuts`).
 """
 from __future__ import annotations
 
