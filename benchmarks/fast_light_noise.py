@@ -7,16 +7,21 @@ clips played ``--speeds`` times as fast (cubic spline, :func:`fast_motion.played
 (the rate not given, as the audit ran it), in absolute coordinates (3D mm with the body's path, 2D pixels
 through the simulator's random cameras), under white noise (:data:`WHITE`) or the simulator's `jitter`.
 Rows: the input, the public ``synsp.refine`` (today's default: every step, the noise-only choice among
-them), SmoothNet, One-Euro and a 6 Hz Butterworth. Cells: MPJPE (x input) and how many clips came out
-worse than their input; 3D also root-relative MPJPE. Run:
+them), the same with its second look at half the pace aside (:mod:`synsp.inference.half_pace`: what it was
+before), SmoothNet, One-Euro and a 6 Hz Butterworth. Cells: MPJPE (x input) and how many clips came out
+worse than their input; 3D also root-relative MPJPE. ``--protocol PRESET ..`` scores the protocol's own cases
+instead (``make_cases``, the split's first ``--max-clips``, as ``synsp evaluate`` draws them), but through the
+public ``synsp.refine``: ``synsp evaluate`` runs the Refiner alone, without the steps around it. Run:
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_light_noise.py [--space 2d] [--split val] [--every 3]
+        [--speeds 1 2 3] [--noises white jitter] [--protocol typical jitter none --max-clips 20]
 """
 from __future__ import annotations
 
 import argparse
 import time
 import warnings
+from unittest import mock
 
 import numpy as np
 
@@ -26,15 +31,16 @@ from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.mocap import load_clips
 from synsp.data.simulator import corrupt
 from synsp.data.splits import load_split
-from synsp.evaluation.protocol import EVAL_SEED
+from synsp.evaluation.protocol import EVAL_SEED, make_cases
 from synsp.filters import butterworth
+from synsp.inference import half_pace
 from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
 
 FPS = 30.0
 WHITE = {"3d": 5.0, "2d": 2.0}  # the audit's light noise: mm, px (white, per coordinate)
 LAYOUT = {"3d": "h36m17", "2d": "coco17"}
-METHODS = ("input", "synsp", "smoothnet", "one-euro", "butterworth")
+METHODS = ("input", "synsp", "no half look", "smoothnet", "one-euro", "butterworth")
 
 
 def cases(clips: list[np.ndarray], space: str, speed: float, noise: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -61,8 +67,10 @@ def refined(noisy: np.ndarray) -> dict[str, np.ndarray]:
     """Each of :data:`METHODS`' output for ``noisy`` (T, J, C) at the assumed 30 fps."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return {"input": noisy, "synsp": synsp.refine(noisy), "smoothnet": synsp.refine(noisy, "smoothnet"),
-                "one-euro": synsp.refine(noisy, "one-euro"),
+        with mock.patch.object(half_pace, "MIN_PACE", np.inf):  # the second look at half the pace aside
+            aside = synsp.refine(noisy)
+        return {"input": noisy, "synsp": synsp.refine(noisy), "no half look": aside,
+                "smoothnet": synsp.refine(noisy, "smoothnet"), "one-euro": synsp.refine(noisy, "one-euro"),
                 "butterworth": butterworth(noisy, cutoff=6.0, order=4, fps=FPS)}
 
 
@@ -76,6 +84,28 @@ def errors(pred: np.ndarray, clean: np.ndarray, space: str) -> tuple[float, floa
     return plain, float(np.linalg.norm(rr(pred) - rr(clean), axis=-1).mean())
 
 
+def row(label: str, pairs: list[tuple[np.ndarray, np.ndarray]], space: str) -> str:
+    """A markdown row: each method's frame-weighted MPJPE over ``pairs`` (noisy, clean) (x input; 3D root-relative
+    in brackets) and how many clips came out worse than their input. A clean input (preset `none`): the
+    distance moved."""
+    scores, frames = [], []
+    for noisy, clean in pairs:
+        outs = refined(noisy)
+        scores.append([errors(outs[m], clean, space) for m in METHODS])
+        frames.append(len(clean))
+    s = np.asarray(scores)  # (clips, methods, 2)
+    mean = np.average(s, axis=0, weights=frames)
+    worse = (s[:, :, 0] > s[:, :1, 0] * 1.001).sum(axis=0)
+    cells = []
+    for m in range(len(METHODS)):
+        ratio = lambda k: f" ({mean[m, k] / mean[0, k]:.4f})" if mean[0, k] > 0 else ""  # noqa: E731
+        cell = f"{mean[m, 0]:.3f}{ratio(0)}"
+        if space == "3d":
+            cell += f" [{mean[m, 1]:.3f}{ratio(1)}]"
+        cells.append(cell + (f", {worse[m]}" if m and mean[0, 0] > 0 else ""))
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
 def table(space: str, split: str, every: int, speeds: list[float], noises: list[str]) -> None:
     """Print one markdown table per noise: a row per speed, a cell per method."""
     names = load_split(split)[::every]
@@ -87,21 +117,19 @@ def table(space: str, split: str, every: int, speeds: list[float], noises: list[
               + (", root-relative in brackets" if space == "3d" else "") + "; clips worse than input\n")
         print("| speed | " + " | ".join(METHODS) + " |\n|---|" + "---:|" * len(METHODS))
         for speed in speeds:
-            scores, frames = [], []
-            for noisy, clean in cases(clips, space, speed, noise):
-                outs = refined(noisy)
-                scores.append([errors(outs[m], clean, space) for m in METHODS])
-                frames.append(len(clean))
-            s = np.asarray(scores)  # (clips, methods, 2)
-            mean = np.average(s, axis=0, weights=frames)
-            worse = (s[:, :, 0] > s[:, :1, 0] * 1.001).sum(axis=0)
-            cells = []
-            for m in range(len(METHODS)):
-                cell = f"{mean[m, 0]:.2f} ({mean[m, 0] / mean[0, 0]:.3f})"
-                if space == "3d":
-                    cell += f" [{mean[m, 1]:.2f} ({mean[m, 1] / mean[0, 1]:.3f})]"
-                cells.append(cell + (f", {worse[m]}" if m else ""))
-            print(f"| {speed:g}x | " + " | ".join(cells) + " |", flush=True)
+            print(row(f"{speed:g}x", cases(clips, space, speed, noise), space), flush=True)
+
+
+def protocol(space: str, split: str, presets: list[str], max_clips: int) -> None:
+    """Print one markdown table: a row per simulator preset on the protocol's cases (``make_cases``, the first
+    ``max_clips`` of ``split``, 3D root-relative, as ``synsp evaluate`` scores them), a cell per method."""
+    unit = "mm" if space == "3d" else "px"
+    print(f"\n#### {space}, the protocol's cases, first {max_clips} {split} clips; MPJPE {unit} (x input)\n")
+    print("| preset | " + " | ".join(METHODS) + " |\n|---|" + "---:|" * len(METHODS))
+    for preset in presets:
+        pairs = [(np.asarray(c.noisy, np.float32), np.asarray(c.clean, np.float64))
+                 for c in make_cases(split, preset, layout=LAYOUT[space], space=space, max_clips=max_clips)]
+        print(row(f"`{preset}`", pairs, space), flush=True)
 
 
 def main() -> None:
@@ -111,9 +139,14 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=3, help="every N-th clip of the split (1 = all)")
     parser.add_argument("--speeds", type=float, nargs="+", default=[1.0, 1.5, 2.0, 3.0])
     parser.add_argument("--noises", nargs="+", default=["white", "jitter"], help="white and/or simulator presets")
+    parser.add_argument("--protocol", nargs="*", default=[], help="presets on the protocol's own cases, instead")
+    parser.add_argument("--max-clips", type=int, default=20, help="with --protocol: the split's first N clips")
     args = parser.parse_args()
     start = time.time()
-    table(args.space, args.split, args.every, args.speeds, args.noises)
+    if args.protocol:
+        protocol(args.space, args.split, args.protocol, args.max_clips)
+    else:
+        table(args.space, args.split, args.every, args.speeds, args.noises)
     print(f"\n({time.time() - start:.0f} s)")
 
 

@@ -21,8 +21,8 @@ PACKAGE = Path(synsp.__file__).parent
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
 # refining package is layered within itself: image_size, methods, input_layout, joint_corrections, person, arrays,
 # then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
-CORE = {"errors", "skeleton", "sequence", "channels", "metrics", "config", "paths", "filters", "filter_input",
-        "one_euro", "filter_options", "conventions",
+CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
+        "filter_input", "one_euro", "filter_options", "conventions",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
@@ -257,9 +257,8 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/root_track", "inference/streaming", "inference/stream_output",
                                     "inference/stream_convention", "inference/stream_bones",
                                     "inference/stream_switches", "inference/stream_cuts",
-                                    "inference/stream_white_noise",
-                                    "inference/noise_only",
-                                    "inference/stream_noise_only", "inference/stream_clean",
+                                    "inference/stream_white_noise", "inference/noise_only",
+                                    "inference/stream_noise_only", "inference/stream_clean", "inference/half_pace",
                                     "integrations/stream", "integrations/stream_layouts",
                                     "integrations/stream_corrections", "integrations/stream_lines",
                                     "filters", "one_euro", "filter_input", "sequence", "channels", "formats/bvh",

@@ -130,3 +130,34 @@ def test_rounding_is_read_only_where_a_value_repeats(monkeypatch):
     z[25] = z[24]  # a held frame
     for poses in (x, y, z, np.zeros((5, 17, 2)), x[:1]):
         np.testing.assert_array_equal(module.held_values(poses), as_it_was(poses))
+
+
+def _on_grid(x: np.ndarray, step: float = 4.98) -> np.ndarray:
+    """Keypoints read at a heatmap's cells, no sub-pixel refinement: 64 rows on a box 1.25 x this person's 255 px."""
+    return (np.round(x / step) * step).astype(np.float32)
+
+
+def test_keypoints_on_a_coarse_grid_repeat_by_rounding_and_are_kept():
+    """A joint slower than the grid's step repeats, then moves one step: a measurement. Before, a third
+    of these values were refilled as held (a user audit, 2026-12-06, finding 5)."""
+    from synsp.estimator_errors.held_values import grid_steps
+
+    clean, _ = walking(120, noise=0.0)
+    x = _on_grid(clean)
+    assert (x[1:] == x[:-1]).all(-1).mean() > 0.2  # slow joints repeat
+    np.testing.assert_allclose(grid_steps(x), [4.98, np.inf], rtol=1e-5)  # y: this walk never moves up
+    assert not held_values(x).any()
+    assert mpjpe(synsp.refine(x), clean) < 0.8 * mpjpe(x, clean)
+    _, noisy = walking(120, noise=2.0)
+    assert not grid_steps(noisy).any() and not grid_steps(noisy + np.arange(120)[:, None, None] * 0.37).any()
+
+
+def test_on_a_coarse_grid_a_lost_joint_and_a_converted_rate_are_still_held():
+    clean, _ = walking(120, noise=0.0)
+    lost = _on_grid(clean)
+    lost[40:55, 9] = lost[39, 9]  # the left wrist held at its last place for half a second
+    held = held_values(lost)
+    assert held[40:55, 9].all() and held[:, 9].sum() <= 16 and not np.delete(held, 9, axis=1).any()  # 39: rounding's
+    twice = _on_grid(clean)
+    twice[1::2] = twice[0:-1:2]  # a rate doubled: each frame twice, the slow ones too
+    np.testing.assert_array_equal(held_values(twice).all(-1), np.arange(120) % 2 == 1)

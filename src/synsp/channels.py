@@ -10,7 +10,7 @@ from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
            "depth_channel", "entry_readings", "fourth_channel_error", "in_score_range", "landmarks_with_z",
-           "normalised_image", "third_channel", "tracks_third_channel", "untold_channel"]
+           "normalised_image", "score_scale", "third_channel", "tracks_third_channel", "untold_channel", "wide_score"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -38,9 +38,9 @@ def fourth_channel_error(poses: np.ndarray) -> str | None:
     (:func:`confidence_like`); None when it is one (or holds no finite value)."""
     channel = np.asarray(poses[..., 3], dtype=np.float64)
     seen = channel[np.isfinite(channel)]
-    if seen.size and not confidence_like(seen):
-        return (f"a fourth channel is read as a confidence in [0, 1], but it holds values from {seen.min():g} "
-                f"to {seen.max():g}; give x, y, z only")
+    if seen.size and not confidence_like(seen) and score_scale(seen) != PERCENT:
+        return (f"a fourth channel is read as a confidence in [0, 1] (or percent), but it holds values from "
+                f"{seen.min():g} to {seen.max():g}; give x, y, z only")
     return None
 
 
@@ -71,6 +71,79 @@ def _moves_together(channel: np.ndarray) -> bool:
         within = float(np.median(np.nanpercentile(values, 90, axis=-1) - np.nanpercentile(values, 10, axis=-1)))
     drift = float(np.percentile(medians, 95) - np.percentile(medians, 5))
     return drift > 2 * within
+
+
+# A score beyond SCORE_MAX (percent, 0-10) beside pixel x, y, told from a depth in the body's unit. Chosen on
+# validation clips (benchmarks/RESULTS.md, section 11, "Sentinels and scores beyond 2"): a score spreads over a
+# frame's joints less than SHALLOW of the body's width in pixels (a height in cm, as tall as the body, does not),
+# and is unrelated to the geometry where a depth keeps the
+# body's bones: their lengths vary less over time with the channel as read than with it taken from half a clip
+# away (under RIGID of that, 0.34-0.88 where the body turns in depth; a score: 0.99-1.02), while a score is
+# unrelated to the geometry; and a score sits near its top (median over TOP_HEAVY of its largest value) or jumps
+# from frame to frame (its changes over its spread across joints ROUGH times x, y's), where a depth or a height
+# of a body in centimetres does neither.
+PERCENT, RIGID, TOP_HEAVY, ROUGH, SHALLOW = 100.0, 0.9, 0.6, 3.0, 0.5
+
+
+def _bone_rigidity(x: np.ndarray) -> float:
+    """For (T, J, 3) poses: the median variation over time of the quarter of joint-pair distances that vary
+    least relative to their length (the bones), with the third channel as read, over the same with the channel
+    taken half a clip away; about 1 when the channel has nothing to do with the body's geometry."""
+    def spread(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        iu = np.triu_indices(p.shape[1], 1)
+        d = np.linalg.norm(p[:, iu[0]] - p[:, iu[1]], axis=-1)  # (T, pairs)
+        return np.nanstd(d, axis=0), np.nanmean(d, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sd, mean = spread(x)
+        rolled = x.copy()
+        rolled[..., 2] = np.roll(x[..., 2], len(x) // 2, axis=0)
+        sd_rolled, _ = spread(rolled)
+        ok = np.flatnonzero(np.isfinite(sd) & np.isfinite(sd_rolled) & (mean > 0.2 * np.nanmedian(mean)))
+        if ok.size < 3:
+            return 1.0
+        bones = ok[np.argsort(sd[ok] / mean[ok])[:max(3, ok.size // 4)]]
+        return float(np.median(sd[bones]) / max(float(np.median(sd_rolled[bones])), 1e-12))
+
+
+def _roughness(x: np.ndarray) -> float:
+    """For (T, J, 3) poses: the third channel's median change between frames over its median spread over a
+    frame's joints, over the same for the rougher of x and y (a depth moves as x, y do; a score jumps)."""
+    def rough(v: np.ndarray) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spread = np.nanmedian(np.nanpercentile(v, 90, axis=-1) - np.nanpercentile(v, 10, axis=-1))
+            return float(np.nanmedian(np.abs(np.diff(v, axis=0))) / max(float(spread), 1e-12))
+    return rough(x[..., 2]) / max(rough(x[..., 0]), rough(x[..., 1]), 1e-12)
+
+
+def wide_score(poses: np.ndarray) -> bool:
+    """Whether the third channel of one entry's (T, J, 3) ``poses``, x, y spanning tens of units, holds a
+    score beyond [0, :data:`SCORE_MAX`] (percent, 0-10) rather than a depth: all of it within [0,
+    :data:`PERCENT`], spread over a frame's joints under :data:`SHALLOW` of x's or y's, no bone kept by it
+    (:func:`_bone_rigidity` >= :data:`RIGID`), and near its top or jumping between frames (:data:`TOP_HEAVY`,
+    :func:`_roughness` >= :data:`ROUGH`)."""
+    x = np.asarray(poses, dtype=np.float64)
+    channel = x[..., 2][np.isfinite(x[..., 2])]
+    if not channel.size or channel.min() < 0 or channel.max() > PERCENT or len(x) < 4:
+        return False
+    with warnings.catch_warnings():  # the channel's spread over a frame's joints against x's and y's
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanmedian(np.nanpercentile(x, 90, axis=-2) - np.nanpercentile(x, 10, axis=-2), axis=0)  # (3,)
+    if not spread[2] < SHALLOW * max(spread[0], spread[1]) or _bone_rigidity(x) < RIGID:
+        return False  # as deep as the body is wide (a height in cm), or keeping its bones: a coordinate
+    return bool(np.median(channel) >= TOP_HEAVY * channel.max() or _roughness(x) >= ROUGH)
+
+
+def score_scale(values: np.ndarray) -> float | None:
+    """What finite scores ``values`` (any shape) are divided by to compare with a threshold in [0, 1]: 1 for
+    scores within [0, :data:`SCORE_MAX`], :data:`PERCENT` for percent (within [0, 100], beyond 10), None for
+    any other (0-10, logits): no threshold can be told for them. 1 when none is finite."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not values.size or in_score_range(values):
+        return 1.0
+    return PERCENT if values.min() >= 0 and 10 < values.max() <= PERCENT else None
 
 
 # Image landmarks normalised by the image's sides lie in [0, 1], a joint out of the picture a little
@@ -147,6 +220,8 @@ def third_channel(poses: np.ndarray) -> str | None:
         # as undecided and refined as a 3D body (a user's audit). Only a channel in (1, 2] beside
         # pixels (a depth in metres, or SimCC scores) is told by whether it moves with the body.
         return "confidence" if confidence_like(channel) or not _moves_together(x[..., 2]) else None
+    if np.isfinite(span) and span >= 20 and wide_score(x.reshape((-1,) + x.shape[-2:])):
+        return "confidence"  # percent or 0-10 beside pixels, no depth of the body (a user's audit: read as z)
     if not confidence_like(channel):  # (a confidence-like channel beside pixels was decided above)
         # beside x, y normalised by an image's sides, MediaPipe's z (hip-centred, in x's scale): no 3D body
         return None if normalised_image(x) else "z"

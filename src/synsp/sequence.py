@@ -11,6 +11,8 @@ import warnings
 
 import numpy as np
 
+from synsp.sentinels import sentinel_points
+
 __all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
            "left_missing", "body_size", "box_sides", "nan_median",
            "mm_per_unit", "UNSEEN_SHARE", "unseen_share"]
@@ -58,6 +60,15 @@ def unseen_share(missing: np.ndarray, lacking: np.ndarray | None = None) -> floa
 
 
 def not_found(x: np.ndarray) -> np.ndarray:
+    """(..., T, J) bool for poses (..., T, J, C): points written for a joint not found, (0, 0) as
+    :func:`_zeros_not_found` reads them, and another constant recurring off the body, e.g. (-1, -1)
+    or (9999, 9999) (:func:`synsp.sentinels.sentinel_points`, the zeros' points left out)."""
+    x = np.asarray(x)
+    zeros = _zeros_not_found(x)
+    return zeros | sentinel_points(np.where(zeros[..., None], np.nan, x) if zeros.any() else x)
+
+
+def _zeros_not_found(x: np.ndarray) -> np.ndarray:
     """(..., T, J) bool for poses (..., T, J, C): the points that are exactly 0 in every coordinate
     where that joint is not 0 in most of the frames it has values in, or where the body lies
     farther from the origin than its size (:func:`body_size`, here over the other joints), the
@@ -110,7 +121,7 @@ def fixed_at_origin(x: np.ndarray, lost: np.ndarray | None = None) -> np.ndarray
     x = np.asarray(x)
     if x.shape[-1] != 3:
         return np.zeros(x.shape[:-3] + x.shape[-2:-1], bool)
-    lost = not_found(x) if lost is None else lost
+    lost = (not_found(x) if lost is None else lost) & (x == 0).all(axis=-1)  # (0, 0, 0), not another sentinel
     return lost.all(axis=-2)  # lost in every frame: (0, 0, 0) throughout, the body away from it
 
 

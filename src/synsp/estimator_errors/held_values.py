@@ -8,26 +8,47 @@ measured twice, so such a value is no measurement of its own moment; the network
 missing and fill it from the frames around it, as a gap. A person who really keeps still loses
 nothing: the values around a still one are the same.
 
-Two kinds of repeat are measurements, and are never held:
+Three kinds of repeat are measurements:
 
 - a joint that keeps one value in most of its frames is a fixed point (the root of root-relative
   poses, a padded joint), not a lost one;
 - in coarsely rounded values (whole pixels, whole millimetres: a grid of at least a tenth of
   :data:`QUANTUM` body sizes) a slow joint repeats by rounding; there only whole frames held
-  (every joint repeating at once) count.
+  (every joint repeating at once) count;
+- on a grid of any other step (a heatmap read at its cells, without sub-pixel refinement: steps of
+  5-10 px on a 500 px person, a third of the values repeating), found from the clip's moves (:func:`grid_steps`:
+  nearly every move a whole number of one step per coordinate), a joint slower than a step repeats
+  and then moves by one step; one held while lost repeats and then jumps. There a repeat is held
+  only when the move that ends it is longer than the move after it by :data:`HELD_JUMP` steps (a
+  lost joint's jump is its motion of several frames), a whole frame's when some joint's is, or all
+  whole frames when many end so (:data:`RATE_CONVERTED`); joints are read on the frames not repeated
+  whole (a converted rate's repeats would hide their pace).
 
 The filters stay plain filters; a stream fills held values where its lookahead reaches the next
 measurement (:mod:`synsp.inference.stream_measurements`).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["QUANTUM", "held_frames", "held_values"]
+__all__ = ["QUANTUM", "HELD_JUMP", "held_frames", "held_values", "grid_steps"]
 
 QUANTUM = 2e-4  # body sizes: rounding to a tenth of this or more is coarse
+# On a grid, the move (in steps, along any coordinate) that ends a held repeat: a joint that repeats moves
+# less than a step a frame, and then by one step (two if it speeds up at once); a lost one held, more.
+HELD_JUMP = 1.5
+# The share of a clip's moves (per coordinate, zeros aside) a grid's step must divide, and the share of
+# them that must be one step long (the smallest common move) for that step to be read as the grid's.
+ON_GRID, ONE_STEP = 0.9, 0.05
+# On a grid, the share of a clip's runs of whole frames repeated that must end in a jump for every run to be
+# read as held (a converted frame rate, whose slow frames end in no jump); below it, only those that do.
+# Validation (grid_val.py): clips on 3-10 px grids, no frame held, 0 of 3-32 (a joint held: 1 of 20); each frame
+# twice or three times, 7-100 % (3 of 44 on a clip that hardly moves), most 25-90 %.
+RATE_CONVERTED = 0.1
 
 
 def held_values(poses: np.ndarray) -> np.ndarray:
@@ -41,7 +62,8 @@ def held_values(poses: np.ndarray) -> np.ndarray:
     -------
     (..., T, J) bool array, True on held values: a whole frame equal to the previous one (NaN
     where it was NaN, at least one joint seen), or a joint equal to its previous value where the
-    joint's values are finely resolved and it is no fixed point. The first frame is never held.
+    joint's values are finely resolved and it is no fixed point; on a grid, only those that end in a
+    jump (module docstring). The first frame is never held.
     """
     x = np.asarray(poses)
     if x.ndim > 3:
@@ -50,11 +72,75 @@ def held_values(poses: np.ndarray) -> np.ndarray:
     if len(x) < 2:
         return held
     same = (x[1:] == x[:-1]).all(axis=-1)  # (T-1, J): a finite value repeated
-    fixed = same.sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)  # (J,)
+    if not same.any():
+        return held
+    # (J,) a fixed point: one value in most of its frames (the median's, then); not a slow joint on a coarse grid
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a joint never seen
+        fixed = (x == np.nanmedian(x, axis=0)).all(axis=-1).sum(axis=0) > 0.5 * np.isfinite(x).all(axis=-1).sum(axis=0)
     repeated = same & ~fixed
-    if repeated.any():  # else nothing to tell rounded values from (a body size and a grid test saved)
-        held[1:] |= repeated & ~_rounded(x)
+    if not (repeated.any() or held.any()):  # else nothing to tell rounded values from (a body size, a grid test saved)
+        return held
+    rounded = _rounded(x)  # (J,) on a decimal grid: its joints repeat by rounding, never held alone
+    steps = grid_steps(x)
+    if not steps.all() or np.isinf(steps).all():  # on no grid: every repeat is held (rounded joints' aside)
+        held[1:] |= repeated & ~rounded
+        return held
+    # on a grid: a repeat is held where the move that ends it is a jump; a whole frame's, where some joint's is
+    whole = held_frames(x)
+    jumped = _ends_in(whole[:, None], _jumps(x, steps).any(axis=-1, keepdims=True))[:, 0]  # (T,)
+    starts = whole & ~np.r_[False, whole[:-1]]  # each run of whole frames held, by its first frame
+    if (jumped & starts).sum() < RATE_CONVERTED * starts.sum():  # else all: a converted rate's, slow or not
+        held &= jumped[:, None]
+    kept = np.nonzero(~whole)[0]  # joints are read on the other frames: a converted rate's repeats hide their pace
+    y = x[kept]
+    alone = (y[1:] == y[:-1]).all(axis=-1) & ~fixed & ~rounded
+    held[kept[1:]] |= _ends_in(alone, _jumps(y, steps)[1:])
     return held
+
+
+def _jumps(x: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """(T, J) bool: whether the move of each joint of ``x`` (T, J, C) from frame t to t + 1 is longer than the
+    move after it (none after the last frame or a gap) by more than :data:`HELD_JUMP` of ``steps`` (C,) along
+    some coordinate: a held joint's jump is its motion of several frames, a slow joint's on a grid one step."""
+    moves = np.full(x.shape, np.nan)
+    moves[:-1] = np.abs(np.diff(np.asarray(x, np.float64), axis=0)) / steps
+    after = np.zeros_like(moves)
+    after[:-1] = np.nan_to_num(moves[1:])
+    with np.errstate(invalid="ignore"):
+        return (moves - after > HELD_JUMP).any(axis=-1)
+
+
+def grid_steps(x: np.ndarray) -> np.ndarray:
+    """(C,) the step of the grid each coordinate of ``x`` (T, J, C) lies on, 0 where none, inf where it
+    never moves (module docstring): the shortest move that is :data:`ONE_STEP` of the coordinate's non-zero
+    frame-to-frame moves (to a thousandth), if :data:`ON_GRID` of them are whole numbers of it. A grid fixed
+    in the picture; one that moves with the person's box gives no repeats to tell."""
+    moves = np.abs(np.diff(np.asarray(x, np.float64), axis=0)).reshape(-1, x.shape[-1])
+    steps = np.zeros(x.shape[-1])
+    for c in range(x.shape[-1]):
+        m = np.sort(moves[:, c][np.isfinite(moves[:, c]) & (moves[:, c] > 0)])
+        if not m.size:  # it never moves: on every grid, and no move of it is a jump
+            steps[c] = np.inf
+            continue
+        near = np.searchsorted(m, m * (1 + 1e-3), side="right") - np.searchsorted(m, m * (1 - 1e-3))
+        common = np.nonzero(near >= ONE_STEP * m.size)[0]
+        if not common.size:
+            continue
+        step = m[common[0]]
+        ratio = m / step
+        if np.mean(np.abs(ratio - np.round(ratio)) < 1e-2) >= ON_GRID:
+            steps[c] = step
+    return steps
+
+
+def _ends_in(runs: np.ndarray, jump: np.ndarray) -> np.ndarray:
+    """(T, J) bool: which True entries of ``runs`` (T, J) belong to a run (consecutive along T) whose
+    last frame has ``jump`` (T, J) True: the move after it, from the run's value, is a jump."""
+    out = runs & jump
+    for t in range(len(runs) - 2, -1, -1):  # each run takes its last frame's answer, backwards
+        out[t] |= runs[t] & runs[t + 1] & out[t + 1]
+    return out
 
 
 def held_frames(x: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synsp.estimator_errors.astray_limbs import astray_limbs
+from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.glitches import body_jumps, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
@@ -122,6 +123,10 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     if undo:
         values, exchanged = without_inversions(values, layout)
+    if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
+        crossed = np.stack([crossed_legs(v, layout) for v in values]) if x.ndim == 4 else crossed_legs(values, layout)
+        if crossed.any():
+            values, exchanged = exchange(values, crossed, layout.left_right)[0], exchanged ^ crossed
     if exchanged.any():
         # A gap beside (or in) an exchange was filled from values under the other label, a ghost
         # gliding from one side to the other, and exchanged back as it was (a wrist lost beside

@@ -32,27 +32,30 @@ def tune_filter(name: str, cases: list[Case], *, layout: str, space: str) -> dic
 def network_methods(kind: str, space: str, checkpoint: str | None = None) -> dict[str, Callable]:
     """Rows for a network, one per output (SynSP: its PB, AB and final; SmoothNet: one).
 
-    Each branch is computed by the same call, so the refiner runs once per clip and
-    caches the other outputs for the next row."""
+    The branches come from one call of the refiner per clip, kept for every row (the rows are scored one after
+    the other over the same clips). SynSP's final row is what ``synsp.refine`` gives (:func:`synsp.refine`, the
+    steps around the refiner too: a person's light noise, fast motion's second look, a video's cuts), so that the
+    table scores the default a user gets."""
     from synsp.inference.checkpoint import default_model, load_model
+    from synsp.refining.arrays import refine
 
     name = checkpoint or default_model(kind, space)
     refiner = load_model(name)
-    cache: dict[int, dict[str, np.ndarray]] = {}
+    cache: dict[int, dict[str, np.ndarray]] = {}  # id of a clip's poses -> its outputs; the cases outlive the rows
 
     def branch(which: str, poses: np.ndarray) -> np.ndarray:
-        key = id(poses)
-        if key not in cache:
-            cache.clear()
-            cache[key] = refiner.refine_branches(poses)
-        return cache[key][which]
+        if id(poses) not in cache:
+            cache[id(poses)] = refiner.refine_branches(poses)
+        return cache[id(poses)][which]
 
     title = refiner.model.__class__.__name__
     outputs = refiner.network.outputs
     if len(outputs) == 1:
         return {title: partial(branch, outputs[0])}
     short = {"position": "PB", "acceleration": "AB"}  # the paper's branch names
-    return {f"{title} {short.get(out, out)}": partial(branch, out) for out in outputs}
+    rows = {f"{title} {short.get(out, out)}": partial(branch, out) for out in outputs if out != "final"}
+    rows[f"{title} final"] = lambda poses: refine(poses, kind, checkpoint=name)
+    return rows
 
 
 def checkpoint_kinds(checkpoint: str | None, methods: list[str]) -> dict[str, str]:

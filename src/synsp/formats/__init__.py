@@ -15,7 +15,8 @@ Formats (``FORMATS``, one table: name -> module, extensions, writable): ``npz``/
 arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint results
 JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``sleap`` (SLEAP's
 analysis HDF5), ``anipose`` 3D CSV, ``kaggle`` (the Isolated Sign Language long CSV of MediaPipe Holistic's
-landmarks), ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON); and two that animate a
+landmarks), ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON, legacy or Tasks API), ``stream``
+(``synsp stream``'s lines saved to a file); and two that animate a
 skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
 ``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
@@ -24,6 +25,9 @@ module here with ``read`` (and ``write``, and ``sniff`` if it shares an extensio
 of the table. Units are the file's own except documented conversions to millimetres:
 MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *
 1000), TRC and C3D (their declared unit; written back in it).
+
+Every JSON format reads JSON Lines too (``.jsonl``, or a ``.json`` of one value per line: the values
+as a list; :class:`~synsp.formats.posedata.JsonLines`) and writes them back so.
 
 Readers raise :class:`synsp.errors.InputNotFoundError` (a ``FileNotFoundError``) for a
 missing file, ``InputFileError`` for a directory or an empty or unreadable file and
@@ -51,7 +55,14 @@ from synsp.errors import (
     SynspError,
     check_fps,
 )
-from synsp.formats.posedata import PoseData, first_entry, load_json, numpy_failure, scores_to_missing
+from synsp.formats.posedata import (
+    JsonLines,
+    PoseData,
+    first_entry,
+    load_json,
+    numpy_failure,
+    scores_to_missing,
+)
 
 
 @dataclass(frozen=True)
@@ -83,10 +94,11 @@ FORMATS: dict[str, Format] = {
     "npz": Format("synsp.formats.arrays", (".npz",), coords=(2, 3, 4)),  # 4: x, y, z and a confidence
     "npy": Format("synsp.formats.arrays", (".npy",), holds_filled=False, coords=(2, 3, 4)),
     "csv": Format("synsp.formats.csv", (".csv", ".tsv", ".txt")),
-    "mmpose": Format("synsp.formats.mmpose", (".json",)),
-    "alphapose": Format("synsp.formats.alphapose", (".json",)),  # before coco: its results are COCO's too
-    "coco": Format("synsp.formats.coco", (".json",), coords=(2,)),
-    "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json")),
+    "mmpose": Format("synsp.formats.mmpose", (".json", ".jsonl")),  # .jsonl: JSON Lines (formats.posedata)
+    "alphapose": Format("synsp.formats.alphapose", (".json", ".jsonl")),  # before coco: its results are COCO's too
+    "coco": Format("synsp.formats.coco", (".json", ".jsonl"), coords=(2,)),
+    "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json", ".jsonl")),
+    "stream": Format("synsp.formats.stream", (".json", ".jsonl"), coords=(2, 3, 4)),  # synsp stream's lines, saved
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False, coords=(3,), one_track=True),
     "openpose": Format("synsp.formats.openpose", (), coords=(2,)),  # a folder: see detect_format
     # before sleap: a .h5 made elsewhere is written as DLC's
@@ -140,7 +152,7 @@ def _npz_shapes(npz) -> dict[str, tuple[int, ...]]:
 
 def _content(path: Path) -> Any:
     """What ``sniff`` functions look at: the parsed JSON, or an npz's array names (:class:`ArrayNames`)."""
-    if path.suffix.lower() == ".json":
+    if path.suffix.lower() in (".json", ".jsonl"):
         return load_json(path, keep=True)  # held for the reader: parsed once
     if path.suffix.lower() == ".npz":
         try:
@@ -152,6 +164,8 @@ def _content(path: Path) -> Any:
 
 
 def _describe(content: Any) -> str:
+    if isinstance(content, JsonLines):  # one value per line: say so, and what the first line holds
+        return f"lines, {len(content)} values (first {str(first_entry(content))[:60]}...)"
     if isinstance(content, dict):
         return f"object (keys {sorted(map(str, content))[:6]})"
     if isinstance(content, (list, set)):

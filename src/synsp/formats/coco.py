@@ -20,7 +20,6 @@ new results get ``category_id`` 1 and ``score`` = mean keypoint confidence.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Callable
@@ -28,8 +27,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.formats.instances import FILLED_KEY, Instance, file_order, from_list, gather, pop_filled, present
-from synsp.formats.posedata import PoseData, first_entry, load_json
-from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, first_entry, lines_extra, load_json, write_json
 
 _OWN = ("image_id", "keypoints", "track_id")
 
@@ -137,7 +135,7 @@ def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
     poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids],
                                               positions)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"frame_ids": image_ids, "coco": {"fields": fields, "positions": positions}}
+    extra = {"frame_ids": image_ids, **lines_extra(results), "coco": {"fields": fields, "positions": positions}}
     layout = (layouts or {17: "coco17"}).get(poses.shape[2])
     return PoseData(poses=poses, scores=scores, layout=layout, track_ids=track_ids, format=fmt, extra=extra,
                     filled=filled)
@@ -172,5 +170,4 @@ def write(path: Path, data: PoseData, fmt: str = "coco", track_key: str = "track
             if data.track_ids is not None:
                 res[track_key] = int(data.track_ids[v])
             results.append(res)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        json.dump(results, f)
+    write_json(path, results, data)

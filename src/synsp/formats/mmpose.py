@@ -22,7 +22,6 @@ Missing coordinates are written as ``null`` (read back as NaN); every other inst
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +36,7 @@ from synsp.formats.instances import (
     present,
     to_list,
 )
-from synsp.formats.posedata import PoseData, first_entry, inner_entry, load_json
-from synsp.paths import atomic_path
+from synsp.formats.posedata import PoseData, first_entry, inner_entry, lines_extra, load_json, write_json
 from synsp.skeleton import match_layout
 
 _OWN = ("keypoints", "keypoint_scores", "track_id")
@@ -153,8 +151,8 @@ def read(path: Path) -> PoseData:
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):
         raise ValueError(f"{path}: frame_id values repeat; expected one entry per frame")
-    extra = {"frame_ids": frame_ids, "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields,
-                                                "positions": positions}}
+    extra = {"frame_ids": frame_ids, **lines_extra(obj),
+             "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields, "positions": positions}}
     return PoseData(poses=poses, scores=scores, layout=_layout(meta, poses.shape[2], poses.shape[3]),
                     track_ids=track_ids, format="mmpose", extra=extra, filled=filled)
 
@@ -195,5 +193,4 @@ def write(path: Path, data: PoseData, fmt: str = "mmpose") -> None:
         obj = [{"frame_id": fid, "instances": insts} for fid, insts in zip(frame_ids, frames)]
         if style == "demo":
             obj = {"meta_info": info.get("meta_info"), "instance_info": obj}
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f)
+    write_json(path, obj, data)

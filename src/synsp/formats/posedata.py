@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from synsp.errors import FormatError, ShapeError
+from synsp.paths import atomic_path
 from synsp.skeleton import generic_names
 
 
@@ -131,16 +132,64 @@ def load_json(path: Path, *, keep: bool = False) -> Any:
     return content
 
 
+class JsonLines(list):
+    """The values of a JSON Lines file (``.jsonl``, or a ``.json`` of one JSON value per line: a
+    log written frame by frame, ``synsp stream``'s lines), in order: read as a JSON list of them by
+    every JSON format, and written back one value per line (:func:`write_json`)."""
+
+
+JSON_LINES = "json_lines"  # PoseData.extra key: the file was JSON Lines; its writer writes it so again
+
+
 def _parse_json(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8-sig") as f:  # -sig: a byte-order mark, as Windows tools write, is skipped
-            return json.load(f)
+            text = f.read()
+        if path.suffix.lower() == ".jsonl":
+            return _parse_lines(path, text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            if err.msg != "Extra data" or "\n" not in text[:err.pos]:
+                raise
+            return _parse_lines(path, text)  # a second value after a line break: JSON Lines
     except json.JSONDecodeError as err:
         raise FormatError(f"{path}: not valid JSON ({err})") from None
     except UnicodeDecodeError as err:
         raise FormatError(f"{path}: not UTF-8 text, so not JSON (byte {err.start})") from None
     except RecursionError:
         raise FormatError(f"{path}: JSON nested too deeply to be a pose file") from None
+
+
+def _parse_lines(path: Path, text: str) -> JsonLines:
+    """Every non-blank line of ``text`` as one JSON value; FormatError naming the first line that is not one."""
+    values = JsonLines()
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise FormatError(f"{path}: line {number} is not one JSON value ({err.msg} at column {err.colno}); "
+                                  "JSON Lines are read as one JSON value per line") from None
+    if not values:
+        raise FormatError(f"{path}: no JSON value on any line")
+    return values
+
+
+def lines_extra(content: Any) -> dict:
+    """``{JSON_LINES: True}`` for a reader's ``extra`` when ``content`` came from JSON Lines, else {}."""
+    return {JSON_LINES: True} if isinstance(content, JsonLines) else {}
+
+
+def write_json(path: Path, obj: Any, data: PoseData) -> None:
+    """Write ``obj`` to ``path`` atomically: one value per line (JSON Lines) when ``obj`` is a list and
+    the source was JSON Lines (``data.extra``) or ``path`` is a ``.jsonl``, else as one JSON value."""
+    lines = isinstance(obj, list) and (data.extra.get(JSON_LINES) or path.suffix.lower() == ".jsonl")
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        if lines:
+            f.writelines(json.dumps(value) + "\n" for value in obj)
+        else:
+            json.dump(obj, f)
 
 
 def numpy_failure(err: Exception) -> str:

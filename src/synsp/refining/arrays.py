@@ -18,6 +18,7 @@ from synsp.channels import (
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
+    score_scale,
     tracks_third_channel,
     untold_channel,
 )
@@ -187,8 +188,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         _refuse_normalised(x, "", " (SynSP's body model needs x and y in one unit, which an image not square does "
                                   "not give), or another method (smoothnet, savgol, ...)")
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
-        # an entry with a constant channel (a fixed score, a padded z) has no joint missing by it
-        seen = np.where(constant | (x[..., score, None] >= MIN_SCORE), x[..., :score], np.nan)
+        # an entry with a constant channel (a fixed score, a padded z) has no joint missing by it, nor one whose
+        # scale is not told (0-10); percent is compared as a share (synsp.channels.score_scale)
+        scale = score_scale(x[..., score])
+        rated = constant | (scale is None) | (x[..., score, None] >= MIN_SCORE * (scale or 1.0))
+        seen = np.where(rated, x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
         unrefined = (~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1)
                      & ~not_found(x[..., :score]))[..., None]
@@ -196,7 +200,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         return np.concatenate([out, x[..., score:]], axis=-1).astype(x.dtype, copy=False)
     zeros = not_found(x)
     fixed = fixed_at_origin(x, zeros)
-    if zeros.any():  # (0, 0) written for a joint not found: missing, like NaN
+    if zeros.any():  # (0, 0), (-1, -1), (9999, 9999), ... written for a joint not found: missing, like NaN
         x = np.where(zeros[..., None], np.nan, x).astype(x.dtype, copy=False)
     if not np.isfinite(x).all(-1).any():
         if zeros.any():

@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from synsp.channels import (
+    PERCENT,
     POSE_LANDMARKS,
     constant_channel,
     depth_channel,
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
+    score_scale,
     tracks_third_channel,
     untold_channel,
 )
@@ -64,7 +66,7 @@ def check_space(space: str | None, fmt: str, src: Path) -> None:
 
 
 # Formats whose (T, J, 3) poses do not say whether the third channel is z or a confidence
-UNDECLARED = ("npz", "npy", "csv")
+UNDECLARED = ("npz", "npy", "csv", "stream")
 
 
 def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, np.ndarray]:
@@ -80,6 +82,32 @@ def _fourth_channel(data: PoseData, space: str | None, src: Path) -> tuple[PoseD
     channel = np.asarray(data.poses[..., 3], dtype=np.float64).copy()
     scores = np.where(np.isfinite(channel), channel, 0.0)
     return replace(data, poses=np.ascontiguousarray(data.poses[..., :3]), scores=scores), channel
+
+
+def rated_scores(data: PoseData, src: Path, channel: bool) -> tuple[np.ndarray | None, str | None]:
+    """The scores (V, T, J) of ``data`` to compare with ``--threshold`` (in [0, 1]), or None for none to
+    compare, and the summary's line saying how they were read (None when as they came). Percent (within
+    [0, 100], beyond 10; :func:`synsp.channels.score_scale`) are divided by 100. A channel read as a score
+    (``channel``: the third or fourth of an array or CSV) of no known scale (0-10) leaves no joint out; a CSV's
+    ``_score`` columns of no known scale are a ``FormatError``, as a fourth channel beyond [0, 1] is."""
+    if data.scores is None:
+        return None, None
+    scores = np.asarray(data.scores, dtype=np.float64)
+    scale = score_scale(scores)
+    if scale == 1.0:
+        return data.scores, None
+    low, high = np.nanmin(scores), np.nanmax(scores)
+    what = f"the {'third' if data.poses.shape[-1] == 2 else 'fourth'} channel's" if channel else f"the {data.format}"
+    if scale == PERCENT:
+        return scores / PERCENT, f"scores: {what} scores run from {low:.3g} to {high:.3g}: read as percent (divided " \
+                                 "by 100 for --threshold), written back as read"
+    if channel:
+        return None, (f"scores: {what} scores run from {low:.3g} to {high:.3g}, neither [0, 1] nor percent: no "
+                      "joint left out by --threshold; refined in 2D, the channel written back as read")
+    if data.format == "csv":
+        raise FormatError(f"{src}: the _score columns hold values from {low:g} to {high:g}; scores in [0, 1] "
+                          "(or percent, 0 to 100) expected")
+    return data.scores, None
 
 
 def flat_coordinate(data: PoseData, space: str | None, src: Path) -> tuple[PoseData, tuple[int, float] | None]:

@@ -80,13 +80,8 @@ from synsp.refining.summary import (
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.refining.uneven_times import refine_file_tracks, with_file_rate
-from synsp.sequence import (
-    ABSURD,
-    MIN_SCORE,
-    fixed_at_origin,
-    max_gap_frames,
-    not_found,
-)
+from synsp.sentinels import sentinel_values
+from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
 
 # Where the parts of ``synsp refine`` were before they had modules of their own; imported from here too.
@@ -240,13 +235,15 @@ def refine_file(
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     zeros = not_found(poses)
     fixed = fixed_at_origin(poses, zeros)[..., None, :]  # given back as they came
+    came = np.where(zeros[..., None], poses, 0)  # the value written for "not found": (0, 0), (-1, -1), ...
     poses[zeros] = np.nan
     if zeros.any() and not np.isfinite(poses).all(-1).any():
         raise MissingDataError(f"{src}: every joint is missing or exactly 0 in every frame (estimators write 0 "
                                "for a joint not found): nothing to refine")
     measured = poses
-    if data.scores is not None:
-        poses = scores_to_missing(poses, data.scores, threshold)
+    rated, rating = file_channels.rated_scores(data, src, confidence is not None)  # percent: divided by 100
+    if rated is not None:
+        poses = scores_to_missing(poses, rated, threshold)
     if not np.isfinite(measured).all(-1).any():  # nothing at all, whatever the scores say
         how = "NaN, or (0, 0): not found" if zeros.any() else "NaN"
         raise MissingDataError(f"{src}: every joint value is missing ({how}); nothing to refine")
@@ -345,7 +342,7 @@ def refine_file(
     gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
-    out = np.where((zeros & ~np.isfinite(out).all(-1))[..., None], 0, out)  # not found, not filled: as it came
+    out = np.where((zeros & ~np.isfinite(out).all(-1))[..., None], came, out)  # not found, not filled: as it came
     written = file_channels.written_channels(out if sides is None else from_pixels(out, sides, normalised), depth,
                                              confidence)
     if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)
@@ -364,7 +361,7 @@ def refine_file(
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides) if flat is None else flat_track_unit(data)
     if zeros.any():
-        notes.insert(0, f"missing: {int(zeros.sum())} joint values at exactly {(0,) * c_count} read as not found "
+        notes.insert(0, f"missing: {sentinel_values(came, zeros)} read as not found "
                         "(as estimators write them): missing, like NaN")
     if method == "synsp":
         shifts = [shift for shift in tracks.conventions if shift is not None]
@@ -373,6 +370,7 @@ def refine_file(
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
         notes += give_way_notes(tracks, v_count)
+    notes = [rating] * (rating is not None) + notes
     notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
                                                                           flat) + notes
     if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not

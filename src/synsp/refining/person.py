@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
-from synsp.inference import noise_only
+from synsp.inference import half_pace, noise_only
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.low_rate import looks_for_jumps
@@ -63,10 +63,10 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, ne
     run = method_function(method)
     name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name or reorders(name, model.layout.name):  # the Refiner finds its own layout's glitches
-        def route(v: np.ndarray) -> np.ndarray:  # in another order: MPI-INF-3DHP's
+        def route(v: np.ndarray, **rate) -> np.ndarray:  # in another order: MPI-INF-3DHP's; ``rate``: fps= to refine at
             if name == model.layout.name:
-                return run(v, **options)
-            return convert(run(convert(v, name, model.layout.name), **options), model.layout.name, name)
+                return run(v, **{**options, **rate})
+            return convert(run(convert(v, name, model.layout.name), **{**options, **rate}), model.layout.name, name)
         return nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         values = measurements(x, None if name is None else get_layout(name)).values
@@ -97,7 +97,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
     (:func:`~synsp.inference.noise_only.nearer_of`), both read against the values with the estimator's errors
-    undone (:func:`~synsp.estimator_errors.measurements.measurements`). ``route(x)`` itself for other methods,
+    undone (:func:`~synsp.estimator_errors.measurements.measurements`). The route runs with a second look at half
+    the rate where the pace missed fast motion (:func:`~synsp.inference.half_pace.at_half_pace_if_nearer`; ``route``
+    takes ``fps=`` for it). ``route(x)`` itself for other methods,
     ``network_only``, a floor step's strength asked for (``floor`` False or a number: the correction as asked), a
     model that keeps its whole correction on nearly clean input (``keep_clean`` False) and spaces not in
     :data:`~synsp.inference.noise_only.SPACES`. The model :func:`refine_track` runs records ``noise_only``:
@@ -117,7 +119,16 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
-    out, moved = noise_only.nearer_of(x, route, share, measured=measured, noise=noise)
+    halved: list[float] = []  # the half rate, where a look at it was kept (half_pace)
+
+    def paced(v: np.ndarray) -> np.ndarray:  # fast motion the pace missed: kept at half the rate where far nearer
+        out, chosen, half = half_pace.at_half_pace_if_nearer(route, v, measured, options.get("fps"), model.covered_fps)
+        if chosen.any():
+            halved.append(half)
+        return out
+    out, moved = noise_only.nearer_of(x, paced, share, measured=measured, noise=noise)
+    if halved and model.paced_fps is None:  # the summary's pace note: the rate the kept output was refined at
+        model.paced_fps = halved[-1]
     if moved.any():  # after the route's runs, which are the model's last
         model.noise_only = (float(np.max(share)), moved)
     return out
@@ -208,8 +219,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
         values = measurements(poses, None).values
         return lowpass_or_network(values, lambda v: refine_person(v, "smoothnet", None, smoothnet))[0]
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
-    def route(values: np.ndarray) -> np.ndarray:
-        return _converted(values, layout, method, target, missing, lacking, smoothnet, options)
+    def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
+        return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
     return nearer_if_noise_only(poses, route, method, layout, target, options)
 
 

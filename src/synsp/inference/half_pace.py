@@ -1,0 +1,94 @@
+"""Fast motion the pace does not read: a second look at half the pace, kept where it moves the poses far less.
+
+The networks learnt motion at the mocap's pace; a clip whose motion is faster is refined as if filmed at a
+lower rate (:mod:`synsp.motion_pace`), but the clip-level reading misses some: motion played 3 times as fast
+moves nearly as far over 2 frames as over 4 (the lags saturate), and a punch with a lunge is a burst of the
+whole body, which a trimmed median about the body's centre does not count. There the network cuts real
+motion: a user audit's punch at twice the actors' speed, 2D with 2 px of noise, came out at 7.14 px against
+its input's 2.50, and 2.75 when told ``fps=15`` (benchmarks/RESULTS.md, section 6, "Fast motion under light
+noise"; now 2.75 by itself). Such a cut shows in the output: the network moves the poses much further from the
+input than their noise, and the same route told half the rate (the motion at half the pace, frames interpolated
+between the input's, :func:`synsp.inference.frame_rate.run_at_rate`) moves them far less. An estimator's jitter is
+taken out at either rate (at half the rate somewhat less of it, as it then reads slower), so there the two moves
+differ by about the noise, not by many times it; so:
+
+- the route runs at the clip's rate and at half of it, and per person the half-rate output is kept where it
+  moves the poses less by more than :data:`MARGIN` times the input's noise (mean squared distance from the
+  input over the noise's, :func:`~synsp.inference.clean.input_noise`);
+- only for clips a second run can help: the rate assumed, or one the network runs on as it is whose half it
+  does not (:func:`half_rate`); noisy input (nearly clean input keeps its values anyway,
+  :mod:`synsp.inference.clean`); motion at least :data:`MIN_PACE` (:func:`synsp.motion_pace.motion_pace`; a clip
+  under it costs no second run).
+
+Chosen on validation clips played 1-3 times as fast under 2 px / 5 mm white noise and the simulator's
+`jitter`, and the protocol's presets: validation 2D `jitter` at 3 x 1.108 -> 0.918 x input, 2D white 3 x 0.915 ->
+0.815, 3D white 3 x 0.993 -> 0.873, the presets at the mocap's pace unchanged (benchmarks/RESULTS.md, section 6,
+"Fast motion the pace misses").
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from synsp.config import TRAINING_FPS
+from synsp.inference.clean import NOISE_RAMP, input_noise, noise_level
+from synsp.motion_pace import motion_pace
+
+__all__ = ["MARGIN", "MIN_PACE", "half_rate", "at_half_pace_if_nearer"]
+
+# The half-rate output is kept where the full rate's mean squared move from the input exceeds the half rate's by
+# more than this many times the input's noise (squared, per joint). Validation (ad hoc, on cached outputs, clips
+# unweighted; every third clip, 1-3 x as fast, white and `jitter`; the protocol's first 20 clips): 0.5 cost `jitter`
+# at the mocap's pace (2D 0.664 -> 0.727 x input), 1-2 gained alike at 3 x (2D white 0.914 -> 0.828-0.841, `jitter`
+# 1.042 -> 0.892-0.910; 3D white root-relative 0.807 -> 0.760-0.766), 3-4 gave up part of it; at 1.5 no case of the
+# protocol's `typical` or `jitter` moved.
+MARGIN = 1.5
+# Motion slower than this (body sizes over 4 frames) gets no second run: no validation clip under 0.115 kept its
+# half-rate output (the mocap's median clip reads 0.09; the audit's punch at twice the speed 0.12 in 2D).
+MIN_PACE = 0.1
+
+
+def half_rate(fps: float | None, covered: tuple[float, float], pace: float, level: float, space: str) -> float | None:
+    """The rate to run a second look at, or None for none: half of ``fps`` (None: :data:`TRAINING_FPS`)
+    when ``fps`` lies inside ``covered`` (the rates the network runs on as they are) and its half below them
+    (refined at the half, the network sees frames interpolated between the input's: the motion at half the
+    pace; at 40 fps and up the half would run as it is), the clip's motion pace is at least :data:`MIN_PACE`
+    and its noise ``level`` (body sizes) is above nearly clean input's (:data:`~synsp.inference.clean.NOISE_RAMP`
+    of ``space``)."""
+    rate = TRAINING_FPS if fps is None else float(fps)
+    if not covered[0] <= rate < 2.0 * covered[0] or pace < MIN_PACE or not level > NOISE_RAMP[space][1]:
+        return None
+    return rate / 2.0
+
+
+def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray, measured: np.ndarray,
+                           fps: float | None, covered: tuple[float, float]
+                           ) -> tuple[np.ndarray, np.ndarray, float | None]:
+    """``route(values)``, or per person ``route(values, fps=half)`` where that moves the poses less by more
+    than :data:`MARGIN` times their noise (module docstring).
+
+    ``values`` (T, J, C) or (V, T, J, C), NaN for missing joints; ``measured``: the same without NaN (the
+    estimator's errors undone), which the moves, the noise and the pace are read from; ``route`` takes values
+    of that shape and an optional ``fps=`` and returns their refinement; ``fps`` the rate given (None: not);
+    ``covered`` the network's covered rates. The run kept is the route's last (what it records is the
+    output's). Returns the poses, (...) bool per person: the half rate kept, and the half rate looked at
+    (None: no second look, :func:`half_rate`)."""
+    y = np.asarray(measured, np.float64)
+    people = y.shape[:-3]
+    chosen = np.zeros(people, bool)
+    noise = input_noise(y)  # (..., J)
+    level = np.atleast_1d(noise_level(y, noise)).min()
+    half = half_rate(fps, covered, motion_pace(y), float(level), "3d" if y.shape[-1] == 3 else "2d")
+    if half is None:
+        return route(values), chosen, half
+    slow = np.asarray(route(values, fps=half), np.float64)
+    full = route(values)
+    moved = lambda out: np.mean(np.sum((out - y) ** 2, axis=-1), axis=(-2, -1))  # noqa: E731  (...)
+    chosen = moved(np.asarray(full, np.float64)) - moved(slow) > MARGIN * np.mean(noise ** 2, axis=-1)
+    if not chosen.any():
+        return full, chosen, half
+    if chosen.all():
+        return route(values, fps=half), chosen, half  # last, so that what the route records is the output's
+    out = np.where(chosen[..., None, None, None], slow, np.asarray(full, np.float64))
+    return out.astype(np.asarray(full).dtype), chosen, half
