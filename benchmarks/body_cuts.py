@@ -95,10 +95,12 @@ def error(x: np.ndarray, truth: np.ndarray, space: str) -> float:
     return mpjpe(x, truth)
 
 
-def found_cuts(split: str, space: str, angles: list[float]) -> None:
-    """``--found``'s lines (module docstring)."""
+def found_cuts(split: str, space: str, angles: list[float], cut=None) -> None:
+    """``--found``'s lines (module docstring); ``cut``: a track (T, J, C) -> the set of frames cut (default
+    :func:`turned_cuts`'s; benchmarks/stream_cuts.py gives a stream's)."""
     layout = get_layout("h36m17" if space == "3d" else "coco17")
-    cut = lambda x: set(np.flatnonzero(turned_cuts(x, layout.left_right)).tolist())  # noqa: E731
+    if cut is None:
+        cut = lambda x: set(np.flatnonzero(turned_cuts(x, layout.left_right)).tolist())  # noqa: E731
     for to_end in (False, True):
         for angle in angles:
             runs = cases(split, space, angle, 0, to_end, shortest=0)

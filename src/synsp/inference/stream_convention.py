@@ -3,9 +3,11 @@ median of them that a stream moves its windows by (offline: the median over the 
 :mod:`synsp.inference.convention_pass`)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from synsp.conventions import symmetric_part
+from synsp.conventions import local_correction, symmetric_part
 from synsp.skeleton import Layout
 
 # At most this many windows' pulls are kept for the running median; beyond it every other one
@@ -40,3 +42,15 @@ class RunningPull:
     def median(self) -> np.ndarray:
         """The running median (V, J, C) of the pulls recorded so far (at least one)."""
         return np.median(self.pulls, axis=0)
+
+
+def keep_convention(stream: Any, window: np.ndarray, final: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
+    """The streaming form of :attr:`Refiner.keep_convention` for a
+    :class:`~synsp.inference.streaming.StreamingRefiner`: the window (1, V, F, J, C) is refined again from the
+    input moved by the running median of the network's constant pull (``final``: its first output, measured,
+    as offline, in the body's local frames; the stream's ``_pull``), then moved back."""
+    model = stream.refiner
+    frames, local = local_correction(window[0], final[0], model.layout)  # (V, F, J, C, C), (V, F, J, C)
+    pull = stream._pull.add(window_pull(local, model.layout, model.keep_convention == "symmetric"))
+    shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
+    return model.refine_windows(window + shift, mirrored=mirrored)["final"] - shift

@@ -33,6 +33,10 @@ Where the stream cannot see the future it differs from offline refinement:
   there, as offline cuts the track (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the
   person before come back at once, and the new one starts afresh (its first frames wait for a
   window again);
+- a video cut (the whole body jumped in one frame to another side or another moment and stayed so:
+  :func:`synsp.estimator_errors.body_cuts.turned_cuts`, which cuts the track offline) ends the stream as a
+  switch does, told from the 5 frames after the jump (:mod:`synsp.inference.stream_cuts`; offline also reads
+  those up to 1 s after it): while they arrive the frames then due wait, and come out together;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -83,13 +87,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.conventions import local_correction
 from synsp.errors import OptionError, ShapeError, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
 from synsp.inference.stream_above import RunningAbove
 from synsp.inference.stream_bones import RunningBoneLengths
-from synsp.inference.stream_convention import RunningPull, window_pull
+from synsp.inference.stream_convention import RunningPull, keep_convention
+from synsp.inference.stream_cuts import CutWatch
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
@@ -182,6 +186,7 @@ class StreamingRefiner(StreamOutput):
         self._watch = SwitchWatch()  # who the frames so far show
         self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None
         self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
+        self._cuts = CutWatch.of(self)  # a video cut: the stream ends there and starts afresh
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -194,15 +199,20 @@ class StreamingRefiner(StreamOutput):
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
             ended = [self.flush()]
             x = self._validate(frame)
+        out = ended + self._cuts.push(x)  # a jump's frames held until it is told a cut or not (stream_cuts)
+        return np.concatenate(out) if out else self._shape_out([])
+
+    @property
+    def cuts(self) -> list[int]:
+        """The frames (counted since the stream started) where it was cut at a video cut (:mod:`~.stream_cuts`)."""
+        return list(self._cuts.cuts)
+
+    def _enter(self, x: np.ndarray) -> list[np.ndarray]:
+        """One (V, J, C) frame into the stream, past the cut watch; the frames that became ready."""
         self._watch.remember(x)
         if self._above is not None:
             self._above.push(x)
-        if self._measured is None:
-            out = [self._take(x)]
-        else:
-            out = [self._take(measured) for measured in self._measured.push(x)]
-        out = ended + out
-        return np.concatenate(out) if out else self._shape_out([])
+        return [self._take(x)] if self._measured is None else [self._take(m) for m in self._measured.push(x)]
 
     def switched(self, frame: np.ndarray) -> bool:
         """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
@@ -278,6 +288,7 @@ class StreamingRefiner(StreamOutput):
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        untold = self._cuts.release()  # the frames after a jump the stream ends before telling
         if self._above is not None:
             self._above.flush()  # SmoothNet's frames first: the stream's last ones are blended with them
         waiting = [] if self._measured is None else [self._take(x) for x in self._measured.flush()]
@@ -301,7 +312,7 @@ class StreamingRefiner(StreamOutput):
                 self._add_paced_window(last, stretch)
         out = self._emit(upto=last, last=last)
         self.reset()
-        return np.concatenate([*waiting, *([] if released is None else [released]), out])
+        return np.concatenate([*untold, *waiting, *([] if released is None else [released]), out])
 
     def _validate(self, frame: np.ndarray) -> np.ndarray:
         x = np.asarray(frame)
@@ -345,7 +356,7 @@ class StreamingRefiner(StreamOutput):
         mirrored = self.refiner.mirrored(np.array([index]))
         final = self.refiner.refine_windows(window, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:
-            final = self._keep_convention(window, final, mirrored)
+            final = keep_convention(self, window, final, mirrored)
         self._accumulate(first, final)
 
     def _add_paced_window(self, end: int, stretch: float) -> None:
@@ -384,17 +395,3 @@ class StreamingRefiner(StreamOutput):
             if i >= self._next:  # frames already given back take no more
                 self._sums[i] = self._sums.get(i, 0.0) + weight * value
                 self._counts[i] = self._counts.get(i, 0.0) + weight
-
-    def _keep_convention(self, window: np.ndarray, final: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
-        """The streaming form of :attr:`Refiner.keep_convention`: the window is refined again
-        from the input moved by the running median of the network's constant pull (measured, as
-        offline, in the body's local frames), then moved back."""
-        shift = self._convention_shift(window, final)
-        return self.refiner.refine_windows(window + shift, mirrored=mirrored)["final"] - shift
-
-    def _convention_shift(self, window: np.ndarray, final: np.ndarray) -> np.ndarray:
-        """(1, V, F, J, C) move of the window to the model's joint definitions: the running
-        median of the network's constant pull (``final`` is its first output on ``window``)."""
-        frames, local = local_correction(window[0], final[0], self.refiner.layout)  # (V, F, J, C, C), (V, F, J, C)
-        pull = self._pull.add(window_pull(local, self.refiner.layout, self.refiner.keep_convention == "symmetric"))
-        return np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]

@@ -1,0 +1,161 @@
+"""A video cut on a live stream: the body turned to another side, or the clip joined to another moment.
+
+Offline, a track is cut where the whole body jumped in one frame and stayed so
+(:func:`synsp.estimator_errors.body_cuts.turned_cuts`; benchmarks/RESULTS.md, section 4, "A cut to another
+side of the body" and "A cut in time: clips joined"), and each span is refined alone. A stream that did not
+cut read such a jump as its measurements read inversions, as they come: whole stretches given with left
+and right exchanged, or an arm filled as astray (RESULTS section 12, "A stream at a video cut").
+
+:class:`CutWatch` stands before the stream's measurements. A frame whose body jumped (the median joint, less
+the body's own move, beyond :data:`~synsp.estimator_errors.body_cuts.CUT_STEP` body sizes and
+:data:`~synsp.estimator_errors.body_cuts.CUT_NOISE` times the median step so far; not in the stream's first
+second, whose running figures are too few) is held, with the frames
+after it, until :data:`~synsp.estimator_errors.body_cuts.CUT_STAY` of them have arrived (fewer if the
+stream's latency, ``lag + lookahead``, is shorter: then that many), and the offline test of that jump
+(:func:`~synsp.estimator_errors.body_cuts.cut_at`) is run on the last frames with those after it that have
+arrived, not the :data:`~synsp.estimator_errors.body_cuts.CUT_RETURN` frames offline reads after it: the
+frames after a 2D cut, or a 3D cut in time, must show no other jump only up to the newest one. A cut ends the
+stream there, as a switch of people does: the frames before come back at once and the person's stream
+starts afresh from the jump (a new window, new measurements, new running figures), as a new track would;
+else the frames held go on into the stream. While a jump is held nothing more comes out: the frames then
+due come out up to ``stay`` frames late, together; the output's values are the same as without the watch
+wherever no cut is found.
+"""
+from __future__ import annotations
+
+import warnings
+from collections import deque
+from typing import Any, Callable
+
+import numpy as np
+
+from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
+from synsp.sequence import box_sides
+
+__all__ = ["CutWatch", "HISTORY", "restart"]
+
+HISTORY = 900  # frames (30 s at 30 fps) whose steps and sizes give the median step and the person's size
+
+
+class CutWatch:
+    """Frames (V, J, C) in (as they came, NaN where not seen), on to the stream or held at a jump (module
+    docstring).
+
+    Parameters
+    ----------
+    flip : (J,) each joint's left/right partner (the layout's ``flip_index``).
+    stay : frames after a jump read before it is told (``min(CUT_STAY, lag + lookahead)``); 0: no cut.
+    enter : gives a frame to the stream; returns the frames that became ready (a list of arrays).
+    restart : ends the stream (its frames back, an array) and starts it afresh, keeping this watch.
+    """
+
+    def __init__(self, flip: np.ndarray, stay: int, enter: Callable[[np.ndarray], list[np.ndarray]],
+                 restart: Callable[[], np.ndarray]):
+        self.flip, self.stay = np.asarray(flip), int(min(stay, CUT_STAY))
+        self.enter, self.restart = enter, restart
+        self.recent: deque[np.ndarray] = deque(maxlen=CUT_RETURN + CUT_STAY + 2)  # (V, J, C) frames, float64
+        self.steps: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's jump from the one before
+        self.sizes: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's largest box side
+        self.held: list[np.ndarray] = []  # the frames from a jump on, not yet given to the stream
+        self.frames = 0  # frames pushed
+        self.measured = 0  # of them, those with a step measured (a joint seen in it and the frame before)
+        self.cuts: list[int] = []  # frames (counted from the first pushed) where the stream was cut
+
+    @classmethod
+    def of(cls, stream: Any) -> CutWatch:
+        """The watch of a :class:`~synsp.inference.streaming.StreamingRefiner` (its ``_enter`` takes a frame;
+        a cut restarts it, :func:`restart`), reading ``min(CUT_STAY, lag + lookahead)`` frames after a jump."""
+        watch = cls(stream.refiner.layout.flip_index, stream.lag + stream.lookahead, stream._enter,
+                    lambda: restart(stream, watch))
+        return watch
+
+    def push(self, frame: np.ndarray) -> list[np.ndarray]:
+        """Take a (V, J, C) frame; the frames the stream gave back (a list of arrays, maybe none)."""
+        x = np.asarray(frame, np.float64)
+        step = self._note(x)
+        if self.held:
+            self.held.append(frame)
+            return self._decide() if len(self.held) > self.stay else []
+        if self._jumped(step, self.frames - 1):
+            self.held = [frame]
+            return []
+        return self.enter(frame)
+
+    def release(self) -> list[np.ndarray]:
+        """Every frame held into the stream, untold (the stream ends: no frames after them will come)."""
+        held, self.held = self.held, []
+        return [out for frame in held for out in self.enter(frame)]
+
+    def _note(self, x: np.ndarray) -> np.ndarray:
+        """Remember the frame; (V,) its jump from the frame before (2D: the lesser under either labelling)."""
+        before = self.recent[-1] if self.recent else np.full_like(x, np.nan)
+        self.recent.append(x)
+        self.frames += 1
+        both = jump_sizes(before, x, self.flip)  # (V, 2)
+        step = both.min(axis=-1) if x.shape[-1] != 3 else both[:, 0]
+        self.steps.append(step)
+        self.measured += bool(np.isfinite(step).any())
+        seen = np.isfinite(x).all(-1)  # (V, J)
+        sides = np.array([box_sides(v[s]).max() if s.any() else np.nan for v, s in zip(x, seen)])
+        self.sizes.append(sides)
+        return step
+
+    def _limit(self) -> np.ndarray:
+        """(V,) a jump's least size: :data:`CUT_STEP` of the person's size and :data:`CUT_NOISE` times the
+        median step, both over the last :data:`HISTORY` frames (offline: the track's)."""
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
+            size = np.nanmedian(np.array(self.sizes), axis=0)
+            usual = np.nanmedian(np.array(self.steps), axis=0)
+        return np.fmax(CUT_STEP * size, CUT_NOISE * usual)
+
+    def _jumped(self, step: np.ndarray, frame: int) -> bool:
+        """Whether ``frame``'s ``step`` (V,) is a jump to tell: beyond the limit in any view, not within
+        :data:`CUT_STAY` frames after a cut (as offline), the stream able to wait, and :data:`CUT_RETURN` steps
+        measured before it (a second: the running size and step of a stream's first frames, which may show a
+        joint or two, would make any step a jump)."""
+        if not self.stay or self.measured < CUT_RETURN or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
+            return False
+        with np.errstate(invalid="ignore"):
+            return bool((step > self._limit()).any())
+
+    def _decide(self) -> list[np.ndarray]:
+        """The jump held first has ``stay`` frames after it: a cut or not; on with the frames held (one of
+        them may be a jump to hold in its turn)."""
+        jump = self.frames - len(self.held)  # the frame that jumped
+        track = np.stack(self.recent)  # (N, V, J, C), its last frame the newest
+        t = len(track) - len(self.held)
+        limit = self._limit()
+        cut = False
+        for view in range(track.shape[1]):
+            x = track[:, view]
+            both = jump_sizes(x[:-1], x[1:], self.flip)
+            steps = both.min(axis=-1) if x.shape[-1] != 3 else both[:, 0]
+            start = self.frames <= len(track)  # the frames read reach back to the stream's first
+            cut |= bool(np.isfinite(limit[view]) and limit[view] > 0 and steps[t - 1] > limit[view]
+                        and cut_at(x, t, steps, both, limit[view], self.flip, (start, False), self.stay))
+        held, self.held, out = self.held, [], []
+        if cut:
+            self.cuts.append(jump)
+            out.append(self.restart())
+        for k, frame in enumerate(held):
+            if k and self._jumped(self.steps[k - len(held)], jump + k):
+                self.held = held[k:]  # fewer than stay + 1 frames: told when the rest arrive
+                break
+            out += self.enter(frame)
+        return out
+
+
+def restart(stream: Any, watch: CutWatch) -> np.ndarray:
+    """End ``stream`` at a cut (its frames back, as :meth:`flush` gives them) and start it afresh, keeping
+    ``watch`` (offline reads the whole track across a cut) and what a crowd's stream keeps across it
+    (:mod:`synsp.inference.people_stream`: which frames the person was absent from, when the stream was
+    created, whether its windows wait for the crowd's batch; ``flush`` runs them at once)."""
+    kept = {name: getattr(stream, name) for name in ("absent", "created", "deferred") if hasattr(stream, name)}
+    if "deferred" in kept:
+        stream.deferred = False
+    tail = stream.flush()
+    for name, value in kept.items():
+        setattr(stream, name, value)
+    stream._cuts = watch
+    return tail
