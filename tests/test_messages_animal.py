@@ -45,7 +45,7 @@ def test_batch_names_the_files_it_left_out(tmp_path, capsys):
     src = tmp_path / "clips"
     src.mkdir()
     np.save(src / "a.npy", 100 + np.cumsum(np.random.default_rng(0).normal(size=(30, 8, 2)), axis=0))
-    (src / "tracks.jsonl").write_text("{}\n")
+    (src / "tracks.log").write_text("{}\n")  # (.jsonl is read now: JSON Lines)
     assert main(["refine", str(src), str(tmp_path / "out"), "--method", "savgol"]) == 0
     printed = capsys.readouterr().out
-    assert "tracks.jsonl" in printed and ".jsonl" in printed and "left out" in printed, printed
+    assert "tracks.log" in printed and ".log" in printed and "left out" in printed, printed

@@ -748,13 +748,15 @@ def test_confidence_channel_is_refined_in_2d_and_written_back_unchanged(tmp_path
 
 
 def test_space_2d_on_a_depth_says_what_it_assumed(tmp_path):
-    """--space 2d on MediaPipe Holistic's x, y, z (z a relative depth about 0) read z as the scores and
-    said only 'no joint detected with confidence >= 0.3': the message now says which channel it took."""
+    """--space 2d on MediaPipe Holistic's x, y, z (z a relative depth about 0): z read as the scores left every joint
+    out ('no joint detected with confidence >= 0.3'); a channel neither in [0, 1] nor percent now leaves no joint
+    out: x, y refined in 2D, the channel written back as read, and the summary says which channel it took."""
     from synsp import refine_file
 
     x = motion(40, 17, 3) / 1000  # normalised image coordinates
     x[..., 2] = np.random.default_rng(7).uniform(-0.1, 0.1, (40, 17))
     np.save(tmp_path / "hol.npy", x)
-    with pytest.raises(ValueError, match=r"no joint detected with confidence >= 0.3 in any frame, the third channel "
-                                         r"read as the confidence \(--space 2d\): its values run from -0.10 to 0.10"):
-        refine_file(tmp_path / "hol.npy", tmp_path / "out.npy", method="savgol", space="2d")
+    summary = refine_file(tmp_path / "hol.npy", tmp_path / "out.npy", method="savgol", space="2d")
+    out = np.load(tmp_path / "out.npy")
+    assert np.array_equal(out[..., 2], x[..., 2]) and not np.array_equal(out[..., :2], x[..., :2])
+    assert "neither [0, 1] nor percent: no joint left out by --threshold" in str(summary)
