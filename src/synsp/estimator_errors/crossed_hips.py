@@ -39,8 +39,8 @@ CROSSED_SPACES = (3,)
 
 def crossed_legs(poses: np.ndarray, layout: Layout) -> np.ndarray:
     """(T, P) bool: the left/right pairs of ``layout`` (P) to exchange in each frame of ``poses`` (T, J, C, any
-    unit, no NaN), the legs' pairs over the runs whose hips turn against the shoulders (module docstring); all
-    False where the layout lacks hips or shoulders."""
+    unit; NaN tells nothing), the legs' pairs over the runs whose hips turn against the shoulders (module
+    docstring); all False where the layout lacks hips or shoulders."""
     out = np.zeros((len(poses), len(layout.left_right)), dtype=bool)
     lines = _lines(poses, layout)
     if lines is None:
@@ -78,11 +78,11 @@ def _down_the_legs(poses: np.ndarray, start: int, stop: int, layout: Layout) -> 
     reference = poses[outside] if outside.size else poses
     run = _exchanged(poses[start:stop], hips, pairs)
     chosen = list(hips)
+    length = lambda x, j, k: np.linalg.norm(x[:, j] - x[:, k], axis=-1)  # noqa: E731  (T,) bone j-k's length
     for p in _leg_pairs(layout):  # in the bone tree's order: each pair after the one above it
         a, b = pairs[p]
         if p in hips or a not in parent or b not in parent:
             continue
-        length = lambda x, j, k: np.linalg.norm(x[:, j] - x[:, k], axis=-1)  # noqa: E731
         usual = [np.nanmedian(length(reference, j, parent[j])) for j in (a, b)]
         kept = np.nanmean((length(run, a, parent[a]) - usual[0]) ** 2 + (length(run, b, parent[b]) - usual[1]) ** 2)
         moved = np.nanmean((length(run, b, parent[a]) - usual[0]) ** 2 + (length(run, a, parent[b]) - usual[1]) ** 2)
