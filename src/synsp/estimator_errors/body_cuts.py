@@ -84,12 +84,22 @@ def turn_fits(before: np.ndarray, after: np.ndarray, flip: np.ndarray, within: f
     when it fits: its root mean squared distance is under ``within``, and less than the best one's onto
     ``after`` with its left/right labels exchanged (``flip``): a turn of the body, not its mirror image
     nor a pose read wrong; else 0. Joints not seen in both are left out (0 with fewer than 4)."""
+    fits = _turn_and_mirror(before, after, flip)
+    if fits is None:
+        return 0.0
+    turn, residual, mirrored = fits
+    return turn if residual < min(within ** 2, mirrored) else 0.0
+
+
+def _turn_and_mirror(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> tuple[float, float, float] | None:
+    """The best proper rotation of ``before`` (J, 3) onto ``after``: its angle (degrees) and mean squared distance,
+    and the distance of the best one onto ``after`` with its left/right labels exchanged (``flip``); joints not
+    seen in both are left out; None with fewer than 4."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
     if both.sum() < 4:
-        return 0.0
+        return None
     turn, residual = _rotation(before[both], after[both])
-    fits = residual < min(within ** 2, _rotation(before[both], after[flip][both])[1])
-    return turn if fits else 0.0
+    return turn, residual, _rotation(before[both], after[flip][both])[1]
 
 
 def _rotation(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
@@ -172,9 +182,8 @@ def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
     """Whether ``after`` (J, 3) is nearer ``before``'s mirror image than any turn of it: the best proper rotation
     of ``before`` onto ``after`` with its left/right labels exchanged (``flip``) fits better than onto ``after``
     (validation: 3 of 4 whole-body flips of 8-11 frames in `typical` and `hard`, none of 23 joins of clips)."""
-    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
-    return bool(both.sum() >= 4 and _rotation(before[both], after[flip][both])[1] < _rotation(before[both],
-                                                                                               after[both])[1])
+    fits = _turn_and_mirror(before, after, flip)
+    return fits is not None and fits[2] < fits[1]
 
 
 def cut_note(cuts: list[tuple[int, int]], fps: float | None) -> str | None:
