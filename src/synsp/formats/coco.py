@@ -26,7 +26,16 @@ from typing import Callable
 
 import numpy as np
 
-from synsp.formats.instances import FILLED_KEY, Instance, file_order, from_list, gather, pop_filled, present
+from synsp.formats.instances import (
+    FILLED_KEY,
+    Instance,
+    file_order,
+    from_list,
+    gather,
+    pop_filled,
+    present,
+    set_aside,
+)
 from synsp.formats.posedata import PoseData, first_entry, lines_extra, load_json, write_json
 
 _OWN = ("image_id", "keypoints", "track_id")
@@ -132,10 +141,12 @@ def read_results(path: Path, track_key: str = "track_id", fmt: str = "coco",
         frames[t].append(Instance(kp, conf, None if track is None else int(track), fields))
     first = frames[0][0].keypoints.shape[0]
     positions: dict = {}
+    aside: list = []
     poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids],
-                                              positions)
+                                              positions, aside)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"frame_ids": image_ids, **lines_extra(results), "coco": {"fields": fields, "positions": positions}}
+    extra = {"frame_ids": image_ids, **lines_extra(results), **set_aside(aside, poses),
+             "coco": {"fields": fields, "positions": positions}}
     layout = (layouts or {17: "coco17"}).get(poses.shape[2])
     return PoseData(poses=poses, scores=scores, layout=layout, track_ids=track_ids, format=fmt, extra=extra,
                     filled=filled)

@@ -10,6 +10,10 @@ into tracks:
   detection, in body sizes, with a distance limit beyond which a detection starts a new
   track (so people do not swap, and a newcomer far away is not the one who left); joints
   written as "not found" (at the origin, or scored low) take no part (:func:`linked_joints`).
+  Before linking, an instance that overlaps a better-scored one of its frame almost exactly (a
+  detector that fired twice on one person: :mod:`synsp.formats.duplicates`) is set aside: it
+  never takes the person's track, and goes to a track of duplicates of its own, after the
+  people's, which ``synsp refine`` writes back as read (:func:`set_aside`).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synsp.formats.duplicates import duplicates
 from synsp.formats.posedata import as_filled
 from synsp.formats.tracking import link_tracks
 from synsp.sequence import MIN_SCORE
@@ -32,12 +37,41 @@ class Instance:
     fields: dict = field(default_factory=dict)  # everything else the file had (bbox, score, ...)
 
 
-def match_tracks(frames: list[list[Instance]]) -> list[list[int]]:
+def match_tracks(frames: list[list[Instance]], aside: list[int] | None = None) -> list[list[int]]:
     """Track index of every instance (``result[t][i]``), linked across frames by
     :func:`synsp.formats.tracking.link_tracks` on the joints that say where the person is
     (:func:`linked_joints`), so every format links alike: OpenPose's ``0, 0, 0`` reads as missing,
-    and so must mmpose's and COCO's (0, 0) written with a low score for a joint not found."""
-    return link_tracks([[linked_joints(inst) for inst in instances] for instances in frames])
+    and so must mmpose's and COCO's (0, 0) written with a low score for a joint not found.
+
+    Duplicate detections (:func:`synsp.formats.duplicates.duplicates`, ranked by :func:`detection_score`)
+    are not linked: the first of each frame goes to one track after the people's, the second to
+    the next, ...; ``aside``, when given, is extended with those tracks' indices."""
+    joints = [[linked_joints(inst) for inst in instances] for instances in frames]
+    copies = [duplicates(poses, [detection_score(inst) for inst in instances]) if len(poses) > 1 else []
+              for poses, instances in zip(joints, frames)]
+    linked = link_tracks([[p for i, p in enumerate(poses) if i not in dup] for poses, dup in zip(joints, copies)])
+    people = 1 + max((v for slots in linked for v in slots), default=-1)
+    result = []
+    for poses, dup, slots in zip(joints, copies, linked):
+        people_slots = iter(slots)
+        result.append([people + dup.index(i) if i in dup else next(people_slots) for i in range(len(poses))])
+    if aside is not None:
+        aside.extend(range(people, people + max(map(len, copies), default=0)))
+    return result
+
+
+def detection_score(inst: Instance) -> float:
+    """How sure the estimator was of an instance: its box's score (mmpose's ``bbox_score``, a COCO or
+    AlphaPose result's ``score``), else the mean of its keypoint scores, else 0."""
+    for key in ("bbox_score", "score"):
+        value = inst.fields.get(key)
+        if isinstance(value, list) and len(value) == 1:  # some exporters keep a list per box
+            value = value[0]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
+            return float(value)
+    if inst.scores is not None and np.isfinite(inst.scores).any():
+        return float(np.nanmean(inst.scores))
+    return 0.0
 
 
 def linked_joints(inst: Instance) -> np.ndarray:
@@ -59,7 +93,7 @@ def linked_joints(inst: Instance) -> np.ndarray:
 
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None,
-           frame_names: list[str] | None = None, positions: dict | None = None):
+           frame_names: list[str] | None = None, positions: dict | None = None, aside: list | None = None):
     """Stack per-frame instances into tracks.
 
     Parameters
@@ -76,6 +110,9 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     positions : dict, optional
         Filled with ``(v, t) -> i``: the place of each track's instance in its frame's list, for
         writing the frame's people back in the file's order (:func:`file_order`).
+    aside : list, optional
+        Extended with the indices of the tracks that hold duplicate detections, set aside
+        (:func:`match_tracks`; never when the file gives track ids): see :func:`set_aside`.
 
     Returns
     -------
@@ -121,7 +158,7 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
                 raise ValueError(f"{where}: {names[t]} has two instances with the same track_id")
             slots.append(ids)
     else:
-        slots = match_tracks(frames)
+        slots = match_tracks(frames, aside)
         track_ids = list(range(1 + max((v for s in slots for v in s), default=-1)))
     n_tracks = len(track_ids)
     poses = np.full((n_tracks, n_frames) + shape, np.nan)
@@ -139,6 +176,20 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
             if inst.fields:
                 fields[(v, t)] = inst.fields
     return poses, scores, track_ids, fields
+
+
+def set_aside(aside: list[int], poses: np.ndarray) -> dict:
+    """A reader's ``extra`` entries for the tracks of duplicate detections ``aside`` (from :func:`gather`)
+    of ``poses`` (V, T, J, C): ``{"set_aside": aside, "notes": [the summary's line]}``; {} when none.
+    ``synsp refine`` gives those tracks back as read (:func:`synsp.refining.uneven_times.refine_file_tracks`)."""
+    if not aside:
+        return {}
+    count = int(present(poses[aside]).sum())
+    which = f"track {aside[0]}" if len(aside) == 1 else f"tracks {aside[0]}-{aside[-1]}"
+    return {"set_aside": list(aside), "notes": [
+        f"duplicates: {count} detection(s) overlapping a better-scored one of the same frame almost exactly (the "
+        f"detector fired twice on one person) set aside in {which}, not the person's: written back as read, "
+        "not refined"]}
 
 
 def file_order(tracks: np.ndarray, t: int, positions: dict | None) -> list[int]:

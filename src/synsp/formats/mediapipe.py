@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.instances import Instance, file_order, gather, present
+from synsp.formats.instances import Instance, file_order, gather, present, set_aside
 from synsp.formats.posedata import (
     PoseData,
     as_filled,
@@ -173,8 +173,9 @@ def _read_json(path: Path, space: str) -> PoseData:
         per_frame.append([_instance(marks, space, f"frame {t}" + (f" pose {i}" if listed else ""))
                           for i, marks in enumerate(poses)])
     positions: dict = {}
+    aside: list = []
     if max(map(len, per_frame), default=0) > 1:  # several people: tracks, linked as every format's
-        poses, scores, _, _ = gather(per_frame, str(path), N_LANDMARKS, positions=positions)
+        poses, scores, _, _ = gather(per_frame, str(path), N_LANDMARKS, positions=positions, aside=aside)
     else:  # one person (MediaPipe's default num_poses=1): one track, however far it jumps
         poses = np.full((1, len(frames), N_LANDMARKS, 2 if space == "image" else 3), np.nan)
         scores = np.zeros((1, len(frames), N_LANDMARKS))
@@ -189,8 +190,8 @@ def _read_json(path: Path, space: str) -> PoseData:
     if space == "world":
         poses *= MM_PER_M
     fps = float(obj["fps"]) if isinstance(obj, dict) and obj.get("fps") else DEFAULT_FPS
-    extra = {**lines_extra(obj), "mediapipe": {"kind": "json", "space": space, "json": obj, "nested": nested,
-                                               "positions": positions}}
+    extra = {**lines_extra(obj), **set_aside(aside, poses),
+             "mediapipe": {"kind": "json", "space": space, "json": obj, "nested": nested, "positions": positions}}
     return PoseData(poses=poses, scores=scores, layout="mediapipe33", fps=fps, format="mediapipe", extra=extra,
                     filled=filled)
 

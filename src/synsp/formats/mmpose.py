@@ -34,6 +34,7 @@ from synsp.formats.instances import (
     gather,
     pop_filled,
     present,
+    set_aside,
     to_list,
 )
 from synsp.formats.posedata import PoseData, first_entry, inner_entry, lines_extra, load_json, write_json
@@ -146,12 +147,13 @@ def read(path: Path) -> PoseData:
         flat = flat or any(fl for _, fl in parsed)
         frames.append([inst for inst, _ in parsed])
     positions: dict = {}
-    poses, scores, track_ids, fields = gather(frames, str(path), n_joints, names, positions)
+    aside: list = []
+    poses, scores, track_ids, fields = gather(frames, str(path), n_joints, names, positions, aside)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):
         raise ValueError(f"{path}: frame_id values repeat; expected one entry per frame")
-    extra = {"frame_ids": frame_ids, **lines_extra(obj),
+    extra = {"frame_ids": frame_ids, **lines_extra(obj), **set_aside(aside, poses),
              "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields, "positions": positions}}
     return PoseData(poses=poses, scores=scores, layout=_layout(meta, poses.shape[2], poses.shape[3]),
                     track_ids=track_ids, format="mmpose", extra=extra, filled=filled)

@@ -35,7 +35,16 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.coco import frame_positions
-from synsp.formats.instances import FILLED_KEY, Instance, file_order, from_list, gather, pop_filled, present
+from synsp.formats.instances import (
+    FILLED_KEY,
+    Instance,
+    file_order,
+    from_list,
+    gather,
+    pop_filled,
+    present,
+    set_aside,
+)
 from synsp.formats.posedata import PoseData, load_json
 
 SUFFIX = "_keypoints.json"
@@ -166,10 +175,12 @@ def read(path: Path) -> PoseData:
         tops = [tops[k] if k is not None else {} for k in slots]
     names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
     positions: dict = {}
+    aside: list = []
     poses, scores, track_ids, fields = gather(frames, str(path), frame_names=[
-        name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions)
+        name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions, aside=aside)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions}}
+    extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions},
+             **set_aside(aside, poses)}
     if whole_body:  # the file says these points are not there: refine_file leaves them so, never filled
         extra["absent"] = _empty_parts(fields, poses.shape[:3])
     if numbered:
@@ -177,8 +188,8 @@ def read(path: Path) -> PoseData:
     if others:  # said, not silently dropped: refine_file prints the reader's notes
         names = sorted(p.name for p in others)
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        extra["notes"] = [f"openpose: skipped {shown} in {path.name}: not frame files (*{SUFFIX}), so not read "
-                          "and not written"]
+        extra["notes"] = extra.get("notes", []) + [
+            f"openpose: skipped {shown} in {path.name}: not frame files (*{SUFFIX}), so not read and not written"]
     return PoseData(poses=poses, scores=scores, layout=LAYOUT_OF_COUNT.get(poses.shape[2]), track_ids=track_ids,
                     format="openpose", extra=extra, filled=filled)
 

@@ -146,9 +146,19 @@ def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing:
 def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, method: str, *,
                        max_gap: int | None = None, **options) -> tuple[RefinedTracks, str | None]:
     """:func:`refine_tracks_at` of ``poses`` (V, T, J, C) at the times of the file read as ``data``
-    (:func:`file_times`); the summary's line names the file's Time or frame column."""
-    return refine_tracks_at(poses, file_times(data), layout, method, max_gap=max_gap,
-                            numbered=_reader_fields(data).get("times") is None, **options)
+    (:func:`file_times`); the summary's line names the file's Time or frame column. The tracks the
+    reader set aside (``extra["set_aside"]``: duplicate detections, :func:`synsp.formats.instances.set_aside`)
+    are not refined, nor counted in what the refinement found: they come back as they are in ``poses``."""
+    aside = list(data.extra.get("set_aside") or [])
+    people = poses.copy() if aside else poses
+    people[aside] = np.nan  # an empty track: nothing refined, nothing said of it
+    tracks, note = refine_tracks_at(people, file_times(data), layout, method, max_gap=max_gap,
+                                    numbered=_reader_fields(data).get("times") is None, **options)
+    if aside:
+        refined = tracks.refined.copy()
+        refined[aside] = poses[aside]
+        tracks = tracks._replace(refined=refined)
+    return tracks, note
 
 
 def with_file_rate(data: PoseData) -> PoseData:
