@@ -9,7 +9,11 @@ from the side) or lasts seconds may not jump enough; the network then refines a 
 which it never learnt, and moves the upper body the estimator had right (a user audit, audit 7: legs
 exchanged for 1-3 s, the face and arms 3 px -> 9 px off in 2D, 12.5 -> 21 mm in 3D; benchmarks/RESULTS.md,
 section 4, "Legs exchanged for seconds"). :func:`synsp.estimator_errors.measurements.measurements` runs it in 3D
-and 2D (:data:`CROSSED_SPACES`); in 2D a run must last :data:`MIN_FRAMES` frames.
+and 2D (:data:`CROSSED_SPACES`). A 2D run needs more evidence: the simulator's `hard` exchanges the whole upper
+body for a few frames (the hips then read crossed against the shoulders and the face), and its heavy noise turns
+short lines every way; so a 2D run must last :data:`MIN_FRAMES` frames and its lines read opposed, their median
+cosine at most -:data:`PARALLEL` (validation, every clip of 2D `hard`: the runs the rule would take wrongly last
+1-4 frames, or 6 and 32 frames with a median cosine of -0.26 and -0.72; legs exchanged for seconds -0.89 to -1.00).
 
 :func:`crossed_legs` marks the legs' pairs (the hips and every pair below them) over each run of frames whose
 hips turn against the shoulders, read after the inversion pass's own exchanges. Frames whose lines read too
@@ -33,11 +37,10 @@ KEEPS = 4.0  # a pair below the hips stays as it is where its bones' squared len
 # The coordinate counts whose measurements take the step. Validation, the protocol's first 20 clips: 3D
 # `typical` 0.830 -> 0.830 (45.06 -> 45.09 mm), `hard`, `jitter`, clean input unchanged.
 CROSSED_SPACES = (2, 3)
-# The fewest frames a run must last, per coordinate count. In 2D the simulator's `hard` exchanges the whole upper
-# body (shoulders and ears) for a few frames the inversion pass may leave, and the hips then read crossed against
-# both (validation, all 2D `hard` clips: runs of 3 frames; taken, 2D `hard` 0.860 -> 0.874 x input on the first 20);
-# legs an estimator keeps exchanged for seconds read runs of 31-78 frames (the audit's 30-90 frames, 8 validation
-# clips), and a run's length at half the rate (:mod:`synsp.inference.half_pace`) is half of it.
+# The fewest frames a run must last, per coordinate count (module docstring). Without it and the opposed lines, 2D
+# `hard` went 0.860 -> 0.874 x input (the protocol's first 20 validation clips); with them it is unchanged. Legs kept
+# exchanged for seconds read runs of 31-78 frames (the audit's 30-90, 8 validation clips; half at half the rate,
+# :mod:`synsp.inference.half_pace`), the simulator's own leg exchanges the pass missed 9 and 16.
 MIN_FRAMES = {2: 6, 3: 1}
 
 
