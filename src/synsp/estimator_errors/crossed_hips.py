@@ -9,7 +9,11 @@ from the side) or lasts seconds may not jump enough; the network then refines a 
 which it never learnt, and moves the upper body the estimator had right (a user audit, audit 7: legs
 exchanged for 1-3 s, the face and arms 3 px -> 9 px off in 2D, 12.5 -> 21 mm in 3D; benchmarks/RESULTS.md,
 section 4, "Legs exchanged for seconds"). :func:`synsp.estimator_errors.measurements.measurements` runs it in 3D
-only (:data:`CROSSED_SPACES`).
+and 2D (:data:`CROSSED_SPACES`). A 2D run needs more evidence: the simulator's `hard` exchanges the whole upper
+body for a few frames (the hips then read crossed against the shoulders and the face), and its heavy noise turns
+short lines every way; so a 2D run must last :data:`MIN_FRAMES` frames and its lines read opposed, their median
+cosine at most -:data:`PARALLEL` (validation, every clip of 2D `hard`: the runs the rule would take wrongly last
+1-4 frames, or 6 and 32 frames with a median cosine of -0.26 and -0.72; legs exchanged for seconds -0.89 to -1.00).
 
 :func:`crossed_legs` marks the legs' pairs (the hips and every pair below them) over each run of frames whose
 hips turn against the shoulders, read after the inversion pass's own exchanges. Frames whose lines read too
@@ -25,22 +29,31 @@ from synsp.estimator_errors.inversions import LIMB_WORDS, exchange
 from synsp.sequence import true_runs
 from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["MIN_WIDTH", "PARALLEL", "KEEPS", "CROSSED_SPACES", "crossed_legs"]
+__all__ = ["MIN_WIDTH", "PARALLEL", "KEEPS", "CROSSED_SPACES", "MIN_FRAMES", "crossed_legs"]
 
 MIN_WIDTH = 0.2  # the shortest hips' and shoulders' line (times the trunk's median length) a frame is read at
 PARALLEL = 0.8  # a body's hips and shoulders lines: the median |cosine| between them at least this (mocap: 0.99)
 KEEPS = 4.0  # a pair below the hips stays as it is where its bones' squared length error is this many times less so
-# The coordinate counts whose measurements take the step (3: 3D). Validation, the protocol's first 20 clips: 3D
-# `typical` 0.830 -> 0.830 (45.06 -> 45.09 mm), `hard`, `jitter`, clean input unchanged; 2D `hard` 0.860 -> 0.874
-# x input (a shoulder pair the simulator exchanged reads as crossed hips too, and the legs were exchanged for it),
-# though 2D legs exchanged for seconds gained (8 clips, 3.80 -> 2.24 px): 2D not taken.
-CROSSED_SPACES = (3,)
+# The coordinate counts whose measurements take the step. Validation, the protocol's first 20 clips: 3D
+# `typical` 0.830 -> 0.830 (45.06 -> 45.09 mm), `hard`, `jitter`, clean input unchanged.
+CROSSED_SPACES = (2, 3)
+# The fewest frames a run must last, per coordinate count (module docstring). Without it and the opposed lines, 2D
+# `hard` went 0.860 -> 0.874 x input (the protocol's first 20 validation clips); with them it is unchanged. Legs kept
+# exchanged for seconds read runs of 31-78 frames (the audit's 30-90, 8 validation clips; half at half the rate,
+# :mod:`synsp.inference.half_pace`), the simulator's own leg exchanges the pass missed 9 and 16.
+MIN_FRAMES = {2: 6, 3: 1}
 
 
-def crossed_legs(poses: np.ndarray, layout: Layout) -> np.ndarray:
+def crossed_legs(poses: np.ndarray, layout: Layout, passed: np.ndarray | None = None) -> np.ndarray:
     """(T, P) bool: the left/right pairs of ``layout`` (P) to exchange in each frame of ``poses`` (T, J, C, any
-    unit; NaN tells nothing), the legs' pairs over the runs whose hips turn against the shoulders (module
-    docstring); all False where the layout lacks hips or shoulders."""
+    unit; NaN tells nothing), the legs' pairs over the runs whose hips turn against the shoulders, of at least
+    :data:`MIN_FRAMES` frames for ``poses``' coordinate count (module docstring); all False where the layout lacks
+    hips or shoulders.
+
+    ``passed`` ((T, P) bool, None: none): the pairs the inversion pass exchanged back to give ``poses``. Where it
+    exchanged the whole body over most of a run, the pass read the upper body as the side exchanged (a layout with
+    feet has more pairs in the legs than above them, and a whole-body reading takes the majority's side: 2D halpe26,
+    the face and arms 3 px -> 30 px off): there its exchange of the pairs above the hips is undone instead."""
     out = np.zeros((len(poses), len(layout.left_right)), dtype=bool)
     lines = _lines(poses, layout)
     if lines is None:
@@ -55,14 +68,32 @@ def crossed_legs(poses: np.ndarray, layout: Layout) -> np.ndarray:
     against = (cosine < 0) & readable
     side = np.where(readable, np.where(against, -1, 1), 0)  # -1 crossed, 1 aligned, 0 too short to tell
     crossed = against | _between(side)
+    shortest = MIN_FRAMES.get(poses.shape[-1], 1)
     for start, stop in true_runs(crossed):
+        if stop - start < shortest:
+            continue  # 2D: the upper body exchanged for a few frames reads as crossed hips too
+        if poses.shape[-1] == 2 and not np.median(cosine[start:stop][readable[start:stop]]) <= -PARALLEL:
+            continue  # 2D: lines short against heavy noise turn every way; exchanged legs read opposed throughout
         if ears is not None:  # the face sides with the shoulders where its line can be read
             span = slice(start, stop)
             agree = np.einsum("tc,tc->t", ears[span], shoulders[span])[readable[span]]
             if agree.size and np.mean(agree > 0) < 0.5:
                 continue
+        if passed is not None and _upper_passed(passed[start:stop], layout):
+            above = [p for p in range(len(layout.left_right)) if p not in _leg_pairs(layout)]
+            out[start:stop, above] = passed[start:stop, above]
+            continue
         out[start:stop, _down_the_legs(poses, start, stop, layout)] = True
     return out
+
+
+def _upper_passed(passed: np.ndarray, layout: Layout) -> bool:
+    """Whether the inversion pass exchanged the whole body, the shoulders and the hips, in most frames of ``passed``
+    ((T, P) bool). (Where it exchanged the shoulders alone it read the upper body exchanged with its own evidence:
+    the simulator's `hard` flipped the whole body and the pass took back the upper body only.)"""
+    ends = [[p for p, (a, _) in enumerate(layout.left_right) if layout.joints[a] in (f"left_{part}", f"right_{part}")]
+            for part in ("shoulder", "hip")]
+    return all(end and passed[:, end[0]].mean() > 0.5 for end in ends)
 
 
 def _down_the_legs(poses: np.ndarray, start: int, stop: int, layout: Layout) -> list[int]:

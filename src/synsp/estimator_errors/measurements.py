@@ -124,7 +124,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
     if undo:
         values, exchanged = without_inversions(values, layout)
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
-        crossed = np.stack([crossed_legs(v, layout) for v in values]) if x.ndim == 4 else crossed_legs(values, layout)
+        crossed = (np.stack([crossed_legs(v, layout, e) for v, e in zip(values, exchanged)]) if x.ndim == 4
+                   else crossed_legs(values, layout, exchanged))
         if crossed.any():
             values, exchanged = exchange(values, crossed, layout.left_right)[0], exchanged ^ crossed
     if exchanged.any():
