@@ -38,6 +38,42 @@ def test_the_half_rate_is_kept_only_where_it_moves_the_poses_far_less():
     assert half == 15.0 and not chosen and np.array_equal(out, clean)
 
 
+
+class _Recorder:
+    """What a route records in its run (as a Refiner does): the rate it last ran at."""
+    rate: float | None | str = "unset"
+
+
+def test_the_route_runs_at_most_twice_and_what_it_records_is_the_kept_runs():
+    clean = _clip()
+    noisy = clean + np.random.default_rng(0).normal(0.0, 2.0, clean.shape)
+    cut = clean + 0.5 * (clean.mean(0) - clean)  # the motion cut: far more than the noise from the input
+
+    def route(outputs):
+        calls, record = [], _Recorder()
+
+        def run(v, fps=None):
+            calls.append(fps)
+            record.rate = fps
+            rows = [person[bool(fps)] for person in outputs]  # (the clip's rate's, the half's) per person
+            return np.stack(rows) if v.ndim == 4 else rows[0]
+        return run, calls, record
+
+    for outputs, kept, rate in [([(cut, clean)], True, 15.0),  # the half kept: its run is the last
+                                ([(cut, cut)], False, None),  # cut at both rates: the first run's records put back
+                                ([(cut, clean), (clean, clean)], [True, False], None)]:  # one person of two
+        run, calls, record = route(outputs)
+        values = noisy if len(outputs) == 1 else np.stack([noisy, noisy])
+        out, chosen, half = at_half_pace_if_nearer(run, values, values, None, COVERED,
+                                                   lambda: half_pace.recorded(record))
+        assert calls == [None, 15.0] and np.array_equal(chosen, kept) and record.rate == rate
+    # the clip's own output at the clip's rate: it moves the poses by their noise only, so the half rate could not
+    # be kept (it would need a move below 0) and is not run
+    run, calls, record = route([(clean, clean)])
+    out, chosen, half = at_half_pace_if_nearer(run, noisy, noisy, None, COVERED, lambda: half_pace.recorded(record))
+    assert calls == [None] and half == 15.0 and not chosen and np.array_equal(out, clean) and record.rate is None
+
+
 def test_no_second_look_for_slow_motion_clean_input_or_a_rate_whose_half_the_network_runs_as_it_is():
     assert half_rate(None, COVERED, MIN_PACE, 0.01, "2d") == 15.0 and half_rate(24.0, COVERED, 0.2, 0.01, "3d") == 12.0
     assert half_rate(None, COVERED, 0.5 * MIN_PACE, 0.01, "2d") is None  # slow: no second run
@@ -71,3 +107,24 @@ def test_a_validation_walk_played_faster_under_light_noise_comes_out_nearer_than
     monkeypatch.setattr(half_pace, "MIN_PACE", np.inf)  # the step aside: main's output
     before = mpjpe(synsp.refine(noisy), clean)
     assert before > mpjpe(noisy, clean) > 1.2 * after
+
+
+@needs_data
+def test_synsp_runs_its_network_route_at_most_twice_per_look(monkeypatch):
+    """The validation walk of the test above at 2 x in 3D keeps the half rate: the route ran three times before
+    (the half, the clip's rate, the half again so that its records were the output's); now twice, the records
+    put back instead."""
+    from synsp.data.mocap import load_clip
+    from synsp.inference.refiner import Refiner
+
+    clean = load_clip("dataset-1_walk_not-confident_002", layout="h36m17").astype(np.float64)[::2]
+    noisy = (clean + np.random.default_rng(4).normal(0.0, 5.0, clean.shape)).astype(np.float32)
+    runs = []
+    refine = Refiner.refine
+    monkeypatch.setattr(Refiner, "refine", lambda self, *a, **k: runs.append(self.kind) or refine(self, *a, **k))
+    synsp.refine(noisy)
+    looked = runs.count("synsp")
+    runs.clear()
+    monkeypatch.setattr(half_pace, "MIN_PACE", np.inf)  # the step aside: one run per look
+    synsp.refine(noisy)
+    assert looked == 2 * runs.count("synsp") > 0

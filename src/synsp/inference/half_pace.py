@@ -14,7 +14,9 @@ differ by about the noise, not by many times it; so:
 
 - the route runs at the clip's rate and at half of it, and per person the half-rate output is kept where it
   moves the poses less by more than :data:`MARGIN` times the input's noise (mean squared distance from the
-  input over the noise's, :func:`~synsp.inference.clean.input_noise`);
+  input over the noise's, :func:`~synsp.inference.clean.input_noise`); so only where the clip's rate moves them
+  by more than that does the half rate run (its move is no less than 0), and the route runs at most twice, what
+  it records put back to the kept run's;
 - only for clips a second run can help: the rate assumed, or one the network runs on as it is whose half it
   does not (:func:`half_rate`); noisy input (nearly clean input keeps its values anyway,
   :mod:`synsp.inference.clean`); motion at least :data:`MIN_PACE` (:func:`synsp.motion_pace.motion_pace`; a clip
@@ -35,7 +37,7 @@ from synsp.config import TRAINING_FPS
 from synsp.inference.clean import NOISE_RAMP, input_noise, noise_level
 from synsp.motion_pace import motion_pace
 
-__all__ = ["MARGIN", "MIN_PACE", "half_rate", "at_half_pace_if_nearer"]
+__all__ = ["MARGIN", "MIN_PACE", "half_rate", "recorded", "at_half_pace_if_nearer"]
 
 # The half-rate output is kept where the full rate's mean squared move from the input exceeds the half rate's by
 # more than this many times the input's noise (squared, per joint). Validation (ad hoc, on cached outputs, clips
@@ -62,8 +64,21 @@ def half_rate(fps: float | None, covered: tuple[float, float], pace: float, leve
     return rate / 2.0
 
 
+def recorded(*objects: object) -> Callable[[], None]:
+    """What ``objects`` (the Refiners a route runs) hold now, its last run's records (:attr:`paced_fps`,
+    :attr:`turn`, ...): returns a function that puts them back (their attributes as they are now; a shallow copy,
+    as each run sets its records anew)."""
+    saved = [(obj, dict(vars(obj))) for obj in objects]
+
+    def restore() -> None:
+        for obj, attributes in saved:
+            vars(obj).update(attributes)
+    return restore
+
+
 def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray, measured: np.ndarray,
-                           fps: float | None, covered: tuple[float, float]
+                           fps: float | None, covered: tuple[float, float],
+                           records: Callable[[], Callable[[], None]] | None = None,
                            ) -> tuple[np.ndarray, np.ndarray, float | None]:
     """``route(values)``, or per person ``route(values, fps=half)`` where that moves the poses less by more
     than :data:`MARGIN` times their noise (module docstring).
@@ -71,9 +86,13 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     ``values`` (T, J, C) or (V, T, J, C), NaN for missing joints; ``measured``: the same without NaN (the
     estimator's errors undone), which the moves, the noise and the pace are read from; ``route`` takes values
     of that shape and an optional ``fps=`` and returns their refinement; ``fps`` the rate given (None: not);
-    ``covered`` the network's covered rates. The run kept is the route's last (what it records is the
-    output's). Returns the poses, (...) bool per person: the half rate kept, and the half rate looked at
-    (None: no second look, :func:`half_rate`)."""
+    ``covered`` the network's covered rates; ``records()`` captures what the route recorded in its last run and
+    returns a function that puts it back (:func:`recorded` of the Refiners it runs; None: it records nothing).
+    The route runs at the clip's rate, then at the half only where the first run moves the poses by more than
+    :data:`MARGIN` times their noise (elsewhere the half cannot be kept: its move is no less than 0); what it
+    records is the output's (the half rate's where every person keeps it, else put back to the first run's).
+    Returns the poses, (...) bool per person: the half rate kept, and the half rate looked at (None: no second
+    look, :func:`half_rate`)."""
     y = np.asarray(measured, np.float64)
     people = y.shape[:-3]
     chosen = np.zeros(people, bool)
@@ -82,13 +101,20 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     half = half_rate(fps, covered, motion_pace(y), float(level), "3d" if y.shape[-1] == 3 else "2d")
     if half is None:
         return route(values), chosen, half
-    slow = np.asarray(route(values, fps=half), np.float64)
     full = route(values)
-    moved = lambda out: np.mean(np.sum((out - y) ** 2, axis=-1), axis=(-2, -1))  # noqa: E731  (...)
-    chosen = moved(np.asarray(full, np.float64)) - moved(slow) > MARGIN * np.mean(noise ** 2, axis=-1)
+    moved = lambda out: np.mean(np.sum((np.asarray(out, np.float64) - y) ** 2, axis=-1), axis=(-2, -1))  # noqa: E731
+    margin = MARGIN * np.mean(noise ** 2, axis=-1)  # (...)
+    far = moved(full)
+    if not (far > margin).any():  # kept needs far - moved(slow) > margin, moved(slow) >= 0: no second run
+        return full, chosen, half
+    put_back = records() if records is not None else None  # what the clip's rate's run recorded
+    slow = route(values, fps=half)
+    chosen = far - moved(slow) > margin
+    if chosen.all():  # the last run: what the route records is the output's
+        return slow, chosen, half
+    if put_back is not None:
+        put_back()
     if not chosen.any():
         return full, chosen, half
-    if chosen.all():
-        return route(values, fps=half), chosen, half  # last, so that what the route records is the output's
-    out = np.where(chosen[..., None, None, None], slow, np.asarray(full, np.float64))
+    out = np.where(chosen[..., None, None, None], np.asarray(slow, np.float64), np.asarray(full, np.float64))
     return out.astype(np.asarray(full).dtype), chosen, half

@@ -92,14 +92,15 @@ def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, ne
 
 
 def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray], method: str, layout: str,
-                         target: str, options: dict) -> np.ndarray:
+                         target: str, options: dict, others: tuple[object, ...] = ()) -> np.ndarray:
     """``route(x)``, SynSP's route for poses ``x`` (T, J, C) or (V, T, J, C) in ``layout``, NaN for missing
     joints; where their errors read as light noise only (:func:`~synsp.inference.noise_only.noise_only_share`,
     read in the model's layout ``target``, as its ramps were chosen), each joint the nearer of it and a low-pass
     (:func:`~synsp.inference.noise_only.nearer_of`), both read against the values with the estimator's errors
     undone (:func:`~synsp.estimator_errors.measurements.measurements`). The route runs with a second look at half
     the rate where the pace missed fast motion (:func:`~synsp.inference.half_pace.at_half_pace_if_nearer`; ``route``
-    takes ``fps=`` for it). ``route(x)`` itself for other methods,
+    takes ``fps=`` for it; what the SynSP model and ``others``, the other Refiners it runs, record is put back to the
+    kept run's). ``route(x)`` itself for other methods,
     ``network_only``, a floor step's strength asked for (``floor`` False or a number: the correction as asked), a
     model that keeps its whole correction on nearly clean input (``keep_clean`` False) and spaces not in
     :data:`~synsp.inference.noise_only.SPACES`. The model :func:`refine_track` runs records ``noise_only``:
@@ -122,7 +123,8 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     halved: list[float] = []  # the half rate, where a look at it was kept (half_pace)
 
     def paced(v: np.ndarray) -> np.ndarray:  # fast motion the pace missed: kept at half the rate where far nearer
-        out, chosen, half = half_pace.at_half_pace_if_nearer(route, v, measured, options.get("fps"), model.covered_fps)
+        out, chosen, half = half_pace.at_half_pace_if_nearer(route, v, measured, options.get("fps"), model.covered_fps,
+                                                             lambda: half_pace.recorded(model, *others))
         if chosen.any():
             halved.append(half)
         return out
@@ -221,7 +223,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
         return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
-    return nearer_if_noise_only(poses, route, method, layout, target, options)
+    # SmoothNet's Refiner records the pace groups' rates (group_fps) the track's summary reads
+    return nearer_if_noise_only(poses, route, method, layout, target, options,
+                                (group_model(method, poses.shape[-1], options),))
 
 
 def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing: np.ndarray,
