@@ -14,8 +14,13 @@ bounding box's largest side) and :data:`ASTRAY_NOISE` times the bone's median st
 and again into frame e, with no such jump between, and
 
 - the jump back runs against the jump out (their dot product is negative: it went away and came
-  back), and the bone's length is further from its median inside the run than just outside it
-  (the body is outside, not inside: two captures in a row bound a stretch read right);
+  back), and the bone's length is further from its median outside the run inside it than just
+  outside it (the body is outside, not inside: two captures in a row bound a stretch read right;
+  the median outside, since a run may fill half a short clip);
+- the jumps are at least half that where the bone's length halves (or doubles) over the frame, if
+  the bone is under :data:`COLLAPSE` times its length outside the run throughout it (median): a
+  limb end collapsed onto its neighbour (an occluded wrist put on the elbow, an ankle on the knee),
+  whose jump is one bone's length, a forearm's 0.11-0.16 body sizes, about the limit;
 - the joint moved further than its parent at both jumps (it left; the tree's root, which no bone
   below it tells, is marked where it moved further than its child), and its left/right partner
   did not jump by half as far too at both (an exchange of the two labels, which the inversions step
@@ -32,7 +37,9 @@ Thresholds were chosen on the validation split (benchmarks/RESULTS.md, section 4
 neighbour"): clean motion moves a bone by at most 0.15 body sizes in a frame in 2D, 0.12 in 3D, at
 30 fps, and no value of a clean clip is marked, played up to four times as fast; 0.15, 0.2 and
 0.25 body sizes gave the protocol's presets within 0.001 x input of each other, and 0.15 found the
-most of the captures.
+most of the captures. Collapsed limb ends (section 4, "A limb end on its neighbour"): with the half
+limit no value of a clean validation clip is marked, played up to four times as fast, with or without
+noise; without the run's collapse test 11 values of 2D clips played four times as fast were.
 """
 from __future__ import annotations
 
@@ -42,12 +49,13 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "astray_limbs"]
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
 MIN_RUN = 3  # frames: shorter runs are glitches' (glitches.MAX_RUN = 2)
 LONGEST = 90  # frames: two jumps further apart are no one excursion
+COLLAPSE = 0.5  # a bone whose length halves (or doubles) over a frame needs half the jump: a limb end on its neighbour
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
@@ -83,10 +91,10 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
         bone = x[:, joint] - x[:, parent]  # (T, C)
         step = np.diff(bone, axis=0)  # (T - 1, C): into frame t + 1
         length = np.linalg.norm(bone, axis=-1)
-        off = np.abs(length - nan_median(length))  # (T,): how far from its usual length
         far = np.linalg.norm(step, axis=-1)  # (T - 1,)
         with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
-            jumped = (far > limit) & (far > ASTRAY_NOISE * nan_median(far))
+            halved = np.minimum(length[1:], length[:-1]) < COLLAPSE * np.maximum(length[1:], length[:-1])
+            jumped = (far > np.where(halved, limit / 2, limit)) & (far > ASTRAY_NOISE * nan_median(far))
         jumped &= marked[1:, parent] == marked[:-1, parent]  # where the parent left or came back, the jump is its
         jumps = (np.flatnonzero(jumped) + 1).tolist()  # frames jumped into
         i = 0
@@ -97,8 +105,12 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             if np.dot(step[start - 1], step[stop - 1]) >= 0:  # the second jump went on, not back
                 continue
+            usual = nan_median(np.r_[length[:start], length[stop:]])
+            off = np.abs(length - usual)  # (T,): how far from its usual length outside the run
             if not nan_median(off[start:stop]) > max(off[start - 1], off[stop]):  # the body is outside the run
                 continue
+            if min(far[start - 1], far[stop - 1]) <= limit and not nan_median(length[start:stop]) < COLLAPSE * usual:
+                continue  # a jump under the limit tells a collapse only: the bone at most half its length throughout
             if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
             moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
