@@ -31,7 +31,7 @@ def refined_decimals(written: np.ndarray, as_read: np.ndarray, path: str | Path)
     """``written`` (V, T, J, C), the poses a refinement writes to ``path``, with every value that is
     a float32 (the network's output) and differs from ``as_read`` (the file's, same shape) as
     :func:`float32_decimals`' when ``path`` is written as text (:func:`text_path`); the values as
-    read keep their digits, and float64 ones (a classic filter's) theirs. ``written`` as it is
+    read keep their digits, and values that are no float32 (float64 arithmetic) theirs. ``written`` as it is
     otherwise (a binary file keeps float32's exact values; another shape: nothing to tell them by)."""
     if not text_path(path) or np.shape(written) != np.shape(as_read) or np.asarray(written).dtype != np.float64:
         return written
