@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from synsp.formats import PoseData, detect_format, read_poses, write_poses
+from synsp.skeleton import LAYOUTS
 from test_formats import assert_same, make_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -368,3 +369,77 @@ def test_a_json_file_is_parsed_once_for_sniffing_and_reading(tmp_path, monkeypat
     detect_format(path)
     path.write_text(json.dumps([{"frame_id": t, "instances": [_instance([10, 20], t)] * 2} for t in range(7)]))
     assert read_poses(path, format="mmpose").poses.shape == (2, 7, 17, 2) and len(parses) == 4
+
+
+def _labelled_walk(frames: int = 40) -> np.ndarray:
+    """(T, 17, 2) pixels of a person walking right, for COCO's labelled-video files."""
+    rng = np.random.default_rng(5)
+    base = rng.uniform(300, 700, (17, 2))
+    return base[None] + np.arange(frames)[:, None, None] * np.array([3.0, 0.0]) + rng.normal(0, 1, (frames, 17, 2))
+
+
+def _flagged(pose: np.ndarray, t: int) -> list[float]:
+    flags = np.full(17, 2.0)
+    flags[9] = 1.0 if 10 <= t < 20 else 2.0  # the left wrist labelled but hidden for a while
+    triples = np.concatenate([pose, flags[:, None]], axis=1)
+    if t == 5:
+        triples[10] = [0, 0, 0]  # the right wrist not labelled in one frame
+    return np.round(triples, 2).ravel().tolist()
+
+
+def test_coco_visibility_flags_read_as_flags_and_written_back(tmp_path):
+    """A user audit (2026-12-06): visibility flags (v = 1, 2) as a results list's third values read as confidences."""
+    walk = _labelled_walk()
+    results = [{"image_id": t, "category_id": 1, "keypoints": _flagged(walk[t], t), "score": 1.0} for t in range(40)]
+    (tmp_path / "vis.json").write_text(json.dumps(results))
+    data = read_poses(tmp_path / "vis.json")
+    assert data.extra["coco"]["flags"] and any("visibility flags" in note for note in data.extra["notes"])
+    assert np.isnan(data.poses[0, 5, 10]).all() and np.isfinite(data.poses[0, 15, 9]).all()
+    filled = dataclasses.replace(data, poses=np.where(np.isnan(data.poses), 500.0, data.poses))
+    write_poses(tmp_path / "out.json", filled)
+    back = json.loads((tmp_path / "out.json").read_text())
+    assert back[15]["keypoints"][9 * 3 + 2] == 1.0 and back[0]["keypoints"][9 * 3 + 2] == 2.0  # as read
+    assert back[5]["keypoints"][10 * 3:10 * 3 + 3] == [500.0, 500.0, 1.0]  # filled: placed, not seen
+    scores = [{"image_id": t, "keypoints": np.round(np.concatenate([walk[t], np.full((17, 1), 0.9)], 1), 2)
+               .ravel().tolist()} for t in range(40)]
+    (tmp_path / "scores.json").write_text(json.dumps(scores))
+    assert not read_poses(tmp_path / "scores.json").extra["coco"]["flags"]  # confidences stay confidences
+
+
+def test_coco_annotation_file_is_read_and_written_back_whole(tmp_path):
+    """A labelled video exported from CVAT as COCO ({images, annotations, categories}) was refused as an
+    unrecognised JSON object; now its frames are the images (by file name), its persons CVAT's track ids."""
+    from synsp.refining.files import refine_file
+
+    walk = _labelled_walk()
+    order = np.random.default_rng(1).permutation(40)  # images listed out of order, ids unlike frame numbers
+    images = [{"id": 100 + int(k), "file_name": f"frame_{int(t):06d}.png", "width": 1280, "height": 720}
+              for k, t in enumerate(order)]
+    id_of = {int(t): 100 + k for k, t in enumerate(order)}
+    annotations = [{"id": t + 1, "image_id": id_of[t], "category_id": 3, "keypoints": _flagged(walk[t], t),
+                    "num_keypoints": 17, "bbox": [0, 0, 10, 10], "area": 100, "iscrowd": 0,
+                    "attributes": {"track_id": 7, "occluded": False}} for t in range(40) if t != 30]
+    categories = [{"id": 3, "name": "person", "keypoints": list(LAYOUTS["coco17"].joints), "skeleton": []}]
+    content = {"info": {"description": "cvat"}, "images": images, "annotations": annotations, "categories": categories}
+    (tmp_path / "labels.json").write_text(json.dumps(content))
+    assert detect_format(tmp_path / "labels.json") == "coco"
+    data = read_poses(tmp_path / "labels.json")
+    assert data.layout == "coco17" and data.track_ids == [7] and data.poses.shape == (1, 40, 17, 2)
+    np.testing.assert_allclose(data.poses[0, 12], np.round(walk[12], 2))  # frame 12 by its file name
+    assert np.isnan(data.poses[0, 30]).all()  # an image nobody was labelled in
+    refine_file(tmp_path / "labels.json", tmp_path / "out.json", method="savgol")
+    out = json.loads((tmp_path / "out.json").read_text())
+    assert {k: v for k, v in out.items() if k != "annotations"} == {k: v for k, v in content.items()
+                                                                       if k != "annotations"}
+    by_image = {a["image_id"]: a for a in out["annotations"]}
+    first = by_image[id_of[12]]
+    assert first["id"] == 13 and first["attributes"] == {"track_id": 7, "occluded": False} and first["bbox"]
+    assert "track_id" not in first and first["num_keypoints"] == 17
+    assert not np.allclose(np.reshape(first["keypoints"], (17, 3))[:, :2], np.round(walk[12], 2))  # refined
+    assert id_of[30] not in by_image  # nobody labelled there: nobody invented
+    whole = dataclasses.replace(data, poses=np.where(np.isnan(data.poses), 500.0, data.poses))
+    write_poses(tmp_path / "whole.json", whole)
+    added = next(a for a in json.loads((tmp_path / "whole.json").read_text())["annotations"]
+                 if a["image_id"] == id_of[30])
+    assert added["id"] == 41 and added["category_id"] == 3 and added["attributes"] == {"track_id": 7}
+    assert added["keypoints"][2::3] == [1.0] * 17  # filled: placed, not seen

@@ -461,3 +461,18 @@ def test_the_blank_line_after_the_header_and_the_time_cells_are_written_back_as_
     (tmp_path / "tight.trc").write_text(head + rows)  # no blank line: none written
     main(["refine", str(tmp_path / "tight.trc"), str(tmp_path / "tight_out.trc"), "--method", "gaussian"])
     assert (tmp_path / "tight_out.trc").read_text().split("\n")[5].startswith("0\t0.0\t")
+
+
+def test_a_header_frame_count_the_rows_do_not_match_is_said_and_the_rows_read(tmp_path):
+    """A user audit (2026-12-06): a TRC whose header said NumFrames 150 over 120 rows was read without a word."""
+    lines = TRC.read_text().splitlines(keepends=True)
+    fields = lines[2].split("\t")
+    rows = sum(1 for line in lines[5:] if line.strip())
+    fields[2] = str(rows + 30)
+    lines[2] = "\t".join(fields)
+    (tmp_path / "cut.trc").write_text("".join(lines))
+    data = read_poses(tmp_path / "cut.trc")
+    assert data.poses.shape[1] == rows
+    note = f"header says NumFrames {rows + 30}, but {rows} data rows follow"
+    assert any("cut.trc" in line and note in line for line in data.extra["notes"]), data.extra.get("notes")
+    assert "notes" not in read_poses(TRC).extra  # a header that counts its rows: nothing to say

@@ -126,3 +126,20 @@ def test_normalised_2d_coordinates_say_that_an_image_not_square_needs_its_sides(
     poses = np.random.default_rng(0).uniform(0.2, 0.8, (1, 30, 17, 2))
     factor, unit, notes = summary_unit(poses, "npy", "coco17")
     assert (factor, unit) == (1.0, "units") and "give the image's width and height (--image-size W H)" in notes[0]
+
+
+def test_joint_definitions_line_says_the_files_unit_with_digits_that_are_not_zero():
+    """A user audit (2026-12-06): the `joint definitions:` line said `px` for a Sports2D TRC in metres
+    (its smoothness line said mm/frame^2) and `0.0 px` for normalised MediaPipe coordinates."""
+    from synsp.refining.summary import convention_notes
+    from synsp.refining.tracks import ConventionShift
+
+    shift = [ConventionShift(np.full(17, 0.0021), far=False)]
+    line = convention_notes(shift, None, "cpu", 2, (1.0, "units"))[0]
+    assert "0.0021 units on average" in line and " px" not in line and "(0.0 " not in line, line
+    trc = convention_notes([ConventionShift(np.full(17, 1.3), far=False)], None, "cpu", 2, (1.0, "mm"))[0]
+    assert "1.3 mm on average" in trc and " px" not in trc, trc
+    pixels = convention_notes([ConventionShift(np.full(17, 1300.0), far=False)], None, "cpu", 2, (0.001, "px"))[0]
+    assert "1.3 px on average" in pixels, pixels  # Sports2D's pixels labelled m: the reader's x1000 undone
+    metres = convention_notes([ConventionShift(np.full(17, 4.1), far=False)], None, "cpu", 3, (1000.0, "mm"))[0]
+    assert "4.1 mm on average" in metres, metres  # 3D offsets are mm already (the network frame's unit)

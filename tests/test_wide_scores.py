@@ -96,3 +96,29 @@ def test_a_fourth_channel_in_percent_is_read_as_percent():
     out = synsp.refine(np.dstack([astray, scores]), "savgol")
     np.testing.assert_array_equal(out[..., 3], scores)
     assert np.linalg.norm(out[30:34, 9, :3] - body[30:34, 9], axis=-1).max() < 100
+
+
+@pytest.mark.parametrize("kind", ["per frame", "smooth per joint"])
+def test_logits_beside_pixels_read_as_scores_and_come_back_as_read(kind):
+    """Logits (negative where a joint is unlikely) beside pixels were read as a depth and the clip refined as a
+    3D body (a user audit, 2026-12-06, finding 2's logits case)."""
+    rng = np.random.default_rng(4)
+    if kind == "per frame":
+        p = rng.uniform(0.05, 0.99, (90, 17))
+    else:
+        p = np.clip(rng.uniform(0.3, 0.95, 17) + np.cumsum(rng.normal(0, 0.01, (90, 17)), axis=0), 0.02, 0.99)
+    logits = np.log(p / (1 - p))
+    x = _with_scores(logits)
+    assert logits.min() < 0 and third_channel(x) == "confidence"
+    np.testing.assert_array_equal(synsp.refine(x, "savgol")[..., 2], logits)
+
+
+@pytest.mark.parametrize("unit", [0.1, 0.01])
+def test_a_3d_body_whose_depth_lies_within_logits_range_still_reads_3d(unit):
+    """A child's body about its hips in centimetres, an adult's in decimetres: depth within +-15 like logits,
+    but it spreads as a body's depth does (a tenth of its height or more), not as scores beside pixels."""
+    body = _body_3d() + np.random.default_rng(3).normal(0, 8.0, (90, 17, 3))
+    body -= body[:, 11:13].mean(1, keepdims=True)
+    body *= 0.5 if unit == 0.1 else 1.0
+    assert np.abs(body[..., 2] * unit).max() < 15 and (body[..., 2] < 0).any()
+    assert third_channel(body * unit) == "z"

@@ -83,6 +83,13 @@ def _moves_together(channel: np.ndarray) -> bool:
 # from frame to frame (its changes over its spread across joints ROUGH times x, y's), where a depth or a height
 # of a body in centimetres does neither.
 PERCENT, RIGID, TOP_HEAVY, ROUGH, SHALLOW = 100.0, 0.9, 0.6, 3.0, 0.5
+# Logits (an estimator's raw classification scores, negative where a joint is unlikely) beside pixel x, y: a
+# channel within +-LOGIT that goes below 0 is a score when it spreads over a frame's joints under SHALLOW_SIGNED
+# of the body's width or height and keeps none of its bones (RIGID). Its sign says nothing (a depth about the hips
+# goes below 0 too) and logits may vary as smoothly as a depth, so the spread carries it: validation
+# (benchmarks/RESULTS.md, section 11, "Logits beside pixels"), 17 clips, a body's depth in cm or dm about its
+# hips spreads 0.101-0.287 of its width or height, logits (smooth, per frame, x3) 0.003-0.044.
+LOGIT, SHALLOW_SIGNED = 15.0, 0.05
 
 
 def _bone_rigidity(x: np.ndarray) -> float:
@@ -119,20 +126,22 @@ def _roughness(x: np.ndarray) -> float:
 
 def wide_score(poses: np.ndarray) -> bool:
     """Whether the third channel of one entry's (T, J, 3) ``poses``, x, y spanning tens of units, holds a
-    score beyond [0, :data:`SCORE_MAX`] (percent, 0-10) rather than a depth: all of it within [0,
+    score beyond [0, :data:`SCORE_MAX`] (percent, 0-10, logits) rather than a depth: all of it within [0,
     :data:`PERCENT`], spread over a frame's joints under :data:`SHALLOW` of x's or y's, no bone kept by it
     (:func:`_bone_rigidity` >= :data:`RIGID`), and near its top or jumping between frames (:data:`TOP_HEAVY`,
-    :func:`_roughness` >= :data:`ROUGH`)."""
+    :func:`_roughness` >= :data:`ROUGH`); or, going below 0, within +-:data:`LOGIT`, spread under
+    :data:`SHALLOW_SIGNED` of x's or y's and keeping no bone (logits)."""
     x = np.asarray(poses, dtype=np.float64)
     channel = x[..., 2][np.isfinite(x[..., 2])]
-    if not channel.size or channel.min() < 0 or channel.max() > PERCENT or len(x) < 4:
+    signed = bool(channel.size) and channel.min() < 0
+    if not channel.size or len(x) < 4 or (np.abs(channel).max() > LOGIT if signed else channel.max() > PERCENT):
         return False
     with warnings.catch_warnings():  # the channel's spread over a frame's joints against x's and y's
         warnings.simplefilter("ignore", RuntimeWarning)
         spread = np.nanmedian(np.nanpercentile(x, 90, axis=-2) - np.nanpercentile(x, 10, axis=-2), axis=0)  # (3,)
-    if not spread[2] < SHALLOW * max(spread[0], spread[1]) or _bone_rigidity(x) < RIGID:
+    if not spread[2] < (SHALLOW_SIGNED if signed else SHALLOW) * max(spread[0], spread[1]) or _bone_rigidity(x) < RIGID:
         return False  # as deep as the body is wide (a height in cm), or keeping its bones: a coordinate
-    return bool(np.median(channel) >= TOP_HEAVY * channel.max() or _roughness(x) >= ROUGH)
+    return signed or bool(np.median(channel) >= TOP_HEAVY * channel.max() or _roughness(x) >= ROUGH)
 
 
 def score_scale(values: np.ndarray) -> float | None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ from synsp.errors import (
     SynspError,
     check_fps,
 )
+from synsp.formats.decimals import float32_decimals, text_path
 from synsp.formats.posedata import (
     JsonLines,
     PoseData,
@@ -344,6 +345,11 @@ def write_poses(path: str | os.PathLike, data: PoseData, *, format: str | None =
         raise ShapeError(f"data must be a PoseData, got {type(data).__name__}")
     data.validate(f"{path}: data")
     fmt = writable_format(path, data, format=format)
+    if text_path(path) and (data.poses.dtype == np.float32 or np.asarray(data.scores).dtype == np.float32):
+        # float32 values printed with float32's digits, not their float64 expansion (formats.decimals)
+        data = replace(data, poses=float32_decimals(data.poses) if data.poses.dtype == np.float32 else data.poses,
+                       scores=float32_decimals(data.scores) if np.asarray(data.scores).dtype == np.float32
+                       else data.scores)
     _module(fmt, path).write(path, data, fmt=fmt)
 
 

@@ -157,6 +157,7 @@ def read(path: Path) -> PoseData:
     n_cols = 2 + 3 * len(markers)
     sep = _separator(lines)
     numbered = [(n, line.rstrip("\r\n").split(sep)) for n, line in enumerate(lines[start:], start + 1) if line.strip()]
+    notes = _frame_count_note(fields, len(numbered), path)
     numbered = _whole_rows(numbered, n_cols, path)
     if not numbered:
         raise ValueError(f"{path}: header but no data rows")
@@ -179,9 +180,21 @@ def read(path: Path) -> PoseData:
                      "time_texts": [row[1].strip() for row in rows],  # written back where a time is kept
                      "blank_lines": sum(not line.strip() for line in lines[4:start]),  # OpenSim writes one
                      **partial_layout(layout, joints),
-                     **text_style(path)}}  # saved on Windows (CRLF, a BOM): written back so
+                     **text_style(path)}, **notes}  # saved on Windows (CRLF, a BOM): written back so
     return PoseData(poses=poses[None], layout=None if "layout" in extra["trc"] else layout, fps=rate, format="trc",
                     extra=extra, filled=None if estimated is None else estimated[None])
+
+
+def _frame_count_note(fields: dict, rows: int, path: Path) -> dict:
+    """``{"notes": [...]}`` saying the header's ``NumFrames`` is not the ``rows`` of data the file
+    holds (a file cut short, or rows deleted by hand): the rows there are read, and the output's
+    header counts them; {} when they agree or the header gives no count."""
+    said = _number(fields.get("NumFrames"))
+    if said is None or not float(said).is_integer() or int(said) == rows:
+        return {}
+    return {"notes": [f"frames: {path.name}'s header says NumFrames {int(said)}, but {rows} data rows follow: "
+                      f"the {rows} rows were read (the file cut short, or rows deleted?), and a TRC written from "
+                      "them says their count"]}
 
 
 def _whole_rows(numbered: list[tuple[int, list[str]]], n_cols: int, path: Path) -> list[tuple[int, list[str]]]:

@@ -42,6 +42,7 @@ from synsp.errors import (
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
+from synsp.formats.decimals import refined_decimals
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
@@ -209,6 +210,7 @@ def refine_file(
     if key is not None:
         read_options["key"] = key
     data = read_poses(src, format=fmt, fps=fps, **read_options)
+    file_values = data.poses  # the values written back as they came keep every digit (formats.decimals)
     v_count, t_count, j_count, c_count = data.poses.shape
     four = c_count == 4 and data.format in UNDECLARED and data.scores is None  # x, y, z plus a confidence
     shape = data.poses.shape[data.extra.get("arrays", {}).get("rank") == 3:]  # the file's own, for messages
@@ -348,6 +350,7 @@ def refine_file(
     if flat is not None:  # the constant coordinate back in its place, unchanged (gaps included)
         axis, value = flat
         written = np.insert(out, axis, np.where(np.isfinite(out).all(-1), value, np.nan), axis=-1)
+    written = refined_decimals(written, file_values, dst)  # refined in float32: printed with its digits, not 17
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
     extra = {**data.extra, "keep_missing": True} if gap is not None else data.extra  # not invented: not filled
     refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled, extra=extra)

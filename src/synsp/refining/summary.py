@@ -81,6 +81,12 @@ def figure(x: float) -> str:
     return f"{x:.2f}" if not np.isfinite(x) or x == 0 or abs(x) >= 1 else f"{x:#.3g}"
 
 
+def _offset(x: float) -> str:
+    """A joint-definition offset: 1 decimal, or 2 significant digits under 1 (normalised image
+    coordinates differ by thousandths, which 1 decimal printed ``0.0``)."""
+    return f"{x:.1f}" if not np.isfinite(x) or x == 0 or abs(x) >= 1 else f"{x:.2g}"
+
+
 def _nanmean(x: np.ndarray) -> float:
     finite = np.isfinite(x)
     return float(x[finite].mean()) if finite.any() else float("nan")  # no "mean of empty slice" warning
@@ -192,29 +198,28 @@ def joint_groups(layout: str) -> dict[str, list[int]]:
 def convention_notes(conventions: list[ConventionShift | None], checkpoint: str | None, device: str | None,
                       c_count: int, scaled: tuple[float, str] | None = None) -> list[str]:
     """How far the input's joint definitions were from the model's (its constant pull, mm in 3D
-    with ``c_count`` 3, px in 2D, or ``scaled`` (factor, unit): :func:`summary_unit`'s, for
-    normalised image coordinates), over every track whose refinement measured it
+    with ``c_count`` 3; in 2D ``scaled`` (factor, unit), :func:`summary_unit`'s: px, mm of a 2D TRC,
+    the file's unit of normalised image coordinates), over every track whose refinement measured it
     (:attr:`synsp.refining.tracks.RefinedTracks.conventions`): the mean over tracks and the track
     that differs most; and what was done. ``checkpoint``/``device`` name the SynSP model (for its joint names)."""
     measured = [(v, shift) for v, shift in enumerate(conventions) if shift is not None]
     if not measured:
         return []
     joints = network_model("synsp", c_count, checkpoint, device).layout.joints
-    unit = "mm" if c_count == 3 else "px"
-    factor = 1.0
-    if scaled is not None and scaled[1] not in ("mm", "px", "units"):  # thousandths of the image, not pixels
-        factor, unit = scaled
+    # 3D offsets are in mm (the network frame's unit, metres converted); 2D ones in the input's unit, which the
+    # summary's factor and unit say as its smoothness line does (a 2D TRC's mm, normalised coordinates' unit)
+    factor, unit = scaled if scaled is not None and c_count == 2 else (1.0, "mm" if c_count == 3 else "px")
     measured = [(v, shift._replace(offsets=shift.offsets * factor)) for v, shift in measured]
     far = " (far from the model's)" if any(shift.far for _, shift in measured) else ""
     v, worst = max(measured, key=lambda m: float(m[1].offsets.mean()))
     j = int(np.argmax(worst.offsets))
-    where = f"most at {joints[j]} ({worst.offsets[j]:.1f} {unit})"
+    where = f"most at {joints[j]} ({_offset(worst.offsets[j])} {unit})"
     if len(measured) == 1:
-        how_far = f"{worst.offsets.mean():.1f} {unit} on average, {where}"
+        how_far = f"{_offset(worst.offsets.mean())} {unit} on average, {where}"
     else:  # the mean over tracks, and the track that differs most
         mean = np.mean([shift.offsets.mean() for _, shift in measured])
-        how_far = (f"{mean:.1f} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
-                   f"{len(conventions)} ({worst.offsets.mean():.1f} {unit} on average, {where})")
+        how_far = (f"{_offset(mean)} {unit} on average over {len(measured)} tracks, most in track {v + 1} of "
+                   f"{len(conventions)} ({_offset(worst.offsets.mean())} {unit} on average, {where})")
     unlike = [v for v, shift in measured if shift.unlike]
     if unlike:  # the Refiner gave its fallback's (SmoothNet's) output for them (Refiner.unlike_body)
         which = "" if len(unlike) == len(measured) else f" (tracks {', '.join(str(v + 1) for v in unlike)})"
