@@ -31,9 +31,12 @@ from synsp.inference.white_noise import MID_BAND, WHITE_RAMP
 
 __all__ = ["filter_matrix", "lowpass_matrices", "RunningLowpasses", "RunningWhereWhite", "WHERE_WHITE_FIRST"]
 
-# Frames given back before the extra joints' low-pass moves any (offline: clips of RISK_FRAMES, 32, or more).
-# Validation: benchmarks/RESULTS.md, section 12, "A stream's joints beyond the model's under light white noise".
-WHERE_WHITE_FIRST = 16
+# Per space, frames given back before the extra joints' low-pass moves any (offline: clips of RISK_FRAMES, 32, or
+# more): the running whiteness is loose over a stream's first frames. Validation, HALPE-26, 6 clips (white 1 px / 1 mm
+# at 30 fps; `jitter`): 2D 16 moved no preset (white 0.501 -> 0.440 x input, 8 and 32 within 0.0004 of it); 3D 8, 16
+# and 32 moved `jitter` (0.8758 -> 0.8771, between its 32nd and 48th frames), 48 did not (white 0.771 -> 0.634; 16
+# gave 0.602). benchmarks/RESULTS.md, section 12, "A stream's joints beyond the model's under light white noise".
+WHERE_WHITE_FIRST = {"2d": 16, "3d": 48}
 
 
 @lru_cache(maxsize=1024)  # a stream's history grows to ~75 frames, one length at a time
@@ -108,7 +111,7 @@ class RunningWhereWhite:
         """``out`` (J, C), the stream's output for row ``at`` of ``around`` (n, J, C, float64, no NaN), the
         input the stream holds around it (the frames given back before and the ones after that have arrived,
         in order). Returns (J, C): ``out`` with the joints moved by the share towards their low-pass; ``out``
-        itself before :data:`WHERE_WHITE_FIRST` frames, or where the noise does not read white."""
+        itself before :data:`WHERE_WHITE_FIRST` frames (C 3: 3D), or where the noise does not read white."""
         n = len(around)
         x = around[at]
         flat = around.reshape(n, -1)
@@ -120,9 +123,9 @@ class RunningWhereWhite:
         self._noise = self._noise + np.sum(fast[self.joints] ** 2, axis=-1)
         lows = self._lowpasses.add(x[None, self.joints], around[:, self.joints], at)  # (L, 1, J', C)
         share = 1.0 - float(opened(self.white.whiteness, WHITE_RAMP))
-        if self._lowpasses.count < WHERE_WHITE_FIRST or share <= 0.0:
-            return out
         coords = x.shape[-1]
+        if self._lowpasses.count < WHERE_WHITE_FIRST["3d" if coords == 3 else "2d"] or share <= 0.0:
+            return out
         s2 = self._noise / self._lowpasses.count / (1.0 - NOISE_BAND) / coords  # risk_choice.noise_variance, here
         chosen, _ = self._lowpasses.best(s2, coords)
         target = RunningLowpasses.target(lows, x[None, self.joints], chosen)[0]
