@@ -8,14 +8,15 @@ from conftest import needs_data
 from synsp.filters import butterworth
 from synsp.inference import stream_noise_only
 from synsp.inference.risk_choice import CUTOFFS, ORDER
-from synsp.inference.stream_noise_only import FIRST, RunningNoiseOnly, _matrices
+from synsp.inference.stream_noise_only import FIRST, RunningNoiseOnly
+from synsp.inference.stream_risk_choice import lowpass_matrices
 from synsp.inference.streaming import StreamingRefiner
 
 
 def test_the_live_low_passes_are_the_filters_matrices():
     """The step reads each low-pass, and its divergence, from one matrix per track length: the same filter."""
     track = np.random.default_rng(0).standard_normal((40, 1, 17, 3))
-    for matrix, cut in zip(_matrices(len(track)), CUTOFFS):
+    for matrix, cut in zip(lowpass_matrices(len(track)), CUTOFFS):
         filtered = np.moveaxis(butterworth(np.moveaxis(track, 0, -3), cutoff=cut * 15.0, order=ORDER, fps=30.0), -3, 0)
         np.testing.assert_allclose((matrix @ track.reshape(40, -1)).reshape(track.shape), filtered, atol=1e-9)
         assert 0.0 < np.diagonal(matrix)[20] < 1.0  # a low-pass follows a frame's own value in part

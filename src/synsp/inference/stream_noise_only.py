@@ -13,7 +13,8 @@ over the whole clip. A stream reads them over the frames it has given back so fa
 - each low-pass of :data:`~synsp.inference.risk_choice.CUTOFFS` (and the input itself) over the clean
   step's input history (the last 64 frames and the ones after that have arrived), read at the frames given
   back: a linear filter of the input, its divergence at each frame the diagonal of the filter's matrix at
-  that place (:func:`_matrices`), so its risk is summed frame by frame;
+  that place, so its risk is summed frame by frame
+  (:class:`~synsp.inference.stream_risk_choice.RunningLowpasses`);
 - the route's risk from the distance of the frames given back to their input, its divergence taken at 0
   (offline reads it by a second run of the route on a probe: 0.12-0.68 per value on validation clips at
   1 mm, 3D; a stream would pay a second network run per window). That under-reads the route's risk, so a
@@ -26,15 +27,13 @@ gains: benchmarks/RESULTS.md, section 12, "A 3D stream of light noise only".
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
-from synsp.filters import butterworth
 from synsp.inference.clean import opened
 from synsp.inference.noise_only import LIGHT_NOISE, STILL_LIMBS
-from synsp.inference.risk_choice import CUTOFFS, ORDER
+from synsp.inference.stream_risk_choice import RunningLowpasses
 
 __all__ = ["SPACES", "FIRST", "RunningNoiseOnly"]
 
@@ -57,10 +56,8 @@ class RunningNoiseOnly:
 
     def __init__(self, drift: Callable[[], np.ndarray | None]):
         self.drift = drift
-        self._lows = 0.0  # (L, V, J) summed squared distance of each low-pass (CUTOFFS) to the input
-        self._spread = np.zeros(len(CUTOFFS))  # (L,) summed divergence per value of each, at the frames summed
+        self._lowpasses = RunningLowpasses()  # (L, V, J) running risks of each low-pass of CUTOFFS
         self._route = 0.0  # (V, J) summed squared distance of the route's output to the input
-        self._count = 0  # frames summed
 
     @classmethod
     def of(cls, space: str, drift: Callable[[], np.ndarray | None] | None) -> "RunningNoiseOnly | None":
@@ -82,38 +79,18 @@ class RunningNoiseOnly:
         share = self.share(level)
         if not share.any():  # the presets: nothing summed, nothing filtered
             return outputs
-        k, c = len(outputs), outputs.shape[-1]
+        c = outputs.shape[-1]
         x = np.asarray(inputs, np.float64)
-        rows = _matrices(len(around))[:, at:at + k]  # (L, k, n)
-        lows = (rows @ np.asarray(around, np.float64).reshape(len(around), -1)).reshape((len(CUTOFFS),) + x.shape)
-        self._lows = self._lows + np.sum((lows - x) ** 2, axis=(1, 4))
-        self._spread = self._spread + np.einsum("lkk->l", rows[:, :, at:at + k])  # the matrices' diagonals there
+        lows = self._lowpasses.add(x, around, at)  # (L, k, V, J, C)
         self._route = self._route + np.nansum((np.asarray(outputs, np.float64) - x) ** 2, axis=(0, 3))
-        self._count += k
-        if self._count < FIRST:
+        if self._lowpasses.count < FIRST:
             return outputs
         s2 = noise ** 2 / c  # (V, J) per coordinate
-        n = self._count * c
-        low_risk = self._lows - n * s2 + 2.0 * s2 * c * self._spread[:, None, None]  # (L, V, J)
-        best = np.argmin(low_risk, axis=0)  # (V, J)
-        risk = np.minimum(np.take_along_axis(low_risk, best[None], 0)[0], n * s2)  # the input itself: its noise
-        chosen = np.where(np.take_along_axis(low_risk, best[None], 0)[0] < n * s2, best, -1)  # -1: the input
+        n = self._lowpasses.count * c
+        chosen, risk = self._lowpasses.best(s2, c)  # (V, J), -1: the input itself
         moved = np.maximum(risk, 0.0) < np.maximum(self._route - n * s2, 0.0)  # (V, J)
         if not moved.any():
             return outputs
-        target = np.where((chosen >= 0)[None, :, :, None],
-                          np.take_along_axis(lows, np.maximum(chosen, 0)[None, None, :, :, None], 0)[0], x)
+        target = RunningLowpasses.target(lows, x, chosen)
         gain = (share[:, None] * moved)[None, :, :, None]
         return (outputs + gain * (target - outputs)).astype(outputs.dtype)
-
-
-@lru_cache(maxsize=256)  # a stream's history grows to ~75 frames, one length at a time
-def _matrices(n: int) -> np.ndarray:
-    """(L, n, n) the matrix of each low-pass of :data:`~synsp.inference.risk_choice.CUTOFFS` on a track of
-    ``n`` frames, as :func:`~synsp.inference.risk_choice.best_lowpass` filters (zero-phase Butterworth at that
-    share of the Nyquist rate, order :data:`~synsp.inference.risk_choice.ORDER`, with its end padding): row t
-    gives frame t's output from the track's frames, its diagonal how much each frame's output follows its own
-    input (the filter's divergence there). Read from the filter's impulse responses, once per length."""
-    impulses = np.eye(n)[:, :, None, None]  # (n tracks, n frames, 1, 1)
-    out = [butterworth(impulses, cutoff=cut * 15.0, order=ORDER, fps=30.0)[:, :, 0, 0].T for cut in CUTOFFS]
-    return np.stack(out)

@@ -37,7 +37,7 @@ from synsp.inference.white_noise import ALPHA, MID_BAND, SLOW_BAND, WHITE_RAMP
 if TYPE_CHECKING:
     from synsp.inference.refiner import Refiner
 
-__all__ = ["SPACES", "HISTORY", "PAD", "FIRST", "RunningWhiteNoise", "below_mid"]
+__all__ = ["SPACES", "HISTORY", "PAD", "FIRST", "RunningWhiteNoise", "RunningWhiteness", "below_mid"]
 
 SPACES = ("2d",)  # the spaces whose streams take the step (offline: white_noise.SPACES)
 HISTORY = 64  # corrections given back kept for the slow part's low-pass (2 s at 30 fps; 4 of its periods)
@@ -55,8 +55,7 @@ class RunningWhiteNoise:
     (:class:`~synsp.inference.stream_clean.RunningCleanStep`) on every batch of frames given back."""
 
     def __init__(self):
-        self._mid = 0.0  # (V, J) summed squared part of the input in MID_BAND at the frames given back
-        self._top = 0.0  # (V, J) the same above NOISE_BAND
+        self._white = RunningWhiteness()
         self._slow = 0.0  # (V, J) summed squared slow part of the correction at those frames
         self._count = 0
         self._diffs: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V, J, C) corrections given back, float64
@@ -69,11 +68,7 @@ class RunningWhiteNoise:
     @property
     def whiteness(self) -> np.ndarray:
         """(V,) the running :func:`~synsp.inference.white_noise.whiteness` (NaN: no frame yet)."""
-        if not self._count:
-            return np.full(1, np.nan)
-        mid = self._mid / (MID_BAND[1] - MID_BAND[0])
-        top = self._top / (1.0 - NOISE_BAND)
-        return np.median(mid / np.maximum(top, 1e-24), axis=-1)
+        return self._white.whiteness
 
     def __call__(self, outputs: np.ndarray, inputs: np.ndarray, fast: np.ndarray, below: np.ndarray,
                  noise: np.ndarray) -> np.ndarray:
@@ -85,9 +80,7 @@ class RunningWhiteNoise:
         ``outputs`` itself where nothing is limited."""
         k = len(outputs)
         x = np.asarray(inputs, np.float64)
-        mid = x - fast - below  # between MID_BAND's shares: the input less what lies above and below
-        self._mid = self._mid + np.sum(mid ** 2, axis=(0, 3))
-        self._top = self._top + np.sum(fast ** 2, axis=(0, 3))
+        self._white.add(x, fast, below)
         diff = np.nan_to_num(np.asarray(outputs, np.float64) - x)  # a NaN output (none known) must not stay in the sums
         track = np.concatenate([np.stack(self._diffs), diff]) if self._diffs else diff
         slow = _slow_end(track)[-k:]  # (k, V, J, C)
@@ -100,6 +93,34 @@ class RunningWhiteNoise:
         kept = np.minimum(1.0, (ALPHA * noise) ** 2 / np.maximum(self._slow / self._count, 1e-24))  # (V, J)
         cut = share[:, None] * (1.0 - kept)
         return (outputs - cut[None, :, :, None] * slow).astype(outputs.dtype)
+
+
+class RunningWhiteness:
+    """The running :func:`~synsp.inference.white_noise.whiteness` of a stream's input, summed over the frames
+    given back (the module docstring; also :class:`~synsp.inference.stream_risk_choice.RunningWhereWhite`)."""
+
+    def __init__(self):
+        self._mid = 0.0  # (..., J) summed squared part of the input in MID_BAND at the frames given back
+        self._top = 0.0  # (..., J) the same above NOISE_BAND
+        self.count = 0
+
+    def add(self, inputs: np.ndarray, fast: np.ndarray, below: np.ndarray) -> None:
+        """Sum the frames ``inputs`` (k, ..., J, C, float64) whose parts above
+        :data:`~synsp.inference.clean.NOISE_BAND` and below ``MID_BAND[0]`` of the Nyquist rate, filtered over
+        the stream's input history, are ``fast`` and ``below`` (shaped like it)."""
+        mid = inputs - fast - below  # between MID_BAND's shares: the input less what lies above and below
+        self._mid = self._mid + np.sum(mid ** 2, axis=(0, -1))
+        self._top = self._top + np.sum(fast ** 2, axis=(0, -1))
+        self.count += len(inputs)
+
+    @property
+    def whiteness(self) -> np.ndarray:
+        """(...) the running whiteness, median over joints (NaN: no frame yet)."""
+        if not self.count:
+            return np.full(1, np.nan)
+        mid = self._mid / (MID_BAND[1] - MID_BAND[0])
+        top = self._top / (1.0 - NOISE_BAND)
+        return np.median(mid / np.maximum(top, 1e-24), axis=-1)
 
 
 def below_mid(track: np.ndarray) -> np.ndarray:

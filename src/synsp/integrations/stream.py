@@ -132,8 +132,10 @@ class PoseStream:
             raise ValueError("one-euro has no lag and no lookahead: it gives each frame back at once")
         self.lag = lag
         self.layout = layout or (self.model.layout.name if self.model is not None else None)
+        # offline's white-noise low-pass of the other joints: SynSP's route only (SmoothNet's takes none)
         self._other = OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps,
-                                  keep_clean=self.model.keep_clean) \
+                                  keep_clean=self.model.keep_clean,
+                                  where_white=self.model.keep_clean and not self.model.network.per_coordinate) \
             if self.model is not None and self.layout != self.model.layout.name else None
         self.space = space or "2d"
         # what made the stream 3D, for the message refusing 2D keypoints

@@ -13,6 +13,7 @@ from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_convention import RunningPull
+from synsp.inference.stream_risk_choice import RunningWhereWhite
 from synsp.integrations.stream_corrections import LEFT_OUT, WIDTHS, RunningShare, RunningWidth
 from synsp.refining.arrays import (
     RIGID_TRUNK_COORDS,
@@ -49,9 +50,14 @@ class OtherLayout:
     (:class:`~synsp.inference.stream_convention.RunningPull`) of its offsets over the frames given
     back so far (:meth:`_on_trunk`): the necks only (:data:`STREAM_TRUNK_WORDS`); with
     ``keep_clean``, limited to the point's noise on nearly clean input, as the network's joints
-    are (:class:`~synsp.inference.stream_clean.RunningCleanStep`)."""
+    are (:class:`~synsp.inference.stream_clean.RunningCleanStep`). With ``where_white``, every joint the
+    network does not give then takes, where the input's noise reads white, a live low-pass of least
+    estimated risk over the input the stream holds, as offline
+    (:class:`~synsp.inference.stream_risk_choice.RunningWhereWhite`; offline:
+    :func:`~synsp.inference.risk_choice.lowpass_where_white`)."""
 
-    def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True):
+    def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True,
+                 where_white: bool = True):
         self.layout, self.target = layout, target
         # Gaussian widths, each joint's chosen as the stream goes (RunningWidth): at most 1.5 frames at
         # 30 fps, between the 1 and 2 that did best as the one width on validation clips (RESULTS section 12)
@@ -63,8 +69,10 @@ class OtherLayout:
         self.loose = tuple(j for j in loose_trunk_points(layout, target)
                            if any(word in names[j].lower() for word in STREAM_TRUNK_WORDS))
         self.keep_clean = keep_clean
-        # frames of input kept before the one given back: the clean step's noise filter reads them
-        self.history = max(self.reach, CLEAN_HISTORY) if self.loose else self.reach
+        copied = {j for j, _ in self.shared}
+        self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
+        # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
+        self.history = max(self.reach, CLEAN_HISTORY) if self.loose or self.others else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
         self._nearest: dict[Any, tuple[np.ndarray, np.ndarray]] = {}  # id -> ((J, K) nearest model joints, known)
         self._last: dict[Any, np.ndarray] = {}  # id -> last (J, C) given back
@@ -72,6 +80,7 @@ class OtherLayout:
         self._clean: dict[Any, RunningCleanStep] = {}  # id -> the clean step of its loose trunk points
         self._share: dict[Any, RunningShare] = {}  # id -> the share of the model joints' correction each joint takes
         self._width: dict[Any, tuple[RunningWidth, RunningWidth]] = {}  # id -> widths of its joints, the model's
+        self._white: dict[Any, RunningWhereWhite] = {}  # id -> its other joints' low-pass where the noise is white
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
@@ -121,13 +130,16 @@ class OtherLayout:
         out = out.copy()
         if self.loose and refined.shape[-1] in RIGID_TRUNK_COORDS:
             self._on_trunk(pid, frame, refined, out)
+        if self.others:  # offline's last step for these joints too (refining.person: lowpass_where_white)
+            out = self._white.setdefault(pid, RunningWhereWhite(self.others))(out, *self._around(pid, frame))
         for j, k in self.shared:  # as the network gives them (NaN: not seen since the network's stream began)
             out[j] = refined[k]
         return out
 
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
-        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width):
+        for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width,
+                       self._white):
             memory.pop(pid, None)
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
@@ -169,15 +181,22 @@ class OtherLayout:
         input's running noise justifies (:class:`~synsp.inference.stream_clean.RunningCleanStep`;
         offline: :func:`~synsp.inference.clean.keep_to_noise`), over the input frames kept around
         it (gaps filled)."""
-        frames = self._frames[pid]
-        kept = sorted(g for g in frames if g >= frame - CLEAN_HISTORY)
-        around, _ = fill_gaps(np.stack([frames[g][0] for g in kept]).astype(np.float64))
-        around = np.nan_to_num(around)  # a joint never seen in them: no noise, no size
-        at = kept.index(frame)
+        around, at = self._around(pid, frame)
         step = self._clean.setdefault(pid, RunningCleanStep("3d" if placed.shape[-1] == 3 else "2d"))
         inputs = around[at][None, None]
         outputs = np.where(np.isfinite(placed), placed, inputs[0, 0])[None, None]
         return step(outputs, inputs, around[:, None], at)[0, 0]
+
+    def _around(self, pid: Any, frame: int) -> tuple[np.ndarray, int]:
+        """(n, J, C) float64, the input frames kept around ``frame`` (the last
+        :data:`~synsp.inference.stream_clean.HISTORY` before it and those after it that have arrived), gaps
+        filled, and ``frame``'s row in it."""
+        frames = self._frames[pid]
+        kept = sorted(g for g in frames if g >= frame - CLEAN_HISTORY)
+        around = np.stack([frames[g][0] for g in kept]).astype(np.float64)
+        if not np.isfinite(around).all():
+            around = np.nan_to_num(fill_gaps(around)[0])  # a joint never seen in them: no noise, no size
+        return around, kept.index(frame)
 
 
 def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, reach: int) -> list[int]:
