@@ -99,3 +99,21 @@ def test_refine_says_where_the_input_read_as_light_noise_only(tmp_path):
     typical = make_cases("val", "typical", layout="h36m17", space="3d", max_clips=1)[0].noisy
     np.save(src, typical.astype(np.float32))
     assert not any(n.startswith("light noise only") for n in refine_file(src, dst, fps=30, force=True).notes)
+
+
+@needs_data
+def test_a_2d_walk_whose_joints_read_coloured_reads_as_noise_only_by_its_bones_lengths(monkeypatch):
+    """``dataset-1_walk-right_tired_001`` (validation) with 0.5 px of white noise: its joints' own motion reads as
+    colour (whiteness 1.75), its bones' lengths read white (0.89). Before, the route's pull was kept: 0.751 px from
+    an input of 0.627; now 0.485. The simulator's `jitter` on the same clip still reads coloured by both."""
+    from synsp.evaluation.protocol import make_cases
+    from synsp.inference.white_noise import WHITE_RAMP, whiteness
+
+    clean = make_cases("val", "none", layout="coco17", space="2d", max_clips=15)[14].clean.astype(np.float64)
+    noisy = (clean + np.random.default_rng(14).normal(0.0, 0.5, clean.shape)).astype(np.float32)
+    assert whiteness(noisy.astype(np.float64)) > WHITE_RAMP[1] and noise_only_share(noisy, "coco17", fps=30) == 1.0
+    assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) < 0.85 * mpjpe(noisy, clean)
+    monkeypatch.setattr(noise_only, "length_whiteness", lambda values, layout: np.full(np.shape(values)[:-3], 9.0))
+    assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) > mpjpe(noisy, clean)  # the old reading
+    jitter = make_cases("val", "jitter", layout="coco17", space="2d", max_clips=15)[14].noisy
+    assert noise_only_share(jitter, "coco17", fps=30) == 0.0

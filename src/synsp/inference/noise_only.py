@@ -16,12 +16,18 @@ up. The input shows when its errors are only noise, in either of two ways (the l
   colour (1 mm on a dash: 5-11);
 - in 3D, its limbs keep their lengths (:func:`~synsp.inference.floor.bone_drift` under
   :data:`STILL_LIMBS`): an estimator's slow errors stretch them, noise hardly does;
+- in 2D, its bones' lengths in the image read white (:func:`length_whiteness` under :data:`WHITE_LENGTHS`):
+  a limb's swing, most of fast motion's power, leaves its length as it was, while the noise of its two
+  joints is in it whole; an estimator's jitter, correlated over frames, colours the lengths as it does
+  the joints (validation, coco17, 0.25 px: 0.81-4.1 on walks and dashes whose joints read 0.87-27);
 
 and only where the noise is light (:data:`LIGHT_NOISE`). Validation, 30 clips (``benchmarks/noise_only.py``):
 3D 1 mm 0.892 -> 0.565 x input, 2 mm 0.605 -> 0.492, HALPE-26 1 mm 1.113 -> 0.648, 2D 1 px 0.570 -> 0.539;
 the presets' cases it reads as noise only (none of `clean-ish`, `jitter` and `hard`, one of `typical` in 3D,
 7 of `synthetic`) stay within 0.0002 x input. benchmarks/RESULTS.md, section 10, "Input whose errors are only
-light noise".
+light noise". The 2D bones' lengths: validation, 30 clips, coco17 0.25 / 0.5 px 0.858 / 0.649 -> 0.826 / 0.617 x
+input, HALPE-26 0.5 px 0.664 -> 0.615 (clips worse than their input 3 -> 1); the presets as they were (section 10,
+"2D light noise on fast limbs").
 """
 from __future__ import annotations
 
@@ -29,12 +35,14 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.consistency import frame_lengths
 from synsp.inference.clean import input_noise, noise_level, opened
 from synsp.inference.floor import bone_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
-__all__ = ["SPACES", "STILL_LIMBS", "LIGHT_NOISE", "noise_only_share", "nearer_of"]
+__all__ = ["SPACES", "STILL_LIMBS", "WHITE_LENGTHS", "LIGHT_NOISE", "noise_only_share", "length_whiteness",
+           "nearer_of"]
 
 # The spaces whose SynSP route takes this step. In 2D limbs change length as they turn in the image, so only
 # whiteness tells noise there (validation, coco17, 1 px 0.570 -> 0.539 x input, 2 px 0.497 -> 0.485).
@@ -50,6 +58,11 @@ STILL_LIMBS = (1.0e-3, 1.4e-3)
 # though nearer in absolute error on 28 of them: the pelvis, which the network keeps at the root-relative origin,
 # took its low-pass. White 3 mm reads 0.0029-0.0042, 5 mm 0.0049-0.0064.
 LIGHT_NOISE = (5.0e-3, 8.0e-3)
+# 2D: the bones' lengths' whiteness (:func:`length_whiteness`) up to the first figure: errors read as noise only;
+# from the second: not; linear between. Validation, all 65 clips, the simulator's presets read from 1.17 (HALPE-26
+# `hard`; coco17 from 1.23: `jitter`), white noise of 0.25-0.5 px (the model's layout) 0.80-4.1, 31-38 clips under
+# 1.1 (the joints' whiteness: 34-39 under 1.1); 2D's light white noise on walks and dashes the joints read coloured.
+WHITE_LENGTHS = (1.05, 1.15)
 
 
 def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = None,
@@ -61,9 +74,17 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
     x = np.asarray(values, np.float64)
     light = 1.0 - opened(noise_level(x, input_noise(x) if noise is None else noise), LIGHT_NOISE)
     white = 1.0 - opened(whiteness(x), WHITE_RAMP)
-    if x.shape[-1] != 3:  # limbs foreshorten in an image
-        return light * white
+    if x.shape[-1] != 3:  # limbs foreshorten in an image: their lengths' noise, not their drift
+        return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout), WHITE_LENGTHS))
     return light * np.maximum(white, 1.0 - opened(bone_drift(x, layout, fps), STILL_LIMBS))
+
+
+def length_whiteness(values: np.ndarray, layout: str) -> np.ndarray:
+    """:func:`~synsp.inference.white_noise.whiteness` of the bones' lengths of ``values`` (..., T, J, C) without NaN,
+    in ``layout``: the median over the bones of their length's power per unit band in
+    :data:`~synsp.inference.white_noise.MID_BAND` over that above :data:`~synsp.inference.clean.NOISE_BAND`; (...).
+    White noise reads about 1 though the joints swing fast (module docstring)."""
+    return whiteness(frame_lengths(np.asarray(values, np.float64), layout)[..., None])
 
 
 def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], share: np.ndarray, *,
