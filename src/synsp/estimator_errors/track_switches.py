@@ -58,10 +58,10 @@ SWITCH_NOISE = 12.0  # times the track's median step
 SWITCH_STAY = 2  # frames after the step that stay off the path too
 # A switch between overlapping bodies, seen by the body's centre (:func:`centre_switches`). Set on validation
 # (benchmarks/RESULTS.md, section 4, "Two people crossing, their ids swapped"): two walkers crossing whose ids a
-# tracker swapped 1-8 frames before the crossing, 2 px noise: the centre's second difference there is 0.044-0.29
-# body sizes, 16-103 times its median (4 px: 7.5-51 times; from 2 frames before the crossing 13 times); at the
-# inversion step's jumps in `none`, `typical`, `hard` and `jitter` input and benchmarks/robustness.py's noises, 2D
-# and 3D, at most 7.5 times (0.007 sizes), or 0.071 sizes (2.6 times).
+# tracker swapped 1-8 frames before the crossing: the centre's second difference there is at least 0.044 body
+# sizes, and 16 times its median under 2 px noise (4 px: 13 times from 2 frames before the crossing, 7.5 at 1); at
+# the inversion step's jumps in `none`, `typical`, `hard` and `jitter` input and benchmarks/robustness.py's
+# noises, 2D and 3D, at most 7.5 times (0.007 sizes), or 0.071 sizes (2.6 times).
 CENTRE_STEP = 0.03  # body sizes: no body's centre turns so in a frame (4.7 g at 30 fps)
 CENTRE_NOISE = 10.0  # times the track's median
 
