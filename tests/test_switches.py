@@ -60,3 +60,54 @@ def test_real_motion_is_never_cut_clean_noisy_or_fast(space, layout):
                 clean = clean[..., :2] * 0.2
             for x in (clean, fill_gaps(corrupt(clean, "typical", rng=rng, layout=layout, fps=fps).noisy)[0]):
                 assert not left_path(x).any()
+
+
+def _crossing_swap():
+    """Two walkers crossing in one 2D video (coco17, ~500 px tall, 2 px noise), person B facing the other
+    way; the tracker swaps their ids from frame 70 (5 frames before the crossing, bodies overlapping:
+    no cut) to 95 (cut) and back, as in a user audit (audit 8). Returns (poses (2, T, 17, 2), truth)."""
+    from synsp.data.camera import project, random_camera
+    from synsp.data.mocap import load_clip
+
+    def person(name: str, seed: int, x0: float, x1: float, scale: float) -> np.ndarray:
+        clip = load_clip(name, "coco17")[:150].astype(np.float64)
+        image = project(clip, random_camera(seed, subject=clip))
+        image = (image - image.mean(1, keepdims=True)) * scale / (np.ptp(image[..., 1], axis=1).mean() / 500)
+        return image + np.stack([np.linspace(x0, x1, 150), np.full(150, 540.0)], -1)[:, None]
+
+    truth = np.stack([person("dataset-1_walk_normal_001", 0, 300, 1600, 1.0),
+                      person("dataset-2_walk_normal_007", 10, 1600, 300, 0.9)])
+    poses = truth + np.random.default_rng(0).normal(0, 2, truth.shape)
+    poses[:, 70:95], truth[:, 70:95] = poses[::-1, 70:95], truth[::-1, 70:95]
+    return poses, truth
+
+
+@needs_data
+def test_a_switch_between_overlapping_bodies_is_not_read_as_an_inversion():
+    """The person swapped in faces the other way: a pair of it, right all along, reads as the first
+    person's exchanged, and the inversion step exchanged it for the 25 frames (main before the fix: the
+    ears, 47 px off where the input's were 2.5; the audit's clips: the hips, 80 px). No exchange of
+    labels moves the body's centre; the switch does."""
+    from synsp.estimator_errors.measurements import measurements
+    from synsp.estimator_errors.track_switches import centre_switches
+    from synsp.skeleton import get_layout
+
+    poses, truth = _crossing_swap()
+    coco = get_layout("coco17")
+    assert track_segments(poses[0], pairs=coco.left_right) == [slice(0, 95), slice(95, 150)]  # 70 not cut
+    assert np.flatnonzero(centre_switches(poses[0, :95])).tolist() in ([70], [70, 71])
+    assert measurements(poses[0, :95], coco).exchanged.sum() == 0  # main: 25 pair-frames
+    out = synsp.refine(poses.astype(np.float32), "synsp", fps=30)
+    error = np.linalg.norm(out[0, 75:95] - truth[0, 75:95], axis=-1).mean(axis=0)  # (J,) px, after the smear
+    assert error.max() < 5.0  # main: 47 px on each ear
+
+
+def test_an_exchange_of_labels_is_no_switch_of_people():
+    """Exchanged labels (one pair, or every pair) are the same points: the centre stays on its path."""
+    from synsp.estimator_errors.track_switches import centre_switches
+
+    track = walking(n_frames=80, seed=1)[1]
+    exchanged = track.copy()
+    exchanged[30:50] = track[30:50, ::-1]  # every joint's label changed at once
+    assert not centre_switches(exchanged).any()
+    assert np.flatnonzero(centre_switches(_exchanged_ids()[0])).tolist() in ([40], [40, 41])  # another person

@@ -27,7 +27,9 @@ both ends (:func:`~synsp.estimator_errors.body_flips.with_the_body`).
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
 clip's edge; it is cut back to a crossing beside the jump (:func:`_from_crossings`). One with
-no jump at either end stays: it is also a small error.
+no jump at either end stays: it is also a small error. One that starts or ends where the track
+passed to another person (the body's centre moved, which no exchange of labels does:
+:func:`~synsp.estimator_errors.track_switches.without_switches`) is none.
 
 The guards came from what the bare Viterbi pass did wrong. On validation in 2D, a person seen
 from the side has left and right on top of each other, so an exchange can end where the two
@@ -47,6 +49,7 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from synsp.estimator_errors.body_flips import BODY, with_the_body
+from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
 
@@ -104,9 +107,9 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         marked = _keeping_bones(x, marked, index, bones)
     if len(limbs):
         marked = _whole_limbs(x, marked, index, bones, limbs, size)
-    if not marked.any() or x.shape[-1] not in WHOLE_BODY:
-        return marked
-    return with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+    if marked.any() and x.shape[-1] in WHOLE_BODY:
+        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+    return without_switches(marked, x, size)  # a run that starts or ends where the person changed: no exchange
 
 
 def _step_costs(x: np.ndarray, index: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,6 +6,12 @@ where the body moved by more than half its size between two detections
 (:func:`switched_people`), or stepped off its path as no body does and stayed off it
 (:func:`left_path`: ids handed to someone close by). :mod:`synsp.refining.tracks` and
 :func:`synsp.refine` refine each span alone; streams use :func:`switched_people`.
+
+A switch between two bodies that overlap (two people crossing) may move the body by less than
+that; the track then holds two people, and the other one, facing the other way, reads as the
+first with its left and right labels exchanged. :func:`without_switches` keeps the inversion step
+(:mod:`synsp.estimator_errors.inversions`) from exchanging such a stretch: no exchange of labels
+moves the body's centre, a switch does (:func:`centre_switches`).
 """
 from __future__ import annotations
 
@@ -15,9 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from synsp.estimator_errors.body_cuts import turned_cuts
-from synsp.sequence import body_size, nan_median
+from synsp.sequence import body_size, nan_median, true_runs
 
-__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "left_path", "track_segments"]
+__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "left_path", "track_segments",
+           "CENTRE_STEP", "CENTRE_NOISE", "centre_switches", "without_switches"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -49,6 +56,14 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndar
 SWITCH_STEP = 0.1  # body sizes (:func:`body_size`)
 SWITCH_NOISE = 12.0  # times the track's median step
 SWITCH_STAY = 2  # frames after the step that stay off the path too
+# A switch between overlapping bodies, seen by the body's centre (:func:`centre_switches`). Set on validation
+# (benchmarks/RESULTS.md, section 4, "Two people crossing, their ids swapped"): two walkers crossing whose ids a
+# tracker swapped 1-8 frames before the crossing: the centre's second difference there is at least 0.044 body
+# sizes, and 16 times its median under 2 px noise (4 px: 13 times from 2 frames before the crossing, 7.5 at 1); at
+# the inversion step's jumps in `none`, `typical`, `hard` and `jitter` input and benchmarks/robustness.py's
+# noises, 2D and 3D, at most 7.5 times (0.007 sizes), or 0.071 sizes (2.6 times).
+CENTRE_STEP = 0.03  # body sizes: no body's centre turns so in a frame (4.7 g at 30 fps)
+CENTRE_NOISE = 10.0  # times the track's median
 
 
 def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.ndarray:
@@ -128,3 +143,45 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
+def centre_switches(track: np.ndarray, size: float | None = None) -> np.ndarray:
+    """(T,) bool: the frames t of ``track`` (T, J, C, any unit) into which the body's centre stepped as
+    a switch of people moves it: the centre's second difference at t (how far it lies off the line
+    through frames t - 2 and t - 1) more than :data:`CENTRE_STEP` times ``size`` (default
+    :func:`body_size` of the track) and :data:`CENTRE_NOISE` times its median over the track.
+
+    The centre is the mean of the joints seen in every frame (of every joint seen, where none is):
+    an exchange of left/right labels gives the same points other names and leaves it where it was,
+    whatever the pairs exchanged (one, a limb, the whole body), while a switch moves it to the other
+    person, or turns its motion back (two walkers crossing)."""
+    x = np.asarray(track, np.float64)
+    size = body_size(x) if size is None else size
+    seen = np.isfinite(x).all(axis=(0, 2))
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no joint: no centre, no switch
+        centre = x[:, seen].mean(axis=1) if seen.any() else np.nanmean(x, axis=1)
+        off = np.full(len(x), np.nan)
+        off[2:] = np.linalg.norm(centre[2:] - 2 * centre[1:-1] + centre[:-2], axis=-1)
+        usual = np.nanmedian(off) if np.isfinite(off).any() else np.nan
+        return (off > CENTRE_STEP * size) & (off > CENTRE_NOISE * usual) & (size > 0)
+
+
+def without_switches(marked: np.ndarray, track: np.ndarray, size: float | None = None) -> np.ndarray:
+    """``marked`` (T, P: where each of P left/right pairs of ``track`` (T, J, C) is to be exchanged)
+    without the runs one of whose ends is a switch of people (:func:`centre_switches` at the jump
+    into the run's first frame or out of its last, or the frame after): there the track passed to
+    someone else, whose pairs the inversion step read against the first person's. A user audit
+    (audit 8): two walkers crossing, their ids swapped 5 frames before the crossing (bodies
+    overlapping: no cut) and back 20 frames after it (cut); the person swapped in faced the other
+    way, and the hips, right all along, were exchanged for the 25 frames (80 px each)."""
+    if not marked.any():
+        return marked
+    moved = centre_switches(track, size)
+    at = moved | np.append(moved[1:], False)  # a run's end may lie a frame off the switch
+    out = marked.copy()
+    for p in np.flatnonzero(marked.any(axis=0)):
+        for start, stop in true_runs(marked[:, p]):
+            if any(at[t] for t in (start, stop) if 0 < t < len(at)):
+                out[start:stop, p] = False
+    return out

@@ -1,0 +1,80 @@
+"""Two people crossing, their ids swapped by the tracker from just before the crossing (bodies overlapping: the
+track is not cut there) to 20 frames after it (cut) and back: a user audit's case (audit 8, finding 2), on the
+split's walk clips. benchmarks/RESULTS.md, section 4, "Two people crossing, their ids swapped".
+
+Each pair: two walk clips projected through random cameras, ~500 px tall, walking towards each other on one
+line (the second at 0.9 x the size), 2 px of noise, given as a (2, T, 17, 2) coco17 array (persons first). Cases:
+``swap`` (the ids swapped from 5 frames before the crossing), ``swap3`` (3 frames before), ``swap8`` (8 frames
+before: cut there), ``none`` (no swap: what nothing may change). Error of each output detection against the truth
+of the person its input detection belonged to, px: far from the swapped stretch, within 10 frames of it, in it,
+the worst value; and the pair-frames the measurement step (:func:`synsp.estimator_errors.measurements.measurements`,
+what SynSP and SmoothNet see) exchanged on each track's spans. Run:
+
+    .venv/bin/python benchmarks/crossing_swap.py [--split val] [--methods synsp smoothnet butterworth] [CASE ...]
+"""
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+
+import synsp
+from synsp.data.camera import project, random_camera
+from synsp.data.mocap import load_clip
+from synsp.data.splits import clip_frames, load_split
+from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.track_switches import track_segments
+from synsp.skeleton import get_layout
+
+T = 150
+LEADS = {"swap": 5, "swap3": 3, "swap8": 8, "none": None}  # frames before the crossing the ids are swapped
+
+
+def person(name: str, seed: int, x0: float, x1: float, scale: float) -> np.ndarray:
+    """(T, 17, 2) a clip projected through a random camera, ~500 x ``scale`` px tall, walking from x0 to x1."""
+    clip = load_clip(name, "coco17")[:T].astype(np.float64)
+    image = project(clip, random_camera(seed, subject=clip))
+    image = (image - image.mean(1, keepdims=True)) * scale / (np.ptp(image[..., 1], axis=1).mean() / 500)
+    return image + np.stack([np.linspace(x0, x1, T), np.full(T, 540.0)], -1)[:, None]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="*", default=["swap", "swap3", "swap8", "none"])
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--methods", nargs="+", default=["synsp", "smoothnet", "butterworth"])
+    args = parser.parse_args()
+    coco = get_layout("coco17")
+    names = [n for n in load_split(args.split) if "walk" in n and clip_frames(n) >= T]
+    columns = ["input", *args.methods]
+    for case in args.cases:
+        rng = np.random.default_rng(100)
+        rows, exchanged = {m: [] for m in columns}, []
+        for k in range(len(names) // 2):
+            truth = np.stack([person(names[2 * k], 40 + k, 300, 1600, 1.0),
+                              person(names[2 * k + 1], 60 + k, 1600, 300, 0.9)])
+            x, own, c = truth + rng.normal(0, 2, truth.shape), truth.copy(), T // 2
+            stretch = np.zeros(T, dtype=bool)
+            stretch[c - (LEADS[case] or 5):c + 20] = True
+            if LEADS[case] is not None:
+                x[:, stretch], own[:, stretch] = x[::-1, stretch], own[::-1, stretch]
+            near = np.convolve(stretch.astype(float), np.ones(21), "same") > 0
+            exchanged.append(sum(int(measurements(x[p, span], coco).exchanged.sum())
+                                 for p in (0, 1) for span in track_segments(x[p], pairs=coco.left_right)))
+            for m in columns:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    y = x if m == "input" else np.asarray(synsp.refine(x.astype(np.float32), m, fps=30), float)
+                e = np.linalg.norm(y - own, axis=-1)  # (2, T, J)
+                rows[m].append((e[:, ~near].mean(), e[:, near & ~stretch].mean(), e[:, stretch].mean(), e.max()))
+        means = {m: np.mean(rows[m], axis=0) for m in columns}
+        print(f"\n### {args.split}, {case} ({len(exchanged)} pairs of walk clips crossing, 2 px noise, px)\n")
+        print("| | " + " | ".join(columns) + " |\n|---|" + "---:|" * len(columns))
+        for i, label in enumerate(("far from the stretch", "within 10 frames of it", "in the stretch", "worst value")):
+            print(f"| {label} | " + " | ".join(f"{means[m][i]:.2f}" for m in columns) + " |")
+        print(f"\nmeasurement step's exchanged pair-frames per pair: {exchanged} (total {sum(exchanged)})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
