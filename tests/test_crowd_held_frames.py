@@ -2,7 +2,8 @@
 together; a 3D stream's frames held for its unit) gives each of them back as the person's stream alone does.
 Before, the crowd batched their emission after the last had moved the stream's input history on, and raised
 ``KeyError`` (audit 8, finding 0: two walkers crossing, the tracker's ids exchanged 5 frames before the crossing:
-``synsp stream`` stopped at frame 75 and the frames from 60 on were lost)."""
+``synsp stream`` stopped at frame 75 and the frames from 60 on were lost; benchmarks/RESULTS.md, section 12,
+"A crowd's stream given several frames at once")."""
 from __future__ import annotations
 
 import numpy as np
