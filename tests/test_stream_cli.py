@@ -6,6 +6,7 @@ import importlib
 import io
 import json
 import os
+import re
 import selectors
 import subprocess
 import sys
@@ -371,6 +372,36 @@ def test_an_internal_error_stops_the_stream_without_blaming_the_line(monkeypatch
     with pytest.raises(InternalError, match=r"^line 1: internal error \(ValueError: need at least one array"):
         run_stream(stream, io.StringIO("[[1, 2], [3, 4]]\n[[1, 2], [3, 4]]\n"), stdout, stderr)
     assert stderr.getvalue() == ""  # no "line 1: ...; skipped"
+
+
+@pytest.mark.parametrize("at", [30, None])  # at line 30; at the end of the input (None)
+def test_an_internal_error_writes_the_frames_held_first(monkeypatch, at):
+    """Audit 8, finding 0: a crowd that raised took with it the frames it held (~10 lines); now they are written,
+    those refined as refined, the rest as the lines gave them, then the error stops the stream."""
+    _, noisy = walking(40)
+    stream, stdout, stderr = PoseStream("synsp"), io.StringIO(), io.StringIO()
+    crowd, pushed = stream._crowd, []
+
+    def push(poses, ids):
+        pushed.append(1)
+        if len(pushed) == at:
+            raise KeyError(60)  # a bug of ours
+        return crowd_push(poses, ids)
+
+    crowd_push = crowd.push
+    monkeypatch.setattr(crowd, "push", push)
+    if at is None:
+        monkeypatch.setattr(crowd, "flush", lambda: {}[60])
+    lines = "".join(json.dumps(frame.round(2).tolist()) + "\n" for frame in noisy)
+    where = "line 30" if at else "at the end of the input"
+    with pytest.raises(InternalError, match=rf"^{where}: internal error \(KeyError: 60\)") as error:
+        run_stream(stream, io.StringIO(lines), stdout, stderr)
+    got = np.array([json.loads(line)["people"][0]["keypoints"] for line in stdout.getvalue().splitlines()])
+    assert len(got) == (at or 40)  # every frame pushed: none lost
+    refined = len(got) - int(re.search(r"the (\d+) frames it held written", str(error.value)).group(1))
+    assert 0 < refined < len(got) - 5  # those the crowd gave back, refined; then the held ones as they came
+    assert np.allclose(got[refined:], noisy[refined:len(got)], atol=0.01)
+    assert not np.allclose(got[refined - 1], noisy[refined - 1], atol=0.01)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -67,6 +67,19 @@ class _PersonStream(StreamingRefiner):
         self.emit_request = (upto, last)
         return self._shape_out([])
 
+    def _advance(self, x: np.ndarray) -> np.ndarray:
+        if not (self.deferred and self.emit_request is not None):
+            return super()._advance(x)
+        # Several frames enter in one push (those held at a jump given on together, a 3D stream's held for its
+        # unit): the one before is refined and given back now, alone, as the stream alone gives it, before this
+        # one moves the stream's history on (the crowd's batch takes each push's last frame only; giving the
+        # earlier ones there, with it, read inputs the stream no longer held: KeyError).
+        for first, index, window in self.pending:
+            self._refine_window(first, index, window)
+        (upto, last), self.pending, self.emit_request = self.emit_request, [], None
+        before = super()._emit(upto, last)
+        return np.concatenate([before, super()._advance(x)])
+
 
 class MultiPersonStreamingRefiner:
     """Refine P tracked people frame by frame, all in one network batch (module docstring).

@@ -350,9 +350,12 @@ class StreamingRefiner(StreamOutput):
         return x
 
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
-        """Refine the window starting at frame ``first``, the ``index``-th of the stream's
-        regular cut (:func:`synsp.inference.swaa.window_starts`), and add it to the running sums."""
+        """Refine the window from frame ``first``, the ``index``-th of the regular cut (swaa), and add it."""
         window = self._in_model_axes(self._window(first) if window is None else window, index)
+        self._refine_window(first, index, window)
+
+    def _refine_window(self, first: int | np.ndarray, index: int, window: np.ndarray) -> None:
+        """The window (1, V, F, J, C) of :meth:`_add_window`, in the model's axes, refined and added."""
         mirrored = self.refiner.mirrored(np.array([index]))
         final = self.refiner.refine_windows(window, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:

@@ -41,7 +41,7 @@ import json
 import sys
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 import numpy as np
 
@@ -159,7 +159,7 @@ class PoseStream:
         points = {pid: self._split(pid, kp) for pid, kp in frame.people.items()}  # validate all first
         f = self._count
         self._count += 1
-        self._out[f] = {"t": frame.t, "people": dict.fromkeys(points)}
+        self._out[f] = {"t": frame.t, "people": dict.fromkeys(points), "given": frame.people}  # given: salvage
         for pid, (coords, conf) in points.items():
             person = self._people.get(pid)
             if person is None:
@@ -259,7 +259,16 @@ class PoseStream:
                 points = np.where(seen[:, None], refined, np.nan)
                 if conf is not None:
                     points = np.concatenate([points, conf[:, None]], axis=1)
-                self._out[f]["people"][pid] = [[None if v != v else float(v) for v in p] for p in points]
+                self._out[f]["people"][pid] = _points(points)
+
+    def salvage(self) -> list[dict]:
+        """After a failure of synsp itself (:func:`run_stream`): every frame pushed and not written yet, in
+        order, each person as refined if that came back, else as the line gave them (unrefined), so that
+        no frame the user gave is lost. The stream is over then: its state is unsure."""
+        for frame in self._out.values():
+            frame["people"] = {pid: _points(frame["given"][pid]) if kp is None else kp
+                               for pid, kp in frame["people"].items()}
+        return self._ready()
 
     def _ready(self) -> list[dict]:
         lines = []
@@ -269,6 +278,11 @@ class PoseStream:
                                                       for pid, kp in frame["people"].items()]})
             self._next += 1
         return lines
+
+
+def _points(points: np.ndarray) -> list[list[float | None]]:
+    """Keypoints (J, D) as an output line's lists, null where NaN."""
+    return [[None if v != v else float(v) for v in p] for p in points]
 
 
 def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
@@ -339,8 +353,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             skipped += 1
             continue
         except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
-            raise InternalError(f"line {number}: internal error ({type(err).__name__}: {err}), not a fault of the "
-                                "line; the stream stopped; please report it (SYNSP_DEBUG=1 shows where)") from err
+            raise _stopped(stream, write, f"line {number}", err) from err
         index += 1
         if frame.bad and not unread:
             unread = True
@@ -351,6 +364,23 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         while stream.notes:
             print(f"synsp stream: note: {stream.notes.pop(0)}", file=stderr, flush=True)
         write(lines)
-    write(stream.close())
+    try:
+        last = stream.close()
+    except Exception as err:
+        raise _stopped(stream, write, "at the end of the input", err) from err
+    write(last)
     if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so
         raise MissingDataError(f"none of the {skipped} lines could be refined (each skipped above); nothing written")
+
+
+def _stopped(stream: PoseStream, write: Callable[[list[dict]], None], where: str, err: Exception) -> InternalError:
+    """A failure of synsp itself ``where``: the frames the stream held written first (:meth:`PoseStream.salvage`:
+    unrefined where not refined yet), so that none the user gave is lost; the error to raise, naming it."""
+    try:
+        salvaged = stream.salvage()
+    except Exception:  # the first failure is the one to report
+        salvaged = []
+    write(salvaged)
+    return InternalError(f"{where}: internal error ({type(err).__name__}: {err}), not a fault of the input; the "
+                         f"stream stopped, the {len(salvaged)} frames it held written (unrefined where not refined "
+                         "yet); please report it (SYNSP_DEBUG=1 shows where)")
