@@ -29,14 +29,14 @@ from synsp.data.camera import project, random_camera
 from synsp.data.mocap import load_clip
 from synsp.data.splits import load_split
 from synsp.formats.instances import Instance, linked_joints, match_tracks
-from synsp.formats.tracking import _size, link_tracks
+from synsp.formats.tracking import link_tracks, pose_size
 
 GRID = [(near, most) for near in (0.05, 0.075, 0.1) for most in (0.7, 0.8, 0.9)]
 
 
 def _flags(a: np.ndarray, b: np.ndarray) -> list[bool]:
     """Whether (J, 2) poses a and b are duplicates under each (NEAR, MOST) of GRID."""
-    dist = np.linalg.norm(a - b, axis=-1) / max(_size(a), _size(b))
+    dist = np.linalg.norm(a - b, axis=-1) / max(pose_size(a), pose_size(b))
     return [bool(np.mean(dist <= near) >= most) for near, most in GRID]
 
 
@@ -71,7 +71,7 @@ def main() -> None:
         cam = random_camera(rng, subject=clip)
         person = project(clip, cam)
         for t in range(0, len(clip), 3):
-            a, size = person[t], _size(person[t])
+            a, size = person[t], pose_size(person[t])
             for sigma in (0.01, 0.02, 0.03):
                 rows.setdefault(f"copy, noise {sigma} body sizes", []).append(
                     _flags(a, a + rng.normal(0, sigma * size, a.shape)))
@@ -83,7 +83,7 @@ def main() -> None:
         for pose in person:
             inst = Instance(pose, np.full(17, 0.9), None, {"bbox_score": 0.95})
             if rng.random() < 0.2:
-                copy = Instance(pose + rng.normal(0, 0.01 * _size(pose), pose.shape), np.full(17, 0.9), None,
+                copy = Instance(pose + rng.normal(0, 0.01 * pose_size(pose), pose.shape), np.full(17, 0.9), None,
                                 {"bbox_score": 0.4})
                 first = rng.random() < 0.5
                 frames.append([copy, inst] if first else [inst, copy])

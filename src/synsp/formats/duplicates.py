@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.formats.tracking import _size
+from synsp.formats.tracking import pose_size
 
 __all__ = ["MOST", "NEAR", "duplicates", "overlap"]
 
@@ -37,7 +37,7 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
     two joints, or fewer than half of the joints either one locates, or neither has a size."""
     seen_a, seen_b = np.isfinite(a).all(-1), np.isfinite(b).all(-1)
     both = seen_a & seen_b
-    size = max(_size(a), _size(b))
+    size = max(pose_size(a), pose_size(b))
     if both.sum() < 2 or 2 * both.sum() < max(seen_a.sum(), seen_b.sum()) or not size > 0:
         return 0.0
     dist = np.linalg.norm(a[both] - b[both], axis=-1)

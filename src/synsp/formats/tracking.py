@@ -23,14 +23,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-__all__ = ["link_tracks", "MAX_DISTANCE", "MAX_LOST"]
+__all__ = ["link_tracks", "pose_size", "MAX_DISTANCE", "MAX_LOST"]
 
 MAX_DISTANCE = 1.0  # body sizes between a track's expected pose and a detection one frame later
 MAX_LOST = 30  # frames a track may go unseen and still be re-linked
 _PREDICT = 10  # frames at most over which a velocity is extrapolated (beyond, a straight line is a guess)
 
 
-def _size(pose: np.ndarray) -> float:
+def pose_size(pose: np.ndarray) -> float:
     """Largest side of the bounding box of the finite joints of one (J, C) pose (0 if < 2 joints)."""
     seen = np.isfinite(pose).all(-1)
     if seen.sum() < 2:
@@ -44,14 +44,14 @@ class _Track:
     def __init__(self, pose: np.ndarray, t: int, size: float):
         self.pose = pose.astype(np.float64)  # (J, C), NaN for joints never seen
         self.velocity = np.zeros(pose.shape[-1])  # (C,) per frame
-        self.size = size  # the pose's _size
+        self.size = size  # pose_size of the pose
         self.last = t
 
     def expected(self, t: int) -> np.ndarray:
         return self.pose + self.velocity * min(t - self.last, _PREDICT)
 
     def update(self, pose: np.ndarray, t: int, size: float) -> None:
-        """Continue the track with a detection (J, C) at frame ``t`` whose :func:`_size` is ``size``."""
+        """Continue the track with a detection (J, C) at frame ``t`` whose :func:`pose_size` is ``size``."""
         seen = np.isfinite(pose).all(-1)
         common = seen & np.isfinite(self.pose).all(-1)
         if common.any():
@@ -65,7 +65,7 @@ class _Track:
 
 def _costs(tracks: list[_Track], frame: list[np.ndarray], t: int, scale: float, sizes: np.ndarray) -> np.ndarray:
     """(N, K) mean distance (in body sizes) between each of N detections (J, C) and the expected
-    pose of each of K tracks; ``sizes`` (N,) the detections' :func:`_size`."""
+    pose of each of K tracks; ``sizes`` (N,) the detections' :func:`pose_size`."""
     expected = np.stack([track.expected(t) for track in tracks])  # (K, J, C)
     poses = np.stack(frame).astype(np.float64)  # (N, J, C)
     a_seen, b_seen = np.isfinite(expected).all(-1), np.isfinite(poses).all(-1)  # (K, J), (N, J)
@@ -108,7 +108,7 @@ def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DIST
         raise ValueError(f"max_distance must be > 0 body sizes, got {max_distance!r}")
     if max_lost < 0:
         raise ValueError(f"max_lost must be >= 0 frames, got {max_lost!r}")
-    frame_sizes = [np.array([_size(p) for p in frame]) for frame in poses]
+    frame_sizes = [np.array([pose_size(p) for p in frame]) for frame in poses]
     sizes = np.concatenate([[0.0], *frame_sizes])
     sizes = sizes[sizes > 0]
     # for a detection too small to measure itself; when nobody can be measured (all joints on
