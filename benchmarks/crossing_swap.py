@@ -1,6 +1,7 @@
-"""Two people crossing, their ids swapped by the tracker from just before the crossing (bodies overlapping: the
-track is not cut there) to 20 frames after it (cut) and back: a user audit's case (audit 8, finding 2), on the
-split's walk clips. benchmarks/RESULTS.md, section 4, "Two people crossing, their ids swapped".
+"""Two people crossing, their ids swapped by the tracker from just before the crossing (bodies overlapping: too
+close for the half-size and path cuts; the centre's cut, centre_cuts) to 20 frames after it (cut) and back: a
+user audit's case (audit 8, finding 2), on the split's walk clips. benchmarks/RESULTS.md, section 4, "Two
+people crossing, their ids swapped".
 
 Each pair: two walk clips projected through random cameras, ~500 px tall, walking towards each other on one
 line (the second at 0.9 x the size), 2 px of noise, given as a (2, T, 17, 2) coco17 array (persons first). Cases:

@@ -8,10 +8,12 @@ where the body moved by more than half its size between two detections
 :func:`synsp.refine` refine each span alone; streams use :func:`switched_people`.
 
 A switch between two bodies that overlap (two people crossing) may move the body by less than
-that; the track then holds two people, and the other one, facing the other way, reads as the
-first with its left and right labels exchanged. :func:`without_switches` keeps the inversion step
-(:mod:`synsp.estimator_errors.inversions`) from exchanging such a stretch: no exchange of labels
-moves the body's centre, a switch does (:func:`centre_switches`).
+that; the other person, facing the other way, reads as the first with its left and right labels
+exchanged. No exchange of labels moves the body's centre, a switch does (:func:`centre_switches`):
+:func:`track_segments` cuts there too where the centre ran along a line before and another after, its
+motion turned (:func:`centre_cuts`: people crossing move towards each other), and
+:func:`without_switches` keeps the inversion step (:mod:`synsp.estimator_errors.inversions`) from
+exchanging a stretch that starts or ends at any switch it reads.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "left_path", "track_segments",
-           "CENTRE_STEP", "CENTRE_NOISE", "centre_switches", "without_switches"]
+           "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN", "centre_switches",
+           "centre_turns", "centre_cuts", "without_switches"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -64,6 +67,16 @@ SWITCH_STAY = 2  # frames after the step that stay off the path too
 # noises, 2D and 3D, at most 7.5 times (0.007 sizes), or 0.071 sizes (2.6 times).
 CENTRE_STEP = 0.03  # body sizes: no body's centre turns so in a frame (4.7 g at 30 fps)
 CENTRE_NOISE = 10.0  # times the track's median
+# A cut there (:func:`centre_cuts`), set on validation (RESULTS, the same subsection): at those swaps (2-8 frames
+# before the crossing, 2 and 4 px noise) the centre's turn in the 3 frames before and the 3 from t + 2 is at most
+# 0.26 times the step (2 px: 0.12), its velocity changes by 0.028-0.046 sizes a frame (walkers meeting); every
+# centre switch read in `none`, `typical`, `hard`, `jitter`, robustness.py's noises (first 20 validation clips, 2D,
+# 3D) and clean validation clips played 1-4 times as fast with as still frames around it is a shift of the
+# estimator's box that stays (0.03-0.07 sizes, kept for 7-15 frames or for good), the velocity changed by at most
+# 0.008 sizes a frame.
+CENTRE_STAY = 3  # frames on a line before the step and after it (:func:`centre_cuts`)
+CENTRE_STILL = 0.25  # times the step: the most the centre turns in those frames
+CENTRE_TURN = 0.015  # body sizes per frame: the least change of the centre's velocity across the step
 
 
 def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.ndarray:
@@ -128,17 +141,19 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     the joints seen in both moved by more than ``jump`` times the person's size
     (:func:`synsp.sequence.body_size`), or, between frames in a row, the body stepped off its
     path as no body does and stayed off it (:func:`left_path`: a tracker that gave the id to
-    someone close by). Refining across a switch would smear two people into a ghost; the frames
-    between two segments stay missing. Given the layout's left/right ``pairs`` (the networks' routes,
-    which undo the estimator's errors), a 3D track is also cut where the video cut to another side of
-    the body (:func:`synsp.estimator_errors.body_cuts.turned_cuts`), which those steps would undo as a
-    left/right exchange or a limb astray.
+    someone close by), or its centre stepped off its line onto another, its motion turned
+    (:func:`centre_cuts`: a switch between people crossing). Refining across a switch would smear two
+    people into a ghost; the frames between two segments stay missing. Given the layout's left/right
+    ``pairs`` (the networks' routes, which undo the estimator's errors), a 3D track is also cut where
+    the video cut to another side of the body (:func:`synsp.estimator_errors.body_cuts.turned_cuts`),
+    which those steps would undo as a left/right exchange or a limb astray.
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
     switched = switched_people(track[seen[:-1]], track[seen[1:]], size, jump) | left_path(track, size)[seen[1:]]
+    switched |= centre_cuts(track, size)[seen[1:]]
     if len(pairs):
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
@@ -157,14 +172,48 @@ def centre_switches(track: np.ndarray, size: float | None = None) -> np.ndarray:
     person, or turns its motion back (two walkers crossing)."""
     x = np.asarray(track, np.float64)
     size = body_size(x) if size is None else size
-    seen = np.isfinite(x).all(axis=(0, 2))
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no joint: no centre, no switch
-        centre = x[:, seen].mean(axis=1) if seen.any() else np.nanmean(x, axis=1)
-        off = np.full(len(x), np.nan)
-        off[2:] = np.linalg.norm(centre[2:] - 2 * centre[1:-1] + centre[:-2], axis=-1)
+        off = centre_turns(x)
         usual = np.nanmedian(off) if np.isfinite(off).any() else np.nan
         return (off > CENTRE_STEP * size) & (off > CENTRE_NOISE * usual) & (size > 0)
+
+
+def centre_turns(track: np.ndarray, centres: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """(T,) the second difference of the body's centre of ``track`` (T, J, C) at each frame, in its unit: how far the
+    centre lies off the line through the two frames before (NaN in the first two frames and where a frame has no
+    joint). The centre is the mean of the joints seen in every frame (of every joint seen, where none is);
+    ``centres``: also the centres (T, C)."""
+    x = np.asarray(track, np.float64)
+    seen = np.isfinite(x).all(axis=(0, 2))
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no joint: no centre
+        centre = x[:, seen].mean(axis=1) if seen.any() else np.nanmean(x, axis=1)
+    off = np.full(len(x), np.nan)
+    off[2:] = np.linalg.norm(centre[2:] - 2 * centre[1:-1] + centre[:-2], axis=-1)
+    return (off, centre) if centres else off
+
+
+def centre_cuts(track: np.ndarray, size: float | None = None) -> np.ndarray:
+    """(T,) bool: the frames of ``track`` (T, J, C) where another person starts, told by the body's centre
+    (:func:`centre_switches`) where a switch between overlapping bodies moves it by less than
+    :func:`left_path` asks: the centre stepped off its line at frame t, ran along a line before it and
+    along another (the other person's) after it: its second difference (:func:`centre_turns`) at the
+    :data:`CENTRE_STAY` frames before t and at as many from t + 2 (the first whose three frames are all past
+    the step; t + 1 turns the centre back onto the other person's line) under :data:`CENTRE_STILL` times the
+    step at t. A jump or spike that comes back turns the centre again within them (a one-frame jump: +G, -2G,
+    +G; its return alike, after the jump), a repeated frame too (-v, +2v, -v), and is not cut."""
+    x = np.asarray(track, np.float64)
+    size = body_size(x) if size is None else size
+    off, centre = centre_turns(x, centres=True)
+    starts = np.zeros(len(x), dtype=bool)
+    for t in np.flatnonzero(centre_switches(x, size)[:len(x) - 3]):
+        around = np.concatenate([off[max(t - CENTRE_STAY, 0): t], off[t + 2: t + 2 + CENTRE_STAY]])
+        turn = np.linalg.norm((centre[t + 2] - centre[t + 1]) - (centre[t - 1] - centre[t - 2]))
+        with np.errstate(invalid="ignore"):  # NaN (a frame with no joint, the first two): not still, no turn
+            starts[t] = (len(around) == 2 * CENTRE_STAY and bool((around < CENTRE_STILL * off[t]).all())
+                         and bool(turn > CENTRE_TURN * size))
+    return starts
 
 
 def without_switches(marked: np.ndarray, track: np.ndarray, size: float | None = None) -> np.ndarray:
