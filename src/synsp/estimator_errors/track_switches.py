@@ -160,7 +160,7 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
-def centre_switches(track: np.ndarray, size: float | None = None) -> np.ndarray:
+def centre_switches(track: np.ndarray, size: float | None = None, turns: np.ndarray | None = None) -> np.ndarray:
     """(T,) bool: the frames t of ``track`` (T, J, C, any unit) into which the body's centre stepped as
     a switch of people moves it: the centre's second difference at t (how far it lies off the line
     through frames t - 2 and t - 1) more than :data:`CENTRE_STEP` times ``size`` (default
@@ -169,12 +169,13 @@ def centre_switches(track: np.ndarray, size: float | None = None) -> np.ndarray:
     The centre is the mean of the joints seen in every frame (of every joint seen, where none is):
     an exchange of left/right labels gives the same points other names and leaves it where it was,
     whatever the pairs exchanged (one, a limb, the whole body), while a switch moves it to the other
-    person, or turns its motion back (two walkers crossing)."""
+    person, or turns its motion back (two walkers crossing). ``turns``: :func:`centre_turns` of the
+    track, where read already."""
     x = np.asarray(track, np.float64)
     size = body_size(x) if size is None else size
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no joint: no centre, no switch
-        off = centre_turns(x)
+        off = centre_turns(x) if turns is None else turns
         usual = np.nanmedian(off) if np.isfinite(off).any() else np.nan
         return (off > CENTRE_STEP * size) & (off > CENTRE_NOISE * usual) & (size > 0)
 
@@ -207,7 +208,7 @@ def centre_cuts(track: np.ndarray, size: float | None = None) -> np.ndarray:
     size = body_size(x) if size is None else size
     off, centre = centre_turns(x, centres=True)
     starts = np.zeros(len(x), dtype=bool)
-    for t in np.flatnonzero(centre_switches(x, size)[:len(x) - 3]):
+    for t in np.flatnonzero(centre_switches(x, size, off)[:len(x) - 3]):
         around = np.concatenate([off[max(t - CENTRE_STAY, 0): t], off[t + 2: t + 2 + CENTRE_STAY]])
         turn = np.linalg.norm((centre[t + 2] - centre[t + 1]) - (centre[t - 1] - centre[t - 2]))
         with np.errstate(invalid="ignore"):  # NaN (a frame with no joint, the first two): not still, no turn
