@@ -20,6 +20,11 @@ starts afresh from the jump (a new window, new measurements, new running figures
 else the frames held go on into the stream. While a jump is held nothing more comes out: the frames then
 due come out up to ``stay`` frames late, together; the output's values are the same as without the watch
 wherever no cut is found.
+
+The watch holds and cuts the same way where two people crossing had their ids swapped (the body's centre stepped
+onto another line, its motion turned: :mod:`synsp.inference.stream_centre_cuts`, offline
+:func:`~synsp.estimator_errors.track_switches.centre_cuts`), a suspect held until the frames after it tell it,
+at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped").
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from typing import Any, Callable
 import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
+from synsp.inference.stream_centre_cuts import CentreWatch
 from synsp.sequence import box_sides
 
 __all__ = ["CutWatch", "HISTORY", "restart"]
@@ -44,7 +50,8 @@ class CutWatch:
     Parameters
     ----------
     flip : (J,) each joint's left/right partner (the layout's ``flip_index``).
-    stay : frames after a jump read before it is told (``min(CUT_STAY, lag + lookahead)``); 0: no cut.
+    stay : frames after a jump read before it is told (``min(CUT_STAY, lag + lookahead)``); 0: no cut. The
+        centre's suspects read ``min(CENTRE_AFTER, stay)`` (:class:`~synsp.inference.stream_centre_cuts.CentreWatch`).
     enter : gives a frame to the stream; returns the frames that became ready (a list of arrays).
     restart : ends the stream (its frames back, an array) and starts it afresh, keeping this watch.
     """
@@ -52,6 +59,9 @@ class CutWatch:
     def __init__(self, flip: np.ndarray, stay: int, enter: Callable[[np.ndarray], list[np.ndarray]],
                  restart: Callable[[], np.ndarray]):
         self.flip, self.stay = np.asarray(flip), int(min(stay, CUT_STAY))
+        self.centre = CentreWatch(int(stay), HISTORY)  # people crossing, their ids swapped (stream_centre_cuts)
+        self.kinds = (False, np.zeros(0, dtype=bool))  # the held jump's: a jump, and the views of a centre suspect
+        self._size: tuple[int, np.ndarray] | None = None  # (frames, (V,) running size) read at that many frames
         self.enter, self.restart = enter, restart
         self.recent: deque[np.ndarray] = deque(maxlen=CUT_RETURN + CUT_STAY + 2)  # (V, J, C) frames, float64
         self.steps: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's jump from the one before
@@ -59,7 +69,7 @@ class CutWatch:
         self.held: list[np.ndarray] = []  # the frames from a jump on, not yet given to the stream
         self.frames = 0  # frames pushed
         self.measured = 0  # of them, those with a step measured (a joint seen in it and the frame before)
-        self.cuts: list[int] = []  # frames (counted from the first pushed) where the stream was cut
+        self.cuts: list[int] = []  # frames (counted from the first pushed) where the stream was cut (either rule)
 
     @classmethod
     def of(cls, stream: Any) -> CutWatch:
@@ -75,9 +85,10 @@ class CutWatch:
         step = self._note(x)
         if self.held:
             self.held.append(frame)
-            return self._decide() if len(self.held) > self.stay else []
-        if self._jumped(step, self.frames - 1):
-            self.held = [frame]
+            return self._decide() if self._told() else []
+        kinds = (self._jumped(step, self.frames - 1), self._suspect(0))
+        if kinds[0] or kinds[1].any():
+            self.held, self.kinds = [frame], kinds
             return []
         return self.enter(frame)
 
@@ -98,14 +109,37 @@ class CutWatch:
         seen = np.isfinite(x).all(-1)  # (V, J)
         sides = np.array([box_sides(v[s]).max() if s.any() else np.nan for v, s in zip(x, seen)])
         self.sizes.append(sides)
+        self.centre.note(x)
         return step
+
+    def _running_size(self) -> np.ndarray:
+        """(V,) the person's size: the median box side over the last :data:`HISTORY` frames (read once a frame)."""
+        if self._size is None or self._size[0] != self.frames:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
+                self._size = (self.frames, np.nanmedian(np.array(self.sizes), axis=0))
+        return self._size[1]
+
+    def _suspect(self, back: int) -> np.ndarray:
+        """(V,) bool: the frame ``back`` before the newest a centre suspect (:meth:`CentreWatch.suspect`), not in
+        the stream's first second (as :meth:`_jumped`)."""
+        if self.measured < CUT_RETURN:
+            return np.zeros(len(self.recent[-1]), dtype=bool)
+        return self.centre.suspect(self._running_size(), back)
+
+    def _told(self) -> bool:
+        """Whether the frames held tell the first one: a jump after ``stay`` frames; a centre suspect alone as soon
+        as its test says yes or no."""
+        if self.kinds[0]:
+            return len(self.held) > self.stay
+        return self.centre.verdict(self.kinds[1], len(self.held) - 1, self._running_size()) is not None
 
     def _limit(self) -> np.ndarray:
         """(V,) a jump's least size: :data:`CUT_STEP` of the person's size and :data:`CUT_NOISE` times the
         median step, both over the last :data:`HISTORY` frames (offline: the track's)."""
+        size = self._running_size()
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
-            size = np.nanmedian(np.array(self.sizes), axis=0)
             usual = np.nanmedian(np.array(self.steps), axis=0)
         return np.fmax(CUT_STEP * size, CUT_NOISE * usual)
 
@@ -126,8 +160,9 @@ class CutWatch:
         track = np.stack(self.recent)  # (N, V, J, C), its last frame the newest
         t = len(track) - len(self.held)
         limit = self._limit()
-        cut = False
-        for view in range(track.shape[1]):
+        jumped, suspects = self.kinds
+        cut = bool(suspects.any()) and bool(self.centre.verdict(suspects, len(self.held) - 1, self._running_size()))
+        for view in range(track.shape[1] if jumped and not cut else 0):
             x = track[:, view]
             both = jump_sizes(x[:-1], x[1:], self.flip)
             steps = both.min(axis=-1) if x.shape[-1] != 3 else both[:, 0]
@@ -139,8 +174,9 @@ class CutWatch:
             self.cuts.append(jump)
             out.append(self.restart())
         for k, frame in enumerate(held):
-            if k and self._jumped(self.steps[k - len(held)], jump + k):
-                self.held = held[k:]  # fewer than stay + 1 frames: told when the rest arrive
+            kinds = (self._jumped(self.steps[k - len(held)], jump + k), self._suspect(len(held) - 1 - k)) if k else None
+            if kinds and (kinds[0] or kinds[1].any()):
+                self.held, self.kinds = held[k:], kinds  # told when the rest arrive
                 break
             out += self.enter(frame)
         return out

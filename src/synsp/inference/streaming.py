@@ -33,10 +33,10 @@ Where the stream cannot see the future it differs from offline refinement:
   there, as offline cuts the track (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the
   person before come back at once, and the new one starts afresh (its first frames wait for a
   window again);
-- a video cut (the whole body jumped in one frame to another side or another moment and stayed so:
-  :func:`synsp.estimator_errors.body_cuts.turned_cuts`, which cuts the track offline) ends the stream as a
-  switch does, told from the 5 frames after the jump (:mod:`synsp.inference.stream_cuts`; offline also reads
-  those up to 1 s after it): while they arrive the frames then due wait, and come out together;
+- a video cut (the body jumped in one frame to another side or moment and stayed so: offline's
+  :func:`~synsp.estimator_errors.body_cuts.turned_cuts`), or ids swapped at a crossing (the centre stepped onto another
+  line: :mod:`~synsp.inference.stream_centre_cuts`), ends the stream as a switch does, told from the 5 (4) frames after
+  it (:mod:`synsp.inference.stream_cuts`): while they arrive the frames then due wait, and come out together;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -204,7 +204,7 @@ class StreamingRefiner(StreamOutput):
 
     @property
     def cuts(self) -> list[int]:
-        """The frames (counted since the stream started) where it was cut at a video cut (:mod:`~.stream_cuts`)."""
+        """The frames (counted since the stream started) where it was cut: video cuts, swaps (:mod:`~.stream_cuts`)."""
         return list(self._cuts.cuts)
 
     def _enter(self, x: np.ndarray) -> list[np.ndarray]:
