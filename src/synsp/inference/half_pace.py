@@ -14,7 +14,8 @@ differ by about the noise, not by many times it; so:
 
 - the route runs at the clip's rate and at half of it, and per person the half-rate output is kept where it
   moves the poses less by more than :data:`MARGIN` times the input's noise (mean squared distance from the
-  input over the noise's, :func:`~synsp.inference.clean.input_noise`); so only where the clip's rate moves them
+  input, in 3D about the joints' mean, :func:`posture_moves`, over the noise's,
+  :func:`~synsp.inference.clean.input_noise`); so only where the clip's rate moves them
   by more than that does the half rate run (its move is no less than 0), and the route runs at most twice, what
   it records put back to the kept run's;
 - only for clips a second run can help: the rate assumed, or one the network runs on as it is whose half it
@@ -37,7 +38,7 @@ from synsp.config import TRAINING_FPS
 from synsp.inference.clean import NOISE_RAMP, input_noise, noise_level
 from synsp.motion_pace import motion_pace
 
-__all__ = ["MARGIN", "MIN_PACE", "half_rate", "recorded", "at_half_pace_if_nearer"]
+__all__ = ["MARGIN", "MIN_PACE", "half_rate", "posture_moves", "recorded", "at_half_pace_if_nearer"]
 
 # The half-rate output is kept where the full rate's mean squared move from the input exceeds the half rate's by
 # more than this many times the input's noise (squared, per joint). Validation (ad hoc, on cached outputs, clips
@@ -62,6 +63,18 @@ def half_rate(fps: float | None, covered: tuple[float, float], pace: float, leve
     if not covered[0] <= rate < 2.0 * covered[0] or pace < MIN_PACE or not level > NOISE_RAMP[space][1]:
         return None
     return rate / 2.0
+
+
+def posture_moves(moves: np.ndarray) -> np.ndarray:
+    """Per person (shaped ``moves.shape[:-3]``), the mean squared length of ``moves`` (..., T, J, C), the
+    output's moves from its input; in 3D about each frame's joints' mean. A 3D network refines root-relative
+    poses, so a cut of real motion shows in them; where the body is comes from its track's Savitzky-Golay fit
+    at the rate refined at (:mod:`synsp.inference.root_track`), which at half the rate spans half the time and
+    passes a 3-8 Hz shake of the whole body that the clip's rate takes out: a move that reads a shake as the
+    network's cut (validation, 16 clips, 15 mm shake + 8 mm white noise: absolute MPJPE 15.76 -> 12.28 mm)."""
+    if moves.shape[-1] == 3:
+        moves = moves - moves.mean(axis=-2, keepdims=True)
+    return np.mean(np.sum(moves ** 2, axis=-1), axis=(-2, -1))
 
 
 def recorded(*objects: object) -> Callable[[], None]:
@@ -102,7 +115,7 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     if half is None:
         return route(values), chosen, half
     full = route(values)
-    moved = lambda out: np.mean(np.sum((np.asarray(out, np.float64) - y) ** 2, axis=-1), axis=(-2, -1))  # noqa: E731
+    moved = lambda out: posture_moves(np.asarray(out, np.float64) - y)  # noqa: E731
     margin = MARGIN * np.mean(noise ** 2, axis=-1)  # (...)
     far = moved(full)
     if not (far > margin).any():  # kept needs far - moved(slow) > margin, moved(slow) >= 0: no second run
