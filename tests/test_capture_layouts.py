@@ -75,6 +75,25 @@ def test_h36m32_and_a_users_own_layout_are_refined_through_synsp_on_their_h36m_j
         LAYOUTS.pop("users_h36m32", None)
 
 
+@needs_data
+def test_a_files_summary_names_the_joints_of_a_users_layout_that_synsp_refined(tmp_path):
+    from synsp.refining.files import refine_file
+
+    truth = _h36m32(*_body("dataset-2_walk_normal_002", 60))
+    np.save(tmp_path / "in.npy", truth + np.random.default_rng(2).normal(0.0, 8.0, truth.shape))
+    names = tuple(f"{name}_x" if name not in H36M17.joints else name for name in H36M32.joints)
+    mine, other = (Layout(name, joints, H36M32.bones, H36M32.left_right, 0) for name, joints in
+                   (("users_32", names), ("users_32_own_names", tuple(f"p{j}" for j in range(32)))))
+    try:
+        said = str(refine_file(tmp_path / "in.npy", tmp_path / "a.npy", layout=mine))
+        assert f"layout: users_32 -> h36m17: 17 joints refined by SynSP ({', '.join(H36M17.joints)})" in said
+        said = str(refine_file(tmp_path / "in.npy", tmp_path / "b.npy", layout=other))
+        assert "not convertible to the h36m17 model's joints (its joints go through SynSP when their names hold" in said
+        assert "layout: h36m32 -> h36m17" in str(refine_file(tmp_path / "in.npy", tmp_path / "c.npy"))  # synsp's
+    finally:
+        LAYOUTS.pop("users_32", None), LAYOUTS.pop("users_32_own_names", None)
+
+
 def test_a_layout_of_another_layouts_name_is_a_layout_error():
     with pytest.raises(LayoutError, match="another name"):
         synsp.refine(np.zeros((20, 17, 2)) + np.arange(17)[:, None], "savgol",
