@@ -1,5 +1,6 @@
-"""``layout=`` and ``method=`` of another type than a name: a registered Layout is its name; anything
-else is a one-line LayoutError / OptionError naming the argument, never an AttributeError from inside."""
+"""``layout=`` and ``method=`` of another type than a name: a Layout is its name (a user's own is added to LAYOUTS,
+tests/test_capture_layouts.py); anything else is a one-line LayoutError / OptionError naming the argument, never an
+AttributeError from inside."""
 import numpy as np
 import pytest
 
@@ -23,7 +24,7 @@ def test_a_layout_of_layouts_is_taken_as_its_name(poses, tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy"))
 
 
-@pytest.mark.parametrize("layout", [17, Layout("mine17", LAYOUTS["coco17"].joints, (), (), None)])
+@pytest.mark.parametrize("layout", [17, Layout("coco17", LAYOUTS["h36m17"].joints, (), (), None)])
 def test_any_other_layout_argument_is_a_one_line_layout_error(poses, tmp_path, layout):
     with pytest.raises(LayoutError, match="^layout") as err:
         synsp.refine(poses, "savgol", layout=layout)

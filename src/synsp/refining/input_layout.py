@@ -18,15 +18,17 @@ TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's sk
 
 def layout_name(layout: str | Layout | None) -> str | None:
     """The ``layout=`` argument as a name: a name (or None) as given, checked later against the poses;
-    a :class:`~synsp.skeleton.Layout` of ``LAYOUTS`` as its name. Anything else is a one-line
-    ``LayoutError``, not an AttributeError from deep inside the refinement."""
+    a :class:`~synsp.skeleton.Layout` as its name, added to ``LAYOUTS`` when it is not there (a user's
+    own skeleton: its joints named as a known layout's are found by name, :func:`synsp.skeleton.can_convert`).
+    A Layout whose name ``LAYOUTS`` gives another layout, or anything else, is a one-line ``LayoutError``,
+    not an AttributeError from deep inside the refinement."""
     if layout is None or isinstance(layout, str):
         return layout
-    if isinstance(layout, Layout) and LAYOUTS.get(layout.name) == layout:
+    if isinstance(layout, Layout) and LAYOUTS.setdefault(layout.name, layout) == layout:
         return layout.name
     if isinstance(layout, Layout):
-        raise LayoutError(f"layout: Layout {layout.name!r} is not in synsp.skeleton.LAYOUTS; add it there "
-                          f"(LAYOUTS[{layout.name!r}] = layout) or pass the name of one that is")
+        raise LayoutError(f"layout: Layout {layout.name!r} is not the layout synsp.skeleton.LAYOUTS has under that "
+                          "name; give yours another name")
     raise LayoutError(f"layout must be the name of a layout of synsp.skeleton.LAYOUTS, got {type(layout).__name__} "
                       f"{layout!r}")
 

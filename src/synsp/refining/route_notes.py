@@ -6,7 +6,7 @@ from __future__ import annotations
 from synsp.inference.risk_choice import LOWPASS_NOTE, WHITE_NOTE
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
-from synsp.skeleton import BLOCKS, LAYOUTS, can_convert, get_layout, reorders
+from synsp.skeleton import BLOCKS, LAYOUTS, SHIPPED, can_convert, get_layout, reorders
 
 __all__ = ["no_layout_route", "layout_notes", "other_order_note"]
 
@@ -33,7 +33,9 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     if method == "smoothnet":
         return [f"layout: {name}, refined by SmoothNet joint by joint (it needs no conversion)"]
     if not can_convert(name, target, c_count):
-        return [f"layout: {name} is not convertible to the {target} model's joints; refined by "
+        names = "" if name in SHIPPED else (" (its joints go through SynSP when their names hold coco17's or "
+                                            "h36m17's)")
+        return [f"layout: {name} is not convertible to the {target} model's joints{names}; refined by "
                 f"{no_layout_route(method)}"]
     kept = shared_joints(name, target)
     if held is not None:  # the joints a reader made up (Pose2Sim's missing eyes and ears) are not written back
@@ -46,7 +48,8 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     from synsp.inference.checkpoint import default_model, shipped_model_for  # torch: not on importing synsp
 
     model = shipped_model_for(method, "2d", name) if c_count == 2 else None
-    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP, the other "
+    mine = "" if name in SHIPPED else f" ({', '.join(get_layout(name).joints[j] for j, _ in kept)})"  # a user's own
+    return [f"layout: {name} -> {target}: {len(kept)} joints refined by SynSP{mine}, the other "
             f"{j_count - len(kept) - len(alone) - len(loose)} by SmoothNet plus the SynSP correction of their nearest "
             "model joint" + (rigid if loose else "")
             + (f", the {len(alone)} of the face and hands by SmoothNet alone" if alone else "")

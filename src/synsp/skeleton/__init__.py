@@ -3,6 +3,7 @@
 - :mod:`~synsp.skeleton.layouts`: every known layout (:data:`LAYOUTS`), of the type :class:`Layout`
   (:mod:`~synsp.skeleton.layout_type`);
 - :mod:`~synsp.skeleton.smplx_layouts`: SMPL-H's and SMPL-X's joints with their hands and face;
+- :mod:`~synsp.skeleton.capture_layouts`: Human3.6M's 32 joints and Kinect v2's 25, holding the model's;
 - :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror and bone tree;
 - :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all, and its z;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
@@ -43,6 +44,7 @@ from synsp.skeleton.joint_order import (
     seventeen_joint_layout,
     tree_excess,
     tree_length,
+    twenty_five_joint_layout,
     twenty_two_joint_layout,
 )
 from synsp.skeleton.layouts import (
@@ -52,15 +54,18 @@ from synsp.skeleton.layouts import (
     COCO18,
     COCO133,
     H36M17,
+    H36M32,
     HALPE26,
     HALPE136,
     HMR44,
     HOLISTIC543,
     HOLISTIC543_KAGGLE,
+    KINECT25,
     LAYOUTS,
     MEDIAPIPE33,
     MPI17,
     OPENPOSE137,
+    SHIPPED,
     SMPL22,
     SMPL24,
     SMPL29,
@@ -79,10 +84,11 @@ from synsp.skeleton.pose_geometry import bone_tree, flip_lr, root_joints, root_p
 from synsp.skeleton.proportions import random_proportions, reproportion
 
 __all__ = [
-    "BANDAI22", "BANDAI_TO_SMPL", "BLOCKS", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "HALPE26", "HALPE136",
+    "BANDAI22", "BANDAI_TO_SMPL", "BLOCKS", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "H36M32", "HALPE26",
+    "HALPE136",
     "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44",
-    "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137",
-    "SEVENTEEN_SPLIT",
+    "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "KINECT25", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137",
+    "SEVENTEEN_SPLIT", "SHIPPED",
     "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SMPLH52",
     "SMPLX55", "SMPLX127", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",
     "TREE_EXCESS",
@@ -92,5 +98,5 @@ __all__ = [
     "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
-    "twenty_two_joint_layout",
+    "twenty_five_joint_layout", "twenty_two_joint_layout",
 ]

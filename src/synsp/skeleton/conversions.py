@@ -20,6 +20,10 @@ layout to another:
   narrow hips and head (the skull's base) are other definitions of H36M's joints, kept as the
   user's by the refiner (``keep_convention``). SMPL's 2D joints have no face to give COCO's: not
   converted.
+- any layout naming H36M-17's 17 joints among others (``h36m32``, Human3.6M's full skeleton; a
+  user's own :class:`Layout`) ``-> h36m17`` (those joints as they are) and ``-> coco17`` (through
+  H36M-17, as below); ``kinect25`` likewise, its neck standing for H36M's neck/nose point. COCO's
+  keypoints, where a layout names them too, are its COCO-17.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
   convention, section 9 of benchmarks/RESULTS.md; only the 2D model needs it).
@@ -72,6 +76,7 @@ import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS
 from synsp.sequence import mm_per_unit
+from synsp.skeleton.capture_layouts import KINECT25
 from synsp.skeleton.head_points import (  # noqa: F401  (similarity_fit: importable from here, as before)
     FACE_NAMES,
     HEAD_POINTS_MM,
@@ -132,6 +137,22 @@ def _bandai_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarr
 
 def _has_coco_names(layout: Layout) -> bool:
     return set(COCO17.joints) <= set(layout.joints)
+
+
+def _has_h36m_names(layout: Layout) -> bool:
+    return set(H36M17.joints) <= set(layout.joints)
+
+
+# Kinect v2's joints as H36M's: its neck (between the shoulders' line and the head) stands for H36M's
+# neck/nose point, an offset of the head's the refiner keeps as a joint convention (as "cmu-neck").
+_KINECT_AS_H36M = {"neck_nose": "neck"}
+
+
+def _named_h36m(x: np.ndarray, layout: Layout, aliases: dict[str, str] | None = None) -> np.ndarray:
+    """H36M-17 from a layout that names its joints (Human3.6M's 32, a user's own ``Layout``), each
+    ``aliases.get(name, name)``: the joints as they are."""
+    aliases = aliases or {}
+    return x[..., [layout.index(aliases.get(name, name)) for name in H36M17.joints], :]
 
 
 def _to_coco(x: np.ndarray, layout: Layout) -> np.ndarray:
@@ -244,6 +265,9 @@ _CONVERSIONS = {
     ("lsp14", "h36m17"): lambda x, head_rotation: _limbs_to_h36m(x, LSP14),
     ("mpii16", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, MPII16), head_rotation),
     ("lsp14", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, LSP14), head_rotation),
+    ("kinect25", "h36m17"): lambda x, head_rotation: _named_h36m(x, KINECT25, _KINECT_AS_H36M),
+    ("kinect25", "coco17"): lambda x, head_rotation: _h36m_to_coco(_named_h36m(x, KINECT25, _KINECT_AS_H36M),
+                                                                   head_rotation),
 }
 
 
@@ -258,7 +282,7 @@ def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None)
     if src.name != dst.name and coords is not None and coords != 3 and src.name in THREE_D_SOURCES:
         return False
     return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS or reorders(src, dst)
-            or (dst.name in ("coco17", "h36m17") and _has_coco_names(src)))
+            or (dst.name in ("coco17", "h36m17") and (_has_coco_names(src) or _has_h36m_names(src))))
 
 
 @lru_cache(maxsize=None)
@@ -305,12 +329,15 @@ def convert(
         return x.copy()
     if not can_convert(src, dst):
         raise ValueError(f"convert: no conversion {src.name} -> {dst.name}; supported: bandai22 -> h36m17 | coco17, "
-                         "h36m17 -> coco17, and any layout with COCO's 17 keypoints -> h36m17 | coco17")
+                         "h36m17 -> coco17, and any layout with COCO's 17 keypoints or H36M's 17 joints "
+                         "-> h36m17 | coco17")
     fn = _CONVERSIONS.get((src.name, dst.name))
     if reorders(src, dst):
         out = _reordered_as(x, src, dst)
     elif fn is not None:
         out = fn(x, head_rotation)
+    elif _has_h36m_names(src) and (dst.name == "h36m17" or not _has_coco_names(src)):  # H36M's joints by name
+        out = _named_h36m(x, src) if dst.name == "h36m17" else _h36m_to_coco(_named_h36m(x, src), head_rotation)
     else:
         out = _to_coco(x, src) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
     return np.asarray(out).astype(x.dtype, copy=False)

@@ -2,7 +2,8 @@
 and arrays often say only how many joints they hold.
 
 17 joints are COCO's, Human3.6M's or MPI-INF-3DHP's order (:func:`seventeen_joint_layout`), 22
-the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`), 543 MediaPipe Holistic's
+the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`), 25 OpenPose's BODY_25 or
+Kinect v2's (:func:`twenty_five_joint_layout`), 543 MediaPipe Holistic's
 own order or Kaggle's (:func:`holistic_order`); any layout's bones must be
 about the shortest tree through its joints for poses to follow it (:func:`follows_layout`).
 """
@@ -14,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.sequence import body_size
-from synsp.skeleton.layouts import COCO17, H36M17, LAYOUTS, MPI17, Layout, get_layout
+from synsp.skeleton.layouts import COCO17, H36M17, LAYOUTS, MPI17, SHIPPED, Layout, get_layout
 from synsp.skeleton.pose_geometry import bone_tree
 
 # How far apart a 17-joint pose's first five joints lie, less its joints 8-10, in body sizes:
@@ -184,20 +185,32 @@ def holistic_order(poses: np.ndarray) -> str:
     return "holistic543_kaggle" if np.isfinite(ratio) and ratio > HOLISTIC_SPLIT else "holistic543"
 
 
+def twenty_five_joint_layout(poses: np.ndarray) -> str:
+    """``"body25"`` or ``"kinect25"``: which skeleton 25-joint poses (..., T, 25, C) follow, told by which
+    layout's bones among the seen joints are nearer the shortest tree through them (:func:`tree_excess`,
+    ``seen_only``); ``"body25"`` when nothing is seen or the two tie."""
+    x = np.asarray(poses, np.float64)
+    kinect, body = tree_excess(x, "kinect25", seen_only=True), tree_excess(x, "body25", seen_only=True)
+    return "kinect25" if kinect < body else "body25"
+
+
 # Joint counts that two known layouts share, and how poses tell them apart.
 TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout,
-                                                         543: holistic_order}
+                                                         25: twenty_five_joint_layout, 543: holistic_order}
 
 
 def guessed_layout(poses: np.ndarray, guess: str | None = None) -> str | None:
     """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
-    (a network's) when it has J joints, else the one known layout with J joints; for 17, 22 and
+    (a network's) when it has J joints, else the one known layout with J joints; for 17, 22, 25 and
     543 joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
-    known layout, or several, have J joints."""
+    known layout, or several, have J joints (of synsp's own, :data:`~synsp.skeleton.layouts.SHIPPED`, when
+    a user's is among them)."""
     j = poses.shape[-2]
     if j in TOLD_BY_POSES:
         return TOLD_BY_POSES[j](poses)
     same_count = [n for n, layout in LAYOUTS.items() if len(layout.joints) == j]
     if guess is not None and len(LAYOUTS[guess].joints) == j:
         return guess
+    if len(same_count) > 1:  # a user's own layout beside synsp's of that count (passed once as layout=): synsp's
+        same_count = [n for n in same_count if n in SHIPPED]
     return same_count[0] if len(same_count) == 1 else None
