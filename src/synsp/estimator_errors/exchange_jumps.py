@@ -15,8 +15,10 @@ So a run is kept only where the relative vector's step into it and out of it, as
 of the run (a run at the clip's edge: its one jump). An estimator's jump stands out of slow motion; a fast
 swing's does not stand out of the swings beside it. Chosen on the validation split (benchmarks/RESULTS.md,
 section 6, "Fast legs read as exchanged"): 0.75, 1, 1.5, 2 left 9, 6, 0, 0 pair-frames exchanged on its
-clean clips played 4 times as fast (18 before); at 1.5 and below the protocol's presets read exactly the
-same measurements (first 30 clips, 2D and 3D), at 2 one 2D `jitter` clip lost an exchange.
+clean clips played 4 times as fast (18 before), 25, 11, 0, 0 at 5 times; at 1.5 the protocol's presets
+read exactly the same measurements (first 30 clips, 2D and 3D). An end where the two joints came closer
+than :data:`CROSSING` times their median distance apart is a crossing (where ``_from_crossings`` cuts a run
+that reached the clip's edge back), no jump, and is not read.
 """
 from __future__ import annotations
 
