@@ -22,7 +22,8 @@ Where most pairs' motion is smoother exchanged at both ends of the same frames, 
 read the person facing the other way, and pairs close together (eyes, hips) or a run the bone test
 rejects left it undone piecewise: in 2D the whole body is exchanged there; in 3D, where each
 pair's pass finds most of such a flip, only the pairs it left alone whose own motion agrees at
-both ends (:func:`~synsp.estimator_errors.body_flips.with_the_body`).
+both ends (:func:`~synsp.estimator_errors.body_flips.with_the_body`). Fast legs swing past each other in a frame:
+a run whose jumps do not stand out of the pair's motion nearby is none (:mod:`~synsp.estimator_errors.exchange_jumps`).
 
 An exchange that starts or ends where the two joints are close (fists together, legs
 crossing) is no jump there. One with a jump at its other end runs, in the Viterbi pass, to the
@@ -49,6 +50,7 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from synsp.estimator_errors.body_flips import BODY, with_the_body
+from synsp.estimator_errors.exchange_jumps import standing_out
 from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
@@ -107,6 +109,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         marked = _keeping_bones(x, marked, index, bones)
     if len(limbs):
         marked = _whole_limbs(x, marked, index, bones, limbs, size)
+    marked = standing_out(x, _exchanged(x, marked, index), marked, index) if marked.any() else marked
     if marked.any() and x.shape[-1] in WHOLE_BODY:
         marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
     return without_switches(marked, x, size)  # a run that starts or ends where the person changed: no exchange
