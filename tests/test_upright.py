@@ -8,7 +8,7 @@ import pytest
 from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
-from synsp.inference.upright import describe_axes, knee_bend, model_axes, upright_turn
+from synsp.inference.upright import describe_axes, knee_bend, legs_up, model_axes, trunk_up, upright_turn
 from synsp.skeleton import get_layout
 
 Z_UP = np.array([[1.0, 0, 0], [0, 0, -1], [0, 1, 0]])  # x @ Z_UP.T: the Y-up mocap in a Z-up file
@@ -54,6 +54,36 @@ def test_no_steady_up_no_turn():
     x = np.concatenate([stick("h36m17", d / np.linalg.norm(d), t=1) for d in rng.normal(size=(40, 3))])
     np.testing.assert_array_equal(upright_turn(x, "h36m17"), np.eye(3))
     np.testing.assert_array_equal(upright_turn(np.full((3, 17, 3), np.nan), "h36m17"), np.eye(3))
+
+
+def bending(deg: float = 110, t: int = 40) -> np.ndarray:
+    """(t, 17, 2) coco17 image poses (y down) of a person standing, legs upright, whose trunk bends 0 -> ``deg`` -> 0
+    degrees forward twice (110: near horizontal more than half of the time)."""
+    lay = get_layout("coco17")
+    x = np.zeros((t, 17, 2))
+    bend = np.deg2rad(deg) * (0.5 - 0.5 * np.cos(4 * np.pi * np.arange(t) / t)) ** 0.3
+    trunk = 500 * np.stack([np.sin(bend), -np.cos(bend)], -1)  # hips -> shoulders, forward along +x
+    for side, dx in (("left", 1), ("right", -1)):
+        x[:, lay.index(f"{side}_hip")] = (dx * 5, 0)  # seen from the side: hips nearly one point
+        x[:, lay.index(f"{side}_shoulder")] = trunk + (dx * 5, 0)
+        x[:, lay.index(f"{side}_ankle")] = (dx * 5, 800)
+        x[:, lay.index(f"{side}_knee")] = (dx * 5, 400)
+    return x
+
+
+def test_trunk_bent_over_standing_legs_is_not_turned():
+    # The trunk's mean lies nearer the image's x axis than its up, but the legs stand: no turn (before, 90 degrees,
+    # the standing legs shown to the network lying; the audit's toe touches 5.32 -> 4.90 px). A clip of milder bends
+    # on its side (a phone video) is still turned: its legs lie with the trunk.
+    x = bending()
+    up = trunk_up(x, "coco17")
+    assert abs(up[0]) > abs(up[1]) and np.linalg.norm(up) > 0.5  # the trunk alone would ask for a turn
+    np.testing.assert_array_equal(upright_turn(x, "coco17"), np.eye(2))
+    np.testing.assert_allclose(legs_up(x, "coco17"), (0, -1), atol=1e-12)
+    side = bending(60) @ SIDE.T
+    turn = upright_turn(side, "coco17")
+    assert not np.allclose(turn, np.eye(2))
+    np.testing.assert_allclose(legs_up(side @ turn.T, "coco17"), (0, -1), atol=1e-12)
 
 
 def test_describe_axes():  # of model_axes' maps: file -> model, the inverse of the maps above

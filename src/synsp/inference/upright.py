@@ -7,7 +7,7 @@ up stand on their head. The networks saw upright bodies (3D: +Y up, tilted by at
 degrees half of the time; 2D: image y down) and are less precise on others, badly so in 2D
 (benchmarks/RESULTS.md, section 9, "Which way is up").
 
-:func:`upright_turn` finds the axis the clip's trunk points along and returns the
+:func:`upright_turn` finds the axis the clip's trunk (and legs, where seen) point along and returns the
 axis-aligned turn (a rotation by multiples of 90 degrees) that makes it the model's up. A
 clip already upright gets the identity, so nothing changes for it. In 3D, :func:`knee_bend`
 also tells a mirrored (left-handed) clip, which :func:`model_axes` mirrors back. Turns and
@@ -22,8 +22,8 @@ import numpy as np
 from synsp.conventions import trunk_frame
 from synsp.skeleton import Layout, get_layout, trunk_vector
 
-__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "trunk_up", "upright_turn", "knee_bend",
-           "model_axes", "needed_turn", "describe_axes"]
+__all__ = ["MODEL_UP", "MIN_AGREEMENT", "MAX_TILT", "MIRROR_BEND", "trunk_up", "legs_up", "upright_turn",
+           "knee_bend", "model_axes", "needed_turn", "describe_axes"]
 
 # The model's up: +Y in 3D (the mocap's), image up (-y, rows grow downwards) in 2D.
 MODEL_UP = {3: np.array([0.0, 1.0, 0.0]), 2: np.array([0.0, -1.0])}
@@ -53,6 +53,15 @@ def _rotations(c: int) -> list[np.ndarray]:
     return out
 
 
+def _mean_direction(vectors: np.ndarray) -> np.ndarray:
+    """The mean over rows of the unit ``vectors`` (N, C), skipping NaN and zero-length ones; zeros if none."""
+    norm = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    ok = np.isfinite(norm[:, 0]) & (norm[:, 0] > 0)
+    if not ok.any():
+        return np.zeros(vectors.shape[-1])
+    return (vectors[ok] / norm[ok]).mean(axis=0)
+
+
 def trunk_up(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     """The clip's mean trunk direction, hips -> shoulders.
 
@@ -66,14 +75,21 @@ def trunk_up(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     hips' midpoint to the shoulders' midpoint; its length (at most 1) says how steadily the
     trunk points that way. Zeros if no frame has all four joints.
     """
+    x = np.asarray(x, np.float64)
+    return _mean_direction(trunk_vector(x, layout).reshape(-1, x.shape[-1]))
+
+
+def legs_up(x: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """The clip's mean leg direction, ankles' midpoint -> hips' midpoint: (C,) as :func:`trunk_up` gives the trunk's
+    for (..., T, J, C) poses; zeros when the layout has no ankles or no frame shows the four joints."""
     layout = get_layout(layout)
     x = np.asarray(x, np.float64)
-    up = trunk_vector(x, layout).reshape(-1, x.shape[-1])
-    norm = np.linalg.norm(up, axis=-1, keepdims=True)
-    ok = np.isfinite(norm[:, 0]) & (norm[:, 0] > 0)
-    if not ok.any():
+    names = ("left_hip", "right_hip", "left_ankle", "right_ankle")
+    if not all(name in layout.joints for name in names):
         return np.zeros(x.shape[-1])
-    return (up[ok] / norm[ok]).mean(axis=0)
+    hips, ankles = ((x[..., layout.index(f"left_{j}"), :] + x[..., layout.index(f"right_{j}"), :]) / 2
+                    for j in ("hip", "ankle"))
+    return _mean_direction((hips - ankles).reshape(-1, x.shape[-1]))
 
 
 def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -87,9 +103,12 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     Returns
     -------
     ndarray (C, C) rotation ``R``: ``x @ R.T`` is the turned clip, ``y @ R`` turns a result
-    back. The identity when the trunk's mean direction is nearest to the model's up, when the
+    back. The identity when the body's mean direction is nearest to the model's up, when the
     trunk points no steady way (:data:`MIN_AGREEMENT`), or when it is more than
-    :data:`MAX_TILT` degrees from every axis. In 3D the smallest turn is chosen (90 degrees
+    :data:`MAX_TILT` degrees from every axis. Where the legs point a steady way (:func:`legs_up`
+    at least :data:`MIN_AGREEMENT` long) the body's direction is the mean of the trunk's and the
+    legs': a video on its side turns both, a person bending to the floor again and again (toe
+    touches) only the trunk, over legs that stand. In 3D the smallest turn is chosen (90 degrees
     about a horizontal axis for a Z-up file, 180 for -Y up).
 
     Examples
@@ -104,6 +123,12 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     if c not in MODEL_UP:
         raise ValueError(f"poses must have 2 or 3 coordinates, got shape {np.shape(x)}")
     up = trunk_up(x, layout)
+    legs = legs_up(x, layout)
+    if np.linalg.norm(legs) >= MIN_AGREEMENT:
+        # Not the trunk's alone: over a clip of toe touches it lies near horizontal most of the time, and the clip
+        # was turned by 90 degrees, its standing legs shown to the network lying (benchmarks/RESULTS.md, section 4,
+        # "Bending to the floor again and again, in 2D").
+        up = (up + legs) / 2
     eye = np.eye(c)
     norm = np.linalg.norm(up)
     if norm < MIN_AGREEMENT or np.abs(up).max() < norm * np.cos(np.deg2rad(MAX_TILT)):
