@@ -106,7 +106,7 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     back. The identity when the body's mean direction is nearest to the model's up, when the
     trunk points no steady way (:data:`MIN_AGREEMENT`), or when it is more than
     :data:`MAX_TILT` degrees from every axis. Where the legs point a steady way (:func:`legs_up`
-    at least :data:`MIN_AGREEMENT` long) the body's direction is the mean of the trunk's and the
+    at least :data:`MIN_AGREEMENT` long; 2D only) the body's direction is the mean of the trunk's and the
     legs': a video on its side turns both, a person bending to the floor again and again (toe
     touches) only the trunk, over legs that stand. In 3D the smallest turn is chosen (90 degrees
     about a horizontal axis for a Z-up file, 180 for -Y up).
@@ -123,11 +123,12 @@ def upright_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     if c not in MODEL_UP:
         raise ValueError(f"poses must have 2 or 3 coordinates, got shape {np.shape(x)}")
     up = trunk_up(x, layout)
-    legs = legs_up(x, layout)
+    legs = legs_up(x, layout) if c == 2 else np.zeros(c)
     if np.linalg.norm(legs) >= MIN_AGREEMENT:
         # Not the trunk's alone: over a clip of toe touches it lies near horizontal most of the time, and the clip
         # was turned by 90 degrees, its standing legs shown to the network lying (benchmarks/RESULTS.md, section 4,
-        # "Bending to the floor again and again, in 2D").
+        # "Bending to the floor again and again, in 2D"). 2D only: 3D toe touches were fine, and a 3D clip read in
+        # another layout's order (its "legs" other joints) was turned wrong, 53.5 -> 106.6 mm (tests/test_pipeline.py).
         up = (up + legs) / 2
     eye = np.eye(c)
     norm = np.linalg.norm(up)
