@@ -48,7 +48,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.ndimage import median_filter
 
-from synsp.estimator_errors.body_flips import BODY, with_the_body
+from synsp.estimator_errors.body_flips import BODY, flip_parts, with_the_body
 from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
@@ -70,8 +70,8 @@ LIMB_WORDS = (("knee", "ankle", "heel", "foot", "toe", "lowerleg"),
               ("elbow", "wrist", "hand", "pinky", "index", "thumb", "finger", "lowerarm", "forearm"))
 
 
-def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
-               bones: Sequence[tuple[int, int]] = (), limbs: Sequence[Sequence[int]] = ()) -> np.ndarray:
+def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Sequence[tuple[int, int]] = (),
+               limbs: Sequence[Sequence[int]] = (), parts: tuple[int, ...] = ()) -> np.ndarray:
     """Where each left/right pair of ``poses`` is exchanged (module docstring).
 
     Parameters
@@ -82,6 +82,8 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         from the pair to the rest of the body is no inversion (:func:`_keeping_bones`).
     limbs : groups of indices into ``pairs`` that an estimator exchanges together (a leg below the
         hip, an arm below the shoulder: :func:`limb_pairs`), read again as one (:func:`_whole_limbs`).
+    parts : the part of the body each pair votes with on a whole-body flip (a hand's pairs one:
+        :func:`~synsp.estimator_errors.body_flips.flip_parts`); none: each pair its own.
 
     Returns
     -------
@@ -108,7 +110,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     if len(limbs):
         marked = _whole_limbs(x, marked, index, bones, limbs, size)
     if marked.any() and x.shape[-1] in WHOLE_BODY:
-        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3, parts=parts)
     return without_switches(marked, x, size)  # a run that starts or ends where the person changed: no exchange
 
 
@@ -389,9 +391,9 @@ def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.nda
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
         return x, np.zeros((*x.shape[:-2], 0), dtype=bool)
-    pairs, bones, limbs = layout.left_right, layout.bones, limb_pairs(layout)
-    marked = (np.stack([inversions(v, pairs, bones, limbs) for v in x]) if x.ndim == 4
-              else inversions(x, pairs, bones, limbs))
+    pairs, bones, limbs, parts = layout.left_right, layout.bones, limb_pairs(layout), flip_parts(layout)
+    marked = (np.stack([inversions(v, pairs, bones, limbs, parts) for v in x]) if x.ndim == 4
+              else inversions(x, pairs, bones, limbs, parts))
     if not marked.any():
         return x, marked
     return exchange(x, marked, pairs)[0], marked
