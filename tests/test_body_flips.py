@@ -26,6 +26,12 @@ def test_the_hands_are_one_part_and_every_other_pair_its_own():
     assert len(HANDS) == 21 and len(set(flip_parts(COCO133))) == 12  # 8 body, 3 feet, the hands
     for name in ("coco17", "halpe26", "h36m17"):  # no group: every pair its own part, as before
         assert flip_parts(get_layout(name)) == tuple(range(len(get_layout(name).left_right)))
+    holistic = get_layout("holistic543")  # the hand block's 21 pairs; the pose's own pinky and thumb on their own
+    parts = flip_parts(holistic)
+    hand = {holistic.joints[a] for p, (a, _) in enumerate(holistic.left_right) if parts.count(parts[p]) > 1}
+    assert len(hand) == 21 and "left_hand_root" in hand and not {"left_pinky", "left_thumb"} & hand
+    for name in ("smplx127", "openpose137", "holistic543_kaggle"):  # parts numbered 0 .. K - 1: each votes
+        assert sorted(set(flip_parts(get_layout(name)))) == list(range(max(flip_parts(get_layout(name))) + 1))
 
 
 @pytest.mark.parametrize("seed, runs", [(5, [(40, 45)]), (5, [(40, 45), (90, 98)]), (3, [(19, 28), (42, 49)]),

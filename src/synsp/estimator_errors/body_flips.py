@@ -23,17 +23,23 @@ BODY = 0.5  # more than this share of the parts smoother exchanged over a run: t
 def flip_parts(layout: Layout) -> tuple[int, ...]:
     """The part of the body each of ``layout.left_right``'s pairs votes with (:func:`with_the_body`):
     the pairs of a group of points that move as one (the two hands' 21 pairs, a face's contour:
-    :func:`synsp.motion_pace.pace_groups`, a pair in the group of its left point) one part, every
-    other pair a part of its own; numbered in order of first pair.
+    :func:`synsp.motion_pace.pace_groups`, a pair in the group of its left point), in a block of
+    consecutive points (MediaPipe Holistic's hand, not the pose's own pinky and thumb, which its
+    hand detector does not exchange), one part, every other pair a part of its own; numbered in
+    order of first pair.
 
     A whole-body estimator's hand detector that puts the right hand in the left hand's slot and
     back exchanges the 21 hand pairs, 21 of COCO-WholeBody's 32: counted pair by pair, that was
     most of the body, and every pair was exchanged, the feet and the body onto the other side
     (audit 9; benchmarks/RESULTS.md, section 4, "The hands exchanged alone")."""
-    groups = {int(j): "hand" if name.endswith("_hand") else name
-              for name, joints in pace_groups(layout).items() for j in joints}
+    groups: dict[int, str] = {}
+    for name, joints in pace_groups(layout).items():  # in blocks of consecutive points, as an estimator gives them
+        ordered = np.sort(joints)
+        blocks = np.cumsum(np.diff(ordered, prepend=ordered[0]) != 1)
+        groups.update({int(j): f"{name.split('_')[-1]} {block}" for j, block in zip(ordered, blocks)})
     names = [groups.get(a, f"pair {p}") for p, (a, _) in enumerate(layout.left_right)]
-    return tuple(names.index(name) for name in names)
+    order = list(dict.fromkeys(names))  # numbered 0 .. K - 1: every part votes
+    return tuple(order.index(name) for name in names)
 
 
 def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False,
