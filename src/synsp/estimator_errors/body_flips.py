@@ -86,8 +86,8 @@ def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agre
     out = marked.copy()
     for part in set(parts):  # a group's pairs first, read together as a body's are (a hand's fingers)
         cols = [p for p, q in enumerate(parts) if q == part]
-        if len(cols) > 1 and not agreeing and out[:, cols].any():
-            out[:, cols] = with_the_body(out[:, cols], keep[:, cols], across[:, cols])
+        if len(cols) > 1 and out[:, cols].any():
+            out[:, cols] = with_the_body(out[:, cols], keep[:, cols], across[:, cols], agreeing)
     marked = out.copy()
     one_hot = np.equal.outer(np.asarray(parts or range(p_count)), np.arange(max(parts or [p_count - 1]) + 1))
     votes = keep @ one_hot, across @ one_hot  # (T - 1, K): each part's pairs' motions summed
