@@ -1,25 +1,55 @@
 """A whole body read the other way round: the frames where an estimator exchanged every left/right label.
 
 :func:`synsp.estimator_errors.inversions.inversions` reads each pair's labelling on its own; this
-step reads the runs it found together (:func:`with_the_body`).
+step reads the runs it found together (:func:`with_the_body`), each group of points that moves as
+one (a hand's 21) as one part of the body (:func:`flip_parts`).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
+from synsp.motion_pace import pace_groups
 from synsp.sequence import true_runs
+from synsp.skeleton import Layout
 
-__all__ = ["BODY", "with_the_body"]
+__all__ = ["BODY", "flip_parts", "with_the_body"]
 
-BODY = 0.5  # more than this share of the pairs smoother exchanged over a run: the body is flipped there
+BODY = 0.5  # more than this share of the parts smoother exchanged over a run: the body is flipped there
 
 
-def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False) -> np.ndarray:
+@lru_cache(maxsize=64)  # a stream reads a person's inversions at every frame
+def flip_parts(layout: Layout) -> tuple[int, ...]:
+    """The part of the body each of ``layout.left_right``'s pairs votes with (:func:`with_the_body`):
+    the pairs of a group of points that move as one (the two hands' 21 pairs, a face's contour:
+    :func:`synsp.motion_pace.pace_groups`, a pair in the group of its left point), in a block of
+    consecutive points (MediaPipe Holistic's hand, not the pose's own pinky and thumb, which its
+    hand detector does not exchange), one part, every other pair a part of its own; numbered in
+    order of first pair.
+
+    A whole-body estimator's hand detector that puts the right hand in the left hand's slot and
+    back exchanges the 21 hand pairs, 21 of COCO-WholeBody's 32: counted pair by pair, that was
+    most of the body, and every pair was exchanged, the feet and the body onto the other side
+    (audit 9; benchmarks/RESULTS.md, section 4, "The hands exchanged alone")."""
+    groups: dict[int, str] = {}
+    for name, joints in pace_groups(layout).items():  # in blocks of consecutive points, as an estimator gives them
+        ordered = np.sort(joints)
+        blocks = np.cumsum(np.diff(ordered, prepend=ordered[0]) != 1)
+        groups.update({int(j): f"{name.split('_')[-1]} {block}" for j, block in zip(ordered, blocks)})
+    names = [groups.get(a, f"pair {p}") for p, (a, _) in enumerate(layout.left_right)]
+    order = list(dict.fromkeys(names))  # numbered 0 .. K - 1: every part votes
+    return tuple(order.index(name) for name in names)
+
+
+def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False,
+                  parts: tuple[int, ...] = ()) -> np.ndarray:
     """``marked`` (T, P) with every pair exchanged over each run (of any pair, a jump at both
-    ends) over which most pairs' motion is smoother exchanged, its two ends summed, and most of
-    those pairs' at each end on its own: the frames where the estimator read the whole body the
+    ends) over which most parts' motion is smoother exchanged, its two ends summed, and most of
+    those parts' at each end on its own: the frames where the estimator read the whole body the
     other way round. ``keep``, ``across`` (T - 1, P): each step's squared motion under one
-    labelling and across a change of it.
+    labelling and across a change of it; ``parts`` (P,): the part each pair votes with, its
+    pairs' motions summed (:func:`flip_parts`; none: every pair a part of its own).
 
     Each pair's own pass finds such a flip piecewise: pairs close together (eyes, hips seen
     from the front) jump less than a change of labelling costs, and a run the bone test rejects
@@ -44,24 +74,40 @@ def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agre
     (two exchanges, its labels right) was exchanged back, and so were legs that had not jumped
     back with the body; on README's 3D demo, the legs over frames 68-71 were, and the routes after
     the measurement step, reading its values again, then exchanged the feet across the hips over
-    frames 118-200 (benchmarks/RESULTS.md, section 4, "A whole body flipped in 3D")."""
+    frames 118-200 (benchmarks/RESULTS.md, section 4, "A whole body flipped in 3D").
+
+    A group's pairs (``parts``: a hand's 21) are read so first, on their own: where most of a
+    hand's pairs are smoother exchanged, the whole hand is, and nothing else. And a run inside
+    which most parts jump (a pair that missed the estimator's label change back and forth, and
+    bridged two flips 13 frames apart) is no one flip: its frames between were exchanged with
+    the two (audit 9's hands exchanged in 20 % of frames: 95 px off there; RESULTS section 4,
+    "The hands exchanged alone")."""
     t_count, p_count = marked.shape
     out = marked.copy()
+    for part in set(parts):  # a group's pairs first, read together as a body's are (a hand's fingers)
+        cols = [p for p, q in enumerate(parts) if q == part]
+        if len(cols) > 1 and out[:, cols].any():
+            out[:, cols] = with_the_body(out[:, cols], keep[:, cols], across[:, cols], agreeing)
+    marked = out.copy()
+    one_hot = np.equal.outer(np.asarray(parts or range(p_count)), np.arange(max(parts or [p_count - 1]) + 1))
+    votes = keep @ one_hot, across @ one_hot  # (T - 1, K): each part's pairs' motions summed
     runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
     flips: list[tuple[int, int]] = []
     for start, stop in sorted(runs):
         if start == 0 or stop == t_count:  # one jump: as its pair's pass and the crossings left it
             continue
         ends = [start - 1, stop - 1]
-        smoother = across[ends] < keep[ends]  # (2, P): exchanged over the run, at each end
+        smoother = votes[1][ends] < votes[0][ends]  # (2, K): exchanged over the run, at each end
         if not agreeing:
-            summed = across[ends].sum(axis=0) < keep[ends].sum(axis=0)  # (P,): over the run, its two ends summed
-            if summed.sum() > BODY * summed.size and (smoother[:, summed].sum(axis=1) > BODY * summed.sum()).all():
+            summed = votes[1][ends].sum(axis=0) < votes[0][ends].sum(axis=0)  # (K,): its two ends summed
+            inside = (votes[1][start:stop - 1] < votes[0][start:stop - 1]).sum(axis=1)  # (n,): parts jumping within
+            if (summed.sum() > BODY * summed.size and not (inside > BODY * summed.size).any()
+                    and (smoother[:, summed].sum(axis=1) > BODY * summed.sum()).all()):
                 out[start:stop] = True
                 flips.append((start, stop))
             continue
-        both = smoother.all(axis=0)
-        if both.sum() > BODY * p_count:
+        if smoother.all(axis=0).sum() > BODY * one_hot.shape[1]:
+            both = (across[ends] < keep[ends]).all(axis=0)  # (P,): each pair's own motion
             out[start:stop, both & ~marked[start:stop].any(axis=0)] = True
     crossed = across <= keep  # (T - 1, P): steps where a change of labels is no jump
     for start, stop in flips:

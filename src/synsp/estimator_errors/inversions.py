@@ -35,11 +35,10 @@ passed to another person (the body's centre moved, which no exchange of labels d
 The guards came from what the bare Viterbi pass did wrong. On validation in 2D, a person seen
 from the side has left and right on top of each other, so an exchange can end where the two
 joints cross: the pass kept a walk's wrists exchanged from there on and, by the majority,
-exchanged the first part instead. On a real MediaPipe video in 3D it exchanged the ankles for
-half the clip, and a knee without its ankle. With the guards it changes nothing on clean,
-jittery, white-noise or fast motion in 2D or 3D, and on that video it finds the frames where
-the estimator read the person facing the other way (benchmarks/RESULTS.md, section 4, "Held
-values and left/right inversions").
+exchanged the first part instead. On a real MediaPipe video in 3D it exchanged the ankles for half the clip,
+and a knee without its ankle. With the guards it changes nothing on clean, jittery, white-noise or fast
+motion in 2D or 3D, and on that video it finds the frames where the estimator read the person facing the
+other way (benchmarks/RESULTS.md, section 4, "Held values and left/right inversions").
 """
 from __future__ import annotations
 
@@ -49,7 +48,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.ndimage import median_filter
 
-from synsp.estimator_errors.body_flips import BODY, with_the_body
+from synsp.estimator_errors.body_flips import BODY, flip_parts, with_the_body
 from synsp.estimator_errors.exchange_jumps import standing_out
 from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
@@ -72,8 +71,8 @@ LIMB_WORDS = (("knee", "ankle", "heel", "foot", "toe", "lowerleg"),
               ("elbow", "wrist", "hand", "pinky", "index", "thumb", "finger", "lowerarm", "forearm"))
 
 
-def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
-               bones: Sequence[tuple[int, int]] = (), limbs: Sequence[Sequence[int]] = ()) -> np.ndarray:
+def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Sequence[tuple[int, int]] = (),
+               limbs: Sequence[Sequence[int]] = (), parts: tuple[int, ...] = ()) -> np.ndarray:
     """Where each left/right pair of ``poses`` is exchanged (module docstring).
 
     Parameters
@@ -84,6 +83,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         from the pair to the rest of the body is no inversion (:func:`_keeping_bones`).
     limbs : groups of indices into ``pairs`` that an estimator exchanges together (a leg below the
         hip, an arm below the shoulder: :func:`limb_pairs`), read again as one (:func:`_whole_limbs`).
+    parts : each pair's part in a whole-body flip's vote (:func:`~.body_flips.flip_parts`); none: its own.
 
     Returns
     -------
@@ -111,7 +111,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
         marked = _whole_limbs(x, marked, index, bones, limbs, size)
     marked = standing_out(x, _exchanged(x, marked, index), marked, index) if marked.any() else marked
     if marked.any() and x.shape[-1] in WHOLE_BODY:
-        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3)
+        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3, parts=parts)
     return without_switches(marked, x, size)  # a run that starts or ends where the person changed: no exchange
 
 
@@ -392,9 +392,9 @@ def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.nda
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
         return x, np.zeros((*x.shape[:-2], 0), dtype=bool)
-    pairs, bones, limbs = layout.left_right, layout.bones, limb_pairs(layout)
-    marked = (np.stack([inversions(v, pairs, bones, limbs) for v in x]) if x.ndim == 4
-              else inversions(x, pairs, bones, limbs))
+    pairs, bones, limbs, parts = layout.left_right, layout.bones, limb_pairs(layout), flip_parts(layout)
+    marked = (np.stack([inversions(v, pairs, bones, limbs, parts) for v in x]) if x.ndim == 4
+              else inversions(x, pairs, bones, limbs, parts))
     if not marked.any():
         return x, marked
     return exchange(x, marked, pairs)[0], marked

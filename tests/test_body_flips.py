@@ -1,0 +1,64 @@
+"""A whole body read the other way round, told from a group of points exchanged alone (2D whole-body layouts)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synsp.data.fingerspelling import fingerspelling
+from synsp.estimator_errors.body_flips import flip_parts
+from synsp.estimator_errors.inversions import without_inversions
+from synsp.skeleton import get_layout
+
+COCO133 = get_layout("coco133")
+HANDS = [p for p, part in enumerate(flip_parts(COCO133)) if flip_parts(COCO133).count(part) > 1]
+
+
+def hands_exchanged(x: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray:
+    """``x`` (T, 133, 2) with the two hands' 21 points each in the other's slots over ``runs``."""
+    y = x.copy()
+    index = np.asarray(COCO133.left_right)[HANDS]
+    for start, stop in runs:
+        y[start:stop, index[:, 0]], y[start:stop, index[:, 1]] = x[start:stop, index[:, 1]], x[start:stop, index[:, 0]]
+    return y
+
+
+def test_the_hands_are_one_part_and_every_other_pair_its_own():
+    assert len(HANDS) == 21 and len(set(flip_parts(COCO133))) == 12  # 8 body, 3 feet, the hands
+    for name in ("coco17", "halpe26", "h36m17"):  # no group: every pair its own part, as before
+        assert flip_parts(get_layout(name)) == tuple(range(len(get_layout(name).left_right)))
+    holistic = get_layout("holistic543")  # the hand block's 21 pairs; the pose's own pinky and thumb on their own
+    parts = flip_parts(holistic)
+    hand = {holistic.joints[a] for p, (a, _) in enumerate(holistic.left_right) if parts.count(parts[p]) > 1}
+    assert len(hand) == 21 and "left_hand_root" in hand and not {"left_pinky", "left_thumb"} & hand
+    for name in ("smplx127", "openpose137", "holistic543_kaggle"):  # parts numbered 0 .. K - 1: each votes
+        assert sorted(set(flip_parts(get_layout(name)))) == list(range(max(flip_parts(get_layout(name))) + 1))
+
+
+@pytest.mark.parametrize("seed, runs", [(5, [(40, 45)]), (5, [(40, 45), (90, 98)]), (3, [(19, 28), (42, 49)]),
+                                        (8, [(12, 15), (26, 32)])])
+def test_the_hands_exchanged_alone_are_exchanged_back_alone(seed, runs):
+    """A whole-body estimator's hand detector put the right hand in the left hand's slot and back
+    (audit 9): its 21 pairs were most of COCO-WholeBody's 32, the run was taken for the whole body
+    read the other way round, and every pair was exchanged, the correct feet and body onto the other
+    side (a signer's feet 2.5 -> 19 px). The hands are one part of the body now: only they are
+    exchanged back. Two exchanges 11-14 frames apart stay two (seeds 3 and 8: a pair whose pass
+    bridged them carried every hand pair over the frames between)."""
+    _, noisy = fingerspelling(150, seed=seed)
+    fixed, marked = without_inversions(hands_exchanged(noisy, runs), COCO133)
+    expected = np.zeros_like(marked)
+    for start, stop in runs:
+        expected[start:stop, HANDS] = True
+    np.testing.assert_array_equal(marked, expected)
+    np.testing.assert_array_equal(fixed, noisy)
+
+
+@pytest.mark.parametrize("frames", [slice(40, 45), slice(40, 70)])
+def test_a_whole_body_flip_with_its_hands_is_still_exchanged_back_whole(frames):
+    _, noisy = fingerspelling(150, seed=5)
+    x = noisy.copy()
+    x[frames] = noisy[frames][:, COCO133.flip_index]
+    fixed, marked = without_inversions(x, COCO133)
+    expected = np.zeros_like(marked)
+    expected[frames] = True
+    np.testing.assert_array_equal(marked, expected)
+    np.testing.assert_array_equal(fixed, noisy)
