@@ -26,7 +26,7 @@ import numpy as np
 
 from synsp.sequence import nan_median, true_runs
 
-__all__ = ["STAND", "NEAR", "standing_out"]
+__all__ = ["STAND", "NEAR", "CROSSING", "standing_out"]
 
 STAND = 1.5  # times every other step of the pair's relative vector nearby that a jump must be
 NEAR = 5  # frames on each side of a run whose steps it is read against
