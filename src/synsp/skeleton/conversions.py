@@ -135,12 +135,9 @@ def _bandai_to_coco(x: np.ndarray, head_rotation: np.ndarray | None) -> np.ndarr
     return np.concatenate([face, body], axis=-2)
 
 
-def _has_coco_names(layout: Layout) -> bool:
-    return set(COCO17.joints) <= set(layout.joints)
-
-
-def _has_h36m_names(layout: Layout) -> bool:
-    return set(H36M17.joints) <= set(layout.joints)
+def _names(layout: Layout, target: Layout) -> bool:
+    """Whether ``layout`` names every joint of ``target`` (COCO-17's keypoints, H36M-17's joints)."""
+    return set(target.joints) <= set(layout.joints)
 
 
 # Kinect v2's joints as H36M's: its neck (between the shoulders' line and the head) stands for H36M's
@@ -148,15 +145,11 @@ def _has_h36m_names(layout: Layout) -> bool:
 _KINECT_AS_H36M = {"neck_nose": "neck"}
 
 
-def _named_h36m(x: np.ndarray, layout: Layout, aliases: dict[str, str] | None = None) -> np.ndarray:
-    """H36M-17 from a layout that names its joints (Human3.6M's 32, a user's own ``Layout``), each
-    ``aliases.get(name, name)``: the joints as they are."""
+def _picked(x: np.ndarray, layout: Layout, target: Layout, aliases: dict[str, str] | None = None) -> np.ndarray:
+    """``target``'s joints from a layout that names them (COCO's keypoints in Halpe's or BODY_25's, H36M's 17
+    in Human3.6M's 32 or a user's own ``Layout``), each ``aliases.get(name, name)``: the joints as they are."""
     aliases = aliases or {}
-    return x[..., [layout.index(aliases.get(name, name)) for name in H36M17.joints], :]
-
-
-def _to_coco(x: np.ndarray, layout: Layout) -> np.ndarray:
-    return x[..., [layout.index(name) for name in COCO17.joints], :]
+    return x[..., [layout.index(aliases.get(name, name)) for name in target.joints], :]
 
 
 def _coco_named_to_h36m(x: np.ndarray, layout: Layout) -> np.ndarray:
@@ -265,8 +258,8 @@ _CONVERSIONS = {
     ("lsp14", "h36m17"): lambda x, head_rotation: _limbs_to_h36m(x, LSP14),
     ("mpii16", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, MPII16), head_rotation),
     ("lsp14", "coco17"): lambda x, head_rotation: _h36m_to_coco(_limbs_to_h36m(x, LSP14), head_rotation),
-    ("kinect25", "h36m17"): lambda x, head_rotation: _named_h36m(x, KINECT25, _KINECT_AS_H36M),
-    ("kinect25", "coco17"): lambda x, head_rotation: _h36m_to_coco(_named_h36m(x, KINECT25, _KINECT_AS_H36M),
+    ("kinect25", "h36m17"): lambda x, head_rotation: _picked(x, KINECT25, H36M17, _KINECT_AS_H36M),
+    ("kinect25", "coco17"): lambda x, head_rotation: _h36m_to_coco(_picked(x, KINECT25, H36M17, _KINECT_AS_H36M),
                                                                    head_rotation),
 }
 
@@ -282,7 +275,7 @@ def can_convert(src: str | Layout, dst: str | Layout, coords: int | None = None)
     if src.name != dst.name and coords is not None and coords != 3 and src.name in THREE_D_SOURCES:
         return False
     return (src.name == dst.name or (src.name, dst.name) in _CONVERSIONS or reorders(src, dst)
-            or (dst.name in ("coco17", "h36m17") and (_has_coco_names(src) or _has_h36m_names(src))))
+            or (dst.name in ("coco17", "h36m17") and (_names(src, COCO17) or _names(src, H36M17))))
 
 
 @lru_cache(maxsize=None)
@@ -336,10 +329,11 @@ def convert(
         out = _reordered_as(x, src, dst)
     elif fn is not None:
         out = fn(x, head_rotation)
-    elif _has_h36m_names(src) and (dst.name == "h36m17" or not _has_coco_names(src)):  # H36M's joints by name
-        out = _named_h36m(x, src) if dst.name == "h36m17" else _h36m_to_coco(_named_h36m(x, src), head_rotation)
+    elif _names(src, H36M17) and (dst.name == "h36m17" or not _names(src, COCO17)):  # H36M's joints by name
+        out = _picked(x, src, H36M17)
+        out = out if dst.name == "h36m17" else _h36m_to_coco(out, head_rotation)
     else:
-        out = _to_coco(x, src) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
+        out = _picked(x, src, COCO17) if dst.name == "coco17" else _coco_named_to_h36m(x, src)
     return np.asarray(out).astype(x.dtype, copy=False)
 
 
