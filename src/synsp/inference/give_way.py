@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from synsp.inference.foreshortening import seen_from_above, with_fallback
-from synsp.inference.leaned_trunk import BEYOND_BENT, flexed_shares, leaned_trunk
+from synsp.inference.leaned_trunk import BEYOND_BENT, BEYOND_BENT_2D, bent_frame_shares, flexed_shares, leaned_trunk
 from synsp.sequence import body_size
 
 if TYPE_CHECKING:
@@ -74,7 +74,8 @@ class GiveWay:
             result = with_fallback(result, fallback, self.from_above, size)
         if self.flexed.mean():  # 3D trunk bent over the legs for the whole clip, or the hips in some frames
             share = (self.flexed[0] if np.ndim(poses) == 3 else self.flexed)[..., None, None]  # (..., T, 1, 1)
-            result = with_fallback(result, fallback, share, size, beyond=BEYOND_BENT, whole=False)
+            beyond = BEYOND_BENT if np.shape(poses)[-1] == 3 else BEYOND_BENT_2D
+            result = with_fallback(result, fallback, share, size, beyond=beyond, whole=False)
         return result
 
 
@@ -89,4 +90,5 @@ def read_give_way(refiner: Refiner, seq: np.ndarray, unseen: np.ndarray, own_joi
     trunk_ratio, from_above = seen_from_above(seq, refiner.layout, refiner.foreshortened if asked else None)
     trunk_bend, bent = leaned_trunk(seq, refiner.layout, refiner.leaned if asked else None)
     flexed = np.maximum(bent, flexed_shares(seq, refiner.layout, refiner.hips_flexed if asked else None))  # (V, T)
+    flexed = np.maximum(flexed, bent_frame_shares(seq, refiner.layout, refiner.bent_frames if asked else None))
     return GiveWay(gave_way, trunk_ratio, from_above, trunk_bend, bent, flexed, refine_fallback)
