@@ -77,3 +77,12 @@ def test_toe_touches_come_near_smoothnet_and_upright_clips_keep_the_networks_out
         np.testing.assert_array_equal(model.refine(upright, fps=30), shipped)
     finally:
         model.bent_frames = BENT_2D
+
+
+def test_the_summary_says_a_2d_track_gave_way_in_its_bent_frames():
+    from synsp.refining.give_way_notes import leaned_notes
+
+    (note,) = leaned_notes([(0, float("nan"), 0.42)], 1)  # 2D reads no clip-level bend: NaN
+    assert note.startswith("trunk bent over the legs in some frames") and "nan" not in note and "42%" in note
+    (note,) = leaned_notes([(0, 50.0, 1.0)], 1)  # 3D as before
+    assert note.startswith("trunk bent over the legs: 50 degrees through the clip")

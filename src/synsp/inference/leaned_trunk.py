@@ -21,6 +21,10 @@ angle between the trunk and the thighs (90 degrees sitting, kneeling, crawling; 
 66); frames beyond :data:`FLEXED`'s start get the same give-way, frame by frame (:func:`flexed_shares`). On
 crawling the network alone (33 mm against an input of 12.7) pulls the hanging arms by 55 mm and the trunk by 30
 towards standing; the convention, floor and mirrored-window steps hold back most of it, not all.
+
+In 2D the same frame-by-frame give-way is keyed on :func:`trunk_over_legs` (:data:`BENT_2D`): toe touches, picking
+things up, the trunk bent over standing legs, which the 2D network pulls by up to 15 px; 2D hip flexion would also read
+the protocol's sprints (their thighs raised) as bent.
 """
 from __future__ import annotations
 
