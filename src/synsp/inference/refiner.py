@@ -19,7 +19,7 @@ from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.give_way import read_give_way
 from synsp.inference.input_frame import against_input
-from synsp.inference.leaned_trunk import FLEXED, LEANED
+from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -128,6 +128,8 @@ class Refiner(WindowNetwork):
         self.leaned, self.hips_flexed = (LEANED, FLEXED) if self.space == "3d" and not self.network.per_coordinate \
             else (None, None)
         self.trunk_bend, self.bent, self.flexed = float("nan"), 0.0, 0.0
+        # 2D SynSP: so, frame by frame, for a trunk bent over standing legs (leaned_trunk.bent_frame_shares; None: no).
+        self.bent_frames = BENT_2D if self.space == "2d" and not self.network.per_coordinate else None
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -190,7 +192,7 @@ class Refiner(WindowNetwork):
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.mean_anchor, self.hips_flexed = False, None
+            self.mean_anchor, self.hips_flexed, self.bent_frames = False, None, None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
