@@ -345,7 +345,7 @@ class Refiner(WindowNetwork):
         self.limb_drift = self.floor_strength = self.repeated = None
         if strength and self.floor is not None and own_joints and floor is not False:
             outputs, read = floor_pass(self, outputs, seq, strength, fps=fps, given_fps=given_fps,
-                                       batch_size=batch_size)
+                                       batch_size=batch_size, seen=~measured.missing)
             self.floor_strength, self.limb_drift, self.repeated = read.strength, read.limb_drift, read.repeated
         self.shaken = shake_shares(seq) if self.shake_hz and own_joints and reads_fast_band(seq, given_fps) else None
         if self.shaken is not None:
@@ -357,7 +357,8 @@ class Refiner(WindowNetwork):
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
-            self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
+            self.limb_drift if self.limb_drift is not None  # read once, on the values measured
+            else bone_drift(seq, self.layout, given_fps, ~measured.missing))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
         return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
 
