@@ -52,20 +52,27 @@ def test_refilled_runs_again_only_where_many_values_are_missing():
 
     few = x.copy()
     few[:2, :3] = np.nan  # under REFILL_SHARE
-    out, first = refilled(run, few, still=lambda: (0.0, False))
+    out, first = refilled(run, few, still=lambda: (0.0, False, np.isnan(few).any(-1)))
     assert first is None and len(calls) == 1 and np.array_equal(out, np.nan_to_num(few) + 1)
     calls.clear()
     many = x.copy()
     many[: int(40 * REFILL_SHARE) + 1] = np.nan
-    out, first = refilled(run, many, still=lambda: (0.0, False))
-    assert first == (0.0, False) and len(calls) == 1 + REFILL_ROUNDS
-    assert all(n == 0 and none for n, none in calls[1:])  # handed the previous output, not NaN
     seen = ~np.isnan(many).any(-1)
+    out, first = refilled(run, many, still=lambda: (0.0, False, ~seen))
+    assert first[:2] == (0.0, False) and len(calls) == 1 + REFILL_ROUNDS
+    assert all(n == 0 and none for n, none in calls[1:])  # handed the previous output, not NaN
     np.testing.assert_allclose(out[seen], many[seen] + 1)  # measured values kept as given to each pass
     np.testing.assert_allclose(out[~seen], 1.0 + REFILL_ROUNDS)  # gaps: the previous output, refined again
     calls.clear()
-    refilled(run, many, still=lambda: (1.0, True))  # the refiner gave way: its fallback is not refined again
-    assert len(calls) == 1
+    refilled(run, many, still=lambda: (1.0, True, ~seen))  # the refiner gave way: its fallback is not refined again
+    refilled(run, many, still=lambda: (0.0, False, None))  # nothing read
+    assert len(calls) == 2
+    calls.clear()
+    held = x.copy()  # no NaN, but the refiner found a quarter of the values held (a repeat, no measurement)
+    marked = np.zeros(held.shape[:-1], bool)
+    marked[::4] = True
+    out, first = refilled(run, held, still=lambda: (0.0, False, marked))
+    assert len(calls) == 1 + REFILL_ROUNDS and first is not None
 
 
 def test_a_gappy_run_comes_out_nearer_the_truth_with_a_second_look(run, monkeypatch):

@@ -235,8 +235,10 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     measured = measurements(poses, get_layout(layout))
     poses = measured.values
     converted = convert(poses, layout, target)
-    # a model joint made of a missing one was not measured either (convert carries the NaN)
-    unseen = np.isnan(convert(np.where(missing[..., None], np.nan, poses), layout, target)).any(-1)
+    # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
+    # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
+    unmeasured = missing | measured.held
+    unseen = np.isnan(convert(np.where(unmeasured[..., None], np.nan, poses), layout, target)).any(-1)
     floor = options.get("floor")
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
