@@ -95,7 +95,7 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
                                             floor=floor, lowpass_hz=lowpass_hz, missing=gaps, lacking=lacking)
         if kind != "synsp" or network_only or lacking is not None:  # a second look: SynSP's own joints only
             return once(poses, missing)
-        out, first = refilled(lambda x, gaps: once(x, gaps), poses, missing,
+        out, first = refilled(once, poses, missing,
                               still=lambda: (model.unseen, model.lacked, model.gave_way, model.unmeasured))
         if first is not None:  # what a caller reports of the input's gaps: the first pass's reading
             model.unseen, model.lacked, model.gave_way, model.unmeasured = first

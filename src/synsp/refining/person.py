@@ -265,7 +265,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         for j, values in trunk.items():
             placed[:, j] = values
         if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
-            drift = bone_drift(converted, target, options.get("fps")) if poses.shape[-1] == 3 else None
+            drift = bone_drift(converted, target, options.get("fps"), ~unseen) if poses.shape[-1] == 3 else None
             placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
     if options.get("network_only"):
