@@ -19,9 +19,9 @@ from synsp.sequence import missing_mask
 
 __all__ = ["REFILL_SHARE", "REFILL_ROUNDS", "refilled"]
 
-# The share of the values missing (NaN, inf or ``missing``) from which the gaps are refilled and the clip
+# The share of the values unmeasured (missing or held) from which they are refilled and the clip
 # refined again. Validation (benchmarks/gappy_files.py, 12 clips, 3D): the seen values gain 0.02 mm at 2 %
-# missing (the filled ones 2.3), 0.07 at 5 %, 0.15 at 10 %, at three times the work; "many" starts at 5 %.
+# missing (the filled ones 2.3), 0.07 at 5 %, 0.14 at 10 %, at three times the work; "many" starts at 5 %.
 REFILL_SHARE = 0.05
 # Second looks (each costs one more refinement). Validation, 3D seen values at 35 / 20 / 10 % missing: one
 # 10.82 -> 10.14 / 7.44 -> 7.35 / 6.60 -> 6.54 mm (the travelling clips at 20 %: 8.83 -> 8.88), two 9.38 / 7.18 / 6.45.
