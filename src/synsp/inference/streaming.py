@@ -96,7 +96,7 @@ from synsp.inference.stream_convention import RunningPull, keep_convention
 from synsp.inference.stream_cuts import CutWatch
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
-from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
+from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_cuts, paced_window
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -310,7 +310,7 @@ class StreamingRefiner(StreamOutput):
                 self._add_window(last - f + 1, self._windows)
             else:
                 self._add_paced_window(last, stretch)
-        out = self._emit(upto=last, last=last)
+        out = self._emit(upto=last, last=last, final=True)
         self.reset()
         return np.concatenate([*untold, *waiting, *([] if released is None else [released]), out])
 
@@ -363,11 +363,11 @@ class StreamingRefiner(StreamOutput):
         self._accumulate(first, final)
 
     def _add_paced_window(self, end: int, stretch: float) -> None:
-        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart
-        (:func:`~synsp.inference.stream_pace.paced_window`); its times stand for its first frame."""
-        times = paced_times(end, stretch, self.refiner.window)
-        self._add_window(times, self._windows, paced_window(self._inputs, times))
-        self._windows, self._last_end = self._windows + 1, end
+        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart, and one before it where
+        frames would have none (:func:`~synsp.inference.stream_pace.paced_cuts`); its times stand for its first frame."""
+        for times in paced_cuts(max(self._last_end, self._start - 1), end, stretch, self.refiner.window):
+            self._add_window(times, self._windows, paced_window(self._inputs, times))
+            self._windows, self._last_end = self._windows + 1, end
 
     def _in_model_axes(self, window: np.ndarray, index: int) -> np.ndarray:
         """The window (1, V, F, J, C) turned to the model's axes (:attr:`Refiner.upright`),
