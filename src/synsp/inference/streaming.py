@@ -356,8 +356,8 @@ class StreamingRefiner(StreamOutput):
         self._accumulate(first, final)
 
     def _add_paced_window(self, end: int, stretch: float) -> None:
-        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart, and one before it where
-        frames would have none (:func:`~synsp.inference.stream_pace.paced_cuts`); its times stand for its first frame."""
+        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart, and one before it
+        where frames would have none (:func:`~.stream_pace.paced_cuts`); its times stand for its first frame."""
         for times in paced_cuts(max(self._last_end, self._start - 1), end, stretch, self.refiner.window):
             self._add_window(times, self._windows, paced_window(self._inputs, times))
             self._windows, self._last_end = self._windows + 1, end
