@@ -21,7 +21,7 @@ missing, ``null`` or ``NaN``, or the whole joint ``null``, comes back filled wit
 number, below any threshold, so that a client reading ``kp[2]`` as one sees it was not detected; a 2D
 third value read as a depth stays ``null`` there). A joint not detected in that
 frame is filled between the frames around it where the lookahead reaches its return, else it
-holds its refined last position; a joint of a person not yet seen has null coordinates.
+moves on from its last position with the joints its bones join; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
 networks (default 7 + 3: the windows of the offline result, and three frames after each one to
 tell glitches, held values, jumps, inversions and short gaps by; a new person's first frames wait
