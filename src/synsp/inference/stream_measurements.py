@@ -11,7 +11,8 @@ A stream has them only if it waits for them, so :class:`RunningMeasurements` hol
 latency (100 ms at 30 fps; ``lookahead=0`` passes frames on at once and takes them as they
 come). A gap that outlasts the lookahead stays NaN, and the stream moves the joint on from its last
 value with the body (:mod:`~synsp.inference.stream_fill`), as it does without one. An inversion is
-told from the two seconds before and the lookahead after: one that lasts longer than a third of them (0.7 s) is exchanged back only until then
+told from the two seconds before and the lookahead after: one that lasts longer than a third of
+them (0.7 s) is exchanged back only until then
 (the inversions' majority test), and given as it came after.
 
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
