@@ -61,9 +61,9 @@ class _PersonStream(StreamingRefiner):
         self.pending.append((first, index, self._in_model_axes(self._window(first) if window is None else window,
                                                                 index)))
 
-    def _emit(self, upto: int, last: int) -> np.ndarray:
+    def _emit(self, upto: int, last: int, final: bool = False) -> np.ndarray:
         if not self.deferred:
-            return super()._emit(upto, last)
+            return super()._emit(upto, last, final)
         self.emit_request = (upto, last)
         return self._shape_out([])
 

@@ -9,9 +9,10 @@ A stream has them only if it waits for them, so :class:`RunningMeasurements` hol
 ``lookahead`` after it (the same function on a short clip). Three frames see a glitch of
 :data:`synsp.estimator_errors.glitches.MAX_RUN` frames with a frame after it, at the cost of three frames of
 latency (100 ms at 30 fps; ``lookahead=0`` passes frames on at once and takes them as they
-come). A gap that outlasts the lookahead stays NaN, and the stream holds the joint's last value,
-as it does without one. An inversion is told from the two seconds before and the lookahead
-after: one that lasts longer than a third of them (0.7 s) is exchanged back only until then
+come). A gap that outlasts the lookahead stays NaN, and the stream moves the joint on from its last
+value with the body (:mod:`~synsp.inference.stream_fill`), as it does without one. An inversion is
+told from the two seconds before and the lookahead after: one that lasts longer than a third of
+them (0.7 s) is exchanged back only until then
 (the inversions' majority test), and given as it came after.
 
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
@@ -84,8 +85,8 @@ class RunningMeasurements:
 
     def _measured(self, ahead: int) -> np.ndarray:
         """The oldest pending frame, measured with the ``ahead`` frames after it; it stops pending.
-        A joint missing there and in every frame after it stays NaN: the stream holds its last
-        value (a filled clip would hold the value of its first frame, or zero)."""
+        A joint missing there and in every frame after it stays NaN: the stream moves it on from its
+        last value (a filled clip would hold the value of its first frame, or zero)."""
         clip = self._clip  # (V, N, J, C)
         at = clip.shape[1] - 1 - ahead
         self.pending -= 1

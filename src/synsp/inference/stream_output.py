@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.consistency import constant_bone_lengths
+from synsp.errors import InternalError
 from synsp.inference.root_track import ROOT_WINDOW, running_root
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep, clean_steps
@@ -42,10 +43,11 @@ class StreamOutput:
                                         RunningWhiteNoise.of(model)) if model.keep_clean else None)
         self._raw_stack: tuple[list[int], list[np.ndarray], np.ndarray | None] = ([], [], None)  # _stacked_raw's
 
-    def _emit(self, upto: int, last: int) -> np.ndarray:
-        """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame."""
+    def _emit(self, upto: int, last: int, final: bool = False) -> np.ndarray:
+        """Give back frames up to ``upto`` that have at least one window; ``last`` = newest frame;
+        ``final``: the stream ends (flush), so every frame up to ``last`` must have one."""
         first = self._next
-        frames, roots = self._collect(upto, last)
+        frames, roots = self._collect(upto, last, final)
         if self._bone_step and len(frames):
             frames = self._bones(frames, self._bone_targets(frames))
         return finish_steps([(self, clip_steps([(self, frames, first, last)])[0], roots)])[0]
@@ -61,10 +63,18 @@ class StreamOutput:
         inputs = np.stack([self._inputs[first + i] for i in range(len(frames))])
         return frames, inputs, later_refined, later_inputs
 
-    def _collect(self, upto: int, last: int) -> tuple[np.ndarray, np.ndarray | None]:
+    def _collect(self, upto: int, last: int, final: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
         """The frames ready up to ``upto``, SWAA-averaged (k, V, J, C) in model space, and in 3D
-        their smoothed roots (k, V, 1, 3); they count as given back."""
+        their smoothed roots (k, V, 1, 3); they count as given back. A frame due that no window
+        covers and none can cover any more (all later windows start after it; at the end, ``final``,
+        any) would hold every later frame for ever: an :class:`InternalError`, never a silent stop."""
         frames, roots = [], []
+        stop = self._next
+        while stop <= upto and stop in self._counts:
+            stop += 1
+        if stop <= upto and (final or stop <= last + 1 - self.refiner.window):
+            raise InternalError(f"frame {stop} of the stream was covered by no window of the network, so it and "
+                                f"the {last - stop} frames after it could not be given back")
         while self._next <= upto and self._next in self._counts:
             t = self._next
             frames.append(self._sums.pop(t) / self._counts.pop(t))

@@ -88,6 +88,19 @@ def paced_times(end: int, stretch: float, window: int) -> np.ndarray:
     return end - (window - 1 - np.arange(window)) / stretch
 
 
+def paced_cuts(covered: int, end: int, stretch: float, window: int) -> list[np.ndarray]:
+    """The (F,) times of the paced windows to cut when one ends at frame ``end``, frames up to
+    ``covered`` having a window already: that one, after one starting at frame ``covered + 1``
+    where it would leave frames before it with no window. A window of F frames spans only
+    ``(F - 1) / stretch`` input frames, so when the pace acts before the first full window (a
+    window longer than :data:`MIN_FRAMES`: SmoothNet's 32) the stream's first frames had none, and
+    every frame after them waited for them for ever (no output at all)."""
+    times = paced_times(end, stretch, window)
+    if np.ceil(times[0] - 1e-6) <= covered + 1:
+        return [times]
+    return [covered + 1 + np.arange(window) / stretch, times]
+
+
 def paced_window(inputs: dict[int, np.ndarray], times: np.ndarray) -> np.ndarray:
     """(1, V, F, J, C) window at ``times`` (F,), by a monotone cubic through the frames
     ``inputs`` (frame -> (V, J, C)) holds around them (one more either side where it can)."""

@@ -23,11 +23,12 @@ Where the stream cannot see the future it differs from offline refinement:
   :func:`synsp.sequence.not_found`) are filled between the frames around them, whole-body
   jumps (:func:`synsp.estimator_errors.glitches.body_jumps`) moved back and left/right inversions
   (:mod:`synsp.estimator_errors.inversions`) exchanged back, where the lookahead holds the frames that tell them;
-  a gap longer than it holds the joint's last value, and an inversion longer than 0.7 s is
-  exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held value, jump and
-  inversion is taken as it came); a joint not yet seen is NaN in the frames given back (as
-  offline, which leaves a never-seen joint NaN; the network sees it at the centroid of the frame's
-  other joints); frames before the first detection come back as NaN at once;
+  a gap longer than it moves the joint with the body from its last value (:mod:`~.stream_fill`:
+  with the joints its bones join), and an inversion longer than 0.7 s is exchanged back for 0.7 s
+  only (``lookahead=0``: every gap, glitch, held value, jump and inversion is taken as it came);
+  a joint not yet seen is NaN in the frames given back (as offline, which leaves a never-seen
+  joint NaN; the network sees it at the centroid of the frame's other joints); frames before the
+  first detection come back as NaN at once;
 - a frame whose body lies more than half the person's size from where it was (a single-person
   estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
   there, as offline cuts the track (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the
@@ -94,9 +95,10 @@ from synsp.inference.stream_above import RunningAbove
 from synsp.inference.stream_bones import RunningBoneLengths
 from synsp.inference.stream_convention import RunningPull, keep_convention
 from synsp.inference.stream_cuts import CutWatch
+from synsp.inference.stream_fill import moved_fill
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
-from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_times, paced_window
+from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_cuts, paced_window
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -310,7 +312,7 @@ class StreamingRefiner(StreamOutput):
                 self._add_window(last - f + 1, self._windows)
             else:
                 self._add_paced_window(last, stretch)
-        out = self._emit(upto=last, last=last)
+        out = self._emit(upto=last, last=last, final=True)
         self.reset()
         return np.concatenate([*untold, *waiting, *([] if released is None else [released]), out])
 
@@ -336,18 +338,9 @@ class StreamingRefiner(StreamOutput):
         return np.where(zeros[..., None], np.nan, x) if zeros.any() else x
 
     def _fill(self, x: np.ndarray) -> np.ndarray:
-        """(V, J, C) with NaN -> each missing joint at its last value, or the frame's centroid."""
-        missing = ~np.isfinite(x).all(-1)  # (V, J)
-        if missing.any():
-            x = x.copy()
-            seen = (~missing)[..., None]  # a frame with no joint at all has no centroid: 0 then
-            centroid = np.where(seen, x, 0.0).sum(1, keepdims=True) / np.maximum(seen.sum(1, keepdims=True), 1)
-            fallback = np.broadcast_to(np.nan_to_num(centroid), x.shape)
-            if self._last is not None:
-                fallback = self._last
-            x[missing] = fallback[missing]
-        self._last = x
-        return x
+        """(V, J, C) with NaN -> each missing joint moved with the body from its last value (:mod:`~.stream_fill`)."""
+        self._last = moved_fill(x, self._last, self.refiner.layout)
+        return self._last
 
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:
         """Refine the window from frame ``first``, the ``index``-th of the regular cut (swaa), and add it."""
@@ -363,11 +356,11 @@ class StreamingRefiner(StreamOutput):
         self._accumulate(first, final)
 
     def _add_paced_window(self, end: int, stretch: float) -> None:
-        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart
-        (:func:`~synsp.inference.stream_pace.paced_window`); its times stand for its first frame."""
-        times = paced_times(end, stretch, self.refiner.window)
-        self._add_window(times, self._windows, paced_window(self._inputs, times))
-        self._windows, self._last_end = self._windows + 1, end
+        """Refine the window ending at frame ``end`` sampled ``1 / stretch`` frames apart, and one before it
+        where frames would have none (:func:`~.stream_pace.paced_cuts`); its times stand for its first frame."""
+        for times in paced_cuts(max(self._last_end, self._start - 1), end, stretch, self.refiner.window):
+            self._add_window(times, self._windows, paced_window(self._inputs, times))
+            self._windows, self._last_end = self._windows + 1, end
 
     def _in_model_axes(self, window: np.ndarray, index: int) -> np.ndarray:
         """The window (1, V, F, J, C) turned to the model's axes (:attr:`Refiner.upright`),

@@ -21,7 +21,7 @@ missing, ``null`` or ``NaN``, or the whole joint ``null``, comes back filled wit
 number, below any threshold, so that a client reading ``kp[2]`` as one sees it was not detected; a 2D
 third value read as a depth stays ``null`` there). A joint not detected in that
 frame is filled between the frames around it where the lookahead reaches its return, else it
-holds its refined last position; a joint of a person not yet seen has null coordinates.
+moves on from its last position with the joints its bones join; a joint of a person not yet seen has null coordinates.
 Output lags input by the refiner's bounded lag: ``--lag`` plus ``--lookahead`` frames for the
 networks (default 7 + 3: the windows of the offline result, and three frames after each one to
 tell glitches, held values, jumps, inversions and short gaps by; a new person's first frames wait
@@ -190,10 +190,14 @@ class PoseStream:
         return self._ready()
 
     def close(self) -> list[dict]:
-        """End of input: every frame still held, in order."""
+        """End of input: every frame still held, in order. A frame the refiner did not give back raises
+        :class:`InternalError` (:meth:`salvage` then writes the frames held, unrefined where not refined)."""
         if self._crowd is not None:
             self._place(self._crowd.flush())
         self._people.clear()
+        lost = sum(kp is None for frame in self._out.values() for kp in frame["people"].values())
+        if lost:  # never a stream that ends short with nothing said
+            raise InternalError(f"the refiner gave back no frame for {lost} person-frames at the end of the stream")
         return self._ready()
 
     def _stack(self, coords: dict[Any, np.ndarray]) -> np.ndarray:
@@ -346,6 +350,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         try:
             frame = parse_frame(line, index)
             lines = stream.push(frame)
+        except InternalError as err:  # ours (a SynspError too), not the line's
+            raise _stopped(stream, write, f"line {number}", err) from err
         except SynspError as err:  # the line's fault (parse_frame, PoseStream.push)
             if strict:
                 raise ValueError(f"line {number}: {err}") from None
