@@ -37,6 +37,20 @@ def test_a_planted_foot_stops_sliding_and_a_swinging_one_is_left():
     np.testing.assert_array_equal(held[:, others], noisy[:, others])
 
 
+def test_a_foot_slowly_pivoting_on_the_floor_keeps_its_arc():
+    """An ankle circling a planted toe by 90 degrees over 2 s (5 mm/frame, slower than a plant's limit) is no
+    plant: its straight line would cut the arc's chord, 58 mm inside it."""
+    clean, _ = _walker(frames=60)
+    left = get_layout("h36m17").joints.index("left_ankle")
+    angle = np.linspace(0.0, np.pi / 2, 60)
+    clean[:, left, 0] = 100.0 + 200.0 * np.cos(angle)
+    clean[:, left, 1] = 100.0
+    clean[:, left, 2] = 200.0 * np.sin(angle)
+    held, frames = hold_planted(clean, "h36m17", fps=30)
+    assert not frames[:, left].any() and frames[10:50].any()  # the other foot, still, is held
+    np.testing.assert_array_equal(held[:, left], clean[:, left])
+
+
 def test_heavy_noise_holds_nothing_and_2d_or_gaps_pass_through():
     clean, _ = _walker()
     noisy = clean + np.random.default_rng(1).normal(0.0, 20.0, clean.shape)

@@ -11,7 +11,8 @@ slower than :data:`STILL` and lies within :data:`NEAR_FLOOR` of its low height o
 (the hips' median distance to the ankles), so the step reads metres as millimetres. Root-relative poses
 (:func:`root_relative`) are left as they are: their feet move with the hips, planted or not. A run of at least
 :data:`MIN_RUN` seconds is replaced by its least-squares straight line (a slow roll stays, the wobble goes), blended
-in over :data:`EDGE` seconds at each end so that nothing jumps. Noisy output moves faster than :data:`STILL`, so
+in over :data:`EDGE` seconds at each end so that nothing jumps. A run whose line leaves the joint by more than :data:`BENT` anywhere
+is a slow move, no plant (a heel pivoting about its toe), and is left. Noisy output moves faster than :data:`STILL`, so
 heavy noise leaves fewer frames read planted, never more (validation: 1 of 2,975 frames held under `jitter` was not
 planted in the truth). Chosen on the validation split (benchmarks/RESULTS.md, section 1, "Feet that slide while
 planted").
@@ -28,6 +29,7 @@ NEAR_FLOOR = 60.0 / 720.0  # leg lengths above the foot joint's low height
 FLOOR_PERCENTILE = 5.0
 MIN_RUN = 4 / 30.0  # seconds
 EDGE = 3 / 30.0  # seconds of blend at each end of a run
+BENT = 0.03  # leg lengths: a run whose straight line leaves the refined joint by more is no plant (a slow pivot)
 ROOT_STILL = 1e-3  # leg lengths: a root that moves less is held at one place (root-relative poses)
 FOOT_WORDS = ("ankle", "toe", "heel", "foot")
 
@@ -94,6 +96,8 @@ def hold_planted(poses: np.ndarray, layout: str | Layout, fps: float | None = 30
                 continue
             basis = np.stack([np.ones(n), np.arange(n) - (n - 1) / 2.0], axis=1)
             line = basis @ np.linalg.lstsq(basis, p[start:stop], rcond=None)[0]
+            if BENT is not None and np.linalg.norm(line - p[start:stop], axis=-1).max() > BENT * leg:
+                continue
             weight = np.ones(n)
             ramp = np.arange(1, min(edge, n // 2) + 1) / (min(edge, n // 2) + 1)
             if len(ramp):
