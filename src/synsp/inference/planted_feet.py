@@ -12,10 +12,10 @@ slower than :data:`STILL` and lies within :data:`NEAR_FLOOR` of its low height o
 (:func:`root_relative`) are left as they are: their feet move with the hips, planted or not. A run of at least
 :data:`MIN_RUN` seconds is replaced by its least-squares straight line (a slow roll stays, the wobble goes), blended
 in over :data:`EDGE` seconds at each end so that nothing jumps. A run whose line leaves the joint by more than
-:data:`BENT` anywhere is a slow move, no plant (a heel pivoting about its toe), and is left. Noisy output moves faster than :data:`STILL`, so
-heavy noise leaves fewer frames read planted, never more (validation: 1 of 2,975 frames held under `jitter` was not
-planted in the truth). Chosen on the validation split (benchmarks/RESULTS.md, section 1, "Feet that slide while
-planted").
+:data:`BENT` anywhere is a slow move, no plant (a heel pivoting about its toe), and is left. Noisy output moves
+faster than :data:`STILL`, so heavy noise leaves fewer frames read planted, never more (validation: 1 of 2,975
+frames held under `jitter` was not planted in the truth). Chosen on the validation split (benchmarks/RESULTS.md,
+section 1, "Feet that slide while planted").
 """
 from __future__ import annotations
 
