@@ -28,7 +28,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
-            "refining.second_trial"}
+            "refining.second_trial", "refining.refill"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -38,7 +38,8 @@ ALLOWED = {
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
     "refining.image_size": set(),
-    "refining.methods": {"inference"},
+    "refining.refill": set(),  # a second look at gappy input: the refiner handed in
+    "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},

@@ -62,3 +62,20 @@ def test_a_whole_body_flip_with_its_hands_is_still_exchanged_back_whole(frames):
     expected[frames] = True
     np.testing.assert_array_equal(marked, expected)
     np.testing.assert_array_equal(fixed, noisy)
+
+
+def test_two_hand_exchanges_five_frames_apart_leave_the_frames_between_alone():
+    """Two of the hand detector's exchanges 5 frames apart: a few hand pairs read the frames between
+    as the exchange (their labels flipped at the same jumps, the other way round). That run, which
+    starts where one exchange ends and ends where the next starts, was taken for a third flip, and
+    the three together exchanged every hand pair over the frames between (a signer's hands 100 px
+    off there); a run that shares a jump with a flip is no flip of its own. Validation's signer 109
+    of benchmarks/hand_swaps.py, its runs as drawn there."""
+    runs = [(142, 149), (172, 178), (183, 192), (202, 205), (237, 241), (269, 272)]
+    _, noisy = fingerspelling(300, seed=109)
+    fixed, marked = without_inversions(hands_exchanged(noisy, runs), COCO133)
+    expected = np.zeros_like(marked)
+    for start, stop in runs:
+        expected[start:stop, HANDS] = True
+    np.testing.assert_array_equal(marked, expected)
+    np.testing.assert_array_equal(fixed, noisy)

@@ -24,6 +24,12 @@ def models():
     return {"2d": load_model("synsp-coco17"), "3d": load_model("synsp-h36m17")}
 
 
+def _same(got: np.ndarray, alone: np.ndarray) -> None:
+    """The same poses up to float32 rounding: a crowd batches its people through the network, and a batch's size
+    may change the order of a matrix product's sums (seen: 6e-5 px on 1500 px, numpy 2.4 with torch 2.13)."""
+    np.testing.assert_allclose(got, alone, rtol=1e-6, atol=1e-4)
+
+
 def _walkers_2d(t: int) -> np.ndarray:
     """Audit 8's pair 4: two walkers (coco17, pixels, ~500 px tall) crossing at frame 75, 2 px noise; (2, t, 17, 2)."""
     people = []
@@ -83,7 +89,7 @@ def test_2d_crossing_with_ids_exchanged_and_back(models):
     got, alone = _crowd_and_alone(models["2d"], x)
     for pid in (0, 1):
         assert got[pid].shape == x[pid].shape and np.isfinite(got[pid]).all()  # every frame, none lost
-        np.testing.assert_array_equal(got[pid], alone[pid])
+        _same(got[pid], alone[pid])
 
 
 def test_3d_crossing_with_ids_exchanged_for_good(models):
@@ -92,7 +98,7 @@ def test_3d_crossing_with_ids_exchanged_for_good(models):
     got, alone = _crowd_and_alone(models["3d"], x)
     for pid in (0, 1):
         assert got[pid].shape == x[pid].shape and np.isfinite(got[pid]).all()
-        np.testing.assert_array_equal(got[pid], alone[pid])
+        _same(got[pid], alone[pid])
 
 
 def test_3d_frames_held_for_the_unit_come_out_as_alone(models):
@@ -101,5 +107,5 @@ def test_3d_frames_held_for_the_unit_come_out_as_alone(models):
     x = _walkers_3d(50)[:1]
     x[0, :20, 4:] = np.nan
     got, alone = _crowd_and_alone(models["3d"], np.concatenate([x, x + 3000]))
-    np.testing.assert_array_equal(got[0], alone[0])
+    _same(got[0], alone[0])
     assert got[0].shape == x[0].shape and np.isfinite(got[0][20:]).all()

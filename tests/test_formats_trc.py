@@ -11,7 +11,7 @@ import pytest
 
 from synsp.cli import main
 from synsp.formats import PoseData, detect_format, read_poses, write_poses
-from synsp.formats.trc import joint_name, match_markers
+from synsp.formats.marker_names import joint_name, match_markers
 from synsp.skeleton import LAYOUTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -476,3 +476,32 @@ def test_a_header_frame_count_the_rows_do_not_match_is_said_and_the_rows_read(tm
     note = f"header says NumFrames {rows + 30}, but {rows} data rows follow"
     assert any("cut.trc" in line and note in line for line in data.extra["notes"]), data.extra.get("notes")
     assert "notes" not in read_poses(TRC).extra  # a header that counts its rows: nothing to say
+
+
+def test_a_trc_written_from_an_array_names_its_markers_as_pose2sim_does(tmp_path, capsys):
+    """A .npy of a known layout (given, or told from the poses) becomes a TRC whose markers carry the
+    layout's joint names as Pose2Sim's skeletons spell them (RHip, LBigToe, ...), which its OpenSim
+    marker sets use; the TRC reads back as that layout. Unknown layouts keep j0, j1, ..."""
+    from synsp.formats.marker_names import marker_names
+
+    rng = np.random.default_rng(0)
+    body = read_poses(TRC).poses[0, :, :17].copy()  # only for a person's size and motion
+    np.save(tmp_path / "walk.npy", body + rng.normal(0, 5, body.shape))
+    assert main(["refine", str(tmp_path / "walk.npy"), str(tmp_path / "out.trc"), "--layout", "coco17",
+                 "--method", "butterworth"]) == 0
+    header = (tmp_path / "out.trc").read_text().splitlines()[3].split("\t")
+    assert header[2:8:3] == ["Nose", "LEye"] and "RAnkle" in header and "j0" not in header
+    back = read_poses(tmp_path / "out.trc")
+    assert back.layout == "coco17" and back.poses.shape == (1, 60, 17, 3)
+    # Pose2Sim's HALPE_26 (Hip, RHip, ..., RBigToe, RSmallToe, RHeel) and BODY_25's CHip
+    assert {"Hip", "Neck", "Head", "RBigToe", "RSmallToe", "RHeel", "LShoulder"} <= set(marker_names("halpe26"))
+    assert marker_names("body25")[8] == "CHip" and marker_names("h36m17")[:2] == ["Pelvis", "RHip"]
+    for layout in LAYOUTS:  # every layout named in CamelCase reads back as its joints, in their order
+        names = marker_names(layout)
+        if names == list(LAYOUTS[layout].joints):  # kept as they are (bandai22's, left_index1 ...)
+            continue
+        found = match_markers(names)
+        assert found is not None and [LAYOUTS[found[0]].joints[c] for c in found[1]] == list(LAYOUTS[layout].joints)
+    odd = PoseData(poses=rng.normal(0, 100, (1, 10, 5, 3)), fps=30.0)
+    write_poses(tmp_path / "odd.trc", odd)
+    assert (tmp_path / "odd.trc").read_text().splitlines()[3].split("\t")[2::3][:5] == ["j0", "j1", "j2", "j3", "j4"]

@@ -497,3 +497,29 @@ def test_a_bvh_in_metres_is_summed_up_in_mm_and_its_rate_rounded(bandai_slice, t
     assert "59.9999" not in str(m) and all("60 fps" in note for note in m.notes if "fps" in note)
     assert read_bvh_motion(tmp_path / "m.bvh").fps == 60.0
     assert fps_text(59.9999) == "60 fps" and fps_text(30000 / 1001) == "29.97 fps"
+
+
+def test_a_bvh_is_written_with_the_digits_it_was_read_with(tmp_path):
+    """A C++ exporter's numbers (6 significant digits: 5.1072e-06, -13.9673) come back as written, not as
+    0.000005; a fixed-point file's (0.100000) keeps its decimals."""
+    from synsp.formats.bvh_text import number_format
+
+    assert number_format("0 -0 90.458 5.1072e-06\n-13.9673 146.273 0 1\n") == "%.6g"
+    assert number_format("0.100000 -2.000000\n") == "%.6f" and number_format("1.25 3.5\n") == "%.6g"
+    assert number_format("1.123456789 2\n") == "%.10g" and number_format("") == "%.6f"
+    rows = "0 0 0 0 0 0 5.1072e-06 -5.51765e-07 90.458 -13.9673 80.355 -26.3812 146.273 86.3578 -148.696"
+    text = TINY.split("MOTION")[0] + f"MOTION\nFrames: 1\nFrame Time: 0.0333333\n{rows}\n"
+    (tmp_path / "in.bvh").write_text(text)
+    write_bvh(tmp_path / "out.bvh", read_bvh(tmp_path / "in.bvh"))
+    assert (tmp_path / "out.bvh").read_text().splitlines()[-1] == rows
+
+
+def test_a_centimetre_bvh_summary_says_its_figures_are_millimetres(bandai_slice, tmp_path):
+    """The summary's figures are in mm (the file's centimetres x 10), and it says so."""
+    from synsp.formats.bvh import read_motion as read_bvh_motion
+
+    _, path = bandai_slice
+    summary = refine_motion_file(path, tmp_path / "out.bvh", "bvh", method="butterworth")
+    assert summary.unit == "mm" and any("centimetres" in n and "in mm (x10)" in n for n in summary.notes)
+    moved = read_bvh_motion(tmp_path / "out.bvh").positions() - read_bvh_motion(path).positions()
+    assert summary.displacement == pytest.approx(np.linalg.norm(moved, axis=-1).mean(), rel=1e-3)

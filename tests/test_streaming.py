@@ -30,7 +30,7 @@ def refiner(request, tmp_path_factory):
     # (offline over the whole clip, a stream over the frames so far: test_stream_clean.py)
     model.keep_clean = False
     model.foreshortened = None  # nor does a stream give way where the random "body" reads as seen from above
-    model.leaned = model.hips_flexed = None  # nor (3D) where it reads as bent at the trunk or hips (leaned_trunk)
+    model.leaned = model.hips_flexed = model.bent_frames = None  # nor where it reads bent (leaned_trunk)
     return model
 
 

@@ -24,7 +24,12 @@ and again into frame e, with no such jump between, and
 - the joint moved further than its parent at both jumps (it left; the tree's root, which no bone
   below it tells, is marked where it moved further than its child), and its left/right partner
   did not jump by half as far too at both (an exchange of the two labels, which the inversions step
-  undoes; a leg's knees, close together, jump about 0.15 body sizes exchanged).
+  undoes; a leg's knees, close together, jump about 0.15 body sizes exchanged);
+- in 2D, both jumps stand out of the bone's motion: each is more than :data:`STAND` times every other step of
+  the bone within :data:`NEAR` frames of the run (inside it too). A capture on a neighbour jumps there and
+  back while the bone moves little between; a dancer's or a kicker's limb played fast swings as far in
+  the frames around its fastest step (a user audit's dance at 3x, 2D: 232 values read astray, and
+  filled in, 2.27 -> 1.50 x its input; benchmarks/RESULTS.md, section 6, "The fastest contents").
 
 The bone is read as a vector, not a length: the neighbour's elbow may lie as far from the
 shoulder as the subject's own. Glitches and held values are taken out first
@@ -49,13 +54,19 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "astray_limbs"]
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "NEAR", "STAND", "STAND_COORDS",
+           "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
 MIN_RUN = 3  # frames: shorter runs are glitches' (glitches.MAX_RUN = 2)
 LONGEST = 90  # frames: two jumps further apart are no one excursion
 COLLAPSE = 0.5  # a bone whose length halves (or doubles) over a frame needs half the jump: a limb end on its neighbour
+STAND = 1.5  # times every other step of the bone nearby that each jump must be (exchange_jumps.STAND's rule)
+NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is read against
+# Coordinates per joint the standing-out test reads: 2D only. In 3D it let collapsed limb ends through (validation,
+# benchmarks/collapsed_limbs.py, 12 clips: 1194 -> 1161 of 1583 values taken out, SynSP 23.48 -> 24.09 mm).
+STAND_COORDS = (2,)
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
@@ -113,6 +124,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue  # a jump under the limit tells a collapse only: the bone at most half its length throughout
             if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
+            if x.shape[-1] in STAND_COORDS and not _stands_out(far, start, stop):  # fast motion swings as far
+                continue
             moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
             if not (moved[:, joint] > moved[:, parent]).all():  # the joint must be the one that left
                 if parent not in parent_of and (moved[:, parent] > moved[:, joint]).all():
@@ -128,6 +141,17 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 if (moved > limit).all():
                     marked[start:stop, other] = True
     return marked
+
+
+def _stands_out(far: np.ndarray, start: int, stop: int) -> bool:
+    """Whether both jumps of a run over frames ``start`` .. ``stop`` - 1, ``far[start - 1]`` and ``far[stop - 1]``
+    (``far``: (T - 1,) the bone's step lengths into each next frame), are more than :data:`STAND` times every other
+    step within :data:`NEAR` frames of the run, its own included (NaN steps tell nothing)."""
+    near = far[max(start - 1 - NEAR, 0): stop + NEAR].copy()
+    offset = max(start - 1 - NEAR, 0)
+    near[[start - 1 - offset, stop - 1 - offset]] = np.nan  # the two jumps themselves
+    others = near[np.isfinite(near)]
+    return not len(others) or bool(min(far[start - 1], far[stop - 1]) > STAND * others.max())
 
 
 def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, int], limit: float) -> bool:

@@ -93,8 +93,14 @@ def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agre
     votes = keep @ one_hot, across @ one_hot  # (T - 1, K): each part's pairs' motions summed
     runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
     flips: list[tuple[int, int]] = []
-    for start, stop in sorted(runs):
+    # most-marked runs first: a run that starts where a flip ends (or ends where one starts) shares its jump, and
+    # both exchanged would leave no jump there (a hand pair that read the frames between two flips as the flip)
+    own = [set(true_runs(marked[:, p])) for p in range(p_count)]
+    for start, stop in sorted(runs, key=lambda run: (-sum(run in r for r in own), run)):
         if start == 0 or stop == t_count:  # one jump: as its pair's pass and the crossings left it
+            continue
+        if any(start == b or stop == a for a, b in flips):  # its pairs read the flip's jump the other way
+            out[start:stop, [p for p in range(p_count) if (start, stop) in own[p]]] = False
             continue
         ends = [start - 1, stop - 1]
         smoother = votes[1][ends] < votes[0][ends]  # (2, K): exchanged over the run, at each end

@@ -51,6 +51,9 @@ class BvhMotion:
     header_labels : tuple[str, str]
         The two MOTION header lines up to their values, as written (``"Frames:\\t"``,
         ``"Frame Time:\\t"`` from tools that use tabs), written back alike.
+    number_format : str
+        The printf format the MOTION rows are written with: the input's (:func:`number_format`), so a
+        value keeps the digits it was read with (``5.1072e-06`` is not ``0.000005``).
     """
 
     names: tuple[str, ...]
@@ -65,6 +68,7 @@ class BvhMotion:
     newline: str = "\n"
     frame_time_text: str = ""
     header_labels: tuple[str, str] = ("Frames: ", "Frame Time: ")
+    number_format: str = "%.6f"
 
     @property
     def n_frames(self) -> int:
@@ -249,7 +253,24 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
         newline=newline,
         frame_time_text=frame_time_text,
         header_labels=labels,
+        number_format=number_format(body),
     )
+
+
+def number_format(body: str, cells: int = 100_000) -> str:
+    """The printf format the MOTION rows ``body`` were written with, read from its first ``cells`` numbers:
+    ``"%.Nf"`` when every one has N decimals and no exponent (a fixed-point writer's), else ``"%.Ng"``
+    with the most significant digits any has (C++ streams' 6: ``90.458``, ``-0``, ``5.1072e-06``),
+    at least 6 and at most 17; ``"%.6f"`` for no rows."""
+    numbers = body.split(maxsplit=cells)[:cells]
+    if not numbers:
+        return "%.6f"
+    mantissas = [n.lower().partition("e")[0].lstrip("+-") for n in numbers]
+    decimals = {len(m.partition(".")[2]) if "." in m else None for m in mantissas}
+    if len(decimals) == 1 and None not in decimals and all("e" not in n.lower() for n in numbers):
+        return f"%.{decimals.pop()}f"
+    digits = max(len(m.replace(".", "").lstrip("0")) for m in mantissas)
+    return f"%.{min(max(digits, 6), 17)}g"
 
 
 def _hierarchy_text(motion: BvhMotion) -> str:
@@ -316,4 +337,4 @@ def write_bvh(path: str | os.PathLike, motion: BvhMotion) -> None:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=motion.newline) as f:
         frames_label, time_label = motion.header_labels
         f.write(f"{head}\nMOTION\n{frames_label}{n_frames}\n{time_label}{frame_time}\n")
-        np.savetxt(f, data, fmt="%.6f")
+        np.savetxt(f, data, fmt=motion.number_format)  # the input's digits (5.1072e-06 stays so)

@@ -14,12 +14,13 @@ holds (``m``, ``cm`` or ``mm``; OpenSim's ``meters``, ... too) and the writer pu
 unit back, spelt as the file spelt it. Empty cells and
 ``nan`` are missing markers.
 
-Marker names map to a joint layout by name, in any order: Pose2Sim's ``HALPE_26`` markers
-(``Hip, RHip, RKnee, ..., Neck, Head, Nose, RShoulder, ...``) read as ``halpe26``, its
-``BODY_25`` (``CHip``, ...) and ``COCO_17`` sets as ``body25``; ``RBigToe`` is
+Marker names map to a joint layout by name, in any order (:mod:`synsp.formats.marker_names`):
+Pose2Sim's ``HALPE_26`` markers (``Hip, RHip, RKnee, ..., Neck, Head, Nose, RShoulder, ...``) read
+as ``halpe26``, its ``BODY_25`` (``CHip``, ...) and ``COCO_17`` sets as ``body25``; ``RBigToe`` is
 ``right_big_toe``. The poses then hold the layout's joints in its order, NaN for the joints
 the file does not have, and only the file's own markers are written back, in the file's
-order. Pose2Sim leaves out the eyes and ears, from which the networks find the head: they
+order; poses of a layout without marker names (an array's) get the layout's, spelt as Pose2Sim
+spells them. Pose2Sim leaves out the eyes and ears, from which the networks find the head: they
 are placed from the shoulders and hips (:func:`_place_face`) and flagged ``filled``. Any
 other marker set keeps its own names with no layout (the networks refine it with SmoothNet,
 the filters as is). A file naming a layout's joints and markers of its own besides (Pose2Sim's
@@ -41,66 +42,22 @@ span before refining and reports the ones the writer fills or leaves blank.
 """
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.marker_names import marker_names, match_markers
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.sequence import fill_gaps
-from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names
+from synsp.skeleton import LAYOUTS, generic_names
 
 # "px": Sports2D's 2D tracks in pixels (one coordinate constant), read as they are
 UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "px": 1.0}
 # The long names OpenSim's own Units parser takes (its tools and some exporters write them).
 _UNIT_NAMES = {"meters": "m", "metres": "m", "millimeters": "mm", "millimetres": "mm", "centimeters": "cm",
                "centimetres": "cm", "inches": "in", "pixels": "px"}
-# The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
-_LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
-               for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
-# A name that means another joint in some layouts: Pose2Sim's "Hip" / "CHip" is the pelvis centre.
-_ALIASES = {"hip": ("hip", "mid_hip"), "chip": ("mid_hip", "hip"), "mid_hip": ("mid_hip", "hip"),
-            "midhip": ("mid_hip", "hip"), "pelvis": ("pelvis", "hip", "mid_hip")}
-
-
-def joint_name(marker: str) -> str:
-    """A marker name as synsp names joints: ``"RBigToe"`` -> ``"right_big_toe"``, ``"LHip"`` -> ``"left_hip"``."""
-    name = marker.strip()
-    side = ""
-    if len(name) > 1 and name[0] in "RL" and (name[1].isupper() or name[1] in "_."):
-        side, name = ("right_" if name[0] == "R" else "left_"), name[1:].lstrip("_.")
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_").replace(" ", "_")
-    return side + snake
-
-
-def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
-    """The layout naming the markers (all its limb joints among them), and each marker's joint index.
-
-    A marker no layout joint is named after (Pose2Sim's augmented ``*_study`` markers beside
-    its HALPE_26 ones) gets None: it is the file's own. Of several layouts the one naming the
-    most markers wins, then the one with the fewest joints absent from the file; None when no
-    layout fits.
-    """
-    best = None
-    for name, layout in LAYOUTS.items():
-        index = {joint: j for j, joint in enumerate(layout.joints)}
-        columns = []
-        for marker in markers:
-            joint = joint_name(marker)
-            hits = [index[c] for c in _ALIASES.get(joint, (joint,)) if c in index]
-            columns.append(hits[0] if hits else None)
-        named = [c for c in columns if c is not None]
-        if len(set(named)) != len(named):
-            continue
-        if not set(_LIMBS) <= {layout.joints[j] for j in named}:
-            continue
-        # fewest markers of the file's own first, then fewest joints absent from the file
-        rank = (len(columns) - len(named), len(layout.joints) - len(named))
-        if best is None or rank < best[0]:
-            best = (rank, name, columns)
-    return None if best is None else (best[1], best[2])
 
 
 def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
@@ -340,7 +297,7 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     trc = data.extra.get("trc", {})
     markers, columns = trc.get("markers"), trc.get("columns")
     if markers is None or columns is None or max(columns, default=-1) >= n_joints:
-        markers = layout_joint_names(data.layout) or generic_names(n_joints)
+        markers = marker_names(data.layout) or generic_names(n_joints)
         columns = list(range(n_joints))
     track = poses[0][:, columns]  # (T, M, 3)
     never = ~np.isfinite(track).all(-1).any(0)  # (M,)

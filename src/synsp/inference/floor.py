@@ -101,7 +101,8 @@ def slow_part(diff: np.ndarray, fps: float | None = None, end_fit: int = 1) -> n
     return butterworth(diff, cutoff=cutoff_for(SLOW_HZ, fps), order=2, fps=fps, end_fit=end_fit)
 
 
-def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
+def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None,
+               seen: np.ndarray | None = None) -> np.ndarray:
     """How much a person's limbs change length slowly: per person (each leading index of
     ``inputs`` (..., T, J, 3), without NaN), the median over frames of the slow part
     (:func:`slow_part`) of each limb bone's length minus its median over the clip, averaged over
@@ -109,13 +110,44 @@ def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
 
     Upper arms, forearms, thighs and shins are rigid in every skeleton, so this is about zero for
     ideal poses; an estimator's drift, size and depth errors raise it, fast jitter hardly does,
-    and medians keep a short swap or lost joint from raising it. Returns an array shaped
-    ``inputs.shape[:-3]`` (a 0-d array for one person)."""
+    and medians keep a short swap or lost joint from raising it. ``seen`` ((..., T, J) bool, None:
+    every value): the values the input measured. A bone's length is read only in frames where both
+    its ends were seen, and bridged straight across the others (:func:`_seen_lengths`): a fill
+    through a swinging shin changes its length, which read as an estimator's drift on files with
+    many short gaps (RESULTS section 4, "Files with many short gaps"). Returns an
+    array shaped ``inputs.shape[:-3]`` (a 0-d array for one person)."""
     inputs = np.asarray(inputs, np.float64)
     lengths = limb_lengths(inputs, layout)  # (..., T, B)
-    change = lengths - np.median(lengths, axis=-2, keepdims=True)
-    slow = slow_part(change[..., None], fps)[..., 0]
-    return np.median(np.abs(slow), axis=-2).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+    if seen is None:
+        counted = np.ones(lengths.shape, bool)
+    else:
+        lengths, counted = _seen_lengths(lengths, np.asarray(seen, bool), layout)
+    centre = np.nanmedian(np.where(counted, lengths, np.nan), axis=-2, keepdims=True)
+    slow = np.abs(slow_part((lengths - centre)[..., None], fps)[..., 0])
+    per_bone = np.nanmedian(np.where(counted, slow, np.nan), axis=-2)
+    return per_bone.mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+
+
+# A bone seen in fewer frames than this is read on every frame (filled ones too): too few to bridge from.
+MIN_SEEN_FRAMES = 4
+
+
+def _seen_lengths(lengths: np.ndarray, seen: np.ndarray, layout: str | Layout) -> tuple[np.ndarray, np.ndarray]:
+    """``lengths`` (..., T, B) with each bone's frames where an end was not ``seen`` ((..., T, J)) replaced by a
+    straight line between the seen frames around them (a rigid bone's length stays put across a gap, a fill's
+    does not), and the (..., T, B) mask of the frames read: the seen ones, or every frame of a bone seen in fewer
+    than :data:`MIN_SEEN_FRAMES`."""
+    bones = np.asarray(bone_tree(layout))[list(limb_bones(layout))]  # (B, 2)
+    both = seen[..., bones[:, 0]] & seen[..., bones[:, 1]]  # (..., T, B)
+    flat, mask = lengths.reshape(-1, *lengths.shape[-2:]).copy(), both.reshape(-1, *both.shape[-2:]).copy()
+    frames = np.arange(flat.shape[-2])
+    for person, bone in np.ndindex(flat.shape[0], flat.shape[-1]):
+        keep = mask[person, :, bone]
+        if keep.sum() < MIN_SEEN_FRAMES:
+            mask[person, :, bone] = True
+        elif not keep.all():
+            flat[person, :, bone] = np.interp(frames, frames[keep], flat[person, keep, bone])
+    return flat.reshape(lengths.shape), mask.reshape(lengths.shape)
 
 
 def limb_lengths(poses: np.ndarray, layout: str | Layout) -> np.ndarray:

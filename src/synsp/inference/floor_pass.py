@@ -29,16 +29,18 @@ class FloorReading:
 
 
 def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray, strength: float, *,
-               fps: float | None, given_fps: float | None, batch_size: int) -> tuple[dict[str, np.ndarray],
+               fps: float | None, given_fps: float | None, batch_size: int,
+               seen: np.ndarray | None = None) -> tuple[dict[str, np.ndarray],
                                                                                      FloorReading]:
     """``refiner``'s floor step on its ``outputs`` (branch name -> (V, T, J, C), in the network's frame) of
     ``seq`` (V, T, J, C, the measured input in that frame) at ``strength`` (the refiner's ``shrink`` or the
     call's). ``fps``: the rate refined at (the paced rate); ``given_fps``: the input's own, at which the
-    limbs' drift is read (at a sprint's paced 14 fps its jitter read as drift, RESULTS section 4). Returns the
+    limbs' drift is read (at a sprint's paced 14 fps its jitter read as drift, RESULTS section 4); ``seen``
+    ((V, T, J) bool, None: every value): the values measured, the only ones the drift is read on. Returns the
     kept outputs, shaped alike, and what was read."""
     reading = FloorReading(np.full(seq.shape[:-3], strength))
     if refiner.drift_ramp is not None:
-        reading.limb_drift = bone_drift(seq, refiner.layout, given_fps)
+        reading.limb_drift = bone_drift(seq, refiner.layout, given_fps, seen)
         reading.strength = reading.strength * drift_factor(reading.limb_drift, refiner.drift_ramp)
     if refiner.repeat_ramp is not None:
         def again(s: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.give_way import read_give_way
 from synsp.inference.input_frame import against_input
-from synsp.inference.leaned_trunk import FLEXED, LEANED
+from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -119,6 +119,7 @@ class Refiner(WindowNetwork):
         # ``unseen``: the last call's share (``lacked``: of joints its layout lacks); ``gave_way``: fallback's output.
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
         self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
+        self.unmeasured: np.ndarray | None = None  # (V, T, J): the last call's values missing or held (no measurement)
         # 2D SynSP: a clip seen from high above is partly or wholly the fallback's (inference.foreshortening; None:
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
@@ -128,6 +129,8 @@ class Refiner(WindowNetwork):
         self.leaned, self.hips_flexed = (LEANED, FLEXED) if self.space == "3d" and not self.network.per_coordinate \
             else (None, None)
         self.trunk_bend, self.bent, self.flexed = float("nan"), 0.0, 0.0
+        # 2D SynSP: so, frame by frame, for a trunk bent over standing legs (leaned_trunk.bent_frame_shares; None: no).
+        self.bent_frames = BENT_2D if self.space == "2d" and not self.network.per_coordinate else None
         # The network's floor (synsp.inference.floor): (J,) how far it moves clean poses, in body
         # sizes, measured by `synsp floor` and stored in the checkpoint; its correction of a clip
         # is kept in proportion to how far it stands above it (strength ``shrink``; 0: off).
@@ -190,7 +193,7 @@ class Refiner(WindowNetwork):
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.mean_anchor, self.hips_flexed = False, None
+            self.mean_anchor, self.hips_flexed, self.bent_frames = False, None, None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
@@ -274,6 +277,7 @@ class Refiner(WindowNetwork):
         check_fps(fps)  # an absurd rate would resample the clip onto trillions of frames
         given_fps = fps
         self.convention_offsets, self.convention_far, self.unlike_body = None, False, False  # never a previous call's
+        self.unmeasured = None
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints) and not other_layout
@@ -302,6 +306,9 @@ class Refiner(WindowNetwork):
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
                                 jumps=looks_for_jumps(given_fps))  # none under 15 fps (synsp.inference.low_rate)
         seq, self.inverted = measured.values, measured.inverted
+        # no measurement: missing (NaN, or marked by the caller: a route that filled them) or held; the limbs' drift is
+        # read without them (inference.floor), and synsp.refine refills them for a second look (refining.refill)
+        self.unmeasured = unseen.reshape(measured.missing.shape) | measured.missing | measured.held
         self.paced_fps, self.group_fps = None, {}
         apart: dict[str, float] = {}  # groups refined at their own rate (SmoothNet sees each coordinate alone)
         if self.follow_pace:
@@ -345,7 +352,7 @@ class Refiner(WindowNetwork):
         self.limb_drift = self.floor_strength = self.repeated = None
         if strength and self.floor is not None and own_joints and floor is not False:
             outputs, read = floor_pass(self, outputs, seq, strength, fps=fps, given_fps=given_fps,
-                                       batch_size=batch_size)
+                                       batch_size=batch_size, seen=~self.unmeasured)
             self.floor_strength, self.limb_drift, self.repeated = read.strength, read.limb_drift, read.repeated
         self.shaken = shake_shares(seq) if self.shake_hz and own_joints and reads_fast_band(seq, given_fps) else None
         if self.shaken is not None:
@@ -357,7 +364,8 @@ class Refiner(WindowNetwork):
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
-            self.limb_drift if self.limb_drift is not None else bone_drift(seq, self.layout, given_fps))  # once
+            self.limb_drift if self.limb_drift is not None  # read once, on the values measured
+            else bone_drift(seq, self.layout, given_fps, ~self.unmeasured))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
         return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
 

@@ -353,7 +353,8 @@ def refine_file(
     written = refined_decimals(written, file_values, dst)  # refined in float32: printed with its digits, not 17
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
     extra = {**data.extra, "keep_missing": True} if gap is not None else data.extra  # not invented: not filled
-    refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled, extra=extra)
+    refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled, extra=extra,
+                      layout=data.layout or (name if laid == j_count and not own else None))  # writers name joints
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)

@@ -3,8 +3,10 @@ seen, a 2D body seen from high above or a 3D trunk bent over the legs; a low-pas
 only light noise."""
 from __future__ import annotations
 
+import numpy as np
+
 from synsp.inference.foreshortening import BEYOND
-from synsp.inference.leaned_trunk import BEYOND_BENT
+from synsp.inference.leaned_trunk import BEYOND_BENT, BEYOND_BENT_2D
 from synsp.refining.tracks import RefinedTracks
 from synsp.sequence import UNSEEN_SHARE
 
@@ -53,8 +55,15 @@ def leaned_notes(leaned: list[tuple[int, float, float]], tracks: int) -> list[st
     mean share over the frames, :attr:`synsp.inference.refiner.Refiner.flexed`)), of ``tracks`` in the file."""
     if not leaned:
         return []
-    bends, shares = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned), ", ".join(f"{s:.0%}" for *_, s in leaned)
-    return [f"trunk bent over the legs: {bends} degrees through the clip{_in_tracks([v for v, *_ in leaned], tracks)}, "
+    shares = ", ".join(f"{s:.0%}" for *_, s in leaned)
+    tracks_note = _in_tracks([v for v, *_ in leaned], tracks)
+    if all(np.isnan(bend) for _, bend, _ in leaned):  # 2D: read frame by frame only (leaned_trunk.bent_frame_shares)
+        return [f"trunk bent over the legs in some frames{tracks_note} (toe touches, picking things up?); SynSP's "
+                "2D body model learnt standing and walking bodies and would pull the trunk and arms towards them, so "
+                f"refined there by SmoothNet but for SynSP's corrections beyond {BEYOND_BENT_2D:.1%} of the body's "
+                f"size x SmoothNet's share ({shares} on average over the frames; larger errors it repairs)"]
+    bends = ", ".join(f"{bend:.0f}" for _, bend, _ in leaned)
+    return [f"trunk bent over the legs: {bends} degrees through the clip{tracks_note}, "
             "or hips bent in some frames (cycling, walking stooped, squatting, crawling?); SynSP's body model learnt "
             "standing and walking bodies and would pull the trunk and arms towards them, so refined by SmoothNet but "
             f"for SynSP's corrections beyond {BEYOND_BENT:.1%} of the body's size x SmoothNet's share ({shares} on "

@@ -17,6 +17,7 @@ import numpy as np
 from synsp import filters
 from synsp.errors import CheckpointError, OptionError, check_fps, is_number
 from synsp.model import NETWORKS
+from synsp.refining.refill import refilled
 from synsp.sequence import fill_gaps
 
 # A clip (or a person's span) of fewer frames is given back as it came, its gaps filled: two frames
@@ -90,8 +91,15 @@ def _network(kind: str) -> Callable[..., np.ndarray]:
         lacking: np.ndarray | None = None,
     ) -> np.ndarray:
         model = network_model(kind, poses.shape[-1], checkpoint, device, network_only)
-        return model.refine(poses, stride=stride, fps=fps, keep_convention=keep_convention, floor=floor,
-                            lowpass_hz=lowpass_hz, missing=missing, lacking=lacking)
+        once = lambda x, gaps: model.refine(x, stride=stride, fps=fps, keep_convention=keep_convention,  # noqa: E731
+                                            floor=floor, lowpass_hz=lowpass_hz, missing=gaps, lacking=lacking)
+        if kind != "synsp" or network_only or lacking is not None:  # a second look: SynSP's own joints only
+            return once(poses, missing)
+        out, first = refilled(once, poses, missing,
+                              still=lambda: (model.unseen, model.lacked, model.gave_way, model.unmeasured))
+        if first is not None:  # what a caller reports of the input's gaps: the first pass's reading
+            model.unseen, model.lacked, model.gave_way, model.unmeasured = first
+        return out
 
     run.__name__ = kind
     run.__doc__ = (f"Refine with a trained {kind} network "

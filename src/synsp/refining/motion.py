@@ -85,8 +85,14 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     if kept:
         notes.insert(1, kept)
     module.write_motion(dst, refined)
-    # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions.
-    scale = mm_per_unit(motion.positions() / motion.mm_per_unit) / motion.mm_per_unit if fmt == "bvh" else 1.0
+    # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions,
+    # and says so (a centimetre file's figures are not its own numbers)
+    file_unit = mm_per_unit(motion.positions() / motion.mm_per_unit) if fmt == "bvh" else motion.mm_per_unit
+    scale = file_unit / motion.mm_per_unit
+    if fmt == "bvh" and file_unit != 1.0:
+        name = "metres" if file_unit == 1000 else "centimetres"
+        notes.append(f"units: the BVH's values read as {name} (told from the body's size); the figures below are "
+                     f"in mm (x{file_unit:g})")
     return summarize(dst, motion.positions()[None] * scale, refined.positions()[None] * scale, "mm", notes)
 
 

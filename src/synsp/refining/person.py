@@ -250,8 +250,10 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     measured = measurements(poses, get_layout(layout))
     poses = measured.values
     converted = convert(poses, layout, target)
-    # a model joint made of a missing one was not measured either (convert carries the NaN)
-    unseen = np.isnan(convert(np.where(missing[..., None], np.nan, poses), layout, target)).any(-1)
+    # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
+    # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
+    unmeasured = missing | measured.held
+    unseen = np.isnan(convert(np.where(unmeasured[..., None], np.nan, poses), layout, target)).any(-1)
     floor = options.get("floor")
     if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
         options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
@@ -278,7 +280,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         for j, values in trunk.items():
             placed[:, j] = values
         if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
-            drift = bone_drift(converted, target, options.get("fps")) if poses.shape[-1] == 3 else None
+            drift = bone_drift(converted, target, options.get("fps"), ~unseen) if poses.shape[-1] == 3 else None
             placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
     if options.get("network_only"):

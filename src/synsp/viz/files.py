@@ -114,7 +114,7 @@ def joint_choice(joints, layout: str | Layout, own: dict[str, int]) -> list | No
     (``RAnkle``), or a Pose2Sim-style one of a layout joint (``RAnkle`` for ``right_ankle``)."""
     if joints is None:
         return None
-    from synsp.formats.trc import joint_name
+    from synsp.formats.marker_names import joint_name
 
     names = list(get_layout(layout).joints)
     # a rig's name without its namespace (Hand_L for mixamorig:Hand_L), where only one joint has it
