@@ -13,7 +13,10 @@ def _walker(frames: int = 90, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     pose = np.zeros((17, 3))
     for name, at in {"right_hip": (-100, 900, 0), "left_hip": (100, 900, 0), "right_knee": (-100, 500, 0),
                      "left_knee": (100, 500, 0), "right_ankle": (-100, 100, 0), "left_ankle": (100, 100, 0),
-                     "pelvis": (0, 900, 0)}.items():
+                     "pelvis": (0, 900, 0), "spine": (0, 1150, 0), "thorax": (0, 1400, 0), "neck_nose": (0, 1500, 0),
+                     "head": (0, 1650, 0), "right_shoulder": (-170, 1400, 0), "left_shoulder": (170, 1400, 0),
+                     "right_elbow": (-190, 1120, 0), "left_elbow": (190, 1120, 0), "right_wrist": (-200, 880, 0),
+                     "left_wrist": (200, 880, 0)}.items():  # a body SynSP knows (else its fallback's output)
         pose[names.index(name)] = at
     clean = np.repeat(pose[None], frames, axis=0)
     left = names.index("left_ankle")
@@ -69,6 +72,8 @@ def test_the_public_refine_holds_planted_feet_in_3d(monkeypatch):
     from synsp.inference import planted_feet
 
     clean, noisy = _walker(120)
+    hips = [get_layout("h36m17").joints.index(n) for n in ("pelvis", "right_hip", "left_hip")]
+    noisy[:, hips, 0] += 40.0 * np.sin(np.arange(120) / 20.0)[:, None]  # world axes: the hips sway over the feet
     held = synsp.refine(noisy, layout="h36m17", fps=30)
     monkeypatch.setattr(planted_feet, "HOLD", False)
     before = synsp.refine(noisy, layout="h36m17", fps=30)
@@ -93,3 +98,19 @@ def test_root_relative_poses_are_left_as_they_are():
         np.testing.assert_array_equal(held, synsp.refine(noisy, layout="h36m17", fps=30))
     finally:
         planted_feet.HOLD = True
+
+
+def test_a_still_root_with_white_noise_on_it_still_reads_root_relative():
+    """Root-relative poses (the protocol's clean clips) with 1 mm of white noise on every joint, root included, keep
+    their root's slow path still; a root that sways by 2 cm in world axes does not."""
+    from synsp.inference.planted_feet import root_relative
+
+    clean, _ = _walker(120)
+    rng = np.random.default_rng(2)
+    assert root_relative(clean, "h36m17") and root_relative(clean + rng.normal(0.0, 1.0, clean.shape), "h36m17")
+    spiky = clean.copy()
+    spiky[50, 0] += 200.0  # a one-frame jump of the root
+    assert root_relative(spiky, "h36m17")
+    swayed = clean + rng.normal(0.0, 1.0, clean.shape)
+    swayed[:, :, 0] += 20.0 * np.sin(np.arange(120) / 20.0)[:, None]
+    assert not root_relative(swayed, "h36m17")

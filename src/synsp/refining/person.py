@@ -56,13 +56,18 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
 
 def _feet_held(out: np.ndarray, x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
     """SynSP's 3D output ``out`` (T, J, 3) or (V, T, J, 3) of ``x`` with its planted feet held
-    (:func:`~synsp.inference.planted_feet.hold_planted`); other methods, 2D, ``network_only`` and root-relative
-    ``x`` as they are."""
-    if method != "synsp" or out.shape[-1] != 3 or options.get("network_only") or not planted_feet.HOLD:
+    (:func:`~synsp.inference.planted_feet.hold_planted`); as it is for other methods, 2D, ``network_only``,
+    ``floor`` False or 0 (the network's whole correction, asked for), root-relative ``x``, and where SynSP's Refiner
+    gave its output to the fallback (no body it knows, too much never seen): SmoothNet's, which holds nothing."""
+    if method != "synsp" or out.shape[-1] != 3 or options.get("network_only") or not planted_feet.HOLD \
+            or (options.get("floor") is not None and not options.get("floor")):
         return out
-    guess = model_layout(3, options.get("checkpoint"), options.get("device"))
-    name = input_layout(x, None, layout, "poses", guess, flag="layout")
-    if name is None or any(planted_feet.root_relative(v, name) for v in (x if x.ndim == 4 else x[None])):
+    model = network_model(method, 3, options.get("checkpoint"), options.get("device"))
+    if model.unlike_body or model.gave_way:  # the last refinement's, this one's (cached, run just before)
+        return out
+    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
+    if name is None or any(planted_feet.root_relative(v, name, options.get("fps"))
+                           for v in (x if x.ndim == 4 else x[None])):
         return out
     views = out if out.ndim == 4 else out[None]
     held = np.stack([planted_feet.hold_planted(v, name, options.get("fps"))[0] for v in views])
