@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
-from synsp.inference import half_pace, noise_only
+from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.low_rate import looks_for_jumps
@@ -48,10 +48,30 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     if kept is not None:
         return kept
     if method in NETWORKS:
-        return _in_layout(x, method, layout, options, nearer)
+        return _feet_held(_in_layout(x, method, layout, options, nearer), x, method, layout, options)
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = measurements(x, get_layout(layout), undo=False).values
     return method_function(method)(x, **options)
+
+
+def _feet_held(out: np.ndarray, x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
+    """SynSP's 3D output ``out`` (T, J, 3) or (V, T, J, 3) of ``x`` with its planted feet held
+    (:func:`~synsp.inference.planted_feet.hold_planted`); as it is for other methods, 2D, ``network_only``,
+    ``floor`` False or 0 (the network's whole correction, asked for), root-relative ``x``, and where SynSP's Refiner
+    gave its output to the fallback (no body it knows, too much never seen): SmoothNet's, which holds nothing."""
+    if method != "synsp" or out.shape[-1] != 3 or options.get("network_only") or not planted_feet.HOLD \
+            or (options.get("floor") is not None and not options.get("floor")):
+        return out
+    model = network_model(method, 3, options.get("checkpoint"), options.get("device"))
+    if model.unlike_body or model.gave_way:  # the last refinement's, this one's (cached, run just before)
+        return out
+    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
+    if name is None or any(planted_feet.root_relative(v, name, options.get("fps"))
+                           for v in (x if x.ndim == 4 else x[None])):
+        return out
+    views = out if out.ndim == 4 else out[None]
+    held = np.stack([planted_feet.hold_planted(v, name, options.get("fps"))[0] for v in views])
+    return held if out.ndim == 4 else held[0]
 
 
 def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, nearer: bool) -> np.ndarray:
