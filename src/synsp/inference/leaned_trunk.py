@@ -147,12 +147,7 @@ def bent_frame_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, floa
                       frames: int = FLEX_FRAMES) -> np.ndarray:
     """(..., T) the fallback's share per frame of (..., T, J, C) poses: :func:`trunk_over_legs` averaged over
     ``frames`` (unseen frames count as upright), through ``ramp``; zeros when ``ramp`` is None (not asked)."""
-    if ramp is None:
-        return np.zeros(np.shape(poses)[:-2])
-    angle = np.nan_to_num(trunk_over_legs(poses, layout))
-    if frames > 1 and angle.shape[-1] > 1:
-        angle = uniform_filter1d(angle, frames, axis=-1, mode="nearest")
-    return opened(angle, ramp)
+    return _frame_shares(trunk_over_legs, poses, layout, ramp, frames)
 
 
 def flexed_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
@@ -160,9 +155,16 @@ def flexed_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] |
     """(..., T) the fallback's share per frame of (..., T, J, 3) poses: :func:`hip_flexion` averaged over ``frames``
     (unseen frames count as upright), through ``ramp`` (0 at or below its start, 1 at or above its end); zeros
     when ``ramp`` is None (not asked)."""
+    return _frame_shares(hip_flexion, poses, layout, ramp, frames)
+
+
+def _frame_shares(angle_of, poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
+                  frames: int) -> np.ndarray:
+    """(..., T): ``angle_of(poses, layout)`` (degrees per frame, NaN where unseen: upright) averaged over ``frames``,
+    through ``ramp``; zeros when ``ramp`` is None."""
     if ramp is None:
         return np.zeros(np.shape(poses)[:-2])
-    flexion = np.nan_to_num(hip_flexion(poses, layout))
-    if frames > 1 and flexion.shape[-1] > 1:
-        flexion = uniform_filter1d(flexion, frames, axis=-1, mode="nearest")
-    return opened(flexion, ramp)
+    angle = np.nan_to_num(angle_of(poses, layout))
+    if frames > 1 and angle.shape[-1] > 1:
+        angle = uniform_filter1d(angle, frames, axis=-1, mode="nearest")
+    return opened(angle, ramp)
