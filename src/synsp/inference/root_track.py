@@ -31,12 +31,24 @@ def smoothed_track(root: np.ndarray, fps: float | None, covered_fps: tuple[float
     return run_at_rate(fit, root, fps, covered_fps)["root"]
 
 
-def running_root(roots: dict[int, np.ndarray], t: int, start: int, last: int) -> np.ndarray:
-    """A stream's root (V, 1, 3) at frame ``t``: the Savitzky-Golay fit (:data:`ROOT_WINDOW`) of
-    the raw roots ``roots`` (frame -> (V, 1, 3)) of frames ``start``..``last`` (the first detected
-    and the newest), centred on t where those frames exist, else the one nearest the edge (as offline)."""
+def paced_root_window(stretch: float | None) -> int:
+    """The frames (odd) of a stream's root fit when its windows are paced ``stretch`` times slower
+    than the input (None: not paced): the span :data:`ROOT_WINDOW` frames have at the paced rate,
+    as offline's fit at that rate (:func:`smoothed_track`) spans ``(ROOT_WINDOW - 1) / stretch``
+    input frames; at 3x a walk's bounce is 5-6 Hz, which 9 frames at 30 fps cut."""
+    if stretch is None or stretch <= 1.0:
+        return ROOT_WINDOW
+    return 2 * int(round((ROOT_WINDOW - 1) / stretch / 2)) + 1
+
+
+def running_root(roots: dict[int, np.ndarray], t: int, start: int, last: int,
+                 stretch: float | None = None) -> np.ndarray:
+    """A stream's root (V, 1, 3) at frame ``t``: the Savitzky-Golay fit (:data:`ROOT_WINDOW`, or
+    :func:`paced_root_window` of the stream's pace ``stretch``) of the raw roots ``roots`` (frame ->
+    (V, 1, 3)) of frames ``start``..``last`` (the first detected and the newest), centred on t where
+    those frames exist, else the one nearest the edge (as offline)."""
     span = last - start + 1
-    w = min(ROOT_WINDOW, span if span % 2 else span - 1)
+    w = min(paced_root_window(stretch), span if span % 2 else span - 1)
     if w <= ROOT_ORDER:
         return roots[t]
     first = min(max(t - w // 2, start), last - w + 1)

@@ -23,7 +23,7 @@ from synsp.inference.stream_white_noise import RunningWhiteNoise
 class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
-    ``_raw``, ``_roots``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
+    ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
     ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_give_back``,
     ``_clean``, ``_above``."""
 
@@ -151,8 +151,10 @@ class StreamOutput:
         return self._shape_out(frames)
 
     def _root_track(self, t: int, last: int) -> np.ndarray:
-        """The root at frame ``t`` fitted on the frames seen up to ``last`` (:func:`running_root`)."""
-        return running_root(self._roots, t, self._start, last)
+        """The root at frame ``t`` fitted on the frames seen up to ``last`` (:func:`running_root`), over
+        fewer frames while the stream follows a fast pace, as offline fits it at the paced rate."""
+        stretch = None if self._pace is None else self._pace.stretch
+        return running_root(self._roots, t, self._start, last, stretch)
 
     def _frame_shape(self) -> tuple[int, int, int]:
         """(V, J, C) of one model-space frame (V = 1 for (J, C) frames)."""

@@ -75,8 +75,8 @@ Where the stream cannot see the future it differs from offline refinement:
   frames have arrived (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its windows
   sampled at the pace the network learnt between the frames held, no longer lag;
 - the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames,
-  order 2), centred when ``lag >= 4``, else over the last 9 frames; the first ``8 - lag``
-  frames of a 3D stream cannot wait for the 9 frames their fit needs and use fewer.
+  order 2; fewer at a fast pace, as offline's fit at the paced rate), centred when ``lag >= 4``,
+  else over the last 9; the first ``8 - lag`` frames cannot wait for all 9 and use fewer.
 
 >>> stream = StreamingRefiner(synsp.load_model("synsp-h36m17"))  # doctest: +SKIP
 >>> for frame in camera:                                          # doctest: +SKIP
