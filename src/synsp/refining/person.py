@@ -2,7 +2,7 @@
 layout, else through the network's layout (:func:`refine_track`), each joint given back in the poses'."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from synsp.refining.methods import check_options, method_function, network_model
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
+if TYPE_CHECKING:
+    from synsp.inference.refiner import Refiner
+
 # Coordinates per joint where :func:`rigid_on_trunk` carries the loose trunk points: 3D only. In 2D
 # the COCO-17 model's refined shoulders and hips do worse than the neck's and mid-hip's own route
 # (validation, 12 clips, benchmarks/loose_trunk.py --space 2d --in-2d: BODY-25 `typical` 8.29 -> 9.10 px).
@@ -48,24 +51,27 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     if kept is not None:
         return kept
     if method in NETWORKS:
-        return _feet_held(_in_layout(x, method, layout, options, nearer), x, method, layout, options)
+        model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
+                              options.get("network_only", False))
+        name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
+        return _feet_held(_in_layout(x, method, model, name, options, nearer), x, method, model, name, options)
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = measurements(x, get_layout(layout), undo=False).values
     return method_function(method)(x, **options)
 
 
-def _feet_held(out: np.ndarray, x: np.ndarray, method: str, layout: str | None, options: dict) -> np.ndarray:
-    """SynSP's 3D output ``out`` (T, J, 3) or (V, T, J, 3) of ``x`` with its planted feet held
+def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name: str | None,
+               options: dict) -> np.ndarray:
+    """SynSP's 3D output ``out`` (T, J, 3) or (V, T, J, 3) of ``x`` (in layout ``name``, refined by ``model``
+    just before) with its planted feet held
     (:func:`~synsp.inference.planted_feet.hold_planted`); as it is for other methods, 2D, ``network_only``,
     ``floor`` False or 0 (the network's whole correction, asked for), root-relative ``x``, and where SynSP's Refiner
     gave its output to the fallback (no body it knows, too much never seen): SmoothNet's, which holds nothing."""
     if method != "synsp" or out.shape[-1] != 3 or options.get("network_only") or not planted_feet.HOLD \
             or (options.get("floor") is not None and not options.get("floor")):
         return out
-    model = network_model(method, 3, options.get("checkpoint"), options.get("device"))
-    if model.unlike_body or model.gave_way:  # the last refinement's, this one's (cached, run just before)
+    if model.unlike_body or model.gave_way:  # what the refinement just before read of this input
         return out
-    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name is None or any(planted_feet.root_relative(v, name, options.get("fps"))
                            for v in (x if x.ndim == 4 else x[None])):
         return out
@@ -74,14 +80,12 @@ def _feet_held(out: np.ndarray, x: np.ndarray, method: str, layout: str | None, 
     return held if out.ndim == 4 else held[0]
 
 
-def _in_layout(x: np.ndarray, method: str, layout: str | None, options: dict, nearer: bool) -> np.ndarray:
-    """Refine ``x`` (T, J, C) or (V, T, J, C) in ``layout`` (None: told from ``x``) with the
-    network ``method``. SmoothNet sees every coordinate alone, so any layout is its own; a
-    layout other than a SynSP network's is refined view by view, as a file's tracks are."""
-    model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
-                          options.get("network_only", False))
+def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, options: dict, nearer: bool) -> np.ndarray:
+    """Refine ``x`` (T, J, C) or (V, T, J, C) in layout ``name`` (as told from ``x`` by :func:`input_layout`;
+    None: none fits) with the network ``method``'s ``model`` (:func:`network_model`). SmoothNet sees every
+    coordinate alone, so any layout is its own; a layout other than a SynSP network's is refined view by view, as a
+    file's tracks are."""
     run = method_function(method)
-    name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
     if name == model.layout.name or reorders(name, model.layout.name):  # the Refiner finds its own layout's glitches
         def route(v: np.ndarray, **rate) -> np.ndarray:  # in another order: MPI-INF-3DHP's; ``rate``: fps= to refine at
             if name == model.layout.name:
