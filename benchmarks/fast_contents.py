@@ -24,14 +24,12 @@ import warnings
 import numpy as np
 
 import synsp
-from fast_motion import played_faster  # this folder's scripts share their played-faster clips
-from synsp.data.camera import pixels_per_mm, project, random_camera
+from fast_light_noise import noisy_view  # this folder's scripts share their noisy fast clips
+from fast_motion import played_faster
 from synsp.data.mocap import load_clips
-from synsp.data.simulator import corrupt
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import EVAL_SEED
 from synsp.filters import butterworth
-from synsp.sequence import fill_gaps
 from synsp.skeleton import root_position
 
 FPS = 30.0
@@ -60,16 +58,8 @@ def cases(clips: list[np.ndarray], names: list[str], space: str, speed: float, n
     for name, clip in zip(names, clips):
         fast = played_faster(clip, speed, FPS).astype(np.float64)
         for view in range(cameras if space == "2d" else 1):
-            clean, scale = fast, 1.0
-            if space == "2d":
-                camera = random_camera(rng, subject=fast)
-                clean, scale = project(fast, camera).astype(np.float64), pixels_per_mm(fast, camera)
-            if noise == "white":
-                noisy = clean + rng.normal(0.0, WHITE[space], clean.shape)
-            else:
-                kw = dict(layout="coco17", unit_scale=scale) if space == "2d" else {}
-                noisy = fill_gaps(corrupt(clean.astype(np.float32), noise, rng=rng, fps=FPS, **kw).noisy)[0]
-            out.append((f"{name} cam{view}" if space == "2d" else name, noisy.astype(np.float32), clean))
+            noisy, clean = noisy_view(fast, space, noise, WHITE[space], rng)
+            out.append((f"{name} cam{view}" if space == "2d" else name, noisy, clean))
     return out
 
 

@@ -47,20 +47,24 @@ def cases(clips: list[np.ndarray], space: str, speed: float, noise: str) -> list
     """(noisy, clean) pairs of ``clips`` (T, J, 3) mm played ``speed`` times as fast at 30 fps: 3D mm or 2D px
     (a random camera each), with ``noise`` "white" (:data:`WHITE`) or a simulator preset; seeded by EVAL_SEED."""
     rng = np.random.default_rng([EVAL_SEED, int(speed * 10)])
-    out = []
-    for clip in clips:
-        clean = played_faster(clip, speed, FPS).astype(np.float64)
-        scale = 1.0
-        if space == "2d":
-            camera = random_camera(rng, subject=clean)
-            clean, scale = project(clean, camera).astype(np.float64), pixels_per_mm(clean, camera)
-        if noise == "white":
-            noisy = clean + rng.normal(0.0, WHITE[space], clean.shape)
-        else:
-            kw = dict(layout="coco17", unit_scale=scale) if space == "2d" else {}
-            noisy = fill_gaps(corrupt(clean.astype(np.float32), noise, rng=rng, fps=FPS, **kw).noisy)[0]
-        out.append((noisy.astype(np.float32), clean))
-    return out
+    return [noisy_view(played_faster(clip, speed, FPS).astype(np.float64), space, noise, WHITE[space], rng)
+            for clip in clips]
+
+
+def noisy_view(poses: np.ndarray, space: str, noise: str, white: float,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(noisy float32, clean) of ``poses`` (T, J, 3) mm at 30 fps: 3D mm, or 2D px through a random camera drawn
+    from ``rng``; ``noise`` "white" (``white`` mm or px per coordinate) or a simulator preset, drawn from ``rng``."""
+    clean, scale = poses, 1.0
+    if space == "2d":
+        camera = random_camera(rng, subject=poses)
+        clean, scale = project(poses, camera).astype(np.float64), pixels_per_mm(poses, camera)
+    if noise == "white":
+        noisy = clean + rng.normal(0.0, white, clean.shape)
+    else:
+        kw = dict(layout="coco17", unit_scale=scale) if space == "2d" else {}
+        noisy = fill_gaps(corrupt(clean.astype(np.float32), noise, rng=rng, fps=FPS, **kw).noisy)[0]
+    return noisy.astype(np.float32), clean
 
 
 def refined(noisy: np.ndarray) -> dict[str, np.ndarray]:
