@@ -22,6 +22,17 @@ def hands_exchanged(x: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray:
     return y
 
 
+def _assert_only_the_hands_exchanged_back(noisy: np.ndarray, runs: list[tuple[int, int]]) -> None:
+    """``noisy`` (T, 133, 2) with its hands exchanged over ``runs``: read exchanged there, the hands' pairs only, and
+    exchanged back to ``noisy`` exactly."""
+    fixed, marked = without_inversions(hands_exchanged(noisy, runs), COCO133)
+    expected = np.zeros_like(marked)
+    for start, stop in runs:
+        expected[start:stop, HANDS] = True
+    np.testing.assert_array_equal(marked, expected)
+    np.testing.assert_array_equal(fixed, noisy)
+
+
 def test_the_hands_are_one_part_and_every_other_pair_its_own():
     assert len(HANDS) == 21 and len(set(flip_parts(COCO133))) == 12  # 8 body, 3 feet, the hands
     for name in ("coco17", "halpe26", "h36m17"):  # no group: every pair its own part, as before
@@ -43,13 +54,7 @@ def test_the_hands_exchanged_alone_are_exchanged_back_alone(seed, runs):
     side (a signer's feet 2.5 -> 19 px). The hands are one part of the body now: only they are
     exchanged back. Two exchanges 11-14 frames apart stay two (seeds 3 and 8: a pair whose pass
     bridged them carried every hand pair over the frames between)."""
-    _, noisy = fingerspelling(150, seed=seed)
-    fixed, marked = without_inversions(hands_exchanged(noisy, runs), COCO133)
-    expected = np.zeros_like(marked)
-    for start, stop in runs:
-        expected[start:stop, HANDS] = True
-    np.testing.assert_array_equal(marked, expected)
-    np.testing.assert_array_equal(fixed, noisy)
+    _assert_only_the_hands_exchanged_back(fingerspelling(150, seed=seed)[1], runs)
 
 
 @pytest.mark.parametrize("frames", [slice(40, 45), slice(40, 70)])
@@ -72,10 +77,4 @@ def test_two_hand_exchanges_five_frames_apart_leave_the_frames_between_alone():
     off there); a run that shares a jump with a flip is no flip of its own. Validation's signer 109
     of benchmarks/hand_swaps.py, its runs as drawn there."""
     runs = [(142, 149), (172, 178), (183, 192), (202, 205), (237, 241), (269, 272)]
-    _, noisy = fingerspelling(300, seed=109)
-    fixed, marked = without_inversions(hands_exchanged(noisy, runs), COCO133)
-    expected = np.zeros_like(marked)
-    for start, stop in runs:
-        expected[start:stop, HANDS] = True
-    np.testing.assert_array_equal(marked, expected)
-    np.testing.assert_array_equal(fixed, noisy)
+    _assert_only_the_hands_exchanged_back(fingerspelling(300, seed=109)[1], runs)
