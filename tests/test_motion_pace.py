@@ -197,7 +197,7 @@ def test_motion_pace_is_the_two_lags_formula_value_for_value():
     """motion_pace reads each lag's displacement once (lag 2 serves both pairs of lags) and its
     medians by one sort (a stream measures each person's pace every 3 frames): the formula as
     first written, np.median and all, to the last bit."""
-    from synsp.motion_pace import LAGS, SHORT_LAGS, TRIM, motion_pace
+    from synsp.motion_pace import LAGS, PACE, QUICK, SHORT_LAGS, TRIM, motion_pace
 
     def rms(centred, short, long):
         d_long = ((centred[long:] - centred[:-long]) ** 2).sum(-1).mean(-1)
@@ -213,7 +213,8 @@ def test_motion_pace_is_the_two_lags_formula_value_for_value():
             centred = v - v.mean(axis=1, keepdims=True)
             size = np.median(np.sqrt((centred ** 2).sum(-1).mean(-1)))
             steady, quick = (rms(centred, *lags) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
-            paces.append((quick if quick > 2 * steady else steady) / size)
+            fast = quick > 2 * steady or (quick > QUICK * steady and steady > PACE * size)
+            paces.append((quick if fast else steady) / size)
         return float(np.median(paces))
 
     rng = np.random.default_rng(2)

@@ -29,6 +29,13 @@ PACE = 0.167
 # that far apart adds the same to two lags, and their difference leaves the motion.
 SHORT_LAGS = (1, 2)
 LAGS = (2, 4)
+# The short lags' reading is taken where it is more than this many times the long lags' and those read the motion
+# faster than PACE already (slower, noise held over a frame or two reads so: a nearly still face): motion that repeats
+# within 8-12 frames moves nearly as far over 2 frames as over 4, and the long lags read it at half its pace (a
+# dance or a kick played 3x at 30 fps: 0.31 against 0.49-0.52, the rate the network then sees 16 fps for their
+# true 10). Validation (RESULTS section 6, "The fastest contents: the pace of motion that repeats fast"): 2 before;
+# runs played 2x read 1.34-1.53, the dance and kick at 3x 1.58-1.74, the protocol's clips over PACE 1.0-1.3.
+QUICK = 1.55
 # The share of frames left out of that difference, half from either end: a swap or an identity
 # switch is a step in the input, which reads as motion over every lag that spans it (a large
 # difference), and a glitch of one frame reads as motion at some frames and as its opposite at
@@ -87,7 +94,8 @@ def motion_pace(seq: np.ndarray) -> float:
     repeats within about 8 frames (a sprint filmed at 15 fps) moves as far over 2 frames as over
     4; then the displacements over 1 and 2 frames measure it instead (when they read more than
     twice as fast; on the validation split they never did at the mocap's own pace, and rescue
-    most clips played 4-5 times as fast).
+    most clips played 4-5 times as fast), or :data:`QUICK` times as fast where the long lags read more than
+    :data:`PACE` already: a dance's and a kick's swings played 3x read so).
 
     ``seq``: (T, J, C) or (V, T, J, C) without NaN, any unit. Several sequences: the median of
     theirs. Returns 0 for a clip too short to measure or without size.
@@ -102,17 +110,18 @@ def motion_pace(seq: np.ndarray) -> float:
         size = sorted_median(np.sqrt((centred ** 2).sum(-1).mean(-1)))  # np.median's value, by one sort
         if not size > 0:
             continue
-        paces.append(_motion(centred) / size)
+        paces.append(_motion(centred, PACE * size) / size)
     return float(sorted_median(np.asarray(paces))) if paces else 0.0
 
 
-def _motion(centred: np.ndarray) -> float:
+def _motion(centred: np.ndarray, fast: float = np.inf) -> float:
     """The RMS displacement over 4 frames that the motion of ``centred`` (T, J, C) makes, told
-    from noise by :data:`LAGS` or, when they read less than half as fast, :data:`SHORT_LAGS`
-    (:func:`motion_pace`); in the poses' unit."""
+    from noise by :data:`LAGS` or, when they read less than half as fast, :data:`SHORT_LAGS`; or less than
+    1 / :data:`QUICK` as fast where :data:`LAGS` read more than ``fast`` already (:func:`motion_pace`: :data:`PACE`
+    body sizes); in the poses' unit."""
     moved: dict[int, np.ndarray] = {}
     steady, quick = (_motion_rms(centred, *lags, moved) * max(LAGS) / lags[1] for lags in (LAGS, SHORT_LAGS))
-    return quick if quick > 2 * steady else steady
+    return quick if quick > 2 * steady or (quick > QUICK * steady and steady > fast) else steady
 
 
 def turning_pace(rotations: np.ndarray) -> np.ndarray:
