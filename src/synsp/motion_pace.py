@@ -36,6 +36,8 @@ LAGS = (2, 4)
 # true 10). Validation (RESULTS section 6, "The fastest contents: the pace of motion that repeats fast"): 2 before;
 # runs played 2x read 1.34-1.53, the dance and kick at 3x 1.58-1.74, the protocol's clips over PACE 1.0-1.3.
 QUICK = 1.55
+# ... where the long lags read more than this pace (body sizes over 4 frames) already.
+QUICK_FROM = PACE
 # The share of frames left out of that difference, half from either end: a swap or an identity
 # switch is a step in the input, which reads as motion over every lag that spans it (a large
 # difference), and a glitch of one frame reads as motion at some frames and as its opposite at
@@ -110,7 +112,7 @@ def motion_pace(seq: np.ndarray) -> float:
         size = sorted_median(np.sqrt((centred ** 2).sum(-1).mean(-1)))  # np.median's value, by one sort
         if not size > 0:
             continue
-        paces.append(_motion(centred, PACE * size) / size)
+        paces.append(_motion(centred, QUICK_FROM * size) / size)
     return float(sorted_median(np.asarray(paces))) if paces else 0.0
 
 
