@@ -30,13 +30,13 @@ PACE = 0.167
 SHORT_LAGS = (1, 2)
 LAGS = (2, 4)
 # The short lags' reading is taken where it is more than this many times the long lags' and those read the motion
-# faster than PACE already (slower, noise held over a frame or two reads so: a nearly still face): motion that repeats
-# within 8-12 frames moves nearly as far over 2 frames as over 4, and the long lags read it at half its pace (a
-# dance or a kick played 3x at 30 fps: 0.31 against 0.49-0.52, the rate the network then sees 16 fps for their
-# true 10). Validation (RESULTS section 6, "The fastest contents: the pace of motion that repeats fast"): 2 before;
-# runs played 2x read 1.34-1.53, the dance and kick at 3x 1.58-1.74, the protocol's clips over PACE 1.0-1.3.
+# faster than PACE already (slower, noise held over a frame or two reads so: a nearly still face): motion that
+# repeats within 8-12 frames moves nearly as far over 2 frames as over 4, and the long lags read it at half its pace
+# (a dance or a kick played 3x at 30 fps, 2D: 0.31 against 0.49-0.51, refined as if at 16 fps for their true 10).
+# Validation (RESULTS section 6, "The fastest contents: the pace of motion that repeats fast"): 2 before; runs
+# played 2x read 1.34-1.53, the dance and kick at 3x 1.58-1.80, the protocol's clips over PACE 1.0-1.3.
 QUICK = 1.55
-# ... where the long lags read more than this pace (body sizes over 4 frames) already.
+# ... where the long lags read more than this pace (body sizes over 4 frames) already; 0.1 gave the same.
 QUICK_FROM = PACE
 # The share of frames left out of that difference, half from either end: a swap or an identity
 # switch is a step in the input, which reads as motion over every lag that spans it (a large
