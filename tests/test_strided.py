@@ -72,7 +72,7 @@ def test_synsp_refine_on_a_strided_file_says_so_and_measures_the_smoothness_at_t
     summary = synsp.refine_file(src, dst)
     text = str(summary)
     assert "refined on the detected frames alone at 15 fps (30 fps / 2)" in text
-    assert "no acceleration to measure" not in text and "over the detected frames 2 frames apart" in text
+    assert "no acceleration to measure" not in text and "(over the detected frames, a step of 2 frames)" in text
     out = read_poses(dst).poses[0]
     alone = synsp.refine(poses[detected], "synsp", layout="coco17", fps=15)
     assert np.isnan(out[~detected]).all()

@@ -52,9 +52,10 @@ class RefineSummary:
         # 0 / 0 on a frozen clip (a repeated frame, a static marker set) read "(xnan)"
         ratio = f"x{mean_out / mean_in:.3f}" if mean_in else "the input does not move"
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        step = "frame^2" if self.stride == 1 else f"step^2, over the detected frames {self.stride} frames apart"
+        step = "frame^2" if self.stride == 1 else "step^2"
+        over = f" (over the detected frames, a step of {self.stride} frames)" if self.stride > 1 else ""
         smoothness = (f"mean |accel| {figure(mean_in)} -> {figure(mean_out)} {self.unit}/{step} ({ratio}), "
-                      f"median {figure(median_in)} -> {figure(median_out)}" if np.isfinite(mean_in)
+                      f"median {figure(median_in)} -> {figure(median_out)}{over}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
