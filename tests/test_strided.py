@@ -54,7 +54,7 @@ def _strided_walk(k: int = 2) -> tuple[np.ndarray, np.ndarray]:
     return np.where(detected[:, None, None], noisy, np.nan), detected
 
 
-@pytest.mark.parametrize("method", ["synsp", "butterworth"])
+@pytest.mark.parametrize("method", ["synsp", "smoothnet"])
 def test_refine_gives_the_detected_frames_refined_alone_at_fps_over_k(method):
     poses, detected = _strided_walk()
     out = synsp.refine(poses, method, layout="coco17", fps=30)
@@ -63,6 +63,13 @@ def test_refine_gives_the_detected_frames_refined_alone_at_fps_over_k(method):
     np.testing.assert_allclose(out[detected], alone, rtol=0, atol=1e-4)
     # no rate given: the assumed 30 fps / 2
     np.testing.assert_allclose(synsp.refine(poses, method, layout="coco17")[detected], alone, rtol=0, atol=1e-4)
+
+
+def test_the_filters_keep_the_bridge():
+    poses, detected = _strided_walk()
+    out = synsp.refine(poses, "butterworth", layout="coco17", fps=30)
+    assert np.isnan(out[~detected]).all()
+    assert not np.allclose(out[detected], synsp.refine(poses[detected], "butterworth", layout="coco17", fps=15))
 
 
 def test_synsp_refine_on_a_strided_file_says_so_and_measures_the_smoothness_at_the_stride(tmp_path):

@@ -24,7 +24,6 @@ from synsp.channels import (
 )
 from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
-from synsp.filters import FPS_FILTERS
 from synsp.model import NETWORKS
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
@@ -212,11 +211,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
     detected = detected_frames(x)
-    stride = detection_stride(detected)
+    stride = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (strided module)
     if stride > 1:  # a detector run on every k-th frame: its frames refined alone at fps/k, as synsp refine does
         grid, steps = on_grid(x, detected, stride)
-        if "fps" in options or method in NETWORKS or method in FPS_FILTERS:
-            options = {**options, "fps": strided_fps(options.get("fps"), stride)}
+        options = {**options, "fps": strided_fps(options.get("fps"), stride)}
         out = off_grid(refine(grid, method, max_gap=None if gap is None else gap // stride, layout=layout,
                               space=space, **options), detected, steps, -3)
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came

@@ -16,7 +16,6 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
-from synsp.filters import FPS_FILTERS
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
@@ -99,11 +98,12 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
 
-    Whole frames empty at a regular stride (every k-th frame detected, :mod:`synsp.refining.strided`) are no
-    frames to bridge: the detected frames are refined alone at fps/k (``stride`` k), the empty ones left NaN.
+    For the networks, whole frames empty at a regular stride (every k-th frame detected,
+    :mod:`synsp.refining.strided`) are no frames to bridge: the detected frames are refined alone at fps/k
+    (``stride`` k), the empty ones left NaN.
     """
     detected = detected_frames(poses)
-    k = detection_stride(detected)
+    k = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (synsp.refining.strided)
     if k > 1:
         return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
     out = np.full_like(poses, np.nan)
@@ -228,8 +228,7 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
     refined at fps / k, ``max_gap`` (file frames) in the detections' steps; the other frames NaN,
     and absent inside a track's detections, as a frame with no joint detected is."""
     grid, steps = on_grid(poses, detected, k)
-    if "fps" in options or method in NETWORKS or method in FPS_FILTERS:  # the rate the refiners would assume / k
-        options = {**options, "fps": strided_fps(options.get("fps"), k)}
+    options = {**options, "fps": strided_fps(options.get("fps"), k)}  # the rate the networks would assume / k
     tracks = refine_tracks(grid, layout, method, max_gap=None if max_gap is None else max_gap // k, **options)
     seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
     inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
