@@ -28,7 +28,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
-            "refining.second_trial", "refining.refill"}
+            "refining.second_trial", "refining.refill", "refining.strided"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -38,18 +38,21 @@ ALLOWED = {
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
     "refining.image_size": set(),
+    "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
     "refining.refill": set(),  # a second look at gappy input: the refiner handed in
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.joint_corrections", "refining.person"},
-    "refining.tracks": {"refining.arrays", "inference"},  # inference.low_rate: glitches read as the Refiner reads them
+                        "refining.joint_corrections", "refining.person", "refining.strided"},
+    # inference.low_rate: glitches read as the Refiner reads them
+    "refining.tracks": {"refining.arrays", "refining.strided", "inference"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
-    "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks"},
+    "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",
+                         "refining.strided"},
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},

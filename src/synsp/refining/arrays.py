@@ -47,6 +47,7 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
+from synsp.refining.strided import detected_frames, detection_stride, off_grid, on_grid, strided_fps
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -133,7 +134,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     (the layout told once from every frame, as a file's); the frames between them,
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
-    frames for context but does not give them. In a
+    frames for context but does not give them; when such frames come at a regular stride (a detector run on every
+    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). In a
     (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
     unless the network was trained on several views of one person (``synsp-h36m17-mv``,
     :func:`views_together`) and no view switched people: those views are refined together.
@@ -209,6 +211,14 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
+    detected = detected_frames(x)
+    stride = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (strided module)
+    if stride > 1:  # a detector run on every k-th frame: its frames refined alone at fps/k, as synsp refine does
+        grid, steps = on_grid(x, detected, stride)
+        options = {**options, "fps": strided_fps(options.get("fps"), stride)}
+        out = off_grid(refine(grid, method, max_gap=None if gap is None else gap // stride, layout=layout,
+                              space=space, **options), detected, steps, -3)
+        return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
                                                                     options.get("device")), "layout", fit_given=True)

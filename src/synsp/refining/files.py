@@ -385,7 +385,7 @@ def refine_file(
     limit = "" if gap is None else f"{gap} frames" + (f" ({gap / data.fps:.2f} s)" if data.fps else "")
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=told,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
-                     unmarked=unmarked_format(dst, refined, out_format), gaps=gaps)
+                     unmarked=unmarked_format(dst, refined, out_format), gaps=gaps, stride=tracks.stride)
 
 
 def default_output(src: Path, in_format: str | None = None) -> Path:

@@ -19,6 +19,7 @@ from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_note
 from synsp.refining.arrays import network_model
 from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
+from synsp.refining.strided import detected_frames, on_grid, stride_note, strided_fps
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, get_layout
@@ -44,14 +45,17 @@ class RefineSummary:
     absent: int = 0  # track-frames inside a track's span with no joint detected: left out, not invented
     unmarked: str = ""  # the output's format, when it keeps no mask of the filled values (PoseData.filled)
     gaps: list[str] = field(default_factory=list)  # the longest filled gaps, and a hint when some are long
+    stride: int = 1  # k > 1: detected on every k-th frame; the smoothness measured over the detections, k frames apart
 
     def __str__(self) -> str:
         (mean_in, median_in), (mean_out, median_out) = self.accel_in, self.accel_out
         # 0 / 0 on a frozen clip (a repeated frame, a static marker set) read "(xnan)"
         ratio = f"x{mean_out / mean_in:.3f}" if mean_in else "the input does not move"
         # The median is shown too: a few jumps (the estimator switching people) dominate the mean.
-        smoothness = (f"mean |accel| {figure(mean_in)} -> {figure(mean_out)} {self.unit}/frame^2 ({ratio}), "
-                      f"median {figure(median_in)} -> {figure(median_out)}" if np.isfinite(mean_in)
+        step = "frame^2" if self.stride == 1 else "step^2"
+        over = f" (over the detected frames, a step of {self.stride} frames)" if self.stride > 1 else ""
+        smoothness = (f"mean |accel| {figure(mean_in)} -> {figure(mean_out)} {self.unit}/{step} ({ratio}), "
+                      f"median {figure(median_in)} -> {figure(median_out)}{over}" if np.isfinite(mean_in)
                       else "no acceleration to measure (fewer than 3 frames in a row)")
         lines = [*self.notes, f"wrote {self.output}: {self.tracks} track(s), {self.frames} frames, "
                               f"{self.filled} joint values filled"]
@@ -166,17 +170,23 @@ def single_frame_summary(output: Path, data: PoseData) -> RefineSummary:
 
 def summarize(output: Path, before: np.ndarray, after: np.ndarray, unit: str, notes: list[str], *,
               filled: int = 0, layout: str | None = None, long_gaps: int = 0, never_seen: int = 0,
-              max_gap: str = "", absent: int = 0, unmarked: str = "", gaps: list[str] | None = None) -> RefineSummary:
+              max_gap: str = "", absent: int = 0, unmarked: str = "", gaps: list[str] | None = None,
+              stride: int = 1) -> RefineSummary:
     """The summary of a refinement of ``before`` into ``after``, both (V, T, J, C) in ``unit``
     (mm or px), NaN where missing: smoothness (|acceleration|, unit/frame^2) of both, the mean
-    displacement, and per joint group of ``layout`` when it is known. The other arguments are
-    stored as given (see :class:`RefineSummary`)."""
+    displacement, and per joint group of ``layout`` when it is known. ``stride`` k > 1: detected on every
+    k-th frame, the smoothness over the detections' grid (unit/step^2, a step k frames,
+    :mod:`synsp.refining.strided`). The other arguments are stored as given (see :class:`RefineSummary`)."""
     moved = np.linalg.norm(after - before, axis=-1)  # (V, T, J), NaN where either is missing
+    accel_in, accel_out = accel_stats(before), accel_stats(after)
+    if stride > 1:  # at the file's rate no three frames in a row are measured: no figure (audit 11, finding 3)
+        detected = detected_frames(before)
+        accel_in, accel_out = (accel_stats(on_grid(x, detected, stride)[0]) for x in (before, after))
     groups = {group: _nanmean(moved[..., joints]) for group, joints in joint_groups(layout).items()} if layout else {}
     groups = {group: value for group, value in groups.items() if np.isfinite(value)}  # a waist-up video: no legs
-    return RefineSummary(output, before.shape[0], before.shape[1], filled, accel_stats(before), accel_stats(after),
+    return RefineSummary(output, before.shape[0], before.shape[1], filled, accel_in, accel_out,
                          _nanmean(moved), unit, notes, groups, long_gaps, never_seen, max_gap, absent, unmarked,
-                         gaps or [])
+                         gaps or [], stride)
 
 
 # Joint groups by name fragment, in the order they are reported (first match wins).
@@ -317,13 +327,14 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
     turned, sizes, paces, limb drift, the whole body's shake, glitches, inversions, jumps and held
     values; ``fps`` is the file's frame rate (None: not given)."""
-    notes: list[str] = []
+    notes: list[str] = [stride_note(tracks.stride, fps)] if tracks.stride > 1 else []
+    rate = strided_fps(fps, tracks.stride) if tracks.stride > 1 else fps  # the rate the detections were refined at
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
     notes += [size_note(factor) for factor in tracks.sizes]
     if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
-        notes.append(pace_note(min(tracks.paces), fps))
+        notes.append(pace_note(min(tracks.paces), rate))
     if tracks.group_paces:
-        notes.append(group_pace_note(tracks.group_paces, fps))
+        notes.append(group_pace_note(tracks.group_paces, rate))
     if tracks.drifts:
         notes.append(drift_note(tracks.drifts))
     if tracks.repeats and not tracks.drifts:

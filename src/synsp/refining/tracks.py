@@ -20,6 +20,7 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
+from synsp.refining.strided import detected_frames, detection_stride, off_grid, on_grid, strided_fps
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -71,6 +72,7 @@ class RefinedTracks(NamedTuple):
     # (track, the step's share, joints moved to their low-pass) of each track whose errors read as light noise only
     # (synsp.inference.noise_only; the model's noise_only, recorded by refining.person); the means over its spans
     light: list[tuple[int, float, float]] = []
+    stride: int = 1  # k > 1: whole frames empty at a regular stride, refined on the detected frames at fps/k
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -95,7 +97,15 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     frame or two are moved back (:func:`synsp.estimator_errors.glitches.body_jumps`); both counted. For SynSP keeping
     the input's joint definitions, the constant pull each track's refinement measured is kept
     (its spans averaged, weighted by frames), so every track can be reported without refining again.
+
+    For the networks, whole frames empty at a regular stride (every k-th frame detected,
+    :mod:`synsp.refining.strided`) are no frames to bridge: the detected frames are refined alone at fps/k
+    (``stride`` k), the empty ones left NaN.
     """
+    detected = detected_frames(poses)
+    k = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (synsp.refining.strided)
+    if k > 1:
+        return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     never = np.zeros(poses.shape[:3], dtype=bool)
@@ -210,6 +220,26 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light)
+
+
+def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
+                   max_gap: int | None, **options) -> RefinedTracks:
+    """:func:`refine_tracks` of ``poses`` (V, T, J, C) on their ``detected`` (T,) frames alone, every ``k`` frames:
+    refined at fps / k, ``max_gap`` (file frames) in the detections' steps; the other frames NaN,
+    and absent inside a track's detections, as a frame with no joint detected is."""
+    grid, steps = on_grid(poses, detected, k)
+    options = {**options, "fps": strided_fps(options.get("fps"), k)}  # the rate the networks would assume / k
+    tracks = refine_tracks(grid, layout, method, max_gap=None if max_gap is None else max_gap // k, **options)
+    seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
+    inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
+    empty = inside & ~detected
+    frames = np.flatnonzero(detected)  # the file's frame of each grid step with a detection
+    never = off_grid(tracks.never_seen, detected, steps, 1, False)
+    never |= empty[..., None] & tracks.never_seen.any(1, keepdims=True)  # a joint never seen: in every frame
+    return tracks._replace(refined=off_grid(tracks.refined, detected, steps, 1),
+                           filled=off_grid(tracks.filled, detected, steps, 1, False), never_seen=never,
+                           absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
+                           turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:

@@ -1,0 +1,86 @@
+"""Detections on every k-th frame (synsp.refining.strided): told from the empty frames, refined on the detected frames
+alone at fps/k in synsp.refine and synsp refine, the empty frames left empty, the summary's smoothness at the stride."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.formats import PoseData, read_poses, write_poses
+from synsp.refining.strided import detection_stride, off_grid, on_grid
+from walking import walking
+
+
+def _every(k: int, frames: int = 120, phase: int = 0) -> np.ndarray:
+    detected = np.zeros(frames, bool)
+    detected[phase::k] = True
+    return detected
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_a_regular_stride_is_told_even_with_a_few_detections_missed(k):
+    assert detection_stride(_every(k)) == k
+    assert detection_stride(_every(k, phase=1)) == k
+    missed = _every(k)
+    missed[[k * 5, k * 11, k * 20]] = False  # the detector found nobody three times
+    assert detection_stride(missed) == k
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3, 0.5, 0.7])
+def test_frames_empty_at_random_and_other_files_tell_no_stride(share):
+    for seed in range(5):
+        assert detection_stride(np.random.default_rng(seed).random(300) >= share) == 1
+    assert detection_stride(np.ones(120, bool)) == 1  # every frame detected
+    assert detection_stride(_every(5)) == 1  # sparser than every 4th frame: refined as it is
+    assert detection_stride(_every(2, frames=14)) == 1  # too few detections to tell
+    hidden = np.ones(200, bool)
+    hidden[50:120] = False  # a person hidden for a while
+    assert detection_stride(hidden) == 1
+
+
+def test_the_grid_keeps_a_missed_detection_as_an_empty_step_and_gives_every_frame_back():
+    detected = _every(2, frames=20)
+    detected[8] = False  # missed: 3 empty frames
+    poses = np.where(detected[:, None, None], np.arange(20.0)[:, None, None] + np.zeros((20, 2, 2)), np.nan)
+    grid, steps = on_grid(poses, detected, 2)
+    assert grid.shape[0] == 10 and np.isnan(grid[4]).all() and grid[5, 0, 0] == 10.0
+    back = off_grid(grid, detected, steps, 0)
+    assert np.array_equal(np.isnan(back), np.isnan(poses)) and np.array_equal(back[detected], poses[detected])
+
+
+def _strided_walk(k: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    _, noisy = walking(n_frames=120, noise=2.0)
+    detected = _every(k, len(noisy))
+    return np.where(detected[:, None, None], noisy, np.nan), detected
+
+
+@pytest.mark.parametrize("method", ["synsp", "smoothnet"])
+def test_refine_gives_the_detected_frames_refined_alone_at_fps_over_k(method):
+    poses, detected = _strided_walk()
+    out = synsp.refine(poses, method, layout="coco17", fps=30)
+    alone = synsp.refine(poses[detected], method, layout="coco17", fps=15)
+    assert np.isnan(out[~detected]).all()  # the empty frames stay empty, as today
+    np.testing.assert_allclose(out[detected], alone, rtol=0, atol=1e-4)
+    # no rate given: the assumed 30 fps / 2
+    np.testing.assert_allclose(synsp.refine(poses, method, layout="coco17")[detected], alone, rtol=0, atol=1e-4)
+
+
+def test_the_filters_keep_the_bridge():
+    poses, detected = _strided_walk()
+    out = synsp.refine(poses, "butterworth", layout="coco17", fps=30)
+    assert np.isnan(out[~detected]).all()
+    assert not np.allclose(out[detected], synsp.refine(poses[detected], "butterworth", layout="coco17", fps=15))
+
+
+def test_synsp_refine_on_a_strided_file_says_so_and_measures_the_smoothness_at_the_stride(tmp_path):
+    poses, detected = _strided_walk()
+    src, dst = tmp_path / "strided.npz", tmp_path / "out.npz"
+    write_poses(src, PoseData(poses=poses[None].astype(np.float32), fps=30.0, layout="coco17"))
+    summary = synsp.refine_file(src, dst)
+    text = str(summary)
+    assert "refined on the detected frames alone at 15 fps (30 fps / 2)" in text
+    assert "no acceleration to measure" not in text and "(over the detected frames, a step of 2 frames)" in text
+    out = read_poses(dst).poses[0]
+    alone = synsp.refine(poses[detected], "synsp", layout="coco17", fps=15)
+    assert np.isnan(out[~detected]).all()
+    np.testing.assert_allclose(out[detected], alone, rtol=0, atol=1e-3)
