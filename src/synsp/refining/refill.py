@@ -37,8 +37,8 @@ def refilled(run: Callable[[np.ndarray, np.ndarray | None], np.ndarray], poses: 
     ``share`` of the values is unmeasured (None: :data:`REFILL_ROUNDS`, :data:`REFILL_SHARE`, read at the call).
     ``still``: read after the first pass, the refiner's readings of it; its last two elements: whether it gave way
     to its fallback (not refined again) and the values it found unmeasured ((V, T, J) bool, missing or held values;
-    None: not read). Without ``still``, the unmeasured values are the missing ones. Returns the output and, if it was refined again, ``still``'s
-    reading of the first pass (else None)."""
+    None: not read). Without ``still``, the unmeasured values are the missing ones. Returns the output and, if it
+    was refined again, ``still``'s reading of the first pass (else None)."""
     share = REFILL_SHARE if share is None else share
     rounds = REFILL_ROUNDS if rounds is None else rounds
     x = np.asarray(poses)
