@@ -50,3 +50,25 @@ def test_per_sequence_target_lengths_as_an_array_match_the_dict_form():
         np.testing.assert_array_equal(out, alone)
     assert np.array_equal(symmetric_lengths(frame_lengths(people[0, :1], "h36m17"), "h36m17")[0],
                           [bone_lengths(people[0, :1], "h36m17")[c] for _, c in bone_tree(H36M17)])
+
+
+def test_a_bone_far_off_beside_a_fill_is_not_carried_onto_the_measured_joints_below():
+    """A knee filled 400 mm off between a measured hip and ankle: its thigh and shin far off their lengths. Pulled
+    to length, the shin would carry the wrong knee onto the measured ankle; beside a fill that far off it is not."""
+    x = walking() + np.random.default_rng(3).normal(0, 2, (50, 17, 3))
+    knee, ankle = H36M17.joints.index("right_knee"), H36M17.joints.index("right_ankle")
+    wrong = x.copy()
+    wrong[20:30, knee] += [400.0, 0.0, 0.0]
+    seen = np.ones(x.shape[:2], bool)
+    seen[20:30, knee] = False
+    blind = constant_bone_lengths(wrong, "h36m17")
+    told = constant_bone_lengths(wrong, "h36m17", seen=seen)
+    assert np.linalg.norm(blind[20:30, ankle] - x[20:30, ankle], axis=-1).mean() > 50
+    assert np.linalg.norm(told[20:30, ankle] - x[20:30, ankle], axis=-1).max() < 10
+    np.testing.assert_array_equal(constant_bone_lengths(x, "h36m17", seen=np.ones_like(seen)),
+                                  constant_bone_lengths(x, "h36m17"))  # all measured: as before
+    near = x.copy()  # a fill near its bones' lengths still takes the full pull
+    seen_near = np.ones_like(seen)
+    seen_near[20:30, knee] = False
+    np.testing.assert_allclose(constant_bone_lengths(near, "h36m17", seen=seen_near)[20:30],
+                               constant_bone_lengths(near, "h36m17")[20:30], atol=1e-9)

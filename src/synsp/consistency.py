@@ -18,6 +18,13 @@ from synsp.skeleton import Layout, bone_tree, get_layout
 # The share of each bone's deviation from the clip's length that is removed; chosen on the
 # validation split (benchmarks/RESULTS.md, section 9, "Bones again").
 STRENGTH = 0.7
+# A bone with an end not measured (a fill) that is off the clip's length by more than FILLED_LOOSE[0] of it is
+# pulled less, not at all beyond FILLED_LOOSE[1]: that far off, it is the fill that is wrong (a knee filled across
+# a dash's stride), and setting the bone's length carries the fill's error onto the measured joints below it (an
+# ankle 0.8 m off) and, through the next look at a gappy clip (refining.refill), onto the rest. Validation
+# (benchmarks/gappy_files.py, 3D, 35 % missing): measured values 9.33 -> 7.91 mm, the filled ones 27.15 -> 27.67;
+# bones between measured joints keep the full pull (RESULTS section 4, "Files with many short gaps in 3D").
+FILLED_LOOSE = (0.1, 0.2)
 
 
 def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
@@ -52,7 +59,8 @@ def symmetric_lengths(lengths: np.ndarray, layout: str | Layout) -> np.ndarray:
 
 
 def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float = STRENGTH,
-                          lengths: dict[int, float] | np.ndarray | None = None) -> np.ndarray:
+                          lengths: dict[int, float] | np.ndarray | None = None,
+                          seen: np.ndarray | None = None) -> np.ndarray:
     """Move each joint along its bone so that the bone's length comes ``strength`` of the way
     to the clip's length; the joints below it move along.
 
@@ -64,6 +72,8 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     lengths : bone lengths to aim at: a dict joint -> length as :func:`bone_lengths` gives, or
         an array (..., B) in :func:`bone_tree` order, one set per sequence of ``x``
         (default: :func:`bone_lengths` of each sequence).
+    seen : (..., T, J) bool, the joints measured (None: all); a bone with an end not measured is
+        pulled less where far off its length (:data:`FILLED_LOOSE`).
 
     Returns
     -------
@@ -84,9 +94,19 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     for b, (parent, child) in enumerate(zip(parents.tolist(), children.tolist())):
         bone = source[..., child, :] - source[..., parent, :]
         length = np.sqrt((bone * bone).sum(axis=-1, keepdims=True))
-        wanted = length + strength * (target[..., b, None] - length)
+        off = target[..., b, None] - length
+        kept = 1.0 if seen is None else _filled_weight(off, target[..., b, None], seen[..., parent] & seen[..., child])
+        wanted = length + strength * kept * off
         out[..., child, :] = out[..., parent, :] + bone / np.maximum(length, 1e-9) * wanted
     return out.astype(x.dtype, copy=False)
+
+
+def _filled_weight(off: np.ndarray, length: np.ndarray, measured: np.ndarray) -> np.ndarray:
+    """(..., T, 1) share of the pull kept: 1 on bones whose ends were both ``measured`` ((..., T) bool), else
+    falling from 1 to 0 as the bone is ``off`` (..., T, 1) its clip's ``length`` by FILLED_LOOSE[0] to [1] of it."""
+    lo, hi = FILLED_LOOSE
+    loose = np.clip((hi - np.abs(off) / np.maximum(length, 1e-9)) / (hi - lo), 0.0, 1.0)
+    return np.where(measured[..., None], 1.0, loose)
 
 
 @lru_cache(maxsize=64)

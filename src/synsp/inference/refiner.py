@@ -308,7 +308,7 @@ class Refiner(WindowNetwork):
         seq, self.inverted = measured.values, measured.inverted
         # no measurement: missing (NaN, or marked by the caller: a route that filled them) or held; the limbs' drift is
         # read without them (inference.floor), and synsp.refine refills them for a second look (refining.refill)
-        self.unmeasured = unseen.reshape(measured.missing.shape) | measured.missing | measured.held
+        self.unmeasured = unmeasured = unseen.reshape(measured.missing.shape) | measured.missing | measured.held
         self.paced_fps, self.group_fps = None, {}
         apart: dict[str, float] = {}  # groups refined at their own rate (SmoothNet sees each coordinate alone)
         if self.follow_pace:
@@ -346,7 +346,7 @@ class Refiner(WindowNetwork):
             for branch, out in run(seq[:, :, joints], stride, rate).items():
                 outputs[branch][:, :, joints] = out
         if self.bone_strength and self.space == "3d" and own_joints:
-            outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength)
+            outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength, seen=~unmeasured)
                        for name, out in outputs.items()}
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
         self.limb_drift = self.floor_strength = self.repeated = None

@@ -33,12 +33,12 @@ def refilled(run: Callable[[np.ndarray, np.ndarray | None], np.ndarray], poses: 
              share: float | None = None, rounds: int | None = None) -> tuple[np.ndarray, tuple | None]:
     """``run(poses, missing)``'s output of ``poses`` ((T, J, C) or (V, T, J, C), NaN for missing values;
     ``missing``: more of them, (..., T, J) bool or None), refined again ``rounds`` times with its unmeasured
-    values taken from the previous output, where at least ``share`` of the values is unmeasured (None:
-    :data:`REFILL_ROUNDS`, :data:`REFILL_SHARE`, read at the call). ``still``: read after the first pass, the
-    refiner's readings of it; its last two elements: whether it gave way to its fallback (not refined again) and
-    the values it found unmeasured ((V, T, J) bool, missing or held values; None: not read). Without ``still``,
-    the unmeasured values are the missing ones. Returns the output and, if it was refined again, ``still``'s
-    reading of the first pass (else None)."""
+    values taken from the previous output (and passed as ``missing``: still no measurements), where at least
+    ``share`` of the values is unmeasured (None: :data:`REFILL_ROUNDS`, :data:`REFILL_SHARE`, read at the call).
+    ``still``: read after the first pass, the refiner's readings of it; its last two elements: whether it gave way
+    to its fallback (not refined again) and the values it found unmeasured ((V, T, J) bool, missing or held values;
+    None: not read). Without ``still``, the unmeasured values are the missing ones. Returns the output and, if it
+    was refined again, ``still``'s reading of the first pass (else None)."""
     share = REFILL_SHARE if share is None else share
     rounds = REFILL_ROUNDS if rounds is None else rounds
     x = np.asarray(poses)
@@ -52,5 +52,5 @@ def refilled(run: Callable[[np.ndarray, np.ndarray | None], np.ndarray], poses: 
         return out, None
     for _ in range(rounds):
         again = np.where(unseen[..., None], out, x).astype(x.dtype, copy=False)
-        out = run(again, None)
+        out = run(again, unseen)  # still not measurements (inference.refiner: the bones step pulls them less)
     return out, (first if still is not None else None)
