@@ -182,23 +182,28 @@ def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
 
 def _usual_stray(away: np.ndarray) -> np.ndarray:
     """How far a joint strays anyway around each run, ``away`` (N, ...) -> same: the larger of its
-    median over the :data:`NOISE_SPAN` frames before the run and over those after it (NaN ignored;
-    NaN where none is seen)."""
+    median over the :data:`NOISE_SPAN` frames before the run and over those after it, each read only where
+    it holds more than half its span's values (near a clip's end the run's own excursion and its neighbours',
+    a glitch's, would be most of a short span); the clip's median where neither does. NaN ignored."""
     n, w = len(away), NOISE_SPAN
     pad = np.full((w, *away.shape[1:]), np.nan)
     windows = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, away, pad]), w + 1, axis=0)
     medians = np.concatenate([_window_medians(windows[i: i + _CHUNK]) for i in range(0, n + w, _CHUNK)])
-    return np.fmax(medians[:n], medians[w:])  # the span ending at each run, the span starting at it
+    local = np.fmax(medians[:n], medians[w:])  # the span ending at each run, the span starting at it
+    short = np.isnan(local)
+    if short.any():
+        local[short] = np.broadcast_to(nan_median(away, axis=0), away.shape)[short]
+    return local
 
 
 def _window_medians(windows: np.ndarray) -> np.ndarray:
-    """(..., W) -> (...): each window's median over its values that are not NaN (NaN where none is), by one sort
-    (NaN sorts last): np.nanmedian's values without its per-slice work."""
+    """(..., W) -> (...): each window's median over its values that are not NaN, by one sort (NaN sorts
+    last): np.nanmedian's values without its per-slice work; NaN where half the window or less is seen."""
     ordered = np.sort(windows, axis=-1)
     seen = np.count_nonzero(~np.isnan(windows), axis=-1)[..., None]
     low = np.take_along_axis(ordered, np.maximum(seen - 1, 0) // 2, axis=-1)
     high = np.take_along_axis(ordered, np.minimum(seen // 2, windows.shape[-1] - 1), axis=-1)
-    return ((low + high) / 2)[..., 0]
+    return np.where(2 * seen > windows.shape[-1], (low + high) / 2, np.nan)[..., 0]
 
 
 def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray, size: float) -> np.ndarray:
