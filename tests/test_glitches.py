@@ -115,3 +115,19 @@ def test_far_off_path_is_the_norms_test_value_for_value():
         x[rng.random(x.shape[:2]) < 0.05] = (np.nan, np.inf)[trial % 2]
         size = float(rng.uniform(10, 150))
         np.testing.assert_array_equal(far_off_path(x, size), reference(x, size))
+
+
+def test_a_burst_of_noise_keeps_its_values_and_its_glitches_are_still_marked():
+    """Noise whose level changes within a clip (1 px, then 10 px for 1.5 s: motion blur, an occluder):
+    the burst's values are measurements, read against the joint's stray around them, not over the clip;
+    a glitch inside the burst or in the calm is still one."""
+    clean, _ = walking(240, noise=0.0)
+    rng = np.random.default_rng(3)
+    level = np.ones(240)
+    level[100:145] = 10.0
+    x = clean + rng.normal(0.0, 1.0, clean.shape) * level[:, None, None]
+    assert not glitches(x, BONES)[100:145].any()
+    assert not (body_jumps(x) != 0).any()
+    x[120, 9] += (150.0, -100.0)  # the left wrist leaves the body inside the burst
+    x[40, 14] += (-60.0, 40.0)  # the right knee in the calm
+    assert set(zip(*np.nonzero(glitches(x, BONES)))) == {(120, 9), (40, 14)}

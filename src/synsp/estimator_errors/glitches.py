@@ -9,7 +9,8 @@ like a gap. A run of ``k`` frames (1 or 2) of joint ``j`` is a glitch when, in e
   positions just before and just after the run, and further from it than those two positions
   lie from each other (it went away and came back: fast real motion does not turn round in a
   frame by that much), and :data:`GLITCH_NOISE` times further than the joint strays from that
-  line in a median frame of the clip (heavy noise strays far too, but everywhere);
+  line in a median frame around the run (heavy noise strays far too, but everywhere it lasts):
+  the larger of its median over the :data:`NOISE_SPAN` frames before the run and over those after;
 - and one of its bones changes length by more than :data:`GLITCH_BONE` of that bone's median
   length, against the line between the frames around the run (a moving limb keeps its bones).
 
@@ -33,6 +34,13 @@ times as fast, 50 mm white noise, `jitter`, `typical` or `synthetic` input or a 
 10 mm in every frame, in 2D and 3D, and one frame of `hard` input in 3D; moved back, two 2-frame
 jumps per clip took SynSP on 2D `jitter` input from 0.830 to 0.779 x input (RESULTS section 4,
 "Whole-body jumps").
+
+The median stray was the clip's at first; noise whose level changes within a clip (1 px with bursts of 10 px
+for 1-2 s: motion blur, an occluder, a turn) then had its bursts' ordinary values taken for glitches and filled
+from their equally noisy neighbours (a user audit, audit 11: 999 of a walk's 2,431 burst values). Read over the
+second before the run and the second after, the larger of the two (a run at a burst's edge has a calm side), a
+burst's values stay measurements; a second on either side, not a window around the run, so a burst of 1 s or more
+is read at its own level from its first frame to its last (benchmarks/RESULTS.md, section 4, "Noise in bursts").
 """
 from __future__ import annotations
 
@@ -47,8 +55,10 @@ __all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", 
 
 GLITCH_SIZE = 0.02  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
-GLITCH_NOISE = 5.0  # times the joint's median stray over the clip
+GLITCH_NOISE = 5.0  # times the joint's median stray around the run
 MAX_RUN = 2  # frames
+NOISE_SPAN = 30  # frames before, and after, a run over which its joint's median stray is read (1 s at 30 fps)
+_CHUNK = 2048  # frames of windows read at once (bounds the memory of a long clip's windows)
 
 
 def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -84,7 +94,7 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
             away = np.linalg.norm(offset, axis=-1)
             stretched = np.abs(stretch) > GLITCH_BONE * typical
             bent = stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
-            usual = nan_median(away, axis=0)  # (J,): how far the joint strays anyway (its noise)
+            usual = _usual_stray(away)  # (N, J): how far the joint strays anyway around the run (its noise)
             run &= _strays(away, span, usual, size) & bent
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
@@ -125,7 +135,7 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
             run = np.ones(len(span), dtype=bool)
             for move in moves:
                 away = np.linalg.norm(move, axis=-1)  # (N,)
-                run &= _strays(away, span, nan_median(away), size)
+                run &= _strays(away, span, _usual_stray(away), size)
             for i, move in enumerate(moves):
                 offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
@@ -170,7 +180,33 @@ def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
                             for i in range(k)]
 
 
-def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray | float, size: float) -> np.ndarray:
+def _usual_stray(away: np.ndarray) -> np.ndarray:
+    """How far a joint strays anyway around each run, ``away`` (N, ...) -> same: the larger of its
+    median over the :data:`NOISE_SPAN` frames before the run and over those after it, each read only where
+    it holds more than half its span's values (near a clip's end the run's own excursion and its neighbours',
+    a glitch's, would be most of a short span); the clip's median where neither does. NaN ignored."""
+    n, w = len(away), NOISE_SPAN
+    pad = np.full((w, *away.shape[1:]), np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, away, pad]), w + 1, axis=0)
+    medians = np.concatenate([_window_medians(windows[i: i + _CHUNK]) for i in range(0, n + w, _CHUNK)])
+    local = np.fmax(medians[:n], medians[w:])  # the span ending at each run, the span starting at it
+    short = np.isnan(local)
+    if short.any():
+        local[short] = np.broadcast_to(nan_median(away, axis=0), away.shape)[short]
+    return local
+
+
+def _window_medians(windows: np.ndarray) -> np.ndarray:
+    """(..., W) -> (...): each window's median over its values that are not NaN, by one sort (NaN sorts
+    last): np.nanmedian's values without its per-slice work; NaN where half the window or less is seen."""
+    ordered = np.sort(windows, axis=-1)
+    seen = np.count_nonzero(~np.isnan(windows), axis=-1)[..., None]
+    low = np.take_along_axis(ordered, np.maximum(seen - 1, 0) // 2, axis=-1)
+    high = np.take_along_axis(ordered, np.minimum(seen // 2, windows.shape[-1] - 1), axis=-1)
+    return np.where(2 * seen > windows.shape[-1], (low + high) / 2, np.nan)[..., 0]
+
+
+def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray, size: float) -> np.ndarray:
     """A glitch's three tests (module docstring) on distances ``away`` from the line between the
     frames around a run: more than :data:`GLITCH_SIZE` body sizes, more than those frames lie
     apart (``span``) and :data:`GLITCH_NOISE` times the ``usual`` stray."""
