@@ -47,7 +47,15 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
-from synsp.refining.strided import detected_frames, detection_stride, off_grid, on_grid, strided_fps
+from synsp.refining.strided import (
+    between,
+    detected_frames,
+    detection_stride,
+    held_frames,
+    off_grid,
+    on_grid,
+    strided_fps,
+)
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -218,6 +226,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         options = {**options, "fps": strided_fps(options.get("fps"), stride)}
         out = off_grid(refine(grid, method, max_gap=None if gap is None else gap // stride, layout=layout,
                               space=space, **options), detected, steps, -3)
+        out = between(out, held_frames(x), -3)  # frames held between the detections: given, as the input had them
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),

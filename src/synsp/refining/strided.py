@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from synsp.estimator_errors.held_values import held_values
 from synsp.filter_input import DEFAULT_FPS
+from synsp.sequence import fill_gaps
 
 MAX_STRIDE = 4  # every 2nd, 3rd or 4th frame detected; sparser files are refined as they are
 REGULAR_SHARE = 0.7  # this share of the gaps between detections must be exactly k - 1 frames (a few missed allowed)
@@ -25,9 +27,29 @@ MIN_GAPS = 8  # fewer detections tell no stride
 
 def detected_frames(poses: np.ndarray) -> np.ndarray:
     """(T,) bool: the frames of ``poses`` (..., T, J, C) in which some entry has a joint with every coordinate
-    finite (a multi-person file's stride empties every person's frame at once)."""
-    seen = np.isfinite(poses).all(-1).any(-1)  # (..., T)
-    return seen.reshape(-1, seen.shape[-1]).any(0)
+    finite (a multi-person file's stride empties every person's frame at once), and not as a whole frame held
+    (:func:`held_frames`)."""
+    finite = np.isfinite(poses).all(-1)  # (..., T, J)
+    new = finite.any(-1) & ~(held_values(poses) | ~finite).all(-1)  # (..., T)
+    return new.reshape(-1, new.shape[-1]).any(0)
+
+
+def held_frames(poses: np.ndarray) -> np.ndarray:
+    """(T,) bool: the frames of ``poses`` (..., T, J, C) with a joint seen but every entry's seen joints a repeat
+    of the frame before (:func:`synsp.estimator_errors.held_values.held_values`): an estimator run on every k-th
+    frame and its output held between, the same stride as frames left empty, but frames a user was given."""
+    seen = np.isfinite(poses).all(-1).any(-1)
+    return seen.reshape(-1, seen.shape[-1]).any(0) & ~detected_frames(poses)
+
+
+def between(refined: np.ndarray, held: np.ndarray, axis: int) -> np.ndarray:
+    """``refined`` (frames on ``axis``, NaN off the detections) with its ``held`` (T,) frames given the line
+    between the refined frames around them, as the refiner fills held values it reads."""
+    if not held.any():
+        return refined
+    frames = np.moveaxis(refined, axis, -3)
+    lined = fill_gaps(frames)[0]
+    return np.moveaxis(np.where(held.reshape((-1, 1, 1)), lined, frames), -3, axis)
 
 
 def detection_stride(detected: np.ndarray) -> int:

@@ -20,7 +20,15 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
-from synsp.refining.strided import detected_frames, detection_stride, off_grid, on_grid, strided_fps
+from synsp.refining.strided import (
+    between,
+    detected_frames,
+    detection_stride,
+    held_frames,
+    off_grid,
+    on_grid,
+    strided_fps,
+)
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -232,12 +240,15 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
     tracks = refine_tracks(grid, layout, method, max_gap=None if max_gap is None else max_gap // k, **options)
     seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
     inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
-    empty = inside & ~detected
+    held = held_frames(poses)  # an estimator's output held between its runs: given, as filled
+    empty = inside & ~detected & ~held
     frames = np.flatnonzero(detected)  # the file's frame of each grid step with a detection
     never = off_grid(tracks.never_seen, detected, steps, 1, False)
     never |= empty[..., None] & tracks.never_seen.any(1, keepdims=True)  # a joint never seen: in every frame
-    return tracks._replace(refined=off_grid(tracks.refined, detected, steps, 1),
-                           filled=off_grid(tracks.filled, detected, steps, 1, False), never_seen=never,
+    return tracks._replace(refined=between(off_grid(tracks.refined, detected, steps, 1), held, 1),
+                           filled=off_grid(tracks.filled, detected, steps, 1, False)
+                           | (held[:, None] & seen[..., None]),
+                           never_seen=never,
                            absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
 
