@@ -10,9 +10,11 @@ cubic spline), 2D through a random virtual camera (seed 600 + i), 2 px / 8 mm wh
 Scored on the detected frames (MPJPE, px / mm): input, ``synsp.refine`` with SynSP, SmoothNet and Butterworth, and
 SynSP given the detected frames alone at the detections' rate (fps / k). Since 2026-12-06 ``synsp.refine`` refines a
 strided file that way itself (:mod:`synsp.refining.strided`), so its column equals the last (benchmarks/RESULTS.md,
-section 4, "Detections on every k-th frame"; the same cases as user audit 11's e5, e15, e16 on validation)::
+section 4, "Detections on every k-th frame"; the same cases as user audit 11's e5, e15, e16 on validation).
+``--held``: the frames between the detections hold the detection before them (an estimator run on every k-th frame
+and its output repeated, or a 15 fps video doubled to 30), scored on every frame, the last column on the held ones::
 
-    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/strided_detections.py [--split test] [--clips 8]
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/strided_detections.py [--split test] [--held]
 """
 from __future__ import annotations
 
@@ -42,8 +44,9 @@ def clips(split: str, n: int, frames: int) -> list[tuple[str, np.ndarray]]:
     return [(name, load_clip(name, "h36m17").astype(np.float64)[:frames]) for name in names]
 
 
-def case_input(clip: np.ndarray, i: int, space: str, k: int, fps: float | None, share: float):
-    """(clean, noisy with empty frames, detected (T,) bool) of one case on ``clip``, the ``i``-th clip."""
+def case_input(clip: np.ndarray, i: int, space: str, k: int, fps: float | None, share: float, held: bool = False):
+    """(clean, noisy with empty frames, detected (T,) bool) of one case on ``clip``, the ``i``-th clip; ``held``:
+    the frames not detected hold the detection before them instead (the first frame is always detected)."""
     clean = project(clip, random_camera(np.random.default_rng(600 + i), subject=clip)) if space == "2d" else clip
     if fps == 60.0:  # the mocap at 60 fps
         t30 = np.arange(len(clean)) / 30
@@ -55,7 +58,11 @@ def case_input(clip: np.ndarray, i: int, space: str, k: int, fps: float | None, 
     else:
         detected = np.zeros(len(clean), bool)
         detected[1 if fps == 60.0 else 0::k] = True
-    noisy[~detected] = np.nan
+    if held:
+        detected[0] = True
+        noisy = noisy[np.maximum.accumulate(np.where(detected, np.arange(len(noisy)), 0))]
+    else:
+        noisy[~detected] = np.nan
     return clean, noisy, detected
 
 
@@ -68,20 +75,26 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--clips", type=int, default=8)
     parser.add_argument("--cases", nargs="+", type=int, default=list(range(len(CASES))), help="indices of CASES")
+    parser.add_argument("--held", action="store_true", help="the frames between the detections held, not empty")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"{args.split} split, {args.clips} clips of 150 frames or more; MPJPE on the detected frames (px / mm)\n")
-    print("| case | input | synsp.refine | SmoothNet | Butterworth | SynSP on the detected frames alone, fps/k |")
+    scored = "every frame" if args.held else "the detected frames"
+    print(f"{args.split} split, {args.clips} clips of 150 frames or more; MPJPE on {scored} (px / mm)\n")
+    last = "synsp.refine on the held frames" if args.held else "SynSP on the detected frames alone, fps/k"
+    print(f"| case | input | synsp.refine | SmoothNet | Butterworth | {last} |")
     print("|---|---:|---:|---:|---:|---:|")
     for index in args.cases:
         name, space, k, fps, share = CASES[index]
         rows = []
         for i, (_, clip) in enumerate(clips(args.split, args.clips, 200 if fps == 60.0 else 300)):
-            clean, noisy, seen = case_input(clip, i, space, k, fps, share)
+            clean, noisy, seen = case_input(clip, i, space, k, fps, share, args.held)
             rate = {} if fps is None else {"fps": fps}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 out = [np.asarray(synsp.refine(noisy, m, layout="h36m17", **rate), float) for m in METHODS]
+                if args.held:
+                    rows.append([err(noisy, clean), *(err(o, clean) for o in out), err(out[0][~seen], clean[~seen])])
+                    continue
                 alone = np.asarray(synsp.refine(noisy[seen], layout="h36m17", fps=(fps or 30.0) / k), float)
             rows.append([err(noisy[seen], clean[seen]), *(err(o[seen], clean[seen]) for o in out),
                          err(alone, clean[seen])])
