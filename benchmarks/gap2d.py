@@ -11,6 +11,7 @@ step, no low-pass; ``default``: ``synsp refine`` today) and ``+``-joined changes
 - ``tauX``: keep the first X trunk lengths of each joint's symmetric pull (soft threshold);
   ``betaX``: undo only the share X of it; ``ampX``: keep X times its asymmetric part, not 1;
 - ``rampA-B``: the floor step scaled down by the input's 2D bone drift (3D's ramp, A to B);
+- ``strideN``: N frames between the network's windows (``Refiner.stride``; the default's: 2);
 - ``rotX``: test-time augmentation, each window also refined turned by +-X degrees in the
   image about its mean point and turned back, the three averaged.
 
@@ -19,6 +20,8 @@ step, no low-pass; ``default``: ``synsp refine`` today) and ``+``-joined changes
 (the rest of :func:`synsp.conventions.symmetric_part`), in the input, the network's output
 (``raw+mirror``) and the default's; and how much of the input's asymmetric constant error the
 network's own asymmetric constant pull removes (least squares over all clips and joints).
+
+``--checkpoint`` measures another 2D model than the shipped one (e.g. a training run's ``best.pt``).
 
 Run (about 10 s per variant and convention on 65 clips, one thread)::
 
@@ -88,10 +91,10 @@ def rotated(model: Refiner, degrees: float) -> None:
     model.refine_windows = refine_windows
 
 
-def build(variant: str) -> tuple[Refiner, dict[str, float]]:
-    """The shipped 2D model set up as ``variant`` says, and the pull patch's options."""
+def build(variant: str, checkpoint: str = "synsp-coco17") -> tuple[Refiner, dict[str, float]]:
+    """The 2D model ``checkpoint`` (file or shipped name) set up as ``variant`` says, and the pull patch's options."""
     base, *changes = variant.split("+")
-    model = load_model("synsp-coco17")
+    model = load_model(checkpoint)
     if base == "raw":
         model.keep_convention, model.mirror_windows, model.shrink, model.lowpass_hz = False, False, 0.0, None
     elif base != "default":
@@ -109,6 +112,8 @@ def build(variant: str) -> tuple[Refiner, dict[str, float]]:
         elif change.startswith("ramp"):
             low, high = change[4:].split("-")
             model.drift_ramp = (float(low), float(high))
+        elif change.startswith("stride"):
+            model.stride = int(change[6:])
         elif change.startswith("rot"):
             rotated(model, float(change[3:]))
         elif change[:3] in ("tau", "amp") or change.startswith("beta"):
@@ -163,6 +168,8 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=["raw", "raw+mirror", "raw+mirror+sym",
                                                           "raw+mirror+sym+floor", "default"])
     parser.add_argument("--oracle", action="store_true", help="where the constant error goes, not the variants")
+    parser.add_argument("--checkpoint", default="synsp-coco17", help="the 2D model: a file or shipped name "
+                        "(the variants; --oracle measures the shipped one)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.oracle:
@@ -176,7 +183,7 @@ def main() -> None:
                                    convention=convention) for preset in ("typical", "jitter", "none")}
         inputs = {preset: mean_mpjpe(lambda x: x, cases) for preset, cases in sets.items() if preset != "none"}
         for variant in args.variants:
-            model, pull = build(variant)
+            model, pull = build(variant, args.checkpoint)
             with pull_variant(**pull):
                 typical, jitter, clean = (mean_mpjpe(model.refine, sets[p]) for p in ("typical", "jitter", "none"))
             print(f"| {convention} | {variant} | {typical / inputs['typical']:.3f} | "

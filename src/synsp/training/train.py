@@ -48,6 +48,7 @@ from synsp.training.own_clips import own_clips
 from synsp.training.pairs import TrainingPairs
 from synsp.training.rotation_loss import rotation_loss
 from synsp.training.rotation_pairs import RotationPairs
+from synsp.training.window_change import other_window_state
 
 VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scored on the same inputs
 
@@ -230,17 +231,23 @@ def _init_weights(model: torch.nn.Module, config: Config, device: torch.device) 
     """Load ``train.init_from``'s weights into ``model``; its model section must match ours
     (the data may differ: that is the point of fine-tuning, e.g. on several views), except
     that ours may have fewer layers (a distillation student starts from its layers) and may see
-    its rotation windows about each joint's mean (``rotation_centred``: the same weights)."""
+    its rotation windows about each joint's mean (``rotation_centred``: the same weights), and a
+    SynSP network may have another ``window`` (its spectral gain resampled by frequency,
+    :mod:`synsp.training.window_change`)."""
     source = model_path(config.train.init_from)
     ckpt = load_checkpoint(source, device)
     theirs = ckpt["config"]["model"]
     same = {"n_layers": None, "rotation_centred": None}
+    state = ckpt["state_dict"]
+    if config.model.get("kind") == "synsp" and theirs.get("window", 8) != config.model.get("window", 8):
+        same["window"] = None
+        state = other_window_state(state, int(config.model.get("window", 8)))
     fewer_layers = ({**theirs, **same} == {**config.model, **same}
                     and config.model.get("n_layers", 4) <= theirs.get("n_layers", 4))
     if not fewer_layers or ckpt["config"]["data"]["layout"] != config.data.layout:
         raise ValueError(f"train.init_from {source}: its model {theirs} / layout {ckpt['config']['data']['layout']} "
                          f"differ from this config's {config.model} / {config.data.layout}")
-    model.load_state_dict(shallower_state(ckpt["state_dict"], model.state_dict()))
+    model.load_state_dict(shallower_state(state, model.state_dict()))
 
 
 def _teacher(config: Config, device: torch.device) -> torch.nn.Module | None:
