@@ -6,7 +6,9 @@ measured: the audit of 2026-12-06 (finding 1) measured 2D, 1 frame in 2, 1.914 p
 detected frames refined alone at fps/2. So such a file is refined on its detected frames alone, at fps/k, and its
 empty frames are given back empty (NaN), as every frame with no joint detected is. Frames missing at random
 (a person hidden, a detector's miss) keep the file's own route: there the gaps between detections are mostly
-none, which :func:`detection_stride` reads as no stride.
+none, which :func:`detection_stride` reads as no stride. Whole frames held between the detections (an estimator's
+output repeated until its next run, a 15 fps video doubled to 30) are the same stride: the detections are refined
+alone and the held frames, which the user was given, get the line between their refined neighbours (:func:`between`).
 
 The networks only: the classic filters, tuned in frames at 30 fps, did better bridged (validation, the 8 clips of
 benchmarks/strided_detections.py: Butterworth 1.910 px bridged against 2.166 on the detected frames at fps/2 in
