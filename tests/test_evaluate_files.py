@@ -185,3 +185,61 @@ def test_bvh_rotations_are_refined_as_refine_does_and_a_refused_method_has_no_ro
                                                                          tmp_path / "truth.bvh"), rel=1e-4)
     with pytest.raises(ValueError, match="synsp on joint rotations refines SMPL parameters only"):
         score_files(tmp_path / "noisy.bvh", tmp_path / "truth.bvh", methods=["synsp"])
+
+
+_BODY_BVH = """HIERARCHY
+ROOT hips
+{{
+  OFFSET 0 0 0
+  CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation
+  JOINT spine
+  {{
+    OFFSET 0 {a} 0
+    CHANNELS 3 Zrotation Xrotation Yrotation
+    End Site
+    {{
+      OFFSET 0 {b} 0
+    }}
+  }}
+  JOINT leg
+  {{
+    OFFSET 0 -{c} 0
+    CHANNELS 3 Zrotation Xrotation Yrotation
+    End Site
+    {{
+      OFFSET 0 -{b} 0
+    }}
+  }}
+}}
+MOTION
+Frames: 1
+Frame Time: 0.0333333
+0 0 0 0 0 0 0 0 0 0 0 0
+"""
+
+
+def test_a_bvh_in_metres_or_millimetres_is_scored_in_millimetres_as_one_in_centimetres(tmp_path):
+    """A BVH does not say its unit and is read as centimetres; Blender writes metres. Its figures are in mm
+    as the body's size tells (as synsp refine's summary gives them), not x10 or x0.1 (a user audit, audit 12)."""
+    from synsp.formats.bvh import read_bvh, write_bvh
+
+    t = np.arange(90)[:, None] / 30
+    rng = np.random.default_rng(0)
+    rotations = 30 * np.sin(2 * np.pi * 0.8 * t + np.arange(9)).reshape(90, 3, 3)
+    noise = rng.normal(0, 3, rotations.shape)
+    figures = {}
+    for unit, per_cm in (("cm", 1.0), ("m", 0.01), ("mm", 10.0)):
+        text = _BODY_BVH.format(a=50 * per_cm, b=40 * per_cm, c=90 * per_cm)
+        (tmp_path / f"body_{unit}.bvh").write_text(text)
+        body = read_bvh(tmp_path / f"body_{unit}.bvh")
+        walk = np.repeat(body.translations[:1], 90, axis=0)
+        walk[:, 0, 0] = 100 * per_cm * t[:, 0]  # 1 m/s along x
+        for name, turns in (("truth", rotations), ("noisy", rotations + noise)):
+            write_bvh(tmp_path / f"{name}_{unit}.bvh", replace(body, rotations=turns, translations=walk,
+                                                                number_format="%.6f"))
+        results, heading = score_files(tmp_path / f"noisy_{unit}.bvh", tmp_path / f"truth_{unit}.bvh",
+                                       methods=["savgol"])
+        figures[unit] = results["input"]["MPJPE"]
+        assert ("read as metres" in heading) == (unit == "m") and ("read as millimetres" in heading) == (unit == "mm")
+    assert figures["m"] == pytest.approx(figures["cm"], rel=1e-3)
+    assert figures["mm"] == pytest.approx(figures["cm"], rel=1e-3)

@@ -25,6 +25,7 @@ from synsp.errors import OptionError, ShapeError
 from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
 from synsp.formats import FORMATS, read_poses, scores_to_missing
+from synsp.formats.bvh import MM_PER_CM
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
@@ -79,7 +80,11 @@ def score_files(
     name = _root_layout(layout or data.layout or file_layout(data), clean.shape[-2]) if space_name == "3d" else None
     # a 2D track in a TRC (Sports2D's pixels, labelled m) is in its file's unit, as refine's summary gives it
     flat_scale, flat_unit = flat_track_unit(data)[:2] if channels[1] is not None else (1.0, "px")
-    scale = mm_per_unit(clean) if space_name == "3d" else flat_scale
+    # a BVH does not say its unit and is read as centimetres (formats.bvh): its own unit told from its values, as
+    # synsp refine's summary tells it (refining.motion); a metre or millimetre file is not scored x10 or x0.1
+    read_as = MM_PER_CM if fmt == "bvh" else 1.0
+    file_unit = mm_per_unit(clean / read_as) if space_name == "3d" else 1.0
+    scale = file_unit / read_as if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)
     filled, _ = fill_gaps(noisy)
@@ -87,7 +92,8 @@ def score_files(
     rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
     results = evaluate(rows, [case], layout=name, space=space_name)
     scored = int(np.isfinite(clean).all(-1).sum())
-    unit = flat_unit if space_name == "2d" else "mm" + (f", the files read as {_UNITS[scale]}" if scale != 1 else "")
+    read = f", the files read as {_UNITS[file_unit]}" if scale != 1 else ""
+    unit = flat_unit if space_name == "2d" else "mm" + read
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
     what = f"{fmt} joint rotations refined as rotations, scored on their joint positions; " if rotations else ""
     heading = (f"### `{src.name}` against `{dst.name}` ({what}{space_name}{where}: {clean.shape[0]} track(s), "
@@ -123,7 +129,7 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
             "(filters at their defaults); the input row has its missing values filled linearly in time.")
 
 
-_UNITS = {1000.0: "metres", 10.0: "centimetres"}
+_UNITS = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres"}
 
 
 def _shape(poses: np.ndarray) -> tuple[int, ...]:
