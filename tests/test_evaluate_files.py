@@ -243,3 +243,9 @@ def test_a_bvh_in_metres_or_millimetres_is_scored_in_millimetres_as_one_in_centi
         assert ("read as metres" in heading) == (unit == "m") and ("read as millimetres" in heading) == (unit == "mm")
     assert figures["m"] == pytest.approx(figures["cm"], rel=1e-3)
     assert figures["mm"] == pytest.approx(figures["cm"], rel=1e-3)
+    from synsp.viz.files import read_channels  # synsp plot / report / animate: in mm too
+
+    drawn = {unit: read_channels(tmp_path / f"truth_{unit}.bvh") for unit in ("cm", "m", "mm")}
+    assert {unit for _, unit in drawn.values()} == {"mm"}
+    for unit in ("m", "mm"):
+        np.testing.assert_allclose(drawn[unit][0].poses, drawn["cm"][0].poses, rtol=1e-4, atol=0.05)

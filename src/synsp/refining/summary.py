@@ -10,6 +10,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import cut_note
 from synsp.formats import FORMATS, PoseData, format_for_writing
+from synsp.formats.bvh import MM_PER_CM
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
@@ -110,7 +111,7 @@ def accel_stats(x: np.ndarray) -> tuple[float, float]:
 MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
-_UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres"}
+_UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres"}
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
@@ -143,6 +144,12 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
         return 1.0, "px", []
     if fmt in MM_FORMATS:
         return 1.0, "mm", []
+    if fmt == "bvh":  # read as cm (formats.bvh), its unit unsaid: told from the body's size, as refining.motion
+        file_unit = mm_per_unit(poses / MM_PER_CM)
+        if file_unit == MM_PER_CM:
+            return 1.0, "mm", []
+        return file_unit / MM_PER_CM, "mm", [f"units: the BVH's values read as {_UNIT_NAMES[file_unit]} (told from the "
+                                             f"body's size); the figures below are in mm (x{file_unit:g})"]
     if layout is None:
         return 1.0, "units", ["units: 3D joints of no known layout, so no body size to tell the unit by; "
                               "the figures below are in the file's unit"]
