@@ -51,9 +51,9 @@ from synsp.refining.strided import (
     between,
     detected_frames,
     detection_stride,
-    held_frames,
     off_grid,
     on_grid,
+    repeated_frames,
     strided_fps,
 )
 from synsp.sequence import (
@@ -219,14 +219,14 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
-    detected = detected_frames(x)
-    stride = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (strided module)
+    detected = detected_frames(x) if method in NETWORKS else None  # the filters: bridged (strided module)
+    stride = 1 if detected is None else detection_stride(detected)
     if stride > 1:  # a detector run on every k-th frame: its frames refined alone at fps/k, as synsp refine does
         grid, steps = on_grid(x, detected, stride)
         options = {**options, "fps": strided_fps(options.get("fps"), stride)}
         out = off_grid(refine(grid, method, max_gap=None if gap is None else gap // stride, layout=layout,
                               space=space, **options), detected, steps, -3)
-        out = between(out, held_frames(x), -3)  # frames held between the detections: given, as the input had them
+        out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),

@@ -30,18 +30,20 @@ MIN_GAPS = 8  # fewer detections tell no stride
 def detected_frames(poses: np.ndarray) -> np.ndarray:
     """(T,) bool: the frames of ``poses`` (..., T, J, C) in which some entry has a joint with every coordinate
     finite (a multi-person file's stride empties every person's frame at once), and not as a whole frame held
-    (:func:`held_frames`)."""
+    (:func:`repeated_frames`)."""
     finite = np.isfinite(poses).all(-1)  # (..., T, J)
     new = finite.any(-1) & ~(held_values(poses) | ~finite).all(-1)  # (..., T)
     return new.reshape(-1, new.shape[-1]).any(0)
 
 
-def held_frames(poses: np.ndarray) -> np.ndarray:
-    """(T,) bool: the frames of ``poses`` (..., T, J, C) with a joint seen but every entry's seen joints a repeat
-    of the frame before (:func:`synsp.estimator_errors.held_values.held_values`): an estimator run on every k-th
-    frame and its output held between, the same stride as frames left empty, but frames a user was given."""
+def repeated_frames(poses: np.ndarray, detected: np.ndarray) -> np.ndarray:
+    """(T,) bool: the frames of ``poses`` (..., T, J, C) with a joint seen but not ``detected`` (T,) as
+    :func:`detected_frames` tells them: every entry's seen joints a repeat of the frame before
+    (:func:`synsp.estimator_errors.held_values.held_values`, which reads a grid's repeats as
+    :func:`~synsp.estimator_errors.held_values.held_frames` alone does not): an estimator run on every k-th frame
+    and its output held between, the same stride as frames left empty, but frames a user was given."""
     seen = np.isfinite(poses).all(-1).any(-1)
-    return seen.reshape(-1, seen.shape[-1]).any(0) & ~detected_frames(poses)
+    return seen.reshape(-1, seen.shape[-1]).any(0) & ~detected
 
 
 def between(refined: np.ndarray, held: np.ndarray, axis: int) -> np.ndarray:

@@ -24,9 +24,9 @@ from synsp.refining.strided import (
     between,
     detected_frames,
     detection_stride,
-    held_frames,
     off_grid,
     on_grid,
+    repeated_frames,
     strided_fps,
 )
 from synsp.sequence import left_missing
@@ -110,8 +110,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     :mod:`synsp.refining.strided`) are no frames to bridge: the detected frames are refined alone at fps/k
     (``stride`` k), the empty ones left NaN.
     """
-    detected = detected_frames(poses)
-    k = detection_stride(detected) if method in NETWORKS else 1  # the filters: bridged (synsp.refining.strided)
+    detected = detected_frames(poses) if method in NETWORKS else None  # the filters: bridged (refining.strided)
+    k = 1 if detected is None else detection_stride(detected)
     if k > 1:
         return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
     out = np.full_like(poses, np.nan)
@@ -240,7 +240,7 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
     tracks = refine_tracks(grid, layout, method, max_gap=None if max_gap is None else max_gap // k, **options)
     seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
     inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
-    held = held_frames(poses)  # an estimator's output held between its runs: given, as filled
+    held = repeated_frames(poses, detected)  # an estimator's output held between its runs: given, as filled
     empty = inside & ~detected & ~held
     frames = np.flatnonzero(detected)  # the file's frame of each grid step with a detection
     never = off_grid(tracks.never_seen, detected, steps, 1, False)
