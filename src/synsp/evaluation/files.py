@@ -29,6 +29,7 @@ from synsp.formats.bvh import MM_PER_CM
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
+from synsp.refining.summary import bvh_unit
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
 from synsp.viz.files import file_layout
@@ -83,7 +84,7 @@ def score_files(
     # a BVH does not say its unit and is read as centimetres (formats.bvh): its own unit told from its values, as
     # synsp refine's summary tells it (refining.motion); a metre or millimetre file is not scored x10 or x0.1
     read_as = MM_PER_CM if fmt == "bvh" else 1.0
-    file_unit = mm_per_unit(clean / read_as) if space_name == "3d" else 1.0
+    file_unit = (bvh_unit(clean) if fmt == "bvh" else mm_per_unit(clean)) if space_name == "3d" else 1.0
     scale = file_unit / read_as if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)

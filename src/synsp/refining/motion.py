@@ -27,7 +27,7 @@ from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
-from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
+from synsp.refining.summary import RefineSummary, bvh_unit, bvh_unit_note, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -39,7 +39,7 @@ from synsp.rotations.filters import (
     smooth_at_joint_pace,
     smooth_rotations,
 )
-from synsp.sequence import body_size, fill_gaps, mm_per_unit
+from synsp.sequence import body_size, fill_gaps
 
 __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 
@@ -87,12 +87,10 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions,
     # and says so (a centimetre file's figures are not its own numbers)
-    file_unit = mm_per_unit(motion.positions() / motion.mm_per_unit) if fmt == "bvh" else motion.mm_per_unit
+    file_unit = bvh_unit(motion.positions(), motion.mm_per_unit) if fmt == "bvh" else motion.mm_per_unit
     scale = file_unit / motion.mm_per_unit
     if fmt == "bvh" and file_unit != 1.0:
-        name = "metres" if file_unit == 1000 else "centimetres"
-        notes.append(f"units: the BVH's values read as {name} (told from the body's size); the figures below are "
-                     f"in mm (x{file_unit:g})")
+        notes.append(bvh_unit_note(file_unit))
     return summarize(dst, motion.positions()[None] * scale, refined.positions()[None] * scale, "mm", notes)
 
 

@@ -144,12 +144,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
         return 1.0, "px", []
     if fmt in MM_FORMATS:
         return 1.0, "mm", []
-    if fmt == "bvh":  # read as cm (formats.bvh), its unit unsaid: told from the body's size, as refining.motion
-        file_unit = mm_per_unit(poses / MM_PER_CM)
-        if file_unit == MM_PER_CM:
-            return 1.0, "mm", []
-        return file_unit / MM_PER_CM, "mm", [f"units: the BVH's values read as {_UNIT_NAMES[file_unit]} (told from the "
-                                             f"body's size); the figures below are in mm (x{file_unit:g})"]
+    if fmt == "bvh":
+        file_unit = bvh_unit(poses)
+        return (1.0, "mm", []) if file_unit == MM_PER_CM else (file_unit / MM_PER_CM, "mm", [bvh_unit_note(file_unit)])
     if layout is None:
         return 1.0, "units", ["units: 3D joints of no known layout, so no body size to tell the unit by; "
                               "the figures below are in the file's unit"]
@@ -158,6 +155,18 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
         return 1.0, "mm", []
     return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
                          f"the figures below are in mm (x{scale:g})"]
+
+
+def bvh_unit(poses: np.ndarray, read_as: float = MM_PER_CM) -> float:
+    """A BVH's own unit in mm (1000 metres, 10 centimetres, 1 millimetres), told from the body's size: the file does
+    not say it, and ``poses`` (..., J, 3) are as read, its values x ``read_as`` (:mod:`synsp.formats.bvh`: as cm)."""
+    return mm_per_unit(poses / read_as)
+
+
+def bvh_unit_note(file_unit: float) -> str:
+    """The summary's line saying a BVH's figures are in mm, its values read as ``file_unit`` (:func:`bvh_unit`)."""
+    return (f"units: the BVH's values read as {_UNIT_NAMES[file_unit]} (told from the body's size); the figures "
+            f"below are in mm (x{file_unit:g})")
 
 
 def too_few_frames_note(frames: int, holder: str) -> str:
