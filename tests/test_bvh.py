@@ -192,3 +192,14 @@ def test_a_refined_spinning_root_keeps_the_input_s_range_and_wraps(tmp_path):
     given, written = read_bvh(path).rotations[:, 0], read_bvh(tmp_path / "out.bvh").rotations[:, 0]
     assert np.abs(written - given).max() < 3  # each angle on the input's branch, wraps where the input's are
     assert np.abs(written).max() <= 182
+
+
+def test_joint_names_with_spaces_are_the_rest_of_their_line(tmp_path):
+    # 3ds Max Biped exports name joints "Bip01 L Thigh": the name is the rest of the ROOT / JOINT line, stripped
+    text = TINY.replace("ROOT root", "ROOT Bip01").replace("JOINT a", "JOINT Bip01 L Thigh  \t")
+    text = text.replace("JOINT b\n    {", "JOINT Bip01 L Calf {")  # a brace on the name's line splits off
+    m = read_bvh(write(tmp_path, text))
+    assert m.names == ("Bip01", "Bip01 L Thigh", "Bip01 L Calf") and m.parents.tolist() == [-1, 0, 1]
+    np.testing.assert_allclose(forward_kinematics(m)[0], EXPECTED, atol=1e-9)
+    with pytest.raises(ValueError, match="JOINT without a name"):
+        read_bvh(write(tmp_path, TINY.replace("JOINT a", "JOINT"), "nameless.bvh"))

@@ -121,3 +121,58 @@ def test_a_joint_still_in_every_frame_keeps_its_rotation_among_jittery_ones(tmp_
     written = read_bvh(tmp_path / "out.bvh").rotations
     np.testing.assert_allclose(written[:, 0], np.broadcast_to([12.5, -3.0, 40.0], (60, 3)), atol=1e-6)
     assert np.abs(written[:, 1:] - rotations[:, 1:]).max() > 1  # the jittery joints refined
+
+
+def _biped(path, names: dict[str, str]) -> None:
+    """A small 3ds Max Biped skeleton (``ROOT Bip01``, ``JOINT Bip01 L Thigh``, ...) with 60 frames of
+    jittery motion, its joints named ``names`` (Biped's name -> the one written)."""
+    tree = [("Bip01", None, (0, 0, 0)), ("Bip01 Pelvis", "Bip01", (0, 95, 0)),
+            ("Bip01 Spine", "Bip01 Pelvis", (0, 10, 0)), ("Bip01 Head", "Bip01 Spine", (0, 50, 0)),
+            ("Bip01 L UpperArm", "Bip01 Spine", (18, 40, 0)),
+            ("Bip01 L Forearm", "Bip01 L UpperArm", (28, 0, 0)), ("Bip01 L Hand", "Bip01 L Forearm", (25, 0, 0)),
+            ("Bip01 L Thigh", "Bip01 Pelvis", (9, -5, 0)), ("Bip01 L Calf", "Bip01 L Thigh", (0, -42, 0)),
+            ("Bip01 L Foot", "Bip01 L Calf", (0, -40, 0)), ("Bip01 R Thigh", "Bip01 Pelvis", (-9, -5, 0)),
+            ("Bip01 R Calf", "Bip01 R Thigh", (0, -42, 0)), ("Bip01 R Foot", "Bip01 R Calf", (0, -40, 0))]
+    lines = ["HIERARCHY"]
+
+    def joint(name: str, parent: str | None, offset: tuple, depth: int) -> None:
+        pad = "  " * depth
+        channels = "6 Xposition Yposition Zposition" if parent is None else "3"
+        lines.extend([f"{pad}{'ROOT' if parent is None else 'JOINT'} {names[name]}", f"{pad}{{",
+                      f"{pad}  OFFSET {' '.join(map(str, offset))}",
+                      f"{pad}  CHANNELS {channels} Zrotation Xrotation Yrotation"])
+        children = [(n, o) for n, p, o in tree if p == name]
+        for child, child_offset in children:
+            joint(child, name, child_offset, depth + 1)
+        if not children:
+            lines.extend([f"{pad}  End Site", f"{pad}  {{", f"{pad}    OFFSET 0 5 0", f"{pad}  }}"])
+        lines.append(f"{pad}}}")
+
+    joint("Bip01", None, (0, 0, 0), 0)
+    rng = np.random.default_rng(0)
+    t = np.arange(60)[:, None]
+    rows = np.concatenate([np.hstack([t * 1.5, 95 + rng.normal(0, 0.5, t.shape), 0 * t]),
+                           20 * np.sin(t / 9 + np.arange(3 * len(tree))) + rng.normal(0, 3, (60, 3 * len(tree)))], 1)
+    path.write_text("\n".join(lines) + "\nMOTION\nFrames: 60\nFrame Time: 0.0333333\n"
+                    + "".join(" ".join(f"{v:.4f}" for v in row) + "\n" for row in rows))
+
+
+def test_a_biped_bvh_with_spaces_in_its_joint_names_refines_and_keeps_them(tmp_path):
+    """3ds Max Biped's names were refused ("unexpected token"): read, refined, written back with the
+    HIERARCHY byte for byte, the motion as refined for the same skeleton named without spaces."""
+    from synsp.formats.bvh import read_bvh
+
+    names = ["Bip01", "Bip01 Pelvis", "Bip01 Spine", "Bip01 Head", "Bip01 L UpperArm", "Bip01 L Forearm",
+             "Bip01 L Hand", "Bip01 L Thigh", "Bip01 L Calf", "Bip01 L Foot", "Bip01 R Thigh", "Bip01 R Calf",
+             "Bip01 R Foot"]
+    _biped(tmp_path / "biped.bvh", {n: n for n in names})
+    _biped(tmp_path / "one_word.bvh", {n: n.replace(" ", "_") for n in names})
+    summary = refine_file(tmp_path / "biped.bvh", tmp_path / "out.bvh")  # the default: SmoothNet on rotations
+    assert "13 joint rotations refined by smoothnet" in str(summary)
+    refine_file(tmp_path / "one_word.bvh", tmp_path / "one_word_out.bvh")
+    given, written = (tmp_path / "biped.bvh").read_bytes(), (tmp_path / "out.bvh").read_bytes()
+    assert written.split(b"MOTION")[0] == given.split(b"MOTION")[0]  # the HIERARCHY byte for byte
+    assert read_bvh(tmp_path / "out.bvh").names == tuple(names)
+    assert written.split(b"MOTION")[1] == (tmp_path / "one_word_out.bvh").read_bytes().split(b"MOTION")[1]
+    assert read_bvh(tmp_path / "out.bvh").rotations.shape == (60, 13, 3)
+    assert np.abs(read_bvh(tmp_path / "out.bvh").rotations - read_bvh(tmp_path / "biped.bvh").rotations).max() > 1

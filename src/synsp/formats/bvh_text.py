@@ -81,6 +81,24 @@ class BvhMotion:
         return 1.0 / self.frame_time
 
 
+def _tokens(head: str) -> list[str]:
+    """The HIERARCHY text's tokens, split at white space, but for a joint's name: the rest of its ROOT or
+    JOINT line, stripped, spaces and all (3ds Max Biped's ``JOINT Bip01 L Thigh``), a ``{`` written on the
+    same line after it split off."""
+    tokens: list[str] = []
+    for line in head.split("\n"):
+        words = line.split(None, 1)
+        if len(words) == 2 and words[0] in ("ROOT", "JOINT"):
+            name = words[1].strip()
+            brace = name.endswith("{") and (len(name) == 1 or name[-2].isspace())
+            name = name[:-1].rstrip() if brace else name
+            tokens += [words[0], name] if name else [words[0]]
+            tokens += ["{"] if brace else []
+        else:
+            tokens += line.split()
+    return tokens
+
+
 def _parse_hierarchy(tokens: list[str], where: str):
     """Joint names, parents, offsets and channel lists from the HIERARCHY tokens."""
     names: list[str] = []
@@ -96,6 +114,8 @@ def _parse_hierarchy(tokens: list[str], where: str):
             if tok in ("ROOT", "JOINT"):
                 if (tok == "ROOT") != (not stack) or (stack and stack[-1] == -2):
                     raise ValueError(f"unexpected {tok} {tokens[i + 1]!r}")
+                if tokens[i + 1] in ("{", "}"):
+                    raise ValueError(f"{tok} without a name")
                 parent = stack[-1] if stack else -1
                 names.append(tokens[i + 1])
                 parents.append(parent)
@@ -181,7 +201,7 @@ def read_bvh(path: str | os.PathLike) -> BvhMotion:
     if found is None:
         raise ValueError(f"{where}: no MOTION section")
     head, motion = text[:found.start()], text[found.end():]
-    tokens = head.split()
+    tokens = _tokens(head)
     if not tokens or tokens[0] != "HIERARCHY":
         raise ValueError(f"{where}: does not start with HIERARCHY")
     names, parents, offsets, channels = _parse_hierarchy(tokens[1:], where)
