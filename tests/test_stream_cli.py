@@ -142,6 +142,45 @@ def test_bad_lines_are_skipped_with_one_line_errors_or_stop_with_strict():
         "enclosed in double quotes at column 2)"
 
 
+def test_a_malformed_person_is_skipped_alone_said_once_per_kind_and_counted():
+    """A line's malformed person ({"id": 1, "keypoints": []}, 18 keypoints in COCO-17) dropped the whole
+    line, its valid persons too; now only that person, said once per person and kind, counted at the end."""
+    _, noisy = walking(30)
+    lines = []
+    for t, frame in enumerate(noisy):
+        people = [{"id": 0, "keypoints": frame.tolist()}]
+        if 10 <= t < 20:  # an empty list, then 18 keypoints, then 19: two kinds of problem
+            people.append({"id": 1, "keypoints": [] if t < 14 else noisy[t, [0] * (18 if t < 17 else 19)].tolist()})
+        lines.append(json.dumps({"t": t, "people": people}))
+    runs = []
+    for given in (lines, _lines(noisy)):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        run_stream(PoseStream("one-euro", layout="coco17"), io.StringIO("\n".join(given) + "\n"), stdout, stderr)
+        runs.append(([json.loads(line) for line in stdout.getvalue().splitlines()], stderr.getvalue().splitlines()))
+    (out, said), (alone, _) = runs
+    assert [frame["t"] for frame in out] == list(range(30)) and all(len(frame["people"]) == 1 for frame in out)
+    assert [frame["people"][0]["keypoints"] for frame in out] == [frame["people"][0]["keypoints"] for frame in alone]
+    assert said == ["synsp stream: line 11: person 1: keypoints must be a non-empty list of points; that person "
+                    "skipped on this line, the line's others refined (so on later lines without a note; counted at "
+                    "the end)",
+                    "synsp stream: line 15: person 1 has 18 keypoints, coco17 has 17; that person skipped on this "
+                    "line, the line's others refined (so on later lines without a note; counted at the end)",
+                    "synsp stream: 10 malformed person entries skipped on 10 lines (noted above), the other persons "
+                    "of those lines refined"]
+    # a new malformed id on every line of a long stream: a few notes, not one a line
+    many = [json.dumps({"people": [{"id": 0, "keypoints": noisy[t % 30].tolist()}, {"id": t + 1, "keypoints": []}]})
+            for t in range(200)]
+    stderr = io.StringIO()
+    run_stream(PoseStream("one-euro", layout="coco17"), io.StringIO("\n".join(many) + "\n"), io.StringIO(), stderr)
+    notes = stderr.getvalue().splitlines()
+    assert len(notes) == 12 and "more malformed persons" in notes[10] and notes[11].startswith("synsp stream: 200 ")
+    with pytest.raises(ValueError, match="line 11: person 1: keypoints must be a non-empty"):  # --strict stops
+        run_stream(PoseStream("one-euro", layout="coco17"), io.StringIO("\n".join(lines) + "\n"), io.StringIO(),
+                   io.StringIO(), strict=True)
+    with pytest.raises(ValueError, match="non-empty"):  # nobody left: the line refused whole, as before
+        parse_frame('{"people": [{"id": 1, "keypoints": []}]}', 0, skip_people=True)
+
+
 @pytest.fixture
 def float_network(monkeypatch):
     """``synsp stream``'s networks without int8: their activations are quantised per batch, so

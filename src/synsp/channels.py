@@ -10,7 +10,8 @@ from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
            "depth_channel", "entry_readings", "fourth_channel_error", "in_score_range", "landmarks_with_z",
-           "normalised_image", "score_scale", "third_channel", "tracks_third_channel", "untold_channel", "wide_score"]
+           "normalised_image", "score_scale", "scored_2d_frame", "third_channel", "tracks_third_channel",
+           "untold_channel", "wide_score"]
 
 
 def confidence_like(values: np.ndarray) -> bool:
@@ -268,3 +269,14 @@ def untold_channel(poses: np.ndarray) -> str:
     channel = channel[np.isfinite(channel)]
     return (f"cannot tell whether the third channel (values {channel.min():g} to {channel.max():g}) is a score "
             "beside x, y or the z of a 3D pose")
+
+
+def scored_2d_frame(kp: np.ndarray) -> bool:
+    """Whether keypoints (J, 3) of one frame read as [x, y, confidence] in pixels, as offline refine
+    reads them (:func:`third_channel`), a fixed score included (no body has one depth): a live
+    stream's check (:mod:`synsp.integrations.stream`) that a 3D stream is not given 2D keypoints."""
+    reading = third_channel(kp[None])
+    if reading == "constant":
+        third = kp[:, 2][np.isfinite(kp[:, 2])]
+        return confidence_like(third) and body_size(kp[None, :, :2]) >= 20
+    return reading == "confidence"

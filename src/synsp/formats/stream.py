@@ -35,39 +35,57 @@ from synsp.formats.posedata import PoseData, as_filled, first_entry, lines_extra
 class Frame:
     """One input line: its ``t`` and, per person id, keypoints (J, D) float (NaN = not detected);
     ``bad``: (person id, joint index, the point as given) of each joint read as not detected
-    because its values were not numbers."""
+    because its values were not numbers; ``refused``: (person id, or place in the list where the id
+    is unusable, and the problem) of each person left out of the line as malformed
+    (:func:`frame_of` with ``skip_people``)."""
 
     t: Any
     people: dict[Any, np.ndarray]
     bad: list[tuple[Any, int, Any]] = field(default_factory=list)
+    refused: list[tuple[Any, str]] = field(default_factory=list)  # (person id or place, what is wrong): left out
 
 
 LINE_FORM = '{"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} or a list of keypoints'
 
 
-def frame_of(obj: Any, index: int) -> Frame:
+def frame_of(obj: Any, index: int, skip_people: bool = False) -> Frame:
     """One line's JSON value as a :class:`Frame` (``t`` defaults to ``index``); :class:`FormatError`
     naming the problem for a value of no line's form. A joint whose values are no numbers
-    (``["a", "b", 0.9]``) is read as not detected and listed in :attr:`Frame.bad`."""
+    (``["a", "b", 0.9]``) is read as not detected and listed in :attr:`Frame.bad`. With
+    ``skip_people`` (a live stream), a malformed person (no object with 'keypoints', an id of no use,
+    keypoints of no regular shape) is left out and listed in :attr:`Frame.refused`, so that the
+    others of the line still come back; a line all of whose persons are malformed is refused whole,
+    as without it. Two persons with one id are: which of them is the person is unknown."""
     if isinstance(obj, list):
         obj = {"people": [{"id": 0, "keypoints": obj}]}
     if not isinstance(obj, dict) or not isinstance(obj.get("people"), list):
         raise FormatError(f"expected {LINE_FORM}")
     people: dict[Any, np.ndarray | None] = {}
     bad: list[tuple[Any, int, Any]] = []
+    refused: list[tuple[Any, FormatError]] = []
     for i, person in enumerate(obj["people"]):
-        if not isinstance(person, dict) or "keypoints" not in person:
-            raise FormatError(f"person {i} is not an object with 'keypoints'")
-        pid = person.get("id", i)
-        if not isinstance(pid, (int, str)) or isinstance(pid, bool):
-            raise FormatError(f"person {i}: id must be a number or a string, got {pid!r}")
-        if pid in people:
-            raise FormatError(f"two persons with id {pid!r}")
-        people[pid], unread = _keypoints(person["keypoints"], f"person {pid!r}")
+        pid = person.get("id", i) if isinstance(person, dict) else i
+        try:
+            if not isinstance(person, dict) or "keypoints" not in person:
+                raise FormatError(f"person {i} is not an object with 'keypoints'")
+            if not isinstance(pid, (int, str)) or isinstance(pid, bool):
+                given, pid = pid, i  # named by its place
+                raise FormatError(f"person {i}: id must be a number or a string, got {given!r}")
+            if pid in people:
+                raise FormatError(f"two persons with id {pid!r}")
+            people[pid], unread = _keypoints(person["keypoints"], f"person {pid!r}")
+        except FormatError as err:
+            if not skip_people or str(err).startswith("two persons"):
+                raise
+            refused.append((pid, err))
+            continue
         bad += [(pid, joint, person["keypoints"][joint]) for joint in unread]
+    if refused and len(refused) == len(obj["people"]):  # nobody left: the line is refused, as without skip_people
+        raise refused[0][1]
     # a person with no joint detected (every keypoint null) is absent from the frame, not a bad line:
     # the frame still comes back, as offline refinement leaves such a frame out of the track
-    return Frame(obj.get("t", index), {pid: x for pid, x in people.items() if x is not None}, bad)
+    return Frame(obj.get("t", index), {pid: x for pid, x in people.items() if x is not None}, bad,
+                 [(pid, str(err)) for pid, err in refused])
 
 
 def _keypoints(values: Any, where: str) -> tuple[np.ndarray | None, list[int]]:

@@ -32,7 +32,8 @@ frame, whatever the number of people, each person's windows on its own phase of 
 so: their activations share one scale per batch, RESULTS.md section 15); One-Euro gives each
 person a :class:`synsp.filters.OneEuroFilter`. A person unseen for more than ``--timeout``
 frames is forgotten (a return starts afresh). A bad line is reported on stderr in one line
-and skipped (with ``--strict``: the stream stops, exit code 2). A person who leaves is refined,
+and skipped (with ``--strict``: the stream stops, exit code 2); a malformed person beside valid ones, only
+that person (said once per person and kind, counted at the end). A person who leaves is refined,
 until the timeout, as holding still (so that the other persons' frames keep the bounded lag).
 """
 from __future__ import annotations
@@ -45,16 +46,16 @@ from typing import Any, Callable, TextIO
 
 import numpy as np
 
-from synsp.channels import confidence_like, in_score_range, third_channel
+from synsp.channels import in_score_range, scored_2d_frame
 from synsp.config import DEFAULT_LAYOUT
 from synsp.errors import InternalError, MissingDataError, OptionError, ShapeError, SynspError, check_threshold
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
-from synsp.integrations.stream_lines import Frame, parse_frame
+from synsp.integrations.stream_lines import Frame, LeftOut, parse_frame
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
-from synsp.sequence import MIN_SCORE, body_size
+from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS, can_convert
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
@@ -152,11 +153,20 @@ class PoseStream:
         self._depths: set = set()  # people whose third value beside x, y is no score (MediaPipe's z): given back
         self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
-    def push(self, frame: Frame) -> list[dict]:
+    def push(self, frame: Frame, skip_people: bool = False) -> list[dict]:
         """Add one frame; return the output lines (dicts) that became ready, in input order.
         A frame that does not fit (joint count, coordinates) raises :class:`ShapeError` (a ``ValueError``)
-        and changes nothing."""
-        points = {pid: self._split(pid, kp) for pid, kp in frame.people.items()}  # validate all first
+        and changes nothing; with ``skip_people``, only a frame none of whose persons fit does: a person
+        who does not is left out of it and added to ``frame.refused``."""
+        points, refused = {}, []
+        for pid, kp in frame.people.items():  # validate all first
+            try:
+                points[pid] = self._split(pid, kp)
+            except ShapeError as err:
+                refused.append((pid, err))
+        if refused and (not skip_people or not points):
+            raise refused[0][1]
+        frame.refused += [(pid, str(err)) for pid, err in refused]
         f = self._count
         self._count += 1
         self._out[f] = {"t": frame.t, "people": dict.fromkeys(points), "given": frame.people}  # given: salvage
@@ -221,7 +231,7 @@ class PoseStream:
             want = None
         if want is not None and kp.shape[0] != want:
             raise ShapeError(f"person {pid!r} has {kp.shape[0]} keypoints, {whose} {want}")
-        if c == 3 and kp.shape[1] == 3 and known is None and _scored_2d(kp):
+        if c == 3 and kp.shape[1] == 3 and known is None and scored_2d_frame(kp):
             # a 2D [x, y, score] stream on a 3D model would be refined with its scores as depths
             raise ShapeError(f"person {pid!r}: keypoints read as [x, y, confidence] (pixels, the third value a "
                              f"score in [0, 1]), but this stream is 3D{self._why_3d}; pass --space 2d for 2D keypoints")
@@ -311,16 +321,6 @@ def _load(method: str, checkpoint: str | None, layout: str | None, space: str | 
     return model
 
 
-def _scored_2d(kp: np.ndarray) -> bool:
-    """Whether keypoints (J, 3) of one frame read as [x, y, confidence] in pixels, as offline refine
-    reads them (:func:`synsp.channels.third_channel`), a fixed score included (no body has one depth)."""
-    reading = third_channel(kp[None])
-    if reading == "constant":
-        third = kp[:, 2][np.isfinite(kp[:, 2])]
-        return confidence_like(third) and body_size(kp[None, :, :2]) >= 20
-    return reading == "confidence"
-
-
 def _space_of(method: str, shipped: str) -> str | None:
     """"2d" or "3d": the space of the shipped model named ``shipped`` of network ``method``, if its default."""
     from synsp.inference.checkpoint import default_model
@@ -341,6 +341,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             stdout.flush()
 
     index = skipped = 0
+    left_out = LeftOut()  # malformed persons left out of lines whose others were refined
     unread = False  # a joint whose values were not numbers was said (once)
     for number, line in enumerate(iter(stdin.readline, ""), 1):
         if number == 1:  # a byte-order mark, as Windows tools (PowerShell, Notepad) write UTF-8, is no part of the JSON
@@ -348,8 +349,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         if not line.strip():
             continue
         try:
-            frame = parse_frame(line, index)
-            lines = stream.push(frame)
+            frame = parse_frame(line, index, skip_people=not strict)
+            lines = stream.push(frame, skip_people=not strict)
         except InternalError as err:  # ours (a SynspError too), not the line's
             raise _stopped(stream, write, f"line {number}", err) from err
         except SynspError as err:  # the line's fault (parse_frame, PoseStream.push)
@@ -361,6 +362,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
             raise _stopped(stream, write, f"line {number}", err) from err
         index += 1
+        for note in left_out.notes(number, frame.refused):
+            print(f"synsp stream: {note}", file=stderr, flush=True)
         if frame.bad and not unread:
             unread = True
             pid, joint, point = frame.bad[0]
@@ -375,6 +378,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
     except Exception as err:
         raise _stopped(stream, write, "at the end of the input", err) from err
     write(last)
+    if left_out.summary():
+        print(f"synsp stream: {left_out.summary()}", file=stderr, flush=True)
     if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so
         raise MissingDataError(f"none of the {skipped} lines could be refined (each skipped above); nothing written")
 
