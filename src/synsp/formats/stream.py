@@ -65,17 +65,19 @@ def frame_of(obj: Any, index: int, skip_people: bool = False) -> Frame:
     refused: list[tuple[Any, FormatError]] = []
     for i, person in enumerate(obj["people"]):
         pid = person.get("id", i) if isinstance(person, dict) else i
+        twice = False  # two persons with one id: the line's fault, not one person's
         try:
             if not isinstance(person, dict) or "keypoints" not in person:
                 raise FormatError(f"person {i} is not an object with 'keypoints'")
             if not isinstance(pid, (int, str)) or isinstance(pid, bool):
                 given, pid = pid, i  # named by its place
                 raise FormatError(f"person {i}: id must be a number or a string, got {given!r}")
-            if pid in people:
+            twice = pid in people
+            if twice:
                 raise FormatError(f"two persons with id {pid!r}")
             people[pid], unread = _keypoints(person["keypoints"], f"person {pid!r}")
         except FormatError as err:
-            if not skip_people or str(err).startswith("two persons"):
+            if not skip_people or twice:
                 raise
             refused.append((pid, err))
             continue
