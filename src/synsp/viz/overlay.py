@@ -130,7 +130,9 @@ def overlay_on_video(
     first = next(frames, None)
     if first is None:
         raise ValueError(f"video_path: no frames could be read from {video_path}")
-    return write_movie(itertools.chain([first], frames), path, fps)
+    frames = itertools.chain([first], frames)
+    del first
+    return write_movie(frames, path, fps)
 
 
 def video_mismatch(video_path: str | os.PathLike, poses: np.ndarray, fps: float | None) -> str | None:

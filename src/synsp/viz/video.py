@@ -72,6 +72,7 @@ def write_movie(frames: Iterable[Any], path: str | os.PathLike, fps: float) -> P
     if first is None:
         raise ValueError(f"{path.name}: no frames to write")
     frames = itertools.chain([first], frames)
+    del first  # held no longer than the writer holds it
     with atomic_path(path) as tmp:
         if suffix == ".gif":
             _write_gif(frames, tmp, fps)
@@ -101,11 +102,13 @@ def _write_mp4(av: Any, frames: Iterator[Any], tmp: Path, fps: float) -> None:
     # H.264 with yuv420p needs even sizes; crop one pixel rather than rescale.
     w, h = first.size
     w, h = w - w % 2, h - h % 2
+    frames = itertools.chain([first], frames)
+    del first
     with av.open(str(tmp), mode="w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.options = {"crf": "23", "preset": "veryfast"}
-        for image in itertools.chain([first], frames):
+        for image in frames:
             frame = av.VideoFrame.from_image(image.crop((0, 0, w, h)))
             for packet in stream.encode(frame):
                 container.mux(packet)
