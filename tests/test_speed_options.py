@@ -230,3 +230,24 @@ def test_a_2d_crowd_with_every_stream_step_equals_each_alone():
     stride = crowd.stride
     for phase, (pid, x) in enumerate(people.items()):
         np.testing.assert_allclose(got[pid], alone(model, x, phase % stride), rtol=1e-5, atol=1e-3)
+
+
+def test_network_outputs_asked_for_are_the_whole_runs_batch_by_batch():
+    """refine_windows over several batches (gathered as they come, only the outputs asked for,
+    scaled back in place) gives each output exactly as one batch does, with one or two threads."""
+    import torch
+
+    model = load_model("synsp-h36m17", "cpu")
+    windows = np.random.default_rng(0).normal(0, 100, (23, 1, model.window, 17, 3)).astype(np.float32)
+    whole = model.refine_windows(windows, batch_size=64)
+    assert set(whole) == set(model.network.outputs)
+    threads = torch.get_num_threads()
+    try:
+        for count in (1, 2):
+            torch.set_num_threads(count)
+            final = model.refine_windows(windows, batch_size=5, outputs=("final",))
+            assert set(final) == {"final"}
+            np.testing.assert_array_equal(final["final"], whole["final"])
+    finally:
+        torch.set_num_threads(threads)
+    assert model.refine_windows(windows[:0], outputs=("final",))["final"].shape == (0, 1, model.window, 17, 3)

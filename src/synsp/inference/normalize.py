@@ -52,6 +52,11 @@ def normalize(windows: np.ndarray, centre: np.ndarray, scale: np.ndarray) -> np.
     return (windows - centre) / scale
 
 
-def denormalize(windows: np.ndarray, centre: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`normalize`."""
-    return windows * scale + centre
+def denormalize(windows: np.ndarray, centre: np.ndarray, scale: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+    """Inverse of :func:`normalize`. ``in_place``: written over ``windows`` (the same values, one
+    full-size copy fewer: a long clip's windows are 100+ MB) and returned, when its dtype is the result's
+    (float32 windows, float64 stats: a new array, as without it)."""
+    if not in_place or np.result_type(windows, scale, centre) != windows.dtype:
+        return windows * scale + centre
+    np.multiply(windows, scale, out=windows)
+    return np.add(windows, centre, out=windows)

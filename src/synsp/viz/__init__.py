@@ -11,7 +11,7 @@ matplotlib, Pillow and PyAV are imported inside the functions, so this import co
 """
 from __future__ import annotations
 
-from synsp.viz.animate import animate, project, render_frames
+from synsp.viz.animate import animate, iter_frames, project, render_frames
 from synsp.viz.overlay import contact_sheet, overlay_frame, overlay_on_video
 from synsp.viz.plot import plot_trajectories
 from synsp.viz.report import write_report
@@ -19,6 +19,7 @@ from synsp.viz.report import write_report
 __all__ = [
     "animate",
     "contact_sheet",
+    "iter_frames",
     "overlay_frame",
     "overlay_on_video",
     "plot_trajectories",

@@ -2,6 +2,7 @@
 video, or a contact sheet of a few frames."""
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -116,15 +117,21 @@ def overlay_on_video(
     if fps is None:
         fps = video_fps(video_path)
     limit = len(b) if max_frames is None else min(len(b), int(max_frames))
-    frames = []
-    for t, image in enumerate(read_video(video_path, limit)):
-        lo = max(0, t - trail)
-        frame = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1],
-                              frame=t, total=len(b))
-        gif_width = min(640, frame.size[0]) if path.suffix.lower() == ".gif" else None
-        frames.append(resize(frame, width or gif_width))
-    if not frames:
+    gif_width = 640 if path.suffix.lower() == ".gif" else None
+
+    def drawn():  # one frame at a time, written as drawn: memory does not grow with the video's length
+        for t, image in enumerate(read_video(video_path, limit)):
+            lo = max(0, t - trail)
+            frame = overlay_frame(image, b[t], a[t], layout, before_path=b[lo : t + 1], after_path=a[lo : t + 1],
+                                  frame=t, total=len(b))
+            yield resize(frame, width or (gif_width and min(gif_width, frame.size[0])))
+
+    frames = drawn()
+    first = next(frames, None)
+    if first is None:
         raise ValueError(f"video_path: no frames could be read from {video_path}")
+    frames = itertools.chain([first], frames)
+    del first
     return write_movie(frames, path, fps)
 
 

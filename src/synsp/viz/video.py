@@ -4,11 +4,12 @@ PyAV and Pillow are imported inside functions: they are optional extras.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from synsp.paths import atomic_path
 
@@ -51,8 +52,12 @@ def read_video(video_path: str | os.PathLike, max_frames: int | None = None) -> 
                              f"({getattr(err, 'strerror', None) or err})") from None
 
 
-def write_movie(frames: Sequence[Any], path: str | os.PathLike, fps: float) -> Path:
-    """Write Pillow images ``frames`` as a GIF or MP4 chosen by the suffix of ``path``."""
+def write_movie(frames: Iterable[Any], path: str | os.PathLike, fps: float) -> Path:
+    """Write Pillow images ``frames`` as a GIF or MP4 chosen by the suffix of ``path``.
+
+    ``frames`` may be a generator: each frame is encoded as it comes and dropped, so memory does
+    not grow with the clip's length (a GIF under Pillow 13, :mod:`synsp.viz.gif_stream`; other
+    Pillow versions hold the GIF's frames). ``ValueError`` when there are none."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".gif", ".mp4"):
@@ -62,25 +67,43 @@ def write_movie(frames: Sequence[Any], path: str | os.PathLike, fps: float) -> P
             import av
         except ImportError as exc:
             raise ImportError(f"writing {path.name} needs PyAV (pip install av); or write a .gif instead") from exc
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        raise ValueError(f"{path.name}: no frames to write")
+    frames = itertools.chain([first], frames)
+    del first  # held no longer than the writer holds it
     with atomic_path(path) as tmp:
         if suffix == ".gif":
-            # Our own fast palette per frame: Pillow's default conversion is ~100x slower on
-            # video frames (0.3 s each) and its dithering makes the file 2-3x larger.
-            quick = [_palette(im) for im in frames]
-            # GIF delays are in centiseconds; 30 fps plays at 30-40 ms per frame.
-            quick[0].save(
-                tmp, format="GIF", save_all=True, append_images=quick[1:],
-                duration=max(20, round(1000 / fps)), loop=0,
-            )
+            _write_gif(frames, tmp, fps)
         else:
             _write_mp4(av, frames, tmp, fps)
     return path
 
 
-def _write_mp4(av: Any, frames: Sequence[Any], tmp: Path, fps: float) -> None:
+def _write_gif(frames: Iterator[Any], tmp: Path, fps: float) -> None:
+    from synsp.viz.gif_stream import STREAMS, write_gif
+
+    # Our own fast palette per frame: Pillow's default conversion is ~100x slower on
+    # video frames (0.3 s each) and its dithering makes the file 2-3x larger.
+    quick = (_palette(im) for im in frames)
+    # GIF delays are in centiseconds; 30 fps plays at 30-40 ms per frame.
+    duration = max(20, round(1000 / fps))
+    if STREAMS:
+        with open(tmp, "wb") as fp:
+            write_gif(quick, fp, duration=duration, loop=0)
+        return
+    held = list(quick)  # a Pillow whose GIF writer gif_stream does not know: save_all holds every frame
+    held[0].save(tmp, format="GIF", save_all=True, append_images=held[1:], duration=duration, loop=0)
+
+
+def _write_mp4(av: Any, frames: Iterator[Any], tmp: Path, fps: float) -> None:
+    first = next(frames)
     # H.264 with yuv420p needs even sizes; crop one pixel rather than rescale.
-    w, h = frames[0].size
+    w, h = first.size
     w, h = w - w % 2, h - h % 2
+    frames = itertools.chain([first], frames)
+    del first
     with av.open(str(tmp), mode="w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
