@@ -145,7 +145,6 @@ def method_function(method: str) -> Callable[..., np.ndarray]:
     return run
 
 
-
 def check_method_flags(method: str, *, lowpass_hz: float | None = None, floor: bool | float | None = None,
                        keep_convention: bool | str | None = None, network_only: bool = False,
                        stride: int | None = None, why: str = "") -> None:
