@@ -391,6 +391,24 @@ def test_stdout_closed_by_its_reader_stops_quietly(tmp_path):
     assert np.load(tmp_path / "out.npy").shape == poses.shape
 
 
+@pytest.mark.parametrize("extra, flag", [
+    (["--method", "smoothnet", "--whole-correction"], "--whole-correction"),
+    (["--method", "butterworth", "--whole-correction"], "--whole-correction"),
+    (["--method", "smoothnet", "--joints", "model"], "--joints"),
+    (["--method", "gaussian", "--joints", "keep"], "--joints"),
+    (["--checkpoint", "smoothnet-h36m17", "--joints", "keep-all"], "--joints"),
+    (["--method", "savgol", "--lowpass", "4"], "--lowpass"),
+    (["--method", "savgol", "--network-only"], "--network-only"),
+])
+def test_synsps_options_are_refused_for_a_method_they_do_nothing_for(tmp_path, pose_file, capsys, extra, flag):
+    """--whole-correction and --joints are SynSP's on joint positions: with another method they gave its plain
+    output, silently (audit 13); now refused as --lowpass, --stride and --network-only are: one line naming
+    the option and the method, nothing written."""
+    assert main(["refine", str(pose_file), str(tmp_path / "o.npy"), *extra]) == 2
+    one_error_line(capsys, flag, repr(extra[1].split("-")[0]))
+    assert not (tmp_path / "o.npy").exists()
+
+
 def test_a_checkpoint_without_method_refines_with_the_checkpoints_network(tmp_path, pose_file, capsys):
     """``--checkpoint <smoothnet model>`` alone: the checkpoint says which network it is (and the
     summary says so); a --method that disagrees with it is still refused."""

@@ -90,6 +90,23 @@ def test_cli_batch_output_must_be_a_directory(tmp_path, capsys):
     assert main(["refine", str(src), str(src), "--method", "savgol"]) == 2
 
 
+def test_an_output_folder_inside_the_input_folder_is_never_read_as_inputs(tmp_path, capsys):
+    """``synsp refine DIR DIR/refined`` run again (audit 13): its outputs are not refined into
+    DIR/refined/refined/..., and the totals count the inputs alone; the same for a recursive glob."""
+    src = corpus(tmp_path, n=4)
+    (src / "broken.npy").unlink()
+    out = src / "refined"
+    for run in range(3):
+        assert main(["refine", str(src), str(out), "--method", "savgol"]) == 0
+        done = 4 if run == 0 else 0
+        assert f"refined {done} file(s), skipped {4 - done} already written, 0 failed" in capsys.readouterr().out
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "clip1.npy", "clip2.npy", "clip3.npy", "sub", "sub/clip0.npy"]
+    assert main(["refine", str(src / "**" / "*.npy"), str(out), "--method", "savgol"]) == 0
+    assert "refined 0 file(s), skipped 4 already written" in capsys.readouterr().out
+    assert len(list(out.rglob("*.npy"))) == 4
+
+
 def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     spec = importlib.util.spec_from_file_location("dask_refine", ROOT / "examples" / "dask_refine.py")

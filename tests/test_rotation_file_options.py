@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from synsp.cli import main
+from synsp.errors import OptionError
 from synsp.formats.bvh import read_bvh, read_motion
 from synsp.refining.motion import refine_motion
 
@@ -82,6 +83,16 @@ def test_a_window_in_seconds_and_one_euros_settings_on_a_bvh(rig, tmp_path, caps
     # options for joint positions only are still refused on rotations
     assert main(["refine", str(rig), str(tmp_path / "l.bvh"), "--lowpass", "4"]) == 2
     assert "--lowpass is for joint positions" in capsys.readouterr().err
+    assert main(["refine", str(rig), str(tmp_path / "w.bvh"), "--whole-correction"]) == 2
+    assert "--whole-correction is for joint positions" in capsys.readouterr().err
+    # --joints is the rotation networks' (the default SmoothNet here), never a filter's: refused for one
+    for extra in (["--method", "butterworth", "--joints", "model"], ["--method", "one-euro", "--joints", "keep"]):
+        assert main(["refine", str(rig), str(tmp_path / "j.bvh"), *extra]) == 2
+        err = capsys.readouterr().err
+        assert "--joints on rotations is for synsp and smoothnet, not" in err and len(err.strip().splitlines()) == 1
+        assert not (tmp_path / "j.bvh").exists()
+    with pytest.raises(OptionError, match="--joints on rotations"):
+        refine_motion(read_motion(rig), method="butterworth", keep_rest_frames=False)
 
 
 def test_plot_joints_take_a_bvhs_own_names(rig, tmp_path, capsys):

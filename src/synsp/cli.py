@@ -226,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "symmetric part of the model's constant pull), keep-all (undo all of it, also the "
                         "constant corrections of errors), or let the model move them to its own (mocap) definitions; "
                         "on SMPL rotations: model = the rotation network alone, keep-all = each joint's rest frame "
-                        "kept, keep = the network's default (kept, unless it learnt to remove slow errors)")
+                        "kept, keep = the network's default (kept, unless it learnt to remove slow errors); "
+                        "refused for a method it does nothing for")
     p.add_argument("--whole-correction", action="store_true",
                    help="SynSP: keep the network's whole correction, also where it is no larger than the model's "
                         "floor (how far it moves clean poses); default: keep it in proportion to how far it "

@@ -1,7 +1,8 @@
 """``synsp refine 'poses/*.json' OUT --workers N``: refine a corpus, one process per core.
 
 The inputs are a glob or a directory (every pose file in it, recursively); each is refined by
-:func:`synsp.refining.files.refine_file` into the same relative path under the output directory.
+:func:`synsp.refining.files.refine_file` into the same relative path under the output directory;
+an output directory inside the input folder is not read as inputs (a rerun refines no output again).
 The batch is resumable: an output that already exists is skipped unless ``force`` (writes are
 atomic, so an interrupted run leaves no half-written output behind). A file that fails is
 reported on one line and the batch goes on; folders it made that stay empty are removed. A
@@ -35,7 +36,8 @@ def is_batch(source: str | os.PathLike) -> bool:
     return Path(text).is_dir() and not is_openpose_folder(text)
 
 
-def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None) -> tuple[list[Path], Path]:
+def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
+                 out_dir: str | os.PathLike | None = None) -> tuple[list[Path], Path]:
     """The inputs of a batch and the root their outputs are named from.
 
     Parameters
@@ -45,6 +47,8 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None) 
         OpenPose frames inside it is one input.
     left_out : when given, a directory's other files (not hidden, of no pose format's extension)
         are appended to it, for the report to name.
+    out_dir : the batch's output directory: when it lies inside the input folder (``synsp refine
+        DIR DIR/refined``), nothing in it is an input, so a rerun does not refine its own outputs.
 
     Returns
     -------
@@ -52,11 +56,13 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None) 
     when nothing matches.
     """
     text = str(source)
+    outputs = None if out_dir is None else Path(out_dir).resolve()
     if Path(text).is_dir():
         root = Path(text)
         inputs = []
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and Path(dirpath, d).resolve() != outputs)  # its outputs: never inputs
             keep = []
             for d in dirnames:
                 if is_openpose_folder(Path(dirpath, d)):
@@ -70,12 +76,19 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None) 
                 left_out += [Path(dirpath, f) for f in sorted(filenames)
                              if not f.startswith(".") and not f.lower().endswith(POSE_EXTENSIONS)]
     else:
-        inputs = [Path(p) for p in glob.glob(text, recursive=True)
-                  if Path(p).is_file() or is_openpose_folder(p)]
-        root = Path(os.path.commonpath([p.parent for p in inputs])) if inputs else Path(".")
+        inputs = [Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file() or is_openpose_folder(p)]
+        root = _common_root(inputs)
+        if outputs is not None and outputs != root.resolve() and outputs.is_relative_to(root.resolve()):
+            inputs = [p for p in inputs if not p.resolve().is_relative_to(outputs)]  # its outputs: never inputs
+            root = _common_root(inputs)  # as the first run, before there were outputs, named them
     if not inputs:
         raise ValueError(f"{text}: no pose files found (readable extensions: {', '.join(POSE_EXTENSIONS)})")
     return sorted(inputs), root
+
+
+def _common_root(inputs: list[Path]) -> Path:
+    """The deepest folder holding every input (``.`` for none)."""
+    return Path(os.path.commonpath([p.parent for p in inputs])) if inputs else Path(".")
 
 
 def output_path(input: Path, root: Path, out_dir: Path, out_format: str | None = None) -> Path:
@@ -173,7 +186,7 @@ def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: 
     """The (input, output) pairs still to refine, and a report listing those skipped because
     their output exists (all refined again if ``force``)."""
     left_out: list[Path] = []
-    inputs, root = batch_inputs(source, left_out)
+    inputs, root = batch_inputs(source, left_out, out_dir)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir} is a file; for many inputs the output must be a directory")

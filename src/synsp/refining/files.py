@@ -61,7 +61,7 @@ from synsp.refining.arrays import (
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
-from synsp.refining.methods import MIN_FRAMES, check_checkpoint
+from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
 from synsp.refining.motion import refine_motion_file
 from synsp.refining.route_notes import layout_notes, no_layout_route, other_order_note
 from synsp.refining.summary import (
@@ -168,8 +168,9 @@ def refine_file(
     layout = layout_name(layout)  # a Layout of LAYOUTS: its name; anything else fails here too
     filter_options = check_filter_options(method, filter_options or {})  # fails before any file is read too
     sides = None if image_size is None else image_sides(image_size)
-    if lowpass_hz is not None and method not in (None, "synsp"):
-        raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r}")
+    flags = dict(lowpass_hz=lowpass_hz, floor=floor, network_only=network_only, stride=stride)
+    if method is not None:  # --joints is also the rotation networks': checked once the file's kind is known
+        check_method_flags(method, **flags)
     check_threshold(threshold)
     if not src.exists():
         raise InputNotFoundError(f"{src}: no such file")
@@ -183,27 +184,31 @@ def refine_file(
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
+                                       ("whole-correction", floor is not None and floor is not True),
                                        ("image-size", sides is not None)) if on]
         if given:  # a filter's --cutoff, --window, --min-cutoff go on: refine_motion_file
             raise OptionError(f"{src}: --{given[0].replace('_', '-')} is for joint positions; joint rotations are "
                               "refined without it")
+        if keep_convention is not None and method is not None and method not in NETWORKS:
+            raise OptionError(f"{src}: --joints on rotations is for {' and '.join(NETWORKS)}, not {method!r}")
         with exclusive_writes(not force):
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
                                       keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
                                       else None, key=key, filter_options=filter_options)
-    chosen = None
+    chosen, why = None, ""
     if method is None and checkpoint is not None:  # no --method: the checkpoint says which network it is
         method = checkpoint_network(checkpoint, device)
         chosen = f"method: {method}, the network of checkpoint {checkpoint} (no --method given)"
-        if lowpass_hz is not None and method != "synsp":
-            raise OptionError(f"--lowpass is SynSP's last step, not an option of {method!r} (checkpoint {checkpoint})")
+        why = f" (the network of checkpoint {checkpoint})"
     if method is None and fmt in NORMALISED_FORMATS and sides is None:  # x, y scaled by sides the file does not give
         method = "smoothnet"
         chosen = ("method: smoothnet (no --method given): x, y are normalised by an image whose size the file does "
                   "not give, and SynSP's body model needs the body's proportions; give the video's width and "
                   "height (--image-size W H) for SynSP")
+        why = " (chosen as x, y are normalised by an image of a size the file does not give: --image-size W H)"
     method = method or "synsp"
+    check_method_flags(method, keep_convention=keep_convention, why=why, **flags)
     check_checkpoint(method, checkpoint, device)
     file_channels.check_space(space, fmt, src)
     read_options = {"space": SPACES[space]} if space and fmt == "mediapipe" else {}
@@ -265,14 +270,8 @@ def refine_file(
         options["keep_convention"] = keep_convention
         options["floor"] = floor
         options["lowpass_hz"] = lowpass_hz
-    if network_only:
-        if method not in NETWORKS:
-            raise OptionError(f"--network-only is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
-        options["network_only"] = True
-    if stride is not None:
-        if method not in NETWORKS:
-            raise OptionError(f"--stride is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
-        options["stride"] = stride
+    if network_only or stride is not None:  # a network's only (check_method_flags); else its defaults
+        options.update(network_only=network_only, stride=stride)
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
     own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
     partial = data.partial_layout()  # a layout's joints, then markers of the file's own (Pose2Sim's augmented)

@@ -145,6 +145,25 @@ def method_function(method: str) -> Callable[..., np.ndarray]:
     return run
 
 
+def check_method_flags(method: str, *, lowpass_hz: float | None = None, floor: bool | float | None = None,
+                       keep_convention: bool | str | None = None, network_only: bool = False,
+                       stride: int | None = None, why: str = "") -> None:
+    """An option of ``synsp refine`` (:func:`synsp.refining.files.refine_file`) that ``method`` does not
+    take is a one-line ``OptionError`` naming it and the method, never silently ignored (it would give
+    the method's plain output); ``why`` says how the method was chosen when the user did not name it.
+    ``floor`` True is the default (the CLI gives it unless ``--whole-correction``). Joint positions only:
+    on joint rotations ``--joints`` is every network's (:mod:`synsp.refining.motion`)."""
+    synsp_only = [flag for flag, on in (("--lowpass", lowpass_hz is not None),
+                                        ("--whole-correction", floor is not None and floor is not True),
+                                        ("--joints", keep_convention is not None)) if on]
+    if synsp_only and method != "synsp":
+        what = {"--lowpass": "SynSP's last step", "--whole-correction": "SynSP's (how much of its correction it "
+                "keeps)", "--joints": "SynSP's (how it keeps the input's joint definitions)"}[synsp_only[0]]
+        raise OptionError(f"{synsp_only[0]} is {what}, not an option of {method!r}{why}")
+    for flag, on in (("--network-only", network_only), ("--stride", stride is not None)):
+        if on and method not in NETWORKS:
+            raise OptionError(f"{flag} is for the network methods ({', '.join(NETWORKS)}), not {method!r}{why}")
+
 
 def check_options(run: Callable[..., np.ndarray], method: str, options: dict) -> None:
     """An option the method does not take is a one-line ``OptionError``, not a TypeError naming internals."""

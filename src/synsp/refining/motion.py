@@ -133,6 +133,9 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
         return motion, [too_few_frames_note(frames, f"the {fmt} motion")]
     if method is None and not options:
         method = "synsp" if fmt == "smpl" else "smoothnet"
+    if keep_rest_frames is not None and method not in NETWORKS:  # --joints model / keep-all: a network's pull
+        raise OptionError(f"{where}: --joints on rotations is for {' and '.join(NETWORKS)}, not "
+                          f"{method or ROTATION_DEFAULT[0]!r}")
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
     notes = []
     # frames repeated whole are no measurement of their moment (synsp.estimator_errors.held_values)
