@@ -133,7 +133,7 @@ def test_smpl_clean_motion_is_kept_and_the_step_can_be_switched_off():
 def test_above_the_covered_rates_the_network_sees_the_jitter_low_passed():
     """A user audit (12, finding 3): SMPL at 120 fps with 3 degrees of white jitter per frame, SynSP behind
     SmoothNet on slow clips (bow_proud 11.5 against 8.4 mm here): each phase the network saw held the jitter of
-    all 120 frames a second. A Gaussian of half a network frame first (RotationRefiner.antialias); at 30 fps
+    all 120 frames a second. A Gaussian of a third of a network frame first (RotationRefiner.antialias); at 30 fps
     nothing changes."""
     from scipy.spatial.transform import Rotation, Slerp
 

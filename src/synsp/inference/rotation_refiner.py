@@ -50,10 +50,11 @@ SKELETON_STRIDE = 4
 # speed on one thread (section 15's finding for windows: smaller batches are not slower).
 BATCH_ROWS = 2**15
 # Above the covered rates the network sees every k-th frame: white noise above the network's Nyquist rate
-# (15 Hz) folds into what it sees, 3/4 of it at 120 fps. A Gaussian of ANTIALIAS network frames (sigma) on
-# the 6D form first, as before any decimation. Chosen on the validation split (RESULTS section 14, "SMPL at
-# 120 fps"); 0: none.
-ANTIALIAS = 0.5
+# (15 Hz) folds into what it sees, 3/4 of it at 120 fps. SynSP gets a Gaussian of ANTIALIAS network frames
+# (sigma) on the 6D form first, as before any decimation. Chosen on the validation split (RESULTS section 14,
+# "SMPL at 120 fps"; 0.35 and 0.5 within 1 % everywhere, 0.35 the least cost on correlated jitter); SmoothNet
+# gained under 3-5 degrees and lost under 1, so it runs without.
+ANTIALIAS = {"synsp": 0.35}
 
 
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
@@ -132,7 +133,8 @@ class RotationRefiner:
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
     :data:`synsp.rotations.filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
     on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
-    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. An SMPL clip whose
+    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. Where the network sees every
+    k-th frame (k >= 2), SynSP's input is low-passed first (``antialias``, :data:`ANTIALIAS`). An SMPL clip whose
     body does not stand along +Y (an estimator's camera frame, y down; a Z-up world) is refined with
     its root turned upright and turned back (``upright``; ``turn``, the last call's turn; RESULTS
     section 14, "SMPL roots in a camera frame or a Z-up world").
@@ -164,7 +166,7 @@ class RotationRefiner:
         self.keep_clean = leaves_slow
         # the anti-aliasing Gaussian's sigma in network frames above the covered rates, SMPL files only (ANTIALIAS;
         # a BVH's SmoothNet was not measured with it)
-        self.antialias = ANTIALIAS
+        self.antialias = ANTIALIAS.get(kind, 0.0)
 
     def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
