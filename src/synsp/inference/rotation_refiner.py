@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 import torch
+from scipy.ndimage import gaussian_filter1d
 
 from synsp.config import TRAINING_FPS
 from synsp.errors import check_fps
@@ -48,6 +49,12 @@ SKELETON_STRIDE = 4
 # of a 39-joint BVH (234 channels) held 0.5 GB per layer; 2**15 rows hold 64 MB, and 1 to 2 x the
 # speed on one thread (section 15's finding for windows: smaller batches are not slower).
 BATCH_ROWS = 2**15
+# Above the covered rates the network sees every k-th frame: white noise above the network's Nyquist rate
+# (15 Hz) folds into what it sees, 3/4 of it at 120 fps. SynSP gets a Gaussian of ANTIALIAS network frames
+# (sigma) on the 6D form first, as before any decimation. Chosen on the validation split (RESULTS section 14,
+# "SMPL at 120 fps"; 0.35 and 0.5 within 1 % everywhere, 0.35 the least cost on correlated jitter); SmoothNet
+# gained under 3-5 degrees and lost under 1, so it runs without.
+ANTIALIAS = {"synsp": 0.35}
 
 
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
@@ -126,7 +133,8 @@ class RotationRefiner:
     (``covered_fps``) at 30 fps, and a clip faster than the default filter's
     :data:`synsp.rotations.filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
     on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
-    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. An SMPL clip whose
+    its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. Where the network sees every
+    k-th frame (k >= 2), SynSP's input is low-passed first (``antialias``, :data:`ANTIALIAS`). An SMPL clip whose
     body does not stand along +Y (an estimator's camera frame, y down; a Z-up world) is refined with
     its root turned upright and turned back (``upright``; ``turn``, the last call's turn; RESULTS
     section 14, "SMPL roots in a camera frame or a Z-up world").
@@ -156,6 +164,9 @@ class RotationRefiner:
         self.upright, self.turn = True, np.eye(3)
         # nearly clean input keeps its rotations: each joint's correction limited to its noise (rotation_clean)
         self.keep_clean = leaves_slow
+        # the anti-aliasing Gaussian's sigma in network frames above the covered rates, SMPL files only (ANTIALIAS;
+        # a BVH's SmoothNet was not measured with it)
+        self.antialias = ANTIALIAS.get(kind, 0.0)
 
     def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
@@ -175,7 +186,7 @@ class RotationRefiner:
         # world turns every root far from them: the clip is refined turned upright and turned back.
         self.turn = turn = upright_turn(positions, "smpl24") if self.upright else np.eye(3)
         full[:, 0] = turn @ full[:, 0]
-        refined = self._kept_clean(full, self._refine(full, positions @ turn.T, fps, stride))
+        refined = self._kept_clean(full, self._refine(full, positions @ turn.T, fps, stride, self.antialias))
         refined[:, 0] = turn.T @ refined[:, 0]
         out = r.copy()
         out[:, :keep] = refined[:, :keep]
@@ -214,7 +225,10 @@ class RotationRefiner:
             kept[:, still] = rotations[:, still]
         return kept
 
-    def _refine(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None, stride: int) -> np.ndarray:
+    def _refine(self, rotations: np.ndarray, positions: np.ndarray, fps: float | None, stride: int,
+                antialias: float = 0.0) -> np.ndarray:
+        """The network's refinement of ``rotations`` (T, J, 3, 3) at ``fps`` and its pace; ``antialias``: the
+        Gaussian's sigma in network frames before the network sees every k-th frame (:data:`ANTIALIAS`)."""
         rate, covered = fps, self.covered_fps
         if self.follow_pace and self.kind in STRETCHED_PACE:  # stretched whenever faster than its pace
             rate = paced_rate(positions, fps, (TRAINING_FPS, TRAINING_FPS), pace=STRETCHED_PACE[self.kind])
@@ -232,7 +246,10 @@ class RotationRefiner:
         self.noise_step = max(1, int(rate / TRAINING_FPS + 0.5)) if fast else 1
         run = lambda s: {"sixd": refine_sixd(self.model, s[0], window=self.window, stride=stride,  # noqa: E731
                                              device=self.device)[None]}
-        sixd = run_at_rate(run, sixd_from_matrix(rotations)[None], rate, covered)["sixd"][0]
+        sixd = sixd_from_matrix(rotations)
+        if self.noise_step > 1 and antialias > 0:  # sigma in input frames: a network frame spans rate / 30
+            sixd = gaussian_filter1d(sixd, antialias * rate / TRAINING_FPS, axis=0, mode="nearest")
+        sixd = run_at_rate(run, sixd[None], rate, covered)["sixd"][0]
         refined = matrix_from_sixd(sixd)
         return keep_rest_frames(rotations, refined) if self.keep_rest_frames else refined
 
