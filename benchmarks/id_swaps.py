@@ -41,7 +41,7 @@ def people(names: tuple[str, str], space: str, apart: float, seed: int) -> np.nd
         size = np.ptp(clips[0][..., 1])
     else:
         size = 1700.0
-    a, b = clips
+    a, b = (c[: min(len(c) for c in clips)] for c in clips)
     shift = np.zeros(a.shape[-1])
     shift[0] = apart * size
     return np.stack([a, b - b.mean((0, 1)) + a.mean((0, 1)) + shift])
@@ -71,7 +71,6 @@ def main() -> None:
             for apart in args.apart:
                 for k in range(args.pairs):
                     truth = people((names[2 * k], names[2 * k + 1]), space, apart, k)
-                    truth = truth[:, : min(len(truth[0]), len(truth[1]))]
                     frames = truth.shape[1]
                     x = truth + np.random.default_rng(k).normal(0, noise, truth.shape)
                     s = frames // 2 - length // 2
