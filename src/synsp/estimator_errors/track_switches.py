@@ -130,7 +130,9 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
     After a start (one read here, or one of ``cuts``, (T,) bool: starts told otherwise), only paths from it
     on count (:func:`steps_by_path`): one through the frames before it is the first person's, and would
     tell that person's return (ids swapped for 3 frames) as the body keeping to its path, so the cut back
-    would land a frame late (audit 13); the frame after a start has no such path and starts no one."""
+    would land a frame late (audit 13); the frame after a start has no such path and starts no one. A start
+    whose frames lie on the path through frames k = 1 .. 3 before it (a return) starts one there too: a swap of
+    a frame or two cut on its way back only (by the half-size rule) would leave them to the person's span."""
     by_path = steps_by_path(track)
     known = np.zeros(len(by_path[0]), dtype=bool) if cuts is None else np.asarray(cuts, dtype=bool)
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
@@ -156,6 +158,10 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
             else:
                 later = np.flatnonzero((off | known)[t + 1:])
                 t = t + 1 + int(later[0]) if len(later) else len(off)
+        for t in np.flatnonzero(starts | known):  # back onto the path before a few frames: they were someone else's
+            on = np.isfinite(by_path[:, t]) & ~is_off(by_path[:, t])
+            if on.any() and 0 < np.argmax(on) < t:
+                starts[t - np.argmax(on)] |= not known[t - np.argmax(on)]
     return starts
 
 
