@@ -54,6 +54,17 @@ def test_ids_swapped_for_a_few_frames_are_cut_back_at_the_frame_they_return():
                 frames <= 2 and cut == [slice(0, 100)]), (frames, cut)  # 1-2 frames: a jump, moved back
 
 
+def test_a_swap_of_two_frames_cut_on_its_way_back_only_is_cut_where_it_started():
+    # the half-size rule may read the step back (people moving apart) and not the step out: the two frames
+    # would stay with the person's span, a ghost there
+    track = walking(n_frames=80, seed=3)[1]
+    track[40:42] += [100, 0]
+    back = np.zeros(80, dtype=bool)
+    back[42] = True
+    assert np.flatnonzero(left_path(track, cuts=back)).tolist() == [40]
+    assert not left_path(track).any()  # alone, a jump that came back: the jumps step's
+
+
 @needs_data
 @pytest.mark.parametrize("space, layout", [("2d", "coco17"), ("3d", "h36m17")])
 def test_real_motion_is_never_cut_clean_noisy_or_fast(space, layout):
