@@ -132,7 +132,8 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
     tell that person's return (ids swapped for 3 frames) as the body keeping to its path, so the cut back
     would land a frame late (audit 13); the frame after a start has no such path and starts no one. A start
     whose frames lie on the path through frames k = 1 .. 3 before it (a return) starts one there too: a swap of
-    a frame or two cut on its way back only (by the half-size rule) would leave them to the person's span."""
+    a frame or two cut on its way back only (by the half-size rule) would leave them to the person's span. Only
+    where those frames each lie off that path (people crossing, who overlap, may step onto the other's path)."""
     by_path = steps_by_path(track)
     known = np.zeros(len(by_path[0]), dtype=bool) if cuts is None else np.asarray(cuts, dtype=bool)
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
@@ -160,9 +161,18 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
                 t = t + 1 + int(later[0]) if len(later) else len(off)
         for t in np.flatnonzero(starts | known):  # back onto the path before a few frames: they were someone else's
             on = np.isfinite(by_path[:, t]) & ~is_off(by_path[:, t])
-            if on.any() and 0 < np.argmax(on) < t:
-                starts[t - np.argmax(on)] |= not known[t - np.argmax(on)]
+            k = int(np.argmax(on))
+            if on.any() and 0 < k < t and is_off(_off_path(track, t - 1 - k, k)).all():
+                starts[t - k] |= not known[t - k]
     return starts
+
+
+def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:
+    """(k,) how far the frames t + 1 .. t + k of ``track`` (T, J, C) lie off the path through frames t - 1 and t (the
+    norm of the median over the joints of their distance from each joint's constant-velocity path)."""
+    x = np.asarray(track, np.float64)
+    ahead = np.arange(1, k + 1)[:, None, None]
+    return np.linalg.norm(_median_over_joints(x[t + 1: t + 1 + k] - (x[t] + ahead * (x[t] - x[t - 1]))), axis=-1)
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = ()) -> list[slice]:
