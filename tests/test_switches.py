@@ -39,6 +39,32 @@ def test_a_body_that_jumps_off_its_path_and_comes_back_is_not_cut():
         assert track_segments(jumped) == [slice(0, 80)]
 
 
+def test_ids_swapped_for_a_few_frames_are_cut_back_at_the_frame_they_return():
+    # audit 13: swapped for 3 frames, a path through the frames before the swap (the first person's)
+    # told that person's return as the body keeping to its path, and the cut back landed a frame late
+    a = walking(n_frames=100, noise=0.0)[0]
+    b = walking(n_frames=115, noise=0.0)[0][15:] - [15, 0] + [60, 5]  # side by side, 0.25 sizes apart, out of step
+    noisy = np.stack([a, b]) + np.random.default_rng(0).normal(0, 2.0, (2, *a.shape))
+    for frames in (1, 2, 3, 4, 5, 8, 15):
+        tracks = noisy.copy()
+        tracks[:, 50:50 + frames] = noisy[::-1, 50:50 + frames]
+        for track in tracks:
+            cut = track_segments(track)
+            assert cut == [slice(0, 50), slice(50, 50 + frames), slice(50 + frames, 100)] or (
+                frames <= 2 and cut == [slice(0, 100)]), (frames, cut)  # 1-2 frames: a jump, moved back
+
+
+def test_a_swap_of_two_frames_cut_on_its_way_back_only_is_cut_where_it_started():
+    # the half-size rule may read the step back (people moving apart) and not the step out: the two frames
+    # would stay with the person's span, a ghost there
+    track = walking(n_frames=80, seed=3)[1]
+    track[40:42] += [100, 0]
+    back = np.zeros(80, dtype=bool)
+    back[42] = True
+    assert np.flatnonzero(left_path(track, cuts=back)).tolist() == [40]
+    assert not left_path(track).any()  # alone, a jump that came back: the jumps step's
+
+
 @needs_data
 @pytest.mark.parametrize("space, layout", [("2d", "coco17"), ("3d", "h36m17")])
 def test_real_motion_is_never_cut_clean_noisy_or_fast(space, layout):

@@ -25,9 +25,9 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.sequence import body_size, nan_median, true_runs
 
-__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "left_path", "track_segments",
-           "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN", "centre_switches",
-           "centre_turns", "centre_cuts", "without_switches"]
+__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "left_path",
+           "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN",
+           "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -85,13 +85,22 @@ def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.
     constant-velocity path; k = 0 .. ``back``, so that a path clear of a jump of up to two frames
     that came back, :func:`synsp.estimator_errors.glitches.body_jumps`, is among them), the smallest over
     s = t .. t + ``stay`` of the norm of the median over the joints of their distance from it at
-    s; then the smallest over the paths. Only frames in a row
+    s; then the smallest over the paths (:func:`steps_by_path`: each path's). Only frames in a row
     count (every frame from the path's first to t + ``stay`` shows a joint: across a gap the
     half-size rule of :func:`track_segments` decides); NaN where no path has every frame it needs
     (the first frames, the last ``stay``, around gaps)."""
+    by_path = steps_by_path(track, stay, back)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no path at a frame: NaN
+        return np.nanmin(by_path, axis=0)
+
+
+def steps_by_path(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.ndarray:
+    """(``back`` + 1, T) :func:`path_steps` of ``track`` (T, J, C) for each path alone: row k through frames
+    t - 2 - k and t - 1 - k (NaN where that path lacks a frame it needs)."""
     x = np.asarray(track, np.float64)
     t_count = len(x)
-    best = np.full(t_count, np.nan)
+    out = np.full((back + 1, t_count), np.nan)
     runs = np.concatenate([[0], np.cumsum(np.isfinite(x).all(-1).any(-1))])  # frames with a joint, so far
     for k in range(back + 1):
         n = t_count - 2 - k - stay  # frames t = 2 + k .. T - 1 - stay have every frame this path needs
@@ -100,13 +109,11 @@ def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.
         before, last = x[:n], x[1: n + 1]
         steps = [np.linalg.norm(_median_over_joints(
             x[2 + k + d: 2 + k + d + n] - (last + (k + d + 1) * (last - before))), axis=-1) for d in range(stay + 1)]
-        found = np.full(t_count, np.nan)
-        found[2 + k: 2 + k + n] = np.min(steps, axis=0)  # NaN where a frame is missing: nothing says it stayed
+        found = np.min(steps, axis=0)  # NaN where a frame is missing: nothing says it stayed
         length = k + 3 + stay  # frames t - 2 - k .. t + stay, each with a joint: no gap across the step
-        whole = np.zeros(t_count, dtype=bool)
-        whole[2 + k: 2 + k + n] = runs[length: length + n] - runs[:n] == length
-        best = np.fmin(best, np.where(whole, found, np.nan))
-    return best
+        whole = runs[length: length + n] - runs[:n] == length
+        out[k, 2 + k: 2 + k + n] = np.where(whole, found, np.nan)
+    return out
 
 
 def _median_over_joints(x: np.ndarray) -> np.ndarray:
@@ -114,23 +121,58 @@ def _median_over_joints(x: np.ndarray) -> np.ndarray:
     return nan_median(np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]), axis=-1).reshape(x.shape[0], x.shape[2])
 
 
-def left_path(track: np.ndarray, size: float | None = None) -> np.ndarray:
+def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | None = None) -> np.ndarray:
     """(T,) bool: frames of ``track`` (T, J, C) where another person starts, told by what a body
     cannot do (:data:`SWITCH_STEP`): the body stepped off its constant-velocity path by more than
     :data:`SWITCH_STEP` times ``size`` (default :func:`body_size` of the track) and
-    :data:`SWITCH_NOISE` times its median step (:func:`path_steps`) and stayed off it."""
-    steps = path_steps(track)
-    size = body_size(track) if size is None else size
+    :data:`SWITCH_NOISE` times its median step (:func:`path_steps`) and stayed off it.
+
+    After a start (one read here, or one of ``cuts``, (T,) bool: starts told otherwise), only paths from it
+    on count (:func:`steps_by_path`): one through the frames before it is the first person's, and would
+    tell that person's return (ids swapped for 3 frames) as the body keeping to its path, so the cut back
+    would land a frame late (audit 13); the frame after a start has no such path and starts no one. A start
+    whose frames lie on the path through frames k = 1 .. 3 before it (a return) starts one there too: a swap of
+    a frame or two cut on its way back only (by the half-size rule) would leave them to the person's span. Only
+    where those frames each lie off that path (people crossing, who overlap, may step onto the other's path)."""
+    by_path = steps_by_path(track)
+    known = np.zeros(len(by_path[0]), dtype=bool) if cuts is None else np.asarray(cuts, dtype=bool)
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # no step measured: no switch
+        steps = np.nanmin(by_path, axis=0)
+        size = body_size(track) if size is None else size
         usual = np.nanmedian(steps) if np.isfinite(steps).any() else np.nan
-        off = (steps > SWITCH_STEP * size) & (steps > SWITCH_NOISE * usual) & (size > 0)
-    starts = np.zeros_like(off)
-    last = -3
-    for t in np.flatnonzero(off):  # the two frames after a switch measure a path through both people
-        if t > last + 2:
-            starts[t], last = True, t
+
+        def is_off(step: np.ndarray) -> np.ndarray:
+            return (step > SWITCH_STEP * size) & (step > SWITCH_NOISE * usual) & (size > 0)
+
+        off = is_off(steps)
+        starts = np.zeros_like(off)
+        t, last = 0, -len(by_path) - 2
+        while t < len(off):
+            reach = t - 2 - last  # the paths k <= reach start at or after the last start
+            if known[t] or (off[t] if reach >= len(by_path) - 1 else is_off(np.nanmin(by_path[: reach + 1, t]))):
+                starts[t] = not known[t]
+                last = t + 1 if t + 1 < len(known) and known[t + 1] else t
+                t = last + 2  # the first frame with a path from the start on
+            elif reach < len(by_path) - 1:
+                t += 1
+            else:
+                later = np.flatnonzero((off | known)[t + 1:])
+                t = t + 1 + int(later[0]) if len(later) else len(off)
+        for t in np.flatnonzero(starts | known):  # back onto the path before a few frames: they were someone else's
+            on = np.isfinite(by_path[:, t]) & ~is_off(by_path[:, t])
+            k = int(np.argmax(on))
+            if on.any() and 0 < k < t and is_off(_off_path(track, t - 1 - k, k)).all():
+                starts[t - k] |= not known[t - k]
     return starts
+
+
+def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:
+    """(k,) how far the frames t + 1 .. t + k of ``track`` (T, J, C) lie off the path through frames t - 1 and t (the
+    norm of the median over the joints of their distance from each joint's constant-velocity path)."""
+    x = np.asarray(track, np.float64)
+    ahead = np.arange(1, k + 1)[:, None, None]
+    return np.linalg.norm(_median_over_joints(x[t + 1: t + 1 + k] - (x[t] + ahead * (x[t] - x[t - 1]))), axis=-1)
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = ()) -> list[slice]:
@@ -152,8 +194,10 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
-    switched = switched_people(track[seen[:-1]], track[seen[1:]], size, jump) | left_path(track, size)[seen[1:]]
-    switched |= centre_cuts(track, size)[seen[1:]]
+    told = np.zeros(len(track), dtype=bool)  # frames where another person starts, told by a move or the centre
+    told[seen[1:]] = switched_people(track[seen[:-1]], track[seen[1:]], size, jump)
+    told |= centre_cuts(track, size)
+    switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]

@@ -1,0 +1,103 @@
+"""Two people side by side whose ids a tracker swapped for a few frames, then gave back: a user audit's case (audit
+13, finding 1: swapped for 3 frames, the cut back landed a frame late and the returning person's first frame was
+refined with the other's, a ghost). benchmarks/RESULTS.md, section 4, "Ids swapped for a few frames".
+
+Each pair: two clips of the split (their first 240 frames), the second moved beside the first, ``--apart`` body
+heights away (on average over the clip), given as a (2, T, J, C) array (persons first); 2D: coco17 through a random
+camera, 2 px of noise; 3D: h36m17 in mm (a body of 1700 mm), 8 mm of noise. The ids are swapped for ``--lengths``
+frames at the middle. Each output frame's error (mean over joints) against the nearer of what its track holds (the
+other person in the swap) and the track's own person (a swap of a frame or two is a jump, moved back onto the path),
+px or mm: the swap's frames, the 15 frames either side, and the worst frame of the swap and those 30 frames; and the
+tracks :func:`~synsp.estimator_errors.track_switches.track_segments` cuts at the frames of the swap and of the return
+(1-2 frames: or not at all). Run:
+
+    .venv/bin/python benchmarks/id_swaps.py [--split val] [--space 2d 3d] [--lengths 1 2 3 4 5 8 15]
+        [--apart 0.2 0.5] [--pairs 5] [--methods synsp smoothnet butterworth]
+"""
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import numpy as np
+import torch
+
+import synsp
+from synsp.data.camera import project, random_camera
+from synsp.data.mocap import load_clip
+from synsp.data.splits import clip_frames, load_split
+from synsp.estimator_errors.track_switches import track_segments
+
+T = 240
+AROUND = 15  # frames either side of the swap
+
+
+def people(names: tuple[str, str], space: str, apart: float, seed: int) -> np.ndarray:
+    """(2, T, J, C) the two clips side by side, ``apart`` body heights between their mean positions."""
+    layout = "coco17" if space == "2d" else "h36m17"
+    clips = [load_clip(n, layout)[:T].astype(np.float64) for n in names]
+    if space == "2d":
+        clips = [project(c, random_camera(np.random.default_rng(seed), subject=c)) for c in clips]
+        size = np.ptp(clips[0][..., 1])
+    else:
+        size = 1700.0
+    a, b = (c[: min(len(c) for c in clips)] for c in clips)
+    shift = np.zeros(a.shape[-1])
+    shift[0] = apart * size
+    return np.stack([a, b - b.mean((0, 1)) + a.mean((0, 1)) + shift])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--space", nargs="+", choices=["2d", "3d"], default=["2d", "3d"])
+    parser.add_argument("--lengths", nargs="+", type=int, default=[1, 2, 3, 4, 5, 8, 15])
+    parser.add_argument("--apart", nargs="+", type=float, default=[0.2, 0.5], help="body heights between them")
+    parser.add_argument("--pairs", type=int, default=5, help="pairs of clips")
+    parser.add_argument("--methods", nargs="+", default=["synsp", "smoothnet", "butterworth"])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    names = [n for n in load_split(args.split) if clip_frames(n) >= 200]
+    names = names[:: max(1, len(names) // (2 * args.pairs))][: 2 * args.pairs]
+    columns = ["input", *args.methods]
+    for space in args.space:
+        unit, noise = ("px", 2.0) if space == "2d" else ("mm", 8.0)
+        print(f"\n### {args.split}, {space}: ids swapped for K frames ({args.pairs} pairs of clips, "
+              f"{' and '.join(f'{d:g}' for d in args.apart)} body heights apart, {noise:g} {unit} noise, {unit})\n")
+        print("| K | " + " | ".join(f"{m}: swap / around / worst" for m in columns) + " | tracks cut right |")
+        print("|---:|" + "---:|" * (len(columns) + 1))
+        for length in args.lengths:
+            rows, right, tracks = {m: [] for m in columns}, 0, 0
+            for apart in args.apart:
+                for k in range(args.pairs):
+                    truth = people((names[2 * k], names[2 * k + 1]), space, apart, k)
+                    frames = truth.shape[1]
+                    x = truth + np.random.default_rng(k).normal(0, noise, truth.shape)
+                    s = frames // 2 - length // 2
+                    held = truth.copy()  # what each track holds: the other person in the swap
+                    x[:, s:s + length], held[:, s:s + length] = x[::-1, s:s + length], truth[::-1, s:s + length]
+                    for track in x:
+                        cut = [(c.start, c.stop) for c in track_segments(track)]
+                        tracks += 1
+                        right += cut == [(0, s), (s, s + length), (s + length, frames)] or (
+                            length <= 2 and cut == [(0, frames)])
+                    window = slice(max(s - AROUND, 0), s + length + AROUND)
+                    for m in columns:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            y = x if m == "input" else np.asarray(synsp.refine(x.astype(np.float32), m, fps=30), float)
+                        e = np.minimum(np.linalg.norm(y - held, axis=-1).mean(-1),
+                                       np.linalg.norm(y - truth, axis=-1).mean(-1))  # (2, T) per frame
+                        near = e[:, window]
+                        rows[m].append((e[:, s:s + length].mean(),
+                                        np.concatenate([e[:, window.start:s], e[:, s + length:window.stop]], 1).mean(),
+                                        near.max()))
+            cells = []
+            for m in columns:
+                v = np.array(rows[m])
+                cells.append(f"{v[:, 0].mean():.2f} / {v[:, 1].mean():.2f} / {v[:, 2].max():.1f}")
+            print(f"| {length} | " + " | ".join(cells) + f" | {right} of {tracks} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
