@@ -103,7 +103,7 @@ def _cmd_train(args: argparse.Namespace) -> None:
     config = load_config(args.config)
     if args.out_dir:
         config.train.out_dir = args.out_dir
-    train(config, resume=args.resume)  # says where its best checkpoint is
+    train(config, resume=args.resume, force=args.force)  # says where its best checkpoint is
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
@@ -310,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")
     p.add_argument("--config", required=True, type=Path, help="TOML file (see configs/)")
     p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
+    p.add_argument("--force", action="store_true", help="start afresh in an OUT_DIR that holds a run (its best.pt, "
+                   "last.pt and log.jsonl removed first); without it or --resume such a folder is refused")
     p.add_argument("--out-dir", help="override [train] out_dir")
     p.set_defaults(run=_cmd_train)
 
