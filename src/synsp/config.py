@@ -89,8 +89,8 @@ class DataConfig:
 
 
 # The learning rate of a fine-tune (init_from) whose config sets none: at 1e-3 one epoch on 10 clips of one
-# preset took the shipped 3D model's 10 mm white-noise walk from 8.67 to 10.15 mm, at 1e-4 to 8.69
-# (benchmarks/RESULTS.md section 8); the shipped models' later stages were trained at 1e-4 to 3e-4.
+# preset took the shipped 3D model's 10 mm white-noise walk from 8.67 to 9.79 mm (its floor measured), at 1e-4
+# to 8.69 (benchmarks/RESULTS.md section 8); the shipped models' later stages were trained at 1e-4 to 3e-4.
 FINE_TUNE_LR = 1e-4
 
 

@@ -235,8 +235,8 @@ def train(config: Config, *, resume: bool = False, force: bool = False, log: Cal
 def _measure_floor(best: Path, config: Config, own_train: dict[str, np.ndarray] | None,
                    log: Callable[[str], None]) -> None:
     """Measure ``best``'s floor into it (``synsp floor``, on the run's own training clips if it has them):
-    without one a fine-tuned copy of the shipped 3D model took a 10 mm white-noise walk to 1.19 x its input
-    instead of 0.48 (benchmarks/RESULTS.md section 8). Only SynSP models of positions have a floor step."""
+    without one a fine-tuned copy of the shipped 3D model took a 10 mm white-noise walk to 1.19 x its input,
+    with it to 0.47 x (benchmarks/RESULTS.md section 8). Only SynSP models of positions have a floor step."""
     if not config.train.floor_clips or config.data.space == "rotation" \
             or get_network(config.model["kind"]).per_coordinate:
         return
