@@ -504,7 +504,8 @@ def test_the_floor_warning_is_said_once_and_never_before_a_kind_error(tiny_model
     """`synsp evaluate --checkpoint` said it twice, `refine --method smoothnet --checkpoint <synsp>` before
     its error (audit 14, finding 5)."""
     from synsp.cli import main
-    from synsp.evaluation.compare import checkpoint_kinds, network_methods
+    from synsp.evaluation.compare import checkpoint_kinds, network_methods, quality_correlation
+    from synsp.evaluation.protocol import make_cases
     from synsp.refining.methods import check_checkpoint
 
     with warnings.catch_warnings(record=True) as said:
@@ -513,6 +514,7 @@ def test_the_floor_warning_is_said_once_and_never_before_a_kind_error(tiny_model
             check_checkpoint("smoothnet", str(tiny_model), None)
         assert checkpoint_kinds(str(tiny_model), ["synsp"]) == {"synsp": str(tiny_model)}
         network_methods("synsp", "3d", str(tiny_model))
+        quality_correlation(make_cases("val", "typical", max_clips=1), str(tiny_model))
     assert not [w for w in said if "floor is not measured" in str(w.message)]
     x = np.cumsum(np.random.default_rng(0).normal(size=(40, 17, 3)), axis=0)
     np.save(tiny_model.parent / "x.npy", x)
