@@ -354,6 +354,7 @@ def test_the_cli_refuses_a_rerun_in_one_line(tmp_path, capsys):
     assert main(["train", "--config", str(config)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds a run" in err[0] and "--force" in err[0]
+    assert main(["train", "--config", str(config), "--resume", "--force"]) == 2
     assert main(["train", "--config", str(config), "--force"]) == 0
 
 

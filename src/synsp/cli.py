@@ -100,6 +100,8 @@ def _cmd_train(args: argparse.Namespace) -> None:
     from synsp.config import load_config
     from synsp.training.train import train
 
+    if args.resume and args.force:
+        raise OptionError("--resume continues the run in OUT_DIR, --force replaces it: give one of them")
     config = load_config(args.config)
     if args.out_dir:
         config.train.out_dir = args.out_dir
