@@ -250,9 +250,9 @@ def _quiet(message: str) -> None:
 
 
 def _rewrite_log(path: Path, history: list[dict[str, Any]]) -> None:
-    """``log.jsonl`` as the checkpoint's history has it, written atomically: an epoch's line is
-    appended after its checkpoint, so a run killed in between lost the line (or, killed during a
-    later epoch's append, left half of one)."""
+    """``log.jsonl`` as the run's history has it, written atomically after every epoch's checkpoint and
+    on resume (a run killed between the two loses no line): one run's epochs, never appended to another's
+    log (until 2026-12-06 a rerun in the same folder appended, mixing runs; audit 14)."""
     with atomic_path(path) as tmp:
         tmp.write_text("".join(json.dumps(entry) + "\n" for entry in history))
 
