@@ -86,6 +86,7 @@ def variant_config(name: str, epochs: int, runs: Path) -> Config:
     t = config.train
     t.batch_size, t.lr_decay, t.epochs, t.max_minutes = 64, 0.95, epochs, 0.0
     t.seed, t.threads, t.progress, t.out_dir = 0, 1, False, str(runs / name)
+    t.floor_clips = 0  # no floor step: the rows compare networks, as before synsp train measured one
     for key, value in v.train.items():
         setattr(t, key, value)
     return config

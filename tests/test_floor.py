@@ -497,3 +497,28 @@ def test_a_clips_first_and_last_frames_are_refined_too():
         per_frame.append(np.linalg.norm(synsp.refine(noisy, fps=30) - clean, axis=-1).mean(axis=-1))
     per_frame = np.mean(per_frame, axis=0)
     assert per_frame[[0, -1]].mean() < 1.7 * np.median(per_frame)
+
+
+@needs_data
+def test_the_floor_warning_is_said_once_and_never_before_a_kind_error(tiny_model, capsys):
+    """`synsp evaluate --checkpoint` said it twice, `refine --method smoothnet --checkpoint <synsp>` before
+    its error (audit 14, finding 5)."""
+    from synsp.cli import main
+    from synsp.evaluation.compare import checkpoint_kinds, network_methods, quality_correlation
+    from synsp.evaluation.protocol import make_cases
+    from synsp.refining.methods import check_checkpoint
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception, match="is a synsp model"):
+            check_checkpoint("smoothnet", str(tiny_model), None)
+        assert checkpoint_kinds(str(tiny_model), ["synsp"]) == {"synsp": str(tiny_model)}
+        network_methods("synsp", "3d", str(tiny_model))
+        quality_correlation(make_cases("val", "typical", max_clips=1), str(tiny_model))
+    assert not [w for w in said if "floor is not measured" in str(w.message)]
+    x = np.cumsum(np.random.default_rng(0).normal(size=(40, 17, 3)), axis=0)
+    np.save(tiny_model.parent / "x.npy", x)
+    assert main(["refine", str(tiny_model.parent / "x.npy"), str(tiny_model.parent / "y.npy"), "--method",
+                 "smoothnet", "--checkpoint", str(tiny_model)]) == 2
+    err = capsys.readouterr().err
+    assert "not measured" not in err and len(err.strip().splitlines()) == 1

@@ -318,3 +318,64 @@ def test_a_kill_between_checkpoint_and_log_line_is_made_good_on_resume(tmp_path)
     history = load_checkpoint(tmp_path / "last.pt")["history"]
     assert [json.loads(line) for line in log.read_text().splitlines()] == history
     assert [entry["epoch"] for entry in history] == [1, 2, 3]
+
+
+def test_a_folder_holding_a_run_is_refused_without_resume_or_force(tmp_path):
+    """A rerun typed without --resume overwrote the run's best.pt and last.pt and appended to its log
+    (audit 14, finding 1): refused, nothing touched; --force starts afresh, the old log gone."""
+    import hashlib
+
+    from synsp.errors import OutputExistsError
+
+    train(tiny_config(tmp_path, epochs=2, windows_per_epoch=64), log=lambda s: None)
+    files = {name: hashlib.md5((tmp_path / name).read_bytes()).hexdigest()
+             for name in ("best.pt", "last.pt", "log.jsonl", "config.json")}
+    with pytest.raises(OutputExistsError, match="--resume.*--force"):
+        train(tiny_config(tmp_path, epochs=1, windows_per_epoch=64), log=lambda s: None)
+    assert files == {name: hashlib.md5((tmp_path / name).read_bytes()).hexdigest() for name in files}
+    train(tiny_config(tmp_path, epochs=1, windows_per_epoch=64), force=True, log=lambda s: None)
+    assert (tmp_path / "log.jsonl").read_text().count("\n") == 1  # the new run's epoch alone
+    assert load_checkpoint(tmp_path / "best.pt")["meta"]["epoch"] == 1
+    (tmp_path / "last.pt").unlink()  # nothing to resume from, but a best model to lose
+    with pytest.raises(OutputExistsError, match="no last.pt"):
+        train(tiny_config(tmp_path, epochs=2, windows_per_epoch=64), resume=True, log=lambda s: None)
+
+
+def test_the_cli_refuses_a_rerun_in_one_line(tmp_path, capsys):
+    from synsp.cli import main
+
+    config = tmp_path / "c.toml"
+    config.write_text(f'[model]\nkind = "synsp"\nd_model = 16\nn_layers = 1\nn_heads = 2\nd_k = 8\nd_v = 8\n'
+                      f'd_inner = 16\n[data]\ntrain_clips = 2\nval_clips = 1\nwindows_per_epoch = 64\n'
+                      f'[train]\nepochs = 1\nbatch_size = 64\nprogress = false\nfloor_clips = 0\n'
+                      f'out_dir = "{tmp_path / "run"}"\n')
+    assert main(["train", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds a run" in err[0] and "--force" in err[0]
+    assert main(["train", "--config", str(config), "--resume", "--force"]) == 2
+    assert main(["train", "--config", str(config), "--force"]) == 0
+
+
+def test_the_end_of_a_run_measures_the_floor_into_best(tmp_path):
+    """A fine-tuned copy of the shipped model had no floor, and made a white-noise walk worse than its
+    input (audit 14, finding 2): best.pt carries one, and loads without the warning."""
+    import warnings
+
+    best = train(tiny_config(tmp_path, floor_clips=2), log=lambda s: None)
+    floor = load_checkpoint(best)["meta"]["correction_floor"]
+    assert len(floor) == 17 and all(value > 0 for value in floor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_model(best, device="cpu").floor is not None
+    smoothnet = train(tiny_config(tmp_path / "s", kind="smoothnet", floor_clips=2), log=lambda s: None)
+    assert "correction_floor" not in load_checkpoint(smoothnet)["meta"]  # no floor step to feed
+
+
+def test_a_fine_tune_without_its_own_lr_takes_the_smaller_one():
+    from synsp.config import FINE_TUNE_LR, Config
+
+    assert Config.from_dict({"train": {"init_from": "synsp-h36m17"}}).train.lr == FINE_TUNE_LR
+    assert Config.from_dict({"train": {"init_from": "synsp-h36m17", "lr": 3e-4}}).train.lr == 3e-4
+    assert Config.from_dict({"train": {}}).train.lr == 1e-3

@@ -100,10 +100,12 @@ def _cmd_train(args: argparse.Namespace) -> None:
     from synsp.config import load_config
     from synsp.training.train import train
 
+    if args.resume and args.force:
+        raise OptionError("--resume continues the run in OUT_DIR, --force replaces it: give one of them")
     config = load_config(args.config)
     if args.out_dir:
         config.train.out_dir = args.out_dir
-    train(config, resume=args.resume)  # says where its best checkpoint is
+    train(config, resume=args.resume, force=args.force)  # says where its best checkpoint is
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
@@ -311,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train SynSP or SmoothNet from a TOML config")
     p.add_argument("--config", required=True, type=Path, help="TOML file (see configs/)")
     p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
+    p.add_argument("--force", action="store_true", help="start afresh in an OUT_DIR that holds a run (its best.pt, "
+                   "last.pt and log.jsonl removed first); without it or --resume such a folder is refused")
     p.add_argument("--out-dir", help="override [train] out_dir")
     p.set_defaults(run=_cmd_train)
 

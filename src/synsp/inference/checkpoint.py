@@ -150,6 +150,13 @@ def model_path(name_or_path: str | Path) -> Path:
     return path
 
 
+def checkpoint_kind(name_or_path: str | Path) -> str:
+    """The network kind ("synsp", "smoothnet") a checkpoint's config names, read without building the
+    model: a check of the kind fails before :func:`load_model` would warn of a floor not measured."""
+    kind = load_checkpoint(model_path(name_or_path))["config"].get("model", {}).get("kind", "synsp")
+    return str(kind)
+
+
 def trained_network(name_or_path: str | Path, device: str | torch.device | None = None, *,
                     rotation: bool) -> tuple[torch.nn.Module, Config, dict[str, Any], torch.device]:
     """(model, config, checkpoint payload, device) of a trained network, its weights checked

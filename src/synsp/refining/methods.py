@@ -60,7 +60,9 @@ def check_checkpoint(method: str, checkpoint: str | None, device: str | None) ->
         return
     if method not in NETWORKS:
         raise OptionError(f"--checkpoint is for the network methods ({', '.join(NETWORKS)}), not {method!r}")
-    kind = checkpoint_network(checkpoint, device)
+    from synsp.inference.checkpoint import checkpoint_kind
+
+    kind = checkpoint_kind(checkpoint)  # not loaded: a model of the wrong kind is refused before any warning of it
     if kind != method:
         raise CheckpointError(f"checkpoint {checkpoint} is a {kind} model, but the method is {method}; "
                               f"use --method {kind} or a {method} checkpoint")

@@ -7,8 +7,11 @@ after forward kinematics (:mod:`synsp.evaluation.rotations`).
 
 One process, or several under ``torchrun`` (DDP; gloo on CPU, NCCL on CUDA). Every epoch
 writes ``last.pt`` atomically (config, weights, optimizer, scheduler, RNG state, history)
-and ``best.pt`` when the validation MPJPE improves; ``resume=True`` continues exactly
-where ``last.pt`` left off, ``log.jsonl`` (one line per epoch) rewritten from its history.
+and ``best.pt`` when the validation MPJPE improves, and ``log.jsonl`` (one line per epoch) from
+the run's history; ``resume=True`` continues exactly where ``last.pt`` left off. A folder that
+holds another run is refused unless ``resume`` or ``force`` (which starts afresh, its checkpoints
+and log removed first). At the end a SynSP model of positions gets its floor measured into
+``best.pt`` (:mod:`synsp.training.floor`), so that it refines as the shipped models do.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from synsp.data.mocap import clip_info, load_clips
 from synsp.data.rotation_errors import slow_errors_in
 from synsp.data.smpl_mocap import load_smpl_clip
 from synsp.data.splits import load_split
+from synsp.errors import OutputExistsError
 from synsp.evaluation.protocol import Case, evaluate, make_cases
 from synsp.evaluation.rotations import RotationCase, evaluate_rotations, rotation_cases
 from synsp.inference.checkpoint import (
@@ -43,6 +47,7 @@ from synsp.inference.rotation_refiner import refine_rotation_sequence
 from synsp.model import get_network
 from synsp.paths import atomic_path
 from synsp.training.distill import distillation_loss, shallower_state
+from synsp.training.floor import calibrate_floor
 from synsp.training.loss import training_loss
 from synsp.training.own_clips import own_clips
 from synsp.training.pairs import TrainingPairs
@@ -54,7 +59,8 @@ VAL_SEED = 20240617  # fixed validation noise: every epoch and every run is scor
 
 
 # What may change between a run and its resumption (a longer budget, other hardware).
-RESUMABLE_CHANGES = {"train.epochs", "train.max_minutes", "train.progress", "train.device", "train.threads"}
+RESUMABLE_CHANGES = {"train.epochs", "train.max_minutes", "train.progress", "train.device", "train.threads",
+                     "train.floor_clips"}
 
 
 def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
@@ -94,9 +100,26 @@ def validation_cases(config: Config, own_val: dict[str, np.ndarray] | None = Non
                       max_clips=config.data.val_clips, clips=own_val)
 
 
-def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = print) -> Path:
+RUN_FILES = ("last.pt", "best.pt", "log.jsonl")  # what a run writes in its out_dir (and --force removes)
+
+
+def held_run(out_dir: Path, resume: bool) -> str | None:
+    """Why ``out_dir`` may not take a new run: it holds another's checkpoints (``resume`` continues
+    one only from its ``last.pt``); None when it may."""
+    held = [name for name in RUN_FILES[:2] if (out_dir / name).is_file()]
+    if not held or (resume and "last.pt" in held):
+        return None
+    if resume:
+        return f"{out_dir} holds best.pt but no last.pt to resume from; pass --force to start afresh (replacing it)"
+    return (f"{out_dir} holds a run ({', '.join(held)}); pass --resume to continue it or --force to start afresh "
+            "(its checkpoints and log replaced)")
+
+
+def train(config: Config, *, resume: bool = False, force: bool = False, log: Callable[[str], None] = print) -> Path:
     """Train the model described by ``config``; returns the path of ``best.pt``. Only the main
-    process of a data-parallel run calls ``log``: every process runs this function."""
+    process of a data-parallel run calls ``log``: every process runs this function. An ``out_dir``
+    holding another run is refused (``OutputExistsError``, nothing touched) unless ``resume``
+    continues it or ``force`` starts afresh."""
     device = resolve_device(config.train.device)
     world = _init_world(device)
     if not world.main:
@@ -106,6 +129,9 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
     out_dir = Path(config.train.out_dir)
+    refusal = None if force else held_run(out_dir, resume)
+    if refusal:
+        raise OutputExistsError(refusal)
     torch.manual_seed(config.train.seed + world.rank)
 
     own = own_clips(config.data) if config.data.own_clips else None  # bad clips fail before any work
@@ -139,8 +165,11 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
     else:
         if config.train.init_from:
             _init_weights(model, config, device)
+            log(f"fine-tuning {config.train.init_from} at lr {config.train.lr:g}")
         if world.main:
             out_dir.mkdir(parents=True, exist_ok=True)
+            for name in RUN_FILES:  # --force: nothing of the run replaced is left to mix with this one
+                (out_dir / name).unlink(missing_ok=True)
             (out_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
 
     names = list(own[0]) if own else load_split("train")
@@ -187,8 +216,7 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
             improved = metrics["MPJPE"] < state["best"]
             state["best"] = min(state["best"], metrics["MPJPE"])
             _write_checkpoints(out_dir, config, model, optimizer, scheduler, state, world, improved, record)
-            with open(out_dir / "log.jsonl", "a") as fh:
-                fh.write(json.dumps(entry) + "\n")
+            _rewrite_log(out_dir / "log.jsonl", state["history"])  # the run's own epochs, never another's
             log(f"epoch {epoch}: loss {train_loss:.4f}  val MPJPE {metrics['MPJPE']:.2f}  "
                 f"Accel {metrics['Accel']:.2f}{'  (best)' if improved else ''}")
         if world.size > 1:
@@ -198,8 +226,23 @@ def train(config: Config, *, resume: bool = False, log: Callable[[str], None] = 
             break
     if world.size > 1:
         dist.destroy_process_group()
+    if world.main and (out_dir / "best.pt").is_file():
+        _measure_floor(out_dir / "best.pt", config, own[0] if own else None, log)
     log(f"best checkpoint: {out_dir / 'best.pt'}")
     return out_dir / "best.pt"
+
+
+def _measure_floor(best: Path, config: Config, own_train: dict[str, np.ndarray] | None,
+                   log: Callable[[str], None]) -> None:
+    """Measure ``best``'s floor into it (``synsp floor``, on the run's own training clips if it has them):
+    without one a fine-tuned copy of the shipped 3D model took a 10 mm white-noise walk to 1.19 x its input,
+    with it to 0.47 x (benchmarks/RESULTS.md section 8). Only SynSP models of positions have a floor step."""
+    if not config.train.floor_clips or config.data.space == "rotation" \
+            or get_network(config.model["kind"]).per_coordinate:
+        return
+    started = time.time()
+    floor = calibrate_floor(best, best, clips=config.train.floor_clips, own=own_train)
+    log(f"floor measured into {best}: {floor.mean():.4f} body sizes on average ({time.time() - started:.0f} s)")
 
 
 def _quiet(message: str) -> None:
@@ -207,9 +250,9 @@ def _quiet(message: str) -> None:
 
 
 def _rewrite_log(path: Path, history: list[dict[str, Any]]) -> None:
-    """``log.jsonl`` as the checkpoint's history has it, written atomically: an epoch's line is
-    appended after its checkpoint, so a run killed in between lost the line (or, killed during a
-    later epoch's append, left half of one)."""
+    """``log.jsonl`` as the run's history has it, written atomically after every epoch's checkpoint and
+    on resume (a run killed between the two loses no line): one run's epochs, never appended to another's
+    log (until 2026-12-06 a rerun in the same folder appended, mixing runs; audit 14)."""
     with atomic_path(path) as tmp:
         tmp.write_text("".join(json.dumps(entry) + "\n" for entry in history))
 
