@@ -28,7 +28,6 @@ at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped").
 """
 from __future__ import annotations
 
-import warnings
 from collections import deque
 from typing import Any, Callable
 
@@ -36,6 +35,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
 from synsp.inference.stream_centre_cuts import CentreWatch
+from synsp.medians import nanmedian
 from synsp.sequence import box_sides
 
 __all__ = ["CutWatch", "HISTORY", "restart"]
@@ -115,9 +115,7 @@ class CutWatch:
     def _running_size(self) -> np.ndarray:
         """(V,) the person's size: the median box side over the last :data:`HISTORY` frames (read once a frame)."""
         if self._size is None or self._size[0] != self.frames:
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
-                self._size = (self.frames, np.nanmedian(np.array(self.sizes), axis=0))
+            self._size = (self.frames, nanmedian(np.array(self.sizes), axis=0))  # a view not seen: NaN
         return self._size[1]
 
     def _suspect(self, back: int) -> np.ndarray:
@@ -138,9 +136,7 @@ class CutWatch:
         """(V,) a jump's least size: :data:`CUT_STEP` of the person's size and :data:`CUT_NOISE` times the
         median step, both over the last :data:`HISTORY` frames (offline: the track's)."""
         size = self._running_size()
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
-            usual = np.nanmedian(np.array(self.steps), axis=0)
+        usual = nanmedian(np.array(self.steps), axis=0)  # a view not seen in those frames: NaN
         return np.fmax(CUT_STEP * size, CUT_NOISE * usual)
 
     def _jumped(self, step: np.ndarray, frame: int) -> bool:
