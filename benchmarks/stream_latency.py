@@ -1,17 +1,18 @@
-"""Latency of ``synsp stream`` per frame: P people, 17 COCO keypoints in pixels, on CPU.
+"""Latency of ``synsp stream`` per frame: P people, 17 COCO keypoints in pixels (or 17 H36M joints in mm), on CPU.
 
 A ``synsp stream`` process is fed one JSON line at a time, as a webcam loop would; for each
 frame past the first window the clock runs from writing the line to reading the refined line
 it releases (the frame ``lag`` + ``lookahead`` older; for One-Euro the same frame). That is the
 work per frame, JSON and pipes included; the delay a viewer sees adds those frames (/ fps).
-The frames are the validation clips' 2D poses under the ``typical`` preset, one after another;
-person i of P starts 150 frames further into them (and 50 px to the right), ids 0..P-1.
+The frames are the validation clips' 2D poses under the ``typical`` preset, one after another (``--space 3d``:
+their 3D H36M poses in mm); person i of P starts 150 frames further into them (and 50 px, or 500 mm, to the
+right), ids 0..P-1.
 For comparison the same frames go through :class:`synsp.integrations.stream.PoseStream` in
 this process (no JSON, no pipes), and with ``--baseline SRC`` through the ``synsp stream`` of
 another source tree (e.g. an older checkout's ``src``), alternating with this one row by row.
 Run:
 
-    .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1] [--people 1 10]
+    .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1] [--people 1 10] [--space 3d]
         [--baseline /path/to/other/checkout/src]
 """
 from __future__ import annotations
@@ -98,9 +99,10 @@ def _people(frame: np.ndarray) -> list[dict]:
     return [{"id": i, "keypoints": person.tolist()} for i, person in enumerate(frame)]
 
 
-def time_api(frames: np.ndarray, method: str, lag: int | None, lookahead: int) -> np.ndarray:
+def time_api(frames: np.ndarray, method: str, lag: int | None, lookahead: int, space: str = "2d") -> np.ndarray:
     """Seconds per PoseStream.push in this process, for the timed frames."""
-    stream, times = PoseStream(method, lag=lag, lookahead=lookahead if method != "one-euro" else None), []
+    stream = PoseStream(method, lag=lag, lookahead=lookahead if method != "one-euro" else None, space=space)
+    times = []
     for k, frame in enumerate(frames):
         parsed = parse_frame(json.dumps({"people": _people(frame)}), k)
         start = time.perf_counter()
@@ -116,18 +118,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (here and in synsp stream)")
     parser.add_argument("--fps", type=float, default=30.0, help="for the delay column")
     parser.add_argument("--people", type=int, nargs="+", default=[1], help="people per frame, one table row each")
+    parser.add_argument("--space", choices=("2d", "3d"), default="2d",
+                        help="2d: COCO keypoints in pixels (default); 3d: H36M joints in mm")
     parser.add_argument("--baseline", help="another source tree's src/ whose synsp stream is timed alongside")
     parser.add_argument("--baseline-lookahead", type=int, default=LOOKAHEAD,
                         help="the baseline's default lookahead (default: this tree's; 0 for a tree from before "
                              "streams had one, else its stream never releases the frame waited for)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    seq = np.concatenate([c.noisy for c in make_cases("val", "typical", layout="coco17", space="2d")])
+    layout = "coco17" if args.space == "2d" else "h36m17"
+    seq = np.concatenate([c.noisy for c in make_cases("val", "typical", layout=layout, space=args.space)])
+    space_args = ["--layout", layout, "--space", args.space]
     n = args.frames + 7 + LOOKAHEAD + WARM_UP
-    runs = [("SynSP", ["--method", "synsp"], "synsp", 7, LOOKAHEAD),  # the defaults
-            ("SynSP", ["--method", "synsp", "--lag", "0", "--lookahead", "0"], "synsp", 0, 0),
-            ("One-Euro", ["--method", "one-euro"], "one-euro", 0, 0)]
-    print(f"synsp stream, {' / '.join(map(str, args.people))} people x 17 keypoints (2D px), {args.frames} timed "
+    runs = [("SynSP", [*space_args, "--method", "synsp"], "synsp", 7, LOOKAHEAD),  # the defaults
+            ("SynSP", [*space_args, "--method", "synsp", "--lag", "0", "--lookahead", "0"], "synsp", 0, 0),
+            ("One-Euro", [*space_args, "--method", "one-euro"], "one-euro", 0, 0)]
+    unit = "2D px" if args.space == "2d" else "3D mm"
+    print(f"synsp stream, {' / '.join(map(str, args.people))} people x 17 keypoints ({unit}), {args.frames} timed "
           f"frames, {args.threads} torch thread(s)" + (f"; baseline: {args.baseline}" if args.baseline else "") + "\n")
     base = " | baseline CLI mean ms | baseline CLI p95 ms | CLI mean / baseline" if args.baseline else ""
     print("| people | method | lag + lookahead (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms "
@@ -137,7 +144,7 @@ def main() -> None:
     for people in args.people:
         index = np.arange(n)[:, None] + 150 * np.arange(people)[None]  # (T, P) frame of each person
         frames = seq.take(index, axis=0, mode="wrap").astype(np.float64)  # (T, P, J, 2)
-        frames[..., 0] += 50 * np.arange(people)[:, None]
+        frames[..., 0] += (50 if args.space == "2d" else 500) * np.arange(people)[:, None]
         for name, cli_args, method, lag, lookahead in runs:
             if args.baseline:  # first, so that a drift in the machine's load does not favour this tree
                 own = cli_args[:-2] if "--lookahead" in cli_args and not args.baseline_lookahead else cli_args
@@ -146,7 +153,7 @@ def main() -> None:
                 old, held = old * 1000, held + [old_held]
             cli, cli_held = time_cli(frames, cli_args, lag, lookahead, args.threads)
             cli, held = cli * 1000, held + [cli_held]
-            api = time_api(frames, method, None if method == "one-euro" else lag, lookahead) * 1000
+            api = time_api(frames, method, None if method == "one-euro" else lag, lookahead, args.space) * 1000
             delay = (lag + lookahead) * 1000 / args.fps + cli.mean()
             row = (f"| {people} | {name} | {lag} + {lookahead} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
                    f"{api.mean():.2f} | {np.percentile(api, 95):.2f} | {delay:.0f} |")

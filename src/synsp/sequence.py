@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from synsp.medians import nanmedian
 from synsp.sentinels import sentinel_points
 
 __all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
@@ -329,32 +330,12 @@ def sorted_median(x: np.ndarray, axis: int | None = None) -> np.ndarray:
 
 
 def nan_median(x: np.ndarray, axis: int | None = None) -> np.ndarray:
-    """``np.nanmedian(x, axis)`` without a warning for all-NaN slices (they give NaN), by the plain
-    median wherever a slice holds no NaN and by one sort where one does: numpy's nan-median sorts
-    masked arrays (~0.5 ms a call on the small arrays that streams measure at every frame; a 3D
-    crowd's lookahead made some ten such calls a frame)."""
+    """``np.nanmedian(x, axis)`` of ``x`` read as float64, without a warning for all-NaN slices (they give NaN):
+    :func:`synsp.medians.nanmedian` (numpy's nan-median sorts masked arrays, ~0.5 ms a call on the small arrays
+    that streams measure at every frame)."""
     x = np.asarray(x, np.float64)
-    out = sorted_median(x, axis=axis)
-    gaps = np.isnan(out)
-    if gaps.any():
-        if axis is None:
-            return _median_of_seen(x.reshape(1, -1))[0]
-        out = np.asarray(out)  # a slice of a 1-D array: a 0-d array to write into
-        out[gaps] = _median_of_seen(np.moveaxis(x, axis, -1)[gaps])
-        out = out[()] if out.ndim == 0 else out
-    return out
-
-
-def _median_of_seen(rows: np.ndarray) -> np.ndarray:
-    """(n,) the median of each row of ``rows`` (n, m) float64 over its values that are not NaN (NaN
-    where there is none): ``np.nanmedian(rows, axis=-1)``'s values, by one sort (NaN sorts last): the
-    middle seen value, or the mean of the two middle ones as numpy takes it ((a + b) / 2)."""
-    ordered = np.sort(rows, axis=-1)
-    counts = np.count_nonzero(~np.isnan(rows), axis=-1)
-    half, index = counts // 2, np.arange(len(rows))
-    high = ordered[index, np.minimum(half, rows.shape[-1] - 1)]
-    low = ordered[index, np.maximum(half - 1, 0)]
-    return np.where(counts == 0, np.nan, np.where(counts % 2 == 1, high, (low + high) / 2))
+    out = nanmedian(x.ravel(), axis=0) if axis is None else nanmedian(x, axis=axis)
+    return out[()] if out.ndim == 0 else out
 
 
 def box_sides(poses: np.ndarray) -> np.ndarray:

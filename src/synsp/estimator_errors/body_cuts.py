@@ -43,6 +43,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from synsp.medians import nanmedian
 from synsp.sequence import body_size
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
@@ -69,14 +70,12 @@ def jump_sizes(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> np.nd
     with the labels kept, and with ``after``'s left/right labels exchanged (``flip``: (J,) the index of
     each joint's partner, its own for a midline joint). NaN where no joint is seen in both."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[..., flip, :]).all(-1)
-    out = []
-    for moved in (after, after[..., flip, :]):
-        a, b = (np.where(both[..., None], p, np.nan) for p in (before, moved))
-        with np.errstate(invalid="ignore"), _quiet():
-            moves = b - a
-            moves -= np.nanmedian(moves, axis=-2, keepdims=True)  # the body's own move: a median, which two joints
-            out.append(np.nanmedian(np.linalg.norm(moves, axis=-1), axis=-1))  # on a neighbour do not shift
-    return np.stack(out, axis=-1)
+    moved = np.stack([after, after[..., flip, :]], axis=-3)  # (..., 2, J, C): both labellings at once
+    a, b = (np.where(both[..., None, :, None], p, np.nan) for p in (before[..., None, :, :], moved))
+    with np.errstate(invalid="ignore"):
+        moves = b - a
+        moves -= nanmedian(moves, axis=-2, keepdims=True)  # the body's own move: a median, which two joints
+        return nanmedian(np.linalg.norm(moves, axis=-1), axis=-1)  # on a neighbour do not shift
 
 
 def turn_fits(before: np.ndarray, after: np.ndarray, flip: np.ndarray, within: float = np.inf) -> float:

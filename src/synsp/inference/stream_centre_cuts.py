@@ -22,7 +22,6 @@ where the stream's latency is shorter (2 or 3: the after test on fewer frames; u
 """
 from __future__ import annotations
 
-import warnings
 from collections import deque
 
 import numpy as np
@@ -72,19 +71,17 @@ class CentreWatch:
     def suspect(self, size: np.ndarray, back: int = 0) -> np.ndarray:
         """(V,) bool: whether the frame ``back`` frames before the newest stepped as a switch of people moves
         the centre (module docstring), per view, at the person's size (V,) in the frames' unit."""
-        turns = np.array(self.turns)  # (N, V)
-        i = len(turns) - 1 - back
+        i = len(self.turns) - 1 - back
         if not self.after or i < CENTRE_STAY or back > len(self.recent) - 1 - _BEFORE:
-            return np.zeros(turns.shape[1], dtype=bool)
-        off = turns[i]
+            return np.zeros(len(self.turns[-1]), dtype=bool)
+        off = self.turns[i]
         with np.errstate(invalid="ignore"):
             big = (off > CENTRE_STEP * size) & (size > 0)
-            big &= (turns[i - CENTRE_STAY: i] < CENTRE_STILL * off).all(axis=0)  # NaN: not on a line
+            before = np.array([self.turns[k] for k in range(i - CENTRE_STAY, i)])  # (CENTRE_STAY, V)
+            big &= (before < CENTRE_STILL * off).all(axis=0)  # NaN: not on a line
             if not big.any():
-                return big
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a view never measured: NaN, no suspect
-                usual = nan_median(turns, axis=0)
+                return big  # the whole history (a stack of up to HISTORY turns) read only for a suspect
+            usual = nan_median(np.array(self.turns), axis=0)  # a view never measured: NaN, no suspect
             return big & (off > CENTRE_NOISE * usual)
 
     def verdict(self, views: np.ndarray, back: int, size: np.ndarray) -> bool | None:

@@ -28,7 +28,6 @@ at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped").
 """
 from __future__ import annotations
 
-import warnings
 from collections import deque
 from typing import Any, Callable
 
@@ -36,6 +35,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
 from synsp.inference.stream_centre_cuts import CentreWatch
+from synsp.medians import nanmedian
 from synsp.sequence import box_sides
 
 __all__ = ["CutWatch", "HISTORY", "restart"]
@@ -64,8 +64,9 @@ class CutWatch:
         self._size: tuple[int, np.ndarray] | None = None  # (frames, (V,) running size) read at that many frames
         self.enter, self.restart = enter, restart
         self.recent: deque[np.ndarray] = deque(maxlen=CUT_RETURN + CUT_STAY + 2)  # (V, J, C) frames, float64
-        self.steps: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's jump from the one before
-        self.sizes: deque[np.ndarray] = deque(maxlen=HISTORY)  # (V,) each frame's largest box side
+        self.steps: deque[np.ndarray] = deque(maxlen=self.recent.maxlen)  # (V,) the last frames' jumps
+        self.usual = _Window(HISTORY)  # the same over the last HISTORY frames, for their median
+        self.sizes = _Window(HISTORY)  # (V,) each frame's largest box side
         self.held: list[np.ndarray] = []  # the frames from a jump on, not yet given to the stream
         self.frames = 0  # frames pushed
         self.measured = 0  # of them, those with a step measured (a joint seen in it and the frame before)
@@ -105,6 +106,7 @@ class CutWatch:
         both = jump_sizes(before, x, self.flip)  # (V, 2)
         step = both.min(axis=-1) if x.shape[-1] != 3 else both[:, 0]
         self.steps.append(step)
+        self.usual.append(step)
         self.measured += bool(np.isfinite(step).any())
         seen = np.isfinite(x).all(-1)  # (V, J)
         sides = np.array([box_sides(v[s]).max() if s.any() else np.nan for v, s in zip(x, seen)])
@@ -115,9 +117,7 @@ class CutWatch:
     def _running_size(self) -> np.ndarray:
         """(V,) the person's size: the median box side over the last :data:`HISTORY` frames (read once a frame)."""
         if self._size is None or self._size[0] != self.frames:
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
-                self._size = (self.frames, np.nanmedian(np.array(self.sizes), axis=0))
+            self._size = (self.frames, self.sizes.median())  # a view not seen in those frames: NaN
         return self._size[1]
 
     def _suspect(self, back: int) -> np.ndarray:
@@ -138,10 +138,7 @@ class CutWatch:
         """(V,) a jump's least size: :data:`CUT_STEP` of the person's size and :data:`CUT_NOISE` times the
         median step, both over the last :data:`HISTORY` frames (offline: the track's)."""
         size = self._running_size()
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a view not seen in those frames: NaN
-            usual = np.nanmedian(np.array(self.steps), axis=0)
-        return np.fmax(CUT_STEP * size, CUT_NOISE * usual)
+        return np.fmax(CUT_STEP * size, CUT_NOISE * self.usual.median())  # a view not seen in those frames: NaN
 
     def _jumped(self, step: np.ndarray, frame: int) -> bool:
         """Whether ``frame``'s ``step`` (V,) is a jump to tell: beyond the limit in any view, not within
@@ -151,6 +148,11 @@ class CutWatch:
         if not self.stay or self.measured < CUT_RETURN or (self.cuts and frame - self.cuts[-1] <= CUT_STAY):
             return False
         with np.errstate(invalid="ignore"):
+            size = self._running_size()
+            # the limit is CUT_STEP * size or more: a step within that is no jump, and the median step (the
+            # limit's other term, a sort of HISTORY steps) is read only for a step beyond it or a view of no size
+            if not ((step > CUT_STEP * size) | np.isnan(size)).any():
+                return False
             return bool((step > self._limit()).any())
 
     def _decide(self) -> list[np.ndarray]:
@@ -180,6 +182,25 @@ class CutWatch:
                 break
             out += self.enter(frame)
         return out
+
+
+class _Window:
+    """The last ``size`` rows (V,) of a running figure in one array, overwritten in turn: their median per view
+    without stacking a deque's rows anew each frame (a median needs no order)."""
+
+    def __init__(self, size: int):
+        self.size, self.count = int(size), 0
+        self.rows: np.ndarray | None = None  # (size, V)
+
+    def append(self, row: np.ndarray) -> None:
+        if self.rows is None:
+            self.rows = np.empty((self.size, len(row)), dtype=np.asarray(row).dtype)
+        self.rows[self.count % self.size] = row
+        self.count += 1
+
+    def median(self) -> np.ndarray:
+        """(V,) the median of the rows kept, NaN where none is seen."""
+        return nanmedian(self.rows[: min(self.count, self.size)], axis=0)
 
 
 def restart(stream: Any, watch: CutWatch) -> np.ndarray:
