@@ -167,7 +167,7 @@ def test_above_the_covered_rates_the_network_sees_the_jitter_low_passed():
 
 def test_a_bvh_above_the_covered_rates_is_low_passed_before_every_kth_frame():
     """A BVH's SmoothNet above 43 fps sees every k-th frame, white jitter folded in from above 15 Hz: a Gaussian
-    of half a network frame first (RotationRefiner.skeleton_antialias) takes less of it along; at 30 fps the
+    of a third of a network frame first (RotationRefiner.skeleton_antialias) takes less of it along; at 30 fps the
     output is the same as without."""
     from scipy.spatial.transform import Rotation, Slerp
 
