@@ -163,3 +163,34 @@ def test_above_the_covered_rates_the_network_sees_the_jitter_low_passed():
     finally:
         network.antialias = shipped
     assert with_it < 0.9 * without, (with_it, without)
+
+
+def test_a_bvh_above_the_covered_rates_is_low_passed_before_every_kth_frame():
+    """A BVH's SmoothNet above 43 fps sees every k-th frame, white jitter folded in from above 15 Hz: a Gaussian
+    of a third of a network frame first (RotationRefiner.skeleton_antialias) takes less of it along; at 30 fps the
+    output is the same as without."""
+    from scipy.spatial.transform import Rotation, Slerp
+
+    from synsp.inference.rotation_refiner import load_rotation_model
+
+    motion = _bandai("dataset-1_walk_chimpira_001")
+    motion = replace(motion, rotations=motion.rotations[:120], translations=motion.translations[:120])
+    network = load_rotation_model("smoothnet-smpl24")
+    shipped = network.skeleton_antialias
+    t0 = np.arange(len(motion.rotations)) / 30.0
+    t1 = np.arange(0.0, t0[-1] + 1e-9, 1 / 120.0)
+    fast = np.stack([Slerp(t0, Rotation.from_matrix(motion.rotations[:, j]))(t1).as_matrix()
+                     for j in range(motion.rotations.shape[1])], 1)
+    fast_motion = replace(motion, rotations=fast, translations=np.repeat(motion.translations[:1], len(t1), 0))
+
+    def refined(m, fps: float, antialias: float) -> np.ndarray:
+        network.skeleton_antialias = antialias
+        return network.refine_skeleton(_jittered(m.rotations, 2.0), m.positions(), fps)
+
+    try:
+        assert shipped > 0
+        np.testing.assert_array_equal(refined(motion, 30.0, shipped), refined(motion, 30.0, 0.0))
+        without, with_it = (_moved(fast_motion, refined(fast_motion, 120.0, s)) for s in (0.0, shipped))
+    finally:
+        network.skeleton_antialias = shipped
+    assert with_it < without, (with_it, without)

@@ -55,6 +55,11 @@ BATCH_ROWS = 2**15
 # "SMPL at 120 fps"; 0.35 and 0.5 within 1 % everywhere, 0.35 the least cost on correlated jitter); SmoothNet
 # gained under 3-5 degrees and lost under 1, so it runs without.
 ANTIALIAS = {"synsp": 0.35}
+# The same for a BVH's tree (refine_skeleton: SmoothNet, then the filter), sigma in network frames. Chosen on the
+# validation split (the mocap's own tree, 11 clips, 60 and 120 fps; RESULTS section 14, "A BVH above 43 fps"): 0.35
+# and 0.5 lowered MPJPE under every preset and moved clean motion less; 0.5 gained more under white jitter but
+# raised `3dpw-pare`'s Accel at 120 fps 5 % (0.35: 2 %).
+SKELETON_ANTIALIAS = {"smoothnet": 0.35}
 
 
 def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, window: int, stride: int = 1,
@@ -134,7 +139,8 @@ class RotationRefiner:
     :data:`synsp.rotations.filters.ROTATION_PACE` (``follow_pace``; chosen again for the network
     on the validation split, RESULTS section 14) as if filmed at a lower rate; SmoothNet follows
     its own pace, :data:`STRETCHED_PACE`. ``paced_fps`` records the rate used. Where the network sees every
-    k-th frame (k >= 2), SynSP's input is low-passed first (``antialias``, :data:`ANTIALIAS`). An SMPL clip whose
+    k-th frame (k >= 2), SynSP's input is low-passed first (``antialias``, :data:`ANTIALIAS`; a skeleton's for
+    SmoothNet: ``skeleton_antialias``, :data:`SKELETON_ANTIALIAS`). An SMPL clip whose
     body does not stand along +Y (an estimator's camera frame, y down; a Z-up world) is refined with
     its root turned upright and turned back (``upright``; ``turn``, the last call's turn; RESULTS
     section 14, "SMPL roots in a camera frame or a Z-up world").
@@ -164,9 +170,10 @@ class RotationRefiner:
         self.upright, self.turn = True, np.eye(3)
         # nearly clean input keeps its rotations: each joint's correction limited to its noise (rotation_clean)
         self.keep_clean = leaves_slow
-        # the anti-aliasing Gaussian's sigma in network frames above the covered rates, SMPL files only (ANTIALIAS;
-        # a BVH's SmoothNet was not measured with it)
+        # the anti-aliasing Gaussian's sigma in network frames above the covered rates: SMPL files (ANTIALIAS) and
+        # any skeleton's (SKELETON_ANTIALIAS), measured apart
         self.antialias = ANTIALIAS.get(kind, 0.0)
+        self.skeleton_antialias = SKELETON_ANTIALIAS.get(kind, 0.0)
 
     def refine(self, rotations: np.ndarray, fps: float | None = None, stride: int = 1) -> np.ndarray:
         """Refined local rotations, shaped like ``rotations`` (T, K, 3, 3), recorded at ``fps``
@@ -209,7 +216,7 @@ class RotationRefiner:
             raise ValueError(f"a {self.kind} network of rotations refines SMPL's 24-joint tree only; "
                              "a network that refines every joint on its own (smoothnet) refines any skeleton")
         check_fps(fps)
-        refined = self._refine(r, positions, fps, stride)
+        refined = self._refine(r, positions, fps, stride, self.skeleton_antialias)
         return self._kept_clean(r, refined if then is None else then(refined))
 
     def _kept_clean(self, rotations: np.ndarray, refined: np.ndarray) -> np.ndarray:
