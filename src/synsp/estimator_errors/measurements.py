@@ -35,7 +35,7 @@ import numpy as np
 
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
-from synsp.estimator_errors.glitches import body_jumps, glitches
+from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.motion_pace import motion_pace
@@ -106,12 +106,17 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+    foreign = np.zeros_like(missing)
+    if jumped.any():  # a jump's frames that hold another's pose: no measurement of this body, refined as gaps
+        frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
+                  else foreign_poses(x, jumped)[0])
+        foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
     if undo:
         repeated = held_values(x)
     if undo and layout is not None:
-        seen = np.where(repeated[..., None], np.nan, x)
-        off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
-                    else glitches(seen, layout.bones))
+        seen = np.where((repeated | foreign)[..., None], np.nan, x)
+        off_body = foreign | (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
+                              else glitches(seen, layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
         astray = (np.stack([astray_limbs(v, tree, lr, pace=pace) for v in seen]) if x.ndim == 4
