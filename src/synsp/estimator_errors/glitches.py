@@ -51,17 +51,19 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "FOREIGN_POSE", "glitches", "body_jumps",
-           "foreign_poses", "far_off_path"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "FOREIGN_POSE", "FOREIGN_SHARE", "glitches",
+           "body_jumps", "foreign_poses", "far_off_path"]
 
 GLITCH_SIZE = 0.02  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
 GLITCH_NOISE = 5.0  # times the joint's median stray around the run
 MAX_RUN = 2  # frames
-# times the median joint's usual stray from its path: a jump's frames moved back whose pose strays more are another
-# person's, refined as gaps. Validation (benchmarks/id_swaps.py's pairs, ids swapped for 1-2 frames, and the whole
-# body shifted for 2 frames as benchmarks/robustness.py shifts it): a shifted body 0.5-1.3, another's 1.4-30.
+# A jump's frames moved back whose pose strays from the line between the frames around more than FOREIGN_POSE times
+# it does around them (its upper quartile over the joints: the limbs, most of a body, carry a pose) are another
+# person's, refined as gaps (foreign_poses). Validation (benchmarks/id_swaps.py's pairs, ids swapped for 1-2 frames;
+# the whole body shifted for 2 frames as benchmarks/robustness.py shifts it): shifted 0.0-1.3, another's 1.4-26.
 FOREIGN_POSE = 2.0
+FOREIGN_SHARE = 0.75  # the quantile over the joints read
 NOISE_SPAN = 30  # frames before, and after, a run over which its joint's median stray is read (1 s at 30 fps)
 _CHUNK = 2048  # frames of windows read at once (bounds the memory of a long clip's windows)
 
@@ -157,9 +159,10 @@ def foreign_poses(poses: np.ndarray, jumped: np.ndarray, factor: float | None = 
 
     Returns
     -------
-    (T,) bool, and (T,) float: per frame of a jump, the median over the joints of each one's distance from the
-    straight line between its positions just before and just after the jump, over the same median in the
-    frames around (:func:`_usual_stray`); zero elsewhere.
+    (T,) bool, and (T,) float: per frame of a jump, the upper quartile (:data:`FOREIGN_SHARE`) over the joints of
+    each one's distance from the straight line between its positions just before and just after the jump, over the
+    same quartile in the frames around (:func:`_usual_stray`); zero elsewhere. True where it is more than
+    :data:`FOREIGN_POSE` (``factor``).
     """
     x = np.asarray(poses, np.float64)
     ratio = np.zeros(len(x))
@@ -176,7 +179,7 @@ def foreign_poses(poses: np.ndarray, jumped: np.ndarray, factor: float | None = 
             near = x[low: start + k + NOISE_SPAN + MAX_RUN + 1]
             at = start - 1 - low  # the run's index among ``near``'s runs of k frames
             for i, excursion in enumerate(_off_line(near, k)[1]):
-                away = nan_median(np.linalg.norm(excursion, axis=-1), axis=1)  # (N,): the median joint's stray
+                away = np.nanquantile(np.linalg.norm(excursion, axis=-1), FOREIGN_SHARE, axis=1)  # (N,)
                 # the runs through the jump's frames are left out of the usual stray
                 usual = _usual_stray(np.where(np.abs(np.arange(len(away)) - at) <= k, np.nan, away))
                 ratio[start + i] = away[at] / usual[at]
