@@ -1,7 +1,9 @@
 """What a network sees of a track: the estimator's measurements, its gross errors undone.
 
 First, a whole body that left its path for a frame or two and came back
-(:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
+(:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back; where the body
+moved back holds another pose than the frames around it (:func:`~synsp.estimator_errors.glitches.foreign_poses`: a
+tracker that followed the person beside for a frame or two), its frames are glitches, filled. Then, some values
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
@@ -56,7 +58,7 @@ class Measurements(NamedTuple):
 
     values: np.ndarray  # (..., T, J, C): every gap filled, jumps moved back, inversions exchanged back
     missing: np.ndarray  # (..., T, J) bool: joints the input did not hold (NaN)
-    glitches: np.ndarray  # (..., T, J) bool: glitches, filled as gaps
+    glitches: np.ndarray  # (..., T, J) bool: glitches (and a jump's frames holding another's pose), filled as gaps
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
     exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
