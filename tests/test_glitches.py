@@ -131,3 +131,21 @@ def test_a_burst_of_noise_keeps_its_values_and_its_glitches_are_still_marked():
     x[120, 9] += (150.0, -100.0)  # the left wrist leaves the body inside the burst
     x[40, 14] += (-60.0, 40.0)  # the right knee in the calm
     assert set(zip(*np.nonzero(glitches(x, BONES)))) == {(120, 9), (40, 14)}
+
+
+def test_a_jump_onto_another_s_pose_is_filled_and_a_shifted_body_is_kept():
+    # ids swapped for a frame or two: moved back onto the path, the body is still the other person's (out of
+    # step), no measurement of this one; a box that jumped keeps the body's own pose, a measurement moved back
+    from synsp.estimator_errors.measurements import measurements
+    clean, noisy = walking(120, noise=1.0)
+    other = walking(135, noise=1.0, seed=1)[1][15:] + (60.0, 5.0)
+    x = noisy.copy()
+    x[40] = other[40]
+    x[80:82] = other[80:82]
+    x[100:102] += (-35.0, 30.0)
+    measured = measurements(x, COCO17)
+    assert np.flatnonzero(measured.jumped).tolist() == [40, 80, 81, 100, 101]
+    assert np.flatnonzero(measured.glitches.all(-1)).tolist() == [40, 80, 81]
+    assert np.abs(measured.values[100:102] - noisy[100:102]).max() < 5.0
+    error = np.linalg.norm(synsp.refine(x) - clean, axis=-1).mean(-1)
+    assert error[[40, 80, 81]].max() < 3.0

@@ -169,3 +169,24 @@ def test_a_box_shifted_for_good_or_a_while_is_not_cut():
         shifted[40:stop] += shift
         assert centre_switches(shifted)[40]  # the centre did step
         assert track_segments(shifted) == [slice(0, 80)]
+
+
+
+@needs_data
+def test_a_limb_on_the_neighbour_s_for_a_while_is_no_switch_of_people():
+    # audit 13, finding 3: an elbow and wrist on the person beside for 10 frames moved the centre as a switch
+    # does, and the track was cut where the limb's first stay ended (frame 62; the limb then sat at its segment's
+    # edge, which the astray step skips); only the limb moved, the body kept to its path
+    from synsp.data.camera import project, random_camera
+    from synsp.data.mocap import load_clip
+
+    a, b = (load_clip(name, "coco17").astype(np.float64)[:240] for name in
+            ("dataset-2_walk_normal_007", "dataset-2_wave-both-hands_normal_010"))
+    a, b = (project(c, random_camera(np.random.default_rng(1), subject=c)) for c in (a, b))
+    frames = min(len(a), len(b))
+    a, b = a[:frames], b[:frames]
+    b = b - b.mean((0, 1)) + a.mean((0, 1)) + [0.6 * np.ptp(a[..., 1]), 0]  # 0.6 body heights beside
+    track = a + np.random.default_rng(3).normal(0, 2.0, a.shape)
+    for start in (frames // 4, frames // 2, 3 * frames // 4):
+        track[start:start + 10, [8, 10]] = b[start:start + 10, [8, 10]] + 2.0
+    assert track_segments(track) == [slice(0, frames)]

@@ -51,12 +51,19 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "glitches", "body_jumps", "far_off_path"]
+__all__ = ["GLITCH_SIZE", "GLITCH_BONE", "GLITCH_NOISE", "MAX_RUN", "FOREIGN_POSE", "FOREIGN_SHARE", "glitches",
+           "body_jumps", "foreign_poses", "far_off_path"]
 
 GLITCH_SIZE = 0.02  # body sizes (the bounding box's largest side)
 GLITCH_BONE = 0.15  # share of the bone's median length
 GLITCH_NOISE = 5.0  # times the joint's median stray around the run
 MAX_RUN = 2  # frames
+# A jump's frames moved back whose pose strays from the line between the frames around more than FOREIGN_POSE times
+# it does around them (its upper quartile over the joints: the limbs, most of a body, carry a pose) are another
+# person's, refined as gaps (foreign_poses). Validation (benchmarks/id_swaps.py's pairs, ids swapped for 1-2 frames;
+# the whole body shifted for 2 frames as benchmarks/robustness.py shifts it): shifted 0.0-1.3, another's 1.4-26.
+FOREIGN_POSE = 2.0
+FOREIGN_SHARE = 0.75  # the quantile over the joints read
 NOISE_SPAN = 30  # frames before, and after, a run over which its joint's median stray is read (1 s at 30 fps)
 _CHUNK = 2048  # frames of windows read at once (bounds the memory of a long clip's windows)
 
@@ -139,6 +146,44 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
             for i, move in enumerate(moves):
                 offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
+
+
+def foreign_poses(poses: np.ndarray, jumped: np.ndarray, factor: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which frames of a whole-body jump hold another pose than the frames around it (a tracker that followed
+    the person beside for a frame or two: moved back onto the path, the body is still the other person's).
+
+    Parameters
+    ----------
+    poses : (T, J, C) array, the jumps already moved back (:func:`body_jumps`), any unit; NaN for missing values.
+    jumped : (T,) bool, the frames :func:`body_jumps` moved.
+
+    Returns
+    -------
+    (T,) bool, and (T,) float: per frame of a jump, the upper quartile (:data:`FOREIGN_SHARE`) over the joints of
+    each one's distance from the straight line between its positions just before and just after the jump, over the
+    same quartile in the frames around (:func:`_usual_stray`); zero elsewhere. True where it is more than
+    :data:`FOREIGN_POSE` (``factor``).
+    """
+    x = np.asarray(poses, np.float64)
+    ratio = np.zeros(len(x))
+    t = np.flatnonzero(jumped)
+    if not len(t):
+        return ratio > 0, ratio
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for run in np.split(t, np.flatnonzero(np.diff(t) > 1) + 1):
+            k, start = len(run), run[0]
+            if start == 0 or run[-1] + 1 >= len(x) or k > MAX_RUN:
+                continue
+            low = max(start - 1 - NOISE_SPAN - MAX_RUN, 0)  # the run's seconds around it, read alone
+            near = x[low: start + k + NOISE_SPAN + MAX_RUN + 1]
+            at = start - 1 - low  # the run's index among ``near``'s runs of k frames
+            for i, excursion in enumerate(_off_line(near, k)[1]):
+                away = np.nanquantile(np.linalg.norm(excursion, axis=-1), FOREIGN_SHARE, axis=1)  # (N,)
+                # the runs through the jump's frames are left out of the usual stray
+                usual = _usual_stray(np.where(np.abs(np.arange(len(away)) - at) <= k, np.nan, away))
+                ratio[start + i] = away[at] / usual[at]
+    return ratio > (FOREIGN_POSE if factor is None else factor), ratio
 
 
 def far_off_path(poses: np.ndarray, size: float) -> np.ndarray:

@@ -1,7 +1,9 @@
 """What a network sees of a track: the estimator's measurements, its gross errors undone.
 
 First, a whole body that left its path for a frame or two and came back
-(:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back. Then, some values
+(:func:`synsp.estimator_errors.glitches.body_jumps`: a detector's box that jumped) is moved back; where the body
+moved back holds another pose than the frames around it (:func:`~synsp.estimator_errors.glitches.foreign_poses`: a
+tracker that followed the person beside for a frame or two), its frames are glitches, filled. Then, some values
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
@@ -35,7 +37,7 @@ import numpy as np
 
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
-from synsp.estimator_errors.glitches import body_jumps, glitches
+from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.motion_pace import motion_pace
@@ -56,7 +58,7 @@ class Measurements(NamedTuple):
 
     values: np.ndarray  # (..., T, J, C): every gap filled, jumps moved back, inversions exchanged back
     missing: np.ndarray  # (..., T, J) bool: joints the input did not hold (NaN)
-    glitches: np.ndarray  # (..., T, J) bool: glitches, filled as gaps
+    glitches: np.ndarray  # (..., T, J) bool: glitches (and a jump's frames holding another's pose), filled as gaps
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
     exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
@@ -106,12 +108,17 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+    foreign = np.zeros_like(missing)
+    if jumped.any():  # a jump's frames that hold another's pose: no measurement of this body, refined as gaps
+        frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
+                  else foreign_poses(x, jumped)[0])
+        foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
     if undo:
         repeated = held_values(x)
     if undo and layout is not None:
-        seen = np.where(repeated[..., None], np.nan, x)
-        off_body = (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
-                    else glitches(seen, layout.bones))
+        seen = np.where((repeated | foreign)[..., None], np.nan, x)
+        off_body = foreign | (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
+                              else glitches(seen, layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
         astray = (np.stack([astray_limbs(v, tree, lr, pace=pace) for v in seen]) if x.ndim == 4

@@ -26,7 +26,7 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "left_path",
-           "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN",
+           "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN", "LIMB_SHARE",
            "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
 
 
@@ -77,6 +77,8 @@ CENTRE_NOISE = 10.0  # times the track's median
 CENTRE_STAY = 3  # frames on a line before the step and after it (:func:`centre_cuts`)
 CENTRE_STILL = 0.25  # times the step: the most the centre turns in those frames
 CENTRE_TURN = 0.015  # body sizes per frame: the least change of the centre's velocity across the step
+# times the centre's step: the least step of the median joint at a centre cut (a limb alone moved less; see centre_cuts)
+LIMB_SHARE = 0.5
 
 
 def path_steps(track: np.ndarray, stay: int = SWITCH_STAY, back: int = 3) -> np.ndarray:
@@ -255,9 +257,15 @@ def centre_cuts(track: np.ndarray, size: float | None = None) -> np.ndarray:
     for t in np.flatnonzero(centre_switches(x, size, off)[:len(x) - 3]):
         around = np.concatenate([off[max(t - CENTRE_STAY, 0): t], off[t + 2: t + 2 + CENTRE_STAY]])
         turn = np.linalg.norm((centre[t + 2] - centre[t + 1]) - (centre[t - 1] - centre[t - 2]))
-        with np.errstate(invalid="ignore"):  # NaN (a frame with no joint, the first two): not still, no turn
+        # each joint's own step off its line at t: a limb that went onto a neighbour moves the centre by its share
+        # alone, the median joint kept to its path (a user audit, audit 13: an elbow and wrist on the neighbour's
+        # for 10 frames cut there, the limb then left at its segment's edge); a switch moves the whole body
+        steps = np.linalg.norm(x[t] - 2 * x[t - 1] + x[t - 2], axis=-1)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():  # NaN (no joint, first two): not still
+            warnings.simplefilter("ignore", RuntimeWarning)
+            body = np.nanmedian(steps) > LIMB_SHARE * off[t] if np.isfinite(steps).any() else True
             starts[t] = (len(around) == 2 * CENTRE_STAY and bool((around < CENTRE_STILL * off[t]).all())
-                         and bool(turn > CENTRE_TURN * size))
+                         and bool(turn > CENTRE_TURN * size) and bool(body))
     return starts
 
 
