@@ -260,10 +260,9 @@ def centre_cuts(track: np.ndarray, size: float | None = None) -> np.ndarray:
         # each joint's own step off its line at t: a limb that went onto a neighbour moves the centre by its share
         # alone, the median joint kept to its path (a user audit, audit 13: an elbow and wrist on the neighbour's
         # for 10 frames cut there, the limb then left at its segment's edge); a switch moves the whole body
-        steps = np.linalg.norm(x[t] - 2 * x[t - 1] + x[t - 2], axis=-1)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():  # NaN (no joint, first two): not still
-            warnings.simplefilter("ignore", RuntimeWarning)
-            body = np.nanmedian(steps) > LIMB_SHARE * off[t] if np.isfinite(steps).any() else True
+        limb = nan_median(np.linalg.norm(x[t] - 2 * x[t - 1] + x[t - 2], axis=-1))  # NaN: no joint, read as the body
+        with np.errstate(invalid="ignore"):  # NaN (a frame with no joint, the first two): not still, no turn
+            body = limb > LIMB_SHARE * off[t] if np.isfinite(limb) else True
             starts[t] = (len(around) == 2 * CENTRE_STAY and bool((around < CENTRE_STILL * off[t]).all())
                          and bool(turn > CENTRE_TURN * size) and bool(body))
     return starts
