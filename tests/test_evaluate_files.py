@@ -249,3 +249,16 @@ def test_a_bvh_in_metres_or_millimetres_is_scored_in_millimetres_as_one_in_centi
     assert {unit for _, unit in drawn.values()} == {"mm"}
     for unit in ("m", "mm"):
         np.testing.assert_allclose(drawn[unit][0].poses, drawn["cm"][0].poses, rtol=1e-4, atol=0.05)
+
+
+def test_values_the_truths_file_flags_as_filled_are_not_scored():
+    # a Pose2Sim TRC has no eyes or ears: they are placed for the networks and flagged filled, in the truth too,
+    # where they are no measurement (a user audit, audit 14: 63 joints scored of a file's 59 markers)
+    from synsp.formats import read_poses
+
+    trc = Path(__file__).resolve().parent / "fixtures" / "formats" / "pose2sim_halpe26.trc"
+    data = read_poses(trc)
+    seen = np.isfinite(data.poses).all(-1)
+    assert (data.filled & seen).any()  # the placed ears and eyes
+    _, heading = score_files(trc, trc, methods=["identity"])
+    assert f"{int((seen & ~data.filled).sum())} joint values scored" in heading

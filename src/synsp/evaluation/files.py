@@ -6,7 +6,8 @@ they are tuned on nothing, the user's truth being the test set), and is scored a
 with the split route's metric code (:func:`synsp.evaluation.protocol.evaluate`, the same table):
 MPJPE, PA-MPJPE and Accel in 3D (root-relative, millimetres), MPJPE, PCK@0.05 and Accel in 2D
 (pixels). Only the joint values the truth has are scored: NaN there (or a score below the
-threshold, or a point at exactly 0 where that joint is elsewhere, as refine reads them) is not
+threshold, or a point at exactly 0 where that joint is elsewhere, as refine reads them, or a value
+its file flags as filled: the eyes and ears a Pose2Sim TRC lacks, placed for the networks) is not
 scored. The input row is NOISY with its missing values filled linearly in time, as the split
 route's input row is. A file of joint rotations (BVH, SMPL) is refined as ``synsp refine NOISY
 OUT.bvh`` refines it, on the rotations (:mod:`synsp.refining.motion`), and scored on the joint
@@ -55,7 +56,7 @@ def score_files(
     with tempfile.TemporaryDirectory(prefix="synsp-evaluate-") as tmp:
         src, dst = _as_file(input, Path(tmp) / "input.npy"), _as_file(truth, Path(tmp) / "truth.npy")
         noisy, data, channels = _read(src, space, fps, key, threshold)
-        clean, _, _ = _read(dst, space, fps, key, threshold)
+        clean, truth_data, _ = _read(dst, space, fps, key, threshold)
         if noisy.shape != clean.shape:
             raise ShapeError(f"{dst}: truth poses {_shape(clean)} do not match the input's {_shape(noisy)} "
                              f"({src}); they must be the same tracks, frames, joints and coordinates")
@@ -88,6 +89,8 @@ def score_files(
     scale = file_unit / read_as if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)
+    if truth_data.filled is not None:  # values the truth's file flags as not measured (a TRC's placed ears): not scored
+        clean[np.asarray(truth_data.filled, bool)] = np.nan
     filled, _ = fill_gaps(noisy)
     case = Case(str(src), filled * scale, clean * scale)
     rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
