@@ -85,6 +85,8 @@ def test_a_window_in_seconds_and_one_euros_settings_on_a_bvh(rig, tmp_path, caps
     assert "--lowpass is for joint positions" in capsys.readouterr().err
     assert main(["refine", str(rig), str(tmp_path / "w.bvh"), "--whole-correction"]) == 2
     assert "--whole-correction is for joint positions" in capsys.readouterr().err
+    assert main(["refine", str(rig), str(tmp_path / "s2.bvh"), "--stride", "2"]) == 2  # no rotation route takes it
+    assert "--stride is for joint positions" in capsys.readouterr().err
     # --joints is the rotation networks' (the default SmoothNet here), never a filter's: refused for one
     for extra in (["--method", "butterworth", "--joints", "model"], ["--method", "one-euro", "--joints", "keep"]):
         assert main(["refine", str(rig), str(tmp_path / "j.bvh"), *extra]) == 2

@@ -185,7 +185,7 @@ def refine_file(
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
                                        ("whole-correction", floor is not None and floor is not True),
-                                       ("image-size", sides is not None)) if on]
+                                       ("stride", stride is not None), ("image-size", sides is not None)) if on]
         if given:  # a filter's --cutoff, --window, --min-cutoff go on: refine_motion_file
             raise OptionError(f"{src}: --{given[0].replace('_', '-')} is for joint positions; joint rotations are "
                               "refined without it")
