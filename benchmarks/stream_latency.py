@@ -8,12 +8,15 @@ The frames are the validation clips' 2D poses under the ``typical`` preset, one 
 their 3D H36M poses in mm); person i of P starts 150 frames further into them (and 50 px, or 500 mm, to the
 right), ids 0..P-1.
 For comparison the same frames go through :class:`synsp.integrations.stream.PoseStream` in
-this process (no JSON, no pipes), and with ``--baseline SRC`` through the ``synsp stream`` of
-another source tree (e.g. an older checkout's ``src``), alternating with this one row by row.
+this process (no JSON, no pipes), timed twice per push: wall time (``perf_counter``) and CPU time
+(``process_time``, the process's threads; less moved by other jobs on a shared machine than wall time),
+and with ``--baseline SRC`` through the ``synsp stream`` of another source tree (e.g. an older checkout's
+``src``), alternating with this one row by row. The tree timed, in process and through the CLI, is the
+``synsp`` this script imports (``PYTHONPATH``).
 Run:
 
-    .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1] [--people 1 10] [--space 3d]
-        [--baseline /path/to/other/checkout/src]
+    PYTHONPATH=src .venv/bin/python benchmarks/stream_latency.py [--frames 300] [--threads 1] [--people 1 10]
+        [--space 3d] [--baseline /path/to/other/checkout/src]
 """
 from __future__ import annotations
 
@@ -29,12 +32,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+import synsp
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream import PoseStream, parse_frame
 
 WARM_UP = 20  # frames past the first window before timing starts (caches, allocator)
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+# the source tree of the synsp imported here, so that the CLI runs the tree timed in process
+SRC = str(Path(synsp.__file__).resolve().parents[1])
 
 
 # Seconds to wait for a frame's line before taking it as held back: the stream gives a frame back
@@ -99,17 +104,21 @@ def _people(frame: np.ndarray) -> list[dict]:
     return [{"id": i, "keypoints": person.tolist()} for i, person in enumerate(frame)]
 
 
-def time_api(frames: np.ndarray, method: str, lag: int | None, lookahead: int, space: str = "2d") -> np.ndarray:
-    """Seconds per PoseStream.push in this process, for the timed frames."""
+def time_api(frames: np.ndarray, method: str, lag: int | None, lookahead: int,
+             space: str = "2d") -> tuple[np.ndarray, np.ndarray]:
+    """Seconds per PoseStream.push in this process, for the timed frames: wall time and CPU time
+    (``time.process_time``), each (timed frames,)."""
     stream = PoseStream(method, lag=lag, lookahead=lookahead if method != "one-euro" else None, space=space)
-    times = []
+    wall, cpu = [], []
     for k, frame in enumerate(frames):
         parsed = parse_frame(json.dumps({"people": _people(frame)}), k)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         stream.push(parsed)
+        end_cpu, end = time.process_time(), time.perf_counter()
         if k >= 7 + lookahead + WARM_UP:
-            times.append(time.perf_counter() - start)
-    return np.array(times)
+            wall.append(end - start)
+            cpu.append(end_cpu - start_cpu)
+    return np.array(wall), np.array(cpu)
 
 
 def main() -> None:
@@ -137,8 +146,9 @@ def main() -> None:
     print(f"synsp stream, {' / '.join(map(str, args.people))} people x 17 keypoints ({unit}), {args.frames} timed "
           f"frames, {args.threads} torch thread(s)" + (f"; baseline: {args.baseline}" if args.baseline else "") + "\n")
     base = " | baseline CLI mean ms | baseline CLI p95 ms | CLI mean / baseline" if args.baseline else ""
-    print("| people | method | lag + lookahead (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms "
-          f"| in-process p95 ms | delay at {args.fps:g} fps (ms){base} |\n|---:|---|---:|---:|---:|---:|---:|---:"
+    print("| people | method | lag + lookahead (frames) | CLI mean ms/frame | CLI p95 ms | in-process mean ms | "
+          f"in-process p95 ms | in-process CPU mean ms | in-process CPU p95 ms | delay at {args.fps:g} fps (ms){base} |"
+          "\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:"
           + "|---:|---:|---:" * bool(args.baseline) + "|")
     held: list[int] = []  # per timed run, the frames held back
     for people in args.people:
@@ -153,10 +163,12 @@ def main() -> None:
                 old, held = old * 1000, held + [old_held]
             cli, cli_held = time_cli(frames, cli_args, lag, lookahead, args.threads)
             cli, held = cli * 1000, held + [cli_held]
-            api = time_api(frames, method, None if method == "one-euro" else lag, lookahead, args.space) * 1000
+            api, cpu = time_api(frames, method, None if method == "one-euro" else lag, lookahead, args.space)
+            api, cpu = api * 1000, cpu * 1000
             delay = (lag + lookahead) * 1000 / args.fps + cli.mean()
             row = (f"| {people} | {name} | {lag} + {lookahead} | {cli.mean():.2f} | {np.percentile(cli, 95):.2f} | "
-                   f"{api.mean():.2f} | {np.percentile(api, 95):.2f} | {delay:.0f} |")
+                   f"{api.mean():.2f} | {np.percentile(api, 95):.2f} | {cpu.mean():.2f} | "
+                   f"{np.percentile(cpu, 95):.2f} | {delay:.0f} |")
             if args.baseline:
                 row += f" {old.mean():.2f} | {np.percentile(old, 95):.2f} | {cli.mean() / old.mean():.2f} |"
             print(row, flush=True)
