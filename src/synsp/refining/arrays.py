@@ -47,15 +47,7 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
-from synsp.refining.strided import (
-    between,
-    detected_frames,
-    detection_stride,
-    off_grid,
-    on_grid,
-    repeated_frames,
-    strided_fps,
-)
+from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -219,13 +211,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         raise MissingDataError(f"poses: no joint has finite coordinates in any of the {x.shape[-3]} frames; "
                                "nothing to refine")
     gap = max_gap_frames(max_gap, options.get("fps"))  # a bad limit fails before the work
-    detected = detected_frames(x) if method in NETWORKS else None  # the filters: bridged (strided module)
-    stride = 1 if detected is None else detection_stride(detected)
+    detected, stride = network_stride(x, method)  # the filters: bridged (strided module)
     if stride > 1:  # a detector run on every k-th frame: its frames refined alone at fps/k, as synsp refine does
-        grid, steps = on_grid(x, detected, stride)
-        options = {**options, "fps": strided_fps(options.get("fps"), stride)}
-        out = off_grid(refine(grid, method, max_gap=None if gap is None else gap // stride, layout=layout,
-                              space=space, **options), detected, steps, -3)
+        grid, steps, fps, grid_gap = on_detections(x, detected, stride, options.get("fps"), gap)
+        out = off_grid(refine(grid, method, max_gap=grid_gap, layout=layout, space=space, **{**options, "fps": fps}),
+                       detected, steps, -3)
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little

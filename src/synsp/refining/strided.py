@@ -20,6 +20,7 @@ import numpy as np
 
 from synsp.estimator_errors.held_values import held_values
 from synsp.filter_input import DEFAULT_FPS
+from synsp.model import NETWORKS
 from synsp.sequence import fill_gaps
 
 MAX_STRIDE = 4  # every 2nd, 3rd or 4th frame detected; sparser files are refined as they are
@@ -97,6 +98,24 @@ def off_grid(refined: np.ndarray, detected: np.ndarray, steps: np.ndarray, axis:
     out = np.full((detected.size, *grid.shape[1:]), fill, dtype=refined.dtype)
     out[np.flatnonzero(detected)] = grid[steps]
     return np.moveaxis(out, 0, axis)
+
+
+def network_stride(poses: np.ndarray, method: str) -> tuple[np.ndarray, int]:
+    """(``detected`` (T,) bool frames of ``poses`` (..., T, J, C), their stride k): the networks' route on every k-th
+    frame when k > 1; the classic filters keep the bridge (module docstring): k = 1 for them."""
+    if method not in NETWORKS:
+        return np.ones(poses.shape[-3], dtype=bool), 1
+    detected = detected_frames(poses)
+    return detected, detection_stride(detected)
+
+
+def on_detections(poses: np.ndarray, detected: np.ndarray, stride: int, fps: float | None,
+                  max_gap: int | None) -> tuple[np.ndarray, np.ndarray, float, int | None]:
+    """What the refiner is given of ``poses`` (..., T, J, C) detected every ``stride`` frames: the poses on the
+    detections' grid and each detected frame's grid index (:func:`on_grid`), the grid's rate (:func:`strided_fps`
+    of the file's ``fps``) and ``max_gap`` (file frames, None: no limit) in grid steps."""
+    grid, steps = on_grid(poses, detected, stride)
+    return grid, steps, strided_fps(fps, stride), None if max_gap is None else max_gap // stride
 
 
 def strided_fps(fps: float | None, stride: int) -> float:

@@ -20,15 +20,7 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
-from synsp.refining.strided import (
-    between,
-    detected_frames,
-    detection_stride,
-    off_grid,
-    on_grid,
-    repeated_frames,
-    strided_fps,
-)
+from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -110,8 +102,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     :mod:`synsp.refining.strided`) are no frames to bridge: the detected frames are refined alone at fps/k
     (``stride`` k), the empty ones left NaN.
     """
-    detected = detected_frames(poses) if method in NETWORKS else None  # the filters: bridged (refining.strided)
-    k = 1 if detected is None else detection_stride(detected)
+    detected, k = network_stride(poses, method)  # the filters: bridged (refining.strided)
     if k > 1:
         return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
     out = np.full_like(poses, np.nan)
@@ -235,9 +226,8 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
     """:func:`refine_tracks` of ``poses`` (V, T, J, C) on their ``detected`` (T,) frames alone, every ``k`` frames:
     refined at fps / k, ``max_gap`` (file frames) in the detections' steps; the other frames NaN,
     and absent inside a track's detections, as a frame with no joint detected is."""
-    grid, steps = on_grid(poses, detected, k)
-    options = {**options, "fps": strided_fps(options.get("fps"), k)}  # the rate the networks would assume / k
-    tracks = refine_tracks(grid, layout, method, max_gap=None if max_gap is None else max_gap // k, **options)
+    grid, steps, fps, grid_gap = on_detections(poses, detected, k, options.get("fps"), max_gap)
+    tracks = refine_tracks(grid, layout, method, max_gap=grid_gap, **{**options, "fps": fps})
     seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
     inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
     held = repeated_frames(poses, detected)  # an estimator's output held between its runs: given, as filled
