@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from synsp.errors import OutputExistsError
+from synsp.errors import OutputError, OutputExistsError
 from synsp.paths import atomic_path, exclusive_writes
 
 
@@ -23,6 +23,15 @@ def test_written_file_has_the_mode_of_an_ordinary_new_file(tmp_path):
         os.umask(umask)
     assert (tmp_path / "out.npz").read_bytes() == b"data"
     assert (tmp_path / "out.npz").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_pipe_is_never_replaced_by_a_file(tmp_path):
+    target = tmp_path / "out.npz"
+    os.mkfifo(target)
+    with pytest.raises(OutputError, match="not a regular file"):
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"data")
+    assert Path(target).is_fifo() and os.listdir(tmp_path) == ["out.npz"]
 
 
 def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path):

@@ -12,6 +12,7 @@ import json
 import os
 import pickle
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -583,6 +584,18 @@ def test_bad_input_matrix(case, tmp_path, monkeypatch, capsys):
 
 def test_the_matrix_has_the_size_of_the_issues(capsys):
     assert len(CASES) >= 178, len(CASES)
+
+
+def test_a_device_or_pipe_as_output_is_refused_not_replaced(tmp_path, monkeypatch, capsys):
+    """An atomic write renames a new file over OUT: with --force onto /dev/null that would replace the device
+    itself (audit 16, finding 2). A pipe stands for the device here: mknod needs root."""
+    monkeypatch.delenv("SYNSP_DEBUG", raising=False)
+    src, out = VALID(tmp_path), tmp_path / "out.npz"
+    os.mkfifo(out)
+    code, err = main(["refine", str(src), str(out), "--method", "savgol", "--force"]), capsys.readouterr().err
+    assert code == 2 and err.strip().splitlines() == [f"synsp refine: error: {out} is not a regular file (a device, a "
+                                                      "pipe or a socket); give a file name"], err
+    assert stat.S_ISFIFO(os.stat(out).st_mode)
 
 
 def test_synsp_debug_reraises(tmp_path, monkeypatch, capsys):

@@ -7,13 +7,14 @@ project root), or wherever ``SYNSP_DATA`` points.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
-from synsp.errors import OutputExistsError
+from synsp.errors import OutputError, OutputExistsError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -100,6 +101,17 @@ def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     return removed
 
 
+def refuse_special_file(target: str | os.PathLike) -> None:
+    """Raise ``OutputError`` if ``target`` exists and is a device, a pipe or a socket: an atomic write
+    renames a new regular file over its name, which would replace ``/dev/null`` itself, not write into it."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:  # absent (or unreadable: the write itself will say why)
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise OutputError(f"{target} is not a regular file (a device, a pipe or a socket); give a file name")
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success move it to ``target``.
@@ -112,6 +124,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     replaced (``OutputExistsError``, raised at the final step, which is atomic: no check-then-write race).
     """
     target = Path(target)
+    refuse_special_file(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target.parent)
     try:

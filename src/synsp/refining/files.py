@@ -44,7 +44,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
 from synsp.formats.decimals import refined_decimals
 from synsp.model import NETWORKS
-from synsp.paths import exclusive_writes
+from synsp.paths import exclusive_writes, refuse_special_file
 from synsp.refining.arrays import (
     SEVENTEEN,
     TWENTY_TWO,
@@ -174,6 +174,7 @@ def refine_file(
     check_threshold(threshold)
     if not src.exists():
         raise InputNotFoundError(f"{src}: no such file")
+    refuse_special_file(dst)  # before the work: --force must not replace /dev/null with a file
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
         raise OutputError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
