@@ -84,6 +84,13 @@ def test_bad_frames_are_one_line_errors():
         refine_dataframe(np.zeros((3, 2)), "savgol")
 
 
+def test_a_table_given_to_synsp_refine_is_pointed_to_refine_dataframe():
+    import synsp
+
+    with pytest.raises(ValueError, match="refine_dataframe takes it"):
+        synsp.refine(_wide(walking(20)[1]), "savgol")
+
+
 def test_readme_example_runs(capsys):
     section = README.read_text().split("### pandas")[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)

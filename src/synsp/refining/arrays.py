@@ -160,8 +160,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         poses = poses.float() if str(poses.dtype) == "torch.bfloat16" else poses  # NumPy has no bfloat16
     x = np.asarray(poses)
     if x.ndim not in (3, 4) or x.shape[-1] not in (2, 3, 4) or 0 in x.shape:
+        table = " (a table: synsp.integrations.pandas.refine_dataframe takes it)" if hasattr(poses, "columns") else ""
         raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3 (4: x, y, z and a score), "
-                         f"got shape {x.shape}")
+                         f"got shape {x.shape}{table}")
     if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
         raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
     check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
