@@ -19,7 +19,7 @@ the likelihoods (``synsp refine --threshold`` makes low ones missing, as DeepLab
 ``pcutoff`` does); empty cells (an animal not detected) are NaN, and the frames where every
 cell of an individual is empty are ``extra["absent"]`` (V, T): ``synsp refine`` leaves them empty.
 Body parts are the user's own, so the layout is None unless their names are a known layout's, or at least
-8 of COCO-17's or H36M-17's joints (:func:`synsp.formats.joint_subsets.match_subset`, ``left_wrist``, ``LWrist``,
+8 of COCO-17's joints (:func:`synsp.formats.joint_subsets.match_subset`, ``left_wrist``, ``LWrist``,
 ``wrist_l`` alike: that layout, its other joints NaN, never written): the networks refine joints of no layout
 with SmoothNet, the filters as they are; never refused. The writer puts back the same
 header rows, index and columns (an individual's missing body parts stay absent), with refined x, y.

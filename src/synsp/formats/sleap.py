@@ -15,7 +15,7 @@ both read. Told apart from a DeepLabCut ``.h5`` (a pandas table) by the ``tracks
 ``node_names`` datasets. Read and written through PyTables (``pip install synsp[sleap]``).
 
 Tracks are SLEAP's tracks, joints its nodes (the layout is None unless their names are a known
-layout's, or at least 8 of COCO-17's or H36M-17's joints: that layout, its other joints NaN and never written,
+layout's, or at least 8 of COCO-17's joints: that layout, its other joints NaN and never written,
 as DeepLabCut's body parts), ``scores`` the point scores (1 for a point a person labelled, which SLEAP scores NaN);
 frames whose ``track_occupancy`` is 0 are ``extra["absent"]``: ``synsp refine`` leaves them NaN.
 The writer copies the source file and replaces only ``tracks`` (same shape, order and dtype), so

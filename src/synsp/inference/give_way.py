@@ -82,13 +82,12 @@ class GiveWay:
 
 
 def read_give_way(refiner: Refiner, seq: np.ndarray, unseen: np.ndarray, own_joints: bool,
-                  refine_fallback: Callable[[], np.ndarray], absent: np.ndarray | None = None) -> GiveWay:
+                  refine_fallback: Callable[[], np.ndarray]) -> GiveWay:
     """What ``refiner`` reads of ``seq`` (V, T, J, C, the input as float32, NaN allowed) before refining it:
     ``unseen`` (bool, ``seq``'s shape without its last axis: values not measured) tells whether it gives way
     (``Refiner.gives_way``); the postures are read only where it has a fallback, did not give way and ``own_joints``
-    (the model's layout). ``refine_fallback``: the fallback's run on the call's input (:class:`GiveWay`); ``absent``
-    ((J,) bool): joints the input lacks and gives no value for, not counted as never seen (``Refiner.gives_way``)."""
-    gave_way = bool(own_joints and refiner.gives_way(unseen, absent))
+    (the model's layout). ``refine_fallback``: the fallback's run on the call's input (:class:`GiveWay`)."""
+    gave_way = bool(own_joints and refiner.gives_way(unseen))
     asked = bool(own_joints and refiner.fallback and not gave_way)
     trunk_ratio, from_above = seen_from_above(seq, refiner.layout, refiner.foreshortened if asked else None)
     trunk_bend, bent = leaned_trunk(seq, refiner.layout, refiner.leaned if asked else None)

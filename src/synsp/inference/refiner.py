@@ -206,17 +206,15 @@ class Refiner(WindowNetwork):
         return (f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window}, "
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
-    def gives_way(self, missing: np.ndarray, absent: np.ndarray | None = None) -> bool:
+    def gives_way(self, missing: np.ndarray) -> bool:
         """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not measured get the
         :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than :attr:`max_unseen`
         (:data:`synsp.sequence.UNSEEN_SHARE`) of the joints never seen (:func:`synsp.sequence.unseen_share`), as in a
         waist-up video, leaves the body model refining a lower body made of the gap fill's stand-ins. Joints the
         input's layout lacks count too (2D markers without the face: SynSP refined the made-up face worse, validation
-        2.47 px vs 2.03), but not ``absent`` ((J,) bool) ones: lacked, with no value at all, so never written back (a
-        DeepLabCut file naming 8 of COCO-17's joints: the network nearer on the others than SmoothNet, validation,
-        benchmarks/RESULTS.md section 11, "A user's own subset of a model's joints")."""
+        2.47 px vs 2.03)."""
         return (self.max_unseen is not None and self.fallback is not None
-                and unseen_share(missing, absent) > self.max_unseen)
+                and unseen_share(missing) > self.max_unseen)
 
     def refine(self, poses: np.ndarray, *, stride: int | None = None, batch_size: int | None = None,
                fps: float | None = None, keep_convention: bool | str | None = None, floor: bool | float | None = None,
@@ -294,12 +292,9 @@ class Refiner(WindowNetwork):
                              f"got {np.shape(missing)}")
         unseen = missing_mask(x, missing)
         self.unseen = unseen_share(unseen) if own_joints else 0.0
-        lacking = None if lacking is None else np.asarray(lacking, dtype=bool)
         self.lacked = self.unseen - unseen_share(unseen, lacking) if own_joints and lacking is not None else 0.0
         # the fallback's output of the whole input, refined once for every step that asks (inference.give_way)
-        # joints the input lacks with no value at all (a file's subset of the layout's): not written back
-        absent = None if lacking is None or not own_joints else lacking & ~np.isfinite(seq).any((0, 1, 3))
-        way = read_give_way(self, seq, unseen, own_joints, lambda: self.fallback().refine(x, fps=given_fps), absent)
+        way = read_give_way(self, seq, unseen, own_joints, lambda: self.fallback().refine(x, fps=given_fps))
         self.gave_way, self.trunk_ratio, self.from_above = way.gave_way, way.trunk_ratio, way.from_above
         self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
         if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
