@@ -26,11 +26,11 @@ from synsp.formats.marker_names import spellings
 from synsp.formats.posedata import PoseData
 from synsp.skeleton import LAYOUTS
 
-# Layouts a 2D file may name only some joints of: the 2D model's. Validation (benchmarks/RESULTS.md section 11, "A
-# user's own subset of a model's joints"): 8-12 of COCO-17's joints refined in its layout came out nearer than as joints
-# of no layout under the simulator's errors and white noise; 3D subsets of H36M-17's did under the simulator's errors
-# but not under white noise (a marker set's: 6.76-7.77 mm against 6.62-6.83), so a 3D file's names stay its own
-# unless --layout says (:func:`laid_out`)
+# Layouts a 2D file may name only some joints of: the 2D model's. Validation (benchmarks/RESULTS.md section 11,
+# "A user's own subset of the model's joints"): 8-12 of COCO-17's joints refined in its layout came out nearer than
+# as joints of no layout under the simulator's errors and white noise; 3D subsets of H36M-17's did under the
+# simulator's errors but not under white noise (a marker set's: 6.72-7.77 mm against 6.55-6.83), so a 3D file's
+# names stay its own unless --layout says (:func:`laid_out`)
 SUBSET_LAYOUTS = ("coco17",)
 # The fewest of its joints a file must name to be read so: 8 is the fewest measured
 MIN_NAMED = 8
