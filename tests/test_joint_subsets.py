@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from synsp.cli import main
 from synsp.formats import read_poses, write_poses
@@ -75,3 +76,27 @@ def test_refine_a_subset_by_synsp_and_layout_told_by_names(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "its joint names do not say which of coco17's" in error
     assert main(["refine", str(own), str(tmp_path / "o.csv")]) == 0  # without --layout: joints of no layout
+
+
+def test_a_sleap_file_and_a_csv_of_a_subset_read_as_coco17_and_written_as_their_own(tmp_path, capsys):
+    tables = pytest.importorskip("tables")
+    poses = read_poses(SUBSET).poses[:, :, [0, 5, 6, 9, 10, 11, 15, 16]]  # (1, 90, 8, 2), the file's own order
+    path = tmp_path / "person.analysis.h5"
+    with tables.open_file(path, "w") as f:
+        f.create_array("/", "tracks", poses.transpose(0, 3, 2, 1))  # (tracks, 2, nodes, frames), as SLEAP exports
+        f.create_array("/", "node_names", np.array([n.encode() for n in NAMES]))
+        f.create_array("/", "track_occupancy", np.ones((90, 1), np.uint8))
+    data = read_poses(path)
+    assert data.layout == "coco17" and data.poses.shape == (1, 90, 17, 2)
+    assert main(["refine", str(path), str(tmp_path / "out.h5")]) == 0
+    assert "layout: coco17, told by the file's 8 joint names" in capsys.readouterr().out
+    with tables.open_file(tmp_path / "out.h5") as f:
+        tracks, nodes = f.root.tracks.read(), [n.decode() for n in f.root.node_names.read()]
+    assert tracks.shape == (1, 2, 8, 90) and nodes == NAMES and np.isfinite(tracks).all()
+    # a 2D CSV of the same names reads so too; a 3D one keeps its names (3D: --layout h36m17 says so)
+    for coords in ("xy", "xyz"):
+        header = ",".join(f"{n}_{c}" for n in NAMES for c in coords)
+        body = "\n".join(",".join(["1.5"] * len(NAMES) * len(coords)) for _ in range(3))
+        (tmp_path / "p.csv").write_text(f"frame,{header}\n" + "\n".join(f"{t},{r}" for t, r in enumerate(
+            body.splitlines())) + "\n")
+        assert read_poses(tmp_path / "p.csv").layout == ("coco17" if coords == "xy" else None)
