@@ -100,3 +100,10 @@ def test_a_sleap_file_and_a_csv_of_a_subset_read_as_coco17_and_written_as_their_
         (tmp_path / "p.csv").write_text(f"frame,{header}\n" + "\n".join(f"{t},{r}" for t, r in enumerate(
             body.splitlines())) + "\n")
         assert read_poses(tmp_path / "p.csv").layout == ("coco17" if coords == "xy" else None)
+
+
+def test_an_array_of_fewer_joints_than_the_layout_told_says_what_it_needs(tmp_path, capsys):
+    np.save(tmp_path / "a.npy", read_poses(SUBSET).poses[0][:, [0, 5, 6, 9, 10, 11, 15, 16]])
+    assert main(["refine", str(tmp_path / "a.npy"), str(tmp_path / "o.npy"), "--layout", "coco17"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "has 8 (all 17 are needed, NaN for those absent" in error
