@@ -107,3 +107,17 @@ def test_an_array_of_fewer_joints_than_the_layout_told_says_what_it_needs(tmp_pa
     assert main(["refine", str(tmp_path / "a.npy"), str(tmp_path / "o.npy"), "--layout", "coco17"]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "has 8 (all 17 are needed, NaN for those absent" in error
+
+
+def test_fewer_than_eight_names_stay_the_files_own_and_the_summary_says_why(tmp_path, capsys):
+    rows = list(csv.reader(SUBSET.read_text().splitlines()))
+    seven = [[r[0]] + r[1:22] for r in rows]  # the first 7 body parts
+    path = tmp_path / "seven.csv"
+    with open(path, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(seven)
+    assert read_poses(path).layout is None
+    assert main(["refine", str(path), str(tmp_path / "o.csv")]) == 0
+    assert "names are coco17's, but fewer than 8" in capsys.readouterr().out
+    assert main(["refine", str(path), str(tmp_path / "o.csv"), "--layout", "coco17", "--force"]) == 0
+    said = capsys.readouterr().out
+    assert "layout: coco17, told by the file's 7 joint names" in said and "fewer than 8" not in said

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
-from synsp.formats.joint_subsets import as_subset, match_subset
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -281,8 +281,7 @@ def read(path: Path) -> PoseData:
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
     # some of the 2D model's joints, by name: the others NaN, never written (3D: --layout h36m17 says so)
-    subset = match_subset(joints) if layout is None and n_coords == 2 else None
-    return data if subset is None else as_subset(data, subset[0], joints, subset[1])
+    return read_as_subset(data, joints) if n_coords == 2 else data
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.joint_subsets import as_subset, match_subset
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
@@ -153,8 +153,7 @@ def read(path: Path) -> PoseData:
                      "parts": parts, **(text_style(path) if path.suffix.lower() != ".h5" else {})}}
     data = PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
-    subset = match_subset(parts) if data.layout is None else None  # some of a model's joints, by name
-    return data if subset is None else as_subset(data, subset[0], parts, subset[1])
+    return read_as_subset(data, parts)  # some of a model's joints, by name
 
 
 def _columns(data: PoseData) -> tuple[list[str], list[tuple], list, list[tuple[int, int, int]]]:

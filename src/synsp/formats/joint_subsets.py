@@ -34,6 +34,7 @@ from synsp.skeleton import LAYOUTS
 SUBSET_LAYOUTS = ("coco17",)
 # The fewest of its joints a file must name to be read so: 8 is the fewest measured
 MIN_NAMED = 8
+_FEW = "layout: none; the file's "  # the note of a file naming too few of a layout's joints
 # Where each format keeps its joints' names
 _NAMES = {"dlc": "parts", "sleap": "nodes", "csv": "joints"}
 
@@ -57,6 +58,20 @@ def match_subset(names: list[str], layouts: tuple[str, ...] = SUBSET_LAYOUTS,
     return None
 
 
+def read_as_subset(data: PoseData, names: list[str]) -> PoseData:
+    """A reader's ``data`` (its joints called ``names``, no layout of its own) as :func:`match_subset`'s layout
+    (:func:`as_subset`); as it is otherwise, with a note when its names are fewer than :data:`MIN_NAMED` of one."""
+    subset = match_subset(names) if data.layout is None else None
+    if subset is not None:
+        return as_subset(data, subset[0], names, subset[1])
+    few = match_subset(names, least=1) if data.layout is None else None
+    if few is None:
+        return data
+    note = (f"{_FEW}{len(names)} joint names are {few[0]}'s, but fewer than {MIN_NAMED} (the fewest "
+            f"measured nearer in its layout): refined as joints of no layout (--layout {few[0]} reads them as its)")
+    return replace(data, extra={**data.extra, "notes": [*data.extra.get("notes", []), note]})
+
+
 def placed_joints(part, columns: list[int], n_joints: int, fill):
     """(V, T, J, ...) values of a file's joints put at their ``columns`` of a layout's ``n_joints`` (axis 2); the
     joints the file lacks hold ``fill`` (NaN: missing; 0: score; False: not filled); None stays None."""
@@ -78,7 +93,8 @@ def as_subset(data: PoseData, layout: str, names: list[str], columns: list[int])
     """``data`` (V, T, J, C), J = len(names), as ``layout``'s joints at ``columns``, the others NaN; the format's
     own record of its joints (``extra[fmt]``) told where each went, so that the writer puts back the file's."""
     count = len(LAYOUTS[layout].joints)
-    extra = {**data.extra, "notes": [*data.extra.get("notes", []), subset_note(layout, names, columns)]}
+    kept = [note for note in data.extra.get("notes", []) if not note.startswith(_FEW)]  # too few, read so all the same
+    extra = {**data.extra, "notes": [*kept, subset_note(layout, names, columns)]}
     own = dict(extra.get(data.format) or {}, columns=columns)
     if "slots" in own:  # DeepLabCut's (individual, body part, coord) of every column
         own["slots"] = [(v, columns[j], k) for v, j, k in own["slots"]]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.joint_subsets import as_subset, match_subset
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
@@ -130,8 +130,7 @@ def read(path: Path) -> PoseData:
                        "transposed": transposed, "nodes": nodes, "tracks": track_names}}
     data = PoseData(poses=poses, scores=scores, layout=match_layout(nodes), track_ids=list(range(n_tracks)),
                     format="sleap", extra=extra)
-    subset = match_subset(nodes) if data.layout is None else None  # some of a model's joints, by name
-    return data if subset is None else as_subset(data, subset[0], nodes, subset[1])
+    return read_as_subset(data, nodes)  # some of a model's joints, by name
 
 
 def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
