@@ -121,3 +121,20 @@ def test_fewer_than_eight_names_stay_the_files_own_and_the_summary_says_why(tmp_
     assert main(["refine", str(path), str(tmp_path / "o.csv"), "--layout", "coco17", "--force"]) == 0
     said = capsys.readouterr().out
     assert "layout: coco17, told by the file's 7 joint names" in said and "fewer than 8" not in said
+
+
+def test_a_sleap_file_of_coco17s_names_in_its_own_order_writes_back_in_it(tmp_path):
+    tables = pytest.importorskip("tables")
+    from synsp.skeleton import LAYOUTS
+
+    order = list(range(17))[::-1]  # COCO-17's names, last first: no layout's order
+    poses = np.random.default_rng(0).normal(300, 50, (1, 30, 17, 2))
+    path = tmp_path / "reversed.analysis.h5"
+    with tables.open_file(path, "w") as f:
+        f.create_array("/", "tracks", poses.transpose(0, 3, 2, 1))
+        f.create_array("/", "node_names", np.array([LAYOUTS["coco17"].joints[j].encode() for j in order]))
+    data = read_poses(path)
+    assert data.layout == "coco17" and np.array_equal(data.poses[:, :, order], poses)
+    write_poses(tmp_path / "out.h5", data)
+    with tables.open_file(tmp_path / "out.h5") as f:
+        assert np.array_equal(f.root.tracks.read(), poses.transpose(0, 3, 2, 1))

@@ -101,4 +101,3 @@ def marker_names(layout: str | None) -> list[str] | None:
     if matched is None or None in matched[1] or [LAYOUTS[matched[0]].joints[c] for c in matched[1]] != joints:
         return joints
     return names
-

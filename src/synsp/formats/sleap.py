@@ -140,7 +140,7 @@ def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
     if poses.shape[-1] != 2:
         raise ValueError(f"{path}: SLEAP analysis files hold 2D nodes; poses have C = {poses.shape[-1]}")
     source = data.extra.get("sleap")
-    if source and source.get("columns") is not None and poses.shape[2] != len(source["nodes"]):
+    if source and source.get("columns") is not None and poses.shape[2] > max(source["columns"]):
         poses = poses[:, :, source["columns"]]  # the file's own nodes, in its order (read as a layout's)
         data = replace(data, scores=None if data.scores is None else np.asarray(data.scores)[:, :, source["columns"]])
     if source:
