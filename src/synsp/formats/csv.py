@@ -13,7 +13,9 @@ frames at uneven times are refined on an even grid, :mod:`synsp.refining.uneven_
 Joint names that equal a known layout's give ``layout``; names of a layout's joints in another
 order or some of them (Pose2Sim's 22 HALPE_26 markers), matched as the TRC reader matches marker
 names (:func:`synsp.formats.trc.match_markers`), read as that layout's joints, NaN for the
-joints the file lacks, and the writer puts back the file's own columns in its order. ``.tsv`` files are tab-separated.
+joints the file lacks, and the writer puts back the file's own columns in its order; so are 2D files' names of at
+least 8 of COCO-17's joints whatever the limbs (:func:`synsp.formats.joint_subsets.match_subset`: a lab's subset,
+``left_wrist``, ``LWrist``, ``wrist_l`` alike; in 3D ``--layout h36m17`` says so). ``.tsv`` files are tab-separated.
 
 The writer emits ``track`` (when there are track ids or several tracks) and ``frame`` in the file's
 order, then per joint its coordinates, score and filled flag, and the file's rows in its order (by
@@ -31,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -274,9 +277,11 @@ def read(path: Path) -> PoseData:
         extra["csv"]["columns"] = columns  # each column's joint in the layout, to write the file's own back
         poses, scores, filled = (_placed(part, columns, len(LAYOUTS[layout].joints), fill)
                                  for part, fill in ((poses, np.nan), (scores, 0.0), (filled, False)))
-    return PoseData(poses=poses, scores=scores, layout=layout,
+    data = PoseData(poses=poses, scores=scores, layout=layout,
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
+    # some of the 2D model's joints, by name: the others NaN, never written (3D: --layout h36m17 says so)
+    return read_as_subset(data, joints) if n_coords == 2 else data
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:

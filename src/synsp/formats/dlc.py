@@ -18,8 +18,10 @@ Tracks are the individuals (one for single-animal projects), joints the body par
 the likelihoods (``synsp refine --threshold`` makes low ones missing, as DeepLabCut's
 ``pcutoff`` does); empty cells (an animal not detected) are NaN, and the frames where every
 cell of an individual is empty are ``extra["absent"]`` (V, T): ``synsp refine`` leaves them empty.
-Body parts are the user's own, so the layout is None unless their names are a known layout's: the
-networks refine them with SmoothNet, the filters as they are; never refused. The writer puts back the same
+Body parts are the user's own, so the layout is None unless their names are a known layout's, or at least
+8 of COCO-17's joints (:func:`synsp.formats.joint_subsets.match_subset`, ``left_wrist``, ``LWrist``,
+``wrist_l`` alike: that layout, its other joints NaN, never written): the networks refine joints of no layout
+with SmoothNet, the filters as they are; never refused. The writer puts back the same
 header rows, index and columns (an individual's missing body parts stay absent), with refined x, y.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
@@ -148,8 +151,9 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": frame_ids, "absent": absent,
              "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals,
                      "parts": parts, **(text_style(path) if path.suffix.lower() != ".h5" else {})}}
-    return PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
+    data = PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
+    return read_as_subset(data, parts)  # some of a model's joints, by name
 
 
 def _columns(data: PoseData) -> tuple[list[str], list[tuple], list, list[tuple[int, int, int]]]:

@@ -30,6 +30,23 @@ def joint_name(marker: str) -> str:
     return side + snake
 
 
+# A side written after the joint (``wrist_l``, ``Wrist.L``, ``WristLeft``) or as a lower-case prefix (``l_wrist``)
+_SIDE_AFTER = re.compile(r"^(.+)_(l|r|left|right)$")
+_SIDE_BEFORE = re.compile(r"^(l|r)_(.+)$")
+_SIDES = {"l": "left", "r": "right", "left": "left", "right": "right"}
+
+
+def spellings(marker: str) -> tuple[str, ...]:
+    """The joint names ``marker`` may mean, the first :func:`joint_name`'s: ``"wrist_l"``, ``"Wrist.L"``,
+    ``"WristLeft"`` and ``"l_wrist"`` also read as ``"left_wrist"`` (a layout's own ``mouth_left`` stays first)."""
+    joint = joint_name(marker).replace(".", "_")
+    after, before = _SIDE_AFTER.match(joint), _SIDE_BEFORE.match(joint)
+    moved = (f"{_SIDES[after.group(2)]}_{after.group(1)}" if after and not joint.startswith(("left_", "right_"))
+             else f"{_SIDES[before.group(1)]}_{before.group(2)}" if before else None)
+    names = _ALIASES.get(joint, (joint,))
+    return names + ((moved,) if moved and moved not in names else ())
+
+
 def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
     """The layout naming the markers (all its limb joints among them), and each marker's joint index.
 
@@ -43,8 +60,7 @@ def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
         index = {joint: j for j, joint in enumerate(layout.joints)}
         columns = []
         for marker in markers:
-            joint = joint_name(marker)
-            hits = [index[c] for c in _ALIASES.get(joint, (joint,)) if c in index]
+            hits = [index[c] for c in spellings(marker) if c in index]
             columns.append(hits[0] if hits else None)
         named = [c for c in columns if c is not None]
         if len(set(named)) != len(named):

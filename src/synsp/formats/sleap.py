@@ -15,7 +15,8 @@ both read. Told apart from a DeepLabCut ``.h5`` (a pandas table) by the ``tracks
 ``node_names`` datasets. Read and written through PyTables (``pip install synsp[sleap]``).
 
 Tracks are SLEAP's tracks, joints its nodes (the layout is None unless their names are a known
-layout's), ``scores`` the point scores (1 for a point a person labelled, which SLEAP scores NaN);
+layout's, or at least 8 of COCO-17's joints: that layout, its other joints NaN and never written,
+as DeepLabCut's body parts), ``scores`` the point scores (1 for a point a person labelled, which SLEAP scores NaN);
 frames whose ``track_occupancy`` is 0 are ``extra["absent"]``: ``synsp refine`` leaves them NaN.
 The writer copies the source file and replaces only ``tracks`` (same shape, order and dtype), so
 every other dataset and attribute is the source's, byte for byte; poses from elsewhere get a new
@@ -24,10 +25,12 @@ file with SLEAP's datasets.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
@@ -125,8 +128,9 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": list(range(n_frames)), "absent": absent,
              "sleap": {"source": str(Path(path).resolve()), "shape": stored.shape, "dtype": stored.dtype.str,
                        "transposed": transposed, "nodes": nodes, "tracks": track_names}}
-    return PoseData(poses=poses, scores=scores, layout=match_layout(nodes), track_ids=list(range(n_tracks)),
+    data = PoseData(poses=poses, scores=scores, layout=match_layout(nodes), track_ids=list(range(n_tracks)),
                     format="sleap", extra=extra)
+    return read_as_subset(data, nodes)  # some of a model's joints, by name
 
 
 def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
@@ -136,6 +140,9 @@ def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
     if poses.shape[-1] != 2:
         raise ValueError(f"{path}: SLEAP analysis files hold 2D nodes; poses have C = {poses.shape[-1]}")
     source = data.extra.get("sleap")
+    if source and source.get("columns") is not None and poses.shape[2] > max(source["columns"]):
+        poses = poses[:, :, source["columns"]]  # the file's own nodes, in its order (read as a layout's)
+        data = replace(data, scores=None if data.scores is None else np.asarray(data.scores)[:, :, source["columns"]])
     if source:
         stored = poses.transpose(0, 3, 2, 1) if source["transposed"] else poses.transpose(1, 2, 3, 0)
         if tuple(stored.shape) == tuple(source["shape"]) and Path(source["source"]).is_file():

@@ -43,6 +43,7 @@ from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
 from synsp.formats.decimals import refined_decimals
+from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
 from synsp.paths import exclusive_writes, refuse_special_file
 from synsp.refining.arrays import (
@@ -215,7 +216,7 @@ def refine_file(
     read_options = {"space": SPACES[space]} if space and fmt == "mediapipe" else {}
     if key is not None:
         read_options["key"] = key
-    data = read_poses(src, format=fmt, fps=fps, **read_options)
+    data = laid_out(read_poses(src, format=fmt, fps=fps, **read_options), layout, src)  # by the joints' names
     file_values = data.poses  # the values written back as they came keep every digit (formats.decimals)
     v_count, t_count, j_count, c_count = data.poses.shape
     four = c_count == 4 and data.format in UNDECLARED and data.scores is None  # x, y, z plus a confidence

@@ -63,7 +63,10 @@ def input_layout(poses: np.ndarray, declared: str | None, given: str | None, whe
         raise LayoutError(f"{what} {name!r} is unknown; supported: {', '.join(LAYOUTS)}")
     if len(LAYOUTS[name].joints) != j:
         has = f"{where} has" if given else "its poses have"
-        raise LayoutError(f"{what} {name} has {len(LAYOUTS[name].joints)} joints but {has} {j}")
+        count = len(LAYOUTS[name].joints)
+        fewer = (f" (all {count} are needed, NaN for those absent, unless the file names its joints as DeepLabCut, "
+                 "SLEAP and CSV do)") if given and flag == "--layout" and j < count else ""
+        raise LayoutError(f"{what} {name} has {count} joints but {has} {j}{fewer}")
     return name
 
 
