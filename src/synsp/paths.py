@@ -101,13 +101,16 @@ def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
     return removed
 
 
-def refuse_special_file(target: str | os.PathLike) -> None:
-    """Raise ``OutputError`` if ``target`` exists and is a device, a pipe or a socket: an atomic write
-    renames a new regular file over its name, which would replace ``/dev/null`` itself, not write into it."""
+def refuse_special_file(target: str | os.PathLike, folder_ok: bool = True) -> None:
+    """Raise ``OutputError`` if ``target`` exists and is a device, a pipe or a socket (or a folder, unless
+    ``folder_ok``): an atomic write renames a new regular file over its name, which would replace ``/dev/null``
+    itself, not write into it."""
     try:
         mode = os.stat(target).st_mode
     except OSError:  # absent (or unreadable: the write itself will say why)
         return
+    if stat.S_ISDIR(mode) and not folder_ok:
+        raise OutputError(f"{target} is a directory; give a file name")
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise OutputError(f"{target} is not a regular file (a device, a pipe or a socket); give a file name")
 

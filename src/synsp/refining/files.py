@@ -175,13 +175,12 @@ def refine_file(
     check_threshold(threshold)
     if not src.exists():
         raise InputNotFoundError(f"{src}: no such file")
-    refuse_special_file(dst)  # before the work: --force must not replace /dev/null with a file
+    # before the work: --force must not replace /dev/null with a file; a folder in, a folder out (OpenPose)
+    refuse_special_file(dst, folder_ok=src.is_dir())
     if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
         raise OutputError(f"{dst}: output is the input file; refusing to overwrite it")
     if dst.exists() and not force:
         raise OutputExistsError(f"{dst} exists; pass --force to replace it")
-    if dst.is_dir() and not src.is_dir():  # a folder in, a folder out (OpenPose); else OUT is a file
-        raise OutputError(f"{dst} is a directory; give a file name")
     fmt = in_format or detect_format(src, key=key)
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
