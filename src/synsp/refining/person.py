@@ -14,6 +14,7 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
+from synsp.refining.bursts import calm_beside_bursts
 from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.joint_corrections import (
     detached_joints,
@@ -50,6 +51,12 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     kept = too_short(x)  # 2 frames: no telling noise from motion
     if kept is not None:
         return kept
+    if method == "synsp" and nearer and not options.get("network_only"):
+        # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
+        apart = calm_beside_bursts(x, lambda v, m: refine_person(v, method, layout, {**options, "missing": m}),
+                                   options.get("missing"))
+        if apart is not None:
+            return apart
     if method in NETWORKS:
         model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
                               options.get("network_only", False))
@@ -173,7 +180,7 @@ def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
-                 lacking: np.ndarray | None = None, **options) -> np.ndarray:
+                 lacking: np.ndarray | None = None, bursts_apart: bool = True, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
     ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
@@ -226,6 +233,12 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     made of them are not counted as never seen there, as no body part is out of the picture.
     """
     check_options(method_function(method), method, options)
+    if method == "synsp" and not options.get("network_only"):
+        # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
+        apart = calm_beside_bursts(poses, lambda v, m: refine_track(v, layout, method, missing=m, lacking=lacking,
+                                                                    **options), missing)
+        if apart is not None:
+            return apart
     kept = too_short(poses)  # 2 frames: as they came (:data:`synsp.refining.methods.MIN_FRAMES`)
     if kept is not None:
         return kept
