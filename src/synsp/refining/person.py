@@ -45,7 +45,8 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
     :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
-    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once)."""
+    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). SynSP's (T, J, C) input
+    with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
     kept = too_short(x)  # 2 frames: no telling noise from motion
@@ -224,6 +225,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - where the input's noise reads white (:func:`~synsp.inference.risk_choice.lowpass_where_white`), every
       joint but those SynSP gives takes the low-pass of least estimated risk instead of the above (a Pose2Sim
       C3D's feet with 3 mm at 100 Hz: SmoothNet plus the ankle's correction left them worse than their input).
+
+    SynSP's input with bursts of noise and no gap has its calm frames refined apart from them
+    (:mod:`synsp.refining.bursts`), as :func:`refine_person` does.
 
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
     filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
