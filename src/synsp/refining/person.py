@@ -55,7 +55,7 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     if method == "synsp" and nearer and not options.get("network_only"):
         # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
         apart = calm_beside_bursts(x, lambda v, m: refine_person(v, method, layout, {**options, "missing": m}),
-                                   options.get("missing"))
+                                   options.get("missing"), lambda v: _undone(v, layout, options.get("fps")))
         if apart is not None:
             return apart
     if method in NETWORKS:
@@ -66,6 +66,12 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = measurements(x, get_layout(layout), undo=False).values
     return method_function(method)(x, **options)
+
+
+def _undone(x: np.ndarray, layout: str | None, fps: float | None) -> np.ndarray:
+    """``x`` (T, J, C) in ``layout`` (None: unknown) with the estimator's errors SynSP's route undoes undone
+    (glitches, left/right exchanges, whole-body jumps), where :mod:`synsp.refining.bursts` reads the noise."""
+    return measurements(x, None if layout is None else get_layout(layout), jumps=looks_for_jumps(fps)).values
 
 
 def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name: str | None,
@@ -240,7 +246,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if method == "synsp" and not options.get("network_only"):
         # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
         apart = calm_beside_bursts(poses, lambda v, m: refine_track(v, layout, method, missing=m, lacking=lacking,
-                                                                    **options), missing)
+                                                                    **options), missing,
+                                   lambda v: _undone(v, layout, options.get("fps")))
         if apart is not None:
             return apart
     kept = too_short(poses)  # 2 frames: as they came (:data:`synsp.refining.methods.MIN_FRAMES`)
