@@ -94,15 +94,19 @@ def calm_beside_bursts(values: np.ndarray, route: Callable[[np.ndarray, np.ndarr
     measured) with its bursts of noise (:func:`noisy_frames`) apart, as the module docstring says; None where
     there are none (or the input has gaps: the caller's route as it is). ``measured(values)``: the values with the
     estimator's errors the route undoes undone (:func:`synsp.estimator_errors.measurements.measurements`), where the
-    bursts are read once the raw values show one: a left/right exchange or a spike is no noise (validation, a second
-    of exchanged labels read on the raw values: 3D 0.06 -> 27.7 mm). The route runs three times: the bursts as
+    bursts are read once the raw values show one, each raw burst kept whole where they show it too: a left/right
+    exchange or a spike is no noise (validation, a second of exchanged labels read on the raw values: 3D 0.06 ->
+    27.7 mm). The route runs three times: the bursts as
     gaps, the whole input, and the bursts again from that output; the last run's readings are the model's."""
     x = np.asarray(values)
     if _INSIDE.get() or x.ndim != 3 or (missing is not None and np.any(missing)):
         return None
     noisy = noisy_frames(x)
-    if noisy.any() and measured is not None:
-        noisy = noisy_frames(measured(x))
+    if noisy.any() and measured is not None:  # the raw values' bursts that the measured values show too, whole
+        kept = noisy_frames(measured(x))  # (a glitch filled in a burst can leave its edge frame below the threshold)
+        for start, end, value in _runs(noisy):
+            noisy[start:end] = value and bool(kept[start:end].any())
+        noisy |= kept
     if not noisy.any():
         return None
     marked = np.repeat(noisy[:, None], x.shape[1], axis=1)
