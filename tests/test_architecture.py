@@ -28,7 +28,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
-            "refining.second_trial", "refining.refill", "refining.strided"}
+            "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -40,10 +40,12 @@ ALLOWED = {
     "refining.image_size": set(),
     "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
     "refining.refill": set(),  # a second look at gappy input: the refiner handed in
+    "refining.bursts": set(),  # bursts of noise read from the input; the route handed in
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
-    "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections"},
+    "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
+                        "refining.bursts"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.joint_corrections", "refining.person", "refining.strided"},
     # inference.low_rate: glitches read as the Refiner reads them

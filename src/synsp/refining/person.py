@@ -14,6 +14,7 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
+from synsp.refining.bursts import calm_beside_bursts
 from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.joint_corrections import (
     detached_joints,
@@ -44,12 +45,19 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
     :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
-    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once)."""
+    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). SynSP's (T, J, C) input
+    with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
     kept = too_short(x)  # 2 frames: no telling noise from motion
     if kept is not None:
         return kept
+    if method == "synsp" and nearer and not options.get("network_only"):
+        # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
+        apart = calm_beside_bursts(x, lambda v, m: refine_person(v, method, layout, {**options, "missing": m}),
+                                   options.get("missing"), lambda v: _undone(v, layout, options.get("fps")))
+        if apart is not None:
+            return apart
     if method in NETWORKS:
         model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
                               options.get("network_only", False))
@@ -58,6 +66,12 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = measurements(x, get_layout(layout), undo=False).values
     return method_function(method)(x, **options)
+
+
+def _undone(x: np.ndarray, layout: str | None, fps: float | None) -> np.ndarray:
+    """``x`` (T, J, C) in ``layout`` (None: unknown) with the estimator's errors SynSP's route undoes undone
+    (glitches, left/right exchanges, whole-body jumps), where :mod:`synsp.refining.bursts` reads the noise."""
+    return measurements(x, None if layout is None else get_layout(layout), jumps=looks_for_jumps(fps)).values
 
 
 def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name: str | None,
@@ -173,7 +187,7 @@ def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
-                 lacking: np.ndarray | None = None, **options) -> np.ndarray:
+                 lacking: np.ndarray | None = None, bursts_apart: bool = True, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
     ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
@@ -218,6 +232,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       joint but those SynSP gives takes the low-pass of least estimated risk instead of the above (a Pose2Sim
       C3D's feet with 3 mm at 100 Hz: SmoothNet plus the ankle's correction left them worse than their input).
 
+    SynSP's input with bursts of noise and no gap has its calm frames refined apart from them
+    (:mod:`synsp.refining.bursts`), as :func:`refine_person` does.
+
     ``missing`` (T, J) bool marks the values that were not measured where ``poses`` holds them
     filled already (:func:`synsp.refining.tracks.refine_tracks`): with the NaN, it tells SynSP's
     Refiner which of its joints were never seen (:meth:`~synsp.inference.refiner.Refiner.gives_way`).
@@ -226,6 +243,13 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     made of them are not counted as never seen there, as no body part is out of the picture.
     """
     check_options(method_function(method), method, options)
+    if method == "synsp" and not options.get("network_only"):
+        # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
+        apart = calm_beside_bursts(poses, lambda v, m: refine_track(v, layout, method, missing=m, lacking=lacking,
+                                                                    **options), missing,
+                                   lambda v: _undone(v, layout, options.get("fps")))
+        if apart is not None:
+            return apart
     kept = too_short(poses)  # 2 frames: as they came (:data:`synsp.refining.methods.MIN_FRAMES`)
     if kept is not None:
         return kept
