@@ -133,8 +133,8 @@ class CutWatch:
 
     def _path_suspect(self, back: int) -> np.ndarray:
         """(V,) bool: the frame ``back`` before the newest a path suspect (:meth:`PathWatch.suspect`), not in the
-        stream's first second (as :meth:`_jumped`)."""
-        if self.measured < CUT_RETURN:
+        stream's first second, counted across a switch of people, whose frames the path watch keeps)."""
+        if self.path.count < CUT_RETURN:
             return np.zeros(len(self.recent[-1]), dtype=bool)
         return self.path.suspect(self._running_size(), back)
 

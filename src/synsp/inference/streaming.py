@@ -99,6 +99,7 @@ from synsp.inference.stream_fill import moved_fill
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_cuts, paced_window
+from synsp.inference.stream_path_cuts import PathWatch
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -199,10 +200,16 @@ class StreamingRefiner(StreamOutput):
         x = self._validate(frame)
         ended = []
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
+            kept = self._watch, self._cuts.path
             ended = [self.flush()]
+            self.carry(*kept)
             x = self._validate(frame)
         out = ended + self._cuts.push(x)  # a jump's frames held until it is told a cut or not (stream_cuts)
         return np.concatenate(out) if out else self._shape_out([])
+
+    def carry(self, watch: SwitchWatch, path: PathWatch) -> None:
+        """After a switch of people, keep the sizes of ``watch`` and frames of ``path`` as offline's whole track."""
+        self._watch.extents, self._cuts.path, path.start = watch.extents, path, path.count
 
     @property
     def cuts(self) -> list[int]:
