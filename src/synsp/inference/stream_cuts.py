@@ -24,7 +24,10 @@ wherever no cut is found.
 The watch holds and cuts the same way where two people crossing had their ids swapped (the body's centre stepped
 onto another line, its motion turned: :mod:`synsp.inference.stream_centre_cuts`, offline
 :func:`~synsp.estimator_errors.track_switches.centre_cuts`), a suspect held until the frames after it tell it,
-at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped").
+at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped"); and where a tracker handed the id to
+someone close by (the body stepped off its path and stayed off it: :mod:`synsp.inference.stream_path_cuts`, offline
+:func:`~synsp.estimator_errors.track_switches.left_path`), a suspect held 2 frames (RESULTS section 12, "A stream where
+ids were swapped for a few frames").
 """
 from __future__ import annotations
 
