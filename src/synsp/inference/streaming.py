@@ -229,7 +229,7 @@ class StreamingRefiner(StreamOutput):
         one person at a time and jumped to someone else. Offline, such a track is cut in two
         (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
         x = np.asarray(frame, np.float64)
-        return self._watch.switched(x if x.ndim == 3 else x[None])
+        return self._watch.switched(x if x.ndim == 3 else x[None], self._cuts.held)
 
     def _take(self, x: np.ndarray) -> np.ndarray:
         """One measured (V, J, C) frame into the stream; the frames that became ready."""
