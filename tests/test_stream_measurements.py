@@ -120,10 +120,10 @@ def test_a_stream_that_switches_people_ends_and_starts_afresh():
     views = synsp.refine(np.stack([x, first]), layout="coco17")  # a person who switched beside one who did not
     np.testing.assert_allclose(views[0], apart, atol=1e-5)
     np.testing.assert_allclose(views[1], synsp.refine(first, layout="coco17"), atol=1e-5)
+    # without the switch test the path watch (stream_path_cuts) cuts there too: the body left its path and stayed
     kept = StreamingRefiner(model)
-    kept.cut_switches = False  # the stream of before: one person jumping 800 px
-    smeared, _ = stream_all(kept, x)
-    assert mpjpe(smeared[25:35], x[25:35]) > 3 * mpjpe(out[25:35], x[25:35])
+    kept.cut_switches = False
+    assert mpjpe(stream_all(kept, x)[0], x) < 3.0
 
 
 def test_each_frame_is_measured_on_the_frames_stacked_as_they_came(monkeypatch):

@@ -75,9 +75,12 @@ def test_a_crowd_steadies_everyone_in_one_filter_call_as_each_alone(monkeypatch)
     crowd = MultiPersonStreamingRefiner(refiner)
     for t in range(90):
         before = len(calls)
-        for i, frames in crowd.push(np.stack([x[t] for x in people])).items():
+        given = crowd.push(np.stack([x[t] for x in people]))
+        for i, frames in given.items():
             got[i].append(frames)
-        assert len(calls) - before <= 1  # the shaken people's tracks given back now, in one filter call
+        # the shaken people's tracks given back now, in one filter call; a person whose frames a path suspect held
+        # (stream_path_cuts: the box-shaken third, twice) gives them back in calls of their own
+        assert len(calls) - before <= 1 or max(len(frames) for frames in given.values()) > 1
     assert calls and max(shape[0] for shape in calls) == 2  # the two shaken people side by side
     for i, frames in crowd.flush().items():
         got[i].append(frames)

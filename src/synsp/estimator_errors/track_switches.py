@@ -25,9 +25,9 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.sequence import body_size, nan_median, true_runs
 
-__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "left_path",
-           "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN", "LIMB_SHARE",
-           "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
+__all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
+           "left_path", "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN",
+           "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -145,7 +145,7 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
         usual = np.nanmedian(steps) if np.isfinite(steps).any() else np.nan
 
         def is_off(step: np.ndarray) -> np.ndarray:
-            return (step > SWITCH_STEP * size) & (step > SWITCH_NOISE * usual) & (size > 0)
+            return off_path(step, size, usual)
 
         off = is_off(steps)
         starts = np.zeros_like(off)
@@ -167,6 +167,13 @@ def left_path(track: np.ndarray, size: float | None = None, cuts: np.ndarray | N
             if on.any() and 0 < k < t and is_off(_off_path(track, t - 1 - k, k)).all():
                 starts[t - k] |= not known[t - k]
     return starts
+
+
+def off_path(step: np.ndarray | float, size: float, usual: float) -> np.ndarray:
+    """Whether a body's ``step`` off its path (:func:`path_steps`, any shape) is one no body makes: more than
+    :data:`SWITCH_STEP` times its ``size`` and :data:`SWITCH_NOISE` times its ``usual`` (median) step. NaN: not off."""
+    with np.errstate(invalid="ignore"):
+        return (step > SWITCH_STEP * size) & (step > SWITCH_NOISE * usual) & (size > 0)
 
 
 def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:

@@ -145,10 +145,14 @@ class MultiPersonStreamingRefiner:
                     out[pid] = self._end(pid)
         ended: dict[Hashable, np.ndarray] = {}
         for pid, frame in frames.items():
+            kept = None
             if pid in self._people and self._people[pid].switched(frame):  # the tracker's id went to someone else
+                kept = self._people[pid]._watch, self._people[pid]._cuts.path
                 ended[pid] = self._end(pid)
             if pid not in self._people:
                 self._people[pid] = self._new_stream()
+                if kept is not None:
+                    self._people[pid].carry(*kept)  # the person's sizes and path frames, as offline's whole track
             self._missed[pid] = 0
         self._frame += 1
         streams = self._people

@@ -24,7 +24,10 @@ wherever no cut is found.
 The watch holds and cuts the same way where two people crossing had their ids swapped (the body's centre stepped
 onto another line, its motion turned: :mod:`synsp.inference.stream_centre_cuts`, offline
 :func:`~synsp.estimator_errors.track_switches.centre_cuts`), a suspect held until the frames after it tell it,
-at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped").
+at most 4 (RESULTS section 12, "A stream at a crossing with ids swapped"); and where a tracker handed the id to
+someone close by (the body stepped off its path and stayed off it: :mod:`synsp.inference.stream_path_cuts`, offline
+:func:`~synsp.estimator_errors.track_switches.left_path`), a suspect held 2 frames (RESULTS section 12, "A stream where
+ids were swapped for a few frames").
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
 from synsp.inference.stream_centre_cuts import CentreWatch
+from synsp.inference.stream_path_cuts import PathWatch
 from synsp.medians import nanmedian
 from synsp.sequence import box_sides
 
@@ -60,7 +64,9 @@ class CutWatch:
                  restart: Callable[[], np.ndarray]):
         self.flip, self.stay = np.asarray(flip), int(min(stay, CUT_STAY))
         self.centre = CentreWatch(int(stay), HISTORY)  # people crossing, their ids swapped (stream_centre_cuts)
-        self.kinds = (False, np.zeros(0, dtype=bool))  # the held jump's: a jump, and the views of a centre suspect
+        self.path = PathWatch(int(stay), HISTORY)  # ids handed to someone close by (stream_path_cuts)
+        # the held jump's: a jump, and the views of a centre suspect and of a path suspect
+        self.kinds = (False, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
         self._size: tuple[int, np.ndarray] | None = None  # (frames, (V,) running size) read at that many frames
         self.enter, self.restart = enter, restart
         self.recent: deque[np.ndarray] = deque(maxlen=CUT_RETURN + CUT_STAY + 2)  # (V, J, C) frames, float64
@@ -87,8 +93,8 @@ class CutWatch:
         if self.held:
             self.held.append(frame)
             return self._decide() if self._told() else []
-        kinds = (self._jumped(step, self.frames - 1), self._suspect(0))
-        if kinds[0] or kinds[1].any():
+        kinds = (self._jumped(step, self.frames - 1), self._suspect(0), self._path_suspect(0))
+        if kinds[0] or kinds[1].any() or kinds[2].any():
             self.held, self.kinds = [frame], kinds
             return []
         return self.enter(frame)
@@ -112,6 +118,7 @@ class CutWatch:
         sides = np.array([box_sides(v[s]).max() if s.any() else np.nan for v, s in zip(x, seen)])
         self.sizes.append(sides)
         self.centre.note(x)
+        self.path.note(x)
         return step
 
     def _running_size(self) -> np.ndarray:
@@ -127,12 +134,21 @@ class CutWatch:
             return np.zeros(len(self.recent[-1]), dtype=bool)
         return self.centre.suspect(self._running_size(), back)
 
+    def _path_suspect(self, back: int) -> np.ndarray:
+        """(V,) bool: the frame ``back`` before the newest a path suspect (:meth:`PathWatch.suspect`), not in the
+        stream's first second, counted across a switch of people, whose frames the path watch keeps)."""
+        if self.path.count < CUT_RETURN:
+            return np.zeros(len(self.recent[-1]), dtype=bool)
+        return self.path.suspect(self._running_size(), back)
+
     def _told(self) -> bool:
-        """Whether the frames held tell the first one: a jump after ``stay`` frames; a centre suspect alone as soon
-        as its test says yes or no."""
+        """Whether the frames held tell the first one: a jump after ``stay`` frames; a centre or path suspect
+        without a jump as soon as its tests say yes or no."""
         if self.kinds[0]:
-            return len(self.held) > self.stay
-        return self.centre.verdict(self.kinds[1], len(self.held) - 1, self._running_size()) is not None
+            return len(self.held) > self.stay  # at least the path test's frames (stay >= PathWatch.after)
+        back, size = len(self.held) - 1, self._running_size()
+        return ((not self.kinds[1].any() or self.centre.verdict(self.kinds[1], back, size) is not None)
+                and (not self.kinds[2].any() or self.path.verdict(self.kinds[2], back, size) is not None))
 
     def _limit(self) -> np.ndarray:
         """(V,) a jump's least size: :data:`CUT_STEP` of the person's size and :data:`CUT_NOISE` times the
@@ -162,8 +178,10 @@ class CutWatch:
         track = np.stack(self.recent)  # (N, V, J, C), its last frame the newest
         t = len(track) - len(self.held)
         limit = self._limit()
-        jumped, suspects = self.kinds
-        cut = bool(suspects.any()) and bool(self.centre.verdict(suspects, len(self.held) - 1, self._running_size()))
+        jumped, suspects, off = self.kinds
+        back, size = len(self.held) - 1, self._running_size()
+        cut = bool(suspects.any()) and bool(self.centre.verdict(suspects, back, size))
+        cut = cut or (bool(off.any()) and bool(self.path.verdict(off, back, size)))
         for view in range(track.shape[1] if jumped and not cut else 0):
             x = track[:, view]
             both = jump_sizes(x[:-1], x[1:], self.flip)
@@ -174,10 +192,12 @@ class CutWatch:
         held, self.held, out = self.held, [], []
         if cut:
             self.cuts.append(jump)
+            self.path.started(back)  # only paths from here on count (as offline)
             out.append(self.restart())
         for k, frame in enumerate(held):
-            kinds = (self._jumped(self.steps[k - len(held)], jump + k), self._suspect(len(held) - 1 - k)) if k else None
-            if kinds and (kinds[0] or kinds[1].any()):
+            kinds = (self._jumped(self.steps[k - len(held)], jump + k), self._suspect(len(held) - 1 - k),
+                     self._path_suspect(len(held) - 1 - k)) if k else None
+            if kinds and (kinds[0] or kinds[1].any() or kinds[2].any()):
                 self.held, self.kinds = held[k:], kinds  # told when the rest arrive
                 break
             out += self.enter(frame)

@@ -2,8 +2,10 @@
 (offline: :func:`synsp.estimator_errors.track_switches.track_segments` cuts the track)."""
 from __future__ import annotations
 
+import copy
 import warnings
 from collections import deque
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,10 +32,18 @@ class SwitchWatch:
             warnings.simplefilter("ignore", RuntimeWarning)
             self.extents.append((np.nanmax(x, axis=1) - np.nanmin(x, axis=1)).max(axis=-1))
 
-    def switched(self, x: np.ndarray) -> bool:
+    def switched(self, x: np.ndarray, held: Sequence[np.ndarray] = ()) -> bool:
         """Whether the (V, J, C) frame shows another person in any view than the frames remembered
         (:func:`~synsp.estimator_errors.track_switches.switched_people` against each joint's last
-        detected value, at the median size of the last :data:`SIZE_FRAMES` detected frames)."""
+        detected value, at the median size of the last :data:`SIZE_FRAMES` detected frames). ``held``: frames
+        that arrived since (the cut watch holds them), read first: the frame is compared with the newest of them, not
+        with the person before a swap whose return the cut watch is telling (RESULTS section 12, "A stream where ids
+        were swapped for a few frames")."""
+        if len(held):
+            watch = copy.deepcopy(self)
+            for frame in held:
+                watch.remember(np.asarray(frame, np.float64))
+            return watch.switched(x)
         if self.last_seen is None or not self.extents:
             return False
         sizes = nan_median(np.array(self.extents), axis=0)  # (V,); NaN for a view not seen in those frames

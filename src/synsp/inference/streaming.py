@@ -29,15 +29,15 @@ Where the stream cannot see the future it differs from offline refinement:
   a joint not yet seen is NaN in the frames given back (as offline, which leaves a never-seen
   joint NaN; the network sees it at the centroid of the frame's other joints); frames before the
   first detection come back as NaN at once;
-- a frame whose body lies more than half the person's size from where it was (a single-person
-  estimator that jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream
-  there, as offline cuts the track (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the
-  person before come back at once, and the new one starts afresh (its first frames wait for a
-  window again);
+- a frame whose body lies more than half the person's size from where it was (a single-person estimator that
+  jumped to someone else: :meth:`StreamingRefiner.switched`) ends the stream there, as offline cuts the track
+  (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the person before come back at once,
+  and the new one starts afresh (its first frames wait for a window again; the sizes kept, :meth:`carry`);
 - a video cut (the body jumped in one frame to another side or moment and stayed so: offline's
-  :func:`~synsp.estimator_errors.body_cuts.turned_cuts`), or ids swapped at a crossing (the centre stepped onto another
-  line: :mod:`~synsp.inference.stream_centre_cuts`), ends the stream as a switch does, told from the 5 (4) frames after
-  it (:mod:`synsp.inference.stream_cuts`): while they arrive the frames then due wait, and come out together;
+  :func:`~synsp.estimator_errors.body_cuts.turned_cuts`), or ids swapped at a crossing (the centre onto another line:
+  :mod:`~.stream_centre_cuts`) or with someone close by (off its path: :mod:`~.stream_path_cuts`), ends the stream as
+  a switch does, told from the 5 (4, 2) frames after it (:mod:`synsp.inference.stream_cuts`): while they arrive the
+  frames then due wait, and come out together;
 - 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its
   frames until one shows at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed,
   then from the frame with the most joints), then catches up; a body outside the trained sizes
@@ -99,6 +99,7 @@ from synsp.inference.stream_fill import moved_fill
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_cuts, paced_window
+from synsp.inference.stream_path_cuts import PathWatch
 from synsp.inference.stream_switches import SwitchWatch
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit, not_found
@@ -199,10 +200,16 @@ class StreamingRefiner(StreamOutput):
         x = self._validate(frame)
         ended = []
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
+            kept = self._watch, self._cuts.path
             ended = [self.flush()]
+            self.carry(*kept)
             x = self._validate(frame)
         out = ended + self._cuts.push(x)  # a jump's frames held until it is told a cut or not (stream_cuts)
         return np.concatenate(out) if out else self._shape_out([])
+
+    def carry(self, watch: SwitchWatch, path: PathWatch) -> None:
+        """After a switch, keep the sizes of ``watch`` and frames of ``path`` as offline's whole track."""
+        self._watch.extents, self._cuts.path, path.start = watch.extents, path, path.count  # a start: the next frame
 
     @property
     def cuts(self) -> list[int]:
@@ -222,7 +229,7 @@ class StreamingRefiner(StreamOutput):
         one person at a time and jumped to someone else. Offline, such a track is cut in two
         (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
         x = np.asarray(frame, np.float64)
-        return self._watch.switched(x if x.ndim == 3 else x[None])
+        return self._watch.switched(x if x.ndim == 3 else x[None], self._cuts.held)
 
     def _take(self, x: np.ndarray) -> np.ndarray:
         """One measured (V, J, C) frame into the stream; the frames that became ready."""

@@ -1,0 +1,104 @@
+"""`synsp stream` where a tracker swapped two people's ids for a few frames: benchmarks/id_swaps.py's pairs through
+a :class:`~synsp.StreamingRefiner` per track (each frame pushed as it comes), against offline ``synsp.refine`` and the
+input. benchmarks/RESULTS.md, section 12, "A stream where ids were swapped for a few frames".
+
+Pairs, noise and scoring as id_swaps.py (two clips of the split side by side, ``--apart`` body heights; ids swapped
+for ``--lengths`` frames at the middle; each output frame against the nearer of what its track holds and the track's
+own person): mean over the swap's frames / the 15 frames either side / the worst frame of those. Methods: ``input``,
+``synsp`` (offline), ``stream`` (default lookahead), ``streamN`` (lookahead N). Run:
+
+    .venv/bin/python benchmarks/stream_id_swaps.py [--split val] [--space 2d 3d] [--lengths 1 2 3 5]
+        [--apart 0.2 0.5 1.0] [--pairs 5] [--frames 120] [--methods synsp stream stream10]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synsp  # noqa: E402
+from id_swaps import AROUND, people  # noqa: E402
+from synsp.data.splits import clip_frames, load_split  # noqa: E402
+from synsp.inference.refiner import Refiner  # noqa: E402
+
+MODELS = {"2d": "synsp-coco17", "3d": "synsp-h36m17"}
+
+
+def streamed(x: np.ndarray, refiner: Refiner, lookahead: int | None) -> np.ndarray:
+    """(P, T, J, C) ``x``, each track pushed frame by frame through its own stream (``lookahead``: None, the
+    default), then flushed."""
+    out = []
+    for track in x:
+        stream = synsp.StreamingRefiner(refiner) if lookahead is None else synsp.StreamingRefiner(
+            refiner, lookahead=lookahead)
+        frames = [stream.push(frame) for frame in track]
+        out.append(np.concatenate([*frames, stream.flush()]))
+    return np.stack(out)
+
+
+def output(x: np.ndarray, method: str, refiner: Refiner) -> np.ndarray:
+    """The method's output for ``x`` (P, T, J, C), float64."""
+    if method == "input":
+        return x
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method.startswith("stream"):
+            y = streamed(x.astype(np.float32), refiner, int(method[6:]) if method[6:] else None)
+        else:
+            y = synsp.refine(x.astype(np.float32), method, fps=30)
+    return np.asarray(y, np.float64)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--space", nargs="+", choices=["2d", "3d"], default=["2d", "3d"])
+    parser.add_argument("--lengths", nargs="+", type=int, default=[1, 2, 3, 5])
+    parser.add_argument("--apart", nargs="+", type=float, default=[0.2, 0.5, 1.0], help="body heights between them")
+    parser.add_argument("--pairs", type=int, default=5, help="pairs of clips")
+    parser.add_argument("--frames", type=int, default=120, help="each pair's first frames (the swap at the middle)")
+    parser.add_argument("--methods", nargs="+", default=["synsp", "stream", "stream10"])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    names = [n for n in load_split(args.split) if clip_frames(n) >= 200]
+    names = names[:: max(1, len(names) // (2 * args.pairs))][: 2 * args.pairs]
+    columns = ["input", *args.methods]
+    for space in args.space:
+        refiner = synsp.load_model(MODELS[space])
+        unit, noise = ("px", 2.0) if space == "2d" else ("mm", 8.0)
+        print(f"\n### {args.split}, {space}: ids swapped for K frames ({args.pairs} pairs of clips, "
+              f"{args.frames} frames, "
+              f"{' / '.join(f'{d:g}' for d in args.apart)} body heights apart, {noise:g} {unit} noise, {unit})\n")
+        print("| K | " + " | ".join(f"{m}: swap / around / worst" for m in columns) + " |")
+        print("|---:|" + "---:|" * len(columns))
+        for length in args.lengths:
+            rows = {m: [] for m in columns}
+            for apart in args.apart:
+                for k in range(args.pairs):
+                    truth = people((names[2 * k], names[2 * k + 1]), space, apart, k)[:, :args.frames]
+                    x = truth + np.random.default_rng(k).normal(0, noise, truth.shape)
+                    s = truth.shape[1] // 2 - length // 2
+                    held = truth.copy()  # what each track holds: the other person in the swap
+                    x[:, s:s + length], held[:, s:s + length] = x[::-1, s:s + length], truth[::-1, s:s + length]
+                    window = slice(max(s - AROUND, 0), s + length + AROUND)
+                    for m in columns:
+                        y = output(x, m, refiner)
+                        e = np.minimum(np.linalg.norm(y - held, axis=-1).mean(-1),
+                                       np.linalg.norm(y - truth, axis=-1).mean(-1))  # (2, T) per frame
+                        rows[m].append((e[:, s:s + length].mean(),
+                                        np.concatenate([e[:, window.start:s], e[:, s + length:window.stop]], 1).mean(),
+                                        e[:, window].max()))
+            cells = []
+            for m in columns:
+                v = np.array(rows[m])
+                cells.append(f"{v[:, 0].mean():.2f} / {v[:, 1].mean():.2f} / {v[:, 2].max():.1f}")
+            print(f"| {length} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
