@@ -34,9 +34,14 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     return dict(zip(_tree(layout)[1].tolist(), _clip_lengths(x, layout).tolist()))
 
 
-def _clip_lengths(x: np.ndarray, layout: Layout) -> np.ndarray:
-    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order."""
-    return symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
+def _clip_lengths(x: np.ndarray, layout: Layout, never: np.ndarray | None = None) -> np.ndarray:
+    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order; a bone
+    with an end ``never`` ((..., J) bool) seen has no length of its own (NaN): it takes its partner's, if seen."""
+    lengths = np.median(frame_lengths(x, layout), axis=-2)
+    if never is not None and never.any():
+        parents, children = _tree(layout)
+        lengths = np.where(never[..., parents] | never[..., children], np.nan, lengths)
+    return symmetric_lengths(lengths, layout)
 
 
 def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -47,13 +52,15 @@ def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
 
 
 def symmetric_lengths(lengths: np.ndarray, layout: str | Layout) -> np.ndarray:
-    """Bone lengths (..., B) in :func:`bone_tree` order with left/right partners averaged."""
+    """Bone lengths (..., B) in :func:`bone_tree` order with left/right partners averaged; a NaN length (a bone
+    never seen) takes its partner's, and gives nothing to it."""
     layout = get_layout(layout)
     pairs = _pairs(layout)
     if not len(pairs):
         return lengths
     out = np.array(lengths, dtype=np.float64)
-    mean = (out[..., pairs[:, 0]] + out[..., pairs[:, 1]]) / 2
+    left, right = out[..., pairs[:, 0]], out[..., pairs[:, 1]]
+    mean = np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2))
     out[..., pairs[:, 0]] = out[..., pairs[:, 1]] = mean
     return out
 
@@ -73,7 +80,10 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
         an array (..., B) in :func:`bone_tree` order, one set per sequence of ``x``
         (default: :func:`bone_lengths` of each sequence).
     seen : (..., T, J) bool, the joints measured (None: all); a bone with an end not measured is
-        pulled less where far off its length (:data:`FILLED_LOOSE`).
+        pulled less where far off its length (:data:`FILLED_LOOSE`). A joint never measured in a sequence (a leg
+        out of the picture, an amputee) is a stand-in: its bones give no length to their partners (the default
+        ``lengths``) and are not pulled (a 3D stand-in at the body's centroid made the other shin half its length:
+        the ankle 167 mm off; benchmarks/RESULTS.md section 4, "A limb never seen in 3D").
 
     Returns
     -------
@@ -82,8 +92,10 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     layout = get_layout(layout)
     x = np.asarray(x)
     parents, children = _tree(layout)
+    never = None if seen is None else ~np.asarray(seen, bool).any(axis=-2)  # (..., J)
+    never = never if never is not None and never.any() else None
     if lengths is None:
-        target = _clip_lengths(x, layout)
+        target = _clip_lengths(x, layout, never)
     elif isinstance(lengths, dict):
         target = np.array([lengths[c] for c in children.tolist()])
     else:
@@ -95,6 +107,9 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
         bone = source[..., child, :] - source[..., parent, :]
         length = np.sqrt((bone * bone).sum(axis=-1, keepdims=True))
         off = target[..., b, None] - length
+        if never is not None:  # no length to aim at (both partners never seen), or a stand-in's bone: not pulled
+            stand_in = (never[..., parent] | never[..., child])[..., None, None]
+            off = np.where(stand_in | np.isnan(off), 0.0, off)
         kept = 1.0 if seen is None else _filled_weight(off, target[..., b, None], seen[..., parent] & seen[..., child])
         wanted = length + strength * kept * off
         out[..., child, :] = out[..., parent, :] + bone / np.maximum(length, 1e-9) * wanted
