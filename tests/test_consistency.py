@@ -72,3 +72,37 @@ def test_a_bone_far_off_beside_a_fill_is_not_carried_onto_the_measured_joints_be
     seen_near[20:30, knee] = False
     np.testing.assert_allclose(constant_bone_lengths(near, "h36m17", seen=seen_near)[20:30],
                                constant_bone_lengths(near, "h36m17")[20:30], atol=1e-9)
+
+
+def test_a_limb_never_seen_gives_its_partner_no_length_and_is_not_pulled_when_collapsed():
+    """An amputee's left leg, never measured, stands at the body's centroid (its bones about 0 long). Its lengths
+    averaged in halved the right shin's target (the right ankle 167 mm off); now the right leg aims at its own, and
+    the collapsed stand-ins are not pulled open."""
+    x = walking() + np.random.default_rng(4).normal(0, 2, (50, 17, 3))
+    leg = [H36M17.joints.index(j) for j in ("left_hip", "left_knee", "left_ankle")]
+    stand_in = x.copy()
+    stand_in[:, leg] = x.mean(axis=1, keepdims=True)
+    seen = np.ones(x.shape[:2], bool)
+    seen[:, leg] = False
+    right = [H36M17.joints.index(j) for j in ("right_hip", "right_knee", "right_ankle")]
+    blind = constant_bone_lengths(stand_in, "h36m17")
+    told = constant_bone_lengths(stand_in, "h36m17", seen=seen)
+    assert np.linalg.norm(blind[:, right] - x[:, right], axis=-1).mean() > 50
+    alone = constant_bone_lengths(x, "h36m17")  # the right leg as if both were seen (its lengths ~ the left's)
+    assert np.linalg.norm(told[:, right] - alone[:, right], axis=-1).max() < 10
+    np.testing.assert_allclose(told[:, leg], stand_in[:, leg], atol=1e-9)
+
+
+def test_a_plausible_stand_in_limb_is_pulled_to_its_partners_length():
+    """A never-seen ankle the network placed near a shin's length (30 % short) is pulled to the seen shin's length:
+    the next looks at the output read a whole body."""
+    x = walking() + np.random.default_rng(6).normal(0, 2, (50, 17, 3))
+    knee, ankle = H36M17.joints.index("left_knee"), H36M17.joints.index("left_ankle")
+    short = x.copy()
+    short[:, ankle] = x[:, knee] + 0.7 * (x[:, ankle] - x[:, knee])
+    seen = np.ones(x.shape[:2], bool)
+    seen[:, ankle] = False
+    out = constant_bone_lengths(short, "h36m17", strength=1.0, seen=seen)
+    shin = np.linalg.norm(out[:, ankle] - out[:, knee], axis=-1)
+    right = bone_lengths(x, "h36m17")[H36M17.joints.index("right_ankle")]
+    np.testing.assert_allclose(shin, right, rtol=0.05)

@@ -281,3 +281,17 @@ def test_body_frames_take_every_limb_joint_at_once_with_the_same_values():
         np.testing.assert_array_equal(body_frames(x, layout), one_at_a_time(x, layout))
         checked += 1
     assert checked >= 3
+
+
+def test_a_joint_never_seen_keeps_its_partner_out_of_the_symmetric_part():
+    """A stand-in's pull (the network placing a leg it never saw) is no joint definition: not averaged in."""
+    from synsp.conventions import symmetric_part
+    local = np.random.default_rng(5).normal(0, 10, (17, 3))
+    never = np.zeros(17, bool)
+    left, right = H36M17.joints.index("left_knee"), H36M17.joints.index("right_knee")
+    never[left] = True
+    out, plain = symmetric_part(local, "h36m17", never), symmetric_part(local, "h36m17")
+    np.testing.assert_array_equal(out[[left, right]], local[[left, right]])
+    others = [j for j in range(17) if j not in (left, right)]
+    np.testing.assert_array_equal(out[others], plain[others])
+    np.testing.assert_array_equal(symmetric_part(local, "h36m17", np.zeros(17, bool)), plain)

@@ -25,6 +25,11 @@ STRENGTH = 0.7
 # (benchmarks/gappy_files.py, 3D, 35 % missing): measured values 9.33 -> 7.91 mm, the filled ones 27.15 -> 27.67;
 # bones between measured joints keep the full pull (RESULTS section 4, "Files with many short gaps in 3D").
 FILLED_LOOSE = (0.1, 0.2)
+# A limb never seen (its stand-in, placed by the network) is pulled to its seen partner's length fully where its own
+# clip length is within STAND_IN_LOOSE[0] of it, not at all beyond STAND_IN_LOOSE[1] (a leg collapsed at the body's
+# centroid); chosen on validation (RESULTS section 4, "A limb never seen in 3D": (0.1, 0.2) and (0.2, 0.4) left
+# the ankle alone 6.79 and 5.85 mm, 0.4-0.6 5.64; 1 everywhere took the whole leg 6.59 -> 8.77).
+STAND_IN_LOOSE = (0.4, 0.6)
 
 
 def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
@@ -34,9 +39,40 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     return dict(zip(_tree(layout)[1].tolist(), _clip_lengths(x, layout).tolist()))
 
 
-def _clip_lengths(x: np.ndarray, layout: Layout) -> np.ndarray:
-    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order."""
-    return symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
+def _clip_lengths(x: np.ndarray, layout: Layout, never: np.ndarray | None = None) -> np.ndarray:
+    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order. A bone
+    with an end ``never`` ((..., J) bool) seen is a stand-in's: it counts in its partner's length as far as it agrees
+    with it (:func:`_agreement`), and has no length where its partner is a stand-in's too (NaN)."""
+    lengths = np.median(frame_lengths(x, layout), axis=-2)
+    if never is None or not never.any():
+        return symmetric_lengths(lengths, layout)
+    stand_in, agree = _agreement(lengths, never, layout)
+    out = symmetric_lengths(np.where(stand_in, np.nan, lengths), layout)  # a stand-in's bone takes its partner's
+    pairs = _pairs(layout)
+    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+        mine, theirs = lengths[..., own], lengths[..., other]
+        mean = np.where(stand_in[..., own] & ~stand_in[..., other], theirs + agree[..., own] * (mine - theirs) / 2,
+                        out[..., own])
+        out[..., own] = out[..., other] = mean
+    return out
+
+
+def _agreement(lengths: np.ndarray, never: np.ndarray, layout: Layout,
+               loose: tuple[float, float] = FILLED_LOOSE) -> tuple[np.ndarray, np.ndarray]:
+    """Which bones (..., B) have an end ``never`` ((..., J) bool) seen, and how far (0..1) each such bone's clip
+    ``lengths`` (..., B) agree with its seen partner's: fully within FILLED_LOOSE[0] of it, not at all beyond
+    FILLED_LOOSE[1] (a leg left at the body's centroid, not a network's plausible ankle); 0 without a seen partner,
+    1 for bones seen."""
+    parents, children = _tree(layout)
+    stand_in = never[..., parents] | never[..., children]  # (..., B)
+    agree = np.where(stand_in, 0.0, 1.0)
+    pairs = _pairs(layout)
+    lo, hi = loose
+    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+        mine, theirs = lengths[..., own], lengths[..., other]
+        near = np.clip((hi - np.abs(mine - theirs) / np.maximum(theirs, 1e-9)) / (hi - lo), 0.0, 1.0)
+        agree[..., own] = np.where(stand_in[..., own] & ~stand_in[..., other], near, agree[..., own])
+    return stand_in, agree
 
 
 def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -47,13 +83,15 @@ def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
 
 
 def symmetric_lengths(lengths: np.ndarray, layout: str | Layout) -> np.ndarray:
-    """Bone lengths (..., B) in :func:`bone_tree` order with left/right partners averaged."""
+    """Bone lengths (..., B) in :func:`bone_tree` order with left/right partners averaged; a NaN length (a bone
+    never seen) takes its partner's, and gives nothing to it."""
     layout = get_layout(layout)
     pairs = _pairs(layout)
     if not len(pairs):
         return lengths
     out = np.array(lengths, dtype=np.float64)
-    mean = (out[..., pairs[:, 0]] + out[..., pairs[:, 1]]) / 2
+    left, right = out[..., pairs[:, 0]], out[..., pairs[:, 1]]
+    mean = np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2))
     out[..., pairs[:, 0]] = out[..., pairs[:, 1]] = mean
     return out
 
@@ -73,7 +111,12 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
         an array (..., B) in :func:`bone_tree` order, one set per sequence of ``x``
         (default: :func:`bone_lengths` of each sequence).
     seen : (..., T, J) bool, the joints measured (None: all); a bone with an end not measured is
-        pulled less where far off its length (:data:`FILLED_LOOSE`).
+        pulled less where far off its length (:data:`FILLED_LOOSE`). A joint never measured in a sequence (a leg
+        out of the picture, an amputee) is a stand-in: its bones count in their partners' lengths (the default
+        ``lengths``) only as far as they agree with them (:func:`_clip_lengths`; a stand-in at the body's centroid
+        made the other shin half its length, the ankle 167 mm off: benchmarks/RESULTS.md section 4, "A limb never
+        seen in 3D"); a limb never seen is pulled to its partner's length by :data:`STAND_IN_LOOSE`, a stand-in
+        with measured joints below it not at all.
 
     Returns
     -------
@@ -82,8 +125,13 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     layout = get_layout(layout)
     x = np.asarray(x)
     parents, children = _tree(layout)
+    never = None if seen is None else ~np.asarray(seen, bool).any(axis=-2)  # (..., J)
+    never = never if never is not None and never.any() else None
+    lost = None if never is None else _lost_below(never, layout)
+    agreed = None if never is None else _agreement(np.median(frame_lengths(x, layout), axis=-2), never, layout,
+                                                     STAND_IN_LOOSE)[1]
     if lengths is None:
-        target = _clip_lengths(x, layout)
+        target = _clip_lengths(x, layout, never)
     elif isinstance(lengths, dict):
         target = np.array([lengths[c] for c in children.tolist()])
     else:
@@ -96,6 +144,15 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
         length = np.sqrt((bone * bone).sum(axis=-1, keepdims=True))
         off = target[..., b, None] - length
         kept = 1.0 if seen is None else _filled_weight(off, target[..., b, None], seen[..., parent] & seen[..., child])
+        if never is not None:
+            # A limb never seen below this bone is the network's invention: pulled whole to its partner's length as
+            # far as it agrees with it (a plausible ankle: a body the next looks read better; a leg at the centroid:
+            # not at all, section 4); a stand-in with measured joints below it is not pulled (it would carry them),
+            # nor a bone with no length to aim at (both partners never seen).
+            whole = lost[..., child][..., None, None]
+            stand_in = (never[..., parent] | never[..., child])[..., None, None] & ~whole
+            off = np.where(stand_in | np.isnan(off), 0.0, off)
+            kept = np.where(whole, agreed[..., b, None, None], kept)
         wanted = length + strength * kept * off
         out[..., child, :] = out[..., parent, :] + bone / np.maximum(length, 1e-9) * wanted
     return out.astype(x.dtype, copy=False)
@@ -107,6 +164,14 @@ def _filled_weight(off: np.ndarray, length: np.ndarray, measured: np.ndarray) ->
     lo, hi = FILLED_LOOSE
     loose = np.clip((hi - np.abs(off) / np.maximum(length, 1e-9)) / (hi - lo), 0.0, 1.0)
     return np.where(measured[..., None], 1.0, loose)
+
+
+def _lost_below(never: np.ndarray, layout: Layout) -> np.ndarray:
+    """(..., J) bool: joints ``never`` ((..., J) bool) seen with every joint below them in the bone tree never seen."""
+    lost = np.array(never, bool)
+    for parent, child in reversed(list(zip(*_tree(layout)))):  # children before their parents
+        lost[..., parent] &= lost[..., child]
+    return lost
 
 
 @lru_cache(maxsize=64)

@@ -316,13 +316,15 @@ def in_frames(frames: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.n
     return np.linalg.solve(frames, np.asarray(vectors)[..., None])[..., 0], frames, axes
 
 
-def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False) -> np.ndarray:
+def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False,
+                  never: np.ndarray | None = None) -> np.ndarray:
     """The part of a refiner's correction that is the same in every frame of the body's own
     frames: what it does to the joint *definitions*, not to the errors.
 
     Parameters
     ----------
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement.
+    never : (..., J) bool, joints never measured in the sequence (stand-ins), or None; see :func:`symmetric_part`.
 
     Returns
     -------
@@ -332,14 +334,17 @@ def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout,
     frames, local = local_correction(inputs, refined, layout)
     pull = np.median(local, axis=-3, keepdims=True)
     if symmetric:
-        pull = symmetric_part(pull, layout)
+        pull = symmetric_part(pull, layout, None if never is None else np.asarray(never)[..., None, :])
     return np.einsum("...jab,...jb->...ja", frames, np.broadcast_to(pull, local.shape))
 
 
-def symmetric_part(local: np.ndarray, layout: str | Layout) -> np.ndarray:
+def symmetric_part(local: np.ndarray, layout: str | Layout, never: np.ndarray | None = None) -> np.ndarray:
     """The part of local offsets (..., J, C) that a joint convention can have: the same for a
     joint and its mirror partner (lateral axis mirrored), and no lateral move of a midline
-    joint. The rest is what no convention makes: an error."""
+    joint. The rest is what no convention makes: an error. A pair with a joint ``never`` ((..., J) bool, or None)
+    measured keeps each joint's own offset: a stand-in's (a leg never seen, put at the body's centroid) is the
+    network placing it, no definition, and averaged in it moved the seen partner (benchmarks/RESULTS.md section 4,
+    "A limb never seen in 3D")."""
     layout = get_layout(layout)
     mirror = np.ones(local.shape[-1])
     mirror[0] = -1.0
@@ -347,4 +352,8 @@ def symmetric_part(local: np.ndarray, layout: str | Layout) -> np.ndarray:
     for left, right in layout.left_right:
         mean = (local[..., left, :] + local[..., right, :] * mirror) / 2
         out[..., left, :], out[..., right, :] = mean, mean * mirror
+        if never is not None:
+            lone = (never[..., left] | never[..., right])[..., None]
+            out[..., left, :] = np.where(lone, local[..., left, :], out[..., left, :])
+            out[..., right, :] = np.where(lone, local[..., right, :], out[..., right, :])
     return out

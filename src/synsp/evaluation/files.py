@@ -8,7 +8,8 @@ MPJPE, PA-MPJPE and Accel in 3D (root-relative, millimetres), MPJPE, PCK@0.05 an
 (pixels). Only the joint values the truth has are scored: NaN there (or a score below the
 threshold, or a point at exactly 0 where that joint is elsewhere, as refine reads them, or a value
 its file flags as filled: the eyes and ears a Pose2Sim TRC lacks, placed for the networks) is not
-scored. The input row is NOISY with its missing values filled linearly in time, as the split
+scored, nor a value any method's output leaves missing (a joint never seen, a gap past ``--max-gap``): every row
+is scored on the same values. The input row is NOISY with its missing values filled linearly in time, as the split
 route's input row is. A file of joint rotations (BVH, SMPL) is refined as ``synsp refine NOISY
 OUT.bvh`` refines it, on the rotations (:mod:`synsp.refining.motion`), and scored on the joint
 positions of its output (forward kinematics, as the input and truth are read); a method refine
@@ -91,6 +92,12 @@ def score_files(
         clean = clean - root_position(clean, name)
     if truth_data.filled is not None:  # values the truth's file flags as not measured (a TRC's placed ears): not scored
         clean[np.asarray(truth_data.filled, bool)] = np.nan
+    # values some method's output leaves missing (a joint never seen, a gap past --max-gap) are scored in no row: the
+    # input row, filled there, was scored on values the methods' rows were not (an amputee's leg read 111.50 mm into
+    # the input's 16.65, "x input 0.200" for a refiner at 1.34 x its input on the joints it gives back)
+    held = np.logical_and.reduce([np.isfinite(out).all(-1) for out in outputs.values()])
+    unheld = int((np.isfinite(clean).all(-1) & ~held).sum())
+    clean[~held] = np.nan
     filled, _ = fill_gaps(noisy)
     case = Case(str(src), filled * scale, clean * scale)
     rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
@@ -99,9 +106,10 @@ def score_files(
     read = f", the files read as {_UNITS[file_unit]}" if scale != 1 else ""
     unit = flat_unit if space_name == "2d" else "mm" + read
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
+    left = f", {unheld} the outputs leave missing not scored" if unheld else ""
     what = f"{fmt} joint rotations refined as rotations, scored on their joint positions; " if rotations else ""
     heading = (f"### `{src.name}` against `{dst.name}` ({what}{space_name}{where}: {clean.shape[0]} track(s), "
-               f"{clean.shape[1]} frames, {scored} joint values scored, {unit})")
+               f"{clean.shape[1]} frames, {scored} joint values scored{left}, {unit})")
     for method, err in refused.items():  # one line each, under the heading: why the method has no row
         reason = str(err).removeprefix(f"{src}: ").split("; ")[0]
         heading += f"\n\nLeft out: {method} (`synsp refine --method {method}` refuses this file: {reason})"

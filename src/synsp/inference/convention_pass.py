@@ -67,15 +67,16 @@ def _size(seq: np.ndarray, space: str) -> float:
 
 def keep_definitions(run: Callable[[np.ndarray, int], dict[str, np.ndarray]], seq: np.ndarray, layout: Layout, *,
                      stride: int, pull_stride: int, passes: int, symmetric: bool, resized: float = 1.0,
-                     stop_unlike: bool = False) -> KeptDefinitions:
+                     stop_unlike: bool = False, never: np.ndarray | None = None) -> KeptDefinitions:
     """Refine ``seq`` (V, T, J, C) in model space with ``run(seq, stride)`` (the network over
     windows cut every ``stride`` frames, merged) keeping its joint definitions: ``symmetric``
     undoes only the left/right-symmetric part of the pull; ``passes`` 1 moves the first pass's
     output back instead of refining again (half the work, less precise); ``resized``, the factor
     the poses were scaled by, gives the offsets in the input's unit; ``stop_unlike`` stops after the
-    first pass when the poses are no human body the network knows (a fallback refines them)."""
+    first pass when the poses are no human body the network knows (a fallback refines them); ``never`` ((V, J) bool or
+    None): joints never measured in each sequence, whose pull is not averaged with their partners'."""
     first = run(seq, stride if passes == 1 else pull_stride)
-    shift = constant_pull(seq, first["final"], layout, symmetric=symmetric)
+    shift = constant_pull(seq, first["final"], layout, symmetric=symmetric, never=never)
     if passes == 2 and pull_stride > 1:
         # Sparse windows jump at their borders, and so does the body frame the pull is
         # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.

@@ -52,7 +52,8 @@ def root_relative(poses: np.ndarray, layout: str | Layout, fps: float | None = 3
     poses = np.asarray(poses, np.float64)
     root = root_position(poses, layout)[:, 0]
     feet = foot_joints(layout) or [0]
-    leg = np.nanmedian(np.linalg.norm(poses[:, feet] - root[:, None], axis=-1))
+    legs = np.linalg.norm(poses[:, feet] - root[:, None], axis=-1)
+    leg = np.nanmedian(legs) if np.isfinite(legs).any() else np.nan  # feet never seen: no leg, no warning
     root = root[np.isfinite(root).all(-1)]  # the frames that have one
     fps = 30.0 if fps is None else float(fps)
     slow = _slow_path(root, max(1, round(ROOT_SMOOTH * fps)))

@@ -333,7 +333,8 @@ class Refiner(WindowNetwork):
         if keep and not self.network.per_coordinate and own_joints:
             kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,
                                     passes=self.convention_passes, symmetric=keep == "symmetric",
-                                    resized=self.resized, stop_unlike=self.fallback is not None)
+                                    resized=self.resized, stop_unlike=self.fallback is not None,
+                                    never=unmeasured.all(axis=-2))
             self.convention_offsets, self.convention_far, self.unlike_body = kept.offsets, kept.far, kept.unlike_body
             if kept.stopped:  # no human body it knows: the fallback's output
                 out = way.fallback_output()
