@@ -122,7 +122,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             if min(far[start - 1], far[stop - 1]) <= limit and not nan_median(length[start:stop]) < COLLAPSE * usual:
                 continue  # a jump under the limit tells a collapse only: the bone at most half its length throughout
-            if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
+            if (joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2)
+                    and _crossed(x, joint, partner[joint], start, stop, limit)):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
             if x.shape[-1] in STAND_COORDS and not _stands_out(far, start, stop):  # fast motion swings as far
                 continue
@@ -160,6 +161,18 @@ def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, in
     (wrists exchanged, one of them lost as the exchange ends, were read as the other astray)."""
     track = x[:, joint] - (x[:, parent] if parent is not None else 0.0)
     return all(not np.linalg.norm(track[t] - track[t - 1]) <= limit for t in frames)
+
+
+def _crossed(x: np.ndarray, joint: int, partner: int, start: int, stop: int, limit: float) -> bool:
+    """Whether the run over frames ``start`` .. ``stop`` - 1 of ``joint`` and its left/right ``partner`` in poses
+    ``x`` (T, J, C) may be an exchange of their labels: at both ends the partner's value inside the run lies within
+    ``limit`` of the joint's just outside it (it continues the joint's track without a jump). Both joints snapped
+    to the picture's edge, or both put on a neighbour, jump together but do not cross (benchmarks/RESULTS.md,
+    section 4, "Joints on the picture's edge"). Where a value is missing they may."""
+    ends = ((start, start - 1), (stop - 1, stop))  # (inside, outside) frames
+    crossed = [np.linalg.norm(x[inside, partner] - x[outside, joint]) <= limit for inside, outside in ends]
+    seen = np.isfinite(x[[start - 1, start, stop - 1, stop]][:, [joint, partner]]).all()
+    return not seen or all(crossed)
 
 
 def _below(bones: np.ndarray, j_count: int) -> list[list[int]]:
