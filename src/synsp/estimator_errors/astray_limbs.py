@@ -166,14 +166,14 @@ def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, in
 
 def _crossed(x: np.ndarray, joint: int, partner: int, start: int, stop: int) -> bool:
     """Whether the run over frames ``start`` .. ``stop`` - 1 of ``joint`` and its left/right ``partner`` in poses
-    ``x`` (T, J, C) may be an exchange of their labels: at both ends the partner's value inside the run lies nearer
-    the joint's just outside it than :data:`CROSSED` times the joint's own value inside does (it continues the
-    joint's track). Both joints snapped to the picture's edge, or both put on a neighbour, jump together but do
-    not cross (ratio about 1); elbows exchanged under the `hard` preset's noise cross at 0.55
+    ``x`` (T, J, C) may be an exchange of their labels: at both ends each one's value inside the run lies nearer
+    the other's just outside it than :data:`CROSSED` times that other's own jump (each continues the other's
+    track). Both joints snapped to the picture's edge, or both put on a neighbour or thrown far, jump together
+    but do not cross (about 1 or more); elbows exchanged under the `hard` preset's noise cross at 0.55
     (benchmarks/RESULTS.md, section 4, "Joints on the picture's edge"). Where a value is missing they may."""
     ends = ((start, start - 1), (stop - 1, stop))  # (inside, outside) frames
-    crossed = [np.linalg.norm(x[inside, partner] - x[outside, joint])
-               < CROSSED * np.linalg.norm(x[inside, joint] - x[outside, joint]) for inside, outside in ends]
+    crossed = [np.linalg.norm(x[inside, b] - x[outside, a]) < CROSSED * np.linalg.norm(x[inside, a] - x[outside, a])
+               for inside, outside in ends for a, b in ((joint, partner), (partner, joint))]
     seen = np.isfinite(x[[start - 1, start, stop - 1, stop]][:, [joint, partner]]).all()
     return not seen or all(crossed)
 
