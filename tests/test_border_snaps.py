@@ -58,11 +58,3 @@ def test_joints_on_the_edge_are_refined_as_gaps(truth, run):
                        fps=30.0)
     assert np.linalg.norm(out[60:60 + run, SNAPPED] - truth[60:60 + run, SNAPPED], axis=-1).max() < 100.0
 
-
-def test_a_whole_arm_on_the_edge_for_a_frame_is_a_glitch_whole(truth):
-    """The elbow and wrist clamped together for one frame keep their forearm; the wrist went with the elbow."""
-    from synsp.estimator_errors.glitches import glitches
-
-    arm = [COCO17.joints.index(j) for j in ("right_elbow", "right_wrist")]
-    found = glitches(snapped(truth, slice(60, 61), arm), COCO17.bones)
-    assert found[60, arm].all() and found.sum() == 2

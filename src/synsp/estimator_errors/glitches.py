@@ -12,11 +12,7 @@ like a gap. A run of ``k`` frames (1 or 2) of joint ``j`` is a glitch when, in e
   line in a median frame around the run (heavy noise strays far too, but everywhere it lasts):
   the larger of its median over the :data:`NOISE_SPAN` frames before the run and over those after;
 - and one of its bones changes length by more than :data:`GLITCH_BONE` of that bone's median
-  length, against the line between the frames around the run (a moving limb keeps its bones), or it shares a
-  bone with a joint that glitches there: an elbow and wrist thrown together (both clamped to the picture's
-  edge, x = 0, for a frame) keep their forearm, and the wrist went with the elbow (2D validation, 6 clips: the
-  wrist's frame was kept, 75 px off after SynSP, 2.0 px now; benchmarks/RESULTS.md, section 4, "Joints on the
-  picture's edge").
+  length, against the line between the frames around the run (a moving limb keeps its bones).
 
 Thresholds were set on the validation split (benchmarks/RESULTS.md, section 4, "Glitches"): no
 value of a clean clip is marked, in 2D or 3D, played up to three times as fast (146,251 joint
@@ -95,25 +91,18 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
     ends[np.arange(len(pairs)), pairs[:, 0]] = ends[np.arange(len(pairs)), pairs[:, 1]] = True
     lengths = np.linalg.norm(x[:, pairs[:, 0]] - x[:, pairs[:, 1]], axis=-1)  # (T, B)
     typical = nan_median(lengths, axis=0)  # (B,); NaN for a bone never seen
-    beside = (ends.T @ ends) & ~np.eye(j_count, dtype=bool)  # (J, J): joints that share a bone
     for k in range(1, MAX_RUN + 1):
         if t_count < k + 2:
             break
         step, offsets = _off_line(x, k)
         span = np.linalg.norm(step, axis=-1)  # (N, J)
-        strays, bent = np.ones(span.shape, dtype=bool), np.ones(span.shape, dtype=bool)
+        run = np.ones(span.shape, dtype=bool)
         for offset, stretch in zip(offsets, _off_line(lengths, k)[1]):
             away = np.linalg.norm(offset, axis=-1)
             stretched = np.abs(stretch) > GLITCH_BONE * typical
-            bent &= stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
+            bent = stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
             usual = _usual_stray(away)  # (N, J): how far the joint strays anyway around the run (its noise)
-            strays &= _strays(away, span, usual, size)
-        run = strays & bent
-        for _ in range(j_count):  # a limb gone whole: a joint that strays beside a glitch went with it (module doc)
-            along = strays & ~run & (run @ beside)
-            if not along.any():
-                break
-            run |= along
+            run &= _strays(away, span, usual, size) & bent
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
     return marked
