@@ -54,7 +54,7 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "NEAR", "STAND", "STAND_COORDS",
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "NEAR", "STAND", "STAND_COORDS",
            "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
@@ -67,6 +67,7 @@ NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is r
 # Coordinates per joint the standing-out test reads: 2D only. In 3D it let collapsed limb ends through (validation,
 # benchmarks/collapsed_limbs.py, 12 clips: 1194 -> 1161 of 1583 values taken out, SynSP 23.48 -> 24.09 mm).
 STAND_COORDS = (2,)
+CROSSED = 0.75  # an exchange's partner continues the joint's track: nearer than this share of the joint's own jump
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
@@ -122,7 +123,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             if min(far[start - 1], far[stop - 1]) <= limit and not nan_median(length[start:stop]) < COLLAPSE * usual:
                 continue  # a jump under the limit tells a collapse only: the bone at most half its length throughout
-            if joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2):
+            if (joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2)
+                    and _crossed(x, joint, partner[joint], start, stop)):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
             if x.shape[-1] in STAND_COORDS and not _stands_out(far, start, stop):  # fast motion swings as far
                 continue
@@ -160,6 +162,20 @@ def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, in
     (wrists exchanged, one of them lost as the exchange ends, were read as the other astray)."""
     track = x[:, joint] - (x[:, parent] if parent is not None else 0.0)
     return all(not np.linalg.norm(track[t] - track[t - 1]) <= limit for t in frames)
+
+
+def _crossed(x: np.ndarray, joint: int, partner: int, start: int, stop: int) -> bool:
+    """Whether the run over frames ``start`` .. ``stop`` - 1 of ``joint`` and its left/right ``partner`` in poses
+    ``x`` (T, J, C) may be an exchange of their labels: at both ends each one's value inside the run lies nearer
+    the other's just outside it than :data:`CROSSED` times that other's own jump (each continues the other's
+    track). Both joints snapped to the picture's edge, or both put on a neighbour or thrown far, jump together
+    but do not cross (about 1 or more); elbows exchanged under the `hard` preset's noise cross at 0.55
+    (benchmarks/RESULTS.md, section 4, "Joints on the picture's edge"). Where a value is missing they may."""
+    ends = ((start, start - 1), (stop - 1, stop))  # (inside, outside) frames
+    crossed = [np.linalg.norm(x[inside, b] - x[outside, a]) < CROSSED * np.linalg.norm(x[inside, a] - x[outside, a])
+               for inside, outside in ends for a, b in ((joint, partner), (partner, joint))]
+    seen = np.isfinite(x[[start - 1, start, stop - 1, stop]][:, [joint, partner]]).all()
+    return not seen or all(crossed)
 
 
 def _below(bones: np.ndarray, j_count: int) -> list[list[int]]:

@@ -35,15 +35,23 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndar
     """Whether detections ``after`` are of other people than ``before`` (..., J, C), each pair
     consecutive among a track's detected frames (the estimator switched to someone else): the
     mean of the joints seen in both moved by more than ``jump`` times ``size``, the person's size
-    (:func:`body_size`; one, or one per pair). No joint seen in both, or a size of 0 (a single
-    joint: nothing says how far is too far) or NaN, is no switch. Returns (...) bool."""
+    (:func:`body_size`; one, or one per pair), and the median joint's move by more than :data:`LIMB_SHARE` of
+    that. No joint seen in both, or a size of 0 (a single joint: nothing says how far is too far) or NaN, is no
+    switch. Returns (...) bool.
+
+    Another person moves every joint; a few joints thrown far (wrists and an ankle snapped to the picture's
+    edge, x = 0, for 5 frames: 950 px on a 260 px person) move the mean alone, and were cut off as someone else,
+    kept as they came (benchmarks/RESULTS.md, section 4, "Joints on the picture's edge"); the limb and glitch
+    steps take them."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)  # (..., J)
     seen = both.sum(-1)
-    moved = np.where(both[..., None], np.asarray(after, np.float64) - before, 0.0).sum(-2)
-    moved /= np.maximum(seen, 1)[..., None]  # the mean move of the joints seen in both
+    step = np.where(both[..., None], np.asarray(after, np.float64) - before, 0.0)  # (..., J, C)
+    moved = step.sum(-2) / np.maximum(seen, 1)[..., None]  # the mean move of the joints seen in both
     limit = jump * np.asarray(size, np.float64)
-    with np.errstate(invalid="ignore"):
-        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & (limit > 0)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # no joint seen in both: no median, no switch
+        median = np.nanmedian(np.where(both, np.linalg.norm(step, axis=-1), np.nan), axis=-1)  # (...)
+        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & (median > LIMB_SHARE * limit) & (limit > 0)
 
 
 # A tracker that hands a person's id to someone close by (two people crossing) moves the whole

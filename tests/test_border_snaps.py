@@ -1,0 +1,60 @@
+"""Joints an estimator clamps to the picture's edge (x = 0, y kept) for a run of frames: refined as gaps, not
+cut off as another person and not left to the inversions as an exchange (audit 16, finding 4)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from conftest import needs_data
+from synsp.estimator_errors.astray_limbs import astray_limbs
+from synsp.estimator_errors.track_switches import switched_people, track_segments
+from synsp.skeleton import COCO17, bone_tree
+
+pytestmark = needs_data
+SNAPPED = [COCO17.joints.index(j) for j in ("left_wrist", "right_wrist", "right_ankle")]
+
+
+@pytest.fixture(scope="module")
+def truth() -> np.ndarray:
+    """A walk seen from the front, 1 px per mm, its body about 1000-2000 px from the left edge (T, 17, 2)."""
+    from synsp.data.mocap import load_clip
+
+    x = load_clip("dataset-1_walk_normal_001", "coco17").astype(np.float64)[:150, :, :2]
+    return x - x.min(axis=(0, 1)) + 1000.0
+
+
+def snapped(x: np.ndarray, frames: slice, joints: list[int]) -> np.ndarray:
+    y = x.copy()
+    y[frames, joints, 0] = 0.0
+    return y
+
+
+def test_a_few_joints_thrown_far_are_no_switch_of_people(truth):
+    """Three joints 1000+ px off move the joints' mean by more than half the body, not the median joint: no cut."""
+    x = snapped(truth, slice(60, 65), SNAPPED)
+    assert track_segments(x, pairs=COCO17.left_right) == [slice(0, 150)]
+    other = truth + np.array([3000.0, 0.0])  # another person: every joint moved
+    assert switched_people(truth[60], other[61], 1000.0)
+
+
+def test_both_wrists_on_the_edge_are_astray_and_an_exchange_is_not(truth):
+    """Both wrists jump together but do not cross: astray. Exchanged for the same frames: left to the inversions."""
+    x = snapped(truth, slice(60, 65), SNAPPED)
+    found = astray_limbs(x, bone_tree(COCO17), COCO17.left_right)
+    assert found[60:65, SNAPPED].all() and found.sum() == 15
+    wrists = SNAPPED[:2]
+    exchanged = truth.copy()
+    exchanged[60:75, wrists] = truth[60:75, wrists[::-1]]
+    assert not astray_limbs(exchanged, bone_tree(COCO17), COCO17.left_right)[:, wrists].any()
+
+
+@pytest.mark.parametrize("run", [1, 5, 20])
+def test_joints_on_the_edge_are_refined_as_gaps(truth, run):
+    """Refined, the snapped values come back near the truth, as gaps filled (they stayed at x = 0: 1000+ px off;
+    a 20-frame gap of a walking ankle on a 1700 px body is filled up to 79 px off)."""
+    noisy = truth + np.random.default_rng(0).normal(0, 2.0, truth.shape)
+    out = synsp.refine(snapped(noisy, slice(60, 60 + run), SNAPPED).astype(np.float32), "synsp", layout="coco17",
+                       fps=30.0)
+    assert np.linalg.norm(out[60:60 + run, SNAPPED] - truth[60:60 + run, SNAPPED], axis=-1).max() < 100.0
+
