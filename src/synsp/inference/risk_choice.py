@@ -127,9 +127,10 @@ def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None,
         s2 = noise_variance(y)
     n = n_frames * n_coords
     best, risk = y.copy(), np.full(n_joints, n * s2)  # the input itself: its noise
-    for base in (0.0,) if path is None else (0.0, path):
+    for base in (None,) if path is None else (None, path):  # None: the absolute values, as they were
         for share in CUTOFFS:  # a share of Nyquist at any rate
-            low = butterworth(y - base, cutoff=share * 15.0, order=ORDER, fps=30.0) + base
+            low = butterworth(y if base is None else y - base, cutoff=share * 15.0, order=ORDER, fps=30.0)
+            low = low if base is None else low + base
             r = _risk(low, y, s2, n * s2 * _centre(share))
             nearer = r < risk
             best[:, nearer], risk = low[:, nearer], np.where(nearer, r, risk)
