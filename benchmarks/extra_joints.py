@@ -63,7 +63,7 @@ def clips(condition: str, layout: str, space: str, split: str, max_clips: int):
 def refined_before_and_after(noisy: np.ndarray, layout: str, fps: int) -> tuple[np.ndarray, np.ndarray]:
     """SynSP's output (T, J, C) of ``noisy`` in ``layout`` at ``fps`` without the white-noise
     low-pass of the other joints (the route before it), and with it (today's)."""
-    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints: refined):
+    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints, anchors=(): refined):
         before = synsp.refine(noisy, method="synsp", layout=layout, fps=fps)
     return before, synsp.refine(noisy, method="synsp", layout=layout, fps=fps)
 

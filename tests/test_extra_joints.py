@@ -40,3 +40,20 @@ def test_a_halpe26_walk_with_3_mm_of_white_noise_at_100_hz_has_its_feet_refined_
     feet = [j for j, name in enumerate(get_layout("halpe26").joints) if "toe" in name or "heel" in name]
     out = synsp.refine(noisy, layout="halpe26", fps=100)
     assert mpjpe(out[:, feet], clean[:, feet]) < 0.6 * mpjpe(noisy[:, feet], clean[:, feet])
+
+
+def test_joints_beyond_the_model_move_with_the_bodys_refined_path_when_it_drifts():
+    """A whole body drifting fast in part (a monocular depth's drift): the model's joints follow it, a low-pass
+    of the other joints' absolute values lagged it and pulled the body apart (audit 15); tried relative to the
+    refined path too, they follow it, and on a still body the choice is as before."""
+    clean, white = walking(240, noise=1.0)
+    drift = np.cumsum(np.random.default_rng(3).normal(0.0, 0.8, (len(clean), 1, clean.shape[-1])), axis=0)
+    anchors = list(range(15))
+    refined = clean + drift  # a model that followed the path and removed the noise of its joints
+    out = lowpass_where_white(white + drift, refined, [15, 16], anchors=anchors)
+    absolute = lowpass_where_white(white + drift, refined, [15, 16])
+    moved, truth = out[:, 15:] - drift, clean[:, 15:]
+    assert mpjpe(moved, truth) < 0.6 * mpjpe(white[:, 15:], truth)
+    assert mpjpe(moved, truth) < 0.6 * mpjpe(absolute[:, 15:] - drift, truth)
+    still = lowpass_where_white(white, clean, [15, 16], anchors=anchors)
+    assert mpjpe(still[:, 15:], truth) <= 1.05 * mpjpe(lowpass_where_white(white, clean, [15, 16])[:, 15:], truth)

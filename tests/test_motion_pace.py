@@ -168,7 +168,7 @@ def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
     # (this noise reads white, so today the hands take a low-pass instead, nearer: 2.51 -> 2.26 px, input 3.38;
     # synsp.inference.risk_choice.lowpass_where_white, and the light-noise step, synsp.inference.noise_only, left out
     # here)
-    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints: refined), \
+    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints, anchors=(): refined), \
             mock.patch.object(noise_only, "SPACES", ()):
         routed = synsp.refine(noisy, "synsp", layout="coco133")
     np.testing.assert_array_equal(routed[:, hands], own[:, hands])

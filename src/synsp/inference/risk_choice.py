@@ -30,7 +30,11 @@ estimator's jitter, correlated over frames, does not read white (the simulator's
 up on nearly every validation and test clip of HALPE-26, BODY-25 and MediaPipe-33; the few at
 1.24-1.29 take a small share of the low-pass, and no preset's figure moved at three decimals), so
 those refinements are left as they were; benchmarks/RESULTS.md, section 10, "A layout's joints
-beyond the model's under light white noise".
+beyond the model's under light white noise". Each low-pass is tried relative to the body's path as
+the model refined it too (:func:`refined_path`): a whole body drifting in depth (a monocular estimate's
+camera coordinates) otherwise left them behind the model's joints (validation, 4D-Humans' 44 joints,
+15 mm and a 150 mm drift: 12.91 -> 10.79 mm, SmoothNet 12.96; section 10, "A layout's joints beyond the
+model's on a drifting body").
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ from synsp.inference.clean import input_noise, opened
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
 __all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "best_lowpass",
-           "lowpass_where_white", "noise_variance", "network_risk"]
+           "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
 # 8): 0.6 Hz to 10.5 Hz at 30 fps; the input itself (no low-pass) is tried too.
@@ -114,40 +118,63 @@ def network_risk(values: np.ndarray, network: Callable[[np.ndarray], np.ndarray]
     return refined, _risk(refined, y, s2, slope * s2)
 
 
-def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None,
+                 path: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per joint of ``y`` (T, J, C) without NaN, float64, the zero-phase low-pass of :data:`CUTOFFS`
     (or ``y`` itself) of least estimated risk for white noise of variance ``s2`` (J,) per coordinate
-    (None: read from ``y``, :func:`~synsp.inference.clean.input_noise`). Returns the low-passed
-    poses (T, J, C) and their risks (J,), squared error summed over frames and coordinates."""
+    (None: read from ``y``, :func:`~synsp.inference.clean.input_noise`). ``path`` (T, 1, C), a track
+    the joints move with whose noise is not theirs (the body's refined path, :func:`refined_path`):
+    each low-pass is tried on ``y`` relative to it too, put back on it (of equal divergence). Returns
+    the low-passed poses (T, J, C) and their risks (J,), squared error summed over frames and coordinates."""
     n_frames, n_joints, n_coords = y.shape
     if s2 is None:
         s2 = noise_variance(y)
     n = n_frames * n_coords
     best, risk = y.copy(), np.full(n_joints, n * s2)  # the input itself: its noise
-    for share in CUTOFFS:
-        low = butterworth(y, cutoff=share * 15.0, order=ORDER, fps=30.0)  # a share of Nyquist at any rate
-        r = _risk(low, y, s2, n * s2 * _centre(share))
-        nearer = r < risk
-        best[:, nearer], risk = low[:, nearer], np.where(nearer, r, risk)
+    for base in (None,) if path is None else (None, path):  # None: the absolute values, as they were
+        for share in CUTOFFS:  # a share of Nyquist at any rate
+            low = butterworth(y if base is None else y - base, cutoff=share * 15.0, order=ORDER, fps=30.0)
+            low = low if base is None else low + base
+            r = _risk(low, y, s2, n * s2 * _centre(share))
+            nearer = r < risk
+            best[:, nearer], risk = low[:, nearer], np.where(nearer, r, risk)
     return best, risk
 
 
-def lowpass_where_white(values: np.ndarray, refined: np.ndarray, joints: list[int]) -> np.ndarray:
+def lowpass_where_white(values: np.ndarray, refined: np.ndarray, joints: list[int],
+                        anchors: list[int] | tuple[int, ...] = ()) -> np.ndarray:
     """``refined`` (T, J, C), with the ``joints`` taking :func:`best_lowpass` of ``values`` (T, J, C,
     the input, without NaN, same unit, any frame rate) in the share ``1 - opened(whiteness, WHITE_RAMP)``:
     whole where the input's noise reads white (:func:`~synsp.inference.white_noise.whiteness`, over
     all its joints), none from the ramp's top (an estimator's jitter, fast motion, clean mocap).
-    Clips of fewer than :data:`RISK_FRAMES` frames, or no ``joints``: ``refined`` itself."""
+    ``anchors``: joints of ``refined`` the model gives; the low-pass is tried relative to their refined
+    path too (:func:`refined_path`). Clips of fewer than :data:`RISK_FRAMES` frames, or no ``joints``:
+    ``refined`` itself."""
     y = np.asarray(values, np.float64)
     if y.shape[0] < RISK_FRAMES or not len(joints):
         return refined
     share = 1.0 - float(opened(whiteness(y), WHITE_RAMP))
     if share <= 0.0:
         return refined
-    low = best_lowpass(y[:, joints])[0]
     out = np.asarray(refined, np.float64).copy()
+    low = best_lowpass(y[:, joints], path=refined_path(y, out, anchors))[0]
     out[:, joints] += share * (low - out[:, joints])
     return out.astype(np.asarray(refined).dtype)
+
+
+def refined_path(values: np.ndarray, refined: np.ndarray, anchors: list[int] | tuple[int, ...]) -> np.ndarray | None:
+    """(T, 1, C) the mean per frame of the ``anchors`` of ``refined`` (T, J, C), the body's path as the
+    model refined it (the input's ``values`` (T, J, C) at frames it left NaN); None without ``anchors``.
+    A whole body moving fast in part (a monocular estimate's depth drifting, a camera panning) moves the
+    model's joints with it, but a low-pass of the other joints' absolute values lags it and pulls the body
+    apart (benchmarks/RESULTS.md, section 10, "A layout's joints beyond the model's on a drifting body");
+    relative to this path they move with the body. Which reads nearer is each joint's least risk: on a
+    still body the path's own error (the model's) would add to theirs."""
+    if not len(anchors):
+        return None
+    anchors = list(anchors)
+    path = np.asarray(refined, np.float64)[:, anchors].mean(1, keepdims=True)
+    return np.where(np.isfinite(path), path, np.asarray(values, np.float64)[:, anchors].mean(1, keepdims=True))
 
 
 def _risk(refined: np.ndarray, y: np.ndarray, s2: np.ndarray, divergence: np.ndarray) -> np.ndarray:

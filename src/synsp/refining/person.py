@@ -321,7 +321,9 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # White noise of a few mm (markers, a per-frame tracker): SmoothNet's own error plus the nearest model joint's
     # correction left the feet worse than their input; the low-pass of least estimated risk is nearer there
     shared = {j for j, _ in shared_joints(layout, target)}
-    return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared])
+    # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
+    return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
+                               anchors=sorted(shared))
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
