@@ -8,12 +8,12 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
-from synsp.inference.clean import input_noise, keep_to_noise, noise_gain
+from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.low_rate import looks_for_jumps
-from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
+from synsp.inference.risk_choice import lowpass_where_white
 from synsp.model import NETWORKS
-from synsp.motion_pace import pace_groups, paced_rate
+from synsp.motion_pace import pace_groups
 from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.joint_corrections import (
     detached_joints,
@@ -24,6 +24,7 @@ from synsp.refining.joint_corrections import (
     shared_joints,
 )
 from synsp.refining.methods import check_options, method_function, network_model, too_short
+from synsp.refining.no_layout import refine_no_layout
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
@@ -241,52 +242,16 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         if method == "smoothnet" or options.get("network_only"):
             return refine_person(poses, "smoothnet", None, smoothnet)
-        # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer
-        values = measurements(poses, None).values
-        return lowpass_or_network(values, _paced_once(values, smoothnet))[0]
+        # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer; gaps from rigid partners
+        return refine_no_layout(poses, missing, lambda v, fps: refine_person(v, "smoothnet", None, {**smoothnet,
+                                                                                                  "fps": fps}),
+                                smoothnet)
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
         return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
     # SmoothNet's Refiner records the pace groups' rates (group_fps) the track's summary reads
     return nearer_if_noise_only(poses, route, method, layout, target, options,
                                 (group_model(method, poses.shape[-1], options),))
-
-
-def _paced_once(values: np.ndarray, smoothnet: dict) -> Callable[[np.ndarray], np.ndarray]:
-    """SmoothNet's route for ``values`` (T, J, C) of no layout, without NaN, with what it reads of the whole input
-    read once, from ``values``: a callable taking and returning (T, J, C), ``values`` itself refined first (the call
-    with ``values`` gives that output again). The risk's probe (:func:`~synsp.inference.risk_choice.network_risk`)
-    must see the same function of the values, but two of the route's readings moved with it: the pace (read again
-    from the probed values it moved by 1e-5 of itself, and the network's grid with it) and the clean-input step's share
-    (:func:`~synsp.inference.clean.noise_gain`: where the noise level lies on its ramp, the probe's added noise moved
-    the whole output by mm for a probe of 0.1 mm). The route's divergence read -2 to +1 per value, and clean 100 Hz
-    markers took SmoothNet's output, 1.5 x their input, on half or all of their joints (validation, benchmarks/RESULTS.md
-    section 11, "Lab markers of no layout (latest update, 2026-12-06)"). The model records the pace as its own reading
-    would."""
-    model = network_model("smoothnet", values.shape[-1], smoothnet.get("checkpoint"), smoothnet.get("device"))
-    fps = smoothnet.get("fps")
-    paced = paced_rate(values, fps, model.covered_fps) if model.follow_pace else fps
-    clean = model.keep_clean
-
-    def raw(v: np.ndarray) -> np.ndarray:
-        follow = model.follow_pace
-        model.follow_pace = model.keep_clean = False
-        try:
-            return refine_person(v, "smoothnet", None, {**smoothnet, "fps": paced})
-        finally:
-            model.follow_pace, model.keep_clean = follow, clean
-            model.paced_fps = paced if paced != fps else None
-
-    plain = raw(values)
-    gain = noise_gain(values, plain, space="3d" if values.shape[-1] == 3 else "2d") if clean else None
-
-    def run(v: np.ndarray) -> np.ndarray:
-        out = plain if v is values else raw(v)
-        if gain is None:
-            return out
-        x = np.asarray(v, np.float64)
-        return (x + gain[..., None, :, None] * (np.asarray(out, np.float64) - x)).astype(np.asarray(out).dtype)
-    return run
 
 
 def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing: np.ndarray,

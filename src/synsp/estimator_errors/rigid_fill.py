@@ -1,0 +1,129 @@
+"""Gaps of a 3D marker filled from the markers that move rigidly with it, as a lab's software fills them.
+
+A lab's marker set (Plug-in Gait's 39 skin markers, a cluster on each segment) has no layout synsp knows, so its
+gaps were filled by a straight line in time: 38 mm on average over gaps of 5-50 frames at 100 Hz, 119 mm on a
+30-frame wrist gap, 325 mm on a run (validation, benchmarks/RESULTS.md section 11, "Lab markers of no layout").
+Vicon's rigid-body fill, Nexus and Mokka fill a gap from the markers on the same body segment instead; those are told
+here by the input alone:
+
+- two markers are on the same segment where their distance keeps nearly constant over the frames both are seen:
+  its standard deviation under :data:`RIGID_SHARE` of the body's size (skin markers slide by a few mm; markers across
+  a joint change their distance by tens of mm as it bends);
+- a gap of marker ``j`` is filled where 3 or more such markers (the :data:`DONORS` most constant), not on one line,
+  are seen in every frame of the gap and in the frame before and after it: in each frame of the gap the rigid
+  transform (Kabsch) that carries them from the frame before the gap carries ``j`` too, and likewise from the frame
+  after; the two are blended linearly over the gap (one side at the clip's ends), so the fill meets the seen values
+  at both ends;
+- a fill whose donors do not keep their shape in a frame of the gap (their residual after the fit above
+  :data:`RIGID_SHARE` of the body's size: the segment is not rigid there) is not made: the gap is left to the caller
+  (a straight line in time, :mod:`synsp.estimator_errors.measurements`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.sequence import body_size
+
+__all__ = ["RIGID_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners"]
+
+# Two markers are rigid where their distance's standard deviation over the frames both are seen is under this share
+# of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.5-1.8 m standing),
+# and a fill is made where its donors' fit residual is under it in every frame of the gap. Chosen on validation
+# (benchmarks/rigid_fill.py --split val).
+RIGID_SHARE = 0.005
+# The most constant partners tried as donors for a gap (at least 3 of them seen throughout it)
+DONORS = 6
+# Frames two markers must both be seen in for their distance's spread to count
+MIN_SEEN = 20
+# The donors' spread (second singular value of their centred positions, shares of the body's size) under which they
+# lie on one line, which leaves a rotation about it free
+FLAT = 0.02
+# Fewer than 3 donors: the gap follows their path, its offset from them blended from one end to the other (Vicon's
+# pattern fill)
+PATTERN = True
+
+
+def rigid_partners(poses: np.ndarray, size: float) -> list[np.ndarray]:
+    """Per marker of ``poses`` (T, J, 3), NaN where unseen, the other markers rigid with it (distance spread under
+    :data:`RIGID_SHARE` of ``size``, over :data:`MIN_SEEN` or more frames both are seen), most constant first, at most
+    :data:`DONORS`; a list of J int arrays."""
+    seen = np.isfinite(poses).all(-1)  # (T, J)
+    n_joints = poses.shape[1]
+    out = []
+    for j in range(n_joints):
+        spreads = np.full(n_joints, np.inf)
+        if seen[:, j].all() or seen[:, j].sum() < MIN_SEEN:  # nothing to fill, or nothing to read its place from
+            out.append(np.zeros(0, int))
+            continue
+        for k in range(n_joints):
+            both = seen[:, j] & seen[:, k]
+            if k != j and both.sum() >= MIN_SEEN:
+                spreads[k] = np.std(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
+        order = np.argsort(spreads)
+        out.append(order[spreads[order] < RIGID_SHARE * size][:DONORS])
+    return out
+
+
+def _carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``point`` (3,) carried by the rigid transform (Kabsch) that fits ``donors_from`` (D, 3) onto each frame's
+    ``donors_to`` (L, D, 3); returns (L, 3) and each frame's RMS residual of the fit (L,)."""
+    a = donors_from - donors_from.mean(0)
+    centre = donors_to.mean(1, keepdims=True)
+    b = donors_to - centre
+    u, _, vt = np.linalg.svd(np.einsum("di,ldk->lik", a, b))
+    sign = np.sign(np.linalg.det(np.einsum("lij,ljk->lik", u, vt)))
+    vt[:, -1] *= sign[:, None]
+    rot = np.einsum("lij,ljk->lki", u, vt)  # (L, 3, 3): from-frame to to-frame
+    fitted = np.einsum("lik,dk->ldi", rot, a)
+    residual = np.sqrt(np.mean(np.sum((fitted - b) ** 2, -1), -1))
+    return np.einsum("lik,k->li", rot, point - donors_from.mean(0)) + centre[:, 0], residual
+
+
+def rigid_fill(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill the gaps of ``poses`` (T, J, 3) (NaN where a marker is unseen; any unit) from the markers rigid with the
+    gappy one (module docstring). Returns the poses with those gaps filled (the others NaN still) and (T, J) bool:
+    the values filled here."""
+    x = np.asarray(poses, np.float64)
+    out = x.copy()
+    filled = np.zeros(x.shape[:2], bool)
+    if x.ndim != 3 or x.shape[-1] != 3 or len(x) < MIN_SEEN:
+        return out, filled
+    seen = np.isfinite(x).all(-1)
+    if seen.all() or not seen.any():
+        return out, filled
+    size = body_size(x)  # NaN ignored
+    if not np.isfinite(size) or size <= 0:
+        return out, filled
+    partners = rigid_partners(x, size)
+    for j, donors in enumerate(partners):
+        if not len(donors):
+            continue
+        gap = ~seen[:, j]
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], gap.astype(np.int8), [0]])))
+        for s, e in zip(edges[::2], edges[1::2]):  # frames s .. e - 1 unseen
+            ends = [r for r in (s - 1, e) if 0 <= r < len(x) and seen[r, j]]
+            use = donors[seen[s:e, donors].all(0) & np.all([seen[r, donors] for r in ends], 0)] if ends else []
+            if len(use) < 3:
+                if PATTERN and len(use) and len(ends) == 2:  # their path, the offset from them blended over the gap
+                    w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None, None]
+                    offset = (x[s - 1, j] - x[s - 1, use]) * (1 - w) + (x[e, j] - x[e, use]) * w  # (L, D, 3)
+                    out[s:e, j] = np.mean(x[s:e, use] + offset, axis=1)
+                    filled[s:e, j] = True
+                continue
+            guesses = []
+            for r in ends:
+                flat = np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1]
+                if flat < FLAT * size:
+                    break
+                guess, residual = _carried(x[r, use], x[s:e, use], x[r, j])
+                if residual.max() > RIGID_SHARE * size:
+                    break
+                guesses.append(guess)
+            if len(guesses) != len(ends):
+                continue
+            if len(guesses) == 2:
+                w = (np.arange(s, e) - s + 1.0) / (e - s + 1.0)
+                guesses = [guesses[0] * (1 - w[:, None]) + guesses[1] * w[:, None]]
+            out[s:e, j] = guesses[0]
+            filled[s:e, j] = True
+    return out, filled
