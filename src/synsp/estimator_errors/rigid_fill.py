@@ -24,44 +24,56 @@ import numpy as np
 
 from synsp.sequence import body_size
 
-__all__ = ["RIGID_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners"]
+__all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners", "off_partners"]
 
 # Two markers are rigid where their distance's standard deviation over the frames both are seen is under this share
 # of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.5-1.8 m standing),
 # and a fill is made where its donors' fit residual is under it in every frame of the gap. Chosen on validation
 # (benchmarks/rigid_fill.py --split val).
-RIGID_SHARE = 0.005
+RIGID_SHARE = 0.012
 # The most constant partners tried as donors for a gap (at least 3 of them seen throughout it)
 DONORS = 6
 # Frames two markers must both be seen in for their distance's spread to count
 MIN_SEEN = 20
+# A marker's distances to its rigid partners off their median by more than this share of the body's size (about twice
+# :data:`RIGID_SHARE`: 34 mm for a body 1.36 m in its box) and :data:`OFF_SPREADS` times the pair's own spread mark a
+# ghost (:func:`off_partners`)
+OFF_SHARE = 0.025
+OFF_SPREADS = 4.0
 # The donors' spread (second singular value of their centred positions, shares of the body's size) under which they
 # lie on one line, which leaves a rotation about it free
 FLAT = 0.02
-# Fewer than 3 donors: the gap follows their path, its offset from them blended from one end to the other (Vicon's
-# pattern fill)
-PATTERN = True
+# Fewer than 3 donors but this many: the gap follows their path, its offset from them blended from one end to the other
+# (Vicon's pattern fill). Not one: a marker at a joint's centre keeps its distance to every marker of both segments.
+PATTERN = 2
 
 
-def rigid_partners(poses: np.ndarray, size: float) -> list[np.ndarray]:
+def rigid_partners(poses: np.ndarray, size: float, *, every: bool = False) -> list[np.ndarray]:
     """Per marker of ``poses`` (T, J, 3), NaN where unseen, the other markers rigid with it (distance spread under
     :data:`RIGID_SHARE` of ``size``, over :data:`MIN_SEEN` or more frames both are seen), most constant first, at most
-    :data:`DONORS`; a list of J int arrays."""
+    :data:`DONORS`; a list of J int arrays (``every`` False: none for a marker seen in every frame)."""
     seen = np.isfinite(poses).all(-1)  # (T, J)
     n_joints = poses.shape[1]
     out = []
     for j in range(n_joints):
         spreads = np.full(n_joints, np.inf)
-        if seen[:, j].all() or seen[:, j].sum() < MIN_SEEN:  # nothing to fill, or nothing to read its place from
+        if (seen[:, j].all() and not every) or seen[:, j].sum() < MIN_SEEN:  # nothing to fill, or to read from
             out.append(np.zeros(0, int))
             continue
         for k in range(n_joints):
             both = seen[:, j] & seen[:, k]
             if k != j and both.sum() >= MIN_SEEN:
-                spreads[k] = np.std(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
+                spreads[k] = _spread(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
         order = np.argsort(spreads)
         out.append(order[spreads[order] < RIGID_SHARE * size][:DONORS])
     return out
+
+
+def _spread(distances: np.ndarray) -> float:
+    """A standard deviation of ``distances`` (N,) that a ghost's few frames off do not raise: their 5th to 95th
+    percentile's span over 3.29 (a normal distribution's)."""
+    low, high = np.percentile(distances, [5.0, 95.0])
+    return float(high - low) / 3.29
 
 
 def _carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,21 +91,49 @@ def _carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) 
     return np.einsum("lik,k->li", rot, point - donors_from.mean(0)) + centre[:, 0], residual
 
 
-def rigid_fill(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def off_partners(poses: np.ndarray, size: float, longest: int) -> np.ndarray:
+    """(T, J) bool: the values of ``poses`` (T, J, 3), NaN where unseen, off their rigid partners for a while: in runs
+    of at most ``longest`` frames, each value's distances to 2 or more of its partners (and to more than half of
+    those seen) off their median by more than :data:`OFF_SHARE` of ``size`` and :data:`OFF_SPREADS` times the pair's
+    own spread. A ghost (the lab's software took a
+    reflection for the marker) or two markers whose labels swapped; no real motion moves a marker so far from the
+    markers on its own segment and back."""
+    seen = np.isfinite(poses).all(-1)
+    off = np.zeros(seen.shape, bool)
+    for j, partners in enumerate(rigid_partners(poses, size, every=True)):
+        if len(partners) < 2:
+            continue
+        d = np.linalg.norm(poses[:, partners] - poses[:, j:j + 1], axis=-1)  # (T, P), NaN where either is unseen
+        spread = np.array([_spread(column[np.isfinite(column)]) for column in d.T])  # (P,): each pair's own wobble
+        with np.errstate(invalid="ignore"):
+            far = np.abs(d - np.nanmedian(d, axis=0)) > np.maximum(OFF_SHARE * size, OFF_SPREADS * spread)
+        counted = np.isfinite(d).sum(1)
+        hit = (far.sum(1) >= 2) & (2 * far.sum(1) > counted)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
+        for s, e in zip(edges[::2], edges[1::2]):
+            off[s:e, j] = e - s <= longest
+    return off
+
+
+def rigid_fill(poses: np.ndarray, *, ghosts: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Fill the gaps of ``poses`` (T, J, 3) (NaN where a marker is unseen; any unit) from the markers rigid with the
-    gappy one (module docstring). Returns the poses with those gaps filled (the others NaN still) and (T, J) bool:
-    the values filled here."""
-    x = np.asarray(poses, np.float64)
-    out = x.copy()
+    gappy one (module docstring); ``ghosts`` > 0: runs of up to that many frames of a marker off its rigid partners
+    (:func:`off_partners`) are gaps too. Returns the poses with those gaps filled (the others NaN still; a ghost
+    that could not be filled NaN too) and (T, J) bool: the values filled or emptied here."""
+    x = np.array(poses, np.float64)
     filled = np.zeros(x.shape[:2], bool)
     if x.ndim != 3 or x.shape[-1] != 3 or len(x) < MIN_SEEN:
-        return out, filled
+        return x, filled
     seen = np.isfinite(x).all(-1)
-    if seen.all() or not seen.any():
-        return out, filled
     size = body_size(x)  # NaN ignored
-    if not np.isfinite(size) or size <= 0:
-        return out, filled
+    if not seen.any() or not np.isfinite(size) or size <= 0:
+        return x, filled
+    emptied = off_partners(x, size, ghosts) if ghosts > 0 else np.zeros_like(filled)
+    x[emptied] = np.nan
+    seen &= ~emptied
+    if seen.all():
+        return x, filled
+    out = x.copy()
     partners = rigid_partners(x, size)
     for j, donors in enumerate(partners):
         if not len(donors):
@@ -104,7 +144,7 @@ def rigid_fill(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             ends = [r for r in (s - 1, e) if 0 <= r < len(x) and seen[r, j]]
             use = donors[seen[s:e, donors].all(0) & np.all([seen[r, donors] for r in ends], 0)] if ends else []
             if len(use) < 3:
-                if PATTERN and len(use) and len(ends) == 2:  # their path, the offset from them blended over the gap
+                if len(use) >= PATTERN and len(ends) == 2:  # their path, the offset from them blended over the gap
                     w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None, None]
                     offset = (x[s - 1, j] - x[s - 1, use]) * (1 - w) + (x[e, j] - x[e, use]) * w  # (L, D, 3)
                     out[s:e, j] = np.mean(x[s:e, use] + offset, axis=1)
@@ -126,4 +166,4 @@ def rigid_fill(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 guesses = [guesses[0] * (1 - w[:, None]) + guesses[1] * w[:, None]]
             out[s:e, j] = guesses[0]
             filled[s:e, j] = True
-    return out, filled
+    return out, filled | emptied

@@ -3,7 +3,8 @@
 :func:`refine_no_layout` is :func:`synsp.refining.person.refine_track`'s route for joints no model knows:
 
 - in 3D, gaps are filled first from the markers that move rigidly with the gappy one
-  (:func:`~synsp.estimator_errors.rigid_fill.rigid_fill`), the rest by a straight line in time;
+  (:func:`~synsp.estimator_errors.rigid_fill.rigid_fill`), the rest by a straight line in time; a marker off those
+  partners for up to :data:`GHOSTS` (a ghost, two labels swapped) is such a gap too;
 - each joint is SmoothNet's output or a low-pass, whichever the input's own noise shows nearer
   (:func:`~synsp.inference.risk_choice.lowpass_or_network`), SmoothNet's risk read by a probe of the route with
   what it reads of the whole input held (:func:`paced_once`);
@@ -26,8 +27,10 @@ from synsp.inference.risk_choice import lowpass_or_network
 from synsp.motion_pace import paced_rate
 from synsp.refining.methods import network_model
 
-__all__ = ["SPARSE", "refine_no_layout", "paced_once"]
+__all__ = ["GHOSTS", "SPARSE", "refine_no_layout", "paced_once"]
 
+# In 3D, a marker off its rigid partners for up to this long (seconds) is a ghost or a swapped label: filled as a gap
+GHOSTS = 0.25
 # Joints seen in fewer than this share of the frames are refined apart from the others
 SPARSE = 0.5
 
@@ -40,7 +43,7 @@ def refine_no_layout(poses: np.ndarray, missing: np.ndarray, smoothnet: Route, o
     options (``fps``, ``checkpoint``, ``device``). Returns (T, J, C), the dtype of ``poses``, NaN filled."""
     x = np.where(missing[..., None], np.nan, poses).astype(poses.dtype, copy=False)
     if x.shape[-1] == 3:
-        x = rigid_fill(x)[0].astype(poses.dtype)
+        x = rigid_fill(x, ghosts=int(round(GHOSTS * (options.get("fps") or 30.0))))[0].astype(poses.dtype)
     values = measurements(x, None).values
     sparse = missing.mean(axis=0) > 1.0 - SPARSE
     parts = [sparse, ~sparse] if sparse.any() and not sparse.all() else [np.ones(len(sparse), bool)]
