@@ -58,3 +58,16 @@ def test_a_nearly_empty_column_leaves_the_others_as_they_were():
     beside = refine_track(np.concatenate([noisy, ghost], 1).astype(np.float32), None, "synsp", fps=100.0)
     np.testing.assert_array_equal(beside[:, :-1], alone)
     assert mpjpe(alone, clean) < 0.8 * mpjpe(noisy, clean)
+
+
+def test_a_ghost_off_its_rigid_partners_is_filled_as_a_gap_and_real_motion_is_not():
+    noisy, clean = _segments()
+    ghost = noisy.copy()
+    ghost[150:158, 2] += [90.0, 0.0, 50.0]  # a reflection taken for the marker
+    out, changed = rigid_fill(ghost, ghosts=25)
+    assert changed[150:158, 2].all() and changed.sum() == 8
+    assert np.linalg.norm(out[150:158, 2] - clean[150:158, 2], axis=-1).max() < 3.0
+    assert not rigid_fill(noisy, ghosts=25)[1].any()  # the bending segment's markers stay as they are
+    long = noisy.copy()
+    long[100:200, 2] += [90.0, 0.0, 50.0]  # off for a second: no ghost's length
+    assert not rigid_fill(long, ghosts=25)[1].any()
