@@ -12,7 +12,7 @@
   nearly empty) is refined apart from the others: they are independent of it (before, such a column moved the other
   39 markers of a clean walk by up to 5.5 mm through SmoothNet's pace and its centre).
 
-benchmarks/RESULTS.md section 11, "Lab markers of no layout (latest update, 2026-12-06)".
+benchmarks/RESULTS.md section 11, "Lab markers of no layout".
 """
 from __future__ import annotations
 
