@@ -118,6 +118,25 @@ def off_partners(poses: np.ndarray, size: float, longest: int) -> np.ndarray:
     return off
 
 
+def _rigid_guess(x: np.ndarray, j: int, use: np.ndarray, s: int, e: int, ends: list[int],
+                 size: float) -> np.ndarray | None:
+    """Marker ``j``'s values (L, 3) over frames ``s .. e - 1`` of ``x`` (T, J, 3), carried by the rigid fit of donors
+    ``use`` from each of the seen frames ``ends`` (before and after the gap), blended linearly over the gap; None where
+    the donors lie on a line or do not keep their shape (residual over :data:`RIGID_SHARE` of ``size``)."""
+    guesses = []
+    for r in ends:
+        if np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] < FLAT * size:
+            return None
+        guess, residual = _carried(x[r, use], x[s:e, use], x[r, j])
+        if residual.max() > RIGID_SHARE * size:
+            return None
+        guesses.append(guess)
+    if len(guesses) == 1:
+        return guesses[0]
+    w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None]
+    return guesses[0] * (1 - w) + guesses[1] * w
+
+
 def rigid_fill(poses: np.ndarray, *, ghosts: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Fill the gaps of ``poses`` (T, J, 3) (NaN where a marker is unseen; any unit) from the markers rigid with the
     gappy one (module docstring); ``ghosts`` > 0: runs of up to that many frames of a marker off its rigid partners
@@ -146,27 +165,17 @@ def rigid_fill(poses: np.ndarray, *, ghosts: int = 0) -> tuple[np.ndarray, np.nd
         for s, e in zip(edges[::2], edges[1::2]):  # frames s .. e - 1 unseen
             ends = [r for r in (s - 1, e) if 0 <= r < len(x) and seen[r, j]]
             use = donors[seen[s:e, donors].all(0) & np.all([seen[r, donors] for r in ends], 0)] if ends else []
-            if len(use) < 3:
-                if len(use) >= PATTERN and len(ends) == 2:  # their path, the offset from them blended over the gap
-                    w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None, None]
-                    offset = (x[s - 1, j] - x[s - 1, use]) * (1 - w) + (x[e, j] - x[e, use]) * w  # (L, D, 3)
-                    out[s:e, j] = np.mean(x[s:e, use] + offset, axis=1)
-                    filled[s:e, j] = True
-                continue
-            guesses = []
-            for r in ends:
-                flat = np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1]
-                if flat < FLAT * size:
+            guess = None
+            for n_donors in range(len(use), 2, -1):  # all of them, else the most constant fewer: one may not hold
+                guess = _rigid_guess(x, j, use[:n_donors], s, e, ends, size)
+                if guess is not None:
                     break
-                guess, residual = _carried(x[r, use], x[s:e, use], x[r, j])
-                if residual.max() > RIGID_SHARE * size:
-                    break
-                guesses.append(guess)
-            if len(guesses) != len(ends):
-                continue
-            if len(guesses) == 2:
-                w = (np.arange(s, e) - s + 1.0) / (e - s + 1.0)
-                guesses = [guesses[0] * (1 - w[:, None]) + guesses[1] * w[:, None]]
-            out[s:e, j] = guesses[0]
-            filled[s:e, j] = True
+            if guess is None and len(use) >= PATTERN and len(ends) == 2:  # their path, the offset blended over the gap
+                w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None, None]
+                pair = use[:PATTERN]
+                offset = (x[s - 1, j] - x[s - 1, pair]) * (1 - w) + (x[e, j] - x[e, pair]) * w  # (L, D, 3)
+                guess = np.mean(x[s:e, pair] + offset, axis=1)
+            if guess is not None:
+                out[s:e, j] = guess
+                filled[s:e, j] = True
     return out, filled | emptied
