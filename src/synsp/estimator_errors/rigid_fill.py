@@ -30,8 +30,8 @@ __all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigi
 # share of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.36 m for a walk's
 # markers), and a fill is made where its donors' fit residual is under it in every frame of the gap. Chosen on
 # validation (8 clips, benchmarks/lab_markers.py's markers, 10 gaps of 5-50 frames each, the fills alone, mean mm;
-# straight lines in time 14.04, with 4 mm of skin sliding 15.61): 0.005 / 0.008 / 0.01 / 0.012 gave 8.37 / 7.57 /
-# 7.93 / 6.01 (sliding: 11.87 / 11.74 / 10.89 / 9.26); 0.016 and 0.024 (sliding 10.72, 8.34) took partners across a
+# straight lines in time 14.04, with 4 mm of skin sliding 15.61): with sliding 0.008 / 0.012 / 0.016 gave 7.02 / 5.28 /
+# 5.44 (without, 0.012: 1.97, the largest 47). Before the fewer donors' retry, 0.016 and 0.024 took partners across a
 # joint, a fill 251 mm off.
 RIGID_SHARE = 0.012
 # The most constant partners tried as donors for a gap (at least 3 of them seen throughout it)
