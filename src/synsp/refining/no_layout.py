@@ -42,10 +42,11 @@ def refine_no_layout(poses: np.ndarray, missing: np.ndarray, smoothnet: Route, o
     says; ``smoothnet(values, fps)`` runs SmoothNet's route on values without NaN at the rate given, ``options`` its
     options (``fps``, ``checkpoint``, ``device``). Returns (T, J, C), the dtype of ``poses``, NaN filled."""
     x = np.where(missing[..., None], np.nan, poses).astype(poses.dtype, copy=False)
-    if x.shape[-1] == 3:
-        x = rigid_fill(x, ghosts=int(round(GHOSTS * (options.get("fps") or 30.0))))[0].astype(poses.dtype)
-    values = measurements(x, None).values
     sparse = missing.mean(axis=0) > 1.0 - SPARSE
+    if x.shape[-1] == 3:  # the body's markers among themselves: a nearly empty column is no partner, nor in the size
+        dense = ~sparse
+        x[:, dense] = rigid_fill(x[:, dense], ghosts=int(round(GHOSTS * (options.get("fps") or 30.0))))[0]
+    values = measurements(x, None).values
     parts = [sparse, ~sparse] if sparse.any() and not sparse.all() else [np.ones(len(sparse), bool)]
     out = np.empty_like(values)
     for part in parts:  # the body's joints last: the pace the summary reads is theirs
