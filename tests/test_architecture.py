@@ -28,7 +28,8 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
-            "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts"}
+            "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
+            "refining.no_layout"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -44,8 +45,9 @@ ALLOWED = {
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
+    "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
-                        "refining.bursts"},
+                        "refining.bursts", "refining.no_layout"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.joint_corrections", "refining.person", "refining.strided"},
     # inference.low_rate: glitches read as the Refiner reads them

@@ -22,10 +22,11 @@ the file does not have, and only the file's own markers are written back, in the
 order; poses of a layout without marker names (an array's) get the layout's, spelt as Pose2Sim
 spells them. Pose2Sim leaves out the eyes and ears, from which the networks find the head: they
 are placed from the shoulders and hips (:func:`_place_face`) and flagged ``filled``. Any
-other marker set keeps its own names with no layout (the networks refine it with SmoothNet,
-the filters as is). A file naming a layout's joints and markers of its own besides (Pose2Sim's
-marker augmentation adds ``*_study`` markers to its HALPE_26 ones) reads as that layout's joints
-followed by its own markers, with no layout for the whole
+other marker set keeps its own names with no layout (the networks refine it with SmoothNet or a
+low-pass, its 3D gaps filled from the markers rigid with the gappy one:
+:mod:`synsp.refining.no_layout`; the filters as is). A file naming a layout's joints and markers
+of its own besides (Pose2Sim's marker augmentation adds ``*_study`` markers to its HALPE_26 ones)
+reads as that layout's joints followed by its own markers, with no layout for the whole
 (:meth:`~synsp.formats.posedata.PoseData.partial_layout` names the first joints'): ``synsp
 refine`` refines the layout's joints as that layout and the others as joints of no layout.
 

@@ -37,7 +37,7 @@ from synsp.filters import butterworth
 from synsp.sequence import body_sizes
 
 __all__ = ["NOISE_BAND", "NOISE_RAMP", "DRIFT_OPEN", "GRID_STEPS", "fast_part", "input_noise", "grid_step",
-           "grid_counts", "grid_step_of", "without_grid", "noise_level", "opened", "keep_to_noise"]
+           "grid_counts", "grid_step_of", "without_grid", "noise_level", "opened", "keep_to_noise", "noise_gain"]
 
 # The input's noise is read above this fraction of the Nyquist rate (Butterworth, order 4,
 # zero-phase): 12 Hz at 30 fps, where most clean mocap hardly moves (median clip 20 times below
@@ -158,9 +158,23 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
     Returns
     -------
     ndarray like ``refined``: ``inputs + gain * (refined - inputs)`` with, per person and joint,
-    ``gain = max(opened(level), min(1, (n / c)^2))`` (module docstring); ``refined`` itself when
-    every gain is 1 (noisy input).
+    ``gain = max(opened(level), min(1, (n / c)^2))`` (module docstring, :func:`noise_gain`); ``refined``
+    itself when every gain is 1 (noisy input).
     """
+    gain = noise_gain(inputs, refined, space=space, ramp=ramp, drift=drift, noise=noise)
+    if gain is None:
+        return refined
+    x = np.asarray(inputs, np.float64)
+    diff = np.asarray(refined, np.float64) - x
+    return (x + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)
+
+
+def noise_gain(inputs: np.ndarray, refined: np.ndarray, *, space: str, ramp: tuple[float, float] | None = None,
+               drift: np.ndarray | None = None, noise: np.ndarray | None = None) -> np.ndarray | None:
+    """The share (..., J) of each joint's correction :func:`keep_to_noise` keeps (its parameters); None when
+    every share is 1 (noisy input). A route that reads its own risk by a probe holds it fixed
+    (:func:`synsp.inference.risk_choice.lowpass_or_network`): read again from probed values, it moved a clip's whole
+    output by mm for a probe of 0.1 mm where the noise level lies on :data:`NOISE_RAMP`."""
     x = np.asarray(inputs, np.float64)
     diff = np.asarray(refined, np.float64) - x
     noise = input_noise(x) if noise is None else noise  # (..., J), at any frame rate (a share of the Nyquist rate)
@@ -169,8 +183,7 @@ def keep_to_noise(inputs: np.ndarray, refined: np.ndarray, *, space: str,
     if drift is not None:  # slow errors without fast noise: no clean input
         whole = np.maximum(whole, opened(drift, DRIFT_OPEN))
     if (whole >= 1).all():
-        return refined
+        return None
     c2 = np.mean(np.sum(diff ** 2, axis=-1), axis=-2)  # (..., J) squared RMS of the correction
     limited = np.minimum(1.0, noise ** 2 / np.maximum(c2, 1e-24))
-    gain = np.maximum(whole[..., None], limited)
-    return (x + gain[..., None, :, None] * diff).astype(np.asarray(refined).dtype)
+    return np.maximum(whole[..., None], limited)

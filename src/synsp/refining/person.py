@@ -11,7 +11,7 @@ from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
 from synsp.inference.low_rate import looks_for_jumps
-from synsp.inference.risk_choice import lowpass_or_network, lowpass_where_white
+from synsp.inference.risk_choice import lowpass_where_white
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.bursts import calm_beside_bursts
@@ -25,6 +25,7 @@ from synsp.refining.joint_corrections import (
     shared_joints,
 )
 from synsp.refining.methods import check_options, method_function, network_model, too_short
+from synsp.refining.no_layout import refine_no_layout
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
@@ -265,9 +266,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         if method == "smoothnet" or options.get("network_only"):
             return refine_person(poses, "smoothnet", None, smoothnet)
-        # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer
-        values = measurements(poses, None).values
-        return lowpass_or_network(values, lambda v: refine_person(v, "smoothnet", None, smoothnet))[0]
+        # joints no model knows: SmoothNet, or a low-pass where their noise shows it nearer; gaps from rigid partners
+        return refine_no_layout(poses, missing, lambda v, fps: refine_person(v, "smoothnet", None, {**smoothnet,
+                                                                                                  "fps": fps}),
+                                smoothnet)
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
         return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
