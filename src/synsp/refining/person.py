@@ -188,7 +188,7 @@ def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,
-                 lacking: np.ndarray | None = None, bursts_apart: bool = True, **options) -> np.ndarray:
+                 lacking: np.ndarray | None = None, **options) -> np.ndarray:
     """Refine one person's track (T, J, C) in ``layout``; returns (T, J, C) like ``poses``.
 
     ``poses`` holds one person (a span of :func:`synsp.estimator_errors.track_switches.track_segments`, as
