@@ -47,18 +47,29 @@ def people(names: tuple[str, str], space: str, apart: float, seed: int) -> np.nd
     return np.stack([a, b - b.mean((0, 1)) + a.mean((0, 1)) + shift])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def swap_parser(doc: str, lengths: list[int], apart: list[float]) -> argparse.ArgumentParser:
+    """The options this benchmark and ``stream_id_swaps.py`` share, with their defaults ``lengths`` and ``apart``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--split", default="val")
     parser.add_argument("--space", nargs="+", choices=["2d", "3d"], default=["2d", "3d"])
-    parser.add_argument("--lengths", nargs="+", type=int, default=[1, 2, 3, 4, 5, 8, 15])
-    parser.add_argument("--apart", nargs="+", type=float, default=[0.2, 0.5], help="body heights between them")
+    parser.add_argument("--lengths", nargs="+", type=int, default=lengths)
+    parser.add_argument("--apart", nargs="+", type=float, default=apart, help="body heights between them")
     parser.add_argument("--pairs", type=int, default=5, help="pairs of clips")
+    return parser
+
+
+def clip_pairs(split: str, pairs: int) -> list[str]:
+    """``2 * pairs`` clips of ``split`` of 200 frames or more, spread over it: pair k is items 2k and 2k + 1."""
+    names = [n for n in load_split(split) if clip_frames(n) >= 200]
+    return names[:: max(1, len(names) // (2 * pairs))][: 2 * pairs]
+
+
+def main() -> None:
+    parser = swap_parser(__doc__, [1, 2, 3, 4, 5, 8, 15], [0.2, 0.5])
     parser.add_argument("--methods", nargs="+", default=["synsp", "smoothnet", "butterworth"])
     args = parser.parse_args()
     torch.set_num_threads(1)
-    names = [n for n in load_split(args.split) if clip_frames(n) >= 200]
-    names = names[:: max(1, len(names) // (2 * args.pairs))][: 2 * args.pairs]
+    names = clip_pairs(args.split, args.pairs)
     columns = ["input", *args.methods]
     for space in args.space:
         unit, noise = ("px", 2.0) if space == "2d" else ("mm", 8.0)

@@ -12,7 +12,6 @@ own person): mean over the swap's frames / the 15 frames either side / the worst
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from pathlib import Path
@@ -22,8 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synsp  # noqa: E402
-from id_swaps import AROUND, people  # noqa: E402
-from synsp.data.splits import clip_frames, load_split  # noqa: E402
+from id_swaps import AROUND, clip_pairs, people, swap_parser  # noqa: E402
 from synsp.inference.refiner import Refiner  # noqa: E402
 
 MODELS = {"2d": "synsp-coco17", "3d": "synsp-h36m17"}
@@ -55,18 +53,12 @@ def output(x: np.ndarray, method: str, refiner: Refiner) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="val")
-    parser.add_argument("--space", nargs="+", choices=["2d", "3d"], default=["2d", "3d"])
-    parser.add_argument("--lengths", nargs="+", type=int, default=[1, 2, 3, 5])
-    parser.add_argument("--apart", nargs="+", type=float, default=[0.2, 0.5, 1.0], help="body heights between them")
-    parser.add_argument("--pairs", type=int, default=5, help="pairs of clips")
+    parser = swap_parser(__doc__, [1, 2, 3, 5], [0.2, 0.5, 1.0])
     parser.add_argument("--frames", type=int, default=120, help="each pair's first frames (the swap at the middle)")
     parser.add_argument("--methods", nargs="+", default=["synsp", "stream", "stream10"])
     args = parser.parse_args()
     torch.set_num_threads(1)
-    names = [n for n in load_split(args.split) if clip_frames(n) >= 200]
-    names = names[:: max(1, len(names) // (2 * args.pairs))][: 2 * args.pairs]
+    names = clip_pairs(args.split, args.pairs)
     columns = ["input", *args.methods]
     for space in args.space:
         refiner = synsp.load_model(MODELS[space])
