@@ -162,6 +162,25 @@ def test_identical_before_and_after_get_a_hint(tmp_path, capsys, command):
         assert (said in err and len(err.strip().splitlines()) == 1) if said else not err.strip(), err
 
 
+@pytest.mark.parametrize("command", ["plot", "report"])
+def test_a_file_of_several_people_says_which_one_is_drawn(tmp_path, capsys, command):
+    """A file of two people drew the first with no word of the second (audit 17, finding 1)."""
+    from walking import walking
+
+    two = np.stack([walking(40, seed=0)[1], walking(40, seed=1)[1] + 400.0])
+    np.save(tmp_path / "two.npy", two)
+    assert main(["refine", str(tmp_path / "two.npy"), str(tmp_path / "out.npy"), "--layout", "coco17",
+                 "--method", "savgol"]) == 0
+    out = ".html" if command == "report" else ".png"
+    for track in ("0", "1"):
+        capsys.readouterr()
+        assert main([command, str(tmp_path / "two.npy"), str(tmp_path / "out.npy"), str(tmp_path / f"x{out}"),
+                     "--force", "--track", track, "--layout", "coco17"]) == 0
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"synsp {command}: warning: two.npy holds 2 tracks (people); drawn: track {track} "
+                       "(--track 0 to 1 draws another)"], err
+
+
 def test_overlays_say_which_skeleton_is_which_and_the_frame():
     """Overlay frames and stills had red and green skeletons with no legend and no frame number."""
     from synsp.viz import overlay_frame

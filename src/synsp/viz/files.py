@@ -38,6 +38,7 @@ class Pair(NamedTuple):
     layout: str | Layout
     fps: float
     unit: str  # "px", "mm" or "units" (3D of no known layout), as the refine summary says
+    tracks: int = 1  # how many tracks (people) the first file holds
 
 
 def read_channels(path: str | os.PathLike, space: str | None = None, layout: str | None = None) -> tuple[PoseData, str]:
@@ -93,7 +94,7 @@ def _read_pair(before, after, *, track: int = 0, space: str | None = None, layou
     if b.shape != a.shape:
         raise ValueError(f"{after}: shape {a.shape} differs from {before}: {b.shape}")
     gt = arrays[2][track] if truth is not None else None
-    return Pair(first, b, a, gt, name, float(first.fps or 30.0), unit)
+    return Pair(first, b, a, gt, name, float(first.fps or 30.0), unit, len(arrays[0]))
 
 
 def file_joint_names(data: PoseData) -> dict[str, int]:
@@ -204,6 +205,20 @@ def same_poses(pair: Pair, before, after) -> str | None:
             f"e.g. synsp refine {Path(before).name} OUT)")
 
 
+def one_of_many(pair: Pair, before, track: int) -> str | None:
+    """One line when ``before`` holds several tracks (people) and only ``track`` is drawn; None otherwise."""
+    if pair.tracks <= 1:
+        return None
+    return (f"{Path(before).name} holds {pair.tracks} tracks (people); drawn: track {track} "
+            f"(--track 0 to {pair.tracks - 1} draws another)")
+
+
+def _say_pair(pair: Pair, before, after, read: dict, log) -> None:
+    """The lines every picture says of ``pair`` (:func:`same_poses`, :func:`one_of_many`)."""
+    _say(same_poses(pair, before, after), log)
+    _say(one_of_many(pair, before, read.get("track", 0)), log)
+
+
 def plot_files(before, after, out: Path, *, joints=None, log=None, **read) -> Path:
     """PNG of chosen joints' trajectories and accelerations, before vs after. ``log`` (default: a
     warning) gets one line when before and after are the same (:func:`same_poses`)."""
@@ -212,7 +227,7 @@ def plot_files(before, after, out: Path, *, joints=None, log=None, **read) -> Pa
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     check_suffix(out, "plot")
     pair = _read_pair(before, after, **read)
-    _say(same_poses(pair, before, after), log)
+    _say_pair(pair, before, after, read, log)
     joints = joint_choice(joints, pair.layout, file_joint_names(pair.first))
     plot_trajectories(pair.before, pair.after, layout=pair.layout, joints=joints, ground_truth=pair.truth,
                       fps=pair.fps, path=out, unit=pair.unit)
@@ -234,7 +249,7 @@ def animate_files(before, after, out: Path, *, video=None, max_frames=None, fram
         raise ValueError(f"{out}: a PNG still needs --video (animations are .gif or .mp4)")
     pair = _read_pair(before, after, **read)
     b, a, gt, layout, fps = pair.before, pair.after, pair.truth, pair.layout, pair.fps
-    _say(same_poses(pair, before, after), log)
+    _say_pair(pair, before, after, read, log)
     _say(video_mismatch(video, b, pair.first.fps) if video is not None and b.shape[-1] == 2 else None, log)
     if video is not None and Path(out).suffix.lower() == ".png":
         return contact_sheet(video, b, a, layout=layout, path=out, frames=frames)
@@ -257,6 +272,6 @@ def report_files(before, after, out: Path, *, title: str = "synsp report", log=N
     refuse_inputs(out, before=before, after=after, truth=read.get("truth"))
     check_suffix(out, "report")
     pair = _read_pair(before, after, **read)
-    _say(same_poses(pair, before, after), log)
+    _say_pair(pair, before, after, read, log)
     return write_report(out, before=pair.before, after=pair.after, layout=pair.layout, fps=pair.fps,
                         ground_truth=pair.truth, title=title, unit=pair.unit)
