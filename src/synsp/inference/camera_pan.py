@@ -15,7 +15,7 @@ median 1.6-2.6); and a box's jitter is white per frame, its removed part too (la
 of the joint-mean gap, median -0.30 / -0.24 at 4 px, at most 0.02), where a pan's removed part is a
 band of a random walk (median 0.21-0.23; some clips read negative and are left as they are). Over
 both ramps (:data:`PAN_SHARE_RAMP`, :data:`PAN_RAMP`, product) the output's joint-mean track is the
-input's, the pose about it the refiner's.
+input's, the pose about it the refiner's (benchmarks/RESULTS.md, section 4, "A hand-held camera's pan in 2D").
 """
 from __future__ import annotations
 
