@@ -12,6 +12,7 @@ from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
+from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
 from synsp.inference.floor_pass import floor_pass
@@ -155,6 +156,8 @@ class Refiner(WindowNetwork):
         # SynSP: the body's track (2D), size and orientation steadied where they shake whole (inference.body_shake);
         # ``shaken``: the last call's (V, 3) shares of each (body_shake.shake_shares), None when not measured.
         self.shake_hz, self.shaken = (None if self.network.per_coordinate else SHAKE_HZ), None
+        # 2D: a camera's pan given back to the joint-mean track (synsp.inference.camera_pan); None: not read
+        self.keep_pans, self.panned = not self.network.per_coordinate, None
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         self.smoothnet_blend = not (self.network.per_coordinate or network_only)  # 3D: inference.smoothnet_blend
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
@@ -195,6 +198,7 @@ class Refiner(WindowNetwork):
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
             self.mean_anchor, self.hips_flexed, self.bent_frames = False, None, None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
+            self.keep_pans = False
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
         self.keep_clean = not network_only
@@ -364,6 +368,10 @@ class Refiner(WindowNetwork):
             rate = 30.0 if fps is None else float(fps)
             outputs = {name: butterworth(out, cutoff=cutoff_for(lowpass, rate), order=4, fps=rate)
                        for name, out in outputs.items()}
+        last = outputs.get("final", next(iter(outputs.values())))
+        self.panned = pan_share(seq, last) if self.keep_pans and self.space != "3d" else None
+        if self.panned is not None:
+            outputs = {name: keep_pan(out, seq, self.panned) for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
             self.limb_drift if self.limb_drift is not None  # read once, on the values measured
             else bone_drift(seq, self.layout, given_fps, ~self.unmeasured))
