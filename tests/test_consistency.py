@@ -111,7 +111,8 @@ def test_a_plausible_stand_in_limb_is_pulled_to_its_partners_length():
 def test_a_streams_running_lengths_give_a_limb_never_seen_no_part_in_its_partners():
     """A stream (:class:`~synsp.inference.stream_bones.RunningBoneLengths`) joins the running lengths as offline
     does: the left leg's stand-in at the centroid leaves the right shin its own length, not half of it (the stream's
-    seen joints 12.69 -> 34.97 mm before: benchmarks/RESULTS.md section 12); every joint seen: as before."""
+    seen joints 12.69 -> 34.97 mm before: benchmarks/RESULTS.md, section 12, "A stream with a limb never seen");
+    every joint seen: as before."""
     from synsp.inference.stream_bones import RunningBoneLengths
 
     x = walking() + np.random.default_rng(4).normal(0, 2, (50, 17, 3))
