@@ -7,7 +7,9 @@ of the joints never seen SynSP refines the rest itself; above it hands the clip 
 Mean absolute error (mm / px, not root-relative) over the seen joints and every frame, per clip, then averaged; the
 never-seen joints are left missing by every method. Run:
 
-    .venv/bin/python benchmarks/limb_never_seen.py [--space 3d|2d] [--split val] [--max-clips 4] [--rows ...]
+    .venv/bin/python benchmarks/limb_never_seen.py [--space 3d|2d] [--split val] [--max-clips 4] [--rows ...] [--stream]
+
+``--stream``: SynSP's and SmoothNet's streams (:class:`synsp.StreamingRefiner`, frame by frame, default lag) too.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import argparse
 import numpy as np
 
 from synsp.evaluation.protocol import make_cases
+from synsp.inference.checkpoint import default_model, load_model
+from synsp.inference.streaming import StreamingRefiner
 from synsp.refining.arrays import refine
 from synsp.skeleton import get_layout
 
@@ -31,6 +35,16 @@ ROWS = {
 METHODS = ("synsp", "smoothnet", "butterworth")
 
 
+def streamed(method: str, space: str):
+    """(T, J, C) -> (T, J, C): ``method``'s network pushed through a stream frame by frame."""
+    model = load_model(default_model(method, space))
+
+    def run(x: np.ndarray) -> np.ndarray:
+        stream = StreamingRefiner(model, mm_per_unit=1.0 if space == "3d" else None)
+        return np.concatenate([*[stream.push(frame) for frame in x], stream.flush()])
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", default="3d", choices=("3d", "2d"))
@@ -39,7 +53,10 @@ def main() -> None:
     parser.add_argument("--preset", default="none", help="the protocol's errors; none: white noise only")
     parser.add_argument("--noise", type=float, default=None, help="white noise per coordinate (3D 8 mm, 2D 2 px)")
     parser.add_argument("--rows", nargs="+", default=list(ROWS), choices=list(ROWS))
+    parser.add_argument("--stream", action="store_true", help="SynSP's and SmoothNet's streams too")
     args = parser.parse_args()
+    streams = {f"{m} stream": streamed(m, args.space) for m in ("synsp", "smoothnet")} if args.stream else {}
+    methods = (*METHODS, *streams)
     layout = "h36m17" if args.space == "3d" else "coco17"
     names = get_layout(layout).joints
     noise = args.noise if args.noise is not None else (8.0 if args.space == "3d" else 2.0)
@@ -48,22 +65,23 @@ def main() -> None:
     unit = "mm" if args.space == "3d" else "px"
     print(f"{args.space} {layout}, {args.split}, {len(cases)} clips, {args.preset} + {noise:g} {unit} white noise; "
           f"mean error ({unit}) over the seen joints")
-    print("| never seen | input | " + " | ".join(METHODS) + " |")
-    print("|---|" + "---:|" * (1 + len(METHODS)))
+    print("| never seen | input | " + " | ".join(methods) + " |")
+    print("|---|" + "---:|" * (1 + len(methods)))
     for row in args.rows:
         drop = [j for j, n in enumerate(names) if any(n.startswith(part) for part in ROWS[row])]
         seen = np.ones(len(names), bool)
         seen[drop] = False
-        errors: dict[str, list[float]] = {m: [] for m in ("input", *METHODS)}
+        errors: dict[str, list[float]] = {m: [] for m in ("input", *methods)}
         rng = np.random.default_rng(1)
         for case in cases:
             truth = case.clean.astype(np.float64)
             x = case.noisy.astype(np.float64) + rng.normal(0, noise, truth.shape)
             x[:, drop] = np.nan
-            outs = {"input": x, **{m: refine(x.astype(np.float32), m, layout=layout, fps=30) for m in METHODS}}
+            outs = {"input": x, **{m: refine(x.astype(np.float32), m, layout=layout, fps=30) for m in METHODS},
+                    **{m: run(x.astype(np.float32)) for m, run in streams.items()}}
             for m, out in outs.items():
                 errors[m].append(float(np.linalg.norm(out[:, seen] - truth[:, seen], axis=-1).mean()))
-        cells = " | ".join(f"{np.mean(errors[m]):.2f}" for m in ("input", *METHODS))
+        cells = " | ".join(f"{np.mean(errors[m]):.2f}" for m in ("input", *methods))
         print(f"| {row} ({len(drop)}/{len(names)}) | {cells} |", flush=True)
 
 

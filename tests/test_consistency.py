@@ -106,3 +106,24 @@ def test_a_plausible_stand_in_limb_is_pulled_to_its_partners_length():
     shin = np.linalg.norm(out[:, ankle] - out[:, knee], axis=-1)
     right = bone_lengths(x, "h36m17")[H36M17.joints.index("right_ankle")]
     np.testing.assert_allclose(shin, right, rtol=0.05)
+
+
+def test_a_streams_running_lengths_give_a_limb_never_seen_no_part_in_its_partners():
+    """A stream (:class:`~synsp.inference.stream_bones.RunningBoneLengths`) joins the running lengths as offline
+    does: the left leg's stand-in at the centroid leaves the right shin its own length, not half of it (the stream's
+    seen joints 12.69 -> 34.97 mm before: benchmarks/RESULTS.md, section 12, "A stream with a limb never seen");
+    every joint seen: as before."""
+    from synsp.inference.stream_bones import RunningBoneLengths
+
+    x = walking() + np.random.default_rng(4).normal(0, 2, (50, 17, 3))
+    leg = [H36M17.joints.index(j) for j in ("left_hip", "left_knee", "left_ankle")]
+    stand_in = x.copy()
+    stand_in[:, leg] = x.mean(axis=1, keepdims=True)
+    never = np.zeros((50, 1, 17), bool)
+    never[..., leg] = True
+    shin = [c for _, c in bone_tree(H36M17)].index(H36M17.joints.index("right_ankle"))
+    told = RunningBoneLengths().add(stand_in[:, None], H36M17, never)[-1, 0, shin]
+    own = np.median(_lengths(x)[:, shin])
+    assert abs(told - own) < 0.05 * own
+    plain = RunningBoneLengths().add(x[:, None], H36M17)
+    np.testing.assert_array_equal(plain, RunningBoneLengths().add(x[:, None], H36M17, np.zeros((50, 1, 17), bool)))

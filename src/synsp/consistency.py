@@ -43,7 +43,13 @@ def _clip_lengths(x: np.ndarray, layout: Layout, never: np.ndarray | None = None
     """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order. A bone
     with an end ``never`` ((..., J) bool) seen is a stand-in's: it counts in its partner's length as far as it agrees
     with it (:func:`_agreement`), and has no length where its partner is a stand-in's too (NaN)."""
-    lengths = np.median(frame_lengths(x, layout), axis=-2)
+    return partner_lengths(np.median(frame_lengths(x, layout), axis=-2), layout, never)
+
+
+def partner_lengths(lengths: np.ndarray, layout: Layout, never: np.ndarray | None = None) -> np.ndarray:
+    """Bone lengths (..., B) in :func:`bone_tree` order, each a sequence's own (offline the clip's median, a stream's
+    running mean), with left/right partners joined as :func:`_clip_lengths` joins them: averaged, a bone with an end
+    ``never`` ((..., J) bool or None) seen counting only as far as it agrees with its partner."""
     if never is None or not never.any():
         return symmetric_lengths(lengths, layout)
     stand_in, agree = _agreement(lengths, never, layout)

@@ -219,7 +219,9 @@ class MultiPersonStreamingRefiner:
         final = self.refiner.refine_windows(windows, mirrored=mirrored)["final"]
         if self.refiner.keep_convention:  # each person's own running pull, from one batched local_correction
             frames, local = local_correction(windows[:, 0], final[:, 0], self.refiner.layout)
-            pulls = window_pull(local, self.refiner.layout, self.refiner.keep_convention == "symmetric")  # (N, J, C)
+            never = np.concatenate([~job[0]._seen for job in jobs])  # (N, J): each window's joints not seen so far
+            pulls = window_pull(local, self.refiner.layout, self.refiner.keep_convention == "symmetric",
+                                never if never.any() else None)  # (N, J, C)
             pulls = np.stack([job[0]._pull.add(pulls[i : i + 1])[0] for i, job in enumerate(jobs)])
             shift = np.einsum("ntjab,njb->ntja", frames, pulls).astype(np.float32)[:, None]
             final = self.refiner.refine_windows(windows + shift, mirrored=mirrored)["final"] - shift
@@ -238,8 +240,12 @@ class MultiPersonStreamingRefiner:
             stream.emit_request = None
         frames = np.concatenate([frames for frames, _ in collected])  # (N, 1, J, C)
         if streams[0]._bone_step and len(frames):
-            targets = np.concatenate([stream._bone_targets(f) for stream, (f, _) in zip(streams, collected)])
-            frames = streams[0]._bones(frames, targets)
+            seen = [stream._bone_seen(len(f)) for stream, (f, _) in zip(streams, collected)]
+            targets = np.concatenate([stream._bone_targets(f, s)
+                                      for stream, (f, _), s in zip(streams, collected, seen)])
+            seen = None if all(s is None for s in seen) else np.concatenate(
+                [np.ones(f.shape[:-1], bool) if s is None else s for (f, _), s in zip(collected, seen)])
+            frames = streams[0]._bones(frames, targets, seen)
         bounds = np.cumsum([0] + [len(f) for f, _ in collected])
         given = clip_steps([(stream, frames[a:b], first, last)  # everyone's, each step's filters in one call
                             for stream, a, b, (first, _, last) in zip(streams, bounds[:-1], bounds[1:], requests)])

@@ -15,12 +15,13 @@ from synsp.skeleton import Layout
 PULL_HISTORY = 512
 
 
-def window_pull(local: np.ndarray, layout: Layout, symmetric: bool) -> np.ndarray:
+def window_pull(local: np.ndarray, layout: Layout, symmetric: bool, never: np.ndarray | None = None) -> np.ndarray:
     """The network's constant pull (..., J, C) on windows from their local correction (..., F, J, C)
     (:func:`synsp.conventions.local_correction`); ``symmetric``: its left/right-symmetric part only,
-    the part a joint definition can have."""
+    the part a joint definition can have, but for pairs with a joint ``never`` ((..., J) bool or None) seen so far,
+    whose stand-in's pull is the network placing it (:func:`~synsp.conventions.symmetric_part`, as offline)."""
     local = local.mean(axis=-3)
-    return symmetric_part(local, layout) if symmetric else local
+    return symmetric_part(local, layout, never) if symmetric else local
 
 
 class RunningPull:
@@ -51,6 +52,8 @@ def keep_convention(stream: Any, window: np.ndarray, final: np.ndarray, mirrored
     as offline, in the body's local frames; the stream's ``_pull``), then moved back."""
     model = stream.refiner
     frames, local = local_correction(window[0], final[0], model.layout)  # (V, F, J, C, C), (V, F, J, C)
-    pull = stream._pull.add(window_pull(local, model.layout, model.keep_convention == "symmetric"))
+    never = ~stream._seen  # (V, J): joints not seen so far
+    pull = stream._pull.add(window_pull(local, model.layout, model.keep_convention == "symmetric",
+                                        never if never.any() else None))
     shift = np.einsum("vtjab,vjb->vtja", frames, pull).astype(np.float32)[None]
     return model.refine_windows(window + shift, mirrored=mirrored)["final"] - shift

@@ -49,7 +49,8 @@ class StreamOutput:
         first = self._next
         frames, roots = self._collect(upto, last, final)
         if self._bone_step and len(frames):
-            frames = self._bones(frames, self._bone_targets(frames))
+            seen = self._bone_seen(len(frames))
+            frames = self._bones(frames, self._bone_targets(frames, seen), seen)
         return finish_steps([(self, clip_steps([(self, frames, first, last)])[0], roots)])[0]
 
     def _floor_arguments(self, frames: np.ndarray, first: int, last: int) -> tuple[np.ndarray, ...]:
@@ -93,16 +94,23 @@ class StreamOutput:
         """Whether frames given back get :meth:`_bones` (3D with a bone strength)."""
         return self.refiner.space == "3d" and bool(self.refiner.bone_strength)
 
-    def _bones(self, frames: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    def _bones(self, frames: np.ndarray, targets: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
         """:func:`synsp.consistency.constant_bone_lengths` of frames (k, V, J, 3) towards
         bone lengths (k, V, B): the running means of :meth:`_bone_targets` (offline: the median
-        over the clip)."""
+        over the clip); ``seen`` (k, V, J) of :meth:`_bone_seen`: a limb not seen so far is a stand-in, as offline."""
         return constant_bone_lengths(frames[:, :, None], self.refiner.layout, self.refiner.bone_strength,
-                                     targets)[:, :, 0]
+                                     targets, None if seen is None else seen[:, :, None])[:, :, 0]
 
-    def _bone_targets(self, frames: np.ndarray) -> np.ndarray:
-        """(k, V, B) running mean bone lengths after each of the frames (k, V, J, 3) about to be given back."""
-        return self._lengths.add(frames, self.refiner.layout)
+    def _bone_targets(self, frames: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
+        """(k, V, B) running mean bone lengths after each of the frames (k, V, J, 3) about to be given back,
+        stand-ins (not ``seen``, (k, V, J) or None) counting as offline's."""
+        return self._lengths.add(frames, self.refiner.layout, None if seen is None else ~seen)
+
+    def _bone_seen(self, k: int) -> np.ndarray | None:
+        """(k, V, J) joints seen by each of the k frames just collected, None if every joint was: a joint not seen
+        so far stands at the centroid for the network, and the bone step must not read it as a measurement."""
+        seen = np.stack([self._seen_by[t] for t in range(self._next - k, self._next)])
+        return None if seen.all() else seen
 
     def _clean_arguments(self, frames: np.ndarray) -> tuple:
         """What the streaming form of :attr:`Refiner.keep_clean` (:mod:`synsp.inference.stream_clean`)
