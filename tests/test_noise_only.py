@@ -112,8 +112,11 @@ def test_a_2d_walk_whose_joints_read_coloured_reads_as_noise_only_by_its_bones_l
     clean = make_cases("val", "none", layout="coco17", space="2d", max_clips=15)[14].clean.astype(np.float64)
     noisy = (clean + np.random.default_rng(14).normal(0.0, 0.5, clean.shape)).astype(np.float32)
     assert whiteness(noisy.astype(np.float64)) > WHITE_RAMP[1] and noise_only_share(noisy, "coco17", fps=30) == 1.0
-    assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) < 0.85 * mpjpe(noisy, clean)
+    now = mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean)
+    assert now < 0.85 * mpjpe(noisy, clean)
     monkeypatch.setattr(noise_only, "length_whiteness", lambda values, layout: np.full(np.shape(values)[:-3], 9.0))
-    assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) > mpjpe(noisy, clean)  # the old reading
+    # the old reading: above its input before the camera-pan step (inference.camera_pan) gave back the mean track
+    # the route pulled (0.543 px now), still 1.1 x the reading by the bones' lengths
+    assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) > 1.1 * now
     jitter = make_cases("val", "jitter", layout="coco17", space="2d", max_clips=15)[14].noisy
     assert noise_only_share(jitter, "coco17", fps=30) == 0.0

@@ -109,6 +109,8 @@ class StreamOutput:
     def _bone_seen(self, k: int) -> np.ndarray | None:
         """(k, V, J) joints seen by each of the k frames just collected, None if every joint was: a joint not seen
         so far stands at the centroid for the network, and the bone step must not read it as a measurement."""
+        if not k:  # a crowd's person with no frame due this round
+            return None
         seen = np.stack([self._seen_by[t] for t in range(self._next - k, self._next)])
         return None if seen.all() else seen
 
