@@ -82,6 +82,16 @@ def test_person_ids_are_tracks_and_not_a_folder_of_other_files(tmp_path):
         read_poses(tmp_path)
 
 
+def test_a_person_id_twice_in_a_frame_is_named_as_openpose_names_it(tmp_path):
+    """The error named mmpose's track_id (audit 17, finding 4)."""
+    for t in range(3):
+        frame = _frame(float(t), people=2)
+        frame["people"][0]["person_id"], frame["people"][1]["person_id"] = [7], [7 if t == 1 else 3]
+        (tmp_path / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
+    with pytest.raises(ValueError, match="c_0001_keypoints.json has two instances with the same person_id"):
+        read_poses(tmp_path)
+
+
 def test_a_stray_json_beside_the_frames_is_skipped_and_named(tmp_path, capsys):
     src, out = tmp_path / "json", tmp_path / "refined"
     shutil.copytree(FIXTURES / "openpose_coco18", src)

@@ -93,7 +93,8 @@ def linked_joints(inst: Instance) -> np.ndarray:
 
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None,
-           frame_names: list[str] | None = None, positions: dict | None = None, aside: list | None = None):
+           frame_names: list[str] | None = None, positions: dict | None = None, aside: list | None = None,
+           id_key: str = "track_id"):
     """Stack per-frame instances into tracks.
 
     Parameters
@@ -113,6 +114,8 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     aside : list, optional
         Extended with the indices of the tracks that hold duplicate detections, set aside
         (:func:`match_tracks`; never when the file gives track ids): see :func:`set_aside`.
+    id_key : str
+        The file's own name of the track id, for errors (OpenPose's ``person_id``).
 
     Returns
     -------
@@ -155,7 +158,8 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
         for t, instances in enumerate(frames):
             ids = [column[int(inst.track_id)] for inst in instances]
             if len(set(ids)) != len(ids):
-                raise ValueError(f"{where}: {names[t]} has two instances with the same track_id")
+                raise ValueError(f"{where}: {names[t]} has two instances with the same {id_key} (without ids, "
+                                 "people are matched frame to frame)")
             slots.append(ids)
     else:
         slots = match_tracks(frames, aside)

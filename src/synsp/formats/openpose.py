@@ -177,7 +177,8 @@ def read(path: Path) -> PoseData:
     positions: dict = {}
     aside: list = []
     poses, scores, track_ids, fields = gather(frames, str(path), frame_names=[
-        name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions, aside=aside)
+        name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions, aside=aside,
+        id_key="person_id")
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions},
              **set_aside(aside, poses)}
