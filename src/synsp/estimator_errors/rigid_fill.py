@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.sequence import body_size
+from synsp.sequence import body_size, true_runs
 
 __all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners", "off_partners"]
 
@@ -113,8 +113,7 @@ def off_partners(poses: np.ndarray, size: float, longest: int) -> np.ndarray:
             far = np.abs(d - np.nanmedian(d, axis=0)) > np.maximum(OFF_SHARE * size, OFF_SPREADS * spread)
         counted = np.isfinite(d).sum(1)
         hit = (far.sum(1) >= 2) & (2 * far.sum(1) > counted)
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]):  # off and back: a run at the clip's edge may be its motion
+        for s, e in true_runs(hit):  # off and back: a run at the clip's edge may be its motion
             off[s:e, j] = e - s <= longest and s > 0 and e < len(hit)
     return off
 
@@ -161,9 +160,7 @@ def rigid_fill(poses: np.ndarray, *, ghosts: int = 0) -> tuple[np.ndarray, np.nd
     for j, donors in enumerate(partners):
         if not len(donors):
             continue
-        gap = ~seen[:, j]
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], gap.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]):  # frames s .. e - 1 unseen
+        for s, e in true_runs(~seen[:, j]):  # frames s .. e - 1 unseen
             ends = [r for r in (s - 1, e) if 0 <= r < len(x) and seen[r, j]]
             use = donors[seen[s:e, donors].all(0) & np.all([seen[r, donors] for r in ends], 0)] if ends else []
             guess = None
