@@ -22,7 +22,7 @@ from os import PathLike
 import numpy as np
 
 from synsp.errors import LayoutError
-from synsp.formats.marker_names import spellings
+from synsp.formats.marker_names import joint_columns
 from synsp.formats.posedata import PoseData
 from synsp.skeleton import LAYOUTS
 
@@ -37,12 +37,6 @@ MIN_NAMED = 8
 _FEW = "layout: none; the file's "  # the note of a file naming too few of a layout's joints
 # Where each format keeps its joints' names
 _NAMES = {"dlc": "parts", "sleap": "nodes", "csv": "joints"}
-
-
-def joint_columns(names: list[str], layout: str) -> list[int | None]:
-    """Each name's joint index in ``layout`` (:func:`~synsp.formats.marker_names.spellings`), None for none."""
-    index = {joint: j for j, joint in enumerate(LAYOUTS[layout].joints)}
-    return [next((index[c] for c in spellings(name) if c in index), None) for name in names]
 
 
 def match_subset(names: list[str], layouts: tuple[str, ...] = SUBSET_LAYOUTS,

@@ -47,6 +47,13 @@ def spellings(marker: str) -> tuple[str, ...]:
     return names + ((moved,) if moved and moved not in names else ())
 
 
+def joint_columns(names: list[str], layout: str) -> list[int | None]:
+    """Each name's joint index in ``layout`` (its first :func:`spellings` that is one of the layout's joints), None
+    for a name that is none of them."""
+    index = {joint: j for j, joint in enumerate(LAYOUTS[layout].joints)}
+    return [next((index[c] for c in spellings(name) if c in index), None) for name in names]
+
+
 def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
     """The layout naming the markers (all its limb joints among them), and each marker's joint index.
 
@@ -57,11 +64,7 @@ def match_markers(markers: list[str]) -> tuple[str, list[int | None]] | None:
     """
     best = None
     for name, layout in LAYOUTS.items():
-        index = {joint: j for j, joint in enumerate(layout.joints)}
-        columns = []
-        for marker in markers:
-            hits = [index[c] for c in spellings(marker) if c in index]
-            columns.append(hits[0] if hits else None)
+        columns = joint_columns(markers, name)
         named = [c for c in columns if c is not None]
         if len(set(named)) != len(named):
             continue
