@@ -39,17 +39,16 @@ def bone_lengths(x: np.ndarray, layout: str | Layout) -> dict[int, float]:
     return dict(zip(_tree(layout)[1].tolist(), _clip_lengths(x, layout).tolist()))
 
 
-def _clip_lengths(x: np.ndarray, layout: Layout, never: np.ndarray | None = None) -> np.ndarray:
-    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order. A bone
-    with an end ``never`` ((..., J) bool) seen is a stand-in's: it counts in its partner's length as far as it agrees
-    with it (:func:`_agreement`), and has no length where its partner is a stand-in's too (NaN)."""
-    return partner_lengths(np.median(frame_lengths(x, layout), axis=-2), layout, never)
+def _clip_lengths(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """:func:`bone_lengths` of each sequence (..., T, J, 3) as an array (..., B) in :func:`bone_tree` order."""
+    return symmetric_lengths(np.median(frame_lengths(x, layout), axis=-2), layout)
 
 
 def partner_lengths(lengths: np.ndarray, layout: Layout, never: np.ndarray | None = None) -> np.ndarray:
     """Bone lengths (..., B) in :func:`bone_tree` order, each a sequence's own (offline the clip's median, a stream's
-    running mean), with left/right partners joined as :func:`_clip_lengths` joins them: averaged, a bone with an end
-    ``never`` ((..., J) bool or None) seen counting only as far as it agrees with its partner."""
+    running mean), with left/right partners averaged, a bone with an end ``never`` ((..., J) bool or None) seen counting
+    only as far as it agrees with its partner (:func:`_agreement`), with no length where its partner is a stand-in's
+    too (NaN)."""
     if never is None or not never.any():
         return symmetric_lengths(lengths, layout)
     stand_in, agree = _agreement(lengths, never, layout)
@@ -119,7 +118,7 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     seen : (..., T, J) bool, the joints measured (None: all); a bone with an end not measured is
         pulled less where far off its length (:data:`FILLED_LOOSE`). A joint never measured in a sequence (a leg
         out of the picture, an amputee) is a stand-in: its bones count in their partners' lengths (the default
-        ``lengths``) only as far as they agree with them (:func:`_clip_lengths`; a stand-in at the body's centroid
+        ``lengths``) only as far as they agree with them (:func:`partner_lengths`; a stand-in at the body's centroid
         made the other shin half its length, the ankle 167 mm off: benchmarks/RESULTS.md section 4, "A limb never
         seen in 3D"); a limb never seen is pulled to its partner's length by :data:`STAND_IN_LOOSE`, a stand-in
         with measured joints below it not at all.
@@ -134,10 +133,10 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
     never = None if seen is None else ~np.asarray(seen, bool).any(axis=-2)  # (..., J)
     never = never if never is not None and never.any() else None
     lost = None if never is None else _lost_below(never, layout)
-    agreed = None if never is None else _agreement(np.median(frame_lengths(x, layout), axis=-2), never, layout,
-                                                     STAND_IN_LOOSE)[1]
+    clip = None if never is None and lengths is not None else np.median(frame_lengths(x, layout), axis=-2)
+    agreed = None if never is None else _agreement(clip, never, layout, STAND_IN_LOOSE)[1]
     if lengths is None:
-        target = _clip_lengths(x, layout, never)
+        target = partner_lengths(clip, layout, never)
     elif isinstance(lengths, dict):
         target = np.array([lengths[c] for c in children.tolist()])
     else:
