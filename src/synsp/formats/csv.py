@@ -17,8 +17,11 @@ joints the file lacks, and the writer puts back the file's own columns in its or
 least 8 of COCO-17's joints whatever the limbs (:func:`synsp.formats.joint_subsets.match_subset`: a lab's subset,
 ``left_wrist``, ``LWrist``, ``wrist_l`` alike; in 3D ``--layout h36m17`` says so). ``.tsv`` files are tab-separated.
 
-The writer emits ``track`` (when there are track ids or several tracks) and ``frame`` in the file's
-order, then per joint its coordinates, score and filled flag, and the file's rows in its order (by
+A track column of names (``alice``, ``bob``: SLEAP or DeepLabCut individuals, a hand-made table) reads
+as tracks 0, 1, ... in order of first appearance, and the names are written back.
+
+The writer emits the track column (when there are track ids or several tracks; named as read, ``person`` stays
+``person``, else ``track``) and ``frame`` in the file's order, then per joint its coordinates, score and filled flag, and the file's rows in its order (by
 frame or by track), plus a row wherever a value was added; the file's other columns follow. A table
 made elsewhere gets one row for every (track, frame), which reads back to the same arrays.
 """
@@ -206,8 +209,15 @@ def read(path: Path) -> PoseData:
     wanted = columns.ravel().tolist()  # table columns: coordinates, scores, filled, track, frame
     for part in (score_columns, filled_columns):
         wanted += part.tolist() if part is not None else []
-    wanted += [c for c in (track_col, frame_col) if c is not None]
-    table = _numbers(body, wanted, header, delimiter)
+    keys, names = [c for c in (track_col, frame_col) if c is not None], None
+    try:
+        table = _numbers(body, wanted + keys, header, delimiter)
+    except ValueError:  # a track column of names ('alice', 'bob'); a bad cell elsewhere is raised again
+        if track_col is None:
+            raise
+        table = _numbers(body, wanted + keys[1:], header, delimiter)
+        names, v_index = _track_names(body, track_col, delimiter)
+    wanted += keys  # the key columns are no user's
     at = n_joints * n_coords
     coords = table[:, :at].reshape(-1, n_joints, n_coords)
     scores_in = filled_in = None
@@ -218,17 +228,20 @@ def read(path: Path) -> PoseData:
         if not np.isin(np.nan_to_num(filled_in), (0.0, 1.0)).all():
             line = 2 + int(np.flatnonzero(~np.isin(np.nan_to_num(filled_in), (0.0, 1.0)).all(1))[0])
             raise ValueError(f"{path}: line {line}: filled flags must be booleans or 0/1")
-    tracks = np.zeros(n_rows, dtype=np.int64)
-    if track_col is not None:
-        values, at = table[:, at], at + 1
-        bad = ~(np.isfinite(values) & (values == np.round(values)))
-        if bad.any():
-            r = int(np.flatnonzero(bad)[0])
-            cell = (body[r] if isinstance(body[r], list) else body[r].split(delimiter))[track_col]
-            raise ValueError(f"line {r + 2}: track {cell!r} is not an integer")
-        tracks = values.astype(np.int64)
-    track_ids, v_index = np.unique(tracks, return_inverse=True)
-    track_ids = track_ids.tolist()
+    if names:  # ids 0 .. n-1 in order of first appearance; the names written back
+        track_ids = list(range(len(names)))
+    else:
+        tracks = np.zeros(n_rows, dtype=np.int64)
+        if track_col is not None:
+            values, at = table[:, at], at + 1
+            bad = ~(np.isfinite(values) & (values == np.round(values)))
+            if bad.any():
+                r = int(np.flatnonzero(bad)[0])
+                cell = (body[r] if isinstance(body[r], list) else body[r].split(delimiter))[track_col]
+                raise ValueError(f"line {r + 2}: track {cell!r} is not an integer")
+            tracks = values.astype(np.int64)
+        track_ids, v_index = np.unique(tracks, return_inverse=True)
+        track_ids = track_ids.tolist()
     if frame_col is not None:
         frames = table[:, at]
         if np.isnan(frames).any():
@@ -259,9 +272,12 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
-    if track_col is not None:  # the rows' order and the key columns', written back so
+    if track_col is not None:  # the rows' order, the key columns' and the track column's name, written back so
         extra["csv"].update(rows=np.stack([v_index, t_index]),
-                            frame_first=frame_col is not None and frame_col < track_col)
+                            frame_first=frame_col is not None and frame_col < track_col,
+                            track_column=header[track_col].strip())
+        if names:
+            extra["csv"]["track_names"] = names
     if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
         extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
     used = set(wanted)
@@ -282,6 +298,17 @@ def read(path: Path) -> PoseData:
                     filled=filled)
     # some of the 2D model's joints, by name: the others NaN, never written (3D: --layout h36m17 says so)
     return read_as_subset(data, joints) if n_coords == 2 else data
+
+
+def _track_names(body: list, column: int, delimiter: str) -> tuple[list[str], np.ndarray]:
+    """The track column of names: the names in order of first appearance, and each row's index
+    into them (rows,). An empty cell is an error: a row of no one's."""
+    cells = [(row if isinstance(row, list) else row.split(delimiter))[column].strip() for row in body]
+    if "" in cells:
+        raise ValueError(f"line {cells.index('') + 2}: empty track name")
+    names = list(dict.fromkeys(cells))
+    order = {name: v for v, name in enumerate(names)}
+    return names, np.array([order[cell] for cell in cells], dtype=np.int64)
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
@@ -326,7 +353,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     with_track = data.track_ids is not None or n_tracks > 1
     track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
     frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
-    header = (["track"] if with_track else []) + ["frame"]
+    own = data.extra.get("csv", {})
+    header = ([own.get("track_column", "track")] if with_track else []) + ["frame"]
+    labels = own.get("track_names")  # a column of names ('alice'), as read; ids beyond them as numbers
+    if labels is not None:
+        track_ids = [labels[i] if 0 <= i < len(labels) else i for i in map(int, track_ids)]
     score_name = data.extra.get("csv", {}).get("score_name", "score")
     for name in names:
         header += [f"{name}_{a}" for a in _AXES[:n_coords]]
@@ -347,6 +378,7 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     first = data.extra.get("csv", {}).get("frame_first") and with_track
     if first:
         header[:2] = header[1::-1]
+    track_ids = [_text(i, delimiter) for i in track_ids]
     keys = [(f"{_text(frame_ids[t], delimiter)}{delimiter}{track_ids[v]}{delimiter}" if first else
              (f"{track_ids[v]}{delimiter}" if with_track else "") + f"{_text(frame_ids[t], delimiter)}{delimiter}")
             for v in range(n_tracks) for t in range(n_frames)]
