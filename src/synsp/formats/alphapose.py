@@ -4,12 +4,12 @@
 "box": [x, y, w, h], "idx": k}, ...]``. ``image_id`` is the frame's file name: frames are
 ordered by the numbers in it taken as numbers ("10.jpg" after "9.jpg", not after "1.jpg"), and
 placed by them: a frame missing from the run of numbers is a frame where nobody was seen.
-With ``--pose_track`` every result has an integer ``idx``, the person's track: those are the
-tracks as they are (the tracker is not run) when every result has one and no frame has one
-twice; otherwise (``idx`` missing, or a detection index that repeats) people are matched
-frame to frame. Keypoint counts: 17 -> ``coco17``, 26 -> ``halpe26``, 133 -> ``coco133``,
-136 -> ``halpe136``. Told apart from plain COCO results by ``idx`` or a Halpe keypoint
-count; a 17-keypoint file without ``idx`` reads as COCO, which it is.
+With ``--pose_track`` every result has an integer ``idx``, the person's track: those are the tracks as they
+are (the tracker is not run) when every result has one (in a frame that has one twice, a tracker's slip, those
+instances are matched to the tracks: :mod:`synsp.formats.repeated_ids`); otherwise (``idx`` missing, or not an
+integer) people are matched frame to frame. Keypoint counts: 17 -> ``coco17``, 26 -> ``halpe26``, 133 ->
+``coco133``, 136 -> ``halpe136``. Told apart from plain COCO results by ``idx`` or a Halpe keypoint count; a
+17-keypoint file without ``idx`` reads as COCO, which it is.
 
 The writer writes the same results back (``box``, ``score``, ``category_id`` unchanged) with the
 track in ``idx``; see :mod:`synsp.formats.coco` for missing keypoints and ``keypoint_filled``.
@@ -34,16 +34,12 @@ def sniff(content) -> bool:
 
 
 def _idx_tracks(results) -> bool:
-    """Whether every result has an integer ``idx``, never twice in one frame (AlphaPose's --pose_track)."""
-    seen = set()
+    """Whether every result has an integer ``idx`` (AlphaPose's --pose_track); one twice in a frame (a
+    tracker's slip) is matched there (:mod:`synsp.formats.repeated_ids`)."""
     for res in results:
         idx = res.get("idx") if isinstance(res, dict) else None
         if isinstance(idx, bool) or not isinstance(idx, (int, float)) or not float(idx).is_integer():
             return False
-        key = (str(res.get("image_id")), int(idx))
-        if key in seen:
-            return False
-        seen.add(key)
     return True
 
 

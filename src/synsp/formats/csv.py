@@ -21,9 +21,10 @@ A track column of names (``alice``, ``bob``: SLEAP or DeepLabCut individuals, a 
 as tracks 0, 1, ... in order of first appearance, and the names are written back.
 
 The writer emits the track column (when there are track ids or several tracks; named as read, ``person`` stays
-``person``, else ``track``) and ``frame`` in the file's order, then per joint its coordinates, score and filled flag, and the file's rows in its order (by
-frame or by track), plus a row wherever a value was added; the file's other columns follow. A table
-made elsewhere gets one row for every (track, frame), which reads back to the same arrays.
+``person``, else ``track``) and ``frame`` in the file's order, then per joint its coordinates, score and
+filled flag, and the file's rows in its order (by frame or by track), plus a row wherever a value was added;
+the file's other columns follow. A table made elsewhere gets one row for every (track, frame), which reads
+back to the same arrays.
 """
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from synsp.formats.duplicates import duplicates
 from synsp.formats.posedata import as_filled
+from synsp.formats.repeated_ids import repeated_frames, resolve_repeats
 from synsp.formats.tracking import link_tracks
 from synsp.sequence import MIN_SCORE
 
@@ -94,7 +95,7 @@ def linked_joints(inst: Instance) -> np.ndarray:
 
 def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None,
            frame_names: list[str] | None = None, positions: dict | None = None, aside: list | None = None,
-           id_key: str = "track_id"):
+           id_key: str = "track_id", notes: list | None = None):
     """Stack per-frame instances into tracks.
 
     Parameters
@@ -113,9 +114,11 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
         writing the frame's people back in the file's order (:func:`file_order`).
     aside : list, optional
         Extended with the indices of the tracks that hold duplicate detections, set aside
-        (:func:`match_tracks`; never when the file gives track ids): see :func:`set_aside`.
+        (:func:`match_tracks`; with track ids, only copies sharing an id in a frame): see :func:`set_aside`.
     id_key : str
-        The file's own name of the track id, for errors (OpenPose's ``person_id``).
+        The file's own name of the track id, for messages (OpenPose's ``person_id``).
+    notes : list, optional
+        Extended with a warning line when an id repeats within a frame (:mod:`synsp.formats.repeated_ids`).
 
     Returns
     -------
@@ -124,7 +127,8 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
     scores : ndarray (V, T, J) or None
         0 where a track has no detection; None when no instance had scores.
     track_ids : list of int
-        The file's track ids, or 0 .. V-1 for matched tracks.
+        The file's track ids (then new ones above them, for instances of a repeated id matching no track),
+        or 0 .. V-1 for matched tracks.
     fields : dict
         ``(v, t) -> instance fields`` for writing back.
     """
@@ -151,17 +155,20 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
         raise ValueError(f"{where}: no instances in any frame; nothing to read")
     n_frames = len(frames)
     all_insts = [inst for instances in frames for inst in instances]
+    slots = None
     if all(inst.track_id is not None for inst in all_insts):
         track_ids = sorted({int(inst.track_id) for inst in all_insts})
         column = {tid: v for v, tid in enumerate(track_ids)}
-        slots = []
-        for t, instances in enumerate(frames):
-            ids = [column[int(inst.track_id)] for inst in instances]
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"{where}: {names[t]} has two instances with the same {id_key} (without ids, "
-                                 "people are matched frame to frame)")
-            slots.append(ids)
-    else:
+        slots = [[column[int(inst.track_id)] for inst in instances] for instances in frames]
+        repeated, seen = len(repeated_frames(slots)), sum(1 for instances in frames if instances)
+        if repeated and 4 * repeated <= seen:  # a tracker's slip: the ids kept where unique, the rest matched
+            slots, track_ids = _repeats(frames, slots, track_ids, names, id_key, aside, notes)
+        elif repeated:  # ids that repeat in many frames are no tracks (a detection's number)
+            slots = None
+            if notes is not None:
+                notes.append(f"warning: {repeated} of {seen} frames hold an instance {id_key} twice: read as no "
+                             "tracks, people matched frame to frame")
+    if slots is None:
         slots = match_tracks(frames, aside)
         track_ids = list(range(1 + max((v for s in slots for v in s), default=-1)))
     n_tracks = len(track_ids)
@@ -180,6 +187,28 @@ def gather(frames: list[list[Instance]], where: str, n_joints: int | None = None
             if inst.fields:
                 fields[(v, t)] = inst.fields
     return poses, scores, track_ids, fields
+
+
+def _repeats(frames: list[list[Instance]], slots: list[list[int]], track_ids: list[int], names: list[str],
+             id_key: str, aside: list | None, notes: list | None) -> tuple[list[list[int]], list[int]]:
+    """Slots and track ids with an id repeated within a frame resolved (:func:`resolve_repeats`), the
+    warning line added to ``notes`` and the copies' tracks to ``aside``."""
+    where = repeated_frames(slots)
+    joints = [[linked_joints(inst) for inst in instances] for instances in frames]
+    ranks = [[detection_score(inst) for inst in instances] for instances in frames]
+    slots, new, copies = resolve_repeats(joints, ranks, slots, len(track_ids))
+    top = max(track_ids)
+    added = [top + 1 + k for k in range(len(new) + len(copies))]
+    if aside is not None and copies:
+        aside.extend(range(len(track_ids) + len(new), len(track_ids) + len(new) + len(copies)))
+    shown = ", ".join(names[t] for t in where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+    said = (f"; {len(new)} track(s) of the instances matching nobody's path, {id_key} "
+            f"{', '.join(map(str, added[:len(new)]))}" if new else "")
+    if notes is not None:
+        notes.append(f"warning: {len(where)} frame(s) hold an instance {id_key} twice (a tracker's slip): {shown}; "
+                     f"the ids kept where unique, there the instances matched to the tracks by where each person "
+                     f"is{said}" + (f"; {len(copies)} copy track(s) of a detection set aside" if copies else ""))
+    return slots, track_ids + added
 
 
 def set_aside(aside: list[int], poses: np.ndarray) -> dict:

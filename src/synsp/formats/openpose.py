@@ -176,12 +176,15 @@ def read(path: Path) -> PoseData:
     names = [f.name for f in files] if slots is None else [files[k].name if k is not None else None for k in slots]
     positions: dict = {}
     aside: list = []
+    notes: list = []
     poses, scores, track_ids, fields = gather(frames, str(path), frame_names=[
         name or f"frame {t} (no file)" for t, name in enumerate(names)], positions=positions, aside=aside,
-        id_key="person_id")
+        id_key="person_id", notes=notes)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions},
              **set_aside(aside, poses)}
+    if notes:  # a person_id twice in a frame: said
+        extra["notes"] = [*notes, *extra.get("notes", [])]
     if whole_body:  # the file says these points are not there: refine_file leaves them so, never filled
         extra["absent"] = _empty_parts(fields, poses.shape[:3])
     if numbered:
