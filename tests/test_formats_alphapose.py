@@ -59,6 +59,26 @@ def test_idx_keeps_people_apart_where_the_tracker_would_swap_them(tmp_path):
     assert read_poses(tmp_path / "s.json").poses.shape[0] == 2
 
 
+def test_an_idx_twice_in_a_few_frames_keeps_the_ids_as_mmpose_and_openpose_do(tmp_path):
+    """A tracker's slip (idx 4 on both people in frames 3-4): the ids were all dropped for matching (audit 17,
+    finding 4); now kept, the two frames' people matched to their tracks."""
+    results = []
+    for t in range(10):
+        for x, idx in ((100.0 + t, 4), (500.0 - t, 4 if t in (3, 4) else 9)):
+            res = _result(f"{t}.jpg", x, idx=idx)
+            res["keypoints"] = [v for j in range(26) for v in (x + 2 * j, 10.0 + 5 * j, 0.9)]
+            results.append(res)
+    (tmp_path / "r.json").write_text(json.dumps(results))
+    data = read_poses(tmp_path / "r.json")
+    assert data.track_ids == [4, 9] and data.extra["notes"][0].startswith("warning: 2 frame(s) hold an instance idx "
+                                                                          "twice (a tracker's slip): image_id 3.jpg, "
+                                                                          "image_id 4.jpg;")
+    np.testing.assert_array_equal(data.poses[1, :, 0, 0], [500.0 - t for t in range(10)])
+    write_poses(tmp_path / "out.json", data)
+    assert sorted((r["image_id"], r["idx"]) for r in json.loads((tmp_path / "out.json").read_text()))[6:10] == [
+        ("3.jpg", 4), ("3.jpg", 9), ("4.jpg", 4), ("4.jpg", 9)]
+
+
 def test_halpe136_and_plain_coco(tmp_path):
     (tmp_path / "w.json").write_text(json.dumps([_result("0.jpg", 1.0, n=136), _result("1.jpg", 2.0, n=136)]))
     assert detect_format(tmp_path / "w.json") == "alphapose" and read_poses(tmp_path / "w.json").layout == "halpe136"

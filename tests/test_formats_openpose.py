@@ -82,14 +82,29 @@ def test_person_ids_are_tracks_and_not_a_folder_of_other_files(tmp_path):
         read_poses(tmp_path)
 
 
-def test_a_person_id_twice_in_a_frame_is_named_as_openpose_names_it(tmp_path):
-    """The error named mmpose's track_id (audit 17, finding 4)."""
-    for t in range(3):
-        frame = _frame(float(t), people=2)
-        frame["people"][0]["person_id"], frame["people"][1]["person_id"] = [7], [7 if t == 1 else 3]
-        (tmp_path / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
-    with pytest.raises(ValueError, match="c_0001_keypoints.json has two instances with the same person_id"):
-        read_poses(tmp_path)
+def test_a_person_id_twice_in_a_frame_keeps_the_ids_and_matches_that_frames_people(tmp_path, capsys):
+    """A tracker's slip (person 3 given 7's id in frames 4-5) refused the whole folder (audit 17, finding 4):
+    the ids are kept where unique, the two people of those frames matched to their tracks, said in one line."""
+    for t in range(12):
+        people = [{"person_id": [7], "pose_keypoints_2d": [v for j in range(18) for v in (100 + 2 * t + 3 * j,
+                                                                                          5.0 + 10 * j, 0.9)]},
+                  {"person_id": [7 if t in (4, 5) else 3],
+                   "pose_keypoints_2d": [v for j in range(18) for v in (600 - t + 3 * j, 5.0 + 10 * j, 0.9)]}]
+        frame = {"version": 1.3, "people": people[::-1] if t == 5 else people}
+        (tmp_path / "in" / f"c_{t:04d}_keypoints.json").parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / f"c_{t:04d}_keypoints.json").write_text(json.dumps(frame))
+    data = read_poses(tmp_path / "in")
+    assert data.track_ids == [3, 7] and data.poses.shape[:2] == (2, 12)
+    np.testing.assert_array_equal(data.poses[1, :, 0, 0], [100 + 2 * t for t in range(12)])  # 7 is the left one
+    np.testing.assert_array_equal(data.poses[0, :, 0, 0], [600 - t for t in range(12)])
+    assert data.extra["notes"] == ["warning: 2 frame(s) hold an instance person_id twice (a tracker's slip): "
+                                   "c_0004_keypoints.json, c_0005_keypoints.json; the ids kept where unique, there "
+                                   "the instances matched to the tracks by where each person is"]
+    assert main(["refine", str(tmp_path / "in"), str(tmp_path / "out"), "--method", "gaussian"]) == 0
+    assert "c_0004_keypoints.json, c_0005_keypoints.json" in capsys.readouterr().out
+    out = json.loads((tmp_path / "out" / "c_0005_keypoints.json").read_text())
+    assert [p["person_id"] for p in out["people"]] == [[7], [7]]  # person_id as read (the module doc), in order
+    assert out["people"][0]["pose_keypoints_2d"][0] > 500  # the right person first, as the file listed them
 
 
 def test_a_stray_json_beside_the_frames_is_skipped_and_named(tmp_path, capsys):
