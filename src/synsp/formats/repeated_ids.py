@@ -6,9 +6,10 @@ ids; forgetting them all (matching every frame anew) loses them too. Here the id
 where they are unique, and so are the instances of a repeated frame whose id is unique there; the
 instances that share an id are matched to the tracks free in that frame (the repeated id's, and those
 of people the file does not show there: the one whose id was taken) by where each track is expected:
-its poses in the nearest frames before and after with ids of their own, joined linearly; the cost and
+its poses in the nearest frames before and after where its id is unique, joined linearly; the cost and
 its limit are :mod:`synsp.formats.tracking`'s (mean joint distance in body sizes, at most
-:data:`~synsp.formats.tracking.MAX_DISTANCE` x sqrt(frames away)). An instance that overlaps a
+:data:`~synsp.formats.tracking.MAX_DISTANCE` x sqrt(frames away); another id's track unseen for more than
+:data:`~synsp.formats.tracking.MAX_LOST` frames is no candidate). An instance that overlaps a
 better-scored one of its frame almost exactly (:mod:`synsp.formats.duplicates`) is set aside as the
 untracked gatherer sets such copies aside; one that matches no track starts a track of its own, one per
 (id, place among the id's leftovers), so a slip of a few frames stays one track. An id seen in no frame
@@ -17,11 +18,13 @@ or invented: every instance lands in exactly one track.
 """
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from synsp.formats.duplicates import duplicates
-from synsp.formats.tracking import MAX_DISTANCE, pose_size
+from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST, pose_size
 
 __all__ = ["repeated_frames", "resolve_repeats"]
 
@@ -33,19 +36,19 @@ def repeated_frames(slots: list[list[int]]) -> list[int]:
     return [t for t, ids in enumerate(slots) if len(set(ids)) != len(ids)]
 
 
-def _expected(known: dict[int, np.ndarray], t: int) -> tuple[np.ndarray | None, int]:
-    """A track's expected (J, C) pose at ``t`` from ``known`` (frame -> pose), and the frames to its
-    nearest known pose; (None, 0) when the track has none."""
-    if not known:
+def _expected(frames: list[int], known: dict[int, np.ndarray], t: int) -> tuple[np.ndarray | None, int]:
+    """A track's expected (J, C) pose at ``t`` from ``known`` (frame -> pose; ``frames`` its keys, sorted),
+    and the frames to its nearest known pose; (None, 0) when the track has none."""
+    if not frames:
         return None, 0
-    frames = np.array(sorted(known))
-    before, after = frames[frames < t], frames[frames > t]
-    if len(before) and len(after):
-        a, b = known[int(before[-1])], known[int(after[0])]
-        w = (t - before[-1]) / (after[0] - before[-1])
+    k = bisect.bisect_left(frames, t)
+    before, after = (frames[k - 1] if k > 0 else None), (frames[k] if k < len(frames) else None)
+    if before is not None and after is not None:
+        a, b = known[before], known[after]
+        w = (t - before) / (after - before)
         pose = np.where(np.isfinite(a) & np.isfinite(b), (1 - w) * a + w * b, np.where(np.isfinite(a), a, b))
-        return pose, int(min(t - before[-1], after[0] - t))
-    near = int(before[-1]) if len(before) else int(after[0])
+        return pose, min(t - before, after - t)
+    near = before if before is not None else after
     return known[near], abs(t - near)
 
 
@@ -83,8 +86,12 @@ def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], sl
         The tracks of copies set aside, after the new ones.
     """
     repeated = set(repeated_frames(slots))
-    known = [{t: joints[t][i] for t in range(len(slots)) if t not in repeated
-              for i, v in enumerate(slots[t]) if v == track} for track in range(n_tracks)]
+    known: list[dict[int, np.ndarray]] = [{} for _ in range(n_tracks)]  # track -> frame -> pose, ids unique there
+    for t, ids in enumerate(slots):
+        for i, v in enumerate(ids):
+            if t not in repeated or ids.count(v) == 1:
+                known[v][t] = joints[t][i]
+    frames = [sorted(poses) for poses in known]
     out = [list(ids) for ids in slots]
     spare: dict[tuple[int, int], tuple] = {}  # (t, i) -> (kind, id, k): the new track an instance starts
     for t in sorted(repeated):
@@ -96,13 +103,13 @@ def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], sl
         free = [v for v in range(n_tracks) if v not in taken]
         cost = np.full((len(loose), len(free)), np.inf)
         for c, v in enumerate(free):
-            pose, away = _expected(known[v], t)
+            pose, away = _expected(frames[v], known[v], t)
             for r, i in enumerate(loose):
                 if pose is None:  # nowhere else seen: one of the id's own instances takes it, the others go on
                     cost[r, c] = _UNSEEN if ids[i] == v else np.inf
-                    continue
-                d = _cost(pose, joints[t][i])
-                cost[r, c] = d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
+                elif away <= MAX_LOST + 1 or ids[i] == v:  # another id's track lost longer is closed, as linked
+                    d = _cost(pose, joints[t][i])
+                    cost[r, c] = d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
         matched = {}
         if loose and free:
             rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6))
@@ -112,6 +119,7 @@ def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], sl
             if i in matched:
                 out[t][i] = matched[i]
                 known[matched[i]][t] = joints[t][i]  # the later repeated frames read it
+                bisect.insort(frames[matched[i]], t)
                 continue
             kind = "copy" if i in copies else "new"
             counts[(kind, ids[i])] = counts.get((kind, ids[i]), -1) + 1
