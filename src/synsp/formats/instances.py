@@ -4,7 +4,9 @@ Multi-person estimators (mmpose, COCO results) write, for every frame, an unorde
 instances. Refinement needs one continuous sequence per person, so instances are gathered
 into tracks:
 
-- if every instance carries a ``track_id``, tracks are those ids (sorted);
+- if every instance carries a ``track_id``, tracks are those ids (sorted); in a frame where an id
+  repeats (a tracker's slip), those instances are matched to the tracks (:mod:`synsp.formats.repeated_ids`),
+  and ids repeating in over a quarter of the frames are read as no tracks;
 - otherwise tracks are linked frame to frame by :func:`synsp.formats.tracking.link_tracks`:
   optimal assignment on the distance between each track's expected pose and each
   detection, in body sizes, with a distance limit beyond which a detection starts a new

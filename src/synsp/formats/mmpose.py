@@ -12,7 +12,8 @@ An instance is ``{"keypoints": [[x, y], ...] or [[x, y, z], ...] (or flat), "key
 [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s, "track_id": k}``; only ``keypoints`` is
 required; ``"keypoint_filled": [0, 1, ...]`` (synsp's own key: 1 where a value was filled in
 rather than measured) gives ``filled``. Instances without ``track_id`` are gathered into tracks by tracking
-across frames (:mod:`synsp.formats.tracking`). Coordinates keep mmpose's unit
+across frames (:mod:`synsp.formats.tracking`); a ``track_id`` twice in a frame is matched there
+(:mod:`synsp.formats.repeated_ids`). Coordinates keep mmpose's unit
 (pixels for 2D). Layout: from ``meta_info`` keypoint names when present, else guessed from
 the shape: 17 points in 2D -> ``coco17`` (mmpose's body models), 17 in 3D -> ``h36m17``
 (its pose lifters).

@@ -13,8 +13,9 @@ and hands are refined too, and split back into their keys by the writer; a face 
 is an empty list (not found for that person in that frame) reads as missing, is ``extra["absent"]``
 (V, T, J) so that ``synsp refine`` does not fill it, and is written back as an empty list. A keypoint OpenPose
 did not find is ``0, 0, 0``: it reads as NaN and NaN is written that way. People are tracks by
-their ``person_id`` when every person has one other than -1 (OpenPose's "no id"), else they are
-matched frame to frame (:func:`synsp.formats.instances.gather`).
+their ``person_id`` when every person has one other than -1 (OpenPose's "no id"; one twice in a frame is
+matched there, :mod:`synsp.formats.repeated_ids`), else they are matched frame to frame
+(:func:`synsp.formats.instances.gather`).
 
 The writer writes a folder of the same file names (or ``<folder>_<frame:012d>_keypoints.json``)
 with every other key of each person (3D keypoints, face and hands not read, ...) unchanged,
