@@ -47,8 +47,8 @@ from synsp.filters import butterworth
 from synsp.inference.clean import input_noise, opened
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
-__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "best_lowpass",
-           "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
+__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "white_margin",
+           "best_lowpass", "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
 # 8): 0.6 Hz to 10.5 Hz at 30 fps; the input itself (no low-pass) is tried too.
@@ -74,7 +74,8 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
                        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Refine each joint of ``values`` (T, J, C) without NaN, any unit, by ``network`` (a callable
     taking and returning (T, J, C), SmoothNet's route) or by a zero-phase low-pass, whichever has
-    the lower estimated risk under :data:`MARGIN` (module docstring).
+    the lower estimated risk under :data:`MARGIN`, or under SmoothNet's own where the noise reads white
+    (:func:`white_margin`; module docstring).
 
     Returns the refined poses (T, J, C), dtype of ``values``, and (J,) bool: the joints low-passed
     (or kept as they are). ``network`` runs on a probe of ``values`` (``seed``), then on
@@ -87,9 +88,21 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     s2 = noise_variance(y)
     refined, refined_risk = network_risk(values, network, s2, seed=seed)
     low, risk = best_lowpass(y, s2)
-    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(refined_risk, 0.0)
+    chosen = np.maximum(risk, 0.0) < white_margin(y) * np.maximum(refined_risk, 0.0)
     out = np.where(chosen[:, None], low, refined)
     return out.astype(dtype), chosen
+
+
+def white_margin(y: np.ndarray) -> float:
+    """The share of SmoothNet's estimated risk a low-pass's must be under to replace it, for ``y`` (T, J, C) without
+    NaN: :data:`MARGIN` where the input's noise does not read white (:func:`~synsp.inference.white_noise.whiteness`
+    from the top of :data:`~synsp.inference.white_noise.WHITE_RAMP`: an estimator's correlated jitter, which the
+    estimate, made for white noise, misreads), 1 (the estimate as it is) where it reads white, linear between.
+    The margin kept SmoothNet on joints whose white noise a low-pass takes out better (MediaPipe Hands' 21 points
+    alone, white 2-4 px on a hand fingerspelling: 2.55 px against Butterworth's 2.36; benchmarks/RESULTS.md,
+    section 6, "Fast 2D motion under white noise")."""
+    white = 1.0 - float(opened(whiteness(y), WHITE_RAMP))
+    return MARGIN + (1.0 - MARGIN) * white
 
 
 def noise_variance(y: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
