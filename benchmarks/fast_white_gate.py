@@ -9,10 +9,16 @@ Butterworth is ahead (audit 17 finding 6: a run under 2 px, SynSP 2.014 px, Butt
 noise and speed, on the split's dashes and runs (one random camera each, coco17, 30 fps): the gate's readings
 (range over the cases), how many cases it opens at all, and the frame-weighted MPJPE (x input) of the input, SynSP,
 SynSP with the gate opened (the share forced to 1, the risk choice as it is) and a 6 Hz Butterworth. The `jitter` and
-`typical` rows are the estimator's correlated errors the gate is there for. Run:
+`typical` rows are the estimator's correlated errors the gate is there for.
+
+``--hands``: a hand alone (MediaPipe Hands' 21 points, joints of no layout: SmoothNet or a low-pass by the same
+estimate, :func:`~synsp.inference.risk_choice.lowpass_or_network`) of :func:`synsp.data.fingerspelling.fingerspelling`
+(300 frames at 30 fps, its own white noise), ``--seeds`` (audit 15 finding 3 used 0-2): the input, SynSP (today's
+route), SmoothNet, Butterworth and Savitzky-Golay (the methods' defaults). Run:
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_white_gate.py [--split val] [--speeds 1 2]
         [--noises white1 white2 white4 jitter typical] [--slow]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_white_gate.py --hands [--seeds 0 1 2]
 """
 from __future__ import annotations
 
@@ -60,6 +66,26 @@ def readings(noisy: np.ndarray) -> tuple[float, float, float, float]:
             float(noise_only.noise_only_share(x, "coco17", noise=noise)))
 
 
+def hands(seeds: list[int]) -> None:
+    """Print the hand-alone case's MPJPE (px, mean over ``seeds``) per method (module docstring)."""
+    from synsp.data.fingerspelling import fingerspelling
+
+    methods = ("input", "synsp", "smoothnet", "butterworth", "savgol")
+    scores = []
+    for seed in seeds:
+        clean, noisy = fingerspelling(300, FPS, seed)
+        truth, x = clean[:, 112:133, :2].astype(np.float64), noisy[:, 112:133, :2].astype(np.float64)  # the right hand
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scores.append([float(np.linalg.norm((x if m == "input" else np.asarray(synsp.refine(x, m, fps=FPS),
+                                                                                    np.float64)) - truth,
+                                                axis=-1).mean()) for m in methods])
+    mean = np.mean(scores, axis=0)
+    print(f"hand alone (21 points, fingerspelling seeds {seeds}), MPJPE px (x input)\n")
+    print("| " + " | ".join(methods) + " |\n|" + "---:|" * len(methods))
+    print(f"| {mean[0]:.3f} | " + " | ".join(f"{v:.3f} ({v / mean[0]:.3f})" for v in mean[1:]) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="val", help="val (choices) or test (final figures, once)")
@@ -67,8 +93,14 @@ def main() -> None:
     parser.add_argument("--noises", nargs="+", default=["white1", "white2", "white4", "jitter", "typical"],
                         help="whiteN (N px per coordinate) or simulator presets")
     parser.add_argument("--slow", action="store_true", help="every 6th other clip of the split instead (contrast)")
+    parser.add_argument("--hands", action="store_true", help="the hand-alone case instead (module docstring)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="--hands: fingerspelling's seeds")
     args = parser.parse_args()
     start = time.time()
+    if args.hands:
+        hands(args.seeds)
+        print(f"\n({time.time() - start:.0f} s)")
+        return
     names = fast_names(args.split, False)
     if args.slow:
         names = [n for n in load_split(args.split) if n not in names][::6]

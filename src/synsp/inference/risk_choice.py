@@ -17,7 +17,10 @@ section 10, "Joints of no layout"). Which of the two is nearer the truth can be 
   estimator's noise is correlated over frames and has spikes, which the estimate, made for white
   noise, does not see, and SmoothNet does; under the margin the simulator's presets stay within
   0.004 x input of SmoothNet's figures but 3D `clean-ish` (validation 1.000 against 0.990, test
-  1.000 against 1.013), while white noise gets the low-pass.
+  1.000 against 1.013), while white noise gets the low-pass. Where the input's noise reads white
+  (:func:`white_margin`) the margin opens to 1, the estimate as it is: validation, the 9 of 12 clips it touches,
+  2D white 1 px 0.554 -> 0.464 x input, 3D 3 mm 0.573 -> 0.483; no preset's clip touched
+  (benchmarks/RESULTS.md, section 6, "Fast 2D motion under white noise").
 
 A layout's joints beyond the model's (HALPE-26's feet and head top, BODY-25's feet, MediaPipe-33's
 feet, hands and face) are SmoothNet's plus the SynSP correction of their nearest model joint; under a
