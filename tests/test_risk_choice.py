@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.risk_choice import RISK_FRAMES, lowpass_or_network
+from synsp.filters import butterworth
+from synsp.inference.risk_choice import MARGIN, RISK_FRAMES, lowpass_or_network, white_margin
 from synsp.refining.person import refine_track
 from synsp.refining.route_notes import layout_notes
 from walking import mpjpe, walking
@@ -50,3 +51,20 @@ def test_short_clips_keep_the_network_and_the_dtype():
 def test_the_summary_names_the_low_pass_for_synsp_only():
     assert "low-pass" in layout_notes(None, "coco17", "synsp", 13, 2)[0]
     assert "low-pass" not in layout_notes(None, "coco17", "smoothnet", 13, 2)[0]
+
+
+def test_the_margin_opens_where_the_noise_reads_white():
+    """White noise: a low-pass nearer than the network by Stein's estimate replaces it (margin 1); an estimator's
+    jitter, correlated over frames, keeps :data:`MARGIN` (the estimate, made for white noise, misreads it)."""
+    clean, white = walking(n_frames=300, noise=2.0)
+    rng = np.random.default_rng(3)
+    jitter = np.zeros_like(clean)
+    for t in range(1, len(clean)):  # AR(1) of about 3 frames, as the simulator's jitter
+        jitter[t] = 0.7 * jitter[t - 1] + rng.normal(0.0, 2.0, clean.shape[1:])
+    assert white_margin(white) == 1.0
+    assert white_margin(clean + jitter) == MARGIN
+    # a network that smooths too little: nearer than the input, farther than the best low-pass, within 1 / MARGIN of it
+    network = lambda v: butterworth(v, cutoff=10.0, order=4, fps=30.0)  # noqa: E731
+    out, lowpassed = lowpass_or_network(white, network)
+    assert lowpassed.all()  # under MARGIN about half of them kept the network
+    assert mpjpe(out, clean) < mpjpe(network(white), clean)

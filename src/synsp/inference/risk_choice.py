@@ -17,7 +17,10 @@ section 10, "Joints of no layout"). Which of the two is nearer the truth can be 
   estimator's noise is correlated over frames and has spikes, which the estimate, made for white
   noise, does not see, and SmoothNet does; under the margin the simulator's presets stay within
   0.004 x input of SmoothNet's figures but 3D `clean-ish` (validation 1.000 against 0.990, test
-  1.000 against 1.013), while white noise gets the low-pass.
+  1.000 against 1.013), while white noise gets the low-pass. Where the input's noise reads white
+  (:func:`white_margin`) the margin opens to 1, the estimate as it is: validation, the 9 of 12 clips it touches,
+  2D white 1 px 0.554 -> 0.464 x input, 3D 3 mm 0.573 -> 0.483; no preset's clip touched
+  (benchmarks/RESULTS.md, section 6, "Fast 2D motion under white noise").
 
 A layout's joints beyond the model's (HALPE-26's feet and head top, BODY-25's feet, MediaPipe-33's
 feet, hands and face) are SmoothNet's plus the SynSP correction of their nearest model joint; under a
@@ -47,8 +50,8 @@ from synsp.filters import butterworth
 from synsp.inference.clean import input_noise, opened
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 
-__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "best_lowpass",
-           "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
+__all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "white_margin",
+           "best_lowpass", "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
 
 # Low-pass cut-offs tried, as shares of the Nyquist rate (zero-phase Butterworth of effective order
 # 8): 0.6 Hz to 10.5 Hz at 30 fps; the input itself (no low-pass) is tried too.
@@ -74,7 +77,8 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
                        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Refine each joint of ``values`` (T, J, C) without NaN, any unit, by ``network`` (a callable
     taking and returning (T, J, C), SmoothNet's route) or by a zero-phase low-pass, whichever has
-    the lower estimated risk under :data:`MARGIN` (module docstring).
+    the lower estimated risk under :data:`MARGIN`, or under SmoothNet's own where the noise reads white
+    (:func:`white_margin`; module docstring).
 
     Returns the refined poses (T, J, C), dtype of ``values``, and (J,) bool: the joints low-passed
     (or kept as they are). ``network`` runs on a probe of ``values`` (``seed``), then on
@@ -87,9 +91,21 @@ def lowpass_or_network(values: np.ndarray, network: Callable[[np.ndarray], np.nd
     s2 = noise_variance(y)
     refined, refined_risk = network_risk(values, network, s2, seed=seed)
     low, risk = best_lowpass(y, s2)
-    chosen = np.maximum(risk, 0.0) < MARGIN * np.maximum(refined_risk, 0.0)
+    chosen = np.maximum(risk, 0.0) < white_margin(y) * np.maximum(refined_risk, 0.0)
     out = np.where(chosen[:, None], low, refined)
     return out.astype(dtype), chosen
+
+
+def white_margin(y: np.ndarray) -> float:
+    """The share of SmoothNet's estimated risk a low-pass's must be under to replace it, for ``y`` (T, J, C) without
+    NaN: :data:`MARGIN` where the input's noise does not read white (:func:`~synsp.inference.white_noise.whiteness`
+    from the top of :data:`~synsp.inference.white_noise.WHITE_RAMP`: an estimator's correlated jitter, which the
+    estimate, made for white noise, misreads), 1 (the estimate as it is) where it reads white, linear between.
+    The margin kept SmoothNet on joints whose white noise a low-pass takes out better (MediaPipe Hands' 21 points
+    alone, white 2-4 px on a hand fingerspelling: 2.55 px against Butterworth's 2.36; benchmarks/RESULTS.md,
+    section 6, "Fast 2D motion under white noise")."""
+    white = 1.0 - float(opened(whiteness(y), WHITE_RAMP))
+    return MARGIN + (1.0 - MARGIN) * white
 
 
 def noise_variance(y: np.ndarray, noise: np.ndarray | None = None) -> np.ndarray:
