@@ -87,3 +87,14 @@ def test_the_plain_filters_are_cut_at_joints_thrown_far(truth):
     assert track_segments(small, thrown=True) == [slice(0, 150)]
     out = synsp.refine(x.astype(np.float32), "butterworth", layout="coco17", fps=30.0)
     assert np.abs(out[:60] - small[:60]).max() < 5.0 and np.abs(out[65:] - small[65:]).max() < 5.0
+
+
+@pytest.mark.parametrize("at", ["start", "end"])
+def test_a_run_at_the_clips_edge_is_astray(truth, at):
+    """A run with one jump (at the clip's first or last frames) is astray where its bones are far longer than any
+    limb's (the wrists and ankle 1000+ px off their limbs); the walk itself has nothing taken."""
+    frames = slice(0, 5) if at == "start" else slice(145, 150)
+    noisy = truth + np.random.default_rng(0).normal(0, 2.0, truth.shape)
+    found = astray_limbs(snapped(noisy, frames, SNAPPED), bone_tree(COCO17), COCO17.left_right)
+    assert found[frames, SNAPPED].all() and found.sum() == 15
+    assert not astray_limbs(noisy, bone_tree(COCO17), COCO17.left_right).any()
