@@ -54,8 +54,8 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "NEAR", "STAND", "STAND_COORDS",
-           "astray_limbs"]
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "EDGE_STRETCH", "NEAR", "STAND",
+           "STAND_COORDS", "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
@@ -68,6 +68,7 @@ NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is r
 # benchmarks/collapsed_limbs.py, 12 clips: 1194 -> 1161 of 1583 values taken out, SynSP 23.48 -> 24.09 mm).
 STAND_COORDS = (2,)
 CROSSED = 0.75  # an exchange's partner continues the joint's track: nearer than this share of the joint's own jump
+EDGE_STRETCH = 2.0  # times its median length outside: a bone at a clip's edge that long is on no body (one jump only)
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
@@ -135,14 +136,54 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                     i += 1
                 continue
             i += 1
-            marked[start:stop, joint] = True
-            for other in below[joint]:  # the rest of the limb, where it went along
-                ends = [start - 1, start, stop - 1, stop]
-                along = x[ends, other] - x[ends, parent]
-                moved = np.linalg.norm(along[[1, 3]] - along[[0, 2]], axis=-1)
-                if (moved > limit).all():
-                    marked[start:stop, other] = True
+            _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
+        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint)):
+            _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
     return marked
+
+
+def _mark(marked: np.ndarray, x: np.ndarray, joint: int, parent: int, below: list[int], run: tuple[int, int],
+          limit: float) -> None:
+    """Mark ``joint`` astray over ``run`` (start, stop) in ``marked`` (T, J), and the joints ``below`` it whose
+    bone to ``parent`` in poses ``x`` (T, J, C) moved more than ``limit`` at each jump (the rest of the limb, where
+    it went along; a run at the clip's edge has one jump)."""
+    start, stop = run
+    marked[start:stop, joint] = True
+    jumps = [t for t in run if 0 < t < len(x)]
+    for other in below:
+        along = x[:, other] - x[:, parent]
+        if all(np.linalg.norm(along[t] - along[t - 1]) > limit for t in jumps):
+            marked[start:stop, other] = True
+
+
+def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length: np.ndarray, far: np.ndarray,
+               limit: float, partner: int | None) -> list[tuple[int, int]]:
+    """Runs of ``joint`` astray at the clip's edges: from its first frame to the first jump of its bone to ``parent``
+    (``jumps``: frames jumped into), or from the last jump to its last frame, at most :data:`LONGEST` frames and
+    shorter than the rest of the clip. With one jump, which side is the body is told by the bone's length (``length``,
+    (T,)): more than :data:`EDGE_STRETCH` times its median outside the run throughout it (median), as no limb is, and
+    longer by more than the jump's ``limit``; the joint moved further than its parent
+    at the jump, the jump stands out of the bone's steps ``far`` (T - 1,) in 2D, and the left/right ``partner`` did
+    not take its place (an exchange, for the inversions)."""
+    t_count, runs = len(x), []
+    for start, stop, t in ((0, jumps[0], jumps[0]), (jumps[-1], t_count, jumps[-1])) if jumps else ():
+        if not 0 < stop - start <= min(LONGEST, (t_count - 1) // 2):  # the body: the longer part
+            continue
+        inside, usual = nan_median(length[start:stop]), nan_median(np.r_[length[:start], length[stop:]])
+        with np.errstate(invalid="ignore"):  # a face's short bones double as the head turns: a jump longer too
+            stretched = inside > EDGE_STRETCH * usual and inside - usual > limit
+        moved = np.linalg.norm(x[t, [joint, parent]] - x[t - 1, [joint, parent]], axis=-1)
+        if not stretched or not moved[0] > moved[1]:
+            continue
+        if x.shape[-1] in STAND_COORDS and not _stands_out(far, t, t):
+            continue
+        inside, outside = (t - 1, t) if start == 0 else (t, t - 1)
+        if partner is not None and all(  # each continues the other's track: an exchange of the labels (_crossed)
+                np.linalg.norm(x[inside, b] - x[outside, a]) < CROSSED * np.linalg.norm(x[inside, a] - x[outside, a])
+                for a, b in ((joint, partner), (partner, joint))):
+            continue
+        runs.append((start, stop))
+    return runs
 
 
 def _stands_out(far: np.ndarray, start: int, stop: int) -> bool:

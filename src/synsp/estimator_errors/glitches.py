@@ -91,21 +91,59 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
     ends[np.arange(len(pairs)), pairs[:, 0]] = ends[np.arange(len(pairs)), pairs[:, 1]] = True
     lengths = np.linalg.norm(x[:, pairs[:, 0]] - x[:, pairs[:, 1]], axis=-1)  # (T, B)
     typical = nan_median(lengths, axis=0)  # (B,); NaN for a bone never seen
+    unbent = []  # per run length: (run of stray frames whose bones kept, each frame's offsets), for the pass below
     for k in range(1, MAX_RUN + 1):
         if t_count < k + 2:
             break
         step, offsets = _off_line(x, k)
         span = np.linalg.norm(step, axis=-1)  # (N, J)
         run = np.ones(span.shape, dtype=bool)
+        strays = np.ones(span.shape, dtype=bool)
         for offset, stretch in zip(offsets, _off_line(lengths, k)[1]):
             away = np.linalg.norm(offset, axis=-1)
             stretched = np.abs(stretch) > GLITCH_BONE * typical
             bent = stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
             usual = _usual_stray(away)  # (N, J): how far the joint strays anyway around the run (its noise)
-            run &= _strays(away, span, usual, size) & bent
+            strays &= _strays(away, span, usual, size)
+            run &= bent
+        run &= strays
         for i in range(k):
             marked[1 + i: t_count - k + i] |= run
+        unbent.append((strays & ~run, offsets))
+    if any(s.any() for s, _ in unbent) and marked.any():
+        marked |= _beside(x, marked, unbent, pairs, typical)
     return marked
+
+
+def _beside(x: np.ndarray, marked: np.ndarray, unbent: list, pairs: np.ndarray, typical: np.ndarray) -> np.ndarray:
+    """(T, J) bool: runs of poses ``x`` (T, J, C) whose joint strayed as a glitch does (``unbent``, per run length
+    k: (N, J) bool, and its frames' offsets from the line, ``_off_line``) with its bones kept, but beside a glitch
+    ``marked`` (T, J): a bone to a neighbour marked in the same frame is stretched by more than :data:`GLITCH_BONE`
+    once that neighbour stands on its own line (where it is filled). An elbow and wrist clamped together to the
+    picture's edge keep their forearm, and the wrist was kept (2D, 75 px off after SynSP; benchmarks/RESULTS.md,
+    section 4, "Joints on the picture's edge: what was left")."""
+    t_count, j_count = marked.shape
+    out = np.zeros_like(marked)
+    a, b = pairs[:, 0], pairs[:, 1]
+    at_a, at_b = (np.eye(j_count, dtype=bool)[ends] for ends in (a, b))  # (B, J): each bone's first, second joint
+    limit = GLITCH_BONE * typical
+    for k, (strays, offsets) in enumerate(unbent, start=1):
+        if not strays.any():
+            continue
+        run = strays.copy()
+        for i, offset in enumerate(offsets):
+            frames = x[1 + i: t_count - k + i]  # (N, J, C): the run's i-th frame
+            line = frames - offset  # where each joint is on its line
+            near = marked[1 + i: t_count - k + i]  # (N, J)
+            on_line = np.linalg.norm(line[:, a] - line[:, b], axis=-1)  # (N, B): the bone's length on the line
+            # clamped together: the two hold one value on an axis (the edge's), which no noise gives
+            same = (frames[:, a] == frames[:, b]).any(-1)  # (N, B)
+            b_off = near[:, a] & same & (np.abs(np.linalg.norm(frames[:, b] - line[:, a], axis=-1) - on_line) > limit)
+            a_off = near[:, b] & same & (np.abs(np.linalg.norm(frames[:, a] - line[:, b], axis=-1) - on_line) > limit)
+            run &= (b_off @ at_b) | (a_off @ at_a)  # a boolean product: any of the joint's bones
+        for i in range(k):
+            out[1 + i: t_count - k + i] |= run
+    return out
 
 
 def body_jumps(poses: np.ndarray) -> np.ndarray:

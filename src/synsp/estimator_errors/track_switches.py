@@ -31,7 +31,7 @@ __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "pat
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
-                    jump: float = 0.5) -> np.ndarray:
+                    jump: float = 0.5, share: float | None = None) -> np.ndarray:
     """Whether detections ``after`` are of other people than ``before`` (..., J, C), each pair
     consecutive among a track's detected frames (the estimator switched to someone else): the
     mean of the joints seen in both moved by more than ``jump`` times ``size``, the person's size
@@ -42,7 +42,9 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndar
     Another person moves every joint; a few joints thrown far (wrists and an ankle snapped to the picture's
     edge, x = 0, for 5 frames: 950 px on a 260 px person) move the mean alone, and were cut off as someone else,
     kept as they came (benchmarks/RESULTS.md, section 4, "Joints on the picture's edge"); the limb and glitch
-    steps take them."""
+    steps take them. ``share`` replaces :data:`LIMB_SHARE` (0: the mean's move alone, as for the routes that undo
+    no error, :func:`track_segments`' ``thrown``)."""
+    share = LIMB_SHARE if share is None else share
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)  # (..., J)
     seen = both.sum(-1)
     step = np.where(both[..., None], np.asarray(after, np.float64) - before, 0.0)  # (..., J, C)
@@ -51,7 +53,8 @@ def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndar
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # no joint seen in both: no median, no switch
         median = np.nanmedian(np.where(both, np.linalg.norm(step, axis=-1), np.nan), axis=-1)  # (...)
-        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & (median > LIMB_SHARE * limit) & (limit > 0)
+        limbs = (median > share * limit) | (share == 0)
+        return (seen > 0) & (np.linalg.norm(moved, axis=-1) > limit) & limbs & (limit > 0)
 
 
 # A tracker that hands a person's id to someone close by (two people crossing) moves the whole
@@ -192,7 +195,8 @@ def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:
     return np.linalg.norm(_median_over_joints(x[t + 1: t + 1 + k] - (x[t] + ahead * (x[t] - x[t - 1]))), axis=-1)
 
 
-def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = ()) -> list[slice]:
+def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = (),
+                   thrown: bool = False) -> list[slice]:
     """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
 
     A track runs from its first to its last detected frame, and is cut where the estimator
@@ -205,14 +209,18 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     people into a ghost; the frames between two segments stay missing. Given the layout's left/right
     ``pairs`` (the networks' routes, which undo the estimator's errors), a 3D track is also cut where
     the video cut to another side of the body (:func:`synsp.estimator_errors.body_cuts.turned_cuts`),
-    which those steps would undo as a left/right exchange or a limb astray.
+    which those steps would undo as a left/right exchange or a limb astray. With ``thrown`` (the routes that undo
+    no error: the plain filters, a bare network), a few joints thrown far cut too (:func:`switched_people` of the
+    mean's move alone): those routes would smear them over the frames around (wrists and an ankle on the picture's
+    edge for 5 frames: Butterworth 2.08 px on the values around, 1.72 cut; benchmarks/RESULTS.md, section 4,
+    "Joints on the picture's edge: what was left").
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
         return []
     size = body_size(track[seen])
     told = np.zeros(len(track), dtype=bool)  # frames where another person starts, told by a move or the centre
-    told[seen[1:]] = switched_people(track[seen[:-1]], track[seen[1:]], size, jump)
+    told[seen[1:]] = switched_people(track[seen[:-1]], track[seen[1:]], size, jump, 0.0 if thrown else None)
     told |= centre_cuts(track, size)
     switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):

@@ -226,7 +226,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = LAYOUTS[layout].left_right if method in NETWORKS and layout in LAYOUTS and not options.get(
         "network_only") else ()
-    cuts = [track_segments(track, pairs=pairs) for track in tracks]
+    # the routes that undo no error are cut where a few joints are thrown far too, which they would smear
+    plain = method not in NETWORKS or bool(options.get("network_only"))
+    cuts = [track_segments(track, pairs=pairs, thrown=plain) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)
     if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
         out = refine_person(x, method, layout, options)

@@ -142,7 +142,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
-        for span in track_segments(track, pairs=pairs):
+        for span in track_segments(track, pairs=pairs, thrown=model is None or bool(options.get("network_only"))):
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
             measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
