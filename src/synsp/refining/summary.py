@@ -359,6 +359,10 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(f"jumps: the whole body left its path for a frame or two and came back in {tracks.jumped} "
                      f"frame{'s' if tracks.jumped > 1 else ''} "
                      "(a detector's box that jumped, a tracker that followed someone else); moved back")
+    if tracks.depth_flipped:
+        notes.append(f"depth flips: the body read mirrored front to back in depth (z about the pelvis, bones kept) in "
+                     f"{tracks.depth_flipped} frame{'s' if tracks.depth_flipped > 1 else ''} (a monocular 3D "
+                     "estimator's depth ambiguity); mirrored back")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")

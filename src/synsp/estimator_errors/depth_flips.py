@@ -1,0 +1,71 @@
+"""A body mirrored front to back in depth: frames a monocular 3D estimator read the wrong way along the camera's axis.
+
+From one picture a body and its mirror image through a plane facing the camera give the same image: every joint's
+depth about the pelvis flipped (``z - z_pelvis`` negated), every bone's length kept, the labels right. Monocular 3D
+estimators fall into this for runs of frames (depth ambiguity). Neither the left/right inversions
+(:mod:`synsp.estimator_errors.inversions`) nor the cuts (:mod:`synsp.estimator_errors.body_cuts`) read it: the
+frames are a body turned by 180 degrees *and* mirrored, no turn and no exchange of labels (audit 16, finding 5:
+20 frames so, hit values input 145 mm, SynSP 136, SmoothNet 134).
+
+:func:`depth_flips` reads the steps between frames: between two frames of one reading the joints' depths about the
+pelvis correlate near +1 (the body moves little in a frame), across a mirror near -1. A step whose correlation is
+below :data:`FLIP_R`, both its frames' depth profiles standing :data:`FLIP_DEPTH` times above the depth's noise
+(a body seen flat from the front, whose mirror image is itself, votes for nothing), changes the reading; the reading
+most frames hold is the track's own, and the others are mirrored back (:func:`unflip`). A real turn changes the
+depth profile a little each frame, its correlation stays near +1 (a turn of 180 degrees in 10 frames: 18 degrees a
+step). Depth is the poses' last axis (z: the camera's axis in camera coordinates, MediaPipe's and most 3D
+estimators' output); set on validation (benchmarks/depth_flips.py; benchmarks/RESULTS.md, section 4, "A body
+mirrored in depth").
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.skeleton import Layout, root_position
+
+__all__ = ["FLIP_R", "FLIP_DEPTH", "depth_flips", "unflip"]
+
+FLIP_R = -0.8  # a step whose depth profiles about the pelvis correlate below this: the mirror reading
+FLIP_DEPTH = 3.0  # times the depth's noise: the depth profile's RMS, at least, in both frames of such a step
+
+
+def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
+    """(T,) bool: the frames of ``poses`` (T, J, 3), any unit, NaN missing, mirrored in depth about the pelvis
+    against the track's own reading (module docstring)."""
+    x = np.asarray(poses, np.float64)
+    flipped = np.zeros(x.shape[0], bool)
+    if x.shape[-1] != 3 or x.shape[0] < 3:
+        return flipped
+    z = (x - root_position(x, layout))[..., 2]  # (T, J) depth about the pelvis
+    z = np.where(np.isfinite(z), z, 0.0)  # a missing joint votes for neither reading
+    # between frames, z . z' is +|z|^2 as read and -|z|^2 with one of them mirrored: its correlation's sign
+    energy = (z**2).sum(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (z[1:] * z[:-1]).sum(-1) / np.sqrt(energy[1:] * energy[:-1])  # (T - 1,)
+    noise = _depth_noise(x[..., 2])
+    deep = np.sqrt(energy / np.maximum((z != 0).sum(-1), 1)) > FLIP_DEPTH * noise  # (T,) depth above the noise
+    switch = (r < FLIP_R) & deep[1:] & deep[:-1]
+    if not switch.any():
+        return flipped
+    state = np.concatenate([[0], np.cumsum(switch) % 2]).astype(bool)  # (T,) the reading each frame holds
+    seen = np.isfinite(x).all(-1).any(-1)
+    return state if seen[state].sum() < seen[~state].sum() else ~state
+
+
+def _depth_noise(z: np.ndarray) -> float:
+    """The depth's noise, per value, of (T, J) depths: the median absolute second difference over sqrt(6) (white
+    noise's share of it), in the poses' unit; 0 if none is measured."""
+    second = np.abs(np.diff(z, 2, axis=0))
+    second = second[np.isfinite(second)]
+    return float(np.median(second)) / 0.6745 / np.sqrt(6.0) if second.size else 0.0
+
+
+def unflip(poses: np.ndarray, flipped: np.ndarray, layout: Layout) -> np.ndarray:
+    """``poses`` (T, J, 3) with the ``flipped`` (T,) frames mirrored back in depth about their pelvis; same dtype."""
+    x = np.asarray(poses)
+    if not flipped.any():
+        return x
+    root = root_position(x, layout)[flipped]
+    out = x.copy()
+    out[flipped, :, 2] = 2 * root[..., 2] - x[flipped, :, 2]
+    return out
