@@ -23,7 +23,7 @@ import numpy as np
 
 from synsp.skeleton import Layout, root_position
 
-__all__ = ["FLIP_R", "FLIP_DEPTH", "depth_flips", "unflip"]
+__all__ = ["FLIP_R", "FLIP_DEPTH", "depth_flips", "depth_switches", "unflip"]
 
 FLIP_R = -0.8  # a step whose depth profiles about the pelvis correlate below this: the mirror reading
 FLIP_DEPTH = 3.0  # times the depth's noise: the depth profile's RMS, at least, in both frames of such a step
@@ -33,23 +33,31 @@ def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
     """(T,) bool: the frames of ``poses`` (T, J, 3), any unit, NaN missing, mirrored in depth about the pelvis
     against the track's own reading (module docstring)."""
     x = np.asarray(poses, np.float64)
-    flipped = np.zeros(x.shape[0], bool)
+    switch = depth_switches(x)
+    if not switch.any():
+        return np.zeros(x.shape[0], bool)
+    state = np.concatenate([[0], np.cumsum(switch) % 2]).astype(bool)  # (T,) the reading each frame holds
+    seen = np.isfinite(x).all(-1).any(-1)
+    return state if seen[state].sum() < seen[~state].sum() else ~state
+
+
+def depth_switches(poses: np.ndarray) -> np.ndarray:
+    """(T - 1,) bool: the steps of ``poses`` (T, J, C), NaN missing, from frame t to t + 1 that change the reading in
+    depth (module docstring); none in 2D. A mirror about the pelvis is one about the joints' mean too (every depth
+    about it negated), so no layout is needed: the cut test (:mod:`synsp.estimator_errors.body_cuts`) asks it."""
+    x = np.asarray(poses, np.float64)
     if x.shape[-1] != 3 or x.shape[0] < 3:
-        return flipped
-    z = (x - root_position(x, layout))[..., 2]  # (T, J) depth about the pelvis
-    z = np.where(np.isfinite(z), z, 0.0)  # a missing joint votes for neither reading
+        return np.zeros(max(x.shape[0] - 1, 0), bool)
+    seen = np.isfinite(x).all(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(seen, x[..., 2], 0.0).sum(-1, keepdims=True) / seen.sum(-1, keepdims=True)
+    z = np.where(seen, x[..., 2] - centre, 0.0)  # (T, J) depth about the joints' mean; a missing joint votes for none
     # between frames, z . z' is +|z|^2 as read and -|z|^2 with one of them mirrored: its correlation's sign
     energy = (z**2).sum(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (z[1:] * z[:-1]).sum(-1) / np.sqrt(energy[1:] * energy[:-1])  # (T - 1,)
-    noise = _depth_noise(x[..., 2])
-    deep = np.sqrt(energy / np.maximum((z != 0).sum(-1), 1)) > FLIP_DEPTH * noise  # (T,) depth above the noise
-    switch = (r < FLIP_R) & deep[1:] & deep[:-1]
-    if not switch.any():
-        return flipped
-    state = np.concatenate([[0], np.cumsum(switch) % 2]).astype(bool)  # (T,) the reading each frame holds
-    seen = np.isfinite(x).all(-1).any(-1)
-    return state if seen[state].sum() < seen[~state].sum() else ~state
+    deep = np.sqrt(energy / np.maximum(seen.sum(-1), 1)) > FLIP_DEPTH * _depth_noise(x[..., 2])  # above the noise
+    return (r < FLIP_R) & deep[1:] & deep[:-1]
 
 
 def _depth_noise(z: np.ndarray) -> float:
