@@ -52,3 +52,11 @@ def test_a_flip_to_the_clip_end_and_a_real_turn():
     flat = noisy.copy()
     flat[..., 2] = np.random.default_rng(4).normal(0, 8, flat.shape[:2])  # no depth but noise: nothing to tell
     assert not depth_flips(flat, LAYOUT).any()
+
+
+def test_a_video_cut_turning_the_body_by_180_degrees_is_no_depth_flip():
+    """Turned by 180 degrees about the vertical, the depths are negated as in a mirror, but so is the body's width."""
+    noisy = _clip(seed=5) + np.random.default_rng(6).normal(0, 8, (120, 17, 3))
+    cut = noisy.copy()
+    cut[60:, :, [0, 2]] *= -1
+    assert not depth_flips(cut, LAYOUT).any()

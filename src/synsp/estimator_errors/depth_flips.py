@@ -49,20 +49,27 @@ def depth_switches(poses: np.ndarray) -> np.ndarray:
     if x.shape[-1] != 3 or x.shape[0] < 3:
         return np.zeros(max(x.shape[0] - 1, 0), bool)
     seen = np.isfinite(x).all(-1)
+    (r, deep), (lateral, wide) = (_profile_steps(x[..., axis], seen) for axis in (2, 0))
+    # and across the body (x) the profile stays: a turn by 180 degrees (a video cut) negates both
+    return (r < FLIP_R) & deep & ~((lateral < 0) & wide)
+
+
+def _profile_steps(values: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of one coordinate's values (T, J) about the joints' mean in each frame (``seen`` (T, J): measured): the
+    correlation of each step's two profiles (T - 1,), and whether both stand :data:`FLIP_DEPTH` times above the
+    coordinate's noise (T - 1,). Between frames, z . z' is +|z|^2 as read and -|z|^2 with one of them mirrored."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.where(seen, x[..., 2], 0.0).sum(-1, keepdims=True) / seen.sum(-1, keepdims=True)
-    z = np.where(seen, x[..., 2] - centre, 0.0)  # (T, J) depth about the joints' mean; a missing joint votes for none
-    # between frames, z . z' is +|z|^2 as read and -|z|^2 with one of them mirrored: its correlation's sign
-    energy = (z**2).sum(-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (z[1:] * z[:-1]).sum(-1) / np.sqrt(energy[1:] * energy[:-1])  # (T - 1,)
-    deep = np.sqrt(energy / np.maximum(seen.sum(-1), 1)) > FLIP_DEPTH * _depth_noise(x[..., 2])  # above the noise
-    return (r < FLIP_R) & deep[1:] & deep[:-1]
+        centre = np.where(seen, values, 0.0).sum(-1, keepdims=True) / seen.sum(-1, keepdims=True)
+        z = np.where(seen, values - centre, 0.0)  # a missing joint votes for neither reading
+        energy = (z**2).sum(-1)
+        r = (z[1:] * z[:-1]).sum(-1) / np.sqrt(energy[1:] * energy[:-1])
+    deep = np.sqrt(energy / np.maximum(seen.sum(-1), 1)) > FLIP_DEPTH * _depth_noise(values)
+    return r, deep[1:] & deep[:-1]
 
 
 def _depth_noise(z: np.ndarray) -> float:
-    """The depth's noise, per value, of (T, J) depths: the median absolute second difference over sqrt(6) (white
-    noise's share of it), in the poses' unit; 0 if none is measured."""
+    """The noise, per value, of (T, J) values of one coordinate: the median absolute second difference over
+    sqrt(6) (white noise's share of it), in the poses' unit; 0 if none is measured."""
     second = np.abs(np.diff(z, 2, axis=0))
     second = second[np.isfinite(second)]
     return float(np.median(second)) / 0.6745 / np.sqrt(6.0) if second.size else 0.0
