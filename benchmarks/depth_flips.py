@@ -2,13 +2,15 @@
 
 Every clip of the split (h36m17, 3D, clean clips of 90 frames or more, 8 mm of white noise) with, from a third of
 it: the whole body's depth about the pelvis mirrored for 5, 10, 20 or 40 frames; one arm's (the right elbow and
-wrist about the shoulder) for 20 frames; or a real turn, the body turning by 180 degrees about the vertical through
+wrist about the shoulder) for 20 frames; every left/right label exchanged for 30 frames (the inversion step's, which
+a body seen side-on resembles); or a real turn, the body turning by 180 degrees about the vertical through
 the pelvis over 10, 20 or 30 frames and staying turned (whose values must stay). Rows: the mean per-joint error
 (root-relative mm) over the values the error touched ("hit"; the turn: the frames from its start) and the others
 ("rest"), for the input, SynSP with the depth-flip step (:mod:`synsp.estimator_errors.depth_flips`), SynSP
-without it, and SmoothNet with it; and the frames read as flipped. ``--found``: only the frames the step reads
-as flipped in each protocol preset's input (no refinement), where there is no flip. benchmarks/RESULTS.md,
-section 4, "A body mirrored in depth". Run:
+without it, and SmoothNet with it; and the frames read as flipped. ``--found``: only the frames
+the step reads as flipped in each protocol preset's input (no refinement), where there is no flip, and in clean
+motion 2 or 3 times as fast, 20 mm of white noise twice as fast, and `jitter` with every label exchanged for 1 s.
+benchmarks/RESULTS.md, section 4, "A body mirrored in depth". Run:
 
     .venv/bin/python benchmarks/depth_flips.py [--split val] [--max-clips 12] [--found]
 """
@@ -44,6 +46,9 @@ def corrupted(clean: np.ndarray, kind: str, length: int,
         shoulder = x[span, layout.joints.index("right_shoulder"), 2][:, None]
         x[span, ix, 2] = 2 * shoulder - x[span, ix, 2]
         hit[span, ix] = True
+    elif kind == "labels":
+        x[span] = x[span][:, layout.flip_index]
+        hit[span] = True
     else:  # a real turn: the truth turns too, and the input is the truth's plus noise
         angles = np.clip((np.arange(len(clean)) - t0 + 1) / length, 0, 1) * np.pi  # (T,)
         turn = Rotation.from_rotvec(angles[:, None] * np.array([0.0, 1.0, 0.0])).as_matrix()  # about y, up
@@ -52,6 +57,13 @@ def corrupted(clean: np.ndarray, kind: str, length: int,
         x = truth + rng.normal(0, 8.0, clean.shape)
         hit[t0:] = True
     return x, truth, hit
+
+
+def _exchanged(x: np.ndarray, flip: np.ndarray) -> np.ndarray:
+    """``x`` (T, J, 3) with every left/right label exchanged for 30 frames from a third (benchmarks/body_flips.py)."""
+    x, t0 = x.copy(), len(x) // 3
+    x[t0:t0 + 30] = x[t0:t0 + 30][:, flip]
+    return x
 
 
 def errors(out: np.ndarray, truth: np.ndarray, hit: np.ndarray) -> tuple[float, float]:
@@ -80,17 +92,23 @@ def main() -> None:
     layout = get_layout(LAYOUT)
     if args.found:
         print("| preset | clips | frames | frames read as flipped |\n|---|---:|---:|---:|")
+        rng, inputs = np.random.default_rng(0), {}
         for preset in ("typical", "hard", "jitter", "clean-ish", "synthetic", "none"):
-            cases = make_cases(args.split, preset, layout=LAYOUT, space="3d")
-            found = sum(int(flips.depth_flips(c.noisy, layout).sum()) for c in cases)
-            print(f"| {preset} | {len(cases)} | {sum(len(c.noisy) for c in cases)} | {found} |", flush=True)
+            inputs[preset] = [c.noisy for c in make_cases(args.split, preset, layout=LAYOUT, space="3d")]
+        plain = inputs["none"]
+        inputs["clean 2x / 3x fast"] = [c[::k] for c in plain for k in (2, 3)]
+        inputs["white noise 20 mm, 2x fast"] = [c[::2] + rng.normal(0, 20.0, c[::2].shape) for c in plain]
+        inputs["jitter, every label exchanged for 1 s"] = [_exchanged(c, layout.flip_index) for c in inputs["jitter"]]
+        for name, poses in inputs.items():
+            found = sum(int(flips.depth_flips(x, layout).sum()) for x in poses)
+            print(f"| {name} | {len(poses)} | {sum(len(x) for x in poses)} | {found} |", flush=True)
         return
     clips = [c.clean for c in make_cases(args.split, "none", layout=LAYOUT, space="3d") if len(c.clean) >= 90]
     clips = clips[:args.max_clips] if args.max_clips else clips
     print(f"{len(clips)} clips of the {args.split} split, 8 mm white noise; hit / rest, root-relative mm\n")
     print("| error | input | SynSP | SynSP without the step | SmoothNet | frames read flipped / touched |")
     print("|---|---|---|---|---|---|")
-    rows = [("body", n) for n in (5, 10, 20, 40)] + [("arm", 20)] + [("turn", n) for n in (10, 20, 30)]
+    rows = [("body", n) for n in (5, 10, 20, 40)] + [("arm", 20), ("labels", 30)] + [("turn", n) for n in (10, 20, 30)]
     for kind, length in rows:
         rng = np.random.default_rng(length)
         figures, found, touched = {k: [] for k in ("input", "synsp", "off", "smoothnet")}, 0, 0
@@ -101,9 +119,10 @@ def main() -> None:
             for name, out in outs.items():
                 figures[name].append(errors(out, truth, hit))
             found += int(flips.depth_flips(x, layout).sum())
-            touched += length if kind != "turn" else 0
+            touched += length if kind in ("body", "arm") else 0
         cells = [f"{np.mean([h for h, _ in v]):.2f} / {np.mean([r for _, r in v]):.2f}" for v in figures.values()]
-        name = {"body": "whole body", "arm": "right arm", "turn": "real turn of 180 degrees over"}[kind]
+        name = {"body": "whole body", "arm": "right arm", "labels": "every label exchanged",
+                "turn": "real turn of 180 degrees over"}[kind]
         print(f"| {name} {length} frames | {' | '.join(cells)} | {found} / {touched} |", flush=True)
 
 

@@ -141,7 +141,7 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
         return cuts
     with np.errstate(invalid="ignore"):
         jumped = np.flatnonzero(steps > limit) + 1  # frames t that jumped from t - 1
-    mirrored = depth_switches(x)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
+    mirrored = depth_switches(x, flip)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
     for t in jumped:
         if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1]:
             cuts[t] = cut_at(x, t, steps, both, limit, flip)

@@ -23,9 +23,11 @@ import numpy as np
 
 from synsp.skeleton import Layout, root_position
 
-__all__ = ["FLIP_R", "FLIP_DEPTH", "depth_flips", "depth_switches", "unflip"]
+__all__ = ["FLIP_R", "FLIP_FIT", "FLIP_LABELS", "FLIP_DEPTH", "depth_flips", "depth_switches", "unflip"]
 
 FLIP_R = -0.8  # a step whose depth profiles about the pelvis correlate below this: the mirror reading
+FLIP_FIT = 0.5  # the mirrored step, at most this share of the step as read
+FLIP_LABELS = 0.5  # the mirrored step, at most this share of the step with the labels exchanged
 FLIP_DEPTH = 3.0  # times the depth's noise: the depth profile's RMS, at least, in both frames of such a step
 
 
@@ -33,7 +35,7 @@ def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
     """(T,) bool: the frames of ``poses`` (T, J, 3), any unit, NaN missing, mirrored in depth about the pelvis
     against the track's own reading (module docstring)."""
     x = np.asarray(poses, np.float64)
-    switch = depth_switches(x)
+    switch = depth_switches(x, np.asarray(layout.flip_index))
     if not switch.any():
         return np.zeros(x.shape[0], bool)
     state = np.concatenate([[0], np.cumsum(switch) % 2]).astype(bool)  # (T,) the reading each frame holds
@@ -41,17 +43,29 @@ def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
     return state if seen[state].sum() < seen[~state].sum() else ~state
 
 
-def depth_switches(poses: np.ndarray) -> np.ndarray:
+def depth_switches(poses: np.ndarray, flip: np.ndarray | None = None) -> np.ndarray:
     """(T - 1,) bool: the steps of ``poses`` (T, J, C), NaN missing, from frame t to t + 1 that change the reading in
     depth (module docstring); none in 2D. A mirror about the pelvis is one about the joints' mean too (every depth
-    about it negated), so no layout is needed: the cut test (:mod:`synsp.estimator_errors.body_cuts`) asks it."""
+    about it negated), so no layout is needed: the cut test (:mod:`synsp.estimator_errors.body_cuts`) asks it.
+    ``flip`` (J,): each joint's left/right partner (``Layout.flip_index``); a step its labels exchanged explains
+    nearly as well (within :data:`FLIP_LABELS`: a body seen side-on, whose left and right lie along the depth) is
+    left to the inversion step (:mod:`synsp.estimator_errors.inversions`)."""
     x = np.asarray(poses, np.float64)
     if x.shape[-1] != 3 or x.shape[0] < 3:
         return np.zeros(max(x.shape[0] - 1, 0), bool)
     seen = np.isfinite(x).all(-1)
     (r, deep), (lateral, wide) = (_profile_steps(x[..., axis], seen) for axis in (2, 0))
     # and across the body (x) the profile stays: a turn by 180 degrees (a video cut) negates both
-    return (r < FLIP_R) & deep & ~((lateral < 0) & wide)
+    switch = (r < FLIP_R) & deep & ~((lateral < 0) & wide)
+    if not switch.any():
+        return switch
+    with np.errstate(invalid="ignore"):
+        rel = x - np.nanmean(x, axis=-2, keepdims=True)  # (T, J, 3) about the joints' mean
+    laters = (rel[1:] * [1.0, 1.0, -1.0], rel[1:], rel[1:, np.arange(x.shape[1]) if flip is None else flip])
+    mirrored, kept, exchanged = (np.nanmean(np.linalg.norm(later - rel[:-1], axis=-1), axis=-1) for later in laters)
+    # the mirror explains most of the jump (a turn by 120 degrees read from a side also anti-correlates in depth),
+    # and better than the labels exchanged
+    return switch & (mirrored < FLIP_FIT * kept) & (mirrored < FLIP_LABELS * exchanged)
 
 
 def _profile_steps(values: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
