@@ -60,3 +60,13 @@ def test_a_video_cut_turning_the_body_by_180_degrees_is_no_depth_flip():
     cut = noisy.copy()
     cut[60:, :, [0, 2]] *= -1
     assert not depth_flips(cut, LAYOUT).any()
+
+
+def test_a_run_mirrored_in_depth_does_not_cut_the_track():
+    """Mirrored about the pelvis, the body's centre moves too: no other person, no video cut (one span, read back)."""
+    from synsp.estimator_errors.track_switches import track_segments
+
+    clean = _clip(seed=7)
+    clean[:, 1:, 2] += 400.0  # its joints well in front of the pelvis: the centre jumps 0.75 m mirrored (cut before)
+    x = _mirrored(clean + np.random.default_rng(8).normal(0, 8, clean.shape), slice(40, 60))
+    assert track_segments(x, pairs=LAYOUT.left_right) == [slice(0, 120)]
