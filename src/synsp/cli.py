@@ -36,7 +36,7 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
                    fps=args.fps, keep_convention=_KEEP[args.joints] if args.joints else None,
                    floor=not args.whole_correction, key=args.key, max_gap=args.max_gap, network_only=args.network_only,
-                   stride=args.stride, lowpass_hz=args.lowpass, image_size=args.image_size,
+                   stride=args.stride, lowpass_hz=args.lowpass, image_size=args.image_size, units=args.units,
                    filter_options={name: getattr(args, name) for name in FILTER_FLAGS})
     if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
         if args.output is None:
@@ -185,8 +185,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``synsp`` argument parser: one sub-command per task, each calling a library function
-    (``args.run``); its errors are one line (:class:`_Parser`)."""
+    """The ``synsp`` parser: a sub-command per task, each calling a library function (``args.run``); one-line errors."""
     parser = _Parser(prog="synsp", description="Refine jittery human-pose sequences (SynSP, CVPR 2024).")
     parser.add_argument("--version", action="version", version=f"synsp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -243,10 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "low-pass), its windows merged by SWAA's plain mean at stride 1; gaps are still filled")
     p.add_argument("--stride", type=int, help="frames between the network's windows (SynSP's default: 3 in "
                    "3D, 2 in 2D; 1 is the smoothest, 4 faster and less smooth; benchmarks/RESULTS.md section 15)")
-    p.add_argument("--image-size", type=float, nargs=2, metavar=("W", "H"),
-                   help="the video's width and height in pixels, when x, y are normalised by them (MediaPipe's image "
-                        "landmarks, 0 to 1): refined in pixels, written back normalised")
+    p.add_argument("--image-size", type=float, nargs=2, metavar=("W", "H"), help="the video's width and height in "
+                   "pixels, when x, y are normalised by them (MediaPipe's image landmarks, 0 to 1): refined in pixels, "
+                   "written back normalised")
     add_filter_flags(p)
+    p.add_argument("--units", choices=["m", "cm", "mm", "in", "cmu"], help="a BVH's length unit, for the summary's "
+                   "figures (default: told from the body's size; cmu: CMU mocap's 1/0.45 inch)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

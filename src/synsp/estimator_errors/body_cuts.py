@@ -19,7 +19,9 @@ runs joined, the second turned by 180 degrees, read as the first with every labe
 - 3D: the jump is a rigid turn of :data:`CUT_ANGLE` degrees or more: the best proper rotation of the
   pose before onto the pose after leaves less than the jump's limit, and fits better than one onto the
   pose after with its left/right labels exchanged (a mirror image, which an estimator's whole-body flip
-  gives and no turn does; :mod:`synsp.estimator_errors.body_flips`); and every other jump within
+  gives and no turn does; :mod:`synsp.estimator_errors.body_flips`), nor is the body's mirror in depth
+  (:func:`~synsp.estimator_errors.depth_flips.depth_switches`: an estimator's depth ambiguity, mirrored back
+  by the measurement step; 40 frames so were cut, each span refined in the wrong reading); and every other jump within
   :data:`CUT_RETURN` frames is such a turn too (MediaPipe's world landmarks of README's demo turn the
   body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one). A jump
   with no other within :data:`CUT_RETURN` frames either side, nor the track's edge, need not be rigid (the
@@ -43,6 +45,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.medians import nanmedian
 from synsp.sequence import body_size
 
@@ -138,8 +141,9 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
         return cuts
     with np.errstate(invalid="ignore"):
         jumped = np.flatnonzero(steps > limit) + 1  # frames t that jumped from t - 1
+    mirrored = depth_switches(x, flip)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
     for t in jumped:
-        if not cuts[max(t - CUT_STAY, 0):t].any():
+        if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1]:
             cuts[t] = cut_at(x, t, steps, both, limit, flip)
     return cuts
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
+from synsp.estimator_errors.depth_flips import depth_flips, unflip
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
@@ -63,6 +64,7 @@ class Measurements(NamedTuple):
     exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
     astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch, filled as gaps
+    depth_flipped: np.ndarray | None = None  # (..., T) bool: frames mirrored front to back in depth, mirrored back
 
     @property
     def inverted(self) -> int:
@@ -108,6 +110,12 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+    flipped = np.zeros(x.shape[:-2], dtype=bool)
+    if undo and layout is not None and x.shape[-1] == 3:  # a body read mirrored in depth (depth_flips), read back
+        flipped = np.stack([depth_flips(v, layout) for v in x]) if x.ndim == 4 else depth_flips(x, layout)
+        if flipped.any():
+            x = (np.stack([unflip(v, f, layout) for v, f in zip(x, flipped)]) if x.ndim == 4
+                 else unflip(x, flipped, layout))
     foreign = np.zeros_like(missing)
     if jumped.any():  # a jump's frames that hold another's pose: no measurement of this body, refined as gaps
         frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
@@ -143,7 +151,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         x, missing, off_body, repeated, astray = exchange(x, exchanged, layout.left_right, missing, off_body,
                                                           repeated, astray)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray, layout), missing, layout)
-    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray)
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped)
 
 
 def pace_factor(poses: np.ndarray) -> float:

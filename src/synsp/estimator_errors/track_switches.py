@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from synsp.estimator_errors.body_cuts import turned_cuts
+from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
@@ -225,6 +226,11 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
+        # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
+        flip = np.arange(track.shape[-2])
+        for a, b in pairs:
+            flip[a], flip[b] = b, a
+        switched &= ~depth_switches(track[seen], flip)
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 

@@ -28,10 +28,10 @@ from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
 from synsp.formats import FORMATS, read_poses, scores_to_missing
 from synsp.formats.bvh import MM_PER_CM
+from synsp.formats.bvh_units import guess_unit
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
-from synsp.refining.summary import bvh_unit
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
 from synsp.viz.files import file_layout
@@ -86,7 +86,7 @@ def score_files(
     # a BVH does not say its unit and is read as centimetres (formats.bvh): its own unit told from its values, as
     # synsp refine's summary tells it (refining.motion); a metre or millimetre file is not scored x10 or x0.1
     read_as = MM_PER_CM if fmt == "bvh" else 1.0
-    file_unit = (bvh_unit(clean) if fmt == "bvh" else mm_per_unit(clean)) if space_name == "3d" else 1.0
+    file_unit = (guess_unit(clean).mm if fmt == "bvh" else mm_per_unit(clean)) if space_name == "3d" else 1.0
     scale = file_unit / read_as if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)
@@ -141,7 +141,7 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
             "(filters at their defaults); the input row has its missing values filled linearly in time.")
 
 
-_UNITS = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres"}
+_UNITS = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres", 25.4: "inches", 25.4 / 0.45: "CMU's unit"}
 
 
 def _shape(poses: np.ndarray) -> tuple[int, ...]:

@@ -42,6 +42,7 @@ from synsp.errors import (
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
+from synsp.formats.bvh_units import UNITS
 from synsp.formats.decimals import refined_decimals
 from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
@@ -100,7 +101,7 @@ def refine_file(
     keep_convention: bool | str | None = None, floor: bool | None = None, key: str | None = None,
     max_gap: int | str | None = None, stride: int | None = None, lowpass_hz: float | None = None,
     network_only: bool = False, filter_options: dict | None = None, image_size: tuple[float, float] | None = None,
-) -> RefineSummary:
+    units: str | None = None) -> RefineSummary:
     """Refine the pose file ``input`` into ``output`` (same format unless ``out_format``).
 
     Parameters
@@ -125,40 +126,36 @@ def refine_file(
     fps : the input's frame rate, when the file does not say or says it wrongly (the
         networks and the filters of ``synsp.filters.FPS_FILTERS`` use it).
     key : the array of an ``.npz`` that holds the poses (``--key``), when the file has several.
-    keep_convention : SynSP keeps the input's joint definitions by undoing the left/right
-        symmetric part of its constant pull ("symmetric", the default when None), all of it
-        (True) or none (False: it moves them to its own); see
-        :attr:`synsp.inference.refiner.Refiner.keep_convention`. On joint rotations, False
-        is the rotation network alone, True keeps each joint's rest frame
-        (:func:`synsp.inference.rotation_refiner.keep_rest_frames`), anything else is the
-        network's default (kept unless it learnt to remove slow errors).
-    floor : SynSP keeps its correction in proportion to how far it stands above the model's
-        floor (None or True, the default; :mod:`synsp.inference.floor`) or whole (False:
-        ``--whole-correction``).
+    keep_convention : SynSP keeps the input's joint definitions by undoing the left/right symmetric part of its
+        constant pull ("symmetric", the default when None), all of it (True) or none (False: it moves them to its
+        own); see :attr:`synsp.inference.refiner.Refiner.keep_convention`. On joint rotations, False is the rotation
+        network alone, True keeps each joint's rest frame (:func:`synsp.inference.rotation_refiner.keep_rest_frames`),
+        anything else is the network's default (kept unless it learnt to remove slow errors).
+    floor : SynSP keeps its correction in proportion to how far it stands above the model's floor (None or True, the
+        default; :mod:`synsp.inference.floor`) or whole (False: ``--whole-correction``).
     lowpass_hz : the cut-off (Hz) of SynSP's last low-pass (``--lowpass``; None: the model's
         default, 6 Hz; 0: none), e.g. higher for fast sports motion filmed at 60 fps or more.
-    stride : frames between the network's windows (``--stride``; default: the model's, for SynSP
-        3 in 3D and 2 in 2D): 1 is the smoothest, 4 faster and less smooth
-        (benchmarks/RESULTS.md, section 15).
+    stride : frames between the network's windows (``--stride``; default: the model's, for SynSP 3 in 3D and 2 in
+        2D): 1 is the smoothest, 4 faster and less smooth (benchmarks/RESULTS.md, section 15).
     network_only : the bare network (``--network-only``, :func:`synsp.load_model`'s
         ``network_only``): every step around it off, its windows merged by SWAA's plain mean.
-    max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the
-        file's frame rate), are not invented: they stay missing (NaN) in the output. Joints
-        never seen in a track always stay missing. Shorter gaps are filled.
+    max_gap : gaps longer than this many frames (``15``), or seconds (``"0.5s"``, at the file's frame rate), are not
+        invented: they stay missing (NaN) in the output. Joints never seen in a track always stay missing. Shorter
+        gaps are filled.
     filter_options : a filter's ``--cutoff``, ``--window``, ``--min-cutoff``, ``--beta`` (:mod:`synsp.filter_options`).
     image_size : (width, height) in pixels of the image whose sides normalise the file's 2D x, y
         (``--image-size``; MediaPipe's image landmarks): refined in pixels, written back normalised
         (:mod:`synsp.refining.image_size`).
+    units : a BVH's length unit (``--units``: m, cm, mm, in, cmu); None: told from the body's size.
 
     Returns
     -------
-    RefineSummary; the written file holds poses (V, T, J, C) shaped like the input's, in
-    its unit, NaN where a track was not yet / no longer detected or has no joint detected in
-    a frame (the person hidden: no instance is written for it; (0, 0) where the input said so),
-    and ``filled`` (V, T, J) flags where values were filled in.
+    RefineSummary; the written file holds poses (V, T, J, C) shaped like the input's, in its unit, NaN where a track
+    was not yet / no longer detected or has no joint detected in a frame (the person hidden: no instance is written
+    for it; (0, 0) where the input said so), and ``filled`` (V, T, J) flags where values were filled in.
 
-    Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages
-    for bad input; nothing is written then.
+    Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages for bad input; nothing is
+    written then.
     """
     if not isinstance(input, (str, os.PathLike)) or not isinstance(output, (str, os.PathLike, type(None))):
         raise OptionError(f"input and output must be file paths, got {input!r} and {output!r}")
@@ -182,6 +179,8 @@ def refine_file(
     if dst.exists() and not force:
         raise OutputExistsError(f"{dst} exists; pass --force to replace it")
     fmt = in_format or detect_format(src, key=key)
+    if units is not None and (fmt != "bvh" or units not in UNITS):  # other formats say their unit, or are told
+        raise OptionError(f"{src}: --units {units} is a BVH's unit, one of {', '.join(UNITS)}; this file is {fmt}")
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
@@ -196,7 +195,7 @@ def refine_file(
             return refine_motion_file(src, dst, fmt, method=method, out_format=out_format, fps=fps,
                                       checkpoint=checkpoint, device=device,
                                       keep_rest_frames=keep_convention if isinstance(keep_convention, bool)
-                                      else None, key=key, filter_options=filter_options)
+                                      else None, key=key, filter_options=filter_options, units=units)
     chosen, why = None, ""
     if method is None and checkpoint is not None:  # no --method: the checkpoint says which network it is
         method = checkpoint_network(checkpoint, device)
@@ -362,8 +361,9 @@ def refine_file(
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))
-    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which
-    scale, unit, unit_notes = summary_unit(poses, data.format, told, sides) if flat is None else flat_track_unit(data)
+    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; a BVH's --units
+    scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
+        flat_track_unit(data)
     if zeros.any():
         notes.insert(0, f"missing: {sentinel_values(came, zeros)} read as not found "
                         "(as estimators write them): missing, like NaN")

@@ -23,11 +23,12 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS, ONE_EURO_BETA, cutoff_for
 from synsp.formats import FORMATS
+from synsp.formats.bvh_units import given_unit, unit_note
 from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
-from synsp.refining.summary import RefineSummary, bvh_unit, bvh_unit_note, summarize, too_few_frames_note
+from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -47,14 +48,15 @@ __all__ = ["refine_motion", "refine_motion_file", "refine_smpl"]
 def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = None, out_format: str | None = None,
                        fps: float | None = None, checkpoint: str | None = None, device: str | None = None,
                        keep_rest_frames: bool | None = None, key: str | None = None,
-                       filter_options: dict | None = None, **options) -> RefineSummary:
+                       filter_options: dict | None = None, units: str | None = None, **options) -> RefineSummary:
     """Refine a file of joint rotations (a ``motion`` format: BVH, SMPL) by :func:`refine_motion`
     and write it back: the input's kind of file with its skeleton, channel orders and other data.
     ``fps`` overrides the file's frame rate; ``key`` names the poses of an SMPL file holding several
     sets; ``filter_options`` are ``synsp refine``'s ``--cutoff`` (Hz), ``--window`` (frames, or seconds
     at the motion's rate) and ``--min-cutoff`` (Hz) for ``method`` (:mod:`synsp.filter_options`), as
     :func:`refine_motion` takes them. The summary's figures are on the joint positions after forward
-    kinematics, in mm. Checks on ``dst`` are the caller's.
+    kinematics, in mm (a BVH's unit ``units``, a key of :data:`synsp.formats.bvh_units.UNITS`, or told from the
+    body's size). Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
@@ -87,10 +89,10 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions,
     # and says so (a centimetre file's figures are not its own numbers)
-    file_unit = bvh_unit(motion.positions(), motion.mm_per_unit) if fmt == "bvh" else motion.mm_per_unit
-    scale = file_unit / motion.mm_per_unit
-    if fmt == "bvh" and file_unit != 1.0:
-        notes.append(bvh_unit_note(file_unit))
+    guess = given_unit(units, motion.positions(), motion.mm_per_unit) if fmt == "bvh" else None
+    scale = guess.mm / motion.mm_per_unit if guess else 1.0
+    if guess and unit_note(guess):
+        notes.append(unit_note(guess))
     return summarize(dst, motion.positions()[None] * scale, refined.positions()[None] * scale, "mm", notes)
 
 

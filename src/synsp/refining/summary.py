@@ -11,6 +11,7 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import cut_note
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.formats.bvh import MM_PER_CM
+from synsp.formats.bvh_units import given_unit, unit_note
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
@@ -114,8 +115,8 @@ NORMALISED_FORMATS = ("kaggle",)
 _UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres"}
 
 
-def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
-                 image_size: np.ndarray | None = None) -> tuple[float, str, list[str]]:
+def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np.ndarray | None = None,
+                 bvh_units: str | None = None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
     by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
     image for normalised coordinates (``NORMALISED_FORMATS``), or the file's unit when every value
@@ -124,7 +125,8 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
     the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
     a note); joints of no known layout (an animal's) have no size to tell it by: the file's own.
     ``image_size`` (2,): 2D normalised coordinates the refinement scaled to pixels of that image
-    (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels."""
+    (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels. A BVH's unit: ``bvh_units`` (``--units``) or
+    told from the body's size (:mod:`synsp.formats.bvh_units`: inches and CMU's unit too)."""
     if image_size is not None and poses.shape[-1] != 3:
         return 1.0, "px", [f"units: x, y are normalised by the image's sides; refined in pixels of the "
                            f"{image_size[0]:g} x {image_size[1]:g} image given (--image-size) and written back "
@@ -145,8 +147,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
     if fmt in MM_FORMATS:
         return 1.0, "mm", []
     if fmt == "bvh":
-        file_unit = bvh_unit(poses)
-        return (1.0, "mm", []) if file_unit == MM_PER_CM else (file_unit / MM_PER_CM, "mm", [bvh_unit_note(file_unit)])
+        guess = given_unit(bvh_units, poses)
+        note = unit_note(guess)
+        return guess.mm / MM_PER_CM, "mm", [note] if note else []
     if layout is None:
         return 1.0, "units", ["units: 3D joints of no known layout, so no body size to tell the unit by; "
                               "the figures below are in the file's unit"]
@@ -155,18 +158,6 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None,
         return 1.0, "mm", []
     return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
                          f"the figures below are in mm (x{scale:g})"]
-
-
-def bvh_unit(poses: np.ndarray, read_as: float = MM_PER_CM) -> float:
-    """A BVH's own unit in mm (1000 metres, 10 centimetres, 1 millimetres), told from the body's size: the file does
-    not say it, and ``poses`` (..., J, 3) are as read, its values x ``read_as`` (:mod:`synsp.formats.bvh`: as cm)."""
-    return mm_per_unit(poses / read_as)
-
-
-def bvh_unit_note(file_unit: float) -> str:
-    """The summary's line saying a BVH's figures are in mm, its values read as ``file_unit`` (:func:`bvh_unit`)."""
-    return (f"units: the BVH's values read as {_UNIT_NAMES[file_unit]} (told from the body's size); the figures "
-            f"below are in mm (x{file_unit:g})")
 
 
 def too_few_frames_note(frames: int, holder: str) -> str:
@@ -368,6 +359,10 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(f"jumps: the whole body left its path for a frame or two and came back in {tracks.jumped} "
                      f"frame{'s' if tracks.jumped > 1 else ''} "
                      "(a detector's box that jumped, a tracker that followed someone else); moved back")
+    if tracks.depth_flipped:
+        notes.append(f"depth flips: the body read mirrored front to back in depth (z about the pelvis, bones kept) in "
+                     f"{tracks.depth_flipped} frame{'s' if tracks.depth_flipped > 1 else ''} (a monocular 3D "
+                     "estimator's depth ambiguity); mirrored back")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")

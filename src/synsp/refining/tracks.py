@@ -73,6 +73,7 @@ class RefinedTracks(NamedTuple):
     # (synsp.inference.noise_only; the model's noise_only, recorded by refining.person); the means over its spans
     light: list[tuple[int, float, float]] = []
     stride: int = 1  # k > 1: whole frames empty at a regular stride, refined on the detected frames at fps/k
+    depth_flipped: int = 0  # frames read mirrored front to back in depth (estimator_errors.depth_flips): mirrored back
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -124,7 +125,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     shaken: list[tuple[float, float, float]] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
-    glitch_count = held_count = inverted = jumped = 0
+    glitch_count = held_count = inverted = jumped = flipped = 0
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
     leaned: list[tuple[int, float, float]] = []
@@ -152,6 +153,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             held_count += int(measured.held.sum())
             inverted += measured.inverted
             jumped += int(measured.jumped.sum())
+            flipped += int(measured.depth_flipped.sum())
             nobody = missing.all(axis=1)  # (T,): no joint detected; bridged for the refiner, not written
             too_long = left_missing(missing, max_gap)
             long += int((too_long & ~missing.all(axis=0) & ~nobody[:, None]).sum())
@@ -218,7 +220,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             light.append((v, *_frame_weighted(noisy)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned, turned, light)
+                         leaned, turned, light, depth_flipped=flipped)
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
