@@ -185,7 +185,7 @@ def test_a_validation_walk_under_a_shaking_camera_keeps_its_steadied_track(monke
 
 def test_the_noise_is_read_on_the_measured_values_alone():
     """Every 3rd frame a repeat of the one before (a 20 fps video shown at 30), refined as a gap and filled: read
-    across the fills the noise read a fifth of its size; on the measured values alone, near the noise read without
+    across the fills the noise read at under half its size; on the measured values alone, near the noise read without
     repeats. A joint without gaps, or with too few measured values, reads as before."""
     from synsp.inference.clean import input_noise
     from synsp.sequence import fill_gaps
@@ -207,7 +207,7 @@ def test_the_noise_is_read_on_the_measured_values_alone():
 @needs_data
 def test_a_video_shown_at_a_higher_rate_than_filmed_is_refined_at_its_rate():
     """Audit 19, finding 2: a validation walk (2D, 2 px) with every 3rd frame a repeat of the one before was
-    refined at half the rate (its noise read across the repeats' fills a fifth of its size) and came out behind
+    refined at half the rate (its noise read across the repeats' fills a fifth of its power) and came out behind
     SmoothNet (1.78 against 1.47 px); read on the measured values, it is refined at its rate, ahead of SmoothNet."""
     from synsp.data.camera import project, random_camera
     from synsp.data.mocap import load_clip

@@ -76,8 +76,8 @@ def measured_noise(values: np.ndarray, gaps: np.ndarray | None) -> np.ndarray:
     """:func:`~synsp.inference.clean.input_noise` of ``values`` (..., T, J, C) without NaN, each joint's read on
     its measured values alone (``gaps`` (..., T, J) bool: the values filled; None: none), taken one after the
     other. A fill is smooth, and the noise read across fills reads low: a 20 fps video shown at 30 (every 3rd
-    frame a repeat of the one before, refined as a gap) read a fifth of its noise, so the clip's rate moved its
-    poses by many times that, the half rate was kept and came out behind SmoothNet (audit 19; benchmarks/RESULTS.md,
+    frame a repeat of the one before, refined as a gap) read its noise at a fifth of its power, so the clip's rate
+    moved its poses by many times that, the half rate was kept and came out behind SmoothNet (audit 19; RESULTS.md,
     section 6, "Repeated frames and the half-pace look"). A joint with fewer than :data:`MIN_MEASURED` measured
     values keeps the reading across its fills."""
     noise = input_noise(values)
