@@ -505,3 +505,33 @@ def test_a_trc_written_from_an_array_names_its_markers_as_pose2sim_does(tmp_path
     odd = PoseData(poses=rng.normal(0, 100, (1, 10, 5, 3)), fps=30.0)
     write_poses(tmp_path / "odd.trc", odd)
     assert (tmp_path / "odd.trc").read_text().splitlines()[3].split("\t")[2::3][:5] == ["j0", "j1", "j2", "j3", "j4"]
+
+
+def test_fps_over_the_files_rate_is_said_and_written_consistently(tmp_path, capsys):
+    """Audit 18, finding 2: ``--fps 50`` on a TRC recording 100 fps wrote DataRate 50 beside CameraRate and
+    OrigDataRate 100 and the file's 10 ms Time steps, and said nothing. The given rate overrides the file's
+    (the help says so): the summary says it in one line and the header's rates and the Time column follow it;
+    a CameraRate of its own (a file downsampled from 200 Hz) is kept, and --fps equal to the file's says nothing."""
+    rng = np.random.default_rng(3)
+    markers = ["C7", "RASIS", "LASIS"]
+    values = 500 + np.cumsum(rng.normal(0, 2, (30, 3, 3)), axis=0)
+    for name, camera in (("lab", 100), ("down", 200)):
+        rows = "\n".join(f"{t}\t{t / 100:.2f}\t" + "\t".join(f"{v:.5f}" for v in row)
+                         for t, row in enumerate(values.reshape(30, -1)))
+        (tmp_path / f"{name}.trc").write_text(
+            f"PathFileType\t4\t(X/Y/Z)\t{name}.trc\n"
+            "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+            f"100\t{camera}\t30\t3\tmm\t100\t0\t30\n"
+            "Frame#\tTime\t" + "\t\t\t".join(markers) + "\n"
+            "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, 4)) + "\n\n" + rows + "\n")
+        assert main(["refine", str(tmp_path / f"{name}.trc"), str(tmp_path / f"{name}50.trc"), "--fps", "50",
+                     "--method", "savgol"]) == 0
+        assert "fps: 50 as given, not the 100 the file records; refined and written at 50" in capsys.readouterr().out
+        lines = (tmp_path / f"{name}50.trc").read_text().splitlines()
+        assert lines[2].split("\t")[:2] == ["50", "50" if camera == 100 else "200"] and lines[2].split("\t")[5] == "50"
+        back = read_poses(tmp_path / f"{name}50.trc")
+        assert back.fps == 50.0
+        np.testing.assert_allclose(back.extra["trc"]["times"], np.arange(30) / 50, atol=1e-6)
+    assert main(["refine", str(tmp_path / "lab.trc"), str(tmp_path / "same.trc"), "--fps", "100",
+                 "--method", "savgol"]) == 0
+    assert "as given" not in capsys.readouterr().out

@@ -60,6 +60,7 @@ from synsp.formats.posedata import (
     JsonLines,
     PoseData,
     first_entry,
+    given_rate,
     load_json,
     numpy_failure,
     scores_to_missing,
@@ -316,8 +317,8 @@ def read_poses(path: str | os.PathLike, *, format: str | None = None, fps: float
     except (KeyError, TypeError, IndexError, AttributeError, OverflowError, EOFError) as err:
         # a structurally wrong file that slipped past the reader's own checks
         raise FormatError(f"{path}: malformed {fmt} file ({type(err).__name__}: {_first_line(err)})") from None
-    if fps is not None:
-        data.fps = float(fps)
+    if fps is not None:  # the user's rate over the file's; its times follow (posedata.given_rate)
+        data = given_rate(data, fps)
     elif data.fps is not None:
         try:
             check_fps(data.fps)  # NaN, 0, or 1e9 (a time stamp read as a rate, which hangs the networks' resampling)

@@ -299,3 +299,22 @@ def text_options(style: dict | None) -> dict:
     kept in a reader's ``extra[format]``): its line endings and BOM, else LF and no BOM."""
     style = style or {}
     return {"encoding": "utf-8-sig" if style.get("bom") else "utf-8", "newline": style.get("newline", "\n")}
+
+
+def given_rate(data: PoseData, fps: float) -> PoseData:
+    """``data`` at the rate ``fps`` a user gave for it (``synsp refine --fps``), which overrides the file's own:
+    where the file records another rate, its reader's frame times (``extra[format]["times"]``: a TRC's Time
+    column, a CSV's) are rescaled to it, so that each frame keeps its number and the times agree with the rate;
+    ``extra["file_fps"]`` keeps the file's rate and ``extra["notes"]`` gains a line saying so (the writers record
+    ``fps``)."""
+    data.fps, before = float(fps), data.fps
+    if before is None or np.isclose(before, data.fps, rtol=1e-9):
+        return data
+    data.extra["file_fps"] = before
+    note = f"fps: {data.fps:g} as given, not the {before:g} the file records; refined and written at {data.fps:g}"
+    data.extra["notes"] = [*data.extra.get("notes", []), note]  # synsp refine's summary says it
+    own = data.extra.get(data.format)
+    if isinstance(own, dict) and own.get("times") is not None:
+        own["times"] = (np.asarray(own["times"], dtype=np.float64) * (before / data.fps)).tolist()
+        own.pop("time_texts", None)  # the times as the file wrote them no longer hold
+    return data

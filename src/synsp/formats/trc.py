@@ -318,9 +318,12 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
     # the file's own text when its rate is kept (Sports2D's 29.970029970029966 is not "29.97")
     rate_text = fields["DataRate"] if _number(fields.get("DataRate")) == rate else f"{rate:g}"
     unit_text = _unit_text(fields.get("Units"), units)
-    header = {"DataRate": rate_text, "CameraRate": fields.get("CameraRate", rate_text), "NumFrames": str(n_frames),
-              "NumMarkers": str(len(markers)), "Units": unit_text,
-              "OrigDataRate": fields.get("OrigDataRate", rate_text),
+    # a rate given over the file's (synsp refine --fps): the fields that recorded the file's follow it
+    given = {key: rate_text for key in ("CameraRate", "OrigDataRate") if key in fields and
+             _number(fields[key]) == _number(fields.get("DataRate")) != rate}
+    header = {"DataRate": rate_text, "CameraRate": given.get("CameraRate", fields.get("CameraRate", rate_text)),
+              "NumFrames": str(n_frames), "NumMarkers": str(len(markers)), "Units": unit_text,
+              "OrigDataRate": given.get("OrigDataRate", fields.get("OrigDataRate", rate_text)),
               "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
               "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
     # the file's own fields in its order (an exporter's beyond OpenSim's eight too), OpenSim's it lacked after

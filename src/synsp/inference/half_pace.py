@@ -35,10 +35,12 @@ from typing import Callable
 import numpy as np
 
 from synsp.config import TRAINING_FPS
-from synsp.inference.clean import NOISE_RAMP, input_noise, noise_level
+from synsp.filters import butterworth
+from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, input_noise, noise_level
 from synsp.motion_pace import motion_pace
 
-__all__ = ["MARGIN", "MIN_PACE", "half_rate", "posture_moves", "recorded", "at_half_pace_if_nearer"]
+__all__ = ["MARGIN", "MIN_PACE", "MIN_MEASURED", "half_rate", "measured_noise", "posture_moves", "recorded",
+           "at_half_pace_if_nearer"]
 
 # The half-rate output is kept where the full rate's mean squared move from the input exceeds the half rate's by
 # more than this many times the input's noise (squared, per joint). Validation (ad hoc, on cached outputs, clips
@@ -50,6 +52,11 @@ MARGIN = 1.5
 # Motion slower than this (body sizes over 4 frames) gets no second run: no validation clip under 0.115 kept its
 # half-rate output (the mocap's median clip reads 0.09; the audit's punch at twice the speed 0.12 in 2D).
 MIN_PACE = 0.1
+
+# A joint's noise is read on its measured values alone where it has at least this many (measured_noise).
+MIN_MEASURED = 16
+# ... after taking off their motion, the part under this share of the Nyquist rate of the filled values.
+MOTION_BAND = 0.4
 
 
 def half_rate(fps: float | None, covered: tuple[float, float], pace: float, level: float, space: str) -> float | None:
@@ -63,6 +70,27 @@ def half_rate(fps: float | None, covered: tuple[float, float], pace: float, leve
     if not covered[0] <= rate < 2.0 * covered[0] or pace < MIN_PACE or not level > NOISE_RAMP[space][1]:
         return None
     return rate / 2.0
+
+
+def measured_noise(values: np.ndarray, gaps: np.ndarray | None) -> np.ndarray:
+    """:func:`~synsp.inference.clean.input_noise` of ``values`` (..., T, J, C) without NaN, each joint's read on
+    its measured values alone (``gaps`` (..., T, J) bool: the values filled; None: none), taken one after the
+    other. A fill is smooth, and the noise read across fills reads low: a 20 fps video shown at 30 (every 3rd
+    frame a repeat of the one before, refined as a gap) read its noise at a fifth of its power, so the clip's rate
+    moved its poses by many times that, the half rate was kept and came out behind SmoothNet (audit 19; RESULTS.md,
+    section 6, "Repeated frames and the half-pace look"). A joint with fewer than :data:`MIN_MEASURED` measured
+    values keeps the reading across its fills."""
+    noise = input_noise(values)
+    if gaps is None or not np.any(gaps):
+        return noise
+    t, j, c = values.shape[-3:]
+    seqs, filled, out = values.reshape(-1, t, j, c), np.reshape(gaps, (-1, t, j)), noise.reshape(-1, j).copy()
+    # the motion taken off at the frames' own times first, so that joining the measured values leaves no step
+    rest = seqs - butterworth(seqs, cutoff=MOTION_BAND * 15.0, order=4, fps=30.0)
+    for person, joint in zip(*np.nonzero(filled.any(axis=1) & ((~filled).sum(axis=1) >= MIN_MEASURED))):
+        fast = fast_part(rest[person, ~filled[person, :, joint], joint][:, None])  # (n, 1, C): the measured ones
+        out[person, joint] = np.sqrt(np.mean(np.sum(fast ** 2, axis=-1)) / (1.0 - NOISE_BAND))
+    return out.reshape(noise.shape)
 
 
 def posture_moves(moves: np.ndarray) -> np.ndarray:
@@ -91,7 +119,7 @@ def recorded(*objects: object) -> Callable[[], None]:
 
 def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray, measured: np.ndarray,
                            fps: float | None, covered: tuple[float, float],
-                           records: Callable[[], Callable[[], None]] | None = None,
+                           records: Callable[[], Callable[[], None]] | None = None, gaps: np.ndarray | None = None,
                            ) -> tuple[np.ndarray, np.ndarray, float | None]:
     """``route(values)``, or per person ``route(values, fps=half)`` where that moves the poses less by more
     than :data:`MARGIN` times their noise (module docstring).
@@ -100,7 +128,9 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     estimator's errors undone), which the moves, the noise and the pace are read from; ``route`` takes values
     of that shape and an optional ``fps=`` and returns their refinement; ``fps`` the rate given (None: not);
     ``covered`` the network's covered rates; ``records()`` captures what the route recorded in its last run and
-    returns a function that puts it back (:func:`recorded` of the Refiners it runs; None: it records nothing).
+    returns a function that puts it back (:func:`recorded` of the Refiners it runs; None: it records nothing);
+    ``gaps`` (..., T, J) bool the values of ``measured`` filled, not measured: the noise is read without them
+    (:func:`measured_noise`).
     The route runs at the clip's rate, then at the half only where the first run moves the poses by more than
     :data:`MARGIN` times their noise (elsewhere the half cannot be kept: its move is no less than 0); what it
     records is the output's (the half rate's where every person keeps it, else put back to the first run's).
@@ -109,7 +139,7 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     y = np.asarray(measured, np.float64)
     people = y.shape[:-3]
     chosen = np.zeros(people, bool)
-    noise = input_noise(y)  # (..., J)
+    noise = measured_noise(y, gaps)  # (..., J), on the measured values alone
     level = np.atleast_1d(noise_level(y, noise)).min()
     half = half_rate(fps, covered, motion_pace(y), float(level), "3d" if y.shape[-1] == 3 else "2d")
     if half is None:

@@ -155,7 +155,8 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
         return route(x)
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
-    measured = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps"))).values
+    seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
+    measured = seen.values
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
@@ -163,7 +164,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
 
     def paced(v: np.ndarray) -> np.ndarray:  # fast motion the pace missed: kept at half the rate where far nearer
         out, chosen, half = half_pace.at_half_pace_if_nearer(route, v, measured, options.get("fps"), model.covered_fps,
-                                                             lambda: half_pace.recorded(model, *others))
+                                                             lambda: half_pace.recorded(model, *others), seen.gaps)
         if chosen.any():
             halved.append(half)
         return out
