@@ -24,13 +24,25 @@ import numpy as np
 from synsp.inference.floor import DRIFT_RAMP, drift_factor, length_drift, limb_bones
 from synsp.skeleton import Layout, bone_tree, get_layout
 
-__all__ = ["STEADY", "STEADY_SHARE", "rigid_pairs", "joint_drift", "joint_floor_shares"]
+__all__ = ["STEADY", "STEADY_SHARE", "PAST_RAMP", "rigid_pairs", "joint_drift", "joint_floor_shares", "past_ramp"]
 
 # A joint whose steadiest rigid distance changes slowly by less than this (body sizes, as bone_drift) reads
 # steady: 8 mm of white noise reads 0.0012-0.0019; a `typical` clip's joints 0.003-0.006 (validation medians).
 STEADY = 2.5e-3
 # The share of a clip's joints that must read steady for any of them to get the floor step back.
 STEADY_SHARE = 0.5
+# The steady joints get it back only on clips whose limbs drift past the floor's ramp, fully from this share of
+# the ramp's width beyond its top: below, a clip of light errors (`clean-ish`, 13 mm of bias) often reads most
+# joints steady, and the floor step cut the network's correction of their bias (validation, 20 clips, 23.65 ->
+# 23.78 mm); no `typical`, `hard`, `clean-ish` or `jitter` clip of the 20 reads both past the ramp and mostly steady.
+PAST_RAMP = 0.5
+
+
+def past_ramp(ramp: tuple[float, float] = DRIFT_RAMP) -> tuple[float, float]:
+    """The limb drift (body sizes) over which the steady joints get the floor step back: from the top of
+    ``ramp`` (the floor's, :data:`~synsp.inference.floor.DRIFT_RAMP`) to :data:`PAST_RAMP` of its width beyond;
+    as a ramp for :func:`~synsp.inference.floor.drift_factor`, whose complement is the share given back."""
+    return ramp[1], ramp[1] + PAST_RAMP * (ramp[1] - ramp[0])
 
 
 @lru_cache(maxsize=16)
