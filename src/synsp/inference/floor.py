@@ -196,14 +196,22 @@ def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RA
     return 1.0 - np.clip((np.asarray(drift, np.float64) - low) / (high - low), 0.0, 1.0)
 
 
-def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP) -> str:
-    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined."""
+def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP, steady: Iterable[str] = ()) -> str:
+    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined; ``steady``, the
+    joints given the floor step back there (:mod:`synsp.inference.joint_drift`)."""
     drifts = sorted(float(d) for d in drifts)
     shares = drift_factor(np.array(drifts), ramp)
     amount = f"{drifts[0]:.4f}" + (f"-{drifts[-1]:.4f}" if drifts[-1] - drifts[0] >= 5e-5 else "")
     if (shares == 1).all():
         return (f"limbs: they keep their length over the clip (slow change {amount} body sizes), so the network's "
                 "slow correction was kept only where it stands above its floor, as for clean or jitter-only poses")
+    steady = list(steady)
+    if steady:  # most joints keep their distances: a few joints' definitions drift, the others were kept to the input
+        return (f"limbs: they change length slowly over the clip ({amount} body sizes), but {len(steady)} joints keep "
+                f"their own bones' lengths ({', '.join(steady)}): a few joints' definitions drift, as an estimator's "
+                "that moves with the pose or a slipping marker makes them; the network's slow correction of those "
+                "joints was cut back towards the floor step's, as on a clip without drift, so less of the drift "
+                "reaches them")
     if (shares == 0).all():
         return (f"limbs: they change length slowly over the clip ({amount} body sizes), as an estimator's drift "
                 "makes them, so the network's slow correction was kept whole")
