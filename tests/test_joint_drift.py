@@ -61,3 +61,11 @@ def test_floor_step_takes_a_strength_per_joint():
     mixed = floor_step(x, floor, shrink=per)(refined)
     np.testing.assert_allclose(mixed[..., :8, :], refined[..., :8, :])
     np.testing.assert_array_equal(mixed[..., 8:, :], one[..., 8:, :])
+
+
+def test_the_summary_names_the_joints_given_the_floor_back():
+    from synsp.inference.floor import drift_note
+
+    note = drift_note([0.0045], steady=("head", "neck_nose"))
+    assert "2 joints keep" in note and "head, neck_nose" in note and "kept whole" not in note
+    assert "kept whole" in drift_note([0.0045])  # no joint steady: as before
