@@ -6,7 +6,7 @@ is there to fix. But a few joints whose definition drifts alone (a monocular est
 point moves with the pose or the view, a marker slipping on the skin) stretch the limbs too, and the network,
 reading a body whose limbs stretch, moves the joints that had no error of their own: audit 19, wrists and
 knees drifting 0 -> 48 mm over the clip, the other joints 8.2 mm from the truth against the input's 12.7
-(SmoothNet 5.7; benchmarks/RESULTS.md section 9, "A joint definition that drifts").
+(SmoothNet 5.7; benchmarks/RESULTS.md, section 9, "A joint definition that drifts").
 
 Each joint is read by its steadiest rigid distance (:func:`joint_drift`): its limb bones and, for hips and
 shoulders, the hip or shoulder width; the trunk's midline joints by those widths. An estimator's drift moves
