@@ -44,7 +44,8 @@ from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
            "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
-           "bone_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note", "correction_rms",
+           "bone_drift", "length_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note",
+           "correction_rms",
            "measure_floor", "floor_step", "keep_above_floor"]
 
 # The baseline a correction is measured from: Pose2Sim's default Butterworth (6 Hz, order 4).
@@ -116,28 +117,44 @@ def bone_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     through a swinging shin changes its length, which read as an estimator's drift on files with
     many short gaps (RESULTS section 4, "Files with many short gaps"). Returns an
     array shaped ``inputs.shape[:-3]`` (a 0-d array for one person)."""
+    bones = np.asarray(bone_tree(layout))[list(limb_bones(layout))]
     inputs = np.asarray(inputs, np.float64)
-    lengths = limb_lengths(inputs, layout)  # (..., T, B)
+    return _pair_drift(inputs, bones, fps, seen).mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+
+
+def length_drift(inputs: np.ndarray, pairs: np.ndarray, fps: float | None = None,
+                 seen: np.ndarray | None = None) -> np.ndarray:
+    """How much each distance between two joints of ``inputs`` (..., T, J, 3), without NaN, changes slowly:
+    per pair of ``pairs`` ((P, 2) joint indices), the median over frames of the slow part (:func:`slow_part`) of
+    the distance minus its median over the clip, in body sizes; ``seen`` as :func:`bone_drift`'s. Returns
+    (..., P)."""
+    inputs = np.asarray(inputs, np.float64)
+    return _pair_drift(inputs, pairs, fps, seen) / np.maximum(_sizes(inputs)[..., :1], 1e-9)
+
+
+def _pair_drift(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen: np.ndarray | None) -> np.ndarray:
+    """:func:`length_drift` in the poses' unit (..., P)."""
+    pairs = np.asarray(pairs, int).reshape(-1, 2)
+    bones = inputs[..., pairs[:, 1], :] - inputs[..., pairs[:, 0], :]
+    lengths = np.sqrt((bones * bones).sum(axis=-1))  # (..., T, P), as consistency.frame_lengths
     if seen is None:
         counted = np.ones(lengths.shape, bool)
     else:
-        lengths, counted = _seen_lengths(lengths, np.asarray(seen, bool), layout)
+        lengths, counted = _seen_lengths(lengths, np.asarray(seen, bool), pairs)
     centre = np.nanmedian(np.where(counted, lengths, np.nan), axis=-2, keepdims=True)
     slow = np.abs(slow_part((lengths - centre)[..., None], fps)[..., 0])
-    per_bone = np.nanmedian(np.where(counted, slow, np.nan), axis=-2)
-    return per_bone.mean(axis=-1) / np.maximum(_sizes(inputs)[..., 0], 1e-9)
+    return np.nanmedian(np.where(counted, slow, np.nan), axis=-2)
 
 
 # A bone seen in fewer frames than this is read on every frame (filled ones too): too few to bridge from.
 MIN_SEEN_FRAMES = 4
 
 
-def _seen_lengths(lengths: np.ndarray, seen: np.ndarray, layout: str | Layout) -> tuple[np.ndarray, np.ndarray]:
-    """``lengths`` (..., T, B) with each bone's frames where an end was not ``seen`` ((..., T, J)) replaced by a
-    straight line between the seen frames around them (a rigid bone's length stays put across a gap, a fill's
-    does not), and the (..., T, B) mask of the frames read: the seen ones, or every frame of a bone seen in fewer
-    than :data:`MIN_SEEN_FRAMES`."""
-    bones = np.asarray(bone_tree(layout))[list(limb_bones(layout))]  # (B, 2)
+def _seen_lengths(lengths: np.ndarray, seen: np.ndarray, bones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``lengths`` (..., T, B) of ``bones`` ((B, 2) joint indices) with each bone's frames where an end was not
+    ``seen`` ((..., T, J)) replaced by a straight line between the seen frames around them (a rigid bone's length
+    stays put across a gap, a fill's does not), and the (..., T, B) mask of the frames read: the seen ones, or
+    every frame of a bone seen in fewer than :data:`MIN_SEEN_FRAMES`."""
     both = seen[..., bones[:, 0]] & seen[..., bones[:, 1]]  # (..., T, B)
     flat, mask = lengths.reshape(-1, *lengths.shape[-2:]).copy(), both.reshape(-1, *both.shape[-2:]).copy()
     frames = np.arange(flat.shape[-2])
@@ -179,14 +196,22 @@ def drift_factor(drift: np.ndarray | float, ramp: tuple[float, float] = DRIFT_RA
     return 1.0 - np.clip((np.asarray(drift, np.float64) - low) / (high - low), 0.0, 1.0)
 
 
-def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP) -> str:
-    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined."""
+def drift_note(drifts: Iterable[float], ramp: tuple[float, float] = DRIFT_RAMP, steady: Iterable[str] = ()) -> str:
+    """What ``synsp refine`` says of the limb drift (:func:`bone_drift`) of the spans it refined; ``steady``, the
+    joints given the floor step back there (:mod:`synsp.inference.joint_drift`)."""
     drifts = sorted(float(d) for d in drifts)
     shares = drift_factor(np.array(drifts), ramp)
     amount = f"{drifts[0]:.4f}" + (f"-{drifts[-1]:.4f}" if drifts[-1] - drifts[0] >= 5e-5 else "")
     if (shares == 1).all():
         return (f"limbs: they keep their length over the clip (slow change {amount} body sizes), so the network's "
                 "slow correction was kept only where it stands above its floor, as for clean or jitter-only poses")
+    steady = list(steady)
+    if steady:  # most joints keep their distances: a few joints' definitions drift, the others were kept to the input
+        return (f"limbs: they change length slowly over the clip ({amount} body sizes), but {len(steady)} joints keep "
+                f"their own bones' lengths ({', '.join(steady)}): a few joints' definitions drift, as an estimator's "
+                "that moves with the pose or a slipping marker makes them; the network's slow correction of those "
+                "joints was cut back towards the floor step's, as on a clip without drift, so less of the drift "
+                "reaches them")
     if (shares == 0).all():
         return (f"limbs: they change length slowly over the clip ({amount} body sizes), as an estimator's drift "
                 "makes them, so the network's slow correction was kept whole")
@@ -234,14 +259,17 @@ def floor_step(inputs: np.ndarray, floor: np.ndarray, *, shrink: float | np.ndar
                fps: float | None = None, base: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """:func:`keep_above_floor` for several refinements of the same ``inputs`` (a refiner's
     outputs): the baseline and the body sizes are computed once, here. ``shrink`` is one
-    strength or one per person (shaped ``inputs.shape[:-3]``). ``base`` (shaped like ``inputs``,
+    strength, one per person (shaped ``inputs.shape[:-3]``) or one per person and joint
+    (``inputs.shape[:-3] + (J,)``). ``base`` (shaped like ``inputs``,
     same unit) is the baseline the correction is measured from (None: :func:`baseline`, the
     Butterworth; the 2D refiner gives SmoothNet's output, :data:`SMOOTHNET_BASE`). Returns the
     function ``refined -> kept`` (arrays shaped like ``inputs``)."""
     inputs = np.asarray(inputs, np.float64)
     base = baseline(inputs, fps) if base is None else np.asarray(base, np.float64)
     sizes = _sizes(inputs)
-    floor2 = np.asarray(shrink, np.float64)[..., None] * np.asarray(floor, np.float64) ** 2
+    shrink = np.asarray(shrink, np.float64)
+    # one strength per person, or one per person and joint (inference.joint_drift)
+    floor2 = (shrink[..., None] if shrink.ndim == inputs.ndim - 3 else shrink) * np.asarray(floor, np.float64) ** 2
 
     def step(refined: np.ndarray) -> np.ndarray:
         diff = np.asarray(refined, np.float64) - base

@@ -11,6 +11,7 @@ import numpy as np
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import run_at_rate
+from synsp.inference.joint_drift import joint_floor_shares, past_ramp
 from synsp.inference.repeated_pull import REPEAT_STRIDE, repeat_factor, second_pass, take_off_pull
 
 if TYPE_CHECKING:
@@ -21,11 +22,14 @@ if TYPE_CHECKING:
 class FloorReading:
     """What one clip's floor step read, per person (V,): its ``strength``; the input's ``limb_drift``
     (3D, which scaled it down; None: not read); the share of its slow correction the network
-    ``repeated`` on its own output (None: not read)."""
+    ``repeated`` on its own output (None: not read); ``steady`` ((V, J) in [0, 1], 3D, None: not read): per joint,
+    the share of the strength its own steady rigid distances gave back where the limbs' drift took it
+    (inference.joint_drift)."""
 
     strength: np.ndarray
     limb_drift: np.ndarray | None = None
     repeated: np.ndarray | None = None
+    steady: np.ndarray | None = None
 
 
 def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray, strength: float, *,
@@ -39,9 +43,18 @@ def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray
     ((V, T, J) bool, None: every value): the values measured, the only ones the drift is read on. Returns the
     kept outputs, shaped alike, and what was read."""
     reading = FloorReading(np.full(seq.shape[:-3], strength))
+    shares = np.ones(seq.shape[:-3] + seq.shape[-2:-1])  # (V, J): each joint's share of the strength
     if refiner.drift_ramp is not None:
         reading.limb_drift = bone_drift(seq, refiner.layout, given_fps, seen)
-        reading.strength = reading.strength * drift_factor(reading.limb_drift, refiner.drift_ramp)
+        factor = drift_factor(reading.limb_drift, refiner.drift_ramp)
+        reading.strength = reading.strength * factor
+        # joints whose own rigid distances keep still on a clip whose limbs drift: a few joint definitions
+        # drifting, not the estimator's whole body; they get the floor step back (inference.joint_drift), on
+        # clips whose limbs drift past the ramp (below, a clip of light errors: it took too much from their bias)
+        own = joint_floor_shares(seq, refiner.layout, given_fps, seen, refiner.drift_ramp)
+        own = own * (1.0 - drift_factor(reading.limb_drift, past_ramp(refiner.drift_ramp)))[..., None]
+        shares = np.maximum(factor[..., None], own)
+        reading.steady = np.where(own > factor[..., None], own - factor[..., None], 0.0)
     if refiner.repeat_ramp is not None:
         def again(s: np.ndarray) -> np.ndarray:
             run = lambda w: refiner._run(w, REPEAT_STRIDE, batch_size, ("final",))  # noqa: E731
@@ -53,6 +66,9 @@ def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray
             outputs = {name: take_off_pull(out, second, refiner.pull_ramp) for name, out in outputs.items()}
     base = (np.stack([refiner.fallback().refine(person, fps=fps, stride=SMOOTHNET_BASE_STRIDE) for person in seq])
             if refiner.smoothnet_base and refiner.fallback is not None else None)  # each person at its own pace
-    step = floor_step(seq, refiner.floor, shrink=reading.strength, fps=fps, base=base)
+    repeat = np.ones(seq.shape[:-3]) if reading.repeated is None else repeat_factor(reading.repeated,
+                                                                                     refiner.repeat_ramp)
+    joints = strength * shares * repeat[..., None]  # as reading.strength, per joint
+    step = floor_step(seq, refiner.floor, shrink=joints, fps=fps, base=base)
     lean = refiner.max_lean and refiner.layout
     return {name: cap_turn(step(out), base, lean) for name, out in outputs.items()}, reading

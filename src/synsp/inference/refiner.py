@@ -146,6 +146,7 @@ class Refiner(WindowNetwork):
         # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
         self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
         self.limb_drift: np.ndarray | None = None
+        self.steady: np.ndarray | None = None  # (V, J): each joint's share given back (inference.joint_drift)
         # The strength scaled by how much of its slow correction the network repeats on its own output
         # (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
         self.repeat_ramp: tuple | None = REPEAT_RAMPS[self.space]
@@ -303,7 +304,7 @@ class Refiner(WindowNetwork):
         self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
         if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
-            self.limb_drift = self.floor_strength = self.repeated = self.shaken = None
+            self.limb_drift = self.floor_strength = self.repeated = self.shaken = self.steady = None
             out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
@@ -354,11 +355,12 @@ class Refiner(WindowNetwork):
             outputs = {name: constant_bone_lengths(out, self.layout, self.bone_strength, seen=~unmeasured)
                        for name, out in outputs.items()}
         strength = self.shrink if floor is None or isinstance(floor, bool) else float(floor)
-        self.limb_drift = self.floor_strength = self.repeated = None
+        self.limb_drift = self.floor_strength = self.repeated = self.steady = None
         if strength and self.floor is not None and own_joints and floor is not False:
             outputs, read = floor_pass(self, outputs, seq, strength, fps=fps, given_fps=given_fps,
                                        batch_size=batch_size, seen=~self.unmeasured)
             self.floor_strength, self.limb_drift, self.repeated = read.strength, read.limb_drift, read.repeated
+            self.steady = read.steady
         self.shaken = shake_shares(seq) if self.shake_hz and own_joints and reads_fast_band(seq, given_fps) else None
         if self.shaken is not None:
             outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout, shares=self.shaken)

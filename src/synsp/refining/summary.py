@@ -343,7 +343,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     if tracks.group_paces:
         notes.append(group_pace_note(tracks.group_paces, rate))
     if tracks.drifts:
-        notes.append(drift_note(tracks.drifts))
+        notes.append(drift_note(tracks.drifts, steady=tracks.steady))
     if tracks.repeats and not tracks.drifts:
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, pull_ramp=tracks.pull_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"

@@ -74,6 +74,9 @@ class RefinedTracks(NamedTuple):
     light: list[tuple[int, float, float]] = []
     stride: int = 1  # k > 1: whole frames empty at a regular stride, refined on the detected frames at fps/k
     depth_flipped: int = 0  # frames read mirrored front to back in depth (estimator_errors.depth_flips): mirrored back
+    # joints given the floor step back on a span whose limbs drift, their own rigid distances steady: a few joint
+    # definitions drifting (synsp.inference.joint_drift; Refiner.steady)
+    steady: tuple[str, ...] = ()
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -120,6 +123,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     sizes: list[float] = []
     paces: list[float] = []
     drifts: list[float] = []
+    steady: list[str] = []
     repeats: list[float] = []
     repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
@@ -198,6 +202,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         paces.append(model.paced_fps)
                     if model.limb_drift is not None:
                         drifts.extend(np.ravel(model.limb_drift).tolist())
+                    if model.steady is not None:
+                        steady += [n for n, s in zip(model.layout.joints, model.steady.max(axis=0)) if s > 0]
                     if model.repeated is not None:
                         repeats.extend(np.ravel(model.repeated).tolist())
                         repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
@@ -220,7 +226,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             light.append((v, *_frame_weighted(noisy)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned, turned, light, depth_flipped=flipped)
+                         leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)))
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,

@@ -1,0 +1,71 @@
+"""A few joint definitions drifting (audit 19 finding 1): the joints whose own rigid distances keep still get
+the floor step back; an estimator's drift of every joint leaves the clip's own reading alone."""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.inference.floor import floor_step
+from synsp.inference.joint_drift import joint_drift, joint_floor_shares, rigid_pairs
+from synsp.skeleton import get_layout
+from test_floor import turning
+
+H36M = get_layout("h36m17")
+DRIFTING = [H36M.index(n) for n in ("right_knee", "left_knee", "left_wrist", "right_wrist")]
+
+
+def _drifting(x: np.ndarray, joints: list[int], amount: float, rng: np.random.Generator) -> np.ndarray:
+    """``x`` with each of ``joints`` moved linearly from 0 to ``amount`` mm over the clip, each its own way."""
+    out = x.copy()
+    ramp = np.linspace(0, 1, len(x))[:, None]
+    for j in joints:
+        way = rng.normal(size=3)
+        out[:, j] += ramp * amount * way / np.linalg.norm(way)
+    return out
+
+
+def test_rigid_pairs_read_the_trunk_by_its_widths():
+    pairs, per_joint = rigid_pairs("h36m17")
+    widths = {tuple(sorted(p)) for p in pairs[len(pairs) - 2:]}
+    assert widths == {tuple(sorted((H36M.index("left_hip"), H36M.index("right_hip")))),
+                      tuple(sorted((H36M.index("left_shoulder"), H36M.index("right_shoulder"))))}
+    assert set(per_joint[H36M.index("head")]) == {len(pairs) - 2, len(pairs) - 1}  # a midline joint: the widths
+    assert len(per_joint[H36M.index("left_elbow")]) == 2  # upper arm and forearm
+
+
+def test_a_few_drifting_definitions_leave_the_other_joints_steady():
+    rng = np.random.default_rng(0)
+    x = turning(210) + rng.normal(0, 4, (210, 17, 3))
+    drifted = _drifting(x, DRIFTING, 96.0, rng)
+    drift = joint_drift(drifted, "h36m17")
+    steady = [j for j in range(17) if j not in DRIFTING and j not in (3, 6)]  # ankles: read by their shin alone
+    # a drift across both of a joint's bones barely changes their lengths: read less, still above the rest
+    assert drift[DRIFTING].min() > 1.5 * drift[steady].max() and drift[DRIFTING].max() > 10 * drift[steady].max()
+    shares = joint_floor_shares(drifted, "h36m17")
+    assert (shares[steady] > 0.99).all() and shares[DRIFTING].min() == 0
+    # every joint drifting (an estimator's drift): no joint reads steady, the clip's reading decides alone
+    everywhere = _drifting(x, list(range(17)), 96.0, rng)
+    assert (joint_floor_shares(everywhere, "h36m17") == 0).all()
+    both = joint_floor_shares(np.stack([drifted, everywhere]), "h36m17")  # one row per person
+    np.testing.assert_array_equal(both, np.stack([shares, np.zeros(17)]))
+
+
+def test_floor_step_takes_a_strength_per_joint():
+    rng = np.random.default_rng(1)
+    x = turning(120)[None] + rng.normal(0, 5, (1, 120, 17, 3))
+    refined = x + 10 * np.sin(np.arange(120) / 20)[None, :, None, None]
+    floor = np.full(17, 0.01)
+    one = floor_step(x, floor, shrink=np.array([3.5]))(refined)
+    np.testing.assert_array_equal(floor_step(x, floor, shrink=np.full((1, 17), 3.5))(refined), one)
+    per = np.full((1, 17), 3.5)
+    per[0, :8] = 0.0
+    mixed = floor_step(x, floor, shrink=per)(refined)
+    np.testing.assert_allclose(mixed[..., :8, :], refined[..., :8, :])
+    np.testing.assert_array_equal(mixed[..., 8:, :], one[..., 8:, :])
+
+
+def test_the_summary_names_the_joints_given_the_floor_back():
+    from synsp.inference.floor import drift_note
+
+    note = drift_note([0.0045], steady=("head", "neck_nose"))
+    assert "2 joints keep" in note and "head, neck_nose" in note and "kept whole" not in note
+    assert "kept whole" in drift_note([0.0045])  # no joint steady: as before
