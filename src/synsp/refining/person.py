@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.segment_fill import segment_fill
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
@@ -283,7 +284,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
     ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
     measured = measurements(poses, get_layout(layout))
-    poses = measured.values
+    poses = _segment_filled(measured.values, measured.gaps, layout, target)
     converted = convert(poses, layout, target)
     # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
     # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
@@ -326,6 +327,20 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
     return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
                                anchors=sorted(shared))
+
+
+def _segment_filled(values: np.ndarray, gaps: np.ndarray, layout: str, target: str) -> np.ndarray:
+    """``values`` (T, J, C) with the gaps (T, J) of ``layout``'s joints beyond ``target``'s refilled from their
+    segment's measured points (:mod:`synsp.estimator_errors.segment_fill`) where they can be; ``values`` as given
+    where none is."""
+    shared = {j for j, _ in shared_joints(layout, target)}
+    extra = [j for j in range(values.shape[-2]) if j not in shared and gaps[:, j].any() and not gaps[:, j].all()]
+    if not extra:
+        return values
+    refilled, done = segment_fill(np.where(gaps[..., None], np.nan, values), get_layout(layout), extra)
+    if not done.any():
+        return values
+    return np.where(done[..., None], refilled, values).astype(values.dtype, copy=False)
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
