@@ -156,7 +156,8 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
         return route(x)
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
-    measured = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps"))).values
+    measured = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
+    measured = _segment_filled(measured.values, measured.gaps, layout, target)  # as the route fills them
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
@@ -330,9 +331,13 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
 
 
 def _segment_filled(values: np.ndarray, gaps: np.ndarray, layout: str, target: str) -> np.ndarray:
-    """``values`` (T, J, C) with the gaps (T, J) of ``layout``'s joints beyond ``target``'s refilled from their
-    segment's measured points (:mod:`synsp.estimator_errors.segment_fill`) where they can be; ``values`` as given
-    where none is."""
+    """``values`` (T, J, C) or (V, T, J, C) with the gaps (T, J) of ``layout``'s joints beyond ``target``'s
+    refilled from their segment's measured points (:mod:`synsp.estimator_errors.segment_fill`) where they can be;
+    ``values`` as given where none is, and where ``layout`` is ``target``."""
+    if layout == target:
+        return values
+    if values.ndim == 4:
+        return np.stack([_segment_filled(v, g, layout, target) for v, g in zip(values, gaps)])
     shared = {j for j, _ in shared_joints(layout, target)}
     extra = [j for j in range(values.shape[-2]) if j not in shared and gaps[:, j].any() and not gaps[:, j].all()]
     if not extra:
