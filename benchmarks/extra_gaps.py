@@ -1,7 +1,8 @@
 """Gaps in a layout's joints beyond the model's (feet, hands, face points): filled along their bone or on a straight
 line in time (before) against from their segment's points (:mod:`synsp.estimator_errors.segment_fill`, after).
 
-The split's clips in each layout (:mod:`synsp.data.mocap_layouts`) under a preset of the simulator ("none": clean),
+The split's clips in each layout (:mod:`synsp.data.mocap_layouts`; COCO-WholeBody-133 as
+``benchmarks/joint_groups.py`` mixes it, the first 300 frames) under a preset of the simulator ("none": clean),
 each with 4 gaps of 5-60 frames (uniform, seeded by the clip's index) in those joints: every other one a single
 point, the others a whole foot or hand of the layout (its points beyond the model's), or 3 face points, while the
 rest is seen. Mean error (3D root-relative mm, 2D px) over the gap values: the fill alone (what the networks are
@@ -14,12 +15,15 @@ given), ``synsp.refine`` before and after, and ``method="smoothnet"``; and over 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
 
 import synsp
 import synsp.refining.person as person
+from synsp.data.splits import load_split
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import _kind
 from synsp.evaluation.protocol import make_cases
@@ -71,7 +75,13 @@ def run(space: str, layout: str, preset: str, split: str, n_clips: int) -> list[
     target = "h36m17" if space == "3d" else "coco17"
     extra = extra_joints(layout, target)
     rows = []
-    for c, case in enumerate(make_cases(split, preset, layout=layout, space=space, max_clips=n_clips)):
+    own = None
+    if layout == "coco133":  # no mocap layout: benchmarks/joint_groups.py's mix of Halpe's and MediaPipe's points
+        sys.path.insert(0, str(Path(__file__).parent))
+        from joint_groups import clip_in
+
+        own = {name: clip_in(name, layout)[:300] for name in load_split(split)[:n_clips]}
+    for c, case in enumerate(make_cases(split, preset, layout=layout, space=space, max_clips=n_clips, clips=own)):
         clean = np.asarray(case.clean, np.float64)
         noisy = np.asarray(case.noisy, np.float32)
         x, hit = gapped(noisy, layout, extra, np.random.default_rng(c))
