@@ -225,6 +225,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
       shoulders' noise, not its own;
+    - a gap of a joint beyond the model's in a foot, a hand or the face is filled from the measured points of its
+      segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
+      network and for the light-noise step alike;
     - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
       joint_Root, the world's origin: :func:`~synsp.refining.joint_corrections.detached_joints`)
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
