@@ -15,6 +15,8 @@ fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
   the similarity (turn, scale and shift) of 2 or more, which a segment's picture nearly keeps; the two carried paths
   are blended linearly over the gap, so the fill meets the seen values at both ends;
 - a gap at the clip's edge, or with fewer than 2 partners seen, is left to the caller's fill.
+
+benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
 """
 from __future__ import annotations
 
