@@ -79,7 +79,7 @@ def _turned(a_from: np.ndarray, a_to: np.ndarray, offset: np.ndarray) -> np.ndar
     u = a_from / max(np.linalg.norm(a_from), 1e-12)
     v = a_to / np.maximum(np.linalg.norm(a_to, axis=-1, keepdims=True), 1e-12)
     axis, cos = np.cross(u, v), v @ u  # Rodrigues' rotation carrying u onto v, per frame
-    k = axis / (1.0 + cos)[:, None]
+    k = axis / np.maximum(1.0 + cos, 1e-9)[:, None]  # a line turned right round (never seen): no blow-up
     return (offset * cos[:, None] + np.cross(axis, offset) + k * (axis @ offset)[:, None])
 
 
