@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.segment_fill import segment_fill
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
@@ -156,7 +157,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
     seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
-    measured = seen.values
+    measured = _segment_filled(seen.values, seen.gaps, layout, target)  # as the route fills them
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
@@ -224,6 +225,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
       shoulders' noise, not its own;
+    - a gap of a joint beyond the model's in a foot, a hand or the face is filled from the measured points of its
+      segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
+      network and for the light-noise step alike;
     - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
       joint_Root, the world's origin: :func:`~synsp.refining.joint_corrections.detached_joints`)
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
@@ -284,7 +288,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
     ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
     measured = measurements(poses, get_layout(layout))
-    poses = measured.values
+    poses = _segment_filled(measured.values, measured.gaps, layout, target)
     converted = convert(poses, layout, target)
     # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
     # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
@@ -327,6 +331,24 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
     return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
                                anchors=sorted(shared))
+
+
+def _segment_filled(values: np.ndarray, gaps: np.ndarray, layout: str, target: str) -> np.ndarray:
+    """``values`` (T, J, C) or (V, T, J, C) with the gaps (T, J) of ``layout``'s joints beyond ``target``'s
+    refilled from their segment's measured points (:mod:`synsp.estimator_errors.segment_fill`) where they can be;
+    ``values`` as given where none is, and where ``layout`` is ``target``."""
+    if layout == target:
+        return values
+    if values.ndim == 4:
+        return np.stack([_segment_filled(v, g, layout, target) for v, g in zip(values, gaps)])
+    shared = {j for j, _ in shared_joints(layout, target)}
+    extra = [j for j in range(values.shape[-2]) if j not in shared and gaps[:, j].any() and not gaps[:, j].all()]
+    if not extra:
+        return values
+    refilled, done = segment_fill(np.where(gaps[..., None], np.nan, values), get_layout(layout), extra)
+    if not done.any():
+        return values
+    return np.where(done[..., None], refilled, values).astype(values.dtype, copy=False)
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:

@@ -1,0 +1,136 @@
+"""Gaps of a layout's joints beyond the model's (feet, hands, face points) filled from the points of their segment.
+
+A heel, a toe, a finger or a face point lost for a while (its score low, the hand out of the detector's crop) was
+filled as every joint is (:mod:`synsp.estimator_errors.measurements`): along its bone, its offset from its parent
+interpolated over the gap, or on a straight line in time where the layout gives it no bone (MediaPipe-33's feet, hands
+and face points; COCO-WholeBody's face). A foot turns with the shin, a hand with the forearm, the face with the head:
+its offset turns with them while the gap lasts. Here it is carried by the points it moves with, as a lab's software
+fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
+
+- its partners are told by the names: a foot's point by its foot's other points, its ankle and knee; a hand's by its
+  hand's other points, its wrist and elbow; a face point by the other face points (nose, eyes, ears, mouth, head
+  top); ordered by how constant their distance to it keeps where both are seen, at most :data:`DONORS`;
+- over a gap, the partners seen throughout it and in the frame before and after it carry the point from each of those
+  two frames: in 3D the rigid fit (Kabsch) of 3 or more not on one line, else the turn of the line through 2; in 2D
+  the similarity (turn, scale and shift) of 2 or more, which a segment's picture nearly keeps; the two carried paths
+  are blended linearly over the gap, so the fill meets the seen values at both ends;
+- a gap at the clip's edge, or with fewer than 2 partners seen, is left to the caller's fill.
+
+benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.estimator_errors.rigid_fill import FLAT, _carried, _spread
+from synsp.sequence import body_size, true_runs
+from synsp.skeleton import Layout
+
+__all__ = ["DONORS", "segment_partners", "segment_fill"]
+
+# The most constant partners a gap is carried by
+DONORS = 4
+# Frames a point and a partner must both be seen in for their distance's spread to order the partners
+MIN_SEEN = 10
+
+_FEET = ("toe", "heel", "foot")
+_HANDS = ("hand", "thumb", "index", "pinky", "middle", "ring", "finger")
+_FACE = ("face", "eye", "ear", "mouth", "nose", "head")
+
+
+def _kind(name: str) -> tuple[str | None, str]:
+    """A joint name's segment kind ('feet', 'hands', 'face' or None) and side ('left', 'right' or '')."""
+    name = name.lower()
+    side = "left" if "left" in name else "right" if "right" in name else ""
+    if "ankle" in name or "knee" in name:
+        return "leg", side
+    if "wrist" in name or "elbow" in name:
+        return "arm", side
+    for kind, parts in (("feet", _FEET), ("hands", _HANDS), ("face", _FACE)):
+        if any(p in name for p in parts):
+            return kind, side
+    return None, side
+
+
+def segment_partners(layout: Layout, joints: list[int]) -> dict[int, list[int]]:
+    """The partners of each of ``joints`` of ``layout`` by their names (module docstring), unordered; a joint of
+    no segment (a neck, a mid-hip) has none."""
+    kinds = [_kind(n) for n in layout.joints]
+    limb = {"feet": "leg", "hands": "arm"}
+    out = {}
+    for j in joints:
+        kind, side = kinds[j]
+        if kind == "face":
+            out[j] = [k for k, (c, _) in enumerate(kinds) if c == "face" and k != j]
+        elif kind in limb:
+            out[j] = [k for k, (c, s) in enumerate(kinds) if c in (kind, limb[kind]) and s == side and k != j]
+    return {j: ks for j, ks in out.items() if ks}
+
+
+def _turned(a_from: np.ndarray, a_to: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """``offset`` (C,) turned as the line ``a_from`` (C,) turns into each frame's ``a_to`` (L, C): in 2D with its
+    scale (a similarity), in 3D by the least rotation between the two directions."""
+    if a_from.shape[-1] == 2:
+        z_from, z_to = complex(*a_from), a_to[:, 0] + 1j * a_to[:, 1]
+        if abs(z_from) == 0:
+            return np.broadcast_to(offset, a_to.shape).copy()
+        z = complex(*offset) * z_to / z_from
+        return np.stack([z.real, z.imag], -1)
+    u = a_from / max(np.linalg.norm(a_from), 1e-12)
+    v = a_to / np.maximum(np.linalg.norm(a_to, axis=-1, keepdims=True), 1e-12)
+    axis, cos = np.cross(u, v), v @ u  # Rodrigues' rotation carrying u onto v, per frame
+    k = axis / np.maximum(1.0 + cos, 1e-9)[:, None]  # a line turned right round (never seen): no blow-up
+    return (offset * cos[:, None] + np.cross(axis, offset) + k * (axis @ offset)[:, None])
+
+
+def _similar(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """2D: ``point`` (2,) carried by the least-squares similarity fitting ``donors_from`` (D, 2) onto each frame's
+    ``donors_to`` (L, D, 2); returns (L, 2)."""
+    a = donors_from - donors_from.mean(0)
+    centre = donors_to.mean(1)
+    b = donors_to - centre[:, None]
+    za, zb = a[:, 0] + 1j * a[:, 1], b[..., 0] + 1j * b[..., 1]
+    scale = (zb @ np.conj(za)) / max(float(np.sum(np.abs(za) ** 2)), 1e-12)  # (L,) complex: turn and scale
+    p = complex(*(point - donors_from.mean(0))) * scale
+    return np.stack([p.real, p.imag], -1) + centre
+
+
+def _carry(x: np.ndarray, j: int, use: np.ndarray, r: int, s: int, e: int, size: float) -> np.ndarray:
+    """Point ``j`` of ``x`` (T, J, C) at seen frame ``r`` carried over frames ``s .. e - 1`` by its seen partners
+    ``use`` (most constant first); (L, C)."""
+    if x.shape[-1] == 2:
+        return _similar(x[r, use], x[s:e, use], x[r, j])
+    if len(use) >= 3 and np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] >= FLAT * size:
+        return _carried(x[r, use], x[s:e, use], x[r, j])[0]
+    a, b = use[0], use[1]  # the line through the two most constant: the point turns with it
+    return x[s:e, a] + _turned(x[r, a] - x[r, b], x[s:e, a] - x[s:e, b], x[r, j] - x[r, a])
+
+
+def segment_fill(poses: np.ndarray, layout: Layout, joints: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Fill the gaps of ``joints`` in ``poses`` (T, J, C), C = 2 or 3, NaN where unseen, from their segment's points
+    (module docstring). Returns the poses with those gaps filled (the others NaN still) and (T, J) bool: the values
+    filled here."""
+    x = np.array(poses, np.float64)
+    filled = np.zeros(x.shape[:2], bool)
+    seen = np.isfinite(x).all(-1)
+    size = body_size(x)
+    if x.ndim != 3 or x.shape[-1] not in (2, 3) or not np.isfinite(size) or size <= 0:
+        return x, filled
+    out = x.copy()
+    for j, partners in segment_partners(layout, [j for j in joints if not seen[:, j].all()]).items():
+        spreads = []
+        for k in partners:
+            both = seen[:, j] & seen[:, k]
+            if both.sum() >= MIN_SEEN:
+                spreads.append((_spread(np.linalg.norm(x[both, j] - x[both, k], axis=-1)), k))
+        donors = np.array([k for _, k in sorted(spreads)], int)
+        for s, e in true_runs(~seen[:, j]):
+            if s == 0 or e == len(x) or not len(donors):
+                continue
+            use = donors[seen[s - 1:e + 1, donors].all(0)][:DONORS]
+            if len(use) < 2:
+                continue
+            w = ((np.arange(s, e) - s + 1.0) / (e - s + 1.0))[:, None]
+            out[s:e, j] = _carry(x, j, use, s - 1, s, e, size) * (1 - w) + _carry(x, j, use, e, s, e, size) * w
+            filled[s:e, j] = True
+    return out, filled
