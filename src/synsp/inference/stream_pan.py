@@ -25,8 +25,8 @@ MIN_FRAMES = 32
 class RunningPan:
     """The camera-pan step for one stream (see the module docstring)."""
 
-    def __init__(self, min_frames: int = MIN_FRAMES):
-        self.min_frames = min_frames
+    def __init__(self, min_frames: int | None = None):
+        self.min_frames = MIN_FRAMES if min_frames is None else min_frames
         self.count = 0  # frames summed
         self._mean = 0.0  # (V, C) summed joint-mean gap
         self._power = 0.0  # (V,) its summed squares
