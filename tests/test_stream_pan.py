@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.inference.camera_pan import gap_readings, keep_pan
-from synsp.inference.stream_pan import RunningPan
+from synsp.inference.stream_pan import MIN_FRAMES, RunningPan
 
 
 def _through(step: RunningPan, outputs: np.ndarray, inputs: np.ndarray, batch: int = 1) -> np.ndarray:
@@ -33,7 +33,7 @@ def test_a_pan_taken_off_is_given_back_and_a_joints_own_gap_left_bit_for_bit():
     pan = np.cumsum(rng.normal(0.0, 2.0, (150, 1, 1, 2)), axis=0)
     cut = own - pan  # the refiner took a random walk off the whole body
     out = _through(RunningPan(), cut, inputs)
-    first = 32
+    first = MIN_FRAMES
     np.testing.assert_array_equal(out[:first - 1], cut[:first - 1])  # too few frames read yet
     offline = keep_pan(np.moveaxis(cut, 1, 0), np.moveaxis(inputs, 1, 0))[0]
     np.testing.assert_allclose(out[-30:, 0], offline[-30:], atol=0.05 * np.abs(pan).mean())

@@ -19,7 +19,7 @@ from synsp.inference.camera_pan import share_of
 __all__ = ["MIN_FRAMES", "RunningPan"]
 
 # Frames given back before the step moves any (module docstring).
-MIN_FRAMES = 32
+MIN_FRAMES = 16
 
 
 class RunningPan:
