@@ -8,10 +8,11 @@ that lagged the drift the model's joints follow, pulling the body apart. "Before
 that low-pass read on absolute values only (as before 2026-12-06); "today" tries it relative to the
 body's refined path too (:func:`synsp.inference.risk_choice.refined_path`). MPJPE in mm relative to
 the ``--root`` joint per frame (the pose; the drift moves every joint alike), per clip and mean,
-without and with the drift; SmoothNet beside them. Run:
+without and with the drift; SmoothNet beside them. ``--stream``: SynSP's and SmoothNet's streams too
+(``synsp stream``'s :class:`~synsp.integrations.stream.PoseStream`, its defaults, the frames pushed one by one). Run:
 
     .venv/bin/python benchmarks/body_drift.py [--layout hmr44] [--root 8] [--split val] [--max-clips 4]
-        [--noise 15] [--drift 150]
+        [--noise 15] [--drift 150] [--stream]
 """
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ import synsp.refining.person as person
 from synsp.data.mocap import load_clip
 from synsp.data.splits import clip_frames, load_split
 from synsp.inference.risk_choice import lowpass_where_white
+from synsp.integrations.stream import Frame, PoseStream
+
+
+def streamed(x: np.ndarray, layout: str, method: str) -> np.ndarray:
+    """(T, J, 3) ``x`` through a 3D stream of ``method`` in ``layout`` (its defaults), frame by frame."""
+    stream, lines = PoseStream(method, layout=layout, space="3d"), []
+    for t, frame in enumerate(x):
+        lines += stream.push(Frame(t, {0: np.asarray(frame, np.float64)}))
+    lines += stream.close()
+    return np.array([[[np.nan if v is None else v for v in p] for p in line["people"][0]["keypoints"]]
+                     for line in lines], np.float64)
 
 
 def brown(rng: np.random.Generator, n_frames: int, std: float) -> np.ndarray:
@@ -58,6 +70,7 @@ def main() -> None:
     parser.add_argument("--max-clips", type=int, default=4)
     parser.add_argument("--noise", type=float, default=15.0, help="white noise per coordinate, mm")
     parser.add_argument("--drift", type=float, default=150.0, help="the depth drift's std, mm")
+    parser.add_argument("--stream", action="store_true", help="SynSP's and SmoothNet's streams too")
     args = parser.parse_args()
     r = args.root
 
@@ -69,7 +82,9 @@ def main() -> None:
 
     print(f"#### {args.layout} ({args.split} split, {args.noise:g} mm white, drift {args.drift:g} mm, mm "
           f"relative to joint {r})\n\n| clip | before: still | drifting | today: still | drifting | SmoothNet: still | "
-          "drifting |\n|---|---:|---:|---:|---:|---:|---:|", flush=True)
+          "drifting |" + (" SynSP stream: still | drifting | SmoothNet stream: still | drifting |"
+                          if args.stream else "")
+          + "\n|---|---:|---:|---:|---:|---:|---:|" + "---:|" * (4 if args.stream else 0), flush=True)
     rows = []
     for name, truth, x, xd in cases(args.split, args.layout, args.max_clips, args.noise, args.drift):
         row = []
@@ -77,6 +92,8 @@ def main() -> None:
             row += [error(synsp.refine(v, layout=args.layout), truth) for v in (x, xd)]
         row += [error(synsp.refine(v, layout=args.layout), truth) for v in (x, xd)]
         row += [error(synsp.refine(v, method="smoothnet"), truth) for v in (x, xd)]
+        if args.stream:
+            row += [error(streamed(v, args.layout, m), truth) for m in ("synsp", "smoothnet") for v in (x, xd)]
         rows.append(row)
         print(f"| {name} | " + " | ".join(f"{v:.2f}" for v in row) + " |", flush=True)
     print("| mean | " + " | ".join(f"{v:.2f}" for v in np.mean(rows, axis=0)) + " |")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PAN_RAMP", "PAN_SHARE_RAMP", "gap_readings", "pan_share", "keep_pan"]
+__all__ = ["PAN_RAMP", "PAN_SHARE_RAMP", "gap_readings", "share_of", "pan_share", "keep_pan"]
 
 # The lag-1 autocorrelation of the joint-mean gap (:func:`gap_readings`) below which the output is left
 # as it is and above which its joint-mean track may be the input's, linear between (module docstring).
@@ -46,12 +46,17 @@ def gap_readings(inputs: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, n
     return np.where(power > 0, lagged / safe(power), 0.0), np.where(rest > 0, power / safe(rest), 0.0)
 
 
-def pan_share(inputs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
-    """(...,) in [0, 1]: how much of the input's joint-mean track :func:`keep_pan` gives back (:data:`PAN_RAMP`
-    times :data:`PAN_SHARE_RAMP`)."""
+def share_of(rho: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """(...,) in [0, 1] from the two readings of :func:`gap_readings` (lag-1 autocorrelation ``rho``, joint-mean
+    ``power`` against the rest's): :data:`PAN_RAMP` times :data:`PAN_SHARE_RAMP`."""
     ramp = lambda v, r: np.clip((v - r[0]) / (r[1] - r[0]), 0.0, 1.0)  # noqa: E731
-    rho, share = gap_readings(inputs, outputs)
-    return ramp(rho, PAN_RAMP) * ramp(share, PAN_SHARE_RAMP)
+    return ramp(rho, PAN_RAMP) * ramp(power, PAN_SHARE_RAMP)
+
+
+def pan_share(inputs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+    """(...,) in [0, 1]: how much of the input's joint-mean track :func:`keep_pan` gives back (:func:`share_of`
+    the clip's :func:`gap_readings`)."""
+    return share_of(*gap_readings(inputs, outputs))
 
 
 def keep_pan(outputs: np.ndarray, inputs: np.ndarray, share: np.ndarray | None = None) -> np.ndarray:

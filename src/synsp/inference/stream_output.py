@@ -1,6 +1,7 @@
 """How a stream gives its frames back: the windows' running sums collected (SWAA), the bones
 pulled towards their running lengths, the floor step, the whole-body shake (track, size and
-orientation) steadied, the low-pass and the clean step, each batched across a crowd's people
+orientation) steadied, the low-pass, a camera's pan given back (2D), the over-smoothing given back and the
+clean step, each batched across a crowd's people
 (:func:`clip_steps`, :func:`finish_steps`), then the root, the unit and the input's shape.
 :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
 from __future__ import annotations
@@ -15,6 +16,7 @@ from synsp.inference.stream_clean import RunningCleanStep, clean_steps
 from synsp.inference.stream_floor import RunningFloorStep, floor_steps
 from synsp.inference.stream_lowpass import RunningLowPass, lowpass_steps
 from synsp.inference.stream_oversmoothing import RunningGiveBack
+from synsp.inference.stream_pan import RunningPan
 from synsp.inference.stream_repeat import second_pass
 from synsp.inference.stream_shake import RunningShake, shake_steps
 from synsp.inference.stream_white_noise import RunningWhiteNoise
@@ -24,7 +26,7 @@ class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
-    ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_give_back``,
+    ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_pan``, ``_give_back``,
     ``_clean``, ``_above``."""
 
     def _new_output_steps(self) -> None:
@@ -38,6 +40,7 @@ class StreamOutput:
         self._shake = (RunningShake(model.shake_hz, track=model.space == "2d", layout=model.layout)
                        if model.shake_hz else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
+        self._pan = RunningPan() if model.keep_pans and model.space == "2d" else None  # a camera's pan (2D SynSP)
         self._give_back = RunningGiveBack() if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift,
                                         RunningWhiteNoise.of(model)) if model.keep_clean else None)
@@ -177,13 +180,14 @@ class StreamOutput:
 
 
 def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[np.ndarray]:
-    """The floor step, the whole-body shake steadied, the low-pass, then over-smoothing given back,
+    """The floor step, the whole-body shake steadied, the low-pass, a camera's pan given back (2D), then
+    over-smoothing given back,
     of each ``(stream, frames, first, last)``: frames (k, V, J, C) in model space given back from
     frame ``first``, ``last`` the newest frame. Each step's filters run in one call for every
     stream (a crowd's people), and their results are each stream's own."""
     out = [frames for _, frames, _, _ in parts]
     arguments = [stream._floor_arguments(frames, first, last) if len(frames) and any(step is not None for step in (
-                     stream._floor, stream._shake, stream._lowpass, stream._give_back)) else None
+                     stream._floor, stream._shake, stream._lowpass, stream._pan, stream._give_back)) else None
                  for stream, frames, first, last in parts]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
@@ -202,6 +206,8 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
     for i, frames in zip(passed, lowpass_steps([(parts[i][0]._lowpass, (out[i], later[i])) for i in passed])):
         out[i] = frames
     for i, (stream, *_) in enumerate(parts):
+        if stream._pan is not None and arguments[i] is not None:  # a camera's pan given back (stream_pan)
+            out[i] = stream._pan(out[i], arguments[i][1])
         if stream._give_back is not None and arguments[i] is not None:
             out[i] = stream._give_back(out[i], arguments[i][1], later[i], arguments[i][3])
     return out

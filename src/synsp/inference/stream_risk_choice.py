@@ -105,12 +105,16 @@ class RunningWhereWhite:
         self.joints = list(joints)
         self.white = RunningWhiteness()  # over every joint of the layout, as offline reads it
         self._lowpasses = RunningLowpasses()
+        self._relative = RunningLowpasses()  # the same low-passes relative to the body's refined path
         self._noise = 0.0  # (J',) summed squared fast part of the joints' input at the frames given back
 
-    def __call__(self, out: np.ndarray, around: np.ndarray, at: int) -> np.ndarray:
+    def __call__(self, out: np.ndarray, around: np.ndarray, at: int, path: np.ndarray | None = None) -> np.ndarray:
         """``out`` (J, C), the stream's output for row ``at`` of ``around`` (n, J, C, float64, no NaN), the
         input the stream holds around it (the frames given back before and the ones after that have arrived,
-        in order). Returns (J, C): ``out`` with the joints moved by the share towards their low-pass; ``out``
+        in order). ``path`` (n, 1, C): the body's refined path over those frames
+        (:func:`~synsp.inference.risk_choice.refined_path`; at frames not refined yet, the input's): each
+        low-pass is tried relative to it too, as offline, each joint taking the candidate of least running risk.
+        Returns (J, C): ``out`` with the joints moved by the share towards their low-pass; ``out``
         itself before :data:`WHERE_WHITE_FIRST` frames (C 3: 3D), or where the noise does not read white."""
         n = len(around)
         x = around[at]
@@ -122,13 +126,20 @@ class RunningWhereWhite:
             return out
         self._noise = self._noise + np.sum(fast[self.joints] ** 2, axis=-1)
         lows = self._lowpasses.add(x[None, self.joints], around[:, self.joints], at)  # (L, 1, J', C)
+        if path is not None:  # relative to the body's path, put back on it (of the same divergence)
+            relative = self._relative.add(x[None, self.joints] - path[at], around[:, self.joints] - path, at)
         share = 1.0 - float(opened(self.white.whiteness, WHITE_RAMP))
         coords = x.shape[-1]
         if self._lowpasses.count < WHERE_WHITE_FIRST["3d" if coords == 3 else "2d"] or share <= 0.0:
             return out
         s2 = self._noise / self._lowpasses.count / (1.0 - NOISE_BAND) / coords  # risk_choice.noise_variance, here
-        chosen, _ = self._lowpasses.best(s2, coords)
+        chosen, risk = self._lowpasses.best(s2, coords)
         target = RunningLowpasses.target(lows, x[None, self.joints], chosen)[0]
+        if path is not None and self._relative.count == self._lowpasses.count:  # summed over the same frames
+            near, near_risk = self._relative.best(s2, coords)
+            nearer = near_risk < risk  # the input itself reads the same risk either way: kept absolute
+            target = np.where(nearer[:, None], RunningLowpasses.target(relative + path[at], x[None, self.joints],
+                                                                       near)[0], target)
         moved = np.asarray(out, np.float64).copy()
         moved[self.joints] += share * (target - moved[self.joints])
         return moved.astype(np.asarray(out).dtype)

@@ -52,9 +52,9 @@ class OtherLayout:
     ``keep_clean``, limited to the point's noise on nearly clean input, as the network's joints
     are (:class:`~synsp.inference.stream_clean.RunningCleanStep`). With ``where_white``, every joint the
     network does not give then takes, where the input's noise reads white, a live low-pass of least
-    estimated risk over the input the stream holds, as offline
-    (:class:`~synsp.inference.stream_risk_choice.RunningWhereWhite`; offline:
-    :func:`~synsp.inference.risk_choice.lowpass_where_white`)."""
+    estimated risk over the input the stream holds, as offline, tried relative to the body's path as the network
+    refined it too (:class:`~synsp.inference.stream_risk_choice.RunningWhereWhite`; offline:
+    :func:`~synsp.inference.risk_choice.lowpass_where_white`, :func:`~synsp.inference.risk_choice.refined_path`)."""
 
     def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True,
                  where_white: bool = True):
@@ -81,6 +81,7 @@ class OtherLayout:
         self._share: dict[Any, RunningShare] = {}  # id -> the share of the model joints' correction each joint takes
         self._width: dict[Any, tuple[RunningWidth, RunningWidth]] = {}  # id -> widths of its joints, the model's
         self._white: dict[Any, RunningWhereWhite] = {}  # id -> its other joints' low-pass where the noise is white
+        self._paths: dict[Any, dict[int, np.ndarray]] = {}  # id -> frame -> (1, C) the body's refined path there
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
@@ -131,7 +132,9 @@ class OtherLayout:
         if self.loose and refined.shape[-1] in RIGID_TRUNK_COORDS:
             self._on_trunk(pid, frame, refined, out)
         if self.others:  # offline's last step for these joints too (refining.person: lowpass_where_white)
-            out = self._white.setdefault(pid, RunningWhereWhite(self.others))(out, *self._around(pid, frame))
+            around, at = self._around(pid, frame)
+            path = self._refined_path(pid, frame, refined, around, at)
+            out = self._white.setdefault(pid, RunningWhereWhite(self.others))(out, around, at, path)
         for j, k in self.shared:  # as the network gives them (NaN: not seen since the network's stream began)
             out[j] = refined[k]
         return out
@@ -139,7 +142,7 @@ class OtherLayout:
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
         for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width,
-                       self._white):
+                       self._white, self._paths):
             memory.pop(pid, None)
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
@@ -186,6 +189,24 @@ class OtherLayout:
         inputs = around[at][None, None]
         outputs = np.where(np.isfinite(placed), placed, inputs[0, 0])[None, None]
         return step(outputs, inputs, around[:, None], at)[0, 0]
+
+    def _refined_path(self, pid: Any, frame: int, refined: np.ndarray, around: np.ndarray,
+                      at: int) -> np.ndarray | None:
+        """(n, 1, C) the body's path as the network refined it (:func:`~synsp.inference.risk_choice.refined_path`:
+        the mean of the joints it gives) over the rows of ``around`` (:meth:`_around`, ``frame`` at row ``at``),
+        from this frame's ``refined`` (K, C) and the ones given back before; at the frames after it, not refined
+        yet, and where it is NaN, the input's mean of those joints. None: the network gives none of the layout's."""
+        if not self.shared:
+            return None
+        anchors, picked = [j for j, _ in self.shared], [k for _, k in self.shared]
+        paths = self._paths.setdefault(pid, {})
+        paths[frame] = refined[picked].astype(np.float64).mean(axis=0, keepdims=True)
+        for old in [g for g in paths if g < frame - CLEAN_HISTORY]:
+            del paths[old]
+        given = around[:, anchors].mean(axis=1, keepdims=True)  # (n, 1, C) the input's
+        kept = sorted(g for g in self._frames[pid] if g >= frame - CLEAN_HISTORY)
+        path = np.stack([paths.get(g, given[i]) if i <= at else given[i] for i, g in enumerate(kept)])
+        return np.where(np.isfinite(path), path, given)
 
     def _around(self, pid: Any, frame: int) -> tuple[np.ndarray, int]:
         """(n, J, C) float64, the input frames kept around ``frame`` (the last
