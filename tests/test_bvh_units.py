@@ -70,7 +70,9 @@ def test_a_child_in_centimetres_the_size_of_an_adult_in_inches_is_said_unsure():
 def test_refine_reads_a_bvh_in_inches_as_inches_and_the_summary_says_so(tmp_path):
     cm = refine_file(_bvh(tmp_path / "cm.bvh", 10.0), tmp_path / "o_cm.bvh", method="savgol")
     inches = refine_file(_bvh(tmp_path / "in.bvh", 25.4), tmp_path / "o_in.bvh", method="savgol")
-    assert not any(n.startswith("units:") for n in cm.notes)  # centimetres: the reader's own, nothing to say
+    # centimetres, the reader's own: said only because the figures are in mm, with no doubt and no other unit
+    (said,) = [n for n in cm.notes if n.startswith("units:")]
+    assert "centimetres" in said and "in mm (x10)" in said and "unsure" not in said and "inches" not in said
     assert any("read as inches" in n for n in inches.notes)
     assert inches.accel_in[0] == pytest.approx(cm.accel_in[0], rel=1e-3)  # the same motion, the same mm figures
     given = refine_file(tmp_path / "in.bvh", tmp_path / "o_given.bvh", method="savgol", units="cm")

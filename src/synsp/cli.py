@@ -217,9 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-format", help="force the input format instead of guessing from the file")
     p.add_argument("--format", help="output format (default: the input's)")
     p.add_argument("--threshold", type=float, default=MIN_SCORE, help="joints with confidence below this are missing")
-    p.add_argument("--fps", type=float, help="the input's frame rate, if the file does not record it or records it "
-                   "wrongly (it overrides the file's, and the output records it; networks trained at 30 fps refine "
-                   "50/60 fps input at 30 fps and interpolate back)")
+    p.add_argument("--fps", type=float, help="the input's frame rate if the file does not record it or records it "
+                   "wrongly (overrides the file's, the output records it; 50/60 fps refined at 30 and interpolated)")
     p.add_argument("--max-gap", help="leave gaps longer than this missing (NaN) instead of inventing them: frames "
                    "(15) or seconds (0.5s, at the file's frame rate); default: fill every gap")
     p.add_argument("--device", help="cpu, cuda, cuda:1 (default: CUDA when available)")

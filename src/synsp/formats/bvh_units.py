@@ -64,14 +64,15 @@ def given_unit(name: str | None, poses: np.ndarray, read_as: float = 10.0) -> Un
     return UnitGuess(name, UNITS[name], body_size(np.asarray(poses) / read_as), "")
 
 
-def unit_note(guess: UnitGuess) -> str | None:
+def unit_note(guess: UnitGuess, quiet_cm: bool = True) -> str | None:
     """The summary's ``units:`` line: which unit the values were read in and why; None for centimetres told
-    surely (the reader's own, nothing to say)."""
+    surely (the reader's own, nothing to say) unless not ``quiet_cm`` (a motion's summary, whose figures are not
+    the file's own numbers)."""
     shown = f"the figures below are in mm (x{guess.mm:.4g})"
     if guess.other == "":
         return f"units: the BVH's values read as {_NAMES[guess.name]} (--units {guess.name}); {shown}"
     if guess.other is None:
-        if guess.name == "cm":
+        if guess.name == "cm" and quiet_cm:
             return None
         return (f"units: the BVH's values read as {_NAMES[guess.name]} (told from the body's size, "
                 f"{guess.size:.3g} units: {guess.size * guess.mm / 1000:.2f} m); {shown}; --units to say otherwise")

@@ -91,8 +91,9 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     # and says so (a centimetre file's figures are not its own numbers)
     guess = given_unit(units, motion.positions(), motion.mm_per_unit) if fmt == "bvh" else None
     scale = guess.mm / motion.mm_per_unit if guess else 1.0
-    if guess and unit_note(guess):
-        notes.append(unit_note(guess))
+    note = unit_note(guess, quiet_cm=False) if guess else None
+    if note:
+        notes.append(note)
     return summarize(dst, motion.positions()[None] * scale, refined.positions()[None] * scale, "mm", notes)
 
 
