@@ -10,6 +10,7 @@ import pytest
 from synsp.estimator_errors.measurements import measurements
 from synsp.refining.arrays import refine_track
 from synsp.refining.files import refine_file
+from synsp.refining.person import _segment_filled
 from synsp.skeleton import BLOCKS, LAYOUTS, get_layout, holistic_order
 
 DEMO = Path(__file__).parents[1] / ".." / "shared" / "data" / "mediapipe-sports2d" / "demo_mediapipe.npz"
@@ -89,7 +90,8 @@ def test_layout_given_overrides_the_order(tmp_path):
 def test_face_and_hands_not_moved_by_the_pose_correction():
     x = _holistic()[:40, :, :2]
     out = refine_track(x, "holistic543", "synsp", fps=30.0)
-    read = measurements(x, get_layout("holistic543")).values  # as refine_track reads them (glitches, held values)
+    seen = measurements(x, get_layout("holistic543"))  # as refine_track reads them: glitches, held values, and
+    read = _segment_filled(seen.values, seen.gaps, "holistic543", "coco17")  # gaps filled from their segment
     alone = refine_track(read, None, "smoothnet", fps=30.0)
     np.testing.assert_allclose(out[:, 33:], alone[:, 33:], atol=1e-3)
     assert not np.allclose(out[:, :33], alone[:, :33], atol=1e-3)  # the pose takes SynSP's correction
