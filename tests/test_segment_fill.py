@@ -78,3 +78,38 @@ def test_the_models_own_layout_is_left_as_it_was():
     gaps = np.zeros((30, 17), bool)
     gaps[5:10, 0] = True
     assert _segment_filled(values, gaps, "h36m17", "h36m17") is values
+
+
+def _leg_2d(turn: np.ndarray, shin: np.ndarray) -> np.ndarray:
+    """(T, 26, 2) px: a Halpe-26 body still but for its left leg, the knee at ``shin`` (T,) px above the ankle turned
+    by ``turn`` (T,) radians about it, the foot's points turned alike at their own length."""
+    x = np.repeat(np.random.default_rng(1).normal(0.0, 200.0, (1, 26, 2)), len(turn), axis=0)
+    names = HALPE.joints
+    ankle = x[0, names.index("left_ankle")]
+    c, s = np.cos(turn), np.sin(turn)
+    for name, (dx, dy) in (("left_knee", (0.0, -1.0)), ("left_heel", (-20.0, 10.0)), ("left_big_toe", (60.0, 15.0)),
+                           ("left_small_toe", (50.0, 20.0))):
+        dx, dy = (dx * shin, dy * shin) if name == "left_knee" else (dx, dy)
+        x[:, names.index(name)] = ankle + np.stack([c * dx - s * dy, s * dx + c * dy], -1)
+    return x
+
+
+def test_a_planted_foot_holds_its_offset_while_the_shin_sways():
+    frames = 60
+    x = _leg_2d(0.15 * np.sin(np.linspace(0, np.pi, frames)), np.full(frames, 200.0))
+    foot = [HALPE.joints.index(n) for n in ("left_heel", "left_big_toe", "left_small_toe")]
+    x[:, foot] = x[:1, foot]  # planted: the foot keeps still while the shin sways over it (under STILL_TURN)
+    gappy = x.copy()
+    gappy[10:50, foot] = np.nan
+    filled, done = segment_fill(gappy, HALPE, foot)
+    assert done[10:50, foot].all() and np.abs(filled[10:50, foot] - x[10:50, foot]).max() < 1e-9
+
+
+def test_a_swinging_foot_turns_with_the_shin_without_its_foreshortening_in_2d():
+    frames = 60
+    x = _leg_2d(np.linspace(0.0, 1.2, frames), np.linspace(200.0, 120.0, frames))  # swung towards the camera
+    foot = [HALPE.joints.index(n) for n in ("left_heel", "left_big_toe", "left_small_toe")]
+    gappy = x.copy()
+    gappy[10:50, foot] = np.nan
+    filled, _ = segment_fill(gappy, HALPE, foot)
+    assert np.abs(filled[10:50, foot] - x[10:50, foot]).max() < 1e-9

@@ -11,9 +11,13 @@ fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
   hand's other points, its wrist and elbow; a face point by the other face points (nose, eyes, ears, mouth, head
   top); ordered by how constant their distance to it keeps where both are seen, at most :data:`DONORS`;
 - over a gap, the partners seen throughout it and in the frame before and after it carry the point from each of those
-  two frames: in 3D the rigid fit (Kabsch) of 3 or more not on one line, else the turn of the line through 2; in 2D
-  the similarity (turn, scale and shift) of 2 or more, which a segment's picture nearly keeps; the two carried paths
-  are blended linearly over the gap, so the fill meets the seen values at both ends;
+  two frames: in 3D the rigid fit (Kabsch) of 3 or more not on one line, in 2D the similarity (turn, scale and shift)
+  of 3 or more, which a segment's picture nearly keeps; with 2 (a whole foot lost: its ankle and knee; a whole hand:
+  wrist and elbow) the turn of the line through them, without its change of length in 2D (a shin swinging towards
+  the camera shortens in the picture, the foot beside it not alike), and where that line turns by less than
+  :data:`STILL_TURN` over the gap the point's offset from the steadier partner held (a foot planted while the shin
+  sways: it does not turn with the shin; so small a turn of a line of two points is their noise as much as a turn);
+  the two carried paths are blended linearly over the gap, so the fill meets the seen values at both ends;
 - a gap at the clip's edge, or with fewer than 2 partners seen, is left to the caller's fill.
 
 benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
@@ -26,12 +30,15 @@ from synsp.estimator_errors.rigid_fill import FLAT, _carried, _spread
 from synsp.sequence import body_size, true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["DONORS", "segment_partners", "segment_fill"]
+__all__ = ["DONORS", "STILL_TURN", "segment_partners", "segment_fill"]
 
 # The most constant partners a gap is carried by
 DONORS = 4
 # Frames a point and a partner must both be seen in for their distance's spread to order the partners
 MIN_SEEN = 10
+# Radians: a line of 2 partners turning less than this over a gap (from its frame before) holds the point's offset
+# instead of turning it (module docstring); chosen on the validation split (RESULTS section 11)
+STILL_TURN = 0.2
 
 _FEET = ("toe", "heel", "foot")
 _HANDS = ("hand", "thumb", "index", "pinky", "middle", "ring", "finger")
@@ -68,19 +75,27 @@ def segment_partners(layout: Layout, joints: list[int]) -> dict[int, list[int]]:
 
 
 def _turned(a_from: np.ndarray, a_to: np.ndarray, offset: np.ndarray) -> np.ndarray:
-    """``offset`` (C,) turned as the line ``a_from`` (C,) turns into each frame's ``a_to`` (L, C): in 2D with its
-    scale (a similarity), in 3D by the least rotation between the two directions."""
+    """``offset`` (C,) turned as the line ``a_from`` (C,) turns into each frame's ``a_to`` (L, C): in 2D by its
+    turn alone (not its change of length), in 3D by the least rotation between the two directions."""
     if a_from.shape[-1] == 2:
         z_from, z_to = complex(*a_from), a_to[:, 0] + 1j * a_to[:, 1]
-        if abs(z_from) == 0:
-            return np.broadcast_to(offset, a_to.shape).copy()
-        z = complex(*offset) * z_to / z_from
+        ratio = z_to / z_from if abs(z_from) > 0 else np.ones(len(a_to))
+        z = complex(*offset) * ratio / np.maximum(np.abs(ratio), 1e-12)
         return np.stack([z.real, z.imag], -1)
     u = a_from / max(np.linalg.norm(a_from), 1e-12)
     v = a_to / np.maximum(np.linalg.norm(a_to, axis=-1, keepdims=True), 1e-12)
     axis, cos = np.cross(u, v), v @ u  # Rodrigues' rotation carrying u onto v, per frame
     k = axis / np.maximum(1.0 + cos, 1e-9)[:, None]  # a line turned right round (never seen): no blow-up
     return (offset * cos[:, None] + np.cross(axis, offset) + k * (axis @ offset)[:, None])
+
+
+def _turn(line: np.ndarray) -> float:
+    """The largest angle (radians) between ``line`` (L, C) in any frame and in its first."""
+    if line.shape[-1] == 2:
+        z = line[:, 0] + 1j * line[:, 1]
+        return float(np.abs(np.angle(z / z[0])).max()) if abs(z[0]) > 0 else 0.0
+    u = line / np.maximum(np.linalg.norm(line, axis=-1, keepdims=True), 1e-12)
+    return float(np.arccos(np.clip(u @ u[0], -1.0, 1.0)).max())
 
 
 def _similar(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -98,11 +113,14 @@ def _similar(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) 
 def _carry(x: np.ndarray, j: int, use: np.ndarray, r: int, s: int, e: int, size: float) -> np.ndarray:
     """Point ``j`` of ``x`` (T, J, C) at seen frame ``r`` carried over frames ``s .. e - 1`` by its seen partners
     ``use`` (most constant first); (L, C)."""
-    if x.shape[-1] == 2:
+    if x.shape[-1] == 2 and len(use) >= 3:
         return _similar(x[r, use], x[s:e, use], x[r, j])
-    if len(use) >= 3 and np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] >= FLAT * size:
+    flat = len(use) < 3 or np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] < FLAT * size
+    if not flat:
         return _carried(x[r, use], x[s:e, use], x[r, j])[0]
     a, b = use[0], use[1]  # the line through the two most constant: the point turns with it
+    if len(use) == 2 and _turn(x[s - 1:e + 1, a] - x[s - 1:e + 1, b]) < STILL_TURN:
+        return x[s:e, a] + (x[r, j] - x[r, a])  # hardly a turn: the offset held (module docstring)
     return x[s:e, a] + _turned(x[r, a] - x[r, b], x[s:e, a] - x[s:e, b], x[r, j] - x[r, a])
 
 
