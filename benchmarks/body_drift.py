@@ -23,20 +23,10 @@ import numpy as np
 
 import synsp
 import synsp.refining.person as person
+from camera_pan import streamed  # the same stream, its 3D lines
 from synsp.data.mocap import load_clip
 from synsp.data.splits import clip_frames, load_split
 from synsp.inference.risk_choice import lowpass_where_white
-from synsp.integrations.stream import Frame, PoseStream
-
-
-def streamed(x: np.ndarray, layout: str, method: str) -> np.ndarray:
-    """(T, J, 3) ``x`` through a 3D stream of ``method`` in ``layout`` (its defaults), frame by frame."""
-    stream, lines = PoseStream(method, layout=layout, space="3d"), []
-    for t, frame in enumerate(x):
-        lines += stream.push(Frame(t, {0: np.asarray(frame, np.float64)}))
-    lines += stream.close()
-    return np.array([[[np.nan if v is None else v for v in p] for p in line["people"][0]["keypoints"]]
-                     for line in lines], np.float64)
 
 
 def brown(rng: np.random.Generator, n_frames: int, std: float) -> np.ndarray:

@@ -23,13 +23,14 @@ from synsp.integrations.stream import Frame, PoseStream
 
 
 def streamed(x: np.ndarray, layout: str, method: str) -> np.ndarray:
-    """(T, J, 2) ``x`` through a 2D stream of ``method`` in ``layout`` (its defaults), frame by frame."""
-    stream, lines = PoseStream(method, layout=layout, space="2d"), []
+    """(T, J, C) ``x`` through a stream of ``method`` in ``layout`` (its defaults; 2D for C = 2, 3D for C = 3), frame
+    by frame; (T, J, C), a 2D line's scores left out. body_drift.py's stream too."""
+    stream, lines = PoseStream(method, layout=layout, space=f"{x.shape[-1]}d"), []
     for t, frame in enumerate(x):
         lines += stream.push(Frame(t, {0: np.asarray(frame, np.float64)}))
     lines += stream.close()
     return np.array([[[np.nan if v is None else v for v in p] for p in line["people"][0]["keypoints"]]
-                     for line in lines], np.float64)[..., :2]
+                     for line in lines], np.float64)[..., :x.shape[-1]]
 
 
 def brown(rng: np.random.Generator, frames: int, sigma: float) -> np.ndarray:

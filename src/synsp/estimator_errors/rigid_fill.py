@@ -24,10 +24,11 @@ import numpy as np
 
 from synsp.sequence import body_size, true_runs
 
-__all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners", "off_partners"]
+__all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners", "off_partners",
+           "distance_spread", "rigid_carried"]
 
-# Two markers are rigid where their distance's spread over the frames both are seen (:func:`_spread`) is under this
-# share of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.36 m for a walk's
+# Two markers are rigid where their distance's spread over the frames both are seen (:func:`distance_spread`) is under
+# this share of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.36 m for a walk's
 # markers), and a fill is made where its donors' fit residual is under it in every frame of the gap. Chosen on
 # validation (8 clips, benchmarks/lab_markers.py's markers, 10 gaps of 5-50 frames each, the fills alone, mean mm;
 # straight lines in time 14.04, with 4 mm of skin sliding 15.61): with sliding 0.008 / 0.012 / 0.016 gave 7.02 / 5.28 /
@@ -66,20 +67,20 @@ def rigid_partners(poses: np.ndarray, size: float, *, every: bool = False) -> li
         for k in range(n_joints):
             both = seen[:, j] & seen[:, k]
             if k != j and both.sum() >= MIN_SEEN:
-                spreads[k] = _spread(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
+                spreads[k] = distance_spread(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
         order = np.argsort(spreads)
         out.append(order[spreads[order] < RIGID_SHARE * size][:DONORS])
     return out
 
 
-def _spread(distances: np.ndarray) -> float:
+def distance_spread(distances: np.ndarray) -> float:
     """A standard deviation of ``distances`` (N,) that a ghost's few frames off do not raise: their 5th to 95th
     percentile's span over 3.29 (a normal distribution's)."""
     low, high = np.percentile(distances, [5.0, 95.0])
     return float(high - low) / 3.29
 
 
-def _carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rigid_carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``point`` (3,) carried by the rigid transform (Kabsch) that fits ``donors_from`` (D, 3) onto each frame's
     ``donors_to`` (L, D, 3); returns (L, 3) and each frame's RMS residual of the fit (L,)."""
     a = donors_from - donors_from.mean(0)
@@ -108,7 +109,7 @@ def off_partners(poses: np.ndarray, size: float, longest: int) -> np.ndarray:
         if len(partners) < 2:
             continue
         d = np.linalg.norm(poses[:, partners] - poses[:, j:j + 1], axis=-1)  # (T, P), NaN where either is unseen
-        spread = np.array([_spread(column[np.isfinite(column)]) for column in d.T])  # (P,): each pair's own wobble
+        spread = np.array([distance_spread(column[np.isfinite(column)]) for column in d.T])  # (P,): each pair's wobble
         with np.errstate(invalid="ignore"):
             far = np.abs(d - np.nanmedian(d, axis=0)) > np.maximum(OFF_SHARE * size, OFF_SPREADS * spread)
         counted = np.isfinite(d).sum(1)
@@ -127,7 +128,7 @@ def _rigid_guess(x: np.ndarray, j: int, use: np.ndarray, s: int, e: int, ends: l
     for r in ends:
         if np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] < FLAT * size:
             return None
-        guess, residual = _carried(x[r, use], x[s:e, use], x[r, j])
+        guess, residual = rigid_carried(x[r, use], x[s:e, use], x[r, j])
         if residual.max() > RIGID_SHARE * size:
             return None
         guesses.append(guess)

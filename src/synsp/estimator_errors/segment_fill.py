@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.estimator_errors.rigid_fill import FLAT, _carried, _spread
+from synsp.estimator_errors.rigid_fill import FLAT, distance_spread, rigid_carried
 from synsp.sequence import body_size, true_runs
 from synsp.skeleton import Layout
 
@@ -117,7 +117,7 @@ def _carry(x: np.ndarray, j: int, use: np.ndarray, r: int, s: int, e: int, size:
         return _similar(x[r, use], x[s:e, use], x[r, j])
     flat = len(use) < 3 or np.linalg.svd(x[r, use] - x[r, use].mean(0), compute_uv=False)[1] < FLAT * size
     if not flat:
-        return _carried(x[r, use], x[s:e, use], x[r, j])[0]
+        return rigid_carried(x[r, use], x[s:e, use], x[r, j])[0]
     a, b = use[0], use[1]  # the line through the two most constant: the point turns with it
     if len(use) == 2 and _turn(x[s - 1:e + 1, a] - x[s - 1:e + 1, b]) < STILL_TURN:
         return x[s:e, a] + (x[r, j] - x[r, a])  # hardly a turn: the offset held (module docstring)
@@ -140,7 +140,7 @@ def segment_fill(poses: np.ndarray, layout: Layout, joints: list[int]) -> tuple[
         for k in partners:
             both = seen[:, j] & seen[:, k]
             if both.sum() >= MIN_SEEN:
-                spreads.append((_spread(np.linalg.norm(x[both, j] - x[both, k], axis=-1)), k))
+                spreads.append((distance_spread(np.linalg.norm(x[both, j] - x[both, k], axis=-1)), k))
         donors = np.array([k for _, k in sorted(spreads)], int)
         for s, e in true_runs(~seen[:, j]):
             if s == 0 or e == len(x) or not len(donors):
