@@ -48,6 +48,7 @@ import numpy as np
 from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.medians import nanmedian
 from synsp.sequence import body_size
+from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
            "jump_sizes", "turn_fits", "cut_at", "cut_note"]
@@ -126,9 +127,7 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
     cuts = np.zeros(t_count, dtype=bool)
     if not len(pairs) or t_count < CUT_STAY + 3:
         return cuts
-    flip = np.arange(j_count)
-    for a, b in pairs:
-        flip[a], flip[b] = b, a
+    flip = pair_flip(pairs, j_count)
     size = body_size(x) if size is None else size
     # 2D: a jump under either labelling (a flip's is none once exchanged back); 3D: the mirror test tells a flip
     flat = x.shape[-1] != 3

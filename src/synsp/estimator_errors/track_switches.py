@@ -25,6 +25,7 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.sequence import body_size, nan_median, true_runs
+from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
            "left_path", "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN",
@@ -227,10 +228,7 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     if len(pairs):
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
-        flip = np.arange(track.shape[-2])
-        for a, b in pairs:
-            flip[a], flip[b] = b, a
-        switched &= ~depth_switches(track[seen], flip)
+        switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 

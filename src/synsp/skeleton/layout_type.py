@@ -4,6 +4,7 @@ SMPL-X's in :mod:`~synsp.skeleton.smplx_layouts`, which both build on this type.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,10 +38,7 @@ class Layout:
     @property
     def flip_index(self) -> np.ndarray:
         """Permutation (J,) that swaps every left joint with its right partner."""
-        index = np.arange(len(self.joints))
-        for left, right in self.left_right:
-            index[left], index[right] = right, left
-        return index
+        return pair_flip(self.left_right, len(self.joints))
 
     @property
     def sides(self) -> np.ndarray:
@@ -53,3 +51,11 @@ class Layout:
     def index(self, joint: str) -> int:
         """Index of the joint called ``joint``."""
         return self.joints.index(joint)
+
+
+def pair_flip(pairs: Sequence[tuple[int, int]], n_joints: int) -> np.ndarray:
+    """Permutation (``n_joints``,) that swaps the two joints of each (left, right) of ``pairs``."""
+    index = np.arange(n_joints)
+    for left, right in pairs:
+        index[left], index[right] = right, left
+    return index
