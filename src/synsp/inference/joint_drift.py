@@ -28,9 +28,9 @@ __all__ = ["STEADY", "STEADY_SHARE", "PAST_RAMP", "rigid_pairs", "joint_drift", 
 
 # A joint whose steadiest rigid distance changes slowly by less than this (body sizes, as bone_drift) reads
 # steady: 8 mm of white noise reads 0.0012-0.0019; a `typical` clip's joints 0.003-0.006 (validation medians).
-STEADY = 2.5e-3
+STEADY = 2.1e-3
 # The share of a clip's joints that must read steady for any of them to get the floor step back.
-STEADY_SHARE = 0.5
+STEADY_SHARE = 0.6
 # The steady joints get it back only on clips whose limbs drift past the floor's ramp, fully from this share of
 # the ramp's width beyond its top: below, a clip of light errors (`clean-ish`, 13 mm of bias) often reads most
 # joints steady, and the floor step cut the network's correction of their bias (validation, 20 clips, 23.65 ->
