@@ -31,7 +31,7 @@ __all__ = ["STEADY", "STEADY_SHARE", "PAST_RAMP", "rigid_pairs", "joint_drift", 
 STEADY = 2.1e-3
 # The share of a clip's joints that must read steady for any of them to get the floor step back: wrists and knees
 # drifting leave 11 of 17 (their ankles read by the shin alone); a preset clip past the ramp reads 10 of 17 at
-# most, but one of each of `typical` and `clean-ish` (all 65 validation clips; 0.0025 and half: six more clips).
+# most, but one of each of `typical` and `clean-ish` (all 65 validation clips; 0.0025 and half: nine more).
 STEADY_SHARE = 0.6
 # The steady joints get it back only on clips whose limbs drift past the floor's ramp, fully from this share of
 # the ramp's width beyond its top: below, a clip of light errors (`clean-ish`, 13 mm of bias) often reads most
