@@ -206,10 +206,8 @@ def _results_data(results: list, path: Path, image_ids: list, track_key: str, fm
     poses, scores, track_ids, fields = gather(frames, str(path), first, [f"image_id {iid}" for iid in image_ids],
                                               positions, aside, id_key=track_key or "track_id", notes=notes)
     filled = pop_filled(fields, poses.shape[:3], str(path))
-    extra = {"frame_ids": image_ids, **lines_extra(results), **set_aside(aside, poses),
+    extra = {"frame_ids": image_ids, **lines_extra(results), **set_aside(aside, poses, notes),
              "coco": {"fields": fields, "positions": positions, "flags": flags}}
-    if notes:  # a track id twice in a frame: said
-        extra["notes"] = [*notes, *extra.get("notes", [])]
     if flags:
         extra["notes"] = [*extra.get("notes", []),
                           f"scores: {path.name}'s third values are COCO's visibility flags (0 not labelled: missing; "

@@ -19,6 +19,7 @@ into tracks:
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -213,15 +214,16 @@ def _repeats(frames: list[list[Instance]], slots: list[list[int]], track_ids: li
     return slots, track_ids + added
 
 
-def set_aside(aside: list[int], poses: np.ndarray) -> dict:
+def set_aside(aside: list[int], poses: np.ndarray, notes: Sequence[str] = ()) -> dict:
     """A reader's ``extra`` entries for the tracks of duplicate detections ``aside`` (from :func:`gather`)
-    of ``poses`` (V, T, J, C): ``{"set_aside": aside, "notes": [the summary's line]}``; {} when none.
+    of ``poses`` (V, T, J, C): ``{"set_aside": aside, "notes": [*notes, the summary's line]}``; ``notes`` (gather's
+    lines: an id twice in a frame) alone when none is set aside, {} when neither.
     ``synsp refine`` gives those tracks back as read (:func:`synsp.refining.uneven_times.refine_file_tracks`)."""
     if not aside:
-        return {}
+        return {"notes": list(notes)} if notes else {}
     count = int(present(poses[aside]).sum())
     which = f"track {aside[0]}" if len(aside) == 1 else f"tracks {aside[0]}-{aside[-1]}"
-    return {"set_aside": list(aside), "notes": [
+    return {"set_aside": list(aside), "notes": [*notes,
         f"duplicates: {count} detection(s) overlapping a better-scored one of the same frame almost exactly (the "
         f"detector fired twice on one person) set aside in {which}, not the person's: written back as read, "
         "not refined"]}

@@ -155,10 +155,8 @@ def read(path: Path) -> PoseData:
     frame_ids = [fid for fid, _ in entries]
     if len(set(map(str, frame_ids))) != len(frame_ids):
         raise ValueError(f"{path}: frame_id values repeat; expected one entry per frame")
-    extra = {"frame_ids": frame_ids, **lines_extra(obj), **set_aside(aside, poses),
+    extra = {"frame_ids": frame_ids, **lines_extra(obj), **set_aside(aside, poses, notes),
              "mmpose": {"style": style, "meta_info": meta, "flat": flat, "fields": fields, "positions": positions}}
-    if notes:  # a track_id twice in a frame: said
-        extra["notes"] = [*notes, *extra.get("notes", [])]
     return PoseData(poses=poses, scores=scores, layout=_layout(meta, poses.shape[2], poses.shape[3]),
                     track_ids=track_ids, format="mmpose", extra=extra, filled=filled)
 

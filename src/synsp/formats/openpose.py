@@ -183,9 +183,7 @@ def read(path: Path) -> PoseData:
         id_key="person_id", notes=notes)
     filled = pop_filled(fields, poses.shape[:3], str(path))
     extra = {"openpose": {"files": names, "tops": tops, "fields": fields, "positions": positions},
-             **set_aside(aside, poses)}
-    if notes:  # a person_id twice in a frame: said
-        extra["notes"] = [*notes, *extra.get("notes", [])]
+             **set_aside(aside, poses, notes)}
     if whole_body:  # the file says these points are not there: refine_file leaves them so, never filled
         extra["absent"] = _empty_parts(fields, poses.shape[:3])
     if numbered:
