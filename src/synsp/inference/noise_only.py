@@ -39,7 +39,7 @@ from synsp.consistency import frame_lengths
 from synsp.inference.clean import input_noise, noise_level, opened
 from synsp.inference.floor import bone_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
-from synsp.inference.white_noise import WHITE_RAMP, whiteness
+from synsp.inference.white_noise import white_share, whiteness
 
 __all__ = ["SPACES", "STILL_LIMBS", "WHITE_LENGTHS", "LIGHT_NOISE", "noise_only_share", "length_whiteness",
            "nearer_of"]
@@ -73,7 +73,7 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
     (..., J) :func:`~synsp.inference.clean.input_noise` of ``values`` when read already (None: read here)."""
     x = np.asarray(values, np.float64)
     light = 1.0 - opened(noise_level(x, input_noise(x) if noise is None else noise), LIGHT_NOISE)
-    white = 1.0 - opened(whiteness(x), WHITE_RAMP)
+    white = white_share(x)
     if x.shape[-1] != 3:  # limbs foreshorten in an image: their lengths' noise, not their drift
         return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout), WHITE_LENGTHS))
     return light * np.maximum(white, 1.0 - opened(bone_drift(x, layout, fps), STILL_LIMBS))

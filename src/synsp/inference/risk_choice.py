@@ -47,8 +47,8 @@ from typing import Callable
 import numpy as np
 
 from synsp.filters import butterworth
-from synsp.inference.clean import input_noise, opened
-from synsp.inference.white_noise import WHITE_RAMP, whiteness
+from synsp.inference.clean import input_noise
+from synsp.inference.white_noise import white_share
 
 __all__ = ["CUTOFFS", "MARGIN", "RISK_FRAMES", "LOWPASS_NOTE", "WHITE_NOTE", "lowpass_or_network", "white_margin",
            "best_lowpass", "lowpass_where_white", "refined_path", "noise_variance", "network_risk"]
@@ -104,7 +104,7 @@ def white_margin(y: np.ndarray) -> float:
     The margin kept SmoothNet on joints whose white noise a low-pass takes out better (MediaPipe Hands' 21 points
     alone, white 2-4 px on a hand fingerspelling: 2.55 px against Butterworth's 2.36; benchmarks/RESULTS.md,
     section 6, "Fast 2D motion under white noise")."""
-    white = 1.0 - float(opened(whiteness(y), WHITE_RAMP))
+    white = float(white_share(y))
     return MARGIN + (1.0 - MARGIN) * white
 
 
@@ -160,7 +160,7 @@ def best_lowpass(y: np.ndarray, s2: np.ndarray | None = None,
 def lowpass_where_white(values: np.ndarray, refined: np.ndarray, joints: list[int],
                         anchors: list[int] | tuple[int, ...] = ()) -> np.ndarray:
     """``refined`` (T, J, C), with the ``joints`` taking :func:`best_lowpass` of ``values`` (T, J, C,
-    the input, without NaN, same unit, any frame rate) in the share ``1 - opened(whiteness, WHITE_RAMP)``:
+    the input, without NaN, same unit, any frame rate) in the share :func:`~synsp.inference.white_noise.white_share`:
     whole where the input's noise reads white (:func:`~synsp.inference.white_noise.whiteness`, over
     all its joints), none from the ramp's top (an estimator's jitter, fast motion, clean mocap).
     ``anchors``: joints of ``refined`` the model gives; the low-pass is tried relative to their refined
@@ -169,7 +169,7 @@ def lowpass_where_white(values: np.ndarray, refined: np.ndarray, joints: list[in
     y = np.asarray(values, np.float64)
     if y.shape[0] < RISK_FRAMES or not len(joints):
         return refined
-    share = 1.0 - float(opened(whiteness(y), WHITE_RAMP))
+    share = float(white_share(y))
     if share <= 0.0:
         return refined
     out = np.asarray(refined, np.float64).copy()

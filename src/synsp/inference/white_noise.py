@@ -23,7 +23,7 @@ import numpy as np
 from synsp.filters import butterworth
 from synsp.inference.clean import NOISE_BAND, input_noise, opened
 
-__all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness", "limit_slow"]
+__all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness", "white_share", "limit_slow"]
 
 # The spaces whose refiners take this step (3D was not measured).
 SPACES = ("2d",)
@@ -62,6 +62,13 @@ def whiteness(values: np.ndarray) -> np.ndarray:
     return np.median(mid / np.maximum(top, 1e-24), axis=-1)
 
 
+def white_share(values: np.ndarray) -> np.ndarray:
+    """How white the noise of ``values`` (..., T, J, C) without NaN reads, (...) in [0, 1]: 1 up to the foot of
+    :data:`WHITE_RAMP`, 0 from its top (correlated jitter, fast motion, clean mocap), linear between, of its
+    :func:`whiteness`."""
+    return 1.0 - opened(whiteness(values), WHITE_RAMP)
+
+
 def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np.ndarray | None = None) -> np.ndarray:
     """Limit the slow part of the correction ``refined - inputs`` where the noise is white.
 
@@ -82,7 +89,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np
     x = np.asarray(inputs, np.float64)
     if space not in SPACES or x.shape[-3] < 32:
         return refined
-    share = 1.0 - opened(whiteness(x), WHITE_RAMP)  # (...)
+    share = white_share(x)  # (...)
     if not share.any():
         return refined
     diff = np.asarray(refined, np.float64) - x
