@@ -5,7 +5,9 @@ Header columns ``<joint>_x, <joint>_y[, <joint>_z]`` name the joints (``nose_x``
 ``_visibility``, ``_likelihood``) give confidences, optional ``<joint>_filled`` columns (1 where
 the value was filled in rather than measured, else 0) give ``filled``, an optional ``frame`` (or ``frame_id``)
 column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
-separates persons. Empty cells and ``nan`` are missing values. Other columns (a time stamp, a note)
+separates persons. Empty cells, ``nan`` and the words pandas reads as missing (``NA``, ``#N/A``, ...) are missing
+values; any other cell that is no number is a one-line error naming its line and column
+(:mod:`synsp.formats.csv_cells`). Other columns (a time stamp, a note)
 are the user's: kept as text per (track, frame) and written back after the joints' columns.
 One of them named ``time`` (``time_s``, ``timestamp``, in seconds; ``time_ms``, ``timestamp_ms`` in
 milliseconds) also gives the frames' times, as a TRC's Time column does (``extra["csv"]["times"]``:
@@ -18,10 +20,12 @@ least 8 of COCO-17's joints whatever the limbs (:func:`synsp.formats.joint_subse
 ``left_wrist``, ``LWrist``, ``wrist_l`` alike; in 3D ``--layout h36m17`` says so). ``.tsv`` files are tab-separated.
 
 A track column of names (``alice``, ``bob``: SLEAP or DeepLabCut individuals, a hand-made table) reads
-as tracks 0, 1, ... in order of first appearance, and the names are written back.
+as tracks 0, 1, ... in order of first appearance, and the names are written back (a column of numbers
+with one cell that is no number is that cell's error, not names).
 
 The writer emits the track column (when there are track ids or several tracks; named as read, ``person`` stays
-``person``, else ``track``) and ``frame`` in the file's order, then per joint its coordinates, score and
+``person``, else ``track``) and the frame column (named as read: ``frame_id`` stays ``frame_id``)
+in the file's order, then per joint its coordinates, score and
 filled flag, and the file's rows in its order (by frame or by track), plus a row wherever a value was added;
 the file's other columns follow. A table made elsewhere gets one row for every (track, frame), which reads
 back to the same arrays.
@@ -36,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.csv_cells import numbers, track_names
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
 from synsp.formats.joint_subsets import read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
@@ -51,20 +56,6 @@ _FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
 
 def _delimiter(path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
-
-
-# Cells that say "missing" as R (NA), Excel (#N/A) and other tools write it (pandas' own reader reads them so)
-_MISSING = {"", "na", "n/a", "#n/a", "null", "none", "-nan"}
-
-
-def _number(text: str, where: str) -> float:
-    text = text.strip()
-    if text.lower() in _MISSING:
-        return float("nan")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{where} is not a number ({text[:20]!r})") from None
 
 
 def _rows(text: str, delimiter: str, path: Path) -> tuple[list[str], list[str] | list[list[str]]]:
@@ -88,38 +79,6 @@ def _rows(text: str, delimiter: str, path: Path) -> tuple[list[str], list[str] |
             raise ValueError(f"{path}: line {r} has {count} cells, the header has {counts[0]}")
     header = rows[0] if isinstance(rows[0], list) else rows[0].split(delimiter)
     return header, rows[1:]
-
-
-def _numbers(body: list, columns: list[int], header: list[str], delimiter: str) -> np.ndarray:
-    """(rows, len(columns)) floats of those columns of the body, empty cells NaN.
-
-    pandas' C parser when pandas is installed (3 times faster), else one
-    ``map(float)`` over all cells; cell by cell only for quoted files or to name a bad cell.
-    """
-    if body and isinstance(body[0], str):
-        try:
-            import pandas as pd
-
-            used = sorted(set(columns))
-            frame = pd.read_csv(io.StringIO("\n".join(body)), sep=delimiter, header=None, usecols=used,
-                                dtype=np.float64, engine="c")
-            return frame.to_numpy()[:, [used.index(c) for c in columns]]
-        except ImportError:
-            text = "\n" + "\n".join(body) + "\n"
-            for _ in range(2):  # empty cells (missing values) say "nan", so one C loop parses them all
-                text = text.replace(f"{delimiter}{delimiter}", f"{delimiter}nan{delimiter}")
-            text = text.replace(f"\n{delimiter}", f"\nnan{delimiter}").replace(f"{delimiter}\n", f"{delimiter}nan\n")
-            cells = text.strip("\n").replace("\n", delimiter).split(delimiter)
-            picked = np.array(cells, dtype=object).reshape(len(body), len(header))[:, columns].ravel().tolist()
-            try:
-                return np.fromiter(map(float, picked), dtype=np.float64, count=len(picked)).reshape(len(body), -1)
-            except ValueError:
-                pass
-        except ValueError:
-            pass
-        body = [line.split(delimiter) for line in body]
-    return np.array([[_number(row[c], f"line {r} column {header[c]!r}") for c in columns]
-                     for r, row in enumerate(body, start=2)]).reshape(len(body), len(columns))
 
 
 def _once(columns: dict, key: str, what: str, col: int, path: Path, joint: str | None = None) -> dict:
@@ -212,12 +171,12 @@ def read(path: Path) -> PoseData:
         wanted += part.tolist() if part is not None else []
     keys, names = [c for c in (track_col, frame_col) if c is not None], None
     try:
-        table = _numbers(body, wanted + keys, header, delimiter)
+        table = numbers(body, wanted + keys, header, delimiter)
     except ValueError:  # a track column of names ('alice', 'bob'); a bad cell elsewhere is raised again
         if track_col is None:
             raise
-        table = _numbers(body, wanted + keys[1:], header, delimiter)
-        names, v_index = _track_names(body, track_col, delimiter)
+        table = numbers(body, wanted + keys[1:], header, delimiter)
+        names, v_index = track_names(body, track_col, delimiter, header)
     wanted += keys  # the key columns are no user's
     at = n_joints * n_coords
     coords = table[:, :at].reshape(-1, n_joints, n_coords)
@@ -239,7 +198,7 @@ def read(path: Path) -> PoseData:
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
                 cell = (body[r] if isinstance(body[r], list) else body[r].split(delimiter))[track_col]
-                raise ValueError(f"line {r + 2}: track {cell!r} is not an integer")
+                raise ValueError(f"line {r + 2} column {header[track_col].strip()!r}: track {cell!r} is not an integer")
             tracks = values.astype(np.int64)
         track_ids, v_index = np.unique(tracks, return_inverse=True)
         track_ids = track_ids.tolist()
@@ -273,6 +232,8 @@ def read(path: Path) -> PoseData:
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
+    if frame_col is not None:  # the frame column's name (frame_id), written back as read
+        extra["csv"]["frame_column"] = header[frame_col].strip()
     if track_col is not None:  # the rows' order, the key columns' and the track column's name, written back so
         extra["csv"].update(rows=np.stack([v_index, t_index]),
                             frame_first=frame_col is not None and frame_col < track_col,
@@ -299,17 +260,6 @@ def read(path: Path) -> PoseData:
                     filled=filled)
     # some of the 2D model's joints, by name: the others NaN, never written (3D: --layout h36m17 says so)
     return read_as_subset(data, joints) if n_coords == 2 else data
-
-
-def _track_names(body: list, column: int, delimiter: str) -> tuple[list[str], np.ndarray]:
-    """The track column of names: the names in order of first appearance, and each row's index
-    into them (rows,). An empty cell is an error: a row of no one's."""
-    cells = [(row if isinstance(row, list) else row.split(delimiter))[column].strip() for row in body]
-    if "" in cells:
-        raise ValueError(f"line {cells.index('') + 2}: empty track name")
-    names = list(dict.fromkeys(cells))
-    order = {name: v for v, name in enumerate(names)}
-    return names, np.array([order[cell] for cell in cells], dtype=np.int64)
 
 
 def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
@@ -355,7 +305,7 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
     frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
     own = data.extra.get("csv", {})
-    header = ([own.get("track_column", "track")] if with_track else []) + ["frame"]
+    header = ([own.get("track_column", "track")] if with_track else []) + [own.get("frame_column", "frame")]
     labels = own.get("track_names")  # a column of names ('alice'), as read; ids beyond them as numbers
     if labels is not None:
         track_ids = [labels[i] if 0 <= i < len(labels) else i for i in map(int, track_ids)]

@@ -26,7 +26,7 @@ from scipy.optimize import linear_sum_assignment
 from synsp.formats.duplicates import duplicates
 from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST, pose_size
 
-__all__ = ["repeated_frames", "resolve_repeats"]
+__all__ = ["pose_cost", "repeated_frames", "resolve_repeats"]
 
 _UNSEEN = 1e5  # the cost of an id's own track that no other frame places: allowed, the last resort
 
@@ -52,7 +52,7 @@ def _expected(frames: list[int], known: dict[int, np.ndarray], t: int) -> tuple[
     return known[near], abs(t - near)
 
 
-def _cost(expected: np.ndarray, pose: np.ndarray) -> float:
+def pose_cost(expected: np.ndarray, pose: np.ndarray) -> float:
     """Mean distance over the joints both locate, in body sizes (the larger of the two); inf with none."""
     both = np.isfinite(expected).all(-1) & np.isfinite(pose).all(-1)
     size = max(pose_size(expected), pose_size(pose))
@@ -108,7 +108,7 @@ def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], sl
                 if pose is None:  # nowhere else seen: one of the id's own instances takes it, the others go on
                     cost[r, c] = _UNSEEN if ids[i] == v else np.inf
                 elif away <= MAX_LOST + 1 or ids[i] == v:  # another id's track lost longer is closed, as linked
-                    d = _cost(pose, joints[t][i])
+                    d = pose_cost(pose, joints[t][i])
                     cost[r, c] = d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
         matched = {}
         if loose and free:

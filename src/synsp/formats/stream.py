@@ -36,13 +36,15 @@ class Frame:
     """One input line: its ``t`` and, per person id, keypoints (J, D) float (NaN = not detected);
     ``bad``: (person id, joint index, the point as given) of each joint read as not detected
     because its values were not numbers; ``refused``: (person id, or place in the list where the id
-    is unusable, and the problem) of each person left out of the line as malformed
-    (:func:`frame_of` with ``skip_people``)."""
+    is unusable, and the problem) of each person left out of the line as malformed; ``repeated``: (id, keypoints)
+    of each person after the first given an id already in the line (a tracker's slip), kept apart for the live
+    stream to match (:mod:`synsp.integrations.stream_repeats`; both :func:`frame_of` with ``skip_people``)."""
 
     t: Any
     people: dict[Any, np.ndarray]
     bad: list[tuple[Any, int, Any]] = field(default_factory=list)
     refused: list[tuple[Any, str]] = field(default_factory=list)  # (person id or place, what is wrong): left out
+    repeated: list[tuple[Any, np.ndarray]] = field(default_factory=list)  # (id, keypoints): an id's later persons
 
 
 LINE_FORM = '{"t": ..., "people": [{"id": ..., "keypoints": [[x, y], ...]}, ...]} or a list of keypoints'
@@ -55,7 +57,8 @@ def frame_of(obj: Any, index: int, skip_people: bool = False) -> Frame:
     ``skip_people`` (a live stream), a malformed person (no object with 'keypoints', an id of no use,
     keypoints of no regular shape) is left out and listed in :attr:`Frame.refused`, so that the
     others of the line still come back; a line all of whose persons are malformed is refused whole,
-    as without it. Two persons with one id are: which of them is the person is unknown."""
+    as without it. Two persons with one id are refused without ``skip_people``; with it, the later ones are kept
+    in :attr:`Frame.repeated` (which of them is the id's person is for the stream to tell)."""
     if isinstance(obj, list):
         obj = {"people": [{"id": 0, "keypoints": obj}]}
     if not isinstance(obj, dict) or not isinstance(obj.get("people"), list):
@@ -63,21 +66,25 @@ def frame_of(obj: Any, index: int, skip_people: bool = False) -> Frame:
     people: dict[Any, np.ndarray | None] = {}
     bad: list[tuple[Any, int, Any]] = []
     refused: list[tuple[Any, FormatError]] = []
+    repeated: list[tuple[Any, np.ndarray]] = []
     for i, person in enumerate(obj["people"]):
         pid = person.get("id", i) if isinstance(person, dict) else i
-        twice = False  # two persons with one id: the line's fault, not one person's
         try:
             if not isinstance(person, dict) or "keypoints" not in person:
                 raise FormatError(f"person {i} is not an object with 'keypoints'")
             if not isinstance(pid, (int, str)) or isinstance(pid, bool):
                 given, pid = pid, i  # named by its place
                 raise FormatError(f"person {i}: id must be a number or a string, got {given!r}")
-            twice = pid in people
-            if twice:
+            twice = pid in people  # two persons with one id: a tracker's slip
+            if twice and not skip_people:
                 raise FormatError(f"two persons with id {pid!r}")
-            people[pid], unread = _keypoints(person["keypoints"], f"person {pid!r}")
+            points, unread = _keypoints(person["keypoints"], f"person {pid!r}")
+            if twice and people[pid] is not None:  # the id's first person with a joint detected keeps it here
+                repeated += [(pid, points)] if points is not None else []
+            else:
+                people[pid] = points
         except FormatError as err:
-            if not skip_people or twice:
+            if not skip_people:
                 raise
             refused.append((pid, err))
             continue
@@ -87,7 +94,7 @@ def frame_of(obj: Any, index: int, skip_people: bool = False) -> Frame:
     # a person with no joint detected (every keypoint null) is absent from the frame, not a bad line:
     # the frame still comes back, as offline refinement leaves such a frame out of the track
     return Frame(obj.get("t", index), {pid: x for pid, x in people.items() if x is not None}, bad,
-                 [(pid, str(err)) for pid, err in refused])
+                 [(pid, str(err)) for pid, err in refused], repeated)
 
 
 def _keypoints(values: Any, where: str) -> tuple[np.ndarray | None, list[int]]:

@@ -53,6 +53,7 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.integrations.stream_layouts import OtherLayout
 from synsp.integrations.stream_lines import Frame, LeftOut, parse_frame
+from synsp.integrations.stream_repeats import RepeatedIds
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE
@@ -341,7 +342,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             stdout.flush()
 
     index = skipped = 0
-    left_out = LeftOut()  # malformed persons left out of lines whose others were refined
+    left_out, repeats = LeftOut(), RepeatedIds()  # malformed persons left out; an id given twice in a line
     unread = False  # a joint whose values were not numbers was said (once)
     for number, line in enumerate(iter(stdin.readline, ""), 1):
         if number == 1:  # a byte-order mark, as Windows tools (PowerShell, Notepad) write UTF-8, is no part of the JSON
@@ -350,6 +351,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
             continue
         try:
             frame = parse_frame(line, index, skip_people=not strict)
+            slips = repeats.place(frame, number)  # a tracker's slip: matched to the ids free in the line
             lines = stream.push(frame, skip_people=not strict)
         except InternalError as err:  # ours (a SynspError too), not the line's
             raise _stopped(stream, write, f"line {number}", err) from err
@@ -362,7 +364,7 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
         except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
             raise _stopped(stream, write, f"line {number}", err) from err
         index += 1
-        for note in left_out.notes(number, frame.refused):
+        for note in left_out.notes(number, frame.refused) + slips:
             print(f"synsp stream: {note}", file=stderr, flush=True)
         if frame.bad and not unread:
             unread = True
@@ -378,8 +380,8 @@ def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = s
     except Exception as err:
         raise _stopped(stream, write, "at the end of the input", err) from err
     write(last)
-    if left_out.summary():
-        print(f"synsp stream: {left_out.summary()}", file=stderr, flush=True)
+    for said in filter(None, (left_out.summary(), repeats.summary())):
+        print(f"synsp stream: {said}", file=stderr, flush=True)
     if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so
         raise MissingDataError(f"none of the {skipped} lines could be refined (each skipped above); nothing written")
 

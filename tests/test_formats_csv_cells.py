@@ -1,0 +1,52 @@
+"""A pose CSV's cells and key columns: a bad cell is one line naming its file, line and column, never a silent
+misread; the words pandas reads as missing are missing with or without pandas; a ``frame_id`` column comes back
+as ``frame_id``."""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from synsp.errors import FormatError
+from synsp.formats import read_poses, write_poses
+
+HEAD = "person,frame,a_x,a_y,b_x,b_y"
+
+
+@pytest.mark.parametrize("cell", ["nan?", "1.2.3", "x", '"1,2"'])
+@pytest.mark.parametrize("column", ["b_x", "person"])
+def test_a_bad_cell_is_one_line_naming_the_file_line_and_column(tmp_path, cell, column):
+    """A numeric person column with one bad cell read as a column of names (tracks '0', 'x', '1': one person split
+    in two and a third invented); a coordinate's bad cell is named as it was."""
+    rows = [HEAD, "0,0,1,2,3,4", "0,1,1,2,3,4", "1,0,1,2,3,4"]
+    rows[2] = f"{cell},1,1,2,3,4" if column == "person" else f"0,1,1,2,{cell},4"
+    (tmp_path / "bad.csv").write_text("\n".join(rows) + "\n")
+    shown = cell.strip('"')
+    with pytest.raises(FormatError) as err:
+        read_poses(tmp_path / "bad.csv")
+    assert str(err.value).startswith(f"{tmp_path / 'bad.csv'}: line 3 column {column!r} is not a number "
+                                      f"({shown!r})") and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("pandas", [True, False])
+def test_an_empty_cell_and_the_words_pandas_reads_as_missing_are_missing_values(tmp_path, monkeypatch, pandas):
+    if not pandas:  # the reader without pandas reads the same words as missing
+        monkeypatch.setitem(sys.modules, "pandas", None)
+    words = ["", "NaN", "NA", "N/A", "#N/A", "<NA>", "null", "None", "1.#IND", "-nan"]
+    rows = ["frame,a_x,a_y"] + [f"{t},{word},{t}" for t, word in enumerate(words)]
+    (tmp_path / "na.csv").write_text("\n".join(rows) + "\n")
+    poses = read_poses(tmp_path / "na.csv").poses[0]
+    assert np.isnan(poses[:, 0, 0]).all() and poses[:, 0, 1].tolist() == list(range(len(words)))
+    (tmp_path / "names.csv").write_text(f"{HEAD}\nbob,0,1,2,3,4\nNA,0,1,2,3,4\n")  # a track named NA is a name
+    assert read_poses(tmp_path / "names.csv").extra["csv"]["track_names"] == ["bob", "NA"]
+
+
+@pytest.mark.parametrize("name", ["frame_id", "Frame"])
+def test_the_frame_column_is_written_back_under_its_own_name(tmp_path, name):
+    rows = [f"track_id,{name},a_x,a_y"] + [f"{v},{t},{t}.5,{v}.25" for v in range(2) for t in (3, 4, 5)]
+    (tmp_path / "f.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "f.csv")
+    assert data.extra["frame_ids"] == [3, 4, 5]
+    write_poses(tmp_path / "out.csv", data)
+    assert (tmp_path / "out.csv").read_text().splitlines() == rows
