@@ -23,7 +23,7 @@ PACKAGE = Path(synsp.__file__).parent
 # then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
         "filter_input", "one_euro", "filter_options", "conventions", "medians",
-        "consistency", "model", "rotations", "motion_pace", "estimator_errors"}
+        "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
@@ -272,8 +272,10 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/joint_drift",
                                     "integrations/stream", "integrations/stream_layouts",
                                     "integrations/stream_corrections", "integrations/stream_lines",
-                                    "filters", "one_euro", "filter_input", "sequence", "channels", "formats/bvh",
-                                    "formats/bvh_text"])
+                                    "integrations/stream_repeats", "units",
+                                    "filters", "one_euro", "filter_input", "sequence", "channels"]
+                         # the formats package, every module of it (its __init__ too)
+                         + sorted(f"formats/{path.stem}" for path in (PACKAGE / "formats").glob("*.py")))
 def test_refine_modules_are_short_and_document_every_public_function(module):
     """``synsp refine`` in parts of one idea each (files, tracks, summary), each under 400 lines,
     with a docstring on every public function and class; the parts stay importable from synsp.refining.files."""

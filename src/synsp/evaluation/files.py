@@ -34,6 +34,7 @@ from synsp.refining.file_channels import confidence_channel, flat_coordinate, fl
 from synsp.refining.files import refine_file
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
+from synsp.units import unit_words
 from synsp.viz.files import file_layout
 
 DEFAULT_METHODS = ["one-euro", "savgol", "gaussian", "butterworth", "smoothnet", "synsp"]
@@ -103,7 +104,7 @@ def score_files(
     rows = {m: (lambda x, out=out: out * scale) for m, out in outputs.items()}
     results = evaluate(rows, [case], layout=name, space=space_name)
     scored = int(np.isfinite(clean).all(-1).sum())
-    read = f", the files read as {_UNITS[file_unit]}" if scale != 1 else ""
+    read = f", the files read as {unit_words(file_unit)}" if scale != 1 else ""
     unit = flat_unit if space_name == "2d" else "mm" + read
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
     left = f", {unheld} the outputs leave missing not scored" if unheld else ""
@@ -141,7 +142,6 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
             "(filters at their defaults); the input row has its missing values filled linearly in time.")
 
 
-_UNITS = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres", 25.4: "inches", 25.4 / 0.45: "CMU's unit"}
 
 
 def _shape(poses: np.ndarray) -> tuple[int, ...]:

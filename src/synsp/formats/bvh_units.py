@@ -18,13 +18,12 @@ from typing import NamedTuple
 import numpy as np
 
 from synsp.sequence import body_size
+from synsp.units import LENGTH_UNITS, unit_words
 
 __all__ = ["UNITS", "UnitGuess", "guess_unit", "unit_note", "given_unit"]
 
-# millimetres per unit, by the name --units takes
-UNITS = {"m": 1000.0, "cmu": 25.4 / 0.45, "in": 25.4, "cm": 10.0, "mm": 1.0}
-_NAMES = {"m": "metres", "cmu": "CMU's unit (1/0.45 inch, 56.4 mm)", "in": "inches", "cm": "centimetres",
-          "mm": "millimetres"}
+# millimetres per unit, by the name --units takes (synsp.units: the one table of units and their words)
+UNITS = {name: unit.mm for name, unit in LENGTH_UNITS.items()}
 ADULT = 1500.0  # mm: a mocap actor's joints' largest side (Bandai Namco's validation clips: 1380-1750)
 PERSON = (800.0, 2300.0)  # mm: any person's, a 3-year-old to a tall adult, as the body's size measures them
 # the bands the closest unit gives, bounded where the current rule stood (cm below 300, mm from 300), so a metre,
@@ -70,14 +69,19 @@ def unit_note(guess: UnitGuess, quiet_cm: bool = True) -> str | None:
     the file's own numbers)."""
     shown = f"the figures below are in mm (x{guess.mm:.4g})"
     if guess.other == "":
-        return f"units: the BVH's values read as {_NAMES[guess.name]} (--units {guess.name}); {shown}"
+        return f"units: the BVH's values read as {_words(guess.name)} (--units {guess.name}); {shown}"
     if guess.other is None:
         if guess.name == "cm" and quiet_cm:
             return None
-        return (f"units: the BVH's values read as {_NAMES[guess.name]} (told from the body's size, "
+        return (f"units: the BVH's values read as {_words(guess.name)} (told from the body's size, "
                 f"{guess.size:.3g} units: {guess.size * guess.mm / 1000:.2f} m); {shown}; --units to say otherwise")
     other_m = guess.size * UNITS[guess.other] / 1000
-    return (f"units: the BVH's values read as {_NAMES[guess.name]}, unsure: the body measures {guess.size:.3g} units, "
-            f"{guess.size * guess.mm / 1000:.2f} m in {_NAMES[guess.name]} or {other_m:.2f} m in "
-            f"{_NAMES[guess.other]} (a {'child' if other_m < guess.size * guess.mm / 1000 else 'tall adult'}?); "
-            f"{shown}; --units {guess.other} if it is {_NAMES[guess.other]}")
+    return (f"units: the BVH's values read as {_words(guess.name)}, unsure: the body measures {guess.size:.3g} units, "
+            f"{guess.size * guess.mm / 1000:.2f} m in {_words(guess.name)} or {other_m:.2f} m in "
+            f"{_words(guess.other)} (a {'child' if other_m < guess.size * guess.mm / 1000 else 'tall adult'}?); "
+            f"{shown}; --units {guess.other} if it is {_words(guess.other)}")
+
+
+def _words(name: str) -> str:
+    """A unit's words by its ``--units`` name, with what it is (CMU's unit: 1/0.45 inch)."""
+    return unit_words(UNITS[name], detail=True)

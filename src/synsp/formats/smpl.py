@@ -65,7 +65,7 @@ def sniff(content, key: str | None = None) -> bool:
     SMPL rotations shaped as rotations (VIBE's whole output: ``pose`` (T, 72) beside ``joints3d``)."""
     if not isinstance(content, set):
         return False
-    shapes = getattr(content, "shapes", {})  # formats.ArrayNames: each array's shape
+    shapes = getattr(content, "shapes", {})  # formats.detect.ArrayNames: each array's shape
     if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and (
             _flat(shapes.get(key)) or _joint_count(shapes.get(key)) in JOINT_COUNTS and len(shapes[key]) == 4)):
         return True

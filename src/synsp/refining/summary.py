@@ -25,6 +25,7 @@ from synsp.refining.strided import detected_frames, on_grid, stride_note, stride
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
 from synsp.sequence import mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, get_layout
+from synsp.units import unit_words
 
 
 @dataclass
@@ -112,7 +113,6 @@ def accel_stats(x: np.ndarray) -> tuple[float, float]:
 MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
-_UNIT_NAMES = {1000.0: "metres", 10.0: "centimetres", 1.0: "millimetres"}
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np.ndarray | None = None,
@@ -156,7 +156,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np
     scale = mm_per_unit(poses)
     if scale == 1.0:
         return 1.0, "mm", []
-    return scale, "mm", [f"units: the 3D values read as {_UNIT_NAMES[scale]} (told from the body's size); "
+    return scale, "mm", [f"units: the 3D values read as {unit_words(scale)} (told from the body's size); "
                          f"the figures below are in mm (x{scale:g})"]
 
 
