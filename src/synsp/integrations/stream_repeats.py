@@ -50,6 +50,8 @@ class RepeatedIds:
         notes = self._match(frame, line, number) if frame.repeated else []
         for pid, points in frame.people.items():
             self._last[pid] = (line, _xy(points))
+        if line % 256 == 255:  # ids gone for long are no candidates: forgotten, so a long stream's memory stays flat
+            self._last = {pid: last for pid, last in self._last.items() if line - last[0] <= MAX_LOST + 1}
         return notes
 
     def _match(self, frame: Frame, line: int, number: int) -> list[str]:
@@ -67,7 +69,7 @@ class RepeatedIds:
         for c, pid in enumerate(free):
             seen, where = self._last.get(pid, (None, None))
             for r, k in enumerate(kept):
-                if where is None:  # never seen: one of its own persons takes it (the first, at equal cost)
+                if where is None:  # not seen lately: one of its own persons takes it (the first, at equal cost)
                     cost[r, c] = 1e5 + r if loose[k][0] == pid else np.inf
                     continue
                 d = pose_cost(where, _xy(loose[k][1]))
