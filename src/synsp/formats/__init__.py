@@ -22,8 +22,8 @@ skeleton by joint rotations (``motion`` rows: their module also has ``read_motio
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
 npz). As pose files they are read only (positions do not define rotations). A new format is a
 module here with ``read`` (and ``write``, and ``sniff`` if it shares an extension) plus one row
-of the table. Units are the file's own except documented conversions to millimetres:
-MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *
+of the table (``FORMATS``, in :mod:`synsp.formats.table`). Units are the file's own except documented
+conversions to millimetres: MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *
 1000), TRC and C3D (their declared unit; written back in it).
 
 Every JSON format reads JSON Lines too (``.jsonl``, or a ``.json`` of one value per line: the values
