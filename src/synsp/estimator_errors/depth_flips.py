@@ -63,8 +63,11 @@ def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
         state = _readings(switch)
         return state if seen[state].sum() < seen[~state].sum() else ~state
     if switch.sum() % 2:  # the missed end where the handedness agrees best, at a step anti-correlated at all, or none
-        ends = [switch] + [switch | (np.arange(switch.size) == t) for t in np.flatnonzero((r < 0) & ~switch)]
-        switch = ends[int(np.argmax([abs(_vote(hand, _readings(e))) for e in ends]))]
+        votes = np.nan_to_num(np.sign(hand)) * np.where(_readings(switch), -1.0, 1.0)  # (T,) each frame's
+        after = np.cumsum(votes[::-1])[::-1][1:]  # (T - 1,) the frames after each step's: a change there negates it
+        steps = np.flatnonzero((r < 0) & ~switch)
+        if steps.size and np.abs(votes.sum() - 2 * after[steps]).max() > abs(votes.sum()):
+            switch = switch | (np.arange(switch.size) == steps[np.argmax(np.abs(votes.sum() - 2 * after[steps]))])
     state = _readings(switch)
     vote = _vote(hand, state)
     if abs(vote) >= HAND_MARGIN * seen.sum():  # the reading whose handedness is a body's, not its mirror image's
