@@ -10,9 +10,14 @@ the pelvis over 10, 20 or 30 frames and staying turned (whose values must stay).
 without it, and SmoothNet with it; and the frames read as flipped. ``--found``: only the frames
 the step reads as flipped in each protocol preset's input (no refinement), where there is no flip, and in clean
 motion 2 or 3 times as fast, 20 mm of white noise twice as fast, and `jitter` with every label exchanged for 1 s.
+``--ends``: only the frames read (no refinement) where the body is mirrored for 5-60 frames (from a third and from a
+random frame), at the clip's start or end, or twice (15 and 30 frames), under 8, 14 or 20 mm of white noise: frames
+read flipped that are not ("wrong", the clips with any), and flipped frames not read. ``--stream``: the whole body
+mirrored for 10, 20 or 40 frames, or nothing, through ``synsp.StreamingRefiner`` (default lag and lookahead), hit /
+rest as above (nothing: the frames from a third for 20 frames as "hit").
 benchmarks/RESULTS.md, section 4, "A body mirrored in depth". Run:
 
-    .venv/bin/python benchmarks/depth_flips.py [--split val] [--max-clips 12] [--found]
+    .venv/bin/python benchmarks/depth_flips.py [--split val] [--max-clips 12] [--found | --ends | --stream]
 """
 from __future__ import annotations
 
@@ -59,6 +64,63 @@ def corrupted(clean: np.ndarray, kind: str, length: int,
     return x, truth, hit
 
 
+def _spans(frames: int, rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
+    """The ``--ends`` errors of a clip of ``frames``: (name, (T,) bool frames mirrored)."""
+    out = []
+    for length in (5, 10, 20, 40, 60):
+        for start in (frames // 3, int(rng.integers(1, frames - length - 1))):
+            out.append((f"{length} frames", np.isin(np.arange(frames), np.arange(start, start + length))))
+    for length in (10, 30):
+        out.append((f"{length} frames from the start", np.arange(frames) < length))
+        out.append((f"{length} frames to the end", np.arange(frames) >= frames - length))
+    two = np.isin(np.arange(frames), np.r_[frames // 5:frames // 5 + 15, frames // 2:frames // 2 + 30])
+    return out + [("twice, 15 and 30 frames", two)]
+
+
+def ends(clips: list[np.ndarray]) -> None:
+    """Print the ``--ends`` table: frames read flipped where none is, and flipped frames missed."""
+    layout = get_layout(LAYOUT)
+    print("| error | noise (mm) | clips | frames flipped | read where none (clips) | missed |")
+    print("|---|---:|---:|---:|---:|---:|")
+    total = np.zeros(5, int)
+    for noise in (8.0, 14.0, 20.0):
+        rng, rows = np.random.default_rng(int(noise)), {}
+        for clean in clips:
+            noisy = clean + rng.normal(0, noise, clean.shape)
+            for name, mirrored in _spans(len(clean), rng):
+                x = noisy.copy()
+                x[mirrored, :, 2] = 2 * root_position(noisy, layout)[mirrored, :, 2] - noisy[mirrored, :, 2]
+                found = flips.depth_flips(x, layout)
+                wrong = int((found & ~mirrored).sum())
+                row = [1, int(mirrored.sum()), wrong, int(wrong > 0), int((mirrored & ~found).sum())]
+                rows[name] = [a + b for a, b in zip(rows.get(name, [0] * 5), row)]
+        for name, (n, flipped, wrong, clips_wrong, missed) in rows.items():
+            print(f"| {name} | {noise:.0f} | {n} | {flipped} | {wrong} ({clips_wrong}) | {missed} |", flush=True)
+            total += [n, flipped, wrong, clips_wrong, missed]
+    print(f"| all | | {total[0]} | {total[1]} | {total[2]} ({total[3]}) | {total[4]} |")
+
+
+def streams(clips: list[np.ndarray]) -> None:
+    """Print the ``--stream`` table: input and the stream's output, hit / rest."""
+    model = synsp.load_model("synsp-h36m17")
+    print("| error | input | SynSP stream |\n|---|---|---|")
+    for length in (10, 20, 40, 0):
+        rng, figures = np.random.default_rng(length), {"input": [], "stream": []}
+        for clean in clips:
+            if length:
+                x, truth, hit = corrupted(clean, "body", length, rng)
+            else:
+                x, truth, hit = clean + rng.normal(0, 8.0, clean.shape), clean, np.zeros(clean.shape[:2], bool)
+                hit[len(clean) // 3:len(clean) // 3 + 20] = True
+            stream = synsp.StreamingRefiner(model, mm_per_unit=1.0)
+            out = np.concatenate([stream.push(f) for f in x.astype(np.float32)] + [stream.flush()])
+            figures["input"].append(errors(x, truth, hit))
+            figures["stream"].append(errors(out.astype(np.float64), truth, hit))
+        cells = [f"{np.mean([h for h, _ in v]):.2f} / {np.mean([r for _, r in v]):.2f}" for v in figures.values()]
+        name = f"whole body {length} frames" if length else "none"
+        print(f"| {name} | {' | '.join(cells)} |", flush=True)
+
+
 def _exchanged(x: np.ndarray, flip: np.ndarray) -> np.ndarray:
     """``x`` (T, J, 3) with every left/right label exchanged for 30 frames from a third (benchmarks/body_flips.py)."""
     x, t0 = x.copy(), len(x) // 3
@@ -88,6 +150,8 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--max-clips", type=int, default=12)
     parser.add_argument("--found", action="store_true", help="frames read as flipped in the protocol's presets")
+    parser.add_argument("--ends", action="store_true", help="frames read as flipped: flips of many lengths and noises")
+    parser.add_argument("--stream", action="store_true", help="the whole body mirrored, through a stream")
     args = parser.parse_args()
     layout = get_layout(LAYOUT)
     if args.found:
@@ -105,6 +169,10 @@ def main() -> None:
         return
     clips = [c.clean for c in make_cases(args.split, "none", layout=LAYOUT, space="3d") if len(c.clean) >= 90]
     clips = clips[:args.max_clips] if args.max_clips else clips
+    if args.ends:
+        return ends(clips)
+    if args.stream:
+        return streams(clips)
     print(f"{len(clips)} clips of the {args.split} split, 8 mm white noise; hit / rest, root-relative mm\n")
     print("| error | input | SynSP | SynSP without the step | SmoothNet | frames read flipped / touched |")
     print("|---|---|---|---|---|---|")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from synsp.estimator_errors.depth_flips import depth_flips, unflip
+from synsp.estimator_errors.depth_flips import depth_flips, handedness, unflip
 from synsp.estimator_errors.measurements import measurements
 from synsp.skeleton import get_layout, root_position
 
@@ -70,3 +70,48 @@ def test_a_run_mirrored_in_depth_does_not_cut_the_track():
     clean[:, 1:, 2] += 400.0  # its joints well in front of the pelvis: the centre jumps 0.75 m mirrored (cut before)
     x = _mirrored(clean + np.random.default_rng(8).normal(0, 8, clean.shape), slice(40, 60))
     assert track_segments(x, pairs=LAYOUT.left_right) == [slice(0, 120)]
+
+
+def _body(frames: int = 150, seed: int = 9) -> np.ndarray:
+    """(T, 17, 3) mm: a standing body facing +z (its left on +x, y up: a body's handedness, not its mirror image's),
+    its nose in front of the head, turning by +-30 degrees about the vertical and swaying."""
+    pose = np.array([[0, 0, 0], [-120, 0, 0], [-120, -420, 40], [-120, -820, -20], [120, 0, 0], [120, -420, 40],
+                     [120, -820, -20], [0, 220, 0], [0, 480, 0], [0, 580, 60], [0, 680, 10], [170, 470, 0],
+                     [250, 220, 60], [280, 0, 150], [-170, 470, 0], [-250, 220, 60], [-280, 0, 150]], float)
+    t = np.arange(frames) / 30
+    angle = np.radians(30) * np.sin(2 * np.pi * 0.2 * t)
+    turn = Rotation.from_rotvec(angle[:, None] * [0.0, 1.0, 0.0]).as_matrix()
+    sway = 20 * np.sin(2 * np.pi * 0.5 * t[:, None, None] + np.random.default_rng(seed).uniform(0, 6, (17, 3)))
+    return np.einsum("tij,kj->tki", turn, pose) + sway * (np.arange(17) > 0)[None, :, None]
+
+
+def test_the_handedness_tells_the_body_from_its_mirror_image():
+    body = _body()
+    assert (handedness(body, LAYOUT) > 0).all()
+    assert (handedness(_mirrored(body, slice(None)), LAYOUT) < 0).all()
+    assert handedness(np.zeros((3, 24, 3)), get_layout("smpl24")) is None  # no nose: the majority tells (as before)
+
+
+def test_a_flip_longer_than_half_the_clip_and_one_whose_end_is_missed():
+    """The handedness tells which reading is the body's: a flip over most of the clip is mirrored back, not the frames
+    around it; and one whose end falls where the body is seen flat (nothing in depth to tell) is mirrored back up to
+    there, not from its start to the clip's edge."""
+    noisy = _body() + np.random.default_rng(10).normal(0, 8, (150, 17, 3))
+    assert np.flatnonzero(depth_flips(_mirrored(noisy, slice(20, 120)), LAYOUT)).tolist() == list(range(20, 120))
+    flat = noisy.copy()
+    flat[80:95, :, 2] = flat[80:95, :1, 2] + np.random.default_rng(11).normal(0, 8, (15, 17))  # seen flat: no end
+    found = depth_flips(_mirrored(flat, slice(40, 88)), LAYOUT)
+    assert not found[:40].any() and found[40:80].all() and not found[95:].any()
+
+
+def test_a_stream_mirrors_a_flip_back():
+    """The stream reads a flip as offline does (measured in full while it lasts, no cut at its steps)."""
+    import synsp
+
+    noisy = _body(seed=12) + np.random.default_rng(13).normal(0, 8, (150, 17, 3))
+    noisy[:, 1:, 2] += 300.0  # the joints well in front of the pelvis: mirrored, the centre jumps (a stream cut before)
+    stream = synsp.StreamingRefiner(synsp.load_model("synsp-h36m17"), mm_per_unit=1.0)
+    x = _mirrored(noisy, slice(60, 80))
+    out = np.concatenate([stream.push(f) for f in x.astype(np.float32)] + [stream.flush()])
+    error = np.abs((out - out[:, :1]) - (noisy - noisy[:, :1]))[..., 2].mean(-1)  # (T,) mm in depth
+    assert error[60:80].max() < 60.0  # mirrored: about 600 mm

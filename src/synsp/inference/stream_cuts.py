@@ -37,6 +37,7 @@ from typing import Any, Callable
 import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
+from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.inference.stream_centre_cuts import CentreWatch
 from synsp.inference.stream_path_cuts import PathWatch
 from synsp.medians import nanmedian
@@ -189,6 +190,11 @@ class CutWatch:
             start = self.frames <= len(track)  # the frames read reach back to the stream's first
             cut |= bool(np.isfinite(limit[view]) and limit[view] > 0 and steps[t - 1] > limit[view]
                         and cut_at(x, t, steps, both, limit[view], self.flip, (start, False), self.stay))
+        views, near = track.transpose(1, 0, 2, 3), slice(max(0, t - 1 - CUT_STAY), t)  # (V, N, J, C); steps
+        if cut and track.shape[-1] == 3 and all(depth_switches(v, self.flip)[near].any() for v in views):
+            # a body mirrored in depth about its pelvis moves its centre and leaves its path, at the step or the
+            # frames after it (a suspect told later): no cut (as offline, track_switches.track_segments)
+            cut = False
         held, self.held, out = self.held, [], []
         if cut:
             self.cuts.append(jump)

@@ -13,7 +13,9 @@ come). A gap that outlasts the lookahead stays NaN, and the stream moves the joi
 value with the body (:mod:`~synsp.inference.stream_fill`), as it does without one. An inversion is
 told from the two seconds before and the lookahead after: one that lasts longer than a third of
 them (0.7 s) is exchanged back only until then
-(the inversions' majority test), and given as it came after.
+(the inversions' majority test), and given as it came after. A body mirrored in depth
+(:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
+reading its handedness tells is the body's, until the step that ends it.
 
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
 frames before the stream's first detection pass at once, untouched (nothing to measure them by).
@@ -93,7 +95,9 @@ class RunningMeasurements:
         if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
         measured = measurements(clip, self.layout)
-        self._exchanged = bool(measured.exchanged[:, at:].any())  # an exchange under way
+        # an exchange, or a mirror in depth (estimator_errors.depth_flips), under way: its frames move no more than
+        # the body, so the cheap test would pass them as they came
+        self._exchanged = bool(measured.exchanged[:, at:].any() or measured.depth_flipped[..., at:].any())
         frame = measured.values[:, at]
         seen = np.isfinite(clip[:, at:]).all(-1)  # (V, 1 + ahead, J)
         unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.sequence import nan_median
 
@@ -21,6 +22,7 @@ class SwitchWatch:
     def __init__(self) -> None:
         self.last_seen: np.ndarray | None = None  # (V, J, C) each joint's last detected value, as it came
         self.extents: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V,) detected frames' box sides, NaN: none
+        self.recent: deque[np.ndarray] = deque(maxlen=SIZE_FRAMES)  # (V, J, C) the last detected frames, as they came
 
     def remember(self, x: np.ndarray) -> None:
         """Record the (V, J, C) frame's detected joints and, if it shows any, its boxes' largest sides."""
@@ -28,6 +30,7 @@ class SwitchWatch:
         if not seen.any():
             return
         self.last_seen = np.where(seen[..., None], x, np.nan if self.last_seen is None else self.last_seen)
+        self.recent.append(x)
         with warnings.catch_warnings():  # views without a joint seen
             warnings.simplefilter("ignore", RuntimeWarning)
             self.extents.append((np.nanmax(x, axis=1) - np.nanmin(x, axis=1)).max(axis=-1))
@@ -47,4 +50,10 @@ class SwitchWatch:
         if self.last_seen is None or not self.extents:
             return False
         sizes = nan_median(np.array(self.extents), axis=0)  # (V,); NaN for a view not seen in those frames
-        return len(x) == len(self.last_seen) and bool(switched_people(self.last_seen, x, sizes).any())
+        if len(x) != len(self.last_seen):
+            return False
+        switched = switched_people(self.last_seen, x, sizes)  # (V,)
+        if switched.any() and x.shape[-1] == 3:  # a body mirrored in depth moves its centre too: no other person
+            recent = np.stack([*self.recent, x], axis=1)  # (V, N, J, 3)
+            switched &= ~np.array([depth_switches(v)[-1] for v in recent])
+        return bool(switched.any())
