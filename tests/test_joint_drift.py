@@ -64,7 +64,7 @@ def test_half_the_joints_steady_is_not_enough():
     x = turning(210) + rng.normal(0, 4, (210, 17, 3))
     elbows = [H36M.index("left_elbow"), H36M.index("right_elbow")]
     drifted = _drifting(x, DRIFTING + elbows, 96.0, rng)
-    assert 0.5 <= steady_joints(drifted, "h36m17").mean() < 0.6
+    assert 0.5 <= steady_joints(drifted, "h36m17")[0].mean() < 0.6
     assert (joint_floor_shares(drifted, "h36m17") == 0).all()
 
 
@@ -73,6 +73,9 @@ def test_white_noise_alone_reads_about_one():
     rng = np.random.default_rng(2)
     excess = joint_excess(turning(300) + rng.normal(0, 8, (300, 17, 3)), "h36m17")
     assert 0.6 < excess.min() and excess.max() < STEADY_EXCESS
+    # every joint steady, none drifting: noise alone, whose slow part the network fixes (`synthetic`), not a few joints'
+    # definitions drifting; the clip's own reading decides alone
+    assert (joint_floor_shares(turning(300) + rng.normal(0, 30, (300, 17, 3)), "h36m17") == 0).all()
     assert white_ratio(60) < white_ratio(30) < white_ratio(10) < 1  # fewer frames: less bandwidth above the cut-off
 
 
