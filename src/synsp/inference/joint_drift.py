@@ -12,11 +12,11 @@ Each joint is read by its steadiest rigid distance (:func:`joint_excess`): its l
 shoulders, the hip or shoulder width; the trunk's midline joints by those widths. A distance keeps still when
 its slow change is no more than white noise of its own fast change leaves there (:data:`STEADY_EXCESS`), so the
 reading does not rest on the noise's level (a level, 0.0021 body sizes, sat on 8 mm of noise's and lost half the
-gains on the test split: RESULTS section 9, "... a stricter steady reading"). An estimator's drift moves every
-joint slowly, beyond its jitter, so on its clips few joints read steady; where at least :data:`STEADY_SHARE` of
-the joints read steady and one drifts (:data:`DRIFTING`; white noise alone reads every joint steady) on a clip
-whose limbs drift, those joints get the floor step as on a clip without drift (:func:`joint_floor_shares`;
-validation: none of the 325 preset clips).
+gains on the test split: RESULTS section 9, "A joint definition that drifts: a stricter steady reading"). An
+estimator's drift moves every joint slowly, beyond its jitter, so on its clips few joints read steady; where at
+least :data:`STEADY_SHARE` of the joints read steady and one drifts (:data:`DRIFTING`; white noise alone reads
+every joint steady) on a clip whose limbs drift, those joints get the floor step as on a clip without drift
+(:func:`joint_floor_shares`; validation: none of the 325 preset clips).
 """
 from __future__ import annotations
 
