@@ -6,7 +6,7 @@ Each clip of at least 150 frames gets 8 mm of white noise, then each drifting jo
 amount over the clip along a direction of its own (``ramp``), or out and back (``back``: a half sine). Mean
 error (mm, root-relative as given) on the joints that do not drift ("rest") and on all. Run:
 
-    .venv/bin/python benchmarks/drifting_definitions.py [--split val] [--clips 4]
+    .venv/bin/python benchmarks/drifting_definitions.py [--split val] [--clips 4] [--methods synsp ...]
 """
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ WRISTS_KNEES = ("left_wrist", "right_wrist", "left_knee", "right_knee")
 # (name, shape, amount mm, joints)
 CASES = [("wrists+knees 24 mm", "ramp", 24.0, WRISTS_KNEES), ("wrists+knees 48 mm", "ramp", 48.0, WRISTS_KNEES),
          ("wrists+knees 96 mm", "ramp", 96.0, WRISTS_KNEES), ("one wrist 96 mm", "ramp", 96.0, ("left_wrist",)),
-         ("wrists+knees 48 mm out and back", "back", 48.0, WRISTS_KNEES)]
+         ("wrists+knees 48 mm out and back", "back", 48.0, WRISTS_KNEES),
+         ("a wrist and a knee 48 mm", "ramp", 48.0, ("left_wrist", "right_knee")),
+         ("one knee 96 mm out and back", "back", 96.0, ("left_knee",))]
 METHODS = ("synsp", "smoothnet", "butterworth")
 
 
@@ -42,12 +44,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="val")
     parser.add_argument("--clips", type=int, default=4)
+    parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     args = parser.parse_args()
+    methods = tuple(args.methods)
     clips = [c.clean.astype(np.float64) for c in make_cases(args.split, "none", max_clips=0)
              if len(c.clean) >= 150][:args.clips]
     print(f"{args.split} split, {len(clips)} clips; mean error mm, rest (joints with no drift) / all\n")
-    print("| case | input | " + " | ".join(METHODS) + " |")
-    print("|---|" + "---:|" * (len(METHODS) + 1))
+    print("| case | input | " + " | ".join(methods) + " |")
+    print("|---|" + "---:|" * (len(methods) + 1))
     for name, shape, amount, names in CASES:
         rng = np.random.default_rng(1)
         joints = [LAYOUT.index(n) for n in names]
@@ -55,11 +59,11 @@ def main() -> None:
         errors: dict[str, list[tuple[float, float]]] = {}
         for clean in clips:
             x = drifted(clean, shape, amount, joints, rng)
-            outs = {"input": x} | {m: synsp.refine(x.astype(np.float32), m, layout="h36m17", fps=30) for m in METHODS}
+            outs = {"input": x} | {m: synsp.refine(x.astype(np.float32), m, layout="h36m17", fps=30) for m in methods}
             for method, out in outs.items():
                 e = np.linalg.norm(np.asarray(out, np.float64) - clean, axis=-1)
                 errors.setdefault(method, []).append((e[:, rest].mean(), e.mean()))
-        cells = ["{:.2f} / {:.2f}".format(*np.mean(errors[m], axis=0)) for m in ("input",) + METHODS]
+        cells = ["{:.2f} / {:.2f}".format(*np.mean(errors[m], axis=0)) for m in ("input",) + methods]
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 

@@ -44,7 +44,8 @@ from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
            "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
-           "bone_drift", "length_drift", "limb_lengths", "limb_bones", "kept_share", "drift_factor", "drift_note",
+           "bone_drift", "length_drift", "length_changes", "limb_lengths", "limb_bones", "kept_share", "drift_factor",
+           "drift_note",
            "correction_rms",
            "measure_floor", "floor_step", "keep_above_floor"]
 
@@ -132,8 +133,25 @@ def length_drift(inputs: np.ndarray, pairs: np.ndarray, fps: float | None = None
     return _pair_drift(inputs, pairs, fps, seen) / np.maximum(_sizes(inputs)[..., :1], 1e-9)
 
 
+def length_changes(inputs: np.ndarray, pairs: np.ndarray, fps: float | None = None,
+                   seen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`length_drift` (each distance's slow change) and, alike, its fast change: per pair, the median over
+    frames of the distance's part above :data:`SLOW_HZ` (the distance minus its median and its slow part), in
+    body sizes; ``seen`` as :func:`bone_drift`'s. Returns two (..., P) arrays."""
+    inputs = np.asarray(inputs, np.float64)
+    size = np.maximum(_sizes(inputs)[..., :1], 1e-9)
+    slow, fast = _pair_changes(inputs, pairs, fps, seen)
+    return slow / size, fast / size
+
+
 def _pair_drift(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen: np.ndarray | None) -> np.ndarray:
     """:func:`length_drift` in the poses' unit (..., P)."""
+    return _pair_changes(inputs, pairs, fps, seen, fast=False)[0]
+
+
+def _pair_changes(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen: np.ndarray | None,
+                  fast: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`length_changes` in the poses' unit (..., P); the fast change None unless ``fast``."""
     pairs = np.asarray(pairs, int).reshape(-1, 2)
     bones = inputs[..., pairs[:, 1], :] - inputs[..., pairs[:, 0], :]
     lengths = np.sqrt((bones * bones).sum(axis=-1))  # (..., T, P), as consistency.frame_lengths
@@ -142,8 +160,11 @@ def _pair_drift(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen: 
     else:
         lengths, counted = _seen_lengths(lengths, np.asarray(seen, bool), pairs)
     centre = np.nanmedian(np.where(counted, lengths, np.nan), axis=-2, keepdims=True)
-    slow = np.abs(slow_part((lengths - centre)[..., None], fps)[..., 0])
-    return np.nanmedian(np.where(counted, slow, np.nan), axis=-2)
+    part = slow_part((lengths - centre)[..., None], fps)[..., 0]
+    slow = np.nanmedian(np.where(counted, np.abs(part), np.nan), axis=-2)
+    if not fast:
+        return slow, None
+    return slow, np.nanmedian(np.where(counted, np.abs(lengths - centre - part), np.nan), axis=-2)
 
 
 # A bone seen in fewer frames than this is read on every frame (filled ones too): too few to bridge from.

@@ -11,7 +11,7 @@ import numpy as np
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE, bone_drift, drift_factor, floor_step
 from synsp.inference.frame_rate import run_at_rate
-from synsp.inference.joint_drift import joint_floor_shares, past_ramp
+from synsp.inference.joint_drift import joint_floor_shares
 from synsp.inference.repeated_pull import REPEAT_STRIDE, repeat_factor, second_pass, take_off_pull
 
 if TYPE_CHECKING:
@@ -48,11 +48,10 @@ def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray
         reading.limb_drift = bone_drift(seq, refiner.layout, given_fps, seen)
         factor = drift_factor(reading.limb_drift, refiner.drift_ramp)
         reading.strength = reading.strength * factor
-        # joints whose own rigid distances keep still on a clip whose limbs drift: a few joint definitions
-        # drifting, not the estimator's whole body; they get the floor step back (inference.joint_drift), on
-        # clips whose limbs drift past the ramp (below, a clip of light errors: it took too much from their bias)
-        own = joint_floor_shares(seq, refiner.layout, given_fps, seen, refiner.drift_ramp)
-        own = own * (1.0 - drift_factor(reading.limb_drift, past_ramp(refiner.drift_ramp)))[..., None]
+        # joints whose own rigid distances keep still (their slow change no more than their noise's) on a clip whose
+        # limbs drift: a few joint definitions drifting, not the estimator's whole body; they get the floor step
+        # back (inference.joint_drift)
+        own = joint_floor_shares(seq, refiner.layout, given_fps, seen)
         shares = np.maximum(factor[..., None], own)
         reading.steady = np.where(own > factor[..., None], own - factor[..., None], 0.0)
     if refiner.repeat_ramp is not None:
