@@ -43,7 +43,9 @@ class OtherLayout:
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
     the same average, of the model joint nearest to it: its slow part whole, of its fast part the
     share that the joint's own jitter follows the model joint's
-    (:class:`~synsp.integrations.stream_corrections.RunningShare`). The average never reaches across a
+    (:class:`~synsp.integrations.stream_corrections.RunningShare`); in 3D all of it about each frame's root and
+    put back on the network's root, as the network refines root-relative poses (:func:`_about_root`: a body's
+    drift in depth is not the joints' motion). The average never reaches across a
     switch of person (:func:`_one_person`). In 3D, a trunk point the conversion does not use
     (Halpe-26's neck and hip, BODY-25's neck and mid-hip: :func:`~synsp.refining.joint_corrections.loose_trunk_points`)
     is kept, as offline, at its offset in the refined trunk's frame, the running median
@@ -109,7 +111,7 @@ class OtherLayout:
         lags = np.array(near) - frame
         given, converted = (np.stack([frames[g][i] for g in near]) for i in (0, 1))
         # 3D: averaged about each frame's root and put back on the network's, as the network refines root-relative
-        # poses: a whole body's drift in depth is not a joint's motion (RESULTS section 12, a stream's depth drift)
+        # poses: a body's drift in depth is not a joint's motion (RESULTS section 12, "A 3D stream's depth drift")
         now, own = [frames[frame][i] for i in (0, 1)], refined
         about = _about_root(converted, near.index(frame), refined, self.target)
         if about is not None:
