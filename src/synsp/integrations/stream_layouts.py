@@ -25,7 +25,7 @@ from synsp.refining.arrays import (
     trunk_anchors,
 )
 from synsp.sequence import body_size, fill_gaps
-from synsp.skeleton import convert, get_layout
+from synsp.skeleton import convert, get_layout, root_position
 
 # The loose trunk points a stream carries on the refined trunk (:meth:`OtherLayout._on_trunk`):
 # the necks. The hip points (BODY-25's mid-hip, Halpe-26's hip, Bandai-22's Hips) measured worse
@@ -43,7 +43,9 @@ class OtherLayout:
     joint (feet, head top, neck) is averaged and moved with the network's correction, beyond
     the same average, of the model joint nearest to it: its slow part whole, of its fast part the
     share that the joint's own jitter follows the model joint's
-    (:class:`~synsp.integrations.stream_corrections.RunningShare`). The average never reaches across a
+    (:class:`~synsp.integrations.stream_corrections.RunningShare`); in 3D all of it about each frame's root and
+    put back on the network's root, as the network refines root-relative poses (:func:`_about_root`: a body's
+    drift in depth is not the joints' motion). The average never reaches across a
     switch of person (:func:`_one_person`). In 3D, a trunk point the conversion does not use
     (Halpe-26's neck and hip, BODY-25's neck and mid-hip: :func:`~synsp.refining.joint_corrections.loose_trunk_points`)
     is kept, as offline, at its offset in the refined trunk's frame, the running median
@@ -108,6 +110,14 @@ class OtherLayout:
         near = _one_person(frames, frame, self.reach)
         lags = np.array(near) - frame
         given, converted = (np.stack([frames[g][i] for g in near]) for i in (0, 1))
+        # 3D: averaged about each frame's root and put back on the network's, as the network refines root-relative
+        # poses: a body's drift in depth is not a joint's motion (RESULTS section 12, "A 3D stream's depth drift")
+        now, own = [frames[frame][i] for i in (0, 1)], refined
+        about = _about_root(converted, near.index(frame), refined, self.target)
+        if about is not None:
+            shift, back_to = about
+            given, converted, own = given - shift, converted - shift, refined - back_to
+            now = [v - shift[near.index(frame)] for v in now]
         weights = np.exp(-0.5 * (lags[None] / self.sigmas[:, None]) ** 2)  # (S, n): one row per width
         raws = np.stack([_weighted_mean(given, w) for w in weights])  # (S, J, C)
         models = np.stack([_weighted_mean(converted, w) for w in weights])  # (S, K, C)
@@ -117,13 +127,14 @@ class OtherLayout:
         chosen = []
         for i, (width, x, means) in enumerate(zip(widths, (given, converted), (raws, models))):
             predicted = np.stack([_weighted_mean(x[far], w[far]) for w in weights]) if far.any() else None
-            chosen.append(means[width(frames[frame][i], predicted), np.arange(means.shape[1])])
+            chosen.append(means[width(now[i], predicted), np.arange(means.shape[1])])
         raw, model = chosen
         nearest = self._nearest[pid][0]
         # the model joints' jitter is not the joint's own: their fast part only as far as it follows
-        out = raw + self._share.setdefault(pid, RunningShare())(_correction(nearest, refined - model),
-                                                                 frames[frame][0] - raw,
-                                                                 _correction(nearest, frames[frame][1] - model))
+        out = raw + self._share.setdefault(pid, RunningShare())(_correction(nearest, own - model),
+                                                                 now[0] - raw, _correction(nearest, now[1] - model))
+        if about is not None:
+            out = out + about[1]
         last = self._last.get(pid)
         if last is not None and near[0] < frame:  # not seen near this frame: its last place, unless after a switch
             out = np.where(np.isnan(out), last, out)
@@ -235,6 +246,25 @@ def _one_person(frames: dict[int, tuple[np.ndarray, np.ndarray]], frame: int, re
             g += step
             near.append(g)
     return sorted(near)
+
+
+def _about_root(converted: np.ndarray, at: int, refined: np.ndarray,
+                target: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """3D (C = 3): the root (n, 1, C) of each of the n frames ``converted`` (n, K, C) in the network's layout
+    ``target`` (a frame without it: from the frames around), and (1, C) the network's root in its output
+    ``refined`` (K, C) for row ``at`` (unknown: the input's there). None: 2D (the values as they come, the
+    network's 2D input is not root-relative), or no root in any frame."""
+    n, c = converted.shape[0], converted.shape[-1]
+    if c != 3:
+        return None
+    roots = root_position(converted, target)[:, 0]  # (n, C)
+    known = np.isfinite(roots).all(axis=-1)
+    if not known.any():
+        return None
+    frames = np.arange(n)
+    roots = np.stack([np.interp(frames, frames[known], roots[known, i]) for i in range(c)], axis=-1)[:, None]
+    back_to = root_position(refined[None], target)[0]
+    return roots, np.where(np.isfinite(back_to), back_to, roots[at])
 
 
 def _correction(nearest: np.ndarray, change: np.ndarray) -> np.ndarray:
