@@ -10,7 +10,7 @@ import pytest
 from synsp.estimator_errors.measurements import measurements
 from synsp.refining.arrays import refine_track
 from synsp.refining.files import refine_file
-from synsp.refining.person import _segment_filled
+from synsp.refining.segment_values import segment_filled as _segment_filled
 from synsp.skeleton import BLOCKS, LAYOUTS, get_layout, holistic_order
 
 DEMO = Path(__file__).parents[1] / ".." / "shared" / "data" / "mediapipe-sports2d" / "demo_mediapipe.npz"

@@ -5,7 +5,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import segment_fill, segment_partners
-from synsp.refining.person import _segment_filled
+from synsp.refining.segment_values import segment_filled as _segment_filled
 from synsp.skeleton import get_layout
 
 HALPE = get_layout("halpe26")
