@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from synsp.conventions import local_frames
+from synsp.estimator_errors.segment_fill import MIN_SEEN, carried, segment_partners, steadiest
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
@@ -71,6 +72,8 @@ class OtherLayout:
         self.keep_clean = keep_clean
         copied = {j for j, _ in self.shared}
         self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
+        # a foot's, a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment)
+        self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied])
         # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
         self.history = max(self.reach, CLEAN_HISTORY) if self.loose or self.others else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
@@ -82,9 +85,14 @@ class OtherLayout:
         self._width: dict[Any, tuple[RunningWidth, RunningWidth]] = {}  # id -> widths of its joints, the model's
         self._white: dict[Any, RunningWhereWhite] = {}  # id -> its other joints' low-pass where the noise is white
         self._paths: dict[Any, dict[int, np.ndarray]] = {}  # id -> frame -> (1, C) the body's refined path there
+        self._then: dict[Any, dict] = {}  # id -> joint -> [(J, C) input when last seen, donors, held]; "seen": (J, C)
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
+        if self.partners and not np.isfinite(coords).all():  # as offline, before the conversion and every step
+            coords = self._from_segment(pid, coords)
+        elif self.partners:
+            self._then[pid] = {"seen": coords}  # every point seen: the frame the next gaps start after
         converted = convert(coords[None], self.layout, self.target)[0]
         frames = self._frames.setdefault(pid, {})
         frames[frame] = (coords, converted)
@@ -142,8 +150,34 @@ class OtherLayout:
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
         for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width,
-                       self._white, self._paths):
+                       self._white, self._paths, self._then):
             memory.pop(pid, None)
+
+    def _from_segment(self, pid: Any, coords: np.ndarray) -> np.ndarray:
+        """``coords`` (J, C), a frame's input, with each point of a foot, a hand or the face not detected carried from
+        the last frame it was, by its segment's points detected in both
+        (:func:`~synsp.estimator_errors.segment_fill.carried`: offline's segment fill from the frame before the gap;
+        a stream has no frame after it); NaN still where fewer than 2 of them are, or it was never seen."""
+        then = self._then.setdefault(pid, {})  # "seen": the last frame with every point; joint -> [frame, donors, held]
+        out, size = coords.copy(), None
+        for j, partners in self.partners.items():
+            if np.isfinite(coords[j]).all():
+                then[j] = [coords, None, True]
+                continue
+            if j not in then and "seen" in then:
+                then[j] = [then["seen"], None, True]
+            if j not in then:
+                continue
+            if then[j][1] is None:  # the gap's first frame: its partners ordered on the input frames kept
+                kept = self._frames.get(pid, {})  # a stream's first frames: as few as there are (2 at least)
+                then[j][1] = steadiest(np.stack([kept[g][0] for g in sorted(kept)] + [coords]), j, partners,
+                                       min(MIN_SEEN, max(2, len(kept) // 2)))
+            if size is None:
+                size = body_size(coords[None])
+            value, then[j][2] = carried(then[j][0], coords, j, then[j][1], size, then[j][2])
+            if value is not None:
+                out[j] = value
+        return out
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
         """Place the loose trunk points of ``out`` (J, C, in place) on the network's output
