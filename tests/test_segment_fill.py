@@ -139,10 +139,12 @@ def test_smoothnet_route_fills_from_the_segment():
     assert not np.allclose(out, refine_person(gappy, "smoothnet", "halpe26", {}, segments=False), atol=1e-2)
 
 
-def test_a_stream_carries_a_lost_toe_with_its_foot():
+def test_a_stream_can_carry_a_lost_point_with_its_segment():
     x = _swinging_leg()
     toe = HALPE.joints.index("left_big_toe")
     other = OtherLayout("halpe26", "h36m17", 10, 30.0)
+    assert toe not in other.partners  # a stream holds a foot's points (feet lost to holding on validation)
+    other.partners = segment_partners(HALPE, [toe])  # the carry itself, as a hand's or a face point's
     for t in range(60):
         frame = x[t].copy()
         if t >= 20:

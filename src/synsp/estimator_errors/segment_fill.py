@@ -21,7 +21,8 @@ fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
 - a gap at the clip's edge, or with fewer than 2 partners seen, is left to the caller's fill.
 
 A stream has no frame after the gap: :func:`carried` carries the point from the frame before alone, frame by frame,
-a 2-partner line's offset held until it has turned by :data:`STILL_TURN` since (then turned with it from there on).
+a 2-partner line's offset held until it has turned by :data:`STILL_TURN` since (then turned with it from there on);
+a stream carries hands and face points only (``synsp.integrations.stream_layouts``).
 
 benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
 """
@@ -62,18 +63,21 @@ def _kind(name: str) -> tuple[str | None, str]:
     return None, side
 
 
-def segment_partners(layout: Layout, joints: list[int]) -> dict[int, list[int]]:
+def segment_partners(layout: Layout, joints: list[int],
+                     kinds: tuple[str, ...] = ("feet", "hands", "face")) -> dict[int, list[int]]:
     """The partners of each of ``joints`` of ``layout`` by their names (module docstring), unordered; a joint of
-    no segment (a neck, a mid-hip) has none."""
-    kinds = [_kind(n) for n in layout.joints]
+    no segment (a neck, a mid-hip), or of a segment not in ``kinds``, has none."""
+    named = [_kind(n) for n in layout.joints]
     limb = {"feet": "leg", "hands": "arm"}
     out = {}
     for j in joints:
-        kind, side = kinds[j]
+        kind, side = named[j]
+        if kind not in kinds:
+            continue
         if kind == "face":
-            out[j] = [k for k, (c, _) in enumerate(kinds) if c == "face" and k != j]
+            out[j] = [k for k, (c, _) in enumerate(named) if c == "face" and k != j]
         elif kind in limb:
-            out[j] = [k for k, (c, s) in enumerate(kinds) if c in (kind, limb[kind]) and s == side and k != j]
+            out[j] = [k for k, (c, s) in enumerate(named) if c in (kind, limb[kind]) and s == side and k != j]
     return {j: ks for j, ks in out.items() if ks}
 
 

@@ -34,8 +34,10 @@ from synsp.skeleton import convert, get_layout
 # so than with the pelvis's correction (validation, 12 clips, `jitter`: BODY-25's mid-hip 4.82
 # -> 5.41 mm, Bandai-22's Hips 5.23 -> 5.46; benchmarks/loose_trunk.py --stream).
 STREAM_TRUNK_WORDS = ("neck",)
-# Frames before a gap a stream's foot, hand or face point is carried from, averaged (:meth:`OtherLayout._from_segment`)
+# Frames before a gap a stream's hand or face point is carried from, averaged (:meth:`OtherLayout._from_segment`)
 FROM_FRAMES = 5
+# The segments whose points a stream carries over their gaps (feet: held; chosen on validation)
+STREAM_KINDS = ("hands", "face")
 
 
 class OtherLayout:
@@ -75,8 +77,11 @@ class OtherLayout:
         self.keep_clean = keep_clean
         copied = {j for j, _ in self.shared}
         self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
-        # a foot's, a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment)
-        self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied])
+        # a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment); a foot's are
+        # held where they were: carried from one side, by noisy points close together, they lost to holding under
+        # `typical` (validation, RESULTS section 11, "... in the other routes": a planted foot is held right)
+        self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied],
+                                         STREAM_KINDS)
         # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
         self.history = max(self.reach, CLEAN_HISTORY) if self.loose or self.others else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
@@ -156,7 +161,7 @@ class OtherLayout:
             memory.pop(pid, None)
 
     def _from_segment(self, pid: Any, coords: np.ndarray) -> np.ndarray:
-        """``coords`` (J, C), a frame's input, with each point of a foot, a hand or the face not detected carried by
+        """``coords`` (J, C), a frame's input, with each point of a hand or the face not detected carried by
         its segment's points detected (:func:`~synsp.estimator_errors.segment_fill.carried`: offline's segment fill
         from the frame before the gap; a stream has no frame after it), from each of the last :data:`FROM_FRAMES`
         frames it was detected in before the gap, averaged (one frame's noise would offset it for the whole gap);
