@@ -79,7 +79,7 @@ class OtherLayout:
         self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
         # a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment); a foot's are
         # held where they were: carried from one side, by noisy points close together, they lost to holding under
-        # `typical` (validation, RESULTS section 11, "... in the other routes": a planted foot is held right)
+        # `typical` (validation: RESULTS section 11, "Gaps in a layout's joints beyond the model's: the other routes")
         self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied],
                                          STREAM_KINDS)
         # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
