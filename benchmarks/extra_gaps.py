@@ -6,8 +6,9 @@ The split's clips in each layout (:mod:`synsp.data.mocap_layouts`; COCO-WholeBod
 each with 4 gaps of 5-60 frames (uniform, seeded by the clip's index) in those joints: every other one a single
 point, the others a whole foot or hand of the layout (its points beyond the model's), or 3 face points, while the
 rest is seen. Mean error (3D root-relative mm, 2D px) over the gap values: the fill alone (what the networks are
-given), ``synsp.refine`` before and after, and ``method="smoothnet"``; and over the other values of those joints
-(seen), before and after. "Before" is today's route with the segment fill left out. Run:
+given), ``synsp.refine`` before and after, ``method="smoothnet"`` and ``method="butterworth"`` (a filter given the
+gaps filled) before and after; and over the other values of those joints (seen), SynSP's before and after. "Before"
+is each route with the segment fill left out. Run:
 
     .venv/bin/python benchmarks/extra_gaps.py [--space 2d] [--split val] [--clips 10]
         [--layouts halpe26 body25 mediapipe33] [--presets none typical]
@@ -22,7 +23,7 @@ from unittest import mock
 import numpy as np
 
 import synsp
-import synsp.refining.person as person
+import synsp.refining.segment_values as segment_values
 from synsp.data.splits import load_split
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import _kind
@@ -30,8 +31,8 @@ from synsp.evaluation.protocol import make_cases
 from synsp.refining.joint_corrections import shared_joints
 from synsp.skeleton import get_layout
 
-COLUMNS = ("fill before", "fill after", "refined before", "refined after", "SmoothNet", "seen: input", "seen: before",
-           "seen: after")
+COLUMNS = ("fill before", "fill after", "refined before", "refined after", "SmoothNet before", "SmoothNet after",
+           "Butterworth before", "Butterworth after", "seen: input", "seen: before", "seen: after")
 
 
 def extra_joints(layout: str, target: str) -> list[int]:
@@ -87,17 +88,16 @@ def run(space: str, layout: str, preset: str, split: str, n_clips: int) -> list[
         x, hit = gapped(noisy, layout, extra, np.random.default_rng(c))
         hit &= np.isfinite(noisy).all(-1)
         m = measurements(x, get_layout(layout))
-        with mock.patch.object(person, "segment_fill", lambda v, lay, js: (v, np.zeros(v.shape[:2], bool))):
-            before = synsp.refine(x, layout=layout)
-        after = synsp.refine(x, layout=layout)
+        with mock.patch.object(segment_values, "segment_fill", lambda v, lay, js: (v, np.zeros(v.shape[:2], bool))):
+            before = [synsp.refine(x, method, layout=layout) for method in ("synsp", "smoothnet", "butterworth")]
+        after = [synsp.refine(x, method, layout=layout) for method in ("synsp", "smoothnet", "butterworth")]
         seen = np.zeros_like(hit)
         seen[:, extra] = True
         seen &= ~hit & np.isfinite(x).all(-1)
-        rows.append([_error(m.values, clean, hit), _error(person._segment_filled(m.values, m.gaps, layout, target),
-                                                          clean, hit),
-                     _error(before, clean, hit), _error(after, clean, hit),
-                     _error(synsp.refine(x, method="smoothnet", layout=layout), clean, hit),
-                     _error(x, clean, seen), _error(before, clean, seen), _error(after, clean, seen)])
+        rows.append([_error(m.values, clean, hit),
+                     _error(segment_values.segment_filled(m.values, m.gaps, layout, target), clean, hit),
+                     *[_error(r, clean, hit) for pair in zip(before, after) for r in pair],
+                     _error(x, clean, seen), _error(before[0], clean, seen), _error(after[0], clean, seen)])
     return np.mean(rows, axis=0).tolist()
 
 

@@ -29,7 +29,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
-            "refining.no_layout"}
+            "refining.no_layout", "refining.segment_values"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -46,12 +46,13 @@ ALLOWED = {
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
     "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
+    "refining.segment_values": {"refining.joint_corrections"},  # gaps beyond the model's joints, from their segment
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
-                        "refining.bursts", "refining.no_layout"},
+                        "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.joint_corrections", "refining.person", "refining.strided"},
     # inference.low_rate: glitches read as the Refiner reads them
-    "refining.tracks": {"refining.arrays", "refining.strided", "inference"},
+    "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes

@@ -5,7 +5,10 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import segment_fill, segment_partners
-from synsp.refining.person import _segment_filled
+from synsp.integrations.stream_layouts import OtherLayout
+from synsp.refining.person import refine_person
+from synsp.refining.segment_values import filter_values
+from synsp.refining.segment_values import segment_filled as _segment_filled
 from synsp.skeleton import get_layout
 
 HALPE = get_layout("halpe26")
@@ -113,3 +116,42 @@ def test_a_swinging_foot_turns_with_the_shin_without_its_foreshortening_in_2d():
     gappy[10:50, foot] = np.nan
     filled, _ = segment_fill(gappy, HALPE, foot)
     assert np.abs(filled[10:50, foot] - x[10:50, foot]).max() < 1e-9
+
+
+def test_a_filter_is_given_the_segment_fill():
+    x = _swinging_leg()
+    toe = HALPE.joints.index("left_big_toe")
+    gappy = x.copy()
+    gappy[20:60, toe] = np.nan
+    given = filter_values(gappy, "halpe26")  # what butterworth, savgol, ... smooth (method="butterworth")
+    assert np.abs(given[20:60, toe] - x[20:60, toe]).max() < 1e-6
+    assert np.array_equal(given[~np.isnan(gappy).any(-1)], x[~np.isnan(gappy).any(-1)])
+
+
+def test_smoothnet_route_fills_from_the_segment():
+    x = _swinging_leg()
+    toe = HALPE.joints.index("left_big_toe")
+    gappy = x.copy()
+    gappy[20:60, toe] = np.nan
+    filled = filter_values(gappy, "halpe26")
+    out = refine_person(gappy, "smoothnet", "halpe26", {})
+    assert np.allclose(out, refine_person(filled, "smoothnet", "halpe26", {}), atol=1e-4)  # as if measured there
+    assert not np.allclose(out, refine_person(gappy, "smoothnet", "halpe26", {}, segments=False), atol=1e-2)
+
+
+def test_a_stream_can_carry_a_lost_point_with_its_segment():
+    x = _swinging_leg()
+    toe = HALPE.joints.index("left_big_toe")
+    other = OtherLayout("halpe26", "h36m17", 10, 30.0)
+    assert toe not in other.partners  # a stream holds a foot's points (feet lost to holding on validation)
+    other.partners = segment_partners(HALPE, [toe])  # the carry itself, as a hand's or a face point's
+    for t in range(60):
+        frame = x[t].copy()
+        if t >= 20:
+            frame[toe] = np.nan
+        other.to_model(0, t, frame)  # the input as the stream keeps it, before the conversion
+        assert np.abs(other._frames[0][t][0][toe] - x[t, toe]).max() < 1e-6  # rigid with heel, toe, ankle: exact
+    held = OtherLayout("halpe26", "h36m17", 10, 30.0)
+    held.partners = {}
+    held.to_model(0, 0, frame)
+    assert np.isnan(held._frames[0][0][0][toe]).all()  # without partners: the stream's fill as before

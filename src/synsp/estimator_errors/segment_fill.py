@@ -20,6 +20,10 @@ fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
   the two carried paths are blended linearly over the gap, so the fill meets the seen values at both ends;
 - a gap at the clip's edge, or with fewer than 2 partners seen, is left to the caller's fill.
 
+A stream has no frame after the gap: :func:`carried` carries the point from the frame before alone, frame by frame,
+a 2-partner line's offset held until it has turned by :data:`STILL_TURN` since (then turned with it from there on);
+a stream carries hands and face points only (``synsp.integrations.stream_layouts``).
+
 benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
 """
 from __future__ import annotations
@@ -30,7 +34,7 @@ from synsp.estimator_errors.rigid_fill import FLAT, distance_spread, rigid_carri
 from synsp.sequence import body_size, true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["DONORS", "STILL_TURN", "segment_partners", "segment_fill"]
+__all__ = ["DONORS", "STILL_TURN", "carried", "segment_partners", "segment_fill", "steadiest"]
 
 # The most constant partners a gap is carried by
 DONORS = 4
@@ -59,18 +63,21 @@ def _kind(name: str) -> tuple[str | None, str]:
     return None, side
 
 
-def segment_partners(layout: Layout, joints: list[int]) -> dict[int, list[int]]:
+def segment_partners(layout: Layout, joints: list[int],
+                     kinds: tuple[str, ...] = ("feet", "hands", "face")) -> dict[int, list[int]]:
     """The partners of each of ``joints`` of ``layout`` by their names (module docstring), unordered; a joint of
-    no segment (a neck, a mid-hip) has none."""
-    kinds = [_kind(n) for n in layout.joints]
+    no segment (a neck, a mid-hip), or of a segment not in ``kinds``, has none."""
+    named = [_kind(n) for n in layout.joints]
     limb = {"feet": "leg", "hands": "arm"}
     out = {}
     for j in joints:
-        kind, side = kinds[j]
+        kind, side = named[j]
+        if kind not in kinds:
+            continue
         if kind == "face":
-            out[j] = [k for k, (c, _) in enumerate(kinds) if c == "face" and k != j]
+            out[j] = [k for k, (c, _) in enumerate(named) if c == "face" and k != j]
         elif kind in limb:
-            out[j] = [k for k, (c, s) in enumerate(kinds) if c in (kind, limb[kind]) and s == side and k != j]
+            out[j] = [k for k, (c, s) in enumerate(named) if c in (kind, limb[kind]) and s == side and k != j]
     return {j: ks for j, ks in out.items() if ks}
 
 
@@ -124,6 +131,37 @@ def _carry(x: np.ndarray, j: int, use: np.ndarray, r: int, s: int, e: int, size:
     return x[s:e, a] + _turned(x[r, a] - x[r, b], x[s:e, a] - x[s:e, b], x[r, j] - x[r, a])
 
 
+def steadiest(x: np.ndarray, j: int, partners: list[int], min_seen: int = MIN_SEEN) -> list[int]:
+    """``partners`` of point ``j`` ordered by how constant their distance to it keeps where both are seen in ``x``
+    (T, J, C) (in at least ``min_seen`` frames; the others left out), most constant first."""
+    seen = np.isfinite(x).all(-1)
+    spreads = []
+    for k in partners:
+        both = seen[:, j] & seen[:, k]
+        if both.sum() >= min_seen:
+            spreads.append((distance_spread(np.linalg.norm(x[both, j] - x[both, k], axis=-1)), k))
+    return [k for _, k in sorted(spreads)]
+
+
+def carried(then: np.ndarray, now: np.ndarray, j: int, donors: list[int], size: float,
+            held: bool = True) -> tuple[np.ndarray | None, bool]:
+    """A stream's point ``j`` of frame ``then`` (J, C), its last seen, carried into frame ``now`` (J, C) by the
+    ``donors`` (most constant first, :func:`steadiest`) seen in both: as :func:`segment_fill` carries it from the frame
+    before a gap. ``held``: whether a 2-partner line has turned less than :data:`STILL_TURN` so far (False: it turned
+    since, and the point turns with it). Returns the point (C,) (None with fewer than 2 donors seen) and ``held``."""
+    use = np.array([k for k in donors if np.isfinite(then[k]).all() and np.isfinite(now[k]).all()][:DONORS], int)
+    if len(use) < 2 or not np.isfinite(then[j]).all():
+        return None, held
+    x = np.stack([then, now]).astype(np.float64)
+    if len(use) > 2:
+        return _carry(x, j, use, 0, 1, 2, size)[0], held
+    a, b = use
+    held = held and _turn(x[:, a] - x[:, b]) < STILL_TURN
+    if held:
+        return x[1, a] + (x[0, j] - x[0, a]), held
+    return x[1, a] + _turned(x[0, a] - x[0, b], x[1:, a] - x[1:, b], x[0, j] - x[0, a])[0], held
+
+
 def segment_fill(poses: np.ndarray, layout: Layout, joints: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Fill the gaps of ``joints`` in ``poses`` (T, J, C), C = 2 or 3, NaN where unseen, from their segment's points
     (module docstring). Returns the poses with those gaps filled (the others NaN still) and (T, J) bool: the values
@@ -136,12 +174,7 @@ def segment_fill(poses: np.ndarray, layout: Layout, joints: list[int]) -> tuple[
         return x, filled
     out = x.copy()
     for j, partners in segment_partners(layout, [j for j in joints if not seen[:, j].all()]).items():
-        spreads = []
-        for k in partners:
-            both = seen[:, j] & seen[:, k]
-            if both.sum() >= MIN_SEEN:
-                spreads.append((distance_spread(np.linalg.norm(x[both, j] - x[both, k], axis=-1)), k))
-        donors = np.array([k for _, k in sorted(spreads)], int)
+        donors = np.array(steadiest(x, j, partners), int)
         for s, e in true_runs(~seen[:, j]):
             if s == 0 or e == len(x) or not len(donors):
                 continue

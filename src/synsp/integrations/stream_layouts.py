@@ -4,11 +4,13 @@ converted to the network's joints on the way in and given back in their own on t
 from __future__ import annotations
 
 import warnings
+from collections import deque
 from typing import Any
 
 import numpy as np
 
 from synsp.conventions import local_frames
+from synsp.estimator_errors.segment_fill import MIN_SEEN, carried, segment_partners, steadiest
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep
@@ -32,6 +34,10 @@ from synsp.skeleton import convert, get_layout, root_position
 # so than with the pelvis's correction (validation, 12 clips, `jitter`: BODY-25's mid-hip 4.82
 # -> 5.41 mm, Bandai-22's Hips 5.23 -> 5.46; benchmarks/loose_trunk.py --stream).
 STREAM_TRUNK_WORDS = ("neck",)
+# Frames before a gap a stream's hand or face point is carried from, averaged (:meth:`OtherLayout._from_segment`)
+FROM_FRAMES = 5
+# The segments whose points a stream carries over their gaps (feet: held; chosen on validation)
+STREAM_KINDS = ("hands", "face")
 
 
 class OtherLayout:
@@ -73,6 +79,11 @@ class OtherLayout:
         self.keep_clean = keep_clean
         copied = {j for j, _ in self.shared}
         self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
+        # a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment); a foot's are
+        # held where they were: carried from one side, by noisy points close together, they lost to holding under
+        # `typical` (validation: RESULTS section 11, "Gaps in a layout's joints beyond the model's: the other routes")
+        self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied],
+                                         STREAM_KINDS)
         # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
         self.history = max(self.reach, CLEAN_HISTORY) if self.loose or self.others else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
@@ -84,9 +95,13 @@ class OtherLayout:
         self._width: dict[Any, tuple[RunningWidth, RunningWidth]] = {}  # id -> widths of its joints, the model's
         self._white: dict[Any, RunningWhereWhite] = {}  # id -> its other joints' low-pass where the noise is white
         self._paths: dict[Any, dict[int, np.ndarray]] = {}  # id -> frame -> (1, C) the body's refined path there
+        self._recent: dict[Any, deque] = {}  # id -> its last input frames (J, C), as they came
+        self._then: dict[Any, dict[int, list]] = {}  # id -> joint in a gap -> [frames (J, C) before it, donors, held]
 
     def to_model(self, pid: Any, frame: int, coords: np.ndarray) -> np.ndarray:
         """(J, C) keypoints of ``frame`` -> (K, C) in the network's layout (kept for :meth:`back`)."""
+        if self.partners:  # as offline, before the conversion and every step
+            coords = self._from_segment(pid, coords)
         converted = convert(coords[None], self.layout, self.target)[0]
         frames = self._frames.setdefault(pid, {})
         frames[frame] = (coords, converted)
@@ -153,8 +168,40 @@ class OtherLayout:
     def forget(self, pid: Any) -> None:
         """Drop what is kept of person ``pid`` (gone from the stream)."""
         for memory in (self._frames, self._nearest, self._last, self._offsets, self._clean, self._share, self._width,
-                       self._white, self._paths):
+                       self._white, self._paths, self._recent, self._then):
             memory.pop(pid, None)
+
+    def _from_segment(self, pid: Any, coords: np.ndarray) -> np.ndarray:
+        """``coords`` (J, C), a frame's input, with each point of a hand or the face not detected carried by
+        its segment's points detected (:func:`~synsp.estimator_errors.segment_fill.carried`: offline's segment fill
+        from the frame before the gap; a stream has no frame after it), from each of the last :data:`FROM_FRAMES`
+        frames it was detected in before the gap, averaged (one frame's noise would offset it for the whole gap);
+        NaN still where fewer than 2 of them are, or it was not detected in those frames."""
+        recent = self._recent.setdefault(pid, deque(maxlen=2 * FROM_FRAMES))
+        then = self._then.setdefault(pid, {})
+        out, size = coords.copy(), None
+        for j, partners in self.partners.items():
+            if np.isfinite(coords[j]).all():
+                then.pop(j, None)
+                continue
+            if j not in then:  # the gap's first frame: the frames before it; its partners ordered on the frames kept
+                before = [f for f in recent if np.isfinite(f[j]).all()][-FROM_FRAMES:]
+                kept = self._frames.get(pid, {})  # a stream's first frames: as few as there are (2 at least)
+                then[j] = [before, steadiest(np.stack([kept[g][0] for g in sorted(kept)] + [coords]), j, partners,
+                                             min(MIN_SEEN, max(2, len(kept) // 2))), True]
+            before, donors, held = then[j]
+            size = body_size(coords[None]) if size is None else size
+            values = []
+            for i, f in enumerate(before[::-1]):  # the last first: it tells whether a 2-partner line has turned
+                value, still = carried(f, coords, j, donors, size, held)
+                held = still if i == 0 else held
+                if value is not None:
+                    values.append(value)
+            then[j][2] = held
+            if values:
+                out[j] = np.mean(values, axis=0)
+        recent.append(coords)
+        return out
 
     def _on_trunk(self, pid: Any, frame: int, refined: np.ndarray, out: np.ndarray) -> None:
         """Place the loose trunk points of ``out`` (J, C, in place) on the network's output

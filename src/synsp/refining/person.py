@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
-from synsp.estimator_errors.segment_fill import segment_fill
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
@@ -27,6 +26,7 @@ from synsp.refining.joint_corrections import (
 )
 from synsp.refining.methods import check_options, method_function, network_model, too_short
 from synsp.refining.no_layout import refine_no_layout
+from synsp.refining.segment_values import filter_values, model_space_layout, segment_filled
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 RIGID_TRUNK_COORDS = (3,)
 
 
-def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict, *, nearer: bool = True) -> np.ndarray:
+def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict, *, nearer: bool = True,
+                  segments: bool = True) -> np.ndarray:
     """Refine poses (T, J, C) or (V, T, J, C) that hold one person (or the views of one moment):
     no score channel, NaN for missing joints, options checked. What :func:`~synsp.refining.arrays.refine` does once it
     has read its input and cut it where the estimator switched people, and what
@@ -47,7 +48,9 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     gaps filled along its bones (:func:`synsp.estimator_errors.measurements.measurements`, no
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
     :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
-    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). SynSP's (T, J, C) input
+    route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). ``segments``: SmoothNet's
+    route fills the gaps of joints beyond the model's from their segment (:mod:`synsp.refining.segment_values`;
+    False: the caller filled them already, SynSP's converted route). SynSP's (T, J, C) input
     with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
@@ -64,9 +67,10 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
         model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
                               options.get("network_only", False))
         name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-        return _feet_held(_in_layout(x, method, model, name, options, nearer), x, method, model, name, options)
+        return _feet_held(_in_layout(x, method, model, name, options, nearer, segments), x, method, model, name,
+                          options)
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
-        x = measurements(x, get_layout(layout), undo=False).values
+        x = filter_values(x, layout)
     return method_function(method)(x, **options)
 
 
@@ -96,7 +100,8 @@ def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name
     return held if out.ndim == 4 else held[0]
 
 
-def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, options: dict, nearer: bool) -> np.ndarray:
+def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, options: dict, nearer: bool,
+               segments: bool = True) -> np.ndarray:
     """Refine ``x`` (T, J, C) or (V, T, J, C) in layout ``name`` (as told from ``x`` by :func:`input_layout`;
     None: none fits) with the network ``method``'s ``model`` (:func:`network_model`). SmoothNet sees every
     coordinate alone, so any layout is its own; a layout other than a SynSP network's is refined view by view, as a
@@ -109,7 +114,10 @@ def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, opt
             return convert(run(convert(v, name, model.layout.name), **{**options, **rate}), model.layout.name, name)
         return nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
-        values = measurements(x, None if name is None else get_layout(name)).values
+        measured = measurements(x, None if name is None else get_layout(name))
+        values = measured.values
+        if segments and name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
+            values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
         network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
         groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
         detached = detached_joints(values, name) if name is not None else []
@@ -157,7 +165,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
     seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
-    measured = _segment_filled(seen.values, seen.gaps, layout, target)  # as the route fills them
+    measured = segment_filled(seen.values, seen.gaps, layout, target)  # as the route fills them
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
@@ -288,7 +296,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
     ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
     measured = measurements(poses, get_layout(layout))
-    poses = _segment_filled(measured.values, measured.gaps, layout, target)
+    poses = segment_filled(measured.values, measured.gaps, layout, target)
     converted = convert(poses, layout, target)
     # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
     # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
@@ -301,7 +309,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     refined = refine_person(converted, method, target, {**options, "missing": unseen,
                                                          **_lacking(lacking, layout, target, method)}, nearer=False)
     correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
-    out = refine_person(poses, "smoothnet", None, smoothnet)  # last: its group_fps are the track's (group_model)
+    out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
     nearest = nearest_joints(poses, converted, (layout, target))
     weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
@@ -331,24 +339,6 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
     return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
                                anchors=sorted(shared))
-
-
-def _segment_filled(values: np.ndarray, gaps: np.ndarray, layout: str, target: str) -> np.ndarray:
-    """``values`` (T, J, C) or (V, T, J, C) with the gaps (T, J) of ``layout``'s joints beyond ``target``'s
-    refilled from their segment's measured points (:mod:`synsp.estimator_errors.segment_fill`) where they can be;
-    ``values`` as given where none is, and where ``layout`` is ``target``."""
-    if layout == target:
-        return values
-    if values.ndim == 4:
-        return np.stack([_segment_filled(v, g, layout, target) for v, g in zip(values, gaps)])
-    shared = {j for j, _ in shared_joints(layout, target)}
-    extra = [j for j in range(values.shape[-2]) if j not in shared and gaps[:, j].any() and not gaps[:, j].all()]
-    if not extra:
-        return values
-    refilled, done = segment_fill(np.where(gaps[..., None], np.nan, values), get_layout(layout), extra)
-    if not done.any():
-        return values
-    return np.where(done[..., None], refilled, values).astype(values.dtype, copy=False)
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:

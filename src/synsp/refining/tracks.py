@@ -20,6 +20,7 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
+from synsp.refining.segment_values import model_space_layout, segment_filled
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
@@ -174,6 +175,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             # A network's route measures the span itself, as synsp.refine's does: given the values
             # measured here, it read them again, and found glitches and held values in their fills
             # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
+            if model is None and body is not None:  # a filter's: joints beyond the model's filled from their segment
+                values[:, :laid] = segment_filled(values[:, :laid], measured.gaps[:, :laid], layout,
+                                                  model_space_layout(values.shape[-1]))
             source = segment if model is not None else values
             if model is not None:
                 model.noise_only = None  # set by the route's light-noise step where it runs
