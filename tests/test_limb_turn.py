@@ -62,6 +62,6 @@ def test_noisy_input_reads_as_before_to_the_bit():
 
 
 def test_a_short_clip_reads_no_turn():
-    x = _walking_markers(60)
+    x = _walking_markers(40)
     assert not turn_fit(x, H36M)[1].any()
     assert limb_drift(x, H36M) == bone_drift(x, H36M)
