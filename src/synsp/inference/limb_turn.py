@@ -81,37 +81,46 @@ def turn_features(inputs: np.ndarray, layout: str | Layout) -> np.ndarray:
 
 
 def _fitted(feats: np.ndarray, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Least squares of ``y`` (..., T) on ``feats`` (..., T, F) over the frames ``rows`` (T,) bool, evaluated on
+    """Least squares of ``y`` (..., T) on ``feats`` (..., T, F) over the frames ``rows`` ((..., T) bool), evaluated on
     every frame (..., T); normal equations, lightly damped (lstsq has no batch form)."""
-    a = feats[..., rows, :]
+    a = feats * rows[..., None]
     gram = np.swapaxes(a, -1, -2) @ a
-    gram = gram + 1e-9 * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] * np.eye(gram.shape[-1])
-    coef = np.linalg.solve(gram, np.swapaxes(a, -1, -2) @ y[..., rows, None])
+    gram = gram + (1e-9 * np.trace(gram, axis1=-2, axis2=-1) + 1e-12)[..., None, None] * np.eye(gram.shape[-1])
+    coef = np.linalg.solve(gram, np.swapaxes(a, -1, -2) @ (y * rows)[..., None])
     return (feats @ coef)[..., 0]
 
 
-def turn_fit(inputs: np.ndarray, layout: str | Layout) -> tuple[np.ndarray, np.ndarray]:
+def turn_fit(inputs: np.ndarray, layout: str | Layout,
+             seen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each limb bone's length of ``inputs`` (..., T, J, 3) fitted on its turn (:func:`turn_features`, least
-    squares over the clip): the fitted part's change ((..., T, B), the fit minus its mean, in the poses' unit)
-    and the share of the length's variance it explains ((..., B), R^2 in [0, 1])."""
+    squares over the frames where both its ends were ``seen`` ((..., T, J) bool, None: every frame): a gap's fill
+    follows the limb smoothly and would read as turning with it): the fitted part's change ((..., T, B), the fit
+    minus its mean, in the poses' unit) and the share of the length's variance it explains out of sample ((..., B),
+    R^2 in [0, 1]; 0 where too few frames were seen to test it)."""
     layout = get_layout(layout)
     x = np.asarray(inputs, np.float64)
     bones = _neighbours(layout)[0]
     lengths = np.linalg.norm(x[..., bones[:, 1], :] - x[..., bones[:, 0], :], axis=-1)  # (..., T, B)
     feats = np.moveaxis(turn_features(x, layout), -2, -3)  # (..., B, T, F)
     y = np.moveaxis(lengths, -1, -2)  # (..., B, T)
-    fit = _fitted(feats, y, np.ones(y.shape[-1], bool))
+    if seen is None:
+        counted = np.ones(y.shape, bool)
+    else:
+        seen = np.asarray(seen, bool)
+        counted = np.moveaxis(seen[..., bones[:, 0]] & seen[..., bones[:, 1]], -1, -2)
+    fit = _fitted(feats, y, counted)
     # explained out of sample: each half of alternating blocks predicted from the other, so a slow error that
     # the directions happen to follow over the clip (an estimator's bias) is not read as the limb's turn
     block = (np.arange(y.shape[-1]) // max(min(BLOCK, y.shape[-1] // 4), 1)) % 2 == 0  # short clips: four blocks
-    if min(block.sum(), (~block).sum()) < 2 * feats.shape[-1]:  # too short to test: no turn read
-        return np.zeros(lengths.shape), np.zeros(lengths.shape[:-2] + lengths.shape[-1:])
-    held = np.where(block, _fitted(feats, y, ~block), _fitted(feats, y, block))
-    centred = y - y.mean(axis=-1, keepdims=True)
+    first, second = counted & block, counted & ~block
+    held = np.where(block, _fitted(feats, y, second), _fitted(feats, y, first))
+    n = np.maximum(counted.sum(axis=-1), 1)
+    centred = np.where(counted, y - (y * counted).sum(axis=-1, keepdims=True) / n[..., None], 0.0)
     total = (centred ** 2).sum(axis=-1)
-    explained = 1.0 - ((y - held) ** 2).sum(axis=-1) / np.maximum(total, 1e-12)
-    fit = fit - fit.mean(axis=-1, keepdims=True)
-    return np.moveaxis(fit, -1, -2), np.clip(explained, 0.0, 1.0)
+    explained = 1.0 - (np.where(counted, y - held, 0.0) ** 2).sum(axis=-1) / np.maximum(total, 1e-12)
+    testable = np.minimum(first.sum(axis=-1), second.sum(axis=-1)) >= 2 * feats.shape[-1]  # else no turn read
+    fit = fit - (fit * counted).sum(axis=-1, keepdims=True) / n[..., None]
+    return np.moveaxis(fit, -1, -2), np.where(testable, np.clip(explained, 0.0, 1.0), 0.0)
 
 
 def limb_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None,
@@ -122,7 +131,7 @@ def limb_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     layout = get_layout(layout)
     x = np.asarray(inputs, np.float64)
     plain = bone_drift(x, layout, fps, seen)
-    fit, explained = turn_fit(x, layout)
+    fit, explained = turn_fit(x, layout, seen)
     low, high = TURN_EXPLAINED
     share = np.clip((explained - low) / (high - low), 0.0, 1.0)  # (..., B)
     if not share.any():
