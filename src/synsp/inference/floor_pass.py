@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from synsp.inference import limb_turn
 from synsp.inference.body_turn import cap_turn
-from synsp.inference.floor import SMOOTHNET_BASE_STRIDE, bone_drift, drift_factor, floor_step
+from synsp.inference.floor import SMOOTHNET_BASE_STRIDE, drift_factor, floor_step
 from synsp.inference.frame_rate import run_at_rate
 from synsp.inference.joint_drift import joint_floor_shares
 from synsp.inference.repeated_pull import REPEAT_STRIDE, repeat_factor, second_pass, take_off_pull
@@ -45,7 +46,7 @@ def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray
     reading = FloorReading(np.full(seq.shape[:-3], strength))
     shares = np.ones(seq.shape[:-3] + seq.shape[-2:-1])  # (V, J): each joint's share of the strength
     if refiner.drift_ramp is not None:
-        reading.limb_drift = bone_drift(seq, refiner.layout, given_fps, seen)
+        reading.limb_drift = limb_turn.limb_drift(seq, refiner.layout, given_fps, seen)  # a marker's turn is no drift
         factor = drift_factor(reading.limb_drift, refiner.drift_ramp)
         reading.strength = reading.strength * factor
         # joints whose own rigid distances keep still (their slow change no more than their noise's) on a clip whose

@@ -14,13 +14,14 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE, bone_drift
+from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE
 from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.give_way import read_give_way
 from synsp.inference.input_frame import against_input
 from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
+from synsp.inference.limb_turn import limb_drift
 from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
@@ -376,7 +377,7 @@ class Refiner(WindowNetwork):
             outputs = {name: keep_pan(out, seq, self.panned) for name, out in outputs.items()}
         drift = None if not (self.keep_clean and self.space == "3d" and own_joints) else (  # clean.DRIFT_OPEN
             self.limb_drift if self.limb_drift is not None  # read once, on the values measured
-            else bone_drift(seq, self.layout, given_fps, ~self.unmeasured))
+            else limb_drift(seq, self.layout, given_fps, ~self.unmeasured))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
         return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
 

@@ -1,0 +1,83 @@
+"""Clean h36m17 poses in a marker/anatomical convention: how far SynSP moves them (audit 21, finding 1).
+
+The split's mocap joints (h36m17, mm) moved where marker and anatomical systems put them, in
+:func:`synsp.conventions.body_frames` axes (audit 21's "anat" convention): hips at the greater trochanter (45 mm out,
+40 down), shoulders at the acromion (25 out, 35 up), knees/ankles/elbows/wrists at lateral surface markers (50/35/35/25
+mm out and 15 forward in the frame of the bone ending there, so the offset turns with the limb), thorax at C7 (70 back,
+30 up), head top (+90), pelvis the hips' mean. Clean input: prints, per clip and over the clips (weighted by frames),
+the mean distance each joint was moved (mm) and the same root-relative; ``--preset`` instead scores SynSP on the
+protocol's errors drawn on these poses (MPJPE, root-relative mm).
+
+Run (``PYTHONPATH`` picks the code measured):
+
+    .venv/bin/python benchmarks/marker_joints.py --split val --clips 65
+    .venv/bin/python benchmarks/marker_joints.py --split val --clips 65 --preset clean-ish
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+import synsp
+from synsp.conventions import body_frames
+from synsp.data.mocap import load_clips
+from synsp.data.splits import load_split
+from synsp.evaluation.protocol import make_cases, score
+from synsp.skeleton import get_layout
+
+LIMB_MARKERS = (("knee", 50.0), ("ankle", 35.0), ("elbow", 35.0), ("wrist", 25.0))  # mm out, then 15 forward
+
+
+def anat(clip: np.ndarray) -> np.ndarray:
+    """An h36m17 mocap clip (T, 17, 3) mm -> its joints where marker/anatomical systems put them (T, 17, 3)."""
+    layout = get_layout("h36m17")
+    x = clip.astype(np.float64)
+    f = body_frames(x, layout)  # (T, J, 3, 3), columns: lateral (the trunk's left), along / up, forward
+    y = x.copy()
+    at = layout.index
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        hip, shoulder = f[:, at(f"{side}_hip")], f[:, at(f"{side}_shoulder")]
+        y[:, at(f"{side}_hip")] += sign * hip[:, :, 0] * 45 - hip[:, :, 1] * 40
+        y[:, at(f"{side}_shoulder")] += sign * shoulder[:, :, 0] * 25 + shoulder[:, :, 1] * 35
+        for joint, out in LIMB_MARKERS:
+            frame = f[:, at(f"{side}_{joint}")]
+            y[:, at(f"{side}_{joint}")] += sign * frame[:, :, 0] * out + frame[:, :, 2] * 15
+    y[:, at("thorax")] += -f[:, at("thorax"), :, 2] * 70 + f[:, at("thorax"), :, 1] * 30
+    y[:, at("head")] += f[:, at("head"), :, 1] * 90
+    y[:, at("pelvis")] = 0.5 * (y[:, at("left_hip")] + y[:, at("right_hip")])
+    return y.astype(np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--clips", type=int, default=65)
+    parser.add_argument("--preset", default=None, help="score this protocol preset instead of moving clean input")
+    args = parser.parse_args()
+    names = load_split(args.split)[:args.clips]
+    clips = {n: anat(c) for n, c in zip(names, load_clips(names, layout="h36m17"))}
+    if args.preset:
+        cases = make_cases(args.split, args.preset, layout="h36m17", space="3d", clips=clips)
+        rows = [(len(c.clean), score(c.noisy, c.clean, layout="h36m17", space="3d")["MPJPE"],
+                 score(synsp.refine(c.noisy, layout="h36m17"), c.clean, layout="h36m17", space="3d")["MPJPE"])
+                for c in cases]
+        w, before, after = np.array(rows).T
+        print(f"{args.split} {args.preset}, {len(rows)} clips: input {np.average(before, weights=w):.2f} mm, "
+              f"SynSP {np.average(after, weights=w):.2f} mm")
+        return
+    rows = []
+    for name, x in clips.items():
+        y = synsp.refine(x, layout="h36m17")
+        moved = np.linalg.norm(y - x, axis=-1).mean()
+        relative = np.linalg.norm((y - y[:, :1]) - (x - x[:, :1]), axis=-1).mean()
+        rows.append((len(x), moved, relative))
+        print(f"{name}: moved {moved:.2f} mm, root-relative {relative:.2f}", flush=True)
+    w, moved, relative = np.array(rows).T
+    print(f"{args.split}, {len(rows)} clean clips: moved {np.average(moved, weights=w):.2f} mm (root-relative "
+          f"{np.average(relative, weights=w):.2f}), over 2 mm {np.sum(moved > 2)}, over 3 mm {np.sum(moved > 3)}, "
+          f"over 5 mm {np.sum(moved > 5)}, most {moved.max():.2f}")
+
+
+if __name__ == "__main__":
+    main()
