@@ -1,0 +1,44 @@
+"""A person cut by the picture's bottom edge (audit 20): the ankles' measured values are no limb astray, and the
+summary says values taken out apart from gaps, advising --max-gap for real gaps only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from synsp.estimator_errors.measurements import measurements
+from synsp.refining.summary import gap_lines
+from synsp.skeleton import get_layout
+
+# A bye_tired validation clip (coco17, px) under `typical` noise, both ankles' y clamped to a line between knees and
+# ankles over frames 63-137 (before the noise); the rest measured. Its left ankle's whole track was taken out.
+EDGE_CUT = Path(__file__).parent / "fixtures" / "edge_cut_2d.npy"
+
+
+def test_a_shin_cut_by_the_edge_keeps_the_ankles_measured_values():
+    layout = get_layout("coco17")
+    astray = measurements(np.load(EDGE_CUT).astype(np.float64), layout).astray  # (T, J)
+    ankles = [layout.joints.index("left_ankle"), layout.joints.index("right_ankle")]
+    outside = np.r_[0:63, 138:len(astray)]
+    assert not astray[outside][:, ankles].any()
+    assert astray.sum(axis=0).max() <= 75  # never most of a track
+
+
+def test_values_taken_out_are_no_gap_and_get_no_max_gap_advice():
+    filled = np.zeros((1, 210, 3), dtype=bool)
+    filled[0, 63:138, 1] = True
+    lines = gap_lines(filled, ["a", "b", "c"], 30.0, taken=filled)
+    assert len(lines) == 1 and lines[0].startswith("taken out: 75 measured joint values")
+    assert "b frames 63-137 (75 frames, 2.50 s)" in lines[0] and "--max-gap" not in lines[0]
+    gap = filled.copy()
+    gap[0, 0:40, 2] = True  # a real gap beside: said, and --max-gap advised for it alone
+    lines = gap_lines(gap, ["a", "b", "c"], 30.0, taken=filled)
+    assert lines[1] == "longest gaps filled: c frames 0-39 (40 frames, 1.33 s)"
+    assert lines[2].startswith("1 gap longer than 0.5 s was invented") and "--max-gap 0.5s" in lines[2]
+
+
+def test_without_taken_values_the_gap_lines_are_as_before():
+    filled = np.zeros((1, 100, 2), dtype=bool)
+    filled[0, 10:50, 0] = True
+    assert gap_lines(filled, ["a", "b"], 30.0) == gap_lines(filled, ["a", "b"], 30.0, taken=np.zeros_like(filled))
+    assert gap_lines(filled, ["a", "b"], 30.0)[0] == "longest gaps filled: a frames 10-49 (40 frames, 1.33 s)"
