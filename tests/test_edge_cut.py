@@ -8,6 +8,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.refining.summary import gap_lines
+from synsp.refining.uneven_times import refine_tracks_at
 from synsp.skeleton import get_layout
 
 # A bye_tired validation clip (coco17, px) under `typical` noise, both ankles' y clamped to a line between knees and
@@ -42,3 +43,16 @@ def test_without_taken_values_the_gap_lines_are_as_before():
     filled[0, 10:50, 0] = True
     assert gap_lines(filled, ["a", "b"], 30.0) == gap_lines(filled, ["a", "b"], 30.0, taken=np.zeros_like(filled))
     assert gap_lines(filled, ["a", "b"], 30.0)[0] == "longest gaps filled: a frames 10-49 (40 frames, 1.33 s)"
+
+
+def test_uneven_times_keep_the_values_taken_out_apart_from_gaps():
+    poses = np.load(EDGE_CUT)[None]  # (1, T, J, 3)
+    t_count = poses.shape[1]
+    times = np.arange(t_count) / 30.0
+    times[1::7] += 0.01  # uneven steps: refined on an even grid, given back at these times
+    tracks, note = refine_tracks_at(poses, times, "coco17", "synsp", fps=30.0)
+    assert note is not None and tracks.taken is not None and tracks.taken.shape == tracks.filled.shape
+    assert tracks.taken.any() and not (tracks.taken & ~tracks.filled).any()  # taken values are filled ones
+    left_ankle = get_layout("coco17").joints.index("left_ankle")
+    assert (np.flatnonzero(tracks.taken[0].any(axis=0)) == [left_ankle]).all()
+    assert (np.flatnonzero(tracks.taken[0, :, left_ankle]) == np.arange(63, 138)).all()  # the clamped run, as even
