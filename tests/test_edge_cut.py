@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp import refine
+from synsp.estimator_errors.edge_values import beyond_edges, edge_values
 from synsp.estimator_errors.measurements import measurements
 from synsp.refining.summary import gap_lines
 from synsp.refining.uneven_times import refine_tracks_at
@@ -56,3 +58,41 @@ def test_uneven_times_keep_the_values_taken_out_apart_from_gaps():
     left_ankle = get_layout("coco17").joints.index("left_ankle")
     assert (np.flatnonzero(tracks.taken[0].any(axis=0)) == [left_ankle]).all()
     assert (np.flatnonzero(tracks.taken[0, :, left_ankle]) == np.arange(63, 138)).all()  # the clamped run, as even
+
+
+def _clamped_exactly() -> tuple[np.ndarray, float, list[int]]:
+    """The fixture's 2D values with both ankles written exactly on an edge below every other value over frames
+    63-137, as an estimator that clamps to the image writes them: (T, J, 2), the edge's y, the ankles."""
+    layout = get_layout("coco17")
+    x = np.load(EDGE_CUT)[..., :2].astype(np.float64)
+    ankles = [layout.joints.index("left_ankle"), layout.joints.index("right_ankle")]
+    edge = float(np.round(np.nanmax(x[..., 1]) + 1.0))
+    x[63:138, ankles, 1] = edge
+    return x, edge, ankles
+
+
+def test_values_clamped_on_the_pictures_edge_are_filled_and_kept_beyond_it():
+    x, edge, ankles = _clamped_exactly()
+    marked = edge_values(x)
+    assert marked[63:138][:, ankles].all() and marked.sum() == 150
+    measured = measurements(x, get_layout("coco17"))
+    assert not measured.astray.any() and measured.edge[63:138][:, ankles].all()
+    assert (measured.values[63:138][:, ankles, 1] >= edge).all()  # the fill is on or beyond the edge
+    out = refine(x, "synsp", layout="coco17", fps=30)
+    assert (out[63:138][:, ankles, 1] >= edge).all()
+    assert np.abs(out[:63, ankles] - x[:63, ankles]).max() < 60  # the measured frames stay measured
+
+
+def test_no_edge_is_read_in_whole_pixels_held_values_or_float_noise():
+    x, edge, ankles = _clamped_exactly()
+    assert not edge_values(np.round(x)).any()  # whole pixels share their extremes by rounding
+    held = x.copy()
+    held[63:138, ankles] = held[63, ankles]  # both ankles held whole: two places along the edge, no clamp
+    assert not edge_values(held).any()
+    assert not edge_values(np.load(EDGE_CUT)[..., :2].astype(np.float64)).any()  # clamped before the noise
+    assert not edge_values(x[..., :1]).any()  # no picture: one axis (and 3D) has no edge
+    inside = x.copy()
+    inside[63:138, ankles, 1] -= 30.0  # refined back inside the picture: put on the edge; the rest as given
+    kept = beyond_edges(inside, x)
+    assert (kept[63:138][:, ankles, 1] == edge).all()
+    assert (np.delete(kept, ankles, axis=1) == np.delete(x, ankles, axis=1)).all()
