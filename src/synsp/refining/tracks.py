@@ -166,7 +166,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             long += int((too_long & ~missing.all(axis=0) & ~nobody[:, None]).sum())
             unknown = too_long | nobody[:, None]
             filled[v, span] = measured.gaps & ~unknown
-            taken[v, span] = measured.astray & ~missing & ~unknown
+            off = measured.astray if measured.edge is None else measured.astray | measured.edge  # limbs astray, on edge
+            taken[v, span] = off & ~missing & ~unknown
             never[v, span] = missing.all(axis=0)
             absent[v, span] = nobody
             if model is not None:  # a span refined without the network must not report the previous one
@@ -274,4 +275,5 @@ def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: 
     rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps)
     joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
     return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
-                          jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1))
+                          jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1),
+                          edge=np.concatenate([first.edge, rest.edge], axis=1))
