@@ -6,7 +6,8 @@ no measurement of the joint: its true place is beyond the edge, how far is unkno
 clamped values held the legs short for seconds (a shin cut for 2-4 s: the ankles 50-87 px off, the output as the
 input), and their jumps at the cut's ends read as a limb leaving the body (audit 20, finding 1). So the values on an
 edge are taken out and filled from the body's motion, as a gap, and the fill is kept beyond the edge: where it
-comes back inside the picture, it is put on the edge, where the estimator said the joint was at least.
+comes back inside the picture, it is put on the edge, where the estimator said the joint was at least. Their
+coordinate along the edge is the estimator's, kept: the clamp took the other one only.
 
 An edge is told by floats only a clamp gives: the clip's extreme on one axis (the largest or smallest x or y),
 held exactly by at least :data:`EDGE_MIN` values that differ on the other axis (a joint held whole, every
@@ -55,9 +56,11 @@ def edge_values(poses: np.ndarray) -> np.ndarray:
     return marked
 
 
-def beyond_edges(out: np.ndarray, poses: np.ndarray) -> np.ndarray:
+def beyond_edges(out: np.ndarray, poses: np.ndarray, along: bool = False) -> np.ndarray:
     """``out`` (like ``poses``, (..., T, J, 2)) with the values ``poses`` held on the picture's edge kept on or beyond
-    it: where ``out`` came back inside the picture, on the edge (module docstring)."""
+    it: where ``out`` came back inside the picture, on the edge (module docstring). ``along``: their coordinate along
+    the edge given back as ``poses`` had it (a gap's fill: the clamp lost the other coordinate only; filled, a foot
+    walking across the bottom edge was put 30 px behind its measured x on a validation clip)."""
     edges = picture_edges(poses)
     if not edges or np.shape(out) != np.shape(poses):
         return out
@@ -67,4 +70,6 @@ def beyond_edges(out: np.ndarray, poses: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             inside = on & ((coord - value) * side < 0)
         coord[inside] = value
+        if along:
+            out[..., 1 - axis][on] = np.asarray(poses)[..., 1 - axis][on]
     return out

@@ -141,7 +141,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         values = fill_gaps(x, gaps)[0]
     else:
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
-    values = beyond_edges(values, x) if on_edge.any() else values
+    values = beyond_edges(values, x, along=True) if on_edge.any() else values
     if undo:
         values, exchanged = without_inversions(values, layout)
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
@@ -157,7 +157,7 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         x, missing, off_body, repeated, astray, on_edge = exchange(x, exchanged, layout.left_right, missing, off_body,
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
-        values = beyond_edges(values, x) if on_edge.any() else values
+        values = beyond_edges(values, x, along=True) if on_edge.any() else values
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge)
 
 
