@@ -14,7 +14,7 @@ held exactly by at least :data:`EDGE_MIN` values that differ on the other axis (
 coordinate repeated, is a held value: :mod:`synsp.estimator_errors.held_values`). Whole-pixel values share their
 extremes by rounding: there nothing is read (a clamp in whole pixels is not told from rounding). 2D only: a 3D
 pose has no picture. Validation: the protocol's inputs hold no such value (outputs unchanged); benchmarks/RESULTS.md,
-section 4, "A person cut by the picture's edge: values on the edge".
+section 4, "A person cut by the picture's edge: the audit's comparison, values written on the edge".
 """
 from __future__ import annotations
 
