@@ -96,3 +96,13 @@ def test_no_edge_is_read_in_whole_pixels_held_values_or_float_noise():
     kept = beyond_edges(inside, x)
     assert (kept[63:138][:, ankles, 1] == edge).all()
     assert (np.delete(kept, ankles, axis=1) == np.delete(x, ankles, axis=1)).all()
+
+
+def test_a_value_snapped_to_the_edge_from_far_is_no_clamp():
+    """A joint the estimator writes on the edge from far away (a lost coordinate written as the edge's) jumped
+    there: left to the glitch and astray steps, not kept on the edge; the clamped ankles beside it still are."""
+    x, edge, ankles = _clamped_exactly()
+    wrist = get_layout("coco17").joints.index("left_wrist")
+    x[20:26, wrist, 1] = edge  # the wrist, half the body above the edge, thrown onto it for 6 frames
+    marked = edge_values(x)
+    assert not marked[:, wrist].any() and marked[63:138][:, ankles].all() and marked.sum() == 150
