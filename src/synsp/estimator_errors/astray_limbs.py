@@ -54,8 +54,8 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median
 
-__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "EDGE_STRETCH", "NEAR", "STAND",
-           "STAND_COORDS", "astray_limbs"]
+__all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "EDGE_LONGEST", "EDGE_STRETCH",
+           "NEAR", "STAND", "STAND_COORDS", "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
@@ -69,6 +69,7 @@ NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is r
 STAND_COORDS = (2,)
 CROSSED = 0.75  # an exchange's partner continues the joint's track: nearer than this share of the joint's own jump
 EDGE_STRETCH = 2.0  # times its median length outside: a bone at a clip's edge that long is on no body (one jump only)
+EDGE_LONGEST = 1.5  # times the body's longest bone: a bone at a clip's edge as long as a body's own is the body's (2D)
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
@@ -100,6 +101,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     below = _below(np.asarray(tree, dtype=int), j_count)
     parent_of = {child: parent for parent, child in tree}
     partner = {a: b for pair in pairs for a, b in (pair, pair[::-1])}
+    with np.errstate(invalid="ignore"):  # the body's longest bone (median over the clip): no limb is longer
+        longest = np.nanmax([nan_median(np.linalg.norm(x[:, j] - x[:, p], axis=-1)) for p, j in tree])
     for parent, joint in tree:
         bone = x[:, joint] - x[:, parent]  # (T, C)
         step = np.diff(bone, axis=0)  # (T - 1, C): into frame t + 1
@@ -137,7 +140,7 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             i += 1
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
-        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint)):
+        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint), longest):
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
     return marked
 
@@ -157,21 +160,26 @@ def _mark(marked: np.ndarray, x: np.ndarray, joint: int, parent: int, below: lis
 
 
 def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length: np.ndarray, far: np.ndarray,
-               limit: float, partner: int | None) -> list[tuple[int, int]]:
+               limit: float, partner: int | None, longest: float = np.inf) -> list[tuple[int, int]]:
     """Runs of ``joint`` astray at the clip's edges: from its first frame to the first jump of its bone to ``parent``
     (``jumps``: frames jumped into), or from the last jump to its last frame, at most :data:`LONGEST` frames and
     shorter than the rest of the clip. With one jump, which side is the body is told by the bone's length (``length``,
     (T,)): more than :data:`EDGE_STRETCH` times its median outside the run throughout it (median), as no limb is, and
     longer by more than the jump's ``limit``; the joint moved further than its parent
     at the jump, the jump stands out of the bone's steps ``far`` (T - 1,) in 2D, and the left/right ``partner`` did
-    not take its place (an exchange, for the inversions)."""
+    not take its place (an exchange, for the inversions). The run's bone must also be longer than the body's
+    ``longest`` bone (median over the clip) by half (:data:`EDGE_LONGEST`): a run whose bone agrees with the body's
+    is the body, read beside a
+    stretch shorter than it (a shin cut by the picture's edge for 2-4 s made the rest of the track read stretched;
+    audit 20). Both edges read astray tell the middle is the odd part: neither is taken."""
     t_count, runs = len(x), []
     for start, stop, t in ((0, jumps[0], jumps[0]), (jumps[-1], t_count, jumps[-1])) if jumps else ():
         if not 0 < stop - start <= min(LONGEST, (t_count - 1) // 2):  # the body: the longer part
             continue
         inside, usual = nan_median(length[start:stop]), nan_median(np.r_[length[:start], length[stop:]])
         with np.errstate(invalid="ignore"):  # a face's short bones double as the head turns: a jump longer too
-            stretched = inside > EDGE_STRETCH * usual and inside - usual > limit
+            stretched = (inside > EDGE_STRETCH * usual and inside - usual > limit  # 3D hard: an arm 1.2-1.5 x
+                         and not (x.shape[-1] in STAND_COORDS and inside <= EDGE_LONGEST * longest))
         moved = np.linalg.norm(x[t, [joint, parent]] - x[t - 1, [joint, parent]], axis=-1)
         if not stretched or not moved[0] > moved[1]:
             continue
@@ -183,7 +191,7 @@ def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length:
                 for a, b in ((joint, partner), (partner, joint))):
             continue
         runs.append((start, stop))
-    return runs
+    return runs if len(runs) < 2 else []
 
 
 def _stands_out(far: np.ndarray, start: int, stop: int) -> bool:

@@ -38,6 +38,7 @@ import numpy as np
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
+from synsp.estimator_errors.edge_values import beyond_edges, edge_values
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
@@ -65,6 +66,7 @@ class Measurements(NamedTuple):
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
     astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch, filled as gaps
     depth_flipped: np.ndarray | None = None  # (..., T) bool: frames mirrored front to back in depth, mirrored back
+    edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
 
     @property
     def inverted(self) -> int:
@@ -73,8 +75,9 @@ class Measurements(NamedTuple):
 
     @property
     def gaps(self) -> np.ndarray:
-        """(..., T, J) bool: every value filled (missing, glitches, held values and limbs astray)."""
-        return self.missing | self.glitches | self.held | self.astray
+        """(..., T, J) bool: every value filled (missing, glitches, held values, limbs astray, values on the edge)."""
+        gaps = self.missing | self.glitches | self.held | self.astray
+        return gaps if self.edge is None else gaps | self.edge
 
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True) -> Measurements:
@@ -121,21 +124,24 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
                   else foreign_poses(x, jumped)[0])
         foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
+    on_edge = np.zeros_like(missing)
     if undo:
         repeated = held_values(x)
+        on_edge = edge_values(x) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
     if undo and layout is not None:
-        seen = np.where((repeated | foreign)[..., None], np.nan, x)
+        seen = np.where((repeated | foreign | on_edge)[..., None], np.nan, x)
         off_body = foreign | (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
                               else glitches(seen, layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
         astray = (np.stack([astray_limbs(v, tree, lr, pace=pace) for v in seen]) if x.ndim == 4
                   else astray_limbs(seen, tree, lr, pace=pace))
-    gaps = repeated | off_body | astray
+    gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]
     else:
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
+    values = beyond_edges(values, x, along=True) if on_edge.any() else values
     if undo:
         values, exchanged = without_inversions(values, layout)
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
@@ -148,10 +154,11 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
         # gliding from one side to the other, and exchanged back as it was (a wrist lost beside
         # an exchanged pair of wrists: 103 px off, 6 px now; benchmarks/RESULTS.md, section 4):
         # the measured values and their flags are exchanged, and the gaps filled again.
-        x, missing, off_body, repeated, astray = exchange(x, exchanged, layout.left_right, missing, off_body,
-                                                          repeated, astray)
-        values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray, layout), missing, layout)
-    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped)
+        x, missing, off_body, repeated, astray, on_edge = exchange(x, exchanged, layout.left_right, missing, off_body,
+                                                                   repeated, astray, on_edge)
+        values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
+        values = beyond_edges(values, x, along=True) if on_edge.any() else values
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge)
 
 
 def pace_factor(poses: np.ndarray) -> float:

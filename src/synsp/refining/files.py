@@ -317,8 +317,7 @@ def refine_file(
     not_there = np.asarray(said_absent, bool) if np.shape(said_absent) == poses.shape[:3] else None
     not_there, block_notes = file_channels.holistic_blocks(measured, name, layout is None and data.layout is None
                                                            and not own, depth, not_there)
-    notes = block_notes + notes
-    gap = max_gap_frames(max_gap, data.fps)
+    notes, gap = block_notes + notes, max_gap_frames(max_gap, data.fps)
     tracks, time_note = refine_file_tracks(poses, data, name, method, max_gap=gap, **options)
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
@@ -340,7 +339,8 @@ def refine_file(
     # frames seen below the threshold only are written as read above: not absent
     absent = int((tracks.absent & ~np.isfinite(out).all(-1).any(-1)).sum())
     count = int(filled.sum())
-    gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None)
+    gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None,
+                     taken=tracks.taken)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     out = np.where((zeros & ~np.isfinite(out).all(-1))[..., None], came, out)  # not found, not filled: as it came

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from synsp.estimator_errors.edge_values import beyond_edges
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
@@ -67,8 +68,9 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
         model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
                               options.get("network_only", False))
         name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-        return _feet_held(_in_layout(x, method, model, name, options, nearer, segments), x, method, model, name,
-                          options)
+        out = _feet_held(_in_layout(x, method, model, name, options, nearer, segments), x, method, model, name,
+                         options)
+        return beyond_edges(out, x)  # a joint the estimator wrote on the picture's edge is on or beyond it
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = filter_values(x, layout)
     return method_function(method)(x, **options)

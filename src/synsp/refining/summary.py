@@ -253,19 +253,16 @@ SAID_GAP_S = 0.25  # the longest gaps are named when one is at least this long (
 
 
 def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids: list | None = None,
-              limited: bool = False, shown: int = 3) -> list[str]:
+              limited: bool = False, shown: int = 3, taken: np.ndarray | None = None) -> list[str]:
     """What the summary says of the filled runs of ``filled`` (V, T, J) bool: when one lasts
     :data:`SAID_GAP_S` or more, the ``shown`` longest that do (joint name of ``names``, frames,
     seconds at ``fps`` when known; the track when V > 1; frames numbered by ``frame_ids`` when
     given), and, unless ``limited`` (--max-gap given), how many are longer than
-    :data:`LONG_GAP_S`, with the --max-gap that would leave them missing."""
-    runs = []  # (length, v, j, first, last)
-    for v, j in zip(*np.nonzero(filled.any(axis=1))):
-        runs += [(stop - start, v, j, start, stop - 1) for start, stop in true_runs(filled[v, :, j])]
+    :data:`LONG_GAP_S`, with the --max-gap that would leave them missing. The values of ``taken``
+    ((V, T, J) bool, like ``filled``: measured, but taken out as a limb astray) are no gap: they are said on a
+    line of their own, and --max-gap, which leaves gaps missing, is not advised for them (audit 20)."""
+    taken = taken if taken is not None and np.shape(taken) == filled.shape else np.zeros_like(filled)
     rate = fps or ASSUMED_FPS
-    if not runs or max(run[0] for run in runs) < SAID_GAP_S * rate:  # blinks and glitches: the count says enough
-        return []
-    runs.sort(key=lambda r: (-r[0], r[1], r[3], r[2]))
     number = (lambda t: frame_ids[t]) if frame_ids is not None and len(frame_ids) == filled.shape[1] else int
     tracks = filled.shape[0] > 1
 
@@ -274,7 +271,18 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
         track = f" of track {v + 1}" if tracks else ""
         return f"{names[j]}{track} frames {number(first)}-{number(last)} ({length} frames{seconds})"
 
-    lines = ["longest gaps filled: " + ", ".join(said(*run) for run in runs[:shown] if run[0] >= SAID_GAP_S * rate)]
+    lines = []
+    out = _runs(filled & taken)
+    if out:
+        lines.append(f"taken out: {int((filled & taken).sum())} measured joint values read as a limb off the body "
+                     "(on a neighbour, or a run beside the picture's edge) or written on the picture's edge (a joint "
+                     "out of it: kept beyond it), filled from the frames around them: "
+                     + ", ".join(said(*run) for run in out[:shown]))
+    runs = _runs(filled & ~taken)
+    if not runs or runs[0][0] < SAID_GAP_S * rate:  # blinks and glitches: the count says enough
+        return lines
+    lines.append("longest gaps filled: "
+                 + ", ".join(said(*run) for run in runs[:shown] if run[0] >= SAID_GAP_S * rate))
     limit = LONG_GAP_S * rate
     long = sum(run[0] > limit for run in runs)
     if long and not limited:
@@ -284,6 +292,14 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
                      f"{'were' if long > 1 else 'was'} invented from the frames around "
                      f"{'them' if long > 1 else 'it'}; --max-gap {option} leaves such gaps missing")
     return lines
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The runs of True of ``mask`` (V, T, J) as (length, track, joint, first, last), longest first."""
+    runs = []
+    for v, j in zip(*np.nonzero(mask.any(axis=1))):
+        runs += [(stop - start, v, j, start, stop - 1) for start, stop in true_runs(mask[v, :, j])]
+    return sorted(runs, key=lambda r: (-r[0], r[1], r[3], r[2]))
 
 
 def joint_names(data: PoseData, layout: str | None, count: int) -> list[str]:

@@ -78,6 +78,8 @@ class RefinedTracks(NamedTuple):
     # joints given the floor step back on a span whose limbs drift, their own rigid distances steady: a few joint
     # definitions drifting (synsp.inference.joint_drift; Refiner.steady)
     steady: tuple[str, ...] = ()
+    # (V, T, J) bool: values measured but taken out as a limb astray (estimator_errors.astray_limbs) and filled, given
+    taken: np.ndarray | None = None
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -112,6 +114,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
+    taken = np.zeros(poses.shape[:3], dtype=bool)
     never = np.zeros(poses.shape[:3], dtype=bool)
     absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
@@ -164,6 +167,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             long += int((too_long & ~missing.all(axis=0) & ~nobody[:, None]).sum())
             unknown = too_long | nobody[:, None]
             filled[v, span] = measured.gaps & ~unknown
+            off = measured.astray if measured.edge is None else measured.astray | measured.edge  # limbs astray, on edge
+            taken[v, span] = off & ~missing & ~unknown
             never[v, span] = missing.all(axis=0)
             absent[v, span] = nobody
             if model is not None:  # a span refined without the network must not report the previous one
@@ -230,7 +235,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             light.append((v, *_frame_weighted(noisy)))
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)))
+                         leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
+                         taken=taken)
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
@@ -250,6 +256,7 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
     return tracks._replace(refined=between(off_grid(tracks.refined, detected, steps, 1), held, 1),
                            filled=off_grid(tracks.filled, detected, steps, 1, False)
                            | (held[:, None] & seen[..., None]),
+                           taken=off_grid(tracks.taken, detected, steps, 1, False),
                            never_seen=never,
                            absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
@@ -272,4 +279,5 @@ def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: 
     rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps)
     joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
     return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
-                          jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1))
+                          jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1),
+                          edge=np.concatenate([first.edge, rest.edge], axis=1))

@@ -212,7 +212,8 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     the grid's rate. Returns the tracks at the file's T frames, and the summary's line on what
     was done (None for evenly spaced frames).
 
-    Counts of the refinement's steps (glitches, held values, ...) are the grid's; ``filled`` and
+    Counts of the refinement's steps (glitches, held values, ...) are the grid's; ``filled``, ``taken``
+    (measured values taken out as a limb astray: filled at the file's frame, taken at its nearest grid frame) and
     the values left missing are the file's frames'. ``numbered``: the times are frame numbers
     (the summary's line says so).
     """
@@ -236,8 +237,10 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
         frames = np.flatnonzero(track)
         if frames.size:
             inside[v, frames[0]:frames[-1] + 1] = True
+    filled = given & (missing | tracks.filled[:, near])
+    taken = None if tracks.taken is None else filled & ~missing & tracks.taken[:, near]  # measured, taken out
     tracks = tracks._replace(
-        refined=out, filled=given & (missing | tracks.filled[:, near]), never_seen=missing & ~seen & inside[..., None],
+        refined=out, filled=filled, taken=taken, never_seen=missing & ~seen & inside[..., None],
         long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside)
     return tracks, _note(times, grid, numbered)
 
