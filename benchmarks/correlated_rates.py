@@ -1,5 +1,6 @@
-"""High frame rates whose errors are correlated over a few frames: the light-noise reading at the input's rate
-against the same at the network's (:func:`synsp.inference.noise_only.share_at_rate`).
+"""High frame rates whose errors are correlated over a few frames: the light-noise readings at the input's rate
+against the same at the network's (:func:`synsp.inference.white_noise.at_network_rate`: the noise-only share and
+the white-noise limit of the slow correction).
 
 An estimator run at 30 fps on interpolated video, or a tracker that smooths, hands over 120 fps poses whose errors
 are its 30 fps errors resampled: correlated over about 4 frames. Conditions: ``PRESET~FPS``, the split's protocol
@@ -24,7 +25,7 @@ from scipy.interpolate import CubicSpline
 
 import synsp
 from synsp.evaluation.protocol import make_cases
-from synsp.inference import noise_only
+from synsp.inference import noise_only, white_noise
 from synsp.skeleton import root_position
 
 WHITE = {"3d": 5.0, "2d": 1.0}  # mm / px per frame at the rate, on top of the resampled errors
@@ -73,7 +74,8 @@ def row(condition: str, space: str, split: str, max_clips: int) -> str:
     scores, frames, worse = [], [], [0, 0]
     for clean, noisy in found:
         noisy = noisy.astype(np.float32)
-        with mock.patch.object(noise_only, "READ_AT_FROM", np.inf):
+        with mock.patch.object(noise_only, "READ_AT_FROM", np.inf), \
+                mock.patch.object(white_noise, "READ_AT_FROM", np.inf):
             before = synsp.refine(noisy, layout=layout, fps=fps)
         outs = {"input": noisy, "before": before, "after": synsp.refine(noisy, layout=layout, fps=fps),
                 "smoothnet": synsp.refine(noisy, "smoothnet", layout=layout, fps=fps)}
