@@ -54,6 +54,31 @@ def test_white_noise_reads_as_noise_only_and_an_estimators_errors_do_not():
 
 
 @needs_data
+def test_errors_drawn_at_30_fps_and_resampled_to_120_read_at_the_networks_rate():
+    """An estimator's 30 fps errors resampled with the poses to 120 fps, plus 5 mm of white noise per frame: read at
+    120 fps the top band holds the white noise alone (the share was 1.0: SynSP's correction given up to a low-pass);
+    read at 30 fps, as the network sees them, they are no light noise. White noise at 120 fps still reads so."""
+    from scipy.interpolate import CubicSpline
+
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", layout="h36m17", space="3d", max_clips=8)[7]
+    t, rng = np.arange(len(case.clean)) / 30.0, np.random.default_rng(0)
+    up = lambda x: CubicSpline(t, np.asarray(x, np.float64), axis=0)(np.arange(0.0, t[-1] + 1e-9, 1 / 120))  # noqa: E731
+    clean = up(case.clean)
+    noisy = up(case.noisy) + rng.normal(0.0, 5.0, clean.shape)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(noise_only, "READ_AT_FROM", np.inf)  # read at the input's rate, as before
+        assert noise_only_share(noisy, "h36m17", fps=120) > 0.9
+    assert noise_only_share(noisy, "h36m17", fps=120) < 0.5
+    assert noise_only_share(clean + rng.normal(0.0, 1.0, clean.shape), "h36m17", fps=120) > 0.9
+    both = np.stack([noisy, clean + rng.normal(0.0, 1.0, clean.shape)])  # each person read on its own
+    assert noise_only_share(both, "h36m17", fps=120).shape == (2,)
+    short = noisy[:40]  # 10 frames at 30 fps: read at its own rate
+    assert noise_only_share(short, "h36m17", fps=120) == noise_only_share(short, "h36m17", fps=30)
+
+
+@needs_data
 @pytest.mark.parametrize("layout, space, clip, before", [("h36m17", "3d", 2, 1.0), ("halpe26", "3d", 2, 0.55),
                                                          ("coco17", "2d", 1, 0.4)])
 def test_light_white_noise_comes_out_better_than_it_went_in(layout, space, clip, before, monkeypatch):

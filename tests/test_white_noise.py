@@ -6,7 +6,7 @@ import pytest
 
 import synsp
 from conftest import needs_data
-from synsp.inference.white_noise import WHITE_RAMP, limit_slow, whiteness
+from synsp.inference.white_noise import WHITE_RAMP, limit_slow, white_share, whiteness
 from walking import mpjpe, walking
 
 
@@ -25,6 +25,25 @@ def test_white_noise_reads_white_and_an_estimators_jitter_does_not():
     correlated = clean + 0.5 * _ar1(clean.shape, 0.6, seed=1)  # the simulator's `jitter`: 0.05 s at 30 fps
     assert whiteness(white) < WHITE_RAMP[0] < WHITE_RAMP[1] < whiteness(correlated)
 
+
+
+def test_jitter_drawn_at_30_fps_and_resampled_to_120_reads_at_the_networks_rate():
+    """An estimator's jitter at 30 fps resampled with the poses to 120 fps (interpolated video), a little white
+    noise on top: at 120 fps the bands read hold the white noise alone; read as the network sees the clip (every
+    4th frame, 30 fps) the jitter is coloured, as at 30 fps. White noise at 120 fps reads white either way."""
+    from scipy.interpolate import CubicSpline
+
+    clean, _ = walking(240, noise=0.0)
+    jittered = clean + 2.0 * _ar1(clean.shape, 0.6, seed=1)
+    t = np.arange(240) / 30.0
+    fine = np.arange(0.0, t[-1] + 1e-9, 1 / 120)
+    rng = np.random.default_rng(2)
+    noisy = CubicSpline(t, jittered, axis=0)(fine) + rng.normal(0.0, 0.5, (len(fine),) + clean.shape[1:])
+    assert white_share(noisy) == 1.0 and white_share(noisy, fps=120) == 0.0
+    assert white_share(noisy, fps=30) == white_share(noisy) and white_share(noisy, fps=40) == white_share(noisy)
+    white = CubicSpline(t, clean, axis=0)(fine) + rng.normal(0.0, 0.5, noisy.shape)
+    assert white_share(white, fps=120) == 1.0
+    assert white_share(np.stack([noisy, white]), fps=120).tolist() == [0.0, 1.0]  # each person its own
 
 def test_a_slow_pull_is_taken_off_white_noise_only():
     clean, noisy = walking(240, noise=0.5)

@@ -57,7 +57,7 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
         if refiner.give_back_motion:  # against the values it measured, before the clean-input step
             out = give_back_motion(measured, out)
         if refiner.keep_clean:  # SynSP's slow pull, then the whole correction
-            out = limit_slow(measured, out, space=space, noise=noise)
+            out = limit_slow(measured, out, space=space, noise=noise, fps=fps)
             out = keep_to_noise(measured, out, space=refiner.space, drift=drift, noise=noise)
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)
     return way.blended(result, poses)

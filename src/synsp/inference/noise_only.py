@@ -35,14 +35,15 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.config import TRAINING_FPS
 from synsp.consistency import frame_lengths
 from synsp.inference.clean import input_noise, noise_level, opened
 from synsp.inference.floor import bone_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
-from synsp.inference.white_noise import white_share, whiteness
+from synsp.inference.white_noise import READ_AT_FROM, at_network_rate, white_share, whiteness
 
-__all__ = ["SPACES", "STILL_LIMBS", "WHITE_LENGTHS", "LIGHT_NOISE", "noise_only_share", "length_whiteness",
-           "nearer_of"]
+__all__ = ["SPACES", "STILL_LIMBS", "WHITE_LENGTHS", "LIGHT_NOISE", "noise_only_share", "share_at_rate",
+           "length_whiteness", "nearer_of"]
 
 # The spaces whose SynSP route takes this step. In 2D limbs change length as they turn in the image, so only
 # whiteness tells noise there (validation, coco17, 1 px 0.570 -> 0.539 x input, 2 px 0.497 -> 0.485).
@@ -58,6 +59,7 @@ STILL_LIMBS = (1.0e-3, 1.4e-3)
 # though nearer in absolute error on 28 of them: the pelvis, which the network keeps at the root-relative origin,
 # took its low-pass. White 3 mm reads 0.0029-0.0042, 5 mm 0.0049-0.0064.
 LIGHT_NOISE = (5.0e-3, 8.0e-3)
+
 # 2D: the bones' lengths' whiteness (:func:`length_whiteness`) up to the first figure: errors read as noise only;
 # from the second: not; linear between. Validation, all 65 clips, the simulator's presets read from 1.17 (HALPE-26
 # `hard`; coco17 from 1.23: `jitter`), white noise of 0.25-0.5 px (the model's layout) 0.80-4.1, 31-38 clips under
@@ -70,13 +72,27 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
     """How far the errors of ``values`` (..., T, J, C) without NaN, in ``layout``, read as light noise only:
     per person (each leading index), 1 where the noise is light (:data:`LIGHT_NOISE`) and reads white or (3D)
     the limbs keep their lengths, 0 where neither (module docstring); shaped ``values.shape[:-3]``. ``noise``:
-    (..., J) :func:`~synsp.inference.clean.input_noise` of ``values`` when read already (None: read here)."""
+    (..., J) :func:`~synsp.inference.clean.input_noise` of ``values`` when read already (None: read here).
+    ``fps`` above :data:`~synsp.inference.white_noise.READ_AT_FROM`: read at the network's rate
+    (:func:`share_at_rate`)."""
+    if fps is not None and fps > READ_AT_FROM:
+        return share_at_rate(values, layout, fps)
     x = np.asarray(values, np.float64)
     light = 1.0 - opened(noise_level(x, input_noise(x) if noise is None else noise), LIGHT_NOISE)
     white = white_share(x)
     if x.shape[-1] != 3:  # limbs foreshorten in an image: their lengths' noise, not their drift
         return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout), WHITE_LENGTHS))
     return light * np.maximum(white, 1.0 - opened(bone_drift(x, layout, fps), STILL_LIMBS))
+
+
+def share_at_rate(values: np.ndarray, layout: str, fps: float) -> np.ndarray:
+    """:func:`noise_only_share` of ``values`` (..., T, J, C) recorded at ``fps`` read as the network sees them
+    (:func:`~synsp.inference.white_noise.at_network_rate`). Noise and whiteness are read in the top bands of the
+    frame rate: an estimator run at 30 fps on footage of a higher rate (interpolated video, a tracker's smoothing)
+    makes errors correlated over k frames, whose power lies below them, and a little white noise on top reads as
+    the whole of them (validation, 3D, `typical` drawn at 30 fps and resampled to 120 fps with 5 mm white: the
+    share 1.0 where it read 0.3-0.7 at 30 fps, and SynSP's gain given up to the low-pass)."""
+    return at_network_rate(lambda grids: noise_only_share(grids, layout, fps=TRAINING_FPS), values, fps)
 
 
 def length_whiteness(values: np.ndarray, layout: str) -> np.ndarray:

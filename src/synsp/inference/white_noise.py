@@ -15,15 +15,22 @@ much larger than its jitter, and the network's slow correction of them is what i
 them apart is the noise's colour: an estimator's jitter is correlated over frames (an AR(1) of
 0.05-0.08 s in the simulator), white noise is not. :func:`whiteness` reads it from the input; the
 limit applies in full where the noise is white (:data:`WHITE_RAMP`) and fades out over the ramp.
+
+Above :data:`READ_AT_FROM` fps the colour is read at the network's rate (:func:`white_share` given ``fps``): an
+estimator run at 30 fps on interpolated video, or a tracker that smooths, gives errors correlated over several
+frames, all below the bands read at the input's own rate, where a little white noise on top reads as the whole.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from synsp.config import TRAINING_FPS
 from synsp.filters import butterworth
 from synsp.inference.clean import NOISE_BAND, input_noise, opened
+from synsp.motion_pace import at_rate
 
-__all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "whiteness", "white_share", "limit_slow"]
+__all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "READ_AT_FROM", "MIN_AT_RATE", "whiteness",
+           "white_share", "at_network_rate", "limit_slow"]
 
 # The spaces whose refiners take this step (3D was not measured).
 SPACES = ("2d",)
@@ -38,6 +45,13 @@ ALPHA = float(np.sqrt(SLOW_BAND))
 MID_BAND = (0.3, NOISE_BAND)
 # Whiteness up to the first figure: the limit in full; from the second: none; linear between.
 WHITE_RAMP = (1.1, 1.3)
+# Rates (fps) above this one are read at the training rate (:func:`at_network_rate`): the networks' covered rates
+# end at 30 / 0.7 = 42.9 fps (synsp.inference.frame_rate.covered_rates), above which they run at 30 fps too.
+# Validation (benchmarks/correlated_rates.py; RESULTS section 4, "High frame rates whose errors are correlated"):
+# `typical` drawn at 30 fps and resampled to 100-240 fps, 3D 0.95 -> 0.83 x input, 2D at 120 fps 0.99 -> 0.91.
+READ_AT_FROM = TRAINING_FPS / 0.7
+# Frames at the training rate under which a sequence is read at its own rate.
+MIN_AT_RATE = 16
 
 
 def _band_power(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -62,14 +76,30 @@ def whiteness(values: np.ndarray) -> np.ndarray:
     return np.median(mid / np.maximum(top, 1e-24), axis=-1)
 
 
-def white_share(values: np.ndarray) -> np.ndarray:
+def white_share(values: np.ndarray, fps: float | None = None) -> np.ndarray:
     """How white the noise of ``values`` (..., T, J, C) without NaN reads, (...) in [0, 1]: 1 up to the foot of
     :data:`WHITE_RAMP`, 0 from its top (correlated jitter, fast motion, clean mocap), linear between, of its
-    :func:`whiteness`."""
+    :func:`whiteness`; recorded at ``fps`` (None: a rate the network knows), read at the network's rate above
+    :data:`READ_AT_FROM` (:func:`at_network_rate`)."""
+    if fps is not None and fps > READ_AT_FROM:
+        return at_network_rate(white_share, values, fps)
     return 1.0 - opened(whiteness(values), WHITE_RAMP)
 
 
-def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np.ndarray | None = None) -> np.ndarray:
+def at_network_rate(read, values: np.ndarray, fps: float) -> np.ndarray:
+    """``read`` (a reading of (..., T, J, C) -> (...)) of ``values`` recorded at ``fps``, as the network sees them:
+    resampled onto its training rate (:func:`synsp.motion_pace.at_rate`, k phase-shifted grids), the grids' mean;
+    ``read(values)`` itself for a sequence under :data:`MIN_AT_RATE` frames there. Returns ``values.shape[:-3]``."""
+    x = np.asarray(values, np.float64)
+    grids = at_rate(x.reshape((-1,) + x.shape[-3:]), fps)  # (k * V, N, J, C), grid-major
+    if grids.shape[1] < MIN_AT_RATE:
+        return np.asarray(read(x))
+    people = int(np.prod(x.shape[:-3], dtype=int))
+    return np.asarray(read(grids)).reshape(-1, people).mean(0).reshape(x.shape[:-3])
+
+
+def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np.ndarray | None = None,
+               fps: float | None = None) -> np.ndarray:
     """Limit the slow part of the correction ``refined - inputs`` where the noise is white.
 
     Parameters
@@ -78,6 +108,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np
         unit (any), at any frame rate (the bands are shares of the Nyquist rate).
     space : "2d" or "3d"; only :data:`SPACES` take the step.
     noise : (..., J) :func:`~synsp.inference.clean.input_noise` of ``inputs`` when read already (None: read here).
+    fps : the inputs' rate (None: one the network knows), for :func:`white_share`.
 
     Returns
     -------
@@ -89,7 +120,7 @@ def limit_slow(inputs: np.ndarray, refined: np.ndarray, *, space: str, noise: np
     x = np.asarray(inputs, np.float64)
     if space not in SPACES or x.shape[-3] < 32:
         return refined
-    share = white_share(x)  # (...)
+    share = white_share(x, fps)  # (...)
     if not share.any():
         return refined
     diff = np.asarray(refined, np.float64) - x
