@@ -89,6 +89,9 @@ class RunningCleanStep:
         k = len(outputs)
         self._noise = self._noise + np.sum(fast[at:at + k] ** 2, axis=(0, 3))
         noise = np.sqrt(self._noise / (self._count + k) / (1.0 - NOISE_BAND))  # (V, J)
+        if not self._count:  # the stream's first frame(s): the zero-phase filter's fast part is ~0 at its edge,
+            # which read as clean input and gave frame 0 back unrefined; read over the frames after them too
+            noise = np.sqrt(np.mean(np.sum(fast[at:] ** 2, axis=-1), axis=0) / (1.0 - NOISE_BAND))
         if self.white is not None:  # offline: limit_slow, then keep_to_noise on its output
             outputs = self.white(outputs, inputs, fast[at:at + k], below[at:at + k], noise)
         diff = np.asarray(outputs, np.float64) - inputs
