@@ -4,7 +4,9 @@ Offline, each joint's correction is limited to what the input's own noise justif
 noise and the correction measured over the whole clip. A stream measures both over the frames it
 has given back so far: the input's part above :data:`~synsp.inference.clean.NOISE_BAND` of the
 Nyquist rate is read by the same zero-phase filter over the last :data:`HISTORY` input frames and
-the ones after them that have arrived, and taken at the frames given back now. The share of each
+the ones after them that have arrived, and taken at the frames given back now (the stream's first
+frame reads it over those after it too: the filter's fast part is ~0 at the stream's edge, which read as clean
+input and gave every stream's, a new person's, a cut's first frame back unrefined). The share of each
 joint's correction kept is then the offline one, from these running figures: one number per joint
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
 noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
