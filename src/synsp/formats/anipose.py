@@ -44,7 +44,8 @@ def read(path: Path) -> PoseData:
     -------
     PoseData
         ``poses`` (1, T, J, 3) in the file's unit, ``scores`` (1, T, J) from ``<bp>_score``;
-        ``extra["frame_ids"]`` = ``fnum``; ``extra["anipose"]`` the whole table for writing back.
+        ``extra["frame_ids"]`` = ``fnum``; ``extra["anipose"]`` the whole table (``rows``) and each body
+        part's x, y, z column numbers (``cells``) for writing back.
     """
     data = pose_csv.read(path)
     if data.poses.shape[-1] != 3:
@@ -53,11 +54,12 @@ def read(path: Path) -> PoseData:
         rows = [row for row in csv_module.reader(f) if any(cell.strip() for cell in row)]
     header = [h.strip() for h in rows[0]]
     joints = data.extra["csv"]["joints"]
-    columns = [[header.index(f"{joint}_{axis}") for axis in "xyz"] for joint in joints]
+    cells = [[header.index(f"{joint}_{axis}") for axis in "xyz"] for joint in joints]  # each joint's x, y, z column
     if "fnum" in header:
         fnum = [row[header.index("fnum")] for row in rows[1:]]
         data.extra["frame_ids"] = [int(float(f)) if f.strip() else t for t, f in enumerate(fnum)]
-    data.extra["anipose"] = {"rows": rows, "columns": columns}
+    # "cells", not "columns": extra[fmt]["columns"] is each column's joint in a layout (lacking_joints reads it)
+    data.extra["anipose"] = {"rows": rows, "cells": cells}
     data.format = "anipose"
     return data
 
@@ -69,9 +71,12 @@ def write(path: Path, data: PoseData, fmt: str = "anipose") -> None:
     if n_tracks != 1 or n_coords != 3:
         raise ValueError(f"{path}: an anipose CSV holds one 3D track; poses are {poses.shape} (V, T, J, C)")
     source = data.extra.get("anipose")
-    if source and len(source["columns"]) == n_joints and len(source["rows"]) == n_frames + 1:
+    placed = (data.extra.get("csv") or {}).get("columns")  # some of a layout's body parts, read in its places
+    if source and placed is not None and len(placed) == len(source["cells"]) and n_joints > max(placed):
+        poses, n_joints = poses[:, :, placed], len(placed)  # back to the file's own body parts, in its order
+    if source and len(source["cells"]) == n_joints and len(source["rows"]) == n_frames + 1:
         rows = [list(row) for row in source["rows"]]
-        columns = source["columns"]
+        cells = source["cells"]
     else:  # poses from elsewhere: anipose's columns, with what synsp knows
         names = layout_joint_names(data.layout) or generic_names(n_joints)
         header = [f"{name}_{col}" for name in names for col in ("x", "y", "z", "error", "ncams", "score")] + ["fnum"]
@@ -79,9 +84,9 @@ def write(path: Path, data: PoseData, fmt: str = "anipose") -> None:
         scores = data.scores[0] if data.scores is not None else np.isfinite(poses[0]).all(-1).astype(float)
         rows = [header] + [sum(([""] * 5 + [repr(float(scores[t, j])) if scores[t, j] == scores[t, j] else ""]
                                 for j in range(n_joints)), []) + [str(frame_ids[t])] for t in range(n_frames)]
-        columns = [[6 * j, 6 * j + 1, 6 * j + 2] for j in range(n_joints)]
+        cells = [[6 * j, 6 * j + 1, 6 * j + 2] for j in range(n_joints)]
     for t in range(n_frames):
-        for j, cols in enumerate(columns):
+        for j, cols in enumerate(cells):
             for c, value in zip(cols, poses[0, t, j].tolist()):
                 rows[t + 1][c] = "" if value != value else repr(value)
     out = io.StringIO()

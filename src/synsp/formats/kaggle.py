@@ -120,7 +120,7 @@ def read(path: Path) -> PoseData:
     values = np.stack([_floats([row[at[a]] for row in body], a, path) for a in axes], axis=-1)
     poses[0, t_of, joint] = values
     extra = {"frame_ids": frames.tolist(),
-             "kaggle": {"rows": rows, "columns": [at[a] for a in axes], "t": t_of, "joint": joint, "read": values}}
+             "kaggle": {"rows": rows, "axes": [at[a] for a in axes], "t": t_of, "joint": joint, "read": values}}
     return PoseData(poses=poses, layout=LAYOUT, format="kaggle", extra=extra)
 
 
@@ -143,8 +143,8 @@ def write(path: Path, data: PoseData, fmt: str = "kaggle") -> None:
         raise ValueError(f"{path}: a Kaggle landmark CSV holds one track of 543 points (x, y[, z]); poses are "
                          f"{poses.shape} (V, T, J, C)")
     source = data.extra.get("kaggle")
-    if source and len(source["columns"]) == n_coords and int(source["t"].max()) < n_frames:
-        rows, columns, t_of, joint, read = source["rows"], source["columns"], source["t"], source["joint"], \
+    if source and len(source["axes"]) == n_coords and int(source["t"].max()) < n_frames:
+        rows, columns, t_of, joint, read = source["rows"], source["axes"], source["t"], source["joint"], \
             source["read"]
     else:  # poses from elsewhere: every landmark of every frame, in Kaggle's order
         frame_ids = data.extra.get("frame_ids") or list(range(n_frames))

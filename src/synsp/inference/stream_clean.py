@@ -4,7 +4,9 @@ Offline, each joint's correction is limited to what the input's own noise justif
 noise and the correction measured over the whole clip. A stream measures both over the frames it
 has given back so far: the input's part above :data:`~synsp.inference.clean.NOISE_BAND` of the
 Nyquist rate is read by the same zero-phase filter over the last :data:`HISTORY` input frames and
-the ones after them that have arrived, and taken at the frames given back now. The share of each
+the ones after them that have arrived, and taken at the frames given back now (the stream's first
+frame reads it over those after it too: the filter's fast part is ~0 at the stream's edge, which read as clean
+input and gave every stream's, a new person's, a cut's first frame back unrefined). The share of each
 joint's correction kept is then the offline one, from these running figures: one number per joint
 that settles as the stream goes on, so a clean stream is left nearly as offline leaves it, and a
 noisy one keeps its whole correction. What it gains: benchmarks/RESULTS.md, section 12, "A stream
@@ -89,6 +91,9 @@ class RunningCleanStep:
         k = len(outputs)
         self._noise = self._noise + np.sum(fast[at:at + k] ** 2, axis=(0, 3))
         noise = np.sqrt(self._noise / (self._count + k) / (1.0 - NOISE_BAND))  # (V, J)
+        if not self._count:  # the stream's first frame(s): the zero-phase filter's fast part is ~0 at its edge,
+            # which read as clean input and gave frame 0 back unrefined; read over the frames after them too
+            noise = np.sqrt(np.mean(np.sum(fast[at:] ** 2, axis=-1), axis=0) / (1.0 - NOISE_BAND))
         if self.white is not None:  # offline: limit_slow, then keep_to_noise on its output
             outputs = self.white(outputs, inputs, fast[at:at + k], below[at:at + k], noise)
         diff = np.asarray(outputs, np.float64) - inputs

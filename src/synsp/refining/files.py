@@ -71,8 +71,8 @@ from synsp.refining.summary import (
     NORMALISED_FORMATS,
     RefineSummary,
     convention_notes,
+    fill_lines,
     gap_fill_notes,
-    gap_lines,
     joint_groups,
     joint_names,
     single_frame_summary,
@@ -338,9 +338,8 @@ def refine_file(
         out = np.where(out == measured, data.poses, out)
     # frames seen below the threshold only are written as read above: not absent
     absent = int((tracks.absent & ~np.isfinite(out).all(-1).any(-1)).sum())
-    count = int(filled.sum())
-    gaps = gap_lines(filled, joint_names(data, name, j_count), data.fps, data.extra.get("frame_ids"), gap is not None,
-                     taken=tracks.taken)
+    count, gaps = fill_lines(filled, data.filled, joint_names(data, name, j_count), data.fps,  # this run's fills
+                             data.extra.get("frame_ids"), gap is not None, taken=tracks.taken)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)
     out = np.where((zeros & ~np.isfinite(out).all(-1))[..., None], came, out)  # not found, not filled: as it came
