@@ -17,7 +17,6 @@ from synsp.conventions import (
     convert_with_convention,
     local_frames,
     random_joint_offsets,
-    side_tilt,
     symmetric_part,
 )
 from synsp.skeleton import H36M17, flip_lr
@@ -64,28 +63,6 @@ def test_constant_pull_finds_the_constant_part_of_a_correction():
     true_shift = apply_offsets(x, "h36m17", offsets) - x
     assert np.linalg.norm(shift - true_shift, axis=-1).mean() < 3.0  # of a 5 mm per-axis noise
     assert np.linalg.norm(true_shift, axis=-1).mean() > 30.0
-
-
-def test_side_tilt_undoes_a_whole_side_moved_up_and_the_other_down_only_beyond_its_ramp():
-    from synsp.skeleton import get_layout
-    pairs = get_layout("coco17").left_right
-    left, right = [a for a, _ in pairs], [b for _, b in pairs]
-    for size, share in ((0.02, 0.0), (0.0475, 0.5), (0.1, 1.0)):
-        asym = np.zeros((17, 2))
-        asym[left, 1], asym[right, 1] = size, -size
-        out = side_tilt(asym, "coco17", (0.035, 0.06))
-        np.testing.assert_allclose(out, asym * share, atol=1e-12)
-    # each joint its own way (an estimator's constant errors): no common tilt to undo
-    asym = np.zeros((17, 2))
-    asym[left, 1] = np.resize([0.1, -0.1], len(left))
-    asym[right, 1] = -asym[left, 1]
-    assert not side_tilt(asym, "coco17", (0.035, 0.06)).any()
-    # a pair with a joint never measured takes no part and is not moved
-    asym[left, 1], asym[right, 1] = 0.1, -0.1
-    never = np.zeros(17, bool)
-    never[left[0]] = True
-    out = side_tilt(asym, "coco17", (0.035, 0.06), never)
-    assert out[left[0], 1] == 0 and out[right[0], 1] == 0 and out[left[1], 1] == 0.1
 
 
 def test_symmetric_part_is_what_a_convention_can_be():

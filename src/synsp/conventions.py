@@ -317,7 +317,7 @@ def in_frames(frames: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout, symmetric: bool = False,
-                  never: np.ndarray | None = None, tilt: tuple[float, float] | None = None) -> np.ndarray:
+                  never: np.ndarray | None = None) -> np.ndarray:
     """The part of a refiner's correction that is the same in every frame of the body's own
     frames: what it does to the joint *definitions*, not to the errors.
 
@@ -325,7 +325,6 @@ def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout,
     ----------
     inputs, refined : ndarray (..., T, J, C) without NaN, before and after refinement.
     never : (..., J) bool, joints never measured in the sequence (stand-ins), or None; see :func:`symmetric_part`.
-    tilt : with ``symmetric``, 2D: (start, full) of :func:`side_tilt`'s ramp, or None (the tilt kept).
 
     Returns
     -------
@@ -335,9 +334,7 @@ def constant_pull(inputs: np.ndarray, refined: np.ndarray, layout: str | Layout,
     frames, local = local_correction(inputs, refined, layout)
     pull = np.median(local, axis=-3, keepdims=True)
     if symmetric:
-        lone = None if never is None else np.asarray(never)[..., None, :]
-        sym = symmetric_part(pull, layout, lone)
-        pull = sym if tilt is None else sym + side_tilt(pull - sym, layout, tilt, lone)
+        pull = symmetric_part(pull, layout, None if never is None else np.asarray(never)[..., None, :])
     return np.einsum("...jab,...jb->...ja", frames, np.broadcast_to(pull, local.shape))
 
 
@@ -359,26 +356,4 @@ def symmetric_part(local: np.ndarray, layout: str | Layout, never: np.ndarray | 
             lone = (never[..., left] | never[..., right])[..., None]
             out[..., left, :] = np.where(lone, local[..., left, :], out[..., left, :])
             out[..., right, :] = np.where(lone, local[..., right, :], out[..., right, :])
-    return out
-
-
-def side_tilt(asym: np.ndarray, layout: str | Layout, ramp: tuple[float, float],
-              never: np.ndarray | None = None) -> np.ndarray:
-    """The part of a 2D pull's asymmetric part ``asym`` (..., J, 2; :func:`local_frames` units, trunk lengths) that
-    moves every left joint up the trunk and every right joint down by one common amount (or the reverse): the body
-    tilted about its up axis, as a camera above it shows it, the network's learnt view, not an estimator's error,
-    which moves each joint its own way. Kept up to ``ramp[0]`` trunk lengths, given whole from ``ramp[1]`` (linear
-    between): a body unlike the mocap's (a child's proportions) seen upside down or lying, turned upright, was
-    tilted by 0.05-0.19 and came out worse than its input; upright people 0.03 at most (benchmarks/RESULTS.md,
-    section 5, "Bodies upside down or lying in 2D: the side tilt"). Pairs with a joint ``never`` measured
-    ((..., J) bool, or None) take no part. Returns (..., J, 2): the share of that part to undo."""
-    layout = get_layout(layout)
-    left, right = (list(idx) for idx in zip(*layout.left_right))
-    seen = np.ones(asym.shape[:-2] + (len(left),)) if never is None else \
-        1.0 - (np.asarray(never)[..., left] | np.asarray(never)[..., right])
-    up = asym[..., left, 1]
-    common = (up * seen).sum(axis=-1, keepdims=True) / np.maximum(seen.sum(axis=-1, keepdims=True), 1)
-    common = common * np.clip((np.abs(common) - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0) * seen
-    out = np.zeros_like(asym)
-    out[..., left, 1], out[..., right, 1] = common, -common
     return out

@@ -40,9 +40,6 @@ UNLIKE_BODY = {"2d": 0.032, "3d": 0.08}
 # The first pass only measures a median over the clip, so it cuts its windows every PULL_STRIDE
 # frames (benchmarks/RESULTS.md, section 15).
 PULL_STRIDE = 8
-# 2D: the pull's side tilt (conventions.side_tilt) is undone too from this many trunk lengths, whole from the
-# second (validation: upright people tilt 0.03 at most; bodies unlike the mocap's, turned, 0.05-0.19).
-TILT_RAMP = (0.035, 0.06)
 SHIFT_SIGMA = 0.5  # with pull_stride > 1, the pull is smoothed over this many pull strides (Gaussian sigma)
 # keep_convention's network passes: 2 refines again from the input moved to the model's joint
 # definitions; 1 moves the first pass's output back by the measured pull instead (half the work).
@@ -79,8 +76,7 @@ def keep_definitions(run: Callable[[np.ndarray, int], dict[str, np.ndarray]], se
     first pass when the poses are no human body the network knows (a fallback refines them); ``never`` ((V, J) bool or
     None): joints never measured in each sequence, whose pull is not averaged with their partners'."""
     first = run(seq, stride if passes == 1 else pull_stride)
-    tilt = TILT_RAMP if seq.shape[-1] == 2 else None
-    shift = constant_pull(seq, first["final"], layout, symmetric=symmetric, never=never, tilt=tilt)
+    shift = constant_pull(seq, first["final"], layout, symmetric=symmetric, never=never)
     if passes == 2 and pull_stride > 1:
         # Sparse windows jump at their borders, and so does the body frame the pull is
         # turned by; the body turns slowly, so smoothing the turned pull removes the jumps.
