@@ -144,8 +144,6 @@ def test_a_stream_can_carry_a_lost_point_with_its_segment():
     toe = HALPE.joints.index("left_big_toe")
     other = OtherLayout("halpe26", "h36m17", 10, 30.0)
     assert toe not in other.partners  # a stream holds a foot's points (feet lost to holding on validation)
-    assert HALPE.joints.index("head") not in other.partners  # and a head top (lost to holding under typical)
-    assert HALPE.joints.index("left_eye") in other.partners  # a face point is carried
     other.partners = segment_partners(HALPE, [toe])  # the carry itself, as a hand's or a face point's
     for t in range(60):
         frame = x[t].copy()

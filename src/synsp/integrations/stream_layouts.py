@@ -38,9 +38,6 @@ STREAM_TRUNK_WORDS = ("neck",)
 FROM_FRAMES = 5
 # The segments whose points a stream carries over their gaps (feet: held; chosen on validation)
 STREAM_KINDS = ("hands", "face")
-# Points of those segments a stream holds all the same: a head top, carried by the noisy face points beside it (a long
-# lever off a small cluster), lost to holding under `typical` (HALPE-26, validation: RESULTS section 11)
-STREAM_HELD_WORDS = ("head",)
 
 
 class OtherLayout:
@@ -82,13 +79,11 @@ class OtherLayout:
         self.keep_clean = keep_clean
         copied = {j for j, _ in self.shared}
         self.others = [j for j in range(len(names)) if j not in copied] if where_white else []
-        # a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment); a foot's and a
-        # head top's are held where they were: carried from one side, by noisy points close together, they lost to
-        # holding under `typical` (validation: RESULTS section 11, "Gaps in a layout's joints beyond the model's: the
-        # other routes")
-        self.partners = {j: ks for j, ks in segment_partners(
-            get_layout(layout), [j for j in range(len(names)) if j not in copied], STREAM_KINDS).items()
-            if not any(word in names[j].lower() for word in STREAM_HELD_WORDS)}
+        # a hand's, a face's points not detected in a frame: carried by their segment's (_from_segment); a foot's are
+        # held where they were: carried from one side, by noisy points close together, they lost to holding under
+        # `typical` (validation: RESULTS section 11, "Gaps in a layout's joints beyond the model's: the other routes")
+        self.partners = segment_partners(get_layout(layout), [j for j in range(len(names)) if j not in copied],
+                                         STREAM_KINDS)
         # frames of input kept before the one given back: the clean step's and the low-pass's filters read them
         self.history = max(self.reach, CLEAN_HISTORY) if self.loose or self.others else self.reach
         self._frames: dict[Any, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # id -> frame -> (input, converted)
