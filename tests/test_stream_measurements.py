@@ -139,8 +139,8 @@ def test_each_frame_is_measured_on_the_frames_stacked_as_they_came(monkeypatch):
     x = damaged(np.concatenate([clean, clean[::-1]]))
     x[100:110] += (60.0, -40.0)  # frames measured in full after the clip is full
     clips, measure = [], stream_measurements.measurements
-    monkeypatch.setattr(stream_measurements, "measurements", lambda clip, layout: clips.append(clip) or measure(
-        clip, layout))
+    monkeypatch.setattr(stream_measurements, "measurements", lambda clip, layout, **kw: clips.append(clip) or measure(
+        clip, layout, **kw))
     stream, kept, seen = RunningMeasurements(COCO17), deque(maxlen=HISTORY + 1 + LOOKAHEAD), 0
     for frame in x:
         kept.append(frame[None])
