@@ -180,7 +180,9 @@ def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length:
     ``longest`` bone (median over the clip) by half (:data:`EDGE_LONGEST`): a run whose bone agrees with the body's
     is the body, read beside a
     stretch shorter than it (a shin cut by the picture's edge for 2-4 s made the rest of the track read stretched;
-    audit 20). Both edges read astray tell the middle is the odd part: neither is taken."""
+    audit 20). Both edges read astray tell the middle is the odd part: neither is taken. A run to the last frame
+    whose jump is over ``open_jump``, with no jump of the bone in the :data:`LONGEST` frames before it, needs no
+    stretch: a stream's window, whose frames to come bring the limb back (``astray_limbs``' ``open_end``)."""
     t_count, runs = len(x), []
     for start, stop, t in ((0, jumps[0], jumps[0]), (jumps[-1], t_count, jumps[-1])) if jumps else ():
         if not 0 < stop - start <= min(LONGEST, (t_count - 1) // 2):  # the body: the longer part
