@@ -162,3 +162,21 @@ def test_a_limb_astray_longer_than_the_lookahead_is_taken_out_throughout():
     assert measurements(x, COCO17).astray[30:41, 9].all()  # offline reads the run as astray
     out, _ = run(RunningMeasurements(COCO17), x)
     np.testing.assert_allclose(out[:, 9], clean[:, 9], atol=1.0)  # before: frames 32-38 206 px off
+
+
+def test_a_window_reads_a_limb_astray_on_its_jump_out_before_its_return():
+    """A wrist 82 px off at the window's last four frames, its bone not stretched twice: a clip's end leaves it (which
+    side is the body is not known), a stream's window (``open_end``) reads it astray; after its return, both alike."""
+    from synsp.estimator_errors.astray_limbs import astray_limbs
+    from synsp.skeleton import bone_tree
+    clean, _ = walking(60, noise=0.0)
+    x = clean[:34].copy()
+    x[30:, 9] += (80.0, 20.0)
+    tree = bone_tree(COCO17)
+    assert not astray_limbs(x, tree, COCO17.left_right).any()
+    np.testing.assert_array_equal(np.argwhere(astray_limbs(x, tree, COCO17.left_right, open_end=True)),
+                                  [[30, 9], [31, 9], [32, 9], [33, 9]])
+    y = clean[:44].copy()
+    y[30:41, 9] += (80.0, 20.0)  # back at frame 41: the jump back opens no run
+    np.testing.assert_array_equal(astray_limbs(y, tree, COCO17.left_right, open_end=True),
+                                  astray_limbs(y, tree, COCO17.left_right))
