@@ -69,9 +69,9 @@ NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is r
 STAND_COORDS = (2,)
 CROSSED = 0.75  # an exchange's partner continues the joint's track: nearer than this share of the joint's own jump
 EDGE_STRETCH = 2.0  # times its median length outside: a bone at a clip's edge that long is on no body (one jump only)
-# times ASTRAY_JUMP: a bone's jump no body makes in a frame (clean 3D at most 0.12 body sizes), enough alone to read
-# a run at a stream window's open end astray before its jump back arrives (open_end; chosen on validation,
-# benchmarks/stream_astray.py)
+# times ASTRAY_JUMP: a bone's jump no body makes in a frame (0.3 body sizes; clean 3D moves a bone at most 0.12),
+# enough alone to read a run at a stream window's open end astray before its jump back arrives (open_end; set once,
+# not tuned, checked on validation: benchmarks/RESULTS.md, section 12, "A stream takes a limb astray out")
 OPEN_JUMP = 2.0
 EDGE_LONGEST = 1.5  # times the body's longest bone: a bone at a clip's edge as long as a body's own is the body's (2D)
 
