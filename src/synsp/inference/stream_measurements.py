@@ -19,7 +19,7 @@ reading its handedness tells is the body's, until the step that ends it. A limb 
 (:mod:`~synsp.estimator_errors.astray_limbs`) is taken out from its jump out: until its jump back is in sight, as a run
 to the window's open end (``open_end``: a jump no body makes, no stretch needed), then as offline; each frame after
 one read astray is measured in full, since inside the run the limb moves with the body and the cheap test would pass
-it as it came (audit 22: a head 64 cm off for 11 frames followed up to 327 mm, now 76, offline 80).
+it as it came (audit 22: a head 64 cm off for 11 frames followed up to 327 mm, now 77, offline 80).
 
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
 frames before the stream's first detection pass at once, untouched (nothing to measure them by).
