@@ -139,8 +139,8 @@ def test_each_frame_is_measured_on_the_frames_stacked_as_they_came(monkeypatch):
     x = damaged(np.concatenate([clean, clean[::-1]]))
     x[100:110] += (60.0, -40.0)  # frames measured in full after the clip is full
     clips, measure = [], stream_measurements.measurements
-    monkeypatch.setattr(stream_measurements, "measurements", lambda clip, layout: clips.append(clip) or measure(
-        clip, layout))
+    monkeypatch.setattr(stream_measurements, "measurements", lambda clip, layout, **kw: clips.append(clip) or measure(
+        clip, layout, **kw))
     stream, kept, seen = RunningMeasurements(COCO17), deque(maxlen=HISTORY + 1 + LOOKAHEAD), 0
     for frame in x:
         kept.append(frame[None])
@@ -151,3 +151,32 @@ def test_each_frame_is_measured_on_the_frames_stacked_as_they_came(monkeypatch):
             np.testing.assert_array_equal(clip, expected)
         seen = len(clips)
     assert seen > 10 and max(clip.shape[1] for clip in clips) == HISTORY + 1 + LOOKAHEAD
+
+
+def test_a_limb_astray_longer_than_the_lookahead_is_taken_out_throughout():
+    """A wrist on a neighbour's for 11 frames (audit 22, finding 2): before, the frames of the run past its first two
+    and before its last lookahead passed the cheap test as they came (it moves with the body there), 206 px off."""
+    clean, _ = walking(60, noise=0.0)
+    x = clean.astype(np.float32)
+    x[30:41, 9] += (200.0, 50.0)
+    assert measurements(x, COCO17).astray[30:41, 9].all()  # offline reads the run as astray
+    out, _ = run(RunningMeasurements(COCO17), x)
+    np.testing.assert_allclose(out[:, 9], clean[:, 9], atol=1.0)  # before: frames 32-38 206 px off
+
+
+def test_a_window_reads_a_limb_astray_on_its_jump_out_before_its_return():
+    """A wrist 82 px off at the window's last four frames, its bone not stretched twice: a clip's end leaves it (which
+    side is the body is not known), a stream's window (``open_end``) reads it astray; after its return, both alike."""
+    from synsp.estimator_errors.astray_limbs import astray_limbs
+    from synsp.skeleton import bone_tree
+    clean, _ = walking(60, noise=0.0)
+    x = clean[:34].copy()
+    x[30:, 9] += (80.0, 20.0)
+    tree = bone_tree(COCO17)
+    assert not astray_limbs(x, tree, COCO17.left_right).any()
+    np.testing.assert_array_equal(np.argwhere(astray_limbs(x, tree, COCO17.left_right, open_end=True)),
+                                  [[30, 9], [31, 9], [32, 9], [33, 9]])
+    y = clean[:44].copy()
+    y[30:41, 9] += (80.0, 20.0)  # back at frame 41: the jump back opens no run
+    np.testing.assert_array_equal(astray_limbs(y, tree, COCO17.left_right, open_end=True),
+                                  astray_limbs(y, tree, COCO17.left_right))

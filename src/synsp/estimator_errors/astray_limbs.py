@@ -55,7 +55,7 @@ import numpy as np
 from synsp.sequence import body_size, nan_median
 
 __all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "EDGE_LONGEST", "EDGE_STRETCH",
-           "NEAR", "STAND", "STAND_COORDS", "astray_limbs"]
+           "NEAR", "OPEN_JUMP", "STAND", "STAND_COORDS", "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
@@ -69,11 +69,15 @@ NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is r
 STAND_COORDS = (2,)
 CROSSED = 0.75  # an exchange's partner continues the joint's track: nearer than this share of the joint's own jump
 EDGE_STRETCH = 2.0  # times its median length outside: a bone at a clip's edge that long is on no body (one jump only)
+# times ASTRAY_JUMP: a bone's jump no body makes in a frame (0.3 body sizes; clean 3D moves a bone at most 0.12),
+# enough alone to read a run at a stream window's open end astray before its jump back arrives (open_end; set once,
+# not tuned, checked on validation: benchmarks/RESULTS.md, section 12, "A stream takes a limb astray out")
+OPEN_JUMP = 2.0
 EDGE_LONGEST = 1.5  # times the body's longest bone: a bone at a clip's edge as long as a body's own is the body's (2D)
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
-                 pairs: Sequence[tuple[int, int]] = (), *, pace: float = 1.0) -> np.ndarray:
+                 pairs: Sequence[tuple[int, int]] = (), *, pace: float = 1.0, open_end: bool = False) -> np.ndarray:
     """Where joints of ``poses`` left the body for a run of frames (module docstring).
 
     Parameters
@@ -86,6 +90,9 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     pace : how many times as fast as the mocap's the motion is (1 or more): a jump is at least
         :data:`ASTRAY_JUMP` body sizes times it, as a bone of motion k times as fast moves k times as far
         in a frame (:func:`synsp.estimator_errors.measurements.pace_factor`).
+    open_end : whether the last frame is not the clip's (a stream's window): a run from a jump to it is astray
+        without the bone's stretch too where the jump is over :data:`OPEN_JUMP` times the limit (its return is
+        still to come; a stream holds it as a gap until it is in sight).
 
     Returns
     -------
@@ -140,7 +147,8 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             i += 1
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
-        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint), longest):
+        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint), longest,
+                                      OPEN_JUMP * limit if open_end else np.inf):
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
     return marked
 
@@ -160,7 +168,8 @@ def _mark(marked: np.ndarray, x: np.ndarray, joint: int, parent: int, below: lis
 
 
 def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length: np.ndarray, far: np.ndarray,
-               limit: float, partner: int | None, longest: float = np.inf) -> list[tuple[int, int]]:
+               limit: float, partner: int | None, longest: float = np.inf,
+               open_jump: float = np.inf) -> list[tuple[int, int]]:
     """Runs of ``joint`` astray at the clip's edges: from its first frame to the first jump of its bone to ``parent``
     (``jumps``: frames jumped into), or from the last jump to its last frame, at most :data:`LONGEST` frames and
     shorter than the rest of the clip. With one jump, which side is the body is told by the bone's length (``length``,
@@ -171,7 +180,9 @@ def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length:
     ``longest`` bone (median over the clip) by half (:data:`EDGE_LONGEST`): a run whose bone agrees with the body's
     is the body, read beside a
     stretch shorter than it (a shin cut by the picture's edge for 2-4 s made the rest of the track read stretched;
-    audit 20). Both edges read astray tell the middle is the odd part: neither is taken."""
+    audit 20). Both edges read astray tell the middle is the odd part: neither is taken. A run to the last frame
+    whose jump is over ``open_jump``, with no jump of the bone in the :data:`LONGEST` frames before it, needs no
+    stretch: a stream's window, whose frames to come bring the limb back (``astray_limbs``' ``open_end``)."""
     t_count, runs = len(x), []
     for start, stop, t in ((0, jumps[0], jumps[0]), (jumps[-1], t_count, jumps[-1])) if jumps else ():
         if not 0 < stop - start <= min(LONGEST, (t_count - 1) // 2):  # the body: the longer part
@@ -181,6 +192,9 @@ def _edge_runs(x: np.ndarray, joint: int, parent: int, jumps: list[int], length:
             stretched = (inside > EDGE_STRETCH * usual and inside - usual > limit  # 3D hard: an arm 1.2-1.5 x
                          and not (x.shape[-1] in STAND_COORDS and inside <= EDGE_LONGEST * longest))
         moved = np.linalg.norm(x[t, [joint, parent]] - x[t - 1, [joint, parent]], axis=-1)
+        # a stream window's open end (astray_limbs): a jump out, no jump of the bone before it (it would be the jump
+        # out, this one the jump back) within a run's length
+        stretched |= (stop == t_count and far[t - 1] > open_jump and not any(t - LONGEST <= j < t for j in jumps[:-1]))
         if not stretched or not moved[0] > moved[1]:
             continue
         if x.shape[-1] in STAND_COORDS and not _stands_out(far, t, t):

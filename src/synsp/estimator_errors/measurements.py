@@ -80,7 +80,8 @@ class Measurements(NamedTuple):
         return gaps if self.edge is None else gaps | self.edge
 
 
-def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True) -> Measurements:
+def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
+                 open_end: bool = False) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -93,6 +94,9 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
     jumps : with ``undo``, whether whole-body jumps (the body off its path for a frame or two)
         are looked for; False where a frame is too long for a body's real motion to keep to a
         straight line between its neighbours (under 15 fps, :mod:`synsp.inference.low_rate`).
+    open_end : whether the poses' last frame is not the clip's (a stream's window): a limb that left the body and has
+        not come back by then is astray on its jump alone, if that jump is one no body makes
+        (:data:`synsp.estimator_errors.astray_limbs.OPEN_JUMP`).
 
     Returns
     -------
@@ -134,8 +138,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
                               else glitches(seen, layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
-        astray = (np.stack([astray_limbs(v, tree, lr, pace=pace) for v in seen]) if x.ndim == 4
-                  else astray_limbs(seen, tree, lr, pace=pace))
+        astray = (np.stack([astray_limbs(v, tree, lr, pace=pace, open_end=open_end) for v in seen]) if x.ndim == 4
+                  else astray_limbs(seen, tree, lr, pace=pace, open_end=open_end))
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]

@@ -1,4 +1,4 @@
-"""A stream's measurements: glitches, held values, jumps, inversions and short gaps, a few frames late.
+"""A stream's measurements: glitches, held values, jumps, inversions, limbs astray and short gaps, a few frames late.
 
 Offline refinement gives its networks :func:`synsp.estimator_errors.measurements.measurements` of the whole clip:
 glitches and held values taken out, gaps filled between the frames around them, whole-body jumps
@@ -15,7 +15,11 @@ told from the two seconds before and the lookahead after: one that lasts longer 
 them (0.7 s) is exchanged back only until then
 (the inversions' majority test), and given as it came after. A body mirrored in depth
 (:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
-reading its handedness tells is the body's, until the step that ends it.
+reading its handedness tells is the body's, until the step that ends it. A limb astray
+(:mod:`~synsp.estimator_errors.astray_limbs`) is taken out from its jump out: until its jump back is in sight, as a run
+to the window's open end (``open_end``: a jump no body makes, no stretch needed), then as offline; each frame after
+one read astray is measured in full, since inside the run the limb moves with the body and the cheap test would pass
+it as it came (audit 22: a head 64 cm off for 11 frames followed up to 327 mm, now 77, offline 80).
 
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
 frames before the stream's first detection pass at once, untouched (nothing to measure them by).
@@ -94,10 +98,12 @@ class RunningMeasurements:
         self.pending -= 1
         if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
-        measured = measurements(clip, self.layout)
+        measured = measurements(clip, self.layout, open_end=bool(ahead))  # the frames to come may bring a limb back
         # an exchange, or a mirror in depth (estimator_errors.depth_flips), under way: its frames move no more than
         # the body, so the cheap test would pass them as they came
-        self._exchanged = bool(measured.exchanged[:, at:].any() or measured.depth_flipped[..., at:].any())
+        # a limb astray (estimator_errors.astray_limbs) under way, likewise: inside its run it moves with the body
+        self._exchanged = bool(measured.exchanged[:, at:].any() or measured.depth_flipped[..., at:].any()
+                               or measured.astray[:, at:].any())
         frame = measured.values[:, at]
         seen = np.isfinite(clip[:, at:]).all(-1)  # (V, 1 + ahead, J)
         unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)
