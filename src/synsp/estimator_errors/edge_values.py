@@ -31,7 +31,7 @@ from synsp.sequence import body_size, true_runs
 
 __all__ = ["EDGE_MIN", "WHOLE", "CLAMP_NEAR", "picture_edges", "edge_values", "beyond_edges"]
 
-EDGE_MIN = 3  # values on the clip's extreme, at as many places along the edge: no float noise repeats so
+EDGE_MIN = 3  # values on the clip's extreme, at as many places along the edge (float noise never repeats one so)
 # body sizes from the edge within which a run's neighbouring values lie for a clamp: the last value inside is a frame's
 # motion from the edge (a few hundredths); a snap comes from the body, a large share of its size away
 CLAMP_NEAR = 0.25
