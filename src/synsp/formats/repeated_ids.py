@@ -26,9 +26,9 @@ from scipy.optimize import linear_sum_assignment
 from synsp.formats.duplicates import duplicates
 from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST, pose_size
 
-__all__ = ["pose_cost", "repeated_frames", "resolve_repeats"]
+__all__ = ["UNSEEN", "assigned", "linked_cost", "pose_cost", "repeated_frames", "resolve_repeats"]
 
-_UNSEEN = 1e5  # the cost of an id's own track that no other frame places: allowed, the last resort
+UNSEEN = 1e5  # the cost of an id's own track that no other frame places: allowed, the last resort
 
 
 def repeated_frames(slots: list[list[int]]) -> list[int]:
@@ -59,6 +59,22 @@ def pose_cost(expected: np.ndarray, pose: np.ndarray) -> float:
     if not both.any() or not size > 0:
         return np.inf
     return float(np.linalg.norm(expected[both] - pose[both], axis=-1).mean() / size)
+
+
+def linked_cost(expected: np.ndarray, pose: np.ndarray, away: int) -> float:
+    """:func:`pose_cost` of ``pose`` against a track ``expected`` ``away`` frames from where it was seen, inf beyond
+    the linker's limit (:data:`~synsp.formats.tracking.MAX_DISTANCE` x sqrt(frames away))."""
+    d = pose_cost(expected, pose)
+    return d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
+
+
+def assigned(cost: np.ndarray) -> dict[int, int]:
+    """The cheapest one-to-one matching of ``cost`` (rows, columns; inf: not allowed) as row -> column, the rows
+    matched to no allowed column left out."""
+    if not cost.size:
+        return {}
+    rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6))
+    return {r: c for r, c in zip(rows, cols) if np.isfinite(cost[r, c])}
 
 
 def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], slots: list[list[int]],
@@ -106,14 +122,10 @@ def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], sl
             pose, away = _expected(frames[v], known[v], t)
             for r, i in enumerate(loose):
                 if pose is None:  # nowhere else seen: one of the id's own instances takes it, the others go on
-                    cost[r, c] = _UNSEEN if ids[i] == v else np.inf
+                    cost[r, c] = UNSEEN if ids[i] == v else np.inf
                 elif away <= MAX_LOST + 1 or ids[i] == v:  # another id's track lost longer is closed, as linked
-                    d = pose_cost(pose, joints[t][i])
-                    cost[r, c] = d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
-        matched = {}
-        if loose and free:
-            rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6))
-            matched = {loose[r]: free[c] for r, c in zip(rows, cols) if np.isfinite(cost[r, c])}
+                    cost[r, c] = linked_cost(pose, joints[t][i], away)
+        matched = {loose[r]: free[c] for r, c in assigned(cost).items()}
         counts: dict[tuple, int] = {}
         for i in loose + copies:
             if i in matched:

@@ -17,12 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from synsp.formats.duplicates import duplicates
-from synsp.formats.repeated_ids import pose_cost
+from synsp.formats.repeated_ids import UNSEEN, assigned, linked_cost
 from synsp.formats.stream import Frame
-from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST
+from synsp.formats.tracking import MAX_LOST
 from synsp.integrations.stream_lines import MAX_NOTES
 
 __all__ = ["RepeatedIds"]
@@ -70,12 +69,10 @@ class RepeatedIds:
             seen, where = self._last.get(pid, (None, None))
             for r, k in enumerate(kept):
                 if where is None:  # not seen lately: one of its own persons takes it (the first, at equal cost)
-                    cost[r, c] = 1e5 + r if loose[k][0] == pid else np.inf
+                    cost[r, c] = UNSEEN + r if loose[k][0] == pid else np.inf
                     continue
-                d = pose_cost(where, _xy(loose[k][1]))
-                cost[r, c] = d if d <= MAX_DISTANCE * np.sqrt(max(line - seen, 1)) else np.inf
-        rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6)) if kept else ([], [])
-        matched = {kept[r]: free[c] for r, c in zip(rows, cols) if np.isfinite(cost[r, c])}
+                cost[r, c] = linked_cost(where, _xy(loose[k][1]), line - seen)
+        matched = {kept[r]: free[c] for r, c in assigned(cost).items()}
         for k, pid in sorted(matched.items()):
             frame.people[pid] = loose[k][1]
         dropped = len(loose) - len(matched)
