@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.config import TRAINING_FPS
+from synsp.config import DataConfig
 from synsp.filters import butterworth
 from synsp.inference.clean import NOISE_BAND, input_noise, opened
+from synsp.inference.frame_rate import covered_rates
 from synsp.motion_pace import at_rate
 
 __all__ = ["SPACES", "SLOW_BAND", "ALPHA", "MID_BAND", "WHITE_RAMP", "READ_AT_FROM", "MIN_AT_RATE", "whiteness",
@@ -46,10 +47,10 @@ MID_BAND = (0.3, NOISE_BAND)
 # Whiteness up to the first figure: the limit in full; from the second: none; linear between.
 WHITE_RAMP = (1.1, 1.3)
 # Rates (fps) above this one are read at the training rate (:func:`at_network_rate`): the networks' covered rates
-# end at 30 / 0.7 = 42.9 fps (synsp.inference.frame_rate.covered_rates), above which they run at 30 fps too.
+# end at 30 / 0.7 = 42.9 fps (the shipped configs' playback speeds), above which they run at 30 fps too.
 # Validation (benchmarks/correlated_rates.py; RESULTS section 4, "High frame rates whose errors are correlated"):
 # `typical` drawn at 30 fps and resampled to 100-240 fps, 3D 0.95 -> 0.83 x input, 2D at 120 fps 0.99 -> 0.91.
-READ_AT_FROM = TRAINING_FPS / 0.7
+READ_AT_FROM = covered_rates(DataConfig().time_scale)[1]
 # Frames at the training rate under which a sequence is read at its own rate.
 MIN_AT_RATE = 16
 
