@@ -12,6 +12,11 @@ Run (``PYTHONPATH`` picks the code measured):
 
     .venv/bin/python benchmarks/marker_joints.py --split val --clips 65
     .venv/bin/python benchmarks/marker_joints.py --split val --clips 65 --preset clean-ish
+    .venv/bin/python benchmarks/marker_joints.py --split val --only run dash          # the runs and sprints only
+    .venv/bin/python benchmarks/marker_joints.py --split val --only run dash --white 1   # 1 mm of white noise
+
+``--white MM`` adds white noise (MM per coordinate, seeded per clip) to the marker poses and gives each clip's mean
+error against them (input / SynSP, mm) instead of the distance moved.
 """
 from __future__ import annotations
 
@@ -54,8 +59,12 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--clips", type=int, default=65)
     parser.add_argument("--preset", default=None, help="score this protocol preset instead of moving clean input")
+    parser.add_argument("--only", nargs="+", default=None, help="only clips whose name holds one of these fragments")
+    parser.add_argument("--white", type=float, default=0.0, help="white noise (mm per coordinate) on the input")
     args = parser.parse_args()
     names = load_split(args.split)[:args.clips]
+    if args.only:
+        names = [n for n in names if any(part in n for part in args.only)]
     clips = {n: anat(c) for n, c in zip(names, load_clips(names, layout="h36m17"))}
     if args.preset:
         cases = make_cases(args.split, args.preset, layout="h36m17", space="3d", clips=clips)
@@ -65,6 +74,18 @@ def main() -> None:
         w, before, after = np.array(rows).T
         print(f"{args.split} {args.preset}, {len(rows)} clips: input {np.average(before, weights=w):.2f} mm, "
               f"SynSP {np.average(after, weights=w):.2f} mm")
+        return
+    if args.white:
+        rows = []
+        for k, (name, x) in enumerate(clips.items()):
+            noisy = (x + np.random.default_rng(k).normal(0.0, args.white, x.shape)).astype(np.float32)
+            y = synsp.refine(noisy, layout="h36m17")
+            rows.append((len(x), np.linalg.norm(noisy - x, axis=-1).mean(), np.linalg.norm(y - x, axis=-1).mean()))
+            print(f"{name}: input {rows[-1][1]:.2f} mm, SynSP {rows[-1][2]:.2f}", flush=True)
+        w, before, after = np.array(rows).T
+        mean_in, mean_out = np.average(before, weights=w), np.average(after, weights=w)
+        print(f"{args.split}, {len(rows)} clips, white {args.white:g} mm: input {mean_in:.2f} mm, SynSP {mean_out:.2f} "
+              f"mm (x{mean_out / mean_in:.3f}), worse than input {np.sum(after > before)}")
         return
     rows = []
     for name, x in clips.items():

@@ -38,7 +38,7 @@ import numpy as np
 from synsp.config import TRAINING_FPS
 from synsp.consistency import frame_lengths
 from synsp.inference.clean import input_noise, noise_level, opened
-from synsp.inference.floor import bone_drift
+from synsp.inference.limb_turn import limb_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
 from synsp.inference.white_noise import READ_AT_FROM, at_network_rate, white_share, whiteness
 
@@ -82,7 +82,8 @@ def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = Non
     white = white_share(x)
     if x.shape[-1] != 3:  # limbs foreshorten in an image: their lengths' noise, not their drift
         return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout), WHITE_LENGTHS))
-    return light * np.maximum(white, 1.0 - opened(bone_drift(x, layout, fps), STILL_LIMBS))
+    # a marker's length that turns with its limb is no drift (limb_turn): clean marker-style sprints read as noise
+    return light * np.maximum(white, 1.0 - opened(limb_drift(x, layout, fps), STILL_LIMBS))
 
 
 def share_at_rate(values: np.ndarray, layout: str, fps: float) -> np.ndarray:

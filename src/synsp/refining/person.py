@@ -10,7 +10,8 @@ from synsp.estimator_errors.edge_values import beyond_edges
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
-from synsp.inference.floor import SHRINK_CONVERTED, bone_drift
+from synsp.inference.floor import SHRINK_CONVERTED
+from synsp.inference.limb_turn import limb_drift
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_where_white
 from synsp.model import NETWORKS
@@ -330,7 +331,8 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         for j, values in trunk.items():
             placed[:, j] = values
         if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
-            drift = bone_drift(converted, target, options.get("fps"), ~unseen) if poses.shape[-1] == 3 else None
+            # the reading the Refiner's own joints get (a marker's length that turns with its limb is no drift)
+            drift = limb_drift(converted, target, options.get("fps"), ~unseen) if poses.shape[-1] == 3 else None
             placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
         out[:, list(trunk)] = placed[:, list(trunk)]
     if options.get("network_only"):
