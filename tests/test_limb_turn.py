@@ -65,3 +65,14 @@ def test_a_short_clip_reads_no_turn():
     x = _walking_markers(40)
     assert not turn_fit(x, H36M)[1].any()
     assert limb_drift(x, H36M) == bone_drift(x, H36M)
+
+
+def test_light_noise_on_markers_reads_as_noise_only_by_their_limbs(monkeypatch):
+    # the noise_only route reads the limbs as the floor step does: a marker's turn keeps them still (whiteness aside)
+    from synsp.inference import noise_only
+
+    x = _walking_markers() + np.random.default_rng(2).normal(0, 0.5, (360, 17, 3))
+    monkeypatch.setattr(noise_only, "white_share", lambda values: np.zeros(values.shape[:-3]))
+    assert float(noise_only.noise_only_share(x, "h36m17")) > 0.99
+    monkeypatch.setattr(noise_only, "limb_drift", bone_drift)  # the plain reading took the turn for a drift
+    assert float(noise_only.noise_only_share(x, "h36m17")) < 0.01
