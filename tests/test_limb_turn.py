@@ -76,3 +76,11 @@ def test_light_noise_on_markers_reads_as_noise_only_by_their_limbs(monkeypatch):
     assert float(noise_only.noise_only_share(x, "h36m17")) > 0.99
     monkeypatch.setattr(noise_only, "limb_drift", bone_drift)  # the plain reading took the turn for a drift
     assert float(noise_only.noise_only_share(x, "h36m17")) < 0.01
+
+
+def test_white_noise_on_markers_leaves_their_turn_read_on_the_slow_part():
+    # 1 mm of white noise, which no turn explains, took the share below TURN_EXPLAINED when read on the whole length
+    x = _walking_markers() + np.random.default_rng(3).normal(0, 1.0, (360, 17, 3))
+    assert turn_fit(x, H36M, slow=False)[1].max() < 0.95
+    assert turn_fit(x, H36M)[1].max() > 0.98
+    assert float(limb_drift(x, H36M)) < 0.2 * float(bone_drift(x, H36M))
