@@ -14,8 +14,9 @@ up. The input shows when its errors are only noise, in either of two ways (the l
 - its noise reads white (:func:`~synsp.inference.white_noise.whiteness` under
   :data:`~synsp.inference.white_noise.WHITE_RAMP`); but at 30 fps fast motion's own power reads as
   colour (1 mm on a dash: 5-11);
-- in 3D, its limbs keep their lengths (:func:`~synsp.inference.floor.bone_drift` under
-  :data:`STILL_LIMBS`): an estimator's slow errors stretch them, noise hardly does;
+- in 3D, its limbs keep their lengths (:func:`~synsp.inference.limb_turn.limb_drift` under
+  :data:`STILL_LIMBS`): an estimator's slow errors stretch them, noise hardly does, nor a marker's turn (clean
+  marker-style sprints: 3.28 -> 0.88 mm moved, RESULTS section 9, "Marker-style joints on runs and sprints");
 - in 2D, its bones' lengths in the image read white (:func:`length_whiteness` under :data:`WHITE_LENGTHS`):
   a limb's swing, most of fast motion's power, leaves its length as it was, while the noise of its two
   joints is in it whole; an estimator's jitter, correlated over frames, colours the lengths as it does
