@@ -24,9 +24,9 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 import synsp
+from noise_only import error  # this folder's: MPJPE, 3D root-relative
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import noise_only, white_noise
-from synsp.skeleton import root_position
 
 WHITE = {"3d": 5.0, "2d": 1.0}  # mm / px per frame at the rate, on top of the resampled errors
 LAYOUT = {"3d": "h36m17", "2d": "coco17"}
@@ -56,15 +56,6 @@ def cases(condition: str, space: str, split: str, max_clips: int) -> tuple[list[
         else:
             out.append((clean, resampled(case.noisy, fps) + rng.normal(0.0, WHITE[space], clean.shape)))
     return out, fps
-
-
-def error(pred: np.ndarray, clean: np.ndarray, layout: str) -> float:
-    """MPJPE of ``pred`` against ``clean`` (T, J, C): 3D (mm) both root-relative, 2D (px) as they are."""
-    pred = np.asarray(pred, np.float64)
-    if pred.shape[-1] == 2:
-        return float(np.linalg.norm(pred - clean, axis=-1).mean())
-    return float(np.linalg.norm(pred - root_position(pred, layout) - (clean - root_position(clean, layout)),
-                                axis=-1).mean())
 
 
 def row(condition: str, space: str, split: str, max_clips: int) -> str:
