@@ -27,6 +27,7 @@ import synsp
 from noise_only import error  # this folder's: MPJPE, 3D root-relative
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import noise_only, white_noise
+from table_cells import x_input
 
 WHITE = {"3d": 5.0, "2d": 1.0}  # mm / px per frame at the rate, on top of the resampled errors
 LAYOUT = {"3d": "h36m17", "2d": "coco17"}
@@ -76,7 +77,7 @@ def row(condition: str, space: str, split: str, max_clips: int) -> str:
         scores.append(s)
         frames.append(len(clean))
     m = np.average(scores, axis=0, weights=frames)
-    cells = [f"{m[0]:.3f}"] + [f"{v:.3f} ({v / m[0]:.3f})" for v in m[1:]]
+    cells = x_input(m)
     return f"| {condition} | " + " | ".join(cells) + f" | {worse[0]} -> {worse[1]} |"
 
 
