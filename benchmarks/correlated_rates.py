@@ -24,9 +24,10 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 import synsp
+from noise_only import error  # this folder's: MPJPE, 3D root-relative
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import noise_only, white_noise
-from synsp.skeleton import root_position
+from table_cells import x_input
 
 WHITE = {"3d": 5.0, "2d": 1.0}  # mm / px per frame at the rate, on top of the resampled errors
 LAYOUT = {"3d": "h36m17", "2d": "coco17"}
@@ -58,15 +59,6 @@ def cases(condition: str, space: str, split: str, max_clips: int) -> tuple[list[
     return out, fps
 
 
-def error(pred: np.ndarray, clean: np.ndarray, layout: str) -> float:
-    """MPJPE of ``pred`` against ``clean`` (T, J, C): 3D (mm) both root-relative, 2D (px) as they are."""
-    pred = np.asarray(pred, np.float64)
-    if pred.shape[-1] == 2:
-        return float(np.linalg.norm(pred - clean, axis=-1).mean())
-    return float(np.linalg.norm(pred - root_position(pred, layout) - (clean - root_position(clean, layout)),
-                                axis=-1).mean())
-
-
 def row(condition: str, space: str, split: str, max_clips: int) -> str:
     """One table row: ``condition`` over the split's first ``max_clips`` clips (0: all)."""
     layout = LAYOUT[space]
@@ -85,7 +77,7 @@ def row(condition: str, space: str, split: str, max_clips: int) -> str:
         scores.append(s)
         frames.append(len(clean))
     m = np.average(scores, axis=0, weights=frames)
-    cells = [f"{m[0]:.3f}"] + [f"{v:.3f} ({v / m[0]:.3f})" for v in m[1:]]
+    cells = x_input(m)
     return f"| {condition} | " + " | ".join(cells) + f" | {worse[0]} -> {worse[1]} |"
 
 

@@ -31,6 +31,7 @@ from synsp.evaluation.protocol import make_cases
 from synsp.filters import butterworth
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
 from synsp.skeleton import COCO17, get_layout, root_position
+from table_cells import x_input
 
 # "SIGMA@FPS": white noise of SIGMA (mm in 3D, px in 2D) per coordinate at FPS; else a preset's name
 CONDITIONS = {"3d": ("1@30", "3@30", "3@100", "5@60", "1@120", "typical", "hard", "jitter", "clean-ish", "none"),
@@ -94,13 +95,9 @@ def row(condition: str, layout: str, space: str, split: str, max_clips: int) -> 
         frames.append(len(clean))
     m = np.average(scores, axis=0, weights=frames)
 
-    def cells(part: np.ndarray) -> list[str]:
-        if part[0] == 0:  # clean: how far each moved
-            return [f"{v:.2f}" for v in part]
-        return [f"{part[0]:.2f}"] + [f"{v:.2f} ({v / part[0]:.3f})" for v in part[1:]]
-
-    return (f"| {label} | {min(white):.2f}-{max(white):.2f} | " + " | ".join(cells(m[:4]))
-            + f" | {worse[0]} -> {worse[1]} | " + " | ".join(cells(m[4:])[1:3]) + " |")
+    body, rest = (x_input(part, 2, moved_if_clean=True) for part in (m[:4], m[4:]))  # clean: how far each moved
+    return (f"| {label} | {min(white):.2f}-{max(white):.2f} | " + " | ".join(body)
+            + f" | {worse[0]} -> {worse[1]} | " + " | ".join(rest[1:3]) + " |")
 
 
 def main() -> None:

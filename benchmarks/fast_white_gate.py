@@ -40,6 +40,7 @@ from synsp.filters import butterworth
 from synsp.inference import noise_only
 from synsp.inference.clean import input_noise, noise_level
 from synsp.inference.white_noise import whiteness
+from table_cells import x_input
 
 FPS = 30.0
 METHODS = ("input", "synsp", "opened", "butterworth")
@@ -83,7 +84,7 @@ def hands(seeds: list[int]) -> None:
     mean = np.mean(scores, axis=0)
     print(f"hand alone (21 points, fingerspelling seeds {seeds}), MPJPE px (x input)\n")
     print("| " + " | ".join(methods) + " |\n|" + "---:|" * len(methods))
-    print(f"| {mean[0]:.3f} | " + " | ".join(f"{v:.3f} ({v / mean[0]:.3f})" for v in mean[1:]) + " |")
+    print("| " + " | ".join(x_input(mean)) + " |")
 
 
 def main() -> None:
@@ -125,7 +126,7 @@ def main() -> None:
                 frames.append(len(clean))
             r, mean = np.asarray(read), np.average(np.asarray(scores), axis=0, weights=frames)
             span = lambda k, f: f"{r[:, k].min():{f}}-{r[:, k].max():{f}}"  # noqa: E731
-            cells = [f"{mean[0]:.3f}"] + [f"{mean[m]:.3f} ({mean[m] / mean[0]:.3f})" for m in range(1, len(METHODS))]
+            cells = x_input(mean)
             print(f"| {noise} | {speed:g}x | {span(0, '.4f')} | {span(1, '.2f')} | {span(2, '.2f')} | "
                   f"{int((r[:, 3] > 0).sum())}/{len(r)} | " + " | ".join(cells) + " |", flush=True)
     print(f"\n({time.time() - start:.0f} s)")

@@ -30,6 +30,7 @@ from synsp.estimator_errors.track_switches import track_segments
 
 T = 240
 AROUND = 15  # frames either side of the swap
+NOISE = {"2d": ("px", 2.0), "3d": ("mm", 8.0)}  # each space's unit and white noise per coordinate in it
 
 
 def people(names: tuple[str, str], space: str, apart: float, seed: int) -> np.ndarray:
@@ -45,6 +46,34 @@ def people(names: tuple[str, str], space: str, apart: float, seed: int) -> np.nd
     shift = np.zeros(a.shape[-1])
     shift[0] = apart * size
     return np.stack([a, b - b.mean((0, 1)) + a.mean((0, 1)) + shift])
+
+
+def swapped(truth: np.ndarray, space: str, length: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The input of a pair ``truth`` (2, T, J, C): the space's :data:`NOISE` added (``seed``), the ids swapped for
+    ``length`` frames at the middle; what each track holds (the truth swapped alike); the swap's first frame."""
+    x = truth + np.random.default_rng(seed).normal(0, NOISE[space][1], truth.shape)
+    s = truth.shape[1] // 2 - length // 2
+    held = truth.copy()  # what each track holds: the other person in the swap
+    x[:, s:s + length], held[:, s:s + length] = x[::-1, s:s + length], truth[::-1, s:s + length]
+    return x, held, s
+
+
+def swap_errors(y: np.ndarray, truth: np.ndarray, held: np.ndarray, s: int, length: int) -> tuple[float, ...]:
+    """A method's output ``y`` (2, T, J, C) scored per frame against the nearer of the truth and what the track
+    holds: the mean over the swap, over the :data:`AROUND` frames either side of it, and the worst frame there."""
+    window = slice(max(s - AROUND, 0), s + length + AROUND)
+    e = np.minimum(np.linalg.norm(y - held, axis=-1).mean(-1), np.linalg.norm(y - truth, axis=-1).mean(-1))  # (2, T)
+    return (e[:, s:s + length].mean(), np.concatenate([e[:, window.start:s], e[:, s + length:window.stop]], 1).mean(),
+            e[:, window].max())
+
+
+def swap_cells(rows: dict[str, list[tuple[float, ...]]]) -> list[str]:
+    """Each column's cell ``swap / around / worst`` over its rows of :func:`swap_errors`."""
+    cells = []
+    for m in rows:
+        v = np.array(rows[m])
+        cells.append(f"{v[:, 0].mean():.2f} / {v[:, 1].mean():.2f} / {v[:, 2].max():.1f}")
+    return cells
 
 
 def swap_parser(doc: str, lengths: list[int], apart: list[float]) -> argparse.ArgumentParser:
@@ -72,7 +101,7 @@ def main() -> None:
     names = clip_pairs(args.split, args.pairs)
     columns = ["input", *args.methods]
     for space in args.space:
-        unit, noise = ("px", 2.0) if space == "2d" else ("mm", 8.0)
+        unit, noise = NOISE[space]
         print(f"\n### {args.split}, {space}: ids swapped for K frames ({args.pairs} pairs of clips, "
               f"{' and '.join(f'{d:g}' for d in args.apart)} body heights apart, {noise:g} {unit} noise, {unit})\n")
         print("| K | " + " | ".join(f"{m}: swap / around / worst" for m in columns) + " | tracks cut right |")
@@ -83,31 +112,18 @@ def main() -> None:
                 for k in range(args.pairs):
                     truth = people((names[2 * k], names[2 * k + 1]), space, apart, k)
                     frames = truth.shape[1]
-                    x = truth + np.random.default_rng(k).normal(0, noise, truth.shape)
-                    s = frames // 2 - length // 2
-                    held = truth.copy()  # what each track holds: the other person in the swap
-                    x[:, s:s + length], held[:, s:s + length] = x[::-1, s:s + length], truth[::-1, s:s + length]
+                    x, held, s = swapped(truth, space, length, k)
                     for track in x:
                         cut = [(c.start, c.stop) for c in track_segments(track)]
                         tracks += 1
                         right += cut == [(0, s), (s, s + length), (s + length, frames)] or (
                             length <= 2 and cut == [(0, frames)])
-                    window = slice(max(s - AROUND, 0), s + length + AROUND)
                     for m in columns:
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore")
                             y = x if m == "input" else np.asarray(synsp.refine(x.astype(np.float32), m, fps=30), float)
-                        e = np.minimum(np.linalg.norm(y - held, axis=-1).mean(-1),
-                                       np.linalg.norm(y - truth, axis=-1).mean(-1))  # (2, T) per frame
-                        near = e[:, window]
-                        rows[m].append((e[:, s:s + length].mean(),
-                                        np.concatenate([e[:, window.start:s], e[:, s + length:window.stop]], 1).mean(),
-                                        near.max()))
-            cells = []
-            for m in columns:
-                v = np.array(rows[m])
-                cells.append(f"{v[:, 0].mean():.2f} / {v[:, 1].mean():.2f} / {v[:, 2].max():.1f}")
-            print(f"| {length} | " + " | ".join(cells) + f" | {right} of {tracks} |", flush=True)
+                        rows[m].append(swap_errors(y, truth, held, s, length))
+            print(f"| {length} | " + " | ".join(swap_cells(rows)) + f" | {right} of {tracks} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import argparse
 import time
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
+from extra_joints import at_rate  # this folder's: a 30 fps clip on a cubic at another rate
 from synsp.evaluation.protocol import make_cases
 from synsp.filters import butterworth
 from synsp.inference.risk_choice import lowpass_or_network
@@ -36,14 +36,6 @@ CONDITIONS = {
 PRESETS = ("jitter", "clean-ish", "typical", "hard")
 # 13 joints of each model's layout: h36m17 without its pelvis, spine, thorax and neck; coco17 without eyes and ears
 KEEP = {"h36m17": [1, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 15, 16], "coco17": [0] + list(range(5, 17))}
-
-
-def at_rate(clean: np.ndarray, fps: int) -> np.ndarray:
-    """A 30 fps clip (T, J, C) resampled to ``fps`` on a cubic."""
-    if fps == 30:
-        return clean
-    t = np.arange(len(clean)) / 30.0
-    return CubicSpline(t, clean, axis=0)(np.arange(0.0, t[-1], 1.0 / fps))
 
 
 def row(cases, keep: list[int], sigma: float, fps: int) -> list[float]:

@@ -26,6 +26,7 @@ from extra_joints import clips  # this folder's scripts share their noisy clips
 from synsp.filters import butterworth
 from synsp.inference import noise_only
 from synsp.skeleton import convert, root_position
+from table_cells import x_input
 
 PRESETS = ("clean-ish", "jitter", "typical", "hard", "synthetic", "none")
 CONDITIONS = {"3d": ("1@30", "2@30", "3@30", "1@60", "2@100") + PRESETS,
@@ -70,7 +71,7 @@ def row(condition: str, layout: str, space: str, split: str, max_clips: int) -> 
     m = np.average(scores, axis=0, weights=frames)
     unit = " mm @ " if space == "3d" else " px @ "
     label = f"white {condition.replace('@', unit)} fps" if "@" in condition else f"`{condition}`"
-    cells = [f"{v:.3f}" for v in m] if m[0] == 0 else [f"{m[0]:.3f}"] + [f"{v:.3f} ({v / m[0]:.3f})" for v in m[1:]]
+    cells = x_input(m, moved_if_clean=True)
     return f"| {label} | " + " | ".join(cells) + f" | {read} of {len(cases)} | {worse[0]} -> {worse[1]} |"
 
 

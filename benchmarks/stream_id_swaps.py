@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synsp  # noqa: E402
-from id_swaps import AROUND, clip_pairs, people, swap_parser  # noqa: E402
+from id_swaps import NOISE, clip_pairs, people, swap_cells, swap_errors, swap_parser, swapped  # noqa: E402
 from synsp.inference.refiner import Refiner  # noqa: E402
 
 MODELS = {"2d": "synsp-coco17", "3d": "synsp-h36m17"}
@@ -62,7 +62,7 @@ def main() -> None:
     columns = ["input", *args.methods]
     for space in args.space:
         refiner = synsp.load_model(MODELS[space])
-        unit, noise = ("px", 2.0) if space == "2d" else ("mm", 8.0)
+        unit, noise = NOISE[space]
         print(f"\n### {args.split}, {space}: ids swapped for K frames ({args.pairs} pairs of clips, "
               f"{args.frames} frames, "
               f"{' / '.join(f'{d:g}' for d in args.apart)} body heights apart, {noise:g} {unit} noise, {unit})\n")
@@ -73,23 +73,10 @@ def main() -> None:
             for apart in args.apart:
                 for k in range(args.pairs):
                     truth = people((names[2 * k], names[2 * k + 1]), space, apart, k)[:, :args.frames]
-                    x = truth + np.random.default_rng(k).normal(0, noise, truth.shape)
-                    s = truth.shape[1] // 2 - length // 2
-                    held = truth.copy()  # what each track holds: the other person in the swap
-                    x[:, s:s + length], held[:, s:s + length] = x[::-1, s:s + length], truth[::-1, s:s + length]
-                    window = slice(max(s - AROUND, 0), s + length + AROUND)
+                    x, held, s = swapped(truth, space, length, k)
                     for m in columns:
-                        y = output(x, m, refiner)
-                        e = np.minimum(np.linalg.norm(y - held, axis=-1).mean(-1),
-                                       np.linalg.norm(y - truth, axis=-1).mean(-1))  # (2, T) per frame
-                        rows[m].append((e[:, s:s + length].mean(),
-                                        np.concatenate([e[:, window.start:s], e[:, s + length:window.stop]], 1).mean(),
-                                        e[:, window].max()))
-            cells = []
-            for m in columns:
-                v = np.array(rows[m])
-                cells.append(f"{v[:, 0].mean():.2f} / {v[:, 1].mean():.2f} / {v[:, 2].max():.1f}")
-            print(f"| {length} | " + " | ".join(cells) + " |", flush=True)
+                        rows[m].append(swap_errors(output(x, m, refiner), truth, held, s, length))
+            print(f"| {length} | " + " | ".join(swap_cells(rows)) + " |", flush=True)
 
 
 if __name__ == "__main__":

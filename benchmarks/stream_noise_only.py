@@ -26,6 +26,7 @@ from stream_vs_offline import streamed
 from synsp.filters import butterworth
 from synsp.inference import stream_noise_only
 from synsp.inference.checkpoint import load_model
+from table_cells import x_input
 
 METHODS = ("input", "offline", "stream before", "stream after", "smoothnet", "butterworth")
 EARLY = 16  # the stream's first frames, apart
@@ -47,7 +48,7 @@ def row(condition: str, split: str, max_clips: int, model) -> str:
     m = np.average(scores, axis=0, weights=frames)
     e = np.mean(early, axis=0)  # clip mean: every clip has EARLY first frames
     label = f"white {condition.replace('@', ' mm @ ')} fps" if "@" in condition else f"`{condition}`"
-    cells = [f"{m[0]:.3f}"] + [f"{v:.3f} ({v / m[0]:.4f})" for v in m[1:]]
+    cells = x_input(m, ratio=4)
     return (f"| {label} | " + " | ".join(cells) + f" | {e[0]:.2f} -> {e[1]:.2f} | {e[2]:.3f} -> {e[3]:.3f} |")
 
 

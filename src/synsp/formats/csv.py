@@ -42,7 +42,7 @@ import numpy as np
 
 from synsp.formats.csv_cells import numbers, track_names
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
-from synsp.formats.joint_subsets import read_as_subset
+from synsp.formats.joint_subsets import placed_joints, read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -253,23 +253,13 @@ def read(path: Path) -> PoseData:
     if matched is not None and None not in matched[1]:  # a layout's joints, some absent or in another order
         layout, columns = matched
         extra["csv"]["columns"] = columns  # each column's joint in the layout, to write the file's own back
-        poses, scores, filled = (_placed(part, columns, len(LAYOUTS[layout].joints), fill)
+        poses, scores, filled = (placed_joints(part, columns, len(LAYOUTS[layout].joints), fill)
                                  for part, fill in ((poses, np.nan), (scores, 0.0), (filled, False)))
     data = PoseData(poses=poses, scores=scores, layout=layout,
                     track_ids=track_ids if track_col is not None else None, format="csv", extra=extra,
                     filled=filled)
     # some of the 2D model's joints, by name: the others NaN, never written (3D: --layout h36m17 says so)
     return read_as_subset(data, joints) if n_coords == 2 else data
-
-
-def _placed(part: np.ndarray | None, columns: list[int], n_joints: int, fill) -> np.ndarray | None:
-    """(V, T, J, ...) values of the file's joints put at their ``columns`` of a layout's ``n_joints``;
-    the layout's joints the file lacks hold ``fill`` (missing, score 0, not filled)."""
-    if part is None:
-        return None
-    out = np.full(part.shape[:2] + (n_joints,) + part.shape[3:], fill, dtype=part.dtype)
-    out[:, :, columns] = part
-    return out
 
 
 def _text(value, delimiter: str) -> str:

@@ -21,10 +21,9 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from synsp.formats.duplicates import duplicates
-from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST, pose_size
+from synsp.formats.tracking import MAX_DISTANCE, MAX_LOST, assigned, pose_size
 
 __all__ = ["UNSEEN", "assigned", "linked_cost", "pose_cost", "repeated_frames", "resolve_repeats"]
 
@@ -66,15 +65,6 @@ def linked_cost(expected: np.ndarray, pose: np.ndarray, away: int) -> float:
     the linker's limit (:data:`~synsp.formats.tracking.MAX_DISTANCE` x sqrt(frames away))."""
     d = pose_cost(expected, pose)
     return d if d <= MAX_DISTANCE * np.sqrt(max(away, 1)) else np.inf
-
-
-def assigned(cost: np.ndarray) -> dict[int, int]:
-    """The cheapest one-to-one matching of ``cost`` (rows, columns; inf: not allowed) as row -> column, the rows
-    matched to no allowed column left out."""
-    if not cost.size:
-        return {}
-    rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6))
-    return {r: c for r, c in zip(rows, cols) if np.isfinite(cost[r, c])}
 
 
 def resolve_repeats(joints: list[list[np.ndarray]], ranks: list[list[float]], slots: list[list[int]],

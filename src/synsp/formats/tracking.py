@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-__all__ = ["link_tracks", "pose_size", "MAX_DISTANCE", "MAX_LOST"]
+__all__ = ["link_tracks", "assigned", "pose_size", "MAX_DISTANCE", "MAX_LOST"]
 
 MAX_DISTANCE = 1.0  # body sizes between a track's expected pose and a detection one frame later
 MAX_LOST = 30  # frames a track may go unseen and still be re-linked
@@ -120,20 +120,27 @@ def link_tracks(poses: list[list[np.ndarray]], *, max_distance: float = MAX_DIST
     for t, frame in enumerate(poses):
         open_ = [k for k, tr in enumerate(tracks) if tr is not None and t - tr.last <= max_lost + 1]
         usable = [i for i, p in enumerate(frame) if np.isfinite(p).all(-1).any()]
-        assigned = [-1] * len(frame)
+        linked = [-1] * len(frame)
         if open_ and usable:
             cost = _costs([tracks[k] for k in open_], [frame[i] for i in usable], t, scale, frame_sizes[t][usable])
             limit = np.array([gate * np.sqrt(t - tracks[k].last) for k in open_])
-            allowed = cost <= limit[None, :]
-            rows, cols = linear_sum_assignment(np.where(allowed, cost, 1e6))
-            for r, c in zip(rows, cols):
-                if allowed[r, c]:
-                    assigned[usable[r]] = open_[c]
+            for r, c in assigned(np.where(cost <= limit[None, :], cost, np.inf)).items():
+                linked[usable[r]] = open_[c]
         for i, pose in enumerate(frame):
-            if assigned[i] < 0:
-                assigned[i] = len(tracks)
+            if linked[i] < 0:
+                linked[i] = len(tracks)
                 tracks.append(_Track(pose, t, frame_sizes[t][i]) if i in usable else None)
             else:
-                tracks[assigned[i]].update(pose, t, frame_sizes[t][i])
-        result.append(assigned)
+                tracks[linked[i]].update(pose, t, frame_sizes[t][i])
+        result.append(linked)
     return result
+
+
+def assigned(cost: np.ndarray) -> dict[int, int]:
+    """The cheapest one-to-one matching of ``cost`` (rows, columns; inf: not allowed) as row -> column, the rows
+    matched to no allowed column left out. The gated Hungarian matching of :func:`link_tracks`, of
+    :mod:`synsp.formats.repeated_ids` and of the stream's (:mod:`synsp.integrations.stream_repeats`)."""
+    if not cost.size:
+        return {}
+    rows, cols = linear_sum_assignment(np.where(np.isfinite(cost), cost, 1e6))
+    return {r: c for r, c in zip(rows, cols) if np.isfinite(cost[r, c])}

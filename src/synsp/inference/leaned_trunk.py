@@ -77,19 +77,17 @@ BENT_2D = (60.0, 80.0)
 BEYOND_BENT_2D = 0.008
 
 
+# The joints the trunk's and the legs' lines are read on (:func:`trunk_bend`, :func:`trunk_over_legs`).
+_BEND_JOINTS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_ankle", "right_ankle")
+
+
 def trunk_bend(poses: np.ndarray, layout: Layout) -> float:
     """Median over persons and frames of the angle (degrees) between the trunk (hips' to shoulders' midpoint) and
     the legs (ankles' to hips' midpoint) of (..., T, J, 3) poses in ``layout`` (any unit; frames with NaN or a
     zero-length vector skipped); NaN when the layout lacks hips, shoulders or ankles or no frame shows them."""
-    names = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_ankle", "right_ankle")
-    if not all(name in layout.joints for name in names):
+    if not all(name in layout.joints for name in _BEND_JOINTS):
         return float("nan")
-    x = np.asarray(poses, np.float64)
-    side = lambda name: x[..., layout.index(name), :]  # noqa: E731
-    trunk = trunk_vector(x, layout)
-    legs = (side("left_hip") + side("right_hip")) / 2 - (side("left_ankle") + side("right_ankle")) / 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cosine = (trunk * legs).sum(-1) / (np.linalg.norm(trunk, axis=-1) * np.linalg.norm(legs, axis=-1))
+    cosine = _bend_cosine(np.asarray(poses, np.float64), layout)
     cosine = cosine[np.isfinite(cosine)]
     return float(np.degrees(np.median(np.arccos(np.clip(cosine, -1, 1))))) if cosine.size else float("nan")
 
@@ -121,9 +119,7 @@ def hip_flexion(poses: np.ndarray, layout: Layout) -> np.ndarray:
     angles = []
     for hip, knee in (("left_hip", "left_knee"), ("right_hip", "right_knee")):
         thigh = x[..., layout.index(hip), :] - x[..., layout.index(knee), :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = (trunk * thigh).sum(-1) / (np.linalg.norm(trunk, axis=-1) * np.linalg.norm(thigh, axis=-1))
-        angles.append(np.degrees(np.arccos(np.clip(cosine, -1, 1))))
+        angles.append(np.degrees(np.arccos(np.clip(_cosine(trunk, thigh), -1, 1))))
     return np.fmax(*angles)
 
 
@@ -131,16 +127,24 @@ def trunk_over_legs(poses: np.ndarray, layout: Layout) -> np.ndarray:
     """(..., T) degrees: per frame of (..., T, J, C) poses in ``layout``, the angle between the trunk (hips' to
     shoulders' midpoint) and the legs (ankles' to hips' midpoint): near 0 standing, 90 bent to the floor with the
     legs straight, whatever the whole body's tilt. NaN where a joint is unseen or the layout lacks one."""
-    names = ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_ankle", "right_ankle")
     x = np.asarray(poses, np.float64)
-    if not all(name in layout.joints for name in names):
+    if not all(name in layout.joints for name in _BEND_JOINTS):
         return np.full(x.shape[:-2], np.nan)
+    return np.degrees(np.arccos(np.clip(_bend_cosine(x, layout), -1, 1)))
+
+
+def _bend_cosine(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """(..., T) cosine of the angle between the trunk and the legs (:func:`trunk_over_legs`) of float64 poses ``x``
+    (..., T, J, C) in ``layout``, which has :data:`_BEND_JOINTS`; NaN where a joint is unseen or a vector is zero."""
     side = lambda name: x[..., layout.index(name), :]  # noqa: E731
-    trunk = trunk_vector(x, layout)
     legs = (side("left_hip") + side("right_hip")) / 2 - (side("left_ankle") + side("right_ankle")) / 2
+    return _cosine(trunk_vector(x, layout), legs)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(...) cosine of the angle between the vectors ``a`` and ``b`` (..., C); NaN where one is NaN or zero."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        cosine = (trunk * legs).sum(-1) / (np.linalg.norm(trunk, axis=-1) * np.linalg.norm(legs, axis=-1))
-    return np.degrees(np.arccos(np.clip(cosine, -1, 1)))
+        return (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
 
 
 def bent_frame_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from synsp.conventions import trunk_frame
-from synsp.inference.floor import bone_drift, length_drift, limb_bones, slow_part
+from synsp.inference.floor import bone_drift, length_drift, limb_bones, limb_lengths, slow_part
 from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, bone_tree, get_layout
 
@@ -106,7 +106,7 @@ def turn_fit(inputs: np.ndarray, layout: str | Layout, seen: np.ndarray | None =
     layout = get_layout(layout)
     x = np.asarray(inputs, np.float64)
     bones = _neighbours(layout)[0]
-    lengths = np.linalg.norm(x[..., bones[:, 1], :] - x[..., bones[:, 0], :], axis=-1)  # (..., T, B)
+    lengths = limb_lengths(x, layout)  # (..., T, B), the bones of _neighbours in the same order
     feats = np.moveaxis(turn_features(x, layout), -2, -3)  # (..., B, T, F)
     y = np.moveaxis(lengths, -1, -2)  # (..., B, T)
     if seen is None:
@@ -147,7 +147,7 @@ def limb_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
     if not share.any():
         return plain  # no length turns with its limb: the reading as it was, to the bit
     bones = _neighbours(layout)[0]
-    lengths = np.linalg.norm(x[..., bones[:, 1], :] - x[..., bones[:, 0], :], axis=-1) - fit * share[..., None, :]
+    lengths = limb_lengths(x, layout) - fit * share[..., None, :]
     # each bone as two points that far apart, so length_drift reads the rest as it reads a bone (seen alike)
     points = np.zeros(lengths.shape + (2, 3))
     points[..., 1, 0] = lengths

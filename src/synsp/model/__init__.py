@@ -22,7 +22,8 @@ class Network:
     ----------
     module : dotted path of the module defining the classes below
     model, config : names of its ``torch.nn.Module`` (built from one config argument) and of
-        its config dataclass (with ``from_dict`` and a ``window`` field: frames per window)
+        its config dataclass (with ``from_dict``, as :class:`~synsp.model.config_dict.ConfigDict` gives it, and a
+        ``window`` field: frames per window)
     outputs : what ``forward`` returns: one name for a tensor, or the fields of its named
         tuple; the refined sequence is ``"final"``
     per_coordinate : True when every coordinate's track is refined on its own: the network

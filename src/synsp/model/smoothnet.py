@@ -10,18 +10,18 @@ input-to-output skip (the network outputs the pose itself).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from synsp.model.config_dict import ConfigDict
 from synsp.model.rotation_centring import turn_sixd, window_mean_rotation
 
 
 @dataclass
-class SmoothNetConfig:
+class SmoothNetConfig(ConfigDict):
     """Hyper-parameters of SmoothNet; defaults follow the published module."""
 
     window: int = 32  # frames per window (the SmoothNet paper's Human3.6M comparison)
@@ -41,19 +41,6 @@ class SmoothNetConfig:
             raise ValueError(f"n_blocks must be >= 0, got {self.n_blocks}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict for checkpoints."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SmoothNetConfig":
-        """Inverse of ``to_dict``; unknown keys raise ``ValueError``."""
-        known = sorted(f.name for f in fields(cls))
-        unknown = set(d) - set(known)
-        if unknown:
-            raise ValueError(f"unknown SmoothNetConfig key(s) {sorted(unknown)}; known: {known}")
-        return cls(**d)
 
 
 class ResidualBlock(nn.Module):

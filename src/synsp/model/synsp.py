@@ -33,12 +33,13 @@ so their final output was trained with k = 0 (here: one named tuple for any V).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any, NamedTuple, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Sequence
 
 import torch
 from torch import Tensor, nn
 
+from .config_dict import ConfigDict
 from .dct import TemporalDCT
 from .quality import PoseQualityEncoding, cross_view_similarity
 from .transformer import Decoder, DecoderLayer, Encoder, init_xavier_, sinusoidal_positions
@@ -52,7 +53,7 @@ OFFICIAL_ATTN_DROPOUT = 0.1
 
 
 @dataclass
-class SynSPConfig:
+class SynSPConfig(ConfigDict):
     """Hyper-parameters of SynSP. The sizes default to the paper's Human3.6M setting; the output
     path deliberately deviates from the authors' code by default (``pose_residual``,
     ``spectral_output`` and ``spectral_gain`` are True; all three False with
@@ -131,19 +132,6 @@ class SynSPConfig:
     def n_features(self) -> int:
         """D = joints x coords, the width of one flattened pose."""
         return self.n_joints * self.n_coords
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict for checkpoints (``{"config": ..., "state_dict": ...}``)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SynSPConfig":
-        """Inverse of ``to_dict``; unknown keys raise ``ValueError``, missing keys take defaults."""
-        known = sorted(f.name for f in fields(cls))
-        unknown = set(d) - set(known)
-        if unknown:
-            raise ValueError(f"unknown SynSPConfig key(s) {sorted(unknown)}; known: {known}")
-        return cls(**d)
 
 
 class SynSPOutput(NamedTuple):
