@@ -26,12 +26,16 @@ import numpy as np
 import torch
 
 import synsp
-from synsp import memo
 from synsp.estimator_errors import measurements as measurements_module
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.checkpoint import load_model
 from synsp.inference.network_windows import WindowNetwork
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+try:  # run on a checkout from before synsp.memo too, for its figures (its "repeats" columns then read 0)
+    from synsp import memo
+except ImportError:
+    memo = None
 
 STAGES = {"network": 0.0, "measurements": 0.0}
 
@@ -117,7 +121,19 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     WindowNetwork._forward = _timed("network", WindowNetwork._forward)
-    measurements_module.measure = _timed("measurements", measurements_module.measure)
+    if memo is not None:
+        measurements_module.measure = _timed("measurements", measurements_module.measure)
+    else:  # before synsp.memo: every caller's own name for it
+        import synsp.inference.refiner as refiner
+        import synsp.inference.stream_measurements as stream_measurements
+        import synsp.refining.no_layout as no_layout
+        import synsp.refining.person as person
+        import synsp.refining.segment_values as segment_values
+        import synsp.refining.tracks as tracks
+
+        timed = _timed("measurements", measurements_module.measurements)
+        for module in (measurements_module, refiner, stream_measurements, person, tracks, no_layout, segment_values):
+            module.measurements = timed
     for space in ("2d", "3d"):  # the models (and their fallbacks) loaded and kept, torch warmed up: not timed
         _refine_file(_one_file(space, 120))
     routes = [(f"2D coco17 file, {args.frames} frames", lambda: _refine_file(_one_file("2d", args.frames))),
@@ -131,9 +147,10 @@ def main() -> None:
     for name, route in routes:
         for stage in STAGES:
             STAGES[stage] = 0.0
-        memo.STATS.clear()
+        stats = {} if memo is None else memo.STATS
+        stats.clear()
         seconds, count = route()
-        hits = {kind: memo.STATS.get(kind, [0, 0.0]) for kind in ("network", "measurements")}
+        hits = {kind: stats.get(kind, [0, 0.0]) for kind in ("network", "measurements")}
         rest = seconds - STAGES["network"] - STAGES["measurements"]
         print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:.0f} | {STAGES['network']:.2f} | "
               f"{STAGES['measurements']:.2f} | {rest:.2f} | {hits['network'][0]}, {hits['measurements'][0]} | "
