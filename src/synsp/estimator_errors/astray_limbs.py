@@ -108,16 +108,20 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     below = _below(np.asarray(tree, dtype=int), j_count)
     parent_of = {child: parent for parent, child in tree}
     partner = {a: b for pair in pairs for a, b in (pair, pair[::-1])}
-    with np.errstate(invalid="ignore"):  # the body's longest bone (median over the clip): no limb is longer
-        longest = np.nanmax([nan_median(np.linalg.norm(x[:, j] - x[:, p], axis=-1)) for p, j in tree])
-    for parent, joint in tree:
-        bone = x[:, joint] - x[:, parent]  # (T, C)
-        step = np.diff(bone, axis=0)  # (T - 1, C): into frame t + 1
-        length = np.linalg.norm(bone, axis=-1)
-        far = np.linalg.norm(step, axis=-1)  # (T - 1,)
-        with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
-            halved = np.minimum(length[1:], length[:-1]) < COLLAPSE * np.maximum(length[1:], length[:-1])
-            jumped = (far > np.where(halved, limit / 2, limit)) & (far > ASTRAY_NOISE * nan_median(far))
+    # every bone's readings at once (the same values bone by bone; a stream measures a window at every frame)
+    parents, children = (np.array(side, dtype=int) for side in zip(*tree))
+    bones = x[:, children] - x[:, parents]  # (T, B, C)
+    steps = np.diff(bones, axis=0)  # (T - 1, B, C): into frame t + 1
+    lengths = np.linalg.norm(bones, axis=-1)  # (T, B)
+    fars = np.linalg.norm(steps, axis=-1)  # (T - 1, B)
+    usual_steps = nan_median(fars, axis=0)  # (B,)
+    with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
+        # the body's longest bone (median over the clip): no limb is longer
+        longest = np.nanmax(nan_median(lengths, axis=0))
+        halves = np.minimum(lengths[1:], lengths[:-1]) < COLLAPSE * np.maximum(lengths[1:], lengths[:-1])
+        jumps_all = (fars > np.where(halves, limit / 2, limit)) & (fars > ASTRAY_NOISE * usual_steps)
+    for b, (parent, joint) in enumerate(tree):
+        step, length, far, jumped = steps[:, b], lengths[:, b], fars[:, b], jumps_all[:, b]
         jumped &= marked[1:, parent] == marked[:-1, parent]  # where the parent left or came back, the jump is its
         jumps = (np.flatnonzero(jumped) + 1).tolist()  # frames jumped into
         i = 0

@@ -103,8 +103,7 @@ def glitches(poses: np.ndarray, bones: Sequence[tuple[int, int]]) -> np.ndarray:
             away = np.linalg.norm(offset, axis=-1)
             stretched = np.abs(stretch) > GLITCH_BONE * typical
             bent = stretched @ ends  # (N, J): one of the joint's bones stretched (a boolean product: any)
-            usual = _usual_stray(away)  # (N, J): how far the joint strays anyway around the run (its noise)
-            strays &= _strays(away, span, usual, size)
+            strays &= _stray_runs(away, span, size)  # against how far the joint strays anyway around the run
             run &= bent
         run &= strays
         for i in range(k):
@@ -180,7 +179,7 @@ def body_jumps(poses: np.ndarray) -> np.ndarray:
             run = np.ones(len(span), dtype=bool)
             for move in moves:
                 away = np.linalg.norm(move, axis=-1)  # (N,)
-                run &= _strays(away, span, _usual_stray(away), size)
+                run &= _stray_runs(away, span, size)
             for i, move in enumerate(moves):
                 offsets[1 + i: t_count - k + i][run] = np.nan_to_num(move[run])
     return offsets
@@ -263,17 +262,33 @@ def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
                             for i in range(k)]
 
 
-def _usual_stray(away: np.ndarray) -> np.ndarray:
+def _stray_runs(away: np.ndarray, span: np.ndarray, size: float) -> np.ndarray:
+    """:func:`_strays` of ``away`` (N, ...) against its :func:`_usual_stray`, read only where the first two tests
+    pass (its sliding medians are most of a stream's glitch test; the same values where they are read)."""
+    near = (away > GLITCH_SIZE * size) & (away > span)
+    if not near.any():
+        return near
+    return _strays(away, span, _usual_stray(away, near), size)
+
+
+def _usual_stray(away: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
     """How far a joint strays anyway around each run, ``away`` (N, ...) -> same: the larger of its
     median over the :data:`NOISE_SPAN` frames before the run and over those after it, each read only where
     it holds more than half its span's values (near a clip's end the run's own excursion and its neighbours',
-    a glitch's, would be most of a short span); the clip's median where neither does. NaN ignored."""
+    a glitch's, would be most of a short span); the clip's median where neither does. NaN ignored. ``where`` ((N, ...)
+    bool): read there only, NaN elsewhere."""
     n, w = len(away), NOISE_SPAN
     pad = np.full((w, *away.shape[1:]), np.nan)
     windows = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, away, pad]), w + 1, axis=0)
-    medians = np.concatenate([_window_medians(windows[i: i + _CHUNK]) for i in range(0, n + w, _CHUNK)])
-    local = np.fmax(medians[:n], medians[w:])  # the span ending at each run, the span starting at it
-    short = np.isnan(local)
+    if where is not None:  # (N, ...) bool: read there only, NaN elsewhere
+        at = np.nonzero(where)
+        local = np.full(away.shape, np.nan)
+        local[at] = np.fmax(*(_window_medians(windows[(at[0] + shift, *at[1:])]) for shift in (0, w)))
+        short = np.isnan(local) & where
+    else:
+        medians = np.concatenate([_window_medians(windows[i: i + _CHUNK]) for i in range(0, n + w, _CHUNK)])
+        local = np.fmax(medians[:n], medians[w:])  # the span ending at each run, the span starting at it
+        short = np.isnan(local)
     if short.any():
         local[short] = np.broadcast_to(nan_median(away, axis=0), away.shape)[short]
     return local

@@ -42,6 +42,7 @@ from synsp.estimator_errors.edge_values import beyond_edges, edge_values
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask
 from synsp.skeleton import Layout, bone_tree
@@ -82,6 +83,14 @@ class Measurements(NamedTuple):
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
                  open_end: bool = False) -> Measurements:
+    """The values a network should see of ``poses``: :func:`measure`'s, once per person's refinement for the same
+    poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
+    key = ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end))
+    return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end), (layout,))
+
+
+def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
+            open_end: bool = False) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters

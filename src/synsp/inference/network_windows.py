@@ -14,6 +14,7 @@ import torch
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.window_lean import turn_in_image, window_turn
+from synsp.memo import array_key, remembered
 from synsp.model import network_classes
 from synsp.skeleton import flip_lr
 
@@ -98,7 +99,20 @@ class WindowNetwork:
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int,
              outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
+        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA; once per person's
+        refinement for the same windows and network (:mod:`synsp.memo`: SynSP's route repeats the convention
+        step's first pass on unchanged values)."""
+        weights = None if self.weights is None else array_key(np.asarray(self.weights))
+        key = ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs),
+               id(self.model), id(self._traced),
+               self.trace_below, self.window, weights, self.mirror_windows, self.max_lean, id(self.layout),
+               self.space, self.quantized, str(self.device))
+        return remembered(key, lambda: self._run_windows(seq, stride, batch_size, outputs),
+                          (self.model, self._traced, self.layout))
+
+    def _run_windows(self, seq: np.ndarray, stride: int, batch_size: int,
+                     outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """:meth:`_run` computed."""
         t = seq.shape[1]
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq

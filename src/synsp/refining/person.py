@@ -14,6 +14,7 @@ from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.inference.limb_turn import limb_drift
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.risk_choice import lowpass_where_white
+from synsp.memo import memo_scope
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.bursts import calm_beside_bursts
@@ -54,6 +55,13 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     route fills the gaps of joints beyond the model's from their segment (:mod:`synsp.refining.segment_values`;
     False: the caller filled them already, SynSP's converted route). SynSP's (T, J, C) input
     with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
+    with memo_scope():  # steps asked twice for the same values are run once (synsp.memo)
+        return _refine_person(x, method, layout, options, nearer=nearer, segments=segments)
+
+
+def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict, *, nearer: bool,
+                   segments: bool) -> np.ndarray:
+    """:func:`refine_person` inside its memo scope."""
     if layout is not None:  # a wrong name or joint count fails for every method, not only the networks
         input_layout(x, None, layout, "poses", None, flag="layout")
     kept = too_short(x)  # 2 frames: no telling noise from motion
