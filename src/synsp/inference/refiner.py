@@ -166,8 +166,7 @@ class Refiner(WindowNetwork):
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
-        # 3D: each window turned to the body's own heading about the vertical and back (inference.heading), so the
-        # output turns with the input; any network that sees the layout's joints (SmoothNet as a fallback too).
+        # 3D: the clip and each window turned to the body's own heading about the vertical and back (inference.heading)
         self.heading = HEADING and self.space == "3d" and can_head(self.layout) and not network_only
         # 2D SynSP: windows whose trunk and legs lean over this many degrees turn upright and back (window_lean).
         leans = self.space == "2d" and can_lean(self.layout) and not self.network.per_coordinate
@@ -331,8 +330,9 @@ class Refiner(WindowNetwork):
                 self.paced_fps = fps = paced
             self.group_fps = dict(apart)
         seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints, upright=self.upright,
-                                        trained_size=self.trained_size, mean_anchor=self.mean_anchor,
-                                        smooth_root=self.smooth_root, fps=fps, covered_fps=self.covered_fps)
+                                        trained_size=self.trained_size, mean_anchor=self.mean_anchor, fps=fps,
+                                        smooth_root=self.smooth_root, heading=self.heading,
+                                        covered_fps=self.covered_fps)
         self.turn, self.resized = frame.turn, frame.resized
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
