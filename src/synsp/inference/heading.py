@@ -4,12 +4,14 @@ The 3D network was trained with the bodies turned about the vertical at random, 
 equivariant: the same clip turned by 90 degrees about the vertical, refined and turned back, differed by 4-5 mm
 per clip (audit 22, finding 4), so two recordings of one motion in different world frames came out different.
 Read from the body itself, the heading turns with the input; each window is turned so that its mean left-right
-line (hips' and shoulders', horizontal part) points along +X, refined there and turned back, so a turn of the
-input about the vertical turns the output with it, up to float rounding (benchmarks/RESULTS.md, section 4,
-"The world's heading").
+line (hips' and shoulders', horizontal part) points along +Z, refined there and turned back
+(:meth:`synsp.inference.network_windows.WindowNetwork.refine_windows`), and the whole clip is first turned to its
+own heading (:func:`synsp.inference.network_frame.into_network_frame`), for the steps there that treat each
+coordinate alone (a paced clip's resampling); so a turn of the input about the vertical turns the output with it,
+up to float rounding (benchmarks/RESULTS.md, section 4, "The world's heading").
 
 Windows are in the model's axes (:mod:`synsp.inference.upright`): +Y up, so a Z-up file is turned upright
-first and the heading is then read about its own vertical.
+first and the heading is then read about its own vertical. A vertical tilted off every axis is not.
 """
 from __future__ import annotations
 
