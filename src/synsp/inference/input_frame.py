@@ -55,7 +55,7 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
     for name, out in outputs.items():
         out = frame.back(out) if ends is None else ends(frame.back(out))
         if refiner.give_back_motion:  # against the values it measured, before the clean-input step
-            out = give_back_motion(measured, out)
+            out = give_back_motion(measured, out, pooled=refiner.space == "3d")  # 3D: turns with the input
         if refiner.keep_clean:  # SynSP's slow pull, then the whole correction
             out = limit_slow(measured, out, space=space, noise=noise, fps=fps)
             out = keep_to_noise(measured, out, space=refiner.space, drift=drift, noise=noise)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synsp.inference.body_scale import size_factor
+from synsp.inference.heading import heading_turn
 from synsp.inference.root_track import smoothed_track
 from synsp.inference.upright import needed_turn
 from synsp.sequence import mm_per_unit
@@ -32,6 +33,7 @@ class NetworkFrame:
     resized: float  # the factor that brought the body to a trained size (body_scale.size_factor); 1.0: none
     root_track: np.ndarray | None  # 3D (V, T, 1, 3): where the refined body is placed, network mm; 2D None
     mean_anchor: bool  # the refined body placed by its joints' mean (else by the root the input was taken about)
+    heading: np.ndarray | None = None  # 3D (V, 3, 3): each person turned about +Y to its heading (inference.heading)
 
     def back(self, out: np.ndarray) -> np.ndarray:
         """``out`` (V, T, J, C) in the network's frame -> the input's axes, unit and place, float32."""
@@ -39,6 +41,8 @@ class NetworkFrame:
             if self.mean_anchor:  # the output's joints' mean onto the input's (root_track.MEAN_ANCHOR)
                 out = out - out.mean(axis=-2, keepdims=True)
             out = (out + self.root_track) / np.float32(self.unit)
+        if self.heading is not None:
+            out = out @ self.heading.astype(np.float32)[:, None]
         if self.turn is not None:
             out = out @ self.turn.astype(np.float32)
         return out
@@ -46,20 +50,26 @@ class NetworkFrame:
 
 def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joints: bool, upright: bool,
                        trained_size: bool, mean_anchor: bool, smooth_root: bool, fps: float | None,
-                       covered_fps: tuple[float, float]) -> tuple[np.ndarray, NetworkFrame]:
+                       covered_fps: tuple[float, float], heading: bool = False) -> tuple[np.ndarray, NetworkFrame]:
     """``seq`` (V, T, J, C) float32 without NaN, in the network's frame, and that frame.
 
     ``own_joints``: the joints are ``layout``'s (else no turn or resize, and the joints' centroid
     is the root); ``upright`` turns the clip to the model's up; 3D only: ``trained_size`` brings the
     body to a trained size, ``mean_anchor`` places it back by its joints' mean rather than its
     root, whose trajectory is smoothed (``smooth_root``) at the network's rate (``fps``, the
-    rate ``seq`` is refined at, None: 30; ``covered_fps`` the rates the network trained at).
+    rate ``seq`` is refined at, None: 30; ``covered_fps`` the rates the network trained at); ``heading`` turns each
+    person about the vertical to its own heading over the clip (:func:`synsp.inference.heading.heading_turn`), so
+    that the steps here that treat each coordinate alone (a paced clip's resampling, a monotone cubic) turn with the
+    input too; the network's windows are turned again, each to its own heading.
     """
     turn = needed_turn(seq, layout) if upright and own_joints else None
     if turn is not None:
         seq = seq @ turn.T.astype(np.float32)
     if space != "3d":
         return seq, NetworkFrame(turn, 1.0, 1.0, None, mean_anchor)
+    head = heading_turn(seq, layout) if heading and own_joints else None  # (V, 3, 3)
+    if head is not None:
+        seq = seq @ head.swapaxes(-1, -2).astype(np.float32)[:, None]
     unit = mm_per_unit(seq)
     resized = size_factor(seq * np.float32(unit), layout) if trained_size and own_joints else 1.0
     unit *= resized
@@ -67,4 +77,4 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     root = root_position(seq, layout) if own_joints else seq.mean(axis=-2, keepdims=True)
     anchor = seq.mean(axis=-2, keepdims=True) if mean_anchor else root
     track = smoothed_track(anchor, fps, covered_fps) if smooth_root else anchor
-    return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor)
+    return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor, head)

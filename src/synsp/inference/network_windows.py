@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 import numpy as np
 import torch
 
+from synsp.inference.heading import heading_turn
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.window_lean import turn_in_image, window_turn
@@ -57,7 +58,7 @@ class WindowNetwork:
     """A trained network run over windows (N, V, F, J, C) in model space. Its subclass
     :class:`~synsp.inference.refiner.Refiner` sets the attributes read here: ``model``,
     ``device``, ``layout``, ``space``, ``n_coords``, ``window``, ``network``, ``weights`` (SWAA),
-    ``mirror_windows``, ``max_lean``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
+    ``mirror_windows``, ``max_lean``, ``heading``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
 
     def quantize(self) -> "WindowNetwork":
         """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
@@ -137,11 +138,17 @@ class WindowNetwork:
 
         With :attr:`mirror_windows`, the windows where the (N,) bool mask ``mirrored`` is True
         (default: every odd index, i.e. every other window start) go through the network
-        mirrored left/right and their outputs are mirrored back."""
+        mirrored left/right and their outputs are mirrored back. With :attr:`heading` (3D), each window is first
+        turned about the vertical to the body's canonical heading and its outputs turned back
+        (:mod:`synsp.inference.heading`), so the outputs turn with the input."""
         n, v, f, j, c = windows.shape
+        own = self.heading and j == len(self.layout.joints)  # SmoothNet may be given other joints: no heading then
+        heading = heading_turn(windows, self.layout).astype(np.float32)[:, :, None] if own else None
+        if heading is not None:  # (N, V, 1, 3, 3): one turn per window and person, the same for every frame
+            windows = windows @ heading.swapaxes(-1, -2)
         if self.mirror_windows:
             mirrored = self.mirrored(np.arange(n)) if mirrored is None else np.asarray(mirrored, bool)
-            windows = windows.copy()
+            windows = windows.copy() if heading is None else windows  # a turned window is a copy already
             windows[mirrored] = flip_lr(windows[mirrored], self.layout)
         turn = None if self.max_lean is None else window_turn(windows, self.layout, self.max_lean)
         if turn is not None and turn.any():
@@ -157,6 +164,8 @@ class WindowNetwork:
         if self.mirror_windows:
             for out in refined.values():
                 out[mirrored] = flip_lr(out[mirrored], self.layout)
+        if heading is not None:
+            refined = {name: out @ heading for name, out in refined.items()}
         return refined
 
     def _forward(self, inputs: np.ndarray, batch_size: int,

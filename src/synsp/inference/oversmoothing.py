@@ -62,18 +62,22 @@ def acceleration_weights(near: int = NEAR, far: int = FAR) -> tuple[tuple[int, .
     return tuple(int(lag) for lag in lags), tuple(weights.tolist())
 
 
-def give_back_motion(measured: np.ndarray, out: np.ndarray, z: float = Z) -> np.ndarray:
+def give_back_motion(measured: np.ndarray, out: np.ndarray, z: float = Z, *, pooled: bool = False) -> np.ndarray:
     """``out`` (..., T, J, C) with the over-smoothing part of its correction of ``measured`` (same
-    shape and unit: mm or pixels) given back (module docstring); same shape and dtype as ``out``."""
+    shape and unit: mm or pixels) given back (module docstring); same shape and dtype as ``out``.
+    ``pooled``: one slope per joint over its C coordinates (3D), not one per coordinate, so that the step turns
+    with the input: per coordinate, a clip turned about the vertical was given back other parts (up to 0.7 mm;
+    benchmarks/RESULTS.md, section 4, "The world's heading")."""
     if np.shape(out)[-3] - 2 * FAR < MIN_FRAMES:
         return out
     measured64, out64 = np.asarray(measured, np.float64), np.asarray(out, np.float64)
     acc = far_acceleration(measured64)
     correction = out64 - measured64
-    power = np.maximum((acc * acc).sum(axis=-3, keepdims=True), 1e-12)
-    slope = (correction * acc).sum(axis=-3, keepdims=True) / power
+    axes = (-3, -1) if pooled else -3
+    power = np.maximum((acc * acc).sum(axis=axes, keepdims=True), 1e-12)
+    slope = (correction * acc).sum(axis=axes, keepdims=True) / power
     inner = correction[..., FAR:-FAR, :, :] - slope * acc[..., FAR:-FAR, :, :]  # the fit's residual where it fitted
-    slope = kept_slope(slope, (inner * inner).sum(axis=-3, keepdims=True), inner.shape[-3], power, z)
+    slope = kept_slope(slope, (inner * inner).sum(axis=axes, keepdims=True), inner.shape[-3], power, z)
     return (out64 - slope * far_acceleration(out64)).astype(np.asarray(out).dtype, copy=False)
 
 

@@ -19,6 +19,7 @@ from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.give_way import read_give_way
+from synsp.inference.heading import HEADING, can_head
 from synsp.inference.input_frame import against_input
 from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
 from synsp.inference.limb_turn import limb_drift
@@ -165,6 +166,8 @@ class Refiner(WindowNetwork):
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
         self.upright = UPRIGHT
         self.turn: np.ndarray | None = None
+        # 3D: the clip and each window turned to the body's own heading about the vertical and back (inference.heading)
+        self.heading = HEADING and self.space == "3d" and can_head(self.layout) and not network_only
         # 2D SynSP: windows whose trunk and legs lean over this many degrees turn upright and back (window_lean).
         leans = self.space == "2d" and can_lean(self.layout) and not self.network.per_coordinate
         self.max_lean: float | None = MAX_LEAN if leans else None
@@ -327,8 +330,9 @@ class Refiner(WindowNetwork):
                 self.paced_fps = fps = paced
             self.group_fps = dict(apart)
         seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints, upright=self.upright,
-                                        trained_size=self.trained_size, mean_anchor=self.mean_anchor,
-                                        smooth_root=self.smooth_root, fps=fps, covered_fps=self.covered_fps)
+                                        trained_size=self.trained_size, mean_anchor=self.mean_anchor, fps=fps,
+                                        smooth_root=self.smooth_root, heading=self.heading,
+                                        covered_fps=self.covered_fps)
         self.turn, self.resized = frame.turn, frame.resized
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size

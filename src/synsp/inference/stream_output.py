@@ -41,7 +41,7 @@ class StreamOutput:
                        if model.shake_hz else None)
         self._lowpass = RunningLowPass(model.lowpass_hz) if model.lowpass_hz else None
         self._pan = RunningPan() if model.keep_pans and model.space == "2d" else None  # a camera's pan (2D SynSP)
-        self._give_back = RunningGiveBack() if model.give_back_motion else None
+        self._give_back = RunningGiveBack(pooled=model.space == "3d") if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift,
                                         RunningWhiteNoise.of(model)) if model.keep_clean else None)
         self._raw_stack: tuple[list[int], list[np.ndarray], np.ndarray | None] = ([], [], None)  # _stacked_raw's

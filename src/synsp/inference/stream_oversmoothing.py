@@ -27,8 +27,9 @@ from synsp.inference.oversmoothing import FAR, MIN_FRAMES, Z, acceleration_weigh
 class RunningGiveBack:
     """The over-smoothing step for one stream (see the module docstring)."""
 
-    def __init__(self, z: float = Z):
+    def __init__(self, z: float = Z, *, pooled: bool = False):
         self.z = z
+        self.pooled = pooled  # one slope per joint over its coordinates (oversmoothing.give_back_motion's)
         self._inputs: np.ndarray | None = None  # (<= FAR, V, J, C) inputs of the last frames given back
         self._outputs: np.ndarray | None = None  # their outputs before this step
         self._cross = 0.0  # (V, J, C) summed correction x input acceleration over the frames given back
@@ -58,9 +59,9 @@ class RunningGiveBack:
             return frames
         acc = _acceleration(track_in, valid)
         correction = track_out[valid] - track_in[valid]
-        self._cross = self._cross + (correction * acc).sum(axis=0)
-        self._power = self._power + (acc * acc).sum(axis=0)
-        self._square = self._square + (correction * correction).sum(axis=0)
+        self._cross = self._cross + self._summed(correction * acc)
+        self._power = self._power + self._summed(acc * acc)
+        self._square = self._square + self._summed(correction * correction)
         self._count += len(valid)
         if self._count < MIN_FRAMES:
             return frames
@@ -73,6 +74,11 @@ class RunningGiveBack:
         out = np.asarray(frames, np.float64).copy()
         out[valid - h] -= kept * _acceleration(track_out, valid)
         return out.astype(frames.dtype, copy=False)
+
+    def _summed(self, values: np.ndarray) -> np.ndarray:
+        """(n, V, J, C) -> summed over the frames: (V, J, C), or pooled (V, J, 1)."""
+        summed = values.sum(axis=0)
+        return summed.sum(axis=-1, keepdims=True) if self.pooled else summed
 
 
 def _acceleration(track: np.ndarray, rows: np.ndarray) -> np.ndarray:
