@@ -105,8 +105,8 @@ class WindowNetwork:
         step's first pass on unchanged values)."""
         weights = None if self.weights is None else array_key(np.asarray(self.weights))
         key = ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs),
-               id(self.model), id(self._traced),
-               self.trace_below, self.window, weights, self.mirror_windows, self.max_lean, id(self.layout),
+               id(self.model), id(self._traced), self.trace_below, self.window, weights,
+               self.mirror_windows, self.max_lean, self.heading, id(self.layout),
                self.space, self.quantized, str(self.device))
         return remembered(key, lambda: self._run_windows(seq, stride, batch_size, outputs),
                           (self.model, self._traced, self.layout))
