@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 import numpy as np
 import torch
 
+from synsp.inference.edge_pad import edge_frames, extend_ends
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.window_lean import turn_in_image, window_turn
@@ -56,7 +57,7 @@ class WindowNetwork:
     """A trained network run over windows (N, V, F, J, C) in model space. Its subclass
     :class:`~synsp.inference.refiner.Refiner` sets the attributes read here: ``model``,
     ``device``, ``layout``, ``space``, ``n_coords``, ``window``, ``network``, ``weights`` (SWAA),
-    ``mirror_windows``, ``max_lean``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
+    ``mirror_windows``, ``edge_pad``, ``max_lean``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
 
     def quantize(self) -> "WindowNetwork":
         """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
@@ -97,15 +98,21 @@ class WindowNetwork:
         return self
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int,
-             outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA."""
+             outputs: tuple[str, ...] | None = None, edges: bool = False) -> dict[str, np.ndarray]:
+        """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA. ``edges`` (with
+        :attr:`edge_pad`): the clip extended at both ends first (:mod:`synsp.inference.edge_pad`), so its first and
+        last frames are refined as interior ones are; the interior windows and their mirroring are the same."""
+        pad = edge_frames(self.window, stride) if edges and self.edge_pad else 0
+        seq = extend_ends(seq, pad)
         t = seq.shape[1]
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
-                for name, out in self.refine_windows(windows, batch_size, outputs=outputs).items()}
+        mirrored = self.mirrored(np.arange(len(windows)) - pad // stride)  # each interior window as without the pad
+        merged = {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
+                  for name, out in self.refine_windows(windows, batch_size, mirrored, outputs=outputs).items()}
+        return {name: out[:, pad : t - pad] for name, out in merged.items()}
 
     @staticmethod
     def mirrored(indices: np.ndarray) -> np.ndarray:
