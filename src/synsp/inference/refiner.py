@@ -337,7 +337,8 @@ class Refiner(WindowNetwork):
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
         run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
-            lambda w: self._run(w, step, batch_size, wanted, edges=True), s, rate, self.covered_fps)
+            lambda w: self._run(w, step, batch_size, wanted, edges=True), s, rate, self.covered_fps,
+            whole_span=self.edge_pad)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and own_joints:
             kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,
