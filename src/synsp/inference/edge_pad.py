@@ -3,7 +3,7 @@ it is cut into windows, and the extension cut off after the merge.
 
 Without it, a clip's first ``stride`` frames are refined by one window alone, where they are that window's first
 frames, the ones it sees with no context before them (its last frames likewise): the edges were refined worse than
-the middle and differently for a clip and its reversal (audit 22, finding 5; benchmarks/RESULTS.md section 9, "A
+the middle and differently for a clip and its reversal (audit 22, finding 5; benchmarks/RESULTS.md section 10, "A
 clip's first and last frames"). Extended by :func:`edge_frames` frames at each end, every real frame is covered by
 as many windows as an interior one. The extension turns the sequence about a straight line fitted to its end frames
 (an odd reflection about a line, not about the end frame: the end frame's own noise would then stay in the output),

@@ -48,7 +48,7 @@ def run_at_rate(
     the grids. Sequences too short to give two frames at the training rate are run as they are.
     ``whole_span``: a grid whose last point falls short of the last frame gets one more past it (the input
     extrapolated to it), so the last frames are interpolated between grid points as the first are, not
-    extrapolated from before them (a clip's two ends alike; benchmarks/RESULTS.md section 9, "A clip's first and
+    extrapolated from before them (a clip's two ends alike; benchmarks/RESULTS.md section 10, "A clip's first and
     last frames"); the grid's other points are the same.
     """
     if fps is None or covered[0] <= fps <= covered[1]:
