@@ -6,9 +6,10 @@ The protocol's cases (``make_cases(split, preset)``, whole clips, seed 7); each 
 (``--reversed``) and mirrored left/right with every left/right label exchanged (``--mirrored``; 2D within a picture
 2000 px wide), each undone. Cells: mean joint error (3D root-relative mm, 2D px) at frames 0-3, the first 3, the
 frames 11 .. T - 12, the last 3 and the last 4 frames, over the clips longer than 22 frames; ``asym`` rows: the mean
-distance between the output and the undone output of the reversed or mirrored clip. Run:
+distance between the output and the undone output of the reversed or mirrored clip; then the protocol's MPJPE and
+Accel over every clip (as ``synsp evaluate`` scores them). Run:
 
-    .venv/bin/python benchmarks/edge_frames.py [--split val] [--space 3d] [--preset typical] [--methods synsp]
+    .venv/bin/python benchmarks/edge_frames.py [--split val] [--space 3d] [--preset typical clean-ish] [--methods synsp]
         [--reversed] [--mirrored] [--max-clips N]
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ import warnings
 import numpy as np
 
 import synsp
-from synsp.evaluation.protocol import make_cases
+from synsp.evaluation.protocol import make_cases, score
 from synsp.skeleton import flip_lr, root_position
 
 EDGE = 11  # frames from either end kept out of the middle
@@ -57,26 +58,21 @@ def _unmirror(x: np.ndarray, layout: str, space: str) -> np.ndarray:
     return flip_lr(np.asarray(x, np.float64) - shift, layout)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="val", choices=("val", "test"))
-    parser.add_argument("--space", default="3d", choices=("3d", "2d"))
-    parser.add_argument("--preset", default="typical")
-    parser.add_argument("--methods", nargs="+", default=["synsp"])
-    parser.add_argument("--reversed", action="store_true")
-    parser.add_argument("--mirrored", action="store_true")
-    parser.add_argument("--max-clips", type=int, default=0)
-    args = parser.parse_args()
+def _table(args: argparse.Namespace, preset: str) -> None:
+    """One preset's table, and the protocol's MPJPE / Accel of each refiner over every clip."""
     layout = "h36m17" if args.space == "3d" else "coco17"
     began = time.time()
-    cases = make_cases(args.split, args.preset, layout=layout, space=args.space, max_clips=args.max_clips)
+    cases = make_cases(args.split, preset, layout=layout, space=args.space, max_clips=args.max_clips)
     rows: dict[str, list[np.ndarray]] = {"input": [_errors(c.noisy, c.clean, layout, args.space) for c in cases]}
+    scores: dict[str, list[dict[str, float]]] = {"input": [score(c.noisy, c.clean, layout=layout, space=args.space)
+                                                           for c in cases]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for method in args.methods:
             for case in cases:
                 out = np.asarray(synsp.refine(case.noisy, method), np.float64)
                 rows.setdefault(method, []).append(_errors(out, case.clean, layout, args.space))
+                scores.setdefault(method, []).append(score(out, case.clean, layout=layout, space=args.space))
                 others = {}
                 if args.reversed:
                     others["reversed"] = np.asarray(synsp.refine(np.ascontiguousarray(case.noisy[::-1]), method))[::-1]
@@ -87,12 +83,30 @@ def main() -> None:
                     rows.setdefault(f"{method} {name}", []).append(_errors(other, case.clean, layout, args.space))
                     rows.setdefault(f"asym {method} {name}", []).append(np.linalg.norm(out - other, axis=-1))
     unit = "mm" if args.space == "3d" else "px"
-    print(f"{args.split} split, {args.space} `{args.preset}`: {len(cases)} clips, "
+    print(f"{args.split} split, {args.space} `{preset}`: {len(cases)} clips, "
           f"{sum(len(c.clean) for c in cases)} frames ({unit}; {time.time() - began:.0f} s)\n")
     print("| row | f0 | f1 | f2 | f3 | first 3 | frames 11 .. T-12 | last 3 | T-4 | T-3 | T-2 | T-1 |")
     print("|---|" + "---:|" * 11)
     for name, per_clip in rows.items():
         print(_row(name, per_clip))
+    weights = [len(c.clean) for c in cases]
+    print("\nThe protocol's figures over every clip: " + "; ".join(
+        f"{name} MPJPE {np.average([s['MPJPE'] for s in got], weights=weights):.2f}, "
+        f"Accel {np.average([s['Accel'] for s in got], weights=weights):.2f}" for name, got in scores.items()) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="val", choices=("val", "test"))
+    parser.add_argument("--space", default="3d", choices=("3d", "2d"))
+    parser.add_argument("--preset", nargs="+", default=["typical"])
+    parser.add_argument("--methods", nargs="+", default=["synsp"])
+    parser.add_argument("--reversed", action="store_true")
+    parser.add_argument("--mirrored", action="store_true")
+    parser.add_argument("--max-clips", type=int, default=0)
+    args = parser.parse_args()
+    for preset in args.preset:
+        _table(args, preset)
 
 
 if __name__ == "__main__":
