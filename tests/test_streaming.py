@@ -31,6 +31,7 @@ def refiner(request, tmp_path_factory):
     model.keep_clean = False
     model.foreshortened = None  # nor does a stream give way where the random "body" reads as seen from above
     model.leaned = model.hips_flexed = model.bent_frames = None  # nor where it reads bent (leaned_trunk)
+    model.edge_pad = False  # a stream's windows start at its first frame; offline extends the clip's ends (edge_pad)
     return model
 
 

@@ -37,7 +37,7 @@ def interpolate_linear(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) 
 
 def run_at_rate(
     run: Callable[[np.ndarray], dict[str, np.ndarray]], seq: np.ndarray, fps: float | None,
-    covered: tuple[float, float], training_fps: float = TRAINING_FPS,
+    covered: tuple[float, float], training_fps: float = TRAINING_FPS, whole_span: bool = False,
 ) -> dict[str, np.ndarray]:
     """Apply ``run`` (a network over sequences (V, T, J, C) -> named outputs of that shape)
     to ``seq`` (V, T, J, C), without NaN, recorded at ``fps`` frames per second.
@@ -46,6 +46,10 @@ def run_at_rate(
     ``training_fps`` (k = round(fps / training_fps) phase-shifted grids when faster), run, and
     each output brought back to the input's frames by cubic interpolation and averaged over
     the grids. Sequences too short to give two frames at the training rate are run as they are.
+    ``whole_span``: a grid whose last point falls short of the last frame gets one more past it (the input
+    extrapolated to it), so the last frames are interpolated between grid points as the first are, not
+    extrapolated from before them (a clip's two ends alike; benchmarks/RESULTS.md section 10, "A clip's first and
+    last frames"); the grid's other points are the same.
     """
     if fps is None or covered[0] <= fps <= covered[1]:
         return run(seq)
@@ -58,6 +62,8 @@ def run_at_rate(
         grid = grid[grid <= times[-1] + 1e-9]
         if len(grid) < 2:
             return run(seq)
+        if whole_span and grid[-1] < times[-1] - 1e-9:
+            grid = np.append(grid, grid[-1] + 1 / training_fps)
         for name, out in run(resample(seq, times, grid)).items():
             back = CubicSpline(grid, out, axis=1)(times).astype(seq.dtype)  # extrapolates under one frame at the ends
             merged[name] = merged.get(name, 0) + back / phases

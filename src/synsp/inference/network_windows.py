@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 import numpy as np
 import torch
 
+from synsp.inference.edge_pad import edge_frames, extend_ends
 from synsp.inference.heading import heading_turn
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
@@ -58,7 +59,8 @@ class WindowNetwork:
     """A trained network run over windows (N, V, F, J, C) in model space. Its subclass
     :class:`~synsp.inference.refiner.Refiner` sets the attributes read here: ``model``,
     ``device``, ``layout``, ``space``, ``n_coords``, ``window``, ``network``, ``weights`` (SWAA),
-    ``mirror_windows``, ``max_lean``, ``heading``, ``batch_size``, ``quantized``, ``_traced``, ``trace_below``."""
+    ``mirror_windows``, ``edge_pad``, ``max_lean``, ``heading``, ``batch_size``, ``quantized``, ``_traced``,
+    ``trace_below``."""
 
     def quantize(self) -> "WindowNetwork":
         """Run the network's linear layers in int8 (dynamic quantisation, weights int8, activations
@@ -99,28 +101,34 @@ class WindowNetwork:
         return self
 
     def _run(self, seq: np.ndarray, stride: int, batch_size: int,
-             outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+             outputs: tuple[str, ...] | None = None, edges: bool = False) -> dict[str, np.ndarray]:
         """seq (V, T, J, C) without NaN -> each output (V, T, J, C) by windows + SWAA; once per person's
         refinement for the same windows and network (:mod:`synsp.memo`: SynSP's route repeats the convention
-        step's first pass on unchanged values)."""
+        step's first pass on unchanged values). ``edges`` (with :attr:`edge_pad`): the clip extended at both ends
+        first (:mod:`synsp.inference.edge_pad`), so its first and last frames are refined as interior ones are;
+        the interior windows and their mirroring are the same."""
+        pad = edge_frames(self.window, stride) if edges and self.edge_pad else 0
         weights = None if self.weights is None else array_key(np.asarray(self.weights))
-        key = ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs),
+        key = ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs), pad,
                id(self.model), id(self._traced), self.trace_below, self.window, weights,
                self.mirror_windows, self.max_lean, self.heading, id(self.layout),
                self.space, self.quantized, str(self.device))
-        return remembered(key, lambda: self._run_windows(seq, stride, batch_size, outputs),
+        return remembered(key, lambda: self._run_windows(seq, stride, batch_size, outputs, pad),
                           (self.model, self._traced, self.layout))
 
     def _run_windows(self, seq: np.ndarray, stride: int, batch_size: int,
-                     outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        """:meth:`_run` computed."""
+                     outputs: tuple[str, ...] | None, pad: int) -> dict[str, np.ndarray]:
+        """:meth:`_run` computed, the clip extended by ``pad`` frames at each end."""
+        seq = extend_ends(seq, pad)
         t = seq.shape[1]
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        return {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
-                for name, out in self.refine_windows(windows, batch_size, outputs=outputs).items()}
+        mirrored = self.mirrored(np.arange(len(windows)) - pad // stride)  # each interior window as without the pad
+        merged = {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
+                  for name, out in self.refine_windows(windows, batch_size, mirrored, outputs=outputs).items()}
+        return {name: out[:, pad : t - pad] for name, out in merged.items()}
 
     @staticmethod
     def mirrored(indices: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from synsp.consistency import STRENGTH, constant_bone_lengths
 from synsp.errors import OptionError, ShapeError, check_fps
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
+from synsp.inference import edge_pad
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
@@ -103,6 +104,8 @@ class Refiner(WindowNetwork):
         self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
         # Every other window mirrored (MIRROR_WINDOWS); SmoothNet refines each coordinate alone, with no left or right.
         self.mirror_windows = MIRROR_WINDOWS and not self.network.per_coordinate and bool(self.layout.left_right)
+        # The clip extended at both ends before its windows are cut (inference.edge_pad); SmoothNet keeps its own cut.
+        self.edge_pad = edge_pad.EDGE_PAD and not self.network.per_coordinate and not network_only
         # SWAA weights of the window frames: swaa.taper (TAPER) or None (the paper's mean); SmoothNet
         # keeps its own plain mean, as it was measured.
         tapered = (TAPER and not self.network.per_coordinate and not network_only) if taper is None else taper
@@ -338,7 +341,8 @@ class Refiner(WindowNetwork):
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
         run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
-            lambda w: self._run(w, step, batch_size, wanted), s, rate, self.covered_fps)
+            lambda w: self._run(w, step, batch_size, wanted, edges=True), s, rate, self.covered_fps,
+            whole_span=self.edge_pad)
         keep = self.keep_convention if keep_convention is None else keep_convention
         if keep and not self.network.per_coordinate and own_joints:
             kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,
