@@ -169,6 +169,7 @@ def _by_hand(name: str, *, all_steps: bool = True):
     r.keep_clean = False  # and synsp.inference.white_noise's, taken with the clean-input step (white noise here)
     r.leaned = r.hips_flexed = r.bent_frames = None  # leaned_trunk's give-ways to SmoothNet, added after network_only
     r.edge_pad = False  # the clip's ends extended before the windows (inference.edge_pad), added after network_only
+    r.heading = False  # each 3D window turned to the body's heading (inference.heading), added after network_only
     if all_steps:
         r.undo_errors = r.smooth_root = False
     return r

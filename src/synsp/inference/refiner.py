@@ -167,16 +167,14 @@ class Refiner(WindowNetwork):
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         self.smoothnet_blend = not (self.network.per_coordinate or network_only)  # 3D: inference.smoothnet_blend
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
-        self.upright = UPRIGHT
-        self.turn: np.ndarray | None = None
+        self.upright, self.turn = UPRIGHT, None
         # 3D: the clip and each window turned to the body's own heading about the vertical and back (inference.heading)
         self.heading = HEADING and self.space == "3d" and can_head(self.layout) and not network_only
         # 2D SynSP: windows whose trunk and legs lean over this many degrees turn upright and back (window_lean).
         leans = self.space == "2d" and can_lean(self.layout) and not self.network.per_coordinate
         self.max_lean: float | None = MAX_LEAN if leans else None
         # Follow each clip's motion pace (FOLLOW_PACE); ``paced_fps``: the rate the last call refined at (None: given).
-        self.follow_pace = FOLLOW_PACE
-        self.paced_fps: float | None = None
+        self.follow_pace, self.paced_fps = FOLLOW_PACE, None
         # SmoothNet given pace groups (refine's ``groups``): name -> the lower rate (fps) each was refined at, if any.
         self.group_fps: dict[str, float] = {}
         self.inverted = 0  # pair-frames whose left/right labels the last call exchanged back (inversions)
@@ -187,8 +185,7 @@ class Refiner(WindowNetwork):
         # of keep_convention's first (measuring) pass, batch of windows per forward pass.
         default_stride = 1 if self.network.per_coordinate or network_only else STRIDE[self.space]
         self.stride = default_stride if stride is None else check_stride("stride", stride, self.window)
-        self.pull_stride = (PULL_STRIDE if pull_stride is None
-                            else check_stride("pull_stride", pull_stride, self.window))
+        self.pull_stride = PULL_STRIDE if pull_stride is None else check_stride("pull_stride", pull_stride, self.window)
         self.batch_size = BATCH_SIZE[self.device.type == "cuda"]
         self.convention_passes = CONVENTION_PASSES if convention_passes is None else convention_passes
         if self.convention_passes not in (1, 2):
@@ -204,9 +201,8 @@ class Refiner(WindowNetwork):
         if network_only:  # every clip-level step off: the network's windows, merged (module docstring)
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
-            self.mean_anchor, self.hips_flexed, self.bent_frames = False, None, None
+            self.mean_anchor, self.hips_flexed, self.bent_frames, self.keep_pans = False, None, None, False
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
-            self.keep_pans = False
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
         self.keep_clean = not network_only
