@@ -110,3 +110,38 @@ def test_the_summary_names_the_joints_given_the_floor_back():
     note = drift_note([0.0045], steady=("head", "neck_nose"))
     assert "2 joints keep" in note and "head, neck_nose" in note and "kept whole" not in note
     assert "kept whole" in drift_note([0.0045])  # no joint steady: as before
+
+
+def test_a_stream_reads_the_drifting_definitions_after_its_guard():
+    # synsp.inference.stream_joint_drift: nothing read over the first GUARD frames, then the offline reading on the
+    # frames so far; the stream's floor step then gives the steady joints their step back, the drifting ones not
+    import copy
+
+    from synsp.inference.floor import DRIFT_RAMP
+    from synsp.inference.stream_floor import RunningFloorStep
+    from synsp.inference.stream_joint_drift import EVERY, GUARD, RunningJointDrift
+
+    rng = np.random.default_rng(0)
+    x = _drifting(turning(300) + rng.normal(0, 4, (300, 17, 3)), DRIFTING, 96.0, rng)
+    reading = RunningJointDrift(H36M)
+    for t in range(0, 300, EVERY):
+        shares = reading(x[t:t + EVERY, None])
+        assert (shares is None) == (t + EVERY < GUARD), t
+    np.testing.assert_array_equal(shares, joint_floor_shares(x[None], "h36m17"))
+    steady = [j for j in range(17) if j not in DRIFTING and j not in (3, 6)]
+    assert (shares[0, steady] == 1).all() and (shares[0, DRIFTING] == 0).all()
+
+    step = RunningFloorStep(np.full(17, 0.01), 1.0, H36M, DRIFT_RAMP)
+    pull = np.full((1, 17, 3), 10.0)  # a constant correction: all of it slow
+    outs = {}
+    for t in range(0, 294, 3):
+        if t == 240:
+            blind = copy.deepcopy(step)
+            blind._joints, blind._own = None, None  # the stream as before: no joint read alone
+        calls = {"read": step} if t < 240 else {"read": step, "blind": blind}
+        for name, s in calls.items():
+            inputs, later = x[t:t + 3, None], x[t + 3:t + 10, None]
+            outs[name] = s(inputs + pull, inputs, later + pull, later)[0]
+    moved = {name: np.abs(out - x[291:294, None]).mean(axis=(0, 1, 3)) for name, out in outs.items()}
+    assert (moved["read"][steady] < 0.9 * moved["blind"][steady]).all()
+    np.testing.assert_allclose(moved["read"][DRIFTING], moved["blind"][DRIFTING])

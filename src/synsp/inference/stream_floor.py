@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
+from synsp.inference.stream_joint_drift import RunningJointDrift
 from synsp.sequence import box_sides, sorted_median
 from synsp.skeleton import Layout
 
@@ -61,6 +62,10 @@ class RunningFloorStep:
         self.drift: np.ndarray | None = None  # (V,) the limbs' drift so far (body sizes; 3D), the clean step reads it
         # (V,) the strength's multiplier from the second pass (2D: synsp.inference.stream_repeat); None: 1
         self.scale: np.ndarray | None = None
+        # 3D: joints whose own rigid distances keep still where the limbs drift get the step back (a few joints'
+        # definitions drifting; inference.stream_joint_drift); None: no reading yet
+        self._joints = RunningJointDrift(layout) if ramp is not None else None
+        self._own: np.ndarray | None = None
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,6 +85,8 @@ class RunningFloorStep:
         first, and what :meth:`_take` needs after the filter; the running sums are updated."""
         k = len(refined)
         correction = np.asarray(refined, np.float64) - inputs
+        if self._joints is not None:
+            self._own = self._joints(inputs)
         lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
         self._count += k
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
@@ -110,18 +117,20 @@ class RunningFloorStep:
         self._slow_sq = self._slow_sq + (slow ** 2).sum(axis=-1).sum(axis=0)
         rms = np.sqrt(self._slow_sq / self._count) / size[:, None]  # (V, J) in body sizes
 
-        strength = np.ones(len(size))
+        strength = np.ones(len(size))[:, None]  # (V, 1), or (V, J) where joints read their own (3D, below)
         if self.ramp is not None:
             self._changes = np.concatenate([self._changes, np.abs(slow_change)])
             if len(self._changes) > DRIFT_HISTORY:
                 self._changes = self._changes[::2]
             self.drift = drift = sorted_median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
-            strength = drift_factor(drift, self.ramp)
+            strength = drift_factor(drift, self.ramp)[:, None]
+            if self._own is not None:  # as offline (floor_pass): the larger of the clip's and the joint's own
+                strength = np.maximum(strength, self._own)
         if self.scale is not None:
-            strength = strength * self.scale
+            strength = strength * self.scale[:, None]
         if self.ramp is not None:  # 3D: the limbs' drift needs HISTORY frames to be told from jitter
             strength = strength * min(1.0, self._count / HISTORY)
-        gain = kept_share(rms, strength[:, None] * self.floor2)
+        gain = kept_share(rms, strength * self.floor2)
 
         self._corrections = np.concatenate([self._corrections, correction])[-HISTORY:]
         self._lengths = np.concatenate([self._lengths, lengths[:k]])[-HISTORY:]

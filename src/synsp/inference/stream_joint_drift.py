@@ -1,0 +1,50 @@
+"""Joint definitions that drift (:mod:`synsp.inference.joint_drift`), read in a stream from the frames so far.
+
+Offline, each joint whose rigid distances keep still on a clip whose limbs drift gets the floor step back: a few
+joints' definitions drifting (a wrist or knee point that moves with the pose or the view), not an estimator's drift
+of the whole body, which the network's slow correction is there to fix. A stream has only the frames it gave back,
+so :class:`RunningJointDrift` reads :func:`~synsp.inference.joint_drift.joint_floor_shares` on the last
+:data:`WINDOW` inputs, again every :data:`EVERY` frames, and reads nothing over the first :data:`GUARD` frames: a
+drift needs that long to stand out of the noise (offline, the drifting benchmark's clips are 150 frames and more).
+Validation (benchmarks/drifting_definitions.py --methods synsp stream, 8 clips; RESULTS section 9, "A joint definition
+that drifts, in a stream"): the joints with no drift, wrists and knees 96 mm, 8.72 -> 8.05 mm (offline 7.16), out and
+back 8.69 -> 8.08 (6.52); no drift as before.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.inference.joint_drift import joint_floor_shares
+from synsp.skeleton import Layout
+
+__all__ = ["GUARD", "EVERY", "WINDOW", "RunningJointDrift"]
+
+# Frames before the first reading (5 s at 30 fps): the drifting benchmark's clips are 150 frames and more.
+GUARD = 150
+# Frames between readings: a drift builds over seconds, and each reading filters the whole window.
+EVERY = 15
+# Frames read back (20 s at 30 fps): a slow drift over the window, not over the whole stream's history.
+WINDOW = 600
+
+
+class RunningJointDrift:
+    """Per person, each joint's share of the floor step given back (:func:`joint_floor_shares`) on a stream's
+    inputs so far; ``layout`` the model's joints (3D)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self._inputs: np.ndarray | None = None  # (n, V, J, 3) the last WINDOW inputs
+        self._count = 0
+        self._read_at = 0
+        self.shares: np.ndarray | None = None  # (V, J) in {0, 1}; None: not read yet
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray | None:
+        """Take the inputs (k, V, J, 3) of the frames given back now; return the shares (V, J), None before
+        :data:`GUARD` frames."""
+        inputs = np.asarray(inputs, np.float64)
+        self._inputs = inputs if self._inputs is None else np.concatenate([self._inputs, inputs])[-WINDOW:]
+        self._count += len(inputs)
+        if self._count >= GUARD and (self.shares is None or self._count - self._read_at >= EVERY):
+            self.shares = joint_floor_shares(np.moveaxis(self._inputs, 0, -3), self.layout)
+            self._read_at = self._count
+        return self.shares
