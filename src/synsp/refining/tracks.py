@@ -20,7 +20,9 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
+from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import model_space_layout, segment_filled
+from synsp.refining.stretches import blended, stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
@@ -34,6 +36,8 @@ class ConventionShift(NamedTuple):
     offsets: np.ndarray  # (J,) mean |constant pull| per model joint, mm (3D) or pixels (2D)
     far: bool  # the pull was far from the model's own definitions (Refiner.convention_far)
     unlike: bool = False  # so far that the poses are no human body: refined by SmoothNet (Refiner.unlike_body)
+    # the share of the track's frames refined so: the spans between cuts and a long span's stretches each decide
+    unlike_share: float = 0.0
 
 
 class RefinedTracks(NamedTuple):
@@ -144,6 +148,10 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = body.left_right if body is not None and model is not None and not options.get("network_only") else ()
     turned: list[tuple[int, int]] = []
+    stretched = method == "synsp" and not options.get("network_only")  # its route is decided per stretch
+    thrown = model is None or bool(options.get("network_only"))
+    spans = [track_segments(track, pairs=pairs, thrown=thrown) for track in poses]
+    bar = frames_bar(sum(len(poses[v][span]) for v, cut in enumerate(spans) for span in cut))  # a terminal's
     for v, track in enumerate(poses):
         turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
@@ -151,7 +159,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
-        for span in track_segments(track, pairs=pairs, thrown=model is None or bool(options.get("network_only"))):
+        for span in spans[v]:
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
             measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
@@ -171,60 +179,68 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             taken[v, span] = off & ~missing & ~unknown
             never[v, span] = missing.all(axis=0)
             absent[v, span] = nobody
-            if model is not None:  # a span refined without the network must not report the previous one
-                model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
-            if grouped is not None:
-                grouped.group_fps = {}
-            # A network's route measures the span itself, as synsp.refine's does: given the values
-            # measured here, it read them again, and found glitches and held values in their fills
-            # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
             if model is None and body is not None:  # a filter's: joints beyond the model's filled from their segment
                 values[:, :laid] = segment_filled(values[:, :laid], measured.gaps[:, :laid], layout,
                                                   model_space_layout(values.shape[-1]))
             source = segment if model is not None else values
-            if model is not None:
-                model.noise_only = None  # set by the route's light-noise step where it runs
-            refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid],
-                                   lacking=None if lacking is None else lacking[:laid], **options)
-            for group, rate in (grouped.group_fps if grouped is not None else {}).items():
-                group_paces[group] = min(rate, group_paces.get(group, rate))
-            if model is not None:
-                if model.gave_way:
-                    gave_way.append((len(values), model.unseen, model.lacked))
-                if model.from_above:
-                    from_above.append((len(values), model.trunk_ratio, model.from_above))
-                if model.noise_only is not None:
-                    noisy.append((len(values), model.noise_only[0], float(model.noise_only[1].sum())))
-                if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
-                    bent.append((len(values), model.trunk_bend, model.flexed))
-                if model.convention_offsets is not None:
-                    shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
-                                                                     model.unlike_body)))
-                if not model.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
-                    if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
-                        axes.append(model.turn)
-                    if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
-                        sizes.append(model.resized)
-                    if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
-                        paces.append(model.paced_fps)
-                    if model.limb_drift is not None:
-                        drifts.extend(np.ravel(model.limb_drift).tolist())
-                    if model.steady is not None:
-                        steady += [n for n, s in zip(model.layout.joints, model.steady.max(axis=0)) if s > 0]
-                    if model.repeated is not None:
-                        repeats.extend(np.ravel(model.repeated).tolist())
-                        repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
-                    if model.shaken is not None:
-                        shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
+            # a long span: each stretch decides SynSP's route for itself (refining.stretches); faded across overlaps
+            bounds = stretches(len(segment), options.get("fps")) if stretched else [(0, len(segment))]
+            parts = []
+            for start, end in bounds:
+                if model is not None:  # a span refined without the network must not report the previous one
+                    model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
+                    model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
+                    model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
+                if grouped is not None:
+                    grouped.group_fps = {}
+                # A network's route measures the span itself, as synsp.refine's does: given the values
+                # measured here, it read them again, and found glitches and held values in their fills
+                # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
+                if model is not None:
+                    model.noise_only = None  # set by the route's light-noise step where it runs
+                part = refine_track(source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
+                                    lacking=None if lacking is None else lacking[:laid], **options)
+                for group, rate in (grouped.group_fps if grouped is not None else {}).items():
+                    group_paces[group] = min(rate, group_paces.get(group, rate))
+                if model is not None:
+                    if model.gave_way:
+                        gave_way.append((end - start, model.unseen, model.lacked))
+                    if model.from_above:
+                        from_above.append((end - start, model.trunk_ratio, model.from_above))
+                    if model.noise_only is not None:
+                        noisy.append((end - start, model.noise_only[0], float(model.noise_only[1].sum())))
+                    if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
+                        bent.append((end - start, model.trunk_bend, model.flexed))
+                    if model.convention_offsets is not None:
+                        shifts.append((end - start, ConventionShift(model.convention_offsets, model.convention_far,
+                                                                    model.unlike_body)))
+                    if not model.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
+                        if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
+                            axes.append(model.turn)
+                        if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
+                            sizes.append(model.resized)
+                        if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
+                            paces.append(model.paced_fps)
+                        if model.limb_drift is not None:
+                            drifts.extend(np.ravel(model.limb_drift).tolist())
+                        if model.steady is not None:
+                            steady += [n for n, s in zip(model.layout.joints, model.steady.max(axis=0)) if s > 0]
+                        if model.repeated is not None:
+                            repeats.extend(np.ravel(model.repeated).tolist())
+                            repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
+                        if model.shaken is not None:
+                            shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
+                parts.append(part)
+                bar.update(end - start)
+            refined = blended(parts, bounds)
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
-            any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
+            any(s.far for _, s in shifts), any(s.unlike for _, s in shifts),
+            sum(n for n, s in shifts if s.unlike) / sum(n for n, _ in shifts)))
         if gave_way:
             unseen.append((v, *_frame_weighted(gave_way)))
         if from_above:
@@ -233,6 +249,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             leaned.append((v, *_frame_weighted(bent)))
         if noisy:
             light.append((v, *_frame_weighted(noisy)))
+    bar.close()
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
@@ -260,6 +277,15 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
                            never_seen=never,
                            absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
+
+
+def partly_note(shares: list[float]) -> str:
+    """What the summary adds to a route SynSP gave way in where it did so in part of the frames only: ``shares``
+    (0 to 1) of the frames of each track it gave way in (:attr:`ConventionShift.unlike_share`); '' when all were."""
+    if not shares or min(shares) >= 1:
+        return ""
+    return (f" in {', '.join(f'{share:.0%}' for share in shares)} of the frames (the spans between cuts and the "
+            "stretches of a long span that read so; the others refined by SynSP)")
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:
