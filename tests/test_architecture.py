@@ -52,7 +52,7 @@ ALLOWED = {
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
                         "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.joint_corrections", "refining.person", "refining.strided"},
+                        "refining.joint_corrections", "refining.person", "refining.strided", "refining.stretches"},
     # inference.low_rate: glitches read as the Refiner reads them
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},

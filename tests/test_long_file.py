@@ -116,3 +116,14 @@ def test_the_summary_says_in_which_share_of_the_frames_smoothnet_took_over():
 
     assert partly_note([]) == partly_note([1.0]) == ""
     assert partly_note([0.4, 1.0]).startswith(" in 40%, 100% of the frames (the spans between cuts and the stretches")
+
+
+def test_along_stretches_runs_each_stretch_alone_and_fades_them_together():
+    x = np.random.default_rng(2).normal(size=(2, 2500, 4, 3))  # views together: time on axis -3
+    seen = []
+    out = stretches.along_stretches(x, lambda v: seen.append(v.shape[-3]) or v + 1.0, 30.0)
+    assert len(seen) == len(stretches.stretches(2500, 30.0)) == 3
+    np.testing.assert_allclose(out, x + 1.0)
+    seen.clear()
+    stretches.along_stretches(x, lambda v: seen.append(v.shape[-3]) or v, 30.0, stretched=False)
+    assert seen == [2500]

@@ -10,6 +10,8 @@ clip (at most 481 frames, 16 s) is far below the limit, so their output is uncha
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 LONG_SPAN_S = 60.0  # seconds: a span longer than this is refined in stretches
@@ -34,14 +36,15 @@ def stretches(frames: int, fps: float | None = None) -> list[tuple[int, int]]:
 
 
 def blended(parts: list[np.ndarray], bounds: list[tuple[int, int]]) -> np.ndarray:
-    """The stretches' outputs ``parts`` (each (b - a, J, C) for its (a, b) of ``bounds``, :func:`stretches`) as one
-    span (T, J, C): each frame from the stretch it lies in, and across an overlap a linear fade from the earlier
-    stretch to the later one. One part is returned as it is."""
+    """The stretches' outputs ``parts`` (each (..., b - a, J, C) for its (a, b) of ``bounds``, :func:`stretches`) as
+    one span (..., T, J, C): each frame from the stretch it lies in, and across an overlap a linear fade from the
+    earlier stretch to the later one. One part is returned as it is."""
     if len(parts) == 1:
         return parts[0]
-    frames = bounds[-1][1]
-    total = np.zeros((frames, *parts[0].shape[1:]), dtype=np.float64)
-    weight = np.zeros(frames)
+    shape = list(parts[0].shape)
+    shape[-3] = bounds[-1][1]
+    total = np.zeros(shape, dtype=np.float64)
+    weight = np.zeros(shape[-3])
     for i, (part, (a, b)) in enumerate(zip(parts, bounds)):
         w = np.ones(b - a)
         if i > 0:  # faded in across the overlap with the stretch before
@@ -50,6 +53,14 @@ def blended(parts: list[np.ndarray], bounds: list[tuple[int, int]]) -> np.ndarra
         if i < len(parts) - 1:  # faded out across the overlap with the next
             lap = b - bounds[i + 1][0]
             w[b - a - lap:] = np.minimum(w[b - a - lap:], np.arange(lap, 0, -1) / (lap + 1))
-        total[a:b] += w[:, None, None] * part
+        total[..., a:b, :, :] += w[:, None, None] * part
         weight[a:b] += w
     return (total / weight[:, None, None]).astype(parts[0].dtype)
+
+
+def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], fps: float | None = None,
+                    stretched: bool = True) -> np.ndarray:
+    """``refine`` (a span (..., T, J, C) in, the same shape out) run on each of the :func:`stretches` of ``x`` (when
+    ``stretched``; else on all of it) and :func:`blended`: for a span of 60 s or less, ``refine(x)`` itself."""
+    bounds = stretches(x.shape[-3], fps) if stretched else [(0, x.shape[-3])]
+    return blended([refine(x[..., a:b, :, :]) for a, b in bounds], bounds)
