@@ -31,24 +31,50 @@ def test_a_long_span_is_cut_into_overlapping_stretches_faded_together():
 
 
 @needs_data
-def test_each_stretch_of_a_long_span_is_refined_on_its_own(monkeypatch):
-    """With the limits made short, the frames of a stretch outside its overlaps are what refining that stretch alone
-    gives: its route is its own, not the whole span's."""
+def test_a_long_span_whose_stretches_take_its_route_is_refined_whole(monkeypatch):
+    """With the limits made short, a clip whose stretches all read SynSP's own route is refined as before."""
+    import synsp
     from synsp.evaluation.protocol import make_cases
     from synsp.refining.tracks import refine_tracks
 
-    case = make_cases("val", "typical", layout="coco17", space="2d", max_clips=1)[0]
-    noisy = case.noisy[:150]
+    noisy = make_cases("val", "typical", layout="coco17", space="2d", max_clips=1)[0].noisy[:150]
+    before = refine_tracks(noisy[None], "coco17", "synsp", fps=30.0).refined[0]
     monkeypatch.setattr(stretches, "LONG_SPAN_S", 2.0)
     monkeypatch.setattr(stretches, "STRETCH_S", 2.0)
     monkeypatch.setattr(stretches, "OVERLAP_S", 0.3)
-    bounds = stretches.stretches(len(noisy), 30.0)
-    assert len(bounds) >= 2
-    whole = refine_tracks(noisy[None], "coco17", "synsp", fps=30.0).refined[0]
-    (a, b), (c, _) = bounds[0], bounds[1]
-    alone = refine_tracks(noisy[None, a:b], "coco17", "synsp", fps=30.0).refined[0]
-    np.testing.assert_allclose(whole[a:c], alone[: c - a], atol=1e-4)
-    assert np.isfinite(whole).all()
+    assert len(stretches.stretches(len(noisy), 30.0)) >= 2
+    np.testing.assert_array_equal(refine_tracks(noisy[None], "coco17", "synsp", fps=30.0).refined[0], before)
+    np.testing.assert_array_equal(synsp.refine(noisy, layout="coco17", fps=30.0),
+                                  refine_tracks(noisy[None], "coco17", "synsp", fps=30.0).refined[0])
+
+
+class _Model:
+    """A Refiner's route fields, set by the fake refinement below."""
+
+    unlike_body, gave_way, from_above, flexed = False, False, 0.0, 0.0
+
+
+def test_a_stretch_whose_route_differs_takes_its_own_output():
+    x = np.zeros((3000, 4, 2))
+    model = _Model()
+    bounds = stretches.stretches(3000, 30.0)
+
+    def refine(v):  # the whole span: SmoothNet (unlike); its last stretch alone: SynSP's own route, output 1
+        last = refine.calls == len(bounds)
+        refine.calls += 1
+        model.unlike_body = not last
+        return v + (1.0 if last else 0.0)
+    refine.calls = 0
+    out = stretches.along_stretches(x, refine, 30.0, model)
+    a, b = bounds[-1]
+    prev_end = bounds[-2][1]
+    assert refine.calls == 1 + len(bounds)
+    assert np.all(out[:a] == 0) and np.all(out[prev_end:] == 1)  # its own output beyond the overlap
+    assert np.all(np.diff(out[a:prev_end, 0, 0]) > 0)  # faded in
+    model.unlike_body = False
+    whole = stretches.along_stretches(x, lambda v: v + 2.0, 30.0, model)
+    np.testing.assert_array_equal(whole, x + 2.0)
+    assert stretches.along_stretches(x, lambda v: v + 3.0, 30.0, None)[0, 0, 0] == 3.0  # no model: whole only
 
 
 def test_a_bar_only_inside_file_progress_on_a_long_input(capsys):
@@ -116,14 +142,3 @@ def test_the_summary_says_in_which_share_of_the_frames_smoothnet_took_over():
 
     assert partly_note([]) == partly_note([1.0]) == ""
     assert partly_note([0.4, 1.0]).startswith(" in 40%, 100% of the frames (the spans between cuts and the stretches")
-
-
-def test_along_stretches_runs_each_stretch_alone_and_fades_them_together():
-    x = np.random.default_rng(2).normal(size=(2, 2500, 4, 3))  # views together: time on axis -3
-    seen = []
-    out = stretches.along_stretches(x, lambda v: seen.append(v.shape[-3]) or v + 1.0, 30.0)
-    assert len(seen) == len(stretches.stretches(2500, 30.0)) == 3
-    np.testing.assert_allclose(out, x + 1.0)
-    seen.clear()
-    stretches.along_stretches(x, lambda v: seen.append(v.shape[-3]) or v, 30.0, stretched=False)
-    assert seen == [2500]

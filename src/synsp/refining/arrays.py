@@ -231,8 +231,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     plain = method not in NETWORKS or bool(options.get("network_only"))
     cuts = [track_segments(track, pairs=pairs, thrown=plain) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)
-    # a long span: each stretch decides SynSP's route for itself (refining.stretches), as a file's spans do
-    stretched = method == "synsp" and not options.get("network_only")
+    # a long span: a stretch whose route differs from the span's takes its own output (refining.stretches), as a file's
+    stretched = network_model(method, x.shape[-1], layout_checkpoint(method, x.shape[-1], layout, options.get(
+        "checkpoint")), options.get("device")) if method == "synsp" and not options.get("network_only") else None
     if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
         out = along_stretches(x, lambda v: refine_person(v, method, layout, options), options.get("fps"), stretched)
     else:

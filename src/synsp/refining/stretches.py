@@ -1,12 +1,15 @@
-"""A long span of one person refined stretch by stretch, so that SynSP's route is decided per stretch.
+"""A long span of one person read stretch by stretch, so that SynSP's route is decided per stretch.
 
 SynSP decides its route over whatever it is given: SmoothNet instead where the joint definitions are too far from a
-body it knows or the camera is high above it, the floor step's strength, the pace, the light-noise step. A span of a
-track (between two cuts) of several minutes (a match, a lab session) changes over them, and one stretch of it should
-not decide the route for all of it. A span longer than :data:`LONG_SPAN_S` is therefore refined in stretches of about
-:data:`STRETCH_S` seconds, each deciding its own route, overlapping by :data:`OVERLAP_S` seconds across which one is
-faded into the next (no step where the route changes). Shorter spans are refined whole, as before: every validation
-clip (at most 481 frames, 16 s) is far below the limit, so their output is unchanged.
+body it knows, the camera is high above it, body parts are never seen or the trunk is bent over the legs. A span of a
+track (between two cuts) of several minutes (a match, a lab session, joined clips) changes over them, and one stretch
+of it should not decide the route for all of it. A span longer than :data:`LONG_SPAN_S` is therefore refined whole and
+again in stretches of about :data:`STRETCH_S` seconds overlapping by :data:`OVERLAP_S` seconds; a stretch whose route
+differs from the whole span's takes its own output, faded into its neighbours across the overlaps (no step where the
+route changes), the others keep the whole span's (what SynSP reads over a span, its floor, drift and joint
+definitions, is steadier over the whole: refining every stretch alone cost 3D 0.1 mm on audit 24's file, where no
+route changed). Shorter spans are refined whole, as before: every validation clip (at most 481 frames, 16 s) is far
+below the limit, so their output is unchanged.
 """
 from __future__ import annotations
 
@@ -58,9 +61,37 @@ def blended(parts: list[np.ndarray], bounds: list[tuple[int, int]]) -> np.ndarra
     return (total / weight[:, None, None]).astype(parts[0].dtype)
 
 
-def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], fps: float | None = None,
-                    stretched: bool = True) -> np.ndarray:
-    """``refine`` (a span (..., T, J, C) in, the same shape out) run on each of the :func:`stretches` of ``x`` (when
-    ``stretched``; else on all of it) and :func:`blended`: for a span of 60 s or less, ``refine(x)`` itself."""
-    bounds = stretches(x.shape[-3], fps) if stretched else [(0, x.shape[-3])]
-    return blended([refine(x[..., a:b, :, :]) for a, b in bounds], bounds)
+def route_of(model) -> tuple[bool, bool, bool, bool]:
+    """The route a SynSP Refiner ``model`` (or what was read of it) took for the input it refined last: SmoothNet's
+    output for a body it does not know, for body parts never seen, from above, for a trunk bent over the legs (each
+    in part or whole); all False: its own."""
+    return (bool(getattr(model, "unlike_body", False)), bool(getattr(model, "gave_way", False)),
+            bool(getattr(model, "from_above", 0.0)), bool(getattr(model, "flexed", 0.0)))
+
+
+def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], fps: float | None,
+                    model: object | None) -> np.ndarray:
+    """``refine`` (a span (..., T, J, C) in, the same shape out) of ``x`` whole, and of each of its :func:`stretches`
+    when it has several and ``model`` (the SynSP Refiner ``refine`` runs; None: no route to decide) is given: a
+    stretch whose route (:func:`route_of`) differs from the whole span's takes its own output, the others the whole
+    span's, :func:`blended`. A span of 60 s or less, or one whose stretches all take its route: ``refine(x)``."""
+    bounds = stretches(x.shape[-3], fps) if model is not None else [(0, x.shape[-3])]
+    if len(bounds) == 1:  # as before stretches were read: nothing reset or read
+        return refine(x)
+    fresh(model)
+    whole = refine(x)
+    taken, parts, own = route_of(model), [], False
+    for a, b in bounds:
+        fresh(model)
+        part = refine(x[..., a:b, :, :])
+        differs = route_of(model) != taken
+        parts.append(part if differs else whole[..., a:b, :, :])
+        own |= differs
+    return blended(parts, bounds) if own else whole
+
+
+def fresh(model: object | None) -> None:
+    """``model``'s route (:func:`route_of`) reset before a refinement, which sets what it reads (a refinement that
+    does not run the network must not report the previous one's)."""
+    if model is not None:
+        model.unlike_body, model.gave_way, model.from_above, model.flexed = False, False, 0.0, 0.0

@@ -9,7 +9,8 @@ the input's joint layout. :mod:`synsp.refine_file` does this for files,
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from types import SimpleNamespace
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
 from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import model_space_layout, segment_filled
-from synsp.refining.stretches import blended, stretches
+from synsp.refining.stretches import blended, route_of, stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
@@ -151,7 +152,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     stretched = method == "synsp" and not options.get("network_only")  # its route is decided per stretch
     thrown = model is None or bool(options.get("network_only"))
     spans = [track_segments(track, pairs=pairs, thrown=thrown) for track in poses]
-    bar = frames_bar(sum(len(poses[v][span]) for v, cut in enumerate(spans) for span in cut))  # a terminal's
+    lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
+    bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
     for v, track in enumerate(poses):
         turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
@@ -183,56 +185,55 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                 values[:, :laid] = segment_filled(values[:, :laid], measured.gaps[:, :laid], layout,
                                                   model_space_layout(values.shape[-1]))
             source = segment if model is not None else values
-            # a long span: each stretch decides SynSP's route for itself (refining.stretches); faded across overlaps
+            # a long span: refined whole, and stretch by stretch (refining.stretches); a stretch whose route differs
+            # from the whole span's (SmoothNet where the span took SynSP, or the reverse) is given its own output
             bounds = stretches(len(segment), options.get("fps")) if stretched else [(0, len(segment))]
-            parts = []
-            for start, end in bounds:
-                if model is not None:  # a span refined without the network must not report the previous one
-                    model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                    model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                    model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
-                if grouped is not None:
-                    grouped.group_fps = {}
-                # A network's route measures the span itself, as synsp.refine's does: given the values
-                # measured here, it read them again, and found glitches and held values in their fills
-                # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
-                if model is not None:
-                    model.noise_only = None  # set by the route's light-noise step where it runs
-                part = refine_track(source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
-                                    lacking=None if lacking is None else lacking[:laid], **options)
-                for group, rate in (grouped.group_fps if grouped is not None else {}).items():
-                    group_paces[group] = min(rate, group_paces.get(group, rate))
-                if model is not None:
-                    if model.gave_way:
-                        gave_way.append((end - start, model.unseen, model.lacked))
-                    if model.from_above:
-                        from_above.append((end - start, model.trunk_ratio, model.from_above))
-                    if model.noise_only is not None:
-                        noisy.append((end - start, model.noise_only[0], float(model.noise_only[1].sum())))
-                    if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
-                        bent.append((end - start, model.trunk_bend, model.flexed))
-                    if model.convention_offsets is not None:
-                        shifts.append((end - start, ConventionShift(model.convention_offsets, model.convention_far,
-                                                                    model.unlike_body)))
-                    if not model.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
-                        if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
-                            axes.append(model.turn)
-                        if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
-                            sizes.append(model.resized)
-                        if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
-                            paces.append(model.paced_fps)
-                        if model.limb_drift is not None:
-                            drifts.extend(np.ravel(model.limb_drift).tolist())
-                        if model.steady is not None:
-                            steady += [n for n, s in zip(model.layout.joints, model.steady.max(axis=0)) if s > 0]
-                        if model.repeated is not None:
-                            repeats.extend(np.ravel(model.repeated).tolist())
-                            repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
-                        if model.shaken is not None:
-                            shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
-                parts.append(part)
+            runs = [(0, len(segment))] + (bounds if len(bounds) > 1 else [])
+            results = []
+            for start, end in runs:
+                results.append(_refine_stretch(model, grouped, lambda: refine_track(
+                    source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
+                    lacking=None if lacking is None else lacking[:laid], **options)))
                 bar.update(end - start)
-            refined = blended(parts, bounds)
+            (refined, whole), own = results[0], [i for i, (_, read) in enumerate(results[1:])
+                                                  if route_of(read) != route_of(results[0][1])]
+            if own:
+                refined = blended([results[i + 1][0] if i in own else refined[a:b] for i, (a, b) in enumerate(bounds)],
+                                  bounds)
+            kept = len(segment) - sum(bounds[i][1] - bounds[i][0] for i in own)  # frames the whole span's route gave
+            for read, frames in [(results[i + 1][1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (
+                    kept > 0 or not own):
+                for group, rate in read.group_fps.items():
+                    group_paces[group] = min(rate, group_paces.get(group, rate))
+                if read.model is None:
+                    continue
+                if read.gave_way:
+                    gave_way.append((frames, read.unseen, read.lacked))
+                if read.from_above:
+                    from_above.append((frames, read.trunk_ratio, read.from_above))
+                if read.noise_only is not None:
+                    noisy.append((frames, read.noise_only[0], float(read.noise_only[1].sum())))
+                if read.flexed and not read.unlike_body:  # unlike: SmoothNet's output whole, said so already
+                    bent.append((frames, read.trunk_bend, read.flexed))
+                if read.convention_offsets is not None:
+                    shifts.append((frames, ConventionShift(read.convention_offsets, read.convention_far,
+                                                           read.unlike_body)))
+                if not read.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
+                    if read.turn is not None and not any(np.allclose(read.turn, a) for a in axes):
+                        axes.append(read.turn)
+                    if read.resized != 1.0 and not any(np.isclose(read.resized, f) for f in sizes):
+                        sizes.append(read.resized)
+                    if read.paced_fps is not None and not any(np.isclose(read.paced_fps, r) for r in paces):
+                        paces.append(read.paced_fps)
+                    if read.limb_drift is not None:
+                        drifts.extend(np.ravel(read.limb_drift).tolist())
+                    if read.steady is not None:
+                        steady += [n for n, s in zip(read.model.layout.joints, read.steady.max(axis=0)) if s > 0]
+                    if read.repeated is not None:
+                        repeats.extend(np.ravel(read.repeated).tolist())
+                        repeat_ramp, pull_ramp = read.repeat_ramp, read.pull_ramp
+                    if read.shaken is not None:
+                        shaken.extend(tuple(person) for person in np.reshape(read.shaken, (-1, 3)).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
@@ -277,6 +278,37 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
                            never_seen=never,
                            absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
+
+
+# What a SynSP Refiner records of the input it refined last (read by refine_tracks for the summary)
+_READ = ("convention_offsets", "convention_far", "turn", "resized", "paced_fps", "limb_drift", "unlike_body",
+         "gave_way", "repeated", "shaken", "lacked", "from_above", "flexed", "noise_only", "unseen", "trunk_ratio",
+         "trunk_bend", "steady", "repeat_ramp", "pull_ramp")
+
+
+def _refine_stretch(model, grouped, run: Callable[[], np.ndarray]) -> tuple[np.ndarray, SimpleNamespace]:
+    """``run()`` (one span's or stretch's refinement), with what ``model`` (the SynSP or SmoothNet Refiner the route
+    runs; None: a filter) and ``grouped`` (SmoothNet refining the pace groups, or None) recorded of it: reset
+    before, so that a span refined without the network does not report the previous one, read after."""
+    if model is not None:
+        model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
+        model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
+        model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
+        model.noise_only = None  # set by the route's light-noise step where it runs
+    if grouped is not None:
+        grouped.group_fps = {}
+    # A network's route measures the span itself, as synsp.refine's does: given the values
+    # measured by refine_tracks, it read them again, and found glitches and held values in their fills
+    # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
+    out = run()
+    read = {name: getattr(model, name, None) for name in _READ} if model is not None else {}
+    return out, SimpleNamespace(model=model, group_fps=dict(grouped.group_fps) if grouped is not None else {}, **read)
+
+
+def _again(frames: int, fps: float | None, stretched: bool) -> int:
+    """The frames a span of ``frames`` is refined again in, stretch by stretch (0: refined whole only)."""
+    bounds = stretches(frames, fps) if stretched else []
+    return sum(b - a for a, b in bounds) if len(bounds) > 1 else 0
 
 
 def partly_note(shares: list[float]) -> str:
