@@ -29,7 +29,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
-            "refining.no_layout", "refining.segment_values"}
+            "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -42,6 +42,8 @@ ALLOWED = {
     "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
     "refining.refill": set(),  # a second look at gappy input: the refiner handed in
     "refining.bursts": set(),  # bursts of noise read from the input; the route handed in
+    "refining.stretches": set(),  # a long span's stretches, each deciding its route; their outputs faded together
+    "refining.progress": set(),  # a long file's bar on a terminal
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.joint_corrections": {"inference"},
@@ -50,9 +52,10 @@ ALLOWED = {
     "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
                         "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.joint_corrections", "refining.person", "refining.strided"},
+                        "refining.joint_corrections", "refining.person", "refining.strided", "refining.stretches"},
     # inference.low_rate: glitches read as the Refiner reads them
-    "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference"},
+    "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
+                        "refining.stretches", "refining.progress"},
     "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
@@ -64,7 +67,8 @@ ALLOWED = {
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
                      "refining.files", "inference"},
-    "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files"},
+    "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
+                       "refining.second_trial"},
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {"refining.motion",
                                                                                                    "refining.file_channels"},
@@ -259,6 +263,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
 @pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli", "refining/arrays",
                                     "refining/methods", "refining/input_layout", "refining/joint_corrections",
                                     "refining/give_way_notes",
+                                    "refining/stretches", "refining/progress", "refining/batch",
                                     "refining/person", "skeleton/layouts", "skeleton/pose_geometry",
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/give_way", "inference/input_frame",

@@ -28,9 +28,7 @@ _KEEP = {"keep": "symmetric", "keep-all": True, "model": False}
 
 
 def _cmd_refine(args: argparse.Namespace) -> int:
-    from synsp.refining.batch import is_batch, refine_batch
-    from synsp.refining.files import refine_file
-    from synsp.refining.second_trial import check_not_a_second_trial
+    from synsp.refining.batch import refine_paths
 
     options = dict(method=args.method, checkpoint=args.checkpoint, layout=args.layout, in_format=args.input_format,
                    out_format=args.format, threshold=args.threshold, device=args.device, space=args.space,
@@ -38,16 +36,8 @@ def _cmd_refine(args: argparse.Namespace) -> int:
                    floor=not args.whole_correction, key=args.key, max_gap=args.max_gap, network_only=args.network_only,
                    stride=args.stride, lowpass_hz=args.lowpass, image_size=args.image_size, units=args.units,
                    filter_options={name: getattr(args, name) for name in FILTER_FLAGS})
-    if is_batch(args.input):  # a glob or a directory of files: OUTPUT is a directory
-        if args.output is None:
-            raise OptionError(f"{args.input}: give OUTDIR, the folder to write the refined files into")
-        report = refine_batch(args.input, args.output, workers=args.workers, force=args.force,
-                              log=lambda line: print(line, file=sys.stderr), **options)
-        print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
-        return 2 if report.failed else 0
-    check_not_a_second_trial(Path(args.input), args.output)
-    print(refine_file(args.input, args.output, force=args.force, **options))
-    return 0
+    return refine_paths(args.input, args.output, workers=args.workers, force=args.force, summary=args.summary,
+                        **options)
 
 
 def _cmd_stream(args: argparse.Namespace) -> None:
@@ -201,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1,
                    help="for a directory or glob: processes refining files in parallel, one per core (default 1); "
                    "outputs already written are skipped unless --force")
+    p.add_argument("--summary", type=Path, metavar="FILE.jsonl",
+                   help="for a directory or glob: each file's summary, one JSON line per input (output, status, "
+                        "error, the lines saying it took a fallback route, every line printed for one file)")
     p.add_argument("--method", help=f"one of {', '.join(METHODS)} (default: synsp; for files of joint rotations, "
                    "SynSP on rotations for SMPL files, SmoothNet on rotations then a 4 Hz Butterworth filter on the "
                    "rotation manifold for BVH)")

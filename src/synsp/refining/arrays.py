@@ -47,6 +47,7 @@ from synsp.refining.methods import (
     network_model,
 )
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
+from synsp.refining.stretches import along_stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import (
     ABSURD,
@@ -230,8 +231,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     plain = method not in NETWORKS or bool(options.get("network_only"))
     cuts = [track_segments(track, pairs=pairs, thrown=plain) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)
+    # a long span: a stretch whose route differs from the span's takes its own output (refining.stretches), as a file's
+    stretched = network_model(method, x.shape[-1], layout_checkpoint(method, x.shape[-1], layout, options.get(
+        "checkpoint")), options.get("device")) if method == "synsp" and not options.get("network_only") else None
     if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
-        out = refine_person(x, method, layout, options)
+        out = along_stretches(x, lambda v: refine_person(v, method, layout, options), options.get("fps"), stretched)
     else:
         # persons (or views with the estimator switching people): each span refined as if passed alone, as
         # a file's tracks are; the frames before a track's first detection and after its last are no
@@ -239,7 +243,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         out = np.full(x.shape, np.nan, dtype=x.dtype)
         for v, spans in enumerate(cuts):
             for span in spans:
-                out.reshape(tracks.shape)[v, span] = refine_person(tracks[v, span], method, layout, options)
+                out.reshape(tracks.shape)[v, span] = along_stretches(
+                    tracks[v, span], lambda u: refine_person(u, method, layout, options), options.get("fps"), stretched)
     missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
     # (V, T, J): frames outside every span of a track, and per span (a person) its too-long gaps and
     # the joints it never saw (as a file's tracks: the demo's elbow, never seen by its third person)

@@ -13,6 +13,7 @@ The same per-file function, :func:`refine_one`, runs on a cluster: ``examples/da
 from __future__ import annotations
 
 import glob
+import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -105,15 +106,22 @@ def refine_one(input: str | os.PathLike, output: str | os.PathLike, **options: A
     """Refine one file (:func:`synsp.refining.files.refine_file` with ``options``), never raising:
     returns ``(input, None)`` on success, else ``(input, one-line error)``. Top level, so a
     process pool or a Dask worker can run it."""
+    return refine_noted(input, output, **options)[:2]
+
+
+def refine_noted(input: str | os.PathLike, output: str | os.PathLike,
+                 **options: Any) -> tuple[str, str | None, list[str]]:
+    """:func:`refine_one`, with the lines of the file's summary (what ``synsp refine`` prints for one file: the
+    route taken, what was filled or cut) as a third item; [] when it failed."""
     from synsp.refining.files import refine_file
 
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        refine_file(input, output, **options)
+        summary = refine_file(input, output, **options)
     except Exception as err:  # noqa: BLE001 - one file's failure must not stop the batch
         first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return str(input), f"{type(err).__name__}: {first}"
-    return str(input), None
+        return str(input), f"{type(err).__name__}: {first}", []
+    return str(input), None, str(summary).splitlines()
 
 
 def _one_thread() -> None:
@@ -148,11 +156,16 @@ class BatchReport:
     skipped: list[str] = field(default_factory=list)  # outputs already there (resumed)
     failed: dict[str, str] = field(default_factory=dict)  # input -> one-line error
     left_out: list[str] = field(default_factory=list)  # files of the folder synsp reads no pose format from
+    notes: dict[str, list[str]] = field(default_factory=dict)  # input -> its summary's lines (refine_noted)
+    outputs: dict[str, str] = field(default_factory=dict)  # input -> the output it was written to (or skipped for)
 
-    def recorder(self, log: Callable[[str], None] | None = None) -> Callable[[str, str | None], None]:
-        """A function taking :func:`refine_one`'s ``(input, error)`` into this report (and ``log``)."""
+    def recorder(self, log: Callable[[str], None] | None = None) -> Callable[..., None]:
+        """A function taking :func:`refine_one`'s ``(input, error)``, or :func:`refine_noted`'s ``(input, error,
+        notes)``, into this report (and ``log``)."""
 
-        def record(name: str, error: str | None) -> None:
+        def record(name: str, error: str | None, notes: list[str] | None = None) -> None:
+            if notes:
+                self.notes[name] = notes
             if error is None:
                 self.done.append(name)
             else:
@@ -195,6 +208,7 @@ def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: 
     report, jobs = BatchReport(left_out=[str(p) for p in left_out]), []
     for path in inputs:
         dst = output_path(path, root, out_dir, out_format)
+        report.outputs[str(path)] = str(dst)
         if dst.exists() and not force:
             report.skipped.append(str(path))
         else:
@@ -203,7 +217,8 @@ def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: 
 
 
 def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, workers: int = 1, force: bool = False,
-                 progress: bool = True, log: Callable[[str], None] | None = None, **options: Any) -> BatchReport:
+                 progress: bool = True, log: Callable[[str], None] | None = None,
+                 summary: str | os.PathLike | None = None, **options: Any) -> BatchReport:
     """Refine every input of ``source`` (:func:`batch_inputs`) into ``out_dir``.
 
     Parameters
@@ -214,6 +229,8 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
     force : refine again inputs whose output exists (default: skip them, so a stopped batch resumes).
     progress : show a tqdm progress bar on stderr.
     log : called with each failure's line as it happens (default: nothing until the report).
+    summary : a JSON Lines file written (atomically) at the end: one line per input, in order, with its output,
+        its status (refined, failed, skipped) and its summary's lines (:func:`write_summary`).
     **options : for :func:`synsp.refining.files.refine_file` (method, checkpoint, out_format, ...).
 
     Returns
@@ -236,11 +253,11 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
     bar = tqdm(total=len(jobs), unit="file", disable=not progress or not jobs, desc="synsp refine")
     if workers == 1 or len(jobs) <= 1:
         for src, dst in jobs:
-            record(*refine_one(src, dst, **options))
+            record(*refine_noted(src, dst, **options))
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_one_thread) as pool:
-            futures = [pool.submit(refine_one, src, dst, **options) for src, dst in jobs]
+            futures = [pool.submit(refine_noted, src, dst, **options) for src, dst in jobs]
             for future in as_completed(futures):
                 record(*future.result())
                 bar.update()
@@ -251,4 +268,57 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
         except OSError:
             pass  # holds outputs
     report.done.sort()
+    if summary is not None:
+        write_summary(report, summary)
     return report
+
+
+def refine_paths(input: str | os.PathLike, output: str | os.PathLike | None, *, workers: int = 1,
+                 force: bool = False, summary: str | os.PathLike | None = None, **options: Any) -> int:
+    """``synsp refine IN OUT``: a directory or glob ``input`` refined into the folder ``output`` (:func:`refine_batch`,
+    failures on stderr as they happen, the totals printed, each file's summary to ``summary`` when given), or one
+    file (:func:`synsp.refining.files.refine_file`, its summary printed; a bar on stderr while it runs, on a
+    terminal: :mod:`synsp.refining.progress`). Returns the exit code: 2 when a file of a batch failed, else 0."""
+    from synsp.errors import OptionError
+    from synsp.refining.files import refine_file
+    from synsp.refining.progress import file_progress
+    from synsp.refining.second_trial import check_not_a_second_trial
+
+    if is_batch(input):  # a glob or a directory of files: OUTPUT is a directory
+        if output is None:
+            raise OptionError(f"{input}: give OUTDIR, the folder to write the refined files into")
+        report = refine_batch(input, output, workers=workers, force=force, summary=summary,
+                              log=lambda line: print(line, file=sys.stderr), **options)
+        print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
+        return 2 if report.failed else 0
+    if summary is not None:
+        raise OptionError(f"--summary {summary}: is for a directory or glob of inputs; one file's summary is printed")
+    check_not_a_second_trial(Path(input), output)
+    with file_progress(sys.stderr.isatty()):  # a bar on a terminal: a long file takes minutes
+        print(refine_file(input, output, force=force, **options))
+    return 0
+
+
+def write_summary(report: BatchReport, path: str | os.PathLike) -> None:
+    """``report`` as JSON Lines at ``path`` (written atomically): one object per input, in the inputs' order, with
+    ``input``, ``output``, ``status`` (``refined``, ``failed`` or ``skipped``: its output was there already),
+    ``error`` (the failure's line, or null), ``fallback`` (the summary's lines that say a route other than SynSP's
+    own was taken: SmoothNet instead, or for part of the body or of the frames) and ``notes`` (every line of the
+    summary ``synsp refine`` prints for one file), so a user of many files can find those that took a fallback."""
+    from synsp.paths import atomic_path
+
+    names = sorted({*report.done, *report.failed, *report.skipped})
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        for name in names:
+            notes = report.notes.get(name, [])
+            status = "failed" if name in report.failed else "skipped" if name in report.skipped else "refined"
+            out.write(json.dumps({"input": name, "output": report.outputs.get(name), "status": status,
+                                  "error": report.failed.get(name), "fallback": fallback_lines(notes),
+                                  "notes": notes}) + "\n")
+
+
+def fallback_lines(notes: list[str]) -> list[str]:
+    """The lines of a file's summary ``notes`` that say SynSP gave (part of) its output to its fallback, SmoothNet
+    (joint definitions too far, seen from above, body parts never seen, a trunk bent over); the layout's own line
+    (joints beyond the model's, refined by SmoothNet in any case) is not one."""
+    return [line for line in notes if not line.startswith("layout:") and "by SmoothNet" in line]

@@ -22,7 +22,7 @@ from synsp.motion_pace import group_pace_note, pace_note
 from synsp.refining.arrays import network_model
 from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
 from synsp.refining.strided import detected_frames, on_grid, stride_note, strided_fps
-from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks
+from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks, partly_note
 from synsp.sequence import mm_per_unit, true_runs
 from synsp.skeleton import LAYOUTS, get_layout
 from synsp.units import unit_words
@@ -240,6 +240,7 @@ def convention_notes(conventions: list[ConventionShift | None], checkpoint: str 
     unlike = [v for v, shift in measured if shift.unlike]
     if unlike:  # the Refiner gave its fallback's (SmoothNet's) output for them (Refiner.unlike_body)
         which = "" if len(unlike) == len(measured) else f" (tracks {', '.join(str(v + 1) for v in unlike)})"
+        which += partly_note([shift.unlike_share for _, shift in measured if shift.unlike])  # some stretches only
         return [f"joint definitions: the input's differ from the model's by {how_far}: too far for a human body the "
                 f"model knows (an animal, or joints in another order){which}, so refined by SmoothNet, which works on "
                 "any joints, without SynSP's steps (--joints model refines them with SynSP anyway)"]

@@ -9,7 +9,8 @@ the input's joint layout. :mod:`synsp.refine_file` does this for files,
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from types import SimpleNamespace
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -20,7 +21,9 @@ from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
+from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import model_space_layout, segment_filled
+from synsp.refining.stretches import blended, route_of, stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
@@ -34,6 +37,8 @@ class ConventionShift(NamedTuple):
     offsets: np.ndarray  # (J,) mean |constant pull| per model joint, mm (3D) or pixels (2D)
     far: bool  # the pull was far from the model's own definitions (Refiner.convention_far)
     unlike: bool = False  # so far that the poses are no human body: refined by SmoothNet (Refiner.unlike_body)
+    # the share of the track's frames refined so: the spans between cuts and a long span's stretches each decide
+    unlike_share: float = 0.0
 
 
 class RefinedTracks(NamedTuple):
@@ -144,6 +149,11 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = body.left_right if body is not None and model is not None and not options.get("network_only") else ()
     turned: list[tuple[int, int]] = []
+    stretched = method == "synsp" and not options.get("network_only")  # its route is decided per stretch
+    thrown = model is None or bool(options.get("network_only"))
+    spans = [track_segments(track, pairs=pairs, thrown=thrown) for track in poses]
+    lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
+    bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
     for v, track in enumerate(poses):
         turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
@@ -151,7 +161,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
-        for span in track_segments(track, pairs=pairs, thrown=model is None or bool(options.get("network_only"))):
+        for span in spans[v]:
             segment = track[span]
             # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
             measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
@@ -171,60 +181,67 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             taken[v, span] = off & ~missing & ~unknown
             never[v, span] = missing.all(axis=0)
             absent[v, span] = nobody
-            if model is not None:  # a span refined without the network must not report the previous one
-                model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-                model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-                model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
-            if grouped is not None:
-                grouped.group_fps = {}
-            # A network's route measures the span itself, as synsp.refine's does: given the values
-            # measured here, it read them again, and found glitches and held values in their fills
-            # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
             if model is None and body is not None:  # a filter's: joints beyond the model's filled from their segment
                 values[:, :laid] = segment_filled(values[:, :laid], measured.gaps[:, :laid], layout,
                                                   model_space_layout(values.shape[-1]))
             source = segment if model is not None else values
-            if model is not None:
-                model.noise_only = None  # set by the route's light-noise step where it runs
-            refined = refine_track(source[:, :laid], layout, method, missing=missing[:, :laid],
-                                   lacking=None if lacking is None else lacking[:laid], **options)
-            for group, rate in (grouped.group_fps if grouped is not None else {}).items():
-                group_paces[group] = min(rate, group_paces.get(group, rate))
-            if model is not None:
-                if model.gave_way:
-                    gave_way.append((len(values), model.unseen, model.lacked))
-                if model.from_above:
-                    from_above.append((len(values), model.trunk_ratio, model.from_above))
-                if model.noise_only is not None:
-                    noisy.append((len(values), model.noise_only[0], float(model.noise_only[1].sum())))
-                if model.flexed and not model.unlike_body:  # unlike: SmoothNet's output whole, said so already
-                    bent.append((len(values), model.trunk_bend, model.flexed))
-                if model.convention_offsets is not None:
-                    shifts.append((len(values), ConventionShift(model.convention_offsets, model.convention_far,
-                                                                     model.unlike_body)))
-                if not model.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
-                    if model.turn is not None and not any(np.allclose(model.turn, a) for a in axes):
-                        axes.append(model.turn)
-                    if model.resized != 1.0 and not any(np.isclose(model.resized, f) for f in sizes):
-                        sizes.append(model.resized)
-                    if model.paced_fps is not None and not any(np.isclose(model.paced_fps, r) for r in paces):
-                        paces.append(model.paced_fps)
-                    if model.limb_drift is not None:
-                        drifts.extend(np.ravel(model.limb_drift).tolist())
-                    if model.steady is not None:
-                        steady += [n for n, s in zip(model.layout.joints, model.steady.max(axis=0)) if s > 0]
-                    if model.repeated is not None:
-                        repeats.extend(np.ravel(model.repeated).tolist())
-                        repeat_ramp, pull_ramp = model.repeat_ramp, model.pull_ramp
-                    if model.shaken is not None:
-                        shaken.extend(tuple(person) for person in np.reshape(model.shaken, (-1, 3)).tolist())
+            # a long span: refined whole, and stretch by stretch (refining.stretches); a stretch whose route differs
+            # from the whole span's (SmoothNet where the span took SynSP, or the reverse) is given its own output
+            bounds = stretches(len(segment), options.get("fps")) if stretched else [(0, len(segment))]
+            runs = [(0, len(segment))] + (bounds if len(bounds) > 1 else [])
+            results = []
+            for start, end in runs:
+                results.append(_refine_stretch(model, grouped, lambda: refine_track(
+                    source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
+                    lacking=None if lacking is None else lacking[:laid], **options)))
+                bar.update(end - start)
+            (refined, whole), own = results[0], [i for i, (_, read) in enumerate(results[1:])
+                                                  if route_of(read) != route_of(results[0][1])]
+            if own:
+                refined = blended([results[i + 1][0] if i in own else refined[a:b] for i, (a, b) in enumerate(bounds)],
+                                  bounds)
+            kept = len(segment) - sum(bounds[i][1] - bounds[i][0] for i in own)  # frames the whole span's route gave
+            for read, frames in [(results[i + 1][1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (
+                    kept > 0 or not own):
+                for group, rate in read.group_fps.items():
+                    group_paces[group] = min(rate, group_paces.get(group, rate))
+                if read.model is None:
+                    continue
+                if read.gave_way:
+                    gave_way.append((frames, read.unseen, read.lacked))
+                if read.from_above:
+                    from_above.append((frames, read.trunk_ratio, read.from_above))
+                if read.noise_only is not None:
+                    noisy.append((frames, read.noise_only[0], float(read.noise_only[1].sum())))
+                if read.flexed and not read.unlike_body:  # unlike: SmoothNet's output whole, said so already
+                    bent.append((frames, read.trunk_bend, read.flexed))
+                if read.convention_offsets is not None:
+                    shifts.append((frames, ConventionShift(read.convention_offsets, read.convention_far,
+                                                           read.unlike_body)))
+                if not read.unlike_body:  # else SmoothNet's output was given: nothing else SynSP did is in it
+                    if read.turn is not None and not any(np.allclose(read.turn, a) for a in axes):
+                        axes.append(read.turn)
+                    if read.resized != 1.0 and not any(np.isclose(read.resized, f) for f in sizes):
+                        sizes.append(read.resized)
+                    if read.paced_fps is not None and not any(np.isclose(read.paced_fps, r) for r in paces):
+                        paces.append(read.paced_fps)
+                    if read.limb_drift is not None:
+                        drifts.extend(np.ravel(read.limb_drift).tolist())
+                    if read.steady is not None:
+                        steady += [n for n, s in zip(read.model.layout.joints, read.steady.max(axis=0)) if s > 0]
+                    if read.repeated is not None:
+                        repeats.extend(np.ravel(read.repeated).tolist())
+                        repeat_ramp, pull_ramp = read.repeat_ramp, read.pull_ramp
+                    if read.shaken is not None:
+                        shaken.extend(tuple(person) for person in np.reshape(read.shaken, (-1, 3)).tolist())
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
             out[v, span] = refined
         conventions.append(None if not shifts else ConventionShift(
             np.average([s.offsets for _, s in shifts], axis=0, weights=[n for n, _ in shifts]),
-            any(s.far for _, s in shifts), any(s.unlike for _, s in shifts)))
+            any(s.far for _, s in shifts), any(s.unlike for _, s in shifts),
+            sum(n for n, s in shifts if s.unlike) / sum(n for n, _ in shifts)))
         if gave_way:
             unseen.append((v, *_frame_weighted(gave_way)))
         if from_above:
@@ -233,6 +250,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             leaned.append((v, *_frame_weighted(bent)))
         if noisy:
             light.append((v, *_frame_weighted(noisy)))
+    bar.close()
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
@@ -260,6 +278,46 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
                            never_seen=never,
                            absent=off_grid(tracks.absent, detected, steps, 1, False) | empty, stride=k,
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
+
+
+# What a SynSP Refiner records of the input it refined last (read by refine_tracks for the summary)
+_READ = ("convention_offsets", "convention_far", "turn", "resized", "paced_fps", "limb_drift", "unlike_body",
+         "gave_way", "repeated", "shaken", "lacked", "from_above", "flexed", "noise_only", "unseen", "trunk_ratio",
+         "trunk_bend", "steady", "repeat_ramp", "pull_ramp")
+
+
+def _refine_stretch(model, grouped, run: Callable[[], np.ndarray]) -> tuple[np.ndarray, SimpleNamespace]:
+    """``run()`` (one span's or stretch's refinement), with what ``model`` (the SynSP or SmoothNet Refiner the route
+    runs; None: a filter) and ``grouped`` (SmoothNet refining the pace groups, or None) recorded of it: reset
+    before, so that a span refined without the network does not report the previous one, read after."""
+    if model is not None:
+        model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
+        model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
+        model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
+        model.noise_only = None  # set by the route's light-noise step where it runs
+    if grouped is not None:
+        grouped.group_fps = {}
+    # A network's route measures the span itself, as synsp.refine's does: given the values
+    # measured by refine_tracks, it read them again, and found glitches and held values in their fills
+    # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
+    out = run()
+    read = {name: getattr(model, name, None) for name in _READ} if model is not None else {}
+    return out, SimpleNamespace(model=model, group_fps=dict(grouped.group_fps) if grouped is not None else {}, **read)
+
+
+def _again(frames: int, fps: float | None, stretched: bool) -> int:
+    """The frames a span of ``frames`` is refined again in, stretch by stretch (0: refined whole only)."""
+    bounds = stretches(frames, fps) if stretched else []
+    return sum(b - a for a, b in bounds) if len(bounds) > 1 else 0
+
+
+def partly_note(shares: list[float]) -> str:
+    """What the summary adds to a route SynSP gave way in where it did so in part of the frames only: ``shares``
+    (0 to 1) of the frames of each track it gave way in (:attr:`ConventionShift.unlike_share`); '' when all were."""
+    if not shares or min(shares) >= 1:
+        return ""
+    return (f" in {', '.join(f'{share:.0%}' for share in shares)} of the frames (the spans between cuts and the "
+            "stretches of a long span that read so; the others refined by SynSP)")
 
 
 def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float]:
