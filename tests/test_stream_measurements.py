@@ -180,3 +180,18 @@ def test_a_window_reads_a_limb_astray_on_its_jump_out_before_its_return():
     y[30:41, 9] += (80.0, 20.0)  # back at frame 41: the jump back opens no run
     np.testing.assert_array_equal(astray_limbs(y, tree, COCO17.left_right, open_end=True),
                                   astray_limbs(y, tree, COCO17.left_right))
+
+
+@pytest.mark.parametrize("start, stop", [(13, 20), (4, 9)])
+def test_an_exchange_in_a_streams_first_frames_is_read_as_in_a_full_window(start, stop):
+    """The arms exchanged over frames 13-19 (or 4-8) of a stream: before, the windows of its first frames, shorter
+    than the history read later, held no majority for it (7 of 20 frames at frame 16) or took the frames before the
+    jump for the exchanged run (frames 0-3 of 9), and passed the exchange or made one; the frames before the
+    stream's first now vote with it, as the frames before a full window do (offline unchanged)."""
+    clean, _ = walking(60, noise=0.0)
+    x = clean.copy()
+    arms = [5, 6, 7, 8, 9, 10]
+    x[start:stop, arms] = x[start:stop, [6, 5, 8, 7, 10, 9]]
+    out, _ = run(RunningMeasurements(COCO17), x)
+    np.testing.assert_allclose(out, clean, atol=1e-6)
+    np.testing.assert_allclose(measurements(x, COCO17).values, clean, atol=1e-6)  # offline, as before

@@ -100,7 +100,7 @@ class RunningMeasurements:
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
         # the frames to come may bring a limb back; a window shorter than its history (the stream's first seconds)
         # reads an inversion's majority as a full one would, the frames before the stream's first voting with it
-        measured = measurements(clip, self.layout, open_end=bool(ahead), frames=self._frames.maxlen or 0)
+        measured = measurements(clip, self.layout, open_end=bool(ahead), window=self._frames.maxlen or 0)
         # an exchange, or a mirror in depth (estimator_errors.depth_flips), under way: its frames move no more than
         # the body, so the cheap test would pass them as they came
         # a limb astray (estimator_errors.astray_limbs) under way, likewise: inside its run it moves with the body
