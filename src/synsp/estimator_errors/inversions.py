@@ -105,7 +105,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
     if len(bones) and marked.any() and x.shape[-1] == 3:
         marked = _down_the_limb(marked, index, bones, across < keep)
     if len(bones) and marked.any():
-        marked = _keeping_bones(x, marked, index, bones, max(0, frames - t_count))
+        marked = _keeping_bones(x, marked, index, bones)
     if len(limbs):
         marked = _whole_limbs(x, marked, index, bones, limbs, size, frames)
     marked = standing_out(x, _exchanged(x, marked, index), marked, index) if marked.any() else marked
@@ -187,7 +187,7 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
         if lab.any():  # one side's limb gone astray alone (on a neighbour) is no exchange, as for a pair
             lab = _without_excursions(_sides(fixed, index[cols]), lab, np.array([[0, 1]]))
         if len(bones) and lab.any():
-            lab = _keeping_bones(fixed, lab, [index[cols]], bones, max(0, frames - len(x)))
+            lab = _keeping_bones(fixed, lab, [index[cols]], bones)
         out[:, cols] ^= lab
     return out
 
@@ -348,15 +348,14 @@ def _exchanged(x: np.ndarray, marked: np.ndarray, index: np.ndarray) -> np.ndarr
 
 
 def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray | Sequence[np.ndarray],
-                   bones: Sequence[tuple[int, int]], unseen: int = 0) -> np.ndarray:
-    """``marked`` (T, P) without the runs whose exchange leaves the bones from their pair to the rest of the body
-    further from their median lengths than the input's labels did (both read with every other exchange made).
-    ``index`` (P, 2) holds each column's pair, or each column's pairs (n, 2) exchanged together (a limb's:
-    :func:`_whole_limbs`). ``unseen``: frames before the first, shaped as it (a stream's first seconds)."""
+                   bones: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``marked`` (T, P) without the runs whose exchange leaves the bones from their pair to the
+    rest of the body further from their median lengths than the input's labels did (both read
+    with every other exchange made). ``index`` (P, 2) holds each column's pair, or each column's
+    pairs (n, 2) exchanged together (a limb's: :func:`_whole_limbs`)."""
     groups = [np.atleast_2d(np.asarray(group, dtype=int)) for group in index]
     x_bones = np.asarray(bones, dtype=int)
-    lengths = np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1)  # (T, B)
-    typical = nan_median(np.r_[np.repeat(lengths[:1], unseen, axis=0), lengths], axis=0)  # NaN: never seen
+    typical = nan_median(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)  # NaN: never seen
     owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     fixed = _exchanged(x, marked[:, owner], np.concatenate(groups))
     kept = marked.copy()
