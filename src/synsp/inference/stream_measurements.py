@@ -13,7 +13,8 @@ come). A gap that outlasts the lookahead stays NaN, and the stream moves the joi
 value with the body (:mod:`~synsp.inference.stream_fill`), as it does without one. An inversion is
 told from the two seconds before and the lookahead after: one that lasts longer than a third of
 them (0.7 s) is exchanged back only until then
-(the inversions' majority test), and given as it came after. A body mirrored in depth
+(the inversions' majority test), and given as it came after; in the stream's first two seconds the frames
+missing before its first count with it, as a full window's would (an exchange over frames 13-19 passed before). A body mirrored in depth
 (:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
 reading its handedness tells is the body's, until the step that ends it. A limb astray
 (:mod:`~synsp.estimator_errors.astray_limbs`) is taken out from its jump out: until its jump back is in sight, as a run
