@@ -15,7 +15,8 @@ told from the two seconds before and the lookahead after: one that lasts longer 
 them (0.7 s) is exchanged back only until then
 (the inversions' majority test), and given as it came after; in the stream's first two seconds the frames
 missing before its first count with it, as a full window's would (an exchange over frames 13-19 passed before).
-A body mirrored in depth (:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
+A body mirrored in depth
+(:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
 reading its handedness tells is the body's, until the step that ends it. A limb astray
 (:mod:`~synsp.estimator_errors.astray_limbs`) is taken out from its jump out: until its jump back is in sight, as a run
 to the window's open end (``open_end``: a jump no body makes, no stretch needed), then as offline; each frame after
