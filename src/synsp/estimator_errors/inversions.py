@@ -58,10 +58,9 @@ __all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "BODY", "ISLAND", "exchange", "in
            "without_inversions"]
 
 SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
-# ... but no more than the pair's median distance apart, and no less than this (body sizes): two
-# knees 22 cm apart exchanged by a runner's estimator jump 31 cm, less than 0.2 of a 1.6 m body,
-# while eyes a few cm apart would be exchanged by white noise (validation: RESULTS section 4,
-# "Close pairs' exchanges").
+# ... but no more than the pair's median distance apart, and no less than this (body sizes): two knees 22 cm
+# apart exchanged by a runner's estimator jump 31 cm, less than 0.2 of a 1.6 m body, while eyes a few cm apart
+# would be exchanged by white noise (validation: RESULTS section 4, "Close pairs' exchanges").
 SWITCH_LOW = 0.1
 MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
 WHOLE_BODY = (2, 3)  # the coordinate counts (2: pixels, 3: mm) whose flips are exchanged with the body
@@ -72,7 +71,7 @@ LIMB_WORDS = (("knee", "ankle", "heel", "foot", "toe", "lowerleg"),
 
 
 def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Sequence[tuple[int, int]] = (),
-               limbs: Sequence[Sequence[int]] = (), parts: tuple[int, ...] = ()) -> np.ndarray:
+               limbs: Sequence[Sequence[int]] = (), parts: tuple[int, ...] = (), frames: int = 0) -> np.ndarray:
     """Where each left/right pair of ``poses`` is exchanged (module docstring).
 
     Parameters
@@ -84,6 +83,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
     limbs : groups of indices into ``pairs`` that an estimator exchanges together (a leg below the
         hip, an arm below the shoulder: :func:`limb_pairs`), read again as one (:func:`_whole_limbs`).
     parts : each pair's part in a whole-body flip's vote (:func:`~.body_flips.flip_parts`); none: its own.
+    frames : the frames a labelling's majority is read over, at least (a stream's first seconds: _labelling).
 
     Returns
     -------
@@ -97,18 +97,17 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
         return marked
     index = np.asarray(pairs, dtype=int)
     keep, across, change = _step_costs(x, index, size)
-    # A pair whose change of labelling is never cheaper than a step under one labelling keeps its
-    # labels all along (both labellings then cost the same at every frame, and a tie keeps them):
-    # the pass runs only where a step may change them.
+    # A pair whose change of labelling is never cheaper than a step under one labelling keeps its labels all along
+    # (both labellings cost the same at every frame, a tie keeps them): the pass runs only where a step may change them.
     for p in np.flatnonzero((change < keep).any(axis=0)):
-        marked[:, p] = _labelling(keep[:, p], change[:, p])
-    marked = _without_excursions(x, _from_crossings(marked, across <= keep), index)
+        marked[:, p] = _labelling(keep[:, p], change[:, p], frames=frames)
+    marked = _without_excursions(x, _from_crossings(marked, across <= keep, max(0, frames - t_count)), index)
     if len(bones) and marked.any() and x.shape[-1] == 3:
         marked = _down_the_limb(marked, index, bones, across < keep)
     if len(bones) and marked.any():
         marked = _keeping_bones(x, marked, index, bones)
     if len(limbs):
-        marked = _whole_limbs(x, marked, index, bones, limbs, size)
+        marked = _whole_limbs(x, marked, index, bones, limbs, size, frames)
     marked = standing_out(x, _exchanged(x, marked, index), marked, index) if marked.any() else marked
     if marked.any() and x.shape[-1] in WHOLE_BODY:
         marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3, parts=parts)
@@ -130,16 +129,17 @@ def _step_costs(x: np.ndarray, index: np.ndarray, size: float) -> tuple[np.ndarr
     return keep, across, across + np.clip(apart, SWITCH_LOW * size, SWITCH * size) ** 2
 
 
-def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False) -> np.ndarray:
-    """(T,) bool: where a pair (or a limb) is exchanged, from its steps' costs (T - 1,) under one
-    labelling and across a change: the smoothest labelling (:func:`_smoothest_labelling`), turned
-    so that most frames keep their labels. Where neither labelling holds :data:`MAJORITY` of the
-    frames, which one is right is not known: nothing, or with ``islands`` the runs of at most
-    :data:`ISLAND` frames whose labelling the :data:`ISLAND` frames on each side do not share (a
-    leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds), none
-    nearer the clip's edge than that."""
+def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False, frames: int = 0) -> np.ndarray:
+    """(T,) bool: where a pair (or a limb) is exchanged, from its steps' costs (T - 1,) under one labelling and
+    across a change: the smoothest labelling (:func:`_smoothest_labelling`), turned so that most frames keep their
+    labels. Where neither labelling holds :data:`MAJORITY` of the frames, which one is right is not known: nothing,
+    or with ``islands`` the runs of at most :data:`ISLAND` frames whose labelling the :data:`ISLAND` frames on each
+    side do not share (a leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds), none
+    nearer the clip's edge than that. ``frames`` > T (a stream's first seconds): the frames missing before the
+    first vote with it (a body exchanged for frames 13-19 held no majority in the 20 read at frame 16: RESULTS 12)."""
     marked = _smoothest_labelling(keep.tolist(), change.tolist()).astype(bool)
-    share = marked.mean()
+    unseen = max(0, frames - len(marked))
+    share = (marked.sum() + unseen * marked[0]) / (len(marked) + unseen) if unseen else marked.mean()
     if share > 0.5:
         marked = ~marked
     if min(share, 1 - share) <= 1 - MAJORITY:
@@ -154,7 +154,7 @@ def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False) -> n
 
 
 def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
-                 limbs: Sequence[Sequence[int]], size: float) -> np.ndarray:
+                 limbs: Sequence[Sequence[int]], size: float, frames: int = 0) -> np.ndarray:
     """``marked`` (T, P) with each limb's pairs (``limbs``: indices into the rows of ``index``)
     exchanged together where the limb's motion, summed over its pairs, is smoother so, read on
     ``x`` with every pair's own exchange made: its own runs of labels (:func:`_labelling`, with
@@ -180,7 +180,7 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
         steps, switch = keep[:, at].sum(1), change[:, at].sum(1)
         if not (switch < steps).any():
             continue
-        lab = _labelling(steps, switch, islands=True)[:, None]
+        lab = _labelling(steps, switch, islands=True, frames=frames)[:, None]
         for start, stop in true_runs(lab[:, 0]):
             if start == 0 or stop == len(lab):  # one jump: its pairs' own passes read such runs
                 lab[start:stop] = False
@@ -263,12 +263,12 @@ def _smoothest_labelling(keep: list[float], change: list[float]) -> np.ndarray:
     return np.array(labels[::-1], dtype=np.int8)
 
 
-def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
+def _from_crossings(marked: np.ndarray, crossed: np.ndarray, unseen: int = 0) -> np.ndarray:
     """``marked`` (T, P) with each exchange that reaches the clip's first or last frame moved to the
     shorter of the two runs its one jump may bound: from the pair's last crossing before the jump,
     or up to its first crossing after it (the clip's edge where there is none). ``crossed``
     (T - 1, P): the steps where the two joints crossed (frame k to k + 1), where a change of
-    labels costs no jump.
+    labels costs no jump; ``unseen``: frames before the first, labelled as it (a stream's first seconds).
 
     An exchange with one jump runs, in the Viterbi pass, to the clip's edge on whichever side of
     the jump is cheaper, since the edge costs no second jump, even where the estimator exchanged
@@ -287,7 +287,7 @@ def _from_crossings(marked: np.ndarray, crossed: np.ndarray) -> np.ndarray:
             after = np.flatnonzero(crossed[jump:, p]) + jump
             first = before[-1] + 1 if len(before) else 0
             last = after[0] + 1 if len(after) else t_count
-            ending, starting = jump - first, last - jump  # the run ending at the jump, the one starting there
+            ending, starting = jump - first + (unseen if first == 0 else 0), last - jump  # ending at the jump, from it
             marked[start:stop, p] = False
             if ending < starting or (ending == starting and start == 0):
                 marked[first:jump, p] = True
@@ -384,17 +384,16 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray | Sequen
     return kept
 
 
-def without_inversions(poses: np.ndarray, layout: Layout | None) -> tuple[np.ndarray, np.ndarray]:
-    """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones
-    and limbs of ``layout``) exchanged back (the array itself when there is none), and which pair-frames
-    were: (T, P) or (V, T, P) bool for the layout's P left/right pairs (P = 0 when ``layout`` is
-    None)."""
+def without_inversions(poses: np.ndarray, layout: Layout | None, frames: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``poses`` (T, J, C) or (V, T, J, C) with every inversion (:func:`inversions`, with the bones and limbs of
+    ``layout``) exchanged back (the array itself when there is none), and which pair-frames were: (T, P) or
+    (V, T, P) bool for the layout's P left/right pairs (P = 0 when ``layout`` is None). ``frames``: inversions'."""
     x = np.asarray(poses)
     if layout is None or not layout.left_right:
         return x, np.zeros((*x.shape[:-2], 0), dtype=bool)
     pairs, bones, limbs, parts = layout.left_right, layout.bones, limb_pairs(layout), flip_parts(layout)
-    marked = (np.stack([inversions(v, pairs, bones, limbs, parts) for v in x]) if x.ndim == 4
-              else inversions(x, pairs, bones, limbs, parts))
+    marked = (np.stack([inversions(v, pairs, bones, limbs, parts, frames) for v in x]) if x.ndim == 4
+              else inversions(x, pairs, bones, limbs, parts, frames))
     if not marked.any():
         return x, marked
     return exchange(x, marked, pairs)[0], marked

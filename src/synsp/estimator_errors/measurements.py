@@ -82,15 +82,16 @@ class Measurements(NamedTuple):
 
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-                 open_end: bool = False) -> Measurements:
+                 open_end: bool = False, window: int = 0) -> Measurements:
     """The values a network should see of ``poses``: :func:`measure`'s, once per person's refinement for the same
     poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
-    key = ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end))
-    return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end), (layout,))
+    key = ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window))
+    return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window),
+                      (layout,))
 
 
 def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-            open_end: bool = False) -> Measurements:
+            open_end: bool = False, window: int = 0) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -106,6 +107,8 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
     open_end : whether the poses' last frame is not the clip's (a stream's window): a limb that left the body and has
         not come back by then is astray on its jump alone, if that jump is one no body makes
         (:data:`synsp.estimator_errors.astray_limbs.OPEN_JUMP`).
+    window : the frames an inversion's majority test reads, at least (a stream's window in its first seconds,
+        shorter than its history: :func:`~synsp.estimator_errors.inversions.inversions`); 0: the poses' own.
 
     Returns
     -------
@@ -156,7 +159,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     values = beyond_edges(values, x, along=True) if on_edge.any() else values
     if undo:
-        values, exchanged = without_inversions(values, layout)
+        values, exchanged = without_inversions(values, layout, window)
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
         crossed = (np.stack([crossed_legs(v, layout, e) for v, e in zip(values, exchanged)]) if x.ndim == 4
                    else crossed_legs(values, layout, exchanged))

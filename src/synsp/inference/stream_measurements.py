@@ -13,7 +13,9 @@ come). A gap that outlasts the lookahead stays NaN, and the stream moves the joi
 value with the body (:mod:`~synsp.inference.stream_fill`), as it does without one. An inversion is
 told from the two seconds before and the lookahead after: one that lasts longer than a third of
 them (0.7 s) is exchanged back only until then
-(the inversions' majority test), and given as it came after. A body mirrored in depth
+(the inversions' majority test), and given as it came after; in the stream's first two seconds the frames
+missing before its first count with it, as a full window's would (an exchange over frames 13-19 passed before).
+A body mirrored in depth
 (:mod:`~synsp.estimator_errors.depth_flips`) is mirrored back from the step that starts it, as the
 reading its handedness tells is the body's, until the step that ends it. A limb astray
 (:mod:`~synsp.estimator_errors.astray_limbs`) is taken out from its jump out: until its jump back is in sight, as a run
@@ -98,7 +100,9 @@ class RunningMeasurements:
         self.pending -= 1
         if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
-        measured = measurements(clip, self.layout, open_end=bool(ahead))  # the frames to come may bring a limb back
+        # the frames to come may bring a limb back; a window shorter than its history (the stream's first seconds)
+        # reads an inversion's majority as a full one would, the frames before the stream's first voting with it
+        measured = measurements(clip, self.layout, open_end=bool(ahead), window=self._frames.maxlen or 0)
         # an exchange, or a mirror in depth (estimator_errors.depth_flips), under way: its frames move no more than
         # the body, so the cheap test would pass them as they came
         # a limb astray (estimator_errors.astray_limbs) under way, likewise: inside its run it moves with the body
