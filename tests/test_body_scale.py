@@ -6,7 +6,7 @@ import pytest
 
 from conftest import needs_data
 from synsp.cli import main
-from synsp.inference.body_scale import TRAINED_BONES_MM, TRAINED_RANGE, relative_size, size_factor
+from synsp.inference.body_scale import TRAINED_BONES_MM, TRAINED_RANGE, relative_size, size_factor, size_note
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
 from synsp.skeleton import get_layout
@@ -94,3 +94,29 @@ def test_refine_says_when_it_resized_the_body(tmp_path, cases, capsys):
     assert main(["refine", str(src), str(tmp_path / "out.npy")]) == 0
     out = capsys.readouterr().out
     assert "size: the body measured 0.4" in out and "refined at 0.85 x" in out
+    assert "is the file's unit right?" in out  # an adult in inches read as centimetres: no human's size in mm
+
+
+@needs_data
+def test_a_childs_body_in_millimetres_is_not_asked_for_its_unit(tmp_path, cases, capsys):
+    """Audit 23, finding 4: a child of about 1 m in correct millimetres was asked "is the file's unit right?"."""
+    for factor, size in ((0.6, "0.6"), (0.5, "0.5")):  # about 0.95 m and 0.8 m tall
+        src = tmp_path / f"child_{factor}.npy"
+        np.save(src, (factor * cases.noisy[:90]).astype(np.float32))
+        assert main(["refine", str(src), str(tmp_path / f"out_{factor}.npy")]) == 0
+        line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("size:"))
+        assert f"measured {size}" in line and "a child's or a small adult's size" in line and "unit" not in line, line
+
+
+def test_the_unit_is_asked_only_outside_a_human_bodys_sizes():
+    """Sizes x the actors' (HUMAN_RANGE, measured on the 65 val clips): a child of 0.8-1.3 m, a 2.2 m adult, seated,
+    crouched or waist-up (bones keep their length in any posture) are human; inches read as centimetres (0.39) and
+    feet read as metres (3.3) are not."""
+    low, high = TRAINED_RANGE
+    asked = {size: "is the file's unit right?" in size_note((low if size < 1 else high) / size)
+             for size in (0.39, 0.41, 0.45, 0.5, 0.7, 0.84, 1.2, 1.4, 1.9, 2.5, 3.3)}
+    assert asked == {0.39: True, 0.41: True, 0.45: False, 0.5: False, 0.7: False, 0.84: False, 1.2: False,
+                     1.4: False, 1.9: False, 2.5: True, 3.3: True}
+    assert "0.70 x the training actors' (in millimetres as read; a child's or a small adult's size)" in \
+        size_note(low / 0.7)
+    assert "a large body's size" in size_note(high / 1.4)

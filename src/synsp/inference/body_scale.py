@@ -17,7 +17,7 @@ import numpy as np
 from synsp.config import DataConfig
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["TRAINED_BONES_MM", "TRAINED_RANGE", "relative_size", "size_factor", "size_note"]
+__all__ = ["HUMAN_RANGE", "TRAINED_BONES_MM", "TRAINED_RANGE", "relative_size", "size_factor", "size_note"]
 
 # Median length of every bone of the training split's actors (clean mocap, 507 clips; the actors
 # share one skeleton, spread < 5 mm), in the layout's bone order; tests/test_body_scale.py checks it.
@@ -27,6 +27,11 @@ TRAINED_BONES_MM: dict[str, tuple[float, ...]] = {
 }
 # The body-size factors the networks were trained on.
 TRAINED_RANGE: tuple[float, float] = DataConfig().scale
+# The sizes (x the actors', :func:`relative_size`) a human body measures in millimetres, any age or posture: outside,
+# the file's unit is asked about. Measured on all 65 val clips (/work/exp/summaries/sizes.py, `typical` and clean):
+# scaled to a 0.8 m child (adult or child proportions, also waist-up) >= 0.432; an adult of 1.5-1.58 m in inches read
+# as centimetres <= 0.416, in feet read as metres >= 2.93; a 2.2 m adult is about 1.4.
+HUMAN_RANGE: tuple[float, float] = (0.425, 2.0)
 
 
 def relative_size(poses: np.ndarray, layout: str | Layout) -> float:
@@ -60,5 +65,11 @@ def size_note(factor: float) -> str:
     """What ``synsp refine`` says when it refined a body at ``factor`` times its size (:func:`size_factor`)."""
     low, high = TRAINED_RANGE
     bound = low if factor > 1 else high
-    return (f"size: the body measured {bound / factor:.2f} x the training actors' (in millimetres as read); "
-            f"refined at {bound:.2f} x, then scaled back (is the file's unit right?)")
+    size = bound / factor
+    # A child's body (0.8-1.3 m: 0.45-0.9 x) in the right unit is no question (audit 23, finding 4); a body no
+    # human's size in millimetres is (inches read as centimetres: 0.39 x).
+    human = HUMAN_RANGE[0] <= size <= HUMAN_RANGE[1]
+    why = ("a child's or a small adult's size" if size < 1 else "a large body's size") if human else \
+        "no human's size in millimetres: is the file's unit right?"
+    return (f"size: the body measured {size:.2f} x the training actors' (in millimetres as read; {why}); "
+            f"refined at {bound:.2f} x, then scaled back")
