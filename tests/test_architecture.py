@@ -29,7 +29,8 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", 
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
-            "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress"}
+            "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
+            "refining.earlier_pass"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -62,6 +63,7 @@ ALLOWED = {
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",
                          "refining.strided"},
     "refining.give_way_notes": {"inference", "refining.tracks"},
+    "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},

@@ -60,6 +60,7 @@ from synsp.refining.arrays import (
     refine_track,
     shared_joints,
 )
+from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
@@ -71,7 +72,6 @@ from synsp.refining.summary import (
     NORMALISED_FORMATS,
     RefineSummary,
     convention_notes,
-    fill_lines,
     gap_fill_notes,
     joint_groups,
     joint_names,
@@ -338,7 +338,7 @@ def refine_file(
         out = np.where(out == measured, data.poses, out)
     # frames seen below the threshold only are written as read above: not absent
     absent = int((tracks.absent & ~np.isfinite(out).all(-1).any(-1)).sum())
-    count, gaps = fill_lines(filled, data.filled, joint_names(data, name, j_count), data.fps,  # this run's fills
+    count, gaps = fill_lines(filled, data, joint_names(data, name, j_count), data.fps,  # this run's fills
                              data.extra.get("frame_ids"), gap is not None, taken=tracks.taken)
     if data.filled is not None:  # values filled before (an already refined file) are still not measurements
         filled |= np.asarray(data.filled, dtype=bool) & np.isfinite(out).all(-1)

@@ -303,20 +303,6 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
     return sorted(runs, key=lambda r: (-r[0], r[1], r[3], r[2]))
 
 
-def fill_lines(filled: np.ndarray, earlier: np.ndarray | None, names: list[str], fps: float | None,
-               frame_ids: list | None = None, limited: bool = False,
-               taken: np.ndarray | None = None) -> tuple[int, list[str]]:
-    """This run's count of the values (V, T, J) ``filled`` marks, and the summary's lines of them
-    (:func:`gap_lines`, with ``taken``). Those the file's own mask ``earlier`` (``PoseData.filled``: an earlier pass's
-    output, its fills scored 0, so missing again) marks were filled by that pass: filled again, said in
-    a line of their own, and counted neither as this run's fills nor among its gaps."""
-    again = filled & np.asarray(earlier, bool) if np.shape(earlier) == filled.shape else np.zeros_like(filled)
-    ours = filled & ~again
-    earlier_line = [f"{int(again.sum())} joint values were filled by an earlier pass (the file's mask of filled "
-                    "values): filled again here, not counted above"] * bool(again.any())
-    return int(ours.sum()), gap_lines(ours, names, fps, frame_ids, limited, taken=taken) + earlier_line
-
-
 def joint_names(data: PoseData, layout: str | None, count: int) -> list[str]:
     """The names of the ``count`` joints of ``data`` read in ``layout`` (None: unknown), for the
     summary: the file's own, a layout's (then a file's own markers), else ``joint 0``, ``joint 1``, ..."""
