@@ -28,7 +28,7 @@ TRAINED_BONES_MM: dict[str, tuple[float, ...]] = {
 # The body-size factors the networks were trained on.
 TRAINED_RANGE: tuple[float, float] = DataConfig().scale
 # The sizes (x the actors', :func:`relative_size`) a human body measures in millimetres, any age or posture: outside,
-# the file's unit is asked about. Measured on all 65 val clips (/work/exp/summaries/sizes.py, `typical` and clean):
+# the file's unit is asked about. Measured on all 65 val clips (benchmarks/human_sizes.py, `typical` and clean):
 # scaled to a 0.8 m child (adult or child proportions, also waist-up) >= 0.432; an adult of 1.5-1.58 m in inches read
 # as centimetres <= 0.416, in feet read as metres >= 2.93; a 2.2 m adult is about 1.4.
 HUMAN_RANGE: tuple[float, float] = (0.425, 2.0)
