@@ -238,4 +238,4 @@ def test_a_file_without_its_rate_is_told_when_its_motion_reads_as_60_to_120_fps(
     for name, said in (("fast", True), ("slow", False)):
         text = str(synsp.refine_file(tmp_path / f"{name}.npy", tmp_path / f"out_{name}.npy", method="butterworth"))
         assert "fps: 30 (assumed; pass --fps)" in text
-        assert ("slow for 30 fps as most 60-120 fps footage reads" in text) == said, text
+        assert ("as most 60-120 fps footage does: if the file was filmed faster" in text) == said, text

@@ -308,5 +308,5 @@ def slow_hint(poses: np.ndarray) -> str:
             paces.append(motion_pace(v[start:end][:, joints]))
     if not paces or not 0 < float(np.median(paces)) < SLOW:
         return ""
-    return (f"; the motion reads {float(np.median(paces)):.3f} body sizes per 4 frames, slow for 30 fps as most 60-120 "
-            "fps footage reads: if the file was filmed faster, pass its rate")
+    return (f"; the motion reads slow for 30 fps ({float(np.median(paces)):.3f} body sizes per 4 frames), as most "
+            "60-120 fps footage does: if the file was filmed faster, pass its rate")
