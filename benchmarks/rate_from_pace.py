@@ -10,7 +10,7 @@ Every validation clip at 30 fps as it is, and resampled to 60 and 120 fps (cubic
 
 Errors: the protocol's score (root-relative mm in 3D, px in 2D). Run:
 
-    .venv/bin/python benchmarks/rate_from_pace.py separation --space 3d --presets clean,typical,jitter
+    .venv/bin/python benchmarks/rate_from_pace.py separation --space 3d --presets clean,typical,jitter [--split test]
     .venv/bin/python benchmarks/rate_from_pace.py cost --space 3d --preset typical --below 0.05
     .venv/bin/python benchmarks/rate_from_pace.py gain --space 3d --preset typical --rate 60 --below 0.04
 """
@@ -35,10 +35,10 @@ def upsampled(x: np.ndarray, rate: int) -> np.ndarray:
     return CubicSpline(t, x, axis=0)(np.arange(0, t[-1] + 1e-9, 1.0 / rate)).astype(np.float32)
 
 
-def separation(space: str, presets: list[str]) -> None:
+def separation(space: str, presets: list[str], split: str = "val") -> None:
     rng = np.random.default_rng(7)
     for preset in presets:
-        cases = make_cases("val", "none" if preset == "clean" else preset, layout=LAYOUT[space], space=space)
+        cases = make_cases(split, "none" if preset == "clean" else preset, layout=LAYOUT[space], space=space)
         paces = []
         for c in cases:
             row = []
@@ -85,9 +85,10 @@ def main() -> None:
     parser.add_argument("--preset", default="typical")
     parser.add_argument("--below", type=float, default=SLOW)
     parser.add_argument("--rate", type=int, default=60)
+    parser.add_argument("--split", default="val", help="separation only; the test split once, for the final figure")
     args = parser.parse_args()
     if args.part == "separation":
-        separation(args.space, args.presets.split(","))
+        separation(args.space, args.presets.split(","), args.split)
     else:
         compared(args.space, args.preset, args.below, args.rate, args.part == "cost")
 
