@@ -288,13 +288,15 @@ def group_rates(seq: np.ndarray, groups: dict[str, np.ndarray], fps: float | Non
 # Only a hint: refined at 60 fps, the slow 30-fps clips came out worse (up to 1.2 mm, 1 px), so the rate is not taken.
 SLOW = 0.04
 MIN_RUN = 30  # frames of every joint seen, at the least, to read the pace of a file's track for the hint
+MAX_RUN = 9000  # ... and at the most (5 minutes at 30 fps): a long file's pace is read on a copy this long
 
 
 def slow_hint(poses: np.ndarray) -> str:
     """The summary's addition to "fps: 30 (assumed; pass --fps)" when ``poses`` (T, J, C) or (V, T, J, C), NaN
     missing, any unit, move slower than :data:`SLOW` at the median over their tracks, read on each track's longest
-    run of frames in which the joints seen in most frames all are (at least :data:`MIN_RUN`); "" otherwise."""
-    x = np.asarray(poses, dtype=np.float64)
+    run of frames in which the joints seen in most frames all are (at least :data:`MIN_RUN`, its first
+    :data:`MAX_RUN` frames); "" otherwise."""
+    x = np.asarray(poses)  # not copied: a long file's frames are many
     paces = []
     for v in x[None] if x.ndim == 3 else x:
         seen = np.isfinite(v).all(-1)
@@ -305,7 +307,7 @@ def slow_hint(poses: np.ndarray) -> str:
             continue
         start, end = max(zip(edges[::2], edges[1::2]), key=lambda run: run[1] - run[0])
         if end - start >= MIN_RUN:
-            paces.append(motion_pace(v[start:end][:, joints]))
+            paces.append(motion_pace(v[start:min(end, start + MAX_RUN)][:, joints]))
     if not paces or not 0 < float(np.median(paces)) < SLOW:
         return ""
     return (f"; the motion reads slow for 30 fps ({float(np.median(paces)):.3f} body sizes per 4 frames), as most "
