@@ -22,6 +22,7 @@ from synsp.motion_pace import (
     motion_pace,
     pace_groups,
     paced_rate,
+    slow_hint,
 )
 from walking import STANDING, mpjpe, walking
 
@@ -223,3 +224,18 @@ def test_motion_pace_is_the_two_lags_formula_value_for_value():
         x = np.sin(t * rng.uniform(0.05, 1.5) + rng.normal(size=(17, 2))) * 50 + rng.normal(0, 2, (len(t), 17, 2))
         x = np.stack([x, x[::-1] * 1.3])[: 1 + trial % 2].astype((np.float32, np.float64)[trial % 3 > 0])
         assert motion_pace(x) == reference(x)
+
+
+def test_a_file_without_its_rate_is_told_when_its_motion_reads_as_60_to_120_fps(tmp_path):
+    at_30, at_120 = walking(240, noise=2.0, fps=30.0)[1], walking(480, noise=2.0, fps=120.0)[1]
+    assert slow_hint(at_30) == "" and "pass its rate" in slow_hint(at_120)
+    gappy = at_120.copy()
+    gappy[::50, 3] = np.nan  # the longest run of whole frames is read
+    assert slow_hint(at_120[None]) == slow_hint(at_120) and "pass its rate" in slow_hint(gappy)
+    assert slow_hint(at_120[:20]) == ""  # too short to read
+    np.save(tmp_path / "fast.npy", at_120)
+    np.save(tmp_path / "slow.npy", at_30)
+    for name, said in (("fast", True), ("slow", False)):
+        text = str(synsp.refine_file(tmp_path / f"{name}.npy", tmp_path / f"out_{name}.npy", method="butterworth"))
+        assert "fps: 30 (assumed; pass --fps)" in text
+        assert ("as most 60-120 fps footage does: if the file was filmed faster" in text) == said, text

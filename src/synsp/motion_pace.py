@@ -280,3 +280,35 @@ def group_rates(seq: np.ndarray, groups: dict[str, np.ndarray], fps: float | Non
         own = paced_rate(part, fps, covered, pace, training_fps) if motion_above_noise(part) else body
         rates[name] = own if as_rate(own) < as_rate(body) else body
     return body, rates
+
+
+# The pace (:func:`motion_pace`, body sizes per 4 frames) below which a clip given without its rate is said to move
+# as slowly as 60-120 fps footage does. Validation (RESULTS section 6, "Tried: the rate read from the motion"): of the
+# 65 clips at 30 fps, 3-5 read below it (standing, a slow bow or wave); resampled to 60 fps 9-34, to 120 fps 39-55.
+# Only a hint: refined at 60 fps, the slow 30-fps clips came out worse (up to 1.2 mm, 1 px), so the rate is not taken.
+SLOW = 0.04
+MIN_RUN = 30  # frames of every joint seen, at the least, to read the pace of a file's track for the hint
+MAX_RUN = 9000  # ... and at the most (5 minutes at 30 fps): a long file's pace is read on a copy this long
+
+
+def slow_hint(poses: np.ndarray) -> str:
+    """The summary's addition to "fps: 30 (assumed; pass --fps)" when ``poses`` (T, J, C) or (V, T, J, C), NaN
+    missing, any unit, move slower than :data:`SLOW` at the median over their tracks, read on each track's longest
+    run of frames in which the joints seen in most frames all are (at least :data:`MIN_RUN`, its first
+    :data:`MAX_RUN` frames); "" otherwise."""
+    x = np.asarray(poses)  # not copied: a long file's frames are many
+    paces = []
+    for v in x[None] if x.ndim == 3 else x:
+        seen = np.isfinite(v).all(-1)
+        joints = seen.mean(axis=0) >= 0.5
+        full = np.concatenate([[False], seen[:, joints].all(-1) & joints.any(), [False]])
+        edges = np.flatnonzero(np.diff(full.astype(int)))  # starts and ends of the runs of full frames
+        if not len(edges):
+            continue
+        start, end = max(zip(edges[::2], edges[1::2]), key=lambda run: run[1] - run[0])
+        if end - start >= MIN_RUN:
+            paces.append(motion_pace(v[start:min(end, start + MAX_RUN)][:, joints]))
+    if not paces or not 0 < float(np.median(paces)) < SLOW:
+        return ""
+    return (f"; the motion reads slow for 30 fps ({float(np.median(paces)):.3f} body sizes per 4 frames), as most "
+            "60-120 fps footage does: if the file was filmed faster, pass its rate")

@@ -46,6 +46,7 @@ from synsp.formats.bvh_units import UNITS
 from synsp.formats.decimals import refined_decimals
 from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
+from synsp.motion_pace import slow_hint
 from synsp.paths import exclusive_writes, refuse_special_file
 from synsp.refining.arrays import (
     SEVENTEEN,
@@ -308,7 +309,7 @@ def refine_file(
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps
     elif method in FPS_FILTERS or method in NETWORKS:  # the rate changes the output: the one taken is said
-        notes.append(f"fps: {ASSUMED_FPS:g} (assumed; pass --fps)")
+        notes.append(f"fps: {ASSUMED_FPS:g} (assumed; pass --fps)" + slow_hint(poses))  # the pace may tell
     options.update(filter_kwargs(method, filter_options, data.fps or ASSUMED_FPS))
     said_absent = data.extra.get("absent")  # the file says a track is not there: no joint detected, none invented
     if said_absent is not None and np.shape(said_absent) == poses.shape[:2]:
