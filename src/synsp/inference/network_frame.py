@@ -50,7 +50,8 @@ class NetworkFrame:
 
 def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joints: bool, upright: bool,
                        trained_size: bool, mean_anchor: bool, smooth_root: bool, fps: float | None,
-                       covered_fps: tuple[float, float], heading: bool = False) -> tuple[np.ndarray, NetworkFrame]:
+                       covered_fps: tuple[float, float], heading: bool = False,
+                       whole_span: bool = False) -> tuple[np.ndarray, NetworkFrame]:
     """``seq`` (V, T, J, C) float32 without NaN, in the network's frame, and that frame.
 
     ``own_joints``: the joints are ``layout``'s (else no turn or resize, and the joints' centroid
@@ -60,7 +61,8 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     rate ``seq`` is refined at, None: 30; ``covered_fps`` the rates the network trained at); ``heading`` turns each
     person about the vertical to its own heading over the clip (:func:`synsp.inference.heading.heading_turn`), so
     that the steps here that treat each coordinate alone (a paced clip's resampling, a monotone cubic) turn with the
-    input too; the network's windows are turned again, each to its own heading.
+    input too; the network's windows are turned again, each to its own heading. ``whole_span``: a paced clip's root
+    track interpolated at its last frames (:func:`synsp.inference.root_track.smoothed_track`).
     """
     turn = needed_turn(seq, layout) if upright and own_joints else None
     if turn is not None:
@@ -76,5 +78,5 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     seq = seq * np.float32(unit)
     root = root_position(seq, layout) if own_joints else seq.mean(axis=-2, keepdims=True)
     anchor = seq.mean(axis=-2, keepdims=True) if mean_anchor else root
-    track = smoothed_track(anchor, fps, covered_fps) if smooth_root else anchor
+    track = smoothed_track(anchor, fps, covered_fps, whole_span) if smooth_root else anchor
     return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor, head)

@@ -21,14 +21,17 @@ ROOT_WINDOW, ROOT_ORDER = 9, 2
 MEAN_ANCHOR = True
 
 
-def smoothed_track(root: np.ndarray, fps: float | None, covered_fps: tuple[float, float]) -> np.ndarray:
+def smoothed_track(root: np.ndarray, fps: float | None, covered_fps: tuple[float, float],
+                   whole_span: bool = False) -> np.ndarray:
     """The root's trajectory (V, T, 1, 3), mm, recorded at ``fps`` (None: a rate the network
     knows), smoothed by the Savitzky-Golay fit (:data:`ROOT_WINDOW`) at the rate the network
     refines at (:func:`~synsp.inference.frame_rate.run_at_rate` over ``covered_fps``, the rates
     it was trained at): its 9 frames span 0.3 s at 30 fps, but 37 ms at 240 fps, where they
-    passed the noise (RESULTS section 6, "The root at high frame rates")."""
+    passed the noise (RESULTS section 6, "The root at high frame rates"). ``whole_span``: a resampled clip's
+    grid reaches past its last frame, as the network's does (``run_at_rate(whole_span=True)``), so the last
+    frames' places are interpolated, not extrapolated (RESULTS section 10, "The 3D root's track at a clip's ends")."""
     fit = lambda r: {"root": np.stack([savgol(v, window=ROOT_WINDOW, order=ROOT_ORDER) for v in r])}  # noqa: E731
-    return run_at_rate(fit, root, fps, covered_fps)["root"]
+    return run_at_rate(fit, root, fps, covered_fps, whole_span=whole_span)["root"]
 
 
 def paced_root_window(stretch: float | None) -> int:
