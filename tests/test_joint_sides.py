@@ -39,3 +39,14 @@ def test_a_streams_first_frame_with_crossed_legs_pairs_the_heel_on_its_side():
     stream.push(Frame(0, {0: _crossed_legs()[0]}))
     nearest = stream._other._nearest[0][0]  # the pairing kept for the whole stream
     assert nearest[HALPE.index("left_heel"), COCO.index("right_ankle")] == 0.0
+
+
+def test_a_midline_joint_nearer_one_shoulder_takes_both():
+    pose = np.random.default_rng(1).uniform(0, 400, size=(1, 26, 2))
+    neck, left, right = HALPE.index("neck"), COCO.index("left_shoulder"), COCO.index("right_shoulder")
+    pose[0, left], pose[0, right] = pose[0, neck] + (30.0, 0.0), pose[0, neck] - (60.0, 0.0)  # a turned body
+    converted = convert(pose, "halpe26", "coco17")
+    assert nearest_joints(pose, converted)[neck, right] == 0.0  # by distance alone: the nearer shoulder only
+    weights = nearest_joints(pose, converted, ("halpe26", "coco17"))
+    assert weights[neck, left] == weights[neck, right] == 0.5
+    assert np.allclose(weights.sum(axis=1), 1.0)
