@@ -123,6 +123,7 @@ def test_every_other_window_goes_through_the_network_mirrored():
     from synsp.inference.swaa import sliding_windows
 
     model = load_model("synsp-h36m17", device="cpu", quantize=False)  # float: no per-batch int8 scales
+    model.heading = False  # a window's heading turn is read after its mirror image is taken (inference.heading)
     noisy = make_cases("val", "typical", max_clips=1)[0].noisy[:20]
     windows = sliding_windows(noisy - noisy[:, :1], 8, 1)[:, None].astype(np.float32)  # (13, 1, 8, 17, 3)
     out = model.refine_windows(windows)["final"]
