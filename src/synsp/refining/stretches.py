@@ -17,10 +17,11 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.filter_input import DEFAULT_FPS
+
 LONG_SPAN_S = 60.0  # seconds: a span longer than this is refined in stretches
 STRETCH_S = 30.0  # seconds: the stretches' length (about: the span is shared evenly)
 OVERLAP_S = 2.0  # seconds: two neighbouring stretches share this much, faded across
-DEFAULT_FPS = 30.0  # the rate taken when the input says none (as refining.tracks.ASSUMED_FPS)
 
 
 def stretches(frames: int, fps: float | None = None) -> list[tuple[int, int]]:
