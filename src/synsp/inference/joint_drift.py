@@ -100,7 +100,11 @@ def joint_excess(inputs: np.ndarray, layout: str | Layout, fps: float | None = N
     what white noise of that distance's fast change leaves below the cut-off (:func:`white_ratio`;
     :func:`~synsp.inference.floor.length_changes`, ``seen`` as there): about 1 for noise alone, more for a drift;
     a midline joint, the widths' mean; a joint with no pair, infinity. Returns (..., J)."""
-    slow, fast = length_changes(inputs, rigid_pairs(layout)[0], fps, seen)
+    return _excess(*length_changes(inputs, rigid_pairs(layout)[0], fps, seen), layout, fps)
+
+
+def _excess(slow: np.ndarray, fast: np.ndarray, layout: str | Layout, fps: float | None) -> np.ndarray:
+    """:func:`joint_excess` from the pairs' slow and fast changes (:func:`~synsp.inference.floor.length_changes`)."""
     return _per_joint(slow / np.maximum(fast * white_ratio(fps), 1e-12), layout, np.min)
 
 
@@ -109,8 +113,10 @@ def steady_joints(inputs: np.ndarray, layout: str | Layout, fps: float | None = 
     """Per joint of 3D ``inputs`` (..., T, J, 3), whether its rigid distances keep still: a slow change within
     :data:`STEADY_EXCESS` of its noise's (:func:`joint_excess`) or below :data:`STILL`; and whether it drifts (at
     least :data:`DRIFTING` of its noise's). Returns two (..., J) bool arrays."""
-    excess = joint_excess(inputs, layout, fps, seen)
-    steady = (excess <= STEADY_EXCESS) | (joint_drift(inputs, layout, fps, seen) < STILL)
+    # one reading of the distances for both: joint_drift's slow change is length_changes' first part
+    slow, fast = length_changes(inputs, rigid_pairs(layout)[0], fps, seen)
+    excess = _excess(slow, fast, layout, fps)
+    steady = (excess <= STEADY_EXCESS) | (_per_joint(slow, layout, np.min) < STILL)
     return steady, np.isfinite(excess) & (excess >= DRIFTING)
 
 
