@@ -263,12 +263,14 @@ def _off_line(x: np.ndarray, k: int) -> tuple[np.ndarray, list[np.ndarray]]:
 
 
 def _stray_runs(away: np.ndarray, span: np.ndarray, size: float) -> np.ndarray:
-    """:func:`_strays` of ``away`` (N, ...) against its :func:`_usual_stray`, read only where the first two tests
-    pass (its sliding medians are most of a stream's glitch test; the same values where they are read)."""
+    """A glitch's three tests (module docstring) on distances ``away`` (N, ...) from the line between the frames
+    around a run: more than :data:`GLITCH_SIZE` body sizes, more than those frames lie apart (``span``) and
+    :data:`GLITCH_NOISE` times the usual stray (:func:`_usual_stray`), that one read only where the first two pass
+    (its sliding medians are most of a stream's glitch test)."""
     near = (away > GLITCH_SIZE * size) & (away > span)
     if not near.any():
         return near
-    return _strays(away, span, _usual_stray(away, near), size)
+    return near & (away > GLITCH_NOISE * _usual_stray(away, near))
 
 
 def _usual_stray(away: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
@@ -302,10 +304,3 @@ def _window_medians(windows: np.ndarray) -> np.ndarray:
     low = np.take_along_axis(ordered, np.maximum(seen - 1, 0) // 2, axis=-1)
     high = np.take_along_axis(ordered, np.minimum(seen // 2, windows.shape[-1] - 1), axis=-1)
     return np.where(2 * seen > windows.shape[-1], (low + high) / 2, np.nan)[..., 0]
-
-
-def _strays(away: np.ndarray, span: np.ndarray, usual: np.ndarray, size: float) -> np.ndarray:
-    """A glitch's three tests (module docstring) on distances ``away`` from the line between the
-    frames around a run: more than :data:`GLITCH_SIZE` body sizes, more than those frames lie
-    apart (``span``) and :data:`GLITCH_NOISE` times the ``usual`` stray."""
-    return (away > GLITCH_SIZE * size) & (away > span) & (away > GLITCH_NOISE * usual)

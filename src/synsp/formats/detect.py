@@ -65,12 +65,6 @@ def _describe(content: Any) -> str:
     return f"content ({type(content).__name__})"
 
 
-def _first_line(err: BaseException, limit: int = 200) -> str:
-    """An exception's message as one line of at most ``limit`` characters."""
-    text = " ".join(str(err).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def readable(path: Path) -> Path:
     """``path`` if it is a non-empty regular file; else the one-line error saying what it is."""
     if not path.exists():
