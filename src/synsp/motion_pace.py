@@ -18,7 +18,7 @@ import numpy as np
 
 from synsp.config import TRAINING_FPS
 from synsp.rotations.conversions import geodesic_angle
-from synsp.sequence import sorted_median
+from synsp.sequence import sorted_median, true_runs
 from synsp.skeleton import Layout, get_layout
 
 # The fastest pace (see motion_pace) a network is left to refine as it is; chosen on the
@@ -301,11 +301,10 @@ def slow_hint(poses: np.ndarray) -> str:
     for v in x[None] if x.ndim == 3 else x:
         seen = np.isfinite(v).all(-1)
         joints = seen.mean(axis=0) >= 0.5
-        full = np.concatenate([[False], seen[:, joints].all(-1) & joints.any(), [False]])
-        edges = np.flatnonzero(np.diff(full.astype(int)))  # starts and ends of the runs of full frames
-        if not len(edges):
+        runs = true_runs(seen[:, joints].all(-1) & joints.any())  # the runs of frames with every such joint seen
+        if not runs:
             continue
-        start, end = max(zip(edges[::2], edges[1::2]), key=lambda run: run[1] - run[0])
+        start, end = max(runs, key=lambda run: run[1] - run[0])
         if end - start >= MIN_RUN:
             paces.append(motion_pace(v[start:min(end, start + MAX_RUN)][:, joints]))
     if not paces or not 0 < float(np.median(paces)) < SLOW:
