@@ -80,11 +80,11 @@ def test_a_stretch_whose_route_differs_takes_its_own_output():
 def test_a_bar_only_inside_file_progress_on_a_long_input(capsys):
     from synsp.refining.tracks import refine_tracks
 
-    assert isinstance(progress.frames_bar(10**6), progress._Silent)  # not asked for: a log, a batch, the API
+    assert progress.frames_bar(10**6).disable  # not asked for: a log, a batch, the API
     with progress.file_progress(True):
-        assert isinstance(progress.frames_bar(progress.MIN_FRAMES - 1), progress._Silent)  # done in a moment
+        assert progress.frames_bar(progress.MIN_FRAMES - 1).disable  # done in a moment
     with progress.file_progress(False):
-        assert isinstance(progress.frames_bar(10**6), progress._Silent)
+        assert progress.frames_bar(10**6).disable
     poses = np.cumsum(np.random.default_rng(1).normal(size=(1, 2000, 17, 2)), axis=1)
     refine_tracks(poses, "coco17", "savgol")
     assert capsys.readouterr().err == ""

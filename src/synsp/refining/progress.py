@@ -24,22 +24,11 @@ def file_progress(enabled: bool) -> Iterator[None]:
         _ON.reset(token)
 
 
-class _Silent:
-    """What :func:`frames_bar` gives where no bar is shown: takes the same calls, writes nothing."""
-
-    def update(self, n: int = 1) -> None:
-        """Nothing."""
-
-    def close(self) -> None:
-        """Nothing."""
-
-
 def frames_bar(total: int):
     """A tqdm bar on stderr over ``total`` person-frames (``update(n)`` as spans are refined, ``close()`` at the
-    end, which clears it) inside :func:`file_progress` (enabled) for ``total`` >= :data:`MIN_FRAMES`; else an object
-    taking the same calls that writes nothing."""
-    if not _ON.get() or total < MIN_FRAMES:
-        return _Silent()
+    end, which clears it) inside :func:`file_progress` (enabled) for ``total`` >= :data:`MIN_FRAMES`; else the same
+    bar disabled (tqdm's own off switch, as the batch's bar), which writes nothing."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="frame", desc="synsp refine", leave=False, file=sys.stderr)
+    return tqdm(total=total, unit="frame", desc="synsp refine", leave=False, file=sys.stderr,
+                disable=not _ON.get() or total < MIN_FRAMES)
