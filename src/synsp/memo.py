@@ -92,12 +92,15 @@ def _nbytes(a: Any) -> int:
     return 0
 
 
-def remembered(key: tuple, compute: Callable[[], Any], pinned: tuple = ()) -> Any:
-    """``compute()``, or inside a :func:`memo_scope` a twin of its result for a ``key`` asked before. ``pinned``:
-    objects whose ``id`` is part of the key, kept alive with the entry so that no other object takes their id."""
+def remembered(key: tuple | Callable[[], tuple], compute: Callable[[], Any], pinned: tuple = ()) -> Any:
+    """``compute()``, or inside a :func:`memo_scope` a twin of its result for a ``key`` asked before. ``key`` may be
+    given as a function making it, called inside a scope only (a key hashes its arrays: a stream's every window
+    would pay for a digest no scope reads). ``pinned``: objects whose ``id`` is part of the key, kept alive with the
+    entry so that no other object takes their id."""
     scope = _SCOPE.get()
     if scope is None:
         return compute()
+    key = key() if callable(key) else key
     if key in scope:
         out, _, seconds = scope[key]
         count = STATS.setdefault(str(key[0]), [0, 0.0])

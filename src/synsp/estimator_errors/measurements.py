@@ -85,7 +85,9 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
                  open_end: bool = False, window: int = 0) -> Measurements:
     """The values a network should see of ``poses``: :func:`measure`'s, once per person's refinement for the same
     poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
-    key = ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window))
+    def key() -> tuple:
+        return "measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window)
+
     return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window),
                       (layout,))
 

@@ -108,13 +108,18 @@ class WindowNetwork:
         first (:mod:`synsp.inference.edge_pad`), so its first and last frames are refined as interior ones are;
         the interior windows and their mirroring are the same."""
         pad = edge_frames(self.window, stride) if edges and self.edge_pad else 0
-        weights = None if self.weights is None else array_key(np.asarray(self.weights))
-        key = ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs), pad,
-               id(self.model), id(self._traced), self.trace_below, self.window, weights,
-               self.mirror_windows, self.max_lean, self.heading, id(self.layout),
-               self.space, self.quantized, str(self.device))
-        return remembered(key, lambda: self._run_windows(seq, stride, batch_size, outputs, pad),
+        return remembered(lambda: self._memo_key(seq, stride, batch_size, outputs, pad),
+                          lambda: self._run_windows(seq, stride, batch_size, outputs, pad),
                           (self.model, self._traced, self.layout))
+
+    def _memo_key(self, seq: np.ndarray, stride: int, batch_size: int, outputs: tuple[str, ...] | None,
+                  pad: int) -> tuple:
+        """:meth:`_run`'s key in :mod:`synsp.memo`: its arguments' values and every attribute a run reads."""
+        weights = None if self.weights is None else array_key(np.asarray(self.weights))
+        return ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs), pad,
+                id(self.model), id(self._traced), self.trace_below, self.window, weights,
+                self.mirror_windows, self.max_lean, self.heading, id(self.layout),
+                self.space, self.quantized, str(self.device))
 
     def _run_windows(self, seq: np.ndarray, stride: int, batch_size: int,
                      outputs: tuple[str, ...] | None, pad: int) -> dict[str, np.ndarray]:
