@@ -79,16 +79,32 @@ def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], f
     bounds = stretches(x.shape[-3], fps) if model is not None else [(0, x.shape[-3])]
     if len(bounds) == 1:  # as before stretches were read: nothing reset or read
         return refine(x)
-    fresh(model)
-    whole = refine(x)
-    taken, parts, own = route_of(model), [], False
-    for a, b in bounds:
+
+    def run(a: int, b: int) -> tuple[np.ndarray, tuple[bool, bool, bool, bool]]:
         fresh(model)
-        part = refine(x[..., a:b, :, :])
-        differs = route_of(model) != taken
+        return refine(x[..., a:b, :, :]), route_of(model)
+
+    return read_stretches(bounds, run, route=lambda taken: taken)[0]
+
+
+def read_stretches(bounds: list[tuple[int, int]], run: Callable[[int, int], tuple[np.ndarray, object]],
+                   route: Callable[[object], tuple] = route_of) -> tuple[np.ndarray, list[object], list[int]]:
+    """:func:`along_stretches` with what each run recorded: ``run(a, b)`` refines frames a .. b - 1 of a span and
+    returns (its output (..., b - a, J, C), its record), first for the whole span (0, ``bounds[-1][1]``), then, when
+    ``bounds`` (:func:`stretches`) has several, for each stretch; a stretch whose ``route`` of its record differs
+    from the whole span's takes its own output (:func:`blended`). Returns the output, the records (the whole span's
+    first, then each stretch's) and the indices into ``bounds`` of the stretches that took their own."""
+    whole, taken = run(0, bounds[-1][1])
+    if len(bounds) == 1:
+        return whole, [taken], []
+    records, parts, own = [taken], [], []
+    for i, (a, b) in enumerate(bounds):
+        part, read = run(a, b)
+        records.append(read)
+        differs = route(read) != route(taken)
+        own += [i] if differs else []
         parts.append(part if differs else whole[..., a:b, :, :])
-        own |= differs
-    return blended(parts, bounds) if own else whole
+    return (blended(parts, bounds) if own else whole), records, own
 
 
 def fresh(model: object | None) -> None:

@@ -23,7 +23,7 @@ from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
 from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import model_space_layout, segment_filled
-from synsp.refining.stretches import blended, route_of, stretches
+from synsp.refining.stretches import read_stretches, stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
@@ -188,20 +188,18 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             # a long span: refined whole, and stretch by stretch (refining.stretches); a stretch whose route differs
             # from the whole span's (SmoothNet where the span took SynSP, or the reverse) is given its own output
             bounds = stretches(len(segment), options.get("fps")) if stretched else [(0, len(segment))]
-            runs = [(0, len(segment))] + (bounds if len(bounds) > 1 else [])
-            results = []
-            for start, end in runs:
-                results.append(_refine_stretch(model, grouped, lambda: refine_track(
+
+            def run(start: int, end: int) -> tuple[np.ndarray, SimpleNamespace]:
+                out = _refine_stretch(model, grouped, lambda: refine_track(
                     source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
-                    lacking=None if lacking is None else lacking[:laid], **options)))
+                    lacking=None if lacking is None else lacking[:laid], **options))
                 bar.update(end - start)
-            (refined, whole), own = results[0], [i for i, (_, read) in enumerate(results[1:])
-                                                  if route_of(read) != route_of(results[0][1])]
-            if own:
-                refined = blended([results[i + 1][0] if i in own else refined[a:b] for i, (a, b) in enumerate(bounds)],
-                                  bounds)
+                return out
+
+            refined, records, own = read_stretches(bounds, run)
+            whole = records[0]
             kept = len(segment) - sum(bounds[i][1] - bounds[i][0] for i in own)  # frames the whole span's route gave
-            for read, frames in [(results[i + 1][1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (
+            for read, frames in [(records[i + 1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (
                     kept > 0 or not own):
                 for group, rate in read.group_fps.items():
                     group_paces[group] = min(rate, group_paces.get(group, rate))
