@@ -4,6 +4,7 @@ some of COCO-17's body parts is written back with its own, the others said to be
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 import numpy as np
 import pytest
@@ -66,3 +67,58 @@ def test_other_readers_keep_no_layout_columns_under_that_key(tmp_path):
                 format="anipose")
     own = read_poses(tmp_path / "p.csv").extra["anipose"]
     assert "columns" not in own and own["cells"][1] == [6, 7, 8]
+
+
+def _shuffled(tmp_path) -> tuple[list[list[str]], list[int]]:
+    """An anipose CSV of COCO-17's body parts in another order than COCO-17's, each body part's error, camera count
+    and score its own (differing per body part and frame); its rows and the order (COCO-17 index per body part)."""
+    write_poses(tmp_path / "coco.csv", PoseData(poses=_poses()[None], layout="coco17", fps=30.0), format="anipose")
+    with open(tmp_path / "coco.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    order = np.random.default_rng(3).permutation(17).tolist()
+    names = [rows[0][6 * j].rsplit("_", 1)[0] for j in range(17)]
+    shuffled = [sum(([f"{names[j]}_{col}" for col in ("x", "y", "z", "error", "ncams", "score")] for j in order), [])
+                + ["fnum"]]
+    for t, row in enumerate(rows[1:]):
+        own = [[repr(1.0 + j + t / 100), str(2 + j % 3), repr(0.5 + j / 40 + t / 1000)] for j in range(17)]
+        shuffled.append(sum((row[6 * j:6 * j + 3] + own[j] for j in order), []) + [row[-1]])
+    with open(tmp_path / "shuffled.csv", "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(shuffled)
+    return shuffled, order
+
+
+def test_body_parts_in_another_order_keep_their_own_scores(tmp_path):
+    _, order = _shuffled(tmp_path)
+    data = read_poses(tmp_path / "shuffled.csv")
+    assert data.format == "anipose" and data.layout == "coco17"
+    expected = 0.5 + np.arange(17)[None] / 40 + np.arange(FRAMES)[:, None] / 1000  # (T, J): each joint's own score
+    np.testing.assert_allclose(data.scores[0], expected)
+    np.testing.assert_allclose(data.poses[0], read_poses(tmp_path / "coco.csv").poses[0])
+
+
+def test_refine_keeps_the_files_column_order_and_each_body_parts_columns(tmp_path):
+    rows, order = _shuffled(tmp_path)
+    for name in ("shuffled", "coco"):  # a filter of each joint alone: the same joints refine the same in either order
+        assert main(["refine", str(tmp_path / f"{name}.csv"), str(tmp_path / f"{name}_out.csv"), "--method",
+                     "savgol"]) in (0, None)
+    with open(tmp_path / "shuffled_out.csv", newline="") as f:
+        written = list(csv.reader(f))
+    assert written[0] == rows[0] and len(written) == len(rows)
+    own = [c for c, name in enumerate(rows[0]) if name.rsplit("_", 1)[-1] not in ("x", "y", "z")]
+    assert [[row[c] for c in own] for row in written] == [[row[c] for c in own] for row in rows]
+    refined = read_poses(tmp_path / "coco_out.csv").poses
+    np.testing.assert_allclose(read_poses(tmp_path / "shuffled_out.csv").poses, refined)
+    assert not np.allclose(refined, read_poses(tmp_path / "coco.csv").poses)
+
+
+def test_frames_cut_are_written_with_each_body_parts_own_score(tmp_path):
+    """Poses of fewer frames than the source table: written anew, each body part with its name and its score."""
+    _shuffled(tmp_path)
+    data = read_poses(tmp_path / "shuffled.csv")
+    cut = dataclasses.replace(data, poses=data.poses[:, :20], scores=data.scores[:, :20],
+                              extra={**data.extra, "frame_ids": data.extra["frame_ids"][:20]})
+    write_poses(tmp_path / "cut.csv", cut, format="anipose")
+    back = read_poses(tmp_path / "cut.csv")
+    assert back.layout == "coco17" and back.poses.shape == (1, 20, 17, 3)
+    np.testing.assert_array_equal(back.poses, cut.poses)
+    np.testing.assert_array_equal(back.scores, cut.scores)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats import csv as pose_csv
+from synsp.formats.joint_subsets import as_files_joints
 from synsp.formats.posedata import PoseData, text_options
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names
@@ -71,14 +72,19 @@ def write(path: Path, data: PoseData, fmt: str = "anipose") -> None:
     if n_tracks != 1 or n_coords != 3:
         raise ValueError(f"{path}: an anipose CSV holds one 3D track; poses are {poses.shape} (V, T, J, C)")
     source = data.extra.get("anipose")
-    placed = (data.extra.get("csv") or {}).get("columns")  # some of a layout's body parts, read in its places
-    if source and placed is not None and len(placed) == len(source["cells"]) and n_joints > max(placed):
-        poses, n_joints = poses[:, :, placed], len(placed)  # back to the file's own body parts, in its order
+    own = data.extra.get("csv") or {}  # the file's body parts, as its CSV reader read them
+    if source and own.get("columns") is not None and len(own["columns"]) == len(source["cells"]):
+        # some of a layout's body parts, read in its places: back to the file's own, in its order (scores with them)
+        data = as_files_joints(data, own["columns"])
+        poses = np.asarray(data.poses, dtype=np.float64)
+        n_joints = poses.shape[2]
     if source and len(source["cells"]) == n_joints and len(source["rows"]) == n_frames + 1:
         rows = [list(row) for row in source["rows"]]
         cells = source["cells"]
-    else:  # poses from elsewhere: anipose's columns, with what synsp knows
-        names = layout_joint_names(data.layout) or generic_names(n_joints)
+    else:  # poses from elsewhere, or of other frames: anipose's columns, with what synsp knows
+        names = own.get("joints") if source else None  # the source's body parts, in its order
+        if names is None or len(names) != n_joints:
+            names = layout_joint_names(data.layout) or generic_names(n_joints)
         header = [f"{name}_{col}" for name in names for col in ("x", "y", "z", "error", "ncams", "score")] + ["fnum"]
         frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
         scores = data.scores[0] if data.scores is not None else np.isfinite(poses[0]).all(-1).astype(float)

@@ -33,7 +33,6 @@ back to the same arrays.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 from pathlib import Path
@@ -42,7 +41,7 @@ import numpy as np
 
 from synsp.formats.csv_cells import numbers, track_names
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, other_cells, row_slots, time_column
-from synsp.formats.joint_subsets import placed_joints, read_as_subset
+from synsp.formats.joint_subsets import as_files_joints, placed_joints, read_as_subset
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.formats.trc import match_markers
 from synsp.paths import atomic_path
@@ -280,13 +279,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
         raise ValueError(f"{path}: CSV holds 2 or 3 coordinates per joint, poses have C = {n_coords}")
     names = data.extra.get("csv", {}).get("joints")
     columns = data.extra.get("csv", {}).get("columns")
-    if names is not None and columns is not None and len(columns) == len(names) and max(columns) < n_joints:
+    if names is not None and columns is not None and len(columns) == len(names):
         # the file named a layout's joints (some of them, in its order): only those go back, in its order
-        data = dataclasses.replace(data, poses=poses[:, :, columns],
-                                   scores=None if data.scores is None else np.asarray(data.scores)[:, :, columns],
-                                   filled=None if data.filled is None else np.asarray(data.filled)[:, :, columns])
+        data = as_files_joints(data, columns)
         poses = np.asarray(data.poses)
-        n_joints = len(columns)
+        n_joints = poses.shape[2]
     if names is None or len(names) != n_joints:
         names = layout_joint_names(data.layout)
     if names is None or len(names) != n_joints:

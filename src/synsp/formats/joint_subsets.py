@@ -76,6 +76,18 @@ def placed_joints(part, columns: list[int], n_joints: int, fill):
     return out
 
 
+def as_files_joints(data: PoseData, columns: list[int] | None) -> PoseData:
+    """``data`` whose joints a reader put at ``columns`` of a layout (:func:`placed_joints`) back to the file's own
+    joints, in its order: poses, scores and filled (V, T, J, ...) picked along J together, so that each joint keeps
+    its own values; as it is when ``columns`` is None or names a joint beyond the poses' (no longer the layout's)."""
+    if columns is None or max(columns, default=-1) >= np.shape(data.poses)[2]:
+        return data
+
+    def pick(part):
+        return None if part is None else np.asarray(part)[:, :, columns]
+    return replace(data, poses=pick(data.poses), scores=pick(data.scores), filled=pick(data.filled))
+
+
 def subset_note(layout: str, names: list[str], columns: list[int]) -> str:
     """The summary's line for a file naming some of ``layout``'s joints (:func:`match_subset`)."""
     others = [joint for j, joint in enumerate(LAYOUTS[layout].joints) if j not in columns]
@@ -106,11 +118,7 @@ def _as_read(data: PoseData) -> PoseData:
     if "slots" in own:
         own["slots"] = [(v, columns.index(j), k) for v, j, k in own["slots"]]
     notes = [n for n in data.extra.get("notes", []) if not n.startswith(f"layout: {data.layout}, told by")]
-
-    def pick(part):
-        return None if part is None else np.asarray(part)[:, :, columns]
-    return replace(data, poses=pick(data.poses), scores=pick(data.scores), filled=pick(data.filled), layout=None,
-                   extra={**data.extra, data.format: own, "notes": notes})
+    return replace(as_files_joints(data, columns), layout=None, extra={**data.extra, data.format: own, "notes": notes})
 
 
 def laid_out(data: PoseData, layout: str | None, where: str | PathLike) -> PoseData:

@@ -25,12 +25,11 @@ file with SLEAP's datasets.
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.joint_subsets import read_as_subset
+from synsp.formats.joint_subsets import as_files_joints, read_as_subset
 from synsp.formats.posedata import PoseData
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names, match_layout
@@ -140,9 +139,9 @@ def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
     if poses.shape[-1] != 2:
         raise ValueError(f"{path}: SLEAP analysis files hold 2D nodes; poses have C = {poses.shape[-1]}")
     source = data.extra.get("sleap")
-    if source and source.get("columns") is not None and poses.shape[2] > max(source["columns"]):
-        poses = poses[:, :, source["columns"]]  # the file's own nodes, in its order (read as a layout's)
-        data = replace(data, scores=None if data.scores is None else np.asarray(data.scores)[:, :, source["columns"]])
+    if source:  # the file's own nodes, in its order (read as a layout's)
+        data = as_files_joints(data, source.get("columns"))
+        poses = np.asarray(data.poses, dtype=np.float64)
     if source:
         stored = poses.transpose(0, 3, 2, 1) if source["transposed"] else poses.transpose(1, 2, 3, 0)
         if tuple(stored.shape) == tuple(source["shape"]) and Path(source["source"]).is_file():
