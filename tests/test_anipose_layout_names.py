@@ -61,8 +61,9 @@ def test_some_of_coco_body_parts_written_back_as_the_files_own(tmp_path):
 
 
 def test_other_readers_keep_no_layout_columns_under_that_key(tmp_path):
-    """``extra[fmt]["columns"]`` is each column's joint in a layout (TRC, C3D, CSV, SLEAP, DLC); anipose keeps its
-    x, y, z column numbers as ``cells``, Kaggle its axes' as ``axes``."""
+    """``extra[fmt]["columns"]`` is each column's joint in a layout (TRC, C3D, CSV, SLEAP, DLC, anipose where its body
+    parts are not the layout's in order); anipose keeps its x, y, z column numbers as ``cells``, Kaggle its axes' as
+    ``axes``."""
     write_poses(tmp_path / "p.csv", PoseData(poses=_poses()[None], layout="coco17", fps=30.0),
                 format="anipose")
     own = read_poses(tmp_path / "p.csv").extra["anipose"]
@@ -91,6 +92,7 @@ def test_body_parts_in_another_order_keep_their_own_scores(tmp_path):
     _, order = _shuffled(tmp_path)
     data = read_poses(tmp_path / "shuffled.csv")
     assert data.format == "anipose" and data.layout == "coco17"
+    assert data.extra["anipose"]["columns"] == order and file_channels.lacking_joints(data, "coco17") is None
     expected = 0.5 + np.arange(17)[None] / 40 + np.arange(FRAMES)[:, None] / 1000  # (T, J): each joint's own score
     np.testing.assert_allclose(data.scores[0], expected)
     np.testing.assert_allclose(data.poses[0], read_poses(tmp_path / "coco.csv").poses[0])

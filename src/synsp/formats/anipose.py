@@ -45,8 +45,9 @@ def read(path: Path) -> PoseData:
     -------
     PoseData
         ``poses`` (1, T, J, 3) in the file's unit, ``scores`` (1, T, J) from ``<bp>_score``;
-        ``extra["frame_ids"]`` = ``fnum``; ``extra["anipose"]`` the whole table (``rows``) and each body
-        part's x, y, z column numbers (``cells``) for writing back.
+        ``extra["frame_ids"]`` = ``fnum``; ``extra["anipose"]`` the whole table (``rows``), each body
+        part's x, y, z column numbers (``cells``) and, for some of a layout's body parts or its in another order,
+        each one's joint in the layout (``columns``) for writing back.
     """
     data = pose_csv.read(path)
     if data.poses.shape[-1] != 3:
@@ -59,8 +60,10 @@ def read(path: Path) -> PoseData:
     if "fnum" in header:
         fnum = [row[header.index("fnum")] for row in rows[1:]]
         data.extra["frame_ids"] = [int(float(f)) if f.strip() else t for t, f in enumerate(fnum)]
-    # "cells", not "columns": extra[fmt]["columns"] is each column's joint in a layout (lacking_joints reads it)
-    data.extra["anipose"] = {"rows": rows, "cells": cells}
+    # "cells", not "columns": extra[fmt]["columns"] is each body part's joint in a layout (lacking_joints reads it),
+    # there when the body parts are some of a layout's or in another order (read in its places, written back so)
+    placed = data.extra["csv"].get("columns")
+    data.extra["anipose"] = {"rows": rows, "cells": cells, **({"columns": placed} if placed is not None else {})}
     data.format = "anipose"
     return data
 
@@ -72,17 +75,15 @@ def write(path: Path, data: PoseData, fmt: str = "anipose") -> None:
     if n_tracks != 1 or n_coords != 3:
         raise ValueError(f"{path}: an anipose CSV holds one 3D track; poses are {poses.shape} (V, T, J, C)")
     source = data.extra.get("anipose")
-    own = data.extra.get("csv") or {}  # the file's body parts, as its CSV reader read them
-    if source and own.get("columns") is not None and len(own["columns"]) == len(source["cells"]):
-        # some of a layout's body parts, read in its places: back to the file's own, in its order (scores with them)
-        data = as_files_joints(data, own["columns"])
+    if source:  # some of a layout's body parts, read in its places: back to the file's own, in its order (scores too)
+        data = as_files_joints(data, source.get("columns"))
         poses = np.asarray(data.poses, dtype=np.float64)
         n_joints = poses.shape[2]
     if source and len(source["cells"]) == n_joints and len(source["rows"]) == n_frames + 1:
         rows = [list(row) for row in source["rows"]]
         cells = source["cells"]
     else:  # poses from elsewhere, or of other frames: anipose's columns, with what synsp knows
-        names = own.get("joints") if source else None  # the source's body parts, in its order
+        names = (data.extra.get("csv") or {}).get("joints") if source else None  # the source's, in its order
         if names is None or len(names) != n_joints:
             names = layout_joint_names(data.layout) or generic_names(n_joints)
         header = [f"{name}_{col}" for name in names for col in ("x", "y", "z", "error", "ncams", "score")] + ["fnum"]

@@ -329,8 +329,7 @@ def lacking_joints(data: PoseData, layout: str | None) -> np.ndarray | None:
     the markers' names to the layout (TRC, C3D, CSV, anipose: ``extra[format]["columns"]``; Pose2Sim's 22
     HALPE_26 markers have no eyes or ears); None when the file has every one, names none of that
     layout (another given with ``--layout``), or keeps no such columns."""
-    own = data.extra.get("csv" if data.format == "anipose" else data.format) or {}  # anipose's: read as a CSV
-    columns = own.get("columns")
+    columns = (data.extra.get(data.format) or {}).get("columns")
     if columns is None or layout not in LAYOUTS or layout != (data.partial_layout() or data.layout):
         return None
     count = len(LAYOUTS[layout].joints)
