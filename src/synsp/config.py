@@ -31,6 +31,12 @@ DEFAULT_LAYOUT = {"3d": "h36m17", "2d": "coco17", "rotation": "smpl24"}  # the s
 N_COORDS = {"3d": 3, "2d": 2, "rotation": 6}
 
 
+def model_space_layout(n_coords: int) -> str:
+    """The shipped networks' layout for poses of ``n_coords`` coordinates (``h36m17`` in 3D, ``coco17`` in 2D): the
+    joints a network refines without a checkpoint of its own, and those a layout's others are beyond."""
+    return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+
+
 @dataclass
 class DataConfig:
     """What the network sees: clean mocap windows and their simulated estimator output."""

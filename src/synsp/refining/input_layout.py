@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from synsp.config import DEFAULT_LAYOUT
+from synsp.config import model_space_layout
 from synsp.errors import CheckpointError, LayoutError, ShapeError
 from synsp.refining.methods import cached_model
 from synsp.skeleton import LAYOUTS, Layout, follows_layout, guessed_layout
@@ -87,7 +87,7 @@ def model_layout(n_coords: int, checkpoint: str | os.PathLike | None = None, dev
     if n_coords not in (2, 3):
         raise ShapeError(f"poses must have C = 2 or 3 coordinates, got {n_coords}")
     if checkpoint is None:
-        return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+        return model_space_layout(n_coords)
     model = cached_model(str(checkpoint), device)
     if model.n_coords != n_coords:
         raise CheckpointError(f"checkpoint {checkpoint} refines {model.space.upper()} poses ({model.layout.name}); "

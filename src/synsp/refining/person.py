@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from synsp.config import model_space_layout
 from synsp.estimator_errors.edge_values import beyond_edges
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
@@ -29,7 +30,7 @@ from synsp.refining.joint_corrections import (
 )
 from synsp.refining.methods import check_options, method_function, network_model, too_short
 from synsp.refining.no_layout import refine_no_layout
-from synsp.refining.segment_values import filter_values, model_space_layout, segment_filled
+from synsp.refining.segment_values import filter_values, segment_filled
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.config import DEFAULT_LAYOUT
+from synsp.config import model_space_layout
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import segment_fill
 from synsp.refining.joint_corrections import shared_joints
 from synsp.skeleton import get_layout
 
-__all__ = ["filter_values", "model_space_layout", "segment_filled"]
-
-
-def model_space_layout(n_coords: int) -> str:
-    """The shipped models' layout for poses of ``n_coords`` coordinates (``h36m17`` in 3D, ``coco17`` in 2D): the
-    joints a layout's others are beyond."""
-    return DEFAULT_LAYOUT["3d" if n_coords == 3 else "2d"]
+__all__ = ["filter_values", "segment_filled"]
 
 
 def segment_filled(values: np.ndarray, gaps: np.ndarray, layout: str, target: str) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from synsp.config import model_space_layout
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
@@ -22,7 +23,7 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
 from synsp.refining.progress import frames_bar
-from synsp.refining.segment_values import model_space_layout, segment_filled
+from synsp.refining.segment_values import segment_filled
 from synsp.refining.stretches import read_stretches, stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
