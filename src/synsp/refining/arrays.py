@@ -46,7 +46,7 @@ from synsp.refining.methods import (
     method_function,
     network_model,
 )
-from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_checkpoint, refine_person, refine_track
+from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_model, refine_person, refine_track
 from synsp.refining.stretches import along_stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import (
@@ -63,7 +63,7 @@ from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missin
 
 __all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model",
            "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout",
-           "layout_checkpoint", "layout_name", "loose_trunk_points", "method_function", "model_layout",
+           "layout_model", "layout_name", "loose_trunk_points", "method_function", "model_layout",
            "nearest_joints", "network_model", "noise_ratio", "on_trunk", "refine", "refine_track", "shared_joints",
            "trunk_anchors", "views_together"]
 
@@ -232,8 +232,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     cuts = [track_segments(track, pairs=pairs, thrown=plain) for track in tracks]
     together = x.ndim == 4 and views_together(method, x.shape[-1], options)
     # a long span: a stretch whose route differs from the span's takes its own output (refining.stretches), as a file's
-    stretched = network_model(method, x.shape[-1], layout_checkpoint(method, x.shape[-1], layout, options.get(
-        "checkpoint")), options.get("device")) if method == "synsp" and not options.get("network_only") else None
+    stretched = layout_model(method, x.shape[-1], layout, options) if method == "synsp" and not options.get(
+        "network_only") else None
     if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
         out = along_stretches(x, lambda v: refine_person(v, method, layout, options), options.get("fps"), stretched)
     else:

@@ -167,8 +167,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     (the share, (..., J) bool joints moved) where the step moved any, else None."""
     if method != "synsp":
         return route(x)
-    checkpoint = layout_checkpoint(method, x.shape[-1], layout, options.get("checkpoint"))
-    model = network_model(method, x.shape[-1], checkpoint, options.get("device"), options.get("network_only", False))
+    model = layout_model(method, x.shape[-1], layout, options)
     model.noise_only = None
     floor = options.get("floor")  # a strength asked for (or the whole correction): the network's output as asked
     if options.get("network_only") or not model.keep_clean or (floor is not None and floor is not True) or (
@@ -207,6 +206,14 @@ def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint
     from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
 
     return shipped_model_for(method, "3d" if n_coords == 3 else "2d", layout)
+
+
+def layout_model(method: str, n_coords: int, layout: str | None, options: dict):
+    """The :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for network ``method`` on poses
+    of ``n_coords`` coordinates in ``layout`` (:func:`layout_checkpoint`'s model, on ``options``' device, the bare
+    network when ``network_only``): cached, so its callers read what its last refinement recorded."""
+    checkpoint = layout_checkpoint(method, n_coords, layout, options.get("checkpoint"))
+    return network_model(method, n_coords, checkpoint, options.get("device"), options.get("network_only", False))
 
 
 def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing: np.ndarray | None = None,

@@ -21,7 +21,7 @@ from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
-from synsp.refining.arrays import group_model, layout_checkpoint, network_model, refine_track
+from synsp.refining.arrays import group_model, layout_model, refine_track
 from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import segment_filled
 from synsp.refining.stretches import read_stretches, stretches
@@ -125,9 +125,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
     # the model refine_track runs, whose measurements the summary reads (a made-up face's own)
-    checkpoint = layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))
-    model = network_model(method, poses.shape[-1], checkpoint, options.get("device"),
-                          options.get("network_only", False)) if method in NETWORKS else None
+    model = layout_model(method, poses.shape[-1], layout, options) if method in NETWORKS else None
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
     sizes: list[float] = []
