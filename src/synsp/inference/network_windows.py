@@ -11,6 +11,7 @@ from functools import lru_cache, partial
 import numpy as np
 import torch
 
+from synsp.errors import ShapeError
 from synsp.inference.edge_pad import edge_frames, extend_ends
 from synsp.inference.heading import heading_turn
 from synsp.inference.normalize import denormalize, normalize, window_stats
@@ -219,6 +220,22 @@ class WindowNetwork:
         named = dict(zip(names, out)) if len(names) > 1 else {names[0]: out}
         return {name: named[name].float().cpu().numpy() for name in outputs}
 
+
+    def _validate(self, poses: np.ndarray) -> np.ndarray:
+        """``poses`` as an array, checked to be (T, J, C) or (V, T, J, C) of this network's joints (any J for SmoothNet)
+        and coordinates, with frames: a one-line ShapeError otherwise."""
+        x = np.asarray(poses)
+        j, c = len(self.layout.joints), self.n_coords
+        # SmoothNet refines every coordinate on its own, so it takes any joint set.
+        joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.network.per_coordinate and x.shape[-2] > 0))
+        if not joints_ok or x.shape[-1] != c:
+            want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if not self.network.per_coordinate
+                    else f"(T, J, {c}) or (V, T, J, {c})")
+            raise ShapeError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
+                             f"got shape {x.shape}")
+        if x.shape[-3] == 0:
+            raise ShapeError("poses has no frames")
+        return x
 
 @lru_cache(maxsize=4)
 def _pool(workers: int) -> ThreadPoolExecutor:

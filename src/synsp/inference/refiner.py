@@ -28,6 +28,7 @@ from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
+from synsp.inference.records import clear_records
 from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
@@ -214,6 +215,11 @@ class Refiner(WindowNetwork):
         return (f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window}, "
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
 
+    def clear_records(self) -> None:
+        """Every record of a call (:data:`synsp.inference.records.RECORDS`) as before any, so that a refinement that
+        does not run the network reports nothing of the one before."""
+        clear_records(self)
+
     def gives_way(self, missing: np.ndarray) -> bool:
         """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not measured get the
         :attr:`fallback`'s output (SmoothNet's) instead of the network's: more than :attr:`max_unseen`
@@ -384,17 +390,3 @@ class Refiner(WindowNetwork):
             else limb_drift(seq, self.layout, given_fps, ~self.unmeasured))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
         return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
-
-    def _validate(self, poses: np.ndarray) -> np.ndarray:
-        x = np.asarray(poses)
-        j, c = len(self.layout.joints), self.n_coords
-        # SmoothNet refines every coordinate on its own, so it takes any joint set.
-        joints_ok = x.ndim in (3, 4) and (x.shape[-2] == j or (self.network.per_coordinate and x.shape[-2] > 0))
-        if not joints_ok or x.shape[-1] != c:
-            want = (f"(T, {j}, {c}) or (V, T, {j}, {c})" if not self.network.per_coordinate
-                    else f"(T, J, {c}) or (V, T, J, {c})")
-            raise ShapeError(f"poses must be {want} for this {self.layout.name} {self.space} model, "
-                             f"got shape {x.shape}")
-        if x.shape[-3] == 0:
-            raise ShapeError("poses has no frames")
-        return x

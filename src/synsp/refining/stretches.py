@@ -81,7 +81,7 @@ def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], f
         return refine(x)
 
     def run(a: int, b: int) -> tuple[np.ndarray, tuple[bool, bool, bool, bool]]:
-        fresh(model)
+        model.clear_records()  # a refinement that does not run the network must not report the previous one's route
         return refine(x[..., a:b, :, :]), route_of(model)
 
     return read_stretches(bounds, run, route=lambda taken: taken)[0]
@@ -106,9 +106,3 @@ def read_stretches(bounds: list[tuple[int, int]], run: Callable[[int, int], tupl
         parts.append(part if differs else whole[..., a:b, :, :])
     return (blended(parts, bounds) if own else whole), records, own
 
-
-def fresh(model: object | None) -> None:
-    """``model``'s route (:func:`route_of`) reset before a refinement, which sets what it reads (a refinement that
-    does not run the network must not report the previous one's)."""
-    if model is not None:
-        model.unlike_body, model.gave_way, model.from_above, model.flexed = False, False, 0.0, 0.0

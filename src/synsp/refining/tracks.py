@@ -19,6 +19,7 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
+from synsp.inference.records import read_records
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_model, refine_track
@@ -277,28 +278,19 @@ def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str 
                            turned=[(v, int(frames[np.searchsorted(steps, t)])) for v, t in tracks.turned])
 
 
-# What a SynSP Refiner records of the input it refined last (read by refine_tracks for the summary)
-_READ = ("convention_offsets", "convention_far", "turn", "resized", "paced_fps", "limb_drift", "unlike_body",
-         "gave_way", "repeated", "shaken", "lacked", "from_above", "flexed", "noise_only", "unseen", "trunk_ratio",
-         "trunk_bend", "steady", "repeat_ramp", "pull_ramp")
-
-
 def _refine_stretch(model, grouped, run: Callable[[], np.ndarray]) -> tuple[np.ndarray, SimpleNamespace]:
     """``run()`` (one span's or stretch's refinement), with what ``model`` (the SynSP or SmoothNet Refiner the route
     runs; None: a filter) and ``grouped`` (SmoothNet refining the pace groups, or None) recorded of it: reset
     before, so that a span refined without the network does not report the previous one, read after."""
     if model is not None:
-        model.convention_offsets, model.turn, model.resized, model.paced_fps = None, None, 1.0, None
-        model.limb_drift, model.unlike_body, model.gave_way, model.repeated = None, False, False, None
-        model.shaken, model.lacked, model.from_above, model.flexed = None, 0.0, 0.0, 0.0
-        model.noise_only = None  # set by the route's light-noise step where it runs
+        model.clear_records()
     if grouped is not None:
         grouped.group_fps = {}
     # A network's route measures the span itself, as synsp.refine's does: given the values
     # measured by refine_tracks, it read them again, and found glitches and held values in their fills
     # (the MediaPipe demo: 27 and 245; its ankle 67 px from synsp.refine's)
     out = run()
-    read = {name: getattr(model, name, None) for name in _READ} if model is not None else {}
+    read = read_records(model) if model is not None else {}
     return out, SimpleNamespace(model=model, group_fps=dict(grouped.group_fps) if grouped is not None else {}, **read)
 
 
