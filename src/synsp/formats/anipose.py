@@ -7,8 +7,11 @@ unit (anipose users calibrate in millimetres, synsp's 3D unit). ``<bp>_score`` (
 score) is the confidence.
 
 The writer changes only the body parts' x, y, z cells: every other column (errors, camera
-counts, scores, ``M_``, ``center_``, ``fnum``) is written back exactly as read. Told apart from
-a plain pose CSV by the ``fnum`` column or ``_error`` / ``_ncams`` columns.
+counts, scores, ``M_``, ``center_``, ``fnum``) is written back exactly as read. Body parts read as a
+layout's in its places (some of its joints, or in another order) go back to the file's, each with its own
+columns. Poses of other frames than the source table's, or from elsewhere, are written as a new table: the
+source's body parts in its order, else the layout's, each with its own score. Told apart from a plain pose
+CSV by the ``fnum`` column or ``_error`` / ``_ncams`` columns.
 """
 from __future__ import annotations
 
