@@ -107,8 +107,9 @@ def main() -> None:
         unread = [r[1] for r in got if not r[0] and np.isfinite(r[1])]
         levels = [r[2] for r in got if r[3]]
         err = f"{np.mean([r[1] for r in read]):.2f} / {np.max([r[1] for r in read]):.2f}" if read else "-"
-        print(f"| {kind} | {len(got)} | {len(read)} | {err} | {np.median(unread) if unread else float('nan'):.1f} | "
-              f"{np.max(levels) if levels else float('nan'):.2f} |")
+        unread_cell = f"{np.median(unread):.1f}" if unread else "-"
+        level_cell = f"{np.max(levels):.2f}" if levels else "-"
+        print(f"| {kind} | {len(got)} | {len(read)} | {err} | {unread_cell} | {level_cell} |")
     print(f"\n{args.split} split, `{args.preset}`, tilt {args.tilt:g} degrees about X after turns of "
           f"{', '.join(f'{a:g}' for a in AZIMUTHS)} degrees about the vertical; clips with their path in the world\n")
     if args.no_refine or not chosen:
