@@ -65,7 +65,7 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     input too; the network's windows are turned again, each to its own heading. ``whole_span``: a paced clip's root
     track interpolated at its last frames (:func:`synsp.inference.root_track.smoothed_track`). With ``heading``, a
     world whose floor reads tilted is first turned level (:func:`synsp.inference.floor_up.floor_turn`, read at
-    ``given_fps``, the frames' own rate; None: ``fps``), and the heading is read about the floor's normal.
+    ``given_fps``, the frames' own rate, None: 30), and the heading is read about the floor's normal.
     """
     turn = needed_turn(seq, layout) if upright and own_joints else None
     if turn is not None:
@@ -74,7 +74,7 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
         return seq, NetworkFrame(turn, 1.0, 1.0, None, mean_anchor)
     head = None
     if heading and own_joints:
-        level = floor_turn(seq, layout, fps if given_fps is None else given_fps)  # (V, 3, 3) or None: no tilt read
+        level = floor_turn(seq, layout, given_fps)  # (V, 3, 3) or None: no tilt read
         if level is None:
             head = heading_turn(seq, layout)  # (V, 3, 3)
         else:  # the heading about the floor's normal, composed with the turn that levels it
