@@ -38,8 +38,8 @@ SMOOTH = 0.2  # seconds: the footprints' path is a running mean over this (an es
 STILL = 0.35  # leg lengths per second: a foot joint slower is standing (planted_feet.STILL, 0.33, on refined output)
 NEAR = 0.15  # leg lengths above the frame's lowest foot joint (a heel rising off the floor is not a footprint)
 MIN_POINTS = 15  # footprint frames, all foot joints together
-MIN_SPREAD = 0.25  # leg lengths: the footprints' spread across their second direction (validation: straight walks and
-# clips in place read <= 0.07, walks that turn >= 0.57)
+MIN_SPREAD = 0.25  # leg lengths: the footprints' spread across their second direction (validation, `typical` / `hard`:
+# straight walks and clips in place read <= 0.07 / 0.11, walks that turn >= 0.58 / 0.49)
 MIN_TILT = 4.0  # degrees: a level floor read from noisy feet reads <= 2.2 on the validation split
 OUTLIER = 3.0  # robust standard deviations off the plane
 ROUNDS = 3  # the footprints read again along the normal found (the first read is along the given +Y)
