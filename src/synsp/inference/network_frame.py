@@ -52,7 +52,7 @@ class NetworkFrame:
 def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joints: bool, upright: bool,
                        trained_size: bool, mean_anchor: bool, smooth_root: bool, fps: float | None,
                        covered_fps: tuple[float, float], heading: bool = False,
-                       whole_span: bool = False, given_fps: float | None = None) -> tuple[np.ndarray, NetworkFrame]:
+                       whole_span: bool = False) -> tuple[np.ndarray, NetworkFrame]:
     """``seq`` (V, T, J, C) float32 without NaN, in the network's frame, and that frame.
 
     ``own_joints``: the joints are ``layout``'s (else no turn or resize, and the joints' centroid
@@ -64,8 +64,8 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     that the steps here that treat each coordinate alone (a paced clip's resampling, a monotone cubic) turn with the
     input too; the network's windows are turned again, each to its own heading. ``whole_span``: a paced clip's root
     track interpolated at its last frames (:func:`synsp.inference.root_track.smoothed_track`). With ``heading``, a
-    world whose floor reads tilted is first turned level (:func:`synsp.inference.floor_up.floor_turn`, read at
-    ``given_fps``, the frames' own rate, None: 30), and the heading is read about the floor's normal.
+    world whose floor reads tilted is first turned level (:func:`synsp.inference.floor_up.floor_turn`, its feet's
+    speeds read at ``fps``, as the network reads the motion's pace), and the heading is read about the floor's normal.
     """
     turn = needed_turn(seq, layout) if upright and own_joints else None
     if turn is not None:
@@ -74,7 +74,7 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
         return seq, NetworkFrame(turn, 1.0, 1.0, None, mean_anchor)
     head = None
     if heading and own_joints:
-        level = floor_turn(seq, layout, given_fps)  # (V, 3, 3) or None: no tilt read
+        level = floor_turn(seq, layout, fps)  # (V, 3, 3) or None: no tilt read
         if level is None:
             head = heading_turn(seq, layout)  # (V, 3, 3)
         else:  # the heading about the floor's normal, composed with the turn that levels it

@@ -331,7 +331,7 @@ class Refiner(WindowNetwork):
         seq, frame = into_network_frame(seq, self.layout, space=self.space, own_joints=own_joints, upright=self.upright,
                                         trained_size=self.trained_size, mean_anchor=self.mean_anchor, fps=fps,
                                         smooth_root=self.smooth_root, heading=self.heading,
-                                        covered_fps=self.covered_fps, whole_span=self.edge_pad, given_fps=given_fps)
+                                        covered_fps=self.covered_fps, whole_span=self.edge_pad)
         self.turn, self.resized = frame.turn, frame.resized
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
