@@ -270,7 +270,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/give_way", "inference/input_frame",
                                     "inference/network_windows", "inference/heading", "inference/edge_pad",
-                                    "inference/convention_pass",
+                                    "inference/convention_pass", "inference/floor_up",
                                     "inference/root_track", "inference/streaming", "inference/stream_output",
                                     "inference/stream_convention", "inference/stream_bones", "inference/stream_fill",
                                     "inference/stream_switches", "inference/stream_cuts",

@@ -11,7 +11,8 @@ coordinate alone (a paced clip's resampling); so a turn of the input about the v
 up to float rounding (benchmarks/RESULTS.md, section 4, "The world's heading").
 
 Windows are in the model's axes (:mod:`synsp.inference.upright`): +Y up, so a Z-up file is turned upright
-first and the heading is then read about its own vertical. A vertical tilted off every axis is not.
+first and the heading is then read about its own vertical. A vertical tilted off every axis is read from the
+floor where the clip's feet give one (:mod:`synsp.inference.floor_up`: a walk that turns), else not.
 """
 from __future__ import annotations
 

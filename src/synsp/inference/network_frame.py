@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synsp.inference.body_scale import size_factor
+from synsp.inference.floor_up import floor_turn
 from synsp.inference.heading import heading_turn
 from synsp.inference.root_track import smoothed_track
 from synsp.inference.upright import needed_turn
@@ -33,7 +34,7 @@ class NetworkFrame:
     resized: float  # the factor that brought the body to a trained size (body_scale.size_factor); 1.0: none
     root_track: np.ndarray | None  # 3D (V, T, 1, 3): where the refined body is placed, network mm; 2D None
     mean_anchor: bool  # the refined body placed by its joints' mean (else by the root the input was taken about)
-    heading: np.ndarray | None = None  # 3D (V, 3, 3): each person turned about +Y to its heading (inference.heading)
+    heading: np.ndarray | None = None  # 3D (V, 3, 3): each person turned to its heading (inference.heading, floor_up)
 
     def back(self, out: np.ndarray) -> np.ndarray:
         """``out`` (V, T, J, C) in the network's frame -> the input's axes, unit and place, float32."""
@@ -62,14 +63,22 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     person about the vertical to its own heading over the clip (:func:`synsp.inference.heading.heading_turn`), so
     that the steps here that treat each coordinate alone (a paced clip's resampling, a monotone cubic) turn with the
     input too; the network's windows are turned again, each to its own heading. ``whole_span``: a paced clip's root
-    track interpolated at its last frames (:func:`synsp.inference.root_track.smoothed_track`).
+    track interpolated at its last frames (:func:`synsp.inference.root_track.smoothed_track`). With ``heading``, a
+    world whose floor reads tilted is first turned level (:func:`synsp.inference.floor_up.floor_turn`, its feet's
+    speeds read at ``fps``, as the network reads the motion's pace), and the heading is read about the floor's normal.
     """
     turn = needed_turn(seq, layout) if upright and own_joints else None
     if turn is not None:
         seq = seq @ turn.T.astype(np.float32)
     if space != "3d":
         return seq, NetworkFrame(turn, 1.0, 1.0, None, mean_anchor)
-    head = heading_turn(seq, layout) if heading and own_joints else None  # (V, 3, 3)
+    head = None
+    if heading and own_joints:
+        level = floor_turn(seq, layout, fps)  # (V, 3, 3) or None: no tilt read
+        if level is None:
+            head = heading_turn(seq, layout)  # (V, 3, 3)
+        else:  # the heading about the floor's normal, composed with the turn that levels it
+            head = heading_turn(seq @ level.swapaxes(-1, -2).astype(np.float32)[:, None], layout) @ level
     if head is not None:
         seq = seq @ head.swapaxes(-1, -2).astype(np.float32)[:, None]
     unit = mm_per_unit(seq)

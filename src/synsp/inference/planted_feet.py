@@ -65,7 +65,14 @@ def _slow_path(path: np.ndarray, width: int) -> np.ndarray:
     """``path`` (T, C): a 5-frame running median (spikes out), then a centred running mean over ``width`` frames
     (white noise out), both shortened at the ends; (T, C)."""
     t = len(path)
-    med = np.stack([np.nanmedian(path[max(0, i - 2):i + 3], axis=0) for i in range(t)]) if t else path
+    med = np.array(path, np.result_type(path, np.float16))  # nanmedian's type: float32 stays, integers become float64
+    # whole windows of 5 finite values at once (their median is one of them: the same number as frame by frame); the
+    # 2 frames at each end and the windows with a NaN one by one
+    whole = np.lib.stride_tricks.sliding_window_view(path, 5, axis=0) if t >= 5 else np.zeros((0, 1, 5))
+    finite = np.isfinite(whole).all(axis=(-2, -1))
+    med[2:2 + len(whole)][finite] = np.median(whole[finite], axis=-1)
+    for i in sorted({*range(min(2, t)), *range(max(0, t - 2), t), *(np.flatnonzero(~finite) + 2)}):
+        med[i] = np.nanmedian(path[max(0, i - 2):i + 3], axis=0)
     half = width // 2
     csum = np.concatenate([np.zeros((1, path.shape[1])), np.cumsum(np.nan_to_num(med), axis=0)])
     lo, hi = np.maximum(np.arange(t) - half, 0), np.minimum(np.arange(t) + half + 1, t)
