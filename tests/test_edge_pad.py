@@ -22,7 +22,28 @@ def test_extension_runs_a_straight_motion_on_and_is_the_same_reversed():
     np.testing.assert_array_equal(extend_ends(noisy, 8)[:, 8:-8], noisy)
     assert extend_ends(noisy[:, :3], 8).shape == (2, 19, 4, 2)  # shorter than the extension: the line runs on
     assert np.isfinite(extend_ends(noisy[:, :1], 8)).all()
-    assert edge_frames(8, 2) == 8 and edge_frames(8, 3) == 9 and edge_frames(8, 8) == 8
+    assert edge_frames(8, 2, 9) == (6, 7) and edge_frames(8, 3, 130) == (6, 7) and edge_frames(8, 3, 131) == (6, 6)
+    assert edge_frames(8, 8, 20) == (0, 4)
+    np.testing.assert_array_equal(extend_ends(noisy, 6, 7)[:, 6:-7], noisy)
+    np.testing.assert_allclose(extend_ends(noisy, 6, 7)[:, :6], extend_ends(noisy, 6)[:, :6])
+
+
+def test_the_extension_is_as_long_as_the_window_grid_needs():
+    """No window wholly outside the clip, no window flush with its end off the grid; the real frames refined as
+    with a longer extension on both sides (the windows that reach them are the same; float32 rounding apart)."""
+    from synsp.inference.swaa import window_starts
+
+    model = load_model("synsp-coco17")
+    for stride in (1, 2, 3, 4, 8):
+        for length in (9, 10, 11, 50):
+            before, after = edge_frames(8, stride, length)
+            starts = window_starts(before + length + after, 8, stride)
+            assert (starts % stride == 0).all() and starts[0] + 8 > before and starts[-1] <= before + length - 1
+            seq = np.cumsum(np.random.default_rng(length).normal(size=(1, length, 17, 2)), axis=1).astype(np.float32)
+            longer = -(-7 // stride) * stride + stride
+            wide = model._run_windows(seq + 500, stride, 256, ("final",), (longer, longer))["final"]
+            tight = model._run_windows(seq + 500, stride, 256, ("final",), (before, after))["final"]
+            np.testing.assert_allclose(tight, wide, atol=1e-4)
 
 
 def test_interior_windows_are_those_of_the_plain_cut():

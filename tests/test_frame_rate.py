@@ -83,6 +83,30 @@ def test_frames_added_around_a_spike_do_not_ring():
     assert seen[0].shape[1] > 30 and seen[0].min() >= 0.0 and seen[0].max() <= 100.0
 
 
+def test_whole_span_grids_are_mirrored_so_a_reversed_clip_gives_the_reversed_output():
+    """``whole_span``: the grids are laid out about the clip's middle, so a run that commutes with reversal (a
+    3-frame mean) gives the reversed output for the reversed clip at any length and rate; grids anchored at frame 0
+    did not (up to 0.8 here). Each grid reaches past both ends."""
+    from synsp.inference.frame_rate import _mirrored_grid
+
+    seq = np.cumsum(np.random.default_rng(0).normal(size=(1, 104, 3, 2)), axis=1)
+
+    def mean3(s):
+        y = s.copy()
+        y[:, 1:-1] = (s[:, :-2] + s[:, 1:-1] + s[:, 2:]) / 3
+        return {"a": y}
+
+    for fps in (17.0, 20.0, 70.0, 121.0):
+        for frames in (103, 104):
+            x = seq[:, :frames]
+            out = run_at_rate(mean3, x, fps, (25.0, 35.0), whole_span=True)["a"]
+            back = run_at_rate(mean3, np.ascontiguousarray(x[:, ::-1]), fps, (25.0, 35.0), whole_span=True)["a"]
+            np.testing.assert_allclose(back[:, ::-1], out, atol=1e-9)
+    grid = _mirrored_grid(103 / 20.0, 0.01, 30.0)
+    assert grid[0] <= 0 < grid[1] and grid[-2] < 103 / 20.0 <= grid[-1]
+    np.testing.assert_allclose(np.sort(103 / 20.0 - grid), _mirrored_grid(103 / 20.0, -0.01, 30.0))
+
+
 def test_too_short_and_bad_rates():
     seq = smooth_motion(2, 60)
     assert run_at_rate(identity, seq, 60.0, (20.0, 43.0))["final"].shape == seq.shape

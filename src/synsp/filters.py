@@ -29,6 +29,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.filter_input import check_rate, odd_window, prepare
+from synsp.odd_extension import odd_extension
 from synsp.one_euro import ONE_EURO_BETA, ONE_EURO_MIN_CUTOFF, OneEuroFilter, one_euro
 
 __all__ = ["identity", "savgol", "savgol_window", "gaussian", "one_euro", "OneEuroFilter", "ONE_EURO_BETA",
@@ -222,30 +223,17 @@ def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padl
     values, but ``zi`` (a linear solve per section) computed once per design, not once per call (a
     crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``.
     ``end_fit`` > 2 turns the odd extension about each end of a line fitted to that many end frames
-    (:func:`butterworth`)."""
+    (:func:`butterworth`; :func:`synsp.odd_extension.odd_extension`)."""
     def part(y: np.ndarray, start: int | None, stop: int | None = None, step: int | None = None) -> np.ndarray:
         return y[(slice(None),) * axis + (slice(start, stop, step),)]
 
-    fit = min(end_fit, x.shape[axis])
-    first = _line_end(part(x, None, fit), axis) if fit > 2 else part(x, 0, 1)
-    last = _line_end(part(x, None, -fit - 1, -1), axis) if fit > 2 else part(x, -1)
-    ext = np.concatenate((2 * first - part(x, padlen, 0, -1), x,
-                          2 * last - part(x, -2, -(padlen + 2), -1)), axis=axis)  # odd extension
+    ext = odd_extension(x, padlen, padlen, axis, end_fit)
     shape = [1] * x.ndim
     shape[axis] = 2
     zi = zi.reshape([len(sos)] + shape)
     y = _sosfilt(sos, ext, axis, zi * part(ext, None, 1))
     y = _sosfilt(sos, part(y, None, None, -1), axis, zi * part(y, -1))
     return part(part(y, None, None, -1), padlen, -padlen)
-
-
-def _line_end(y: np.ndarray, axis: int) -> np.ndarray:
-    """The value at index 0 along ``axis`` of the least-squares line through ``y``'s values along it
-    (kept as an axis of length 1)."""
-    t = np.arange(y.shape[axis], dtype=np.float64)
-    weights = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
-    slope = np.tensordot(np.moveaxis(y, axis, -1), weights, axes=1)
-    return np.expand_dims(np.mean(y, axis=axis) - slope * t.mean(), axis)
 
 
 def _sosfilt(sos: np.ndarray, x: np.ndarray, axis: int, zi: np.ndarray) -> np.ndarray:

@@ -46,10 +46,11 @@ def run_at_rate(
     ``training_fps`` (k = round(fps / training_fps) phase-shifted grids when faster), run, and
     each output brought back to the input's frames by cubic interpolation and averaged over
     the grids. Sequences too short to give two frames at the training rate are run as they are.
-    ``whole_span``: a grid whose last point falls short of the last frame gets one more past it (the input
-    extrapolated to it), so the last frames are interpolated between grid points as the first are, not
-    extrapolated from before them (a clip's two ends alike; benchmarks/RESULTS.md section 10, "A clip's first and
-    last frames"); the grid's other points are the same.
+    ``whole_span``: each grid reaches past both ends, laid out symmetrically about the clip's middle (grid ``p`` of
+    ``k`` at ``middle + (p - (k - 1) / 2) / (k * training_fps) + m / training_fps``, every ``m`` whose point lies in
+    the clip's span and the nearest one beyond each end; the input extrapolated there), so a clip and its reversal
+    are refined on mirrored grids and both ends are interpolated between grid points alike (benchmarks/RESULTS.md
+    section 10, "A clip's first and last frames"); without it the grid starts on frame 0 and stops short of the end.
     """
     if fps is None or covered[0] <= fps <= covered[1]:
         return run(seq)
@@ -62,12 +63,20 @@ def run_at_rate(
         grid = grid[grid <= times[-1] + 1e-9]
         if len(grid) < 2:
             return run(seq)
-        if whole_span and grid[-1] < times[-1] - 1e-9:
-            grid = np.append(grid, grid[-1] + 1 / training_fps)
+        if whole_span:
+            grid = _mirrored_grid(times[-1], (phase - (phases - 1) / 2) / (phases * training_fps), training_fps)
         for name, out in run(resample(seq, times, grid)).items():
             back = CubicSpline(grid, out, axis=1)(times).astype(seq.dtype)  # extrapolates under one frame at the ends
             merged[name] = merged.get(name, 0) + back / phases
     return merged
+
+
+def _mirrored_grid(span: float, offset: float, rate: float) -> np.ndarray:
+    """The points ``span / 2 + offset + m / rate`` (seconds) within [0, ``span``] and the nearest one past each end:
+    the same points, mirrored about ``span / 2``, as ``-offset`` gives."""
+    low = int(np.floor((0.0 - span / 2 - offset) * rate + 1e-9))
+    high = int(np.ceil((span / 2 - offset) * rate - 1e-9))
+    return span / 2 + offset + np.arange(low, high + 1) / rate
 
 
 def resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:

@@ -108,13 +108,13 @@ class WindowNetwork:
         step's first pass on unchanged values). ``edges`` (with :attr:`edge_pad`): the clip extended at both ends
         first (:mod:`synsp.inference.edge_pad`), so its first and last frames are refined as interior ones are;
         the interior windows and their mirroring are the same."""
-        pad = edge_frames(self.window, stride) if edges and self.edge_pad else 0
+        pad = edge_frames(self.window, stride, seq.shape[1]) if edges and self.edge_pad else (0, 0)
         return remembered(lambda: self._memo_key(seq, stride, batch_size, outputs, pad),
                           lambda: self._run_windows(seq, stride, batch_size, outputs, pad),
                           (self.model, self._traced, self.layout))
 
     def _memo_key(self, seq: np.ndarray, stride: int, batch_size: int, outputs: tuple[str, ...] | None,
-                  pad: int) -> tuple:
+                  pad: tuple[int, int]) -> tuple:
         """:meth:`_run`'s key in :mod:`synsp.memo`: its arguments' values and every attribute a run reads."""
         weights = None if self.weights is None else array_key(np.asarray(self.weights))
         return ("network", array_key(seq), stride, batch_size, None if outputs is None else tuple(outputs), pad,
@@ -123,18 +123,19 @@ class WindowNetwork:
                 self.space, self.quantized, str(self.device))
 
     def _run_windows(self, seq: np.ndarray, stride: int, batch_size: int,
-                     outputs: tuple[str, ...] | None, pad: int) -> dict[str, np.ndarray]:
-        """:meth:`_run` computed, the clip extended by ``pad`` frames at each end."""
-        seq = extend_ends(seq, pad)
+                     outputs: tuple[str, ...] | None, pad: tuple[int, int]) -> dict[str, np.ndarray]:
+        """:meth:`_run` computed, the clip extended by ``pad`` = (before, after) frames at its ends."""
+        before, after = pad
+        seq = extend_ends(seq, before, after)
         t = seq.shape[1]
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
         windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        mirrored = self.mirrored(np.arange(len(windows)) - pad // stride)  # each interior window as without the pad
+        mirrored = self.mirrored(np.arange(len(windows)) - before // stride)  # each interior window as without the pad
         merged = {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
                   for name, out in self.refine_windows(windows, batch_size, mirrored, outputs=outputs).items()}
-        return {name: out[:, pad : t - pad] for name, out in merged.items()}
+        return {name: out[:, before : t - after] for name, out in merged.items()}
 
     @staticmethod
     def mirrored(indices: np.ndarray) -> np.ndarray:
