@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import synsp
-from conftest import needs_data, tiny_config
+from conftest import needs_data, push_all, tiny_config
 from synsp.inference.checkpoint import load_model
 from synsp.inference.floor import (
     DRIFT_RAMP,
@@ -282,7 +282,7 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
 
     def stream(x: np.ndarray) -> np.ndarray:
         s = StreamingRefiner(model, mm_per_unit=1.0)
-        return np.concatenate([*(s.push(frame) for frame in x), s.flush()])
+        return push_all(s, x)
 
     rigid = (turning(150) + rng.normal(0, 8, (150, 17, 3))).astype(np.float32)
     phases = rng.uniform(0, 6, (17, 3))
@@ -316,7 +316,7 @@ def test_a_stream_low_passes_its_output_about_as_offline_does():
 
     def stream() -> np.ndarray:
         s = StreamingRefiner(model, mm_per_unit=1.0)
-        return np.concatenate([*(s.push(frame) for frame in noisy), s.flush()])
+        return push_all(s, noisy)
 
     hz = model.lowpass_hz
     try:

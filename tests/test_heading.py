@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data
+from conftest import needs_data, push_all
 from synsp.inference.checkpoint import load_model
 from synsp.inference.heading import can_head, heading_turn
 from synsp.inference.streaming import StreamingRefiner
@@ -60,7 +60,7 @@ def test_stream_turned_about_the_vertical_gives_its_result_turned(clip):
 
     def stream(x: np.ndarray) -> np.ndarray:
         s = StreamingRefiner(model)
-        return np.concatenate([*(s.push(frame) for frame in x), s.flush()])
+        return push_all(s, x)
 
     r = about_y(130.0)
     np.testing.assert_allclose(stream((clip[:60] @ r.T).astype(np.float32)) @ r, stream(clip[:60]), atol=0.1)

@@ -123,6 +123,20 @@ def test_a_batch_writes_each_files_summary(tmp_path, capsys):
     assert "--summary" in capsys.readouterr().err
 
 
+def test_the_summary_lists_the_inputs_in_the_batchs_order(tmp_path):
+    # by path, as the batch refines them: a folder's files after the folder's name ("a/c" before "a-b"), not as
+    # strings ("a-b" < "a/c")
+    src, out, summary = tmp_path / "in", tmp_path / "out", tmp_path / "summary.jsonl"
+    (src / "a").mkdir(parents=True)
+    poses = np.cumsum(np.random.default_rng(2).normal(size=(40, 17, 2)), axis=0) + 500
+    for name in ("a-b.npy", "a/c.npy", "b.npy"):
+        np.save(src / name, poses.astype(np.float32))
+    assert main(["refine", str(src), str(out), "--method", "savgol", "--layout", "coco17",
+                 "--summary", str(summary)]) == 0
+    rows = [json.loads(line) for line in summary.read_text().splitlines()]
+    assert [row["input"] for row in rows] == [str(src / name) for name in ("a/c.npy", "a-b.npy", "b.npy")]
+
+
 def test_fallback_lines_are_the_routes_to_smoothnet():
     notes = ["layout: halpe26 -> coco17: 17 joints refined by SynSP, the other 9 by SmoothNet plus ...",
              "joint definitions: the input's differ ...: too far ..., so refined by SmoothNet, which works on any",

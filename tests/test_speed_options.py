@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import needs_data
+from conftest import needs_data, push_all
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.checkpoint import load_model
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
@@ -109,7 +109,7 @@ def stream_people(crowd: MultiPersonStreamingRefiner, frames: list[tuple[np.ndar
 
 def alone(model, x: np.ndarray, phase: int = 0) -> np.ndarray:
     stream = StreamingRefiner(model, phase=phase)
-    return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+    return push_all(stream, x)
 
 
 @pytest.mark.parametrize("quantize", [False, True])

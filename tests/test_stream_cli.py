@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import synsp
+from conftest import push_all
 from synsp.errors import InternalError
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
@@ -45,8 +46,7 @@ def _lines(frames: np.ndarray, with_conf: bool = False) -> list[str]:
 
 def _api(frames: np.ndarray, lag: int | None = None, quantize: bool | None = None, phase: int = 0) -> np.ndarray:
     stream = StreamingRefiner(synsp.load_model("synsp-coco17", quantize=quantize), lag=lag, phase=phase)
-    parts = [stream.push(frame) for frame in frames] + [stream.flush()]
-    return np.concatenate(parts)
+    return push_all(stream, frames)
 
 
 def test_subprocess_output_count_order_shape_and_agreement_with_the_streaming_api():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import needs_data
+from conftest import needs_data, push_all
 from synsp.filters import butterworth
 from synsp.inference import stream_noise_only
 from synsp.inference.risk_choice import CUTOFFS, ORDER
@@ -80,7 +80,7 @@ def test_a_3d_stream_of_a_clean_clip_with_light_white_noise_ends_nearer_the_trut
 
     def streamed() -> np.ndarray:
         stream = StreamingRefiner(model)
-        return np.concatenate([*(stream.push(frame) for frame in noisy), stream.flush()])
+        return push_all(stream, noisy)
 
     with monkeypatch.context() as patch:
         patch.setattr(stream_noise_only, "SPACES", ())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data
+from conftest import needs_data, push_all
 from synsp.inference import stream_white_noise
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_white_noise import FIRST, RunningWhiteNoise
@@ -56,7 +56,7 @@ def test_a_2d_stream_of_a_clean_clip_with_light_white_noise_ends_nearer_the_trut
 
     def streamed() -> np.ndarray:
         stream = StreamingRefiner(model)
-        return np.concatenate([*(stream.push(frame) for frame in noisy), stream.flush()])
+        return push_all(stream, noisy)
 
     with monkeypatch.context() as patch:
         patch.setattr(stream_white_noise, "SPACES", ())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data
+from conftest import needs_data, push_all
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.upright import describe_axes, knee_bend, legs_up, model_axes, trunk_up, upright_turn
@@ -144,7 +144,7 @@ def test_stream_decides_the_axes_on_its_first_window(clip):
 
     def stream(x: np.ndarray) -> np.ndarray:
         s = StreamingRefiner(model)
-        return np.concatenate([*(s.push(frame) for frame in x), s.flush()])
+        return push_all(s, x)
 
     np.testing.assert_allclose(stream((clip @ Z_UP.T).astype(np.float32)) @ Z_UP, stream(clip), atol=0.05)
 

@@ -46,11 +46,10 @@ def depth_flips(poses: np.ndarray, layout: Layout) -> np.ndarray:
     against the track's own reading (module docstring)."""
     x = np.asarray(poses, np.float64)
     flip = np.asarray(layout.flip_index)
-    switch = depth_switches(x, flip)
+    switch, r = _switches(x, flip)  # r (T - 1,): each step's depth correlation
     if not switch.any():
         return np.zeros(x.shape[0], bool)
     seen = np.isfinite(x).all(-1).any(-1)
-    r = _profile_steps(x[..., 2], np.isfinite(x).all(-1))[0]
     if switch.sum() % 2:  # an end missed: a second look at the steps standing less above the noise, the likeliest
         second = depth_switches(x, flip, depth=FLIP_DEPTH_SECOND) & ~switch
         if second.any():
@@ -115,22 +114,29 @@ def depth_switches(poses: np.ndarray, flip: np.ndarray | None = None, depth: flo
     nearly as well (within :data:`FLIP_LABELS`: a body seen side-on, whose left and right lie along the depth) is
     left to the inversion step (:mod:`synsp.estimator_errors.inversions`). ``depth``: :data:`FLIP_DEPTH` unless
     given."""
+    return _switches(poses, flip, depth)[0]
+
+
+def _switches(poses: np.ndarray, flip: np.ndarray | None = None,
+              depth: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`depth_switches` (T - 1,) and the depth correlation of each step it read them from (T - 1,; None in
+    2D or under 3 frames, where no step switches)."""
     x = np.asarray(poses, np.float64)
     if x.shape[-1] != 3 or x.shape[0] < 3:
-        return np.zeros(max(x.shape[0] - 1, 0), bool)
+        return np.zeros(max(x.shape[0] - 1, 0), bool), None
     seen = np.isfinite(x).all(-1)
     (r, deep), (lateral, wide) = (_profile_steps(x[..., axis], seen, depth) for axis in (2, 0))
     # and across the body (x) the profile stays: a turn by 180 degrees (a video cut) negates both
     switch = (r < FLIP_R) & deep & ~((lateral < 0) & wide)
     if not switch.any():
-        return switch
+        return switch, r
     with np.errstate(invalid="ignore"):
         rel = x - np.nanmean(x, axis=-2, keepdims=True)  # (T, J, 3) about the joints' mean
     laters = (rel[1:] * [1.0, 1.0, -1.0], rel[1:], rel[1:, np.arange(x.shape[1]) if flip is None else flip])
     mirrored, kept, exchanged = (np.nanmean(np.linalg.norm(later - rel[:-1], axis=-1), axis=-1) for later in laters)
     # the mirror explains most of the jump (a turn by 120 degrees read from a side also anti-correlates in depth),
     # and better than the labels exchanged
-    return switch & (mirrored < FLIP_FIT * kept) & (mirrored < FLIP_LABELS * exchanged)
+    return switch & (mirrored < FLIP_FIT * kept) & (mirrored < FLIP_LABELS * exchanged), r
 
 
 def _profile_steps(values: np.ndarray, seen: np.ndarray, depth: float | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -91,21 +91,23 @@ def _far(track: np.ndarray, t: int, t_out: int, edge: float, far: float) -> bool
     return not (np.isfinite(step) and step * gap > 0 and abs(gap) <= 2.0 * abs(step))
 
 
-def edge_values(poses: np.ndarray) -> np.ndarray:
-    """(..., T, J) bool: the values of ``poses`` (..., T, J, C) on the picture's edge (:func:`picture_edges`)."""
+def edge_values(poses: np.ndarray, edges: list | None = None) -> np.ndarray:
+    """(..., T, J) bool: the values of ``poses`` (..., T, J, C) on the picture's edge (:func:`picture_edges`; or
+    ``edges``, its result for ``poses`` read before)."""
     x = np.asarray(poses)
     marked = np.zeros(x.shape[:-1], dtype=bool)
-    for *_, on in picture_edges(x):
+    for *_, on in (picture_edges(x) if edges is None else edges):
         marked |= on
     return marked
 
 
-def beyond_edges(out: np.ndarray, poses: np.ndarray, along: bool = False) -> np.ndarray:
+def beyond_edges(out: np.ndarray, poses: np.ndarray, along: bool = False, edges: list | None = None) -> np.ndarray:
     """``out`` (like ``poses``, (..., T, J, 2)) with the values ``poses`` held on the picture's edge kept on or beyond
     it: where ``out`` came back inside the picture, on the edge (module docstring). ``along``: their coordinate along
     the edge given back as ``poses`` had it (a gap's fill: the clamp lost the other coordinate only; filled, a foot
-    walking across the bottom edge was put 30 px behind its measured x on a validation clip)."""
-    edges = picture_edges(poses)
+    walking across the bottom edge was put 30 px behind its measured x on a validation clip). ``edges``:
+    :func:`picture_edges` of ``poses`` read before (None: read here)."""
+    edges = picture_edges(poses) if edges is None else edges
     if not edges or np.shape(out) != np.shape(poses):
         return out
     out = np.array(out, copy=True)

@@ -38,7 +38,7 @@ import numpy as np
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
-from synsp.estimator_errors.edge_values import beyond_edges, edge_values
+from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
@@ -142,10 +142,11 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
                   else foreign_poses(x, jumped)[0])
         foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
-    on_edge = np.zeros_like(missing)
+    on_edge, edges = np.zeros_like(missing), []
     if undo:
         repeated = held_values(x)
-        on_edge = edge_values(x) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
+        edges = picture_edges(x)  # read once: the fill below keeps the same values beyond them
+        on_edge = edge_values(x, edges) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
     if undo and layout is not None:
         seen = np.where((repeated | foreign | on_edge)[..., None], np.nan, x)
         off_body = foreign | (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
@@ -159,7 +160,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         values = fill_gaps(x, gaps)[0]
     else:
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
-    values = beyond_edges(values, x, along=True) if on_edge.any() else values
+    values = beyond_edges(values, x, along=True, edges=edges) if on_edge.any() else values
     if undo:
         values, exchanged = without_inversions(values, layout, window)
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged

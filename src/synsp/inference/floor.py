@@ -44,8 +44,8 @@ from synsp.skeleton import Layout, bone_tree, get_layout
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
            "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
-           "bone_drift", "length_drift", "length_changes", "limb_lengths", "limb_bones", "kept_share", "drift_factor",
-           "drift_note",
+           "bone_drift", "length_drift", "lengths_drift", "length_changes", "limb_lengths", "limb_bones", "kept_share",
+           "drift_factor", "drift_note",
            "correction_rms",
            "measure_floor", "floor_step", "keep_above_floor"]
 
@@ -155,6 +155,20 @@ def _pair_changes(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen
     pairs = np.asarray(pairs, int).reshape(-1, 2)
     bones = inputs[..., pairs[:, 1], :] - inputs[..., pairs[:, 0], :]
     lengths = np.sqrt((bones * bones).sum(axis=-1))  # (..., T, P), as consistency.frame_lengths
+    return _changes(lengths, pairs, fps, seen, fast)
+
+
+def lengths_drift(lengths: np.ndarray, pairs: np.ndarray, fps: float | None = None,
+                  seen: np.ndarray | None = None) -> np.ndarray:
+    """:func:`length_drift` of given ``lengths`` (..., T, P) of ``pairs`` ((P, 2) joint indices, which ``seen``
+    ((..., T, J) bool, None: every value) reads the frames of, as :func:`bone_drift`'s): in the lengths' unit,
+    (..., P)."""
+    return _changes(np.asarray(lengths, np.float64), np.asarray(pairs, int).reshape(-1, 2), fps, seen, False)[0]
+
+
+def _changes(lengths: np.ndarray, pairs: np.ndarray, fps: float | None, seen: np.ndarray | None,
+             fast: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`_pair_changes` of the ``pairs``' (P, 2) ``lengths`` (..., T, P)."""
     if seen is None:
         counted = np.ones(lengths.shape, bool)
     else:

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from synsp.conventions import trunk_frame
-from synsp.inference.floor import bone_drift, length_drift, limb_bones, limb_lengths, slow_part
+from synsp.inference.floor import bone_drift, lengths_drift, limb_bones, limb_lengths, slow_part
 from synsp.sequence import body_sizes
 from synsp.skeleton import Layout, bone_tree, get_layout
 
@@ -148,15 +148,7 @@ def limb_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = Non
         return plain  # no length turns with its limb: the reading as it was, to the bit
     bones = _neighbours(layout)[0]
     lengths = limb_lengths(x, layout) - fit * share[..., None, :]
-    # each bone as two points that far apart, so length_drift reads the rest as it reads a bone (seen alike)
-    points = np.zeros(lengths.shape + (2, 3))
-    points[..., 1, 0] = lengths
-    points = points.reshape(lengths.shape[:-1] + (2 * len(bones), 3))
-    pairs = np.arange(2 * len(bones)).reshape(-1, 2)
-    ends = None if seen is None else np.asarray(seen, bool)[..., bones.reshape(-1)]
-    # length_drift divides by the points' body size: back to the poses' unit, then the poses' body sizes
-    rest = length_drift(points, pairs, fps, ends) * np.maximum(body_sizes(points), 1e-9)[..., None]
-    rest = rest.mean(axis=-1) / np.maximum(body_sizes(x), 1e-9)
+    rest = lengths_drift(lengths, bones, fps, seen).mean(axis=-1) / np.maximum(body_sizes(x), 1e-9)
     # only a turn that leaves the limbs reading clean is the user's markers: an estimator's bias that follows the
     # pose leaves more (validation `clean-ish`, read 1.6-2.5e-3 after the turn), and keeps the reading it had
     mine = 1.0 - np.clip((rest - REST_CLEAN[0]) / (REST_CLEAN[1] - REST_CLEAN[0]), 0.0, 1.0)

@@ -307,7 +307,8 @@ def write_summary(report: BatchReport, path: str | os.PathLike) -> None:
     summary ``synsp refine`` prints for one file), so a user of many files can find those that took a fallback."""
     from synsp.paths import atomic_path
 
-    names = sorted({*report.done, *report.failed, *report.skipped})
+    # the plan's order (batch_inputs': a folder's files by path), then any name a hand-made report lacks an output for
+    names = [*report.outputs, *sorted({*report.done, *report.failed, *report.skipped} - report.outputs.keys())]
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
         for name in names:
             notes = report.notes.get(name, [])
