@@ -185,30 +185,38 @@ def rigid_on_trunk(poses: np.ndarray, refined: np.ndarray, target: str, weights:
     return out
 
 
-def necks_on_shoulders(poses: np.ndarray, refined: np.ndarray, target: str, weights: np.ndarray,
-                       joints: Iterable[int], measured: np.ndarray) -> dict[int, np.ndarray]:
+def necks_on_shoulders(poses: np.ndarray, converted: np.ndarray, refined: np.ndarray, target: str,
+                       weights: np.ndarray, joints: Iterable[int], measured: np.ndarray) -> dict[int, np.ndarray]:
     """2D's loose trunk points whose picks are the model's two shoulders (a neck: BODY-25's, Halpe-26's), carried by
     the refined shoulders: for joint ``j`` of ``poses`` (T, J, 2, no NaN), its offset from the midpoint of the
-    shoulders ``weights[j]`` (J, K) picks in ``refined`` (T, K, 2, ``target``'s layout), in the refined trunk's
-    length (that midpoint to the hips'), averaged over the frames ``measured`` (T, J) marks. Returns {j: (T, 2)},
-    as :func:`rigid_on_trunk`. The neck's own error is mostly one offset over the clip (the estimator's bias and slow
-    drift), which the nearest joints' correction left (validation, HALPE-26 `typical`: 0.993 x input, SmoothNet
-    0.987; here 0.90): its offset from the shoulders hardly moves in the picture (a shrug, a bow), so its mean
-    keeps the neck where the estimator puts it about the shoulders and takes the refined shoulders' path. No
-    rotation into the trunk's frame, unlike 3D's: in 2D that frame turns with the picture's foreshortened shoulders
-    (tried: 0.94). The hip centre, on the hips, measured worse so (1.16 x input: its offset from the hips moves
-    with the pelvis's tilt in the picture), and stays on the nearest joints' route."""
+    shoulders ``weights[j]`` (J, K) picks in the input ``converted`` (T, K, 2, ``target``'s layout), in the input
+    trunk's length (that midpoint to the hips'), averaged over the frames ``measured`` (T, J) marks, is put on the
+    same midpoint of ``refined`` (T, K, 2) in the refined trunk's length. Returns {j: (T, 2)}, as
+    :func:`rigid_on_trunk`. The neck's own error is mostly one offset over the clip (the estimator's bias and slow
+    drift), which the shoulders' correction left (validation, HALPE-26 `typical`: 0.993 x input, SmoothNet 0.987;
+    here 0.90): its offset from the shoulders hardly moves in the picture (a shrug, a bow), so its mean keeps the
+    neck where the estimator puts it about its own shoulders and takes the refined shoulders' path. The offset is
+    read from the input's shoulders, not the refined ones as 3D's: BODY-25's neck, the shoulders' midpoint, came
+    out worse from the refined ones (0.987 x input against 0.966). No turn into the trunk's frame either: in 2D
+    that frame turns with the picture's foreshortened shoulders (:func:`rigid_on_trunk` there: 0.94). The hip
+    centre, on the hips, measured worse so (1.16 x input: its offset from the hips moves with the pelvis's tilt in
+    the picture), and stays on the nearest joints' route."""
     model = get_layout(target).joints
     hips = [k for k, name in enumerate(model) if "hip" in name]
+
+    def midpoint_and_trunk(values: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mid = values[:, anchors].mean(1)
+        return mid, np.linalg.norm(mid - values[:, hips].mean(1), axis=-1, keepdims=True)  # (T, 2), (T, 1)
+
     out = {}
     for j, anchors in trunk_anchors(weights, [j for j in joints if measured[:, j].any()], target).items():
         if len(anchors) != 2 or not all("shoulder" in model[k] for k in anchors) or not hips:
             continue
-        anchor = refined[:, anchors].mean(1)
-        trunk = np.linalg.norm(anchor - refined[:, hips].mean(1), axis=-1, keepdims=True)  # (T, 1)
+        mid, trunk = midpoint_and_trunk(converted, anchors)
         keep = measured[:, j] & (trunk[:, 0] > 0)
         if not keep.any():
             continue
-        offset = np.mean((poses[keep, j] - anchor[keep]) / trunk[keep], axis=0)
-        out[j] = anchor + offset * trunk
+        offset = np.mean((poses[keep, j] - mid[keep]) / trunk[keep], axis=0)
+        mid, trunk = midpoint_and_trunk(refined, anchors)
+        out[j] = mid + offset * trunk
     return out
