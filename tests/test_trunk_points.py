@@ -84,7 +84,7 @@ def test_a_3d_stream_keeps_the_neck_on_the_refined_trunk():
 
 
 def test_a_2d_neck_keeps_its_mean_offset_from_the_refined_shoulders_in_trunk_lengths():
-    from synsp.refining.joint_corrections import nearest_joints, necks_on_shoulders
+    from synsp.refining.joint_corrections import necks_on_shoulders
     from synsp.skeleton import convert
 
     rng = np.random.default_rng(0)
@@ -98,9 +98,8 @@ def test_a_2d_neck_keeps_its_mean_offset_from_the_refined_shoulders_in_trunk_len
     near = np.where(np.arange(t) < t // 2, 1.0, 2.0)[:, None]
     poses[:, 18] = refined[:, [5, 6]].mean(1) + near * [0.0, 10.0] + rng.normal(0.0, 1.0, (t, 2))  # the neck
     converted = convert(poses, "halpe26", "coco17")
-    weights = nearest_joints(poses, converted, ("halpe26", "coco17"))
     refined = refined + [3.0, -2.0]  # the refined shoulders and hips moved: the neck with them
-    out = necks_on_shoulders(poses, converted, refined, "coco17", weights, (18, 19), np.ones((t, 26), bool))
+    out = necks_on_shoulders(poses, converted, refined, "coco17", (18, 19), np.ones((t, 26), bool))
     assert list(out) == [18]  # the hip centre, on the hips, is not carried
     offset = (out[18] - refined[:, [5, 6]].mean(1)) / np.linalg.norm(refined[:, [5, 6]].mean(1)
                                                                      - refined[:, [11, 12]].mean(1), axis=-1)[:, None]

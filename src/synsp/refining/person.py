@@ -337,7 +337,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.gaps  # not the point's own values
     trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
-        necks_on_shoulders(poses, converted, refined, target, nearest, loose_trunk_points(layout, target), ~filled)
+        necks_on_shoulders(poses, converted, refined, target, loose_trunk_points(layout, target), ~filled)
         if poses.shape[-1] == 2 else {})
     if trunk:
         placed = out.copy()
