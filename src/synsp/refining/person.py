@@ -24,6 +24,7 @@ from synsp.refining.joint_corrections import (
     detached_joints,
     loose_trunk_points,
     nearest_joints,
+    necks_on_shoulders,
     noise_ratio,
     rigid_on_trunk,
     shared_joints,
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 
 # Coordinates per joint where :func:`rigid_on_trunk` carries the loose trunk points: 3D only. In 2D
 # the COCO-17 model's refined shoulders and hips do worse than the neck's and mid-hip's own route
-# (validation, 12 clips, benchmarks/loose_trunk.py --space 2d --in-2d: BODY-25 `typical` 8.29 -> 9.10 px).
+# (validation, 12 clips, benchmarks/loose_trunk.py --space 2d --in-2d: BODY-25 `typical` 8.29 -> 9.10 px); a 2D
+# neck is carried by the refined shoulders instead (:func:`necks_on_shoulders`).
 RIGID_TRUNK_COORDS = (3,)
 
 
@@ -251,7 +253,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       clip's median offset, in the trunk's frame, from the refined model joints nearest to it
       (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
-      shoulders' noise, not its own;
+      shoulders' noise, not its own; in 2D a neck at its clip's mean offset from the refined shoulders
+      (:func:`necks_on_shoulders`, limited alike);
     - a gap of a joint beyond the model's in a foot, a hand or the face is filled from the measured points of its
       segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
       network and for the light-noise step alike;
@@ -341,7 +344,9 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         out[:, j] = refined[:, k]
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.gaps  # not the point's own values
-    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled)
+    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
+        necks_on_shoulders(poses, converted, refined, target, loose_trunk_points(layout, target), ~filled)
+        if poses.shape[-1] == 2 else {})
     if trunk:
         placed = out.copy()
         for j, values in trunk.items():
