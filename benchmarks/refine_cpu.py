@@ -6,11 +6,13 @@ its random cameras), joined end to end (each clip a track of its own: the joins 
 id slots over ``--crowd-frames`` frames, half holding tracks of 150-900 frames, half tracks of 5-30 frames that
 reuse their slot after 3-40 empty frames (audit 24's ``mk_crowd.py``; seed 1). Times are this process's CPU
 (``time.process_time``; on one thread, ``OMP_NUM_THREADS=1``), so other jobs on a shared machine weigh little;
-the model's loading and torch's import are done before any timing. Per stage: the network over windows
-(:meth:`~synsp.inference.network_windows.WindowNetwork._forward`, the batches through it), the measurements
-(:func:`~synsp.estimator_errors.measurements.measure`) and the rest; and what :mod:`synsp.memo` answered a second
-time within a person's refinement, with the CPU it took the first time (what those repeats cost before
-:mod:`synsp.memo`, 2026-12-07). ::
+the model's loading and torch's import are done before any timing. The crowd is refined twice: as ``synsp refine``
+does (its short spans in lockstep, their network windows batched across spans: :mod:`synsp.lockstep`) and with
+every span alone, one after another, as before that (the same outputs): their ratio is measured in one run. Per
+stage: the network over windows (:meth:`~synsp.inference.network_windows.WindowNetwork._forward`, the batches
+through it), the measurements (:func:`~synsp.estimator_errors.measurements.measure`) and the rest; and what
+:mod:`synsp.memo` answered a second time within a person's refinement, with the CPU it took the first time (what
+those repeats cost before :mod:`synsp.memo`, 2026-12-07). ::
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/refine_cpu.py [--frames 1800] [--slots 8]
         [--crowd-frames 600] [--stream-frames 300]
@@ -36,6 +38,7 @@ try:  # run on a checkout from before synsp.memo too, for its figures (its "repe
     from synsp import memo
 except ImportError:
     memo = None
+from synsp.refining import tracks
 
 STAGES = {"network": 0.0, "measurements": 0.0}
 
@@ -112,6 +115,17 @@ def _stream(frames: int) -> tuple[float, int]:
     return time.process_time() - start, 2 * frames
 
 
+def _alone(route):
+    """``route()`` with every span refined alone, one after another, as before short spans ran in lockstep
+    (``tracks.SHORT_SPAN`` 0; 2026-12-07): the same outputs, the network's windows batched per span only."""
+    short = getattr(tracks, "SHORT_SPAN", 0)
+    tracks.SHORT_SPAN = 0
+    try:
+        return route()
+    finally:
+        tracks.SHORT_SPAN = short
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frames", type=int, default=1800, help="frames of the one-person files (default: 1 min)")
@@ -140,6 +154,8 @@ def main() -> None:
               (f"3D h36m17 file, {args.frames} frames", lambda: _refine_file(_one_file("3d", args.frames))),
               (f"2D crowd, {args.slots} slots x {args.crowd_frames} frames",
                lambda: _refine_file(_crowd(args.slots, args.crowd_frames))),
+              (f"2D crowd, {args.slots} slots x {args.crowd_frames} frames, each span alone",
+               lambda: _alone(lambda: _refine_file(_crowd(args.slots, args.crowd_frames)))),
               (f"2D stream, 2 people x {args.stream_frames} frames", lambda: _stream(args.stream_frames))]
     print("CPU time, 1 thread, validation clips under `typical`\n")
     print("| route | person-frames | CPU s | person-frames/s | network s | measurements s | rest s | "

@@ -17,6 +17,7 @@ from synsp.inference.heading import heading_turn
 from synsp.inference.normalize import denormalize, normalize, window_stats
 from synsp.inference.swaa import sliding_window_average, sliding_windows
 from synsp.inference.window_lean import turn_in_image, window_turn
+from synsp.lockstep import gather
 from synsp.memo import array_key, remembered
 from synsp.model import network_classes
 from synsp.skeleton import flip_lr
@@ -172,8 +173,11 @@ class WindowNetwork:
         centre, scale = window_stats(windows, self.space, each_point=self.network.per_coordinate)
         inputs = normalize(windows, centre, scale).reshape(n, v, f, j * c)
         # the network's outputs are ours alone: scaled back in place, one full-size copy fewer each
+        batch_size = batch_size or self.batch_size
+        key = (id(self.model), id(self._traced), self.trace_below, batch_size, outputs, inputs.shape[1:],
+               str(self.device), self.quantized)  # which windows may share a batch (synsp.lockstep)
         refined = {name: denormalize(out.reshape(windows.shape), centre, scale, in_place=True)
-                   for name, out in self._forward(inputs, batch_size or self.batch_size, outputs).items()}
+                   for name, out in gather(self._forward, inputs, batch_size, outputs, key).items()}
         if turn is not None and turn.any():
             refined = {name: turn_in_image(out, -turn, middle) for name, out in refined.items()}
         if self.mirror_windows:

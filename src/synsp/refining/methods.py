@@ -16,6 +16,7 @@ import numpy as np
 
 from synsp import filters
 from synsp.errors import CheckpointError, OptionError, check_fps, is_number
+from synsp.lockstep import own
 from synsp.model import NETWORKS
 from synsp.refining.refill import refilled
 from synsp.sequence import fill_gaps
@@ -37,8 +38,9 @@ def too_short(poses: np.ndarray) -> np.ndarray | None:
 
 
 def cached_model(name_or_path: str, device: str | None, network_only: bool = False):
-    """:func:`synsp.load_model`, loaded once per (model, device, network_only) for every refinement."""
-    return _cached_model(name_or_path, device, bool(network_only))  # one cache key however it is called
+    """:func:`synsp.load_model`, loaded once per (model, device, network_only) for every refinement (inside a job
+    of :func:`synsp.lockstep.in_lockstep`, the job's copy of it: its records its own)."""
+    return own(_cached_model(name_or_path, device, bool(network_only)))  # one cache key however it is called
 
 
 @lru_cache(maxsize=8)

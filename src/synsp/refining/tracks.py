@@ -9,6 +9,7 @@ the input's joint layout. :mod:`synsp.refine_file` does this for files,
 """
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
@@ -20,6 +21,8 @@ from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.records import read_records
+from synsp.lockstep import in_lockstep
+from synsp.lockstep import own as own_copy
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_model, refine_track
@@ -31,6 +34,11 @@ from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
 ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none (also the summary's, a frame column's)
+# Spans of at most this many frames are refined in lockstep, up to LOCKSTEP_SPANS at a time, their network windows
+# batched across spans (synsp.lockstep): a short span sends a few windows per pass, where one window alone costs
+# some 7 x its share of a 32-window batch; longer spans fill their own batches (benchmarks/RESULTS.md, section 15)
+SHORT_SPAN = 150
+LOCKSTEP_SPANS = 64
 
 
 class ConventionShift(NamedTuple):
@@ -154,6 +162,20 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     spans = [track_segments(track, pairs=pairs, thrown=thrown) for track in poses]
     lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
     bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
+    # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
+    measure = partial(_measurements, body=body, laid=laid, undo=model is not None and not options.get("network_only"),
+                      jumps=looks_for_jumps(options.get("fps")))  # as the Refiner reads them
+
+    def alone(segment: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, SimpleNamespace]:
+        """A short span refined (one stretch), in lockstep with others: the job's own copies of the models."""
+        out = _refine_stretch(own_copy(model), own_copy(grouped), lambda: refine_track(
+            segment[:, :laid], layout, method, missing=missing[:, :laid],
+            lacking=None if lacking is None else lacking[:laid], **options))
+        bar.update(len(segment))
+        return out
+
+    # short spans' refinements first, their network windows batched across spans (synsp.lockstep)
+    ahead = _short_spans(poses, spans, measure, alone) if model is not None else {}
     for v, track in enumerate(poses):
         turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
@@ -161,11 +183,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above
         bent: list[tuple[int, float, float]] = []  # (frames, trunk-to-legs bend, SmoothNet's mean share): bent
         noisy: list[tuple[int, float, float]] = []  # (frames, share, joints moved): light noise only
-        for span in spans[v]:
+        for at, span in enumerate(spans[v]):
             segment = track[span]
-            # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
-            measured = _measurements(segment, body, laid, undo=model is not None and not options.get("network_only"),
-                                     jumps=looks_for_jumps(options.get("fps")))  # as the Refiner reads them
+            measured = ahead[v, at][0] if (v, at) in ahead else measure(segment)
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
             held_count += int(measured.held.sum())
@@ -196,7 +216,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                 bar.update(end - start)
                 return out
 
-            refined, records, own = read_stretches(bounds, run)
+            refined, records, own = ahead.pop((v, at))[1] if (v, at) in ahead else read_stretches(bounds, run)
             whole = records[0]
             kept = len(segment) - sum(bounds[i][1] - bounds[i][0] for i in own)  # frames the whole span's route gave
             for read, frames in [(records[i + 1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (
@@ -253,6 +273,25 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
                          taken=taken)
+
+
+def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
+                 refine: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, SimpleNamespace]]) -> dict:
+    """(track, span index) -> (the span's measurements, :func:`read_stretches`' triple) of the spans of at most
+    :data:`SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep by
+    :data:`LOCKSTEP_SPANS` (:func:`synsp.lockstep.in_lockstep`). Empty when fewer than two spans are short."""
+    short = [(v, i) for v, cut in enumerate(spans) for i, span in enumerate(cut)
+             if len(poses[v][span]) <= SHORT_SPAN]
+    if len(short) < 2:
+        return {}
+    measured = {(v, i): measure(poses[v][spans[v][i]]) for v, i in short}
+    out = {}
+    for start in range(0, len(short), LOCKSTEP_SPANS):
+        keys = short[start: start + LOCKSTEP_SPANS]
+        jobs = [partial(refine, poses[v][spans[v][i]], measured[v, i].missing) for v, i in keys]
+        for key, (refined, record) in zip(keys, in_lockstep(jobs)):
+            out[key] = measured[key], (refined, [record], [])
+    return out
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
