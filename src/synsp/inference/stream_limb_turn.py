@@ -5,7 +5,7 @@ share) is read net of the part of each length its turn explains, where that leav
 joints (lateral knee, ankle, elbow and wrist markers) change length as the limb turns, which read as an estimator's
 drift. A stream reads its limbs' drift as a running median (:mod:`synsp.inference.stream_floor`) and read the
 markers' turn as drift too: clean marker-style runs and sprints moved 8.46 mm through ``synsp stream`` against
-offline's 0.88 (benchmarks/RESULTS.md, section 9, "Marker-style joints ... in a stream").
+offline's 0.88 (benchmarks/RESULTS.md, section 9, "Marker-style joints in a stream").
 
 :class:`RunningLimbTurn` reads :func:`~synsp.inference.limb_turn.limb_drift` and
 :func:`~synsp.inference.floor.bone_drift` on the last :data:`WINDOW` inputs given back, again every :data:`EVERY`
@@ -23,7 +23,9 @@ from synsp.skeleton import Layout
 __all__ = ["FIRST", "EVERY", "WINDOW", "RunningLimbTurn"]
 
 # Frames given back before the first reading: the turn's out-of-sample test cuts the window into four blocks and
-# needs 24 frames in each half (turn_fit); validation's sprints are 70-93 frames long.
+# needs 24 frames in each half (turn_fit), so 48 at least; validation's sprints are 70-93 frames long. From 48 a
+# `clean-ish` clip read a turn (bye_tired, 0.00187 -> 0.00102 at frame 48) and another from 56; from 64 none of
+# the 65 validation clips of any preset does (clean marker sprints 8.46 mm: 6.33 from 48, 6.85 from 64).
 FIRST = 64
 # Frames between readings, and frames read back (20 s at 30 fps), as the joints' own drift (stream_joint_drift).
 EVERY = 15
