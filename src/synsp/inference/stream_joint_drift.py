@@ -19,11 +19,12 @@ from synsp.skeleton import Layout
 
 __all__ = ["GUARD", "EVERY", "WINDOW", "RunningJointDrift"]
 
-# Frames before the first reading (2.5 s at 30 fps). Validation (the drifting benchmark's 8 clips, the stream; wrists
+# Frames before the first reading (3 s at 30 fps). Validation (the drifting benchmark's 8 clips, the stream; wrists
 # and knees 96 mm / 48 mm out and back, mm on the joints with no drift): 150 8.15 / 8.15, 90 7.44 / 7.37, 75 7.38 /
-# 7.22; from 60 a `clean-ish` clip's window gives a joint the step (41, at frame 60), from 75 none of the 65
-# validation clips of any preset (RESULTS section 9, "A joint definition that drifts, read from 75 frames").
-GUARD = 75
+# 7.22; but from 60 a `clean-ish` clip's window gives a joint the step (41, at frame 60), from 75 a `jitter` one (59),
+# from 90 none of the 65 validation clips of any preset (RESULTS section 9, "A joint definition that drifts, read
+# from 90 frames").
+GUARD = 90
 # Frames between readings: a drift builds over seconds, and each reading filters the whole window.
 EVERY = 15
 # Frames read back (20 s at 30 fps): a slow drift over the window, not over the whole stream's history.
