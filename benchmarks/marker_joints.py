@@ -14,9 +14,11 @@ Run (``PYTHONPATH`` picks the code measured):
     .venv/bin/python benchmarks/marker_joints.py --split val --clips 65 --preset clean-ish
     .venv/bin/python benchmarks/marker_joints.py --split val --only run dash          # the runs and sprints only
     .venv/bin/python benchmarks/marker_joints.py --split val --only run dash --white 1   # 1 mm of white noise
+    .venv/bin/python benchmarks/marker_joints.py --split val --only run dash --stream    # through ``synsp stream``
 
 ``--white MM`` adds white noise (MM per coordinate, seeded per clip) to the marker poses and gives each clip's mean
-error against them (input / SynSP, mm) instead of the distance moved.
+error against them (input / SynSP, mm) instead of the distance moved. ``--stream`` refines by SynSP's 3D stream
+(:class:`~synsp.inference.streaming.StreamingRefiner`, its default lookahead, frame by frame) instead of offline.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from synsp.conventions import body_frames
 from synsp.data.mocap import load_clips
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import make_cases, score
+from synsp.inference.checkpoint import default_model, load_model
+from synsp.inference.streaming import StreamingRefiner
 from synsp.skeleton import get_layout
 
 LIMB_MARKERS = (("knee", 50.0), ("ankle", 35.0), ("elbow", 35.0), ("wrist", 25.0))  # mm out, then 15 forward
@@ -54,6 +58,12 @@ def anat(clip: np.ndarray) -> np.ndarray:
     return y.astype(np.float32)
 
 
+def streamed(x: np.ndarray) -> np.ndarray:
+    """``x`` (T, 17, 3) mm refined by SynSP's 3D stream, frame by frame."""
+    stream = StreamingRefiner(load_model(default_model("synsp", "3d")), mm_per_unit=1.0)
+    return np.concatenate([*[stream.push(f) for f in x.astype(np.float32)], stream.flush()])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="val")
@@ -61,7 +71,9 @@ def main() -> None:
     parser.add_argument("--preset", default=None, help="score this protocol preset instead of moving clean input")
     parser.add_argument("--only", nargs="+", default=None, help="only clips whose name holds one of these fragments")
     parser.add_argument("--white", type=float, default=0.0, help="white noise (mm per coordinate) on the input")
+    parser.add_argument("--stream", action="store_true", help="refine by SynSP's 3D stream instead of offline")
     args = parser.parse_args()
+    refine = streamed if args.stream else (lambda x: synsp.refine(x, layout="h36m17"))
     names = load_split(args.split)[:args.clips]
     if args.only:
         names = [n for n in names if any(part in n for part in args.only)]
@@ -79,7 +91,7 @@ def main() -> None:
         rows = []
         for k, (name, x) in enumerate(clips.items()):
             noisy = (x + np.random.default_rng(k).normal(0.0, args.white, x.shape)).astype(np.float32)
-            y = synsp.refine(noisy, layout="h36m17")
+            y = refine(noisy)
             rows.append((len(x), np.linalg.norm(noisy - x, axis=-1).mean(), np.linalg.norm(y - x, axis=-1).mean()))
             print(f"{name}: input {rows[-1][1]:.2f} mm, SynSP {rows[-1][2]:.2f}", flush=True)
         w, before, after = np.array(rows).T
@@ -89,7 +101,7 @@ def main() -> None:
         return
     rows = []
     for name, x in clips.items():
-        y = synsp.refine(x, layout="h36m17")
+        y = refine(x)
         moved = np.linalg.norm(y - x, axis=-1).mean()
         relative = np.linalg.norm((y - y[:, :1]) - (x - x[:, :1]), axis=-1).mean()
         rows.append((len(x), moved, relative))

@@ -280,6 +280,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/stream_clean", "inference/half_pace", "inference/planted_feet",
                                     "inference/joint_drift", "inference/limb_turn", "inference/stream_joint_drift",
                                     "inference/records",
+                                    "inference/stream_limb_turn",
                                     "integrations/stream", "integrations/stream_layouts",
                                     "integrations/stream_corrections", "integrations/stream_lines",
                                     "integrations/stream_repeats", "units",

@@ -28,6 +28,7 @@ import numpy as np
 
 from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
 from synsp.inference.stream_joint_drift import RunningJointDrift
+from synsp.inference.stream_limb_turn import RunningLimbTurn
 from synsp.sequence import box_sides, sorted_median
 from synsp.skeleton import Layout
 
@@ -66,6 +67,9 @@ class RunningFloorStep:
         # definitions drifting; inference.stream_joint_drift); None: no reading yet
         self._joints = RunningJointDrift(layout) if ramp is not None else None
         self._own: np.ndarray | None = None
+        # 3D: the limbs' drift net of their turn (marker-style joints; inference.stream_limb_turn); None: as read
+        self._turn = RunningLimbTurn(layout) if ramp is not None else None
+        self._turned: np.ndarray | None = None
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
                  later_inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,6 +91,8 @@ class RunningFloorStep:
         correction = np.asarray(refined, np.float64) - inputs
         if self._joints is not None:
             self._own = self._joints(inputs)
+        if self._turn is not None:
+            self._turned = self._turn(inputs)
         lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
         self._count += k
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)
@@ -123,6 +129,8 @@ class RunningFloorStep:
             if len(self._changes) > DRIFT_HISTORY:
                 self._changes = self._changes[::2]
             self.drift = drift = sorted_median(self._changes, axis=0).mean(axis=-1) / size  # (V,)
+            if self._turned is not None:  # as offline (limb_turn.limb_drift): the part the limbs' turn explains off
+                self.drift = drift = drift * self._turned
             strength = drift_factor(drift, self.ramp)[:, None]
             if self._own is not None:  # as offline (floor_pass): the larger of the clip's and the joint's own
                 strength = np.maximum(strength, self._own)

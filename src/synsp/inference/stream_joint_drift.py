@@ -5,7 +5,7 @@ joints' definitions drifting (a wrist or knee point that moves with the pose or 
 of the whole body, which the network's slow correction is there to fix. A stream has only the frames it gave back,
 so :class:`RunningJointDrift` reads :func:`~synsp.inference.joint_drift.joint_floor_shares` on the last
 :data:`WINDOW` inputs, again every :data:`EVERY` frames, and reads nothing over the first :data:`GUARD` frames: a
-drift needs that long to stand out of the noise (offline, the drifting benchmark's clips are 150 frames and more).
+drift needs that long to stand out of the noise.
 Validation (benchmarks/drifting_definitions.py --methods synsp stream, 8 clips; RESULTS section 9, "A joint definition
 that drifts, in a stream"): the joints with no drift, wrists and knees 96 mm, 8.72 -> 8.05 mm (offline 7.16), out and
 back 8.69 -> 8.08 (6.52); no drift as before.
@@ -19,8 +19,12 @@ from synsp.skeleton import Layout
 
 __all__ = ["GUARD", "EVERY", "WINDOW", "RunningJointDrift"]
 
-# Frames before the first reading (5 s at 30 fps): the drifting benchmark's clips are 150 frames and more.
-GUARD = 150
+# Frames before the first reading (3 s at 30 fps). Validation (the drifting benchmark's 8 clips, the stream; wrists
+# and knees 96 mm / 48 mm out and back, mm on the joints with no drift): 150 8.15 / 8.15, 90 7.44 / 7.37, 75 7.38 /
+# 7.22; but from 60 a `clean-ish` clip's window gives a joint the step (41, at frame 60), from 75 a `jitter` one (59),
+# from 90 none of the 65 validation clips of any preset (RESULTS section 9, "A joint definition that drifts, read
+# from 90 frames").
+GUARD = 90
 # Frames between readings: a drift builds over seconds, and each reading filters the whole window.
 EVERY = 15
 # Frames read back (20 s at 30 fps): a slow drift over the window, not over the whole stream's history.
