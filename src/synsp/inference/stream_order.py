@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from synsp.errors import LayoutError
+from synsp.errors import LayoutError, ShapeError
 from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_joint_layout, tree_excess
 
 SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders a stream tells apart, as offline
@@ -163,18 +163,23 @@ class OrderedFront:
     :class:`StreamOrder` when it has one (and :attr:`read_order`), else straight to its ``_push`` / ``_flush``."""
 
     _order: StreamOrder | None
+    refiner: Any
     read_order = True  # False: the caller gives frames in the model's joints (a crowd's, SmoothNet's alongside)
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
 
         Returns the frames that became ready, oldest first: an array (k, J, C) or (k, V, J, C) with k >= 0, in the
-        input's unit, dtype and joint order. With 17 joints, the first frames wait until the window's first
-        ``window`` frames that show a joint have come, to read their order (:mod:`synsp.inference.stream_order`).
+        input's unit, dtype and joint order. 2D frames are x, y only: a score channel is refused (set the joints
+        below your threshold to NaN and drop it first; ``synsp stream`` takes scores). With 17 joints, the first
+        frames wait until ``window`` of them show a joint, to read their order (:mod:`synsp.inference.stream_order`).
         V views or persons pushed together share the stream's clip-level readings (units, axes, noise, pace, the
         floor step, the convention's pull), so each one's output depends a little on the others (up to ~1.7 px in
         2D, +0.004 px on average; audit 25): for independent persons, :class:`MultiPersonStreamingRefiner`.
         """
+        if self.refiner.space == "2d" and np.ndim(frame) in (2, 3) and np.shape(frame)[-1] == 3:
+            raise ShapeError(f"frame has shape {np.shape(frame)}: a 2D stream takes x, y only; set the joints scored "
+                             "below your threshold to NaN and drop the scores before push (synsp stream takes them)")
         if self._order is None or not self.read_order or self._order.inside:
             return self._push(frame)
         return self._order.push(frame)
