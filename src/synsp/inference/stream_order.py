@@ -174,7 +174,7 @@ class OrderedFront:
         below your threshold to NaN and drop it first; ``synsp stream`` takes scores). With 17 joints, the first
         frames wait until ``window`` of them show a joint, to read their order (:mod:`synsp.inference.stream_order`).
         V views or persons pushed together share the stream's clip-level readings (units, axes, noise, pace, the
-        floor step, the convention's pull), so each one's output depends a little on the others (up to ~1.7 px in
+        floor step, the convention's pull), so each one's output depends a little on the others (up to ~2 px in
         2D, +0.004 px on average; audit 25): for independent persons, :class:`MultiPersonStreamingRefiner`.
         """
         if self.refiner.space == "2d" and np.ndim(frame) in (2, 3) and np.shape(frame)[-1] == 3:
