@@ -23,6 +23,12 @@ from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_join
 
 SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders a stream tells apart, as offline
 ORDER_WAIT = 30  # frames held at most while waiting for the first window's frames that show a joint
+# How much longer than the shortest tree through the joints (tree_excess) the bones of an order read from a stream's
+# first frames may be for it to be taken over the one given, per coordinate count: validation, 8 frames, 65 clips per
+# preset (clean-ish, typical, hard, none), the other order's at most 1.5 in 3D for all but 0-2 clips a preset, at most
+# 1.8 in 2D for all but 2-6 (those stay in the order given, as before); sinusoidal noise in no body's order (the
+# tests' streams) 1.64 or more (3D) for the 5 of 65 seeds read as another order, none in 2D.
+FIT_LIMIT = {3: 1.5, 2: 1.8}
 
 
 def stream_layout(layout: Any, model: Layout) -> str | None:
@@ -47,13 +53,14 @@ def stream_layout(layout: Any, model: Layout) -> str | None:
 def read_order(poses: np.ndarray, given: str) -> str:
     """The 17-joint order poses (..., T, 17, C) follow: ``given`` (the user's, else the model's) unless the
     poses read as another order (:func:`seventeen_joint_layout`, offline's reading) whose bones also fit them
-    better (:func:`tree_excess` over the joints seen): a few frames' reading alone turned 1 of 65 validation clips
-    (`hard`, 8 frames, 2D and 3D) to the other order, with the bones' check none (of the other order's, 3 of 65
-    2D `hard` clips read as the model's; none under `typical`, `clean-ish` or in 3D)."""
+    better (:func:`tree_excess` over the joints seen), and within :data:`FIT_LIMIT`: a few frames' reading alone
+    turned 1 of 65 validation clips (`hard`, 8 frames, 2D and 3D) to the other order, with the bones' checks none."""
     name = seventeen_joint_layout(poses)
     if name == given:
         return given
-    return name if tree_excess(poses, name, seen_only=True) < tree_excess(poses, given, seen_only=True) else given
+    fit = tree_excess(poses, name, seen_only=True)
+    return name if fit < min(FIT_LIMIT.get(poses.shape[-1], FIT_LIMIT[3]), tree_excess(poses, given, seen_only=True)) \
+        else given
 
 
 class StreamOrder:
@@ -91,6 +98,13 @@ class StreamOrder:
     def push(self, frame: np.ndarray) -> np.ndarray:
         """One frame in (checked at once); the refined frames that became ready, as the stream's push."""
         x = self.stream._validate(frame)  # a wrong shape is said now, not when the frame is let go
+        if self.order is None and not self.held and not np.isfinite(x).all(-1).any():
+            return self._pass([(frame, x)], as_given=True)  # before the first detection: back as NaN at once
+        if self.held and np.shape(frame)[:-2] != np.shape(self.held[0][0])[:-2]:  # the stream's own check, held
+            first = np.shape(self.held[0][0])
+            self.stream._views = first[0] if len(first) == 3 else None
+            raise ShapeError(f"frame has shape {np.shape(frame)}, but this stream's frames are "
+                             f"{'(J, C)' if len(first) == 2 else f'({first[0]}, J, C)'}; call reset() first")
         if self.order is None:
             self.held.append((frame, x))
             seen = sum(bool(np.isfinite(h).all(-1).any()) for _, h in self.held)
@@ -121,18 +135,19 @@ class StreamOrder:
         held, self.held = self.held, []
         return self._pass(held)
 
-    def _pass(self, frames: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    def _pass(self, frames: list[tuple[np.ndarray, np.ndarray]], as_given: bool = False) -> np.ndarray:
         """Frames (as given, validated) into the stream, in the model's joints; what came back, in theirs."""
         out = []
         self.inside = True
         try:
             for frame, x in frames:
-                if self.order == self.model:
+                if self.order == self.model or as_given:
                     out.append(self.stream._push(frame))
                     continue
                 model = _convert(x.astype(np.float64), self.order, self.model)
                 self.fifo.append((x.astype(np.float64), model))
-                out.append(self._back(self.stream._push(model if np.ndim(frame) == 3 else model[0])))
+                kind = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32  # the output's, as the input's
+                out.append(self._back(self.stream._push((model if np.ndim(frame) == 3 else model[0]).astype(kind))))
         finally:
             self.inside = False
         return np.concatenate(out) if out else self.stream._shape_out([])
