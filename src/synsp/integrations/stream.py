@@ -40,14 +40,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from synsp.channels import in_score_range, scored_2d_frame
 from synsp.errors import InternalError, OptionError, ShapeError, check_threshold
 from synsp.filters import OneEuroFilter
-from synsp.inference.refiner import Refiner
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.stream_order import ORDER_WAIT, SEVENTEEN, read_order
 from synsp.integrations.stream_layouts import OtherLayout
@@ -58,6 +57,9 @@ from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS
+
+if TYPE_CHECKING:  # torch loads with the networks, not for One-Euro
+    from synsp.inference.refiner import Refiner
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
