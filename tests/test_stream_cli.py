@@ -481,19 +481,24 @@ def test_2d_scored_keypoints_are_not_streamed_as_3d():
     _, noisy = walking(12)
     h36m = convert(noisy, "coco17", "h36m17")
     scores = np.random.default_rng(0).uniform(0.5, 1, (12, 17, 1))
-    for stream in (PoseStream("synsp", layout="h36m17"), PoseStream("synsp", space="3d")):
-        for kp in (np.concatenate([h36m[0], scores[0]], -1), np.column_stack([h36m[0], np.full(17, 0.9)])):
-            with pytest.raises(ValueError, match=r"read as \[x, y, confidence\].*pass --space 2d"):
-                stream.push(parse_frame(json.dumps(kp.tolist()), 0))
-    stream = PoseStream("synsp", layout="h36m17", space="2d")  # through the 2D model, as offline refine does
-    assert stream.model.layout.name == "coco17"
+    for kp in (np.concatenate([h36m[0], scores[0]], -1), np.column_stack([h36m[0], np.full(17, 0.9)])):
+        with pytest.raises(ValueError, match=r"read as \[x, y, confidence\].*pass --space 2d"):
+            PoseStream("synsp", space="3d").push(parse_frame(json.dumps(kp.tolist()), 0))  # 3D asked for
+    # --layout h36m17 (whose shipped model is 3D) without --space: the first line's [x, y, score] make it 2D (audit 25)
+    for stream in (PoseStream("synsp", layout="h36m17", space="2d"), PoseStream("synsp", layout="h36m17")):
+        _scored_h36m_streams_2d(stream, h36m, scores)
+    body = np.random.default_rng(1).normal(0, 300, (17, 3)) + [0, 0, 4000]  # millimetres: still 3D
+    assert PoseStream("synsp", space="3d").push(parse_frame(json.dumps(body.tolist()), 0)) == []
+
+
+def _scored_h36m_streams_2d(stream: PoseStream, h36m: np.ndarray, scores: np.ndarray) -> None:
+    """H36M-ordered [x, y, score] lines through the 2D model, as offline refine does; scores passed through."""
     out = [line for t in range(12)
            for line in stream.push(parse_frame(json.dumps(np.concatenate([h36m[t], scores[t]], -1).tolist()), t))]
     out += stream.close()
     got = np.array([frame["people"][0]["keypoints"] for frame in out])
+    assert stream.model.layout.name == "coco17" and stream.space == "2d"
     assert got.shape == (12, 17, 3) and np.isfinite(got).all() and np.array_equal(got[..., 2], scores[..., 0])
-    body = np.random.default_rng(1).normal(0, 300, (17, 3)) + [0, 0, 4000]  # millimetres: still 3D
-    assert PoseStream("synsp", space="3d").push(parse_frame(json.dumps(body.tolist()), 0)) == []
 
 
 def test_other_layout_does_not_average_across_a_switch_of_person():

@@ -118,6 +118,15 @@ def check_fps(fps: object) -> None:
         raise OptionError(f"fps must be a frame rate between {FPS_RANGE[0]:g} and {FPS_RANGE[1]:g}, got {fps!r}")
 
 
+def check_keep_convention(keep: object) -> bool | str | None:
+    """``keep_convention=`` as given, once checked: None (the model's setting), True (the network's whole constant pull
+    undone), False (the model's own joint definitions) or ``"symmetric"`` (its left/right symmetric part, the default);
+    anything else (a typo such as ``"Symmetric"``, which ran as True) is a one-line :class:`OptionError`."""
+    if keep is None or isinstance(keep, (bool, np.bool_)) or (isinstance(keep, str) and keep == "symmetric"):
+        return keep
+    raise OptionError(f"keep_convention must be True, False or 'symmetric', got {keep!r}")
+
+
 def check_threshold(threshold: object) -> None:
     """Raise :class:`OptionError` unless ``threshold`` is a confidence in [0, 1]: outside it, every
     joint counts as detected (a negative one, a score of 0 too) or none does, silently."""

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from synsp.errors import OptionError
 from synsp.sequence import fill_gaps
 
 
@@ -35,12 +36,12 @@ def check_rate(fps: float | None) -> float:
     except (TypeError, ValueError):
         rate = math.nan
     if not (math.isfinite(rate) and rate > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+        raise OptionError(f"fps must be a positive number, got {fps!r}")
     return rate
 
 
 def odd_window(window: int, name: str = "window") -> int:
     """``window`` as an int, or a ``ValueError`` naming ``name`` unless it is a positive odd int."""
     if not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
-        raise ValueError(f"{name} must be a positive odd int, got {window!r}")
+        raise OptionError(f"{name} must be a positive odd int, got {window!r}")
     return int(window)

@@ -28,6 +28,7 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.errors import OptionError
 from synsp.filter_input import check_rate, odd_window, prepare
 from synsp.odd_extension import odd_extension
 from synsp.one_euro import ONE_EURO_BETA, ONE_EURO_MIN_CUTOFF, OneEuroFilter, one_euro
@@ -98,7 +99,7 @@ def savgol(x: np.ndarray, *, window: int | None = None, order: int = 2, mode: st
     fps = check_rate(fps)
     window = odd_window(savgol_window(fps, order) if window is None else window)
     if not isinstance(order, (int, np.integer)) or not 0 <= order < window:
-        raise ValueError(f"order must be an int in [0, window={window}), got {order!r}")
+        raise OptionError(f"order must be an int in [0, window={window}), got {order!r}")
     a, dtype = prepare(x)
     t = a.shape[-3]
     w = min(window, t if t % 2 else t - 1)
@@ -145,20 +146,20 @@ def gaussian(x: np.ndarray, *, sigma: float | None = None, window: int | None = 
     from scipy.ndimage import correlate1d
 
     if cutoff is not None and sigma is not None:
-        raise ValueError("give sigma (frames) or cutoff (Hz), not both")
+        raise OptionError("give sigma (frames) or cutoff (Hz), not both")
     fps = check_rate(fps)
     if sigma is None:
         if cutoff is None:  # a time span, not frames: 3 frames were 0.1 s at 30 fps, 0.03 s at 100 Hz
             cutoff = cutoff_for(GAUSSIAN_HZ, fps)
         if not 0 < cutoff < fps / 2:
-            raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
+            raise OptionError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
         sigma = math.sqrt(math.log(2.0)) / (2.0 * math.pi * cutoff) * fps  # gain 1/sqrt(2) at the cut-off
         window = 2 * math.ceil(3.0 * sigma) + 1 if window is None else window
     window = odd_window(31 if window is None else window)
     if not sigma > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        raise OptionError(f"sigma must be > 0, got {sigma!r}")
     if mode not in ("nearest", "reflect", "mirror"):
-        raise ValueError(f"mode must be 'nearest', 'reflect' or 'mirror', got {mode!r}")
+        raise OptionError(f"mode must be 'nearest', 'reflect' or 'mirror', got {mode!r}")
     a, dtype = prepare(x)
     half = window // 2
     k = np.arange(-half, half + 1, dtype=np.float64)
@@ -204,9 +205,9 @@ def butterworth(x: np.ndarray, *, cutoff: float | None = None, order: int = 4, f
     if cutoff is None:
         cutoff = cutoff_for(BUTTERWORTH_HZ, fps)
     if not 0 < cutoff < fps / 2:
-        raise ValueError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
+        raise OptionError(f"cutoff must be in (0, fps / 2 = {fps / 2:g}) Hz, got {cutoff!r}")
     if int(order) != order or order < 2 or order % 2:
-        raise ValueError(f"order must be an even integer >= 2 (forwards + backwards), got {order!r}")
+        raise OptionError(f"order must be an even integer >= 2 (forwards + backwards), got {order!r}")
     a, dtype = prepare(x)
     frames = a.shape[-3]
     if frames < 2:
@@ -325,7 +326,7 @@ def hampel(x: np.ndarray, *, window: int = 7, n_sigma: float = 3.0) -> np.ndarra
     """
     window = odd_window(window)
     if not n_sigma > 0:
-        raise ValueError(f"n_sigma must be > 0, got {n_sigma!r}")
+        raise OptionError(f"n_sigma must be > 0, got {n_sigma!r}")
     a, dtype = prepare(x)
     axis = a.ndim - 3
     half = window // 2

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from synsp.errors import OptionError
 from synsp.filter_input import check_rate, prepare
 
 ONE_EURO_BETA = 50.0
@@ -67,13 +68,13 @@ class OneEuroFilter:
         fps = check_rate(fps)
         for name, value in (("min_cutoff", min_cutoff), ("d_cutoff", d_cutoff)):
             if not value > 0:
-                raise ValueError(f"{name} must be > 0, got {value!r}")
+                raise OptionError(f"{name} must be > 0, got {value!r}")
         if beta is not None and not beta >= 0:
-            raise ValueError(f"beta must be >= 0, got {beta!r}")
+            raise OptionError(f"beta must be >= 0, got {beta!r}")
         if body_beta is not None and not (np.isfinite(body_beta) and body_beta >= 0):
-            raise ValueError(f"body_beta must be a number >= 0 (Hz per body size per second), got {body_beta!r}")
+            raise OptionError(f"body_beta must be a number >= 0 (Hz per body size per second), got {body_beta!r}")
         if beta is not None and body_beta is not None:
-            raise ValueError("give beta (per unit of speed) or body_beta (per body size), not both")
+            raise OptionError("give beta (per unit of speed) or body_beta (per body size), not both")
         self.body_beta = ONE_EURO_BETA if body_beta is None else float(body_beta)
         self.fps, self.min_cutoff = float(fps), float(min_cutoff)
         self.beta, self.d_cutoff = None if beta is None else float(beta), float(d_cutoff)

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from synsp.errors import OptionError
 from synsp.medians import nanmedian
 from synsp.sentinels import sentinel_points
 
@@ -196,12 +197,12 @@ def max_gap_frames(max_gap: int | float | str | None, fps: float | None = None) 
     try:
         value, seconds = frames_or_seconds(max_gap)
     except ValueError:
-        raise ValueError(f"max_gap must be frames (15) or seconds (0.5s), got {max_gap!r}") from None
+        raise OptionError(f"max_gap must be frames (15) or seconds (0.5s), got {max_gap!r}") from None
     if not 0 <= value < np.inf or (not seconds and value != int(value)):
-        raise ValueError(f"max_gap must be a whole number of frames >= 0 or seconds (0.5s), got {max_gap!r}")
+        raise OptionError(f"max_gap must be a whole number of frames >= 0 or seconds (0.5s), got {max_gap!r}")
     if seconds and (fps is None or not fps > 0):
-        raise ValueError(f"max_gap {max_gap!r} is in seconds but the frame rate is unknown; give fps (--fps) "
-                         "or the gap in frames")
+        raise OptionError(f"max_gap {max_gap!r} is in seconds but the frame rate is unknown; give fps (--fps) "
+                          "or the gap in frames")
     frames = value * fps if seconds else value
     return int(round(frames))
 

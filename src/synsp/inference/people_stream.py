@@ -43,6 +43,8 @@ from synsp.sequence import not_found
 class _PersonStream(StreamingRefiner):
     """A single-person stream whose windows wait for the crowd's batch while ``deferred``."""
 
+    read_order = False  # the crowd's frames are in the model's joints (PoseStream converts other layouts)
+
     def reset(self) -> None:
         super().reset()
         self.cut_switches = False  # the crowd ends this stream and starts another (push)

@@ -8,7 +8,7 @@ import torch
 
 from synsp.config import Config
 from synsp.consistency import STRENGTH, constant_bone_lengths
-from synsp.errors import OptionError, ShapeError, check_fps
+from synsp.errors import OptionError, ShapeError, check_fps, check_keep_convention
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference import edge_pad
@@ -345,7 +345,7 @@ class Refiner(WindowNetwork):
         run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
             lambda w: self._run(w, step, batch_size, wanted, edges=True), s, rate, self.covered_fps,
             whole_span=self.edge_pad)
-        keep = self.keep_convention if keep_convention is None else keep_convention
+        keep = self.keep_convention if keep_convention is None else check_keep_convention(keep_convention)
         if keep and not self.network.per_coordinate and own_joints:
             kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,
                                     passes=self.convention_passes, symmetric=keep == "symmetric",

@@ -97,6 +97,7 @@ from synsp.inference.stream_convention import RunningPull, keep_convention
 from synsp.inference.stream_cuts import CutWatch
 from synsp.inference.stream_fill import moved_fill
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
+from synsp.inference.stream_order import OrderedFront, StreamOrder, stream_layout
 from synsp.inference.stream_output import StreamOutput
 from synsp.inference.stream_pace import RunningPace, back_to_frames, paced_cuts, paced_window
 from synsp.inference.stream_path_cuts import PathWatch
@@ -110,7 +111,7 @@ UNIT_WAIT = 30  # frames held at most while waiting for such a frame (1 s at 30 
 MAX_LOOKAHEAD = 30  # frames a stream may wait for the frames after one (stream_measurements)
 
 
-class StreamingRefiner(StreamOutput):
+class StreamingRefiner(OrderedFront, StreamOutput):
     """Refine a stream of poses one frame at a time (see the module docstring).
 
     Parameters
@@ -132,10 +133,12 @@ class StreamingRefiner(StreamOutput):
     lookahead : frames each frame waits for the ones after it, to tell glitches, held values,
         jumps, inversions and short gaps (module docstring), 0 <= lookahead <= 30 (default 3);
         it adds to ``lag``. 0: frames go to the network as they come.
+    layout : the frames' joint order (a name of ``synsp.skeleton.LAYOUTS``; default the model's); of 17 joints
+        read from the first frames as offline, the one given unless the poses contradict it (:mod:`~.stream_order`).
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None,
-                 stride: int | None = None, phase: int = 0, lookahead: int = LOOKAHEAD):
+                 stride: int | None = None, phase: int = 0, lookahead: int = LOOKAHEAD, layout: str | None = None):
         if not isinstance(refiner, Refiner):
             raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
@@ -159,10 +162,12 @@ class StreamingRefiner(StreamOutput):
         self.lookahead = int(lookahead)
         self.cut_switches = True  # False: the caller tells switches of people (a crowd ends and starts the stream)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
+        self._order = StreamOrder.of(self, stream_layout(layout, refiner.layout))
         self.reset()
 
     def reset(self) -> None:
         """Forget the stream: the next frame starts a new one."""
+        StreamOrder.forget(self)  # a user's reset: the order read anew (not the stream's own, inside a flush)
         self._frames = 0  # frames pushed, including those before the first detection
         self._start: int | None = None  # index of the first detected frame
         self._windows = 0  # windows cut so far: the next one's index in the stream's regular cut
@@ -191,12 +196,8 @@ class StreamingRefiner(StreamOutput):
         self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
         self._cuts = CutWatch.of(self)  # a video cut: the stream ends there and starts afresh
 
-    def push(self, frame: np.ndarray) -> np.ndarray:
-        """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
-
-        Returns the frames that became ready, oldest first: an array (k, J, C) or
-        (k, V, J, C) with k >= 0, in the input's unit and dtype.
-        """
+    def _push(self, frame: np.ndarray) -> np.ndarray:
+        """:meth:`push` of a frame in the model's joints."""
         x = self._validate(frame)
         ended = []
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
@@ -295,8 +296,7 @@ class StreamingRefiner(StreamOutput):
         self._inputs.pop(t - f, None)  # flush's last window may still need frames t-F+1..t
         return self._emit(upto=t - self.lag, last=t)
 
-    def flush(self) -> np.ndarray:
-        """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+    def _flush(self) -> np.ndarray:
         untold = self._cuts.release()  # the frames after a jump the stream ends before telling
         if self._above is not None:
             self._above.flush()  # SmoothNet's frames first: the stream's last ones are blended with them

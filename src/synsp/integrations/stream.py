@@ -38,26 +38,28 @@ until the timeout, as holding still (so that the other persons' frames keep the 
 """
 from __future__ import annotations
 
-import json
-import sys
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from synsp.channels import in_score_range, scored_2d_frame
-from synsp.config import DEFAULT_LAYOUT
-from synsp.errors import InternalError, MissingDataError, OptionError, ShapeError, SynspError, check_threshold
+from synsp.errors import InternalError, OptionError, ShapeError, check_threshold
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
+from synsp.inference.stream_order import ORDER_WAIT, SEVENTEEN, read_order
 from synsp.integrations.stream_layouts import OtherLayout
-from synsp.integrations.stream_lines import Frame, LeftOut, parse_frame
-from synsp.integrations.stream_repeats import RepeatedIds
+from synsp.integrations.stream_lines import Frame, parse_frame
+from synsp.integrations.stream_models import stream_model
+from synsp.integrations.stream_run import run_stream
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE
-from synsp.skeleton import LAYOUTS, can_convert
+from synsp.skeleton import LAYOUTS
+
+if TYPE_CHECKING:  # torch loads with the networks, not for One-Euro
+    from synsp.inference.refiner import Refiner
 
 __all__ = ["PoseStream", "parse_frame", "run_stream", "STREAM_METHODS"]
 
@@ -112,7 +114,9 @@ class PoseStream:
         if method not in STREAM_METHODS:
             raise ValueError(f"method {method!r} cannot stream (it needs the future); choose from "
                              f"{', '.join(STREAM_METHODS)}")
-        given_space = space
+        given_space, self._given = space, dict(checkpoint=checkpoint, layout=layout, fps=fps, lag=lag,
+                                               threshold=threshold, timeout=timeout, device=device,
+                                               lookahead=lookahead, image_size=image_size)
         if space not in (None, "2d", "3d"):
             raise ValueError(f"space must be 2d or 3d, got {space!r}")
         if not fps > 0 or not timeout >= 0:
@@ -124,22 +128,18 @@ class PoseStream:
         self.method, self.fps, self.threshold, self.timeout = method, float(fps), float(threshold), int(timeout)
         self.model = self._crowd = None
         if method in NETWORKS:
-            from synsp.inference.people_stream import MultiPersonStreamingRefiner
-
-            self.model = _load(method, checkpoint, layout, space, device)
+            self._network(stream_model(method, checkpoint, layout, space, device))
             space = self.model.space
-            self._crowd = MultiPersonStreamingRefiner(self.model, lag=lag, patience=self.timeout,
-                                                      lookahead=LOOKAHEAD if lookahead is None else lookahead)
         elif lag not in (None, 0) or lookahead not in (None, 0):
             raise ValueError("one-euro has no lag and no lookahead: it gives each frame back at once")
         self.lag = lag
         self.layout = layout or (self.model.layout.name if self.model is not None else None)
-        # offline's white-noise low-pass of the other joints: SynSP's route only (SmoothNet's takes none)
-        self._other = OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps,
-                                  keep_clean=self.model.keep_clean,
-                                  where_white=self.model.keep_clean and not self.model.network.per_coordinate) \
-            if self.model is not None and self.layout != self.model.layout.name else None
+        self._other = self._other_for(self.layout)
+        # 17 joints: COCO's, H36M's or MPI-INF-3DHP's order, read from the first frames as offline (stream_order)
+        self._reading = [] if self.model is not None and self.model.layout.name in SEVENTEEN \
+            and self.layout in SEVENTEEN else None
         self.space = space or "2d"
+        self._space_read = given_space is None and checkpoint is None and self.space == "3d"  # 2D lines: 2D
         # what made the stream 3D, for the message refusing 2D keypoints
         self._why_3d = f" (the shipped {self.layout} model is 3D)" if given_space is None else ""
         if self._sides is not None and self.space != "2d":
@@ -154,11 +154,35 @@ class PoseStream:
         self._depths: set = set()  # people whose third value beside x, y is no score (MediaPipe's z): given back
         self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
+    def _network(self, model: Refiner) -> None:
+        """Stream with ``model``: every person in one crowd (module docstring)."""
+        from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+        lookahead = LOOKAHEAD if self._given["lookahead"] is None else self._given["lookahead"]
+        self.model = model
+        self._crowd = MultiPersonStreamingRefiner(model, lag=self._given["lag"], patience=self.timeout,
+                                                  lookahead=lookahead)
+
+    def _other_for(self, layout: str | None) -> OtherLayout | None:
+        """The front converting ``layout``'s keypoints to the network's and back, None for the network's own.
+        Offline's white-noise low-pass of the other joints: SynSP's route only (SmoothNet's takes none)."""
+        if self.model is None or layout == self.model.layout.name:
+            return None
+        return OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps,
+                           keep_clean=self.model.keep_clean,
+                           where_white=self.model.keep_clean and not self.model.network.per_coordinate)
+
     def push(self, frame: Frame, skip_people: bool = False) -> list[dict]:
         """Add one frame; return the output lines (dicts) that became ready, in input order.
         A frame that does not fit (joint count, coordinates) raises :class:`ShapeError` (a ``ValueError``)
         and changes nothing; with ``skip_people``, only a frame none of whose persons fit does: a person
-        who does not is left out of it and added to ``frame.refused``."""
+        who does not is left out of it and added to ``frame.refused``. With 17 joints, the first lines wait
+        until the first window's frames that show a person have come, to read the joints' order (as offline:
+        :mod:`synsp.inference.stream_order`; the ``--layout`` given wins unless the poses contradict it)."""
+        if self._space_read and not self._count and self._two_d(frame):
+            self.__init__(self.method, space="2d", **self._given)  # nothing pushed yet: the 2D model
+            self.notes.append(f"{self.layout}: the keypoints are [x, y(, confidence)]: streamed as 2D through the "
+                              "2D model (--space 3d for 3D)")
         points, refused = {}, []
         for pid, kp in frame.people.items():  # validate all first
             try:
@@ -171,6 +195,37 @@ class PoseStream:
         f = self._count
         self._count += 1
         self._out[f] = {"t": frame.t, "people": dict.fromkeys(points), "given": frame.people}  # given: salvage
+        if self._reading is not None:
+            self._reading.append((f, points))
+            self._read_order(final=False)
+        else:
+            self._feed(f, points)
+        return self._ready()
+
+    def _two_d(self, frame: Frame) -> bool:
+        """Whether a first line's keypoints are 2D: [x, y], or [x, y, confidence] in pixels (a 3D stream's refusal)."""
+        kp = next(iter(frame.people.values()), None)
+        return kp is not None and kp.ndim == 2 and (kp.shape[1] == 2 or (kp.shape[1] == 3 and scored_2d_frame(kp)))
+
+    def _read_order(self, final: bool) -> None:
+        """Read the 17 joints' order once the lines held show ``window`` poses (or :data:`ORDER_WAIT` lines have
+        come, or at the end), then refine the lines held in it."""
+        poses = [c for _, points in self._reading for c, _ in points.values() if np.isfinite(c).all(-1).any()]
+        if not final and len(poses) < self.model.window and len(self._reading) < ORDER_WAIT:
+            return
+        order = read_order(np.stack(poses), self.layout) if poses else self.layout
+        if order != self.layout:
+            if self._given["checkpoint"] is None:  # its own shipped model, as offline (2D without a face: faceless)
+                self._network(stream_model(self.method, None, order, self.space, self._given["device"]))
+            self.layout, self._other = order, self._other_for(order)
+            self.notes.append(f"the keypoints follow {order}'s joint order (told from their bones, as synsp refine "
+                              f"tells them): refined through the {self.model.layout.name} model's joints")
+        held, self._reading = self._reading, None
+        for f, points in held:
+            self._feed(f, points)
+
+    def _feed(self, f: int, points: dict[Any, tuple[np.ndarray, np.ndarray | None]]) -> None:
+        """Frame ``f``'s persons (coordinates, confidences) into the refiner."""
         for pid, (coords, conf) in points.items():
             person = self._people.get(pid)
             if person is None:
@@ -198,11 +253,12 @@ class PoseStream:
             del self._people[pid]
             if self._other is not None:
                 self._other.forget(pid)
-        return self._ready()
 
     def close(self) -> list[dict]:
         """End of input: every frame still held, in order. A frame the refiner did not give back raises
         :class:`InternalError` (:meth:`salvage` then writes the frames held, unrefined where not refined)."""
+        if self._reading is not None:
+            self._read_order(final=True)
         if self._crowd is not None:
             self._place(self._crowd.flush())
         self._people.clear()
@@ -298,102 +354,3 @@ class PoseStream:
 def _points(points: np.ndarray) -> list[list[float | None]]:
     """Keypoints (J, D) as an output line's lists, null where NaN."""
     return [[None if v != v else float(v) for v in p] for p in points]
-
-
-def _load(method: str, checkpoint: str | None, layout: str | None, space: str | None, device: str | None):
-    """The network to stream with: the checkpoint, else the shipped model for layout/space."""
-    from synsp.inference.checkpoint import available_models, default_model, shipped_model_for
-    from synsp.refining.arrays import network_model
-
-    named = f"{method}-{layout}"  # a shipped model of positions in this layout (smpl24's is of rotations)
-    if checkpoint is None and layout is not None and named in available_models() \
-            and named != default_model(method, "rotation") and space in (None, _space_of(method, named)):
-        checkpoint = named  # else (2D keypoints in H36M's order: 3D lifters' input) through the space's model
-    elif checkpoint is None and space != "3d" and layout is not None:  # 2D keypoints without a face: its own model
-        checkpoint = shipped_model_for(method, "2d", layout)
-    # refine()'s loader: the shipped default for the space (2D unless told), cached, kind checked
-    model = network_model(method, 3 if space == "3d" else 2, checkpoint, device)
-    if space is not None and model.space != space:
-        raise ValueError(f"checkpoint {checkpoint} refines {model.space.upper()} poses, not {space.upper()}")
-    if layout is not None and not can_convert(layout, model.layout.name):  # else refined through it
-        hint = " (3D keypoints: pass --space 3d)" if space is None and can_convert(layout, DEFAULT_LAYOUT["3d"]) else ""
-        raise ValueError(f"{checkpoint or 'the shipped model'} refines {model.layout.name} joints, and {layout} "
-                         f"does not convert to them{hint}; pass --method one-euro (any joints)")
-    return model
-
-
-def _space_of(method: str, shipped: str) -> str | None:
-    """"2d" or "3d": the space of the shipped model named ``shipped`` of network ``method``, if its default."""
-    from synsp.inference.checkpoint import default_model
-
-    return next((space for space in ("2d", "3d") if default_model(method, space) == shipped), None)
-
-
-def run_stream(stream: PoseStream, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-               stderr: TextIO = sys.stderr, strict: bool = False) -> None:
-    """Read frames from ``stdin`` until it ends, write refined frames to ``stdout`` as they are
-    ready (one line each, flushed). Bad lines: one line on ``stderr`` and skipped, or with
-    ``strict`` a ``ValueError`` naming the line. A failure of synsp itself on a line stops the
-    stream with an :class:`InternalError` naming it, not blaming the line. Lines that all were
-    bad (none refined) end in a :class:`MissingDataError` counting them, for a non-zero exit."""
-    def write(lines: list[dict]) -> None:
-        for line in lines:
-            stdout.write(json.dumps(line, separators=(",", ":")) + "\n")
-            stdout.flush()
-
-    index = skipped = 0
-    left_out, repeats = LeftOut(), RepeatedIds()  # malformed persons left out; an id given twice in a line
-    unread = False  # a joint whose values were not numbers was said (once)
-    for number, line in enumerate(iter(stdin.readline, ""), 1):
-        if number == 1:  # a byte-order mark, as Windows tools (PowerShell, Notepad) write UTF-8, is no part of the JSON
-            line = line.removeprefix("\ufeff")
-        if not line.strip():
-            continue
-        try:
-            frame = parse_frame(line, index, skip_people=not strict)
-            slips = repeats.place(frame, number)  # a tracker's slip: matched to the ids free in the line
-            lines = stream.push(frame, skip_people=not strict)
-        except InternalError as err:  # ours (a SynspError too), not the line's
-            raise _stopped(stream, write, f"line {number}", err) from err
-        except SynspError as err:  # the line's fault (parse_frame, PoseStream.push)
-            if strict:
-                raise ValueError(f"line {number}: {err}") from None
-            print(f"synsp stream: line {number}: {err}; skipped", file=stderr, flush=True)
-            skipped += 1
-            continue
-        except Exception as err:  # ours, not the line's: the stream's state is unsure, so it stops
-            raise _stopped(stream, write, f"line {number}", err) from err
-        index += 1
-        for note in left_out.notes(number, frame.refused) + slips:
-            print(f"synsp stream: {note}", file=stderr, flush=True)
-        if frame.bad and not unread:
-            unread = True
-            pid, joint, point = frame.bad[0]
-            print(f"synsp stream: note: line {number}: person {pid!r} joint {joint} is not numbers "
-                  f"({json.dumps(point)}): read as not detected, the frame kept (so are such joints on later lines, "
-                  "without a note)", file=stderr, flush=True)
-        while stream.notes:
-            print(f"synsp stream: note: {stream.notes.pop(0)}", file=stderr, flush=True)
-        write(lines)
-    try:
-        last = stream.close()
-    except Exception as err:
-        raise _stopped(stream, write, "at the end of the input", err) from err
-    write(last)
-    for said in filter(None, (left_out.summary(), repeats.summary())):
-        print(f"synsp stream: {said}", file=stderr, flush=True)
-    if skipped and not index:  # a wrong setting, most likely: the caller's exit code should say so
-        raise MissingDataError(f"none of the {skipped} lines could be refined (each skipped above); nothing written")
-
-
-def _stopped(stream: PoseStream, write: Callable[[list[dict]], None], where: str, err: Exception) -> InternalError:
-    """A failure of synsp itself ``where``: the frames the stream held written first (:meth:`PoseStream.salvage`:
-    unrefined where not refined yet), so that none the user gave is lost; the error to raise, naming it."""
-    try:
-        salvaged = stream.salvage()
-    except Exception:  # the first failure is the one to report
-        salvaged = []
-    write(salvaged)
-    return InternalError(f"{where}: internal error ({type(err).__name__}: {err}), not a fault of the input; the "
-                         f"stream stopped, the {len(salvaged)} frames it held written (unrefined where not refined "
-                         "yet); please report it (SYNSP_DEBUG=1 shows where)")

@@ -164,8 +164,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         table = " (a table: synsp.integrations.pandas.refine_dataframe takes it)" if hasattr(poses, "columns") else ""
         raise ShapeError(f"poses must be (T, J, C) or (V, T, J, C) with C = 2 or 3 (4: x, y, z and a score), "
                          f"got shape {x.shape}{table}")
-    if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
-        raise ShapeError(f"poses must be numbers, got dtype {x.dtype} shape {x.shape}")
+    if x.dtype == object or np.iscomplexobj(x) or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise ShapeError(f"poses must be real numbers, got dtype {x.dtype} shape {x.shape}")
     check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from synsp import filters
-from synsp.errors import CheckpointError, OptionError, check_fps, is_number
+from synsp.errors import CheckpointError, OptionError, check_fps, check_keep_convention, is_number
 from synsp.lockstep import own
 from synsp.model import NETWORKS
 from synsp.refining.refill import refilled
@@ -180,6 +180,7 @@ def check_options(run: Callable[..., np.ndarray], method: str, options: dict) ->
         raise OptionError(f"method {method!r} takes no option {unknown[0]!r} "
                           f"(its options: {', '.join(allowed) or 'none'})")
     check_fps(options.get("fps"))
+    check_keep_convention(options.get("keep_convention"))
     if not isinstance(options.get("network_only", False), bool):
         raise OptionError(f"network_only must be True or False, got {options['network_only']!r}")
     strength = options.get("floor")

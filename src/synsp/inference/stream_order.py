@@ -1,0 +1,209 @@
+"""Which 17-joint order a stream's frames follow (COCO's, Human3.6M's or MPI-INF-3DHP's), read from its first
+frames as offline refinement reads a clip's (:func:`synsp.skeleton.seventeen_joint_layout`), and frames of
+another order than the model's refined through the model's joints (:class:`StreamOrder`).
+
+Offline, 17 joints in H36M's order given to the COCO-17 model are told from the poses and refined through the
+model's joints; a stream read every (17, C) frame as the model's order (audit 25: H36M-ordered 2D came out 8.27
+px off, its input 3.14, offline 1.34). A stream now holds its first ``window`` frames that show a joint (at most
+:data:`ORDER_WAIT` frames: no longer than its first window waits with the default lag), reads their order, and
+lets them go on. Audit 25's H36M-ordered 2D (4 validation clips, 2.5 px of white noise, input 3.14 px): 8.27 px
+off -> 2.03-2.31 through ``synsp-coco17``, 1.90-2.10 through ``synsp-coco17-faceless``, the model offline (and
+``synsp stream``) takes for 2D joints without a face; ``synsp stream``, whose other-layout front averages the joints
+the model lacks (:class:`synsp.integrations.stream_layouts.OtherLayout`), 1.56 on the first (RESULTS section 12).
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from synsp.errors import LayoutError, ShapeError
+from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_joint_layout, tree_excess
+
+SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders a stream tells apart, as offline
+ORDER_WAIT = 30  # frames held at most while waiting for the first window's frames that show a joint
+# How much longer than the shortest tree through the joints (tree_excess) the bones of an order read from a stream's
+# first frames may be for it to be taken over the one given, per coordinate count: validation, 8 frames, 65 clips per
+# preset (clean-ish, typical, hard, none), the other order's at most 1.5 in 3D for all but 0-2 clips a preset, at most
+# 1.8 in 2D for all but 2-6 (those stay in the order given, as before); sinusoidal noise in no body's order (the
+# tests' streams) 1.64 or more (3D) for the 5 of 65 seeds read as another order, none in 2D.
+FIT_LIMIT = {3: 1.5, 2: 1.8}
+
+
+def stream_layout(layout: Any, model: Layout) -> str | None:
+    """The ``layout=`` of a stream of ``model``'s network checked: None, or the name of a layout of
+    ``LAYOUTS`` (or a :class:`Layout` there) with the model's joints in another order or converting to
+    them and back (17 joints: ``coco17``, ``h36m17``, ``mpi17``); else a one-line LayoutError."""
+    if layout is None:
+        return None
+    name = layout.name if isinstance(layout, Layout) else layout
+    if not isinstance(name, str) or name not in LAYOUTS:
+        raise LayoutError(f"layout {layout!r} is unknown; supported: {', '.join(LAYOUTS)}")
+    if len(LAYOUTS[name].joints) != len(model.joints):
+        raise LayoutError(f"layout {name} has {len(LAYOUTS[name].joints)} joints, this {model.name} model refines "
+                          f"{len(model.joints)}; other layouts stream through synsp.integrations.stream.PoseStream "
+                          "(synsp stream --layout)")
+    if not (_converts(name, model.name) and _converts(model.name, name)):
+        raise LayoutError(f"layout {name} does not convert to {model.name} and back; stream it through "
+                          "synsp.integrations.stream.PoseStream (synsp stream --layout)")
+    return name
+
+
+def read_order(poses: np.ndarray, given: str) -> str:
+    """The 17-joint order poses (..., T, 17, C) follow: ``given`` (the user's, else the model's) unless the
+    poses read as another order (:func:`seventeen_joint_layout`, offline's reading) whose bones also fit them
+    better (:func:`tree_excess` over the joints seen), and within :data:`FIT_LIMIT`: a few frames' reading alone
+    turned 1 of 65 validation clips (`hard`, 8 frames, 2D and 3D) to the other order, with the bones' checks none."""
+    name = seventeen_joint_layout(poses)
+    if name == given:
+        return given
+    fit = tree_excess(poses, name, seen_only=True)
+    return name if fit < min(FIT_LIMIT.get(poses.shape[-1], FIT_LIMIT[3]), tree_excess(poses, given, seen_only=True)) \
+        else given
+
+
+class StreamOrder:
+    """The front of a :class:`~synsp.inference.streaming.StreamingRefiner` whose frames may follow another
+    17-joint order than its model's: holds the first frames until their order is read (:func:`read_order`),
+    then converts each frame to the model's joints (:func:`synsp.skeleton.convert`) and each refined frame back:
+    a joint the model has takes its output, another (H36M's pelvis, spine, thorax, head from COCO's) its input
+    moved by how the converted point moved; a joint missing in the input is the converted point."""
+
+    def __init__(self, stream: Any, given: str | None):
+        self.stream, self.model = stream, stream.refiner.layout.name
+        self.given = given or self.model
+        self.inside = False  # calling into the stream: its own flush (a switch, a cut) keeps this order's state
+        self.clear()
+
+    @classmethod
+    def of(cls, stream: Any, given: str | None) -> StreamOrder | None:
+        """The front for ``stream``, or None when its frames need none (the model's own layout, not 17 joints)."""
+        model = stream.refiner.layout.name
+        return cls(stream, given) if model in SEVENTEEN or given not in (None, model) else None
+
+    @staticmethod
+    def forget(stream: Any) -> None:
+        """``stream.reset()`` by its user: its order read anew; inside this front's own call (a flush), kept."""
+        order = getattr(stream, "_order", None)
+        if order is not None and not order.inside:
+            order.clear()
+
+    def clear(self) -> None:
+        """A new stream: its order read anew."""
+        self.order = None if self.model in SEVENTEEN else self.given
+        self.held: list[tuple[np.ndarray, np.ndarray]] = []  # (frame as given, (V, J, C) validated)
+        self.fifo: deque[tuple[np.ndarray, np.ndarray]] = deque()  # per frame in: (input, model joints) (V, J, C)
+
+    def push(self, frame: np.ndarray) -> np.ndarray:
+        """One frame in (checked at once); the refined frames that became ready, as the stream's push."""
+        x = self.stream._validate(frame)  # a wrong shape is said now, not when the frame is let go
+        if self.order is None and not self.held and not np.isfinite(x).all(-1).any():
+            return self._pass([(frame, x)], as_given=True)  # before the first detection: back as NaN at once
+        if self.held and np.shape(frame)[:-2] != np.shape(self.held[0][0])[:-2]:  # the stream's own check, held
+            first = np.shape(self.held[0][0])
+            self.stream._views = first[0] if len(first) == 3 else None
+            raise ShapeError(f"frame has shape {np.shape(frame)}, but this stream's frames are "
+                             f"{'(J, C)' if len(first) == 2 else f'({first[0]}, J, C)'}; call reset() first")
+        if self.order is None:
+            self.held.append((frame, x))
+            seen = sum(bool(np.isfinite(h).all(-1).any()) for _, h in self.held)
+            if seen < self.stream.refiner.window and len(self.held) < ORDER_WAIT:
+                return self.stream._shape_out([])
+            self._decide()
+            return self._release()
+        return self._pass([(frame, x)])
+
+    def flush(self) -> np.ndarray:
+        """End of the stream: the frames held and the stream's own, as its flush gives them."""
+        if self.order is None:
+            self._decide()
+        out = self._release() if self.held else None
+        self.inside = True
+        try:
+            tail = self._back(self.stream._flush())
+        finally:
+            self.inside = False
+        self.clear()
+        return tail if out is None else np.concatenate([out, tail])
+
+    def _decide(self) -> None:
+        seen = [x for _, x in self.held]
+        self.order = read_order(np.stack(seen), self.given) if seen else self.given
+
+    def _release(self) -> np.ndarray:
+        held, self.held = self.held, []
+        return self._pass(held)
+
+    def _pass(self, frames: list[tuple[np.ndarray, np.ndarray]], as_given: bool = False) -> np.ndarray:
+        """Frames (as given, validated) into the stream, in the model's joints; what came back, in theirs."""
+        out = []
+        self.inside = True
+        try:
+            for frame, x in frames:
+                if self.order == self.model or as_given:
+                    out.append(self.stream._push(frame))
+                    continue
+                model = _convert(x.astype(np.float64), self.order, self.model)
+                self.fifo.append((x.astype(np.float64), model))
+                kind = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32  # the output's, as the input's
+                out.append(self._back(self.stream._push((model if np.ndim(frame) == 3 else model[0]).astype(kind))))
+        finally:
+            self.inside = False
+        return np.concatenate(out) if out else self.stream._shape_out([])
+
+    def _back(self, refined: np.ndarray) -> np.ndarray:
+        """Refined frames (k, [V,] J, C) in the model's joints -> in the order read, oldest first (:attr:`fifo`)."""
+        if self.order == self.model or not len(refined):
+            return refined
+        out = np.empty_like(refined)
+        for i, frame in enumerate(refined):
+            given, model = self.fifo.popleft()
+            y = frame.astype(np.float64).reshape(model.shape)
+            back, base = _convert(y, self.model, self.order), _convert(model, self.model, self.order)
+            kept = np.isfinite(given).all(-1, keepdims=True) & np.isfinite(base).all(-1, keepdims=True)
+            out[i] = np.where(kept, given + back - base, back).reshape(frame.shape)
+        return out
+
+
+def _converts(src: str, dst: str) -> bool:
+    """Whether poses of ``src`` convert to ``dst``, directly or through H36M-17 (COCO-17 to MPI-INF-3DHP's)."""
+    return can_convert(src, dst) or (can_convert(src, "h36m17") and can_convert("h36m17", dst))
+
+
+def _convert(x: np.ndarray, src: str, dst: str) -> np.ndarray:
+    """Poses (..., J, C) of ``src`` in ``dst``'s joints, through H36M-17 where no direct conversion is."""
+    return convert(x, src, dst) if can_convert(src, dst) else convert(convert(x, src, "h36m17"), "h36m17", dst)
+
+
+class OrderedFront:
+    """The public ``push`` and ``flush`` of :class:`~synsp.inference.streaming.StreamingRefiner`: through its
+    :class:`StreamOrder` when it has one (and :attr:`read_order`), else straight to its ``_push`` / ``_flush``."""
+
+    _order: StreamOrder | None
+    refiner: Any
+    read_order = True  # False: the caller gives frames in the model's joints (a crowd's, SmoothNet's alongside)
+
+    def push(self, frame: np.ndarray) -> np.ndarray:
+        """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
+
+        Returns the frames that became ready, oldest first: an array (k, J, C) or (k, V, J, C) with k >= 0, in the
+        input's unit, dtype and joint order. 2D frames are x, y only: a score channel is refused (set the joints
+        below your threshold to NaN and drop it first; ``synsp stream`` takes scores). With 17 joints, the first
+        frames wait until ``window`` of them show a joint, to read their order (:mod:`synsp.inference.stream_order`).
+        V views or persons pushed together share the stream's clip-level readings (units, axes, noise, pace, the
+        floor step, the convention's pull), so each one's output depends a little on the others (up to ~2 px in
+        2D, +0.004 px on average; audit 25): for independent persons, :class:`MultiPersonStreamingRefiner`.
+        """
+        if self.refiner.space == "2d" and np.ndim(frame) in (2, 3) and np.shape(frame)[-1] == 3:
+            raise ShapeError(f"frame has shape {np.shape(frame)}: a 2D stream takes x, y only; set the joints scored "
+                             "below your threshold to NaN and drop the scores before push (synsp stream takes them)")
+        if self._order is None or not self.read_order or self._order.inside:
+            return self._push(frame)
+        return self._order.push(frame)
+
+    def flush(self) -> np.ndarray:
+        """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
+        if self._order is None or not self.read_order or self._order.inside:
+            return self._flush()
+        return self._order.flush()

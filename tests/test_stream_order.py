@@ -1,0 +1,89 @@
+"""A stream reads its 17 joints' order (COCO's, H36M's, MPI-INF-3DHP's) from its first frames as offline does
+(synsp.inference.stream_order; audit 25, finding 1), and the API's option checks of that audit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.errors import LayoutError, OptionError, ShapeError
+from synsp.filters import gaussian, savgol
+from synsp.inference.stream_order import read_order
+from synsp.inference.streaming import StreamingRefiner
+from synsp.integrations.stream import PoseStream
+from synsp.integrations.stream_lines import Frame
+from synsp.sequence import max_gap_frames
+from synsp.skeleton import convert
+from walking import mpjpe, walking
+
+
+def _streamed(stream: StreamingRefiner, x: np.ndarray) -> np.ndarray:
+    return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+
+
+@pytest.fixture(scope="module")
+def coco():
+    return synsp.load_model("synsp-coco17")
+
+
+def test_h36m_ordered_2d_frames_are_read_as_h36m_and_refined(coco):
+    clean, noisy = (convert(x, "coco17", "h36m17") for x in walking(90, noise=3.0))
+    assert read_order(noisy[:8], "coco17") == "h36m17"
+    for layout in (None, "coco17", "h36m17"):  # coco17 given by mistake: the poses contradict it, as offline
+        stream = StreamingRefiner(coco, layout=layout)
+        out = _streamed(stream, noisy)
+        assert out.shape == noisy.shape and stream._order.order is None  # read anew after the flush
+        assert mpjpe(out, clean) < 0.8 * mpjpe(noisy, clean)
+
+
+def test_coco_frames_stream_as_they_did(coco):
+    noisy = walking(90, noise=3.0)[1]
+    plain = StreamingRefiner(coco)
+    plain.read_order = False  # the stream before its order was read: frames as the model's
+    np.testing.assert_array_equal(_streamed(StreamingRefiner(coco), noisy), _streamed(plain, noisy))
+
+
+def test_the_first_frames_wait_for_the_order_and_a_wrong_frame_is_said_at_once(coco):
+    noisy = walking(30, noise=3.0)[1]
+    stream = StreamingRefiner(coco, lag=0, lookahead=0)
+    assert [len(stream.push(frame)) for frame in noisy[:8]] == [0] * 7 + [8]  # the window's frames: the order read
+    with pytest.raises(ShapeError, match="x, y only"):
+        stream.push(np.zeros((17, 3)))  # a score channel: one line saying what to do
+    stream.reset()
+    assert stream._order.order is None and not stream._order.held
+
+
+@pytest.mark.parametrize("layout, said", [("bogus", "unknown"), ("halpe26", "26 joints"), (5, "unknown")])
+def test_a_wrong_layout_is_one_line(coco, layout, said):
+    with pytest.raises(LayoutError, match=said):
+        StreamingRefiner(coco, layout=layout)
+
+
+def test_pose_stream_reads_the_order_and_takes_h36m17_2d_lines():
+    clean, noisy = (convert(x, "coco17", "h36m17") for x in walking(60, noise=3.0))
+    for layout in (None, "h36m17"):  # no layout: read from the lines; h36m17 (a 3D model's): 2D lines stream 2D
+        stream = PoseStream(layout=layout)
+        lines = [line for t, f in enumerate(noisy) for line in stream.push(Frame(t, {0: f}))] + stream.close()
+        out = np.array([line["people"][0]["keypoints"] for line in lines], float)
+        assert stream.space == "2d" and stream.layout == "h36m17" and len(lines) == 60
+        assert mpjpe(out, clean) < 0.8 * mpjpe(noisy, clean)
+
+
+@pytest.mark.parametrize("keep", ["Symmetric", "symetric", "bogus", 2])
+def test_keep_convention_is_checked(coco, keep):
+    x = walking(40, noise=3.0)[1]
+    with pytest.raises(OptionError, match="keep_convention must be True, False or 'symmetric'"):
+        synsp.refine(x, keep_convention=keep)
+    with pytest.raises(OptionError, match="keep_convention"):
+        coco.refine(x, keep_convention=keep)
+
+
+def test_complex_poses_and_out_of_range_filter_options_are_synsp_errors():
+    x = walking(40, noise=3.0)[1]
+    with pytest.raises(ShapeError, match="real numbers"):
+        synsp.refine(x.astype(complex))
+    for call in (lambda: savgol(x, window=8), lambda: gaussian(x, sigma=-1), lambda: max_gap_frames(-1),
+                 lambda: max_gap_frames("0.5s"), lambda: synsp.refine(x, "savgol", window=8)):
+        with pytest.raises(OptionError) as err:
+            call()
+        assert isinstance(err.value, ValueError) and "\n" not in str(err.value)
