@@ -58,6 +58,11 @@ def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
     return float(np.nansum(s[rows] ** 2))
 
 
+def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
+    """Whether one column's ``after`` (T, 3) is :data:`SMOOTHER` times smoother than ``before`` around ``bounds``."""
+    return _rough(before, bounds) > SMOOTHER * _rough(after, bounds)
+
+
 def _opposite(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.linalg.norm(a + b) < OPPOSITE * max(np.linalg.norm(a), np.linalg.norm(b)))
 
@@ -84,7 +89,7 @@ def _swaps(x: np.ndarray, size: float, longest: int) -> int:
                 for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
                     y = x[:, [a, b]].copy()
                     y[t + 1:t2 + 1] = y[t + 1:t2 + 1, ::-1]
-                    if all(_rough(x[:, c], (t, t2)) > SMOOTHER * _rough(y[:, k], (t, t2)) for k, c in enumerate((a, b))):
+                    if all(_smoother(x[:, c], y[:, k], (t, t2)) for k, c in enumerate((a, b))):
                         x[:, [a, b]] = y
                         jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
                         done += 1
@@ -109,7 +114,7 @@ def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
                 w = ((np.arange(t + 1, t2 + 1) - t) / (t2 - t + 1.0))[:, None]
                 y = x[:, j].copy()
                 y[t + 1:t2 + 1] -= s[t, j] * (1 - w) - s[t2, j] * w
-                if _rough(x[:, j], (t, t2)) > SMOOTHER * _rough(y, (t, t2)):
+                if _smoother(x[:, j], y, (t, t2)):
                     out[t + 1:t2 + 1, j] = hit = True
                     k = int(np.searchsorted(ts, t2, side="right"))
                     break
