@@ -34,8 +34,12 @@ STEPS = 12.0
 FLOOR = 0.01
 # The longest swap read (seconds)
 SWAPS = 1.0
-# The exchange (or the jump taken off) must cut each column's squared steps around both boundaries this many times
-SMOOTHER = 10.0
+# The exchange (or the jump taken off) must cut each column's squared steps around both boundaries this many times.
+# Chosen on validation (scratch sweep.py, 20 clips: every ghost and swap of benchmarks/lab_markers.py caught at 3, 10
+# and 30; values touched on clean, clap and clips played 3 and 4 times as fast 162-189 / 92 / 0 at STEPS 6-24 and
+# FLOOR 0.005-0.02, which moved nothing else). At 10 the benchmark's own marker frame, flipping where an upper arm
+# lies along the hips' line, jumps 75 mm in a frame and back when played 3 times as fast: read as a ghost.
+SMOOTHER = 30.0
 # Boundaries each side of a jump whose steps count in that roughness
 NEAR = 3
 # Two steps are opposite where their sum is under this share of the larger
