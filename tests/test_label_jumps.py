@@ -21,8 +21,10 @@ def test_a_ghost_is_emptied_and_clean_markers_are_left():
     noisy, clean = _segments()
     ghost = noisy.copy()
     ghost[200:208, 6] += [60.0, 0.0, 30.0]
+    ghost[100, 2] += [0.0, 50.0, 0.0]  # a spike: one frame
     out, emptied, swaps = label_jumps(ghost, 100.0, 25)
     assert swaps == 0 and emptied[:, 6].sum() == 8 and emptied[200:208, 6].all()
+    assert emptied[:, 2].sum() == 1 and emptied[100, 2] and emptied.sum() == 9
     assert not label_jumps(noisy, 100.0, 25)[1].any()
 
 

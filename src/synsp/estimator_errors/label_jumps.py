@@ -13,9 +13,9 @@ column is read alone, against its own noise:
 - a swap: two columns jump at one boundary by nearly opposite steps (their separation), and both jump again within
   :data:`SWAPS` seconds; exchanging their values between the two boundaries makes each column's steps around both
   boundaries :data:`SMOOTHER` times smaller (sum of squares over :data:`NEAR` boundaries each side): exchanged;
-- a ghost: one column jumps and jumps back by a nearly opposite step within ``ghosts`` frames; taking the jump off
-  the run (the step in, blended to the step out) makes its steps around both boundaries :data:`SMOOTHER` times
-  smaller: the run is emptied (a gap, filled after).
+- a ghost: one column jumps and jumps back by a nearly opposite step within ``ghosts`` frames (one frame: a spike);
+  taking the jump off the run (its offset from the path extrapolated into it at each end, blended between) makes its
+  steps around both boundaries :data:`SMOOTHER` times smaller: the run is emptied (a gap, filled after).
 
 Fast real motion is left: a kick's or a clap's path bends over several frames (its steps beside the largest are no
 -D/2), hands that meet and cross come close (a small step), and exchanging two real paths makes both rough.
@@ -57,8 +57,9 @@ def steps(x: np.ndarray) -> np.ndarray:
 
 def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
     """Sum of squared steps of one column ``x`` (T, 3) over :data:`NEAR` boundaries each side of ``bounds``."""
-    s = steps(x[:, None])[:, 0]
-    rows = sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < len(s)})
+    lo = max(min(bounds) - NEAR - 1, 0)  # only the frames those steps read: a long file costs no more per jump
+    s = steps(x[lo:max(bounds) + NEAR + 3, None])[:, 0]
+    rows = sorted({b + k - lo for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k - lo < len(s)})
     return float(np.nansum(s[rows] ** 2))
 
 
@@ -116,8 +117,10 @@ def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
                 if not _opposite(s[t, j], s[t2, j]):
                     continue
                 w = ((np.arange(t + 1, t2 + 1) - t) / (t2 - t + 1.0))[:, None]
-                y = x[:, j].copy()
-                y[t + 1:t2 + 1] -= s[t, j] * (1 - w) - s[t2, j] * w
+                y = x[:, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
+                # size reads it wrong for a run of one frame, which its -D/2 beside it overlap)
+                into, out_of = 2 * y[t] - y[t - 1], 2 * y[t2 + 1] - y[t2 + 2]
+                y[t + 1:t2 + 1] -= (y[t + 1] - into) * (1 - w) + (y[t2] - out_of) * w
                 if _smoother(x[:, j], y, (t, t2)):
                     out[t + 1:t2 + 1, j] = hit = True
                     k = int(np.searchsorted(ts, t2, side="right"))
