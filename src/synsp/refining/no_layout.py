@@ -4,7 +4,10 @@
 
 - in 3D, gaps are filled first from the markers that move rigidly with the gappy one
   (:func:`~synsp.estimator_errors.rigid_fill.rigid_fill`), the rest by a straight line in time; a marker off those
-  partners for up to :data:`GHOSTS` (a ghost, two labels swapped) is such a gap too;
+  partners for up to :data:`GHOSTS` (a ghost, two labels swapped) is such a gap too; before that, two columns that
+  jump at one frame by their separation and back are exchanged back, and a column that jumps off its own path and
+  back within :data:`GHOSTS` is emptied (:func:`~synsp.estimator_errors.label_jumps.label_jumps`: no rigid partner
+  needed);
 - each joint is SmoothNet's output or a low-pass, whichever the input's own noise shows nearer
   (:func:`~synsp.inference.risk_choice.lowpass_or_network`), SmoothNet's risk read by a probe of the route with
   what it reads of the whole input held (:func:`paced_once`);
@@ -20,6 +23,7 @@ from typing import Callable
 
 import numpy as np
 
+from synsp.estimator_errors.label_jumps import label_jumps
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.rigid_fill import rigid_fill
 from synsp.inference.clean import noise_gain
@@ -44,8 +48,9 @@ def refine_no_layout(poses: np.ndarray, missing: np.ndarray, smoothnet: Route, o
     x = np.where(missing[..., None], np.nan, poses).astype(poses.dtype, copy=False)
     sparse = missing.mean(axis=0) > 1.0 - SPARSE
     if x.shape[-1] == 3:  # the body's markers among themselves: a nearly empty column is no partner, nor in the size
-        dense = ~sparse
-        x[:, dense] = rigid_fill(x[:, dense], ghosts=int(round(GHOSTS * (options.get("fps") or 30.0))))[0]
+        dense, fps = ~sparse, options.get("fps") or 30.0
+        body = label_jumps(x[:, dense], fps, int(round(GHOSTS * fps)))[0]
+        x[:, dense] = rigid_fill(body, ghosts=int(round(GHOSTS * fps)))[0]
     values = measurements(x, None).values
     parts = [sparse, ~sparse] if sparse.any() and not sparse.all() else [np.ones(len(sparse), bool)]
     out = np.empty_like(values)

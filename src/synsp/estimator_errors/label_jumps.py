@@ -1,0 +1,143 @@
+"""Two 3D markers' labels swapped, or one marker's ghost, told by each column's own continuity in time.
+
+:func:`~synsp.estimator_errors.rigid_fill.off_partners` reads a ghost or a swap from a marker's rigid partners; a swap
+of two markers on one segment with no third rigid one (a thigh's LTHI and LKNE: their distance is kept) and a ghost
+whose distances change little stay there (benchmarks/RESULTS.md section 11, "Lab markers of no layout"). Here each
+column is read alone, against its own noise:
+
+- a column's *step* at the boundary between frames t and t + 1 is its path's jump there: the position extrapolated
+  from t + 1 and t + 2 back to t + 1/2, minus the one extrapolated from t - 1 and t forward
+  (1.5 x[t+1] - 0.5 x[t+2] - 1.5 x[t] + 0.5 x[t-1]); white noise of s per coordinate gives it s sqrt(5), a smooth
+  path almost nothing, a jump D gives D at its boundary and -D/2 at the two beside it;
+- a *jump* is a step over :data:`STEPS` times the column's median step and :data:`FLOOR` of the body's size;
+- a swap: two columns jump at one boundary by nearly opposite steps (their separation), and both jump again within
+  :data:`SWAPS` seconds; exchanging their values between the two boundaries makes each column's steps around both
+  boundaries :data:`SMOOTHER` times smaller (sum of squares over :data:`NEAR` boundaries each side): exchanged;
+- a ghost: one column jumps and jumps back by a nearly opposite step within ``ghosts`` frames (one frame: a spike);
+  taking the jump off the run (its offset from the path extrapolated into it at each end, blended between) makes its
+  steps around both boundaries :data:`SMOOTHER` times smaller: the run is emptied (a gap, filled after).
+
+Fast real motion is left: a kick's or a clap's path bends over several frames (its steps beside the largest are no
+-D/2), hands that meet and cross come close (a small step), and exchanging two real paths makes both rough.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.sequence import body_size
+
+__all__ = ["STEPS", "FLOOR", "SWAPS", "SMOOTHER", "NEAR", "OPPOSITE", "label_jumps", "steps"]
+
+# A jump: a step over this many times the column's median step (white noise: its median about 1.5 s)
+STEPS = 12.0
+# ... and over this share of the body's size (the largest side of its box)
+FLOOR = 0.01
+# The longest swap read (seconds)
+SWAPS = 1.0
+# The exchange (or the jump taken off) must cut each column's squared steps around both boundaries this many times.
+# Chosen on validation (scratch sweep.py, 20 clips: every ghost and swap of benchmarks/lab_markers.py caught at 3, 10
+# and 30; values touched on clean, clap and clips played 3 and 4 times as fast 162-189 / 92 / 0 at STEPS 6-24 and
+# FLOOR 0.005-0.02, which moved nothing else). At 10 the benchmark's own marker frame, flipping where an upper arm
+# lies along the hips' line, jumps 75 mm in a frame and back when played 3 times as fast: read as a ghost.
+SMOOTHER = 30.0
+# Boundaries each side of a jump whose steps count in that roughness
+NEAR = 3
+# Two steps are opposite where their sum is under this share of the larger
+OPPOSITE = 0.5
+
+
+def steps(x: np.ndarray) -> np.ndarray:
+    """Each column's step (module docstring) at each boundary of ``x`` (T, J, 3): (T - 1, J, 3), row t the boundary
+    between frames t and t + 1; NaN at the first and last boundary and where a frame it reads is unseen."""
+    out = np.full((max(len(x) - 1, 0), *x.shape[1:]), np.nan)
+    if len(x) >= 4:
+        out[1:-1] = 1.5 * (x[2:-1] - x[1:-2]) - 0.5 * (x[3:] - x[:-3])
+    return out
+
+
+def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
+    """Sum of squared steps of one column ``x`` (T, 3) over :data:`NEAR` boundaries each side of ``bounds``."""
+    lo = max(min(bounds) - NEAR - 1, 0)  # only the frames those steps read: a long file costs no more per jump
+    s = steps(x[lo:max(bounds) + NEAR + 3, None])[:, 0]
+    rows = sorted({b + k - lo for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k - lo < len(s)})
+    return float(np.nansum(s[rows] ** 2))
+
+
+def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
+    """Whether one column's ``after`` (T, 3) is :data:`SMOOTHER` times smoother than ``before`` around ``bounds``."""
+    return _rough(before, bounds) > SMOOTHER * _rough(after, bounds)
+
+
+def _opposite(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.linalg.norm(a + b) < OPPOSITE * max(np.linalg.norm(a), np.linalg.norm(b)))
+
+
+def _jumps(x: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """(steps (T - 1, J, 3), jumps (T - 1, J) bool) of ``x`` (T, J, 3)."""
+    s = steps(x)
+    n = np.linalg.norm(s, axis=-1)
+    with np.errstate(invalid="ignore"):
+        noise = np.nanmedian(np.where(np.isfinite(n), n, np.nan), axis=0) if np.isfinite(n).any() else np.inf
+        return s, np.nan_to_num(n) > np.maximum(STEPS * np.nan_to_num(noise, nan=np.inf), FLOOR * size)
+
+
+def _swaps(x: np.ndarray, size: float, longest: int) -> int:
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames; returns how many."""
+    s, jump = _jumps(x, size)
+    done = 0
+    for t in np.flatnonzero(jump.sum(1) >= 2):
+        cols = np.flatnonzero(jump[t])
+        for i, a in enumerate(cols):
+            for b in cols[i + 1:]:
+                if not (jump[t, a] and jump[t, b]) or not _opposite(s[t, a], s[t, b]):
+                    continue
+                for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
+                    y = x[:, [a, b]].copy()
+                    y[t + 1:t2 + 1] = y[t + 1:t2 + 1, ::-1]
+                    if all(_smoother(x[:, c], y[:, k], (t, t2)) for k, c in enumerate((a, b))):
+                        x[:, [a, b]] = y
+                        jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
+                        done += 1
+                        break
+    return done
+
+
+def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
+    """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost)."""
+    s, jump = _jumps(x, size)
+    out = np.zeros(x.shape[:2], bool)
+    for j in range(x.shape[1]):
+        ts = np.flatnonzero(jump[:, j])
+        k = 0
+        while k < len(ts):
+            t, hit = ts[k], False
+            for t2 in ts[k + 1:]:
+                if t2 - t > longest:
+                    break
+                if not _opposite(s[t, j], s[t2, j]):
+                    continue
+                w = ((np.arange(t + 1, t2 + 1) - t) / (t2 - t + 1.0))[:, None]
+                y = x[:, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
+                # size reads it wrong for a run of one frame, which its -D/2 beside it overlap)
+                into, out_of = 2 * y[t] - y[t - 1], 2 * y[t2 + 1] - y[t2 + 2]
+                y[t + 1:t2 + 1] -= (y[t + 1] - into) * (1 - w) + (y[t2] - out_of) * w
+                if _smoother(x[:, j], y, (t, t2)):
+                    out[t + 1:t2 + 1, j] = hit = True
+                    k = int(np.searchsorted(ts, t2, side="right"))
+                    break
+            k += 0 if hit else 1
+    return out
+
+
+def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Undo the swaps of ``poses`` (T, J, 3) (NaN where unseen; any unit; ``fps`` its rate) and empty its ghosts of up
+    to ``ghosts`` frames (module docstring). Returns (poses, float64, swaps exchanged and ghosts NaN; (T, J) bool
+    the values emptied; the number of swaps exchanged)."""
+    x = np.array(poses, np.float64)
+    size = body_size(x)
+    if x.ndim != 3 or x.shape[-1] != 3 or len(x) < 8 or not np.isfinite(size) or size <= 0:
+        return x, np.zeros(x.shape[:2], bool), 0
+    swapped = _swaps(x, size, int(round(SWAPS * fps)))
+    emptied = _ghosts(x, size, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
+    x[emptied] = np.nan
+    return x, emptied, swapped
