@@ -157,9 +157,8 @@ class StreamOrder:
                 x = x.astype(np.float64)
                 # a view with no joint is left out of the front's averages (as synsp stream leaves an absent person)
                 shown = np.isfinite(x).all(-1).any(-1)  # (V,)
-                model = np.stack([self.front.to_model(v, self.t, x[v]) if shown[v] else _convert(x[v], self.order,
-                                                                                                   self.model)
-                                  for v in range(len(x))])
+                model = np.stack([self.front.to_model(v, self.t, x[v]) if shown[v] else
+                                  _convert(x[v][None], self.order, self.model)[0] for v in range(len(x))])
                 self.fifo.append((self.t, shown))
                 self.t += 1
                 out.append(self._back(self.stream._push((model if np.ndim(frame) == 3 else model[0]).astype(kind))))
