@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 import synsp
-import synsp.integrations.stream_layouts as stream_layouts
+import synsp.inference.stream_layouts as stream_layouts
 import synsp.refining.person as person
 from joint_groups import clip_in, noisy_of
 from synsp.data.camera import pixels_per_mm, project, random_camera

@@ -263,7 +263,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("module", ["refining/files", "refining/tracks", "refining/summary", "cli", "refining/arrays",
-                                    "refining/methods", "refining/input_layout", "refining/joint_corrections",
+                                    "refining/methods", "refining/input_layout",
                                     "refining/give_way_notes",
                                     "refining/stretches", "refining/progress", "refining/batch",
                                     "refining/person", "skeleton/layouts", "skeleton/pose_geometry",
@@ -280,9 +280,10 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/stream_clean", "inference/half_pace", "inference/planted_feet",
                                     "inference/joint_drift", "inference/limb_turn", "inference/stream_joint_drift",
                                     "inference/records",
-                                    "inference/stream_limb_turn",
-                                    "integrations/stream", "integrations/stream_layouts",
-                                    "integrations/stream_corrections", "integrations/stream_lines",
+                                    "inference/stream_limb_turn", "inference/stream_layouts",
+                                    "inference/stream_corrections", "inference/joint_corrections",
+                                    "integrations/stream",
+                                    "integrations/stream_lines",
                                     "integrations/stream_repeats", "units",
                                     "filters", "one_euro", "filter_input", "sequence", "channels"]
                          # the formats package, every module of it (its __init__ too)

@@ -27,7 +27,7 @@ def window_pull(local: np.ndarray, layout: Layout, symmetric: bool, never: np.nd
 class RunningPull:
     """The pulls (V, J, C) of a stream's windows so far, and their running median (or any values of
     one shape a stream gathers: a loose trunk point's offsets,
-    :class:`synsp.integrations.stream_layouts.OtherLayout`)."""
+    :class:`synsp.inference.stream_layouts.OtherLayout`)."""
 
     def __init__(self) -> None:
         self.pulls: list[np.ndarray] = []

@@ -9,7 +9,8 @@ px off, its input 3.14, offline 1.34). A stream now holds its first ``window`` f
 lets them go on. Audit 25's H36M-ordered 2D (4 validation clips, 2.5 px of white noise, input 3.14 px): 8.27 px
 off -> 2.03-2.31 through ``synsp-coco17``, 1.90-2.10 through ``synsp-coco17-faceless``, the model offline (and
 ``synsp stream``) takes for 2D joints without a face; ``synsp stream``, whose other-layout front averages the joints
-the model lacks (:class:`synsp.integrations.stream_layouts.OtherLayout`), 1.56 on the first (RESULTS section 12).
+the model lacks (:class:`synsp.inference.stream_layouts.OtherLayout`), 1.56 on the first (RESULTS section 12). The
+stream now gives those joints back through the same front.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from synsp.errors import LayoutError, ShapeError
+from synsp.inference.stream_layouts import OtherLayout
 from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_joint_layout, tree_excess
 
 SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders a stream tells apart, as offline
@@ -29,6 +31,7 @@ ORDER_WAIT = 30  # frames held at most while waiting for the first window's fram
 # 1.8 in 2D for all but 2-6 (those stay in the order given, as before); sinusoidal noise in no body's order (the
 # tests' streams) 1.64 or more (3D) for the 5 of 65 seeds read as another order, none in 2D.
 FIT_LIMIT = {3: 1.5, 2: 1.8}
+FPS = 30.0  # the frame rate the front's widths are scaled for: a Python stream is not told its own (the CLI's default)
 
 
 def stream_layout(layout: Any, model: Layout) -> str | None:
@@ -67,8 +70,10 @@ class StreamOrder:
     """The front of a :class:`~synsp.inference.streaming.StreamingRefiner` whose frames may follow another
     17-joint order than its model's: holds the first frames until their order is read (:func:`read_order`),
     then converts each frame to the model's joints (:func:`synsp.skeleton.convert`) and each refined frame back:
-    a joint the model has takes its output, another (H36M's pelvis, spine, thorax, head from COCO's) its input
-    moved by how the converted point moved; a joint missing in the input is the converted point."""
+    a joint the model has takes its output, another (H36M's pelvis, spine, thorax, head from COCO's) as
+    ``synsp stream``'s front gives it (:class:`~synsp.inference.stream_layouts.OtherLayout`: its input averaged over
+    the frames the lag brought, moved with its nearest model joints' correction); where that has none (a joint
+    missing in the input and near it), the converted point."""
 
     def __init__(self, stream: Any, given: str | None):
         self.stream, self.model = stream, stream.refiner.layout.name
@@ -93,7 +98,9 @@ class StreamOrder:
         """A new stream: its order read anew."""
         self.order = None if self.model in SEVENTEEN else self.given
         self.held: list[tuple[np.ndarray, np.ndarray]] = []  # (frame as given, (V, J, C) validated)
-        self.fifo: deque[tuple[np.ndarray, np.ndarray]] = deque()  # per frame in: (input, model joints) (V, J, C)
+        self.fifo: deque[tuple[int, np.ndarray]] = deque()  # per frame in: (its index, (V,) views that show a joint)
+        self.front: OtherLayout | None = None  # the joints the model lacks: synsp stream's way back
+        self.t = 0
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """One frame in (checked at once); the refined frames that became ready, as the stream's push."""
@@ -144,26 +151,48 @@ class StreamOrder:
                 if self.order == self.model or as_given:
                     out.append(self.stream._push(frame))
                     continue
-                model = _convert(x.astype(np.float64), self.order, self.model)
-                self.fifo.append((x.astype(np.float64), model))
+                if self.front is None:
+                    self.front = _front(self.stream, self.order, self.model)
                 kind = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32  # the output's, as the input's
+                x = x.astype(np.float64)
+                # a view with no joint is left out of the front's averages (as synsp stream leaves an absent person)
+                shown = np.isfinite(x).all(-1).any(-1)  # (V,)
+                model = np.stack([self.front.to_model(v, self.t, x[v]) if shown[v] else
+                                  _convert(x[v][None], self.order, self.model)[0] for v in range(len(x))])
+                self.fifo.append((self.t, shown))
+                self.t += 1
                 out.append(self._back(self.stream._push((model if np.ndim(frame) == 3 else model[0]).astype(kind))))
         finally:
             self.inside = False
         return np.concatenate(out) if out else self.stream._shape_out([])
 
     def _back(self, refined: np.ndarray) -> np.ndarray:
-        """Refined frames (k, [V,] J, C) in the model's joints -> in the order read, oldest first (:attr:`fifo`)."""
+        """Refined frames (k, [V,] J, C) in the model's joints -> in the order read, oldest first (:attr:`fifo`): a
+        joint the model has takes its output, another its input averaged over the frames the stream's lag brought
+        and moved with its nearest model joints' correction, as ``synsp stream``'s front
+        (:class:`~synsp.inference.stream_layouts.OtherLayout`); where that has no value, the refined joints
+        converted back."""
         if self.order == self.model or not len(refined):
             return refined
         out = np.empty_like(refined)
         for i, frame in enumerate(refined):
-            given, model = self.fifo.popleft()
-            y = frame.astype(np.float64).reshape(model.shape)
-            back, base = _convert(y, self.model, self.order), _convert(model, self.model, self.order)
-            kept = np.isfinite(given).all(-1, keepdims=True) & np.isfinite(base).all(-1, keepdims=True)
-            out[i] = np.where(kept, given + back - base, back).reshape(frame.shape)
+            t, shown = self.fifo.popleft()
+            y = frame.astype(np.float64).reshape((len(shown),) + frame.shape[-2:])
+            back = _convert(y, self.model, self.order)
+            for v in np.flatnonzero(shown):
+                given = self.front.back(v, t, y[v])
+                back[v] = np.where(np.isnan(given), back[v], given)
+            out[i] = back.reshape(frame.shape)
         return out
+
+
+def _front(stream: Any, order: str, model: str) -> OtherLayout:
+    """``synsp stream``'s front for keypoints of ``order`` into ``model``'s network, for ``stream``: its lag and
+    lookahead the front's reach, its model's clean step and white-noise low-pass (SynSP's only, as the CLI)."""
+    refiner = stream.refiner
+    keep_clean = bool(getattr(refiner, "keep_clean", True))
+    return OtherLayout(order, model, stream.lag + stream.lookahead, FPS, keep_clean=keep_clean,
+                       where_white=keep_clean and not refiner.network.per_coordinate)
 
 
 def _converts(src: str, dst: str) -> bool:

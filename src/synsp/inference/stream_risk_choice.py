@@ -98,7 +98,7 @@ class RunningLowpasses:
 
 class RunningWhereWhite:
     """:func:`~synsp.inference.risk_choice.lowpass_where_white` for one person of a stream in another layout
-    (:class:`synsp.integrations.stream_layouts.OtherLayout`): its ``joints`` (the layout's joints the model
+    (:class:`synsp.inference.stream_layouts.OtherLayout`): its ``joints`` (the layout's joints the model
     does not give) take the low-pass of least running risk where the input's running whiteness reads white."""
 
     def __init__(self, joints: list[int]):

@@ -47,9 +47,9 @@ import numpy as np
 from synsp.channels import in_score_range, scored_2d_frame
 from synsp.errors import InternalError, OptionError, ShapeError, check_threshold
 from synsp.filters import OneEuroFilter
+from synsp.inference.stream_layouts import OtherLayout
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.stream_order import ORDER_WAIT, SEVENTEEN, read_order
-from synsp.integrations.stream_layouts import OtherLayout
 from synsp.integrations.stream_lines import Frame, parse_frame
 from synsp.integrations.stream_models import stream_model
 from synsp.integrations.stream_run import run_stream

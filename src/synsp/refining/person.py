@@ -12,15 +12,8 @@ from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED
-from synsp.inference.limb_turn import limb_drift
-from synsp.inference.low_rate import looks_for_jumps
-from synsp.inference.risk_choice import lowpass_where_white
-from synsp.memo import memo_scope
-from synsp.model import NETWORKS
-from synsp.motion_pace import pace_groups
-from synsp.refining.bursts import calm_beside_bursts
-from synsp.refining.input_layout import input_layout, model_layout
-from synsp.refining.joint_corrections import (
+from synsp.inference.joint_corrections import (
+    RIGID_TRUNK_COORDS,
     detached_joints,
     loose_trunk_points,
     nearest_joints,
@@ -29,6 +22,14 @@ from synsp.refining.joint_corrections import (
     rigid_on_trunk,
     shared_joints,
 )
+from synsp.inference.limb_turn import limb_drift
+from synsp.inference.low_rate import looks_for_jumps
+from synsp.inference.risk_choice import lowpass_where_white
+from synsp.memo import memo_scope
+from synsp.model import NETWORKS
+from synsp.motion_pace import pace_groups
+from synsp.refining.bursts import calm_beside_bursts
+from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.methods import check_options, method_function, network_model, too_short
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
@@ -37,12 +38,6 @@ from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
 if TYPE_CHECKING:
     from synsp.inference.refiner import Refiner
-
-# Coordinates per joint where :func:`rigid_on_trunk` carries the loose trunk points: 3D only. In 2D
-# the COCO-17 model's refined shoulders and hips do worse than the neck's and mid-hip's own route
-# (validation, 12 clips, benchmarks/loose_trunk.py --space 2d --in-2d: BODY-25 `typical` 8.29 -> 9.10 px); a 2D
-# neck is carried by the refined shoulders instead (:func:`necks_on_shoulders`).
-RIGID_TRUNK_COORDS = (3,)
 
 
 def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict, *, nearer: bool = True,
