@@ -28,7 +28,7 @@ from synsp.data.splits import load_split
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import _kind
 from synsp.evaluation.protocol import make_cases
-from synsp.refining.joint_corrections import shared_joints
+from synsp.inference.joint_corrections import shared_joints
 from synsp.skeleton import get_layout
 
 COLUMNS = ("fill before", "fill after", "refined before", "refined after", "SmoothNet before", "SmoothNet after",

@@ -1,6 +1,6 @@
-"""Loose trunk points (:func:`synsp.refining.joint_corrections.loose_trunk_points`: BODY-25's neck
+"""Loose trunk points (:func:`synsp.inference.joint_corrections.loose_trunk_points`: BODY-25's neck
 and mid-hip, Halpe-26's neck and hip, Bandai-22's Hips) with and without
-:func:`~synsp.refining.joint_corrections.rigid_on_trunk`, on :mod:`joint_groups`' clips and errors.
+:func:`~synsp.inference.joint_corrections.rigid_on_trunk`, on :mod:`joint_groups`' clips and errors.
 
 ``--in-2d`` carries them in 2D too (the default does in 3D only, ``RIGID_TRUNK_COORDS``).
 Per point and mean over the points: MPJPE (3D mm, 2D px) of the input, the default before (the
@@ -27,10 +27,10 @@ import synsp.refining.person as person
 from joint_groups import clip_in, noisy_of
 from synsp.data.camera import pixels_per_mm, project, random_camera
 from synsp.data.splits import load_split
+from synsp.inference.joint_corrections import loose_trunk_points
 from synsp.integrations.stream import Frame, PoseStream
 from synsp.metrics import mpjpe
 from synsp.refining.arrays import model_layout
-from synsp.refining.joint_corrections import loose_trunk_points
 from synsp.skeleton import can_convert, get_layout
 
 

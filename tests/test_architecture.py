@@ -19,12 +19,12 @@ PACKAGE = Path(synsp.__file__).parent
 
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
-# refining package is layered within itself: image_size, methods, input_layout, joint_corrections, person, arrays,
+# refining package is layered within itself: image_size, methods, input_layout, person, arrays,
 # then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
         "odd_extension", "filter_input", "one_euro", "filter_options", "conventions", "medians",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units", "memo", "lockstep"}
-REFINING = {"refining.image_size", "refining.methods", "refining.input_layout", "refining.joint_corrections",
+REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
@@ -47,13 +47,12 @@ ALLOWED = {
     "refining.progress": set(),  # a long file's bar on a terminal
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
-    "refining.joint_corrections": {"inference"},
     "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
-    "refining.segment_values": {"refining.joint_corrections"},  # gaps beyond the model's joints, from their segment
-    "refining.person": {"inference", "refining.methods", "refining.input_layout", "refining.joint_corrections",
+    "refining.segment_values": {"inference"},  # gaps beyond the model's joints, from their segment
+    "refining.person": {"inference", "refining.methods", "refining.input_layout",
                         "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.joint_corrections", "refining.person", "refining.strided", "refining.stretches"},
+                        "refining.person", "refining.strided", "refining.stretches"},
     # inference.low_rate: glitches read as the Refiner reads them
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},

@@ -6,7 +6,7 @@ import numpy as np
 
 import synsp
 from conftest import needs_data
-from synsp.refining.joint_corrections import detached_joints
+from synsp.inference.joint_corrections import detached_joints
 
 
 def _runner(frames: int = 120, speed: float = 100.0) -> np.ndarray:

@@ -1,8 +1,8 @@
 """A joint of another layout takes the correction of a model joint on its own side (or the midline)."""
 import numpy as np
 
+from synsp.inference.joint_corrections import nearest_joints
 from synsp.integrations.stream import Frame, PoseStream
-from synsp.refining.joint_corrections import nearest_joints
 from synsp.skeleton import convert, get_layout
 
 HALPE = get_layout("halpe26")

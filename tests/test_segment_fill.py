@@ -5,7 +5,7 @@ import numpy as np
 
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import segment_fill, segment_partners
-from synsp.integrations.stream_layouts import OtherLayout
+from synsp.inference.stream_layouts import OtherLayout
 from synsp.refining.person import refine_person
 from synsp.refining.segment_values import filter_values
 from synsp.refining.segment_values import segment_filled as _segment_filled

@@ -1,12 +1,12 @@
 """A joint of another layout on a live stream (feet, head top, face) takes of its nearest model
 joints' correction the slow part and only as much of the fast part as its own jitter follows theirs
-(:mod:`synsp.integrations.stream_corrections`)."""
+(:mod:`synsp.inference.stream_corrections`)."""
 from __future__ import annotations
 
 import numpy as np
 
+from synsp.inference.stream_corrections import LEFT_OUT, WIDTHS, RunningShare, RunningWidth
 from synsp.integrations.stream import Frame, PoseStream
-from synsp.integrations.stream_corrections import LEFT_OUT, WIDTHS, RunningShare, RunningWidth
 from walking import walking
 
 

@@ -1,4 +1,4 @@
-"""A 3D stream in another layout (synsp.integrations.stream_layouts.OtherLayout) whose whole body drifts in depth:
+"""A 3D stream in another layout (synsp.inference.stream_layouts.OtherLayout) whose whole body drifts in depth:
 the joints the network does not give follow the network's root, as the network's own joints do (the low-pass where
 the noise reads white left out here: it reads absolute values, as offline)."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import needs_data
-from synsp.integrations.stream_layouts import OtherLayout
+from synsp.inference.stream_layouts import OtherLayout
 from synsp.skeleton import convert
 
 

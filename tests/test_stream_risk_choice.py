@@ -97,8 +97,8 @@ def test_a_halpe26_stream_of_white_noise_brings_its_feet_nearer_the_truth():
     without the step (input 1.27), 0.52 with it."""
     from synsp.evaluation.protocol import make_cases
     from synsp.inference.checkpoint import load_model
+    from synsp.inference.stream_layouts import OtherLayout
     from synsp.inference.streaming import StreamingRefiner
-    from synsp.integrations.stream_layouts import OtherLayout
     from synsp.skeleton import COCO17, get_layout
 
     clean = make_cases("val", "none", layout="halpe26", space="2d", max_clips=1)[0].clean.astype(np.float64)

@@ -6,7 +6,7 @@ import numpy as np
 
 import synsp
 from conftest import needs_data
-from synsp.refining.joint_corrections import loose_trunk_points
+from synsp.inference.joint_corrections import loose_trunk_points
 
 
 def test_loose_trunk_points_are_those_the_conversion_neither_copies_nor_uses():
@@ -84,7 +84,7 @@ def test_a_3d_stream_keeps_the_neck_on_the_refined_trunk():
 
 
 def test_a_2d_neck_keeps_its_mean_offset_from_the_refined_shoulders_in_trunk_lengths():
-    from synsp.refining.joint_corrections import necks_on_shoulders
+    from synsp.inference.joint_corrections import necks_on_shoulders
     from synsp.skeleton import convert
 
     rng = np.random.default_rng(0)

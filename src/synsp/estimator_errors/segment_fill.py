@@ -22,7 +22,7 @@ fills a marker from its segment's (:mod:`synsp.estimator_errors.rigid_fill`):
 
 A stream has no frame after the gap: :func:`carried` carries the point from the frame before alone, frame by frame,
 a 2-partner line's offset held until it has turned by :data:`STILL_TURN` since (then turned with it from there on);
-a stream carries hands and face points only (``synsp.integrations.stream_layouts``).
+a stream carries hands and face points only (``synsp.inference.stream_layouts``).
 
 benchmarks/RESULTS.md section 11, "Gaps in a layout's joints beyond the model's".
 """

@@ -5,7 +5,7 @@
 the joints together (SynSP) refines its own layout; poses in another one are told
 (:func:`input_layout`), converted to it, refined and given back in theirs (:func:`refine_track`).
 The parts live in :mod:`~synsp.refining.methods` (the table), :mod:`~synsp.refining.input_layout`,
-:mod:`~synsp.refining.person` and :mod:`~synsp.refining.joint_corrections`; every name is importable from here.
+:mod:`~synsp.refining.person` and :mod:`~synsp.inference.joint_corrections`; every name is importable from here.
 """
 from __future__ import annotations
 
@@ -25,10 +25,7 @@ from synsp.channels import (
 )
 from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_frames_first
 from synsp.estimator_errors.track_switches import track_segments
-from synsp.model import NETWORKS
-from synsp.refining.image_size import from_pixels, image_sides, to_pixels
-from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
-from synsp.refining.joint_corrections import (
+from synsp.inference.joint_corrections import (
     NEAR_TIE,
     in_trunk_frame,
     loose_trunk_points,
@@ -38,6 +35,9 @@ from synsp.refining.joint_corrections import (
     shared_joints,
     trunk_anchors,
 )
+from synsp.model import NETWORKS
+from synsp.refining.image_size import from_pixels, image_sides, to_pixels
+from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
     METHODS,
     MIN_FRAMES,

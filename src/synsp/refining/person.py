@@ -254,7 +254,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
       network and for the light-noise step alike;
     - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
-      joint_Root, the world's origin: :func:`~synsp.refining.joint_corrections.detached_joints`)
+      joint_Root, the world's origin: :func:`~synsp.inference.joint_corrections.detached_joints`)
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
     - a layout that cannot be converted (unknown joints: a lab's own markers, an animal's body parts) is
       refined by SmoothNet, or joint by joint by a low-pass where the input's own noise shows it nearer

@@ -11,7 +11,7 @@ import numpy as np
 from synsp.config import model_space_layout
 from synsp.estimator_errors.measurements import measurements
 from synsp.estimator_errors.segment_fill import segment_fill
-from synsp.refining.joint_corrections import shared_joints
+from synsp.inference.joint_corrections import shared_joints
 from synsp.skeleton import get_layout
 
 __all__ = ["filter_values", "segment_filled"]
