@@ -90,3 +90,18 @@ def test_people_stacked_are_refused_naming_the_person_axis(tmp_path, capsys, sha
     err = capsys.readouterr().err
     assert "2 people stacked on a leading person axis" in err and "refine each" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_axis_angle_past_pi_is_written_on_the_files_branch(tmp_path):
+    """A root spun past pi and kept continuous in the file came back on the principal branch (jumps of 2 pi where
+    nothing moved); now on the file's branch, the same rotations. Joints within pi: principal, as before."""
+    poses = _rotations(24) * 0.2
+    spin = np.linspace(0.3, 4 * np.pi - 0.3, T)  # the root's angle, about one axis, past pi and 2 pi
+    poses[:, :3] = spin[:, None] * np.array([0.0, 1.0, 0.0])
+    np.savez(tmp_path / "spin.npz", poses=poses, trans=np.zeros((T, 3)))
+    assert _refine(tmp_path, "spin.npz") == 0
+    with np.load(tmp_path / "out_spin.npz") as out:
+        root = out["poses"][:, :3]
+    assert np.abs(np.diff(root, axis=0)).max() < 0.5 and np.abs(root - poses[:, :3]).max() < 0.05
+    turned = Rotation.from_rotvec(root).inv() * Rotation.from_rotvec(poses[:, :3])
+    assert turned.magnitude().max() < 0.05

@@ -38,7 +38,14 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
-from synsp.formats.smpl_arrays import AMASS_SPLIT_KEYS, amass_copies, file_rate, people_error, write_copies
+from synsp.formats.smpl_arrays import (
+    AMASS_SPLIT_KEYS,
+    amass_copies,
+    file_rate,
+    follow_branch,
+    people_error,
+    write_copies,
+)
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -349,8 +356,9 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
         count = old[0].size // (9 if matrices else 3)  # its joints
         rotations = motion.rotations[:, start:start + count]
         start += count
-        arrays[key] = (rotations if matrices else axis_angle_from_matrix(rotations)).reshape(old.shape).astype(
-            old.dtype)
+        written = rotations if matrices else follow_branch(axis_angle_from_matrix(rotations),
+                                                           np.reshape(old, (len(old), count, 3)))
+        arrays[key] = written.reshape(old.shape).astype(old.dtype)
     if source.get("copies"):  # AMASS's split copies of poses: the same numbers as the written poses
         write_copies(arrays, arrays[source["pose_keys"][0]], source["copies"])
     if source["trans_key"] is not None:

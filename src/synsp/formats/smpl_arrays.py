@@ -88,3 +88,23 @@ def people_error(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int
     return (f"poses of shape {shape} hold {shape[0]} people stacked on a leading person axis, which synsp does not "
             "read in an SMPL file; save each person as its own file (np.savez('person0.npz', pose=pose[0], "
             "trans=trans[0], ...)) and refine each")
+
+
+def follow_branch(axis_angle: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """``axis_angle`` (T, K, 3), on the principal branch (angle <= pi), moved to the branch of ``source``
+    (T, K, 3), the file's own axis-angle, for each joint whose source leaves the principal branch (a root
+    spun past pi and kept continuous), as the BVH writer keeps its Euler branch: the same rotation,
+    (angle + 2 pi k) about the same axis, nearest the source's value in that frame. Joints whose source
+    stays within pi come back as given (the same numbers)."""
+    source = np.asarray(source, dtype=np.float64)
+    beyond = (np.linalg.norm(source, axis=-1) > np.pi + 1e-6).any(axis=0)  # (K,) joints off the principal branch
+    if not beyond.any():
+        return axis_angle
+    out = axis_angle.copy()
+    part, near = axis_angle[:, beyond], source[:, beyond]
+    angle = np.linalg.norm(part, axis=-1)
+    axis = part / np.where(angle > 1e-9, angle, 1.0)[..., None]
+    turns = np.round(((near * axis).sum(-1) - angle) / (2 * np.pi))  # whole turns to the source's value
+    turns[angle <= 1e-9] = 0  # no axis to turn about
+    out[:, beyond] = np.where(turns[..., None] != 0, axis * (angle + 2 * np.pi * turns)[..., None], part)
+    return out
