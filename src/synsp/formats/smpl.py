@@ -15,11 +15,15 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   ``pose_world``) needs ``key=`` (``--key``) to say which to refine; the other is kept as it is.
   ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose`` beside
   joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose``
-  names it (:func:`sniff`, :func:`positions_note`);
-- ``trans`` (or ``transl``; ``trans_world`` with ``pose_world``): (T, 3) root translation in
-  metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
+  names it (:func:`sniff`, :func:`positions_note`). (T, K, 3, 3) matrices under any name (TRAM's
+  ``pred_rotmat``) are rotations when ``--key`` names them. AMASS's split copies of ``poses``
+  (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
+  axis-angle is written on the file's own branch where the file goes past pi;
+- ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
+  translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
-  optional (``synsp refine --fps``; without either, 30, which the summary says);
+  optional, one value or one per frame all equal (``synsp refine --fps``; without either, 30, which the summary
+  says);
 - everything else (``betas``, ``gender``, ...) is kept and written back untouched.
 
 No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
