@@ -40,6 +40,20 @@ def test_amass_smplx_split_copies_are_written_from_the_refined_poses(tmp_path, c
         for k, first, last in (("root_orient", 0, 3), ("pose_body", 3, 66), ("pose_jaw", 66, 69),
                                ("pose_eye", 69, 75), ("pose_hand", 75, 165)):
             assert out[k].dtype == np.float32 and np.array_equal(out[k], out["poses"][:, first:last])
+    capsys.readouterr()
+    assert _refine(tmp_path, "amass.npz", "--key", "pose_body") == 2
+    err = capsys.readouterr().err
+    assert "'pose_body' is AMASS's copy of part of 'poses': --key poses refines them all" in err
+
+
+def test_smpl_24_split_copies_follow_too(tmp_path):
+    poses = _rotations(24)
+    np.savez(tmp_path / "smpl.npz", poses=poses, trans=np.zeros((T, 3)), root_orient=poses[:, :3],
+             pose_body=poses[:, 3:66], pose_hand=poses[:, 66:72])
+    assert _refine(tmp_path, "smpl.npz") == 0
+    with np.load(tmp_path / "out_smpl.npz") as out:
+        for k, first, last in (("root_orient", 0, 3), ("pose_body", 3, 66), ("pose_hand", 66, 72)):
+            assert np.array_equal(out[k], out["poses"][:, first:last])
 
 
 def test_a_split_copy_that_is_not_poses_slice_is_kept_and_said(tmp_path, capsys):

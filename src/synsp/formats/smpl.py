@@ -81,6 +81,8 @@ def sniff(content, key: str | None = None) -> bool:
     if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and _flat(shapes.get(key))
                                                or _matrices(shapes.get(key))):
         return True
+    if key in AMASS_SPLIT_KEYS and "poses" in content:  # a copy of poses: _pose_keys says to refine poses
+        return True
     if key is not None and key not in _POSE_KEYS:  # another array named: joint positions
         return False
     if set(_SPLIT) <= content:
@@ -184,6 +186,9 @@ def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tu
     if key is not None:
         if key not in arrays:
             raise ValueError(f"{path}: no array {key!r} (arrays: {', '.join(arrays)})")
+        if key in AMASS_SPLIT_KEYS:
+            raise ValueError(f"{path}: {key!r} is AMASS's copy of part of 'poses': --key poses refines them all "
+                             "(its copies are written from the refined poses)")
         if key in _SPLIT and not set(_SPLIT) <= set(arrays):
             raise ValueError(f"{path}: {key!r} is half of SMPL's split poses; the file has no "
                              f"{next(k for k in _SPLIT if k not in arrays)!r} (arrays: {', '.join(arrays)})")

@@ -13,8 +13,11 @@ import numpy as np
 from synsp.rotations.conversions import axis_angle_from_matrix
 
 # AMASS's split keys: (first joint, joints) of ``poses`` each holds, by the poses' joint count (smpl_template's
-# orders: SMPL-H's 52 = 22 body + 2 x 15 fingers; SMPL-X's 55 = 22 body, jaw, 2 eyes, 2 x 15 fingers).
+# orders: SMPL's 24 = 22 body + 2 hands; SMPL-H's 52 = 22 body + 2 x 15 fingers; SMPL-X's 55 = 22 body, jaw,
+# 2 eyes, 2 x 15 fingers).
 AMASS_SPLIT = {
+    22: {"root_orient": (0, 1), "pose_body": (1, 21)},
+    24: {"root_orient": (0, 1), "pose_body": (1, 21), "pose_hand": (22, 2)},  # SMPL's two hand joints
     52: {"root_orient": (0, 1), "pose_body": (1, 21), "pose_hand": (22, 30)},
     55: {"root_orient": (0, 1), "pose_body": (1, 21), "pose_jaw": (22, 1), "pose_eye": (23, 2),
          "pose_hand": (25, 30)},
