@@ -41,7 +41,7 @@ def test_amass_smplx_split_copies_are_written_from_the_refined_poses(tmp_path, c
                                ("pose_eye", 69, 75), ("pose_hand", 75, 165)):
             assert out[k].dtype == np.float32 and np.array_equal(out[k], out["poses"][:, first:last])
     capsys.readouterr()
-    assert _refine(tmp_path, "amass.npz", "--key", "pose_body") == 2
+    assert _refine(tmp_path, "amass.npz", "--key", "pose_body", "--force") == 2
     err = capsys.readouterr().err
     assert "'pose_body' is AMASS's copy of part of 'poses': --key poses refines them all" in err
 
