@@ -15,11 +15,15 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   ``pose_world``) needs ``key=`` (``--key``) to say which to refine; the other is kept as it is.
   ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose`` beside
   joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose``
-  names it (:func:`sniff`, :func:`positions_note`);
-- ``trans`` (or ``transl``; ``trans_world`` with ``pose_world``): (T, 3) root translation in
-  metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
+  names it (:func:`sniff`, :func:`positions_note`). (T, K, 3, 3) matrices under any name (TRAM's
+  ``pred_rotmat``) are rotations when ``--key`` names them. AMASS's split copies of ``poses``
+  (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
+  axis-angle is written on the file's own branch where the file goes past pi;
+- ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
+  translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
-  optional (``synsp refine --fps``; without either, 30, which the summary says);
+  optional, one value or one per frame all equal (``synsp refine --fps``; without either, 30, which the summary
+  says);
 - everything else (``betas``, ``gender``, ...) is kept and written back untouched.
 
 No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
@@ -38,6 +42,14 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
+from synsp.formats.smpl_arrays import (
+    AMASS_SPLIT_KEYS,
+    amass_copies,
+    file_rate,
+    follow_branch,
+    people_error,
+    write_copies,
+)
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -66,8 +78,10 @@ def sniff(content, key: str | None = None) -> bool:
     if not isinstance(content, set):
         return False
     shapes = getattr(content, "shapes", {})  # formats.detect.ArrayNames: each array's shape
-    if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and (
-            _flat(shapes.get(key)) or _joint_count(shapes.get(key)) in JOINT_COUNTS and len(shapes[key]) == 4)):
+    if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and _flat(shapes.get(key))
+                                               or _matrices(shapes.get(key))):
+        return True
+    if key in AMASS_SPLIT_KEYS and "poses" in content:  # a copy of poses: _pose_keys says to refine poses
         return True
     if key is not None and key not in _POSE_KEYS:  # another array named: joint positions
         return False
@@ -87,6 +101,12 @@ def _joint_count(shape: tuple[int, ...] | None) -> int | None:
     if len(shape) == 3 and shape[2] == 3 or len(shape) == 4 and shape[2:] == (3, 3):
         return shape[1]
     return None
+
+
+def _matrices(shape: tuple[int, ...] | None) -> bool:
+    """Whether ``shape`` is (T, K, 3, 3) rotation matrices of an SMPL family's K joints (TRAM's ``pred_rotmat``),
+    which no joint positions are: read as rotations under any name (``--key``)."""
+    return shape is not None and len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in JOINT_COUNTS
 
 
 def _flat(shape: tuple[int, ...] | None) -> bool:
@@ -166,6 +186,9 @@ def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tu
     if key is not None:
         if key not in arrays:
             raise ValueError(f"{path}: no array {key!r} (arrays: {', '.join(arrays)})")
+        if key in AMASS_SPLIT_KEYS:
+            raise ValueError(f"{path}: {key!r} is AMASS's copy of part of 'poses': --key poses refines them all "
+                             "(its copies are written from the refined poses)")
         if key in _SPLIT and not set(_SPLIT) <= set(arrays):
             raise ValueError(f"{path}: {key!r} is half of SMPL's split poses; the file has no "
                              f"{next(k for k in _SPLIT if k not in arrays)!r} (arrays: {', '.join(arrays)})")
@@ -201,7 +224,7 @@ def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | No
     """The root translation that goes with the poses of ``keys`` (``trans_world`` with ``pose_world``)."""
     if keys == ("pose_world",):
         return "trans_world" if "trans_world" in arrays else None
-    return "trans" if "trans" in arrays else "transl" if "transl" in arrays else None
+    return next((k for k in ("trans", "transl", "pred_trans") if k in arrays), None)  # TRAM's: pred_trans (T, 1, 3)
 
 
 def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
@@ -211,15 +234,19 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     arrays, raw = _load(path)
     keys = _pose_keys(arrays, key, path)
     trans = _trans_key(arrays, keys)
-    rate = fps or next((float(np.asarray(arrays[k]).reshape(-1)[0]) for k in _RATE_KEYS
-                        if k in arrays and np.asarray(arrays[k]).size == 1), 30.0)
+    named = None if fps else file_rate(arrays, _RATE_KEYS, str(path))  # one value, or one per frame all equal
+    rate = fps or (30.0 if named is None else named)
     try:
         poses = _joined(arrays, keys)
     except ValueError as err:
         raise ValueError(f"{path}: {err}") from None
     where = f"{path}: array {' and '.join(repr(k) for k in keys)}"
-    motion = smpl_motion(poses, None if trans is None else arrays[trans], rate, where=where, trans_key=trans)
-    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys, "raw": raw,
+    moved = None if trans is None else np.asarray(arrays[trans])
+    if trans == "pred_trans" and moved.ndim == 3 and moved.shape[1] == 1:  # TRAM's (T, 1, 3)
+        moved = moved[:, 0]
+    motion = smpl_motion(poses, moved, rate, where=where, trans_key=trans)
+    copies, _ = amass_copies(arrays, keys)  # AMASS's root_orient, pose_body, ...: written from the refined poses
+    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys, "raw": raw, "copies": copies,
                      "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     return motion
 
@@ -233,10 +260,13 @@ def kept_note(motion: JointMotion) -> str | None:
     if not isinstance(source, dict) or "arrays" not in source:
         return None
     arrays, refined = source["arrays"], tuple(source.get("pose_keys", ()))
+    copies = source.get("copies", [])
     kept, split = [], []
     for k, array in arrays.items():
-        if k in refined:
+        if k in refined or k in copies:
             continue
+        if k in AMASS_SPLIT_KEYS:
+            kept.append(f"{k!r} {array.shape} (not the slice of {refined[0]!r} AMASS's layout puts there)")
         if k in _POSE_KEYS or k in _SPLIT:
             kept.append(f"{k!r} {array.shape} (SMPL rotations: --key {k} refines them instead)")
         elif k in _POSITION_KEYS:
@@ -247,9 +277,11 @@ def kept_note(motion: JointMotion) -> str | None:
         kept.append(f"{', '.join(split)} (joined to the body only when body_pose holds its 21 joints and both "
                     "hands 15 joint rotations each, (T, 45), not PCA coefficients; the jaw with both eyes, and with "
                     "the hands)")
+    written = (f"; AMASS's split copies {', '.join(map(repr, copies))} written from the refined {refined[0]!r}"
+               if copies else "")
     if not kept:
-        return None
-    return f"arrays: refined {' and '.join(map(repr, refined))}; kept as they were: {', '.join(kept)}"
+        return f"arrays: refined {' and '.join(map(repr, refined))}{written}" if copies else None
+    return f"arrays: refined {' and '.join(map(repr, refined))}{written}; kept as they were: {', '.join(kept)}"
 
 
 def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | None:
@@ -290,6 +322,9 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
     if poses.ndim == 2 and poses.shape[1] % 3 == 0:
         poses = poses.reshape(len(poses), -1, 3)
     matrices = poses.ndim == 4 and poses.shape[-2:] == (3, 3)
+    people = people_error(shape, JOINT_COUNTS)
+    if people:
+        raise ValueError(f"{where}: {people}")
     if not (matrices or poses.ndim == 3 and poses.shape[-1] == 3) or len(poses) == 0:
         raise ValueError(f"{where}: poses must be (T, 72) or (T, 24, 3) axis-angle or (T, 24, 3, 3) matrices, "
                          f"got shape {shape}")
@@ -330,11 +365,14 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
         count = old[0].size // (9 if matrices else 3)  # its joints
         rotations = motion.rotations[:, start:start + count]
         start += count
-        arrays[key] = (rotations if matrices else axis_angle_from_matrix(rotations)).reshape(old.shape).astype(
-            old.dtype)
+        written = rotations if matrices else follow_branch(axis_angle_from_matrix(rotations),
+                                                           np.reshape(old, (len(old), count, 3)))
+        arrays[key] = written.reshape(old.shape).astype(old.dtype)
+    if source.get("copies"):  # AMASS's split copies of poses: the same numbers as the written poses
+        write_copies(arrays, arrays[source["pose_keys"][0]], source["copies"])
     if source["trans_key"] is not None:
         old = arrays[source["trans_key"]]
-        arrays[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).astype(old.dtype)
+        arrays[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).reshape(old.shape).astype(old.dtype)
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             np.savez(f, **arrays)

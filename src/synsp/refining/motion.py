@@ -71,11 +71,14 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     module = importlib.import_module(FORMATS[fmt].module)
     if key is not None and "key" not in inspect.signature(module.read_motion).parameters:
         raise OptionError(f"{src}: --key names an array of an .npz; a {fmt} file has none")
+    check_fps(fps)
+    given = {} if key is None else {"key": key}
+    if fps is not None and "fps" in inspect.signature(module.read_motion).parameters:
+        given["fps"] = fps  # over the file's rate, which then need not be readable (an SMPL rate per frame)
     try:
-        motion = module.read_motion(src, **({} if key is None else {"key": key}))
+        motion = module.read_motion(src, **given)
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
-    check_fps(fps)
     if fps is not None:
         motion.fps = float(fps)
     options = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: this rate's
