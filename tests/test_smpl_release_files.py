@@ -8,16 +8,7 @@ from scipy.spatial.transform import Rotation
 
 from synsp.cli import main
 from synsp.formats import detect_format
-
-T = 60
-
-
-def _rotations(joints: int, seed: int = 4) -> np.ndarray:
-    """(T, 3 * joints) axis-angle: slow turns with 3 degrees of jitter."""
-    rng = np.random.default_rng(seed)
-    clean = 0.5 * np.sin(np.linspace(0, 3 * np.pi, T)[:, None, None] + rng.uniform(0, 6, (1, joints, 3)))
-    noisy = Rotation.from_rotvec(rng.normal(0, 0.05, (T * joints, 3))) * Rotation.from_rotvec(clean.reshape(-1, 3))
-    return noisy.as_rotvec().reshape(T, 3 * joints)
+from test_smpl_variants import T, _rotations
 
 
 def _refine(tmp_path, name: str, *args: str) -> int:
