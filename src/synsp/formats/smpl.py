@@ -56,6 +56,7 @@ from synsp.skeleton import match_layout
 
 MM_PER_M = 1000.0
 _RATE_KEYS = ("mocap_framerate", "mocap_frame_rate", "fps")  # AMASS SMPL-H, AMASS SMPL-X, others
+_TRANS_KEYS = ("trans", "transl", "pred_trans")  # AMASS; 4D-Humans, smplx; TRAM (T, 1, 3)
 
 
 _POSE_KEYS = ("poses", "pose", "pose_world")  # AMASS; VIBE, PARE, WHAM; WHAM's world frame
@@ -164,11 +165,11 @@ def _load(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
         raise ValueError(f"{path}: a single array, not an SMPL parameter .npz (poses, trans, betas)")
     for member in raw:
         key = member.removesuffix(".npy")
-        if key in (*_POSE_KEYS, *_SPLIT, "trans", "transl", "trans_world", *_RATE_KEYS):
+        if key in (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS):
             raise ValueError(f"{path}: {key!r} is a pickled (object) array, which synsp does not unpickle; re-save "
                              f"it as numbers (np.savez(..., {key}=np.asarray({key}, dtype=np.float64)))")
     for key, array in loaded.items():
-        if key in (*_POSE_KEYS, *_SPLIT, "trans", "transl", "trans_world", "mocap_framerate", "fps") and not (
+        if key in (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS) and not (
                 np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
             raise ValueError(f"{path}: {key!r} must hold real numbers, got {array.dtype}")
     return loaded, raw
@@ -224,7 +225,7 @@ def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | No
     """The root translation that goes with the poses of ``keys`` (``trans_world`` with ``pose_world``)."""
     if keys == ("pose_world",):
         return "trans_world" if "trans_world" in arrays else None
-    return next((k for k in ("trans", "transl", "pred_trans") if k in arrays), None)  # TRAM's: pred_trans (T, 1, 3)
+    return next((k for k in _TRANS_KEYS if k in arrays), None)
 
 
 def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
@@ -267,7 +268,7 @@ def kept_note(motion: JointMotion) -> str | None:
             continue
         if k in AMASS_SPLIT_KEYS:
             kept.append(f"{k!r} {array.shape} (not the slice of {refined[0]!r} AMASS's layout puts there)")
-        if k in _POSE_KEYS or k in _SPLIT:
+        elif k in _POSE_KEYS or k in _SPLIT:
             kept.append(f"{k!r} {array.shape} (SMPL rotations: --key {k} refines them instead)")
         elif k in _POSITION_KEYS:
             kept.append(f"{k!r} {array.shape} (joint positions: --key {k} refines them instead)")
@@ -279,9 +280,10 @@ def kept_note(motion: JointMotion) -> str | None:
                     "the hands)")
     written = (f"; AMASS's split copies {', '.join(map(repr, copies))} written from the refined {refined[0]!r}"
                if copies else "")
-    if not kept:
-        return f"arrays: refined {' and '.join(map(repr, refined))}{written}" if copies else None
-    return f"arrays: refined {' and '.join(map(repr, refined))}{written}; kept as they were: {', '.join(kept)}"
+    if not kept and not copies:
+        return None
+    return f"arrays: refined {' and '.join(map(repr, refined))}{written}" + (
+        f"; kept as they were: {', '.join(kept)}" if kept else "")
 
 
 def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | None:
@@ -289,8 +291,7 @@ def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | No
     rotations too (``shapes``: each array's shape): one line saying the rotations were kept as they
     were and how to refine them; None when it holds none."""
     rotations = [k for k in (*_POSE_KEYS, *_SPLIT) if k in shapes and k != refined
-                 and (_flat(shapes[k]) or len(shapes[k]) == 4 and _joint_count(shapes[k]) in JOINT_COUNTS
-                      or k in _SPLIT)]
+                 and (_flat(shapes[k]) or _matrices(shapes[k]) or k in _SPLIT)]
     if not rotations:
         return None
     named = " and ".join(f"{k!r} {shapes[k]}" for k in rotations)
