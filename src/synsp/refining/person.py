@@ -340,7 +340,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.gaps  # not the point's own values
     trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
-        necks_on_shoulders(poses, converted, refined, target, loose_trunk_points(layout, target), ~filled)
+        necks_on_shoulders(poses, converted, refined, target, _necks(layout, target), ~filled)
         if poses.shape[-1] == 2 else {})
     if trunk:
         placed = out.copy()
@@ -377,3 +377,12 @@ def group_model(method: str, n_coords: int, options: dict):
     (hands, face) and records their rates (``group_fps``) after each track."""
     checkpoint = None if method == "synsp" else options.get("checkpoint")
     return network_model("smoothnet", n_coords, checkpoint, options.get("device"), options.get("network_only", False))
+
+
+def _necks(layout: str, target: str) -> list[int]:
+    """The loose trunk points of ``layout`` named a neck (HALPE-26's, BODY-25's), the only ones 2D carries on the
+    shoulders (:func:`~synsp.inference.joint_corrections.necks_on_shoulders`): a thorax or spine between the
+    shoulders and the hips (H36M-17's, MPII-16's, MPI-INF-3DHP's) bends away from the shoulders with the trunk, so a
+    mean offset put H36M-17's spine at 6.6 x its input on a bow under `jitter` (tests/test_pipeline.py)."""
+    joints = get_layout(layout).joints
+    return [j for j in loose_trunk_points(layout, target) if "neck" in joints[j].lower()]
