@@ -30,7 +30,7 @@ import numpy as np
 
 from synsp.errors import OptionError
 from synsp.filter_input import check_rate, odd_window, prepare
-from synsp.odd_extension import odd_extension
+from synsp.odd_extension import _part, odd_extension
 from synsp.one_euro import ONE_EURO_BETA, ONE_EURO_MIN_CUTOFF, OneEuroFilter, one_euro
 
 __all__ = ["identity", "savgol", "savgol_window", "gaussian", "one_euro", "OneEuroFilter", "ONE_EURO_BETA",
@@ -225,16 +225,13 @@ def _sosfiltfilt(sos: np.ndarray, zi: np.ndarray, x: np.ndarray, axis: int, padl
     crowd's stream filters short tracks several times per frame); 0 < ``padlen`` < ``x.shape[axis]``.
     ``end_fit`` > 2 turns the odd extension about each end of a line fitted to that many end frames
     (:func:`butterworth`; :func:`synsp.odd_extension.odd_extension`)."""
-    def part(y: np.ndarray, start: int | None, stop: int | None = None, step: int | None = None) -> np.ndarray:
-        return y[(slice(None),) * axis + (slice(start, stop, step),)]
-
     ext = odd_extension(x, padlen, padlen, axis, end_fit)
     shape = [1] * x.ndim
     shape[axis] = 2
     zi = zi.reshape([len(sos)] + shape)
-    y = _sosfilt(sos, ext, axis, zi * part(ext, None, 1))
-    y = _sosfilt(sos, part(y, None, None, -1), axis, zi * part(y, -1))
-    return part(part(y, None, None, -1), padlen, -padlen)
+    y = _sosfilt(sos, ext, axis, zi * _part(ext, axis, None, 1))
+    y = _sosfilt(sos, _part(y, axis, None, None, -1), axis, zi * _part(y, axis, -1))
+    return _part(_part(y, axis, None, None, -1), axis, padlen, -padlen)
 
 
 def _sosfilt(sos: np.ndarray, x: np.ndarray, axis: int, zi: np.ndarray) -> np.ndarray:

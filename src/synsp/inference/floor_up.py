@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.inference.planted_feet import _slow_path, foot_joints, root_relative
+from synsp.inference.planted_feet import _hips, _slow_path, foot_joints, root_relative
 from synsp.skeleton import Layout, get_layout
 
 __all__ = ["FLOOR_UP", "floor_normal", "floor_turn"]
@@ -55,7 +55,7 @@ def floor_normal(poses: np.ndarray, layout: str | Layout, fps: float | None = 30
     layout = get_layout(layout)
     x = np.asarray(poses, np.float64)
     feet = foot_joints(layout)
-    hips = [i for i, n in enumerate(layout.joints) if "hip" in n.lower() and "mid" not in n.lower()]
+    hips = _hips(layout)
     if not feet or not hips or len(x) < 3 or not np.isfinite(x[:, feet + hips]).all():
         return None, 0.0
     leg = float(np.median(np.linalg.norm(x[:, hips].mean(1)[:, None] - x[:, feet], axis=-1)))

@@ -18,6 +18,7 @@ import numpy as np
 
 from synsp.inference.floor import bone_drift
 from synsp.inference.limb_turn import limb_drift
+from synsp.inference.stream_joint_drift import EVERY, WINDOW  # read as often and as far back as the joints' drift
 from synsp.skeleton import Layout
 
 __all__ = ["FIRST", "EVERY", "WINDOW", "RunningLimbTurn"]
@@ -27,9 +28,6 @@ __all__ = ["FIRST", "EVERY", "WINDOW", "RunningLimbTurn"]
 # `clean-ish` clip read a turn (bye_tired, 0.00187 -> 0.00102 at frame 48) and another from 56; from 64 none of
 # the 65 validation clips of any preset does (clean marker sprints 8.46 mm: 6.33 from 48, 6.85 from 64).
 FIRST = 64
-# Frames between readings, and frames read back (20 s at 30 fps), as the joints' own drift (stream_joint_drift).
-EVERY = 15
-WINDOW = 600
 
 
 class RunningLimbTurn:

@@ -22,8 +22,8 @@ import numpy as np
 from synsp.errors import LayoutError, ShapeError
 from synsp.inference.stream_layouts import OtherLayout
 from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_joint_layout, tree_excess
+from synsp.skeleton.joint_order import SEVENTEEN
 
-SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders a stream tells apart, as offline
 ORDER_WAIT = 30  # frames held at most while waiting for the first window's frames that show a joint
 # How much longer than the shortest tree through the joints (tree_excess) the bones of an order read from a stream's
 # first frames may be for it to be taken over the one given, per coordinate count: validation, 8 frames, 65 clips per

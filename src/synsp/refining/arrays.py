@@ -37,7 +37,7 @@ from synsp.inference.joint_corrections import (
 )
 from synsp.model import NETWORKS
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
-from synsp.refining.input_layout import SEVENTEEN, TWENTY_TWO, input_layout, layout_name, model_layout
+from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
     METHODS,
     MIN_FRAMES,
@@ -61,6 +61,7 @@ from synsp.sequence import (
     not_found,
 )
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
+from synsp.skeleton.joint_order import SEVENTEEN
 
 __all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model",
            "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout",

@@ -11,7 +11,6 @@ from synsp.errors import CheckpointError, LayoutError, ShapeError
 from synsp.refining.methods import cached_model
 from synsp.skeleton import LAYOUTS, Layout, follows_layout, guessed_layout
 
-SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint layouts a file's poses tell apart
 # The two 22-joint layouts, in words.
 TWENTY_TWO = {"smpl22": "SMPL's body joints", "bandai22": "the Bandai mocap's skeleton"}
 

@@ -166,16 +166,17 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     measure = partial(_measurements, body=body, laid=laid, undo=model is not None and not options.get("network_only"),
                       jumps=looks_for_jumps(options.get("fps")))  # as the Refiner reads them
 
-    def alone(segment: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, SimpleNamespace]:
-        """A short span refined (one stretch), in lockstep with others: the job's own copies of the models."""
+    def refine_part(values: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, SimpleNamespace]:
+        """A span or a stretch refined, with what the models recorded of it (in a lockstep job, the job's own
+        copies of the models: synsp.lockstep.own)."""
         out = _refine_stretch(own_copy(model), own_copy(grouped), lambda: refine_track(
-            segment[:, :laid], layout, method, missing=missing[:, :laid],
+            values[:, :laid], layout, method, missing=missing[:, :laid],
             lacking=None if lacking is None else lacking[:laid], **options))
-        bar.update(len(segment))
+        bar.update(len(values))
         return out
 
     # short spans' refinements first, their network windows batched across spans (synsp.lockstep)
-    ahead = _short_spans(poses, spans, measure, alone) if model is not None else {}
+    ahead = _short_spans(poses, spans, measure, refine_part) if model is not None else {}
     for v, track in enumerate(poses):
         turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
         shifts: list[tuple[int, ConventionShift]] = []
@@ -208,15 +209,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             # a long span: refined whole, and stretch by stretch (refining.stretches); a stretch whose route differs
             # from the whole span's (SmoothNet where the span took SynSP, or the reverse) is given its own output
             bounds = stretches(len(segment), options.get("fps")) if stretched else [(0, len(segment))]
-
-            def run(start: int, end: int) -> tuple[np.ndarray, SimpleNamespace]:
-                out = _refine_stretch(model, grouped, lambda: refine_track(
-                    source[start:end, :laid], layout, method, missing=missing[start:end, :laid],
-                    lacking=None if lacking is None else lacking[:laid], **options))
-                bar.update(end - start)
-                return out
-
-            refined, records, own = ahead.pop((v, at))[1] if (v, at) in ahead else read_stretches(bounds, run)
+            refined, records, own = ahead.pop((v, at))[1] if (v, at) in ahead else read_stretches(
+                bounds, lambda start, end: refine_part(source[start:end], missing[start:end]))
             whole = records[0]
             kept = len(segment) - sum(bounds[i][1] - bounds[i][0] for i in own)  # frames the whole span's route gave
             for read, frames in [(records[i + 1], bounds[i][1] - bounds[i][0]) for i in own] + [(whole, kept)] * (

@@ -24,6 +24,7 @@ from synsp.skeleton.pose_geometry import bone_tree
 # under `typical`, `hard` and no errors: COCO's order at most 0.06 in 2D (0.26 for one `hard` 3D
 # clip, otherwise at most -0.07), H36M's at least 0.20.
 SEVENTEEN_SPLIT = 0.15
+SEVENTEEN = ("coco17", "h36m17", "mpi17")  # the 17-joint orders poses tell apart (files, arrays, streams)
 
 
 def seventeen_joint_layout(poses: np.ndarray) -> str:
