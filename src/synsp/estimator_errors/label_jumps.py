@@ -92,7 +92,7 @@ def _swaps(x: np.ndarray, size: float, longest: int) -> int:
                 if not (jump[t, a] and jump[t, b]) or not _opposite(s[t, a], s[t, b]):
                     continue
                 for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
-                    y = x[:, [a, b]].copy()
+                    y = x[:, [a, b]]  # a copy (fancy indexing)
                     y[t + 1:t2 + 1] = y[t + 1:t2 + 1, ::-1]
                     if all(_smoother(x[:, c], y[:, k], (t, t2)) for k, c in enumerate((a, b))):
                         x[:, [a, b]] = y

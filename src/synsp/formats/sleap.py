@@ -142,7 +142,6 @@ def write(path: Path, data: PoseData, fmt: str = "sleap") -> None:
     if source:  # the file's own nodes, in its order (read as a layout's)
         data = as_files_joints(data, source.get("columns"))
         poses = np.asarray(data.poses, dtype=np.float64)
-    if source:
         stored = poses.transpose(0, 3, 2, 1) if source["transposed"] else poses.transpose(1, 2, 3, 0)
         if tuple(stored.shape) == tuple(source["shape"]) and Path(source["source"]).is_file():
             with atomic_path(path) as tmp:

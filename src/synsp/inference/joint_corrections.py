@@ -214,12 +214,12 @@ def necks_on_shoulders(poses: np.ndarray, converted: np.ndarray, refined: np.nda
     if len(shoulders) != 2 or not hips:
         return {}
 
-    def midpoint_and_trunk(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mid = values[:, shoulders].mean(1)
-        return mid, np.linalg.norm(mid - values[:, hips].mean(1), axis=-1, keepdims=True)  # (T, 2), (T, 1)
+    def midpoints_and_trunk(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        mid, low = values[:, shoulders].mean(1), values[:, hips].mean(1)
+        return mid, low, np.linalg.norm(mid - low, axis=-1, keepdims=True)  # (T, 2), (T, 2), (T, 1)
 
-    mid, trunk = midpoint_and_trunk(converted)
-    low = converted[:, hips].mean(1)
+    mid, low, trunk = midpoints_and_trunk(converted)
+    top, _, length = midpoints_and_trunk(refined)
     out = {}
     for j in joints:
         keep = measured[:, j] & (trunk[:, 0] > 0)
@@ -227,6 +227,5 @@ def necks_on_shoulders(poses: np.ndarray, converted: np.ndarray, refined: np.nda
                 poses[keep, j] - low[keep], axis=-1).mean():
             continue
         offset = np.mean((poses[keep, j] - mid[keep]) / trunk[keep], axis=0)
-        top, length = midpoint_and_trunk(refined)
         out[j] = top + offset * length
     return out

@@ -134,13 +134,14 @@ def turn_fit(inputs: np.ndarray, layout: str | Layout, seen: np.ndarray | None =
 
 
 def limb_drift(inputs: np.ndarray, layout: str | Layout, fps: float | None = None,
-               seen: np.ndarray | None = None) -> np.ndarray:
+               seen: np.ndarray | None = None, plain: np.ndarray | None = None) -> np.ndarray:
     """:func:`~synsp.inference.floor.bone_drift` with each limb bone's drift read on its length less the part
     its turn explains (:func:`turn_fit`), as far as that part explains :data:`TURN_EXPLAINED` of its change;
-    the same arguments, shaped alike (``inputs.shape[:-3]``)."""
+    the same arguments, shaped alike (``inputs.shape[:-3]``); ``plain``: that ``bone_drift`` where the caller has
+    it already."""
     layout = get_layout(layout)
     x = np.asarray(inputs, np.float64)
-    plain = bone_drift(x, layout, fps, seen)
+    plain = bone_drift(x, layout, fps, seen) if plain is None else plain
     fit, explained = turn_fit(x, layout, seen, fps, slow=SLOW_SHARE)
     low, high = TURN_EXPLAINED
     share = np.clip((explained - low) / (high - low), 0.0, 1.0)  # (..., B)

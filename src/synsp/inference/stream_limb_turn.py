@@ -49,7 +49,8 @@ class RunningLimbTurn:
         self._count += len(inputs)
         if self._count >= FIRST and self._count - self._read_at >= (EVERY if self._read_at else 0):
             x = np.moveaxis(self._inputs, 0, -3)  # (V, n, J, 3)
-            plain, turned = bone_drift(x, self.layout), limb_drift(x, self.layout)
+            plain = bone_drift(x, self.layout)
+            turned = limb_drift(x, self.layout, plain=plain)
             lower = turned < plain
             self.factor = np.where(lower, turned / np.maximum(plain, 1e-12), 1.0) if lower.any() else None
             self._read_at = self._count

@@ -69,11 +69,12 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
                           f"rotations it is per radian/s (default {ROTATION_SETTINGS['one-euro']['beta']:g}): "
                           "refine_motion(..., beta=B) in Python, or --min-cutoff here")
     module = importlib.import_module(FORMATS[fmt].module)
-    if key is not None and "key" not in inspect.signature(module.read_motion).parameters:
+    takes = inspect.signature(module.read_motion).parameters
+    if key is not None and "key" not in takes:
         raise OptionError(f"{src}: --key names an array of an .npz; a {fmt} file has none")
     check_fps(fps)
     given = {} if key is None else {"key": key}
-    if fps is not None and "fps" in inspect.signature(module.read_motion).parameters:
+    if fps is not None and "fps" in takes:
         given["fps"] = fps  # over the file's rate, which then need not be readable (an SMPL rate per frame)
     try:
         motion = module.read_motion(src, **given)

@@ -49,8 +49,9 @@ def refine_no_layout(poses: np.ndarray, missing: np.ndarray, smoothnet: Route, o
     sparse = missing.mean(axis=0) > 1.0 - SPARSE
     if x.shape[-1] == 3:  # the body's markers among themselves: a nearly empty column is no partner, nor in the size
         dense, fps = ~sparse, options.get("fps") or 30.0
-        body = label_jumps(x[:, dense], fps, int(round(GHOSTS * fps)))[0]
-        x[:, dense] = rigid_fill(body, ghosts=int(round(GHOSTS * fps)))[0]
+        ghosts = int(round(GHOSTS * fps))
+        body = label_jumps(x[:, dense], fps, ghosts)[0]
+        x[:, dense] = rigid_fill(body, ghosts=ghosts)[0]
     values = measurements(x, None).values
     parts = [sparse, ~sparse] if sparse.any() and not sparse.all() else [np.ones(len(sparse), bool)]
     out = np.empty_like(values)
