@@ -64,6 +64,15 @@ class OtherLayout:
     refined it too (:class:`~synsp.inference.stream_risk_choice.RunningWhereWhite`; offline:
     :func:`~synsp.inference.risk_choice.lowpass_where_white`, :func:`~synsp.inference.risk_choice.refined_path`)."""
 
+    @classmethod
+    def for_refiner(cls, layout: str, refiner: Any, lag: int, fps: float) -> OtherLayout:
+        """The front for ``refiner``'s network (a :class:`~synsp.inference.refiner.Refiner`): its clean step, and
+        the white-noise low-pass where its network sees the joints together (SynSP's route; SmoothNet's takes none,
+        as offline)."""
+        keep_clean = bool(getattr(refiner, "keep_clean", True))
+        return cls(layout, refiner.layout.name, lag, fps, keep_clean=keep_clean,
+                   where_white=keep_clean and not refiner.network.per_coordinate)
+
     def __init__(self, layout: str, target: str, lag: int, fps: float, keep_clean: bool = True,
                  where_white: bool = True):
         self.layout, self.target = layout, target

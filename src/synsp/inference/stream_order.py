@@ -152,7 +152,8 @@ class StreamOrder:
                     out.append(self.stream._push(frame))
                     continue
                 if self.front is None:
-                    self.front = _front(self.stream, self.order, self.model)
+                    self.front = OtherLayout.for_refiner(self.order, self.stream.refiner,
+                                                         self.stream.lag + self.stream.lookahead, FPS)
                 kind = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32  # the output's, as the input's
                 x = x.astype(np.float64)
                 # a view with no joint is left out of the front's averages (as synsp stream leaves an absent person)
@@ -184,15 +185,6 @@ class StreamOrder:
                 back[v] = np.where(np.isnan(given), back[v], given)
             out[i] = back.reshape(frame.shape)
         return out
-
-
-def _front(stream: Any, order: str, model: str) -> OtherLayout:
-    """``synsp stream``'s front for keypoints of ``order`` into ``model``'s network, for ``stream``: its lag and
-    lookahead the front's reach, its model's clean step and white-noise low-pass (SynSP's only, as the CLI)."""
-    refiner = stream.refiner
-    keep_clean = bool(getattr(refiner, "keep_clean", True))
-    return OtherLayout(order, model, stream.lag + stream.lookahead, FPS, keep_clean=keep_clean,
-                       where_white=keep_clean and not refiner.network.per_coordinate)
 
 
 def _converts(src: str, dst: str) -> bool:

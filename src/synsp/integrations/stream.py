@@ -168,9 +168,7 @@ class PoseStream:
         Offline's white-noise low-pass of the other joints: SynSP's route only (SmoothNet's takes none)."""
         if self.model is None or layout == self.model.layout.name:
             return None
-        return OtherLayout(layout, self.model.layout.name, self._crowd.lag + self._crowd.lookahead, self.fps,
-                           keep_clean=self.model.keep_clean,
-                           where_white=self.model.keep_clean and not self.model.network.per_coordinate)
+        return OtherLayout.for_refiner(layout, self.model, self._crowd.lag + self._crowd.lookahead, self.fps)
 
     def push(self, frame: Frame, skip_people: bool = False) -> list[dict]:
         """Add one frame; return the output lines (dicts) that became ready, in input order.
