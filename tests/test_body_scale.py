@@ -81,8 +81,7 @@ def test_stream_measures_the_body_on_the_frame_that_sets_the_unit(cases):
     k = TRAINED_RANGE[0] / relative_size(x[0], "h36m17")
 
     def stream(y: np.ndarray) -> np.ndarray:
-        s = StreamingRefiner(model)
-        return push_all(s, y)
+        return push_all(StreamingRefiner(model), y)
 
     np.testing.assert_allclose(stream(0.3937 * x) / 0.3937, stream(k * x) / k, atol=0.05)
 

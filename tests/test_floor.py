@@ -281,8 +281,7 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
     rng = np.random.default_rng(5)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        s = StreamingRefiner(model, mm_per_unit=1.0)
-        return push_all(s, x)
+        return push_all(StreamingRefiner(model, mm_per_unit=1.0), x)
 
     rigid = (turning(150) + rng.normal(0, 8, (150, 17, 3))).astype(np.float32)
     phases = rng.uniform(0, 6, (17, 3))
@@ -315,8 +314,7 @@ def test_a_stream_low_passes_its_output_about_as_offline_does():
     noisy = (truth + np.random.default_rng(6).normal(0, 12, truth.shape)).astype(np.float32)
 
     def stream() -> np.ndarray:
-        s = StreamingRefiner(model, mm_per_unit=1.0)
-        return push_all(s, noisy)
+        return push_all(StreamingRefiner(model, mm_per_unit=1.0), noisy)
 
     hz = model.lowpass_hz
     try:

@@ -59,8 +59,7 @@ def test_stream_turned_about_the_vertical_gives_its_result_turned(clip):
     model = load_model("synsp-h36m17", device="cpu", quantize=False)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        s = StreamingRefiner(model)
-        return push_all(s, x)
+        return push_all(StreamingRefiner(model), x)
 
     r = about_y(130.0)
     np.testing.assert_allclose(stream((clip[:60] @ r.T).astype(np.float32)) @ r, stream(clip[:60]), atol=0.1)

@@ -143,8 +143,7 @@ def test_stream_decides_the_axes_on_its_first_window(clip):
     model = load_model("synsp-h36m17", device="cpu", quantize=False)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        s = StreamingRefiner(model)
-        return push_all(s, x)
+        return push_all(StreamingRefiner(model), x)
 
     np.testing.assert_allclose(stream((clip @ Z_UP.T).astype(np.float32)) @ Z_UP, stream(clip), atol=0.05)
 
