@@ -14,18 +14,18 @@ from synsp.skeleton import flip_lr
 def test_extension_runs_a_straight_motion_on_and_is_the_same_reversed():
     t = np.arange(30, dtype=np.float64)
     line = (3.0 + 0.5 * t)[None, :, None, None] * np.ones((1, 1, 2, 3))
-    out = extend_ends(line, 9)
+    out = extend_ends(line, 9, 9)
     assert out.shape == (1, 48, 2, 3)
     np.testing.assert_allclose(out[0, :, 0, 0], 3.0 + 0.5 * np.arange(-9, 39), atol=1e-9)  # the line, on both sides
     noisy = np.random.default_rng(0).normal(size=(2, 25, 4, 2))
-    np.testing.assert_allclose(extend_ends(noisy[:, ::-1], 8)[:, ::-1], extend_ends(noisy, 8))
-    np.testing.assert_array_equal(extend_ends(noisy, 8)[:, 8:-8], noisy)
-    assert extend_ends(noisy[:, :3], 8).shape == (2, 19, 4, 2)  # shorter than the extension: the line runs on
-    assert np.isfinite(extend_ends(noisy[:, :1], 8)).all()
+    np.testing.assert_allclose(extend_ends(noisy[:, ::-1], 8, 8)[:, ::-1], extend_ends(noisy, 8, 8))
+    np.testing.assert_array_equal(extend_ends(noisy, 8, 8)[:, 8:-8], noisy)
+    assert extend_ends(noisy[:, :3], 8, 8).shape == (2, 19, 4, 2)  # shorter than the extension: the line runs on
+    assert np.isfinite(extend_ends(noisy[:, :1], 8, 8)).all()
     assert edge_frames(8, 2, 9) == (6, 7) and edge_frames(8, 3, 130) == (6, 7) and edge_frames(8, 3, 131) == (6, 6)
     assert edge_frames(8, 8, 20) == (0, 4)
     np.testing.assert_array_equal(extend_ends(noisy, 6, 7)[:, 6:-7], noisy)
-    np.testing.assert_allclose(extend_ends(noisy, 6, 7)[:, :6], extend_ends(noisy, 6)[:, :6])
+    np.testing.assert_allclose(extend_ends(noisy, 6, 7)[:, :6], extend_ends(noisy, 6, 6)[:, :6])
 
 
 def test_the_extension_is_as_long_as_the_window_grid_needs():

@@ -272,16 +272,19 @@ def untold_channel(poses: np.ndarray) -> str:
             "beside x, y or the z of a 3D pose")
 
 
-def depth_not_score(poses: np.ndarray) -> str | None:
+def depth_not_score(poses: np.ndarray, reading: str | None) -> str | None:
     """Why the third channel of one entry's (T, J, 3) ``poses``, said to be a score (``space="2d"``), is no
-    score but a depth (a 3D pose passed as 2D), or None. Only a channel that reads as a depth
-    (:func:`third_channel` "z") and lies in no score's scale is: not [0, :data:`SCORE_MAX`] (OpenPose's and
+    score but a depth (a 3D pose passed as 2D), or None. ``reading`` is the caller's :func:`third_channel` of
+    ``poses`` (:func:`entry_readings` has it; read once). Only a channel that reads as a depth
+    (``reading`` "z") and lies in no score's scale is: not [0, :data:`SCORE_MAX`] (OpenPose's and
     RTMPose's scores pass 1), percent, nor 0-10 or logits as :func:`wide_score` tells them. Validation, 6 clips:
     every 3D pose (root-relative, world, camera; mm or m) reads so, no score (0-1, 0-1.7, 0-1.2, percent, 0-10,
     logits) does (/work/exp/apifix2/scores.py); a depth within [0, 2] (metres, all in front) cannot be told."""
+    if reading != "z":
+        return None
     x = np.asarray(poses, dtype=np.float64)
     third = x[..., 2][np.isfinite(x[..., 2])]
-    if not third.size or third_channel(x) != "z" or score_scale(third) is not None or wide_score(x):
+    if not third.size or score_scale(third) is not None or wide_score(x):
         return None
     return (f"the third channel holds values from {third.min():g} to {third.max():g} that move with the body as a "
             f"depth does, in no score's scale (0 to {SCORE_MAX:g}, percent)")

@@ -27,7 +27,7 @@ from typing import Iterable
 import numpy as np
 
 from synsp.data.simulator import _events, _slow_noise  # the position simulator's event and slow-noise draws
-from synsp.rotations.conversions import matrix_from_axis_angle
+from synsp.rotations.conversions import matrix_from_axis_angle, rotation_sequence
 from synsp.rotations.smpl_template import SMPL_LEFT_RIGHT
 
 __all__ = ["RotationErrorModel", "ROTATION_PRESETS", "SMPL_LEFT_RIGHT", "corrupt_rotations", "slow_errors_in"]
@@ -106,9 +106,7 @@ def corrupt_rotations(rotations: np.ndarray, trans: np.ndarray | None = None,
         if model not in ROTATION_PRESETS:
             raise ValueError(f"unknown rotation error preset {model!r}; choose from {', '.join(ROTATION_PRESETS)}")
         model = ROTATION_PRESETS[model]
-    r = np.asarray(rotations, dtype=np.float64)
-    if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
-        raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+    r = rotation_sequence(rotations)
     rng = np.random.default_rng(rng)
     t, n = r.shape[:2]
     out = r.copy()

@@ -36,12 +36,11 @@ def edge_frames(window: int, stride: int, length: int) -> tuple[int, int]:
     return before, window - 1 - last % stride
 
 
-def extend_ends(seq: np.ndarray, before: int, after: int | None = None, fit: int | None = None) -> np.ndarray:
-    """``seq`` (V, T, J, C) without NaN -> (V, before + T + after, J, C) (``after`` None: ``before``), each end
-    turned about the straight line fitted to its ``fit`` end frames (None: :data:`END_FIT`; see the module
-    docstring). The same rule at both ends, so a reversed clip is extended by the reversed extension."""
-    after = before if after is None else after
+def extend_ends(seq: np.ndarray, before: int, after: int) -> np.ndarray:
+    """``seq`` (V, T, J, C) without NaN -> (V, before + T + after, J, C), each end turned about the straight line
+    fitted to its :data:`END_FIT` end frames (see the module docstring; ``before``, ``after`` from
+    :func:`edge_frames`). The same rule at both ends, so a reversed clip is extended by the reversed extension."""
     if before <= 0 and after <= 0:
         return seq
-    extended = odd_extension(seq.astype(np.float64), max(before, 0), max(after, 0), 1, END_FIT if fit is None else fit)
+    extended = odd_extension(seq.astype(np.float64), max(before, 0), max(after, 0), 1, END_FIT)
     return extended.astype(seq.dtype)  # the line fitted in float64 (a float32 mean is off by ulps at 500 px)

@@ -30,6 +30,7 @@ from synsp.rotations.conversions import (
     axis_angle_from_matrix,
     matrix_from_axis_angle,
     matrix_from_sixd,
+    rotation_sequence,
     sixd_from_matrix,
 )
 from synsp.rotations.filters import ROTATION_PACE
@@ -69,11 +70,8 @@ def refine_rotation_sequence(model: torch.nn.Module, rotations: np.ndarray, *, w
     ``model`` maps (B, 1, F, J * 6) windows to the same shape (or a named tuple whose ``final``
     field is); F = ``window``. Sequences shorter than a window are padded by their last frame.
     """
-    r = np.asarray(rotations, dtype=np.float64)
-    if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
-        raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
-    return matrix_from_sixd(refine_sixd(model, sixd_from_matrix(r), window=window, stride=stride, device=device,
-                                        batch=batch))
+    sixd = sixd_from_matrix(rotation_sequence(rotations))
+    return matrix_from_sixd(refine_sixd(model, sixd, window=window, stride=stride, device=device, batch=batch))
 
 
 @torch.no_grad()
@@ -209,9 +207,7 @@ class RotationRefiner:
         :attr:`keep_clean` limits the correction, so that the limit holds for both together: on
         clean validation clips the filter alone moved them 1.2 mm, and limiting only the network's
         correction left 1.6 mm (0.5 mm limiting both; :mod:`synsp.inference.rotation_clean`)."""
-        r = np.asarray(rotations, dtype=np.float64)
-        if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
-            raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+        r = rotation_sequence(rotations)
         if not get_network(self.kind).per_coordinate:
             raise ValueError(f"a {self.kind} network of rotations refines SMPL's 24-joint tree only; "
                              "a network that refines every joint on its own (smoothnet) refines any skeleton")

@@ -347,7 +347,7 @@ def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None,
     readings = entry_readings(x)  # each entry (person) as if passed alone, absent ones left out
     if space == "2d":  # taken as a score unless it is clearly a depth (a 3D pose passed as 2D: z read as scores)
         for v, entry in enumerate(x.reshape((-1,) + x.shape[-3:])):
-            why = depth_not_score(entry) if readings.get(v) == "z" else None
+            why = depth_not_score(entry, readings.get(v))
             if why is not None:
                 raise SpaceError(f"space='2d', but the poses {x.shape}{f' (entry {v})' if x.ndim == 4 else ''}: {why}; "
                                  "pass space='3d' for x, y, z, or x, y only")

@@ -21,7 +21,7 @@ import numpy as np
 __all__ = ["matrix_from_sixd", "sixd_from_matrix", "matrix_from_axis_angle", "axis_angle_from_matrix",
            "matrix_from_quaternion", "quaternion_from_matrix", "quaternion_continuous", "matrix_from_euler",
            "euler_from_matrix", "euler_continuous", "geodesic_angle", "forward_kinematics", "quaternion_log",
-           "quaternion_exp", "quaternion_multiply", "quaternion_conjugate"]
+           "quaternion_exp", "quaternion_multiply", "quaternion_conjugate", "rotation_sequence"]
 
 _AXES = {"X": 0, "Y": 1, "Z": 2}
 _EPS = 1e-12
@@ -32,6 +32,15 @@ def _check(x: np.ndarray, tail: tuple[int, ...], name: str) -> np.ndarray:
     if a.shape[a.ndim - len(tail):] != tail:
         raise ValueError(f"{name} must be shaped (..., {', '.join(map(str, tail))}), got {a.shape}")
     return a
+
+
+def rotation_sequence(rotations: np.ndarray) -> np.ndarray:
+    """``rotations`` as a float64 (T, J, 3, 3) array of local rotation matrices with at least one frame; a
+    ValueError naming the shape otherwise (the refiners' and the rotation simulator's input check)."""
+    r = np.asarray(rotations, dtype=np.float64)
+    if r.ndim != 4 or r.shape[-2:] != (3, 3) or len(r) == 0:
+        raise ValueError(f"rotations must be (T, J, 3, 3), got shape {r.shape}")
+    return r
 
 
 def sixd_from_matrix(matrix: np.ndarray) -> np.ndarray:
