@@ -53,6 +53,9 @@ class _Model:
 
     unlike_body, gave_way, from_above, flexed = False, False, 0.0, 0.0
 
+    def clear_records(self) -> None:
+        self.unlike_body, self.gave_way, self.from_above, self.flexed = False, False, 0.0, 0.0
+
 
 def test_a_stretch_whose_route_differs_takes_its_own_output():
     x = np.zeros((3000, 4, 2))

@@ -28,6 +28,7 @@ from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
+from synsp.inference.records import clear_records
 from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
@@ -213,6 +214,12 @@ class Refiner(WindowNetwork):
     def __repr__(self) -> str:
         return (f"Refiner({self.kind}, layout={self.layout.name}, space={self.space}, window={self.window}, "
                 f"stride={self.stride}, pull_stride={self.pull_stride}, quantized={self.quantized})")
+
+    def clear_records(self) -> None:
+        """Every record of a call (:data:`synsp.inference.records.RECORDS`) as before any, so that a refinement that
+        does not run the network reports nothing of the one before. A method, not only the records' function:
+        refining.stretches is layered below inference (tests/test_architecture.py) and resets the model handed in."""
+        clear_records(self)
 
     def gives_way(self, missing: np.ndarray) -> bool:
         """Whether poses of the model's joints with this (T, J) or (V, T, J) bool mask of values not measured get the

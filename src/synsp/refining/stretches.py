@@ -18,7 +18,6 @@ from typing import Callable
 import numpy as np
 
 from synsp.filter_input import DEFAULT_FPS
-from synsp.inference.records import clear_records
 
 LONG_SPAN_S = 60.0  # seconds: a span longer than this is refined in stretches
 STRETCH_S = 30.0  # seconds: the stretches' length (about: the span is shared evenly)
@@ -82,7 +81,7 @@ def along_stretches(x: np.ndarray, refine: Callable[[np.ndarray], np.ndarray], f
         return refine(x)
 
     def run(a: int, b: int) -> tuple[np.ndarray, tuple[bool, bool, bool, bool]]:
-        clear_records(model)  # a refinement that does not run the network must not report the previous one's route
+        model.clear_records()  # a refinement that does not run the network must not report the previous one's route
         return refine(x[..., a:b, :, :]), route_of(model)
 
     return read_stretches(bounds, run, route=lambda taken: taken)[0]

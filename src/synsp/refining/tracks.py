@@ -20,7 +20,7 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
-from synsp.inference.records import clear_records, read_records
+from synsp.inference.records import read_records
 from synsp.lockstep import in_lockstep
 from synsp.lockstep import own as own_copy
 from synsp.model import NETWORKS
@@ -316,7 +316,7 @@ def _refine_stretch(model, grouped, run: Callable[[], np.ndarray]) -> tuple[np.n
     runs; None: a filter) and ``grouped`` (SmoothNet refining the pace groups, or None) recorded of it: reset
     before, so that a span refined without the network does not report the previous one, read after."""
     if model is not None:
-        clear_records(model)
+        model.clear_records()
     if grouped is not None:
         grouped.group_fps = {}
     # A network's route measures the span itself, as synsp.refine's does: given the values
