@@ -7,14 +7,12 @@ import math
 import numpy as np
 
 from synsp.errors import OptionError
-from synsp.sequence import fill_gaps
+from synsp.sequence import fill_gaps, pose_array
 
 
 def prepare(x: np.ndarray) -> tuple[np.ndarray, np.dtype]:
     """Validate (..., T, J, C); return a gap-free float64 copy and the dtype to give back."""
-    a = np.asarray(x)
-    if a.ndim < 3 or 0 in a.shape:
-        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    a = pose_array(x)
     dtype = a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64)
     a = a.astype(np.float64)
     if not np.isfinite(a).all():  # NaN, and inf too: missing (fill_gaps reads both so)

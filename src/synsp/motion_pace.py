@@ -102,18 +102,21 @@ def motion_pace(seq: np.ndarray) -> float:
     ``seq``: (T, J, C) or (V, T, J, C) without NaN, any unit. Several sequences: the median of
     theirs. Returns 0 for a clip too short to measure or without size.
     """
-    x = np.asarray(seq, dtype=np.float64)
-    x = x[None] if x.ndim == 3 else x
-    if x.shape[1] <= 2 * max(LAGS):
-        return 0.0
     paces = []
-    for v in x:
-        centred = v - v.mean(axis=1, keepdims=True)
+    for centred in _centred(seq):
         size = sorted_median(np.sqrt((centred ** 2).sum(-1).mean(-1)))  # np.median's value, by one sort
         if not size > 0:
             continue
         paces.append(_motion(centred, QUICK_FROM * size) / size)
     return float(sorted_median(np.asarray(paces))) if paces else 0.0
+
+
+def _centred(seq: np.ndarray) -> list[np.ndarray]:
+    """Each sequence of ``seq`` (T, J, C) or (V, T, J, C) in float64, about its joints' mean in every frame (its
+    motion within the body's own place); none for a clip too short to measure (2 x the longest of :data:`LAGS`)."""
+    x = np.asarray(seq, dtype=np.float64)
+    x = x[None] if x.ndim == 3 else x
+    return [] if x.shape[1] <= 2 * max(LAGS) else [v - v.mean(axis=1, keepdims=True) for v in x]
 
 
 def _motion(centred: np.ndarray, fast: float = np.inf) -> float:
@@ -244,13 +247,11 @@ def motion_above_noise(seq: np.ndarray) -> bool:
     across (a far signer's hand or mouth) under an estimator's noise reads as fast by its size;
     refined at a lower rate for it, it would keep its noise. Several sequences: the median's verdict;
     False for a clip too short to measure."""
-    x = np.asarray(seq, dtype=np.float64)
-    x = x[None] if x.ndim == 3 else x
-    if x.shape[1] <= 2 * max(LAGS):
+    sequences = _centred(seq)
+    if not sequences:
         return False
     margins = []
-    for v in x:
-        centred = v - v.mean(axis=1, keepdims=True)
+    for centred in sequences:
         motion = _motion(centred)
         short = LAGS[0]
         moved = ((centred[short:] - centred[:-short]) ** 2).sum(-1).mean(-1)

@@ -17,7 +17,7 @@ from synsp.sentinels import sentinel_points
 
 __all__ = ["fill_gaps", "frames_or_seconds", "missing_mask", "not_found", "fixed_at_origin", "max_gap_frames",
            "left_missing", "body_size", "box_sides", "nan_median",
-           "mm_per_unit", "UNSEEN_SHARE", "unseen_share"]
+           "mm_per_unit", "UNSEEN_SHARE", "unseen_share", "pose_array"]
 
 _METHODS = ("linear", "pchip")
 ABSURD = 1e9  # a coordinate beyond this (1000 km in mm, 1e9 px) is no measurement: missing
@@ -239,6 +239,15 @@ def left_missing(missing: np.ndarray, max_gap: int | None = None) -> np.ndarray:
     return too_long | never
 
 
+def pose_array(x: np.ndarray) -> np.ndarray:
+    """``x`` as an array, checked to be a non-empty (T, J, C) or (V, T, J, C) one (any (..., T, J, C)): a
+    ValueError naming its shape otherwise (the gap fill's and the classic filters' input check)."""
+    a = np.asarray(x)
+    if a.ndim < 3 or 0 in a.shape:
+        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    return a
+
+
 def fill_gaps(
     x: np.ndarray, missing: np.ndarray | None = None, *, max_gap: int | str | None = None, method: str = "linear",
     fps: float | None = None,
@@ -277,9 +286,7 @@ def fill_gaps(
     >>> fill_gaps(x)[0].ravel().tolist()
     [0.0, 1.0, 2.0]
     """
-    a = np.asarray(x)
-    if a.ndim < 3 or 0 in a.shape:
-        raise ValueError(f"x must be a non-empty (T, J, C) or (V, T, J, C) array, got shape {a.shape}")
+    a = pose_array(x)
     if isinstance(max_gap, str):
         max_gap = max_gap_frames(max_gap, fps)
     if max_gap is not None and (not isinstance(max_gap, (int, np.integer)) or max_gap < 0):
