@@ -434,6 +434,7 @@ ARGUMENT_CASES = [
     Case("--space 2d on 3D poses with scores", _file("in.npz", lambda p: np.savez(p, poses=motion(),
                                                                                       scores=np.ones((40, 17)))),
          ["--space", "2d"]),
+    Case("--space 2d on 3D poses (x, y, z)", _file("in.npz", lambda p: np.savez(p, poses=motion())), ["--space", "2d"]),
     Case("--key on a CSV", _file("in.csv", lambda p: write_csv(p, motion())), ["--key", "poses"]),
     Case("--format unknown", VALID, ["--format", "xlsx"]),
     Case("--format bvh", VALID, ["--format", "bvh"]),

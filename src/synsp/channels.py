@@ -9,8 +9,8 @@ import numpy as np
 from synsp.sequence import body_size
 
 __all__ = ["NORMALISED_SHARE", "POSE_LANDMARKS", "SCORE_MAX", "WAIST_UP", "confidence_like", "constant_channel",
-           "depth_channel", "depth_not_score", "entry_readings", "fourth_channel_error", "in_score_range",
-           "landmarks_with_z",
+           "depth_channel", "depth_not_score", "depth_entry", "entry_readings", "fourth_channel_error",
+           "in_score_range", "landmarks_with_z",
            "normalised_image", "score_scale", "scored_2d_frame", "third_channel", "tracks_third_channel",
            "untold_channel", "wide_score"]
 
@@ -288,6 +288,19 @@ def depth_not_score(poses: np.ndarray, reading: str | None) -> str | None:
         return None
     return (f"the third channel holds values from {third.min():g} to {third.max():g} that move with the body as a "
             f"depth does, in no score's scale (0 to {SCORE_MAX:g}, percent)")
+
+
+def depth_entry(poses: np.ndarray, readings: dict[int, str | None] | None = None) -> tuple[int, str] | None:
+    """The first entry of (T, J, 3) or (V, T, J, 3) ``poses`` said to hold x, y and a score (``space="2d"``,
+    ``--space 2d``) whose third channel is a depth instead, and why (:func:`depth_not_score`), or None.
+    ``readings`` is :func:`entry_readings` of ``poses`` when the caller has it."""
+    x = np.asarray(poses)
+    readings = entry_readings(x) if readings is None else readings
+    for v, entry in enumerate(x.reshape((-1,) + x.shape[-3:])):
+        why = depth_not_score(entry, readings.get(v))
+        if why is not None:
+            return v, why
+    return None
 
 
 def scored_2d_frame(kp: np.ndarray) -> bool:

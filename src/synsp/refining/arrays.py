@@ -14,7 +14,7 @@ import numpy as np
 from synsp.channels import (
     POSE_LANDMARKS,
     constant_channel,
-    depth_not_score,
+    depth_entry,
     entry_readings,
     fourth_channel_error,
     landmarks_with_z,
@@ -346,11 +346,11 @@ def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None,
         return None, False
     readings = entry_readings(x)  # each entry (person) as if passed alone, absent ones left out
     if space == "2d":  # taken as a score unless it is clearly a depth (a 3D pose passed as 2D: z read as scores)
-        for v, entry in enumerate(x.reshape((-1,) + x.shape[-3:])):
-            why = depth_not_score(entry, readings.get(v))
-            if why is not None:
-                raise SpaceError(f"space='2d', but the poses {x.shape}{f' (entry {v})' if x.ndim == 4 else ''}: {why}; "
-                                 "pass space='3d' for x, y, z, or x, y only")
+        depth = depth_entry(x, readings)
+        if depth is not None:
+            v, why = depth
+            raise SpaceError(f"space='2d', but the poses {x.shape}{f' (entry {v})' if x.ndim == 4 else ''}: {why}; "
+                             "pass space='3d' for x, y, z, or x, y only")
         readings = {v: "confidence" for v in readings}
     if space is None and any(reading is None for reading in readings.values()):
         _refuse_normalised(x, ", and the third channel as a score or MediaPipe's z",

@@ -19,6 +19,7 @@ from synsp.channels import (
     POSE_LANDMARKS,
     constant_channel,
     depth_channel,
+    depth_entry,
     fourth_channel_error,
     landmarks_with_z,
     normalised_image,
@@ -206,6 +207,12 @@ def confidence_channel(data: PoseData, space: str | None, src: Path) -> tuple[Po
         if space == "2d":
             raise SpaceError(f"{src}: --space 2d, but the file has 3 coordinates and its own scores")
         return data, None
+    if space == "2d":  # taken as a score unless clearly a depth, as synsp.refine(space="2d") takes it
+        depth = depth_entry(data.poses)
+        if depth is not None:
+            v, why = depth
+            track = f" (track {v})" if len(data.poses) > 1 else ""
+            raise SpaceError(f"{src}: --space 2d, but the poses{track}: {why}; pass --space 3d for x, y, z")
     reading = "confidence" if space == "2d" else tracks_third_channel(data.poses)  # each track as if alone
     if reading is None and not np.isfinite(data.poses).any():  # not a question of --space: nothing to refine
         raise MissingDataError(f"{src}: every joint value is missing (NaN); nothing to refine")
