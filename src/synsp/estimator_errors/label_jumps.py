@@ -63,6 +63,12 @@ def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
     return float(np.nansum(s[rows] ** 2))
 
 
+def _frames_read(t: int, t2: int) -> tuple[int, int]:
+    """The frames [lo, hi) that :func:`_rough` reads around boundaries ``t`` and ``t2`` (``t`` <= ``t2``): a column
+    cut to them, the boundaries moved by -lo, gives the same sums to the bit (the same steps of the same values)."""
+    return max(t - NEAR - 1, 0), t2 + NEAR + 3
+
+
 def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
     """Whether one column's ``after`` (T, 3) is :data:`SMOOTHER` times smoother than ``before`` around ``bounds``."""
     return _rough(before, bounds) > SMOOTHER * _rough(after, bounds)
@@ -81,24 +87,36 @@ def _jumps(x: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
         return s, np.nan_to_num(n) > np.maximum(STEPS * np.nan_to_num(noise, nan=np.inf), FLOOR * size)
 
 
+def _opposite_pairs(s: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
+    """The pairs (a, b), a before b in ``cols``, whose steps ``s`` (J, 3) at one boundary are :func:`_opposite`, in the
+    order of a loop over a then b. All pairs are screened at once with a margin over rounding (a file's join jumps
+    every column at once: 780 pairs for 40 markers); those that pass are told by :func:`_opposite` itself, so the
+    pairs are the ones it gives."""
+    v = s[cols]  # (m, 3)
+    norms = np.sqrt((v * v).sum(-1))
+    sums = v[:, None] + v[None]  # (m, m, 3)
+    near = np.sqrt((sums * sums).sum(-1)) < OPPOSITE * np.maximum(norms[:, None], norms[None]) * (1 + 1e-9)
+    ii, kk = np.nonzero(np.triu(near, 1))
+    return [(cols[i], cols[k]) for i, k in zip(ii, kk) if _opposite(s[cols[i]], s[cols[k]])]
+
+
 def _swaps(x: np.ndarray, size: float, longest: int) -> int:
     """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames; returns how many."""
     s, jump = _jumps(x, size)
     done = 0
     for t in np.flatnonzero(jump.sum(1) >= 2):
-        cols = np.flatnonzero(jump[t])
-        for i, a in enumerate(cols):
-            for b in cols[i + 1:]:
-                if not (jump[t, a] and jump[t, b]) or not _opposite(s[t, a], s[t, b]):
-                    continue
-                for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
-                    y = x[:, [a, b]]  # a copy (fancy indexing)
-                    y[t + 1:t2 + 1] = y[t + 1:t2 + 1, ::-1]
-                    if all(_smoother(x[:, c], y[:, k], (t, t2)) for k, c in enumerate((a, b))):
-                        x[:, [a, b]] = y
-                        jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
-                        done += 1
-                        break
+        for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
+            if not (jump[t, a] and jump[t, b]):
+                continue
+            for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
+                lo, hi = _frames_read(t, t2)  # only the frames the roughness reads: no whole-column copies
+                y = x[lo:hi, [a, b]]  # a copy (fancy indexing)
+                y[t + 1 - lo:t2 + 1 - lo] = y[t + 1 - lo:t2 + 1 - lo, ::-1]
+                if all(_smoother(x[lo:hi, c], y[:, k], (t - lo, t2 - lo)) for k, c in enumerate((a, b))):
+                    x[lo:hi, [a, b]] = y
+                    jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
+                    done += 1
+                    break
     return done
 
 
@@ -117,11 +135,13 @@ def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
                 if not _opposite(s[t, j], s[t2, j]):
                     continue
                 w = ((np.arange(t + 1, t2 + 1) - t) / (t2 - t + 1.0))[:, None]
-                y = x[:, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
+                lo, hi = _frames_read(t, t2)  # t >= 1 and t2 + 2 < T: the first and last steps are NaN, no jump
+                y = x[lo:hi, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
                 # size reads it wrong for a run of one frame, which its -D/2 beside it overlap)
-                into, out_of = 2 * y[t] - y[t - 1], 2 * y[t2 + 1] - y[t2 + 2]
-                y[t + 1:t2 + 1] -= (y[t + 1] - into) * (1 - w) + (y[t2] - out_of) * w
-                if _smoother(x[:, j], y, (t, t2)):
+                a, b = t - lo, t2 - lo
+                into, out_of = 2 * y[a] - y[a - 1], 2 * y[b + 1] - y[b + 2]
+                y[a + 1:b + 1] -= (y[a + 1] - into) * (1 - w) + (y[b] - out_of) * w
+                if _smoother(x[lo:hi, j], y, (a, b)):
                     out[t + 1:t2 + 1, j] = hit = True
                     k = int(np.searchsorted(ts, t2, side="right"))
                     break
