@@ -22,6 +22,8 @@ Fast real motion is left: a kick's or a clap's path bends over several frames (i
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from synsp.sequence import body_size
@@ -55,23 +57,29 @@ def steps(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
-    """Sum of squared steps of one column ``x`` (T, 3) over :data:`NEAR` boundaries each side of ``bounds``."""
-    lo = max(min(bounds) - NEAR - 1, 0)  # only the frames those steps read: a long file costs no more per jump
-    s = steps(x[lo:max(bounds) + NEAR + 3, None])[:, 0]
-    rows = sorted({b + k - lo for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k - lo < len(s)})
-    return float(np.nansum(s[rows] ** 2))
-
-
 def _frames_read(t: int, t2: int) -> tuple[int, int]:
-    """The frames [lo, hi) that :func:`_rough` reads around boundaries ``t`` and ``t2`` (``t`` <= ``t2``): a column
-    cut to them, the boundaries moved by -lo, gives the same sums to the bit (the same steps of the same values)."""
+    """The frames [lo, hi) whose steps :func:`_smoother` reads around boundaries ``t`` and ``t2`` (``t`` <= ``t2``):
+    :data:`NEAR` boundaries each side and the frames those steps read. Only these are cut out of a column, so a long
+    file costs no more per jump (whole-column copies cost 24 s on a 5-minute file of 40 markers)."""
     return max(t - NEAR - 1, 0), t2 + NEAR + 3
 
 
-def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
-    """Whether one column's ``after`` (T, 3) is :data:`SMOOTHER` times smoother than ``before`` around ``bounds``."""
-    return _rough(before, bounds) > SMOOTHER * _rough(after, bounds)
+@lru_cache(maxsize=4096)
+def _rows(bounds: tuple[int, ...], count: int) -> np.ndarray:
+    """The boundaries within :data:`NEAR` of ``bounds`` among ``count``, in order."""
+    return np.array(sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < count}), int)
+
+
+def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, int]) -> bool:
+    """Whether one column's ``after`` is :data:`SMOOTHER` times smoother than ``before`` (both (L, 3), the frames
+    :func:`_frames_read` gives, ``bounds`` counted from its first) around ``bounds``: the sums of squared steps (NaN
+    passed over) over :data:`NEAR` boundaries each side. Both columns' steps are read at once (one call each step)."""
+    rows = _rows((int(bounds[0]), int(bounds[1])), len(before) - 1)
+    squares = steps(np.stack([before, after], 1))[rows] ** 2  # (R, 2, 3)
+    squares[np.isnan(squares)] = 0.0
+    # each column's own (R, 3) block summed: the order NumPy sums a contiguous block in (the same sum to the bit)
+    rough = [float(np.ascontiguousarray(squares[:, k]).sum()) for k in (0, 1)]
+    return rough[0] > SMOOTHER * rough[1]
 
 
 def _opposite(a: np.ndarray, b: np.ndarray) -> bool:
@@ -89,21 +97,22 @@ def _jumps(x: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _opposite_pairs(s: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
     """The pairs (a, b), a before b in ``cols``, whose steps ``s`` (J, 3) at one boundary are :func:`_opposite`, in the
-    order of a loop over a then b. All pairs are screened at once with a margin over rounding (a file's join jumps
-    every column at once: 780 pairs for 40 markers); those that pass are told by :func:`_opposite` itself, so the
-    pairs are the ones it gives."""
+    order of a loop over a then b. All pairs are read at once (a file's join jumps every column at once: 780 pairs for
+    40 markers); the norms here and :func:`_opposite`'s may differ in their last bits, so a pair within 1e-9 of the
+    line is told by :func:`_opposite` itself: the pairs are the ones it gives."""
     v = s[cols]  # (m, 3)
     norms = np.sqrt((v * v).sum(-1))
     sums = v[:, None] + v[None]  # (m, m, 3)
-    near = np.sqrt((sums * sums).sum(-1)) < OPPOSITE * np.maximum(norms[:, None], norms[None]) * (1 + 1e-9)
-    ii, kk = np.nonzero(np.triu(near, 1))
-    return [(cols[i], cols[k]) for i, k in zip(ii, kk) if _opposite(s[cols[i]], s[cols[k]])]
+    ratio = np.sqrt((sums * sums).sum(-1)) / (OPPOSITE * np.maximum(norms[:, None], norms[None]))
+    ii, kk = np.nonzero(np.triu(ratio < 1 + 1e-9, 1))
+    return [(cols[i], cols[k]) for i, k in zip(ii, kk)
+            if ratio[i, k] < 1 - 1e-9 or _opposite(s[cols[i]], s[cols[k]])]
 
 
-def _swaps(x: np.ndarray, size: float, longest: int) -> int:
-    """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames; returns how many."""
-    s, jump = _jumps(x, size)
-    done = 0
+def _swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tuple[int, list[int]]:
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames, read from its steps ``s``
+    and ``jump`` (:func:`_jumps`; ``jump`` is changed); returns (how many, the columns exchanged, in order)."""
+    done, exchanged = 0, set()
     for t in np.flatnonzero(jump.sum(1) >= 2):
         for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
             if not (jump[t, a] and jump[t, b]):
@@ -116,13 +125,14 @@ def _swaps(x: np.ndarray, size: float, longest: int) -> int:
                     x[lo:hi, [a, b]] = y
                     jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
                     done += 1
+                    exchanged |= {int(a), int(b)}
                     break
-    return done
+    return done, sorted(exchanged)
 
 
-def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
-    """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost)."""
-    s, jump = _jumps(x, size)
+def _ghosts(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> np.ndarray:
+    """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost), read
+    from its steps ``s`` and ``jump`` (:func:`_jumps`)."""
     out = np.zeros(x.shape[:2], bool)
     for j in range(x.shape[1]):
         ts = np.flatnonzero(jump[:, j])
@@ -157,7 +167,10 @@ def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray,
     size = body_size(x)
     if x.ndim != 3 or x.shape[-1] != 3 or len(x) < 8 or not np.isfinite(size) or size <= 0:
         return x, np.zeros(x.shape[:2], bool), 0
-    swapped = _swaps(x, size, int(round(SWAPS * fps)))
-    emptied = _ghosts(x, size, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
+    s, jump = _jumps(x, size)
+    swapped, exchanged = _swaps(x, s, jump.copy(), int(round(SWAPS * fps)))
+    if exchanged:  # the steps read again where the swaps changed them: each column's steps and noise are its own
+        s[:, exchanged], jump[:, exchanged] = _jumps(x[:, exchanged], size)
+    emptied = _ghosts(x, s, jump, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
     x[emptied] = np.nan
     return x, emptied, swapped
