@@ -60,7 +60,8 @@ def steps(x: np.ndarray) -> np.ndarray:
 def _frames_read(t: int, t2: int) -> tuple[int, int]:
     """The frames [lo, hi) whose steps :func:`_smoother` reads around boundaries ``t`` and ``t2`` (``t`` <= ``t2``):
     :data:`NEAR` boundaries each side and the frames those steps read. Only these are cut out of a column, so a long
-    file costs no more per jump (whole-column copies cost 24 s on a 5-minute file of 40 markers)."""
+    file costs no more per jump (benchmarks/RESULTS.md section 15, "Marker label jumps": whole-column copies made a
+    5-minute file of 40 markers 5-12 x slower)."""
     return max(t - NEAR - 1, 0), t2 + NEAR + 3
 
 
