@@ -40,3 +40,22 @@ def test_two_markers_that_meet_and_cross_fast_are_not_exchanged():
     out, emptied, swaps = label_jumps(crossed, 100.0, 25)
     assert swaps == 0 and not emptied.any()
     np.testing.assert_array_equal(out, crossed)
+
+
+def test_a_swap_from_the_first_frame_or_to_the_last_is_exchanged_back():
+    noisy, clean = _segments()
+    for run, pair in ((slice(0, 20), [4, 5]), (slice(270, 300), [0, 1]), (slice(0, 2), [2, 7])):
+        swap = noisy.copy()
+        swap[run, pair] = swap[run, pair[::-1]]
+        out, emptied, swaps = label_jumps(swap, 100.0, 25)
+        assert swaps == 1 and not emptied.any()
+        np.testing.assert_array_equal(out, noisy)
+
+
+def test_a_swap_at_the_edge_longer_than_the_longest_read_is_left():
+    noisy, clean = _segments()
+    swap = noisy.copy()
+    swap[:120, [4, 5]] = swap[:120, [5, 4]]  # 1.2 s at 100 Hz: more than SWAPS
+    out, emptied, swaps = label_jumps(swap, 100.0, 25)
+    assert swaps == 0 and not emptied.any()
+    np.testing.assert_array_equal(out, swap)

@@ -13,6 +13,11 @@ column is read alone, against its own noise:
 - a swap: two columns jump at one boundary by nearly opposite steps (their separation), and both jump again within
   :data:`SWAPS` seconds; exchanging their values between the two boundaries makes each column's steps around both
   boundaries :data:`SMOOTHER` times smaller (sum of squares over :data:`NEAR` boundaries each side): exchanged;
+- a swap at the clip's edge (from its first frame, or to its last) jumps once: where two columns still jump at one
+  boundary by nearly opposite steps, within :data:`SWAPS` seconds of an edge and nearer to it than to the other, and
+  exchanging them on that short side makes each one's steps around the boundary :data:`SMOOTHER` times smaller, that
+  side is exchanged (one jump cannot tell which side is labelled right; the shorter is taken as swapped, as in the
+  middle the run between the jumps is; benchmarks/RESULTS.md section 11, "Lab markers: swaps at a clip's edges");
 - a ghost: one column jumps and jumps back by a nearly opposite step within ``ghosts`` frames (one frame: a spike);
   taking the jump off the run (its offset from the path extrapolated into it at each end, blended between) makes its
   steps around both boundaries :data:`SMOOTHER` times smaller: the run is emptied (a gap, filled after).
@@ -71,11 +76,11 @@ def _rows(bounds: tuple[int, ...], count: int) -> np.ndarray:
     return np.array(sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < count}), int)
 
 
-def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, int]) -> bool:
+def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
     """Whether one column's ``after`` is :data:`SMOOTHER` times smoother than ``before`` (both (L, 3), the frames
     :func:`_frames_read` gives, ``bounds`` counted from its first) around ``bounds``: the sums of squared steps (NaN
     passed over) over :data:`NEAR` boundaries each side. Both columns' steps are read at once (one call each step)."""
-    rows = _rows((int(bounds[0]), int(bounds[1])), len(before) - 1)
+    rows = _rows(tuple(int(b) for b in bounds), len(before) - 1)
     squares = steps(np.stack([before, after], 1))[rows] ** 2  # (R, 2, 3)
     squares[np.isnan(squares)] = 0.0
     # each column's own (R, 3) block summed: the order NumPy sums a contiguous block in (the same sum to the bit)
@@ -131,6 +136,38 @@ def _swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tupl
     return done, sorted(exchanged)
 
 
+def _edge_swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tuple[int, list[int]]:
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) that start at its first frame or run to its last, of up to
+    ``longest`` frames and shorter than the rest of the clip, read from ``s`` and ``jump`` as :func:`_swaps` leaves
+    them (``jump`` is changed): two columns jump at one boundary by nearly opposite steps and exchanging them on the
+    shorter side, the side at the clip's edge, makes each column's steps around it :data:`SMOOTHER` times smaller.
+    One jump cannot tell which side carries the right labels: the shorter one is taken as swapped, as a swap in
+    the middle is the run between its jumps. Returns (how many, the columns exchanged, in order)."""
+    done, exchanged, count = 0, set(), len(x)
+    for t in np.flatnonzero(jump.sum(1) >= 2):
+        head, tail = t + 1, count - t - 1  # frames before the boundary and after it
+        if head <= longest and head < tail:
+            run = slice(0, head)
+        elif tail <= longest and tail < head:
+            run = slice(head, count)
+        else:
+            continue
+        for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
+            if not (jump[t, a] and jump[t, b]):
+                continue
+            lo, hi = _frames_read(t, t)
+            y = x[lo:hi, [a, b]]  # a copy (fancy indexing)
+            inside = slice(max(run.start - lo, 0), min(run.stop, hi) - lo)
+            y[inside] = y[inside, ::-1]
+            if all(_smoother(x[lo:hi, c], y[:, k], (t - lo,)) for k, c in enumerate((a, b))):
+                x[run, [a, b]] = x[run, [b, a]]
+                across = slice(0, t + 1) if run.start == 0 else slice(t, count)  # read no other swap across it
+                jump[across, a] = jump[across, b] = False
+                done += 1
+                exchanged |= {int(a), int(b)}
+    return done, sorted(exchanged)
+
+
 def _ghosts(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> np.ndarray:
     """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost), read
     from its steps ``s`` and ``jump`` (:func:`_jumps`)."""
@@ -169,7 +206,10 @@ def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray,
     if x.ndim != 3 or x.shape[-1] != 3 or len(x) < 8 or not np.isfinite(size) or size <= 0:
         return x, np.zeros(x.shape[:2], bool), 0
     s, jump = _jumps(x, size)
-    swapped, exchanged = _swaps(x, s, jump.copy(), int(round(SWAPS * fps)))
+    longest, read = int(round(SWAPS * fps)), jump.copy()
+    swapped, exchanged = _swaps(x, s, read, longest)
+    at_edges, exchanged_there = _edge_swaps(x, s, read, longest)
+    swapped, exchanged = swapped + at_edges, sorted(set(exchanged) | set(exchanged_there))
     if exchanged:  # the steps read again where the swaps changed them: each column's steps and noise are its own
         s[:, exchanged], jump[:, exchanged] = _jumps(x[:, exchanged], size)
     emptied = _ghosts(x, s, jump, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
