@@ -16,8 +16,6 @@ both give the same outputs to the bit. Run:
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,23 +28,12 @@ from synsp.estimator_errors import label_jumps as jumps_now
 from synsp.refining.no_layout import GHOSTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from csv_speed import module_at  # noqa: E402
 from lab_markers import AT, cases, clip  # noqa: E402
 
 FPS = 100.0
+SOURCE = "src/synsp/estimator_errors/label_jumps.py"
 BLEND = 50  # frames over which one clip's markers are blended into the next's
-
-
-def module_at(rev: str, folder: Path):
-    """``synsp.estimator_errors.label_jumps`` as it was at git revision ``rev``."""
-    root = Path(__file__).resolve().parents[1]
-    source = subprocess.run(["git", "show", f"{rev}:src/synsp/estimator_errors/label_jumps.py"], cwd=root,
-                            check=True, capture_output=True, text=True).stdout
-    path = folder / f"label_jumps_{rev}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(f"label_jumps_{rev}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def with_head_top(x: np.ndarray) -> np.ndarray:
@@ -100,7 +87,7 @@ def main() -> None:
     print(f"{len(x)} frames x {x.shape[1]} markers at 100 Hz ({len(x) / FPS:.0f} s) from {used} validation clips "
           f"({args.joins} joins), {np.isnan(x[..., 0]).mean():.2%} of values unseen")
     with tempfile.TemporaryDirectory() as tmp:
-        modules = {"today": jumps_now} | ({f"at {args.before}": module_at(args.before, Path(tmp))}
+        modules = {"today": jumps_now} | ({f"at {args.before}": module_at(args.before, Path(tmp), SOURCE)}
                                           if args.before else {})
         best: dict[str, float] = {}
         outs: dict[str, tuple] = {}
