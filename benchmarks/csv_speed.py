@@ -23,14 +23,16 @@ from synsp.formats import PoseData
 from synsp.formats import csv as csv_now
 
 
-def module_at(rev: str, folder: Path):
-    """``synsp.formats.csv`` as it was at git revision ``rev``."""
+def module_at(rev: str, folder: Path, source: str = "src/synsp/formats/csv.py"):
+    """The module at ``source`` (``synsp.formats.csv`` unless told; a path in the repository) as it was at git
+    revision ``rev``, written into ``folder`` and imported from there."""
     root = Path(__file__).resolve().parents[1]
-    source = subprocess.run(["git", "show", f"{rev}:src/synsp/formats/csv.py"], cwd=root, check=True,
-                            capture_output=True, text=True).stdout
-    path = folder / f"csv_{rev}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(f"csv_{rev}", path)
+    text = subprocess.run(["git", "show", f"{rev}:{source}"], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+    name = f"{Path(source).stem}_{rev}"
+    path = folder / f"{name}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from synsp.estimator_errors.label_jumps import label_jumps
 from test_no_layout import _segments
 
 
-def test_a_swap_on_one_segment_is_exchanged_back_and_the_rest_left():
+@pytest.mark.parametrize("run, pair", [
+    (slice(120, 150), [4, 5]),  # the second segment's markers: their distance is kept
+    (slice(0, 20), [4, 5]), (slice(270, 300), [0, 1]), (slice(0, 2), [2, 7])])  # from the first frame, to the last
+def test_a_swap_is_exchanged_back_and_the_rest_left(run, pair):
     noisy, clean = _segments()
     swap = noisy.copy()
-    swap[120:150, [4, 5]] = swap[120:150, [5, 4]]  # the second segment's markers: their distance is kept
+    swap[run, pair] = swap[run, pair[::-1]]
     out, emptied, swaps = label_jumps(swap, 100.0, 25)
     assert swaps == 1 and not emptied.any()
     np.testing.assert_array_equal(out, noisy)
@@ -40,3 +44,12 @@ def test_two_markers_that_meet_and_cross_fast_are_not_exchanged():
     out, emptied, swaps = label_jumps(crossed, 100.0, 25)
     assert swaps == 0 and not emptied.any()
     np.testing.assert_array_equal(out, crossed)
+
+
+def test_a_swap_at_the_edge_longer_than_the_longest_read_is_left():
+    noisy, clean = _segments()
+    swap = noisy.copy()
+    swap[:120, [4, 5]] = swap[:120, [5, 4]]  # 1.2 s at 100 Hz: more than SWAPS
+    out, emptied, swaps = label_jumps(swap, 100.0, 25)
+    assert swaps == 0 and not emptied.any()
+    np.testing.assert_array_equal(out, swap)

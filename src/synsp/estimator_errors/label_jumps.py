@@ -13,6 +13,11 @@ column is read alone, against its own noise:
 - a swap: two columns jump at one boundary by nearly opposite steps (their separation), and both jump again within
   :data:`SWAPS` seconds; exchanging their values between the two boundaries makes each column's steps around both
   boundaries :data:`SMOOTHER` times smaller (sum of squares over :data:`NEAR` boundaries each side): exchanged;
+- a swap at the clip's edge (from its first frame, or to its last) jumps once: where two columns still jump at one
+  boundary by nearly opposite steps, within :data:`SWAPS` seconds of an edge and nearer to it than to the other, and
+  exchanging them on that short side makes each one's steps around the boundary :data:`SMOOTHER` times smaller, that
+  side is exchanged (one jump cannot tell which side is labelled right; the shorter is taken as swapped, as in the
+  middle the run between the jumps is; benchmarks/RESULTS.md section 11, "Lab markers: swaps at a clip's edges");
 - a ghost: one column jumps and jumps back by a nearly opposite step within ``ghosts`` frames (one frame: a spike);
   taking the jump off the run (its offset from the path extrapolated into it at each end, blended between) makes its
   steps around both boundaries :data:`SMOOTHER` times smaller: the run is emptied (a gap, filled after).
@@ -21,6 +26,8 @@ Fast real motion is left: a kick's or a clap's path bends over several frames (i
 -D/2), hands that meet and cross come close (a small step), and exchanging two real paths makes both rough.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,17 +62,30 @@ def steps(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rough(x: np.ndarray, bounds: tuple[int, ...]) -> float:
-    """Sum of squared steps of one column ``x`` (T, 3) over :data:`NEAR` boundaries each side of ``bounds``."""
-    lo = max(min(bounds) - NEAR - 1, 0)  # only the frames those steps read: a long file costs no more per jump
-    s = steps(x[lo:max(bounds) + NEAR + 3, None])[:, 0]
-    rows = sorted({b + k - lo for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k - lo < len(s)})
-    return float(np.nansum(s[rows] ** 2))
+def _frames_read(t: int, t2: int) -> tuple[int, int]:
+    """The frames [lo, hi) whose steps :func:`_smoother` reads around boundaries ``t`` and ``t2`` (``t`` <= ``t2``):
+    :data:`NEAR` boundaries each side and the frames those steps read. Only these are cut out of a column, so a long
+    file costs no more per jump (benchmarks/RESULTS.md section 15, "Marker label jumps": whole-column copies made a
+    5-minute file of 40 markers 5-12 x slower)."""
+    return max(t - NEAR - 1, 0), t2 + NEAR + 3
+
+
+@lru_cache(maxsize=4096)
+def _rows(bounds: tuple[int, ...], count: int) -> np.ndarray:
+    """The boundaries within :data:`NEAR` of ``bounds`` among ``count``, in order."""
+    return np.array(sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < count}), int)
 
 
 def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
-    """Whether one column's ``after`` (T, 3) is :data:`SMOOTHER` times smoother than ``before`` around ``bounds``."""
-    return _rough(before, bounds) > SMOOTHER * _rough(after, bounds)
+    """Whether one column's ``after`` is :data:`SMOOTHER` times smoother than ``before`` (both (L, 3), the frames
+    :func:`_frames_read` gives, ``bounds`` counted from its first) around ``bounds``: the sums of squared steps (NaN
+    passed over) over :data:`NEAR` boundaries each side. Both columns' steps are read at once (one call each step)."""
+    rows = _rows(tuple(int(b) for b in bounds), len(before) - 1)
+    squares = steps(np.stack([before, after], 1))[rows] ** 2  # (R, 2, 3)
+    squares[np.isnan(squares)] = 0.0
+    # each column's own (R, 3) block summed: the order NumPy sums a contiguous block in (the same sum to the bit)
+    rough = [float(np.ascontiguousarray(squares[:, k]).sum()) for k in (0, 1)]
+    return rough[0] > SMOOTHER * rough[1]
 
 
 def _opposite(a: np.ndarray, b: np.ndarray) -> bool:
@@ -81,30 +101,76 @@ def _jumps(x: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
         return s, np.nan_to_num(n) > np.maximum(STEPS * np.nan_to_num(noise, nan=np.inf), FLOOR * size)
 
 
-def _swaps(x: np.ndarray, size: float, longest: int) -> int:
-    """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames; returns how many."""
-    s, jump = _jumps(x, size)
-    done = 0
+def _opposite_pairs(s: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
+    """The pairs (a, b), a before b in ``cols``, whose steps ``s`` (J, 3) at one boundary are :func:`_opposite`, in the
+    order of a loop over a then b. All pairs are read at once (a file's join jumps every column at once: 780 pairs for
+    40 markers); the norms here and :func:`_opposite`'s may differ in their last bits, so a pair within 1e-9 of the
+    line is told by :func:`_opposite` itself: the pairs are the ones it gives."""
+    v = s[cols]  # (m, 3)
+    norms = np.sqrt((v * v).sum(-1))
+    sums = v[:, None] + v[None]  # (m, m, 3)
+    ratio = np.sqrt((sums * sums).sum(-1)) / (OPPOSITE * np.maximum(norms[:, None], norms[None]))
+    ii, kk = np.nonzero(np.triu(ratio < 1 + 1e-9, 1))
+    return [(cols[i], cols[k]) for i, k in zip(ii, kk)
+            if ratio[i, k] < 1 - 1e-9 or _opposite(s[cols[i]], s[cols[k]])]
+
+
+def _swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tuple[int, list[int]]:
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) of up to ``longest`` frames, read from its steps ``s``
+    and ``jump`` (:func:`_jumps`; ``jump`` is changed); returns (how many, the columns exchanged, in order)."""
+    done, exchanged = 0, set()
     for t in np.flatnonzero(jump.sum(1) >= 2):
-        cols = np.flatnonzero(jump[t])
-        for i, a in enumerate(cols):
-            for b in cols[i + 1:]:
-                if not (jump[t, a] and jump[t, b]) or not _opposite(s[t, a], s[t, b]):
-                    continue
-                for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
-                    y = x[:, [a, b]]  # a copy (fancy indexing)
-                    y[t + 1:t2 + 1] = y[t + 1:t2 + 1, ::-1]
-                    if all(_smoother(x[:, c], y[:, k], (t, t2)) for k, c in enumerate((a, b))):
-                        x[:, [a, b]] = y
-                        jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
-                        done += 1
-                        break
-    return done
+        for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
+            if not (jump[t, a] and jump[t, b]):
+                continue
+            for t2 in np.flatnonzero(jump[t + 1:t + 1 + longest, a] & jump[t + 1:t + 1 + longest, b]) + t + 1:
+                lo, hi = _frames_read(t, t2)  # only the frames the roughness reads: no whole-column copies
+                y = x[lo:hi, [a, b]]  # a copy (fancy indexing)
+                y[t + 1 - lo:t2 + 1 - lo] = y[t + 1 - lo:t2 + 1 - lo, ::-1]
+                if all(_smoother(x[lo:hi, c], y[:, k], (t - lo, t2 - lo)) for k, c in enumerate((a, b))):
+                    x[lo:hi, [a, b]] = y
+                    jump[t:t2 + 1, [a, b]] = False  # read no other swap across this one
+                    done += 1
+                    exchanged |= {int(a), int(b)}
+                    break
+    return done, sorted(exchanged)
 
 
-def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
-    """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost)."""
-    s, jump = _jumps(x, size)
+def _edge_swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tuple[int, list[int]]:
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) that start at its first frame or run to its last, of up to
+    ``longest`` frames and shorter than the rest of the clip, read from ``s`` and ``jump`` as :func:`_swaps` leaves
+    them (``jump`` is changed): two columns jump at one boundary by nearly opposite steps and exchanging them on the
+    shorter side, the side at the clip's edge, makes each column's steps around it :data:`SMOOTHER` times smaller.
+    One jump cannot tell which side carries the right labels: the shorter one is taken as swapped, as a swap in
+    the middle is the run between its jumps. Returns (how many, the columns exchanged, in order)."""
+    done, exchanged, count = 0, set(), len(x)
+    for t in np.flatnonzero(jump.sum(1) >= 2):
+        head, tail = t + 1, count - t - 1  # frames before the boundary and after it
+        if head <= longest and head < tail:
+            run = slice(0, head)
+        elif tail <= longest and tail < head:
+            run = slice(head, count)
+        else:
+            continue
+        for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
+            if not (jump[t, a] and jump[t, b]):
+                continue
+            lo, hi = _frames_read(t, t)
+            y = x[lo:hi, [a, b]]  # a copy (fancy indexing)
+            inside = slice(max(run.start - lo, 0), min(run.stop, hi) - lo)
+            y[inside] = y[inside, ::-1]
+            if all(_smoother(x[lo:hi, c], y[:, k], (t - lo,)) for k, c in enumerate((a, b))):
+                x[run, [a, b]] = x[run, [b, a]]
+                across = slice(0, t + 1) if run.start == 0 else slice(t, count)  # read no other swap across it
+                jump[across, a] = jump[across, b] = False
+                done += 1
+                exchanged |= {int(a), int(b)}
+    return done, sorted(exchanged)
+
+
+def _ghosts(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> np.ndarray:
+    """(T, J) bool: the runs of ``x`` (T, J, 3) of up to ``longest`` frames that jump off and back (a ghost), read
+    from its steps ``s`` and ``jump`` (:func:`_jumps`)."""
     out = np.zeros(x.shape[:2], bool)
     for j in range(x.shape[1]):
         ts = np.flatnonzero(jump[:, j])
@@ -117,11 +183,13 @@ def _ghosts(x: np.ndarray, size: float, longest: int) -> np.ndarray:
                 if not _opposite(s[t, j], s[t2, j]):
                     continue
                 w = ((np.arange(t + 1, t2 + 1) - t) / (t2 - t + 1.0))[:, None]
-                y = x[:, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
+                lo, hi = _frames_read(t, t2)  # t >= 1 and t2 + 2 < T: the first and last steps are NaN, no jump
+                y = x[lo:hi, j].copy()  # the run's offset at each end from the path extrapolated into it (a step's
                 # size reads it wrong for a run of one frame, which its -D/2 beside it overlap)
-                into, out_of = 2 * y[t] - y[t - 1], 2 * y[t2 + 1] - y[t2 + 2]
-                y[t + 1:t2 + 1] -= (y[t + 1] - into) * (1 - w) + (y[t2] - out_of) * w
-                if _smoother(x[:, j], y, (t, t2)):
+                a, b = t - lo, t2 - lo
+                into, out_of = 2 * y[a] - y[a - 1], 2 * y[b + 1] - y[b + 2]
+                y[a + 1:b + 1] -= (y[a + 1] - into) * (1 - w) + (y[b] - out_of) * w
+                if _smoother(x[lo:hi, j], y, (a, b)):
                     out[t + 1:t2 + 1, j] = hit = True
                     k = int(np.searchsorted(ts, t2, side="right"))
                     break
@@ -137,7 +205,13 @@ def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray,
     size = body_size(x)
     if x.ndim != 3 or x.shape[-1] != 3 or len(x) < 8 or not np.isfinite(size) or size <= 0:
         return x, np.zeros(x.shape[:2], bool), 0
-    swapped = _swaps(x, size, int(round(SWAPS * fps)))
-    emptied = _ghosts(x, size, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
+    s, jump = _jumps(x, size)
+    longest, read = int(round(SWAPS * fps)), jump.copy()
+    swapped, exchanged = _swaps(x, s, read, longest)
+    at_edges, exchanged_there = _edge_swaps(x, s, read, longest)
+    swapped, exchanged = swapped + at_edges, sorted(set(exchanged) | set(exchanged_there))
+    if exchanged:  # the steps read again where the swaps changed them: each column's steps and noise are its own
+        s[:, exchanged], jump[:, exchanged] = _jumps(x[:, exchanged], size)
+    emptied = _ghosts(x, s, jump, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
     x[emptied] = np.nan
     return x, emptied, swapped
