@@ -36,6 +36,7 @@ from synsp.inference.joint_corrections import (
     trunk_anchors,
 )
 from synsp.model import NETWORKS
+from synsp.refining.dropped_frames import dropped_after, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
@@ -222,6 +223,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                        detected, steps, -3)
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
+    after = dropped_after(x) if x.ndim == 3 else ()
+    if len(after):  # frames dropped from a file with no times: put back as gaps, refined, taken out
+        out = refine_with_drops(x, after, lambda g: refine(g, method, max_gap=max_gap, layout=layout, space=space,
+                                                           **options))
+        return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
                                                                     options.get("device")), "layout", fit_given=True)
