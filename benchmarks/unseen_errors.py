@@ -34,7 +34,7 @@ Gaussian, One-Euro, SmoothNet, SynSP. Scores: MPJPE and Accel error (3D root-rel
 root; 2D px) against the truth, frame-weighted over clips; ``clean moved``: how far each method moves the case's
 truth given as input (an error kind's: the clean clip itself, the same for every error kind), the mean distance.
 A last table gives per clip where SynSP is worse than the input or SmoothNet.
-Validation split only. Run (about 7 min for 12 clips on one core)::
+Validation split only. Run (12.5 min for 12 clips on the shared 2-core machine at load 12)::
 
     PYTHONPATH=src OMP_NUM_THREADS=1 .venv/bin/python benchmarks/unseen_errors.py --max-clips 12 [--only TEXT]
 """

@@ -139,7 +139,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
     frames for context but does not give them; when such frames come at a regular stride (a detector run on every
-    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). In a
+    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). A
+    (T, J, C) track whose moving body steps over two frames at once (a frame dropped from poses with no times) is
+    refined with a gap there, taken out after (:mod:`synsp.refining.dropped_frames`). In a
     (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
     unless the network was trained on several views of one person (``synsp-h36m17-mv``,
     :func:`views_together`) and no view switched people: those views are refined together.
