@@ -30,7 +30,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
-            "refining.earlier_pass"}
+            "refining.earlier_pass", "refining.dropped_frames"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -41,6 +41,7 @@ ALLOWED = {
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
     "refining.image_size": set(),
     "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
+    "refining.dropped_frames": set(),  # frames dropped from a file with no times: told from the steps
     "refining.refill": set(),  # a second look at gappy input: the refiner handed in
     "refining.bursts": set(),  # bursts of noise read from the input; the route handed in
     "refining.stretches": set(),  # a long span's stretches, each deciding its route; their outputs faded together
@@ -52,7 +53,7 @@ ALLOWED = {
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
                         "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.person", "refining.strided", "refining.stretches"},
+                        "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames"},
     # inference.low_rate: glitches read as the Refiner reads them
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},

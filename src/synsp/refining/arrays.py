@@ -36,6 +36,7 @@ from synsp.inference.joint_corrections import (
     trunk_anchors,
 )
 from synsp.model import NETWORKS
+from synsp.refining.dropped_frames import dropped_after, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
@@ -138,7 +139,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     those before a track's first detection or after its last, and every frame in which it has no
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
     frames for context but does not give them; when such frames come at a regular stride (a detector run on every
-    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). In a
+    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). A
+    (T, J, C) track whose moving body steps over two frames at once (a frame dropped from poses with no times) is
+    refined with a gap there, taken out after (:mod:`synsp.refining.dropped_frames`). In a
     (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
     unless the network was trained on several views of one person (``synsp-h36m17-mv``,
     :func:`views_together`) and no view switched people: those views are refined together.
@@ -222,6 +225,11 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                        detected, steps, -3)
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
+    after = dropped_after(x) if x.ndim == 3 else ()
+    if len(after):  # frames dropped from a file with no times: put back as gaps, refined, taken out
+        out = refine_with_drops(x, after, lambda g: refine(g, method, max_gap=max_gap, layout=layout, space=space,
+                                                           **options))
+        return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
                                                                     options.get("device")), "layout", fit_given=True)

@@ -1,0 +1,59 @@
+"""Frames dropped from a file with no times: found where the whole body steps twice as far, and given back as gaps.
+
+A capture that skipped frames (a phone under load, a webcam's USB budget, a frame grabber) writes the frames it
+kept one after another; with no time column nothing says a frame is missing. At a drop every joint of a moving body
+steps over two frame intervals at once, and every refiner reads that step as an error and smears it over the frames
+around it: audit 28 (benchmarks/RESULTS.md, section 4, "Error kinds and conventions no benchmark made"), 2D, every
+7th frame dropped from the validation clips' ``jitter`` estimate, SynSP 3.75 / 2.74 / 3.69 px on the two dash clips
+and the run against the input's 2.82 / 1.81 / 2.78.
+
+The step tells it where the body moves fast enough: the boundary between frames ``t`` and ``t + 1`` holds a drop
+when, over the joints (the median), its step ``d_t`` is about the sum of its neighbours' steps (``d_t ~ d_{t-1} +
+d_{t+1}``, with ``d_{t-1} ~ d_{t+1}``: the same speed on both sides) while far from their mean (no drop: ``d_t ~
+(d_{t-1} + d_{t+1}) / 2``), and the neighbours' mean step is above the clip's noise (the joints' median second
+difference): :data:`MAX_RATIO` of the residuals, :data:`MIN_SPEED` x the noise. A body starting or stopping in one
+frame has unequal neighbours (their difference twice the no-drop residual; :data:`MAX_SIDES`) and is no drop; a
+glitch or a jump of the whole body has a step far from both.
+:func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Callable
+
+import numpy as np
+
+MAX_RATIO = 0.6  # drop residual / no-drop residual, the joints' median, below this
+MAX_SIDES = 1.0  # the neighbours' steps' difference / no-drop residual, the joints' median, below this
+MIN_SPEED = 2.0  # the neighbours' mean step (joints' median) above this x the clip's median second difference
+
+
+def dropped_after(poses: np.ndarray) -> np.ndarray:
+    """(D,) int: the frames of ``poses`` (T, J, C) after which a frame was dropped, ascending; empty for none.
+
+    Read over the joints seen in the four frames about a boundary (none: no drop there); a clip under 5 frames
+    reads none."""
+    x = np.asarray(poses, np.float64)
+    if x.ndim != 3 or len(x) < 5:
+        return np.zeros(0, int)
+    d = np.diff(x, axis=0)  # (T - 1, J, C)
+    prev, cur, nxt = d[:-2], d[1:-1], d[2:]
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a boundary with no joint seen: NaN, no drop
+        none = np.linalg.norm(cur - (prev + nxt) / 2, axis=-1)  # the residual if no frame is missing
+        ratio = np.nanmedian(np.linalg.norm(cur - (prev + nxt), axis=-1) / none, axis=-1)  # the joints seen
+        sides = np.nanmedian(np.linalg.norm(prev - nxt, axis=-1) / none, axis=-1)  # a start or stop: 2
+        speed = np.nanmedian(np.linalg.norm((prev + nxt) / 2, axis=-1), axis=-1)
+        noise = np.nanmedian(np.linalg.norm(np.diff(x, 2, axis=0), axis=-1))
+    if not np.isfinite(noise):
+        return np.zeros(0, int)
+    found = (ratio < MAX_RATIO) & (sides < MAX_SIDES) & (speed > MIN_SPEED * noise)
+    return np.flatnonzero(found) + 1  # boundary b of ``cur`` lies between frames b + 1 and b + 2
+
+
+def refine_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``run`` on ``poses`` (T, J, C) with a NaN frame put after each frame of ``after``, those frames taken out of
+    its output: the output has the input's frames, refined at even time."""
+    gapped = np.insert(poses, np.asarray(after) + 1, np.nan, axis=0)
+    added = np.asarray(after) + 1 + np.arange(len(after))  # where the NaN frames landed
+    return np.delete(run(gapped), added, axis=0)
