@@ -9,8 +9,8 @@ noise is the demo's (``mediapipe-sports2d/demo_mediapipe.npz``), measured on it 
   left/right exchanges, which synsp refines apart, do not count; the mocap's own motion there is 0.1-4 mm);
 - over frames an AR(1) of coefficient :data:`PHI`, the one whose second difference is correlated from one
   frame to the next as the demo's depth axis is (-0.555; white noise -0.667, x and y carry motion): with it
-  the noisy clips' whiteness (:func:`synsp.inference.white_noise.whiteness`) reads 1.3-2.2, the demo's
-  1.9-2.5 (white noise read 0.8-1.4, which no estimator's output did);
+  the validation clips' whiteness (:func:`synsp.inference.white_noise.whiteness`) reads 1.17-2.95, median
+  1.64, the demo's clean spans 1.89-2.13 (white noise of the same levels: median 0.93);
 - correlated along the body (:data:`PARENT`): the demo's high-passed residuals correlate 0.95-1.0 between a
   face point and the nose, a hand's and its wrist, a foot's and its ankle, 0.7-0.9 along a limb, and the
   shoulders and nose share their y and z (:data:`UPPER_SHARE`); each joint's noise is its parent's plus its own.
