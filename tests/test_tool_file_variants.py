@@ -90,3 +90,25 @@ def test_a_folders_log_is_left_out_not_failed(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "refined 2 file(s)" in printed and "0 failed" in printed and "logs.txt" in printed, printed
     assert (tmp_path / "out" / "table.txt").exists() and not (tmp_path / "out" / "logs.txt").exists()
+
+
+def test_sleap_csv_untracked_and_user_labelled_rows(tmp_path):
+    """Audit 29: SLEAP writes an untracked instance's track cell empty (refused: "track '' is not an integer") and a
+    user-labelled point's score empty (read as unscored: kept unrefined); now one track, the labels scored 1 as
+    SLEAP's .h5 reads them, and both cells written back empty."""
+    xy = _walker(30)
+    _sleap_csv(tmp_path / "labels.csv", xy)
+    rows = (tmp_path / "labels.csv").read_text().splitlines()
+    rows = [rows[0]] + [",".join([""] + r.split(",")[1:]) for r in rows[1:]]
+    scored = [2] + [5 + 3 * n for n in range(len(NODES))]  # instance.score, then each <node>.score
+    rows[4] = ",".join("" if k in scored else cell for k, cell in enumerate(rows[4].split(",")))
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")  # frame 3 labelled by hand: no score
+    data = read_poses(tmp_path / "labels.csv")
+    assert data.poses.shape[:2] == (1, 30) and data.track_ids is None
+    assert (data.scores[0, 3, [0, 5, 6, 11, 12, 13, 14, 15, 16]] == 1.0).all()  # the 9 nodes, as COCO-17's
+    assert main(["refine", str(tmp_path / "labels.csv"), str(tmp_path / "out.csv"), "--method", "savgol"]) == 0
+    with open(tmp_path / "out.csv", newline="") as f:
+        out = list(csv.DictReader(f))
+    assert [r["track"] for r in out] == [""] * 30 and [r["instance.score"] for r in out][3] == ""
+    assert out[3]["nose.score"] == "" and out[2]["nose.score"] == "0.9"
+    assert abs(float(out[3]["nose.x"]) - xy[3, 0, 0]) < 3.0 and out[3]["nose.x"] != rows[4].split(",")[3]  # refined

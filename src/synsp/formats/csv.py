@@ -179,6 +179,9 @@ def read(path: Path) -> PoseData:
     with open(path, newline="", encoding="utf-8-sig") as f:
         header, body = _rows(f.read(), delimiter, path)
     track_col, frame_col, joints, columns, score_columns, filled_columns, separator = _parse_header(header, path)
+    if track_col is not None and not any((row if isinstance(row, list) else row.split(delimiter))[track_col].strip()
+                                         for row in body):
+        track_col = None  # a track column left empty (SLEAP's untracked instances): one track, the column kept as read
     if not body:
         raise ValueError(f"{path}: header but no data rows")
     n_rows = len(body)
@@ -244,6 +247,10 @@ def read(path: Path) -> PoseData:
     if scores_in is not None:
         scores = np.zeros(poses.shape[:3])
         scores[v_index, t_index] = scores_in
+    # SLEAP's: a point a person labelled has no score (NaN in its .h5 too): 1 here, written back empty
+    labelled = np.isnan(scores) & np.isfinite(poses).all(-1) if scores is not None and separator == "." else None
+    if labelled is not None and labelled.any():
+        scores[labelled] = 1.0
     if filled_in is not None:
         filled = np.zeros(poses.shape[:3], dtype=bool)
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
@@ -251,6 +258,8 @@ def read(path: Path) -> PoseData:
     extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
     if separator != "_":  # SLEAP's nose.x: written back so
         extra["csv"]["separator"] = separator
+    if labelled is not None and labelled.any():
+        extra["csv"]["labelled"] = labelled
     if frame_col is not None:  # the frame column's name (frame_id), written back as read
         extra["csv"]["frame_column"] = header[frame_col].strip()
     if track_col is not None:  # the rows' order, the key columns' and the track column's name, written back so
@@ -326,7 +335,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     parts = [poses.reshape(n_tracks, n_frames, n_joints, n_coords)]
     formats = ["%r"] * n_coords
     if data.scores is not None:
-        parts.append(np.asarray(data.scores, dtype=np.float64)[..., None])
+        labelled = own.get("labelled")  # SLEAP's points a person labelled: their score cells empty, as read
+        scores = np.asarray(data.scores, dtype=np.float64)
+        if labelled is not None and np.shape(labelled) == scores.shape:
+            scores = np.where(labelled, np.nan, scores)
+        parts.append(scores[..., None])
         formats.append("%r")
     if data.filled is not None:
         parts.append(np.asarray(data.filled, dtype=np.float64)[..., None])
