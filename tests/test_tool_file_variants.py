@@ -112,3 +112,14 @@ def test_sleap_csv_untracked_and_user_labelled_rows(tmp_path):
     assert [r["track"] for r in out] == [""] * 30 and [r["instance.score"] for r in out][3] == ""
     assert out[3]["nose.score"] == "" and out[2]["nose.score"] == "0.9"
     assert abs(float(out[3]["nose.x"]) - xy[3, 0, 0]) < 3.0 and out[3]["nose.x"] != rows[4].split(",")[3]  # refined
+
+
+def test_a_trc_cut_short_warns_once_when_its_output_is_replaced(tmp_path, capsys):
+    """Audit 29: with OUT there and --force, the check that OUT is no second trial read IN too, and its warning
+    (a last row cut short) was printed twice."""
+    lines = TRC.read_text().splitlines(keepends=True)
+    (tmp_path / "cut.trc").write_text("".join(lines[:30]) + lines[30][:150])
+    for _ in range(2):  # the second run replaces the first's output
+        assert main(["refine", str(tmp_path / "cut.trc"), str(tmp_path / "out.trc"), "--method", "savgol",
+                     "--force"]) == 0
+        assert capsys.readouterr().err.count("the file is cut short there") == 1
