@@ -123,3 +123,23 @@ def test_a_trc_cut_short_warns_once_when_its_output_is_replaced(tmp_path, capsys
         assert main(["refine", str(tmp_path / "cut.trc"), str(tmp_path / "out.trc"), "--method", "savgol",
                      "--force"]) == 0
         assert capsys.readouterr().err.count("the file is cut short there") == 1
+
+
+def test_deeplabcut_unique_body_parts_are_not_counted_missing(tmp_path, capsys):
+    """Audit 29: a multi-animal DeepLabCut CSV with a unique body part (individual ``single``) said "360 joint values
+    left missing" for the columns it never had (each mouse's corner, the single's animal parts)."""
+    rng = np.random.default_rng(3)
+    parts, frames = ["snout", "tailbase"], 30
+    columns = [("mouse1", p) for p in parts] + [("mouse2", p) for p in parts] + [("single", "corner")]
+    head = [["scorer"] + ["DLC_x"] * 3 * len(columns), ["individuals"] + [i for i, _ in columns for _ in range(3)],
+            ["bodyparts"] + [p for _, p in columns for _ in range(3)],
+            ["coords"] + ["x", "y", "likelihood"] * len(columns)]
+    body = [[str(t)] + [f"{v:.3f}" for k in range(len(columns))
+                         for v in (100 + 80 * k + t + rng.normal(0, 1), 200 + 10 * k + rng.normal(0, 1), 0.95)]
+            for t in range(frames)]
+    (tmp_path / "miceDLC_dlcrnetms5_x_el.csv").write_text("\n".join(",".join(r) for r in head + body) + "\n")
+    assert main(["refine", str(tmp_path / "miceDLC_dlcrnetms5_x_el.csv"), str(tmp_path / "out.csv"),
+                 "--method", "savgol"]) == 0
+    printed = capsys.readouterr().out
+    assert "3 track(s)" in printed and "left missing" not in printed, printed
+    assert (tmp_path / "out.csv").read_text().splitlines()[:4] == [",".join(r) for r in head]
