@@ -1,14 +1,15 @@
 """CSV tables: one row per frame (and per track), one column per joint coordinate.
 
 Header columns ``<joint>_x, <joint>_y[, <joint>_z]`` name the joints (``nose_x`` or
-``j0_x``), optional ``<joint>_score`` columns (also ``_conf``, ``_confidence``,
-``_visibility``, ``_likelihood``) give confidences, optional ``<joint>_filled`` columns (1 where
-the value was filled in rather than measured, else 0) give ``filled``, an optional ``frame`` (or ``frame_id``)
-column numbers the frames and an optional ``track`` (or ``track_id``, ``person``) column
-separates persons. Empty cells, ``nan`` and the words pandas reads as missing (``NA``, ``#N/A``, ...) are missing
-values; any other cell that is no number is a one-line error naming its line and column
-(:mod:`synsp.formats.csv_cells`). Other columns (a time stamp, a note)
-are the user's: kept as text per (track, frame) and written back after the joints' columns.
+``j0_x``; SLEAP's Analysis CSV ``nose.x``, its ``frame_idx`` the frame column, written back with its dots;
+its ``instance.score``, a score of no joint's, is a column of the user's), optional ``<joint>_score``
+columns (also ``_conf``, ``_confidence``, ``_visibility``, ``_likelihood``) give confidences, optional
+``<joint>_filled`` columns (1 where the value was filled in rather than measured, else 0) give ``filled``,
+an optional ``frame`` (or ``frame_id``, ``frame_idx``) column numbers the frames and an optional ``track``
+(or ``track_id``, ``person``) column separates persons. Empty cells, ``nan`` and the words pandas reads as
+missing (``NA``, ``#N/A``, ...) are missing values; any other cell that is no number is a one-line error
+naming its line and column (:mod:`synsp.formats.csv_cells`). Other columns (a time stamp, a note) are the
+user's: kept as text per (track, frame) and written back after the joints' columns.
 One of them named ``time`` (``time_s``, ``timestamp``, in seconds; ``time_ms``, ``timestamp_ms`` in
 milliseconds) also gives the frames' times, as a TRC's Time column does (``extra["csv"]["times"]``:
 frames at uneven times are refined on an even grid, :mod:`synsp.refining.uneven_times`).
@@ -48,9 +49,10 @@ from synsp.paths import atomic_path
 from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names, match_layout
 
 _AXES = ("x", "y", "z")
-_COORD = re.compile(r"^(.+)_([xyz])$", re.IGNORECASE)
-_SCORE = re.compile(r"^(.+)_(score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
-_FILLED = re.compile(r"^(.+)_filled$", re.IGNORECASE)
+# a joint's name, then '_' or SLEAP's '.' (its Analysis CSV: ``nose.x``, ``nose.score``), then the column's kind
+_COORD = re.compile(r"^(.+)([_.])([xyz])$", re.IGNORECASE)
+_SCORE = re.compile(r"^(.+)[_.](score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
+_FILLED = re.compile(r"^(.+)[_.]filled$", re.IGNORECASE)
 
 
 def _delimiter(path: Path) -> str:
@@ -105,6 +107,7 @@ def _parse_header(header: list[str], path: Path):
     coords: dict[str, dict[str, int]] = {}
     score_cols: dict[str, int] = {}
     filled_cols: dict[str, int] = {}
+    separator = None  # the first coordinate column's, written back so
     for col, name in enumerate(header):
         name = name.strip()
         if col in (track_col, frame_col):
@@ -114,7 +117,8 @@ def _parse_header(header: list[str], path: Path):
         elif m := _FILLED.match(name):
             _once(filled_cols, m.group(1), "filled", col, path)[m.group(1)] = col
         elif m := _COORD.match(name):
-            joint, axis = m.group(1), m.group(2).lower()
+            joint, axis = m.group(1), m.group(3).lower()
+            separator = separator or m.group(2)
             if joint not in coords:
                 joints.append(joint)
                 coords[joint] = {}
@@ -136,6 +140,8 @@ def _parse_header(header: list[str], path: Path):
         if besides:
             raise ValueError(f"{path}: joint {joint!r} has a {', '.join(besides)} column, the other joints only "
                              f"{', '.join(axes)}")
+    # a score of no joint's (SLEAP's instance.score, a detector's box score) is the user's column, kept as read
+    score_cols = {joint: col for joint, col in score_cols.items() if joint in coords}
     if score_cols and set(score_cols) != set(joints):
         missing = sorted(set(joints) - set(score_cols)) or sorted(set(score_cols) - set(joints))
         raise ValueError(f"{path}: score columns must cover every joint exactly (mismatch at {missing[0]!r})")
@@ -145,7 +151,19 @@ def _parse_header(header: list[str], path: Path):
     columns = np.array([[coords[j][a] for a in axes] for j in joints])  # (J, C)
     scores = np.array([score_cols[j] for j in joints]) if score_cols else None
     filled = np.array([filled_cols[j] for j in joints]) if filled_cols else None
-    return track_col, frame_col, joints, columns, scores, filled
+    return track_col, frame_col, joints, columns, scores, filled, separator
+
+
+def pose_header(path: Path) -> bool:
+    """Whether ``path``'s first line that is not blank is a pose table's header (joint coordinate columns): a
+    folder's ``.txt`` file may be a table (``.txt`` is a CSV extension) or a log or a note (Pose2Sim's logs.txt)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            first = next((line for line in f if line.strip()), "")
+        _parse_header(first.rstrip("\r\n").split(_delimiter(path)), path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def read(path: Path) -> PoseData:
@@ -160,7 +178,10 @@ def read(path: Path) -> PoseData:
     delimiter = _delimiter(path)
     with open(path, newline="", encoding="utf-8-sig") as f:
         header, body = _rows(f.read(), delimiter, path)
-    track_col, frame_col, joints, columns, score_columns, filled_columns = _parse_header(header, path)
+    track_col, frame_col, joints, columns, score_columns, filled_columns, separator = _parse_header(header, path)
+    if track_col is not None and not any((row if isinstance(row, list) else row.split(delimiter))[track_col].strip()
+                                         for row in body):
+        track_col = None  # a track column left empty (SLEAP's untracked instances): one track, the column kept as read
     if not body:
         raise ValueError(f"{path}: header but no data rows")
     n_rows = len(body)
@@ -226,11 +247,19 @@ def read(path: Path) -> PoseData:
     if scores_in is not None:
         scores = np.zeros(poses.shape[:3])
         scores[v_index, t_index] = scores_in
+    # SLEAP's: a point a person labelled has no score (NaN in its .h5 too): 1 here, written back empty
+    labelled = np.isnan(scores) & np.isfinite(poses).all(-1) if scores is not None and separator == "." else None
+    if labelled is not None and labelled.any():
+        scores[labelled] = 1.0
     if filled_in is not None:
         filled = np.zeros(poses.shape[:3], dtype=bool)
         filled[v_index, t_index] = np.nan_to_num(filled_in) == 1.0
     extra = {"frame_ids": frame_ids} if frame_ids is not None else {}
     extra["csv"] = {"joints": joints, **text_style(path)}  # saved by Excel (CRLF, a BOM): written back so
+    if separator != "_":  # SLEAP's nose.x: written back so
+        extra["csv"]["separator"] = separator
+    if labelled is not None and labelled.any():
+        extra["csv"]["labelled"] = labelled
     if frame_col is not None:  # the frame column's name (frame_id), written back as read
         extra["csv"]["frame_column"] = header[frame_col].strip()
     if track_col is not None:  # the rows' order, the key columns' and the track column's name, written back so
@@ -297,15 +326,20 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
     if labels is not None:
         track_ids = [labels[i] if 0 <= i < len(labels) else i for i in map(int, track_ids)]
     score_name = data.extra.get("csv", {}).get("score_name", "score")
+    sep = data.extra.get("csv", {}).get("separator", "_")
     for name in names:
-        header += [f"{name}_{a}" for a in _AXES[:n_coords]]
-        header += [f"{name}_{score_name}"] if data.scores is not None else []
-        header += [f"{name}_filled"] if data.filled is not None else []
+        header += [f"{name}{sep}{a}" for a in _AXES[:n_coords]]
+        header += [f"{name}{sep}{score_name}"] if data.scores is not None else []
+        header += [f"{name}{sep}filled"] if data.filled is not None else []
     # one (rows, columns) float table, formatted row by row with one %-format: repr precision, NaN -> ""
     parts = [poses.reshape(n_tracks, n_frames, n_joints, n_coords)]
     formats = ["%r"] * n_coords
     if data.scores is not None:
-        parts.append(np.asarray(data.scores, dtype=np.float64)[..., None])
+        labelled = own.get("labelled")  # SLEAP's points a person labelled: their score cells empty, as read
+        scores = np.asarray(data.scores, dtype=np.float64)
+        if labelled is not None and np.shape(labelled) == scores.shape:
+            scores = np.where(labelled, np.nan, scores)
+        parts.append(scores[..., None])
         formats.append("%r")
     if data.filled is not None:
         parts.append(np.asarray(data.filled, dtype=np.float64)[..., None])

@@ -11,7 +11,7 @@ __all__ = ["other_cells", "time_column", "row_slots", "key_column", "time_key", 
 
 # The key columns' names (any case, spaces around ignored): a track's (persons apart), a frame's number
 TRACK_COLUMNS = ("track", "track_id", "person")
-FRAME_COLUMNS = ("frame", "frame_id")
+FRAME_COLUMNS = ("frame", "frame_id", "frame_idx")  # frame_idx: SLEAP's Analysis CSV
 # A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
 TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
                 "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}

@@ -115,8 +115,8 @@ def read(path: Path) -> PoseData:
     n_cols = 2 + 3 * len(markers)
     sep = _separator(lines)
     numbered = [(n, line.rstrip("\r\n").split(sep)) for n, line in enumerate(lines[start:], start + 1) if line.strip()]
-    notes = _frame_count_note(fields, len(numbered), path)
     numbered = _whole_rows(numbered, n_cols, path)
+    notes = _frame_count_note(fields, len(numbered), path)  # the rows read: a last row cut short is left out
     if not numbered:
         raise ValueError(f"{path}: header but no data rows")
     rows = [row for _, row in numbered]

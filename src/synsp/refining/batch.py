@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from synsp.formats import FORMATS
+from synsp.formats.csv import pose_header
 from synsp.formats.openpose import is_openpose_folder
 
 # Extensions of every readable pose format (synsp.formats.FORMATS).
@@ -46,7 +47,8 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
     source : a glob (``"clips/**/*.csv"``, recursive ``**`` allowed) or a directory, whose pose
         files (:data:`POSE_EXTENSIONS`, hidden ones skipped) are taken recursively; a folder of
         OpenPose frames inside it is one input.
-    left_out : when given, a directory's other files (not hidden, of no pose format's extension)
+    left_out : when given, a directory's other files (not hidden, of no pose format's extension, or a
+        ``.txt`` with no pose table's header: a log, a note)
         are appended to it, for the report to name.
     out_dir : the batch's output directory: when it lies inside the input folder (``synsp refine
         DIR DIR/refined``), nothing in it is an input, so a rerun does not refine its own outputs.
@@ -71,11 +73,11 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
                 else:
                     keep.append(d)
             dirnames[:] = keep
-            inputs += [Path(dirpath, f) for f in filenames
-                       if not f.startswith(".") and f.lower().endswith(POSE_EXTENSIONS)]
+            files = [Path(dirpath, f) for f in sorted(filenames) if not f.startswith(".")]
+            poses = [f for f in files if _pose_file(f)]
+            inputs += poses
             if left_out is not None:
-                left_out += [Path(dirpath, f) for f in sorted(filenames)
-                             if not f.startswith(".") and not f.lower().endswith(POSE_EXTENSIONS)]
+                left_out += [f for f in files if f not in poses]
     else:
         inputs = [Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file() or is_openpose_folder(p)]
         root = _common_root(inputs)
@@ -85,6 +87,13 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
     if not inputs:
         raise ValueError(f"{text}: no pose files found (readable extensions: {', '.join(POSE_EXTENSIONS)})")
     return sorted(inputs), root
+
+
+def _pose_file(path: Path) -> bool:
+    """Whether a folder's file is a pose file: of a pose format's extension, and a ``.txt`` only with a pose
+    table's header (a folder's logs and notes, Pose2Sim's logs.txt, are no input that fails)."""
+    name = path.name.lower()
+    return name.endswith(POSE_EXTENSIONS) and (not name.endswith(".txt") or pose_header(path))
 
 
 def _common_root(inputs: list[Path]) -> Path:
@@ -190,7 +199,8 @@ class BatchReport:
             by_ext.setdefault(Path(name).suffix.lower() or "(none)", []).append(Path(name).name)
         shown = "; ".join(f"{ext}: {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''}"
                           for ext, names in by_ext.items())
-        return (f"; left out {len(self.left_out)} file(s) whose extension is no pose format's ({shown}; "
+        logs = " (or .txt with no pose table's header: a log, a note)" if ".txt" in by_ext else ""
+        return (f"; left out {len(self.left_out)} file(s) whose extension is no pose format's{logs} ({shown}; "
                 f"readable: {', '.join(POSE_EXTENSIONS)})")
 
 

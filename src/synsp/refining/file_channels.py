@@ -343,3 +343,21 @@ def lacking_joints(data: PoseData, layout: str | None) -> np.ndarray | None:
     has = np.zeros(count, dtype=bool)
     has[[c for c in columns if c < count]] = True  # a marker of the file's own sits after the layout's joints
     return None if has.all() else ~has
+
+
+def never_written(data: PoseData, layout: str | None, never_seen: np.ndarray, absent: np.ndarray) -> np.ndarray:
+    """(V, T, J) bool: the ``never_seen`` values (of a joint never seen in its track) that the file would hold, to
+    count as left missing: not those of a joint it has no column for (:func:`lacking_joints`: a SLEAP skeleton's 9
+    of COCO-17's joints, Pose2Sim's markers without eyes; a DeepLabCut individual's body part with no column, as
+    the ``single`` individual's animal parts), nor of a frame its person is left out of (``absent``, (V, T): no joint
+    detected), which are never written."""
+    never = never_seen & ~absent[..., None]
+    slots = (data.extra.get("dlc") or {}).get("slots") if data.format == "dlc" else None
+    if slots:  # DeepLabCut's columns, (individual, body part, coord): its unique body parts are no animal's
+        held = np.zeros((never.shape[0], never.shape[-1]), dtype=bool)
+        for v, j, _ in slots:
+            if v < held.shape[0] and j < held.shape[1]:
+                held[v, j] = True
+        never &= held[:, None, :]
+    lacking = lacking_joints(data, layout)
+    return never if lacking is None else never & ~np.pad(lacking, (0, never.shape[-1] - lacking.size))

@@ -327,11 +327,11 @@ def refine_file(
         filled = filled & ~not_there
     unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
     out = np.where(fixed[..., None], 0, out)
-    never_seen, long_gaps = int((tracks.never_seen & ~fixed).sum()), tracks.long_gaps
+    never = file_channels.never_written(data, name, tracks.never_seen, tracks.absent)  # the file's values only
+    never_seen, long_gaps = int((never & ~fixed).sum()), tracks.long_gaps
     if unrefined.any():  # nothing better is known of them: the input's values, with their scores
         out = np.where(unrefined[..., None], measured, out)
-        kept_never = int((unrefined & tracks.never_seen).sum())
-        never_seen -= kept_never
+        never_seen -= int((unrefined & never).sum())
         long_gaps -= int((unrefined & ~tracks.never_seen & ~tracks.absent[..., None]).sum())
         notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
                      "them, were not refined: kept as the input had them, with their scores")

@@ -2,6 +2,7 @@
 ``<name>_filt_synsp.trc``), so the shell's ``trial1.trc trial2.trc`` reads as IN OUT."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,9 @@ def check_not_a_second_trial(src: Path, dst: Path | None) -> None:
     if dst.stem.startswith(src.stem) and after and not after.isalnum():
         return
     try:
-        ours, theirs = read_poses(src).poses, read_poses(dst).poses
+        with warnings.catch_warnings():  # a reader's warning (a row cut short) is said once, by the refine's read
+            warnings.simplefilter("ignore")
+            ours, theirs = read_poses(src).poses, read_poses(dst).poses
     except (SynspError, ValueError, OSError):
         ours = theirs = None
     if ours is not None and ours.shape == theirs.shape and \
