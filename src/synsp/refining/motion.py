@@ -28,6 +28,7 @@ from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
+from synsp.refining.motion_people import refine_people
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
@@ -76,20 +77,27 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     given = {} if key is None else {"key": key}
     if fps is not None and "fps" in takes:
         given["fps"] = fps  # over the file's rate, which then need not be readable (an SMPL rate per frame)
-    try:
-        motion = module.read_motion(src, **given)
+    try:  # an SMPL file of several people stacked: one motion per person (formats.smpl_people)
+        motion = getattr(module, "read_people", module.read_motion)(src, **given)
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
-    if fps is not None:
-        motion.fps = float(fps)
-    options = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: this rate's
-    refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
-                                   keep_rest_frames=keep_rest_frames, where=str(src), **options)
-    if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
-        notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
-    kept = getattr(module, "kept_note", lambda _: None)(motion)  # arrays of poses or joints not refined: said
-    if kept:
-        notes.insert(1, kept)
+
+    def refine_one(motion: JointMotion) -> tuple[JointMotion, list[str]]:
+        if fps is not None:
+            motion.fps = float(fps)
+        settings = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: its rate's
+        refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
+                                       keep_rest_frames=keep_rest_frames, where=str(src), **settings)
+        if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
+            notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
+        kept = getattr(module, "kept_note", lambda _: None)(motion)  # arrays of poses or joints not refined: said
+        if kept:
+            notes.insert(1, kept)
+        return refined, notes
+
+    if isinstance(motion, list):  # each person refined on its own, written back into the stack
+        return refine_people(motion, refine_one, lambda people: module.write_people(dst, people), dst, str(src))
+    refined, notes = refine_one(motion)
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions,
     # and says so (a centimetre file's figures are not its own numbers)
