@@ -274,7 +274,8 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     Parameters
     ----------
     poses : (T, 3K) or (T, K, 3) axis-angle rotations in radians (VIBE, PARE, WHAM: (T, 72)), or
-        (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined);
+        (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined), or those
+        flattened row by row, (T, K, 9) or (T, 9K);
         K = 24 (SMPL), 22 (body), 52 (SMPL-H) or 55 (SMPL-X); joint 0 is the global orientation.
     fps : frames per second of ``poses``.
     method : None: the default, SynSP on rotations with each joint's rest frame kept; "smoothnet";
@@ -289,14 +290,16 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     The refined poses in the input's shape, form and float dtype; with ``trans``: ``(poses, trans)``.
     """
     from synsp.formats.smpl import smpl_motion
+    from synsp.formats.smpl_arrays import flat_shape
     from synsp.rotations.conversions import axis_angle_from_matrix
-    from synsp.rotations.smpl_template import SMPL_REST
+    from synsp.rotations.smpl_template import JOINT_COUNTS, SMPL_REST
 
     if method is not None:
         method_function(method)
     given = np.asarray(poses)
     refined, _ = refine_motion(smpl_motion(given, trans, fps), method=method, **options)
-    out = refined.rotations if given.ndim == 4 else axis_angle_from_matrix(refined.rotations)
+    matrices = given.ndim == 4 or flat_shape(given.shape, JOINT_COUNTS) is not None  # (T, K, 9), (T, 9K) too
+    out = refined.rotations if matrices else axis_angle_from_matrix(refined.rotations)
     out = out.reshape(given.shape).astype(given.dtype if np.issubdtype(given.dtype, np.floating) else np.float64)
     if trans is None:
         return out
