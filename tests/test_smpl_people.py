@@ -123,3 +123,14 @@ def test_flattened_numbers_that_are_no_rotations_are_a_one_line_error(tmp_path, 
 def test_refine_smpl_on_a_stack_says_how_to_refine_each():
     with pytest.raises(ValueError, match=r"refine_smpl\(poses\[p\], trans=trans\[p\]\) for each"):
         synsp.refine_smpl(_people("flat"), fps=30, method="butterworth")
+
+
+def test_matrices_saved_alone_are_rotations_not_tracks_of_three_joints(tmp_path):
+    """``np.savez("x.npz", poses=matrices)`` of (T, 24, 3, 3): before, T tracks of 24 frames of 3 joints' positions
+    (the output no rotations); now SMPL rotations, as with a translation beside them."""
+    np.savez(tmp_path / "alone.npz", poses=_matrices())
+    assert detect_format(tmp_path / "alone.npz") == "smpl"
+    assert _refine(tmp_path, "alone.npz") == 0
+    with np.load(tmp_path / "out_alone.npz") as out:
+        rot = out["poses"]
+    assert rot.shape == (T, 24, 3, 3) and np.abs(rot @ np.swapaxes(rot, -1, -2) - np.eye(3)).max() < 1e-9
