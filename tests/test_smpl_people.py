@@ -68,19 +68,43 @@ def test_4d_humans_split_stacked(tmp_path):
         assert np.array_equal(both["global_orient"][1], alone["global_orient"])
 
 
+def test_a_person_absent_from_some_frames_is_refined_where_present(tmp_path, capsys):
+    """A stack of tracks of different spans, padded with NaN: each span refined as that person's frames alone."""
+    pose = _people("flat")
+    pose[1, :10] = np.nan  # person 1 enters at frame 10, is lost in frames 40-44
+    pose[1, 40:45] = np.nan
+    trans = np.random.default_rng(0).normal(0, 0.01, (2, T, 3))
+    np.savez(tmp_path / "gap.npz", poses=pose, trans=trans)
+    np.savez(tmp_path / "p0.npz", poses=pose[0], trans=trans[0])
+    np.savez(tmp_path / "p1a.npz", poses=pose[1, 10:40], trans=trans[1, 10:40])
+    np.savez(tmp_path / "p1b.npz", poses=pose[1, 45:], trans=trans[1, 45:])
+    for name in ("gap", "p0", "p1a", "p1b"):
+        assert _refine(tmp_path, f"{name}.npz") == 0
+    with np.load(tmp_path / "out_gap.npz") as both:
+        out = {k: both[k] for k in both.files}
+    assert np.isnan(out["poses"][1, :10]).all() and np.isnan(out["poses"][1, 40:45]).all()
+    for name, at in (("p0", np.s_[0]), ("p1a", np.s_[1, 10:40]), ("p1b", np.s_[1, 45:])):
+        with np.load(tmp_path / f"out_{name}.npz") as alone:
+            assert np.array_equal(out["poses"][at], alone["poses"]) and np.array_equal(out["trans"][at], alone["trans"])
+    view = read_poses(tmp_path / "gap.npz").poses  # the pose-file view: a track per person, NaN where absent
+    assert view.shape[:2] == (2, T) and np.isnan(view[1, :10]).all() and not np.isnan(view[1, 10:40]).any()
+
+
 def test_a_person_who_cannot_be_read_is_kept_and_the_others_refined(tmp_path, capsys):
     pose = _people("flat")
-    pose[1, 5, 7] = np.nan  # person 1 lost in a frame
-    np.savez(tmp_path / "gap.npz", poses=pose, trans=np.zeros((2, T, 3)))
-    np.savez(tmp_path / "p0.npz", poses=pose[0], trans=np.zeros((T, 3)))
-    assert _refine(tmp_path, "gap.npz") == 0 and _refine(tmp_path, "p0.npz") == 0
-    out = capsys.readouterr().out
-    assert "person 1 kept as the input had it: array 'poses': 'poses' holds NaN or inf in 1 frame(s)" in out
-    with np.load(tmp_path / "out_gap.npz") as both, np.load(tmp_path / "out_p0.npz") as alone:
-        assert np.array_equal(both["poses"][1], pose[1], equal_nan=True)
-        assert np.array_equal(both["poses"][0], alone["poses"])
-    assert np.isnan(read_poses(tmp_path / "gap.npz").poses[1]).all()  # the pose-file view: a track per person
-    assert not np.isnan(read_poses(tmp_path / "gap.npz").poses[0]).any()
+    pose[1] = np.nan  # person 1 never seen
+    np.savez(tmp_path / "gone.npz", poses=pose, trans=np.zeros((2, T, 3)))
+    assert _refine(tmp_path, "gone.npz") == 0
+    assert "person 1 kept as the input had it: absent from every frame (NaN throughout)" in capsys.readouterr().out
+    flat = _people("flat matrix").reshape(2, T, 216)
+    flat[0] *= 2  # person 0's numbers are no rotations
+    np.savez(tmp_path / "odd.npz", poses=flat, trans=np.zeros((2, T, 3)))
+    assert _refine(tmp_path, "odd.npz") == 0
+    said = capsys.readouterr().out
+    assert "person 0 kept as the input had it: array 'poses': poses of shape (60, 216) would be 24 joints'" in said
+    with np.load(tmp_path / "out_gone.npz") as gone, np.load(tmp_path / "out_odd.npz") as odd:
+        assert np.isnan(gone["poses"][1]).all() and not np.allclose(gone["poses"][0], pose[0])
+        assert np.array_equal(odd["poses"][0], flat[0]) and not np.allclose(odd["poses"][1], flat[1])
 
 
 def test_no_person_readable_and_a_translation_without_the_person_axis_are_one_line_errors(tmp_path, capsys):

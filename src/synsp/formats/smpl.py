@@ -58,7 +58,7 @@ from synsp.formats.smpl_arrays import (
     write_copies,
 )
 from synsp.formats.smpl_load import load_arrays
-from synsp.formats.smpl_people import person_arrays, person_count, restacked, stacked
+from synsp.formats.smpl_people import person_count, person_tracks, restacked, stacked, stacked_motions
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -184,14 +184,8 @@ def read_people(path: str | os.PathLike, fps: float | None = None,
     people = person_count(arrays, keys, trans, JOINT_COUNTS, str(path))
     if people is None:
         return _motion(arrays, rate, str(path), source)
-    frames = arrays[keys[0]].shape[1]
-    motions: list[JointMotion | str] = []
-    for p, own in enumerate(person_arrays(arrays, people, frames)):
-        try:
-            motions.append(_motion(own, rate, f"{path}: person {p}", {**source, "person": p, "stacked": arrays}))
-        except ValueError as err:  # this person's numbers (NaN, not rotations): the others are still read
-            motions.append(str(err).removeprefix(f"{path}: person {p}: "))
-    return motions
+    return stacked_motions(arrays, keys, trans, people,
+                           lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}))
 
 
 def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
@@ -332,7 +326,7 @@ def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
     if not motions or not all(isinstance(s, dict) and "stacked" in s for s in sources) or any(
             s["stacked"] is not sources[0]["stacked"] for s in sources):
         raise ValueError(f"{path}: write_people takes the people read from one stacked SMPL file")
-    _save(path, restacked(sources[0]["stacked"], [(m.source["person"], _written(m)) for m in motions]),
+    _save(path, restacked(sources[0]["stacked"], [(m.source, _written(m)) for m in motions]),
           sources[0].get("raw"))
 
 
@@ -387,10 +381,13 @@ def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseDa
     """
     read_ = read_people(path, fps=fps, key=key)
     people = read_ if isinstance(read_, list) else [read_]
-    motion = next((m for m in people if not isinstance(m, str)), None)
-    if motion is None:
-        raise ValueError(f"{path}: no person could be read; person 0: {people[0]}")
-    missing = np.full_like(motion.positions(), np.nan)
-    tracks = np.stack([missing if isinstance(m, str) else m.positions() for m in people])
-    return PoseData(poses=tracks, layout=match_layout(motion.names), fps=motion.fps, format="smpl",
-                    extra={"smpl": {"joints": list(motion.names)}})
+    motions = [m for m in people if not isinstance(m, str)]
+    if not motions:
+        raise ValueError(f"{path}: no person could be read; {people[0]}")
+    first = motions[0]
+    stack = first.source.get("stacked")
+    lead = None if stack is None else stack[first.source["pose_keys"][0]].shape[:2]  # (people, frames)
+    tracks = first.positions()[None] if lead is None else person_tracks(
+        [(m.source, m.positions()) for m in motions], lead[1], lead[0])
+    return PoseData(poses=tracks, layout=match_layout(first.names), fps=first.fps, format="smpl",
+                    extra={"smpl": {"joints": list(first.names)}})

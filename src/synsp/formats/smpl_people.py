@@ -8,11 +8,17 @@
 Each person is read as its own motion from the file's arrays with the person axis taken at that person
 (:func:`person_arrays`: every array stacked over the same people and frames; the others, ``betas`` among them,
 as they are) and refined on its own; the refined people are written back into the stack (:func:`restacked`), so
-the output has the input's layout, and a person who cannot be read or refined keeps the input's numbers.
+the output has the input's layout, and a person who cannot be read or refined keeps the input's numbers. A person
+absent from some frames (NaN in its poses or translation there, as a stack of tracks of different spans is padded)
+is read as one motion per span of frames it is present in (:func:`stacked_motions`); the NaN frames stay NaN.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+
+from synsp.formats.motion import JointMotion
 
 # The joint counts of a split's main array, body_pose: SMPL's 23 (4D-Humans), the smplx package's 21.
 SPLIT_BODY_JOINTS = (21, 23)
@@ -64,21 +70,72 @@ def person_arrays(arrays: dict[str, np.ndarray], people: int, frames: int) -> li
     return [{k: own(a, p) for k, a in arrays.items()} for p in range(people)]
 
 
-def restacked(arrays: dict[str, np.ndarray], written: list[tuple[int, dict[str, np.ndarray]]]) -> dict:
-    """``arrays`` (the file's, stacked) with each (person, that person's written arrays) of ``written`` put back
-    at the person's place; arrays and people not written as they were. The input's arrays are not changed."""
-    out = dict(arrays)
-    for person, own in written:
-        for k, values in own.items():
-            if out[k] is arrays[k]:
-                out[k] = arrays[k].copy()
-            out[k][person] = values
+def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None, people: int,
+                    motion: Callable[[dict[str, np.ndarray], str, dict], JointMotion]) -> list[JointMotion | str]:
+    """Each person's motion of the stacked ``arrays`` (``people`` of them; poses ``keys``, translation
+    ``trans_key``): ``motion(own arrays, name, source entries)`` for the person, or for each span of frames
+    it is present in (every number of its poses and translation finite) when it is absent from others; the
+    line "person p: why" for a person who cannot be read (absent throughout, numbers that are no rotations)."""
+    frames = arrays[keys[0]].shape[1]
+    per_frame = {k for k, a in arrays.items() if a.ndim >= 2 and a.shape[:2] == (people, frames)}
+    out: list[JointMotion | str] = []
+    for p, own in enumerate(person_arrays(arrays, people, frames)):
+        present = np.ones(frames, bool)
+        for k in (*keys, *([trans_key] if trans_key else [])):
+            present &= np.isfinite(own[k].reshape(frames, -1)).all(axis=1)
+        if not present.any():
+            out.append(f"person {p}: absent from every frame (NaN throughout)")
+            continue
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
+        spans = [None] if present.all() else list(zip(edges[::2], edges[1::2]))
+        for span in spans:
+            part = own if span is None else {k: (a[span[0]:span[1]] if k in per_frame else a) for k, a in own.items()}
+            extra = {"person": p, "stacked": arrays, **({} if span is None else {"frames": tuple(map(int, span))})}
+            name = part_name(extra)
+            try:
+                out.append(motion(part, name, extra))
+            except ValueError as err:  # this person's numbers (not rotations): the others are still read
+                out.append(f"{name}: {str(err).split(f'{name}: ', 1)[-1]}")
     return out
 
 
-def people_note(people: int, shape: tuple[int, ...], failed: dict[int, str]) -> str:
-    """The line ``synsp refine`` prints for a stacked file: how many people, each refined on its own, and each
-    person kept as the input had it (``failed``: person -> why)."""
-    kept = "".join(f"; person {p} kept as the input had it: {why}" for p, why in sorted(failed.items()))
+def part_name(source: dict) -> str:
+    """"person 1", or for one span of a person absent from other frames "person 1, frames 20-149" (first, last)."""
+    frames = source.get("frames")
+    return f"person {source['person']}" + ("" if frames is None else f", frames {frames[0]}-{frames[1] - 1}")
+
+
+def person_tracks(parts: list[tuple[dict, np.ndarray]], frames: int, people: int | None = None) -> np.ndarray:
+    """Positions (V, T, J, 3) of the people ``parts`` (each a motion's source and its positions (T', J, 3)) come
+    from, NaN in the frames a person is absent from; V: the people given (their order), or all ``people``."""
+    order = list(range(people)) if people is not None else list(dict.fromkeys(s["person"] for s, _ in parts))
+    out = np.full((len(order), frames, *parts[0][1].shape[1:]), np.nan)
+    for source, positions in parts:
+        first, last = source.get("frames", (0, frames))
+        out[order.index(source["person"]), first:last] = positions
+    return out
+
+
+def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str, np.ndarray]]]) -> dict:
+    """``arrays`` (the file's, stacked) with each (motion's source, its written arrays) of ``written`` put back at
+    its person's place (its frames, for a span); arrays and people not written as they were. The input's arrays
+    are not changed."""
+    out = dict(arrays)
+    for source, own in written:
+        at = source["person"] if "frames" not in source else (source["person"], slice(*source["frames"]))
+        for k, values in own.items():
+            if out[k] is arrays[k]:
+                out[k] = arrays[k].copy()
+            out[k][at] = values
+    return out
+
+
+def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: list[str] = ()) -> str:
+    """The line ``synsp refine`` prints for a stacked file: how many people, each refined on its own, the spans
+    refined of people absent from some frames (``spans``: "person p, frames a-b"), and each person (or span) kept
+    as the input had it (``failed``: "person p: why" lines)."""
+    present = (f"; absent from some frames (NaN there, kept), refined where present: {' and '.join(spans)}"
+               if spans else "")
+    kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)
     return (f"people: {people} stacked on a leading person axis {shape}; each refined on its own and written back "
-            f"in the file's layout{kept}")
+            f"in the file's layout{present}{kept}")

@@ -57,7 +57,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     at the motion's rate) and ``--min-cutoff`` (Hz) for ``method`` (:mod:`synsp.filter_options`), as
     :func:`refine_motion` takes them. The summary's figures are on the joint positions after forward
     kinematics, in mm (a BVH's unit ``units``, a key of :data:`synsp.formats.bvh_units.UNITS`, or told from the
-    body's size). Checks on ``dst`` are the caller's.
+    body's size). An SMPL file of several people stacked on a leading person axis: each person refined on its own
+    and written back into the stack (:mod:`synsp.refining.motion_people`). Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
