@@ -171,8 +171,9 @@ def read_people(path: str | os.PathLike, fps: float | None = None,
                 key: str | None = None) -> JointMotion | list[JointMotion | str]:
     """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template
     skeleton; ``key`` names the poses when the file holds several sets (module docstring). A file of several
-    people stacked on a leading person axis (:mod:`~synsp.formats.smpl_people`): one motion per person, or for a
-    person who cannot be read, the one line saying why (:func:`write_people` writes them back)."""
+    people stacked on a leading person axis: one motion per person (per span of frames it is present in, for a
+    person absent from others), or for a person who cannot be read the line "person p: why"
+    (:func:`~synsp.formats.smpl_people.stacked_motions`; :func:`write_people` writes them back)."""
     path = Path(path)
     arrays, raw = load_arrays(path, (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS))
     keys = _pose_keys(arrays, key, path)
@@ -193,7 +194,7 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     people stacked (:func:`read_people` reads each)."""
     read = read_people(path, fps, key)
     if isinstance(read, list):
-        raise ValueError(f"{path}: {len(read)} people stacked on a leading person axis; read_people reads each")
+        raise ValueError(f"{path}: several people stacked on a leading person axis; read_people reads each")
     return read
 
 
