@@ -30,7 +30,8 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
-            "refining.earlier_pass", "refining.dropped_frames"}
+            "refining.earlier_pass", "refining.dropped_frames",
+            "refining.motion_people"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -64,7 +65,8 @@ ALLOWED = {
                          "refining.strided"},
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
-    "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference"},
+    "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people"},
+    "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
@@ -72,8 +74,8 @@ ALLOWED = {
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
                        "refining.second_trial"},
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
-    "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {"refining.motion",
-                                                                                                   "refining.file_channels"},
+    "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {
+        "refining.motion", "refining.file_channels", "refining.motion_people"},
 }
 
 

@@ -1,9 +1,9 @@
 """SMPL npz files as 2026 tools write them (audit 26): AMASS's SMPL-X release with its split copies of
-``poses``, TRAM's rotation matrices under another name, a rate per frame, several people stacked."""
+``poses``, TRAM's rotation matrices under another name, a rate per frame (several people stacked:
+test_smpl_people.py)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from scipy.spatial.transform import Rotation
 
 from synsp.cli import main
@@ -86,15 +86,6 @@ def test_a_rate_per_frame_is_read_when_all_equal_and_refused_when_not(tmp_path, 
     err = capsys.readouterr().err
     assert "'fps' holds 60 different frame rates (30 to 60); pass --fps" in err and len(err.strip().splitlines()) == 1
     assert _refine(tmp_path, "uneven.npz", "--fps", "30") == 0
-
-
-@pytest.mark.parametrize("shape", [(2, T, 72), (2, T, 24, 3), (2, T, 24, 3, 3)])
-def test_people_stacked_are_refused_naming_the_person_axis(tmp_path, capsys, shape):
-    np.savez(tmp_path / "many.npz", pose=np.zeros(shape), trans=np.zeros((2, T, 3)))
-    assert _refine(tmp_path, "many.npz") == 2
-    err = capsys.readouterr().err
-    assert "2 people stacked on a leading person axis" in err and "refine each" in err
-    assert len(err.strip().splitlines()) == 1
 
 
 def test_axis_angle_past_pi_is_written_on_the_files_branch(tmp_path):

@@ -16,9 +16,12 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose`` beside
   joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose``
   names it (:func:`sniff`, :func:`positions_note`). (T, K, 3, 3) matrices under any name (TRAM's
-  ``pred_rotmat``) are rotations when ``--key`` names them. AMASS's split copies of ``poses``
-  (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
-  axis-angle is written on the file's own branch where the file goes past pi;
+  ``pred_rotmat``) are rotations when ``--key`` names them, and so are matrices flattened row by row, (T, K, 9)
+  or (T, 9K), told by their 3x3 blocks being rotations (:func:`~synsp.formats.smpl_arrays.flat_matrices`).
+  Several people stacked on a leading person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written
+  back per person (:func:`read_people`, :func:`write_people`, :mod:`~synsp.formats.smpl_people`). AMASS's split
+  copies of ``poses`` (``root_orient``, ``pose_body``, ...) are written from the refined poses
+  (:mod:`~synsp.formats.smpl_arrays`); axis-angle is written on the file's own branch where the file goes past pi;
 - ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
   translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
@@ -34,22 +37,28 @@ in the template.
 """
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import numpy as np
 
 from synsp.formats.motion import JointMotion
-from synsp.formats.posedata import PoseData, load_numpy, numpy_failure
+from synsp.formats.posedata import PoseData
 from synsp.formats.smpl_arrays import (
     AMASS_SPLIT_KEYS,
+    all_finite,
     amass_copies,
     file_rate,
+    flat_matrices,
+    flat_shape,
     follow_branch,
+    joined,
+    joint_count,
     people_error,
     write_copies,
 )
+from synsp.formats.smpl_load import load_arrays
+from synsp.formats.smpl_people import person_count, person_tracks, restacked, stacked, stacked_motions
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -79,8 +88,8 @@ def sniff(content, key: str | None = None) -> bool:
     if not isinstance(content, set):
         return False
     shapes = getattr(content, "shapes", {})  # formats.detect.ArrayNames: each array's shape
-    if key is not None and key in content and (key in _SPLIT or key in _POSE_KEYS and _flat(shapes.get(key))
-                                               or _matrices(shapes.get(key))):
+    if key is not None and key in content and (key in _SPLIT
+                                               or _rotations_only(shapes.get(key), key not in _POSE_KEYS)):
         return True
     if key in AMASS_SPLIT_KEYS and "poses" in content:  # a copy of poses: _pose_keys says to refine poses
         return True
@@ -89,30 +98,26 @@ def sniff(content, key: str | None = None) -> bool:
     if set(_SPLIT) <= content:
         return True
     rotations = "poses" in content or bool({"pose", "pose_world"} & content) and not _POSITION_KEYS & content
-    return rotations and (bool(_SHAPE_KEYS & content) or any(_flat(shapes.get(k)) for k in _POSE_KEYS))
-
-
-def _joint_count(shape: tuple[int, ...] | None) -> int | None:
-    """The joints an array of rotations of ``shape`` holds: (T, 3K) and (T, K, 3) axis-angle, (T, K, 3, 3)
-    matrices; None for any other shape."""
-    if shape is None or len(shape) < 2:
-        return None
-    if len(shape) == 2:
-        return shape[1] // 3 if shape[1] % 3 == 0 else None
-    if len(shape) == 3 and shape[2] == 3 or len(shape) == 4 and shape[2:] == (3, 3):
-        return shape[1]
-    return None
+    return rotations and (bool(_SHAPE_KEYS & content) or any(_rotations_only(shapes.get(k)) for k in _POSE_KEYS))
 
 
 def _matrices(shape: tuple[int, ...] | None) -> bool:
-    """Whether ``shape`` is (T, K, 3, 3) rotation matrices of an SMPL family's K joints (TRAM's ``pred_rotmat``),
-    which no joint positions are: read as rotations under any name (``--key``)."""
-    return shape is not None and len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in JOINT_COUNTS
+    """Whether ``shape`` is rotation matrices of an SMPL family's K joints, (T, K, 3, 3) (TRAM's ``pred_rotmat``)
+    or flattened ((T, K, 9), (T, 9K)), which no joint positions are: read as rotations under any name (``--key``)."""
+    return shape is not None and (len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in JOINT_COUNTS
+                                  or flat_shape(shape, JOINT_COUNTS) is not None)
 
 
 def _flat(shape: tuple[int, ...] | None) -> bool:
     """Whether ``shape`` is (T, 3K) axis-angle of an SMPL family's K joints, which no joint positions are."""
-    return shape is not None and len(shape) == 2 and _joint_count(shape) in JOINT_COUNTS
+    return shape is not None and len(shape) == 2 and joint_count(shape) in JOINT_COUNTS
+
+
+def _rotations_only(shape: tuple[int, ...] | None, any_name: bool = False) -> bool:
+    """Whether ``shape`` is one no joint positions have: (T, 3K) axis-angle (not ``any_name``: only under a key of
+    poses) or matrices (:func:`_matrices`), one person's or several people's stacked (:mod:`.smpl_people`)."""
+    one = shape[1:] if shape is not None and stacked(shape, JOINT_COUNTS) else shape
+    return _matrices(one) or not any_name and _flat(one)
 
 
 def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
@@ -124,61 +129,11 @@ def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
 
     def whole(keys: tuple[str, ...], joints: int) -> bool:
         return all(k in arrays and np.issubdtype(arrays[k].dtype, np.number) and len(arrays[k]) == len(body)
-                   and _joint_count(arrays[k].shape) == joints for k in keys)
+                   and joint_count(arrays[k].shape) == joints for k in keys)
 
-    if _joint_count(body.shape) != BODY_JOINTS - 1 or not whole(_HAND_KEYS, 15):
+    if joint_count(body.shape) != BODY_JOINTS - 1 or not whole(_HAND_KEYS, 15):
         return _SPLIT
     return (*_SPLIT, *(_FACE_KEYS if whole(_FACE_KEYS, 1) else ()), *_HAND_KEYS)
-
-
-def _pickled_members(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
-    """The arrays of an npz that NumPy reads without unpickling, and the zip members it cannot
-    (object arrays, AMASS's ``gender`` in some releases) as their raw bytes, never unpickled:
-    written back verbatim (:func:`write_motion`). ValueError if the zip itself is unreadable."""
-    import zipfile
-
-    arrays, raw = {}, {}
-    try:
-        with zipfile.ZipFile(path) as z:
-            for member in z.namelist():
-                data = z.read(member)
-                try:
-                    arrays[member.removesuffix(".npy")] = np.lib.format.read_array(io.BytesIO(data),
-                                                                                   allow_pickle=False)
-                except ValueError as err:
-                    if "pickle" not in str(err).lower():
-                        raise
-                    raw[member] = data
-    except Exception as err:  # a corrupt zip or member: many exception types
-        raise ValueError(f"{path}: not a readable NumPy .npz file ({numpy_failure(err)})") from None
-    return arrays, raw
-
-
-def _load(path: Path) -> tuple[dict[str, np.ndarray], dict[str, bytes]]:
-    try:
-        loaded, raw = load_numpy(path), {}
-    except ValueError as err:
-        if "pickled" not in str(err) or not zipfile_like(path):
-            raise
-        loaded, raw = _pickled_members(path)
-    if isinstance(loaded, np.ndarray):
-        raise ValueError(f"{path}: a single array, not an SMPL parameter .npz (poses, trans, betas)")
-    for member in raw:
-        key = member.removesuffix(".npy")
-        if key in (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS):
-            raise ValueError(f"{path}: {key!r} is a pickled (object) array, which synsp does not unpickle; re-save "
-                             f"it as numbers (np.savez(..., {key}=np.asarray({key}, dtype=np.float64)))")
-    for key, array in loaded.items():
-        if key in (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS) and not (
-                np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-            raise ValueError(f"{path}: {key!r} must hold real numbers, got {array.dtype}")
-    return loaded, raw
-
-
-def zipfile_like(path: Path) -> bool:
-    """Whether ``path`` starts as a zip file (an npz) does."""
-    with open(path, "rb") as f:
-        return f.read(2) == b"PK"
 
 
 def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tuple[str, ...]:
@@ -205,22 +160,6 @@ def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tu
     return sets[0]
 
 
-def _joined(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> np.ndarray:
-    """The rotations of ``keys`` as one array: 4D-Humans' ``global_orient`` and ``body_pose``, each
-    (T, 3K) / (T, K, 3) axis-angle or (T, K, 3, 3) matrices, joined along the joints."""
-    if len(keys) == 1:
-        return arrays[keys[0]]
-    parts = []
-    for k in keys:
-        part = np.asarray(arrays[k])
-        matrices = part.ndim >= 3 and part.shape[-2:] == (3, 3)
-        parts.append(part.reshape(len(part), -1, 3, 3) if matrices else part.reshape(len(part), -1, 3))
-    if len({p.ndim for p in parts}) > 1 or len({len(p) for p in parts}) > 1:
-        raise ValueError(f"{', '.join(keys)} must both be axis-angle or both rotation matrices over the same "
-                         f"frames, got shapes {', '.join(str(arrays[k].shape) for k in keys)}")
-    return np.concatenate(parts, axis=1)
-
-
 def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | None:
     """The root translation that goes with the poses of ``keys`` (``trans_world`` with ``pose_world``)."""
     if keys == ("pose_world",):
@@ -228,27 +167,51 @@ def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | No
     return next((k for k in _TRANS_KEYS if k in arrays), None)
 
 
-def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
-    """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the
-    template skeleton; ``key`` names the poses when the file holds several sets (module docstring)."""
+def read_people(path: str | os.PathLike, fps: float | None = None,
+                key: str | None = None) -> JointMotion | list[JointMotion | str]:
+    """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template
+    skeleton; ``key`` names the poses when the file holds several sets (module docstring). A file of several
+    people stacked on a leading person axis: one motion per person (per span of frames it is present in, for a
+    person absent from others), or for a person who cannot be read the line "person p: why"
+    (:func:`~synsp.formats.smpl_people.stacked_motions`; :func:`write_people` writes them back)."""
     path = Path(path)
-    arrays, raw = _load(path)
+    arrays, raw = load_arrays(path, (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS))
     keys = _pose_keys(arrays, key, path)
     trans = _trans_key(arrays, keys)
     named = None if fps else file_rate(arrays, _RATE_KEYS, str(path))  # one value, or one per frame all equal
+    source = {"trans_key": trans, "pose_keys": keys, "raw": raw,
+              "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     rate = fps or (30.0 if named is None else named)
+    people = person_count(arrays, keys, trans, JOINT_COUNTS, str(path))
+    if people is None:
+        return _motion(arrays, rate, str(path), source)
+    return stacked_motions(arrays, keys, trans, people,
+                           lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}))
+
+
+def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
+    """Read one person's SMPL parameters as :func:`read_people` reads them; ValueError for a file of several
+    people stacked (:func:`read_people` reads each)."""
+    read = read_people(path, fps, key)
+    if isinstance(read, list):
+        raise ValueError(f"{path}: several people stacked on a leading person axis; read_people reads each")
+    return read
+
+
+def _motion(arrays: dict[str, np.ndarray], rate: float, where: str, source: dict) -> JointMotion:
+    """One person's motion from ``arrays`` (``source``'s pose and translation keys), ``where`` naming them in errors."""
+    keys, trans = source["pose_keys"], source["trans_key"]
     try:
-        poses = _joined(arrays, keys)
+        poses = joined(arrays, keys)
     except ValueError as err:
-        raise ValueError(f"{path}: {err}") from None
-    where = f"{path}: array {' and '.join(repr(k) for k in keys)}"
+        raise ValueError(f"{where}: {err}") from None
     moved = None if trans is None else np.asarray(arrays[trans])
     if trans == "pred_trans" and moved.ndim == 3 and moved.shape[1] == 1:  # TRAM's (T, 1, 3)
         moved = moved[:, 0]
-    motion = smpl_motion(poses, moved, rate, where=where, trans_key=trans)
+    motion = smpl_motion(poses, moved, rate, where=f"{where}: array {' and '.join(repr(k) for k in keys)}",
+                         trans_key=trans)
     copies, _ = amass_copies(arrays, keys)  # AMASS's root_orient, pose_body, ...: written from the refined poses
-    motion.source = {"arrays": arrays, "trans_key": trans, "pose_keys": keys, "raw": raw, "copies": copies,
-                     "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
+    motion.source = {"arrays": arrays, **source, "copies": copies}
     return motion
 
 
@@ -291,20 +254,12 @@ def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | No
     rotations too (``shapes``: each array's shape): one line saying the rotations were kept as they
     were and how to refine them; None when it holds none."""
     rotations = [k for k in (*_POSE_KEYS, *_SPLIT) if k in shapes and k != refined
-                 and (_flat(shapes[k]) or _matrices(shapes[k]) or k in _SPLIT)]
+                 and (_rotations_only(shapes[k]) or k in _SPLIT)]
     if not rotations:
         return None
     named = " and ".join(f"{k!r} {shapes[k]}" for k in rotations)
     return (f"arrays: {refined!r} refined as joint positions; the SMPL rotations {named} kept as they were: "
             f"--key {rotations[0]} refines the rotations instead (keeping {refined!r})")
-
-
-def _all_finite(values: np.ndarray, where: str, name: str) -> None:
-    """Raise naming the array and its first frame (0-based) holding NaN or inf: rotations need every value."""
-    bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
-    if bad.any():
-        raise ValueError(f"{where}: {name!r} holds NaN or inf in {int(bad.sum())} frame(s), the first frame "
-                         f"{int(np.flatnonzero(bad)[0])}; joint rotations need a number in every frame")
 
 
 def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float = 30.0, *, where: str = "poses",
@@ -320,23 +275,26 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
     poses = poses.astype(np.float64)
     if poses.ndim >= 1 and len(poses) == 0:
         raise ValueError(f"{where}: no frames (poses of shape {shape}), nothing to refine")
-    if poses.ndim == 2 and poses.shape[1] % 3 == 0:
+    flat = flat_matrices(poses, JOINT_COUNTS, where)  # (T, 9K) or (T, K, 9): rotation matrices flattened
+    if flat is not None:
+        poses = flat
+    elif poses.ndim == 2 and poses.shape[1] % 3 == 0:
         poses = poses.reshape(len(poses), -1, 3)
     matrices = poses.ndim == 4 and poses.shape[-2:] == (3, 3)
     people = people_error(shape, JOINT_COUNTS)
     if people:
         raise ValueError(f"{where}: {people}")
     if not (matrices or poses.ndim == 3 and poses.shape[-1] == 3) or len(poses) == 0:
-        raise ValueError(f"{where}: poses must be (T, 72) or (T, 24, 3) axis-angle or (T, 24, 3, 3) matrices, "
-                         f"got shape {shape}")
+        raise ValueError(f"{where}: poses must be (T, 72) or (T, 24, 3) axis-angle or (T, 24, 3, 3) matrices "
+                         f"(or flattened, (T, 24, 9) or (T, 216)), got shape {shape}")
     if poses.shape[1] not in JOINT_COUNTS:
         raise ValueError(f"{where}: poses of {poses.shape[1]} joints; SMPL has 24 (22 body only, 52 SMPL-H, "
                          f"55 SMPL-X), got shape {shape}")
-    _all_finite(poses, where, "poses")
+    all_finite(poses, where, "poses")
     trans = np.zeros((len(poses), 3)) if trans is None else np.asarray(trans, dtype=np.float64)
     if trans.shape != (len(poses), 3):
         raise ValueError(f"{where}: {trans_key} must be (T, 3) = ({len(poses)}, 3), got shape {trans.shape}")
-    _all_finite(trans, where, trans_key)
+    all_finite(trans, where, trans_key)
     if not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"{where}: the frame rate must be a positive number, got {fps!r}")
     parents, offsets = template(poses.shape[1])
@@ -352,36 +310,63 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
 def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     """Write a :class:`~synsp.formats.motion.JointMotion` read from an SMPL file back as one:
     the poses (under the source's keys, in its shape, form and dtype) and the translation from the motion,
-    every other array as the source had it. Atomic."""
-    from synsp.paths import atomic_path
-
+    every other array as the source had it (one person of a stacked file: :func:`write_people`). Atomic."""
     source = motion.source
     if not isinstance(source, dict) or "arrays" not in source:
         raise ValueError(f"{path}: only a motion read from an SMPL file can be written as one")
-    arrays = dict(source["arrays"])
+    if "stacked" in source:
+        write_people(path, [motion])
+        return
+    _save(path, {**source["arrays"], **_written(motion)}, source.get("raw"))
+
+
+def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
+    """Write the people ``motions`` of one stacked SMPL file (:func:`read_people`) back into its stack, each at its
+    place; the people not given (not refined) as the file had them. Atomic."""
+    sources = [m.source for m in motions]
+    if not motions or not all(isinstance(s, dict) and "stacked" in s for s in sources) or any(
+            s["stacked"] is not sources[0]["stacked"] for s in sources):
+        raise ValueError(f"{path}: write_people takes the people read from one stacked SMPL file")
+    _save(path, restacked(sources[0]["stacked"], [(m.source, _written(m)) for m in motions]),
+          sources[0].get("raw"))
+
+
+def _written(motion: JointMotion) -> dict[str, np.ndarray]:
+    """The arrays ``motion`` writes into its source's: the poses under their keys in their shape, form and dtype,
+    AMASS's split copies, the translation."""
+    source = motion.source
+    arrays, out = dict(source["arrays"]), {}
     start = 0
     for key in source.get("pose_keys", ("poses",)):  # each array in its own shape, form and dtype
         old = arrays[key]
-        matrices = old.ndim >= 3 and old.shape[-2:] == (3, 3)
+        matrices = old.ndim >= 3 and old.shape[-2:] == (3, 3) or flat_shape(old.shape, JOINT_COUNTS) is not None
         count = old[0].size // (9 if matrices else 3)  # its joints
         rotations = motion.rotations[:, start:start + count]
         start += count
         written = rotations if matrices else follow_branch(axis_angle_from_matrix(rotations),
                                                            np.reshape(old, (len(old), count, 3)))
-        arrays[key] = written.reshape(old.shape).astype(old.dtype)
+        arrays[key] = out[key] = written.reshape(old.shape).astype(old.dtype)
     if source.get("copies"):  # AMASS's split copies of poses: the same numbers as the written poses
         write_copies(arrays, arrays[source["pose_keys"][0]], source["copies"])
+        out.update({k: arrays[k] for k in source["copies"]})
     if source["trans_key"] is not None:
         old = arrays[source["trans_key"]]
-        arrays[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).reshape(old.shape).astype(old.dtype)
+        out[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).reshape(old.shape).astype(old.dtype)
+    return out
+
+
+def _save(path: str | os.PathLike, arrays: dict[str, np.ndarray], raw: dict[str, bytes] | None) -> None:
+    """``arrays`` as an npz at ``path``, with ``raw``'s members (those NumPy would have to unpickle) as they were."""
+    from synsp.paths import atomic_path
+
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             np.savez(f, **arrays)
-        if source.get("raw"):  # the members NumPy would have to unpickle, copied as they were
+        if raw:
             import zipfile
 
             with zipfile.ZipFile(tmp, "a") as z:
-                for member, data in source["raw"].items():
+                for member, data in raw.items():
                     z.writestr(member, data)
 
 
@@ -391,9 +376,19 @@ def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseDa
     Returns
     -------
     PoseData
-        ``poses`` (1, T, K, 3) millimetres, world frame of the file (Y up for AMASS after its
-        usual rotation; as written otherwise), ``extra["smpl"]["joints"]`` the names.
+        ``poses`` (P, T, K, 3) millimetres, one track per person (P = 1 but for people stacked; a person who cannot
+        be read: NaN), world frame of the file (Y up for AMASS after its usual rotation; as written otherwise),
+        ``extra["smpl"]["joints"]`` the names.
     """
-    motion = read_motion(path, fps=fps, key=key)
-    return PoseData(poses=motion.positions()[None], layout=match_layout(motion.names), fps=motion.fps, format="smpl",
-                    extra={"smpl": {"joints": list(motion.names)}})
+    read_ = read_people(path, fps=fps, key=key)
+    people = read_ if isinstance(read_, list) else [read_]
+    motions = [m for m in people if not isinstance(m, str)]
+    if not motions:
+        raise ValueError(f"{path}: no person could be read; {people[0]}")
+    first = motions[0]
+    stack = first.source.get("stacked")
+    lead = None if stack is None else stack[first.source["pose_keys"][0]].shape[:2]  # (people, frames)
+    tracks = first.positions()[None] if lead is None else person_tracks(
+        [(m.source, m.positions()) for m in motions], lead[1], lead[0])
+    return PoseData(poses=tracks, layout=match_layout(first.names), fps=first.fps, format="smpl",
+                    extra={"smpl": {"joints": list(first.names)}})

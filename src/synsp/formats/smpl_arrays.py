@@ -4,7 +4,10 @@
   (T, 63), ``pose_hand`` (T, 90), and, in SMPL-X, ``pose_jaw`` (T, 3) and ``pose_eye`` (T, 6): slices of
   ``poses`` by joint (:data:`AMASS_SPLIT`), written back from the refined poses so every copy holds one motion.
 - A frame rate stored as one value or as one value per frame (all equal).
-- A leading person axis (several people stacked), which is not read: :func:`people_error`.
+- Rotation matrices flattened, (T, 9K) or (T, K, 9) (row by row, as NumPy's and torch's reshape of (3, 3) lay them
+  out): told from other numbers by their 3x3 blocks being rotations (:func:`flat_matrices`).
+- A leading person axis (several people stacked) on an array given to ``refine_smpl``: :func:`people_error`
+  (a file's stacked people are read per person, :mod:`synsp.formats.smpl_people`).
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ AMASS_SPLIT = {
 }
 AMASS_SPLIT_KEYS = ("root_orient", "pose_body", "pose_hand", "pose_jaw", "pose_eye")
 _AGREE = 1e-5  # radians: a split copy agrees with poses when it is the same numbers (AMASS's are copies)
+# A flattened 3x3 block is a rotation when R R^T is I and det R is 1 within this (each entry): float32 exports
+# are off by ~1e-7, float16 ones by ~1e-3; axis-angle, positions or a scaled matrix are off by far more.
+ORTHONORMAL = 2e-3
 
 
 def _axis_angle(poses: np.ndarray) -> np.ndarray:
@@ -80,17 +86,86 @@ def file_rate(arrays: dict[str, np.ndarray], keys: tuple[str, ...], where: str) 
     return None
 
 
+def joint_count(shape: tuple[int, ...] | None) -> int | None:
+    """The joints an array of rotations of ``shape`` holds: (T, 3K) and (T, K, 3) axis-angle, (T, K, 3, 3)
+    matrices; None for any other shape."""
+    if shape is None or len(shape) < 2:
+        return None
+    if len(shape) == 2:
+        return shape[1] // 3 if shape[1] % 3 == 0 else None
+    if len(shape) == 3 and shape[2] == 3 or len(shape) == 4 and shape[2:] == (3, 3):
+        return shape[1]
+    return None
+
+
+def all_finite(values: np.ndarray, where: str, name: str) -> None:
+    """Raise naming the array and its first frame (0-based) holding NaN or inf: rotations need every value."""
+    bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+    if bad.any():
+        raise ValueError(f"{where}: {name!r} holds NaN or inf in {int(bad.sum())} frame(s), the first frame "
+                         f"{int(np.flatnonzero(bad)[0])}; joint rotations need a number in every frame")
+
+
+def joined(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> np.ndarray:
+    """The rotations of ``keys`` as one array: 4D-Humans' ``global_orient`` and ``body_pose``, each
+    (T, 3K) / (T, K, 3) axis-angle or (T, K, 3, 3) matrices, joined along the joints."""
+    if len(keys) == 1:
+        return arrays[keys[0]]
+    parts = []
+    for k in keys:
+        part = np.asarray(arrays[k])
+        matrices = part.ndim >= 3 and part.shape[-2:] == (3, 3)
+        parts.append(part.reshape(len(part), -1, 3, 3) if matrices else part.reshape(len(part), -1, 3))
+    if len({p.ndim for p in parts}) > 1 or len({len(p) for p in parts}) > 1:
+        raise ValueError(f"{', '.join(keys)} must both be axis-angle or both rotation matrices over the same "
+                         f"frames, got shapes {', '.join(str(arrays[k].shape) for k in keys)}")
+    return np.concatenate(parts, axis=1)
+
+
+def flat_shape(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> int | None:
+    """The joints K when ``shape`` is (T, 9K) or (T, K, 9), rotation matrices flattened, K one of ``joint_counts``;
+    None otherwise. No axis-angle shape is one of these: 9K / 3 = 3K is no SMPL family's joint count."""
+    if len(shape) == 2 and shape[1] % 9 == 0 and shape[1] // 9 in joint_counts:
+        return shape[1] // 9
+    if len(shape) == 3 and shape[2] == 9 and shape[1] in joint_counts:
+        return shape[1]
+    return None
+
+
+def flat_matrices(poses: np.ndarray, joint_counts: tuple[int, ...] | set[int], where: str) -> np.ndarray | None:
+    """``poses`` (T, 9K) or (T, K, 9) as the rotation matrices (T, K, 3, 3) they hold, row by row; None when
+    ``poses`` is not shaped so. ValueError when it is but its finite 3x3 blocks are not rotations (R R^T = I,
+    det R = 1 within :data:`ORTHONORMAL`): such numbers are no SMPL poses synsp can read."""
+    joints = flat_shape(poses.shape, joint_counts)
+    if joints is None:
+        return None
+    matrices = poses.reshape(len(poses), joints, 3, 3)
+    blocks = matrices[np.isfinite(matrices).all(axis=(-2, -1))]
+    if len(blocks):
+        gram = np.abs(blocks @ np.swapaxes(blocks, -1, -2) - np.eye(3)).max()
+        det = np.abs(np.linalg.det(blocks) - 1.0).max()
+        if max(gram, det) > ORTHONORMAL:
+            raise ValueError(f"{where}: poses of shape {poses.shape} would be {joints} joints' rotation matrices "
+                             f"flattened, but their 3x3 blocks are not rotations (|R R^T - I| up to {gram:.2g}, "
+                             f"|det R - 1| up to {det:.2g}); SMPL poses are (T, {3 * joints}) or ({joints}, 3) "
+                             f"axis-angle, or rotation matrices (T, {joints}, 3, 3), (T, {joints}, 9) or "
+                             f"(T, {9 * joints})")
+    return matrices
+
+
 def people_error(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> str | None:
     """When poses of ``shape`` are several people stacked on a leading axis ((P, T, 3K), (P, T, K, 3),
-    (P, T, K, 3, 3)): the sentence saying so and how to refine each; None otherwise."""
-    stacked = (len(shape) == 3 and shape[2] % 3 == 0 and shape[2] // 3 in joint_counts and shape[2] != 3
+    (P, T, K, 3, 3), flattened matrices (P, T, 9K), (P, T, K, 9)): the sentence saying so and how to refine each;
+    None otherwise."""
+    stacked = (flat_shape(shape[1:], joint_counts) is not None
+               or len(shape) == 3 and shape[2] % 3 == 0 and shape[2] // 3 in joint_counts and shape[2] != 3
                or len(shape) == 4 and shape[3] == 3 and shape[2] in joint_counts
                or len(shape) == 5 and shape[3:] == (3, 3) and shape[2] in joint_counts)
     if not stacked:
         return None
-    return (f"poses of shape {shape} hold {shape[0]} people stacked on a leading person axis, which synsp does not "
-            "read in an SMPL file; save each person as its own file (np.savez('person0.npz', pose=pose[0], "
-            "trans=trans[0], ...)) and refine each")
+    return (f"poses of shape {shape} hold {shape[0]} people stacked on a leading person axis; refine_smpl takes one "
+            "person: refine_smpl(poses[p], trans=trans[p]) for each (synsp refine refines each person of a "
+            "stacked SMPL file)")
 
 
 def follow_branch(axis_angle: np.ndarray, source: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
+from synsp.refining.motion_people import refine_people
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
@@ -56,7 +57,8 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     at the motion's rate) and ``--min-cutoff`` (Hz) for ``method`` (:mod:`synsp.filter_options`), as
     :func:`refine_motion` takes them. The summary's figures are on the joint positions after forward
     kinematics, in mm (a BVH's unit ``units``, a key of :data:`synsp.formats.bvh_units.UNITS`, or told from the
-    body's size). Checks on ``dst`` are the caller's.
+    body's size). An SMPL file of several people stacked on a leading person axis: each person refined on its own
+    and written back into the stack (:mod:`synsp.refining.motion_people`). Checks on ``dst`` are the caller's.
     """
     if out_format not in (None, fmt) or dst.suffix.lower() not in FORMATS[fmt].extensions:
         raise OptionError(f"{dst}: a {fmt} input is written as {fmt} ({', '.join(FORMATS[fmt].extensions)}); "
@@ -76,20 +78,27 @@ def refine_motion_file(src: Path, dst: Path, fmt: str, *, method: str | None = N
     given = {} if key is None else {"key": key}
     if fps is not None and "fps" in takes:
         given["fps"] = fps  # over the file's rate, which then need not be readable (an SMPL rate per frame)
-    try:
-        motion = module.read_motion(src, **given)
+    try:  # an SMPL file of several people stacked: one motion per person (formats.smpl_people)
+        motion = getattr(module, "read_people", module.read_motion)(src, **given)
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
-    if fps is not None:
-        motion.fps = float(fps)
-    options = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: this rate's
-    refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
-                                   keep_rest_frames=keep_rest_frames, where=str(src), **options)
-    if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
-        notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
-    kept = getattr(module, "kept_note", lambda _: None)(motion)  # arrays of poses or joints not refined: said
-    if kept:
-        notes.insert(1, kept)
+
+    def refine_one(motion: JointMotion) -> tuple[JointMotion, list[str]]:
+        if fps is not None:
+            motion.fps = float(fps)
+        settings = {**filter_kwargs(method, filter_options, motion.fps), **options}  # a window in seconds: its rate's
+        refined, notes = refine_motion(motion, method=method, checkpoint=checkpoint, device=device,
+                                       keep_rest_frames=keep_rest_frames, where=str(src), **settings)
+        if fps is None and isinstance(motion.source, dict) and not motion.source.get("rate_named", True):
+            notes.append(f"fps: the file names no frame rate; taken as {motion.fps:g} fps (--fps to give it)")
+        kept = getattr(module, "kept_note", lambda _: None)(motion)  # arrays of poses or joints not refined: said
+        if kept:
+            notes.insert(1, kept)
+        return refined, notes
+
+    if isinstance(motion, list):  # each person refined on its own, written back into the stack
+        return refine_people(motion, refine_one, lambda people: module.write_people(dst, people), dst, str(src))
+    refined, notes = refine_one(motion)
     module.write_motion(dst, refined)
     # A BVH does not say its unit (read as cm): the summary is in mm as the body's size tells, as for positions,
     # and says so (a centimetre file's figures are not its own numbers)
@@ -266,7 +275,8 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     Parameters
     ----------
     poses : (T, 3K) or (T, K, 3) axis-angle rotations in radians (VIBE, PARE, WHAM: (T, 72)), or
-        (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined);
+        (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined), or those
+        flattened row by row, (T, K, 9) or (T, 9K);
         K = 24 (SMPL), 22 (body), 52 (SMPL-H) or 55 (SMPL-X); joint 0 is the global orientation.
     fps : frames per second of ``poses``.
     method : None: the default, SynSP on rotations with each joint's rest frame kept; "smoothnet";
@@ -281,14 +291,16 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     The refined poses in the input's shape, form and float dtype; with ``trans``: ``(poses, trans)``.
     """
     from synsp.formats.smpl import smpl_motion
+    from synsp.formats.smpl_arrays import flat_shape
     from synsp.rotations.conversions import axis_angle_from_matrix
-    from synsp.rotations.smpl_template import SMPL_REST
+    from synsp.rotations.smpl_template import JOINT_COUNTS, SMPL_REST
 
     if method is not None:
         method_function(method)
     given = np.asarray(poses)
     refined, _ = refine_motion(smpl_motion(given, trans, fps), method=method, **options)
-    out = refined.rotations if given.ndim == 4 else axis_angle_from_matrix(refined.rotations)
+    matrices = given.ndim == 4 or flat_shape(given.shape, JOINT_COUNTS) is not None  # (T, K, 9), (T, 9K) too
+    out = refined.rotations if matrices else axis_angle_from_matrix(refined.rotations)
     out = out.reshape(given.shape).astype(given.dtype if np.issubdtype(given.dtype, np.floating) else np.float64)
     if trans is None:
         return out
