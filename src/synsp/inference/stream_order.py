@@ -256,10 +256,10 @@ class OrderedFront:
     def refine_all(self, frames: np.ndarray) -> np.ndarray:
         """A whole recording through the stream: every frame of ``frames`` (T, J, C), or (T, V, J, C) for V
         views/persons, pushed in turn, then the stream flushed (and so reset). Returns the frames :meth:`push` and
-        :meth:`flush` gave back, joined: (T, J, C) or (T, V, J, C), in the input's unit, dtype and joint order;
-        each as a live loop gets it (a stream's output, not offline refinement's: :mod:`synsp.inference.streaming`).
+        :meth:`flush` gave back, joined: (T, J, C) or (T, V, J, C) from a new (or reset) stream, in the input's unit,
+        dtype and joint order; each as a live loop gets it (a stream's output, not offline refinement's).
         """
-        x = frames if isinstance(frames, np.ndarray) else np.asarray(frames)
+        x = np.asarray(frames)
         if x.ndim not in (3, 4):
             raise ShapeError(f"frames must be (T, J, C) or (T, V, J, C), got shape {x.shape}")
         return np.concatenate([*(self.push(frame) for frame in x), self.flush()])

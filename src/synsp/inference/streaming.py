@@ -227,7 +227,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
     def switched(self, frame: np.ndarray) -> bool:
         """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in any view
         (:class:`~synsp.inference.stream_switches.SwitchWatch`): an estimator following one person jumped to someone
-        else. Offline cuts such a track in two (:func:`~synsp.estimator_errors.track_switches.track_segments`)."""
+        else: the stream ends there (offline: :func:`~synsp.estimator_errors.track_switches.track_segments`)."""
         x = np.asarray(frame, np.float64)
         return self._watch.switched(x if x.ndim == 3 else x[None], self._cuts.held)
 

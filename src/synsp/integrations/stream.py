@@ -177,8 +177,9 @@ class PoseStream:
         A frame that does not fit (joint count, coordinates) raises :class:`ShapeError` (a ``ValueError``)
         and changes nothing; with ``skip_people``, only a frame none of whose persons fit does: a person
         who does not is left out of it and added to ``frame.refused``. With 17 joints, the first lines wait
-        until the first window's frames that show a person have come, to read the joints' order (as offline:
-        :mod:`synsp.inference.stream_order`; the ``--layout`` given wins unless the poses contradict it)."""
+        until a window's count of poses that show a joint have come (each person in a line one; ``ORDER_WAIT`` lines
+        at most), to read the joints' order (as offline: :mod:`synsp.inference.stream_order`; the ``--layout`` given
+        wins unless the poses contradict it)."""
         if self._space_read and not self._count and self._two_d(frame):
             self.__init__(self.method, space="2d", **self._given)  # nothing pushed yet: the 2D model
             self.notes.append(f"{self.layout}: the keypoints are [x, y(, confidence)]: streamed as 2D through the "
