@@ -112,8 +112,7 @@ def streams(clips: list[np.ndarray]) -> None:
             else:
                 x, truth, hit = clean + rng.normal(0, 8.0, clean.shape), clean, np.zeros(clean.shape[:2], bool)
                 hit[len(clean) // 3:len(clean) // 3 + 20] = True
-            stream = synsp.StreamingRefiner(model, mm_per_unit=1.0)
-            out = np.concatenate([stream.push(f) for f in x.astype(np.float32)] + [stream.flush()])
+            out = synsp.StreamingRefiner(model, mm_per_unit=1.0).refine_all(x.astype(np.float32))
             figures["input"].append(errors(x, truth, hit))
             figures["stream"].append(errors(out.astype(np.float64), truth, hit))
         cells = [f"{np.mean([h for h, _ in v]):.2f} / {np.mean([r for _, r in v]):.2f}" for v in figures.values()]

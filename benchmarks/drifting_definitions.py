@@ -37,7 +37,7 @@ STILL = ("no drift", "ramp", 0.0, ())
 def streamed(x: np.ndarray) -> np.ndarray:
     """``x`` (T, J, 3) mm refined by SynSP's 3D stream, frame by frame."""
     stream = StreamingRefiner(load_model(default_model("synsp", "3d")), mm_per_unit=1.0)
-    return np.concatenate([*[stream.push(f) for f in x.astype(np.float32)], stream.flush()])
+    return stream.refine_all(x.astype(np.float32))
 
 
 def drifted(clean: np.ndarray, shape: str, amount: float, joints: list[int], rng: np.random.Generator) -> np.ndarray:

@@ -40,8 +40,7 @@ def streamed(method: str, space: str):
     model = load_model(default_model(method, space))
 
     def run(x: np.ndarray) -> np.ndarray:
-        stream = StreamingRefiner(model, mm_per_unit=1.0 if space == "3d" else None)
-        return np.concatenate([*[stream.push(frame) for frame in x], stream.flush()])
+        return StreamingRefiner(model, mm_per_unit=1.0 if space == "3d" else None).refine_all(x)
     return run
 
 

@@ -61,7 +61,7 @@ def anat(clip: np.ndarray) -> np.ndarray:
 def streamed(x: np.ndarray) -> np.ndarray:
     """``x`` (T, 17, 3) mm refined by SynSP's 3D stream, frame by frame."""
     stream = StreamingRefiner(load_model(default_model("synsp", "3d")), mm_per_unit=1.0)
-    return np.concatenate([*[stream.push(f) for f in x.astype(np.float32)], stream.flush()])
+    return stream.refine_all(x.astype(np.float32))
 
 
 def main() -> None:

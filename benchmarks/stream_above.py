@@ -34,7 +34,7 @@ def streamed(noisy: np.ndarray, give_way: bool) -> tuple[np.ndarray, float]:
     try:
         model.foreshortened = ramp if give_way else None
         stream, start = StreamingRefiner(model), time.perf_counter()
-        out = np.concatenate([stream.push(frame) for frame in noisy] + [stream.flush()])
+        out = stream.refine_all(noisy)
         return out, (time.perf_counter() - start) / len(noisy)
     finally:
         model.foreshortened = ramp

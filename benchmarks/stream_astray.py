@@ -43,8 +43,7 @@ def astray(clip: np.ndarray, rng: np.random.Generator, layout: str) -> tuple[np.
 
 
 def streamed(model, x: np.ndarray, mm_per_unit: float | None) -> np.ndarray:
-    s = StreamingRefiner(model, mm_per_unit=mm_per_unit)
-    return np.concatenate([*[s.push(f) for f in x.astype(np.float32)], s.flush()]).astype(np.float64)
+    return StreamingRefiner(model, mm_per_unit=mm_per_unit).refine_all(x.astype(np.float32)).astype(np.float64)
 
 
 def main() -> None:

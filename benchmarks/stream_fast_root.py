@@ -54,8 +54,7 @@ def main() -> None:
                 rng = np.random.default_rng(100 + i)
                 noisy = (clean + rng.normal(0, 8, clean.shape)).astype(np.float32) if noise != "jitter" \
                     else np.asarray(corrupt(clean, "jitter", rng=rng).noisy, np.float32)
-                stream = StreamingRefiner(model)
-                out = np.concatenate([*(stream.push(f) for f in noisy), stream.flush()])
+                out = StreamingRefiner(model).refine_all(noisy)
                 off = noisy if args.no_offline else model.refine(noisy)
                 rows.append([len(clean), mpjpe(noisy, clean), mpjpe(out, clean), mpjpe(off, clean),
                              mpjpe(out, clean, True), mpjpe(off, clean, True), mpjpe(noisy, clean, True)])

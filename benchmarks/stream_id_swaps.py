@@ -30,13 +30,8 @@ MODELS = {"2d": "synsp-coco17", "3d": "synsp-h36m17"}
 def streamed(x: np.ndarray, refiner: Refiner, lookahead: int | None) -> np.ndarray:
     """(P, T, J, C) ``x``, each track pushed frame by frame through its own stream (``lookahead``: None, the
     default), then flushed."""
-    out = []
-    for track in x:
-        stream = synsp.StreamingRefiner(refiner) if lookahead is None else synsp.StreamingRefiner(
-            refiner, lookahead=lookahead)
-        frames = [stream.push(frame) for frame in track]
-        out.append(np.concatenate([*frames, stream.flush()]))
-    return np.stack(out)
+    options = {} if lookahead is None else {"lookahead": lookahead}
+    return np.stack([synsp.StreamingRefiner(refiner, **options).refine_all(track) for track in x])
 
 
 def output(x: np.ndarray, method: str, refiner: Refiner) -> np.ndarray:

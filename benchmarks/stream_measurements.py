@@ -45,8 +45,7 @@ KINDS = [  # (name, amplitude in mm, noise on clean poses)
 def streamed(model, lookahead: int, mm_per_unit: float | None):
     """A method (T, J, C) -> (T, J, C): the clip pushed through a stream frame by frame."""
     def run(x: np.ndarray) -> np.ndarray:
-        stream = StreamingRefiner(model, lookahead=lookahead, mm_per_unit=mm_per_unit)
-        return np.concatenate([*[stream.push(frame) for frame in x], stream.flush()])
+        return StreamingRefiner(model, lookahead=lookahead, mm_per_unit=mm_per_unit).refine_all(x)
     return run
 
 

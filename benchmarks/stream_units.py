@@ -21,8 +21,7 @@ from synsp.sequence import mm_per_unit
 
 
 def stream(refiner, x: np.ndarray, **options) -> np.ndarray:
-    s = StreamingRefiner(refiner, **options)
-    return np.concatenate([*[s.push(frame) for frame in x], s.flush()])
+    return StreamingRefiner(refiner, **options).refine_all(x)
 
 
 def main() -> None:

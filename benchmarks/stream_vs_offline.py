@@ -26,8 +26,7 @@ MODELS = {"3d": ("h36m17", "synsp-h36m17"), "2d": ("coco17", "synsp-coco17")}
 
 def streamed(model, noisy: np.ndarray) -> np.ndarray:
     """``noisy`` (T, J, C) pushed through a new stream of ``model`` frame by frame, then flushed."""
-    stream = StreamingRefiner(model)
-    return np.concatenate([*(stream.push(frame) for frame in noisy), stream.flush()])
+    return StreamingRefiner(model).refine_all(noisy)
 
 
 def main() -> None:

@@ -1,7 +1,6 @@
 """Shared fixtures: one torch thread, tiny training configs and the skip marker for the shared data."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
@@ -16,12 +15,6 @@ except FileNotFoundError:
     HAVE_DATA = False
 
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="shared mocap data (../shared/data) not found")
-
-
-def push_all(stream, frames: np.ndarray) -> np.ndarray:
-    """Every frame of ``frames`` (T, ..., C) pushed into ``stream`` (a ``StreamingRefiner`` or alike: ``push`` gives
-    the frames ready, ``flush`` the rest), then flushed: the stream's whole output, (T, ..., C)."""
-    return np.concatenate([*(stream.push(frame) for frame in frames), stream.flush()])
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.cli import main
 from synsp.inference.body_scale import TRAINED_BONES_MM, TRAINED_RANGE, relative_size, size_factor, size_note
 from synsp.inference.checkpoint import load_model
@@ -81,7 +81,7 @@ def test_stream_measures_the_body_on_the_frame_that_sets_the_unit(cases):
     k = TRAINED_RANGE[0] / relative_size(x[0], "h36m17")
 
     def stream(y: np.ndarray) -> np.ndarray:
-        return push_all(StreamingRefiner(model), y)
+        return StreamingRefiner(model).refine_all(y)
 
     np.testing.assert_allclose(stream(0.3937 * x) / 0.3937, stream(k * x) / k, atol=0.05)
 

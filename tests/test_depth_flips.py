@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from conftest import push_all
 from synsp.estimator_errors.depth_flips import depth_flips, handedness, unflip
 from synsp.estimator_errors.measurements import measurements
 from synsp.skeleton import get_layout, root_position
@@ -113,6 +112,6 @@ def test_a_stream_mirrors_a_flip_back():
     noisy[:, 1:, 2] += 300.0  # the joints well in front of the pelvis: mirrored, the centre jumps (a stream cut before)
     stream = synsp.StreamingRefiner(synsp.load_model("synsp-h36m17"), mm_per_unit=1.0)
     x = _mirrored(noisy, slice(60, 80))
-    out = push_all(stream, x.astype(np.float32))
+    out = stream.refine_all(x.astype(np.float32))
     error = np.abs((out - out[:, :1]) - (noisy - noisy[:, :1]))[..., 2].mean(-1)  # (T,) mm in depth
     assert error[60:80].max() < 60.0  # mirrored: about 600 mm

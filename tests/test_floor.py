@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import synsp
-from conftest import needs_data, push_all, tiny_config
+from conftest import needs_data, tiny_config
 from synsp.inference.checkpoint import load_model
 from synsp.inference.floor import (
     DRIFT_RAMP,
@@ -281,7 +281,7 @@ def test_a_stream_takes_the_step_as_its_limbs_say():
     rng = np.random.default_rng(5)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        return push_all(StreamingRefiner(model, mm_per_unit=1.0), x)
+        return StreamingRefiner(model, mm_per_unit=1.0).refine_all(x)
 
     rigid = (turning(150) + rng.normal(0, 8, (150, 17, 3))).astype(np.float32)
     phases = rng.uniform(0, 6, (17, 3))
@@ -314,7 +314,7 @@ def test_a_stream_low_passes_its_output_about_as_offline_does():
     noisy = (truth + np.random.default_rng(6).normal(0, 12, truth.shape)).astype(np.float32)
 
     def stream() -> np.ndarray:
-        return push_all(StreamingRefiner(model, mm_per_unit=1.0), noisy)
+        return StreamingRefiner(model, mm_per_unit=1.0).refine_all(noisy)
 
     hz = model.lowpass_hz
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.heading import can_head, heading_turn
 from synsp.inference.streaming import StreamingRefiner
@@ -59,7 +59,7 @@ def test_stream_turned_about_the_vertical_gives_its_result_turned(clip):
     model = load_model("synsp-h36m17", device="cpu", quantize=False)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        return push_all(StreamingRefiner(model), x)
+        return StreamingRefiner(model).refine_all(x)
 
     r = about_y(130.0)
     np.testing.assert_allclose(stream((clip[:60] @ r.T).astype(np.float32)) @ r, stream(clip[:60]), atol=0.1)

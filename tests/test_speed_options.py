@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.checkpoint import load_model
 from synsp.inference.people_stream import MultiPersonStreamingRefiner
@@ -108,8 +108,7 @@ def stream_people(crowd: MultiPersonStreamingRefiner, frames: list[tuple[np.ndar
 
 
 def alone(model, x: np.ndarray, phase: int = 0) -> np.ndarray:
-    stream = StreamingRefiner(model, phase=phase)
-    return push_all(stream, x)
+    return StreamingRefiner(model, phase=phase).refine_all(x)
 
 
 @pytest.mark.parametrize("quantize", [False, True])

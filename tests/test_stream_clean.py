@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import synsp
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference.clean import grid_step
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.streaming import StreamingRefiner
@@ -14,8 +14,7 @@ from walking import walking
 
 
 def _streamed(refiner, x: np.ndarray) -> np.ndarray:
-    stream = StreamingRefiner(refiner)
-    return push_all(stream, x)
+    return StreamingRefiner(refiner).refine_all(x)
 
 
 def test_a_noisy_stream_keeps_the_whole_correction():
@@ -99,7 +98,7 @@ def test_a_crowd_reads_everyones_noise_in_one_filter_call_as_each_alone(monkeypa
     stride = StreamingRefiner(refiner).stride
     for i, x in enumerate(people):  # each person's phase of the stride: the crowd's for a person seen at frame 0
         stream = StreamingRefiner(refiner, phase=i % stride)
-        alone = push_all(stream, x)
+        alone = stream.refine_all(x)
         np.testing.assert_allclose(np.concatenate(got[i]), alone, rtol=1e-5, atol=1e-3)
 
 

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 import synsp
-from conftest import push_all
 from synsp.errors import InternalError
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_measurements import LOOKAHEAD
@@ -46,7 +45,7 @@ def _lines(frames: np.ndarray, with_conf: bool = False) -> list[str]:
 
 def _api(frames: np.ndarray, lag: int | None = None, quantize: bool | None = None, phase: int = 0) -> np.ndarray:
     stream = StreamingRefiner(synsp.load_model("synsp-coco17", quantize=quantize), lag=lag, phase=phase)
-    return push_all(stream, frames)
+    return stream.refine_all(frames)
 
 
 def test_subprocess_output_count_order_shape_and_agreement_with_the_streaming_api():

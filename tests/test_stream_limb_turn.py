@@ -39,3 +39,18 @@ def test_a_joint_drifting_with_time_gives_no_factor():
         x[:, j] += np.linspace(0, 1, len(x))[:, None] * 60 * way / np.linalg.norm(way)
     x += rng.normal(0, 15, x.shape)
     assert all(f is None for f in _fed(x, 5))
+
+
+def test_the_floor_step_reads_the_turn_and_the_joints_on_one_buffer():
+    from synsp.inference.floor import DRIFT_RAMP
+    from synsp.inference.stream_floor import RunningFloorStep
+
+    step = RunningFloorStep(np.full(17, 0.01), 1.0, H36M, DRIFT_RAMP)
+    assert step._joints.recent is step._turn.recent
+    x = _walking_markers(120)
+    for t in range(0, 120, 5):  # each reading as its own, alone, gives it
+        inputs, later = x[t:t + 5, None], x[t + 5:t + 8, None]
+        step(inputs + 1.0, inputs, later + 1.0, later)
+    assert step._turned is not None and step._own is not None
+    np.testing.assert_array_equal(step._turned, _fed(x, 5)[-1])
+    assert step._recent.count == 120 and len(step._recent.frames) == 120

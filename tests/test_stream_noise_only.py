@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.filters import butterworth
 from synsp.inference import stream_noise_only
 from synsp.inference.risk_choice import CUTOFFS, ORDER
@@ -79,8 +79,7 @@ def test_a_3d_stream_of_a_clean_clip_with_light_white_noise_ends_nearer_the_trut
         return float(np.linalg.norm(poses - (clean - root_position(clean, "h36m17")), axis=-1).mean())
 
     def streamed() -> np.ndarray:
-        stream = StreamingRefiner(model)
-        return push_all(stream, noisy)
+        return StreamingRefiner(model).refine_all(noisy)
 
     with monkeypatch.context() as patch:
         patch.setattr(stream_noise_only, "SPACES", ())

@@ -18,10 +18,6 @@ from synsp.skeleton import convert
 from walking import mpjpe, walking
 
 
-def _streamed(stream: StreamingRefiner, x: np.ndarray) -> np.ndarray:
-    return np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
-
-
 @pytest.fixture(scope="module")
 def coco():
     return synsp.load_model("synsp-coco17")
@@ -32,7 +28,7 @@ def test_h36m_ordered_2d_frames_are_read_as_h36m_and_refined(coco):
     assert read_order(noisy[:8], "coco17") == "h36m17"
     for layout in (None, "coco17", "h36m17"):  # coco17 given by mistake: the poses contradict it, as offline
         stream = StreamingRefiner(coco, layout=layout)
-        out = _streamed(stream, noisy)
+        out = stream.refine_all(noisy)
         assert out.shape == noisy.shape and stream._order.order is None  # read anew after the flush
         assert mpjpe(out, clean) < 0.8 * mpjpe(noisy, clean)
 
@@ -40,8 +36,8 @@ def test_h36m_ordered_2d_frames_are_read_as_h36m_and_refined(coco):
 def test_coco_frames_stream_as_they_did(coco):
     noisy = walking(90, noise=3.0)[1]
     plain = StreamingRefiner(coco)
-    plain.read_order = False  # the stream before its order was read: frames as the model's
-    np.testing.assert_array_equal(_streamed(StreamingRefiner(coco), noisy), _streamed(plain, noisy))
+    plain.in_model_joints()  # the stream before its order was read: frames as the model's
+    np.testing.assert_array_equal(StreamingRefiner(coco).refine_all(noisy), plain.refine_all(noisy))
 
 
 def test_the_first_frames_wait_for_the_order_and_a_wrong_frame_is_said_at_once(coco):
@@ -97,11 +93,11 @@ def test_joints_the_model_lacks_go_back_through_the_cli_front(coco):
     few frames is left out of the front there (the stream fills its short gap) and the other is refined as alone."""
     clean, noisy = (convert(x, "coco17", "h36m17") for x in walking(90, noise=3.0))
     beyond = [0, 7, 8, 9, 10]  # not copied from COCO-17's joints
-    out = _streamed(StreamingRefiner(coco, layout="h36m17"), noisy)
+    out = StreamingRefiner(coco, layout="h36m17").refine_all(noisy)
     assert mpjpe(out[:, beyond], clean[:, beyond]) < 0.8 * mpjpe(noisy[:, beyond], clean[:, beyond])
     two = np.stack([noisy, noisy], axis=1)
     two[40:45, 1] = np.nan  # the second person not detected for 5 frames
-    both = _streamed(StreamingRefiner(coco, layout="h36m17"), two)
+    both = StreamingRefiner(coco, layout="h36m17").refine_all(two)
     assert np.isfinite(both).all() and mpjpe(both[:, 1], clean) < 0.8 * mpjpe(noisy, clean)
     assert mpjpe(both[:, 0], clean) < 0.8 * mpjpe(noisy, clean)
 
@@ -123,3 +119,21 @@ def test_refine_takes_scores_beyond_1_as_scores(scale):
     scores = np.random.default_rng(0).uniform(0.5, 1.0, noisy.shape[:-1])[..., None] * scale
     out = synsp.refine(np.concatenate([noisy, scores], axis=-1), space="2d", method="gaussian")
     np.testing.assert_array_equal(out[..., 2], scores[..., 0])
+
+
+def test_refine_all_is_every_frame_pushed_then_the_flush(coco):
+    noisy = walking(40, noise=3.0)[1]
+    for x in (noisy, np.stack([noisy, noisy + 50.0], axis=1), convert(noisy, "coco17", "h36m17")):  # views, H36M's
+        stream = StreamingRefiner(coco)
+        looped = np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+        np.testing.assert_array_equal(StreamingRefiner(coco).refine_all(x), looped)
+    with pytest.raises(ShapeError, match=r"frames must be \(T, J, C\) or \(T, V, J, C\)"):
+        StreamingRefiner(coco).refine_all(noisy[0])
+
+
+def test_a_crowds_people_read_no_order(coco):
+    from synsp.inference.people_stream import MultiPersonStreamingRefiner
+
+    crowd = MultiPersonStreamingRefiner(coco)
+    crowd.push(walking(2, noise=3.0)[1])  # two people, in the model's joints (PoseStream converts other layouts)
+    assert len(crowd.people) == 2 and all(stream._order is None for stream in crowd._people.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.filters import gaussian
 from synsp.inference.oversmoothing import FAR, give_back_motion
 from synsp.inference.stream_oversmoothing import MIN_FRAMES, RunningGiveBack
@@ -70,7 +70,7 @@ def test_a_sprint_streamed_under_jitter_keeps_more_of_its_motion():
         model.give_back_motion = on
         stream = StreamingRefiner(model)
         assert (stream._give_back is not None) == on
-        out = push_all(stream, noisy)
+        out = stream.refine_all(noisy)
         errors[on] = mpjpe(out, clean)
     assert errors[True] < 0.97 * errors[False]
 

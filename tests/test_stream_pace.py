@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.metrics import mpjpe
 
 
@@ -89,7 +89,7 @@ def test_a_crowd_follows_each_persons_pace_as_their_own_stream():
     case, = make_cases(preset="jitter", clips={name: load_clips([name], layout="h36m17")[0]})
     model = load_model("synsp-h36m17", device="cpu", quantize=False)  # int8 quantises per batch
     alone = StreamingRefiner(model)
-    single = push_all(alone, case.noisy)
+    single = alone.refine_all(case.noisy)
     crowd = MultiPersonStreamingRefiner(model)
     parts = []
     for sprint, still in zip(case.noisy, np.repeat(case.noisy[:1] + 2000, len(case.noisy), axis=0)):

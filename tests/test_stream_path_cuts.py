@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.data.mocap import load_clip
 from synsp.data.splits import clip_frames, load_split
 from synsp.estimator_errors.track_switches import track_segments
@@ -61,7 +61,7 @@ def test_a_stream_tells_the_return_from_a_one_frame_switch():
     the return missed, a ghost)."""
     x = _swapped(_side_by_side(0.6, scale=1.5), 60, 1)
     stream = StreamingRefiner(load_model("synsp-h36m17"), mm_per_unit=1.0)
-    out = push_all(stream, x[0].astype(np.float32))
+    out = stream.refine_all(x[0].astype(np.float32))
     assert out.shape == x[0].shape
     truth = x[0, 61]
     assert np.linalg.norm(out[61] - truth, axis=-1).mean() < 60.0  # this person, not a blend with the other

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.repeated_pull import repeat_factor
 from synsp.inference.stream_repeat import MIN_FRAMES, RunningRepeat
@@ -77,7 +77,7 @@ def test_a_2d_streams_first_frames_take_the_step_the_second_pass_reads():
         stream = StreamingRefiner(model)
         if not early:
             stream._repeat.early = 0
-        out = push_all(stream, noisy)
+        out = stream.refine_all(noisy)
         return mpjpe(out[:48], clean[:48])
 
     before, after = first_frames(False), first_frames(True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import synsp
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference.body_shake import SHAKE_RAMP, WOBBLE_RAMP, shake_ratio, wobble_ratios
 from synsp.inference.stream_shake import MIN_FRAMES, RunningShake
 from synsp.inference.streaming import StreamingRefiner
@@ -14,8 +14,7 @@ from walking import box_jitter, mpjpe, walking, wobble
 
 
 def _streamed(refiner, x: np.ndarray, **options) -> np.ndarray:
-    stream = StreamingRefiner(refiner, **options)
-    return push_all(stream, x)
+    return StreamingRefiner(refiner, **options).refine_all(x)
 
 
 def test_the_running_ratio_reads_the_clips_ratio():

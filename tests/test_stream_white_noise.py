@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference import stream_white_noise
 from synsp.inference.stream_clean import RunningCleanStep
 from synsp.inference.stream_white_noise import FIRST, RunningWhiteNoise
@@ -55,8 +55,7 @@ def test_a_2d_stream_of_a_clean_clip_with_light_white_noise_ends_nearer_the_trut
     model = synsp.load_model("synsp-coco17")
 
     def streamed() -> np.ndarray:
-        stream = StreamingRefiner(model)
-        return push_all(stream, noisy)
+        return StreamingRefiner(model).refine_all(noisy)
 
     with monkeypatch.context() as patch:
         patch.setattr(stream_white_noise, "SPACES", ())

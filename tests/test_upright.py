@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import needs_data, push_all
+from conftest import needs_data
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.upright import describe_axes, knee_bend, legs_up, model_axes, trunk_up, upright_turn
@@ -143,7 +143,7 @@ def test_stream_decides_the_axes_on_its_first_window(clip):
     model = load_model("synsp-h36m17", device="cpu", quantize=False)
 
     def stream(x: np.ndarray) -> np.ndarray:
-        return push_all(StreamingRefiner(model), x)
+        return StreamingRefiner(model).refine_all(x)
 
     np.testing.assert_allclose(stream((clip @ Z_UP.T).astype(np.float32)) @ Z_UP, stream(clip), atol=0.05)
 

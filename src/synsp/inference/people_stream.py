@@ -43,8 +43,6 @@ from synsp.sequence import not_found
 class _PersonStream(StreamingRefiner):
     """A single-person stream whose windows wait for the crowd's batch while ``deferred``."""
 
-    read_order = False  # the crowd's frames are in the model's joints (PoseStream converts other layouts)
-
     def reset(self) -> None:
         super().reset()
         self.cut_switches = False  # the crowd ends this stream and starts another (push)
@@ -185,6 +183,7 @@ class MultiPersonStreamingRefiner:
         stream = _PersonStream(self.refiner, lag=self.lag, stride=stride,
                                phase=(int(np.argmin(load)) - self._frame) % stride, lookahead=self.lookahead)
         stream.created = self._frame
+        stream.in_model_joints()  # the crowd's frames: PoseStream converts other layouts
         return stream
 
     def flush(self) -> dict[Hashable, np.ndarray]:

@@ -85,7 +85,7 @@ class RunningAbove:
         self.smooth = StreamingRefiner(fallback, lag=min(self.stream.lag, fallback.window - 1),
                                        lookahead=self.stream.lookahead)
         self.smooth.cut_switches = False  # the stream it follows tells switches of people
-        self.smooth.read_order = False  # its frames are that stream's, in the model's joints
+        self.smooth.in_model_joints()  # its frames are that stream's, in the model's joints
         self.fed = self.pushed - len(self.held)
         for frame in self.held:
             self._take(self.smooth.push(frame))

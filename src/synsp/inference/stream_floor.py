@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.inference.floor import drift_factor, kept_share, limb_lengths, slow_part
-from synsp.inference.stream_joint_drift import RunningJointDrift
+from synsp.inference.stream_joint_drift import RecentInputs, RunningJointDrift
 from synsp.inference.stream_limb_turn import RunningLimbTurn
 from synsp.sequence import box_sides, sorted_median
 from synsp.skeleton import Layout
@@ -65,10 +65,11 @@ class RunningFloorStep:
         self.scale: np.ndarray | None = None
         # 3D: joints whose own rigid distances keep still where the limbs drift get the step back (a few joints'
         # definitions drifting; inference.stream_joint_drift); None: no reading yet
-        self._joints = RunningJointDrift(layout) if ramp is not None else None
+        self._recent = RecentInputs() if ramp is not None else None  # the inputs both 3D readings below read
+        self._joints = RunningJointDrift(layout, self._recent) if ramp is not None else None
         self._own: np.ndarray | None = None
         # 3D: the limbs' drift net of their turn (marker-style joints; inference.stream_limb_turn); None: as read
-        self._turn = RunningLimbTurn(layout) if ramp is not None else None
+        self._turn = RunningLimbTurn(layout, self._recent) if ramp is not None else None
         self._turned: np.ndarray | None = None
 
     def __call__(self, refined: np.ndarray, inputs: np.ndarray, later_refined: np.ndarray,
@@ -89,10 +90,12 @@ class RunningFloorStep:
         first, and what :meth:`_take` needs after the filter; the running sums are updated."""
         k = len(refined)
         correction = np.asarray(refined, np.float64) - inputs
+        if self._recent is not None:
+            self._recent.add(inputs)
         if self._joints is not None:
-            self._own = self._joints(inputs)
+            self._own = self._joints.read()
         if self._turn is not None:
-            self._turned = self._turn(inputs)
+            self._turned = self._turn.read()
         lengths = limb_lengths(np.concatenate([inputs, later_inputs]).astype(np.float64), self.layout)
         self._count += k
         self._length_sum = self._length_sum + lengths[:k].sum(axis=0)

@@ -17,7 +17,7 @@ import numpy as np
 from synsp.inference.joint_drift import joint_floor_shares
 from synsp.skeleton import Layout
 
-__all__ = ["GUARD", "EVERY", "WINDOW", "RunningJointDrift"]
+__all__ = ["GUARD", "EVERY", "WINDOW", "RecentInputs", "RunningJointDrift"]
 
 # Frames before the first reading (3 s at 30 fps). Validation (the drifting benchmark's 8 clips, the stream; wrists
 # and knees 96 mm / 48 mm out and back, mm on the joints with no drift): 150 8.15 / 8.15, 90 7.44 / 7.37, 75 7.38 /
@@ -31,24 +31,43 @@ EVERY = 15
 WINDOW = 600
 
 
+class RecentInputs:
+    """A stream's last :data:`WINDOW` inputs given back, (n, V, J, 3) float64 model space, and how many frames it has
+    given back in all: one buffer for the readings on them (the joints' drift here, the limbs' turn,
+    :class:`~synsp.inference.stream_limb_turn.RunningLimbTurn`)."""
+
+    def __init__(self):
+        self.frames: np.ndarray | None = None  # (n, V, J, 3), n <= WINDOW
+        self.count = 0
+
+    def add(self, inputs: np.ndarray) -> None:
+        """Take the inputs (k, V, J, 3) of the frames given back now."""
+        inputs = np.asarray(inputs, np.float64)
+        self.frames = inputs if self.frames is None else np.concatenate([self.frames, inputs])[-WINDOW:]
+        self.count += len(inputs)
+
+
 class RunningJointDrift:
     """Per person, each joint's share of the floor step given back (:func:`joint_floor_shares`) on a stream's
-    inputs so far; ``layout`` the model's joints (3D)."""
+    inputs so far; ``layout`` the model's joints (3D), ``recent`` the inputs' buffer (shared with other readings;
+    default its own, which :meth:`__call__` fills)."""
 
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, recent: RecentInputs | None = None):
         self.layout = layout
-        self._inputs: np.ndarray | None = None  # (n, V, J, 3) the last WINDOW inputs
-        self._count = 0
+        self.recent = RecentInputs() if recent is None else recent
         self._read_at = 0
         self.shares: np.ndarray | None = None  # (V, J) in {0, 1}; None: not read yet
 
     def __call__(self, inputs: np.ndarray) -> np.ndarray | None:
-        """Take the inputs (k, V, J, 3) of the frames given back now; return the shares (V, J), None before
+        """Take the inputs (k, V, J, 3) of the frames given back now into the buffer; :meth:`read`."""
+        self.recent.add(inputs)
+        return self.read()
+
+    def read(self) -> np.ndarray | None:
+        """The shares (V, J) on the buffer's inputs, read again every :data:`EVERY` frames; None before
         :data:`GUARD` frames."""
-        inputs = np.asarray(inputs, np.float64)
-        self._inputs = inputs if self._inputs is None else np.concatenate([self._inputs, inputs])[-WINDOW:]
-        self._count += len(inputs)
-        if self._count >= GUARD and (self.shares is None or self._count - self._read_at >= EVERY):
-            self.shares = joint_floor_shares(np.moveaxis(self._inputs, 0, -3), self.layout)
-            self._read_at = self._count
+        count = self.recent.count
+        if count >= GUARD and (self.shares is None or count - self._read_at >= EVERY):
+            self.shares = joint_floor_shares(np.moveaxis(self.recent.frames, 0, -3), self.layout)
+            self._read_at = count
         return self.shares

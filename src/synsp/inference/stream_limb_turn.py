@@ -18,7 +18,7 @@ import numpy as np
 
 from synsp.inference.floor import bone_drift
 from synsp.inference.limb_turn import limb_drift
-from synsp.inference.stream_joint_drift import EVERY, WINDOW  # read as often and as far back as the joints' drift
+from synsp.inference.stream_joint_drift import EVERY, WINDOW, RecentInputs  # read as the joints' drift, its buffer
 from synsp.skeleton import Layout
 
 __all__ = ["FIRST", "EVERY", "WINDOW", "RunningLimbTurn"]
@@ -32,26 +32,29 @@ FIRST = 64
 
 class RunningLimbTurn:
     """Per person, the share of the limbs' drift left once their turn is taken off (:func:`limb_drift` over
-    :func:`bone_drift`, at most 1) on a stream's inputs so far; ``layout`` the model's joints (3D)."""
+    :func:`bone_drift`, at most 1) on a stream's inputs so far; ``layout`` the model's joints (3D), ``recent`` the
+    inputs' buffer (shared with the joints' drift; default its own, which :meth:`__call__` fills)."""
 
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, recent: RecentInputs | None = None):
         self.layout = layout
-        self._inputs: np.ndarray | None = None  # (n, V, J, 3) the last WINDOW inputs
-        self._count = 0
+        self.recent = RecentInputs() if recent is None else recent
         self._read_at = 0
         self.factor: np.ndarray | None = None  # (V,) in (0, 1]; None: not read yet, or no turn read
 
     def __call__(self, inputs: np.ndarray) -> np.ndarray | None:
-        """Take the inputs (k, V, J, 3) of the frames given back now; return the factor (V,), None before
-        :data:`FIRST` frames or while no turn lowers any person's reading."""
-        inputs = np.asarray(inputs, np.float64)
-        self._inputs = inputs if self._inputs is None else np.concatenate([self._inputs, inputs])[-WINDOW:]
-        self._count += len(inputs)
-        if self._count >= FIRST and self._count - self._read_at >= (EVERY if self._read_at else 0):
-            x = np.moveaxis(self._inputs, 0, -3)  # (V, n, J, 3)
+        """Take the inputs (k, V, J, 3) of the frames given back now into the buffer; :meth:`read`."""
+        self.recent.add(inputs)
+        return self.read()
+
+    def read(self) -> np.ndarray | None:
+        """The factor (V,) on the buffer's inputs, read again every :data:`EVERY` frames; None before :data:`FIRST`
+        frames or while no turn lowers any person's reading."""
+        count = self.recent.count
+        if count >= FIRST and count - self._read_at >= (EVERY if self._read_at else 0):
+            x = np.moveaxis(self.recent.frames, 0, -3)  # (V, n, J, 3)
             plain = bone_drift(x, self.layout)
             turned = limb_drift(x, self.layout, plain=plain)
             lower = turned < plain
             self.factor = np.where(lower, turned / np.maximum(plain, 1e-12), 1.0) if lower.any() else None
-            self._read_at = self._count
+            self._read_at = count
         return self.factor

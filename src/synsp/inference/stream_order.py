@@ -66,6 +66,30 @@ def read_order(poses: np.ndarray, given: str) -> str:
         else given
 
 
+class OrderWait:
+    """Poses held until the 17 joints' order they follow is read (:func:`read_order`): once ``window`` of them show a
+    joint, or :data:`ORDER_WAIT` frames have come (or the stream ends: :meth:`read` then). One implementation for a
+    stream's frames (:class:`StreamOrder`: a frame's (V, J, C) is one pose) and ``synsp stream``'s lines
+    (:class:`synsp.integrations.stream.PoseStream`: each person shown one (J, C))."""
+
+    def __init__(self, given: str, window: int):
+        self.given, self.window = given, window
+        self.poses: list[np.ndarray] = []  # (..., J, C) each, the order read on them
+        self.shown = 0  # of them, those that show a joint
+        self.frames = 0
+
+    def add(self, poses: list[np.ndarray]) -> bool:
+        """One frame's poses held (each (..., J, C)); whether the order can be read now."""
+        self.frames += 1
+        self.poses += poses
+        self.shown += sum(bool(np.isfinite(p).all(-1).any()) for p in poses)
+        return self.shown >= self.window or self.frames >= ORDER_WAIT
+
+    def read(self) -> str:
+        """The order of the poses held (:func:`read_order`; the one given when none is held)."""
+        return read_order(np.stack(self.poses), self.given) if self.poses else self.given
+
+
 class StreamOrder:
     """The front of a :class:`~synsp.inference.streaming.StreamingRefiner` whose frames may follow another
     17-joint order than its model's: holds the first frames until their order is read (:func:`read_order`),
@@ -98,6 +122,7 @@ class StreamOrder:
         """A new stream: its order read anew."""
         self.order = None if self.model in SEVENTEEN else self.given
         self.held: list[tuple[np.ndarray, np.ndarray]] = []  # (frame as given, (V, J, C) validated)
+        self.wait = OrderWait(self.given, self.stream.refiner.window)  # their order read once enough show a joint
         self.fifo: deque[tuple[int, np.ndarray]] = deque()  # per frame in: (its index, (V,) views that show a joint)
         self.front: OtherLayout | None = None  # the joints the model lacks: synsp stream's way back
         self.t = 0
@@ -114,17 +139,16 @@ class StreamOrder:
                              f"{'(J, C)' if len(first) == 2 else f'({first[0]}, J, C)'}; call reset() first")
         if self.order is None:
             self.held.append((frame, x))
-            seen = sum(bool(np.isfinite(h).all(-1).any()) for _, h in self.held)
-            if seen < self.stream.refiner.window and len(self.held) < ORDER_WAIT:
+            if not self.wait.add([x]):
                 return self.stream._shape_out([])
-            self._decide()
+            self.order = self.wait.read()
             return self._release()
         return self._pass([(frame, x)])
 
     def flush(self) -> np.ndarray:
         """End of the stream: the frames held and the stream's own, as its flush gives them."""
         if self.order is None:
-            self._decide()
+            self.order = self.wait.read()
         out = self._release() if self.held else None
         self.inside = True
         try:
@@ -133,10 +157,6 @@ class StreamOrder:
             self.inside = False
         self.clear()
         return tail if out is None else np.concatenate([out, tail])
-
-    def _decide(self) -> None:
-        seen = [x for _, x in self.held]
-        self.order = read_order(np.stack(seen), self.given) if seen else self.given
 
     def _release(self) -> np.ndarray:
         held, self.held = self.held, []
@@ -149,7 +169,7 @@ class StreamOrder:
         try:
             for frame, x in frames:
                 if self.order == self.model or as_given:
-                    out.append(self.stream._push(frame))
+                    out.append(self.stream._push(frame, x))  # x: the frame validated at its push, not again
                     continue
                 if self.front is None:
                     self.front = OtherLayout.for_refiner(self.order, self.stream.refiner,
@@ -198,12 +218,16 @@ def _convert(x: np.ndarray, src: str, dst: str) -> np.ndarray:
 
 
 class OrderedFront:
-    """The public ``push`` and ``flush`` of :class:`~synsp.inference.streaming.StreamingRefiner`: through its
-    :class:`StreamOrder` when it has one (and :attr:`read_order`), else straight to its ``_push`` / ``_flush``."""
+    """The public ``push``, ``flush`` and ``refine_all`` of :class:`~synsp.inference.streaming.StreamingRefiner`:
+    through its :class:`StreamOrder` when it has one, else straight to its ``_push`` / ``_flush``."""
 
     _order: StreamOrder | None
     refiner: Any
-    read_order = True  # False: the caller gives frames in the model's joints (a crowd's, SmoothNet's alongside)
+
+    def in_model_joints(self) -> None:
+        """The frames come in the model's joints, no order read (:class:`StreamOrder`): a crowd's person's (their
+        layout converted by :class:`synsp.integrations.stream.PoseStream`), SmoothNet's stream alongside."""
+        self._order = None
 
     def push(self, frame: np.ndarray) -> np.ndarray:
         """Add one frame (J, C), or (V, J, C) for V views/persons; NaN marks missing joints.
@@ -219,12 +243,23 @@ class OrderedFront:
         if self.refiner.space == "2d" and np.ndim(frame) in (2, 3) and np.shape(frame)[-1] == 3:
             raise ShapeError(f"frame has shape {np.shape(frame)}: a 2D stream takes x, y only; set the joints scored "
                              "below your threshold to NaN and drop the scores before push (synsp stream takes them)")
-        if self._order is None or not self.read_order or self._order.inside:
+        if self._order is None or self._order.inside:
             return self._push(frame)
         return self._order.push(frame)
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
-        if self._order is None or not self.read_order or self._order.inside:
+        if self._order is None or self._order.inside:
             return self._flush()
         return self._order.flush()
+
+    def refine_all(self, frames: np.ndarray) -> np.ndarray:
+        """A whole recording through the stream: every frame of ``frames`` (T, J, C), or (T, V, J, C) for V
+        views/persons, pushed in turn, then the stream flushed (and so reset). Returns the frames :meth:`push` and
+        :meth:`flush` gave back, joined: (T, J, C) or (T, V, J, C) from a new (or reset) stream, in the input's unit,
+        dtype and joint order; each as a live loop gets it (a stream's output, not offline refinement's).
+        """
+        x = np.asarray(frames)
+        if x.ndim not in (3, 4):
+            raise ShapeError(f"frames must be (T, J, C) or (T, V, J, C), got shape {x.shape}")
+        return np.concatenate([*(self.push(frame) for frame in x), self.flush()])

@@ -1,18 +1,18 @@
 """Frame in, refined frame out: a trained network on a live pose stream, with a bounded lag.
 
-Every ``stride``-th frame that arrives completes a window of F frames (with the full lag, offline
-refinement's windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the network refines
-that window at once and its output is added to running sums for the frames it covers (the Sliding
-Window Average, kept incrementally). Frame t is given back once ``lag`` (plus ``lookahead``, below)
-later frames have arrived, as the weighted mean of the windows that cover it and are complete by
-then. With ``lag = F - 1`` (the default) that is every window, and the stream equals offline
-:meth:`synsp.inference.refiner.Refiner.refine` on gap-free input with no gross error to take out
-(below), frame for frame, ends included (at a stride > 1, except frame T - F: offline adds a last
-window ending at the last frame, which the stream cuts only when it ends); a smaller lag averages
-fewer windows (lag 0: only the window that ends at t), trading smoothness for latency. (Exactly so
-with the default float32 network; int8 layers, ``load_model(..., quantize=True)``, quantise their
-activations per batch, and a stream's batch is one window, so with them the stream is within about a
-tenth of what refinement moves.) Many people at once: :mod:`synsp.inference.people_stream`.
+Every ``stride``-th frame that arrives completes a window of F frames (with the full lag, offline refinement's
+windows: the refiner's stride, 3D 3 and 2D 2 by default; else 1); the network refines that window at once and its
+output is added to running sums for the frames it covers (the Sliding Window Average, kept incrementally). Frame t is
+given back once ``lag`` (plus ``lookahead``, below) later frames have arrived, as the weighted mean of the windows
+that cover it and are complete by then. With ``lag = F - 1`` (the default) that is every window, and the stream equals
+offline :meth:`synsp.inference.refiner.Refiner.refine` on gap-free input with no gross error to take out (below),
+frame for frame, ends included (at a stride > 1, except frame T - F: offline adds a last window ending at the last
+frame, which the stream cuts only when it ends); a smaller lag averages fewer windows (lag 0: only the window that
+ends at t), trading smoothness for latency. (Exactly so with the default float32 network; int8 layers,
+``load_model(..., quantize=True)``, quantise their activations per batch, and a stream's batch is one window, so with
+them the stream is within about a tenth of what refinement moves.) Many people at once:
+:mod:`synsp.inference.people_stream`. A whole recording at once (every frame pushed, then flushed):
+:meth:`StreamingRefiner.refine_all`.
 
 Where the stream cannot see the future it differs from offline refinement:
 
@@ -196,9 +196,9 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
         self._cuts = CutWatch.of(self)  # a video cut: the stream ends there and starts afresh
 
-    def _push(self, frame: np.ndarray) -> np.ndarray:
-        """:meth:`push` of a frame in the model's joints."""
-        x = self._validate(frame)
+    def _push(self, frame: np.ndarray, checked: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`push` of a frame in the model's joints; ``checked``: its :meth:`_validate`, done (StreamOrder)."""
+        x = self._validate(frame, checked)
         ended = []
         if self.cut_switches and self.switched(x):  # another person: the one before ends here
             kept = self._watch, self._cuts.path
@@ -225,10 +225,9 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         return [self._take(x)] if self._measured is None else [self._take(m) for m in self._measured.push(x)]
 
     def switched(self, frame: np.ndarray) -> bool:
-        """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in
-        any view (:class:`~synsp.inference.stream_switches.SwitchWatch`): an estimator that follows
-        one person at a time and jumped to someone else. Offline, such a track is cut in two
-        (:func:`synsp.estimator_errors.track_switches.track_segments`); a stream ends there and starts afresh."""
+        """Whether ``frame`` (J, C) or (V, J, C) shows another person than the frames before it in any view
+        (:class:`~synsp.inference.stream_switches.SwitchWatch`): an estimator following one person jumped to someone
+        else: the stream ends there (offline: :func:`~synsp.estimator_errors.track_switches.track_segments`)."""
         x = np.asarray(frame, np.float64)
         return self._watch.switched(x if x.ndim == 3 else x[None], self._cuts.held)
 
@@ -323,21 +322,22 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self.reset()
         return np.concatenate([*untold, *waiting, *([] if released is None else [released]), out])
 
-    def _validate(self, frame: np.ndarray) -> np.ndarray:
+    def _validate(self, frame: np.ndarray, checked: np.ndarray | None = None) -> np.ndarray:
+        """``frame`` checked, (V, J, C), "not found" NaN; ``checked``: that, done (StreamOrder): its dtype taken."""
         x = np.asarray(frame)
         j, c = len(self.refiner.layout.joints), self.refiner.n_coords
-        if x.ndim not in (2, 3) or x.shape[-2:] != (j, c):
+        if checked is None and (x.ndim not in (2, 3) or x.shape[-2:] != (j, c)):
             raise ShapeError(f"frame must be ({j}, {c}) or (V, {j}, {c}) for this {self.refiner.layout.name} "
                              f"{self.refiner.space} model, got shape {x.shape}")
         views = x.shape[0] if x.ndim == 3 else None
         started = self._frames or self._held or (self._measured is not None and self._measured.pending)
-        if started and views != self._views:
+        if checked is None and started and views != self._views:
             raise ShapeError(f"frame has shape {x.shape}, but this stream's frames are "
                              f"{'(J, C)' if self._views is None else f'({self._views}, J, C)'}; call reset() first")
         self._views = views
         if np.issubdtype(x.dtype, np.floating):
             self._dtype = x.dtype
-        return self._zeros_missing(x if x.ndim == 3 else x[None])
+        return self._zeros_missing(x if x.ndim == 3 else x[None]) if checked is None else checked
 
     def _zeros_missing(self, x: np.ndarray) -> np.ndarray:
         """(V, J, C) with the joints written as (0, 0) for "not found" made NaN, as offline (:func:`not_found`)."""

@@ -49,7 +49,7 @@ from synsp.errors import InternalError, OptionError, ShapeError, check_threshold
 from synsp.filters import OneEuroFilter
 from synsp.inference.stream_layouts import OtherLayout
 from synsp.inference.stream_measurements import LOOKAHEAD
-from synsp.inference.stream_order import ORDER_WAIT, SEVENTEEN, read_order
+from synsp.inference.stream_order import SEVENTEEN, OrderWait
 from synsp.integrations.stream_lines import Frame, parse_frame
 from synsp.integrations.stream_models import stream_model
 from synsp.integrations.stream_run import run_stream
@@ -135,9 +135,11 @@ class PoseStream:
         self.lag = lag
         self.layout = layout or (self.model.layout.name if self.model is not None else None)
         self._other = self._other_for(self.layout)
-        # 17 joints: COCO's, H36M's or MPI-INF-3DHP's order, read from the first frames as offline (stream_order)
-        self._reading = [] if self.model is not None and self.model.layout.name in SEVENTEEN \
-            and self.layout in SEVENTEEN else None
+        # 17 joints: COCO's, H36M's or MPI-INF-3DHP's order, read from the first frames as offline (stream_order):
+        # the lines held meanwhile, and their poses that show a joint
+        reads = self.model is not None and self.model.layout.name in SEVENTEEN and self.layout in SEVENTEEN
+        self._reading = [] if reads else None
+        self._wait = OrderWait(self.layout, self.model.window) if reads else None
         self.space = space or "2d"
         self._space_read = given_space is None and checkpoint is None and self.space == "3d"  # 2D lines: 2D
         # what made the stream 3D, for the message refusing 2D keypoints
@@ -175,8 +177,9 @@ class PoseStream:
         A frame that does not fit (joint count, coordinates) raises :class:`ShapeError` (a ``ValueError``)
         and changes nothing; with ``skip_people``, only a frame none of whose persons fit does: a person
         who does not is left out of it and added to ``frame.refused``. With 17 joints, the first lines wait
-        until the first window's frames that show a person have come, to read the joints' order (as offline:
-        :mod:`synsp.inference.stream_order`; the ``--layout`` given wins unless the poses contradict it)."""
+        until a window's count of poses that show a joint have come (each person in a line one; ``ORDER_WAIT`` lines
+        at most), to read the joints' order (as offline: :mod:`synsp.inference.stream_order`; the ``--layout`` given
+        wins unless the poses contradict it)."""
         if self._space_read and not self._count and self._two_d(frame):
             self.__init__(self.method, space="2d", **self._given)  # nothing pushed yet: the 2D model
             self.notes.append(f"{self.layout}: the keypoints are [x, y(, confidence)]: streamed as 2D through the "
@@ -195,7 +198,8 @@ class PoseStream:
         self._out[f] = {"t": frame.t, "people": dict.fromkeys(points), "given": frame.people}  # given: salvage
         if self._reading is not None:
             self._reading.append((f, points))
-            self._read_order(final=False)
+            if self._wait.add([c for c, _ in points.values() if np.isfinite(c).all(-1).any()]):
+                self._read_order()
         else:
             self._feed(f, points)
         return self._ready()
@@ -205,20 +209,17 @@ class PoseStream:
         kp = next(iter(frame.people.values()), None)
         return kp is not None and kp.ndim == 2 and (kp.shape[1] == 2 or (kp.shape[1] == 3 and scored_2d_frame(kp)))
 
-    def _read_order(self, final: bool) -> None:
-        """Read the 17 joints' order once the lines held show ``window`` poses (or :data:`ORDER_WAIT` lines have
-        come, or at the end), then refine the lines held in it."""
-        poses = [c for _, points in self._reading for c, _ in points.values() if np.isfinite(c).all(-1).any()]
-        if not final and len(poses) < self.model.window and len(self._reading) < ORDER_WAIT:
-            return
-        order = read_order(np.stack(poses), self.layout) if poses else self.layout
+    def _read_order(self) -> None:
+        """Read the 17 joints' order (once the lines held show ``window`` poses, or ``ORDER_WAIT`` lines have come,
+        or at the end: :class:`~synsp.inference.stream_order.OrderWait`), then refine the lines held in it."""
+        order = self._wait.read()
         if order != self.layout:
             if self._given["checkpoint"] is None:  # its own shipped model, as offline (2D without a face: faceless)
                 self._network(stream_model(self.method, None, order, self.space, self._given["device"]))
             self.layout, self._other = order, self._other_for(order)
             self.notes.append(f"the keypoints follow {order}'s joint order (told from their bones, as synsp refine "
                               f"tells them): refined through the {self.model.layout.name} model's joints")
-        held, self._reading = self._reading, None
+        held, self._reading, self._wait = self._reading, None, None
         for f, points in held:
             self._feed(f, points)
 
@@ -256,7 +257,7 @@ class PoseStream:
         """End of input: every frame still held, in order. A frame the refiner did not give back raises
         :class:`InternalError` (:meth:`salvage` then writes the frames held, unrefined where not refined)."""
         if self._reading is not None:
-            self._read_order(final=True)
+            self._read_order()
         if self._crowd is not None:
             self._place(self._crowd.flush())
         self._people.clear()
