@@ -58,7 +58,8 @@ ALLOWED = {
     # inference.low_rate: glitches read as the Refiner reads them
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},
-    "refining.uneven_times": {"formats", "inference", "refining.tracks"},  # a file's times, the rate resampler
+    # a file's times, the rate resampler; a file with none: its drops
+    "refining.uneven_times": {"formats", "inference", "refining.tracks", "refining.dropped_frames"},
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",

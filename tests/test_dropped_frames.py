@@ -1,12 +1,17 @@
 """Frames dropped from a file with no times (synsp.refining.dropped_frames): found where the whole body steps twice
-as far, refined as gaps in synsp.refine and taken out; no drop read on even frames, a start, a stop or a jump."""
+as far, refined as gaps in synsp.refine (a track, or persons at any one's drops) and in ``synsp refine`` on a file
+with no column of times or frame numbers, and taken out; no drop read on even frames, a start, a stop or a jump."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 import synsp
+import synsp.refining.uneven_times as uneven_times
+from synsp.cli import main
+from synsp.formats import read_poses
 from synsp.refining.dropped_frames import dropped_after
+from synsp.refining.files import refine_file
 from walking import walking
 
 
@@ -53,6 +58,53 @@ def test_refine_puts_the_drops_back_as_gaps_and_gives_the_input_frames(method, m
     np.testing.assert_array_equal(out, synsp.refine(gapped, method, layout="coco17", fps=30)[kept])
     truth, _ = _dropped(clean)
     # refined as if no frame were missing (the route before): the step at each drop smeared
-    monkeypatch.setattr("synsp.refining.arrays.dropped_after", lambda x: np.zeros(0, int))
+    monkeypatch.setattr("synsp.refining.arrays.dropped_in_tracks", lambda x: np.zeros(0, int))
     as_even = synsp.refine(poses, method, layout="coco17", fps=30)
     assert np.linalg.norm(out - truth, axis=-1).mean() < np.linalg.norm(as_even - truth, axis=-1).mean()
+
+
+def _persons() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(poses (2, T, J, 2), the kept frames before each drop, the fast walker's truth (T, J, 2)): every 7th frame
+    dropped from a capture of a fast walker and a person standing still (who shows no drop) beside him."""
+    clean, noisy = _fast_walk()
+    walker, before = _dropped(noisy)
+    truth, _ = _dropped(clean)
+    still = walking(n_frames=len(walker), noise=0.0)[0][:1] + 300.0
+    still = still + np.random.default_rng(5).normal(0, 1.0, walker.shape)
+    return np.stack([walker, still]), before, truth
+
+
+def test_refine_puts_every_persons_frames_back_at_any_ones_drops():
+    poses, before, _ = _persons()
+    out = synsp.refine(poses, "gaussian", layout="coco17", fps=30)
+    gapped = np.insert(poses, before + 1, np.nan, axis=1)
+    kept = np.delete(np.arange(gapped.shape[1]), before + 1 + np.arange(len(before)))
+    assert out.shape == poses.shape
+    np.testing.assert_array_equal(out, synsp.refine(gapped, "gaussian", layout="coco17", fps=30)[:, kept])
+
+
+def test_synsp_refine_on_a_file_with_no_times_reads_the_drops_and_keeps_its_frames(tmp_path, capsys, monkeypatch):
+    poses, before, truth = _persons()
+    np.savez(tmp_path / "in.npz", poses=poses)
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--fps", "30"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("drops:")]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"drops: {len(before)} frames missing from the capture (after frames 2, 8, 14, 20, 26")
+    out = np.load(tmp_path / "out.npz")["poses"]
+    assert out.shape == poses.shape and np.isfinite(out).all()
+    # refined as if no frame were missing (the route before): the step at each drop smeared
+    monkeypatch.setattr(uneven_times, "dropped_in_tracks", lambda x: np.zeros(0, int))
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "even.npz"), "--fps", "30"]) == 0
+    assert "drops:" not in capsys.readouterr().out
+    even = np.load(tmp_path / "even.npz")["poses"]
+    error, as_even = (np.linalg.norm(x[0] - truth, axis=-1).mean() for x in (out, even))
+    assert error < 0.9 * as_even, (error, as_even)
+
+
+def test_a_file_that_numbers_its_frames_is_refined_at_them_with_no_drop_read(tmp_path):
+    poses, _, _ = _persons()
+    header = "frame," + ",".join(f"j{j}_{a}" for j in range(17) for a in "xy")
+    rows = [f"{t}," + ",".join(f"{v:.3f}" for v in pose.ravel()) for t, pose in enumerate(poses[0])]
+    (tmp_path / "in.csv").write_text("\n".join([header, *rows]) + "\n")
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="gaussian", fps=30)
+    assert "drops:" not in str(summary) and read_poses(tmp_path / "out.csv").poses.shape[1] == poses.shape[1]

@@ -36,7 +36,7 @@ from synsp.inference.joint_corrections import (
     trunk_anchors,
 )
 from synsp.model import NETWORKS
-from synsp.refining.dropped_frames import dropped_after, refine_with_drops
+from synsp.refining.dropped_frames import dropped_in_tracks, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
@@ -140,8 +140,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
     frames for context but does not give them; when such frames come at a regular stride (a detector run on every
     2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). A
-    (T, J, C) track whose moving body steps over two frames at once (a frame dropped from poses with no times) is
-    refined with a gap there, taken out after (:mod:`synsp.refining.dropped_frames`). In a
+    track whose moving body steps over two frames at once (a frame dropped from poses with no times) is refined with a
+    gap there, taken out after (:mod:`synsp.refining.dropped_frames`); persons (V, T, J, C) all at any one's drops,
+    views of one person (below) never. In a
     (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
     unless the network was trained on several views of one person (``synsp-h36m17-mv``,
     :func:`views_together`) and no view switched people: those views are refined together.
@@ -225,8 +226,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                        detected, steps, -3)
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
-    after = dropped_after(x) if x.ndim == 3 else ()
-    if len(after):  # frames dropped from a file with no times: put back as gaps, refined, taken out
+    after = dropped_in_tracks(x)  # persons: a frame the capture skipped is every person's; views: their own clocks
+    if len(after) and (x.ndim == 3 or not views_together(method, x.shape[-1], options)):
+        # frames dropped from a file with no times: put back as gaps, refined, taken out
         out = refine_with_drops(x, after, lambda g: refine(g, method, max_gap=max_gap, layout=layout, space=space,
                                                            **options))
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)

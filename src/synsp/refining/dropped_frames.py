@@ -14,7 +14,10 @@ d_{t+1}``, with ``d_{t-1} ~ d_{t+1}``: the same speed on both sides) while far f
 difference): :data:`MAX_RATIO` of the residuals, :data:`MIN_SPEED` x the noise. A body starting or stopping in one
 frame has unequal neighbours (their difference twice the no-drop residual; :data:`MAX_SIDES`) and is no drop; a
 glitch or a jump of the whole body has a step far from both.
-:func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again.
+:func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again:
+``synsp.refine`` on a track, or on persons (V, T, J, C) at the drops of any of them (:func:`dropped_in_tracks`), and
+``synsp refine`` on a file's tracks when the file has no column of times or frame numbers
+(:func:`synsp.refining.uneven_times.refine_file_tracks`; a file with one is refined at the times it says).
 """
 from __future__ import annotations
 
@@ -51,9 +54,34 @@ def dropped_after(poses: np.ndarray) -> np.ndarray:
     return np.flatnonzero(found) + 1  # boundary b of ``cur`` lies between frames b + 1 and b + 2
 
 
+def dropped_in_tracks(poses: np.ndarray) -> np.ndarray:
+    """(D,) int: the frames of ``poses`` (..., T, J, C) after which a frame was dropped in any track (one track: a
+    (T, J, C) array), ascending: a frame the capture skipped is missing for every person in it, those standing still
+    (who show no drop) too."""
+    tracks = np.reshape(poses, (-1,) + np.shape(poses)[-3:])
+    return np.unique(np.concatenate([dropped_after(track) for track in tracks] + [np.zeros(0, int)]))
+
+
+def with_gaps(poses: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``poses`` (..., T, J, C) with a NaN frame put after each frame of ``after`` (..., T + D, J, C), and the (D,)
+    frames of that array the NaN frames are (``np.delete`` of them along axis -3 gives ``poses`` back)."""
+    after = np.asarray(after, int)
+    return np.insert(poses, after + 1, np.nan, axis=-3), after + 1 + np.arange(len(after))
+
+
 def refine_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """``run`` on ``poses`` (T, J, C) with a NaN frame put after each frame of ``after``, those frames taken out of
-    its output: the output has the input's frames, refined at even time."""
-    gapped = np.insert(poses, np.asarray(after) + 1, np.nan, axis=0)
-    added = np.asarray(after) + 1 + np.arange(len(after))  # where the NaN frames landed
-    return np.delete(run(gapped), added, axis=0)
+    """``run`` on ``poses`` (..., T, J, C) with a NaN frame put after each frame of ``after``, those frames taken out
+    of its output: the output has the input's frames, refined at even time."""
+    gapped, added = with_gaps(poses, after)
+    return np.delete(run(gapped), added, axis=-3)
+
+
+def drop_note(after: np.ndarray, frame_ids: list | None = None, shown: int = 5) -> str:
+    """The summary's line on the drops found after the frames ``after`` (D,) (numbered by ``frame_ids`` when given,
+    one a frame; else from 0), the first ``shown`` of them named."""
+    number = (lambda t: frame_ids[t]) if frame_ids is not None else int
+    named = ", ".join(str(number(t)) for t in after[:shown]) + (", ..." if len(after) > shown else "")
+    count = f"{len(after)} frame{'s' if len(after) > 1 else ''}"
+    return (f"drops: {count} missing from the capture (after frame{'s' if len(after) > 1 else ''} {named}: the "
+            "whole body steps over two frame intervals at once there); refined at even time and left out of the "
+            "output")

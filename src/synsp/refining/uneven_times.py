@@ -14,6 +14,11 @@ user: frames 0, 1, 2, 5, 6, ...) is the same case: the frame numbers are times a
 (:func:`file_times`), and steps that are whole multiples of the median step put the grid on every
 frame number (:func:`even_grid`), so the refiner sees the video's own rate and the kept rows'
 values as they are; the output keeps the file's rows and frame numbers.
+
+A file with neither column (an npz, a JSON of frames, a CSV of joints alone) can still miss frames the capture
+skipped: where a moving body steps over two frame intervals at once (:mod:`synsp.refining.dropped_frames`, read over
+every track: a skipped frame is everyone's), :func:`refine_file_tracks` puts a missing frame at each such drop,
+refines, and takes those frames out again, so the file keeps its frames.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from scipy.interpolate import CubicSpline
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
+from synsp.refining.dropped_frames import drop_note, dropped_in_tracks, with_gaps
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
@@ -152,13 +158,41 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
     aside = list(data.extra.get("set_aside") or [])
     people = poses.copy() if aside else poses
     people[aside] = np.nan  # an empty track: nothing refined, nothing said of it
-    tracks, note = refine_tracks_at(people, file_times(data), layout, method, max_gap=max_gap,
-                                    numbered=_reader_fields(data).get("times") is None, **options)
+    after = np.zeros(0, int) if _timed(data) else dropped_in_tracks(people)
+    if len(after):  # no times, and frames the capture skipped: refined with a gap at each, which is taken out
+        gapped, added = with_gaps(people, after)
+        tracks = _without(refine_tracks(gapped, layout, method, max_gap=max_gap, **options), added)
+        frame_ids = data.extra.get("frame_ids")
+        note = drop_note(after, frame_ids if frame_ids is not None and len(frame_ids) == poses.shape[1] else None)
+    else:
+        tracks, note = refine_tracks_at(people, file_times(data), layout, method, max_gap=max_gap,
+                                        numbered=_reader_fields(data).get("times") is None, **options)
     if aside:
         refined = tracks.refined.copy()
         refined[aside] = poses[aside]
         tracks = tracks._replace(refined=refined)
     return tracks, note
+
+
+def _timed(data: PoseData) -> bool:
+    """Whether the file read as ``data`` says when its frames were taken: a column of times (a TRC's Time, a CSV's
+    time), or of frame numbers (:data:`FRAME_NUMBERED`). Its frames are then where it says (:func:`file_times`),
+    and no drop is read from the motion (:mod:`synsp.refining.dropped_frames`)."""
+    return _reader_fields(data).get("times") is not None or (
+        data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None)
+
+
+def _without(tracks: RefinedTracks, added: np.ndarray) -> RefinedTracks:
+    """``tracks`` refined with NaN frames put in at ``added`` (D,) (:func:`with_gaps`), those frames taken out of
+    every per-frame field, and a cut's frame counted in the input's frames. Counts are unchanged: the frames put in
+    have no joint detected, which no count takes in."""
+
+    def cut(mask: np.ndarray | None) -> np.ndarray | None:
+        return None if mask is None else np.delete(mask, added, axis=1)
+
+    return tracks._replace(refined=cut(tracks.refined), filled=cut(tracks.filled), never_seen=cut(tracks.never_seen),
+                           absent=cut(tracks.absent), taken=cut(tracks.taken),
+                           turned=[(v, t - int((added < t).sum())) for v, t in tracks.turned])
 
 
 def with_file_rate(data: PoseData) -> PoseData:
