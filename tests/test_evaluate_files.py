@@ -262,3 +262,26 @@ def test_values_the_truths_file_flags_as_filled_are_not_scored():
     assert (data.filled & seen).any()  # the placed ears and eyes
     _, heading = score_files(trc, trc, methods=["identity"])
     assert f"{int((seen & ~data.filled).sum())} joint values scored" in heading
+
+
+def test_files_of_different_frame_rates_are_scored_with_a_warning(capsys, tmp_path):
+    """A truth at 30 fps and an input at 25 fps of as many frames are scored frame by frame, as given, with a
+    one-line warning naming both rates (audit 29, finding 10: nothing was said; a wrong pairing passed unseen);
+    --fps gives both one rate and no warning; of other frame counts too, the refusal names the rates."""
+    trc = FIXTURES / "pose2sim_halpe26.trc"
+    lines = trc.read_text().split("\n")
+    lines[2] = "\t".join(["25", "25", *lines[2].split("\t")[2:5], "25", *lines[2].split("\t")[6:]])
+    (tmp_path / "at25.trc").write_text("\n".join(lines))
+    files = ["--input", str(tmp_path / "at25.trc"), "--truth", str(trc), "--methods", "savgol"]
+    assert main(["evaluate", *files]) == 0
+    captured = capsys.readouterr()
+    assert _rows(captured.out)["input"][0] == 0.0  # scored as before
+    warned = [line for line in captured.err.splitlines() if "warning" in line]
+    assert len(warned) == 1 and "input at 25 fps, truth at 30 fps); scored frame by frame as given" in warned[0]
+    assert main(["evaluate", *files, "--fps", "30"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    lines[2] = lines[2].replace("\t60\t", "\t59\t")
+    (tmp_path / "short.trc").write_text("\n".join(lines[:-2] + [""]))
+    assert main(["evaluate", "--input", str(tmp_path / "short.trc"), "--truth", str(trc), "--methods", "savgol"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "input at 25 fps, truth at 30 fps); they must be" in err

@@ -113,6 +113,20 @@ def test_a_saved_stream_session_is_written_back_as_its_lines(tmp_path):
     assert len(lines) == len(source)
 
 
+def test_a_saved_stream_session_saved_on_windows_keeps_its_line_endings_and_bom(tmp_path):
+    """Lines saved with CRLF and a BOM (a Windows editor) are written back with both, as CSV, TRC and BVH are
+    (audit 29, finding 11: they came back LF without the BOM); lines saved plain stay plain."""
+    text = STREAM.read_text()
+    (tmp_path / "windows.jsonl").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    for name in ("windows", "plain"):
+        source = tmp_path / "windows.jsonl" if name == "windows" else STREAM
+        write_poses(tmp_path / f"{name}_out.jsonl", read_poses(source))
+    windows, plain = ((tmp_path / f"{n}_out.jsonl").read_bytes() for n in ("windows", "plain"))
+    assert b"\r" not in plain and not plain.startswith(b"\xef\xbb\xbf")
+    assert windows.startswith(b"\xef\xbb\xbf{") and windows.count(b"\r\n") == windows.count(b"\n") == 4
+    assert windows[3:].replace(b"\r\n", b"\n") == plain
+
+
 def test_a_saved_stream_session_refines_offline(tmp_path):
     from synsp.refining.files import refine_file
 

@@ -17,10 +17,12 @@ from synsp.inference.checkpoint import load_model
 from synsp.motion_pace import (
     PACE,
     at_rate,
+    group_pace_note,
     group_rates,
     motion_above_noise,
     motion_pace,
     pace_groups,
+    pace_note,
     paced_rate,
     slow_hint,
 )
@@ -239,3 +241,27 @@ def test_a_file_without_its_rate_is_told_when_its_motion_reads_as_60_to_120_fps(
         text = str(synsp.refine_file(tmp_path / f"{name}.npy", tmp_path / f"out_{name}.npy", method="butterworth"))
         assert "fps: 30 (assumed; pass --fps)" in text
         assert ("as most 60-120 fps footage does: if the file was filmed faster" in text) == said, text
+
+
+def test_the_pace_line_never_reads_a_rate_above_the_files_as_fast(tmp_path, capsys):
+    """A 25 fps clip the network runs frame for frame (as its 30 fps) and reads fast is refined as if filmed at
+    26.6 fps: the line said "fast for 25 fps; refined as if filmed at 26.6 fps", a rate above the file's read as
+    slower (audit 29, finding 9); it now says the 30 fps the network runs the frames at. Below the file's rate the
+    line is as it was."""
+    assert pace_note(20.0, 30.0) == ("pace: the motion is fast for 30 fps; refined as if filmed at 20.0 fps, the pace "
+                                     "the network learnt")
+    assert pace_note(26.6, 25.0) == ("pace: the motion is fast for 30 fps, the rate the network runs these 25 fps "
+                                     "frames at (frame for frame); refined as if filmed at 26.6 fps, the pace the "
+                                     "network learnt")
+    assert group_pace_note({"left_hand": 26.0, "right_hand": 24.0}, 25.0) == (
+        "pace: the left hand, right hand move fast for 30 fps, the rate SmoothNet runs these 25 fps frames at (frame "
+        "for frame); refined as if filmed at 26.0, 24.0 fps, each at its own pace")
+    assert group_pace_note({"left_hand": 13.6}, None) == (
+        "pace: the left hand moves fast for the assumed 30 fps; refined by SmoothNet as if filmed at 13.6 fps, each "
+        "at its own pace")
+    _, x = walking(150, noise=3.0, fps=11.0)
+    np.save(tmp_path / "walk.npy", x.astype(np.float32))
+    assert main(["refine", str(tmp_path / "walk.npy"), str(tmp_path / "out.npy"), "--fps", "25"]) == 0
+    said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("pace:")]
+    assert len(said) == 1 and said[0].startswith("pace: the motion is fast for 30 fps, the rate the network runs "
+                                                 "these 25 fps frames at (frame for frame); refined as if filmed at 2")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from synsp.evaluation.protocol import Case, evaluate, markdown_table
 from synsp.formats import FORMATS, read_poses, scores_to_missing
 from synsp.formats.bvh import MM_PER_CM
 from synsp.formats.bvh_units import guess_unit
+from synsp.motion_pace import fps_text
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
@@ -59,9 +61,13 @@ def score_files(
         src, dst = _as_file(input, Path(tmp) / "input.npy"), _as_file(truth, Path(tmp) / "truth.npy")
         noisy, data, channels = _read(src, space, fps, key, threshold)
         clean, truth_data, _ = _read(dst, space, fps, key, threshold)
+        rates = _rates_apart(data.fps, truth_data.fps)
         if noisy.shape != clean.shape:
             raise ShapeError(f"{dst}: truth poses {_shape(clean)} do not match the input's {_shape(noisy)} "
-                             f"({src}); they must be the same tracks, frames, joints and coordinates")
+                             f"({src}{rates}); they must be the same tracks, frames, joints and coordinates")
+        if rates:  # same frame count: scored frame by frame, as given; a wrong pairing would pass unseen
+            warnings.warn(f"{dst}: the truth's frame rate is not the input's ({src}{rates}); scored frame by frame "
+                          "as given (--fps gives both one rate)", stacklevel=2)
         # a file of joint rotations (BVH, SMPL) is refined as synsp refine refines it into its own kind of
         # file, on the rotations, and scored on the joint positions read back from that output
         fmt = data.format
@@ -142,6 +148,14 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
             "(filters at their defaults); the input row has its missing values filled linearly in time.")
 
 
+
+
+def _rates_apart(input_fps: float | None, truth_fps: float | None) -> str:
+    """", input at 25 fps, truth at 30 fps" when both files give a frame rate and the two differ (as
+    :func:`~synsp.motion_pace.fps_text` says them), else ""."""
+    if input_fps is None or truth_fps is None or fps_text(input_fps) == fps_text(truth_fps):
+        return ""
+    return f", input at {fps_text(input_fps)}, truth at {fps_text(truth_fps)}"
 
 
 def _shape(poses: np.ndarray) -> tuple[int, ...]:

@@ -135,10 +135,14 @@ def load_json(path: Path, *, keep: bool = False) -> Any:
 class JsonLines(list):
     """The values of a JSON Lines file (``.jsonl``, or a ``.json`` of one JSON value per line: a
     log written frame by frame, ``synsp stream``'s lines), in order: read as a JSON list of them by
-    every JSON format, and written back one value per line (:func:`write_json`)."""
+    every JSON format, and written back one value per line (:func:`write_json`); ``style``: how the
+    file was saved (:func:`text_style`: CRLF, a BOM), written back alike."""
+
+    style: dict = {}
 
 
 JSON_LINES = "json_lines"  # PoseData.extra key: the file was JSON Lines; its writer writes it so again
+LINES_STYLE = "json_lines_style"  # ... saved with CRLF or a BOM (text_style), written back so (as CSV, TRC and BVH)
 
 
 def _parse_json(path: Path) -> Any:
@@ -173,19 +177,25 @@ def _parse_lines(path: Path, text: str) -> JsonLines:
                                   "JSON Lines are read as one JSON value per line") from None
     if not values:
         raise FormatError(f"{path}: no JSON value on any line")
+    values.style = text_style(path)
     return values
 
 
 def lines_extra(content: Any) -> dict:
-    """``{JSON_LINES: True}`` for a reader's ``extra`` when ``content`` came from JSON Lines, else {}."""
-    return {JSON_LINES: True} if isinstance(content, JsonLines) else {}
+    """``{JSON_LINES: True}`` for a reader's ``extra`` when ``content`` came from JSON Lines (with
+    ``LINES_STYLE``: its :func:`text_style` when saved with CRLF or a BOM), else {}."""
+    if not isinstance(content, JsonLines):
+        return {}
+    return {JSON_LINES: True, **({LINES_STYLE: dict(content.style)} if content.style else {})}
 
 
 def write_json(path: Path, obj: Any, data: PoseData) -> None:
     """Write ``obj`` to ``path`` atomically: one value per line (JSON Lines) when ``obj`` is a list and
-    the source was JSON Lines (``data.extra``) or ``path`` is a ``.jsonl``, else as one JSON value."""
+    the source was JSON Lines (``data.extra``) or ``path`` is a ``.jsonl``, else as one JSON value. Lines
+    are saved as the source's were (CRLF, a BOM: ``LINES_STYLE``), else LF without a BOM."""
     lines = isinstance(obj, list) and (data.extra.get(JSON_LINES) or path.suffix.lower() == ".jsonl")
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+    options = text_options(data.extra.get(LINES_STYLE)) if lines else {"encoding": "utf-8"}
+    with atomic_path(path) as tmp, open(tmp, "w", **options) as f:
         if lines:
             f.writelines(json.dumps(value) + "\n" for value in obj)
         else:
