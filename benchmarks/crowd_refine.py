@@ -49,13 +49,13 @@ def _placed(noisy: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def long_crowd(space: str, persons: int, seed: int = 0) -> np.ndarray:
-    """``persons`` continuous persons of 300-1800 frames (validation clips played forward and back)."""
+def long_crowd(space: str, persons: int, seed: int = 0, lengths: tuple[int, int] = (300, 1800)) -> np.ndarray:
+    """``persons`` continuous persons of ``lengths`` frames (validation clips played forward and back)."""
     rng = np.random.default_rng(seed)
     names = load_split("val")
     clips = load_clips([names[i] for i in rng.choice(len(names), persons, replace=False)], layout=LAYOUT[space])
     played = {}
-    for i, (clip, frames) in enumerate(zip(clips, rng.integers(300, 1801, persons))):
+    for i, (clip, frames) in enumerate(zip(clips, rng.integers(lengths[0], lengths[1] + 1, persons))):
         parts, back = [clip], True
         while sum(map(len, parts)) < frames:
             parts.append((clip[::-1] if back else clip)[1:])
