@@ -107,3 +107,20 @@ def test_a_crowd_of_short_tracks_gives_the_same_bits_in_lockstep(monkeypatch):
                        for x, y in zip(a, b)), name
         else:
             assert repr(a) == repr(b), name
+
+
+def test_the_persons_of_an_array_give_the_same_bits_in_lockstep(monkeypatch):
+    import synsp
+    from synsp.refining import arrays
+
+    clip = np.load(FIXTURE)
+    poses = np.full((3, 100, 17, 2), np.nan, np.float32)  # persons of 50-80 frames
+    for v, (a, b) in enumerate([(0, 80), (10, 60), (30, 100)]):
+        poses[v, a:b] = clip[a + 10 * v: b + 10 * v] + 100 * v
+    calls = []
+    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job, short: calls.append(len(lengths)) or
+                        lockstep.short_in_lockstep(lengths, job, short))
+    together = synsp.refine(poses, "synsp", fps=30.0)
+    assert calls == [3]
+    monkeypatch.setattr(arrays, "SHORT_SPAN", 0)  # every span alone, one after another, as before
+    assert np.array_equal(together, synsp.refine(poses, "synsp", fps=30.0), equal_nan=True)

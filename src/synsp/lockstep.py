@@ -17,13 +17,20 @@ from __future__ import annotations
 import contextvars
 import copy
 import threading
+from functools import partial
 from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-__all__ = ["gather", "in_lockstep", "own"]
+__all__ = ["LOCKSTEP_SPANS", "SHORT_SPAN", "gather", "in_lockstep", "own", "short_in_lockstep"]
 
 T = TypeVar("T")
+K = TypeVar("K")
+# Spans (a person's frames between cuts) of at most this many frames are refined in lockstep, up to LOCKSTEP_SPANS at
+# a time (:func:`short_in_lockstep`): a short span sends a few windows per pass, where one window alone costs some
+# 7 x its share of a 32-window batch; longer spans fill their own batches (benchmarks/RESULTS.md, section 15)
+SHORT_SPAN = 150
+LOCKSTEP_SPANS = 64
 Forward = Callable[[np.ndarray, int, Any], dict[str, np.ndarray]]
 
 _JOB: contextvars.ContextVar[tuple[_Lockstep, int] | None] = contextvars.ContextVar("synsp_lockstep", default=None)
@@ -79,6 +86,20 @@ def in_lockstep(jobs: list[Callable[[], T]]) -> list[T]:
         if isinstance(result, _Failed):
             raise result.error
     return lockstep.results
+
+
+def short_in_lockstep(lengths: dict[K, int], job: Callable[[K], T], short: int = SHORT_SPAN) -> dict[K, T]:
+    """``job(key)`` of each key whose span is at most ``short`` frames long (``lengths``: key -> frames), run in
+    lockstep (:func:`in_lockstep`) by :data:`LOCKSTEP_SPANS`, in ``lengths``' order; key -> result. Empty when
+    fewer than two spans are short: the caller refines the others (and then those) one after another."""
+    keys = [key for key, frames in lengths.items() if frames <= short]
+    if len(keys) < 2:
+        return {}
+    out: dict[K, T] = {}
+    for start in range(0, len(keys), LOCKSTEP_SPANS):
+        chunk = keys[start: start + LOCKSTEP_SPANS]
+        out.update(zip(chunk, in_lockstep([partial(job, key) for key in chunk])))
+    return out
 
 
 class _Failed:

@@ -35,6 +35,7 @@ from synsp.inference.joint_corrections import (
     shared_joints,
     trunk_anchors,
 )
+from synsp.lockstep import SHORT_SPAN, own, short_in_lockstep
 from synsp.model import NETWORKS
 from synsp.refining.dropped_frames import dropped_in_tracks, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
@@ -251,12 +252,19 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     else:
         # persons (or views with the estimator switching people): each span refined as if passed alone, as
         # a file's tracks are; the frames before a track's first detection and after its last are no
-        # context of it (the MediaPipe demo's world landmarks, NaN in frames 0-2: up to 0.1 m off the file's)
+        # context of it (the MediaPipe demo's world landmarks, NaN in frames 0-2: up to 0.1 m off the file's);
+        # several persons' short spans in lockstep, their network windows batched across spans (synsp.lockstep)
         out = np.full(x.shape, np.nan, dtype=x.dtype)
-        for v, spans in enumerate(cuts):
-            for span in spans:
-                out.reshape(tracks.shape)[v, span] = along_stretches(
-                    tracks[v, span], lambda u: refine_person(u, method, layout, options), options.get("fps"), stretched)
+        pieces = {(v, i): span for v, spans in enumerate(cuts) for i, span in enumerate(spans)}
+
+        def person(key: tuple[int, int]) -> np.ndarray:  # in a lockstep job, the job's own copy of the model
+            return along_stretches(tracks[key[0], pieces[key]], lambda u: refine_person(u, method, layout, options),
+                                   options.get("fps"), own(stretched))
+
+        ahead = short_in_lockstep({key: len(tracks[key[0], span]) for key, span in pieces.items()}, person,
+                                  SHORT_SPAN) if method in NETWORKS else {}
+        for key, span in pieces.items():
+            out.reshape(tracks.shape)[key[0], span] = ahead.pop(key) if key in ahead else person(key)
     missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given
     # (V, T, J): frames outside every span of a track, and per span (a person) its too-long gaps and
     # the joints it never saw (as a file's tracks: the demo's elbow, never seen by its third person)

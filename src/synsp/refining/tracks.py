@@ -21,7 +21,7 @@ from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.records import read_records
-from synsp.lockstep import in_lockstep
+from synsp.lockstep import SHORT_SPAN, short_in_lockstep
 from synsp.lockstep import own as own_copy
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
@@ -34,11 +34,6 @@ from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
 ASSUMED_FPS = 30.0  # the rate the refiners take when a file says none (also the summary's, a frame column's)
-# Spans of at most this many frames are refined in lockstep, up to LOCKSTEP_SPANS at a time, their network windows
-# batched across spans (synsp.lockstep): a short span sends a few windows per pass, where one window alone costs
-# some 7 x its share of a 32-window batch; longer spans fill their own batches (benchmarks/RESULTS.md, section 15)
-SHORT_SPAN = 150
-LOCKSTEP_SPANS = 64
 
 
 class ConventionShift(NamedTuple):
@@ -272,20 +267,15 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
                  refine: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, SimpleNamespace]]) -> dict:
     """(track, span index) -> (the span's measurements, :func:`read_stretches`' triple) of the spans of at most
-    :data:`SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep by
-    :data:`LOCKSTEP_SPANS` (:func:`synsp.lockstep.in_lockstep`). Empty when fewer than two spans are short."""
-    short = [(v, i) for v, cut in enumerate(spans) for i, span in enumerate(cut)
-             if len(poses[v][span]) <= SHORT_SPAN]
-    if len(short) < 2:
+    :data:`SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep
+    (:func:`synsp.lockstep.short_in_lockstep`). Empty when fewer than two spans are short."""
+    lengths = {(v, i): len(poses[v][span]) for v, cut in enumerate(spans) for i, span in enumerate(cut)}
+    if sum(frames <= SHORT_SPAN for frames in lengths.values()) < 2:
         return {}
-    measured = {(v, i): measure(poses[v][spans[v][i]]) for v, i in short}
-    out = {}
-    for start in range(0, len(short), LOCKSTEP_SPANS):
-        keys = short[start: start + LOCKSTEP_SPANS]
-        jobs = [partial(refine, poses[v][spans[v][i]], measured[v, i].missing) for v, i in keys]
-        for key, (refined, record) in zip(keys, in_lockstep(jobs)):
-            out[key] = measured[key], (refined, [record], [])
-    return out
+    measured = {key: measure(poses[key[0]][spans[key[0]][key[1]]]) for key, n in lengths.items() if n <= SHORT_SPAN}
+    done = short_in_lockstep(lengths, lambda key: refine(poses[key[0]][spans[key[0]][key[1]]], measured[key].missing),
+                             SHORT_SPAN)
+    return {key: (measured[key], (refined, [record], [])) for key, (refined, record) in done.items()}
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
