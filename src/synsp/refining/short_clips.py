@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.model import NETWORKS
-
-__all__ = ["SHORT_FRAMES", "SHORT_METHOD", "is_short", "short_options"]
+__all__ = ["SHORT_FRAMES", "SHORT_METHOD", "SHORT_NETWORKS", "is_short", "short_options"]
 
 SHORT_FRAMES = 8  # the SynSP network's window (frames): below it, the low-pass
+SHORT_NETWORKS = ("synsp", "smoothnet")  # windows of 8 and 32 frames; a network added with a shorter one keeps its own
 SHORT_METHOD = "butterworth"  # the filter that refines them (its defaults: 6 Hz, order 4, scipy's ends)
 
 
 def is_short(poses: np.ndarray, method: str, options: dict) -> bool:
     """Whether network ``method`` hands ``poses`` (T, J, C) or (V, T, J, C) to :data:`SHORT_METHOD`: fewer
     than :data:`SHORT_FRAMES` frames, and not the bare network (``network_only``, asked for as it is)."""
-    return method in NETWORKS and not options.get("network_only") and poses.shape[-3] < SHORT_FRAMES
+    return method in SHORT_NETWORKS and not options.get("network_only") and poses.shape[-3] < SHORT_FRAMES
 
 
 def short_options(options: dict) -> dict:
