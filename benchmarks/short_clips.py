@@ -9,12 +9,11 @@ each method's mean error on the first three frames, the frames between and the l
 
     .venv/bin/python benchmarks/short_clips.py [--split val] [--clips 8] [--frames 9 10 12 20 40] [--positions]
 
-``--cuts`` measures instead clips shorter than the network's window (:mod:`synsp.refining.short_clips`): the
-split's clips of each ``--layouts`` entry (space/layout) cut to each ``--frames`` count at several starts, under each
-``--presets`` error ("none": the clean poses themselves), refined by every method of :data:`CUT_METHODS`; "synsp"
-and "smoothnet" as shipped (under :data:`~synsp.refining.short_clips.SHORT_FRAMES` frames: the low-pass), "synsp
-net" and "smoothnet net" with the networks' route at every length (the route before). Cells: MPJPE against the
-clean poses (for "none": how far each method moved them):
+``--cuts`` measures instead clips around and below the network's 8-frame window (RESULTS section 10, "Clips
+shorter than the network's window"): the split's clips of each ``--layouts`` entry (space/layout) cut to each
+``--frames`` count at several starts (:data:`CUT_STARTS`), under each ``--presets`` error ("none": the clean poses
+themselves), refined by every method of :data:`CUT_METHODS` at 30 fps. Cells: MPJPE against the clean poses (for
+"none": how far each method moved them), the best in bold:
 
     .venv/bin/python benchmarks/short_clips.py --cuts [--split val] [--clips 6] [--frames 3 5 7 10 15 24]
         [--layouts 3d/h36m17 3d/halpe26 2d/coco17 2d/halpe26] [--presets none clean-ish typical jitter]
@@ -29,27 +28,19 @@ import numpy as np
 import synsp
 from synsp.evaluation.protocol import make_cases
 from synsp.metrics import accel_error, mpjpe
-from synsp.refining import short_clips
 
 METHODS = ("input", "synsp", "smoothnet", "butterworth", "savgol")
 NOISE = {"3d": 8.0, "2d": 3.0}
 STARTS = (0, 60, 120)
-CUT_METHODS = ("input", "synsp", "synsp net", "smoothnet", "smoothnet net", "butterworth", "gaussian", "one-euro")
+CUT_METHODS = ("input", "synsp", "smoothnet", "butterworth", "gaussian", "one-euro")
 CUT_STARTS = (0, 40, 80, 120)
 
 
 def _refined(noisy: np.ndarray, method: str, layout: str) -> np.ndarray:
-    """``noisy`` (T, J, C) refined by ``method`` of :data:`CUT_METHODS` at 30 fps; "... net": the network's route
-    whatever the length (the low-pass's threshold set to the fewest frames refined at all)."""
+    """``noisy`` (T, J, C) refined by ``method`` of :data:`CUT_METHODS` at 30 fps (the networks told the layout)."""
     if method == "input":
         return noisy
-    name = method.split()[0]
-    shipped = short_clips.SHORT_FRAMES
-    short_clips.SHORT_FRAMES = 0 if method.endswith(" net") else shipped
-    try:
-        return synsp.refine(noisy, name, fps=30, layout=layout if name in ("synsp", "smoothnet") else None)
-    finally:
-        short_clips.SHORT_FRAMES = shipped
+    return synsp.refine(noisy, method, fps=30, layout=layout if method in ("synsp", "smoothnet") else None)
 
 
 def cuts(args: argparse.Namespace) -> None:
@@ -74,9 +65,6 @@ def cuts(args: argparse.Namespace) -> None:
                         noisy = np.asarray(case.clean if preset == "none" else case.noisy, np.float32)
                         noisy = noisy[begin:begin + frames]
                         for method in CUT_METHODS:
-                            if method.endswith(" net") and frames >= short_clips.SHORT_FRAMES:  # the same route
-                                errors[method].append(errors[method.split()[0]][-1])
-                                continue
                             out = np.asarray(_refined(noisy, method, layout), np.float64)
                             errors[method].append(mpjpe(out, clean))
                 best = min(np.mean(errors[m]) for m in CUT_METHODS)
@@ -94,8 +82,8 @@ def main() -> None:
                         "10 15 24")
     parser.add_argument("--positions", action="store_true", help="also each frame position's error: first 3, inside, "
                         "last 3")
-    parser.add_argument("--cuts", action="store_true", help="clips shorter than the network's window: every method "
-                        "on the split's clips cut short, under --presets, per --layouts")
+    parser.add_argument("--cuts", action="store_true", help="clips around the network's window: every method on "
+                        "the split's clips cut short, under --presets, per --layouts")
     parser.add_argument("--layouts", nargs="+", default=["3d/h36m17", "3d/halpe26", "2d/coco17", "2d/halpe26"])
     parser.add_argument("--presets", nargs="+", default=["none", "clean-ish", "typical", "jitter"])
     args = parser.parse_args()

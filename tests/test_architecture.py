@@ -31,7 +31,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
-            "refining.motion_people", "refining.short_clips"}
+            "refining.motion_people"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -51,9 +51,8 @@ ALLOWED = {
     "refining.input_layout": {"refining.methods"},
     "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
     "refining.segment_values": {"inference"},  # gaps beyond the model's joints, from their segment
-    "refining.short_clips": set(),  # a clip under the network's window: the low-pass
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
-                        "refining.bursts", "refining.no_layout", "refining.segment_values", "refining.short_clips"},
+                        "refining.bursts", "refining.no_layout", "refining.segment_values"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames"},
     # inference.low_rate: glitches read as the Refiner reads them
@@ -61,8 +60,7 @@ ALLOWED = {
                         "refining.stretches", "refining.progress"},
     # a file's times, the rate resampler; a file with none: its drops
     "refining.uneven_times": {"formats", "inference", "refining.tracks", "refining.dropped_frames"},
-    # the layout's route, said before the figures
-    "refining.route_notes": {"inference", "refining.arrays", "refining.short_clips"},
+    "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",
                          "refining.strided"},

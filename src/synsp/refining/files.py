@@ -67,7 +67,7 @@ from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
 from synsp.refining.motion import refine_motion_file
-from synsp.refining.route_notes import layout_notes, no_layout_route, other_order_note, short_note
+from synsp.refining.route_notes import layout_notes, no_layout_route, other_order_note
 from synsp.refining.summary import (
     ASSUMED_FPS,
     NORMALISED_FORMATS,
@@ -268,7 +268,9 @@ def refine_file(
         return single_frame_summary(dst, as_read)
     options = {"checkpoint": checkpoint, "device": device} if method in NETWORKS else {}
     if method == "synsp":
-        options.update(keep_convention=keep_convention, floor=floor, lowpass_hz=lowpass_hz)
+        options["keep_convention"] = keep_convention
+        options["floor"] = floor
+        options["lowpass_hz"] = lowpass_hz
     if network_only or stride is not None:  # a network's only (check_method_flags); else its defaults
         options.update(network_only=network_only, stride=stride)
     target = model_layout(c_count, checkpoint, device) if method in NETWORKS else None
@@ -280,10 +282,9 @@ def refine_file(
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
     if method in NETWORKS:  # joints its marker set has none of (no eyes, ears): no body part out of the picture
         options["lacking"] = file_channels.lacking_joints(data, name)
-    route = short_note(t_count, method, network_only)  # under the network's window: the low-pass, said alone
-    route = route or (layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else [])
+    route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
     notes = list(route)
-    if laid < j_count and not short_note(t_count, method, network_only):
+    if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
         notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "
                  f"{no_layout_route(method) if target is not None else method}, as joints of no layout"

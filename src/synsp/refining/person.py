@@ -33,7 +33,6 @@ from synsp.refining.input_layout import input_layout, model_layout
 from synsp.refining.methods import check_options, method_function, network_model, too_short
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
-from synsp.refining.short_clips import SHORT_METHOD, is_short, short_options
 from synsp.sequence import missing_mask
 from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
 
@@ -66,8 +65,6 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
     kept = too_short(x)  # 2 frames: no telling noise from motion
     if kept is not None:
         return kept
-    if is_short(x, method, options):  # under the network's window: the low-pass (synsp.refining.short_clips)
-        return refine_person(x, SHORT_METHOD, layout, short_options(options))
     if method == "synsp" and nearer and not options.get("network_only"):
         # bursts of noise: the calm frames refined apart from them (synsp.refining.bursts; not within its own runs)
         apart = calm_beside_bursts(x, lambda v, m: refine_person(v, method, layout, {**options, "missing": m}),
@@ -287,8 +284,6 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     kept = too_short(poses)  # 2 frames: as they came (:data:`synsp.refining.methods.MIN_FRAMES`)
     if kept is not None:
         return kept
-    if is_short(poses, method, options):  # under the network's window: the low-pass (synsp.refining.short_clips)
-        return refine_person(poses, SHORT_METHOD, None, short_options(options))
     if method not in NETWORKS:
         return refine_person(poses, method, None, options)
     target = model_layout(poses.shape[-1], options.get("checkpoint"), options.get("device"))

@@ -1,29 +1,19 @@
 """What route a file's joint layout takes to the networks, said before the figures: the model's own
 joints, another order, a conversion (which joints SynSP refines, which SmoothNet), or joints of no
-layout (:func:`synsp.refining.person.refine_track`); a clip too short for the networks (:func:`short_note`)."""
+layout (:func:`synsp.refining.person.refine_track`)."""
 from __future__ import annotations
 
 from synsp.inference.risk_choice import LOWPASS_NOTE, WHITE_NOTE
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
-from synsp.refining.short_clips import SHORT_FRAMES, SHORT_METHOD, SHORT_NETWORKS
 from synsp.skeleton import BLOCKS, LAYOUTS, SHIPPED, can_convert, get_layout, reorders
 
-__all__ = ["no_layout_route", "layout_notes", "other_order_note", "short_note"]
+__all__ = ["no_layout_route", "layout_notes", "other_order_note"]
 
 
 def no_layout_route(method: str) -> str:
     """How network ``method`` refines joints of no layout (:func:`synsp.refining.person.refine_track`)."""
     return "SmoothNet, which works on any joints" + ("" if method == "smoothnet" else LOWPASS_NOTE)
-
-
-def short_note(frames: int, method: str, network_only: bool = False) -> list[str]:
-    """The line for a file of ``frames`` frames refined by ``method``, when a network hands it to the low-pass
-    (:mod:`synsp.refining.short_clips`); else none."""
-    if method not in SHORT_NETWORKS or network_only or frames >= SHORT_FRAMES:
-        return []
-    return [f"short clip: {frames} frames, fewer than the network's {SHORT_FRAMES}-frame window: every joint refined "
-            f"by the Butterworth low-pass (as --method {SHORT_METHOD}) instead of {method}"]
 
 
 def layout_notes(name: str | None, target: str, method: str, j_count: int, c_count: int | None = None,
