@@ -8,6 +8,15 @@ Cells: MPJPE / Accel over the pieces, then the worst frame position's mean error
 each method's mean error on the first three frames, the frames between and the last three. Run:
 
     .venv/bin/python benchmarks/short_clips.py [--split val] [--clips 8] [--frames 9 10 12 20 40] [--positions]
+
+``--cuts`` measures instead clips around and below the network's 8-frame window (RESULTS section 10, "Clips
+shorter than the network's window"): the split's clips of each ``--layouts`` entry (space/layout) cut to each
+``--frames`` count at several starts (:data:`CUT_STARTS`), under each ``--presets`` error ("none": the clean poses
+themselves), refined by every method of :data:`CUT_METHODS` at 30 fps. Cells: MPJPE against the clean poses (for
+"none": how far each method moved them), the best in bold:
+
+    .venv/bin/python benchmarks/short_clips.py --cuts [--split val] [--clips 6] [--frames 3 5 7 10 15 24]
+        [--layouts 3d/h36m17 3d/halpe26 2d/coco17 2d/halpe26] [--presets none clean-ish typical jitter]
 """
 from __future__ import annotations
 
@@ -23,16 +32,65 @@ from synsp.metrics import accel_error, mpjpe
 METHODS = ("input", "synsp", "smoothnet", "butterworth", "savgol")
 NOISE = {"3d": 8.0, "2d": 3.0}
 STARTS = (0, 60, 120)
+CUT_METHODS = ("input", "synsp", "smoothnet", "butterworth", "gaussian", "one-euro")
+CUT_STARTS = (0, 40, 80, 120)
+
+
+def _refined(noisy: np.ndarray, method: str, layout: str) -> np.ndarray:
+    """``noisy`` (T, J, C) refined by ``method`` of :data:`CUT_METHODS` at 30 fps (the networks told the layout)."""
+    if method == "input":
+        return noisy
+    return synsp.refine(noisy, method, fps=30, layout=layout if method in ("synsp", "smoothnet") else None)
+
+
+def cuts(args: argparse.Namespace) -> None:
+    """The ``--cuts`` tables: MPJPE of every method on clips cut short, one table per space/layout."""
+    start = time.time()
+    print(f"{args.split} split, {args.clips} clips cut at frames {', '.join(map(str, CUT_STARTS))} (where the clip "
+          f"is long enough); MPJPE against the clean poses (preset none: how far each method moved them)")
+    for entry in args.layouts:
+        space, layout = entry.split("/")
+        print(f"\n{space.upper()} {layout} ({'mm' if space == '3d' else 'px'})\n")
+        print("| preset | frames | pieces | " + " | ".join(CUT_METHODS) + " |")
+        print("|---|---:|---:|" + "---:|" * len(CUT_METHODS))
+        for preset in args.presets:
+            cases = make_cases(args.split, preset, layout=layout, space=space, max_clips=args.clips)
+            for frames in args.frames:
+                errors = {m: [] for m in CUT_METHODS}
+                for case in cases:
+                    for begin in CUT_STARTS:
+                        clean = np.asarray(case.clean[begin:begin + frames], np.float64)
+                        if len(clean) < frames:
+                            continue
+                        noisy = np.asarray(case.clean if preset == "none" else case.noisy, np.float32)
+                        noisy = noisy[begin:begin + frames]
+                        for method in CUT_METHODS:
+                            out = np.asarray(_refined(noisy, method, layout), np.float64)
+                            errors[method].append(mpjpe(out, clean))
+                best = min(np.mean(errors[m]) for m in CUT_METHODS)
+                cells = [f"**{np.mean(e):.2f}**" if np.mean(e) == best else f"{np.mean(e):.2f}"
+                         for e in errors.values()]
+                print(f"| {preset} | {frames} | {len(errors['input'])} | " + " | ".join(cells) + " |", flush=True)
+    print(f"({time.time() - start:.0f} s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="val", choices=("val", "test"))
-    parser.add_argument("--clips", type=int, default=8)
-    parser.add_argument("--frames", type=int, nargs="+", default=[9, 10, 12, 20, 40])
+    parser.add_argument("--clips", type=int, default=None, help="clips of the split (default 8; --cuts: 6)")
+    parser.add_argument("--frames", type=int, nargs="+", default=None, help="default 9 10 12 20 40; --cuts: 3 5 7 "
+                        "10 15 24")
     parser.add_argument("--positions", action="store_true", help="also each frame position's error: first 3, inside, "
                         "last 3")
+    parser.add_argument("--cuts", action="store_true", help="clips around the network's window: every method on "
+                        "the split's clips cut short, under --presets, per --layouts")
+    parser.add_argument("--layouts", nargs="+", default=["3d/h36m17", "3d/halpe26", "2d/coco17", "2d/halpe26"])
+    parser.add_argument("--presets", nargs="+", default=["none", "clean-ish", "typical", "jitter"])
     args = parser.parse_args()
+    if args.cuts:
+        args.frames, args.clips = args.frames or [3, 5, 7, 10, 15, 24], args.clips or 6
+        return cuts(args)
+    args.frames, args.clips = args.frames or [9, 10, 12, 20, 40], args.clips or 8
     start = time.time()
     print(f"{args.split} split, {args.clips} clips x {len(STARTS)} starts; white noise 8 mm (3D) or 3 px (2D); "
           "MPJPE / Accel (worst frame position's mean error)")
