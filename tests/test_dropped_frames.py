@@ -1,5 +1,5 @@
 """Frames dropped from a file with no times (synsp.refining.dropped_frames): found where the whole body steps twice
-as far, refined as gaps in synsp.refine (a track, or persons at any one's drops) and in ``synsp refine`` on a file
+as far, refined as gaps in synsp.refine (each track at its own drops) and in ``synsp refine`` on a file
 with no column of times or frame numbers, and taken out; no drop read on even frames, a start, a stop or a jump."""
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_refine_puts_the_drops_back_as_gaps_and_gives_the_input_frames(method, m
     np.testing.assert_array_equal(out, synsp.refine(gapped, method, layout="coco17", fps=30)[kept])
     truth, _ = _dropped(clean)
     # refined as if no frame were missing (the route before): the step at each drop smeared
-    monkeypatch.setattr("synsp.refining.arrays.dropped_in_tracks", lambda x: np.zeros(0, int))
+    monkeypatch.setattr("synsp.refining.arrays.dropped_after", lambda x: np.zeros(0, int))
     as_even = synsp.refine(poses, method, layout="coco17", fps=30)
     assert np.linalg.norm(out - truth, axis=-1).mean() < np.linalg.norm(as_even - truth, axis=-1).mean()
 
@@ -74,13 +74,24 @@ def _persons() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.stack([walker, still]), before, truth
 
 
-def test_refine_puts_every_persons_frames_back_at_any_ones_drops():
+def test_refine_reads_each_entrys_own_drops_as_if_passed_alone():
+    # synsp.refine cannot tell one capture's persons from unrelated clips of one length: each entry is refined at its
+    # own drops (a file's tracks share one clock: synsp refine puts a drop back in every track, below)
     poses, before, _ = _persons()
     out = synsp.refine(poses, "gaussian", layout="coco17", fps=30)
-    gapped = np.insert(poses, before + 1, np.nan, axis=1)
-    kept = np.delete(np.arange(gapped.shape[1]), before + 1 + np.arange(len(before)))
     assert out.shape == poses.shape
-    np.testing.assert_array_equal(out, synsp.refine(gapped, "gaussian", layout="coco17", fps=30)[:, kept])
+    for v in range(len(poses)):
+        np.testing.assert_array_equal(out[v], synsp.refine(poses[v], "gaussian", layout="coco17", fps=30))
+
+
+@pytest.mark.parametrize("method", ["gaussian", "savgol"])
+def test_an_unrelated_clean_clip_beside_one_with_drops_is_refined_as_alone(method):
+    poses, _, _ = _persons()
+    other = walking(n_frames=poses.shape[1], noise=1.0)[0] + 300.0  # another walk, no frame missing
+    assert len(dropped_after(other)) == 0
+    out = synsp.refine(np.stack([poses[0], other]), method, layout="coco17", fps=30)
+    np.testing.assert_array_equal(out[1], synsp.refine(other, method, layout="coco17", fps=30))
+    np.testing.assert_array_equal(out[0], synsp.refine(poses[0], method, layout="coco17", fps=30))
 
 
 def test_synsp_refine_on_a_file_with_no_times_reads_the_drops_and_keeps_its_frames(tmp_path, capsys, monkeypatch):
@@ -108,3 +119,35 @@ def test_a_file_that_numbers_its_frames_is_refined_at_them_with_no_drop_read(tmp
     (tmp_path / "in.csv").write_text("\n".join([header, *rows]) + "\n")
     summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="gaussian", fps=30)
     assert "drops:" not in str(summary) and read_poses(tmp_path / "out.csv").poses.shape[1] == poses.shape[1]
+
+
+def test_a_table_reads_the_drops_as_synsp_refine_reads_the_same_csv_and_a_frame_column_reads_none(tmp_path,
+                                                                                                  monkeypatch):
+    pd = pytest.importorskip("pandas")
+    from synsp.integrations.pandas import refine_dataframe
+
+    poses, before, _ = _persons()
+    header = ",".join(f"j{j}_{a}" for j in range(17) for a in "xy")
+    rows = [",".join(f"{v:.3f}" for v in pose.ravel()) for pose in poses[0]]
+    (tmp_path / "in.csv").write_text("\n".join([header, *rows]) + "\n")
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="gaussian", fps=30)
+    assert f"drops: {len(before)} frames" in str(summary)
+    df = pd.read_csv(tmp_path / "in.csv")
+    table = refine_dataframe(df, "gaussian", fps=30).to_numpy().reshape(poses[0].shape)
+    np.testing.assert_allclose(table, read_poses(tmp_path / "out.csv").poses[0], atol=1e-3)
+    np.testing.assert_array_equal(table, synsp.refine(df.to_numpy().reshape(poses[0].shape), "gaussian", fps=30))
+    # frames numbered: refined at them, no drop read (as the file route, test above): the route with none read
+    numbered = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
+    monkeypatch.setattr("synsp.integrations.pandas.dropped_in_tracks", lambda x: np.zeros(0, int))
+    np.testing.assert_array_equal(numbered, refine_dataframe(df, "gaussian", fps=30).to_numpy())
+    assert np.abs(numbered.reshape(table.shape) - table).max() > 1.0
+
+
+def test_refine_reads_the_drops_once_not_again_on_the_frames_it_put_back(monkeypatch):
+    import synsp.refining.arrays as arrays
+
+    seen = []
+    monkeypatch.setattr(arrays, "dropped_after", lambda x: seen.append(len(x)) or dropped_after(x))
+    poses, before = _dropped(_fast_walk()[1])
+    synsp.refine(poses, "gaussian", layout="coco17", fps=30)
+    assert seen == [len(poses)]  # the gapped array (len(poses) + len(before) frames) is not searched

@@ -110,3 +110,27 @@ def test_smplx_pca_hand_poses_are_kept_and_said(smplx, tmp_path, capsys):
     with np.load(tmp_path / "out.npz") as out:
         assert all(np.array_equal(out[k], pca[k]) for k in ("jaw_pose", "left_hand_pose", "right_hand_pose"))
         assert not np.allclose(out["body_pose"], pca["body_pose"])
+
+
+def test_stacked_smplx_split_refines_each_persons_hands_as_one_persons_file(smplx, tmp_path, capsys):
+    """Before: a file stacking two people's split smplx poses had its hands kept, the split worked out on the
+    stacked shapes (a hand's (P, T, 45) read as no rotations), while the summary said both hands qualified."""
+    parts, extra = smplx
+    other = _rotations(55, seed=8)
+    second = {"global_orient": other[:, :3], "body_pose": other[:, 3:66], "jaw_pose": other[:, 66:69],
+              "leye_pose": other[:, 69:72], "reye_pose": other[:, 72:75], "left_hand_pose": other[:, 75:120],
+              "right_hand_pose": other[:, 120:165]}
+    np.savez(tmp_path / "second.npz", **second, **extra)
+    np.savez(tmp_path / "two.npz", **{k: np.stack([parts[k], second[k]]) for k in parts},
+             transl=np.zeros((2, T, 3)), betas=np.zeros((2, 10)))
+    for name in ("split", "second", "two"):
+        args = ["refine", str(tmp_path / f"{name}.npz"), str(tmp_path / f"{name}_out.npz"), "--method", "butterworth"]
+        assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "kept as they were" not in said and "people: 2 stacked on a leading person axis (2, 60, 63)" in said
+    with np.load(tmp_path / "two_out.npz") as two, np.load(tmp_path / "split_out.npz") as first, \
+            np.load(tmp_path / "second_out.npz") as second_out:
+        for k in parts:
+            np.testing.assert_allclose(two[k][0], first[k], atol=1e-6)
+            np.testing.assert_allclose(two[k][1], second_out[k], atol=1e-6)
+        assert not np.allclose(two["left_hand_pose"], np.stack([parts["left_hand_pose"], second["left_hand_pose"]]))

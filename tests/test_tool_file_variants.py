@@ -92,6 +92,25 @@ def test_a_folders_log_is_left_out_not_failed(tmp_path, capsys):
     assert (tmp_path / "out" / "table.txt").exists() and not (tmp_path / "out" / "logs.txt").exists()
 
 
+def test_a_folders_quoted_txt_table_is_refined_and_a_broken_one_fails_with_the_readers_message(tmp_path, capsys):
+    """Review 1: a .txt table with quoted header cells (read alone) was left out of a folder run as a log, and a .txt
+    table with a fault (a column named twice) left out silently where the same bytes as .csv fail with the reader's
+    message: only whether the first line names joint coordinate columns decides."""
+    src = tmp_path / "project"
+    src.mkdir()
+    header = [f"{n}_{c}" for n in NODES for c in "xy"]
+    body = "\n".join(",".join(f"{v:.3f}" for v in row) for row in _walker(40, 1).reshape(40, -1)) + "\n"
+    (src / "quoted.txt").write_text(",".join(f'"{h}"' for h in header) + "\n" + body)
+    (src / "twice.txt").write_text(",".join([header[0], header[0], *header[2:]]) + "\n" + body)
+    (src / "notes.txt").write_text("Pose2Sim 0.10 - triangulation\n")
+    assert main(["refine", str(src), str(tmp_path / "out"), "--method", "savgol"]) == 2
+    printed = capsys.readouterr()
+    assert "refined 1 file(s)" in printed.out and "1 failed" in printed.out, printed.out
+    assert "left out 1 file(s): no pose format's extension, or a .txt with no joint columns" in printed.out
+    assert "twice.txt: FormatError" in printed.err + printed.out and "named twice" in printed.err + printed.out
+    assert (tmp_path / "out" / "quoted.txt").exists()
+
+
 def test_sleap_csv_untracked_and_user_labelled_rows(tmp_path):
     """Audit 29: SLEAP writes an untracked instance's track cell empty (refused: "track '' is not an integer") and a
     user-labelled point's score empty (read as unscored: kept unrefined); now one track, the labels scored 1 as
@@ -109,6 +128,10 @@ def test_sleap_csv_untracked_and_user_labelled_rows(tmp_path):
     assert main(["refine", str(tmp_path / "labels.csv"), str(tmp_path / "out.csv"), "--method", "savgol"]) == 0
     with open(tmp_path / "out.csv", newline="") as f:
         out = list(csv.DictReader(f))
+    with open(tmp_path / "out.csv", newline="") as f:  # the empty track column in its place (review 1: it moved last)
+        header = next(csv.reader(f))
+    assert header[:2] == ["track", "frame_idx"] and header[2:5] == ["nose.x", "nose.y", "nose.score"]
+    assert header[-1] == "instance.score"  # a user's column: after the joints', as in a tracked file
     assert [r["track"] for r in out] == [""] * 30 and [r["instance.score"] for r in out][3] == ""
     assert out[3]["nose.score"] == "" and out[2]["nose.score"] == "0.9"
     assert abs(float(out[3]["nose.x"]) - xy[3, 0, 0]) < 3.0 and out[3]["nose.x"] != rows[4].split(",")[3]  # refined

@@ -155,15 +155,16 @@ def _parse_header(header: list[str], path: Path):
 
 
 def pose_header(path: Path) -> bool:
-    """Whether ``path``'s first line that is not blank is a pose table's header (joint coordinate columns): a
-    folder's ``.txt`` file may be a table (``.txt`` is a CSV extension) or a log or a note (Pose2Sim's logs.txt)."""
+    """Whether ``path``'s first line that is not blank names joint coordinate columns (two or more cells, quotes
+    stripped, read as ``<joint>_x``, ``<joint>.y``, ...): a folder's ``.txt`` file may be a table (``.txt`` is a CSV
+    extension) or a log or a note (Pose2Sim's logs.txt). A table's faults are the reader's to say, with its message."""
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as f:
             first = next((line for line in f if line.strip()), "")
-        _parse_header(first.rstrip("\r\n").split(_delimiter(path)), path)
-    except (OSError, ValueError):
+    except OSError:
         return False
-    return True
+    cells = next(csv.reader([first.rstrip("\r\n")], delimiter=_delimiter(path)), [])
+    return sum(bool(_COORD.match(cell.strip().strip("\"'").strip())) for cell in cells) >= 2
 
 
 def read(path: Path) -> PoseData:
@@ -179,9 +180,10 @@ def read(path: Path) -> PoseData:
     with open(path, newline="", encoding="utf-8-sig") as f:
         header, body = _rows(f.read(), delimiter, path)
     track_col, frame_col, joints, columns, score_columns, filled_columns, separator = _parse_header(header, path)
+    empty_track = None  # a track column left empty (SLEAP's untracked instances): one track, written back in place
     if track_col is not None and not any((row if isinstance(row, list) else row.split(delimiter))[track_col].strip()
                                          for row in body):
-        track_col = None  # a track column left empty (SLEAP's untracked instances): one track, the column kept as read
+        empty_track, track_col = track_col, None
     if not body:
         raise ValueError(f"{path}: header but no data rows")
     n_rows = len(body)
@@ -268,9 +270,12 @@ def read(path: Path) -> PoseData:
                             track_column=header[track_col].strip())
         if names:
             extra["csv"]["track_names"] = names
+    if empty_track is not None:  # its name and place among the key columns, its cells empty: written back so
+        extra["csv"].update(empty_track=True, track_column=header[empty_track].strip(),
+                            frame_first=frame_col is not None and frame_col < empty_track)
     if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
         extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
-    used = set(wanted)
+    used = set(wanted) | ({empty_track} if empty_track is not None else set())
     others = [c for c in range(len(header)) if c not in used]
     if others:
         extra["csv"]["others"] = other_cells(body, others, header, delimiter, (len(track_ids), n_frames),
@@ -317,10 +322,11 @@ def write(path: Path, data: PoseData, fmt: str = "csv") -> None:
         names = layout_joint_names(data.layout)
     if names is None or len(names) != n_joints:
         names = generic_names(n_joints)
-    with_track = data.track_ids is not None or n_tracks > 1
-    track_ids = data.track_ids if data.track_ids is not None else list(range(n_tracks))
-    frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
     own = data.extra.get("csv", {})
+    empty_track = bool(own.get("empty_track")) and data.track_ids is None and n_tracks == 1  # its cells, as read
+    with_track = data.track_ids is not None or n_tracks > 1 or empty_track
+    track_ids = data.track_ids if data.track_ids is not None else [""] if empty_track else list(range(n_tracks))
+    frame_ids = data.extra.get("frame_ids") or list(range(n_frames))
     header = ([own.get("track_column", "track")] if with_track else []) + [own.get("frame_column", "frame")]
     labels = own.get("track_names")  # a column of names ('alice'), as read; ids beyond them as numbers
     if labels is not None:

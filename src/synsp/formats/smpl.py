@@ -55,10 +55,11 @@ from synsp.formats.smpl_arrays import (
     joined,
     joint_count,
     people_error,
+    stacked,
     write_copies,
 )
 from synsp.formats.smpl_load import load_arrays
-from synsp.formats.smpl_people import person_count, person_tracks, restacked, stacked, stacked_motions
+from synsp.formats.smpl_people import SPLIT_BODY_JOINTS, person_count, person_tracks, restacked, stacked_motions
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -126,12 +127,13 @@ def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
     (with the hands: SMPL-X's 55), each taken only if it is rotations of that many joints over the
     same frames (the smplx package's PCA hand poses are not: kept, and said by :func:`kept_note`)."""
     body = arrays["body_pose"]
+    lead = 2 if stacked(body.shape, SPLIT_BODY_JOINTS) else 1  # (P, T, ...): a person's shape after P (smpl_people)
 
     def whole(keys: tuple[str, ...], joints: int) -> bool:
-        return all(k in arrays and np.issubdtype(arrays[k].dtype, np.number) and len(arrays[k]) == len(body)
-                   and joint_count(arrays[k].shape) == joints for k in keys)
+        return all(k in arrays and np.issubdtype(arrays[k].dtype, np.number) and arrays[k].shape[:lead] ==
+                   body.shape[:lead] and joint_count(arrays[k].shape[lead - 1:]) == joints for k in keys)
 
-    if joint_count(body.shape) != BODY_JOINTS - 1 or not whole(_HAND_KEYS, 15):
+    if joint_count(body.shape[lead - 1:]) != BODY_JOINTS - 1 or not whole(_HAND_KEYS, 15):
         return _SPLIT
     return (*_SPLIT, *(_FACE_KEYS if whole(_FACE_KEYS, 1) else ()), *_HAND_KEYS)
 

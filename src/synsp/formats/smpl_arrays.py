@@ -153,15 +153,24 @@ def flat_matrices(poses: np.ndarray, joint_counts: tuple[int, ...] | set[int], w
     return matrices
 
 
+def _one_person(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> bool:
+    """Whether ``shape`` is one person's rotations of K joints, K in ``joint_counts``: (T, 3K), (T, K, 3),
+    (T, K, 3, 3) (:func:`joint_count`) or flattened matrices, (T, 9K), (T, K, 9) (:func:`flat_shape`)."""
+    return joint_count(shape) in joint_counts or flat_shape(shape, joint_counts) is not None
+
+
+def stacked(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> bool:
+    """Whether rotations of ``shape`` are several people's (:mod:`synsp.formats.smpl_people`): one person's shape
+    (:func:`_one_person`) after a leading axis, and not one person's as they are ((T, 24, 3) is one person's
+    axis-angle, not 24 frames of T)."""
+    return len(shape) >= 3 and _one_person(shape[1:], joint_counts) and not _one_person(shape, joint_counts)
+
+
 def people_error(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> str | None:
     """When poses of ``shape`` are several people stacked on a leading axis ((P, T, 3K), (P, T, K, 3),
     (P, T, K, 3, 3), flattened matrices (P, T, 9K), (P, T, K, 9)): the sentence saying so and how to refine each;
     None otherwise."""
-    stacked = (flat_shape(shape[1:], joint_counts) is not None
-               or len(shape) == 3 and shape[2] % 3 == 0 and shape[2] // 3 in joint_counts and shape[2] != 3
-               or len(shape) == 4 and shape[3] == 3 and shape[2] in joint_counts
-               or len(shape) == 5 and shape[3:] == (3, 3) and shape[2] in joint_counts)
-    if not stacked:
+    if not stacked(shape, joint_counts):
         return None
     return (f"poses of shape {shape} hold {shape[0]} people stacked on a leading person axis; refine_smpl takes one "
             "person: refine_smpl(poses[p], trans=trans[p]) for each (synsp refine refines each person of a "

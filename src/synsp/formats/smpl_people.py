@@ -14,31 +14,15 @@ is read as one motion per span of frames it is present in (:func:`stacked_motion
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
 from synsp.formats.motion import JointMotion
+from synsp.formats.smpl_arrays import stacked
 
 # The joint counts of a split's main array, body_pose: SMPL's 23 (4D-Humans), the smplx package's 21.
 SPLIT_BODY_JOINTS = (21, 23)
-
-
-def _one_person(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> bool:
-    """Whether ``shape`` is one person's rotations of K joints, K in ``joint_counts``: (T, 3K), (T, 9K), (T, K, 3),
-    (T, K, 9) or (T, K, 3, 3)."""
-    if len(shape) == 2:
-        return shape[1] % 3 == 0 and (shape[1] // 3 in joint_counts
-                                      or shape[1] % 9 == 0 and shape[1] // 9 in joint_counts)
-    if len(shape) == 3:
-        return shape[2] in (3, 9) and shape[1] in joint_counts
-    return len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in joint_counts
-
-
-def stacked(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> bool:
-    """Whether rotations of ``shape`` are several people's: one person's shape (:func:`_one_person`) after a
-    leading axis, and not one person's as they are ((T, 24, 3) is one person's axis-angle, not 24 frames of T)."""
-    return len(shape) >= 3 and _one_person(shape[1:], joint_counts) and not _one_person(shape, joint_counts)
 
 
 def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
@@ -130,8 +114,9 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
     return out
 
 
-def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: list[str] = ()) -> str:
-    """The line ``synsp refine`` prints for a stacked file: how many people, each refined on its own, the spans
+def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = ()) -> str:
+    """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
+    ``body_pose``): how many people, each refined on its own, the spans
     refined of people absent from some frames (``spans``: "person p, frames a-b"), and each person (or span) kept
     as the input had it (``failed``: "person p: why" lines)."""
     present = (f"; absent from some frames (NaN there, kept), refined where present: {' and '.join(spans)}"

@@ -23,12 +23,16 @@ A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``
 the confident values around them, and a joint seen only below the threshold, with no confident
 value near, is given back as it was. A track whose every coordinate and confidence is empty in a
 row (DeepLabCut's animal not detected) stays empty in that row: nobody is invented there.
-Every other column (frame numbers, time, scores, labels) is left as it is.
+Every other column (frame numbers, time, scores, labels) is left as it is. With neither a frame or time column nor a
+date index, a frame the capture skipped (the whole body stepping over two frame intervals at once) is put back as a
+gap and taken out after, in every track, as ``synsp refine`` does with such a CSV
+(:mod:`synsp.refining.dropped_frames`).
 pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``.
 """
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -37,6 +41,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
+from synsp.refining.dropped_frames import dropped_in_tracks, refine_tracks_with_drops
 from synsp.refining.tracks import refine_tracks
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
@@ -130,6 +135,18 @@ def _row_groups(df) -> list[np.ndarray]:
                 raise ValueError(f"DataFrame: {where} for {found[0]} = {np.asarray(found[1], dtype=object)[first]!r};"
                                  " a person has one row per frame")
     return groups
+
+
+def _frames_in_row_order(df) -> bool:
+    """Whether nothing but the rows' order says when the frames were taken: no frame or time column (or index level),
+    no date or duration index. A frame the capture skipped is then read from the motion, as ``synsp refine`` reads
+    a CSV's with neither column (:mod:`synsp.refining.dropped_frames`)."""
+    import pandas as pd
+
+    types = pd.api.types
+    levels = [df.index.get_level_values(k) for k in range(df.index.nlevels)]
+    return _time_order(df)[1] is None and not any(
+        types.is_datetime64_any_dtype(level) or types.is_timedelta64_dtype(level) for level in levels)
 
 
 def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
@@ -240,7 +257,9 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         layout = input_layout(poses, match_layout(joints), layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
-    refined = refine_tracks(poses, layout, method, max_gap=max_gap_frames(max_gap, fps), **options).refined
+    run = partial(refine_tracks, layout=layout, method=method, max_gap=max_gap_frames(max_gap, fps), **options)
+    after = dropped_in_tracks(poses) if _frames_in_row_order(df) else np.zeros(0, int)
+    refined = (refine_tracks_with_drops(poses, after, run) if len(after) else run(poses)).refined
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
     refined = np.where(unrefined[..., None], measured, refined)

@@ -9,6 +9,8 @@ The parts live in :mod:`~synsp.refining.methods` (the table), :mod:`~synsp.refin
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from synsp.channels import (
@@ -37,7 +39,7 @@ from synsp.inference.joint_corrections import (
 )
 from synsp.lockstep import SHORT_SPAN, own, short_in_lockstep
 from synsp.model import NETWORKS
-from synsp.refining.dropped_frames import dropped_in_tracks, refine_with_drops
+from synsp.refining.dropped_frames import dropped_after, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
@@ -142,8 +144,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     frames for context but does not give them; when such frames come at a regular stride (a detector run on every
     2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). A
     track whose moving body steps over two frames at once (a frame dropped from poses with no times) is refined with a
-    gap there, taken out after (:mod:`synsp.refining.dropped_frames`); persons (V, T, J, C) all at any one's drops,
-    views of one person (below) never. In a
+    gap there, taken out after (:mod:`synsp.refining.dropped_frames`); each entry of (V, T, J, C) at its own drops
+    (``synsp refine`` puts a drop back in each track of a file: one clock), views refined together (below) never. In a
     (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
     unless the network was trained on several views of one person (``synsp-h36m17-mv``,
     :func:`views_together`) and no view switched people: those views are refined together.
@@ -161,6 +163,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     run = method_function(method)
     if "fps" in options and options["fps"] is None:  # no rate given, as the networks read None; the filters' default
         del options["fps"]
+    drops = options.pop("_drops", True)  # False: refine()'s own call on frames put back at drops, read once
     check_options(run, method, options)
     layout = layout_name(layout)
     if hasattr(poses, "detach") and hasattr(poses, "cpu"):  # a torch tensor: its values (no grad, on the CPU)
@@ -227,16 +230,17 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                        detected, steps, -3)
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
-    after = dropped_in_tracks(x)  # persons: a frame the capture skipped is every person's; views: their own clocks
-    if len(after) and (x.ndim == 3 or not views_together(method, x.shape[-1], options)):
-        # frames dropped from a file with no times: put back as gaps, refined, taken out
-        out = refine_with_drops(x, after, lambda g: refine(g, method, max_gap=max_gap, layout=layout, space=space,
-                                                           **options))
-        return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
         layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
                                                                     options.get("device")), "layout", fit_given=True)
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
+    # each entry's own drops: the array's entries may be unrelated clips (a file's tracks share one clock: the CLI)
+    after = [dropped_after(track) for track in tracks] if drops else []
+    if any(map(len, after)) and (x.ndim == 3 or not views_together(method, x.shape[-1], options)):
+        # frames dropped from poses with no times: put back as gaps, each entry refined alone, taken out
+        alone = partial(refine, method=method, max_gap=max_gap, layout=layout, space=space, _drops=False, **options)
+        out = np.stack([refine_with_drops(track, a, alone) for track, a in zip(tracks, after)]).reshape(x.shape)
+        return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = LAYOUTS[layout].left_right if method in NETWORKS and layout in LAYOUTS and not options.get(
         "network_only") else ()

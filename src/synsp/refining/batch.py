@@ -199,8 +199,8 @@ class BatchReport:
             by_ext.setdefault(Path(name).suffix.lower() or "(none)", []).append(Path(name).name)
         shown = "; ".join(f"{ext}: {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''}"
                           for ext, names in by_ext.items())
-        logs = " (or .txt with no pose table's header: a log, a note)" if ".txt" in by_ext else ""
-        return (f"; left out {len(self.left_out)} file(s) whose extension is no pose format's{logs} ({shown}; "
+        logs = ", or a .txt with no joint columns (a log, a note)" if ".txt" in by_ext else ""
+        return (f"; left out {len(self.left_out)} file(s): no pose format's extension{logs} ({shown}; "
                 f"readable: {', '.join(POSE_EXTENSIONS)})")
 
 

@@ -47,7 +47,8 @@ def refine_people(people: list[JointMotion | str], refine: Callable[[JointMotion
     write([refined for _, refined, _ in done])
     source = done[0][0].source
     count, frames = np.shape(source["stacked"][source["pose_keys"][0]])[:2]
-    shape = np.shape(source["stacked"][source["pose_keys"][-1]])
+    keys = source["pose_keys"]  # the main array's shape, as person_count reads it: a split's body_pose, not a hand's
+    shape = np.shape(source["stacked"][keys[1] if len(keys) > 1 else keys[0]])
     shared = [n for n in done[0][2] if all(n in notes for *_, notes in done)]
     own = [f"{part_name(motion.source)}: {n}" for motion, _, notes in done for n in notes if n not in shared]
     before = person_tracks([(motion.source, motion.positions()) for motion, _, _ in done], frames)

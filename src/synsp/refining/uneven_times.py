@@ -30,7 +30,7 @@ from scipy.interpolate import CubicSpline
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
-from synsp.refining.dropped_frames import drop_note, dropped_in_tracks, with_gaps
+from synsp.refining.dropped_frames import drop_note, dropped_in_tracks, refine_tracks_with_drops
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
@@ -160,8 +160,8 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
     people[aside] = np.nan  # an empty track: nothing refined, nothing said of it
     after = np.zeros(0, int) if _timed(data) else dropped_in_tracks(people)
     if len(after):  # no times, and frames the capture skipped: refined with a gap at each, which is taken out
-        gapped, added = with_gaps(people, after)
-        tracks = _without(refine_tracks(gapped, layout, method, max_gap=max_gap, **options), added)
+        tracks = refine_tracks_with_drops(people, after, lambda gapped: refine_tracks(gapped, layout, method,
+                                                                                     max_gap=max_gap, **options))
         frame_ids = data.extra.get("frame_ids")
         note = drop_note(after, frame_ids if frame_ids is not None and len(frame_ids) == poses.shape[1] else None)
     else:
@@ -180,19 +180,6 @@ def _timed(data: PoseData) -> bool:
     and no drop is read from the motion (:mod:`synsp.refining.dropped_frames`)."""
     return _reader_fields(data).get("times") is not None or (
         data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None)
-
-
-def _without(tracks: RefinedTracks, added: np.ndarray) -> RefinedTracks:
-    """``tracks`` refined with NaN frames put in at ``added`` (D,) (:func:`with_gaps`), those frames taken out of
-    every per-frame field, and a cut's frame counted in the input's frames. Counts are unchanged: the frames put in
-    have no joint detected, which no count takes in."""
-
-    def cut(mask: np.ndarray | None) -> np.ndarray | None:
-        return None if mask is None else np.delete(mask, added, axis=1)
-
-    return tracks._replace(refined=cut(tracks.refined), filled=cut(tracks.filled), never_seen=cut(tracks.never_seen),
-                           absent=cut(tracks.absent), taken=cut(tracks.taken),
-                           turned=[(v, t - int((added < t).sum())) for v, t in tracks.turned])
 
 
 def with_file_rate(data: PoseData) -> PoseData:
