@@ -229,32 +229,3 @@ def necks_on_shoulders(poses: np.ndarray, converted: np.ndarray, refined: np.nda
         offset = np.mean((poses[keep, j] - mid[keep]) / trunk[keep], axis=0)
         out[j] = top + offset * length
     return out
-
-
-def joints_from_points(poses: np.ndarray, missing: np.ndarray, measured: np.ndarray, layout: str,
-                       target: str) -> np.ndarray:
-    """``poses`` (T, J, C, gaps filled) in ``layout`` with the joints ``target`` shares (:func:`shared_joints`) put,
-    in the frames ``missing`` (T, J) marks (not seen), where the points hanging from that joint alone
-    (:func:`nearest_joints`: a heel and a toe from the ankle, a hand's points from the wrist) are ``measured`` (T, J):
-    at each point less its offset from the joint, interpolated over time from the frames both were measured in
-    (held at the clip's edges), averaged over the points. The measurement's straight line in time left the README
-    demo's lost left ankle (frames 131-132) heading for the leg MediaPipe threw next, 100-200 mm off its measured
-    heel, and the heel, which keeps to its ankle, was torn along. A joint no measured point hangs from is kept."""
-    out = np.array(poses, copy=True)
-    shared = shared_joints(layout, target)
-    if not missing[:, [i for i, _ in shared]].any():
-        return out
-    nearest = nearest_joints(poses, convert(poses, layout, target), (layout, target))
-    points = [j for j in range(poses.shape[-2]) if j not in {i for i, _ in shared}]
-    frames = np.arange(len(poses))
-    for i, k in shared:
-        total, count = np.zeros(poses.shape[::2]), np.zeros(len(poses))
-        for j in (j for j in points if nearest[j, k] == 1.0):
-            both, use = measured[:, j] & ~missing[:, i], measured[:, j] & missing[:, i]
-            if both.sum() < 2 or not use.any():
-                continue
-            offset = np.stack([np.interp(frames, frames[both], c) for c in (poses[both, j] - poses[both, i]).T], -1)
-            total[use] += poses[use, j] - offset[use]
-            count[use] += 1
-        out[count > 0, i] = total[count > 0] / count[count > 0, None]
-    return out

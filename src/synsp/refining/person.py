@@ -15,7 +15,6 @@ from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.inference.joint_corrections import (
     RIGID_TRUNK_COORDS,
     detached_joints,
-    joints_from_points,
     loose_trunk_points,
     nearest_joints,
     necks_on_shoulders,
@@ -249,9 +248,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
       shoulders' noise, not its own; in 2D a neck at its clip's mean offset from the refined shoulders
       (:func:`necks_on_shoulders`, limited alike);
-    - a gap of a joint beyond the model's in a foot, a hand or the face is filled from its segment's measured points
-      (:mod:`synsp.estimator_errors.segment_fill`), for the network and the light-noise step alike; an ankle or
-      wrist not seen from the measured points hanging from it, for the network (:func:`joints_from_points`);
+    - a gap of a joint beyond the model's in a foot, a hand or the face is filled from the measured points of its
+      segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
+      network and for the light-noise step alike;
     - a point no bone joins to the body that keeps still while the body moves (Bandai-22's
       joint_Root, the world's origin: :func:`~synsp.inference.joint_corrections.detached_joints`)
       is SmoothNet's, refined on its own (its path smoothed), with no model joint's correction;
@@ -312,8 +311,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
     ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
     measured = measurements(poses, get_layout(layout))
-    poses = joints_from_points(segment_filled(measured.values, measured.gaps, layout, target), missing,
-                               ~(missing | measured.gaps), layout, target)
+    poses = segment_filled(measured.values, measured.gaps, layout, target)
     converted = convert(poses, layout, target)
     # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
     # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
@@ -334,8 +332,9 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         weights[first:end] *= block == "pose"
     shared = {j for j, _ in shared_joints(layout, target)}
     attached = [j for j in range(poses.shape[-2]) if j not in shared and weights[j].any()]
-    # smoothed together, no layout step (measured already): runs in each layout read glitches from their own bones,
-    # and filled the MediaPipe demo's thrown ankle in one frame, its heel in two others (the heel 250 mm off it)
+    # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it:
+    # runs in each layout read glitches from their own bones; on the MediaPipe demo's thrown left leg they filled
+    # the ankle in one frame, its heel in two others, and the heel hung 250 mm off its corrected ankle
     together = _smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
     correction = refined - together[:, len(attached):]  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
@@ -385,8 +384,9 @@ def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method
 
 
 def group_model(method: str, n_coords: int, options: dict):
-    """The SmoothNet :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for network ``method``
-    on poses of ``n_coords`` coordinates: it refines pace groups (hands, face), records their rates (``group_fps``)."""
+    """The SmoothNet :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for
+    network ``method`` on poses of ``n_coords`` coordinates: the one that refines pace groups
+    (hands, face) and records their rates (``group_fps``) after each track."""
     checkpoint = None if method == "synsp" else options.get("checkpoint")
     return network_model("smoothnet", n_coords, checkpoint, options.get("device"), options.get("network_only", False))
 
