@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-from mediapipe_known import BONES, DEMO, METHODS, PARENT, demo_levels
+from mediapipe_known import BONES, DEMO, METHODS, PARENT, demo_levels, lengths
 from synsp.formats.mediapipe import MM_PER_M
 from synsp.inference.white_noise import whiteness
 from synsp.refining.summary import joint_groups
@@ -41,7 +41,7 @@ FOOT_BONES = BONES[12:]
 PAIRS = ((0, 2), (1, 3), (4, 6), (5, 7), (12, 13), (14, 15), (16, 17))  # left/right bones of BONES
 
 
-def refine_all(folder: Path) -> dict[str, np.ndarray]:
+def every_method(folder: Path) -> dict[str, np.ndarray]:
     """{method: (T, 33, 3) mm} the CLI's output for every method of :data:`METHODS`."""
     out = {}
     for method in METHODS:
@@ -53,7 +53,10 @@ def refine_all(folder: Path) -> dict[str, np.ndarray]:
 
 
 def body_frames(poses: np.ndarray) -> np.ndarray:
-    """(T, 3, 3) rows: the hips' left axis, up (to the shoulders' midpoint), forward, of ``poses`` (T, 33, 3)."""
+    """(T, 3, 3) rows: the hips' left axis, up (to the shoulders' midpoint), forward, of ``poses`` (T, 33, 3). The left
+    axis from the hips alone, not also the shoulders' line as :func:`synsp.conventions.trunk_frame`'s: MediaPipe's
+    world landmarks are centred on the hips, and the shoulders carry the upper body's shared noise (``UPPER_SHARE``
+    in mediapipe_known), which a frame through them would turn with."""
     hips, shoulders = (poses[:, 23] + poses[:, 24]) / 2, (poses[:, 11] + poses[:, 12]) / 2
     left = poses[:, 23] - poses[:, 24]
     left /= np.linalg.norm(left, axis=-1, keepdims=True)
@@ -79,11 +82,6 @@ def displacement_split(moved: np.ndarray, seen: np.ndarray) -> dict[str, tuple[f
                          np.linalg.norm(values - constant, axis=-1).mean()])
         out[group] = tuple(np.mean(rows, axis=0))
     return out
-
-
-def lengths(poses: np.ndarray, bones=BONES) -> np.ndarray:
-    """(T, B) bone lengths (mm)."""
-    return np.linalg.norm(poses[:, [a for a, _ in bones]] - poses[:, [b for _, b in bones]], axis=-1)
 
 
 def spread(poses: np.ndarray, seen: np.ndarray, bones) -> float:
@@ -137,7 +135,7 @@ def main() -> None:
     with np.load(DEMO) as demo:
         poses, visibility = demo["kp3d_world"] * MM_PER_M, demo["kp2d"][..., 2]
     with tempfile.TemporaryDirectory() as folder:
-        outputs = refine_all(Path(folder))
+        outputs = every_method(Path(folder))
     seen = np.isfinite(poses).all(-1) & (np.nan_to_num(visibility) >= MIN_VISIBILITY)
     seen[EXCHANGED] = False
     frames = body_frames(outputs["gaussian"])

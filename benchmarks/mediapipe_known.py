@@ -45,8 +45,6 @@ from synsp.refining.summary import joint_groups
 DEMO = data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz"
 METHODS = ("synsp", "smoothnet", "gaussian", "one-euro")
 PHI = 0.5
-# the standard deviation of an AR(1) of coefficient PHI's second difference over its own (white noise: sqrt(6))
-SECOND_DIFFERENCE = {0.0: np.sqrt(6.0), 0.5: 1.587}
 # Each MediaPipe-33 landmark's parent in the noise tree (None: a root): face on the nose, hands on the wrists,
 # feet on the ankles, limbs down from the shoulders and hips.
 PARENT = {0: None, **{j: 0 for j in range(1, 11)}, 11: None, 12: None, 13: 11, 14: 12, 15: 13, 16: 14,
@@ -75,12 +73,18 @@ def _ar(shape: tuple[int, ...], phi: float, rng: np.random.Generator) -> np.ndar
     return lfilter([1.0], [1.0, -phi], rng.normal(size=shape), axis=0) * np.sqrt(1.0 - phi ** 2)
 
 
+def second_difference(phi: float) -> float:
+    """The standard deviation of a unit-variance AR(1) of coefficient ``phi``'s second difference: its lags 0, 1, 2
+    correlate 1, phi, phi^2, so sqrt(6 - 8 phi + 2 phi^2) (white noise, phi 0: sqrt(6))."""
+    return float(np.sqrt(6.0 - 8.0 * phi + 2.0 * phi ** 2))
+
+
 def demo_noise(levels: np.ndarray, frames: int, rng: np.random.Generator, kind: str = "tree") -> np.ndarray:
     """(frames, 33, 3) mm: noise of ``levels`` (33, 3, :func:`demo_levels`). ``kind`` "tree": the module
     docstring's; "white": independent white noise of the same levels (not the demo's: a control)."""
     if kind == "white":
         return levels * rng.normal(size=(frames, 33, 3))
-    std = levels * np.sqrt(6.0) / SECOND_DIFFERENCE[PHI]
+    std = levels * np.sqrt(6.0) / second_difference(PHI)
     own = np.empty_like(std)
     for j, parent in PARENT.items():
         base = 0.0 if parent is None else std[parent] ** 2
@@ -105,10 +109,14 @@ def truth(name: str) -> np.ndarray:
     return about_hips(load_clip(name, "mediapipe33").astype(np.float64)) * np.array([1.0, -1.0, -1.0])
 
 
+def lengths(poses: np.ndarray, bones=BONES) -> np.ndarray:
+    """(T, B) the lengths of ``bones`` (pairs of joints) in ``poses`` (T, J, 3), in its unit (mm)."""
+    return np.linalg.norm(poses[:, [a for a, _ in bones]] - poses[:, [b for _, b in bones]], axis=-1)
+
+
 def bone_spread(poses: np.ndarray) -> float:
     """Mean over :data:`BONES` of each bone's length's standard deviation over the clip (mm)."""
-    lengths = np.linalg.norm(poses[:, [a for a, _ in BONES]] - poses[:, [b for _, b in BONES]], axis=-1)
-    return float(lengths.std(0).mean())
+    return float(lengths(poses).std(0).mean())
 
 
 def scores(pred: np.ndarray, clean: np.ndarray) -> dict[str, float]:

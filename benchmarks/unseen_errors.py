@@ -11,9 +11,9 @@ one of these changes, which neither the simulator, ``synsp.conventions`` nor ``s
     the pose, so it moves with the motion);
   - ``depth flattened`` (3D): each joint's depth about the root (z, the camera's axis) read 0.6 x (a lifter that
     cannot see depth squashes the body);
-  - ``depth noise growing with distance`` (3D): the person walks from 2 m to 8 m away over the clip; noise along
-    z of 4 mm x (distance / 2 m)^2 (4-64 mm, depth error grows with the square of the distance), lag-1
-    correlation 0.5 per joint;
+  - ``depth noise growing with distance`` (3D): noise along z as for a person walking from 2 m to 8 m away over the
+    clip (the truth is not moved), 4 mm x (distance / 2 m)^2 (4-64 mm, depth error grows with the square of the
+    distance), lag-1 correlation 0.5 per joint;
   - ``alternating frames``: every other frame from another detector's box (a tracker that detects on even frames
     and tracks on odd ones): odd frames scaled by 1.04 about the root (3D) or by 1.03 about the box centre and
     shifted (2, 4) px (2D), a systematic error at half the frame rate;
@@ -91,7 +91,8 @@ def depth_flattened(clean: np.ndarray, layout: str, rng: np.random.Generator, fa
 
 
 def depth_noise_far(clean: np.ndarray, layout: str, rng: np.random.Generator) -> np.ndarray:
-    """Noise along z of 4 mm x (distance / 2 m)^2, the distance 2 -> 8 m over the clip, lag-1 correlation 0.5."""
+    """Noise along z of 4 mm x (distance / 2 m)^2 as for a person walking 2 -> 8 m away over the clip (the truth is
+    not moved: only the noise grows), lag-1 correlation 0.5."""
     frames, joints = clean.shape[:2]
     std = 4.0 * (np.linspace(2.0, 8.0, frames) / 2.0) ** 2
     draws = rng.standard_normal((frames, joints))

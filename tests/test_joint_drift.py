@@ -119,13 +119,15 @@ def test_a_stream_reads_the_drifting_definitions_after_its_guard():
 
     from synsp.inference.floor import DRIFT_RAMP
     from synsp.inference.stream_floor import RunningFloorStep
-    from synsp.inference.stream_joint_drift import EVERY, GUARD, RunningJointDrift
+    from synsp.inference.stream_joint_drift import EVERY, GUARD, RecentInputs, RunningJointDrift
 
     rng = np.random.default_rng(0)
     x = _drifting(turning(300) + rng.normal(0, 4, (300, 17, 3)), DRIFTING, 96.0, rng)
-    reading = RunningJointDrift(H36M)
+    recent = RecentInputs()
+    reading = RunningJointDrift(H36M, recent)
     for t in range(0, 300, EVERY):
-        shares = reading(x[t:t + EVERY, None])
+        recent.add(x[t:t + EVERY, None])
+        shares = reading.read()
         assert (shares is None) == (t + EVERY < GUARD), t
     np.testing.assert_array_equal(shares, joint_floor_shares(x[None], "h36m17"))
     steady = [j for j in range(17) if j not in DRIFTING and j not in (3, 6)]

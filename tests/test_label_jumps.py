@@ -53,3 +53,16 @@ def test_a_swap_at_the_edge_longer_than_the_longest_read_is_left():
     out, emptied, swaps = label_jumps(swap, 100.0, 25)
     assert swaps == 0 and not emptied.any()
     np.testing.assert_array_equal(out, swap)
+
+
+@pytest.mark.parametrize("swaps", [((0, 2, 77, 97), (5, 2, 95, 129)), ((1, 2, 192, 206), (5, 1, 173, 196))])
+def test_two_overlapping_swaps_in_the_middle_leave_no_more_values_off(swaps):
+    """Review 2, finding 2: two swaps sharing a marker leave a jump the middle's rule cannot pair; within 1 s of an
+    edge the edge rule read it as an edge swap and exchanged the whole edge side (2.5-3 x the values off)."""
+    noisy, clean = _segments()
+    x = noisy.copy()
+    for a, b, start, stop in swaps:
+        x[start:stop, [a, b]] = x[start:stop, [b, a]]
+    out = label_jumps(x, 100.0, 25)[0]
+    off = [int((np.linalg.norm(y - noisy, axis=-1) > 20).sum()) for y in (x, out)]
+    assert off[1] <= off[0], off

@@ -6,6 +6,7 @@ import numpy as np
 
 from synsp.inference.floor import bone_drift
 from synsp.inference.limb_turn import limb_drift
+from synsp.inference.stream_joint_drift import RecentInputs, RunningJointDrift
 from synsp.inference.stream_limb_turn import EVERY, FIRST, RunningLimbTurn
 from synsp.skeleton import get_layout
 from test_limb_turn import _walking_markers
@@ -15,8 +16,13 @@ H36M = get_layout("h36m17")
 
 def _fed(x: np.ndarray, k: int = 1) -> list[np.ndarray | None]:
     """The factor after each batch of ``k`` frames of ``x`` (T, J, 3), one person."""
-    turn = RunningLimbTurn(H36M)
-    return [turn(x[i:i + k, None]) for i in range(0, len(x), k)]
+    recent = RecentInputs()
+    turn = RunningLimbTurn(H36M, recent)
+    factors = []
+    for i in range(0, len(x), k):
+        recent.add(x[i:i + k, None])  # the stream's floor step fills the buffer, the readings read it
+        factors.append(turn.read())
+    return factors
 
 
 def test_markers_turning_with_the_limb_lower_the_reading_from_the_first_reading_on():
@@ -51,6 +57,12 @@ def test_the_floor_step_reads_the_turn_and_the_joints_on_one_buffer():
     for t in range(0, 120, 5):  # each reading as its own, alone, gives it
         inputs, later = x[t:t + 5, None], x[t + 5:t + 8, None]
         step(inputs + 1.0, inputs, later + 1.0, later)
-    assert step._turned is not None and step._own is not None
+    alone = RecentInputs()
+    joints = RunningJointDrift(H36M, alone)
+    for t in range(0, 120, 5):
+        alone.add(x[t:t + 5, None])
+        own = joints.read()
+    assert step._turned is not None and own is not None
     np.testing.assert_array_equal(step._turned, _fed(x, 5)[-1])
+    np.testing.assert_array_equal(step._own, own)
     assert step._recent.count == 120 and len(step._recent.frames) == 120

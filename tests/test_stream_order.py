@@ -66,6 +66,23 @@ def test_pose_stream_reads_the_order_and_takes_h36m17_2d_lines():
         assert mpjpe(out, clean) < 0.8 * mpjpe(noisy, clean)
 
 
+def test_a_dropout_after_the_first_frames_reads_the_same_order_through_both_paths(coco):
+    """Review 2, finding 1: H36M-ordered frames seen for 3, lost for 10: the empty frames are not read as poses."""
+    clean, noisy = (convert(x, "coco17", "h36m17") for x in walking(90, noise=3.0))
+    x = noisy.copy()
+    x[3:13] = np.nan
+    api = StreamingRefiner(coco, layout="coco17")
+    out = np.concatenate([*(api.push(frame) for frame in x[:40])])
+    assert api._order.order == "h36m17"
+    out = np.concatenate([out, *(api.push(frame) for frame in x[40:]), api.flush()])
+    seen = np.isfinite(x).all((-1, -2))
+    assert mpjpe(out[seen], clean[seen]) < 0.8 * mpjpe(x[seen], clean[seen])
+    cli = PoseStream(layout="coco17")
+    lines = [line for t, f in enumerate(x) for line in cli.push(Frame(t, {0: f} if np.isfinite(f).any() else {}))]
+    lines += cli.close()
+    assert cli.layout == "h36m17" and len(lines) == 90
+
+
 @pytest.mark.parametrize("keep", ["Symmetric", "symetric", "bogus", 2])
 def test_keep_convention_is_checked(coco, keep):
     x = walking(40, noise=3.0)[1]
@@ -132,8 +149,16 @@ def test_refine_all_is_every_frame_pushed_then_the_flush(coco):
 
 
 def test_a_crowds_people_read_no_order(coco):
+    """A crowd's frames are in the model's joints (PoseStream converts other layouts): H36M-ordered frames, which a
+    lone stream reads as h36m17 and reorders, go through a person's stream as given."""
     from synsp.inference.people_stream import MultiPersonStreamingRefiner
 
+    x = convert(walking(60, noise=3.0)[1], "coco17", "h36m17")
+    assert read_order(x[:8], "coco17") == "h36m17"
     crowd = MultiPersonStreamingRefiner(coco)
-    crowd.push(walking(2, noise=3.0)[1])  # two people, in the model's joints (PoseStream converts other layouts)
-    assert len(crowd.people) == 2 and all(stream._order is None for stream in crowd._people.values())
+    parts = [crowd.push(frame[None])[0] for frame in x]
+    out = np.concatenate([*parts, crowd.flush()[0]])
+    plain = StreamingRefiner(coco)
+    plain.in_model_joints()
+    np.testing.assert_allclose(out, plain.refine_all(x), rtol=0, atol=1e-9)
+    assert np.abs(out - StreamingRefiner(coco).refine_all(x)).max() > 1.0  # the order read: another output

@@ -13,6 +13,7 @@ gains: benchmarks/RESULTS.md, section 6, "Fast motion".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -111,12 +112,20 @@ def motion_pace(seq: np.ndarray) -> float:
     return float(sorted_median(np.asarray(paces))) if paces else 0.0
 
 
-def _centred(seq: np.ndarray) -> list[np.ndarray]:
+def _centred(seq: np.ndarray) -> Iterator[np.ndarray]:
     """Each sequence of ``seq`` (T, J, C) or (V, T, J, C) in float64, about its joints' mean in every frame (its
-    motion within the body's own place); none for a clip too short to measure (2 x the longest of :data:`LAGS`)."""
-    x = np.asarray(seq, dtype=np.float64)
-    x = x[None] if x.ndim == 3 else x
-    return [] if x.shape[1] <= 2 * max(LAGS) else [v - v.mean(axis=1, keepdims=True) for v in x]
+    motion within the body's own place), one at a time (a long file of many tracks holds one copy, not V); none for a
+    clip too short to measure (:func:`_measurable`)."""
+    x = np.asarray(seq)
+    if _measurable(x):
+        for v in x[None] if x.ndim == 3 else x:
+            v = v.astype(np.float64)
+            yield v - v.mean(axis=1, keepdims=True)
+
+
+def _measurable(seq: np.ndarray) -> bool:
+    """Whether ``seq`` (T, J, C) or (V, T, J, C) is long enough to measure: over 2 x the longest of :data:`LAGS`."""
+    return seq.shape[-3] > 2 * max(LAGS)
 
 
 def _motion(centred: np.ndarray, fast: float = np.inf) -> float:
@@ -258,11 +267,10 @@ def motion_above_noise(seq: np.ndarray) -> bool:
     across (a far signer's hand or mouth) under an estimator's noise reads as fast by its size;
     refined at a lower rate for it, it would keep its noise. Several sequences: the median's verdict;
     False for a clip too short to measure."""
-    sequences = _centred(seq)
-    if not sequences:
+    if not _measurable(np.asarray(seq)):
         return False
     margins = []
-    for centred in sequences:
+    for centred in _centred(seq):
         motion = _motion(centred)
         short = LAGS[0]
         moved = ((centred[short:] - centred[:-short]) ** 2).sum(-1).mean(-1)

@@ -13,8 +13,10 @@ column is read alone, against its own noise:
 - a swap: two columns jump at one boundary by nearly opposite steps (their separation), and both jump again within
   :data:`SWAPS` seconds; exchanging their values between the two boundaries makes each column's steps around both
   boundaries :data:`SMOOTHER` times smaller (sum of squares over :data:`NEAR` boundaries each side): exchanged;
-- a swap at the clip's edge (from its first frame, or to its last) jumps once: where two columns still jump at one
-  boundary by nearly opposite steps, within :data:`SWAPS` seconds of an edge and nearer to it than to the other, and
+- a swap at the clip's edge (from its first frame, or to its last; at least 2 frames: the first and last boundaries
+  have no step) jumps once: where two columns still jump at one boundary by nearly opposite steps, and nowhere else
+  once the swaps between two jumps are exchanged (a column that still jumps elsewhere is part of something else: two
+  swaps sharing it, a ghost), within :data:`SWAPS` seconds of an edge and nearer to it than to the other, and
   exchanging them on that short side makes each one's steps around the boundary :data:`SMOOTHER` times smaller, that
   side is exchanged (one jump cannot tell which side is labelled right; the shorter is taken as swapped, as in the
   middle the run between the jumps is; benchmarks/RESULTS.md section 11, "Lab markers: swaps at a clip's edges");
@@ -72,8 +74,10 @@ def _frames_read(t: int, t2: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=4096)
 def _rows(bounds: tuple[int, ...], count: int) -> np.ndarray:
-    """The boundaries within :data:`NEAR` of ``bounds`` among ``count``, in order."""
-    return np.array(sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < count}), int)
+    """The boundaries within :data:`NEAR` of ``bounds`` among ``count``, in order (read-only: every call shares it)."""
+    out = np.array(sorted({b + k for b in bounds for k in range(-NEAR, NEAR + 1) if 0 <= b + k < count}), int)
+    out.flags.writeable = False
+    return out
 
 
 def _smoother(before: np.ndarray, after: np.ndarray, bounds: tuple[int, ...]) -> bool:
@@ -136,11 +140,21 @@ def _swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tupl
     return done, sorted(exchanged)
 
 
+def _jumps_elsewhere(jump: np.ndarray, t: int, cols: tuple[int, int]) -> bool:
+    """Whether a column of ``cols`` jumps (``jump`` (T - 1, J) bool) anywhere but within 2 boundaries of ``t`` (a jump
+    D steps -D/2 beside it). An edge swap leaves each of its columns one jump; a column with another one left after
+    the swaps between two jumps were exchanged is part of something else (two swaps sharing the column, a ghost)."""
+    others = jump[:, list(cols)].copy()
+    others[max(t - 2, 0):t + 3] = False
+    return bool(others.any())
+
+
 def _edge_swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> tuple[int, list[int]]:
-    """Exchange back, in place, the swaps of ``x`` (T, J, 3) that start at its first frame or run to its last, of up to
-    ``longest`` frames and shorter than the rest of the clip, read from ``s`` and ``jump`` as :func:`_swaps` leaves
-    them (``jump`` is changed): two columns jump at one boundary by nearly opposite steps and exchanging them on the
-    shorter side, the side at the clip's edge, makes each column's steps around it :data:`SMOOTHER` times smaller.
+    """Exchange back, in place, the swaps of ``x`` (T, J, 3) that start at its first frame or run to its last, of 2 (the
+    first and last boundaries have no step) to ``longest`` frames and shorter than the rest of the clip, read from
+    ``s`` and ``jump`` as read again after :func:`_swaps` (``jump`` is changed): two columns jump at one boundary by
+    nearly opposite steps and nowhere else (:func:`_jumps_elsewhere`), and exchanging them on the shorter side, the
+    side at the clip's edge, makes each column's steps around it :data:`SMOOTHER` times smaller.
     One jump cannot tell which side carries the right labels: the shorter one is taken as swapped, as a swap in
     the middle is the run between its jumps. Returns (how many, the columns exchanged, in order)."""
     done, exchanged, count = 0, set(), len(x)
@@ -153,7 +167,7 @@ def _edge_swaps(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) ->
         else:
             continue
         for a, b in _opposite_pairs(s[t], np.flatnonzero(jump[t])):
-            if not (jump[t, a] and jump[t, b]):
+            if not (jump[t, a] and jump[t, b]) or _jumps_elsewhere(jump, t, (a, b)):
                 continue
             lo, hi = _frames_read(t, t)
             y = x[lo:hi, [a, b]]  # a copy (fancy indexing)
@@ -197,6 +211,13 @@ def _ghosts(x: np.ndarray, s: np.ndarray, jump: np.ndarray, longest: int) -> np.
     return out
 
 
+def _read_again(x: np.ndarray, size: float, s: np.ndarray, jump: np.ndarray, cols: list[int]) -> None:
+    """The steps ``s`` and ``jump`` (:func:`_jumps`) of the columns ``cols`` of ``x`` read again, in place, after
+    swaps exchanged them: each column's steps and noise are its own."""
+    if cols:
+        s[:, cols], jump[:, cols] = _jumps(x[:, cols], size)
+
+
 def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Undo the swaps of ``poses`` (T, J, 3) (NaN where unseen; any unit; ``fps`` its rate) and empty its ghosts of up
     to ``ghosts`` frames (module docstring). Returns (poses, float64, swaps exchanged and ghosts NaN; (T, J) bool
@@ -206,12 +227,12 @@ def label_jumps(poses: np.ndarray, fps: float, ghosts: int) -> tuple[np.ndarray,
     if x.ndim != 3 or x.shape[-1] != 3 or len(x) < 8 or not np.isfinite(size) or size <= 0:
         return x, np.zeros(x.shape[:2], bool), 0
     s, jump = _jumps(x, size)
-    longest, read = int(round(SWAPS * fps)), jump.copy()
-    swapped, exchanged = _swaps(x, s, read, longest)
-    at_edges, exchanged_there = _edge_swaps(x, s, read, longest)
-    swapped, exchanged = swapped + at_edges, sorted(set(exchanged) | set(exchanged_there))
-    if exchanged:  # the steps read again where the swaps changed them: each column's steps and noise are its own
-        s[:, exchanged], jump[:, exchanged] = _jumps(x[:, exchanged], size)
+    longest = int(round(SWAPS * fps))
+    swapped, exchanged = _swaps(x, s, jump.copy(), longest)
+    _read_again(x, size, s, jump, exchanged)
+    at_edges, exchanged = _edge_swaps(x, s, jump.copy(), longest)  # on the jumps the middle's swaps left
+    _read_again(x, size, s, jump, exchanged)
+    swapped += at_edges
     emptied = _ghosts(x, s, jump, ghosts) if ghosts > 0 else np.zeros(x.shape[:2], bool)
     x[emptied] = np.nan
     return x, emptied, swapped

@@ -49,19 +49,13 @@ class RecentInputs:
 
 class RunningJointDrift:
     """Per person, each joint's share of the floor step given back (:func:`joint_floor_shares`) on a stream's
-    inputs so far; ``layout`` the model's joints (3D), ``recent`` the inputs' buffer (shared with other readings;
-    default its own, which :meth:`__call__` fills)."""
+    inputs so far; ``layout`` the model's joints (3D), ``recent`` the inputs' buffer, its owner fills it (shared
+    with the limbs' turn)."""
 
-    def __init__(self, layout: Layout, recent: RecentInputs | None = None):
-        self.layout = layout
-        self.recent = RecentInputs() if recent is None else recent
+    def __init__(self, layout: Layout, recent: RecentInputs):
+        self.layout, self.recent = layout, recent
         self._read_at = 0
         self.shares: np.ndarray | None = None  # (V, J) in {0, 1}; None: not read yet
-
-    def __call__(self, inputs: np.ndarray) -> np.ndarray | None:
-        """Take the inputs (k, V, J, 3) of the frames given back now into the buffer; :meth:`read`."""
-        self.recent.add(inputs)
-        return self.read()
 
     def read(self) -> np.ndarray | None:
         """The shares (V, J) on the buffer's inputs, read again every :data:`EVERY` frames; None before

@@ -33,18 +33,12 @@ FIRST = 64
 class RunningLimbTurn:
     """Per person, the share of the limbs' drift left once their turn is taken off (:func:`limb_drift` over
     :func:`bone_drift`, at most 1) on a stream's inputs so far; ``layout`` the model's joints (3D), ``recent`` the
-    inputs' buffer (shared with the joints' drift; default its own, which :meth:`__call__` fills)."""
+    inputs' buffer, its owner fills it (shared with the joints' drift)."""
 
-    def __init__(self, layout: Layout, recent: RecentInputs | None = None):
-        self.layout = layout
-        self.recent = RecentInputs() if recent is None else recent
+    def __init__(self, layout: Layout, recent: RecentInputs):
+        self.layout, self.recent = layout, recent
         self._read_at = 0
         self.factor: np.ndarray | None = None  # (V,) in (0, 1]; None: not read yet, or no turn read
-
-    def __call__(self, inputs: np.ndarray) -> np.ndarray | None:
-        """Take the inputs (k, V, J, 3) of the frames given back now into the buffer; :meth:`read`."""
-        self.recent.add(inputs)
-        return self.read()
 
     def read(self) -> np.ndarray | None:
         """The factor (V,) on the buffer's inputs, read again every :data:`EVERY` frames; None before :data:`FIRST`

@@ -74,16 +74,15 @@ class OrderWait:
 
     def __init__(self, given: str, window: int):
         self.given, self.window = given, window
-        self.poses: list[np.ndarray] = []  # (..., J, C) each, the order read on them
-        self.shown = 0  # of them, those that show a joint
+        self.poses: list[np.ndarray] = []  # (..., J, C) each, showing a joint: the order read on them
         self.frames = 0
 
     def add(self, poses: list[np.ndarray]) -> bool:
-        """One frame's poses held (each (..., J, C)); whether the order can be read now."""
+        """One frame's poses (each (..., J, C)); those that show a joint held (a pose with none, as after a
+        dropout, would pull :func:`read_order` to the order given); whether the order can be read now."""
         self.frames += 1
-        self.poses += poses
-        self.shown += sum(bool(np.isfinite(p).all(-1).any()) for p in poses)
-        return self.shown >= self.window or self.frames >= ORDER_WAIT
+        self.poses += [p for p in poses if np.isfinite(p).all(-1).any()]
+        return len(self.poses) >= self.window or self.frames >= ORDER_WAIT
 
     def read(self) -> str:
         """The order of the poses held (:func:`read_order`; the one given when none is held)."""

@@ -198,7 +198,7 @@ class PoseStream:
         self._out[f] = {"t": frame.t, "people": dict.fromkeys(points), "given": frame.people}  # given: salvage
         if self._reading is not None:
             self._reading.append((f, points))
-            if self._wait.add([c for c, _ in points.values() if np.isfinite(c).all(-1).any()]):
+            if self._wait.add([c for c, _ in points.values()]):
                 self._read_order()
         else:
             self._feed(f, points)
