@@ -136,11 +136,23 @@ def test_a_table_reads_the_drops_as_synsp_refine_reads_the_same_csv_and_a_frame_
     table = refine_dataframe(df, "gaussian", fps=30).to_numpy().reshape(poses[0].shape)
     np.testing.assert_allclose(table, read_poses(tmp_path / "out.csv").poses[0], atol=1e-3)
     np.testing.assert_array_equal(table, synsp.refine(df.to_numpy().reshape(poses[0].shape), "gaussian", fps=30))
-    # frames numbered: refined at them, no drop read (as the file route, test above): the route with none read
-    numbered = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
+    # frames numbered 0..T-1: no drop read (as the file route, test above): the route with none read
+    even = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
     monkeypatch.setattr("synsp.integrations.pandas.dropped_in_tracks", lambda x: np.zeros(0, int))
-    np.testing.assert_array_equal(numbered, refine_dataframe(df, "gaussian", fps=30).to_numpy())
-    assert np.abs(numbered.reshape(table.shape) - table).max() > 1.0
+    np.testing.assert_array_equal(even, refine_dataframe(df, "gaussian", fps=30).to_numpy())
+    assert np.abs(even.reshape(table.shape) - table).max() > 1.0
+    # review 3 #1: the kept frames' numbers (skipping the dropped): refined at them, as synsp refine refines the CSV
+    kept = np.arange(len(df)) + np.searchsorted(before, np.arange(len(df)))  # a drop after b: frames past b move on
+    numbered = df.assign(frame=kept)[["frame", *df.columns]]
+    numbered.to_csv(tmp_path / "numbered.csv", index=False)
+    refine_file(tmp_path / "numbered.csv", tmp_path / "numbered_out.csv", method="gaussian", fps=30)
+    at_frames = refine_dataframe(numbered, "gaussian", fps=30)[df.columns].to_numpy().reshape(poses[0].shape)
+    np.testing.assert_allclose(at_frames, read_poses(tmp_path / "numbered_out.csv").poses[0], atol=1e-3)
+    # near the route of the drops read (the grid route resamples a dropped frame before refining, that one NaN)
+    np.testing.assert_allclose(at_frames, table, atol=0.5)
+    shuffled = numbered.sample(frac=1.0, random_state=0)  # rows in any order: each back at its frame
+    np.testing.assert_array_equal(refine_dataframe(shuffled, "gaussian", fps=30).loc[numbered.index].to_numpy(),
+                                  refine_dataframe(numbered, "gaussian", fps=30).to_numpy())
 
 
 def test_refine_reads_the_drops_once_not_again_on_the_frames_it_put_back(monkeypatch):
