@@ -34,6 +34,24 @@ def test_every_drop_of_a_fast_body_is_found_and_nothing_else():
     assert len(dropped_after(noisy)) == 0  # no frame missing: none read
 
 
+def test_two_frames_dropped_in_a_row_are_put_back_as_two(tmp_path, capsys):
+    """Review 3 #3: frames 40-41 dropped read as one frame after 39; the refiner then still saw a double step."""
+    clean, noisy = _fast_walk(160)
+    keep = np.ones(len(noisy), bool)
+    keep[[40, 41, 90]] = False  # two in a row after kept frame 39, one after kept frame 87
+    poses, truth = noisy[keep], clean[keep]
+    np.testing.assert_array_equal(dropped_after(poses), [39, 39, 87])
+    out = synsp.refine(poses, "gaussian", fps=30)
+    gapped = np.where(keep[:, None, None], noisy, np.nan)  # the capture's clock: NaN at each dropped frame
+    np.testing.assert_array_equal(out, synsp.refine(gapped, "gaussian", fps=30)[keep])
+    as_one = synsp.refine(np.insert(poses, [40, 88], np.nan, axis=0), "gaussian", fps=30)[
+        np.delete(np.arange(len(poses) + 2), [40, 89])]  # integ's route: one frame put back after 39
+    assert np.linalg.norm(out - truth, axis=-1).mean() < np.linalg.norm(as_one - truth, axis=-1).mean()
+    np.savez(tmp_path / "in.npz", poses=poses[None])
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--fps", "30"]) == 0
+    assert "drops: 3 frames missing from the capture (after frames 39, 87:" in capsys.readouterr().out
+
+
 def test_a_start_a_stop_and_a_jump_read_no_drop():
     clean, _ = _fast_walk()
     start = clean.copy()
