@@ -34,7 +34,6 @@ pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``
 from __future__ import annotations
 
 import re
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -43,8 +42,8 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
-from synsp.refining.dropped_frames import dropped_in_tracks, refine_tracks_with_drops
-from synsp.refining.tracks import ASSUMED_FPS, refine_tracks
+from synsp.refining.dropped_frames import capture_frames, dropped_in_tracks
+from synsp.refining.tracks import ASSUMED_FPS
 from synsp.refining.uneven_times import refine_tracks_at, uneven
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
@@ -281,13 +280,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         layout = input_layout(poses, match_layout(joints), layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
-    run = partial(refine_tracks, layout=layout, method=method, max_gap=max_gap_frames(max_gap, fps), **options)
-    after = dropped_in_tracks(poses) if _frames_in_row_order(df) else np.zeros(0, int)
-    if timed is not None:  # the synsp refine route for a CSV with such a column
-        refined = refine_tracks_at(poses, timed[0], layout, method, max_gap=max_gap_frames(max_gap, fps),
-                                   **options)[0].refined
-    else:
-        refined = (refine_tracks_with_drops(poses, after, run) if len(after) else run(poses)).refined
+    after = dropped_in_tracks(poses) if timed is None and _frames_in_row_order(df) else np.zeros(0, int)
+    times = timed[0] if timed is not None else capture_frames(after, frames) / (fps or ASSUMED_FPS) if len(
+        after) else None  # as synsp refine: a key's times, else the drops read, else even (refined as they are)
+    refined = refine_tracks_at(poses, times, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)[0].refined
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
     refined = np.where(unrefined[..., None], measured, refined)

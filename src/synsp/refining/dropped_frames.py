@@ -20,15 +20,16 @@ The rotation route (an SMPL npz, a BVH) reads no drops, an SMPL npz from a video
 refined as they come.
 :func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again:
 ``synsp.refine`` on a track, each entry of (V, T, J, C) at its own drops (the entries may be unrelated clips). A file's
-tracks share one clock: :func:`refine_tracks_with_drops` puts a frame any track skipped (:func:`dropped_in_tracks`)
-back in every track, for ``synsp refine`` on a file with no column of times or frame numbers
-(:func:`synsp.refining.uneven_times.refine_file_tracks`; a file with one is refined at the times it says) and for a
-table whose rows' order is its frames' (:func:`synsp.integrations.pandas.refine_dataframe`).
+tracks share one clock: a frame any track skipped (:func:`dropped_in_tracks`) is missing in every track, and the
+tracks are refined at the capture's frame numbers (:func:`capture_frames`) as a file whose frame column skips numbers
+is (:func:`synsp.refining.uneven_times.refine_tracks_at`), for ``synsp refine`` on a file with no column of times or
+frame numbers (:func:`synsp.refining.uneven_times.refine_file_tracks`; a file with one is refined at the times it
+says) and for a table whose rows' order is its frames' (:func:`synsp.integrations.pandas.refine_dataframe`).
 """
 from __future__ import annotations
 
 import warnings
-from typing import Callable, TypeVar
+from typing import Callable
 
 import numpy as np
 
@@ -36,9 +37,6 @@ MAX_RATIO = 0.6  # drop residual / no-drop residual, the joints' median, below t
 MAX_SIDES = 1.0  # the neighbours' steps' difference / no-drop residual, the joints' median, below this
 MIN_SPEED = 2.0  # the neighbours' mean step (joints' median) above this x the clip's median second difference
 MAX_RUN = 3  # frames dropped in a row put back at one boundary, at most (the ratio test passes runs of 1 and 2)
-
-Tracks = TypeVar("Tracks")  # synsp.refining.tracks.RefinedTracks, which this module does not import (it is below)
-
 
 def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
     """(D,) int: the frames of ``poses`` (T, J, C) after which a frame was dropped, ascending, a frame named once per
@@ -117,26 +115,12 @@ def refine_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.nd
     return np.delete(run(gapped), added, axis=-3)
 
 
-def refine_tracks_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.ndarray], Tracks]) -> Tracks:
-    """``run`` (tracks -> :class:`synsp.refining.tracks.RefinedTracks`) on a file's tracks ``poses`` (V, T, J, C) with
-    a NaN frame put after each frame of ``after`` (D,) in every track (one clock: :func:`dropped_in_tracks`), those
-    frames taken out of its result (:func:`tracks_without`)."""
-    gapped, added = with_gaps(poses, after)
-    return tracks_without(run(gapped), added)
-
-
-def tracks_without(tracks: Tracks, added: np.ndarray) -> Tracks:
-    """``tracks`` (a :class:`synsp.refining.tracks.RefinedTracks`) refined with NaN frames put in at ``added`` (D,)
-    (:func:`with_gaps`), those frames taken out of every per-frame field, and a cut's frame counted in the input's
-    frames. The counts are the gapped tracks': a frame put in holds no measured value, but inside a gap it makes the
-    gap a frame longer, so ``long_gaps`` may count it (or a gap it pushed past ``max_gap``)."""
-
-    def cut(mask: np.ndarray | None) -> np.ndarray | None:
-        return None if mask is None else np.delete(mask, added, axis=1)
-
-    return tracks._replace(refined=cut(tracks.refined), filled=cut(tracks.filled), never_seen=cut(tracks.never_seen),
-                           absent=cut(tracks.absent), taken=cut(tracks.taken),
-                           turned=[(v, t - int((added < t).sum())) for v, t in tracks.turned])
+def capture_frames(after: np.ndarray, frames: int) -> np.ndarray:
+    """(T,) int: the capture's frame number of each of the ``frames`` (T) frames kept, with frames dropped after
+    those of ``after`` (D,) (:func:`dropped_after`): the times, over the rate, at which a file's tracks are refined
+    on its even grid (:func:`synsp.refining.uneven_times.refine_tracks_at`, as a frame column that skips numbers)."""
+    kept = np.arange(frames)
+    return kept + np.searchsorted(np.asarray(after, int), kept)
 
 
 def drop_note(after: np.ndarray, frame_ids: list | None = None, shown: int = 5) -> str:
