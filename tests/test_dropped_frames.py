@@ -3,6 +3,8 @@ as far, refined as gaps in synsp.refine (each track at its own drops) and in ``s
 with no column of times or frame numbers, and taken out; no drop read on even frames, a start, a stop or a jump."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -180,3 +182,22 @@ def test_refine_reads_the_drops_once_not_again_on_the_frames_it_put_back(monkeyp
     poses, before = _dropped(_fast_walk()[1])
     synsp.refine(poses, "gaussian", layout="coco17", fps=30)
     assert seen == [len(poses)]  # the gapped array (len(poses) + len(before) frames) is not searched
+
+
+def test_only_the_entries_with_drops_leave_the_crowds_lockstep(monkeypatch):
+    """Review 3 #6: one entry with drops sent every entry through its own refine(), off the crowd's lockstep."""
+    import synsp.refining.arrays as arrays
+    from synsp import lockstep
+
+    walker, _, _ = _persons()
+    clip = np.load(Path(__file__).parent / "fixtures" / "edge_cut_2d.npy")
+    poses = np.full((3, len(walker[0]), 17, 2), np.nan, np.float32)
+    poses[0] = walker[0]  # every 7th frame dropped from a fast walk
+    poses[1, :80], poses[2, 20:90] = clip[:80] + 100, clip[10:80] - 50  # two persons of short spans, no drop
+    calls = []
+    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job, short: calls.append(sorted(lengths)) or
+                        lockstep.short_in_lockstep(lengths, job, short))
+    out = synsp.refine(poses, "synsp", fps=30)
+    assert [(0, 0), (1, 0)] in calls  # the two with no drop: one lockstep
+    np.testing.assert_array_equal(out[0], synsp.refine(poses[0], "synsp", fps=30))
+    np.testing.assert_array_equal(out[1:], synsp.refine(poses[1:], "synsp", fps=30))
