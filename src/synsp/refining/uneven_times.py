@@ -12,13 +12,13 @@ benchmarks/RESULTS.md, section 11 ("Uneven times").
 A frame column that skips numbers (a CSV's or DeepLabCut's rows dropped by the estimator or the
 user: frames 0, 1, 2, 5, 6, ...) is the same case: the frame numbers are times at the file's fps
 (:func:`file_times`), and steps that are whole multiples of the median step put the grid on every
-frame number (:func:`even_grid`), so the refiner sees the video's own rate and the kept rows'
-values as they are; the output keeps the file's rows and frame numbers.
+frame number (:func:`even_grid`), so the refiner sees the video's own rate, the kept rows' values as they are
+and a gap (NaN) at each skipped number; the output keeps the file's rows and frame numbers.
 
 A file with neither column (an npz, a JSON of frames, a CSV of joints alone) can still miss frames the capture
 skipped: where a moving body steps over two frame intervals at once (:mod:`synsp.refining.dropped_frames`, read over
-every track: a skipped frame is everyone's), :func:`refine_file_tracks` puts a missing frame at each such drop,
-refines, and takes those frames out again, so the file keeps its frames.
+every track: a skipped frame is everyone's), :func:`refine_file_tracks` refines the tracks at the capture's frame
+numbers, as a frame column that skips them (a gap at each drop), so the file keeps its frames.
 """
 from __future__ import annotations
 
