@@ -3,6 +3,8 @@ as far, refined as gaps in synsp.refine (each track at its own drops) and in ``s
 with no column of times or frame numbers, and taken out; no drop read on even frames, a start, a stop or a jump."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -32,6 +34,24 @@ def test_every_drop_of_a_fast_body_is_found_and_nothing_else():
     poses, before = _dropped(noisy)
     np.testing.assert_array_equal(dropped_after(poses), before)
     assert len(dropped_after(noisy)) == 0  # no frame missing: none read
+
+
+def test_two_frames_dropped_in_a_row_are_put_back_as_two(tmp_path, capsys):
+    """Review 3 #3: frames 40-41 dropped read as one frame after 39; the refiner then still saw a double step."""
+    clean, noisy = _fast_walk(160)
+    keep = np.ones(len(noisy), bool)
+    keep[[40, 41, 90]] = False  # two in a row after kept frame 39, one after kept frame 87
+    poses, truth = noisy[keep], clean[keep]
+    np.testing.assert_array_equal(dropped_after(poses), [39, 39, 87])
+    out = synsp.refine(poses, "gaussian", fps=30)
+    gapped = np.where(keep[:, None, None], noisy, np.nan)  # the capture's clock: NaN at each dropped frame
+    np.testing.assert_array_equal(out, synsp.refine(gapped, "gaussian", fps=30)[keep])
+    as_one = synsp.refine(np.insert(poses, [40, 88], np.nan, axis=0), "gaussian", fps=30)[
+        np.delete(np.arange(len(poses) + 2), [40, 89])]  # integ's route: one frame put back after 39
+    assert np.linalg.norm(out - truth, axis=-1).mean() < np.linalg.norm(as_one - truth, axis=-1).mean()
+    np.savez(tmp_path / "in.npz", poses=poses[None])
+    assert main(["refine", str(tmp_path / "in.npz"), str(tmp_path / "out.npz"), "--fps", "30"]) == 0
+    assert "drops: 3 frames missing from the capture (after frames 39, 87:" in capsys.readouterr().out
 
 
 def test_a_start_a_stop_and_a_jump_read_no_drop():
@@ -136,11 +156,22 @@ def test_a_table_reads_the_drops_as_synsp_refine_reads_the_same_csv_and_a_frame_
     table = refine_dataframe(df, "gaussian", fps=30).to_numpy().reshape(poses[0].shape)
     np.testing.assert_allclose(table, read_poses(tmp_path / "out.csv").poses[0], atol=1e-3)
     np.testing.assert_array_equal(table, synsp.refine(df.to_numpy().reshape(poses[0].shape), "gaussian", fps=30))
-    # frames numbered: refined at them, no drop read (as the file route, test above): the route with none read
-    numbered = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
+    # frames numbered 0..T-1: no drop read (as the file route, test above): the route with none read
+    even = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
     monkeypatch.setattr("synsp.integrations.pandas.dropped_in_tracks", lambda x: np.zeros(0, int))
-    np.testing.assert_array_equal(numbered, refine_dataframe(df, "gaussian", fps=30).to_numpy())
-    assert np.abs(numbered.reshape(table.shape) - table).max() > 1.0
+    np.testing.assert_array_equal(even, refine_dataframe(df, "gaussian", fps=30).to_numpy())
+    assert np.abs(even.reshape(table.shape) - table).max() > 1.0
+    # review 3 #1: the kept frames' numbers (skipping the dropped): refined at them, as synsp refine refines the CSV
+    kept = np.arange(len(df)) + np.searchsorted(before, np.arange(len(df)))  # a drop after b: frames past b move on
+    numbered = df.assign(frame=kept)[["frame", *df.columns]]
+    numbered.to_csv(tmp_path / "numbered.csv", index=False)
+    refine_file(tmp_path / "numbered.csv", tmp_path / "numbered_out.csv", method="gaussian", fps=30)
+    at_frames = refine_dataframe(numbered, "gaussian", fps=30)[df.columns].to_numpy().reshape(poses[0].shape)
+    np.testing.assert_allclose(at_frames, read_poses(tmp_path / "numbered_out.csv").poses[0], atol=1e-3)
+    np.testing.assert_allclose(at_frames, table, atol=1e-3)  # one route: the drops read are the skipped numbers
+    shuffled = numbered.sample(frac=1.0, random_state=0)  # rows in any order: each back at its frame
+    np.testing.assert_array_equal(refine_dataframe(shuffled, "gaussian", fps=30).loc[numbered.index].to_numpy(),
+                                  refine_dataframe(numbered, "gaussian", fps=30).to_numpy())
 
 
 def test_refine_reads_the_drops_once_not_again_on_the_frames_it_put_back(monkeypatch):
@@ -151,3 +182,22 @@ def test_refine_reads_the_drops_once_not_again_on_the_frames_it_put_back(monkeyp
     poses, before = _dropped(_fast_walk()[1])
     synsp.refine(poses, "gaussian", layout="coco17", fps=30)
     assert seen == [len(poses)]  # the gapped array (len(poses) + len(before) frames) is not searched
+
+
+def test_only_the_entries_with_drops_leave_the_crowds_lockstep(monkeypatch):
+    """Review 3 #6: one entry with drops sent every entry through its own refine(), off the crowd's lockstep."""
+    import synsp.refining.arrays as arrays
+    from synsp import lockstep
+
+    walker, _, _ = _persons()
+    clip = np.load(Path(__file__).parent / "fixtures" / "edge_cut_2d.npy")
+    poses = np.full((3, len(walker[0]), 17, 2), np.nan, np.float32)
+    poses[0] = walker[0]  # every 7th frame dropped from a fast walk
+    poses[1, :80], poses[2, 20:90] = clip[:80] + 100, clip[10:80] - 50  # two persons of short spans, no drop
+    calls = []
+    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job, short: calls.append(sorted(lengths)) or
+                        lockstep.short_in_lockstep(lengths, job, short))
+    out = synsp.refine(poses, "synsp", fps=30)
+    assert [(0, 0), (1, 0)] in calls  # the two with no drop: one lockstep
+    np.testing.assert_array_equal(out[0], synsp.refine(poses[0], "synsp", fps=30))
+    np.testing.assert_array_equal(out[1:], synsp.refine(poses[1:], "synsp", fps=30))

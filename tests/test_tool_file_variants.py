@@ -59,6 +59,22 @@ def test_sleap_analysis_csv_is_read_and_written_back_in_its_own_columns(tmp_path
     assert np.abs(out.reshape(40, 9, 2) - xy).mean() < 3.0  # refined, not moved off the person
 
 
+def test_a_dotted_user_column_beside_underscore_joints_stays_the_users(tmp_path):
+    """Review 3 #2: with SLEAP's '.' accepted, ``bbox.x, bbox.y`` beside ``nose_x`` joints was refined as a joint and
+    written back as ``bbox_x``. '.' is the separator only when every coordinate column uses it."""
+    xy = _walker(frames=20)
+    rows = ["frame," + ",".join(f"{n}_x,{n}_y" for n in NODES) + ",bbox.x,bbox.y"]
+    rows += [f"{t}," + ",".join(f"{v:.3f}" for v in xy[t].ravel()) + f",{t + 5.5},{t + 6.25}" for t in range(20)]
+    (tmp_path / "mix.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "mix.csv")
+    assert "bbox" not in data.extra.get("joint_names", []) and data.poses.shape[-2] == 17  # 9 nodes as COCO-17
+    assert main(["refine", str(tmp_path / "mix.csv"), str(tmp_path / "out.csv"), "--method", "savgol"]) == 0
+    with open(tmp_path / "out.csv", newline="") as f:
+        out = list(csv.DictReader(f))
+    assert "bbox.x" in out[0] and "bbox_x" not in out[0] and "bbox_filled" not in out[0]
+    assert [(float(r["bbox.x"]), float(r["bbox.y"])) for r in out] == [(t + 5.5, t + 6.25) for t in range(20)]
+
+
 def test_a_joint_the_file_has_but_never_saw_is_still_counted_missing(tmp_path, capsys):
     """The never-seen count leaves out joints the file has no column for, not a column of its own left empty."""
     xy = _walker()

@@ -211,8 +211,8 @@ def group_pace_note(rates: dict[str, float], fps: float | None) -> str:
     at ``fps`` (None: not given) each at a rate of its own, ``rates`` (name -> fps)."""
     names = ", ".join(name.replace("_", " ") for name in rates)
     at = ", ".join(f"{rate:.1f}" for rate in rates.values())
-    given = _fast_for(list(rates.values()), fps, "SmoothNet")
-    by = "" if fps and max(rates.values()) > fps else " by SmoothNet"  # SmoothNet named in ``given`` then
+    given, named = _fast_for(list(rates.values()), fps, "SmoothNet")
+    by = "" if named else " by SmoothNet"
     move = "moves" if len(rates) == 1 else "move"
     return f"pace: the {names} {move} fast for {given}; refined{by} as if filmed at {at} fps, each at its own pace"
 
@@ -220,18 +220,20 @@ def group_pace_note(rates: dict[str, float], fps: float | None) -> str:
 def pace_note(rate: float, fps: float | None) -> str:
     """What ``synsp refine`` says when it refined a clip given at ``fps`` (None: not given) as if
     filmed at ``rate`` (:func:`paced_rate`)."""
-    given = _fast_for([rate], fps, "the network")
+    given, _ = _fast_for([rate], fps, "the network")
     return f"pace: the motion is fast for {given}; refined as if filmed at {rate:.1f} fps, the pace the network learnt"
 
 
-def _fast_for(rates: list[float], fps: float | None, network: str) -> str:
+def _fast_for(rates: list[float], fps: float | None, network: str) -> tuple[str, bool]:
     """The rate the pace notes say the motion is fast for: ``fps`` (None: the assumed training rate), or, where a
     rate refined at is above ``fps`` (a 20-30 fps clip: the networks run the rates they cover frame for frame, as
     their training rate, and read its pace so; :func:`paced_rate`), the training rate, which every such rate is
-    below: "fast for 25 fps; refined as if filmed at 26.6 fps" read as slower, not faster (audit 29)."""
+    below: "fast for 25 fps; refined as if filmed at 26.6 fps" read as slower, not faster (audit 29). Also whether
+    the text names ``network`` (then the note need not again)."""
     if fps and max(rates) > fps:
-        return f"{fps_text(TRAINING_FPS)}, the rate {network} runs these {fps_text(fps)} frames at (frame for frame)"
-    return fps_text(fps) if fps else f"the assumed {fps_text(TRAINING_FPS)}"
+        return (f"{fps_text(TRAINING_FPS)}, the rate {network} runs these {fps_text(fps)} frames at (frame for "
+                "frame)", True)
+    return (fps_text(fps) if fps else f"the assumed {fps_text(TRAINING_FPS)}"), False
 
 
 def pace_groups(layout: str | Layout) -> dict[str, np.ndarray]:

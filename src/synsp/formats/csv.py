@@ -51,8 +51,8 @@ from synsp.skeleton import LAYOUTS, generic_names, layout_joint_names, match_lay
 _AXES = ("x", "y", "z")
 # a joint's name, then '_' or SLEAP's '.' (its Analysis CSV: ``nose.x``, ``nose.score``), then the column's kind
 _COORD = re.compile(r"^(.+)([_.])([xyz])$", re.IGNORECASE)
-_SCORE = re.compile(r"^(.+)[_.](score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
-_FILLED = re.compile(r"^(.+)[_.]filled$", re.IGNORECASE)
+_SCORE = re.compile(r"^(.+)([_.])(score|conf|confidence|visibility|likelihood)$", re.IGNORECASE)
+_FILLED = re.compile(r"^(.+)([_.])filled$", re.IGNORECASE)
 
 
 def _delimiter(path: Path) -> str:
@@ -100,6 +100,13 @@ def _same_separator(header: list[str], path: Path) -> None:
             raise ValueError(f"{path}: columns look separated by {name}; synsp reads comma-separated CSV: {hint}")
 
 
+def _separator(header: list[str], keys: tuple) -> str:
+    """'.' when every coordinate column uses it (SLEAP's ``nose.x``), else '_': in a file of ``nose_x`` joints a
+    ``bbox.x`` column is the user's, kept and written back as read. Written back with the joints so."""
+    seps = {m.group(2) for col, name in enumerate(header) if col not in keys and (m := _COORD.match(name.strip()))}
+    return "." if seps == {"."} else "_"
+
+
 def _parse_header(header: list[str], path: Path):
     _same_separator(header, path)
     track_col, frame_col = key_column(header, TRACK_COLUMNS), key_column(header, FRAME_COLUMNS)
@@ -107,18 +114,17 @@ def _parse_header(header: list[str], path: Path):
     coords: dict[str, dict[str, int]] = {}
     score_cols: dict[str, int] = {}
     filled_cols: dict[str, int] = {}
-    separator = None  # the first coordinate column's, written back so
+    separator = _separator(header, (track_col, frame_col))
     for col, name in enumerate(header):
         name = name.strip()
         if col in (track_col, frame_col):
             continue
-        if m := _SCORE.match(name):
+        if (m := _SCORE.match(name)) and m.group(2) == separator:
             _once(score_cols, m.group(1), "score", col, path)[m.group(1)] = col
-        elif m := _FILLED.match(name):
+        elif (m := _FILLED.match(name)) and m.group(2) == separator:
             _once(filled_cols, m.group(1), "filled", col, path)[m.group(1)] = col
-        elif m := _COORD.match(name):
+        elif (m := _COORD.match(name)) and m.group(2) == separator:
             joint, axis = m.group(1), m.group(3).lower()
-            separator = separator or m.group(2)
             if joint not in coords:
                 joints.append(joint)
                 coords[joint] = {}
@@ -274,7 +280,7 @@ def read(path: Path) -> PoseData:
         extra["csv"].update(empty_track=True, track_column=header[empty_track].strip(),
                             frame_first=frame_col is not None and frame_col < empty_track)
     if score_columns is not None:  # MediaPipe's "_visibility", DeepLabCut's "_likelihood": written back so
-        extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(2)
+        extra["csv"]["score_name"] = _SCORE.match(header[score_columns[0]].strip()).group(3)
     used = set(wanted) | ({empty_track} if empty_track is not None else set())
     others = [c for c in range(len(header)) if c not in used]
     if others:

@@ -138,7 +138,9 @@ class JsonLines(list):
     every JSON format, and written back one value per line (:func:`write_json`); ``style``: how the
     file was saved (:func:`text_style`: CRLF, a BOM), written back alike."""
 
-    style: dict = {}
+    def __init__(self, *values: Any) -> None:
+        super().__init__(*values)
+        self.style: dict = {}  # each file's own: a class-level {} would be one dict shared by every file
 
 
 JSON_LINES = "json_lines"  # PoseData.extra key: the file was JSON Lines; its writer writes it so again

@@ -23,16 +23,17 @@ A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``
 the confident values around them, and a joint seen only below the threshold, with no confident
 value near, is given back as it was. A track whose every coordinate and confidence is empty in a
 row (DeepLabCut's animal not detected) stays empty in that row: nobody is invented there.
-Every other column (frame numbers, time, scores, labels) is left as it is. With neither a frame or time column nor a
-date index, a frame the capture skipped (the whole body stepping over two frame intervals at once) is put back as a
-gap and taken out after, in every track, as ``synsp refine`` does with such a CSV
-(:mod:`synsp.refining.dropped_frames`).
+Every other column (frame numbers, time, scores, labels) is left as it is. A frame or time column whose numbers
+skip (frame numbers over ``fps``, else 30 fps; times in seconds, or dates) says when the frames were taken: the
+tracks are refined on an even grid at those times and given back at the rows, as ``synsp refine`` does with such a
+CSV (:func:`synsp.refining.uneven_times.refine_tracks_at`). With neither a frame or time column nor a date index, a
+frame the capture skipped (the whole body stepping over two frame intervals at once) is put back as a gap and taken
+out after, in every track, as ``synsp refine`` does with such a CSV (:mod:`synsp.refining.dropped_frames`).
 pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``.
 """
 from __future__ import annotations
 
 import re
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -41,8 +42,9 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
-from synsp.refining.dropped_frames import dropped_in_tracks, refine_tracks_with_drops
-from synsp.refining.tracks import refine_tracks
+from synsp.refining.dropped_frames import capture_frames, dropped_in_tracks
+from synsp.refining.tracks import ASSUMED_FPS
+from synsp.refining.uneven_times import refine_tracks_at, uneven
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
 
@@ -149,6 +151,25 @@ def _frames_in_row_order(df) -> bool:
         types.is_datetime64_any_dtype(level) or types.is_timedelta64_dtype(level) for level in levels)
 
 
+def _key_times(df, fps: float | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """When a frame or time column (or index level) skips: its distinct values as times (F,) s, ascending (frame
+    numbers over ``fps``, else ``ASSUMED_FPS``; a time column's numbers in seconds; dates from the first), and
+    each row's (len(df),) place among them. None for even keys, or none, or a numeric or date index (rows' order)."""
+    import pandas as pd
+
+    key, what, _ = _time_order(df)
+    if what is None:
+        return None
+    if pd.api.types.is_datetime64_any_dtype(key) or pd.api.types.is_timedelta64_dtype(key):
+        key = (key - key.min()) / np.timedelta64(1, "s")
+    elif _key(df, lambda names: key_column(names, FRAME_COLUMNS)) is not None:
+        key = np.asarray(key, np.float64) / (fps or ASSUMED_FPS)
+    times = np.unique(np.asarray(key, np.float64))
+    if len(times) < 4 or not np.isfinite(times).all() or not uneven(times):
+        return None
+    return times, np.searchsorted(times, key)
+
+
 def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
     """Group column labels: ``[(track, joint) ...]``, the axes (``"xy"`` or ``"xyz"``) and,
     per (track, joint, axis) and (track, joint, "score"), the column label."""
@@ -229,7 +250,9 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     tracks = list(dict.fromkeys(track for track, _ in keys))
     joints = list(dict.fromkeys(joint for _, joint in keys))
     groups = _row_groups(df)  # persons of a long table, each in time order
-    frames = max(len(rows) for rows in groups)
+    timed = _key_times(df, fps)  # a key that skips: each row at its time's frame
+    places = [np.arange(len(rows)) if timed is None else timed[1][rows] for rows in groups]
+    frames = max(len(rows) for rows in groups) if timed is None else len(timed[0])
     # track k = (column track, row group): a group shorter than the longest ends in NaN frames (nobody there)
     measured = np.full((len(tracks) * len(groups), frames, len(joints), len(axes)), np.nan)
     scores = np.full(measured.shape[:3], np.inf)  # no confidence column: every value counts
@@ -244,7 +267,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
             except (TypeError, ValueError):
                 raise ValueError(f"DataFrame column {found[(track, joint, axis)]!r} is not numeric") from None
             for g, rows in enumerate(groups):
-                at = (tracks.index(track) * len(groups) + g, slice(0, len(rows)), joints.index(joint))
+                at = (tracks.index(track) * len(groups) + g, places[g], joints.index(joint))
                 measured[at + (c,)] = values[rows]
                 if score is not None:
                     scores[at] = score[rows]
@@ -257,9 +280,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
         layout = input_layout(poses, match_layout(joints), layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
-    run = partial(refine_tracks, layout=layout, method=method, max_gap=max_gap_frames(max_gap, fps), **options)
-    after = dropped_in_tracks(poses) if _frames_in_row_order(df) else np.zeros(0, int)
-    refined = (refine_tracks_with_drops(poses, after, run) if len(after) else run(poses)).refined
+    after = dropped_in_tracks(poses) if timed is None and _frames_in_row_order(df) else np.zeros(0, int)
+    times = timed[0] if timed is not None else capture_frames(after, frames) / (fps or ASSUMED_FPS) if len(
+        after) else None  # as synsp refine: a key's times, else the drops read, else even (refined as they are)
+    refined = refine_tracks_at(poses, times, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)[0].refined
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
     refined = np.where(unrefined[..., None], measured, refined)
@@ -269,7 +293,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
             label = found[(track, joint, axis)]
             values = np.empty(len(df))
             for g, rows in enumerate(groups):  # back in the rows' own order
-                values[rows] = refined[tracks.index(track) * len(groups) + g, :len(rows), joints.index(joint), c]
+                values[rows] = refined[tracks.index(track) * len(groups) + g, places[g], joints.index(joint), c]
             dtype = out[label].dtype
             out[label] = values.astype(dtype) if np.issubdtype(dtype, np.floating) else values
     return out

@@ -80,25 +80,23 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
 
     Parameters
     ----------
-    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of
-        16 or more views or persons and at least 4 times as many of them as frames is refused
-        (``ShapeError``): it is most likely (T, P, J, C), frames first, to be passed transposed
-        (:func:`synsp.errors.check_frames_first`). NaN marks
-        missing joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as
-        ``synsp refine`` reads a file's) and a point exactly at the origin while the body is elsewhere
-        (estimators' "not found", :func:`synsp.sequence.not_found`); they are filled. Poses at
+    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of 16 or more views
+        or persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely
+        (T, P, J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`). NaN marks
+        missing joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine``
+        reads a file's) and a point exactly at the origin while the body is elsewhere (estimators' "not found",
+        :func:`synsp.sequence.not_found`); they are filled. Poses at
         0 everywhere hold nobody: ``MissingDataError``, as for poses NaN everywhere. A torch
         tensor is read as its values (detached, on the CPU); the result is a NumPy array. A score
-        per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
-        told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells
-        it) or x, y, z plus a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then
-        missing, and the scores come back unchanged (and so do the positions of a joint seen only
-        below that score, where the refinement leaves it missing). A third channel the values
-        cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3) array it is told
-        per entry, each as if passed alone, and entries read differently are one too. MediaPipe Holistic's 543 points
-        (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
-        MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a
-        hand) missing whole in a frame stays missing.
+        per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3, told from the values
+        by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells it) or x, y, z plus a score (C = 4);
+        joints scored below ``MIN_SCORE`` (0.3) are then missing, and the scores come back unchanged (and so do
+        the positions of a joint seen only below that score, where the refinement leaves it missing). A third
+        channel the values cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3) array it is
+        told per entry, each as if passed alone, and entries read differently are one too. MediaPipe Holistic's
+        543 points (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
+        MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a hand) missing
+        whole in a frame stays missing.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
         "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`);
         None with ``checkpoint=``: that checkpoint's network, as ``synsp refine`` takes it.
@@ -123,11 +121,10 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
         by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
         keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
-        step's strength; ``lowpass_hz=`` sets the
-        cut-off of SynSP's last low-pass (6 Hz by default, none under 15 fps for motion fast for the rate:
-        :mod:`synsp.inference.low_rate`; 0: none); ``network_only=True`` runs
-        the bare network, every step around it off, its windows merged by SWAA's plain mean at
-        stride 1 (``synsp.load_model(..., network_only=True)``).
+        step's strength; ``lowpass_hz=`` sets the cut-off of SynSP's last low-pass (6 Hz by default, none under
+        15 fps for motion fast for the rate: :mod:`synsp.inference.low_rate`; 0: none); ``network_only=True`` runs
+        the bare network, every step around it off, its windows merged by SWAA's plain mean at stride 1
+        (``synsp.load_model(..., network_only=True)``).
 
     Returns
     -------
@@ -237,9 +234,12 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     # each entry's own drops: the array's entries may be unrelated clips (a file's tracks share one clock: the CLI)
     after = [dropped_after(track) for track in tracks] if drops else []
     if any(map(len, after)) and (x.ndim == 3 or not views_together(method, x.shape[-1], options)):
-        # frames dropped from poses with no times: put back as gaps, each entry refined alone, taken out
+        # frames dropped from poses with no times: an entry's put back as gaps, it refined alone, they taken out
         alone = partial(refine, method=method, max_gap=max_gap, layout=layout, space=space, _drops=False, **options)
-        out = np.stack([refine_with_drops(track, a, alone) for track, a in zip(tracks, after)]).reshape(x.shape)
+        even = [not len(a) for a in after]  # entries with none: refined together (a crowd's lockstep), each as alone
+        rest = iter(alone(tracks[even]) if any(even) else ())
+        out = np.stack([next(rest) if e else refine_with_drops(track, a, alone)
+                        for track, a, e in zip(tracks, after, even)]).reshape(x.shape)
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = LAYOUTS[layout].left_right if method in NETWORKS and layout in LAYOUTS and not options.get(

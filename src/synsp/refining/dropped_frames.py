@@ -13,53 +13,62 @@ d_{t+1}``, with ``d_{t-1} ~ d_{t+1}``: the same speed on both sides) while far f
 (d_{t-1} + d_{t+1}) / 2``), and the neighbours' mean step is above the clip's noise (the joints' median second
 difference): :data:`MAX_RATIO` of the residuals, :data:`MIN_SPEED` x the noise. A body starting or stopping in one
 frame has unequal neighbours (their difference twice the no-drop residual; :data:`MAX_SIDES`) and is no drop; a
-glitch or a jump of the whole body has a step far from both.
+glitch or a jump of the whole body has a step far from both. Frames dropped in a row (a capture hiccup) step over
+``k + 1`` intervals: ``k`` is the step over the neighbours' mean step, less one, up to :data:`MAX_RUN` (the ratio
+test passes runs of one and two; a longer run reads as none), and ``k`` missing frames are put back there.
+The rotation route (an SMPL npz, a BVH) reads no drops, an SMPL npz from a video estimator included: its frames are
+refined as they come.
 :func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again:
 ``synsp.refine`` on a track, each entry of (V, T, J, C) at its own drops (the entries may be unrelated clips). A file's
-tracks share one clock: :func:`refine_tracks_with_drops` puts a frame any track skipped (:func:`dropped_in_tracks`)
-back in every track, for ``synsp refine`` on a file with no column of times or frame numbers
-(:func:`synsp.refining.uneven_times.refine_file_tracks`; a file with one is refined at the times it says) and for a
-table whose rows' order is its frames' (:func:`synsp.integrations.pandas.refine_dataframe`).
+tracks share one clock: a frame any track skipped (:func:`dropped_in_tracks`) is missing in every track, and the
+tracks are refined at the capture's frame numbers (:func:`capture_frames`) as a file whose frame column skips numbers
+is (:func:`synsp.refining.uneven_times.refine_tracks_at`), for ``synsp refine`` on a file with no column of times or
+frame numbers (:func:`synsp.refining.uneven_times.refine_file_tracks`; a file with one is refined at the times it
+says) and for a table whose rows' order is its frames' (:func:`synsp.integrations.pandas.refine_dataframe`).
 """
 from __future__ import annotations
 
 import warnings
-from typing import Callable, TypeVar
+from typing import Callable
 
 import numpy as np
 
 MAX_RATIO = 0.6  # drop residual / no-drop residual, the joints' median, below this
 MAX_SIDES = 1.0  # the neighbours' steps' difference / no-drop residual, the joints' median, below this
 MIN_SPEED = 2.0  # the neighbours' mean step (joints' median) above this x the clip's median second difference
-
-Tracks = TypeVar("Tracks")  # synsp.refining.tracks.RefinedTracks, which this module does not import (it is below)
-
+MAX_RUN = 3  # frames dropped in a row put back at one boundary, at most (the ratio test passes runs of 1 and 2)
 
 def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
-    """(D,) int: the frames of ``poses`` (T, J, C) after which a frame was dropped, ascending; empty for none.
+    """(D,) int: the frames of ``poses`` (T, J, C) after which a frame was dropped, ascending, a frame named once per
+    frame dropped after it (two dropped in a row: named twice; ``np.insert`` puts a NaN frame in for each); empty for
+    none.
 
     Read over the joints seen in the four frames about a boundary (none: no drop there); a clip under 5 frames
-    reads none. Read again with a NaN frame put in at each drop found (up to ``rounds`` times in all): a boundary
+    reads none. Read again with NaN frames put in at the drops found (up to ``rounds`` times in all): a boundary
     whose neighbour steps span a drop reads as none until that drop is put back (2D, every 7th frame dropped from
     the 65 validation clips' ``jitter`` estimate: 173 -> 200, all true; RESULTS section 4, "Review 1's mends")."""
-    found = _dropped_once(poses)
+    frames, counts = _dropped_once(poses)
     for _ in range(rounds - 1):
-        if not len(found):
+        if not len(frames):
             break
-        gapped, added = with_gaps(poses, found)
-        more = np.setdiff1d(_dropped_once(gapped), added)  # a boundary after a frame put in: two drops in a row
-        more = np.setdiff1d(more - np.searchsorted(added, more), found)  # as frames of ``poses``
-        if not len(more):
+        gapped, added = with_gaps(poses, np.repeat(frames, counts))
+        more, more_counts = _dropped_once(gapped)  # a boundary beside a NaN frame reads none: no step to compare
+        more = more - np.searchsorted(added, more)  # as frames of ``poses``
+        new = ~np.isin(more, frames)
+        if not new.any():
             break
-        found = np.union1d(found, more)
-    return found
+        frames, counts = np.concatenate([frames, more[new]]), np.concatenate([counts, more_counts[new]])
+        counts, frames = counts[np.argsort(frames)], np.sort(frames)
+    return np.repeat(frames, counts)
 
 
-def _dropped_once(poses: np.ndarray) -> np.ndarray:
-    """:func:`dropped_after`'s one reading of ``poses`` (T, J, C), NaN frames read as no joint seen."""
+def _dropped_once(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`dropped_after`'s one reading of ``poses`` (T, J, C), NaN frames read as no joint seen: the (D,) frames
+    after which frames were dropped, and (D,) how many (the step over the neighbours' mean step, less one, the
+    joints' median; 1 to :data:`MAX_RUN`)."""
     x = np.asarray(poses, np.float64)
     if x.ndim != 3 or len(x) < 5:
-        return np.zeros(0, int)
+        return np.zeros(0, int), np.zeros(0, int)
     d = np.diff(x, axis=0)  # (T - 1, J, C)
     prev, cur, nxt = d[:-2], d[1:-1], d[2:]
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
@@ -67,20 +76,29 @@ def _dropped_once(poses: np.ndarray) -> np.ndarray:
         none = np.linalg.norm(cur - (prev + nxt) / 2, axis=-1)  # the residual if no frame is missing
         ratio = np.nanmedian(np.linalg.norm(cur - (prev + nxt), axis=-1) / none, axis=-1)  # the joints seen
         sides = np.nanmedian(np.linalg.norm(prev - nxt, axis=-1) / none, axis=-1)  # a start or stop: 2
-        speed = np.nanmedian(np.linalg.norm((prev + nxt) / 2, axis=-1), axis=-1)
+        mean = np.linalg.norm((prev + nxt) / 2, axis=-1)
+        speed = np.nanmedian(mean, axis=-1)
+        steps = np.nanmedian(np.linalg.norm(cur, axis=-1) / mean, axis=-1)  # k dropped: k + 1 intervals
         noise = np.nanmedian(np.linalg.norm(np.diff(x, 2, axis=0), axis=-1))
     if not np.isfinite(noise):
-        return np.zeros(0, int)
-    found = (ratio < MAX_RATIO) & (sides < MAX_SIDES) & (speed > MIN_SPEED * noise)
-    return np.flatnonzero(found) + 1  # boundary b of ``cur`` lies between frames b + 1 and b + 2
+        return np.zeros(0, int), np.zeros(0, int)
+    found = np.flatnonzero((ratio < MAX_RATIO) & (sides < MAX_SIDES) & (speed > MIN_SPEED * noise))
+    counts = np.clip(np.rint(steps[found]) - 1, 1, MAX_RUN).astype(int)
+    return found + 1, counts  # boundary b of ``cur`` lies between frames b + 1 and b + 2
 
 
 def dropped_in_tracks(poses: np.ndarray) -> np.ndarray:
     """(D,) int: the frames of ``poses`` (..., T, J, C) after which a frame was dropped in any track (one track: a
-    (T, J, C) array), ascending: a frame the capture skipped is missing for every person in it, those standing still
+    (T, J, C) array), ascending, each named as often as the most frames any track shows dropped there
+    (:func:`dropped_after`): a frame the capture skipped is missing for every person in it, those standing still
     (who show no drop) too."""
     tracks = np.reshape(poses, (-1,) + np.shape(poses)[-3:])
-    return np.unique(np.concatenate([dropped_after(track) for track in tracks] + [np.zeros(0, int)]))
+    most: dict[int, int] = {}
+    for track in tracks:
+        for frame, count in zip(*np.unique(dropped_after(track), return_counts=True)):
+            most[int(frame)] = max(most.get(int(frame), 0), int(count))
+    frames = sorted(most)
+    return np.repeat(np.asarray(frames, int), [most[f] for f in frames]).astype(int)
 
 
 def with_gaps(poses: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,34 +115,22 @@ def refine_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.nd
     return np.delete(run(gapped), added, axis=-3)
 
 
-def refine_tracks_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.ndarray], Tracks]) -> Tracks:
-    """``run`` (tracks -> :class:`synsp.refining.tracks.RefinedTracks`) on a file's tracks ``poses`` (V, T, J, C) with
-    a NaN frame put after each frame of ``after`` (D,) in every track (one clock: :func:`dropped_in_tracks`), those
-    frames taken out of its result (:func:`tracks_without`)."""
-    gapped, added = with_gaps(poses, after)
-    return tracks_without(run(gapped), added)
-
-
-def tracks_without(tracks: Tracks, added: np.ndarray) -> Tracks:
-    """``tracks`` (a :class:`synsp.refining.tracks.RefinedTracks`) refined with NaN frames put in at ``added`` (D,)
-    (:func:`with_gaps`), those frames taken out of every per-frame field, and a cut's frame counted in the input's
-    frames. The counts are the gapped tracks': a frame put in holds no measured value, but inside a gap it makes the
-    gap a frame longer, so ``long_gaps`` may count it (or a gap it pushed past ``max_gap``)."""
-
-    def cut(mask: np.ndarray | None) -> np.ndarray | None:
-        return None if mask is None else np.delete(mask, added, axis=1)
-
-    return tracks._replace(refined=cut(tracks.refined), filled=cut(tracks.filled), never_seen=cut(tracks.never_seen),
-                           absent=cut(tracks.absent), taken=cut(tracks.taken),
-                           turned=[(v, t - int((added < t).sum())) for v, t in tracks.turned])
+def capture_frames(after: np.ndarray, frames: int) -> np.ndarray:
+    """(T,) int: the capture's frame number of each of the ``frames`` (T) frames kept, with frames dropped after
+    those of ``after`` (D,) (:func:`dropped_after`): the times, over the rate, at which a file's tracks are refined
+    on its even grid (:func:`synsp.refining.uneven_times.refine_tracks_at`, as a frame column that skips numbers)."""
+    kept = np.arange(frames)
+    return kept + np.searchsorted(np.asarray(after, int), kept)
 
 
 def drop_note(after: np.ndarray, frame_ids: list | None = None, shown: int = 5) -> str:
-    """The summary's line on the drops found after the frames ``after`` (D,) (numbered by ``frame_ids`` when given,
-    one a frame; else from 0), the first ``shown`` of them named."""
+    """The summary's line on the drops found after the frames ``after`` (D,) (:func:`dropped_after`: a frame named
+    once per frame dropped after it; numbered by ``frame_ids`` when given, one a frame; else from 0), the first
+    ``shown`` of the frames named."""
     number = (lambda t: frame_ids[t]) if frame_ids is not None else int
-    named = ", ".join(str(number(t)) for t in after[:shown]) + (", ..." if len(after) > shown else "")
+    places = np.unique(after)
+    named = ", ".join(str(number(t)) for t in places[:shown]) + (", ..." if len(places) > shown else "")
     count = f"{len(after)} frame{'s' if len(after) > 1 else ''}"
-    return (f"drops: {count} missing from the capture (after frame{'s' if len(after) > 1 else ''} {named}: the "
-            "whole body steps over two frame intervals at once there); refined at even time and left out of the "
-            "output")
+    return (f"drops: {count} missing from the capture (after frame{'s' if len(places) > 1 else ''} {named}: the "
+            "whole body steps over two or more frame intervals at once there); refined at even time and left out of "
+            "the output")

@@ -278,7 +278,8 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
         (T, K, 3, 3) rotation matrices (4D-Humans' ``global_orient`` and ``body_pose`` joined), or those
         flattened row by row, (T, K, 9) or (T, 9K);
         K = 24 (SMPL), 22 (body), 52 (SMPL-H) or 55 (SMPL-X); joint 0 is the global orientation.
-    fps : frames per second of ``poses``.
+    fps : frames per second of ``poses``. Frames are taken as evenly spaced: no dropped frame is read from the
+        motion (as :func:`synsp.refine` reads one from joint positions, :mod:`synsp.refining.dropped_frames`).
     method : None: the default, SynSP on rotations with each joint's rest frame kept; "smoothnet";
         or a filter (``synsp.filters.FILTERS``) on the rotation manifold.
     trans : (T, 3) root translation in metres, optional; given, it is refined too (by the default

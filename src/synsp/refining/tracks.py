@@ -270,12 +270,14 @@ def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[
     :data:`SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep
     (:func:`synsp.lockstep.short_in_lockstep`). Empty when fewer than two spans are short."""
     lengths = {(v, i): len(poses[v][span]) for v, cut in enumerate(spans) for i, span in enumerate(cut)}
-    if sum(frames <= SHORT_SPAN for frames in lengths.values()) < 2:
-        return {}
-    measured = {key: measure(poses[key[0]][spans[key[0]][key[1]]]) for key, n in lengths.items() if n <= SHORT_SPAN}
-    done = short_in_lockstep(lengths, lambda key: refine(poses[key[0]][spans[key[0]][key[1]]], measured[key].missing),
-                             SHORT_SPAN)
-    return {key: (measured[key], (refined, [record], [])) for key, (refined, record) in done.items()}
+
+    def job(key: tuple[int, int]) -> tuple[Measurements, tuple[np.ndarray, SimpleNamespace]]:
+        segment = poses[key[0]][spans[key[0]][key[1]]]
+        measured = measure(segment)  # in the job: which spans are short is short_in_lockstep's alone to say
+        return measured, refine(segment, measured.missing)
+
+    done = short_in_lockstep(lengths, job, SHORT_SPAN)
+    return {key: (measured, (refined, [record], [])) for key, (measured, (refined, record)) in done.items()}
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,

@@ -12,13 +12,13 @@ benchmarks/RESULTS.md, section 11 ("Uneven times").
 A frame column that skips numbers (a CSV's or DeepLabCut's rows dropped by the estimator or the
 user: frames 0, 1, 2, 5, 6, ...) is the same case: the frame numbers are times at the file's fps
 (:func:`file_times`), and steps that are whole multiples of the median step put the grid on every
-frame number (:func:`even_grid`), so the refiner sees the video's own rate and the kept rows'
-values as they are; the output keeps the file's rows and frame numbers.
+frame number (:func:`even_grid`), so the refiner sees the video's own rate, the kept rows' values as they are
+and a gap (NaN) at each skipped number; the output keeps the file's rows and frame numbers.
 
 A file with neither column (an npz, a JSON of frames, a CSV of joints alone) can still miss frames the capture
 skipped: where a moving body steps over two frame intervals at once (:mod:`synsp.refining.dropped_frames`, read over
-every track: a skipped frame is everyone's), :func:`refine_file_tracks` puts a missing frame at each such drop,
-refines, and takes those frames out again, so the file keeps its frames.
+every track: a skipped frame is everyone's), :func:`refine_file_tracks` refines the tracks at the capture's frame
+numbers, as a frame column that skips them (a gap at each drop), so the file keeps its frames.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from scipy.interpolate import CubicSpline
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
-from synsp.refining.dropped_frames import drop_note, dropped_in_tracks, refine_tracks_with_drops
+from synsp.refining.dropped_frames import capture_frames, drop_note, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
@@ -159,9 +159,9 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
     people = poses.copy() if aside else poses
     people[aside] = np.nan  # an empty track: nothing refined, nothing said of it
     after = np.zeros(0, int) if _timed(data) else dropped_in_tracks(people)
-    if len(after):  # no times, and frames the capture skipped: refined with a gap at each, which is taken out
-        tracks = refine_tracks_with_drops(people, after, lambda gapped: refine_tracks(gapped, layout, method,
-                                                                                     max_gap=max_gap, **options))
+    if len(after):  # no times, and frames the capture skipped: refined at the capture's frames, a gap at each
+        times = capture_frames(after, poses.shape[1]) / (options.get("fps") or ASSUMED_FPS)
+        tracks = refine_tracks_at(people, times, layout, method, max_gap=max_gap, **options)[0]
         frame_ids = data.extra.get("frame_ids")
         note = drop_note(after, frame_ids if frame_ids is not None and len(frame_ids) == poses.shape[1] else None)
     else:
@@ -245,9 +245,15 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     if "fps" in options:
         options = {**options, "fps": 1.0 / step}
     gap = None if max_gap is None else int(round(max_gap * median / step))
-    tracks = refine_tracks(to_grid(poses, times, grid, max_gap), layout, method, max_gap=gap, **options)
+    places = _lattice_places(times, grid)
+    if places is None:
+        tracks = refine_tracks(to_grid(poses, times, grid, max_gap), layout, method, max_gap=gap, **options)
+    else:  # frames dropped from an even rate: a NaN frame at each, a gap the refiner fills knowing it is one
+        gapped = np.full((poses.shape[0], len(grid)) + poses.shape[2:], np.nan, poses.dtype)
+        gapped[:, places] = poses
+        tracks = refine_tracks(gapped, layout, method, max_gap=gap, **options)
     missing = ~np.isfinite(poses).all(-1)  # (V, T, J)
-    out = from_grid(tracks.refined, grid, times, missing)
+    out = from_grid(tracks.refined, grid, times, missing) if places is None else tracks.refined[:, places]
     nobody = missing.all(-1)  # (V, T): a frame in which the track has no joint: never written
     out[nobody] = np.nan
     given = np.isfinite(out).all(-1)
@@ -264,6 +270,15 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
         refined=out, filled=filled, taken=taken, never_seen=missing & ~seen & inside[..., None],
         long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside)
     return tracks, _note(times, grid, numbered)
+
+
+def _lattice_places(times: np.ndarray, grid: np.ndarray) -> np.ndarray | None:
+    """(T,) the grid frame of each of ``times`` (T,) s when every one is a point of ``grid`` (N,) s (:func:`on_lattice`:
+    frames dropped from an even rate, a frame column's skipped numbers, the drops read from the motion); else None."""
+    if not on_lattice(times):
+        return None
+    places = np.rint((times - grid[0]) / (grid[1] - grid[0])).astype(int)
+    return places if (np.diff(places) >= 1).all() and places[-1] == len(grid) - 1 else None
 
 
 def _note(times: np.ndarray, grid: np.ndarray, numbered: bool) -> str:
