@@ -21,12 +21,13 @@ midpoint (as MediaPipe's world landmarks are): MPJPE by joint group (mm), Accel 
 of the bone lengths over a clip (mm, the truth's own spread subtracted: a real body's bones keep their length).
 To tell which property of that noise a method gains or loses on, each can be changed alone (:func:`shaped_levels`,
 :func:`demo_noise`): ``--phi`` the colour over frames (0: white over frames, the tree and levels kept), ``--no-tree``
-every landmark's noise independent of its parent's, ``--levels`` the level profile (``isotropic``: each landmark's
+every landmark's noise independent of its parent's, ``--no-shared`` the nose's and shoulders' noise independent of each
+other's (:data:`UPPER_SHARE` 0), ``--levels`` the level profile (``isotropic``: each landmark's
 three axes at their RMS, no depth-heavy axis; ``joints``: each axis at its RMS over the landmarks, hips as noisy as
 the hands; ``flat``: both), every change keeping the noise's total power. Run:
 
     .venv/bin/python benchmarks/mediapipe_known.py [--split val] [--max-clips 0] [--every 1] [--noise tree|white]
-        [--phi 0.5] [--no-tree] [--levels demo|isotropic|joints|flat]
+        [--phi 0.5] [--no-tree] [--no-shared] [--levels demo|isotropic|joints|flat]
 """
 from __future__ import annotations
 
@@ -97,10 +98,11 @@ def _ar(shape: tuple[int, ...], phi: float, rng: np.random.Generator) -> np.ndar
 
 
 def demo_noise(levels: np.ndarray, frames: int, rng: np.random.Generator, kind: str = "tree", phi: float = PHI,
-               tree: bool = True) -> np.ndarray:
+               tree: bool = True, upper_share: np.ndarray = UPPER_SHARE) -> np.ndarray:
     """(frames, 33, 3) mm: noise of ``levels`` (33, 3, :func:`demo_levels`). ``kind`` "tree": the module
     docstring's, an AR(1) of ``phi`` over frames, each landmark's noise its parent's plus its own (``tree``) or
-    independent of it; "white": independent white noise of the same levels (not the demo's: a control)."""
+    independent of it, the nose's and shoulders' sharing ``upper_share`` of theirs per axis; "white": independent
+    white noise of the same levels (not the demo's: a control)."""
     if kind == "white":
         return levels * rng.normal(size=(frames, 33, 3))
     std = levels * np.sqrt(6.0) / second_difference(phi)
@@ -109,8 +111,8 @@ def demo_noise(levels: np.ndarray, frames: int, rng: np.random.Generator, kind: 
         base = 0.0 if parent is None or not tree else std[parent] ** 2
         own[j] = np.sqrt(np.maximum(std[j] ** 2 - base, (OWN_FLOOR * std[j]) ** 2))
     shared = np.zeros_like(own)
-    shared[list(UPPER)] = own[list(UPPER)] * np.sqrt(UPPER_SHARE)
-    own[list(UPPER)] *= np.sqrt(1.0 - UPPER_SHARE)
+    shared[list(UPPER)] = own[list(UPPER)] * np.sqrt(upper_share)
+    own[list(UPPER)] *= np.sqrt(1.0 - upper_share)
     e = _ar((frames, 33, 3), phi, rng) * own + _ar((frames, 1, 3), phi, rng) * shared
     noise = np.zeros_like(e)
     for j, parent in PARENT.items():  # a parent's index is below its children's
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("--noise", choices=("tree", "white"), default="tree")
     parser.add_argument("--phi", type=float, default=PHI, help="the noise's AR(1) coefficient over frames (tree)")
     parser.add_argument("--no-tree", action="store_true", help="every landmark's noise independent of its parent's")
+    parser.add_argument("--no-shared", action="store_true", help="the nose's and shoulders' noise independent")
     parser.add_argument("--levels", choices=LEVELS, default="demo", help="the level profile (same total power)")
     parser.add_argument("--every", type=int, default=1, help="every k-th clip of the split")
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
@@ -176,7 +179,8 @@ def main() -> None:
     weights = []
     for i, name in names:
         clean = truth(name)
-        noise = demo_noise(levels, len(clean), np.random.default_rng([7, i]), args.noise, args.phi, not args.no_tree)
+        noise = demo_noise(levels, len(clean), np.random.default_rng([7, i]), args.noise, args.phi, not args.no_tree,
+                           0.0 * UPPER_SHARE if args.no_shared else UPPER_SHARE)
         noisy = about_hips(clean + noise)
         weights.append(len(clean))
         with tempfile.TemporaryDirectory() as folder:
@@ -185,7 +189,8 @@ def main() -> None:
                 rows[method].append(scores(pred, clean))
         print(f"{i} {name} " + " ".join(f"{m} {r[-1]['MPJPE']:.2f}" for m, r in rows.items()), flush=True)
     keys = list(rows["input"][0])
-    shape = f"phi {args.phi}, tree {not args.no_tree}, levels {args.levels}" if args.noise == "tree" else ""
+    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, levels {args.levels}"
+             if args.noise == "tree" else "")
     print(f"\n{args.noise} noise {shape}, {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
     print("| method | " + " | ".join(keys) + " |\n|---|" + "---:|" * len(keys))
     for method, per_clip in rows.items():

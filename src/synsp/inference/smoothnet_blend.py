@@ -19,7 +19,10 @@ lengths slowly, where the levels grow down a limb (MediaPipe's world landmarks: 
 drift from noise is how the slow change stands to the fast one (:func:`noise_share`): noise of any colour the
 simulator or MediaPipe makes changes the limbs at most about as much slowly as fast, drift more slowly; where that
 reading says noise, the share is its own (the larger of the two counts). The floor step keeps the drift's share: whole
-there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30 mm), the blend gains.
+there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30 mm), the blend gains. Not on motion
+refined at a slower pace than its own (runs, dashes: :attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet
+runs here at the input's rate, where it lags fast motion (MediaPipe-shaped noise, validation runs: SynSP 25-30 mm,
+SmoothNet 27-32), and the noise's share cost every run 0.3-0.6 mm there and the `jitter` preset's run 0.6.
 
 So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
 
