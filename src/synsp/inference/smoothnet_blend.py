@@ -23,6 +23,8 @@ there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30
 refined at a slower pace than its own (runs, dashes: :attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet
 runs here at the input's rate, where it lags fast motion (MediaPipe-shaped noise, validation runs: SynSP 25-30 mm,
 SmoothNet 27-32), and the noise's share cost every run 0.3-0.6 mm there and the `jitter` preset's run 0.6.
+Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet 22.82), `jitter`'s 19 clips it reaches
+7.891 -> 7.843, `clean-ish` and `typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
 
 So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
 
