@@ -19,9 +19,15 @@ Each noisy clip is written as a MediaPipe npz (visibility 1) and refined by :fun
 ``synsp refine IN OUT --layout mediapipe33 --space world --method M`` runs); outputs are scored about the hips'
 midpoint (as MediaPipe's world landmarks are): MPJPE by joint group (mm), Accel (mm/frame^2), and the spread
 of the bone lengths over a clip (mm, the truth's own spread subtracted: a real body's bones keep their length).
-Run:
+To tell which property of that noise a method gains or loses on, each can be changed alone (:func:`shaped_levels`,
+:func:`demo_noise`): ``--phi`` the colour over frames (0: white over frames, the tree and levels kept), ``--no-tree``
+every landmark's noise independent of its parent's, ``--no-shared`` the nose's and shoulders' noise independent of each
+other's (:data:`UPPER_SHARE` 0), ``--levels`` the level profile (``isotropic``: each landmark's
+three axes at their RMS, no depth-heavy axis; ``joints``: each axis at its RMS over the landmarks, hips as noisy as
+the hands; ``flat``: both), every change keeping the noise's total power. Run:
 
-    .venv/bin/python benchmarks/mediapipe_known.py [--split val] [--max-clips 0] [--noise tree|white]
+    .venv/bin/python benchmarks/mediapipe_known.py [--split val] [--max-clips 0] [--every 1] [--noise tree|white]
+        [--phi 0.5] [--no-tree] [--no-shared] [--levels demo|isotropic|joints|flat]
 """
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ from synsp.refining.summary import joint_groups
 DEMO = data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz"
 METHODS = ("synsp", "smoothnet", "gaussian", "one-euro")
 PHI = 0.5
+LEVELS = ("demo", "isotropic", "joints", "flat")
 # Each MediaPipe-33 landmark's parent in the noise tree (None: a root): face on the nose, hands on the wrists,
 # feet on the ankles, limbs down from the shoulders and hips.
 PARENT = {0: None, **{j: 0 for j in range(1, 11)}, 11: None, 12: None, 13: 11, 14: 12, 15: 13, 16: 14,
@@ -68,6 +75,15 @@ def demo_levels(poses: np.ndarray) -> np.ndarray:
     return 1.4826 * np.median(np.abs(a - np.median(a, 0)), 0) / np.sqrt(6.0)
 
 
+def shaped_levels(levels: np.ndarray, profile: str) -> np.ndarray:
+    """``levels`` (33, 3) mm reshaped to ``profile`` (:data:`LEVELS`) at the same total power: "demo" as they are,
+    "isotropic" each landmark's RMS over its axes, "joints" each axis' RMS over the landmarks, "flat" one RMS."""
+    axes = {"demo": None, "isotropic": 1, "joints": 0, "flat": (0, 1)}[profile]
+    if axes is None:
+        return levels
+    return np.broadcast_to(np.sqrt(np.mean(levels ** 2, axis=axes, keepdims=True)), levels.shape).copy()
+
+
 def _ar(shape: tuple[int, ...], phi: float, rng: np.random.Generator) -> np.ndarray:
     """Unit-variance AR(1) series of coefficient ``phi`` along axis 0."""
     return lfilter([1.0], [1.0, -phi], rng.normal(size=shape), axis=0) * np.sqrt(1.0 - phi ** 2)
@@ -79,23 +95,26 @@ def second_difference(phi: float) -> float:
     return float(np.sqrt(6.0 - 8.0 * phi + 2.0 * phi ** 2))
 
 
-def demo_noise(levels: np.ndarray, frames: int, rng: np.random.Generator, kind: str = "tree") -> np.ndarray:
+def demo_noise(levels: np.ndarray, frames: int, rng: np.random.Generator, kind: str = "tree", phi: float = PHI,
+               tree: bool = True, upper_share: np.ndarray = UPPER_SHARE) -> np.ndarray:
     """(frames, 33, 3) mm: noise of ``levels`` (33, 3, :func:`demo_levels`). ``kind`` "tree": the module
-    docstring's; "white": independent white noise of the same levels (not the demo's: a control)."""
+    docstring's, an AR(1) of ``phi`` over frames, each landmark's noise its parent's plus its own (``tree``) or
+    independent of it, the nose's and shoulders' sharing ``upper_share`` of theirs per axis; "white": independent
+    white noise of the same levels (not the demo's: a control)."""
     if kind == "white":
         return levels * rng.normal(size=(frames, 33, 3))
-    std = levels * np.sqrt(6.0) / second_difference(PHI)
+    std = levels * np.sqrt(6.0) / second_difference(phi)
     own = np.empty_like(std)
     for j, parent in PARENT.items():
-        base = 0.0 if parent is None else std[parent] ** 2
+        base = 0.0 if parent is None or not tree else std[parent] ** 2
         own[j] = np.sqrt(np.maximum(std[j] ** 2 - base, (OWN_FLOOR * std[j]) ** 2))
     shared = np.zeros_like(own)
-    shared[list(UPPER)] = own[list(UPPER)] * np.sqrt(UPPER_SHARE)
-    own[list(UPPER)] *= np.sqrt(1.0 - UPPER_SHARE)
-    e = _ar((frames, 33, 3), PHI, rng) * own + _ar((frames, 1, 3), PHI, rng) * shared
+    shared[list(UPPER)] = own[list(UPPER)] * np.sqrt(upper_share)
+    own[list(UPPER)] *= np.sqrt(1.0 - upper_share)
+    e = _ar((frames, 33, 3), phi, rng) * own + _ar((frames, 1, 3), phi, rng) * shared
     noise = np.zeros_like(e)
     for j, parent in PARENT.items():  # a parent's index is below its children's
-        noise[:, j] = e[:, j] + (0.0 if parent is None else noise[:, parent])
+        noise[:, j] = e[:, j] + (0.0 if parent is None or not tree else noise[:, parent])
     return noise
 
 
@@ -145,16 +164,26 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--max-clips", type=int, default=0)
     parser.add_argument("--noise", choices=("tree", "white"), default="tree")
+    parser.add_argument("--phi", type=float, default=PHI, help="the noise's AR(1) coefficient over frames (tree)")
+    parser.add_argument("--no-tree", action="store_true", help="every landmark's noise independent of its parent's")
+    parser.add_argument("--no-shared", action="store_true", help="the nose's and shoulders' noise independent")
+    parser.add_argument("--levels", choices=LEVELS, default="demo", help="the level profile (same total power)")
+    parser.add_argument("--every", type=int, default=1, help="every k-th clip of the split")
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     args = parser.parse_args()
+    if not 0.0 <= args.phi < 1.0 or args.every < 1:
+        parser.error("--phi takes [0, 1), --every a positive count")
     with np.load(DEMO) as demo:
-        levels = demo_levels(demo["kp3d_world"] * MM_PER_M)
-    names = load_split(args.split)[: args.max_clips or None]
+        levels = shaped_levels(demo_levels(demo["kp3d_world"] * MM_PER_M), args.levels)
+    # each clip keeps its noise (seeded by its place in the split) whichever clips are taken
+    names = list(enumerate(load_split(args.split)))[:: args.every][: args.max_clips or None]
     rows: dict[str, list[dict[str, float]]] = {m: [] for m in ["input", *args.methods]}
     weights = []
-    for i, name in enumerate(names):
+    for i, name in names:
         clean = truth(name)
-        noisy = about_hips(clean + demo_noise(levels, len(clean), np.random.default_rng([7, i]), args.noise))
+        noise = demo_noise(levels, len(clean), np.random.default_rng([7, i]), args.noise, args.phi, not args.no_tree,
+                           0.0 * UPPER_SHARE if args.no_shared else UPPER_SHARE)
+        noisy = about_hips(clean + noise)
         weights.append(len(clean))
         with tempfile.TemporaryDirectory() as folder:
             for method in rows:
@@ -162,7 +191,9 @@ def main() -> None:
                 rows[method].append(scores(pred, clean))
         print(f"{i} {name} " + " ".join(f"{m} {r[-1]['MPJPE']:.2f}" for m, r in rows.items()), flush=True)
     keys = list(rows["input"][0])
-    print(f"\n{args.noise} noise, {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
+    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, levels {args.levels}"
+             if args.noise == "tree" else "")
+    print(f"\n{args.noise} noise {shape}, {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
     print("| method | " + " | ".join(keys) + " |\n|---|" + "---:|" * len(keys))
     for method, per_clip in rows.items():
         cells = [np.average([r[k] for r in per_clip], weights=weights) for k in keys]

@@ -10,7 +10,7 @@ import synsp
 from conftest import needs_data
 from synsp.inference.clean import input_noise, noise_level
 from synsp.inference.floor import DRIFT_RAMP
-from synsp.inference.smoothnet_blend import END_FRAMES, NOISE_OPEN, WEIGHT, blend_weights, smoothnet_blend
+from synsp.inference.smoothnet_blend import END_FRAMES, NOISE_OPEN, WEIGHT, blend_weights, noise_share, smoothnet_blend
 
 
 def test_the_weight_falls_from_the_end_frames_to_nothing_inside_without_noise():
@@ -121,3 +121,43 @@ def test_whole_3d_clips_inside_part_smoothnets_under_heavy_noise_only():
     assert blended[1] < without[1] - 0.1
     blended, without = _errors(model, None, 1.0, 2)
     assert abs(blended[1] - without[1]) < 0.002  # the end blend reaches the later steps' clip-wide readings only
+
+
+def _limbs(kind: str, frames: int = 300) -> np.ndarray:
+    """(1, frames, 17, 3) mm: a still H36M-17 body whose joints carry AR(1) noise (coefficient 0.5) of 2-25 mm growing
+    from the hips out (``kind`` "noise", as MediaPipe's world landmarks), or 3 mm of it plus its limbs stretched
+    slowly by up to 5 % ("drift", an estimator's depth and size errors)."""
+    from scipy.signal import lfilter
+
+    rng = np.random.default_rng(3)
+    body = rng.normal(0, 40.0, (17, 3))  # small: the noise reads heavy (above NOISE_OPEN) in body sizes
+    levels = np.full(17, 2.0)
+    levels[[2, 5, 12, 15]], levels[[3, 6, 13, 16]] = 15.0, 25.0  # knees, elbows; ankles, wrists
+    noise = lfilter([1.0], [1.0, -0.5], rng.normal(size=(frames, 17, 3)), axis=0)
+    if kind == "noise":
+        return (body + noise * levels[:, None])[None]
+    stretch = 1.0 + 0.05 * np.sin(2 * np.pi * np.arange(frames) / 150.0)[:, None, None]  # 0.2 Hz at 30 fps
+    return (body * stretch + 3.0 * noise)[None]
+
+
+def test_noise_that_stretches_the_limbs_reads_as_noise_and_drift_does_not():
+    assert noise_share(_limbs("noise"), "h36m17")[0] == 1.0
+    assert noise_share(_limbs("drift"), "h36m17")[0] == 0.0
+
+
+def test_where_the_limbs_read_noise_the_blend_takes_its_share_despite_the_drift_reading():
+    x = _limbs("noise")
+    shares = []
+
+    def smoothnet(p):
+        return p + 1.0
+
+    for layout in (None, "h36m17"):
+        blend = smoothnet_blend(smoothnet, x, np.array([DRIFT_RAMP[1]]), DRIFT_RAMP, measured=x, layout=layout)
+        shares.append(None if blend is None else float((blend(x) - x)[0, 150].mean()))
+    level = noise_level(x, input_noise(x))[0]
+    assert shares[0] is None and level > NOISE_OPEN[1]  # the drift's share alone: none
+    assert shares[1] == pytest.approx(WEIGHT)  # heavy noise: every frame at the ends' weight
+    drift = _limbs("drift")
+    assert smoothnet_blend(smoothnet, drift, np.array([DRIFT_RAMP[1]]), DRIFT_RAMP, measured=drift,
+                           layout="h36m17") is None

@@ -48,7 +48,8 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
     poses = np.asarray(poses)
     noise = input_noise(measured) if refiner.keep_clean else None  # (V, J); the clean-input step reads it anyway
     ends = smoothnet_blend(lambda p: refiner.fallback().refine(p, fps=fps), poses, refiner.limb_drift,
-                           refiner.drift_ramp, fps, measured, whole=way.fallback_output, noise=noise) if (
+                           refiner.drift_ramp, fps, measured, whole=way.fallback_output, noise=noise,
+                           layout=refiner.layout if refiner.paced_fps is None else None) if (
         refiner.smoothnet_blend and refiner.fallback) else None  # 3D
     space = "" if refiner.network.per_coordinate else refiner.space  # SmoothNet has no slow pull of its own
     result = {}

@@ -13,7 +13,18 @@ enough: validation, 12 whole clips, 8 mm white noise 6.15 -> 5.94 mm at half eac
 On the simulator's slow errors SmoothNet's output is far behind SynSP's (`typical`: 0.953 against 0.822 x input),
 so the blend follows the input's own evidence that its errors are fast only: the floor step's share of its strength
 left by the limbs' drift (:func:`synsp.inference.floor.drift_factor`), 1 for clean, white-noise or jitter-only
-limbs, 0 for the `typical` estimator's whole clips.
+limbs, 0 for the `typical` estimator's whole clips. Heavy noise correlated over frames also changes the limbs'
+lengths slowly, where the levels grow down a limb (MediaPipe's world landmarks: hips nearly clean, wrists and ankles
+20-25 mm, an AR(1) over frames), and read as drift there (share 0.15 on the median clip). What tells an estimator's
+drift from noise is how the slow change stands to the fast one (:func:`noise_share`): noise of any colour the
+simulator or MediaPipe makes changes the limbs at most about as much slowly as fast, drift more slowly; where that
+reading says noise, the share is its own (the larger of the two counts). The floor step keeps the drift's share: whole
+there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30 mm), the blend gains. Not on motion
+refined at a slower pace than its own (runs, dashes: :attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet
+runs here at the input's rate, where it lags fast motion (MediaPipe-shaped noise, validation runs: SynSP 25-30 mm,
+SmoothNet 27-32), and the noise's share cost every run 0.3-0.6 mm there and the `jitter` preset's run 0.6.
+Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet 22.82), `jitter`'s 19 clips it reaches
+7.891 -> 7.843, `clean-ish` and `typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
 
 So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
 
@@ -32,9 +43,11 @@ from typing import Callable
 import numpy as np
 
 from synsp.inference.clean import input_noise, noise_level, opened
-from synsp.inference.floor import drift_factor
+from synsp.inference.floor import drift_factor, length_changes, limb_bones
+from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["WEIGHT", "END_FRAMES", "END_PIECE", "NOISE_OPEN", "blend_weights", "smoothnet_blend"]
+__all__ = ["WEIGHT", "END_FRAMES", "END_PIECE", "NOISE_OPEN", "NOISE_RATIO", "blend_weights", "noise_share",
+           "smoothnet_blend"]
 
 # SmoothNet's weight where the limbs read no drift, on a clip's end frame and inside it under heavy noise; chosen on
 # the validation split (ends: 8 mm white noise, 12 / 20 / 40-frame pieces, and the presets cut alike, 0.3 and 0.7
@@ -54,6 +67,23 @@ END_PIECE = 40
 # by 0.03 %, took 3 / 5 / 8 mm 0.7 / 1.6 / 3.5 % and `jitter`, `synthetic` 1.1 % off; (0.0015, 0.008) 0.1 % more
 # off 3 mm, but cost clean poses 0.07 %.
 NOISE_OPEN = (2.0e-3, 8.0e-3)
+# The limbs' slow over fast length change (:func:`noise_share`) up to the first figure reads as noise (share 1), from
+# the second as drift (share 0), linear between. Validation, all 65 clips (min / median / max): noise, the `jitter`
+# preset 0.61 / 0.79 / 1.09, `synthetic` 0.30 / 0.40 / 0.62, MediaPipe-shaped noise 0.59 / 0.73 / 1.11 (white 0.33 /
+# 0.40 / 0.56); an estimator's drift, `clean-ish` 1.10 / 3.43 / 8.55, `typical` 1.11 / 1.95 / 4.47, `hard` 0.90 /
+# 1.92 / 4.09 (scratch /work/exp/mpnoise/ratio_all.py).
+NOISE_RATIO = (0.8, 1.0)
+
+
+def noise_share(measured: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
+    """(V,) in [0, 1]: how far the limbs' length changes of ``measured`` ((V, T, J, 3) without NaN) read as noise
+    rather than drift: the mean over the limb bones (:func:`~synsp.inference.floor.limb_bones`) of their slow length
+    change over that of their fast change (:func:`~synsp.inference.floor.length_changes`) opened over
+    :data:`NOISE_RATIO`, 1 under its first figure."""
+    pairs = np.asarray(bone_tree(layout))[list(limb_bones(layout))]
+    slow, fast = length_changes(np.asarray(measured, np.float64), pairs, fps)
+    ratio = slow.mean(axis=-1) / np.maximum(fast.mean(axis=-1), 1e-12)
+    return 1.0 - opened(ratio, NOISE_RATIO)
 
 
 def blend_weights(length: int, shares: np.ndarray, fps: float | None = None,
@@ -75,7 +105,8 @@ def blend_weights(length: int, shares: np.ndarray, fps: float | None = None,
 def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.ndarray, limb_drift: np.ndarray | None,
                     ramp: tuple[float, float] | None, fps: float | None = None,
                     measured: np.ndarray | None = None, *, whole: Callable[[], np.ndarray] | None = None,
-                    noise: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray] | None:
+                    noise: np.ndarray | None = None, layout: str | Layout | None = None
+                    ) -> Callable[[np.ndarray], np.ndarray] | None:
     """The blend for refined outputs of ``poses`` ((T, J, C) or (V, T, J, C), as given to the refiner, NaN
     allowed), or None when it changes nothing (no drift read, or drift enough in every person).
 
@@ -84,7 +115,8 @@ def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.nda
     share; ``measured`` ((V, T, J, C), ``poses`` without NaN; None: the ends only) gives the noise level;
     ``whole`` gives ``smoothnet(poses)`` when the whole clip is blended (None: run here), the refiner's own run of
     it, which its give-ways take too (:meth:`synsp.inference.give_way.GiveWay.fallback_output`); ``noise``: (V, J)
-    :func:`~synsp.inference.clean.input_noise` of ``measured`` when read already (None: read here).
+    :func:`~synsp.inference.clean.input_noise` of ``measured`` when read already (None: read here); ``layout``: the
+    poses' (3D), whose limbs :func:`noise_share` reads on ``measured`` (None: the drift's share alone).
     Returns ``out -> blended``, ``out`` (V, T, J, C) in the input's axes and unit (float dtype kept)."""
     if limb_drift is None or ramp is None:
         return None
@@ -96,6 +128,8 @@ def smoothnet_blend(smoothnet: Callable[[np.ndarray], np.ndarray], poses: np.nda
     if measured is not None:
         values = np.asarray(measured, np.float64).reshape(people.shape)
         levels = noise_level(values, input_noise(values) if noise is None else noise)
+        if layout is not None and values.shape[-1] == 3 and (shares < 1).any():  # noise, not drift, changes them
+            shares = np.maximum(shares, noise_share(values, layout, fps))
     weights = blend_weights(t, shares, fps, levels)
     if not weights.any():
         return None
