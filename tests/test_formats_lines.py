@@ -127,6 +127,23 @@ def test_a_saved_stream_session_saved_on_windows_keeps_its_line_endings_and_bom(
     assert windows[3:].replace(b"\r\n", b"\n") == plain
 
 
+def test_json_lines_are_read_from_one_open_of_the_file(tmp_path, monkeypatch):
+    """Told (detect_format), read and its style (CRLF, a BOM) taken from one open of the file: the style came
+    from a second open (review: a file could change between the two, and it is a second read of the disk)."""
+    import builtins
+
+    source = tmp_path / "windows.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + STREAM.read_text().replace("\n", "\r\n").encode())
+    opens, real_open = [], builtins.open
+    monkeypatch.setattr(builtins, "open", lambda file, *a, **k: (opens.append(Path(file)), real_open(file, *a, **k))[1])
+    data = read_poses(source)
+    monkeypatch.undo()
+    assert opens.count(source) == 1 and data.poses.shape == (2, 4, 3, 3)
+    write_poses(tmp_path / "out.jsonl", data)
+    assert (tmp_path / "out.jsonl").read_bytes().startswith(b"\xef\xbb\xbf{\"t\": 0.0")
+    assert (tmp_path / "out.jsonl").read_bytes().count(b"\r\n") == 4
+
+
 def test_a_saved_stream_session_refines_offline(tmp_path):
     from synsp.refining.files import refine_file
 

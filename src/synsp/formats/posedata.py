@@ -149,16 +149,19 @@ LINES_STYLE = "json_lines_style"  # ... saved with CRLF or a BOM (text_style), w
 
 def _parse_json(path: Path) -> Any:
     try:
-        with open(path, encoding="utf-8-sig") as f:  # -sig: a byte-order mark, as Windows tools write, is skipped
-            text = f.read()
+        with open(path, "rb") as f:  # bytes, read once: the text, and for JSON Lines how it was saved (its style)
+            raw = f.read()
+        text = raw.decode("utf-8-sig")  # -sig: a byte-order mark, as Windows tools write, is skipped
+        if "\r" in text:  # line breaks as a text-mode open gives them, so error positions count lines alike
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if path.suffix.lower() == ".jsonl":
-            return _parse_lines(path, text)
+            return _parse_lines(path, text, raw)
         try:
             return json.loads(text)
         except json.JSONDecodeError as err:
             if err.msg != "Extra data" or "\n" not in text[:err.pos]:
                 raise
-            return _parse_lines(path, text)  # a second value after a line break: JSON Lines
+            return _parse_lines(path, text, raw)  # a second value after a line break: JSON Lines
     except json.JSONDecodeError as err:
         raise FormatError(f"{path}: not valid JSON ({err})") from None
     except UnicodeDecodeError as err:
@@ -167,8 +170,9 @@ def _parse_json(path: Path) -> Any:
         raise FormatError(f"{path}: JSON nested too deeply to be a pose file") from None
 
 
-def _parse_lines(path: Path, text: str) -> JsonLines:
-    """Every non-blank line of ``text`` as one JSON value; FormatError naming the first line that is not one."""
+def _parse_lines(path: Path, text: str, raw: bytes) -> JsonLines:
+    """Every non-blank line of ``text`` (``raw``, the file's bytes, decoded) as one JSON value, with the file's
+    :func:`text_style`; FormatError naming the first line that is not one."""
     values = JsonLines()
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
@@ -179,7 +183,7 @@ def _parse_lines(path: Path, text: str) -> JsonLines:
                                   "JSON Lines are read as one JSON value per line") from None
     if not values:
         raise FormatError(f"{path}: no JSON value on any line")
-    values.style = text_style(path)
+    values.style = _line_style(raw[:raw.find(b"\n") + 1] or raw)  # from the bytes read: the file is not opened again
     return values
 
 
@@ -301,7 +305,11 @@ def text_style(path: Path) -> dict:
     first line ends in CRLF (Windows: Pose2Sim's TRC, pandas' ``to_csv``), ``{"bom": True}`` when it
     starts with UTF-8's BOM (Excel's "CSV UTF-8"); {} for LF without a BOM."""
     with open(path, "rb") as f:
-        first = f.readline()
+        return _line_style(f.readline())
+
+
+def _line_style(first: bytes) -> dict:
+    """:func:`text_style` of a file whose first line, with its line break, is ``first``."""
     return {**({"bom": True} if first.startswith(b"\xef\xbb\xbf") else {}),
             **({"newline": "\r\n"} if first.endswith(b"\r\n") else {})}
 
