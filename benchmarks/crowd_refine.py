@@ -23,13 +23,13 @@ import numpy as np
 import torch
 
 import synsp
+from synsp import lockstep
 from synsp.data.mocap import load_clips
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import make_cases
-from synsp.refining import arrays, tracks
 
 LAYOUT = {"2d": "coco17", "3d": "h36m17"}
-SETTINGS = {"each span alone": 0, "short spans in lockstep (default)": arrays.SHORT_SPAN,
+SETTINGS = {"each span alone": 0, "short spans in lockstep (default)": lockstep.SHORT_SPAN,
             "every span in lockstep": 10 ** 9}
 
 
@@ -72,14 +72,14 @@ def val_crowd(space: str, persons: int, seed: int = 0) -> np.ndarray:
 
 
 def _timed(route, x: np.ndarray, short: int) -> tuple[float, np.ndarray]:
-    kept = arrays.SHORT_SPAN, tracks.SHORT_SPAN
-    arrays.SHORT_SPAN = tracks.SHORT_SPAN = short
+    kept = lockstep.SHORT_SPAN
+    lockstep.SHORT_SPAN = short
     try:
         start = time.process_time()
         out = route(x)
         return time.process_time() - start, out
     finally:
-        arrays.SHORT_SPAN, tracks.SHORT_SPAN = kept
+        lockstep.SHORT_SPAN = kept
 
 
 def _file(x: np.ndarray) -> np.ndarray:

@@ -38,7 +38,10 @@ try:  # run on a checkout from before synsp.memo too, for its figures (its "repe
     from synsp import memo
 except ImportError:
     memo = None
-from synsp.refining import tracks
+try:  # ... and from before synsp.lockstep: every span was then refined alone
+    from synsp import lockstep
+except ImportError:
+    lockstep = None
 
 STAGES = {"network": 0.0, "measurements": 0.0}
 
@@ -117,13 +120,15 @@ def _stream(frames: int) -> tuple[float, int]:
 
 def _alone(route):
     """``route()`` with every span refined alone, one after another, as before short spans ran in lockstep
-    (``tracks.SHORT_SPAN`` 0; 2026-12-07): the same outputs, the network's windows batched per span only."""
-    short = getattr(tracks, "SHORT_SPAN", 0)
-    tracks.SHORT_SPAN = 0
+    (``lockstep.SHORT_SPAN`` 0; 2026-12-07): the same outputs, the network's windows batched per span only."""
+    if lockstep is None:
+        return route()
+    short = lockstep.SHORT_SPAN
+    lockstep.SHORT_SPAN = 0
     try:
         return route()
     finally:
-        tracks.SHORT_SPAN = short
+        lockstep.SHORT_SPAN = short
 
 
 def main() -> None:

@@ -195,8 +195,8 @@ def test_only_the_entries_with_drops_leave_the_crowds_lockstep(monkeypatch):
     poses[0] = walker[0]  # every 7th frame dropped from a fast walk
     poses[1, :80], poses[2, 20:90] = clip[:80] + 100, clip[10:80] - 50  # two persons of short spans, no drop
     calls = []
-    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job, short: calls.append(sorted(lengths)) or
-                        lockstep.short_in_lockstep(lengths, job, short))
+    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job: calls.append(sorted(lengths)) or
+                        lockstep.short_in_lockstep(lengths, job))
     out = synsp.refine(poses, "synsp", fps=30)
     assert [(0, 0), (1, 0)] in calls  # the two with no drop: one lockstep
     np.testing.assert_array_equal(out[0], synsp.refine(poses[0], "synsp", fps=30))

@@ -107,8 +107,10 @@ def test_a_crowd_of_short_tracks_gives_the_same_bits_in_lockstep(monkeypatch):
     batched = _batched(monkeypatch)
     together = tracks.refine_tracks(poses, "coco17", "synsp", fps=30.0)
     assert max(batched, default=0) > 1  # some network call carried rows of several spans
-    monkeypatch.setattr(tracks, "SHORT_SPAN", 0)  # every span alone, one after another
+    monkeypatch.setattr(lockstep, "SHORT_SPAN", 0)  # every span alone, one after another
+    batched.clear()
     alone = tracks.refine_tracks(poses, "coco17", "synsp", fps=30.0)
+    assert not batched  # no lockstep at all: SHORT_SPAN is read at the call
     for name, a, b in zip(together._fields, together, alone):
         if isinstance(a, np.ndarray):
             assert np.array_equal(a, b, equal_nan=True), name
@@ -128,9 +130,11 @@ def test_the_persons_of_an_array_give_the_same_bits_in_lockstep(monkeypatch):
     for v, (a, b) in enumerate([(0, 80), (10, 60), (30, 100)]):
         poses[v, a:b] = clip[a + 10 * v: b + 10 * v] + 100 * v
     calls, batched = [], _batched(monkeypatch)
-    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job, short: calls.append(len(lengths)) or
-                        lockstep.short_in_lockstep(lengths, job, short))
+    monkeypatch.setattr(arrays, "short_in_lockstep", lambda lengths, job: calls.append(len(lengths)) or
+                        lockstep.short_in_lockstep(lengths, job))
     together = synsp.refine(poses, "synsp", fps=30.0)
     assert calls == [3] and max(batched, default=0) > 1  # review 3 #10: a call of several persons
-    monkeypatch.setattr(arrays, "SHORT_SPAN", 0)  # every span alone, one after another, as before
+    monkeypatch.setattr(lockstep, "SHORT_SPAN", 0)  # every span alone, one after another, as before
+    batched.clear()
     assert np.array_equal(together, synsp.refine(poses, "synsp", fps=30.0), equal_nan=True)
+    assert not batched

@@ -88,11 +88,12 @@ def in_lockstep(jobs: list[Callable[[], T]]) -> list[T]:
     return lockstep.results
 
 
-def short_in_lockstep(lengths: dict[K, int], job: Callable[[K], T], short: int = SHORT_SPAN) -> dict[K, T]:
-    """``job(key)`` of each key whose span is at most ``short`` frames long (``lengths``: key -> frames), run in
-    lockstep (:func:`in_lockstep`) by :data:`LOCKSTEP_SPANS`, in ``lengths``' order; key -> result. Empty when
+def short_in_lockstep(lengths: dict[K, int], job: Callable[[K], T]) -> dict[K, T]:
+    """``job(key)`` of each key whose span is at most :data:`SHORT_SPAN` frames long (``lengths``: key -> frames),
+    run in lockstep (:func:`in_lockstep`) by :data:`LOCKSTEP_SPANS`, in ``lengths``' order; key -> result. Empty when
     fewer than two spans are short: the caller refines the others (and then those) one after another."""
-    keys = [key for key, frames in lengths.items() if frames <= short]
+    # SHORT_SPAN read at the call, not bound as a default: a benchmark or test sets it 0 to refine every span alone
+    keys = [key for key, frames in lengths.items() if frames <= SHORT_SPAN]
     if len(keys) < 2:
         return {}
     out: dict[K, T] = {}

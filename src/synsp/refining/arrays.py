@@ -37,7 +37,7 @@ from synsp.inference.joint_corrections import (
     shared_joints,
     trunk_anchors,
 )
-from synsp.lockstep import SHORT_SPAN, own, short_in_lockstep
+from synsp.lockstep import own, short_in_lockstep
 from synsp.model import NETWORKS
 from synsp.refining.dropped_frames import dropped_after, refine_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
@@ -265,8 +265,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
             return along_stretches(tracks[key[0], pieces[key]], lambda u: refine_person(u, method, layout, options),
                                    options.get("fps"), own(stretched))
 
-        ahead = short_in_lockstep({key: len(tracks[key[0], span]) for key, span in pieces.items()}, person,
-                                  SHORT_SPAN) if method in NETWORKS else {}
+        ahead = short_in_lockstep({key: len(tracks[key[0], span]) for key, span in pieces.items()},
+                                  person) if method in NETWORKS else {}
         for key, span in pieces.items():
             out.reshape(tracks.shape)[key[0], span] = ahead.pop(key) if key in ahead else person(key)
     missing = missing_mask(x)  # a frame with no joint detected (the person hidden) is bridged, never given

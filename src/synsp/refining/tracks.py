@@ -21,8 +21,8 @@ from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.records import read_records
-from synsp.lockstep import SHORT_SPAN, short_in_lockstep
 from synsp.lockstep import own as own_copy
+from synsp.lockstep import short_in_lockstep
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import group_model, layout_model, refine_track
@@ -267,7 +267,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
                  refine: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, SimpleNamespace]]) -> dict:
     """(track, span index) -> (the span's measurements, :func:`read_stretches`' triple) of the spans of at most
-    :data:`SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep
+    :data:`synsp.lockstep.SHORT_SPAN` frames (one stretch each): ``refine(segment, missing)`` of each, run in lockstep
     (:func:`synsp.lockstep.short_in_lockstep`). Empty when fewer than two spans are short."""
     lengths = {(v, i): len(poses[v][span]) for v, cut in enumerate(spans) for i, span in enumerate(cut)}
 
@@ -276,7 +276,7 @@ def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[
         measured = measure(segment)  # in the job: which spans are short is short_in_lockstep's alone to say
         return measured, refine(segment, measured.missing)
 
-    done = short_in_lockstep(lengths, job, SHORT_SPAN)
+    done = short_in_lockstep(lengths, job)
     return {key: (measured, (refined, [record], [])) for key, (measured, (refined, record)) in done.items()}
 
 
