@@ -148,6 +148,33 @@ def test_refine_all_is_every_frame_pushed_then_the_flush(coco):
         StreamingRefiner(coco).refine_all(noisy[0])
 
 
+def test_refine_all_takes_a_new_stream_only(coco):
+    """Review leftover: refine_all promised (T, J, C) from a new stream but took one with frames pushed: 20 pushed,
+    10 given back, then refine_all of 40 gave 50. Now refused in one line; a flush or reset makes the stream new."""
+    noisy = walking(40, noise=3.0)[1]
+    stream = StreamingRefiner(coco)
+    given = sum(len(stream.push(frame)) for frame in noisy[:20])
+    assert given < 20  # frames held
+    with pytest.raises(OptionError, match=r"refine_all takes a new stream.*call flush\(\).* or reset\(\) first") as err:
+        stream.refine_all(noisy)
+    assert "\n" not in str(err.value)
+    assert len(stream.flush()) == 20 - given and stream.refine_all(noisy).shape == noisy.shape
+    for frame in noisy[:5]:
+        stream.push(frame)
+    stream.reset()
+    np.testing.assert_array_equal(stream.refine_all(noisy), StreamingRefiner(coco).refine_all(noisy))
+    # no frame: the frames' shape and dtype back, still checked; a score channel named on the frames given
+    for shape in ((0, 17, 2), (0, 3, 17, 2)):
+        out = StreamingRefiner(coco).refine_all(np.zeros(shape))
+        assert out.shape == shape and out.dtype == np.float64
+    with pytest.raises(ShapeError, match=r"frame must be \(17, 2\) or \(V, 17, 2\).*got shape \(5, 2\)"):
+        StreamingRefiner(coco).refine_all(np.zeros((0, 5, 2)))
+    scored = np.concatenate([noisy, np.ones_like(noisy[..., :1])], -1)
+    with pytest.raises(ShapeError, match=r"frames have shape \(40, 17, 3\): a 2D stream takes x, y only.*before "
+                                         r"refine_all"):
+        StreamingRefiner(coco).refine_all(scored)
+
+
 def test_a_crowds_people_read_no_order(coco):
     """A crowd's frames are in the model's joints (PoseStream converts other layouts): H36M-ordered frames, which a
     lone stream reads as h36m17 and reorders, go through a person's stream as given."""

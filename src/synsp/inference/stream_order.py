@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from synsp.errors import LayoutError, ShapeError
+from synsp.errors import LayoutError, OptionError, ShapeError
 from synsp.inference.stream_layouts import OtherLayout
 from synsp.skeleton import LAYOUTS, Layout, can_convert, convert, seventeen_joint_layout, tree_excess
 from synsp.skeleton.joint_order import SEVENTEEN
@@ -222,6 +222,13 @@ class OrderedFront:
 
     _order: StreamOrder | None
     refiner: Any
+    _pushed = False  # a frame pushed since the stream was made, reset or flushed: refine_all's stream is not new
+
+    def _new_stream(self) -> None:
+        """The stream made, reset or ended by its flush: no frame pushed, its order read anew (unless inside this
+        front's own flush: :meth:`StreamOrder.forget`)."""
+        StreamOrder.forget(self)
+        self._pushed = False
 
     def in_model_joints(self) -> None:
         """The frames come in the model's joints, no order read (:class:`StreamOrder`): a crowd's person's (their
@@ -239,12 +246,17 @@ class OrderedFront:
         floor step, the convention's pull), so each one's output depends a little on the others (up to ~2 px in
         2D, +0.004 px on average; audit 25): for independent persons, :class:`MultiPersonStreamingRefiner`.
         """
-        if self.refiner.space == "2d" and np.ndim(frame) in (2, 3) and np.shape(frame)[-1] == 3:
-            raise ShapeError(f"frame has shape {np.shape(frame)}: a 2D stream takes x, y only; set the joints scored "
-                             "below your threshold to NaN and drop the scores before push (synsp stream takes them)")
-        if self._order is None or self._order.inside:
-            return self._push(frame)
-        return self._order.push(frame)
+        self._no_scores(np.shape(frame), "frame has", "push")
+        out = self._push(frame) if self._order is None or self._order.inside else self._order.push(frame)
+        self._pushed = True  # after the push: a flush inside it (another person, a cut) started the stream anew
+        return out
+
+    def _no_scores(self, shape: tuple[int, ...], what: str, call: str) -> None:
+        """ShapeError when ``shape`` ((J, C) or (V, J, C), with T before it for ``refine_all``) gives 2D frames a
+        score channel: ``what`` ("frame has") names the input, ``call`` the method that refuses it."""
+        if self.refiner.space == "2d" and len(shape) in (2, 3, 4) and shape[-1] == 3:
+            raise ShapeError(f"{what} shape {shape}: a 2D stream takes x, y only; set the joints scored below your "
+                             f"threshold to NaN and drop the scores before {call} (synsp stream takes them)")
 
     def flush(self) -> np.ndarray:
         """End the stream: give back every frame still held (k, J, C) or (k, V, J, C)."""
@@ -255,10 +267,18 @@ class OrderedFront:
     def refine_all(self, frames: np.ndarray) -> np.ndarray:
         """A whole recording through the stream: every frame of ``frames`` (T, J, C), or (T, V, J, C) for V
         views/persons, pushed in turn, then the stream flushed (and so reset). Returns the frames :meth:`push` and
-        :meth:`flush` gave back, joined: (T, J, C) or (T, V, J, C) from a new (or reset) stream, in the input's unit,
-        dtype and joint order; each as a live loop gets it (a stream's output, not offline refinement's).
+        :meth:`flush` gave back, joined: (T, J, C) or (T, V, J, C), in the input's unit, dtype and joint order; each
+        as a live loop gets it (a stream's output, not offline refinement's). The stream must be new (made, reset or
+        flushed): frames pushed before would come out too, so they are refused (OptionError). T = 0: an empty array
+        of the frames' shape, that shape checked.
         """
         x = np.asarray(frames)
         if x.ndim not in (3, 4):
             raise ShapeError(f"frames must be (T, J, C) or (T, V, J, C), got shape {x.shape}")
+        self._no_scores(x.shape, "frames have", "refine_all")  # said of the frames given, not of their first
+        if self._pushed:
+            raise OptionError("refine_all takes a new stream, but frames were pushed to this one since it was made, "
+                              "reset or flushed; call flush() (it gives back the frames held) or reset() first")
+        if not len(x):  # no frame to push: the frames' shape still checked, and taken for the (0, [V,] J, C) out
+            self._validate(np.zeros(x.shape[1:], x.dtype))
         return np.concatenate([*(self.push(frame) for frame in x), self.flush()])

@@ -160,7 +160,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
 
     def reset(self) -> None:
         """Forget the stream: the next frame starts a new one."""
-        StreamOrder.forget(self)  # a user's reset: the order read anew (not the stream's own, inside a flush)
+        self._new_stream()  # no frame pushed; a user's reset: the order read anew (not the stream's own, in a flush)
         self._frames = 0  # frames pushed, including those before the first detection
         self._start: int | None = None  # index of the first detected frame
         self._windows = 0  # windows cut so far: the next one's index in the stream's regular cut
