@@ -136,9 +136,9 @@ def squeezed(x: np.ndarray, layout: str, factor: float = 0.75, middle: float = 9
     return y
 
 
-def dropped(x: np.ndarray, layout: str, every: int = 7) -> np.ndarray:
-    """Every ``every``-th frame (from the 4th) left out of the file."""
-    keep = np.arange(len(x)) % every != 3
+def dropped(x: np.ndarray, layout: str, every: int = 7, run: int = 1) -> np.ndarray:
+    """Every ``every``-th frame (from the 4th) left out of the file; ``run``: that many in a row each time."""
+    keep = ~np.isin(np.arange(len(x)) % every, np.arange(3, 3 + run))
     return x[keep]
 
 

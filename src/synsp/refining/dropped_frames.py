@@ -7,15 +7,15 @@ around it: audit 28 (benchmarks/RESULTS.md, section 4, "Error kinds and conventi
 7th frame dropped from the validation clips' ``jitter`` estimate, SynSP 3.75 / 2.74 / 3.69 px on the two dash clips
 and the run against the input's 2.82 / 1.81 / 2.78.
 
-The step tells it where the body moves fast enough: the boundary between frames ``t`` and ``t + 1`` holds a drop
-when, over the joints (the median), its step ``d_t`` is about the sum of its neighbours' steps (``d_t ~ d_{t-1} +
-d_{t+1}``, with ``d_{t-1} ~ d_{t+1}``: the same speed on both sides) while far from their mean (no drop: ``d_t ~
-(d_{t-1} + d_{t+1}) / 2``), and the neighbours' mean step is above the clip's noise (the joints' median second
-difference): :data:`MAX_RATIO` of the residuals, :data:`MIN_SPEED` x the noise. A body starting or stopping in one
-frame has unequal neighbours (their difference twice the no-drop residual; :data:`MAX_SIDES`) and is no drop; a
-glitch or a jump of the whole body has a step far from both. Frames dropped in a row (a capture hiccup) step over
-``k + 1`` intervals: ``k`` is the step over the neighbours' mean step, less one, up to :data:`MAX_RUN` (the ratio
-test passes runs of one and two; a longer run reads as none), and ``k`` missing frames are put back there.
+The step tells it where the body moves fast enough: the boundary between frames ``t`` and ``t + 1`` holds ``k``
+dropped frames (a capture hiccup drops a few in a row) when, over the joints (the median), its step ``d_t`` is about
+``k + 1`` times its neighbours' mean step ``m_t = (d_{t-1} + d_{t+1}) / 2`` (``k``: the step over that mean, rounded,
+less one; 1 to :data:`MAX_RUN`), with ``d_{t-1} ~ d_{t+1}`` (the same speed on both sides), while far from that mean
+(no drop: ``d_t ~ m_t``), and the mean is above the clip's noise (the joints' median second difference):
+:data:`MAX_RATIO` of the residuals ``|d_t - (k + 1) m_t| / |d_t - m_t|``, :data:`MIN_SPEED` x the noise. A body
+starting or stopping in one frame has unequal neighbours (their difference twice the no-drop residual;
+:data:`MAX_SIDES`) and is no drop; a glitch or a jump of the whole body has a step far from every multiple. ``k``
+missing frames are put back there; a longer run than :data:`MAX_RUN` reads as none.
 The rotation route (an SMPL npz, a BVH) reads no drops, an SMPL npz from a video estimator included: its frames are
 refined as they come.
 :func:`refine_with_drops` puts a missing frame (NaN) at each drop, refines, and takes those frames out again:
@@ -36,7 +36,7 @@ import numpy as np
 MAX_RATIO = 0.6  # drop residual / no-drop residual, the joints' median, below this
 MAX_SIDES = 1.0  # the neighbours' steps' difference / no-drop residual, the joints' median, below this
 MIN_SPEED = 2.0  # the neighbours' mean step (joints' median) above this x the clip's median second difference
-MAX_RUN = 3  # frames dropped in a row put back at one boundary, at most (the ratio test passes runs of 1 and 2)
+MAX_RUN = 3  # frames dropped in a row put back at one boundary, at most (a longer run reads as none)
 
 def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
     """(D,) int: the frames of ``poses`` (T, J, C) after which a frame was dropped, ascending, a frame named once per
@@ -74,17 +74,21 @@ def _dropped_once(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a boundary with no joint seen: NaN, no drop
         none = np.linalg.norm(cur - (prev + nxt) / 2, axis=-1)  # the residual if no frame is missing
-        ratio = np.nanmedian(np.linalg.norm(cur - (prev + nxt), axis=-1) / none, axis=-1)  # the joints seen
-        sides = np.nanmedian(np.linalg.norm(prev - nxt, axis=-1) / none, axis=-1)  # a start or stop: 2
         mean = np.linalg.norm((prev + nxt) / 2, axis=-1)
         speed = np.nanmedian(mean, axis=-1)
         steps = np.nanmedian(np.linalg.norm(cur, axis=-1) / mean, axis=-1)  # k dropped: k + 1 intervals
+        runs = np.where(np.isfinite(steps), np.rint(steps) - 1, 0).astype(int)  # (T - 3,) k, as read
+        # the residual if k frames are missing, against the one if none is; measured at twice the neighbours' step
+        # (k = 1's alone) a run of k reads (k - 1) / k: a run of 3 read 0.67, never found (review leftover 4)
+        ratio = np.nanmedian(np.linalg.norm(cur - (runs + 1)[:, None, None] * (prev + nxt) / 2, axis=-1) / none,
+                             axis=-1)  # the joints seen
+        sides = np.nanmedian(np.linalg.norm(prev - nxt, axis=-1) / none, axis=-1)  # a start or stop: 2
         noise = np.nanmedian(np.linalg.norm(np.diff(x, 2, axis=0), axis=-1))
     if not np.isfinite(noise):
         return np.zeros(0, int), np.zeros(0, int)
-    found = np.flatnonzero((ratio < MAX_RATIO) & (sides < MAX_SIDES) & (speed > MIN_SPEED * noise))
-    counts = np.clip(np.rint(steps[found]) - 1, 1, MAX_RUN).astype(int)
-    return found + 1, counts  # boundary b of ``cur`` lies between frames b + 1 and b + 2
+    found = np.flatnonzero((runs >= 1) & (runs <= MAX_RUN) & (ratio < MAX_RATIO) & (sides < MAX_SIDES)
+                           & (speed > MIN_SPEED * noise))
+    return found + 1, runs[found]  # boundary b of ``cur`` lies between frames b + 1 and b + 2
 
 
 def dropped_in_tracks(poses: np.ndarray) -> np.ndarray:
