@@ -109,3 +109,16 @@ def test_betas_against_the_motion_is_a_one_line_error_and_refine_smpl_names_both
     assert "save the arrays people first, (P, T, ...)" in err and len(err.strip().splitlines()) == 1
     with pytest.raises(ValueError, match=r"poses\[:, p\] when the frames come first"):
         synsp.refine_smpl(_people("flat").swapaxes(0, 1), fps=30, method="butterworth")
+
+
+def test_a_jaw_without_eyes_is_kept_and_said(tmp_path, capsys):
+    """SMPL-H's 52 from root_orient, pose_body and pose_hand; a jaw without the eyes makes no SMPL-X 55: kept."""
+    rng = np.random.default_rng(0)
+    jaw = rng.normal(0, 0.1, (T, 3))
+    np.savez(tmp_path / "jaw.npz", root_orient=rng.normal(0, 0.1, (T, 3)), pose_body=rng.normal(0, 0.1, (T, 63)),
+             pose_hand=rng.normal(0, 0.1, (T, 90)), pose_jaw=jaw, trans=np.zeros((T, 3)))
+    assert _refine(tmp_path, "jaw.npz") == 0
+    said = capsys.readouterr().out
+    assert "smpl: 52 joint rotations refined" in said
+    assert f"kept as they were: 'pose_jaw' ({T}, 3) (not joined: the jaw with both eyes" in said
+    assert np.array_equal(_out(tmp_path, "jaw.npz")["pose_jaw"], jaw)

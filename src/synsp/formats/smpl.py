@@ -187,10 +187,9 @@ def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | No
 def read_people(path: str | os.PathLike, fps: float | None = None,
                 key: str | None = None) -> JointMotion | list[JointMotion | str]:
     """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template
-    skeleton; ``key`` names the poses when the file holds several sets (module docstring). A file of several
-    people stacked on a leading person axis: one motion per person (per span of frames it is present in, for a
-    person absent from others), or for a person who cannot be read the line "person p: why"
-    (:func:`~synsp.formats.smpl_people.stacked_motions`; :func:`write_people` writes them back)."""
+    skeleton; ``key`` names the poses when the file holds several sets (module docstring). People stacked (either
+    axis first, :mod:`~synsp.formats.smpl_people`): a motion per person (per span present, for one absent or
+    zero-padded in others), or the line "person p: why" for one who cannot be read (:func:`write_people`)."""
     path = Path(path)
     arrays, raw = load_arrays(path, (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS))
     keys = _pose_keys(arrays, key, path)
@@ -249,7 +248,9 @@ def kept_note(motion: JointMotion) -> str | None:
         if k in refined or k in copies:
             continue
         if k in AMASS_SPLIT_KEYS:
-            kept.append(f"{k!r} {array.shape} (not the slice of {refined[0]!r} AMASS's layout puts there)")
+            why = ("not joined: the jaw with both eyes, and with the hands' 30 joints" if "pose_body" in refined
+                   else f"not the slice of {refined[0]!r} AMASS's layout puts there")
+            kept.append(f"{k!r} {array.shape} ({why})")
         elif k in _POSE_KEYS or k in _SPLIT:
             kept.append(f"{k!r} {array.shape} (SMPL rotations: --key {k} refines them instead)")
         elif k in _POSITION_KEYS:
