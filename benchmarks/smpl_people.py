@@ -29,14 +29,15 @@ from synsp.rotations.conversions import axis_angle_from_matrix
 SEED = 2024
 
 
-def _clip(i: int, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Clip ``name``'s simulated estimator output: rotations (T, 24, 3, 3) and the translation (T, 3), metres."""
+def noisy_clip(i: int, name: str, preset: str = "3dpw-pare") -> tuple[np.ndarray, np.ndarray]:
+    """Clip ``name``'s simulated estimator output (``preset``'s errors): rotations (T, 24, 3, 3) and the translation
+    (T, 3), metres."""
     clean, trans = load_smpl_clip(name)
-    noisy, moved = corrupt_rotations(clean, trans, "3dpw-pare", rng=np.random.default_rng([SEED, i]))
+    noisy, moved = corrupt_rotations(clean, trans, preset, rng=np.random.default_rng([SEED, i]))
     return noisy, moved
 
 
-def _refined(src: Path) -> dict[str, np.ndarray]:
+def refined_file(src: Path) -> dict[str, np.ndarray]:
     dst = src.with_name(f"out_{src.name}")
     refine_motion_file(src, dst, "smpl")
     with np.load(dst) as out:
@@ -49,7 +50,7 @@ def _largest(a: np.ndarray, b: np.ndarray) -> float:
 
 def run(pairs: int) -> str:
     names = load_split("val")[:2 * pairs]
-    clips = [_clip(i, n) for i, n in enumerate(names)]
+    clips = [noisy_clip(i, n) for i, n in enumerate(names)]
     rows, flat_rows = [], []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -70,12 +71,12 @@ def run(pairs: int) -> str:
                         stack[key] = stack[key].copy()
                         stack[key][1, :gaps[0]] = stack[key][1, gaps[1]:gaps[1] + 5] = np.nan
                 np.savez(tmp / "two.npz", **stack)
-                both = _refined(tmp / "two.npz")
+                both = refined_file(tmp / "two.npz")
                 diff, same = {"poses": 0.0, "trans": 0.0}, True
                 for p, at in parts:
                     np.savez(tmp / "one.npz", **{key: (v[at] if v.ndim else v) for key, v in stack.items()
                                                  if key != "betas"}, betas=stack["betas"][p])
-                    alone = _refined(tmp / "one.npz")
+                    alone = refined_file(tmp / "one.npz")
                     for key in diff:
                         diff[key] = max(diff[key], _largest(both[key][at], alone[key]))
                         same &= bool(np.array_equal(both[key][at], alone[key]))
@@ -85,7 +86,7 @@ def run(pairs: int) -> str:
             frames = len(rot)
             np.savez(tmp / "flat.npz", poses=rot.reshape(frames, 216).astype(np.float32), trans=moved)
             np.savez(tmp / "full.npz", poses=rot.astype(np.float32), trans=moved)
-            flat, full = _refined(tmp / "flat.npz"), _refined(tmp / "full.npz")
+            flat, full = refined_file(tmp / "flat.npz"), refined_file(tmp / "full.npz")
             same = np.array_equal(flat["poses"].reshape(full["poses"].shape), full["poses"])
             flat_rows.append(f"| {names[i]} | {frames} | {flat['poses'].shape} | "
                              f"{_largest(flat['poses'].reshape(full['poses'].shape), full['poses']):.3g} | "

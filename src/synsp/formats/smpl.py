@@ -21,7 +21,8 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   Several people stacked on a leading person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written
   back per person (:func:`read_people`, :func:`write_people`, :mod:`~synsp.formats.smpl_people`). AMASS's split
   copies of ``poses`` (``root_orient``, ``pose_body``, ...) are written from the refined poses
-  (:mod:`~synsp.formats.smpl_arrays`); axis-angle is written on the file's own branch where the file goes past pi;
+  (:mod:`~synsp.formats.smpl_arrays`); without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle
+  is written on the file's own branch where the file goes past pi;
 - ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
   translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
@@ -48,6 +49,7 @@ from synsp.formats.smpl_arrays import (
     AMASS_SPLIT_KEYS,
     all_finite,
     amass_copies,
+    amass_split_keys,
     file_rate,
     flat_matrices,
     flat_shape,
@@ -58,8 +60,15 @@ from synsp.formats.smpl_arrays import (
     stacked,
     write_copies,
 )
-from synsp.formats.smpl_load import load_arrays
-from synsp.formats.smpl_people import SPLIT_BODY_JOINTS, person_count, person_tracks, restacked, stacked_motions
+from synsp.formats.smpl_load import load_arrays, save_arrays
+from synsp.formats.smpl_people import (
+    SPLIT_BODY_JOINTS,
+    people_first,
+    person_count,
+    person_tracks,
+    restacked,
+    stacked_motions,
+)
 from synsp.rotations.conversions import axis_angle_from_matrix, matrix_from_axis_angle
 from synsp.rotations.smpl_template import BODY_JOINTS, JOINT_COUNTS, SMPL_REST, joint_names, template
 from synsp.skeleton import match_layout
@@ -74,6 +83,7 @@ _SPLIT = ("global_orient", "body_pose")  # 4D-Humans (HMR 2.0): the root's rotat
 # The smplx package's further split, in SMPL-X's joint order after the body's 22 (smpl_template): one joint
 # each, then 15 per hand; joined to a body_pose of the body's 21 joints (module docstring).
 _FACE_KEYS = ("jaw_pose", "leye_pose", "reye_pose")
+_AMASS_NAMED = {"root_orient", "pose_body"}  # AMASS's split without poses (HuMoR, SLAHMR): smpl_arrays
 _HAND_KEYS = ("left_hand_pose", "right_hand_pose")
 _SHAPE_KEYS = {"trans", "transl", "betas", "pred_cam", "trans_world"}  # only SMPL parameters come with these
 # Joint positions an npz may hold beside a 'pose' (VIBE's joints3d): such a file stays a positions file.
@@ -92,11 +102,11 @@ def sniff(content, key: str | None = None) -> bool:
     if key is not None and key in content and (key in _SPLIT
                                                or _rotations_only(shapes.get(key), key not in _POSE_KEYS)):
         return True
-    if key in AMASS_SPLIT_KEYS and "poses" in content:  # a copy of poses: _pose_keys says to refine poses
+    if key in AMASS_SPLIT_KEYS and ("poses" in content or _AMASS_NAMED <= content):  # poses, or HuMoR's split
         return True
     if key is not None and key not in _POSE_KEYS:  # another array named: joint positions
         return False
-    if set(_SPLIT) <= content:
+    if set(_SPLIT) <= content or _AMASS_NAMED <= content and not {"poses", "pose", "pose_world"} & content:
         return True
     rotations = "poses" in content or bool({"pose", "pose_world"} & content) and not _POSITION_KEYS & content
     return rotations and (bool(_SHAPE_KEYS & content) or any(_rotations_only(shapes.get(k)) for k in _POSE_KEYS))
@@ -140,10 +150,14 @@ def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
 
 def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tuple[str, ...]:
     """The arrays holding the rotations to refine: one (``poses``, ``pose``, ...) or 4D-Humans'
-    two (``global_orient``, ``body_pose``); ``key`` names one when the file has several sets."""
+    two (``global_orient``, ``body_pose``) or AMASS's split without ``poses`` (:func:`amass_split_keys`); ``key``
+    names one when the file has several sets."""
+    named = amass_split_keys(arrays, 2 if stacked(np.shape(arrays.get("pose_body")), SPLIT_BODY_JOINTS) else 1)
     if key is not None:
         if key not in arrays:
             raise ValueError(f"{path}: no array {key!r} (arrays: {', '.join(arrays)})")
+        if key in AMASS_SPLIT_KEYS and "poses" not in arrays and named:  # HuMoR's, SLAHMR's: no poses
+            return named
         if key in AMASS_SPLIT_KEYS:
             raise ValueError(f"{path}: {key!r} is AMASS's copy of part of 'poses': --key poses refines them all "
                              "(its copies are written from the refined poses)")
@@ -151,10 +165,11 @@ def _pose_keys(arrays: dict[str, np.ndarray], key: str | None, path: Path) -> tu
             raise ValueError(f"{path}: {key!r} is half of SMPL's split poses; the file has no "
                              f"{next(k for k in _SPLIT if k not in arrays)!r} (arrays: {', '.join(arrays)})")
         return _split_keys(arrays) if key in _SPLIT else (key,)
-    sets = [(k,) for k in _POSE_KEYS if k in arrays] + ([_split_keys(arrays)] if set(_SPLIT) <= set(arrays) else [])
+    sets = [(k,) for k in _POSE_KEYS if k in arrays] + ([_split_keys(arrays)] if set(_SPLIT) <= set(arrays) else []
+                                                        ) + ([named] if named and "poses" not in arrays else [])
     if not sets:
-        raise ValueError(f"{path}: no SMPL poses; an SMPL file has 'poses' (T, 72) (or 'pose', or 'global_orient' "
-                         f"and 'body_pose') and 'trans' (T, 3); arrays: {', '.join(arrays)}")
+        raise ValueError(f"{path}: no SMPL poses; an SMPL file has 'poses' (T, 72) (or 'pose', 'global_orient' and "
+                         f"'body_pose', 'root_orient' and 'pose_body') and 'trans' (T, 3); arrays: {', '.join(arrays)}")
     if len(sets) > 1:
         names = " and ".join(repr(k[0]) for k in sets)
         raise ValueError(f"{path}: two sets of SMPL poses, {names}; pass --key {sets[0][0]} or --key {sets[1][0]} "
@@ -172,10 +187,9 @@ def _trans_key(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> str | No
 def read_people(path: str | os.PathLike, fps: float | None = None,
                 key: str | None = None) -> JointMotion | list[JointMotion | str]:
     """Read SMPL parameters as joint rotations (:class:`~synsp.formats.motion.JointMotion`) on the template
-    skeleton; ``key`` names the poses when the file holds several sets (module docstring). A file of several
-    people stacked on a leading person axis: one motion per person (per span of frames it is present in, for a
-    person absent from others), or for a person who cannot be read the line "person p: why"
-    (:func:`~synsp.formats.smpl_people.stacked_motions`; :func:`write_people` writes them back)."""
+    skeleton; ``key`` names the poses when the file holds several sets (module docstring). People stacked (either
+    axis first, :mod:`~synsp.formats.smpl_people`): a motion per person (per span present, for one absent or
+    zero-padded in others), or the line "person p: why" for one who cannot be read (:func:`write_people`)."""
     path = Path(path)
     arrays, raw = load_arrays(path, (*_POSE_KEYS, *_SPLIT, *_TRANS_KEYS, "trans_world", *_RATE_KEYS))
     keys = _pose_keys(arrays, key, path)
@@ -187,6 +201,8 @@ def read_people(path: str | os.PathLike, fps: float | None = None,
     people = person_count(arrays, keys, trans, JOINT_COUNTS, str(path))
     if people is None:
         return _motion(arrays, rate, str(path), source)
+    arrays, people, told = people_first(arrays, keys, trans, str(path))  # (T, P, ...): swapped back by write_people
+    source.update(told)
     return stacked_motions(arrays, keys, trans, people,
                            lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}))
 
@@ -232,7 +248,9 @@ def kept_note(motion: JointMotion) -> str | None:
         if k in refined or k in copies:
             continue
         if k in AMASS_SPLIT_KEYS:
-            kept.append(f"{k!r} {array.shape} (not the slice of {refined[0]!r} AMASS's layout puts there)")
+            why = ("not joined: the jaw with both eyes, and with the hands' 30 joints" if "pose_body" in refined
+                   else f"not the slice of {refined[0]!r} AMASS's layout puts there")
+            kept.append(f"{k!r} {array.shape} ({why})")
         elif k in _POSE_KEYS or k in _SPLIT:
             kept.append(f"{k!r} {array.shape} (SMPL rotations: --key {k} refines them instead)")
         elif k in _POSITION_KEYS:
@@ -319,7 +337,7 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     if "stacked" in source:
         write_people(path, [motion])
         return
-    _save(path, {**source["arrays"], **_written(motion)}, source.get("raw"))
+    save_arrays(path, {**source["arrays"], **_written(motion)}, source.get("raw"))
 
 
 def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
@@ -329,8 +347,9 @@ def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
     if not motions or not all(isinstance(s, dict) and "stacked" in s for s in sources) or any(
             s["stacked"] is not sources[0]["stacked"] for s in sources):
         raise ValueError(f"{path}: write_people takes the people read from one stacked SMPL file")
-    _save(path, restacked(sources[0]["stacked"], [(m.source, _written(m)) for m in motions]),
-          sources[0].get("raw"))
+    out = restacked(sources[0]["stacked"], [(m.source, _written(m)) for m in motions])
+    save_arrays(path, {k: np.swapaxes(a, 0, 1) if k in sources[0].get("swapped", ()) else a for k, a in out.items()},
+                sources[0].get("raw"))
 
 
 def _written(motion: JointMotion) -> dict[str, np.ndarray]:
@@ -355,21 +374,6 @@ def _written(motion: JointMotion) -> dict[str, np.ndarray]:
         old = arrays[source["trans_key"]]
         out[source["trans_key"]] = (motion.translations[:, 0] - SMPL_REST[0]).reshape(old.shape).astype(old.dtype)
     return out
-
-
-def _save(path: str | os.PathLike, arrays: dict[str, np.ndarray], raw: dict[str, bytes] | None) -> None:
-    """``arrays`` as an npz at ``path``, with ``raw``'s members (those NumPy would have to unpickle) as they were."""
-    from synsp.paths import atomic_path
-
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-        if raw:
-            import zipfile
-
-            with zipfile.ZipFile(tmp, "a") as z:
-                for member, data in raw.items():
-                    z.writestr(member, data)
 
 
 def read(path: Path, fps: float | None = None, key: str | None = None) -> PoseData:

@@ -6,6 +6,9 @@
 - A frame rate stored as one value or as one value per frame (all equal).
 - Rotation matrices flattened, (T, 9K) or (T, K, 9) (row by row, as NumPy's and torch's reshape of (3, 3) lay them
   out): told from other numbers by their 3x3 blocks being rotations (:func:`flat_matrices`).
+- The same split keys without ``poses`` (HuMoR, SLAHMR: ``root_orient`` and ``pose_body``, with ``pose_hand`` and
+  SMPL-X's ``pose_jaw`` and ``pose_eye`` when they complete a joint count): the rotations to refine, joined in
+  AMASS's joint order (:func:`amass_split_keys`).
 - A leading person axis (several people stacked) on an array given to ``refine_smpl``: :func:`people_error`
   (a file's stacked people are read per person, :mod:`synsp.formats.smpl_people`).
 """
@@ -57,6 +60,27 @@ def amass_copies(arrays: dict[str, np.ndarray], keys: tuple[str, ...]) -> tuple[
                 and np.allclose(copy.reshape(len(poses), count, 3), poses[:, first:first + count], atol=_AGREE))
         (copies if same else kept).append(k)
     return copies, kept
+
+
+def amass_split_keys(arrays: dict[str, np.ndarray], lead: int) -> tuple[str, ...] | None:
+    """AMASS's split keys that hold a whole SMPL family's poses when a file has them without ``poses`` (HuMoR's
+    and SLAHMR's ``root_orient`` (T, 3) and ``pose_body`` (T, 63)), in its joint order (:data:`AMASS_SPLIT`): the
+    root and the body's 21 joints (SMPL's 23 taken too), then SMPL-X's jaw and eyes and the hands when they make
+    22, 24, 52 or 55 joints; None when ``root_orient`` and ``pose_body`` are not one and 21 (23) joints' rotations
+    over the same frames. ``lead``: the axes before a joint's (1; 2 for people stacked, (P, T, ...))."""
+    def joints(k: str) -> int | None:
+        a = arrays.get(k)
+        ok = a is not None and np.issubdtype(a.dtype, np.number) and a.shape[:lead] == arrays["pose_body"].shape[:lead]
+        return joint_count(a.shape[lead - 1:]) if ok else None
+
+    if "pose_body" not in arrays or joints("root_orient") != 1 or joints("pose_body") not in (21, 23):
+        return None
+    if joints("pose_body") == 23:
+        return "root_orient", "pose_body"
+    face = ("pose_jaw", "pose_eye") if (joints("pose_jaw"), joints("pose_eye"), joints("pose_hand")) == (1, 2, 30) \
+        else ()
+    hand = ("pose_hand",) if joints("pose_hand") in (2, 30) else ()
+    return "root_orient", "pose_body", *face, *hand
 
 
 def write_copies(arrays: dict[str, np.ndarray], poses: np.ndarray, copies: list[str]) -> None:
@@ -167,14 +191,15 @@ def stacked(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) ->
 
 
 def people_error(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> str | None:
-    """When poses of ``shape`` are several people stacked on a leading axis ((P, T, 3K), (P, T, K, 3),
-    (P, T, K, 3, 3), flattened matrices (P, T, 9K), (P, T, K, 9)): the sentence saying so and how to refine each;
-    None otherwise."""
+    """When poses of ``shape`` are several people stacked ((P, T, 3K), (P, T, K, 3), (P, T, K, 3, 3), flattened
+    matrices (P, T, 9K), (P, T, K, 9), or frames first, (T, P, ...)): the sentence saying so and how to refine
+    each; None otherwise."""
     if not stacked(shape, joint_counts):
         return None
-    return (f"poses of shape {shape} hold {shape[0]} people stacked on a leading person axis; refine_smpl takes one "
-            "person: refine_smpl(poses[p], trans=trans[p]) for each (synsp refine refines each person of a "
-            "stacked SMPL file)")
+    return (f"poses of shape {shape} hold several people stacked, on their first axis or (frames first) their "
+            "second; refine_smpl takes one person: refine_smpl(poses[p], trans=trans[p]) for each, or poses[:, p] "
+            "when the frames come first (synsp refine refines each person of a stacked SMPL file, and says which "
+            "axis it took for the people)")
 
 
 def follow_branch(axis_angle: np.ndarray, source: np.ndarray) -> np.ndarray:

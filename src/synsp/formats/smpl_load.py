@@ -1,8 +1,10 @@
 """Reading an SMPL npz without unpickling anything: the arrays NumPy reads with ``allow_pickle=False``, and the
-members it cannot (object arrays, AMASS's ``gender`` in some releases) kept as raw bytes, written back verbatim."""
+members it cannot (object arrays, AMASS's ``gender`` in some releases) kept as raw bytes, written back verbatim
+(:func:`save_arrays`)."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -60,3 +62,18 @@ def zipfile_like(path: Path) -> bool:
     """Whether ``path`` starts as a zip file (an npz) does."""
     with open(path, "rb") as f:
         return f.read(2) == b"PK"
+
+
+def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], raw: dict[str, bytes] | None) -> None:
+    """``arrays`` as an npz at ``path``, with ``raw``'s members (those NumPy would have to unpickle) as they were."""
+    from synsp.paths import atomic_path
+
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+        if raw:
+            import zipfile
+
+            with zipfile.ZipFile(tmp, "a") as z:
+                for member, data in raw.items():
+                    z.writestr(member, data)

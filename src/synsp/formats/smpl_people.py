@@ -10,7 +10,13 @@ Each person is read as its own motion from the file's arrays with the person axi
 as they are) and refined on its own; the refined people are written back into the stack (:func:`restacked`), so
 the output has the input's layout, and a person who cannot be read or refined keeps the input's numbers. A person
 absent from some frames (NaN in its poses or translation there, as a stack of tracks of different spans is padded)
-is read as one motion per span of frames it is present in (:func:`stacked_motions`); the NaN frames stay NaN.
+is read as one motion per span of frames it is present in (:func:`stacked_motions`); the NaN frames stay NaN. So is
+a person zero-padded (SLAHMR's and other optimisers' stacks, ``np.zeros`` filled per track): frames whose poses and
+translation are all zero (or identity matrices) are absent (:func:`absent_frames`), written back as zeros.
+
+People first or frames first, (P, T, ...) or (T, P, ...), is told by :func:`person_axis` (an axis of one, the motion,
+``betas`` (P, ...)) and said; a file of frames first is read through its arrays with the two axes swapped and
+written back as it was laid out (:func:`people_first`).
 """
 from __future__ import annotations
 
@@ -19,7 +25,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from synsp.formats.motion import JointMotion
-from synsp.formats.smpl_arrays import stacked
+from synsp.formats.smpl_arrays import flat_shape, stacked
+from synsp.rotations.smpl_template import JOINT_COUNTS
 
 # The joint counts of a split's main array, body_pose: SMPL's 23 (4D-Humans), the smplx package's 21.
 SPLIT_BODY_JOINTS = (21, 23)
@@ -44,6 +51,72 @@ def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key
     return int(lead[0])
 
 
+def absent_frames(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
+                  lead: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Where the people of a stack of ``lead`` (its first two axes) are absent, (``lead``) bool: a NaN or inf among
+    the poses ``keys`` or translation ``trans_key`` of that frame, or all of them at rest at the origin (every
+    number zero; rotation matrices the identity or zero), as a stack zero-padded where a track is missing; and
+    (``lead``) where it is absent so, zero-padded."""
+    lost, rest = np.zeros(lead, bool), np.ones(lead, bool)
+    for k in (*keys, *([trans_key] if trans_key else [])):
+        values = np.asarray(arrays[k], dtype=np.float64).reshape(*lead, -1)
+        lost |= ~np.isfinite(values).all(axis=-1)
+        matrices = k != trans_key and (arrays[k].shape[-2:] == (3, 3) or
+                                       flat_shape(arrays[k].shape[1:], JOINT_COUNTS) is not None)
+        identity = np.tile(np.eye(3).ravel(), values.shape[-1] // 9) if matrices else 0.0
+        rest &= (values == 0).all(axis=-1) | (values == identity).all(axis=-1)
+    return lost | rest, rest & ~lost
+
+
+def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
+                where: str) -> tuple[bool, str]:
+    """Whether a stack's people are on its second axis, (T, P, ...) (else its first, (P, T, ...)), and what told so:
+    an axis of one is the person's (one person's frames; a single frame cannot be refined); else the motion: the
+    frames' axis is the one along which a pose changes less, by a factor of 2 or more (the median over neighbours
+    present of their mean |difference|; people the same numbers, held frames left out); else ``betas`` (P, ...);
+    else the first, as documented. ValueError naming the shapes when the motion and ``betas`` disagree."""
+    main = arrays[keys[1] if len(keys) > 1 else keys[0]]
+    lead = main.shape[:2]
+    betas = np.shape(arrays.get("betas"))
+    counted = betas[0] == lead[1] if len(betas) == 2 and lead[0] != lead[1] and betas[0] in lead else None
+    said = f"betas {betas}" if counted is not None else ""
+    if 1 in lead and lead != (1, 1):
+        return lead[1] == 1, "an axis of one"
+    absent, _ = absent_frames(arrays, keys, trans_key, lead)
+    values = np.asarray(main, dtype=np.float64).reshape(*lead, -1)
+    steps = []
+    for axis in (0, 1):
+        change = np.abs(np.diff(values, axis=axis)).mean(axis=-1)
+        both = ~(np.delete(absent, 0, axis) | np.delete(absent, -1, axis))
+        change = change[both & (change > 0)]
+        steps.append(float(np.median(change)) if change.size else None)
+    if None not in steps and max(steps) >= 2 * min(steps):
+        second = steps[0] < steps[1]
+        moved = (f"the motion (a pose changes {max(steps) / min(steps):.1f}x less along the "
+                 f"{'first' if second else 'second'} axis)")
+        if counted is not None and counted != second:
+            raise ValueError(f"{where}: {keys[0]!r} {np.shape(arrays[keys[0]])}: {moved} puts the people on the "
+                             f"{'second' if second else 'first'} axis, but {said} counts {betas[0]} people; save the "
+                             "arrays people first, (P, T, ...) (np.swapaxes(a, 0, 1) on each (T, P, ...) array), "
+                             "with betas (P, 10)")
+        return second, moved + (f" and {said}" if counted is not None else "")
+    if counted is not None:
+        return counted, said
+    return False, "nothing in the file: people first, as documented (save (T, P, ...) arrays np.swapaxes(a, 0, 1))"
+
+
+def people_first(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
+                 where: str) -> tuple[dict[str, np.ndarray], int, dict]:
+    """A stack's ``arrays`` people first, (P, T, ...), its people P, and the source entries that say how
+    (``person_axis``: :func:`person_axis`'s answer; ``swapped``: the arrays of (T, P, ...) read with their two
+    leading axes swapped, as views, which :func:`~synsp.formats.smpl.write_people` swaps back)."""
+    axis = person_axis(arrays, keys, trans_key, where)
+    lead = arrays[keys[0]].shape[:2]
+    swapped = tuple(k for k, a in arrays.items() if axis[0] and a.ndim >= 2 and a.shape[:2] == lead)
+    out = {k: np.swapaxes(a, 0, 1) if k in swapped else a for k, a in arrays.items()}
+    return out, lead[1] if axis[0] else lead[0], {"person_axis": axis, "swapped": swapped}
+
+
 def person_arrays(arrays: dict[str, np.ndarray], people: int, frames: int) -> list[dict[str, np.ndarray]]:
     """Each person's view of ``arrays``: every array stacked over ``people`` and ``frames`` ((P, T, ...): poses,
     translations, AMASS's split copies) taken at that person, every other array (``betas`` (P, 10), a frame
@@ -58,23 +131,24 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
                     motion: Callable[[dict[str, np.ndarray], str, dict], JointMotion]) -> list[JointMotion | str]:
     """Each person's motion of the stacked ``arrays`` (``people`` of them; poses ``keys``, translation
     ``trans_key``): ``motion(own arrays, name, source entries)`` for the person, or for each span of frames
-    it is present in (every number of its poses and translation finite) when it is absent from others; the
-    line "person p: why" for a person who cannot be read (absent throughout, numbers that are no rotations)."""
+    it is present in (:func:`absent_frames`) when it is absent from others; the line "person p: why" for a
+    person who cannot be read (absent throughout, numbers that are no rotations)."""
     frames = arrays[keys[0]].shape[1]
     per_frame = {k for k, a in arrays.items() if a.ndim >= 2 and a.shape[:2] == (people, frames)}
+    absent, padded = absent_frames(arrays, keys, trans_key, (people, frames))
     out: list[JointMotion | str] = []
     for p, own in enumerate(person_arrays(arrays, people, frames)):
-        present = np.ones(frames, bool)
-        for k in (*keys, *([trans_key] if trans_key else [])):
-            present &= np.isfinite(own[k].reshape(frames, -1)).all(axis=1)
+        present = ~absent[p]
         if not present.any():
-            out.append(f"person {p}: absent from every frame (NaN throughout)")
+            how = "NaN" if not padded[p].any() else "zeros" if padded[p].all() else "NaN or zeros"
+            out.append(f"person {p}: absent from every frame ({how} throughout)")
             continue
         edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
         spans = [None] if present.all() else list(zip(edges[::2], edges[1::2]))
         for span in spans:
             part = own if span is None else {k: (a[span[0]:span[1]] if k in per_frame else a) for k, a in own.items()}
-            extra = {"person": p, "stacked": arrays, **({} if span is None else {"frames": tuple(map(int, span))})}
+            extra = {"person": p, "stacked": arrays, "padded": bool(padded[p].any()),
+                     **({} if span is None else {"frames": tuple(map(int, span))})}
             name = part_name(extra)
             try:
                 out.append(motion(part, name, extra))
@@ -114,13 +188,17 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
     return out
 
 
-def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = ()) -> str:
+def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = (),
+                axis: tuple[bool, str] = (False, ""), padded: bool = False) -> str:
     """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
-    ``body_pose``): how many people, each refined on its own, the spans
-    refined of people absent from some frames (``spans``: "person p, frames a-b"), and each person (or span) kept
-    as the input had it (``failed``: "person p: why" lines)."""
-    present = (f"; absent from some frames (NaN there, kept), refined where present: {' and '.join(spans)}"
-               if spans else "")
+    ``body_pose``) as the file holds it: how many people, on which axis and what told so (``axis``:
+    :func:`person_axis`'s), each refined on its own, the spans refined of people absent from some frames
+    (``spans``: "person p, frames a-b"; ``padded``: zero-padded there), and each person (or span) kept as the
+    input had it (``failed``: "person p: why" lines)."""
+    how = "NaN or zero-padded there, kept as they were" if padded else "NaN there, kept"
+    present = f"; absent from some frames ({how}), refined where present: {' and '.join(spans)}" if spans else ""
     kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)
-    return (f"people: {people} stacked on a leading person axis {shape}; each refined on its own and written back "
-            f"in the file's layout{present}{kept}")
+    where = "on the second axis, frames first," if axis[0] else "on a leading person axis"
+    told = f"; the person axis told by {axis[1]}" if axis[1] else ""
+    return (f"people: {people} stacked {where} {shape}; each refined on its own and written back "
+            f"in the file's layout{present}{kept}{told}")

@@ -1,0 +1,124 @@
+"""SMPL stacks as multi-person optimisers write them (SLAHMR, a stack filled from ``np.zeros``): zero-padded frames
+and people, AMASS's split names without ``poses`` (HuMoR, SLAHMR), and people on the second axis. Before, zeros
+were refined as a rest pose at the origin (held frames, smeared into the frames around them, written back
+non-zero), ``root_orient`` + ``pose_body`` were no SMPL file, and (T, P, ...) was read as T people of P frames."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import synsp
+from synsp.formats import detect_format
+from test_smpl_people import _matrices, _people, _refine
+from test_smpl_variants import T
+
+
+def _out(tmp_path, name: str) -> dict[str, np.ndarray]:
+    with np.load(tmp_path / f"out_{name}") as out:
+        return {k: out[k] for k in out.files}
+
+
+@pytest.mark.parametrize("form", ["flat", "matrix"])
+def test_zero_padded_frames_and_people_are_absent_and_written_back_as_zeros(tmp_path, capsys, form):
+    """Person 1 zero-padded before frame 10 and in frames 40-44, person 2 zeros throughout: refined as the same
+    stack padded with NaN is (each span present on its own), the zeros written back as zeros."""
+    pose = np.concatenate([_people(form), np.zeros_like(_people(form)[:1])])
+    trans = np.random.default_rng(0).normal(0, 0.01, (3, T, 3))
+    trans[2] = 0
+    absent = np.zeros((3, T), bool)
+    absent[1, :10] = absent[1, 40:45] = absent[2] = True
+    pose[absent], trans[absent] = 0, 0
+    nan_pose, nan_trans = pose.copy(), trans.copy()
+    nan_pose[absent], nan_trans[absent] = np.nan, np.nan
+    np.savez(tmp_path / "zero.npz", poses=pose, trans=trans, betas=np.zeros((3, 10)))
+    np.savez(tmp_path / "nan.npz", poses=nan_pose, trans=nan_trans, betas=np.zeros((3, 10)))
+    assert _refine(tmp_path, "zero.npz") == 0
+    said = capsys.readouterr().out
+    assert "absent from some frames (NaN or zero-padded there, kept as they were), refined where present: " \
+           "person 1, frames 10-39 and person 1, frames 45-59" in said
+    assert "person 2 kept as the input had it: absent from every frame (zeros throughout)" in said
+    assert _refine(tmp_path, "nan.npz") == 0
+    zero, nan = _out(tmp_path, "zero.npz"), _out(tmp_path, "nan.npz")
+    assert (zero["poses"][absent] == 0).all() and (zero["trans"][absent] == 0).all()
+    assert np.array_equal(zero["poses"][~absent], nan["poses"][~absent])
+    assert np.array_equal(zero["trans"][~absent], nan["trans"][~absent])
+    assert not np.allclose(zero["poses"][~absent], pose[~absent])
+
+
+def test_identity_padded_matrices_are_absent_too(tmp_path):
+    pose = _people("matrix")
+    pose[0, 50:] = np.eye(3)  # person 0 lost after frame 49: identity rotations at the origin
+    trans = np.random.default_rng(0).normal(0, 0.01, (2, T, 3))
+    trans[0, 50:] = 0
+    np.savez(tmp_path / "eye.npz", pose=pose, trans=trans)
+    np.savez(tmp_path / "p0.npz", pose=pose[0, :50], trans=trans[0, :50])
+    assert _refine(tmp_path, "eye.npz") == 0 and _refine(tmp_path, "p0.npz") == 0
+    out = _out(tmp_path, "eye.npz")
+    assert np.array_equal(out["pose"][0, 50:], pose[0, 50:])
+    assert np.array_equal(out["pose"][0, :50], _out(tmp_path, "p0.npz")["pose"])
+
+
+def test_amass_split_names_without_poses_are_the_poses(tmp_path, capsys):
+    """HuMoR's root_orient + pose_body + pose_hand (SMPL's 24) and SLAHMR's stacked world results (the body's 22)
+    are refined as the same numbers under 'poses', and written back under their own names."""
+    flat = _people("flat")
+    np.savez(tmp_path / "humor.npz", root_orient=flat[0, :, :3], pose_body=flat[0, :, 3:66],
+             pose_hand=flat[0, :, 66:], trans=np.zeros((T, 3)), betas=np.zeros(16))
+    np.savez(tmp_path / "poses.npz", poses=flat[0], trans=np.zeros((T, 3)), betas=np.zeros(16))
+    np.savez(tmp_path / "slahmr.npz", root_orient=flat[:, :, :3], pose_body=flat[:, :, 3:66],
+             trans=np.zeros((2, T, 3)), betas=np.zeros((2, 16)), cam_R=np.tile(np.eye(3), (T, 1, 1)))
+    np.savez(tmp_path / "body.npz", poses=flat[:, :, :66], trans=np.zeros((2, T, 3)))
+    assert detect_format(tmp_path / "humor.npz") == "smpl" and detect_format(tmp_path / "slahmr.npz") == "smpl"
+    for name in ("humor.npz", "poses.npz", "slahmr.npz", "body.npz"):
+        assert _refine(tmp_path, name) == 0
+    assert "smpl: 22 joint rotations refined" in capsys.readouterr().out
+    humor, slahmr = _out(tmp_path, "humor.npz"), _out(tmp_path, "slahmr.npz")
+    assert np.array_equal(np.concatenate([humor["root_orient"], humor["pose_body"], humor["pose_hand"]], 1),
+                          _out(tmp_path, "poses.npz")["poses"])
+    assert np.array_equal(np.concatenate([slahmr["root_orient"], slahmr["pose_body"]], -1),
+                          _out(tmp_path, "body.npz")["poses"])
+    assert np.array_equal(slahmr["cam_R"], np.tile(np.eye(3), (T, 1, 1)))
+    assert _refine(tmp_path, "humor.npz", "--key", "pose_body") == 0  # its own keys named: the same poses
+    assert np.array_equal(_out(tmp_path, "humor.npz")["pose_body"], humor["pose_body"])
+
+
+def test_people_on_the_second_axis_are_told_said_and_written_back_so(tmp_path, capsys):
+    pose, trans = _people("flat"), np.random.default_rng(0).normal(0, 0.01, (2, T, 3))
+    np.savez(tmp_path / "first.npz", poses=pose, trans=trans, betas=np.zeros((2, 10)))
+    np.savez(tmp_path / "second.npz", poses=pose.swapaxes(0, 1), trans=trans.swapaxes(0, 1))
+    np.savez(tmp_path / "one.npz", global_orient=_matrices()[:, None, :1], body_pose=_matrices()[:, None, 1:])
+    np.savez(tmp_path / "alone.npz", global_orient=_matrices()[:, :1], body_pose=_matrices()[:, 1:])
+    for name in ("first.npz", "second.npz", "one.npz", "alone.npz"):
+        assert _refine(tmp_path, name) == 0
+    said = capsys.readouterr().out
+    assert f"people: 2 stacked on the second axis, frames first, ({T}, 2, 72)" in said
+    assert "the person axis told by the motion (a pose changes" in said and "less along the first axis)" in said
+    assert f"people: 1 stacked on the second axis, frames first, ({T}, 1, 23, 3, 3)" in said  # 4D-Humans per frame
+    second = _out(tmp_path, "second.npz")
+    assert second["poses"].shape == (T, 2, 72)
+    assert np.array_equal(second["poses"].swapaxes(0, 1), _out(tmp_path, "first.npz")["poses"])
+    assert np.array_equal(second["trans"].swapaxes(0, 1), _out(tmp_path, "first.npz")["trans"])
+    assert np.array_equal(_out(tmp_path, "one.npz")["body_pose"][:, 0], _out(tmp_path, "alone.npz")["body_pose"])
+
+
+def test_betas_against_the_motion_is_a_one_line_error_and_refine_smpl_names_both_orders(tmp_path, capsys):
+    np.savez(tmp_path / "odd.npz", poses=_people("flat"), trans=np.zeros((2, T, 3)), betas=np.zeros((T, 10)))
+    assert _refine(tmp_path, "odd.npz") == 2
+    err = capsys.readouterr().err
+    assert "puts the people on the first axis, but betas (60, 10) counts 60 people" in err
+    assert "save the arrays people first, (P, T, ...)" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(ValueError, match=r"poses\[:, p\] when the frames come first"):
+        synsp.refine_smpl(_people("flat").swapaxes(0, 1), fps=30, method="butterworth")
+
+
+def test_a_jaw_without_eyes_is_kept_and_said(tmp_path, capsys):
+    """SMPL-H's 52 from root_orient, pose_body and pose_hand; a jaw without the eyes makes no SMPL-X 55: kept."""
+    rng = np.random.default_rng(0)
+    jaw = rng.normal(0, 0.1, (T, 3))
+    np.savez(tmp_path / "jaw.npz", root_orient=rng.normal(0, 0.1, (T, 3)), pose_body=rng.normal(0, 0.1, (T, 63)),
+             pose_hand=rng.normal(0, 0.1, (T, 90)), pose_jaw=jaw, trans=np.zeros((T, 3)))
+    assert _refine(tmp_path, "jaw.npz") == 0
+    said = capsys.readouterr().out
+    assert "smpl: 52 joint rotations refined" in said
+    assert f"kept as they were: 'pose_jaw' ({T}, 3) (not joined: the jaw with both eyes" in said
+    assert np.array_equal(_out(tmp_path, "jaw.npz")["pose_jaw"], jaw)
