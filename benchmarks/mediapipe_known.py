@@ -26,7 +26,8 @@ other's (:data:`UPPER_SHARE` 0), ``--levels`` the level profile (``isotropic``: 
 three axes at their RMS, no depth-heavy axis; ``joints``: each axis at its RMS over the landmarks, hips as noisy as
 the hands; ``flat``: both). The tree, shared and level options keep the noise's total power (its RMS within 1 %);
 ``--phi`` keeps its second difference's, the levels as the demo's were read, so the positions' noise changes with
-the colour (RMS 23.5 mm at the default 0.5, 15.1 at 0, 39.5 at 0.8). Run:
+the colour (RMS 23.5 mm at the default 0.5, 15.1 at 0, 39.5 at 0.8). These shape the tree noise only (``--noise
+white``: independent white noise at the levels, ``--levels`` still applies). Run:
 
     .venv/bin/python benchmarks/mediapipe_known.py [--split val] [--max-clips 0] [--every 1] [--noise tree|white]
         [--phi 0.5] [--no-tree] [--no-shared] [--levels demo|isotropic|joints|flat]
@@ -176,6 +177,8 @@ def main() -> None:
     args = parser.parse_args()
     if not 0.0 <= args.phi < 1.0 or args.every < 1:
         parser.error("--phi takes [0, 1), --every a positive count")
+    if args.noise == "white" and (args.phi != PHI or args.no_tree or args.no_shared):
+        parser.error("--phi, --no-tree and --no-shared shape the tree noise; --noise white takes --levels only")
     with np.load(DEMO) as demo:
         levels = shaped_levels(demo_levels(demo["kp3d_world"] * MM_PER_M), args.levels)
     # each clip keeps its noise (seeded by its place in the split) whichever clips are taken
@@ -194,9 +197,9 @@ def main() -> None:
                 rows[method].append(scores(pred, clean))
         print(f"{i} {name} " + " ".join(f"{m} {r[-1]['MPJPE']:.2f}" for m, r in rows.items()), flush=True)
     keys = list(rows["input"][0])
-    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, levels {args.levels}"
-             if args.noise == "tree" else "")
-    print(f"\n{args.noise} noise {shape}, {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
+    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, " if args.noise == "tree"
+             else "") + f"levels {args.levels}"
+    print(f"\n{args.noise} noise ({shape}), {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
     print("| method | " + " | ".join(keys) + " |\n|---|" + "---:|" * len(keys))
     for method, per_clip in rows.items():
         cells = [np.average([r[k] for r in per_clip], weights=weights) for k in keys]
