@@ -69,9 +69,9 @@ END_PIECE = 40
 NOISE_OPEN = (2.0e-3, 8.0e-3)
 # The limbs' slow over fast length change (:func:`noise_share`) up to the first figure reads as noise (share 1), from
 # the second as drift (share 0), linear between. Validation, all 65 clips (min / median / max): noise, the `jitter`
-# preset 0.61 / 0.79 / 1.09, `synthetic` 0.30 / 0.40 / 0.62, MediaPipe-shaped noise 0.59 / 0.73 / 1.11 (white 0.33 /
-# 0.40 / 0.56); an estimator's drift, `clean-ish` 1.10 / 3.43 / 8.55, `typical` 1.11 / 1.95 / 4.47, `hard` 0.90 /
-# 1.92 / 4.09 (scratch /work/exp/mpnoise/ratio_all.py).
+# preset 0.58 / 0.79 / 0.99, `synthetic` 0.31 / 0.40 / 0.61, MediaPipe-shaped noise 0.59 / 0.73 / 1.11 (white 0.33 /
+# 0.40 / 0.56); an estimator's drift, `clean-ish` 1.41 / 3.37 / 6.37, `typical` 0.95 / 2.13 / 4.22, `hard` 0.90 /
+# 1.96 / 3.47 (benchmarks/noise_ratio.py).
 NOISE_RATIO = (0.8, 1.0)
 
 
