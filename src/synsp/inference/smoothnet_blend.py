@@ -15,16 +15,20 @@ so the blend follows the input's own evidence that its errors are fast only: the
 left by the limbs' drift (:func:`synsp.inference.floor.drift_factor`), 1 for clean, white-noise or jitter-only
 limbs, 0 for the `typical` estimator's whole clips. Heavy noise correlated over frames also changes the limbs'
 lengths slowly, where the levels grow down a limb (MediaPipe's world landmarks: hips nearly clean, wrists and ankles
-20-25 mm, an AR(1) over frames), and read as drift there (share 0.15 on the median clip). What tells an estimator's
-drift from noise is how the slow change stands to the fast one (:func:`noise_share`): noise of any colour the
-simulator or MediaPipe makes changes the limbs at most about as much slowly as fast, drift more slowly; where that
-reading says noise, the share is its own (the larger of the two counts). The floor step keeps the drift's share: whole
-there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30 mm), the blend gains. Not on motion
-refined at a slower pace than its own (runs, dashes: :attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet
-runs here at the input's rate, where it lags fast motion (MediaPipe-shaped noise, validation runs: SynSP 25-30 mm,
-SmoothNet 27-32), and the noise's share cost every run 0.3-0.6 mm there and the `jitter` preset's run 0.6.
-Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet 22.82), `jitter`'s 19 clips it reaches
-7.891 -> 7.843, `clean-ish` and `typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
+20-25 mm, an AR(1) over frames), and read as drift there (share 0.15 on the median of the 65 validation clips, 0.12
+on every 5th). What tells an estimator's drift from noise is how the slow change stands to the fast one
+(:func:`noise_share`): noise of any colour the simulator or MediaPipe makes changes the limbs at most about as much
+slowly as fast, drift more slowly; where that reading says noise, the share is its own (the larger of the two counts).
+The floor step keeps the drift's share: whole there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 ->
+25.30 mm), the blend gains. Not on motion refined at a slower pace than its own
+(:attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet runs here at the input's rate, where it lags fast motion
+(MediaPipe-shaped noise, validation runs: SynSP 25-30 mm, SmoothNet 27-32), and the noise's share cost every run 0.3-0.6
+mm there and the `jitter` preset's run 0.6. On MediaPipe-shaped noise that is not the runs and dashes alone but 15 of
+the 17 walks too (24 of the 65 validation clips, refined at 10-18 fps for runs and dashes, 20-29 for walks), where the
+share would gain (16 walks 23.93 -> 23.75 mm, 10 better, 6 worse; runs and dashes 26.51 -> 26.67, 7 of 8 worse; RESULTS
+section 11, "The blend's noise share"). Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet
+22.82), the gain on the 41 clips at their own pace; `jitter`'s 19 clips it reaches 7.891 -> 7.843, `clean-ish` and
+`typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
 
 So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
 
