@@ -86,7 +86,9 @@ def noise_share(measured: np.ndarray, layout: str | Layout, fps: float | None = 
     :data:`NOISE_RATIO`, 1 under its first figure. Short clips read noise low: the slow filter cannot part slow from
     fast change in a few frames (mean share over 20 draws, white noise: 0 at 2-3 frames, 0.2-0.8 at 4-7, about 1 from
     8 on; AR(1) 0.5 noise: 0.8-0.9 from 12; one frame, no change at all: 1). Only the larger of this and the drift's
-    share counts, so a short clip keeps at least the drift's."""
+    share counts, so a short clip keeps at least the drift's. Gap fills are read as measured values (the drift's
+    :func:`~synsp.inference.floor.bone_drift` reads seen frames only): a fill through a moving limb changes its
+    length, which can move the share either way on a clip with many gaps."""
     pairs = np.asarray(bone_tree(layout))[list(limb_bones(layout))]
     slow, fast = length_changes(np.asarray(measured, np.float64), pairs, fps)
     ratio = slow.mean(axis=-1) / np.maximum(fast.mean(axis=-1), 1e-12)
