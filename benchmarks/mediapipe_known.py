@@ -24,10 +24,17 @@ To tell which property of that noise a method gains or loses on, each can be cha
 every landmark's noise independent of its parent's, ``--no-shared`` the nose's and shoulders' noise independent of each
 other's (:data:`UPPER_SHARE` 0), ``--levels`` the level profile (``isotropic``: each landmark's
 three axes at their RMS, no depth-heavy axis; ``joints``: each axis at its RMS over the landmarks, hips as noisy as
-the hands; ``flat``: both), every change keeping the noise's total power. Run:
+the hands; ``flat``: both). The tree, shared and level options keep the noise's total power (its RMS within 1 %);
+``--phi`` keeps its second difference's, the levels as the demo's were read, so the positions' noise changes with
+the colour (RMS 23.5 mm at the default 0.5, 15.1 at 0, 39.5 at 0.8). These shape the tree noise only (``--noise
+white``: independent white noise at the levels, ``--levels`` still applies). Run:
 
     .venv/bin/python benchmarks/mediapipe_known.py [--split val] [--max-clips 0] [--every 1] [--noise tree|white]
-        [--phi 0.5] [--no-tree] [--no-shared] [--levels demo|isotropic|joints|flat]
+        [--phi 0.5] [--no-tree] [--no-shared] [--levels demo|isotropic|joints|flat] [--paced-share]
+
+Each clip's line says "(paced)" when SynSP refined it at a slower pace than its own, where its SmoothNet blend reads
+no noise share (:func:`paced_blends`); the table is followed by the MPJPE over those clips and the others.
+``--paced-share`` reads the share there too.
 """
 from __future__ import annotations
 
@@ -36,11 +43,13 @@ import contextlib
 import io
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from scipy.signal import lfilter
 
 import synsp
+import synsp.inference.input_frame as input_frame
 from synsp.data.mocap import load_clip
 from synsp.data.splits import load_split
 from synsp.formats.mediapipe import MM_PER_M
@@ -159,45 +168,76 @@ def refined(noisy: np.ndarray, method: str, folder: Path) -> np.ndarray:
     return np.load(output)["kp3d_world"] * MM_PER_M
 
 
+@contextlib.contextmanager
+def paced_blends(paced: list[bool], lift: bool = False):
+    """Record in ``paced``, per SmoothNet blend SynSP runs, whether its clip was refined at a slower pace than its
+    own (:attr:`~synsp.inference.refiner.Refiner.paced_fps`: the blend gets no layout, so no noise share,
+    :func:`synsp.inference.smoothnet_blend.noise_share`); ``lift``: give it the model's layout anyway (the share read
+    on paced clips too, what the blend would do without that limit)."""
+    blend = input_frame.smoothnet_blend
+
+    def recorded(*args, layout=None, **kwargs):
+        paced.append(layout is None)
+        # the default checkpoint's layout, the one these MediaPipe-33 landmarks are converted to
+        return blend(*args, layout="h36m17" if lift and layout is None else layout, **kwargs)
+
+    with mock.patch.object(input_frame, "smoothnet_blend", recorded):
+        yield
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="val")
     parser.add_argument("--max-clips", type=int, default=0)
     parser.add_argument("--noise", choices=("tree", "white"), default="tree")
-    parser.add_argument("--phi", type=float, default=PHI, help="the noise's AR(1) coefficient over frames (tree)")
+    parser.add_argument("--phi", type=float, default=PHI, help="the noise's AR(1) coefficient over frames (tree), "
+                        "at the same second-difference level: the positions' noise RMS grows with it")
     parser.add_argument("--no-tree", action="store_true", help="every landmark's noise independent of its parent's")
     parser.add_argument("--no-shared", action="store_true", help="the nose's and shoulders' noise independent")
     parser.add_argument("--levels", choices=LEVELS, default="demo", help="the level profile (same total power)")
     parser.add_argument("--every", type=int, default=1, help="every k-th clip of the split")
+    parser.add_argument("--paced-share", action="store_true", help="SynSP's blend reads the noise share on clips "
+                        "refined at a slower pace too (the limit lifted); either way, which clips are paced is shown")
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     args = parser.parse_args()
     if not 0.0 <= args.phi < 1.0 or args.every < 1:
         parser.error("--phi takes [0, 1), --every a positive count")
+    if args.noise == "white" and (args.phi != PHI or args.no_tree or args.no_shared):
+        parser.error("--phi, --no-tree and --no-shared shape the tree noise; --noise white takes --levels only")
     with np.load(DEMO) as demo:
         levels = shaped_levels(demo_levels(demo["kp3d_world"] * MM_PER_M), args.levels)
     # each clip keeps its noise (seeded by its place in the split) whichever clips are taken
     names = list(enumerate(load_split(args.split)))[:: args.every][: args.max_clips or None]
     rows: dict[str, list[dict[str, float]]] = {m: [] for m in ["input", *args.methods]}
-    weights = []
+    weights, paced = [], []
     for i, name in names:
         clean = truth(name)
         noise = demo_noise(levels, len(clean), np.random.default_rng([7, i]), args.noise, args.phi, not args.no_tree,
                            0.0 * UPPER_SHARE if args.no_shared else UPPER_SHARE)
         noisy = about_hips(clean + noise)
         weights.append(len(clean))
-        with tempfile.TemporaryDirectory() as folder:
+        blends: list[bool] = []
+        with tempfile.TemporaryDirectory() as folder, paced_blends(blends, args.paced_share):
             for method in rows:
                 pred = noisy if method == "input" else refined(noisy, method, Path(folder))
                 rows[method].append(scores(pred, clean))
-        print(f"{i} {name} " + " ".join(f"{m} {r[-1]['MPJPE']:.2f}" for m, r in rows.items()), flush=True)
+        paced.append(any(blends))
+        print(f"{i} {name} " + " ".join(f"{m} {r[-1]['MPJPE']:.2f}" for m, r in rows.items())
+              + " (paced)" * paced[-1], flush=True)
     keys = list(rows["input"][0])
-    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, levels {args.levels}"
-             if args.noise == "tree" else "")
-    print(f"\n{args.noise} noise {shape}, {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
+    shape = (f"phi {args.phi}, tree {not args.no_tree}, shared {not args.no_shared}, " if args.noise == "tree"
+             else "") + f"levels {args.levels}"
+    print(f"\n{args.noise} noise ({shape}), {args.split} split: {len(names)} clips, {sum(weights)} frames, mm")
     print("| method | " + " | ".join(keys) + " |\n|---|" + "---:|" * len(keys))
     for method, per_clip in rows.items():
         cells = [np.average([r[k] for r in per_clip], weights=weights) for k in keys]
         print(f"| {method} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
+    paced, weights = np.array(paced), np.array(weights)
+    for label, clips in (("refined at a slower pace (paced)", paced), ("at their own pace", ~paced)):
+        if clips.any():
+            print(f"{label}: {clips.sum()} clips, {weights[clips].sum()} frames; MPJPE " + ", ".join(
+                f"{m} {np.average([r['MPJPE'] for r in per_clip], weights=weights * clips):.2f}"
+                for m, per_clip in rows.items()))
 
 
 if __name__ == "__main__":

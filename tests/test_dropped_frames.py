@@ -146,6 +146,19 @@ def test_synsp_refine_on_a_file_with_no_times_reads_the_drops_and_keeps_its_fram
     assert error < 0.9 * as_even, (error, as_even)
 
 
+def test_a_cut_after_drops_is_named_at_the_files_frame_as_the_drops_are(tmp_path, capsys):
+    """Review1 #4: with drops read, the cut was named at the capture's frame (100), the drops beside it at the
+    file's."""
+    from test_body_cuts import _turned
+
+    truth = _turned("h36m17", 180, 100)  # a cut to the other side of the walker at capture frame 100
+    kept = np.delete(truth + np.random.default_rng(0).normal(0, 1.0, truth.shape), [20, 40, 60, 80], axis=0)
+    np.save(tmp_path / "walk.npy", kept.astype(np.float32))
+    assert main(["refine", str(tmp_path / "walk.npy"), str(tmp_path / "out.npy"), "--layout", "h36m17"]) == 0
+    printed = capsys.readouterr().out
+    assert "(after frames 19, 38, 57, 76:" in printed and "track 0 frame 96 " in printed, printed
+
+
 def test_a_file_that_numbers_its_frames_is_refined_at_them_with_no_drop_read(tmp_path):
     poses, _, _ = _persons()
     header = "frame," + ",".join(f"j{j}_{a}" for j in range(17) for a in "xy")

@@ -190,6 +190,26 @@ def test_rows_follow_a_frame_or_time_key_and_a_text_index_is_taken_in_its_given_
         np.testing.assert_allclose(_stack(out)[order], expected, atol=1e-9, err_msg=name)
 
 
+def test_a_time_key_that_skips_is_read_in_its_unit_as_synsp_refine_reads_it(tmp_path):
+    """Review1 #2, #3: a ``time_ms`` key was read as seconds (33 s steps, then "fps must be ... got 0.03") and a
+    column of tz-aware dates raised a bare TypeError. Every key gives what ``synsp refine`` gives on the CSV."""
+    from synsp.formats import read_poses
+    from synsp.refining.files import refine_file
+
+    _, noisy = walking(60)
+    keep = np.delete(np.arange(60), [20, 21, 40])  # the capture skipped three frames
+    columns = _wide(noisy[keep]).drop(columns=["frame", "label"])
+    columns.assign(time_ms=np.round(keep / 0.03, 3))[["time_ms", *columns.columns]].to_csv(tmp_path / "in.csv",
+                                                                                            index=False)
+    refine_file(tmp_path / "in.csv", tmp_path / "out.csv", method="one-euro", fps=30.0)
+    expected = read_poses(tmp_path / "out.csv").poses[0]
+    dates = pd.Timestamp("2026-01-01 12:00") + pd.to_timedelta(keep / 30, unit="s")
+    for key, values in {"time_ms": np.round(keep / 0.03, 3), "time": keep / 30,
+                        "timestamp": dates.tz_localize("Europe/Paris"), "time_s": dates - dates[0]}.items():
+        out = refine_dataframe(columns.assign(**{key: values}), "one-euro", fps=30.0)
+        np.testing.assert_allclose(_stack(out), expected, atol=1e-3, err_msg=key)
+
+
 def test_a_frame_key_that_cannot_order_the_rows_is_one_line_error():
     _, noisy = walking(20)
     table = _wide(noisy)

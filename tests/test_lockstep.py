@@ -94,7 +94,13 @@ def _batched(monkeypatch) -> list[int]:
     """How many jobs' rows each network call of a lockstep carried, filled as the calls are made."""
     sizes: list[int] = []
     calls = lockstep._calls
-    monkeypatch.setattr(lockstep, "_calls", lambda *args: (made := calls(*args), sizes.extend(map(len, made)))[0])
+
+    def counted(*args):
+        made = calls(*args)
+        sizes.extend(map(len, made))
+        return made
+
+    monkeypatch.setattr(lockstep, "_calls", counted)
     return sizes
 
 

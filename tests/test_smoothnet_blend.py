@@ -161,3 +161,27 @@ def test_where_the_limbs_read_noise_the_blend_takes_its_share_despite_the_drift_
     drift = _limbs("drift")
     assert smoothnet_blend(smoothnet, drift, np.array([DRIFT_RAMP[1]]), DRIFT_RAMP, measured=drift,
                            layout="h36m17") is None
+
+
+@needs_data
+def test_refine_reads_the_noise_share_on_a_clip_at_its_own_pace_and_not_on_a_paced_one(monkeypatch):
+    """Review1 #7, end to end: ``synsp.refine`` gives the blend the layout whose limbs :func:`noise_share` reads, and
+    the share changes the output (a bow: its own pace); a dash refined at a slower pace gets no layout, and no share
+    reaches its output."""
+    import synsp.inference.input_frame as input_frame
+    import synsp.inference.smoothnet_blend as blend_module
+    from synsp.data.mocap import load_clip
+
+    given, blend = [], input_frame.smoothnet_blend
+    monkeypatch.setattr(input_frame, "smoothnet_blend", lambda *a, **k: given.append(k["layout"]) or blend(*a, **k))
+    for name, paced in (("dataset-1_bow_proud_001", False), ("dataset-1_dash_masculinity_001", True)):
+        clip = load_clip(name, "h36m17").astype(np.float64)
+        noise = _limbs("noise", len(clip))[0]  # MediaPipe-like: AR(1), growing from the hips out
+        noisy = (clip + noise - noise.mean(0)).astype(np.float32)
+        given.clear()
+        out = synsp.refine(noisy, layout="h36m17")
+        assert given and all((layout is None) == paced for layout in given), name  # a call per pass
+        with monkeypatch.context() as patched:  # the share read as 0 (paced: as 1): only the drift's share left
+            patched.setattr(blend_module, "noise_share", lambda x, *a, **k: np.full(len(x), float(paced)))
+            other = synsp.refine(noisy, layout="h36m17")
+        assert np.array_equal(out, other) == paced, name

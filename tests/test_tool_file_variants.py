@@ -75,6 +75,24 @@ def test_a_dotted_user_column_beside_underscore_joints_stays_the_users(tmp_path)
     assert [(float(r["bbox.x"]), float(r["bbox.y"])) for r in out] == [(t + 5.5, t + 6.25) for t in range(20)]
 
 
+def test_an_underscore_user_column_beside_dotted_joints_stays_the_users(tmp_path):
+    """Review1 #1: the mirror of the case above. SLEAP's ``nose.x`` joints beside ``centroid_x, centroid_y`` were read
+    as one joint, ``centroid``, and the 9 nodes kept as the user's. The separator most coordinate columns use wins."""
+    xy = _walker(frames=20)
+    rows = ["frame_idx," + ",".join(f"{n}.x,{n}.y" for n in NODES) + ",centroid_x,centroid_y"]
+    rows += [f"{t}," + ",".join(f"{v:.3f}" for v in xy[t].ravel()) + f",{t + 5.5},{t + 6.25}" for t in range(20)]
+    (tmp_path / "mix.csv").write_text("\n".join(rows) + "\n")
+    data = read_poses(tmp_path / "mix.csv")
+    assert data.layout == "coco17" and data.poses.shape == (1, 20, 17, 2)  # 9 nodes as COCO-17, no centroid joint
+    assert main(["refine", str(tmp_path / "mix.csv"), str(tmp_path / "out.csv"), "--method", "savgol"]) == 0
+    with open(tmp_path / "out.csv", newline="") as f:
+        out = list(csv.DictReader(f))
+    assert "nose.x" in out[0] and "nose_x" not in out[0] and "centroid.x" not in out[0]
+    assert [(float(r["centroid_x"]), float(r["centroid_y"])) for r in out] == [(t + 5.5, t + 6.25) for t in range(20)]
+    refined = np.array([[float(r[f"{n}.{c}"]) for n in NODES for c in "xy"] for r in out]).reshape(20, 9, 2)
+    assert np.abs(refined - xy).mean() < 3.0  # the nodes refined in their own columns
+
+
 def test_a_joint_the_file_has_but_never_saw_is_still_counted_missing(tmp_path, capsys):
     """The never-seen count leaves out joints the file has no column for, not a column of its own left empty."""
     xy = _walker()

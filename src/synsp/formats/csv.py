@@ -101,10 +101,11 @@ def _same_separator(header: list[str], path: Path) -> None:
 
 
 def _separator(header: list[str], keys: tuple) -> str:
-    """'.' when every coordinate column uses it (SLEAP's ``nose.x``), else '_': in a file of ``nose_x`` joints a
-    ``bbox.x`` column is the user's, kept and written back as read. Written back with the joints so."""
-    seps = {m.group(2) for col, name in enumerate(header) if col not in keys and (m := _COORD.match(name.strip()))}
-    return "." if seps == {"."} else "_"
+    """The separator most coordinate columns use ('_' on a tie): in a file of ``nose_x`` joints a ``bbox.x`` column
+    is the user's, and in SLEAP's ``nose.x`` joints a ``centroid_x`` one; kept and written back as read. The
+    joints are written back with it."""
+    seps = [m.group(2) for col, name in enumerate(header) if col not in keys and (m := _COORD.match(name.strip()))]
+    return "." if seps.count(".") > seps.count("_") else "_"
 
 
 def _parse_header(header: list[str], path: Path):

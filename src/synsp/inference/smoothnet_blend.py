@@ -15,16 +15,20 @@ so the blend follows the input's own evidence that its errors are fast only: the
 left by the limbs' drift (:func:`synsp.inference.floor.drift_factor`), 1 for clean, white-noise or jitter-only
 limbs, 0 for the `typical` estimator's whole clips. Heavy noise correlated over frames also changes the limbs'
 lengths slowly, where the levels grow down a limb (MediaPipe's world landmarks: hips nearly clean, wrists and ankles
-20-25 mm, an AR(1) over frames), and read as drift there (share 0.15 on the median clip). What tells an estimator's
-drift from noise is how the slow change stands to the fast one (:func:`noise_share`): noise of any colour the
-simulator or MediaPipe makes changes the limbs at most about as much slowly as fast, drift more slowly; where that
-reading says noise, the share is its own (the larger of the two counts). The floor step keeps the drift's share: whole
-there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 -> 25.30 mm), the blend gains. Not on motion
-refined at a slower pace than its own (runs, dashes: :attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet
-runs here at the input's rate, where it lags fast motion (MediaPipe-shaped noise, validation runs: SynSP 25-30 mm,
-SmoothNet 27-32), and the noise's share cost every run 0.3-0.6 mm there and the `jitter` preset's run 0.6.
-Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet 22.82), `jitter`'s 19 clips it reaches
-7.891 -> 7.843, `clean-ish` and `typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
+20-25 mm, an AR(1) over frames), and read as drift there (share 0.15 on the median of the 65 validation clips, 0.12
+on every 5th). What tells an estimator's drift from noise is how the slow change stands to the fast one
+(:func:`noise_share`): noise of any colour the simulator or MediaPipe makes changes the limbs at most about as much
+slowly as fast, drift more slowly; where that reading says noise, the share is its own (the larger of the two counts).
+The floor step keeps the drift's share: whole there it cost (validation, every 5th clip, MediaPipe-shaped noise 23.67 ->
+25.30 mm), the blend gains. Not on motion refined at a slower pace than its own
+(:attr:`~synsp.inference.refiner.Refiner.paced_fps`): SmoothNet runs here at the input's rate, where it lags fast motion
+(MediaPipe-shaped noise, validation runs: SynSP 25-30 mm, SmoothNet 27-32), and the noise's share cost every run 0.3-0.6
+mm there and the `jitter` preset's run 0.6. On MediaPipe-shaped noise that is not the runs and dashes alone but 15 of
+the 17 walks too (24 of the 65 validation clips, refined at 10-18 fps for runs and dashes, 20-29 for walks), where the
+share would gain (16 walks 23.93 -> 23.75 mm, 10 better, 6 worse; runs and dashes 26.51 -> 26.67, 7 of 8 worse; RESULTS
+section 11, "The blend's noise share"). Validation, MediaPipe-shaped noise, 65 clips: 23.56 -> 23.10 mm (SmoothNet
+22.82), the gain on the 41 clips at their own pace; `jitter`'s 19 clips it reaches 7.891 -> 7.843, `clean-ish` and
+`typical` none; benchmarks/RESULTS.md, section 11, "MediaPipe-shaped noise".
 
 So, in 3D, SmoothNet's weight on a frame is :data:`WEIGHT` times that share times the larger of
 
@@ -69,9 +73,9 @@ END_PIECE = 40
 NOISE_OPEN = (2.0e-3, 8.0e-3)
 # The limbs' slow over fast length change (:func:`noise_share`) up to the first figure reads as noise (share 1), from
 # the second as drift (share 0), linear between. Validation, all 65 clips (min / median / max): noise, the `jitter`
-# preset 0.61 / 0.79 / 1.09, `synthetic` 0.30 / 0.40 / 0.62, MediaPipe-shaped noise 0.59 / 0.73 / 1.11 (white 0.33 /
-# 0.40 / 0.56); an estimator's drift, `clean-ish` 1.10 / 3.43 / 8.55, `typical` 1.11 / 1.95 / 4.47, `hard` 0.90 /
-# 1.92 / 4.09 (scratch /work/exp/mpnoise/ratio_all.py).
+# preset 0.58 / 0.79 / 0.99, `synthetic` 0.31 / 0.40 / 0.61, MediaPipe-shaped noise 0.59 / 0.73 / 1.11 (white 0.33 /
+# 0.40 / 0.56); an estimator's drift, `clean-ish` 1.41 / 3.37 / 6.37, `typical` 0.95 / 2.13 / 4.22, `hard` 0.90 /
+# 1.96 / 3.47 (benchmarks/noise_ratio.py).
 NOISE_RATIO = (0.8, 1.0)
 
 
@@ -79,7 +83,12 @@ def noise_share(measured: np.ndarray, layout: str | Layout, fps: float | None = 
     """(V,) in [0, 1]: how far the limbs' length changes of ``measured`` ((V, T, J, 3) without NaN) read as noise
     rather than drift: the mean over the limb bones (:func:`~synsp.inference.floor.limb_bones`) of their slow length
     change over that of their fast change (:func:`~synsp.inference.floor.length_changes`) opened over
-    :data:`NOISE_RATIO`, 1 under its first figure."""
+    :data:`NOISE_RATIO`, 1 under its first figure. Short clips read noise low: the slow filter cannot part slow from
+    fast change in a few frames (mean share over 20 draws, white noise: 0 at 2-3 frames, 0.2-0.8 at 4-7, about 1 from
+    8 on; AR(1) 0.5 noise: 0.8-0.9 from 12; one frame, no change at all: 1). Only the larger of this and the drift's
+    share counts, so a short clip keeps at least the drift's. Gap fills are read as measured values (the drift's
+    :func:`~synsp.inference.floor.bone_drift` reads seen frames only): a fill through a moving limb changes its
+    length, which can move the share either way on a clip with many gaps."""
     pairs = np.asarray(bone_tree(layout))[list(limb_bones(layout))]
     slow, fast = length_changes(np.asarray(measured, np.float64), pairs, fps)
     ratio = slow.mean(axis=-1) / np.maximum(fast.mean(axis=-1), 1e-12)

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from synsp.filters import FPS_FILTERS
-from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_key
+from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.dropped_frames import capture_frames, dropped_in_tracks
@@ -56,16 +56,17 @@ _SCORE = re.compile(r"^(?P<joint>.+?)[_. ](?P<what>" + "|".join(_SCORES) + r")$"
 _TRACK_COLUMNS = TRACK_COLUMNS + ("person_id",)  # synsp's CSV reader's, and person ids
 
 
-def _key(df, find) -> tuple[str, Any] | None:
-    """``(name, values)`` of the key column ``find(names)`` picks among the plain columns, else among
+def _key(df, find) -> tuple[str, Any, str] | None:
+    """``(what, values, name)`` of the key column ``find(names)`` picks among the plain columns, else among
     the index's level names (``df.set_index("frame")`` reads as the column did); None without one."""
     plain = [k for k, c in enumerate(df.columns) if not isinstance(c, tuple)]
     at = find([df.columns[k] for k in plain])
     if at is not None:
-        return f"column {df.columns[plain[at]]!r}", df.iloc[:, plain[at]]
+        name = df.columns[plain[at]]
+        return f"column {name!r}", df.iloc[:, plain[at]], str(name)
     levels = [name if name is not None else "" for name in df.index.names]
     at = find(levels)
-    return None if at is None else (f"index level {levels[at]!r}", df.index.get_level_values(at))
+    return None if at is None else (f"index level {levels[at]!r}", df.index.get_level_values(at), str(levels[at]))
 
 
 def _orderable(values) -> bool:
@@ -88,7 +89,7 @@ def _time_order(df) -> tuple[np.ndarray | None, str | None, Any]:
         found = _key(df, find)
         if found is None:
             continue
-        what, values = found
+        what, values, _ = found
         if not _orderable(values):  # numbers written as text ("12") still say the order
             given = pd.Series(np.asarray(values, dtype=object))
             numbers = pd.to_numeric(given, errors="coerce")
@@ -153,17 +154,21 @@ def _frames_in_row_order(df) -> bool:
 
 def _key_times(df, fps: float | None) -> tuple[np.ndarray, np.ndarray] | None:
     """When a frame or time column (or index level) skips: its distinct values as times (F,) s, ascending (frame
-    numbers over ``fps``, else ``ASSUMED_FPS``; a time column's numbers in seconds; dates from the first), and
-    each row's (len(df),) place among them. None for even keys, or none, or a numeric or date index (rows' order)."""
+    numbers over ``fps``, else ``ASSUMED_FPS``; a time column's numbers in its unit, ``time_ms``'s in ms, as the
+    CSV reader reads them; dates or durations from the first), and each row's (len(df),) place among them. None
+    for even keys, or none, or a numeric or date index (rows' order)."""
     import pandas as pd
 
-    key, what, _ = _time_order(df)
+    key, what, values = _time_order(df)
     if what is None:
         return None
-    if pd.api.types.is_datetime64_any_dtype(key) or pd.api.types.is_timedelta64_dtype(key):
-        key = (key - key.min()) / np.timedelta64(1, "s")
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_timedelta64_dtype(values):
+        span = pd.Index(values)  # not ``key``: np.asarray makes tz-aware dates objects, which do not subtract
+        key = np.asarray((span - span.min()) / pd.Timedelta(1, "s"), np.float64)
     elif _key(df, lambda names: key_column(names, FRAME_COLUMNS)) is not None:
         key = np.asarray(key, np.float64) / (fps or ASSUMED_FPS)
+    else:  # a time column: its numbers in its own unit
+        key = np.asarray(key, np.float64) * TIME_COLUMNS[_key(df, time_key)[2].strip().lower()]
     times = np.unique(np.asarray(key, np.float64))
     if len(times) < 4 or not np.isfinite(times).all() or not uneven(times):
         return None

@@ -233,9 +233,9 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     the grid's rate. Returns the tracks at the file's T frames, and the summary's line on what
     was done (None for evenly spaced frames).
 
-    Counts of the refinement's steps (glitches, held values, ...) are the grid's; ``filled``, ``taken``
-    (measured values taken out as a limb astray: filled at the file's frame, taken at its nearest grid frame) and
-    the values left missing are the file's frames'. ``numbered``: the times are frame numbers
+    Counts of the refinement's steps (glitches, held values, ...) are the grid's; cuts (``turned``), ``filled``,
+    ``taken`` (measured values taken out as a limb astray: filled at the file's frame, taken at its nearest grid
+    frame) and the values left missing are the file's frames'. ``numbered``: the times are frame numbers
     (the summary's line says so).
     """
     if times is None:
@@ -266,9 +266,12 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
             inside[v, frames[0]:frames[-1] + 1] = True
     filled = given & (missing | tracks.filled[:, near])
     taken = None if tracks.taken is None else filled & ~missing & tracks.taken[:, near]  # measured, taken out
+    # a cut is named at the file's frame, as the drops beside it in the summary: the first at or after its grid frame
+    cuts = [places.searchsorted(t) if places is not None else _nearest(times, grid[[t]])[0] for _, t in tracks.turned]
     tracks = tracks._replace(
         refined=out, filled=filled, taken=taken, never_seen=missing & ~seen & inside[..., None],
-        long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside)
+        long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside,
+        turned=[(v, int(t)) for (v, _), t in zip(tracks.turned, cuts)])
     return tracks, _note(times, grid, numbered)
 
 
