@@ -9,14 +9,14 @@ a shift, alternating in sign (:func:`alternation`). Noise of any colour is no su
 Where that alternation is most of what reads as the input's noise (:func:`synsp.inference.clean.noise_level`,
 above 12 Hz at 30 fps), the network sees it as heavy noise on otherwise clean poses: the clean-input steps
 (:mod:`synsp.inference.clean`) let its whole correction through, its own error on clean poses with it, and SynSP came
-out worse than its input (audit 28, clean validation clips with odd frames x1.04 about the root: 8.09 mm against the
-input's 7.90; x0.96: 10.47). So the alternation is taken out of the measured values first, in the share
-:data:`SHARE_RAMP` opens from what it explains of the noise reading: 1 - level without it / level with it. Under
-an estimator's heavy jitter the alternation is one more fast error that the network and the SmoothNet blend smooth
-as they do the rest (the `jitter` preset with a symmetric alternation of +-2 %: 8.65 mm, 8.73 without it), and taking
-it out changed little or cost (x1.04: 11.03 -> 11.57): there it explains at most 0.79 of the reading and stays.
-Taking out the alternation leaves the mean of the two boxes, whose constant offset from the truth no refiner can
-tell (benchmarks/RESULTS.md, section 4, "Alternating frames").
+out worse than its input (audit 28's error on the first 30 clean validation clips, odd frames x1.04 about the root:
+7.91 mm against the input's 7.72; x0.96: 10.18; now 7.75 and 7.75). So the alternation is taken out of the measured
+values first, in the share :data:`SHARE_RAMP` opens from what it explains of the noise reading: 1 - level without it
+/ level with it. Under an estimator's heavy jitter the alternation is one more fast error that the network and the
+SmoothNet blend smooth as they do the rest (the `jitter` preset with the boxes +-2 % about the truth: 8.65 mm, 8.73
+without them), and taking it out changed little or cost (x1.04: 11.03 -> 11.57): there it explains at most 0.79 of
+the reading and stays. Taking out the alternation leaves the mean of the two boxes, whose constant offset from the
+truth no refiner can tell (benchmarks/RESULTS.md, section 4, "Alternating frames").
 """
 from __future__ import annotations
 
