@@ -65,3 +65,23 @@ def test_synsp_refines_a_clean_walk_read_from_two_boxes_to_their_mean(monkeypatc
     monkeypatch.setattr(alternation_module, "SHARE_RAMP", (2.0, 3.0))  # never opens: the route before
     before = synsp.refine(x, "synsp", layout="coco17", fps=30)
     assert mpjpe(refined, middle) < 0.5 < mpjpe(before, middle)
+
+
+def test_synsp_refine_says_when_it_took_out_alternating_frames(tmp_path, capsys):
+    """`synsp refine` (and refine_file's summary) prints an `alternation:` line with the boxes' size ratio where the
+    step acted, and none for each joint's own noise."""
+    from synsp.cli import main
+    from synsp.inference.alternation import alternation_note, read_alternation
+
+    clean, noisy = walking(150, noise=3.0)
+    _, reading = read_alternation(two_boxes(clean))
+    assert reading[0] == 1.0 and reading[1] > 0.9 and abs(reading[2] - 1.03) < 0.005  # other_box: x1.03
+    assert "; taken out before refining" in alternation_note([reading])
+    assert "40% of it taken out" in alternation_note([np.array([0.4, 0.85, 1.03, 0.04]), np.zeros(4)])
+    assert alternation_note([]) == alternation_note([read_alternation(noisy)[1]]) == ""
+    for name, poses, said in [("boxes", two_boxes(clean), True), ("noise", noisy, False)]:
+        np.save(tmp_path / f"{name}.npy", poses.astype(np.float32))
+        assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy")]) == 0
+        out = capsys.readouterr().out
+        assert ("alternation: the whole body alternates between two boxes" in out) == said
+        assert ("odd frames x1.03 the even frames' size" in out) == said

@@ -16,7 +16,8 @@ values first, in the share :data:`SHARE_RAMP` opens from what it explains of the
 SmoothNet blend smooth as they do the rest (the `jitter` preset with the boxes +-2 % about the truth: 8.65 mm, 8.73
 without them), and taking it out changed little or cost (x1.04: 11.03 -> 11.57): there it explains at most 0.79 of
 the reading and stays. Taking out the alternation leaves the mean of the two boxes, whose constant offset from the
-truth no refiner can tell (benchmarks/RESULTS.md, section 4, "Alternating frames").
+truth no refiner can tell (benchmarks/RESULTS.md, section 4, "Alternating frames"). ``synsp refine`` says when it
+took one out (:func:`alternation_note`); a stream does not read it.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from scipy.ndimage import gaussian_filter1d
 
 from synsp.inference.clean import input_noise, noise_level, opened
 
-__all__ = ["SMOOTH_FRAMES", "SHARE_RAMP", "MIN_FRAMES", "alternation", "explained_share", "without_alternation"]
+__all__ = ["SMOOTH_FRAMES", "SHARE_RAMP", "MIN_FRAMES", "alternation", "explained_share", "without_alternation",
+           "read_alternation", "alternation_note"]
 
 # The scale and shift that alternate are read per frame and smoothed over a Gaussian of this many frames (sigma):
 # a box's change between detections changes slowly, and the noise's part that looks like it averages out.
@@ -46,6 +48,13 @@ def alternation(values: np.ndarray, smooth: float = SMOOTH_FRAMES) -> np.ndarray
     x = np.asarray(values, np.float64)
     if x.shape[-3] < MIN_FRAMES:
         return np.zeros_like(x)
+    sign, scale, shift, about = _fitted(x, smooth)
+    return sign * (scale[..., None, None] * about + shift)
+
+
+def _fitted(x: np.ndarray, smooth: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`alternation`'s parts of ``x`` (..., T, J, C), at least 3 frames: each frame's sign (T, 1, 1), the
+    even frames' scale (..., T) and shift (..., T, 1, C), and the joints about their mean (..., T, J, C)."""
     pad = [(0, 0)] * x.ndim
     pad[-3] = (1, 1)
     p = np.pad(x, pad, mode="reflect")  # reflected, a period-2 alternation goes on past the ends
@@ -58,8 +67,7 @@ def alternation(values: np.ndarray, smooth: float = SMOOTH_FRAMES) -> np.ndarray
 
     num = gaussian_filter1d(((turned - shift) * about).sum(axis=(-2, -1)), smooth, axis=-1, mode="reflect")
     den = gaussian_filter1d((about * about).sum(axis=(-2, -1)), smooth, axis=-1, mode="reflect")
-    scale = num / np.maximum(den, 1e-12)
-    return sign * (scale[..., None, None] * about + gaussian_filter1d(shift, smooth, axis=-3, mode="reflect"))
+    return sign, num / np.maximum(den, 1e-12), gaussian_filter1d(shift, smooth, axis=-3, mode="reflect"), about
 
 
 def explained_share(values: np.ndarray, alternating: np.ndarray) -> np.ndarray:
@@ -75,13 +83,44 @@ def without_alternation(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``values`` (..., T, J, C) without NaN with each person's alternation (:func:`alternation`) taken out in the
     share :data:`SHARE_RAMP` opens from what it explains of the noise (:func:`explained_share`); and those shares,
     shaped ``values.shape[:-3]``. ``values`` itself (not a copy) when every share is 0."""
+    out, reading = read_alternation(values)
+    return out, reading[..., 0]
+
+
+def read_alternation(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`without_alternation`'s values, and per person (``values.shape[:-3] + (4,)``) what the summary says of
+    it: the share taken out, what the alternation explains of the noise reading (0 for none taken out), the odd
+    frames' size over the even frames' (1 for none) and the shift between the two boxes over the body's size (RMS
+    of the joints about their mean; 0 for none), each a median over the frames."""
     x = np.asarray(values)
     people = x.reshape(-1, *x.shape[-3:])
+    reading = np.zeros((len(people), 4))
+    reading[:, 2] = 1.0
     if x.shape[-3] < MIN_FRAMES:
-        return x, np.zeros(x.shape[:-3])
+        return x, reading.reshape(*x.shape[:-3], 4)
     alternating = alternation(people)
-    share = opened(explained_share(people, alternating), SHARE_RAMP)
+    explained = explained_share(people, alternating)
+    share = opened(explained, SHARE_RAMP)
     if not share.any():
-        return x, share.reshape(x.shape[:-3])
+        return x, reading.reshape(*x.shape[:-3], 4)
+    _, scale, shift, about = _fitted(people.astype(np.float64), SMOOTH_FRAMES)
+    size = np.sqrt((about * about).sum(-1).mean(-1))  # (V, T): the body's RMS radius
+    acted = share > 0
+    reading[acted, 0], reading[acted, 1] = share[acted], explained[acted]
+    reading[acted, 2] = np.median((1.0 - scale) / np.maximum(1.0 + scale, 1e-12), axis=-1)[acted]
+    reading[acted, 3] = np.median(2.0 * np.linalg.norm(shift[..., 0, :], axis=-1) / np.maximum(size, 1e-12),
+                                  axis=-1)[acted]
     out = people - share[:, None, None, None] * alternating
-    return out.reshape(x.shape).astype(x.dtype), share.reshape(x.shape[:-3])
+    return out.reshape(x.shape).astype(x.dtype), reading.reshape(*x.shape[:-3], 4)
+
+
+def alternation_note(readings: list[np.ndarray]) -> str:
+    """What ``synsp refine`` says of the :func:`read_alternation` readings (4,) of the spans it refined (the one with
+    the most taken out); "" where none was taken out."""
+    if not readings or max(r[0] for r in readings) <= 0:
+        return ""
+    share, explained, ratio, apart = max(readings, key=lambda r: r[0])
+    how = "taken out" if share >= 1 else f"{share:.0%} of it taken out"
+    return (f"alternation: the whole body alternates between two boxes on odd and even frames (odd frames x{ratio:.2f} "
+            f"the even frames' size, {apart:.1%} of the body's size aside; {explained:.2f} of the noise reading), as a "
+            f"tracker that detects on every other frame reads it; {how} before refining")

@@ -12,7 +12,7 @@ from synsp.errors import OptionError, ShapeError, check_fps, check_keep_conventi
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference import edge_pad
-from synsp.inference.alternation import without_alternation
+from synsp.inference.alternation import read_alternation
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
@@ -128,7 +128,8 @@ class Refiner(WindowNetwork):
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
         self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
         self.unmeasured: np.ndarray | None = None  # (V, T, J): the last call's values missing or held (no measurement)
-        self.alternated: np.ndarray | None = None  # (V,): the last call's share of alternating frames taken out
+        # (V, 4): the last call's reading of alternating frames (alternation.read_alternation; share taken out first)
+        self.alternated: np.ndarray | None = None
         # 2D SynSP: a clip seen from high above is partly or wholly the fallback's (inference.foreshortening; None:
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
@@ -323,7 +324,7 @@ class Refiner(WindowNetwork):
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
                                 jumps=looks_for_jumps(given_fps))  # none under 15 fps (synsp.inference.low_rate)
         # a whole body alternating between two boxes frame by frame, out where it is most of the noise (alternation)
-        values, self.alternated = without_alternation(measured.values) if self.undo_errors else (measured.values, None)
+        values, self.alternated = read_alternation(measured.values) if self.undo_errors else (measured.values, None)
         seq, self.inverted = values, measured.inverted
         # no measurement: missing (NaN, or marked by the caller: a route that filled them) or held; the limbs' drift is
         # read without them (inference.floor), and synsp.refine refills them for a second look (refining.refill)
