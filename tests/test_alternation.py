@@ -85,3 +85,34 @@ def test_synsp_refine_says_when_it_took_out_alternating_frames(tmp_path, capsys)
         out = capsys.readouterr().out
         assert ("alternation: the whole body alternates between two boxes" in out) == said
         assert ("odd frames x1.03 the even frames' size" in out) == said
+
+
+@pytest.mark.parametrize("shift", [(2.0, 4.0), (4.0, 8.0)])  # the boxes 4 % and 8.6 % of the body's size apart
+def test_synsp_refine_takes_no_value_out_of_a_walk_read_from_two_boxes(tmp_path, capsys, shift):
+    """A walk's ankles (and eyes) hold still in y: one box's frames alone reach the clip's extreme, every other
+    frame, exactly; no clamp on the picture's edge (300 values were taken out and filled, 2.15 -> 2.38 px)."""
+    from synsp.cli import main
+
+    clean, _ = walking(150, noise=0.0)
+    x = clean.copy()
+    x[1::2] = other_box(clean, shift=shift)[1::2]
+    middle = (clean + other_box(clean, shift=shift)) / 2
+    np.save(tmp_path / "boxes.npy", x.astype(np.float32))
+    assert main(["refine", str(tmp_path / "boxes.npy"), str(tmp_path / "out.npy")]) == 0
+    out = capsys.readouterr().out
+    assert "taken out:" not in out and ", 0 joint values filled" in out
+    assert "alternation: the whole body alternates" in out
+    assert mpjpe(np.load(tmp_path / "out.npy"), middle) < 0.1 * mpjpe(x, middle)
+
+
+def test_a_clamp_on_the_pictures_edge_is_still_read_under_two_boxes():
+    """A joint beyond the picture is clamped in both boxes' frames: a run on the edge, taken out as before; the
+    boxes' own frames on the walk's extreme, every other frame, are not."""
+    from synsp.estimator_errors.edge_values import edge_values
+
+    x = two_boxes(walking(150, noise=0.0)[0]).astype(np.float32)
+    assert not edge_values(x).any()
+    edge = np.float32(x[..., 1].max() + 1.5)
+    x[60:100, 15:17, 1] = edge  # both ankles out of the picture's bottom for 40 frames, written on its edge
+    marked = edge_values(x)
+    assert marked[60:100, 15:17].all() and marked.sum() == 80
