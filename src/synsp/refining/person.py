@@ -330,11 +330,16 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
         weights[first:end] *= block == "pose"
+    loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
+    filled = missing | measured.gaps  # not the point's own values
+    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
+        necks_on_shoulders(poses, converted, refined, target, _necks(layout, target), ~filled)
+        if poses.shape[-1] == 2 else {})
     shared = {j for j, _ in shared_joints(layout, target)}
-    attached = [j for j in range(poses.shape[-2]) if j not in shared and weights[j].any()]
-    # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it:
-    # runs in each layout read glitches from their own bones; on the MediaPipe demo's thrown left leg they filled
-    # the ankle in one frame, its heel in two others, and the heel hung 250 mm off its corrected ankle
+    attached = [j for j in range(poses.shape[-2]) if j not in shared and j not in trunk and weights[j].any()]
+    # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it
+    # (runs in each layout read glitches from their own bones: the MediaPipe demo's heel hung 250 mm off its ankle);
+    # not the points the refined trunk carries (above): they hang from no joint, in the run they only moved its root
     together = _smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
     correction = refined - together[:, len(attached):]  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
@@ -342,11 +347,6 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         "jk,tkc->tjc", weights[attached], correction).astype(out.dtype)
     for j, k in shared_joints(layout, target):
         out[:, j] = refined[:, k]
-    loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
-    filled = missing | measured.gaps  # not the point's own values
-    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
-        necks_on_shoulders(poses, converted, refined, target, _necks(layout, target), ~filled)
-        if poses.shape[-1] == 2 else {})
     if trunk:
         placed = out.copy()
         for j, values in trunk.items():
