@@ -196,10 +196,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
 
 
 def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
-    """The model network ``method`` refines poses of ``n_coords`` coordinates in ``layout`` with:
-    ``checkpoint`` when named, else for SynSP the shipped one for that layout (2D skeletons whose
-    conversion makes COCO's face up have their own:
-    :func:`~synsp.inference.checkpoint.shipped_model_for`), else None (the shipped default)."""
+    """The model network ``method`` refines poses of ``n_coords`` coordinates in ``layout`` with: ``checkpoint`` when
+    named, else for SynSP the shipped one for that layout (2D skeletons whose conversion makes COCO's face up have
+    their own: :func:`~synsp.inference.checkpoint.shipped_model_for`), else None (the shipped default)."""
     if method != "synsp" or checkpoint is not None or layout is None:
         return checkpoint
     from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
@@ -229,16 +228,15 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
 
     - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
       SynSP's output;
-    - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with
-      the SynSP correction of the model joint nearest to it (the mean over near ties,
-      :func:`nearest_joints`), so that hands stay on wrists, scaled down where the joint is less
-      noisy than that model joint (:func:`noise_ratio`: a head top less noisy than the nose); but
-      the hands', face's and mouth's points of a whole-body layout
-      (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace: the
-      nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling
-      moves faster than the body; MediaPipe Holistic's face and hands
-      (:data:`synsp.skeleton.BLOCKS`) are SmoothNet's too: their own models found them, in crops
-      of their own, so the pose's errors are not theirs;
+    - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with the SynSP
+      correction of the model joint nearest to it (the mean over near ties, :func:`nearest_joints`), both read
+      from one SmoothNet run of these joints and the model's, so that hands stay on wrists and feet on ankles
+      (:func:`_smoothnet_alone`), scaled down where the joint is less noisy than that model joint
+      (:func:`noise_ratio`: a head top less noisy than the nose); but the hands', face's and mouth's points of
+      a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace:
+      the nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling moves
+      faster than the body; MediaPipe Holistic's face and hands (:data:`synsp.skeleton.BLOCKS`) are
+      SmoothNet's too: their own models found them, in crops of their own, so the pose's errors are not theirs;
     - 2D poses whose conversion makes COCO's face up (H36M-17, MPII-16, LSP-14: no face) are refined
       by the model trained with such faces (:func:`~synsp.inference.checkpoint.shipped_model_for`)
       unless ``checkpoint=`` names one;
@@ -327,8 +325,6 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     options = {**options, "checkpoint": layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))}
     refined = refine_person(converted, method, target, {**options, "missing": unseen,
                                                          **_lacking(lacking, layout, target, method)}, nearer=False)
-    correction = refined - refine_person(converted, "smoothnet", None, smoothnet)  # what SynSP adds, per model joint
-    out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
     nearest = nearest_joints(poses, converted, (layout, target))
     weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
     for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
@@ -336,14 +332,23 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
     for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
         weights[first:end] *= block == "pose"
-    out += np.einsum("jk,tkc->tjc", weights, correction).astype(out.dtype)
-    for j, k in shared_joints(layout, target):
-        out[:, j] = refined[:, k]
     loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
     filled = missing | measured.gaps  # not the point's own values
     trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
         necks_on_shoulders(poses, converted, refined, target, _necks(layout, target), ~filled)
         if poses.shape[-1] == 2 else {})
+    shared = {j for j, _ in shared_joints(layout, target)}
+    attached = [j for j in range(poses.shape[-2]) if j not in shared and j not in trunk and weights[j].any()]
+    # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it
+    # (runs in each layout read glitches from their own bones: the MediaPipe demo's heel hung 250 mm off its ankle);
+    # not the points the refined trunk carries (above): they hang from no joint, in the run they only moved its root
+    together = _smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
+    correction = refined - together[:, len(attached):]  # what SynSP adds, per model joint
+    out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
+    out[:, attached] = together[:, :len(attached)] + np.einsum(
+        "jk,tkc->tjc", weights[attached], correction).astype(out.dtype)
+    for j, k in shared_joints(layout, target):
+        out[:, j] = refined[:, k]
     if trunk:
         placed = out.copy()
         for j, values in trunk.items():
@@ -357,10 +362,17 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
         return out
     # White noise of a few mm (markers, a per-frame tracker): SmoothNet's own error plus the nearest model joint's
     # correction left the feet worse than their input; the low-pass of least estimated risk is nearer there
-    shared = {j for j, _ in shared_joints(layout, target)}
     # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
     return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
                                anchors=sorted(shared))
+
+
+def _smoothnet_alone(values: np.ndarray, smoothnet: dict) -> np.ndarray:
+    """SmoothNet (options ``smoothnet``) on ``values`` (T, N, C, gaps filled) in one run, no layout's step."""
+    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in ("checkpoint", "device")),
+                          smoothnet.get("network_only", False))
+    return model.refine(values, other_layout=True, **{k: v for k, v in smoothnet.items()
+                                                      if k not in ("checkpoint", "device", "network_only")})
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
