@@ -87,6 +87,15 @@ def network_model(kind: str, n_coords: int, checkpoint: str | None = None, devic
     return model
 
 
+def smoothnet_alone(values: np.ndarray, smoothnet: dict) -> np.ndarray:
+    """SmoothNet (options ``smoothnet``: checkpoint, device, network_only and the refiner's own) on ``values``
+    (T, N, C, gaps filled, any N points in the input's unit) in one run with no layout's step; (T, N, C)."""
+    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in ("checkpoint", "device")),
+                          smoothnet.get("network_only", False))
+    return model.refine(values, other_layout=True, **{k: v for k, v in smoothnet.items()
+                                                      if k not in ("checkpoint", "device", "network_only")})
+
+
 def _network(kind: str) -> Callable[..., np.ndarray]:
     def run(
         poses: np.ndarray, *, checkpoint: str | None = None, device: str | None = None, stride: int | None = None,

@@ -31,7 +31,7 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.bursts import calm_beside_bursts
 from synsp.refining.input_layout import input_layout, model_layout
-from synsp.refining.methods import check_options, method_function, network_model, too_short
+from synsp.refining.methods import check_options, method_function, network_model, smoothnet_alone, too_short
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
 from synsp.sequence import missing_mask
@@ -231,7 +231,7 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with the SynSP
       correction of the model joint nearest to it (the mean over near ties, :func:`nearest_joints`), both read
       from one SmoothNet run of these joints and the model's, so that hands stay on wrists and feet on ankles
-      (:func:`_smoothnet_alone`), scaled down where the joint is less noisy than that model joint
+      (:func:`~synsp.refining.methods.smoothnet_alone`), scaled down where the joint is less noisy than that model joint
       (:func:`noise_ratio`: a head top less noisy than the nose); but the hands', face's and mouth's points of
       a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace:
       the nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling moves
@@ -342,7 +342,7 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it
     # (runs in each layout read glitches from their own bones: the MediaPipe demo's heel hung 250 mm off its ankle);
     # not the points the refined trunk carries (above): they hang from no joint, in the run they only moved its root
-    together = _smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
+    together = smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
     correction = refined - together[:, len(attached):]  # what SynSP adds, per model joint
     out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
     out[:, attached] = together[:, :len(attached)] + np.einsum(
@@ -365,14 +365,6 @@ def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing
     # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
     return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
                                anchors=sorted(shared))
-
-
-def _smoothnet_alone(values: np.ndarray, smoothnet: dict) -> np.ndarray:
-    """SmoothNet (options ``smoothnet``) on ``values`` (T, N, C, gaps filled) in one run, no layout's step."""
-    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in ("checkpoint", "device")),
-                          smoothnet.get("network_only", False))
-    return model.refine(values, other_layout=True, **{k: v for k, v in smoothnet.items()
-                                                      if k not in ("checkpoint", "device", "network_only")})
 
 
 def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
