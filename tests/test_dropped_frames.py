@@ -181,8 +181,12 @@ def test_a_table_reads_the_drops_as_synsp_refine_reads_the_same_csv_and_a_frame_
     assert f"drops: {len(before)} frames" in str(summary)
     df = pd.read_csv(tmp_path / "in.csv")
     table = refine_dataframe(df, "gaussian", fps=30).to_numpy().reshape(poses[0].shape)
-    np.testing.assert_allclose(table, read_poses(tmp_path / "out.csv").poses[0], atol=1e-3)
-    np.testing.assert_array_equal(table, synsp.refine(df.to_numpy().reshape(poses[0].shape), "gaussian", fps=30))
+    # the file's cells exactly: float32's shortest digits (formats.decimals) of the same float32 values
+    cli = pd.read_csv(tmp_path / "out.csv", float_precision="round_trip")[df.columns].to_numpy(np.float32)
+    np.testing.assert_array_equal(table.astype(np.float32), cli.reshape(table.shape))
+    # the array route reads the drops alike; from the same float32 values its own arithmetic is a float32 step apart
+    arrays = synsp.refine(df.to_numpy(np.float32).reshape(poses[0].shape), "gaussian", fps=30)
+    np.testing.assert_allclose(table, arrays, rtol=np.finfo(np.float32).eps, atol=0)
     # frames numbered 0..T-1: no drop read (as the file route, test above): the route with none read
     even = refine_dataframe(df.assign(frame=np.arange(len(df))), "gaussian", fps=30)[df.columns].to_numpy()
     monkeypatch.setattr("synsp.integrations.pandas.dropped_in_tracks", lambda x: np.zeros(0, int))

@@ -6,8 +6,8 @@ import numpy as np
 
 from synsp.formats.posedata import PoseData
 
-__all__ = ["other_cells", "time_column", "row_slots", "key_column", "time_key", "TRACK_COLUMNS", "FRAME_COLUMNS",
-           "TIME_COLUMNS"]
+__all__ = ["other_cells", "time_column", "time_decimals", "row_slots", "key_column", "time_key", "TRACK_COLUMNS",
+           "FRAME_COLUMNS", "TIME_COLUMNS"]
 
 # The key columns' names (any case, spaces around ignored): a track's (persons apart), a frame's number
 TRACK_COLUMNS = ("track", "track_id", "person")
@@ -59,8 +59,14 @@ def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames
     if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
         return {}
     scale = TIME_COLUMNS[names[column]]
+    return {"times": (times * scale).tolist(), "time_decimals": time_decimals(texts, scale)}
+
+
+def time_decimals(texts: list[str], scale: float = 1.0) -> int:
+    """The digits after the point of a time column's ``texts`` (the most any is written with; not counting
+    exponents), in seconds: ``scale`` is the seconds in the column's unit (:data:`TIME_COLUMNS`; ms: 3 digits more)."""
     decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
-    return {"times": (times * scale).tolist(), "time_decimals": min(decimals + round(-np.log10(scale)), 12)}
+    return min(decimals + round(-np.log10(scale)), 12)
 
 
 def row_slots(data: PoseData, n_tracks: int, n_frames: int) -> list[int]:

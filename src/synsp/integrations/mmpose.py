@@ -16,6 +16,7 @@ is what a config's ``custom_imports = dict(imports=['synsp.integrations.mmpose']
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from synsp.filters import FPS_FILTERS, OneEuroFilter
 from synsp.model import NETWORKS
 from synsp.refining.arrays import cached_model, input_layout, method_function, model_layout, refine_track
+from synsp.refining.dropped_frames import dropped_after, refine_with_drops
 
 __all__ = ["SynSPFilter", "FILTERS"]
 
@@ -86,7 +88,12 @@ class SynSPFilter:
         if self.method in NETWORKS:
             target = model_layout(a.shape[-1], self.options.get("checkpoint"), self.options.get("device"))
             layout = input_layout(a, None, self.layout, Path("SynSPFilter"), target)
-        return refine_track(a.astype(np.float32), layout, self.method, **self.options).astype(dtype)
+        x = a.astype(np.float32)
+        refine = partial(refine_track, layout=layout, method=self.method, **self.options)
+        # offline (the whole clip): frames the capture skipped are read from the motion and refined as gaps, as
+        # synsp refine and synsp.refine read a clip's with no times; online windows are too short to tell them by
+        after = dropped_after(x) if len(x) > self.window_size else np.zeros(0, int)
+        return (refine_with_drops(x, after, refine) if len(after) else refine(x)).astype(dtype)
 
 
 def _registry():

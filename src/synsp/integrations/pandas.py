@@ -23,13 +23,15 @@ A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``
 the confident values around them, and a joint seen only below the threshold, with no confident
 value near, is given back as it was. A track whose every coordinate and confidence is empty in a
 row (DeepLabCut's animal not detected) stays empty in that row: nobody is invented there.
-Every other column (frame numbers, time, scores, labels) is left as it is. A frame or time column whose numbers
-skip (frame numbers over ``fps``, else 30 fps; times in seconds, or dates) says when the frames were taken: the
-tracks are refined on an even grid at those times and given back at the rows, as ``synsp refine`` does with such a
-CSV (:func:`synsp.refining.uneven_times.refine_tracks_at`). With neither a frame or time column nor a date index, a
-frame the capture skipped (the whole body stepping over two frame intervals at once) is put back as a gap and taken
-out after, in every track, as ``synsp refine`` does with such a CSV (:mod:`synsp.refining.dropped_frames`).
-pandas is imported only when a DataFrame is given: ``pip install synsp[pandas]``.
+Every other column (frame numbers, time, scores, labels) is left as it is. A frame or time column whose numbers skip
+(frame numbers over ``fps``, else 30 fps; times in seconds, or dates) says when the frames were taken: the tracks are
+refined on an even grid at those times and given back at the rows, as ``synsp refine`` does with such a CSV
+(:func:`synsp.refining.uneven_times.refine_tracks_at`). Without ``fps``, a time column's rate is the table's, as
+``synsp refine`` takes a CSV's (:func:`synsp.refining.uneven_times.column_rate`). With neither a frame or time column
+nor a date index, a frame the capture skipped (the whole body stepping over two frame intervals at once) is put back
+as a gap and taken out after, in every track, as ``synsp refine`` does with such a CSV
+(:mod:`synsp.refining.dropped_frames`). pandas is imported only when a DataFrame is given: ``pip install
+synsp[pandas]``.
 """
 from __future__ import annotations
 
@@ -39,12 +41,12 @@ from typing import Any
 import numpy as np
 
 from synsp.filters import FPS_FILTERS
-from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_key
+from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.dropped_frames import capture_frames, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS
-from synsp.refining.uneven_times import refine_tracks_at, uneven
+from synsp.refining.uneven_times import column_rate, refine_tracks_at, uneven_column
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
 from synsp.skeleton import match_layout
 
@@ -152,27 +154,39 @@ def _frames_in_row_order(df) -> bool:
         types.is_datetime64_any_dtype(level) or types.is_timedelta64_dtype(level) for level in levels)
 
 
-def _key_times(df, fps: float | None) -> tuple[np.ndarray, np.ndarray] | None:
-    """When a frame or time column (or index level) skips: its distinct values as times (F,) s, ascending (frame
-    numbers over ``fps``, else ``ASSUMED_FPS``; a time column's numbers in its unit, ``time_ms``'s in ms, as the
-    CSV reader reads them; dates or durations from the first), and each row's (len(df),) place among them. None
-    for even keys, or none, or a numeric or date index (rows' order)."""
+def _key_seconds(df, fps: float | None) -> tuple[np.ndarray, int | None, bool] | None:
+    """Each row's time (len(df),) s as ``synsp refine`` reads a CSV's: a time column's numbers in its unit
+    (``time_ms``'s in ms), also beside a frame column (the reader's times are the time column's), dates or durations
+    from the first; else frame numbers over ``fps`` (else ``ASSUMED_FPS``). With the digits the times are written to
+    (:func:`~synsp.formats.csv_rows.time_decimals` of the numbers as ``DataFrame.to_csv`` writes them; None for dates
+    and frame numbers) and whether they are times, not frame numbers. None without a key, or a numeric or date index."""
     import pandas as pd
 
-    key, what, values = _time_order(df)
+    key, what, _ = _time_order(df)
     if what is None:
         return None
-    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_timedelta64_dtype(values):
-        span = pd.Index(values)  # not ``key``: np.asarray makes tz-aware dates objects, which do not subtract
-        key = np.asarray((span - span.min()) / pd.Timedelta(1, "s"), np.float64)
-    elif _key(df, lambda names: key_column(names, FRAME_COLUMNS)) is not None:
-        key = np.asarray(key, np.float64) / (fps or ASSUMED_FPS)
-    else:  # a time column: its numbers in its own unit
-        key = np.asarray(key, np.float64) * TIME_COLUMNS[_key(df, time_key)[2].strip().lower()]
-    times = np.unique(np.asarray(key, np.float64))
-    if len(times) < 4 or not np.isfinite(times).all() or not uneven(times):
+    found = _key(df, time_key)
+    values, types = None if found is None else found[1], pd.api.types
+    if values is not None and (types.is_datetime64_any_dtype(values) or types.is_timedelta64_dtype(values)):
+        span = pd.Index(values)  # np.asarray makes tz-aware dates objects, which do not subtract
+        return np.asarray((span - span.min()) / pd.Timedelta(1, "s"), np.float64), None, True
+    if values is not None and not types.is_bool_dtype(values):
+        numbers = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(np.float64)
+        if np.isfinite(numbers).all():  # else a clock time or an empty cell: the CSV reader reads no times either
+            scale = TIME_COLUMNS[found[2].strip().lower()]
+            texts = [np.format_float_positional(v, trim="-") for v in numbers]
+            return numbers * scale, time_decimals(texts, scale), True
+    if _key(df, lambda names: key_column(names, FRAME_COLUMNS)) is None:
         return None
-    return times, np.searchsorted(times, key)
+    return np.asarray(key, np.float64) / (fps or ASSUMED_FPS), None, False
+
+
+def _key_times(seconds: np.ndarray, decimals: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """When the rows' times ``seconds`` (len(df),) s (:func:`_key_seconds`) skip: the distinct times (F,) s, ascending,
+    and each row's place among them; None for even ones (:func:`~synsp.refining.uneven_times.uneven_column`, as a
+    file's are read)."""
+    times = uneven_column(np.unique(seconds), decimals)
+    return None if times is None else (times, np.searchsorted(times, seconds))
 
 
 def _pose_columns(columns) -> tuple[list[tuple], str, dict[tuple, Any]]:
@@ -229,7 +243,8 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     method : one of ``synsp.METHODS``.
     layout : the joints' layout when their names do not say it (networks need one; see
         ``synsp refine --layout``).
-    fps : frame rate in Hz (One-Euro, Butterworth, the networks; ``max_gap`` in seconds).
+    fps : frame rate in Hz (One-Euro, Butterworth, the networks; ``max_gap`` in seconds); None: a time column's
+        rate, as ``synsp refine`` reads a CSV's, else 30 fps assumed.
     max_gap : gaps longer than this many frames, or seconds (``"0.5s"``), stay NaN.
     threshold : with confidence columns, joints scoring below this are treated as missing (None: the
         confidences are not looked at); those seen only below it are given back as they were.
@@ -255,7 +270,10 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     tracks = list(dict.fromkeys(track for track, _ in keys))
     joints = list(dict.fromkeys(joint for _, joint in keys))
     groups = _row_groups(df)  # persons of a long table, each in time order
-    timed = _key_times(df, fps)  # a key that skips: each row at its time's frame
+    keyed = _key_seconds(df, fps)
+    if keyed is not None and keyed[2] and fps is None:  # a time column's rate, as synsp refine takes a CSV's
+        fps = column_rate(np.unique(keyed[0]), keyed[1])
+    timed = None if keyed is None else _key_times(*keyed[:2])  # a key that skips: each row at its time's frame
     places = [np.arange(len(rows)) if timed is None else timed[1][rows] for rows in groups]
     frames = max(len(rows) for rows in groups) if timed is None else len(timed[0])
     # track k = (column track, row group): a group shorter than the longest ends in NaN frames (nobody there)
@@ -277,7 +295,8 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
                 if score is not None:
                     scores[at] = score[rows]
     measured[not_found(measured)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
-    poses = measured if threshold is None else np.where((scores >= threshold)[..., None], measured, np.nan)
+    poses = measured.astype(np.float32)  # as synsp refine reads a file's: the same digits refined
+    poses = poses if threshold is None else np.where((scores >= threshold)[..., None], poses, np.nan)
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
     if method in NETWORKS:

@@ -56,9 +56,8 @@ ON_LATTICE = 0.05
 def file_times(data: PoseData) -> np.ndarray | None:
     """The per-frame times (T,) in seconds a reader gave (``extra[format]["times"]``: a TRC's Time
     column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
-    ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven`); None when the file
-    gives none, they are even (also: even times rounded to the column's ``time_decimals``), or
-    they are not all finite and increasing (then there is no time to resample by)."""
+    ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven_column`); None when the file
+    gives none, or they are even, or not all finite and increasing."""
     given = _reader_fields(data)
     times = given.get("times")
     if times is None and data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None:
@@ -66,15 +65,21 @@ def file_times(data: PoseData) -> np.ndarray | None:
         if not all(isinstance(i, (int, float, np.integer, np.floating)) and not isinstance(i, bool) for i in ids):
             return None  # image paths (DeepLabCut's labelled frames): no times
         times = np.asarray(ids, dtype=np.float64) / (data.fps or ASSUMED_FPS)
-    if times is None or len(times) != data.poses.shape[1] or len(times) < 4:
+    if times is None or len(times) != data.poses.shape[1]:
         return None
-    times = np.asarray(times, dtype=np.float64)
-    if not np.isfinite(times).all() or not (np.diff(times) > 0).all() or not uneven(times):
+    return uneven_column(np.asarray(times, dtype=np.float64), given.get("time_decimals"))
+
+
+def uneven_column(times: np.ndarray, decimals: int | None = None) -> np.ndarray | None:
+    """``times`` (T,) s, a column of frames' times, when they are uneven (:func:`uneven`) and not even times written
+    to ``decimals`` digits (30 fps to 0.01 s: steps of 30 and 40 ms); None for even ones, fewer than 4, or times not
+    all finite and increasing (no time to resample by). Shared by a file's (:func:`file_times`) and a DataFrame's
+    (:func:`synsp.integrations.pandas.refine_dataframe`), so one column reads alike in both."""
+    if len(times) < 4 or not np.isfinite(times).all() or not (np.diff(times) > 0).all() or not uneven(times):
         return None
-    # even times written with few digits (30 fps to 0.01 s: steps of 30 and 40 ms) are even
     index = np.arange(len(times))
     line = np.polyval(np.polyfit(index, times, 1), index)
-    if given.get("time_decimals") is not None and np.abs(times - line).max() <= 0.5 * 10.0 ** -given["time_decimals"]:
+    if decimals is not None and np.abs(times - line).max() <= 0.5 * 10.0 ** -decimals:
         return None
     return times
 
@@ -184,18 +189,26 @@ def _timed(data: PoseData) -> bool:
 
 def with_file_rate(data: PoseData) -> PoseData:
     """``data`` with ``fps`` the rate of its column of times (a CSV's ``time``, in seconds) when the
-    file names no rate: the mean rate of uneven times (:func:`file_times`; their grid is refined at
-    it), and of even ones their step's (:func:`even_rate`), not an assumed 30 fps. Files with a
-    rate, or with no usable times, are given back as they are."""
+    file names no rate (:func:`column_rate`), not an assumed 30 fps. Files with a rate, or with no usable
+    times, are given back as they are."""
     fields = _reader_fields(data)
     if data.fps is not None or fields.get("times") is None:
         return data
-    times = file_times(data)
-    if times is None:
-        rate = even_rate(np.asarray(fields["times"], dtype=np.float64), fields.get("time_decimals"))
+    rate = column_rate(np.asarray(fields["times"], dtype=np.float64), fields.get("time_decimals"))
+    return data if rate is None else replace(data, fps=rate)
+
+
+def column_rate(times: np.ndarray, decimals: int | None = None) -> float | None:
+    """The frame rate (fps) a column of times (T,) s written to ``decimals`` digits gives, NaN for frames without a
+    row: the mean rate of uneven times (:func:`uneven_column`; their grid is refined at it), and of even ones their
+    step's (:func:`even_rate`); None outside ``FPS_RANGE`` or without usable times. A file's time column
+    (:func:`with_file_rate`) and a DataFrame's are read by it alike."""
+    uneven_times = uneven_column(times, decimals)
+    if uneven_times is None:
+        rate = even_rate(times, decimals)
     else:
-        rate = (len(times) - 1) / float(times[-1] - times[0])
-    return replace(data, fps=rate) if rate is not None and FPS_RANGE[0] <= rate <= FPS_RANGE[1] else data
+        rate = (len(uneven_times) - 1) / float(uneven_times[-1] - uneven_times[0])
+    return rate if rate is not None and FPS_RANGE[0] <= rate <= FPS_RANGE[1] else None
 
 
 # Video and capture rates a column of even times is read as when it matches one to its digits

@@ -1,0 +1,71 @@
+"""refine_dataframe refines as ``synsp refine`` does on the same CSV (README, "pandas"), with the default method.
+
+Every key the CSV reader reads (a time column in seconds or ms, a frame column that skips, none with --fps, a track
+column) and 2D as 3D: the DataFrame's result equals the CLI's file cell for cell at the file's precision (the CLI
+writes float32's shortest digits, synsp.formats.decimals). A time column in seconds once gave 0.035 px apart: its rate
+(the CLI's ``fps: ... (the file's time column)``) was not read by the DataFrame route.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synsp.integrations.pandas import refine_dataframe
+from synsp.refining.files import refine_file
+from synsp.skeleton import LAYOUTS
+from walking import walking
+
+COCO = LAYOUTS["coco17"].joints
+EVEN = np.arange(60)
+KEEP = np.delete(EVEN, [20, 21, 40])  # the capture skipped three frames
+# name: (frames kept, key columns, fps given)
+CASES = {
+    "time in s to the ms, frames dropped": (KEEP, lambda f: {"time": np.round(f / 30, 3)}, None),
+    "time in s at 25 fps, even": (EVEN, lambda f: {"time": np.round(f / 25, 3)}, None),
+    "time_ms, frames dropped": (KEEP, lambda f: {"time_ms": np.round(f / 0.03, 3)}, None),
+    "frame column that skips": (KEEP, lambda f: {"frame": f}, None),
+    "frame and time columns": (KEEP, lambda f: {"frame": f, "time": np.round(f / 30, 3)}, None),
+    "no key, fps given": (EVEN, lambda f: {}, 25.0),
+}
+
+
+def _table(poses: np.ndarray, frames: np.ndarray, keys: dict) -> pd.DataFrame:
+    axes = "xyz"[:poses.shape[-1]]
+    columns = {f"{joint}_{axis}": poses[frames, j, c] for j, joint in enumerate(COCO) for c, axis in enumerate(axes)}
+    return pd.DataFrame({**keys, **columns})
+
+
+def _poses(dim: int) -> np.ndarray:
+    """A walk (T, 17, dim): pixels in 2D; in 3D a body about 1.7 m tall in mm, swaying in depth."""
+    _, noisy = walking(60)
+    if dim == 2:
+        return noisy
+    depth = 50 * np.sin(np.arange(60) / 10)[:, None, None] + np.random.default_rng(3).normal(0, 20, (60, 17, 1))
+    return np.concatenate([7 * noisy, np.broadcast_to(depth, (60, 17, 1))], axis=-1)
+
+
+def _both(df: pd.DataFrame, tmp_path, fps: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """(DataFrame route, CLI route) pose columns as float32 (rows, columns), the CLI's refining the CSV of ``df``."""
+    df.to_csv(tmp_path / "in.csv", index=False)
+    refine_file(tmp_path / "in.csv", tmp_path / "out.csv", fps=fps)  # the default method, as `synsp refine`
+    columns = [c for c in df.columns if c[-2:] in ("_x", "_y", "_z")]
+    cli = pd.read_csv(tmp_path / "out.csv", float_precision="round_trip")
+    table = refine_dataframe(pd.read_csv(tmp_path / "in.csv", float_precision="round_trip"), fps=fps)
+    return table[columns].to_numpy(np.float32), cli[columns].to_numpy(np.float32)
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_dataframe_route_refines_as_synsp_refine_on_the_same_csv(case, dim, tmp_path):
+    frames, keys, fps = CASES[case]
+    table, cli = _both(_table(_poses(dim), frames, keys(frames)), tmp_path, fps)
+    np.testing.assert_array_equal(table, cli, err_msg=f"{case}, {dim}D")
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_a_long_table_of_two_tracks_refines_as_synsp_refine(dim, tmp_path):
+    poses = _poses(dim)
+    tracks = [_table(poses + 300 * k, KEEP, {"track": k, "time": np.round(KEEP / 30, 3)}) for k in range(2)]
+    table, cli = _both(pd.concat(tracks, ignore_index=True), tmp_path, None)
+    np.testing.assert_array_equal(table, cli, err_msg=f"{dim}D")
