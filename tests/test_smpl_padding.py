@@ -147,6 +147,13 @@ def test_near_duplicate_people_are_not_read_as_frames(tmp_path, capsys, betas):
     assert betas or "fewer frames than people" in said
 
 
+def test_a_frames_first_stack_of_mismatched_arrays_names_both_readings(tmp_path, capsys):
+    np.savez(tmp_path / "ff.npz", poses=_people("flat").swapaxes(0, 1), trans=np.zeros((2, T, 3)))
+    assert _refine(tmp_path, "ff.npz") == 2
+    err = capsys.readouterr().err
+    assert f"'poses' ({T}, 2, 72) stacks {T} people over 2 frames (or 2 over {T}, frames first), but 'trans' " \
+           f"(2, {T}, 3) does not lead with ({T}, 2)" in err and len(err.strip().splitlines()) == 1
+
 def test_a_jaw_without_eyes_is_kept_and_said(tmp_path, capsys):
     """SMPL-H's 52 from root_orient, pose_body and pose_hand; a jaw without the eyes makes no SMPL-X 55: kept."""
     rng = np.random.default_rng(0)

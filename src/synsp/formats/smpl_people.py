@@ -45,9 +45,10 @@ def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key
     lead = shape[:2]
     for k in (*keys, *([trans_key] if trans_key else [])):
         if np.shape(arrays[k])[:2] != lead or np.ndim(arrays[k]) < 3:
-            raise ValueError(f"{where}: {main!r} {shape} stacks {lead[0]} people over {lead[1]} frames, but {k!r} "
-                             f"{np.shape(arrays[k])} does not ({lead[0]}, {lead[1]}, ...): every array of poses "
-                             "and the translation need the same person axis")
+            raise ValueError(f"{where}: {main!r} {shape} stacks {lead[0]} people over {lead[1]} frames (or "
+                             f"{lead[1]} over {lead[0]}, frames first), but {k!r} {np.shape(arrays[k])} does not "
+                             f"lead with ({lead[0]}, {lead[1]}): every array of poses and the translation need the "
+                             "same two leading axes, people and frames, in the same order")
     return int(lead[0])
 
 
