@@ -57,7 +57,8 @@ def test_two_frames_dropped_in_a_row_are_put_back_as_two(tmp_path, capsys):
 def test_three_frames_dropped_in_a_row_are_put_back_as_three_and_four_are_left():
     """Review leftover 4: a run of 3 (a detector skipping 3 frames every 20) read none: its step over 4 intervals is
     3 / 2 of a 1-frame drop's sum, a residual ratio of 0.67 against MAX_RATIO 0.6. Now the residual is taken at the
-    run read (the step over the neighbours' mean); a run longer than MAX_RUN is left as it is, never put back short."""
+    run read (the step over the neighbours' mean); this run longer than MAX_RUN is left as it is (not every one is:
+    one whose step rounds one short is put back short, dropped_frames' docstring gives the measured share)."""
     clean, noisy = _fast_walk(160)
     keep = np.ones(len(noisy), bool)
     keep[[40, 41, 42, 90, 120, 121, 122, 123]] = False  # 3 after kept frame 39, 1 after 86, 4 after 112
