@@ -12,6 +12,12 @@ rotations). Rows:
   clip, no frame padded, is refined as a file alone), and in the 5 frames each side of its gaps; "zeros kept": the
   absent frames written back as zeros; "as alone": person 1's present spans against each span refined as a file of
   those frames alone (the NaN-padded stack's route).
+- "one person": person 1 with the same zero frames saved as a one-person file, ``poses`` (T, 72), ``trans``
+  (T, 3), scored as above; "as alone": the output against person 1 of the zero-padded stack's.
+- "track_mask": the zero-padded stack as SLAHMR's world results (``root_orient`` (3, T, 3), ``pose_body``
+  (3, T, 63), ``track_mask`` (3, T) False where absent, ``latent_pose`` (3, T, 32)); "as alone": against the stack
+  as ``poses`` (3, T, 66) (the same 22 joints, absent by their zeros); "zeros kept" says whether ``latent_pose``
+  was dropped.
 - "frames first": the pair as ``poses`` (T, 2, 72), ``trans`` (T, 2, 3), ``betas`` (2, 10), against the same
   people first (2, T, ...): MPJPE of both people; "as alone": the output with its axes swapped against the
   people-first output.
@@ -99,6 +105,33 @@ def run(pairs: int, preset: str) -> str:
                           f"{_mpjpe(out['poses'][1], out['trans'][1], truth[1], near):.2f}",
                           f"{kept} of {int(zero.sum()) + frames}", "yes" if same else "no"]
             rows.append(_row(pair, "zero-padded (person 1)", frames, *cells))
+            # one person's file with the same zeros: as person 1 of the stack
+            lone = _refined(tmp / "lone.npz", {"poses": zp[1], "trans": zt[1]})
+            cells = cells[:2]
+            if isinstance(lone, str) or isinstance(out, str):
+                cells += [lone if isinstance(lone, str) else out, "-", "-", "-"]
+            else:
+                cells += [f"{_mpjpe(lone['poses'], lone['trans'], truth[1], present):.2f}",
+                          f"{_mpjpe(poses[1], trans[1], truth[1], near):.2f} -> "
+                          f"{_mpjpe(lone['poses'], lone['trans'], truth[1], near):.2f}",
+                          f"{int((lone['poses'][~present] == 0).all(-1).sum())} of {int((~present).sum())}",
+                          "yes" if np.array_equal(lone["poses"], out["poses"][1]) else "no"]
+            rows.append(_row(pair, "one person, zero frames", frames, *cells))
+            # SLAHMR's world results of the zero-padded stack, with its track_mask and latent_pose
+            mask = np.ones((3, frames), bool)
+            mask[1, ~present], mask[2] = False, False
+            slahmr = _refined(tmp / "slahmr.npz", {"root_orient": zp[..., :3], "pose_body": zp[..., 3:66], "trans": zt,
+                                                   "betas": np.zeros((3, 16), np.float32), "track_mask": mask,
+                                                   "latent_pose": np.zeros((3, frames, 32), np.float32)})
+            body = _refined(tmp / "body.npz", {"poses": zp[..., :66], "trans": zt})
+            cells = ["-", "-"]
+            if isinstance(slahmr, str) or isinstance(body, str):
+                cells += [slahmr if isinstance(slahmr, str) else body, "-", "-", "-"]
+            else:
+                same = np.array_equal(np.concatenate([slahmr["root_orient"], slahmr["pose_body"]], -1), body["poses"])
+                cells += ["-", "-", "latent_pose " + ("kept" if "latent_pose" in slahmr else "dropped"),
+                          "yes" if same else "no"]
+            rows.append(_row(pair, "track_mask (SLAHMR)", frames, *cells))
             # frames first, against people first
             betas = np.zeros((2, 10), np.float32)
             first = _refined(tmp / "first.npz", {"poses": poses, "trans": trans, "betas": betas})

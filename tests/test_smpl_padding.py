@@ -165,3 +165,62 @@ def test_a_jaw_without_eyes_is_kept_and_said(tmp_path, capsys):
     assert "smpl: 52 joint rotations refined" in said
     assert f"kept as they were: 'pose_jaw' ({T}, 3) (not joined: the jaw with both eyes" in said
     assert np.array_equal(_out(tmp_path, "jaw.npz")["pose_jaw"], jaw)
+
+
+@pytest.mark.parametrize("form", ["flat", "matrix"])
+def test_one_persons_zero_frames_are_absent_as_a_stacked_persons_are(tmp_path, capsys, form):
+    """An estimator's all-zero frames (nobody found) in a one-person file: refined as the same person stacked alone
+    (one code path), the zeros written back as zeros; before, they were refined as a rest pose at the origin."""
+    pose = _people(form)[0]
+    trans = np.random.default_rng(0).normal(0, 0.01, (T, 3))
+    absent = np.zeros(T, bool)
+    absent[:10] = absent[40:45] = True
+    pose[absent], trans[absent] = 0, 0
+    np.savez(tmp_path / "one.npz", poses=pose, trans=trans, betas=np.zeros(10))
+    np.savez(tmp_path / "stack.npz", poses=pose[None], trans=trans[None], betas=np.zeros((1, 10)))
+    assert _refine(tmp_path, "one.npz") == 0
+    said = capsys.readouterr().out
+    assert f"frames: one person's {pose.shape}; absent from some frames (zeros there, kept as they were), " \
+           "refined where present: frames 10-39 and frames 45-59" in said
+    assert _refine(tmp_path, "stack.npz") == 0
+    one, stack = _out(tmp_path, "one.npz"), _out(tmp_path, "stack.npz")
+    assert one["poses"].shape == pose.shape and (one["poses"][absent] == 0).all() and (one["trans"][absent] == 0).all()
+    assert np.array_equal(one["poses"], stack["poses"][0]) and np.array_equal(one["trans"], stack["trans"][0])
+    assert not np.allclose(one["poses"][~absent], pose[~absent])
+    np.savez(tmp_path / "rest.npz", poses=np.zeros_like(pose), trans=np.zeros((T, 3)))  # no frame to smear into
+    assert _refine(tmp_path, "rest.npz") == 0 and "frames:" not in capsys.readouterr().out
+
+
+def test_slahmr_track_mask_says_which_frames_are_present_and_latent_pose_is_dropped(tmp_path, capsys):
+    """SLAHMR's world results: track_mask (B, T) is read as which frames each person is in (over the numbers there:
+    person 1's first 10 frames hold poses, not zeros, yet are absent), latent_pose (B, T, 32) no longer encodes the
+    refined pose_body: dropped, and said. A mask of another shape is a one-line error naming both."""
+    flat, trans = _people("flat"), np.random.default_rng(0).normal(0, 0.01, (2, T, 3))
+    mask = np.ones((2, T), bool)
+    mask[1, :10] = False
+    slahmr = dict(root_orient=flat[..., :3], pose_body=flat[..., 3:66], trans=trans, betas=np.zeros((2, 16)),
+                  latent_pose=np.ones((2, T, 32)), cam_R=np.tile(np.eye(3), (T, 1, 1)))
+    np.savez(tmp_path / "slahmr.npz", track_mask=mask, **slahmr)
+    gap, gap_trans = flat[..., :66].copy(), trans.copy()
+    gap[~mask], gap_trans[~mask] = np.nan, np.nan
+    np.savez(tmp_path / "nan.npz", poses=gap, trans=gap_trans)
+    assert _refine(tmp_path, "slahmr.npz") == 0 and _refine(tmp_path, "nan.npz") == 0
+    said = capsys.readouterr().out
+    assert "absent from some frames (track_mask False or NaN there, kept as they were), refined where present: " \
+           "person 1, frames 10-59; the frames present read from 'track_mask', the estimator's own statement" in said
+    assert "dropped: 'latent_pose' (SLAHMR's VPoser code of the input's pose_body" in said
+    out, nan = _out(tmp_path, "slahmr.npz"), _out(tmp_path, "nan.npz")
+    assert "latent_pose" not in out and np.array_equal(out["track_mask"], mask)
+    assert np.array_equal(out["pose_body"][~mask], flat[..., 3:66][~mask])  # absent: as they were
+    assert np.array_equal(np.concatenate([out["root_orient"], out["pose_body"]], -1)[mask], nan["poses"][mask])
+    np.savez(tmp_path / "one.npz", track_mask=mask[1], **{k: a[1] for k, a in slahmr.items() if k != "cam_R"})
+    assert _refine(tmp_path, "one.npz") == 0  # one person's, (T,): the same route
+    assert f"frames: one person's ({T}, 63); absent from some frames (track_mask False or NaN there, kept as they " \
+           "were), refined where present: frames 10-59; the frames present read from 'track_mask'" in \
+           capsys.readouterr().out
+    one = _out(tmp_path, "one.npz")
+    assert np.array_equal(np.concatenate([one["root_orient"], one["pose_body"]], -1)[10:], nan["poses"][1, 10:])
+    np.savez(tmp_path / "odd.npz", track_mask=mask.T, **slahmr)
+    assert _refine(tmp_path, "odd.npz") == 2
+    err = capsys.readouterr().err
+    assert f"'track_mask' ({T}, 2) does not match the poses' (2, {T})" in err and len(err.strip().splitlines()) == 1

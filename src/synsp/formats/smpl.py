@@ -2,39 +2,39 @@
 
 Arrays read (never unpickled: ``allow_pickle=False``):
 
-- ``poses`` (AMASS) or ``pose`` (VIBE, PARE, WHAM): (T, 3K) or (T, K, 3) axis-angle rotations in
-  radians, or (T, K, 3, 3) rotation matrices, K = 24 (SMPL), 22 (body only), 52 (SMPL-H, AMASS:
-  22 body + 2 x 15 finger joints) or 55 (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes
-  + 2 x 15 finger joints); joint 0 is the global orientation. Or 4D-Humans' (HMR 2.0) split:
-  ``global_orient`` (T, 1, 3, 3) and ``body_pose`` (T, 23, 3, 3) (or axis-angle, (T, 3) and
-  (T, 69)); the ``smplx`` package's split, ``body_pose`` (T, 63) of the body's 21 joints with
-  ``left_hand_pose`` and ``right_hand_pose`` (T, 45) (SMPL-H's 52 joints) and ``jaw_pose``,
-  ``leye_pose``, ``reye_pose`` (T, 3) (with the hands, SMPL-X's 55), joined in SMPL-X's order (its
-  PCA hand poses, (T, 6), are no rotations: kept, and said, :func:`kept_note`). Each is written
-  back under its key in its shape, form and dtype. A file with two sets (WHAM's ``pose`` and
-  ``pose_world``) needs ``key=`` (``--key``) to say which to refine; the other is kept as it is.
-  ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose`` beside
-  joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose``
-  names it (:func:`sniff`, :func:`positions_note`). (T, K, 3, 3) matrices under any name (TRAM's
-  ``pred_rotmat``) are rotations when ``--key`` names them, and so are matrices flattened row by row, (T, K, 9)
-  or (T, 9K), told by their 3x3 blocks being rotations (:func:`~synsp.formats.smpl_arrays.flat_matrices`).
-  Several people stacked on a leading person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written
-  back per person (:func:`read_people`, :func:`write_people`, :mod:`~synsp.formats.smpl_people`). AMASS's split
-  copies of ``poses`` (``root_orient``, ``pose_body``, ...) are written from the refined poses
-  (:mod:`~synsp.formats.smpl_arrays`); without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle
-  is written on the file's own branch where the file goes past pi;
+- ``poses`` (AMASS) or ``pose`` (VIBE, PARE, WHAM): (T, 3K) or (T, K, 3) axis-angle rotations in radians, or
+  (T, K, 3, 3) rotation matrices, K = 24 (SMPL), 22 (body only), 52 (SMPL-H, AMASS: 22 body + 2 x 15 finger joints) or
+  55 (SMPL-X, AMASS's SMPL-X release: 22 body + jaw and eyes + 2 x 15 finger joints); joint 0 is the global
+  orientation. Or 4D-Humans' (HMR 2.0) split: ``global_orient`` (T, 1, 3, 3) and ``body_pose`` (T, 23, 3, 3) (or
+  axis-angle, (T, 3) and (T, 69)); the ``smplx`` package's split, ``body_pose`` (T, 63) of the body's 21 joints with
+  ``left_hand_pose`` and ``right_hand_pose`` (T, 45) (SMPL-H's 52 joints) and ``jaw_pose``, ``leye_pose``,
+  ``reye_pose`` (T, 3) (with the hands, SMPL-X's 55), joined in SMPL-X's order (its PCA hand poses, (T, 6), are no
+  rotations: kept, and said, :func:`kept_note`). Each is written back under its key in its shape, form and dtype. A
+  file with two sets (WHAM's ``pose`` and ``pose_world``) needs ``key=`` (``--key``) to say which to refine; the
+  other is kept as it is. ``poses`` (T, 72) alone (T, 3K: no joint positions are 2-D) is SMPL axis-angle; ``pose``
+  beside joint positions (VIBE's whole output, ``joints3d``) is a positions file unless ``--key pose`` names it
+  (:func:`sniff`, :func:`positions_note`). (T, K, 3, 3) matrices under any name (TRAM's ``pred_rotmat``) are
+  rotations when ``--key`` names them, and so are matrices flattened row by row, (T, K, 9) or (T, 9K), told by their
+  3x3 blocks being rotations (:func:`~synsp.formats.smpl_arrays.flat_matrices`). Several people stacked on a leading
+  person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written back per person (:func:`read_people`,
+  :func:`write_people`, :mod:`~synsp.formats.smpl_people`). Frames absent (NaN or all zeros, as an estimator
+  writes where it found nobody, or False in SLAHMR's ``track_mask``) of a stacked person, and the all-zero or masked
+  frames of one person's file (:func:`~synsp.formats.smpl_people.lone_person`), are written back as they were, each
+  span around them refined on its own. AMASS's split copies of ``poses``
+  (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
+  without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle is written on the file's own branch where
+  the file goes past pi;
 - ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
   translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
-- ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second,
-  optional, one value or one per frame all equal (``synsp refine --fps``; without either, 30, which the summary
-  says);
-- everything else (``betas``, ``gender``, ...) is kept and written back untouched.
+- ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second, optional, one value or
+  one per frame all equal (``synsp refine --fps``; without either, 30, which the summary says);
+- everything else (``betas``, ``gender``, ...) is kept and written back untouched, but SLAHMR's ``latent_pose``,
+  dropped once ``pose_body`` is refined (:data:`~synsp.formats.smpl_arrays.LATENT_POSE`).
 
-No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics
-and for the pose-file view (:func:`read`), come from the template skeleton of
-:mod:`synsp.rotations.smpl_template`. Shape (``betas``) is ignored: positions are those of an average
-body. SMPL-H and SMPL-X finger, jaw and eye joints are refined as rotations but have no length
-in the template.
+No SMPL body model is used or shipped (its licence forbids it): joint positions, for metrics and for the pose-file
+view (:func:`read`), come from the template skeleton of :mod:`synsp.rotations.smpl_template`. Shape (``betas``) is
+ignored: positions are those of an average body. SMPL-H and SMPL-X finger, jaw and eye joints are refined as
+rotations but have no length in the template.
 """
 from __future__ import annotations
 
@@ -56,13 +56,18 @@ from synsp.formats.smpl_arrays import (
     follow_branch,
     joined,
     joint_count,
+    latent_note,
     people_error,
+    rotations_only,
     stacked,
+    without_latent,
     write_copies,
 )
 from synsp.formats.smpl_load import load_arrays, save_arrays
 from synsp.formats.smpl_people import (
     SPLIT_BODY_JOINTS,
+    laid_out,
+    lone_person,
     people_first,
     person_count,
     person_tracks,
@@ -100,7 +105,7 @@ def sniff(content, key: str | None = None) -> bool:
         return False
     shapes = getattr(content, "shapes", {})  # formats.detect.ArrayNames: each array's shape
     if key is not None and key in content and (key in _SPLIT
-                                               or _rotations_only(shapes.get(key), key not in _POSE_KEYS)):
+                                               or rotations_only(shapes.get(key), key not in _POSE_KEYS)):
         return True
     if key in AMASS_SPLIT_KEYS and ("poses" in content or _AMASS_NAMED <= content):  # poses, or HuMoR's split
         return True
@@ -109,26 +114,7 @@ def sniff(content, key: str | None = None) -> bool:
     if set(_SPLIT) <= content or _AMASS_NAMED <= content and not {"poses", "pose", "pose_world"} & content:
         return True
     rotations = "poses" in content or bool({"pose", "pose_world"} & content) and not _POSITION_KEYS & content
-    return rotations and (bool(_SHAPE_KEYS & content) or any(_rotations_only(shapes.get(k)) for k in _POSE_KEYS))
-
-
-def _matrices(shape: tuple[int, ...] | None) -> bool:
-    """Whether ``shape`` is rotation matrices of an SMPL family's K joints, (T, K, 3, 3) (TRAM's ``pred_rotmat``)
-    or flattened ((T, K, 9), (T, 9K)), which no joint positions are: read as rotations under any name (``--key``)."""
-    return shape is not None and (len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in JOINT_COUNTS
-                                  or flat_shape(shape, JOINT_COUNTS) is not None)
-
-
-def _flat(shape: tuple[int, ...] | None) -> bool:
-    """Whether ``shape`` is (T, 3K) axis-angle of an SMPL family's K joints, which no joint positions are."""
-    return shape is not None and len(shape) == 2 and joint_count(shape) in JOINT_COUNTS
-
-
-def _rotations_only(shape: tuple[int, ...] | None, any_name: bool = False) -> bool:
-    """Whether ``shape`` is one no joint positions have: (T, 3K) axis-angle (not ``any_name``: only under a key of
-    poses) or matrices (:func:`_matrices`), one person's or several people's stacked (:mod:`.smpl_people`)."""
-    one = shape[1:] if shape is not None and stacked(shape, JOINT_COUNTS) else shape
-    return _matrices(one) or not any_name and _flat(one)
+    return rotations and (bool(_SHAPE_KEYS & content) or any(rotations_only(shapes.get(k)) for k in _POSE_KEYS))
 
 
 def _split_keys(arrays: dict[str, np.ndarray]) -> tuple[str, ...]:
@@ -199,12 +185,14 @@ def read_people(path: str | os.PathLike, fps: float | None = None,
               "rate_named": fps is not None or any(k in arrays for k in _RATE_KEYS)}
     rate = fps or (30.0 if named is None else named)
     people = person_count(arrays, keys, trans, JOINT_COUNTS, str(path))
-    if people is None:
+    lone = lone_person(arrays, keys, trans, str(path)) if people is None else None  # absent from some frames
+    if people is None and lone is None:
         return _motion(arrays, rate, str(path), source)
-    arrays, people, told = people_first(arrays, keys, trans, str(path))  # (T, P, ...): swapped back by write_people
+    arrays, people, told = lone or people_first(arrays, keys, trans, str(path))  # laid out again by write_people
     source.update(told)
     return stacked_motions(arrays, keys, trans, people,
-                           lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}))
+                           lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}),
+                           lone is not None)
 
 
 def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | None = None) -> JointMotion:
@@ -212,7 +200,8 @@ def read_motion(path: str | os.PathLike, fps: float | None = None, key: str | No
     people stacked (:func:`read_people` reads each)."""
     read = read_people(path, fps, key)
     if isinstance(read, list):
-        raise ValueError(f"{path}: several people stacked on a leading person axis; read_people reads each")
+        raise ValueError(f"{path}: several people stacked on a leading person axis, or one absent from some frames "
+                         "(NaN, zeros, track_mask); read_people reads each person and span")
     return read
 
 
@@ -263,10 +252,11 @@ def kept_note(motion: JointMotion) -> str | None:
                     "the hands)")
     written = (f"; AMASS's split copies {', '.join(map(repr, copies))} written from the refined {refined[0]!r}"
                if copies else "")
-    if not kept and not copies:
+    dropped = latent_note(arrays, (*refined, *copies))  # SLAHMR's latent_pose: no longer the written pose_body's
+    if not kept and not copies and not dropped:
         return None
     return f"arrays: refined {' and '.join(map(repr, refined))}{written}" + (
-        f"; kept as they were: {', '.join(kept)}" if kept else "")
+        f"; kept as they were: {', '.join(kept)}" if kept else "") + dropped
 
 
 def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | None:
@@ -274,7 +264,7 @@ def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | No
     rotations too (``shapes``: each array's shape): one line saying the rotations were kept as they
     were and how to refine them; None when it holds none."""
     rotations = [k for k in (*_POSE_KEYS, *_SPLIT) if k in shapes and k != refined
-                 and (_rotations_only(shapes[k]) or k in _SPLIT)]
+                 and (rotations_only(shapes[k]) or k in _SPLIT)]
     if not rotations:
         return None
     named = " and ".join(f"{k!r} {shapes[k]}" for k in rotations)
@@ -337,7 +327,8 @@ def write_motion(path: str | os.PathLike, motion: JointMotion) -> None:
     if "stacked" in source:
         write_people(path, [motion])
         return
-    save_arrays(path, {**source["arrays"], **_written(motion)}, source.get("raw"))
+    written = _written(motion)
+    save_arrays(path, without_latent({**source["arrays"], **written}, written), source.get("raw"))
 
 
 def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
@@ -347,9 +338,9 @@ def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
     if not motions or not all(isinstance(s, dict) and "stacked" in s for s in sources) or any(
             s["stacked"] is not sources[0]["stacked"] for s in sources):
         raise ValueError(f"{path}: write_people takes the people read from one stacked SMPL file")
-    out = restacked(sources[0]["stacked"], [(m.source, _written(m)) for m in motions])
-    save_arrays(path, {k: np.swapaxes(a, 0, 1) if k in sources[0].get("swapped", ()) else a for k, a in out.items()},
-                sources[0].get("raw"))
+    written = [(m.source, _written(m)) for m in motions]
+    out = without_latent(restacked(sources[0]["stacked"], written), written[0][1])
+    save_arrays(path, laid_out(out, sources[0]), sources[0].get("raw"))
 
 
 def _written(motion: JointMotion) -> dict[str, np.ndarray]:

@@ -9,6 +9,8 @@
 - The same split keys without ``poses`` (HuMoR, SLAHMR: ``root_orient`` and ``pose_body``, with ``pose_hand`` and
   SMPL-X's ``pose_jaw`` and ``pose_eye`` when they complete a joint count): the rotations to refine, joined in
   AMASS's joint order (:func:`amass_split_keys`).
+- SLAHMR's ``latent_pose`` (B, T, 32), the VPoser code of its ``pose_body``: dropped when ``pose_body`` is written
+  (:func:`without_latent`).
 - A leading person axis (several people stacked) on an array given to ``refine_smpl``: :func:`people_error`
   (a file's stacked people are read per person, :mod:`synsp.formats.smpl_people`).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.rotations.conversions import axis_angle_from_matrix
+from synsp.rotations.smpl_template import JOINT_COUNTS
 
 # AMASS's split keys: (first joint, joints) of ``poses`` each holds, by the poses' joint count (smpl_template's
 # orders: SMPL's 24 = 22 body + 2 hands; SMPL-H's 52 = 22 body + 2 x 15 fingers; SMPL-X's 55 = 22 body, jaw,
@@ -29,6 +32,10 @@ AMASS_SPLIT = {
          "pose_hand": (25, 30)},
 }
 AMASS_SPLIT_KEYS = ("root_orient", "pose_body", "pose_hand", "pose_jaw", "pose_eye")
+# SLAHMR's VPoser code of pose_body. Refined, pose_body is no longer what it decodes to, and synsp has no VPoser
+# (its licence) to encode it again; SLAHMR's own tools read pose_body (its renderer and evaluation; a new
+# optimisation encodes pose_body afresh), so a stale code kept would only mislead one that decodes it: dropped.
+LATENT_POSE = "latent_pose"
 _AGREE = 1e-5  # radians: a split copy agrees with poses when it is the same numbers (AMASS's are copies)
 # A flattened 3x3 block is a rotation when R R^T is I and det R is 1 within this (each entry): float32 exports
 # are off by ~1e-7, float16 ones by ~1e-3; axis-angle, positions or a scaled matrix are off by far more.
@@ -91,6 +98,20 @@ def write_copies(arrays: dict[str, np.ndarray], poses: np.ndarray, copies: list[
     for k in copies:
         first, count = layout[k]
         arrays[k] = written[:, first:first + count].reshape(arrays[k].shape).astype(arrays[k].dtype)
+
+
+def without_latent(arrays: dict[str, np.ndarray], written: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` (a file's, to write) without SLAHMR's ``latent_pose`` when ``written`` (the arrays refined into
+    them) holds ``pose_body``, which it no longer encodes (:data:`LATENT_POSE`)."""
+    return {k: a for k, a in arrays.items() if k != LATENT_POSE or "pose_body" not in written}
+
+
+def latent_note(arrays: dict[str, np.ndarray], written: tuple[str, ...]) -> str:
+    """The clause of the ``arrays:`` line saying :func:`without_latent` dropped ``latent_pose``; "" when it did not."""
+    if LATENT_POSE not in arrays or "pose_body" not in written:
+        return ""
+    return (f"; dropped: {LATENT_POSE!r} (SLAHMR's VPoser code of the input's pose_body, which the refined 'pose_body' "
+            "no longer matches; SLAHMR's tools read pose_body)")
 
 
 def file_rate(arrays: dict[str, np.ndarray], keys: tuple[str, ...], where: str) -> float | None:
@@ -188,6 +209,26 @@ def stacked(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) ->
     (:func:`_one_person`) after a leading axis, and not one person's as they are ((T, 24, 3) is one person's
     axis-angle, not 24 frames of T)."""
     return len(shape) >= 3 and _one_person(shape[1:], joint_counts) and not _one_person(shape, joint_counts)
+
+
+def _matrices(shape: tuple[int, ...] | None) -> bool:
+    """Whether ``shape`` is rotation matrices of an SMPL family's K joints, (T, K, 3, 3) (TRAM's ``pred_rotmat``)
+    or flattened ((T, K, 9), (T, 9K)), which no joint positions are: read as rotations under any name (``--key``)."""
+    return shape is not None and (len(shape) == 4 and shape[2:] == (3, 3) and shape[1] in JOINT_COUNTS
+                                  or flat_shape(shape, JOINT_COUNTS) is not None)
+
+
+def _flat(shape: tuple[int, ...] | None) -> bool:
+    """Whether ``shape`` is (T, 3K) axis-angle of an SMPL family's K joints, which no joint positions are."""
+    return shape is not None and len(shape) == 2 and joint_count(shape) in JOINT_COUNTS
+
+
+def rotations_only(shape: tuple[int, ...] | None, any_name: bool = False) -> bool:
+    """Whether ``shape`` is one no joint positions have: (T, 3K) axis-angle (not ``any_name``: only under a key of
+    poses) or matrices (:func:`_matrices`), one person's or several people's stacked
+    (:mod:`~synsp.formats.smpl_people`)."""
+    one = shape[1:] if shape is not None and stacked(shape, JOINT_COUNTS) else shape
+    return _matrices(one) or not any_name and _flat(one)
 
 
 def people_error(shape: tuple[int, ...], joint_counts: tuple[int, ...] | set[int]) -> str | None:

@@ -12,7 +12,10 @@ the output has the input's layout, and a person who cannot be read or refined ke
 absent from some frames (NaN in its poses or translation there, as a stack of tracks of different spans is padded)
 is read as one motion per span of frames it is present in (:func:`stacked_motions`); the NaN frames stay NaN. So is
 a person zero-padded (SLAHMR's and other optimisers' stacks, ``np.zeros`` filled per track): frames whose poses and
-translation are all zero (or identity matrices) are absent (:func:`absent_frames`), written back as zeros.
+translation are all zero (or identity matrices) are absent (:func:`absent_frames`), written back as zeros; where
+the file has SLAHMR's ``track_mask`` ((B, T) bool, as its poses are laid out), the frames it marks False are.
+One person's file absent from some frames so (an estimator's zeros where it found nobody) or holding a
+``track_mask`` is read the same way, as a stack of one (:func:`lone_person`).
 
 People first or frames first, (P, T, ...) or (T, P, ...), is told by :func:`person_axis` (``betas`` (P, ...), an axis
 of one, the motion) and said; a file of frames first is read through its arrays with the two axes swapped and
@@ -30,6 +33,8 @@ from synsp.rotations.smpl_template import JOINT_COUNTS
 
 # The joint counts of a split's main array, body_pose: SMPL's 23 (4D-Humans), the smplx package's 21.
 SPLIT_BODY_JOINTS = (21, 23)
+# SLAHMR's (B, T) bool: which frames each track is in (its scatter of tracks of different spans, zeros elsewhere)
+TRACK_MASK = "track_mask"
 
 
 def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
@@ -59,6 +64,7 @@ def absent_frames(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_ke
     number zero; rotation matrices the identity or zero), as a stack zero-padded where a track is missing; and
     (``lead``) where it is absent so, zero-padded."""
     lost, rest = np.zeros(lead, bool), np.ones(lead, bool)
+    said = None if TRACK_MASK not in arrays else ~np.asarray(arrays[TRACK_MASK], bool)  # the estimator's own word
     for k in (*keys, *([trans_key] if trans_key else [])):
         values = np.asarray(arrays[k], dtype=np.float64).reshape(*lead, -1)
         lost |= ~np.isfinite(values).all(axis=-1)
@@ -66,7 +72,48 @@ def absent_frames(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_ke
                                        flat_shape(arrays[k].shape[1:], JOINT_COUNTS) is not None)
         identity = np.tile(np.eye(3).ravel(), values.shape[-1] // 9) if matrices else 0.0
         rest &= (values == 0).all(axis=-1) | (values == identity).all(axis=-1)
+    rest = rest if said is None else said
     return lost | rest, rest & ~lost
+
+
+def check_mask(arrays: dict[str, np.ndarray], lead: tuple[int, ...], where: str) -> None:
+    """ValueError naming both shapes when the file's ``track_mask`` is not ``lead``, its poses' leading axes as the
+    file holds them ((T,) for one person's, (P, T) or (T, P) for a stack), or not bool (0 and 1 taken too)."""
+    if TRACK_MASK not in arrays:
+        return
+    mask = np.asarray(arrays[TRACK_MASK])
+    if mask.shape != tuple(lead):
+        raise ValueError(f"{where}: {TRACK_MASK!r} {mask.shape} does not match the poses' {tuple(lead)} (which "
+                         "frames each person is in, laid out as the poses' leading axes)")
+    if mask.dtype != bool and not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
+        raise ValueError(f"{where}: {TRACK_MASK!r} {mask.shape} must be bool (which frames each person is in), "
+                         f"got {mask.dtype} values other than 0 and 1")
+
+
+def lone_person(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
+                where: str) -> tuple[dict[str, np.ndarray], int, dict] | None:
+    """A one-person file's ``arrays`` as a stack of one, (1, T, ...), as :func:`people_first` gives a stack's, when
+    the person is absent from some of its frames by their zeros (:func:`absent_frames`) or it has a ``track_mask``;
+    None otherwise, read as one person's file (the same numbers). Two cases stay so on purpose: a NaN or inf, which
+    in one person's file is a broken value rather than a stack's padding, and is named with its array and frame;
+    and zeros in every frame, where no frame is present for a rest pose to be smeared into (``np.zeros`` poses
+    saved to try a pipeline are refined as before). ``lone`` names the arrays given the axis (those over the poses'
+    T frames), which :func:`laid_out` takes off again."""
+    frames = len(arrays[keys[0]])
+    check_mask(arrays, (frames,), where)
+    lone = tuple(k for k, a in arrays.items() if a.ndim >= 1 and len(a) == frames)
+    out = {k: a[None] if k in lone else a for k, a in arrays.items()}
+    absent, padded = absent_frames(out, keys, trans_key, (1, frames)) if frames else (np.zeros(1, bool),) * 2
+    if (absent & ~padded).any() or TRACK_MASK not in arrays and (padded.all() or not padded.any()):
+        return None
+    return out, 1, {"lone": lone, "masked": TRACK_MASK in arrays}
+
+
+def laid_out(arrays: dict[str, np.ndarray], source: dict) -> dict[str, np.ndarray]:
+    """A stack's ``arrays`` (people first) as the file ``source`` was read from lays them out: (T, P, ...) swapped
+    back (:func:`people_first`), one person's without the axis of one (:func:`lone_person`)."""
+    swapped, lone = source.get("swapped", ()), source.get("lone", ())
+    return {k: np.swapaxes(a, 0, 1) if k in swapped else a[0] if k in lone else a for k, a in arrays.items()}
 
 
 def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
@@ -127,11 +174,13 @@ def people_first(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key
     """A stack's ``arrays`` people first, (P, T, ...), its people P, and the source entries that say how
     (``person_axis``: :func:`person_axis`'s answer; ``swapped``: the arrays of (T, P, ...) read with their two
     leading axes swapped, as views, which :func:`~synsp.formats.smpl.write_people` swaps back)."""
+    check_mask(arrays, arrays[keys[1] if len(keys) > 1 else keys[0]].shape[:2], where)
     axis = person_axis(arrays, keys, trans_key, where)
     lead = arrays[keys[0]].shape[:2]
     swapped = tuple(k for k, a in arrays.items() if axis[0] and a.ndim >= 2 and a.shape[:2] == lead)
     out = {k: np.swapaxes(a, 0, 1) if k in swapped else a for k, a in arrays.items()}
-    return out, lead[1] if axis[0] else lead[0], {"person_axis": axis, "swapped": swapped}
+    return out, lead[1] if axis[0] else lead[0], {"person_axis": axis, "swapped": swapped,
+                                                  "masked": TRACK_MASK in arrays}
 
 
 def person_arrays(arrays: dict[str, np.ndarray], people: int, frames: int) -> list[dict[str, np.ndarray]]:
@@ -145,11 +194,13 @@ def person_arrays(arrays: dict[str, np.ndarray], people: int, frames: int) -> li
 
 
 def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None, people: int,
-                    motion: Callable[[dict[str, np.ndarray], str, dict], JointMotion]) -> list[JointMotion | str]:
+                    motion: Callable[[dict[str, np.ndarray], str, dict], JointMotion],
+                    lone: bool = False) -> list[JointMotion | str]:
     """Each person's motion of the stacked ``arrays`` (``people`` of them; poses ``keys``, translation
     ``trans_key``): ``motion(own arrays, name, source entries)`` for the person, or for each span of frames
     it is present in (:func:`absent_frames`) when it is absent from others; the line "person p: why" for a
-    person who cannot be read (absent throughout, numbers that are no rotations)."""
+    person who cannot be read (absent throughout, numbers that are no rotations). ``lone``: one person's file
+    read as a stack of one (:func:`lone_person`), its parts named by their frames alone (:func:`part_name`)."""
     frames = arrays[keys[0]].shape[1]
     per_frame = {k for k, a in arrays.items() if a.ndim >= 2 and a.shape[:2] == (people, frames)}
     absent, padded = absent_frames(arrays, keys, trans_key, (people, frames))
@@ -157,8 +208,9 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
     for p, own in enumerate(person_arrays(arrays, people, frames)):
         present = ~absent[p]
         if not present.any():
-            how = "NaN" if not padded[p].any() else "zeros" if padded[p].all() else "NaN or zeros"
-            out.append(f"person {p}: absent from every frame ({how} throughout)")
+            pad = f"{TRACK_MASK} False" if TRACK_MASK in arrays else "zeros"
+            how = "NaN" if not padded[p].any() else pad if padded[p].all() else f"NaN or {pad}"
+            out.append(f"{part_name({'person': p, 'lone': lone})}: absent from every frame ({how} throughout)")
             continue
         edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
         spans = [None] if present.all() else list(zip(edges[::2], edges[1::2]))
@@ -166,7 +218,7 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
             part = own if span is None else {k: (a[span[0]:span[1]] if k in per_frame else a) for k, a in own.items()}
             extra = {"person": p, "stacked": arrays, "padded": bool(padded[p].any()),
                      **({} if span is None else {"frames": tuple(map(int, span))})}
-            name = part_name(extra)
+            name = part_name({**extra, "lone": lone})
             try:
                 out.append(motion(part, name, extra))
             except ValueError as err:  # this person's numbers (not rotations): the others are still read
@@ -175,9 +227,13 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
 
 
 def part_name(source: dict) -> str:
-    """"person 1", or for one span of a person absent from other frames "person 1, frames 20-149" (first, last)."""
+    """"person 1", or for one span of a person absent from other frames "person 1, frames 20-149" (first, last);
+    in one person's file (:func:`lone_person`) "frames 20-149", or "the person"."""
     frames = source.get("frames")
-    return f"person {source['person']}" + ("" if frames is None else f", frames {frames[0]}-{frames[1] - 1}")
+    span = "" if frames is None else f"frames {frames[0]}-{frames[1] - 1}"
+    if source.get("lone"):
+        return span or "the person"
+    return f"person {source['person']}" + (span and f", {span}")
 
 
 def person_tracks(parts: list[tuple[dict, np.ndarray]], frames: int, people: int | None = None) -> np.ndarray:
@@ -206,16 +262,22 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
 
 
 def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = (),
-                axis: tuple[bool, str] = (False, ""), padded: bool = False) -> str:
+                axis: tuple[bool, str] = (False, ""), padded: bool = False, masked: bool = False,
+                lone: bool = False) -> str:
     """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
     ``body_pose``) as the file holds it: how many people, on which axis and what told so (``axis``:
     :func:`person_axis`'s), each refined on its own, the spans refined of people absent from some frames
-    (``spans``: "person p, frames a-b"; ``padded``: zero-padded there), and each person (or span) kept as the
-    input had it (``failed``: "person p: why" lines)."""
-    how = "NaN or zero-padded there, kept as they were" if padded else "NaN there, kept"
+    (``spans``: "person p, frames a-b"; ``padded``: zero-padded there; ``masked``: the file's ``track_mask`` told
+    them), and each person (or span) kept as the input had it (``failed``: "person p: why" lines). ``lone``: one
+    person's file read as a stack of one (:func:`lone_person`), said as one person's frames."""
+    how = (f"{TRACK_MASK} False or NaN there" if masked else "zeros there" if lone else "NaN or zero-padded there"
+           ) + ", kept as they were" if padded or masked else "NaN there, kept"
     present = f"; absent from some frames ({how}), refined where present: {' and '.join(spans)}" if spans else ""
     kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)
+    mask = f"; the frames present read from {TRACK_MASK!r}, the estimator's own statement" if masked else ""
+    if lone:
+        return f"frames: one person's {shape}" + (present or "; present in every frame") + mask + kept
     where = "on the second axis, frames first," if axis[0] else "on a leading person axis"
     told = f"; the person axis told by {axis[1]}" if axis[1] else ""
     return (f"people: {people} stacked {where} {shape}; each refined on its own and written back "
-            f"in the file's layout{present}{kept}{told}")
+            f"in the file's layout{present}{mask}{kept}{told}")

@@ -12,6 +12,7 @@ from synsp.errors import OptionError, ShapeError, check_fps, check_keep_conventi
 from synsp.estimator_errors.measurements import measurements
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference import edge_pad
+from synsp.inference.alternation import read_alternation
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
@@ -127,6 +128,8 @@ class Refiner(WindowNetwork):
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
         self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
         self.unmeasured: np.ndarray | None = None  # (V, T, J): the last call's values missing or held (no measurement)
+        # (V, 4): the last call's reading of alternating frames (alternation.read_alternation; share taken out first)
+        self.alternated: np.ndarray | None = None
         # 2D SynSP: a clip seen from high above is partly or wholly the fallback's (inference.foreshortening; None:
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
@@ -292,7 +295,7 @@ class Refiner(WindowNetwork):
         check_fps(fps)  # an absurd rate would resample the clip onto trillions of frames
         given_fps = fps
         self.convention_offsets, self.convention_far, self.unlike_body = None, False, False  # never a previous call's
-        self.unmeasured = None
+        self.unmeasured = self.alternated = None
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints) and not other_layout
@@ -320,7 +323,9 @@ class Refiner(WindowNetwork):
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
                                 jumps=looks_for_jumps(given_fps))  # none under 15 fps (synsp.inference.low_rate)
-        seq, self.inverted = measured.values, measured.inverted
+        # a whole body alternating between two boxes frame by frame, out where it is most of the noise (alternation)
+        values, self.alternated = read_alternation(measured.values) if self.undo_errors else (measured.values, None)
+        seq, self.inverted = values, measured.inverted
         # no measurement: missing (NaN, or marked by the caller: a route that filled them) or held; the limbs' drift is
         # read without them (inference.floor), and synsp.refine refills them for a second look (refining.refill)
         self.unmeasured = unmeasured = unseen.reshape(measured.missing.shape) | measured.missing | measured.held
@@ -390,4 +395,4 @@ class Refiner(WindowNetwork):
             self.limb_drift if self.limb_drift is not None  # read once, on the values measured
             else limb_drift(seq, self.layout, given_fps, ~self.unmeasured))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
-        return against_input(self, outputs, frame, measured.values, x, way, fps=given_fps, drift=drift)
+        return against_input(self, outputs, frame, values, x, way, fps=given_fps, drift=drift)

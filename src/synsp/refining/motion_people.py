@@ -1,10 +1,10 @@
 """``synsp refine`` on an SMPL file of several people stacked, people or frames first: each person refined on its
 own, as a file of that person alone would be, and written back into the stack (:mod:`synsp.formats.smpl_people`).
 
-A person absent from some frames (NaN there, or zero-padded) is refined in each span of frames it is present in, those
-frames kept as they were; a
-person who cannot be read (absent throughout, numbers that are no rotations) or refined keeps the input's numbers
-and the summary says why; the others are refined all the same. Options that are wrong for every person (an unknown
+A person absent from some frames (NaN there, zero-padded, or so marked by SLAHMR's ``track_mask``; in one person's file
+too) is refined in each span of frames it is present in, those frames kept as they were; a person who cannot be read
+(absent throughout, numbers that are no rotations) or refined keeps the input's numbers and the summary says why;
+the others are refined all the same. Options that are wrong for every person (an unknown
 method's setting, a checkpoint of another kind) stop the run as for one person.
 """
 from __future__ import annotations
@@ -51,11 +51,13 @@ def refine_people(people: list[JointMotion | str], refine: Callable[[JointMotion
     keys = source["pose_keys"]  # the main array's shape, as person_count reads it: a split's body_pose, not a hand's
     shape = np.shape(source["stacked"][keys[1] if len(keys) > 1 else keys[0]])
     axis = source.get("person_axis", (False, ""))
-    shape = (shape[1], shape[0], *shape[2:]) if axis[0] else shape  # as the file holds it, frames first
+    lone = bool(source.get("lone"))  # one person's file read as a stack of one (smpl_people.lone_person)
+    shape = shape[1:] if lone else (shape[1], shape[0], *shape[2:]) if axis[0] else shape  # as the file holds it
     shared = [n for n in done[0][2] if all(n in notes for *_, notes in done)]
     own = [f"{part_name(motion.source)}: {n}" for motion, _, notes in done for n in notes if n not in shared]
     before = person_tracks([(motion.source, motion.positions()) for motion, _, _ in done], frames)
     after = person_tracks([(motion.source, refined.positions()) for motion, refined, _ in done], frames)
     spans = [part_name(motion.source) for motion, _, _ in done if "frames" in motion.source]
     padded = any(motion.source.get("padded") for motion, _, _ in done)
-    return summarize(dst, before, after, "mm", [people_note(count, shape, failed, spans, axis, padded), *shared, *own])
+    note = people_note(count, shape, failed, spans, axis, padded, bool(source.get("masked")), lone)
+    return summarize(dst, before, after, "mm", [note, *shared, *own])

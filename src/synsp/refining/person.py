@@ -10,6 +10,7 @@ from synsp.config import model_space_layout
 from synsp.estimator_errors.edge_values import beyond_edges
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
+from synsp.inference.alternation import without_alternation
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.floor import SHRINK_CONVERTED
 from synsp.inference.joint_corrections import (
@@ -174,6 +175,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
     seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
     measured = segment_filled(seen.values, seen.gaps, layout, target)  # as the route fills them
+    measured = without_alternation(measured)[0]  # a body alternating between two boxes: out, as the Refiner takes it
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
     share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)

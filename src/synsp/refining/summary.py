@@ -12,6 +12,7 @@ from synsp.estimator_errors.body_cuts import cut_note
 from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.formats.bvh import MM_PER_CM
 from synsp.formats.bvh_units import given_unit, unit_note
+from synsp.inference.alternation import alternation_note
 from synsp.inference.body_scale import size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
@@ -349,7 +350,7 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
 
 def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
-    turned, sizes, paces, limb drift, the whole body's shake, glitches, inversions, jumps and held
+    turned, sizes, paces, limb drift, the whole body's shake, alternating frames, glitches, inversions, jumps and held
     values; ``fps`` is the file's frame rate (None: not given)."""
     notes: list[str] = [stride_note(tracks.stride, fps)] if tracks.stride > 1 else []
     rate = strided_fps(fps, tracks.stride) if tracks.stride > 1 else fps  # the rate the detections were refined at
@@ -365,7 +366,8 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, pull_ramp=tracks.pull_ramp))
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
-    notes += [note for note in [shake_note(tracks.shaken), cut_note(tracks.turned, fps)] if note]
+    notes += [note for note in [shake_note(tracks.shaken), alternation_note(tracks.alternating),
+                                cut_note(tracks.turned, fps)] if note]
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")

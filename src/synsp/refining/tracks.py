@@ -90,6 +90,8 @@ class RefinedTracks(NamedTuple):
     steady: tuple[str, ...] = ()
     # (V, T, J) bool: values measured but taken out as a limb astray (estimator_errors.astray_limbs) and filled, given
     taken: np.ndarray | None = None
+    # each person's (4,) reading of the alternating frames taken out of a span (Refiner.alternated)
+    alternating: list[np.ndarray] = []
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -139,6 +141,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     repeats: list[float] = []
     repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
+    alternating: list[np.ndarray] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = flipped = 0
@@ -241,6 +244,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         repeat_ramp, pull_ramp = read.repeat_ramp, read.pull_ramp
                     if read.shaken is not None:
                         shaken.extend(tuple(person) for person in np.reshape(read.shaken, (-1, 3)).tolist())
+                    if read.alternated is not None:
+                        alternating.extend(person for person in np.reshape(read.alternated, (-1, 4)) if person[0] > 0)
             if laid < values.shape[1]:  # the file's own markers beside the layout's: joints of no layout
                 refined = np.concatenate([refined, refine_track(values[:, laid:], None, method, **options)], axis=1)
             refined[unknown] = np.nan  # what was only filled for the refiner is not given as measured
@@ -261,7 +266,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
-                         taken=taken)
+                         taken=taken, alternating=alternating)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
