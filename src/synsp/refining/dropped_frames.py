@@ -124,6 +124,17 @@ def refine_with_drops(poses: np.ndarray, after: np.ndarray, run: Callable[[np.nd
     return np.delete(run(gapped), added, axis=-3)
 
 
+def refine_entries_with_drops(tracks: np.ndarray, after: list[np.ndarray],
+                              alone: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """(V, T, J, C): each entry of ``tracks`` (V, T, J, C) refined by ``alone`` at its own drops (``after``: V
+    arrays of :func:`dropped_after`'s, :func:`refine_with_drops`); the entries with none refined together in one
+    call (a crowd's lockstep), each as alone."""
+    even = [not len(a) for a in after]
+    rest = iter(alone(tracks[even]) if any(even) else ())
+    return np.stack([next(rest) if e else refine_with_drops(track, a, alone)
+                     for track, a, e in zip(tracks, after, even)])
+
+
 def capture_frames(after: np.ndarray, frames: int) -> np.ndarray:
     """(T,) int: the capture's frame number of each of the ``frames`` (T) frames kept, with frames dropped after
     those of ``after`` (D,) (:func:`dropped_after`): the times, over the rate, at which a file's tracks are refined
