@@ -147,6 +147,25 @@ def test_near_duplicate_people_are_not_read_as_frames(tmp_path, capsys, betas):
     assert betas or "fewer frames than people" in said
 
 
+def test_held_poses_leave_the_motion_undecided_and_per_frame_betas_are_not_people(tmp_path, capsys):
+    """Review2 #9 / #11: held poses show no motion, so betas tells (said so) or, without, people first as documented;
+    one person's frames (1, T, 72) with a betas per frame (T, 10) stay one person's (main read them so)."""
+    held = np.repeat(_people("flat")[:, :1], T, axis=1)
+    np.savez(tmp_path / "betas.npz", poses=held.swapaxes(0, 1), trans=np.zeros((T, 2, 3)), betas=np.zeros((2, 10)))
+    np.savez(tmp_path / "none.npz", poses=held, trans=np.zeros((2, T, 3)))
+    one = _people("flat")[:1]
+    np.savez(tmp_path / "frames.npz", poses=one, trans=np.zeros((1, T, 3)), betas=np.zeros((T, 10)))
+    np.savez(tmp_path / "alone.npz", poses=one[0], trans=np.zeros((T, 3)))
+    for name in ("betas.npz", "none.npz", "frames.npz", "alone.npz"):
+        assert _refine(tmp_path, name) == 0
+    said = capsys.readouterr().out
+    assert f"people: 2 stacked on the second axis, frames first, ({T}, 2, 72)" in said
+    assert "told by betas (2, 10), the motion undecided" in said
+    assert "told by nothing in the file (the motion undecided, as held poses leave it): people first" in said
+    assert f"people: 1 stacked on a leading person axis (1, {T}, 72)" in said
+    assert f"told by an axis of one (betas ({T}, 10) not counted as people: 1 frame(s) for {T} of them)" in said
+    assert np.array_equal(_out(tmp_path, "frames.npz")["poses"][0], _out(tmp_path, "alone.npz")["poses"])
+
 def test_a_frames_first_stack_of_mismatched_arrays_names_both_readings(tmp_path, capsys):
     np.savez(tmp_path / "ff.npz", poses=_people("flat").swapaxes(0, 1), trans=np.zeros((2, T, 3)))
     assert _refine(tmp_path, "ff.npz") == 2
