@@ -86,6 +86,9 @@ def main() -> None:
     parser.add_argument("--space", nargs="+", choices=sorted(LAYOUT), default=["2d"])
     parser.add_argument("--guard", action="store_true", help="no refinement: drops read on clips with none dropped")
     args = parser.parse_args()
+    if args.run < 1 or args.run + 3 > args.every:  # dropped at residues 3 .. run + 2 of every: all must be < every
+        parser.error(f"--run {args.run} --every {args.every}: a run of 1 or more frames, from the 4th of every "
+                     "--every frames, needs --every >= --run + 3")
     if args.guard:
         return guard(args.space, args)
     for space in args.space:

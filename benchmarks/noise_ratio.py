@@ -20,10 +20,8 @@ import mediapipe_known as mk
 from synsp.data.splits import load_split
 from synsp.evaluation.protocol import make_cases
 from synsp.formats.mediapipe import MM_PER_M
-from synsp.inference.floor import length_changes, limb_bones
-from synsp.inference.smoothnet_blend import NOISE_RATIO, noise_share
+from synsp.inference.smoothnet_blend import NOISE_RATIO, limb_ratio, noise_share
 from synsp.sequence import fill_gaps
-from synsp.skeleton import bone_tree
 from synsp.skeleton.conversions import convert
 
 KINDS = ("jitter", "synthetic", "mediapipe", "mediapipe-white", "clean-ish", "typical", "hard")
@@ -43,13 +41,6 @@ def inputs(kind: str, split: str, max_clips: int) -> list[np.ndarray]:
     return out
 
 
-def ratio(poses: np.ndarray) -> float:
-    """The limb bones' mean slow length change over their mean fast one, of ``poses`` (T, 17, 3) H36M-17."""
-    pairs = np.asarray(bone_tree("h36m17"))[list(limb_bones("h36m17"))]
-    slow, fast = length_changes(poses, pairs)
-    return float(slow.mean() / max(fast.mean(), 1e-12))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="val")
@@ -61,7 +52,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for kind in args.kinds:
         clips = inputs(kind, args.split, args.max_clips)
-        ratios = np.array([ratio(x) for x in clips])
+        ratios = np.array([limb_ratio(x, "h36m17") for x in clips])
         shares = np.array([noise_share(x[None], "h36m17")[0] for x in clips])
         print(f"| {kind} | {len(clips)} | {ratios.min():.2f} | {np.median(ratios):.2f} | {ratios.max():.2f} | "
               f"{(shares == 1).sum()} | {(shares == 0).sum()} |", flush=True)

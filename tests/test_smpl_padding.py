@@ -111,6 +111,68 @@ def test_betas_against_the_motion_is_a_one_line_error_and_refine_smpl_names_both
         synsp.refine_smpl(_people("flat").swapaxes(0, 1), fps=30, method="butterworth")
 
 
+def test_one_frame_people_counted_by_betas_stay_people(tmp_path, capsys):
+    """(P, 1, 72) with betas (P, 10), one image of several people: P people of a frame each, written as read;
+    before, the axis of one was taken for the person's and the people were smoothed into each other."""
+    pose = np.concatenate([_people("flat")[:, :1], _people("flat")[:1, :1] + 0.3])
+    np.savez(tmp_path / "image.npz", poses=pose, trans=np.zeros((3, 1, 3)), betas=np.zeros((3, 10)))
+    assert _refine(tmp_path, "image.npz") == 0
+    said = capsys.readouterr().out
+    assert "people: 3 stacked on a leading person axis (3, 1, 72)" in said and "told by betas (3, 10)" in said
+    assert "a single frame, which cannot be refined" in said
+    assert np.abs(_out(tmp_path, "image.npz")["poses"] - pose).max() < 1e-12
+
+
+@pytest.mark.parametrize("betas", [False, True])
+def test_near_duplicate_people_are_not_read_as_frames(tmp_path, capsys, betas):
+    """A tracker's doubled person, (2, T, 72) whose two tracks differ by less than a frame's step: each person
+    refined as alone, the reading said; before, 60 people of 2 frames (nothing refined) or, with betas (2, 10),
+    an error telling to save the arrays people first, as they were."""
+    one = _people("flat")[0]
+    pose = np.stack([one, one + np.random.default_rng(1).normal(0, 0.002, one.shape)])
+    extra = {"betas": np.zeros((2, 10))} if betas else {}
+    np.savez(tmp_path / "dup.npz", poses=pose, trans=np.zeros((2, T, 3)), **extra)
+    np.savez(tmp_path / "p1.npz", poses=pose[1], trans=np.zeros((T, 3)))
+    assert _refine(tmp_path, "dup.npz") == 0 and _refine(tmp_path, "p1.npz") == 0
+    said = capsys.readouterr().out
+    assert f"people: 2 stacked on a leading person axis (2, {T}, 72)" in said
+    assert ("told by betas (2, 10), over the motion (a pose changes" if betas else
+            f"reads {T} people of 2 frames, fewer frames than people, as near-duplicate people read") in said
+    assert np.array_equal(_out(tmp_path, "dup.npz")["poses"][1], _out(tmp_path, "p1.npz")["poses"])
+    np.savez(tmp_path / "ffdup.npz", poses=pose.swapaxes(0, 1), trans=np.zeros((T, 2, 3)), **extra)
+    assert _refine(tmp_path, "ffdup.npz") == 0  # frames first: betas tells, else people first and said
+    said = capsys.readouterr().out
+    assert (f"people: 2 stacked on the second axis, frames first, ({T}, 2, 72)" if betas else
+            f"people: {T} stacked on a leading person axis ({T}, 2, 72)") in said
+    assert betas or "fewer frames than people" in said
+
+
+def test_held_poses_leave_the_motion_undecided_and_per_frame_betas_are_not_people(tmp_path, capsys):
+    """Review2 #9 / #11: held poses show no motion, so betas tells (said so) or, without, people first as documented;
+    one person's frames (1, T, 72) with a betas per frame (T, 10) stay one person's (main read them so)."""
+    held = np.repeat(_people("flat")[:, :1], T, axis=1)
+    np.savez(tmp_path / "betas.npz", poses=held.swapaxes(0, 1), trans=np.zeros((T, 2, 3)), betas=np.zeros((2, 10)))
+    np.savez(tmp_path / "none.npz", poses=held, trans=np.zeros((2, T, 3)))
+    one = _people("flat")[:1]
+    np.savez(tmp_path / "frames.npz", poses=one, trans=np.zeros((1, T, 3)), betas=np.zeros((T, 10)))
+    np.savez(tmp_path / "alone.npz", poses=one[0], trans=np.zeros((T, 3)))
+    for name in ("betas.npz", "none.npz", "frames.npz", "alone.npz"):
+        assert _refine(tmp_path, name) == 0
+    said = capsys.readouterr().out
+    assert f"people: 2 stacked on the second axis, frames first, ({T}, 2, 72)" in said
+    assert "told by betas (2, 10), the motion undecided" in said
+    assert "told by nothing in the file (the motion undecided, as held poses leave it): people first" in said
+    assert f"people: 1 stacked on a leading person axis (1, {T}, 72)" in said
+    assert f"told by an axis of one (betas ({T}, 10) not counted as people: 1 frame(s) for {T} of them)" in said
+    assert np.array_equal(_out(tmp_path, "frames.npz")["poses"][0], _out(tmp_path, "alone.npz")["poses"])
+
+def test_a_frames_first_stack_of_mismatched_arrays_names_both_readings(tmp_path, capsys):
+    np.savez(tmp_path / "ff.npz", poses=_people("flat").swapaxes(0, 1), trans=np.zeros((2, T, 3)))
+    assert _refine(tmp_path, "ff.npz") == 2
+    err = capsys.readouterr().err
+    assert f"'poses' ({T}, 2, 72) stacks {T} people over 2 frames (or 2 over {T}, frames first), but 'trans' " \
+           f"(2, {T}, 3) does not lead with ({T}, 2)" in err and len(err.strip().splitlines()) == 1
+
 def test_a_jaw_without_eyes_is_kept_and_said(tmp_path, capsys):
     """SMPL-H's 52 from root_orient, pose_body and pose_hand; a jaw without the eyes makes no SMPL-X 55: kept."""
     rng = np.random.default_rng(0)

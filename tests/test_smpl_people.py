@@ -115,7 +115,8 @@ def test_no_person_readable_and_a_translation_without_the_person_axis_are_one_li
     np.savez(tmp_path / "shared.npz", poses=_people("flat"), trans=np.zeros((T, 3)))
     assert _refine(tmp_path, "shared.npz") == 2
     err = capsys.readouterr().err
-    assert "'poses' (2, 60, 72) stacks 2 people over 60 frames, but 'trans' (60, 3) does not" in err
+    assert "'poses' (2, 60, 72) stacks 2 people over 60 frames (or 60 over 2, frames first), but 'trans' (60, 3) " \
+           "does not lead with (2, 60)" in err
     assert len(err.strip().splitlines()) == 1
 
 

@@ -199,3 +199,19 @@ def test_a_csv_time_column_with_even_steps_gives_the_rate(tmp_path):
     assert "fps: 60 (the file's time column)" in str(summary) and "assumed" not in str(summary)
     given = refine_file(tmp_path / "in.csv", tmp_path / "given.csv", method="butterworth", fps=60, force=True)
     assert (tmp_path / "out.csv").read_text() == (tmp_path / "given.csv").read_text(), str(given)
+
+
+def test_a_cut_on_an_uneven_clock_is_named_at_the_files_nearest_frame(monkeypatch):
+    """Review2 #8: a cut found at a grid frame is named at the file's frame nearest it on an uneven clock (here the
+    frame before it), at the first at or after it on a lattice (frames dropped). A resampled cut is rarely found
+    (the jump spreads over two grid frames), so the refiner's answer is set: a clock at 30 fps, then 60 fps,
+    refined on a grid at about 60 fps, the cut at a grid frame of the fast part."""
+    times = np.concatenate([np.arange(60) / 30, 2 + (np.arange(60) + 0.7) / 60])
+    grid = even_grid(times)
+    before = [(g, int(np.argmin(np.abs(times - grid[g])))) for g in range(len(grid)) if grid[g] > 2.1]
+    cut, nearest = next((g, t) for g, t in before if times[t] < grid[g])
+    real = uneven_times.refine_tracks
+    monkeypatch.setattr(uneven_times, "refine_tracks",
+                        lambda *args, **kwargs: real(*args, **kwargs)._replace(turned=[(0, cut)]))
+    tracks, _ = refine_tracks_at(_truth(times)[None], times, None, "gaussian")
+    assert len(grid) > len(times) and tracks.turned == [(0, nearest)]

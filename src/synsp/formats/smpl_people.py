@@ -17,8 +17,8 @@ the file has SLAHMR's ``track_mask`` ((B, T) bool, as its poses are laid out), t
 One person's file absent from some frames so (an estimator's zeros where it found nobody) or holding a
 ``track_mask`` is read the same way, as a stack of one (:func:`lone_person`).
 
-People first or frames first, (P, T, ...) or (T, P, ...), is told by :func:`person_axis` (an axis of one, the motion,
-``betas`` (P, ...)) and said; a file of frames first is read through its arrays with the two axes swapped and
+People first or frames first, (P, T, ...) or (T, P, ...), is told by :func:`person_axis` (``betas`` (P, ...), an axis
+of one, the motion) and said; a file of frames first is read through its arrays with the two axes swapped and
 written back as it was laid out (:func:`people_first`).
 """
 from __future__ import annotations
@@ -50,9 +50,10 @@ def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key
     lead = shape[:2]
     for k in (*keys, *([trans_key] if trans_key else [])):
         if np.shape(arrays[k])[:2] != lead or np.ndim(arrays[k]) < 3:
-            raise ValueError(f"{where}: {main!r} {shape} stacks {lead[0]} people over {lead[1]} frames, but {k!r} "
-                             f"{np.shape(arrays[k])} does not ({lead[0]}, {lead[1]}, ...): every array of poses "
-                             "and the translation need the same person axis")
+            raise ValueError(f"{where}: {main!r} {shape} stacks {lead[0]} people over {lead[1]} frames (or "
+                             f"{lead[1]} over {lead[0]}, frames first), but {k!r} {np.shape(arrays[k])} does not "
+                             f"lead with ({lead[0]}, {lead[1]}): every array of poses and the translation need the "
+                             "same two leading axes, people and frames, in the same order")
     return int(lead[0])
 
 
@@ -117,18 +118,21 @@ def laid_out(arrays: dict[str, np.ndarray], source: dict) -> dict[str, np.ndarra
 
 def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
                 where: str) -> tuple[bool, str]:
-    """Whether a stack's people are on its second axis, (T, P, ...) (else its first, (P, T, ...)), and what told so:
-    an axis of one is the person's (one person's frames; a single frame cannot be refined); else the motion: the
-    frames' axis is the one along which a pose changes less, by a factor of 2 or more (the median over neighbours
-    present of their mean |difference|; people the same numbers, held frames left out); else ``betas`` (P, ...);
-    else the first, as documented. ValueError naming the shapes when the motion and ``betas`` disagree."""
+    """Whether a stack's people are on its second axis, (T, P, ...) (else its first, (P, T, ...)), and what told so.
+    ``betas`` (P, ...) tells first: it counts the people, whatever the motion reads (near-duplicate people, a
+    tracker's doubled person, change less from one to the other than from frame to frame), unless it counts them on
+    the second axis over fewer frames than people, as one betas per frame (T, 10) beside a people-first stack does.
+    Else an axis of one is the person's (one person's frames). Else the motion: the frames' axis is the one along
+    which a pose changes less, by a factor of 2 or more (the median over neighbours present of their mean
+    |difference|; exact repeats, held frames, left out), when that leaves no fewer frames than people. Else the
+    first, as documented. The answer says what the motion read when it did not tell. ValueError naming the shapes
+    when ``betas``, not counted so, and the motion read the people on different axes."""
     main = arrays[keys[1] if len(keys) > 1 else keys[0]]
     lead = main.shape[:2]
     betas = np.shape(arrays.get("betas"))
     counted = betas[0] == lead[1] if len(betas) == 2 and lead[0] != lead[1] and betas[0] in lead else None
     said = f"betas {betas}" if counted is not None else ""
-    if 1 in lead and lead != (1, 1):
-        return lead[1] == 1, "an axis of one"
+    per_frame = bool(counted) and lead[0] < lead[1]
     absent, _ = absent_frames(arrays, keys, trans_key, lead)
     values = np.asarray(main, dtype=np.float64).reshape(*lead, -1)
     steps = []
@@ -137,19 +141,32 @@ def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
         both = ~(np.delete(absent, 0, axis) | np.delete(absent, -1, axis))
         change = change[both & (change > 0)]
         steps.append(float(np.median(change)) if change.size else None)
-    if None not in steps and max(steps) >= 2 * min(steps):
-        second = steps[0] < steps[1]
-        moved = (f"the motion (a pose changes {max(steps) / min(steps):.1f}x less along the "
-                 f"{'first' if second else 'second'} axis)")
-        if counted is not None and counted != second:
-            raise ValueError(f"{where}: {keys[0]!r} {np.shape(arrays[keys[0]])}: {moved} puts the people on the "
-                             f"{'second' if second else 'first'} axis, but {said} counts {betas[0]} people; save the "
-                             "arrays people first, (P, T, ...) (np.swapaxes(a, 0, 1) on each (T, P, ...) array), "
-                             "with betas (P, 10)")
-        return second, moved + (f" and {said}" if counted is not None else "")
-    if counted is not None:
-        return counted, said
-    return False, "nothing in the file: people first, as documented (save (T, P, ...) arrays np.swapaxes(a, 0, 1))"
+    second = None if None in steps or max(steps) < 2 * min(steps) else steps[0] < steps[1]
+    along = "" if second is None else (f"a pose changes {max(steps) / min(steps):.1f}x less along the "
+                                       f"{'first' if second else 'second'} axis")
+    moved = f"the motion ({along})" if along else ""
+    if counted is not None and counted == second:
+        return second, f"{moved} and {said}"
+    if counted is not None and not per_frame:
+        undecided = "" if 1 in lead else ", the motion undecided"
+        return counted, said + (f", over the motion ({along}: near-duplicate people read so)" if moved else undecided)
+    if per_frame and second is not None:
+        raise ValueError(f"{where}: {keys[0]!r} {np.shape(arrays[keys[0]])}: {moved} puts the people on the "
+                         f"{'second' if second else 'first'} axis, but {said} counts {betas[0]} people; save the "
+                         "arrays people first, (P, T, ...) (np.swapaxes(a, 0, 1) on each (T, P, ...) array), "
+                         "with betas (P, 10)")
+    unused = f" ({said} not counted as people: {lead[0]} frame(s) for {lead[1]} of them)" if per_frame else ""
+    if 1 in lead and lead != (1, 1):
+        return lead[1] == 1, "an axis of one" + unused
+    if second is not None and lead[0 if second else 1] >= lead[1 if second else 0]:
+        return second, moved
+    if second is not None:
+        people, frames = lead[::-1] if second else lead
+        return False, (f"nothing else in the file: people first, as documented; {moved} reads {people} people of "
+                       f"{frames} frames, fewer frames than people, as near-duplicate people read (betas (P, 10) "
+                       "says otherwise)")
+    return False, ("nothing in the file (the motion undecided, as held poses leave it): people first, as documented "
+                   "(save (T, P, ...) arrays np.swapaxes(a, 0, 1), or give betas (P, 10))" + unused)
 
 
 def people_first(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,

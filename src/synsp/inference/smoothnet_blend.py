@@ -50,8 +50,8 @@ from synsp.inference.clean import input_noise, noise_level, opened
 from synsp.inference.floor import drift_factor, length_changes, limb_bones
 from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["WEIGHT", "END_FRAMES", "END_PIECE", "NOISE_OPEN", "NOISE_RATIO", "blend_weights", "noise_share",
-           "smoothnet_blend"]
+__all__ = ["WEIGHT", "END_FRAMES", "END_PIECE", "NOISE_OPEN", "NOISE_RATIO", "blend_weights", "limb_ratio",
+           "noise_share", "smoothnet_blend"]
 
 # SmoothNet's weight where the limbs read no drift, on a clip's end frame and inside it under heavy noise; chosen on
 # the validation split (ends: 8 mm white noise, 12 / 20 / 40-frame pieces, and the presets cut alike, 0.3 and 0.7
@@ -89,10 +89,16 @@ def noise_share(measured: np.ndarray, layout: str | Layout, fps: float | None = 
     share counts, so a short clip keeps at least the drift's. Gap fills are read as measured values (the drift's
     :func:`~synsp.inference.floor.bone_drift` reads seen frames only): a fill through a moving limb changes its
     length, which can move the share either way on a clip with many gaps."""
+    return 1.0 - opened(limb_ratio(measured, layout, fps), NOISE_RATIO)
+
+
+def limb_ratio(measured: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
+    """(...) the limb bones' (:func:`~synsp.inference.floor.limb_bones`) mean slow length change over their mean fast
+    one (:func:`~synsp.inference.floor.length_changes`) of ``measured`` ((..., T, J, 3) without NaN): what
+    :func:`noise_share` opens over :data:`NOISE_RATIO` (per kind of input: ``benchmarks/noise_ratio.py``)."""
     pairs = np.asarray(bone_tree(layout))[list(limb_bones(layout))]
     slow, fast = length_changes(np.asarray(measured, np.float64), pairs, fps)
-    ratio = slow.mean(axis=-1) / np.maximum(fast.mean(axis=-1), 1e-12)
-    return 1.0 - opened(ratio, NOISE_RATIO)
+    return slow.mean(axis=-1) / np.maximum(fast.mean(axis=-1), 1e-12)
 
 
 def blend_weights(length: int, shares: np.ndarray, fps: float | None = None,

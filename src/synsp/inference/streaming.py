@@ -14,62 +14,8 @@ them the stream is within about a tenth of what refinement moves.) Many people a
 :mod:`synsp.inference.people_stream`. A whole recording at once (every frame pushed, then flushed):
 :meth:`StreamingRefiner.refine_all`.
 
-Where the stream cannot see the future it differs from offline refinement:
-
-- each frame waits ``lookahead`` frames (default 3) before the network sees it, and is measured on the two seconds
-  before it and those frames after (:mod:`synsp.inference.stream_measurements`; offline: the whole clip): glitches
-  (:mod:`synsp.estimator_errors.glitches`), held values (:mod:`synsp.estimator_errors.held_values`) and missing joints
-  (NaN, or (0, 0) for "not found": :func:`synsp.sequence.not_found`) are filled between the frames around them,
-  whole-body jumps (:func:`synsp.estimator_errors.glitches.body_jumps`) moved back and left/right inversions
-  (:mod:`synsp.estimator_errors.inversions`) exchanged back, where the lookahead holds the frames that tell them; a gap
-  longer than it moves the joint with the body from its last value (:mod:`~.stream_fill`: with the joints its bones
-  join), and an inversion longer than 0.7 s is exchanged back for 0.7 s only (``lookahead=0``: every gap, glitch, held
-  value, jump and inversion is taken as it came); a joint not yet seen is NaN in the frames given back (as offline,
-  which leaves a never-seen joint NaN; the network sees it at the centroid of the frame's other joints); frames before
-  the first detection come back as NaN at once;
-- a frame whose body lies more than half the person's size from where it was (a single-person estimator that jumped to
-  someone else: :meth:`StreamingRefiner.switched`) ends the stream there, as offline cuts the track
-  (:func:`synsp.estimator_errors.track_switches.track_segments`): the frames of the person before come back at once, and
-  the new one starts afresh (its first frames wait for a window again; the sizes kept, :meth:`carry`);
-- a video cut (the body jumped in one frame to another side or moment and stayed so: offline's
-  :func:`~synsp.estimator_errors.body_cuts.turned_cuts`), or ids swapped at a crossing (the centre onto another line:
-  :mod:`~.stream_centre_cuts`) or with someone close by (off its path: :mod:`~.stream_path_cuts`), ends the stream as a
-  switch does, told from the 5 (4, 2) frames after it (:mod:`synsp.inference.stream_cuts`): while they arrive the frames
-  then due wait, and come out together;
-- 3D units (mm, cm or m) are decided from a body, not from a joint or two: the stream holds its frames until one shows
-  at least 60 % of the joints (or :data:`UNIT_WAIT` frames have passed, then from the frame with the most joints), then
-  catches up; a body outside the trained sizes is refined at the nearest one, measured on that frame (offline: all
-  frames); ``mm_per_unit=`` says the unit and nothing is held (nor resized);
-- the input's joint definitions are kept (:attr:`Refiner.keep_convention`) with the median of the network's constant
-  pull over the windows seen so far (offline: over the whole clip), so the first windows, which have little to measure
-  it on, are the least sure of it (past ``PULL_HISTORY`` windows the history is thinned, evenly, to bound its cost); in
-  3D the bones are pulled towards the running mean of their lengths (offline: the clip's median);
-- the clip's axes (:attr:`Refiner.upright`: which way is up, and in 3D left- or right-handed) are decided on the
-  stream's first window (offline: on the whole clip) and kept until :meth:`reset`;
-- the network's correction is kept in proportion to the model's floor (:mod:`synsp.inference.floor`) from the frames
-  seen so far and the ``lag`` frames after (:mod:`synsp.inference.stream_floor`: running figures where offline has the
-  whole clip's; in 2D a second pass's, :mod:`~synsp.inference.stream_repeat`; in 3D the step fades in over the first
-  second); in 2D the joints' mean track is steadied where a detector's box shakes the body whole, as offline, by the
-  shake ratio over the frames given back so far, and (2D and 3D) the body's size and orientation where they wobble, by
-  the wobble ratios (:mod:`synsp.inference.stream_shake`; not in the first 16); both that track and the output are
-  low-passed as offline (the latter at :data:`synsp.inference.refiner.LOWPASS_HZ`) by the same zero-phase filter over
-  the frames given back lately and the ``lag`` frames after (:mod:`synsp.inference.stream_lowpass`), and the part of the
-  correction that follows the motion's acceleration is given back as offline (:attr:`Refiner.give_back_motion`), its
-  slope measured over the frames given back so far (:mod:`synsp.inference.stream_oversmoothing`);
-- nearly clean input keeps its values (:attr:`Refiner.keep_clean`) with each joint's noise and correction measured over
-  the frames given back so far (:mod:`synsp.inference.stream_clean`; offline: over the whole clip), after, in 2D, the
-  slow part of the correction is limited where the noise so far reads white (:mod:`~.stream_white_noise`);
-- a 2D body seen from high above gives way to SmoothNet by the trunk ratio's running median over the frames so far
-  (offline: the clip's), a SmoothNet stream run alongside once it reads low (:mod:`~.stream_above`); a track with many
-  of the model's joints never seen (waist-up video) is refined by the network all the same (offline:
-  :meth:`Refiner.gives_way`), a 3D body placed by its root joint (offline: :attr:`Refiner.mean_anchor`);
-- a stream faster than the mocap's motion is refined as if filmed at a lower rate, as offline (:mod:`synsp.motion_pace`,
-  :attr:`Refiner.follow_pace`), from the pace of its last 3 s once 16 frames have arrived
-  (:mod:`synsp.inference.stream_pace`; offline: the whole clip's): its windows sampled at the pace the network learnt
-  between the frames held, no longer lag;
-- the 3D root trajectory is smoothed by the same Savitzky-Golay fit as offline (9 frames, order 2; fewer at a fast pace,
-  as offline's fit at the paced rate), centred when ``lag >= 4``, else over the last 9; the first ``8 - lag`` frames
-  cannot wait for all 9 and use fewer.
+Where the stream cannot see the future it differs from offline refinement (its measurements, cuts, units, joint
+definitions, axes, floor step, clean input, pace and root trajectory): ``docs/streaming.md`` lists each way.
 
 >>> stream = StreamingRefiner(synsp.load_model("synsp-h36m17"))  # doctest: +SKIP
 >>> for frame in camera:                                          # doctest: +SKIP

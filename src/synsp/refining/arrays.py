@@ -39,7 +39,7 @@ from synsp.inference.joint_corrections import (
 )
 from synsp.lockstep import own, short_in_lockstep
 from synsp.model import NETWORKS
-from synsp.refining.dropped_frames import dropped_after, refine_with_drops
+from synsp.refining.dropped_frames import dropped_after, refine_entries_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
 from synsp.refining.methods import (
@@ -236,10 +236,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     if any(map(len, after)) and (x.ndim == 3 or not views_together(method, x.shape[-1], options)):
         # frames dropped from poses with no times: an entry's put back as gaps, it refined alone, they taken out
         alone = partial(refine, method=method, max_gap=max_gap, layout=layout, space=space, _drops=False, **options)
-        even = [not len(a) for a in after]  # entries with none: refined together (a crowd's lockstep), each as alone
-        rest = iter(alone(tracks[even]) if any(even) else ())
-        out = np.stack([next(rest) if e else refine_with_drops(track, a, alone)
-                        for track, a, e in zip(tracks, after, even)]).reshape(x.shape)
+        out = refine_entries_with_drops(tracks, after, alone).reshape(x.shape)
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)
     # the networks' routes undo the estimator's errors: a cut to another side of the body is cut there first
     pairs = LAYOUTS[layout].left_right if method in NETWORKS and layout in LAYOUTS and not options.get(

@@ -1,4 +1,4 @@
-"""``synsp refine`` on an SMPL file of several people stacked on a leading person axis: each person refined on its
+"""``synsp refine`` on an SMPL file of several people stacked, people or frames first: each person refined on its
 own, as a file of that person alone would be, and written back into the stack (:mod:`synsp.formats.smpl_people`).
 
 A person absent from some frames (NaN there, zero-padded, or so marked by SLAHMR's ``track_mask``; in one person's file

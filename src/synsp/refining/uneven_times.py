@@ -280,6 +280,7 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     filled = given & (missing | tracks.filled[:, near])
     taken = None if tracks.taken is None else filled & ~missing & tracks.taken[:, near]  # measured, taken out
     # a cut is named at the file's frame, as the drops beside it in the summary: the first at or after its grid frame
+    # on a lattice (frames dropped), the nearest on an uneven clock
     cuts = [places.searchsorted(t) if places is not None else _nearest(times, grid[[t]])[0] for _, t in tracks.turned]
     tracks = tracks._replace(
         refined=out, filled=filled, taken=taken, never_seen=missing & ~seen & inside[..., None],
