@@ -36,6 +36,16 @@ def test_two_boxes_in_turn_leave_their_mean():
     assert one.shape == () and one == share[0]
 
 
+def test_the_alternation_is_fitted_once_for_its_reading(monkeypatch):
+    """read_alternation reads the summary's figures from the fit it takes out (before, fitted twice a call)."""
+    x = two_boxes(walking(90, noise=0.0)[0])[None]
+    calls, fitted = [], alternation_module._fitted
+    monkeypatch.setattr(alternation_module, "_fitted", lambda *a: calls.append(1) or fitted(*a))
+    out, reading = alternation_module.read_alternation(x)
+    assert len(calls) == 1 and reading[0, 0] == 1.0
+    np.testing.assert_array_equal(out, (x - alternation(x)).astype(x.dtype))
+
+
 @pytest.mark.parametrize("case", ["noise", "box jitter", "heavy noise over two boxes", "short"])
 def test_noise_and_motion_are_left_as_they_are(case):
     clean, noisy = walking(90, noise=3.0)

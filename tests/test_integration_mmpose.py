@@ -164,3 +164,17 @@ def test_offline_a_clip_with_frames_dropped_is_refined_as_synsp_refine_refines_i
     importlib.import_module("synsp.integrations.mmpose")
     out = filters.build(dict(type="SynSPFilter", method="synsp"))(given.astype(np.float32))
     np.testing.assert_array_equal(out.reshape(cli.shape), cli)
+
+
+def test_online_a_window_reads_no_drops_as_refine_track_refines_it(filters):
+    """Online (the Smoother's window, ``window_size`` frames, no more) the frames the capture skipped are not read:
+    the window is refined as refine_track refines it, bit for bit; a clip no longer than the window reads none."""
+    from synsp.refining.person import refine_track
+
+    _, noisy = walking(90, noise=0.5, fps=10.0)
+    window = np.delete(noisy, [30, 60], axis=0)[:60].astype(np.float32)
+    importlib.import_module("synsp.integrations.mmpose")
+    out = filters.build(dict(type="SynSPFilter", method="synsp", window_size=60))(window)
+    np.testing.assert_array_equal(out, refine_track(window, layout="coco17", method="synsp"))
+    offline = filters.build(dict(type="SynSPFilter", method="synsp", window_size=10))(window)
+    assert np.abs(offline - out).max() > 1.0  # the window holds a drop the whole clip's reading refines as a gap

@@ -101,12 +101,15 @@ def test_people_on_the_second_axis_are_told_said_and_written_back_so(tmp_path, c
     assert np.array_equal(_out(tmp_path, "one.npz")["body_pose"][:, 0], _out(tmp_path, "alone.npz")["body_pose"])
 
 
-def test_betas_against_the_motion_is_a_one_line_error_and_refine_smpl_names_both_orders(tmp_path, capsys):
+def test_betas_per_frame_beside_people_first_is_not_counted_and_refine_smpl_names_both_orders(tmp_path, capsys):
+    """(2, T, 72) with betas (T, 10), one betas per frame: not counted, the motion reads the people first, as
+    without betas; before, an error telling to save the arrays people first, as they were."""
     np.savez(tmp_path / "odd.npz", poses=_people("flat"), trans=np.zeros((2, T, 3)), betas=np.zeros((T, 10)))
-    assert _refine(tmp_path, "odd.npz") == 2
-    err = capsys.readouterr().err
-    assert "puts the people on the first axis, but betas (60, 10) counts 60 people" in err
-    assert "save the arrays people first, (P, T, ...)" in err and len(err.strip().splitlines()) == 1
+    np.savez(tmp_path / "plain.npz", poses=_people("flat"), trans=np.zeros((2, T, 3)))
+    assert _refine(tmp_path, "odd.npz") == 0 and _refine(tmp_path, "plain.npz") == 0
+    said = capsys.readouterr().out
+    assert f"less along the second axis) (betas ({T}, 10) not counted as people: 2 frame(s) for {T} of them)" in said
+    assert np.array_equal(_out(tmp_path, "odd.npz")["poses"], _out(tmp_path, "plain.npz")["poses"])
     with pytest.raises(ValueError, match=r"poses\[:, p\] when the frames come first"):
         synsp.refine_smpl(_people("flat").swapaxes(0, 1), fps=30, method="butterworth")
 
@@ -121,6 +124,21 @@ def test_one_frame_people_counted_by_betas_stay_people(tmp_path, capsys):
     assert "people: 3 stacked on a leading person axis (3, 1, 72)" in said and "told by betas (3, 10)" in said
     assert "a single frame, which cannot be refined" in said
     assert np.abs(_out(tmp_path, "image.npz")["poses"] - pose).max() < 1e-12
+
+
+@pytest.mark.parametrize("lead", [(T, 1), (1, T)])
+def test_one_persons_frames_with_betas_per_frame_stay_one_person(tmp_path, capsys, lead):
+    """(T, 1, 72) or (1, T, 72) with betas (T, 10), a betas per frame (4D-Humans' per-frame outputs stacked): one
+    person's T frames, refined as the flat (T, 72); before, (T, 1, 72) was read as T people of one frame, unrefined."""
+    pose = _people("flat")[0]
+    np.savez(tmp_path / "stack.npz", poses=pose.reshape(*lead, 72), betas=np.zeros((T, 10)))
+    np.savez(tmp_path / "flat.npz", poses=pose, betas=np.zeros((T, 10)))
+    assert _refine(tmp_path, "stack.npz") == 0 and _refine(tmp_path, "flat.npz") == 0
+    said = capsys.readouterr().out
+    assert f"betas ({T}, 10) is one per frame, not counted as people" in said
+    refined = _out(tmp_path, "flat.npz")["poses"]
+    assert np.array_equal(_out(tmp_path, "stack.npz")["poses"].reshape(T, 72), refined)
+    assert not np.allclose(refined, pose)
 
 
 @pytest.mark.parametrize("betas", [False, True])
@@ -163,7 +181,7 @@ def test_held_poses_leave_the_motion_undecided_and_per_frame_betas_are_not_peopl
     assert "told by betas (2, 10), the motion undecided" in said
     assert "told by nothing in the file (the motion undecided, as held poses leave it): people first" in said
     assert f"people: 1 stacked on a leading person axis (1, {T}, 72)" in said
-    assert f"told by an axis of one (betas ({T}, 10) not counted as people: 1 frame(s) for {T} of them)" in said
+    assert f"told by an axis of one beside {T} frames (betas ({T}, 10) is one per frame, not counted as people" in said
     assert np.array_equal(_out(tmp_path, "frames.npz")["poses"][0], _out(tmp_path, "alone.npz")["poses"])
 
 def test_a_frames_first_stack_of_mismatched_arrays_names_both_readings(tmp_path, capsys):

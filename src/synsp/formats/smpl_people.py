@@ -125,8 +125,10 @@ def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
     Else an axis of one is the person's (one person's frames). Else the motion: the frames' axis is the one along
     which a pose changes less, by a factor of 2 or more (the median over neighbours present of their mean
     |difference|; exact repeats, held frames, left out), when that leaves no fewer frames than people. Else the
-    first, as documented. The answer says what the motion read when it did not tell. ValueError naming the shapes
-    when ``betas``, not counted so, and the motion read the people on different axes."""
+    first, as documented. The answer says what the motion read when it did not tell. A ``betas`` counting the long
+    axis beside an axis of one ((N, 1) or (1, N)) is P people of one image or one person's T frames, a betas per
+    frame: the entries are people when a pose changes less between entries further apart (:func:`_grows`), else
+    one person's frames."""
     main = arrays[keys[1] if len(keys) > 1 else keys[0]]
     lead = main.shape[:2]
     betas = np.shape(arrays.get("betas"))
@@ -135,6 +137,14 @@ def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
     per_frame = bool(counted) and lead[0] < lead[1]
     absent, _ = absent_frames(arrays, keys, trans_key, lead)
     values = np.asarray(main, dtype=np.float64).reshape(*lead, -1)
+    if counted is not None and 1 in lead and betas[0] > 1:
+        long = int(lead[1] > 1)
+        grows = _grows(np.moveaxis(values, long, 0)[:, 0][~absent.reshape(-1)])
+        if grows < 1:  # NaN (undecided) is not: then the axis of one is the person's, as before betas told
+            return long == 1, f"{said} (a pose changes {1 / grows:.1f}x less between entries further apart)"
+        return long == 0, (f"an axis of one beside {max(lead)} frames ({said} is one per frame, not counted as "
+                           "people" + (f": a pose changes {grows:.1f}x more between entries further apart)"
+                                       if grows == grows else ")"))
     steps = []
     for axis in (0, 1):
         change = np.abs(np.diff(values, axis=axis)).mean(axis=-1)
@@ -150,16 +160,11 @@ def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
     if counted is not None and not per_frame:
         undecided = "" if 1 in lead else ", the motion undecided"
         return counted, said + (f", over the motion ({along}: near-duplicate people read so)" if moved else undecided)
-    if per_frame and second is not None:
-        raise ValueError(f"{where}: {keys[0]!r} {np.shape(arrays[keys[0]])}: {moved} puts the people on the "
-                         f"{'second' if second else 'first'} axis, but {said} counts {betas[0]} people; save the "
-                         "arrays people first, (P, T, ...) (np.swapaxes(a, 0, 1) on each (T, P, ...) array), "
-                         "with betas (P, 10)")
     unused = f" ({said} not counted as people: {lead[0]} frame(s) for {lead[1]} of them)" if per_frame else ""
     if 1 in lead and lead != (1, 1):
-        return lead[1] == 1, "an axis of one" + unused
+        return lead[1] == 1, "an axis of one"
     if second is not None and lead[0 if second else 1] >= lead[1 if second else 0]:
-        return second, moved
+        return second, moved + unused
     if second is not None:
         people, frames = lead[::-1] if second else lead
         return False, (f"nothing else in the file: people first, as documented; {moved} reads {people} people of "
@@ -167,6 +172,16 @@ def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
                        "says otherwise)")
     return False, ("nothing in the file (the motion undecided, as held poses leave it): people first, as documented "
                    "(save (T, P, ...) arrays np.swapaxes(a, 0, 1), or give betas (P, 10))" + unused)
+
+
+def _grows(entries: np.ndarray) -> float:
+    """How many times more a pose changes between ``entries`` (N, D) a few apart (up to 4) than between neighbours
+    (medians over the entries of the mean |difference|, exact repeats left out): above 1 for one person's frames (a
+    motion's change grows with the lag), below for people of one image; NaN when too few entries or changes tell."""
+    lag = min(len(entries) - 1, 4)
+    steps = [np.abs(entries[k:] - entries[:-k]).mean(-1) for k in (1, lag)] if lag >= 2 else []
+    near, far = (float(np.median(c[c > 0])) if (c > 0).any() else 0.0 for c in steps) if steps else (0.0, 0.0)
+    return far / near if near > 0 and far > 0 else float("nan")
 
 
 def people_first(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,

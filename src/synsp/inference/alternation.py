@@ -48,7 +48,11 @@ def alternation(values: np.ndarray, smooth: float = SMOOTH_FRAMES) -> np.ndarray
     x = np.asarray(values, np.float64)
     if x.shape[-3] < MIN_FRAMES:
         return np.zeros_like(x)
-    sign, scale, shift, about = _fitted(x, smooth)
+    return _alternating(*_fitted(x, smooth))
+
+
+def _alternating(sign: np.ndarray, scale: np.ndarray, shift: np.ndarray, about: np.ndarray) -> np.ndarray:
+    """:func:`alternation` from its parts (:func:`_fitted`'s), shaped like ``about`` (..., T, J, C)."""
     return sign * (scale[..., None, None] * about + shift)
 
 
@@ -98,12 +102,13 @@ def read_alternation(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     reading[:, 2] = 1.0
     if x.shape[-3] < MIN_FRAMES:
         return x, reading.reshape(*x.shape[:-3], 4)
-    alternating = alternation(people)
+    fit = _fitted(people.astype(np.float64), SMOOTH_FRAMES)  # once: the reading's parts are the alternation's
+    alternating = _alternating(*fit)
     explained = explained_share(people, alternating)
     share = opened(explained, SHARE_RAMP)
     if not share.any():
         return x, reading.reshape(*x.shape[:-3], 4)
-    _, scale, shift, about = _fitted(people.astype(np.float64), SMOOTH_FRAMES)
+    _, scale, shift, about = fit
     size = np.sqrt((about * about).sum(-1).mean(-1))  # (V, T): the body's RMS radius
     acted = share > 0
     reading[acted, 0], reading[acted, 1] = share[acted], explained[acted]

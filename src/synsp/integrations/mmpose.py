@@ -39,7 +39,9 @@ class SynSPFilter:
     method : one of ``synsp.METHODS`` (default ``"synsp"``).
     window_size : frames the Smoother hands over online (history + the new frame); default:
         the network's window (8 frames for SynSP, 32 for SmoothNet), 1 for One-Euro (it keeps its state
-        across calls, as mmpose's own does), 31 for the other filters.
+        across calls, as mmpose's own does), 31 for the other filters. A sequence longer than it (offline, the
+        whole clip) has the frames its capture skipped read and refined as gaps, as ``synsp refine`` reads them; one
+        no longer (an online window, or a clip that short) reads none.
     checkpoint, device : the network to use (default: the shipped model for 2D or 3D).
     layout : the keypoints' layout (``coco17``, ``halpe26``, ``coco133``, ...); by default
         the network's when K matches it, else the one layout with K joints; other layouts

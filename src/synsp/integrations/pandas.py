@@ -174,8 +174,10 @@ def _key_seconds(df, fps: float | None) -> tuple[np.ndarray, int | None, bool] |
         numbers = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(np.float64)
         if np.isfinite(numbers).all():  # else a clock time or an empty cell: the CSV reader reads no times either
             scale = TIME_COLUMNS[found[2].strip().lower()]
-            texts = [np.format_float_positional(v, trim="-") for v in numbers]
-            return numbers * scale, time_decimals(texts, scale), True
+            # float32's own shortest digits, as to_csv writes them (the float64 upcast's read as 12 decimals)
+            own = values.dtype if types.is_float_dtype(values) else np.float64
+            texts = [np.format_float_positional(v, trim="-") for v in numbers.astype(own)]
+            return np.array(texts, np.float64) * scale, time_decimals(texts, scale), True
     if _key(df, lambda names: key_column(names, FRAME_COLUMNS)) is None:
         return None
     return np.asarray(key, np.float64) / (fps or ASSUMED_FPS), None, False
