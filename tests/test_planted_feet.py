@@ -114,3 +114,49 @@ def test_a_still_root_with_white_noise_on_it_still_reads_root_relative():
     swayed = clean + rng.normal(0.0, 1.0, clean.shape)
     swayed[:, :, 0] += 20.0 * np.sin(np.arange(120) / 20.0)[:, None]
     assert not root_relative(swayed, "h36m17")
+
+
+def _both_routes(poses: np.ndarray, layout: str, tmp_path) -> tuple[np.ndarray, np.ndarray]:
+    """(``synsp.refine``'s output, ``synsp refine``'s on a CSV of ``poses`` (T, J, 3) in ``layout``), as float32."""
+    import pandas as pd
+
+    import synsp
+
+    names = get_layout(layout).joints
+    table = pd.DataFrame({f"{n}_{a}": poses[:, j, c] for j, n in enumerate(names) for c, a in enumerate("xyz")})
+    table.to_csv(tmp_path / "in.csv", index=False)
+    synsp.refine_file(tmp_path / "in.csv", tmp_path / "out.csv", fps=30, force=True)
+    cli = pd.read_csv(tmp_path / "out.csv", float_precision="round_trip")[table.columns].to_numpy(np.float32)
+    return synsp.refine(poses, layout=layout, fps=30).astype(np.float32), cli.reshape(poses.shape)
+
+
+@pytest.mark.parametrize("layout", ["coco17", "halpe26"])
+def test_a_converted_layouts_feet_are_held_once_by_both_routes(layout, tmp_path, monkeypatch):
+    """Poses in a layout the network converts to (COCO-17; HALPE-26, with toes and heels) have each planted foot joint
+    held once, by ``synsp.refine`` as by ``synsp refine`` on the same CSV: equal at float32. The array route once held
+    the model's ankles, then every foot joint again in the layout (COCO's ankles 2 mm from the CLI's on a walk); the
+    CLI held the model's ankles only, leaving HALPE-26's toes and heels sliding."""
+    from synsp.inference import planted_feet
+    from synsp.skeleton import convert
+
+    _, noisy = _walker(120)
+    hips = [get_layout("h36m17").joints.index(n) for n in ("pelvis", "right_hip", "left_hip")]
+    noisy[:, hips, 0] += 40.0 * np.sin(np.arange(120) / 20.0)[:, None]  # world axes: the hips sway over the feet
+    poses = convert(noisy, "h36m17", "coco17")
+    if layout == "halpe26":  # head, neck, mid-hip; toes 12 and 10 cm ahead of each ankle, heels 5 cm behind, lower
+        ankles = poses[:, 15:17]
+        feet = [ankles + [0.0, -80.0, 120.0], ankles + [0.0, -80.0, 100.0], ankles + [0.0, -80.0, -50.0]]
+        poses = np.concatenate([poses, poses[:, 3:5].mean(1, keepdims=True) + [0.0, 100.0, 0.0],
+                                poses[:, 5:7].mean(1, keepdims=True), poses[:, 11:13].mean(1, keepdims=True), *feet],
+                               axis=1)
+        poses[:, 17:] += np.random.default_rng(3).normal(0.0, 1.5, poses[:, 17:].shape)
+    poses = poses.astype(np.float32)
+    arrays, cli = _both_routes(poses, layout, tmp_path)
+    np.testing.assert_array_equal(arrays, cli)
+    monkeypatch.setattr(planted_feet, "HOLD", False)
+    unheld = _both_routes(poses, layout, tmp_path)[1]
+    names = get_layout(layout).joints
+    moved = {names[j] for j in range(len(names)) if not np.array_equal(cli[:, j], unheld[:, j])}
+    # light noise: the ankles are the low-pass's (SynSP's held output was the farther, nearer_if_noise_only); the
+    # toes and heels, which the CLI never held before, are held after it
+    assert all("toe" in n or "heel" in n for n in moved) and bool(moved) == (layout == "halpe26")

@@ -76,8 +76,7 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
         model = network_model(method, x.shape[-1], options.get("checkpoint"), options.get("device"),
                               options.get("network_only", False))
         name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
-        out = _feet_held(_in_layout(x, method, model, name, options, nearer, segments), x, method, model, name,
-                         options)
+        out = _in_layout(x, method, model, name, options, nearer, segments)
         return beyond_edges(out, x)  # a joint the estimator wrote on the picture's edge is on or beyond it
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = filter_values(x, layout)
@@ -91,10 +90,10 @@ def _undone(x: np.ndarray, layout: str | None, fps: float | None) -> np.ndarray:
 
 
 def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name: str | None,
-               options: dict) -> np.ndarray:
+               options: dict, beyond: str | None = None) -> np.ndarray:
     """SynSP's 3D output ``out`` (T, J, 3) or (V, T, J, 3) of ``x`` (in layout ``name``, refined by ``model``
-    just before) with its planted feet held
-    (:func:`~synsp.inference.planted_feet.hold_planted`); as it is for other methods, 2D, ``network_only``,
+    just before) with its planted feet held (:func:`~synsp.inference.planted_feet.hold_planted`; ``beyond``: only
+    those the model's layout ``beyond`` does not share, toes, heels); as it is for other methods, 2D, ``network_only``,
     ``floor`` False or 0 (the network's whole correction, asked for), root-relative ``x``, and where SynSP's Refiner
     gave its output to the fallback (no body it knows, too much never seen): SmoothNet's, which holds nothing."""
     if method != "synsp" or out.shape[-1] != 3 or options.get("network_only") or not planted_feet.HOLD \
@@ -107,6 +106,9 @@ def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name
         return out
     views = out if out.ndim == 4 else out[None]
     held = np.stack([planted_feet.hold_planted(v, name, options.get("fps"))[0] for v in views])
+    if beyond is not None:  # each foot joint is held on its own: the shared ones' are left as they came
+        shared = [j for j, _ in shared_joints(name, beyond)]
+        held[..., shared, :] = views[..., shared, :]
     return held if out.ndim == 4 else held[0]
 
 
@@ -114,15 +116,16 @@ def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, opt
                segments: bool = True) -> np.ndarray:
     """Refine ``x`` (T, J, C) or (V, T, J, C) in layout ``name`` (as told from ``x`` by :func:`input_layout`;
     None: none fits) with the network ``method``'s ``model`` (:func:`network_model`). SmoothNet sees every
-    coordinate alone, so any layout is its own; a layout other than a SynSP network's is refined view by view, as a
-    file's tracks are."""
+    coordinate alone, so any layout is its own; SynSP's, its feet held (:func:`_feet_held`), in its network's layout
+    or another order of it; any other layout view by view, as a file's tracks are (:func:`refine_track`)."""
     run = method_function(method)
     if name == model.layout.name or reorders(name, model.layout.name):  # the Refiner finds its own layout's glitches
         def route(v: np.ndarray, **rate) -> np.ndarray:  # in another order: MPI-INF-3DHP's; ``rate``: fps= to refine at
             if name == model.layout.name:
                 return run(v, **{**options, **rate})
             return convert(run(convert(v, name, model.layout.name), **{**options, **rate}), model.layout.name, name)
-        return nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
+        out = nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
+        return _feet_held(out, x, method, model, name, options)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         measured = measurements(x, None if name is None else get_layout(name))
         values = measured.values
@@ -304,8 +307,11 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
         return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
     # SmoothNet's Refiner records the pace groups' rates (group_fps) the track's summary reads
-    return nearer_if_noise_only(poses, route, method, layout, target, options,
-                                (group_model(method, poses.shape[-1], options),))
+    out = nearer_if_noise_only(poses, route, method, layout, target, options,
+                               (group_model(method, poses.shape[-1], options),))
+    # the model's feet were held in its layout (refine_person); the layout's own (toes, heels) here, once
+    return _feet_held(out, poses, method, layout_model(method, poses.shape[-1], layout, options), layout, options,
+                      beyond=target)
 
 
 def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing: np.ndarray,
