@@ -30,18 +30,21 @@ def joint_name(marker: str) -> str:
     return side + snake
 
 
-# A side written after the joint (``wrist_l``, ``Wrist.L``, ``WristLeft``) or as a lower-case prefix (``l_wrist``)
-_SIDE_AFTER = re.compile(r"^(.+)_(l|r|left|right)$")
+# A side written after the joint (``wrist_l``, ``Wrist.L``, ``WristLeft``, a DeepLabCut project's ``wristleft``: a
+# whole word only glued on, since ``l``/``r`` end ordinary words) or as a lower-case prefix (``l_wrist``)
+_SIDE_AFTER = re.compile(r"^(.+?)(?:_(l|r|left|right)|(left|right))$")
 _SIDE_BEFORE = re.compile(r"^(l|r)_(.+)$")
 _SIDES = {"l": "left", "r": "right", "left": "left", "right": "right"}
 
 
 def spellings(marker: str) -> tuple[str, ...]:
     """The joint names ``marker`` may mean, the first :func:`joint_name`'s: ``"wrist_l"``, ``"Wrist.L"``,
-    ``"WristLeft"`` and ``"l_wrist"`` also read as ``"left_wrist"`` (a layout's own ``mouth_left`` stays first)."""
+    ``"WristLeft"``, ``"wristleft"`` and ``"l_wrist"`` also read as ``"left_wrist"`` (a layout's own
+    ``mouth_left`` stays first)."""
     joint = joint_name(marker).replace(".", "_")
     after, before = _SIDE_AFTER.match(joint), _SIDE_BEFORE.match(joint)
-    moved = (f"{_SIDES[after.group(2)]}_{after.group(1)}" if after and not joint.startswith(("left_", "right_"))
+    moved = (f"{_SIDES[after.group(after.lastindex)]}_{after.group(1)}"  # the side: with "_" or glued on
+             if after and not joint.startswith(("left_", "right_"))
              else f"{_SIDES[before.group(1)]}_{before.group(2)}" if before else None)
     names = _ALIASES.get(joint, (joint,))
     return names + ((moved,) if moved and moved not in names else ())
