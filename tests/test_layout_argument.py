@@ -54,3 +54,23 @@ def test_a_layout_the_bones_do_not_fit_is_told_from_the_poses_instead(tmp_path, 
     out = capsys.readouterr().out
     assert "another order; they follow h36m17's, refined as such (is --layout right?)" in out
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), synsp.refine(case.noisy), atol=1e-3)
+
+
+def test_a_layout_given_for_joint_names_synsp_does_not_know_says_it_takes_the_columns_in_order(poses, tmp_path,
+                                                                                               capsys):
+    """A CSV whose columns name joints of no known layout, told ``--layout coco17``: read in column order as
+    COCO's joints (audit: no word of it), and said with the names on both sides; COCO's own names say nothing."""
+    from synsp.cli import main
+
+    for names, said in ((["pt_a", "pt_b", "pt_c"] + [f"pt_{j}" for j in range(3, 17)], True),
+                        (list(LAYOUTS["coco17"].joints), False)):
+        header = ",".join(f"{n}_{c}" for n in names for c in ("x", "y"))
+        rows = [",".join(f"{v:.3f}" for v in frame.ravel()) for frame in poses]
+        (tmp_path / "in.csv").write_text("\n".join([header, *rows]) + "\n")
+        assert main(["refine", str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), "--method", "savgol",
+                     "--layout", "coco17", "--force"]) == 0
+        out = capsys.readouterr().out
+        note = ("layout: the file's joint names (pt_a, pt_b, pt_c, ...) are not coco17's (nose, left_eye, right_eye, "
+                "...): taken in column order as its joints (is --layout right?)")
+        assert (note in out) == said, out
+        assert ("is --layout right?" in out) == said, out

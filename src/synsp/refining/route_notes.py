@@ -8,7 +8,7 @@ from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
 from synsp.skeleton import BLOCKS, LAYOUTS, SHIPPED, can_convert, get_layout, reorders
 
-__all__ = ["no_layout_route", "layout_notes", "other_order_note"]
+__all__ = ["no_layout_route", "layout_notes", "other_order_note", "column_order_note"]
 
 
 def no_layout_route(method: str) -> str:
@@ -69,3 +69,13 @@ def other_order_note(j_count: int, rejected: str, name: str | None, excess: floa
     hint = " (is --layout right?)" if told else f" (--layout {rejected} if they follow it)"
     return (f"layout: {j_count} joints, as many as {rejected}'s, but their bones are {excess:.1f} times the shortest "
             f"tree through them (at most {limit} for {rejected}'s order): another order; {then}{hint}")
+
+
+def column_order_note(own: list[str] | None, given: str | None, name: str | None) -> list[str]:
+    """The line saying the file's joint names ``own`` (of no layout synsp knows) were taken in column order as
+    the joints of layout ``given`` (--layout), when the poses were refined as ``given``'s (``name``); else []."""
+    if not own or given is None or name != given:
+        return []
+    first = ", ".join(get_layout(given).joints[:3])
+    return [f"layout: the file's joint names ({', '.join(own[:3])}, ...) are not {given}'s ({first}, ...): taken in "
+            f"column order as its joints (is --layout right?)"]
