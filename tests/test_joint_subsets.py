@@ -33,6 +33,8 @@ def test_side_spellings_and_the_fewest_joints_named():
         assert "left_wrist" in spellings(name), name
     assert spellings("mouth_left")[0] == "mouth_left"  # a layout's own name comes first
     assert "left_wrist" in spellings("wristleft") and spellings("wristl") == ("wristl",)  # only whole words glued on
+    assert "left_wrist" in spellings("leftwrist") and "right_wrist" in spellings("rwrist")  # LeftWrist's, RWrist's
+    assert spellings("leg") == ("leg",) and spellings("lip_top") == ("lip_top",)  # l + no side's joint: no side
     assert match_subset(NAMES) == ("coco17", [0, 5, 6, 9, 10, 11, 15, 16])
     assert match_subset(NAMES[:7]) is None  # 7 joints: SmoothNet's, as joints of no layout
     assert match_subset(["snout", "left_ear", "right_ear", "tailbase", "nose", "left_eye", "right_eye", "neck"]) is None
@@ -141,12 +143,27 @@ def test_a_sleap_file_of_coco17s_names_in_its_own_order_writes_back_in_it(tmp_pa
         assert np.array_equal(f.root.tracks.read(), poses.transpose(0, 3, 2, 1))
 
 
-def test_side_glued_on_in_lower_case_reads_as_the_layout(tmp_path):
-    """A DeepLabCut project's ``shoulderleft`` is ``ShoulderLeft`` (Kinect's) is ``left_shoulder``, columns shuffled."""
+def _side_first(joint: str) -> str:
+    """``left_shoulder`` -> ``leftshoulder``: the side first, glued on."""
+    return joint.replace("_", "")
+
+
+def _letter_first(joint: str) -> str:
+    """``left_shoulder`` -> ``lshoulder``: the side's letter first, glued on (``nose`` stays ``nose``)."""
+    side, _, part = joint.partition("_")
+    return side[0] + part.replace("_", "") if side in ("left", "right") else joint
+
+
+@pytest.mark.parametrize("glue, example", [
+    (lambda j: "".join(reversed(j.split("_"))), "shoulderleft"),  # the side last, glued on
+    (_side_first, "leftshoulder"), (_letter_first, "lshoulder")])
+def test_side_glued_on_in_lower_case_reads_as_the_layout(tmp_path, glue, example):
+    """A DeepLabCut project's ``shoulderleft``, ``leftshoulder`` or ``lshoulder`` is ``ShoulderLeft`` (Kinect's),
+    ``LeftShoulder`` or ``LShoulder`` is ``left_shoulder``, columns shuffled."""
     from synsp.skeleton import LAYOUTS
 
     coco = LAYOUTS["coco17"].joints
-    glued = {j: "".join(reversed(j.split("_"))) for j in coco}  # left_shoulder -> shoulderleft: the side last, glued on
+    glued = {j: glue(j) for j in coco}
     order = np.random.default_rng(0).permutation(17)
     poses = np.random.default_rng(1).normal(300, 50, (20, 17, 2))
     header = [f"{glued[coco[j]]}_{c}" for j in order for c in ("x", "y", "score")]
@@ -154,5 +171,5 @@ def test_side_glued_on_in_lower_case_reads_as_the_layout(tmp_path):
     path = tmp_path / "dlc_glued.csv"
     path.write_text("\n".join([",".join(header), *rows]) + "\n")
     data = read_poses(path)
-    assert "shoulderleft_x" in header and data.layout == "coco17"
+    assert f"{example}_x" in header and data.layout == "coco17"
     np.testing.assert_allclose(data.poses[0], poses, atol=1e-3)

@@ -13,7 +13,8 @@ import re
 from synsp.skeleton import LAYOUTS, layout_joint_names
 
 # The limb joints a marker set must name to be taken as a layout (hips to ankles, shoulders to wrists).
-_LIMBS = tuple(f"{side}_{part}" for side in ("left", "right")
+_LIMB_SIDES = ("left", "right")
+_LIMBS = tuple(f"{side}_{part}" for side in _LIMB_SIDES
                for part in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
 # A name that means another joint in some layouts: Pose2Sim's "Hip" / "CHip" is the pelvis centre.
 _ALIASES = {"hip": ("hip", "mid_hip"), "chip": ("mid_hip", "hip"), "mid_hip": ("mid_hip", "hip"),
@@ -31,21 +32,36 @@ def joint_name(marker: str) -> str:
 
 
 # A side written after the joint (``wrist_l``, ``Wrist.L``, ``WristLeft``, a DeepLabCut project's ``wristleft``: a
-# whole word only glued on, since ``l``/``r`` end ordinary words) or as a lower-case prefix (``l_wrist``)
+# whole word only glued on, since ``l``/``r`` end ordinary words) or before it in lower case (``l_wrist``, and glued on
+# as ``LeftWrist``'s and ``LWrist``'s are read: ``leftwrist``, ``lwrist``)
 _SIDE_AFTER = re.compile(r"^(.+?)(?:_(l|r|left|right)|(left|right))$")
-_SIDE_BEFORE = re.compile(r"^(l|r)_(.+)$")
+_SIDE_BEFORE = re.compile(r"^(?:(l|r)_|(left|right)|(l|r)(?=[a-z]))(.+)$")
 _SIDES = {"l": "left", "r": "right", "left": "left", "right": "right"}
+
+
+def _side_before(joint: str) -> str | None:
+    """``joint`` with a lower-case side before it moved into synsp's place, None for none. A letter glued on
+    counts only before a joint some layout has on both sides (``lear``, not ``leg`` or ``lip_top``): ``l``/``r``
+    also begin ordinary words, and in lower case no capital marks where the side ends."""
+    before = _SIDE_BEFORE.match(joint)
+    if not before:
+        return None
+    side, part = _SIDES[next(g for g in before.groups()[:3] if g)], before.group(4)
+    if before.group(3) and not any(f"{s}_{part}" in layout.joints for layout in LAYOUTS.values() for s in _LIMB_SIDES):
+        return None
+    return f"{side}_{part}"
 
 
 def spellings(marker: str) -> tuple[str, ...]:
     """The joint names ``marker`` may mean, the first :func:`joint_name`'s: ``"wrist_l"``, ``"Wrist.L"``,
-    ``"WristLeft"``, ``"wristleft"`` and ``"l_wrist"`` also read as ``"left_wrist"`` (a layout's own
-    ``mouth_left`` stays first)."""
+    ``"WristLeft"``, ``"wristleft"``, ``"l_wrist"``, ``"leftwrist"`` and ``"lwrist"`` also read as
+    ``"left_wrist"`` (a layout's own ``mouth_left`` stays first)."""
     joint = joint_name(marker).replace(".", "_")
-    after, before = _SIDE_AFTER.match(joint), _SIDE_BEFORE.match(joint)
-    moved = (f"{_SIDES[after.group(after.lastindex)]}_{after.group(1)}"  # the side: with "_" or glued on
-             if after and not joint.startswith(("left_", "right_"))
-             else f"{_SIDES[before.group(1)]}_{before.group(2)}" if before else None)
+    after = _SIDE_AFTER.match(joint)
+    moved = None
+    if not joint.startswith(("left_", "right_")):
+        moved = (f"{_SIDES[after.group(after.lastindex)]}_{after.group(1)}"  # the side: with "_" or glued on
+                 if after else _side_before(joint))
     names = _ALIASES.get(joint, (joint,))
     return names + ((moved,) if moved and moved not in names else ())
 
