@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import needs_data
 from synsp.data.fingerspelling import fingerspelling
 from synsp.estimator_errors.body_flips import flip_parts
 from synsp.estimator_errors.inversions import without_inversions
@@ -78,3 +79,48 @@ def test_two_hand_exchanges_five_frames_apart_leave_the_frames_between_alone():
     of benchmarks/hand_swaps.py, its runs as drawn there."""
     runs = [(142, 149), (172, 178), (183, 192), (202, 205), (237, 241), (269, 272)]
     _assert_only_the_hands_exchanged_back(fingerspelling(300, seed=109)[1], runs)
+
+
+@needs_data
+def test_a_2d_flip_that_comes_back_unseen_keeps_the_frames_before_it():
+    """The person read facing the other way from frame 60 and not detected at all over frames 87-100, labelled right
+    again after (audit30 #1: validation's walk-back clip, 2D, `jitter`). The fill glided through the unseen frames
+    from the flipped labels to the right ones, no jump back: the knees' and ankles' one jump ran to the clip's
+    start, and frames 0-59, right in the input (2.1 px), were exchanged (12.0 px out). Unseen frames between seen
+    ones are no reading of labels now: most of the seen flipped frames' pairs are exchanged back, nothing before."""
+    from synsp.data.camera import pixels_per_mm, project, random_camera
+    from synsp.data.mocap import load_clip
+    from synsp.data.simulator import corrupt
+    from synsp.estimator_errors.measurements import measure
+    coco = get_layout("coco17")
+    world = load_clip("dataset-1_walk-back_masculinity_001", "coco17")
+    cam = random_camera(10, subject=world, image_size=(1920, 1080))
+    clean = project(world, cam)
+    noisy = corrupt(clean, "jitter", rng=10, layout="coco17", unit_scale=pixels_per_mm(world, cam)).noisy
+    assert np.isnan(noisy[87:101]).all() and not np.isnan(noisy[:87]).any()  # the unseen frames, as the audit's
+    x = noisy.copy()
+    x[60:92] = noisy[60:92][:, coco.flip_index]
+    read = measure(x, coco)
+    assert not read.exchanged[:60].any()
+    np.testing.assert_array_equal(read.values[:60], measure(noisy, coco).values[:60])
+    error = np.linalg.norm(read.values[60:87] - clean[60:87], axis=-1).mean()
+    before = np.linalg.norm(x[60:87] - clean[60:87], axis=-1).mean()
+    assert error < before / 2, (error, before)  # most pairs exchanged back there (input 66, 33 px; refined 1.8)
+
+
+def test_a_2d_walk_flipped_up_to_unseen_frames_is_exchanged_back_there():
+    """A synthetic walk flipped from frame 40, its frames 60-74 unseen: each pair is exchanged over the seen flipped
+    frames 40-59 only (the knees and ankles were missed, read on the fill's glide), but the eyes (16 px apart)."""
+    from synsp.estimator_errors.measurements import measure
+    from walking import walking
+
+    coco = get_layout("coco17")
+    _, noisy = walking(120, noise=2.0)
+    x = noisy.copy()
+    x[40:70] = noisy[40:70][:, coco.flip_index]
+    x[60:75] = np.nan
+    exchanged = measure(x, coco).exchanged
+    expected = np.zeros_like(exchanged)
+    expected[40:60] = True
+    expected[:, coco.left_right.index((coco.index("left_eye"), coco.index("right_eye")))] = False
+    np.testing.assert_array_equal(exchanged, expected)

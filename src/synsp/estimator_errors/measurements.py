@@ -44,7 +44,7 @@ from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
-from synsp.sequence import fill_gaps, missing_mask
+from synsp.sequence import fill_gaps, missing_mask, true_runs
 from synsp.skeleton import Layout, bone_tree
 
 __all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor"]
@@ -162,7 +162,16 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     values = beyond_edges(values, x, along=True, edges=edges) if on_edge.any() else values
     if undo:
-        values, exchanged = without_inversions(values, layout, window)
+        # Frames where no joint was seen, between seen ones, hold the fill's glide from one frame's labels to the
+        # next's, no reading of them: a flip that came back there glided back with no jump, and the legs' one jump ran
+        # to the clip's start, the right frames exchanged (audit30 #1: 2.1 -> 12.0 px; benchmarks/RESULTS.md,
+        # section 4, "A flip that came back unseen"). Read as NaN there, no evidence either way. At a clip's edge
+        # the fill holds the seen frame beside them, no glide; NaN there lost the MediaPipe demo's leg exchange.
+        unseen = missing.all(axis=-1)
+        read = (np.stack([_glides(v, u) for v, u in zip(values, unseen)]) if x.ndim == 4
+                else _glides(values, unseen)) if unseen.any() else values
+        exchanged = without_inversions(read, layout, window)[1]
+        values = exchange(values, exchanged, layout.left_right)[0] if exchanged.any() else values
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
         crossed = (np.stack([crossed_legs(v, layout, e) for v, e in zip(values, exchanged)]) if x.ndim == 4
                    else crossed_legs(values, layout, exchanged))
@@ -178,6 +187,16 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge)
+
+
+def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:
+    """``values`` (T, J, C) NaN over each run of ``unseen`` (T,) frames between two seen ones (a run at the clip's
+    edge holds its seen neighbour: no glide from one reading to another)."""
+    read = values.copy()
+    for start, stop in true_runs(unseen):
+        if start > 0 and stop < len(values):
+            read[start:stop] = np.nan
+    return read
 
 
 def pace_factor(poses: np.ndarray) -> float:
