@@ -23,6 +23,8 @@ written back as it was laid out (:func:`people_first`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Sequence
 
 import numpy as np
@@ -118,61 +120,126 @@ def laid_out(arrays: dict[str, np.ndarray], source: dict) -> dict[str, np.ndarra
 
 def person_axis(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
                 where: str) -> tuple[bool, str]:
-    """Whether a stack's people are on its second axis, (T, P, ...) (else its first, (P, T, ...)), and what told so.
-    ``betas`` (P, ...) tells first: it counts the people, whatever the motion reads (near-duplicate people, a
-    tracker's doubled person, change less from one to the other than from frame to frame), unless it counts them on
-    the second axis over fewer frames than people, as one betas per frame (T, 10) beside a people-first stack does.
-    Else an axis of one is the person's (one person's frames). Else the motion: the frames' axis is the one along
-    which a pose changes less, by a factor of 2 or more (the median over neighbours present of their mean
-    |difference|; exact repeats, held frames, left out), when that leaves no fewer frames than people. Else the
-    first, as documented. The answer says what the motion read when it did not tell. A ``betas`` counting the long
-    axis beside an axis of one ((N, 1) or (1, N)) is P people of one image or one person's T frames, a betas per
-    frame: the entries are people when a pose changes less between entries further apart (:func:`_grows`), else
-    one person's frames."""
+    """Whether a stack's people are on its second axis, (T, P, ...) (else its first, (P, T, ...)), and what told so:
+    the first of these rules that decides.
+
+    1. ``betas`` counting the long axis beside an axis of one ((N, 1) or (1, N)) is P people of one image or one
+       person's T frames, a betas per frame: the entries are people when a pose changes less between entries
+       further apart (:func:`_grows`), else one person's frames (:func:`_betas_beside_one`); ahead of rule 2, which
+       would count an (N, 1) stack's N entries as people untested.
+    2. ``betas`` (P, ...) counts the people, whatever the motion reads (near-duplicate people, a tracker's doubled
+       person, change less from one to the other than from frame to frame), unless it counts them on the second
+       axis over fewer frames than people, as one betas per frame (T, 10) beside a people-first stack does
+       (:func:`_betas_count`).
+    3. An axis of one is the person's, one person's frames (:func:`_axis_of_one`).
+    4. The motion: the frames' axis is the one along which a pose changes less, by a factor of 2 or more (the
+       median over neighbours present of their mean |difference|; exact repeats, held frames, left out), when that
+       leaves no fewer frames than people (:func:`_motion_tells`).
+    5. Else the first, as documented; the answer says what the motion read (:func:`_documented`)."""
     main = arrays[keys[1] if len(keys) > 1 else keys[0]]
     lead = main.shape[:2]
-    betas = np.shape(arrays.get("betas"))
-    counted = betas[0] == lead[1] if len(betas) == 2 and lead[0] != lead[1] and betas[0] in lead else None
-    said = f"betas {betas}" if counted is not None else ""
-    per_frame = bool(counted) and lead[0] < lead[1]
-    absent, _ = absent_frames(arrays, keys, trans_key, lead)
-    values = np.asarray(main, dtype=np.float64).reshape(*lead, -1)
-    if counted is not None and 1 in lead and betas[0] > 1:
-        long = int(lead[1] > 1)
-        grows = _grows(np.moveaxis(values, long, 0)[:, 0][~absent.reshape(-1)])
-        if grows < 1:  # NaN (undecided) is not: then the axis of one is the person's, as before betas told
-            return long == 1, f"{said} (a pose changes {1 / grows:.1f}x less between entries further apart)"
-        return long == 0, (f"an axis of one beside {max(lead)} frames ({said} is one per frame, not counted as "
-                           "people" + (f": a pose changes {grows:.1f}x more between entries further apart)"
-                                       if grows == grows else ")"))
-    steps = []
-    for axis in (0, 1):
-        change = np.abs(np.diff(values, axis=axis)).mean(axis=-1)
-        both = ~(np.delete(absent, 0, axis) | np.delete(absent, -1, axis))
-        change = change[both & (change > 0)]
-        steps.append(float(np.median(change)) if change.size else None)
-    second = None if None in steps or max(steps) < 2 * min(steps) else steps[0] < steps[1]
-    along = "" if second is None else (f"a pose changes {max(steps) / min(steps):.1f}x less along the "
-                                       f"{'first' if second else 'second'} axis")
-    moved = f"the motion ({along})" if along else ""
-    if counted is not None and counted == second:
-        return second, f"{moved} and {said}"
-    if counted is not None and not per_frame:
-        undecided = "" if 1 in lead else ", the motion undecided"
-        return counted, said + (f", over the motion ({along}: near-duplicate people read so)" if moved else undecided)
-    unused = f" ({said} not counted as people: {lead[0]} frame(s) for {lead[1]} of them)" if per_frame else ""
-    if 1 in lead and lead != (1, 1):
-        return lead[1] == 1, "an axis of one"
-    if second is not None and lead[0 if second else 1] >= lead[1 if second else 0]:
-        return second, moved + unused
-    if second is not None:
-        people, frames = lead[::-1] if second else lead
-        return False, (f"nothing else in the file: people first, as documented; {moved} reads {people} people of "
-                       f"{frames} frames, fewer frames than people, as near-duplicate people read (betas (P, 10) "
-                       "says otherwise)")
-    return False, ("nothing in the file (the motion undecided, as held poses leave it): people first, as documented "
-                   "(save (T, P, ...) arrays np.swapaxes(a, 0, 1), or give betas (P, 10))" + unused)
+    stack = _Stack(lead, np.asarray(main, dtype=np.float64).reshape(*lead, -1),
+                   absent_frames(arrays, keys, trans_key, lead)[0], np.shape(arrays.get("betas")))
+    for rule in (_betas_beside_one, _betas_count, _axis_of_one, _motion_tells):
+        told = rule(stack)
+        if told is not None:
+            return told
+    return _documented(stack)
 
+
+@dataclass
+class _Stack:
+    """What :func:`person_axis`'s rules read: the leading axes ``lead`` of the main poses, their ``values``
+    (*lead, D), the frames ``absent`` (``lead``) bool, and the shape of ``betas`` (() when there is none)."""
+    lead: tuple[int, int]
+    values: np.ndarray
+    absent: np.ndarray
+    betas: tuple[int, ...]
+
+    @property
+    def counted(self) -> bool | None:
+        """Whether ``betas`` counts the second axis (True) or the first (False); None when it counts neither."""
+        betas, lead = self.betas, self.lead
+        counts = len(betas) == 2 and lead[0] != lead[1] and betas[0] in lead
+        return betas[0] == lead[1] if counts else None
+
+    @property
+    def per_frame(self) -> bool:
+        """Whether ``betas`` counts the second axis over fewer frames than people: one betas per frame."""
+        return bool(self.counted) and self.lead[0] < self.lead[1]
+
+    @property
+    def unused(self) -> str:
+        """The words on a ``betas`` per frame, not counted as people ("" for any other)."""
+        return (f" (betas {self.betas} not counted as people: {self.lead[0]} frame(s) for {self.lead[1]} of them)"
+                if self.per_frame else "")
+
+    @cached_property
+    def motion(self) -> tuple[bool | None, str]:
+        """Whether the motion reads the people on the second axis (None: undecided) and its words ("" then)."""
+        steps = []
+        for axis in (0, 1):
+            change = np.abs(np.diff(self.values, axis=axis)).mean(axis=-1)
+            both = ~(np.delete(self.absent, 0, axis) | np.delete(self.absent, -1, axis))
+            change = change[both & (change > 0)]
+            steps.append(float(np.median(change)) if change.size else None)
+        second = None if None in steps or max(steps) < 2 * min(steps) else steps[0] < steps[1]
+        along = "" if second is None else (f"a pose changes {max(steps) / min(steps):.1f}x less along the "
+                                           f"{'first' if second else 'second'} axis")
+        return second, along
+
+
+def _betas_beside_one(stack: _Stack) -> tuple[bool, str] | None:
+    """Rule 1 of :func:`person_axis`: ``betas`` counting the long axis beside an axis of one, read by the lag test."""
+    lead, said = stack.lead, f"betas {stack.betas}"
+    if stack.counted is None or 1 not in lead or stack.betas[0] <= 1:
+        return None
+    long = int(lead[1] > 1)
+    grows = _grows(np.moveaxis(stack.values, long, 0)[:, 0][~stack.absent.reshape(-1)])
+    if grows < 1:  # NaN (undecided) is not: then the axis of one is the person's, as before betas told
+        return long == 1, f"{said} (a pose changes {1 / grows:.1f}x less between entries further apart)"
+    return long == 0, (f"an axis of one beside {max(lead)} frames ({said} is one per frame, not counted as "
+                       "people" + (f": a pose changes {grows:.1f}x more between entries further apart)"
+                                   if grows == grows else ")"))
+
+
+def _betas_count(stack: _Stack) -> tuple[bool, str] | None:
+    """Rule 2 of :func:`person_axis`: ``betas`` counts the people, with the motion or over it, unless per frame."""
+    said = f"betas {stack.betas}"
+    second, along = stack.motion
+    if stack.counted is not None and stack.counted == second:
+        return second, f"the motion ({along}) and {said}"
+    if stack.counted is None or stack.per_frame:
+        return None
+    undecided = "" if 1 in stack.lead else ", the motion undecided"
+    return stack.counted, said + (f", over the motion ({along}: near-duplicate people read so)" if along else undecided)
+
+
+def _axis_of_one(stack: _Stack) -> tuple[bool, str] | None:
+    """Rule 3 of :func:`person_axis`: an axis of one (not both) is the person's."""
+    return (stack.lead[1] == 1, "an axis of one") if 1 in stack.lead and stack.lead != (1, 1) else None
+
+
+def _motion_tells(stack: _Stack) -> tuple[bool, str] | None:
+    """Rule 4 of :func:`person_axis`: the axis along which a pose changes less is the frames', if no fewer."""
+    second, along = stack.motion
+    if second is None:
+        return None
+    people, frames = stack.lead[::-1] if second else stack.lead
+    return (second, f"the motion ({along})" + stack.unused) if frames >= people else None
+
+
+def _documented(stack: _Stack) -> tuple[bool, str]:
+    """Rule 5 of :func:`person_axis`: people first, as documented, saying what the motion read."""
+    second, along = stack.motion
+    if second is None:
+        return False, ("nothing in the file (the motion undecided, as held poses leave it): people first, as "
+                       "documented (save (T, P, ...) arrays np.swapaxes(a, 0, 1), or give betas (P, 10))"
+                       + stack.unused)
+    people, frames = stack.lead[::-1] if second else stack.lead
+    return False, (f"nothing else in the file: people first, as documented; the motion ({along}) reads {people} "
+                   f"people of {frames} frames, fewer frames than people, as near-duplicate people read (betas "
+                   "(P, 10) says otherwise)")
 
 def _grows(entries: np.ndarray) -> float:
     """How many times more a pose changes between ``entries`` (N, D) a few apart (up to 4) than between neighbours
