@@ -44,7 +44,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
-from synsp.refining.dropped_frames import capture_frames, dropped_in_tracks
+from synsp.refining.dropped_frames import capture_times, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS
 from synsp.refining.uneven_times import column_rate, refine_tracks_at, uneven_column
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
@@ -307,8 +307,8 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
     after = dropped_in_tracks(poses) if timed is None and _frames_in_row_order(df) else np.zeros(0, int)
-    times = timed[0] if timed is not None else capture_frames(after, frames) / (fps or ASSUMED_FPS) if len(
-        after) else None  # as synsp refine: a key's times, else the drops read, else even (refined as they are)
+    # as synsp refine: a key's times, else the drops read, else even (refined as they are)
+    times = timed[0] if timed is not None else capture_times(after, frames, fps or ASSUMED_FPS)
     refined = refine_tracks_at(poses, times, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)[0].refined
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)

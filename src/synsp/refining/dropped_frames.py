@@ -143,6 +143,13 @@ def capture_frames(after: np.ndarray, frames: int) -> np.ndarray:
     return kept + np.searchsorted(np.asarray(after, int), kept)
 
 
+def capture_times(after: np.ndarray, frames: int, fps: float) -> np.ndarray | None:
+    """(T,) s: the capture's time of each of the ``frames`` (T) frames kept, at ``fps`` (:func:`capture_frames`), at
+    which tracks with frames dropped after those of ``after`` (D,) are refined on their even grid; None with no drop
+    (the frames are even: refined as they are)."""
+    return capture_frames(after, frames) / fps if len(after) else None
+
+
 def drop_note(after: np.ndarray, frame_ids: list | None = None, shown: int = 5) -> str:
     """The summary's line on the drops found after the frames ``after`` (D,) (:func:`dropped_after`: a frame named
     once per frame dropped after it; numbered by ``frame_ids`` when given, one a frame; else from 0), the first

@@ -30,7 +30,7 @@ from scipy.interpolate import CubicSpline
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import resample
-from synsp.refining.dropped_frames import capture_frames, drop_note, dropped_in_tracks
+from synsp.refining.dropped_frames import capture_times, drop_note, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
 
@@ -164,8 +164,8 @@ def refine_file_tracks(poses: np.ndarray, data: PoseData, layout: str | None, me
     people = poses.copy() if aside else poses
     people[aside] = np.nan  # an empty track: nothing refined, nothing said of it
     after = np.zeros(0, int) if _timed(data) else dropped_in_tracks(people)
-    if len(after):  # no times, and frames the capture skipped: refined at the capture's frames, a gap at each
-        times = capture_frames(after, poses.shape[1]) / (options.get("fps") or ASSUMED_FPS)
+    times = capture_times(after, poses.shape[1], options.get("fps") or ASSUMED_FPS)
+    if times is not None:  # no times, and frames the capture skipped: refined at the capture's frames, a gap at each
         tracks = refine_tracks_at(people, times, layout, method, max_gap=max_gap, **options)[0]
         frame_ids = data.extra.get("frame_ids")
         note = drop_note(after, frame_ids if frame_ids is not None and len(frame_ids) == poses.shape[1] else None)
