@@ -261,3 +261,36 @@ def test_slahmr_track_mask_says_which_frames_are_present_and_latent_pose_is_drop
     assert _refine(tmp_path, "odd.npz") == 2
     err = capsys.readouterr().err
     assert f"'track_mask' ({T}, 2) does not match the poses' (2, {T})" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("case", ["masked", "nan", "mixed"])
+def test_one_persons_missing_frames_holding_nan_are_absent_as_a_stacked_persons_are(tmp_path, capsys, case):
+    """A one-person file whose missing frames hold NaN (marked False by its track_mask, or NaN in every number,
+    beside zero frames for "mixed"): refined as the same person stacked alone (NaN where absent), the NaN and zero
+    frames written back as they came; before, an error that 'poses' holds NaN. A NaN among a present frame's
+    numbers is still a broken value, named."""
+    pose, trans = _people("flat")[0], np.random.default_rng(0).normal(0, 0.01, (T, 3))
+    absent = np.zeros(T, bool)
+    absent[:10] = absent[40:45] = True
+    pose[absent], trans[absent] = np.nan, np.nan
+    if case == "mixed":
+        pose[:10], trans[:10] = 0, 0
+    extra = {"track_mask": ~absent} if case == "masked" else {}
+    np.savez(tmp_path / "one.npz", poses=pose, trans=trans, **extra)
+    stack_pose, stack_trans = pose[None].copy(), trans[None].copy()
+    stack_pose[:, absent], stack_trans[:, absent] = np.nan, np.nan
+    np.savez(tmp_path / "stack.npz", poses=stack_pose, trans=stack_trans)
+    assert _refine(tmp_path, "one.npz") == 0 and _refine(tmp_path, "stack.npz") == 0
+    how = {"masked": "track_mask False or NaN there, kept as they were", "nan": "NaN there, kept",
+           "mixed": "zeros or NaN there, kept as they were"}[case]
+    assert f"absent from some frames ({how}), refined where present: frames 10-39 and frames 45-59" in \
+           capsys.readouterr().out
+    one, stack = _out(tmp_path, "one.npz"), _out(tmp_path, "stack.npz")
+    assert np.array_equal(one["poses"][absent], pose[absent], equal_nan=True)
+    assert np.array_equal(one["trans"][absent], trans[absent], equal_nan=True)
+    assert np.array_equal(one["poses"][~absent], stack["poses"][0, ~absent])
+    assert not np.allclose(one["poses"][~absent], pose[~absent])
+    pose[20, 5] = np.nan  # present frame 20's one number: broken, not missing
+    np.savez(tmp_path / "broken.npz", poses=pose, trans=trans, **extra)
+    assert _refine(tmp_path, "broken.npz") == 2
+    assert "'poses' holds NaN or inf in" in capsys.readouterr().err

@@ -18,9 +18,9 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   3x3 blocks being rotations (:func:`~synsp.formats.smpl_arrays.flat_matrices`). Several people stacked on a leading
   person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written back per person (:func:`read_people`,
   :func:`write_people`, :mod:`~synsp.formats.smpl_people`). Frames absent (NaN or all zeros, as an estimator
-  writes where it found nobody, or False in SLAHMR's ``track_mask``) of a stacked person, and the all-zero or masked
-  frames of one person's file (:func:`~synsp.formats.smpl_people.lone_person`), are written back as they were, each
-  span around them refined on its own. AMASS's split copies of ``poses``
+  writes where it found nobody, or False in SLAHMR's ``track_mask``) of a stacked person, and the all-zero, wholly
+  NaN or masked frames of one person's file (:func:`~synsp.formats.smpl_people.lone_person`), are written back as
+  they were, each span around them refined on its own. AMASS's split copies of ``poses``
   (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
   without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle is written on the file's own branch where
   the file goes past pi;

@@ -14,8 +14,9 @@ is read as one motion per span of frames it is present in (:func:`stacked_motion
 a person zero-padded (SLAHMR's and other optimisers' stacks, ``np.zeros`` filled per track): frames whose poses and
 translation are all zero (or identity matrices) are absent (:func:`absent_frames`), written back as zeros; where
 the file has SLAHMR's ``track_mask`` ((B, T) bool, as its poses are laid out), the frames it marks False are.
-One person's file absent from some frames so (an estimator's zeros where it found nobody) or holding a
-``track_mask`` is read the same way, as a stack of one (:func:`lone_person`).
+One person's file absent from some frames so (an estimator's zeros or NaN in every number where it found nobody)
+or holding a ``track_mask`` (its False frames absent whatever they hold, NaN too) is read the same way, as a stack
+of one (:func:`lone_person`); a NaN among a present frame's numbers is a broken value, named as before.
 
 People first or frames first, (P, T, ...) or (T, P, ...), is told by :func:`person_axis` (``betas`` (P, ...), an axis
 of one, the motion) and said; a file of frames first is read through its arrays with the two axes swapped and
@@ -95,20 +96,35 @@ def check_mask(arrays: dict[str, np.ndarray], lead: tuple[int, ...], where: str)
 def lone_person(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
                 where: str) -> tuple[dict[str, np.ndarray], int, dict] | None:
     """A one-person file's ``arrays`` as a stack of one, (1, T, ...), as :func:`people_first` gives a stack's, when
-    the person is absent from some of its frames by their zeros (:func:`absent_frames`) or it has a ``track_mask``;
-    None otherwise, read as one person's file (the same numbers). Two cases stay so on purpose: a NaN or inf, which
-    in one person's file is a broken value rather than a stack's padding, and is named with its array and frame;
-    and zeros in every frame, where no frame is present for a rest pose to be smeared into (``np.zeros`` poses
-    saved to try a pipeline are refined as before). ``lone`` names the arrays given the axis (those over the poses'
-    T frames), which :func:`laid_out` takes off again."""
+    the person is absent from some of its frames (:func:`absent_frames`: zeros, or NaN / inf in every number of
+    the frame's poses and translation, :func:`_holes`) or it has a ``track_mask`` (the frames it marks False absent
+    whatever they hold, NaN too); None otherwise, read as one person's file (the same numbers). Two cases stay so on
+    purpose: a NaN or inf in a frame otherwise present (a number among numbers, not marked absent), a broken value
+    rather than a missing frame, named with its array and frame; and every frame absent (zeros or NaN throughout),
+    where no frame is present to refine (``np.zeros`` poses saved to try a pipeline are refined as before). ``lone``
+    names the arrays given the axis (those over the poses' T frames), which :func:`laid_out` takes off again."""
     frames = len(arrays[keys[0]])
     check_mask(arrays, (frames,), where)
     lone = tuple(k for k, a in arrays.items() if a.ndim >= 1 and len(a) == frames)
     out = {k: a[None] if k in lone else a for k, a in arrays.items()}
-    absent, padded = absent_frames(out, keys, trans_key, (1, frames)) if frames else (np.zeros(1, bool),) * 2
-    if (absent & ~padded).any() or TRACK_MASK not in arrays and (padded.all() or not padded.any()):
+    if not frames:
+        return None
+    absent, padded = absent_frames(out, keys, trans_key, (1, frames))
+    marked = padded | _holes(out, keys, trans_key, (1, frames)) | (
+        ~np.asarray(arrays[TRACK_MASK], bool)[None] if TRACK_MASK in arrays else False)
+    if (absent & ~marked).any() or TRACK_MASK not in arrays and (marked.all() or not marked.any()):
         return None
     return out, 1, {"lone": lone, "masked": TRACK_MASK in arrays}
+
+
+def _holes(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
+           lead: tuple[int, int]) -> np.ndarray:
+    """(``lead``) bool: frames whose every number of the poses ``keys`` and translation ``trans_key`` is NaN or inf,
+    as an estimator writes a frame where it found nobody (a frame missing, not a broken value among numbers)."""
+    hole = np.ones(lead, bool)
+    for k in (*keys, *([trans_key] if trans_key else [])):
+        hole &= ~np.isfinite(np.asarray(arrays[k], dtype=np.float64).reshape(*lead, -1)).any(axis=-1)
+    return hole
 
 
 def laid_out(arrays: dict[str, np.ndarray], source: dict) -> dict[str, np.ndarray]:
@@ -299,6 +315,7 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
         for span in spans:
             part = own if span is None else {k: (a[span[0]:span[1]] if k in per_frame else a) for k, a in own.items()}
             extra = {"person": p, "stacked": arrays, "padded": bool(padded[p].any()),
+                     "holes": bool((absent[p] & ~padded[p]).any()),
                      **({} if span is None else {"frames": tuple(map(int, span))})}
             name = part_name({**extra, "lone": lone})
             try:
@@ -345,14 +362,16 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
 
 def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = (),
                 axis: tuple[bool, str] = (False, ""), padded: bool = False, masked: bool = False,
-                lone: bool = False) -> str:
+                lone: bool = False, holes: bool = False) -> str:
     """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
     ``body_pose``) as the file holds it: how many people, on which axis and what told so (``axis``:
     :func:`person_axis`'s), each refined on its own, the spans refined of people absent from some frames
     (``spans``: "person p, frames a-b"; ``padded``: zero-padded there; ``masked``: the file's ``track_mask`` told
     them), and each person (or span) kept as the input had it (``failed``: "person p: why" lines). ``lone``: one
-    person's file read as a stack of one (:func:`lone_person`), said as one person's frames."""
-    how = (f"{TRACK_MASK} False or NaN there" if masked else "zeros there" if lone else "NaN or zero-padded there"
+    person's file read as a stack of one (:func:`lone_person`), said as one person's frames; ``holes``: NaN in some
+    absent frames (beside its zeros, said so)."""
+    zeros = "zeros or NaN there" if holes else "zeros there"
+    how = (f"{TRACK_MASK} False or NaN there" if masked else zeros if lone else "NaN or zero-padded there"
            ) + ", kept as they were" if padded or masked else "NaN there, kept"
     present = f"; absent from some frames ({how}), refined where present: {' and '.join(spans)}" if spans else ""
     kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)

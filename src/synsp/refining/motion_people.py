@@ -2,10 +2,11 @@
 own, as a file of that person alone would be, and written back into the stack (:mod:`synsp.formats.smpl_people`).
 
 A person absent from some frames (NaN there, zero-padded, or so marked by SLAHMR's ``track_mask``; in one person's file
-too) is refined in each span of frames it is present in, those frames kept as they were; a person who cannot be read
-(absent throughout, numbers that are no rotations) or refined keeps the input's numbers and the summary says why;
-the others are refined all the same. Options that are wrong for every person (an unknown
-method's setting, a checkpoint of another kind) stop the run as for one person.
+too, where a frame wholly NaN, or marked so holding NaN, is absent) is refined in each span of frames it is present
+in, those frames kept as they were; a person who cannot be read (absent throughout, numbers that are no rotations)
+or refined keeps the input's numbers and the summary says why; the others are refined all the same. Options that
+are wrong for every person (an unknown method's setting, a checkpoint of another kind) stop the run as for one
+person.
 """
 from __future__ import annotations
 
@@ -59,5 +60,6 @@ def refine_people(people: list[JointMotion | str], refine: Callable[[JointMotion
     after = person_tracks([(motion.source, refined.positions()) for motion, refined, _ in done], frames)
     spans = [part_name(motion.source) for motion, _, _ in done if "frames" in motion.source]
     padded = any(motion.source.get("padded") for motion, _, _ in done)
-    note = people_note(count, shape, failed, spans, axis, padded, bool(source.get("masked")), lone)
+    holes = any(motion.source.get("holes") for motion, _, _ in done)
+    note = people_note(count, shape, failed, spans, axis, padded, bool(source.get("masked")), lone, holes)
     return summarize(dst, before, after, "mm", [note, *shared, *own])
