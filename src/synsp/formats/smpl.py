@@ -18,7 +18,8 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   3x3 blocks being rotations (:func:`~synsp.formats.smpl_arrays.flat_matrices`). Several people stacked on a leading
   person axis ((P, T, 72), ``trans`` (P, T, 3), ...) are read and written back per person (:func:`read_people`,
   :func:`write_people`, :mod:`~synsp.formats.smpl_people`). Frames absent (NaN or all zeros, as an estimator
-  writes where it found nobody, or False in SLAHMR's ``track_mask``) of a stacked person, and the all-zero, wholly
+  writes where it found nobody, or False in SLAHMR's ``track_mask`` or in the ``vis_mask`` of its ``track_info.json``
+  beside the results, :mod:`~synsp.formats.slahmr_tracks`) of a stacked person, and the all-zero, wholly
   NaN or masked frames of one person's file (:func:`~synsp.formats.smpl_people.lone_person`), are written back as
   they were, each span around them refined on its own. AMASS's split copies of ``poses``
   (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
@@ -45,6 +46,7 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.formats.posedata import PoseData
+from synsp.formats.slahmr_tracks import file_mask, with_seen_frames
 from synsp.formats.smpl_arrays import (
     AMASS_SPLIT_KEYS,
     all_finite,
@@ -190,6 +192,9 @@ def read_people(path: str | os.PathLike, fps: float | None = None,
         return _motion(arrays, rate, str(path), source)
     arrays, people, told = lone or people_first(arrays, keys, trans, str(path))  # laid out again by write_people
     source.update(told)
+    if lone is None and not told["person_axis"][0]:  # SLAHMR's results: the frames each track was seen in
+        arrays, seen = with_seen_frames(path, arrays, arrays[keys[0]].shape[:2])
+        source.update(seen)
     return stacked_motions(arrays, keys, trans, people,
                            lambda own, name, extra: _motion(own, rate, f"{path}: {name}", {**source, **extra}),
                            lone is not None)
@@ -340,7 +345,7 @@ def write_people(path: str | os.PathLike, motions: list[JointMotion]) -> None:
         raise ValueError(f"{path}: write_people takes the people read from one stacked SMPL file")
     written = [(m.source, _written(m)) for m in motions]
     out = without_latent(restacked(sources[0]["stacked"], written), written[0][1])
-    save_arrays(path, laid_out(out, sources[0]), sources[0].get("raw"))
+    save_arrays(path, file_mask(laid_out(out, sources[0]), sources[0]), sources[0].get("raw"))
 
 
 def _written(motion: JointMotion) -> dict[str, np.ndarray]:

@@ -361,21 +361,25 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
 
 
 def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = (),
-                axis: tuple[bool, str] = (False, ""), padded: bool = False, masked: bool = False,
+                axis: tuple[bool, str] = (False, ""), padded: bool = False, masked: bool | str = False,
                 lone: bool = False, holes: bool = False) -> str:
     """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
     ``body_pose``) as the file holds it: how many people, on which axis and what told so (``axis``:
     :func:`person_axis`'s), each refined on its own, the spans refined of people absent from some frames
     (``spans``: "person p, frames a-b"; ``padded``: zero-padded there; ``masked``: the file's ``track_mask`` told
-    them), and each person (or span) kept as the input had it (``failed``: "person p: why" lines). ``lone``: one
-    person's file read as a stack of one (:func:`lone_person`), said as one person's frames; ``holes``: NaN in some
-    absent frames (beside its zeros, said so)."""
-    zeros = "zeros or NaN there" if holes else "zeros there"
-    how = (f"{TRACK_MASK} False or NaN there" if masked else zeros if lone else "NaN or zero-padded there"
-           ) + ", kept as they were" if padded or masked else "NaN there, kept"
+    them, or the words naming what did: SLAHMR's ``track_info.json`` beside it, :mod:`synsp.formats.slahmr_tracks`),
+    and each person (or span) kept as the input had it (``failed``: "person p: why" lines). ``lone``: one person's
+    file read as a stack of one (:func:`lone_person`), said as one person's frames; ``holes``: NaN in some absent
+    frames (beside its zeros, said so)."""
+    said = masked if isinstance(masked, str) else f"{TRACK_MASK!r}"  # a file beside it (slahmr_tracks), or its own
+    if isinstance(masked, str) or masked:
+        how = f"False in {said} or NaN there" if isinstance(masked, str) else f"{TRACK_MASK} False or NaN there"
+    else:
+        how = ("zeros or NaN there" if holes else "zeros there") if lone else "NaN or zero-padded there"
+    how = how + ", kept as they were" if padded or masked else "NaN there, kept"
     present = f"; absent from some frames ({how}), refined where present: {' and '.join(spans)}" if spans else ""
     kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)
-    mask = f"; the frames present read from {TRACK_MASK!r}, the estimator's own statement" if masked else ""
+    mask = f"; the frames present read from {said}, the estimator's own statement" if masked else ""
     if lone:
         return f"frames: one person's {shape}" + (present or "; present in every frame") + mask + kept
     where = "on the second axis, frames first," if axis[0] else "on a leading person axis"

@@ -61,5 +61,5 @@ def refine_people(people: list[JointMotion | str], refine: Callable[[JointMotion
     spans = [part_name(motion.source) for motion, _, _ in done if "frames" in motion.source]
     padded = any(motion.source.get("padded") for motion, _, _ in done)
     holes = any(motion.source.get("holes") for motion, _, _ in done)
-    note = people_note(count, shape, failed, spans, axis, padded, bool(source.get("masked")), lone, holes)
-    return summarize(dst, before, after, "mm", [note, *shared, *own])
+    note = people_note(count, shape, failed, spans, axis, padded, source.get("masked", False), lone, holes)
+    return summarize(dst, before, after, "mm", [note, *source.get("notes", ()), *shared, *own])
