@@ -67,7 +67,7 @@ from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
 from synsp.refining.motion import refine_motion_file
-from synsp.refining.route_notes import column_order_note, layout_notes, no_layout_route, other_order_note
+from synsp.refining.route_notes import given_layout_notes, layout_notes, no_layout_route, other_order_note
 from synsp.refining.summary import (
     ASSUMED_FPS,
     NORMALISED_FORMATS,
@@ -283,7 +283,7 @@ def refine_file(
     if method in NETWORKS:  # joints its marker set has none of (no eyes, ears): no body part out of the picture
         options["lacking"] = file_channels.lacking_joints(data, name)
     route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
-    notes = column_order_note(own, layout, name) + route
+    notes = given_layout_notes(own, layout, name, poses[..., :laid, :]) + route
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
         notes = [note + f"; the file's {j_count - laid} other markers ({', '.join(markers)}) by "

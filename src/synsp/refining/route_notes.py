@@ -1,14 +1,18 @@
 """What route a file's joint layout takes to the networks, said before the figures: the model's own
 joints, another order, a conversion (which joints SynSP refines, which SmoothNet), or joints of no
-layout (:func:`synsp.refining.person.refine_track`)."""
+layout (:func:`synsp.refining.person.refine_track`); and a layout given by --layout that the poses' bones say is
+another of its joint count (:func:`given_layout_notes`)."""
 from __future__ import annotations
+
+import numpy as np
 
 from synsp.inference.risk_choice import LOWPASS_NOTE, WHITE_NOTE
 from synsp.motion_pace import pace_groups
 from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
 from synsp.skeleton import BLOCKS, LAYOUTS, SHIPPED, can_convert, get_layout, reorders
+from synsp.skeleton.bone_fit import better_layout
 
-__all__ = ["no_layout_route", "layout_notes", "other_order_note", "column_order_note"]
+__all__ = ["no_layout_route", "layout_notes", "other_order_note", "given_layout_notes"]
 
 
 def no_layout_route(method: str) -> str:
@@ -71,11 +75,23 @@ def other_order_note(j_count: int, rejected: str, name: str | None, excess: floa
             f"tree through them (at most {limit} for {rejected}'s order): another order; {then}{hint}")
 
 
-def column_order_note(own: list[str] | None, given: str | None, name: str | None) -> list[str]:
-    """The line saying the file's joint names ``own`` (of no layout synsp knows) were taken in column order as
-    the joints of layout ``given`` (--layout), when the poses were refined as ``given``'s (``name``); else []."""
-    if not own or given is None or name != given:
+def given_layout_notes(own: list[str] | None, given: str | None, name: str | None, poses: np.ndarray) -> list[str]:
+    """The lines on a layout ``given`` (--layout) that the poses (..., T, J, C) were refined as (``name``): the
+    file's joint names ``own`` (of no layout synsp knows) taken in column order as its joints; another known layout
+    of its joint count whose bones fit the poses better (:func:`synsp.skeleton.bone_fit.better_layout`), said
+    without refusing: the user may know better. [] when ``given`` was not used, or nothing to say."""
+    if given is None or name != given:
         return []
-    first = ", ".join(get_layout(given).joints[:3])
-    return [f"layout: the file's joint names ({', '.join(own[:3])}, ...) are not {given}'s ({first}, ...): taken in "
-            f"column order as its joints (is --layout right?)"]
+    notes = []
+    if own:
+        first = ", ".join(get_layout(given).joints[:3])
+        notes.append(f"layout: the file's joint names ({', '.join(own[:3])}, ...) are not {given}'s ({first}, ...): "
+                     "taken in column order as its joints (is --layout right?)")
+    better = better_layout(poses, given) if given in LAYOUTS else None
+    if better is not None:
+        other, mine, theirs = better
+        notes.append(f"layout: --layout {given} given, but the poses' bones fit {other}'s better (as {given}'s "
+                     f"they vary in length and stray from the shortest tree {mine / theirs:.1f}x as much: misfit "
+                     f"{mine:.3f} vs {theirs:.3f}); refined as {given}, as given (--layout {other} if they are "
+                     f"{other}'s)")
+    return notes
