@@ -31,7 +31,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
-            "refining.motion_people"}
+            "refining.motion_people", "refining.clock_cuts"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -43,6 +43,7 @@ ALLOWED = {
     "refining.image_size": set(),
     "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
     "refining.dropped_frames": set(),  # frames dropped from a file with no times: told from the steps
+    "refining.clock_cuts": set(),  # cuts on an uneven clock, read at the file's frames
     "refining.refill": set(),  # a second look at gappy input: the refiner handed in
     "refining.bursts": set(),  # bursts of noise read from the input; the route handed in
     "refining.stretches": set(),  # a long span's stretches, each deciding its route; their outputs faded together
@@ -59,7 +60,8 @@ ALLOWED = {
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},
     # a file's times, the rate resampler; a file with none: its drops
-    "refining.uneven_times": {"formats", "inference", "refining.tracks", "refining.dropped_frames"},
+    "refining.uneven_times": {"formats", "inference", "refining.tracks", "refining.dropped_frames",
+                              "refining.clock_cuts"},
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",

@@ -79,3 +79,20 @@ def test_a_float32_time_column_refines_as_its_csv(dim, tmp_path):
     _, cli = _both(df, tmp_path, None)
     columns = [c for c in df.columns if c[-2:] in ("_x", "_y", "_z")]
     np.testing.assert_array_equal(refine_dataframe(df)[columns].to_numpy(np.float32), cli, err_msg=f"{dim}D")
+
+
+@pytest.mark.parametrize("rate, digits", [(30, 2), (30, 3), (29.97, 2)])
+def test_a_time_column_padded_with_zeros_refines_as_its_dataframe(rate, digits, tmp_path):
+    """An even clock rounded to ``digits`` and written ``%.6f`` (0.030000, 0.070000, ...): the zeros add no digit,
+    so the CLI reads the clock the DataFrame route reads (to_csv's and pandas' shortest digits), an even one. The
+    CLI once counted 6 digits: 30 fps to 0.01 s, steps of 30 and 40 ms read as a phone's jitter (the uneven grid at
+    29.966 fps) against the DataFrame's even 29.97 fps; to 0.001 s, 29.9966 fps against 30. 29.97 fps to 0.01 s
+    read as jitter in both (0.503 of a digit from the least-squares line, over the half digit then allowed)."""
+    df = _table(_poses(2), EVEN, {"time": np.round(EVEN / rate, digits)})
+    df.to_csv(tmp_path / "in.csv", index=False, float_format="%.6f")
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv")
+    columns = [c for c in df.columns if c[-2:] in ("_x", "_y", "_z")]
+    cli = pd.read_csv(tmp_path / "out.csv")[columns].to_numpy(np.float32)
+    table = refine_dataframe(pd.read_csv(tmp_path / "in.csv"))[columns].to_numpy(np.float32)
+    np.testing.assert_array_equal(table, cli)
+    assert "uneven" not in str(summary)

@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 import synsp.refining.uneven_times as uneven_times
+from conftest import needs_data
 from synsp.formats import read_poses
+from synsp.refining.clock_cuts import file_cuts
 from synsp.refining.files import refine_file
 from synsp.refining.uneven_times import even_grid, file_times, refine_tracks_at, to_grid
 
@@ -215,3 +217,53 @@ def test_a_cut_on_an_uneven_clock_is_named_at_the_files_nearest_frame(monkeypatc
                         lambda *args, **kwargs: real(*args, **kwargs)._replace(turned=[(0, cut)]))
     tracks, _ = refine_tracks_at(_truth(times)[None], times, None, "gaussian")
     assert len(grid) > len(times) and tracks.turned == [(0, nearest)]
+
+
+def _joined_at_phone_times(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(input, truth (T, 17, 3) mm, times (T,) s, the first frame after the join): a walk and a run turned by 160
+    degrees joined (a cut in time and to another side), each sampled at a phone's times (steps 1/30 s +-30 %),
+    15 mm of white noise."""
+    from scipy.interpolate import CubicSpline
+
+    from synsp.data.mocap import load_clip
+
+    rng = np.random.default_rng(seed)
+    walk = load_clip("dataset-1_walk_normal_001")[:90].astype(np.float64)
+    run = load_clip("dataset-1_run_masculinity_001")[:90].astype(np.float64)
+    a = np.radians(160)
+    rotation = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+    run = (run - run[:1, :1]) @ rotation.T + walk[-1:, :1] * [1, 0, 1] + run[:1, :1] * [0, 1, 0]
+    parts, times = [], []
+    for k, clip in enumerate((walk, run)):
+        t = np.cumsum(np.concatenate([[0.0], (1 + rng.uniform(-0.3, 0.3, len(clip))) / 30]))
+        t = t[t <= (len(clip) - 1) / 30]
+        parts.append(CubicSpline(np.arange(len(clip)) / 30, clip, axis=0)(t))
+        times.append(t + (times[-1][-1] + (1 + rng.uniform(-0.3, 0.3)) / 30 if k else 0.0))  # a phone's step between
+    truth = np.concatenate(parts)
+    return truth + rng.normal(0, 15.0, truth.shape), truth, np.concatenate(times), len(parts[0])
+
+
+@needs_data
+def test_a_cut_on_an_uneven_clock_is_found_as_on_an_even_one():
+    """A cut between two clips on a phone's clock: read at the file's frames and kept in one grid step
+    (refining.clock_cuts), so the refinement finds it, as it does at 30 fps; before, the resampled jump spread over
+    two grid steps and was read as none (benchmarks/uneven_cuts.py, 3D: 5 of 12
+    joins cut, 2 of 12 with frames dropped; 12 of 12 at 30 fps)."""
+    noisy, truth, times, join = _joined_at_phone_times()
+    assert [c.tolist() for c in file_cuts(noisy[None], times, "h36m17", "synsp")] == [[join]]
+    tracks, _ = refine_tracks_at(noisy[None].astype(np.float32), times, "h36m17", "synsp", fps=30.0)
+    assert tracks.turned == [(0, join)]
+    near = slice(join - 15, join + 15)
+    error = np.linalg.norm(tracks.refined[0, near] - truth[near], axis=-1).mean()
+    assert error < 0.6 * np.linalg.norm(noisy[near] - truth[near], axis=-1).mean()
+
+
+@needs_data
+def test_no_cut_is_read_on_an_uneven_clock_after_a_dropped_frame_or_for_a_filter():
+    """A jump after a step of over LONG_STEP median steps (frames dropped there) is motion the frames' test does not
+    see: no cut read (a clean walk read one at a step of 2.24); and a filter's route reads none, as on an even clock."""
+    noisy, _, times, join = _joined_at_phone_times()
+    times = times.copy()
+    times[join:] += 2 / 30  # two frames dropped at the join
+    assert [c.tolist() for c in file_cuts(noisy[None], times, "h36m17", "synsp")] == [[]]
+    assert [c.tolist() for c in file_cuts(noisy[None], times, "h36m17", "gaussian")] == [[]]

@@ -198,7 +198,7 @@ def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = (),
-                   thrown: bool = False) -> list[slice]:
+                   thrown: bool = False, given: np.ndarray | None = None) -> list[slice]:
     """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
 
     A track runs from its first to its last detected frame, and is cut where the estimator
@@ -215,7 +215,8 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     no error: the plain filters, a bare network), a few joints thrown far cut too (:func:`switched_people` of the
     mean's move alone): those routes would smear them over the frames around (wrists and an ankle on the picture's
     edge for 5 frames: Butterworth 2.08 px on the values around, 1.72 cut; benchmarks/RESULTS.md, section 4,
-    "Joints on the picture's edge: what was left").
+    "Joints on the picture's edge: what was left"). ``given`` (T,) bool: frames where the track is cut besides (the
+    first frame after a cut read before resampling: :mod:`synsp.refining.clock_cuts`).
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
@@ -229,6 +230,8 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
         switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
+    if given is not None:
+        switched |= given[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 

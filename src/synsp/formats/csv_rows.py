@@ -63,9 +63,11 @@ def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames
 
 
 def time_decimals(texts: list[str], scale: float = 1.0) -> int:
-    """The digits after the point of a time column's ``texts`` (the most any is written with; not counting
-    exponents), in seconds: ``scale`` is the seconds in the column's unit (:data:`TIME_COLUMNS`; ms: 3 digits more)."""
-    decimals = max((len(t.strip().partition(".")[2]) for t in texts if "e" not in t.lower()), default=0)
+    """The digits after the point of a time column's ``texts`` (the most any is written with, trailing zeros not
+    counted; nor exponents), in seconds: ``scale`` is the seconds in the column's unit (:data:`TIME_COLUMNS`; ms: 3
+    digits more). A clock to 0.01 s written ``%.6f`` (0.030000, 0.070000) has 2: its steps of 30 and 40 ms are the
+    rounding of an even clock, not a phone's jitter; a DataFrame's numbers (shortest digits) read the same."""
+    decimals = max((len(t.strip().partition(".")[2].rstrip("0")) for t in texts if "e" not in t.lower()), default=0)
     return min(decimals + round(-np.log10(scale)), 12)
 
 

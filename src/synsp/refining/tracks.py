@@ -95,14 +95,17 @@ class RefinedTracks(NamedTuple):
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
-                  lacking: np.ndarray | None = None, **options) -> RefinedTracks:
+                  lacking: np.ndarray | None = None, cuts: list[np.ndarray] | None = None,
+                  **options) -> RefinedTracks:
     """Refine tracks ``poses`` (V, T, J, C) in their own unit (mm or px), NaN where nothing was
     measured, as ``synsp refine`` does; ``layout`` names their J joints (None: unknown), or
     their first joints when J is more than its count: the joints after those are a file's own
     markers beside a layout's (:meth:`synsp.formats.PoseData.partial_layout`), refined as
     joints of no layout. ``lacking`` (J,) bool marks the layout's joints the input does not have at
     all (a file's marker set without them), which SynSP does not count as never seen
-    (:meth:`~synsp.inference.refiner.Refiner.gives_way`). ``options`` go to :func:`refine_track`.
+    (:meth:`~synsp.inference.refiner.Refiner.gives_way`). ``cuts``: per track the frames (K,) it is cut at besides
+    those it reads (a cut read at a file's own times before resampling, :mod:`synsp.refining.clock_cuts`; not on
+    the strided route). ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
@@ -157,7 +160,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     turned: list[tuple[int, int]] = []
     stretched = method == "synsp" and not options.get("network_only")  # its route is decided per stretch
     thrown = model is None or bool(options.get("network_only"))
-    spans = [track_segments(track, pairs=pairs, thrown=thrown) for track in poses]
+    given = [None if cuts is None or not len(cuts[v]) else np.isin(np.arange(poses.shape[1]), cuts[v])
+             for v in range(len(poses))]  # (T,) bool each: the cuts read before
+    spans = [track_segments(track, pairs=pairs, thrown=thrown, given=given[v]) for v, track in enumerate(poses)]
     lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
     bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
     # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -176,7 +181,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     # short spans' refinements first, their network windows batched across spans (synsp.lockstep)
     ahead = _short_spans(poses, spans, measure, refine_part) if model is not None else {}
     for v, track in enumerate(poses):
-        turned += [(v, int(t)) for t in np.flatnonzero(turned_cuts(track, pairs))]
+        read = turned_cuts(track, pairs)
+        turned += [(v, int(t)) for t in np.flatnonzero(read if given[v] is None else read | given[v])]
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
         from_above: list[tuple[int, float, float]] = []  # (frames, trunk ratio, SmoothNet's share): from above

@@ -25,11 +25,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy.interpolate import CubicSpline
+from scipy.interpolate import CubicSpline, PchipInterpolator
 
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
-from synsp.inference.frame_rate import resample
+from synsp.inference.frame_rate import interpolate_linear, resample
+from synsp.refining.clock_cuts import file_cuts, pieces
 from synsp.refining.dropped_frames import capture_times, drop_note, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
@@ -79,7 +80,9 @@ def uneven_column(times: np.ndarray, decimals: int | None = None) -> np.ndarray 
         return None
     index = np.arange(len(times))
     line = np.polyval(np.polyfit(index, times, 1), index)
-    if decimals is not None and np.abs(times - line).max() <= 0.5 * 10.0 ** -decimals:
+    # an even clock rounded to the digits is within half a digit of its own line, but up to 0.55 of a digit from the
+    # least-squares line (29.97, 24 or 120 fps to 0.01 s: read as jitter at half a digit): a whole digit of slack
+    if decimals is not None and np.abs(times - line).max() <= 10.0 ** -decimals:
         return None
     return times
 
@@ -122,16 +125,28 @@ def _nearest(times: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.where(at - times[hi - 1] <= times[hi] - at, hi - 1, hi)
 
 
-def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int | None) -> np.ndarray:
+def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int | None,
+            cuts: list[np.ndarray] | None = None) -> np.ndarray:
     """Tracks ``poses`` (V, T, J, C), NaN where missing, sampled at ``times`` (T,) s, resampled
     at ``grid`` (N,) s: (V, N, J, C). A grid point is missing where the input's nearest frame
     is, and half a median step or more inside a step of ``times`` longer than ``max_gap`` + 1.5
     median steps (more than ``max_gap`` frames dropped, with slack for the steps' jitter: left
-    missing, as a gap that long would be; None: every dropped frame is bridged)."""
+    missing, as a gap that long would be; None: every dropped frame is bridged). ``cuts``: per track
+    the file frames it cut at (:func:`synsp.refining.clock_cuts.file_cuts`), each piece resampled alone."""
     missing = ~np.isfinite(poses).all(-1)
     # the resampler needs every value: bridged here, missing again below where the input is
     bridged = np.nan_to_num(fill_gaps(poses)[0])
     out = resample(bridged, times, grid)
+    dense = len(grid) > len(times)  # the resampler's own choice for the whole track, kept for its pieces
+    for v, at in enumerate(cuts or ()):
+        for frames, points in pieces(times, grid, at) if len(at) else ():
+            # a grid point beyond its piece's last frame (under half a step) takes that frame's value
+            near, own = np.clip(grid[points], times[frames][0], times[frames][-1]), bridged[v, frames]
+            if len(own) == 1:
+                out[v, points] = own
+            else:
+                out[v, points] = (PchipInterpolator(times[frames], own, axis=0)(near) if dense
+                                  else interpolate_linear(own[None], times[frames], near)[0])
     out[missing[:, _nearest(times, grid)]] = np.nan
     if max_gap is not None:
         hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
@@ -142,14 +157,23 @@ def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int
     return out
 
 
-def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing: np.ndarray) -> np.ndarray:
+def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing: np.ndarray,
+              cuts: list[np.ndarray] | None = None) -> np.ndarray:
     """Refined tracks ``refined`` (V, N, J, C) on ``grid`` (N,) s, NaN where left missing, at
     ``times`` (T,) s: (V, T, J, C), by a cubic spline (as :func:`synsp.inference.frame_rate.run_at_rate`
-    brings a network's output back). A value the input lacked (``missing`` (V, T, J)) is missing
+    brings a network's output back); with ``cuts`` (:func:`to_grid`'s) each piece's frames from its own
+    grid points. A value the input lacked (``missing`` (V, T, J)) is missing
     where the grid's nearest point is; a measured one is always given."""
     left = ~np.isfinite(refined).all(-1)
     bridged = np.nan_to_num(fill_gaps(refined)[0])
     out = CubicSpline(grid, bridged, axis=1)(times).astype(refined.dtype)
+    for v, at in enumerate(cuts or ()):
+        for frames, points in pieces(times, grid, at) if len(at) else ():
+            own = bridged[v, points]
+            if len(points) >= 2:  # a spline across the cut would ring both sides' frames
+                out[v, frames] = CubicSpline(grid[points], own, axis=0)(times[frames])
+            elif len(points):
+                out[v, frames] = own
     out[missing & left[:, _nearest(grid, times)]] = np.nan
     return out
 
@@ -259,14 +283,18 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
         options = {**options, "fps": 1.0 / step}
     gap = None if max_gap is None else int(round(max_gap * median / step))
     places = _lattice_places(times, grid)
+    # a cut is read at the file's frames and kept in one grid step (refining.clock_cuts); on a lattice it is in one
+    cuts = file_cuts(poses, times, layout, method, bool(options.get("network_only"))) if places is None else None
     if places is None:
-        tracks = refine_tracks(to_grid(poses, times, grid, max_gap), layout, method, max_gap=gap, **options)
+        at = [np.array([points[0] for _, points in pieces(times, grid, c)[1:] if len(points)], int) for c in cuts]
+        tracks = refine_tracks(to_grid(poses, times, grid, max_gap, cuts), layout, method, max_gap=gap, cuts=at,
+                               **options)
     else:  # frames dropped from an even rate: a NaN frame at each, a gap the refiner fills knowing it is one
         gapped = np.full((poses.shape[0], len(grid)) + poses.shape[2:], np.nan, poses.dtype)
         gapped[:, places] = poses
         tracks = refine_tracks(gapped, layout, method, max_gap=gap, **options)
     missing = ~np.isfinite(poses).all(-1)  # (V, T, J)
-    out = from_grid(tracks.refined, grid, times, missing) if places is None else tracks.refined[:, places]
+    out = from_grid(tracks.refined, grid, times, missing, cuts) if places is None else tracks.refined[:, places]
     nobody = missing.all(-1)  # (V, T): a frame in which the track has no joint: never written
     out[nobody] = np.nan
     given = np.isfinite(out).all(-1)
