@@ -124,3 +124,27 @@ def test_a_2d_walk_flipped_up_to_unseen_frames_is_exchanged_back_there():
     expected[40:60] = True
     expected[:, coco.left_right.index((coco.index("left_eye"), coco.index("right_eye")))] = False
     np.testing.assert_array_equal(exchanged, expected)
+
+
+@pytest.mark.parametrize("frames", [slice(40, 48), slice(20, 36)])
+def test_a_2d_walk_seen_from_the_side_flipped_is_exchanged_back_whole(frames):
+    """A walk seen nearly from the side (each left/right pair 40 % as far apart as from the front: 3-22 px in a
+    255 px body), every label exchanged for 8 or 16 frames: each pair jumps less than its own change of labelling
+    costs, and no pair's pass read the flip (main: nothing exchanged, 53 px off). Summed over the body's pairs
+    (body_runs) the jumps at both ends pay: every pair exchanged back there, and the same walk unflipped keeps
+    its labels (audit 30; benchmarks/RESULTS.md, section 4, "A 2D flip seen from the side")."""
+    from walking import walking
+
+    coco = get_layout("coco17")
+    _, noisy = walking(90, noise=2.0)
+    mid = noisy[:, [11, 12], :1].mean(axis=1, keepdims=True)  # between the hips
+    side = noisy.copy()
+    side[..., :1] = mid + 0.4 * (noisy[..., :1] - mid)
+    x = side.copy()
+    x[frames] = side[frames][:, coco.flip_index]
+    fixed, marked = without_inversions(x, coco)
+    expected = np.zeros_like(marked)
+    expected[frames] = True
+    np.testing.assert_array_equal(marked, expected)
+    np.testing.assert_array_equal(fixed, side)
+    assert not without_inversions(side, coco)[1].any()

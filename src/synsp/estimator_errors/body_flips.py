@@ -2,7 +2,9 @@
 
 :func:`synsp.estimator_errors.inversions.inversions` reads each pair's labelling on its own; this
 step reads the runs it found together (:func:`with_the_body`), each group of points that moves as
-one (a hand's 21) as one part of the body (:func:`flip_parts`).
+one (a hand's 21) as one part of the body (:func:`flip_parts`). In 2D the runs of the whole body's own
+labelling, every pair's motion summed (:func:`body_runs`), are read too: a body seen from the side has
+its pairs too close together in the picture for any pair's pass to read a flip.
 """
 from __future__ import annotations
 
@@ -10,13 +12,19 @@ from functools import lru_cache
 
 import numpy as np
 
+from synsp.estimator_errors.labellings import labelling
 from synsp.motion_pace import pace_groups
 from synsp.sequence import true_runs
 from synsp.skeleton import Layout
 
-__all__ = ["BODY", "flip_parts", "with_the_body"]
+__all__ = ["BODY", "BODY_CHARGE", "body_runs", "flip_parts", "with_the_body"]
 
 BODY = 0.5  # more than this share of the parts smoother exchanged over a run: the body is flipped there
+BODY_CHARGE = 0.1  # the body's change of labelling costs this share of its pairs' charges summed (body_runs) ...
+# ... chosen on validation (benchmarks/body_flips_2d_sweep.py, 65 clips, flips from frames 30 and 60): left in
+# place at 0.5, 0.25, 0.1: 20, 18, 17 of 305 (main 50; 1.0, from 60 only: 7 of 123); at 0.1 none but flips over
+# a third of their clip (the majority rule's) and one over a limb astray. Unflipped clips: with_the_body's tests,
+# not this charge, keep them as they were (RESULTS section 4, "A 2D flip seen from the side").
 
 
 @lru_cache(maxsize=64)  # a stream reads a person's inversions at every frame
@@ -42,14 +50,32 @@ def flip_parts(layout: Layout) -> tuple[int, ...]:
     return tuple(order.index(name) for name in names)
 
 
+def body_runs(keep: np.ndarray, across: np.ndarray, charges: np.ndarray, frames: int = 0) -> list[tuple[int, int]]:
+    """The runs (start, stop), a jump at both ends, over which the whole body's labelling changes: the
+    smoothest labelling of every pair's motion summed (``keep``, ``across`` (T - 1, P): each step's squared
+    motion under one labelling and across a change of it), each change charged ``BODY_CHARGE`` x the pairs'
+    ``charges`` (P,) summed, read against the clip's majority (:func:`~.labellings.labelling`; ``frames``:
+    its frames at least). Candidates for :func:`with_the_body`, which tests each.
+
+    A body seen from the side has each pair close together in the picture, and a flip there moves each
+    pair less than its own change of labelling costs: no pair's pass read it, and the body rule had no run
+    to test (benchmarks/RESULTS.md, section 4, "A 2D flip seen from the side")."""
+    steps, change = keep.sum(axis=1), across.sum(axis=1) + BODY_CHARGE * float(np.sum(charges))
+    if not (change < steps).any():  # no change pays: labels kept (a stream reads every frame)
+        return []
+    lab = labelling(steps, change, frames=frames)
+    return [(a, b) for a, b in true_runs(lab) if a > 0 and b < len(lab)]
+
+
 def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agreeing: bool = False,
-                  parts: tuple[int, ...] = ()) -> np.ndarray:
+                  parts: tuple[int, ...] = (), candidates: list[tuple[int, int]] | None = None) -> np.ndarray:
     """``marked`` (T, P) with every pair exchanged over each run (of any pair, a jump at both
     ends) over which most parts' motion is smoother exchanged, its two ends summed, and most of
     those parts' at each end on its own: the frames where the estimator read the whole body the
     other way round. ``keep``, ``across`` (T - 1, P): each step's squared motion under one
     labelling and across a change of it; ``parts`` (P,): the part each pair votes with, its
-    pairs' motions summed (:func:`flip_parts`; none: every pair a part of its own).
+    pairs' motions summed (:func:`flip_parts`; none: every pair a part of its own); ``candidates``: runs of no
+    pair's own to test too (:func:`body_runs`: the whole body's labelling).
 
     Each pair's own pass finds such a flip piecewise: pairs close together (eyes, hips seen
     from the front) jump less than a change of labelling costs, and a run the bone test rejects
@@ -91,7 +117,7 @@ def with_the_body(marked: np.ndarray, keep: np.ndarray, across: np.ndarray, agre
     marked = out.copy()
     one_hot = np.equal.outer(np.asarray(parts or range(p_count)), np.arange(max(parts or [p_count - 1]) + 1))
     votes = keep @ one_hot, across @ one_hot  # (T - 1, K): each part's pairs' motions summed
-    runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])}
+    runs = {run for p in np.flatnonzero(marked.any(axis=0)) for run in true_runs(marked[:, p])} | set(candidates or ())
     flips: list[tuple[int, int]] = []
     # most-marked runs first: a run that starts where a flip ends (or ends where one starts) shares its jump, and
     # both exchanged would leave no jump there (a hand pair that read the frames between two flips as the flip)

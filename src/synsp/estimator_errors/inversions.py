@@ -20,7 +20,8 @@ against the frames around them are read still (:data:`ISLAND`).
 
 Where most pairs' motion is smoother exchanged at both ends of the same frames, the estimator
 read the person facing the other way, and pairs close together (eyes, hips) or a run the bone test
-rejects left it undone piecewise: in 2D the whole body is exchanged there; in 3D, where each
+rejects left it undone piecewise: in 2D the whole body is exchanged there (and over the runs of the body's
+own labelling, every pair's motion summed: :func:`~.body_flips.body_runs`, a body seen from the side); in 3D, where each
 pair's pass finds most of such a flip, only the pairs it left alone whose own motion agrees at
 both ends (:func:`~synsp.estimator_errors.body_flips.with_the_body`). Fast legs swing past each other in a frame:
 a run whose jumps do not stand out of the pair's motion nearby is none (:mod:`~synsp.estimator_errors.exchange_jumps`).
@@ -46,10 +47,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from scipy.ndimage import median_filter
 
-from synsp.estimator_errors.body_flips import BODY, flip_parts, with_the_body
+from synsp.estimator_errors.body_flips import BODY, body_runs, flip_parts, with_the_body
 from synsp.estimator_errors.exchange_jumps import standing_out
+from synsp.estimator_errors.labellings import ISLAND, MAJORITY, labelling
 from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton import Layout
@@ -62,9 +63,7 @@ SWITCH = 0.2  # body sizes: the most a change of labelling costs ...
 # apart exchanged by a runner's estimator jump 31 cm, less than 0.2 of a 1.6 m body, while eyes a few cm apart
 # would be exchanged by white noise (validation: RESULTS section 4, "Close pairs' exchanges").
 SWITCH_LOW = 0.1
-MAJORITY = 2 / 3  # share of a clip's frames that must agree on a pair's labelling for it to be read
 WHOLE_BODY = (2, 3)  # the coordinate counts (2: pixels, 3: mm) whose flips are exchanged with the body
-ISLAND = 10  # frames: the longest run a limb's uncertain labelling exchanges against the frames around it
 # joint names below the hips and below the shoulders (every layout's, Bandai's LowerLeg_L too)
 LIMB_WORDS = (("knee", "ankle", "heel", "foot", "toe", "lowerleg"),
               ("elbow", "wrist", "hand", "pinky", "index", "thumb", "finger", "lowerarm", "forearm"))
@@ -83,7 +82,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
     limbs : groups of indices into ``pairs`` that an estimator exchanges together (a leg below the
         hip, an arm below the shoulder: :func:`limb_pairs`), read again as one (:func:`_whole_limbs`).
     parts : each pair's part in a whole-body flip's vote (:func:`~.body_flips.flip_parts`); none: its own.
-    frames : the frames a labelling's majority is read over, at least (a stream's first seconds: _labelling).
+    frames : the frames a labelling's majority is read over, at least (a stream's first seconds: labellings.labelling).
 
     Returns
     -------
@@ -100,7 +99,7 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
     # A pair whose change of labelling is never cheaper than a step under one labelling keeps its labels all along
     # (both labellings cost the same at every frame, a tie keeps them): the pass runs only where a step may change them.
     for p in np.flatnonzero((change < keep).any(axis=0)):
-        marked[:, p] = _labelling(keep[:, p], change[:, p], frames=frames)
+        marked[:, p] = labelling(keep[:, p], change[:, p], frames=frames)
     marked = _without_excursions(x, _from_crossings(marked, across <= keep, max(0, frames - t_count)), index)
     if len(bones) and marked.any() and x.shape[-1] == 3:
         marked = _down_the_limb(marked, index, bones, across < keep)
@@ -109,8 +108,9 @@ def inversions(poses: np.ndarray, pairs: Sequence[tuple[int, int]], bones: Seque
     if len(limbs):
         marked = _whole_limbs(x, marked, index, bones, limbs, size, frames)
     marked = standing_out(x, _exchanged(x, marked, index), marked, index) if marked.any() else marked
-    if marked.any() and x.shape[-1] in WHOLE_BODY:
-        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3, parts=parts)
+    candidates = body_runs(keep, across, (change - across)[0], frames) if x.shape[-1] == 2 else []
+    if (marked.any() or candidates) and x.shape[-1] in WHOLE_BODY:
+        marked = with_the_body(marked, keep, across, agreeing=x.shape[-1] == 3, parts=parts, candidates=candidates)
     return without_switches(marked, x, size)  # a run that starts or ends where the person changed: no exchange
 
 
@@ -129,35 +129,11 @@ def _step_costs(x: np.ndarray, index: np.ndarray, size: float) -> tuple[np.ndarr
     return keep, across, across + np.clip(apart, SWITCH_LOW * size, SWITCH * size) ** 2
 
 
-def _labelling(keep: np.ndarray, change: np.ndarray, islands: bool = False, frames: int = 0) -> np.ndarray:
-    """(T,) bool: where a pair (or a limb) is exchanged, from its steps' costs (T - 1,) under one labelling and
-    across a change: the smoothest labelling (:func:`_smoothest_labelling`), turned so that most frames keep their
-    labels. Where neither labelling holds :data:`MAJORITY` of the frames, which one is right is not known: nothing,
-    or with ``islands`` the runs of at most :data:`ISLAND` frames whose labelling the :data:`ISLAND` frames on each
-    side do not share (a leg exchanged for 3 frames in a walk whose legs' labels are uncertain for seconds), none
-    nearer the clip's edge than that. ``frames`` > T (a stream's first seconds): the frames missing before the
-    first vote with it (a body exchanged for frames 13-19 held no majority in the 20 read at frame 16: RESULTS 12)."""
-    marked = _smoothest_labelling(keep.tolist(), change.tolist()).astype(bool)
-    unseen = max(0, frames - len(marked))
-    share = (marked.sum() + unseen * marked[0]) / (len(marked) + unseen) if unseen else marked.mean()
-    if share > 0.5:
-        marked = ~marked
-    if min(share, 1 - share) <= 1 - MAJORITY:
-        return marked
-    if not islands:
-        return np.zeros_like(marked)
-    short = marked ^ median_filter(marked.astype(np.int8), size=2 * ISLAND + 1, mode="nearest").astype(bool)
-    for start, stop in true_runs(short):
-        if start < ISLAND or stop > len(short) - ISLAND:  # too near the clip's edge to see frames around it
-            short[start:stop] = False
-    return short
-
-
 def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[int, int]],
                  limbs: Sequence[Sequence[int]], size: float, frames: int = 0) -> np.ndarray:
     """``marked`` (T, P) with each limb's pairs (``limbs``: indices into the rows of ``index``)
     exchanged together where the limb's motion, summed over its pairs, is smoother so, read on
-    ``x`` with every pair's own exchange made: its own runs of labels (:func:`_labelling`, with
+    ``x`` with every pair's own exchange made: its own runs of labels (:func:`~.labellings.labelling`, with
     islands) between two jumps (one at the clip's edge: in clean motion at 10 fps, on validation,
     the fast motion's), kept where the bones from the limb to the body stretch less
     (:func:`_keeping_bones`).
@@ -180,7 +156,7 @@ def _whole_limbs(x: np.ndarray, marked: np.ndarray, index: np.ndarray, bones: Se
         steps, switch = keep[:, at].sum(1), change[:, at].sum(1)
         if not (switch < steps).any():
             continue
-        lab = _labelling(steps, switch, islands=True, frames=frames)[:, None]
+        lab = labelling(steps, switch, islands=True, frames=frames)[:, None]
         for start, stop in true_runs(lab[:, 0]):
             if start == 0 or stop == len(lab):  # one jump: its pairs' own passes read such runs
                 lab[start:stop] = False
@@ -242,25 +218,6 @@ def _down_the_limb(marked: np.ndarray, index: np.ndarray, bones: Sequence[tuple[
                             nxt.append(q)
                 frontier = nxt
     return out
-
-
-def _smoothest_labelling(keep: list[float], change: list[float]) -> np.ndarray:
-    """(T,) labelling of one pair (0 as given, 1 exchanged) of least total cost, given the cost of
-    each of the T - 1 frame-to-frame steps under one labelling (``keep``) and across a change of
-    labelling (``change``): the Viterbi pass over two states, on plain floats (a numpy call per
-    frame costs more than the arithmetic)."""
-    as_given = exchanged = 0.0  # the cheapest cost of each labelling of the frame reached so far
-    switched: list[tuple[bool, bool]] = []  # per step: whether each labelling's best way in changed
-    for k, c in zip(keep, change):
-        into_given, into_exchanged = exchanged + c < as_given + k, as_given + c < exchanged + k
-        as_given, exchanged = (min(as_given + k, exchanged + c), min(exchanged + k, as_given + c))
-        switched.append((into_given, into_exchanged))
-    state = 0 if as_given <= exchanged else 1
-    labels = [state]
-    for step in reversed(switched):
-        state = 1 - state if step[state] else state
-        labels.append(state)
-    return np.array(labels[::-1], dtype=np.int8)
 
 
 def _from_crossings(marked: np.ndarray, crossed: np.ndarray, unseen: int = 0) -> np.ndarray:
