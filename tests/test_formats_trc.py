@@ -99,6 +99,24 @@ def test_bad_trc_is_one_line_error(tmp_path):
         write_poses(tmp_path / "two.trc", PoseData(poses=np.zeros((2, 3, 4, 3))))
 
 
+def test_decimal_commas_are_named_in_one_line_with_the_fix(tmp_path):
+    """A TRC saved by a spreadsheet set to a European locale (audit 31 #3): the error said only "not a number"."""
+    values = np.random.default_rng(0).normal(500, 50, (5, 3, 3))
+    _write_trc(tmp_path / "comma.trc", ["C7", "RASIS", "LASIS"], values, "mm")
+    text = (tmp_path / "comma.trc").read_text().splitlines()
+    text[6] = text[6].replace(".", ",")
+    (tmp_path / "comma.trc").write_text("\n".join(text) + "\n")
+    with pytest.raises(ValueError) as err:
+        read_poses(tmp_path / "comma.trc")
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 'comma.trc'}: line 7 holds '0,00', a number with a decimal comma")
+    assert "'.' as the decimal separator" in message and "\n" not in message
+    text[6] = text[6].replace("0,00", "t0", 1)  # any other cell: named as it is
+    (tmp_path / "comma.trc").write_text("\n".join(text) + "\n")
+    with pytest.raises(ValueError, match=r"comma.trc: line 7 is not a number \('t0'\)"):
+        read_poses(tmp_path / "comma.trc")
+
+
 def test_pose2sim_drop_in_default_output_and_no_overwrite(tmp_path, capsys):
     (tmp_path / "pose-3d").mkdir()
     src = tmp_path / "pose-3d" / "trial.trc"

@@ -251,3 +251,22 @@ def test_a_2d_streams_third_value_that_is_no_score_is_given_back_not_read_as_one
     np.testing.assert_array_equal(with_z[..., 2], z)
     np.testing.assert_allclose(with_z[..., :2], alone, atol=1e-9)
     assert "no confidence" in err.getvalue()
+
+
+@pytest.mark.parametrize("image_size", [[], ["--image-size", "1920", "1080"]])
+def test_openposes_coordinates_centred_on_the_image_are_said_so_and_figures_in_pixels(tmp_path, capsys, image_size):
+    """OpenPose's ``--keypoint_scale 4`` writes x, y from -1 to 1 about the image's centre (audit 31 #6: said to be
+    "0 to 1 across the image", and with the image's size its figures were in half pixels)."""
+    clean, noisy = walking()
+    sides = np.array([1920.0, 1080.0])
+    said = []
+    for name, values in (("centred", noisy / sides * 2 - 1), ("across", noisy / sides)):
+        np.save(tmp_path / f"{name}.npy", values.astype(np.float32))
+        assert main(["refine", str(tmp_path / f"{name}.npy"), str(tmp_path / f"{name}_out.npy"), "--method",
+                     "savgol", *image_size]) == 0
+        said.append(capsys.readouterr().out)
+    centred, across = said
+    assert ("-1 to 1 about" in centred) and ("-1 to 1 about" not in across)
+    if image_size:  # the same motion in pixels: the same figures
+        accel = [float(text.split("px/frame^2")[0].split()[-1]) for text in (centred, across)]
+        assert accel[0] == pytest.approx(accel[1], rel=0.02)

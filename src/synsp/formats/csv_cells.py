@@ -10,15 +10,30 @@ bad cell, named, not a column of names.
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 
-__all__ = ["numbers", "track_names", "MISSING"]
+__all__ = ["numbers", "track_names", "not_a_number", "MISSING"]
 
 # Cells that say "missing" as R (NA), Excel (#N/A) and other tools write it, as pandas' reader reads them
 # (its default na_values, in any case)
 MISSING = {"", "na", "n/a", "#n/a", "#n/a n/a", "#na", "<na>", "null", "none", "nan", "-nan", "1.#ind", "-1.#ind",
            "1.#qnan", "-1.#qnan"}
+
+
+# A number written with a decimal comma (``0,0333``, ``-12,5``), as spreadsheets in much of Europe write them
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def not_a_number(text: str, where: str) -> str:
+    """The one-line message for a cell ``text`` that is no number, at ``where`` (a line, a column): it names the
+    cell, and says so when the cell is a number written with a decimal comma (the fix the user needs)."""
+    text = text.strip()
+    if _DECIMAL_COMMA.match(text):
+        return (f"{where} holds {text[:20]!r}, a number with a decimal comma; synsp reads decimal points: "
+                "save the file with '.' as the decimal separator")
+    return f"{where} is not a number ({text[:20]!r})"
 
 
 def _number(text: str, where: str) -> float:
@@ -28,7 +43,7 @@ def _number(text: str, where: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{where} is not a number ({text[:20]!r})") from None
+        raise ValueError(not_a_number(text, where)) from None
 
 
 def numbers(body: list, columns: list[int], header: list[str], delimiter: str) -> np.ndarray:

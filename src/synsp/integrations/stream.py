@@ -54,7 +54,7 @@ from synsp.integrations.stream_lines import Frame, parse_frame
 from synsp.integrations.stream_models import stream_model
 from synsp.integrations.stream_run import run_stream
 from synsp.model import NETWORKS
-from synsp.refining.image_size import NORMALISED_MAX, from_pixels, image_sides, to_pixels
+from synsp.refining.image_size import NORMALISED_MAX, centred, from_pixels, image_sides, to_pixels
 from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS
 
@@ -295,8 +295,9 @@ class PoseStream:
         if not self._units_read and np.isfinite(coords).any():
             self._units_read = True
             if np.nanmax(np.abs(coords)) <= NORMALISED_MAX:  # the networks' bodies are in pixels
-                self.notes.append("the keypoints all lie within -2 to 2: normalised image coordinates (0 to 1 across "
-                                  "the image), not pixels? If the image is not square, x and y are in different "
+                across = "-1 to 1 about the image's centre" if centred(coords) else "0 to 1 across the image"
+                self.notes.append(f"the keypoints all lie within -2 to 2: normalised image coordinates ({across}), "
+                                  "not pixels? If the image is not square, x and y are in different "
                                   "units, which the network was not trained on: give its width and height "
                                   "(--image-size W H)")
         conf = kp[:, c].copy() if kp.shape[1] > c else None

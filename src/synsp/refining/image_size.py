@@ -15,7 +15,7 @@ import numpy as np
 
 from synsp.errors import OptionError
 
-__all__ = ["NORMALISED_MAX", "from_pixels", "image_sides", "to_pixels"]
+__all__ = ["NORMALISED_MAX", "centred", "from_pixels", "image_sides", "to_pixels"]
 
 # A value the refinement left as it was comes back from pixels within a few float roundings of
 # the input's; it is then given back with the input's own digits.
@@ -24,6 +24,17 @@ _ROUNDINGS = 4
 # this are pixels already, which the image's sides would stretch (x by the width, y by the height),
 # and 2D values all within it are no person in pixels (refining.summary's units line).
 NORMALISED_MAX = 2.0
+# Normalised x, y below 0 are joints off the picture's left or top edge, a few of them; OpenPose's
+# ``--keypoint_scale 4`` writes -1 to 1 about the image's centre, where a person near it is half below 0
+CENTRED_SHARE = 0.1
+
+
+def centred(poses: np.ndarray) -> bool:
+    """Whether normalised x, y of ``poses`` (..., C) lie -1 to 1 about the image's centre (OpenPose's
+    ``--keypoint_scale 4``), not 0 to 1 across it: at least :data:`CENTRED_SHARE` of the finite ones below 0."""
+    xy = np.asarray(poses)[..., :2]
+    xy = xy[np.isfinite(xy)]
+    return bool(xy.size and (xy < 0).mean() >= CENTRED_SHARE)
 
 
 def image_sides(size) -> np.ndarray:

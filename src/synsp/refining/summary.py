@@ -21,7 +21,7 @@ from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_note
 from synsp.refining.arrays import network_model
-from synsp.refining.image_size import NORMALISED_MAX  # 2D values all within it: no person in pixels
+from synsp.refining.image_size import NORMALISED_MAX, centred  # 2D values all within NORMALISED_MAX: no pixels
 from synsp.refining.strided import detected_frames, on_grid, stride_note, strided_fps
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks, partly_note
 from synsp.sequence import mm_per_unit, true_runs
@@ -129,6 +129,10 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np
     (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels. A BVH's unit: ``bvh_units`` (``--units``) or
     told from the body's size (:mod:`synsp.formats.bvh_units`: inches and CMU's unit too)."""
     if image_size is not None and poses.shape[-1] != 3:
+        if centred(poses):  # x W of -1 to 1: a pixel is two of these units
+            return 0.5, "px", [f"units: x, y are normalised by the image's sides, -1 to 1 about its centre; refined "
+                               f"in units of the {image_size[0]:g} x {image_size[1]:g} image given (--image-size) "
+                               "that are half a pixel, and written back normalised: the figures below are in pixels"]
         return 1.0, "px", [f"units: x, y are normalised by the image's sides; refined in pixels of the "
                            f"{image_size[0]:g} x {image_size[1]:g} image given (--image-size) and written back "
                            "normalised: the figures below are in those pixels"]
@@ -139,8 +143,9 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np
                                       "differently, which SynSP's pose model was not trained on: give the "
                                       "image's width and height (--image-size W H)"]
     if poses.shape[-1] != 3 and np.nanmax(np.abs(poses), initial=0.0) <= NORMALISED_MAX:
+        across = "-1 to 1 about the image's centre" if centred(poses) else "0 to 1 across the image"
         return 1.0, "units", ["units: x, y all lie within -2 to 2, so they read as normalised image coordinates "
-                              "(0 to 1 across the image), not pixels: the figures below are in the file's unit; "
+                              f"({across}), not pixels: the figures below are in the file's unit; "
                               "if the image is not square, x and y are in different units, which SynSP's pose "
                               "model was not trained on: give the image's width and height (--image-size W H)"]
     if poses.shape[-1] != 3:
