@@ -31,7 +31,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
-            "refining.motion_people", "refining.clock_cuts"}
+            "refining.motion_people", "refining.clock_cuts", "refining.file_paths"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -77,6 +77,7 @@ ALLOWED = {
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
                        "refining.second_trial"},
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
+    "refining.file_paths": {"formats"},  # IN and OUT checked before the work; OUT's default beside a TRC
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {
         "refining.motion", "refining.file_channels", "refining.motion_people"},
 }

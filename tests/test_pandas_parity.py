@@ -96,3 +96,26 @@ def test_a_time_column_padded_with_zeros_refines_as_its_dataframe(rate, digits, 
     table = refine_dataframe(pd.read_csv(tmp_path / "in.csv"))[columns].to_numpy(np.float32)
     np.testing.assert_array_equal(table, cli)
     assert "uneven" not in str(summary)
+
+
+@pytest.mark.parametrize("rate, digits", [(240, 2), (100, 1)])
+def test_times_a_fast_clock_repeats_give_its_rate_in_both_routes(rate, digits, tmp_path):
+    """A clock faster than its digits (240 fps to 0.01 s: 0.00, 0.00, 0.01, 0.01, 0.01, 0.02, ...) beside a frame
+    column: both routes read its rate from the frames over the whole span (``fps: 240``). The CLI once read no rate
+    (times that do not increase: 30 fps assumed) and the DataFrame route the distinct times' (100 fps): 8.6 px apart."""
+    df = _table(_poses(2), EVEN, {"frame": EVEN, "time": np.round(EVEN / rate, digits)})
+    df.to_csv(tmp_path / "in.csv", index=False)
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv")
+    columns = [c for c in df.columns if c[-2:] in ("_x", "_y", "_z")]
+    cli = pd.read_csv(tmp_path / "out.csv")[columns].to_numpy(np.float32)
+    table = refine_dataframe(pd.read_csv(tmp_path / "in.csv"))[columns].to_numpy(np.float32)
+    np.testing.assert_array_equal(table, cli)
+    assert f"fps: {rate} (the file's time column)" in summary.notes
+
+
+def test_a_clock_that_stalls_gives_no_rate():
+    """Repeated times far from an even line (a clock that stopped, then jumped) are no clock to read a rate from."""
+    from synsp.refining.uneven_times import column_rate
+    assert column_rate(np.round(np.arange(60) / 240, 2), 2) == 240
+    assert column_rate(np.r_[np.zeros(30), np.arange(1, 31) / 30], 2) is None
+    assert column_rate(np.r_[0.0, 0.1, 0.05, 0.15], 2) is None  # times that go back

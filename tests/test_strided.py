@@ -84,3 +84,21 @@ def test_synsp_refine_on_a_strided_file_says_so_and_measures_the_smoothness_at_t
     alone = synsp.refine(poses[detected], "synsp", layout="coco17", fps=15)
     assert np.isnan(out[~detected]).all()
     np.testing.assert_allclose(out[detected], alone, rtol=0, atol=1e-3)
+
+
+def test_a_cut_given_reaches_the_strided_route():
+    """``refine_tracks(cuts=)`` (a cut read at a file's own times, refining.clock_cuts) on a file detected every 2nd
+    frame: the cut is made at the first detection at or after it, each side refined as its own span, as the cut
+    refined alone; before, the strided route dropped it."""
+    from synsp.refining.strided import grid_cuts
+    from synsp.refining.tracks import refine_tracks
+
+    poses, detected = _strided_walk()
+    assert [c.tolist() for c in grid_cuts([np.array([0, 61, 62, 200])], detected, np.arange(60))] == [[31]]
+    cut = refine_tracks(poses[None], "coco17", "synsp", cuts=[np.array([61])], fps=30.0)
+    plain = refine_tracks(poses[None], "coco17", "synsp", fps=30.0)
+    assert cut.stride == 2 and cut.turned == [(0, 62)] and plain.turned == []
+    # the frames before the cut refined as the first span alone, on the detected frames at 15 fps
+    first = refine_tracks(poses[None, :62], "coco17", "synsp", fps=30.0)
+    np.testing.assert_allclose(cut.refined[0, :62:2], first.refined[0, ::2], atol=1e-4)
+    assert not np.allclose(cut.refined[0, 50:62:2], plain.refined[0, 50:62:2], atol=1e-3)

@@ -267,3 +267,20 @@ def test_no_cut_is_read_on_an_uneven_clock_after_a_dropped_frame_or_for_a_filter
     times[join:] += 2 / 30  # two frames dropped at the join
     assert [c.tolist() for c in file_cuts(noisy[None], times, "h36m17", "synsp")] == [[]]
     assert [c.tolist() for c in file_cuts(noisy[None], times, "h36m17", "gaussian")] == [[]]
+
+
+@needs_data
+def test_a_cut_on_an_uneven_clock_is_said_at_the_files_own_time(tmp_path):
+    """The summary's ``cuts:`` line gives a cut's time as the file's time column has it, not frame / fps (on a
+    phone's clock, started 5 s in, frame / fps is neither the file's time nor the time since its first frame)."""
+    import pandas as pd
+
+    from synsp.skeleton import LAYOUTS
+
+    noisy, _, times, join = _joined_at_phone_times()
+    columns = {f"{joint}_{axis}": noisy[:, j, c] for j, joint in enumerate(LAYOUTS["h36m17"].joints)
+               for c, axis in enumerate("xyz")}
+    pd.DataFrame({"time": np.round(5 + times, 4), **columns}).to_csv(tmp_path / "in.csv", index=False)
+    summary = str(refine_file(tmp_path / "in.csv", tmp_path / "out.csv", layout="h36m17"))
+    assert f"cuts: the whole body jumped in one frame and stayed so at track 0 frame {join} " \
+           f"({5 + times[join]:.2f} s)" in summary, summary

@@ -188,12 +188,18 @@ def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
     return fits is not None and fits[2] < fits[1]
 
 
-def cut_note(cuts: list[tuple[int, int]], fps: float | None) -> str | None:
+def cut_note(cuts: list[tuple[int, int]], fps: float | None, times: np.ndarray | None = None) -> str | None:
     """The summary's line on ``cuts`` ((track, frame) each) where a track was cut at a turn of the whole
-    body (:func:`turned_cuts`); ``fps`` the file's rate (None: not given). None without any."""
+    body (:func:`turned_cuts`); ``fps`` the file's rate (None: not given), ``times`` (T,) s the file's own times of
+    its frames where they are uneven (a phone's Time column: frame / fps is not the time there), said instead.
+    None without any."""
     if not cuts:
         return None
-    where = ", ".join(f"track {v} frame {t}" + (f" ({t / fps:.2f} s)" if fps else "") for v, t in cuts[:6])
+
+    def when(t: int) -> str:
+        return f" ({times[t]:.2f} s)" if times is not None else f" ({t / fps:.2f} s)" if fps else ""
+
+    where = ", ".join(f"track {v} frame {t}" + when(t) for v, t in cuts[:6])
     more = f" and {len(cuts) - 6} more" if len(cuts) > 6 else ""
     return (f"cuts: the whole body jumped in one frame and stayed so at {where}{more} (a video cut to another side "
             "of the person or another moment); refined as separate spans, not undone as an estimator's left/right "

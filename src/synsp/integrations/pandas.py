@@ -183,6 +183,15 @@ def _key_seconds(df, fps: float | None) -> tuple[np.ndarray, int | None, bool] |
     return np.asarray(key, np.float64) / (fps or ASSUMED_FPS), None, False
 
 
+def _frame_times(df, seconds: np.ndarray) -> np.ndarray:
+    """Each frame's time (F,) s, in time order, from the rows' ``seconds`` (len(df),) (:func:`_key_seconds`): one per
+    distinct frame key (:func:`_time_order`; a frame column's numbers, else the times themselves), as the CSV reader
+    keeps one time per frame. Beside a frame column, times a fast clock's rounding repeats (240 fps to 0.01 s) are
+    kept, so that :func:`~synsp.refining.uneven_times.column_rate` reads them as the CLI does."""
+    _, first = np.unique(_time_order(df)[0], return_index=True)
+    return seconds[first]
+
+
 def _key_times(seconds: np.ndarray, decimals: int | None) -> tuple[np.ndarray, np.ndarray] | None:
     """When the rows' times ``seconds`` (len(df),) s (:func:`_key_seconds`) skip: the distinct times (F,) s, ascending,
     and each row's place among them; None for even ones (:func:`~synsp.refining.uneven_times.uneven_column`, as a
@@ -274,7 +283,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     groups = _row_groups(df)  # persons of a long table, each in time order
     keyed = _key_seconds(df, fps)
     if keyed is not None and keyed[2] and fps is None:  # a time column's rate, as synsp refine takes a CSV's
-        fps = column_rate(np.unique(keyed[0]), keyed[1])
+        fps = column_rate(_frame_times(df, keyed[0]), keyed[1])
     timed = None if keyed is None else _key_times(*keyed[:2])  # a key that skips: each row at its time's frame
     places = [np.arange(len(rows)) if timed is None else timed[1][rows] for rows in groups]
     frames = max(len(rows) for rows in groups) if timed is None else len(timed[0])

@@ -17,24 +17,21 @@ the same kind of file are refined on the rotation manifold instead (:func:`refin
 with the input's skeleton (:mod:`synsp.refining.motion`); written to another format, their joint
 positions are refined.
 
-This module reads, checks and writes files; the per-track refinement and layout conversion are
-:mod:`synsp.refining.tracks`, the figures and notes :mod:`synsp.refining.summary`.
+This module reads, checks and writes files; IN and OUT are checked by :mod:`synsp.refining.file_paths`, the
+per-track refinement and layout conversion are :mod:`synsp.refining.tracks`, the figures and notes
+:mod:`synsp.refining.summary`.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 import synsp.refining.file_channels as file_channels
 from synsp.errors import (
-    InputNotFoundError,
     MissingDataError,
     OptionError,
-    OutputError,
-    OutputExistsError,
     ShapeError,
     SpaceError,
     check_threshold,
@@ -47,7 +44,7 @@ from synsp.formats.decimals import refined_decimals
 from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
 from synsp.motion_pace import slow_hint
-from synsp.paths import exclusive_writes, refuse_special_file
+from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
     SEVENTEEN,
     TWENTY_TWO,
@@ -63,6 +60,7 @@ from synsp.refining.arrays import (
 )
 from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
+from synsp.refining.file_paths import check_paths, default_output, file_paths
 from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
@@ -83,7 +81,7 @@ from synsp.refining.summary import (
     unmarked_format,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import refine_file_tracks, with_file_rate
+from synsp.refining.uneven_times import file_times, refine_file_tracks, with_file_rate
 from synsp.sentinels import sentinel_values
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
@@ -158,10 +156,7 @@ def refine_file(
     Raises ``ValueError``/``FileNotFoundError``/``FileExistsError`` with one-line messages for bad input; nothing is
     written then.
     """
-    if not isinstance(input, (str, os.PathLike)) or not isinstance(output, (str, os.PathLike, type(None))):
-        raise OptionError(f"input and output must be file paths, got {input!r} and {output!r}")
-    src = Path(input)
-    dst = default_output(src, in_format) if output is None else Path(output)
+    src, dst = file_paths(input, output, in_format)  # OUT beside a TRC when not given
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
     layout = layout_name(layout)  # a Layout of LAYOUTS: its name; anything else fails here too
@@ -171,14 +166,7 @@ def refine_file(
     if method is not None:  # --joints is also the rotation networks': checked once the file's kind is known
         check_method_flags(method, **flags)
     check_threshold(threshold)
-    if not src.exists():
-        raise InputNotFoundError(f"{src}: no such file")
-    # before the work: --force must not replace /dev/null with a file; a folder in, a folder out (OpenPose)
-    refuse_special_file(dst, folder_ok=src.is_dir())
-    if dst.exists() and (dst.resolve() == src.resolve() or os.path.samefile(dst, src)):
-        raise OutputError(f"{dst}: output is the input file; refusing to overwrite it")
-    if dst.exists() and not force:
-        raise OutputExistsError(f"{dst} exists; pass --force to replace it")
+    check_paths(src, dst, force)  # after the options, before the file is read
     fmt = in_format or detect_format(src, key=key)
     if units is not None and (fmt != "bvh" or units not in UNITS):  # other formats say their unit, or are told
         raise OptionError(f"{src}: --units {units} is a BVH's unit, one of {', '.join(UNITS)}; this file is {fmt}")
@@ -357,7 +345,7 @@ def refine_file(
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
-    notes += track_notes(tracks, data.fps)
+    notes += track_notes(tracks, data.fps, file_times(data))  # a cut at the file's own time
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))
@@ -386,15 +374,3 @@ def refine_file(
     return summarize(dst, poses * scale, out * scale, unit, notes + unit_notes, filled=count, layout=told,
                      long_gaps=long_gaps, never_seen=never_seen, max_gap=limit, absent=absent,
                      unmarked=unmarked_format(dst, refined, out_format), gaps=gaps, stride=tracks.stride)
-
-
-def default_output(src: Path, in_format: str | None = None) -> Path:
-    """Where ``synsp refine IN`` writes without OUT: a TRC's ``<name>_filt_synsp.trc`` beside it
-    (Pose2Sim's filtering step names its output ``<name>_filt_<filter>.trc`` and its later steps
-    pick up ``*_filt_*.trc``). Other formats need OUT (ValueError)."""
-    fmt = in_format or (detect_format(src) if src.is_file() else None)
-    if fmt != "trc":
-        raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
-                         "<name>_filt_synsp.trc beside it, for Pose2Sim)")
-    return src.with_name(f"{src.stem}_filt_synsp.trc")
-

@@ -100,6 +100,18 @@ def off_grid(refined: np.ndarray, detected: np.ndarray, steps: np.ndarray, axis:
     return np.moveaxis(out, 0, axis)
 
 
+def grid_cuts(cuts: list[np.ndarray] | None, detected: np.ndarray, steps: np.ndarray) -> list[np.ndarray] | None:
+    """Per track, the file frames ``cuts`` (K,) it is cut at (the first frame after each) as steps of the
+    detections' grid (:func:`on_grid`; ``detected`` (T,) bool, ``steps`` (N,) each detection's step): the step of
+    the first detection at or after each; none at the first detection or after the last (nothing to cut from, or
+    to). None without ``cuts``."""
+    if cuts is None:
+        return None
+    frames = np.flatnonzero(detected)
+    at = [np.searchsorted(frames, np.asarray(c, int)) for c in cuts]
+    return [np.unique(steps[a[(a > 0) & (a < len(frames))]]) for a in at]
+
+
 def network_stride(poses: np.ndarray, method: str) -> tuple[np.ndarray, int]:
     """(``detected`` (T,) bool frames of ``poses`` (..., T, J, C), their stride k): the networks' route on every k-th
     frame when k > 1; the classic filters keep the bridge (module docstring): k = 1 for them."""

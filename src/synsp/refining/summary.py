@@ -353,10 +353,11 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
             "value (--max-gap leaves gaps blank; markers never seen are written blank)"]
 
 
-def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
+def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | None = None) -> list[str]:
     """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
     turned, sizes, paces, limb drift, the whole body's shake, alternating frames, glitches, inversions, jumps and held
-    values; ``fps`` is the file's frame rate (None: not given)."""
+    values; ``fps`` is the file's frame rate (None: not given), ``times`` (T,) s its frames' own uneven times (None:
+    even, frame / fps), in which a cut is said."""
     notes: list[str] = [stride_note(tracks.stride, fps)] if tracks.stride > 1 else []
     rate = strided_fps(fps, tracks.stride) if tracks.stride > 1 else fps  # the rate the detections were refined at
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
@@ -372,7 +373,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None) -> list[str]:
     elif tracks.repeats and drift_factor(np.array(tracks.drifts)).any():  # 3D: the drift had not already said "keep"
         notes.append(repeat_note(tracks.repeats, tracks.repeat_ramp, "the Butterworth filter's"))
     notes += [note for note in [shake_note(tracks.shaken), alternation_note(tracks.alternating),
-                                cut_note(tracks.turned, fps)] if note]
+                                cut_note(tracks.turned, fps, times)] if note]
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")

@@ -29,7 +29,7 @@ from synsp.refining.arrays import group_model, layout_model, refine_track
 from synsp.refining.progress import frames_bar
 from synsp.refining.segment_values import segment_filled
 from synsp.refining.stretches import read_stretches, stretches
-from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
+from synsp.refining.strided import between, grid_cuts, network_stride, off_grid, on_detections, repeated_frames
 from synsp.sequence import left_missing
 from synsp.skeleton import Layout, get_layout
 
@@ -104,8 +104,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     joints of no layout. ``lacking`` (J,) bool marks the layout's joints the input does not have at
     all (a file's marker set without them), which SynSP does not count as never seen
     (:meth:`~synsp.inference.refiner.Refiner.gives_way`). ``cuts``: per track the frames (K,) it is cut at besides
-    those it reads (a cut read at a file's own times before resampling, :mod:`synsp.refining.clock_cuts`; not on
-    the strided route). ``options`` go to :func:`refine_track`.
+    those it reads (a cut read at a file's own times before resampling, :mod:`synsp.refining.clock_cuts`; on the
+    strided route, at the first detection at or after it). ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
@@ -126,7 +126,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     """
     detected, k = network_stride(poses, method)  # the filters: bridged (refining.strided)
     if k > 1:
-        return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, **options)
+        return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, cuts=cuts,
+                              **options)
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     taken = np.zeros(poses.shape[:3], dtype=bool)
@@ -292,12 +293,13 @@ def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[
 
 
 def _on_detections(poses: np.ndarray, detected: np.ndarray, k: int, layout: str | None, method: str, *,
-                   max_gap: int | None, **options) -> RefinedTracks:
+                   max_gap: int | None, cuts: list[np.ndarray] | None = None, **options) -> RefinedTracks:
     """:func:`refine_tracks` of ``poses`` (V, T, J, C) on their ``detected`` (T,) frames alone, every ``k`` frames:
-    refined at fps / k, ``max_gap`` (file frames) in the detections' steps; the other frames NaN,
-    and absent inside a track's detections, as a frame with no joint detected is."""
+    refined at fps / k, ``max_gap`` (file frames) and ``cuts`` (per track, file frames) in the detections' steps;
+    the other frames NaN, and absent inside a track's detections, as a frame with no joint detected is."""
     grid, steps, fps, grid_gap = on_detections(poses, detected, k, options.get("fps"), max_gap)
-    tracks = refine_tracks(grid, layout, method, max_gap=grid_gap, **{**options, "fps": fps})
+    tracks = refine_tracks(grid, layout, method, max_gap=grid_gap, cuts=grid_cuts(cuts, detected, steps),
+                           **{**options, "fps": fps})
     seen = np.isfinite(poses).all(-1).any(-1)  # (V, T)
     inside = (np.cumsum(seen, 1) > 0) & (np.cumsum(seen[:, ::-1], 1) > 0)[:, ::-1]  # first to last detection
     held = repeated_frames(poses, detected)  # an estimator's output held between its runs: given, as filled

@@ -225,8 +225,9 @@ def with_file_rate(data: PoseData) -> PoseData:
 def column_rate(times: np.ndarray, decimals: int | None = None) -> float | None:
     """The frame rate (fps) a column of times (T,) s written to ``decimals`` digits gives, NaN for frames without a
     row: the mean rate of uneven times (:func:`uneven_column`; their grid is refined at it), and of even ones their
-    step's (:func:`even_rate`); None outside ``FPS_RANGE`` or without usable times. A file's time column
-    (:func:`with_file_rate`) and a DataFrame's are read by it alike."""
+    step's (:func:`even_rate`; times repeated by a fast clock's rounding: frames over the whole span); None outside
+    ``FPS_RANGE`` or without usable times. A file's time column (:func:`with_file_rate`) and a DataFrame's (its
+    frames' times, repeats kept) are read by it alike."""
     uneven_times = uneven_column(times, decimals)
     if uneven_times is None:
         rate = even_rate(times, decimals)
@@ -243,13 +244,20 @@ COMMON_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 
 def even_rate(times: np.ndarray, decimals: int | None = None) -> float | None:
     """The rate (fps) of ``times`` (T,) s, NaN for frames without a row: frames over the span they
     cover; a common rate (:data:`COMMON_RATES`) when it is that to the ``decimals`` the times were
-    written with (30 fps to the millisecond spans 2.967 s over 89 frames: 30, not 29.997). None
-    for fewer than 2 times or times that do not increase."""
+    written with (30 fps to the millisecond spans 2.967 s over 89 frames: 30, not 29.997). Times that
+    repeat are a clock faster than its digits (240 fps to 0.01 s: 0.00, 0.00, 0.01, 0.01, 0.01, 0.02)
+    when each is within a digit of the even line through the ends: read the same way. None for fewer
+    than 2 times, times that decrease, or repeat otherwise (a clock that stalled)."""
     frames = np.flatnonzero(np.isfinite(times))
-    if len(frames) < 2 or not (np.diff(times[frames]) > 0).all():
+    steps = np.diff(times[frames])
+    if len(frames) < 2 or not (steps >= 0).all() or times[frames[-1]] == times[frames[0]]:
         return None
     span = float(times[frames[-1]] - times[frames[0]])
     rate = (frames[-1] - frames[0]) / span
+    line = times[frames[0]] + (frames - frames[0]) / rate
+    # a repeated time is the rounding of a fast clock (each within a digit of the line) or no clock to read
+    if (steps == 0).any() and (decimals is None or np.abs(times[frames] - line).max() > 10.0 ** -decimals):
+        return None
     tolerance = (10.0 ** -decimals if decimals is not None else 1e-9) / span  # both ends rounded: one digit
     close = [r for r in COMMON_RATES if abs(rate / r - 1) <= tolerance]
     return min(close, key=lambda r: abs(rate / r - 1)) if close else rate
