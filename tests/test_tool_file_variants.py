@@ -184,7 +184,8 @@ def test_a_trc_cut_short_warns_once_when_its_output_is_replaced(tmp_path, capsys
 
 def test_deeplabcut_unique_body_parts_are_not_counted_missing(tmp_path, capsys):
     """Audit 29: a multi-animal DeepLabCut CSV with a unique body part (individual ``single``) said "360 joint values
-    left missing" for the columns it never had (each mouse's corner, the single's animal parts)."""
+    left missing" for the columns it never had (each mouse's corner, the single's animal parts). Audit 31: the
+    unique body part is no track (set aside, written back as read; tests/test_dlc_unique_parts.py)."""
     rng = np.random.default_rng(3)
     parts, frames = ["snout", "tailbase"], 30
     columns = [("mouse1", p) for p in parts] + [("mouse2", p) for p in parts] + [("single", "corner")]
@@ -198,5 +199,6 @@ def test_deeplabcut_unique_body_parts_are_not_counted_missing(tmp_path, capsys):
     assert main(["refine", str(tmp_path / "miceDLC_dlcrnetms5_x_el.csv"), str(tmp_path / "out.csv"),
                  "--method", "savgol"]) == 0
     printed = capsys.readouterr().out
-    assert "3 track(s)" in printed and "left missing" not in printed, printed
+    assert "2 track(s)" in printed and "left missing" not in printed, printed
+    assert "unique body parts: 1 of DeepLabCut's 'single' individual (corner)" in printed
     assert (tmp_path / "out.csv").read_text().splitlines()[:4] == [",".join(r) for r in head]

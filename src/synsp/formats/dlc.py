@@ -23,6 +23,12 @@ Body parts are the user's own, so the layout is None unless their names are a kn
 ``wrist_l`` alike: that layout, its other joints NaN, never written): the networks refine joints of no layout
 with SmoothNet, the filters as they are; never refused. The writer puts back the same
 header rows, index and columns (an individual's missing body parts stay absent), with refined x, y.
+
+A multi-animal project's ``uniquebodyparts`` (points that appear once per frame, not per animal: an arena's
+corners, a lever) sit under DeepLabCut's reserved individual ``single``. They are no animal's joints, so they
+are set aside (:func:`unique_columns`): the individuals are read over their own body parts (a person's COCO-17
+names stay coco17), the ``single`` columns are kept as read (``extra["dlc"]["unique"]``), never refined nor
+counted in the summary (one note says so), and written back at their own place in the column order.
 """
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ from synsp.skeleton import generic_names, layout_joint_names, match_layout
 
 H5_KEY = "df_with_missing"
 _COORDS = ("x", "y", "likelihood")
+SINGLE = "single"  # DeepLabCut's individual for a multi-animal project's unique body parts
 
 
 def sniff(content) -> bool:
@@ -103,6 +110,18 @@ def _table_from_h5(path: Path):
     return names, [tuple(map(str, key)) for key in frame.columns], frame.index, frame.to_numpy(dtype=np.float64)
 
 
+def unique_columns(keys: list[tuple], names: list) -> list[int]:
+    """Positions of the columns of DeepLabCut's ``single`` individual when it holds a multi-animal project's
+    unique body parts: other individuals exist and none of them has a body part of its names (an animal a
+    user named ``single`` shares the others' body parts, and stays a track). [] otherwise."""
+    if "individuals" not in names or "bodyparts" not in names:
+        return []
+    who, part = names.index("individuals"), names.index("bodyparts")
+    mine = [c for c, key in enumerate(keys) if key[who] == SINGLE]
+    theirs = {key[part] for key in keys if key[who] != SINGLE}
+    return mine if mine and theirs and not any(keys[c][part] in theirs for c in mine) else []
+
+
 def read(path: Path) -> PoseData:
     """Read a DeepLabCut CSV or h5.
 
@@ -116,9 +135,10 @@ def read(path: Path) -> PoseData:
     if len(values) == 0:
         raise ValueError(f"{path}: DeepLabCut header rows but no data rows (frames)")
     level = {name: k for k, name in enumerate(names)}
+    aside = set(unique_columns(keys, names))
     individuals, parts = [], []
     seen = set()
-    for key in keys:
+    for c, key in enumerate(keys):
         animal = key[level["individuals"]] if "individuals" in level else ""
         slot = (animal, key[level["bodyparts"]], key[level["coords"]])
         if slot in seen:  # two columns for one value: reading both would keep only the last
@@ -126,17 +146,21 @@ def read(path: Path) -> PoseData:
             raise ValueError(f"{path}: body part {slot[1]!r}{whose} is named twice (two {slot[2]!r} columns); "
                              "every body part needs a name of its own")
         seen.add(slot)
+        if key[level["coords"]] not in _COORDS:
+            raise ValueError(f"{path}: coords {key[level['coords']]!r}; expected x, y, likelihood")
+        if c in aside:
+            continue
         if animal not in individuals:
             individuals.append(animal)
         if key[level["bodyparts"]] not in parts:
             parts.append(key[level["bodyparts"]])
-        if key[level["coords"]] not in _COORDS:
-            raise ValueError(f"{path}: coords {key[level['coords']]!r}; expected x, y, likelihood")
     poses = np.full((len(individuals), len(values), len(parts), 2), np.nan)
     scores = np.zeros(poses.shape[:3])
     said = np.zeros(poses.shape[:3], dtype=bool)  # a likelihood given (an empty cell says nothing)
     slots = []  # (v, j, coord) of every column
     for c, key in enumerate(keys):
+        if c in aside:
+            continue
         v = individuals.index(key[level["individuals"]] if "individuals" in level else "")
         j, coord = parts.index(key[level["bodyparts"]]), _COORDS.index(key[level["coords"]])
         slots.append((v, j, coord))
@@ -151,18 +175,26 @@ def read(path: Path) -> PoseData:
     extra = {"frame_ids": frame_ids, "absent": absent,
              "dlc": {"names": names, "keys": keys, "index": index, "slots": slots, "individuals": individuals,
                      "parts": parts, **(text_style(path) if path.suffix.lower() != ".h5" else {})}}
+    if aside:
+        at = sorted(aside)
+        unique = list(dict.fromkeys(keys[c][level["bodyparts"]] for c in at))
+        extra["dlc"]["unique"] = {"at": at, "values": values[:, at], "parts": unique}
+        extra["notes"] = [f"unique body parts: {len(unique)} of DeepLabCut's {SINGLE!r} individual "
+                          f"({', '.join(unique)}) are no animal's joints: not refined, not counted among the "
+                          "joints, written back as read"]
     data = PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
     return read_as_subset(data, parts)  # some of a model's joints, by name
 
 
-def _columns(data: PoseData) -> tuple[list[str], list[tuple], list, list[tuple[int, int, int]]]:
-    """The source's header, or DeepLabCut's for poses from elsewhere (scorer ``synsp``)."""
+def _columns(data: PoseData) -> tuple[list[str], list[tuple], list, list[tuple[int, int, int]], dict | None]:
+    """The source's header (and its ``single`` columns kept as read), or DeepLabCut's for poses from elsewhere
+    (scorer ``synsp``)."""
     n_tracks, n_frames, n_joints, _ = np.shape(data.poses)
     dlc = data.extra.get("dlc")
     if dlc and max(v for v, _, _ in dlc["slots"]) < n_tracks and max(j for _, j, _ in dlc["slots"]) < n_joints \
             and len(dlc["index"]) == n_frames:
-        return dlc["names"], dlc["keys"], list(dlc["index"]), dlc["slots"]
+        return dlc["names"], dlc["keys"], list(dlc["index"]), dlc["slots"], dlc.get("unique")
     parts = layout_joint_names(data.layout) or generic_names(n_joints)
     names = ["scorer", "individuals", "bodyparts", "coords"] if n_tracks > 1 else ["scorer", "bodyparts", "coords"]
     keys, slots = [], []
@@ -171,7 +203,7 @@ def _columns(data: PoseData) -> tuple[list[str], list[tuple], list, list[tuple[i
             for k, coord in enumerate(_COORDS):
                 keys.append(("synsp", f"individual{v + 1}", part, coord) if n_tracks > 1 else ("synsp", part, coord))
                 slots.append((v, j, k))
-    return names, keys, list(range(n_frames)), slots
+    return names, keys, list(range(n_frames)), slots, None
 
 
 def write(path: Path, data: PoseData, fmt: str = "dlc") -> None:
@@ -179,12 +211,18 @@ def write(path: Path, data: PoseData, fmt: str = "dlc") -> None:
     poses = np.asarray(data.poses, dtype=np.float64)
     if poses.shape[-1] != 2:
         raise ValueError(f"{path}: DeepLabCut files hold 2D body parts; poses have C = {poses.shape[-1]}")
-    names, keys, index, slots = _columns(data)
+    names, keys, index, slots, unique = _columns(data)
     scores = (np.asarray(data.scores, dtype=np.float64) if data.scores is not None
               else np.isfinite(poses).all(-1).astype(np.float64))
     values = np.stack([poses[v, :, j, k] if k < 2 else np.where(np.isfinite(poses[v, :, j]).all(-1),
                                                                  scores[v, :, j], np.nan)
                        for v, j, k in slots], axis=1)
+    if unique:  # the unique body parts back at their own columns, the individuals' in order around them
+        full = np.empty((len(values), len(keys)))
+        refined = np.ones(len(keys), dtype=bool)
+        refined[unique["at"]] = False
+        full[:, refined], full[:, unique["at"]] = values, unique["values"]
+        values = full
     if path.suffix.lower() == ".h5":
         pd = _pandas()
         if not isinstance(index, pd.Index):  # a CSV's cells: frame numbers stay numbers, as DeepLabCut's h5 has them

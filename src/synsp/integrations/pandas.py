@@ -7,7 +7,8 @@ Two layouts are recognised:
 - MultiIndex columns whose last level is the coordinate (``x``, ``y``, ``z``) and the one
   before it the joint, e.g. ``(joint, coord)`` or DeepLabCut's ``(scorer, bodyparts, coords)``;
   any further levels before the joint (e.g. DeepLabCut's ``individuals``) tell persons apart,
-  each refined as its own track.
+  each refined as its own track; DeepLabCut's ``single`` individual (a multi-animal project's unique body parts,
+  no animal's joints: :func:`synsp.formats.dlc.unique_columns`) is left as it is, as ``synsp refine`` keeps it.
 
 Rows are frames in the order of a ``frame`` (``frame_id``) column, else a ``time`` column
 (``time_s``, ``timestamp``, ...), named as ``synsp refine``'s CSV reader names them (also as an
@@ -42,6 +43,7 @@ import numpy as np
 
 from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key
+from synsp.formats.dlc import unique_columns
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.dropped_frames import capture_times, dropped_in_tracks
@@ -277,7 +279,11 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     method_function(method)
     if len(df) == 0:
         raise ValueError("DataFrame has no rows (frames); nothing to refine")
-    keys, axes, found = _pose_columns(df.columns)
+    labels = list(df.columns)
+    if isinstance(df.columns, pd.MultiIndex):  # DeepLabCut's unique body parts: left as they are
+        aside = set(unique_columns([tuple(map(str, label)) for label in labels], list(df.columns.names)))
+        labels = [label for c, label in enumerate(labels) if c not in aside]
+    keys, axes, found = _pose_columns(labels)
     tracks = list(dict.fromkeys(track for track, _ in keys))
     joints = list(dict.fromkeys(joint for _, joint in keys))
     groups = _row_groups(df)  # persons of a long table, each in time order
