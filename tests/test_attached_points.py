@@ -1,6 +1,7 @@
 """A layout's points beyond the model's (feet, hands, face) stay on the model joint they hang from: SynSP's route
-through the model's layout (synsp.refining.person._converted) reads SmoothNet's run of those points and of the model
-joints together, with no layout step, so a limb MediaPipe threw for a few frames keeps its foot on its ankle."""
+through the model's layout (synsp.refining.converted_layout.refine_converted) reads SmoothNet's run of those points
+and of the model joints together, with no layout step, so a limb MediaPipe threw for a few frames keeps its foot on
+its ankle."""
 from __future__ import annotations
 
 import numpy as np
