@@ -51,8 +51,9 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
     :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
     route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). ``segments``: SmoothNet's
-    route fills the gaps of joints beyond the model's from their segment (:mod:`synsp.refining.segment_values`;
-    False: the caller filled them already, SynSP's converted route). SynSP's (T, J, C) input
+    route measures the poses in their layout and fills the gaps of joints beyond the model's from their segment
+    (:mod:`synsp.refining.segment_values`; False: the caller measured and filled them already, SynSP's converted
+    route, so they are taken as they are: a second measurement of them was CPU for no change). SynSP's (T, J, C) input
     with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
     with memo_scope():  # steps asked twice for the same values are run once (synsp.memo)
         return _refine_person(x, method, layout, options, nearer=nearer, segments=segments)
@@ -127,10 +128,13 @@ def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, opt
         out = nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
         return _feet_held(out, x, method, model, name, options)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
-        measured = measurements(x, None if name is None else get_layout(name))
-        values = measured.values
-        if segments and name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
-            values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
+        if segments:  # else measured and filled by the caller already (SynSP's converted route)
+            measured = measurements(x, None if name is None else get_layout(name))
+            values = measured.values
+            if name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
+                values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
+        else:
+            values = x
         network_options = refiner_options(options)
         groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
         detached = detached_joints(values, name) if name is not None else []
