@@ -22,7 +22,7 @@ from unittest import mock
 import numpy as np
 
 import synsp
-import synsp.refining.person as person
+import synsp.refining.converted_layout as converted_layout
 from camera_pan import streamed  # the same stream, its 3D lines
 from synsp.data.mocap import load_clip
 from synsp.data.splits import clip_frames, load_split
@@ -78,7 +78,7 @@ def main() -> None:
     rows = []
     for name, truth, x, xd in cases(args.split, args.layout, args.max_clips, args.noise, args.drift):
         row = []
-        with mock.patch.object(person, "lowpass_where_white", absolute):
+        with mock.patch.object(converted_layout, "lowpass_where_white", absolute):
             row += [error(synsp.refine(v, layout=args.layout), truth) for v in (x, xd)]
         row += [error(synsp.refine(v, layout=args.layout), truth) for v in (x, xd)]
         row += [error(synsp.refine(v, method="smoothnet"), truth) for v in (x, xd)]

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 import synsp
-import synsp.refining.person as person
+import synsp.refining.converted_layout as converted_layout
 from synsp.evaluation.protocol import make_cases
 from synsp.filters import butterworth
 from synsp.inference.white_noise import WHITE_RAMP, whiteness
@@ -64,7 +64,8 @@ def clips(condition: str, layout: str, space: str, split: str, max_clips: int):
 def refined_before_and_after(noisy: np.ndarray, layout: str, fps: int) -> tuple[np.ndarray, np.ndarray]:
     """SynSP's output (T, J, C) of ``noisy`` in ``layout`` at ``fps`` without the white-noise
     low-pass of the other joints (the route before it), and with it (today's)."""
-    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints, anchors=(): refined):
+    unchanged = lambda values, refined, joints, anchors=(): refined  # noqa: E731
+    with mock.patch.object(converted_layout, "lowpass_where_white", unchanged):
         before = synsp.refine(noisy, method="synsp", layout=layout, fps=fps)
     return before, synsp.refine(noisy, method="synsp", layout=layout, fps=fps)
 

@@ -145,13 +145,15 @@ def main() -> None:
     else:  # before synsp.memo: every caller's own name for it
         import synsp.inference.refiner as refiner
         import synsp.inference.stream_measurements as stream_measurements
+        import synsp.refining.converted_layout as converted_layout
         import synsp.refining.no_layout as no_layout
         import synsp.refining.person as person
         import synsp.refining.segment_values as segment_values
         import synsp.refining.tracks as tracks
 
         timed = _timed("measurements", measurements_module.measurements)
-        for module in (measurements_module, refiner, stream_measurements, person, tracks, no_layout, segment_values):
+        for module in (measurements_module, refiner, stream_measurements, person, converted_layout, tracks, no_layout,
+                       segment_values):
             module.measurements = timed
     for space in ("2d", "3d"):  # the models (and their fallbacks) loaded and kept, torch warmed up: not timed
         _refine_file(_one_file(space, 120))

@@ -19,7 +19,7 @@ PACKAGE = Path(synsp.__file__).parent
 
 # What each part may import besides itself, the numpy core at the top and the network table
 # (synsp.model, torch-free until a network is built); the networks import nothing else. The
-# refining package is layered within itself: image_size, methods, input_layout, person, arrays,
+# refining package is layered within itself: image_size, methods, input_layout, converted_layout, person, arrays,
 # then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
         "odd_extension", "filter_input", "one_euro", "filter_options", "conventions", "medians",
@@ -31,7 +31,8 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
-            "refining.motion_people", "refining.clock_cuts", "refining.file_paths"}
+            "refining.motion_people", "refining.clock_cuts", "refining.file_paths",
+            "refining.converted_layout"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -52,8 +53,11 @@ ALLOWED = {
     "refining.input_layout": {"refining.methods"},
     "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
     "refining.segment_values": {"inference"},  # gaps beyond the model's joints, from their segment
+    # a layout the model's is converted from; the person's refinement handed in
+    "refining.converted_layout": {"inference", "refining.methods", "refining.segment_values"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
-                        "refining.bursts", "refining.no_layout", "refining.segment_values"},
+                        "refining.bursts", "refining.no_layout", "refining.segment_values",
+                        "refining.converted_layout"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames"},
     # inference.low_rate: glitches read as the Refiner reads them
@@ -272,7 +276,8 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "refining/methods", "refining/input_layout",
                                     "refining/give_way_notes",
                                     "refining/stretches", "refining/progress", "refining/batch",
-                                    "refining/person", "skeleton/layouts", "skeleton/pose_geometry",
+                                    "refining/person", "refining/converted_layout",
+                                    "skeleton/layouts", "skeleton/pose_geometry",
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/give_way", "inference/input_frame",
                                     "inference/network_windows", "inference/heading", "inference/edge_pad",

@@ -1,13 +1,19 @@
 """A layout's points beyond the model's (feet, hands, face) stay on the model joint they hang from: SynSP's route
-through the model's layout (synsp.refining.person._converted) reads SmoothNet's run of those points and of the model
-joints together, with no layout step, so a limb MediaPipe threw for a few frames keeps its foot on its ankle."""
+through the model's layout (synsp.refining.converted_layout.refine_converted) reads SmoothNet's run of those points
+and of the model joints together, with no layout step, so a limb MediaPipe threw for a few frames keeps its foot on
+its ankle."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
 import synsp
 from conftest import needs_data
+from synsp.formats import read_poses
 from synsp.skeleton import get_layout
+
+FIXTURES = Path(__file__).parent / "fixtures" / "skeletons"
 
 LEG = ("left_knee", "left_ankle", "left_heel", "left_foot_index")
 
@@ -51,3 +57,22 @@ def test_a_foot_stays_on_its_ankle_where_mediapipe_threw_the_leg():
     got = np.linalg.norm(out[:, ankle] - out[:, heel], axis=-1)
     assert got.max() < 2.5 * truth.max(), (got.max(), truth.max())
     assert np.abs(got - truth).mean() < 15.0, np.abs(got - truth).mean()
+
+
+
+def test_the_converted_routes_smoothnet_run_reads_the_values_as_measured(monkeypatch):
+    """The converted route measured the user's layout once (glitches, gaps: synsp.refining.converted_layout); its
+    SmoothNet run of the whole layout (the joints no model joint's correction moves, the pace groups' rates) takes
+    those values as they are, with no second measurement of them (the same outputs on the varied check set, 8-10 %
+    less CPU on a long HALPE-26 file: benchmarks/RESULTS.md section 11)."""
+    import synsp.refining.person as person
+    from synsp.estimator_errors.measurements import measurements
+
+    poses = read_poses(FIXTURES / "halpe26_mmpose.json").poses[0].astype(np.float64)
+    values = measurements(poses, get_layout("halpe26")).values
+    asked: list[int] = []
+    monkeypatch.setattr(person, "measurements", lambda x, *a, **k: asked.append(1) or measurements(x, *a, **k))
+    out = person.refine_person(values, "smoothnet", "halpe26", {}, segments=False)
+    assert not asked and out.shape == values.shape and np.isfinite(out).all()
+    person.refine_person(values, "smoothnet", "halpe26", {})  # a caller that did not measure: measured here
+    assert asked

@@ -8,7 +8,7 @@ import pytest
 from scipy.ndimage import gaussian_filter1d
 
 import synsp
-import synsp.refining.person as person
+import synsp.refining.converted_layout as converted_layout
 from synsp.cli import main
 from synsp.data.fingerspelling import fingerspelling
 from synsp.errors import OptionError
@@ -171,7 +171,8 @@ def test_hands_are_refined_at_their_own_pace_by_smoothnet_and_on_synsp_route():
     # (this noise reads white, so today the hands take a low-pass instead, nearer: 2.51 -> 2.26 px, input 3.38;
     # synsp.inference.risk_choice.lowpass_where_white, and the light-noise step, synsp.inference.noise_only, left out
     # here)
-    with mock.patch.object(person, "lowpass_where_white", lambda values, refined, joints, anchors=(): refined), \
+    unchanged = lambda values, refined, joints, anchors=(): refined  # noqa: E731
+    with mock.patch.object(converted_layout, "lowpass_where_white", unchanged), \
             mock.patch.object(noise_only, "SPACES", ()):
         routed = synsp.refine(noisy, "synsp", layout="coco133")
     np.testing.assert_array_equal(routed[:, hands], own[:, hands])

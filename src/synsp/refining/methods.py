@@ -87,13 +87,41 @@ def network_model(kind: str, n_coords: int, checkpoint: str | None = None, devic
     return model
 
 
+# SynSP's own last steps (its joint definitions, its floor step, its low-pass): options SmoothNet does not take
+SYNSP_STEPS = ("keep_convention", "floor", "lowpass_hz")
+# the options that choose the Refiner (which model, where, the bare network), not options of its refine()
+MODEL_CHOICE = ("checkpoint", "device", "network_only")
+
+
+def smoothnet_options(options: dict, method: str) -> dict:
+    """The options of network ``method``'s call that SmoothNet runs with where it refines joints for it: all but
+    :data:`SYNSP_STEPS`, and the shipped SmoothNet (checkpoint None) for SynSP, whose checkpoint is no SmoothNet."""
+    return {**{k: v for k, v in options.items() if k not in SYNSP_STEPS},
+            "checkpoint": None if method == "synsp" else options.get("checkpoint")}
+
+
+def refiner_options(options: dict) -> dict:
+    """``options`` without :data:`MODEL_CHOICE`: what a chosen Refiner's ``refine()`` takes of them."""
+    return {k: v for k, v in options.items() if k not in MODEL_CHOICE}
+
+
 def smoothnet_alone(values: np.ndarray, smoothnet: dict) -> np.ndarray:
     """SmoothNet (options ``smoothnet``: checkpoint, device, network_only and the refiner's own) on ``values``
     (T, N, C, gaps filled, any N points in the input's unit) in one run with no layout's step; (T, N, C)."""
-    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in ("checkpoint", "device")),
+    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in MODEL_CHOICE[:2]),
                           smoothnet.get("network_only", False))
-    return model.refine(values, other_layout=True, **{k: v for k, v in smoothnet.items()
-                                                      if k not in ("checkpoint", "device", "network_only")})
+    return model.refine(values, other_layout=True, **refiner_options(smoothnet))
+
+
+def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
+    """The model network ``method`` refines poses of ``n_coords`` coordinates in ``layout`` with: ``checkpoint`` when
+    named, else for SynSP the shipped one for that layout (2D skeletons whose conversion makes COCO's face up have
+    their own: :func:`~synsp.inference.checkpoint.shipped_model_for`), else None (the shipped default)."""
+    if method != "synsp" or checkpoint is not None or layout is None:
+        return checkpoint
+    from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
+
+    return shipped_model_for(method, "3d" if n_coords == 3 else "2d", layout)
 
 
 def _network(kind: str) -> Callable[..., np.ndarray]:

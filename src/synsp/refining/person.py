@@ -11,31 +11,31 @@ from synsp.estimator_errors.edge_values import beyond_edges
 from synsp.estimator_errors.measurements import measurements
 from synsp.inference import half_pace, noise_only, planted_feet
 from synsp.inference.alternation import without_alternation
-from synsp.inference.clean import input_noise, keep_to_noise
-from synsp.inference.floor import SHRINK_CONVERTED
-from synsp.inference.joint_corrections import (
-    RIGID_TRUNK_COORDS,
-    detached_joints,
-    loose_trunk_points,
-    nearest_joints,
-    necks_on_shoulders,
-    noise_ratio,
-    rigid_on_trunk,
-    shared_joints,
-)
-from synsp.inference.limb_turn import limb_drift
+from synsp.inference.clean import input_noise
+from synsp.inference.joint_corrections import RIGID_TRUNK_COORDS, detached_joints, shared_joints
 from synsp.inference.low_rate import looks_for_jumps
-from synsp.inference.risk_choice import lowpass_where_white
 from synsp.memo import memo_scope
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
 from synsp.refining.bursts import calm_beside_bursts
+from synsp.refining.converted_layout import model_lacking, refine_converted
 from synsp.refining.input_layout import input_layout, model_layout
-from synsp.refining.methods import check_options, method_function, network_model, smoothnet_alone, too_short
+from synsp.refining.methods import (
+    check_options,
+    layout_checkpoint,
+    method_function,
+    network_model,
+    refiner_options,
+    smoothnet_options,
+    too_short,
+)
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
 from synsp.sequence import missing_mask
-from synsp.skeleton import BLOCKS, can_convert, convert, get_layout, reorders
+from synsp.skeleton import can_convert, convert, get_layout, reorders
+
+__all__ = ["RIGID_TRUNK_COORDS", "group_model", "layout_checkpoint", "layout_model", "nearer_if_noise_only",
+           "refine_person", "refine_track"]  # RIGID_TRUNK_COORDS, layout_checkpoint: read from here too
 
 if TYPE_CHECKING:
     from synsp.inference.refiner import Refiner
@@ -51,8 +51,9 @@ def refine_person(x: np.ndarray, method: str, layout: str | None, options: dict,
     error undone), as the networks do; without one, each coordinate filled on its own. Fewer than
     :data:`~synsp.refining.methods.MIN_FRAMES` frames come back as they came, gaps filled. ``nearer``: SynSP's
     route takes :func:`nearer_if_noise_only` (False: the caller's route takes it, once). ``segments``: SmoothNet's
-    route fills the gaps of joints beyond the model's from their segment (:mod:`synsp.refining.segment_values`;
-    False: the caller filled them already, SynSP's converted route). SynSP's (T, J, C) input
+    route measures the poses in their layout and fills the gaps of joints beyond the model's from their segment
+    (:mod:`synsp.refining.segment_values`; False: the caller measured and filled them already, SynSP's converted
+    route, so they are taken as they are: a second measurement of them was CPU for no change). SynSP's (T, J, C) input
     with bursts of noise and no gap has its calm frames refined apart from them (:mod:`synsp.refining.bursts`)."""
     with memo_scope():  # steps asked twice for the same values are run once (synsp.memo)
         return _refine_person(x, method, layout, options, nearer=nearer, segments=segments)
@@ -127,11 +128,14 @@ def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, opt
         out = nearer_if_noise_only(x, route, method, name, model.layout.name, options) if nearer else route(x)
         return _feet_held(out, x, method, model, name, options)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
-        measured = measurements(x, None if name is None else get_layout(name))
-        values = measured.values
-        if segments and name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
-            values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
-        network_options = {k: v for k, v in options.items() if k not in ("checkpoint", "device", "network_only")}
+        if segments:  # else measured and filled by the caller already (SynSP's converted route)
+            measured = measurements(x, None if name is None else get_layout(name))
+            values = measured.values
+            if name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
+                values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
+        else:
+            values = x
+        network_options = refiner_options(options)
         groups = pace_groups(name) if name is not None else None  # hands, face, mouth: each at its own pace
         detached = detached_joints(values, name) if name is not None else []
         if not detached:
@@ -198,17 +202,6 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     return out
 
 
-def layout_checkpoint(method: str, n_coords: int, layout: str | None, checkpoint: str | None) -> str | None:
-    """The model network ``method`` refines poses of ``n_coords`` coordinates in ``layout`` with: ``checkpoint`` when
-    named, else for SynSP the shipped one for that layout (2D skeletons whose conversion makes COCO's face up have
-    their own: :func:`~synsp.inference.checkpoint.shipped_model_for`), else None (the shipped default)."""
-    if method != "synsp" or checkpoint is not None or layout is None:
-        return checkpoint
-    from synsp.inference.checkpoint import shipped_model_for  # torch: not on importing synsp
-
-    return shipped_model_for(method, "3d" if n_coords == 3 else "2d", layout)
-
-
 def layout_model(method: str, n_coords: int, layout: str | None, options: dict):
     """The :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for network ``method`` on poses
     of ``n_coords`` coordinates in ``layout`` (:func:`layout_checkpoint`'s model, on ``options``' device, the bare
@@ -232,14 +225,17 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - joints the conversion keeps as they are (same name, e.g. COCO's 17 in Halpe-26) take
       SynSP's output;
     - every other joint (feet, hands, face, a head top) is refined by SmoothNet and moved with the SynSP
-      correction of the model joint nearest to it (the mean over near ties, :func:`nearest_joints`), both read
-      from one SmoothNet run of these joints and the model's, so that hands stay on wrists and feet on ankles
-      (:func:`~synsp.refining.methods.smoothnet_alone`), scaled down where the joint is less noisy than that model joint
-      (:func:`noise_ratio`: a head top less noisy than the nose); but the hands', face's and mouth's points of
+      correction of the model joint nearest to it (the mean over near ties,
+      :func:`~synsp.inference.joint_corrections.nearest_joints`), both read from one SmoothNet run of these joints
+      and the model's, so that hands stay on wrists and feet on ankles
+      (:func:`~synsp.refining.methods.smoothnet_alone`), scaled down where the joint is less noisy than that model
+      joint (:func:`~synsp.inference.joint_corrections.noise_ratio`: a head top less noisy than the nose); but the
+      hands', face's and mouth's points of
       a whole-body layout (:func:`synsp.motion_pace.pace_groups`) are SmoothNet's, each group at its own pace:
       the nearest model joint of a raised hand's fingertips can be the shoulder, and fingerspelling moves
       faster than the body; MediaPipe Holistic's face and hands (:data:`synsp.skeleton.BLOCKS`) are
-      SmoothNet's too: their own models found them, in crops of their own, so the pose's errors are not theirs;
+      SmoothNet's too: their own models found them, in crops of their own, so the pose's errors are not theirs
+      (this route: :mod:`synsp.refining.converted_layout`);
     - 2D poses whose conversion makes COCO's face up (H36M-17, MPII-16, LSP-14: no face) are refined
       by the model trained with such faces (:func:`~synsp.inference.checkpoint.shipped_model_for`)
       unless ``checkpoint=`` names one;
@@ -249,10 +245,10 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     - in 3D, a trunk point the conversion does not use (BODY-25's neck and mid-hip, Halpe-26's
       neck and hip: the model's thorax and pelvis are made from the shoulders and hips) is kept at its
       clip's median offset, in the trunk's frame, from the refined model joints nearest to it
-      (:func:`rigid_on_trunk`; limited to its noise where the input is nearly clean,
+      (:func:`~synsp.inference.joint_corrections.rigid_on_trunk`; limited to its noise where the input is nearly clean,
       :func:`~synsp.inference.clean.keep_to_noise`): their correction undoes the hips' and
       shoulders' noise, not its own; in 2D a neck at its clip's mean offset from the refined shoulders
-      (:func:`necks_on_shoulders`, limited alike);
+      (:func:`~synsp.inference.joint_corrections.necks_on_shoulders`, limited alike);
     - a gap of a joint beyond the model's in a foot, a hand or the face is filled from the measured points of its
       segment (:mod:`synsp.estimator_errors.segment_fill`: turned with them, not along a straight line), for the
       network and for the light-noise step alike;
@@ -293,9 +289,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
     missing = missing_mask(poses, missing)
     if layout == target or reorders(layout, target):  # lacking in the order missing is in: the share counts alike
         return refine_person(poses, method, layout, {**options, "missing": missing,
-                                                     **_lacking(lacking, layout, layout, method)})
-    smoothnet = {k: v for k, v in options.items() if k not in ("keep_convention", "floor", "lowpass_hz")}
-    smoothnet["checkpoint"] = None if method == "synsp" else options.get("checkpoint")
+                                                     **model_lacking(lacking, layout, layout, method)})
+    smoothnet = smoothnet_options(options, method)
     if method == "smoothnet" or layout is None or not can_convert(layout, target, poses.shape[-1]):
         if method == "smoothnet" or options.get("network_only"):
             return refine_person(poses, "smoothnet", None, smoothnet)
@@ -305,7 +300,8 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
                                 smoothnet)
     # In the user's joints: the Refiner sees the model's only, and hands would stay on the other wrist.
     def route(values: np.ndarray, **rate) -> np.ndarray:  # ``rate``: fps= to refine at (a second look at half the pace)
-        return _converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate}, {**options, **rate})
+        return refine_converted(values, layout, method, target, missing, lacking, {**smoothnet, **rate},
+                                {**options, **rate}, refine_person)
     # SmoothNet's Refiner records the pace groups' rates (group_fps) the track's summary reads
     out = nearer_if_noise_only(poses, route, method, layout, target, options,
                                (group_model(method, poses.shape[-1], options),))
@@ -314,87 +310,9 @@ def refine_track(poses: np.ndarray, layout: str | None, method: str, *, missing:
                       beyond=target)
 
 
-def _converted(poses: np.ndarray, layout: str, method: str, target: str, missing: np.ndarray,
-               lacking: np.ndarray | None, smoothnet: dict, options: dict) -> np.ndarray:
-    """:func:`refine_track`'s route for a ``layout`` the model's ``target`` is converted from (its docstring):
-    ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options; returns (T, J, C)."""
-    measured = measurements(poses, get_layout(layout))
-    poses = segment_filled(measured.values, measured.gaps, layout, target)
-    converted = convert(poses, layout, target)
-    # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are
-    # gaps as NaN are, for the Refiner as for the measurement steps (its limbs' drift, its second look)
-    unmeasured = missing | measured.held
-    unseen = np.isnan(convert(np.where(unmeasured[..., None], np.nan, poses), layout, target)).any(-1)
-    floor = options.get("floor")
-    if not options.get("network_only") and (floor is None or floor is True):  # the default step, at this strength
-        options = {**options, "floor": SHRINK_CONVERTED["3d" if poses.shape[-1] == 3 else "2d"]}
-    options = {**options, "checkpoint": layout_checkpoint(method, poses.shape[-1], layout, options.get("checkpoint"))}
-    refined = refine_person(converted, method, target, {**options, "missing": unseen,
-                                                         **_lacking(lacking, layout, target, method)}, nearer=False)
-    nearest = nearest_joints(poses, converted, (layout, target))
-    weights = nearest * noise_ratio(poses, converted, (layout, target))[:, None]
-    for joints in pace_groups(layout).values():  # SmoothNet's at their own pace: no body joint's correction
-        weights[joints] = 0.0
-    weights[detached_joints(poses, layout)] = 0.0  # a ground root: no body joint's correction is its own
-    for block, first, end in BLOCKS.get(layout, ()):  # Holistic's face and hands: models of their own, not the pose's
-        weights[first:end] *= block == "pose"
-    loose = loose_trunk_points(layout, target) if poses.shape[-1] in RIGID_TRUNK_COORDS else ()
-    filled = missing | measured.gaps  # not the point's own values
-    trunk = rigid_on_trunk(poses, refined, target, nearest, loose, ~filled) if loose else (
-        necks_on_shoulders(poses, converted, refined, target, _necks(layout, target), ~filled)
-        if poses.shape[-1] == 2 else {})
-    shared = {j for j, _ in shared_joints(layout, target)}
-    attached = [j for j in range(poses.shape[-2]) if j not in shared and j not in trunk and weights[j].any()]
-    # smoothed together with no layout step (measured already), so each point keeps to its joint as the input had it
-    # (runs in each layout read glitches from their own bones: the MediaPipe demo's heel hung 250 mm off its ankle);
-    # not the points the refined trunk carries (above): they hang from no joint, in the run they only moved its root
-    together = smoothnet_alone(np.concatenate([poses[:, attached], converted], axis=1), smoothnet)
-    correction = refined - together[:, len(attached):]  # what SynSP adds, per model joint
-    out = refine_person(poses, "smoothnet", None, smoothnet, segments=False)  # last: its group_fps are the track's
-    out[:, attached] = together[:, :len(attached)] + np.einsum(
-        "jk,tkc->tjc", weights[attached], correction).astype(out.dtype)
-    for j, k in shared_joints(layout, target):
-        out[:, j] = refined[:, k]
-    if trunk:
-        placed = out.copy()
-        for j, values in trunk.items():
-            placed[:, j] = values
-        if not options.get("network_only"):  # nearly clean input keeps its values, as the Refiner's joints do
-            # the reading the Refiner's own joints get (a marker's length that turns with its limb is no drift)
-            drift = limb_drift(converted, target, options.get("fps"), ~unseen) if poses.shape[-1] == 3 else None
-            placed = keep_to_noise(poses, placed, space="3d" if poses.shape[-1] == 3 else "2d", drift=drift)
-        out[:, list(trunk)] = placed[:, list(trunk)]
-    if options.get("network_only"):
-        return out
-    # White noise of a few mm (markers, a per-frame tracker): SmoothNet's own error plus the nearest model joint's
-    # correction left the feet worse than their input; the low-pass of least estimated risk is nearer there
-    # tried relative to the body's path as the model refined it too (a drifting depth: risk_choice.refined_path)
-    return lowpass_where_white(poses, out, [j for j in range(poses.shape[-2]) if j not in shared],
-                               anchors=sorted(shared))
-
-
-def _lacking(lacking: np.ndarray | None, layout: str | None, target: str, method: str) -> dict:
-    """``{"lacking": (J',) bool}``: the joints of ``target`` (the poses' layout as the network is
-    given them) made of a joint of ``layout`` that ``lacking`` marks (convert carries the NaN), for a
-    network that can give way (SynSP); {} when nothing lacks."""
-    if lacking is None or not np.any(lacking) or method not in NETWORKS or NETWORKS[method].per_coordinate:
-        return {}
-    marked = np.where(np.asarray(lacking, bool)[None, :, None], np.nan, 0.0)  # one frame: NaN where lacking
-    return {"lacking": np.isnan(convert(marked, layout, target) if layout != target else marked).any(-1)[0]}
-
-
 def group_model(method: str, n_coords: int, options: dict):
     """The SmoothNet :class:`~synsp.inference.refiner.Refiner` that :func:`refine_track` runs for
     network ``method`` on poses of ``n_coords`` coordinates: the one that refines pace groups
     (hands, face) and records their rates (``group_fps``) after each track."""
-    checkpoint = None if method == "synsp" else options.get("checkpoint")
+    checkpoint = smoothnet_options(options, method)["checkpoint"]
     return network_model("smoothnet", n_coords, checkpoint, options.get("device"), options.get("network_only", False))
-
-
-def _necks(layout: str, target: str) -> list[int]:
-    """The loose trunk points of ``layout`` named a neck (HALPE-26's, BODY-25's), the only ones 2D carries on the
-    shoulders (:func:`~synsp.inference.joint_corrections.necks_on_shoulders`): a thorax or spine between the
-    shoulders and the hips (H36M-17's, MPII-16's, MPI-INF-3DHP's) bends away from the shoulders with the trunk, so a
-    mean offset put H36M-17's spine at 6.6 x its input on a bow under `jitter` (tests/test_pipeline.py)."""
-    joints = get_layout(layout).joints
-    return [j for j in loose_trunk_points(layout, target) if "neck" in joints[j].lower()]
