@@ -24,17 +24,19 @@ _ROUNDINGS = 4
 # this are pixels already, which the image's sides would stretch (x by the width, y by the height),
 # and 2D values all within it are no person in pixels (refining.summary's units line).
 NORMALISED_MAX = 2.0
-# Normalised x, y below 0 are joints off the picture's left or top edge, a few of them; OpenPose's
-# ``--keypoint_scale 4`` writes -1 to 1 about the image's centre, where a person near it is half below 0
-CENTRED_SHARE = 0.1
+# OpenPose's ``--keypoint_scale 4`` writes x, y from -1 to 1 about the image's centre. A joint of 0-to-1
+# coordinates lies below 0 only off the picture's left or top edge, by far less than half the image; a
+# person in the centred picture's right or bottom half reads as 0 to 1, which the values cannot tell.
+CENTRED_BELOW = -0.5
 
 
-def centred(poses: np.ndarray) -> bool:
-    """Whether normalised x, y of ``poses`` (..., C) lie -1 to 1 about the image's centre (OpenPose's
-    ``--keypoint_scale 4``), not 0 to 1 across it: at least :data:`CENTRED_SHARE` of the finite ones below 0."""
-    xy = np.asarray(poses)[..., :2]
-    xy = xy[np.isfinite(xy)]
-    return bool(xy.size and (xy < 0).mean() >= CENTRED_SHARE)
+def centred(poses: np.ndarray, sides=(1.0, 1.0)) -> bool:
+    """Whether normalised x, y of ``poses`` (..., C), times the image's ``sides`` (2,) where the refinement
+    scaled them to pixels, surely lie -1 to 1 about the image's centre (OpenPose's ``--keypoint_scale 4``), not
+    0 to 1 across it: some x or y below :data:`CENTRED_BELOW` of the side."""
+    xy = np.asarray(poses)[..., :2] / np.asarray(sides, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return bool((xy < CENTRED_BELOW).any())
 
 
 def image_sides(size) -> np.ndarray:

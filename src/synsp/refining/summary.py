@@ -129,7 +129,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np
     (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels. A BVH's unit: ``bvh_units`` (``--units``) or
     told from the body's size (:mod:`synsp.formats.bvh_units`: inches and CMU's unit too)."""
     if image_size is not None and poses.shape[-1] != 3:
-        if centred(poses):  # x W of -1 to 1: a pixel is two of these units
+        if centred(poses, image_size):  # x W of -1 to 1: a pixel is two of these units
             return 0.5, "px", [f"units: x, y are normalised by the image's sides, -1 to 1 about its centre; refined "
                                f"in units of the {image_size[0]:g} x {image_size[1]:g} image given (--image-size) "
                                "that are half a pixel, and written back normalised: the figures below are in pixels"]
