@@ -27,7 +27,7 @@ class StreamOutput:
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
     ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
     ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_pan``, ``_give_back``,
-    ``_clean``, ``_above``."""
+    ``_clean``, ``_above``, ``_put_in`` (frames put in at drops, taken out here)."""
 
     def _new_output_steps(self) -> None:
         """The steps :func:`clip_steps` and :func:`finish_steps` run, new (the stream's ``reset``):
@@ -159,8 +159,12 @@ class StreamOutput:
             seen = np.stack([self._seen_by.pop(t) for t in range(self._next - len(frames), self._next)])
             frames = np.where(seen[..., None], frames, np.nan)
         frames = frames / np.float32(self._unit)
+        first = self._next - len(frames)
         if self._above is not None:  # 2D seen from high above: SmoothNet's in part (stream_above)
-            frames = self._above.blend(frames, self._next - len(frames))
+            frames = self._above.blend(frames, first)
+        if self._put_in:  # frames put in where the capture dropped some (stream_drops): not the caller's
+            frames = frames[[t not in self._put_in for t in range(first, self._next)]]
+            self._put_in.difference_update(range(first, self._next))
         return self._shape_out(frames)
 
     def _root_track(self, t: int, last: int) -> np.ndarray:

@@ -34,6 +34,7 @@ from synsp.inference.stream_above import RunningAbove
 from synsp.inference.stream_bones import RunningBoneLengths
 from synsp.inference.stream_convention import RunningPull, keep_convention
 from synsp.inference.stream_cuts import CutWatch
+from synsp.inference.stream_drops import DropWatch
 from synsp.inference.stream_fill import moved_fill
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_order import OrderedFront, StreamOrder, stream_layout
@@ -134,6 +135,9 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None
         self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
         self._cuts = CutWatch.of(self)  # a video cut: the stream ends there and starts afresh
+        self._drops = DropWatch() if self.lookahead else None  # frames dropped from the capture (stream_drops)
+        self._entered = 0  # frames into the stream's measurements, the frames put in at drops included
+        self._put_in: set[int] = set()  # those frames (their index in the stream), taken out of the output
 
     def _push(self, frame: np.ndarray, validated: np.ndarray | None = None) -> np.ndarray:
         """:meth:`push` of a frame in the model's joints; ``validated``: its :meth:`_validate` done (StreamOrder)."""
@@ -159,7 +163,18 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         return list(self._cuts.cuts)
 
     def _enter(self, x: np.ndarray) -> list[np.ndarray]:
-        """One (V, J, C) frame into the stream, past the cut watch; the frames that became ready."""
+        """One (V, J, C) frame into the stream, past the cut watch and, with a lookahead, the drop watch (a frame
+        whose step may be a drop held for the next: :mod:`~.stream_drops`); the frames that became ready."""
+        if self._drops is None:
+            return self._measure(x)
+        return [out for frame, put_in in self._drops.push(x) for out in self._measure(frame, put_in)]
+
+    def _measure(self, x: np.ndarray, put_in: bool = False) -> list[np.ndarray]:
+        """One (V, J, C) frame into the stream's measurements (``put_in``: a frame of NaN put in where the capture
+        dropped one, its output taken out: :meth:`_given_back`); the frames that became ready."""
+        if put_in:
+            self._put_in.add(self._entered)
+        self._entered += 1
         self._watch.remember(x)
         if self._above is not None:
             self._above.push(x)
@@ -240,6 +255,8 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         untold = self._cuts.release()  # the frames after a jump the stream ends before telling
         if self._above is not None:
             self._above.flush()  # SmoothNet's frames first: the stream's last ones are blended with them
+        if self._drops is not None:
+            untold += [out for frame, put_in in self._drops.flush() for out in self._measure(frame, put_in)]
         waiting = [] if self._measured is None else [self._take(x) for x in self._measured.flush()]
         released = None
         if self._held:

@@ -32,15 +32,14 @@ says) and for a table whose rows' order is its frames' (:func:`synsp.integration
 """
 from __future__ import annotations
 
-import warnings
 from typing import Callable
 
 import numpy as np
 
-MAX_RATIO = 0.6  # drop residual / no-drop residual, the joints' median, below this
-MAX_SIDES = 1.0  # the neighbours' steps' difference / no-drop residual, the joints' median, below this
-MIN_SPEED = 2.0  # the neighbours' mean step (joints' median) above this x the clip's median second difference
-MAX_RUN = 3  # frames dropped in a row put back at one boundary, at most (a longer run reads mostly as none)
+from synsp.estimator_errors.frame_drops import MAX_RATIO, MAX_RUN, MAX_SIDES, MIN_SPEED, dropped_once
+
+__all__ = ["MAX_RATIO", "MAX_SIDES", "MIN_SPEED", "MAX_RUN", "dropped_after", "dropped_in_tracks", "with_gaps",
+           "refine_with_drops", "refine_entries_with_drops", "capture_frames", "capture_times", "drop_note"]
 
 
 def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
@@ -52,12 +51,12 @@ def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
     reads none. Read again with NaN frames put in at the drops found (up to ``rounds`` times in all): a boundary
     whose neighbour steps span a drop reads as none until that drop is put back (2D, every 7th frame dropped from
     the 65 validation clips' ``jitter`` estimate: 173 -> 200, all true; RESULTS section 4, "Review 1's mends")."""
-    frames, counts = _dropped_once(poses)
+    frames, counts = dropped_once(poses)
     for _ in range(rounds - 1):
         if not len(frames):
             break
         gapped, added = with_gaps(poses, np.repeat(frames, counts))
-        more, more_counts = _dropped_once(gapped)  # a boundary beside a NaN frame reads none: no step to compare
+        more, more_counts = dropped_once(gapped)  # a boundary beside a NaN frame reads none: no step to compare
         more = more - np.searchsorted(added, more)  # as frames of ``poses``
         new = ~np.isin(more, frames)
         if not new.any():
@@ -65,35 +64,6 @@ def dropped_after(poses: np.ndarray, rounds: int = 3) -> np.ndarray:
         frames, counts = np.concatenate([frames, more[new]]), np.concatenate([counts, more_counts[new]])
         counts, frames = counts[np.argsort(frames)], np.sort(frames)
     return np.repeat(frames, counts)
-
-
-def _dropped_once(poses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`dropped_after`'s one reading of ``poses`` (T, J, C), NaN frames read as no joint seen: the (D,) frames
-    after which frames were dropped, and (D,) how many (the step over the neighbours' mean step, less one, the
-    joints' median; 1 to :data:`MAX_RUN`)."""
-    x = np.asarray(poses, np.float64)
-    if x.ndim != 3 or len(x) < 5:
-        return np.zeros(0, int), np.zeros(0, int)
-    d = np.diff(x, axis=0)  # (T - 1, J, C)
-    prev, cur, nxt = d[:-2], d[1:-1], d[2:]
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a boundary with no joint seen: NaN, no drop
-        none = np.linalg.norm(cur - (prev + nxt) / 2, axis=-1)  # the residual if no frame is missing
-        mean = np.linalg.norm((prev + nxt) / 2, axis=-1)
-        speed = np.nanmedian(mean, axis=-1)
-        steps = np.nanmedian(np.linalg.norm(cur, axis=-1) / mean, axis=-1)  # k dropped: k + 1 intervals
-        runs = np.where(np.isfinite(steps), np.rint(steps) - 1, 0).astype(int)  # (T - 3,) k, as read
-        # the residual if k frames are missing, against the one if none is; measured at twice the neighbours' step
-        # (k = 1's alone) a run of k reads (k - 1) / k: a run of 3 read 0.67, never found (review leftover 4)
-        ratio = np.nanmedian(np.linalg.norm(cur - (runs + 1)[:, None, None] * (prev + nxt) / 2, axis=-1) / none,
-                             axis=-1)  # the joints seen
-        sides = np.nanmedian(np.linalg.norm(prev - nxt, axis=-1) / none, axis=-1)  # a start or stop: 2
-        noise = np.nanmedian(np.linalg.norm(np.diff(x, 2, axis=0), axis=-1))
-    if not np.isfinite(noise):
-        return np.zeros(0, int), np.zeros(0, int)
-    found = np.flatnonzero((runs >= 1) & (runs <= MAX_RUN) & (ratio < MAX_RATIO) & (sides < MAX_SIDES)
-                           & (speed > MIN_SPEED * noise))
-    return found + 1, runs[found]  # boundary b of ``cur`` lies between frames b + 1 and b + 2
 
 
 def dropped_in_tracks(poses: np.ndarray) -> np.ndarray:
