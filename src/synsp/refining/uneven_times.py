@@ -55,10 +55,17 @@ ON_LATTICE = 0.05
 
 
 def file_times(data: PoseData) -> np.ndarray | None:
-    """The per-frame times (T,) in seconds a reader gave (``extra[format]["times"]``: a TRC's Time
-    column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
-    ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven_column`); None when the file
-    gives none, or they are even, or not all finite and increasing."""
+    """The per-frame times (T,) in seconds a reader gave (:func:`column_times`) when they are uneven
+    (:func:`uneven_column`); None when the file gives none, or they are even, or not all finite and increasing."""
+    times = column_times(data)
+    return None if times is None else uneven_column(times, _reader_fields(data).get("time_decimals"))
+
+
+def column_times(data: PoseData) -> np.ndarray | None:
+    """The per-frame times (T,) in seconds as the file has them, even or not (``extra[format]["times"]``: a
+    TRC's Time column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
+    ``data.fps``, or ``ASSUMED_FPS``); None when the file gives none, or not one a frame. The summary's
+    ``cuts:`` line says these, so a clock that starts at 5 s reads alike even or uneven."""
     given = _reader_fields(data)
     times = given.get("times")
     if times is None and data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None:
@@ -68,7 +75,7 @@ def file_times(data: PoseData) -> np.ndarray | None:
         times = np.asarray(ids, dtype=np.float64) / (data.fps or ASSUMED_FPS)
     if times is None or len(times) != data.poses.shape[1]:
         return None
-    return uneven_column(np.asarray(times, dtype=np.float64), given.get("time_decimals"))
+    return np.asarray(times, dtype=np.float64)
 
 
 def uneven_column(times: np.ndarray, decimals: int | None = None) -> np.ndarray | None:
