@@ -289,3 +289,15 @@ def test_a_cut_on_an_uneven_clock_is_said_at_the_files_own_time(tmp_path, clock)
     summary = str(refine_file(tmp_path / "in.csv", tmp_path / "out.csv", layout="h36m17"))
     assert f"cuts: the whole body jumped in one frame and stayed so at track 0 frame {join} " \
            f"({5 + times[join]:.2f} s)" in summary, summary
+
+
+def test_the_nearest_frame_is_shared_and_safe_on_one_frame():
+    """``clock_cuts.nearest_frames``, the one nearest-frame index of the uneven route's resampling and its pieces
+    (review 1, finding 4): on one file frame every grid point is that frame's, so ``pieces`` loses none."""
+    from synsp.refining.clock_cuts import nearest_frames, pieces
+
+    times = np.array([0.0, 0.03, 0.07, 0.1])
+    assert nearest_frames(times, np.array([-1.0, 0.015, 0.016, 0.06, 0.5])).tolist() == [0, 0, 1, 2, 3]
+    assert nearest_frames(np.array([0.0]), np.array([0.0, 0.03])).tolist() == [0, 0]
+    [(frames, points)] = pieces(np.array([0.0]), np.array([0.0, 0.03]), np.zeros(0, int))
+    assert frames == slice(0, 1) and points.tolist() == [0, 1]
