@@ -2,13 +2,14 @@
 false alarms and detections of :func:`synsp.skeleton.bone_fit.better_layout` (what ``synsp refine --layout`` says).
 
 For every validation clip under every preset (none, clean-ish, typical, hard, jitter, synthetic), 2D and 3D, in
-each layout the clips convert to among those sharing a joint count (h36m17, coco17, smpl22, bandai22, body25;
-mpi17 and kinect25 have no conversion from the mocap): given its own layout, how often a better one is named
-(false alarms, must be 0); given each other layout of its count, how often the true one is named (detections);
+each layout the clips convert to among those sharing a joint count (h36m17, coco17, smpl22, bandai22, body25), and
+mpi17 (no conversion from the mocap, but the same 17 joint names as h36m17: its clips reordered by name; kinect25
+has hand tips and thumbs no conversion gives, and is not measured): given its own layout, how often a better one is
+named (false alarms, must be 0); given each other layout of its count, how often the true one is named (detections);
 and the misfit ratios the threshold sits between. Then the files the README demo and the tests refine with
 --layout of a shared count. Run:
 
-    .venv/bin/python benchmarks/layout_fit.py [--presets none,typical,...] [--max-clips N]
+    .venv/bin/python benchmarks/layout_fit.py [--presets none,typical,...] [--max-clips N] [--true mpi17,...]
 """
 from __future__ import annotations
 
@@ -25,8 +26,18 @@ from synsp.paths import data_root
 from synsp.skeleton import LAYOUTS, guessed_layout
 from synsp.skeleton.bone_fit import better_layout, bone_misfit
 
-TRUE = ["h36m17", "coco17", "smpl22", "bandai22", "body25"]
+TRUE = ["h36m17", "coco17", "smpl22", "bandai22", "body25", "mpi17"]
+REORDERED = {"mpi17": "h36m17"}  # a true layout made from another's clips by joint name (the same names)
 PRESETS = "none,clean-ish,typical,hard,jitter,synthetic"
+
+
+def true_poses(true: str, preset: str, space: str, max_clips: int = 0) -> list[np.ndarray]:
+    """The validation clips' inputs (T, J, C) under ``preset`` in layout ``true``: converted from the mocap, or for
+    a layout of :data:`REORDERED` the other layout's, its joints taken in ``true``'s order by name."""
+    source = REORDERED.get(true, true)
+    order = [LAYOUTS[source].joints.index(name) for name in LAYOUTS[true].joints]
+    return [np.asarray(case.noisy)[..., order, :]
+            for case in make_cases("val", preset, layout=source, space=space, max_clips=max_clips)]
 
 
 def _same_count(name: str) -> list[str]:
@@ -38,22 +49,22 @@ def main() -> None:
     parser.add_argument("--presets", default=PRESETS)
     parser.add_argument("--max-clips", type=int, default=0, help="the first N clips (0 = all)")
     parser.add_argument("--files-only", action="store_true", help="only the README demo and test fixtures")
+    parser.add_argument("--true", default=",".join(TRUE), help="the true layouts measured")
     args = parser.parse_args()
     if args.files_only:
         return files()
     print("| space | true layout | cases | false alarms | true/best-other misfit, max | wrong layout given: "
           "named the true one | wrong/true misfit, min |\n|---|---|---:|---:|---:|---|---:|")
     for space in ("3d", "2d"):
-        for true in TRUE:
-            cases = [c for p in args.presets.split(",")
-                     for c in make_cases("val", p, layout=true, space=space, max_clips=args.max_clips)]
+        for true in args.true.split(","):
+            cases = [x for p in args.presets.split(",") for x in true_poses(true, p, space, args.max_clips)]
             alarms, ratios, named, wrong_ratios = 0, [], {n: 0 for n in _same_count(true)}, []
-            for case in cases:
-                alarms += better_layout(case.noisy, true) is not None
-                misfit = {n: bone_misfit(case.noisy, n) for n in (true, *named)}
+            for x in cases:
+                alarms += better_layout(x, true) is not None
+                misfit = {n: bone_misfit(x, n) for n in (true, *named)}
                 ratios.append(misfit[true] / min(misfit[n] for n in named))
                 for wrong in named:
-                    said = better_layout(case.noisy, wrong)
+                    said = better_layout(x, wrong)
                     named[wrong] += said is not None and said[0] == true
                     wrong_ratios.append(misfit[wrong] / misfit[true])
             detections = ", ".join(f"{n}: {k} of {len(cases)}" for n, k in named.items())

@@ -61,13 +61,7 @@ def test_the_hands_exchanged_alone_are_exchanged_back_alone(seed, runs):
 @pytest.mark.parametrize("frames", [slice(40, 45), slice(40, 70)])
 def test_a_whole_body_flip_with_its_hands_is_still_exchanged_back_whole(frames):
     _, noisy = fingerspelling(150, seed=5)
-    x = noisy.copy()
-    x[frames] = noisy[frames][:, COCO133.flip_index]
-    fixed, marked = without_inversions(x, COCO133)
-    expected = np.zeros_like(marked)
-    expected[frames] = True
-    np.testing.assert_array_equal(marked, expected)
-    np.testing.assert_array_equal(fixed, noisy)
+    _assert_flip_over_frames_undone(noisy, frames, COCO133)
 
 
 def test_two_hand_exchanges_five_frames_apart_leave_the_frames_between_alone():
@@ -140,11 +134,17 @@ def test_a_2d_walk_seen_from_the_side_flipped_is_exchanged_back_whole(frames):
     mid = noisy[:, [11, 12], :1].mean(axis=1, keepdims=True)  # between the hips
     side = noisy.copy()
     side[..., :1] = mid + 0.4 * (noisy[..., :1] - mid)
-    x = side.copy()
-    x[frames] = side[frames][:, coco.flip_index]
-    fixed, marked = without_inversions(x, coco)
+    _assert_flip_over_frames_undone(side, frames, coco)
+    assert not without_inversions(side, coco)[1].any()
+
+
+def _assert_flip_over_frames_undone(clean: np.ndarray, frames: slice, layout) -> None:
+    """``clean`` (T, J, C) with the whole body's left/right labels exchanged over ``frames``: exactly those frames
+    are marked, and ``clean`` comes back."""
+    x = clean.copy()
+    x[frames] = clean[frames][:, layout.flip_index]
+    fixed, marked = without_inversions(x, layout)
     expected = np.zeros_like(marked)
     expected[frames] = True
     np.testing.assert_array_equal(marked, expected)
-    np.testing.assert_array_equal(fixed, side)
-    assert not without_inversions(side, coco)[1].any()
+    np.testing.assert_array_equal(fixed, clean)

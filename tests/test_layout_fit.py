@@ -33,6 +33,20 @@ def test_the_better_layout_of_the_same_count_is_named_only_when_the_given_is_wro
 
 
 @needs_data
+@pytest.mark.parametrize("space", ["2d", "3d"])
+def test_true_mpi17_poses_raise_no_alarm_and_are_named_when_given_wrongly(clips, space):
+    """MPI-17 as the true layout (review 1, finding 6; benchmarks/layout_fit.py --true mpi17): H36M-17's clip
+    reordered by joint name into MPI's order."""
+    from synsp.skeleton import get_layout
+
+    mpi, h36m = get_layout("mpi17").joints, get_layout("h36m17").joints
+    x = clips["h36m17", space][..., [h36m.index(name) for name in mpi], :]
+    assert better_layout(x, "mpi17") is None
+    for wrong in ("h36m17", "coco17"):
+        assert better_layout(x, wrong)[0] == "mpi17"
+
+
+@needs_data
 def test_refine_says_the_given_layout_fits_worse_and_refines_as_given(clips, tmp_path, capsys):
     np.save(tmp_path / "coco.npy", clips["coco17", "2d"])
     args = ["refine", str(tmp_path / "coco.npy"), str(tmp_path / "out.npy"), "--method", "butterworth", "--force"]

@@ -102,3 +102,24 @@ def test_a_cut_given_reaches_the_strided_route():
     first = refine_tracks(poses[None, :62], "coco17", "synsp", fps=30.0)
     np.testing.assert_allclose(cut.refined[0, :62:2], first.refined[0, ::2], atol=1e-4)
     assert not np.allclose(cut.refined[0, 50:62:2], plain.refined[0, 50:62:2], atol=1e-3)
+
+
+def test_a_cut_given_at_an_unseen_frame_is_made_at_the_next_seen_one():
+    """``refine_tracks(cuts=)`` at a frame with no joint (review 1, finding 3): before, ``track_segments`` dropped the
+    cut, yet ``turned`` (the summary's ``cuts:`` line, "refined as separate spans") still named it. Now it is made at
+    the next seen frame and named there; the frames before it are the first span refined alone."""
+    from synsp.estimator_errors.track_switches import seen_cuts, track_segments
+    from synsp.refining.tracks import refine_tracks
+
+    rng = np.random.default_rng(0)
+    steps = np.arange(80)[:, None, None]
+    poses = (rng.normal(size=(1, 17, 3)) * 100 + steps * [5.0, 0, 0] + rng.normal(size=(80, 17, 3)) * 3)
+    poses = poses.astype(np.float32)
+    poses[40:43] = np.nan  # the cut's frame and the two after it unseen
+    given = np.isin(np.arange(80), [0, 40, 79])  # at the first seen frame: no cut; at the last: a cut before it
+    assert np.flatnonzero(seen_cuts(poses, given)).tolist() == [43, 79]
+    assert track_segments(poses, given=np.isin(np.arange(80), [40])) == [slice(0, 40), slice(43, 80)]
+    cut = refine_tracks(poses[None], "h36m17", "savgol", cuts=[np.array([40])], fps=30.0)
+    alone = refine_tracks(poses[None, :40], "h36m17", "savgol", fps=30.0)
+    assert cut.turned == [(0, 43)]
+    np.testing.assert_array_equal(cut.refined[0, :40], alone.refined[0])

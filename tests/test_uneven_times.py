@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import synsp.refining.uneven_times as uneven_times
 from conftest import needs_data
@@ -270,17 +271,33 @@ def test_no_cut_is_read_on_an_uneven_clock_after_a_dropped_frame_or_for_a_filter
 
 
 @needs_data
-def test_a_cut_on_an_uneven_clock_is_said_at_the_files_own_time(tmp_path):
+@pytest.mark.parametrize("clock", ["phone", "even"])
+def test_a_cut_on_an_uneven_clock_is_said_at_the_files_own_time(tmp_path, clock):
     """The summary's ``cuts:`` line gives a cut's time as the file's time column has it, not frame / fps (on a
-    phone's clock, started 5 s in, frame / fps is neither the file's time nor the time since its first frame)."""
+    phone's clock, started 5 s in, frame / fps is neither the file's time nor the time since its first frame);
+    alike on an even 30 fps clock started 5 s in (review 1, finding 2: it said frame / fps there)."""
     import pandas as pd
 
     from synsp.skeleton import LAYOUTS
 
     noisy, _, times, join = _joined_at_phone_times()
+    if clock == "even":
+        times = np.arange(len(noisy)) / 30.0
     columns = {f"{joint}_{axis}": noisy[:, j, c] for j, joint in enumerate(LAYOUTS["h36m17"].joints)
                for c, axis in enumerate("xyz")}
     pd.DataFrame({"time": np.round(5 + times, 4), **columns}).to_csv(tmp_path / "in.csv", index=False)
     summary = str(refine_file(tmp_path / "in.csv", tmp_path / "out.csv", layout="h36m17"))
     assert f"cuts: the whole body jumped in one frame and stayed so at track 0 frame {join} " \
            f"({5 + times[join]:.2f} s)" in summary, summary
+
+
+def test_the_nearest_frame_is_shared_and_safe_on_one_frame():
+    """``clock_cuts.nearest_frames``, the one nearest-frame index of the uneven route's resampling and its pieces
+    (review 1, finding 4): on one file frame every grid point is that frame's, so ``pieces`` loses none."""
+    from synsp.refining.clock_cuts import nearest_frames, pieces
+
+    times = np.array([0.0, 0.03, 0.07, 0.1])
+    assert nearest_frames(times, np.array([-1.0, 0.015, 0.016, 0.06, 0.5])).tolist() == [0, 0, 1, 2, 3]
+    assert nearest_frames(np.array([0.0]), np.array([0.0, 0.03])).tolist() == [0, 0]
+    [(frames, points)] = pieces(np.array([0.0]), np.array([0.0, 0.03]), np.zeros(0, int))
+    assert frames == slice(0, 1) and points.tolist() == [0, 1]

@@ -191,7 +191,8 @@ def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
 def cut_note(cuts: list[tuple[int, int]], fps: float | None, times: np.ndarray | None = None) -> str | None:
     """The summary's line on ``cuts`` ((track, frame) each) where a track was cut at a turn of the whole
     body (:func:`turned_cuts`); ``fps`` the file's rate (None: not given), ``times`` (T,) s the file's own times of
-    its frames where they are uneven (a phone's Time column: frame / fps is not the time there), said instead.
+    its frames where it has a time column, even or not (a phone's Time column, a clock that starts at 5 s: frame /
+    fps is not the time there), said instead.
     None without any."""
     if not cuts:
         return None

@@ -28,8 +28,8 @@ from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
-           "left_path", "track_segments", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL", "CENTRE_TURN",
-           "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
+           "left_path", "track_segments", "seen_cuts", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL",
+           "CENTRE_TURN", "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -197,6 +197,18 @@ def _off_path(track: np.ndarray, t: int, k: int) -> np.ndarray:
     return np.linalg.norm(_median_over_joints(x[t + 1: t + 1 + k] - (x[t] + ahead * (x[t] - x[t - 1]))), axis=-1)
 
 
+def seen_cuts(track: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """(T,) bool: the cuts ``given`` (T,) bool of ``track`` (T, J, C), NaN where unseen, each moved to the first
+    frame at or after it where the track has a joint: a span starts at a seen frame, so a cut at an unseen one is
+    made at the next seen one (not dropped while said). Cuts at or before the first seen frame, or after the
+    last, cut nothing and are left out."""
+    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))
+    at = np.searchsorted(seen, np.flatnonzero(given))  # the first seen frame at or after each cut
+    cut = np.zeros(len(track), dtype=bool)
+    cut[seen[at[(at > 0) & (at < len(seen))]]] = True
+    return cut
+
+
 def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = (),
                    thrown: bool = False, given: np.ndarray | None = None) -> list[slice]:
     """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
@@ -231,7 +243,7 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
         switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
     if given is not None:
-        switched |= given[seen[1:]]
+        switched |= seen_cuts(track, given)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
     return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-__all__ = ["numbers", "track_names", "not_a_number", "MISSING"]
+__all__ = ["numbers", "track_names", "not_a_number", "is_number_text", "MISSING"]
 
 # Cells that say "missing" as R (NA), Excel (#N/A) and other tools write it, as pandas' reader reads them
 # (its default na_values, in any case)
@@ -24,6 +24,16 @@ MISSING = {"", "na", "n/a", "#n/a", "#n/a n/a", "#na", "<na>", "null", "none", "
 
 # A number written with a decimal comma (``0,0333``, ``-12,5``), as spreadsheets in much of Europe write them
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def is_number_text(text: str) -> bool:
+    """Whether the cell ``text`` reads as a number with Python's ``float`` ("nan", "1e3" and " 2 " included):
+    the readers' test for the cell an error names."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def not_a_number(text: str, where: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synsp.formats.csv_cells import is_number_text
 from synsp.formats.posedata import PoseData
 from synsp.paths import atomic_path
 from synsp.skeleton import BLOCKS
@@ -54,16 +55,8 @@ def _floats(cells: list[str], what: str, path: Path) -> np.ndarray:
     try:
         return np.array([c if c.strip() else "nan" for c in cells], dtype=np.float64)
     except ValueError:
-        line = next(i for i, c in enumerate(cells) if c.strip() and not _is_float(c)) + 2
+        line = next(i for i, c in enumerate(cells) if c.strip() and not is_number_text(c)) + 2
         raise ValueError(f"{path}: line {line}: {what} {cells[line - 2]!r} is not a number") from None
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read(path: Path) -> PoseData:
@@ -128,7 +121,7 @@ def _nan_spelling(rows: list[list[str]], columns: list[int]) -> str:
     """How the file writes a missing value (pandas' ``to_csv``: an empty cell)."""
     for row in rows[1:]:
         for c in columns:
-            if not _is_float(row[c]) or row[c].strip().lower() == "nan":
+            if not is_number_text(row[c]) or row[c].strip().lower() == "nan":
                 return row[c]
     return ""
 

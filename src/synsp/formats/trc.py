@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.formats.csv_cells import not_a_number
+from synsp.formats.csv_cells import is_number_text, not_a_number
 from synsp.formats.marker_names import marker_names, match_markers
 from synsp.formats.posedata import PoseData, text_options, text_style
 from synsp.paths import atomic_path
@@ -127,7 +127,7 @@ def read(path: Path) -> PoseData:
         try:
             table[r, :len(cells)] = [float(c) if c.strip() else np.nan for c in cells]
         except ValueError:
-            bad = next(c for c in cells if c.strip() and not _is_float(c))
+            bad = next(c for c in cells if c.strip() and not is_number_text(c))
             raise ValueError(f"{path}: {not_a_number(bad, f'line {number}')}") from None
     values = table[:, 2:].reshape(len(rows), len(markers), 3) * UNITS_TO_MM[units]
     poses, layout, columns, estimated, joints = markers_to_layout(values, markers)
@@ -259,14 +259,6 @@ def time_decimals(rate: float, given: int = 0) -> int:
     """Decimals to write a TRC's Time column with: the input's (``given``), and at least enough for
     ``rate`` (Hz) that a step is off by under 0.1 % (120 Hz: 5 decimals, 0.008 33 s)."""
     return max(given, int(np.ceil(np.log10(max(rate, 1.0)))) + 2)
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _number(text: str | None) -> float | None:

@@ -26,7 +26,7 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.model import NETWORKS
 from synsp.skeleton import get_layout
 
-__all__ = ["file_cuts", "pieces", "LONG_STEP"]
+__all__ = ["file_cuts", "pieces", "nearest_frames", "LONG_STEP"]
 
 # A phone's variable rate steps 0.7-1.3 of its median step (+-30 %); a frame dropped makes 1.4 or more
 LONG_STEP = 1.5
@@ -51,6 +51,14 @@ def pieces(times: np.ndarray, grid: np.ndarray, cuts: np.ndarray) -> list[tuple[
     and its grid points (indices into ``grid`` (N,) s: those whose nearest file frame is in the piece), in time
     order. One piece, every frame and grid point, without cuts."""
     edges = [0, *(int(c) for c in cuts), len(times)]
-    hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
-    nearest = np.where(grid - times[hi - 1] <= times[hi] - grid, hi - 1, hi)
+    nearest = nearest_frames(times, grid)
     return [(slice(a, b), np.flatnonzero((nearest >= a) & (nearest < b))) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def nearest_frames(times: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """(N,) int: the index in ``times`` (T,) s, sorted, of the time nearest each of ``at`` (N,) s (the earlier on a
+    tie); 0 for every one when T is 1 (the clip to 1 below would point past a single frame)."""
+    if len(times) < 2:
+        return np.zeros(len(at), dtype=int)
+    hi = np.clip(np.searchsorted(times, at), 1, len(times) - 1)
+    return np.where(at - times[hi - 1] <= times[hi] - at, hi - 1, hi)

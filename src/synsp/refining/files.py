@@ -81,7 +81,7 @@ from synsp.refining.summary import (
     unmarked_format,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import file_times, refine_file_tracks, with_file_rate
+from synsp.refining.uneven_times import column_times, refine_file_tracks, with_file_rate
 from synsp.sentinels import sentinel_values
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
@@ -345,7 +345,7 @@ def refine_file(
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
-    notes += track_notes(tracks, data.fps, file_times(data))  # a cut at the file's own time
+    notes += track_notes(tracks, data.fps, column_times(data))  # a cut at the file's own time, even or not
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))

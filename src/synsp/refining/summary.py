@@ -356,8 +356,8 @@ def gap_fill_notes(dst: Path, data: PoseData, out_format: str | None) -> list[st
 def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | None = None) -> list[str]:
     """The summary's lines on what the refinement of ``tracks`` found and did, in order: axes
     turned, sizes, paces, limb drift, the whole body's shake, alternating frames, glitches, inversions, jumps and held
-    values; ``fps`` is the file's frame rate (None: not given), ``times`` (T,) s its frames' own uneven times (None:
-    even, frame / fps), in which a cut is said."""
+    values; ``fps`` is the file's frame rate (None: not given), ``times`` (T,) s its frames' own times, even or not
+    (None: no time column, frame / fps), in which a cut is said."""
     notes: list[str] = [stride_note(tracks.stride, fps)] if tracks.stride > 1 else []
     rate = strided_fps(fps, tracks.stride) if tracks.stride > 1 else fps  # the rate the detections were refined at
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]

@@ -18,7 +18,7 @@ import numpy as np
 from synsp.config import model_space_layout
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.measurements import Measurements, measurements
-from synsp.estimator_errors.track_switches import track_segments
+from synsp.estimator_errors.track_switches import seen_cuts, track_segments
 from synsp.inference.low_rate import looks_for_jumps
 from synsp.inference.records import read_records
 from synsp.lockstep import own as own_copy
@@ -105,7 +105,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     all (a file's marker set without them), which SynSP does not count as never seen
     (:meth:`~synsp.inference.refiner.Refiner.gives_way`). ``cuts``: per track the frames (K,) it is cut at besides
     those it reads (a cut read at a file's own times before resampling, :mod:`synsp.refining.clock_cuts`; on the
-    strided route, at the first detection at or after it). ``options`` go to :func:`refine_track`.
+    strided route, at the first detection at or after it; at a frame the track is not seen in, at the next one it
+    is, :func:`~synsp.estimator_errors.track_switches.seen_cuts`). ``options`` go to :func:`refine_track`.
 
     Each track is refined over the spans where it holds one person (:func:`track_segments`);
     gaps are filled for the refiner, and afterwards the values of gaps longer than ``max_gap``
@@ -163,6 +164,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     thrown = model is None or bool(options.get("network_only"))
     given = [None if cuts is None or not len(cuts[v]) else np.isin(np.arange(poses.shape[1]), cuts[v])
              for v in range(len(poses))]  # (T,) bool each: the cuts read before
+    # each at a frame the track is seen in (the next one): the spans and the cuts: line agree on where it was cut
+    given = [None if cut is None else seen_cuts(poses[v], cut) for v, cut in enumerate(given)]
     spans = [track_segments(track, pairs=pairs, thrown=thrown, given=given[v]) for v, track in enumerate(poses)]
     lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
     bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal

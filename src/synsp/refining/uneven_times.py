@@ -30,7 +30,7 @@ from scipy.interpolate import CubicSpline, PchipInterpolator
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
 from synsp.inference.frame_rate import interpolate_linear, resample
-from synsp.refining.clock_cuts import file_cuts, pieces
+from synsp.refining.clock_cuts import file_cuts, nearest_frames, pieces
 from synsp.refining.dropped_frames import capture_times, drop_note, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
 from synsp.sequence import fill_gaps
@@ -55,10 +55,17 @@ ON_LATTICE = 0.05
 
 
 def file_times(data: PoseData) -> np.ndarray | None:
-    """The per-frame times (T,) in seconds a reader gave (``extra[format]["times"]``: a TRC's Time
-    column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
-    ``data.fps``, or ``ASSUMED_FPS``) when they are uneven (:func:`uneven_column`); None when the file
-    gives none, or they are even, or not all finite and increasing."""
+    """The per-frame times (T,) in seconds a reader gave (:func:`column_times`) when they are uneven
+    (:func:`uneven_column`); None when the file gives none, or they are even, or not all finite and increasing."""
+    times = column_times(data)
+    return None if times is None else uneven_column(times, _reader_fields(data).get("time_decimals"))
+
+
+def column_times(data: PoseData) -> np.ndarray | None:
+    """The per-frame times (T,) in seconds as the file has them, even or not (``extra[format]["times"]``: a
+    TRC's Time column; for the ``FRAME_NUMBERED`` formats the frame numbers ``extra["frame_ids"]`` at
+    ``data.fps``, or ``ASSUMED_FPS``); None when the file gives none, or not one a frame. The summary's
+    ``cuts:`` line says these, so a clock that starts at 5 s reads alike even or uneven."""
     given = _reader_fields(data)
     times = given.get("times")
     if times is None and data.format in FRAME_NUMBERED and data.extra.get("frame_ids") is not None:
@@ -68,7 +75,7 @@ def file_times(data: PoseData) -> np.ndarray | None:
         times = np.asarray(ids, dtype=np.float64) / (data.fps or ASSUMED_FPS)
     if times is None or len(times) != data.poses.shape[1]:
         return None
-    return uneven_column(np.asarray(times, dtype=np.float64), given.get("time_decimals"))
+    return np.asarray(times, dtype=np.float64)
 
 
 def uneven_column(times: np.ndarray, decimals: int | None = None) -> np.ndarray | None:
@@ -119,12 +126,6 @@ def even_grid(times: np.ndarray) -> np.ndarray:
     return np.linspace(times[0], times[-1], len(times))
 
 
-def _nearest(times: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Index in ``times`` (sorted) of the time nearest each of ``at``."""
-    hi = np.clip(np.searchsorted(times, at), 1, len(times) - 1)
-    return np.where(at - times[hi - 1] <= times[hi] - at, hi - 1, hi)
-
-
 def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int | None,
             cuts: list[np.ndarray] | None = None) -> np.ndarray:
     """Tracks ``poses`` (V, T, J, C), NaN where missing, sampled at ``times`` (T,) s, resampled
@@ -147,7 +148,7 @@ def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int
             else:
                 out[v, points] = (PchipInterpolator(times[frames], own, axis=0)(near) if dense
                                   else interpolate_linear(own[None], times[frames], near)[0])
-    out[missing[:, _nearest(times, grid)]] = np.nan
+    out[missing[:, nearest_frames(times, grid)]] = np.nan
     if max_gap is not None:
         hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
         step = float(np.median(np.diff(times)))
@@ -174,7 +175,7 @@ def from_grid(refined: np.ndarray, grid: np.ndarray, times: np.ndarray, missing:
                 out[v, frames] = CubicSpline(grid[points], own, axis=0)(times[frames])
             elif len(points):
                 out[v, frames] = own
-    out[missing & left[:, _nearest(grid, times)]] = np.nan
+    out[missing & left[:, nearest_frames(grid, times)]] = np.nan
     return out
 
 
@@ -306,7 +307,7 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     nobody = missing.all(-1)  # (V, T): a frame in which the track has no joint: never written
     out[nobody] = np.nan
     given = np.isfinite(out).all(-1)
-    near = _nearest(grid, times)
+    near = nearest_frames(grid, times)
     seen = (~missing).any(1, keepdims=True)  # (V, 1, J): the joint is seen somewhere in the track
     inside = np.zeros(nobody.shape, bool)
     for v, track in enumerate(~nobody):
@@ -317,7 +318,8 @@ def refine_tracks_at(poses: np.ndarray, times: np.ndarray | None, layout: str | 
     taken = None if tracks.taken is None else filled & ~missing & tracks.taken[:, near]  # measured, taken out
     # a cut is named at the file's frame, as the drops beside it in the summary: the first at or after its grid frame
     # on a lattice (frames dropped), the nearest on an uneven clock
-    cuts = [places.searchsorted(t) if places is not None else _nearest(times, grid[[t]])[0] for _, t in tracks.turned]
+    cuts = [places.searchsorted(t) if places is not None else nearest_frames(times, grid[[t]])[0]
+            for _, t in tracks.turned]
     tracks = tracks._replace(
         refined=out, filled=filled, taken=taken, never_seen=missing & ~seen & inside[..., None],
         long_gaps=int((missing & ~given & seen & ~nobody[..., None]).sum()), absent=nobody & inside,
