@@ -43,6 +43,8 @@ def test_copies_of_one_body_and_a_single_track_are_never_read_frames_first():
     assert not stack_reading(views).frames_first
     assert not stack_reading(views + np.random.default_rng(1).normal(0, 2, views.shape)).frames_first
     assert stack_reading(one) is None  # one track: nothing to compare
+    jumpy = np.random.default_rng(2).normal(0, 50, (1, 30, 17, 2))  # white noise: every frame a jump
+    assert not stack_reading(np.repeat(jumpy, 4, axis=0)).frames_first  # its exact copies are not 4 people apart
     still = np.repeat(one[:, :1], 5, axis=1)  # people who do not move at all, 20 px apart: people first still
     assert not stack_reading(np.concatenate([still + [20 * i, 0] for i in range(4)])).frames_first
 

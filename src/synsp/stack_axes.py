@@ -48,7 +48,8 @@ class StackReading(NamedTuple):
     @property
     def frames_first(self) -> bool:
         """True when the array reads as (T, P, J, C): every step as given jumps, the swapped reading is smooth."""
-        return bool(self.as_given >= JUMP and self.as_given >= SMOOTHER * self.swapped)
+        # swapped 0: exact copies (one body given as several views), never people apart
+        return bool(self.as_given >= JUMP and self.as_given >= SMOOTHER * self.swapped > 0)
 
 
 def _typical_step(x: np.ndarray, axis: int) -> float:
