@@ -9,9 +9,11 @@ and ``"filled"`` (T, J) or (V, T, J) bool (joint values filled in rather than me
 are (T, J, C) or (V, T, J, C); the reader remembers the rank and the writer writes the same rank
 back, under the same key, keeping every array it did not interpret. A 4-D array of 16 or more
 "views" of a quarter as many frames or fewer is (T, P, J, C), frames first (rtmlib's and mmpose's
-per-frame results stacked, :func:`synsp.errors.check_frames_first`): an ``.npz`` is read so, its
-scores (T, P, J) too, says so in a note and is written back in that axis order; an ``.npy`` is
-refused.
+per-frame results stacked, :func:`synsp.errors.check_frames_first`), and so is one whose every
+"frame" jumps a body's width while it is smooth read the other way (a short crowd clip,
+:mod:`synsp.stack_axes`): an ``.npz`` is read so, its scores (T, P, J) too, says so in a note
+(with both readings' steps when the motion told it) and is written back in that axis order; an
+``.npy`` is refused.
 """
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.errors import FEW_FRAMES, MANY_VIEWS, check_frames_first
+from synsp.errors import FEW_FRAMES, MANY_VIEWS
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
+from synsp.stack_axes import check_stack_axes, frames_first_by_motion
 
 # In this order of preference: a file with VIBE's joints3d and joints2d gives its 3D joints.
 KNOWN_KEYS = ("poses", "keypoints", "kp3d", "kp3d_world", "kp2d", "joints3d", "keypoints3d", "joints2d", "keypoints2d",
@@ -55,10 +58,16 @@ def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
     if array.dtype == bool:  # flags (a mask, "filled"), never coordinates: refining them would invent numbers
         raise ValueError(f"{where}: not poses: bool values (True/False), shape {array.shape}")
     rank = array.ndim
-    check_frames_first(array.shape, where, "save it as x.transpose(1, 0, 2, 3)")
+    check_stack_axes(array, where, "save it as x.transpose(1, 0, 2, 3)")
     if not np.issubdtype(array.dtype, np.floating):  # as synsp.refine gives them back: exact up to 2**24
         array = array.astype(np.float32)
     return (array[None] if rank == 3 else array), rank
+
+
+def _numbers(array: np.ndarray) -> np.ndarray:
+    """``array`` if it holds real numbers, else an empty one (no motion to read; :func:`_as_poses` says why)."""
+    ok = np.issubdtype(array.dtype, np.number) and not np.iscomplexobj(array)
+    return array if ok else np.empty((0, 0, 0, 0))
 
 
 def read(path: Path, key: str | None = None) -> PoseData:
@@ -84,6 +93,9 @@ def read(path: Path, key: str | None = None) -> PoseData:
     shape = np.shape(npz[name])
     # (T, P, J, C): many "persons" of few frames; one person of many frames. Read with frames second.
     swap = len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]
+    # ... or "persons" whose every frame is another body, smooth read the other way: a short crowd clip
+    moved = None if swap or len(shape) != 4 else frames_first_by_motion(_numbers(npz[name]))
+    swap = swap or moved is not None
     poses, rank = _as_poses(np.swapaxes(npz[name], 0, 1) if swap else npz[name], f"{path}: array {name!r}")
     scores = fps = layout = track_ids = filled = None
     score_key = next((k for k in SCORE_KEYS if k in files), None)
@@ -113,7 +125,8 @@ def read(path: Path, key: str | None = None) -> PoseData:
     info = {"rank": rank, "key": name, "others": others, "score_key": score_key, "frames_first": swap}
     extra = {"arrays": info}
     notes = [f"axes: array {name!r} {shape} read as (T, P, J, C), frames first ({shape[0]} frames of "
-             f"{shape[1]} person{'s' if shape[1] != 1 else ''}); written back in that order"] if swap else []
+             f"{shape[1]} person{'s' if shape[1] != 1 else ''}{'; ' + moved if moved else ''}); "
+             "written back in that order"] if swap else []
     from synsp.formats.smpl import positions_note
 
     kept = positions_note({f: np.shape(npz[f]) for f in files}, name)  # VIBE's whole output: its 'pose' kept

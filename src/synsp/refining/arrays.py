@@ -25,7 +25,7 @@ from synsp.channels import (
     tracks_third_channel,
     untold_channel,
 )
-from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_frames_first
+from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.joint_corrections import (
     NEAR_TIE,
@@ -66,6 +66,7 @@ from synsp.sequence import (
 )
 from synsp.skeleton import BLOCKS, LAYOUTS, depth_beside, guessed_layout, missing_blocks
 from synsp.skeleton.joint_order import SEVENTEEN
+from synsp.stack_axes import check_stack_axes
 
 __all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model",
            "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout",
@@ -82,7 +83,8 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     ----------
     poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of 16 or more views
         or persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely
-        (T, P, J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`). NaN marks
+        (T, P, J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`); so is one
+        whose frames jump a body's width while smooth read the other way (:func:`synsp.stack_axes`). NaN marks
         missing joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine``
         reads a file's) and a point exactly at the origin while the body is elsewhere (estimators' "not found",
         :func:`synsp.sequence.not_found`); they are filled. Poses at
@@ -173,7 +175,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                          f"got shape {x.shape}{table}")
     if x.dtype == object or np.iscomplexobj(x) or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
         raise ShapeError(f"poses must be real numbers, got dtype {x.dtype} shape {x.shape}")
-    check_frames_first(x.shape, "poses", "pass poses.transpose(1, 0, 2, 3)")
+    check_stack_axes(x, "poses", "pass poses.transpose(1, 0, 2, 3)")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
     _check_space(space, x.shape, image_size)
