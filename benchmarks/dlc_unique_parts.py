@@ -1,7 +1,7 @@
 """DeepLabCut's unique body parts in a multi-animal file (benchmarks/RESULTS.md, section 11, "DeepLabCut's unique
 body parts"): audit 31's case (finding 2, ``/work/exp/audit31/exp_dlc.py``) kept in the repo. Two people of the
 validation split (clips 2 and 9 of ``make_cases("val", "typical")``, 2D COCO-17, the second 400 px to the right and
-absent, every cell empty, in frames 0-29) with COCO-17 body-part names, likelihood 0.9, and, unless ``--no-single``,
+absent, every cell empty, in frames 0-29) with COCO-17 body-part names, likelihood 0.9, and
 DeepLabCut's ``single`` individual holding two still unique body parts (``corner1`` at (10, 10), ``corner2`` at
 (1900, 1000), likelihood 0.99), written as a DeepLabCut CSV and h5 and refined by ``synsp refine`` (its default
 method); the control is the same file without ``single``. Prints per file: the tracks and the method the summary

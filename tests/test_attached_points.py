@@ -59,7 +59,6 @@ def test_a_foot_stays_on_its_ankle_where_mediapipe_threw_the_leg():
     assert np.abs(got - truth).mean() < 15.0, np.abs(got - truth).mean()
 
 
-
 def test_the_converted_routes_smoothnet_run_reads_the_values_as_measured(monkeypatch):
     """The converted route measured the user's layout once (glitches, gaps: synsp.refining.converted_layout); its
     SmoothNet run of the whole layout (the joints no model joint's correction moves, the pace groups' rates) takes

@@ -454,3 +454,10 @@ def test_evaluate_uses_a_checkpoint_for_the_method_of_its_kind(capsys, tmp_path)
                  "--checkpoint", "synsp-h36m17"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "synsp-h36m17 is a synsp model" in err and "smoothnet, savgol" in err
+
+
+def test_a_missing_input_without_out_is_said_missing_not_a_missing_out(tmp_path, capsys):
+    """Review 2 #5: ``synsp refine nope.trc`` said only a .trc input has a default OUT."""
+    assert main(["refine", str(tmp_path / "nope.trc")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.trc: no such file" in err and "give OUT" not in err and len(err.strip().splitlines()) == 1

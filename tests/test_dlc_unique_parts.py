@@ -114,3 +114,12 @@ def test_a_dataframe_keeps_the_unique_parts_and_refines_the_people_as_without_th
     out, alone = refine_dataframe(df), refine_dataframe(df[people])  # the people as coco17, by SynSP
     assert list(out.columns) == keys and out[SCORER, "single"].equals(df[SCORER, "single"])
     assert np.array_equal(out[people].to_numpy(), alone.to_numpy())
+
+
+def test_another_output_format_holds_the_individuals_only_and_the_summary_says_so(tmp_path, capsys):
+    """Review 2 #2: to a .npy the corners were dropped while the summary said "written back as read"."""
+    keys, values = _columns(2)
+    _write_csv(tmp_path / "ma.csv", keys, values)
+    assert main(["refine", str(tmp_path / "ma.csv"), str(tmp_path / "out.npy")]) == 0
+    assert "(to a DeepLabCut output; other formats hold the individuals only)" in capsys.readouterr().out
+    assert np.load(tmp_path / "out.npy").shape == (2, 40, 17, 2)

@@ -181,7 +181,8 @@ def read(path: Path) -> PoseData:
         extra["dlc"]["unique"] = {"at": at, "values": values[:, at], "parts": unique}
         extra["notes"] = [f"unique body parts: {len(unique)} of DeepLabCut's {SINGLE!r} individual "
                           f"({', '.join(unique)}) are no animal's joints: not refined, not counted among the "
-                          "joints, written back as read"]
+                          "joints, written back as read (to a DeepLabCut output; other formats hold the "
+                          "individuals only)"]
     data = PoseData(poses=poses, scores=scores, layout=match_layout(parts), track_ids=list(range(len(individuals))),
                     format="dlc", extra=extra)
     return read_as_subset(data, parts)  # some of a model's joints, by name

@@ -44,6 +44,8 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
     """Where ``synsp refine IN`` writes without OUT: a TRC's ``<name>_filt_synsp.trc`` beside it
     (Pose2Sim's filtering step names its output ``<name>_filt_<filter>.trc`` and its later steps
     pick up ``*_filt_*.trc``). Other formats need OUT (ValueError)."""
+    if not src.exists():  # said as check_paths says it with OUT given, not as a missing OUT
+        raise InputNotFoundError(f"{src}: no such file")
     fmt = in_format or (detect_format(src) if src.is_file() else None)
     if fmt != "trc":
         raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "

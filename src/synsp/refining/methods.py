@@ -108,7 +108,7 @@ def refiner_options(options: dict) -> dict:
 def smoothnet_alone(values: np.ndarray, smoothnet: dict) -> np.ndarray:
     """SmoothNet (options ``smoothnet``: checkpoint, device, network_only and the refiner's own) on ``values``
     (T, N, C, gaps filled, any N points in the input's unit) in one run with no layout's step; (T, N, C)."""
-    model = network_model("smoothnet", values.shape[-1], *(smoothnet.get(k) for k in MODEL_CHOICE[:2]),
+    model = network_model("smoothnet", values.shape[-1], smoothnet.get("checkpoint"), smoothnet.get("device"),
                           smoothnet.get("network_only", False))
     return model.refine(values, other_layout=True, **refiner_options(smoothnet))
 
