@@ -6,7 +6,16 @@ import pytest
 
 from conftest import needs_data
 from synsp.cli import main
-from synsp.inference.body_scale import TRAINED_BONES_MM, TRAINED_RANGE, relative_size, size_factor, size_note
+from synsp.inference.body_scale import (
+    SIZE_CHANGE,
+    TRAINED_BONES_MM,
+    TRAINED_RANGE,
+    changing_size,
+    relative_size,
+    size_factor,
+    size_note,
+    size_track,
+)
 from synsp.inference.checkpoint import load_model
 from synsp.inference.streaming import StreamingRefiner
 from synsp.skeleton import get_layout
@@ -119,3 +128,33 @@ def test_the_unit_is_asked_only_outside_a_human_bodys_sizes():
     assert "0.70 x the training actors' (in millimetres as read; a child's or a small adult's size)" in \
         size_note(low / 0.7)
     assert "a large body's size" in size_note(high / 1.4)
+
+
+@needs_data
+def test_size_track_reads_a_uniform_size_change_not_an_estimators_noise(cases):
+    x = cases.noisy[None].astype(np.float64)
+    assert not changing_size(size_track(x, "h36m17")).any()  # `typical` noise: no change beyond SIZE_CHANGE
+    s = np.linspace(0.7, 1.3, x.shape[1])[None, :, None, None]
+    track = size_track(s * x, "h36m17")
+    assert changing_size(track).all() and np.log(track.max() / track.min()) > SIZE_CHANGE
+    np.testing.assert_allclose(track[0] / track[0].mean(), s[0, :, 0, 0] / s.mean(), atol=0.05)  # the line itself
+
+
+@needs_data
+def test_a_body_growing_over_the_clip_is_refined_at_one_size_and_said(tmp_path, cases, capsys):
+    """A person walking towards a pixel-scaled lifter's camera grows 0.7 -> 1.3 x: refined as the unscaled clip,
+    the size put back, not pulled to the clip's mean (audit 32, finding 1)."""
+    model = load_model("synsp-h36m17", device="cpu", quantize=False)
+    x = cases.noisy[:120].astype(np.float32)
+    s = np.linspace(0.7, 1.3, len(x), dtype=np.float32)[:, None, None]
+    grown = model.refine(s * x)
+    assert model.size_changes is not None and model.size_changes[0][0] < 0.8 < 1.2 < model.size_changes[0][1]
+    leg = lambda p: np.linalg.norm(p[:, 2] - p[:, 1], axis=-1)  # noqa: E731  right thigh, mm
+    ratio = leg(grown) / leg(model.refine(x))
+    assert abs(ratio[:10].mean() - 0.7) < 0.05 and abs(ratio[-10:].mean() - 1.3) < 0.07  # the size kept, end to end
+    model.refine(x)
+    assert model.size_changes is None
+    src = tmp_path / "grown.npy"
+    np.save(src, s * x)
+    assert main(["refine", str(src), str(tmp_path / "out.npy"), "--fps", "30"]) == 0
+    assert "size over time: the whole body's size changed uniformly from 0.7" in capsys.readouterr().out

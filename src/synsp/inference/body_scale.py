@@ -9,6 +9,14 @@ so missing joints and other skeletons' joint definitions barely move it. Test sp
 (benchmarks/sizes.py, RESULTS section 9, "Other sizes"), `typical` x input and clean poses moved:
 inches read as centimetres 0.862 and 13.2 mm without this step, 0.835 and 5.2 mm with it; feet
 read as metres 0.967 and 24.2 mm, then 0.832 and 5.2 mm (the clip at its own size: 0.832, 4.8 mm).
+
+A body's size may also change over the clip: a camera-space or pixel-scaled lifter's output (MotionBERT's
+``--pixel``) grows as the person walks towards the camera (300 -> 700 px). An estimator's metric scale drifts a
+few % (the simulator's ``scale_std``: 0.02 typical, 0.05 hard); the network and the bone-length step read a larger
+uniform change as limbs to be pulled to the clip's mean size. :func:`size_track` reads the body's size per frame
+(the median over bones of each bone's length against its own median over the clip, smoothed) and
+:func:`changing_size` says where it changes well beyond an estimator's drift (:data:`SIZE_CHANGE`): such a clip is
+refined at its median size and the size put back (``inference.network_frame``).
 """
 from __future__ import annotations
 
@@ -17,7 +25,8 @@ import numpy as np
 from synsp.config import DataConfig
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["HUMAN_RANGE", "TRAINED_BONES_MM", "TRAINED_RANGE", "relative_size", "size_factor", "size_note"]
+__all__ = ["HUMAN_RANGE", "SIZE_CHANGE", "TRAINED_BONES_MM", "TRAINED_RANGE", "changing_size", "relative_size",
+           "size_change_notes", "size_factor", "size_note", "size_track"]
 
 # Median length of every bone of the training split's actors (clean mocap, 507 clips; the actors
 # share one skeleton, spread < 5 mm), in the layout's bone order; tests/test_body_scale.py checks it.
@@ -32,6 +41,14 @@ TRAINED_RANGE: tuple[float, float] = DataConfig().scale
 # scaled to a 0.8 m child (adult or child proportions, also waist-up) >= 0.432; an adult of 1.5-1.58 m in inches read
 # as centimetres <= 0.416, in feet read as metres >= 2.93; a 2.2 m adult is about 1.4.
 HUMAN_RANGE: tuple[float, float] = (0.425, 2.0)
+# The change of a body's size over a clip (log of the largest over the smallest of :func:`size_track`) beyond which it
+# is read as the picture's perspective, not an estimator's scale drift, and taken out before refining. Validation
+# (benchmarks/size_over_time.py; RESULTS section 4, "A 3D body whose size changes over the clip"): the 65 val
+# clips read at most 0.068 / 0.108 / 0.211 / 0.029 (clean-ish / typical / hard / jitter); a body scaled 0.8 -> 1.2
+# over the clip reads >= 0.34 (true 0.41).
+SIZE_CHANGE = 0.25
+# How long (s) the per-frame size is smoothed over: a size that changes as a person walks, not a frame's bone noise.
+SIZE_SMOOTH_S = 1.0
 
 
 def relative_size(poses: np.ndarray, layout: str | Layout) -> float:
@@ -73,3 +90,42 @@ def size_note(factor: float) -> str:
         "no human's size in millimetres: is the file's unit right?"
     return (f"size: the body measured {size:.2f} x the training actors' (in millimetres as read; {why}); "
             f"refined at {bound:.2f} x, then scaled back")
+
+
+def size_track(poses: np.ndarray, layout: str | Layout, fps: float | None = None) -> np.ndarray:
+    """The size of each person's body in every frame of 3D ``poses`` (V, T, J, 3), against its median over the clip
+    (V, T), smoothed over :data:`SIZE_SMOOTH_S` at ``fps`` (None: 30): the median over bones of each bone's length
+    against the bone's own median over frames; a few limbs drifting alone (an estimator's drift) barely move it.
+    Ones where no bone is seen."""
+    from scipy.signal import savgol_filter
+
+    layout = get_layout(layout)
+    x = np.asarray(poses, np.float64)
+    lengths = np.stack([np.linalg.norm(x[..., a, :] - x[..., b, :], axis=-1) for a, b in layout.bones], -1)  # (V,T,B)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.log(lengths / np.nanmedian(lengths, axis=-2, keepdims=True))
+    ratio[~np.isfinite(ratio)] = np.nan
+    per_frame = np.nanmedian(np.where(np.isnan(ratio).all(-1, keepdims=True), 0.0, ratio), axis=-1)  # (V, T)
+    frames = SIZE_SMOOTH_S * (30.0 if fps is None else float(fps))
+    # a straight line fitted over each window: a steady walk towards the camera keeps its size up to the clip's ends
+    window = min(max(3, int(round(frames)) | 1), per_frame.shape[-1] - (1 - per_frame.shape[-1] % 2))
+    smooth = savgol_filter(per_frame, window, 1, axis=-1, mode="interp") if window >= 3 else per_frame
+    return np.exp(smooth - np.median(smooth, axis=-1, keepdims=True))
+
+
+def changing_size(track: np.ndarray) -> np.ndarray:
+    """Per person (V,): whether the size ``track`` (V, T) (:func:`size_track`) changes over the clip by more than
+    :data:`SIZE_CHANGE` (log of its largest over its smallest value)."""
+    return np.log(track.max(axis=-1) / track.min(axis=-1)) > SIZE_CHANGE
+
+
+def size_change_notes(ranges: list[tuple[float, float]]) -> list[str]:
+    """What ``synsp refine`` says when bodies' sizes changed over their clips (one line; none when ``ranges`` is
+    empty): ``ranges`` each (smallest, largest) size against the clip's median (:func:`size_track`)."""
+    if not ranges:
+        return []
+    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    return [f"size over time: the whole body's size changed uniformly from {low:.2f} to {high:.2f} x its median over "
+            f"the clip (log range > {SIZE_CHANGE:.2f}; an estimator's scale drifts a few %), as a camera-space or "
+            "pixel-scaled lifter's output does when a person walks towards or away from the camera; refined at its "
+            "median size and the size put back, not pulled to the mean"]

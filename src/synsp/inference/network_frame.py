@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synsp.inference.body_scale import size_factor
+from synsp.inference.body_scale import changing_size, size_factor, size_track
 from synsp.inference.floor_up import floor_turn
 from synsp.inference.heading import heading_turn
 from synsp.inference.root_track import smoothed_track
@@ -35,6 +35,17 @@ class NetworkFrame:
     root_track: np.ndarray | None  # 3D (V, T, 1, 3): where the refined body is placed, network mm; 2D None
     mean_anchor: bool  # the refined body placed by its joints' mean (else by the root the input was taken about)
     heading: np.ndarray | None = None  # 3D (V, 3, 3): each person turned to its heading (inference.heading, floor_up)
+    # 3D (V, T, 1, 1): each frame's body size against the clip's median, divided out where it changed beyond an
+    # estimator's drift (body_scale.changing_size; ones for a person whose size held); None: nobody's changed
+    size_track: np.ndarray | None = None
+
+    def size_changes(self) -> list[tuple[float, float]] | None:
+        """Each person's (smallest, largest) size against its median whose size changed over the clip and was divided
+        out (:attr:`size_track`); None: nobody's."""
+        if self.size_track is None:
+            return None
+        track = self.size_track[..., 0, 0]
+        return [(float(p.min()), float(p.max())) for p in track if p.min() != p.max()]
 
     def back(self, out: np.ndarray) -> np.ndarray:
         """``out`` (V, T, J, C) in the network's frame -> the input's axes, unit and place, float32."""
@@ -42,6 +53,8 @@ class NetworkFrame:
             if self.mean_anchor:  # the output's joints' mean onto the input's (root_track.MEAN_ANCHOR)
                 out = out - out.mean(axis=-2, keepdims=True)
             out = (out + self.root_track) / np.float32(self.unit)
+        if self.size_track is not None:
+            out = out * self.size_track
         if self.heading is not None:
             out = out @ self.heading.astype(np.float32)[:, None]
         if self.turn is not None:
@@ -81,6 +94,13 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
             head = heading_turn(seq @ level.swapaxes(-1, -2).astype(np.float32)[:, None], layout) @ level
     if head is not None:
         seq = seq @ head.swapaxes(-1, -2).astype(np.float32)[:, None]
+    sizes = None
+    if trained_size and own_joints:  # a body whose size changes with its distance is refined at one size
+        track = size_track(seq, layout, fps)
+        changing = changing_size(track)
+        if changing.any():
+            sizes = np.where(changing[:, None], track, 1.0).astype(np.float32)[..., None, None]
+            seq = seq / sizes
     unit = mm_per_unit(seq)
     resized = size_factor(seq * np.float32(unit), layout) if trained_size and own_joints else 1.0
     unit *= resized
@@ -88,4 +108,4 @@ def into_network_frame(seq: np.ndarray, layout: Layout, *, space: str, own_joint
     root = root_position(seq, layout) if own_joints else seq.mean(axis=-2, keepdims=True)
     anchor = seq.mean(axis=-2, keepdims=True) if mean_anchor else root
     track = smoothed_track(anchor, fps, covered_fps, whole_span) if smooth_root else anchor
-    return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor, head)
+    return seq - root, NetworkFrame(turn, unit, resized, track, mean_anchor, head, sizes)

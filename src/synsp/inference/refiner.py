@@ -317,6 +317,7 @@ class Refiner(WindowNetwork):
         self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
         if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
+            self.size_changes = None
             self.limb_drift = self.floor_strength = self.repeated = self.shaken = self.steady = None
             out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
@@ -344,7 +345,7 @@ class Refiner(WindowNetwork):
                                         trained_size=self.trained_size, mean_anchor=self.mean_anchor, fps=fps,
                                         smooth_root=self.smooth_root, heading=self.heading,
                                         covered_fps=self.covered_fps, whole_span=self.edge_pad)
-        self.turn, self.resized = frame.turn, frame.resized
+        self.turn, self.resized, self.size_changes = frame.turn, frame.resized, frame.size_changes()
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on

@@ -13,7 +13,7 @@ from synsp.formats import FORMATS, PoseData, format_for_writing
 from synsp.formats.bvh import MM_PER_CM
 from synsp.formats.bvh_units import given_unit, unit_note
 from synsp.inference.alternation import alternation_note
-from synsp.inference.body_scale import size_note
+from synsp.inference.body_scale import size_change_notes, size_note
 from synsp.inference.body_shake import shake_note
 from synsp.inference.floor import drift_factor, drift_note
 from synsp.inference.repeated_pull import repeat_note
@@ -361,7 +361,7 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
     notes: list[str] = [stride_note(tracks.stride, fps)] if tracks.stride > 1 else []
     rate = strided_fps(fps, tracks.stride) if tracks.stride > 1 else fps  # the rate the detections were refined at
     notes += [f"axes: {describe_axes(turn)}; refined in the model's axes, then turned back" for turn in tracks.axes]
-    notes += [size_note(factor) for factor in tracks.sizes]
+    notes += [size_note(factor) for factor in tracks.sizes] + size_change_notes(tracks.size_changes)
     if tracks.paces:  # one note: tracks of one file are filmed alike; the slowest rate says how fast the fastest was
         notes.append(pace_note(min(tracks.paces), rate))
     if tracks.group_paces:

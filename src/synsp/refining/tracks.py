@@ -92,6 +92,9 @@ class RefinedTracks(NamedTuple):
     taken: np.ndarray | None = None
     # each person's (4,) reading of the alternating frames taken out of a span (Refiner.alternated)
     alternating: list[np.ndarray] = []
+    # each person's (smallest, largest) size against its median, where its size changed over the span beyond an
+    # estimator's drift and was refined at its median (body_scale.size_track; Refiner.size_changes)
+    size_changes: list[tuple[float, float]] = []
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -140,6 +143,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     conventions: list[ConventionShift | None] = []
     axes: list[np.ndarray] = []
     sizes: list[float] = []
+    size_changes: list[tuple[float, float]] = []
     paces: list[float] = []
     drifts: list[float] = []
     steady: list[str] = []
@@ -243,6 +247,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         axes.append(read.turn)
                     if read.resized != 1.0 and not any(np.isclose(read.resized, f) for f in sizes):
                         sizes.append(read.resized)
+                    size_changes.extend(read.size_changes or [])
                     if read.paced_fps is not None and not any(np.isclose(read.paced_fps, r) for r in paces):
                         paces.append(read.paced_fps)
                     if read.limb_drift is not None:
@@ -276,7 +281,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
-                         taken=taken, alternating=alternating)
+                         taken=taken, alternating=alternating, size_changes=size_changes)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
