@@ -23,7 +23,8 @@ PACKAGE = Path(synsp.__file__).parent
 # then tracks, uneven_times, summary, give_way_notes, motion, files, batch.
 CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
         "odd_extension", "filter_input", "one_euro", "filter_options", "conventions", "medians",
-        "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units", "memo", "lockstep"}
+        "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units", "memo", "lockstep",
+        "heap"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
