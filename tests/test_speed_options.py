@@ -250,3 +250,26 @@ def test_network_outputs_asked_for_are_the_whole_runs_batch_by_batch():
     finally:
         torch.set_num_threads(threads)
     assert model.refine_windows(windows[:0], outputs=("final",))["final"].shape == (0, 1, model.window, 17, 3)
+
+
+@pytest.mark.parametrize("name", ["synsp-h36m17", "smoothnet-h36m17", "smoothnet-coco17"])
+def test_windows_refined_in_chunks_give_the_whole_clips_output(clip, name, monkeypatch):
+    """A long clip's windows are cut, refined and written out a few batches at a time (memory: RESULTS
+    section 7); every batch holds the windows it held unchunked, so the outputs are the same bit for bit,
+    with the merge's layout kept (frame-major network outputs, or turned back by the heading)."""
+    import synsp.inference.network_windows as network_windows
+
+    noisy, _ = clip
+    model = load_model(name, "cpu")
+    seq = (noisy if name.endswith("h36m17") else noisy[..., :2] * 0.5)[None]  # (1, T, 17, C)
+    sizes = []
+    refine = model.refine_windows
+    model.refine_windows = lambda windows, *a, **kw: sizes.append(len(windows)) or refine(windows, *a, **kw)
+    whole = model._run_windows(seq, 1, 16, None, (0, 0))
+    monkeypatch.setattr(network_windows, "CHUNK_BATCHES", 3)  # 48 windows a chunk
+    sizes.clear()
+    chunked = model._run_windows(seq, 1, 16, None, (0, 0))
+    assert max(sizes) == 48 and sum(sizes) == len(noisy) - model.window + 1
+    assert set(chunked) == set(whole)
+    for key, value in whole.items():
+        np.testing.assert_array_equal(chunked[key], value)

@@ -18,6 +18,7 @@ from pathlib import Path
 from synsp import __version__
 from synsp.errors import OptionError, OutputExistsError, SynspError, one_line
 from synsp.filter_options import FILTER_FLAGS, add_filter_flags
+from synsp.heap import map_large_blocks
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import METHODS
 from synsp.sequence import MIN_SCORE
@@ -363,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     ``SYNSP_DEBUG=1`` in the environment re-raises it with its traceback instead.
     """
     args = build_parser().parse_args(argv)
+    map_large_blocks()  # long files: the network's freed activations go back at once (synsp.heap)
     debug = os.environ.get("SYNSP_DEBUG", "") not in ("", "0")
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None

@@ -15,7 +15,7 @@ from synsp.errors import ShapeError
 from synsp.inference.edge_pad import edge_frames, extend_ends
 from synsp.inference.heading import heading_turn
 from synsp.inference.normalize import denormalize, normalize, window_stats
-from synsp.inference.swaa import sliding_window_average, sliding_windows
+from synsp.inference.swaa import sliding_window_average, window_starts
 from synsp.inference.window_lean import turn_in_image, window_turn
 from synsp.lockstep import gather
 from synsp.memo import array_key, remembered
@@ -42,6 +42,11 @@ TRACE_BELOW = 64
 # (benchmarks/RESULTS.md, section 15). The batches do not depend on the threads, so neither do
 # the outputs (not even int8 ones, ``quantize=True``, whose activations are quantised per batch).
 BATCH_SIZE = (256, 2048)
+# Windows are cut, turned, normalised and refined this many batches at a time, each chunk's outputs
+# written into one array for SWAA: a whole clip's window copies at once (SmoothNet's stride-1 windows, five
+# full-size copies) grew memory by ~34 KB per 3D frame (benchmarks/RESULTS.md, section 7). A whole number of
+# batches, so every batch holds the windows it held unchunked: the same outputs, bit for bit.
+CHUNK_BATCHES = 8
 
 
 def default_window(kind: str) -> int:
@@ -132,10 +137,25 @@ class WindowNetwork:
         f = self.window
         padded = np.concatenate([seq, np.repeat(seq[:, -1:], f - t, axis=1)], axis=1) if t < f else seq
         length = padded.shape[1]
-        windows = np.stack([sliding_windows(view, f, stride) for view in padded], axis=1)  # (N, V, F, J, C)
-        mirrored = self.mirrored(np.arange(len(windows)) - before // stride)  # each interior window as without the pad
+        # sliding_windows' frames, cut chunk by chunk: all at once they are a copy of the clip F / stride times over
+        frames = window_starts(length, f, stride)[:, None] + np.arange(f)  # (N, F) indices into the clip
+        n = len(frames)
+        mirrored = self.mirrored(np.arange(n) - before // stride)  # each interior window as without the pad
+        chunk = CHUNK_BATCHES * (batch_size or self.batch_size)
+        refined: dict[str, np.ndarray] = {}
+        for start in range(0, n, chunk):
+            part = np.stack([view[frames[start : start + chunk]] for view in padded], axis=1)  # (n', V, F, J, C)
+            got = self.refine_windows(part, batch_size, mirrored[start : start + chunk], outputs=outputs)
+            del part  # the chunk's copies (turned, normalised) go with it, before the next chunk's are made
+            if n <= chunk:
+                refined = got
+                break
+            for name, out in got.items():
+                if name not in refined:  # order="K": the chunk's memory layout, so SWAA sums as it did unchunked
+                    refined[name] = np.empty_like(out, order="K", shape=(n, *out.shape[1:]))
+                refined[name][start : start + len(out)] = out
         merged = {name: sliding_window_average(out.swapaxes(1, 2), length, stride, self.weights).swapaxes(0, 1)[:, :t]
-                  for name, out in self.refine_windows(windows, batch_size, mirrored, outputs=outputs).items()}
+                  for name, out in refined.items()}
         return {name: out[:, before : t - after] for name, out in merged.items()}
 
     @staticmethod
