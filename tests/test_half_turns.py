@@ -7,7 +7,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from synsp.estimator_errors.body_cuts import turned_cuts
-from synsp.estimator_errors.half_turns import TURN_FRAMES, half_turns, turn_back
+from synsp.estimator_errors.half_turns import TURN_FRAMES, half_turns, turn_back, turned_orientations
 from synsp.estimator_errors.measurements import measurements
 from synsp.skeleton import get_layout
 
@@ -55,3 +55,19 @@ def test_a_longer_turn_stays_a_cut_and_a_mirror_image_is_no_turn():
     assert half_turns(mirrored, LAYOUT.left_right) == []
     assert half_turns(_turned(noisy, slice(40, 44), 90.0), LAYOUT.left_right) == []  # a quarter turn: no estimator's
     assert half_turns(noisy[..., :2], LAYOUT.left_right) == []  # 2D: none
+
+
+def test_a_global_orientation_turned_half_round_is_turned_back():
+    rng = np.random.default_rng(3)
+    yaw = np.radians(np.cumsum(rng.normal(0, 2, 90)))  # a body turning slowly, 3 degrees of noise on top
+    truth = Rotation.from_euler("y", yaw[:, None]).as_matrix()
+    noisy = (Rotation.from_rotvec(rng.normal(0, np.radians(3), (90, 3))) * Rotation.from_matrix(truth)).as_matrix()
+    x = noisy.copy()
+    x[40:46] = Rotation.from_euler("y", 180, degrees=True).as_matrix() @ noisy[40:46]
+    back, turned = turned_orientations(x)
+    assert turned == 6
+    assert np.abs(back - noisy).max() < 0.2  # the mean turn of the two steps: within the noise
+    assert turned_orientations(noisy)[1] == 0
+    longer = noisy.copy()
+    longer[40:41 + TURN_FRAMES] = Rotation.from_euler("y", 180, degrees=True).as_matrix() @ noisy[40:41 + TURN_FRAMES]
+    assert turned_orientations(longer)[1] == 0
