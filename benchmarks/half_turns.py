@@ -5,9 +5,13 @@ for a few frames"; audit 32, finding 3): validation clips (h36m17, ``typical`` i
 turned frames, per method. ``--found``: no refinement; frames read turned
 (:func:`synsp.estimator_errors.half_turns.half_turns`) in every validation clip of the protocol's presets, where
 none is made, and of turns of L frames made from a third of each ``typical`` clip, those read exactly.
+``--smpl``: SMPL clips (rotation preset ``jitter``, seed 7) whose global orientation is turned so (4D-Humans, WHAM;
+audit 32, finding 2), refined by :func:`synsp.refine_smpl`, scored on the template's root-relative joints (mm);
+with ``--found``, the frames turned back (:func:`~synsp.estimator_errors.half_turns.turned_orientations`) in every
+validation clip of each rotation preset.
 Run (PYTHONPATH=src):
 
-    .venv/bin/python benchmarks/half_turns.py [--clips 6] [--lengths 0 3 8 20] [--found]
+    .venv/bin/python benchmarks/half_turns.py [--clips 6] [--lengths 0 3 8 20] [--found] [--smpl]
 """
 from __future__ import annotations
 
@@ -61,8 +65,12 @@ def main() -> None:
     parser.add_argument("--lengths", type=int, nargs="+", default=[0, 3, 8, 20])
     parser.add_argument("--methods", nargs="+", default=["synsp", "smoothnet", "gaussian"])
     parser.add_argument("--found", action="store_true", help="frames read turned, no refinement")
+    parser.add_argument("--smpl", action="store_true", help="SMPL's global orientation turned")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.smpl:
+        smpl(args)
+        return
     if args.found:
         found([n for n in args.lengths if n] or [3, 8, 15, 16, 20])
         return
@@ -78,6 +86,38 @@ def main() -> None:
                 whole.setdefault(name, []).append(float(d.mean()))
                 span.setdefault(name, []).append(float(d[40:40 + length].mean()) if length else np.nan)
         print(f"turned {length} frames: " + "; ".join(
+            f"{n} {np.mean(whole[n]):.2f}" + (f" (turned frames {np.mean(span[n]):.1f})" if length else "")
+            for n in whole), flush=True)
+
+
+def smpl(args: argparse.Namespace) -> None:
+    """``--smpl``'s lines (module docstring)."""
+    from synsp.data.rotation_errors import ROTATION_PRESETS
+    from synsp.evaluation.rotations import rotation_cases
+    from synsp.rotations.smpl_template import smpl_positions
+
+    if args.found:
+        from synsp.estimator_errors.half_turns import turned_orientations
+
+        for preset in ["none", *ROTATION_PRESETS]:
+            counts = [turned_orientations(c.noisy[:, 0])[1] for c in rotation_cases("val", preset, 7)]
+            print(f"{preset}: frames turned back {sum(counts)} in {sum(n > 0 for n in counts)} of {len(counts)} clips",
+                  flush=True)
+        return
+    runs = rotation_cases("val", "jitter", 7, max_clips=args.clips)
+    for length in args.lengths:
+        whole: dict[str, list[float]] = {}
+        span: dict[str, list[float]] = {}
+        for c in runs:
+            x = c.noisy.copy()
+            x[40:40 + length, 0] = HALF @ x[40:40 + length, 0]
+            for name in ["input", *args.methods]:
+                out = x if name == "input" else synsp.refine_smpl(x.astype(np.float32), 30.0,
+                                                                  None if name == "synsp" else name)
+                d = np.linalg.norm(smpl_positions(np.asarray(out, np.float64)) - c.positions, axis=-1).mean(-1)
+                whole.setdefault(name, []).append(float(d.mean()))
+                span.setdefault(name, []).append(float(d[40:40 + length].mean()) if length else np.nan)
+        print(f"SMPL orientation turned {length} frames: " + "; ".join(
             f"{n} {np.mean(whole[n]):.2f}" + (f" (turned frames {np.mean(span[n]):.1f})" if length else "")
             for n in whole), flush=True)
 
