@@ -23,7 +23,10 @@ runs joined, the second turned by 180 degrees, read as the first with every labe
   (:func:`~synsp.estimator_errors.depth_flips.depth_switches`: an estimator's depth ambiguity, mirrored back
   by the measurement step; 40 frames so were cut, each span refined in the wrong reading); and every other jump within
   :data:`CUT_RETURN` frames is such a turn too (MediaPipe's world landmarks of README's demo turn the
-  body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one). A jump
+  body 162 degrees for frames 68-71, a poor fit, and back: an estimator's flip, undone as one);
+  nor either end of a body turned half round for up to
+  :data:`~synsp.estimator_errors.half_turns.TURN_FRAMES` frames and back
+  (:func:`~synsp.estimator_errors.half_turns.half_turns`: an estimator reading the back as the front). A jump
   with no other within :data:`CUT_RETURN` frames either side, nor the track's edge, need not be rigid (the
   pose changed with the turn: the rotation need only fit better than the mirror), and is a cut in time
   without any turn when it is one under either labelling, as the frames after it stay;
@@ -141,8 +144,11 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
     with np.errstate(invalid="ignore"):
         jumped = np.flatnonzero(steps > limit) + 1  # frames t that jumped from t - 1
     mirrored = depth_switches(x, flip)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
+    # 3D: a body turned half round for a few frames and back is an estimator's too, turned back by the measurement step
+    from synsp.estimator_errors.half_turns import half_turns  # here: that module reads jumps as this one measures them
+    turns = {end for start, stop, _ in half_turns(x, pairs) for end in (start, stop)} if not flat else set()
     for t in jumped:
-        if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1]:
+        if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1] and t not in turns:
             cuts[t] = cut_at(x, t, steps, both, limit, flip)
     return cuts
 

@@ -40,12 +40,13 @@ from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
 from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
+from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
-from synsp.skeleton import Layout, bone_tree
+from synsp.skeleton import Layout, bone_tree, root_position
 
 __all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor"]
 
@@ -68,6 +69,7 @@ class Measurements(NamedTuple):
     astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch, filled as gaps
     depth_flipped: np.ndarray | None = None  # (..., T) bool: frames mirrored front to back in depth, mirrored back
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
+    turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
 
     @property
     def inverted(self) -> int:
@@ -131,6 +133,18 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
+    turned = np.zeros(x.shape[:-2], dtype=bool)
+    if undo and layout is not None and x.shape[-1] == 3:  # a body turned half round and back (half_turns), turned back
+        views = x if x.ndim == 4 else x[None]
+        spans = [half_turns(v, layout.left_right) for v in views]
+        if any(spans):
+            roots = root_position(views, layout)[..., 0, :]  # (V, T, 3): an estimator turns the body about its root
+            backs = np.stack([turn_back(v, s, r) for v, s, r in zip(views, spans, roots)])
+            x = (backs if x.ndim == 4 else backs[0]).astype(x.dtype, copy=False)
+            views_turned = turned if x.ndim == 4 else turned[None]
+            for v, s in enumerate(spans):
+                for start, stop, _ in s:
+                    views_turned[v, start:stop] = True
     flipped = np.zeros(x.shape[:-2], dtype=bool)
     if undo and layout is not None and x.shape[-1] == 3:  # a body read mirrored in depth (depth_flips), read back
         flipped = np.stack([depth_flips(v, layout) for v in x]) if x.ndim == 4 else depth_flips(x, layout)
@@ -186,7 +200,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
-    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge)
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.depth_flips import depth_switches
+from synsp.estimator_errors.half_turns import half_turns
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton.layout_type import pair_flip
 
@@ -242,6 +243,9 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         switched |= turned_cuts(track, pairs, size)[seen[1:]]
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
         switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
+        # nor does a body turned half round about its pelvis and back (estimator_errors.half_turns: turned back)
+        ends = [end for start, stop, _ in half_turns(track, pairs) for end in (start, stop)]
+        switched &= ~np.isin(seen[1:], ends)
     if given is not None:
         switched |= seen_cuts(track, given)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
+from synsp.estimator_errors.half_turns import turned_orientations
 from synsp.estimator_errors.held_values import held_frames
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS, ONE_EURO_BETA, cutoff_for
@@ -155,6 +156,13 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     network = _rotation_network(method, checkpoint, device, keep_rest_frames) if method in NETWORKS else None
     notes = []
     # frames repeated whole are no measurement of their moment (synsp.estimator_errors.held_values)
+    if network is not None and fmt == "smpl":  # the global orientation turned half round and back: turned back
+        orientations, turned = turned_orientations(motion.rotations[:, 0])
+        if turned:
+            motion = replace(motion, rotations=np.concatenate([orientations[:, None].astype(motion.rotations.dtype),
+                                                              motion.rotations[:, 1:]], axis=1))
+            notes.append(f"half turns: the global orientation turned half round for a few frames and back, {turned} "
+                         "frames in all (an estimator reading the back as the front); turned back")
     if network is not None:
         motion, held = without_held_frames(motion)
         if held:

@@ -388,6 +388,9 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
         notes.append(f"depth flips: the body read mirrored front to back in depth (z about the pelvis, bones kept) in "
                      f"{tracks.depth_flipped} frame{'s' if tracks.depth_flipped > 1 else ''} (a monocular 3D "
                      "estimator's depth ambiguity); mirrored back")
+    if tracks.half_turned:
+        notes.append(f"half turns: the whole body turned half round for a few frames and back, {tracks.half_turned} "
+                     "frames in all (an estimator reading the back as the front); turned back about the root, no cut")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      "an estimator run on fewer frames, a lost joint held); refined as gaps (counted as filled)")

@@ -85,6 +85,7 @@ class RefinedTracks(NamedTuple):
     light: list[tuple[int, float, float]] = []
     stride: int = 1  # k > 1: whole frames empty at a regular stride, refined on the detected frames at fps/k
     depth_flipped: int = 0  # frames read mirrored front to back in depth (estimator_errors.depth_flips): mirrored back
+    half_turned: int = 0  # frames of a body turned half round and back (estimator_errors.half_turns): turned back
     # joints given the floor step back on a span whose limbs drift, their own rigid distances steady: a few joint
     # definitions drifting (synsp.inference.joint_drift; Refiner.steady)
     steady: tuple[str, ...] = ()
@@ -153,7 +154,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     alternating: list[np.ndarray] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
-    glitch_count = held_count = inverted = jumped = flipped = 0
+    glitch_count = held_count = inverted = jumped = flipped = half = 0
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
     leaned: list[tuple[int, float, float]] = []
@@ -205,6 +206,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             inverted += measured.inverted
             jumped += int(measured.jumped.sum())
             flipped += int(measured.depth_flipped.sum())
+            half += 0 if measured.turned is None else int(measured.turned.sum())
             nobody = missing.all(axis=1)  # (T,): no joint detected; bridged for the refiner, not written
             too_long = left_missing(missing, max_gap)
             long += int((too_long & ~missing.all(axis=0) & ~nobody[:, None]).sum())
@@ -280,8 +282,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     bar.close()
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
-                         leaned, turned, light, depth_flipped=flipped, steady=tuple(dict.fromkeys(steady)),
-                         taken=taken, alternating=alternating, size_changes=size_changes)
+                         leaned, turned, light, depth_flipped=flipped, half_turned=half,
+                         steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
+                         size_changes=size_changes)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
