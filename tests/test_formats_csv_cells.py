@@ -26,15 +26,15 @@ def test_a_bad_cell_is_one_line_naming_the_file_line_and_column(tmp_path, cell, 
     with pytest.raises(FormatError) as err:
         read_poses(tmp_path / "bad.csv")
     comma = (shown, column) == ("1,2", "b_x")  # a decimal comma's cell says so (audit 31 #3)
-    said = f"holds {shown!r}, a number with a decimal comma" if comma else f"is not a number ({shown!r})"
+    said = f"holds {shown!r}, a decimal comma" if comma else f"is not a number ({shown!r})"
     assert str(err.value).startswith(f"{tmp_path / 'bad.csv'}: line 3 column {column!r} {said}")
     assert "\n" not in str(err.value)
 
 
 def test_a_decimal_comma_in_a_tab_separated_file_is_named_with_the_fix(tmp_path):
     (tmp_path / "comma.tsv").write_text("frame\ta_x\ta_y\n0\t1,5\t2\n1\t1,5\t2\n")
-    with pytest.raises(FormatError, match=r"line 2 column 'a_x' holds '1,5', a number with a decimal comma; "
-                                          r"synsp reads decimal points"):
+    with pytest.raises(FormatError, match=r"line 2 column 'a_x' holds '1,5', a decimal comma: save the file "
+                                          r"with '\.' as the decimal separator"):
         read_poses(tmp_path / "comma.tsv")
 
 

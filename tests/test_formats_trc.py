@@ -109,7 +109,7 @@ def test_decimal_commas_are_named_in_one_line_with_the_fix(tmp_path):
     with pytest.raises(ValueError) as err:
         read_poses(tmp_path / "comma.trc")
     message = str(err.value)
-    assert message.startswith(f"{tmp_path / 'comma.trc'}: line 7 holds '0,00', a number with a decimal comma")
+    assert message.startswith(f"{tmp_path / 'comma.trc'}: line 7 holds '0,00', a decimal comma")
     assert "'.' as the decimal separator" in message and "\n" not in message
     text[6] = text[6].replace("0,00", "t0", 1)  # any other cell: named as it is
     (tmp_path / "comma.trc").write_text("\n".join(text) + "\n")

@@ -41,8 +41,8 @@ def not_a_number(text: str, where: str) -> str:
     cell, and says so when the cell is a number written with a decimal comma (the fix the user needs)."""
     text = text.strip()
     if _DECIMAL_COMMA.match(text):
-        return (f"{where} holds {text[:20]!r}, a number with a decimal comma; synsp reads decimal points: "
-                "save the file with '.' as the decimal separator")
+        # short: a reader's message is cut at 200 characters, a long path first
+        return f"{where} holds {text[:20]!r}, a decimal comma: save the file with '.' as the decimal separator"
     return f"{where} is not a number ({text[:20]!r})"
 
 
