@@ -32,7 +32,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.second_trial", "refining.refill", "refining.strided", "refining.bursts",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
-            "refining.motion_people", "refining.clock_cuts", "refining.file_paths",
+            "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
             "refining.converted_layout"}
 ALLOWED = {
     "core": set(),
@@ -73,7 +73,9 @@ ALLOWED = {
                          "refining.strided"},
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
-    "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people"},
+    "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",
+                        "refining.held_motion"},
+    "refining.held_motion": {"formats", "refining.strided"},  # a motion held on a stride: its new frames refined
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
@@ -84,7 +86,7 @@ ALLOWED = {
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
     "refining.file_paths": {"formats"},  # IN and OUT checked before the work; OUT's default beside a TRC
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {
-        "refining.motion", "refining.file_channels", "refining.motion_people"},
+        "refining.motion", "refining.file_channels", "refining.motion_people", "refining.held_motion"},
 }
 
 

@@ -26,6 +26,7 @@ def _renamed(path: Path, names: dict[str, str]) -> Path:
 
 def test_lab_markers_renamed_to_halpe26_names_are_refined_by_synsp(tmp_path):
     lab = str(refine_file(_renamed(tmp_path / "lab.trc", {**LAB, **JOINTS}), tmp_path / "lab_out.trc"))
-    assert "joints of an unknown layout" in lab and "refined by SmoothNet" in lab, lab
+    # Pose2Sim's demo TRC is filtered already: its markers read as clean and come out within 0.07 mm, said so
+    assert "joints of an unknown layout" in lab and "kept as they came" in lab, lab
     named = str(refine_file(_renamed(tmp_path / "named.trc", LAB), tmp_path / "named_out.trc"))
     assert "layout: halpe26 -> h36m17: 12 joints refined by SynSP" in named, named

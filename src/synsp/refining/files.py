@@ -65,7 +65,13 @@ from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
 from synsp.refining.motion import refine_motion_file
-from synsp.refining.route_notes import given_layout_notes, layout_notes, no_layout_route, other_order_note
+from synsp.refining.route_notes import (
+    given_layout_notes,
+    kept_clean_note,
+    layout_notes,
+    no_layout_route,
+    other_order_note,
+)
 from synsp.refining.summary import (
     ASSUMED_FPS,
     NORMALISED_FORMATS,
@@ -352,6 +358,8 @@ def refine_file(
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; a BVH's --units
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
         flat_track_unit(data)
+    if name is None and method in NETWORKS:  # joints of no layout kept as clean: said, not "refined by SmoothNet"
+        notes = [kept_clean_note(note, poses, out, scale, unit) if note in route else note for note in notes]
     if zeros.any():
         notes.insert(0, f"missing: {sentinel_values(came, zeros)} read as not found "
                         "(as estimators write them): missing, like NaN")

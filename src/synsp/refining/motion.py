@@ -29,6 +29,7 @@ from synsp.formats.motion import JointMotion
 from synsp.model import NETWORKS
 from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
+from synsp.refining.held_motion import held_stride, refine_on_stride, stride_held_note
 from synsp.refining.motion_people import refine_people
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
@@ -129,7 +130,9 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     (:class:`~synsp.inference.rotation_refiner.RotationRefiner`), False: the network alone
     (``--joints model``), True: each joint's rest frame kept (``--joints keep-all``).
     Before a network, frames held whole (a repeat of the frame before) are interpolated between
-    the frames around them (:func:`without_held_frames`); a filter takes them as they come. A
+    the frames around them (:func:`without_held_frames`), or, held on a regular stride (every frame of a
+    15 fps estimate repeated to 30 fps), the new frames are refined alone at their own rate and the held ones
+    slerped between them (:mod:`synsp.refining.held_motion`); a filter takes them as they come. A
     motion of fewer than :data:`~synsp.refining.methods.MIN_FRAMES` frames comes back as it came.
     ``options`` override the filter's settings. Another named filter starts from its setting for
     rotations (``ROTATION_SETTINGS``, windows in frames scaled to the motion's rate), the root trajectory
@@ -163,6 +166,13 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
                                                               motion.rotations[:, 1:]], axis=1))
             notes.append(f"half turns: the global orientation turned half round for a few frames and back, {turned} "
                          "frames in all (an estimator reading the back as the front); turned back")
+    new, stride = held_stride(motion) if network is not None else (None, 1)
+    if stride > 1:  # held on a regular stride: the new frames refined alone at fps / k (refining.held_motion)
+        again = {**options, "fps": options["fps"] / stride} if "fps" in options else options
+        refined, said = refine_on_stride(motion, new, stride, lambda sub: refine_motion(
+            sub, method=method, checkpoint=checkpoint, device=device, keep_rest_frames=keep_rest_frames,
+            where=where, **again))
+        return refined, [said[0], stride_held_note(int((~new).sum()), stride, motion.fps), *notes, *said[1:]]
     if network is not None:
         motion, held = without_held_frames(motion)
         if held:
