@@ -10,8 +10,9 @@ the truth left out alike: ``unseen_errors.dropped``) and ``alternating`` (odd fr
 the root, 2D box x1.03 and +(2, 4) px; ``alternating_frames.estimate``, ``odd larger``). Scores: MPJPE (mm / px)
 against the truth, frame-weighted over clips: the input, offline ``synsp.refine`` (SynSP, 30 fps) and the stream,
 and each x input. ``--guard``: no network; each clip's frames through the stream's drop watch alone
-(:class:`~synsp.inference.stream_drops.DropWatch`, as a stream with a lookahead has it), the frames it held (one frame
-late) and the frames it put in, per preset (``as is``) and with drops made (read / made). Validation split only.
+(:class:`~synsp.inference.stream_drops.DropWatch`, as a stream with a lookahead has it), the frames whose step it
+read as a possible drop (told by the frame after them; none is held, each goes on at once) and the frames it put
+in, per preset (``as is``) and with drops made (read / made). Validation split only.
 Run::
 
     SYNSP_DATA=../shared/data PYTHONPATH=src OMP_NUM_THREADS=1 .venv/bin/python benchmarks/stream_drops.py \
@@ -49,19 +50,20 @@ def changed(case, name: str, space: str, rng: np.random.Generator) -> tuple[np.n
 
 
 def watched(x: np.ndarray) -> tuple[int, int]:
-    """``x`` (T, J, C) through a :class:`DropWatch` alone: the frames it held and the frames it put in."""
+    """``x`` (T, J, C) through a :class:`DropWatch` alone: the frames whose step it read as a possible drop (told by
+    the frame after them; given on at once all the same) and the frames it put in."""
     from synsp.inference.stream_drops import DropWatch  # here: the figures run on trees without it too
-    watch, held, put_in = DropWatch(), 0, 0
+    watch, told, put_in = DropWatch(), 0, 0
     for frame in x:
-        out = watch.push(frame[None])
-        held += watch.held is not None
-        put_in += sum(p for _, p in out)
-    return held, put_in
+        put_in += watch.push(frame[None])
+        told += watch.suspect is not None
+    return told, put_in
 
 
 def guard(args: argparse.Namespace, layout: str) -> None:
-    """The drop watch's frames held and put in on each preset's clips as they are, and with drops made."""
-    print("| space | preset | case | clips | frames | held | put in | made |\n|---|---|---|---:|---:|---:|---:|---:|")
+    """The drop watch's frames told by the next and put in on each preset's clips as they are, and with drops made."""
+    print("| space | preset | case | clips | frames | told by the next | put in | made |\n"
+          "|---|---|---|---:|---:|---:|---:|---:|")
     for preset in args.presets:
         cases = make_cases("val", preset, layout=layout, space=args.space, max_clips=args.max_clips)
         for name in [c for c in args.cases if c == "as is" or c in DROPS]:
@@ -80,7 +82,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     parser.add_argument("--max-clips", type=int, default=12, help="the first N validation clips (0 = all 65)")
     parser.add_argument("--per-clip", action="store_true", help="also each clip's figures")
-    parser.add_argument("--guard", action="store_true", help="the drop watch alone: frames held and put in")
+    parser.add_argument("--guard", action="store_true", help="the drop watch alone: frames told by the next and put in")
     args = parser.parse_args()
     torch.set_num_threads(1)
     layout, checkpoint = MODELS[args.space]

@@ -19,36 +19,58 @@ def _walk(frames: int = 120, seed: int = 0) -> np.ndarray:
     return body + rng.normal(0, 0.5, body.shape)
 
 
-def _watched(x: np.ndarray) -> tuple[list[np.ndarray], list[int]]:
-    """``x`` (T, J, C) through a DropWatch: the frames given on (put-in ones left out) and where frames were put in
-    (as frames of ``x`` after which)."""
-    watch, given, put_in = DropWatch(), [], []
-    for frame in x:
-        for out, put in [*watch.push(frame[None]), *([] if frame is not x[-1] else watch.flush())]:
-            if put:
-                assert np.isnan(out).all()
-                put_in.append(len(given) - 1)
-            else:
-                given.append(out[0])
-    return given, put_in
+def _watched(x: np.ndarray) -> list[int]:
+    """``x`` (T, J, C) through a DropWatch: where frames were put in (as frames of ``x`` after which)."""
+    watch, put_in = DropWatch(), []
+    for i, frame in enumerate(x):
+        put_in += [i - 2] * watch.push(frame[None])  # behind frame i - 1: after frame i - 2
+    return put_in
 
 
 def test_the_drop_watch_puts_frames_in_where_the_capture_dropped_them():
     truth = _walk()
     kept = np.delete(truth, [40, 47, 54, 55, 90], axis=0)  # 4 drops: one of 2 in a row
-    given, put_in = _watched(kept)
-    assert np.array_equal(np.stack(given), kept)  # every frame given on once, in order, as it came
-    assert put_in == [39, 45, 51, 51, 85]  # frames of ``kept`` after which: 2 put in after 51
+    assert _watched(kept) == [39, 45, 51, 51, 85]  # frames of ``kept`` after which: 2 put in after 51
 
 
 def test_the_drop_watch_gives_a_steady_stream_on_as_it_came():
     x = _walk(seed=1)
-    watch, held = DropWatch(), 0
+    watch, suspects = DropWatch(), 0
     for frame in x:
-        out = watch.push(frame[None])
-        assert not any(put for _, put in out)
-        held += watch.held is not None
-    assert held == 0  # no step twice its neighbour's: every frame went on at once
+        assert watch.push(frame[None]) == 0
+        suspects += watch.suspect is not None
+    assert suspects == 0  # no step twice its neighbour's: no frame waited on to be told
+
+
+def _given_per_push(stream, x: np.ndarray) -> tuple[list[int], int]:
+    """How many frames ``stream`` gives back after each frame of ``x`` is pushed (the rest at its flush), and the
+    frames its drop watch put in."""
+    counts = [len(stream.push(frame)) for frame in x]
+    put_in = stream._drops.put_in
+    assert sum(counts) + len(stream.flush()) == len(x)
+    return counts, put_in
+
+
+@needs_data
+def test_a_stream_gives_each_frame_back_lag_plus_lookahead_frames_after_it_with_drops_or_not(monkeypatch):
+    """No frame waits for the drop watch: the frames put in at a drop go behind a frame not given on yet (its
+    lookahead) and count for no lag, so frame t comes back when frame t + lag + lookahead is pushed; with drops, as
+    with the watch off (the cut watch, stream_cuts, holds a jump's frames to tell a cut: the same frames)."""
+    from synsp.evaluation.protocol import make_cases
+    from synsp.inference.checkpoint import load_model
+    from synsp.inference.streaming import StreamingRefiner
+
+    case = next(c for c in make_cases("val", "jitter", layout="coco17", space="2d", max_clips=6)
+                if "dash_masculinity" in c.name)
+    model = load_model("synsp-coco17")
+    stream = StreamingRefiner(model)
+    delay = stream.lag + stream.lookahead
+    assert _given_per_push(stream, case.noisy) == ([0] * delay + [1] * (len(case.noisy) - delay), 0)
+    dropped = case.noisy[np.arange(len(case.noisy)) % 7 != 3]  # every 7th frame dropped
+    counts, put_in = _given_per_push(stream, dropped)
+    assert put_in > 0  # drops read
+    monkeypatch.setattr("synsp.inference.stream_drops.SUSPECT_RATIO", np.inf)  # no drop read
+    assert (counts, 0) == _given_per_push(StreamingRefiner(model), dropped)
 
 
 @needs_data

@@ -42,14 +42,6 @@ def _no_crossed_hips(monkeypatch):
     monkeypatch.setattr("synsp.estimator_errors.measurements.CROSSED_SPACES", ())
 
 
-@pytest.fixture
-def no_holds(monkeypatch):
-    """The drop watch holds no frame (synsp.inference.stream_drops): :func:`motion`'s joints are sines of random
-    phase, whose steps it may read as a drop's and hold for the next frame (given one frame late, with it; its values
-    unchanged), while these tests count the frames each push gives back."""
-    monkeypatch.setattr("synsp.inference.stream_drops.HOLD_RATIO", np.inf)
-
-
 def motion(refiner, t: int, views: int | None = None, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     shape = (t, *(() if views is None else (views,)), len(refiner.layout.joints), refiner.n_coords)
@@ -70,7 +62,7 @@ def stream_all(stream: StreamingRefiner, x: np.ndarray) -> tuple[np.ndarray, lis
 
 
 @pytest.mark.parametrize("t", [40, 9, 5, 1])
-def test_full_lag_equals_offline(refiner, t, no_holds):
+def test_full_lag_equals_offline(refiner, t):
     x = motion(refiner, t)
     out, counts = stream_all(StreamingRefiner(refiner), x)
     offline = refiner.refine(x)
@@ -83,7 +75,7 @@ def test_full_lag_equals_offline(refiner, t, no_holds):
 
 
 @pytest.mark.parametrize("t", [40, 12, 9])
-def test_full_lag_at_a_stride_equals_offline_at_it(refiner, t, no_holds):
+def test_full_lag_at_a_stride_equals_offline_at_it(refiner, t):
     """Windows every 3 frames, the last one ending at the last frame, mirrored by their index:
     the windows offline refinement cuts at that stride. Frame T - F alone is given back before
     the stream knows it ends, so without that last window."""

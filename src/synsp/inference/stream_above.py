@@ -77,6 +77,20 @@ class RunningAbove:
         elif self.smooth is not None:
             self._take(self.smooth.push(x))
 
+    def put_in(self, count: int) -> None:
+        """``count`` frames of NaN put in behind the newest frame pushed (frames the capture dropped,
+        :meth:`~synsp.inference.streaming.StreamingRefiner._put_in_behind`): SmoothNet's stream, if running, is
+        started anew on the frames held, which now have them."""
+        frames = list(self.held)
+        newest = frames.pop()
+        self.held = deque([*frames, *[np.full(newest.shape, np.nan, newest.dtype)] * count, newest],
+                          maxlen=self.held.maxlen)
+        self.pushed += count
+        if self.smooth is not None:
+            given = self.stream._next  # the frames given back need no SmoothNet frame any more
+            self.outputs = {i: f for i, f in self.outputs.items() if i >= given}
+            self._start()
+
     def _start(self) -> None:
         """SmoothNet's stream, given the frames held (the stream's buffer and :data:`WARM` before)."""
         from synsp.inference.streaming import StreamingRefiner

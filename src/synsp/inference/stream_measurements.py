@@ -62,6 +62,8 @@ class RunningMeasurements:
         # per person and frame cost a crowd of ten ~0.5 ms a frame
         self._clip: np.ndarray | None = None
         self.pending = 0  # frames of ``_frames`` not given on yet (the newest ones)
+        # which of them were put in where the capture dropped frames (:meth:`put_in`): they count for no lookahead
+        self._put_in: deque[bool] = deque()
         # whether the last measurement exchanged a left/right pair back in the frame it gave or
         # after: the next frames are measured in full, since an exchange goes on without a jump
         self._exchanged = False
@@ -75,10 +77,30 @@ class RunningMeasurements:
         self._frames.append(frame)
         self._stack(frame)
         self.pending += 1
-        return [self._measured(self.pending - 1)] if self.pending > self.lookahead else []
+        self._put_in.append(False)
+        ready = []
+        while self.pending - sum(self._put_in) > self.lookahead:  # lookahead frames that came after the oldest
+            ready.append(self._measured(self.pending - 1))
+        return ready
+
+    def put_in(self, count: int) -> None:
+        """Put ``count`` frames of NaN (frames the capture dropped, :mod:`~synsp.inference.stream_drops`) behind the
+        newest frame, not given on yet; they are given on with the frame after them, and measured as gaps."""
+        if count <= 0 or not self.pending:
+            return
+        frames = list(self._frames)
+        newest = frames.pop()
+        gap = np.full(newest.shape, np.nan, newest.dtype)
+        self._frames = deque([*frames, *[gap] * count, newest], maxlen=self._frames.maxlen)
+        self._clip = np.stack(self._frames, axis=1)
+        self._clip.flags.writeable = False
+        self.pending += count
+        self._put_in.pop()
+        self._put_in.extend([True] * count + [False])
 
     def flush(self) -> list[np.ndarray]:
         """Every frame still waiting, measured with the frames there are after it."""
+        self._put_in.clear()
         return [self._measured(ahead) for ahead in range(self.pending - 1, -1, -1)]
 
     def _stack(self, frame: np.ndarray) -> None:
@@ -98,6 +120,8 @@ class RunningMeasurements:
         clip = self._clip  # (V, N, J, C)
         at = clip.shape[1] - 1 - ahead
         self.pending -= 1
+        if self._put_in:
+            self._put_in.popleft()
         if not self._exchanged and self._as_it_came(clip, at):
             return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
         # the frames to come may bring a limb back; a window shorter than its history (the stream's first seconds)

@@ -120,6 +120,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._seen: np.ndarray | None = None  # (V, J) joints detected so far
         self._seen_by: dict[int, np.ndarray] = {}  # frame -> (V, J) joints detected by it, until given back
         self._inputs: dict[int, np.ndarray] = {}  # frame -> (V, J, C) model-space input (root-relative for 3D)
+        self._inputs_from = 0  # the oldest frame whose input may still be kept
         self._roots: dict[int, np.ndarray] = {}  # frame -> (V, 1, 3) raw root, 3D only
         self._sums: dict[int, np.ndarray] = {}  # frame -> (V, J, C) summed final window outputs
         self._counts: dict[int, float] = {}  # frame -> summed SWAA weights
@@ -163,17 +164,27 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         return list(self._cuts.cuts)
 
     def _enter(self, x: np.ndarray) -> list[np.ndarray]:
-        """One (V, J, C) frame into the stream, past the cut watch and, with a lookahead, the drop watch (a frame
-        whose step may be a drop held for the next: :mod:`~.stream_drops`); the frames that became ready."""
-        if self._drops is None:
-            return self._measure(x)
-        return [out for frame, put_in in self._drops.push(x) for out in self._measure(frame, put_in)]
+        """One (V, J, C) frame into the stream, past the cut watch and, with a lookahead, the drop watch: frames
+        dropped before the frame before ``x``, read now, are put in behind it (:mod:`~.stream_drops`; it has not
+        been given on, its lookahead); the frames that became ready."""
+        if self._drops is not None:
+            self._put_in_behind(self._drops.push(x))
+        return self._measure(x)
 
-    def _measure(self, x: np.ndarray, put_in: bool = False) -> list[np.ndarray]:
-        """One (V, J, C) frame into the stream's measurements (``put_in``: a frame of NaN put in where the capture
-        dropped one, its output taken out: :meth:`_given_back`); the frames that became ready."""
-        if put_in:
-            self._put_in.add(self._entered)
+    def _put_in_behind(self, count: int) -> None:
+        """``count`` frames of NaN put in behind the newest frame in the stream's measurements, not given on yet;
+        their outputs are taken out (:meth:`_given_back`)."""
+        if not count or self._measured is None or not self._measured.pending:
+            return
+        newest = self._entered - 1
+        self._put_in.update(range(newest, newest + count))
+        self._entered += count
+        self._measured.put_in(count)
+        if self._above is not None:
+            self._above.put_in(count)
+
+    def _measure(self, x: np.ndarray) -> list[np.ndarray]:
+        """One (V, J, C) frame into the stream's measurements; the frames that became ready."""
         self._entered += 1
         self._watch.remember(x)
         if self._above is not None:
@@ -248,15 +259,28 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         elif start == 0 or (start > 0 and start % self.stride == self.phase):
             self._add_window(t - f + 1, self._windows)
             self._windows, self._last_end = self._windows + 1, t
-        self._inputs.pop(t - f, None)  # flush's last window may still need frames t-F+1..t
-        return self._emit(upto=t - self.lag, last=t)
+        # flush's last window may still need frames t-F+1..t; a frame not given back yet, its own (frames put in at
+        # drops give the frames before them back later than lag frames of the stream)
+        for old in range(self._inputs_from, min(t - f, self._next - 1) + 1):
+            self._inputs.pop(old, None)
+            self._inputs_from = old + 1
+        return self._emit(upto=self._due(t), last=t)
+
+    def _due(self, t: int) -> int:
+        """The newest frame due once frame ``t`` is in: ``lag`` frames before it, frames put in at drops not counted
+        (each of the caller's frames comes back ``lag + lookahead`` of its frames after it went in)."""
+        if not self._put_in:
+            return t - self.lag
+        upto, after = t, 0
+        while after < self.lag:
+            after += upto not in self._put_in
+            upto -= 1
+        return upto
 
     def _flush(self) -> np.ndarray:
         untold = self._cuts.release()  # the frames after a jump the stream ends before telling
         if self._above is not None:
             self._above.flush()  # SmoothNet's frames first: the stream's last ones are blended with them
-        if self._drops is not None:
-            untold += [out for frame, put_in in self._drops.flush() for out in self._measure(frame, put_in)]
         waiting = [] if self._measured is None else [self._take(x) for x in self._measured.flush()]
         released = None
         if self._held:
