@@ -109,6 +109,15 @@ def tiny_model(tmp_path_factory):
     return train(tiny_config(tmp_path_factory.mktemp("floor")), log=lambda s: None)
 
 
+@pytest.fixture(scope="module")
+def floored_by_the_cli(tiny_model, tmp_path_factory):
+    """(``synsp floor TINY OUT --clips 2``'s completed process, its command, OUT): run once for the tests
+    that read what it wrote, as a ``synsp floor`` run takes many seconds (it refines clips)."""
+    out = tmp_path_factory.mktemp("floored") / "floored.pt"
+    cmd = [sys.executable, "-m", "synsp", "floor", str(tiny_model), str(out), "--clips", "2"]
+    return subprocess.run(cmd, capture_output=True, text=True), cmd, out
+
+
 @needs_data
 def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
     model = load_model(tiny_model, device="cpu")
@@ -130,10 +139,8 @@ def test_refiner_uses_the_floor_its_checkpoint_carries(tiny_model, tmp_path):
 
 
 @needs_data
-def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, tmp_path):
-    out = tmp_path / "floored.pt"
-    cmd = [sys.executable, "-m", "synsp", "floor", str(tiny_model), str(out), "--clips", "2"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+def test_synsp_floor_writes_the_measurement_and_keeps_the_model(tiny_model, floored_by_the_cli):
+    done, cmd, out = floored_by_the_cli
     assert done.returncode == 0, done.stderr
     assert "floor" in done.stdout and out.is_file()
     before, after = torch.load(tiny_model, weights_only=True), torch.load(out, weights_only=True)
@@ -450,7 +457,7 @@ def test_a_sprint_under_jitter_reads_its_limbs_drift_at_its_own_rate_not_the_pac
 
 
 @needs_data
-def test_a_checkpoint_without_its_floor_says_so_in_one_line(tiny_model, tmp_path):
+def test_a_checkpoint_without_its_floor_says_so_in_one_line(tiny_model, floored_by_the_cli, tmp_path):
     # A model fresh from `synsp train` has no floor until `synsp floor` measures it; refined without
     # that step, the shipped 2D model's own weights took jitter-only input to 1.08 x instead of 0.67.
     with pytest.warns(UserWarning, match="synsp floor"):
@@ -462,9 +469,8 @@ def test_a_checkpoint_without_its_floor_says_so_in_one_line(tiny_model, tmp_path
     assert done.returncode == 0, done.stderr
     warned = [line for line in done.stderr.splitlines() if "synsp floor" in line]
     assert len(warned) == 1 and warned[0].startswith("synsp refine: warning: ") and str(tiny_model) in warned[0]
-    floored = tmp_path / "floored.pt"
-    subprocess.run([sys.executable, "-m", "synsp", "floor", str(tiny_model), str(floored), "--clips", "2"],
-                   capture_output=True, text=True, check=True)
+    floor_run, _, floored = floored_by_the_cli  # `synsp floor` on the same checkpoint
+    assert floor_run.returncode == 0, floor_run.stderr
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_model(floored, device="cpu")

@@ -10,6 +10,7 @@ import re
 import selectors
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import pytest
 import synsp
 from synsp.errors import InternalError
 from synsp.filters import OneEuroFilter
+from synsp.inference.refiner import Refiner
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.streaming import StreamingRefiner
 from synsp.inference.swaa import window_starts
@@ -43,8 +45,15 @@ def _lines(frames: np.ndarray, with_conf: bool = False) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _model(name: str, device: str | None = None, quantize: bool | None = None) -> Refiner:
+    """One load per model for the whole file, shared by every stream as ``synsp stream``'s cached_model
+    shares it: tracing it for streaming (StreamingRefiner) took seconds each time it was loaded anew."""
+    return synsp.load_model(name, device, quantize=quantize)
+
+
 def _api(frames: np.ndarray, lag: int | None = None, quantize: bool | None = None, phase: int = 0) -> np.ndarray:
-    stream = StreamingRefiner(synsp.load_model("synsp-coco17", quantize=quantize), lag=lag, phase=phase)
+    stream = StreamingRefiner(_model("synsp-coco17", quantize=quantize), lag=lag, phase=phase)
     return stream.refine_all(frames)
 
 
@@ -185,7 +194,7 @@ def float_network(monkeypatch):
     """``synsp stream``'s networks without int8: their activations are quantised per batch, so
     with several people in a batch each is refined only nearly as alone (test_speed_options)."""
     module = importlib.import_module("synsp.refining.methods")  # where network_model finds its models
-    monkeypatch.setattr(module, "cached_model", lambda name, device: synsp.load_model(name, device, quantize=False))
+    monkeypatch.setattr(module, "cached_model", lambda name, device: _model(name, device, quantize=False))
 
 
 def test_people_entering_and_leaving_each_get_their_own_refiner(float_network):
@@ -214,7 +223,7 @@ def test_people_entering_and_leaving_each_get_their_own_refiner(float_network):
     assert 9 not in stream._people  # dropped after the timeout
 
 
-def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
+def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network, monkeypatch):
     # person i enters at frame i, listed in a shuffled order; one network batch per frame for all
     people = {f"p{i}": walking(40, seed=10 + i)[1][i:] + [60 * i, 0] for i in range(10)}
     order = np.random.default_rng(0).permutation(list(people))
@@ -228,7 +237,7 @@ def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network):
             calls.append(len(windows))
         return network(windows, *args, **kw)
 
-    stream.model.refine_windows = counted
+    monkeypatch.setattr(stream.model, "refine_windows", counted)  # the model is shared (_model): put back after
     run_stream(stream, io.StringIO("\n".join(lines) + "\n"), stdout, stderr)
     # one batch per frame (two: keep_convention) holding every window due, not one per person
     model = stream.model
