@@ -10,18 +10,15 @@ from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.half_turns import TURN_FRAMES, half_turns, turn_back, turned_orientations
 from synsp.estimator_errors.measurements import measurements
 from synsp.skeleton import get_layout
+from test_depth_flips import _clip as swaying
 
 LAYOUT = get_layout("h36m17")
 
 
 def _clip(frames: int = 120, seed: int = 0) -> np.ndarray:
-    """(T, 17, 3) mm: a body of random joints about its pelvis (joint 0), swaying slowly, with 8 mm of noise."""
-    rng = np.random.default_rng(seed)
-    pose = rng.uniform(-300, 300, (17, 3)) * [1.0, 3.0, 1.0]
-    pose[0] = 0
-    t = np.arange(frames)[:, None, None] / 30
-    clean = pose + 40 * np.sin(2 * np.pi * 0.5 * t + np.arange(17)[:, None] + np.arange(3))
-    return clean + rng.normal(0, 8, clean.shape)
+    """(T, 17, 3) mm: test_depth_flips' body of random joints swaying about its pelvis, with 8 mm of noise."""
+    clean = swaying(frames, seed)
+    return clean + np.random.default_rng(seed + 1).normal(0, 8, clean.shape)
 
 
 def _turned(x: np.ndarray, span: slice, degrees: float = 180.0) -> np.ndarray:
