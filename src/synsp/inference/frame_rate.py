@@ -79,7 +79,7 @@ def _mirrored_grid(span: float, offset: float, rate: float) -> np.ndarray:
     return span / 2 + offset + np.arange(low, high + 1) / rate
 
 
-def resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
+def resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray, dense: bool | None = None) -> np.ndarray:
     """``x`` (V, T, J, C) sampled at ``times`` resampled at ``new_times`` (N,): linearly onto a
     sparser grid; onto a denser one (frames between the input's, for slow or fast-paced
     footage) by a monotone cubic (PCHIP), because a straight line between two frames of fast
@@ -87,7 +87,8 @@ def resample(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndar
     spline overshoots around a spike and rings it into the added frames. Validation, motion 3x
     as fast at 30 fps, jitter-only input: linear 0.973 x input, PCHIP 0.948, cubic 0.944 in 3D
     (2D: 1.120, 1.091, 1.086); at the mocap's pace PCHIP costs half the cubic's Accel (RESULTS
-    section 6)."""
-    if len(new_times) > len(times):
+    section 6). ``dense``: resample as onto a denser grid (True) or not (False), whatever the counts (a
+    piece of a track resampled as the whole track was, :func:`synsp.refining.uneven_times.to_grid`); None: by them."""
+    if (len(new_times) > len(times)) if dense is None else dense:
         return PchipInterpolator(times, x, axis=1)(new_times).astype(x.dtype)
     return interpolate_linear(x, times, new_times)

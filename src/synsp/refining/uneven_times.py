@@ -25,11 +25,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy.interpolate import CubicSpline, PchipInterpolator
+from scipy.interpolate import CubicSpline
 
 from synsp.errors import FPS_RANGE
 from synsp.formats.posedata import PoseData
-from synsp.inference.frame_rate import interpolate_linear, resample
+from synsp.inference.frame_rate import resample
 from synsp.refining.clock_cuts import file_cuts, nearest_frames, pieces
 from synsp.refining.dropped_frames import capture_times, drop_note, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS, RefinedTracks, refine_tracks
@@ -143,11 +143,7 @@ def to_grid(poses: np.ndarray, times: np.ndarray, grid: np.ndarray, max_gap: int
         for frames, points in pieces(times, grid, at) if len(at) else ():
             # a grid point beyond its piece's last frame (under half a step) takes that frame's value
             near, own = np.clip(grid[points], times[frames][0], times[frames][-1]), bridged[v, frames]
-            if len(own) == 1:
-                out[v, points] = own
-            else:
-                out[v, points] = (PchipInterpolator(times[frames], own, axis=0)(near) if dense
-                                  else interpolate_linear(own[None], times[frames], near)[0])
+            out[v, points] = own if len(own) == 1 else resample(own[None], times[frames], near, dense)[0]
     out[missing[:, nearest_frames(times, grid)]] = np.nan
     if max_gap is not None:
         hi = np.clip(np.searchsorted(times, grid), 1, len(times) - 1)
