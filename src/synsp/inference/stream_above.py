@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from synsp.inference.foreshortening import fallback_share, trunk_ratio, with_fallback
+from synsp.inference.stream_drops import gaps_behind_newest
 
 if TYPE_CHECKING:
     from synsp.inference.streaming import StreamingRefiner
@@ -81,10 +82,7 @@ class RunningAbove:
         """``count`` frames of NaN put in behind the newest frame pushed (frames the capture dropped,
         :meth:`~synsp.inference.streaming.StreamingRefiner._put_in_behind`): SmoothNet's stream, if running, is
         started anew on the frames held, which now have them."""
-        frames = list(self.held)
-        newest = frames.pop()
-        self.held = deque([*frames, *[np.full(newest.shape, np.nan, newest.dtype)] * count, newest],
-                          maxlen=self.held.maxlen)
+        self.held = gaps_behind_newest(self.held, count)
         self.pushed += count
         if self.smooth is not None:
             given = self.stream._next  # the frames given back need no SmoothNet frame any more

@@ -28,7 +28,7 @@ import numpy as np
 from synsp.estimator_errors.frame_drops import dropped_once
 from synsp.medians import nanmedian
 
-__all__ = ["HISTORY", "SUSPECT_RATIO", "SUSPECT_SPEED", "DropWatch"]
+__all__ = ["HISTORY", "SUSPECT_RATIO", "SUSPECT_SPEED", "DropWatch", "gaps_behind_newest"]
 
 HISTORY = 60  # frames (2 s at 30 fps) read with a boundary: their median second difference is the noise
 # A frame is told by the next (the test read on its boundary) when its step over the step before it (the joints'
@@ -67,6 +67,7 @@ class DropWatch:
         else:
             self.recent.append(x)
         return dropped
+
     def _may_drop(self, x: np.ndarray) -> bool:
         """Whether the step into ``x`` could be a drop (module docstring): the next frame tells."""
         if len(self.recent) < 3:  # the test reads none under 5 frames: these, the frame and the one after
@@ -92,3 +93,11 @@ class DropWatch:
             frames, counts = dropped_once(view)
             most = max(most, int(counts[frames == boundary].sum()))
         return most
+
+
+def gaps_behind_newest(frames: deque, count: int) -> deque:
+    """``frames`` (a stream step's buffer of arrays, oldest first) with ``count`` frames of NaN, of the newest frame's
+    shape and dtype, put in behind its newest frame (frames the capture dropped before it), at the same maxlen."""
+    *older, newest = frames
+    gap = np.full(newest.shape, np.nan, newest.dtype)
+    return deque([*older, *[gap] * count, newest], maxlen=frames.maxlen)

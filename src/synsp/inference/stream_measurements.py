@@ -35,6 +35,7 @@ import numpy as np
 from synsp.estimator_errors.glitches import MAX_RUN, far_off_path
 from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.measurements import measurements
+from synsp.inference.stream_drops import gaps_behind_newest
 from synsp.sequence import body_size
 from synsp.skeleton import Layout
 
@@ -88,10 +89,7 @@ class RunningMeasurements:
         newest frame, not given on yet; they are given on with the frame after them, and measured as gaps."""
         if count <= 0 or not self.pending:
             return
-        frames = list(self._frames)
-        newest = frames.pop()
-        gap = np.full(newest.shape, np.nan, newest.dtype)
-        self._frames = deque([*frames, *[gap] * count, newest], maxlen=self._frames.maxlen)
+        self._frames = gaps_behind_newest(self._frames, count)
         self._clip = np.stack(self._frames, axis=1)
         self._clip.flags.writeable = False
         self.pending += count
