@@ -75,7 +75,8 @@ class InternalError(SynspError, RuntimeError):
 
 __all__ = ["SynspError", "InputFileError", "InputNotFoundError", "FormatError", "ShapeError", "MissingDataError",
            "SpaceError", "LayoutError", "OptionError", "CheckpointError", "DeviceError", "OutputExistsError",
-           "OutputError", "InternalError", "is_number", "check_fps", "check_frames_first", "FPS_RANGE"]
+           "OutputError", "InternalError", "is_number", "check_fps", "check_frames_first",
+           "frames_first_by_shape", "FPS_RANGE"]
 
 
 def is_number(value: object) -> bool:
@@ -92,11 +93,16 @@ MANY_VIEWS = 16
 FEW_FRAMES = 4
 
 
+def frames_first_by_shape(shape: tuple) -> bool:
+    """Whether a 4-D ``shape`` read as (V, T, J, C) has ``V >= MANY_VIEWS`` (16) and ``V >= FEW_FRAMES * T`` (4 x as
+    many views or persons as frames): most likely (T, P, J, C), frames first."""
+    return len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]
+
+
 def check_frames_first(shape: tuple, where: str, fix: str) -> None:
-    """Raise :class:`ShapeError` when a 4-D ``shape`` read as (V, T, J, C) has ``V >= MANY_VIEWS``
-    (16) and ``V >= FEW_FRAMES * T`` (4 x as many views or persons as frames): most likely
-    (T, P, J, C), frames first. ``fix`` says how to pass it the other way round."""
-    if len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]:
+    """Raise :class:`ShapeError` when a 4-D ``shape`` reads as (T, P, J, C), frames first
+    (:func:`frames_first_by_shape`). ``fix`` says how to pass it the other way round."""
+    if frames_first_by_shape(shape):
         raise ShapeError(f"{where}: shape {tuple(shape)} is (T, P, J, C), frames first? {fix}; as (V, T, J, C) "
                          f"it would be {shape[0]} persons or views of {shape[1]} frame{'s' if shape[1] != 1 else ''} "
                          "each")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.errors import FEW_FRAMES, MANY_VIEWS
+from synsp.errors import frames_first_by_shape
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
 from synsp.paths import atomic_path
 from synsp.stack_axes import check_stack_axes, frames_first_by_motion
@@ -50,7 +50,10 @@ def _pick_key(files: list[str], key: str | None, where: Path) -> str:
                      f"pass --key NAME (key= in Python) or name it 'poses'")
 
 
-def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
+def _as_poses(array: np.ndarray, where: str, axes_read: bool = False) -> tuple[np.ndarray, int]:
+    """``array`` as (V, T, J, C) poses and its rank (3 or 4); a one-line ValueError (ShapeError) for no poses or
+    a frames-first stack (:func:`synsp.stack_axes.check_stack_axes`), unless ``axes_read``: :func:`read` has read
+    this array's axes both ways already and kept them."""
     if array.ndim not in (3, 4) or np.iscomplexobj(array) or not (np.issubdtype(array.dtype, np.number)
                                                                   or array.dtype == bool):
         raise ValueError(f"{where}: poses must be numbers shaped (T, J, C) or (V, T, J, C), "
@@ -58,7 +61,8 @@ def _as_poses(array: np.ndarray, where: str) -> tuple[np.ndarray, int]:
     if array.dtype == bool:  # flags (a mask, "filled"), never coordinates: refining them would invent numbers
         raise ValueError(f"{where}: not poses: bool values (True/False), shape {array.shape}")
     rank = array.ndim
-    check_stack_axes(array, where, "save it as x.transpose(1, 0, 2, 3)")
+    if not axes_read:
+        check_stack_axes(array, where, "save it as x.transpose(1, 0, 2, 3)")
     if not np.issubdtype(array.dtype, np.floating):  # as synsp.refine gives them back: exact up to 2**24
         array = array.astype(np.float32)
     return (array[None] if rank == 3 else array), rank
@@ -92,11 +96,13 @@ def read(path: Path, key: str | None = None) -> PoseData:
     name = _pick_key(files, key, path)
     shape = np.shape(npz[name])
     # (T, P, J, C): many "persons" of few frames; one person of many frames. Read with frames second.
-    swap = len(shape) == 4 and shape[0] >= MANY_VIEWS and shape[0] >= FEW_FRAMES * shape[1]
+    swap = frames_first_by_shape(shape)
     # ... or "persons" whose every frame is another body, smooth read the other way: a short crowd clip
     moved = None if swap or len(shape) != 4 else frames_first_by_motion(_numbers(npz[name]))
     swap = swap or moved is not None
-    poses, rank = _as_poses(np.swapaxes(npz[name], 0, 1) if swap else npz[name], f"{path}: array {name!r}")
+    # kept as given: both its readings are the ones just made (the motion read once)
+    poses, rank = _as_poses(np.swapaxes(npz[name], 0, 1) if swap else npz[name], f"{path}: array {name!r}",
+                            axes_read=not swap)
     scores = fps = layout = track_ids = filled = None
     score_key = next((k for k in SCORE_KEYS if k in files), None)
     if score_key is not None:
