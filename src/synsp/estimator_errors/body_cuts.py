@@ -54,7 +54,7 @@ from synsp.sequence import body_size
 from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
-           "jump_sizes", "turn_fits", "cut_at", "cut_note"]
+           "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle"]
 
 # Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
 # every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
@@ -104,20 +104,25 @@ def _turn_and_mirror(before: np.ndarray, after: np.ndarray, flip: np.ndarray) ->
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
     if both.sum() < 4:
         return None
-    turn, residual = _rotation(before[both], after[both])
-    return turn, residual, _rotation(before[both], after[flip][both])[1]
+    rotation, residual = rigid_fit(before[both], after[both])
+    return rotation_angle(rotation), residual, rigid_fit(before[both], after[flip][both])[1]
 
 
-def _rotation(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
-    """The angle (degrees) of the best proper rotation of ``p`` (N, 3) onto ``q``, both centred (Kabsch),
-    and the mean squared distance it leaves."""
-    p, q = p - p.mean(axis=0), q - q.mean(axis=0)
+def rigid_fit(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, float]:
+    """The best proper rotation (C, C) of ``p`` (N, C) onto ``q`` (``p @ rotation``), both centred, rows with NaN
+    left out (Kabsch), and the mean squared distance it leaves; C = 2 or 3."""
+    ok = np.isfinite(p).all(-1) & np.isfinite(q).all(-1)
+    p, q = p[ok] - p[ok].mean(axis=0), q[ok] - q[ok].mean(axis=0)
     u, _, vt = np.linalg.svd(p.T @ q)
     d = np.eye(p.shape[1])
     d[-1, -1] = np.sign(np.linalg.det(u @ vt)) or 1.0
     rotation = u @ d @ vt
-    angle = np.degrees(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0)))
-    return float(angle), float(((p @ rotation - q) ** 2).sum(axis=-1).mean())
+    return rotation, float(((p @ rotation - q) ** 2).sum(axis=-1).mean())
+
+
+def rotation_angle(rotation: np.ndarray) -> float:
+    """A rotation's (3, 3) angle, degrees (of a (2, 2) one: the same formula, as the cut test reads it)."""
+    return float(np.degrees(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0))))
 
 
 def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float | None = None) -> np.ndarray:

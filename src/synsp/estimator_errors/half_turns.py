@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_STEP, jump_sizes
+from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_STEP, jump_sizes, rigid_fit, rotation_angle
 from synsp.medians import nanmedian
 from synsp.sequence import body_size
 from synsp.skeleton.layout_type import pair_flip
@@ -64,9 +64,9 @@ def half_turns(poses: np.ndarray, pairs: Sequence[tuple[int, int]]) -> list[tupl
             continue
         for u in jumped[(jumped > t) & (jumped <= t + TURN_FRAMES) & (jumped < len(x))]:
             out = _turn(x[u - 1], x[u], flip, limit)  # the last turned pose onto the one after
-            if out is None or _angle(into.T @ out) > TURN_MATCH:
+            if out is None or rotation_angle(into.T @ out) > TURN_MATCH:
                 continue
-            rotation = _fit(np.concatenate([_centred(x[t]), _centred(x[u - 1])]),
+            rotation = rigid_fit(np.concatenate([_centred(x[t]), _centred(x[u - 1])]),
                             np.concatenate([_centred(x[t - 1]), _centred(x[u])]))[0]
             back = turn_back(x, [(t, u, rotation)])
             ends = jump_sizes(np.stack([x[t - 1], back[u - 1]]), np.stack([back[t], x[u]]), flip)[:, 0]
@@ -116,31 +116,14 @@ def _turn(before: np.ndarray, after: np.ndarray, flip: np.ndarray, limit: float)
     if both.sum() < 4:
         return None
     p, q = before[both] - before[both].mean(axis=0), after[both] - after[both].mean(axis=0)
-    rotation, residual = _fit(p, q)
-    mirrored = _fit(p, after[flip][both])[1]
+    rotation, residual = rigid_fit(p, q)
+    mirrored = rigid_fit(p, after[flip][both])[1]
     # the median joint left within the limit, as the jump is measured (an RMS takes in the limbs' own move in a frame
     # and an estimator's outlier: a `typical` clip's turn at frame 40 left RMS 68 mm for a limit of 65, its median 39)
     left = float(np.median(np.linalg.norm(p @ rotation - q, axis=-1)))
-    if _angle(rotation) < TURN_ANGLE or left >= limit or residual >= mirrored:
+    if rotation_angle(rotation) < TURN_ANGLE or left >= limit or residual >= mirrored:
         return None
     return rotation
-
-
-def _fit(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, float]:
-    """The best proper rotation (3, 3) of ``p`` (N, 3) onto ``q`` (``p @ rotation``), both centred, rows with NaN
-    left out (Kabsch), and the mean squared distance it leaves."""
-    ok = np.isfinite(p).all(-1) & np.isfinite(q).all(-1)
-    p, q = p[ok] - p[ok].mean(axis=0), q[ok] - q[ok].mean(axis=0)
-    u, _, vt = np.linalg.svd(p.T @ q)
-    d = np.eye(3)
-    d[-1, -1] = np.sign(np.linalg.det(u @ vt)) or 1.0
-    rotation = u @ d @ vt
-    return rotation, float(((p @ rotation - q) ** 2).sum(axis=-1).mean())
-
-
-def _angle(rotation: np.ndarray) -> float:
-    """A rotation's angle, degrees."""
-    return float(np.degrees(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0))))
 
 
 def turned_orientations(orientations: np.ndarray) -> tuple[np.ndarray, int]:
@@ -151,13 +134,13 @@ def turned_orientations(orientations: np.ndarray) -> tuple[np.ndarray, int]:
     to under :data:`TURN_MATCH` degrees: the span between is turned back by the two steps' mean turn."""
     r = np.array(orientations, np.float64)
     steps = r[1:] @ r[:-1].transpose(0, 2, 1)  # (T - 1, 3, 3): frame t - 1 to t in the world, at row t - 1
-    jumped = [t + 1 for t in range(len(steps)) if _angle(steps[t]) >= TURN_ANGLE]
+    jumped = [t + 1 for t in range(len(steps)) if rotation_angle(steps[t]) >= TURN_ANGLE]
     turned, done = 0, 0
     for t in jumped:
         if t < done:
             continue
         for u in [u for u in jumped if t < u <= t + TURN_FRAMES]:
-            if _angle(steps[u - 1] @ steps[t - 1]) > TURN_MATCH:
+            if rotation_angle(steps[u - 1] @ steps[t - 1]) > TURN_MATCH:
                 continue
             u_, _, vt = np.linalg.svd(steps[t - 1] + steps[u - 1].T)  # the mean of the turn in and the turn back
             turn = u_ @ np.diag([1.0, 1.0, np.sign(np.linalg.det(u_ @ vt)) or 1.0]) @ vt
