@@ -16,6 +16,7 @@ from synsp.skeleton import (
     get_layout,
     h36m_head_points,
     head_frame_from_positions,
+    joint_distances,
     random_proportions,
     reproportion,
     root_position,
@@ -405,3 +406,22 @@ def test_twenty_two_joints_told_apart_without_the_first_joint():
     smpl[:, 0] = np.nan
     assert twenty_two_joint_layout(smpl) == "smpl22"
     assert np.linalg.norm(synsp.refine(mocap) - mocap, axis=-1).mean() < 10
+
+
+def test_joint_distances_are_the_bones_asked_for_as_norm_reads_them():
+    from synsp.consistency import frame_lengths
+    from synsp.inference.body_scale import size_track
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 300, (2, 20, 17, 3))
+    x[0, 4, 5] = np.nan
+    coco = get_layout("coco17")
+    bones = np.array(coco.bones)
+    got = joint_distances(x, bones[:, 0], bones[:, 1])
+    assert np.array_equal(got, np.linalg.norm(x[..., bones[:, 0], :] - x[..., bones[:, 1], :], axis=-1),
+                          equal_nan=True)  # bit for bit, NaN where an end is
+    assert np.isnan(got[0, 4]).sum() == sum(5 in b for b in coco.bones)
+    tree = np.array(bone_tree(coco))
+    assert len(tree) < len(bones)  # COCO's loops: the tree leaves a bone out, the size reads every bone
+    assert np.array_equal(frame_lengths(x, coco), joint_distances(x, tree[:, 1], tree[:, 0]), equal_nan=True)
+    assert size_track(x, coco).shape == (2, 20)

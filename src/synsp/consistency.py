@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from synsp.skeleton import Layout, bone_tree, get_layout
+from synsp.skeleton import Layout, bone_tree, get_layout, joint_distances
 
 # The share of each bone's deviation from the clip's length that is removed; chosen on the
 # validation split (benchmarks/RESULTS.md, section 9, "Bones again").
@@ -83,8 +83,7 @@ def _agreement(lengths: np.ndarray, never: np.ndarray, layout: Layout,
 def frame_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     """Each frame's bone lengths (..., B) of poses (..., J, 3), in :func:`bone_tree` order."""
     parents, children = _tree(get_layout(layout))
-    bones = x[..., children, :] - x[..., parents, :]
-    return np.sqrt((bones * bones).sum(axis=-1))  # np.linalg.norm's overhead shows in streams
+    return joint_distances(x, children, parents)
 
 
 def symmetric_lengths(lengths: np.ndarray, layout: str | Layout) -> np.ndarray:

@@ -53,7 +53,7 @@ from synsp.estimator_errors.exchange_jumps import standing_out
 from synsp.estimator_errors.labellings import ISLAND, MAJORITY, labelling
 from synsp.estimator_errors.track_switches import without_switches
 from synsp.sequence import body_size, nan_median, true_runs
-from synsp.skeleton import Layout
+from synsp.skeleton import Layout, joint_distances
 
 __all__ = ["SWITCH", "SWITCH_LOW", "MAJORITY", "BODY", "ISLAND", "exchange", "inversions", "limb_pairs",
            "without_inversions"]
@@ -312,7 +312,7 @@ def _keeping_bones(x: np.ndarray, marked: np.ndarray, index: np.ndarray | Sequen
     pairs (n, 2) exchanged together (a limb's: :func:`_whole_limbs`)."""
     groups = [np.atleast_2d(np.asarray(group, dtype=int)) for group in index]
     x_bones = np.asarray(bones, dtype=int)
-    typical = nan_median(np.linalg.norm(x[:, x_bones[:, 0]] - x[:, x_bones[:, 1]], axis=-1), axis=0)  # NaN: never seen
+    typical = nan_median(joint_distances(x, x_bones[:, 0], x_bones[:, 1]), axis=0)  # NaN: never seen
     owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     fixed = _exchanged(x, marked[:, owner], np.concatenate(groups))
     kept = marked.copy()

@@ -40,7 +40,7 @@ import numpy as np
 from synsp.consistency import frame_lengths
 from synsp.filters import butterworth, cutoff_for
 from synsp.sequence import body_sizes
-from synsp.skeleton import Layout, bone_tree, get_layout
+from synsp.skeleton import Layout, bone_tree, get_layout, joint_distances
 
 __all__ = ["BASELINE_HZ", "SMOOTHNET_BASE", "SMOOTHNET_BASE_STRIDE",
            "DRIFT_RAMP", "SHRINK", "SHRINK_CONVERTED", "SLOW_HZ", "baseline", "slow_part",
@@ -153,8 +153,7 @@ def _pair_changes(inputs: np.ndarray, pairs: np.ndarray, fps: float | None, seen
                   fast: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`length_changes` in the poses' unit (..., P); the fast change None unless ``fast``."""
     pairs = np.asarray(pairs, int).reshape(-1, 2)
-    bones = inputs[..., pairs[:, 1], :] - inputs[..., pairs[:, 0], :]
-    lengths = np.sqrt((bones * bones).sum(axis=-1))  # (..., T, P), as consistency.frame_lengths
+    lengths = joint_distances(inputs, pairs[:, 1], pairs[:, 0])  # (..., T, P)
     return _changes(lengths, pairs, fps, seen, fast)
 
 

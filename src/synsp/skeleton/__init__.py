@@ -4,7 +4,7 @@
   (:mod:`~synsp.skeleton.layout_type`);
 - :mod:`~synsp.skeleton.smplx_layouts`: SMPL-H's and SMPL-X's joints with their hands and face;
 - :mod:`~synsp.skeleton.capture_layouts`: Human3.6M's 32 joints and Kinect v2's 25, holding the model's;
-- :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror and bone tree;
+- :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror, bone tree and bone lengths;
 - :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all, and its z;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
   joints to the models', any layout with COCO's keypoints to them, SMPL's joints to H36M's);
@@ -80,7 +80,7 @@ from synsp.skeleton.layouts import (
     layout_joint_names,
     match_layout,
 )
-from synsp.skeleton.pose_geometry import bone_tree, flip_lr, root_joints, root_position, trunk_vector
+from synsp.skeleton.pose_geometry import bone_tree, flip_lr, joint_distances, root_joints, root_position, trunk_vector
 from synsp.skeleton.proportions import random_proportions, reproportion
 
 __all__ = [
@@ -94,7 +94,7 @@ __all__ = [
     "TREE_EXCESS",
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "depth_beside", "generic_names", "get_layout", "guessed_layout",
-    "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions",
+    "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions", "joint_distances",
     "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",

@@ -1,5 +1,5 @@
 """What a pose's root, trunk, mirror and bone tree are in its layout: the root's position, the trunk's
-vector, the pose mirrored left to right, and the layout's bones as a tree from its root."""
+vector, the pose mirrored left to right, the layout's bones as a tree from its root, and the lengths of bones."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -75,6 +75,14 @@ def flip_lr(x: np.ndarray, layout: str | Layout, axis: int = 0) -> np.ndarray:
     out = x[..., layout.flip_index, :].copy()
     out[..., axis] = -out[..., axis]
     return out
+
+
+def joint_distances(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distance from joint ``a[i]`` to joint ``b[i]`` (two (B,) index arrays: a list of bones) in every pose of
+    ``x`` (..., J, C): (..., B), the poses' unit, NaN where an end is NaN. The one reading of bone lengths: whichever
+    bones are asked for (a layout's own, cycles included, or its :func:`bone_tree`), in the order asked."""
+    bones = x[..., a, :] - x[..., b, :]
+    return np.sqrt((bones * bones).sum(axis=-1))  # np.linalg.norm's (the same sums) overhead shows in streams
 
 
 def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
