@@ -75,7 +75,8 @@ ALLOWED = {
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",
                         "refining.held_motion"},
-    "refining.held_motion": {"formats", "refining.strided"},  # a motion held on a stride: its new frames refined
+    # a motion held on a stride: its new frames refined (the weights of a line: inference.frame_rate)
+    "refining.held_motion": {"formats", "inference", "refining.strided"},
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},

@@ -6,7 +6,7 @@ import pytest
 
 from synsp.formats import read_poses
 from synsp.inference.checkpoint import load_model
-from synsp.inference.frame_rate import covered_rates, interpolate_linear, run_at_rate
+from synsp.inference.frame_rate import covered_rates, interpolate_linear, linear_weights, run_at_rate
 from synsp.refining.files import refine_file
 
 
@@ -32,6 +32,14 @@ def test_linear_interpolation_is_exact_on_straight_lines():
     grid = np.linspace(0, times[-1], 7)
     np.testing.assert_allclose(interpolate_linear(x, times, grid),
                                (grid[None, :, None, None] * 2 + 1) * np.ones((2, 7, 3, 2)))
+
+
+def test_linear_weights_extend_the_line_or_hold_the_ends():
+    known, times = np.array([0, 2, 4]), np.arange(6)  # frame 5 after the last known one
+    lo, hi, share = linear_weights(known, times)
+    assert lo.tolist() == [0, 0, 1, 1, 1, 1] and hi.tolist() == [1, 1, 2, 2, 2, 2]
+    assert share.tolist() == [0.0, 0.5, 0.0, 0.5, 1.0, 1.5]  # the line extended past frame 4
+    assert linear_weights(known, times, held_ends=True)[2].tolist() == [0.0, 0.5, 0.0, 0.5, 1.0, 1.0]
 
 
 def test_known_rates_run_as_they_are():

@@ -25,13 +25,23 @@ def covered_rates(time_scale: tuple[float, float], training_fps: float = TRAININ
     return training_fps / max(time_scale), training_fps / min(time_scale)
 
 
+def linear_weights(times: np.ndarray, new_times: np.ndarray,
+                   held_ends: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each of ``new_times`` (N,), the samples before and after it (indices into ``times`` (T,), sorted, T >= 2)
+    and its share of the way from one to the other (N,): 0 .. 1 inside the span, beyond it outside (a line
+    extended) or, ``held_ends``, clipped to 0 .. 1 (the end sample held)."""
+    hi = np.clip(np.searchsorted(times, new_times, side="right"), 1, len(times) - 1)
+    lo = hi - 1
+    share = (new_times - times[lo]) / (times[hi] - times[lo])
+    return lo, hi, np.clip(share, 0.0, 1.0) if held_ends else share
+
+
 def interpolate_linear(x: np.ndarray, times: np.ndarray, new_times: np.ndarray) -> np.ndarray:
     """Linear interpolation of ``x`` (V, T, J, C), sampled at ``times`` (T,) seconds, at
     ``new_times`` (N,) seconds inside that span; returns (V, N, J, C). Linear, not cubic, so
     that an outlier in the input does not ring into its neighbours."""
-    hi = np.clip(np.searchsorted(times, new_times, side="right"), 1, len(times) - 1)
-    lo = hi - 1
-    w = ((new_times - times[lo]) / (times[hi] - times[lo]))[None, :, None, None].astype(x.dtype)
+    lo, hi, share = linear_weights(times, new_times)
+    w = share[None, :, None, None].astype(x.dtype)
     return x[:, lo] * (1 - w) + x[:, hi] * w
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from synsp.estimator_errors.held_values import held_frames
 from synsp.formats.motion import JointMotion
+from synsp.inference.frame_rate import linear_weights
 from synsp.refining.strided import detection_stride, stride_steps
 from synsp.rotations.conversions import (
     matrix_from_quaternion,
@@ -87,27 +88,20 @@ def stride_held_note(held: int, stride: int, fps: float) -> str:
             "neighbours")
 
 
-def _weights(known: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each of ``times`` (N,), the known frames before and after it (indices into ``known`` (K,) sorted,
-    K >= 2) and its share of the way from one to the other, 0 to 1 (held at the ends)."""
-    hi = np.clip(np.searchsorted(known, times, side="right"), 1, len(known) - 1)
-    lo = hi - 1
-    share = np.clip((times - known[lo]) / (known[hi] - known[lo]), 0.0, 1.0)
-    return lo, hi, share
-
-
 def _slerped(rotations: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Rotations (N, J, 3, 3) at ``times`` (N,) from ``rotations`` (K, J, 3, 3) at frames ``known`` (K,): each
     joint's rotation turned from the one before to the one after by the share of the way, about the shortest
     axis between them (slerp), so a held frame keeps the rotation's own path, not a chord of the 9 numbers."""
-    lo, hi, share = _weights(known, times)
+    lo, hi, share = linear_weights(known, times, held_ends=True)  # frames after the last new one keep its rotation
     q = quaternion_from_matrix(rotations)
     step = quaternion_log(quaternion_multiply(quaternion_conjugate(q[lo]), q[hi]))  # (N, J, 3), at most pi
     return matrix_from_quaternion(quaternion_multiply(q[lo], quaternion_exp(share[:, None, None] * step)))
 
 
 def _lined(values: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Values (N, ...) at ``times`` (N,) on the line between ``values`` (K, ...) at frames ``known`` (K,)."""
-    lo, hi, share = _weights(known, times)
+    """Values (N, ...) at ``times`` (N,) on the line between ``values`` (K, ...) at frames ``known`` (K,), the ends
+    held. Not inference.frame_rate.interpolate_linear: it extends the line past the last new frame, and its weights
+    take the values' dtype where these stay float64 whatever the values' (a float32 network output's line kept)."""
+    lo, hi, share = linear_weights(known, times, held_ends=True)
     w = share.reshape((-1,) + (1,) * (values.ndim - 1))
     return values[lo] * (1 - w) + values[hi] * w
