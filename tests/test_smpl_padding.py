@@ -294,3 +294,16 @@ def test_one_persons_missing_frames_holding_nan_are_absent_as_a_stacked_persons_
     np.savez(tmp_path / "broken.npz", poses=pose, trans=trans, **extra)
     assert _refine(tmp_path, "broken.npz") == 2
     assert "'poses' holds NaN or inf in" in capsys.readouterr().err
+
+
+def test_absent_frames_tell_a_frame_all_nan_from_a_broken_value_among_numbers():
+    from synsp.formats.smpl_people import absent_frames
+
+    poses, trans = np.ones((1, 6, 72)), np.ones((1, 6, 3))
+    poses[0, 1], trans[0, 1] = np.nan, np.inf  # nobody found: every number NaN or inf
+    poses[0, 2, 5] = np.nan  # a broken value among numbers
+    poses[0, 3], trans[0, 3] = 0, 0  # zero-padded
+    absent, padded, holes = absent_frames({"poses": poses, "trans": trans}, ("poses",), "trans", (1, 6))
+    assert absent[0].tolist() == [False, True, True, True, False, False]
+    assert padded[0].tolist() == [False, False, False, True, False, False]
+    assert holes[0].tolist() == [False, True, False, False, False, False]

@@ -61,22 +61,25 @@ def person_count(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key
 
 
 def absent_frames(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
-                  lead: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+                  lead: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where the people of a stack of ``lead`` (its first two axes) are absent, (``lead``) bool: a NaN or inf among
     the poses ``keys`` or translation ``trans_key`` of that frame, or all of them at rest at the origin (every
-    number zero; rotation matrices the identity or zero), as a stack zero-padded where a track is missing; and
-    (``lead``) where it is absent so, zero-padded."""
-    lost, rest = np.zeros(lead, bool), np.ones(lead, bool)
+    number zero; rotation matrices the identity or zero), as a stack zero-padded where a track is missing;
+    (``lead``) where it is absent so, zero-padded; and (``lead``) where every one of those numbers is NaN or inf, as
+    an estimator writes a frame where it found nobody (a frame missing, not a broken value among numbers)."""
+    lost, rest, hole = np.zeros(lead, bool), np.ones(lead, bool), np.ones(lead, bool)
     said = None if TRACK_MASK not in arrays else ~np.asarray(arrays[TRACK_MASK], bool)  # the estimator's own word
     for k in (*keys, *([trans_key] if trans_key else [])):
         values = np.asarray(arrays[k], dtype=np.float64).reshape(*lead, -1)
-        lost |= ~np.isfinite(values).all(axis=-1)
+        finite = np.isfinite(values)
+        lost |= ~finite.all(axis=-1)
+        hole &= ~finite.any(axis=-1)
         matrices = k != trans_key and (arrays[k].shape[-2:] == (3, 3) or
                                        flat_shape(arrays[k].shape[1:], JOINT_COUNTS) is not None)
         identity = np.tile(np.eye(3).ravel(), values.shape[-1] // 9) if matrices else 0.0
         rest &= (values == 0).all(axis=-1) | (values == identity).all(axis=-1)
     rest = rest if said is None else said
-    return lost | rest, rest & ~lost
+    return lost | rest, rest & ~lost, hole
 
 
 def check_mask(arrays: dict[str, np.ndarray], lead: tuple[int, ...], where: str) -> None:
@@ -97,7 +100,7 @@ def lone_person(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
                 where: str) -> tuple[dict[str, np.ndarray], int, dict] | None:
     """A one-person file's ``arrays`` as a stack of one, (1, T, ...), as :func:`people_first` gives a stack's, when
     the person is absent from some of its frames (:func:`absent_frames`: zeros, or NaN / inf in every number of
-    the frame's poses and translation, :func:`_holes`) or it has a ``track_mask`` (the frames it marks False absent
+    the frame's poses and translation) or it has a ``track_mask`` (the frames it marks False absent
     whatever they hold, NaN too); None otherwise, read as one person's file (the same numbers). Two cases stay so on
     purpose: a NaN or inf in a frame otherwise present (a number among numbers, not marked absent), a broken value
     rather than a missing frame, named with its array and frame; and every frame absent (zeros or NaN throughout),
@@ -109,22 +112,12 @@ def lone_person(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key:
     out = {k: a[None] if k in lone else a for k, a in arrays.items()}
     if not frames:
         return None
-    absent, padded = absent_frames(out, keys, trans_key, (1, frames))
-    marked = padded | _holes(out, keys, trans_key, (1, frames)) | (
+    absent, padded, holes = absent_frames(out, keys, trans_key, (1, frames))
+    marked = padded | holes | (
         ~np.asarray(arrays[TRACK_MASK], bool)[None] if TRACK_MASK in arrays else False)
     if (absent & ~marked).any() or TRACK_MASK not in arrays and (marked.all() or not marked.any()):
         return None
     return out, 1, {"lone": lone, "masked": TRACK_MASK in arrays}
-
-
-def _holes(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_key: str | None,
-           lead: tuple[int, int]) -> np.ndarray:
-    """(``lead``) bool: frames whose every number of the poses ``keys`` and translation ``trans_key`` is NaN or inf,
-    as an estimator writes a frame where it found nobody (a frame missing, not a broken value among numbers)."""
-    hole = np.ones(lead, bool)
-    for k in (*keys, *([trans_key] if trans_key else [])):
-        hole &= ~np.isfinite(np.asarray(arrays[k], dtype=np.float64).reshape(*lead, -1)).any(axis=-1)
-    return hole
 
 
 def laid_out(arrays: dict[str, np.ndarray], source: dict) -> dict[str, np.ndarray]:
@@ -301,7 +294,7 @@ def stacked_motions(arrays: dict[str, np.ndarray], keys: tuple[str, ...], trans_
     read as a stack of one (:func:`lone_person`), its parts named by their frames alone (:func:`part_name`)."""
     frames = arrays[keys[0]].shape[1]
     per_frame = {k for k, a in arrays.items() if a.ndim >= 2 and a.shape[:2] == (people, frames)}
-    absent, padded = absent_frames(arrays, keys, trans_key, (people, frames))
+    absent, padded, _ = absent_frames(arrays, keys, trans_key, (people, frames))
     out: list[JointMotion | str] = []
     for p, own in enumerate(person_arrays(arrays, people, frames)):
         present = ~absent[p]
