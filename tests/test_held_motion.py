@@ -6,7 +6,7 @@ import numpy as np
 
 from synsp.formats.smpl import smpl_motion
 from synsp.refining.held_motion import held_stride, refine_on_stride
-from synsp.refining.route_notes import kept_clean_note
+from synsp.refining.route_notes import kept_clean_note, layout_notes
 from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
 
 
@@ -53,8 +53,7 @@ def test_the_full_route_says_the_new_frames_were_refined_alone():
 def test_an_unknown_layout_kept_as_it_came_is_said_so():
     rng = np.random.default_rng(0)
     poses = rng.normal(0, 300, (1, 40, 18, 3))
-    note = "layout: 18 joints of an unknown layout (pass --layout); refined by SmoothNet, which works on any joints"
-    kept = kept_clean_note(note, poses, poses + 1e-6, 1.0, "mm")
-    assert kept.startswith("layout: 18 joints of an unknown layout") and "kept as they came" in kept
-    assert "refined by" not in kept
-    assert kept_clean_note(note, poses, poses + 5.0, 1.0, "mm") == note  # refined: the route's note stands
+    route = layout_notes(None, "h36m17", "synsp", 18)[0]
+    kept = kept_clean_note(18, poses, poses + 1e-6, 1.0, "mm")
+    assert kept.startswith(route.split("; refined by ")[0] + "; kept as they came") and "refined by" not in kept
+    assert kept_clean_note(18, poses, poses + 5.0, 1.0, "mm") is None  # refined: the route's note stands

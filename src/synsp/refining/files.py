@@ -358,8 +358,9 @@ def refine_file(
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; a BVH's --units
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
         flat_track_unit(data)
-    if name is None and method in NETWORKS:  # joints of no layout kept as clean: said, not "refined by SmoothNet"
-        notes = [kept_clean_note(note, poses, out, scale, unit) if note in route else note for note in notes]
+    kept = kept_clean_note(laid, poses, out, scale, unit) if name is None and method in NETWORKS else None
+    if kept is not None:  # joints of no layout kept as clean: said, not "refined by SmoothNet"
+        notes = [kept if note in route else note for note in notes]
     if zeros.any():
         notes.insert(0, f"missing: {sentinel_values(came, zeros)} read as not found "
                         "(as estimators write them): missing, like NaN")

@@ -26,17 +26,18 @@ def no_layout_route(method: str) -> str:
     return "SmoothNet, which works on any joints" + ("" if method == "smoothnet" else LOWPASS_NOTE)
 
 
-def kept_clean_note(note: str, poses: np.ndarray, out: np.ndarray, scale: float, unit: str) -> str:
-    """The unknown layout's route ``note`` (:func:`layout_notes`) said true when its joints came out as they came in:
-    ``poses``, ``out`` (V, T, J, C) in the file's unit, ``scale`` * unit the summary's. ``note`` itself otherwise."""
+def kept_clean_note(j_count: int, poses: np.ndarray, out: np.ndarray, scale: float, unit: str) -> str | None:
+    """The line that takes the place of :func:`layout_notes`' for ``j_count`` joints of an unknown layout refined by a
+    network when they came out as they came in (within :data:`KEPT_MOVE`): ``poses``, ``out`` (V, T, J, C) in the
+    file's unit, ``scale`` * unit the summary's. None when they were refined (that line stands)."""
     both = np.isfinite(poses).all(-1) & np.isfinite(out).all(-1)
-    if " unknown layout " not in note or "; refined by " not in note or not both.any():
-        return note
+    if not both.any():
+        return None
     move = float(np.linalg.norm((out - poses)[both], axis=-1).mean())
     size = float(np.nanmedian([body_size(track) for track in poses]))
     if not move <= KEPT_MOVE * size:
-        return note
-    return (note.split("; refined by ")[0] + f"; kept as they came (moved {move * scale:.2g} {unit} on average): "
+        return None
+    return (_unknown_layout(j_count) + f"; kept as they came (moved {move * scale:.2g} {unit} on average): "
             "they read as clean, with no frame-to-frame noise above 0.8 of the Nyquist rate (as a smoothed estimate, "
             "one resampled to a higher rate, or a lab's markers show), and SmoothNet's correction is limited to the "
             "input's own noise; --method gaussian or butterworth smooths them anyway")
@@ -49,8 +50,7 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
     figures; ``held``: the layout joints the file holds (a TRC's markers), when not all of them;
     ``checkpoint``: the model the user named (None: the shipped one for the layout)."""
     if name is None:
-        return [f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)}); "
-                f"refined by {no_layout_route(method)}"]
+        return [f"{_unknown_layout(j_count)}; refined by {no_layout_route(method)}"]
     if name == target:
         return []
     if reorders(name, target):
@@ -83,6 +83,11 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
             + WHITE_NOTE
             + (f"; COCO's face made up from its head points, so the model is {model}, trained on such faces"
                if checkpoint is None and model not in (None, default_model(method, "2d")) else "")]
+
+
+def _unknown_layout(j_count: int) -> str:
+    """The start of the line on ``j_count`` joints of no layout known, before what was done with them."""
+    return f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)})"
 
 
 def other_order_note(j_count: int, rejected: str, name: str | None, excess: float, limit: float,
