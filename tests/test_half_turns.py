@@ -42,6 +42,17 @@ def test_a_few_frames_turned_half_round_are_turned_back_and_not_cut():
         assert np.abs(measured.values[40:40 + length] - measurements(noisy, LAYOUT).values[40:40 + length]).mean() < 10
 
 
+def test_the_turns_read_once_are_the_ones_the_cut_and_switch_tests_use():
+    from synsp.estimator_errors.track_switches import track_segments
+
+    x = _turned(_clip(), slice(40, 48))
+    pairs = LAYOUT.left_right
+    spans = half_turns(x, pairs)
+    assert np.array_equal(turned_cuts(x, pairs, turns=spans), turned_cuts(x, pairs))
+    assert track_segments(x, pairs=pairs, turns=spans) == track_segments(x, pairs=pairs) == [slice(0, 120)]
+    assert turned_cuts(x, pairs, turns=[]).any()  # told no turn, its ends read as cuts: the spans given are used
+
+
 def test_a_longer_turn_stays_a_cut_and_a_mirror_image_is_no_turn():
     noisy = _clip()
     x = _turned(noisy, slice(40, 41 + TURN_FRAMES))

@@ -125,10 +125,13 @@ def rotation_angle(rotation: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0))))
 
 
-def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float | None = None) -> np.ndarray:
+def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float | None = None,
+                turns: Sequence[tuple[int, int, np.ndarray]] | None = None) -> np.ndarray:
     """(T,) bool: the frames of ``track`` (T, J, C; NaN where not seen) at which the video cut to another
     side of the body or to another moment (module docstring); ``pairs``: the layout's (left, right) joint
-    pairs; ``size``: the person's size (default :func:`body_size` of the track). Only frames in a row are read: the jump
+    pairs; ``size``: the person's size (default :func:`body_size` of the track); ``turns``: the track's spans turned
+    half round and back, (start, stop, rotation) each (default :func:`~synsp.estimator_errors.half_turns.half_turns`
+    of it, read here; a caller that reads them too passes its own). Only frames in a row are read: the jump
     from the frame before, and the :data:`CUT_STAY` frames after it."""
     x = np.asarray(track, np.float64)
     t_count, j_count = x.shape[:2]
@@ -150,10 +153,12 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
         jumped = np.flatnonzero(steps > limit) + 1  # frames t that jumped from t - 1
     mirrored = depth_switches(x, flip)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
     # 3D: a body turned half round for a few frames and back is an estimator's too, turned back by the measurement step
-    from synsp.estimator_errors.half_turns import half_turns  # here: that module reads jumps as this one measures them
-    turns = {end for start, stop, _ in half_turns(x, pairs) for end in (start, stop)} if not flat else set()
+    if turns is None and not flat:
+        from synsp.estimator_errors.half_turns import half_turns  # here: that module reads jumps as this one does
+        turns = half_turns(x, pairs)
+    ends = {end for start, stop, _ in turns for end in (start, stop)} if not flat else set()
     for t in jumped:
-        if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1] and t not in turns:
+        if not cuts[max(t - CUT_STAY, 0):t].any() and not mirrored[t - 1] and t not in ends:
             cuts[t] = cut_at(x, t, steps, both, limit, flip)
     return cuts
 

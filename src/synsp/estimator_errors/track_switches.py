@@ -211,7 +211,8 @@ def seen_cuts(track: np.ndarray, given: np.ndarray) -> np.ndarray:
 
 
 def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[int, int]] = (),
-                   thrown: bool = False, given: np.ndarray | None = None) -> list[slice]:
+                   thrown: bool = False, given: np.ndarray | None = None,
+                   turns: Sequence[tuple[int, int, np.ndarray]] | None = None) -> list[slice]:
     """Spans of frames that hold one person, in a track (T, J, C) with NaN where nothing was seen.
 
     A track runs from its first to its last detected frame, and is cut where the estimator
@@ -229,7 +230,8 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     mean's move alone): those routes would smear them over the frames around (wrists and an ankle on the picture's
     edge for 5 frames: Butterworth 2.08 px on the values around, 1.72 cut; benchmarks/RESULTS.md, section 4,
     "Joints on the picture's edge: what was left"). ``given`` (T,) bool: frames where the track is cut besides (the
-    first frame after a cut read before resampling: :mod:`synsp.refining.clock_cuts`).
+    first frame after a cut read before resampling: :mod:`synsp.refining.clock_cuts`). ``turns``: the track's spans
+    turned half round and back (:func:`~synsp.estimator_errors.half_turns.half_turns`; None: read here, once).
     """
     seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
     if len(seen) == 0:
@@ -240,11 +242,12 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     told |= centre_cuts(track, size)
     switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):
-        switched |= turned_cuts(track, pairs, size)[seen[1:]]
+        turns = half_turns(track, pairs) if turns is None else turns  # read once: the cut test's and this one's
+        switched |= turned_cuts(track, pairs, size, turns)[seen[1:]]
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
         switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
         # nor does a body turned half round about its pelvis and back (estimator_errors.half_turns: turned back)
-        ends = [end for start, stop, _ in half_turns(track, pairs) for end in (start, stop)]
+        ends = [end for start, stop, _ in turns for end in (start, stop)]
         switched &= ~np.isin(seen[1:], ends)
     if given is not None:
         switched |= seen_cuts(track, given)[seen[1:]]

@@ -17,6 +17,7 @@ import numpy as np
 
 from synsp.config import model_space_layout
 from synsp.estimator_errors.body_cuts import turned_cuts
+from synsp.estimator_errors.half_turns import half_turns
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import seen_cuts, track_segments
 from synsp.inference.low_rate import looks_for_jumps
@@ -171,7 +172,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
              for v in range(len(poses))]  # (T,) bool each: the cuts read before
     # each at a frame the track is seen in (the next one): the spans and the cuts: line agree on where it was cut
     given = [None if cut is None else seen_cuts(poses[v], cut) for v, cut in enumerate(given)]
-    spans = [track_segments(track, pairs=pairs, thrown=thrown, given=given[v]) for v, track in enumerate(poses)]
+    turns = [half_turns(track, pairs) for track in poses]  # spans turned half round and back: read once a track
+    spans = [track_segments(track, pairs=pairs, thrown=thrown, given=given[v], turns=turns[v])
+             for v, track in enumerate(poses)]
     lengths = [len(poses[v][span]) for v, cut in enumerate(spans) for span in cut]
     bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
     # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
@@ -190,7 +193,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     # short spans' refinements first, their network windows batched across spans (synsp.lockstep)
     ahead = _short_spans(poses, spans, measure, refine_part) if model is not None else {}
     for v, track in enumerate(poses):
-        read = turned_cuts(track, pairs)
+        read = turned_cuts(track, pairs, turns=turns[v])
         turned += [(v, int(t)) for t in np.flatnonzero(read if given[v] is None else read | given[v])]
         shifts: list[tuple[int, ConventionShift]] = []
         gave_way: list[tuple[int, float, float]] = []  # (frames, unseen, lacked share): spans SmoothNet refined
