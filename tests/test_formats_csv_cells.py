@@ -59,3 +59,12 @@ def test_the_frame_column_is_written_back_under_its_own_name(tmp_path, name):
     assert data.extra["frame_ids"] == [3, 4, 5]
     write_poses(tmp_path / "out.csv", data)
     assert (tmp_path / "out.csv").read_text().splitlines() == rows
+
+
+def test_a_track_column_holds_numbers_or_names_and_na_is_a_name():
+    from synsp.formats.csv_cells import track_names
+
+    body, header = [["bob"], ["NA"], ["bob"]], ["track"]
+    assert track_names(body, 0, ",", header) == (["bob", "NA"], pytest.approx(np.array([0, 1, 0])))
+    with pytest.raises(ValueError, match="line 3 column 'track' is not a number"):
+        track_names([[" 1 "], ["x"], ["nan"]], 0, ",", header)

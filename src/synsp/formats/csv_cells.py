@@ -108,10 +108,4 @@ def track_names(body: list, column: int, delimiter: str, header: list[str]) -> t
 
 def _is_number(cell: str) -> bool:
     """A number's cell; a word for missing (``NA``) is none: a track so named is a name."""
-    if cell.lower() in MISSING:
-        return False
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    return cell.lower() not in MISSING and is_number_text(cell)
