@@ -107,3 +107,23 @@ def test_a_3d_cut_is_said_where_it_was(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "cuts: the whole body jumped in one frame and stayed so at track 0 frame 60 (2.00 s)" in out
     assert "inversions" not in out
+
+
+def test_turn_and_mirror_gives_the_rotation_and_tells_a_turn_from_a_mirror_image():
+    from scipy.spatial.transform import Rotation
+
+    from synsp.estimator_errors.body_cuts import turn_and_mirror
+    from synsp.skeleton import get_layout
+    from synsp.skeleton.layout_type import pair_flip
+
+    layout = get_layout("h36m17")
+    flip = pair_flip(layout.left_right, 17)
+    pose = np.random.default_rng(2).normal(0, 300, (17, 3))
+    turn = Rotation.from_euler("y", 150, degrees=True).as_matrix()
+    p, q, rotation, residual, mirrored = turn_and_mirror(pose, pose @ turn + 100.0, flip)
+    assert np.allclose(rotation, turn) and residual < 1e-6 < mirrored and np.allclose(p.mean(0), 0)
+    mirror = pose[flip] * [-1.0, 1.0, 1.0]  # labels exchanged and mirrored: the exchanged labels fit
+    fits = turn_and_mirror(pose, mirror, flip)
+    assert fits[4] < fits[3]
+    pose[:14] = np.nan
+    assert turn_and_mirror(pose, pose, flip) is None  # under 4 joints seen

@@ -54,7 +54,7 @@ from synsp.sequence import body_size
 from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
-           "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle"]
+           "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle", "turn_and_mirror"]
 
 # Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
 # every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
@@ -90,22 +90,25 @@ def turn_fits(before: np.ndarray, after: np.ndarray, flip: np.ndarray, within: f
     when it fits: its root mean squared distance is under ``within``, and less than the best one's onto
     ``after`` with its left/right labels exchanged (``flip``): a turn of the body, not its mirror image
     nor a pose read wrong; else 0. Joints not seen in both are left out (0 with fewer than 4)."""
-    fits = _turn_and_mirror(before, after, flip)
+    fits = turn_and_mirror(before, after, flip)
     if fits is None:
         return 0.0
-    turn, residual, mirrored = fits
-    return turn if residual < min(within ** 2, mirrored) else 0.0
+    _, _, rotation, residual, mirrored = fits
+    return rotation_angle(rotation) if residual < min(within ** 2, mirrored) else 0.0
 
 
-def _turn_and_mirror(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> tuple[float, float, float] | None:
-    """The best proper rotation of ``before`` (J, 3) onto ``after``: its angle (degrees) and mean squared distance,
-    and the distance of the best one onto ``after`` with its left/right labels exchanged (``flip``); joints not
-    seen in both are left out; None with fewer than 4."""
+def turn_and_mirror(before: np.ndarray, after: np.ndarray,
+                    flip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | None:
+    """The best proper rotation of ``before`` (J, C) onto ``after``, C = 2 or 3, and the best one onto ``after`` with
+    its left/right labels exchanged (``flip``), joints not seen in all three left out: (``p``, ``q`` (N, C) the
+    joints of ``before`` and ``after`` kept, each about its mean; the rotation (C, C) of ``p`` onto ``q``; the mean
+    squared distance it leaves; the one the exchanged labels' rotation leaves); None with fewer than 4 joints."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
     if both.sum() < 4:
         return None
-    rotation, residual = rigid_fit(before[both], after[both])
-    return rotation_angle(rotation), residual, rigid_fit(before[both], after[flip][both])[1]
+    p, q = before[both] - before[both].mean(axis=0), after[both] - after[both].mean(axis=0)
+    rotation, residual = rigid_fit(p, q)
+    return p, q, rotation, residual, rigid_fit(p, after[flip][both])[1]
 
 
 def rigid_fit(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, float]:
@@ -200,8 +203,8 @@ def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
     """Whether ``after`` (J, 3) is nearer ``before``'s mirror image than any turn of it: the best proper rotation
     of ``before`` onto ``after`` with its left/right labels exchanged (``flip``) fits better than onto ``after``
     (validation: 3 of 4 whole-body flips of 8-11 frames in `typical` and `hard`, none of 23 joins of clips)."""
-    fits = _turn_and_mirror(before, after, flip)
-    return fits is not None and fits[2] < fits[1]
+    fits = turn_and_mirror(before, after, flip)
+    return fits is not None and fits[4] < fits[3]
 
 
 def cut_note(cuts: list[tuple[int, int]], fps: float | None, times: np.ndarray | None = None) -> str | None:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_STEP, jump_sizes, rigid_fit, rotation_angle
+from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_STEP, jump_sizes, rigid_fit, rotation_angle, turn_and_mirror
 from synsp.medians import nanmedian
 from synsp.sequence import body_size
 from synsp.skeleton.layout_type import pair_flip
@@ -112,12 +112,10 @@ def _turn(before: np.ndarray, after: np.ndarray, flip: np.ndarray, limit: float)
     """The rotation (3, 3) of ``before`` (J, 3) onto ``after`` if it is a rigid turn of :data:`TURN_ANGLE` or more
     leaving the median joint within ``limit`` and fitting better than onto ``after`` with its labels exchanged
     (``flip``); else None."""
-    both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
-    if both.sum() < 4:
+    fits = turn_and_mirror(before, after, flip)
+    if fits is None:
         return None
-    p, q = before[both] - before[both].mean(axis=0), after[both] - after[both].mean(axis=0)
-    rotation, residual = rigid_fit(p, q)
-    mirrored = rigid_fit(p, after[flip][both])[1]
+    p, q, rotation, residual, mirrored = fits
     # the median joint left within the limit, as the jump is measured (an RMS takes in the limbs' own move in a frame
     # and an estimator's outlier: a `typical` clip's turn at frame 40 left RMS 68 mm for a limit of 65, its median 39)
     left = float(np.median(np.linalg.norm(p @ rotation - q, axis=-1)))
