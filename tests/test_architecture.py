@@ -82,7 +82,8 @@ ALLOWED = {
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
-                     "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference"},
+                     "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",
+                     "refining.copied_joints"},
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
                        "refining.second_trial"},
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work

@@ -63,3 +63,19 @@ def test_a_layout_given_keeps_the_copy_as_one_of_its_joints(tmp_path, layout):
     summary = refine_file(tmp_path / "in.npy", tmp_path / "out.npy", fps=30, layout=layout)
     assert not any(note.startswith("copies:") for note in summary.notes)
     np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), synsp.refine(x, fps=30, layout=layout))
+
+
+def test_a_dataframe_with_a_pelvis_written_twice_is_refined_as_its_17_joints():
+    pd = pytest.importorskip("pandas")
+    from synsp.integrations.pandas import refine_dataframe
+
+    x = _turning()
+    names = [f"j{j}" for j in range(18)]  # names of no layout: the layout is told by the joints' count
+    df = pd.DataFrame({f"{name}_{axis}": _with_copy(x)[:, j, c] for j, name in enumerate(names)
+                       for c, axis in enumerate("xyz")})
+    out = refine_dataframe(df, fps=30)
+    alone = pd.DataFrame({f"{name}_{axis}": x[:, j, c] for j, name in enumerate(names[:17])
+                          for c, axis in enumerate("xyz")})
+    expected = refine_dataframe(alone, fps=30)
+    np.testing.assert_array_equal(out[expected.columns].to_numpy(), expected.to_numpy())
+    np.testing.assert_array_equal(out[["j17_x", "j17_y", "j17_z"]].to_numpy(), out[["j0_x", "j0_y", "j0_z"]].to_numpy())
