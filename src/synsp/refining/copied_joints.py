@@ -48,9 +48,13 @@ def copied_joints(poses: np.ndarray, share: float = COPY_SHARE) -> dict[int, int
     shared, start = np.zeros(len(first), int), 0
     while start < len(x) and len(first):  # in chunks of frames; a pair apart in one is dropped as it is found
         stop = start + max(1, PAIRS_AT_ONCE // len(first))
-        a, b, both = x[start:stop, first], x[start:stop, second], seen[start:stop, first] & seen[start:stop, second]
-        with np.errstate(invalid="ignore"):
-            apart = (both & ~(np.abs(a - b).max(-1) <= tolerance)).any(0)
+        both = seen[start:stop, first] & seen[start:stop, second]
+        close = np.ones(both.shape, bool)
+        for c in range(x.shape[-1]):  # a coordinate at a time: numpy reduces a last axis of 2 or 3 slowly
+            values = x[start:stop, :, c]
+            with np.errstate(invalid="ignore"):
+                close &= np.abs(values[:, first] - values[:, second]) <= tolerance
+        apart = (both & ~close).any(0)
         first, second, shared, start = first[~apart], second[~apart], (shared + both.sum(0))[~apart], stop
     copies: dict[int, int] = {}
     for i, j in zip(first[shared >= MIN_SHARED], second[shared >= MIN_SHARED]):
