@@ -33,7 +33,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
-            "refining.converted_layout"}
+            "refining.converted_layout", "refining.copied_joints"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -50,6 +50,7 @@ ALLOWED = {
     "refining.bursts": set(),  # bursts of noise read from the input; the route handed in
     "refining.stretches": set(),  # a long span's stretches, each deciding its route; their outputs faded together
     "refining.progress": set(),  # a long file's bar on a terminal
+    "refining.copied_joints": set(),  # joints that copy another: found, left out, given back; the rest handed in
     "refining.methods": {"inference", "refining.refill"},
     "refining.input_layout": {"refining.methods"},
     "refining.no_layout": {"inference", "refining.methods"},  # joints of no layout: SmoothNet or a low-pass
@@ -60,7 +61,8 @@ ALLOWED = {
                         "refining.bursts", "refining.no_layout", "refining.segment_values",
                         "refining.converted_layout"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
-                        "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames"},
+                        "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames",
+                        "refining.copied_joints"},
     # inference.low_rate: glitches read as the Refiner reads them
     "refining.tracks": {"refining.arrays", "refining.strided", "refining.segment_values", "inference",
                         "refining.stretches", "refining.progress"},
@@ -81,7 +83,8 @@ ALLOWED = {
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
-                     "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference"},
+                     "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",
+                     "refining.copied_joints"},
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
                        "refining.second_trial"},
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
@@ -280,7 +283,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "refining/methods", "refining/input_layout",
                                     "refining/give_way_notes",
                                     "refining/stretches", "refining/progress", "refining/batch",
-                                    "refining/person", "refining/converted_layout",
+                                    "refining/person", "refining/converted_layout", "refining/copied_joints",
                                     "skeleton/layouts", "skeleton/pose_geometry",
                                     "skeleton/holistic", "skeleton/conversions", "skeleton/head_points",
                                     "inference/refiner", "inference/give_way", "inference/input_frame",

@@ -46,6 +46,7 @@ from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, k
 from synsp.formats.dlc import unique_columns
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
+from synsp.refining.copied_joints import copies_to_leave_out, with_copies, without_copies
 from synsp.refining.dropped_frames import capture_times, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS
 from synsp.refining.uneven_times import column_rate, refine_tracks_at, uneven_column
@@ -316,15 +317,21 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     poses = poses if threshold is None else np.where((scores >= threshold)[..., None], poses, np.nan)
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
+    copied = None  # joints that copy another: left out, given back as their refined originals (synsp refine's way)
     if method in NETWORKS:
         target = model_layout(len(axes), options.get("checkpoint"), options.get("device"))
-        layout = input_layout(poses, match_layout(joints), layout, "DataFrame", target)
+        declared = match_layout(joints)
+        if layout is None and declared is None:
+            copied = copies_to_leave_out(poses, lambda p: input_layout(p, None, None, "DataFrame", target))
+        layout = copied.layout if copied is not None else input_layout(poses, declared, layout, "DataFrame", target)
     if fps is not None and (method in FPS_FILTERS or method in NETWORKS):
         options["fps"] = fps
     after = dropped_in_tracks(poses) if timed is None and _frames_in_row_order(df) else np.zeros(0, int)
     # as synsp refine: a key's times, else the drops read, else even (refined as they are)
     times = timed[0] if timed is not None else capture_times(after, frames, fps or ASSUMED_FPS)
-    refined = refine_tracks_at(poses, times, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)[0].refined
+    kept = poses if copied is None else without_copies(poses, copied)
+    refined = refine_tracks_at(kept, times, layout, method, max_gap=max_gap_frames(max_gap, fps), **options)[0].refined
+    refined = refined if copied is None else with_copies(refined, copied, -2)
     # seen only below the threshold, with no confident value near: nothing better is known than the input's
     unrefined = ~np.isfinite(refined).all(-1) & np.isfinite(measured).all(-1)
     refined = np.where(unrefined[..., None], measured, refined)

@@ -1,11 +1,11 @@
 """``refine(poses, method)``: every refinement method behind one call shape, in the poses' own joint layout.
 
-``METHODS`` is a plain dict from name to a function ``f(poses, **options) -> poses`` taking
-(T, J, C) or (V, T, J, C) arrays and returning the same shape and dtype. A network that sees
-the joints together (SynSP) refines its own layout; poses in another one are told
-(:func:`input_layout`), converted to it, refined and given back in theirs (:func:`refine_track`).
-The parts live in :mod:`~synsp.refining.methods` (the table), :mod:`~synsp.refining.input_layout`,
-:mod:`~synsp.refining.person` and :mod:`~synsp.inference.joint_corrections`; every name is importable from here.
+``METHODS`` is a plain dict from name to a function ``f(poses, **options) -> poses`` taking (T, J, C) or (V, T, J, C)
+arrays and returning the same shape and dtype. A network that sees the joints together (SynSP) refines its own layout;
+poses in another one are told (:func:`input_layout`), converted to it, refined and given back in theirs
+(:func:`refine_track`). The parts live in :mod:`~synsp.refining.methods` (the table),
+:mod:`~synsp.refining.input_layout`, :mod:`~synsp.refining.person` and :mod:`~synsp.inference.joint_corrections`;
+every name is importable from here.
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from synsp.inference.joint_corrections import (
 )
 from synsp.lockstep import own, short_in_lockstep
 from synsp.model import NETWORKS
+from synsp.refining.copied_joints import refine_without_copies
 from synsp.refining.dropped_frames import dropped_after, refine_entries_with_drops
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.input_layout import TWENTY_TWO, input_layout, layout_name, model_layout
@@ -69,10 +70,9 @@ from synsp.skeleton.joint_order import SEVENTEEN
 from synsp.stack_axes import check_stack_axes
 
 __all__ = ["METHODS", "MIN_FRAMES", "NEAR_TIE", "RIGID_TRUNK_COORDS", "SEVENTEEN", "TWENTY_TWO", "cached_model",
-           "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout",
-           "layout_model", "layout_name", "loose_trunk_points", "method_function", "model_layout",
-           "nearest_joints", "network_model", "noise_ratio", "on_trunk", "refine", "refine_track", "shared_joints",
-           "trunk_anchors", "views_together"]
+           "checkpoint_network", "group_model", "guessed_layout", "in_trunk_frame", "input_layout", "layout_model",
+           "layout_name", "loose_trunk_points", "method_function", "model_layout", "nearest_joints", "network_model",
+           "noise_ratio", "on_trunk", "refine", "refine_track", "shared_joints", "trunk_anchors", "views_together"]
 
 
 def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str | None = None, layout: str | None = None,
@@ -81,73 +81,71 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
 
     Parameters
     ----------
-    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of 16 or more views
-        or persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely
-        (T, P, J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`); so is one
-        whose frames jump a body's width while smooth read the other way (:func:`synsp.stack_axes`). NaN marks
-        missing joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine``
-        reads a file's) and a point exactly at the origin while the body is elsewhere (estimators' "not found",
-        :func:`synsp.sequence.not_found`); they are filled. Poses at
-        0 everywhere hold nobody: ``MissingDataError``, as for poses NaN everywhere. A torch
-        tensor is read as its values (detached, on the CPU); the result is a NumPy array. A score
-        per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3, told from the values
-        by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells it) or x, y, z plus a score (C = 4);
-        joints scored below ``MIN_SCORE`` (0.3) are then missing, and the scores come back unchanged (and so do
-        the positions of a joint seen only below that score, where the refinement leaves it missing). A third
-        channel the values cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3) array it is
-        told per entry, each as if passed alone, and entries read differently are one too. MediaPipe Holistic's
-        543 points (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and
-        MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a hand) missing
+    poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of 16 or more views or
+        persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely (T, P,
+        J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`); so is one whose
+        frames jump a body's width while smooth read the other way (:func:`synsp.stack_axes`). NaN marks missing
+        joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine`` reads a
+        file's) and a point exactly at the origin while the body is elsewhere (estimators' "not found",
+        :func:`synsp.sequence.not_found`); they are filled. Poses at 0 everywhere hold nobody: ``MissingDataError``,
+        as for poses NaN everywhere. A torch tensor is read as its values (detached, on the CPU); the result is a
+        NumPy array. A score per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
+        told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells it) or x, y, z plus
+        a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then missing, and the scores come back
+        unchanged (and so do the positions of a joint seen only below that score, where the refinement leaves it
+        missing). A third channel the values cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3)
+        array it is told per entry, each as if passed alone, and entries read differently are one too. MediaPipe
+        Holistic's 543 points (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y
+        and MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a hand) missing
         whole in a frame stays missing.
-    method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol",
-        "gaussian", "butterworth", "median", "hampel", "identity" (see :mod:`synsp.filters`);
-        None with ``checkpoint=``: that checkpoint's network, as ``synsp refine`` takes it.
-    max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``,
-        with ``fps=``); by default every gap is filled.
+    method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol", "gaussian", "butterworth",
+        "median", "hampel", "identity" (see :mod:`synsp.filters`); None with ``checkpoint=``: that checkpoint's
+        network, as ``synsp refine`` takes it.
+    max_gap : gaps longer than this many frames stay NaN in the output (or seconds, ``"0.5s"``, with ``fps=``); by
+        default every gap is filled.
     layout : the joint layout of ``poses`` (a name of :data:`synsp.skeleton.LAYOUTS` or its Layout, e.g.
-        ``"halpe26"``, ``"body25"``, ``"mediapipe33"``); None = told as ``synsp refine`` tells a
-        file's: by the joint count, and for 17 joints by the poses (COCO's or H36M's order).
-        SynSP refines another layout through its own and gives the poses back in theirs
-        (:func:`refine_track`); filters and SmoothNet take any joint set.
-    image_size : (width, height) of the image in pixels, when x, y are normalised by its sides
-        (x / width, y / height, as MediaPipe's image landmarks): they are refined in pixels and
-        given back normalised (:mod:`synsp.refining.image_size`). A third channel is then a score
-        or MediaPipe's z (given back as it came), never a coordinate.
-    space : what the last channel of C = 3 poses is, when the values should not decide: ``"2d"``,
-        x, y in pixels plus a score (given back unchanged), or ``"3d"``, x, y, z (for C = 4, x, y,
-        z plus a score: "3d" or None). None (default): told from the values
-        (:func:`synsp.channels.third_channel`), as ``synsp refine``'s ``--space`` is.
-    **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks,
-        ``fps=`` for every method (used by One-Euro, Butterworth, Savitzky-Golay's default window
-        and the networks, ignored by the filters counted in frames), ``window=`` for Savitzky-Golay,
-        ``keep_convention=`` for SynSP: how it keeps the input's joint definitions, "symmetric"
-        by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`); ``floor=False``
-        keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
-        step's strength; ``lowpass_hz=`` sets the cut-off of SynSP's last low-pass (6 Hz by default, none under
-        15 fps for motion fast for the rate: :mod:`synsp.inference.low_rate`; 0: none); ``network_only=True`` runs
-        the bare network, every step around it off, its windows merged by SWAA's plain mean at stride 1
+        ``"halpe26"``, ``"body25"``, ``"mediapipe33"``); None = told as ``synsp refine`` tells a file's: by the
+        joint count, and for 17 joints by the poses (COCO's or H36M's order). SynSP refines another layout through
+        its own and gives the poses back in theirs (:func:`refine_track`); filters and SmoothNet take any joint set.
+        For the networks, a joint that copies another in every frame where both are seen (a pelvis written twice, as
+        "root" and "pelvis") is left out of that telling and of the refinement, and given back as its refined
+        original (:mod:`synsp.refining.copied_joints`).
+    image_size : (width, height) of the image in pixels, when x, y are normalised by its sides (x / width, y /
+        height, as MediaPipe's image landmarks): they are refined in pixels and given back normalised
+        (:mod:`synsp.refining.image_size`). A third channel is then a score or MediaPipe's z (given back as it
+        came), never a coordinate.
+    space : what the last channel of C = 3 poses is, when the values should not decide: ``"2d"``, x, y in pixels
+        plus a score (given back unchanged), or ``"3d"``, x, y, z (for C = 4, x, y, z plus a score: "3d" or None).
+        None (default): told from the values (:func:`synsp.channels.third_channel`), as ``synsp refine``'s
+        ``--space`` is.
+    **options : passed to the method (e.g. ``checkpoint=``, ``device=`` for networks, ``fps=`` for every method
+        (used by One-Euro, Butterworth, Savitzky-Golay's default window and the networks, ignored by the filters
+        counted in frames), ``window=`` for Savitzky-Golay, ``keep_convention=`` for SynSP: how it keeps the input's
+        joint definitions, "symmetric" by default, see :attr:`synsp.inference.refiner.Refiner.keep_convention`);
+        ``floor=False`` keeps the network's whole correction (:mod:`synsp.inference.floor`), a number sets that
+        step's strength; ``lowpass_hz=`` sets the cut-off of SynSP's last low-pass (6 Hz by default, none under 15
+        fps for motion fast for the rate: :mod:`synsp.inference.low_rate`; 0: none); ``network_only=True`` runs the
+        bare network, every step around it off, its windows merged by SWAA's plain mean at stride 1
         (``synsp.load_model(..., network_only=True)``).
 
     Returns
     -------
-    The refined sequence, same shape as ``poses``; floats keep their dtype (float16 is computed
-    in float32 and given back in float16), integers come back as float32. A joint never seen in a
-    sequence stays NaN: nothing says where it is (the networks saw a stand-in,
-    :mod:`synsp.estimator_errors.measurements`). A sequence in which the estimator switched people (the body
-    moved by more than half its size between two detections, or stepped off its path as no body
-    does and stayed off it: :func:`synsp.estimator_errors.track_switches.track_segments`)
-    is refined person by person, as ``synsp refine`` cuts a file's track, each over its own frames
-    (the layout told once from every frame, as a file's); the frames between them,
-    those before a track's first detection or after its last, and every frame in which it has no
-    joint detected (nobody there, or the person hidden) stay NaN: the refinement bridges such
-    frames for context but does not give them; when such frames come at a regular stride (a detector run on every
-    2nd to 4th frame), the networks refine the detected frames alone at fps / k (:mod:`synsp.refining.strided`). A
-    track whose moving body steps over two frames at once (a frame dropped from poses with no times) is refined with a
-    gap there, taken out after (:mod:`synsp.refining.dropped_frames`); each entry of (V, T, J, C) at its own drops
-    (``synsp refine`` puts a drop back in each track of a file: one clock), views refined together (below) never. In a
-    (V, T, J, C) array, every entry is refined as if passed alone (its own pace, body size and axes),
-    unless the network was trained on several views of one person (``synsp-h36m17-mv``,
-    :func:`views_together`) and no view switched people: those views are refined together.
+    The refined sequence, same shape as ``poses``; floats keep their dtype (float16 is computed in float32 and given
+    back in float16), integers come back as float32. A joint never seen in a sequence stays NaN: nothing says where
+    it is (the networks saw a stand-in, :mod:`synsp.estimator_errors.measurements`). A sequence in which the
+    estimator switched people (the body moved by more than half its size between two detections, or stepped off its
+    path as no body does and stayed off it: :func:`synsp.estimator_errors.track_switches.track_segments`) is refined
+    person by person, as ``synsp refine`` cuts a file's track, each over its own frames (the layout told once from
+    every frame, as a file's); the frames between them, those before a track's first detection or after its last,
+    and every frame in which it has no joint detected (nobody there, or the person hidden) stay NaN: the refinement
+    bridges such frames for context but does not give them; when such frames come at a regular stride (a detector
+    run on every 2nd to 4th frame), the networks refine the detected frames alone at fps / k
+    (:mod:`synsp.refining.strided`). A track whose moving body steps over two frames at once (a frame dropped from
+    poses with no times) is refined with a gap there, taken out after (:mod:`synsp.refining.dropped_frames`); each
+    entry of (V, T, J, C) at its own drops (``synsp refine`` puts a drop back in each track of a file: one clock),
+    views refined together (below) never. In a (V, T, J, C) array, every entry is refined as if passed alone (its
+    own pace, body size and axes), unless the network was trained on several views of one person
+    (``synsp-h36m17-mv``, :func:`views_together`) and no view switched people: those views are refined together.
 
     Examples
     --------
@@ -230,8 +228,12 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
         out = between(out, repeated_frames(x, detected), -3)  # held between the detections: given, as they came
         return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
     if method in NETWORKS:  # told (or checked) once from every frame, as a file's: a short span shows little
-        layout = input_layout(x, None, layout, "poses", model_layout(x.shape[-1], options.get("checkpoint"),
-                                                                    options.get("device")), "layout", fit_given=True)
+        read = partial(input_layout, declared=None, where="poses", fit_given=True, flag="layout",
+                       guess=model_layout(x.shape[-1], options.get("checkpoint"), options.get("device")))
+        if not layout and (copied := refine_without_copies(x, partial(read, given=None), partial(
+                refine, method=method, max_gap=max_gap, space=space, _drops=drops, **options))) is not None:
+            return np.where(fixed[..., None, :, None], 0, copied[0]).astype(x.dtype, copy=False)  # copies: copied back
+        layout = read(x, given=layout)
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     # each entry's own drops: the array's entries may be unrelated clips (a file's tracks share one clock: the CLI)
     after = [dropped_after(track) for track in tracks] if drops else []
@@ -289,11 +291,11 @@ def _whole(spans: list[slice], frames: int) -> bool:
 
 
 def views_together(method: str, n_coords: int, options: dict) -> bool:
-    """Whether :func:`refine` refines the V leading entries of (V, T, J, C) poses with ``n_coords``
-    coordinates together: only with a network trained on several views of one person
-    (``config.data.views > 1``, e.g. ``synsp-h36m17-mv``), which shares one pace, one body frame and
-    one window batch over them. Otherwise each entry is its own person (or sequence) and is refined
-    as if passed alone, so that a person's result does not depend on who else is in the array."""
+    """Whether :func:`refine` refines the V leading entries of (V, T, J, C) poses with ``n_coords`` coordinates
+    together: only with a network trained on several views of one person (``config.data.views > 1``, e.g.
+    ``synsp-h36m17-mv``), which shares one pace, one body frame and one window batch over them. Otherwise each entry
+    is its own person (or sequence) and is refined as if passed alone, so that a person's result does not depend on
+    who else is in the array."""
     if method not in NETWORKS:
         return False
     model = network_model(method, n_coords, options.get("checkpoint"), options.get("device"))
@@ -301,9 +303,9 @@ def views_together(method: str, n_coords: int, options: dict) -> bool:
 
 
 def _in_pixels(x: np.ndarray, sides: np.ndarray, space: str | None, run) -> np.ndarray:
-    """``run`` (poses, space -> refined poses) on normalised image coordinates ``x`` (..., J, C),
-    their x, y times the image's ``sides`` (2,); the result back in ``x``'s unit and dtype. A third
-    channel is a score (``space`` "2d", or read as one in pixels) or MediaPipe's z, given back."""
+    """``run`` (poses, space -> refined poses) on normalised image coordinates ``x`` (..., J, C), their x, y times
+    the image's ``sides`` (2,); the result back in ``x``'s unit and dtype. A third channel is a score (``space``
+    "2d", or read as one in pixels) or MediaPipe's z, given back."""
     if x.shape[-1] == 4:
         raise ShapeError(f"poses {x.shape}: image_size is for 2D x, y normalised by the image's sides; "
                          "a fourth channel (x, y, z and a score) is a 3D pose")
@@ -321,10 +323,10 @@ NORMALISED_BODY = 0.02
 
 
 def _refuse_normalised(x: np.ndarray, channel: str, instead: str) -> None:
-    """A ``ShapeError`` when the x, y of poses ``x`` (..., J, C) read as image coordinates normalised
-    by the image's sides (:func:`synsp.channels.normalised_image`), asking for ``image_size=``;
-    ``channel`` says what the other channels were read as, ``instead`` what else the caller can do.
-    Points at (0, 0), estimators' "not found" (:func:`synsp.sequence.not_found`), are no coordinates."""
+    """A ``ShapeError`` when the x, y of poses ``x`` (..., J, C) read as image coordinates normalised by the image's
+    sides (:func:`synsp.channels.normalised_image`), asking for ``image_size=``; ``channel`` says what the other
+    channels were read as, ``instead`` what else the caller can do. Points at (0, 0), estimators' "not found"
+    (:func:`synsp.sequence.not_found`), are no coordinates."""
     xy = x[..., :2]
     if normalised_image(np.where(not_found(xy)[..., None], np.nan, xy)):
         raise ShapeError(f"poses {x.shape}: x, y read as normalised image coordinates (0 to 1){channel}: pass "
@@ -349,15 +351,14 @@ def _check_space(space: str | None, shape: tuple[int, ...], image_size) -> None:
 
 
 def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None, bool | np.ndarray]:
-    """The index of the confidence channel of poses (..., J, C), and whether it holds one value
-    everywhere (a fixed score or a padded z: no joint is missing by it): a bool, or for (V, T, J, 3)
-    poses a (V, 1, 1, 1) array, per entry. 2 when (..., J, 3) reads as x, y in pixels plus a score
-    or is constant (:func:`synsp.channels.third_channel`, each entry of (V, T, J, 3) as if passed
-    alone) or ``space`` is "2d"; 3 for (..., J, 4) (x, y, z plus a score); None for plain
-    coordinates (``space`` "3d", or read as z). A fourth channel that is no score is a ShapeError,
-    and so is a third one beside x, y that read as normalised image coordinates (a score or
-    MediaPipe's z, or z of a skeleton in metres, not millimetres?); a third channel that cannot be
-    told, or is told apart between entries, is a SpaceError naming ``space=``."""
+    """The index of the confidence channel of poses (..., J, C), and whether it holds one value everywhere (a fixed
+    score or a padded z: no joint is missing by it): a bool, or for (V, T, J, 3) poses a (V, 1, 1, 1) array, per
+    entry. 2 when (..., J, 3) reads as x, y in pixels plus a score or is constant
+    (:func:`synsp.channels.third_channel`, each entry of (V, T, J, 3) as if passed alone) or ``space`` is "2d"; 3
+    for (..., J, 4) (x, y, z plus a score); None for plain coordinates (``space`` "3d", or read as z). A fourth
+    channel that is no score is a ShapeError, and so is a third one beside x, y that read as normalised image
+    coordinates (a score or MediaPipe's z, or z of a skeleton in metres, not millimetres?); a third channel that
+    cannot be told, or is told apart between entries, is a SpaceError naming ``space=``."""
     if x.shape[-1] == 4:
         why = fourth_channel_error(x)
         if why is not None:
@@ -387,8 +388,8 @@ def _score_channel(x: np.ndarray, space: str | None = None) -> tuple[int | None,
 
 
 def _untold(x: np.ndarray, readings: dict[int, str | None]) -> str:
-    """The one-line message for poses ``x`` (..., J, 3) whose third channel cannot be told: entries'
-    ``readings`` (:func:`synsp.channels.third_channel`) with a None, or scores beside a z."""
+    """The one-line message for poses ``x`` (..., J, 3) whose third channel cannot be told: entries' ``readings``
+    (:func:`synsp.channels.third_channel`) with a None, or scores beside a z."""
     which = ""
     if x.ndim == 4:  # which entries read how, when they do not agree
         kinds = {"x, y + score": [v for v, r in readings.items() if r in ("confidence", "constant")],

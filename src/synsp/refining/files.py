@@ -58,6 +58,7 @@ from synsp.refining.arrays import (
     refine_track,
     shared_joints,
 )
+from synsp.refining.copied_joints import copies_note, copies_to_leave_out, with_copies, without_copies
 from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.file_paths import check_paths, default_output, file_paths
@@ -271,12 +272,16 @@ def refine_file(
     own = data.own_joint_names()  # a lab's markers or a project's body parts: never a layout by their count
     partial = data.partial_layout()  # a layout's joints, then markers of the file's own (Pose2Sim's augmented)
     laid = len(LAYOUTS[partial].joints) if partial is not None and layout in (None, partial) else j_count
-    name = input_layout(poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src,
-                        None if own else target, fit_given=True)
+    found = copies_to_leave_out(poses, lambda p: input_layout(p, None, None, src, target, fit_given=True)) \
+        if target is not None and layout is None and data.layout is None and partial is None and not own else None
+    name = found.layout if found is not None else input_layout(
+        poses[..., :laid, :], partial if laid < j_count else data.layout, layout, src, None if own else target,
+        fit_given=True)
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
     if method in NETWORKS:  # joints its marker set has none of (no eyes, ears): no body part out of the picture
         options["lacking"] = file_channels.lacking_joints(data, name)
-    route = layout_notes(name, target, method, laid, c_count, held, checkpoint) if target is not None else []
+    route = layout_notes(name, target, method, len(found.kept) if found else laid, c_count, held, checkpoint) \
+        if target is not None else []
     notes = given_layout_notes(own, layout, name, poses[..., :laid, :]) + route
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
@@ -313,7 +318,12 @@ def refine_file(
     not_there, block_notes = file_channels.holistic_blocks(measured, name, layout is None and data.layout is None
                                                            and not own, depth, not_there)
     notes, gap = block_notes + notes, max_gap_frames(max_gap, data.fps)
-    tracks, time_note = refine_file_tracks(poses, data, name, method, max_gap=gap, **options)
+    tracks, time_note = refine_file_tracks(poses if found is None else without_copies(poses, found), data, name,
+                                           method, max_gap=gap, **options)
+    if found is not None:  # each copy given back as its refined original
+        tracks = tracks._replace(refined=with_copies(tracks.refined, found, -2), **{
+            key: with_copies(getattr(tracks, key), found) for key in ("filled", "never_seen")})
+        notes.insert(0, copies_note(found))
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
     if not_there is not None:
@@ -347,7 +357,7 @@ def refine_file(
     scores = None if confidence is not None else data.scores  # the file had none: its channel carries them
     extra = {**data.extra, "keep_missing": True} if gap is not None else data.extra  # not invented: not filled
     refined = replace(data, poses=written.astype(data.poses.dtype), scores=scores, filled=filled, extra=extra,
-                      layout=data.layout or (name if laid == j_count and not own else None))  # writers name joints
+                      layout=data.layout or (name if laid == j_count and not (own or found) else None))  # names
     notes += gap_fill_notes(dst, refined, out_format)
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
