@@ -21,6 +21,7 @@ method.) ``fired``: clips whose spin was taken out, of all clips; at 0 turns it 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from unittest import mock
 
 import numpy as np
@@ -133,21 +134,19 @@ def _why(args: argparse.Namespace) -> None:
           "SmoothNet's rate (fps), before -> now\n")
     print("| preset | spin | hips | other joints | SmoothNet's rate |")
     print("|---|---|---:|---:|---:|")
-    for preset in args.presets:
-        base = skeleton_cases(args.split, preset, 2024, args.clips)
-        for turns in [0.0, *args.turns]:
-            cases, cells = [spun(c, turns) for c in base], {"hips": [], "other": [], "rate": []}
-            for spin in (None, spin_turn):
-                rates.clear()
-                with (mock.patch("synsp.refining.motion.spin_turn", spin or (lambda *a, **k: None)),
-                      mock.patch.object(RotationRefiner, "_refine", recorded)):
-                    refined = [skeleton_refiner()(c.noisy, c) for c in cases]
-                errors = [geodesic_angle(r, c.clean).mean(axis=0) for r, c in zip(refined, cases)]
-                cells["hips"].append(np.mean([e[1] for e in errors]))
-                cells["other"].append(np.mean([np.delete(e, 1).mean() for e in errors]))
-                cells["rate"].append(np.mean(rates))
-            print(f"| `{preset}` | {'still' if turns == 0 else f'{turns:g}/s'} | "
-                  + " | ".join(f"{a:.2f} -> {b:.2f}" for a, b in cells.values()) + " |", flush=True)
+    for preset, spin_name, cases in _spinning(args, skeleton_cases):
+        cells = {"hips": [], "other": [], "rate": []}
+        for spin in (None, spin_turn):
+            rates.clear()
+            with (mock.patch("synsp.refining.motion.spin_turn", spin or (lambda *a, **k: None)),
+                  mock.patch.object(RotationRefiner, "_refine", recorded)):
+                refined = [skeleton_refiner()(c.noisy, c) for c in cases]
+            errors = [geodesic_angle(r, c.clean).mean(axis=0) for r, c in zip(refined, cases)]
+            cells["hips"].append(np.mean([e[1] for e in errors]))
+            cells["other"].append(np.mean([np.delete(e, 1).mean() for e in errors]))
+            cells["rate"].append(np.mean(rates))
+        print(f"| `{preset}` | {spin_name} | " + " | ".join(f"{a:.2f} -> {b:.2f}" for a, b in cells.values()) + " |",
+              flush=True)
 
 
 def _smpl(args: argparse.Namespace) -> None:
@@ -158,13 +157,19 @@ def _smpl(args: argparse.Namespace) -> None:
           "the SMPL default (no spin step)\n")
     print("| preset | spin | input | default |")
     print("|---|---|---:|---:|")
+    for preset, spin_name, cases in _spinning(args, rotation_cases):
+        given, refined = (evaluate_rotations(fn, cases) for fn in (lambda r: r, lambda r: refine_smpl(r, 30.0)))
+        print(f"| `{preset}` | {spin_name} | {_cell(given) if preset != 'none' else '-'} | {_cell(refined)} |",
+              flush=True)
+
+
+def _spinning(args: argparse.Namespace, load) -> Iterator[tuple[str, str, list[RotationCase]]]:
+    """(preset, spin's name, cases) of ``load``'s cases (``skeleton_cases`` or ``rotation_cases``) still and spinning
+    each of ``args.turns`` turns a second, per preset of ``args.presets``."""
     for preset in args.presets:
-        base = rotation_cases(args.split, preset, 2024, args.clips)
+        base = load(args.split, preset, 2024, args.clips)
         for turns in [0.0, *args.turns]:
-            cases = [spun(c, turns) for c in base]
-            given, refined = (evaluate_rotations(fn, cases) for fn in (lambda r: r, lambda r: refine_smpl(r, 30.0)))
-            print(f"| `{preset}` | {'still' if turns == 0 else f'{turns:g}/s'} | "
-                  f"{_cell(given) if preset != 'none' else '-'} | {_cell(refined)} |", flush=True)
+            yield preset, "still" if turns == 0 else f"{turns:g}/s", [spun(c, turns) for c in base]
 
 
 def _scored(method: str | None, cases: list[RotationCase], spin) -> dict[str, float]:
