@@ -32,6 +32,7 @@ from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
 from synsp.refining.held_motion import held_stride, refine_on_stride, stride_held_note
 from synsp.refining.motion_people import refine_people
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
+from synsp.rotations.body_spin import spin_turn, turned_about_vertical
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -136,9 +137,27 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     motion of fewer than :data:`~synsp.refining.methods.MIN_FRAMES` frames comes back as it came.
     ``options`` override the filter's settings. Another named filter starts from its setting for
     rotations (``ROTATION_SETTINGS``, windows in frames scaled to the motion's rate), the root trajectory
-    from the same, One-Euro's speed term per body size.
+    from the same, One-Euro's speed term per body size. A BVH body spinning about the vertical faster than
+    :data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second is refined with the spin taken out and put back
+    (:mod:`synsp.rotations.body_spin`).
     """
-    fmt = motion.format
+    spin = spin_turn(motion.rotations, motion.parents, motion.fps) if motion.format == "bvh" else None
+    if spin is None:
+        return _refined(motion, method, checkpoint, device, keep_rest_frames, where, options)
+    joint, turn = spin  # a body spinning faster than the networks' motion: refined with the excess taken out
+    refined, notes = _refined(replace(motion, rotations=turned_about_vertical(motion.rotations, motion.parents,
+                                                                              joint, -turn)),
+                              method, checkpoint, device, keep_rest_frames, where, options)
+    fastest = np.abs(np.diff(turn)).max() * motion.fps / (2 * np.pi)
+    notes.append(f"spin: the body spins about the vertical, up to {fastest:.1f} turns a second; refined with the "
+                 "spin taken out, then put back")
+    return replace(refined, rotations=turned_about_vertical(refined.rotations, motion.parents, joint, turn)), notes
+
+
+def _refined(motion: JointMotion, method: str | None, checkpoint: str | None, device: str | None,
+             keep_rest_frames: bool | None, where: str, options: dict) -> tuple[JointMotion, list[str]]:
+    """:func:`refine_motion` of a motion whose heading turns no faster than the networks' (or an SMPL one)."""
+    fmt, options = motion.format, dict(options)  # a copy: the steps below set the filter's defaults in it
     if method is None and checkpoint is not None:  # no method named: the checkpoint's own network
         from synsp.inference.rotation_refiner import load_rotation_model
 
@@ -169,9 +188,8 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     new, stride = held_stride(motion) if network is not None else (None, 1)
     if stride > 1:  # held on a regular stride: the new frames refined alone at fps / k (refining.held_motion)
         again = {**options, "fps": options["fps"] / stride} if "fps" in options else options
-        refined, said = refine_on_stride(motion, new, stride, lambda sub: refine_motion(
-            sub, method=method, checkpoint=checkpoint, device=device, keep_rest_frames=keep_rest_frames,
-            where=where, **again))
+        refined, said = refine_on_stride(motion, new, stride, lambda sub: _refined(
+            sub, method, checkpoint, device, keep_rest_frames, where, again))
         return refined, [said[0], stride_held_note(int((~new).sum()), stride, motion.fps), *notes, *said[1:]]
     if network is not None:
         motion, held = without_held_frames(motion)
