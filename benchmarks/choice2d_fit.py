@@ -17,6 +17,7 @@ Run (after choice2d.py wrote both pickles)::
     .venv/bin/python benchmarks/choice2d.py --save-poses val.pkl
     .venv/bin/python benchmarks/choice2d_fit.py train.pkl val.pkl --weights 0 1
     .venv/bin/python benchmarks/choice2d_fit.py train.pkl val.pkl --weights 0 0.25 0.5 0.75 1 1.25 1.5
+    .venv/bin/python benchmarks/choice2d_fit.py train.pkl val.pkl --weights 0 0.25 0.5 0.75 1 1.25 1.5 --guard 10
 """
 from __future__ import annotations
 
@@ -80,12 +81,15 @@ def read(path: str, weights: np.ndarray) -> dict[str, np.ndarray]:
     return {k: np.array(v) for k, v in rows.items()}
 
 
-def fit(train: dict[str, np.ndarray], l2: float = 1e-4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit(train: dict[str, np.ndarray], l2: float = 1e-4,
+        guard: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A linear softmax over the weights, fitted to the least expected frame-weighted MPJPE (px) of the
-    training clips (L2 ``l2`` on the standardised features); returns its mean, scale and coefficients."""
+    training clips (L2 ``l2`` on the standardised features; the clips of ``jitter`` and of clean input
+    count ``guard`` times); returns its mean, scale and coefficients."""
     mean, scale = train["features"].mean(0), train["features"].std(0) + 1e-9
     z = np.c_[np.ones(len(train["frames"])), (train["features"] - mean) / scale]
-    cost = train["errors"] * train["frames"][:, None]
+    counted = np.where(np.isin(train["preset"], ["jitter", "none"]), guard, 1.0) * train["frames"]
+    cost = train["errors"] * counted[:, None]
     cost = (cost - cost.min(1, keepdims=True)) / train["frames"].sum()
     shape = (z.shape[1], cost.shape[1])
     ridge = np.r_[np.zeros((1, shape[1])), np.ones((shape[0] - 1, shape[1]))]
@@ -108,10 +112,12 @@ def main() -> None:
     parser.add_argument("train", help="choice2d --save-poses pickle of training-split clips (fitted on)")
     parser.add_argument("val", help="choice2d --save-poses pickle of the validation split (measured)")
     parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 1.0], help="blend weights to choose from")
+    parser.add_argument("--guard", type=float, default=1.0, help="jitter-only and clean training clips count this "
+                        "many times in the fit (> 1: a chooser that spares them)")
     args = parser.parse_args()
     weights = np.array(args.weights)
     train, val = read(args.train, weights), read(args.val, weights)
-    mean, scale, coef = fit(train)
+    mean, scale, coef = fit(train, guard=args.guard)
     print("training clips, median per preset: " + "; ".join(
         f"{preset}: " + ", ".join(f"{name} {np.median(train['features'][train['preset'] == preset, i]):.2f}"
                                   for i, name in enumerate(NAMES)) for preset in dict.fromkeys(train["preset"])))
