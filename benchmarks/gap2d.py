@@ -53,12 +53,16 @@ def pull_variant(tau: float = 0.0, beta: float = 1.0, amp: float = 1.0) -> Itera
     """Patch the refiner's ``constant_pull`` (symmetric case): undo ``beta`` x (the symmetric
     pull soft-thresholded by ``tau`` trunk lengths) and keep ``amp`` x its asymmetric part."""
     original = convention_pass.constant_pull
+    if (tau, beta, amp) == (0.0, 1.0, 1.0):  # the shipped pull: nothing to patch
+        yield
+        return
 
-    def pull(inputs: np.ndarray, refined: np.ndarray, layout, symmetric: bool = False) -> np.ndarray:
+    def pull(inputs: np.ndarray, refined: np.ndarray, layout, symmetric: bool = False,
+             never: np.ndarray | None = None) -> np.ndarray:
         frames, local = local_correction(inputs, refined, layout)
         median = np.median(local, axis=-3, keepdims=True)  # (..., 1, J, 2), trunk lengths
         if symmetric:
-            sym = symmetric_part(median, layout)
+            sym = symmetric_part(median, layout, None if never is None else np.asarray(never)[..., None, :])
             size = np.linalg.norm(sym, axis=-1, keepdims=True)
             sym = beta * sym * np.maximum(0.0, 1 - tau / np.maximum(size, 1e-12)) if tau else beta * sym
             median = sym - (amp - 1.0) * (median - symmetric_part(median, layout))
