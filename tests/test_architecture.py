@@ -33,7 +33,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
-            "refining.converted_layout", "refining.copied_joints"}
+            "refining.converted_layout", "refining.copied_joints", "refining.file_units"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -59,7 +59,7 @@ ALLOWED = {
     "refining.converted_layout": {"inference", "refining.methods", "refining.segment_values"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
                         "refining.bursts", "refining.no_layout", "refining.segment_values",
-                        "refining.converted_layout"},
+                        "refining.converted_layout", "refining.file_units"},
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames",
                         "refining.copied_joints"},
@@ -71,8 +71,9 @@ ALLOWED = {
                               "refining.clock_cuts"},
     "refining.route_notes": {"inference", "refining.arrays"},  # the layout's route, said before the figures
     # the steps' own notes
+    "refining.file_units": {"formats"},  # a 3D file's unit: stated, given (--units) or told from the body's size
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",
-                         "refining.strided"},
+                         "refining.strided", "refining.file_units"},
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",

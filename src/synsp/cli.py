@@ -240,8 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "pixels, when x, y are normalised by them (MediaPipe's image landmarks, 0 to 1): refined in pixels, "
                    "written back normalised")
     add_filter_flags(p)
-    p.add_argument("--units", choices=["m", "cm", "mm", "in", "cmu"], help="a BVH's length unit, for the summary's "
-                   "figures (default: told from the body's size; cmu: CMU mocap's 1/0.45 inch)")
+    p.add_argument("--units", choices=["m", "cm", "mm", "in", "cmu"], help="the length unit of a 3D file that does "
+                   "not state it (arrays, CSV, JSON, BVH): refined in mm, written back in it (default: told from the "
+                   "body's size; cmu: CMU mocap's 1/0.45 inch)")
     p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(run=_cmd_refine)
 

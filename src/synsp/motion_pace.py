@@ -322,7 +322,7 @@ def slow_hint(poses: np.ndarray) -> str:
     paces = []
     for v in x[None] if x.ndim == 3 else x:
         seen = np.isfinite(v).all(-1)
-        joints = seen.mean(axis=0) >= 0.5
+        joints = seen.sum(axis=0) >= 0.5 * seen.any(axis=-1).sum()  # of the frames holding the person, not empty ones
         runs = true_runs(seen[:, joints].all(-1) & joints.any())  # the runs of frames with every such joint seen
         if not runs:
             continue

@@ -1,7 +1,7 @@
 """Length units: millimetres per unit and the words the summaries say them in, one table for every reader.
 
 Three places name a unit a file's values were read in: ``synsp refine``'s ``units:`` line for 3D joints told
-metres or centimetres by the body's size (:func:`synsp.refining.summary.summary_unit`), a BVH's unit
+metres or centimetres by the body's size or given (:func:`synsp.refining.file_units.three_d_unit`), a BVH's unit
 (:mod:`synsp.formats.bvh_units`, which also reads inches and CMU's unit, by the names ``--units`` takes) and
 ``synsp evaluate``'s heading for a user's files (:mod:`synsp.evaluation.files`). They read this table.
 """

@@ -20,7 +20,7 @@ import numpy as np
 from synsp.sequence import body_size
 from synsp.units import LENGTH_UNITS, unit_words
 
-__all__ = ["UNITS", "UnitGuess", "guess_unit", "unit_note", "given_unit"]
+__all__ = ["UNITS", "UnitGuess", "guess_unit", "unit_note", "given_unit", "person_reading"]
 
 # millimetres per unit, by the name --units takes (synsp.units: the one table of units and their words)
 UNITS = {name: unit.mm for name, unit in LENGTH_UNITS.items()}
@@ -49,9 +49,14 @@ def guess_unit(poses: np.ndarray, read_as: float = 10.0) -> UnitGuess:
     if not np.isfinite(size) or size <= 0:
         return UnitGuess("cm", UNITS["cm"], float("nan"), None)
     name = next(unit for bound, unit in _BANDS if size < bound)
-    others = [unit for unit, mm in UNITS.items() if unit != name and PERSON[0] <= size * mm <= PERSON[1]]
-    other = min(others, key=lambda u: abs(np.log(size * UNITS[u] / ADULT))) if others else None
-    return UnitGuess(name, UNITS[name], float(size), other)
+    return UnitGuess(name, UNITS[name], float(size), person_reading(size, name))
+
+
+def person_reading(size: float, besides: str) -> str | None:
+    """The unit (a key of :data:`UNITS`) other than ``besides`` in which a body of ``size`` (:func:`body_size`, in
+    the file's unit) is a person's size (:data:`PERSON`), the one nearest an adult's if several; None if none is."""
+    others = [unit for unit, mm in UNITS.items() if unit != besides and PERSON[0] <= size * mm <= PERSON[1]]
+    return min(others, key=lambda u: abs(np.log(size * UNITS[u] / ADULT))) if others else None
 
 
 def given_unit(name: str | None, poses: np.ndarray, read_as: float = 10.0) -> UnitGuess:
@@ -59,17 +64,17 @@ def given_unit(name: str | None, poses: np.ndarray, read_as: float = 10.0) -> Un
     if name is None:
         return guess_unit(poses, read_as)
     if name not in UNITS:
-        raise ValueError(f"--units {name!r}: a BVH's unit is one of {', '.join(UNITS)}")
+        raise ValueError(f"--units {name!r}: a length unit is one of {', '.join(UNITS)}")
     return UnitGuess(name, UNITS[name], body_size(np.asarray(poses) / read_as), "")
 
 
-def unit_note(guess: UnitGuess, quiet_cm: bool = True) -> str | None:
+def unit_note(guess: UnitGuess, quiet_cm: bool = True, values: str = "the BVH's values") -> str | None:
     """The summary's ``units:`` line: which unit the values were read in and why; None for centimetres told
     surely (the reader's own, nothing to say) unless not ``quiet_cm`` (a motion's summary, whose figures are not
-    the file's own numbers)."""
+    the file's own numbers). ``values``: what the line calls them (an array's: "the 3D values")."""
     shown = f"the figures below are in mm (x{guess.mm:.4g})"
     if guess.other == "":
-        return f"units: the BVH's values read as {_words(guess.name)} (--units {guess.name}); {shown}"
+        return f"units: {values} read as {_words(guess.name)} (--units {guess.name}); {shown}"
     if guess.other is None:
         if guess.name == "cm" and quiet_cm:
             return None

@@ -39,7 +39,6 @@ from synsp.errors import (
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
-from synsp.formats.bvh_units import UNITS
 from synsp.formats.decimals import refined_decimals
 from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
@@ -62,6 +61,7 @@ from synsp.refining.copied_joints import copies_note, copies_to_leave_out, with_
 from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.file_paths import check_paths, default_output, file_paths
+from synsp.refining.file_units import check_units, check_units_space, units_factor
 from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
@@ -152,7 +152,9 @@ def refine_file(
     image_size : (width, height) in pixels of the image whose sides normalise the file's 2D x, y
         (``--image-size``; MediaPipe's image landmarks): refined in pixels, written back normalised
         (:mod:`synsp.refining.image_size`).
-    units : a BVH's length unit (``--units``: m, cm, mm, in, cmu); None: told from the body's size.
+    units : the length unit of a 3D file that does not state it (``--units``: m, cm, mm, in, cmu; arrays, CSV,
+        JSON, BVH): refined in millimetres, written back in it; None: told from the body's size
+        (:mod:`synsp.refining.file_units`).
 
     Returns
     -------
@@ -175,8 +177,7 @@ def refine_file(
     check_threshold(threshold)
     check_paths(src, dst, force)  # after the options, before the file is read
     fmt = in_format or detect_format(src, key=key)
-    if units is not None and (fmt != "bvh" or units not in UNITS):  # other formats say their unit, or are told
-        raise OptionError(f"{src}: --units {units} is a BVH's unit, one of {', '.join(UNITS)}; this file is {fmt}")
+    check_units(units, fmt, src)  # a unit of the table, for a file that does not state its own
     if fmt in FORMATS and FORMATS[fmt].motion and out_format in (None, fmt) \
             and dst.suffix.lower() in FORMATS[fmt].extensions:  # rotations in, rotations out; else joint positions
         given = [flag for flag, on in (("lowpass", lowpass_hz is not None), ("network-only", network_only),
@@ -232,6 +233,7 @@ def refine_file(
     if sides is not None and (c_count != 2 or flat is not None):  # a flat track too: its unit is the file's
         raise SpaceError(f"{src}: --image-size is for 2D x, y normalised by the image's sides; the file holds x, y, "
                          f"z ({data.format}, {v_count} track(s) of {j_count} joints)")
+    check_units_space(units, c_count, flat, src)
     with np.errstate(over="ignore", invalid="ignore"):
         poses = data.poses.astype(np.float32)
         # inf, overflow and absurd values are missing joints (filled and counted), never silent holes
@@ -318,12 +320,16 @@ def refine_file(
     not_there, block_notes = file_channels.holistic_blocks(measured, name, layout is None and data.layout is None
                                                            and not own, depth, not_there)
     notes, gap = block_notes + notes, max_gap_frames(max_gap, data.fps)
-    tracks, time_note = refine_file_tracks(poses if found is None else without_copies(poses, found), data, name,
-                                           method, max_gap=gap, **options)
+    to_mm = units_factor(units, data.format)  # a unit given: refined in millimetres, written back in the file's
+    mm = poses if to_mm == 1.0 else poses * np.float32(to_mm)
+    tracks, time_note = refine_file_tracks(mm if found is None else without_copies(mm, found), data, name, method,
+                                           max_gap=gap, **options)
     if found is not None:  # each copy given back as its refined original
         tracks = tracks._replace(refined=with_copies(tracks.refined, found, -2), **{
             key: with_copies(getattr(tracks, key), found) for key in ("filled", "never_seen")})
         notes.insert(0, copies_note(found))
+    if to_mm != 1.0:
+        tracks = tracks._replace(refined=tracks.refined / np.float32(to_mm))
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
     if not_there is not None:
@@ -365,7 +371,7 @@ def refine_file(
     # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
     told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
                                                                model_layout(c_count))
-    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; a BVH's --units
+    # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; --units a 3D's
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
         flat_track_unit(data)
     kept = kept_clean_note(laid, poses, out, scale, unit) if name is None and method in NETWORKS else None

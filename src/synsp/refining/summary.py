@@ -10,8 +10,6 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import cut_note
 from synsp.formats import FORMATS, PoseData, format_for_writing
-from synsp.formats.bvh import MM_PER_CM
-from synsp.formats.bvh_units import given_unit, unit_note
 from synsp.inference.alternation import alternation_note
 from synsp.inference.body_scale import size_change_notes, size_note
 from synsp.inference.body_shake import shake_note
@@ -21,12 +19,12 @@ from synsp.inference.upright import describe_axes
 from synsp.metrics import acceleration
 from synsp.motion_pace import group_pace_note, pace_note
 from synsp.refining.arrays import network_model
+from synsp.refining.file_units import three_d_unit
 from synsp.refining.image_size import NORMALISED_MAX, centred  # 2D values all within NORMALISED_MAX: no pixels
 from synsp.refining.strided import detected_frames, on_grid, stride_note, strided_fps
 from synsp.refining.tracks import ASSUMED_FPS, ConventionShift, RefinedTracks, partly_note
-from synsp.sequence import mm_per_unit, true_runs
+from synsp.sequence import true_runs
 from synsp.skeleton import LAYOUTS, get_layout
-from synsp.units import unit_words
 
 
 @dataclass
@@ -109,25 +107,19 @@ def accel_stats(x: np.ndarray) -> tuple[float, float]:
     return _nanmean(acc), float(np.median(finite)) if finite.size else float("nan")
 
 
-# Readers that give 3D in millimetres: TRC, C3D and MediaPipe convert their declared unit; anipose is its
-# calibration's, which anipose users make in millimetres (the README's formats table).
-MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Readers whose x, y are normalised image coordinates (Kaggle's sign-language landmarks), the image size unknown.
 NORMALISED_FORMATS = ("kaggle",)
 
 
 def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np.ndarray | None = None,
-                 bvh_units: str | None = None) -> tuple[float, str, list[str]]:
+                 units: str | None = None) -> tuple[float, str, list[str]]:
     """The factor the figures of ``poses`` (V, T, J, C) read from format ``fmt`` are multiplied
     by, their unit's name, and the note saying an assumed unit. 2D: pixels, or thousandths of the
     image for normalised coordinates (``NORMALISED_FORMATS``), or the file's unit when every value
-    is within ``NORMALISED_MAX`` of 0 (normalised, the format not saying so). 3D: millimetres
-    for formats that say so (``MM_FORMATS``); a known (human) ``layout``'s unit is told from
-    the body's size (:func:`synsp.sequence.mm_per_unit`: metres and centimetres shown in mm, with
-    a note); joints of no known layout (an animal's) have no size to tell it by: the file's own.
-    ``image_size`` (2,): 2D normalised coordinates the refinement scaled to pixels of that image
-    (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels. A BVH's unit: ``bvh_units`` (``--units``) or
-    told from the body's size (:mod:`synsp.formats.bvh_units`: inches and CMU's unit too)."""
+    is within ``NORMALISED_MAX`` of 0 (normalised, the format not saying so). 3D:
+    :func:`synsp.refining.file_units.three_d_unit` (``units``: ``--units``; else millimetres for formats that say
+    so, or told from the body's size). ``image_size`` (2,): 2D normalised coordinates the refinement scaled to
+    pixels of that image (:mod:`synsp.refining.image_size`), ``poses`` among them: pixels."""
     if image_size is not None and poses.shape[-1] != 3:
         if centred(poses, image_size):  # x W of -1 to 1: a pixel is two of these units
             return 0.5, "px", [f"units: x, y are normalised by the image's sides, -1 to 1 about its centre; refined "
@@ -150,20 +142,7 @@ def summary_unit(poses: np.ndarray, fmt: str, layout: str | None, image_size: np
                               "model was not trained on: give the image's width and height (--image-size W H)"]
     if poses.shape[-1] != 3:
         return 1.0, "px", []
-    if fmt in MM_FORMATS:
-        return 1.0, "mm", []
-    if fmt == "bvh":
-        guess = given_unit(bvh_units, poses)
-        note = unit_note(guess)
-        return guess.mm / MM_PER_CM, "mm", [note] if note else []
-    if layout is None:
-        return 1.0, "units", ["units: 3D joints of no known layout, so no body size to tell the unit by; "
-                              "the figures below are in the file's unit"]
-    scale = mm_per_unit(poses)
-    if scale == 1.0:
-        return 1.0, "mm", []
-    return scale, "mm", [f"units: the 3D values read as {unit_words(scale)} (told from the body's size); "
-                         f"the figures below are in mm (x{scale:g})"]
+    return three_d_unit(poses, fmt, layout, units)
 
 
 def too_few_frames_note(frames: int, holder: str) -> str:

@@ -59,8 +59,12 @@ def seventeen_joint_layout(poses: np.ndarray) -> str:
 
 
 def _spaced_frames(poses: np.ndarray, max_frames: int) -> np.ndarray:
-    """At most ``max_frames`` frames (N, J, C) of poses (..., T, J, C), evenly spaced, as float64."""
+    """At most ``max_frames`` frames (N, J, C) of poses (..., T, J, C), evenly spaced, as float64,
+    of those that hold a seen joint (every coordinate finite); N is 0 when none does."""
     x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
+    # A frame where the detector lost the person tells nothing of the joint order: kept, it would
+    # count against every joint in seen_joints' half (a clip 3/4 empty has no joint seen) and thin the sample.
+    x = x[np.isfinite(x).all(-1).any(-1)]
     return x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
 
 
@@ -86,8 +90,10 @@ TREE_EXCESS = {3: 1.8, 2: 2.5}
 
 def seen_joints(poses: np.ndarray, max_frames: int = 200) -> np.ndarray:
     """The joints of poses (..., T, J, C) seen (every coordinate finite) in at least half of
-    ``max_frames`` evenly spaced frames, ascending."""
-    return np.flatnonzero(np.isfinite(_spaced_frames(poses, max_frames)).all(-1).mean(0) >= 0.5)
+    ``max_frames`` evenly spaced frames of those that hold a person (any joint seen), ascending;
+    none when no frame does."""
+    seen = np.isfinite(_spaced_frames(poses, max_frames)).all(-1)
+    return np.flatnonzero(seen.mean(0) >= 0.5) if len(seen) else np.empty(0, np.int64)
 
 
 def tree_excess(poses: np.ndarray, layout: str | Layout, max_frames: int = 200, *, seen_only: bool = False) -> float:
