@@ -328,8 +328,7 @@ def refine_file(
         tracks = tracks._replace(refined=with_copies(tracks.refined, found, -2), **{
             key: with_copies(getattr(tracks, key), found) for key in ("filled", "never_seen")})
         notes.insert(0, copies_note(found))
-    if to_mm != 1.0:
-        tracks = tracks._replace(refined=tracks.refined / np.float32(to_mm))
+    tracks = tracks if to_mm == 1.0 else tracks._replace(refined=tracks.refined / np.float32(to_mm))
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
     out, filled = tracks.refined, tracks.filled
     if not_there is not None:
