@@ -1,5 +1,6 @@
-"""A limb never seen: one leg or arm missing (NaN) in every frame (an amputee, a limb out of the picture, a
-Pose2Sim TRC with the limb's columns blank), and what each refiner makes of the joints that are seen.
+"""A limb or a trunk joint never seen: one leg or arm missing (NaN) in every frame (an amputee, a limb out of the
+picture, a Pose2Sim TRC with the limb's columns blank), or one midline joint (a 15- or 16-joint lab skeleton padded to
+the layout, a CSV without the spine's columns), and what each refiner makes of the joints that are seen.
 
 Each validation clip of at least 150 frames gets white noise (``--noise`` mm in 3D, px in 2D, per coordinate) or
 a preset's errors (``--preset``), then the row's joints NaN in every frame. Below :data:`synsp.sequence.UNSEEN_SHARE`
@@ -7,7 +8,11 @@ of the joints never seen SynSP refines the rest itself; above it hands the clip 
 Mean absolute error (mm / px, not root-relative) over the seen joints and every frame, per clip, then averaged; the
 never-seen joints are left missing by every method. Run:
 
-    .venv/bin/python benchmarks/limb_never_seen.py [--space 3d|2d] [--split val] [--max-clips 4] [--rows ...] [--stream]
+    .venv/bin/python benchmarks/limb_never_seen.py [--space 3d|2d] [--layout L] [--split val] [--max-clips 4]
+        [--rows ...] [--stream]
+
+``--layout``: the poses' layout (3D: h36m17, smpl24, mpii16, ...; default h36m17 in 3D, coco17 in 2D); a row naming
+no joint of it is left out.
 
 ``--stream``: SynSP's and SmoothNet's streams (:class:`synsp.StreamingRefiner`, frame by frame, default lag) too.
 """
@@ -23,7 +28,7 @@ from synsp.inference.streaming import StreamingRefiner
 from synsp.refining.arrays import refine
 from synsp.skeleton import get_layout
 
-# row name -> joint-name fragments never seen (matched against the layout's names, left side)
+# row name -> the joints never seen, by name (those the layout has; the trunk rows name each layout's own joint)
 ROWS = {
     "left leg": ("left_hip", "left_knee", "left_ankle"),
     "left knee, ankle": ("left_knee", "left_ankle"),
@@ -31,6 +36,12 @@ ROWS = {
     "left arm": ("left_elbow", "left_wrist"),
     "left knee, ankle + right ankle": ("left_knee", "left_ankle", "right_ankle"),
     "both knees, ankles": ("left_knee", "left_ankle", "right_knee", "right_ankle"),
+    "spine": ("spine", "spine1"),
+    "upper spine": ("spine3",),
+    "thorax": ("thorax",),
+    "neck": ("neck_nose", "neck", "upper_neck"),
+    "pelvis": ("pelvis", "mid_hip", "hip"),
+    "both hips": ("left_hip", "right_hip"),
 }
 METHODS = ("synsp", "smoothnet", "butterworth")
 
@@ -47,6 +58,7 @@ def streamed(method: str, space: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", default="3d", choices=("3d", "2d"))
+    parser.add_argument("--layout", default=None, help="the poses' layout (default h36m17 in 3D, coco17 in 2D)")
     parser.add_argument("--split", default="val", help="val (choices) or test (final figures)")
     parser.add_argument("--max-clips", type=int, default=4, help="the first N clips of >= 150 frames (0: all)")
     parser.add_argument("--preset", default="none", help="the protocol's errors; none: white noise only")
@@ -56,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     streams = {f"{m} stream": streamed(m, args.space) for m in ("synsp", "smoothnet")} if args.stream else {}
     methods = (*METHODS, *streams)
-    layout = "h36m17" if args.space == "3d" else "coco17"
+    layout = args.layout or ("h36m17" if args.space == "3d" else "coco17")
     names = get_layout(layout).joints
     noise = args.noise if args.noise is not None else (8.0 if args.space == "3d" else 2.0)
     cases = [c for c in make_cases(args.split, args.preset, layout=layout, space=args.space) if len(c.clean) >= 150]
@@ -67,7 +79,9 @@ def main() -> None:
     print("| never seen | input | " + " | ".join(methods) + " |")
     print("|---|" + "---:|" * (1 + len(methods)))
     for row in args.rows:
-        drop = [j for j, n in enumerate(names) if any(n.startswith(part) for part in ROWS[row])]
+        drop = [j for j, n in enumerate(names) if n in ROWS[row]]
+        if not drop:
+            continue
         seen = np.ones(len(names), bool)
         seen[drop] = False
         errors: dict[str, list[float]] = {m: [] for m in ("input", *methods)}

@@ -127,3 +127,22 @@ def test_a_streams_running_lengths_give_a_limb_never_seen_no_part_in_its_partner
     assert abs(told - own) < 0.05 * own
     plain = RunningBoneLengths().add(x[:, None], H36M17)
     np.testing.assert_array_equal(plain, RunningBoneLengths().add(x[:, None], H36M17, np.zeros((50, 1, 17), bool)))
+
+
+def test_a_midline_joint_never_seen_leaves_its_bones_as_they_are_and_nothing_nan():
+    """A midline joint never seen (the spine of a 16-joint lab skeleton padded to H36M) has no left/right partner, so
+    its bones have no length to aim at: they were NaN, and so was every joint above it (the seen ones 435 mm off
+    after the refinement). Its bones are now kept as they are, the bones between seen joints still pulled; so for
+    both hips never seen (each the other's partner)."""
+    x = walking() + np.random.default_rng(5).normal(0, 2, (50, 17, 3))
+    for missing in (("spine",), ("left_hip", "right_hip")):
+        never = [H36M17.joints.index(j) for j in missing]
+        seen = np.ones(x.shape[:2], bool)
+        seen[:, never] = False
+        out = constant_bone_lengths(x, "h36m17", seen=seen)
+        assert np.isfinite(out).all()
+        tree = bone_tree(H36M17)
+        own = [b for b, (p, c) in enumerate(tree) if p in never or c in never]
+        np.testing.assert_allclose(_lengths(out)[:, own], _lengths(x)[:, own], rtol=1e-9)
+        pulled = [b for b, (p, c) in enumerate(tree) if p not in never and c not in never]
+        assert _lengths(out)[:, pulled].std(axis=0).mean() < 0.5 * _lengths(x)[:, pulled].std(axis=0).mean()

@@ -156,7 +156,9 @@ def constant_bone_lengths(x: np.ndarray, layout: str | Layout, strength: float =
             whole = lost[..., child][..., None, None]
             stand_in = (never[..., parent] | never[..., child])[..., None, None] & ~whole
             off = np.where(stand_in | np.isnan(off), 0.0, off)
-            kept = np.where(whole, agreed[..., b, None, None], kept)
+            # a stand-in's share is 0 outright: with no length to aim at (a midline joint never seen has no partner)
+            # its share is NaN, and NaN * 0 would make the bone and every joint below it NaN
+            kept = np.where(whole, agreed[..., b, None, None], np.where(stand_in, 0.0, kept))
         wanted = length + strength * kept * off
         out[..., child, :] = out[..., parent, :] + bone / np.maximum(length, 1e-9) * wanted
     return out.astype(x.dtype, copy=False)

@@ -11,8 +11,10 @@ unit and place; there, against the values measured from the input (gaps filled, 
 - nearly clean input keeps its values: where its noise reads white, the slow part of SynSP's correction limited
   (:func:`synsp.inference.white_noise.limit_slow`), then the whole correction limited to the input's noise
   (:func:`synsp.inference.clean.keep_to_noise`);
-- last, where the network gives way in part (2D seen from high above, 3D bent over), the fallback's output but for
-  its larger corrections (:meth:`synsp.inference.give_way.GiveWay.blended`).
+- where the network gives way in part (2D seen from high above, 3D bent over), the fallback's output but for
+  its larger corrections (:meth:`synsp.inference.give_way.GiveWay.blended`);
+- last, an output that came out NaN where the input held values (a step's fault): the fallback's, said in one line
+  (:mod:`synsp.inference.finite_output`).
 
 The input's noise (:func:`synsp.inference.clean.input_noise`) is read once for the blend and the clean-input steps.
 """
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from synsp.inference.clean import input_noise, keep_to_noise
+from synsp.inference.finite_output import finite_or_fallback
 from synsp.inference.give_way import GiveWay
 from synsp.inference.network_frame import NetworkFrame
 from synsp.inference.oversmoothing import give_back_motion
@@ -37,14 +40,15 @@ __all__ = ["against_input"]
 
 def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: NetworkFrame, measured: np.ndarray,
                   poses: np.ndarray, way: GiveWay, *, fps: float | None,
-                  drift: np.ndarray | None) -> dict[str, np.ndarray]:
+                  drift: np.ndarray | None, broken: int = 0) -> dict[str, np.ndarray]:
     """``refiner``'s ``outputs`` (name -> (V, T, J, C) in the network's ``frame``) back in the input's frame and
     through the steps of the module docstring, as the refiner's switches say (``smoothnet_blend``,
     ``give_back_motion``, ``keep_clean``). ``measured``: (V, T, J, C) the values measured from ``poses`` (the input
     as given to the refiner, (T, J, C) or (V, T, J, C), NaN allowed) in its own axes and unit; ``way``: what the
     call read of the fallback's part; ``fps``: the input's own rate (None: one the network knows); ``drift``: 3D,
     each person's limb drift (:func:`synsp.inference.floor.bone_drift`), which opens the clean-input limit (None:
-    not read). Returns name -> shaped like ``poses``, its dtype."""
+    not read); ``broken``: joint values the refiner's steps made NaN before its low-pass
+    (:func:`~synsp.inference.finite_output.unfinite`). Returns name -> shaped like ``poses``, its dtype."""
     poses = np.asarray(poses)
     noise = input_noise(measured) if refiner.keep_clean else None  # (V, J); the clean-input step reads it anyway
     ends = smoothnet_blend(lambda p: refiner.fallback().refine(p, fps=fps), poses, refiner.limb_drift,
@@ -61,4 +65,4 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
             out = limit_slow(measured, out, space=space, noise=noise, fps=fps)
             out = keep_to_noise(measured, out, space=refiner.space, drift=drift, noise=noise)
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)
-    return way.blended(result, poses)
+    return finite_or_fallback(refiner, way.blended(result, poses), measured, way, broken)

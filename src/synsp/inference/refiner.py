@@ -16,6 +16,7 @@ from synsp.inference.alternation import read_alternation
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
+from synsp.inference.finite_output import unfinite
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE
 from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED
@@ -126,7 +127,7 @@ class Refiner(WindowNetwork):
         # are partly the gap fill's invention: the fallback refines them instead (gives_way; None: never).
         # ``unseen``: the last call's share (``lacked``: of joints its layout lacks); ``gave_way``: fallback's output.
         self.max_unseen: float | None = None if self.network.per_coordinate else UNSEEN_SHARE
-        self.unseen, self.gave_way, self.lacked = 0.0, False, 0.0
+        self.unseen, self.gave_way, self.lacked, self.not_finite = 0.0, False, 0.0, 0
         self.unmeasured: np.ndarray | None = None  # (V, T, J): the last call's values missing or held (no measurement)
         # (V, 4): the last call's reading of alternating frames (alternation.read_alternation; share taken out first)
         self.alternated: np.ndarray | None = None
@@ -295,7 +296,7 @@ class Refiner(WindowNetwork):
         check_fps(fps)  # an absurd rate would resample the clip onto trillions of frames
         given_fps = fps
         self.convention_offsets, self.convention_far, self.unlike_body = None, False, False  # never a previous call's
-        self.unmeasured = self.alternated = None
+        self.unmeasured, self.alternated, self.not_finite = None, None, 0
         single = x.ndim == 3
         seq = (x[None] if single else x).astype(np.float32)  # (V, T, J, C)
         own_joints = seq.shape[-2] == len(self.layout.joints) and not other_layout
@@ -317,8 +318,7 @@ class Refiner(WindowNetwork):
         self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
         if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
             self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
-            self.size_changes = None
-            self.limb_drift = self.floor_strength = self.repeated = self.shaken = self.steady = None
+            self.size_changes = self.limb_drift = self.floor_strength = self.repeated = self.shaken = self.steady = None
             out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
@@ -383,6 +383,7 @@ class Refiner(WindowNetwork):
         if self.shaken is not None:
             outputs = {n: steady_body(o, seq, fps, hz=self.shake_hz, layout=self.layout, shares=self.shaken)
                        for n, o in outputs.items()}
+        broken = unfinite(outputs, seq)  # NaN a step made: counted before the low-pass fills it (finite_output)
         lowpass = (self.lowpass_hz if reads_fast_band(seq, given_fps) else None) if lowpass_hz is None else lowpass_hz
         if lowpass:
             rate = 30.0 if fps is None else float(fps)
@@ -396,4 +397,4 @@ class Refiner(WindowNetwork):
             self.limb_drift if self.limb_drift is not None  # read once, on the values measured
             else limb_drift(seq, self.layout, given_fps, ~self.unmeasured))
         # back in the input's axes and unit, set against the values it measured (inference.input_frame)
-        return against_input(self, outputs, frame, values, x, way, fps=given_fps, drift=drift)
+        return against_input(self, outputs, frame, values, x, way, fps=given_fps, drift=drift, broken=broken)

@@ -334,7 +334,8 @@ def refine_file(
     if not_there is not None:
         out = np.where(not_there[..., None], np.nan, out)
         filled = filled & ~not_there
-    unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1)  # only ever seen below the threshold
+    # only ever seen below the threshold: missing to the refiner (a value it was given comes back a number)
+    unrefined = ~np.isfinite(out).all(-1) & np.isfinite(measured).all(-1) & ~np.isfinite(poses).all(-1)
     out = np.where(fixed[..., None], 0, out)
     never = file_channels.never_written(data, name, tracks.never_seen, tracks.absent)  # the file's values only
     never_seen, long_gaps = int((never & ~fixed).sum()), tracks.long_gaps

@@ -1,0 +1,53 @@
+"""A refinement that comes out NaN where its input held values: a fault of one of SynSP's steps, never an output.
+
+The network sees every value filled (gaps, stand-ins for joints never seen), so each of its outputs is a number; a
+step after it that makes NaN (a bone with no length to aim at made a trunk NaN: benchmarks/RESULTS.md section 10, "A
+trunk joint never seen in 3D") must not reach the caller as a refinement. The low-pass fills NaN as gaps, so the
+outputs are counted before it (:func:`unfinite`) and again at the end (:func:`finite_or_fallback`). Where any came
+out NaN the call gives the fallback's (SmoothNet's) output of its whole input, and says so in one line (a warning,
+which the command line prints as one line); with no fallback it fails with one line (:class:`synsp.errors.
+InternalError`).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from synsp.errors import InternalError
+
+if TYPE_CHECKING:
+    from synsp.inference.give_way import GiveWay
+    from synsp.inference.refiner import Refiner
+
+__all__ = ["unfinite", "finite_or_fallback"]
+
+
+def unfinite(outputs: dict[str, np.ndarray], given: np.ndarray) -> int:
+    """How many joint values of ``outputs`` (name -> (V, T, J, C)) are not finite where ``given`` (the values they
+    were refined from, shaped like each output) are: over all the outputs, a joint value counted once per output."""
+    held = np.isfinite(given).all(axis=-1)
+    return sum(int((~np.isfinite(out).all(axis=-1) & held).sum()) for out in outputs.values())
+
+
+def finite_or_fallback(refiner: Refiner, result: dict[str, np.ndarray], measured: np.ndarray, way: GiveWay,
+                       broken: int = 0) -> dict[str, np.ndarray]:
+    """``result`` (name -> the refined poses, (T, J, C) or (V, T, J, C), shaped like the call's input) as it is when
+    every value is finite where ``measured`` ((V, T, J, C), the values measured from the input) is and ``broken`` (the
+    count :func:`unfinite` found before the low-pass, which fills NaN) is 0; else the fallback's output of the whole
+    input under every name, said in one warning, and recorded in ``refiner.not_finite`` (the joint values that came
+    out NaN). Raises :class:`~synsp.errors.InternalError` (one line) when ``refiner`` has no fallback."""
+    shaped = {name: out if out.ndim == 4 else out[None] for name, out in result.items()}
+    broken = max(broken, unfinite(shaped, measured))  # the same values, often, before the low-pass and after it
+    refiner.not_finite = broken
+    if not broken:
+        return result
+    total = sum(int(np.isfinite(measured).all(axis=-1).sum()) for _ in result)
+    what = f"{refiner.kind}'s refinement came out NaN in {broken} of {total} joint values (a fault in synsp: " \
+           "please report it, with the input)"
+    if refiner.fallback is None:
+        raise InternalError(f"{what}; no fallback to give instead")
+    warnings.warn(f"{what}; refined by SmoothNet instead", stacklevel=4)
+    out = way.fallback_output()
+    return {name: out for name in result}
