@@ -6,12 +6,14 @@ found (:func:`copied_joints`), the other joints are read and refined as any inpu
 input's joint count and order."""
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, TypeVar
 
 import numpy as np
 
 from synsp.sequence import body_size
 from synsp.skeleton import LAYOUTS
+
+T = TypeVar("T", bound=NamedTuple)
 
 # A copy is within this share of the body's size of its original in every frame where both are seen:
 # float rounding of one value written twice (float32 of a body of 1.7 m: 1e-4 mm), far below any two
@@ -111,6 +113,13 @@ def with_copies(a: np.ndarray, found: Copies, axis: int = -1) -> np.ndarray:
     given as its original's (e.g. a refinement's (V, T, K) masks to (V, T, J))."""
     joints = len(found.kept) + len(found.copies)
     return np.take(a, [found.kept.index(found.copies.get(j, j)) for j in range(joints)], axis=axis)
+
+
+def tracks_with_copies(tracks: T, found: Copies) -> T:
+    """A file's refined tracks (a NamedTuple with ``refined`` (V, T, K, C) and ``filled`` / ``never_seen``
+    (V, T, K) masks) with each copied joint given back as its refined original."""
+    return tracks._replace(refined=with_copies(tracks.refined, found, -2), **{
+        key: with_copies(getattr(tracks, key), found) for key in ("filled", "never_seen")})
 
 
 def copies_note(found: Copies) -> str:

@@ -57,7 +57,7 @@ from synsp.refining.arrays import (
     refine_track,
     shared_joints,
 )
-from synsp.refining.copied_joints import copies_note, copies_to_leave_out, with_copies, without_copies
+from synsp.refining.copied_joints import copies_note, copies_to_leave_out, tracks_with_copies, without_copies
 from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.file_paths import check_paths, default_output, file_paths
@@ -325,8 +325,7 @@ def refine_file(
     tracks, time_note = refine_file_tracks(mm if found is None else without_copies(mm, found), data, name, method,
                                            max_gap=gap, **options)
     if found is not None:  # each copy given back as its refined original
-        tracks = tracks._replace(refined=with_copies(tracks.refined, found, -2), **{
-            key: with_copies(getattr(tracks, key), found) for key in ("filled", "never_seen")})
+        tracks = tracks_with_copies(tracks, found)
         notes.insert(0, copies_note(found))
     tracks = tracks if to_mm == 1.0 else tracks._replace(refined=tracks.refined / np.float32(to_mm))
     notes = [time_note] * (time_note is not None) + notes  # uneven times: refined on an even grid, given back
