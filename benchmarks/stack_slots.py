@@ -33,7 +33,7 @@ def _stack(cases: list, gap: float) -> tuple[np.ndarray, np.ndarray]:
     frames = min(len(c.noisy) for c in cases)
     place = np.zeros(cases[0].clean.shape[-1])
     place[:2] = [500.0, 540.0]
-    shifts = [place + [i * gap] + [0] * (len(place) - 1) - np.nanmean(c.clean[:frames], (0, 1))
+    shifts = [place + np.eye(len(place))[0] * i * gap - np.nanmean(c.clean[:frames], (0, 1))
               for i, c in enumerate(cases)]
     noisy = np.stack([c.noisy[:frames] + s for c, s in zip(cases, shifts)], 1)
     clean = np.stack([c.clean[:frames] + s for c, s in zip(cases, shifts)], 1)

@@ -13,7 +13,9 @@ per-frame results stacked, :func:`synsp.errors.check_frames_first`), and so is o
 "frame" jumps a body's width while it is smooth read the other way (a short crowd clip,
 :mod:`synsp.stack_axes`): an ``.npz`` is read so, its scores (T, P, J) too, says so in a note
 (with both readings' steps when the motion told it) and is written back in that axis order; an
-``.npy`` is refused.
+``.npy`` is refused. A frames-first stack with no ``track_ids`` whose people exchange slots (a
+detector's order) is read one person per slot, every (T, P, ...) array alike, and a note says in
+how many frames (:mod:`synsp.formats.stack_slots`).
 """
 from __future__ import annotations
 
