@@ -12,7 +12,9 @@ be relinked where two people pass close to each other. At a frame where the link
 another slot, the move is taken only when the slots, read as given, step at least
 :data:`~synsp.stack_axes.JUMP` body sizes from their persons' last poses and :data:`~synsp.stack_axes.SMOOTHER`
 times as far as the linked reading does (the rule that tells a stack's frames from its people,
-:mod:`synsp.stack_axes`). A linking that needs more persons than the stack has slots (people coming and
+:mod:`synsp.stack_axes`); a move back to the slots as read needs only a linked reading no rougher than the
+slots' (without it, one unproved move back leaves a person in the wrong slot until the next exchange). A
+linking that needs more persons than the stack has slots (people coming and
 going, a detection twice) leaves the slots as given.
 """
 from __future__ import annotations
@@ -67,7 +69,8 @@ def _step(pose: np.ndarray, last: np.ndarray) -> float:
 def _proved(x_t: np.ndarray, moved: list[int], given: np.ndarray, linked: np.ndarray, last: list) -> bool:
     """Whether the slots ``moved`` of one frame ``x_t`` (P, J, C) hold other persons than they did: their steps
     from the last poses of the persons ``given`` (the slots' as read) are :data:`JUMP` body sizes or more and
-    :data:`SMOOTHER` times those from the persons ``linked``."""
+    :data:`SMOOTHER` times those from the persons ``linked``; or, when ``linked`` puts every moved slot back to
+    its own person (slot p, person p: the slots as read are the prior), no more than those from ``given``."""
     if any(last[given[p]] is None or last[linked[p]] is None for p in moved):
         return False
     as_given = sum(_step(x_t[p], last[given[p]]) for p in moved)
