@@ -13,7 +13,9 @@ per-frame results stacked, :func:`synsp.errors.check_frames_first`), and so is o
 "frame" jumps a body's width while it is smooth read the other way (a short crowd clip,
 :mod:`synsp.stack_axes`): an ``.npz`` is read so, its scores (T, P, J) too, says so in a note
 (with both readings' steps when the motion told it) and is written back in that axis order; an
-``.npy`` is refused.
+``.npy`` is refused. A frames-first stack with no ``track_ids`` whose people exchange slots (a
+detector's order) is read one person per slot, every (T, P, ...) array alike, and a note says in
+how many frames (:mod:`synsp.formats.stack_slots`).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import numpy as np
 
 from synsp.errors import frames_first_by_shape
 from synsp.formats.posedata import PoseData, as_filled, load_numpy
+from synsp.formats.stack_slots import by_person, exchanged_frames, slot_people
 from synsp.paths import atomic_path
 from synsp.stack_axes import check_stack_axes, frames_first_by_motion
 
@@ -74,6 +77,17 @@ def _numbers(array: np.ndarray) -> np.ndarray:
     return array if ok else np.empty((0, 0, 0, 0))
 
 
+def _slot_people(arrays: dict, name: str, score_key: str | None) -> np.ndarray | None:
+    """:func:`synsp.formats.stack_slots.slot_people` of a frames-first stack's poses ``arrays[name]`` (T, P, J, C)
+    with its scores (T, P, J) when they match; None for poses that are no numbers (:func:`_as_poses` says why)."""
+    x = arrays[name]
+    if not (np.issubdtype(x.dtype, np.number) and not np.iscomplexobj(x)) or x.ndim != 4:
+        return None
+    s = arrays[score_key] if score_key is not None else None
+    ok = s is not None and np.shape(s) == x.shape[:3] and np.issubdtype(s.dtype, np.number) and not np.iscomplexobj(s)
+    return slot_people(x, np.asarray(s, np.float64) if ok else None)
+
+
 def read(path: Path, key: str | None = None) -> PoseData:
     """Read ``.npy``/``.npz`` poses; see the module doc for the keys understood.
 
@@ -100,13 +114,17 @@ def read(path: Path, key: str | None = None) -> PoseData:
     # ... or "persons" whose every frame is another body, smooth read the other way: a short crowd clip
     moved = None if swap or len(shape) != 4 else frames_first_by_motion(_numbers(npz[name]))
     swap = swap or moved is not None
+    score_key = next((k for k in SCORE_KEYS if k in files), None)
+    arrays = {f: npz[f] for f in files}
+    people = _slot_people(arrays, name, score_key) if swap and "track_ids" not in files else None
+    if people is not None:  # a detector's order, not who is who: one person per slot, every per-slot array alike
+        arrays = {f: by_person(a, people) if np.shape(a)[:2] == people.shape else a for f, a in arrays.items()}
     # kept as given: both its readings are the ones just made (the motion read once)
-    poses, rank = _as_poses(np.swapaxes(npz[name], 0, 1) if swap else npz[name], f"{path}: array {name!r}",
+    poses, rank = _as_poses(np.swapaxes(arrays[name], 0, 1) if swap else arrays[name], f"{path}: array {name!r}",
                             axes_read=not swap)
     scores = fps = layout = track_ids = filled = None
-    score_key = next((k for k in SCORE_KEYS if k in files), None)
     if score_key is not None:
-        raw = npz[score_key]
+        raw = arrays[score_key]
         if np.iscomplexobj(raw) or not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool):
             raise ValueError(f"{path}: {score_key!r} must be real numbers, got {raw.dtype}")
         scores = np.asarray(raw, dtype=np.float64)
@@ -124,15 +142,19 @@ def read(path: Path, key: str | None = None) -> PoseData:
         if len(track_ids) != poses.shape[0]:
             raise ValueError(f"{path}: {len(track_ids)} track_ids for {poses.shape[0]} tracks")
     if "filled" in files:
-        flags = np.swapaxes(npz["filled"], 0, 1) if swap and np.ndim(npz["filled"]) == 3 else npz["filled"]
+        flags = np.swapaxes(arrays["filled"], 0, 1) if swap and np.ndim(arrays["filled"]) == 3 else arrays["filled"]
         filled = as_filled(flags[None] if flags.ndim == 2 else flags, poses.shape[:3], f"{path}: array 'filled'")
     consumed = {name, *_META_KEYS} - ({k for k in SCORE_KEYS if k != score_key})  # a second score array is kept
-    others = {f: npz[f] for f in files if f not in consumed}
+    others = {f: arrays[f] for f in files if f not in consumed}
     info = {"rank": rank, "key": name, "others": others, "score_key": score_key, "frames_first": swap}
     extra = {"arrays": info}
     notes = [f"axes: array {name!r} {shape} read as (T, P, J, C), frames first ({shape[0]} frames of "
              f"{shape[1]} person{'s' if shape[1] != 1 else ''}{'; ' + moved if moved else ''}); "
              "written back in that order"] if swap else []
+    if people is not None:
+        notes.append(f"slots: people exchange slots in {exchanged_frames(people)} of {len(people)} frames (a "
+                     "detector's order, not who is who); linked into tracks as a JSON without ids is, and written "
+                     "one person per slot (slot p: whom slot p holds in most frames)")
     from synsp.formats.smpl import positions_note
 
     kept = positions_note({f: np.shape(npz[f]) for f in files}, name)  # VIBE's whole output: its 'pose' kept
