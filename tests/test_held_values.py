@@ -6,7 +6,7 @@ import pytest
 
 import synsp
 from synsp.cli import main
-from synsp.estimator_errors.held_values import held_values
+from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.formats import read_poses
 from walking import mpjpe, walking
 
@@ -163,3 +163,22 @@ def test_on_a_coarse_grid_a_lost_joint_and_a_converted_rate_are_still_held():
     twice = _on_grid(clean)
     twice[1::2] = twice[0:-1:2]  # a rate doubled: each frame twice, the slow ones too
     np.testing.assert_array_equal(held_values(twice).all(-1), np.arange(120) % 2 == 1)
+
+
+def test_a_lost_joint_written_at_a_fixed_corner_is_taken_out_from_its_first_frame():
+    clean, x = walking(90, noise=2.0)
+    x[40:52, 9] = [1919.0, 1079.0]  # the left wrist lost, clipped to the picture's corner (audit 33, finding 2)
+    x[84:, 10] = [0.0, 1079.0]  # the right wrist so at the clip's end
+    held = held_values(x)
+    arrivals = held_arrivals(x, held)
+    assert set(zip(*np.nonzero(arrivals))) == {(40, 9), (84, 10)}
+    out = synsp.refine(x, fps=30)
+    assert mpjpe(out[40:52, 9], clean[40:52, 9]) < 15.0  # px; the first value kept, the fill started there: ~300
+    assert mpjpe(out[84:, 10], clean[84:, 10]) < 15.0
+
+
+def test_a_joint_held_at_its_last_place_keeps_its_first_value():
+    _, x = walking(90, noise=2.0)
+    x[40:52, 9] = x[39, 9]  # a tracker holding the lost wrist where it last saw it: frame 39 was measured
+    x[84:, 10] = x[83, 10]
+    assert not held_arrivals(x, held_values(x)).any()

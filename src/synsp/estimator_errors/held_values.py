@@ -24,6 +24,15 @@ Three kinds of repeat are measurements:
   whole frames when many end so (:data:`RATE_CONVERTED`); joints are read on the frames not repeated
   whole (a converted rate's repeats would hide their pace).
 
+A held run's first value is the one repeated; it is no repeat itself. A tracker that holds a lost joint at its last
+place wrote it as measured, on the joint's track. But a tool that writes a lost joint at one fixed point (an image
+corner, (W - 1, H - 1), as a clamp to the picture puts it; a point far from the body) writes the same value in the
+first frame too, off the track: read as measured, the fill of the rest of the run started from it and the joint was
+586 px off over the run (a user audit, audit 33, finding 2). :func:`held_arrivals` tells the two by where the first
+value lies: jumped to (by more than :data:`HELD_OFF` body sizes a frame), further than that from the joint's track
+(the line between its measured values around the run) and than the joint moved over the run, it is no measurement
+of its moment (benchmarks/RESULTS.md, section 11, "A lost joint written at a fixed point").
+
 The filters stay plain filters; a stream fills held values where its lookahead reaches the next
 measurement (:mod:`synsp.inference.stream_measurements`).
 """
@@ -33,9 +42,9 @@ import warnings
 
 import numpy as np
 
-from synsp.sequence import body_size
+from synsp.sequence import body_size, true_runs
 
-__all__ = ["QUANTUM", "HELD_JUMP", "held_frames", "held_values", "grid_steps"]
+__all__ = ["QUANTUM", "HELD_JUMP", "HELD_OFF", "held_frames", "held_values", "held_arrivals", "grid_steps"]
 
 QUANTUM = 2e-4  # body sizes: rounding to a tenth of this or more is coarse
 # On a grid, the move (in steps, along any coordinate) that ends a held repeat: a joint that repeats moves
@@ -49,6 +58,11 @@ ON_GRID, ONE_STEP = 0.9, 0.05
 # Validation (grid_val.py): clips on 3-10 px grids, no frame held, 0 of 3-32 (a joint held: 1 of 20); each frame
 # twice or three times, 7-100 % (3 of 44 on a clip that hardly moves), most 25-90 %.
 RATE_CONVERTED = 0.1
+# Body sizes (and body sizes a frame, jumped to) from a joint's track beyond which a held run's first value is a lost
+# joint's fixed point, not its last measured place (held_arrivals). Validation (benchmarks/RESULTS.md, section 11, "A
+# lost joint written at a fixed point"): a fast run's wrists step 0.12-0.15 a frame (at 0.1, 3 of their last places
+# were marked; at 0.2 none); a corner lies about 1 body size off.
+HELD_OFF = 0.2
 
 
 def held_values(poses: np.ndarray) -> np.ndarray:
@@ -166,3 +180,59 @@ def _rounded(x: np.ndarray) -> np.ndarray:
         exact = (np.abs(on_grid - np.round(on_grid)) < 1e-3).all(axis=-1)  # (T, J)
     seen = np.isfinite(x).all(axis=-1)
     return (exact & seen).sum(axis=0) >= 0.99 * seen.sum(axis=0)
+
+
+def held_arrivals(poses: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Which first values of the runs of ``held`` (..., T, J) bool (:func:`held_values` of ``poses`` (..., T, J, C),
+    any unit, NaN for missing values) are no measurement either (module docstring): the value a run repeats, where it
+    lies further than :data:`HELD_OFF` body sizes, and than the joint moved over the run, from the straight line
+    between the joint's measured values just before and just after the run, and the joint jumped to it (by more than
+    :data:`HELD_OFF` body sizes a frame from its value before). At a clip's end, where one side has none, from that
+    side's value, beyond twice the joint's pace there (:func:`_off_track`).
+
+    Returns
+    -------
+    (..., T, J) bool array, True on those first values (never on a value ``held`` marks).
+    """
+    x, held = np.asarray(poses), np.asarray(held, bool)
+    if x.ndim > 3:
+        return np.stack([held_arrivals(v, h) for v, h in zip(x, held)])
+    out = np.zeros(held.shape, dtype=bool)
+    if not held.any() or len(x) < 2:
+        return out
+    size = body_size(x)
+    if not np.isfinite(size) or size <= 0:
+        return out
+    x = x.astype(np.float64, copy=False)
+    measured = np.isfinite(x).all(axis=-1) & ~held  # (T, J)
+    for j in np.flatnonzero(held[1:].any(axis=0)):
+        frames = np.flatnonzero(measured[:, j])
+        for start, stop in true_runs(held[:, j]):
+            first = start - 1
+            if first < 0 or not measured[first, j]:
+                continue
+            at = np.searchsorted(frames, first)
+            before, after = frames[:at], frames[at + 1:][frames[at + 1:] >= stop]
+            before, after = (int(before[-1]) if before.size else None), (int(after[0]) if after.size else None)
+            away, moved = _off_track(x[:, j], first, before, after)
+            # jumped to: a long run's line is no track (a hand's swing over a second), a last place is a step away
+            jump = np.inf if before is None else np.linalg.norm(x[first, j] - x[before, j]) / (first - before)
+            out[first, j] = away > max(HELD_OFF * size, moved) and jump > HELD_OFF * size
+    return out
+
+
+def _off_track(track: np.ndarray, t: int, before: int | None, after: int | None) -> tuple[float, float]:
+    """How far ``track`` (T, C)'s value at ``t`` lies from the line between its values at ``before`` and ``after``
+    (frames with measured values, either None), and how far the track moved between those two. With one of them
+    only (a run at a clip's end), from that value, and the move is twice the track's pace there (its step from the
+    frame further out) over the frames between: a joint that reached a picture's corner fast, clipped there, is
+    no lost one (``edge_values`` reads a clamp so)."""
+    if before is None and after is None:
+        return 0.0, np.inf
+    if before is not None and after is not None:
+        line = track[before] + (t - before) / (after - before) * (track[after] - track[before])
+        return float(np.linalg.norm(track[t] - line)), float(np.linalg.norm(track[after] - track[before]))
+    near = before if before is not None else after
+    out = near - 1 if near == before else near + 1
+    step = np.linalg.norm(track[near] - track[out]) if 0 <= out < len(track) else 0.0
+    return float(np.linalg.norm(track[t] - track[near])), 2.0 * abs(t - near) * float(np.nan_to_num(step))

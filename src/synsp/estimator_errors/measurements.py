@@ -41,7 +41,7 @@ from synsp.estimator_errors.depth_flips import depth_flips, unflip
 from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
-from synsp.estimator_errors.held_values import held_values
+from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
@@ -159,6 +159,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
     on_edge, edges = np.zeros_like(missing), []
     if undo:
         repeated = held_values(x)
+        repeated = repeated | held_arrivals(x, repeated)  # the value a lost joint's run repeats, off its track
         edges = picture_edges(x)  # read once: the fill below keeps the same values beyond them
         on_edge = edge_values(x, edges) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
     if undo and layout is not None:

@@ -60,7 +60,8 @@ class RefinedTracks(NamedTuple):
     paces: list[float]  # each distinct rate (fps) a span with fast motion was refined at (Refiner.paced_fps)
     drifts: list[float]  # each span's limb drift, where the floor step measured it (Refiner.limb_drift)
     glitches: int  # joint values that left the body for a frame or two (estimator_errors.glitches): refined as gaps
-    held: int  # joint values that repeated the frame before them (estimator_errors.held_values): refined as gaps
+    held: int  # joint values that repeated the frame before them, or the value such a run repeats off its track
+               # (estimator_errors.held_values): refined as gaps
     inverted: int  # pair-frames whose left/right labels were exchanged back (estimator_errors.inversions)
     jumped: int  # frames where the whole body left its path for a frame or two (glitches.body_jumps): moved back
     absent: np.ndarray  # (V, T) bool: frames inside a span where the track has no joint detected, left out (NaN)
