@@ -22,6 +22,7 @@ from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED
 from synsp.inference.frame_rate import covered_rates, run_at_rate
 from synsp.inference.give_way import read_give_way
+from synsp.inference.handedness import read_handedness
 from synsp.inference.heading import HEADING, can_head
 from synsp.inference.input_frame import against_input
 from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
@@ -89,10 +90,7 @@ class Refiner(WindowNetwork):
     def __init__(self, model: torch.nn.Module, config: Config, device: torch.device, meta: dict[str, Any], *,
                  stride: int | None = None, pull_stride: int | None = None, quantize: bool | None = None,
                  convention_passes: int | None = None, taper: bool | None = None, network_only: bool = False):
-        self.model = model.eval()
-        self.config = config
-        self.device = device
-        self.meta = meta
+        self.model, self.config, self.device, self.meta = model.eval(), config, device, meta
         self.kind: str = config.model["kind"]
         self.layout = get_layout(config.data.layout)
         self.space: str = config.data.space
@@ -172,7 +170,7 @@ class Refiner(WindowNetwork):
         self.give_back_motion = GIVE_BACK_MOTION and not self.network.per_coordinate and not network_only
         self.smoothnet_blend = not (self.network.per_coordinate or network_only)  # 3D: inference.smoothnet_blend
         # Turn each clip to the model's axes first (UPRIGHT); ``turn``: the last call's (C, C) map (upright.model_axes).
-        self.upright, self.turn = UPRIGHT, None
+        self.upright, self.turn = UPRIGHT, None  # 2D SynSP mirrors a selfie's left-handed body too (handedness)
         # 3D: the clip and each window turned to the body's own heading about the vertical and back (inference.heading)
         self.heading = HEADING and self.space == "3d" and can_head(self.layout) and not network_only
         # 2D SynSP: windows whose trunk and legs lean over this many degrees turn upright and back (window_lean).
@@ -345,13 +343,15 @@ class Refiner(WindowNetwork):
                                         trained_size=self.trained_size, mean_anchor=self.mean_anchor, fps=fps,
                                         smooth_root=self.smooth_root, heading=self.heading,
                                         covered_fps=self.covered_fps, whole_span=self.edge_pad)
-        self.turn, self.resized, self.size_changes = frame.turn, frame.resized, frame.size_changes()
         stride = self.stride if stride is None else check_stride("stride", stride, self.window)
         batch_size = self.batch_size if batch_size is None else batch_size
         wanted = outputs  # the branches asked for; ``outputs`` holds their results from here on
         run = lambda s, step, rate=fps: run_at_rate(  # noqa: E731
             lambda w: self._run(w, step, batch_size, wanted, edges=True), s, rate, self.covered_fps,
             whole_span=self.edge_pad)
+        seq, frame = read_handedness(run, seq, frame, fps,  # a selfie's mirror (2D)
+                                     reads=self.upright and own_joints and not self.network.per_coordinate)
+        self.turn, self.resized, self.size_changes = frame.turn, frame.resized, frame.size_changes()
         keep = self.keep_convention if keep_convention is None else check_keep_convention(keep_convention)
         if keep and not self.network.per_coordinate and own_joints:
             kept = keep_definitions(run, seq, self.layout, stride=stride, pull_stride=self.pull_stride,

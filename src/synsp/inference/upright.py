@@ -208,5 +208,6 @@ def describe_axes(m: np.ndarray) -> str:
     if not np.allclose(m.T @ up, up):
         parts.append(f"the bodies stand along the input's {axis(m.T @ up)} axis, not the model's {axis(up)}")
     if np.linalg.det(m) < 0:
-        parts.append("the input is mirrored (left-handed, or every left/right label exchanged)")
+        parts.append("the input is mirrored (left-handed, or every left/right label exchanged)" if c == 3 else
+                     "the picture is mirrored, its labels kept (a front camera's selfie?)")  # inference.handedness
     return "; ".join(parts)

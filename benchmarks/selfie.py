@@ -1,0 +1,82 @@
+"""A mirrored (selfie) 2D video: the split's clips with x -> W - x, the labels kept, refined by ``synsp.refine``.
+
+A phone's front camera writes the image mirrored, and keypoints estimated on its raw frames and drawn on the mirrored
+picture keep their labels: a left-handed body in the image. Each clip of the split (2D, pixels of a 1920-wide image)
+is refined as it is and mirrored (input and ground truth alike), before (``handedness.MIRROR_READ = None``) and after
+the handedness reading (the default); prints MPJPE (x input) of each, how many clips were refined mirrored, and how
+many clips as they are came out other than before (the guard: 0). Run:
+
+    .venv/bin/python benchmarks/selfie.py [--split val] [--presets typical jitter] [--layout coco17]
+                                          [--max-clips N] [--read R]
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+import synsp
+from synsp.evaluation.protocol import make_cases, score
+from synsp.inference import handedness
+
+WIDTH = 1920.0  # the simulator's image width (synsp.data.camera.Camera.image_size)
+
+
+def mirrored(x: np.ndarray) -> np.ndarray:
+    """(T, J, 2) pixels -> the mirrored image's: x -> WIDTH - x, the labels kept."""
+    y = np.array(x, np.float64)
+    y[..., 0] = WIDTH - y[..., 0]
+    return y
+
+
+def refined(x: np.ndarray, reading: float | None) -> tuple[np.ndarray, bool]:
+    """``synsp.refine`` of ``x`` with :data:`~synsp.inference.handedness.MIRROR_READ` = ``reading``; the output and
+    whether the reading mirrored the clip."""
+    kept, fired = handedness.MIRROR_READ, []
+    ratio = handedness.mirror_ratio
+
+    def counted(*args, **kwargs) -> float:
+        fired.append(ratio(*args, **kwargs))
+        return fired[-1]
+    handedness.MIRROR_READ, handedness.mirror_ratio = reading, counted
+    try:
+        out = synsp.refine(np.asarray(x, np.float32), "synsp")
+    finally:
+        handedness.MIRROR_READ, handedness.mirror_ratio = kept, ratio
+    return np.asarray(out, np.float64), reading is not None and any(r >= reading for r in fired)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val", help="val (choices; the test split is not run here)")
+    parser.add_argument("--presets", nargs="+", default=["typical", "jitter"])
+    parser.add_argument("--layout", default="coco17", help="coco17, or a layout the split can be written in")
+    parser.add_argument("--max-clips", type=int, default=0, help="only the first N clips (0 = all)")
+    parser.add_argument("--read", type=float, default=handedness.MIRROR_READ, help="MIRROR_READ after (the default's)")
+    args = parser.parse_args()
+    default = args.read
+    print("| preset | clips | input (px) | as given: before | after | mirrored: before | after "
+          "| mirrored refined mirrored back | as given: refined mirrored | as given: outputs changed |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for preset in args.presets:
+        cases = make_cases(args.split, preset, layout=args.layout, space="2d", max_clips=args.max_clips)
+        rows, back, wrong, changed = [], 0, 0, 0
+        for case in cases:
+            s = lambda y, c=case: score(y, c.clean, layout=args.layout, space="2d")["MPJPE"]  # noqa: E731
+            before, _ = refined(case.noisy, None)
+            after, fired = refined(case.noisy, default)
+            wrong += fired
+            changed += not np.array_equal(before, after)
+            m_before, _ = refined(mirrored(case.noisy), None)
+            m_after, fired = refined(mirrored(case.noisy), default)
+            back += fired
+            rows.append((len(case.clean), s(case.noisy), s(before), s(after),
+                         s(mirrored(m_before)), s(mirrored(m_after))))
+        r = np.array(rows)
+        v = [float(np.average(r[:, i], weights=r[:, 0])) for i in range(1, 6)]
+        cells = " | ".join(f"{x:.2f} ({x / v[0]:.3f})" for x in v[1:])
+        print(f"| `{preset}` | {len(cases)} | {v[0]:.2f} | {cells} | {back} | {wrong} | {changed} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
