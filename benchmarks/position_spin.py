@@ -11,7 +11,8 @@ before, so the same figures).
 
     .venv/bin/python benchmarks/position_spin.py --clips 6 --frames 30 12 8 --file
     .venv/bin/python benchmarks/position_spin.py --clips 6 --frames 12 8 --preset hard
-    .venv/bin/python benchmarks/position_spin.py --guard
+    .venv/bin/python benchmarks/position_spin.py --clips 6 --frames 30 12 8 --still
+    .venv/bin/python benchmarks/position_spin.py --guard --identical 8
 """
 from __future__ import annotations
 
@@ -84,12 +85,30 @@ def measure(clips: int, preset: str, frames: list[int], files: bool = False) -> 
         print(f"one turn in {n} frames: {cells}", flush=True)
 
 
-def guard() -> None:
-    """Print, per 3D preset, on how many of the 65 validation clips the spin step fires."""
+def still(clips: int, preset: str, frames: list[int]) -> None:
+    """Print SynSP's MPJPE of the clips not spun over the frames each spin length's would cover (what a spin that
+    costs nothing scores)."""
+    cases = make_cases("val", preset, layout="h36m17", space="3d", max_clips=clips)
+    outs = [(np.asarray(c.noisy, np.float64), synsp.refine(c.noisy, fps=30), np.asarray(c.clean)) for c in cases]
+    for n in frames:
+        spin = slice(START - 4, START + 4 + n)
+        scores = np.mean([[mpjpe(x[spin], c[spin]), mpjpe(o[spin], c[spin])] for x, o, c in outs], 0)
+        print(f"not spun, the frames of one turn in {n}: input {scores[0]:.2f}, synsp {scores[1]:.2f}", flush=True)
+
+
+def guard(identical: int = 0) -> None:
+    """Print, per 3D preset, on how many of the 65 validation clips the spin step fires; ``identical``: of that many
+    clips per preset, how many ``synsp.refine`` outputs are bit-identical with the step off."""
     for preset in PRESETS:
         cases = make_cases("val", preset, layout="h36m17", space="3d")
         fired = sum(position_spin(np.asarray(c.noisy, np.float64), "h36m17", 30.0) is not None for c in cases)
-        print(f"{preset}: fired on {fired} of {len(cases)} clips", flush=True)
+        same = 0
+        for case in cases[:identical]:
+            with mock.patch("synsp.refining.arrays.without_spin", lambda *a: None):
+                before = synsp.refine(case.noisy, fps=30)
+            same += np.array_equal(before, synsp.refine(case.noisy, fps=30), equal_nan=True)
+        alike = f"; bit-identical with the step off: {same} of {min(identical, len(cases))}" if identical else ""
+        print(f"{preset}: fired on {fired} of {len(cases)} clips{alike}", flush=True)
 
 
 if __name__ == "__main__":
@@ -98,6 +117,13 @@ if __name__ == "__main__":
     parser.add_argument("--preset", default="typical")
     parser.add_argument("--frames", type=int, nargs="+", default=[30, 12, 8])
     parser.add_argument("--file", action="store_true")
+    parser.add_argument("--still", action="store_true")
     parser.add_argument("--guard", action="store_true")
+    parser.add_argument("--identical", type=int, default=0, help="with --guard: clips per preset refined both ways")
     args = parser.parse_args()
-    guard() if args.guard else measure(args.clips, args.preset, args.frames, args.file)
+    if args.guard:
+        guard(args.identical)
+    elif args.still:
+        still(args.clips, args.preset, args.frames)
+    else:
+        measure(args.clips, args.preset, args.frames, args.file)

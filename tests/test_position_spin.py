@@ -42,6 +42,9 @@ def test_a_fast_spin_is_read_in_any_up_axis_and_taken_out_and_put_back_exactly(c
         still = turned_positions(spun, spin, -1.0)
         assert np.abs(still[-1] - noisy[-1] @ axes.T - (still[-1] - noisy[-1] @ axes.T).mean(0)).max() < 150.0
         np.testing.assert_allclose(turned_positions(still, spin, 1.0), spun, atol=1e-6)
+    markers = np.concatenate([_spun(noisy, 8), _spun(noisy, 8)[:, :2] + 50.0], axis=1)  # a file's own markers after
+    spin = position_spin(markers, "h36m17", 30.0)
+    assert spin is not None and turned_positions(markers, spin, -1.0).shape == markers.shape
 
 
 @needs_data

@@ -61,16 +61,20 @@ class Spin(NamedTuple):
 
 def position_spin(x: np.ndarray, layout: str | Layout | None, fps: float | None) -> Spin | None:
     """The spin about the vertical in 3D poses ``x`` (T, J, 3), any unit, NaN missing, in ``layout`` (with hips and
-    shoulders), recorded at ``fps`` (None: the networks' 30); None when the heading never turns faster than
+    shoulders; joints after its own, a file's markers, are turned with the body but not read), recorded at ``fps``
+    (None: the networks' 30); None when the heading never turns faster than
     :data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second over half a second (or there is no layout, it has
     no hips and shoulders, or fewer than 3 frames show them)."""
     if layout is None or np.ndim(x) != 3 or np.shape(x)[-1] != 3 or len(x) < 3 or not can_head(layout):
         return None
     layout, rate = get_layout(layout), TRAINING_FPS if fps is None else float(fps)
-    up = upright_turn(x, layout)
+    body = np.asarray(x, np.float32)[:, :len(layout.joints)]  # a file's own markers after the layout's: not read
+    if body.shape[1] < len(layout.joints):
+        return None
+    up = upright_turn(body, layout)
     upright = np.asarray(x, np.float64) @ up.T
     # read on the values with the estimator's errors undone (left and right exchanged, a joint thrown for a frame)
-    seen = measurements(np.asarray(x, np.float32), layout, jumps=False).values @ up.T
+    seen = measurements(body, layout, jumps=False).values @ up.T
     line = sum(seen[:, layout.index(left)] - seen[:, layout.index(right)] for left, right in SIDE_PAIRS)
     flat = _filled(line[:, [0, 2]])  # the horizontal part; frames without one take their neighbours'
     if flat is None or not (np.linalg.norm(flat, axis=-1) > 0).all():
