@@ -30,7 +30,8 @@ from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
            "left_path", "track_segments", "seen_cuts", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL",
-           "CENTRE_TURN", "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches"]
+           "CENTRE_TURN", "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches",
+           "whole_track"]
 
 
 def switched_people(before: np.ndarray, after: np.ndarray, size: float | np.ndarray,
@@ -335,3 +336,8 @@ def without_switches(marked: np.ndarray, track: np.ndarray, size: float | None =
             if any(at[t] for t in (start, stop) if 0 < t < len(at)):
                 out[start:stop, p] = False
     return out
+
+
+def whole_track(spans: list[slice], frames: int) -> bool:
+    """Whether ``spans`` (:func:`track_segments`) hold a track of ``frames`` frames as one span."""
+    return len(spans) == 1 and (spans[0].start or 0) == 0 and spans[0].stop in (None, frames)

@@ -20,20 +20,20 @@ import numpy as np
 
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["HEADING", "can_head", "heading_turn"]
+__all__ = ["HEADING", "SIDE_PAIRS", "can_head", "heading_turn"]
 
 # Turn 3D windows to the canonical heading before the network (False: as given).
 HEADING = True
 # A mean left-right line shorter than this (unit vectors averaged: a body spinning through the window) still gives
 # a heading that turns with the input; only one of exactly no length (no joints seen) gives none, and no turn.
 _NO_LINE = 1e-9
-_PAIRS = (("left_hip", "right_hip"), ("left_shoulder", "right_shoulder"))
+SIDE_PAIRS = (("left_hip", "right_hip"), ("left_shoulder", "right_shoulder"))
 
 
 def can_head(layout: str | Layout) -> bool:
     """Whether ``layout`` has the hips and shoulders a heading is read from."""
     joints = get_layout(layout).joints
-    return all(name in joints for pair in _PAIRS for name in pair)
+    return all(name in joints for pair in SIDE_PAIRS for name in pair)
 
 
 def heading_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -54,7 +54,7 @@ def heading_turn(x: np.ndarray, layout: str | Layout) -> np.ndarray:
     """
     layout = get_layout(layout)
     x = np.asarray(x, np.float64)
-    line = sum(x[..., layout.index(left), :] - x[..., layout.index(right), :] for left, right in _PAIRS)
+    line = sum(x[..., layout.index(left), :] - x[..., layout.index(right), :] for left, right in SIDE_PAIRS)
     flat = line[..., [0, 2]]  # (..., F, 2): the horizontal part
     norm = np.linalg.norm(flat, axis=-1, keepdims=True)
     ok = np.isfinite(norm) & (norm > 0)

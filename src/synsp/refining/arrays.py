@@ -26,7 +26,7 @@ from synsp.channels import (
     untold_channel,
 )
 from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError
-from synsp.estimator_errors.track_switches import track_segments
+from synsp.estimator_errors.track_switches import track_segments, whole_track
 from synsp.inference.joint_corrections import (
     NEAR_TIE,
     in_trunk_frame,
@@ -37,6 +37,7 @@ from synsp.inference.joint_corrections import (
     shared_joints,
     trunk_anchors,
 )
+from synsp.inference.position_spin import without_spin
 from synsp.lockstep import own, short_in_lockstep
 from synsp.model import NETWORKS
 from synsp.refining.copied_joints import refine_without_copies
@@ -146,6 +147,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     views refined together (below) never. In a (V, T, J, C) array, every entry is refined as if passed alone (its
     own pace, body size and axes), unless the network was trained on several views of one person
     (``synsp-h36m17-mv``, :func:`views_together`) and no view switched people: those views are refined together.
+    A 3D body spinning fast about the vertical: its spin taken out, put back (:mod:`synsp.inference.position_spin`).
 
     Examples
     --------
@@ -234,6 +236,9 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
                 refine, method=method, max_gap=max_gap, space=space, _drops=drops, **options))) is not None:
             return np.where(fixed[..., None, :, None], 0, copied[0]).astype(x.dtype, copy=False)  # copies: copied back
         layout = read(x, given=layout)
+        if not options.get("network_only") and (spun := without_spin(x, layout, options.get("fps"), partial(
+                refine, method=method, max_gap=max_gap, layout=layout, space=space, _drops=drops, **options))):
+            return np.where(fixed[..., None, :, None], 0, spun[0]).astype(x.dtype, copy=False)  # a spin put back
     tracks = x.reshape((-1,) + x.shape[-3:])  # (V, T, J, C); V = 1 for a (T, J, C) track
     # each entry's own drops: the array's entries may be unrelated clips (a file's tracks share one clock: the CLI)
     after = [dropped_after(track) for track in tracks] if drops else []
@@ -252,7 +257,7 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     # a long span: a stretch whose route differs from the span's takes its own output (refining.stretches), as a file's
     stretched = layout_model(method, x.shape[-1], layout, options) if method == "synsp" and not options.get(
         "network_only") else None
-    if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and _whole(cuts[0], len(x)):
+    if together and not any(len(spans) > 1 for spans in cuts) or x.ndim == 3 and whole_track(cuts[0], len(x)):
         out = along_stretches(x, lambda v: refine_person(v, method, layout, options), options.get("fps"), stretched)
     else:
         # persons (or views with the estimator switching people): each span refined as if passed alone, as
@@ -283,11 +288,6 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     if unknown.any():
         out = np.where(unknown[..., None], np.nan, out).astype(out.dtype, copy=False)
     return np.where(fixed[..., None, :, None], 0, out).astype(out.dtype, copy=False)  # a fixed point: as it came
-
-
-def _whole(spans: list[slice], frames: int) -> bool:
-    """Whether ``spans`` (:func:`track_segments`) hold a track of ``frames`` frames as one span."""
-    return len(spans) == 1 and (spans[0].start or 0) == 0 and spans[0].stop in (None, frames)
 
 
 def views_together(method: str, n_coords: int, options: dict) -> bool:

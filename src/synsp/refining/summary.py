@@ -370,6 +370,10 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
     if tracks.half_turned:
         notes.append(f"half turns: the whole body turned half round for a few frames and back, {tracks.half_turned} "
                      "frames in all (an estimator reading the back as the front); turned back about the root, no cut")
+    if tracks.spun:  # as a BVH's (refining.motion)
+        people = f" ({len(tracks.spun)} tracks)" if len(tracks.spun) > 1 else ""
+        notes.append(f"spin: the body spins about the vertical{people}, up to {max(s for _, s in tracks.spun):.1f} "
+                     "turns a second; refined with the spin taken out, then put back")
     if tracks.held:
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly, or are the value such a "
                      "run repeats, off the joint's track (a frame rate converted, an estimator run on fewer frames, a "

@@ -21,6 +21,7 @@ from synsp.estimator_errors.half_turns import half_turns
 from synsp.estimator_errors.measurements import Measurements, measurements
 from synsp.estimator_errors.track_switches import seen_cuts, track_segments
 from synsp.inference.low_rate import looks_for_jumps
+from synsp.inference.position_spin import tracks_spins, tracks_turned
 from synsp.inference.records import read_records
 from synsp.lockstep import own as own_copy
 from synsp.lockstep import short_in_lockstep
@@ -95,6 +96,8 @@ class RefinedTracks(NamedTuple):
     taken: np.ndarray | None = None
     # each person's (4,) reading of the alternating frames taken out of a span (Refiner.alternated)
     alternating: list[np.ndarray] = []
+    # (track, fastest turns a second) of each track spinning fast about the vertical (inference.position_spin)
+    spun: list[tuple[int, float]] = []
     # each person's (smallest, largest) size against its median, where its size changed over the span beyond an
     # estimator's drift and was refined at its median (body_scale.size_track; Refiner.size_changes)
     size_changes: list[tuple[float, float]] = []
@@ -135,6 +138,13 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     if k > 1:
         return _on_detections(poses, detected, k, layout, method, max_gap=max_gap, lacking=lacking, cuts=cuts,
                               **options)
+    spins = tracks_spins(poses, layout, options.get("fps")) if method in NETWORKS and not options.get(
+        "network_only") else []
+    if any(spins):  # a body spinning fast about the vertical: taken out, refined, put back (inference.position_spin)
+        out = refine_tracks(tracks_turned(poses, spins, -1.0), layout, method, max_gap=max_gap, lacking=lacking,
+                            cuts=cuts, **options)
+        return out._replace(refined=tracks_turned(out.refined, spins, 1.0),
+                            spun=[(v, spin.fastest) for v, spin in enumerate(spins) if spin is not None])
     out = np.full_like(poses, np.nan)
     filled = np.zeros(poses.shape[:3], dtype=bool)
     taken = np.zeros(poses.shape[:3], dtype=bool)

@@ -25,7 +25,8 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.odd_extension import odd_extension
 from synsp.rotations.conversions import matrix_from_axis_angle, quaternion_from_matrix
 
-__all__ = ["SPIN_FROM", "SPIN_FULL", "SPIN_SPAN", "SPIN_SIGMA", "spin_joints", "spin_turn", "turned_about_vertical"]
+__all__ = ["SPIN_FROM", "SPIN_FULL", "SPIN_SPAN", "SPIN_SIGMA", "heading_spin", "spin_joints", "spin_turn",
+           "turned_about_vertical"]
 
 # Degrees a second the heading turns over SPIN_SPAN (a spin, not a glitch that turns back) from which its turn
 # is taken out, and from which wholly (a share between): above the validation split's fastest turn with every
@@ -76,6 +77,21 @@ def _smoothed(heading: np.ndarray, sigma: float) -> np.ndarray:
     return gaussian_filter1d(extended, sigma, mode="nearest")[pad:pad + len(heading)]
 
 
+def heading_spin(heading: np.ndarray, fps: float, start: float = SPIN_FROM, full: float = SPIN_FULL,
+                 sigma: float = SPIN_SIGMA) -> np.ndarray | None:
+    """The spin in a body's ``heading`` (T,) about the vertical (radians, any wrap), recorded at ``fps``: the turn
+    (T,) in radians from the first frame to take out. Where the heading turns more than ``full`` degrees a second over
+    :data:`SPIN_SPAN`, its whole turn (smoothed over ``sigma`` seconds), below ``start`` none, a share between; None
+    when it never turns faster than ``start``. The heading may be read from joint rotations (:func:`spin_turn`) or
+    from joint positions (:mod:`synsp.inference.position_spin`)."""
+    heading = np.unwrap(np.asarray(heading, dtype=np.float64))
+    pace = np.rad2deg(np.abs(np.diff(_smoothed(heading, SPIN_SPAN * fps)))) * fps  # degrees a second
+    share = np.clip((pace - start) / (full - start), 0.0, 1.0)
+    if not share.any():
+        return None
+    return np.concatenate([[0.0], np.cumsum(np.diff(_smoothed(heading, sigma * fps)) * share)])
+
+
 def spin_turn(rotations: np.ndarray, parents: np.ndarray, fps: float, start: float = SPIN_FROM,
               full: float = SPIN_FULL) -> tuple[int, np.ndarray] | None:
     """The spin about +Y in the heading of a motion's local rotations ``rotations`` (T, J, 3, 3) with parents
@@ -89,12 +105,9 @@ def spin_turn(rotations: np.ndarray, parents: np.ndarray, fps: float, start: flo
     if joints is None or len(rotations) < 3:
         return None
     q = quaternion_from_matrix(_global(rotations, parents, joints[0]))
-    heading = np.unwrap(2 * np.arctan2(q[:, 2], q[:, 0]))  # the pelvis's twist about +Y (swing-twist), radians
-    pace = np.rad2deg(np.abs(np.diff(_smoothed(heading, SPIN_SPAN * fps)))) * fps  # degrees a second
-    share = np.clip((pace - start) / (full - start), 0.0, 1.0)
-    if not share.any():
+    turn = heading_spin(2 * np.arctan2(q[:, 2], q[:, 0]), fps, start, full)  # the pelvis's twist about +Y (swing-twist)
+    if turn is None:
         return None
-    turn = np.concatenate([[0.0], np.cumsum(np.diff(_smoothed(heading, SPIN_SIGMA * fps)) * share)])
     new = np.flatnonzero(~held_frames(rotations))  # frame 0 is never held
     return joints[1], turn[new[np.searchsorted(new, np.arange(len(turn)), side="right") - 1]]
 
