@@ -35,6 +35,8 @@ def test_scores_to_missing_keeps_a_steady_low_joint():
     scores[1, :, 1] = 0.0  # scored 0 throughout: not detected at all
     out = scores_to_missing(poses, scores, 0.3)
     assert np.isfinite(out[0]).all() and np.isnan(out[1, :, 1]).all() and np.isfinite(out[1, :, 0]).all()
+    faint = scores_to_missing(poses, np.full((2, 30, 2), 0.2), 0.3)  # nobody scored 0.3 or more: nobody detected
+    assert np.isnan(faint).all()
 
 
 def test_refine_smooths_a_joint_scored_low_all_clip():

@@ -2,12 +2,13 @@
 
 An estimator's score dips below the threshold (``synsp refine --threshold``, :data:`synsp.sequence.MIN_SCORE`)
 where it lost a joint for a while (occluded, blurred): those values are missing and filled. A joint it reports in
-every frame at a low but steady score (the far side of a side view, a small or dim person) is still measured: read
+every frame at a low but steady score (the far side of a side view, a blurred hand) is still measured: read
 against the threshold alone it would be missing all clip long, and then either given back raw or left to the body
 model's stand-ins. A joint scored below the threshold in most of the frames it is reported in is read against its
 own level instead (its median score) when its scores hold near that level: only its dips below :data:`STEADY_DIP`
 of it are missing. A joint scored above the threshold most of the time, or now high now low (seen, then hidden: two
-levels, not one), keeps the threshold as it was (its low stretches are the misses).
+levels, not one), keeps the threshold as it was (its low stretches are the misses), and so does every joint of a
+track with no value at or above the threshold (nobody detected, or too faint to tell).
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def steady_levels(scores: np.ndarray, threshold: float, seen: np.ndarray | None 
     -------
     (..., J) float: the median over its seen frames of a joint scored below ``threshold`` in more than half of them,
     whose median is above 0 (a joint scored 0 is not detected at all) and 90th percentile below :data:`STEADY_SPREAD`
-    times that median; NaN for every other joint (read against the threshold).
+    times that median, in a track with some value at or above ``threshold`` (a person detected); NaN for every other
+    joint (read against the threshold).
     """
     scores = np.asarray(scores, dtype=np.float64)
     seen = np.isfinite(scores) if seen is None else np.asarray(seen, bool) & np.isfinite(scores)
@@ -52,7 +54,9 @@ def steady_levels(scores: np.ndarray, threshold: float, seen: np.ndarray | None 
     if some.any():
         high[some] = np.nanpercentile(np.moveaxis(rated, -2, -1)[some], 90, axis=-1)
     # near one level: a joint seen now confidently, now hidden (scored 0.9, then 0.1-0.29) is read frame by frame
-    steady = low & (level > 0) & (high < STEADY_SPREAD * level)
+    # of a person detected: a track with no value at or above the threshold is nobody (or too faint to tell)
+    detected = (seen & (scores >= threshold)).any(axis=(-2, -1))[..., None]
+    steady = low & (level > 0) & (high < STEADY_SPREAD * level) & detected
     return np.where(steady, level, np.nan)
 
 
