@@ -24,7 +24,7 @@ PACKAGE = Path(synsp.__file__).parent
 CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "config", "paths", "filters",
         "odd_extension", "filter_input", "one_euro", "filter_options", "conventions", "medians",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units", "memo", "lockstep",
-        "stack_axes", "heap"}
+        "stack_axes", "heap", "score_levels"}
 REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",

@@ -143,7 +143,8 @@ def _deeplabcut_table() -> tuple[pd.DataFrame, np.ndarray]:
     likelihood = np.full((2, 60, 4, 1), 0.95)
     poses[0, 10:15, 0] += 80  # the snout mistaken for something else ...
     likelihood[0, 10:15, 0] = 0.05  # ... with a likelihood that says so
-    likelihood[0, :, 3] = 0.1  # a tail base never found with confidence
+    likelihood[0, :, 3] = 0.02  # a tail base never found with confidence, its likelihood at no steady level
+    likelihood[0, ::3, 3] = 0.2  # (one held all along is a measurement: synsp.score_levels)
     poses[1, 20:24], likelihood[1, 20:24] = np.nan, np.nan  # the second animal not detected
     values = np.concatenate([poses, likelihood], -1).transpose(1, 0, 2, 3).reshape(60, -1)
     return pd.DataFrame(values, columns=columns), clean[:, :4]

@@ -12,6 +12,7 @@ import numpy as np
 
 from synsp.errors import FormatError, ShapeError
 from synsp.paths import atomic_path
+from synsp.score_levels import measured_by_score
 from synsp.skeleton import generic_names
 
 
@@ -266,7 +267,8 @@ def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
 
 
 def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
-    """Mark low-confidence joints missing: NaN where ``score < threshold`` (or score is NaN).
+    """Mark low-confidence joints missing: NaN where ``score < threshold`` (or score is NaN); a joint scored below
+    ``threshold`` in most of its frames is read against its own level (:func:`synsp.score_levels.measured_by_score`).
 
     Parameters
     ----------
@@ -295,7 +297,8 @@ def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -
     if scores.shape != poses.shape[:-1]:
         raise ShapeError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
     out = poses.copy()
-    low = ~(scores >= threshold)  # NaN scores compare False, so they count as missing
+    # NaN scores compare False, so they count as missing; a steadily low-scored joint is still measured
+    low = ~measured_by_score(scores, threshold, np.isfinite(poses).all(-1))
     out[low] = np.nan
     return out
 

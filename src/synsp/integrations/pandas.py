@@ -21,9 +21,10 @@ its own, as synsp's CSV reader reads such a column.
 A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``,
 ``_visibility``, or the coordinate level's ``likelihood``) marks joints below ``threshold``
 (0.3, ``synsp refine``'s) missing, as ``synsp refine`` does with a file: they are filled from
-the confident values around them, and a joint seen only below the threshold, with no confident
-value near, is given back as it was. A track whose every coordinate and confidence is empty in a
-row (DeepLabCut's animal not detected) stays empty in that row: nobody is invented there.
+the confident values around them; a joint scored below it in most rows near one level is read at that
+level (:mod:`synsp.score_levels`), and one seen only below the threshold otherwise is given back as it
+was. A track whose every coordinate and confidence is empty in a row (DeepLabCut's animal not detected)
+stays empty in that row: nobody is invented there.
 Every other column (frame numbers, time, scores, labels) is left as it is. A frame or time column whose numbers skip
 (frame numbers over ``fps``, else 30 fps; times in seconds, or dates) says when the frames were taken: the tracks are
 refined on an even grid at those times and given back at the rows, as ``synsp refine`` does with such a CSV
@@ -44,6 +45,7 @@ import numpy as np
 from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key
 from synsp.formats.dlc import unique_columns
+from synsp.formats.posedata import scores_to_missing
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.copied_joints import copies_to_leave_out, with_copies, without_copies
@@ -314,7 +316,7 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
                     scores[at] = score[rows]
     measured[not_found(measured)] = np.nan  # (0, 0) written for a joint not found, as synsp refine reads it
     poses = measured.astype(np.float32)  # as synsp refine reads a file's: the same digits refined
-    poses = poses if threshold is None else np.where((scores >= threshold)[..., None], poses, np.nan)
+    poses = poses if threshold is None else scores_to_missing(poses, scores, threshold)  # as the file route reads
     if not np.isfinite(poses).all(-1).any():
         raise ValueError("DataFrame: no joint has finite coordinates in any row; nothing to refine")
     copied = None  # joints that copy another: left out, given back as their refined originals (synsp refine's way)

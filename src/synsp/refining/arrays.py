@@ -56,6 +56,7 @@ from synsp.refining.methods import (
 from synsp.refining.person import RIGID_TRUNK_COORDS, group_model, layout_model, refine_person, refine_track
 from synsp.refining.stretches import along_stretches
 from synsp.refining.strided import between, network_stride, off_grid, on_detections, repeated_frames
+from synsp.score_levels import measured_by_score
 from synsp.sequence import (
     ABSURD,
     MIN_SCORE,
@@ -83,22 +84,22 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     Parameters
     ----------
     poses : (T, J, C) or (V, T, J, C) array; C = 3 (millimetres) or 2 (pixels). A 4-D array of 16 or more views or
-        persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely (T, P,
-        J, C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`); so is one whose
-        frames jump a body's width while smooth read the other way (:func:`synsp.stack_axes`). NaN marks missing
-        joints, and so do inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine`` reads a
-        file's) and a point exactly at the origin while the body is elsewhere (estimators' "not found",
-        :func:`synsp.sequence.not_found`); they are filled. Poses at 0 everywhere hold nobody: ``MissingDataError``,
-        as for poses NaN everywhere. A torch tensor is read as its values (detached, on the CPU); the result is a
-        NumPy array. A score per joint may come last, as estimators write it: x, y in pixels plus a score (C = 3,
-        told from the values by :func:`synsp.channels.third_channel`, as ``synsp refine`` tells it) or x, y, z plus
-        a score (C = 4); joints scored below ``MIN_SCORE`` (0.3) are then missing, and the scores come back
-        unchanged (and so do the positions of a joint seen only below that score, where the refinement leaves it
-        missing). A third channel the values cannot tell (``space=`` decides) is a ``SpaceError``; in a (V, T, J, 3)
-        array it is told per entry, each as if passed alone, and entries read differently are one too. MediaPipe
-        Holistic's 543 points (``layout`` None or ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y
-        and MediaPipe's z: x, y are refined in 2D and z given back as it came; a block (the face, a hand) missing
-        whole in a frame stays missing.
+        persons and at least 4 times as many of them as frames is refused (``ShapeError``): it is most likely (T, P, J,
+        C), frames first, to be passed transposed (:func:`synsp.errors.check_frames_first`); so is one whose frames jump
+        a body's width while smooth read the other way (:func:`synsp.stack_axes`). NaN marks missing joints, and so do
+        inf and absurd values (beyond ``synsp.sequence.ABSURD``, as ``synsp refine`` reads a file's) and a point exactly
+        at the origin while the body is elsewhere (estimators' "not found", :func:`synsp.sequence.not_found`); they are
+        filled. Poses at 0 everywhere hold nobody: ``MissingDataError``, as for poses NaN everywhere. A torch tensor is
+        read as its values (detached, on the CPU); the result is a NumPy array. A score per joint may come last, as
+        estimators write it: x, y in pixels plus a score (C = 3, told from the values by
+        :func:`synsp.channels.third_channel`, as ``synsp refine`` tells it) or x, y, z plus a score (C = 4); joints
+        scored below ``MIN_SCORE`` (0.3) are then missing (one scored below it in most frames: its dips below half its
+        own level, :mod:`synsp.score_levels`), and the scores come back unchanged (so do the positions of a joint seen
+        only below that score, which the refinement leaves missing). A third channel the values cannot tell (``space=``
+        decides) is a ``SpaceError``; in a (V, T, J, 3) array it is told per entry, each as if passed alone, and entries
+        read differently are one too. MediaPipe Holistic's 543 points (``layout`` None or
+        ``"holistic543"``/``"holistic543_kaggle"``) with C = 3 are x, y and MediaPipe's z: x, y are refined in 2D and z
+        given back as it came; a block (the face, a hand) missing whole in a frame stays missing.
     method : one of ``METHODS``: "synsp" (default), "smoothnet", "one-euro", "savgol", "gaussian", "butterworth",
         "median", "hampel", "identity" (see :mod:`synsp.filters`); None with ``checkpoint=``: that checkpoint's
         network, as ``synsp refine`` takes it.
@@ -203,13 +204,12 @@ def refine(poses: np.ndarray, method: str | None = None, *, max_gap: int | str |
     if score is not None:  # refined without it; low scores are missing joints; given back unchanged
         # an entry with a constant channel (a fixed score, a padded z) has no joint missing by it, nor one whose
         # scale is not told (0-10); percent is compared as a share (synsp.channels.score_scale)
-        scale = score_scale(x[..., score])
-        rated = constant | (scale is None) | (x[..., score, None] >= MIN_SCORE * (scale or 1.0))
+        scale, at = score_scale(x[..., score]), np.isfinite(x[..., :score]).all(-1)  # a steady low joint: measured
+        rated = constant | (scale is None) | measured_by_score(x[..., score] / (scale or 1.0), MIN_SCORE, at)[..., None]
         seen = np.where(rated, x[..., :score], np.nan)
         out = refine(seen, method, max_gap=max_gap, layout=layout, **options)
-        unrefined = (~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1)
-                     & ~not_found(x[..., :score]))[..., None]
-        out = np.where(unrefined, x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
+        unrefined = ~np.isfinite(out).all(-1) & np.isfinite(x[..., :score]).all(-1) & ~not_found(x[..., :score])
+        out = np.where(unrefined[..., None], x[..., :score], out)  # only seen below MIN_SCORE: given back as it was
         return np.concatenate([out, x[..., score:]], axis=-1).astype(x.dtype, copy=False)
     zeros = not_found(x)
     fixed = fixed_at_origin(x, zeros)

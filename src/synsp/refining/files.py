@@ -89,6 +89,7 @@ from synsp.refining.summary import (
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.refining.uneven_times import column_times, refine_file_tracks, with_file_rate
+from synsp.score_levels import steady_notes
 from synsp.sentinels import sentinel_values
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
@@ -246,9 +247,9 @@ def refine_file(
         raise MissingDataError(f"{src}: every joint is missing or exactly 0 in every frame (estimators write 0 "
                                "for a joint not found): nothing to refine")
     measured = poses
-    rated, rating = file_channels.rated_scores(data, src, confidence is not None)  # percent: divided by 100
-    if rated is not None:
-        poses = scores_to_missing(poses, rated, threshold)
+    scored, rating = file_channels.rated_scores(data, src, confidence is not None)  # percent: divided by 100
+    if scored is not None:  # (V, T, J); a joint scored low in most frames is read at its own level
+        poses = scores_to_missing(poses, scored, threshold)
     if not np.isfinite(measured).all(-1).any():  # nothing at all, whatever the scores say
         how = "NaN, or (0, 0): not found" if zeros.any() else "NaN"
         raise MissingDataError(f"{src}: every joint value is missing ({how}); nothing to refine")
@@ -343,7 +344,8 @@ def refine_file(
         never_seen -= int((unrefined & never).sum())
         long_gaps -= int((unrefined & ~tracks.never_seen & ~tracks.absent[..., None]).sum())
         notes.append(f"{int(unrefined.sum())} joint values scored below {threshold:g}, with no confident value near "
-                     "them, were not refined: kept as the input had them, with their scores")
+                     "them, were not refined: kept as the input had them, with their scores (a lower --threshold "
+                     "refines them)")
     with np.errstate(invalid="ignore"):  # refined in float32: a value given back as it came keeps all its digits
         out = np.where(out == measured, data.poses, out)
     # frames seen below the threshold only are written as read above: not absent
@@ -386,7 +388,9 @@ def refine_file(
             notes = [note for note in notes if note not in route]
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
         notes += give_way_notes(tracks, v_count)
-    notes = [rating] * (rating is not None) + notes
+    notes = [rating] * (rating is not None) + notes  # then the joints a steady low score did not make missing
+    notes = notes if scored is None else steady_notes(scored, threshold, np.isfinite(measured).all(-1),
+                                                     joint_names(data, name, j_count)) + notes
     notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
                                                                           flat) + notes
     if fmt in FORMATS and FORMATS[fmt].motion:  # the rotations are the animation: say they are lost, and how not

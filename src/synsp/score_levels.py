@@ -1,0 +1,101 @@
+"""Which scored joint values are measurements: a threshold for an estimator's misses, a joint's own level when steady.
+
+An estimator's score dips below the threshold (``synsp refine --threshold``, :data:`synsp.sequence.MIN_SCORE`)
+where it lost a joint for a while (occluded, blurred): those values are missing and filled. A joint it reports in
+every frame at a low but steady score (the far side of a side view, a blurred hand) is still measured: read
+against the threshold alone it would be missing all clip long, and then either given back raw or left to the body
+model's stand-ins. A joint scored below the threshold in most of the frames it is reported in is read against its
+own level instead (its median score) when its scores hold near that level: only its dips below :data:`STEADY_DIP`
+of it are missing. A joint scored above the threshold most of the time, or now high now low (seen, then hidden: two
+levels, not one), keeps the threshold as it was (its low stretches are the misses), and so does every joint of a
+track with no value at or above the threshold (nobody detected, or too faint to tell).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["STEADY_DIP", "STEADY_SPREAD", "steady_levels", "measured_by_score", "steady_notes"]
+
+# A steadily low-scored joint's frames scored below this share of its own median are its misses (a dip as deep, in
+# proportion, as 0.3 under a confident 0.6-0.9). Benchmarked on the validation split with scores put on
+# (benchmarks/score_levels.py; benchmarks/RESULTS.md, section 11, "A joint scored low all clip long").
+STEADY_DIP = 0.5
+# ... and a joint is steady when its scores hold near that level: their 90th percentile below this many times it.
+# An estimator's hidden joint has two levels (0.85-0.99 seen, 0.1-0.29 guessed: 3 to 9 times apart).
+STEADY_SPREAD = 2.0
+
+
+def steady_levels(scores: np.ndarray, threshold: float, seen: np.ndarray | None = None) -> np.ndarray:
+    """Each joint's median score where it is reported, NaN for a joint not steadily low.
+
+    Parameters
+    ----------
+    scores : (..., T, J) confidences on the threshold's scale (0-1), NaN where none.
+    threshold : the score below which an estimator's value is missing.
+    seen : (..., T, J) bool, where the joint has a position (None: wherever its score is finite).
+
+    Returns
+    -------
+    (..., J) float: the median over its seen frames of a joint scored below ``threshold`` in more than half of them,
+    whose median is above 0 (a joint scored 0 is not detected at all) and 90th percentile below :data:`STEADY_SPREAD`
+    times that median, in a track with some value at or above ``threshold`` (a person detected); NaN for every other
+    joint (read against the threshold).
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    seen = np.isfinite(scores) if seen is None else np.asarray(seen, bool) & np.isfinite(scores)
+    rated = np.where(seen, scores, np.nan)
+    level = np.full(scores.shape[:-2] + scores.shape[-1:], np.nan)
+    some = seen.any(-2)
+    if some.any():
+        level[some] = np.nanmedian(np.moveaxis(rated, -2, -1)[some], axis=-1)
+    # low in more than half of its frames: an exact half (one low frame of two) is still read against the threshold
+    low = (seen & (scores < threshold)).sum(-2) * 2 > seen.sum(-2)
+    high = np.full_like(level, np.nan)
+    if some.any():
+        high[some] = np.nanpercentile(np.moveaxis(rated, -2, -1)[some], 90, axis=-1)
+    # near one level: a joint seen now confidently, now hidden (scored 0.9, then 0.1-0.29) is read frame by frame
+    # of a person detected: a track with no value at or above the threshold is nobody (or too faint to tell)
+    detected = (seen & (scores >= threshold)).any(axis=(-2, -1))[..., None]
+    steady = low & (level > 0) & (high < STEADY_SPREAD * level) & detected
+    return np.where(steady, level, np.nan)
+
+
+def measured_by_score(scores: np.ndarray, threshold: float, seen: np.ndarray | None = None) -> np.ndarray:
+    """Where a scored joint value is a measurement: its score at or above ``threshold``, or, for a joint scored
+    below it in most frames (:func:`steady_levels`), at or above :data:`STEADY_DIP` of its own median.
+
+    Parameters
+    ----------
+    scores : (..., T, J) confidences on the threshold's scale (0-1); NaN is never a measurement.
+    threshold : the score below which an estimator's value is missing (``--threshold``).
+    seen : (..., T, J) bool, where the joint has a position (None: wherever its score is finite).
+
+    Returns
+    -------
+    (..., T, J) bool.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    cut = np.asarray(steady_levels(scores, threshold, seen)) * STEADY_DIP
+    cut = np.where(np.isnan(cut), threshold, cut)[..., None, :]
+    return scores >= cut
+
+
+def steady_notes(scores: np.ndarray, threshold: float, seen: np.ndarray, names: list[str]) -> list[str]:
+    """The summary's line for the joints read against their own level (:func:`measured_by_score`); [] for none.
+
+    Parameters
+    ----------
+    scores : (..., T, J) confidences on the threshold's scale; seen : (..., T, J) bool, where a position is given.
+    threshold : ``--threshold``; names : the J joints' names.
+    """
+    levels = steady_levels(scores, threshold, seen)  # (..., J)
+    which = np.isfinite(levels).reshape(-1, levels.shape[-1]).any(0)
+    if not which.any():
+        return []
+    listed = [name for name, low in zip(names, which) if low]
+    listed = ", ".join(listed[:6]) + (f" and {len(listed) - 6} more" if len(listed) > 6 else "")
+    low, high = f"{np.nanmin(levels):.2f}", f"{np.nanmax(levels):.2f}"
+    return [f"scores: {int(which.sum())} joint(s) scored below {threshold:g} in most frames ({listed}; median "
+            f"{low if low == high else low + '-' + high}) were refined as measurements at their own level, "
+            f"only their frames below {STEADY_DIP:g} x that median missing (a lower --threshold reads them as the "
+            "others)"]
