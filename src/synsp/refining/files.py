@@ -45,8 +45,6 @@ from synsp.model import NETWORKS
 from synsp.motion_pace import slow_hint
 from synsp.paths import exclusive_writes
 from synsp.refining.arrays import (
-    SEVENTEEN,
-    TWENTY_TWO,
     checkpoint_network,
     guessed_layout,
     input_layout,
@@ -72,6 +70,7 @@ from synsp.refining.route_notes import (
     layout_notes,
     no_layout_route,
     other_order_note,
+    told_order_notes,
 )
 from synsp.refining.summary import (
     ASSUMED_FPS,
@@ -296,14 +295,8 @@ def refine_file(
     if rejected is not None and name != rejected:  # the joint count of a known layout, in another order
         notes = [other_order_note(j_count, rejected, name, tree_excess(poses, rejected), TREE_EXCESS[c_count],
                                   layout is not None, method), *(notes if name else [])]
-    if layout is None and data.layout is None and name in SEVENTEEN and target in SEVENTEEN and name != target:
-        first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
-        notes.insert(0, f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
-                        f"told from the poses (--layout {target} if they do not)")
-    if layout is None and data.layout is None and name in TWENTY_TWO and target is not None:
-        other = next(n for n in TWENTY_TWO if n != name)
-        notes.insert(0, f"layout: the 22 joints read as {TWENTY_TWO[name]} ({name}), told from the poses "
-                        f"(--layout {other} if they are {TWENTY_TWO[other]})")
+    if layout is None and data.layout is None:
+        notes[:0] = told_order_notes(name, target)
     rated = with_file_rate(data)  # a CSV's time column gives the rate the file does not name
     if rated.fps and not data.fps:
         notes.append(f"fps: {rated.fps:g} (the file's time column)")

@@ -8,7 +8,7 @@ import numpy as np
 
 from synsp.inference.risk_choice import LOWPASS_NOTE, WHITE_NOTE
 from synsp.motion_pace import pace_groups
-from synsp.refining.arrays import RIGID_TRUNK_COORDS, loose_trunk_points, shared_joints
+from synsp.refining.arrays import RIGID_TRUNK_COORDS, SEVENTEEN, TWENTY_TWO, loose_trunk_points, shared_joints
 from synsp.sequence import body_size
 from synsp.skeleton import BLOCKS, LAYOUTS, SHIPPED, can_convert, get_layout, reorders
 from synsp.skeleton.bone_fit import better_layout
@@ -88,6 +88,20 @@ def layout_notes(name: str | None, target: str, method: str, j_count: int, c_cou
 def _unknown_layout(j_count: int) -> str:
     """The start of the line on ``j_count`` joints of no layout known, before what was done with them."""
     return f"layout: {j_count} joints of an unknown layout (pass --layout; known: {', '.join(LAYOUTS)})"
+
+
+def told_order_notes(name: str | None, target: str | None) -> list[str]:
+    """The ``layout:`` line for joints whose layout was told from the poses among those of their count (17:
+    COCO's, H36M's or MPI-INF-3DHP's order; 22: SMPL's or the Bandai mocap's) for the ``target`` model; none otherwise."""
+    if name in SEVENTEEN and target in SEVENTEEN and name != target:
+        first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
+        return [f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
+                f"told from the poses (--layout {target} if they do not)"]
+    if name in TWENTY_TWO and target is not None:
+        other = next(n for n in TWENTY_TWO if n != name)
+        return [f"layout: the 22 joints read as {TWENTY_TWO[name]} ({name}), told from the poses "
+                f"(--layout {other} if they are {TWENTY_TWO[other]})"]
+    return []
 
 
 def other_order_note(j_count: int, rejected: str, name: str | None, excess: float, limit: float,
