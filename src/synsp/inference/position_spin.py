@@ -28,8 +28,8 @@ from synsp.inference.upright import upright_turn
 from synsp.rotations.body_spin import heading_spin
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["MAX_STEP", "TURN_SIGMA", "Spin", "position_spin", "tracks_spins", "tracks_turned", "turned_positions",
-           "without_spin"]
+__all__ = ["MAX_STEP", "MIN_TURN", "TURN_SIGMA", "Spin", "position_spin", "tracks_spins", "tracks_turned",
+           "turned_positions", "without_spin"]
 
 # The heading's Gaussian smoothing (sigma, seconds) before its turn is taken out: of 0.5, 1 and 2 frames, 0.5 the least
 # MPJPE over a full turn in 8 and 12 frames (validation, 6 clips, `typical`; the BVH's SPIN_SIGMA is 4 frames, its
@@ -38,6 +38,8 @@ TURN_SIGMA = 0.5 / TRAINING_FPS
 # A frame's heading step (radians) beyond which it is read as the body read back to front, not as a turn: 2/3 of
 # a half turn (a full turn in 8 frames steps a quarter turn a frame at its fastest).
 MAX_STEP = 2 * np.pi / 3
+# The least turn (radians) taken out as a spin: half a turn.
+MIN_TURN = np.pi
 
 
 def _filled(values: np.ndarray) -> np.ndarray | None:
@@ -83,10 +85,13 @@ def position_spin(x: np.ndarray, layout: str | Layout | None, fps: float | None)
     # a step near half a turn is the body read back to front (a half turn and back): no turn either way
     step[np.abs(step) > MAX_STEP] = 0.0
     turn = heading_spin(np.concatenate([[0.0], np.cumsum(step)]), rate, sigma=TURN_SIGMA)
-    if turn is None:
+    # a spin goes round: a line between noisy joints also reads quick quarter turns that are an estimator's (the
+    # README's MediaPipe world landmarks: 80 degrees in 5 frames, read as 3.3 turns a second)
+    if turn is None or np.ptp(turn) < MIN_TURN:
         return None
-    with np.errstate(invalid="ignore"):
-        mean = _filled(np.nanmean(upright, axis=1))
+    seen = np.isfinite(upright).all(-1)  # frames with no joint take their neighbours' centre
+    mean = _filled(np.where(seen.any(1)[:, None], np.nansum(np.where(seen[..., None], upright, 0.0), 1)
+                            / np.maximum(seen.sum(1), 1)[:, None], np.nan))
     centre = gaussian_filter1d(mean, TURN_SIGMA * rate, axis=0, mode="nearest")
     return Spin(up, turn, centre, float(np.abs(np.diff(turn)).max() * rate / (2 * np.pi)))
 

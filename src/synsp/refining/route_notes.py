@@ -92,7 +92,8 @@ def _unknown_layout(j_count: int) -> str:
 
 def told_order_notes(name: str | None, target: str | None) -> list[str]:
     """The ``layout:`` line for joints whose layout was told from the poses among those of their count (17:
-    COCO's, H36M's or MPI-INF-3DHP's order; 22: SMPL's or the Bandai mocap's) for the ``target`` model; none otherwise."""
+    COCO's, H36M's or MPI-INF-3DHP's order; 22: SMPL's or the Bandai mocap's) for the ``target`` model; none
+    otherwise."""
     if name in SEVENTEEN and target in SEVENTEEN and name != target:
         first = {"h36m17": "the pelvis and legs", "coco17": "the face", "mpi17": "MPI-INF-3DHP's, the head"}[name]
         return [f"layout: the 17 joints follow {name}'s order ({first} first), not the {target} model's: "
