@@ -182,3 +182,21 @@ def test_a_joint_held_at_its_last_place_keeps_its_first_value():
     x[40:52, 9] = x[39, 9]  # a tracker holding the lost wrist where it last saw it: frame 39 was measured
     x[84:, 10] = x[83, 10]
     assert not held_arrivals(x, held_values(x)).any()
+
+
+def test_the_held_line_tells_of_fixed_points_only_when_some_first_values_were_marked(tmp_path):
+    """The review's finding: every held line claimed values "written at a fixed point", a tracker's plain hold too."""
+    from synsp.refining.files import refine_file
+
+    _, x = walking(90, noise=2.0)
+    corner, last = x.astype(np.float32), x.astype(np.float32)
+    corner[40:52, 9] = [1919.0, 1079.0]  # a lost wrist clipped to the picture's corner: its first value marked
+    last[40:52, 9] = last[39, 9]  # a tracker holding the lost wrist at its last place: nothing marked
+    lines = {}
+    for name, poses in (("corner", corner), ("last", last)):
+        np.save(tmp_path / f"{name}.npy", poses)
+        notes = refine_file(tmp_path / f"{name}.npy", tmp_path / f"{name}_out.npy", fps=30).notes
+        lines[name] = next(note for note in notes if note.startswith("held:"))
+    assert "; 1 of them the first value of such a run, written at a fixed point" in lines["corner"], lines["corner"]
+    assert lines["last"].startswith("held: 12 joint values repeat the frame before them exactly (a frame rate")
+    assert "fixed point" not in lines["last"], lines["last"]
