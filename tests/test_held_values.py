@@ -200,3 +200,17 @@ def test_the_held_line_tells_of_fixed_points_only_when_some_first_values_were_ma
     assert "; 1 of them the first value of such a run, written at a fixed point" in lines["corner"], lines["corner"]
     assert lines["last"].startswith("held: 12 joint values repeat the frame before them exactly (a frame rate")
     assert "fixed point" not in lines["last"], lines["last"]
+
+
+def test_a_fast_joint_at_the_start_of_a_rate_converted_clip_keeps_its_first_value():
+    """The review's finding: at a clip's end the pace was read from the frame beside the nearest measured one, a
+    repeat on a converted rate (step 0), so a fast joint's real first value was marked as a fixed point."""
+    from synsp.sequence import body_size
+
+    clean, _ = walking(60, noise=0.0)
+    x = clean.copy()
+    x[:4, 9, 0] += (4 - np.arange(4)) * 0.3 * body_size(clean)  # the wrist swept in at 0.3 body sizes a frame
+    twice = np.repeat(x, 2, axis=0)  # each frame written twice
+    held = held_values(twice)
+    assert held[1::2].all() and not held[0::2].any()
+    assert not held_arrivals(twice, held).any()

@@ -213,26 +213,28 @@ def held_arrivals(poses: np.ndarray, held: np.ndarray) -> np.ndarray:
                 continue
             at = np.searchsorted(frames, first)
             before, after = frames[:at], frames[at + 1:][frames[at + 1:] >= stop]
+            beyond = before[-2:-1] if not after.size else after[1:2]  # at a clip's end: the next measured one out
             before, after = (int(before[-1]) if before.size else None), (int(after[0]) if after.size else None)
-            away, moved = _off_track(x[:, j], first, before, after)
+            away, moved = _off_track(x[:, j], first, before, after, int(beyond[0]) if beyond.size else None)
             # jumped to: a long run's line is no track (a hand's swing over a second), a last place is a step away
             jump = np.inf if before is None else np.linalg.norm(x[first, j] - x[before, j]) / (first - before)
             out[first, j] = away > max(HELD_OFF * size, moved) and jump > HELD_OFF * size
     return out
 
 
-def _off_track(track: np.ndarray, t: int, before: int | None, after: int | None) -> tuple[float, float]:
+def _off_track(track: np.ndarray, t: int, before: int | None, after: int | None,
+               beyond: int | None = None) -> tuple[float, float]:
     """How far ``track`` (T, C)'s value at ``t`` lies from the line between its values at ``before`` and ``after``
     (frames with measured values, either None), and how far the track moved between those two. With one of them
-    only (a run at a clip's end), from that value, and the move is twice the track's pace there (its step from the
-    frame further out) over the frames between: a joint that reached a picture's corner fast, clipped there, is
-    no lost one (``edge_values`` reads a clamp so)."""
+    only (a run at a clip's end), from that value, and the move is twice the track's pace there (its step to
+    ``beyond``, the measured frame further out, None: none, over their distance in frames; a rate-converted clip's
+    frame beside it is a repeat, whose step of 0 read a real first value as fixed) over the frames between: a joint
+    that reached a picture's corner fast, clipped there, is no lost one (``edge_values`` reads a clamp so)."""
     if before is None and after is None:
         return 0.0, np.inf
     if before is not None and after is not None:
         line = track[before] + (t - before) / (after - before) * (track[after] - track[before])
         return float(np.linalg.norm(track[t] - line)), float(np.linalg.norm(track[after] - track[before]))
     near = before if before is not None else after
-    out = near - 1 if near == before else near + 1
-    step = np.linalg.norm(track[near] - track[out]) if 0 <= out < len(track) else 0.0
+    step = 0.0 if beyond is None else np.linalg.norm(track[near] - track[beyond]) / abs(near - beyond)
     return float(np.linalg.norm(track[t] - track[near])), 2.0 * abs(t - near) * float(np.nan_to_num(step))
