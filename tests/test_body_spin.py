@@ -8,7 +8,7 @@ import numpy as np
 
 from synsp.formats.motion import JointMotion
 from synsp.refining.motion import refine_motion
-from synsp.rotations.body_spin import spin_joints, spin_turn, turned_about_vertical
+from synsp.rotations.body_spin import spin_joints, spin_pace, spin_turn, turned_about_vertical
 from synsp.rotations.conversions import geodesic_angle, matrix_from_axis_angle
 
 # a ground joint that does not turn, the hips, a spine with a head, two legs with a knee each
@@ -73,6 +73,15 @@ def test_a_frame_held_in_a_spin_still_repeats_the_one_before_with_the_spin_taken
     joint, turn = spin_turn(spun, PARENTS, FPS)
     out = turned_about_vertical(spun, PARENTS, joint, -turn)
     assert (out[1::2] == out[0::2]).all()
+
+
+def test_the_spin_pace_is_read_in_the_files_time_each_frame_written_once_or_k_times():
+    """The review's finding: the note read 2.00 / 3.00 turns a second on a 1.00 spin written twice / three times."""
+    spun = _spun(_walk(), 1.0)
+    for k in (1, 2, 3):
+        held = spun[np.arange(len(spun)) // k * k]  # each frame written k times (a rate converted)
+        pace = spin_pace(spin_turn(held, PARENTS, FPS)[1], held, FPS)
+        assert 0.9 < pace < 1.2, (k, pace)
 
 
 def _error(turns: float, spin=spin_turn) -> float:

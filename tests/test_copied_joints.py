@@ -79,3 +79,15 @@ def test_a_dataframe_with_a_pelvis_written_twice_is_refined_as_its_17_joints():
     expected = refine_dataframe(alone, fps=30)
     np.testing.assert_array_equal(out[expected.columns].to_numpy(), expected.to_numpy())
     np.testing.assert_array_equal(out[["j17_x", "j17_y", "j17_z"]].to_numpy(), out[["j0_x", "j0_y", "j0_z"]].to_numpy())
+
+
+def test_clean_joints_of_no_layout_with_a_copy_are_counted_once_in_the_summary(tmp_path):
+    """The review's case: 17 joints + 2 of the file's own + a copy of joint 0 (20, no layout), clean, so kept as
+    they came. The copies line said 19 refined and the layout line "20 joints"; both now say 19."""
+    x = turning(60).astype(np.float32)
+    x = _with_copy(np.concatenate([x, (x[:, 1:3] + x[:, 4:6]) / 2], axis=1))
+    np.save(tmp_path / "in.npy", x)
+    notes = refine_file(tmp_path / "in.npy", tmp_path / "out.npy", fps=30).notes
+    layout = next(note for note in notes if note.startswith("layout:"))
+    assert any(note.startswith("copies:") and "other 19 joints" in note for note in notes), notes
+    assert layout.startswith("layout: 19 joints of an unknown layout") and "kept as they came" in layout, layout

@@ -30,7 +30,7 @@ def test_unfinite_counts_nan_only_where_the_input_held_values():
 def test_a_nan_refinement_gives_the_fallbacks_output_and_says_so_in_one_line():
     given = _given()
     fallback = np.full((40, 17, 3), 5.0)
-    refiner = SimpleNamespace(kind="synsp", fallback=lambda: None, not_finite=0)
+    refiner = SimpleNamespace(kind="synsp", fallback=lambda: None, not_finite=0, turn=np.eye(3), limb_drift=[0.1])
     way = SimpleNamespace(fallback_output=lambda: fallback)
     good = {"final": np.nan_to_num(given[0])}
     assert finite_or_fallback(refiner, good, given, way) is good and refiner.not_finite == 0
@@ -38,6 +38,7 @@ def test_a_nan_refinement_gives_the_fallbacks_output_and_says_so_in_one_line():
         out = finite_or_fallback(refiner, good, given, way, broken=2)  # NaN before the low-pass, which filled it
     assert len(w) == 1 and "\n" not in str(w[0].message)
     assert out["final"] is fallback and refiner.not_finite == 2
+    assert refiner.turn is None and refiner.limb_drift is None  # SynSP's steps are not in it: none reported
     bad = {"final": good["final"].copy()}
     bad["final"][:, 8] = np.nan
     refiner.fallback = None
@@ -68,3 +69,5 @@ def test_a_file_whose_refinement_came_out_nan_is_written_as_smoothnets_and_said(
     out = np.load(tmp_path / "out.npy")
     assert np.isfinite(out).all() and not np.allclose(out, x)
     assert "scored below" not in summary and "left missing" not in summary
+    # the review's finding: the summary still told of SynSP's limb drift and joint definitions, not in the output
+    assert "limbs:" not in summary and "joint definitions:" not in summary

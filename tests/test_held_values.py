@@ -182,3 +182,35 @@ def test_a_joint_held_at_its_last_place_keeps_its_first_value():
     x[40:52, 9] = x[39, 9]  # a tracker holding the lost wrist where it last saw it: frame 39 was measured
     x[84:, 10] = x[83, 10]
     assert not held_arrivals(x, held_values(x)).any()
+
+
+def test_the_held_line_tells_of_fixed_points_only_when_some_first_values_were_marked(tmp_path):
+    """The review's finding: every held line claimed values "written at a fixed point", a tracker's plain hold too."""
+    from synsp.refining.files import refine_file
+
+    _, x = walking(90, noise=2.0)
+    corner, last = x.astype(np.float32), x.astype(np.float32)
+    corner[40:52, 9] = [1919.0, 1079.0]  # a lost wrist clipped to the picture's corner: its first value marked
+    last[40:52, 9] = last[39, 9]  # a tracker holding the lost wrist at its last place: nothing marked
+    lines = {}
+    for name, poses in (("corner", corner), ("last", last)):
+        np.save(tmp_path / f"{name}.npy", poses)
+        notes = refine_file(tmp_path / f"{name}.npy", tmp_path / f"{name}_out.npy", fps=30).notes
+        lines[name] = next(note for note in notes if note.startswith("held:"))
+    assert "; 1 of them the first value of such a run, written at a fixed point" in lines["corner"], lines["corner"]
+    assert lines["last"].startswith("held: 12 joint values repeat the frame before them exactly (a frame rate")
+    assert "fixed point" not in lines["last"], lines["last"]
+
+
+def test_a_fast_joint_at_the_start_of_a_rate_converted_clip_keeps_its_first_value():
+    """The review's finding: at a clip's end the pace was read from the frame beside the nearest measured one, a
+    repeat on a converted rate (step 0), so a fast joint's real first value was marked as a fixed point."""
+    from synsp.sequence import body_size
+
+    clean, _ = walking(60, noise=0.0)
+    x = clean.copy()
+    x[:4, 9, 0] += (4 - np.arange(4)) * 0.3 * body_size(clean)  # the wrist swept in at 0.3 body sizes a frame
+    twice = np.repeat(x, 2, axis=0)  # each frame written twice
+    held = held_values(twice)
+    assert held[1::2].all() and not held[0::2].any()
+    assert not held_arrivals(twice, held).any()

@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from synsp.sequence import body_size, true_runs
+from synsp.sequence import body_size
 
 __all__ = ["QUANTUM", "HELD_JUMP", "HELD_OFF", "held_frames", "held_values", "held_arrivals", "grid_steps"]
 
@@ -205,34 +205,49 @@ def held_arrivals(poses: np.ndarray, held: np.ndarray) -> np.ndarray:
         return out
     x = x.astype(np.float64, copy=False)
     measured = np.isfinite(x).all(axis=-1) & ~held  # (T, J)
-    for j in np.flatnonzero(held[1:].any(axis=0)):
-        frames = np.flatnonzero(measured[:, j])
-        for start, stop in true_runs(held[:, j]):
-            first = start - 1
-            if first < 0 or not measured[first, j]:
-                continue
-            at = np.searchsorted(frames, first)
-            before, after = frames[:at], frames[at + 1:][frames[at + 1:] >= stop]
-            before, after = (int(before[-1]) if before.size else None), (int(after[0]) if after.size else None)
-            away, moved = _off_track(x[:, j], first, before, after)
-            # jumped to: a long run's line is no track (a hand's swing over a second), a last place is a step away
-            jump = np.inf if before is None else np.linalg.norm(x[first, j] - x[before, j]) / (first - before)
-            out[first, j] = away > max(HELD_OFF * size, moved) and jump > HELD_OFF * size
+    # each run's first value: the frame before a run's start, measured (as arrays: one Python step per run was 8-9x
+    # held_values' cost, every measure)
+    firsts, joints = np.nonzero(held[1:] & ~held[:-1] & measured[:-1])
+    if not firsts.size:
+        return out
+    frames = np.arange(len(x))[:, None]
+    last = np.maximum.accumulate(np.where(measured, frames, -1), axis=0)  # (T, J): last measured frame <= t, or -1
+    following = np.minimum.accumulate(np.where(measured, frames, len(x))[::-1], axis=0)[::-1]  # first >= t, or T
+    prev = np.concatenate([np.full((1, x.shape[1]), -1), last[:-1]])  # last measured frame < t
+    after_of = np.concatenate([following[1:], np.full((1, x.shape[1]), len(x))])  # first measured frame > t
+    before, after = prev[firsts, joints], after_of[firsts, joints]
+    has_before = before >= 0
+    # at a clip's end (one side only): the measured frame further out than that side's, for the joint's pace there
+    near, further = np.where(has_before, before, after), after_of[np.minimum(after, len(x) - 1), joints]
+    beyond = np.where(has_before, prev[np.maximum(before, 0), joints], np.where(further < len(x), further, -1))
+    away, moved = _off_track(x, firsts, joints, before, after, near, beyond)
+    # jumped to: a long run's line is no track (a hand's swing over a second), a last place is a step away
+    safe = np.where(has_before, before, firsts - 1)
+    jump = np.where(has_before, np.sqrt(((x[firsts, joints] - x[safe, joints]) ** 2).sum(-1)) / (firsts - safe),
+                    np.inf)
+    out[firsts, joints] = (away > np.maximum(HELD_OFF * size, moved)) & (jump > HELD_OFF * size)
     return out
 
 
-def _off_track(track: np.ndarray, t: int, before: int | None, after: int | None) -> tuple[float, float]:
-    """How far ``track`` (T, C)'s value at ``t`` lies from the line between its values at ``before`` and ``after``
-    (frames with measured values, either None), and how far the track moved between those two. With one of them
-    only (a run at a clip's end), from that value, and the move is twice the track's pace there (its step from the
-    frame further out) over the frames between: a joint that reached a picture's corner fast, clipped there, is
-    no lost one (``edge_values`` reads a clamp so)."""
-    if before is None and after is None:
-        return 0.0, np.inf
-    if before is not None and after is not None:
-        line = track[before] + (t - before) / (after - before) * (track[after] - track[before])
-        return float(np.linalg.norm(track[t] - line)), float(np.linalg.norm(track[after] - track[before]))
-    near = before if before is not None else after
-    out = near - 1 if near == before else near + 1
-    step = np.linalg.norm(track[near] - track[out]) if 0 <= out < len(track) else 0.0
-    return float(np.linalg.norm(track[t] - track[near])), 2.0 * abs(t - near) * float(np.nan_to_num(step))
+def _off_track(x: np.ndarray, t: np.ndarray, j: np.ndarray, before: np.ndarray, after: np.ndarray, near: np.ndarray,
+               beyond: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each first value ``x`` (T, J, C)[t, j] ((N,) frames and joints): how far it lies from the line between
+    the joint's values at ``before`` and ``after`` (measured frames; -1 / T: none), and how far the joint moved
+    between those two. With one of them only (a run at a clip's end), from that value, ``near``, and the move is
+    twice the joint's pace there (its step to ``beyond``, the measured frame further out, -1: none, over their
+    distance in frames; on a rate-converted clip the frame beside it is a repeat, whose step of 0 read a real first
+    value as fixed) over the frames between: a joint that reached a picture's corner fast, clipped there, is no lost
+    one (``edge_values`` reads a clamp so). Neither: 0 and inf (never marked). Returns two (N,) arrays."""
+    last = len(x) - 1
+    both, neither = (before >= 0) & (after <= last), (before < 0) & (after > last)
+    b, a, n, k = np.clip(before, 0, last), np.clip(after, 0, last), near.clip(0, last), beyond.clip(0, last)
+    line = x[b, j] + ((t - b) / np.where(both, a - b, 1))[:, None] * (x[a, j] - x[b, j])
+    away = _norm(x[t, j] - np.where(both[:, None], line, x[n, j]))
+    step = np.where(beyond >= 0, _norm(x[n, j] - x[k, j]) / np.maximum(np.abs(n - k), 1), 0.0)
+    moved = np.where(both, _norm(x[a, j] - x[b, j]), 2.0 * np.abs(t - n) * np.nan_to_num(step))
+    return np.where(neither, 0.0, away), np.where(neither, np.inf, moved)
+
+
+def _norm(v: np.ndarray) -> np.ndarray:
+    """(N,) lengths of ``v`` (N, C), as ``np.linalg.norm`` of each row."""
+    return np.sqrt((v * v).sum(axis=-1))

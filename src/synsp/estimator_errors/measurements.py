@@ -70,6 +70,7 @@ class Measurements(NamedTuple):
     depth_flipped: np.ndarray | None = None  # (..., T) bool: frames mirrored front to back in depth, mirrored back
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
     turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
+    arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
 
     @property
     def inverted(self) -> int:
@@ -156,10 +157,11 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
                   else foreign_poses(x, jumped)[0])
         foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
-    on_edge, edges = np.zeros_like(missing), []
+    on_edge, edges, arrivals = np.zeros_like(missing), [], 0
     if undo:
         repeated = held_values(x)
-        repeated = repeated | held_arrivals(x, repeated)  # the value a lost joint's run repeats, off its track
+        arrived = held_arrivals(x, repeated)  # the value a lost joint's run repeats, off its track
+        repeated, arrivals = repeated | arrived, int(arrived.sum())
         edges = picture_edges(x)  # read once: the fill below keeps the same values beyond them
         on_edge = edge_values(x, edges) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
     if undo and layout is not None:
@@ -201,7 +203,8 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
-    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned)
+    return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
+                        arrivals)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:

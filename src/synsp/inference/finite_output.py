@@ -21,7 +21,17 @@ if TYPE_CHECKING:
     from synsp.inference.give_way import GiveWay
     from synsp.inference.refiner import Refiner
 
-__all__ = ["unfinite", "finite_or_fallback"]
+__all__ = ["unfinite", "finite_or_fallback", "drop_steps"]
+
+
+def drop_steps(refiner: Refiner) -> None:
+    """Clear what ``refiner`` recorded of its own steps (turn, pace, size, drift, shake, the joint definitions' shift,
+    the alternating frames...) when the fallback's output is given instead: none of them is in it, so the summary must
+    not report them."""
+    refiner.turn, refiner.paced_fps, refiner.resized, refiner.inverted, refiner.group_fps = None, None, 1.0, 0, {}
+    refiner.size_changes = refiner.limb_drift = refiner.floor_strength = refiner.repeated = None
+    refiner.shaken = refiner.steady = refiner.convention_offsets = refiner.alternated = None
+    refiner.convention_far = False
 
 
 def unfinite(outputs: dict[str, np.ndarray], given: np.ndarray) -> int:
@@ -49,5 +59,6 @@ def finite_or_fallback(refiner: Refiner, result: dict[str, np.ndarray], measured
     if refiner.fallback is None:
         raise InternalError(f"{what}; no fallback to give instead")
     warnings.warn(f"{what}; refined by SmoothNet instead", stacklevel=4)
+    drop_steps(refiner)  # the summary reports none of SynSP's steps: they are not in this output
     out = way.fallback_output()
     return {name: out for name in result}

@@ -16,7 +16,7 @@ from synsp.inference.alternation import read_alternation
 from synsp.inference.body_shake import SHAKE_HZ, shake_shares, steady_body
 from synsp.inference.camera_pan import keep_pan, pan_share
 from synsp.inference.convention_pass import CONVENTION_PASSES, KEEP_CONVENTION, PULL_STRIDE, keep_definitions
-from synsp.inference.finite_output import unfinite
+from synsp.inference.finite_output import drop_steps, unfinite
 from synsp.inference.floor import DRIFT_RAMP, SHRINK, SMOOTHNET_BASE
 from synsp.inference.floor_pass import floor_pass
 from synsp.inference.foreshortening import FORESHORTENED
@@ -315,8 +315,7 @@ class Refiner(WindowNetwork):
         self.gave_way, self.trunk_ratio, self.from_above = way.gave_way, way.trunk_ratio, way.from_above
         self.trunk_bend, self.bent, self.flexed = way.trunk_bend, way.bent, float(way.flexed.mean())
         if way.whole:  # nothing SynSP would do is in the fallback's output: none reported
-            self.turn, self.paced_fps, self.resized, self.inverted, self.group_fps = None, None, 1.0, 0, {}
-            self.size_changes = self.limb_drift = self.floor_strength = self.repeated = self.shaken = self.steady = None
+            drop_steps(self)
             out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)

@@ -282,8 +282,8 @@ def refine_file(
     held = data.extra.get(data.format, {}).get("columns") if data.format in ("trc", "c3d") else None  # its markers
     if method in NETWORKS:  # joints its marker set has none of (no eyes, ears): no body part out of the picture
         options["lacking"] = file_channels.lacking_joints(data, name)
-    route = layout_notes(name, target, method, len(found.kept) if found else laid, c_count, held, checkpoint) \
-        if target is not None else []
+    refined_count = len(found.kept) if found else laid  # the joints refined (a copy left out): one count in every line
+    route = layout_notes(name, target, method, refined_count, c_count, held, checkpoint) if target is not None else []
     notes = given_layout_notes(own, layout, name, poses[..., :laid, :]) + route
     if laid < j_count:
         markers = data.extra[data.format]["joints"][laid:]
@@ -368,7 +368,7 @@ def refine_file(
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; --units a 3D's
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
         flat_track_unit(data)
-    kept = kept_clean_note(laid, poses, out, scale, unit) if name is None and method in NETWORKS else None
+    kept = kept_clean_note(refined_count, poses, out, scale, unit) if name is None and method in NETWORKS else None
     if kept is not None:  # joints of no layout kept as clean: said, not "refined by SmoothNet"
         notes = [kept if note in route else note for note in notes]
     if zeros.any():

@@ -32,7 +32,7 @@ from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
 from synsp.refining.held_motion import held_stride, refine_on_stride, stride_held_note
 from synsp.refining.motion_people import refine_people
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
-from synsp.rotations.body_spin import spin_turn, turned_about_vertical
+from synsp.rotations.body_spin import spin_pace, spin_turn, turned_about_vertical
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -148,7 +148,7 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     refined, notes = _refined(replace(motion, rotations=turned_about_vertical(motion.rotations, motion.parents,
                                                                               joint, -turn)),
                               method, checkpoint, device, keep_rest_frames, where, options)
-    fastest = np.abs(np.diff(turn)).max() * motion.fps / (2 * np.pi)
+    fastest = spin_pace(turn, motion.rotations, motion.fps)  # in the file's time, held frames or not
     notes.append(f"spin: the body spins about the vertical, up to {fastest:.1f} turns a second; refined with the "
                  "spin taken out, then put back")
     return replace(refined, rotations=turned_about_vertical(refined.rotations, motion.parents, joint, turn)), notes

@@ -375,7 +375,9 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
         notes.append(f"spin: the body spins about the vertical{people}, up to {max(s for _, s in tracks.spun):.1f} "
                      "turns a second; refined with the spin taken out, then put back")
     if tracks.held:
-        notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly, or are the value such a "
-                     "run repeats, off the joint's track (a frame rate converted, an estimator run on fewer frames, a "
-                     "lost joint held or written at a fixed point); refined as gaps (counted as filled)")
+        fixed = f"; {tracks.arrivals} of them the first value of such a run, written at a fixed point off the " \
+            "joint's track" if tracks.arrivals else ""  # a lost joint's (held_arrivals): said only when some were
+        notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
+                     f"an estimator run on fewer frames, a lost joint held){fixed}; refined as gaps (counted as "
+                     "filled)")
     return notes

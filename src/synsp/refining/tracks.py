@@ -101,6 +101,7 @@ class RefinedTracks(NamedTuple):
     # each person's (smallest, largest) size against its median, where its size changed over the span beyond an
     # estimator's drift and was refined at its median (body_scale.size_track; Refiner.size_changes)
     size_changes: list[tuple[float, float]] = []
+    arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -166,7 +167,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     alternating: list[np.ndarray] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
-    glitch_count = held_count = inverted = jumped = flipped = half = 0
+    glitch_count = held_count = inverted = jumped = flipped = half = arrivals = 0
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
     leaned: list[tuple[int, float, float]] = []
@@ -216,7 +217,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             measured = ahead[v, at][0] if (v, at) in ahead else measure(segment)
             values, missing = measured.values, measured.missing
             glitch_count += int(measured.glitches.sum())
-            held_count += int(measured.held.sum())
+            held_count, arrivals = held_count + int(measured.held.sum()), arrivals + measured.arrivals
             inverted += measured.inverted
             jumped += int(measured.jumped.sum())
             flipped += int(measured.depth_flipped.sum())
@@ -298,7 +299,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, half_turned=half,
                          steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
-                         size_changes=size_changes)
+                         size_changes=size_changes, arrivals=arrivals)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],

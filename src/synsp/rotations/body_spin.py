@@ -25,7 +25,7 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.odd_extension import odd_extension
 from synsp.rotations.conversions import matrix_from_axis_angle, quaternion_from_matrix
 
-__all__ = ["SPIN_FROM", "SPIN_FULL", "SPIN_SPAN", "SPIN_SIGMA", "heading_spin", "spin_joints", "spin_turn",
+__all__ = ["SPIN_FROM", "SPIN_FULL", "SPIN_SPAN", "SPIN_SIGMA", "heading_spin", "spin_joints", "spin_turn", "spin_pace",
            "turned_about_vertical"]
 
 # Degrees a second the heading turns over SPIN_SPAN (a spin, not a glitch that turns back) from which its turn
@@ -110,6 +110,16 @@ def spin_turn(rotations: np.ndarray, parents: np.ndarray, fps: float, start: flo
         return None
     new = np.flatnonzero(~held_frames(rotations))  # frame 0 is never held
     return joints[1], turn[new[np.searchsorted(new, np.arange(len(turn)), side="right") - 1]]
+
+
+def spin_pace(turn: np.ndarray, rotations: np.ndarray, fps: float) -> float:
+    """The fastest spin, in turns a second, of :func:`spin_turn`'s ``turn`` (T,) radians of the motion ``rotations``
+    (T, J, 3, 3) recorded at ``fps``: read between its new frames only, since a held frame keeps the turn of the one
+    before and the next new frame then takes the whole step (each frame written k times read k times too fast)."""
+    new = np.flatnonzero(~held_frames(rotations))
+    if len(new) < 2:
+        return 0.0
+    return float((np.abs(np.diff(turn[new])) / np.diff(new)).max() * fps / (2 * np.pi))
 
 
 def turned_about_vertical(rotations: np.ndarray, parents: np.ndarray, joint: int, turn: np.ndarray) -> np.ndarray:
