@@ -72,7 +72,7 @@ def test_light_noise_on_markers_reads_as_noise_only_by_their_limbs(monkeypatch):
     from synsp.inference import noise_only
 
     x = _walking_markers() + np.random.default_rng(2).normal(0, 0.5, (360, 17, 3))
-    monkeypatch.setattr(noise_only, "white_share", lambda values: np.zeros(values.shape[:-3]))
+    monkeypatch.setattr(noise_only, "white_share", lambda values, rounding=None: np.zeros(values.shape[:-3]))
     assert float(noise_only.noise_only_share(x, "h36m17")) > 0.99
     monkeypatch.setattr(noise_only, "limb_drift", bone_drift)  # the plain reading took the turn for a drift
     assert float(noise_only.noise_only_share(x, "h36m17")) < 0.01

@@ -140,7 +140,8 @@ def test_a_2d_walk_whose_joints_read_coloured_reads_as_noise_only_by_its_bones_l
     assert whiteness(noisy.astype(np.float64)) > WHITE_RAMP[1] and noise_only_share(noisy, "coco17", fps=30) == 1.0
     now = mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean)
     assert now < 0.85 * mpjpe(noisy, clean)
-    monkeypatch.setattr(noise_only, "length_whiteness", lambda values, layout: np.full(np.shape(values)[:-3], 9.0))
+    monkeypatch.setattr(noise_only, "length_whiteness",
+                        lambda values, layout, rounding=None: np.full(np.shape(values)[:-3], 9.0))
     # the old reading: above its input before the camera-pan step (inference.camera_pan) gave back the mean track
     # the route pulled (0.543 px now), still 1.1 x the reading by the bones' lengths
     assert mpjpe(synsp.refine(noisy, layout="coco17", fps=30), clean) > 1.1 * now

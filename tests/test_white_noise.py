@@ -6,6 +6,7 @@ import pytest
 
 import synsp
 from conftest import needs_data
+from synsp.inference.noise_only import noise_only_share
 from synsp.inference.white_noise import WHITE_RAMP, limit_slow, white_share, whiteness
 from walking import mpjpe, walking
 
@@ -66,3 +67,17 @@ def test_light_white_noise_on_a_clean_validation_clip_comes_out_better_than_it_w
     clean = make_cases("val", "none", layout="coco17", space="2d", max_clips=1)[0].clean.astype(np.float64)
     noisy = (clean + np.random.default_rng(0).normal(0.0, sigma, clean.shape)).astype(np.float32)
     assert mpjpe(synsp.refine(noisy, fps=30), clean) < 0.7 * mpjpe(noisy, clean)
+
+
+def test_whole_pixels_do_not_hide_an_estimators_jitter():
+    """Values written as whole pixels carry the rounding's white noise (1/12 px^2 per coordinate): on a small
+    person's jitter (0.5 px, correlated over frames) it fills the top band, and the jitter read white (share 1,
+    audit 33 finding 8). Allowed for, the jitter reads coloured; white noise rounded still reads white, and
+    values on no grid read as before, bit for bit."""
+    clean, white = walking(240, noise=0.5)
+    jitter = np.round(clean + 0.5 * _ar1(clean.shape, 0.8, seed=2))
+    assert white_share(jitter) == 0.0 and white_share(jitter, fps=120) == 0.0
+    assert noise_only_share(jitter, "coco17") == 0.0
+    assert white_share(jitter, rounding=0.0) > 0.9  # the rounding not allowed for (as before): read as white
+    assert white_share(np.round(white)) == 1.0 and noise_only_share(np.round(white), "coco17") == 1.0
+    assert whiteness(white) == whiteness(white, rounding=0.0)  # floats: on no grid

@@ -41,7 +41,7 @@ from synsp.consistency import frame_lengths
 from synsp.inference.clean import input_noise, noise_level, opened
 from synsp.inference.limb_turn import limb_drift
 from synsp.inference.risk_choice import RISK_FRAMES, best_lowpass, network_risk, noise_variance
-from synsp.inference.white_noise import READ_AT_FROM, at_network_rate, white_share, whiteness
+from synsp.inference.white_noise import READ_AT_FROM, at_network_rate, rounding_variance, white_share, whiteness
 
 __all__ = ["SPACES", "STILL_LIMBS", "WHITE_LENGTHS", "LIGHT_NOISE", "noise_only_share", "share_at_rate",
            "length_whiteness", "nearer_of"]
@@ -69,40 +69,48 @@ WHITE_LENGTHS = (1.05, 1.15)
 
 
 def noise_only_share(values: np.ndarray, layout: str, *, fps: float | None = None,
-                     noise: np.ndarray | None = None) -> np.ndarray:
+                     noise: np.ndarray | None = None, rounding: float | None = None) -> np.ndarray:
     """How far the errors of ``values`` (..., T, J, C) without NaN, in ``layout``, read as light noise only:
     per person (each leading index), 1 where the noise is light (:data:`LIGHT_NOISE`) and reads white or (3D)
     the limbs keep their lengths, 0 where neither (module docstring); shaped ``values.shape[:-3]``. ``noise``:
     (..., J) :func:`~synsp.inference.clean.input_noise` of ``values`` when read already (None: read here).
     ``fps`` above :data:`~synsp.inference.white_noise.READ_AT_FROM`: read at the network's rate
-    (:func:`share_at_rate`)."""
+    (:func:`share_at_rate`). ``rounding``: the variance per coordinate of a grid's rounding in the values (whole
+    pixels: 1/12), white noise that hides the colour of the rest (:func:`~synsp.inference.white_noise.whiteness`);
+    None: :func:`~synsp.inference.white_noise.rounding_variance` of ``values``."""
+    rounding = rounding_variance(values) if rounding is None else rounding
     if fps is not None and fps > READ_AT_FROM:
-        return share_at_rate(values, layout, fps)
+        return share_at_rate(values, layout, fps, rounding)
     x = np.asarray(values, np.float64)
     light = 1.0 - opened(noise_level(x, input_noise(x) if noise is None else noise), LIGHT_NOISE)
-    white = white_share(x)
+    white = white_share(x, rounding=rounding)
     if x.shape[-1] != 3:  # limbs foreshorten in an image: their lengths' noise, not their drift
-        return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout), WHITE_LENGTHS))
+        return light * np.maximum(white, 1.0 - opened(length_whiteness(x, layout, rounding), WHITE_LENGTHS))
     # a marker's length that turns with its limb is no drift (limb_turn): clean marker-style sprints read as noise
     return light * np.maximum(white, 1.0 - opened(limb_drift(x, layout, fps), STILL_LIMBS))
 
 
-def share_at_rate(values: np.ndarray, layout: str, fps: float) -> np.ndarray:
+def share_at_rate(values: np.ndarray, layout: str, fps: float, rounding: float | None = None) -> np.ndarray:
     """:func:`noise_only_share` of ``values`` (..., T, J, C) recorded at ``fps`` read as the network sees them
     (:func:`~synsp.inference.white_noise.at_network_rate`). Noise and whiteness are read in the top bands of the
     frame rate: an estimator run at 30 fps on footage of a higher rate (interpolated video, a tracker's smoothing)
     makes errors correlated over k frames, whose power lies below them, and a little white noise on top reads as
     the whole of them (validation, 3D, `typical` drawn at 30 fps and resampled to 120 fps with 5 mm white: the
-    share 1.0 where it read 0.3-0.7 at 30 fps, and SynSP's gain given up to the low-pass)."""
-    return at_network_rate(lambda grids: noise_only_share(grids, layout, fps=TRAINING_FPS), values, fps)
+    share 1.0 where it read 0.3-0.7 at 30 fps, and SynSP's gain given up to the low-pass). ``rounding``: as
+    :func:`noise_only_share`'s, read from ``values`` (None) before the resampling takes them off their grid."""
+    rounding = rounding_variance(values) if rounding is None else rounding
+    return at_network_rate(lambda grids: noise_only_share(grids, layout, fps=TRAINING_FPS, rounding=rounding),
+                           values, fps)
 
 
-def length_whiteness(values: np.ndarray, layout: str) -> np.ndarray:
+def length_whiteness(values: np.ndarray, layout: str, rounding: float | None = None) -> np.ndarray:
     """:func:`~synsp.inference.white_noise.whiteness` of the bones' lengths of ``values`` (..., T, J, C) without NaN,
     in ``layout``: the median over the bones of their length's power per unit band in
     :data:`~synsp.inference.white_noise.MID_BAND` over that above :data:`~synsp.inference.clean.NOISE_BAND`; (...).
-    White noise reads about 1 though the joints swing fast (module docstring)."""
-    return whiteness(frame_lengths(np.asarray(values, np.float64), layout)[..., None])
+    White noise reads about 1 though the joints swing fast (module docstring). ``rounding``: the joints' rounding
+    variance per coordinate (None: read from ``values``); a length holds its two ends' along the bone, twice it."""
+    rounding = rounding_variance(values) if rounding is None else rounding
+    return whiteness(frame_lengths(np.asarray(values, np.float64), layout)[..., None], 2.0 * rounding)
 
 
 def nearer_of(values: np.ndarray, route: Callable[[np.ndarray], np.ndarray], share: np.ndarray, *,

@@ -94,12 +94,12 @@ class RunningCleanStep:
         if not self._count:  # the stream's first frame(s): the zero-phase filter's fast part is ~0 at its edge,
             # which read as clean input and gave frame 0 back unrefined; read over the frames after them too
             noise = np.sqrt(np.mean(np.sum(fast[at:] ** 2, axis=-1), axis=0) / (1.0 - NOISE_BAND))
+        step = grid_step(around) if grid is None else grid
         if self.white is not None:  # offline: limit_slow, then keep_to_noise on its output
-            outputs = self.white(outputs, inputs, fast[at:at + k], below[at:at + k], noise)
+            outputs = self.white(outputs, inputs, fast[at:at + k], below[at:at + k], noise, step ** 2 / 12.0)
         diff = np.asarray(outputs, np.float64) - inputs
         self._correction = self._correction + np.nansum(diff ** 2, axis=(0, 3))
         self._count += k
-        step = grid_step(around) if grid is None else grid
         level = without_grid(noise, step, around.shape[-1])  # rounding is no estimator's noise
         whole = opened(sorted_median(level, axis=-1) / np.maximum(sizes[0], 1e-12), self.ramp)  # (V,)
         drift = None if self.drift is None else self.drift()

@@ -27,7 +27,7 @@ from synsp.filters import butterworth
 from synsp.inference.clean import NOISE_BAND, opened
 from synsp.inference.risk_choice import CUTOFFS, ORDER
 from synsp.inference.stream_white_noise import RunningWhiteness
-from synsp.inference.white_noise import MID_BAND, WHITE_RAMP
+from synsp.inference.white_noise import MID_BAND, WHITE_RAMP, rounding_variance
 
 __all__ = ["filter_matrix", "lowpass_matrices", "RunningLowpasses", "RunningWhereWhite", "WHERE_WHITE_FIRST"]
 
@@ -124,6 +124,7 @@ class RunningWhereWhite:
         self.white.add(x[None], fast[None], below[None])
         if not self.joints:
             return out
+        self.white.rounding = rounding_variance(around)  # a grid's rounding hides no colour (offline's white_share)
         self._noise = self._noise + np.sum(fast[self.joints] ** 2, axis=-1)
         lows = self._lowpasses.add(x[None, self.joints], around[:, self.joints], at)  # (L, 1, J', C)
         if path is not None:  # relative to the body's path, put back on it (of the same divergence)

@@ -32,7 +32,7 @@ import numpy as np
 
 from synsp.filters import butterworth
 from synsp.inference.clean import NOISE_BAND, opened
-from synsp.inference.white_noise import ALPHA, MID_BAND, SLOW_BAND, WHITE_RAMP
+from synsp.inference.white_noise import ALPHA, MID_BAND, SLOW_BAND, WHITE_RAMP, band_ratio
 
 if TYPE_CHECKING:
     from synsp.inference.refiner import Refiner
@@ -71,16 +71,18 @@ class RunningWhiteNoise:
         return self._white.whiteness
 
     def __call__(self, outputs: np.ndarray, inputs: np.ndarray, fast: np.ndarray, below: np.ndarray,
-                 noise: np.ndarray) -> np.ndarray:
+                 noise: np.ndarray, rounding: float = 0.0) -> np.ndarray:
         """``outputs`` (k, V, J, C) refined from ``inputs`` (k, V, J, C, no NaN), in one unit, with the
         slow part of the correction limited where the noise so far reads white. ``fast`` and ``below``
         (k, V, J, C): the inputs' parts above :data:`~synsp.inference.clean.NOISE_BAND` and below
         ``MID_BAND[0]`` of the Nyquist rate (filtered over the stream's input history); ``noise`` (V, J)
-        the clean step's running noise per joint (its RMS length, the input's unit). Returns (k, V, J, C),
-        ``outputs`` itself where nothing is limited."""
+        the clean step's running noise per joint (its RMS length, the input's unit); ``rounding``: the variance per
+        coordinate of the input's grid's rounding (:func:`~synsp.inference.white_noise.rounding_variance`), allowed
+        for in the whiteness as offline. Returns (k, V, J, C), ``outputs`` itself where nothing is limited."""
         k = len(outputs)
         x = np.asarray(inputs, np.float64)
         self._white.add(x, fast, below)
+        self._white.rounding = rounding
         diff = np.nan_to_num(np.asarray(outputs, np.float64) - x)  # a NaN output (none known) must not stay in the sums
         track = np.concatenate([np.stack(self._diffs), diff]) if self._diffs else diff
         slow = _slow_end(track)[-k:]  # (k, V, J, C)
@@ -103,6 +105,8 @@ class RunningWhiteness:
         self._mid = 0.0  # (..., J) summed squared part of the input in MID_BAND at the frames given back
         self._top = 0.0  # (..., J) the same above NOISE_BAND
         self.count = 0
+        self.coords = 0  # the inputs' coordinates (C)
+        self.rounding = 0.0  # the variance per coordinate of their grid's rounding (white_noise.band_ratio)
 
     def add(self, inputs: np.ndarray, fast: np.ndarray, below: np.ndarray) -> None:
         """Sum the frames ``inputs`` (k, ..., J, C, float64) whose parts above
@@ -112,6 +116,7 @@ class RunningWhiteness:
         self._mid = self._mid + np.sum(mid ** 2, axis=(0, -1))
         self._top = self._top + np.sum(fast ** 2, axis=(0, -1))
         self.count += len(inputs)
+        self.coords = inputs.shape[-1]
 
     @property
     def whiteness(self) -> np.ndarray:
@@ -120,7 +125,7 @@ class RunningWhiteness:
             return np.full(1, np.nan)
         mid = self._mid / (MID_BAND[1] - MID_BAND[0])
         top = self._top / (1.0 - NOISE_BAND)
-        return np.median(mid / np.maximum(top, 1e-24), axis=-1)
+        return band_ratio(mid, top, self.coords * self.rounding)
 
 
 def below_mid(track: np.ndarray) -> np.ndarray:

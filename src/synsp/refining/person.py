@@ -14,6 +14,7 @@ from synsp.inference.alternation import without_alternation
 from synsp.inference.clean import input_noise
 from synsp.inference.joint_corrections import RIGID_TRUNK_COORDS, detached_joints, shared_joints
 from synsp.inference.low_rate import looks_for_jumps
+from synsp.inference.white_noise import rounding_variance
 from synsp.memo import memo_scope
 from synsp.model import NETWORKS
 from synsp.motion_pace import pace_groups
@@ -185,7 +186,9 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
     measured = without_alternation(measured)[0]  # a body alternating between two boxes: out, as the Refiner takes it
     read = measured if layout == target else convert(measured, layout, target)
     noise = input_noise(measured) if layout == target else None  # the same values' noise: read once for both
-    share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise)
+    # the grid of the values as given (a conversion's midpoints and the filled gaps lie off it)
+    share = noise_only.noise_only_share(read, target, fps=options.get("fps"), noise=noise,
+                                        rounding=rounding_variance(x))
     halved: list[float] = []  # the half rate, where a look at it was kept (half_pace)
 
     def paced(v: np.ndarray) -> np.ndarray:  # fast motion the pace missed: kept at half the rate where far nearer
