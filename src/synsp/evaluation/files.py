@@ -188,7 +188,7 @@ def _read(path: Path, space: str | None, fps: float | None, key: str | None, thr
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     poses[not_found(poses)] = np.nan
     if data.scores is not None:
-        poses = scores_to_missing(poses, np.asarray(data.scores), threshold)
+        poses = scores_to_missing(poses, np.asarray(data.scores), threshold, data.format not in ("dlc", "sleap"))
     return poses, data, (confidence is not None, None if flat is None else flat[0])
 
 

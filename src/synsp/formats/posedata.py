@@ -266,9 +266,10 @@ def as_filled(values: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     return array.astype(bool)
 
 
-def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
-    """Mark low-confidence joints missing: NaN where ``score < threshold`` (or score is NaN); a joint scored below
-    ``threshold`` in most of its frames is read against its own level (:func:`synsp.score_levels.measured_by_score`).
+def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float, steady: bool = True) -> np.ndarray:
+    """Mark low-confidence joints missing: NaN where ``score < threshold`` (or score is NaN); with ``steady``, a joint
+    scored below ``threshold`` in most of its frames is read against its own level
+    (:func:`synsp.score_levels.measured_by_score`).
 
     Parameters
     ----------
@@ -298,7 +299,7 @@ def scores_to_missing(poses: np.ndarray, scores: np.ndarray, threshold: float) -
         raise ShapeError(f"scores must have shape {poses.shape[:-1]} (poses without C), got {scores.shape}")
     out = poses.copy()
     # NaN scores compare False, so they count as missing; a steadily low-scored joint is still measured
-    low = ~measured_by_score(scores, threshold, np.isfinite(poses).all(-1))
+    low = ~measured_by_score(scores, threshold, np.isfinite(poses).all(-1)) if steady else ~(scores >= threshold)
     out[low] = np.nan
     return out
 

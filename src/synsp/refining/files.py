@@ -247,8 +247,11 @@ def refine_file(
                                "for a joint not found): nothing to refine")
     measured = poses
     scored, rating = file_channels.rated_scores(data, src, confidence is not None)  # percent: divided by 100
-    if scored is not None:  # (V, T, J); a joint scored low in most frames is read at its own level
-        poses = scores_to_missing(poses, scored, threshold)
+    # (V, T, J); a joint scored low in most frames is read at its own level, but for DeepLabCut's and SLEAP's
+    # likelihoods: a part's presence, its place the score map's peak wherever it is absent (kept as it was)
+    steady = data.format not in ("dlc", "sleap")
+    if scored is not None:
+        poses = scores_to_missing(poses, scored, threshold, steady)
     if not np.isfinite(measured).all(-1).any():  # nothing at all, whatever the scores say
         how = "NaN, or (0, 0): not found" if zeros.any() else "NaN"
         raise MissingDataError(f"{src}: every joint value is missing ({how}); nothing to refine")
@@ -382,7 +385,7 @@ def refine_file(
         notes += convention_notes(tracks.conventions, checkpoint, device, c_count, (scale, unit))
         notes += give_way_notes(tracks, v_count)
     notes = [rating] * (rating is not None) + notes  # then the joints a steady low score did not make missing
-    notes = notes if scored is None else steady_notes(scored, threshold, np.isfinite(measured).all(-1),
+    notes = notes if scored is None or not steady else steady_notes(scored, threshold, np.isfinite(measured).all(-1),
                                                      joint_names(data, name, j_count)) + notes
     notes = [chosen] * (chosen is not None) + file_channels.channel_notes(confidence, c_count, data.scores is None,
                                                                           flat) + notes
