@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.config import DataConfig
-from synsp.skeleton import Layout, get_layout, joint_distances
+from synsp.skeleton import Layout, get_layout, layout_bone_lengths
 
 __all__ = ["HUMAN_RANGE", "SIZE_CHANGE", "TRAINED_BONES_MM", "TRAINED_RANGE", "changing_size", "relative_size",
            "size_change_notes", "size_factor", "size_note", "size_track"]
@@ -60,7 +60,7 @@ def relative_size(poses: np.ndarray, layout: str | Layout) -> float:
     if reference is None:
         return float("nan")
     x = np.asarray(poses, np.float64).reshape(-1, len(layout.joints), poses.shape[-1])
-    lengths = _lengths(x, layout)  # (T, B)
+    lengths = layout_bone_lengths(x, layout)  # (T, B)
     seen = np.isfinite(lengths).any(axis=0)
     if not seen.any():
         return float("nan")
@@ -101,7 +101,7 @@ def size_track(poses: np.ndarray, layout: str | Layout, fps: float | None = None
 
     layout = get_layout(layout)
     x = np.asarray(poses, np.float64)
-    lengths = _lengths(x, layout)  # (V, T, B)
+    lengths = layout_bone_lengths(x, layout)  # (V, T, B)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.log(lengths / np.nanmedian(lengths, axis=-2, keepdims=True))
     ratio[~np.isfinite(ratio)] = np.nan
@@ -111,14 +111,6 @@ def size_track(poses: np.ndarray, layout: str | Layout, fps: float | None = None
     window = min(max(3, int(round(frames)) | 1), per_frame.shape[-1] - (1 - per_frame.shape[-1] % 2))
     smooth = savgol_filter(per_frame, window, 1, axis=-1, mode="interp") if window >= 3 else per_frame
     return np.exp(smooth - np.median(smooth, axis=-1, keepdims=True))
-
-
-def _lengths(x: np.ndarray, layout: Layout) -> np.ndarray:
-    """Each frame's length (..., B) of every bone of ``layout`` in poses (..., J, 3), in the layout's own bone order
-    (:data:`TRAINED_BONES_MM`'s), cycles included: not consistency.frame_lengths' tree, which leaves out a bone that
-    closes a loop (COCO's shoulder to shoulder) and would read a body's size from fewer bones."""
-    bones = np.asarray(layout.bones, np.intp).reshape(-1, 2)
-    return joint_distances(x, bones[:, 0], bones[:, 1])
 
 
 def changing_size(track: np.ndarray) -> np.ndarray:

@@ -80,7 +80,15 @@ from synsp.skeleton.layouts import (
     layout_joint_names,
     match_layout,
 )
-from synsp.skeleton.pose_geometry import bone_tree, flip_lr, joint_distances, root_joints, root_position, trunk_vector
+from synsp.skeleton.pose_geometry import (
+    bone_tree,
+    flip_lr,
+    joint_distances,
+    layout_bone_lengths,
+    root_joints,
+    root_position,
+    trunk_vector,
+)
 from synsp.skeleton.proportions import random_proportions, reproportion
 
 __all__ = [
@@ -95,7 +103,7 @@ __all__ = [
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "depth_beside", "generic_names", "get_layout", "guessed_layout",
     "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions", "joint_distances",
-    "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
+    "layout_bone_lengths", "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
     "twenty_five_joint_layout", "twenty_two_joint_layout",

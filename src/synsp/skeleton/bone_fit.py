@@ -26,7 +26,7 @@ import numpy as np
 from synsp.sequence import body_size
 from synsp.skeleton.joint_order import TOLD_BY_POSES, tree_excess
 from synsp.skeleton.layouts import LAYOUTS, get_layout
-from synsp.skeleton.pose_geometry import joint_distances
+from synsp.skeleton.pose_geometry import layout_bone_lengths
 
 # How many times lower another layout's misfit must be than the given's. Validation split, 65 clips x
 # none / clean-ish / typical / hard / jitter / synthetic, 2D and 3D, five true layouts (h36m17, coco17, smpl22,
@@ -45,11 +45,10 @@ def bone_misfit(poses: np.ndarray, layout: str, max_frames: int = 500) -> float:
     :func:`~synsp.skeleton.joint_order.tree_excess`. Lower is better; NaN when too little is seen."""
     x = np.asarray(poses, np.float64).reshape(-1, *np.shape(poses)[-2:])
     x = x[np.linspace(0, len(x) - 1, min(len(x), max_frames)).astype(int)]
-    bones = np.asarray(get_layout(layout).bones, np.intp).reshape(-1, 2)  # all of them: a wrong order's loops count
     size = body_size(x)
     if not size > 0:
         return float("nan")
-    lengths = joint_distances(x, bones[:, 0], bones[:, 1])  # (N, B)
+    lengths = layout_bone_lengths(x, layout)  # (N, B), all of them: a wrong order's loops count
     with warnings.catch_warnings():  # bones never seen
         warnings.simplefilter("ignore", RuntimeWarning)
         low, high = np.nanpercentile(lengths, [10, 90], axis=0)

@@ -85,6 +85,14 @@ def joint_distances(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt((bones * bones).sum(axis=-1))  # np.linalg.norm's (the same sums) overhead shows in streams
 
 
+def layout_bone_lengths(x: np.ndarray, layout: str | Layout) -> np.ndarray:
+    """Each pose's length (..., B) of every bone of ``layout`` in poses ``x`` (..., J, C), the poses' unit, in the
+    layout's own bone order, cycles included (COCO's shoulder to shoulder): not :func:`bone_tree`'s, which leaves
+    out a bone that closes a loop."""
+    bones = np.asarray(get_layout(layout).bones, np.intp).reshape(-1, 2)
+    return joint_distances(x, bones[:, 0], bones[:, 1])
+
+
 def bone_tree(layout: str | Layout) -> list[tuple[int, int]]:
     """The layout's bones as a spanning tree, ``(parent, child)`` in breadth-first order from
     the root (joint 0 for root-less layouts, or the first bone's parent when joint 0 has none:
