@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["STEADY_DIP", "STEADY_SPREAD", "steady_levels", "measured_by_score", "steady_notes"]
+__all__ = ["LIKELIHOOD_FORMATS", "STEADY_DIP", "STEADY_SPREAD", "steady_levels", "measured_by_score", "steady_notes"]
 
 # A steadily low-scored joint's frames scored below this share of its own median are its misses (a dip as deep, in
 # proportion, as 0.3 under a confident 0.6-0.9). Benchmarked on the validation split with scores put on
@@ -23,6 +23,9 @@ STEADY_DIP = 0.5
 # ... and a joint is steady when its scores hold near that level: their 90th percentile below this many times it.
 # An estimator's hidden joint has two levels (0.85-0.99 seen, 0.1-0.29 guessed: 3 to 9 times apart).
 STEADY_SPREAD = 2.0
+# Formats whose score is a likelihood of the part's presence (DeepLabCut's, SLEAP's): a part absent all clip still
+# gets a place, its score map's peak, so a steadily low score is no measurement there: their files keep the threshold.
+LIKELIHOOD_FORMATS = ("dlc", "sleap")
 
 
 def steady_levels(scores: np.ndarray, threshold: float, seen: np.ndarray | None = None) -> np.ndarray:

@@ -34,6 +34,7 @@ from synsp.motion_pace import fps_text
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.files import refine_file
+from synsp.score_levels import LIKELIHOOD_FORMATS
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
 from synsp.skeleton import Layout, get_layout, root_position
 from synsp.units import unit_words
@@ -188,7 +189,7 @@ def _read(path: Path, space: str | None, fps: float | None, key: str | None, thr
         poses[~(np.abs(poses) <= ABSURD).all(-1)] = np.nan
     poses[not_found(poses)] = np.nan
     if data.scores is not None:
-        poses = scores_to_missing(poses, np.asarray(data.scores), threshold, data.format not in ("dlc", "sleap"))
+        poses = scores_to_missing(poses, np.asarray(data.scores), threshold, data.format not in LIKELIHOOD_FORMATS)
     return poses, data, (confidence is not None, None if flat is None else flat[0])
 
 

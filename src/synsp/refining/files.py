@@ -88,7 +88,7 @@ from synsp.refining.summary import (
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
 from synsp.refining.uneven_times import column_times, refine_file_tracks, with_file_rate
-from synsp.score_levels import steady_notes
+from synsp.score_levels import LIKELIHOOD_FORMATS, steady_notes
 from synsp.sentinels import sentinel_values
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
 from synsp.skeleton import LAYOUTS, TREE_EXCESS, tree_excess
@@ -247,9 +247,7 @@ def refine_file(
                                "for a joint not found): nothing to refine")
     measured = poses
     scored, rating = file_channels.rated_scores(data, src, confidence is not None)  # percent: divided by 100
-    # (V, T, J); a joint scored low in most frames is read at its own level, but for DeepLabCut's and SLEAP's
-    # likelihoods: a part's presence, its place the score map's peak wherever it is absent (kept as it was)
-    steady = data.format not in ("dlc", "sleap")
+    steady = data.format not in LIKELIHOOD_FORMATS  # a joint scored low in most frames: read at its own level
     if scored is not None:
         poses = scores_to_missing(poses, scored, threshold, steady)
     if not np.isfinite(measured).all(-1).any():  # nothing at all, whatever the scores say
