@@ -45,6 +45,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,7 +55,7 @@ from synsp.sequence import body_size
 from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
-           "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle", "turn_and_mirror"]
+           "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle", "TurnFit", "turn_and_mirror"]
 
 # Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
 # every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
@@ -93,22 +94,29 @@ def turn_fits(before: np.ndarray, after: np.ndarray, flip: np.ndarray, within: f
     fits = turn_and_mirror(before, after, flip)
     if fits is None:
         return 0.0
-    _, _, rotation, residual, mirrored = fits
-    return rotation_angle(rotation) if residual < min(within ** 2, mirrored) else 0.0
+    return rotation_angle(fits.rotation) if fits.residual < min(within ** 2, fits.mirrored) else 0.0
 
 
-def turn_and_mirror(before: np.ndarray, after: np.ndarray,
-                    flip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | None:
+class TurnFit(NamedTuple):
+    """:func:`turn_and_mirror`'s fits of one pose onto another."""
+
+    p: np.ndarray  # (N, C) the joints of ``before`` kept, about their mean
+    q: np.ndarray  # (N, C) the same joints of ``after``, about their mean
+    rotation: np.ndarray  # (C, C) the best proper rotation of p onto q (p @ rotation)
+    residual: float  # the mean squared distance it leaves
+    mirrored: float  # the one the best rotation onto ``after`` with its left/right labels exchanged leaves
+
+
+def turn_and_mirror(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> TurnFit | None:
     """The best proper rotation of ``before`` (J, C) onto ``after``, C = 2 or 3, and the best one onto ``after`` with
-    its left/right labels exchanged (``flip``), joints not seen in all three left out: (``p``, ``q`` (N, C) the
-    joints of ``before`` and ``after`` kept, each about its mean; the rotation (C, C) of ``p`` onto ``q``; the mean
-    squared distance it leaves; the one the exchanged labels' rotation leaves); None with fewer than 4 joints."""
+    its left/right labels exchanged (``flip``), joints not seen in all three left out (:class:`TurnFit`); None with
+    fewer than 4 joints."""
     both = np.isfinite(before).all(-1) & np.isfinite(after).all(-1) & np.isfinite(after[flip]).all(-1)
     if both.sum() < 4:
         return None
     p, q = before[both] - before[both].mean(axis=0), after[both] - after[both].mean(axis=0)
     rotation, residual = rigid_fit(p, q)
-    return p, q, rotation, residual, rigid_fit(p, after[flip][both])[1]
+    return TurnFit(p, q, rotation, residual, rigid_fit(p, after[flip][both])[1])
 
 
 def rigid_fit(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, float]:
@@ -204,7 +212,7 @@ def _mirrored(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> bool:
     of ``before`` onto ``after`` with its left/right labels exchanged (``flip``) fits better than onto ``after``
     (validation: 3 of 4 whole-body flips of 8-11 frames in `typical` and `hard`, none of 23 joins of clips)."""
     fits = turn_and_mirror(before, after, flip)
-    return fits is not None and fits[4] < fits[3]
+    return fits is not None and fits.mirrored < fits.residual
 
 
 def cut_note(cuts: list[tuple[int, int]], fps: float | None, times: np.ndarray | None = None) -> str | None:
