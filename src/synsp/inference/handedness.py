@@ -18,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.filters import butterworth, cutoff_for
+from synsp.inference.floor import BASELINE_HZ
 from synsp.inference.network_frame import NetworkFrame
 
 __all__ = ["MIRROR_READ", "READ_STRIDE", "correction_size", "mirror_ratio", "read_handedness"]
@@ -29,15 +30,15 @@ __all__ = ["MIRROR_READ", "READ_STRIDE", "correction_size", "mirror_ratio", "rea
 # (benchmarks/selfie.py).
 MIRROR_READ: float | None = 2.0
 READ_STRIDE = 8  # the reading's windows, every 8 frames: it only takes a mean over the clip (convention_pass's too)
-_CUTOFF_HZ = 6.0  # the input's motion the correction is read against (the floor step's Butterworth)
 _FLIP = np.array([-1.0, 1.0])  # the image's x mirrored
 
 
 def correction_size(out: np.ndarray, seq: np.ndarray, fps: float | None) -> float:
-    """Mean distance (the input's unit) of a network's ``out`` from a 6 Hz Butterworth of its input ``seq``, both
+    """Mean distance (the input's unit) of a network's ``out`` from a Butterworth of its input ``seq`` at the floor
+    step's :data:`~synsp.inference.floor.BASELINE_HZ` (6 Hz, without its end fit), both
     (V, T, J, 2) at ``fps`` frames per second (None: 30): how much it changed beyond smoothing."""
     rate = 30.0 if fps is None else float(fps)
-    smooth = butterworth(seq, cutoff=cutoff_for(_CUTOFF_HZ, rate), order=4, fps=rate)
+    smooth = butterworth(seq, cutoff=cutoff_for(BASELINE_HZ, rate), order=4, fps=rate)
     return float(np.mean(np.linalg.norm(out - smooth, axis=-1)))
 
 
