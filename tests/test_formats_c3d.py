@@ -36,6 +36,28 @@ def test_round_trip_units_and_missing_points(tmp_path):
     assert np.array_equal(read_poses(tmp_path / "b.c3d").poses, back.poses, equal_nan=True)
 
 
+@pytest.mark.parametrize("units, mm", [("ft", 304.8), ("dm", 100.0), ("in", 25.4), ("M", 1000.0)])
+def test_point_units_other_than_mm_read_and_written_back(tmp_path, units, mm):
+    """POINT:UNITS ft or dm was refused ("not understood; expected m, cm, mm or in"); each unit is read into mm
+    and refined values go back in it, spelt as the file spelt it."""
+    import c3d
+
+    values = np.random.default_rng(3).normal(5, 1, (12, 3, 3)).astype(np.float32)  # a few of the unit
+    writer = c3d.Writer(point_rate=30.0, point_units=units.ljust(4))
+    writer.set_point_labels(["C7", "RASI", "LASI"])
+    points = np.zeros((12, 3, 5), np.float32)
+    points[..., :3] = values
+    writer.add_frames([(frame, np.zeros((0, 0), np.float32)) for frame in points])
+    with open(tmp_path / "lab.c3d", "wb") as handle:
+        writer.write(handle)
+    data = read_poses(tmp_path / "lab.c3d")
+    np.testing.assert_allclose(data.poses[0], values * mm, rtol=1e-5)
+    assert main(["refine", str(tmp_path / "lab.c3d"), str(tmp_path / "out.c3d"), "--method", "savgol"]) == 0
+    out = read_poses(tmp_path / "out.c3d")
+    assert out.extra["c3d"]["unit_text"] == units and out.extra["c3d"]["units"] == units.lower()
+    assert np.abs(out.poses[0] - data.poses[0]).max() < 2 * mm  # refined values in mm, not x or / the unit
+
+
 def test_refine_c3d(tmp_path):
     assert main(["refine", str(C3D), str(tmp_path / "out.c3d"), "--method", "butterworth"]) == 0
     out = read_poses(tmp_path / "out.c3d")

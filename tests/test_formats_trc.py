@@ -187,6 +187,21 @@ def test_inch_units_read_in_millimetres_and_written_back_in_inches(tmp_path):
     np.testing.assert_allclose(read_poses(tmp_path / "out.trc").poses[0], values * 25.4, atol=1e-3)
 
 
+@pytest.mark.parametrize("units, mm", [("ft", 304.8), ("feet", 304.8), ("dm", 100.0), ("Inches", 25.4)])
+def test_feet_and_decimetres_read_in_millimetres_and_written_back_as_spelt(tmp_path, units, mm):
+    """OpenSim's Units class takes ft and feet too: such a TRC was refused ("Units 'ft' not understood")."""
+    values = np.random.default_rng(2).normal(3, 0.5, (20, 2, 3))  # a few of the unit
+    _write_trc(tmp_path / "lab.trc", ["C7", "RASIS"], values, units)
+    data = read_poses(tmp_path / "lab.trc")
+    np.testing.assert_allclose(data.poses[0], values * mm, atol=1e-3 * mm)
+    write_poses(tmp_path / "out.trc", data)
+    assert (tmp_path / "out.trc").read_text().splitlines()[2].split("\t")[4] == units
+    np.testing.assert_allclose(read_poses(tmp_path / "out.trc").poses[0], values * mm, atol=1e-3 * mm)
+    with pytest.raises(ValueError, match=r"lab.trc: Units 'yd' not understood; expected m, dm, cm, mm, in, ft"):
+        _write_trc(tmp_path / "lab.trc", ["C7", "RASIS"], values, "yd")
+        read_poses(tmp_path / "lab.trc")
+
+
 def test_a_lab_marker_set_is_never_read_as_a_layout_by_its_count(tmp_path, capsys):
     """25 markers of a lab's own marker set are not OpenPose's BODY_25 (nor 24 SMPL's joints):
     named joints that make no layout are the user's, refined by SmoothNet joint by joint."""

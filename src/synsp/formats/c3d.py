@@ -1,9 +1,10 @@
 """C3D motion capture files, through the maintained ``c3d`` package (``pip install synsp[c3d]``).
 
 Points are read with their labels (``POINT:LABELS``), rate (``POINT:RATE``) and unit
-(``POINT:UNITS``: m, cm, mm or in; positions come out in millimetres, synsp's 3D unit). A point
-whose residual is negative was not seen in that frame (C3D's "invalid"): NaN. Labels map to a
-joint layout exactly as TRC marker names do (:func:`synsp.formats.trc.match_markers`: Pose2Sim's
+(``POINT:UNITS``: m, dm, cm, mm, in or ft, or their names; positions come out in millimetres, synsp's
+3D unit; written back in the file's, as it spelt it). A point whose residual is negative was not seen in
+that frame (C3D's "invalid"): NaN. Labels map to a joint layout exactly as TRC marker names do
+(:func:`synsp.formats.trc.match_markers`: Pose2Sim's
 marker sets read as ``halpe26`` / ``body25``; other marker sets keep their own labels).
 
 The writer writes the same labels (the source's markers, in its order), rate, first frame and
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from synsp.formats.posedata import PoseData
-from synsp.formats.trc import UNITS_TO_MM, markers_to_layout, partial_layout
+from synsp.formats.trc import UNITS_TO_MM, markers_to_layout, partial_layout, unit_name, unit_text
 from synsp.paths import atomic_path
 from synsp.skeleton import generic_names, layout_joint_names
 
@@ -58,13 +59,6 @@ def _c3d():
     return c3d
 
 
-def _units(text: str, path: Path) -> str:
-    units = text.strip().lower()
-    if units not in UNITS_TO_MM:
-        raise ValueError(f"{path}: POINT:UNITS {text.strip()!r} not understood; expected m, cm, mm or in")
-    return units
-
-
 def read(path: Path) -> PoseData:
     """Read a C3D file's points.
 
@@ -84,7 +78,8 @@ def read(path: Path) -> PoseData:
             raise ValueError(f"{path}: not a readable C3D file ({err})") from None
         labels = [label.strip() for label in reader.point_labels]
         param = reader.get("POINT:UNITS")
-        units = _units(param.string_value if param is not None else "mm", path)
+        given = param.string_value if param is not None else "mm"
+        units = unit_name(given, f"{path}: POINT:UNITS")
         rate = float(reader.point_rate)
         scale = abs(float(reader.point_scale)) or 1.0  # the residuals' step: written with the same
         outputs = _model_outputs(reader, labels)
@@ -111,7 +106,8 @@ def read(path: Path) -> PoseData:
     modelled = (points[..., 3] == 0) & bool((points[..., 3] > 0).any())
     poses, layout, columns, estimated, joints = markers_to_layout(values, labels)
     extra = {"frame_ids": frame_ids, "c3d": {"markers": labels, "columns": columns, "units": units,
-                                             "analog": analog_info, **partial_layout(layout, joints)}}
+                                             "unit_text": given.strip(), "analog": analog_info,
+                                             **partial_layout(layout, joints)}}
     layout = None if "layout" in extra["c3d"] else layout  # a layout's joints and markers of its own
     extra["c3d"].update(parameters=parameters, residual=points[..., 3].astype(np.float32),
                         cameras=points[..., 4].astype(np.uint8), scale=scale)
@@ -158,7 +154,8 @@ def write(path: Path, data: PoseData, fmt: str = "c3d") -> None:
     if analog is not None and len(analog["values"]) != n_frames:
         analog = None  # another number of frames: the channels no longer line up with the points
     writer = c3d.Writer(point_rate=float(data.fps or 30.0), analog_rate=analog["rate"] if analog else 0.0,
-                        point_scale=-float(source.get("scale", 1.0)), point_units=units.ljust(4))
+                        point_scale=-float(source.get("scale", 1.0)),
+                        point_units=unit_text(source.get("unit_text"), units).ljust(4))  # as the file spelt it
     passed = source.get("outputs")
     if passed is not None and len(passed["points"]) == n_frames and len(passed["kept"]) == len(markers):
         # the model's outputs back in their places among the labels, as read

@@ -10,8 +10,8 @@ The layout Pose2Sim's ``make_trc`` writes, tab-separated::
     0  0.0  0.01  0.93  -0.02  ...
 
 Positions are read in millimetres (synsp's 3D unit): the ``Units`` field says what the file
-holds (``m``, ``cm`` or ``mm``; OpenSim's ``meters``, ... too) and the writer puts the same
-unit back, spelt as the file spelt it. Empty cells and
+holds (``m``, ``dm``, ``cm``, ``mm``, ``in`` or ``ft``; OpenSim's ``meters``, ``feet``, ... too) and the
+writer puts the same unit back, spelt as the file spelt it. Empty cells and
 ``nan`` are missing markers.
 
 Marker names map to a joint layout by name, in any order (:mod:`synsp.formats.marker_names`):
@@ -56,10 +56,12 @@ from synsp.sequence import fill_gaps
 from synsp.skeleton import LAYOUTS, generic_names
 
 # "px": Sports2D's 2D tracks in pixels (one coordinate constant), read as they are
-UNITS_TO_MM = {"m": 1000.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "px": 1.0}
+# OpenSim's length units (its Units class: in, ft, m, cm, mm) and decimetres; a C3D's POINT:UNITS reads this too
+UNITS_TO_MM = {"m": 1000.0, "dm": 100.0, "cm": 10.0, "mm": 1.0, "in": 25.4, "ft": 304.8, "px": 1.0}
 # The long names OpenSim's own Units parser takes (its tools and some exporters write them).
-_UNIT_NAMES = {"meters": "m", "metres": "m", "millimeters": "mm", "millimetres": "mm", "centimeters": "cm",
-               "centimetres": "cm", "inches": "in", "pixels": "px"}
+_UNIT_NAMES = {"meters": "m", "metres": "m", "decimeters": "dm", "decimetres": "dm", "millimeters": "mm",
+               "millimetres": "mm", "centimeters": "cm", "centimetres": "cm", "inches": "in", "inch": "in",
+               "feet": "ft", "foot": "ft", "pixels": "px"}
 
 
 def _header(lines: list[str], path: Path) -> tuple[dict, list[str], int]:
@@ -109,10 +111,7 @@ def read(path: Path) -> PoseData:
     with open(path, encoding="utf-8-sig") as f:
         lines = f.readlines()
     fields, markers, start = _header(lines, path)
-    units = fields.get("Units", "m").strip().lower()
-    units = _UNIT_NAMES.get(units, units)
-    if units not in UNITS_TO_MM:
-        raise ValueError(f"{path}: Units {fields.get('Units')!r} not understood; expected m, cm, mm, in or px")
+    units = unit_name(fields.get("Units", "m"), f"{path}: Units")
     n_cols = 2 + 3 * len(markers)
     sep = _separator(lines)
     numbered = [(n, line.rstrip("\r\n").split(sep)) for n, line in enumerate(lines[start:], start + 1) if line.strip()]
@@ -269,8 +268,19 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and np.isfinite(value) and value > 0 else None
 
 
-def _unit_text(given: str | None, units: str) -> str:
-    """The Units field to write: the file's own spelling (``meters``) when it names ``units``."""
+def unit_name(text: str, field: str) -> str:
+    """The key of :data:`UNITS_TO_MM` a file's unit ``text`` names (``Meters`` -> ``m``, ``feet`` -> ``ft``);
+    ValueError naming the ``field`` ("<file>: Units") and the units understood for any other."""
+    units = text.strip().lower()
+    units = _UNIT_NAMES.get(units, units)
+    if units not in UNITS_TO_MM:
+        raise ValueError(f"{field} {text.strip()!r} not understood; expected {', '.join(UNITS_TO_MM)} "
+                         "(or their names: meters, inches, feet, ...)")
+    return units
+
+
+def unit_text(given: str | None, units: str) -> str:
+    """The unit field to write: the file's own spelling (``meters``) when it names ``units``."""
     text = (given or "").strip()
     return text if _UNIT_NAMES.get(text.lower(), text.lower()) == units else units
 
@@ -319,12 +329,12 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
         times = (np.asarray(frame_ids, dtype=np.float64) - float(frame_ids[0])) / rate
     # the file's own text when its rate is kept (Sports2D's 29.970029970029966 is not "29.97")
     rate_text = fields["DataRate"] if _number(fields.get("DataRate")) == rate else f"{rate:g}"
-    unit_text = _unit_text(fields.get("Units"), units)
+    written_unit = unit_text(fields.get("Units"), units)
     # a rate given over the file's (synsp refine --fps): the fields that recorded the file's follow it
     given = {key: rate_text for key in ("CameraRate", "OrigDataRate") if key in fields and
              _number(fields[key]) == _number(fields.get("DataRate")) != rate}
     header = {"DataRate": rate_text, "CameraRate": given.get("CameraRate", fields.get("CameraRate", rate_text)),
-              "NumFrames": str(n_frames), "NumMarkers": str(len(markers)), "Units": unit_text,
+              "NumFrames": str(n_frames), "NumMarkers": str(len(markers)), "Units": written_unit,
               "OrigDataRate": given.get("OrigDataRate", fields.get("OrigDataRate", rate_text)),
               "OrigDataStartFrame": fields.get("OrigDataStartFrame", str(frame_ids[0])),
               "OrigNumFrames": fields.get("OrigNumFrames", str(n_frames))}
@@ -334,7 +344,7 @@ def write(path: Path, data: PoseData, fmt: str = "trc") -> None:
              "\t".join(header), "\t".join(header.values()),
              "Frame#\tTime\t" + "\t\t\t".join(markers) + "\t\t\t",
              "\t\t" + "\t".join(f"X{i + 1}\tY{i + 1}\tZ{i + 1}" for i in range(len(markers))) + "\t"]
-    digits = {"m": 6, "cm": 4, "mm": 3, "in": 5, "px": 3}[units]  # micrometre precision in every unit
+    digits = {"m": 6, "dm": 5, "cm": 4, "mm": 3, "in": 5, "ft": 6, "px": 3}[units]  # micrometres or finer in each
     # the Time column with its own digits: millimetres' 3 would put 120 Hz steps 8 or 9 ms apart
     cells = np.concatenate([np.char.mod(f"%.{time_decimals(rate, trc.get('time_decimals', 0))}f",
                                         np.asarray(times, dtype=np.float64)[:, None]),

@@ -147,7 +147,8 @@ def check_stated_unit(data: PoseData, src: Path) -> None:
     """Refuse (``FormatError``) a 3D TRC or C3D whose body, in the unit the file states (``Units``,
     ``POINT:UNITS``), is no person's size (:data:`PERSON_MM`): cm values labelled ``m`` make a body
     170 m tall, which the refinement would take for another skeleton and refine wrongly. The message
-    names the units in which the body is a person's. Markers of no known layout (an animal's, a
+    names the units in which the body is a person's (m, cm, mm, in: a file's feet or decimetres are
+    its stated units, not guessed). Markers of no known layout (an animal's, a
     hand's) have no size to tell by: not checked."""
     label = str((data.extra.get(data.format) or {}).get("units", "")).lower()
     layout = data.partial_layout() or data.layout
@@ -160,7 +161,7 @@ def check_stated_unit(data: PoseData, src: Path) -> None:
     if not np.isfinite(size) or PERSON_MM[0] <= size <= PERSON_MM[1]:
         return
     stated = size / UNITS_TO_MM[label]
-    fits = [unit for unit, mm in UNITS_TO_MM.items() if unit != "px" and PERSON_MM[0] <= stated * mm <= PERSON_MM[1]]
+    fits = [unit for unit in ("m", "cm", "mm", "in") if PERSON_MM[0] <= stated * UNITS_TO_MM[unit] <= PERSON_MM[1]]
     look = f"the values look like {' or '.join(fits)}" if fits else "no unit makes it a person's size"
     raise FormatError(f"{src}: the body is {stated:.4g} {label} tall in the file's units ({label}), no person's "
                       f"size: {look}; fix {_UNIT_FIELD[data.format]} (in a copy of the file)")
