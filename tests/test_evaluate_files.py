@@ -285,3 +285,28 @@ def test_files_of_different_frame_rates_are_scored_with_a_warning(capsys, tmp_pa
     assert main(["evaluate", "--input", str(tmp_path / "short.trc"), "--truth", str(trc), "--methods", "savgol"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "input at 25 fps, truth at 30 fps); they must be" in err
+
+
+@needs_data
+def test_arrays_in_inches_are_scored_in_mm_told_or_given(capsys, tmp_path):
+    """``synsp evaluate`` read an inch pair as centimetres (its mm 2.54 times too small) and took no --units."""
+    from synsp.evaluation.protocol import make_cases
+
+    case = make_cases("val", "typical", max_clips=1)[0]
+    noisy, clean = np.asarray(case.noisy, np.float64), np.asarray(case.clean, np.float64)
+    mm = score_files(noisy, clean, methods=["savgol"])[0]
+    told, heading = score_files(noisy / 25.4, clean / 25.4, methods=["savgol"])
+    assert "the files read as inches (told from the body's size; --units to say otherwise)" in heading
+    given = score_files(noisy / 25.4, clean / 25.4, methods=["savgol"], units="in")[0]
+    as_cm = score_files(noisy / 25.4, clean / 25.4, methods=["savgol"], units="cm")[0]
+    for row in ("input", "savgol"):
+        assert told[row]["MPJPE"] == pytest.approx(mm[row]["MPJPE"], rel=1e-3) == given[row]["MPJPE"]
+        assert as_cm[row]["MPJPE"] == pytest.approx(mm[row]["MPJPE"] / 2.54, rel=1e-3)
+    np.save(tmp_path / "n.npy", noisy[..., :2])
+    np.save(tmp_path / "c.npy", clean[..., :2])
+    assert main(["evaluate", "--input", str(tmp_path / "n.npy"), "--truth", str(tmp_path / "c.npy"), "--units",
+                 "in", "--methods", "savgol"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "--units in is a 3D file's length unit" in err
+    assert main(["evaluate", "--units", "in", "--methods", "savgol"]) == 2
+    assert "--units: for --input/--truth" in capsys.readouterr().err

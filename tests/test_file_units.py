@@ -1,6 +1,7 @@
-"""A 3D file's length unit: ``--units`` for any 3D file that does not state it, and the ``units:`` line's doubt when
-the unit told from the body's size makes it no person's (audit 33, finding 10: an array in inches read as
-centimetres, its mm 2.54 times too small, ``--units`` refused but for a BVH)."""
+"""A 3D file's length unit: ``--units`` for any 3D file that does not state it, inches told by the body's size
+where nothing else fits, and the ``units:`` line's doubt when the unit told from the body's size makes it no
+person's (audit 33, finding 10: an array in inches read as centimetres, its mm 2.54 times too small, ``--units``
+refused but for a BVH)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 from conftest import needs_data
 from synsp.errors import OptionError, SpaceError
-from synsp.refining.file_units import three_d_unit
+from synsp.refining.file_units import three_d_unit, told_unit
 from synsp.refining.files import refine_file
 
 
@@ -20,18 +21,40 @@ def _clip() -> np.ndarray:
 
 
 @needs_data
-def test_an_array_in_inches_is_doubted_then_read_as_given(tmp_path):
+def test_an_array_in_inches_is_read_as_inches_by_its_size_and_as_given(tmp_path):
+    """Without --units an adult in inches was refined as centimetres (its mm 2.54 times too small); its size says
+    inches alone (no other unit makes it a person, as cm it is no walking child's): refined in mm as --units in."""
     mm = _clip()
     np.save(tmp_path / "in.npy", (mm / 25.4).astype(np.float32))
-    told = refine_file(tmp_path / "in.npy", tmp_path / "told.npy", method="savgol")
+    told = refine_file(tmp_path / "in.npy", tmp_path / "told.npy")
     (said,) = [note for note in told.notes if note.startswith("units:")]
-    assert "centimetres" in said and "smaller than a 3-year-old's" in said and "--units in if the file is in" in said
-    given = refine_file(tmp_path / "in.npy", tmp_path / "given.npy", method="savgol", units="in")
+    assert "read as inches, told from the body's size" in said and "--units cm if it is centimetres" in said
+    given = refine_file(tmp_path / "in.npy", tmp_path / "given.npy", units="in")
     assert [note for note in given.notes if note.startswith("units:")] == [
         "units: the 3D values read as inches (--units in); the figures below are in mm (x25.4)"]
-    assert given.displacement == pytest.approx(told.displacement * 2.54, rel=1e-3)  # the true mm now
-    # refined in mm, written back in inches: a linear filter gives the same values either way
-    np.testing.assert_allclose(np.load(tmp_path / "given.npy"), np.load(tmp_path / "told.npy"), atol=1e-3)
+    assert np.array_equal(np.load(tmp_path / "told.npy"), np.load(tmp_path / "given.npy"))  # the same refinement
+    assert told.displacement == given.displacement
+    as_cm = refine_file(tmp_path / "in.npy", tmp_path / "cm.npy", method="savgol", units="cm")
+    in_mm = refine_file(tmp_path / "in.npy", tmp_path / "mm.npy", method="savgol")
+    assert in_mm.displacement == pytest.approx(as_cm.displacement * 2.54, rel=1e-3)  # the true mm, not the cm
+    np.testing.assert_allclose(np.load(tmp_path / "cm.npy"), np.load(tmp_path / "mm.npy"), atol=1e-3)  # linear
+
+
+@needs_data
+@pytest.mark.parametrize("cm, told", [(45.0, "in"), (58.0, "in"), (65.0, None), (75.0, None), (150.0, None)])
+def test_inches_are_told_only_where_no_child_in_centimetres_measures_so(cm, told):
+    """A body of 65 or 75 units is a tall adult in inches or a toddler (0.8 m tall) in centimetres: read as
+    centimetres, the units: line doubting; below CHILD_CM (60 cm) no walking child measures so: inches."""
+    from synsp.sequence import body_size
+
+    poses = _clip()[None]
+    poses = poses * (cm / body_size(poses))
+    assert told_unit(poses, "npy", "h36m17") == told
+    scale, _, notes = three_d_unit(poses, "npy", "h36m17")
+    assert scale == (25.4 if told else 10.0)
+    assert any("--units cm if it is centimetres" in note for note in notes) == (told is not None)
+    assert any("--units in if the file is in" in note for note in notes) == (told is None and cm < 80)
+    assert told_unit(poses, "npy", None) is None and told_unit(poses, "trc", "h36m17") is None  # no size; stated
 
 
 @needs_data

@@ -74,10 +74,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
             raise OptionError(f"{', '.join(given)}: for the Bandai split, not for --input/--truth")
         from synsp.evaluation.files import evaluate_files
 
-        print(evaluate_files(args.input, args.truth, methods=args.methods, layout=args.layout, space=args.space,
-                             fps=args.fps, checkpoint=args.checkpoint, key=args.key, threshold=args.threshold))
+        options = ("layout", "space", "fps", "checkpoint", "key", "threshold", "units")  # as synsp refine's
+        print(evaluate_files(args.input, args.truth, methods=args.methods, **{k: getattr(args, k) for k in options}))
         return
-    own = {"--layout": args.layout, "--fps": args.fps, "--key": args.key, "--threshold": args.threshold != MIN_SCORE}
+    own = {"--layout": args.layout, "--fps": args.fps, "--key": args.key, "--units": args.units,
+           "--threshold": args.threshold != MIN_SCORE}
     given = [name for name, value in own.items() if value]
     if given or args.space in ("image", "world"):
         raise OptionError(f"{', '.join(given) or '--space ' + args.space}: for --input/--truth, not for the split")
@@ -286,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, help="with --input: its frame rate, if the file does not record it")
     p.add_argument("--key", help="with --input: the array of the .npz files that holds the poses")
     p.add_argument("--threshold", type=float, default=MIN_SCORE, help="with --input: a score below this is missing")
+    p.add_argument("--units", choices=["m", "cm", "mm", "in", "cmu"], help="with --input: as synsp refine's --units")
     p.add_argument("--preset", nargs="+",
                    help="error presets: clean-ish, typical (default), hard, jitter, synthetic, none (clean input)")
     p.add_argument("--split", choices=["train", "val", "test"], help="the split scored (default test)")

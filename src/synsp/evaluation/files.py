@@ -29,14 +29,15 @@ from synsp.evaluation.compare import checkpoint_kinds
 from synsp.evaluation.protocol import Case, evaluate, markdown_table
 from synsp.formats import FORMATS, read_poses, scores_to_missing
 from synsp.formats.bvh import MM_PER_CM
-from synsp.formats.bvh_units import guess_unit
+from synsp.formats.bvh_units import UNITS, guess_unit
 from synsp.motion_pace import fps_text
 from synsp.refining.arrays import METHODS
 from synsp.refining.file_channels import confidence_channel, flat_coordinate, flat_track_unit
+from synsp.refining.file_units import check_units, check_units_space, told_unit
 from synsp.refining.files import refine_file
 from synsp.score_levels import LIKELIHOOD_FORMATS
 from synsp.sequence import ABSURD, MIN_SCORE, fill_gaps, mm_per_unit, not_found
-from synsp.skeleton import Layout, get_layout, root_position
+from synsp.skeleton import LAYOUTS, Layout, get_layout, root_position
 from synsp.units import unit_words
 from synsp.viz.files import file_layout
 
@@ -48,7 +49,7 @@ Poses = str | os.PathLike | np.ndarray
 def score_files(
     input: Poses, truth: Poses, *, methods: list[str] | None = None, layout: str | None = None,
     space: str | None = None, fps: float | None = None, checkpoint: str | None = None, key: str | None = None,
-    threshold: float = MIN_SCORE, device: str | None = None,
+    threshold: float = MIN_SCORE, device: str | None = None, units: str | None = None,
 ) -> tuple[dict[str, dict[str, float]], str]:
     """Score every method on ``input`` against ``truth``: (method -> metric -> value, the
     table's heading, with a line per method ``synsp refine`` refuses for this file, which has no
@@ -61,6 +62,8 @@ def score_files(
     with tempfile.TemporaryDirectory(prefix="synsp-evaluate-") as tmp:
         src, dst = _as_file(input, Path(tmp) / "input.npy"), _as_file(truth, Path(tmp) / "truth.npy")
         noisy, data, channels = _read(src, space, fps, key, threshold)
+        check_units(units, data.format, src)  # as synsp refine: a unit of the table, for a file that does not state it
+        check_units_space(units, noisy.shape[-1], None if channels[1] is None else (channels[1],), src)
         clean, truth_data, _ = _read(dst, space, fps, key, threshold)
         rates = _rates_apart(data.fps, truth_data.fps)
         if noisy.shape != clean.shape:
@@ -78,7 +81,7 @@ def score_files(
             out = Path(tmp) / f"{method}{FORMATS[fmt].extensions[0] if rotations else '.npy'}"
             try:
                 refine_file(src, out, method=method, checkpoint=checkpoints.get(method), layout=layout, space=space,
-                            fps=fps, key=key, threshold=threshold, device=device,
+                            fps=fps, key=key, threshold=threshold, device=device, units=units,
                             out_format=None if rotations else "npy")
             except OptionError as err:  # synsp refine --method M refuses this file: no row to show for M
                 refused[method] = err
@@ -92,9 +95,13 @@ def score_files(
     # a 2D track in a TRC (Sports2D's pixels, labelled m) is in its file's unit, as refine's summary gives it
     flat_scale, flat_unit = flat_track_unit(data)[:2] if channels[1] is not None else (1.0, "px")
     # a BVH does not say its unit and is read as centimetres (formats.bvh): its own unit told from its values, as
-    # synsp refine's summary tells it (refining.motion); a metre or millimetre file is not scored x10 or x0.1
+    # synsp refine's summary tells it (refining.motion); a metre or millimetre file is not scored x10 or x0.1; an
+    # array's: given (--units), inches told by the body's size (file_units.told_unit), else metres, cm or mm
     read_as = MM_PER_CM if fmt == "bvh" else 1.0
-    file_unit = (guess_unit(clean).mm if fmt == "bvh" else mm_per_unit(clean)) if space_name == "3d" else 1.0
+    human = name.name if name is not None and name.name in LAYOUTS else None  # a known layout: a person's size
+    told = told_unit(clean, fmt, human) if units is None else units
+    file_unit = (UNITS[told] if told else guess_unit(clean).mm if fmt == "bvh" else mm_per_unit(clean)) \
+        if space_name == "3d" else 1.0
     scale = file_unit / read_as if space_name == "3d" else flat_scale
     if name is not None:  # the split route's truth is root-relative; score() makes each output so
         clean = clean - root_position(clean, name)
@@ -112,6 +119,7 @@ def score_files(
     results = evaluate(rows, [case], layout=name, space=space_name)
     scored = int(np.isfinite(clean).all(-1).sum())
     read = f", the files read as {unit_words(file_unit)}" if scale != 1 else ""
+    read += " (told from the body's size; --units to say otherwise)" if told and units is None else ""
     unit = flat_unit if space_name == "2d" else "mm" + read
     where = "" if space_name == "2d" else ", root-relative" if name is not None else ", as given (no root joint known)"
     left = f", {unheld} the outputs leave missing not scored" if unheld else ""
@@ -135,7 +143,8 @@ def evaluate_files(input: Poses, truth: Poses, **options) -> str:
     truth : the ground truth of the same tracks, frames and joints, as a file or array, in the
         same unit; NaN (or a low score) marks a joint value not to score.
     methods : ``synsp.refining.arrays.METHODS`` names (default: the split route's six).
-    layout, space, fps, key, threshold, device : as for :func:`synsp.refining.files.refine_file`.
+    layout, space, fps, key, threshold, device, units : as for :func:`synsp.refining.files.refine_file` (``units``:
+        the 3D unit of both files, when they do not state it; else told as refine tells it).
     checkpoint : a model file or shipped name, used for the method of its own kind (which must be
         among ``methods``).
 

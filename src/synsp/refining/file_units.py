@@ -7,7 +7,9 @@ inches and CMU's unit, :mod:`synsp.formats.bvh_units`). ``--units`` (m, cm, mm, 
 these instead: the values are refined in millimetres (:func:`units_factor`) and written back in the file's unit,
 and the summary's figures are in mm. Told from the size, a body that is no person's size in the unit read but is
 one in another (inches read as centimetres: a 1.70 m adult measures 67 units, 0.67 m as centimetres) makes the
-summary's ``units:`` line say so and name the ``--units`` that fits (:func:`three_d_unit`).
+summary's ``units:`` line say so and name the ``--units`` that fits (:func:`three_d_unit`). Only inches are read so
+without ``--units`` (:func:`told_unit`), when no other unit makes the body a person and as centimetres it would be
+smaller than a 0.8 m-tall child's: refined in millimetres (x25.4), written back in inches, and said.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from synsp.formats.bvh_units import PERSON, UNITS, given_unit, person_reading, u
 from synsp.sequence import body_size, mm_per_unit
 from synsp.units import unit_words
 
-__all__ = ["MM_FORMATS", "STATED", "check_units", "check_units_space", "three_d_unit", "units_factor"]
+__all__ = ["MM_FORMATS", "STATED", "CHILD_CM", "check_units", "check_units_space", "refine_factor", "three_d_unit",
+           "told_unit", "units_factor"]
 
 # Readers that give 3D in millimetres: TRC, C3D and MediaPipe convert their declared unit; anipose is its
 # calibration's, which anipose users make in millimetres (the README's formats table).
@@ -29,6 +32,10 @@ MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 # Formats whose files state their unit (TRC's Units, C3D's POINT:UNITS) or whose unit is fixed (MediaPipe's world
 # landmarks, SMPL's parameters: metres): --units is refused for them rather than set against what they say.
 STATED = ("trc", "c3d", "mediapipe", "smpl")
+# mm: a body whose size (sequence.body_size) read as centimetres is below this is no child's that walks. The validation
+# clips scaled to a 0.8 m stature (adults' and a child's proportions, `typical` errors) measure 0.61 m at least; adults
+# in inches read as centimetres 0.48-0.67 m (benchmarks/file_units.py). A baby's is smaller: --units cm.
+CHILD_CM = 600.0
 
 
 def check_units(units: str | None, fmt: str, src: str | os.PathLike) -> None:
@@ -57,6 +64,28 @@ def units_factor(units: str | None, fmt: str) -> float:
     return 1.0 if units is None else UNITS[units] / (MM_PER_CM if fmt == "bvh" else 1.0)
 
 
+def told_unit(poses: np.ndarray, fmt: str, layout: str | None) -> str | None:
+    """"in" when the 3D ``poses`` (..., T, J, 3) of a known (human) ``layout``, from a file of format ``fmt`` that
+    does not state its unit (not :data:`MM_FORMATS`, :data:`STATED` or BVH, whose guess is its own), are inches by
+    the body's size alone: inches make it a person's (:data:`~synsp.formats.bvh_units.PERSON`) and no other unit
+    does, and as centimetres it would be below :data:`CHILD_CM`; else None (the unit read as
+    :func:`~synsp.sequence.mm_per_unit` says)."""
+    if fmt in MM_FORMATS or fmt in STATED or fmt == "bvh" or layout is None or np.shape(poses)[-1] != 3:
+        return None
+    size = body_size(poses)
+    people = [name for name, mm in UNITS.items() if PERSON[0] <= size * mm <= PERSON[1]]  # NaN: none
+    return "in" if people == ["in"] and size * UNITS["cm"] < CHILD_CM else None
+
+
+def refine_factor(units: str | None, fmt: str, poses: np.ndarray, layout: str | None) -> float:
+    """What the values of ``poses`` (V, T, J, C) read from format ``fmt`` are refined multiplied by: the unit given
+    (:func:`units_factor`), else x25.4 for a body told inches (:func:`told_unit`), else 1.0 (the refiner tells
+    metres and centimetres by the body's size itself)."""
+    if units is None and told_unit(poses, fmt, layout) is not None:
+        return UNITS["in"]
+    return units_factor(units, fmt)
+
+
 def three_d_unit(poses: np.ndarray, fmt: str, layout: str | None,
                  units: str | None = None) -> tuple[float, str, list[str]]:
     """The factor the figures of 3D ``poses`` (V, T, J, 3) read from format ``fmt`` are multiplied by, their unit's
@@ -81,6 +110,11 @@ def three_d_unit(poses: np.ndarray, fmt: str, layout: str | None,
                               "the figures below are in the file's unit"]
     scale = mm_per_unit(poses)
     size = body_size(poses)
+    if told_unit(poses, fmt, layout) == "in":  # refined in inches too (refine_factor)
+        return UNITS["in"], "mm", [f"units: the 3D values read as inches, told from the body's size ({size:.3g} units: "
+                                   f"{size * UNITS['in'] / 1000:.2f} m in inches, {size * UNITS['cm'] / 1000:.2f} m in "
+                                   f"centimetres, smaller than a walking child's, no person's in another unit); the "
+                                   f"figures below are in mm (x25.4); --units cm if it is centimetres (a baby's)"]
     if not PERSON[0] <= size * scale <= PERSON[1]:  # no person's size as read: another unit may make it one
         other = person_reading(size, next(name for name, mm in UNITS.items() if mm == scale))
         if other is not None:

@@ -59,7 +59,7 @@ from synsp.refining.copied_joints import copies_note, copies_to_leave_out, track
 from synsp.refining.earlier_pass import fill_lines
 from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel, flat_coordinate, flat_track_unit
 from synsp.refining.file_paths import check_paths, default_output, file_paths
-from synsp.refining.file_units import check_units, check_units_space, units_factor
+from synsp.refining.file_units import check_units, check_units_space, refine_factor
 from synsp.refining.give_way_notes import give_way_notes
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
@@ -315,7 +315,10 @@ def refine_file(
     not_there, block_notes = file_channels.holistic_blocks(measured, name, layout is None and data.layout is None
                                                            and not own, depth, not_there)
     notes, gap = block_notes + notes, max_gap_frames(max_gap, data.fps)
-    to_mm = units_factor(units, data.format)  # a unit given: refined in millimetres, written back in the file's
+    # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
+    told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
+                                                               model_layout(c_count))
+    to_mm = refine_factor(units, data.format, poses, told)  # given or told inches: refined in mm, written back
     mm = poses if to_mm == 1.0 else poses * np.float32(to_mm)
     tracks, time_note = refine_file_tracks(mm if found is None else without_copies(mm, found), data, name, method,
                                            max_gap=gap, **options)
@@ -363,9 +366,6 @@ def refine_file(
     with exclusive_writes(not force):  # a file that appeared since the check above is kept, not replaced
         write_poses(dst, refined, format=out_format)
     notes += track_notes(tracks, data.fps, column_times(data))  # a cut at the file's own time, even or not
-    # a filter needs no layout, but the figures do (the unit told from the body's size, the joint groups)
-    told = name if name is not None or own else input_layout(poses[..., :laid, :], None, None, src,
-                                                               model_layout(c_count))
     # a flat track's unit is not its label's (Sports2D labels pixels m): flat_track_unit says which; --units a 3D's
     scale, unit, unit_notes = summary_unit(poses, data.format, told, sides, units) if flat is None else \
         flat_track_unit(data)
