@@ -31,6 +31,7 @@ from synsp.evaluation.protocol import make_cases
 from synsp.metrics import mpjpe, root_relative
 from synsp.refining.file_units import three_d_unit
 from synsp.refining.files import refine_file
+from synsp.sequence import body_size
 from synsp.skeleton import get_layout, reproportion
 from synsp.units import LENGTH_UNITS
 
@@ -113,17 +114,19 @@ def main() -> None:
     for preset in args.preset:
         for unit, metres, kind in bodies:
             told = doubted = 0
+            sizes = []
             for case in cases:
                 clean = np.asarray(case.clean, np.float64)
                 body = reproportion(clean, layout, child_factors(layout.joints)) if kind == "child" else clean
                 body = (body * metres / stature(body)).astype(np.float32)
                 noisy = make_cases(args.split, preset, clips={case.name: body})[0].noisy / LENGTH_UNITS[unit].mm
                 notes = three_d_unit(noisy[None], "npy", "h36m17")[2]
+                sizes.append(body_size(noisy))
                 told += any(TOLD in note for note in notes)
                 doubted += any(DOUBT in note for note in notes)
             print(f"{preset}: a {metres:g} m {'child' if metres < 1.5 else 'person'} in {unit} ({kind} proportions, "
-                  f"{len(cases)} clips): read as inches {told}, units line doubting the unit read {doubted}",
-                  flush=True)
+                  f"{len(cases)} clips): read as inches {told}, units line doubting the unit read {doubted}; body size "
+                  f"{min(sizes):.1f}-{max(sizes):.1f} units", flush=True)
 
 
 if __name__ == "__main__":

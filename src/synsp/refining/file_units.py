@@ -34,7 +34,7 @@ MM_FORMATS = ("trc", "c3d", "mediapipe", "anipose")
 STATED = ("trc", "c3d", "mediapipe", "smpl")
 # mm: a body whose size (sequence.body_size) read as centimetres is below this is no child's that walks. The validation
 # clips scaled to a 0.8 m stature (adults' and a child's proportions, `typical` errors) measure 0.61 m at least; adults
-# in inches read as centimetres 0.48-0.67 m (benchmarks/file_units.py). A baby's is smaller: --units cm.
+# of 1.5-1.7 m in inches read as centimetres 0.49-0.67 m (benchmarks/file_units.py). A baby's is smaller: --units cm.
 CHILD_CM = 600.0
 
 
