@@ -24,6 +24,8 @@ CASES = {
     "time in s to the ms, frames dropped": (KEEP, lambda f: {"time": np.round(f / 30, 3)}, None),
     "time in s at 25 fps, even": (EVEN, lambda f: {"time": np.round(f / 25, 3)}, None),
     "time_ms, frames dropped": (KEEP, lambda f: {"time_ms": np.round(f / 0.03, 3)}, None),
+    "time in ms, its name no unit": (KEEP, lambda f: {"time": np.round(f / 0.06, 3)}, None),
+    "timestamp in us at 25 fps": (EVEN, lambda f: {"timestamp": f * 40_000}, None),
     "frame column that skips": (KEEP, lambda f: {"frame": f}, None),
     "frame and time columns": (KEEP, lambda f: {"frame": f, "time": np.round(f / 30, 3)}, None),
     "no key, fps given": (EVEN, lambda f: {}, 25.0),
@@ -119,3 +121,16 @@ def test_a_clock_that_stalls_gives_no_rate():
     assert column_rate(np.round(np.arange(60) / 240, 2), 2) == 240
     assert column_rate(np.r_[np.zeros(30), np.arange(1, 31) / 30], 2) is None
     assert column_rate(np.r_[0.0, 0.1, 0.05, 0.15], 2) is None  # times that go back
+
+
+@pytest.mark.parametrize("name, per_second, unit", [("time", 1e3, "ms"), ("timestamp", 1e6, "us")])
+def test_a_time_column_in_ms_or_us_is_read_by_its_steps_and_said(name, per_second, unit, tmp_path):
+    """A ``time`` or ``timestamp`` column a phone logger wrote in ms or us (its name says no unit) gives the file's
+    rate, and the summary says which unit its steps told (audit 34: it was dropped silently, 30 fps assumed)."""
+    df = _table(_poses(2), EVEN, {name: EVEN / 60 * per_second})
+    df.to_csv(tmp_path / "in.csv", index=False)
+    summary = refine_file(tmp_path / "in.csv", tmp_path / "out.csv")
+    assert f"fps: 60 (the file's time column, read in {unit} by its steps)" in summary.notes
+    from synsp.formats.csv_rows import time_scale
+    assert time_scale("time", np.arange(10) * 0.5) == (1.0, None)  # seconds at 2 fps stay seconds
+    assert time_scale("time_s", np.arange(10) * 40.0) == (1.0, None)  # a name with its unit is taken at its word

@@ -6,15 +6,19 @@ import numpy as np
 
 from synsp.formats.posedata import PoseData
 
-__all__ = ["other_cells", "time_column", "time_decimals", "row_slots", "key_column", "time_key", "TRACK_COLUMNS",
-           "FRAME_COLUMNS", "TIME_COLUMNS"]
+__all__ = ["other_cells", "time_column", "time_decimals", "time_scale", "row_slots", "key_column", "time_key",
+           "TRACK_COLUMNS", "FRAME_COLUMNS", "TIME_COLUMNS"]
 
 # The key columns' names (any case, spaces around ignored): a track's (persons apart), a frame's number
 TRACK_COLUMNS = ("track", "track_id", "person")
 FRAME_COLUMNS = ("frame", "frame_id", "frame_idx")  # frame_idx: SLEAP's Analysis CSV
 # A time column's name and the seconds in one of its units: the file's times (as a TRC's Time column)
 TIME_COLUMNS = {"time": 1.0, "time_s": 1.0, "time (s)": 1.0, "timestamp": 1.0, "seconds": 1.0,
-                "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001}
+                "time_ms": 0.001, "time (ms)": 0.001, "timestamp_ms": 0.001, "time_us": 1e-6, "time (us)": 1e-6,
+                "timestamp_us": 1e-6, "time_ns": 1e-9, "timestamp_ns": 1e-9}
+# Names that say no unit: their steps tell seconds from a logger's milliseconds or microseconds
+UNITLESS_TIMES = ("time", "timestamp")
+STEP_UNITS = (("ms", 1e-3), ("us", 1e-6))
 
 
 def key_column(names: list[str], keys) -> int | None:
@@ -58,8 +62,22 @@ def time_column(others: dict, v_index: np.ndarray, t_index: np.ndarray, n_frames
     times[t_index] = values
     if not np.allclose(times[t_index], values, rtol=0, atol=1e-9, equal_nan=True):
         return {}
-    scale = TIME_COLUMNS[names[column]]
-    return {"times": (times * scale).tolist(), "time_decimals": time_decimals(texts, scale)}
+    scale, unit = time_scale(names[column], values)
+    return {"times": (times * scale).tolist(), "time_decimals": time_decimals(texts, scale),
+            **({"time_unit": unit} if unit else {})}
+
+
+def time_scale(name: str, values: np.ndarray) -> tuple[float, str | None]:
+    """The seconds in one unit of the time column ``name`` holding ``values`` (rows,), and the unit when its steps,
+    not its name, said it. A ``time`` or ``timestamp`` column (:data:`UNITLESS_TIMES`) whose median step in seconds
+    would be 0.2 fps or slower, no video's rate, is read in milliseconds or microseconds when that makes 1-1000 fps
+    (phone and MediaPipe loggers write ms); any other name keeps its unit (:data:`TIME_COLUMNS`)."""
+    name = name.strip().lower()
+    steps = np.diff(np.unique(values[np.isfinite(values)]))
+    if name in UNITLESS_TIMES and len(steps) and (step := float(np.median(steps))) >= 5:
+        return next(((scale, unit) for unit, scale in STEP_UNITS if 1 <= 1 / (step * scale) <= 1000),
+                    (TIME_COLUMNS[name], None))
+    return TIME_COLUMNS[name], None
 
 
 def time_decimals(texts: list[str], scale: float = 1.0) -> int:

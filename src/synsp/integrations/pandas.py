@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from synsp.filters import FPS_FILTERS
-from synsp.formats.csv_rows import FRAME_COLUMNS, TIME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key
+from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key, time_scale
 from synsp.formats.dlc import unique_columns
 from synsp.formats.posedata import scores_to_missing
 from synsp.model import NETWORKS
@@ -178,7 +178,7 @@ def _key_seconds(df, fps: float | None) -> tuple[np.ndarray, int | None, bool] |
     if values is not None and not types.is_bool_dtype(values):
         numbers = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(np.float64)
         if np.isfinite(numbers).all():  # else a clock time or an empty cell: the CSV reader reads no times either
-            scale = TIME_COLUMNS[found[2].strip().lower()]
+            scale = time_scale(found[2], numbers)[0]
             # float32's own shortest digits, as to_csv writes them (the float64 upcast's read as 12 decimals)
             own = values.dtype if types.is_float_dtype(values) else np.float64
             texts = [np.format_float_positional(v, trim="-") for v in numbers.astype(own)]

@@ -87,7 +87,7 @@ from synsp.refining.summary import (
     unmarked_format,
 )
 from synsp.refining.tracks import ConventionShift, RefinedTracks, refine_tracks, track_segments
-from synsp.refining.uneven_times import column_times, refine_file_tracks, with_file_rate
+from synsp.refining.uneven_times import column_times, rate_note, refine_file_tracks, with_file_rate
 from synsp.score_levels import LIKELIHOOD_FORMATS, steady_notes
 from synsp.sentinels import sentinel_values
 from synsp.sequence import ABSURD, MIN_SCORE, fixed_at_origin, max_gap_frames, not_found
@@ -300,7 +300,7 @@ def refine_file(
         notes[:0] = told_order_notes(name, target)
     rated = with_file_rate(data)  # a CSV's time column gives the rate the file does not name
     if rated.fps and not data.fps:
-        notes.append(f"fps: {rated.fps:g} (the file's time column)")
+        notes.append(rate_note(rated))
     data = rated
     if (method in FPS_FILTERS or method in NETWORKS) and data.fps:
         options["fps"] = data.fps

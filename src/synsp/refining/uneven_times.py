@@ -219,6 +219,14 @@ def with_file_rate(data: PoseData) -> PoseData:
     return data if rate is None else replace(data, fps=rate)
 
 
+def rate_note(data: PoseData) -> str:
+    """The summary's line for a rate read from the time column of the file read as ``data``
+    (:func:`with_file_rate`), naming the column's unit when its steps, not its name, said it
+    (:func:`synsp.formats.csv_rows.time_scale`)."""
+    unit = _reader_fields(data).get("time_unit")
+    return f"fps: {data.fps:g} (the file's time column{f', read in {unit} by its steps' if unit else ''})"
+
+
 def column_rate(times: np.ndarray, decimals: int | None = None) -> float | None:
     """The frame rate (fps) a column of times (T,) s written to ``decimals`` digits gives, NaN for frames without a
     row: the mean rate of uneven times (:func:`uneven_column`; their grid is refined at it), and of even ones their
