@@ -9,7 +9,9 @@ mm) and the mean geodesic angle error of the local rotations (degrees); a spin t
 truth, so a refinement that does not care about it scores the same at every speed. (Accel is left out: an
 error vector spinning with the body has an acceleration of its own, so it grows with the spin whatever the
 method.) ``fired``: clips whose spin was taken out, of all clips; at 0 turns it fires on none, and "before" and
-"now" are the same figures (the same code path).
+"now" are the same figures (the same code path). ``--smpl``: the same on the mocap retargeted to SMPL, its root
+turned into a Y-up, a Z-up or a camera's world (:data:`WORLDS`), the spin about that world's vertical, refined as
+``synsp refine`` refines an SMPL file (:mod:`synsp.refining.motion_spin`).
 
     .venv/bin/python benchmarks/body_spin.py --presets jitter 3dpw-pare none --turns 0.5 1 3 --methods default
     .venv/bin/python benchmarks/body_spin.py --presets jitter none --turns 0.5 1 3 --methods butterworth

@@ -5,7 +5,7 @@ A BVH stands along +Y. An SMPL file's vertical is the file's: +Y for the mocap a
 camera frame (y down), +Z in a Z-up world (AMASS); it is the axis the body's trunk points along
 (:func:`~synsp.inference.upright.upright_turn`, as the rotation refiner reads it). Spinning 3 turns a second, SMPL
 refined by SynSP on rotations came out 35 % further from the truth than its still clip (benchmarks/RESULTS.md,
-section 14, "One half-turn rule for BVH, positions and SMPL").
+section 14, "One half-turn rule").
 """
 from __future__ import annotations
 

@@ -46,14 +46,14 @@ SPIN_SPAN = 0.5
 SPIN_SIGMA = 4.0 / TRAINING_FPS
 # The least turn (radians) taken out as a spin: half a turn. A spin goes round; a quick quarter turn (a body turning
 # to face another way, or a line between noisy joints: the README's MediaPipe world landmarks, 80 degrees in 5
-# frames read as 3.3 turns a second) is refined as it came (RESULTS section 14, "One half-turn rule, and SMPL").
+# frames read as 3.3 turns a second) is refined as it came (RESULTS section 14, "One half-turn rule").
 MIN_TURN = np.pi
 # The smoothing (a Gaussian's sigma, seconds) of the orientation of the turned joint's parent, through which the turn
-# about the vertical is taken into the joint's own frame. Through the parent as it came, the mocap's ground joint's
-# noise (5 degrees under `jitter`) went into the hips twice as far as the spin turned it, taken out and put back
-# through different frames (the noisy, the refined): the hips' angle error 3.37 / 3.68 degrees spinning 1 / 3 turns a
-# second against 3.02 still; smoothed over 4, 15 and 60 frames 3.20 / 3.38, 3.19 / 3.35 and 3.19 / 3.34
-# (validation, 8 clips; RESULTS section 14, "One half-turn rule, and SMPL").
+# about the vertical is taken into the joint's own frame. Through the parent as it came, the noise of the mocap's
+# ground joint (5 degrees under `jitter`) went into the hips with the spin's turn, which was taken out through the
+# noisy parent and put back through the refined one: the hips' angle error 3.37 / 3.68 degrees spinning 1 / 3 turns
+# a second against 3.02 still; the parent smoothed over 4, 15 and 60 frames 3.20 / 3.38, 3.19 / 3.35 and 3.19 / 3.34
+# (validation, 8 clips; RESULTS section 14, "One half-turn rule").
 PARENT_SIGMA = 0.5
 _UP = np.array([0.0, 1.0, 0.0])
 
