@@ -4,7 +4,7 @@ the refinement and put back after (:mod:`synsp.rotations.body_spin`).
 A BVH stands along +Y. An SMPL file's vertical is the file's: +Y for the mocap and most fits, -Y in an estimator's
 camera frame (y down), +Z in a Z-up world (AMASS); it is the axis the body's trunk points along
 (:func:`~synsp.inference.upright.upright_turn`, as the rotation refiner reads it). Spinning 3 turns a second, SMPL
-refined by SynSP on rotations came out 35 % further from the truth than its still clip (benchmarks/RESULTS.md,
+refined by SynSP on rotations came out 32 % further from the truth than its still clip (benchmarks/RESULTS.md,
 section 14, "One half-turn rule").
 """
 from __future__ import annotations

@@ -6,8 +6,8 @@ children: the hips), or of a root above it. A body spinning 1-3 turns a second t
 second over half a second). Refined as it came, the spin cost twice: the hips' own rotation was smoothed across
 the turn, and the pace read on the spinning joints (:mod:`synsp.motion_pace`, ``turning_pace``) raised the
 cut-offs and stretched the network's time, leaving the whole body's noise less smoothed (validation, 65 clips,
-``jitter``, SmoothNet then the filter: 66.3 mm MPJPE still, 70.9 / 84.1 spinning 1 / 3 turns a second; now 67.4 /
-66.6; benchmarks/RESULTS.md, section 14, "A BVH spinning about the vertical").
+``jitter``, SmoothNet then the filter: 66.3 mm MPJPE still, 70.9 / 84.1 spinning 1 / 3 turns a second; now 66.5 /
+65.7; benchmarks/RESULTS.md, section 14, "A BVH spinning about the vertical" and "One half-turn rule").
 
 So the heading is read as the pelvis's twist about +Y (BVH's up; an SMPL file's in its upright axes,
 :mod:`synsp.refining.motion_spin`); where it turns faster than :data:`SPIN_FROM` degrees a second over
