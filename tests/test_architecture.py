@@ -33,6 +33,7 @@ REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
+            "refining.motion_spin",
             "refining.converted_layout", "refining.copied_joints", "refining.file_units"}
 ALLOWED = {
     "core": set(),
@@ -77,7 +78,8 @@ ALLOWED = {
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",
-                        "refining.held_motion"},
+                        "refining.held_motion", "refining.motion_spin"},
+    "refining.motion_spin": {"formats", "inference"},  # a motion's spin about its vertical: out, refined, back
     # a motion held on a stride: its new frames refined (the weights of a line: inference.frame_rate)
     "refining.held_motion": {"formats", "inference", "refining.strided"},
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
@@ -91,7 +93,8 @@ ALLOWED = {
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
     "refining.file_paths": {"formats"},  # IN and OUT checked before the work; OUT's default beside a TRC
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {
-        "refining.motion", "refining.file_channels", "refining.motion_people", "refining.held_motion"},
+        "refining.motion", "refining.file_channels", "refining.motion_people", "refining.held_motion",
+        "refining.motion_spin"},
 }
 
 

@@ -9,7 +9,7 @@ the truth than its input over the spin (benchmarks/RESULTS.md, section 10, "A fa
 The BVH route's answer (:mod:`synsp.rotations.body_spin`) is reused: the body's heading is read per frame from its
 left-right line (hips' and shoulders', as :mod:`synsp.inference.heading` reads a window's), about the clip's up
 (:func:`~synsp.inference.upright.upright_turn`: +Y, or a Z-up file's +Z); where it turns faster than
-:data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second over half a second
+:data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second over half a second and at least half a turn in all
 (:func:`~synsp.rotations.body_spin.heading_spin`), its smooth turn is taken out about the vertical through the body's
 smoothed centre before the refinement and put back after. A body that never turns that fast is refined exactly as
 before (no val clip under the protocol's presets does).
@@ -28,7 +28,7 @@ from synsp.inference.upright import upright_turn
 from synsp.rotations.body_spin import heading_spin
 from synsp.skeleton import Layout, get_layout
 
-__all__ = ["MAX_STEP", "MIN_TURN", "TURN_SIGMA", "Spin", "position_spin", "tracks_spins", "tracks_turned",
+__all__ = ["MAX_STEP", "TURN_SIGMA", "Spin", "position_spin", "tracks_spins", "tracks_turned",
            "turned_positions", "without_spin"]
 
 # The heading's Gaussian smoothing (sigma, seconds) before its turn is taken out: of 0.5, 1 and 2 frames, 0.5 the least
@@ -38,8 +38,6 @@ TURN_SIGMA = 0.5 / TRAINING_FPS
 # A frame's heading step (radians) beyond which it is read as the body read back to front, not as a turn: 2/3 of
 # a half turn (a full turn in 8 frames steps a quarter turn a frame at its fastest).
 MAX_STEP = 2 * np.pi / 3
-# The least turn (radians) taken out as a spin: half a turn.
-MIN_TURN = np.pi
 
 
 def _filled(values: np.ndarray) -> np.ndarray | None:
@@ -84,10 +82,9 @@ def position_spin(x: np.ndarray, layout: str | Layout | None, fps: float | None)
     step = np.angle(np.exp(1j * np.diff(np.arctan2(-flat[:, 1], flat[:, 0]))))  # each frame's turn, (-pi, pi]
     # a step near half a turn is the body read back to front (a half turn and back): no turn either way
     step[np.abs(step) > MAX_STEP] = 0.0
+    # a spin goes round (body_spin.MIN_TURN): a line between noisy joints also reads quick quarter turns
     turn = heading_spin(np.concatenate([[0.0], np.cumsum(step)]), rate, sigma=TURN_SIGMA)
-    # a spin goes round: a line between noisy joints also reads quick quarter turns that are an estimator's (the
-    # README's MediaPipe world landmarks: 80 degrees in 5 frames, read as 3.3 turns a second)
-    if turn is None or np.ptp(turn) < MIN_TURN:
+    if turn is None:
         return None
     seen = np.isfinite(upright).all(-1)  # frames with no joint take their neighbours' centre
     mean = _filled(np.where(seen.any(1)[:, None], np.nansum(np.where(seen[..., None], upright, 0.0), 1)

@@ -31,8 +31,8 @@ from synsp.motion_pace import fps_text, pace_note
 from synsp.refining.arrays import METHODS, MIN_FRAMES, method_function
 from synsp.refining.held_motion import held_stride, refine_on_stride, stride_held_note
 from synsp.refining.motion_people import refine_people
+from synsp.refining.motion_spin import without_motion_spin
 from synsp.refining.summary import RefineSummary, summarize, too_few_frames_note
-from synsp.rotations.body_spin import spin_pace, spin_turn, turned_about_vertical
 from synsp.rotations.conversions import matrix_from_sixd, sixd_from_matrix
 from synsp.rotations.filters import (
     ROTATION_DEFAULT,
@@ -137,21 +137,13 @@ def refine_motion(motion: JointMotion, *, method: str | None = None, checkpoint:
     motion of fewer than :data:`~synsp.refining.methods.MIN_FRAMES` frames comes back as it came.
     ``options`` override the filter's settings. Another named filter starts from its setting for
     rotations (``ROTATION_SETTINGS``, windows in frames scaled to the motion's rate), the root trajectory
-    from the same, One-Euro's speed term per body size. A BVH body spinning about the vertical faster than
-    :data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second is refined with the spin taken out and put back
-    (:mod:`synsp.rotations.body_spin`).
+    from the same, One-Euro's speed term per body size. A body (BVH, SMPL) spinning about the vertical faster than
+    :data:`~synsp.rotations.body_spin.SPIN_FROM` degrees a second, half a turn or more, is refined with the spin taken
+    out and put back (:mod:`synsp.refining.motion_spin`).
     """
-    spin = spin_turn(motion.rotations, motion.parents, motion.fps) if motion.format == "bvh" else None
-    if spin is None:
-        return _refined(motion, method, checkpoint, device, keep_rest_frames, where, options)
-    joint, turn = spin  # a body spinning faster than the networks' motion: refined with the excess taken out
-    refined, notes = _refined(replace(motion, rotations=turned_about_vertical(motion.rotations, motion.parents,
-                                                                              joint, -turn)),
-                              method, checkpoint, device, keep_rest_frames, where, options)
-    fastest = spin_pace(turn, motion.rotations, motion.fps)  # in the file's time, held frames or not
-    notes.append(f"spin: the body spins about the vertical, up to {fastest:.1f} turns a second; refined with the "
-                 "spin taken out, then put back")
-    return replace(refined, rotations=turned_about_vertical(refined.rotations, motion.parents, joint, turn)), notes
+    spun = without_motion_spin(motion, lambda still: _refined(still, method, checkpoint, device, keep_rest_frames,
+                                                                 where, options))
+    return _refined(motion, method, checkpoint, device, keep_rest_frames, where, options) if spun is None else spun
 
 
 def _refined(motion: JointMotion, method: str | None, checkpoint: str | None, device: str | None,
