@@ -182,7 +182,7 @@ def test_csv_bad_files_name_file_and_problem(tmp_path, text, message):
 
 def test_formats_and_detection_by_extension(tmp_path):
     assert set(FORMATS) == {"npz", "npy", "csv", "mmpose", "alphapose", "coco", "mediapipe", "bvh", "trc", "openpose",
-                            "dlc", "sleap", "anipose", "kaggle", "c3d", "smpl", "stream"}
+                            "dlc", "sleap", "anipose", "kaggle", "c3d", "smpl", "stream", "ultralytics"}
     data = make_data()
     for name, fmt in [("a.npz", "npz"), ("a.npy", "npy"), ("a.csv", "csv")]:
         write_poses(tmp_path / name, data)

@@ -7,6 +7,7 @@ project root), or wherever ``SYNSP_DATA`` points.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
@@ -152,6 +153,33 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextmanager
+def atomic_folder(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a new empty folder beside ``target`` (a folder of per-frame files: OpenPose's JSON, YOLO's labels); on
+    success it takes ``target``'s name, the folder it replaces (the caller checked it may) removed. On error or an
+    interrupt, ``target`` is left as it was and the temporary folder removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder gets the usual mode
+    old = None
+    try:
+        yield tmp
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(tmp, target)
+    finally:
+        if old is not None:  # the folder it replaces: back in place where the new one is not (a Ctrl-C between)
+            if not target.exists() and (old / target.name).exists():
+                os.replace(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def _naming(err: OSError, target: Path, tmp: Path | None) -> OSError:

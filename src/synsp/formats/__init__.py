@@ -1,5 +1,5 @@
 """Read and write the pose files users bring: arrays, CSV, mmpose, COCO, AlphaPose, OpenPose,
-DeepLabCut, SLEAP, anipose, TRC, C3D, MediaPipe, BVH.
+DeepLabCut, SLEAP, anipose, TRC, C3D, MediaPipe, Ultralytics YOLO-pose, BVH.
 
 Every reader returns a :class:`PoseData` whose ``poses`` are ``(V, T, J, C)`` (V tracks,
 persons or views; NaN = missing) and every writer takes one back, so a refined sequence can
@@ -16,7 +16,8 @@ arrays, ``csv``, ``mmpose`` prediction JSON, ``alphapose`` and ``coco`` keypoint
 JSON, ``openpose`` (a folder of per-frame JSON), ``dlc`` (DeepLabCut CSV/h5), ``sleap`` (SLEAP's
 analysis HDF5), ``anipose`` 3D CSV, ``kaggle`` (the Isolated Sign Language long CSV of MediaPipe Holistic's
 landmarks), ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON, legacy or Tasks API), ``stream``
-(``synsp stream``'s lines saved to a file); and two that animate a
+(``synsp stream``'s lines saved to a file), ``ultralytics`` (YOLO-pose's ``save_txt`` labels folder, or its
+``Results.summary()`` JSON); and two that animate a
 skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
 ``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter

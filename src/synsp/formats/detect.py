@@ -14,7 +14,7 @@ from synsp.errors import FormatError, InputFileError, InputNotFoundError
 from synsp.formats.posedata import JsonLines, first_entry, load_json, numpy_failure
 from synsp.formats.table import FORMATS, PICKLES, candidates
 
-__all__ = ["ArrayNames", "detect_format", "readable"]
+__all__ = ["ArrayNames", "detect_format", "folder_format", "readable"]
 
 
 class ArrayNames(set):
@@ -69,10 +69,11 @@ def readable(path: Path) -> Path:
     """``path`` if it is a non-empty regular file; else the one-line error saying what it is."""
     if not path.exists():
         raise InputNotFoundError(f"{path}: no such file")
-    if path.is_dir():  # the one folder format: OpenPose's JSON per frame
-        if _folder_format(path):
+    if path.is_dir():  # the folder formats: OpenPose's JSON per frame, YOLO's label .txt per frame
+        if folder_format(path):
             return path
-        raise InputFileError(f"{path}: a folder, but not an OpenPose one (JSON files mostly named *_keypoints.json)")
+        raise InputFileError(f"{path}: a folder, but not an OpenPose one (JSON files mostly named *_keypoints.json) "
+                             "nor YOLO-pose labels (.txt files of lines cls cx cy w h x1 y1 v1 ...)")
     if not path.is_file():
         raise InputFileError(f"{path}: not a regular file")
     if not os.access(path, os.R_OK):
@@ -88,7 +89,7 @@ def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
     Parameters
     ----------
     path : str or PathLike
-        An existing file, or an OpenPose folder (``"openpose"``).
+        An existing file, or a folder of per-frame files (``"openpose"``; ``"ultralytics"``: YOLO's labels).
     key : str, optional
         The npz array to read (``--key``): a sniff that takes it tells by it (``pose`` (T, 72) of
         VIBE's whole output, beside its ``joints3d``, is SMPL rotations).
@@ -103,7 +104,7 @@ def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
     """
     path = readable(Path(path))
     if path.is_dir():
-        return "openpose"
+        return folder_format(path)
     ext = path.suffix.lower()
     names = candidates(ext)
     if ext in PICKLES:
@@ -113,6 +114,9 @@ def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
     if not names:
         raise FormatError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
                          f"one of {', '.join(FORMATS)}")
+    if ext == ".txt" and _label_file(path):  # one frame of YOLO's save_txt: the folder is the sequence
+        raise FormatError(f"{path}: one frame of YOLO-pose labels (Ultralytics save_txt writes one .txt per frame); "
+                          f"give its folder, {path.parent}")
     if len(names) == 1:
         return names[0]
     content = _content(path)
@@ -131,10 +135,21 @@ def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
     return fallback
 
 
-def _folder_format(path: Path) -> bool:
+def folder_format(path: str | os.PathLike) -> str | None:
+    """The format of a folder that is one sequence of per-frame files (``"openpose"``, ``"ultralytics"``: YOLO's
+    labels), None for any other folder (a batch of files, or nothing readable)."""
     from synsp.formats.openpose import is_openpose_folder
+    from synsp.formats.ultralytics import is_labels_folder
 
-    return is_openpose_folder(path)
+    if is_openpose_folder(path):
+        return "openpose"
+    return "ultralytics" if is_labels_folder(path) else None
+
+
+def _label_file(path: Path) -> bool:
+    from synsp.formats.ultralytics import is_label_file
+
+    return is_label_file(path)
 
 
 def _sniffs(sniff, content: Any, key: str | None = None) -> bool:

@@ -122,9 +122,14 @@ def sniff(content) -> bool:
         return True
     first = first_entry(content)
     if isinstance(first, dict):
-        return "image_id" not in first and ("instances" in first or "keypoints" in first)
+        return "image_id" not in first and ("instances" in first or _listed(first))
     inner = inner_entry(content)
-    return isinstance(inner, dict) and "keypoints" in inner
+    return isinstance(inner, dict) and _listed(inner)
+
+
+def _listed(instance: dict) -> bool:
+    """Keypoints as mmpose lists them: not Ultralytics' object of x, y lists (formats.ultralytics)."""
+    return "keypoints" in instance and not isinstance(instance["keypoints"], dict)
 
 
 def read(path: Path) -> PoseData:

@@ -29,8 +29,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +45,7 @@ from synsp.formats.instances import (
     set_aside,
 )
 from synsp.formats.posedata import PoseData, load_json
+from synsp.paths import atomic_folder
 
 SUFFIX = "_keypoints.json"
 LAYOUT_OF_COUNT = {25: "body25", 18: "coco18", 137: "openpose137"}
@@ -235,13 +234,7 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
         parts, start = {_KEY: (0, 25)}, 25
         for key, count in _PARTS:
             parts[key], start = (start, start + count), start + count
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the folder gets the usual mode
-    old = None
-    try:
+    with atomic_folder(path) as tmp:
         for t in range(n_frames):
             if files[t] is None:  # a frame the input had no file for: none is written
                 continue
@@ -263,14 +256,3 @@ def write(path: Path, data: PoseData, fmt: str = "openpose") -> None:
                 people.append(person)
             with open(tmp / files[t], "w", encoding="utf-8") as f:
                 json.dump({**tops[t], "people": people}, f)
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
-            os.replace(path, old / path.name)
-        os.replace(tmp, path)
-    finally:
-        if old is not None:  # the folder it replaces: back in place where the new one is not (a Ctrl-C between)
-            if not path.exists() and (old / path.name).exists():
-                os.replace(old / path.name, path)
-            shutil.rmtree(old, ignore_errors=True)
-        if tmp.exists():
-            shutil.rmtree(tmp)

@@ -45,6 +45,8 @@ FORMATS: dict[str, Format] = {
     "coco": Format("synsp.formats.coco", (".json", ".jsonl"), coords=(2,)),
     "mediapipe": Format("synsp.formats.mediapipe", (".npz", ".json", ".jsonl")),
     "stream": Format("synsp.formats.stream", (".json", ".jsonl"), coords=(2, 3, 4)),  # synsp stream's lines, saved
+    # YOLO-pose's Results.summary() JSON (its persons' keypoints an object of x, y lists), or a folder of its labels
+    "ultralytics": Format("synsp.formats.ultralytics", (".json", ".jsonl"), coords=(2,)),
     "trc": Format("synsp.formats.trc", (".trc",), holds_missing=False, holds_filled=False, coords=(3,), one_track=True),
     "openpose": Format("synsp.formats.openpose", (), coords=(2,)),  # a folder: see detect_format
     # before sleap: a .h5 made elsewhere is written as DLC's

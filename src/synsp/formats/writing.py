@@ -74,8 +74,8 @@ def writable_format(path: str | os.PathLike, data: PoseData, *, format: str | No
 def format_for_writing(path: Path, data: PoseData) -> str:
     """The format ``data`` came from if it takes this extension, else the extension's first."""
     ext = path.suffix.lower()
-    if not ext and data.format == "openpose":  # a folder of per-frame JSON
-        return "openpose"
+    if not ext and data.format in ("openpose", "ultralytics"):  # a folder of per-frame files
+        return data.format
     names = candidates(ext)
     if not names:
         raise OptionError(f"{path}: unknown extension {ext!r}; name the format (format=, --format): "

@@ -6,7 +6,7 @@ an output directory inside the input folder is not read as inputs (a rerun refin
 The batch is resumable: an output that already exists is skipped unless ``force`` (writes are
 atomic, so an interrupted run leaves no half-written output behind). A file that fails is
 reported on one line and the batch goes on; folders it made that stay empty are removed. A
-folder of OpenPose ``*_keypoints.json`` frames is one sequence, never a batch of files.
+folder of OpenPose ``*_keypoints.json`` frames or of YOLO's label ``.txt`` is one sequence, never a batch of files.
 
 The same per-file function, :func:`refine_one`, runs on a cluster: ``examples/dask_refine.py``.
 """
@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from synsp.formats import FORMATS
 from synsp.formats.csv import pose_header
-from synsp.formats.openpose import is_openpose_folder
+from synsp.formats.detect import folder_format
 
 # Extensions of every readable pose format (synsp.formats.FORMATS).
 POSE_EXTENSIONS = tuple(sorted({ext for fmt in FORMATS.values() for ext in fmt.extensions}))
@@ -31,11 +31,11 @@ POSE_EXTENSIONS = tuple(sorted({ext for fmt in FORMATS.values() for ext in fmt.e
 
 def is_batch(source: str | os.PathLike) -> bool:
     """Whether ``source`` names many inputs: a glob pattern, or a directory that is not one
-    OpenPose sequence."""
+    sequence of per-frame files (OpenPose's JSON, YOLO's labels)."""
     text = str(source)
     if glob.has_magic(text) and not Path(text).exists():
         return True
-    return Path(text).is_dir() and not is_openpose_folder(text)
+    return Path(text).is_dir() and folder_format(text) is None
 
 
 def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
@@ -62,13 +62,13 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
     outputs = None if out_dir is None else Path(out_dir).resolve()
     if Path(text).is_dir():
         root = Path(text)
-        inputs = []
+        inputs, texts = [], 0
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                                  and Path(dirpath, d).resolve() != outputs)  # its outputs: never inputs
             keep = []
             for d in dirnames:
-                if is_openpose_folder(Path(dirpath, d)):
+                if folder_format(Path(dirpath, d)):
                     inputs.append(Path(dirpath, d))
                 else:
                     keep.append(d)
@@ -76,14 +76,18 @@ def batch_inputs(source: str | os.PathLike, left_out: list[Path] | None = None,
             files = [Path(dirpath, f) for f in sorted(filenames) if not f.startswith(".")]
             poses = [f for f in files if _pose_file(f)]
             inputs += poses
+            texts += sum(f.suffix.lower() == ".txt" and f not in poses for f in files)
             if left_out is not None:
                 left_out += [f for f in files if f not in poses]
     else:
-        inputs = [Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file() or is_openpose_folder(p)]
+        inputs = [Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file() or folder_format(p)]
         root = _common_root(inputs)
         if outputs is not None and outputs != root.resolve() and outputs.is_relative_to(root.resolve()):
             inputs = [p for p in inputs if not p.resolve().is_relative_to(outputs)]  # its outputs: never inputs
             root = _common_root(inputs)  # as the first run, before there were outputs, named them
+    if not inputs and Path(text).is_dir() and texts:  # .txt is readable, but these were not: say why
+        raise ValueError(f"{text}: no pose files found: its {texts} .txt file(s) are neither a pose table (a header "
+                         "of <joint>_x, <joint>_y columns) nor YOLO-pose labels (lines cls cx cy w h x1 y1 v1 ...)")
     if not inputs:
         raise ValueError(f"{text}: no pose files found (readable extensions: {', '.join(POSE_EXTENSIONS)})")
     return sorted(inputs), root
