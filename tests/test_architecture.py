@@ -25,7 +25,7 @@ CORE = {"errors", "skeleton", "sequence", "sentinels", "channels", "metrics", "c
         "odd_extension", "filter_input", "one_euro", "filter_options", "conventions", "medians",
         "consistency", "model", "rotations", "motion_pace", "estimator_errors", "units", "memo", "lockstep",
         "stack_axes", "heap", "score_levels"}
-REFINING = {"refining.image_size", "refining.methods", "refining.input_layout",
+REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "refining.input_layout",
             "refining.person", "refining.arrays", "refining.tracks", "refining.uneven_times", "refining.summary",
             "refining.give_way_notes",
             "refining.route_notes", "refining.motion", "refining.file_channels", "refining.files", "refining.batch",
@@ -43,7 +43,8 @@ ALLOWED = {
     "training": {"data", "inference", "evaluation"},
     "evaluation": {"data", "inference", "formats", "viz"} | REFINING,
     "viz": {"formats", "refining.file_channels", "refining.summary"},  # files read as refine reads them
-    "refining.image_size": set(),
+    "refining.image_size": {"refining.image_order"},
+    "refining.image_order": set(),
     "refining.strided": set(),  # a detector run on every k-th frame: its grid, told from the frames
     "refining.dropped_frames": set(),  # frames dropped from a file with no times: told from the steps
     "refining.clock_cuts": set(),  # cuts on an uneven clock, read at the file's frames

@@ -251,3 +251,36 @@ def test_the_section_filter_is_scipys_sosfilt_value_for_value(monkeypatch):
             monkeypatch.setattr(filters, "_SOSFILT", None)
             np.testing.assert_array_equal(filters._sosfilt(sos, x, axis, zi), expected)
             monkeypatch.undo()
+
+
+def _walker(frames: int = 90, joints: int = 17, fps: float = 30.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A 2D body (pixels) about 300 px tall crossing the picture at 600 px/s, and it with 3 px of jitter."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(frames) / fps
+    clean = rng.uniform(0, 300, (1, joints, 2)) + np.stack([600 * t, 80 * np.sin(2 * np.pi * t)], -1)[:, None]
+    return clean, clean + rng.normal(0, 3, clean.shape)
+
+
+def _error(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b, axis=-1).mean())
+
+
+def test_one_euro_follows_a_single_tracked_point():
+    # audit 34 #4: one joint's box has no size; the speed term was 0 and the point was left ~2 s behind
+    clean, noisy = _walker(joints=1)
+    assert _error(one_euro(noisy), clean) < 1.5 * _error(noisy, clean)  # was 40 x
+    clean, noisy = _walker(joints=2)
+    assert _error(one_euro(noisy), clean) < 1.5 * _error(noisy, clean)
+
+
+def test_one_euro_size_not_read_from_an_astray_first_frame():
+    # audit 34 #6: one joint +600 px in frame 0 tripled the body's size, slowing every joint for the whole clip
+    clean, noisy = _walker()
+    astray = noisy.copy()
+    astray[0, 15] += 600.0
+    rest = np.arange(17) != 15
+    as_is, glitched = one_euro(noisy)[3:, rest], one_euro(astray)[3:, rest]
+    assert _error(glitched, clean[3:, rest]) < 1.01 * _error(as_is, clean[3:, rest])
+    np.testing.assert_allclose(glitched[-30:], as_is[-30:], atol=0.05)  # the same size from the third frame on
+    stream = OneEuroFilter(fps=30.0)  # the stream reads it alike, one frame in, one out
+    np.testing.assert_array_equal(np.stack([stream(frame) for frame in astray]), one_euro(astray))

@@ -273,3 +273,22 @@ def test_openposes_coordinates_centred_on_the_image_are_said_so_and_figures_in_p
     if image_size:  # the same motion in pixels: the same figures
         accel = [float(text.split("px/frame^2")[0].split()[-1]) for text in said]
         assert accel == pytest.approx([accel[1]] * 4, rel=0.02)
+
+
+def test_an_image_size_given_as_height_width_is_warned_of_in_one_line():
+    # audit 34 #8: frame.shape[:2] for a landscape video scaled the body 3.2 x taller, silently
+    from synsp.refining.image_order import order_note, proportions
+
+    _, noisy = walking()
+    # a walker 3.8 x taller than wide in a landscape video (read 12 x: too tall), and one in a portrait video
+    # (read with shoulders 2.8 x as wide as the trunk is long)
+    for (w, h), pixels in (((1920.0, 1080.0), noisy * [1, 1.6] + [600, 200]), ((1080.0, 1920.0), noisy + [100, 600])):
+        norm = pixels / [w, h]
+        assert order_note(pixels, np.array([w, h])) is None  # the right order: no note
+        assert proportions(pixels)[0] < 9 and proportions(pixels)[1] < 1.6
+        with pytest.warns(UserWarning, match=r"image size .*\(height, width\)") as caught:
+            out = synsp.refine(norm, "savgol", fps=30, image_size=(h, w))
+        said = [str(x.message) for x in caught if "(height, width)" in str(x.message)]
+        assert len(said) == 1 and "\n" not in said[0]
+        # the numbers are the user's: refined as given, in the swapped pair's pixels
+        np.testing.assert_allclose(out, synsp.refine(norm * [h, w], "savgol", fps=30) / [h, w], atol=1e-6)

@@ -10,9 +10,14 @@ import numpy as np
 
 from synsp.errors import OptionError
 from synsp.filter_input import check_rate, prepare
+from synsp.medians import nanmedian
 
 ONE_EURO_BETA = 50.0
 ONE_EURO_MIN_CUTOFF = 0.5  # Hz: at 20 or more per body size the result hardly depends on it
+# The body's size is read over the stream's first second (what a stream knows by then, no look-ahead): the first
+# frame's, unless it lies beyond this factor of the median of the frames so far (one joint astray in it, a false
+# keypoint, widened the box 3 x on audit 34's clips; a body's box changes far less within a second), then that median.
+SIZE_S, FIRST_FRAME_SLACK = 1.0, 1.5
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -36,9 +41,11 @@ class OneEuroFilter:
         ``body_beta`` per body size per second.
     d_cutoff : cutoff in Hz of the low-pass applied to the speed estimate.
     body_beta : the speed term per body size, in Hz per (body size / s), used when ``beta`` is
-        None; the size is read from the first frame (the largest side of its joints' box, as
-        :func:`synsp.sequence.body_size` reads each frame), so one setting serves millimetres,
-        metres and pixels alike. None: :data:`ONE_EURO_BETA`.
+        None; the size is the largest side of the joints' box (as :func:`synsp.sequence.body_size` reads
+        each frame), read over the first :data:`SIZE_S` s (:func:`_size_over`: the first frame's unless it
+        is astray), so one setting serves millimetres, metres and pixels alike; a single tracked point (a
+        ball, a marker, one wrist: a box of no size) takes the side of its path's box over that second.
+        None: :data:`ONE_EURO_BETA`.
 
     Notes
     -----
@@ -90,6 +97,11 @@ class OneEuroFilter:
         self._dx: np.ndarray | None = None  # last low-passed speed, input unit per second
         self._t: float | None = None
         self._beta: float | np.ndarray | None = self.beta  # None until the first frame gives the body's size
+        self._sizes: list[np.ndarray] = []  # the box's side of each frame of the first second, (...,) each
+        self._path: tuple[np.ndarray, np.ndarray] | None = None  # lowest, highest x of the first second, (..., C)
+        self._elapsed = 0.0  # seconds since the first frame
+        self._size: np.ndarray | None = None  # the body's size read so far, (...,): 0 a single point, NaN none seen
+        self._point = False  # some person is a single point: its beta follows its path over the first second
 
     def __call__(self, frame: np.ndarray, timestamp: float | None = None) -> np.ndarray:
         """Filter one frame.
@@ -109,8 +121,8 @@ class OneEuroFilter:
         if self._x is not None and x.shape != self._x.shape:
             raise ValueError(f"frame must keep the shape {self._x.shape} of earlier frames, got shape {x.shape}")
         if self._x is None:
-            if self._beta is None:
-                self._beta = _beta_for(x, self.body_beta)
+            if self.beta is None:
+                self._read_size(x)
             self._x, self._dx = x.copy(), np.zeros_like(x)
             self._t = timestamp
             return x.astype(dtype)
@@ -120,6 +132,9 @@ class OneEuroFilter:
                 raise ValueError(f"timestamp must increase, got {timestamp!r} after {self._t!r}")
             dt = float(timestamp - self._t)
         self._t = timestamp if timestamp is not None else (None if self._t is None else self._t + dt)
+        self._elapsed += dt
+        if self._sizes:  # the body's size is still being read
+            self._read_size(x) if self._elapsed <= SIZE_S + 1e-9 else self._settle()
         fresh = np.isnan(self._x) & ~np.isnan(x)  # first sighting of a joint: take it as is
         seen = ~np.isnan(x) & ~fresh
         dx = (x - self._x) / dt
@@ -131,13 +146,49 @@ class OneEuroFilter:
         return self._x.astype(dtype)
 
 
-def _beta_for(frame: np.ndarray, body_beta: float) -> np.ndarray:
-    """``body_beta`` (Hz per body size / s) in Hz per (unit / s) for a frame (..., J, C), per person or view
-    (shaped (..., 1, 1)): divided by the largest side of that person's joints' box, NaN joints
-    left out; 0 (no speed term) for a body of no size or none seen."""
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
-        size = (np.nanmax(frame, axis=-2) - np.nanmin(frame, axis=-2)).max(axis=-1)
+    def _read_size(self, x: np.ndarray) -> None:
+        """Take frame ``x`` (..., J, C) of the first second into the body's size and ``self._beta``: the size is
+        (re)read at the first frame and the third (:func:`_size_over`), a single point's path every frame."""
+        if np.isfinite(x).all():  # the nan-functions and a warnings context cost more than the whole step
+            low, high = x.min(axis=-2), x.max(axis=-2)  # (..., C)
+        else:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a person with no joint seen
+                low, high = np.nanmin(x, axis=-2), np.nanmax(x, axis=-2)
+        self._sizes.append((high - low).max(axis=-1))
+        if self._path is not None:
+            low, high = np.fmin(low, self._path[0]), np.fmax(high, self._path[1])
+        self._path = low, high
+        if len(self._sizes) in (1, 3):
+            self._size = _size_over(self._sizes)
+            self._point = bool((self._size == 0).any())
+        if len(self._sizes) in (1, 3) or self._point:
+            self._beta = _beta_for(np.where(self._size == 0, (high - low).max(axis=-1), self._size), self.body_beta)
+
+    def _settle(self) -> None:
+        """The body's size from the whole first second (:func:`_size_over`), kept from then on."""
+        self._size = _size_over(self._sizes)
+        path = (self._path[1] - self._path[0]).max(axis=-1)
+        self._beta = _beta_for(np.where(self._size == 0, path, self._size), self.body_beta)
+        self._sizes = []
+
+
+def _size_over(sizes: list[np.ndarray]) -> np.ndarray:
+    """The body's size (...,) from the box sides ``sizes`` of the frames read so far (each (...,), the first
+    frame's first): the first frame's, or, beyond :data:`FIRST_FRAME_SLACK` of the median of them all, that median
+    (from the third frame on: two frames' median is their mean). 0 for a single point, NaN for none seen."""
+    first = sizes[0]
+    if len(sizes) > 2:
+        stacked = np.stack(sizes)
+        median = np.median(stacked, axis=0) if np.isfinite(stacked).all() else nanmedian(stacked, axis=0)
+        astray = (first > FIRST_FRAME_SLACK * median) | (first < median / FIRST_FRAME_SLACK) | np.isnan(first)
+        first = np.where(astray & np.isfinite(median), median, first)
+    return first
+
+
+def _beta_for(size: np.ndarray, body_beta: float) -> np.ndarray:
+    """``body_beta`` (Hz per body size / s) in Hz per (unit / s) for a body of ``size`` (...,) per person or view,
+    shaped (..., 1, 1); 0 (no speed term) for a body of no size or none seen."""
     ok = np.isfinite(size) & (size > 0)
     return np.where(ok, body_beta / np.where(ok, size, 1.0), 0.0)[..., None, None]
 

@@ -309,7 +309,7 @@ def _in_pixels(x: np.ndarray, sides: np.ndarray, space: str | None, run) -> np.n
     if x.shape[-1] == 4:
         raise ShapeError(f"poses {x.shape}: image_size is for 2D x, y normalised by the image's sides; "
                          "a fourth channel (x, y, z and a score) is a 3D pose")
-    pixels = to_pixels(x, sides)
+    pixels = to_pixels(x, sides, order=True)
     if x.shape[-1] == 3 and space is None and tracks_third_channel(pixels) not in ("confidence", "constant"):
         out = depth_beside(run(pixels[..., :2], None), x[..., 2])  # x, y and MediaPipe's z: z given back as it came
     else:  # told once here, for the whole array: the pixels' refinement does not ask again

@@ -226,7 +226,7 @@ def refine_file(
     data, depth = file_channels.holistic_depth(data, space, layout, sides is not None)  # z: written back as read
     normalised = data.poses
     if sides is not None:  # before the third channel is read: a score beside pixels is told from a z
-        data = replace(data, poses=to_pixels(data.poses, sides, str(src)))
+        data = replace(data, poses=to_pixels(data.poses, sides, str(src), order=True))
     data, confidence = confidence_channel(data, space, src)
     data, flat = flat_coordinate(data, space, src)
     c_count = data.poses.shape[-1]

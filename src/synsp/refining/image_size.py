@@ -11,9 +11,12 @@ the file's unit.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from synsp.errors import OptionError
+from synsp.refining.image_order import order_note
 
 __all__ = ["NORMALISED_MAX", "centred", "from_pixels", "image_sides", "to_pixels"]
 
@@ -53,11 +56,13 @@ def image_sides(size) -> np.ndarray:
     return sides
 
 
-def to_pixels(poses: np.ndarray, sides: np.ndarray, where: str = "poses") -> np.ndarray:
+def to_pixels(poses: np.ndarray, sides: np.ndarray, where: str = "poses", order: bool = False) -> np.ndarray:
     """``poses`` (..., C) with normalised x, y (the first two channels) times the image's
     ``sides`` (2,) (:func:`image_sides`); the other channels (a score, MediaPipe's z) as they are.
     A new array of the poses' float dtype. x, y beyond ``NORMALISED_MAX`` are no normalised
-    coordinates: an ``OptionError`` naming ``where`` (the file, the person) and the largest."""
+    coordinates: an ``OptionError`` naming ``where`` (the file, the person) and the largest.
+    ``order``: poses (..., T, J, C) whose body reads as no person's in these sides and as one's in the
+    swapped sides (given as (height, width)? :func:`synsp.refining.image_order.order_note`) are warned of."""
     out = np.array(poses, dtype=np.result_type(np.asarray(poses).dtype, np.float32))
     with np.errstate(invalid="ignore"):
         largest = np.nanmax(np.abs(out[..., :2]), initial=0.0)
@@ -65,6 +70,9 @@ def to_pixels(poses: np.ndarray, sides: np.ndarray, where: str = "poses") -> np.
         raise OptionError(f"{where}: an image size is for x, y normalised by the image's sides (0 to 1), but they "
                           f"reach {largest:.4g}: pixels already? (refine them without the image size)")
     out[..., :2] *= sides.astype(out.dtype)
+    note = order_note(out, sides) if order else None
+    if note is not None:  # one line; the numbers stay the user's
+        warnings.warn(f"{where}: {note}", stacklevel=3)
     return out
 
 
