@@ -16,7 +16,8 @@ index level), else of a numeric or date index; a text index (``row10`` sorts bef
 no time order, so its rows are taken as given. A shuffled frame is put back in order; the result
 keeps the rows' own order and index. A ``track`` column (also ``track_id``, ``person``, ``person_id``)
 holding several values is a long table of several persons: each value's rows are a track of
-its own, as synsp's CSV reader reads such a column.
+its own, as synsp's CSV reader reads such a column. A tidy table with one row per frame and joint (``frame, joint,
+x, y``) is refined through its wide form and given back row for row (:mod:`synsp.integrations.joint_rows`).
 
 A joint's confidence column (``<joint>_likelihood``, ``_score``, ``_confidence``,
 ``_visibility``, or the coordinate level's ``likelihood``) marks joints below ``threshold``
@@ -38,6 +39,7 @@ synsp[pandas]``.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,6 +48,7 @@ from synsp.filters import FPS_FILTERS
 from synsp.formats.csv_rows import FRAME_COLUMNS, TRACK_COLUMNS, key_column, time_decimals, time_key, time_scale
 from synsp.formats.dlc import unique_columns
 from synsp.formats.posedata import scores_to_missing
+from synsp.integrations.joint_rows import joint_column, refine_joint_rows
 from synsp.model import NETWORKS
 from synsp.refining.arrays import input_layout, method_function, model_layout
 from synsp.refining.copied_joints import copies_to_leave_out, with_copies, without_copies
@@ -53,7 +56,7 @@ from synsp.refining.dropped_frames import capture_times, dropped_in_tracks
 from synsp.refining.tracks import ASSUMED_FPS
 from synsp.refining.uneven_times import column_rate, refine_tracks_at, uneven_column
 from synsp.sequence import MIN_SCORE, max_gap_frames, not_found
-from synsp.skeleton import match_layout
+from synsp.skeleton import in_layout_order, match_layout
 
 __all__ = ["refine_dataframe"]
 
@@ -282,13 +285,16 @@ def refine_dataframe(df, method: str = "synsp", *, layout: str | None = None, fp
     method_function(method)
     if len(df) == 0:
         raise ValueError("DataFrame has no rows (frames); nothing to refine")
+    if (joint := joint_column(df)) is not None:  # one row per frame and joint: refined in its wide form
+        return refine_joint_rows(df, joint, partial(refine_dataframe, method=method, layout=layout, fps=fps,
+                                                    max_gap=max_gap, threshold=threshold, **options))
     labels = list(df.columns)
     if isinstance(df.columns, pd.MultiIndex):  # DeepLabCut's unique body parts: left as they are
         aside = set(unique_columns([tuple(map(str, label)) for label in labels], list(df.columns.names)))
         labels = [label for c, label in enumerate(labels) if c not in aside]
     keys, axes, found = _pose_columns(labels)
     tracks = list(dict.fromkeys(track for track, _ in keys))
-    joints = list(dict.fromkeys(joint for _, joint in keys))
+    joints = in_layout_order(list(dict.fromkeys(joint for _, joint in keys)))  # a layout's names in any order
     groups = _row_groups(df)  # persons of a long table, each in time order
     keyed = _key_seconds(df, fps)
     if keyed is not None and keyed[2] and fps is None:  # a time column's rate, as synsp refine takes a CSV's

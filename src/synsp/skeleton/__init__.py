@@ -77,6 +77,7 @@ from synsp.skeleton.layouts import (
     check_shape,
     generic_names,
     get_layout,
+    in_layout_order,
     layout_joint_names,
     match_layout,
 )
@@ -103,7 +104,7 @@ __all__ = [
     "TWENTY_TWO_SPLIT", "Layout", "bone_tree", "can_convert", "check_shape", "convert", "flip_lr", "follows_layout",
     "depth_beside", "generic_names", "get_layout", "guessed_layout",
     "h36m_head_points", "head_fixed_points", "holistic_order", "head_frame_from_positions", "joint_distances",
-    "layout_bone_lengths", "layout_joint_names", "makes_up_face", "match_layout", "missing_blocks",
+    "layout_bone_lengths", "layout_joint_names", "makes_up_face", "in_layout_order", "match_layout", "missing_blocks",
     "random_proportions", "reorders", "reproportion", "root_joints",
     "root_position", "seventeen_joint_layout", "similarity_fit", "tree_excess", "tree_length", "trunk_vector",
     "twenty_five_joint_layout", "twenty_two_joint_layout",

@@ -326,6 +326,17 @@ def match_layout(names: Sequence[str]) -> str | None:
 
 
 
+def in_layout_order(names: Sequence[str]) -> list[str]:
+    """``names`` in the order of the layout whose joints they are, every one, in another order (a pivoted table's
+    sorted columns; spelt as :func:`match_layout` reads them); as given when no layout has exactly these names."""
+    given = {_norm(n): n for n in names}
+    for layout in LAYOUTS.values():
+        own = [_norm(n) for n in layout.joints]
+        if len(own) == len(names) and set(own) == given.keys():
+            return [given[n] for n in own]
+    return list(names)
+
+
 def generic_names(n_joints: int) -> list[str]:
     """Placeholder names ``j0 .. j{J-1}`` for joints of an unknown layout."""
     return [f"j{j}" for j in range(n_joints)]
