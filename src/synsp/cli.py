@@ -186,8 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input",
                    help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO/AlphaPose .json, an "
                         "OpenPose folder, a YOLO-pose labels folder or Ultralytics .json, DeepLabCut .csv/.h5, "
-                        "anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a "
-                        "directory or quoted glob ('clips/*.csv') of them: each refined into OUTPUT, a directory")
+                        "anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a directory or quoted glob ('clips/*.csv') "
+                        "of them: each refined into OUTPUT, a directory")
     p.add_argument("output", type=Path, nargs="?",
                    help="where to write the refined poses (never the input file); optional for a .trc input: "
                         "<name>_filt_synsp.trc beside it, for Pose2Sim")
