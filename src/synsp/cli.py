@@ -77,8 +77,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         options = ("layout", "space", "fps", "checkpoint", "key", "threshold", "units")  # as synsp refine's
         print(evaluate_files(args.input, args.truth, methods=args.methods, **{k: getattr(args, k) for k in options}))
         return
-    own = {"--layout": args.layout, "--fps": args.fps, "--key": args.key, "--units": args.units,
-           "--threshold": args.threshold != MIN_SCORE}
+    own = {f"--{k}": getattr(args, k) for k in ("layout", "fps", "key", "units")}
+    own["--threshold"] = args.threshold != MIN_SCORE
     given = [name for name, value in own.items() if value]
     if given or args.space in ("image", "world"):
         raise OptionError(f"{', '.join(given) or '--space ' + args.space}: for --input/--truth, not for the split")
@@ -183,11 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("refine", help="refine a pose file and write the result")
-    p.add_argument("input",
-                   help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO/AlphaPose .json, an "
-                        "OpenPose folder, a YOLO-pose labels folder or Ultralytics .json, DeepLabCut .csv/.h5, "
-                        "anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a directory or quoted glob ('clips/*.csv') "
-                        "of them: each refined into OUTPUT, a directory")
+    p.add_argument("input", help="pose file: .npz/.npy (T, J, C) or (V, T, J, C), .csv, mmpose/COCO/AlphaPose .json, "
+                                 "an OpenPose folder, a YOLO-pose labels folder or Ultralytics .json, DeepLabCut "
+                                 ".csv/.h5, anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a directory or quoted glob "
+                                 "('clips/*.csv') of them: each refined into OUTPUT, a directory")
     p.add_argument("output", type=Path, nargs="?",
                    help="where to write the refined poses (never the input file); optional for a .trc input: "
                         "<name>_filt_synsp.trc beside it, for Pose2Sim")
