@@ -25,6 +25,7 @@ import numpy as np
 from synsp.estimator_errors.body_cuts import turned_cuts
 from synsp.estimator_errors.depth_flips import depth_switches
 from synsp.estimator_errors.half_turns import half_turns
+from synsp.estimator_errors.stalls import carried, stall_gaps, without_stalls
 from synsp.sequence import body_size, nan_median, true_runs
 from synsp.skeleton.layout_type import pair_flip
 
@@ -232,14 +233,24 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
     edge for 5 frames: Butterworth 2.08 px on the values around, 1.72 cut; benchmarks/RESULTS.md, section 4,
     "Joints on the picture's edge: what was left"). ``given`` (T,) bool: frames where the track is cut besides (the
     first frame after a cut read before resampling: :mod:`synsp.refining.clock_cuts`). ``turns``: the track's spans
-    turned half round and back (:func:`~synsp.estimator_errors.half_turns.half_turns`; None: read here, once).
+    turned half round and back (:func:`~synsp.estimator_errors.half_turns.half_turns`; None: read here, once). A
+    video decoder's stall (the whole pose repeated for :data:`~synsp.estimator_errors.stalls.STALL_FRAMES` frames or
+    more) is read as a gap, and its catch-up cut only where the pose lies off the body's path across it
+    (:mod:`synsp.estimator_errors.stalls`); the spans hold its frames.
     """
-    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
-    if len(seen) == 0:
+    every = np.flatnonzero(np.isfinite(track).all(-1).any(-1))  # frames where the track has any joint
+    if len(every) == 0:
         return []
+    stalls = stall_gaps(track)  # a decoder's stall: its repeats are read as a gap, its catch-up along the path
+    whole, track = track, without_stalls(track, stalls)
+    seen = np.flatnonzero(np.isfinite(track).all(-1).any(-1)) if stalls else every
     size = body_size(track[seen])
+    share = 0.0 if thrown else None
     told = np.zeros(len(track), dtype=bool)  # frames where another person starts, told by a move or the centre
-    told[seen[1:]] = switched_people(track[seen[:-1]], track[seen[1:]], size, jump, 0.0 if thrown else None)
+    told[seen[1:]] = switched_people(track[seen[:-1]], track[seen[1:]], size, jump, share)
+    if caught := [(a, b) for a, b in stalls if b < len(track)]:
+        told[[b for _, b in caught]] = switched_people(carried(track, caught), track[[b for _, b in caught]], size,
+                                                       jump, share)
     told |= centre_cuts(track, size)
     switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):
@@ -250,6 +261,11 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         # nor does a body turned half round about its pelvis and back (estimator_errors.half_turns: turned back)
         ends = [end for start, stop, _ in turns for end in (start, stop)]
         switched &= ~np.isin(seen[1:], ends)
+    if stalls:  # the spans hold the stalls' frames: refined as gaps (at a track's end, held at its last measured pose)
+        starts = np.zeros(len(track), dtype=bool)
+        starts[seen[1:]] = switched
+        seen, track = every, whole
+        switched = starts[seen[1:]]
     if given is not None:
         switched |= seen_cuts(track, given)[seen[1:]]
     cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]

@@ -26,8 +26,8 @@ from scipy.ndimage import gaussian_filter1d
 
 from synsp.inference.clean import input_noise, noise_level, opened
 
-__all__ = ["SMOOTH_FRAMES", "SHARE_RAMP", "MIN_FRAMES", "alternation", "explained_share", "without_alternation",
-           "read_alternation", "alternation_note"]
+__all__ = ["SMOOTH_FRAMES", "SHARE_RAMP", "MIN_FRAMES", "NO_NOISE", "alternation", "explained_share",
+           "without_alternation", "read_alternation", "alternation_note"]
 
 # The scale and shift that alternate are read per frame and smoothed over a Gaussian of this many frames (sigma):
 # a box's change between detections changes slowly, and the noise's part that looks like it averages out.
@@ -38,6 +38,10 @@ SMOOTH_FRAMES = 3.0
 SHARE_RAMP = (0.8, 0.9)
 # Fewer frames cannot tell an alternation from motion.
 MIN_FRAMES = 8
+# A noise reading (body sizes) under this is a pose held still, the filter's rounding (1e-15), which the alternation's
+# own rounding "explained" at 0.999: a frozen span (a decoder's stall cut off, audit 34) read as an alternation taken
+# out. The clean validation clips read 2.3e-5 at least (2D and 3D).
+NO_NOISE = 1e-9
 
 
 def alternation(values: np.ndarray, smooth: float = SMOOTH_FRAMES) -> np.ndarray:
@@ -76,11 +80,12 @@ def _fitted(x: np.ndarray, smooth: float) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def explained_share(values: np.ndarray, alternating: np.ndarray) -> np.ndarray:
     """What ``alternating`` (:func:`alternation` of ``values``, both (V, T, J, C) without NaN) explains of the noise
-    reading of ``values`` (:func:`~synsp.inference.clean.noise_level`): 1 - level without it / level with it, (V,)."""
+    reading of ``values`` (:func:`~synsp.inference.clean.noise_level`): 1 - level without it / level with it, (V,);
+    0 where the level with it is under :data:`NO_NOISE` (nothing to explain)."""
     x = np.asarray(values, np.float64)
     before = noise_level(x, input_noise(x))
     after = noise_level(x - alternating, input_noise(x - alternating))
-    return 1.0 - after / np.maximum(before, 1e-12)
+    return np.where(before > NO_NOISE, 1.0 - after / np.maximum(before, NO_NOISE), 0.0)
 
 
 def without_alternation(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

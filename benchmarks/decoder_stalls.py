@@ -1,0 +1,139 @@
+"""A video decoder's stall: the whole pose written again for ``--frames`` frames at 3 places, then caught up.
+
+A decoder that stalls shows the same picture for a few frames and then jumps to where the video got to; the
+estimator writes the very same pose for each repeat (every value, noise and all). Each clip (``--split``, the first
+``--clips``, preset ``--preset``; coco17 2D in pixels, or h36m17 3D with the body's world path: the mocap's
+positions plus the preset's errors, as a 3D estimator with a root track gives) gets a stall after the frames at a
+quarter, a half and three quarters of it. Prints the error on the held frames (px or mm, against the truth): the
+input, SynSP with stalls not read (``synsp.estimator_errors.stalls`` off: the repeats and the catch-up read as
+moves, as before 2026-12-07), SynSP, and SynSP on the input with the held frames linearly interpolated (what
+reading them as a gap gives); and the error over the other frames for the three SynSP rows (audit 34, finding 2;
+benchmarks/RESULTS.md, section 10, "A video decoder's stall").
+
+``--guard`` instead counts, on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish,
+typical, hard), the stalls read in the inputs as they are, and the tracks whose spans (``track_segments``, the
+networks' route) differ with stalls read and not: the input as it is, and with every 2nd, 3rd or 4th frame kept
+and held (a 15, 10 or 7.5 fps estimate repeated to 30 fps: runs of 1 to 3 repeats, no stall).
+
+Run::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py [--space 2d|3d] [--frames 8]
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --guard
+    PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --write stall.npy --clips 5  # dash_masculinity
+    PYTHONPATH=src .venv/bin/python -m synsp refine stall.npy out.npy --layout coco17 --fps 30
+"""
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+
+import numpy as np
+
+import synsp
+from synsp.data.mocap import load_clip
+from synsp.estimator_errors import stalls
+from synsp.estimator_errors.track_switches import track_segments
+from synsp.evaluation.protocol import make_cases
+from synsp.skeleton import LAYOUTS
+
+
+@contextmanager
+def stalls_unread():
+    """Within: no run of repeats is long enough to be read as a stall (the behaviour before the step)."""
+    kept = stalls.STALL_FRAMES
+    stalls.STALL_FRAMES = 10 ** 9
+    try:
+        yield
+    finally:
+        stalls.STALL_FRAMES = kept
+
+
+def stalled(x: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``x`` (T, J, C) with the frames after a quarter, a half and three quarters of it a copy of that frame for
+    ``frames`` frames; the same with them linearly interpolated between the frame copied and the one after; (T,)
+    bool the copies."""
+    held, bridged, copies = x.copy(), x.copy(), np.zeros(len(x), bool)
+    for s in (len(x) // 4, len(x) // 2, 3 * len(x) // 4):
+        held[s + 1: s + 1 + frames] = held[s]
+        copies[s + 1: s + 1 + frames] = True
+        w = np.arange(1, frames + 1)[:, None, None] / (frames + 1)
+        bridged[s + 1: s + 1 + frames] = (1 - w) * held[s] + w * held[s + frames + 1]
+    return held, bridged, copies
+
+
+def error(out: np.ndarray, truth: np.ndarray, frames: np.ndarray) -> float:
+    """Mean joint distance of ``out`` from ``truth`` (T, J, C) over ``frames`` (T,) bool."""
+    return float(np.nanmean(np.linalg.norm(np.asarray(out, np.float64)[frames] - truth[frames], axis=-1)))
+
+
+def compare(args: argparse.Namespace) -> None:
+    """The table of the module docstring."""
+    layout = "coco17" if args.space == "2d" else "h36m17"
+    rows = []
+    for case in make_cases(args.split, args.preset, layout=layout, space=args.space, max_clips=args.clips):
+        truth, noisy = case.clean.astype(np.float64), case.noisy.astype(np.float64)
+        if args.space == "3d":  # the body's world path kept: the mocap's positions, the preset's errors on them
+            world = load_clip(case.name, layout=layout).astype(np.float64)[: len(truth)]
+            truth, noisy = world, world + (noisy - truth)
+        held, bridged, copies = stalled(noisy, args.frames)
+        with stalls_unread():
+            before = synsp.refine(held, fps=30)
+        now, gap = synsp.refine(held, fps=30), synsp.refine(bridged, fps=30)
+        row = [error(held, truth, copies), error(before, truth, copies), error(now, truth, copies),
+               error(gap, truth, copies), error(before, truth, ~copies), error(now, truth, ~copies),
+               error(gap, truth, ~copies)]
+        rows.append(row)
+        print(f"{case.name[:34]:34s} held: input {row[0]:7.2f}  stalls unread {row[1]:7.2f}  synsp {row[2]:7.2f}  "
+              f"interpolated {row[3]:7.2f} | other frames: unread {row[4]:6.2f}  synsp {row[5]:6.2f}  interpolated "
+              f"{row[6]:6.2f}", flush=True)
+    m = np.mean(rows, axis=0)
+    unit = "mm" if args.space == "3d" else "px"
+    print(f"mean over {len(rows)} clips ({args.split}, {args.space}, {args.preset}, {args.frames} frames held at 3 "
+          f"places; {unit}): held frames: input {m[0]:.2f}, stalls unread {m[1]:.2f}, synsp {m[2]:.2f}, held frames "
+          f"interpolated {m[3]:.2f}; other frames: stalls unread {m[4]:.2f}, synsp {m[5]:.2f}, interpolated {m[6]:.2f}")
+
+
+def guard(args: argparse.Namespace) -> None:
+    """The counts of the module docstring."""
+    for space, layout in (("2d", "coco17"), ("3d", "h36m17")):
+        for preset in ("clean-ish", "typical", "hard"):
+            read, differ, tracks = 0, {1: 0, 2: 0, 3: 0, 4: 0}, 0
+            pairs = LAYOUTS[layout].left_right  # the networks' route's cuts
+            for case in make_cases(args.split, preset, layout=layout, space=space):
+                x = case.noisy.astype(np.float64)
+                read += len(stalls.stall_gaps(x))
+                tracks += 1
+                for k in differ:  # k = 1: the input as it is
+                    held = np.repeat(x[::k], k, axis=0)[: len(x)]
+                    with stalls_unread():
+                        before = track_segments(held, pairs=pairs)
+                    differ[k] += before != track_segments(held, pairs=pairs)
+            print(f"{space} {preset:9s} {tracks} clips: stalls read in the input {read}; spans changed: the input "
+                  f"{differ[1]}, every 2nd frame held {differ[2]}, every 3rd {differ[3]}, every 4th {differ[4]}",
+                  flush=True)
+
+
+def write(args: argparse.Namespace) -> None:
+    """Clip ``--clips`` (counted from 0) of the split, 2D, stalled as in :func:`compare`, saved to ``--write`` (.npy)
+    for ``synsp refine``; prints its held frames."""
+    case = make_cases(args.split, args.preset, layout="coco17", space="2d", max_clips=args.clips + 1)[args.clips]
+    held, _, copies = stalled(case.noisy.astype(np.float64), args.frames)
+    np.save(args.write, held.astype(np.float32))
+    print(f"{case.name}: {held.shape}, frames held {np.flatnonzero(copies).tolist()} -> {args.write}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--space", default="2d", choices=("2d", "3d"))
+    parser.add_argument("--preset", default="jitter")
+    parser.add_argument("--frames", type=int, default=8, help="frames held at each stall")
+    parser.add_argument("--clips", type=int, default=12)
+    parser.add_argument("--guard", action="store_true")
+    parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
+    args = parser.parse_args()
+    guard(args) if args.guard else write(args) if args.write else compare(args)
+
+
+if __name__ == "__main__":
+    main()

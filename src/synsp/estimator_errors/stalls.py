@@ -1,0 +1,85 @@
+"""Stalls: a video decoder that stalls writes the whole frame again for a few frames, then catches up.
+
+The estimator reads the repeated picture and writes the very same pose again, every value of every joint, for as
+long as the stall lasts; then the video jumps to where the person got to meanwhile. A moving body stops dead on
+the first repeat and jumps on the catch-up, and to the switch tests (:mod:`synsp.estimator_errors.track_switches`)
+both read as another person: the body left its path and stayed off it, then moved by more than half its size. Each
+stall was cut off as a still person of its own and given back frozen (a user audit, audit 34, finding 2: a dash's
+8 frames held 103 px off the truth, returned unchanged while the summary said "refined as gaps").
+
+A repeat is no measurement (:mod:`synsp.estimator_errors.held_values`), so the switch tests read a stall's repeats
+as a gap (:func:`without_stalls`), and its catch-up is judged along the body's path (:func:`carried`): the
+person whose joints' mean lies where the body's pace around the stall carries it over the gap is the same person;
+one more than half a body size off that is another (the tracker gave the id away while the video stalled). Only
+runs of :data:`STALL_FRAMES` whole frames or more are stalls: a frame rate converted (24 or 25 to 30 fps, each
+frame twice) repeats single frames, and an estimator run on every 3rd or 4th frame, its output held between, leaves
+each new frame alone between runs of repeats: the switch tests read both as they come.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from synsp.estimator_errors.held_values import held_frames
+from synsp.sequence import true_runs
+
+__all__ = ["STALL_FRAMES", "PACE_FRAMES", "stall_gaps", "without_stalls", "carried"]
+
+# Whole frames repeated in a row from which a run is a stall: a converted frame rate repeats one at a time.
+STALL_FRAMES = 2
+# Frames measured on each side of a stall over which the body's pace (its centre's mean step) is read.
+PACE_FRAMES = 3
+
+
+def stall_gaps(track: np.ndarray) -> list[tuple[int, int]]:
+    """The stalls of ``track`` (T, J, C; NaN where unseen), each as (a, b): frame ``a`` the one repeated, frames
+    a + 1 .. b - 1 its :data:`STALL_FRAMES` or more repeats (:func:`~synsp.estimator_errors.held_values.held_frames`,
+    every value equal to the frame before), ``b`` the first frame after them (``len(track)`` at the track's end); the
+    frames before ``a`` and after ``b`` new too (not held; none at a track's ends), as a stall interrupts a stream of
+    new frames: the repeats of an estimator run on every k-th frame leave each new frame alone between them, and stay
+    what they were."""
+    held = held_frames(track)
+    around = np.r_[False, held, False, False]  # around[t + 1]: held[t]; frames beyond the track hold nothing
+    # new frames on both sides (the frame repeated and the one before, the catch-up and the one after): an estimator
+    # run on every k-th frame and held between has its new frames alone (the strided route's, refining.strided)
+    return [(start - 1, stop) for start, stop in true_runs(held)
+            if stop - start >= STALL_FRAMES and not around[start - 1] and not around[stop + 2]]
+
+
+def without_stalls(track: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray:
+    """``track`` (T, J, C) with the repeats of its stalls ``gaps`` (:func:`stall_gaps`) NaN, a float64 copy; the
+    track itself when there are none."""
+    if not gaps:
+        return track
+    out = np.array(track, np.float64)
+    for a, b in gaps:
+        out[a + 1: b] = np.nan
+    return out
+
+
+def carried(read: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray:
+    """(len(gaps), J, C) float64: where the pose of each stall's frame a (:func:`stall_gaps`, each b < T) of ``read``
+    (T, J, C, :func:`without_stalls`' track, any unit) is carried by frame b at the body's pace: the pose at a plus
+    b - a times the mean step of the centre (the mean of the joints seen) over up to :data:`PACE_FRAMES` frames
+    measured in a row before a and after b, both sides' mean (one side's at a track's ends; none: not carried, the
+    plain half-size rule across a gap). :mod:`~synsp.estimator_errors.track_switches` tells another person from the
+    catch-up against it (:func:`~synsp.estimator_errors.track_switches.switched_people`)."""
+    x = np.asarray(read, np.float64)
+    out = np.empty((len(gaps),) + x.shape[1:])
+    for i, (a, b) in enumerate(gaps):
+        before, after = _pace(x[max(a - PACE_FRAMES, 0): a + 1]), _pace(x[b: b + PACE_FRAMES + 1][::-1])
+        paces = [p for p in (before, None if after is None else -after) if p is not None]
+        out[i] = x[a] + (b - a) * (np.mean(paces, axis=0) if paces else 0.0)
+    return out
+
+
+def _pace(frames: np.ndarray) -> np.ndarray | None:
+    """(C,) the mean step per frame of the centre of ``frames`` (N, J, C) over the run of frames with a joint seen
+    that ends at the last (the centre the mean of the joints seen in every frame of the run); None under two."""
+    shown = np.isfinite(frames).all(-1).any(-1)
+    unseen = np.flatnonzero(~shown)
+    run = frames[unseen[-1] + 1:] if len(unseen) else frames
+    joints = np.isfinite(run).all(-1).all(0)
+    if len(run) < 2 or not joints.any():
+        return None
+    centre = run[:, joints].mean(axis=1)
+    return (centre[-1] - centre[0]) / (len(run) - 1)
