@@ -8,9 +8,9 @@ import pytest
 import synsp
 from conftest import needs_data
 from synsp.estimator_errors.measurements import measurements
-from synsp.inference.low_rate import LOW_RATE, looks_for_jumps, reads_fast_band
+from synsp.inference.low_rate import LOW_RATE, frames_rate, looks_for_jumps, reads_fast_band
 from synsp.skeleton import COCO17
-from walking import walking
+from walking import mean_accel, walking
 
 
 def test_jumps_are_looked_for_from_15_fps_and_glitches_at_any_rate():
@@ -30,6 +30,18 @@ def test_the_fast_band_is_read_under_15_fps_only_for_motion_slow_for_the_rate():
     fast, _ = walking(60, noise=0.0, fps=4.0)  # the same walk filmed at 4 fps: 7.5 times as fast per frame
     assert reads_fast_band(fast, 30.0) and reads_fast_band(fast, None)  # from 15 fps whatever the motion
     assert reads_fast_band(slow, 10.0) and not reads_fast_band(fast, 10.0)
+
+
+def test_from_15_to_30_fps_the_network_and_its_smoothing_read_the_frames_as_30_fps_ones():
+    """A 15 fps clip told its rate was resampled onto 30 fps (its white jitter interpolated into motion) and
+    low-passed at 6 Hz of 15 fps (nearly nothing): rougher than told 30 fps. Now refined as told 30, while the steps
+    reading the rate itself (jumps, the fast band) still take 15 fps; rates from 30 up and under 15 fps as they were."""
+    assert frames_rate(None) is None and frames_rate(30.0) == 30.0 and frames_rate(60.0) == 60.0
+    assert frames_rate(LOW_RATE) == frames_rate(24.0) == 30.0 and frames_rate(10.0) == 10.0
+    clean, noisy = walking(90, noise=4.0, fps=15.0)
+    told, thirty = synsp.refine(noisy, "synsp", fps=15.0), synsp.refine(noisy, "synsp", fps=30.0)
+    np.testing.assert_array_equal(told, thirty)
+    assert mean_accel(told) < 0.5 * mean_accel(noisy)
 
 
 def _followed(name: str, step: int) -> tuple[np.ndarray, np.ndarray]:

@@ -36,6 +36,7 @@ import numpy as np
 
 from synsp.config import TRAINING_FPS
 from synsp.filters import butterworth
+from synsp.inference import low_rate
 from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, input_noise, noise_level
 from synsp.motion_pace import motion_pace
 
@@ -151,7 +152,8 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     if not (far > margin).any():  # kept needs far - moved(slow) > margin, moved(slow) >= 0: no second run
         return full, chosen, half
     put_back = records() if records is not None else None  # what the clip's rate's run recorded
-    slow = route(values, fps=half)
+    with low_rate.as_given():  # at the half itself, not read frame for frame as a 15-30 fps clip is
+        slow = route(values, fps=half)
     chosen = far - moved(slow) > margin
     if chosen.all():  # the last run: what the route records is the output's
         return slow, chosen, half

@@ -23,14 +23,28 @@ training rate's 30):
   measured poses (T, J, C) or (V, T, J, C), above :data:`FAST_PACE`), no whole-body shake is
   steadied and the output is not low-passed unless a cut-off is asked for (:func:`reads_fast_band`).
   Slower clips keep both: they gain from them at 10 fps as at 30.
+
+From :data:`LOW_RATE` up to the training rate (30 fps) the network, its pace and the smoothing after it (shake,
+floor, low-pass) read the frames as the training rate's (:func:`frames_rate`); the limbs' drift reads the rate given.
+An estimator's error is drawn afresh each frame, whatever the rate: at 15 fps it is white over 7.5 Hz, and the
+network, run on the clip resampled onto 30 fps, saw it interpolated, smooth over two frames, as motion, and a 6 Hz
+low-pass at 15 fps is nearly none. Told the true rate, such clips were refined rougher than told 30 (validation, 12
+clips, 15 fps, `jitter` 2D: 1.61 vs 1.52 px, Accel 1.61 vs 1.14; benchmarks/RESULTS.md, section 6, "Footage under 30
+fps"). Under :data:`LOW_RATE` the rate given is kept: read as 30 fps frames, the audit's dance above came out worse
+than its input (4.43 px against 4.25), and the validation clips gained in some metrics and lost in others.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 import numpy as np
 
+from synsp.config import TRAINING_FPS
 from synsp.motion_pace import motion_pace
 
-__all__ = ["LOW_RATE", "FAST_PACE", "looks_for_jumps", "reads_fast_band"]
+__all__ = ["LOW_RATE", "FAST_PACE", "looks_for_jumps", "reads_fast_band", "frames_rate", "as_given"]
 
 # The lowest rate (fps) at which every step runs whatever the motion. Validation (the 8 fastest clips
 # by pace, 2D through a camera following the person at 4 m, 1 % white jitter; ad-hoc
@@ -43,6 +57,8 @@ LOW_RATE = 15.0
 # /work/exp/lowfps/pacesweep.py, choose.py): 0.2, 0.25, 0.3, 0.35, 0.4, 0.5 gave 0.0052, 0.0109, 0.0128,
 # 0.0113, 0.0111, 0.0085 x input on average; below 0.3 the steps gained on nearly every clip.
 FAST_PACE = 0.3
+# Inside :func:`as_given`: every rate refined as given (a second look at half the rate, inference.half_pace).
+_AS_GIVEN: ContextVar[bool] = ContextVar("as_given", default=False)
 
 
 def looks_for_jumps(fps: float | None) -> bool:
@@ -55,3 +71,23 @@ def reads_fast_band(poses: np.ndarray, fps: float | None) -> bool:
     ((T, J, C) or (V, T, J, C) without NaN, any unit) at ``fps``: from :data:`LOW_RATE` whatever the
     motion, below it only when the motion is no faster than :data:`FAST_PACE` (module docstring)."""
     return looks_for_jumps(fps) or motion_pace(poses) <= FAST_PACE
+
+
+def frames_rate(fps: float | None) -> float | None:
+    """The rate (frames per second) the network, its pace and the smoothing after it take footage given at ``fps``
+    (None: not given) to be: the training rate from :data:`LOW_RATE` up to it, ``fps`` itself elsewhere (and None;
+    module docstring; inside :func:`as_given` as it is). Pace still lowers the rate for motion fast for its frames."""
+    if fps is None or _AS_GIVEN.get() or not LOW_RATE <= float(fps) < TRAINING_FPS:
+        return fps
+    return TRAINING_FPS
+
+
+@contextmanager
+def as_given() -> Iterator[None]:
+    """Within it, :func:`frames_rate` gives every rate as it is: :mod:`synsp.inference.half_pace` refines a 30 fps
+    clip told half its rate to have the network see its frames interpolated, the motion at half the pace."""
+    token = _AS_GIVEN.set(True)
+    try:
+        yield
+    finally:
+        _AS_GIVEN.reset(token)

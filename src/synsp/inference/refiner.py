@@ -27,7 +27,7 @@ from synsp.inference.heading import HEADING, can_head
 from synsp.inference.input_frame import against_input
 from synsp.inference.leaned_trunk import BENT_2D, FLEXED, LEANED
 from synsp.inference.limb_turn import limb_drift
-from synsp.inference.low_rate import looks_for_jumps, reads_fast_band
+from synsp.inference.low_rate import frames_rate, looks_for_jumps, reads_fast_band
 from synsp.inference.network_frame import into_network_frame
 from synsp.inference.network_windows import BATCH_SIZE, QUANTIZE, TRACE_BELOW, WindowNetwork, check_stride
 from synsp.inference.network_windows import default_window as window_of
@@ -327,6 +327,7 @@ class Refiner(WindowNetwork):
         # no measurement: missing (NaN, or marked by the caller: a route that filled them) or held; the limbs' drift is
         # read without them (inference.floor), and synsp.refine refills them for a second look (refining.refill)
         self.unmeasured = unmeasured = unseen.reshape(measured.missing.shape) | measured.missing | measured.held
+        fps = frames_rate(given_fps)  # 15 to 30 fps: read frame for frame (inference.low_rate)
         self.paced_fps, self.group_fps = None, {}
         apart: dict[str, float] = {}  # groups refined at their own rate (SmoothNet sees each coordinate alone)
         if self.follow_pace:
