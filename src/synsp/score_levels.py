@@ -37,10 +37,10 @@ STEADY_SPREAD = 2.0
 # Formats whose score is a likelihood of the part's presence (DeepLabCut's, SLEAP's): a part absent all clip still
 # gets a place, its score map's peak, so a steadily low score is no measurement there: their files keep the threshold.
 LIKELIHOOD_FORMATS = ("dlc", "sleap")
-# A stream's levels: read over a person's last HISTORY lines (30 s at 30 fps), and only once MIN_FRAMES have come. Set
-# on validation (benchmarks/stream_offline_steps.py --case scores): from the first line, a burst of an estimator's misses
-# at a stream's start read as a level (bursts 15.62 -> 17.98 px); 15 lines keep bursts and hidden joints as they were
-# and give back 89 % of a steadily low side's values (30: 77 %).
+# A stream's levels: read over a person's last HISTORY lines (30 s at 30 fps), and only once MIN_FRAMES have come.
+# Set on validation (benchmarks/stream_offline_steps.py --case scores): from the first line, a burst of an estimator's
+# misses at a stream's start read as a level (bursts 15.62 -> 17.98 px); 15 lines keep bursts and hidden joints as
+# they were and give back 89 % of a steadily low side's values (30: 77 %).
 HISTORY = 900
 MIN_FRAMES = 15
 
