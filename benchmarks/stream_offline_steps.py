@@ -11,7 +11,8 @@ Cases (the VALIDATION split, the first ``--clips`` clips under ``typical``):
 - ``corner``: coco17 2D, the left wrist written at a fixed image point ((W - 1, H - 1) of a 1920 x 1080 picture) in
   runs of ``--runs`` frames (``benchmarks/fixed_point_lost.py``'s runs), and held at its last place instead (a
   tracker's: must be refined as before). px: the wrist in the runs / the wrist elsewhere / the other joints.
-- ``speed``: CPU ms per line of ``PoseStream.push``, 1 and 10 people (``--frames`` lines).
+- ``speed``: CPU ms per line of ``PoseStream.push``, 1 and 10 people (``--frames`` lines); ``levels``: CPU per line
+  of ``score_levels.RunningLevels`` alone.
 - ``scores``: coco17 2D with scores (``benchmarks/score_levels.py``'s cases: the left side scored low all clip,
   an estimator's hidden joints and bursts of misses). px: the low-scored values / the confident ones.
 - ``copies``: h36m17 3D (mm) and coco17 2D (px), the 17 joints plus a copy of joint 0 (an export's "root" and
@@ -189,6 +190,23 @@ def speed(people: int, frames: int) -> None:
         print(f"{people} people, {name}: {1000 * spent / frames:.2f} ms per line", flush=True)
 
 
+def levels_cost(frames: int) -> None:
+    """CPU microseconds per line of ``score_levels.RunningLevels.measured`` alone (17 joints, the left 8 scored 0.25,
+    the rest 0.9), over ``frames`` lines after the first 900 (its history full)."""
+    import time
+
+    from synsp.score_levels import HISTORY, RunningLevels
+    scores = np.full(17, 0.9)
+    scores[LEFT] = 0.25
+    seen, levels = np.ones(17, bool), RunningLevels(0.3)
+    for _ in range(HISTORY):
+        levels.measured(scores, seen)
+    start = time.process_time()
+    for _ in range(frames):
+        levels.measured(scores, seen)
+    print(f"RunningLevels.measured, history full: {1e6 * (time.process_time() - start) / frames:.0f} us per line")
+
+
 def guard(path: str, clips: int) -> None:
     """The ``--guard`` digests (module docstring), one line per output: preset, space, clip, sha1 of its bytes."""
     import hashlib
@@ -214,7 +232,7 @@ def compare(a: str, b: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", choices=["nan", "corner", "scores", "copies", "speed"])
+    parser.add_argument("--case", choices=["nan", "corner", "scores", "copies", "speed", "levels"])
     parser.add_argument("--frames", type=int, default=300, help="speed: lines timed")
     parser.add_argument("--guard", metavar="FILE", help="write the val streams' digests to FILE")
     parser.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --guard files")
@@ -237,6 +255,8 @@ def main() -> None:
         corner(args.clips, args.runs)
     elif args.case == "scores":
         scores(args.clips, args.kinds)
+    elif args.case == "levels":
+        levels_cost(args.frames)
     elif args.case == "speed":
         for people in (1, 10):
             speed(people, args.frames)

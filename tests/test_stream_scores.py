@@ -19,14 +19,15 @@ def _measured(levels: RunningLevels, scores: np.ndarray) -> np.ndarray:
 
 
 def test_a_steady_low_joint_is_measured_once_its_level_is_read():
-    scores = np.full((60, 3), 0.9)
+    scores = np.full((80, 3), 0.9)
     scores[:, 1] = 0.25  # steadily low
-    scores[:, 2] = np.r_[np.full(30, 0.9), np.full(30, 0.2)]  # seen, then hidden: two levels
+    scores[:, 2] = np.r_[np.full(30, 0.9), np.full(50, 0.2)]  # seen, then hidden: two levels
     scores[50, 1] = 0.25 * STEADY_DIP - 0.01  # a dip under its own level
+    scores[64, 1] = 0.9  # seen at another level: the threshold from then on
     got = _measured(RunningLevels(0.3), scores)
     assert got[:, 0].all() and not got[:MIN_FRAMES - 1, 1].any()
-    assert got[MIN_FRAMES - 1:, 1].sum() == 60 - MIN_FRAMES  # every line from the level on, but the dip
-    assert not got[50, 1] and not got[30:, 2].any()
+    assert got[MIN_FRAMES - 1:64, 1].sum() == 64 - MIN_FRAMES  # every line from the level on, but the dip
+    assert not got[50, 1] and not got[65:, 1].any() and not got[30:, 2].any()
 
 
 @needs_data

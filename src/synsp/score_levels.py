@@ -24,7 +24,7 @@ from collections import deque
 
 import numpy as np
 
-__all__ = ["LIKELIHOOD_FORMATS", "STEADY_DIP", "STEADY_SPREAD", "HISTORY", "MIN_FRAMES", "steady_levels",
+__all__ = ["LIKELIHOOD_FORMATS", "STEADY_DIP", "STEADY_SPREAD", "HISTORY", "MIN_FRAMES", "REREAD", "steady_levels",
            "measured_by_score", "steady_notes", "RunningLevels"]
 
 # A steadily low-scored joint's frames scored below this share of its own median are its misses (a dip as deep, in
@@ -43,6 +43,7 @@ LIKELIHOOD_FORMATS = ("dlc", "sleap")
 # they were and give back 89 % of a steadily low side's values (30: 77 %).
 HISTORY = 900
 MIN_FRAMES = 15
+REREAD = 15  # lines between two reads of the levels (a line at another level drops its joint's at once)
 
 
 def steady_levels(scores: np.ndarray, threshold: float, seen: np.ndarray | None = None) -> np.ndarray:
@@ -134,6 +135,8 @@ class RunningLevels:
     def __init__(self, threshold: float, history: int = HISTORY, min_frames: int | None = None):
         self.threshold, self.min_frames = float(threshold), MIN_FRAMES if min_frames is None else int(min_frames)
         self._scores: deque[np.ndarray] = deque(maxlen=int(history))  # (J,) each line's scores, NaN where unseen
+        self._level: np.ndarray | None = None  # (J,) the levels last read (NaN: the threshold), and when
+        self._read_at = self._lines = 0  # lines so far
 
     def measured(self, scores: np.ndarray, seen: np.ndarray) -> np.ndarray:
         """(J,) bool: which of a line's values are measurements: its ``scores`` (J,) at or above the threshold, or
@@ -142,12 +145,23 @@ class RunningLevels:
         more), once ``min_frames`` lines have come. ``seen`` (J,) bool: where the line gives a position."""
         scores = np.asarray(scores, dtype=np.float64)
         self._scores.append(np.where(seen, scores, np.nan))
+        self._lines += 1
         plain = scores >= self.threshold
+        if self._level is not None:
+            with np.errstate(invalid="ignore"):
+                self._level[scores >= STEADY_SPREAD * self._level] = np.nan  # a line at another level: at once
         if len(self._scores) < self.min_frames or (plain | ~np.asarray(seen, bool)).all():
             return plain  # nothing below the threshold to read, or too few lines to read a level from
+        if self._level is None or self._lines - self._read_at >= REREAD:
+            self._read()
+        return scores >= np.where(np.isnan(self._level), self.threshold, STEADY_DIP * self._level)
+
+    def _read(self) -> None:
+        """The levels over the lines kept (:func:`steady_levels`, none of their lines at another level); read again
+        every :data:`REREAD` lines (a read over 900 lines cost 1.6 ms a line)."""
         history = np.array(self._scores)  # (N, J)
         level = steady_levels(history, self.threshold)
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a joint not seen in them
             level[~(np.nanmax(history, axis=0) < STEADY_SPREAD * level)] = np.nan  # any line at another level
-        return scores >= np.where(np.isnan(level), self.threshold, STEADY_DIP * level)
+        self._level, self._read_at = level, self._lines
