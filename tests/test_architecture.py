@@ -308,7 +308,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/stream_corrections", "inference/joint_corrections",
                                     "integrations/stream",
                                     "integrations/stream_lines",
-                                    "integrations/stream_repeats", "units",
+                                    "integrations/stream_repeats", "integrations/stream_copies", "units",
                                     "filters", "one_euro", "filter_input", "sequence", "channels"]
                          # the formats package, every module of it (its __init__ too)
                          + sorted(f"formats/{path.stem}" for path in (PACKAGE / "formats").glob("*.py")))

@@ -95,3 +95,19 @@ def test_a_box_shifted_for_good_is_held_and_given_on_unchanged():
     assert watched.cuts == [] and counts != plain_counts  # held: the frames then due came out late
     np.testing.assert_array_equal(np.concatenate([*out, watched.flush()]),
                                   np.concatenate([*plain_out, plain.flush()]))
+
+
+
+@pytest.mark.parametrize("length", [12, 30])
+def test_a_lost_joint_written_at_an_image_corner_is_no_switch(length):
+    """A tool that writes a lost wrist at the picture's corner moves the body's centre onto another line, but not its
+    median joint: offline's centre rule asks the whole body to step (``track_switches.body_stepped``), and the watch
+    now does. Before, a validation dash was cut there and started afresh on the corner, read as measured (the wrist
+    82 px off over runs of 12 frames, 175 over runs of 30; benchmarks/RESULTS.md, section 12)."""
+    from synsp.evaluation.protocol import make_cases
+
+    dash = make_cases("val", "typical", layout="coco17", space="2d", max_clips=6)[5]
+    y = np.asarray(dash.noisy, np.float64).copy()
+    y[56:56 + length, 9] = (1919.0, 1079.0)  # its last run of benchmarks/fixed_point_lost.py's
+    assert _watched(y, "coco17") == []
+    assert _watched(_swapped(_walkers_2d(150).astype(np.float64), 5)[0], "coco17") == [70, 95]  # a swap still cut

@@ -31,7 +31,8 @@ from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["SWITCH_STEP", "SWITCH_NOISE", "SWITCH_STAY", "switched_people", "path_steps", "steps_by_path", "off_path",
            "left_path", "track_segments", "seen_cuts", "CENTRE_STEP", "CENTRE_NOISE", "CENTRE_STAY", "CENTRE_STILL",
-           "CENTRE_TURN", "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "without_switches",
+           "CENTRE_TURN", "LIMB_SHARE", "centre_switches", "centre_turns", "centre_cuts", "body_stepped",
+           "without_switches",
            "whole_track"]
 
 
@@ -323,15 +324,21 @@ def centre_cuts(track: np.ndarray, size: float | None = None) -> np.ndarray:
     for t in np.flatnonzero(centre_switches(x, size, off)[:len(x) - 3]):
         around = np.concatenate([off[max(t - CENTRE_STAY, 0): t], off[t + 2: t + 2 + CENTRE_STAY]])
         turn = np.linalg.norm((centre[t + 2] - centre[t + 1]) - (centre[t - 1] - centre[t - 2]))
-        # each joint's own step off its line at t: a limb that went onto a neighbour moves the centre by its share
-        # alone, the median joint kept to its path (a user audit, audit 13: an elbow and wrist on the neighbour's
-        # for 10 frames cut there, the limb then left at its segment's edge); a switch moves the whole body
-        limb = nan_median(np.linalg.norm(x[t] - 2 * x[t - 1] + x[t - 2], axis=-1))  # NaN: no joint, read as the body
         with np.errstate(invalid="ignore"):  # NaN (a frame with no joint, the first two): not still, no turn
-            body = limb > LIMB_SHARE * off[t] if np.isfinite(limb) else True
             starts[t] = (len(around) == 2 * CENTRE_STAY and bool((around < CENTRE_STILL * off[t]).all())
-                         and bool(turn > CENTRE_TURN * size) and bool(body))
+                         and bool(turn > CENTRE_TURN * size) and body_stepped(x[[t - 2, t - 1, t]], off[t]))
     return starts
+
+
+def body_stepped(frames: np.ndarray, off: float) -> bool:
+    """Whether the centre's step off its line, ``off`` (:func:`centre_turns` at the last of ``frames`` (3, J, C)),
+    moved the whole body: the median joint's own step off its line beyond :data:`LIMB_SHARE` of it. A limb that went
+    onto a neighbour moves the centre by its share alone, the median joint kept to its path (a user audit, audit 13:
+    an elbow and wrist on the neighbour's for 10 frames cut there, the limb then left at its segment's edge); so does
+    a lost joint written at an image corner; a switch moves the whole body. No joint seen in all three: True."""
+    limb = nan_median(np.linalg.norm(frames[2] - 2 * frames[1] + frames[0], axis=-1))
+    with np.errstate(invalid="ignore"):
+        return bool(limb > LIMB_SHARE * off) if np.isfinite(limb) else True
 
 
 def without_switches(marked: np.ndarray, track: np.ndarray, size: float | None = None) -> np.ndarray:

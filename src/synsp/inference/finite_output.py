@@ -7,6 +7,10 @@ outputs are counted before it (:func:`unfinite`) and again at the end (:func:`fi
 out NaN the call gives the fallback's (SmoothNet's) output of its whole input, and says so in one line (a warning,
 which the command line prints as one line); with no fallback it fails with one line (:class:`synsp.errors.
 InternalError`).
+
+A stream (:class:`~synsp.inference.streaming.StreamingRefiner`) has no whole input to give another refinement of, and
+must go on: its frames are checked before its low-pass and again at the end (:func:`finite_frames`), and a value that
+came out NaN is given as the stream's input there (its measured, or filled, value: unrefined), said in one warning.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
     from synsp.inference.give_way import GiveWay
     from synsp.inference.refiner import Refiner
 
-__all__ = ["unfinite", "finite_or_fallback", "drop_steps"]
+__all__ = ["unfinite", "finite_or_fallback", "drop_steps", "finite_frames"]
 
 
 def drop_steps(refiner: Refiner) -> None:
@@ -62,3 +66,14 @@ def finite_or_fallback(refiner: Refiner, result: dict[str, np.ndarray], measured
     drop_steps(refiner)  # the summary reports none of SynSP's steps: they are not in this output
     out = way.fallback_output()
     return {name: out for name in result}
+
+
+def finite_frames(frames: np.ndarray, inputs: np.ndarray) -> tuple[np.ndarray, int]:
+    """A stream's refined ``frames`` (k, V, J, C) with each value that is not finite where ``inputs`` (shaped alike:
+    what the network was given for them, in the same space and unit) holds one given as that input, and how many
+    joint values were (:func:`unfinite`'s count). ``frames`` itself when there is none."""
+    broken = unfinite({"frames": frames}, inputs)
+    if not broken:
+        return frames, 0
+    bad = ~np.isfinite(frames).all(axis=-1, keepdims=True) & np.isfinite(inputs).all(axis=-1, keepdims=True)
+    return np.where(bad, inputs, frames).astype(frames.dtype, copy=False), broken

@@ -14,8 +14,11 @@ is noted as it comes; a frame is a suspect (:meth:`CentreWatch.suspect`) where t
 watch's other figures; offline: the track's) and the
 :data:`~synsp.estimator_errors.track_switches.CENTRE_STAY` frames before it ran on a line (known on arrival:
 most of the turns that pass the limits fail here, a jump's return or a spike's second frame, and hold nothing).
-A suspect is held, and told (:meth:`CentreWatch.verdict`) as soon as the frames after it say no (the centre's
-velocity not turned by two frames after it, or the centre off its new line) or after
+The whole body must have stepped, as offline (the median joint's own step beyond
+:data:`~synsp.estimator_errors.track_switches.LIMB_SHARE` of the centre's,
+:func:`~synsp.estimator_errors.track_switches.body_stepped`): a limb alone, or a lost joint written at an image corner,
+is no suspect. A suspect is held, and told (:meth:`CentreWatch.verdict`) as soon as the frames after it say no (the
+centre's velocity not turned by two frames after it, or the centre off its new line) or after
 :data:`~synsp.estimator_errors.track_switches.CENTRE_STAY` + 1 of them (offline's test, read on the frames
 from 5 before it to 4 after it, the centre over the joints seen in all of them): at most 4 frames held, fewer
 where the stream's latency is shorter (2 or 3: the after test on fewer frames; under 2: no such cut).
@@ -32,6 +35,7 @@ from synsp.estimator_errors.track_switches import (
     CENTRE_STEP,
     CENTRE_STILL,
     CENTRE_TURN,
+    body_stepped,
     centre_turns,
 )
 from synsp.sequence import nan_median
@@ -81,6 +85,9 @@ class CentreWatch:
             big &= (before < CENTRE_STILL * off).all(axis=0)  # NaN: not on a line
             if not big.any():
                 return big  # the whole history (a stack of up to HISTORY turns) read only for a suspect
+            r = len(self.recent) - 1 - back  # the frame in the frames remembered
+            three = np.stack([self.recent[r - 2], self.recent[r - 1], self.recent[r]])  # (3, V, J, C)
+            big &= np.array([body_stepped(three[:, v], off[v]) if big[v] else False for v in range(len(big))])
             usual = nan_median(np.array(self.turns), axis=0)  # a view never measured: NaN, no suspect
             return big & (off > CENTRE_NOISE * usual)
 

@@ -2,14 +2,18 @@
 pulled towards their running lengths, the floor step, the whole-body shake (track, size and
 orientation) steadied, the low-pass, a camera's pan given back (2D), the over-smoothing given back and the
 clean step, each batched across a crowd's people
-(:func:`clip_steps`, :func:`finish_steps`), then the root, the unit and the input's shape.
+(:func:`clip_steps`, :func:`finish_steps`), then the root, the unit and the input's shape; a value that came out
+NaN, before the low-pass (which would fill it) or at the end, given as the stream's input (:mod:`~.finite_output`).
 :class:`~synsp.inference.streaming.StreamingRefiner` is one of these."""
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 from synsp.consistency import constant_bone_lengths
 from synsp.errors import InternalError
+from synsp.inference.finite_output import finite_frames
 from synsp.inference.root_track import ROOT_WINDOW, running_root
 from synsp.inference.stream_clean import HISTORY as CLEAN_HISTORY
 from synsp.inference.stream_clean import RunningCleanStep, clean_steps
@@ -28,6 +32,8 @@ class StreamOutput:
     ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
     ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_pan``, ``_give_back``,
     ``_clean``, ``_above``, ``_put_in`` (frames put in at drops, taken out here)."""
+
+    not_finite = 0  # joint values that came out NaN and were given as the stream's input (finite_output)
 
     def _new_output_steps(self) -> None:
         """The steps :func:`clip_steps` and :func:`finish_steps` run, new (the stream's ``reset``):
@@ -167,6 +173,26 @@ class StreamOutput:
             self._put_in.difference_update(range(first, self._next))
         return self._shape_out(frames)
 
+    def _finite(self, frames: np.ndarray, first: int, placed: bool = False) -> np.ndarray:
+        """Frames (k, V, J, C) in model space given back from frame ``first`` (root-relative in 3D, or ``placed``
+        on their roots), each value that came out NaN given as the network's input for it, root and all
+        (:func:`~synsp.inference.finite_output.finite_frames`): never NaN claimed refined. Said in one warning,
+        the first time; :attr:`not_finite` counts them all."""
+        if not len(frames) or np.isfinite(frames).all():
+            return frames
+        frames_in = range(first, first + len(frames))
+        inputs = np.stack([self._inputs[t] for t in frames_in])
+        if placed and self.refiner.space == "3d":
+            inputs = inputs + np.stack([self._roots[t] for t in frames_in])
+        frames, broken = finite_frames(frames, inputs)
+        if broken and not self.not_finite:
+            warnings.warn(f"synsp's stream refinement came out NaN in {broken} joint values of frames {first}-"
+                          f"{first + len(frames) - 1} (a fault in synsp: please report it, with the input); given "
+                          "as measured there, unrefined (said once: the stream's not_finite counts them)",
+                          stacklevel=2)
+        self.not_finite += broken
+        return frames
+
     def _root_track(self, t: int, last: int) -> np.ndarray:
         """The root at frame ``t`` fitted on the frames seen up to ``last`` (:func:`running_root`), over
         fewer frames while the stream follows a fast pace, as offline fits it at the paced rate."""
@@ -189,10 +215,10 @@ def clip_steps(parts: list[tuple[StreamOutput, np.ndarray, int, int]]) -> list[n
     of each ``(stream, frames, first, last)``: frames (k, V, J, C) in model space given back from
     frame ``first``, ``last`` the newest frame. Each step's filters run in one call for every
     stream (a crowd's people), and their results are each stream's own."""
-    out = [frames for _, frames, _, _ in parts]
+    out = [stream._finite(frames, first) for stream, frames, first, _ in parts]  # before the low-pass fills NaN
     arguments = [stream._floor_arguments(frames, first, last) if len(frames) and any(step is not None for step in (
                      stream._floor, stream._shake, stream._lowpass, stream._pan, stream._give_back)) else None
-                 for stream, frames, first, last in parts]
+                 for (stream, _, first, last), frames in zip(parts, out)]
     later = [None if a is None else a[2] for a in arguments]
     floored = [i for i, (stream, *_) in enumerate(parts) if stream._floor is not None and arguments[i] is not None]
     for i in floored:  # 2D: a second pass over the inputs given back (synsp.inference.stream_repeat)
@@ -227,4 +253,5 @@ def finish_steps(parts: list[tuple[StreamOutput, np.ndarray, np.ndarray | None]]
     for i, frames in zip(kept, clean_steps([(parts[i][0]._clean, parts[i][0]._clean_arguments(out[i]))
                                             for i in kept])):
         out[i] = frames
-    return [stream._given_back(frames) for (stream, *_), frames in zip(parts, out)]
+    return [stream._given_back(stream._finite(frames, stream._next - len(frames), placed=True))
+            for (stream, *_), frames in zip(parts, out)]

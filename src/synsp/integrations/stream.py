@@ -10,8 +10,12 @@ So that a webcam loop in any language can use synsp, one frame is one line of JS
   across frames (default: their place in the list); each ``keypoints`` is a list of J points
   ``[x, y]`` or ``[x, y, confidence]`` in 2D, ``[x, y, z]`` or ``[x, y, z, confidence]`` in 3D
   (``--space``), with ``null`` (or a point of nulls) for a joint not detected; a joint whose
-  confidence is below ``--threshold`` counts as not detected, and so does a joint whose values are
-  not numbers (``["a", "b", 0.9]``: said once on stderr; the frame and its other joints are kept);
+  confidence is below ``--threshold`` counts as not detected (one scored below it in most of the person's lines so
+  far, at one level, is read against that level, as ``synsp refine`` reads it: :mod:`synsp.score_levels`), and so
+  does a joint whose values are not numbers (``["a", "b", 0.9]``: said once on stderr; the frame and its other joints
+  are kept); with no ``--layout``, keypoints of more joints than the layout's, some copies of others (H36M-17 and
+  its pelvis again), are refined without the copies, each given back as its refined original
+  (:mod:`~synsp.integrations.stream_copies`);
 - a bare list of keypoints is one person (id 0): ``[[x, y], [x, y], ...]``.
 
 Every valid input line gives exactly one output line, in input order, of the same form:
@@ -50,11 +54,13 @@ from synsp.filters import OneEuroFilter
 from synsp.inference.stream_layouts import OtherLayout
 from synsp.inference.stream_measurements import LOOKAHEAD
 from synsp.inference.stream_order import SEVENTEEN, OrderWait
+from synsp.integrations.stream_copies import StreamCopies
 from synsp.integrations.stream_lines import Frame, parse_frame
 from synsp.integrations.stream_models import stream_model
 from synsp.integrations.stream_run import run_stream
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, centred, from_pixels, image_sides, to_pixels
+from synsp.score_levels import RunningLevels
 from synsp.sequence import MIN_SCORE
 from synsp.skeleton import LAYOUTS
 
@@ -148,12 +154,17 @@ class PoseStream:
             raise OptionError(f"image size is for 2D keypoints normalised by the image's sides; this stream is "
                               f"3D{self._why_3d}")
         self.coords = 3 if self.space == "3d" else 2
+        # no --layout: a pose of more joints, some copies of others (H36M-17 and its pelvis again), refined without
+        # them, as offline (stream_copies)
+        self._copies = StreamCopies(len(LAYOUTS[self.layout].joints), self.coords) \
+            if self.model is not None and layout is None else None
         self._people: dict[Any, _Person] = {}
         self._count = 0  # frames pushed
         self._out: dict[int, dict] = {}  # frame index -> {"t", "people": {id: keypoints or None}}
         self._next = 0  # next frame index to write
         self.notes: list[str] = []  # what the caller should know of the input, said once (run_stream: on stderr)
         self._depths: set = set()  # people whose third value beside x, y is no score (MediaPipe's z): given back
+        self._levels: dict[Any, RunningLevels] = {}  # each person's scores so far (score_levels)
         self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
     def _network(self, model: Refiner) -> None:
@@ -250,6 +261,7 @@ class PoseStream:
         self._place(ready)
         for pid in [pid for pid in self._people if pid not in alive]:
             del self._people[pid]
+            self._levels.pop(pid, None)
             if self._other is not None:
                 self._other.forget(pid)
 
@@ -278,6 +290,10 @@ class PoseStream:
         if kp.shape[1] not in (c, c + 1):
             raise ShapeError(f"person {pid!r}: keypoints have {kp.shape[1]} values; {self.space} takes "
                              f"{c} ({'x, y' if c == 2 else 'x, y, z'}) or {c + 1} (with a confidence)")
+        if self._copies is not None:
+            kp = self._copies.strip(kp)
+            self.notes += self._copies.notes
+            self._copies.notes = []
         known = self._people.get(pid)
         if self.layout is not None:
             want, whose = len(LAYOUTS[self.layout].joints), f"{self.layout} has"
@@ -310,8 +326,9 @@ class PoseStream:
                 self._depths.add(pid)
         if conf is not None:  # no coordinates measured: confidence 0 (a number a client can compare), a depth null
             conf[~np.isfinite(kp[:, :c]).all(-1)] = np.nan if pid in self._depths else 0.0
-        if conf is not None and pid not in self._depths:
-            coords[~(conf >= self.threshold)] = np.nan
+        if conf is not None and pid not in self._depths:  # a joint scored low all along: at its own level
+            levels = self._levels.setdefault(pid, RunningLevels(self.threshold))
+            coords[~levels.measured(conf, np.isfinite(kp[:, :c]).all(-1))] = np.nan
         return coords, conf
 
     def _place(self, ready: dict[Any, np.ndarray]) -> None:
@@ -330,6 +347,10 @@ class PoseStream:
                 points = np.where(seen[:, None], refined, np.nan)
                 if conf is not None:
                     points = np.concatenate([points, conf[:, None]], axis=1)
+                if self._copies is not None:  # each copy left out as its refined original
+                    points = self._copies.back(points, self._out[f]["given"][pid])
+                    self.notes += self._copies.notes
+                    self._copies.notes = []
                 self._out[f]["people"][pid] = _points(points)
 
     def salvage(self) -> list[dict]:
