@@ -5,7 +5,8 @@ The split's mocap clips (``bandai22``, 3D mm) under each preset, placed in each 
 H36M-17 (its toes the mocap's, the hand points off the forearm, its duplicates as the dataset writes them); Kinect's
 from the mocap's own joints (pelvis, navel, chest, neck, head: Hips, Spine, Chest, Neck, Head), its hand, hand-tip,
 thumb and face points placed off the bones. Prints, per preset, the layout each clip is read in (told by the poses,
-:func:`synsp.skeleton.joint_order.guessed_layout`), and, with ``--refine``, the Kinect clips' root-relative MPJPE (mm,
+:func:`synsp.skeleton.joint_order.guessed_layout`), the better layout named when the user gives either
+(:func:`synsp.skeleton.bone_fit.better_layout`), and, with ``--refine``, the Kinect clips' root-relative MPJPE (mm,
 every joint) of the input and of SynSP, SmoothNet and a Butterworth filter, told by the joint count. Run:
 
     .venv/bin/python benchmarks/kinect32.py [--split val] [--max-clips 12] [--presets typical jitter] [--refine]
@@ -20,6 +21,7 @@ import numpy as np
 import synsp
 from synsp.evaluation.protocol import make_cases
 from synsp.skeleton import BANDAI22, H36M17, H36M32, convert, guessed_layout
+from synsp.skeleton.bone_fit import better_layout
 
 
 def azure(b: np.ndarray) -> np.ndarray:
@@ -74,6 +76,11 @@ def main() -> None:
                 for name, build in (("h36m32", human36m), ("kinect32", azure))}
         print(f"{preset:10s} {len(cases)} clips: H36M-32 read as {dict(read['h36m32'])}; "
               f"Azure Kinect-32 read as {dict(read['kinect32'])}", flush=True)
+        named = {(name, given): Counter(str((better_layout(build(np.asarray(c.noisy, np.float64)), given) or ("-",))[0])
+                                        for c in cases)
+                 for name, build in (("h36m32", human36m), ("kinect32", azure)) for given in ("h36m32", "kinect32")}
+        print(f"{'':10s} a better layout named (bone_fit.better_layout; '-' none) when the user says: "
+              + "; ".join(f"{given} of {name}: {dict(n)}" for (name, given), n in named.items()), flush=True)
         if a.refine:
             rows = []
             for c in cases:

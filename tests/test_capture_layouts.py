@@ -126,6 +126,7 @@ def test_32_joints_are_told_h36m32_or_kinect32_and_azure_kinects_are_refined_thr
     from pathlib import Path
 
     from synsp.data.mocap import load_clip
+    from synsp.skeleton.bone_fit import better_layout
 
     spec = importlib.util.spec_from_file_location("kinect32", Path(__file__).parents[1] / "benchmarks" / "kinect32.py")
     bench = importlib.util.module_from_spec(spec)
@@ -136,6 +137,7 @@ def test_32_joints_are_told_h36m32_or_kinect32_and_azure_kinects_are_refined_thr
     truth = azure(b)
     noisy = truth + np.random.default_rng(3).normal(0.0, 15.0, truth.shape)
     assert guessed_layout(noisy) == "kinect32" and guessed_layout(human36m(b)) == "h36m32"
+    assert better_layout(noisy, "h36m32")[0] == "kinect32" and better_layout(human36m(b), "h36m32") is None
     np.testing.assert_array_equal(convert(truth, "kinect32", "h36m17")[:, H36M17.index("neck_nose")],
                                   truth[:, KINECT32.index("nose")])
     err = float(np.linalg.norm(synsp.refine(noisy, fps=30) - truth, axis=-1).mean())
