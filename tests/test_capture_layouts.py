@@ -9,7 +9,7 @@ import pytest
 import synsp
 from conftest import needs_data
 from synsp.errors import LayoutError
-from synsp.skeleton import H36M17, H36M32, KINECT25, LAYOUTS, Layout, can_convert, convert, guessed_layout
+from synsp.skeleton import H36M17, H36M32, KINECT25, KINECT32, LAYOUTS, Layout, can_convert, convert, guessed_layout
 
 H36M_IN_32 = [H36M32.index(name) for name in H36M17.joints]
 KINECT_AS_H36M = [KINECT25.index("neck" if name == "neck_nose" else name) for name in H36M17.joints]
@@ -116,3 +116,29 @@ def test_25_joints_are_told_body25_or_kinect25_from_the_poses():
         wrist = h[:, H36M17.index(f"{side}_wrist")]
         kinect[:, KINECT25.index(f"{side}_hand_tip")] = wrist + 1.6 * (mp[f"{side}_index"] - wrist)
     assert guessed_layout(kinect) == "kinect25"
+
+
+@needs_data
+def test_32_joints_are_told_h36m32_or_kinect32_and_azure_kinects_are_refined_through_synsp():
+    """Azure Kinect's 32 joints on a running clip were read in Human3.6M-32's order and refined worse than the
+    input (audit 34, finding 3): told from the poses, they are converted by name and refined by SynSP."""
+    import importlib.util
+    from pathlib import Path
+
+    from synsp.data.mocap import load_clip
+    from synsp.skeleton.bone_fit import better_layout
+
+    spec = importlib.util.spec_from_file_location("kinect32", Path(__file__).parents[1] / "benchmarks" / "kinect32.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)  # the benchmark's Kinect-32 and H36M-32 clips from the mocap
+    azure, human36m = bench.azure, bench.human36m
+
+    b = load_clip("dataset-1_dash_masculinity_001", "bandai22")[:150].astype(np.float64)
+    truth = azure(b)
+    noisy = truth + np.random.default_rng(3).normal(0.0, 15.0, truth.shape)
+    assert guessed_layout(noisy) == "kinect32" and guessed_layout(human36m(b)) == "h36m32"
+    assert better_layout(noisy, "h36m32")[0] == "kinect32" and better_layout(human36m(b), "h36m32") is None
+    np.testing.assert_array_equal(convert(truth, "kinect32", "h36m17")[:, H36M17.index("neck_nose")],
+                                  truth[:, KINECT32.index("nose")])
+    err = float(np.linalg.norm(synsp.refine(noisy, fps=30) - truth, axis=-1).mean())
+    assert err < 0.8 * float(np.linalg.norm(noisy - truth, axis=-1).mean())

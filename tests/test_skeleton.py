@@ -29,7 +29,7 @@ from synsp.skeleton.joint_order import seen_joints
 SIZES = {"bandai22": 22, "h36m17": 17, "mpi17": 17, "coco17": 17, "mediapipe33": 33, "halpe26": 26, "body25": 25,
          "spin49": 49, "hmr44": 44, "mpii16": 16, "lsp14": 14, "coco18": 18, "coco133": 133, "halpe136": 136,
          "openpose137": 137, "smpl24": 24, "smpl22": 22, "smpl29": 29, "smplh52": 52, "smplx55": 55, "smplx127": 127,
-         "holistic543": 543, "holistic543_kaggle": 543, "h36m32": 32, "kinect25": 25}
+         "holistic543": 543, "holistic543_kaggle": 543, "h36m32": 32, "kinect25": 25, "kinect32": 32}
 
 
 def side(name: str) -> str:

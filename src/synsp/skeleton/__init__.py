@@ -3,7 +3,8 @@
 - :mod:`~synsp.skeleton.layouts`: every known layout (:data:`LAYOUTS`), of the type :class:`Layout`
   (:mod:`~synsp.skeleton.layout_type`);
 - :mod:`~synsp.skeleton.smplx_layouts`: SMPL-H's and SMPL-X's joints with their hands and face;
-- :mod:`~synsp.skeleton.capture_layouts`: Human3.6M's 32 joints and Kinect v2's 25, holding the model's;
+- :mod:`~synsp.skeleton.capture_layouts`: Human3.6M's 32 joints, Kinect v2's 25 and Azure Kinect's 32,
+  holding the model's;
 - :mod:`~synsp.skeleton.pose_geometry`: a pose's root, trunk, mirror, bone tree and bone lengths;
 - :mod:`~synsp.skeleton.holistic`: MediaPipe Holistic's blocks, given whole or not at all, and its z;
 - :mod:`~synsp.skeleton.conversions`: :func:`convert` from one layout to another (the mocap's
@@ -61,6 +62,7 @@ from synsp.skeleton.layouts import (
     HOLISTIC543,
     HOLISTIC543_KAGGLE,
     KINECT25,
+    KINECT32,
     LAYOUTS,
     MEDIAPIPE33,
     MPI17,
@@ -96,7 +98,8 @@ __all__ = [
     "BANDAI22", "BANDAI_TO_SMPL", "BLOCKS", "BODY25", "COCO17", "COCO18", "COCO133", "H36M17", "H36M32", "HALPE26",
     "HALPE136",
     "HEAD_POINTS_MM", "HIP_WIDEN", "HMR44",
-    "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "KINECT25", "LAYOUTS", "MEDIAPIPE33", "MPI17", "OPENPOSE137",
+    "HOLISTIC543", "HOLISTIC_SPLIT", "HOLISTIC543_KAGGLE", "KINECT25", "KINECT32", "LAYOUTS", "MEDIAPIPE33", "MPI17",
+    "OPENPOSE137",
     "SEVENTEEN_SPLIT", "SHIPPED",
     "SMPL22", "SMPL24", "SMPL29", "SMPL_SHOULDERS_IN", "SMPL_THORAX_DROP", "SMPLH52",
     "SMPLX55", "SMPLX127", "SPIN49", "THREE_D_SOURCES", "TOLD_BY_POSES",

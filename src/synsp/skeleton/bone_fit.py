@@ -12,7 +12,7 @@ vs H36M-17, where the true layout's misfit reaches 1.05 x the other's in one of 
 
 :func:`better_layout` names the known layout of the same count whose bones fit better than the given's (misfit
 lower by :data:`MISFIT_RATIO`), only when the poses' own test of that count
-(:data:`~synsp.skeleton.joint_order.TOLD_BY_POSES`, 17, 22, 25 joints) names it too: two tests must agree before a
+(:data:`~synsp.skeleton.joint_order.TOLD_BY_POSES`, 17, 22, 25, 32 joints) names it too: two tests must agree before a
 user's layout is called wrong (benchmarks/RESULTS.md, section 11, "Three reliability gaps": no false alarm in 3900
 validation cases). Counts no other layout shares, and more than :data:`MAX_JOINTS` joints (Holistic's 543, told by
 their own order test), are not checked.

@@ -1,5 +1,5 @@
 """Skeletons of capture systems that hold the model's joints among more of their own: Human3.6M's
-full 32-joint skeleton (the dataset's own ``.cdf`` files) and Kinect v2's 25 joints. Each joint is
+full 32-joint skeleton (the dataset's own ``.cdf`` files), Kinect v2's 25 joints and Azure Kinect's 32. Each joint is
 named in synsp's words where it is the point a model joint stands for (so a conversion finds it by
 name, :func:`synsp.skeleton.conversions.convert`), else after the system's own name, given beside it.
 """
@@ -50,5 +50,26 @@ KINECT25 = Layout(
     bones=tuple(_chain(0, 1, 20, 2, 3) + _chain(20, 4, 5, 6, 7, 21) + [(6, 22)] + _chain(20, 8, 9, 10, 11, 23)
                 + [(10, 24)] + _chain(0, 12, 13, 14, 15) + _chain(0, 16, 17, 18, 19)),
     left_right=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18), (15, 19), (21, 23), (22, 24)),
+    root=0,
+)
+
+KINECT32 = Layout(
+    name="kinect32",
+    # Azure Kinect Body Tracking's (K4ABT) k4abt_joint_id_t order (its names in brackets), bones per its joint
+    # hierarchy. Its neck sits at the neck's base, H36M's thorax; its nose stands for H36M's neck/nose point and its
+    # head is the skull's centre (H36M's head point is higher: one more joint convention, as Kinect v2's).
+    joints=("pelvis", "spine", "spine_chest", "thorax",  # PELVIS, SPINE_NAVEL, SPINE_CHEST, NECK
+            "left_clavicle", "left_shoulder", "left_elbow", "left_wrist",  # CLAVICLE_LEFT, SHOULDER_LEFT, ...
+            "left_hand", "left_hand_tip", "left_thumb",  # HAND_LEFT, HANDTIP_LEFT, THUMB_LEFT
+            "right_clavicle", "right_shoulder", "right_elbow", "right_wrist", "right_hand", "right_hand_tip",
+            "right_thumb",
+            "left_hip", "left_knee", "left_ankle", "left_foot",  # HIP_LEFT, KNEE_LEFT, ANKLE_LEFT, FOOT_LEFT
+            "right_hip", "right_knee", "right_ankle", "right_foot",
+            "head", "nose", "left_eye", "left_ear", "right_eye", "right_ear"),  # HEAD, NOSE, EYE_LEFT, EAR_LEFT, ...
+    bones=tuple(_chain(0, 1, 2, 3, 26, 27) + _chain(2, 4, 5, 6, 7, 8, 9) + [(7, 10)] + _chain(2, 11, 12, 13, 14, 15, 16)
+                + [(14, 17)] + _chain(0, 18, 19, 20, 21) + _chain(0, 22, 23, 24, 25)
+                + [(26, face) for face in range(28, 32)]),
+    left_right=tuple((left, left + 7) for left in range(4, 11)) + tuple((left, left + 4) for left in range(18, 22))
+    + ((28, 30), (29, 31)),
     root=0,
 )

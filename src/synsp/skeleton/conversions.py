@@ -22,7 +22,8 @@ layout to another:
   converted.
 - any layout naming H36M-17's 17 joints among others (``h36m32``, Human3.6M's full skeleton; a
   user's own :class:`Layout`) ``-> h36m17`` (those joints as they are) and ``-> coco17`` (through
-  H36M-17, as below); ``kinect25`` likewise, its neck standing for H36M's neck/nose point. COCO's
+  H36M-17, as below); ``kinect25`` likewise, its neck standing for H36M's neck/nose point, and ``kinect32``
+  (Azure Kinect's), its nose standing for it (its COCO-17: its own face points). COCO's
   keypoints, where a layout names them too, are its COCO-17.
 - ``h36m17 -> coco17``: the body joints as they are; H36M has no face, so COCO's nose is its
   ``neck_nose`` and the eyes and ears its ``head`` (a face the network sees as one more joint
@@ -76,7 +77,7 @@ import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS
 from synsp.sequence import mm_per_unit
-from synsp.skeleton.capture_layouts import KINECT25
+from synsp.skeleton.capture_layouts import KINECT25, KINECT32
 from synsp.skeleton.head_points import (  # noqa: F401  (similarity_fit: importable from here, as before)
     FACE_NAMES,
     HEAD_POINTS_MM,
@@ -143,6 +144,7 @@ def _names(layout: Layout, target: Layout) -> bool:
 # Kinect v2's joints as H36M's: its neck (between the shoulders' line and the head) stands for H36M's
 # neck/nose point, an offset of the head's the refiner keeps as a joint convention (as "cmu-neck").
 _KINECT_AS_H36M = {"neck_nose": "neck"}
+_AZURE_AS_H36M = {"neck_nose": "nose"}  # Azure Kinect's 32: its nose for H36M's neck/nose point
 
 
 def _picked(x: np.ndarray, layout: Layout, target: Layout, aliases: dict[str, str] | None = None) -> np.ndarray:
@@ -261,6 +263,7 @@ _CONVERSIONS = {
     ("kinect25", "h36m17"): lambda x, head_rotation: _picked(x, KINECT25, H36M17, _KINECT_AS_H36M),
     ("kinect25", "coco17"): lambda x, head_rotation: _h36m_to_coco(_picked(x, KINECT25, H36M17, _KINECT_AS_H36M),
                                                                    head_rotation),
+    ("kinect32", "h36m17"): lambda x, head_rotation: _picked(x, KINECT32, H36M17, _AZURE_AS_H36M),
 }
 
 

@@ -3,7 +3,8 @@ and arrays often say only how many joints they hold.
 
 17 joints are COCO's, Human3.6M's or MPI-INF-3DHP's order (:func:`seventeen_joint_layout`), 22
 the Bandai mocap's or SMPL's body (:func:`twenty_two_joint_layout`), 25 OpenPose's BODY_25 or
-Kinect v2's (:func:`twenty_five_joint_layout`), 543 MediaPipe Holistic's
+Kinect v2's (:func:`twenty_five_joint_layout`), 32 Human3.6M's or Azure Kinect's
+(:func:`thirty_two_joint_layout`), 543 MediaPipe Holistic's
 own order or Kaggle's (:func:`holistic_order`); any layout's bones must be
 about the shortest tree through its joints for poses to follow it (:func:`follows_layout`).
 """
@@ -201,15 +202,25 @@ def twenty_five_joint_layout(poses: np.ndarray) -> str:
     return "kinect25" if kinect < body else "body25"
 
 
+def thirty_two_joint_layout(poses: np.ndarray) -> str:
+    """``"h36m32"`` or ``"kinect32"``: which skeleton 32-joint poses (..., T, 32, C) follow, Human3.6M's or Azure
+    Kinect's, told as 25 joints are (:func:`twenty_five_joint_layout`); ``"h36m32"`` when nothing is seen or the two
+    tie."""
+    x = np.asarray(poses, np.float64)
+    azure, h36m = tree_excess(x, "kinect32", seen_only=True), tree_excess(x, "h36m32", seen_only=True)
+    return "kinect32" if azure < h36m else "h36m32"
+
+
 # Joint counts that two known layouts share, and how poses tell them apart.
 TOLD_BY_POSES: dict[int, Callable[[np.ndarray], str]] = {17: seventeen_joint_layout, 22: twenty_two_joint_layout,
-                                                         25: twenty_five_joint_layout, 543: holistic_order}
+                                                         25: twenty_five_joint_layout, 32: thirty_two_joint_layout,
+                                                         543: holistic_order}
 
 
 def guessed_layout(poses: np.ndarray, guess: str | None = None) -> str | None:
     """The layout poses (..., J, C) of no named layout are read in by their joint count: ``guess``
-    (a network's) when it has J joints, else the one known layout with J joints; for 17, 22, 25 and
-    543 joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
+    (a network's) when it has J joints, else the one known layout with J joints; for 17, 22, 25, 32
+    and 543 joints, the one of the known layouts the poses follow (:data:`TOLD_BY_POSES`). None when no
     known layout, or several, have J joints (of synsp's own, :data:`~synsp.skeleton.layouts.SHIPPED`, when
     a user's is among them)."""
     j = poses.shape[-2]

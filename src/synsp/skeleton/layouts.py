@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from synsp.rotations.smpl_template import SMPL_JOINTS, SMPL_LEFT_RIGHT, SMPL_PARENTS
-from synsp.skeleton.capture_layouts import H36M32, KINECT25
+from synsp.skeleton.capture_layouts import H36M32, KINECT25, KINECT32
 from synsp.skeleton.holistic import BLOCKS, missing_blocks  # noqa: F401  (importable from here, as before)
 from synsp.skeleton.layout_type import Layout
 from synsp.skeleton.smplx_layouts import SMPLH52, SMPLX55, SMPLX127
@@ -286,7 +286,7 @@ LAYOUTS: dict[str, Layout] = {layout.name: layout
                               for layout in (BANDAI22, H36M17, MPI17, COCO17, MEDIAPIPE33, HALPE26, BODY25, SPIN49,
                                              HMR44, MPII16, LSP14, COCO18, COCO133, HALPE136, OPENPOSE137, SMPL24,
                                              SMPL22, SMPL29, SMPLH52, SMPLX55, SMPLX127, HOLISTIC543,
-                                             HOLISTIC543_KAGGLE, H36M32, KINECT25)}
+                                             HOLISTIC543_KAGGLE, H36M32, KINECT25, KINECT32)}
 # The layouts synsp comes with; a user's own are added to LAYOUTS (``layout=`` a Layout adds it).
 SHIPPED = frozenset(LAYOUTS)
 
