@@ -332,8 +332,8 @@ def test_frame_errors_name_the_problem(line, message):
 def test_wrong_settings():
     with pytest.raises(ValueError, match="cannot stream"):
         PoseStream("savgol")
-    with pytest.raises(ValueError, match="unknown layout 'kinect32'"):
-        PoseStream("synsp", layout="kinect32")
+    with pytest.raises(ValueError, match="unknown layout 'kinect99'"):
+        PoseStream("synsp", layout="kinect99")
     assert PoseStream("synsp", layout="body25").model.layout.name == "coco17"  # refined through it
     with pytest.raises(ValueError, match=r"lag must be an int in \[0, 7\]"):
         PoseStream("synsp", lag=8)
