@@ -193,22 +193,25 @@ def holistic_order(poses: np.ndarray) -> str:
     return "holistic543_kaggle" if np.isfinite(ratio) and ratio > HOLISTIC_SPLIT else "holistic543"
 
 
+def _nearer_tree(poses: np.ndarray, default: str, other: str) -> str:
+    """``other`` when the bones of poses (..., T, J, C) among the seen joints are nearer the shortest tree through them
+    as ``other``'s than as ``default``'s (:func:`tree_excess`, ``seen_only``); ``default`` when nothing is seen or the
+    two tie."""
+    x = np.asarray(poses, np.float64)
+    return other if tree_excess(x, other, seen_only=True) < tree_excess(x, default, seen_only=True) else default
+
+
 def twenty_five_joint_layout(poses: np.ndarray) -> str:
     """``"body25"`` or ``"kinect25"``: which skeleton 25-joint poses (..., T, 25, C) follow, told by which
-    layout's bones among the seen joints are nearer the shortest tree through them (:func:`tree_excess`,
-    ``seen_only``); ``"body25"`` when nothing is seen or the two tie."""
-    x = np.asarray(poses, np.float64)
-    kinect, body = tree_excess(x, "kinect25", seen_only=True), tree_excess(x, "body25", seen_only=True)
-    return "kinect25" if kinect < body else "body25"
+    layout's bones among the seen joints are nearer the shortest tree through them (:func:`_nearer_tree`);
+    ``"body25"`` when nothing is seen or the two tie."""
+    return _nearer_tree(poses, "body25", "kinect25")
 
 
 def thirty_two_joint_layout(poses: np.ndarray) -> str:
     """``"h36m32"`` or ``"kinect32"``: which skeleton 32-joint poses (..., T, 32, C) follow, Human3.6M's or Azure
-    Kinect's, told as 25 joints are (:func:`twenty_five_joint_layout`); ``"h36m32"`` when nothing is seen or the two
-    tie."""
-    x = np.asarray(poses, np.float64)
-    azure, h36m = tree_excess(x, "kinect32", seen_only=True), tree_excess(x, "h36m32", seen_only=True)
-    return "kinect32" if azure < h36m else "h36m32"
+    Kinect's, told as 25 joints are (:func:`_nearer_tree`); ``"h36m32"`` when nothing is seen or the two tie."""
+    return _nearer_tree(poses, "h36m32", "kinect32")
 
 
 # Joint counts that two known layouts share, and how poses tell them apart.
