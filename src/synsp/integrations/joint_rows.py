@@ -41,8 +41,8 @@ def refine_joint_rows(df, joint, refine: Callable):
     import pandas as pd
 
     lower = _lower(df)
-    values = [lower[name] for name in (*_COORDS, *_SCORES) if name in lower]
-    coords = [lower[name] for name in _COORDS if name in lower]
+    named = {name: lower[name] for name in (*_COORDS, *_SCORES) if name in lower}  # x, y, ..., score: their labels
+    values = list(named.values())
     keys = [label for label in df.columns if label != joint and label not in values
             and (key_column([str(label)], FRAME_COLUMNS + TRACK_COLUMNS) is not None or time_key([str(label)]) == 0)]
     table = df if keys else df.assign(**{_ORDER: df.groupby(joint, sort=False).cumcount()})
@@ -54,12 +54,13 @@ def refine_joint_rows(df, joint, refine: Callable):
                          f"{', '.join(str(row[k]) for k in index)}); one row per frame and joint is needed")
     joints = list(pd.unique(df[joint]))
     wide = table.set_index([*index, joint])[values].unstack(joint)  # columns (value, joint)
-    wide = wide[[(value, name) for name in joints for value in values]]
-    wide.columns = [f"{name}_{str(value).strip().lower()}" for value, name in wide.columns]
+    wide = wide[[(label, name) for name in joints for label in values]]
+    wide.columns = [f"{name}_{what}" for name in joints for what in named]
     refined = refine(wide.reset_index(drop=not keys)).set_index(wide.index)
     rows = pd.MultiIndex.from_frame(table[[*index, joint]])
     out = df.copy()
-    for value in coords:
-        column = refined[[f"{name}_{str(value).strip().lower()}" for name in joints]].set_axis(joints, axis=1)
-        out[value] = column.stack(future_stack=True).reindex(rows).to_numpy().astype(df[value].dtype, copy=False)
+    for what in (c for c in _COORDS if c in named):  # only the coordinates change
+        column = refined[[f"{name}_{what}" for name in joints]].set_axis(joints, axis=1)
+        label = named[what]
+        out[label] = column.stack(future_stack=True).reindex(rows).to_numpy().astype(df[label].dtype, copy=False)
     return out
