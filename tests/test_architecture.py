@@ -33,7 +33,7 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
-            "refining.motion_spin",
+            "refining.motion_spin", "refining.missing_frames",
             "refining.converted_layout", "refining.copied_joints", "refining.file_units"}
 ALLOWED = {
     "core": set(),
@@ -79,10 +79,12 @@ ALLOWED = {
     "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",
-                        "refining.held_motion", "refining.motion_spin"},
+                        "refining.held_motion", "refining.motion_spin", "refining.missing_frames"},
     "refining.motion_spin": {"formats", "inference"},  # a motion's spin about its vertical: out, refined, back
     # a motion held on a stride: its new frames refined (the weights of a line: inference.frame_rate)
     "refining.held_motion": {"formats", "inference", "refining.strided"},
+    # refine_smpl's frames missing (NaN or rest-pose rows): bridged by held_motion's slerp, the refinement handed in
+    "refining.missing_frames": {"formats", "refining.held_motion"},
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
@@ -95,7 +97,7 @@ ALLOWED = {
     "refining.file_paths": {"formats"},  # IN and OUT checked before the work; OUT's default beside a TRC
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {
         "refining.motion", "refining.file_channels", "refining.motion_people", "refining.held_motion",
-        "refining.motion_spin"},
+        "refining.motion_spin", "refining.missing_frames"},
 }
 
 

@@ -31,7 +31,7 @@ from synsp.rotations.conversions import (
     quaternion_multiply,
 )
 
-__all__ = ["held_stride", "refine_on_stride", "stride_held_note"]
+__all__ = ["held_stride", "lined", "refine_on_stride", "slerped", "stride_held_note"]
 
 _ORDINALS = {2: "2nd", 3: "3rd"}
 
@@ -64,17 +64,17 @@ def refine_on_stride(motion: JointMotion, new: np.ndarray, stride: int,
     frames = np.flatnonzero(new)
     steps = stride_steps(frames, stride)
     grid = np.arange(steps[-1] + 1)
-    on_grid = _slerped(motion.rotations[frames], steps, grid)
+    on_grid = slerped(motion.rotations[frames], steps, grid)
     on_grid[steps] = motion.rotations[frames]  # the new frames exactly as read; a missed step slerped
-    sub = replace(motion, rotations=on_grid, translations=_lined(motion.translations[frames], steps, grid),
+    sub = replace(motion, rotations=on_grid, translations=lined(motion.translations[frames], steps, grid),
                   fps=motion.fps / stride)
     refined, notes = refine(sub)
     times = np.arange(len(new))
-    rotations = _slerped(refined.rotations[steps], frames, times)
+    rotations = slerped(refined.rotations[steps], frames, times)
     rotations[frames] = refined.rotations[steps]  # the new frames exactly as refined, no round trip
     translations = motion.translations.copy()
-    lined = _lined(refined.translations[steps], frames, times)
-    translations[:, motion.animated] = lined[:, motion.animated]
+    root = lined(refined.translations[steps], frames, times)
+    translations[:, motion.animated] = root[:, motion.animated]
     return replace(motion, rotations=rotations, translations=translations), notes
 
 
@@ -88,7 +88,7 @@ def stride_held_note(held: int, stride: int, fps: float) -> str:
             "neighbours")
 
 
-def _slerped(rotations: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
+def slerped(rotations: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Rotations (N, J, 3, 3) at ``times`` (N,) from ``rotations`` (K, J, 3, 3) at frames ``known`` (K,): each
     joint's rotation turned from the one before to the one after by the share of the way, about the shortest
     axis between them (slerp), so a held frame keeps the rotation's own path, not a chord of the 9 numbers."""
@@ -98,7 +98,7 @@ def _slerped(rotations: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.
     return matrix_from_quaternion(quaternion_multiply(q[lo], quaternion_exp(share[:, None, None] * step)))
 
 
-def _lined(values: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
+def lined(values: np.ndarray, known: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Values (N, ...) at ``times`` (N,) on the line between ``values`` (K, ...) at frames ``known`` (K,), the ends
     held. Not inference.frame_rate.interpolate_linear: it extends the line past the last new frame, and its weights
     take the values' dtype where these stay float64 whatever the values' (a float32 network output's line kept)."""

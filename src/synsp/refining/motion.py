@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synsp.errors import CheckpointError, FormatError, OptionError, check_fps
+from synsp.errors import CheckpointError, FormatError, MissingDataError, OptionError, ShapeError, check_fps
 from synsp.estimator_errors.half_turns import turned_orientations
 from synsp.estimator_errors.held_values import held_frames
 from synsp.filter_options import check_filter_options, filter_kwargs
@@ -297,7 +297,7 @@ def _with_root(motion: JointMotion, animated: np.ndarray) -> JointMotion:
 
 
 def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None, *, trans: np.ndarray | None = None,
-                **options) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+                track_mask: np.ndarray | None = None, **options) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Refine SMPL parameters held in arrays, as ``synsp refine`` refines an SMPL file.
 
     Parameters
@@ -312,6 +312,11 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
         or a filter (``synsp.filters.FILTERS``) on the rotation manifold.
     trans : (T, 3) root translation in metres, optional; given, it is refined too (by the default
         filter, or by ``method`` if that is a filter) and returned.
+    track_mask : (T,) bool, optional: the frames present (SLAHMR's ``track_mask``), over the numbers. Without it a
+        frame NaN in every number, or exactly SMPL's rest pose (every number 0, ``trans`` too; a warning says how
+        many) among frames that are not, is missing: bridged for the refinement and given back NaN, as
+        :func:`synsp.refine` gives a frame of positions with no joint found (:mod:`synsp.refining.missing_frames`);
+        ``np.ones(T, bool)`` keeps rest-pose rows as poses.
     **options : as :func:`refine_motion` takes them (``checkpoint=``, ``device=``,
         ``keep_rest_frames=``, the filter's settings).
 
@@ -321,19 +326,31 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     """
     from synsp.formats.smpl import smpl_motion
     from synsp.formats.smpl_arrays import flat_shape
+    from synsp.refining.missing_frames import missing_rows, refine_bridged, stand_ins
     from synsp.rotations.conversions import axis_angle_from_matrix
     from synsp.rotations.smpl_template import JOINT_COUNTS, SMPL_REST
 
     if method is not None:
         method_function(method)
     given = np.asarray(poses)
-    refined, _ = refine_motion(smpl_motion(given, trans, fps), method=method, **options)
+    check_fps(fps)
+    absent = missing_rows(given, trans, track_mask)  # a warning says how many rest-pose rows it read as missing
+    try:  # the shapes' and values' one-line errors as synsp's own
+        motion = smpl_motion(given, trans, fps) if absent is None else smpl_motion(*stand_ins(given, trans, absent), fps)
+    except ValueError as err:
+        raise (MissingDataError if "NaN" in str(err) else ShapeError)(str(err)) from None
+    if absent is None:
+        refined, _ = refine_motion(motion, method=method, **options)
+        rotations, root = refined.rotations, refined.translations[:, 0]
+    else:  # frames missing: bridged, refined, given back NaN (the root: the one animated translation)
+        rotations, roots = refine_bridged(motion, absent, lambda m: refine_motion(m, method=method, **options)[0])
+        root = roots[:, 0]
     matrices = given.ndim == 4 or flat_shape(given.shape, JOINT_COUNTS) is not None  # (T, K, 9), (T, 9K) too
-    out = refined.rotations if matrices else axis_angle_from_matrix(refined.rotations)
+    out = rotations if matrices else axis_angle_from_matrix(rotations)  # NaN rows stay NaN
     out = out.reshape(given.shape).astype(given.dtype if np.issubdtype(given.dtype, np.floating) else np.float64)
     if trans is None:
         return out
-    root = refined.translations[:, 0] - SMPL_REST[0]
+    root = root - SMPL_REST[0]
     dtype = np.asarray(trans).dtype
     return out, root.astype(dtype if np.issubdtype(dtype, np.floating) else np.float64)
 
