@@ -84,8 +84,8 @@ def scores(poses: np.ndarray, trans: np.ndarray, truth: tuple[np.ndarray, np.nda
 def routes(noisy: np.ndarray, trans: np.ndarray, missing: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each route's refined (T, 72), (T, 3) for the noisy clip with ``missing`` frames (module docstring)."""
     out = {"input": (noisy, trans), "no gap": synsp.refine_smpl(noisy, fps=30, trans=trans)}
-    out["slerp, then refine"] = synsp.refine_smpl(*slerp_filled(noisy, trans, missing)[:1], fps=30,
-                                                  trans=slerp_filled(noisy, trans, missing)[1])
+    filled = slerp_filled(noisy, trans, missing)
+    out["slerp, then refine"] = synsp.refine_smpl(filled[0], fps=30, trans=filled[1])
     out["spans"] = spans_refined(noisy, trans, missing)
     zeros = np.where(missing[:, None], 0.0, noisy), np.where(missing[:, None], 0.0, trans)
     out["zeros as poses"] = synsp.refine_smpl(zeros[0], fps=30, trans=zeros[1], track_mask=np.ones(len(noisy), bool))
@@ -114,9 +114,9 @@ def run(clips: int, shares: list[float], preset: str) -> str:
             for r in ROUTES:
                 sums[(s, r)].append((*scores(*out[r], truth, ~missing), int((~missing).sum())))
             gaps[s].append((*scores(*out["slerp, then refine"], truth, missing), int(missing.sum())))
+    head = " | ".join(f"{int(100 * s)} % missing" for s in shares)
     lines = [f"SMPL frames missing, {len(names)} val clips, preset {preset}; rotation error (deg) / MPJPE (mm) on the "
-             "frames present, frame-weighted", "", "| route | " + " | ".join(f"{int(100 * s)} % missing" for s in shares)
-             + " |", "|---|" + "---:|" * len(shares)]
+             "frames present, frame-weighted", "", f"| route | {head} |", "|---|" + "---:|" * len(shares)]
     mean = lambda rows: np.average(np.array(rows)[:, :2], axis=0, weights=np.array(rows)[:, 2])  # noqa: E731
     for r in ROUTES:
         lines.append(f"| {r} | " + " | ".join("{:.3f} / {:.2f}".format(*mean(sums[(s, r)])) for s in shares) + " |")

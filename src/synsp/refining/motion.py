@@ -336,7 +336,7 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     check_fps(fps)
     absent = missing_rows(given, trans, track_mask)  # a warning says how many rest-pose rows it read as missing
     try:  # the shapes' and values' one-line errors as synsp's own
-        motion = smpl_motion(given, trans, fps) if absent is None else smpl_motion(*stand_ins(given, trans, absent), fps)
+        motion = smpl_motion(*((given, trans) if absent is None else stand_ins(given, trans, absent)), fps)
     except ValueError as err:
         raise (MissingDataError if "NaN" in str(err) else ShapeError)(str(err)) from None
     if absent is None:
