@@ -1,0 +1,51 @@
+"""Frames where the person was not seen, read past: an error beside them is told by the seen frames around them.
+
+A detector that misses the person for a frame or a few (hidden, turned away, out of the picture) leaves frames with
+no joint value. The error tests read a joint's steps between neighbouring frames (a glitch's line between the frames
+before and after it, a limb's jump out and its jump back), and a step from or to a missing value is none: a glitch or a
+limb astray just before or after such frames lost the frame that told it, and was refined as a measurement (a user
+audit, audit 34: a knee 200 px off for the 4 frames before a one-frame miss, 168 px off after SynSP against 7.4 px
+with no miss; benchmarks/RESULTS.md, section 10, "An error beside a missed frame"). The tests read the seen frames
+as one sequence instead, each run of at most :data:`BRIDGED` unseen frames between two seen ones left out, and their
+findings are put back at the seen frames. A longer absence is a new start: the body it comes back with may have
+turned, a step across it no frame's step.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from synsp.sequence import true_runs
+
+__all__ = ["BRIDGED", "bridged_frames", "past_unseen"]
+
+BRIDGED = 10  # frames (1/3 s at 30 fps): the longest run of unseen frames read past
+
+
+def bridged_frames(poses: np.ndarray, longest: int | None = None) -> np.ndarray:
+    """(T,) bool: the frames of ``poses`` (T, J, C) with no joint value (every coordinate NaN) in a run of at most
+    ``longest`` frames (None: :data:`BRIDGED`) between two frames with one (a run at the clip's edge is no step
+    between seen frames)."""
+    longest = BRIDGED if longest is None else longest
+    unseen = np.isnan(np.asarray(poses, np.float64)).all(axis=(-2, -1))
+    out = np.zeros(len(unseen), dtype=bool)
+    for start, stop in true_runs(unseen):
+        if start > 0 and stop < len(unseen) and stop - start <= longest:
+            out[start:stop] = True
+    return out
+
+
+def past_unseen(find: Callable[..., np.ndarray], poses: np.ndarray, *alongside: np.ndarray,
+                longest: int | None = None, **options: Any) -> np.ndarray:
+    """``find`` (an error test: poses (T', J, C) and the ``alongside`` arrays (T', ...), with ``options`` -> (T', ...)
+    per frame) read over the frames of ``poses`` (T, J, C) and ``alongside`` (T, ...) with the unseen runs between
+    seen frames (:func:`bridged_frames`, at most ``longest`` frames) left out; its result (T, ...) zero (False) at
+    those frames. Where there is none, ``find(poses, *alongside, **options)`` as it is."""
+    skip = bridged_frames(poses, longest)
+    if not skip.any():
+        return find(poses, *alongside, **options)
+    found = find(np.asarray(poses)[~skip], *(np.asarray(a)[~skip] for a in alongside), **options)
+    out = np.zeros((len(skip), *found.shape[1:]), dtype=found.dtype)
+    out[~skip] = found
+    return out

@@ -1,0 +1,56 @@
+"""Errors beside frames where the person was not seen: told by the seen frames around them (audit 34, finding 1)."""
+from __future__ import annotations
+
+import numpy as np
+
+import synsp
+from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.unseen_frames import BRIDGED, bridged_frames, past_unseen
+from synsp.skeleton import COCO17
+from walking import walking
+
+KNEE, WRIST = COCO17.joints.index("left_knee"), COCO17.joints.index("left_wrist")
+
+
+def missed(x: np.ndarray, frames: slice) -> np.ndarray:
+    """``x`` (T, J, C) with every joint NaN at ``frames`` (the detector missed the person)."""
+    y = x.copy()
+    y[frames] = np.nan
+    return y
+
+
+def test_a_limb_astray_before_a_missed_frame_is_found_and_refined_away():
+    """The knee 200 px off for the 4 frames before a one-frame miss: marked astray (its jump back lies across the
+    miss) and refined near the truth, as with no miss; before, it was left 200 px off."""
+    clean, noisy = walking(120, noise=1.0)
+    x = noisy.copy()
+    x[56:60, KNEE, 0] += 200.0
+    for gap in (1, BRIDGED):
+        y = missed(x, slice(60, 60 + gap))
+        assert measurements(y, COCO17).astray[56:60, KNEE].all()
+        out = synsp.refine(y, fps=30, layout="coco17")
+        assert np.linalg.norm(out[56:60, KNEE] - clean[56:60, KNEE], axis=-1).max() < 20.0
+        assert np.isnan(out[60:60 + gap]).all()  # the missed frames stay missed
+
+
+def test_a_glitch_beside_a_missed_frame_is_found():
+    """A wrist spike in the frame just after a missed one is a glitch, read against the seen frame before the miss."""
+    _, noisy = walking(120, noise=1.0)
+    x = missed(noisy, slice(70, 71))
+    x[71, WRIST] += (90.0, -60.0)
+    assert measurements(x, COCO17).glitches[71, WRIST]
+
+
+def test_only_short_runs_between_seen_frames_are_read_past():
+    """Runs at the clip's edges and runs longer than BRIDGED frames are not; with none, the test reads the poses as
+    given (the same array: nothing changes where no frame is unseen)."""
+    _, noisy = walking(90)
+    x = missed(missed(missed(noisy, slice(0, 3)), slice(20, 20 + BRIDGED)), slice(50, 51 + BRIDGED))
+    expected = np.zeros(len(x), dtype=bool)
+    expected[20:20 + BRIDGED] = True
+    np.testing.assert_array_equal(bridged_frames(x), expected)
+    assert past_unseen(lambda p: p, noisy) is noisy
+    frames = np.arange(len(x))  # read alongside the poses, the same frames left out
+    np.testing.assert_array_equal(past_unseen(lambda p, k: k, x, frames), np.where(expected, 0, frames))
+    found = past_unseen(lambda p: np.arange(len(p)), x)
+    assert (found[20:20 + BRIDGED] == 0).all() and found[20 + BRIDGED] == 20
