@@ -15,11 +15,16 @@ astray):
   with no miss, the seen frames alone (no times: a bare array of them), with the misses as NaN frames (both ways), and
   the seen frames as a table with a time column (``refine_dataframe``, both ways).
 
+``--clean``: clean validation clips (every one, 3D h36m17 mm and 2D coco17 px) with 20, 40 and 60 % of their frames
+empty at random (seeded; first and last kept): the values ``measurements`` marks (glitches, limbs astray, frames of
+whole-body jumps), both ways; a clean clip has none to mark.
+
 ``--guard``: whether either change fires, on every validation clip under ``--presets`` in each ``--spaces``
 (``layout:space``): the frames read past (``bridged_frames``) and the refiner's calls handing filled frames
 (``unseen=``) counted inside ``synsp.refine``; none means the output is the code path before the change. Run:
 
     .venv/bin/python benchmarks/unseen_frames.py --split val
+    .venv/bin/python benchmarks/unseen_frames.py --split val --clean
     .venv/bin/python benchmarks/unseen_frames.py --split val --guard --presets clean-ish typical hard
 """
 from __future__ import annotations
@@ -35,12 +40,12 @@ import pandas as pd
 
 import synsp
 from synsp.estimator_errors import unseen_frames
-from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.measurements import measure, measurements
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import refiner
 from synsp.integrations.pandas import refine_dataframe
 from synsp.metrics import mpjpe
-from synsp.skeleton import LAYOUTS
+from synsp.skeleton import LAYOUTS, get_layout
 
 KNEE = {"2d": ("coco17", 13), "3d": ("h36m17", 5)}  # layout, left knee
 SETS = ((1, "before"), (10, "before"), (1, "after"))  # (frames missed, side of the knee's 4 frames)
@@ -122,6 +127,31 @@ def miss_rows(split: str, share: float, max_clips: int) -> None:
           f"with times: was {m[5]:.3f}, now {m[6]:.3f}", flush=True)
 
 
+def clean_marks(split: str, max_clips: int) -> None:
+    """The ``--clean`` counts (module docstring), one line per space and share."""
+    for layout, space in (("h36m17", "3d"), ("coco17", "2d")):
+        clips = [np.asarray(c.clean, np.float64) for c in make_cases(split, "none", layout=layout, space=space,
+                                                                      max_clips=max_clips)]
+        for share in (0.2, 0.4, 0.6):
+            rng, marks, errors = np.random.default_rng(5), np.zeros((2, 3), dtype=int), []
+            for clip in clips:
+                seen = rng.random(len(clip)) >= share
+                seen[0] = seen[-1] = True
+                x = np.where(seen[:, None, None], clip, np.nan)
+                found = []
+                for i, past in enumerate((False, True)):
+                    with reading(past):
+                        m = measure(x, get_layout(layout))
+                    found.append([m.glitches.sum(), m.astray.sum(), m.jumped.sum()])
+                marks += found
+                if found[0] != found[1]:  # the refined clip, where the marks differ: MPJPE on the seen frames
+                    errors.append([mpjpe(refined(x, past)[seen], clip[seen]) for past in (False, True)])
+            moved = (f"; {len(errors)} clips marked otherwise, refined: MPJPE was {np.mean(errors, axis=0)[0]:.3f}, "
+                     f"now {np.mean(errors, axis=0)[1]:.3f}") if errors else ""
+            print(f"clean {space}, {len(clips)} clips, {share:.0%} of frames empty: glitches, astray, jumped: was "
+                  f"{', '.join(map(str, marks[0]))}; now {', '.join(map(str, marks[1]))}{moved}", flush=True)
+
+
 def guard(split: str, presets: list[str], spaces: list[str], max_clips: int) -> None:
     """The ``--guard`` counts (module docstring), one line per preset and space."""
     bridged, handed = unseen_frames.bridged_frames, refiner.measurements
@@ -142,13 +172,18 @@ def guard(split: str, presets: list[str], spaces: list[str], max_clips: int) -> 
         for preset in presets:
             for pair in spaces:
                 layout, space = pair.split(":")
-                cases, fired = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips), 0
+                cases, fired = make_cases(split, preset, layout=layout, space=space, max_clips=max_clips), []
                 for case in cases:
                     skipped.clear()
                     given.clear()
-                    synsp.refine(np.asarray(case.noisy), fps=30)
-                    fired += any(skipped) or any(given)
-                print(f"guard {preset} {layout} {space}: fired on {fired} of {len(cases)} clips", flush=True)
+                    now = synsp.refine(np.asarray(case.noisy), fps=30)
+                    if any(skipped) or any(given):  # the output as before the change, and MPJPE both ways
+                        with reading(False):
+                            was = synsp.refine(np.asarray(case.noisy), fps=30)
+                        fired.append(f"{case.name}: max |now - was| {np.max(np.abs(now - was)):.4f}, MPJPE was "
+                                     f"{mpjpe(was, case.clean):.3f}, now {mpjpe(now, case.clean):.3f}")
+                print(f"guard {preset} {layout} {space}: fired on {len(fired)} of {len(cases)} clips"
+                      + "".join(f"\n  {line}" for line in fired), flush=True)
 
 
 def main() -> None:
@@ -159,12 +194,19 @@ def main() -> None:
     parser.add_argument("--knee-mm", type=float, default=300.0)
     parser.add_argument("--share", type=float, default=0.2, help="share of frames missed at random")
     parser.add_argument("--parts", nargs="+", default=["knee", "misses"], choices=["knee", "misses"])
+    parser.add_argument("--clean", action="store_true")
+    parser.add_argument("--steady", type=int, default=None, help="another unseen_frames.STEADY (tried)")
     parser.add_argument("--guard", action="store_true")
-    parser.add_argument("--guard-clips", type=int, default=0, help="clips the guard reads (0: all)")
+    parser.add_argument("--guard-clips", type=int, default=0, help="clips --guard and --clean read (0: all)")
     parser.add_argument("--presets", nargs="+", default=["clean-ish", "typical"])
     parser.add_argument("--spaces", nargs="+", default=["h36m17:3d", "h36m17:2d"])
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.steady is not None:
+        unseen_frames.STEADY = args.steady
+    if args.clean:
+        clean_marks(args.split, args.guard_clips)
+        return
     if args.guard:
         guard(args.split, args.presets, args.spaces, args.guard_clips)
         return

@@ -5,7 +5,7 @@ import numpy as np
 
 import synsp
 from synsp.estimator_errors.measurements import measurements
-from synsp.estimator_errors.unseen_frames import BRIDGED, bridged_frames, past_unseen
+from synsp.estimator_errors.unseen_frames import BRIDGED, STEADY, bridged_frames, past_unseen
 from synsp.skeleton import COCO17
 from walking import walking
 
@@ -42,10 +42,12 @@ def test_a_glitch_beside_a_missed_frame_is_found():
 
 
 def test_only_short_runs_between_seen_frames_are_read_past():
-    """Runs at the clip's edges and runs longer than BRIDGED frames are not; with none, the test reads the poses as
-    given (the same array: nothing changes where no frame is unseen)."""
+    """Runs at the clip's edges, runs longer than BRIDGED frames and runs beside a track seen for fewer than STEADY
+    frames in a row (70 and 73: 2 frames seen between) are not; with none, the test reads the poses as given (the
+    same array: nothing changes where no frame is unseen)."""
     _, noisy = walking(90)
     x = missed(missed(missed(noisy, slice(0, 3)), slice(20, 20 + BRIDGED)), slice(50, 51 + BRIDGED))
+    x = missed(missed(x, slice(70, 71)), slice(70 + STEADY, 71 + STEADY))
     expected = np.zeros(len(x), dtype=bool)
     expected[20:20 + BRIDGED] = True
     np.testing.assert_array_equal(bridged_frames(x), expected)

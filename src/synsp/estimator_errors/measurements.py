@@ -186,9 +186,12 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                               else past_unseen(glitches, seen, bones=layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
-        options = {"tree": tree, "pairs": lr, "pace": pace, "open_end": open_end}
-        astray = (np.stack([past_unseen(astray_limbs, v, **options) for v in seen]) if x.ndim == 4
-                  else past_unseen(astray_limbs, seen, **options))
+        def strayed(v: np.ndarray) -> np.ndarray:  # past unseen frames: at the pace of the steps read, if faster
+            return past_unseen(lambda p, f: astray_limbs(p, tree, lr, open_end=open_end, frames=f, pace=pace
+                                                         if len(p) == len(v) else max(pace, pace_factor(p))),
+                               v, np.arange(len(v)))
+
+        astray = np.stack([strayed(v) for v in seen]) if x.ndim == 4 else strayed(seen)
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]
