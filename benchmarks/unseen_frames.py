@@ -21,16 +21,22 @@ whole-body jumps), both ways; a clean clip has none to mark.
 
 ``--guard``: whether either change fires, on every validation clip under ``--presets`` in each ``--spaces``
 (``layout:space``): the frames read past (``bridged_frames``) and the refiner's calls handing filled frames
-(``unseen=``) counted inside ``synsp.refine``; none means the output is the code path before the change. Run:
+(``unseen=``) counted inside ``synsp.refine``; none means the output is the code path before the change.
+
+``--demo``: the README's MediaPipe demo in 3D (``synsp refine ... --space world``), nobody detected at frames 169 and
+201, someone else between them: the summary's displacement lines as before the change, with every run read past
+(``one_body`` not asked: the branch held back), and now. Run:
 
     .venv/bin/python benchmarks/unseen_frames.py --split val
     .venv/bin/python benchmarks/unseen_frames.py --split val --clean
     .venv/bin/python benchmarks/unseen_frames.py --split val --guard --presets clean-ish typical hard
+    .venv/bin/python benchmarks/unseen_frames.py --demo
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import tempfile
 import warnings
 from typing import Any, Iterator
 from unittest import mock
@@ -45,6 +51,7 @@ from synsp.evaluation.protocol import make_cases
 from synsp.inference import refiner
 from synsp.integrations.pandas import refine_dataframe
 from synsp.metrics import mpjpe
+from synsp.paths import data_root
 from synsp.skeleton import LAYOUTS, get_layout
 
 KNEE = {"2d": ("coco17", 13), "3d": ("h36m17", 5)}  # layout, left knee
@@ -186,6 +193,20 @@ def guard(split: str, presets: list[str], spaces: list[str], max_clips: int) -> 
                       + "".join(f"\n  {line}" for line in fired), flush=True)
 
 
+def demo() -> None:
+    """The ``--demo`` lines (module docstring)."""
+    source = data_root() / "mediapipe-sports2d" / "demo_mediapipe.npz"
+    ways = {"before the change": reading(False), "every run read past": mock.patch.object(
+        unseen_frames, "one_body", lambda *_: True), "now": contextlib.nullcontext()}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, way in ways.items():
+            with way:
+                said = str(synsp.refine_file(source, f"{folder}/out.npz", layout="mediapipe33", space="world",
+                                             force=True))
+            print(f"demo 3D, {name}: " + " | ".join(line for line in said.splitlines() if "displacement" in line
+                                                    or line.startswith("read past")), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="val")
@@ -197,6 +218,7 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true")
     parser.add_argument("--steady", type=int, default=None, help="another unseen_frames.STEADY (tried)")
     parser.add_argument("--guard", action="store_true")
+    parser.add_argument("--demo", action="store_true")
     parser.add_argument("--guard-clips", type=int, default=0, help="clips --guard and --clean read (0: all)")
     parser.add_argument("--presets", nargs="+", default=["clean-ish", "typical"])
     parser.add_argument("--spaces", nargs="+", default=["h36m17:3d", "h36m17:2d"])
@@ -204,6 +226,9 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     if args.steady is not None:
         unseen_frames.STEADY = args.steady
+    if args.demo:
+        demo()
+        return
     if args.clean:
         clean_marks(args.split, args.guard_clips)
         return

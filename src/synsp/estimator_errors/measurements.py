@@ -43,7 +43,7 @@ from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
-from synsp.estimator_errors.unseen_frames import past_unseen
+from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
@@ -72,6 +72,9 @@ class Measurements(NamedTuple):
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
     turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
     arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
+    # (..., T, J) bool: of the glitches and limbs astray, those told across frames where the person was not seen
+    # (unseen_frames.beside_unseen: the summary says them); None: not read (no layout, errors not undone)
+    across: np.ndarray | None = None
 
     @property
     def inverted(self) -> int:
@@ -223,8 +226,13 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
+    across = None
+    if undo and layout is not None:  # the take-outs told across unseen frames (the summary says them)
+        read, marked = tested(x), off_body | astray
+        across = (np.stack([beside_unseen(m, v) for m, v in zip(marked, read)]) if x.ndim == 4
+                  else beside_unseen(marked, read))
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
-                        arrivals)
+                        arrivals, across)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:

@@ -13,17 +13,22 @@ turned, a step across it no frame's step. A step across unseen frames spans seve
 row (a track seen in bursts of a frame or two, most frames empty, had a clean waving arm read astray), and the
 limb-astray test reads the steps at their own pace where it is faster than the clip's
 (:func:`synsp.estimator_errors.measurements.measurements`). ``BRIDGED`` and ``STEADY`` were set, not tuned (RESULTS
-section 10, the same subsection, has what they change).
+section 10, the same subsection, has what they change). A run is read past only where the frames on each side can be
+one body's (:func:`one_body`): a detector that found someone else across the absence gave the tests another body
+to read the first one's limbs against (the README's MediaPipe demo in 3D). What the tests take out beside a run read
+past (:func:`beside_unseen`) the summary says.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 import numpy as np
 
-from synsp.sequence import true_runs
+from synsp.estimator_errors.astray_limbs import ASTRAY_JUMP
+from synsp.sequence import body_size, true_runs
 
-__all__ = ["BRIDGED", "STEADY", "bridged_frames", "past_unseen"]
+__all__ = ["BRIDGED", "STEADY", "bridged_frames", "past_unseen", "one_body", "beside_unseen"]
 
 BRIDGED = 10  # frames (1/3 s at 30 fps): the longest run of unseen frames read past
 STEADY = 3  # frames seen in a row on each side of a run read past: the track's motion there is read
@@ -32,14 +37,18 @@ STEADY = 3  # frames seen in a row on each side of a run read past: the track's 
 def bridged_frames(poses: np.ndarray, longest: int | None = None) -> np.ndarray:
     """(T,) bool: the frames of ``poses`` (T, J, C) with no joint value (every coordinate NaN) in a run of at most
     ``longest`` frames (None: :data:`BRIDGED`) with :data:`STEADY` frames with one on each side (a run at the clip's
-    edge is no step between seen frames; a track seen in bursts of a frame or two, no motion read)."""
+    edge is no step between seen frames; a track seen in bursts of a frame or two, no motion read), where the frames
+    on each side can be one body's (:func:`one_body`)."""
     longest = BRIDGED if longest is None else longest
-    unseen = np.isnan(np.asarray(poses, np.float64)).all(axis=(-2, -1))
+    x = np.asarray(poses, np.float64)
+    unseen = np.isnan(x).all(axis=(-2, -1))
     out = np.zeros(len(unseen), dtype=bool)
+    size = None
     for start, stop in true_runs(unseen):
         if (STEADY <= start and stop + STEADY <= len(unseen) and stop - start <= longest
                 and not unseen[start - STEADY:start].any() and not unseen[stop:stop + STEADY].any()):
-            out[start:stop] = True
+            size = body_size(x) if size is None else size
+            out[start:stop] = one_body(x[start - 1], x[stop], size)
     return out
 
 
@@ -56,3 +65,35 @@ def past_unseen(find: Callable[..., np.ndarray], poses: np.ndarray, *alongside: 
     out = np.zeros((len(skip), *found.shape[1:]), dtype=found.dtype)
     out[~skip] = found
     return out
+
+
+def beside_unseen(marked: np.ndarray, poses: np.ndarray, longest: int | None = None) -> np.ndarray:
+    """(T, ...) bool: the values of ``marked`` (T, ...) bool, a test's finding read over ``poses`` (T, J, C) past
+    unseen frames (:func:`past_unseen`), in runs (along T, value by value) beside a run read past: told by a step
+    across frames where the person was not seen (the summary says how many)."""
+    skip = bridged_frames(poses, longest)
+    m = np.asarray(marked, bool)
+    out = np.zeros_like(m)
+    if not skip.any() or not m.any():
+        return out
+    beside = np.zeros(len(m), dtype=bool)
+    for start, stop in true_runs(skip):  # a run read past has seen frames on both sides
+        beside[[start - 1, stop]] = True
+    flat, said = m.reshape(len(m), -1), out.reshape(len(m), -1)
+    for column in np.flatnonzero(flat[beside].any(axis=0)):
+        for start, stop in true_runs(flat[:, column]):
+            said[start:stop, column] = beside[start:stop].any()
+    return out
+
+
+def one_body(before: np.ndarray, after: np.ndarray, size: float) -> bool:
+    """Whether poses ``before`` and ``after`` (J, C), the seen frames on each side of an unseen run, can be one body's:
+    the median joint moved about the joints' mean by at most :data:`~synsp.estimator_errors.astray_limbs.ASTRAY_JUMP`
+    times ``size`` (the body's size, :func:`synsp.sequence.body_size`), a limb astray's jump. A limb astray or a
+    glitch moves a few joints; a detector that found someone else across the absence (or the whole body turned)
+    moves most of them: the README's MediaPipe demo in 3D, frames 168 and 170, a body bent over and another upright
+    facing the other way, 0.33 body sizes (a median of 0.026 between neighbouring seen frames)."""
+    with warnings.catch_warnings():  # joints seen on one side only: not read
+        warnings.simplefilter("ignore", RuntimeWarning)
+        moved = np.linalg.norm((after - np.nanmean(after, axis=0)) - (before - np.nanmean(before, axis=0)), axis=-1)
+        return not np.nanmedian(moved) > ASTRAY_JUMP * size

@@ -98,10 +98,9 @@ class Refiner(WindowNetwork):
         self.window: int = int(config.model.get("window", window_of(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
-        # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric"
-        # (the default: undo the left/right-symmetric part of the constant pull, the part a joint
-        # definition can have), True (undo all of it, also constant corrections of errors) or False.
-        # SmoothNet has no body to pull the joints towards.
+        # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric" (the default: undo
+        # the left/right-symmetric part of the constant pull, the part a joint definition can have), True (undo all
+        # of it, also constant corrections of errors) or False. SmoothNet has no body to pull the joints towards.
         self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
         # Every other window mirrored (MIRROR_WINDOWS); SmoothNet refines each coordinate alone, with no left or right.
         self.mirror_windows = MIRROR_WINDOWS and not self.network.per_coordinate and bool(self.layout.left_right)
