@@ -77,7 +77,8 @@ EDGE_LONGEST = 1.5  # times the body's longest bone: a bone at a clip's edge as 
 
 
 def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
-                 pairs: Sequence[tuple[int, int]] = (), *, pace: float = 1.0, open_end: bool = False) -> np.ndarray:
+                 pairs: Sequence[tuple[int, int]] = (), *, pace: float = 1.0, open_end: bool = False,
+                 frames: np.ndarray | None = None) -> np.ndarray:
     """Where joints of ``poses`` left the body for a run of frames (module docstring).
 
     Parameters
@@ -93,6 +94,9 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     open_end : whether the last frame is not the clip's (a stream's window): a run from a jump to it is astray
         without the bone's stretch too where the jump is over :data:`OPEN_JUMP` times the limit (its return is
         still to come; a stream holds it as a gap until it is in sight).
+    frames : (T,) the poses' frame numbers where frames were left out between them
+        (:mod:`synsp.estimator_errors.unseen_frames`): a step across several frames stands out of the bone's motion
+        by its length per frame (a clean 2D limb's two-frame step stood out of its one-frame ones); None: in a row.
 
     Returns
     -------
@@ -115,13 +119,15 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
     lengths = np.linalg.norm(bones, axis=-1)  # (T, B)
     fars = np.linalg.norm(steps, axis=-1)  # (T - 1, B)
     usual_steps = nan_median(fars, axis=0)  # (B,)
+    spans = np.ones(len(fars)) if frames is None else np.diff(np.asarray(frames, np.float64))
+    rates = fars / spans[:, None]  # (T - 1, B): per frame, for the standing-out test
     with np.errstate(invalid="ignore"):  # fast motion moves every bone far: a jump stands out of its usual step
         # the body's longest bone (median over the clip): no limb is longer
         longest = np.nanmax(nan_median(lengths, axis=0))
         halves = np.minimum(lengths[1:], lengths[:-1]) < COLLAPSE * np.maximum(lengths[1:], lengths[:-1])
         jumps_all = (fars > np.where(halves, limit / 2, limit)) & (fars > ASTRAY_NOISE * usual_steps)
     for b, (parent, joint) in enumerate(tree):
-        step, length, far, jumped = steps[:, b], lengths[:, b], fars[:, b], jumps_all[:, b]
+        step, length, far, jumped, rate = steps[:, b], lengths[:, b], fars[:, b], jumps_all[:, b], rates[:, b]
         jumped &= marked[1:, parent] == marked[:-1, parent]  # where the parent left or came back, the jump is its
         jumps = (np.flatnonzero(jumped) + 1).tolist()  # frames jumped into
         i = 0
@@ -141,7 +147,7 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
             if (joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2)
                     and _crossed(x, joint, partner[joint], start, stop)):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
-            if x.shape[-1] in STAND_COORDS and not _stands_out(far, start, stop):  # fast motion swings as far
+            if x.shape[-1] in STAND_COORDS and not _stands_out(rate, start, stop):  # fast motion swings as far
                 continue
             moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
             if not (moved[:, joint] > moved[:, parent]).all():  # the joint must be the one that left
@@ -151,7 +157,7 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
                 continue
             i += 1
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
-        for start, stop in _edge_runs(x, joint, parent, jumps, length, far, limit, partner.get(joint), longest,
+        for start, stop in _edge_runs(x, joint, parent, jumps, length, rate, limit, partner.get(joint), longest,
                                       OPEN_JUMP * limit if open_end else np.inf):
             _mark(marked, x, joint, parent, below[joint], (start, stop), limit)
     return marked

@@ -43,6 +43,7 @@ from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
@@ -71,6 +72,9 @@ class Measurements(NamedTuple):
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
     turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
     arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
+    # (..., T, J) bool: of the glitches and limbs astray, those told across frames where the person was not seen
+    # (unseen_frames.beside_unseen: the summary says them); None: not read (no layout, errors not undone)
+    across: np.ndarray | None = None
 
     @property
     def inverted(self) -> int:
@@ -85,18 +89,19 @@ class Measurements(NamedTuple):
 
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-                 open_end: bool = False, window: int = 0) -> Measurements:
+                 open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None) -> Measurements:
     """The values a network should see of ``poses``: :func:`measure`'s, once per person's refinement for the same
     poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
     def key() -> tuple:
-        return "measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window)
+        return ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window),
+                None if unseen is None else array_key(np.asarray(unseen, bool)))
 
-    return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window),
-                      (layout,))
+    return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window,
+                                           unseen=unseen), (layout,))
 
 
 def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-            open_end: bool = False, window: int = 0) -> Measurements:
+            open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -114,6 +119,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         (:data:`synsp.estimator_errors.astray_limbs.OPEN_JUMP`).
     window : the frames an inversion's majority test reads, at least (a stream's window in its first seconds,
         shorter than its history: :func:`~synsp.estimator_errors.inversions.inversions`); 0: the poses' own.
+    unseen : (T,) or (V, T) bool, frames where the person was not seen whose values a caller filled (a second look
+        hands in the first pass's output there, :mod:`synsp.refining.refill`): no measurement, so the error tests
+        read them as missing (and past them, :mod:`~synsp.estimator_errors.unseen_frames`); kept as the fill.
 
     Returns
     -------
@@ -127,10 +135,17 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         x = np.where(missing[..., None], np.nan, x).astype(x.dtype, copy=False)
     jumped = np.zeros(x.shape[:-2], dtype=bool)
     repeated = off_body = astray = np.zeros_like(missing)
+    hidden = np.zeros_like(missing) if unseen is None else np.broadcast_to(np.asarray(unseen, bool)[..., None],
+                                                                            missing.shape)
+
+    def tested(a: np.ndarray) -> np.ndarray:  # what the error tests read: no value of a frame handed in filled
+        return np.where(hidden[..., None], np.nan, a) if hidden.any() else a
+
     exchanged = np.zeros((*missing.shape, 0), dtype=bool)
     pace = pace_factor(x) if undo else 1.0
     if undo and jumps and pace == 1.0:
-        jumps = np.stack([body_jumps(v) for v in x]) if x.ndim == 4 else body_jumps(x)  # (..., T, C)
+        jumps = (np.stack([past_unseen(body_jumps, v) for v in tested(x)]) if x.ndim == 4
+                 else past_unseen(body_jumps, tested(x)))
         jumped = (jumps != 0).any(axis=-1)
         if jumped.any():
             x = (x - jumps[..., None, :]).astype(x.dtype, copy=False)
@@ -154,8 +169,11 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                  else unflip(x, flipped, layout))
     foreign = np.zeros_like(missing)
     if jumped.any():  # a jump's frames that hold another's pose: no measurement of this body, refined as gaps
-        frames = (np.stack([foreign_poses(v, j)[0] for v, j in zip(x, jumped)]) if x.ndim == 4
-                  else foreign_poses(x, jumped)[0])
+        def others(v: np.ndarray, j: np.ndarray) -> np.ndarray:  # (T,) bool; read past unseen frames, as the jumps
+            return past_unseen(lambda p, k: foreign_poses(p, k)[0], v, j)
+
+        read = tested(x)
+        frames = np.stack([others(v, j) for v, j in zip(read, jumped)]) if x.ndim == 4 else others(read, jumped)
         foreign = np.broadcast_to(frames[..., None], missing.shape) & ~missing
     on_edge, edges, arrivals = np.zeros_like(missing), [], 0
     if undo:
@@ -165,13 +183,18 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         edges = picture_edges(x)  # read once: the fill below keeps the same values beyond them
         on_edge = edge_values(x, edges) & ~repeated  # a joint out of the picture, written on its edge (audit 20)
     if undo and layout is not None:
-        seen = np.where((repeated | foreign | on_edge)[..., None], np.nan, x)
-        off_body = foreign | (np.stack([glitches(v, layout.bones) for v in seen]) if x.ndim == 4
-                              else glitches(seen, layout.bones))
+        seen = np.where((repeated | foreign | on_edge | hidden)[..., None], np.nan, x)
+        # each test reads past frames where the person was not seen (unseen_frames): an error beside them is told
+        off_body = foreign | (np.stack([past_unseen(glitches, v, bones=layout.bones) for v in seen]) if x.ndim == 4
+                              else past_unseen(glitches, seen, bones=layout.bones))
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
-        astray = (np.stack([astray_limbs(v, tree, lr, pace=pace, open_end=open_end) for v in seen]) if x.ndim == 4
-                  else astray_limbs(seen, tree, lr, pace=pace, open_end=open_end))
+        def strayed(v: np.ndarray) -> np.ndarray:  # past unseen frames: at the pace of the steps read, if faster
+            return past_unseen(lambda p, f: astray_limbs(p, tree, lr, open_end=open_end, frames=f, pace=pace
+                                                         if len(p) == len(v) else max(pace, pace_factor(p))),
+                               v, np.arange(len(v)))
+
+        astray = np.stack([strayed(v) for v in seen]) if x.ndim == 4 else strayed(seen)
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]
@@ -203,8 +226,13 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
+    across = None
+    if undo and layout is not None:  # the take-outs told across unseen frames (the summary says them)
+        read, marked = tested(x), off_body | astray
+        across = (np.stack([beside_unseen(m, v) for m, v in zip(marked, read)]) if x.ndim == 4
+                  else beside_unseen(marked, read))
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
-                        arrivals)
+                        arrivals, across)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:

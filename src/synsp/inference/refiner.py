@@ -98,10 +98,9 @@ class Refiner(WindowNetwork):
         self.window: int = int(config.model.get("window", window_of(self.kind)))
         self.n_coords = 3 if self.space == "3d" else 2
         self.covered_fps = covered_rates(tuple(config.data.time_scale))
-        # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric"
-        # (the default: undo the left/right-symmetric part of the constant pull, the part a joint
-        # definition can have), True (undo all of it, also constant corrections of errors) or False.
-        # SmoothNet has no body to pull the joints towards.
+        # Keep the input's joint definitions (module docstring of synsp.conventions): "symmetric" (the default: undo
+        # the left/right-symmetric part of the constant pull, the part a joint definition can have), True (undo all
+        # of it, also constant corrections of errors) or False. SmoothNet has no body to pull the joints towards.
         self.keep_convention: bool | str = False if self.network.per_coordinate else KEEP_CONVENTION
         # Every other window mirrored (MIRROR_WINDOWS); SmoothNet refines each coordinate alone, with no left or right.
         self.mirror_windows = MIRROR_WINDOWS and not self.network.per_coordinate and bool(self.layout.left_right)
@@ -318,9 +317,10 @@ class Refiner(WindowNetwork):
             drop_steps(self)
             out = way.fallback_output()
             return {name: out for name in (self.network.outputs if outputs is None else outputs)}
-        # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion)
-        measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors,
-                                jumps=looks_for_jumps(given_fps))  # none under 15 fps (synsp.inference.low_rate)
+        # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion);
+        # jumps none under 15 fps (synsp.inference.low_rate); frames a caller filled (refill) read by no error test
+        measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors, jumps=looks_for_jumps(
+            given_fps), unseen=None if missing is None else unseen.reshape(seq.shape[:-1]).all(-1))
         # a whole body alternating between two boxes frame by frame, out where it is most of the noise (alternation)
         values, self.alternated = read_alternation(measured.values) if self.undo_errors else (measured.values, None)
         seq, self.inverted = values, measured.inverted

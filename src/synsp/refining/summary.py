@@ -356,6 +356,9 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
     if tracks.glitches:
         notes.append(f"glitches: {tracks.glitches} joint values left the body for a frame or two and came back; "
                      "refined as gaps (counted as filled)")
+    if tracks.across:  # an error's jump out or back read across an absence (estimator_errors.unseen_frames)
+        notes.append(f"read past absences: {tracks.across} of the joint values taken out (glitches, limbs astray) lie "
+                     "beside frames where nobody was detected, told by the frames seen on the absence's other side")
     if tracks.inverted:
         notes.append(f"inversions: left/right pairs carried each other's labels in {tracks.inverted} pair-frames "
                      "(a pair in a frame); exchanged back")
