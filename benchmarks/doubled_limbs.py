@@ -11,9 +11,16 @@ out in the measurements, the values it takes out elsewhere, and the error (px or
 the run's frames: the input, SynSP with the step, SynSP with the step off, and SynSP with the copies given as gaps
 (NaN); the controls' against their own values (how far the refinement moved them).
 
+``--guard``: the step's values taken out of every validation clip (65) as they are, under `clean-ish`, `typical`,
+`jitter` and `hard`, 2D coco17 and 3D h36m17 (no copy made: each is a false alarm or a copy of the preset's own).
+
 Run::
 
-    .venv/bin/python benchmarks/doubled_limbs.py [--space 3d] [--clips 12] [--limb arm]
+    .venv/bin/python benchmarks/doubled_limbs.py [--space 3d] [--clips 12] [--limb arm] [--cross 3]
+    .venv/bin/python benchmarks/doubled_limbs.py --guard
+    .venv/bin/python benchmarks/doubled_limbs.py --clips 10 --write double.npy  # the 10th clip, copied 15 frames
+    .venv/bin/python -m synsp refine double.npy out.npy --layout coco17 --fps 30
+    .venv/bin/python benchmarks/doubled_limbs.py --clips 10 --score out.npy
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ import synsp.estimator_errors.measurements as measuring
 from synsp.estimator_errors.doubled_limbs import doubled_limbs
 from synsp.evaluation.protocol import make_cases
 from synsp.sequence import body_size
+from synsp.skeleton import Layout
 from synsp.skeleton.layouts import get_layout
 
 # (left joints, right joints) per layout and limb: knee+ankle, elbow+wrist
@@ -66,30 +74,82 @@ def standing(noisy: np.ndarray, left: list[int], right: list[int], spread: float
     return x, slice(t0 + 10, t0 + 25)
 
 
+def taken_out(poses: np.ndarray, layout: Layout) -> np.ndarray:
+    """(T, J) bool: the values of ``poses`` (T, J, C) the step takes out within the measurements."""
+    found: list[np.ndarray] = []
+    measuring.doubled_limbs = lambda *given: found.append(doubled_limbs(*given)) or found[-1]
+    try:
+        measuring.measure(poses, layout)
+    finally:
+        measuring.doubled_limbs = doubled_limbs
+    return found[-1]
+
+
+def refined(poses: np.ndarray, layout: str) -> tuple[np.ndarray, np.ndarray]:
+    """SynSP's refinement of ``poses`` (T, J, C) with the step, and with it off (the code before)."""
+    with_step = synsp.refine(poses, fps=30, layout=layout)
+    measuring.doubled_limbs = lambda values, *_: np.zeros(values.shape[:2], dtype=bool)
+    try:
+        return with_step, synsp.refine(poses, fps=30, layout=layout)
+    finally:
+        measuring.doubled_limbs = doubled_limbs
+
+
+def guard(checked: int = 2) -> None:
+    """Print, per space and preset, the validation clips (and values) the step takes out as they are, and how many
+    outputs of the first ``checked`` clips are bit-identical with the step off."""
+    for space, name in (("2d", "coco17"), ("3d", "h36m17")):
+        for preset in ("clean-ish", "typical", "jitter", "hard"):
+            fired, same = [], 0
+            for k, case in enumerate(make_cases("val", preset, layout=name, space=space)):
+                noisy = np.asarray(case.noisy, np.float64)
+                taken = taken_out(noisy, get_layout(name))
+                if taken.any():  # the clip's error (px or mm) refined with the step, and with it off
+                    errors = [np.linalg.norm(y - case.clean, axis=-1).mean() for y in refined(noisy, name)]
+                    fired.append(f"{case.name} ({int(taken.sum())} values; SynSP %.3f, step off %.3f)" % tuple(errors))
+                elif k < checked:  # the first clips' outputs, bit for bit, with the step and without it
+                    same += np.array_equal(*refined(noisy, name))
+            print(f"{space} {preset}: {len(fired)} clips: {', '.join(fired) or '-'}; {same} of the first {checked} "
+                  "clips' outputs bit-identical with the step off", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", choices=("2d", "3d"), default="2d")
     parser.add_argument("--clips", type=int, default=12)
     parser.add_argument("--limb", choices=("leg", "arm"), default="leg")
     parser.add_argument("--cross", type=int, default=6, help="frames a crossing takes from 0.1 to -0.1 body sizes")
+    parser.add_argument("--guard", action="store_true", help="the validation clips as they are: what is taken out")
+    parser.add_argument("--write", help="save the last clip's 15-frame copy (.npy) for `synsp refine`, and stop")
+    parser.add_argument("--score", help="with the same --clips: the error of this refined copy (.npy), and stop")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    if args.guard:
+        guard()
+        return
     name = "coco17" if args.space == "2d" else "h36m17"
     layout, (left, right) = get_layout(name), LIMBS[name][args.limb]
     spread = 1.0 if args.space == "2d" else 5.0
     rng = np.random.default_rng(0)
     rows: dict[str, list[list[float]]] = {}
     cases = make_cases("val", "jitter", layout=name, space=args.space, max_clips=args.clips)
+    if args.write or args.score:
+        x, run = copied(np.asarray(cases[-1].noisy, np.float64), left, right, 15, spread, rng)
+        if args.write:
+            np.save(args.write, x.astype(np.float32))
+        clean = np.asarray(cases[-1].clean, np.float64)[run][:, left]
+        for label, y in (("input", x), ("output", np.load(args.score) if args.score else None)):
+            if y is not None:
+                error = np.linalg.norm(y[run][:, left] - clean, axis=-1).mean()
+                print(f"{cases[-1].name}, frames {run.start}-{run.stop - 1}, left {args.limb}: {label} {error:.2f}")
+        return
     for case in cases:
         noisy, clean = np.asarray(case.noisy, np.float64), np.asarray(case.clean, np.float64)
         made = {f"copy {n}": copied(noisy, left, right, n, spread, rng) for n in (4, 8, 15)}
         made["crossing"] = crossing(noisy, left, right, args.cross, spread, rng)
         made["standing"] = standing(noisy, left, right, spread, rng)
         for label, (x, run) in made.items():
-            found: list[np.ndarray] = []
-            measuring.doubled_limbs = lambda *given: found.append(doubled_limbs(*given)) or found[-1]
-            measuring.measure(x, layout)
-            taken = found[-1]
+            taken = taken_out(x, layout)
             inside = np.zeros_like(taken)
             inside[run, left] = True
             copies = label.startswith("copy")
@@ -98,10 +158,7 @@ def main() -> None:
             def error(y: np.ndarray) -> float:
                 return float(np.linalg.norm(y[run][:, left] - truth[run][:, left], axis=-1).mean())
 
-            with_step = synsp.refine(x, fps=30, layout=name)
-            measuring.doubled_limbs = lambda poses, *_: np.zeros(poses.shape[:2], dtype=bool)
-            without = synsp.refine(x, fps=30, layout=name)
-            measuring.doubled_limbs = doubled_limbs
+            with_step, without = refined(x, name)
             gap = x.copy()
             gap[run, left] = np.nan
             rows.setdefault(label, []).append([taken[inside].mean(), (taken & ~inside).sum(), error(x),
