@@ -7,7 +7,8 @@ tracker that followed the person beside for a frame or two), its frames are glit
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
-(:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while). They are
+(:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while; or, as a
+:mod:`~synsp.estimator_errors.doubled_limbs`, on the other side's elbow and wrist: one limb read twice). They are
 taken out and the gaps filled from the frames around them; last, the left/right pairs whose labels the
 estimator exchanged for a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the
 filled values, and the
@@ -38,6 +39,7 @@ import numpy as np
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
+from synsp.estimator_errors.doubled_limbs import doubled_limbs
 from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
@@ -67,7 +69,8 @@ class Measurements(NamedTuple):
     held: np.ndarray  # (..., T, J) bool: held values, filled as gaps
     exchanged: np.ndarray  # (..., T, P) bool: the layout's left/right pairs exchanged back (P = 0: no layout)
     jumped: np.ndarray  # (..., T) bool: frames where the whole body left its path, moved back
-    astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch, filled as gaps
+    astray: np.ndarray  # (..., T, J) bool: limbs that left the body for longer than a glitch or sat on their
+    # left/right partner's place (doubled_limbs), filled as gaps
     depth_flipped: np.ndarray | None = None  # (..., T) bool: frames mirrored front to back in depth, mirrored back
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
     turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
@@ -195,6 +198,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                v, np.arange(len(v)))
 
         astray = np.stack([strayed(v) for v in seen]) if x.ndim == 4 else strayed(seen)
+        # one side's joint on its partner's place (one limb read twice, doubled_limbs): filled as a limb astray
+        astray = astray | (np.stack([doubled_limbs(v, lr, tree) for v in seen]) if x.ndim == 4
+                           else doubled_limbs(seen, lr, tree))
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]

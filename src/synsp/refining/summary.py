@@ -245,8 +245,8 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
     seconds at ``fps`` when known; the track when V > 1; frames numbered by ``frame_ids`` when
     given), and, unless ``limited`` (--max-gap given), how many are longer than
     :data:`LONG_GAP_S`, with the --max-gap that would leave them missing. The values of ``taken``
-    ((V, T, J) bool, like ``filled``: measured, but taken out as a limb astray) are no gap: they are said on a
-    line of their own, and --max-gap, which leaves gaps missing, is not advised for them (audit 20)."""
+    ((V, T, J) bool, like ``filled``: measured, but taken out as a limb astray or doubled) are no gap: they are
+    said on a line of their own, and --max-gap, which leaves gaps missing, is not advised for them (audit 20)."""
     taken = taken if taken is not None and np.shape(taken) == filled.shape else np.zeros_like(filled)
     rate = fps or ASSUMED_FPS
     number = (lambda t: frame_ids[t]) if frame_ids is not None and len(frame_ids) == filled.shape[1] else int
@@ -261,8 +261,9 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
     out = _runs(filled & taken)
     if out:
         lines.append(f"taken out: {int((filled & taken).sum())} measured joint values read as a limb off the body "
-                     "(on a neighbour, or a run beside the picture's edge) or written on the picture's edge (a joint "
-                     "out of it: kept beyond it), filled from the frames around them: "
+                     "(on a neighbour, on its left/right partner's place, or a run beside the picture's edge) or "
+                     "written on the picture's edge (a joint out of it: kept beyond it), filled from the frames "
+                     "around them: "
                      + ", ".join(said(*run) for run in out[:shown]))
     runs = _runs(filled & ~taken)
     if not runs or runs[0][0] < SAID_GAP_S * rate:  # blinks and glitches: the count says enough

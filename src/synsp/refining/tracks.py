@@ -92,7 +92,8 @@ class RefinedTracks(NamedTuple):
     # joints given the floor step back on a span whose limbs drift, their own rigid distances steady: a few joint
     # definitions drifting (synsp.inference.joint_drift; Refiner.steady)
     steady: tuple[str, ...] = ()
-    # (V, T, J) bool: values measured but taken out as a limb astray (estimator_errors.astray_limbs) and filled, given
+    # (V, T, J) bool: values measured but taken out as a limb astray (estimator_errors.astray_limbs; doubled_limbs)
+    # and filled, given
     taken: np.ndarray | None = None
     # each person's (4,) reading of the alternating frames taken out of a span (Refiner.alternated)
     alternating: list[np.ndarray] = []

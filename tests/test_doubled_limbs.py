@@ -1,0 +1,41 @@
+"""One limb read twice (audit 35, finding 1): the hidden leg on the visible one is taken out; legs that cross or
+stand together are not."""
+from __future__ import annotations
+
+import numpy as np
+
+import synsp
+from synsp.estimator_errors.doubled_limbs import doubled_limbs
+from synsp.estimator_errors.measurements import measurements
+from synsp.skeleton import COCO17
+from walking import walking
+
+LEFT, RIGHT = [13, 15], [14, 16]  # knee and ankle
+
+
+def test_a_leg_put_on_the_other_for_12_frames_is_taken_out_and_filled():
+    clean, noisy = walking(90, noise=1.0)
+    x = noisy.copy()
+    x[40:52, LEFT] = x[40:52, RIGHT] + np.random.default_rng(1).normal(0, 1.0, (12, 2, 2))
+    marked = doubled_limbs(x, COCO17.left_right)
+    expected = np.zeros_like(marked)
+    expected[40:52, LEFT] = True
+    np.testing.assert_array_equal(marked, expected)  # the copy, not the leg it sits on
+    assert measurements(x, COCO17).astray[40:52, LEFT].all()
+    error = np.linalg.norm(synsp.refine(x, fps=30, layout="coco17")[40:52, LEFT] - clean[40:52, LEFT], axis=-1)
+    kept = np.linalg.norm(x[40:52, LEFT] - clean[40:52, LEFT], axis=-1)
+    assert error.mean() < 0.2 * kept.mean()  # filled from the walk around it, not the other leg's values
+
+
+def test_legs_crossing_or_standing_together_are_no_copy():
+    _, noisy = walking(90, noise=1.0)
+    rng = np.random.default_rng(2)
+    crossing = noisy.copy()  # the left leg passes through the right one in 6 frames, smoothly
+    ramp = np.clip((np.arange(90) - 45) / 3, -1, 1)[:, None, None] * np.array([40.0, 0.0])
+    crossing[:, LEFT] = crossing[:, RIGHT] + ramp + rng.normal(0, 1.0, (90, 2, 2))
+    standing = noisy.copy()  # the left leg brought 6 px beside the right one for 20 frames, and back, smoothly
+    weight = np.interp(np.arange(90), [30, 40, 60, 70], [0, 1, 1, 0])[:, None, None]
+    beside = standing[:, RIGHT] + np.array([6.0, 0.0]) + rng.normal(0, 1.0, (90, 2, 2))
+    standing[:, LEFT] = (1 - weight) * standing[:, LEFT] + weight * beside
+    for x in (crossing, standing):
+        assert not doubled_limbs(x, COCO17.left_right).any()
