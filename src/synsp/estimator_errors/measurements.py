@@ -7,7 +7,8 @@ tracker that followed the person beside for a frame or two), its frames are glit
 a pose estimator writes are no measurement of their moment: a missing joint (NaN), a glitch
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
-(:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while). They are
+(:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while; or a joint left on an
+object while its limb moved on, :mod:`synsp.estimator_errors.pinned_joints`). They are
 taken out and the gaps filled from the frames around them; last, the left/right pairs whose labels the
 estimator exchanged for a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the
 filled values, and the
@@ -43,6 +44,7 @@ from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.estimator_errors.pinned_joints import pinned_joints
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
@@ -172,6 +174,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
         astray = (np.stack([astray_limbs(v, tree, lr, pace=pace, open_end=open_end) for v in seen]) if x.ndim == 4
                   else astray_limbs(seen, tree, lr, pace=pace, open_end=open_end))
+        # a joint left on an object while its limb moved on (pinned_joints): taken out as a limb astray is
+        pinned = np.stack([pinned_joints(v, tree) for v in seen]) if x.ndim == 4 else pinned_joints(seen, tree)
+        astray = astray | pinned
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]
