@@ -20,9 +20,9 @@ Real stillness has no such run: a hand resting on a table keeps its forearm's le
 whole body standing still moves no bone, and a planted foot's shin turns about the ankle as the knee flexes but keeps
 its length; none is entered and left by a jump. Thresholds were chosen on the validation split (benchmarks/RESULTS.md,
 section 10, "A joint pinned on an object"): no value of the 65 clips is marked under the protocol's presets, 2D or 3D,
-with the neighbours JUMP 0.02 and OWN 1.5 neither; MIN_RUN 4 marked a running foot's stance (4 frames, typical 2D),
-LENGTH_CHANGE 0.1 six values of a hard 2D clip. A joint whose parent hardly moves over the run (a slow arm) is not
-told from a resting one and is kept.
+with JUMP 0.02 and OWN 1.5 together neither; MIN_RUN 4 marked a running foot's stance (4 frames, typical 2D), and
+with those LENGTH_CHANGE 0.1 six values of a hard 2D clip. A joint whose parent hardly moves over the run (a slow
+arm) is not told from a resting one and is kept.
 """
 from __future__ import annotations
 
