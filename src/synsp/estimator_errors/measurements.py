@@ -8,7 +8,8 @@ a pose estimator writes are no measurement of their moment: a missing joint (NaN
 (:mod:`synsp.estimator_errors.glitches`: a joint off the body for a frame or two), a held value
 (:mod:`synsp.estimator_errors.held_values`: a repeat of the frame before) and a limb astray
 (:mod:`synsp.estimator_errors.astray_limbs`: an elbow and wrist on a neighbour's for a while; or, as a
-:mod:`~synsp.estimator_errors.doubled_limbs`, on the other side's elbow and wrist: one limb read twice). They are
+:mod:`~synsp.estimator_errors.doubled_limbs`, on the other side's elbow and wrist: one limb read twice; or a
+joint left on an object while its limb moved on, :mod:`synsp.estimator_errors.pinned_joints`). They are
 taken out and the gaps filled from the frames around them; last, the left/right pairs whose labels the
 estimator exchanged for a while (:mod:`synsp.estimator_errors.inversions`) are exchanged back, told from the
 filled values, and the
@@ -45,6 +46,7 @@ from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.estimator_errors.pinned_joints import pinned_joints
 from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
@@ -201,6 +203,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         # one side's joint on its partner's place (one limb read twice, doubled_limbs): filled as a limb astray
         astray = astray | (np.stack([doubled_limbs(v, lr, tree) for v in seen]) if x.ndim == 4
                            else doubled_limbs(seen, lr, tree))
+        # a joint left on an object while its limb moved on (pinned_joints): taken out as a limb astray is
+        astray = astray | (np.stack([pinned_joints(v, tree) for v in seen]) if x.ndim == 4
+                           else pinned_joints(seen, tree))
     gaps = repeated | off_body | astray | on_edge
     if layout is None:
         values = fill_gaps(x, gaps)[0]

@@ -261,9 +261,9 @@ def gap_lines(filled: np.ndarray, names: list[str], fps: float | None, frame_ids
     out = _runs(filled & taken)
     if out:
         lines.append(f"taken out: {int((filled & taken).sum())} measured joint values read as a limb off the body "
-                     "(on a neighbour, on its left/right partner's place, or a run beside the picture's edge) or "
-                     "written on the picture's edge (a joint out of it: kept beyond it), filled from the frames "
-                     "around them: "
+                     "(on a neighbour, on its left/right partner's place, or a run beside the picture's edge), a "
+                     "joint left on an object while its limb moved on, or written on the picture's edge (a joint "
+                     "out of it: kept beyond it), filled from the frames around them: "
                      + ", ".join(said(*run) for run in out[:shown]))
     runs = _runs(filled & ~taken)
     if not runs or runs[0][0] < SAID_GAP_S * rate:  # blinks and glitches: the count says enough
