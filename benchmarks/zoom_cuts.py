@@ -11,10 +11,13 @@ the protocol's presets, in clean motion 3 times as fast, in a person walking tow
 scaled 1 -> 2.5 x over the clip, evenly in log), in a spin (the clip turned about the vertical through its pelvis at
 1 and 3 turns a second, 2D through a random camera), and the zoom cuts found at each factor; each also as a live
 stream's :class:`~synsp.inference.stream_cuts.CutWatch` reads them (CUT_STAY frames after a jump).
+``--why``: no refinement; per clip, at the first factor, what the turn tests read at the cut: the jump (the median
+joint's, :func:`~synsp.estimator_errors.body_cuts.jump_sizes`, the lesser labelling in 2D), the limit, the track's
+median step, and the other jumps past CUT_OTHER of the limit within CUT_RETURN frames (which make a 2D cut a flip's).
 Run (PYTHONPATH=src):
 
     .venv/bin/python benchmarks/zoom_cuts.py [--space 2d|3d] [--preset jitter] [--clips 12]
-        [--factors 1.5 2 2.5 0.4] [--split val] [--found]
+        [--factors 1.5 2 2.5 0.4] [--split val] [--found] [--why]
 """
 from __future__ import annotations
 
@@ -25,10 +28,19 @@ import numpy as np
 
 import synsp
 from synsp.data.camera import project, random_camera
-from synsp.estimator_errors.body_cuts import CUT_STAY, turned_cuts
+from synsp.estimator_errors.body_cuts import (
+    CUT_NOISE,
+    CUT_OTHER,
+    CUT_RETURN,
+    CUT_STAY,
+    CUT_STEP,
+    jump_sizes,
+    turned_cuts,
+)
 from synsp.evaluation.protocol import make_cases
 from synsp.inference.stream_cuts import CutWatch
 from synsp.metrics import mpjpe
+from synsp.sequence import body_size
 from synsp.skeleton import get_layout
 
 try:
@@ -157,6 +169,21 @@ def found(args: argparse.Namespace) -> None:
                   f"(a stream: {live})", flush=True)
 
 
+def why(args: argparse.Namespace) -> None:
+    """``--why``'s lines (module docstring): the turn tests' figures at the cut, as ``turned_cuts`` reads them."""
+    layout = get_layout("h36m17" if args.space == "3d" else "coco17")
+    for case in make_cases(args.split, args.preset, layout=layout.name, space=args.space, max_clips=args.clips):
+        x, _, cut = zoomed(np.asarray(case.noisy, np.float64), np.asarray(case.clean, np.float64), args.factors[0])
+        both = jump_sizes(x[:-1], x[1:], layout.flip_index)
+        steps = both.min(axis=-1) if args.space == "2d" else both[:, 0]
+        usual = np.nanmedian(steps)
+        limit = max(CUT_STEP * body_size(x), CUT_NOISE * usual)
+        near = np.arange(max(cut - CUT_RETURN, 1), min(cut + CUT_RETURN, len(x) - 1))
+        others = [int(u) for u in near if u != cut and steps[u - 1] > CUT_OTHER * limit]
+        print(f"{case.name}: jump {steps[cut - 1]:.1f}, limit {limit:.1f}, median step {usual:.2f}, other jumps at "
+              f"{others} (cut at {cut}: {bool(turned_cuts(x, layout.left_right)[cut])})", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", choices=["2d", "3d"], default="2d")
@@ -165,8 +192,9 @@ def main() -> None:
     parser.add_argument("--factors", type=float, nargs="+", default=[1.5, 2.0, 2.5, 0.4])
     parser.add_argument("--split", default="val")
     parser.add_argument("--found", action="store_true", help="cuts found and frames cut, no refinement")
+    parser.add_argument("--why", action="store_true", help="the turn tests' figures at the cut, no refinement")
     args = parser.parse_args()
-    found(args) if args.found else table(args)
+    found(args) if args.found else why(args) if args.why else table(args)
 
 
 if __name__ == "__main__":
