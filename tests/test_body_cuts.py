@@ -127,3 +127,41 @@ def test_turn_and_mirror_gives_the_rotation_and_tells_a_turn_from_a_mirror_image
     assert fits[4] < fits[3]
     pose[:14] = np.nan
     assert turn_and_mirror(pose, pose, flip) is None  # under 4 joints seen
+
+
+def _dash(seed: int = 2) -> np.ndarray:
+    """A fast mover's 2D track (px): a 93-frame dash through a random camera, with 2 px of white noise (under this
+    camera the code before :func:`~synsp.estimator_errors.body_cuts.zoomed` cut none of the three zooms below)."""
+    from synsp.data.mocap import load_clip
+
+    world = load_clip("dataset-1_dash_tired_001", "coco17").astype(np.float64)
+    image = project(world, random_camera(np.random.default_rng(seed), subject=world))
+    return image + np.random.default_rng(seed).normal(0, 2.0, image.shape)
+
+
+@pytest.mark.parametrize("factor", [2.5, 1.5, 0.4])
+def test_a_cut_to_a_closer_or_wider_shot_of_a_fast_mover_is_cut(factor):
+    """The shot after the middle frame scaled about the body's centre (a broadcast cutting to a close-up, or a wider
+    shot): cut there whatever the pace; before, a dash's other steps near it read as a flip's ends, refined across."""
+    from synsp.estimator_errors.body_cuts import zoomed
+
+    x = _dash()
+    cut, centre = len(x) // 2, x[len(x) // 2].mean(axis=0)
+    x[cut:] = (x[cut:] - centre) * factor + centre
+    assert np.flatnonzero(turned_cuts(x, COCO.left_right)).tolist() == [cut]
+    assert zoomed(x, cut) and not zoomed(x, cut + 1)
+    assert track_segments(x, pairs=COCO.left_right) == [slice(0, cut), slice(cut, len(x))]
+    glitch = _dash()  # the whole pose scaled for 3 frames and back (an estimator's), and a walk towards the camera
+    glitch[cut: cut + 3] = (glitch[cut: cut + 3] - centre) * factor + centre
+    nearer = _dash() * np.exp(np.linspace(0, np.log(2.5), len(x)))[:, None, None]
+    assert not turned_cuts(glitch, COCO.left_right).any() and not turned_cuts(nearer, COCO.left_right).any()
+
+
+def test_a_fast_mover_cut_to_a_close_up_is_refined_as_two_shots():
+    """The dash 2.5 x bigger after the middle frame comes back as its two shots refined apart (before: 24 px from
+    them at the two frames after the cut, the shots smeared into each other)."""
+    x = _dash().astype(np.float32)
+    cut, centre = len(x) // 2, x[len(x) // 2].mean(axis=0)
+    x[cut:] = (x[cut:] - centre) * 2.5 + centre
+    apart = np.concatenate([synsp.refine(x[:cut], fps=30), synsp.refine(x[cut:], fps=30)])
+    np.testing.assert_allclose(synsp.refine(x, fps=30), apart, atol=1e-3)

@@ -253,10 +253,16 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         told[[b for _, b in caught]] = switched_people(carried(track, caught), track[[b for _, b in caught]], size,
                                                        jump, share)
     told |= centre_cuts(track, size)
-    switched = (told | left_path(track, size, told))[seen[1:]]
     if len(pairs):
         turns = half_turns(track, pairs) if turns is None else turns  # read once: the cut test's and this one's
-        switched |= turned_cuts(track, pairs, size, turns)[seen[1:]]
+        # a video cut: the frame after it is read against the centre's line and the body's path through the frame
+        # before the cut, the other shot's (a closer shot's: the centre's speed x 2.5), and would start a span of one
+        # frame; the path test reads only paths from the cut on
+        video = turned_cuts(track, pairs, size, turns)
+        told[1:] &= ~video[:-1]
+        told |= video
+    switched = (told | left_path(track, size, told))[seen[1:]]
+    if len(pairs):
         # a body mirrored in depth about its pelvis moves its centre too: no other person (estimator_errors.depth_flips)
         switched &= ~depth_switches(track[seen], pair_flip(pairs, track.shape[-2]))
         # nor does a body turned half round about its pelvis and back (estimator_errors.half_turns: turned back)
