@@ -40,7 +40,7 @@ import numpy as np
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
-from synsp.estimator_errors.doubled_limbs import doubled_limbs
+from synsp.estimator_errors.doubled_limbs import doubled_limbs, limb_pairs
 from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
@@ -201,8 +201,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
 
         astray = np.stack([strayed(v) for v in seen]) if x.ndim == 4 else strayed(seen)
         # one side's joint on its partner's place (one limb read twice, doubled_limbs): filled as a limb astray
-        astray = astray | (np.stack([doubled_limbs(v, lr, tree) for v in seen]) if x.ndim == 4
-                           else doubled_limbs(seen, lr, tree))
+        limbs = limb_pairs(layout.joints, lr)
+        astray = astray | (np.stack([doubled_limbs(v, limbs, tree) for v in seen]) if x.ndim == 4
+                           else doubled_limbs(seen, limbs, tree))
         # a joint left on an object while its limb moved on (pinned_joints): taken out as a limb astray is
         astray = astray | (np.stack([pinned_joints(v, tree) for v in seen]) if x.ndim == 4
                            else pinned_joints(seen, tree))
