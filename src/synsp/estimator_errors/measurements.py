@@ -43,6 +43,7 @@ from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.estimator_errors.stalls import carried_on
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
@@ -71,6 +72,7 @@ class Measurements(NamedTuple):
     edge: np.ndarray | None = None  # (..., T, J) bool: values on the picture's edge (edge_values), filled beyond it
     turned: np.ndarray | None = None  # (..., T) bool: a body turned half round and back (half_turns), turned back
     arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
+    carried: int = 0  # of the held values, those of a decoder's stall at the end carried on at the body's pace
 
     @property
     def inverted(self) -> int:
@@ -203,8 +205,12 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                                                                    repeated, astray, on_edge)
         values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
+    carried = 0
+    if undo and repeated.any():  # a stall at the end (a track's, a stream's newest frames): carried at the body's pace
+        on = carried_on(values, x)
+        carried, values = (0, values) if on is values else (int((on != values).any(axis=-1).sum()), on)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
-                        arrivals)
+                        arrivals, carried)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:
