@@ -10,6 +10,12 @@ moves, as before 2026-12-07), SynSP, and SynSP on the input with the held frames
 reading them as a gap gives); and the error over the other frames for the three SynSP rows (audit 34, finding 2;
 benchmarks/RESULTS.md, section 10, "A video decoder's stall").
 
+``--end``: one stall instead, the clip's last ``--frames`` frames a copy of the frame before them (no catch-up); the
+reference row is the input as it was. ``--stream``: the held frames' error through ``synsp.StreamingRefiner`` too
+(stalls unread, read, and on the held frames interpolated), offline's beside it, and each frame's latency (the most
+frames a frame came back after it went in, and how many came back later than the stream's lag + lookahead; RESULTS
+section 10, "A decoder's stall in a stream and at a track's end").
+
 ``--guard`` instead counts, on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish,
 typical, hard), the stalls read in the inputs as they are, and the tracks whose spans (``track_segments``, the
 networks' route) differ with stalls read and not: the input as it is, and with every 2nd, 3rd or 4th frame kept
@@ -18,6 +24,7 @@ and held (a 15, 10 or 7.5 fps estimate repeated to 30 fps: runs of 1 to 3 repeat
 Run::
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py [--space 2d|3d] [--frames 8]
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --stream [--end] [--space 3d]
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --guard
     PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --write stall.npy --clips 5  # dash_masculinity
     PYTHONPATH=src .venv/bin/python -m synsp refine stall.npy out.npy --layout coco17 --fps 30
