@@ -26,6 +26,7 @@ Run::
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py [--space 2d|3d] [--frames 8]
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --stream [--end] [--space 3d]
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --guard
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --fires
     PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --write stall.npy --clips 5  # dash_masculinity
     PYTHONPATH=src .venv/bin/python -m synsp refine stall.npy out.npy --layout coco17 --fps 30
 """
@@ -174,6 +175,18 @@ def guard(args: argparse.Namespace) -> None:
                   flush=True)
 
 
+def fires(args: argparse.Namespace) -> None:
+    """``--fires``: on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish, typical,
+    hard), how many inputs hold a stall, and in how many a stall at the end is carried on (``stalls.carried_on``)."""
+    for space, layout in (("2d", "coco17"), ("3d", "h36m17")):
+        for preset in ("clean-ish", "typical", "hard"):
+            xs = [case.noisy.astype(np.float64) for case in make_cases(args.split, preset, layout=layout, space=space)]
+            held = sum(bool(stalls.stall_gaps(x)) for x in xs)
+            carried = sum(stalls.carried_on(x, x) is not x for x in xs)
+            print(f"{space} {preset:9s} {len(xs)} clips: with a stall {held}, a stall at the end carried on {carried}",
+                  flush=True)
+
+
 def write(args: argparse.Namespace) -> None:
     """Clip ``--clips`` (counted from 0) of the split, 2D, stalled as in :func:`compare`, saved to ``--write`` (.npy)
     for ``synsp refine``; prints its held frames."""
@@ -193,9 +206,11 @@ def main() -> None:
     parser.add_argument("--end", action="store_true", help="one stall: the track's last --frames frames")
     parser.add_argument("--stream", action="store_true", help="through synsp's stream too")
     parser.add_argument("--guard", action="store_true")
+    parser.add_argument("--fires", action="store_true", help="count the inputs a stall step fires on")
     parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
     args = parser.parse_args()
-    run = guard if args.guard else write if args.write else compare_stream if args.stream else compare
+    run = guard if args.guard else fires if args.fires else write if args.write else \
+        compare_stream if args.stream else compare
     run(args)
 
 
