@@ -10,6 +10,12 @@ moves, as before 2026-12-07), SynSP, and SynSP on the input with the held frames
 reading them as a gap gives); and the error over the other frames for the three SynSP rows (audit 34, finding 2;
 benchmarks/RESULTS.md, section 10, "A video decoder's stall").
 
+``--end``: one stall instead, the clip's last ``--frames`` frames a copy of the frame before them (no catch-up); the
+reference row is the input as it was. ``--stream``: the held frames' error through ``synsp.StreamingRefiner`` too
+(stalls unread, read, and on the held frames interpolated), offline's beside it, and each frame's latency (the most
+frames a frame came back after it went in, and how many came back later than the stream's lag + lookahead; RESULTS
+section 10, "A decoder's stall in a stream and at a track's end").
+
 ``--guard`` instead counts, on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish,
 typical, hard), the stalls read in the inputs as they are, and the tracks whose spans (``track_segments``, the
 networks' route) differ with stalls read and not: the input as it is, and with every 2nd, 3rd or 4th frame kept
@@ -18,7 +24,9 @@ and held (a 15, 10 or 7.5 fps estimate repeated to 30 fps: runs of 1 to 3 repeat
 Run::
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py [--space 2d|3d] [--frames 8]
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --stream [--end] [--space 3d]
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --guard
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --fires
     PYTHONPATH=src .venv/bin/python benchmarks/decoder_stalls.py --write stall.npy --clips 5  # dash_masculinity
     PYTHONPATH=src .venv/bin/python -m synsp refine stall.npy out.npy --layout coco17 --fps 30
 """
@@ -48,16 +56,18 @@ def stalls_unread():
         stalls.STALL_FRAMES = kept
 
 
-def stalled(x: np.ndarray, frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def stalled(x: np.ndarray, frames: int, end: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``x`` (T, J, C) with the frames after a quarter, a half and three quarters of it a copy of that frame for
-    ``frames`` frames; the same with them linearly interpolated between the frame copied and the one after; (T,)
-    bool the copies."""
+    ``frames`` frames (``end``: the last ``frames`` frames, a copy of the frame before them, no catch-up); the same
+    with them linearly interpolated between the frame copied and the one after (``end``: as they were, the truth's
+    motion); (T,) bool the copies."""
     held, bridged, copies = x.copy(), x.copy(), np.zeros(len(x), bool)
-    for s in (len(x) // 4, len(x) // 2, 3 * len(x) // 4):
+    for s in (len(x) - 1 - frames,) if end else (len(x) // 4, len(x) // 2, 3 * len(x) // 4):
         held[s + 1: s + 1 + frames] = held[s]
         copies[s + 1: s + 1 + frames] = True
-        w = np.arange(1, frames + 1)[:, None, None] / (frames + 1)
-        bridged[s + 1: s + 1 + frames] = (1 - w) * held[s] + w * held[s + frames + 1]
+        if not end:
+            w = np.arange(1, frames + 1)[:, None, None] / (frames + 1)
+            bridged[s + 1: s + 1 + frames] = (1 - w) * held[s] + w * held[s + frames + 1]
     return held, bridged, copies
 
 
@@ -66,16 +76,28 @@ def error(out: np.ndarray, truth: np.ndarray, frames: np.ndarray) -> float:
     return float(np.nanmean(np.linalg.norm(np.asarray(out, np.float64)[frames] - truth[frames], axis=-1)))
 
 
-def compare(args: argparse.Namespace) -> None:
-    """The table of the module docstring."""
+def cases(args: argparse.Namespace):
+    """Each clip of the run (module docstring) as (name, truth, input), (T, J, C) float64."""
     layout = "coco17" if args.space == "2d" else "h36m17"
-    rows = []
     for case in make_cases(args.split, args.preset, layout=layout, space=args.space, max_clips=args.clips):
         truth, noisy = case.clean.astype(np.float64), case.noisy.astype(np.float64)
         if args.space == "3d":  # the body's world path kept: the mocap's positions, the preset's errors on them
             world = load_clip(case.name, layout=layout).astype(np.float64)[: len(truth)]
             truth, noisy = world, world + (noisy - truth)
-        held, bridged, copies = stalled(noisy, args.frames)
+        yield case.name, truth, noisy
+
+
+def where(args: argparse.Namespace) -> str:
+    """The run's stalls and unit, for the means' line."""
+    return (f"{args.split}, {args.space}, {args.preset}, {args.frames} frames held "
+            f"{'at the end' if args.end else 'at 3 places'}; {'mm' if args.space == '3d' else 'px'}")
+
+
+def compare(args: argparse.Namespace) -> None:
+    """The table of the module docstring."""
+    rows, ref = [], "no stall" if args.end else "interpolated"
+    for name, truth, noisy in cases(args):
+        held, bridged, copies = stalled(noisy, args.frames, args.end)
         with stalls_unread():
             before = synsp.refine(held, fps=30)
         now, gap = synsp.refine(held, fps=30), synsp.refine(bridged, fps=30)
@@ -83,14 +105,54 @@ def compare(args: argparse.Namespace) -> None:
                error(gap, truth, copies), error(before, truth, ~copies), error(now, truth, ~copies),
                error(gap, truth, ~copies)]
         rows.append(row)
-        print(f"{case.name[:34]:34s} held: input {row[0]:7.2f}  stalls unread {row[1]:7.2f}  synsp {row[2]:7.2f}  "
-              f"interpolated {row[3]:7.2f} | other frames: unread {row[4]:6.2f}  synsp {row[5]:6.2f}  interpolated "
+        print(f"{name[:34]:34s} held: input {row[0]:7.2f}  stalls unread {row[1]:7.2f}  synsp {row[2]:7.2f}  "
+              f"{ref} {row[3]:7.2f} | other frames: unread {row[4]:6.2f}  synsp {row[5]:6.2f}  {ref} "
               f"{row[6]:6.2f}", flush=True)
     m = np.mean(rows, axis=0)
-    unit = "mm" if args.space == "3d" else "px"
-    print(f"mean over {len(rows)} clips ({args.split}, {args.space}, {args.preset}, {args.frames} frames held at 3 "
-          f"places; {unit}): held frames: input {m[0]:.2f}, stalls unread {m[1]:.2f}, synsp {m[2]:.2f}, held frames "
-          f"interpolated {m[3]:.2f}; other frames: stalls unread {m[4]:.2f}, synsp {m[5]:.2f}, interpolated {m[6]:.2f}")
+    print(f"mean over {len(rows)} clips ({where(args)}): held frames: input {m[0]:.2f}, stalls unread {m[1]:.2f}, "
+          f"synsp {m[2]:.2f}, {ref} {m[3]:.2f}; other frames: stalls unread {m[4]:.2f}, synsp {m[5]:.2f}, "
+          f"{ref} {m[6]:.2f}")
+
+
+LATENCY = 7 + 3  # frames: the stream's default lag and lookahead, each frame's wait without a cut watch's suspect
+
+
+def streamed(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (T, J, C) pushed frame by frame through a :class:`synsp.StreamingRefiner` of ``model``, then flushed: the
+    frames given back (T, J, C), and (T,) how many frames later than its own each came out (its latency)."""
+    stream, out, at = synsp.StreamingRefiner(model), [], []
+    for t, frame in enumerate(x):
+        got = stream.push(frame)
+        out, at = out + list(got), at + [t] * len(got)
+    tail = stream.flush()
+    return np.stack(out + list(tail)), np.array(at + [len(x)] * len(tail)) - np.arange(len(x))
+
+
+def compare_stream(args: argparse.Namespace) -> None:
+    """``--stream``: the held frames' error through the stream (stalls unread, read, on the held frames
+    interpolated) and offline; the other frames'; each frame's latency with stalls unread and read."""
+    model = synsp.load_model("synsp-coco17" if args.space == "2d" else "synsp-h36m17")
+    rows, ref, lengths = [], "no stall" if args.end else "interpolated", []
+    for name, truth, noisy in cases(args):
+        held, bridged, copies = stalled(noisy, args.frames, args.end)
+        lengths.append(held)
+        with stalls_unread():
+            before, waited = streamed(model, held)
+        (now, waits), gap, offline = streamed(model, held), streamed(model, bridged)[0], synsp.refine(held, fps=30)
+        row = [error(held, truth, copies), *(error(o, truth, copies) for o in (before, now, gap, offline)),
+               *(error(o, truth, ~copies) for o in (before, now, offline)), waited.max(), waits.max(),
+               int((waited > LATENCY).sum()), int((waits > LATENCY).sum())]
+        rows.append(row)
+        print(f"{name[:34]:34s} held: input {row[0]:7.2f}  stream unread {row[1]:7.2f}  stream {row[2]:7.2f}  "
+              f"stream {ref} {row[3]:7.2f}  offline {row[4]:7.2f} | other frames: unread {row[5]:6.2f}  stream "
+              f"{row[6]:6.2f}  offline {row[7]:6.2f} | latency max {row[8]:.0f} -> {row[9]:.0f} frames, frames later "
+              f"than {LATENCY}: {row[10]:.0f} -> {row[11]:.0f}", flush=True)
+    m = np.mean(rows, axis=0)
+    print(f"mean over {len(rows)} clips ({where(args)}): held frames: input {m[0]:.2f}, stream unread {m[1]:.2f}, "
+          f"stream {m[2]:.2f}, stream {ref} {m[3]:.2f}, offline {m[4]:.2f}; other frames: stream unread {m[5]:.2f}, "
+          f"stream {m[6]:.2f}, offline {m[7]:.2f}; latency max {max(r[8] for r in rows):.0f} -> "
+          f"{max(r[9] for r in rows):.0f} frames; frames later than {LATENCY} (of {sum(len(n) for n in lengths)}): "
+          f"{sum(r[10] for r in rows)} -> {sum(r[11] for r in rows)}")
 
 
 def guard(args: argparse.Namespace) -> None:
@@ -113,6 +175,18 @@ def guard(args: argparse.Namespace) -> None:
                   flush=True)
 
 
+def fires(args: argparse.Namespace) -> None:
+    """``--fires``: on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish, typical,
+    hard), how many inputs hold a stall, and in how many a stall at the end is carried on (``stalls.carried_on``)."""
+    for space, layout in (("2d", "coco17"), ("3d", "h36m17")):
+        for preset in ("clean-ish", "typical", "hard"):
+            xs = [case.noisy.astype(np.float64) for case in make_cases(args.split, preset, layout=layout, space=space)]
+            held = sum(bool(stalls.stall_gaps(x)) for x in xs)
+            carried = sum(stalls.carried_on(x, x) is not x for x in xs)
+            print(f"{space} {preset:9s} {len(xs)} clips: with a stall {held}, a stall at the end carried on {carried}",
+                  flush=True)
+
+
 def write(args: argparse.Namespace) -> None:
     """Clip ``--clips`` (counted from 0) of the split, 2D, stalled as in :func:`compare`, saved to ``--write`` (.npy)
     for ``synsp refine``; prints its held frames."""
@@ -129,10 +203,15 @@ def main() -> None:
     parser.add_argument("--preset", default="jitter")
     parser.add_argument("--frames", type=int, default=8, help="frames held at each stall")
     parser.add_argument("--clips", type=int, default=12)
+    parser.add_argument("--end", action="store_true", help="one stall: the track's last --frames frames")
+    parser.add_argument("--stream", action="store_true", help="through synsp's stream too")
     parser.add_argument("--guard", action="store_true")
+    parser.add_argument("--fires", action="store_true", help="count the inputs a stall step fires on")
     parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
     args = parser.parse_args()
-    guard(args) if args.guard else write(args) if args.write else compare(args)
+    run = guard if args.guard else fires if args.fires else write if args.write else \
+        compare_stream if args.stream else compare
+    run(args)
 
 
 if __name__ == "__main__":

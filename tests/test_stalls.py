@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import synsp
-from synsp.estimator_errors.stalls import stall_gaps
+from synsp.estimator_errors.stalls import carried_on, caught_up, stall_gaps
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.alternation import read_alternation
 from walking import walking
@@ -67,3 +67,33 @@ def test_an_estimator_held_on_every_third_frame_has_no_stalls():
     truth, _ = _runner()
     x = np.repeat(truth[::3], 3, axis=0)[:100]
     assert stall_gaps(x) == []
+
+
+def test_a_stall_at_the_track_end_is_carried_at_the_body_pace():
+    # no catch-up to fill towards: held, the runner stopped dead (30 px a frame behind) while the summary said
+    # "refined as gaps"; carried on at its pace over the frames before, as the stream carries a stall in progress
+    truth, x = _runner()
+    x[92:] = x[91]
+    out = synsp.refine(x.astype(np.float32), "synsp", fps=30)
+    before = np.linalg.norm(x - truth, axis=-1)[92:].mean()
+    after = np.linalg.norm(out - truth, axis=-1)[92:].mean()
+    assert before > 100 and after < 0.25 * before, (before, after)
+    assert np.array_equal(carried_on(x[:92], x[:92]), x[:92])  # no stall at the end: the values themselves
+
+
+def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():
+    # the stream held each stall (the first repeats beyond its lookahead, and the last ones once the catch-up, read
+    # as another person, ended it) and started afresh from the catch-up; now no restart, each frame due as before
+    truth, x = _runner()
+    held = np.zeros(len(x), bool)
+    for s in STALLS:
+        held[s + 1: s + 9] = True
+    assert caught_up(x[: STALLS[0] + 10]) is not None and caught_up(x[: STALLS[0] + 9]) is None
+    stream = synsp.StreamingRefiner(synsp.load_model("synsp-coco17"))
+    outs = [stream.push(frame) for frame in x.astype(np.float32)]
+    out = np.concatenate([*outs, stream.flush()])
+    before = np.linalg.norm(x - truth, axis=-1)[held].mean()
+    after = np.linalg.norm(out - truth, axis=-1)[held].mean()
+    assert before > 100 and after < 0.25 * before, (before, after)
+    # each frame back at most 2 frames later than lag + lookahead (10): the cut watch tells the first repeat
+    assert (np.cumsum([len(o) for o in outs]) >= np.arange(len(x)) - 12).all()

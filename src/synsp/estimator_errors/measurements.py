@@ -47,6 +47,7 @@ from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, without_inversions
 from synsp.estimator_errors.pinned_joints import pinned_joints
+from synsp.estimator_errors.stalls import carried_on
 from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
@@ -80,6 +81,7 @@ class Measurements(NamedTuple):
     # (..., T, J) bool: of the glitches and limbs astray, those told across frames where the person was not seen
     # (unseen_frames.beside_unseen: the summary says them); None: not read (no layout, errors not undone)
     across: np.ndarray | None = None
+    carried: int = 0  # of the held values, those of a decoder's stall at the end carried on at the body's pace
 
     @property
     def inverted(self) -> int:
@@ -243,8 +245,12 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         read, marked = tested(x), off_body | astray
         across = (np.stack([beside_unseen(m, v) for m, v in zip(marked, read)]) if x.ndim == 4
                   else beside_unseen(marked, read))
+    carried = 0
+    if undo and repeated.any():  # a stall at the end (a track's, a stream's newest frames): carried at the body's pace
+        on = carried_on(values, x)
+        carried, values = (0, values) if on is values else (int((on != values).any(axis=-1).sum()), on)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
-                        arrivals, across)
+                        arrivals, across, carried)
 
 
 def _glides(values: np.ndarray, unseen: np.ndarray) -> np.ndarray:

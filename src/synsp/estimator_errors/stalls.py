@@ -14,20 +14,37 @@ one more than half a body size off that is another (the tracker gave the id away
 runs of :data:`STALL_FRAMES` whole frames or more are stalls: a frame rate converted (24 or 25 to 30 fps, each
 frame twice) repeats single frames, and an estimator run on every 3rd or 4th frame, its output held between, leaves
 each new frame alone between runs of repeats: the switch tests read both as they come.
+
+A stall with no catch-up, at a track's end, has no frame to fill towards, and the fill held it at the pose
+repeated: a runner stopped dead (dash_masculinity's last 8 frames 123 px off, while the summary said "refined as
+gaps"). Where the body travels (its pace before the stall over :data:`TRAVEL` body sizes a frame) the repeats are
+carried on at that pace instead (:func:`carried_on`, in :func:`synsp.estimator_errors.measurements.measure`), and
+the summary says how many. A stream reads its stalls alike, with no frame waiting for them: each repeat its lookahead
+sees no end of is such a stall at the end (carried on), the ones it sees the catch-up of are filled towards it, and
+its cut watches read the repeats as a gap and the catch-up along the body's path (:func:`stall_free`,
+:func:`catch_up`, :func:`caught_up`; benchmarks/RESULTS.md, section 10, "A decoder's stall in a stream and at a
+track's end").
 """
 from __future__ import annotations
 
 import numpy as np
 
 from synsp.estimator_errors.held_values import held_frames
-from synsp.sequence import true_runs
+from synsp.sequence import body_size, true_runs
 
-__all__ = ["STALL_FRAMES", "PACE_FRAMES", "stall_gaps", "without_stalls", "carried"]
+__all__ = ["STALL_FRAMES", "PACE_FRAMES", "TRAVEL", "stall_gaps", "without_stalls", "stall_free", "carried",
+           "catch_up", "caught_up", "carried_on"]
 
 # Whole frames repeated in a row from which a run is a stall: a converted frame rate repeats one at a time.
 STALL_FRAMES = 2
 # Frames measured on each side of a stall over which the body's pace (its centre's mean step) is read.
 PACE_FRAMES = 3
+# Body sizes a frame the body's pace before a stall at the end (no catch-up) must reach for the stall to be carried on
+# at it (carried_on): under it, a body in place, whose pace is its noise. Validation (20 clips, 2D jitter, 8 frames held
+# at 3 places, benchmarks/RESULTS.md section 10): under 0.01 (a body waving, bowing, guiding in place) carrying lost to
+# holding on 22 of 31 stalls (9.47 -> 9.69 px over their first 8 frames); above it (walks, runs, dashes) it won on 28
+# of 29 (43.65 -> 22.15 px).
+TRAVEL = 0.01
 
 
 def stall_gaps(track: np.ndarray) -> list[tuple[int, int]]:
@@ -56,6 +73,13 @@ def without_stalls(track: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray
     return out
 
 
+def stall_free(track: np.ndarray) -> np.ndarray:
+    """``track`` (T, J, C) with the repeats of its stalls (:func:`stall_gaps`) NaN (:func:`without_stalls`): what the
+    switch tests read (a stream's, :mod:`synsp.inference.stream_path_cuts` and
+    :mod:`synsp.inference.stream_centre_cuts`, on their few frames); the track itself when it has none."""
+    return without_stalls(track, stall_gaps(track))
+
+
 def carried(read: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray:
     """(len(gaps), J, C) float64: where the pose of each stall's frame a (:func:`stall_gaps`, each b < T) of ``read``
     (T, J, C, :func:`without_stalls`' track, any unit) is carried by frame b at the body's pace: the pose at a plus
@@ -69,6 +93,52 @@ def carried(read: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray:
         before, after = _pace(x[max(a - PACE_FRAMES, 0): a + 1]), _pace(x[b: b + PACE_FRAMES + 1][::-1])
         paces = [p for p in (before, None if after is None else -after) if p is not None]
         out[i] = x[a] + (b - a) * (np.mean(paces, axis=0) if paces else 0.0)
+    return out
+
+
+def catch_up(track: np.ndarray) -> tuple[int, int] | None:
+    """The stall (a, b) of ``track`` (T, J, C, NaN where unseen; :func:`stall_gaps`) whose catch-up is the track's
+    last frame (b = T - 1); None where it is none (the frame before it no repeat: a cheap test, most frames of a
+    stream)."""
+    if len(track) < 3 or not held_frames(track[-3:-1])[-1]:
+        return None
+    return next(((a, b) for a, b in stall_gaps(track) if b == len(track) - 1), None)
+
+
+def caught_up(track: np.ndarray) -> np.ndarray | None:
+    """(J, C) float64: where the body's pace carries the pose of the stall of ``track`` (T, J, C, any unit) whose
+    catch-up is its last frame (:func:`catch_up`), as :func:`carried` carries it; None where there is none. A stream
+    tells its newest frame so (:mod:`synsp.inference.stream_switches`): a body running on while the video stalled is
+    no other person."""
+    stall = catch_up(track)
+    return None if stall is None else carried(without_stalls(track, [stall]), [stall])[0]
+
+
+def carried_on(values: np.ndarray, poses: np.ndarray) -> np.ndarray:
+    """``values`` (T, J, C; or (V, T, J, C), the poses' measured values) with the repeats of a stall at the end of
+    ``poses`` (of the same shape, NaN where unseen; :func:`stall_gaps`, b = T: no catch-up) each where the body's pace
+    carries the pose repeated (:func:`carried`): a track's end, or a stream's newest frames while it stalls, is no
+    gap to fill towards a later frame, and held there the body stopped dead (RESULTS section 10, "A video decoder's
+    stall"). ``values`` itself where there is none, else a copy."""
+    x = np.asarray(poses)
+    if x.ndim == 4:
+        out = [carried_on(v, p) for v, p in zip(values, x)]
+        return values if all(o is v for o, v in zip(out, values)) else np.stack(out)
+    if not held_frames(x[-2:])[-1]:  # the last frame no repeat: no stall at the end
+        return values
+    gaps = [(a, b) for a, b in stall_gaps(x) if b == len(x)]
+    if not gaps:
+        return values
+    a = gaps[0][0]
+    read = without_stalls(x, gaps)
+    step = carried(read, [(a, a + 1)])[0] - read[a]  # (J, C) the body's pace, one frame on (NaN where unseen at a)
+    with np.errstate(invalid="ignore"):
+        if not np.nanmax(np.linalg.norm(step, axis=-1), initial=0.0) > TRAVEL * body_size(read):
+            return values  # a body in place: held, as the fill holds a gap at a track's end
+    out = np.array(values, copy=True)
+    for t in range(a + 1, len(x)):
+        pose = read[a] + (t - a) * step
+        out[t] = np.where(np.isfinite(pose), pose, out[t])
     return out
 
 

@@ -268,15 +268,13 @@ def track_segments(track: np.ndarray, jump: float = 0.5, pairs: Sequence[tuple[i
         # nor does a body turned half round about its pelvis and back (estimator_errors.half_turns: turned back)
         ends = [end for start, stop, _ in turns for end in (start, stop)]
         switched &= ~np.isin(seen[1:], ends)
-    if stalls:  # the spans hold the stalls' frames: refined as gaps (at a track's end, held at its last measured pose)
-        starts = np.zeros(len(track), dtype=bool)
-        starts[seen[1:]] = switched
-        seen, track = every, whole
-        switched = starts[seen[1:]]
+    starts = np.zeros(len(track), dtype=bool)  # the frames another person starts at
+    starts[seen[1:]] = switched
     if given is not None:
-        switched |= seen_cuts(track, given)[seen[1:]]
-    cuts = [0, *(np.flatnonzero(switched) + 1), len(seen)]
-    return [slice(int(seen[lo]), int(seen[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
+        starts |= seen_cuts(whole, given)
+    # the spans hold the stalls' frames (every frame with a joint): refined as gaps (estimator_errors.stalls)
+    cuts = [0, *(np.flatnonzero(starts[every[1:]]) + 1), len(every)]
+    return [slice(int(every[lo]), int(every[hi - 1]) + 1) for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def centre_switches(track: np.ndarray, size: float | None = None, turns: np.ndarray | None = None) -> np.ndarray:

@@ -29,6 +29,7 @@ from collections import deque
 
 import numpy as np
 
+from synsp.estimator_errors.stalls import stall_free
 from synsp.estimator_errors.track_switches import (
     CENTRE_NOISE,
     CENTRE_STAY,
@@ -105,7 +106,8 @@ class CentreWatch:
         s = _BEFORE  # the suspect in the window
         waiting = False
         for v in np.flatnonzero(views):
-            off, centre = centre_turns(window[:, v], centres=True)
+            # a decoder's stall read as a gap, as offline (estimator_errors.stalls): its stop and catch-up turn nothing
+            off, centre = centre_turns(stall_free(window[:, v]), centres=True)
             still = off[s - CENTRE_STAY: s].tolist() + off[s + 2: s + 1 + read].tolist()
             with np.errstate(invalid="ignore"):  # NaN: not still, no turn
                 if not (np.array(still) < CENTRE_STILL * off[s]).all():

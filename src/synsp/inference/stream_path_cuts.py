@@ -24,6 +24,7 @@ from collections import deque
 
 import numpy as np
 
+from synsp.estimator_errors.stalls import stall_free
 from synsp.estimator_errors.track_switches import SWITCH_STAY, SWITCH_STEP, off_path, path_steps, steps_by_path
 from synsp.sequence import nan_median
 
@@ -78,7 +79,7 @@ class PathWatch:
             big = ~(near <= SWITCH_STEP * size) & (size > 0)
         out = np.zeros(views, dtype=bool)
         for v in np.flatnonzero(big):
-            window = np.stack([x[k][v] for k in range(i - _BEFORE, i + 1)])  # (6, J, C)
+            window = stall_free(np.stack([x[k][v] for k in range(i - _BEFORE, i + 1)]))  # (6, J, C)
             steps = steps_by_path(window, stay=0)[: reach + 1, -1]
             steps = steps[np.isfinite(steps)]  # a path missing a frame reads nothing
             out[v] = bool(steps.size) and bool(steps.min() > SWITCH_STEP * size[v])
@@ -94,7 +95,9 @@ class PathWatch:
         reach = self._reach(back)
         frames = list(self.recent)
         for v in np.flatnonzero(views):
-            window = np.stack([f[v] for f in frames[i - _BEFORE: i + self.after + 1]])  # (6 + after, J, C)
+            # a decoder's stall (estimator_errors.stalls) is read as a gap, as offline: its body stopped dead is no
+            # one else, nor is its catch-up (its paths run through the gap: none)
+            window = stall_free(np.stack([f[v] for f in frames[i - _BEFORE: i + self.after + 1]]))  # (6 + after, J, C)
             step = steps_by_path(window, stay=self.after)[: reach + 1, _BEFORE]
             step = step[np.isfinite(step)]
             if not step.size:

@@ -381,6 +381,8 @@ def track_notes(tracks: RefinedTracks, fps: float | None, times: np.ndarray | No
     if tracks.held:
         fixed = f"; {tracks.arrivals} of them the first value of such a run, written at a fixed point off the " \
             "joint's track" if tracks.arrivals else ""  # a lost joint's (held_arrivals): said only when some were
+        fixed += f"; {tracks.carried} of them a decoder's stall at a track's end (the whole pose repeated, no frame " \
+            "after it): carried on at the body's pace" if tracks.carried else ""  # estimator_errors.stalls.carried_on
         notes.append(f"held: {tracks.held} joint values repeat the frame before them exactly (a frame rate converted, "
                      f"an estimator run on fewer frames, a lost joint held){fixed}; refined as gaps (counted as "
                      "filled)")

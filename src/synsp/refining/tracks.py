@@ -104,6 +104,7 @@ class RefinedTracks(NamedTuple):
     size_changes: list[tuple[float, float]] = []
     arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
     across: int = 0  # of the glitches and limbs astray, those told across frames with no joint (Measurements.across)
+    carried: int = 0  # of the held values, a decoder's stall at a track's end carried on at the body's pace (stalls)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -169,7 +170,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     alternating: list[np.ndarray] = []
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
-    glitch_count = held_count = inverted = jumped = flipped = half = arrivals = across = 0
+    glitch_count = held_count = inverted = jumped = flipped = half = arrivals = across = carried = 0
     unseen: list[tuple[int, float, float]] = []
     above: list[tuple[int, float, float]] = []
     leaned: list[tuple[int, float, float]] = []
@@ -221,6 +222,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             glitch_count += int(measured.glitches.sum())
             across += 0 if measured.across is None else int(measured.across.sum())  # told past unseen frames
             held_count, arrivals = held_count + int(measured.held.sum()), arrivals + measured.arrivals
+            carried += measured.carried
             inverted += measured.inverted
             jumped += int(measured.jumped.sum())
             flipped += int(measured.depth_flipped.sum())
@@ -302,7 +304,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, half_turned=half,
                          steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
-                         size_changes=size_changes, arrivals=arrivals, across=across)
+                         size_changes=size_changes, arrivals=arrivals, across=across, carried=carried)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
