@@ -92,7 +92,7 @@ ALLOWED = {
                      "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",
                      "refining.copied_joints"},
     "refining.batch": {"formats", "refining.tracks", "refining.summary", "refining.files", "refining.progress",
-                       "refining.second_trial"},
+                       "refining.second_trial", "refining.file_paths"},  # file_paths: OUT beside each TRC of a batch
     "refining.second_trial": {"formats"},  # an OUT that is another trial's file, before the work
     "refining.file_paths": {"formats"},  # IN and OUT checked before the work; OUT's default beside a TRC
     "cli": {"formats", "evaluation", "training", "inference", "viz", "integrations"} | REFINING - {

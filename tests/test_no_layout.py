@@ -71,3 +71,47 @@ def test_a_ghost_off_its_rigid_partners_is_filled_as_a_gap_and_real_motion_is_no
     long = noisy.copy()
     long[100:200, 2] += [90.0, 0.0, 50.0]  # off for a second: no ghost's length
     assert not rigid_fill(long, ghosts=25)[1].any()
+
+
+def _clusters(n_clusters: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(T, 9 n_clusters, 3) mm: clusters of 9 markers, each cluster rigid (its own turn and sway), 0.3 m apart on a
+    grid 5 wide, with 0.3 mm of noise; and the clean ones. Markers of two clusters change their distance by tens to
+    hundreds of mm."""
+    rng, t = np.random.default_rng(seed), np.arange(200) / 100.0
+    parts = []
+    for c in range(n_clusters):
+        turn = 1.5 * np.sin(2 * np.pi * rng.uniform(0.3, 1.0) * t + rng.uniform(0, 6))
+        rot = np.stack([np.stack([np.cos(turn), -np.sin(turn), 0 * turn], -1),
+                        np.stack([np.sin(turn), np.cos(turn), 0 * turn], -1),
+                        np.stack([0 * turn, 0 * turn, 1 + 0 * turn], -1)], -2)
+        sway = np.stack([300 * t, 200 * np.sin(2 * np.pi * rng.uniform(0.3, 1.0) * t), 0 * t], -1)
+        at = [300.0 * (c % 5), 300.0 * (c // 5), 0.0]
+        parts.append(np.einsum("tij,mj->tmi", rot, rng.normal(0, 40, (9, 3))) + sway[:, None] + at)
+    clean = np.concatenate(parts, 1)
+    return clean + rng.normal(0, 0.3, clean.shape), clean
+
+
+def test_rigid_partners_are_every_pairs_figures_and_a_dense_set_finds_them_among_its_nearest():
+    """Up to ALL_PAIRS markers the partners are the per-pair definition's, gaps included (the search read in blocks
+    gives the same figures); over it (a face mesh's 478) each marker tries its nearest only and still finds its own
+    cluster's, and a gap is filled from them."""
+    from synsp.estimator_errors.rigid_fill import ALL_PAIRS, DONORS, RIGID_SHARE, distance_spread, rigid_partners
+    from synsp.sequence import body_size
+
+    noisy, _ = _clusters(5)
+    for j, s in zip(range(0, 45, 4), range(10, 150, 12)):
+        noisy[s:s + 30, j] = np.nan
+    seen, size = np.isfinite(noisy).all(-1), body_size(noisy)
+    for j, partners in enumerate(rigid_partners(noisy, size, every=True)):
+        spreads = [(distance_spread(np.linalg.norm(noisy[both, j] - noisy[both, k], axis=-1)), k)
+                   for k in range(45) if k != j and (both := seen[:, j] & seen[:, k]).sum() >= 20]
+        expected = [k for spread, k in sorted(spreads) if spread < RIGID_SHARE * size][:DONORS]
+        assert list(partners) == expected and set(expected) <= set(range(j // 9 * 9, j // 9 * 9 + 9))
+    noisy, clean = _clusters(20)
+    assert noisy.shape[1] > ALL_PAIRS
+    for j, partners in enumerate(rigid_partners(noisy, body_size(noisy), every=True)):
+        assert len(partners) == DONORS and set(partners) <= set(range(j // 9 * 9, j // 9 * 9 + 9)) - {j}
+    gappy = noisy.copy()
+    gappy[80:120, 100] = np.nan
+    out, filled = rigid_fill(gappy)
+    assert filled.sum() == 40 and np.linalg.norm(out[80:120, 100] - clean[80:120, 100], axis=-1).max() < 3.0

@@ -118,3 +118,31 @@ def test_dask_local_cluster(tmp_path):
         report = dask_refine.refine_on_dask(client, str(src), str(tmp_path / "out"), method="savgol")
     assert len(report.done) == 3 and list(report.failed) == [str(src / "broken.npy")]
     assert len(list((tmp_path / "out").rglob("*.npy"))) == 3
+
+
+def test_a_pose2sim_pose3d_folder_without_out_writes_each_trc_beside_itself(tmp_path, capsys):
+    """Audit 35, finding 6: ``synsp refine pose-3d`` (one TRC per person) writes ``<name>_filt_synsp.trc`` beside each
+    TRC as one TRC given alone does; a rerun or a glob skips them and never reads a ``*_filt_*.trc`` as input;
+    the inputs stay as they were; a file with no default output fails on its line, as alone."""
+    folder = tmp_path / "pose-3d"
+    folder.mkdir()
+    trc = (ROOT / "tests/fixtures/formats/pose2sim_halpe26.trc").read_bytes()
+    for k in range(2):
+        (folder / f"trial_person0{k}.trc").write_bytes(trc)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert main(["refine", str(folder), "--method", "butterworth"]) == 0
+    assert "refined 2 file(s), skipped 0 already written, 0 failed" in capsys.readouterr().out
+    assert sorted(p.name for p in folder.iterdir()) == ["trial_person00.trc", "trial_person00_filt_synsp.trc",
+                                                         "trial_person01.trc", "trial_person01_filt_synsp.trc"]
+    assert all((folder / name).read_bytes() == data for name, data in before.items())
+    for source in (folder, folder / "*.trc"):  # the outputs are no inputs: nothing written twice
+        assert main(["refine", str(source), "--method", "butterworth"]) == 0
+        assert "refined 0 file(s), skipped 2 already written" in capsys.readouterr().out
+    assert len(list(folder.iterdir())) == 4
+    np.save(folder / "other.npy", np.zeros((40, 17, 3), np.float32))
+    assert main(["refine", str(folder), "--method", "butterworth", "--force"]) == 2
+    captured = capsys.readouterr()
+    assert "refined 2 file(s), skipped 0 already written, 1 failed" in captured.out
+    assert "other.npy: give OUT" in captured.err and not (folder / "other_filt_synsp.trc").exists()
+    assert main(["refine", str(folder / "*_filt_*.trc")]) == 2
+    assert "give OUTDIR" in capsys.readouterr().err

@@ -188,8 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  ".csv/.h5, anipose .csv, .trc, .c3d, .bvh, SMPL .npz; or a directory or quoted glob "
                                  "('clips/*.csv') of them: each refined into OUTPUT, a directory")
     p.add_argument("output", type=Path, nargs="?",
-                   help="where to write the refined poses (never the input file); optional for a .trc input: "
-                        "<name>_filt_synsp.trc beside it, for Pose2Sim")
+                   help="where to write the refined poses (never the input file); optional for a .trc input, or a "
+                        "folder or quoted glob of them (Pose2Sim's pose-3d): <name>_filt_synsp.trc beside each")
     p.add_argument("--workers", type=int, default=1,
                    help="for a directory or glob: processes refining files in parallel, one per core (default 1); "
                    "outputs already written are skipped unless --force")

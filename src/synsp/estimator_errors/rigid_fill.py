@@ -20,12 +20,15 @@ here by the input alone:
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+from scipy.spatial import cKDTree
 
 from synsp.sequence import body_size, true_runs
 
-__all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "rigid_fill", "rigid_partners", "off_partners",
-           "distance_spread", "rigid_carried"]
+__all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "ALL_PAIRS", "NEAREST", "rigid_fill", "rigid_partners",
+           "pair_spreads", "nearest_markers", "off_partners", "distance_spread", "rigid_carried"]
 
 # Two markers are rigid where their distance's spread over the frames both are seen (:func:`distance_spread`) is under
 # this share of the body's size (:func:`~synsp.sequence.body_size`, the largest side of its box: 1.36 m for a walk's
@@ -39,6 +42,13 @@ RIGID_SHARE = 0.012
 DONORS = 6
 # Frames two markers must both be seen in for their distance's spread to count
 MIN_SEEN = 20
+# Up to this many markers every pair is tried as rigid partners; over it (a face mesh's 478 landmarks, a body mesh's
+# thousands of vertices) each marker's NEAREST in its median pose only: the pairs' cost grew as the square of the
+# count (478 markers: 19.5 s CPU per 300 frames). benchmarks/RESULTS.md, section 7, "Dense landmark sets".
+ALL_PAIRS = 160
+NEAREST = 64
+# Values of distances held at once while the pairs' spreads are read (memory of a long file)
+BLOCK = 4_000_000
 # A marker's distances to its rigid partners off their median by more than this share of the body's size (about twice
 # :data:`RIGID_SHARE`: 34 mm for a body 1.36 m in its box) and :data:`OFF_SPREADS` times the pair's own spread mark a
 # ghost (:func:`off_partners`)
@@ -55,21 +65,60 @@ PATTERN = 2
 def rigid_partners(poses: np.ndarray, size: float, *, every: bool = False) -> list[np.ndarray]:
     """Per marker of ``poses`` (T, J, 3), NaN where unseen, the other markers rigid with it (distance spread under
     :data:`RIGID_SHARE` of ``size``, over :data:`MIN_SEEN` or more frames both are seen), most constant first, at most
-    :data:`DONORS`; a list of J int arrays (``every`` False: none for a marker seen in every frame)."""
+    :data:`DONORS`; a list of J int arrays (``every`` False: none for a marker seen in every frame). Over
+    :data:`ALL_PAIRS` markers only each one's :data:`NEAREST` are tried (:func:`nearest_markers`)."""
     seen = np.isfinite(poses).all(-1)  # (T, J)
     n_joints = poses.shape[1]
+    near = nearest_markers(poses, seen) if n_joints > ALL_PAIRS else None
     out = []
     for j in range(n_joints):
-        spreads = np.full(n_joints, np.inf)
         if (seen[:, j].all() and not every) or seen[:, j].sum() < MIN_SEEN:  # nothing to fill, or to read from
             out.append(np.zeros(0, int))
             continue
-        for k in range(n_joints):
-            both = seen[:, j] & seen[:, k]
-            if k != j and both.sum() >= MIN_SEEN:
-                spreads[k] = distance_spread(np.linalg.norm(poses[both, j] - poses[both, k], axis=-1))
+        others = np.arange(n_joints) if near is None else near[j]
+        spreads = pair_spreads(poses, seen, j, others)
+        if near is None:
+            spreads[j] = np.inf
         order = np.argsort(spreads)
-        out.append(order[spreads[order] < RIGID_SHARE * size][:DONORS])
+        out.append(others[order[spreads[order] < RIGID_SHARE * size][:DONORS]])
+    return out
+
+
+def pair_spreads(poses: np.ndarray, seen: np.ndarray, j: int, others: np.ndarray) -> np.ndarray:
+    """(K,) :func:`distance_spread` of marker ``j``'s distance to each of ``others`` (K,) over the frames both are seen
+    in ``poses`` (T, J, 3) (``seen`` (T, J) bool), inf where fewer than :data:`MIN_SEEN`; the same figures as one call
+    per pair, computed for the pairs seen in as many frames at once and in blocks of columns (a long file's memory)."""
+    spreads = np.full(len(others), np.inf)
+    block = max(1, BLOCK // (3 * len(poses)))
+    for b in range(0, len(others), block):
+        cols = others[b:b + block]
+        both = seen[:, cols] & seen[:, j:j + 1]  # (T, B)
+        counts = both.sum(0)
+        d = np.linalg.norm(poses[:, j:j + 1] - poses[:, cols], axis=-1)  # (T, B), NaN where either is unseen
+        for n in np.unique(counts[counts >= MIN_SEEN]):
+            same = np.flatnonzero(counts == n)
+            values = d[:, same].T[both[:, same].T].reshape(len(same), n)  # each pair's seen distances, frame order
+            low, high = np.percentile(values, [5.0, 95.0], axis=1)
+            spreads[b + same] = (high - low) / 3.29
+    return spreads
+
+
+def nearest_markers(poses: np.ndarray, seen: np.ndarray) -> list[np.ndarray]:
+    """Per marker of ``poses`` (T, J, 3) (``seen`` (T, J) bool), the :data:`NEAREST` others nearest to it in the median
+    pose (each frame's seen markers about their centre, the median over frames per marker), nearest first; markers
+    never seen are no one's. A marker's rigid partners share its segment, so lie near it."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames or markers with nothing seen: NaN, left out below
+        centred = poses - np.nanmean(np.where(seen[..., None], poses, np.nan), axis=1, keepdims=True)
+        pose = np.nanmedian(np.where(seen[..., None], centred, np.nan), axis=0)  # (J, 3)
+    known = np.flatnonzero(np.isfinite(pose).all(-1))
+    out = [np.zeros(0, int)] * len(pose)
+    if len(known) < 2:
+        return out
+    k = min(NEAREST + 1, len(known))
+    _, index = cKDTree(pose[known]).query(pose[known], k=k)
+    for row, j in zip(index, known):
+        out[j] = known[row[known[row] != j]][:NEAREST]
     return out
 
 
@@ -109,7 +158,7 @@ def off_partners(poses: np.ndarray, size: float, longest: int) -> np.ndarray:
         if len(partners) < 2:
             continue
         d = np.linalg.norm(poses[:, partners] - poses[:, j:j + 1], axis=-1)  # (T, P), NaN where either is unseen
-        spread = np.array([distance_spread(column[np.isfinite(column)]) for column in d.T])  # (P,): each pair's wobble
+        spread = pair_spreads(poses, seen, j, partners)  # (P,): each pair's wobble
         with np.errstate(invalid="ignore"):
             far = np.abs(d - np.nanmedian(d, axis=0)) > np.maximum(OFF_SHARE * size, OFF_SPREADS * spread)
         counted = np.isfinite(d).sum(1)

@@ -7,6 +7,9 @@ The batch is resumable: an output that already exists is skipped unless ``force`
 atomic, so an interrupted run leaves no half-written output behind). A file that fails is
 reported on one line and the batch goes on; folders it made that stay empty are removed. A
 folder of OpenPose ``*_keypoints.json`` frames or of YOLO's label ``.txt`` is one sequence, never a batch of files.
+Without an output directory (Pose2Sim's ``pose-3d`` folder, one TRC per person) each TRC is written beside itself as
+``<name>_filt_synsp.trc``, as one TRC given alone is; a ``*_filt_*.trc`` there (Pose2Sim's filtered output, ours) is no
+input then (:func:`beside_inputs`).
 
 The same per-file function, :func:`refine_one`, runs on a cluster: ``examples/dask_refine.py``.
 """
@@ -122,13 +125,16 @@ def refine_one(input: str | os.PathLike, output: str | os.PathLike, **options: A
     return refine_noted(input, output, **options)[:2]
 
 
-def refine_noted(input: str | os.PathLike, output: str | os.PathLike,
+def refine_noted(input: str | os.PathLike, output: str | os.PathLike | None,
                  **options: Any) -> tuple[str, str | None, list[str]]:
     """:func:`refine_one`, with the lines of the file's summary (what ``synsp refine`` prints for one file: the
-    route taken, what was filled or cut) as a third item; [] when it failed."""
+    route taken, what was filled or cut) as a third item; [] when it failed. ``output`` None: beside the input, as
+    ``synsp refine IN`` writes (a TRC's ``<name>_filt_synsp.trc``; any other file fails, asking for OUT)."""
+    from synsp.refining.file_paths import default_output
     from synsp.refining.files import refine_file
 
     try:
+        output = default_output(Path(input), options.get("in_format")) if output is None else output
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         summary = refine_file(input, output, **options)
     except Exception as err:  # noqa: BLE001 - one file's failure must not stop the batch
@@ -208,12 +214,47 @@ class BatchReport:
                 f"readable: {', '.join(POSE_EXTENSIONS)})")
 
 
-def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False,
-               out_format: str | None = None) -> tuple[list[tuple[Path, Path]], BatchReport]:
+def beside_inputs(source: str | os.PathLike, inputs: list[Path],
+                  in_format: str | None = None) -> list[tuple[Path, Path | None]]:
+    """A batch with no output directory: each of ``inputs`` (of ``source``) with the output ``synsp refine IN`` gives
+    it alone (a TRC's ``<name>_filt_synsp.trc`` beside it; None for a file that has none: it fails as alone, asking
+    for OUT). A ``*_filt_*.trc`` is an output (Pose2Sim's filter's, ours), never an input: a rerun does not refine
+    ``trial_filt_synsp.trc`` into ``trial_filt_synsp_filt_synsp.trc``. OptionError when no TRC is left."""
+    from synsp.errors import OptionError
+    from synsp.refining.file_paths import default_output
+
+    pairs = []
+    for path in inputs:
+        if path.suffix.lower() == ".trc" and "_filt_" in path.stem:
+            continue
+        try:
+            pairs.append((path, default_output(path, in_format)))
+        except OptionError:
+            pairs.append((path, None))
+    if not any(dst is not None for _, dst in pairs):
+        raise OptionError(f"{source}: give OUTDIR, the folder to write the refined files into (without it only TRC "
+                          "files are refined, each into <name>_filt_synsp.trc beside it, and none is here"
+                          + (" but *_filt_*.trc outputs)" if len(pairs) < len(inputs) else ")"))
+    return pairs
+
+
+def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike | None, *, force: bool = False,
+               out_format: str | None = None, in_format: str | None = None) -> tuple[list[tuple[Path, Path]],
+                                                                                    BatchReport]:
     """The (input, output) pairs still to refine, and a report listing those skipped because
-    their output exists (all refined again if ``force``)."""
+    their output exists (all refined again if ``force``); ``out_dir`` None: each beside its input
+    (:func:`beside_inputs`)."""
     left_out: list[Path] = []
     inputs, root = batch_inputs(source, left_out, out_dir)
+    if out_dir is None:
+        report, jobs = BatchReport(left_out=[str(p) for p in left_out]), []
+        for path, dst in beside_inputs(source, inputs, in_format):
+            report.outputs[str(path)] = None if dst is None else str(dst)
+            if dst is not None and dst.exists() and not force:
+                report.skipped.append(str(path))
+            else:
+                jobs.append((path, dst))
+        return jobs, report
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir} is a file; for many inputs the output must be a directory")
@@ -230,7 +271,7 @@ def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, force: 
     return jobs, report
 
 
-def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, workers: int = 1, force: bool = False,
+def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike | None, *, workers: int = 1, force: bool = False,
                  progress: bool = True, log: Callable[[str], None] | None = None,
                  summary: str | os.PathLike | None = None, **options: Any) -> BatchReport:
     """Refine every input of ``source`` (:func:`batch_inputs`) into ``out_dir``.
@@ -238,7 +279,8 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
     Parameters
     ----------
     source : a glob or a directory.
-    out_dir : output directory (made if missing); never the input directory.
+    out_dir : output directory (made if missing); never the input directory. None: each TRC beside itself
+        (:func:`beside_inputs`).
     workers : processes (one per core); 1 runs in this process.
     force : refine again inputs whose output exists (default: skip them, so a stopped batch resumes).
     progress : show a tqdm progress bar on stderr.
@@ -253,7 +295,8 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
     """
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be an int >= 1, got {workers!r}")
-    jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"))
+    jobs, report = plan_batch(source, out_dir, force=force, out_format=options.get("out_format"),
+                              in_format=options.get("in_format"))
     options["force"] = force
     from tqdm import tqdm
 
@@ -262,7 +305,7 @@ def refine_batch(source: str | os.PathLike, out_dir: str | os.PathLike, *, worke
             log(line)
 
     record = report.recorder(write if log else None)
-    made = _missing_folders(Path(out_dir), [dst for _, dst in jobs])
+    made = set() if out_dir is None else _missing_folders(Path(out_dir), [dst for _, dst in jobs])
 
     bar = tqdm(total=len(jobs), unit="file", disable=not progress or not jobs, desc="synsp refine")
     if workers == 1 or len(jobs) <= 1:
@@ -292,15 +335,14 @@ def refine_paths(input: str | os.PathLike, output: str | os.PathLike | None, *, 
     """``synsp refine IN OUT``: a directory or glob ``input`` refined into the folder ``output`` (:func:`refine_batch`,
     failures on stderr as they happen, the totals printed, each file's summary to ``summary`` when given), or one
     file (:func:`synsp.refining.files.refine_file`, its summary printed; a bar on stderr while it runs, on a
-    terminal: :mod:`synsp.refining.progress`). Returns the exit code: 2 when a file of a batch failed, else 0."""
+    terminal: :mod:`synsp.refining.progress`); a batch with no ``output``: each TRC beside itself
+    (:func:`beside_inputs`). Returns the exit code: 2 when a file of a batch failed, else 0."""
     from synsp.errors import OptionError
     from synsp.refining.files import refine_file
     from synsp.refining.progress import file_progress
     from synsp.refining.second_trial import check_not_a_second_trial
 
-    if is_batch(input):  # a glob or a directory of files: OUTPUT is a directory
-        if output is None:
-            raise OptionError(f"{input}: give OUTDIR, the folder to write the refined files into")
+    if is_batch(input):  # a glob or a directory of files: OUTPUT is a directory, or none: TRCs beside themselves
         report = refine_batch(input, output, workers=workers, force=force, summary=summary,
                               log=lambda line: print(line, file=sys.stderr), **options)
         print(str(report).splitlines()[-1])  # the totals; each file's line went to stderr as it was done
