@@ -61,6 +61,14 @@ def refined(x: np.ndarray, reading: float | None) -> tuple[np.ndarray, float]:
     return np.asarray(out, np.float64), max(fired, default=0.0)
 
 
+def mpjpe_cells(rows: list[tuple]) -> str:
+    """Table cells of the frame-weighted MPJPE of ``rows`` (frames, input, as given before, after, mirrored before,
+    after; px): the input's, then each of the others with its x input."""
+    r = np.array(rows, float)
+    v = [float(np.average(r[:, i], weights=r[:, 0])) for i in range(1, 6)]
+    return " | ".join([f"{v[0]:.2f}", *(f"{x:.2f} ({x / v[0]:.3f})" for x in v[1:])])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="val", help="val (choices; the test split is not run here)")
@@ -91,10 +99,7 @@ def main() -> None:
             readings.append(ratio)
             rows.append((len(case.clean), s(case.noisy), s(before), s(after),
                          s(mirrored(m_before)), s(mirrored(m_after))))
-        r = np.array(rows)
-        v = [float(np.average(r[:, i], weights=r[:, 0])) for i in range(1, 6)]
-        cells = " | ".join(f"{x:.2f} ({x / v[0]:.3f})" for x in v[1:])
-        print(f"| `{preset}` | {len(cases)} | {v[0]:.2f} | {cells} | {back} | {wrong} | {changed} | {given_top:.2f} "
+        print(f"| `{preset}` | {len(cases)} | {mpjpe_cells(rows)} | {back} | {wrong} | {changed} | {given_top:.2f} "
               f"| {np.median(readings):.2f}, {max(readings):.2f} |", flush=True)
 
 
