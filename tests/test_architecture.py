@@ -308,6 +308,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/records",
                                     "inference/stream_limb_turn", "inference/stream_layouts",
                                     "inference/stream_corrections", "inference/joint_corrections",
+                                    "inference/handedness", "inference/stream_handedness",
                                     "integrations/stream",
                                     "integrations/stream_lines",
                                     "integrations/stream_repeats", "integrations/stream_copies", "units",

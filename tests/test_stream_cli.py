@@ -233,7 +233,8 @@ def test_ten_people_through_run_stream_each_as_if_streamed_alone(float_network, 
     network = stream.model.refine_windows
 
     def counted(windows, *args, **kw):
-        if not args:  # the stream's own batches; the second pass read early refines each person's frames so far
+        if not args:  # the stream's own batches; the second pass read early refines each person's frames so far,
+            # and the handedness reading (stream_handedness) each person's first frames, apart
             calls.append(len(windows))
         return network(windows, *args, **kw)
 

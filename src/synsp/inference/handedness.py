@@ -21,7 +21,8 @@ from synsp.filters import butterworth, cutoff_for
 from synsp.inference.floor import BASELINE_HZ
 from synsp.inference.network_frame import NetworkFrame
 
-__all__ = ["MIRROR_READ", "READ_STRIDE", "correction_size", "mirror_ratio", "read_handedness"]
+__all__ = ["FLIP", "MIRROR_READ", "READ_STRIDE", "correction_ratio", "correction_size", "mirror_ratio",
+           "read_handedness"]
 
 # Mirror a 2D clip when its correction is this many times its mirror's (None: never). On the validation split the
 # clips as given read at most 1.51 (`hard`; `typical` 1.47, clean 1.40, `clean-ish` 1.38, `jitter` 1.27), so none is
@@ -30,7 +31,7 @@ __all__ = ["MIRROR_READ", "READ_STRIDE", "correction_size", "mirror_ratio", "rea
 # (benchmarks/selfie.py).
 MIRROR_READ: float | None = 2.0
 READ_STRIDE = 8  # the reading's windows, every 8 frames: it only takes a mean over the clip (convention_pass's too)
-_FLIP = np.array([-1.0, 1.0])  # the image's x mirrored
+FLIP = np.array([-1.0, 1.0])  # the image's x mirrored
 
 
 def correction_size(out: np.ndarray, seq: np.ndarray, fps: float | None) -> float:
@@ -47,11 +48,18 @@ def mirror_ratio(run: Callable[[np.ndarray, int], dict[str, np.ndarray]], seq: n
     """The network's correction of ``seq`` (V, T, J, 2, in its frame) over its correction of ``seq`` mirrored in x;
     ``run(seq, stride)`` gives the network's outputs by name (the last one read). Above 1: the mirror looks more like
     the bodies it learnt."""
-    def size(s: np.ndarray) -> float:
+    def final(s: np.ndarray) -> np.ndarray:
         out = run(s, READ_STRIDE)
-        return correction_size(out.get("final", next(iter(out.values()))), s, fps)
-    given, mirrored = size(seq), size(seq * _FLIP.astype(seq.dtype))
-    return given / mirrored if mirrored > 0 else 1.0
+        return out.get("final", next(iter(out.values())))
+    return correction_ratio(final(seq), final(seq * FLIP.astype(seq.dtype)), seq, fps)
+
+
+def correction_ratio(given: np.ndarray, mirrored: np.ndarray, seq: np.ndarray, fps: float | None) -> float:
+    """:func:`correction_size` of the network's output ``given`` of ``seq`` (V, T, J, 2) over that of its output
+    ``mirrored`` of ``seq`` mirrored in x (1.0 when the mirror's is 0): :func:`mirror_ratio` from outputs at hand."""
+    given_size = correction_size(given, seq, fps)
+    mirror = correction_size(mirrored, seq * FLIP.astype(seq.dtype), fps)
+    return given_size / mirror if mirror > 0 else 1.0
 
 
 def read_handedness(run: Callable[[np.ndarray, int], dict[str, np.ndarray]], seq: np.ndarray, frame: NetworkFrame,
@@ -61,5 +69,5 @@ def read_handedness(run: Callable[[np.ndarray, int], dict[str, np.ndarray]], seq
     :data:`MIRROR_READ`; else both as given. The mirror joins ``frame.turn``, so ``frame.back`` undoes it."""
     if not reads or MIRROR_READ is None or seq.shape[-1] != 2 or mirror_ratio(run, seq, fps) < MIRROR_READ:
         return seq, frame
-    turn = np.diag(_FLIP) @ (np.eye(2) if frame.turn is None else frame.turn)
-    return seq * _FLIP.astype(seq.dtype), dataclasses.replace(frame, turn=turn)
+    turn = np.diag(FLIP) @ (np.eye(2) if frame.turn is None else frame.turn)
+    return seq * FLIP.astype(seq.dtype), dataclasses.replace(frame, turn=turn)

@@ -36,6 +36,7 @@ from synsp.inference.stream_convention import RunningPull, keep_convention
 from synsp.inference.stream_cuts import CutWatch
 from synsp.inference.stream_drops import DropWatch
 from synsp.inference.stream_fill import moved_fill
+from synsp.inference.stream_handedness import RunningHandedness
 from synsp.inference.stream_measurements import LOOKAHEAD, RunningMeasurements
 from synsp.inference.stream_order import OrderedFront, StreamOrder, stream_layout
 from synsp.inference.stream_output import StreamOutput
@@ -128,6 +129,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._lengths = RunningBoneLengths()  # of the frames given back
         self._pull = RunningPull()  # the network's local pull on each window so far
         self._axes: np.ndarray | None = None  # (C, C) model_axes of the first window; None: not turned
+        self._hand = RunningHandedness(self)  # 2D: a selfie's mirror, read on the first frames (stream_handedness)
         model = self.refiner
         self._new_output_steps()  # the floor step, the shake, the low-pass, ... (stream_output)
         self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
@@ -250,6 +252,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
             self._roots[t] = root
             model_frame = model_frame - root
         self._inputs[t] = model_frame
+        self._hand.add(self, model_frame)  # before this frame's windows: a crowd's run after every person's push
         stretch = None if self._pace is None else self._pace.add(model_frame)  # None: the frames as they come
         f = self.refiner.window
         start = t - self._start - (f - 1)  # the window of frames t-F+1..t is complete; is it due?
