@@ -73,6 +73,12 @@ def test_networks_and_angle_csv_name_the_file_to_give(tmp_path):
         refine_file(src, tmp_path / "out.mot", method="synsp")
     with pytest.raises(OptionError, match=r"\.mot"):
         refine_file(src, tmp_path / "out.trc")
+    grf = tmp_path / "grf.mot"
+    grf.write_text("grf.mot\nversion=1\nnRows=3\nnColumns=2\ninDegrees=yes\nendheader\t\ntime\tground_force_vy\t\n"
+                   "0.0\t700.0\t\n0.01\t705.0\t\n0.02\t690.0\t\n")  # a trailing tab after every line, as some write
+    assert read_mot(grf).columns == ["ground_force_vy"]
+    with pytest.raises(FormatError, match="forces or moments"):
+        refine_file(grf, tmp_path / "grf_out.mot")
     csv = tmp_path / "angles.csv"
     csv.write_text("time,right knee,left knee\n0.0,10,20\n0.033,11,21\n0.067,12,22\n")
     with pytest.raises(FormatError, match=r"\.mot"):

@@ -82,6 +82,8 @@ def read_mot(path: str | Path) -> MotTable:
         raise ValueError(f"{path}: no column names after 'endheader'")
     sep = "\t" if "\t" in lines[start] else None
     names = [name.strip() for name in lines[start].split(sep)]
+    while len(names) > 1 and not names[-1]:  # a tab after the last name (some writers end every line with one)
+        names.pop()
     if len(names) < 2 or names[0].lower() != "time":
         raise ValueError(f"{path}: the column names after 'endheader' must start with 'time' then one name per "
                          f"coordinate (got {', '.join(names[:4])[:80]})")
@@ -90,10 +92,10 @@ def read_mot(path: str | Path) -> MotTable:
         raise ValueError(f"{path}: header but no data rows")
     table = np.full((len(rows), len(names)), np.nan)
     for r, (number, cells) in enumerate(rows):
-        if len(cells) != len(names):
+        if len(cells) < len(names) or any(cell.strip() for cell in cells[len(names):]):
             raise ValueError(f"{path}: line {number} has {len(cells)} cells; its header names {len(names)} columns "
                              "(time and one per coordinate)")
-        for c, cell in enumerate(cells):
+        for c, cell in enumerate(cells[:len(names)]):
             text = cell.strip()
             if text and text.lower() != "nan":
                 if not is_number_text(text):

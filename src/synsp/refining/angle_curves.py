@@ -12,6 +12,7 @@ section 11, "OpenSim .mot angle files".
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from synsp.sequence import fill_gaps
 
 __all__ = ["ANGLE_DEFAULT", "refine_angle_file", "smooth_angle_curves", "times_rate"]
 
+_LOADS = re.compile(r"force|torque|moment", re.IGNORECASE)  # an OpenSim GRF or ID file's columns
 ANGLE_DEFAULT = "butterworth"  # the method with no --method (Sports2D's and Pose2Sim's own filter)
 
 
@@ -99,6 +101,11 @@ def refine_angle_file(src: Path, dst: Path, *, method: str | None = None, fps: f
         table = read_mot(src)
     except ValueError as err:
         raise FormatError(err if str(err).startswith(str(src)) else f"{src}: {err}") from None
+    loads = [name for name in table.columns if _LOADS.search(name)]
+    if loads:  # ground reaction forces, inverse dynamics: no angle to unwrap, nothing a pose refiner knows
+        raise FormatError(f"{src}: column {loads[0]!r}: a .mot of forces or moments (ground reactions, inverse "
+                          "dynamics), not joint angles; synsp refine filters the angles of an inverse kinematics "
+                          ".mot (or Sports2D's)")
     if len(table.times) < MIN_FRAMES:  # no curve to filter: said, and written as it came
         with exclusive_writes(not force):
             write_mot(dst, table)
