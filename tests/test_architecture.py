@@ -33,8 +33,8 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.no_layout", "refining.segment_values", "refining.stretches", "refining.progress",
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
-            "refining.motion_spin", "refining.missing_frames",
-            "refining.converted_layout", "refining.copied_joints", "refining.file_units"}
+            "refining.motion_spin", "refining.missing_frames", "refining.converted_layout", "refining.copied_joints",
+            "refining.file_units", "refining.angle_curves"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -87,6 +87,8 @@ ALLOWED = {
     "refining.missing_frames": {"formats", "refining.held_motion"},
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
+    # a .mot's angle curves: a filter, not the networks
+    "refining.angle_curves": {"formats", "refining.summary", "refining.file_paths", "refining.methods"},
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
                      "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",

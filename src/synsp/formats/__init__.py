@@ -21,7 +21,9 @@ landmarks), ``trc``, ``c3d``, ``mediapipe`` (the landmark npz or JSON, legacy or
 skeleton by joint rotations (``motion`` rows: their module also has ``read_motion`` /
 ``write_motion`` of a :class:`~synsp.formats.motion.JointMotion`, which ``synsp refine``
 refines on the rotation manifold and writes back): ``bvh`` and ``smpl`` (SMPL/AMASS parameter
-npz). As pose files they are read only (positions do not define rotations). A new format is a
+npz). As pose files they are read only (positions do not define rotations). An OpenSim ``.mot`` (joint angles
+over time: Pose2Sim's inverse kinematics, Sports2D's angles) is no pose file: :mod:`synsp.formats.mot` reads and
+writes it for ``synsp refine``'s filters. A new format is a
 module here with ``read`` (and ``write``, and ``sniff`` if it shares an extension) plus one row
 of the table (``FORMATS``, in :mod:`synsp.formats.table`). Units are the file's own except documented
 conversions to millimetres: MediaPipe world landmarks (metres * 1000), BVH positions (centimetres * 10), SMPL (metres *

@@ -132,6 +132,9 @@ def _parse_header(header: list[str], path: Path):
             _once(coords[joint], axis, axis, col, path, joint)[axis] = col
     if not joints:
         shown = ", ".join(h[:20] for h in header[:6])
+        if header and header[0].strip().lower() == "time":  # Sports2D's angles saved as a table: curves, not joints
+            raise ValueError(f"{path}: time, then no <joint>_x columns: angle curves? synsp refine filters angles in "
+                             "an OpenSim .mot, and refines joint positions (a TRC, or <joint>_x, _y columns)")
         raise ValueError(f"{path}: header has no <joint>_x/<joint>_y columns (got {shown[:120]} ...)")
     # the axes most joints have: the joint that differs is the one to name, wherever it stands
     sets = [tuple(sorted(coords[joint])) for joint in joints]

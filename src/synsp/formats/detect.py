@@ -111,6 +111,9 @@ def detect_format(path: str | os.PathLike, key: str | None = None) -> str:
         raise FormatError(f"{path}: a pickle, which synsp does not open (unpickling runs whatever code the file "
                           "holds); save its arrays with numpy instead, e.g. np.savez('poses.npz', "
                           "joints3d=output['joints3d']), and refine that")
+    if ext == ".mot":  # OpenSim's joint angles (formats.mot): curves for synsp refine's filters, not poses
+        raise FormatError(f"{path}: an OpenSim .mot holds joint angles, not joint positions: synsp refine IN.mot "
+                          "OUT.mot filters its curves; for positions give the trial's TRC")
     if not names:
         raise FormatError(f"{path}: unknown extension {ext!r}; name the format (format=, --input-format): "
                          f"one of {', '.join(FORMATS)}")

@@ -46,7 +46,7 @@ def default_output(src: Path, in_format: str | None = None) -> Path:
     pick up ``*_filt_*.trc``). Other formats need OUT (ValueError)."""
     if not src.exists():  # said as check_paths says it with OUT given, not as a missing OUT
         raise InputNotFoundError(f"{src}: no such file")
-    fmt = in_format or (detect_format(src) if src.is_file() else None)
+    fmt = in_format or (detect_format(src) if src.is_file() and src.suffix.lower() != ".mot" else None)
     if fmt != "trc":
         raise OptionError(f"{src}: give OUT, where to write the refined poses (only a .trc input has a default: "
                          "<name>_filt_synsp.trc beside it, for Pose2Sim)")

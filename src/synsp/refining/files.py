@@ -15,7 +15,8 @@ Classic filters need no layout: they run on any joint set.
 Files of joint rotations (BVH, SMPL parameters: the ``motion`` rows of ``FORMATS``) written to
 the same kind of file are refined on the rotation manifold instead (:func:`refine_motion_file`),
 with the input's skeleton (:mod:`synsp.refining.motion`); written to another format, their joint
-positions are refined.
+positions are refined. An OpenSim ``.mot`` of joint angles is filtered curve by curve
+(:mod:`synsp.refining.angle_curves`).
 
 This module reads, checks and writes files; IN and OUT are checked by :mod:`synsp.refining.file_paths`, the
 per-track refinement and layout conversion are :mod:`synsp.refining.tracks`, the figures and notes
@@ -29,13 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 import synsp.refining.file_channels as file_channels
-from synsp.errors import (
-    MissingDataError,
-    OptionError,
-    ShapeError,
-    SpaceError,
-    check_threshold,
-)
+from synsp.errors import MissingDataError, OptionError, ShapeError, SpaceError, check_threshold
 from synsp.filter_options import check_filter_options, filter_kwargs
 from synsp.filters import FPS_FILTERS
 from synsp.formats import FORMATS, detect_format, read_poses, scores_to_missing, writable_format, write_poses
@@ -44,6 +39,7 @@ from synsp.formats.joint_subsets import laid_out
 from synsp.model import NETWORKS
 from synsp.motion_pace import slow_hint
 from synsp.paths import exclusive_writes
+from synsp.refining.angle_curves import refine_angle_file
 from synsp.refining.arrays import (
     checkpoint_network,
     guessed_layout,
@@ -166,6 +162,9 @@ def refine_file(
     written then.
     """
     src, dst = file_paths(input, output, in_format)  # OUT beside a TRC when not given
+    if src.suffix.lower() == ".mot" and in_format is None:  # joint angles, not positions: refining.angle_curves
+        return refine_angle_file(src, dst, method=method, fps=fps, filter_options=filter_options,
+                                 checkpoint=checkpoint, force=force)
     if method is not None:
         method_function(method)  # an unknown method fails before any file is read
     layout = layout_name(layout)  # a Layout of LAYOUTS: its name; anything else fails here too
