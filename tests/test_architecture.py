@@ -34,7 +34,7 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
             "refining.motion_spin",
-            "refining.converted_layout", "refining.copied_joints", "refining.file_units"}
+            "refining.converted_layout", "refining.copied_joints", "refining.file_units", "refining.id_exchanges"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -85,6 +85,7 @@ ALLOWED = {
     "refining.held_motion": {"formats", "inference", "refining.strided"},
     "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
     "refining.file_channels": {"formats"},
+    "refining.id_exchanges": {"formats"},  # a tracker's ids exchanged between people: relinked
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
                      "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",
