@@ -125,9 +125,9 @@ def exchange_note(exchanges: list[tuple[int, np.ndarray]], ids: Sequence[int], f
 def exchanged_back(data: PoseData) -> PoseData:
     """``data`` with its tracks relinked where a tracker exchanged ids (:func:`id_exchanges`; the layout's
     left/right pairs when it names one) and the summary's line among its reader's notes; as it came when none
-    were, when the file gives no ids (a detector's order is linked by its reader) or keeps arrays of its own
-    beside the poses. Relinked besides poses, scores and filled: each reader's ``fields`` and ``positions``
-    (keyed by (track, frame)) and ``absent`` (V, T)."""
+    were, when its reader gives no track ids (an array or a table of tracks; detections it linked itself have
+    ids) or keeps arrays of its own beside the poses. Relinked besides poses, scores and filled: each reader's
+    ``fields`` and ``positions`` (keyed by (track, frame)) and ``absent`` (V, T)."""
     if data.poses.shape[0] < 2 or data.track_ids is None or data.extra.get("arrays", {}).get("others"):
         return data
     poses = np.asarray(data.poses, np.float64).copy()
