@@ -34,7 +34,7 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
             "refining.motion_spin", "refining.missing_frames", "refining.converted_layout", "refining.copied_joints",
-            "refining.file_units", "refining.angle_curves"}
+            "refining.file_units", "refining.angle_curves", "refining.id_exchanges"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -89,6 +89,7 @@ ALLOWED = {
     "refining.file_channels": {"formats"},
     # a .mot's angle curves: a filter, not the networks
     "refining.angle_curves": {"formats", "refining.summary", "refining.file_paths", "refining.methods"},
+    "refining.id_exchanges": {"formats"},  # a tracker's ids exchanged between people: relinked
     "refining.files": {"formats", "inference"} | REFINING - {"refining.files", "refining.batch"},
     "integrations": {"formats", "refining.image_size", "refining.arrays", "refining.tracks", "refining.summary",
                      "refining.files", "refining.dropped_frames", "refining.uneven_times", "inference",

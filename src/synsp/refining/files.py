@@ -57,6 +57,7 @@ from synsp.refining.file_channels import SPACES, UNDECLARED, confidence_channel,
 from synsp.refining.file_paths import check_paths, default_output, file_paths
 from synsp.refining.file_units import check_units, check_units_space, refine_factor
 from synsp.refining.give_way_notes import give_way_notes
+from synsp.refining.id_exchanges import exchanged_back
 from synsp.refining.image_size import from_pixels, image_sides, to_pixels
 from synsp.refining.methods import MIN_FRAMES, check_checkpoint, check_method_flags
 from synsp.refining.motion import refine_motion_file
@@ -210,7 +211,8 @@ def refine_file(
     read_options = {"space": SPACES[space]} if space and fmt == "mediapipe" else {}
     if key is not None:
         read_options["key"] = key
-    data = laid_out(read_poses(src, format=fmt, fps=fps, **read_options), layout, src)  # by the joints' names
+    # by the joints' names; a tracker's ids exchanged between people relinked (refining.id_exchanges)
+    data = exchanged_back(laid_out(read_poses(src, format=fmt, fps=fps, **read_options), layout, src))
     file_values = data.poses  # the values written back as they came keep every digit (formats.decimals)
     v_count, t_count, j_count, c_count = data.poses.shape
     four = c_count == 4 and data.format in UNDECLARED and data.scores is None  # x, y, z plus a confidence
