@@ -34,7 +34,7 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median, true_runs
 
-__all__ = ["APART", "CLOSE", "SAME", "LONGEST", "MIN_RUN", "NEAR", "STAND", "doubled_limbs", "limb_pairs"]
+__all__ = ["APART", "CLOSE", "SAME", "LONGEST", "MIN_RUN", "NEAR", "STAND", "doubled_limbs"]
 
 CLOSE = 0.04  # body sizes: the pair's distance throughout the run at most
 APART = 3.0  # times the run's median distance: the pair's distance just outside the run, at both ends, at least
@@ -43,12 +43,6 @@ MIN_RUN = 3  # frames: shorter runs are glitches' (glitches.MAX_RUN = 2)
 LONGEST = 90  # frames (astray_limbs.LONGEST)
 STAND = 1.5  # times every change of step of the pair's offset nearby: how far it must break off its course
 NEAR = 5  # frames on each side of a run whose changes of step the breaks are read against
-# Joints whose partners really meet on the picture: hips and shoulders in a side view, eyes and ears in profile
-# (the README's MediaPipe demo: a hip read doubled in a side view, 5 frames; the guard: eyes, an ear in profile).
-# By name fragment: Bandai's UpperArm/UpperLeg, Mixamo's UpLeg are the shoulder and hip joints, SMPL's collar;
-# a name matched by chance ("forearm" holds "ear") only leaves that pair unread, as before this step.
-MEETING = ("hip", "shoulder", "clavicle", "collar", "pelvis", "upperarm", "upperleg", "upleg", "thigh", "eye", "ear",
-           "mouth", "cheek")
 
 
 def doubled_limbs(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
@@ -72,12 +66,6 @@ def doubled_limbs(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     if len(pairs) and len(x) >= MIN_RUN + 2 and size > 0:  # NaN (no joint seen) is not
         _mark(marked, x, pairs, tree, CLOSE * size)
     return marked
-
-
-def limb_pairs(joints: Sequence[str], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The left/right ``pairs`` (joint indices) of the limbs beyond their roots, by the ``joints``' names: a
-    knee, an ankle, an elbow, a wrist, a foot's or a hand's points; not the pairs in :data:`MEETING`."""
-    return [(a, b) for a, b in pairs if not any(part in joints[j].lower() for j in (a, b) for part in MEETING)]
 
 
 def _mark(marked: np.ndarray, x: np.ndarray, pairs: Sequence[tuple[int, int]], tree: Sequence[tuple[int, int]],

@@ -40,12 +40,12 @@ import numpy as np
 from synsp.estimator_errors.astray_limbs import astray_limbs
 from synsp.estimator_errors.crossed_hips import CROSSED_SPACES, crossed_legs
 from synsp.estimator_errors.depth_flips import depth_flips, unflip
-from synsp.estimator_errors.doubled_limbs import doubled_limbs, limb_pairs
+from synsp.estimator_errors.doubled_limbs import doubled_limbs
 from synsp.estimator_errors.edge_values import beyond_edges, edge_values, picture_edges
 from synsp.estimator_errors.glitches import body_jumps, foreign_poses, glitches
 from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
-from synsp.estimator_errors.inversions import exchange, without_inversions
+from synsp.estimator_errors.inversions import exchange, limb_pairs, without_inversions
 from synsp.estimator_errors.pinned_joints import pinned_joints
 from synsp.estimator_errors.stalls import carried_on
 from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
@@ -203,7 +203,9 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
 
         astray = np.stack([strayed(v) for v in seen]) if x.ndim == 4 else strayed(seen)
         # one side's joint on its partner's place (one limb read twice, doubled_limbs): filled as a limb astray
-        limbs = limb_pairs(layout.joints, lr)
+        # the limbs beyond their roots only: hips and shoulders meet in a side view, eyes and ears in profile (the
+        # README's MediaPipe demo had its hips read doubled for 5 frames of a side view)
+        limbs = [lr[p] for limb in limb_pairs(layout) for p in limb]
         astray = astray | (np.stack([doubled_limbs(v, limbs, tree) for v in seen]) if x.ndim == 4
                            else doubled_limbs(seen, limbs, tree))
         # a joint left on an object while its limb moved on (pinned_joints): taken out as a limb astray is
