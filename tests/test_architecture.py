@@ -34,7 +34,7 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
             "refining.motion_spin", "refining.missing_frames", "refining.converted_layout", "refining.copied_joints",
-            "refining.file_units", "refining.angle_curves", "refining.id_exchanges"}
+            "refining.file_units", "refining.angle_curves", "refining.id_exchanges", "refining.still_gaps"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -61,7 +61,8 @@ ALLOWED = {
     "refining.converted_layout": {"inference", "refining.methods", "refining.segment_values"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
                         "refining.bursts", "refining.no_layout", "refining.segment_values",
-                        "refining.converted_layout", "refining.file_units"},
+                        "refining.converted_layout", "refining.file_units", "refining.still_gaps"},
+    "refining.still_gaps": set(),  # a long gap in still joints: a line between the refined ends
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames",
                         "refining.copied_joints"},

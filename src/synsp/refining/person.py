@@ -32,6 +32,7 @@ from synsp.refining.methods import (
 )
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
+from synsp.refining.still_gaps import still_gaps
 from synsp.sequence import missing_mask
 from synsp.skeleton import can_convert, convert, get_layout, reorders
 
@@ -79,6 +80,8 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
                               options.get("network_only", False))
         name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
         out = _in_layout(x, method, model, name, options, nearer, segments)
+        if method == "synsp" and name is not None and not options.get("network_only"):  # still legs hidden a while
+            out = still_gaps(out, missing_mask(x, options.get("missing")), get_layout(name), options.get("fps"))
         return beyond_edges(out, x)  # a joint the estimator wrote on the picture's edge is on or beyond it
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = filter_values(x, layout)
