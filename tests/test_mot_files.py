@@ -7,6 +7,7 @@ import pytest
 
 from synsp.errors import FormatError, OptionError
 from synsp.formats.mot import read_mot, write_mot
+from synsp.refining.angle_curves import smooth_angle_curves
 from synsp.refining.files import refine_file
 
 HEADER = ["Coordinates", "version=1", "nRows=90", "nColumns=4", "inDegrees=yes", "",
@@ -63,6 +64,19 @@ def test_refine_filters_unwrapped_angles_and_keeps_the_rest(tmp_path):
     assert error(got.values[:, 1], heading, wrap=True) < 0.7 * error(given.values[:, 1], heading, wrap=True)
     assert np.abs(got.values[:, 1]).max() <= 180.5
     assert error(got.values[:, 2], tx) < error(given.values[:, 2], tx)
+
+
+@pytest.mark.parametrize("at", [20, 80])  # a gap across the heading's wrap from 180 to -180 (frame 20), one away
+def test_a_gap_at_the_wrap_is_bridged_the_short_way(at):
+    heading = (179.0 + 0.05 * np.arange(120) + 180) % 360 - 180
+    whole = smooth_angle_curves(heading[:, None], np.array([True]), fps=30.0)
+    gapped = heading[:, None].copy()
+    gapped[at - 3:at + 4] = np.nan
+    out = smooth_angle_curves(gapped, np.array([True]), fps=30.0)
+    assert np.isnan(out[at - 3:at + 4]).all()  # missing stays missing
+    # the frames seen come out as with no gap (bridged the long way round, 11 degrees off next to the gap)
+    assert np.nanmax(np.abs((out - whole + 180) % 360 - 180)) < 1e-6
+    assert np.nanmax(np.abs(out)) <= 180.0 + 1e-6  # given back in -180..180
 
 
 def test_networks_and_angle_csv_name_the_file_to_give(tmp_path):

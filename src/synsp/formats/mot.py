@@ -33,6 +33,9 @@ from synsp.paths import atomic_path
 
 __all__ = ["MotTable", "read_mot", "write_mot", "translational"]
 
+# decimals at least of a column written changed: Sports2D and Pose2Sim write 6; a file of fewer (a CSV export's 2)
+# would round a filtered curve back onto its coarse grid, giving back the steps the filter smoothed (0.01 deg at 2)
+MIN_DECIMALS = 6
 _TRANSLATION = re.compile(r".*_t[xyz]$", re.IGNORECASE)
 
 
@@ -111,7 +114,7 @@ def read_mot(path: str | Path) -> MotTable:
 def write_mot(path: str | Path, table: MotTable, values: np.ndarray | None = None) -> None:
     """Write ``table`` (with ``values`` (T, K) in its place when given) atomically: the header, names and time
     column as read; a column whose values are unchanged as its own text, a changed one with its cells' width and
-    at least 6 decimals (NaN: ``nan``)."""
+    at least :data:`MIN_DECIMALS` decimals (NaN: ``nan``)."""
     path = Path(path)
     values = table.values if values is None else np.asarray(values, dtype=np.float64)
     if values.shape != table.values.shape:
@@ -120,7 +123,7 @@ def write_mot(path: str | Path, table: MotTable, values: np.ndarray | None = Non
     for k in range(values.shape[1]):
         if np.array_equal(values[:, k], table.values[:, k], equal_nan=True):
             continue
-        decimals = max(6, max(len(row[k + 1].strip().partition(".")[2]) for row in cells))
+        decimals = max(MIN_DECIMALS, max(len(row[k + 1].strip().partition(".")[2]) for row in cells))
         for row, value in zip(cells, values[:, k]):
             row[k + 1] = (f"{value:.{decimals}f}" if np.isfinite(value) else "nan").rjust(len(row[k + 1]))
     sep = "\t" if "\t" in table.names_line else " "

@@ -7,7 +7,8 @@ an angle written in -180..180 stays there; degrees are filtered in radians, so O
 as on a BVH's rotations. The filters start from their settings for joint rotations
 (:data:`synsp.rotations.filters.ROTATION_SETTINGS`, at the file's rate), the Butterworth (the default) from its own
 6 Hz; translations (``pelvis_tx``, metres) get the same filter as positions. The rate is the ``time`` column's.
-Missing values (blank or nan) are bridged for the filter and written back missing. Why: benchmarks/RESULTS.md,
+Missing values (blank or nan) are bridged for the filter, after the unwrap of the values seen (a gap across +-180
+is bridged the short way), and written back missing. Why: benchmarks/RESULTS.md,
 section 11, "OpenSim .mot angle files".
 """
 from __future__ import annotations
@@ -71,9 +72,15 @@ def smooth_angle_curves(values: np.ndarray, angles: np.ndarray, *, in_degrees: b
     scale = np.where(angles, np.pi / 180.0 if in_degrees else 1.0, 1.0)[seen]
     if not seen.any():
         return out
-    filled = fill_gaps(x[:, seen, None] * scale[:, None])[0][..., 0]  # (T, K') gaps bridged, in radians / metres
-    turns = np.where(angles[seen], np.unwrap(filled, axis=0) - filled, 0.0)  # multiples of 2 pi, per frame
-    smooth = fn((filled + turns)[:, :, None], **settings)[..., 0]
+    curves = x[:, seen] * scale  # (T, K') in radians / metres, NaN in the gaps
+    turns = np.zeros_like(curves)  # multiples of 2 pi, per frame
+    for k in np.flatnonzero(angles[seen]):
+        # unwrapped over the seen values alone, before the gaps are bridged: a gap across +-180 is bridged the
+        # short way, as the curve went, not the long way round between the two sides of the wrap
+        known = np.isfinite(curves[:, k])
+        turns[known, k] = np.unwrap(curves[known, k]) - curves[known, k]
+    filled = fill_gaps((curves + turns)[:, :, None])[0][..., 0]  # (T, K') gaps bridged
+    smooth = fn(filled[:, :, None], **settings)[..., 0]
     out[:, seen] = np.where(np.isfinite(x[:, seen]), (smooth - turns) / scale, np.nan)
     return out
 
@@ -112,20 +119,20 @@ def refine_angle_file(src: Path, dst: Path, *, method: str | None = None, fps: f
         return summarize(dst, table.values[None, ..., None], table.values[None, ..., None],
                          "deg" if table.in_degrees else "rad", [too_few_frames_note(len(table.times), "the file")])
     rate = float(fps) if fps is not None else times_rate(table.times, str(src))
-    moves = ~translational(table.columns)
+    angles = ~translational(table.columns)
     options = filter_kwargs(method, filter_options or {}, rate)  # a window in seconds: at the file's rate
     if "body_beta" in options:  # --beta: on angles per radian/s (no body size to be per), as on a BVH's rotations
         options["beta"] = options.pop("body_beta")
-    refined = smooth_angle_curves(table.values, moves, in_degrees=table.in_degrees, fps=rate, method=method,
+    refined = smooth_angle_curves(table.values, angles, in_degrees=table.in_degrees, fps=rate, method=method,
                                   **options)
     with exclusive_writes(not force):
         write_mot(dst, table, refined)
     unit = "deg" if table.in_degrees else "rad"
-    shown = moves if moves.any() else ~moves  # the figures on the angles; on the translations of a file of none
+    shown = angles if angles.any() else ~angles  # the figures on the angles; on the translations of a file of none
     source = "--fps" if fps is not None else "from its time column"
-    notes = [f"angles: {src.name} holds angle curves ({int(moves.sum())} in {unit}"
-             + (f", {int((~moves).sum())} translations in m" if (~moves).any() else "")
+    notes = [f"angles: {src.name} holds angle curves ({int(angles.sum())} in {unit}"
+             + (f", {int((~angles).sum())} translations in m" if (~angles).any() else "")
              + f", {rate:.4g} fps {source}): refined by a {method} filter, each curve on its own; SynSP refines "
              "joint positions: give the trial's TRC for that (Pose2Sim's pose-3d/*.trc, Sports2D's *_m.trc)"]
     return summarize(dst, table.values[None, :, shown, None], refined[None, :, shown, None],
-                     unit if moves.any() else "m", notes)
+                     unit if angles.any() else "m", notes)
