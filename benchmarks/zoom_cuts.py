@@ -14,10 +14,13 @@ stream's :class:`~synsp.inference.stream_cuts.CutWatch` reads them (CUT_STAY fra
 ``--why``: no refinement; per clip, at the first factor, what the turn tests read at the cut: the jump (the median
 joint's, :func:`~synsp.estimator_errors.body_cuts.jump_sizes`, the lesser labelling in 2D), the limit, the track's
 median step, and the other jumps past CUT_OTHER of the limit within CUT_RETURN frames (which make a 2D cut a flip's).
+``--speed``: no refinement; CPU seconds and peak memory (tracemalloc) of ``turned_cuts`` on a holistic543 track of
+300 frames and a coco133 one of 1800 (the first val clip's coco17 2D `jitter` input, looped, each point at a fixed
+random offset of up to 20 px from a body joint), and the frames it cut.
 Run (PYTHONPATH=src):
 
     .venv/bin/python benchmarks/zoom_cuts.py [--space 2d|3d] [--preset jitter] [--clips 12]
-        [--factors 1.5 2 2.5 0.4] [--split val] [--found] [--why]
+        [--factors 1.5 2 2.5 0.4] [--split val] [--found] [--why] [--speed]
 """
 from __future__ import annotations
 
@@ -184,6 +187,25 @@ def why(args: argparse.Namespace) -> None:
               f"{others} (cut at {cut}: {bool(turned_cuts(x, layout.left_right)[cut])})", flush=True)
 
 
+def speed() -> None:
+    """``--speed``'s lines (module docstring): CPU seconds and peak memory of ``turned_cuts`` on dense layouts."""
+    import time
+    import tracemalloc
+    clip = np.asarray(make_cases("val", "jitter", layout="coco17", space="2d", max_clips=1)[0].noisy, np.float64)
+    for name, frames in (("holistic543", 300), ("coco133", 1800)):
+        layout = get_layout(name)
+        rng = np.random.default_rng(0)
+        ids = np.arange(len(layout.joints)) % clip.shape[1]  # each point about a body joint, at a fixed offset
+        x = np.resize(clip, (frames, *clip.shape[1:]))[:, ids] + rng.uniform(-20, 20, (len(ids), 2))
+        tracemalloc.start()
+        start = time.process_time()
+        cuts = turned_cuts(x, layout.left_right)
+        took = time.process_time() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{name}, {frames} frames: {took:.2f} s CPU, peak {peak / 2 ** 20:.0f} MB; frames cut {int(cuts.sum())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--space", choices=["2d", "3d"], default="2d")
@@ -193,8 +215,9 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--found", action="store_true", help="cuts found and frames cut, no refinement")
     parser.add_argument("--why", action="store_true", help="the turn tests' figures at the cut, no refinement")
+    parser.add_argument("--speed", action="store_true", help="time and memory of the cut test on dense layouts")
     args = parser.parse_args()
-    found(args) if args.found else why(args) if args.why else table(args)
+    speed() if args.speed else found(args) if args.found else why(args) if args.why else table(args)
 
 
 if __name__ == "__main__":

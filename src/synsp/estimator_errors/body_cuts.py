@@ -59,7 +59,7 @@ from synsp.skeleton.layout_type import pair_flip
 
 __all__ = ["CUT_STEP", "CUT_NOISE", "CUT_STAY", "CUT_ANGLE", "CUT_RETURN", "CUT_OTHER", "turned_cuts",
            "jump_sizes", "turn_fits", "cut_at", "cut_note", "rigid_fit", "rotation_angle", "TurnFit", "turn_and_mirror",
-           "ZOOM_STEP", "ZOOM_SHARE", "size_change", "zoomed"]
+           "ZOOM_STEP", "ZOOM_SHARE", "ZOOM_JOINTS", "size_change", "zoomed"]
 
 # Set on validation clips cut to another side (`benchmarks/body_cuts.py --found`; RESULTS section 4): 3D,
 # every cut of 90-180 degrees found (all 65 clips, cut at a third and back at two thirds, or to the end),
@@ -82,6 +82,11 @@ CUT_OTHER = 0.75  # ... of this share of the limit or more (a flip's other end m
 # was kept (:func:`zoomed`); every zoom of 1.5, 2, 2.5 and 0.4 x at the middle of the 65 `jitter` clips is cut.
 ZOOM_STEP = 1.3  # times: the least change of the body's size in one frame
 ZOOM_SHARE = 0.75  # of the distances between two joints (both seen in both frames) changed so, all one way
+# A zoom scales every distance, so a sample of the joints reads it: every pair of a 543-joint layout (MediaPipe
+# Holistic) took 6.8 s and 2.2 GB for 300 frames (RESULTS section 4, "A cut to a closer or wider shot"). Over this
+# many joints seen in both frames, this many spread evenly along the layout's list (body, face, hands each keep
+# their share); a layout of this many joints or fewer (the 17-33 of the val clips and the body layouts) uses all.
+ZOOM_JOINTS = 32
 
 
 def jump_sizes(before: np.ndarray, after: np.ndarray, flip: np.ndarray) -> np.ndarray:
@@ -172,8 +177,7 @@ def turned_cuts(track: np.ndarray, pairs: Sequence[tuple[int, int]], size: float
     limit = max(CUT_STEP * size, CUT_NOISE * usual)
     if not np.isfinite(limit) or limit <= 0:
         return cuts
-    logs = _log_distances(x)  # (T, P): each frame's once
-    zooms = np.abs(_size_factor(logs[1:] - logs[:-1])) >= np.log(ZOOM_STEP)  # a closer or wider shot, at any pace
+    zooms = np.abs(size_change(x[:-1], x[1:])) >= np.log(ZOOM_STEP)  # a closer or wider shot, at any pace
     with np.errstate(invalid="ignore"):
         jumped = np.flatnonzero((steps > limit) | zooms) + 1  # frames t that jumped from t - 1
     mirrored = depth_switches(x, flip)  # 3D: a jump the body's mirror in depth explains is an estimator's (depth_flips)
@@ -228,9 +232,24 @@ def cut_at(x: np.ndarray, t: int, steps: np.ndarray, both: np.ndarray, limit: fl
 def size_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """(...,) the log of the factor by which :data:`ZOOM_SHARE` of the distances between two joints of ``before``
     (..., J, C) grew into ``after`` (> 0), or shrank (< 0; its 1 - ZOOM_SHARE quantile), pairs of joints seen in
-    both; 0 where they did neither or no pair is seen. A zoom scales every distance by its factor; a body's own move
+    both (over :data:`ZOOM_JOINTS` joints, among that many of them, :func:`_spread`); 0 where they did neither or no
+    pair is seen. A zoom scales every distance by its factor; a body's own move
     changes a few (a limb's), and a person's turn or a limb astray fewer than ZOOM_SHARE of them one way."""
+    before, after = _spread(before, after)
     return _size_factor(_log_distances(after) - _log_distances(before))
+
+
+def _spread(before: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``before`` and ``after`` (..., J, C) as they are with :data:`ZOOM_JOINTS` joints or fewer, else (...,
+    ZOOM_JOINTS, C) each: per frame, that many of the joints seen in both, evenly spread along the joints' order
+    (fewer seen: all of them, the rest unseen ones, which give no pair). Memory linear in the frames."""
+    if before.shape[-2] <= ZOOM_JOINTS:
+        return before, after
+    seen = np.isfinite(before).all(-1) & np.isfinite(after).all(-1)  # (..., J)
+    order = np.argsort(~seen, axis=-1, kind="stable")  # the joints seen in both first, in the layout's order
+    count = np.maximum(seen.sum(axis=-1, keepdims=True), ZOOM_JOINTS)  # (..., 1)
+    picked = np.take_along_axis(order, np.arange(ZOOM_JOINTS) * count // ZOOM_JOINTS, axis=-1)[..., None]
+    return np.take_along_axis(before, picked, axis=-2), np.take_along_axis(after, picked, axis=-2)
 
 
 def _log_distances(x: np.ndarray) -> np.ndarray:
