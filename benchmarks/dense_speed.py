@@ -8,8 +8,9 @@ REV, run in the same process, alternating with today's):
 
 - ``same``: outputs to the bit: ``rigid_partners(every=True)`` and ``rigid_fill(x, ghosts=8)`` of REV's module and
   today's on the val clips' layouts in 3D (h36m17, halpe26, mediapipe33, coco133 as ``benchmarks/joint_groups.py``
-  makes them; ``--clips`` clips, 3 mm of white noise, 8 gaps of 5-40 frames) and on unknown layouts of 17-120
-  markers (``dense`` below);
+  makes them; ``--clips`` clips, 3 mm of white noise, 8 gaps of 5-40 frames) and on unknown layouts of
+  ``--same-counts`` markers (17-120 unless told; ``dense`` below; over ``rigid_fill.ALL_PAIRS`` a marker tries its
+  nearest only, so a REV without that search, as 0f474136, differs there by design);
 - ``time``: CPU seconds of ``rigid_partners`` alone and of ``synsp.refine(x, fps=30)`` (3D, no layout; REV's
   ``rigid_fill`` patched in for "before") per marker count ``--counts`` (300 frames, audit 35's manyj input);
 - ``error``: ``dense`` markers (``--dense`` of them, each at a random fixed offset, up to 0.1 m, from a random
@@ -68,13 +69,13 @@ def dense(name: str, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return truth, truth + rng.normal(0, 0.4, truth.shape)
 
 
-def same(before, clips: int) -> None:
+def same(before, clips: int, counts: tuple[int, ...] = (17, 40, 80, 120)) -> None:
     rng, inputs = np.random.default_rng(0), []
     for layout in LAYOUTS:
         for name in load_split("val")[:clips]:
             x = clip_in(name, layout).astype(np.float64)
             inputs.append((layout, with_gaps(x + rng.normal(0, 3.0, x.shape), rng, 8)))
-    for k, count in enumerate((17, 40, 80, 120)):
+    for k, count in enumerate(counts):
         for name in load_split("val")[:clips]:
             inputs.append((f"unknown {count}", with_gaps(dense(name, count, k)[1], rng, 8)))
     equal: dict[str, list[bool]] = {}
@@ -144,11 +145,12 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=3)
     parser.add_argument("--counts", type=int, nargs="+", default=[17, 60, 120, 240, 478, 956])
     parser.add_argument("--dense", type=int, default=478)
+    parser.add_argument("--same-counts", type=int, nargs="+", default=[17, 40, 80, 120])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         before = module_at(args.before, Path(folder), SOURCE)
         if "same" in args.parts:
-            same(before, args.clips)
+            same(before, args.clips, tuple(args.same_counts))
         if "time" in args.parts:
             timing(before, args.counts)
         if "error" in args.parts:

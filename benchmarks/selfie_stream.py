@@ -53,10 +53,16 @@ def streamed(model, x: np.ndarray, reading: float | None) -> tuple[np.ndarray, l
     return np.asarray(out, np.float64), made, time.process_time() - start
 
 
+class _Alone(types.SimpleNamespace):
+    """A stream's state the reading asks for and sets, through the stream's own methods, with no stream around it."""
+    turn = StreamingRefiner.turn
+    mirror_from_now = StreamingRefiner.mirror_from_now
+
+
 def read_alone(model, x: np.ndarray) -> list[float]:
     """The stream's readings of ``x`` (T, J, 2), its gaps filled (``fill_gaps``), fed to a
     :class:`RunningHandedness` alone: no stream's lookahead steps or windows (``--readings-only``)."""
-    stream = types.SimpleNamespace(refiner=model, _windows=1, _axes=None, _pull=RunningPull())
+    stream = _Alone(refiner=model, _windows=1, _axes=None, _pull=RunningPull())
     hand, made = RunningHandedness(stream), []
     for frame in fill_gaps(np.asarray(x, np.float32))[0][:LAST_READ]:
         hand.add(stream, frame[None])

@@ -115,3 +115,12 @@ def test_rigid_partners_are_every_pairs_figures_and_a_dense_set_finds_them_among
     gappy[80:120, 100] = np.nan
     out, filled = rigid_fill(gappy)
     assert filled.sum() == 40 and np.linalg.norm(out[80:120, 100] - clean[80:120, 100], axis=-1).max() < 3.0
+
+
+def test_distance_spread_along_an_axis_is_each_rows_spread_to_the_bit():
+    from synsp.estimator_errors.rigid_fill import NORMAL_SPAN, distance_spread
+    rows = np.random.default_rng(3).normal(100.0, 2.0, (5, 40))
+    spreads = distance_spread(rows, axis=1)
+    assert spreads.shape == (5,) and all(spreads[k] == distance_spread(rows[k]) for k in range(5))
+    low, high = np.percentile(rows[0], [5.0, 95.0])
+    assert spreads[0] == (high - low) / NORMAL_SPAN

@@ -76,3 +76,16 @@ def test_missing_frames_errors_are_synsps_one_line():
         synsp.refine_smpl(noisy[:, :70], method="butterworth")
     with pytest.raises(ShapeError, match=r"trans must be \(T, 3\)"):
         synsp.refine_smpl(noisy, method="butterworth", trans=trans[:, :2])
+    with pytest.raises(MissingDataError, match=r"'poses' holds NaN or inf in 1 frame\(s\), the first frame 12"):
+        synsp.refine_smpl(broken, method="butterworth", trans=trans[:, :2])  # smpl_motion's own check (poses first)
+
+
+def test_smpl_motion_says_nan_with_the_class_it_is_given_and_a_value_error_for_a_file():
+    from synsp.formats.smpl import smpl_motion
+    _, noisy, _ = _motion(30)
+    noisy[7, 3] = np.inf
+    with pytest.raises(ValueError, match="holds NaN or inf") as caught:
+        smpl_motion(noisy)
+    assert type(caught.value) is ValueError  # a file's arrays: read as the file's fault (FormatError)
+    with pytest.raises(MissingDataError, match="the first frame 7"):
+        smpl_motion(noisy, missing=MissingDataError)

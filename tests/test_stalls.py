@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import synsp
-from synsp.estimator_errors.stalls import CARRY_MAX, carried_on, caught_up, stall_gaps
+from synsp.estimator_errors.stalls import CARRY_MAX, carried_on, pose_at_catch_up, stall_gaps
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.alternation import read_alternation
 from walking import walking
@@ -102,7 +102,7 @@ def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():
     held = np.zeros(len(x), bool)
     for s in STALLS:
         held[s + 1: s + 9] = True
-    assert caught_up(x[: STALLS[0] + 10]) is not None and caught_up(x[: STALLS[0] + 9]) is None
+    assert pose_at_catch_up(x[: STALLS[0] + 10]) is not None and pose_at_catch_up(x[: STALLS[0] + 9]) is None
     stream = synsp.StreamingRefiner(synsp.load_model("synsp-coco17"))
     outs = [stream.push(frame) for frame in x.astype(np.float32)]
     out = np.concatenate([*outs, stream.flush()])

@@ -15,7 +15,13 @@ from test_floor import turning
 from test_repeated_pull import _pixels
 
 
-def _stub_stream(pull: float) -> types.SimpleNamespace:
+class _Stream(types.SimpleNamespace):
+    """The stream's state the reading asks for and sets, through the stream's own methods."""
+    turn = StreamingRefiner.turn
+    mirror_from_now = StreamingRefiner.mirror_from_now
+
+
+def _stub_stream(pull: float) -> _Stream:
     """A stream whose network pulls windows standing at positive x by ``pull`` px and those at negative x by 0.5."""
     def refine_windows(windows: np.ndarray, batch_size: int, mirrored: np.ndarray, outputs: tuple) -> dict:
         shift = np.where(windows[..., 0].mean(axis=(1, 2, 3)) > 0, pull, 0.5)[:, None, None, None, None]
@@ -23,7 +29,7 @@ def _stub_stream(pull: float) -> types.SimpleNamespace:
     refiner = types.SimpleNamespace(upright=True, space="2d", network=types.SimpleNamespace(per_coordinate=False),
                                     window=8, mirrored=WindowNetwork.mirrored, refine_windows=refine_windows,
                                     batch_size=64)
-    return types.SimpleNamespace(refiner=refiner, _windows=1, _axes=None, _pull="pulls so far")
+    return _Stream(refiner=refiner, _windows=1, _axes=None, _pull="pulls so far")
 
 
 def test_a_stream_whose_mirror_the_network_corrects_less_is_refined_mirrored_from_the_reading_on():

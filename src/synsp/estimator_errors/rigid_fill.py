@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 from scipy.spatial import cKDTree
 
-from synsp.sequence import body_size, true_runs
+from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["RIGID_SHARE", "OFF_SHARE", "DONORS", "MIN_SEEN", "ALL_PAIRS", "NEAREST", "rigid_fill", "rigid_partners",
            "pair_spreads", "nearest_markers", "off_partners", "distance_spread", "rigid_carried"]
@@ -42,6 +42,9 @@ RIGID_SHARE = 0.012
 DONORS = 6
 # Frames two markers must both be seen in for their distance's spread to count
 MIN_SEEN = 20
+# A normal distribution's 5th to 95th percentile span in standard deviations (2 x 1.645): a spread read from that span
+# (:func:`distance_spread`) is a standard deviation that a ghost's few frames off do not raise
+NORMAL_SPAN = 3.29
 # Up to this many markers every pair is tried as rigid partners; over it (a face mesh's 478 landmarks, a body mesh's
 # thousands of vertices) each marker's NEAREST in its median pose only: the pairs' cost grew as the square of the
 # count (478 markers: 19.5 s CPU per 300 frames). benchmarks/RESULTS.md, section 7, "Dense landmark sets".
@@ -98,8 +101,7 @@ def pair_spreads(poses: np.ndarray, seen: np.ndarray, j: int, others: np.ndarray
         for n in np.unique(counts[counts >= MIN_SEEN]):
             same = np.flatnonzero(counts == n)
             values = d[:, same].T[both[:, same].T].reshape(len(same), n)  # each pair's seen distances, frame order
-            low, high = np.percentile(values, [5.0, 95.0], axis=1)
-            spreads[b + same] = (high - low) / 3.29
+            spreads[b + same] = distance_spread(values, axis=1)
     return spreads
 
 
@@ -108,9 +110,9 @@ def nearest_markers(poses: np.ndarray, seen: np.ndarray) -> list[np.ndarray]:
     pose (each frame's seen markers about their centre, the median over frames per marker), nearest first; markers
     never seen are no one's. A marker's rigid partners share its segment, so lie near it."""
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # frames or markers with nothing seen: NaN, left out below
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with nothing seen: NaN, left out below
         centred = poses - np.nanmean(np.where(seen[..., None], poses, np.nan), axis=1, keepdims=True)
-        pose = np.nanmedian(np.where(seen[..., None], centred, np.nan), axis=0)  # (J, 3)
+    pose = nan_median(np.where(seen[..., None], centred, np.nan), axis=0)  # (J, 3); markers never seen: NaN
     known = np.flatnonzero(np.isfinite(pose).all(-1))
     out = [np.zeros(0, int)] * len(pose)
     if len(known) < 2:
@@ -122,11 +124,12 @@ def nearest_markers(poses: np.ndarray, seen: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def distance_spread(distances: np.ndarray) -> float:
+def distance_spread(distances: np.ndarray, axis: int | None = None) -> float | np.ndarray:
     """A standard deviation of ``distances`` (N,) that a ghost's few frames off do not raise: their 5th to 95th
-    percentile's span over 3.29 (a normal distribution's)."""
-    low, high = np.percentile(distances, [5.0, 95.0])
-    return float(high - low) / 3.29
+    percentile's span over :data:`NORMAL_SPAN`; a float, or with ``axis`` an array of each row's (distances (K, N),
+    ``axis=1``: (K,))."""
+    low, high = np.percentile(distances, [5.0, 95.0], axis=axis)
+    return float(high - low) / NORMAL_SPAN if axis is None else (high - low) / NORMAL_SPAN
 
 
 def rigid_carried(donors_from: np.ndarray, donors_to: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

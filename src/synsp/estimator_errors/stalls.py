@@ -23,8 +23,8 @@ carried on at that pace instead (:func:`carried_on`, in :func:`synsp.estimator_e
 how many. A stream reads its stalls alike, with no frame waiting for them: each repeat its lookahead
 sees no end of is such a stall at the end (carried on), the ones it sees the catch-up of are filled towards it, and
 its cut watches read the repeats as a gap and the catch-up along the body's path (:func:`stall_free`,
-:func:`catch_up`, :func:`caught_up`; benchmarks/RESULTS.md, section 10, "A decoder's stall in a stream and at a
-track's end").
+:func:`stall_before_last`, :func:`pose_at_catch_up`; benchmarks/RESULTS.md, section 10, "A decoder's stall in a
+stream and at a track's end").
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.sequence import body_size, true_runs
 
 __all__ = ["STALL_FRAMES", "PACE_FRAMES", "TRAVEL", "stall_gaps", "without_stalls", "stall_free", "carried",
-           "CARRY_MAX", "catch_up", "caught_up", "carried_on"]
+           "CARRY_MAX", "stall_before_last", "pose_at_catch_up", "carried_on"]
 
 # Whole frames repeated in a row from which a run is a stall: a converted frame rate repeats one at a time.
 STALL_FRAMES = 2
@@ -103,7 +103,7 @@ def carried(read: np.ndarray, gaps: list[tuple[int, int]]) -> np.ndarray:
     return out
 
 
-def catch_up(track: np.ndarray) -> tuple[int, int] | None:
+def stall_before_last(track: np.ndarray) -> tuple[int, int] | None:
     """The stall (a, b) of ``track`` (T, J, C, NaN where unseen; :func:`stall_gaps`) whose catch-up is the track's
     last frame (b = T - 1); None where it is none (the frame before it no repeat: a cheap test, most frames of a
     stream)."""
@@ -112,12 +112,12 @@ def catch_up(track: np.ndarray) -> tuple[int, int] | None:
     return next(((a, b) for a, b in stall_gaps(track) if b == len(track) - 1), None)
 
 
-def caught_up(track: np.ndarray) -> np.ndarray | None:
+def pose_at_catch_up(track: np.ndarray) -> np.ndarray | None:
     """(J, C) float64: where the body's pace carries the pose of the stall of ``track`` (T, J, C, any unit) whose
-    catch-up is its last frame (:func:`catch_up`), as :func:`carried` carries it; None where there is none. A stream
-    tells its newest frame so (:mod:`synsp.inference.stream_switches`): a body running on while the video stalled is
-    no other person."""
-    stall = catch_up(track)
+    catch-up is its last frame (:func:`stall_before_last`), as :func:`carried` carries it; None where there is none.
+    A stream tells its newest frame so (:mod:`synsp.inference.stream_switches`): a body running on while the video
+    stalled is no other person."""
+    stall = stall_before_last(track)
     return None if stall is None else carried(without_stalls(track, [stall]), [stall])[0]
 
 

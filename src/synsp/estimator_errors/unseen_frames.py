@@ -20,13 +20,12 @@ past (:func:`beside_unseen`) the summary says.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any, Callable
 
 import numpy as np
 
 from synsp.estimator_errors.astray_limbs import ASTRAY_JUMP
-from synsp.sequence import body_size, true_runs
+from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["BRIDGED", "STEADY", "bridged_frames", "past_unseen", "one_body", "beside_unseen"]
 
@@ -93,7 +92,5 @@ def one_body(before: np.ndarray, after: np.ndarray, size: float) -> bool:
     glitch moves a few joints; a detector that found someone else across the absence (or the whole body turned)
     moves most of them: the README's MediaPipe demo in 3D, frames 168 and 170, a body bent over and another upright
     facing the other way, 0.33 body sizes (a median of 0.026 between neighbouring seen frames)."""
-    with warnings.catch_warnings():  # joints seen on one side only: not read
-        warnings.simplefilter("ignore", RuntimeWarning)
-        moved = np.linalg.norm((after - np.nanmean(after, axis=0)) - (before - np.nanmean(before, axis=0)), axis=-1)
-        return not np.nanmedian(moved) > ASTRAY_JUMP * size
+    moved = np.linalg.norm((after - np.nanmean(after, axis=0)) - (before - np.nanmean(before, axis=0)), axis=-1)
+    return not nan_median(moved) > ASTRAY_JUMP * size  # joints seen on one side only (NaN): not read

@@ -278,11 +278,13 @@ def positions_note(shapes: dict[str, tuple[int, ...]], refined: str) -> str | No
 
 
 def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float = 30.0, *, where: str = "poses",
-                trans_key: str = "trans") -> JointMotion:
+                trans_key: str = "trans", missing: type[ValueError] = ValueError) -> JointMotion:
     """SMPL parameters as joint rotations on the template skeleton: ``poses`` (T, 3K) or (T, K, 3)
     axis-angle in radians, or (T, K, 3, 3) rotation matrices, K = 22, 24, 52 or 55 (module
     docstring); ``trans`` (T, 3) root translation in metres (None: zeros); ``fps`` frames per
-    second. ``where`` and ``trans_key`` name the arrays in errors."""
+    second. ``where`` and ``trans_key`` name the arrays in errors; ``missing`` is the class of the error for NaN or
+    inf in them (arrays of a file: a ValueError, the file's fault; arrays handed in: MissingDataError), every other
+    error a ValueError."""
     poses = np.asarray(poses)
     shape = poses.shape
     if not (np.issubdtype(poses.dtype, np.integer) or np.issubdtype(poses.dtype, np.floating)):
@@ -305,11 +307,11 @@ def smpl_motion(poses: np.ndarray, trans: np.ndarray | None = None, fps: float =
     if poses.shape[1] not in JOINT_COUNTS:
         raise ValueError(f"{where}: poses of {poses.shape[1]} joints; SMPL has 24 (22 body only, 52 SMPL-H, "
                          f"55 SMPL-X), got shape {shape}")
-    all_finite(poses, where, "poses")
+    all_finite(poses, where, "poses", missing)
     trans = np.zeros((len(poses), 3)) if trans is None else np.asarray(trans, dtype=np.float64)
     if trans.shape != (len(poses), 3):
         raise ValueError(f"{where}: {trans_key} must be (T, 3) = ({len(poses)}, 3), got shape {trans.shape}")
-    all_finite(trans, where, trans_key)
+    all_finite(trans, where, trans_key, missing)
     if not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"{where}: the frame rate must be a positive number, got {fps!r}")
     parents, offsets = template(poses.shape[1])

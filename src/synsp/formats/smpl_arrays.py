@@ -143,11 +143,12 @@ def joint_count(shape: tuple[int, ...] | None) -> int | None:
     return None
 
 
-def all_finite(values: np.ndarray, where: str, name: str) -> None:
-    """Raise naming the array and its first frame (0-based) holding NaN or inf: rotations need every value."""
+def all_finite(values: np.ndarray, where: str, name: str, error: type[ValueError] = ValueError) -> None:
+    """Raise ``error`` naming the array and its first frame (0-based) holding NaN or inf: rotations need every
+    value."""
     bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
     if bad.any():
-        raise ValueError(f"{where}: {name!r} holds NaN or inf in {int(bad.sum())} frame(s), the first frame "
+        raise error(f"{where}: {name!r} holds NaN or inf in {int(bad.sum())} frame(s), the first frame "
                          f"{int(np.flatnonzero(bad)[0])}; joint rotations need a number in every frame")
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from synsp.estimator_errors.body_cuts import CUT_NOISE, CUT_RETURN, CUT_STAY, CUT_STEP, cut_at, jump_sizes
 from synsp.estimator_errors.depth_flips import depth_switches
-from synsp.estimator_errors.stalls import catch_up
+from synsp.estimator_errors.stalls import stall_before_last
 from synsp.inference.stream_centre_cuts import CentreWatch
 from synsp.inference.stream_path_cuts import PathWatch
 from synsp.medians import nanmedian
@@ -116,7 +116,7 @@ class CutWatch:
         if len(self.recent) > 2 and np.array_equal(before, self.recent[-3], equal_nan=True):  # after a repeat
             # a decoder stall's catch-up: its repeats are a gap, no step across it (offline: estimator_errors.stalls)
             track = np.stack(self.recent, axis=1)  # (V, N, J, C)
-            step = np.where([catch_up(v) is not None for v in track], np.nan, step)
+            step = np.where([stall_before_last(v) is not None for v in track], np.nan, step)
         self.steps.append(step)
         self.usual.append(step)
         self.measured += bool(np.isfinite(step).any())

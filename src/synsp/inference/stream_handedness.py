@@ -13,12 +13,14 @@ the reading stops (RESULTS section 9, "A mirrored (selfie) 2D stream").
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synsp.inference import handedness
-from synsp.inference.stream_convention import RunningPull
+
+if TYPE_CHECKING:  # streaming imports this module
+    from synsp.inference.streaming import StreamingRefiner
 
 __all__ = ["FIRST_READ", "LAST_READ", "RunningHandedness"]
 
@@ -34,7 +36,7 @@ class RunningHandedness:
     ``ratio`` is its last reading (None before the first, or for a stream it does not read: 3D, SmoothNet, no
     turn to the model's axes) and ``mirrored`` whether the stream refines mirrored now."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: StreamingRefiner) -> None:
         model = stream.refiner
         self.reads = bool(model.upright and model.space == "2d" and not model.network.per_coordinate
                           and handedness.MIRROR_READ is not None)
@@ -43,9 +45,9 @@ class RunningHandedness:
         self._next = FIRST_READ  # frames of the next reading
         self._inputs: list[np.ndarray] = []  # (V, J, 2) model-space inputs in the input's axes, until the last read
         self._outputs: list[np.ndarray] = []  # (2, V, F, J, 2) each window's output, as given and mirrored
-        self._axes: np.ndarray | None = None  # the first window's turn to the model's axes (stream._axes then)
+        self._axes: np.ndarray | None = None  # the first window's turn to the model's axes (the stream's then)
 
-    def add(self, stream: Any, frame: np.ndarray) -> None:
+    def add(self, stream: StreamingRefiner, frame: np.ndarray) -> None:
         """Record the stream's input ``frame`` (V, J, 2), model space, before the stream cuts its windows for it (a
         crowd's, :mod:`~.people_stream`, are refined after every person's push: all of them with one turn); refine
         the reading's windows it completes (once the stream's first window was turned), and read at the reading's
@@ -53,11 +55,12 @@ class RunningHandedness:
         if not self.reads or self._next > LAST_READ:
             return
         self._inputs.append(frame)
-        if not stream._windows:  # the first window decides the turn to the model's axes first
+        windows, axes = stream.turn
+        if not windows:  # the first window decides the turn to the model's axes first
             return
         model, f = stream.refiner, stream.refiner.window
         if not self._outputs:
-            self._axes = stream._axes
+            self._axes = axes
         while (len(self._outputs) + 1) * f <= len(self._inputs):
             k = len(self._outputs)
             window = np.stack(self._inputs[k * f:(k + 1) * f], axis=1)[None]  # (1, V, F, J, 2)
@@ -68,7 +71,7 @@ class RunningHandedness:
         if len(self._outputs) * f >= self._next:
             self._read(stream, len(self._outputs) * f)
 
-    def _read(self, stream: Any, frames: int) -> None:
+    def _read(self, stream: StreamingRefiner, frames: int) -> None:
         """The reading over the first ``frames`` (those in the windows so far); the stream mirrored or back when it
         says so."""
         seq = np.stack(self._inputs[:frames], axis=1)  # (V, T, J, 2)
@@ -78,7 +81,6 @@ class RunningHandedness:
         self._next *= 2
         if (self.ratio >= handedness.MIRROR_READ) != self.mirrored:
             self.mirrored = not self.mirrored
-            turn = np.diag(handedness.FLIP) @ (np.eye(2) if stream._axes is None else stream._axes)
-            stream._axes, stream._pull = turn.astype(np.float32), RunningPull()
+            stream.mirror_from_now(handedness.FLIP)
         if self._next > LAST_READ:
             self._inputs, self._outputs = [], []

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from synsp.estimator_errors.depth_flips import depth_switches
-from synsp.estimator_errors.stalls import caught_up
+from synsp.estimator_errors.stalls import pose_at_catch_up
 from synsp.estimator_errors.track_switches import switched_people
 from synsp.sequence import nan_median
 
@@ -53,23 +53,23 @@ class SwitchWatch:
         sizes = nan_median(np.array(self.extents), axis=0)  # (V,); NaN for a view not seen in those frames
         if len(x) != len(self.last_seen):
             return False
-        switched = switched_people(self._caught_up(x), x, sizes)  # (V,)
+        switched = switched_people(self._pose_at_catch_up(x), x, sizes)  # (V,)
         if switched.any() and x.shape[-1] == 3:  # a body mirrored in depth moves its centre too: no other person
             recent = np.stack([*self.recent, x], axis=1)  # (V, N, J, 3)
             switched &= ~np.array([depth_switches(v)[-1] for v in recent])
         return bool(switched.any())
 
-    def _caught_up(self, x: np.ndarray) -> np.ndarray:
+    def _pose_at_catch_up(self, x: np.ndarray) -> np.ndarray:
         """(V, J, C) what the (V, J, C) frame ``x`` is told against: each joint's last detected value, or, in a view
         where ``x`` is a decoder stall's catch-up (the frames before it repeat a pose whole), where the body's pace
-        carries that pose to it (:func:`~synsp.estimator_errors.stalls.caught_up`; offline: ``track_segments``):
-        a body running on while the video stalled is no other person."""
+        carries that pose to it (:func:`~synsp.estimator_errors.stalls.pose_at_catch_up`; offline:
+        ``track_segments``): a body running on while the video stalled is no other person."""
         if len(self.recent) < 3 or not np.array_equal(self.recent[-1], self.recent[-2], equal_nan=True):
             return self.last_seen  # no frame repeated just before: no catch-up (the cheap test, most frames)
         track = np.stack([*self.recent, x], axis=1)  # (V, N, J, C)
         last = self.last_seen.copy()
         for v, view in enumerate(track):
-            pose = caught_up(view)
+            pose = pose_at_catch_up(view)
             if pose is not None:
                 last[v] = np.where(np.isfinite(pose), pose, last[v])
         return last

@@ -165,6 +165,17 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         """The frames (counted since the stream started) where it was cut: video cuts, swaps (:mod:`~.stream_cuts`)."""
         return list(self._cuts.cuts)
 
+    @property
+    def turn(self) -> tuple[int, np.ndarray | None]:
+        """The windows cut so far and their (C, C) turn to the model's axes (the first window's; None: not turned)."""
+        return self._windows, self._axes
+
+    def mirror_from_now(self, flip: np.ndarray) -> None:
+        """Refine the windows cut from now on mirrored by ``flip`` (C,) of +-1 (a second call: back): the mirror joins
+        the turn to the model's axes, undone with it; the network's running pull starts afresh (stream_handedness)."""
+        turn = np.diag(flip) @ (np.eye(len(flip)) if self._axes is None else self._axes)
+        self._axes, self._pull = turn.astype(np.float32), RunningPull()
+
     def _enter(self, x: np.ndarray) -> list[np.ndarray]:
         """One (V, J, C) frame into the stream, past the cut watch and, with a lookahead, the drop watch: frames
         dropped before the frame before ``x``, read now, are put in behind it (:mod:`~.stream_drops`; it has not

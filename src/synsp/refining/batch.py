@@ -239,11 +239,11 @@ def beside_inputs(source: str | os.PathLike, inputs: list[Path],
 
 
 def plan_batch(source: str | os.PathLike, out_dir: str | os.PathLike | None, *, force: bool = False,
-               out_format: str | None = None, in_format: str | None = None) -> tuple[list[tuple[Path, Path]],
-                                                                                    BatchReport]:
+               out_format: str | None = None, in_format: str | None = None
+               ) -> tuple[list[tuple[Path, Path | None]], BatchReport]:
     """The (input, output) pairs still to refine, and a report listing those skipped because
     their output exists (all refined again if ``force``); ``out_dir`` None: each beside its input
-    (:func:`beside_inputs`)."""
+    (:func:`beside_inputs`), output None for an input with no default output beside it."""
     left_out: list[Path] = []
     inputs, root = batch_inputs(source, left_out, out_dir)
     if out_dir is None:

@@ -335,10 +335,13 @@ def refine_smpl(poses: np.ndarray, fps: float = 30.0, method: str | None = None,
     given = np.asarray(poses)
     check_fps(fps)
     absent = missing_rows(given, trans, track_mask)  # a warning says how many rest-pose rows it read as missing
-    try:  # the shapes' and values' one-line errors as synsp's own
-        motion = smpl_motion(*((given, trans) if absent is None else stand_ins(given, trans, absent)), fps)
+    try:  # the shapes' one-line errors as synsp's own (NaN or inf: MissingDataError, raised as such)
+        motion = smpl_motion(*((given, trans) if absent is None else stand_ins(given, trans, absent)), fps,
+                             missing=MissingDataError)
+    except MissingDataError:
+        raise
     except ValueError as err:
-        raise (MissingDataError if "NaN" in str(err) else ShapeError)(str(err)) from None
+        raise ShapeError(str(err)) from None
     if absent is None:
         refined, _ = refine_motion(motion, method=method, **options)
         rotations, root = refined.rotations, refined.translations[:, 0]
