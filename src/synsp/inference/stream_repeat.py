@@ -134,7 +134,7 @@ def second_pass(stream) -> RunningRepeat | None:
 
     def run(poses: np.ndarray) -> np.ndarray:
         """(V, L, J, C) in the input's axes -> the network's output, turned as the stream's windows are."""
-        axes = stream._axes
+        axes = stream.turn[1]  # the turn to the model's axes the windows take (a selfie's mirror too)
         out = model._run(poses if axes is None else poses @ axes.T, REPEAT_STRIDE, model.batch_size, ("final",))
         return out["final"] if axes is None else out["final"] @ axes
 
