@@ -16,8 +16,8 @@ reference row is the input as it was. ``--stream``: the held frames' error throu
 frames a frame came back after it went in, and how many came back later than the stream's lag + lookahead; RESULTS
 section 10, "A decoder's stall in a stream and at a track's end").
 
-``--carry N``: a stall at the end carried on ``N`` frames at most, then held (``stalls.CARRY_MAX``, 15; 0: held
-from its first repeat; RESULTS section 10, "A stall at a track's end carried at most half a second").
+``--carry N``: a stall at the end carried on ``N`` frames at most at 30 fps, then held (``stalls.CARRY_SECONDS``,
+0.5 s: 15; 0: held from its first repeat; RESULTS section 10, "A stall at a track's end carried at most half a second").
 
 ``--guard`` instead counts, on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish,
 typical, hard), the stalls read in the inputs as they are, and the tracks whose spans (``track_segments``, the
@@ -210,11 +210,11 @@ def main() -> None:
     parser.add_argument("--stream", action="store_true", help="through synsp's stream too")
     parser.add_argument("--guard", action="store_true")
     parser.add_argument("--fires", action="store_true", help="count the inputs a stall step fires on")
-    parser.add_argument("--carry", type=int, default=stalls.CARRY_MAX,
-                        help="frames a stall at the end is carried on at most (stalls.CARRY_MAX; 0: held)")
+    parser.add_argument("--carry", type=int, default=stalls.carry_frames(30),
+                        help="frames a stall at the end is carried on at most, 30 fps (stalls.CARRY_SECONDS; 0: held)")
     parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
     args = parser.parse_args()
-    stalls.CARRY_MAX = args.carry
+    stalls.CARRY_SECONDS = args.carry / 30  # the clips are at 30 fps
     run = guard if args.guard else fires if args.fires else write if args.write else \
         compare_stream if args.stream else compare
     run(args)

@@ -4,11 +4,14 @@ person at the catch-up is still cut."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import synsp
-from synsp.estimator_errors.stalls import CARRY_MAX, carried_on, pose_at_catch_up, stall_gaps
+from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.stalls import carried_on, carry_frames, pose_at_catch_up, stall_gaps
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.alternation import read_alternation
+from synsp.skeleton import get_layout
 from walking import walking
 
 STALLS = (20, 45, 70)  # the frames repeated, 8 times each
@@ -81,18 +84,25 @@ def test_a_stall_at_the_track_end_is_carried_at_the_body_pace():
     assert np.array_equal(carried_on(x[:92], x[:92]), x[:92])  # no stall at the end: the values themselves
 
 
-def test_a_long_held_tail_is_carried_at_most_carry_max_frames():
+@pytest.mark.parametrize("fps", [None, 10, 60])
+def test_a_long_held_tail_is_carried_at_most_half_a_second(fps):
     # a tracker that froze a walker's last pose for 10 s (300 frames, 4 px a frame) was carried to the end at the
-    # body's pace, 1844 px away (refined); a run so long is no decoder stall: carried CARRY_MAX frames, then held
+    # body's pace, 1844 px away (refined); a run so long is no decoder stall: carried 0.5 s, then held. A time, not
+    # frames: 15 frames were 0.25 s at 60 fps and 1.5 s at 10 fps
     clean, _ = walking(n_frames=400, noise=0.0)
     x = clean + np.arange(400)[:, None, None] * [4.0, 0.0]
     x[100:] = x[99]
-    out = carried_on(x, x)
+    most = {None: 15, 10: 5, 60: 30}[fps]
+    assert carry_frames(fps) == most
+    out = carried_on(x, x, fps)
     moved = np.linalg.norm(out - x, axis=-1).mean(-1)  # (T,) px from the pose repeated
     pace = np.linalg.norm(x[99].mean(0) - x[96].mean(0)) / 3  # px a frame, the walk's own step and the 4 px: ~6
     assert moved[100] > 0.9 * pace  # carried at the body's pace from frame 99
-    assert np.array_equal(out[99 + CARRY_MAX:], np.broadcast_to(out[99 + CARRY_MAX], (301 - CARRY_MAX, 17, 2)))
-    assert moved.max() < 1.1 * pace * CARRY_MAX, (moved.max(), pace)  # was 300 frames' worth: 1800 px
+    assert moved[99 + most] > moved[98 + most]  # still carried on its last frame
+    assert np.array_equal(out[99 + most:], np.broadcast_to(out[99 + most], (301 - most, 17, 2)))
+    assert moved.max() < 1.1 * pace * most, (moved.max(), pace)  # was 300 frames' worth: 1800 px
+    # the rate reaches the step through measurements (the route's): the same values
+    assert np.array_equal(measurements(x, get_layout("coco17"), fps=fps).values, out)
 
 
 def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():

@@ -96,19 +96,21 @@ class Measurements(NamedTuple):
 
 
 def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-                 open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None) -> Measurements:
+                 open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None,
+                 fps: float | None = None) -> Measurements:
     """The values a network should see of ``poses``: :func:`measure`'s, once per person's refinement for the same
     poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
     def key() -> tuple:
         return ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window),
-                None if unseen is None else array_key(np.asarray(unseen, bool)))
+                None if unseen is None else array_key(np.asarray(unseen, bool)), None if fps is None else float(fps))
 
     return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window,
-                                           unseen=unseen), (layout,))
+                                           unseen=unseen, fps=fps), (layout,))
 
 
 def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jumps: bool = True,
-            open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None) -> Measurements:
+            open_end: bool = False, window: int = 0, unseen: np.ndarray | None = None,
+            fps: float | None = None) -> Measurements:
     """The values a network should see of ``poses`` (module docstring).
 
     Parameters
@@ -129,6 +131,8 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
     unseen : (T,) or (V, T) bool, frames where the person was not seen whose values a caller filled (a second look
         hands in the first pass's output there, :mod:`synsp.refining.refill`): no measurement, so the error tests
         read them as missing (and past them, :mod:`~synsp.estimator_errors.unseen_frames`); kept as the fill.
+    fps : the poses' frame rate (frames per second; None: 30): a stall at the end is carried on for a time at most
+        (:func:`~synsp.estimator_errors.stalls.carried_on`).
 
     Returns
     -------
@@ -249,7 +253,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
                   else beside_unseen(marked, read))
     carried = 0
     if undo and repeated.any():  # a stall at the end (a track's, a stream's newest frames): carried at the body's pace
-        on = carried_on(values, x)
+        on = carried_on(values, x, fps)
         carried, values = (0, values) if on is values else (int((on != values).any(axis=-1).sum()), on)
     return Measurements(values, missing, off_body, repeated, exchanged, jumped, astray, flipped, on_edge, turned,
                         arrivals, across, carried)

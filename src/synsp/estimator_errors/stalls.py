@@ -19,7 +19,8 @@ A stall with no catch-up, at a track's end, has no frame to fill towards, and th
 repeated: a runner stopped dead (dash_masculinity's last 8 frames 123 px off, while the summary said "refined as
 gaps"). Where the body travels (its pace before the stall over :data:`TRAVEL` body sizes a frame) the repeats are
 carried on at that pace instead (:func:`carried_on`, in :func:`synsp.estimator_errors.measurements.measure`; for
-:data:`CARRY_MAX` frames at most, then held: a longer run is a tracker's frozen pose, no stall), and the summary says
+:data:`CARRY_SECONDS` at most, at the footage's frame rate, then held: a longer run is a tracker's frozen pose, no
+stall), and the summary says
 how many. A stream reads its stalls alike, with no frame waiting for them: each repeat its lookahead
 sees no end of is such a stall at the end (carried on), the ones it sees the catch-up of are filled towards it, and
 its cut watches read the repeats as a gap and the catch-up along the body's path (:func:`stall_free`,
@@ -34,7 +35,7 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.sequence import body_size, true_runs
 
 __all__ = ["STALL_FRAMES", "PACE_FRAMES", "TRAVEL", "stall_gaps", "without_stalls", "stall_free", "carried",
-           "CARRY_MAX", "stall_before_last", "pose_at_catch_up", "carried_on"]
+           "CARRY_SECONDS", "carry_frames", "stall_before_last", "pose_at_catch_up", "carried_on"]
 
 # Whole frames repeated in a row from which a run is a stall: a converted frame rate repeats one at a time.
 STALL_FRAMES = 2
@@ -46,12 +47,19 @@ PACE_FRAMES = 3
 # holding on 22 of 31 stalls (9.47 -> 9.69 px over their first 8 frames); above it (walks, runs, dashes) it won on 28
 # of 29 (43.65 -> 22.15 px).
 TRAVEL = 0.01
-# Frames of a stall at the end carried on at most (carried_on), then held where that left the body: a decoder's stall is
-# a few frames (the benchmark's 4-8), and a run of repeats longer than half a second at 30 fps is no stall but a tracker
-# that froze its last pose (the person left or was lost), whose place is not the body's pace on: carried to the end,
-# 300 frames held at 4 px a frame came out 1844 px away. 15 keeps the benchmark's 4- and 8-frame stalls as they were
-# (benchmarks/RESULTS.md section 10, "A stall at a track's end carried at most half a second").
-CARRY_MAX = 15
+# Seconds of a stall at the end carried on at most (carried_on), then held where that left the body: a decoder's stall
+# is a few frames (the benchmark's 4-8), and a run of repeats longer than half a second is no stall but a tracker that
+# froze its last pose (the person left or was lost), whose place is not the body's pace on: carried to the end, 300
+# frames held at 4 px a frame came out 1844 px away. A time, not frames: 15 frames were 0.25 s at 60 fps and 1.5 s at
+# 10 fps. 0.5 s (15 frames at 30 fps) keeps the benchmark's 4- and 8-frame stalls as they were (benchmarks/RESULTS.md
+# section 10, "A stall at a track's end carried at most half a second").
+CARRY_SECONDS = 0.5
+
+
+def carry_frames(fps: float | None = None) -> int:
+    """Frames a stall at a track's end is carried on at most (:func:`carried_on`): :data:`CARRY_SECONDS` at ``fps``
+    (frames per second; None: 30), rounded; 15 at 30 fps."""
+    return round(CARRY_SECONDS * (30.0 if fps is None else float(fps)))
 
 
 def stall_gaps(track: np.ndarray) -> list[tuple[int, int]]:
@@ -121,16 +129,16 @@ def pose_at_catch_up(track: np.ndarray) -> np.ndarray | None:
     return None if stall is None else carried(without_stalls(track, [stall]), [stall])[0]
 
 
-def carried_on(values: np.ndarray, poses: np.ndarray) -> np.ndarray:
+def carried_on(values: np.ndarray, poses: np.ndarray, fps: float | None = None) -> np.ndarray:
     """``values`` (T, J, C; or (V, T, J, C), the poses' measured values) with the repeats of a stall at the end of
     ``poses`` (of the same shape, NaN where unseen; :func:`stall_gaps`, b = T: no catch-up) each where the body's pace
     carries the pose repeated (:func:`carried`): a track's end, or a stream's newest frames while it stalls, is no
     gap to fill towards a later frame, and held there the body stopped dead (RESULTS section 10, "A video decoder's
-    stall"). Carried :data:`CARRY_MAX` frames at most, then held there: a longer run is a frozen tracker, no stall.
-    ``values`` itself where there is none, else a copy."""
+    stall"). Carried :data:`CARRY_SECONDS` at most at ``fps`` (frames per second; None: 30; :func:`carry_frames`),
+    then held there: a longer run is a frozen tracker, no stall. ``values`` itself where there is none, else a copy."""
     x = np.asarray(poses)
     if x.ndim == 4:
-        out = [carried_on(v, p) for v, p in zip(values, x)]
+        out = [carried_on(v, p, fps) for v, p in zip(values, x)]
         return values if all(o is v for o, v in zip(out, values)) else np.stack(out)
     if not held_frames(x[-2:])[-1]:  # the last frame no repeat: no stall at the end
         return values
@@ -143,9 +151,9 @@ def carried_on(values: np.ndarray, poses: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         if not np.nanmax(np.linalg.norm(step, axis=-1), initial=0.0) > TRAVEL * body_size(read):
             return values  # a body in place: held, as the fill holds a gap at a track's end
-    out = np.array(values, copy=True)
+    out, most = np.array(values, copy=True), carry_frames(fps)
     for t in range(a + 1, len(x)):
-        pose = read[a] + min(t - a, CARRY_MAX) * step  # held after CARRY_MAX frames: a frozen track is no stall
+        pose = read[a] + min(t - a, most) * step  # held after CARRY_SECONDS: a frozen track is no stall
         out[t] = np.where(np.isfinite(pose), pose, out[t])
     return out
 

@@ -320,7 +320,7 @@ class Refiner(WindowNetwork):
         # Glitches, inversions need the layout's bones and pairs (another layout's are read before its conversion);
         # jumps none under 15 fps (synsp.inference.low_rate); frames a caller filled (refill) read by no error test
         measured = measurements(seq, self.layout if own_joints else None, undo=self.undo_errors, jumps=looks_for_jumps(
-            given_fps), unseen=None if missing is None else unseen.reshape(seq.shape[:-1]).all(-1))
+            given_fps), unseen=None if missing is None else unseen.reshape(seq.shape[:-1]).all(-1), fps=given_fps)
         # a whole body alternating between two boxes frame by frame, out where it is most of the noise (alternation)
         values, self.alternated = read_alternation(measured.values) if self.undo_errors else (measured.values, None)
         seq, self.inverted = values, measured.inverted

@@ -91,7 +91,8 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
 def _undone(x: np.ndarray, layout: str | None, fps: float | None) -> np.ndarray:
     """``x`` (T, J, C) in ``layout`` (None: unknown) with the estimator's errors SynSP's route undoes undone
     (glitches, left/right exchanges, whole-body jumps), where :mod:`synsp.refining.bursts` reads the noise."""
-    return measurements(x, None if layout is None else get_layout(layout), jumps=looks_for_jumps(fps)).values
+    return measurements(x, None if layout is None else get_layout(layout), jumps=looks_for_jumps(fps),
+                        fps=fps).values
 
 
 def _feet_held(out: np.ndarray, x: np.ndarray, method: str, model: Refiner, name: str | None,
@@ -184,7 +185,7 @@ def nearer_if_noise_only(x: np.ndarray, route: Callable[[np.ndarray], np.ndarray
         return route(x)
     # against the values with the estimator's errors undone, as the route reads them: a left/right exchange it
     # undoes is no pull of its own (to the risk, a correction far beyond white noise)
-    seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")))
+    seen = measurements(x, get_layout(layout), jumps=looks_for_jumps(options.get("fps")), fps=options.get("fps"))
     measured = segment_filled(seen.values, seen.gaps, layout, target)  # as the route fills them
     measured = without_alternation(measured)[0]  # a body alternating between two boxes: out, as the Refiner takes it
     read = measured if layout == target else convert(measured, layout, target)

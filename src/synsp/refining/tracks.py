@@ -194,7 +194,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     bar = frames_bar(sum(n + _again(n, options.get("fps"), stretched) for n in lengths))  # on a terminal
     # every value, for the refiners; the networks' input with the measured errors undone (network_only: not)
     measure = partial(_measurements, body=body, laid=laid, undo=model is not None and not options.get("network_only"),
-                      jumps=looks_for_jumps(options.get("fps")))  # as the Refiner reads them
+                      jumps=looks_for_jumps(options.get("fps")), fps=options.get("fps"))  # as the Refiner reads them
 
     def refine_part(values: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, SimpleNamespace]:
         """A span or a stretch refined, with what the models recorded of it (in a lockstep job, the job's own
@@ -385,14 +385,15 @@ def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float
 
 
 def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool,
-                  jumps: bool = True) -> Measurements:
+                  jumps: bool = True, fps: float | None = None) -> Measurements:
     """:func:`synsp.estimator_errors.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
     in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints. ``jumps``:
-    whether whole-body jumps are looked for (not under 15 fps, :mod:`synsp.inference.low_rate`)."""
-    first = measurements(segment[:, :laid], body, undo=undo, jumps=jumps)
+    whether whole-body jumps are looked for (not under 15 fps, :mod:`synsp.inference.low_rate`); ``fps``: the frame rate
+    (None: 30), how long a stall at the end is carried on."""
+    first = measurements(segment[:, :laid], body, undo=undo, jumps=jumps, fps=fps)
     if laid == segment.shape[1]:
         return first
-    rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps)
+    rest = measurements(segment[:, laid:], None, undo=undo, jumps=jumps, fps=fps)
     joints = [np.concatenate([a, b], axis=1) for a, b in zip(first[:4], rest[:4])]  # values, missing, glitches, held
     return first._replace(values=joints[0], missing=joints[1], glitches=joints[2], held=joints[3],
                           jumped=first.jumped | rest.jumped, astray=np.concatenate([first.astray, rest.astray], axis=1),
