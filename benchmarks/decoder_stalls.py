@@ -18,6 +18,8 @@ section 10, "A decoder's stall in a stream and at a track's end").
 
 ``--carry N``: a stall at the end carried on ``N`` frames at most at 30 fps, then held (``stalls.CARRY_SECONDS``,
 0.5 s: 15; 0: held from its first repeat; RESULTS section 10, "A stall at a track's end carried at most half a second").
+``--fps F``: each clip's truth and input resampled to ``F`` fps first (cubic spline, as ``frame_rate.py``), ``--frames``
+counted at that rate, and refined told it (``refine(fps=F)``; RESULTS section 10, "A stall's carry capped in seconds").
 
 ``--guard`` instead counts, on every clip of the split (2D coco17 and 3D h36m17 root-relative, presets clean-ish,
 typical, hard), the stalls read in the inputs as they are, and the tracks whose spans (``track_segments``, the
@@ -41,6 +43,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import synsp
+from frame_rate import at_rate  # this folder's: a 30 fps clip resampled
 from synsp.data.mocap import load_clip
 from synsp.estimator_errors import stalls
 from synsp.estimator_errors.track_switches import track_segments
@@ -87,12 +90,14 @@ def cases(args: argparse.Namespace):
         if args.space == "3d":  # the body's world path kept: the mocap's positions, the preset's errors on them
             world = load_clip(case.name, layout=layout).astype(np.float64)[: len(truth)]
             truth, noisy = world, world + (noisy - truth)
+        if args.fps != 30:
+            truth, noisy = (at_rate(x, args.fps).astype(np.float64) for x in (truth, noisy))
         yield case.name, truth, noisy
 
 
 def where(args: argparse.Namespace) -> str:
     """The run's stalls and unit, for the means' line."""
-    return (f"{args.split}, {args.space}, {args.preset}, {args.frames} frames held "
+    return (f"{args.split}, {args.space}, {args.preset}, {args.fps:g} fps, {args.frames} frames held "
             f"{'at the end' if args.end else 'at 3 places'}; {'mm' if args.space == '3d' else 'px'}")
 
 
@@ -102,8 +107,8 @@ def compare(args: argparse.Namespace) -> None:
     for name, truth, noisy in cases(args):
         held, bridged, copies = stalled(noisy, args.frames, args.end)
         with stalls_unread():
-            before = synsp.refine(held, fps=30)
-        now, gap = synsp.refine(held, fps=30), synsp.refine(bridged, fps=30)
+            before = synsp.refine(held, fps=args.fps)
+        now, gap = synsp.refine(held, fps=args.fps), synsp.refine(bridged, fps=args.fps)
         row = [error(held, truth, copies), error(before, truth, copies), error(now, truth, copies),
                error(gap, truth, copies), error(before, truth, ~copies), error(now, truth, ~copies),
                error(gap, truth, ~copies)]
@@ -210,11 +215,14 @@ def main() -> None:
     parser.add_argument("--stream", action="store_true", help="through synsp's stream too")
     parser.add_argument("--guard", action="store_true")
     parser.add_argument("--fires", action="store_true", help="count the inputs a stall step fires on")
-    parser.add_argument("--carry", type=int, default=stalls.carry_frames(30),
-                        help="frames a stall at the end is carried on at most, 30 fps (stalls.CARRY_SECONDS; 0: held)")
+    parser.add_argument("--carry", type=int, default=None,
+                        help="frames a stall at the end is carried on at most, 30 fps (default: stalls.CARRY_SECONDS; "
+                             "0: held)")
+    parser.add_argument("--fps", type=float, default=30.0, help="the clips resampled to this rate (frames per second)")
     parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
     args = parser.parse_args()
-    stalls.CARRY_SECONDS = args.carry / 30  # the clips are at 30 fps
+    if args.carry is not None:
+        stalls.CARRY_SECONDS = args.carry / 30  # frames at 30 fps
     run = guard if args.guard else fires if args.fires else write if args.write else \
         compare_stream if args.stream else compare
     run(args)

@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 import synsp
+from synsp.estimator_errors import measurements as measuring
 from synsp.estimator_errors.measurements import measurements
-from synsp.estimator_errors.stalls import carried_on, carry_frames, pose_at_catch_up, stall_gaps
+from synsp.estimator_errors.stalls import carried_on, carry_frames, frames_at, pose_at_catch_up, stall_gaps
 from synsp.estimator_errors.track_switches import track_segments
 from synsp.inference.alternation import read_alternation
+from synsp.inference.half_pace import at_half_pace_if_nearer
 from synsp.skeleton import get_layout
 from walking import walking
 
@@ -105,6 +107,36 @@ def test_a_long_held_tail_is_carried_at_most_half_a_second(fps):
     assert np.array_equal(measurements(x, get_layout("coco17"), fps=fps).values, out)
 
 
+def test_runs_told_another_rate_for_the_same_frames_carry_half_a_second_of_them():
+    # the second look at half the pace tells the route 15 fps for 30 fps frames, the floor step's SmoothNet base the
+    # paced rate (~18 fps for this fast walk): told so, the carry was 8 or 9 frames, not 15, and such outputs moved
+    assert carry_frames(15) == 8
+    with frames_at(30):
+        assert carry_frames(15) == 15
+        with frames_at(15):  # the outermost call knows the frames' rate
+            assert carry_frames(15) == 15
+    assert carry_frames(15) == 8
+    _, x = walking(n_frames=100, noise=3.0, fps=6.0)  # a walk five times as fast, carried 10 px a frame
+    x = x + np.arange(100)[:, None, None] * [10.0, 0.0]
+    x[70:] = x[69]  # 30 frames held at the end
+    told = []
+
+    def route(values: np.ndarray, fps: float | None = None) -> np.ndarray:
+        told.append((fps, carry_frames(fps)))
+        return values + (0.0 if fps else 50.0)  # the clip's rate far from the input: the half rate looked at
+    at_half_pace_if_nearer(route, x, x, None, (20.0, 45.0))
+    assert told == [(None, 15), (15.0, 15)]
+    seen = []  # through the whole route: each carry the frames' 15 (and some run told another rate)
+
+    def spy(values: np.ndarray, poses: np.ndarray, fps: float | None = None) -> np.ndarray:
+        seen.append((fps, carry_frames(fps)))
+        return carried_on(values, poses, fps)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(measuring, "carried_on", spy)
+        synsp.refine(x, fps=30)
+    assert {most for _, most in seen} == {15} and {fps for fps, _ in seen} - {30, None}, seen
+
+
 def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():
     # the stream held each stall (the first repeats beyond its lookahead, and the last ones once the catch-up, read
     # as another person, ended it) and started afresh from the catch-up; now no restart, each frame due as before
@@ -121,3 +153,4 @@ def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():
     assert before > 100 and after < 0.25 * before, (before, after)
     # each frame back at most 2 frames later than lag + lookahead (10): the cut watch tells the first repeat
     assert (np.cumsum([len(o) for o in outs]) >= np.arange(len(x)) - 12).all()
+

@@ -47,7 +47,7 @@ from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, limb_pairs, without_inversions
 from synsp.estimator_errors.pinned_joints import pinned_joints
-from synsp.estimator_errors.stalls import carried_on
+from synsp.estimator_errors.stalls import carried_on, carry_frames
 from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
 from synsp.motion_pace import motion_pace
@@ -102,7 +102,8 @@ def measurements(poses: np.ndarray, layout: Layout | None, *, undo: bool = True,
     poses (:mod:`synsp.memo`: SynSP's route asks for them again with the values unchanged)."""
     def key() -> tuple:
         return ("measurements", array_key(poses), id(layout), bool(undo), bool(jumps), bool(open_end), int(window),
-                None if unseen is None else array_key(np.asarray(unseen, bool)), None if fps is None else float(fps))
+                None if unseen is None else array_key(np.asarray(unseen, bool)),
+                carry_frames(fps))  # the rate reaches measure's values through the carry alone
 
     return remembered(key, lambda: measure(poses, layout, undo=undo, jumps=jumps, open_end=open_end, window=window,
                                            unseen=unseen, fps=fps), (layout,))

@@ -20,14 +20,18 @@ repeated: a runner stopped dead (dash_masculinity's last 8 frames 123 px off, wh
 gaps"). Where the body travels (its pace before the stall over :data:`TRAVEL` body sizes a frame) the repeats are
 carried on at that pace instead (:func:`carried_on`, in :func:`synsp.estimator_errors.measurements.measure`; for
 :data:`CARRY_SECONDS` at most, at the footage's frame rate, then held: a longer run is a tracker's frozen pose, no
-stall), and the summary says
-how many. A stream reads its stalls alike, with no frame waiting for them: each repeat its lookahead
-sees no end of is such a stall at the end (carried on), the ones it sees the catch-up of are filled towards it, and
-its cut watches read the repeats as a gap and the catch-up along the body's path (:func:`stall_free`,
-:func:`stall_before_last`, :func:`pose_at_catch_up`; benchmarks/RESULTS.md, section 10, "A decoder's stall in a
-stream and at a track's end").
+stall; a look told another rate than its frames', the second look at half the pace, counts it at theirs,
+:func:`frames_at`), and the summary says how many. A stream reads its stalls alike, with no frame waiting for them:
+each repeat its lookahead sees no end of is such a stall at the end (carried on), the ones it sees the catch-up of
+are filled towards it, and its cut watches read the repeats as a gap and the catch-up along the body's path
+(:func:`stall_free`, :func:`stall_before_last`, :func:`pose_at_catch_up`; benchmarks/RESULTS.md, section 10, "A
+decoder's stall in a stream and at a track's end").
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 import numpy as np
 
@@ -35,7 +39,7 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.sequence import body_size, true_runs
 
 __all__ = ["STALL_FRAMES", "PACE_FRAMES", "TRAVEL", "stall_gaps", "without_stalls", "stall_free", "carried",
-           "CARRY_SECONDS", "carry_frames", "stall_before_last", "pose_at_catch_up", "carried_on"]
+           "CARRY_SECONDS", "carry_frames", "frames_at", "stall_before_last", "pose_at_catch_up", "carried_on"]
 
 # Whole frames repeated in a row from which a run is a stall: a converted frame rate repeats one at a time.
 STALL_FRAMES = 2
@@ -56,10 +60,32 @@ TRAVEL = 0.01
 CARRY_SECONDS = 0.5
 
 
+# Inside frames_at: the frames' own rate (fps), whatever rate the steps are told (None: the rate told).
+_FRAMES_FPS: ContextVar[float | None] = ContextVar("frames_fps", default=None)
+
+
 def carry_frames(fps: float | None = None) -> int:
     """Frames a stall at a track's end is carried on at most (:func:`carried_on`): :data:`CARRY_SECONDS` at ``fps``
-    (frames per second; None: 30), rounded; 15 at 30 fps."""
-    return round(CARRY_SECONDS * (30.0 if fps is None else float(fps)))
+    (frames per second; None: 30), rounded; 15 at 30 fps. Inside :func:`frames_at`, at the rate it was given."""
+    own = _FRAMES_FPS.get()
+    return round(CARRY_SECONDS * (own if own is not None else 30.0 if fps is None else float(fps)))
+
+
+@contextmanager
+def frames_at(fps: float | None) -> Iterator[None]:
+    """Within it, :func:`carry_frames` counts at ``fps`` (frames per second; None: 30), the frames' own rate,
+    whatever rate it is told; inside another, at the outer one's (the outermost call knows the frames' rate). Runs
+    on the same frames told another rate: the second look at half the pace (:mod:`synsp.inference.half_pace`, told
+    15 fps for 30 fps frames) and the floor step's SmoothNet base at the paced rate
+    (:mod:`synsp.inference.floor_pass`); told it, a 30 fps stall's half second was 8 or 9 frames, not 15, and 3 of
+    12 fast 2D clips with 30 frames held at the end moved (benchmarks/RESULTS.md, section 10, "A stall's carry capped
+    in seconds")."""
+    token = _FRAMES_FPS.set(30.0 if fps is None else float(fps)) if _FRAMES_FPS.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _FRAMES_FPS.reset(token)
 
 
 def stall_gaps(track: np.ndarray) -> list[tuple[int, int]]:

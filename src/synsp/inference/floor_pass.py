@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from synsp.estimator_errors import stalls
 from synsp.inference import limb_turn
 from synsp.inference.body_turn import cap_turn
 from synsp.inference.floor import SMOOTHNET_BASE_STRIDE, drift_factor, floor_step
@@ -64,8 +65,9 @@ def floor_pass(refiner: Refiner, outputs: dict[str, np.ndarray], seq: np.ndarray
         reading.strength = reading.strength * repeat_factor(reading.repeated, refiner.repeat_ramp)
         if refiner.pull_ramp is not None:
             outputs = {name: take_off_pull(out, second, refiner.pull_ramp) for name, out in outputs.items()}
-    base = (np.stack([refiner.fallback().refine(person, fps=fps, stride=SMOOTHNET_BASE_STRIDE) for person in seq])
-            if refiner.smoothnet_base and refiner.fallback is not None else None)  # each person at its own pace
+    with stalls.frames_at(given_fps):  # the same frames told the paced rate: a stall's carry counts at theirs
+        base = (np.stack([refiner.fallback().refine(person, fps=fps, stride=SMOOTHNET_BASE_STRIDE) for person in seq])
+                if refiner.smoothnet_base and refiner.fallback is not None else None)  # each person at its own pace
     repeat = np.ones(seq.shape[:-3]) if reading.repeated is None else repeat_factor(reading.repeated,
                                                                                      refiner.repeat_ramp)
     joints = strength * shares * repeat[..., None]  # as reading.strength, per joint

@@ -35,6 +35,7 @@ from typing import Callable
 import numpy as np
 
 from synsp.config import TRAINING_FPS
+from synsp.estimator_errors import stalls
 from synsp.filters import butterworth
 from synsp.inference import low_rate
 from synsp.inference.clean import NOISE_BAND, NOISE_RAMP, fast_part, input_noise, noise_level
@@ -152,7 +153,9 @@ def at_half_pace_if_nearer(route: Callable[..., np.ndarray], values: np.ndarray,
     if not (far > margin).any():  # kept needs far - moved(slow) > margin, moved(slow) >= 0: no second run
         return full, chosen, half
     put_back = records() if records is not None else None  # what the clip's rate's run recorded
-    with low_rate.as_given():  # at the half itself, not read frame for frame as a 15-30 fps clip is
+    # at the half itself, not read frame for frame as a 15-30 fps clip is; a stall's carry counted in the frames'
+    # own rate, 2 x the half (stalls.frames_at: half a second is as many of the same frames in either look)
+    with low_rate.as_given(), stalls.frames_at(2.0 * half):
         slow = route(values, fps=half)
     chosen = far - moved(slow) > margin
     if chosen.all():  # the last run: what the route records is the output's

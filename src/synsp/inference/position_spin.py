@@ -74,7 +74,7 @@ def position_spin(x: np.ndarray, layout: str | Layout | None, fps: float | None)
     up = upright_turn(body, layout)
     upright = np.asarray(x, np.float64) @ up.T
     # read on the values with the estimator's errors undone (left and right exchanged, a joint thrown for a frame)
-    seen = measurements(body, layout, jumps=False).values @ up.T
+    seen = measurements(body, layout, jumps=False, fps=fps).values @ up.T
     line = sum(seen[:, layout.index(left)] - seen[:, layout.index(right)] for left, right in SIDE_PAIRS)
     flat = _filled(line[:, [0, 2]])  # the horizontal part; frames without one take their neighbours'
     if flat is None or not (np.linalg.norm(flat, axis=-1) > 0).all():

@@ -39,7 +39,7 @@ def refine_converted(poses: np.ndarray, layout: str, method: str, target: str, m
     (its docstring): ``poses`` (T, J, C) with NaN where ``missing`` (T, J); ``smoothnet`` its options
     (:func:`~synsp.refining.methods.smoothnet_options`); ``refine`` is
     :func:`~synsp.refining.person.refine_person`; returns (T, J, C)."""
-    measured = measurements(poses, get_layout(layout))
+    measured = measurements(poses, get_layout(layout), fps=options.get("fps"))  # the rate: how long a stall is carried
     poses = segment_filled(measured.values, measured.gaps, layout, target)
     converted = convert(poses, layout, target)
     # a model joint made of a missing or held one was not measured either (convert carries the NaN); held values are

@@ -52,7 +52,7 @@ def refine_no_layout(poses: np.ndarray, missing: np.ndarray, smoothnet: Route, o
         ghosts = int(round(GHOSTS * fps))
         body = label_jumps(x[:, dense], fps, ghosts)[0]
         x[:, dense] = rigid_fill(body, ghosts=ghosts)[0]
-    values = measurements(x, None).values
+    values = measurements(x, None, fps=options.get("fps")).values
     parts = [sparse, ~sparse] if sparse.any() and not sparse.all() else [np.ones(len(sparse), bool)]
     out = np.empty_like(values)
     for part in parts:  # the body's joints last: the pace the summary reads is theirs

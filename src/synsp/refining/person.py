@@ -134,7 +134,7 @@ def _in_layout(x: np.ndarray, method: str, model: Refiner, name: str | None, opt
         return _feet_held(out, x, method, model, name, options)
     if model.network.per_coordinate:  # SmoothNet sees no joints: their glitches and inversions are read here
         if segments:  # else measured and filled by the caller already (SynSP's converted route)
-            measured = measurements(x, None if name is None else get_layout(name))
+            measured = measurements(x, None if name is None else get_layout(name), fps=options.get("fps"))
             values = measured.values
             if name is not None and not options.get("network_only"):  # feet, hands, face: as SynSP's route
                 values = segment_filled(values, measured.gaps, name, model_space_layout(x.shape[-1]))
