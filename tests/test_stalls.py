@@ -154,3 +154,19 @@ def test_a_stream_reads_a_stall_as_a_gap_and_its_catch_up_as_the_same_person():
     # each frame back at most 2 frames later than lag + lookahead (10): the cut watch tells the first repeat
     assert (np.cumsum([len(o) for o in outs]) >= np.arange(len(x)) - 12).all()
 
+
+def test_a_stream_holds_a_frozen_tail_where_the_carry_left_it():
+    # a tracker froze a walker (4 px a frame) for 100 frames, longer than the stream's 64-frame window: once the run's
+    # first frame left the window, its measurement read no pace and gave the pose repeated, and the stream stepped back
+    # by the whole carry (15 frames at the pace, ~90 px in a frame); now held where the carry left it, as offline
+    clean, _ = walking(n_frames=200, noise=0.0)
+    x = (clean + np.arange(200)[:, None, None] * [4.0, 0.0]).astype(np.float32)
+    x[100:] = x[99]
+    stream = synsp.StreamingRefiner(synsp.load_model("synsp-coco17"))
+    out = np.concatenate([*(stream.push(frame) for frame in x), stream.flush()])
+    centre = out.mean(axis=1)
+    steps = np.linalg.norm(np.diff(centre[100:], axis=0), axis=-1)  # px, frame to frame inside the run
+    pace = np.linalg.norm(x[99].mean(0) - x[96].mean(0)) / 3
+    assert steps.max() < 1.5 * pace, (steps.max(), pace)  # was ~15 x the pace
+    offline = np.asarray(synsp.refine(x, fps=30)).mean(axis=1)
+    assert np.linalg.norm(centre[-1] - offline[-1]) < pace, (centre[-1], offline[-1])  # held where offline holds

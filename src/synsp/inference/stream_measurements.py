@@ -23,6 +23,13 @@ to the window's open end (``open_end``: a jump no body makes, no stretch needed)
 one read astray is measured in full, since inside the run the limb moves with the body and the cheap test would pass
 it as it came (audit 22: a head 64 cm off for 11 frames followed up to 327 mm, now 77, offline 80).
 
+A stall at the stream's newest frames is carried on at the body's pace for half a second, then held there, as
+offline (:func:`~synsp.estimator_errors.stalls.carried_on`); a longer run of repeats (a tracker's frozen pose) soon
+fills the window, and a window without the run's first frame reads no pace and gives the pose repeated: the stream
+stepped back to it by the whole carry (a 10 s freeze of a 2D walk, 51 px in a frame). Past the carry, each repeat
+whose lookahead sees no end of the run is given the frame before's output instead (:meth:`RunningMeasurements._held`),
+where offline holds it.
+
 Most frames need no measurement, which a cheap test tells (:meth:`RunningMeasurements._as_it_came`);
 frames before the stream's first detection pass at once, untouched (nothing to measure them by).
 """
@@ -33,8 +40,9 @@ from collections import deque
 import numpy as np
 
 from synsp.estimator_errors.glitches import MAX_RUN, far_off_path
-from synsp.estimator_errors.held_values import held_values
+from synsp.estimator_errors.held_values import held_frames, held_values
 from synsp.estimator_errors.measurements import measurements
+from synsp.estimator_errors.stalls import carry_frames
 from synsp.inference.stream_drops import gaps_behind_newest
 from synsp.sequence import body_size
 from synsp.skeleton import Layout
@@ -68,6 +76,10 @@ class RunningMeasurements:
         # whether the last measurement exchanged a left/right pair back in the frame it gave or
         # after: the next frames are measured in full, since an exchange goes on without a jump
         self._exchanged = False
+        # per view, the repeats in a row up to the last frame given (a stall's or a frozen tracker's run), and that
+        # frame as given (V, J, C): past the carry, a run is held there (_held)
+        self._run: np.ndarray | None = None
+        self._given: np.ndarray | None = None
 
     def push(self, frame: np.ndarray) -> list[np.ndarray]:
         """Add a (V, J, C) frame, NaN for missing joints; returns the frames ready, oldest first
@@ -121,7 +133,7 @@ class RunningMeasurements:
         if self._put_in:
             self._put_in.popleft()
         if not self._exchanged and self._as_it_came(clip, at):
-            return clip[:, at].astype(np.result_type(clip.dtype, np.float32))
+            return self._held(clip, at, clip[:, at].astype(np.result_type(clip.dtype, np.float32)))
         # the frames to come may bring a limb back; a window shorter than its history (the stream's first seconds)
         # reads an inversion's majority as a full one would, the frames before the stream's first voting with it
         measured = measurements(clip, self.layout, open_end=bool(ahead), window=self._frames.maxlen or 0)
@@ -135,6 +147,23 @@ class RunningMeasurements:
         unknown = ~seen[:, 0] & ~seen[:, 1:].any(axis=1)
         if unknown.any():
             frame[unknown] = np.nan
+        return self._held(clip, at, frame)
+
+    def _held(self, clip: np.ndarray, at: int, frame: np.ndarray) -> np.ndarray:
+        """``frame`` (V, J, C), frame ``at`` of ``clip`` (V, N, J, C) as measured, with each view whose frame is a
+        repeat past the carry of a stall at the end (more than :func:`~synsp.estimator_errors.stalls.carry_frames`
+        in a row) and whose lookahead sees no end of it (every frame after a repeat) given the frame before's
+        output: where the carry left it, as offline holds it (module docstring). A run whose catch-up is in sight
+        takes the measurement, which fills towards the catch-up."""
+        views = len(frame)
+        if self._run is None or len(self._run) != views:
+            self._run, self._given = np.zeros(views, int), frame.copy()
+        repeat = np.array([at > 0 and bool(held_frames(view[at - 1: at + 1])[-1]) for view in clip])
+        self._run = np.where(repeat, self._run + 1, 0)
+        hold = (self._run > carry_frames()) & [bool(held_frames(view[at:])[1:].all()) for view in clip]
+        if hold.any():
+            frame = np.where(hold[:, None, None], self._given, frame).astype(frame.dtype, copy=False)
+        self._given = frame.copy()  # the caller's steps may write to the frame given
         return frame
 
     @staticmethod
