@@ -10,8 +10,8 @@ Each validation clip (2D coco17 px, preset ``--preset``) at least ``--seconds`` 
 last ``--seconds`` (``--where end``) or the ``--seconds`` in its middle (``--where mid``) a copy of the frame before
 them (30 fps). Prints per clip and on average over the run's frames: the largest move of the joints' mean from one
 frame to the next inside the run (px; the input's is 0, a carry's is the pace), through ``synsp.StreamingRefiner``
-and offline (``synsp.refine(fps=30)``); the stream's mean distance from offline there; and each one's error against
-the truth there (px; the truth walks on).
+and offline (``synsp.refine(fps=30)``); the stream's mean distance from offline there, and its joints' mean's from
+offline's; and each one's error against the truth there (px; the truth walks on).
 
 ``--guard`` instead reads every validation input of the protocol (clean-ish, typical, hard; 2D coco17 and 3D
 h36m17) for its longest run of whole frames repeated (``held_frames``): the stream holds a run past the carry
@@ -36,7 +36,8 @@ from synsp.estimator_errors.held_values import held_frames
 from synsp.evaluation.protocol import make_cases
 from synsp.sequence import true_runs
 
-COLUMNS = ("largest step: stream", "offline", "| stream from offline", "| error: input", "stream", "offline")
+COLUMNS = ("largest step: stream", "offline", "| stream from offline", "its joints' mean", "| error: input", "stream",
+           "offline")
 
 
 def largest_step(out: np.ndarray, run: slice) -> float:
@@ -77,6 +78,7 @@ def main() -> None:
         stream = np.asarray(streamed(model, held.astype(np.float32))[0], np.float64)
         offline = np.asarray(synsp.refine(held, fps=30), np.float64)
         rows.append([largest_step(stream, run), largest_step(offline, run), error(stream, offline, frozen),
+                     error(stream.mean(axis=1, keepdims=True), offline.mean(axis=1, keepdims=True), frozen),
                      *(error(o, truth, frozen) for o in (held, stream, offline))])
         print(f"{name[:34]:34s} frames {run.start}-{run.stop - 1} of {len(noisy)}: " + "  ".join(
             f"{label} {value:.2f}" for label, value in zip(COLUMNS, rows[-1])), flush=True)
