@@ -22,11 +22,13 @@ as an estimator could).
 
 Prints, per preset, the held joints' values on the hold and its reach the pinned step took out (the measurements'
 limbs astray with the step, less those without it), on how many cases, and those it took elsewhere (the preset's own
-errors, on other frames or joints); then, on the cases it took from (``--all``: every case), the held joints' error
-on the hold's frames: input, SynSP, SynSP with the step disabled, SmoothNet (the bare network; 2D px, 3D mm). Run::
+errors, on other frames or joints); then, on the cases it took from (``--all``: every case), the held joints' steps
+into each run taken and out of it over their own beyond (``pinned_joints.edge_steps``) and their error on the hold's
+frames: input, SynSP, SynSP with the step disabled, SmoothNet (the bare network; 2D px, 3D mm). ``--sudden 0``: the
+step without its entry test (the parent commit of that test gave the same counts). Run::
 
     .venv/bin/python benchmarks/real_holds.py [--space 3d] [--motion grip|push|hang|plant] [--reach 2] [--frames 40]
-        [--clips 65] [--cameras 2] [--presets jitter clean-ish typical tremble]
+        [--clips 65] [--cameras 2] [--presets jitter clean-ish typical tremble] [--sudden 0] [--all]
 """
 from __future__ import annotations
 
@@ -41,8 +43,10 @@ from synsp.data.mocap import load_clips
 from synsp.data.simulator import estimate, get_preset
 from synsp.data.splits import load_split
 from synsp.estimator_errors import measurements as measuring
+from synsp.estimator_errors import pinned_joints as pinning
 from synsp.evaluation.protocol import EVAL_SEED
 from synsp.inference.checkpoint import default_model, load_model
+from synsp.sequence import true_runs
 from synsp.skeleton import get_layout
 
 # (end, middle, root) of the left and right arm, the left leg, per layout
@@ -139,6 +143,8 @@ def main() -> None:
     parser.add_argument("--motion", choices=tuple(MOTIONS), default="grip")
     parser.add_argument("--frames", type=int, default=20)
     parser.add_argument("--reach", type=int, default=2)
+    parser.add_argument("--sudden", type=float, default=pinning.SUDDEN,
+                        help="the pinned step's SUDDEN (0: the step without its entry test, as before it)")
     parser.add_argument("--all", action="store_true", help="errors of every case (default: those the step took from)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -150,6 +156,7 @@ def main() -> None:
     views = args.cameras if args.space == "2d" else 1
     smoothnet = load_model(default_model("smoothnet", args.space))
     unpinned = mock.patch.object(measuring, "pinned_joints", lambda p, tree: np.zeros(p.shape[:2], dtype=bool))
+    mock.patch.object(pinning, "SUDDEN", args.sudden).start()
     for preset in args.presets:
         error_model = get_preset("jitter" if preset in ("none", "tremble") else preset)
         rows, fired, cases, lengths, elsewhere = [], 0, 0, [], 0
@@ -182,9 +189,11 @@ def main() -> None:
                 outs.append(smoothnet.refine(noisy))
                 row = [float(np.linalg.norm(y[run][:, ends] - clean[run][:, ends], axis=-1).mean()) for y in outs]
                 rows.append(row)
-                print(f"  {preset} {name} view {view} hold {run.start}-{run.stop}: {taken} taken out; input "
-                      f"{row[0]:.2f} synsp {row[1]:.2f} without the step {row[2]:.2f} smoothnet {row[3]:.2f}",
-                      flush=True)
+                edges = [pinning.edge_steps(noisy[:, end], near.start + a, near.start + b).round(2).tolist()
+                         for end in ends for a, b in true_runs(took[near, end])]
+                print(f"  {preset} {name} view {view} hold {run.start}-{run.stop}: {taken} taken out (steps in, out "
+                      f"of its runs over the joint's own: {edges}); input {row[0]:.2f} synsp {row[1]:.2f} without the "
+                      f"step {row[2]:.2f} smoothnet {row[3]:.2f}", flush=True)
         mean = np.mean(rows, axis=0) if rows else [np.nan] * 4
         sizes = f"{min(lengths, default=0)}-{max(lengths, default=0)} frames, mean {np.mean(lengths or [0]):.1f}"
         print(f"{args.space} {args.motion} {preset:9s} frames {args.frames} reach {args.reach}: {fired} held values "

@@ -81,5 +81,6 @@ def test_a_hand_really_holding_a_bar_is_kept(monkeypatch):
     tree, wrist = bone_tree(COCO17), COCO17.joints.index("left_wrist")
     assert np.ptp(x[run, wrist], axis=0).max() < 1e-6  # held still, in the picture too
     assert not pinned_joints(x, tree).any()
+    assert np.nanmax(module.edge_steps(x[:, wrist], run.start, run.stop)) < 1  # slowing in, speeding up out
     monkeypatch.setattr(module, "SUDDEN", 0.0)
     assert pinned_joints(x, tree)[run, wrist].all()

@@ -24,8 +24,10 @@ whole body standing still moves no bone, and a planted foot's shin turns about t
 its length; none is entered and left by a jump. A hand really holding a bar while the body pulls up is still while
 its parent moves on, and in 2D its forearm's length changes by foreshortening; what tells it from a pin is its
 entry and exit: in the validation clips given such holds (benchmarks/real_holds.py), every one the other tests
-marked was reached slowing (its step into the hold 0.2-0.4 times the one before, for reaches over 2-4 frames) and
-left speeding up, where each of the audit's pins jumped at least 2.2 times the joint's own step at one edge.
+marked was reached slowing and left speeding up (its step into the hold and out of it 0.15-0.86 times its step
+beside, for reaches over 2-6 frames; a hand stopped dead from full pace gives 1), where each of the audit's pins
+jumped at least 2.8 times the joint's own step at one edge (benchmarks/RESULTS.md, section 10, "Hands and feet
+that really hold").
 Thresholds were chosen on the validation split (benchmarks/RESULTS.md, section 10, "A joint pinned on an object"):
 no value of the 65 clips is marked under the protocol's presets, 2D or 3D, with JUMP 0.02 and OWN 1.5 together
 neither; MIN_RUN 4 marked a running foot's stance (4 frames, typical 2D), and with those LENGTH_CHANGE 0.1 six values
@@ -41,11 +43,11 @@ import numpy as np
 from synsp.sequence import body_size, nan_median, true_runs
 
 __all__ = ["QUIET", "JUMP", "JUMP_STILL", "SUDDEN", "STILL", "LENGTH_CHANGE", "OWN", "MIN_RUN", "LONGEST", "BESIDE",
-           "pinned_joints"]
+           "pinned_joints", "edge_steps"]
 
 JUMP = 0.03  # body sizes the bone (as a vector) moves into the run and out of it, each
 JUMP_STILL = 5.0  # times the joint's longest step inside the run, each jump
-SUDDEN = 1.5  # times the joint's own step beside the run: its step into the run or out of it, at one edge at least
+SUDDEN = 1.5  # times the joint's own step beside: its step into the run or out of it, one edge (holds 0.86, pins 2.8)
 QUIET = 0.01  # body sizes: the longest step of the joint inside the run
 STILL = 0.01  # body sizes: the joint's farthest value from its median over the run
 LENGTH_CHANGE = 0.2  # times the bone's usual length: its range over the run (the parent moved on)
@@ -117,19 +119,37 @@ def _seen_beside(values: np.ndarray, frame: int, way: int) -> int | None:
 
 
 def _sudden(track: np.ndarray, start: int, stop: int) -> bool:
-    """Whether the joint's ``track`` (T, C) jumps into the run ``start`` .. ``stop`` - 1 or out of it: its step there
-    (to the nearest value seen beside) is more than :data:`SUDDEN` times its step per frame just beyond, at one edge
-    at least (a real hold is reached slowing and left speeding up). An edge with no such steps seen tells nothing;
-    with neither, True (the bone's jumps decide)."""
-    ratios = []
-    for edge, way in ((start, -1), (stop - 1, 1)):
+    """Whether the joint's ``track`` (T, C) jumps into the run ``start`` .. ``stop`` - 1 or out of it: more than
+    :data:`SUDDEN` times its own step at one edge at least (:func:`edge_steps`; a real hold is reached slowing and left
+    speeding up). With neither edge read, True (the bone's jumps decide)."""
+    ratios = edge_steps(track, start, stop)
+    ratios = ratios[~np.isnan(ratios)]
+    return not len(ratios) or bool(ratios.max() > SUDDEN)
+
+
+def edge_steps(track: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The joint's step into the run ``start`` .. ``stop`` - 1 and its step out of it, each over its own step per
+    frame just beyond (before the entry, after the exit), from the nearest values seen (at most :data:`BESIDE` frames
+    away).
+
+    Parameters
+    ----------
+    track : (T, C) array of one joint, any unit; NaN where not seen.
+    start, stop : the run's first frame and the frame after its last.
+
+    Returns
+    -------
+    (2,) float: entry, exit; NaN where an edge's steps are not seen, inf where the joint stood still beyond.
+    """
+    ratios = np.full(2, np.nan)
+    for side, (edge, way) in enumerate(((start, -1), (stop - 1, 1))):
         near = _seen_beside(track, edge, way)
         far = None if near is None else _seen_beside(track, near, way)
         if far is not None:
             step = np.linalg.norm(track[near] - track[edge])
             pace = np.linalg.norm(track[far] - track[near]) / abs(far - near)
-            ratios.append(np.inf if pace == 0 else step / pace)
-    return not ratios or max(ratios) > SUDDEN
+            ratios[side] = np.inf if pace == 0 else step / pace
+    return ratios
 
 
 def _own_change(length: np.ndarray, start: int, stop: int) -> float:
