@@ -3,8 +3,9 @@
 ``errors``: each of the first ``--clips`` validation clips (``--preset``; coco17 2D, or h36m17 3D) gets its left wrist
 (or ``--joint ankle``) held from frame T // 3 for ``--frames`` frames at a point ``--aside`` body heights to the
 right of its last value, +- ``--tremble`` px (2D) or mm (3D), then back (audit 35, finding 2). Prints, per clip and
-mean, the joint's error on those frames: the input, SynSP, the same frames as a gap (NaN, refined by SynSP), and
-how many of them the measurements took out (:mod:`synsp.estimator_errors.pinned_joints` or the astray test).
+mean, the joint's error on those frames: the input, SynSP, the same frames as a gap (NaN, refined by SynSP), how
+many of them the measurements took out (:mod:`synsp.estimator_errors.pinned_joints` or the astray test), and the
+joint's steps into the run and out of it over its own steps beyond (``pinned_joints.edge_steps``).
 ``--control still-body`` holds every joint there instead (a body standing still), ``--control planted`` holds the
 joint and turns its bone about it towards the parent's own track, its length kept (``--joint ankle``: a foot planted
 while the knee flexes; a wrist: a hand resting while the forearm turns about it): the pinned step must take none.
@@ -30,6 +31,11 @@ from synsp.estimator_errors.held_values import held_values
 from synsp.estimator_errors.measurements import measurements
 from synsp.evaluation.protocol import make_cases
 from synsp.skeleton import bone_tree, get_layout
+
+try:  # errors runs on a commit without the pinned step too (the figures before it)
+    from synsp.estimator_errors.pinned_joints import edge_steps
+except ImportError:
+    edge_steps = None
 
 # (joint, its parent, grandparent) per layout and limb: the left wrist, elbow, shoulder; the left ankle, knee, hip
 JOINTS = {("coco17", "wrist"): (9, 7, 5), ("coco17", "ankle"): (15, 13, 11),
@@ -76,8 +82,10 @@ def errors(args: argparse.Namespace) -> None:
         row = [float(np.linalg.norm(y[run, joint] - clean[run, joint], axis=-1).mean())
                for y in (x, synsp.refine(x, fps=30, layout=layout), synsp.refine(gap, fps=30, layout=layout))]
         rows.append([*row, taken])
-        print(f"{case.name:38s} input {row[0]:8.2f} synsp {row[1]:8.2f} as a gap {row[2]:8.2f} taken out {taken}",
-              flush=True)
+        edges = "" if edge_steps is None else (f" (steps in, out of the run over the joint's own: "
+                                               f"{edge_steps(x[:, joint], run.start, run.stop).round(2).tolist()})")
+        print(f"{case.name:38s} input {row[0]:8.2f} synsp {row[1]:8.2f} as a gap {row[2]:8.2f} taken out {taken}"
+              f"{edges}", flush=True)
     mean = np.mean(rows, axis=0)
     print(f"MEAN input {mean[0]:.2f} synsp {mean[1]:.2f} as a gap {mean[2]:.2f}; values taken out "
           f"{int(np.sum(rows, axis=0)[3])} ({len(rows)} clips)")

@@ -59,3 +59,28 @@ def planted(x: np.ndarray, end: int, middle: int) -> np.ndarray:
     y[RUN, end] = still
     y[RUN, middle] = still + bone * way / np.linalg.norm(way, axis=-1, keepdims=True)
     return y
+
+
+def test_a_hand_really_holding_a_bar_is_kept(monkeypatch):
+    """A 2D wrist that reaches a bar over 3 frames, holds it 40 frames while the body pulls up (its forearm's length
+    changing by foreshortening) and lets go (benchmarks/real_holds.py, ``--motion hang``) is no pin: it slows into
+    the hold and speeds up leaving it. Without the entry's test (SUDDEN 0) the whole hold was taken out."""
+    import sys
+    from pathlib import Path
+
+    from synsp.data.camera import project, random_camera
+    from synsp.data.mocap import load_clip
+    from synsp.estimator_errors import pinned_joints as module
+    from synsp.skeleton import COCO17
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from real_holds import held
+
+    moved, run = held(load_clip("dataset-2_raise-up-left-hand_normal_013", "coco17"), "coco17", "hang", 40, 3)
+    x = project(moved, random_camera(np.random.default_rng(1), subject=moved)).astype(np.float64)
+    tree, wrist = bone_tree(COCO17), COCO17.joints.index("left_wrist")
+    assert np.ptp(x[run, wrist], axis=0).max() < 1e-6  # held still, in the picture too
+    assert not pinned_joints(x, tree).any()
+    assert np.nanmax(module.edge_steps(x[:, wrist], run.start, run.stop)) < 1  # slowing in, speeding up out
+    monkeypatch.setattr(module, "SUDDEN", 0.0)
+    assert pinned_joints(x, tree)[run, wrist].all()
