@@ -86,7 +86,8 @@ ALLOWED = {
     "refining.held_motion": {"formats", "inference", "refining.strided"},
     # refine_smpl's frames missing (NaN or rest-pose rows): bridged by held_motion's slerp, the refinement handed in
     "refining.missing_frames": {"formats", "refining.held_motion"},
-    "refining.motion_people": {"formats", "refining.summary"},  # a stacked SMPL file's people, each refined
+    # a stacked SMPL file's people, each refined (a person's spans as one motion, bridged: missing_frames)
+    "refining.motion_people": {"formats", "refining.summary", "refining.missing_frames"},
     "refining.file_channels": {"formats"},
     # a .mot's angle curves: a filter, not the networks
     "refining.angle_curves": {"formats", "refining.summary", "refining.file_paths", "refining.methods"},

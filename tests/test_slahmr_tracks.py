@@ -37,7 +37,7 @@ def _refine(src, dst) -> int:
 
 
 def test_vis_mask_beside_the_results_is_the_missing_mask(tmp_path, capsys):
-    """Track 1 unseen in frames 20-24 (SLAHMR filled them in): refined in frames 0-19 and 25-59 each on its own,
+    """Track 1 unseen in frames 20-24 (SLAHMR filled them in): refined as one motion with those frames bridged,
     as the same results with NaN there are, frames 20-24 written back as SLAHMR wrote them; no mask added to the
     file. Beside the file's own track_mask (track 0 absent before frame 8) both are read, and the file's written."""
     seen = np.ones((2, T), bool)
@@ -48,7 +48,7 @@ def test_vis_mask_beside_the_results_is_the_missing_mask(tmp_path, capsys):
     assert _refine(src, tmp_path / "out.npz") == 0
     said = capsys.readouterr().out
     assert "absent from some frames (False in track_info.json's vis_mask or NaN there, kept as they were), refined " \
-           "where present: person 1, frames 0-19 and person 1, frames 25-59" in said
+           "where present: person 1, frames 0-59, the 5 missing frames between read as missing and bridged" in said
     assert f"tracks: {tmp_path / 'run' / 'track_info.json'} read: 5 frame(s) of 2 track(s) unseen" in said
     nan = {k: a.copy() for k, a in arrays.items()}
     for k in ("root_orient", "pose_body", "trans"):
@@ -66,8 +66,9 @@ def test_vis_mask_beside_the_results_is_the_missing_mask(tmp_path, capsys):
     _track_info(tmp_path / "masked", seen)
     assert _refine(tmp_path / "masked" / "smooth_fit" / "seq_000100_world_results.npz", tmp_path / "m.npz") == 0
     said = capsys.readouterr().out
-    assert "refined where present: person 0, frames 8-59 and person 1, frames 0-19 and person 1, frames 25-59; " \
-           "the frames present read from track_mask and track_info.json's vis_mask" in said
+    assert "refined where present: person 0, frames 8-59 and person 1, frames 0-59, the 5 missing frames between " \
+           "read as missing and bridged for the refinement (each person refined as one motion); the frames present " \
+           "read from track_mask and track_info.json's vis_mask" in said
     with np.load(tmp_path / "m.npz") as out:
         assert np.array_equal(out["track_mask"], own)
 

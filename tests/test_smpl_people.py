@@ -68,24 +68,34 @@ def test_4d_humans_split_stacked(tmp_path):
         assert np.array_equal(both["global_orient"][1], alone["global_orient"])
 
 
-def test_a_person_absent_from_some_frames_is_refined_where_present(tmp_path, capsys):
-    """A stack of tracks of different spans, padded with NaN: each span refined as that person's frames alone."""
+def test_a_person_absent_from_some_frames_is_refined_as_one_motion_bridged(tmp_path, capsys):
+    """A stack of tracks of different spans, padded with NaN: each person refined as that person's frames alone, its
+    gap bridged as refine_smpl bridges NaN rows (one motion, where each span refined alone lost its context)."""
     pose = _people("flat")
     pose[1, :10] = np.nan  # person 1 enters at frame 10, is lost in frames 40-44
     pose[1, 40:45] = np.nan
     trans = np.random.default_rng(0).normal(0, 0.01, (2, T, 3))
+    trans[1, :10] = trans[1, 40:45] = np.nan
     np.savez(tmp_path / "gap.npz", poses=pose, trans=trans)
     np.savez(tmp_path / "p0.npz", poses=pose[0], trans=trans[0])
+    np.savez(tmp_path / "p1.npz", poses=pose[1], trans=trans[1])  # one person's file, NaN rows where absent
     np.savez(tmp_path / "p1a.npz", poses=pose[1, 10:40], trans=trans[1, 10:40])
-    np.savez(tmp_path / "p1b.npz", poses=pose[1, 45:], trans=trans[1, 45:])
-    for name in ("gap", "p0", "p1a", "p1b"):
+    for name in ("gap", "p0", "p1", "p1a"):
         assert _refine(tmp_path, f"{name}.npz") == 0
+    assert "refined where present: person 1, frames 10-59, the 5 missing frames between read as missing and " \
+           "bridged for the refinement (each person refined as one motion)" in capsys.readouterr().out
     with np.load(tmp_path / "out_gap.npz") as both:
         out = {k: both[k] for k in both.files}
     assert np.isnan(out["poses"][1, :10]).all() and np.isnan(out["poses"][1, 40:45]).all()
-    for name, at in (("p0", np.s_[0]), ("p1a", np.s_[1, 10:40]), ("p1b", np.s_[1, 45:])):
+    for name, at in (("p0", np.s_[0]), ("p1", np.s_[1])):
         with np.load(tmp_path / f"out_{name}.npz") as alone:
-            assert np.array_equal(out["poses"][at], alone["poses"]) and np.array_equal(out["trans"][at], alone["trans"])
+            assert np.array_equal(out["poses"][at], alone["poses"], equal_nan=True)
+            assert np.array_equal(out["trans"][at], alone["trans"], equal_nan=True)
+    arrays, moved = synsp.refine_smpl(pose[1], method="butterworth", trans=trans[1])  # the array route: the same
+    assert np.allclose(arrays[10:], out["poses"][1, 10:], equal_nan=True, atol=1e-9)
+    assert np.allclose(moved[10:], out["trans"][1, 10:], equal_nan=True, atol=1e-12)
+    with np.load(tmp_path / "out_p1a.npz") as span:  # the span refined alone (the route before) differs
+        assert not np.allclose(span["poses"], out["poses"][1, 10:40], atol=1e-3)
     view = read_poses(tmp_path / "gap.npz").poses  # the pose-file view: a track per person, NaN where absent
     assert view.shape[:2] == (2, T) and np.isnan(view[1, :10]).all() and not np.isnan(view[1, 10:40]).any()
 

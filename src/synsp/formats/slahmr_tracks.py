@@ -9,9 +9,9 @@ and each optimisation phase's results one folder below (``<phase>/<seq>_<iter>_w
 (B, T, ...), track ``index`` i at row i). ``vis_mask`` counts the images of the whole run; a result's T frames are
 images ``start`` .. ``start + T - 1`` (T <= end - start: an early chunk's results are shorter). Frames a track was
 not seen in (no detection: the optimiser's motion prior filled them in) are the frames' missing mask: absent, as
-``track_mask``'s False frames are (:mod:`synsp.formats.smpl_people`), each seen span refined on its own and the
-unseen frames written back as SLAHMR wrote them. The mask is read for reading only: the file's own arrays (its
-``track_mask`` or none) are written back (:func:`file_mask`).
+``track_mask``'s False frames are (:mod:`synsp.formats.smpl_people`), the seen spans refined as one motion with the
+unseen frames between bridged, and the unseen frames written back as SLAHMR wrote them. The mask is read for reading
+only: the file's own arrays (its ``track_mask`` or none) are written back (:func:`file_mask`).
 
 A ``track_info.json`` that cannot be read or does not fit the results (another run's: other tracks, more frames)
 is not used, and said, never an error: the results are refined as without it.

@@ -21,10 +21,10 @@ Arrays read (never unpickled: ``allow_pickle=False``):
   writes where it found nobody, or False in SLAHMR's ``track_mask`` or in the ``vis_mask`` of its ``track_info.json``
   beside the results, :mod:`~synsp.formats.slahmr_tracks`) of a stacked person, and the all-zero, wholly
   NaN or masked frames of one person's file (:func:`~synsp.formats.smpl_people.lone_person`), are written back as
-  they were, each span around them refined on its own. AMASS's split copies of ``poses``
-  (``root_orient``, ``pose_body``, ...) are written from the refined poses (:mod:`~synsp.formats.smpl_arrays`);
-  without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle is written on the file's own branch where
-  the file goes past pi;
+  they were, the person refined as one motion with them bridged (:mod:`synsp.refining.missing_frames`). AMASS's
+  split copies of ``poses`` (``root_orient``, ``pose_body``, ...) are written from the refined poses
+  (:mod:`~synsp.formats.smpl_arrays`); without ``poses`` (HuMoR, SLAHMR) they are the poses refined; axis-angle is
+  written on the file's own branch where the file goes past pi;
 - ``trans`` (or ``transl``, TRAM's ``pred_trans`` (T, 1, 3); ``trans_world`` with ``pose_world``): (T, 3) root
   translation in metres, optional (zeros; VIBE's ``pred_cam`` is a camera, not a translation, and is kept);
 - ``mocap_framerate`` (``mocap_frame_rate`` in SMPL-X files) or ``fps``: frames per second, optional, one value or

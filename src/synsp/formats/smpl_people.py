@@ -10,7 +10,8 @@ Each person is read as its own motion from the file's arrays with the person axi
 as they are) and refined on its own; the refined people are written back into the stack (:func:`restacked`), so
 the output has the input's layout, and a person who cannot be read or refined keeps the input's numbers. A person
 absent from some frames (NaN in its poses or translation there, as a stack of tracks of different spans is padded)
-is read as one motion per span of frames it is present in (:func:`stacked_motions`); the NaN frames stay NaN. So is
+is read as one motion per span of frames it is present in (:func:`stacked_motions`; ``synsp refine`` refines a
+person's spans as one motion, the frames between bridged); the NaN frames stay NaN. So is
 a person zero-padded (SLAHMR's and other optimisers' stacks, ``np.zeros`` filled per track): frames whose poses and
 translation are all zero (or identity matrices) are absent (:func:`absent_frames`), written back as zeros; where
 the file has SLAHMR's ``track_mask`` ((B, T) bool, as its poses are laid out), the frames it marks False are.
@@ -355,7 +356,7 @@ def restacked(arrays: dict[str, np.ndarray], written: list[tuple[dict, dict[str,
 
 def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: Sequence[str] = (),
                 axis: tuple[bool, str] = (False, ""), padded: bool = False, masked: bool | str = False,
-                lone: bool = False, holes: bool = False) -> str:
+                lone: bool = False, holes: bool = False, bridged: int = 0) -> str:
     """The line ``synsp refine`` prints for a stacked file of ``shape``, its main poses array's (a split's
     ``body_pose``) as the file holds it: how many people, on which axis and what told so (``axis``:
     :func:`person_axis`'s), each refined on its own, the spans refined of people absent from some frames
@@ -363,7 +364,8 @@ def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: S
     them, or the words naming what did: SLAHMR's ``track_info.json`` beside it, :mod:`synsp.formats.slahmr_tracks`),
     and each person (or span) kept as the input had it (``failed``: "person p: why" lines). ``lone``: one person's
     file read as a stack of one (:func:`lone_person`), said as one person's frames; ``holes``: NaN in some absent
-    frames (beside its zeros, said so)."""
+    frames (beside its zeros, said so); ``bridged``: the frames missing between a person's spans, bridged for the
+    refinement (that person's ``spans`` entry then from its first frame present to its last)."""
     said = masked if isinstance(masked, str) else f"{TRACK_MASK!r}"  # a file beside it (slahmr_tracks), or its own
     if isinstance(masked, str) or masked:
         how = f"False in {said} or NaN there" if isinstance(masked, str) else f"{TRACK_MASK} False or NaN there"
@@ -371,6 +373,9 @@ def people_note(people: int, shape: tuple[int, ...], failed: list[str], spans: S
         how = ("zeros or NaN there" if holes else "zeros there") if lone else "NaN or zero-padded there"
     how = how + ", kept as they were" if padded or masked else "NaN there, kept"
     present = f"; absent from some frames ({how}), refined where present: {' and '.join(spans)}" if spans else ""
+    if bridged:  # the wording of refine_smpl's note on its missing rows (refining.missing_frames)
+        present += (f", the {bridged} missing frame{'s' if bridged > 1 else ''} between read as missing and bridged "
+                    "for the refinement (each person refined as one motion)")
     kept = "".join(f"; {line.replace(': ', ' kept as the input had it: ', 1)}" for line in failed)
     mask = f"; the frames present read from {said}, the estimator's own statement" if masked else ""
     if lone:

@@ -13,7 +13,8 @@ where each span refined alone loses it at every gap (benchmarks/RESULTS.md secti
 A ``track_mask`` (T,) bool, as SLAHMR's files hold it, says which frames are present over the numbers: True
 everywhere keeps rest-pose rows as poses. A NaN among the numbers of a frame otherwise present is a broken value,
 not a missing frame (one line naming it), and rows at rest throughout are refined as they are (``np.zeros``
-poses saved to try a pipeline), as a file's are.
+poses saved to try a pipeline), as a file's are. ``synsp refine`` on an SMPL file bridges a person's missing frames
+the same way (:func:`refine_parts`): the person's spans present, read from the file, refined as one motion.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from synsp.formats.motion import JointMotion
 from synsp.formats.smpl_people import TRACK_MASK, absent_frames, check_mask
 from synsp.refining.held_motion import lined, slerped
 
-__all__ = ["missing_rows", "refine_bridged", "stand_ins"]
+__all__ = ["missing_rows", "refine_bridged", "refine_parts", "stand_ins"]
 
 
 def missing_rows(poses: np.ndarray, trans: np.ndarray | None, track_mask: np.ndarray | None,
@@ -99,3 +100,27 @@ def refine_bridged(motion: JointMotion, absent: np.ndarray,
     out_rotations[first:last], out_root[first:last] = refined.rotations, refined.translations[:, motion.animated]
     out_rotations[absent], out_root[absent] = np.nan, np.nan
     return out_rotations, out_root
+
+
+def refine_parts(parts: list[JointMotion], refine: Callable[[JointMotion], JointMotion]) -> list[JointMotion]:
+    """One person's ``parts``, the spans of frames it is present in as ``synsp refine`` reads them from a file
+    (:func:`synsp.formats.smpl_people.stacked_motions`: each source's ``frames`` (first, last + 1), in order),
+    refined as one motion by :func:`refine_bridged`, the frames between bridged: as :func:`synsp.refine_smpl`
+    refines that person's frames alone with NaN rows where it is absent. Returns each part with its frames of the
+    refined rotations (T', J, 3, 3) and root; ``refine``'s error (ValueError) as it came."""
+    start, end = parts[0].source["frames"][0], parts[-1].source["frames"][1]
+    absent = np.ones(end - start, bool)
+    rotations = np.repeat(parts[0].rotations[:1], end - start, axis=0)  # stand-ins: bridged by refine_bridged
+    translations = np.repeat(parts[0].translations[:1], end - start, axis=0)
+    for part in parts:
+        at = slice(part.source["frames"][0] - start, part.source["frames"][1] - start)
+        absent[at], rotations[at], translations[at] = False, part.rotations, part.translations
+    whole = replace(parts[0], rotations=rotations, translations=translations)
+    rotations, root = refine_bridged(whole, absent, refine)
+    out = []
+    for part in parts:
+        at = slice(part.source["frames"][0] - start, part.source["frames"][1] - start)
+        moved = part.translations.copy()
+        moved[:, part.animated] = root[at]
+        out.append(replace(part, rotations=rotations[at], translations=moved))
+    return out
