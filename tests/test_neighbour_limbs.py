@@ -148,3 +148,28 @@ def test_a_dance_played_fast_in_2d_is_no_limb_astray():
     assert not measurements(noisy, COCO17).astray.any()
     err = lambda x: np.linalg.norm(x - clean, axis=-1).mean()  # noqa: E731
     assert err(synsp.refine(noisy)) < 4.2  # 7.18 px before
+
+
+def test_arms_reaching_up_to_a_bar_are_no_limbs_astray():
+    """Both wrists reach a bar above the shoulders over 4 frames, hold it 40 frames while the body pulls up, and
+    let go (benchmarks/real_holds.py, ``--motion hang``), 2D through one camera: the upper arms' fastest steps, at
+    the reach and the release, are flanked by steps a tenth of them and more (a reach speeds up and slows down), which
+    no capture's one-frame jump is at both ends. Without that test (RAMP infinite) both arms were taken out for the
+    whole hold (benchmarks/RESULTS.md, section 10, "Arms reaching up to a bar")."""
+    import sys
+    from pathlib import Path
+
+    from synsp.data.camera import project, random_camera
+    from synsp.data.mocap import load_clip
+    from synsp.estimator_errors import astray_limbs as module
+    from synsp.skeleton import COCO17
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from real_holds import held
+
+    moved, run = held(load_clip("dataset-2_raise-up-right-hand_normal_016", "coco17"), "coco17", "hang", 40, 4)
+    x = project(moved, random_camera(np.random.default_rng(1), subject=moved)).astype(np.float64)
+    tree = bone_tree(COCO17)
+    assert not astray_limbs(x, tree, COCO17.left_right).any()
+    with mock.patch.object(module, "RAMP", np.inf):
+        assert astray_limbs(x, tree, COCO17.left_right)[run].sum() > 150  # both arms over the hold, before

@@ -29,7 +29,11 @@ and again into frame e, with no such jump between, and
   the bone within :data:`NEAR` frames of the run (inside it too). A capture on a neighbour jumps there and
   back while the bone moves little between; a dancer's or a kicker's limb played fast swings as far in
   the frames around its fastest step (a user audit's dance at 3x, 2D: 232 values read astray, and
-  filled in, 2.27 -> 1.50 x its input; benchmarks/RESULTS.md, section 6, "The fastest contents").
+  filled in, 2.27 -> 1.50 x its input; benchmarks/RESULTS.md, section 6, "The fastest contents"); and the two
+  jumps are not both a reach's fastest step, flanked on both sides by steps of the bone over :data:`RAMP` times it,
+  where the bone is not collapsed (an arm reaching up to a bar in 4 frames and letting go 40 later, its bones their
+  length; an estimator's capture jumps in ONE frame at least at one end, its bone's steps beside it the body's own
+  motion; a collapse's jump, one forearm's length, is flanked by noise; section 10, "Arms reaching up to a bar").
 
 The bone is read as a vector, not a length: the neighbour's elbow may lie as far from the
 shoulder as the subject's own. Glitches and held values are taken out first
@@ -55,7 +59,7 @@ import numpy as np
 from synsp.sequence import body_size, nan_median
 
 __all__ = ["ASTRAY_JUMP", "ASTRAY_NOISE", "MIN_RUN", "LONGEST", "COLLAPSE", "CROSSED", "EDGE_LONGEST", "EDGE_STRETCH",
-           "NEAR", "OPEN_JUMP", "STAND", "STAND_COORDS", "astray_limbs"]
+           "NEAR", "OPEN_JUMP", "RAMP", "STAND", "STAND_COORDS", "astray_limbs"]
 
 ASTRAY_JUMP = 0.15  # body sizes a bone (as a vector) moves in a frame at each end of the run
 ASTRAY_NOISE = 5.0  # times the bone's median step over the clip (glitches.GLITCH_NOISE)
@@ -64,6 +68,10 @@ LONGEST = 90  # frames: two jumps further apart are no one excursion
 COLLAPSE = 0.5  # a bone whose length halves (or doubles) over a frame needs half the jump: a limb end on its neighbour
 STAND = 1.5  # times every other step of the bone nearby that each jump must be (exchange_jumps.STAND's rule)
 NEAR = 5  # frames on each side of a run whose steps (and the run's own) it is read against
+# share of a jump that the bone's steps just before and after it both pass on a reach (2D validation hangs, reach 4:
+# 0.15-0.30 at both jumps in 11 of 14; captures on a neighbour at most 0.06 at one jump, 0.12 at the other:
+# benchmarks/RESULTS.md, section 10, "Arms reaching up to a bar")
+RAMP = 0.1
 # Coordinates per joint the standing-out test reads: 2D only. In 3D it let collapsed limb ends through (validation,
 # benchmarks/collapsed_limbs.py, 12 clips: 1194 -> 1161 of 1583 values taken out, SynSP 23.48 -> 24.09 mm).
 STAND_COORDS = (2,)
@@ -142,13 +150,15 @@ def astray_limbs(poses: np.ndarray, tree: Sequence[tuple[int, int]],
             off = np.abs(length - usual)  # (T,): how far from its usual length outside the run
             if not nan_median(off[start:stop]) > max(off[start - 1], off[stop]):  # the body is outside the run
                 continue
-            if min(far[start - 1], far[stop - 1]) <= limit and not nan_median(length[start:stop]) < COLLAPSE * usual:
+            collapsed = nan_median(length[start:stop]) < COLLAPSE * usual
+            if min(far[start - 1], far[stop - 1]) <= limit and not collapsed:
                 continue  # a jump under the limit tells a collapse only: the bone at most half its length throughout
             if (joint in partner and _jumped(x, partner[joint], parent_of.get(partner[joint]), (start, stop), limit / 2)
                     and _crossed(x, joint, partner[joint], start, stop)):
                 continue  # both sides moved (by half as much: knees close together): an exchange, for the inversions
-            if x.shape[-1] in STAND_COORDS and not _stands_out(rate, start, stop):  # fast motion swings as far
-                continue
+            if x.shape[-1] in STAND_COORDS and (not _stands_out(rate, start, stop)  # fast motion swings as far too
+                                                or (not collapsed and _ramped(rate, start) and _ramped(rate, stop))):
+                continue  # or a reach and its release, the bone its length (a collapse's short jump: noise beside)
             moved = np.linalg.norm(x[[start, stop], :] - x[[start - 1, stop - 1], :], axis=-1)  # (2, J)
             if not (moved[:, joint] > moved[:, parent]).all():  # the joint must be the one that left
                 if parent not in parent_of and (moved[:, parent] > moved[:, joint]).all():
@@ -227,6 +237,15 @@ def _stands_out(far: np.ndarray, start: int, stop: int) -> bool:
     near[[start - 1 - offset, stop - 1 - offset]] = np.nan  # the two jumps themselves
     others = near[np.isfinite(near)]
     return not len(others) or bool(min(far[start - 1], far[stop - 1]) > STAND * others.max())
+
+
+def _ramped(far: np.ndarray, t: int) -> bool:
+    """Whether the jump into frame ``t`` (``far[t - 1]``; ``far``: (T - 1,) the bone's step lengths into each next
+    frame, per frame) is a reach's fastest step: the steps into frames ``t - 1`` and ``t + 1`` both more than
+    :data:`RAMP` times it (speeding up into it, slowing out of it). Missing steps tell nothing (no reach)."""
+    if t < 2 or t >= len(far):
+        return False
+    return bool(min(far[t - 2], far[t]) > RAMP * far[t - 1])
 
 
 def _jumped(x: np.ndarray, joint: int, parent: int | None, frames: tuple[int, int], limit: float) -> bool:
