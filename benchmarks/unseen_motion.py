@@ -31,11 +31,12 @@ import synsp
 from synsp.estimator_errors.measurements import measurements
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import input_frame, unseen_motion
-from synsp.inference.clean import input_noise
+from synsp.inference.clean import input_noise, noise_level
 from synsp.inference.unseen_motion import low_pass
 from synsp.skeleton import get_layout
 
 LAYOUT = {"2d": "coco17", "3d": "h36m17"}
+LEVELS: list[float] = []  # the noise level of each clip :func:`ratios` read
 # (hips, knees, ankles, shoulders, elbows, wrists), left then right, per layout
 PARTS = {"coco17": ([11, 12], [13, 14], [15, 16], [5, 6], [7, 8], [9, 10]),
          "h36m17": ([4, 1], [5, 2], [6, 3], [11, 14], [12, 15], [13, 16])}
@@ -104,8 +105,10 @@ def ratios(noisy: np.ndarray, before: np.ndarray, layout: str) -> np.ndarray:
     from the low-pass of the values measured from ``noisy`` (T, J, C), over their noise
     (:mod:`synsp.inference.unseen_motion`; read here on the input's values as given, not in the network's frame)."""
     y = measurements(noisy[None].astype(np.float32), get_layout(layout)).values.astype(np.float64)
-    noise = input_noise(y)[0]
-    return np.median(np.linalg.norm(before - low_pass(y)[0], axis=-1), axis=0) / np.maximum(noise, 1e-12)
+    noise = input_noise(y)
+    LEVELS.append(float(noise_level(y, noise)[0]))  # the clip's noise level (body sizes), the step's NOISY gate
+    beyond = np.median(np.linalg.norm(before - low_pass(y)[0], axis=-1), axis=0)
+    return np.where(noise[0] > 0, beyond / np.where(noise[0] > 0, noise[0], 1.0), 0.0)  # no noise: the 3D root
 
 
 def both(noisy: np.ndarray, **options) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +143,8 @@ def motion_table(args: argparse.Namespace) -> None:
     print(f"MEAN {args.space if args.view == 'front' else '2d side'} {args.preset} {args.motion} (input, before, "
           f"synsp, butterworth): all {m[0]:.2f} {m[1]:.2f} {m[2]:.2f} {m[3]:.2f} | {args.motion} "
           f"{m[4]:.2f} {m[5]:.2f} {m[6]:.2f} {m[7]:.2f}; the limb's largest ratio over the clips "
-          f"{min(r[8] for r in rows):.2f}-{max(r[8] for r in rows):.2f}")
+          f"{min(r[8] for r in rows):.2f}-{max(r[8] for r in rows):.2f}; noise levels {min(LEVELS):.4f}-"
+          f"{max(LEVELS):.4f}")
 
 
 def guard_table(args: argparse.Namespace) -> None:
@@ -148,6 +152,7 @@ def guard_table(args: argparse.Namespace) -> None:
     layout = LAYOUT[args.space]
     for preset in args.guard:
         changed, largest, scores, ratio = 0, 0.0, [], 0.0
+        LEVELS.clear()
         for case in make_cases("val", preset, layout=layout, space=args.space, max_clips=args.max_clips):
             before, after = both(np.asarray(case.noisy))  # as synsp evaluate refines them
             ratio = max(ratio, float(np.nanmax(ratios(np.asarray(case.noisy, np.float64), before, layout))))
@@ -158,7 +163,8 @@ def guard_table(args: argparse.Namespace) -> None:
         n = np.array(scores)
         w = n[:, 0] / n[:, 0].sum()
         print(f"{args.space} {preset}: {changed} of {len(n)} clips changed (largest {largest:.4f}); MPJPE "
-              f"{w @ n[:, 1]:.4f} -> {w @ n[:, 2]:.4f}; the largest ratio of a joint {ratio:.2f}", flush=True)
+              f"{w @ n[:, 1]:.4f} -> {w @ n[:, 2]:.4f}; the largest ratio of a joint {ratio:.2f}; noise levels "
+              f"{min(LEVELS):.4f}-{max(LEVELS):.4f}", flush=True)
 
 
 def main() -> None:
