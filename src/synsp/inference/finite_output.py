@@ -34,7 +34,7 @@ def drop_steps(refiner: Refiner) -> None:
     not report them."""
     refiner.turn, refiner.paced_fps, refiner.resized, refiner.inverted, refiner.group_fps = None, None, 1.0, 0, {}
     refiner.size_changes = refiner.limb_drift = refiner.floor_strength = refiner.repeated = None
-    refiner.shaken = refiner.steady = refiner.convention_offsets = refiner.alternated = None
+    refiner.shaken = refiner.steady = refiner.convention_offsets = refiner.alternated = refiner.moved_motion = None
     refiner.convention_far = False
 
 

@@ -11,6 +11,9 @@ unit and place; there, against the values measured from the input (gaps filled, 
 - nearly clean input keeps its values: where its noise reads white, the slow part of SynSP's correction limited
   (:func:`synsp.inference.white_noise.limit_slow`), then the whole correction limited to the input's noise
   (:func:`synsp.inference.clean.keep_to_noise`);
+- on a clip with no slow error to correct, a joint the network moved far beyond the input's noise (a motion it
+  never saw, its prior pulling it towards the ones it learnt) takes the low-pass instead
+  (:mod:`synsp.inference.unseen_motion`);
 - where the network gives way in part (2D seen from high above, 3D bent over), the fallback's output but for
   its larger corrections (:meth:`synsp.inference.give_way.GiveWay.blended`);
 - last, an output that came out NaN where the input held values (a step's fault): the fallback's, said in one line
@@ -30,6 +33,7 @@ from synsp.inference.give_way import GiveWay
 from synsp.inference.network_frame import NetworkFrame
 from synsp.inference.oversmoothing import give_back_motion
 from synsp.inference.smoothnet_blend import smoothnet_blend
+from synsp.inference.unseen_motion import SPACES, low_pass_moved, moved_shares
 from synsp.inference.white_noise import limit_slow
 
 if TYPE_CHECKING:
@@ -56,6 +60,8 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
                            layout=refiner.layout if refiner.paced_fps is None else None) if (
         refiner.smoothnet_blend and refiner.fallback) else None  # 3D
     space = "" if refiner.network.per_coordinate else refiner.space  # SmoothNet has no slow pull of its own
+    refiner.moved_motion = None  # (V, J) shares given the low-pass (unseen_motion); None: the step did not run
+    unseen = space in SPACES and refiner.floor_strength is not None and refiner.shrink > 0  # floor False: not
     result = {}
     for name, out in outputs.items():
         out = frame.back(out) if ends is None else ends(frame.back(out))
@@ -64,5 +70,10 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
         if refiner.keep_clean:  # SynSP's slow pull, then the whole correction
             out = limit_slow(measured, out, space=space, noise=noise, fps=fps)
             out = keep_to_noise(measured, out, space=refiner.space, drift=drift, noise=noise)
+        if unseen:  # each branch read on its own; the final output's shares recorded
+            noise = input_noise(measured) if noise is None else noise
+            shares = moved_shares(measured, out, noise, refiner.floor_strength / refiner.shrink, fps=fps)
+            refiner.moved_motion = shares if name == "final" or refiner.moved_motion is None else refiner.moved_motion
+            out = low_pass_moved(measured, out, shares, fps)
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)
     return finite_or_fallback(refiner, way.blended(result, poses), measured, way, broken)

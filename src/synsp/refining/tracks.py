@@ -105,6 +105,7 @@ class RefinedTracks(NamedTuple):
     arrivals: int = 0  # of the held values, the first values of runs written off the joint's track (held_arrivals)
     across: int = 0  # of the glitches and limbs astray, those told across frames with no joint (Measurements.across)
     carried: int = 0  # of the held values, a decoder's stall at a track's end carried on at the body's pace (stalls)
+    pulled: tuple[str, ...] = ()  # joints low-passed: a motion the network never saw (inference.unseen_motion)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -150,9 +151,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         return out._replace(refined=tracks_turned(out.refined, spins, 1.0),
                             spun=[(v, spin.fastest) for v, spin in enumerate(spins) if spin is not None])
     out = np.full_like(poses, np.nan)
-    filled = np.zeros(poses.shape[:3], dtype=bool)
-    taken = np.zeros(poses.shape[:3], dtype=bool)
-    never = np.zeros(poses.shape[:3], dtype=bool)
+    filled, taken, never = (np.zeros(poses.shape[:3], dtype=bool) for _ in range(3))  # (V, T, J) each
     absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
     # the model refine_track runs, whose measurements the summary reads (a made-up face's own)
@@ -164,6 +163,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     steady: list[str] = []
+    pulled: list[str] = []  # joints low-passed: a motion the network never saw (inference.unseen_motion)
     repeats: list[float] = []
     repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
@@ -171,10 +171,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     body = get_layout(layout) if layout is not None else None  # gaps filled along its bones, for filters too
     laid = len(get_layout(layout).joints) if layout is not None else poses.shape[2]  # then the file's own joints
     glitch_count = held_count = inverted = jumped = flipped = half = arrivals = across = carried = 0
-    unseen: list[tuple[int, float, float]] = []
-    above: list[tuple[int, float, float]] = []
-    leaned: list[tuple[int, float, float]] = []
-    light: list[tuple[int, float, float]] = []
+    # (track, two figures) of each track SynSP gave way in: never seen, from above, bent over, light noise only
+    unseen, above, leaned, light = ([] for _ in range(4))  # list[tuple[int, float, float]] each
     grouped = (group_model(method, poses.shape[-1], options) if model is not None and layout is not None
                and pace_groups(layout) else None)  # SmoothNet refining hands and face at their own pace
     group_paces: dict[str, float] = {}
@@ -276,6 +274,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         drifts.extend(np.ravel(read.limb_drift).tolist())
                     if read.steady is not None:
                         steady += [n for n, s in zip(read.model.layout.joints, read.steady.max(axis=0)) if s > 0]
+                    if read.moved_motion is not None:
+                        pulled += [n for n, s in zip(read.model.layout.joints, read.moved_motion.max(axis=0)) if s > 0]
                     if read.repeated is not None:
                         repeats.extend(np.ravel(read.repeated).tolist())
                         repeat_ramp, pull_ramp = read.repeat_ramp, read.pull_ramp
@@ -304,7 +304,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, half_turned=half,
                          steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
-                         size_changes=size_changes, arrivals=arrivals, across=across, carried=carried)
+                         size_changes=size_changes, arrivals=arrivals, across=across, carried=carried,
+                         pulled=tuple(dict.fromkeys(pulled)))
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
