@@ -9,8 +9,9 @@ the 2D case's body size and placed at its centre, and the 2D case's own error is
 values). Columns (px, all 17 joints, then legs = knees and ankles): the input, ``synsp.refine(x, "synsp", fps=30,
 layout="coco17")``, SmoothNet, a 6 Hz Butterworth; ``worse``: clips whose legs SynSP leaves further from the truth
 than the input. ``--steps`` adds SynSP's legs with ``network_only=True``, ``floor=False`` and
-``keep_convention=False`` (where the pull comes from). Last, the joints the still-pull step
-(:mod:`synsp.refining.still_pull`) gave the low-pass, counted over the clips.
+``keep_convention=False`` (where the pull comes from); ``--parts`` splits SynSP's legs error into its constant
+part (the mean over the clip: its left/right mean, the same for both legs, and their half difference) and the
+part that varies, each a mean over the legs' joints and the clips.
 
 Run (validation only):
 
@@ -25,7 +26,6 @@ import numpy as np
 
 import synsp
 from synsp.evaluation.protocol import make_cases
-from synsp.refining.person import layout_model
 
 HIPS, KNEES, ANKLES = [11, 12], [13, 14], [15, 16]
 SHOULDERS = [5, 6]
@@ -76,6 +76,16 @@ def filmed(clean3: np.ndarray, noisy2: np.ndarray, clean2: np.ndarray, pose: str
     return truth + (noisy2 - clean2), truth
 
 
+def _parts(error: np.ndarray) -> tuple[float, float, float, float]:
+    """Of an output's error (T, 17, 2) on the legs: the length of its mean over the frames, of the left/right mean
+    of that (the same move of both legs) and of their half difference, and the RMS length of what varies."""
+    constant = error[:, LEGS].mean(0)  # (4, 2): left knee, right knee, left ankle, right ankle
+    both, apart = (constant[0::2] + constant[1::2]) / 2, (constant[0::2] - constant[1::2]) / 2
+    varying = np.sqrt(np.mean(np.sum((error[:, LEGS] - constant) ** 2, axis=-1)))
+    return (float(np.linalg.norm(constant, axis=-1).mean()), float(np.linalg.norm(both, axis=-1).mean()),
+            float(np.linalg.norm(apart, axis=-1).mean()), float(varying))
+
+
 def _error(a: np.ndarray, b: np.ndarray) -> float:
     """Mean joint distance of ``a`` from ``b`` (T, J, C)."""
     return float(np.nanmean(np.linalg.norm(a - b, axis=-1)))
@@ -89,6 +99,7 @@ def main() -> None:
     ap.add_argument("--azimuth", type=float, default=0.0)
     ap.add_argument("--clips", type=int, default=12, help="the first N of the 65 validation clips (0: all)")
     ap.add_argument("--steps", action="store_true", help="also SynSP's legs with its steps turned off")
+    ap.add_argument("--parts", action="store_true", help="SynSP's legs error: constant (both legs, apart), varying")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     # the protocol's cases (all 65: their errors depend on how many are drawn), then the first N
@@ -100,18 +111,17 @@ def main() -> None:
     head = "input synsp smoothnet butterworth | legs: input synsp smoothnet butterworth"
     head += " | legs: network_only floor=False keep_convention=False" if steps else ""
     print(f"{args.pose}, {args.preset}, azimuth {args.azimuth:g}, {len(chosen)} clips (px): {head}")
-    rows, fired = [], 0
+    rows, parts = [], []
     for c3, c2 in chosen:
         x, truth = filmed(np.asarray(c3.clean, np.float64), np.asarray(c2.noisy, np.float64),
                           np.asarray(c2.clean, np.float64), args.pose, args.azimuth)
-        outs = [synsp.refine(x, "synsp", fps=30, layout="coco17")]
-        read = getattr(layout_model("synsp", 2, "coco17", {}), "still_pull", None)  # the last call's record
-        fired += 0 if read is None else int(np.count_nonzero(read))
-        outs += [synsp.refine(x, m, fps=30, layout="coco17") for m in methods[1:]]
+        outs = [synsp.refine(x, m, fps=30, layout="coco17") for m in methods]
         outs += [synsp.refine(x, "synsp", fps=30, layout="coco17", **o) for o in steps]
         row = [_error(x, truth)] + [_error(y, truth) for y in outs[:3]]
         row += [_error(y[:, LEGS], truth[:, LEGS]) for y in [x] + outs]
         rows.append(row)
+        if args.parts:
+            parts.append(_parts(outs[0] - truth))
         print(f"{c2.name:38s} " + " ".join(f"{v:6.2f}" for v in row[:4]) + " | " +
               " ".join(f"{v:6.2f}" for v in row[4:8]) + (" | " + " ".join(f"{v:6.2f}" for v in row[8:]))
               * bool(steps), flush=True)
@@ -119,7 +129,10 @@ def main() -> None:
     worse = sum(r[5] > r[4] for r in rows)
     print(f"MEAN {args.pose} {args.preset} az {args.azimuth:g}: " + " ".join(f"{v:.2f}" for v in m[:4]) + " | legs "
           + " ".join(f"{v:.2f}" for v in m[4:8]) + (" | " + " ".join(f"{v:.2f}" for v in m[8:])) * bool(steps)
-          + f" | legs worse than input: {worse}/{len(rows)}" + f" | joints low-passed (still_pull): {fired}")
+          + f" | legs worse than input: {worse}/{len(rows)}")
+    if parts:
+        print("SynSP legs error (px): constant %.2f (both legs alike %.2f, apart %.2f), varying %.2f"
+              % tuple(np.mean(parts, 0)))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,7 @@ REFINING = {"refining.image_size", "refining.image_order", "refining.methods", "
             "refining.earlier_pass", "refining.dropped_frames",
             "refining.motion_people", "refining.clock_cuts", "refining.file_paths", "refining.held_motion",
             "refining.motion_spin", "refining.missing_frames", "refining.converted_layout", "refining.copied_joints",
-            "refining.file_units", "refining.angle_curves", "refining.id_exchanges", "refining.still_gaps",
-            "refining.still_pull"}
+            "refining.file_units", "refining.angle_curves", "refining.id_exchanges", "refining.still_gaps"}
 ALLOWED = {
     "core": set(),
     "formats": set(),
@@ -62,10 +61,8 @@ ALLOWED = {
     "refining.converted_layout": {"inference", "refining.methods", "refining.segment_values"},
     "refining.person": {"inference", "refining.methods", "refining.input_layout",
                         "refining.bursts", "refining.no_layout", "refining.segment_values",
-                        "refining.converted_layout", "refining.file_units", "refining.still_gaps",
-                        "refining.still_pull"},
+                        "refining.converted_layout", "refining.file_units", "refining.still_gaps"},
     "refining.still_gaps": set(),  # a long gap in still joints: a line between the refined ends
-    "refining.still_pull": {"inference"},  # still joints SynSP pulled by a steady offset: the low-pass
     "refining.arrays": {"inference", "refining.image_size", "refining.methods", "refining.input_layout",
                         "refining.person", "refining.strided", "refining.stretches", "refining.dropped_frames",
                         "refining.copied_joints"},
@@ -80,7 +77,7 @@ ALLOWED = {
     "refining.file_units": {"formats"},  # a 3D file's unit: stated, given (--units) or told from the body's size
     "refining.summary": {"formats", "inference", "refining.image_size", "refining.arrays", "refining.tracks",
                          "refining.strided", "refining.file_units"},
-    "refining.give_way_notes": {"inference", "refining.tracks", "refining.still_pull"},
+    "refining.give_way_notes": {"inference", "refining.tracks"},
     "refining.earlier_pass": {"formats", "refining.summary"},  # what a file's own mask of filled values says
     "refining.motion": {"formats", "refining.arrays", "refining.summary", "inference", "refining.motion_people",
                         "refining.held_motion", "refining.motion_spin", "refining.missing_frames"},

@@ -10,8 +10,7 @@ nothing of the one before. Torch-free, as refining.tracks, which reads them (:fu
 """
 from __future__ import annotations
 
-RECORDS = {"still_pull": None,  # set by the route's still-pull step (refining.person), as noise_only below
-           "convention_offsets": None, "turn": None, "resized": 1.0, "paced_fps": None, "limb_drift": None,
+RECORDS = {"convention_offsets": None, "turn": None, "resized": 1.0, "paced_fps": None, "limb_drift": None,
            "size_changes": None, "unlike_body": False, "gave_way": False, "repeated": None, "shaken": None,
            "lacked": 0.0, "from_above": 0.0, "flexed": 0.0, "alternated": None, "not_finite": 0,
            "noise_only": None}  # set by the route's light-noise step (refining.person), not by the Refiner itself

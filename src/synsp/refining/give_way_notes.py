@@ -1,13 +1,12 @@
 """The summary's notes on where SynSP gave way, wholly or in part, and to what: SmoothNet for joints never
 seen, a 2D body seen from high above or a 3D trunk bent over the legs; a low-pass for input whose errors are
-only light noise, and for joints held still that SynSP pulled by a steady offset."""
+only light noise."""
 from __future__ import annotations
 
 import numpy as np
 
 from synsp.inference.foreshortening import BEYOND
 from synsp.inference.leaned_trunk import BEYOND_BENT, BEYOND_BENT_2D
-from synsp.refining.still_pull import still_note
 from synsp.refining.tracks import RefinedTracks
 from synsp.sequence import UNSEEN_SHARE
 
@@ -86,7 +85,6 @@ def light_noise_notes(light: list[tuple[int, float, float]], tracks: int) -> lis
 
 def give_way_notes(tracks: RefinedTracks, n: int) -> list[str]:
     """The notes of the tracks (of ``n``) SynSP gave way in, wholly or in part: joints never seen, a 2D body seen
-    from above, a 3D trunk bent over the legs (to SmoothNet), light noise only and still joints pulled (to a
-    low-pass)."""
+    from above, a 3D trunk bent over the legs (to SmoothNet), light noise only (to a low-pass)."""
     return (unseen_notes(tracks.unseen, n) + from_above_notes(tracks.above, n) + leaned_notes(tracks.leaned, n)
-            + light_noise_notes(tracks.light, n) + [still_note(list(tracks.still))] * bool(tracks.still))
+            + light_noise_notes(tracks.light, n))

@@ -33,8 +33,6 @@ from synsp.refining.methods import (
 from synsp.refining.no_layout import refine_no_layout
 from synsp.refining.segment_values import filter_values, segment_filled
 from synsp.refining.still_gaps import still_gaps
-from synsp.refining.still_pull import SPACES as STILL_SPACES
-from synsp.refining.still_pull import still_pull, still_shares
 from synsp.sequence import missing_mask
 from synsp.skeleton import can_convert, convert, get_layout, reorders
 
@@ -83,30 +81,11 @@ def _refine_person(x: np.ndarray, method: str, layout: str | None, options: dict
         name = input_layout(x, None, layout, "poses", model.layout.name, flag="layout")
         out = _in_layout(x, method, model, name, options, nearer, segments)
         if method == "synsp" and name is not None and not options.get("network_only"):  # still legs hidden a while
-            out = _still_pulled(out, x, model, name, options)  # still legs pulled by a steady offset (a seated person)
             out = still_gaps(out, missing_mask(x, options.get("missing")), get_layout(name), options.get("fps"))
         return beyond_edges(out, x)  # a joint the estimator wrote on the picture's edge is on or beyond it
     if layout is not None and not np.isfinite(x).all():  # gaps along the bones, as every network route fills them
         x = filter_values(x, layout)
     return method_function(method)(x, **options)
-
-
-def _still_pulled(out: np.ndarray, x: np.ndarray, model: Refiner, name: str, options: dict) -> np.ndarray:
-    """SynSP's ``out`` of ``x`` (T, J, C) or (V, T, J, C) in layout ``name``, its joints held still in the input but
-    moved by a steady offset given the low-pass (:mod:`synsp.refining.still_pull`); the names of those joints recorded
-    as ``model.still_pull`` (None where none moved). As it is outside :data:`~synsp.refining.still_pull.SPACES`, for
-    a floor step's strength asked for (False or a number) and where SynSP gave the fallback's output (no body it
-    knows)."""
-    model.still_pull = None
-    floor = options.get("floor")
-    if ("3d" if x.shape[-1] == 3 else "2d") not in STILL_SPACES or (floor is not None and floor is not True) \
-            or model.unlike_body or model.gave_way:
-        return out
-    shares = still_shares(x if x.ndim == 4 else x[None], out if out.ndim == 4 else out[None], model.repeated,
-                          options.get("fps"))
-    if shares.any():  # the joints' names, in the input's layout (its conversion's own)
-        model.still_pull = tuple(n for n, s in zip(get_layout(name).joints, shares.max(axis=0)) if s > 0)
-    return still_pull(x, out, shares, options.get("fps"))
 
 
 def _undone(x: np.ndarray, layout: str | None, fps: float | None) -> np.ndarray:

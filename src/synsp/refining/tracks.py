@@ -92,8 +92,8 @@ class RefinedTracks(NamedTuple):
     # joints given the floor step back on a span whose limbs drift, their own rigid distances steady: a few joint
     # definitions drifting (synsp.inference.joint_drift; Refiner.steady)
     steady: tuple[str, ...] = ()
-    still: tuple[str, ...] = ()  # joints held still that SynSP pulled by a steady offset: low-passed (still_pull)
-    # (V, T, J) bool: values measured but taken out as a limb astray (astray_limbs; doubled_limbs) and filled, given
+    # (V, T, J) bool: values measured but taken out as a limb astray (estimator_errors.astray_limbs; doubled_limbs)
+    # and filled, given
     taken: np.ndarray | None = None
     # each person's (4,) reading of the alternating frames taken out of a span (Refiner.alternated)
     alternating: list[np.ndarray] = []
@@ -150,7 +150,9 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
         return out._replace(refined=tracks_turned(out.refined, spins, 1.0),
                             spun=[(v, spin.fastest) for v, spin in enumerate(spins) if spin is not None])
     out = np.full_like(poses, np.nan)
-    filled, taken, never = (np.zeros(poses.shape[:3], dtype=bool) for _ in range(3))
+    filled = np.zeros(poses.shape[:3], dtype=bool)
+    taken = np.zeros(poses.shape[:3], dtype=bool)
+    never = np.zeros(poses.shape[:3], dtype=bool)
     absent = np.zeros(poses.shape[:2], dtype=bool)
     long = 0
     # the model refine_track runs, whose measurements the summary reads (a made-up face's own)
@@ -162,7 +164,6 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     paces: list[float] = []
     drifts: list[float] = []
     steady: list[str] = []
-    still: list[str] = []  # the route's still-pull step's joints (refining.still_pull)
     repeats: list[float] = []
     repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
@@ -258,7 +259,6 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                     from_above.append((frames, read.trunk_ratio, read.from_above))
                 if read.noise_only is not None:
                     noisy.append((frames, read.noise_only[0], float(read.noise_only[1].sum())))
-                still += list(read.still_pull or ())
                 if read.flexed and not read.unlike_body:  # unlike: SmoothNet's output whole, said so already
                     bent.append((frames, read.trunk_bend, read.flexed))
                 if read.convention_offsets is not None:
@@ -303,9 +303,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     return RefinedTracks(out, filled, long, never, conventions, axes, sizes, paces, drifts, glitch_count, held_count,
                          inverted, jumped, absent, unseen, above, group_paces, repeats, repeat_ramp, shaken, pull_ramp,
                          leaned, turned, light, depth_flipped=flipped, half_turned=half,
-                         steady=tuple(dict.fromkeys(steady)), still=tuple(dict.fromkeys(still)), taken=taken,
-                         alternating=alternating, size_changes=size_changes, arrivals=arrivals, across=across,
-                         carried=carried)
+                         steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
+                         size_changes=size_changes, arrivals=arrivals, across=across, carried=carried)
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
