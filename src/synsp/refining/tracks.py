@@ -385,12 +385,11 @@ def _frame_weighted(spans: list[tuple[int, float, float]]) -> tuple[float, float
     return float(a), float(b)
 
 
-def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool,
-                  jumps: bool = True, fps: float | None = None) -> Measurements:
-    """:func:`synsp.estimator_errors.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are
-    in layout ``body`` and the rest (a file's own markers) in none; masks over all J joints. ``jumps``:
-    whether whole-body jumps are looked for (not under 15 fps, :mod:`synsp.inference.low_rate`); ``fps``: the frame rate
-    (None: 30), how long a stall at the end is carried on."""
+def _measurements(segment: np.ndarray, body: Layout | None, laid: int, *, undo: bool, jumps: bool = True,
+                  fps: float | None = None) -> Measurements:
+    """:func:`synsp.estimator_errors.measurements.measurements` of a span (T, J, C) whose first ``laid`` joints are in
+    layout ``body`` and the rest (a file's own markers) in none; masks over all J joints. ``jumps``: whether whole-body
+    jumps are looked for (not under 15 fps, :mod:`synsp.inference.low_rate`); ``fps`` (None: 30) times stall carries."""
     first = measurements(segment[:, :laid], body, undo=undo, jumps=jumps, fps=fps)
     if laid == segment.shape[1]:
         return first
