@@ -42,7 +42,7 @@ import numpy as np
 
 from synsp.sequence import body_size, nan_median, true_runs
 
-__all__ = ["APART", "CLOSE", "EDGE", "LOOSE", "SAME", "SPOT", "LONGEST", "MIN_RUN", "NEAR", "STAND", "doubled_limbs"]
+__all__ = ["APART", "CLOSE", "EDGE", "SAME", "SPOT", "LONGEST", "MIN_RUN", "NEAR", "STAND", "doubled_limbs"]
 
 CLOSE = 0.04  # body sizes: the pair's distance throughout the run at most
 APART = 3.0  # times the run's median distance: the pair's distance just outside the run, at both ends, at least
@@ -51,7 +51,6 @@ MIN_RUN = 3  # frames: shorter runs are glitches' (glitches.MAX_RUN = 2)
 LONGEST = 90  # frames (astray_limbs.LONGEST)
 STAND = 1.5  # times every change of step of the pair's offset nearby: how far it must break off its course
 NEAR = 5  # frames on each side of a run whose changes of step the breaks are read against
-LOOSE = 1.5  # times SAME: the run's median distance where the runs are read frame by frame (SPOT)
 SPOT = 2.0  # times the pair's usual change of step: a frame's distance on the same spot, at most
 EDGE = 2.5  # times every change of step nearby: the break a copy at the clip's edge (one side to read) must make
 
@@ -138,13 +137,14 @@ def _one_sided(x: np.ndarray, a: int, b: int, close: float,
     distance collapsed at every side inside the clip (a neighbour's copy is read on the same frames).
 
     A run's frames: the pair's distance (or its neighbours' on both sides: noise) under ``close`` and :data:`SPOT`
-    times its usual change of step; its median under :data:`LOOSE` x :data:`SAME` times that. Each side of the run
-    inside the clip (and beside no missing value) gives evidence: a collapse (the distance :data:`APART` times the
-    median just outside, and the pair's offset breaking off its course more than :data:`STAND` times every change of
-    its step nearby, as in :func:`_unforeseen`), or the copy's own track breaking off its course so while its
-    partner's misses its own by under 1 / :data:`STAND` of that (legs together: no collapse). A run between two sides
-    needs a collapse on one and evidence on the other; a run with one side needs both there, the collapse's break
-    :data:`EDGE` (not :data:`STAND`) times every change of step nearby."""
+    times its usual change of step; its median under :data:`SAME` times that. Each side of the run inside the clip
+    (and beside no missing value) gives evidence: a collapse (the distance :data:`APART` times the median just
+    outside, and the pair's offset breaking off its course more than :data:`STAND` times every change of its step
+    nearby on either side, as in :func:`_unforeseen`), or the copy's own track breaking off its course so while its
+    partner's misses its own by under 1 / :data:`STAND` of that and :data:`EDGE` times its changes of step nearby
+    (legs together: no collapse). A run between two sides needs a collapse on one and evidence on the other; a run
+    with one side needs both there, the collapse's break :data:`EDGE` (not :data:`STAND`) times every change of step
+    nearby."""
     t_count, (distance, jitter) = len(x), _distance(x, a, b)
     with np.errstate(invalid="ignore"):
         spot = (distance < close) & (distance < SPOT * jitter)
@@ -152,7 +152,7 @@ def _one_sided(x: np.ndarray, a: int, b: int, close: float,
     copies, candidates = [], []
     for start, stop in true_runs(spot):
         inside = nan_median(distance[start:stop])
-        if (not MIN_RUN <= stop - start <= LONGEST or not inside < LOOSE * SAME * jitter
+        if (not MIN_RUN <= stop - start <= LONGEST or not inside < SAME * jitter
                 or any(start < b_stop and b_start < stop for b_start, b_stop in found)):
             continue
         offset = _side_breaks(x[:, a] - x[:, b], start, stop)  # (2, 2): per side, its miss and its bends nearby
@@ -165,11 +165,13 @@ def _one_sided(x: np.ndarray, a: int, b: int, close: float,
         apart = [bool(ends[side] > APART * inside) for side in sides]
         if sides and all(apart):  # collapsed on every side it has: a neighbour's copy is read on such a run
             candidates.append((start, stop))
-        collapse = [ap and offset[side, 0] > stand * offset[side, 1] for side, ap in zip(sides, apart)]
+        around = np.max(offset[sides, 1]) if sides else np.nan  # every change of step on both sides, as _unforeseen
+        collapse = [ap and offset[side, 0] > stand * around for side, ap in zip(sides, apart)]
         together = [tracks[copy][side, 0] > STAND * tracks[copy][side, 1]
-                    and tracks[partner][side, 0] * STAND < tracks[copy][side, 0] for side in sides]
+                    and tracks[partner][side, 0] * STAND < tracks[copy][side, 0]
+                    and tracks[partner][side, 0] <= EDGE * tracks[partner][side, 1] for side in sides]
         if len(sides) == 2 and any(collapse) and all(c or t for c, t in zip(collapse, together)) or (
-                len(sides) == 1 and collapse[0] and together[0]):  # one side: the partner keeps its course too
+                len(sides) == 1 and collapse[0] and together[0] and stop - start >= 2 * MIN_RUN):  # one side
             copies.append((copy, start, stop))
     return copies, candidates
 
