@@ -11,12 +11,21 @@ out in the measurements, the values it takes out elsewhere, and the error (px or
 the run's frames: the input, SynSP with the step, SynSP with the step off, and SynSP with the copies given as gaps
 (NaN); the controls' against their own values (how far the refinement moved them).
 
+``--more``: cases the step first left alone (a second noise stream, so the cases above stay as they were): a copy
+of 15 frames at the clip's first frames (``start``) and at its last (``end``); a copy of 8 and 15 frames that begins
+5 frames into a stance (``stance``: the left joints brought to 0.03 body sizes beside the right ones over 10 frames
+from T/3, held 15, back over 10; the copy from T/3 + 15, its truth the stance); and four more controls: legs
+standing together the whole clip (``together``, 0.01 body sizes apart), a side view's walk (``side walk``: the left
+joints on the right ones plus 0.1 body sizes x sin(2 pi t / 30 frames), passing each other every 15 frames), and
+feet together at the clip's start or end (``feet start``, ``feet end``: 0.01 body sizes apart for 15 frames, parting
+or meeting over 10).
+
 ``--guard``: the step's values taken out of every validation clip (65) as they are, under `clean-ish`, `typical`,
 `jitter` and `hard`, 2D coco17 and 3D h36m17 (no copy made: each is a false alarm or a copy of the preset's own).
 
 Run::
 
-    .venv/bin/python benchmarks/doubled_limbs.py [--space 3d] [--clips 12] [--limb arm] [--cross 3]
+    .venv/bin/python benchmarks/doubled_limbs.py [--space 3d] [--clips 12] [--limb arm] [--cross 3] [--more]
     .venv/bin/python benchmarks/doubled_limbs.py --guard
     .venv/bin/python benchmarks/doubled_limbs.py --clips 10 --write double.npy  # the 10th clip, copied 15 frames
     .venv/bin/python -m synsp refine double.npy out.npy --layout coco17 --fps 30
@@ -74,6 +83,40 @@ def standing(noisy: np.ndarray, left: list[int], right: list[int], spread: float
     return x, slice(t0 + 10, t0 + 25)
 
 
+def beside(noisy: np.ndarray, left: list[int], right: list[int], weight: np.ndarray, gap: float, spread: float,
+           rng: np.random.Generator) -> np.ndarray:
+    """``noisy`` (T, J, C) with ``left`` moved by ``weight`` (T,: 0 .. 1) to ``gap`` body sizes beside ``right``."""
+    x, size = noisy.copy(), body_size(noisy)
+    near = x[:, right] + gap * size * np.eye(x.shape[-1])[0] + rng.normal(0, spread, x[:, right].shape)
+    x[:, left] = (1 - weight[:, None, None]) * x[:, left] + weight[:, None, None] * near
+    return x
+
+
+def more_cases(noisy: np.ndarray, left: list[int], right: list[int], spread: float,
+               rng: np.random.Generator) -> dict[str, tuple[np.ndarray, slice, np.ndarray]]:
+    """``--more``'s cases (module docstring): label -> (poses (T, J, C), the frames to score, their truth)."""
+    t_count, t0, frames = len(noisy), len(noisy) // 3, np.arange(len(noisy))
+
+    def copy(x: np.ndarray, run: slice) -> tuple[np.ndarray, slice, np.ndarray]:
+        y = x.copy()
+        y[run, left] = y[run, right] + rng.normal(0, spread, y[run, right].shape)
+        return y, run, x
+
+    stance = beside(noisy, left, right, np.interp(frames, [t0, t0 + 10, t0 + 25, t0 + 35], [0, 1, 1, 0]), 0.03,
+                    spread, rng)
+    made = {"start 15": copy(noisy, slice(0, 15)), "end 15": copy(noisy, slice(t_count - 15, t_count)),
+            "stance 8": copy(stance, slice(t0 + 15, t0 + 23)), "stance 15": copy(stance, slice(t0 + 15, t0 + 30))}
+    way = np.eye(noisy.shape[-1])[0] * 0.1 * body_size(noisy)
+    walk = noisy.copy()
+    walk[:, left] = (walk[:, right] + np.sin(2 * np.pi * frames / 30)[:, None, None] * way
+                     + rng.normal(0, spread, walk[:, right].shape))
+    weights = {"together": np.ones(t_count), "feet start": np.interp(frames, [0, 15, 25], [1, 1, 0]),
+               "feet end": np.interp(frames, [t_count - 26, t_count - 16, t_count - 1], [0, 1, 1])}
+    controls = {label: beside(noisy, left, right, w, 0.01, spread, rng) for label, w in weights.items()}
+    controls["side walk"] = walk
+    return made | {label: (x, slice(0, t_count), x) for label, x in controls.items()}
+
+
 def taken_out(poses: np.ndarray, layout: Layout) -> np.ndarray:
     """(T, J) bool: the values of ``poses`` (T, J, C) the step takes out within the measurements."""
     found: list[np.ndarray] = []
@@ -119,6 +162,7 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=12)
     parser.add_argument("--limb", choices=("leg", "arm"), default="leg")
     parser.add_argument("--cross", type=int, default=6, help="frames a crossing takes from 0.1 to -0.1 body sizes")
+    parser.add_argument("--more", action="store_true", help="copies at an edge and in a stance, four more controls")
     parser.add_argument("--guard", action="store_true", help="the validation clips as they are: what is taken out")
     parser.add_argument("--write", help="save the last clip's 15-frame copy (.npy) for `synsp refine`, and stop")
     parser.add_argument("--score", help="with the same --clips: the error of this refined copy (.npy), and stop")
@@ -130,7 +174,7 @@ def main() -> None:
     name = "coco17" if args.space == "2d" else "h36m17"
     layout, (left, right) = get_layout(name), LIMBS[name][args.limb]
     spread = 1.0 if args.space == "2d" else 5.0
-    rng = np.random.default_rng(0)
+    rng, more = np.random.default_rng(0), np.random.default_rng(1)
     rows: dict[str, list[list[float]]] = {}
     cases = make_cases("val", "jitter", layout=name, space=args.space, max_clips=args.clips)
     if args.write or args.score:
@@ -145,15 +189,18 @@ def main() -> None:
         return
     for case in cases:
         noisy, clean = np.asarray(case.noisy, np.float64), np.asarray(case.clean, np.float64)
-        made = {f"copy {n}": copied(noisy, left, right, n, spread, rng) for n in (4, 8, 15)}
-        made["crossing"] = crossing(noisy, left, right, args.cross, spread, rng)
-        made["standing"] = standing(noisy, left, right, spread, rng)
-        for label, (x, run) in made.items():
+        made = {f"copy {n}": copied(noisy, left, right, n, spread, rng) + (clean,) for n in (4, 8, 15)}
+        made["crossing"] = crossing(noisy, left, right, args.cross, spread, rng) + (None,)
+        made["standing"] = standing(noisy, left, right, spread, rng) + (None,)
+        if args.more:
+            made |= {label: (x, run, truth if label.split()[0] in ("start", "end", "stance") else None)
+                     for label, (x, run, truth) in more_cases(noisy, left, right, spread, more).items()}
+        for label, (x, run, truth) in made.items():
             taken = taken_out(x, layout)
             inside = np.zeros_like(taken)
             inside[run, left] = True
-            copies = label.startswith("copy")
-            truth = clean if copies else x  # the controls' own values are the truth there
+            copies = truth is not None
+            truth = truth if copies else x  # the controls' own values are the truth there
 
             def error(y: np.ndarray) -> float:
                 return float(np.linalg.norm(y[run][:, left] - truth[run][:, left], axis=-1).mean())

@@ -8,7 +8,7 @@ import synsp
 from synsp.estimator_errors.doubled_limbs import doubled_limbs
 from synsp.estimator_errors.inversions import limb_pairs
 from synsp.estimator_errors.measurements import measurements
-from synsp.skeleton import BANDAI22, COCO17
+from synsp.skeleton import BANDAI22, COCO17, bone_tree
 from walking import walking
 
 LEFT, RIGHT = [13, 15], [14, 16]  # knee and ankle
@@ -51,3 +51,41 @@ def test_hips_and_shoulders_which_meet_in_a_side_view_are_not_read():
     assert not doubled_limbs(x, limbs).any()  # a side view's hips really meet
     names = {BANDAI22.joints[BANDAI22.left_right[p][0]] for limb in limb_pairs(BANDAI22) for p in limb}
     assert "LowerLeg_L" in names and "UpperLeg_L" not in names and "UpperArm_L" not in names
+
+
+def _beside(x: np.ndarray, weight: np.ndarray, gap: float, seed: int) -> np.ndarray:
+    """``x`` (T, 17, 2) with the left knee and ankle moved by ``weight`` (T,) to ``gap`` px beside the right ones."""
+    near = x[:, RIGHT] + np.array([gap, 0.0]) + np.random.default_rng(seed).normal(0, 1.0, x[:, RIGHT].shape)
+    y = x.copy()
+    y[:, LEFT] = (1 - weight[:, None, None]) * x[:, LEFT] + weight[:, None, None] * near
+    return y
+
+
+def test_a_copy_at_the_clips_edge_or_begun_with_the_legs_together_is_taken_out():
+    x = walking(90, noise=1.0)[1]
+    rng = np.random.default_rng(3)
+    cases = {"first frames": (x, slice(0, 12)), "last frames": (x, slice(78, 90)),
+             "in a stance": (_beside(x, np.interp(np.arange(90), [20, 30, 70, 80], [0, 1, 1, 0]), 8.0, 4),
+                             slice(45, 57))}
+    for label, (poses, run) in cases.items():
+        copied = poses.copy()
+        copied[run, LEFT] = copied[run, RIGHT] + rng.normal(0, 1.0, (run.stop - run.start, 2, 2))
+        marked = doubled_limbs(copied, COCO17.left_right, bone_tree(COCO17))  # the ankle with its knee
+        expected = np.zeros_like(marked)
+        expected[run, LEFT] = True
+        np.testing.assert_array_equal(marked, expected, err_msg=label)
+
+
+def test_legs_together_a_whole_clip_or_at_its_edge_and_a_side_walk_are_no_copy():
+    x = walking(90, noise=1.0)[1]
+    frames = np.arange(90)
+    walk = x.copy()  # a side view: the legs pass each other every 15 frames
+    walk[:, LEFT] = (walk[:, RIGHT] + np.sin(2 * np.pi * frames / 30)[:, None, None] * np.array([24.0, 0.0])
+                     + np.random.default_rng(5).normal(0, 1.0, (90, 2, 2)))
+    controls = {"side walk": walk}
+    for gap in (2.0, 6.0):
+        controls[f"together {gap}"] = _beside(x, np.ones(90), gap, 6)
+        controls[f"feet start {gap}"] = _beside(x, np.interp(frames, [0, 15, 25], [1, 1, 0]), gap, 7)
+        controls[f"feet end {gap}"] = _beside(x, np.interp(frames, [64, 74, 89], [0, 1, 1]), gap, 8)
+    for label, poses in controls.items():
+        assert not doubled_limbs(poses, COCO17.left_right).any(), label
