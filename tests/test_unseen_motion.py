@@ -54,6 +54,17 @@ def test_a_correction_far_beyond_the_noise_takes_the_lowpass_only_without_slow_e
     assert not moved_shares(noisy, pulled, noise, np.array([1.0])).any()  # slow errors to correct: kept whole
 
 
+
+def test_a_joint_that_reads_almost_no_noise_is_no_motion_moved():
+    t = np.arange(120)[:, None, None] / 30.0
+    clean = 50.0 * np.sin(2 * np.pi * 1.0 * t + np.arange(8).reshape(1, 4, 2))  # (T, 4, 2)
+    noisy = (clean + np.random.default_rng(1).normal(0.0, 1.0, clean.shape))[None]
+    noisy[0, :, 0] = clean[:, 0]  # joint 0 filled over a long gap (or held): its values carry no noise
+    pulled = clean[None].copy()
+    pulled[:, :, 0] += 0.5  # a correction of it half the others' noise
+    noise = np.array([[0.01, np.sqrt(2.0), np.sqrt(2.0), np.sqrt(2.0)]])
+    assert not moved_shares(noisy, pulled, noise, np.array([10.0])).any()  # 50 x its own noise, under the floor's 2
+
 @needs_data
 def test_circling_legs_do_not_end_worse_than_their_input(monkeypatch):
     from synsp.evaluation.protocol import make_cases

@@ -35,8 +35,8 @@ import numpy as np
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import noise_level, opened
 
-__all__ = ["SPACES", "ABOVE_NOISE", "EVIDENCE", "NOISY", "LOWPASS_HZ", "moved_shares", "low_pass", "low_pass_moved",
-           "moved_note"]
+__all__ = ["SPACES", "ABOVE_NOISE", "EVIDENCE", "NOISY", "FILLED_NOISE", "LOWPASS_HZ", "moved_shares", "low_pass",
+           "low_pass_moved", "moved_note"]
 
 # The spaces whose SynSP route takes the step (module docstring: in 3D the pull is no larger than the corrections).
 SPACES = ("2d",)
@@ -52,6 +52,10 @@ EVIDENCE = (1.0, 2.0)
 # and repeats on its output as it does a pull: validation 2D `clean-ish` reads 0.0004-0.0018 (10 of 65 clips changed
 # without this, MPJPE 6.027 -> 6.036 px); `jitter` and `typical` 0.0017-0.0085, the cycling clips 0.0027-0.0089.
 NOISY = (2.0e-3, 3.0e-3)
+# Share of the clip's median joint's noise below which a joint's own reads as filled, not measured (the README's
+# MediaPipe demo: a left elbow missing 34 of 230 frames and scored low in others read 0.08-0.18 px where the median
+# joint read 2.1, so a correction of 0.9 px stood 5-8 times above it).
+FILLED_NOISE = 0.25
 # The low-pass the joints take: the refiner's own (synsp.inference.refiner.LOWPASS_HZ), zero-phase order 4.
 LOWPASS_HZ = 6.0
 
@@ -62,13 +66,17 @@ def moved_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, evide
     (V, T, J, C) without NaN, same unit), the input's ``noise`` ((V, J), :func:`~synsp.inference.clean.input_noise`
     of ``measured``) and ``evidence`` ((V,), the floor step's strength over its default); ``fps``: the input's rate
     (None: 30). 0 where the clip may hold slow errors (:data:`EVIDENCE`), its noise is a good estimator's
-    (:data:`NOISY`) or the correction is within the noise (:data:`ABOVE_NOISE`); module docstring."""
+    (:data:`NOISY`) or the correction is within the noise (:data:`ABOVE_NOISE`; a joint's noise read no lower than
+    :data:`FILLED_NOISE` of the median joint's); module docstring."""
     y = np.asarray(measured, np.float64)
     noise = np.asarray(noise, np.float64)
     gate = opened(np.asarray(evidence, np.float64), EVIDENCE) * opened(noise_level(y, noise), NOISY)  # (V,)
     if not gate.any():
         return np.zeros(y.shape[:1] + y.shape[2:3])
     beyond = np.median(np.linalg.norm(np.asarray(out, np.float64) - low_pass(y, fps), axis=-1), axis=1)  # (V, J)
+    # a joint's noise no lower than FILLED_NOISE of the clip's median joint's: one mostly filled or held (a long
+    # gap, low scores) reads almost none, and any correction of it would stand far above that
+    noise = np.maximum(noise, FILLED_NOISE * np.median(noise, axis=-1, keepdims=True))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(noise > 0, beyond / np.where(noise > 0, noise, 1.0), 0.0)
     above = opened(ratio, ABOVE_NOISE)
