@@ -160,9 +160,11 @@ class RunningMeasurements:
             self._run, self._given = np.zeros(views, int), frame.copy()
         repeat = np.array([at > 0 and bool(held_frames(view[at - 1: at + 1])[-1]) for view in clip])
         self._run = np.where(repeat, self._run + 1, 0)
-        hold = (self._run > carry_frames()) & [bool(held_frames(view[at:])[1:].all()) for view in clip]
-        if hold.any():
-            frame = np.where(hold[:, None, None], self._given, frame).astype(frame.dtype, copy=False)
+        past = self._run > carry_frames()
+        if past.any():  # the lookahead read only past the carry: every frame comes through here
+            hold = past & [bool(held_frames(view[at:])[1:].all()) for view in clip]
+            if hold.any():
+                frame = np.where(hold[:, None, None], self._given, frame).astype(frame.dtype, copy=False)
         self._given = frame.copy()  # the caller's steps may write to the frame given
         return frame
 
