@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import synsp
-from synsp.estimator_errors.doubled_limbs import doubled_limbs
+from synsp.estimator_errors.doubled_limbs import _misses, _side_breaks, doubled_limbs
 from synsp.estimator_errors.inversions import limb_pairs
 from synsp.estimator_errors.measurements import measurements
 from synsp.skeleton import BANDAI22, COCO17, bone_tree
@@ -89,3 +89,12 @@ def test_legs_together_a_whole_clip_or_at_its_edge_and_a_side_walk_are_no_copy()
         controls[f"feet end {gap}"] = _beside(x, np.interp(frames, [64, 74, 89], [0, 1, 1]), gap, 8)
     for label, poses in controls.items():
         assert not doubled_limbs(poses, COCO17.left_right).any(), label
+
+
+def test_a_runs_break_off_course_is_not_read_past_the_clips_edge():
+    track = np.arange(20.0)[:, None] * np.array([1.0, 0.0])  # a straight course
+    track[-1] = [500.0, 0.0]  # the last frame far off: frame 1's "two frames before" must not wrap round to it
+    for start, stop in ((1, 6), (0, 6)):
+        np.testing.assert_array_equal(np.isnan(_misses(track, start, stop)), [True, False])
+        assert np.isnan(_side_breaks(track, start, stop)[0]).all()  # no side to read there
+    assert _misses(track, 2, 6)[0] == 0.0 and np.isnan(_misses(track[:-1], 2, 18)[1])

@@ -180,15 +180,13 @@ def _side_breaks(track: np.ndarray, start: int, stop: int) -> np.ndarray:
     """(2, 2): per side of frames ``start`` .. ``stop`` - 1 (into the run, back out of it), how far ``track`` (T, C)
     lies from its straight continuation from the two frames outside (:func:`_misses`), and the largest change of its
     step (|second difference|) within :data:`NEAR` frames outside; NaN for a side at the clip's edge."""
-    t_count, out = len(track), np.full((2, 2), np.nan)
+    out = np.full((2, 2), np.nan)
+    out[:, 0] = _misses(track, start, stop)
     bends = np.linalg.norm(track[2:] - 2 * track[1:-1] + track[:-2], axis=-1)  # (T - 2,): at frames 1 .. T - 2
-    with np.errstate(invalid="ignore"):
-        if start >= 2:
-            out[0, 0] = np.linalg.norm(track[start] - (2 * track[start - 1] - track[start - 2]))
-            out[0, 1] = _largest(bends[max(start - 1 - NEAR, 0): start - 2])
-        if stop <= t_count - 2:
-            out[1, 0] = np.linalg.norm(track[stop - 1] - (2 * track[stop] - track[stop + 1]))
-            out[1, 1] = _largest(bends[stop: stop + NEAR])
+    if start >= 2:
+        out[0, 1] = _largest(bends[max(start - 1 - NEAR, 0): start - 2])
+    if stop <= len(track) - 2:
+        out[1, 1] = _largest(bends[stop: stop + NEAR])
     return out
 
 
@@ -200,18 +198,19 @@ def _largest(values: np.ndarray) -> float:
 
 def _misses(track: np.ndarray, start: int, stop: int) -> np.ndarray:
     """(2,) how far ``track`` (T, C) at frame ``start`` and at frame ``stop`` - 1 lies from its straight
-    continuation from the two frames before ``start`` and after ``stop`` - 1 (NaN where one is missing)."""
-    into = track[start] - (2 * track[start - 1] - track[start - 2])
-    back = track[stop - 1] - (2 * track[stop] - track[stop + 1])
-    return np.linalg.norm(np.stack([into, back]), axis=-1)
+    continuation from the two frames before ``start`` and after ``stop`` - 1; NaN where one is missing or outside
+    the clip (a run from frame 0 or 1, or to the last frame or the one before: no two frames to continue from)."""
+    t_count, out = len(track), np.full(2, np.nan)
+    if start >= 2:  # frame start - 2 is in the clip (not wrapped round to its end)
+        out[0] = np.linalg.norm(track[start] - (2 * track[start - 1] - track[start - 2]))
+    if stop <= t_count - 2:
+        out[1] = np.linalg.norm(track[stop - 1] - (2 * track[stop] - track[stop + 1]))
+    return out
 
 
 def _unforeseen(offset: np.ndarray, start: int, stop: int) -> bool:
     """Whether the pair's ``offset`` (T, C: one joint minus the other) breaks off its course into the run over frames
     ``start`` .. ``stop`` - 1 and back out of it: both :func:`_misses` more than :data:`STAND` times every change of
     its step (second difference) within :data:`NEAR` frames outside the run (a crossing keeps its course)."""
-    misses = _misses(offset, start, stop)
-    bends = np.linalg.norm(offset[2:] - 2 * offset[1:-1] + offset[:-2], axis=-1)  # (T - 2,): at frames 1 .. T - 2
-    around = np.r_[bends[max(start - 1 - NEAR, 0): start - 2], bends[stop: stop + NEAR]]  # frames outside the run
-    around = around[np.isfinite(around)]
-    return bool(np.isfinite(misses).all() and (not len(around) or misses.min() > STAND * around.max()))
+    misses, around = _side_breaks(offset, start, stop).T  # (2,) each: per side, its miss and its bends nearby
+    return bool(np.isfinite(misses).all() and misses.min() > STAND * around.max())
