@@ -61,19 +61,27 @@ def _beside(x: np.ndarray, weight: np.ndarray, gap: float, seed: int) -> np.ndar
     return y
 
 
-def test_a_copy_at_the_clips_edge_or_begun_with_the_legs_together_is_taken_out():
+def test_a_copy_at_the_clips_edge_is_taken_out():
     x = walking(90, noise=1.0)[1]
     rng = np.random.default_rng(3)
-    cases = {"first frames": (x, slice(0, 12)), "last frames": (x, slice(78, 90)),
-             "in a stance": (_beside(x, np.interp(np.arange(90), [20, 30, 70, 80], [0, 1, 1, 0]), 8.0, 4),
-                             slice(45, 57))}
-    for label, (poses, run) in cases.items():
-        copied = poses.copy()
+    for label, run in {"first frames": slice(0, 12), "last frames": slice(78, 90)}.items():
+        copied = x.copy()
         copied[run, LEFT] = copied[run, RIGHT] + rng.normal(0, 1.0, (run.stop - run.start, 2, 2))
         marked = doubled_limbs(copied, COCO17.left_right, bone_tree(COCO17))  # the ankle with its knee
         expected = np.zeros_like(marked)
         expected[run, LEFT] = True
         np.testing.assert_array_equal(marked, expected, err_msg=label)
+
+
+def test_a_copy_begun_with_the_legs_together_is_taken_out_up_to_held_frames():
+    x = _beside(walking(90, noise=1.0)[1], np.interp(np.arange(90), [20, 30, 70, 80], [0, 1, 1, 0]), 8.0, 4)
+    for frames, taken in ((8, True), (12, False)):  # 8 px from the truth: a fill over 12 frames misses by more
+        copied, run = x.copy(), slice(52, 52 + frames)
+        copied[run, LEFT] = copied[run, RIGHT] + np.random.default_rng(3).normal(0, 1.0, (frames, 2, 2))
+        marked = doubled_limbs(copied, COCO17.left_right, bone_tree(COCO17))
+        expected = np.zeros_like(marked)
+        expected[run, LEFT] = taken
+        np.testing.assert_array_equal(marked, expected, err_msg=f"{frames} frames")
 
 
 def test_legs_together_a_whole_clip_or_at_its_edge_and_a_side_walk_are_no_copy():
