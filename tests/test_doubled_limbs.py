@@ -106,3 +106,14 @@ def test_a_runs_break_off_course_is_not_read_past_the_clips_edge():
         np.testing.assert_array_equal(np.isnan(_misses(track, start, stop)), [True, False])
         assert np.isnan(_side_breaks(track, start, stop)[0]).all()  # no side to read there
     assert _misses(track, 2, 6)[0] == 0.0 and np.isnan(_misses(track[:-1], 2, 18)[1])
+
+
+def test_a_copys_neighbour_already_closing_in_on_its_partner_goes_with_it():
+    x = walking(90, noise=1.0)[1]
+    weight = np.interp(np.arange(90), [68, 76], [0, 1])[:, None]
+    x[:, 13] = (1 - weight) * x[:, 13] + weight * (x[:, 14] + np.array([2.0, 0.0]))  # the knee beside its partner
+    x[78:, LEFT] = x[78:, RIGHT] + np.random.default_rng(1).normal(0, 1.0, (12, 2, 2))  # then the leg read twice
+    marked = doubled_limbs(x, COCO17.left_right, bone_tree(COCO17))  # the knee's own run began before the ankle's
+    expected = np.zeros_like(marked)
+    expected[78:, LEFT] = True
+    np.testing.assert_array_equal(marked, expected)

@@ -18,8 +18,8 @@ when
   from its straight continuation from the two frames before (and after) the run than :data:`STAND` times
   every change of its step within :data:`NEAR` frames outside the run. The copy is the joint whose own
   track breaks off further there; its partner, which keeps its course, is the one measured. Its neighbours
-  along the bones on their partners over the same frames are copies too (a knee that closed in on the other
-  one as the ankle jumped).
+  along the bones on their partners over those frames (a run of theirs covers them) are copies too (a knee
+  that closed in on the other one as the ankle jumped).
 
 Two copies have less to read (:func:`_one_sided`), on runs of frames each no farther apart than :data:`SPOT` times
 the pair's usual change of step: one at the clip's edge, or beside values an earlier step took out (a glitch at its
@@ -68,8 +68,8 @@ def doubled_limbs(poses: np.ndarray, pairs: Sequence[tuple[int, int]],
     poses : (T, J, C) array, any unit; NaN for missing values (a run ends at one).
     pairs : the layout's left/right joint pairs (``Layout.left_right``).
     tree : the layout's bones as ``(parent, child)`` pairs (:func:`synsp.skeleton.bone_tree`): a copy's neighbour
-        along a bone (its knee, its ankle) on its own partner over the very same frames went with it, and is marked
-        too, its break off course hidden by the legs' own motion (legs closing in as it began).
+        along a bone (its knee, its ankle) on its own partner over those frames (a run of its own covers them) went
+        with it, and is marked too, its break off course hidden by the legs' own motion (legs closing in as it began).
 
     Returns
     -------
@@ -104,7 +104,8 @@ def _mark(marked: np.ndarray, x: np.ndarray, pairs: Sequence[tuple[int, int]], t
     for copy, start, stop in copies:
         marked[start:stop, copy] = True
         for along in {k for bone in tree if copy in bone for k in bone} - {copy}:  # its neighbours along bones
-            if (start, stop) in collapsed.get(along, ()) and marked[start:stop, partner[along]].sum() == 0:
+            covered = any(s <= start and stop <= e for s, e in collapsed.get(along, ()))  # its run may start earlier
+            if covered and marked[start:stop, partner[along]].sum() == 0:
                 marked[start:stop, along] = True
 
 
@@ -138,7 +139,7 @@ def _one_sided(x: np.ndarray, a: int, b: int, close: float,
     """The copies of joints ``a`` / ``b`` of poses ``x`` (T, J, C) that :func:`_collapsed` and :func:`_unforeseen`
     do not read (``found``: the runs of those they read): a run on the same spot that touches the clip's edge, or
     that began while the pair was already close (module docstring), as (copy, start, stop); and the runs whose
-    distance collapsed at every side inside the clip (a neighbour's copy is read on the same frames).
+    distance collapsed at every side inside the clip (a neighbour's copy is read on frames it covers).
 
     A run's frames: the pair's distance (or its neighbours' on both sides: noise) under ``close`` and :data:`SPOT`
     times its usual change of step; its median under :data:`SAME` times that. Each side of the run inside the clip
