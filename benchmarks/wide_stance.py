@@ -3,16 +3,18 @@ Butterworth, legs and all joints (:mod:`synsp.inference.wide_stance`).
 
 Built on the validation clips (h36m17, mm; a user's audit built them so): the clip's travel taken out, each leg set
 rigid with the hips, its ankle ``--out`` leg lengths out to its side and ``--down`` below its hip, the knee by
-two-link IK bending outward (``--knees out``; ``forward``: a held half squat, ``straight``: the legs straight down,
+two-link IK bending outward (``--knees out``; ``forward``: bent forward, ``straight``: the legs straight down,
 the control); the upper body as the clip moves it; the preset's error of the clip added (the estimate minus the
 clip). Cells: mean MPJPE (mm) over the clips of all joints and of the legs (knees and ankles); "worse": clips whose legs
 SynSP leaves worse than the input; ``--without``: SynSP without the step. ``--guard``: instead, the largest share of the
 fallback the step gives (:func:`~synsp.inference.wide_stance.wide_shares`) on each preset's validation inputs as the
-protocol builds them (0: the step changes none). RESULTS section 10, "A wide stance held". Run:
+protocol builds them (0: the step changes none) and their largest thigh angle (``train``: the training clips).
+RESULTS section 10, "A wide stance held". Run:
 
     OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/wide_stance.py [--clips 12] [--preset jitter]
         [--out 0.55] [--down 0.75] [--knees out|forward|straight] [--without]
-    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/wide_stance.py --guard [--presets ...]
+    OMP_NUM_THREADS=1 PYTHONPATH=src .venv/bin/python benchmarks/wide_stance.py --guard
+        [--presets train clean-ish typical jitter hard]
 """
 from __future__ import annotations
 
@@ -20,10 +22,14 @@ import argparse
 import warnings
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 import synsp
+from synsp.data.mocap import load_clip
+from synsp.data.splits import load_split
 from synsp.evaluation.protocol import make_cases
-from synsp.inference.wide_stance import WIDE, wide_shares
+from synsp.inference.leaned_trunk import FLEX_FRAMES
+from synsp.inference.wide_stance import WIDE, hip_abduction, wide_shares
 from synsp.refining.methods import network_model
 from synsp.skeleton import get_layout
 
@@ -98,12 +104,18 @@ def table(args: argparse.Namespace) -> None:
 
 
 def guard(presets: list[str]) -> None:
-    """Print, per preset, the largest :func:`wide_shares` over the validation inputs and the clips above 0."""
+    """Print, per preset, the largest :func:`wide_shares` over the validation inputs, the clips above 0 and the
+    largest :func:`hip_abduction` averaged over FLEX_FRAMES; preset "train": the training clips themselves."""
     for preset in presets:
-        shares = [float(wide_shares(np.asarray(c.noisy, np.float64), H36M, WIDE).max())
-                  for c in make_cases("val", preset, layout="h36m17", space="3d")]
-        print(f"{preset}: {len(shares)} clips, largest share {max(shares):.3f}, "
-              f"clips with a share above 0: {sum(s > 0 for s in shares)}")
+        if preset == "train":
+            inputs = [load_clip(name, "h36m17").astype(np.float64) for name in load_split("train")]
+        else:
+            inputs = [np.asarray(c.noisy, np.float64) for c in make_cases("val", preset, layout="h36m17", space="3d")]
+        shares = [float(wide_shares(x, H36M, WIDE).max()) for x in inputs]
+        angles = [float(uniform_filter1d(np.nan_to_num(hip_abduction(x, H36M)), FLEX_FRAMES, mode="nearest").max())
+                  for x in inputs]
+        print(f"{preset}: {len(shares)} clips, largest share {max(shares):.3f}, clips with a share above 0: "
+              f"{sum(s > 0 for s in shares)}; largest angle {max(angles):.1f} degrees, next {sorted(angles)[-2]:.1f}")
 
 
 def main() -> None:

@@ -13,8 +13,10 @@ no posture to pull towards.
 
 Frames whose knees stand out beyond :data:`WIDE`'s start get, on the legs (:func:`leg_joints`), the give-way of hips
 bent (:func:`synsp.inference.leaned_trunk.flexed_shares`, :meth:`synsp.inference.give_way.GiveWay.blended`): the
-fallback's output but for the network's corrections larger than a share of the body's size (a swap, an outlier). One
-knee out (a step to the side, a kick) is no stance: the smaller angle of the two is read.
+fallback's output but for the network's corrections larger than a share of the body's size (a swap, an outlier).
+The 65 clips' legs now 9.70 mm (worse than the input on 1), all joints 9.79 -> 9.11 (SmoothNet 9.29; RESULTS
+section 10, "A wide stance held"). One knee out (a step to the side, a kick) is no stance: the smaller angle of the
+two is read.
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ __all__ = ["WIDE", "hip_abduction", "leg_joints", "wide_shares"]
 # network's output, the fallback's share 1 at ``full``. The training clips read at most 14 (one dance clip 25),
 # validation at most 15.3 (`jitter`; 15.0 clean, byebye_giant); the held stances of the module docstring 21-55 (the
 # least: the feet under the hips, the knees out and bent a little, 0.9 leg lengths down; its legs 12.83 mm -> 11.40,
-# SmoothNet 11.00); a held half squat, standing, a lunge at most 3 (benchmarks/wide_stance.py).
+# SmoothNet 11.00); knees forward, standing, a lunge at most 3 (read in development on benchmarks/wide_stance.py's
+# constructions; its --guard prints the clips' readings).
 WIDE = (18.0, 26.0)
 
 # the joint names of the legs below the hips (leg_joints)
