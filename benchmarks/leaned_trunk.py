@@ -161,15 +161,15 @@ def squats(pose: np.ndarray, period: float = 2.5, frames: int = 300) -> np.ndarr
 def refined(noisy: np.ndarray) -> dict[str, np.ndarray]:
     """Every method's output for ``noisy`` (T, 17, 3) mm."""
     model = network_model("synsp", 3)
-    ramps = model.leaned, model.hips_flexed
+    ramps = model.leaned, model.hips_flexed, model.wide_stance
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = {"input": noisy, "synsp": model.refine(noisy.astype(np.float32), fps=30)}
         try:
-            model.leaned = model.hips_flexed = None
+            model.leaned = model.hips_flexed = model.wide_stance = None
             out["synsp without give-way"] = model.refine(noisy.astype(np.float32), fps=30)
         finally:
-            model.leaned, model.hips_flexed = ramps
+            model.leaned, model.hips_flexed, model.wide_stance = ramps
         for method in ("smoothnet", "savgol"):
             out[method] = synsp.refine(noisy.astype(np.float32), method, fps=30)
     return {name: np.asarray(o, np.float64) for name, o in out.items()}

@@ -5,11 +5,11 @@ does not know: more than :data:`synsp.sequence.UNSEEN_SHARE` of the joints never
 poses seen wholly from high above (:mod:`synsp.inference.foreshortening`), poses no human body the model knows
 (:mod:`synsp.inference.convention_pass`). It keeps the fallback's output but for the network's larger corrections
 where 2D poses are partly seen from above, or a 3D trunk is bent over the legs for the whole clip or the hips are bent
-in some frames, or a 2D trunk is bent over standing legs in some frames (:mod:`synsp.inference.leaned_trunk`). In 3D
-the whole-clip SmoothNet blend (:mod:`synsp.inference.smoothnet_blend`) asks for the same output, the fallback's of
-the call's input at its given rate: :meth:`GiveWay.fallback_output` refines it once per call, for every step that
-asks (a crawling clip of 300 frames under 8 mm white noise ran it twice; benchmarks/RESULTS.md, section 10, "The
-whole clip, part SmoothNet's").
+in some frames, or a 2D trunk is bent over standing legs in some frames (:mod:`synsp.inference.leaned_trunk`), or 3D
+knees are set wide to the sides (:mod:`synsp.inference.wide_stance`). In 3D the whole-clip SmoothNet blend
+(:mod:`synsp.inference.smoothnet_blend`) asks for the same output, the fallback's of the call's input at its given
+rate: :meth:`GiveWay.fallback_output` refines it once per call, for every step that asks (a crawling clip of 300
+frames under 8 mm white noise ran it twice; benchmarks/RESULTS.md, section 10, "The whole clip, part SmoothNet's").
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from synsp.inference.foreshortening import seen_from_above, with_fallback
 from synsp.inference.leaned_trunk import BEYOND_BENT, BEYOND_BENT_2D, bent_frame_shares, flexed_shares, leaned_trunk
+from synsp.inference.wide_stance import leg_joints, wide_shares
 from synsp.sequence import body_size
 
 if TYPE_CHECKING:
@@ -36,10 +37,12 @@ class GiveWay:
     ``from_above``: 2D, the trunk over the shoulders' width and the fallback's share
     (:func:`~synsp.inference.foreshortening.seen_from_above`); ``trunk_bend`` (degrees) and ``bent``: 3D, the
     trunk's median bend over the legs and the fallback's share for it (:func:`~synsp.inference.leaned_trunk.
-    leaned_trunk`); ``flexed``: (V, T) the fallback's share per frame, the larger of ``bent`` and the hips' bend's
-    (:func:`~synsp.inference.leaned_trunk.flexed_shares`; 2D: the trunk's over the legs', :func:`~synsp.inference.
-    leaned_trunk.bent_frame_shares`). ``refine_fallback`` refines the call's whole input with
-    the fallback (as given, at the given rate), run by :meth:`fallback_output` when first asked."""
+    leaned_trunk`); ``flexed``: (V, T) the fallback's share per frame, the larger of ``bent``, the hips' bend's
+    (:func:`~synsp.inference.leaned_trunk.flexed_shares`) and the knees set wide's (:func:`~synsp.inference.
+    wide_stance.wide_shares`); 2D: the trunk's over the legs' (:func:`~synsp.inference.leaned_trunk.
+    bent_frame_shares`); ``joints``: (V, T, J) the share per joint where the knees are set wide in some frame (on the
+    legs only, :func:`~synsp.inference.wide_stance.leg_joints`), else None. ``refine_fallback`` refines the call's
+    whole input with the fallback (as given, at the given rate), run by :meth:`fallback_output` when first asked."""
 
     gave_way: bool
     trunk_ratio: float
@@ -48,6 +51,7 @@ class GiveWay:
     bent: float
     flexed: np.ndarray
     refine_fallback: Callable[[], np.ndarray] = field(repr=False)
+    joints: np.ndarray | None = None
     _output: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
@@ -75,7 +79,8 @@ class GiveWay:
         if self.from_above:  # 2D seen from high above
             result = with_fallback(result, fallback, self.from_above, size)
         if self.flexed.mean():  # 3D trunk bent over the legs for the whole clip or hips in some frames; 2D bent frames
-            share = (self.flexed[0] if np.ndim(poses) == 3 else self.flexed)[..., None, None]  # (..., T, 1, 1)
+            shares = self.flexed[..., None, None] if self.joints is None else self.joints[..., None]
+            share = shares[0] if np.ndim(poses) == 3 else shares  # (..., T, 1 or J, 1)
             beyond = BEYOND_BENT if np.shape(poses)[-1] == 3 else BEYOND_BENT_2D
             result = with_fallback(result, fallback, share, size, beyond=beyond, whole=False)
         return result
@@ -93,4 +98,7 @@ def read_give_way(refiner: Refiner, seq: np.ndarray, unseen: np.ndarray, own_joi
     trunk_bend, bent = leaned_trunk(seq, refiner.layout, refiner.leaned if asked else None)
     flexed = np.maximum(bent, flexed_shares(seq, refiner.layout, refiner.hips_flexed if asked else None))  # (V, T)
     flexed = np.maximum(flexed, bent_frame_shares(seq, refiner.layout, refiner.bent_frames if asked else None))
-    return GiveWay(gave_way, trunk_ratio, from_above, trunk_bend, bent, flexed, refine_fallback)
+    wide = wide_shares(seq, refiner.layout, refiner.wide_stance if asked else None)  # 3D: the legs' share
+    joints = np.maximum(flexed[..., None], wide[..., None] * leg_joints(refiner.layout)) if wide.any() else None
+    return GiveWay(gave_way, trunk_ratio, from_above, trunk_bend, bent, np.maximum(flexed, wide), refine_fallback,
+                   joints)

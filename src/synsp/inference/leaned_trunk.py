@@ -151,7 +151,7 @@ def bent_frame_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, floa
                       frames: int = FLEX_FRAMES) -> np.ndarray:
     """(..., T) the fallback's share per frame of (..., T, J, C) poses: :func:`trunk_over_legs` averaged over
     ``frames`` (unseen frames count as upright), through ``ramp``; zeros when ``ramp`` is None (not asked)."""
-    return _frame_shares(trunk_over_legs, poses, layout, ramp, frames)
+    return frame_shares(trunk_over_legs, poses, layout, ramp, frames)
 
 
 def flexed_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
@@ -159,10 +159,10 @@ def flexed_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] |
     """(..., T) the fallback's share per frame of (..., T, J, 3) poses: :func:`hip_flexion` averaged over ``frames``
     (unseen frames count as upright), through ``ramp`` (0 at or below its start, 1 at or above its end); zeros
     when ``ramp`` is None (not asked)."""
-    return _frame_shares(hip_flexion, poses, layout, ramp, frames)
+    return frame_shares(hip_flexion, poses, layout, ramp, frames)
 
 
-def _frame_shares(angle_of, poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
+def frame_shares(angle_of, poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
                   frames: int) -> np.ndarray:
     """(..., T): ``angle_of(poses, layout)`` (degrees per frame, NaN where unseen: upright) averaged over ``frames``,
     through ``ramp``; zeros when ``ramp`` is None."""

@@ -35,6 +35,7 @@ from synsp.inference.records import clear_records
 from synsp.inference.repeated_pull import PULL_RAMPS, REPEAT_RAMPS
 from synsp.inference.root_track import MEAN_ANCHOR
 from synsp.inference.swaa import taper as swaa_taper
+from synsp.inference.wide_stance import WIDE
 from synsp.inference.window_lean import MAX_LEAN, can_lean
 from synsp.model import get_network
 from synsp.motion_pace import group_rates, paced_rate
@@ -132,10 +133,10 @@ class Refiner(WindowNetwork):
         # never); ``trunk_ratio`` and ``from_above``: the last call's trunk over shoulder width and fallback share.
         self.foreshortened = FORESHORTENED if self.space == "2d" and not self.network.per_coordinate else None
         self.trunk_ratio, self.from_above = float("nan"), 0.0
-        # 3D SynSP: so for a trunk bent over the legs for the whole clip, and frame by frame for hips bent (inference.
-        # leaned_trunk; None: never); the last call's median trunk-to-legs angle (degrees), share, mean share per frame.
-        self.leaned, self.hips_flexed = (LEANED, FLEXED) if self.space == "3d" and not self.network.per_coordinate \
-            else (None, None)
+        # 3D SynSP: so for a trunk bent over the legs for the whole clip, frame by frame for hips bent or knees set wide
+        # (inference.leaned_trunk, wide_stance; None: never); the last call's median trunk-to-legs angle, share, mean.
+        self.leaned, self.hips_flexed, self.wide_stance = (LEANED, FLEXED, WIDE) if self.space == "3d" and not \
+            self.network.per_coordinate else (None, None, None)
         self.trunk_bend, self.bent, self.flexed = float("nan"), 0.0, 0.0
         # 2D SynSP: so, frame by frame, for a trunk bent over standing legs (leaned_trunk.bent_frame_shares; None: no).
         self.bent_frames = BENT_2D if self.space == "2d" and not self.network.per_coordinate else None
@@ -152,14 +153,12 @@ class Refiner(WindowNetwork):
         # this ramp; None: the whole strength whatever the input); ``limb_drift`` and
         # ``floor_strength`` are the last call's drift and strength per person, None when not measured.
         self.drift_ramp: tuple[float, float] | None = DRIFT_RAMP if self.space == "3d" else None
-        self.limb_drift: np.ndarray | None = None
+        self.limb_drift = self.floor_strength = self.repeated = None  # (V,) each when measured (and below)
         self.steady: np.ndarray | None = None  # (V, J): each joint's share given back (inference.joint_drift)
         # The strength scaled by how much of its slow correction the network repeats on its own output
         # (synsp.inference.repeated_pull; None: not); ``repeated`` is the last call's share per person.
         self.repeat_ramp: tuple | None = REPEAT_RAMPS[self.space]
         self.pull_ramp: tuple | None = PULL_RAMPS[self.space]  # the repeated pull taken off first, by that share
-        self.repeated: np.ndarray | None = None
-        self.floor_strength: np.ndarray | None = None
         self.lowpass_hz = None if self.network.per_coordinate else LOWPASS_HZ
         # SynSP: the body's track (2D), size and orientation steadied where they shake whole (inference.body_shake);
         # ``shaken``: the last call's (V, 3) shares of each (body_shake.shake_shares), None when not measured.
@@ -204,6 +203,7 @@ class Refiner(WindowNetwork):
             self.keep_convention, self.bone_strength, self.mirror_windows, self.shrink = False, 0.0, False, 0.0
             self.upright = self.follow_pace = self.trained_size = self.undo_errors = self.smooth_root = False
             self.mean_anchor, self.hips_flexed, self.bent_frames, self.keep_pans = False, None, None, False
+            self.wide_stance = None
             self.lowpass_hz = self.max_lean = self.max_unseen = self.shake_hz = self.foreshortened = self.leaned = None
         self.network_only = network_only
         # Nearly clean input keeps its values: the correction limited to its own noise (synsp.inference.clean).
