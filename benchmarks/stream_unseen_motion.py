@@ -143,10 +143,7 @@ def main() -> None:
     args = p.parse_args()
     warnings.filterwarnings("ignore")
     args.clips = (0 if args.guard else 12) if args.clips is None else args.clips
-    if args.guard:
-        guard_table(args)
-    else:
-        motion_table(args)
+    (guard_table if args.guard else motion_table)(args)
 
 
 if __name__ == "__main__":

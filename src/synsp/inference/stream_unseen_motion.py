@@ -38,8 +38,8 @@ __all__ = ["FIRST", "HISTORY", "RunningUnseenMotion"]
 # Frames given back before the step moves any (the clean step's input history, 2 s at 30 fps): over fewer the running
 # median and the second pass's share read loosely. Validation, 2D, the 65 clips (offline's ratio at most 1.92 under
 # `jitter`; `typical` keeps the gate shut): the largest ratio read with a clip's gate open from 16, 32, 48 and 64 frames
-# on was `jitter` 2.25, 2.25, 1.42, 1.42 and `typical` 4.31 (from 24), 4.13, 3.65, 1.88, the step moving 3, 1, 0, 0
-# and 5, 2, 1, 0 clips (RESULTS section 10, "A stream takes the unseen-motion step").
+# on was `jitter` 2.25, 2.25, 1.42, 1.42 and `typical` 4.99, 4.13, 3.65, 1.88, the step moving 3, 1, 0, 0 and 6, 2, 1,
+# 0 clips (RESULTS section 10, "A stream takes the unseen-motion step").
 FIRST = 64
 HISTORY = 1024  # per-frame distances kept for the median; over that, every other one dropped
 
