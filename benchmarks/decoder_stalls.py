@@ -14,7 +14,8 @@ benchmarks/RESULTS.md, section 10, "A video decoder's stall").
 reference row is the input as it was. ``--stream``: the held frames' error through ``synsp.StreamingRefiner`` too
 (stalls unread, read, and on the held frames interpolated), offline's beside it, and each frame's latency (the most
 frames a frame came back after it went in, and how many came back later than the stream's lag + lookahead; RESULTS
-section 10, "A decoder's stall in a stream and at a track's end").
+section 10, "A decoder's stall in a stream and at a track's end"). The stream and offline are told ``--fps`` (the
+stream ``--stream-fps`` if given: 30 is a stream that knew no rate, as before 2026-12-08).
 
 ``--carry N``: a stall at the end carried on ``N`` frames at most at 30 fps, then held (``stalls.CARRY_SECONDS``,
 0.5 s: 15; 0: held from its first repeat; RESULTS section 10, "A stall at a track's end carried at most half a second").
@@ -125,10 +126,10 @@ def compare(args: argparse.Namespace) -> None:
 LATENCY = 7 + 3  # frames: the stream's default lag and lookahead, each frame's wait without a cut watch's suspect
 
 
-def streamed(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``x`` (T, J, C) pushed frame by frame through a :class:`synsp.StreamingRefiner` of ``model``, then flushed: the
-    frames given back (T, J, C), and (T,) how many frames later than its own each came out (its latency)."""
-    stream, out, at = synsp.StreamingRefiner(model), [], []
+def streamed(model, x: np.ndarray, fps: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (T, J, C) pushed frame by frame through a :class:`synsp.StreamingRefiner` of ``model`` told ``fps``, then
+    flushed: the frames given back (T, J, C), and (T,) how many frames later than its own each came out (latency)."""
+    stream, out, at = synsp.StreamingRefiner(model, fps=fps), [], []
     for t, frame in enumerate(x):
         got = stream.push(frame)
         out, at = out + list(got), at + [t] * len(got)
@@ -144,9 +145,11 @@ def compare_stream(args: argparse.Namespace) -> None:
     for name, truth, noisy in cases(args):
         held, bridged, copies = stalled(noisy, args.frames, args.end)
         lengths.append(held)
+        told = args.fps if args.stream_fps is None else args.stream_fps
         with stalls_unread():
-            before, waited = streamed(model, held)
-        (now, waits), gap, offline = streamed(model, held), streamed(model, bridged)[0], synsp.refine(held, fps=30)
+            before, waited = streamed(model, held, told)
+        (now, waits), gap = streamed(model, held, told), streamed(model, bridged, told)[0]
+        offline = synsp.refine(held, fps=args.fps)
         row = [error(held, truth, copies), *(error(o, truth, copies) for o in (before, now, gap, offline)),
                *(error(o, truth, ~copies) for o in (before, now, offline)), waited.max(), waits.max(),
                int((waited > LATENCY).sum()), int((waits > LATENCY).sum())]
@@ -219,6 +222,8 @@ def main() -> None:
                         help="frames a stall at the end is carried on at most, 30 fps (default: stalls.CARRY_SECONDS; "
                              "0: held)")
     parser.add_argument("--fps", type=float, default=30.0, help="the clips resampled to this rate (frames per second)")
+    parser.add_argument("--stream-fps", type=float, default=None,
+                        help="--stream: the rate the stream is told (default --fps; before 2026-12-08 it read 30)")
     parser.add_argument("--write", help="save clip --clips (from 0) stalled, 2D, to this .npy instead")
     args = parser.parse_args()
     if args.carry is not None:

@@ -170,3 +170,21 @@ def test_a_stream_holds_a_frozen_tail_where_the_carry_left_it():
     assert steps.max() < 1.5 * pace, (steps.max(), pace)  # was ~15 x the pace
     offline = np.asarray(synsp.refine(x, fps=30)).mean(axis=1)
     assert np.linalg.norm(centre[-1] - offline[-1]) < pace, (centre[-1], offline[-1])  # held where offline holds
+
+
+@pytest.mark.parametrize("fps, most", [(None, 15), (60, 30)])
+def test_a_stream_told_its_rate_carries_a_stall_at_the_end_half_a_second(fps, most):
+    # a stream knew no rate: its measurements carried a stall 15 frames, 0.25 s of 60 fps footage where offline
+    # (refine(fps=60)) carries 30; now told it (StreamingRefiner(fps=), synsp stream --fps), as offline
+    from synsp.inference.stream_measurements import RunningMeasurements
+
+    clean, _ = walking(n_frames=160, noise=0.0)
+    x = clean + np.arange(160)[:, None, None] * [4.0, 0.0]
+    x[100:] = x[99]
+    running, out = RunningMeasurements(get_layout("coco17"), fps=fps), []
+    for frame in x:
+        out += running.push(frame[None])
+    moved = np.linalg.norm(np.stack(out + running.flush())[:, 0] - x[99], axis=-1).mean(-1)  # px from the pose held
+    assert moved[99 + most] > moved[98 + most] + 1.0  # still carried on at the pace on its last frame
+    np.testing.assert_allclose(moved[100 + most:], moved[99 + most], atol=1e-6)  # then held there
+    assert synsp.StreamingRefiner(synsp.load_model("synsp-coco17"), fps=fps)._measured.fps == fps

@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="2d (or image): [x, y(, conf)] pixels; 3d (or world): [x, y, z(, conf)]. Default: the "
                         "checkpoint's, else 2d, but for a --layout whose shipped model is 3D (h36m17) 3d unless the "
                         "first line's keypoints are [x, y] or [x, y, confidence] in pixels")
-    p.add_argument("--fps", type=float, default=30.0, help="frame rate, for one-euro (default 30)")
+    p.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30): one-euro's, a stall's carry")
     p.add_argument("--lag", type=int, help="frames of delay for the networks, 0 .. window-1 (default window-1: "
                    "the offline result; less is faster but smooths less)")
     p.add_argument("--lookahead", type=int, help="frames each frame also waits for the ones after it, to tell "

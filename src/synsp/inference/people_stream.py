@@ -87,20 +87,20 @@ class MultiPersonStreamingRefiner:
     Parameters
     ----------
     refiner : a trained model from :func:`synsp.load_model` (one person's poses (J, C)).
-    lag, stride, lookahead : as :class:`StreamingRefiner` (default lag F - 1: each person's offline
+    lag, stride, lookahead, fps : as :class:`StreamingRefiner` (default lag F - 1: each person's offline
         result; lookahead 3 frames, for each person's glitches, held values, jumps, inversions
-        and short gaps).
+        and short gaps; fps None: 30).
     patience : frames an id may be missing before its stream ends (default 30).
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, patience: int = 30, stride: int | None = None,
-                 lookahead: int = LOOKAHEAD):
+                 lookahead: int = LOOKAHEAD, fps: float | None = None):
         if not isinstance(patience, (int, np.integer)) or patience < 0:
             raise ValueError(f"patience must be an int >= 0, got {patience!r}")
-        # checks lag, stride and lookahead, fills their defaults
-        probe = StreamingRefiner(refiner, lag=lag, stride=stride, lookahead=lookahead)
+        # checks lag, stride, lookahead and fps, fills their defaults
+        probe = StreamingRefiner(refiner, lag=lag, stride=stride, lookahead=lookahead, fps=fps)
         self.refiner, self.lag, self.stride, self.patience = refiner, probe.lag, probe.stride, int(patience)
-        self.lookahead = probe.lookahead
+        self.lookahead, self.fps = probe.lookahead, probe.fps
         self._people: dict[Hashable, _PersonStream] = {}
         self._missed: dict[Hashable, int] = {}  # id -> frames missing in a row
         self._frame = 0  # frames pushed
@@ -181,7 +181,8 @@ class MultiPersonStreamingRefiner:
         load = np.bincount([(other.created + other.phase) % stride for other in self._people.values()],
                            minlength=stride)
         stream = _PersonStream(self.refiner, lag=self.lag, stride=stride,
-                               phase=(int(np.argmin(load)) - self._frame) % stride, lookahead=self.lookahead)
+                               phase=(int(np.argmin(load)) - self._frame) % stride, lookahead=self.lookahead,
+                               fps=self.fps)
         stream.created = self._frame
         stream.in_model_joints()  # the crowd's frames: PoseStream converts other layouts
         return stream

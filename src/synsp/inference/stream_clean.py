@@ -34,6 +34,7 @@ from synsp.inference.clean import (
 )
 from synsp.inference.stream_floor import filter_together
 from synsp.inference.stream_noise_only import RunningNoiseOnly
+from synsp.inference.stream_unseen_motion import RunningUnseenMotion
 from synsp.inference.stream_white_noise import RunningWhiteNoise, below_mid
 from synsp.sequence import body_size, box_sides, sorted_median
 
@@ -48,12 +49,13 @@ class RunningCleanStep:
     :data:`~synsp.inference.clean.DRIFT_OPEN` keeps the whole correction, as offline."""
 
     def __init__(self, space: str, drift: Callable[[], np.ndarray | None] | None = None,
-                 white: RunningWhiteNoise | None = None):
+                 white: RunningWhiteNoise | None = None, unseen: RunningUnseenMotion | None = None):
         self.ramp = NOISE_RAMP[space]
         self.drift = drift
         self.white = white  # 2D: the slow part of the correction limited first where the noise is white
         # light noise only: each joint the nearer of the output and a low-pass (stream_noise_only), last
         self.noise_only = RunningNoiseOnly.of(space, drift)
+        self.unseen = unseen  # 2D: a motion the network never saw given the low-pass (stream_unseen_motion), last
         self._noise = 0.0  # (V, J) summed squared fast part of the input over the frames given back
         self._correction = 0.0  # (V, J) summed squared correction of those frames
         self._count = 0
@@ -109,11 +111,12 @@ class RunningCleanStep:
             limited = np.minimum(1.0, noise ** 2 / np.maximum(self._correction / self._count, 1e-24))
             gain = np.maximum(whole[:, None], limited)  # (V, J)
             outputs = (inputs + gain[None, :, :, None] * diff).astype(outputs.dtype)
-        if self.noise_only is None:
-            return outputs
-        # offline: each joint the nearer of the whole route (this step's output) and a low-pass
-        return self.noise_only(outputs, inputs, around, at, noise, sorted_median(noise, axis=-1) / np.maximum(
-            sizes[0], 1e-12))
+        level = sorted_median(noise, axis=-1) / np.maximum(sizes[0], 1e-12)  # (V,) body sizes
+        if self.noise_only is not None:  # offline: each joint the nearer of the whole route and a low-pass
+            outputs = self.noise_only(outputs, inputs, around, at, noise, level)
+        if self.unseen is not None:  # offline: after the clean-input limit
+            outputs = self.unseen(outputs, around, at, noise, level)
+        return outputs
 
 
 def clean_steps(calls: list[tuple[RunningCleanStep, tuple]]) -> list[np.ndarray]:

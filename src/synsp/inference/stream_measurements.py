@@ -62,10 +62,12 @@ class RunningMeasurements:
     ----------
     layout : the frames' joint layout (its bones tell glitches).
     lookahead : frames each frame waits for the frames after it, >= 0 (0: frames pass untouched).
+    fps : the frames' rate (frames per second; None: 30), which counts a stall's carry
+        (:func:`~synsp.estimator_errors.stalls.carry_frames`: half a second, 15 frames at 30 fps, 30 at 60).
     """
 
-    def __init__(self, layout: Layout, lookahead: int = LOOKAHEAD):
-        self.layout, self.lookahead = layout, int(lookahead)
+    def __init__(self, layout: Layout, lookahead: int = LOOKAHEAD, fps: float | None = None):
+        self.layout, self.lookahead, self.fps = layout, int(lookahead), fps
         self._frames: deque[np.ndarray] = deque(maxlen=HISTORY + 1 + self.lookahead)
         # the same frames stacked (V, N, J, C), kept as they come: stacking the deque's 64 frames anew
         # per person and frame cost a crowd of ten ~0.5 ms a frame
@@ -136,7 +138,8 @@ class RunningMeasurements:
             return self._held(clip, at, clip[:, at].astype(np.result_type(clip.dtype, np.float32)))
         # the frames to come may bring a limb back; a window shorter than its history (the stream's first seconds)
         # reads an inversion's majority as a full one would, the frames before the stream's first voting with it
-        measured = measurements(clip, self.layout, open_end=bool(ahead), window=self._frames.maxlen or 0)
+        measured = measurements(clip, self.layout, open_end=bool(ahead), window=self._frames.maxlen or 0,
+                                fps=self.fps)
         # an exchange, or a mirror in depth (estimator_errors.depth_flips), under way: its frames move no more than
         # the body, so the cheap test would pass them as they came
         # a limb astray (estimator_errors.astray_limbs) under way, likewise: inside its run it moves with the body
@@ -160,7 +163,7 @@ class RunningMeasurements:
             self._run, self._given = np.zeros(views, int), frame.copy()
         repeat = np.array([at > 0 and bool(held_frames(view[at - 1: at + 1])[-1]) for view in clip])
         self._run = np.where(repeat, self._run + 1, 0)
-        past = self._run > carry_frames()
+        past = self._run > carry_frames(self.fps)
         if past.any():  # the lookahead read only past the carry: every frame comes through here
             hold = past & [bool(held_frames(view[at:])[1:].all()) for view in clip]
             if hold.any():

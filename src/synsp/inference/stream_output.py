@@ -23,13 +23,14 @@ from synsp.inference.stream_oversmoothing import RunningGiveBack
 from synsp.inference.stream_pan import RunningPan
 from synsp.inference.stream_repeat import second_pass
 from synsp.inference.stream_shake import RunningShake, shake_steps
+from synsp.inference.stream_unseen_motion import RunningUnseenMotion
 from synsp.inference.stream_white_noise import RunningWhiteNoise
 
 
 class StreamOutput:
     """The output side of a stream. Its subclass :class:`~synsp.inference.streaming.StreamingRefiner`
     sets what is read here: ``refiner``, the running sums ``_sums`` and ``_counts``, ``_inputs``,
-    ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``,
+    ``_raw``, ``_roots``, ``_pace``, ``_seen_by``, ``_next``, ``_start``, ``_views``, ``_dtype``, ``_unit``, ``fps``,
     ``_lengths`` and the steps ``_floor`` (with ``_repeat``), ``_shake``, ``_lowpass``, ``_pan``, ``_give_back``,
     ``_clean``, ``_above``, ``_put_in`` (frames put in at drops, taken out here)."""
 
@@ -49,7 +50,9 @@ class StreamOutput:
         self._pan = RunningPan() if model.keep_pans and model.space == "2d" else None  # a camera's pan (2D SynSP)
         self._give_back = RunningGiveBack(pooled=model.space == "3d") if model.give_back_motion else None
         self._clean = (RunningCleanStep(model.space, lambda: None if self._floor is None else self._floor.drift,
-                                        RunningWhiteNoise.of(model)) if model.keep_clean else None)
+                                        RunningWhiteNoise.of(model),
+                                        RunningUnseenMotion.of(model, self._floor, self.fps))
+                       if model.keep_clean else None)
         self._raw_stack: tuple[list[int], list[np.ndarray], np.ndarray | None] = ([], [], None)  # _stacked_raw's
 
     def _emit(self, upto: int, last: int, final: bool = False) -> np.ndarray:

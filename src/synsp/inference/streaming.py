@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.errors import OptionError, ShapeError, is_number
+from synsp.errors import OptionError, ShapeError, check_fps, is_number
 from synsp.inference.body_scale import size_factor
 from synsp.inference.refiner import Refiner
 from synsp.inference.stream_above import RunningAbove
@@ -58,28 +58,27 @@ class StreamingRefiner(OrderedFront, StreamOutput):
     Parameters
     ----------
     refiner : a trained model from :func:`synsp.load_model`.
-    lag : frames between a frame's arrival and its refined output, 0 <= lag <= F - 1
-        (default F - 1: the offline result). The first frames wait for the first complete
-        window (F frames).
-    mm_per_unit : 3D only: millimetres per unit of the input (1000 for metres, 10 for
-        centimetres, 1 for millimetres). None: decided from the first frame that shows most of
-        the body (module docstring).
-    stride : frames between window starts, 1 <= stride <= lag + 1 (so that every frame has a
-        window by the time it is given back); default: the refiner's offline stride with the
-        full lag, else 1 (a shorter lag averages fewer windows, and every one of them counts:
-        benchmarks/RESULTS.md, section 15).
-    phase : 0 <= phase < stride: after the first window (at the first detected frame), windows
-        start where (start - first detected frame) % stride == phase; crowds give people
-        different phases so that their windows fall due on different frames.
-    lookahead : frames each frame waits for the ones after it, to tell glitches, held values,
-        jumps, inversions and short gaps (module docstring), 0 <= lookahead <= 30 (default 3);
-        it adds to ``lag``. 0: frames go to the network as they come.
+    lag : frames between a frame's arrival and its refined output, 0 <= lag <= F - 1 (default F - 1: the offline
+        result). The first frames wait for the first complete window (F frames).
+    mm_per_unit : 3D only: millimetres per unit of the input (1000 for metres, 10 for centimetres, 1 for
+        millimetres). None: decided from the first frame that shows most of the body (module docstring).
+    stride : frames between window starts, 1 <= stride <= lag + 1 (so that every frame has a window by the time it
+        is given back); default: the refiner's offline stride with the full lag, else 1 (a shorter lag averages fewer
+        windows, and every one of them counts: benchmarks/RESULTS.md, section 15).
+    phase : 0 <= phase < stride: after the first window (at the first detected frame), windows start where (start -
+        first detected frame) % stride == phase; crowds give people different phases so that their windows fall due
+        on different frames.
+    lookahead : frames each frame waits for the ones after it, to tell glitches, held values, jumps, inversions and
+        short gaps (module docstring), 0 <= lookahead <= 30 (default 3); it adds to ``lag``. 0: frames go to the
+        network as they come.
     layout : the frames' joint order (a name of ``synsp.skeleton.LAYOUTS``; default the model's); of 17 joints
         read from the first frames as offline, the one given unless the poses contradict it (:mod:`~.stream_order`).
+    fps : the frames' rate (None: 30), as offline's ``fps``: a stall's carry (half a second) and the unseen-motion step.
     """
 
     def __init__(self, refiner: Refiner, *, lag: int | None = None, mm_per_unit: float | None = None,
-                 stride: int | None = None, phase: int = 0, lookahead: int = LOOKAHEAD, layout: str | None = None):
+                 stride: int | None = None, phase: int = 0, lookahead: int = LOOKAHEAD, layout: str | None = None,
+                 fps: float | None = None):
         if not isinstance(refiner, Refiner):
             raise OptionError(f"refiner must be a model from synsp.load_model, got {type(refiner).__name__}")
         f = refiner.window
@@ -100,7 +99,8 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self.phase = int(phase)
         if not isinstance(lookahead, (int, np.integer)) or not 0 <= lookahead <= MAX_LOOKAHEAD:
             raise OptionError(f"lookahead must be an int in [0, {MAX_LOOKAHEAD}], got {lookahead!r}")
-        self.lookahead = int(lookahead)
+        check_fps(fps)
+        self.lookahead, self.fps = int(lookahead), None if fps is None else float(fps)
         self.cut_switches = True  # False: the caller tells switches of people (a crowd ends and starts the stream)
         self.mm_per_unit = None if mm_per_unit is None else float(mm_per_unit)
         self._order = StreamOrder.of(self, stream_layout(layout, refiner.layout))
@@ -132,7 +132,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._hand = RunningHandedness(self)  # 2D: a selfie's mirror, read on the first frames (stream_handedness)
         model = self.refiner
         self._new_output_steps()  # the floor step, the shake, the low-pass, ... (stream_output)
-        self._measured = RunningMeasurements(model.layout, self.lookahead) if self.lookahead else None
+        self._measured = RunningMeasurements(model.layout, self.lookahead, self.fps) if self.lookahead else None
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
         self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None

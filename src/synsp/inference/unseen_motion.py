@@ -35,8 +35,8 @@ import numpy as np
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import noise_level, opened
 
-__all__ = ["SPACES", "ABOVE_NOISE", "EVIDENCE", "NOISY", "FILLED_NOISE", "LOWPASS_HZ", "moved_shares", "low_pass",
-           "low_pass_moved", "moved_note"]
+__all__ = ["SPACES", "ABOVE_NOISE", "EVIDENCE", "NOISY", "FILLED_NOISE", "LOWPASS_HZ", "moved_shares", "clip_gate",
+           "beyond_lowpass", "joint_shares", "low_pass", "low_pass_moved", "moved_to", "moved_note"]
 
 # The spaces whose SynSP route takes the step (module docstring: in 3D the pull is no larger than the corrections).
 SPACES = ("2d",)
@@ -69,18 +69,38 @@ def moved_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, evide
     (:data:`NOISY`) or the correction is within the noise (:data:`ABOVE_NOISE`; a joint's noise read no lower than
     :data:`FILLED_NOISE` of the median joint's); module docstring."""
     y = np.asarray(measured, np.float64)
-    noise = np.asarray(noise, np.float64)
-    gate = opened(np.asarray(evidence, np.float64), EVIDENCE) * opened(noise_level(y, noise), NOISY)  # (V,)
+    gate = clip_gate(evidence, noise_level(y, np.asarray(noise, np.float64)))  # (V,)
     if not gate.any():
         return np.zeros(y.shape[:1] + y.shape[2:3])
-    beyond = np.median(np.linalg.norm(np.asarray(out, np.float64) - low_pass(y, fps), axis=-1), axis=1)  # (V, J)
+    return joint_shares(beyond_lowpass(out, low_pass(y, fps)), noise, gate)
+
+
+def clip_gate(evidence: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """(V,) how far each person's clip opens the step: the floor step's ``evidence`` (V,) of no slow error to
+    correct (its strength over its default, :data:`EVIDENCE`) times the input's noise ``level`` (V,) in body sizes
+    (:func:`~synsp.inference.clean.noise_level`) being a video estimator's (:data:`NOISY`)."""
+    return opened(np.asarray(evidence, np.float64), EVIDENCE) * opened(level, NOISY)
+
+
+def beyond_lowpass(out: np.ndarray, lowpassed: np.ndarray) -> np.ndarray:
+    """(V, J) each joint's median over the frames of its distance from ``out`` (V, T, J, C) to ``lowpassed`` (the
+    same shape: :func:`low_pass` of the measured values), in their unit: the correction beyond the low-pass."""
+    return np.median(np.linalg.norm(np.asarray(out, np.float64) - lowpassed, axis=-1), axis=1)
+
+
+def joint_shares(beyond: np.ndarray, noise: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """(V, J) each joint's share of the low-pass: its correction ``beyond`` the low-pass ((V, J),
+    :func:`beyond_lowpass`) over its ``noise`` (V, J) (read no lower than :data:`FILLED_NOISE` of the median
+    joint's) through :data:`ABOVE_NOISE`, times the clip's ``gate`` (V,) (:func:`clip_gate`); 0 for a joint never
+    measured."""
+    noise = np.asarray(noise, np.float64)
     # a joint's noise no lower than FILLED_NOISE of the clip's median joint's: one mostly filled or held (a long
     # gap, low scores) reads almost none, and any correction of it would stand far above that
     noise = np.maximum(noise, FILLED_NOISE * np.median(noise, axis=-1, keepdims=True))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(noise > 0, beyond / np.where(noise > 0, noise, 1.0), 0.0)
     above = opened(ratio, ABOVE_NOISE)
-    return np.where(np.isfinite(above), gate[:, None] * above, 0.0)  # a joint never measured: as it is
+    return np.where(np.isfinite(above), np.asarray(gate)[:, None] * above, 0.0)  # a joint never measured: as it is
 
 
 def low_pass(values: np.ndarray, fps: float | None = None) -> np.ndarray:
@@ -96,8 +116,14 @@ def low_pass_moved(measured: np.ndarray, out: np.ndarray, shares: np.ndarray,
     ``measured`` (same shape, without NaN); ``out`` itself where no share is positive. Same shape and dtype."""
     if not np.any(shares > 0):
         return out
+    return moved_to(out, low_pass(measured, fps), shares)
+
+
+def moved_to(out: np.ndarray, lowpassed: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``out`` (V, T, J, C) with each joint moved by its share ((V, J)) to ``lowpassed`` (the same shape); ``out``'s
+    dtype."""
     o = np.asarray(out, np.float64)
-    return (o + shares[:, None, :, None] * (low_pass(measured, fps) - o)).astype(np.asarray(out).dtype)
+    return (o + shares[:, None, :, None] * (lowpassed - o)).astype(np.asarray(out).dtype)
 
 
 def moved_note(names: list[str]) -> str:

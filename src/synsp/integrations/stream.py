@@ -100,7 +100,8 @@ class PoseStream:
         ``layout`` (3D for ``h36m17``), else 2D. ``"2d"`` with ``h36m17`` streams 2D keypoints in
         H36M's order through the 2D model; a 3D stream refuses a person's first frame when it reads
         as [x, y, confidence] in pixels (:func:`synsp.channels.third_channel`).
-    fps : frame rate for One-Euro (Hz).
+    fps : the frames' rate (Hz): One-Euro's, and the networks' (a stall's carry, the unseen-motion step:
+        :class:`~synsp.inference.streaming.StreamingRefiner`).
     lag : frames of delay for the networks (0 .. window - 1; default window - 1).
     lookahead : frames each frame waits for the frames after it, to tell glitches, held values,
         jumps, inversions and short gaps (:mod:`synsp.inference.stream_measurements`; default 3,
@@ -174,7 +175,7 @@ class PoseStream:
         lookahead = LOOKAHEAD if self._given["lookahead"] is None else self._given["lookahead"]
         self.model = model
         self._crowd = MultiPersonStreamingRefiner(model, lag=self._given["lag"], patience=self.timeout,
-                                                  lookahead=lookahead)
+                                                  lookahead=lookahead, fps=self.fps)
 
     def _other_for(self, layout: str | None) -> OtherLayout | None:
         """The front converting ``layout``'s keypoints to the network's and back, None for the network's own.
