@@ -47,6 +47,7 @@ from synsp.estimator_errors.half_turns import half_turns, turn_back
 from synsp.estimator_errors.held_values import held_arrivals, held_values
 from synsp.estimator_errors.inversions import exchange, limb_pairs, without_inversions
 from synsp.estimator_errors.pinned_joints import pinned_joints
+from synsp.estimator_errors.side_labels import beside_side_turns, without_side_turns
 from synsp.estimator_errors.stalls import carried_on, carry_frames
 from synsp.estimator_errors.unseen_frames import beside_unseen, past_unseen
 from synsp.memo import array_key, remembered
@@ -197,8 +198,10 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
     if undo and layout is not None:
         seen = np.where((repeated | foreign | on_edge | hidden)[..., None], np.nan, x)
         # each test reads past frames where the person was not seen (unseen_frames): an error beside them is told
-        off_body = foreign | (np.stack([past_unseen(glitches, v, bones=layout.bones) for v in seen]) if x.ndim == 4
-                              else past_unseen(glitches, seen, bones=layout.bones))
+        # a joint's step to the middle line and back at a change of labels by image side (side_labels) is none
+        off_body = foreign | beside_side_turns(np.stack([past_unseen(glitches, v, bones=layout.bones) for v in seen])
+                                               if x.ndim == 4 else past_unseen(glitches, seen, bones=layout.bones),
+                                               x, layout)
         # longer excursions of a limb (on a neighbour), read without the glitches, whose spikes are no jump there
         seen, tree, lr = np.where(off_body[..., None], np.nan, seen), bone_tree(layout), layout.left_right
         def strayed(v: np.ndarray) -> np.ndarray:  # past unseen frames: at the pace of the steps read, if faster
@@ -231,7 +234,8 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         unseen = missing.all(axis=-1)
         read = (np.stack([_glides(v, u) for v, u in zip(values, unseen)]) if x.ndim == 4
                 else _glides(values, unseen)) if unseen.any() else values
-        exchanged = without_inversions(read, layout, window)[1]
+        # a change of labels by image side at a turn (side_labels) is the estimator's convention: kept as given
+        exchanged = without_side_turns(without_inversions(read, layout, window)[1], read, layout)
         values = exchange(values, exchanged, layout.left_right)[0] if exchanged.any() else values
     if undo and layout is not None and exchanged.shape[-1] and x.shape[-1] in CROSSED_SPACES:  # legs left exchanged
         crossed = (np.stack([crossed_legs(v, layout, e) for v, e in zip(values, exchanged)]) if x.ndim == 4
