@@ -135,11 +135,13 @@ def main() -> None:
             e = np.array(errors)
             ran = np.isfinite(e[:, 2])
             worse, failed = int((e[ran, 2] > e[ran, 0]).sum()), int((~ran).sum())
-            smooth_ran = np.isfinite(e[:, 3])
+            smooth_ran = np.isfinite(e[:, 3])  # none: a layout other than the model's (the API stream refuses it)
             print(f"| `{preset}` ({len(e)} clips) | {row} ({hidden.sum()}/{len(seen)}) | {e[:, 0].mean():.2f} | "
                   f"{e[:, 1].mean():.2f} | **{e[ran, 2].mean():.2f}** | {worse}/{ran.sum()}"
-                  f"{f', {failed} failed' if failed else ''} | {e[smooth_ran, 3].mean():.2f}"
-                  f"{f' ({(~smooth_ran).sum()} failed)' if not smooth_ran.all() else ''} |", flush=True)
+                  f"{f', {failed} failed' if failed else ''} | "
+                  f"{f'{e[smooth_ran, 3].mean():.2f}' if smooth_ran.any() else 'n/a'}"
+                  f"{f' ({(~smooth_ran).sum()} failed)' if smooth_ran.any() and not smooth_ran.all() else ''} |",
+                  flush=True)
     for note in sorted(NOTES):
         print("synsp stream said:", note)
     print(f"({time.time() - start:.0f} s)")
