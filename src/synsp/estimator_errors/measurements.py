@@ -55,7 +55,7 @@ from synsp.motion_pace import motion_pace
 from synsp.sequence import fill_gaps, missing_mask, true_runs
 from synsp.skeleton import Layout, bone_tree, root_position
 
-__all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor"]
+__all__ = ["FAST_PACE", "Measurements", "measurements", "pace_factor", "stand_ins"]
 
 # The pace (motion_pace: RMS displacement over 4 frames in body sizes) above which the motion is faster than
 # the mocap's that the tests were chosen on. Validation: at motion_pace.PACE (0.167) the simulator's `hard` lost
@@ -223,7 +223,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
     if layout is None:
         values = fill_gaps(x, gaps)[0]
     else:
-        values = _stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
+        values = stand_ins(_fill_along_bones(x, gaps, layout), missing, layout)
     values = beyond_edges(values, x, along=True, edges=edges) if on_edge.any() else values
     if undo:
         # Frames where no joint was seen, between seen ones, hold the fill's glide from one frame's labels to the
@@ -249,7 +249,7 @@ def measure(poses: np.ndarray, layout: Layout | None, *, undo: bool = True, jump
         # the measured values and their flags are exchanged, and the gaps filled again.
         x, missing, off_body, repeated, astray, on_edge = exchange(x, exchanged, layout.left_right, missing, off_body,
                                                                    repeated, astray, on_edge)
-        values = _stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
+        values = stand_ins(_fill_along_bones(x, repeated | off_body | astray | on_edge, layout), missing, layout)
         values = beyond_edges(values, x, along=True) if on_edge.any() else values
     across = None
     if undo and layout is not None:  # the take-outs told across unseen frames (the summary says them)
@@ -285,7 +285,7 @@ def pace_factor(poses: np.ndarray) -> float:
     return float(pace) if pace > 1.0 else 1.0
 
 
-def _stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.ndarray:
+def stand_ins(values: np.ndarray, missing: np.ndarray, layout: Layout) -> np.ndarray:
     """Where a joint never seen in a track stands for the network, (..., T, J, C) -> same.
 
     :func:`synsp.sequence.fill_gaps` puts it at the body's centroid, which is nothing a body

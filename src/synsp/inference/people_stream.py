@@ -110,6 +110,13 @@ class MultiPersonStreamingRefiner:
         """Ids of the streams alive now (seen within ``patience`` frames)."""
         return list(self._people)
 
+    def gave_way(self, pid: Hashable) -> float:
+        """The share of the model's joints person ``pid``'s stream has not seen in any frame so far where that stream
+        gave way to SmoothNet's for them (:attr:`StreamingRefiner.gave_way`, a waist-up view); 0.0 where it did not
+        (or no stream of ``pid`` is alive)."""
+        stream = self._people.get(pid)
+        return stream.unseen if stream is not None and stream.gave_way else 0.0
+
     def push(self, poses: np.ndarray, ids: Sequence[Hashable] | None = None) -> dict[Hashable, np.ndarray]:
         """Add one frame of P people.
 

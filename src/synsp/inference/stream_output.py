@@ -36,6 +36,19 @@ class StreamOutput:
 
     not_finite = 0  # joint values that came out NaN and were given as the stream's input (finite_output)
 
+    @property
+    def gave_way(self) -> bool:
+        """Whether the stream has given its frames to SmoothNet's stream since it started because more than the
+        refiner's ``max_unseen`` of the joints were not seen in any frame so far (a waist-up view:
+        :mod:`~synsp.inference.stream_above`), as offline ``Refiner.gave_way``; it falls back to SynSP's output
+        once enough of them are seen."""
+        return bool(self._above is not None and self._above.gave_way)
+
+    @property
+    def unseen(self) -> float:
+        """The share (0-1) of the model's joints not seen in any frame so far (0.0 before any is seen)."""
+        return 0.0 if self._above is None else self._above.unseen
+
     def _new_output_steps(self) -> None:
         """The steps :func:`clip_steps` and :func:`finish_steps` run, new (the stream's ``reset``):
         each None where the model does not take it."""

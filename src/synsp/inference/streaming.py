@@ -136,7 +136,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
         self._raw: dict[int, np.ndarray] = {}  # frame -> (V, J, C) filled model-unit input, root kept (clean step)
         self._watch = SwitchWatch()  # who the frames so far show
         self._pace = RunningPace(model.covered_fps, (self._lowpass, self._shake)) if model.follow_pace else None
-        self._above = RunningAbove.of(self)  # 2D seen from high above: SmoothNet's stream alongside
+        self._above = RunningAbove.of(self)  # 2D seen from high above, waist-up: SmoothNet's stream alongside
         self._cuts = CutWatch.of(self)  # a video cut: the stream ends there and starts afresh
         self._drops = DropWatch() if self.lookahead else None  # frames dropped from the capture (stream_drops)
         self._entered = 0  # frames into the stream's measurements, the frames put in at drops included
@@ -346,7 +346,7 @@ class StreamingRefiner(OrderedFront, StreamOutput):
 
     def _fill(self, x: np.ndarray) -> np.ndarray:
         """(V, J, C) with NaN -> each missing joint moved with the body from its last value (:mod:`~.stream_fill`)."""
-        self._last = moved_fill(x, self._last, self.refiner.layout)
+        self._last = moved_fill(x, self._last, self.refiner.layout, self._seen)
         return self._last
 
     def _add_window(self, first: int, index: int, window: np.ndarray | None = None) -> None:

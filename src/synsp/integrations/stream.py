@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 
@@ -61,7 +61,7 @@ from synsp.integrations.stream_run import run_stream
 from synsp.model import NETWORKS
 from synsp.refining.image_size import NORMALISED_MAX, centred, from_pixels, image_sides, to_pixels
 from synsp.score_levels import RunningLevels
-from synsp.sequence import MIN_SCORE
+from synsp.sequence import MIN_SCORE, UNSEEN_SHARE
 from synsp.skeleton import LAYOUTS
 
 if TYPE_CHECKING:  # torch loads with the networks, not for One-Euro
@@ -166,6 +166,7 @@ class PoseStream:
         self.notes: list[str] = []  # what the caller should know of the input, said once (run_stream: on stderr)
         self._depths: set = set()  # people whose third value beside x, y is no score (MediaPipe's z): given back
         self._levels: dict[Any, RunningLevels] = {}  # each person's scores so far (score_levels)
+        self._unseen_said = False  # a person's stream gave way for joints not seen so far: said (_gave_way)
         self._units_read = self._sides is not None or self.space != "2d" or self.model is None
 
     def _network(self, model: Refiner) -> None:
@@ -253,6 +254,7 @@ class PoseStream:
         if self._crowd is not None:
             ready = self._crowd.push(self._stack(coords), list(coords))
             alive = set(self._crowd.people)
+            self._gave_way(coords)
             for pid, person in self._people.items():
                 if pid not in coords and pid in alive:
                     person.held.append(None)  # refined as holding still until the timeout; nothing written
@@ -265,6 +267,21 @@ class PoseStream:
             self._levels.pop(pid, None)
             if self._other is not None:
                 self._other.forget(pid)
+
+    def _gave_way(self, people: Iterable[Any]) -> None:
+        """A note, once, when a person's stream gives way to SmoothNet's for joints not seen so far (a waist-up
+        view: :attr:`synsp.inference.streaming.StreamingRefiner.gave_way`), as ``synsp refine``'s summary says."""
+        if self._unseen_said:
+            return
+        for pid in people:
+            share = self._crowd.gave_way(pid)
+            if share:
+                self._unseen_said = True
+                self.notes.append(f"person {pid!r}: {share:.0%} of the model's joints not seen in any frame so far "
+                                  f"(more than {UNSEEN_SHARE:.0%}: a waist-up view, the legs out of the picture?): "
+                                  "refined by SmoothNet, which refines each joint on its own, until enough of them "
+                                  "are seen, as synsp refine does (said once)")
+                return
 
     def close(self) -> list[dict]:
         """End of input: every frame still held, in order. A frame the refiner did not give back raises
