@@ -29,7 +29,8 @@ from synsp.estimator_errors.inversions import LIMB_WORDS, exchange
 from synsp.sequence import true_runs
 from synsp.skeleton import Layout, bone_tree
 
-__all__ = ["MIN_WIDTH", "PARALLEL", "KEEPS", "CROSSED_SPACES", "MIN_FRAMES", "crossed_legs"]
+__all__ = ["MIN_WIDTH", "PARALLEL", "KEEPS", "CROSSED_SPACES", "MIN_FRAMES", "crossed_legs", "side_lines",
+           "trunk_line"]
 
 MIN_WIDTH = 0.2  # the shortest hips' and shoulders' line (times the trunk's median length) a frame is read at
 PARALLEL = 0.8  # a body's hips and shoulders lines: the median |cosine| between them at least this (mocap: 0.99)
@@ -55,11 +56,11 @@ def crossed_legs(poses: np.ndarray, layout: Layout, passed: np.ndarray | None = 
     feet has more pairs in the legs than above them, and a whole-body reading takes the majority's side: 2D halpe26,
     the face and arms 3 px -> 30 px off): there its exchange of the pairs above the hips is undone instead."""
     out = np.zeros((len(poses), len(layout.left_right)), dtype=bool)
-    lines = _lines(poses, layout)
+    lines = side_lines(poses, layout)
     if lines is None:
         return out
     hips, shoulders, ears = lines
-    trunk = np.nanmedian(np.linalg.norm(_midpoints(poses, layout), axis=-1))
+    trunk = np.nanmedian(np.linalg.norm(trunk_line(poses, layout), axis=-1))
     widths = np.linalg.norm(hips, axis=-1), np.linalg.norm(shoulders, axis=-1)
     readable = np.minimum(*widths) > MIN_WIDTH * trunk
     cosine = np.einsum("tc,tc->t", hips, shoulders) / np.maximum(widths[0] * widths[1], 1e-12)
@@ -133,9 +134,9 @@ def _index(layout: Layout, name: str) -> int | None:
     return layout.joints.index(name) if name in layout.joints else None
 
 
-def _lines(poses: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
-    """(T, C) right minus left of the hips, the shoulders and the ears (None without ears); None without hips or
-    shoulders."""
+def side_lines(poses: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """Of ``poses`` (T, J, C) in ``layout``: (T, C) right minus left of the hips, the shoulders and the ears (None
+    without ears); None without hips or shoulders."""
     found = {}
     for part in ("hip", "shoulder", "ear"):
         ends = [_index(layout, f"{side}_{part}") for side in ("left", "right")]
@@ -145,8 +146,9 @@ def _lines(poses: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, n
     return found["hip"], found["shoulder"], found["ear"]
 
 
-def _midpoints(poses: np.ndarray, layout: Layout) -> np.ndarray:
-    """(T, C) from the hips' midpoint to the shoulders'."""
+def trunk_line(poses: np.ndarray, layout: Layout) -> np.ndarray:
+    """Of ``poses`` (T, J, C) in ``layout`` (with hips and shoulders): (T, C) from the hips' midpoint to the
+    shoulders'."""
     ix = [layout.joints.index(f"{s}_{p}") for p in ("hip", "shoulder") for s in ("left", "right")]
     return (poses[:, ix[2]] + poses[:, ix[3]] - poses[:, ix[0]] - poses[:, ix[1]]) / 2
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from synsp.estimator_errors.crossed_hips import _lines, _midpoints
+from synsp.estimator_errors.crossed_hips import side_lines, trunk_line
 from synsp.sequence import true_runs
 from synsp.skeleton import Layout
 
@@ -44,10 +44,10 @@ def side_turns(poses: np.ndarray, layout: Layout) -> np.ndarray:
     shoulders in ``layout``."""
     x = np.asarray(poses, np.float64)
     turns = np.zeros(max(len(x) - 1, 0), dtype=bool)
-    lines = _lines(x, layout) if x.shape[-1] == 2 and len(x) > 1 else None
+    lines = side_lines(x, layout) if x.shape[-1] == 2 and len(x) > 1 else None
     if lines is None:
         return turns
-    trunk = _midpoints(x, layout)  # (T, 2): hips' midpoint to shoulders'
+    trunk = trunk_line(x, layout)  # (T, 2): hips' midpoint to shoulders'
     length = np.linalg.norm(trunk, axis=-1)
     scale = float(np.nanmedian(length)) if np.isfinite(length).any() else np.nan
     if not scale > 0:
