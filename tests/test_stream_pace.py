@@ -108,6 +108,28 @@ def test_paced_cuts_give_the_first_frames_a_window_when_the_pace_acts_before_the
     assert only[-1] == 15
 
 
+def test_paced_cuts_leave_no_frame_between_them_however_fast_the_pace():
+    from synsp.inference.stream_pace import back_to_frames, paced_cuts
+
+    # at stretch 4.76 the 32 frames span 6.5 input frames: 0-6.5 and 8.5-15 left frame 7 with no window for ever
+    for stretch in (1.2, 2.1, 2.7, 4.76, 9.0, 40.0):
+        cuts = paced_cuts(-1, 15, stretch, 32)
+        covered = np.concatenate([back_to_frames(np.zeros((1, 1, 32, 1, 1)), times, np.ones(32))[0] for times in cuts])
+        assert set(range(16)) <= set(covered.tolist()), stretch  # (at 1.2 the one window reaches before frame 0)
+        assert cuts[0][0] <= 0 and cuts[-1][-1] == 15
+
+
+@needs_data
+def test_a_smoothnet_stream_of_motion_at_four_times_its_pace_gives_back_every_frame():
+    """SmoothNet's stream stopped with "frame 7 ... covered by no window" on a waist-up val clip (byebye_giant):
+    the pace acted at frame 15 at a stretch of 4.8, and the two windows cut then left a frame between them."""
+    import synsp
+
+    moving = _moving(60, 4.0)
+    out = synsp.StreamingRefiner(synsp.load_model("smoothnet-h36m17"), mm_per_unit=1.0).refine_all(moving)
+    assert out.shape == moving.shape and np.isfinite(out).all()
+
+
 @needs_data
 def test_a_smoothnet_stream_of_fast_3d_motion_gives_back_every_frame():
     """Audit 10, finding 2: SmoothNet (32 frames) streamed on a walk at 3x speed, or a dash, wrote no frame at

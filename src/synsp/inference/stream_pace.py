@@ -90,15 +90,20 @@ def paced_times(end: int, stretch: float, window: int) -> np.ndarray:
 
 def paced_cuts(covered: int, end: int, stretch: float, window: int) -> list[np.ndarray]:
     """The (F,) times of the paced windows to cut when one ends at frame ``end``, frames up to
-    ``covered`` having a window already: that one, after one starting at frame ``covered + 1``
-    where it would leave frames before it with no window. A window of F frames spans only
-    ``(F - 1) / stretch`` input frames, so when the pace acts before the first full window (a
-    window longer than :data:`MIN_FRAMES`: SmoothNet's 32) the stream's first frames had none, and
-    every frame after them waited for them for ever (no output at all)."""
+    ``covered`` having a window already: that one, after as many as it takes, each starting at the
+    first frame with none, where it would leave frames before it with no window. A window of F
+    frames spans only ``(F - 1) / stretch`` input frames, so when the pace acts before the first
+    full window (a window longer than :data:`MIN_FRAMES`: SmoothNet's 32) the stream's first frames
+    had none, and every frame after them waited for them for ever (no output at all). One window
+    before the last is not always enough: when the pace acts at frame 15 at a stretch above about 4
+    (at frame 30, about 2), two spans fall short of the frames so far, and a frame between them was
+    never given back (SmoothNet's stream stopped with an InternalError)."""
     times = paced_times(end, stretch, window)
-    if np.ceil(times[0] - 1e-6) <= covered + 1:
-        return [times]
-    return [covered + 1 + np.arange(window) / stretch, times]
+    cuts = []
+    while np.ceil(times[0] - 1e-6) > covered + 1:
+        cuts.append(covered + 1 + np.arange(window) / stretch)
+        covered = int(np.floor(cuts[-1][-1] + 1e-6))  # its last frame (back_to_frames); at least covered + 1
+    return [*cuts, times]
 
 
 def paced_window(inputs: dict[int, np.ndarray], times: np.ndarray) -> np.ndarray:
