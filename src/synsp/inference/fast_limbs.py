@@ -1,0 +1,122 @@
+"""A few fast frames of a limb given back: where it moves fast and SynSP's output departs from a light low-pass.
+
+SynSP's window holds a prior of the motions it learnt (walking, gestures): a short fast arc between slow frames (a golf
+swing's downswing and follow-through, 0.5 s of 3.7) it smooths like a gesture, and the pace step
+(:mod:`synsp.motion_pace`) reads the clip's pace from its mostly slow frames, so that nothing slows the network down
+there. Under a good estimator's light jitter the strike's arms came out 1.47 x their input in 3D (validation, 12 clips
+with a swing built on them; a 6 Hz Butterworth 1.03 x) and 1.4-1.9 x in 2D, while the clip's mean improved. The input
+tells such frames, frame by frame and joint by joint, with no knowledge of the motion:
+
+- the limb moves fast: the speed of the input's 6 Hz low-pass, the joints' median velocity taken out, is above
+  :data:`SPEED` (body sizes per second; the swing's wrists 2.7, its elbows 1.3);
+- the output departs from that low-pass by more than the input's noise explains: over :data:`FRAMES_READ` the mean of
+  ``|out - lowpass(input)|`` over the joint's noise (:func:`~synsp.inference.clean.input_noise`) is above
+  :data:`DEPARTS`.
+
+There the joint is taken, by the product of the two shares (widened and eased over :data:`EASE` each side, so that
+nothing jumps), to :func:`given_back`: the input's :data:`REFERENCE_HZ` low-pass plus the slow part (below
+:data:`SLOW_HZ`) of SynSP's own correction, so that the estimator's slow errors (a bias, a drift) stay corrected while
+the motion's fast part is the input's. Validation (benchmarks/fast_limbs.py; benchmarks/RESULTS.md, "A fast strike
+with the body still"): the strike 3D 1.47 -> 1.01 x input, 2D face-on 1.88 -> 1.06, down the line 1.40 -> 0.99.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+from synsp.filters import butterworth, cutoff_for
+from synsp.inference.clean import opened
+from synsp.sequence import body_sizes
+
+__all__ = ["SPACES", "SPEED", "DEPARTS", "FRAMES_READ", "EASE", "REFERENCE_HZ", "SLOW_HZ", "LOWPASS_HZ", "fast_shares",
+           "given_back", "give_back_fast",
+           "fast_note"]
+
+# The spaces whose SynSP route takes the step.
+SPACES = ("3d", "2d")
+# (from, full): a joint's speed (body sizes per second, the 6 Hz low-pass of the input, the joints' mean out) from which
+# its frames may be given back, and from which wholly; linear between.
+SPEED = (0.6, 1.2)
+# (from, full): the output's departure from the low-pass over the joint's noise (:data:`FRAMES_READ`' mean).
+DEPARTS = (0.7, 1.5)
+# Seconds over which the departure is averaged (one frame's is noise), and eased in and out each side.
+FRAMES_READ = 0.1
+EASE = 0.1
+# The reference's low-pass (Hz) and the part of SynSP's correction it keeps (below SLOW_HZ).
+REFERENCE_HZ = 10.0
+SLOW_HZ = 1.0
+LOWPASS_HZ = 6.0  # the low-pass the speed and the departure are read from (the refiner's own)
+
+
+def _lowpass(values: np.ndarray, hz: float, fps: float) -> np.ndarray:
+    """Zero-phase Butterworth (order 4) at ``hz`` (lowered under 2.5 x ``hz`` fps) along time (axis -3)."""
+    return butterworth(values, cutoff=cutoff_for(hz, fps), order=4, fps=fps)
+
+
+def _frames(seconds: float, fps: float) -> int:
+    """The odd count of frames nearest above ``seconds`` at ``fps`` (0.1 s at 30 fps: 3): at least 1."""
+    return int(round(seconds * fps)) // 2 * 2 + 1
+
+
+def fast_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """(V, T, J) the share of each joint's frame to give back (module docstring) for the refined ``out`` of the
+    ``measured`` values (both (V, T, J, C) without NaN, same unit) and the input's ``noise`` ((V, J),
+    :func:`~synsp.inference.clean.input_noise` of ``measured``, the same unit); ``fps``: the input's rate (None: 30).
+    0 where the limb is slow or the output keeps to the low-pass; eased over :data:`EASE` around the frames it takes."""
+    y = np.asarray(measured, np.float64)
+    rate = 30.0 if fps is None else float(fps)
+    if y.shape[1] < 3:
+        return np.zeros(y.shape[:-1])
+    low = _lowpass(y, LOWPASS_HZ, rate)
+    velocity = (low[:, 2:] - low[:, :-2]) * (rate / 2.0)
+    velocity -= np.median(velocity, axis=-2, keepdims=True)  # the body's own travel is no limb's speed
+    speed = np.empty(y.shape[:-1])
+    speed[:, 1:-1] = np.linalg.norm(velocity, axis=-1)
+    speed[:, 0], speed[:, -1] = speed[:, 1], speed[:, -2]
+    speed /= np.maximum(body_sizes(y), 1e-12)[:, None, None]
+    n = np.asarray(noise, np.float64)
+    n = np.maximum(n, 0.25 * np.median(n, axis=-1, keepdims=True))[:, None, :]  # a filled joint reads almost none
+    with np.errstate(divide="ignore", invalid="ignore"):
+        departs = np.where(n > 0, np.linalg.norm(np.asarray(out, np.float64) - low, axis=-1) / np.where(n > 0, n, 1),
+                           0.0)
+    departs = uniform_filter1d(departs, _frames(FRAMES_READ, rate), axis=1, mode="nearest")
+    share = opened(speed, SPEED) * opened(departs, DEPARTS)
+    ease = 2 * int(round(EASE * rate)) + 1
+    share = maximum_filter1d(share, ease, axis=1, mode="nearest")
+    share = uniform_filter1d(share, ease, axis=1, mode="nearest")
+    return np.where(share > 1e-9, np.minimum(share, 1.0), 0.0)  # the running mean's rounding is no share
+
+
+def given_back(measured: np.ndarray, out: np.ndarray, fps: float | None = None) -> np.ndarray:
+    """What a fast frame is given back to, for ``out`` refined from ``measured`` (both (V, T, J, C) without NaN, same
+    unit, at ``fps``; None: 30): the input's :data:`REFERENCE_HZ` low-pass plus the part of the correction
+    ``out - measured`` below :data:`SLOW_HZ`; same shape, float64."""
+    y = np.asarray(measured, np.float64)
+    rate = 30.0 if fps is None else float(fps)
+    return _lowpass(y, REFERENCE_HZ, rate) + _lowpass(np.asarray(out, np.float64) - y, SLOW_HZ, rate)
+
+
+def give_back_fast(measured: np.ndarray, out: np.ndarray, noise: np.ndarray,
+                   fps: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``out`` (V, T, J, C) with each joint's fast frames taken by their :func:`fast_shares` to :func:`given_back`, and
+    those shares (V, T, J); ``out`` itself where none is positive. ``measured``, ``noise``, ``fps``: as
+    :func:`fast_shares`'. Returns the poses (``out``'s shape and dtype) and the shares."""
+    shares = fast_shares(measured, out, noise, fps)
+    if not np.any(shares > 0):
+        return out, shares
+    o = np.asarray(out, np.float64)
+    moved = o + shares[..., None] * (given_back(measured, o, fps) - o)
+    return moved.astype(np.asarray(out).dtype), shares
+
+
+def fast_note(struck: list[tuple[str, int]] | tuple[tuple[str, int], ...]) -> str:
+    """What the summary says of the (joint name, frames) pairs whose fast frames were given back at least half
+    (:func:`give_back_fast`; a joint named more than once, from several spans or tracks, counts their sum)."""
+    frames: dict[str, int] = {}
+    for name, count in struck:
+        frames[name] = frames.get(name, 0) + int(count)
+    listed = ", ".join(f"{name} {count}" for name, count in frames.items())
+    return (f"fast limbs: where a limb moved fast (a strike, a swing) SynSP's output left a light low-pass of the "
+            f"input (its window smooths a short fast arc as it does a gesture), so those frames were given back to the "
+            f"input's {REFERENCE_HZ:.0f} Hz low-pass, the slow part of SynSP's correction kept: {sum(frames.values())} "
+            f"joint values ({listed})")
