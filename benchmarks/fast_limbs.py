@@ -30,7 +30,7 @@ import numpy as np
 import synsp
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import input_frame
-from unseen_motion import LAYOUT, PARTS, mpjpe, two_bone
+from unseen_motion import LAYOUT, PARTS, in_place, mpjpe, two_bone
 
 PARTS = {**PARTS, "mediapipe33": ([23, 24], [25, 26], [27, 28], [11, 12], [13, 14], [15, 16])}
 HANDS = {"mediapipe33": ([17, 19, 21], [18, 20, 22])}  # carried with each wrist
@@ -56,12 +56,7 @@ def swing_angles(frames: int, strike: float, fps: float = 30.0) -> tuple[np.ndar
 def golf_swing(clean: np.ndarray, layout: str, strike: float) -> tuple[np.ndarray, np.ndarray]:
     """``clean`` (T, J, 3) standing still and swinging (module docstring); with (T,) bool, the strike's frames."""
     hips, knees, ankles, shoulders, elbows, wrists = PARTS[layout]
-    up = np.nanmean(clean[:, shoulders].mean(1) - clean[:, hips].mean(1), 0)
-    up /= np.linalg.norm(up)
-    root = clean[:, hips].mean(1)
-    travel = root - root[:1]
-    c = clean - (travel - (travel @ up)[:, None] * up)[:, None]
-    side = np.nanmean(c[:, hips[1]] - c[:, hips[0]], 0)
+    c, up, side = in_place(clean, hips, shoulders)
     side -= (side @ up) * up
     side /= np.linalg.norm(side)
     forward = np.cross(up, side)
@@ -147,37 +142,33 @@ def swing_table(args: argparse.Namespace) -> None:
 
 
 def guard_table(args: argparse.Namespace) -> None:
-    """Print, per preset, how many validation clips the step changes and MPJPE before -> after."""
-    layout = LAYOUT[args.space]
+    """Print, per preset, how many validation clips the step changes and MPJPE before -> after (frame-weighted)."""
     for preset in args.guard:
-        changed, largest, scores = 0, 0.0, []
-        for case in make_cases("val", preset, layout=layout, space=args.space, max_clips=args.max_clips):
-            before, after = both(np.asarray(case.noisy))  # as synsp evaluate refines them
-            diff = float(np.nanmax(np.abs(after.astype(np.float64) - before))) if not np.array_equal(
-                before, after, equal_nan=True) else 0.0
-            changed, largest = changed + (diff > 0), max(largest, diff)
-            scores.append((len(case.clean), mpjpe(before, case.clean), mpjpe(after, case.clean)))
-        n = np.array(scores)
-        w = n[:, 0] / n[:, 0].sum()
-        print(f"{args.space} {preset}: {changed} of {len(n)} clips changed (largest {largest:.4f}); MPJPE "
-              f"{w @ n[:, 1]:.4f} -> {w @ n[:, 2]:.4f}", flush=True)
+        cases = make_cases("val", preset, layout=LAYOUT[args.space], space=args.space, max_clips=args.max_clips)
+        outputs = [both(np.asarray(case.noisy)) for case in cases]  # as synsp evaluate refines them
+        moved = np.array([np.nanmax(np.abs(after.astype(np.float64) - before), initial=0.0)
+                          for before, after in outputs])
+        frames = np.array([len(case.clean) for case in cases], np.float64) / sum(len(case.clean) for case in cases)
+        scores = np.array([[mpjpe(y, case.clean) for y in pair] for pair, case in zip(outputs, cases)])
+        print(f"{args.space} {preset}: {int((moved > 0).sum())} of {len(cases)} clips changed (largest "
+              f"{moved.max():.4f}); MPJPE {frames @ scores[:, 0]:.4f} -> {frames @ scores[:, 1]:.4f}", flush=True)
+
+
+OPTIONS = {"--space": {"choices": ("2d", "3d"), "default": "3d"},
+           "--view": {"choices": ("face-on", "down-line"), "default": "face-on"},
+           "--preset": {"default": "jitter"}, "--max-clips": {"type": int, "default": 12},
+           "--strike": {"type": float, "default": 0.25, "help": "seconds of the downswing, and of the follow-through"},
+           "--layout": {"default": None, "help": "2D: coco17 (default) or mediapipe33"},
+           "--guard": {"nargs": "+", "default": None, "help": "presets: the validation clips as they are"}}
 
 
 def main() -> None:
-    """Parse the arguments and print the table asked for."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--space", choices=("2d", "3d"), default="3d")
-    p.add_argument("--view", choices=("face-on", "down-line"), default="face-on")
-    p.add_argument("--preset", default="jitter")
-    p.add_argument("--max-clips", type=int, default=12)
-    p.add_argument("--strike", type=float, default=0.25, help="seconds of the downswing, and of the follow-through")
-    p.add_argument("--layout", default=None, help="2D: coco17 (default) or mediapipe33")
-    p.add_argument("--guard", nargs="+", default=None)
-    args = p.parse_args()
-    if args.guard:
-        guard_table(args)
-    else:
-        swing_table(args)
+    """Parse the arguments (:data:`OPTIONS`) and print the table asked for."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    for name, spec in OPTIONS.items():
+        parser.add_argument(name, **spec)
+    args = parser.parse_args()
+    (guard_table if args.guard else swing_table)(args)
 
 
 if __name__ == "__main__":
