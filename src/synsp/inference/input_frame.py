@@ -83,8 +83,9 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
             out = low_pass_moved(measured, out, shares, fps)
         if space in FAST_SPACES and refiner.give_back_motion:  # SynSP's window on a limb's fast frames
             noise = input_noise(measured) if noise is None else noise
-            out, fast = give_back_fast(measured, out, noise, fps)  # (V, J): the frames each gave at least half back
+            body = refiner.layout if measured.shape[-2] == len(refiner.layout.joints) else None
+            out, fast = give_back_fast(measured, out, noise, fps, body)
             refiner.fast_given = (fast >= 0.5).sum(1) if name == "final" or refiner.fast_given is None else (
-                refiner.fast_given)
+                refiner.fast_given)  # (V, J): the frames each gave at least half back
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)
     return finite_or_fallback(refiner, way.blended(result, poses), measured, way, broken)
