@@ -46,11 +46,12 @@ SPEED = (0.6, 1.2)
 INPUT_SPEED = (1.8, 3.0)
 # (from, full): the output's departure from the low-pass over the joint's noise (:data:`FRAMES_READ`' mean).
 DEPARTS = (0.7, 1.5)
-# (from, full): 3D, how far a joint's bones in the input's low-pass stray from their clip's length, over the joint's
-# noise, from which its frames are not given back, and from which not at all: a gross error of a few frames (a limb
-# astray, a spike) moves the joint fast and the network corrects it far from the low-pass, as a smoothed swing, but
-# off its bones. Validation (3D `jitter`, 65 clips, on the shipped outputs): without it 8.861 -> 8.884 mm, with it
-# 8.863; (0.5, 1.0) and (1.5, 3.0) gave 8.859 and 8.870, the real golfer's strike 1.34 and 1.05 x input (this 1.11).
+# (from, full): 3D, how far a joint's bones in the input's REFERENCE_HZ low-pass stray from their clip's length, over
+# the joint's noise, from which its frames are not given back, and from which not at all: a gross error of a few
+# frames (a limb astray, a spike) moves the joint fast and the network corrects it far from the low-pass, as a smoothed
+# swing, but off its bones. Validation (3D `jitter`, 65 clips, applied to the shipped outputs): without it 8.861 ->
+# 8.884 mm, with it 8.864; read on the 6 Hz low-pass (which cuts a fast arc's radius short) 8.863, but the real
+# golfer's strike 1.11 x input (this 1.04); (1.5, 3.0) 8.871.
 OFF_BONES = (1.0, 2.0)
 # Seconds over which the departure is averaged (one frame's is noise), and eased in and out each side.
 FRAMES_READ = 0.1
@@ -126,7 +127,8 @@ def fast_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, fps: f
     departs = uniform_filter1d(far / np.where(n > 0, n, np.inf), _frames(FRAMES_READ, rate), axis=1, mode="nearest")
     share = opened(speed, SPEED) * opened(departs, DEPARTS)  # a joint of no noise: 0 (never moved by the step)
     if layout is not None and y.shape[-1] == 3:  # an error moves a joint off its bones; a limb's swing does not
-        share = share * (1.0 - opened(_off_bones(low, layout) / np.where(n > 0, n, np.inf), OFF_BONES))
+        off = _off_bones(_lowpass(y, REFERENCE_HZ, rate), layout)  # the 6 Hz one cuts a fast arc's radius short
+        share = share * (1.0 - opened(off / np.where(n > 0, n, np.inf), OFF_BONES))
     return _eased(share, rate)
 
 
