@@ -20,7 +20,7 @@ part (below :data:`SLOW_HZ`) of SynSP's own correction, so that the estimator's 
 corrected while the motion's fast part is the input's. Validation (benchmarks/fast_limbs.py; RESULTS section 6, "A
 fast strike with the body still"), the strike's arms, median over 12 clips of the error over the input's: 3D `jitter`
 1.54 -> 1.00 (Butterworth 1.03), 2D face-on 1.80 -> 1.01 (1.21), down the line 1.37 -> 0.98 (1.01); at 8.5 m/s 3D
-2.14 -> 1.04 (3.78), 2D face-on 2.87 -> 1.06 (5.67).
+2.14 -> 1.07 (3.78), 2D face-on 2.87 -> 1.06 (5.67).
 """
 from __future__ import annotations
 
