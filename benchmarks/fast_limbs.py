@@ -13,12 +13,14 @@ root-relative) of the input, SynSP without the step ("before", its SPACES emptie
 arms (elbows, wrists; MediaPipe's hand points too) | arms in the strike's frames (downswing and follow-through); the
 last line gives the strike's median over the clips of each method's error over the input's.
 
-``--guard PRESET ...``: the validation clips as they are, SynSP with and without the step: how many clips change, the
-largest change, MPJPE before -> after. RESULTS, "A fast strike with the body still (golf swing) under light noise". Run:
+``--gate PRESET ...``: how many validation clips, and swings built on the first 12, hold a strike's burst (the step's
+gate; outside it the step leaves the output as it is). ``--guard PRESET ...``: the validation clips as they are, SynSP
+with and without the step: how many clips change, the largest change, MPJPE before -> after. RESULTS, "A fast strike with the body still (golf swing) under light noise". Run:
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_limbs.py [--space 2d] [--view face-on|down-line]
         [--preset jitter] [--max-clips 12] [--strike 0.25] [--layout coco17|mediapipe33]
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_limbs.py --space 3d --guard clean-ish typical jitter
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_limbs.py --space 3d --max-clips 0 --gate jitter typical
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ import numpy as np
 import synsp
 from synsp.evaluation.protocol import make_cases
 from synsp.inference import input_frame
+from synsp.inference.fast_limbs import limb_speed, strike_frames
 from unseen_motion import LAYOUT, PARTS, in_place, mpjpe, two_bone
 
 PARTS = {**PARTS, "mediapipe33": ([23, 24], [25, 26], [27, 28], [11, 12], [13, 14], [15, 16])}
@@ -141,6 +144,25 @@ def swing_table(args: argparse.Namespace) -> None:
           f"{int((r[:, 10] > r[:, 8]).sum())} of {len(r)}")
 
 
+def gate_table(args: argparse.Namespace) -> None:
+    """Print how many validation clips as they are, and how many swings built on them (strikes of 0.25 and 0.15 s),
+    hold a strike's burst (:func:`synsp.inference.fast_limbs.strike_frames`): the step's gate, no refinement run."""
+    layout = LAYOUT[args.space]
+    bursts = lambda y: bool(strike_frames(limb_speed(np.asarray(y, np.float64)[None])).any())  # noqa: E731
+    for preset in args.gate:
+        cases = make_cases("val", preset, layout=layout, space=args.space, max_clips=args.max_clips)
+        held = [bursts(case.noisy) for case in cases]
+        swings = []
+        for strike in (0.25, 0.15):
+            for case, case2 in zip(make_cases("val", preset, layout=layout, space="3d", max_clips=12), cases):
+                truth, _ = golf_swing(np.asarray(case.clean, np.float64), layout, strike)
+                if args.space == "2d":
+                    truth = seen(truth, np.asarray(case2.clean, np.float64), layout, args.view)
+                swings.append(bursts(truth + (np.asarray(case2.noisy, np.float64) - np.asarray(case2.clean))))
+        print(f"{args.space} {preset}: {sum(held)} of {len(cases)} clips hold a burst; swings (0.25 s, 0.15 s): "
+              f"{sum(swings[:len(swings) // 2])}, {sum(swings[len(swings) // 2:])} of {len(swings) // 2}", flush=True)
+
+
 def guard_table(args: argparse.Namespace) -> None:
     """Print, per preset, how many validation clips the step changes and MPJPE before -> after (frame-weighted)."""
     for preset in args.guard:
@@ -159,7 +181,8 @@ OPTIONS = {"--space": {"choices": ("2d", "3d"), "default": "3d"},
            "--preset": {"default": "jitter"}, "--max-clips": {"type": int, "default": 12},
            "--strike": {"type": float, "default": 0.25, "help": "seconds of the downswing, and of the follow-through"},
            "--layout": {"default": None, "help": "2D: coco17 (default) or mediapipe33"},
-           "--guard": {"nargs": "+", "default": None, "help": "presets: the validation clips as they are"}}
+           "--guard": {"nargs": "+", "default": None, "help": "presets: the validation clips as they are"},
+           "--gate": {"nargs": "+", "default": None, "help": "presets: which clips and swings hold a strike's burst"}}
 
 
 def main() -> None:
@@ -168,7 +191,7 @@ def main() -> None:
     for name, spec in OPTIONS.items():
         parser.add_argument(name, **spec)
     args = parser.parse_args()
-    (guard_table if args.guard else swing_table)(args)
+    (gate_table if args.gate else guard_table if args.guard else swing_table)(args)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from synsp.filters import butterworth
-from synsp.inference.fast_limbs import fast_note, fast_shares, give_back_fast
+from synsp.inference.fast_limbs import fast_note, fast_shares, give_back_fast, limb_speed, strike_frames
 
 
 def _strike(frames: int = 120, start: int = 50, span: int = 15) -> np.ndarray:
@@ -48,6 +48,18 @@ def test_an_output_that_keeps_to_the_lowpass_or_a_slow_departure_is_left_as_it_i
     assert not fast_shares(still + np.random.default_rng(2).normal(0.0, 1.0, still.shape), still + 10.0, noise).any()
     out, shares = give_back_fast(noisy, kept.astype(np.float32), noise)
     assert out.dtype == np.float32 and shares.shape == (1, 120, 6)
+
+
+def test_a_limb_fast_all_through_the_clip_is_no_strike_and_is_left_to_the_network():
+    truth = _strike()
+    t = np.arange(120)
+    truth[0, :, 4] = np.stack([150 * np.cos(np.pi * t / 15), 200 + 150 * np.sin(np.pi * t / 15)], -1)  # the arc's pace
+    noisy = truth + np.random.default_rng(3).normal(0.0, 1.0, truth.shape)
+    smoothed = butterworth(truth, cutoff=2.0, order=4, fps=30.0)  # far from the low-pass on the fast joint
+    assert not strike_frames(limb_speed(noisy)).any()  # fast, but as fast as it always is: no burst
+    assert not fast_shares(noisy, smoothed, np.full((1, 6), np.sqrt(2.0))).any()
+    near = strike_frames(limb_speed(_strike() + np.random.default_rng(4).normal(0.0, 1.0, truth.shape)))
+    assert near[0, 50:65].all() and not near[0, :30].any() and not near[0, 90:].any()  # the strike's burst, 0.5 s on
 
 
 def test_the_summary_counts_each_joints_frames_over_spans():
