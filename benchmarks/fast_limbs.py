@@ -15,7 +15,8 @@ last line gives the strike's median over the clips of each method's error over t
 
 ``--gate PRESET ...``: how many validation clips, and swings built on the first 12, hold a strike's burst (the step's
 gate; outside it the step leaves the output as it is). ``--guard PRESET ...``: the validation clips as they are, SynSP
-with and without the step: how many clips change, the largest change, MPJPE before -> after. RESULTS, "A fast strike with the body still (golf swing) under light noise". Run:
+with and without the step: how many clips change, the largest change, MPJPE before -> after. RESULTS, "A fast
+strike with the body still (golf swing) under light noise". Run:
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/fast_limbs.py [--space 2d] [--view face-on|down-line]
         [--preset jitter] [--max-clips 12] [--strike 0.25] [--layout coco17|mediapipe33]
