@@ -54,15 +54,21 @@ def two_bone(start: np.ndarray, end: np.ndarray, a: float, b: float, pole: np.nd
     return start + along * x + side * np.sqrt(np.maximum(a * a - x * x, 0.0))
 
 
-def circling(clean: np.ndarray, layout: str, motion: str, turns: float, radius: float) -> np.ndarray:
-    """``clean`` (T, J, C) with its travel taken out and the legs (or arms) circling (module docstring)."""
-    hips, knees, ankles, shoulders, elbows, wrists = PARTS[layout]
+def in_place(clean: np.ndarray, hips: list[int], shoulders: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``clean`` (T, J, C) with its travel across the ground taken out (the ``hips``' mean held where it starts but for
+    its height), the body's unit up (hips to ``shoulders``, the clip's mean) and its left-to-right hip vector."""
     up = np.nanmean(clean[:, shoulders].mean(1) - clean[:, hips].mean(1), 0)
     up /= np.linalg.norm(up)
     root = clean[:, hips].mean(1)
     travel = root - root[:1]
     c = clean - (travel - (travel @ up)[:, None] * up)[:, None]
-    side = np.nanmean(c[:, hips[1]] - c[:, hips[0]], 0)
+    return c, up, np.nanmean(c[:, hips[1]] - c[:, hips[0]], 0)
+
+
+def circling(clean: np.ndarray, layout: str, motion: str, turns: float, radius: float) -> np.ndarray:
+    """``clean`` (T, J, C) with its travel taken out and the legs (or arms) circling (module docstring)."""
+    hips, knees, ankles, shoulders, elbows, wrists = PARTS[layout]
+    c, up, side = in_place(clean, hips, shoulders)
     forward = np.cross(up, side) if c.shape[-1] == 3 else np.array([-up[1], up[0]])
     forward /= np.linalg.norm(forward)
     base, middle, tip = (hips, knees, ankles) if motion == "legs" else (shoulders, elbows, wrists)

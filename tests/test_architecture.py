@@ -307,6 +307,7 @@ def test_a_new_format_is_one_module_and_one_row_of_formats(tmp_path, monkeypatch
                                     "inference/stream_centre_cuts", "inference/stream_path_cuts",
                                     "inference/stream_white_noise", "inference/noise_only", "inference/stream_pan",
                                     "inference/alternation", "inference/unseen_motion", "inference/wide_stance",
+                                    "inference/fast_limbs",
                                     "inference/stream_unseen_motion",
                                     "inference/stream_noise_only", "inference/stream_risk_choice",
                                     "inference/stream_clean", "inference/half_pace", "inference/planted_feet",

@@ -35,7 +35,7 @@ def drop_steps(refiner: Refiner) -> None:
     refiner.turn, refiner.paced_fps, refiner.resized, refiner.inverted, refiner.group_fps = None, None, 1.0, 0, {}
     refiner.size_changes = refiner.limb_drift = refiner.floor_strength = refiner.repeated = None
     refiner.shaken = refiner.steady = refiner.convention_offsets = refiner.alternated = refiner.moved_motion = None
-    refiner.convention_far = False
+    refiner.convention_far, refiner.fast_given = False, None
 
 
 def unfinite(outputs: dict[str, np.ndarray], given: np.ndarray) -> int:

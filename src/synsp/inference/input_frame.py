@@ -14,6 +14,9 @@ unit and place; there, against the values measured from the input (gaps filled, 
 - on a clip with no slow error to correct, a joint the network moved far beyond the input's noise (a motion it
   never saw, its prior pulling it towards the ones it learnt) takes the low-pass instead
   (:mod:`synsp.inference.unseen_motion`);
+- a limb's few fast frames where the output departs from a light low-pass of the input (a golf swing's strike, which
+  the window smooths like a gesture) given back to that low-pass, the slow part of the correction kept
+  (:mod:`synsp.inference.fast_limbs`);
 - where the network gives way in part (2D seen from high above, 3D bent over), the fallback's output but for
   its larger corrections (:meth:`synsp.inference.give_way.GiveWay.blended`);
 - last, an output that came out NaN where the input held values (a step's fault): the fallback's, said in one line
@@ -28,6 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from synsp.inference.clean import input_noise, keep_to_noise
+from synsp.inference.fast_limbs import SPACES as FAST_SPACES
+from synsp.inference.fast_limbs import give_back_fast
 from synsp.inference.finite_output import finite_or_fallback
 from synsp.inference.give_way import GiveWay
 from synsp.inference.network_frame import NetworkFrame
@@ -61,6 +66,7 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
         refiner.smoothnet_blend and refiner.fallback) else None  # 3D
     space = "" if refiner.network.per_coordinate else refiner.space  # SmoothNet has no slow pull of its own
     refiner.moved_motion = None  # (V, J) shares given the low-pass (unseen_motion); None: the step did not run
+    refiner.fast_given = None  # (V, J) frames of a limb's fast motion given back (fast_limbs); None: did not run
     unseen = space in SPACES and refiner.floor_strength is not None and refiner.shrink > 0  # floor False: not
     result = {}
     for name, out in outputs.items():
@@ -75,5 +81,11 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
             shares = moved_shares(measured, out, noise, refiner.floor_strength / refiner.shrink, fps=fps)
             refiner.moved_motion = shares if name == "final" or refiner.moved_motion is None else refiner.moved_motion
             out = low_pass_moved(measured, out, shares, fps)
+        if space in FAST_SPACES and refiner.give_back_motion:  # SynSP's window on a limb's fast frames
+            noise = input_noise(measured) if noise is None else noise
+            body = refiner.layout if measured.shape[-2] == len(refiner.layout.joints) else None
+            out, fast = give_back_fast(measured, out, noise, fps, body)
+            refiner.fast_given = (fast >= 0.5).sum(1) if name == "final" or refiner.fast_given is None else (
+                refiner.fast_given)  # (V, J): the frames each gave at least half back
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)
     return finite_or_fallback(refiner, way.blended(result, poses), measured, way, broken)

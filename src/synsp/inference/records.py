@@ -14,6 +14,7 @@ RECORDS = {"convention_offsets": None, "turn": None, "resized": 1.0, "paced_fps"
            "size_changes": None, "unlike_body": False, "gave_way": False, "repeated": None, "shaken": None,
            "lacked": 0.0, "from_above": 0.0, "flexed": 0.0, "alternated": None, "not_finite": 0,
            "moved_motion": None,  # (V, J) joints given the low-pass: a motion the network never saw (unseen_motion)
+           "fast_given": None,  # (V, J) frames of a limb's fast motion given back at least half (fast_limbs)
            "noise_only": None}  # set by the route's light-noise step (refining.person), not by the Refiner itself
 # Read after a refinement: those, and what every call sets or the settings its figures are read against
 READ = (*RECORDS, "convention_far", "unseen", "trunk_ratio", "trunk_bend", "steady", "repeat_ramp", "pull_ramp")

@@ -1,10 +1,11 @@
 """The summary's notes on where SynSP gave way, wholly or in part, and to what: SmoothNet for joints never
 seen, a 2D body seen from high above or a 3D trunk bent over the legs; a low-pass for input whose errors are
-only light noise, or joints of a motion the network never saw (to a low-pass)."""
+only light noise, or joints of a motion the network never saw (to a low-pass); a limb's fast frames given back."""
 from __future__ import annotations
 
 import numpy as np
 
+from synsp.inference.fast_limbs import fast_note
 from synsp.inference.foreshortening import BEYOND
 from synsp.inference.leaned_trunk import BEYOND_BENT, BEYOND_BENT_2D
 from synsp.inference.unseen_motion import moved_note
@@ -87,6 +88,7 @@ def light_noise_notes(light: list[tuple[int, float, float]], tracks: int) -> lis
 def give_way_notes(tracks: RefinedTracks, n: int) -> list[str]:
     """The notes of the tracks (of ``n``) SynSP gave way in, wholly or in part: joints never seen, a 2D body seen
     from above, a 3D trunk bent over the legs (to SmoothNet), light noise only or joints of a motion the network
-    never saw (to a low-pass)."""
+    never saw (to a low-pass), a limb's fast frames given back (to a light low-pass)."""
     return (unseen_notes(tracks.unseen, n) + from_above_notes(tracks.above, n) + leaned_notes(tracks.leaned, n)
-            + light_noise_notes(tracks.light, n) + ([moved_note(list(tracks.pulled))] if tracks.pulled else []))
+            + light_noise_notes(tracks.light, n) + ([moved_note(list(tracks.pulled))] if tracks.pulled else [])
+            + ([fast_note(tracks.struck)] if tracks.struck else []))

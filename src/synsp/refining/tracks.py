@@ -106,6 +106,7 @@ class RefinedTracks(NamedTuple):
     across: int = 0  # of the glitches and limbs astray, those told across frames with no joint (Measurements.across)
     carried: int = 0  # of the held values, a decoder's stall at a track's end carried on at the body's pace (stalls)
     pulled: tuple[str, ...] = ()  # joints low-passed: a motion the network never saw (inference.unseen_motion)
+    struck: tuple[tuple[str, int], ...] = ()  # (joint, frames) of a limb's fast frames given back (fast_limbs)
 
 
 def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap: int | None = None,
@@ -160,11 +161,10 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
     axes: list[np.ndarray] = []
     sizes: list[float] = []
     size_changes: list[tuple[float, float]] = []
-    paces: list[float] = []
-    drifts: list[float] = []
+    paces, drifts, repeats = ([] for _ in range(3))  # list[float] each
     steady: list[str] = []
     pulled: list[str] = []  # joints low-passed: a motion the network never saw (inference.unseen_motion)
-    repeats: list[float] = []
+    struck: list[tuple[str, int]] = []  # (joint, frames) of a limb's fast frames given back (inference.fast_limbs)
     repeat_ramp = pull_ramp = None
     shaken: list[tuple[float, float, float]] = []
     alternating: list[np.ndarray] = []
@@ -220,10 +220,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
             glitch_count += int(measured.glitches.sum())
             across += 0 if measured.across is None else int(measured.across.sum())  # told past unseen frames
             held_count, arrivals = held_count + int(measured.held.sum()), arrivals + measured.arrivals
-            carried += measured.carried
-            inverted += measured.inverted
-            jumped += int(measured.jumped.sum())
-            flipped += int(measured.depth_flipped.sum())
+            carried, inverted = carried + measured.carried, inverted + measured.inverted
+            jumped, flipped = jumped + int(measured.jumped.sum()), flipped + int(measured.depth_flipped.sum())
             half += 0 if measured.turned is None else int(measured.turned.sum())
             nobody = missing.all(axis=1)  # (T,): no joint detected; bridged for the refiner, not written
             too_long = left_missing(missing, max_gap)
@@ -276,6 +274,8 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                         steady += [n for n, s in zip(read.model.layout.joints, read.steady.max(axis=0)) if s > 0]
                     if read.moved_motion is not None:
                         pulled += [n for n, s in zip(read.model.layout.joints, read.moved_motion.max(axis=0)) if s > 0]
+                    if read.fast_given is not None:
+                        struck += [(n, int(k)) for n, k in zip(read.model.layout.joints, read.fast_given.sum(0)) if k]
                     if read.repeated is not None:
                         repeats.extend(np.ravel(read.repeated).tolist())
                         repeat_ramp, pull_ramp = read.repeat_ramp, read.pull_ramp
@@ -305,7 +305,7 @@ def refine_tracks(poses: np.ndarray, layout: str | None, method: str, *, max_gap
                          leaned, turned, light, depth_flipped=flipped, half_turned=half,
                          steady=tuple(dict.fromkeys(steady)), taken=taken, alternating=alternating,
                          size_changes=size_changes, arrivals=arrivals, across=across, carried=carried,
-                         pulled=tuple(dict.fromkeys(pulled)))
+                         pulled=tuple(dict.fromkeys(pulled)), struck=tuple(struck))
 
 
 def _short_spans(poses: np.ndarray, spans: list[list[slice]], measure: Callable[[np.ndarray], Measurements],
