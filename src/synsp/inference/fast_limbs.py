@@ -11,8 +11,7 @@ tells such frames, frame by frame and joint by joint, with no knowledge of the m
   :data:`SPEED` (body sizes per second; the swing's wrists 2.7, its elbows 1.3);
 - the output departs from that low-pass by more than the input's noise explains: over :data:`FRAMES_READ` the mean of
   ``|out - lowpass(input)|`` over the joint's noise (:func:`~synsp.inference.clean.input_noise`) is above
-  :data:`DEPARTS`.
-
+  :data:`DEPARTS`;
 - and only about a strike (:func:`strike_frames`): within :data:`NEAR` of a burst where a joint keeps above
   :data:`BURST_SPEED` for :data:`BURST_SECONDS`, :data:`BURST_TIMES` its clip's median speed, while most joints are
   still (their median below :data:`STILL`). Without it the step touched 61-62 of the 65 ordinary validation clips
