@@ -35,12 +35,13 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
 from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import opened
+from synsp.inference.unseen_motion import FILLED_NOISE, LOWPASS_HZ
 from synsp.sequence import body_sizes
 from synsp.skeleton import Layout
 from synsp.skeleton.pose_geometry import joint_distances
 
 __all__ = ["SPACES", "SPEED", "INPUT_SPEED", "DEPARTS", "OFF_BONES", "FRAMES_READ", "EASE", "REFERENCE_HZ", "SLOW_HZ",
-           "LOWPASS_HZ", "BURST_SPEED", "BURST_TIMES", "BURST_SECONDS", "STILL", "NEAR", "limb_speed", "strike_frames",
+           "BURST_SPEED", "BURST_TIMES", "BURST_SECONDS", "STILL", "NEAR", "limb_speed", "strike_frames",
            "fast_shares", "given_back", "give_back_fast", "fast_note"]
 
 # The spaces whose SynSP route takes the step.
@@ -66,7 +67,6 @@ EASE = 0.1
 # The reference's low-pass (Hz) and the part of SynSP's correction it keeps (below SLOW_HZ).
 REFERENCE_HZ = 10.0
 SLOW_HZ = 1.0
-LOWPASS_HZ = 6.0  # the low-pass the speed and the departure are read from (the refiner's own)
 # A strike's burst (:func:`strike_frames`): a joint's speed (body sizes per second, as SPEED's) kept above BURST_SPEED
 # and BURST_TIMES its clip's median over BURST_SECONDS, the joints' median speed below STILL (the body still), and the
 # frames within NEAR seconds of it. Chosen on validation by a scan (speed 1.5-2.8, times 2-5, still 0.2-0.4 or none):
@@ -155,7 +155,7 @@ def fast_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, fps: f
     if not np.any(near):  # no strike: a gesture's or a walk's fast frames are the network's to smooth
         return np.zeros(speed.shape)
     n = np.asarray(noise, np.float64)
-    n = np.maximum(n, 0.25 * np.median(n, axis=-1, keepdims=True))[:, None, :]  # a filled joint reads almost none
+    n = np.maximum(n, FILLED_NOISE * np.median(n, axis=-1, keepdims=True))[:, None, :]  # a filled joint: ~none
     low = _lowpass(y, LOWPASS_HZ, rate)
     far = np.linalg.norm(np.asarray(out, np.float64) - low, axis=-1)
     departs = uniform_filter1d(far / np.where(n > 0, n, np.inf), _frames(FRAMES_READ, rate), axis=1, mode="nearest")
