@@ -33,9 +33,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 
-from synsp.filters import butterworth, cutoff_for
 from synsp.inference.clean import opened
-from synsp.inference.unseen_motion import FILLED_NOISE, LOWPASS_HZ
+from synsp.inference.unseen_motion import FILLED_NOISE, low_pass
 from synsp.sequence import body_sizes
 from synsp.skeleton import Layout
 from synsp.skeleton.pose_geometry import joint_distances
@@ -79,26 +78,22 @@ STILL = 0.3
 NEAR = 0.5
 
 
-def _lowpass(values: np.ndarray, hz: float, fps: float) -> np.ndarray:
-    """Zero-phase Butterworth (order 4) at ``hz`` (lowered under 2.5 x ``hz`` fps) along time (axis -3)."""
-    return butterworth(values, cutoff=cutoff_for(hz, fps), order=4, fps=fps)
-
-
 def _frames(seconds: float, fps: float) -> int:
     """The odd count of frames nearest above ``seconds`` at ``fps`` (0.1 s at 30 fps: 3): at least 1."""
     return int(round(seconds * fps)) // 2 * 2 + 1
 
 
 def limb_speed(measured: np.ndarray, fps: float | None = None) -> np.ndarray:
-    """(V, T, J) each joint's speed in body sizes per second (:func:`~synsp.sequence.body_sizes`): its
-    :data:`LOWPASS_HZ` low-pass's central difference, the joints' median velocity (the body's own travel) taken out,
-    of ``measured`` (V, T, J, C) without NaN at ``fps`` (None: 30); the end frames repeat their neighbours'."""
+    """(V, T, J) each joint's speed in body sizes per second (:func:`~synsp.sequence.body_sizes`): its 6 Hz
+    low-pass's (:func:`~synsp.inference.unseen_motion.low_pass`) central difference, the joints' median velocity (the
+    body's own travel) taken out, of ``measured`` (V, T, J, C) without NaN at ``fps`` (None: 30); the end frames repeat
+    their neighbours'."""
     y = np.asarray(measured, np.float64)
     rate = 30.0 if fps is None else float(fps)
     speed = np.zeros(y.shape[:-1])
     if y.shape[1] < 3:
         return speed
-    low = _lowpass(y, LOWPASS_HZ, rate)
+    low = low_pass(y, rate)
     velocity = (low[:, 2:] - low[:, :-2]) * (rate / 2.0)
     velocity -= np.median(velocity, axis=-2, keepdims=True)  # a fast limb is few of the joints: no travel
     speed[:, 1:-1] = np.linalg.norm(velocity, axis=-1)
@@ -156,12 +151,12 @@ def fast_shares(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, fps: f
         return np.zeros(speed.shape)
     n = np.asarray(noise, np.float64)
     n = np.maximum(n, FILLED_NOISE * np.median(n, axis=-1, keepdims=True))[:, None, :]  # a filled joint: ~none
-    low = _lowpass(y, LOWPASS_HZ, rate)
+    low = low_pass(y, rate)
     far = np.linalg.norm(np.asarray(out, np.float64) - low, axis=-1)
     departs = uniform_filter1d(far / np.where(n > 0, n, np.inf), _frames(FRAMES_READ, rate), axis=1, mode="nearest")
     share = opened(speed, SPEED) * opened(departs, DEPARTS) * near[..., None]  # no noise: 0 (never moved)
     if layout is not None and y.shape[-1] == 3:  # an error moves a joint off its bones; a limb's swing does not
-        off = _off_bones(_lowpass(y, REFERENCE_HZ, rate), layout)  # the 6 Hz one cuts a fast arc's radius short
+        off = _off_bones(low_pass(y, rate, REFERENCE_HZ), layout)  # the 6 Hz one cuts a fast arc's radius short
         share = share * (1.0 - opened(off / np.where(n > 0, n, np.inf), OFF_BONES))
     return _eased(share, rate)
 
@@ -174,17 +169,18 @@ def given_back(measured: np.ndarray, out: np.ndarray, fps: float | None = None,
     :data:`SLOW_HZ`; same shape, float64. ``speed``: the :func:`limb_speed` of ``measured`` when read already."""
     y = np.asarray(measured, np.float64)
     rate = 30.0 if fps is None else float(fps)
-    low = _lowpass(y, REFERENCE_HZ, rate)
+    low = low_pass(y, rate, REFERENCE_HZ)
     whole = _eased(opened(limb_speed(y, rate) if speed is None else speed, INPUT_SPEED), rate)[..., None]
-    return low + whole * (y - low) + _lowpass(np.asarray(out, np.float64) - y, SLOW_HZ, rate)
+    return low + whole * (y - low) + low_pass(np.asarray(out, np.float64) - y, rate, SLOW_HZ)
 
 
 def give_back_fast(measured: np.ndarray, out: np.ndarray, noise: np.ndarray, fps: float | None = None,
-                   layout: Layout | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   layout: Layout | None = None, speed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``out`` (V, T, J, C) with each joint's fast frames taken by their :func:`fast_shares` to :func:`given_back`, and
-    those shares (V, T, J); ``out`` itself where none is positive. ``measured``, ``noise``, ``fps``, ``layout``: as
+    those shares (V, T, J); ``out`` itself where none is positive. ``measured``, ``noise``, ``fps``, ``layout``,
+    ``speed`` (the :func:`limb_speed` of ``measured``, read once for all of a call's outputs): as
     :func:`fast_shares`'. Returns the poses (``out``'s shape and dtype) and the shares."""
-    speed = limb_speed(measured, fps)
+    speed = limb_speed(measured, fps) if speed is None else speed
     shares = fast_shares(measured, out, noise, fps, speed, layout)
     if not np.any(shares > 0):
         return out, shares

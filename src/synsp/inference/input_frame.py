@@ -32,7 +32,7 @@ import numpy as np
 
 from synsp.inference.clean import input_noise, keep_to_noise
 from synsp.inference.fast_limbs import SPACES as FAST_SPACES
-from synsp.inference.fast_limbs import give_back_fast
+from synsp.inference.fast_limbs import give_back_fast, limb_speed
 from synsp.inference.finite_output import finite_or_fallback
 from synsp.inference.give_way import GiveWay
 from synsp.inference.network_frame import NetworkFrame
@@ -68,6 +68,8 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
     refiner.moved_motion = None  # (V, J) shares given the low-pass (unseen_motion); None: the step did not run
     refiner.fast_given = None  # (V, J) frames of a limb's fast motion given back (fast_limbs); None: did not run
     unseen = space in SPACES and refiner.floor_strength is not None and refiner.shrink > 0  # floor False: not
+    # fast_limbs: the input's limb speed is the same for every output (each branch's): read once
+    speed = limb_speed(measured, fps) if space in FAST_SPACES and refiner.give_back_motion else None
     result = {}
     for name, out in outputs.items():
         out = frame.back(out) if ends is None else ends(frame.back(out))
@@ -81,10 +83,10 @@ def against_input(refiner: Refiner, outputs: dict[str, np.ndarray], frame: Netwo
             shares = moved_shares(measured, out, noise, refiner.floor_strength / refiner.shrink, fps=fps)
             refiner.moved_motion = shares if name == "final" or refiner.moved_motion is None else refiner.moved_motion
             out = low_pass_moved(measured, out, shares, fps)
-        if space in FAST_SPACES and refiner.give_back_motion:  # SynSP's window on a limb's fast frames
+        if speed is not None:  # SynSP's window on a limb's fast frames
             noise = input_noise(measured) if noise is None else noise
             body = refiner.layout if measured.shape[-2] == len(refiner.layout.joints) else None
-            out, fast = give_back_fast(measured, out, noise, fps, body)
+            out, fast = give_back_fast(measured, out, noise, fps, body, speed)
             refiner.fast_given = (fast >= 0.5).sum(1) if name == "final" or refiner.fast_given is None else (
                 refiner.fast_given)  # (V, J): the frames each gave at least half back
         result[name] = (out[0] if poses.ndim == 3 else out).astype(poses.dtype, copy=False)

@@ -103,11 +103,12 @@ def joint_shares(beyond: np.ndarray, noise: np.ndarray, gate: np.ndarray) -> np.
     return np.where(np.isfinite(above), np.asarray(gate)[:, None] * above, 0.0)  # a joint never measured: as it is
 
 
-def low_pass(values: np.ndarray, fps: float | None = None) -> np.ndarray:
-    """The low-pass the moved joints take: :data:`LOWPASS_HZ` (lowered below 15 fps), zero-phase order 4, of
-    ``values`` (..., T, J, C) without NaN at ``fps`` (None: 30); same shape, float64."""
+def low_pass(values: np.ndarray, fps: float | None = None, hz: float = LOWPASS_HZ) -> np.ndarray:
+    """The low-pass the moved joints take: ``hz`` (:data:`LOWPASS_HZ`; lowered under 2.5 x ``hz`` fps), zero-phase
+    order 4, along time (axis -3) of ``values`` (..., T, J, C) without NaN at ``fps`` (None: 30); same shape,
+    float64."""
     rate = 30.0 if fps is None else float(fps)
-    return butterworth(np.asarray(values, np.float64), cutoff=cutoff_for(LOWPASS_HZ, rate), order=4, fps=rate)
+    return butterworth(np.asarray(values, np.float64), cutoff=cutoff_for(hz, rate), order=4, fps=rate)
 
 
 def low_pass_moved(measured: np.ndarray, out: np.ndarray, shares: np.ndarray,
