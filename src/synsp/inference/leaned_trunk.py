@@ -28,6 +28,8 @@ the protocol's sprints (their thighs raised) as bent.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
@@ -162,8 +164,8 @@ def flexed_shares(poses: np.ndarray, layout: Layout, ramp: tuple[float, float] |
     return frame_shares(hip_flexion, poses, layout, ramp, frames)
 
 
-def frame_shares(angle_of, poses: np.ndarray, layout: Layout, ramp: tuple[float, float] | None,
-                  frames: int) -> np.ndarray:
+def frame_shares(angle_of: Callable[[np.ndarray, Layout], np.ndarray], poses: np.ndarray, layout: Layout,
+                 ramp: tuple[float, float] | None, frames: int) -> np.ndarray:
     """(..., T): ``angle_of(poses, layout)`` (degrees per frame, NaN where unseen: upright) averaged over ``frames``,
     through ``ramp``; zeros when ``ramp`` is None."""
     if ramp is None:
